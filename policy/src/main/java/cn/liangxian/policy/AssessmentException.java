@@ -1,0 +1,13 @@
+package cn.liangxian.policy;
+
+/**
+ * The request cannot be assessed under this book: a tier it does not offer, an unknown add-on, a pay
+ * date outside what the book covers, a value the notice does not give. The message says which.
+ */
+public final class AssessmentException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public AssessmentException(String message) {
+    super(message);
+  }
+}

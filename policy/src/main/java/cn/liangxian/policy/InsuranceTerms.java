@@ -1,0 +1,156 @@
+package cn.liangxian.policy;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** One insurance as a book states it: the year, the window, the amounts and the rules, each with its clause. */
+public final class InsuranceTerms {
+  final Insurance insurance;
+  final int benefitYear;
+  final String source;
+  final LocalDate windowStart;
+  final LocalDate windowEnd;
+  final String windowSource;
+  final Sourced<LocalDate> ageReference;
+
+  // eligibility
+  final Sourced<Integer> minAge;
+  final Sourced<Set<Category>> excluded;
+  final String localOnlySource;
+  final Sourced<Boolean> nonLocalReductions;
+  final String enrolledElsewhereSource;
+
+  // medical amounts
+  final Sourced<Long> personalFen;
+  /** null value with a note: the notice does not give it and the book refuses to invent it */
+  final Sourced<Long> fullFinancingFen;
+
+  // pension tiers
+  final List<Long> tiersFen;
+  final String tiersSource;
+  final Map<Long, Sourced<Set<Category>>> restrictedTiers;
+  final Map<Long, Sourced<Long>> subsidyByTierFen;
+
+  final List<Treatment> treatments;
+  final List<LatePhase> late;
+  final Sourced<Void> lateRefused;
+  final Sourced<Integer> newbornMonths;
+  final Map<String, AddOn> addOns;
+  final Sourced<Boolean> wholeFamily;
+
+  InsuranceTerms(Builder b) {
+    this.insurance = b.insurance;
+    this.benefitYear = b.benefitYear;
+    this.source = b.source;
+    this.windowStart = b.windowStart;
+    this.windowEnd = b.windowEnd;
+    this.windowSource = b.windowSource;
+    this.ageReference = b.ageReference;
+    this.minAge = b.minAge;
+    this.excluded = b.excluded;
+    this.localOnlySource = b.localOnlySource;
+    this.nonLocalReductions = b.nonLocalReductions;
+    this.enrolledElsewhereSource = b.enrolledElsewhereSource;
+    this.personalFen = b.personalFen;
+    this.fullFinancingFen = b.fullFinancingFen;
+    this.tiersFen = List.copyOf(b.tiersFen);
+    this.tiersSource = b.tiersSource;
+    this.restrictedTiers = Map.copyOf(b.restrictedTiers);
+    this.subsidyByTierFen = Map.copyOf(b.subsidyByTierFen);
+    this.treatments = List.copyOf(b.treatments);
+    this.late = List.copyOf(b.late);
+    this.lateRefused = b.lateRefused;
+    this.newbornMonths = b.newbornMonths;
+    this.addOns = Map.copyOf(b.addOns);
+    this.wholeFamily = b.wholeFamily;
+  }
+
+  public Insurance insurance() {
+    return insurance;
+  }
+
+  /** The year the contribution buys (医保待遇年度 / 养老缴费年度). */
+  public int benefitYear() {
+    return benefitYear;
+  }
+
+  public LocalDate windowStart() {
+    return windowStart;
+  }
+
+  public LocalDate windowEnd() {
+    return windowEnd;
+  }
+
+  /** The date ages are counted on (DOMAIN decision 2). */
+  public LocalDate ageReferenceDate() {
+    return ageReference.value();
+  }
+
+  /** The standard personal amount in fen (medical); empty for pension, which is paid by tier. */
+  public Optional<Long> standardPersonalFen() {
+    return personalFen == null ? Optional.empty() : Optional.of(personalFen.value());
+  }
+
+  /** All tiers in yuan, ascending (pension); empty for medical. */
+  public List<Integer> tiersYuan() {
+    return tiersFen.stream().map(f -> (int) (f / 100)).toList();
+  }
+
+  /** The tiers this person may choose (some are only for hardship groups), ascending, in yuan. */
+  public List<Integer> tiersYuanFor(Person person) {
+    List<Integer> out = new ArrayList<>();
+    for (long tier : tiersFen) {
+      Sourced<Set<Category>> only = restrictedTiers.get(tier);
+      if (only == null || person.inAny(only.value())) {
+        out.add((int) (tier / 100));
+      }
+    }
+    return out;
+  }
+
+  public List<AddOn> addOns() {
+    return List.copyOf(addOns.values());
+  }
+
+  /** Whether the whole household must enrol together (以家庭为单位). */
+  public boolean wholeFamilyRequired() {
+    return wholeFamily != null && wholeFamily.value();
+  }
+
+  /** The clause of the whole-family rule, if the book states one. */
+  public Optional<String> wholeFamilySource() {
+    return wholeFamily == null ? Optional.empty() : Optional.of(wholeFamily.source());
+  }
+
+  static final class Builder {
+    Insurance insurance;
+    int benefitYear;
+    String source;
+    LocalDate windowStart;
+    LocalDate windowEnd;
+    String windowSource;
+    Sourced<LocalDate> ageReference;
+    Sourced<Integer> minAge;
+    Sourced<Set<Category>> excluded;
+    String localOnlySource;
+    Sourced<Boolean> nonLocalReductions;
+    String enrolledElsewhereSource;
+    Sourced<Long> personalFen;
+    Sourced<Long> fullFinancingFen;
+    List<Long> tiersFen = List.of();
+    String tiersSource;
+    Map<Long, Sourced<Set<Category>>> restrictedTiers = Map.of();
+    Map<Long, Sourced<Long>> subsidyByTierFen = Map.of();
+    List<Treatment> treatments = List.of();
+    List<LatePhase> late = List.of();
+    Sourced<Void> lateRefused;
+    Sourced<Integer> newbornMonths;
+    Map<String, AddOn> addOns = Map.of();
+    Sourced<Boolean> wholeFamily;
+  }
+}

@@ -1,0 +1,46 @@
+package cn.liangxian.policy;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the engine needs to know of a resident.
+ *
+ * @param id the resident's ID number
+ * @param categories special groups the resident is certified in (empty for most people)
+ * @param local has household registration (户籍) in the book's region
+ * @param enrolledElsewhere already insured this year elsewhere or under employee insurance
+ * @param spouse the spouse's ID number when known (002's family-planning subsidy looks at the wife's age)
+ */
+public record Person(IdNumber id, Set<Category> categories, boolean local, boolean enrolledElsewhere, IdNumber spouse) {
+  public Person {
+    Objects.requireNonNull(id, "id");
+    categories = categories == null || categories.isEmpty()
+        ? Set.of()
+        : Set.copyOf(EnumSet.copyOf(categories));
+  }
+
+  /** A local resident, not insured elsewhere, with no spouse on record. */
+  public static Person of(IdNumber id, Set<Category> categories) {
+    return new Person(id, categories, true, false, null);
+  }
+
+  public boolean in(Category category) {
+    return categories.contains(category);
+  }
+
+  public boolean inAny(Set<Category> any) {
+    for (Category c : any) {
+      if (categories.contains(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "Person[" + id.masked() + ", " + categories + (local ? "" : ", non-local") + "]";
+  }
+}

@@ -1,0 +1,5 @@
+package cn.liangxian.policy;
+
+public enum Sex {
+  MALE, FEMALE
+}

@@ -1,0 +1,66 @@
+package cn.liangxian.policy;
+
+import java.time.LocalDate;
+import java.util.Set;
+
+/**
+ * A reduction or subsidy for a group of people: who it is for (categories and/or an age band) and what
+ * it does. Treatments never stack, except an extra subsidy a book marks as stacking (DOMAIN decision 1).
+ */
+record Treatment(
+    String id,
+    Set<Category> categories,
+    Set<Category> unless,
+    Integer minAge,
+    Integer maxAge,
+    AgeOf ageOf,
+    Kind kind,
+    long value,
+    boolean stacks,
+    String source) {
+
+  enum Kind {
+    /** government pays the whole personal amount (代缴 / 免缴) */
+    EXEMPT,
+    /** government pays {@code value} percent of the personal amount */
+    GOVERNMENT_PERCENT,
+    /** government pays a fixed amount of {@code value} fen on the person's behalf */
+    GOVERNMENT_FEN,
+    /** an extra subsidy of {@code value} fen credited to the pension account */
+    EXTRA_SUBSIDY_FEN,
+    /** paid in full now, {@code value} percent given back afterwards (先征后补) */
+    LATER_SUBSIDY_PERCENT
+  }
+
+  /** Whose age the age band looks at. */
+  enum AgeOf {
+    SELF,
+    /** the wife's age: the person's own when female, the spouse's when male (002 四(一)) */
+    WIFE
+  }
+
+  boolean appliesTo(Person person, LocalDate ageReference) {
+    if (!categories.isEmpty() && !person.inAny(categories)) {
+      return false;
+    }
+    if (person.inAny(unless)) {
+      return false;
+    }
+    if (minAge == null && maxAge == null) {
+      return true;
+    }
+    IdNumber whose = person.id();
+    if (ageOf == AgeOf.WIFE && whose.sex() == Sex.MALE) {
+      whose = person.spouse();
+      if (whose == null || whose.sex() != Sex.FEMALE) {
+        return false;
+      }
+    }
+    int age = whose.ageOn(ageReference);
+    return (minAge == null || age >= minAge) && (maxAge == null || age <= maxAge);
+  }
+
+  boolean ageOnly() {
+    return categories.isEmpty() && (minAge != null || maxAge != null);
+  }
+}

@@ -1,0 +1,126 @@
+package cn.liangxian.policy.cli;
+
+import cn.liangxian.policy.Category;
+import cn.liangxian.policy.IdNumber;
+import cn.liangxian.policy.Insurance;
+import cn.liangxian.policy.Person;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** One input line of {@code policy assess}, read strictly: a misspelt field is an error, never ignored. */
+record AssessRequest(Person person, Insurance insurance, Integer tierYuan, LocalDate payDate, Set<String> addOns) {
+  static final Set<String> FIELDS = Set.of(
+      "idNumber", "insurance", "categories", "local", "tier", "payDate", "addOns", "enrolledElsewhere", "spouseIdNumber");
+
+  /** @throws IllegalArgumentException with a message fit for the {@code error} field */
+  static AssessRequest from(JsonNode n, boolean insuranceRequired) {
+    if (n == null || !n.isObject()) {
+      throw new IllegalArgumentException("each line must be a JSON object");
+    }
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!FIELDS.contains(f)) {
+        throw new IllegalArgumentException("unknown field '" + f + "' (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+      }
+    }
+    JsonNode id = n.get("idNumber");
+    if (id == null || id.isNull()) {
+      throw new IllegalArgumentException("idNumber is required");
+    }
+    if (!id.isTextual()) {
+      throw new IllegalArgumentException("idNumber must be a string");
+    }
+    IdNumber idNumber = IdNumber.parse(id.asText());
+
+    Insurance insurance = null;
+    JsonNode ins = n.get("insurance");
+    if (ins == null || ins.isNull()) {
+      if (insuranceRequired) {
+        throw new IllegalArgumentException("insurance is required: \"medical\" or \"pension\"");
+      }
+    } else {
+      insurance = Insurance.ofCode(ins.isTextual() ? ins.asText() : "").orElseThrow(
+          () -> new IllegalArgumentException("insurance must be \"medical\" or \"pension\", got " + ins));
+    }
+
+    Set<Category> categories = EnumSet.noneOf(Category.class);
+    for (String code : strings(n, "categories")) {
+      categories.add(Category.ofCode(code).orElseThrow(() -> new IllegalArgumentException(
+          "unknown category '" + code + "' (known: " + Category.knownCodes() + ")")));
+    }
+    boolean local = bool(n, "local", true);
+    boolean elsewhere = bool(n, "enrolledElsewhere", false);
+
+    IdNumber spouse = null;
+    JsonNode sp = n.get("spouseIdNumber");
+    if (sp != null && !sp.isNull()) {
+      if (!sp.isTextual()) {
+        throw new IllegalArgumentException("spouseIdNumber must be a string");
+      }
+      try {
+        spouse = IdNumber.parse(sp.asText());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("spouseIdNumber: " + e.getMessage());
+      }
+    }
+
+    Integer tier = null;
+    JsonNode t = n.get("tier");
+    if (t != null && !t.isNull()) {
+      if (!t.isIntegralNumber() || !t.canConvertToInt() || t.asInt() <= 0) {
+        throw new IllegalArgumentException("tier must be a positive whole number of yuan, got " + t);
+      }
+      tier = t.asInt();
+    }
+
+    LocalDate payDate = null;
+    JsonNode d = n.get("payDate");
+    if (d != null && !d.isNull()) {
+      if (!d.isTextual()) {
+        throw new IllegalArgumentException("payDate must be a string \"YYYY-MM-DD\"");
+      }
+      try {
+        payDate = LocalDate.parse(d.asText());
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("payDate must be a real date \"YYYY-MM-DD\", got \"" + d.asText() + "\"");
+      }
+    }
+
+    Set<String> addOns = new LinkedHashSet<>(strings(n, "addOns"));
+    return new AssessRequest(new Person(idNumber, categories, local, elsewhere, spouse), insurance, tier, payDate, addOns);
+  }
+
+  private static boolean bool(JsonNode n, String field, boolean dflt) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return dflt;
+    }
+    if (!v.isBoolean()) {
+      throw new IllegalArgumentException(field + " must be true or false, got " + v);
+    }
+    return v.asBoolean();
+  }
+
+  private static Set<String> strings(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    Set<String> out = new LinkedHashSet<>();
+    if (v == null || v.isNull()) {
+      return out;
+    }
+    if (!v.isArray()) {
+      throw new IllegalArgumentException(field + " must be an array of strings");
+    }
+    for (JsonNode item : v) {
+      if (!item.isTextual()) {
+        throw new IllegalArgumentException(field + " must be an array of strings, got " + item);
+      }
+      out.add(item.asText());
+    }
+    return out;
+  }
+}
