@@ -1,0 +1,152 @@
+package cn.liangxian.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** A malformed or inconsistent book fails to load with the file, the line and the field. */
+class BadBooksTest {
+
+  /** A small valid book; each case replaces one line of it. */
+  static final String GOOD = """
+      id: test-book
+      notice: "000"
+      title: test
+      regions:
+        - {code: "371312", name: 河东区}
+      medical:
+        benefitYear: 2020
+        source: 000 三(二)
+        window: {start: 2019-12-08, end: 2019-12-31, source: 000 六(二)}
+        ageReferenceDate: {date: 2019-12-31, source: 000 三(二)2}
+        eligibility:
+          nonLocal: {reductions: true, source: 000 三(二)1}
+          enrolledElsewhere: {source: 000 三(二)1}
+        personal: {yuan: 250, source: 000 三(二)2}
+        fullFinancing: {yuan: 800, source: 000 三(二)3}
+        treatments:
+          - id: special-groups
+            categories: [DIBAO, WUBAO]
+            exempt: true
+            source: 000 三(二)2
+          - id: age-70-plus
+            minAge: 70
+            exempt: true
+            source: 000 三(二)2
+        late:
+          - {id: grace, from: 2020-01-01, amount: personal, reductions: true, waitingDays: 30, source: 000 三(二)3}
+          - {id: full, from: 2020-03-01, amount: full, reductions: false, waitingDays: 30, source: 000 三(二)3}
+      pension:
+        benefitYear: 2020
+        source: 000 三(一)
+        window: {start: 2019-12-08, end: 2019-12-31, source: 000 六(二)}
+        ageReferenceDate: {date: 2019-12-31, source: 000 三(一)1}
+        eligibility:
+          minAge: {years: 16, source: 000 三(一)1}
+          localOnly: {source: 000 三(一)1}
+          enrolledElsewhere: {source: 000 三(一)1}
+        tiers: {yuan: [100, 300], source: 000 三(一)2(1)}
+        subsidy:
+          source: 000 三(一)2(3)
+          byTier:
+            - {tier: 100, yuan: 0}
+            - {tier: 300, yuan: 30}
+        late: {refuse: no rule, source: 000 三(一)2(6)}
+      """;
+
+  static String replace(String from, String to) {
+    if (!GOOD.contains(from)) {
+      throw new IllegalArgumentException("test book has no '" + from + "'");
+    }
+    return GOOD.replace(from, to);
+  }
+
+  static Stream<Arguments> badBooks() {
+    return Stream.of(
+        Arguments.of("unknown category code", replace("[DIBAO, WUBAO]", "[DIBAO, DIBOA]"),
+            18, "medical.treatments[0].categories[1]", "unknown category code 'DIBOA'"),
+        Arguments.of("a rule without a source", replace("      minAge: 70\n      exempt: true\n      source: 000 三(二)2\n",
+            "      minAge: 70\n      exempt: true\n"),
+            21, "medical.treatments[1]", "missing field 'source'"),
+        Arguments.of("a source from another notice", replace("personal: {yuan: 250, source: 000 三(二)2}",
+            "personal: {yuan: 250, source: 003 二}"), 14, "medical.personal.source", "cites this book's notice"),
+        Arguments.of("a negative amount", replace("personal: {yuan: 250,", "personal: {yuan: -250,"),
+            14, "medical.personal.yuan", "must not be negative"),
+        Arguments.of("fractions of a fen", replace("personal: {yuan: 250,", "personal: {yuan: 250.005,"),
+            14, "medical.personal.yuan", "more than two decimals"),
+        Arguments.of("overlapping age bands", replace("      source: 000 三(二)2\n  late:",
+            "      source: 000 三(二)2\n    - id: sixty-up\n      minAge: 60\n      governmentPercent: 50\n      source: 000 三(二)2\n  late:"),
+            25, "medical.treatments[2]", "overlaps rule 'age-70-plus'"),
+        Arguments.of("late phases out of order", replace("from: 2020-03-01", "from: 2020-01-01"),
+            27, "medical.late[1].from", "must not overlap"),
+        Arguments.of("a gap after the window", replace("{id: grace, from: 2020-01-01", "{id: grace, from: 2020-01-05"),
+            26, "medical.late[0].from", "day after the window ends (2020-01-01)"),
+        Arguments.of("full financing the book does not configure",
+            replace("  fullFinancing: {yuan: 800, source: 000 三(二)3}\n", ""), 26, "medical.late[1].amount",
+            "needs medical.fullFinancing"),
+        Arguments.of("a tier without a subsidy", replace("      - {tier: 100, yuan: 0}\n", ""),
+            41, "pension.subsidy.byTier", "no subsidy configured for tier 100"),
+        Arguments.of("a tier listed twice", replace("yuan: [100, 300]", "yuan: [100, 300, 300]"),
+            37, "pension.tiers.yuan[2]", "listed twice"),
+        Arguments.of("a subsidy for a tier not offered", replace("{tier: 300, yuan: 30}", "{tier: 700, yuan: 30}"),
+            42, "pension.subsidy.byTier[1].tier", "not offered"),
+        Arguments.of("a misspelt field", replace("  personal: {yuan: 250,", "  personel: {yuan: 250,"),
+            14, "medical.personel", "unknown field"),
+        Arguments.of("a duplicate key", replace("  personal: {yuan: 250, source: 000 三(二)2}\n",
+            "  personal: {yuan: 250, source: 000 三(二)2}\n  personal: {yuan: 260, source: 000 三(二)2}\n"),
+            15, "medical.personal", "duplicate key"),
+        Arguments.of("a window that ends before it starts", replace("{start: 2019-12-08, end: 2019-12-31, source: 000 六(二)}\n  ageReferenceDate: {date: 2019-12-31, source: 000 三(二)2}",
+            "{start: 2019-12-08, end: 2019-12-01, source: 000 六(二)}\n  ageReferenceDate: {date: 2019-12-31, source: 000 三(二)2}"),
+            9, "medical.window.end", "before it starts"),
+        Arguments.of("a percentage over 100", replace("      exempt: true\n      source: 000 三(二)2\n    - id: age-70-plus",
+            "      governmentPercent: 120\n      source: 000 三(二)2\n    - id: age-70-plus"),
+            19, "medical.treatments[0].governmentPercent", "between 1 and 100"),
+        Arguments.of("a reduction marked as stacking", replace("      exempt: true\n      source: 000 三(二)2\n    - id: age-70-plus",
+            "      exempt: true\n      stacks: true\n      source: 000 三(二)2\n    - id: age-70-plus"),
+            20, "medical.treatments[0].stacks", "reductions never do"),
+        Arguments.of("no late rule at all", replace("  late: {refuse: no rule, source: 000 三(一)2(6)}\n", ""),
+            29, "pension", "missing field 'late'"),
+        Arguments.of("a bad date", replace("date: 2019-12-31, source: 000 三(一)1", "date: 2019-02-30, source: 000 三(一)1"),
+            32, "pension.ageReferenceDate.date", "must be a date"),
+        Arguments.of("not YAML at all", replace("title: test", "title: [unclosed"), 4, "", "not valid YAML"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badBooks")
+  void failsToLoadNamingFileLineAndField(String what, String yaml, int line, String field, String problem) {
+    PolicyBookException e = catchThrowableOfType(PolicyBookException.class, () -> PolicyBook.parse("bad.yaml", yaml));
+    assertThat(e).as(what).isNotNull();
+    assertThat(e.file()).isEqualTo("bad.yaml");
+    assertThat(e.field()).isEqualTo(field);
+    assertThat(e.getMessage()).contains(problem).startsWith("bad.yaml:" + e.line() + ": ");
+    assertThat(e.line()).as("line of: " + e.getMessage()).isEqualTo(line);
+  }
+
+  @Test
+  void theTestBookItselfLoads() {
+    PolicyBook book = PolicyBook.parse("good.yaml", GOOD);
+    assertThat(book.terms(Insurance.MEDICAL)).isPresent();
+    assertThat(book.terms(Insurance.PENSION)).isPresent();
+  }
+
+  @Test
+  void everyShippedBookLoads() throws Exception {
+    try (Stream<Path> files = Files.list(Books.dir())) {
+      assertThat(files.filter(p -> p.toString().endsWith(".yaml")).map(PolicyBook::load).map(PolicyBook::id))
+          .containsExactlyInAnyOrder("hedong-2020", "zhangshanzi-2020", "yicheng-2022", "lengshuitan-2020", "rugao-2020");
+    }
+  }
+
+  @Test
+  void anEmptyBook() {
+    assertThatThrownBy(() -> PolicyBook.parse("empty.yaml", "")).hasMessage("empty.yaml:1: the book is empty");
+  }
+}
