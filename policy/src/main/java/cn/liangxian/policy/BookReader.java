@@ -88,7 +88,8 @@ final class BookReader {
       n.allowOnly("benefitYear", "source", "window", "ageReferenceDate", "eligibility", "tiers", "restrictedTiers",
           "subsidy", "treatments", "late", "wholeFamily");
     } else {
-      n.allowOnly("benefitYear", "source", "window", "ageReferenceDate", "eligibility", "personal", "fullFinancing",
+      n.allowOnly("benefitYear", "source", "window", "ageReferenceDate", "eligibility", "personal", "governmentShare",
+          "fullFinancing",
           "treatments", "late", "newborn", "addOns", "wholeFamily");
     }
     InsuranceTerms.Builder b = new InsuranceTerms.Builder();
@@ -121,18 +122,29 @@ final class BookReader {
     } else {
       YamlNode p = n.field("personal").allowOnly("yuan", "source", "note");
       b.personalFen = new Sourced<>(positiveFen(p.field("yuan")), source(p), note(p));
+      YamlNode g = n.field("governmentShare").allowOnly("yuan", "notGiven", "source", "note");
+      if (YamlNode.oneOf(g, "yuan", "notGiven").equals("yuan")) {
+        b.governmentShareFen = new Sourced<>(positiveFen(g.field("yuan")), source(g), note(g));
+      } else {
+        b.governmentShareFen = new Sourced<>(null, source(g), g.field("notGiven").string());
+      }
       if (n.has("fullFinancing")) {
-        YamlNode f = n.field("fullFinancing").allowOnly("yuan", "notGiven", "source", "note");
-        String kind = YamlNode.oneOf(f, "yuan", "notGiven");
-        if (kind.equals("yuan")) {
-          long full = positiveFen(f.field("yuan"));
-          if (full < b.personalFen.value()) {
-            throw f.field("yuan").error("full financing amount is less than the personal amount");
-          }
-          b.fullFinancingFen = new Sourced<>(full, source(f), note(f));
-        } else {
-          b.fullFinancingFen = new Sourced<>(null, source(f), f.field("notGiven").string());
+        YamlNode f = n.field("fullFinancing").allowOnly("yuan", "source", "note");
+        long full = positiveFen(f.field("yuan"));
+        Long share = b.governmentShareFen.value();
+        if (share != null && full != b.personalFen.value() + share) {
+          throw f.field("yuan").error("full financing " + f.field("yuan").string() + " is not the personal amount plus"
+              + " the government share (" + (b.personalFen.value() + share) / 100.0 + " yuan)");
         }
+        if (full < b.personalFen.value()) {
+          throw f.field("yuan").error("full financing amount is less than the personal amount");
+        }
+        b.fullFinancingFen = new Sourced<>(full, source(f), note(f));
+      } else if (b.governmentShareFen.value() != null) {
+        b.fullFinancingFen = new Sourced<>(b.personalFen.value() + b.governmentShareFen.value(),
+            b.governmentShareFen.source(), "personal amount plus the government share");
+      } else {
+        b.fullFinancingFen = new Sourced<>(null, b.governmentShareFen.source(), b.governmentShareFen.note());
       }
     }
 
@@ -406,10 +418,6 @@ final class BookReader {
         case "full" -> {
           if (b.insurance == Insurance.PENSION) {
             throw p.field("amount").error("pension has no full financing amount; use 'personal'");
-          }
-          if (b.fullFinancingFen == null) {
-            throw p.field("amount").error("'full' needs medical.fullFinancing: give 'yuan', or 'notGiven' with the"
-                + " notice's words so that such payments are refused");
           }
           full = true;
         }

@@ -26,7 +26,9 @@ public final class InsuranceTerms {
 
   // medical amounts
   final Sourced<Long> personalFen;
-  /** null value with a note: the notice does not give it and the book refuses to invent it */
+  /** The government's share per person (财政补助); a null value with a note where the notice does not give it. */
+  final Sourced<Long> governmentShareFen;
+  /** Personal + government share (筹资总额); a null value with a note where it cannot be known. */
   final Sourced<Long> fullFinancingFen;
 
   // pension tiers
@@ -56,6 +58,7 @@ public final class InsuranceTerms {
     this.nonLocalReductions = b.nonLocalReductions;
     this.enrolledElsewhereSource = b.enrolledElsewhereSource;
     this.personalFen = b.personalFen;
+    this.governmentShareFen = b.governmentShareFen;
     this.fullFinancingFen = b.fullFinancingFen;
     this.tiersFen = List.copyOf(b.tiersFen);
     this.tiersSource = b.tiersSource;
@@ -94,6 +97,11 @@ public final class InsuranceTerms {
   /** The standard personal amount in fen (medical); empty for pension, which is paid by tier. */
   public Optional<Long> standardPersonalFen() {
     return personalFen == null ? Optional.empty() : Optional.of(personalFen.value());
+  }
+
+  /** The government's share per insured person in fen (medical), where the notice gives it. */
+  public Optional<Long> governmentShareFen() {
+    return governmentShareFen == null ? Optional.empty() : Optional.ofNullable(governmentShareFen.value());
   }
 
   /** All tiers in yuan, ascending (pension); empty for medical. */
@@ -141,6 +149,7 @@ public final class InsuranceTerms {
     Sourced<Boolean> nonLocalReductions;
     String enrolledElsewhereSource;
     Sourced<Long> personalFen;
+    Sourced<Long> governmentShareFen;
     Sourced<Long> fullFinancingFen;
     List<Long> tiersFen = List.of();
     String tiersSource;

@@ -31,6 +31,7 @@ class BadBooksTest {
           nonLocal: {reductions: true, source: 000 三(二)1}
           enrolledElsewhere: {source: 000 三(二)1}
         personal: {yuan: 250, source: 000 三(二)2}
+        governmentShare: {yuan: 550, source: 000 三(二)2}
         fullFinancing: {yuan: 800, source: 000 三(二)3}
         treatments:
           - id: special-groups
@@ -72,10 +73,10 @@ class BadBooksTest {
   static Stream<Arguments> badBooks() {
     return Stream.of(
         Arguments.of("unknown category code", replace("[DIBAO, WUBAO]", "[DIBAO, DIBOA]"),
-            18, "medical.treatments[0].categories[1]", "unknown category code 'DIBOA'"),
+            19, "medical.treatments[0].categories[1]", "unknown category code 'DIBOA'"),
         Arguments.of("a rule without a source", replace("      minAge: 70\n      exempt: true\n      source: 000 三(二)2\n",
             "      minAge: 70\n      exempt: true\n"),
-            21, "medical.treatments[1]", "missing field 'source'"),
+            22, "medical.treatments[1]", "missing field 'source'"),
         Arguments.of("a source from another notice", replace("personal: {yuan: 250, source: 000 三(二)2}",
             "personal: {yuan: 250, source: 003 二}"), 14, "medical.personal.source", "cites this book's notice"),
         Arguments.of("a negative amount", replace("personal: {yuan: 250,", "personal: {yuan: -250,"),
@@ -84,20 +85,22 @@ class BadBooksTest {
             14, "medical.personal.yuan", "more than two decimals"),
         Arguments.of("overlapping age bands", replace("      source: 000 三(二)2\n  late:",
             "      source: 000 三(二)2\n    - id: sixty-up\n      minAge: 60\n      governmentPercent: 50\n      source: 000 三(二)2\n  late:"),
-            25, "medical.treatments[2]", "overlaps rule 'age-70-plus'"),
+            26, "medical.treatments[2]", "overlaps rule 'age-70-plus'"),
         Arguments.of("late phases out of order", replace("from: 2020-03-01", "from: 2020-01-01"),
-            27, "medical.late[1].from", "must not overlap"),
+            28, "medical.late[1].from", "must not overlap"),
         Arguments.of("a gap after the window", replace("{id: grace, from: 2020-01-01", "{id: grace, from: 2020-01-05"),
-            26, "medical.late[0].from", "day after the window ends (2020-01-01)"),
-        Arguments.of("full financing the book does not configure",
-            replace("  fullFinancing: {yuan: 800, source: 000 三(二)3}\n", ""), 26, "medical.late[1].amount",
-            "needs medical.fullFinancing"),
+            27, "medical.late[0].from", "day after the window ends (2020-01-01)"),
+        Arguments.of("a government share the book does not configure",
+            replace("  governmentShare: {yuan: 550, source: 000 三(二)2}\n", ""), 7, "medical",
+            "missing field 'governmentShare'"),
+        Arguments.of("amounts that do not add up", replace("governmentShare: {yuan: 550,", "governmentShare: {yuan: 580,"),
+            16, "medical.fullFinancing.yuan", "not the personal amount plus the government share"),
         Arguments.of("a tier without a subsidy", replace("      - {tier: 100, yuan: 0}\n", ""),
-            41, "pension.subsidy.byTier", "no subsidy configured for tier 100"),
+            42, "pension.subsidy.byTier", "no subsidy configured for tier 100"),
         Arguments.of("a tier listed twice", replace("yuan: [100, 300]", "yuan: [100, 300, 300]"),
-            37, "pension.tiers.yuan[2]", "listed twice"),
+            38, "pension.tiers.yuan[2]", "listed twice"),
         Arguments.of("a subsidy for a tier not offered", replace("{tier: 300, yuan: 30}", "{tier: 700, yuan: 30}"),
-            42, "pension.subsidy.byTier[1].tier", "not offered"),
+            43, "pension.subsidy.byTier[1].tier", "not offered"),
         Arguments.of("a misspelt field", replace("  personal: {yuan: 250,", "  personel: {yuan: 250,"),
             14, "medical.personel", "unknown field"),
         Arguments.of("a duplicate key", replace("  personal: {yuan: 250, source: 000 三(二)2}\n",
@@ -108,14 +111,14 @@ class BadBooksTest {
             9, "medical.window.end", "before it starts"),
         Arguments.of("a percentage over 100", replace("      exempt: true\n      source: 000 三(二)2\n    - id: age-70-plus",
             "      governmentPercent: 120\n      source: 000 三(二)2\n    - id: age-70-plus"),
-            19, "medical.treatments[0].governmentPercent", "between 1 and 100"),
+            20, "medical.treatments[0].governmentPercent", "between 1 and 100"),
         Arguments.of("a reduction marked as stacking", replace("      exempt: true\n      source: 000 三(二)2\n    - id: age-70-plus",
             "      exempt: true\n      stacks: true\n      source: 000 三(二)2\n    - id: age-70-plus"),
-            20, "medical.treatments[0].stacks", "reductions never do"),
+            21, "medical.treatments[0].stacks", "reductions never do"),
         Arguments.of("no late rule at all", replace("  late: {refuse: no rule, source: 000 三(一)2(6)}\n", ""),
-            29, "pension", "missing field 'late'"),
+            30, "pension", "missing field 'late'"),
         Arguments.of("a bad date", replace("date: 2019-12-31, source: 000 三(一)1", "date: 2019-02-30, source: 000 三(一)1"),
-            32, "pension.ageReferenceDate.date", "must be a date"),
+            33, "pension.ageReferenceDate.date", "must be a date"),
         Arguments.of("not YAML at all", replace("title: test", "title: [unclosed"), 4, "", "not valid YAML"));
   }
 
