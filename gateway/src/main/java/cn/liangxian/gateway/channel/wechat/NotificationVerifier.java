@@ -1,0 +1,87 @@
+package cn.liangxian.gateway.channel.wechat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Verifies a notification on its raw body bytes ({@code timestamp\nnonce\nbody\n}, never re-serialised
+ * JSON) against the live platform keys, refuses timestamps more than five minutes off, and decrypts
+ * its resource with the API v3 key.
+ */
+public final class NotificationVerifier {
+  public static final Duration MAX_SKEW = Duration.ofMinutes(5);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final WechatPayMerchant merchant;
+  private final Clock clock;
+
+  public NotificationVerifier(WechatPayMerchant merchant, Clock clock) {
+    this.merchant = merchant;
+    this.clock = clock;
+  }
+
+  /**
+   * @param timestamp {@code Wechatpay-Timestamp}
+   * @param nonce {@code Wechatpay-Nonce}
+   * @param signature {@code Wechatpay-Signature}
+   * @param serial {@code Wechatpay-Serial}
+   * @param body the request body exactly as received
+   */
+  public Notification verify(String timestamp, String nonce, String signature, String serial, byte[] body) {
+    if (isBlank(timestamp) || isBlank(nonce) || isBlank(signature) || isBlank(serial) || body == null) {
+      return new Notification.Rejected(Notification.Rejection.MISSING_HEADERS, "a Wechatpay-* header is missing");
+    }
+    long seconds;
+    try {
+      seconds = Long.parseLong(timestamp.trim());
+    } catch (NumberFormatException e) {
+      return new Notification.Rejected(Notification.Rejection.STALE_TIMESTAMP, "timestamp is not a number");
+    }
+    long skew = Math.abs(clock.instant().getEpochSecond() - seconds);
+    if (skew > MAX_SKEW.toSeconds()) {
+      return new Notification.Rejected(Notification.Rejection.STALE_TIMESTAMP, "timestamp is " + skew + " s off");
+    }
+    Optional<PublicKey> key = merchant.platformKeys().get(serial);
+    if (key.isEmpty()) {
+      return new Notification.Rejected(Notification.Rejection.UNKNOWN_SERIAL, "no live platform key " + serial);
+    }
+    if (!WechatPaySignatures.verify(merchant.scheme(), key.get(),
+        WechatPaySignatures.responseMessage(timestamp, nonce, body), signature)) {
+      return new Notification.Rejected(Notification.Rejection.BAD_SIGNATURE, "signature does not verify");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (IOException e) {
+      return new Notification.Rejected(Notification.Rejection.MALFORMED_BODY, "body is not JSON");
+    }
+    JsonNode resource = root == null ? null : root.get("resource");
+    if (resource == null || !resource.isObject()) {
+      return new Notification.Rejected(Notification.Rejection.MALFORMED_BODY, "no resource");
+    }
+    String algorithm = resource.path("algorithm").asText();
+    if (!algorithm.equals(merchant.scheme().resourceAlgorithm())) {
+      return new Notification.Rejected(Notification.Rejection.UNSUPPORTED_ALGORITHM, "resource algorithm " + algorithm);
+    }
+    try {
+      byte[] plain = ResourceCipher.decrypt(algorithm, merchant.apiV3Key(), resource.path("nonce").asText(),
+          resource.path("associated_data").asText(""), resource.path("ciphertext").asText());
+      return new Notification.Verified(root.path("id").asText(), root.path("event_type").asText(),
+          resource.path("original_type").asText(), JSON.readTree(plain));
+    } catch (GeneralSecurityException e) {
+      return new Notification.Rejected(Notification.Rejection.DECRYPT_FAILED, "resource does not decrypt");
+    } catch (IOException e) {
+      return new Notification.Rejected(Notification.Rejection.MALFORMED_BODY, "decrypted resource is not JSON");
+    }
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+}

@@ -1,0 +1,83 @@
+package cn.liangxian.gateway.channel.wechat;
+
+import cn.liangxian.gateway.channel.Money;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A WeChat Pay trade bill (交易账单): a CSV whose first line names the columns, whose data fields are
+ * each prefixed with a backtick, followed by a summary header (总交易单数,...) and one summary row.
+ * Amounts are yuan strings, read as exact fen.
+ */
+public record TradeBill(List<Row> rows, long totalCount, long totalSettledFen, long totalRefundFen) {
+
+  /** One trade or refund line. */
+  public record Row(String time, String appId, String mchid, String transactionId, String outTradeNo,
+      String tradeType, String tradeState, long settledFen, String refundId, String outRefundNo, long refundFen,
+      String refundStatus, long orderFen) {}
+
+  public static TradeBill parse(String text) {
+    List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
+    if (lines.isEmpty()) {
+      throw new IllegalArgumentException("empty bill");
+    }
+    List<String> header = split(lines.get(0));
+    Map<String, Integer> col = new java.util.HashMap<>();
+    for (int i = 0; i < header.size(); i++) {
+      col.put(header.get(i).strip().replace("\uFEFF", ""), i);
+    }
+    for (String required : List.of("交易时间", "微信订单号", "商户订单号", "交易状态", "应结订单金额")) {
+      if (!col.containsKey(required)) {
+        throw new IllegalArgumentException("bill header lacks " + required);
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    int i = 1;
+    for (; i < lines.size(); i++) {
+      if (lines.get(i).startsWith("总交易单数")) {
+        break;
+      }
+      List<String> f = split(lines.get(i));
+      rows.add(new Row(get(f, col, "交易时间"), get(f, col, "公众账号ID"), get(f, col, "商户号"), get(f, col, "微信订单号"),
+          get(f, col, "商户订单号"), get(f, col, "交易类型"), get(f, col, "交易状态"), fen(get(f, col, "应结订单金额")),
+          get(f, col, "微信退款单号"), get(f, col, "商户退款单号"), fen(get(f, col, "退款金额")), get(f, col, "退款状态"),
+          fen(get(f, col, "订单金额"))));
+    }
+    if (i + 1 >= lines.size()) {
+      throw new IllegalArgumentException("bill has no summary rows");
+    }
+    List<String> sh = split(lines.get(i));
+    List<String> sv = split(lines.get(i + 1));
+    Map<String, Integer> scol = new java.util.HashMap<>();
+    for (int k = 0; k < sh.size(); k++) {
+      scol.put(sh.get(k).strip(), k);
+    }
+    long count;
+    try {
+      count = Long.parseLong(get(sv, scol, "总交易单数"));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("bill summary has no 总交易单数");
+    }
+    return new TradeBill(rows, count, fen(get(sv, scol, "应结订单总金额")), fen(get(sv, scol, "退款总金额")));
+  }
+
+  private static String get(List<String> fields, Map<String, Integer> col, String name) {
+    Integer i = col.get(name);
+    return i == null || i >= fields.size() ? "" : fields.get(i);
+  }
+
+  private static long fen(String yuan) {
+    return yuan.isEmpty() ? 0 : Money.yuanToFen(yuan);
+  }
+
+  /** Splits a line on commas and removes each field's leading backtick. */
+  private static List<String> split(String line) {
+    List<String> out = new ArrayList<>();
+    for (String f : line.split(",", -1)) {
+      String v = f.strip();
+      out.add(v.startsWith("`") ? v.substring(1) : v);
+    }
+    return out;
+  }
+}

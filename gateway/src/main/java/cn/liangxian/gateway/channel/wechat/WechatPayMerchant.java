@@ -1,0 +1,36 @@
+package cn.liangxian.gateway.channel.wechat;
+
+import java.security.PrivateKey;
+import java.util.Objects;
+
+/**
+ * One merchant account: who we are at WeChat Pay and the keys we sign and decrypt with. Keys come from
+ * files or the environment, never from the repository.
+ *
+ * @param mchid merchant id (商户号)
+ * @param appId the mini-program / official-account app id the payments belong to
+ * @param serialNo serial number of the merchant API certificate whose private key signs requests
+ * @param privateKey the merchant API private key (RSA-2048, or SM2 for the 国密 scheme)
+ * @param apiV3Key the 32-byte API v3 key that encrypts notification resources
+ * @param scheme RSA or 国密
+ * @param platformKeys WeChat Pay's keys that sign responses and notifications
+ */
+public record WechatPayMerchant(
+    String mchid, String appId, String serialNo, PrivateKey privateKey, byte[] apiV3Key,
+    WechatPayScheme scheme, PlatformKeys platformKeys) {
+  public WechatPayMerchant {
+    Objects.requireNonNull(mchid, "mchid");
+    Objects.requireNonNull(appId, "appId");
+    Objects.requireNonNull(privateKey, "privateKey");
+    Objects.requireNonNull(scheme, "scheme");
+    Objects.requireNonNull(platformKeys, "platformKeys");
+    if (apiV3Key == null || apiV3Key.length != 32) {
+      throw new IllegalArgumentException("the API v3 key must be 32 bytes");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "WechatPayMerchant[" + mchid + ", " + scheme + "]";
+  }
+}
