@@ -1,0 +1,177 @@
+package cn.liangxian.gateway.channel.alipay;
+
+import cn.liangxian.gateway.channel.ChannelException;
+import cn.liangxian.gateway.channel.Money;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Alipay's open API over a non-blocking Vert.x {@link WebClient}: {@code alipay.trade.create}
+ * (mini-program), {@code alipay.trade.precreate} (QR), query, close, refund (idempotent on
+ * {@code out_request_no}), refund query and the bill download URL. Requests are RSA2-signed; every
+ * response is verified on the raw text of its {@code *_response} member.
+ */
+public final class AlipayClient {
+  private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+
+  private final WebClient http;
+  private final String gatewayUrl;
+  private final AlipayMerchant merchant;
+  private final Clock clock;
+
+  /** @param gatewayUrl {@code https://openapi.alipay.com/gateway.do}, or the sandbox's */
+  public AlipayClient(WebClient http, String gatewayUrl, AlipayMerchant merchant, Clock clock) {
+    this.http = http;
+    this.gatewayUrl = gatewayUrl;
+    this.merchant = merchant;
+    this.clock = clock;
+  }
+
+  public AlipayMerchant merchant() {
+    return merchant;
+  }
+
+  /** A trade as Alipay reports it; {@code tradeStatus} NOT_EXIST when it has none. */
+  public record Trade(String outTradeNo, String tradeNo, String tradeStatus, long totalFen, String buyerId) {}
+
+  public record Refund(String outTradeNo, String outRequestNo, boolean fundChanged, long refundFen, String status) {}
+
+  /** {@code alipay.trade.precreate}: the {@code qr_code} a kiosk shows. */
+  public Future<String> precreate(String outTradeNo, long totalFen, String subject, String notifyUrl, String timeoutExpress) {
+    JsonObject biz = new JsonObject().put("out_trade_no", outTradeNo).put("total_amount", Money.fenToYuan(totalFen))
+        .put("subject", subject).put("timeout_express", timeoutExpress);
+    return call("alipay.trade.precreate", biz, notifyUrl).map(r -> required(r, "qr_code"));
+  }
+
+  /** {@code alipay.trade.create} for a mini-program buyer: the {@code trade_no} passed to {@code my.tradePay}. */
+  public Future<String> create(String outTradeNo, long totalFen, String subject, String buyerId, String notifyUrl,
+      String timeoutExpress) {
+    JsonObject biz = new JsonObject().put("out_trade_no", outTradeNo).put("total_amount", Money.fenToYuan(totalFen))
+        .put("subject", subject).put("buyer_id", buyerId).put("product_code", "JSAPI_PAY")
+        .put("timeout_express", timeoutExpress);
+    return call("alipay.trade.create", biz, notifyUrl).map(r -> required(r, "trade_no"));
+  }
+
+  /** {@code alipay.trade.query}. */
+  public Future<Trade> query(String outTradeNo) {
+    return call("alipay.trade.query", new JsonObject().put("out_trade_no", outTradeNo), null)
+        .map(r -> new Trade(r.getString("out_trade_no", outTradeNo), r.getString("trade_no"), r.getString("trade_status"),
+            Money.yuanToFen(r.getString("total_amount", "0")), r.getString("buyer_user_id", r.getString("buyer_id"))))
+        .recover(e -> e instanceof ChannelException c && c.code().equals("ACQ.TRADE_NOT_EXIST")
+            ? Future.succeededFuture(new Trade(outTradeNo, null, "NOT_EXIST", 0, null))
+            : Future.failedFuture(e));
+  }
+
+  /** {@code alipay.trade.close}; a trade the buyer never opened does not exist and is as good as closed. */
+  public Future<Void> close(String outTradeNo) {
+    return call("alipay.trade.close", new JsonObject().put("out_trade_no", outTradeNo), null).<Void>mapEmpty()
+        .recover(e -> e instanceof ChannelException c && c.code().equals("ACQ.TRADE_NOT_EXIST")
+            ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  /** {@code alipay.trade.refund}: the same {@code out_request_no} never refunds twice. */
+  public Future<Refund> refund(String outTradeNo, String outRequestNo, long refundFen, String reason) {
+    JsonObject biz = new JsonObject().put("out_trade_no", outTradeNo).put("out_request_no", outRequestNo)
+        .put("refund_amount", Money.fenToYuan(refundFen)).put("refund_reason", reason);
+    return call("alipay.trade.refund", biz, null).map(r -> new Refund(outTradeNo, outRequestNo,
+        "Y".equals(r.getString("fund_change")), Money.yuanToFen(r.getString("refund_fee", "0")), "SUCCESS"));
+  }
+
+  /** {@code alipay.trade.fastpay.refund.query}. */
+  public Future<Refund> queryRefund(String outTradeNo, String outRequestNo) {
+    JsonObject biz = new JsonObject().put("out_trade_no", outTradeNo).put("out_request_no", outRequestNo);
+    return call("alipay.trade.fastpay.refund.query", biz, null).map(r -> new Refund(outTradeNo, outRequestNo,
+        r.containsKey("refund_amount"), Money.yuanToFen(r.getString("refund_amount", "0")),
+        r.getString("refund_status", r.containsKey("refund_amount") ? "REFUND_SUCCESS" : "NOT_FOUND")));
+  }
+
+  /** {@code alipay.data.dataservice.bill.downloadurl.query}, then the zip, then the parsed detail. */
+  public Future<AlipayBill> bill(LocalDate date) {
+    JsonObject biz = new JsonObject().put("bill_type", "trade").put("bill_date", date.toString());
+    return call("alipay.data.dataservice.bill.downloadurl.query", biz, null).compose(r -> {
+      String url = required(r, "bill_download_url");
+      return http.getAbs(url).send().map(resp -> {
+        if (resp.statusCode() != 200 || resp.bodyAsBuffer() == null) {
+          throw new ChannelException("BILL_DOWNLOAD", "bill download answered " + resp.statusCode(), resp.statusCode(), true);
+        }
+        return AlipayBill.parseZip(resp.bodyAsBuffer().getBytes());
+      });
+    });
+  }
+
+  /** The signed form parameters of a call: also what a test or the sandbox checks. */
+  public Map<String, String> signedParams(String method, JsonObject biz, String notifyUrl) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("app_id", merchant.appId());
+    p.put("method", method);
+    p.put("format", "JSON");
+    p.put("charset", "utf-8");
+    p.put("sign_type", "RSA2");
+    p.put("timestamp", TIMESTAMP.format(clock.instant().atZone(CHINA)));
+    p.put("version", "1.0");
+    if (notifyUrl != null) {
+      p.put("notify_url", notifyUrl);
+    }
+    p.put("biz_content", biz.encode());
+    p.put("sign", AlipaySignatures.signRequest(merchant.appPrivateKey(), p));
+    return p;
+  }
+
+  private Future<JsonObject> call(String method, JsonObject biz, String notifyUrl) {
+    MultiMap form = MultiMap.caseInsensitiveMultiMap();
+    signedParams(method, biz, notifyUrl).forEach(form::add);
+    String member = method.replace('.', '_') + "_response";
+    return http.postAbs(gatewayUrl)
+        .putHeader("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
+        .sendForm(form, "UTF-8")
+        .recover(e -> Future.failedFuture(new ChannelException("NETWORK", String.valueOf(e.getMessage()), 0, true)))
+        .map(resp -> {
+          if (resp.statusCode() != 200) {
+            throw new ChannelException("HTTP_" + resp.statusCode(), "Alipay gateway answered " + resp.statusCode(),
+                resp.statusCode(), true);
+          }
+          String body = resp.bodyAsBuffer() == null ? "" : resp.bodyAsBuffer().toString(StandardCharsets.UTF_8);
+          JsonObject root;
+          try {
+            root = new JsonObject(body);
+          } catch (RuntimeException e) {
+            throw new ChannelException("MALFORMED_RESPONSE", "the answer is not JSON", 200, true);
+          }
+          JsonObject r = root.getJsonObject(member);
+          if (r == null) {
+            throw new ChannelException("MALFORMED_RESPONSE", "the answer has no " + member, 200, true);
+          }
+          String sign = root.getString("sign");
+          // Alipay may leave an error answer about the request itself (e.g. a bad app_id) unsigned.
+          boolean signed = sign != null && AlipaySignatures.verifyResponse(merchant.alipayPublicKey(), body, member, sign);
+          if (!signed && "10000".equals(r.getString("code"))) {
+            throw new ChannelException("RESPONSE_NOT_VERIFIED", "the answer is not signed by Alipay's key", 200, true);
+          }
+          if (!"10000".equals(r.getString("code"))) {
+            String code = r.getString("sub_code", r.getString("code", "UNKNOWN"));
+            throw new ChannelException(code, r.getString("sub_msg", r.getString("msg", "")), 200,
+                "20000".equals(r.getString("code")) || code.endsWith("SYSTEM_ERROR"));
+          }
+          return r;
+        });
+  }
+
+  private static String required(JsonObject r, String field) {
+    String v = r.getString(field);
+    if (v == null || v.isEmpty()) {
+      throw new ChannelException("MALFORMED_RESPONSE", "the answer has no " + field, 200, true);
+    }
+    return v;
+  }
+}

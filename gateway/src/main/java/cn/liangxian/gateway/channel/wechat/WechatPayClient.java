@@ -1,0 +1,239 @@
+package cn.liangxian.gateway.channel.wechat;
+
+import cn.liangxian.gateway.channel.ChannelException;
+import cn.liangxian.gateway.channel.Crypto;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+
+/**
+ * WeChat Pay API v3, merchant side, over a non-blocking Vert.x {@link WebClient}: JSAPI and Native
+ * prepay, query, close, refund and refund query, trade bills. Every request is signed; every response
+ * with a body is verified against the live platform keys before it is believed.
+ */
+public final class WechatPayClient {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+
+  private final WebClient http;
+  private final String baseUrl;
+  private final WechatPayMerchant merchant;
+  private final Clock clock;
+
+  /** @param baseUrl {@code https://api.mch.weixin.qq.com}, or the sandbox's */
+  public WechatPayClient(WebClient http, String baseUrl, WechatPayMerchant merchant, Clock clock) {
+    this.http = http;
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.merchant = merchant;
+    this.clock = clock;
+  }
+
+  public WechatPayMerchant merchant() {
+    return merchant;
+  }
+
+  /** What to prepay. {@code openid} for JSAPI (mini-program) only. */
+  public record Prepay(String outTradeNo, String description, long totalFen, String notifyUrl,
+      OffsetDateTime timeExpire, String openid, String attach) {}
+
+  /** The parameters of {@code wx.requestPayment}. */
+  public record MiniProgramPayment(String appId, String timeStamp, String nonceStr, String packageValue,
+      String signType, String paySign) {}
+
+  /** A transaction as the channel reports it. {@code tradeState} NOTFOUND when it has no such order. */
+  public record Transaction(String outTradeNo, String transactionId, String tradeState, long totalFen,
+      String mchid, String appid, String successTime) {}
+
+  public record Refund(String outRefundNo, String refundId, String status, long refundFen) {}
+
+  /** {@code POST /v3/pay/transactions/jsapi}: the mini-program's prepay id. */
+  public Future<String> jsapi(Prepay p) {
+    JsonObject body = prepayBody(p).put("payer", new JsonObject().put("openid", p.openid()));
+    return call(HttpMethod.POST, "/v3/pay/transactions/jsapi", body).map(r -> required(r, "prepay_id"));
+  }
+
+  /** {@code POST /v3/pay/transactions/native}: the {@code code_url} a kiosk shows as a QR code. */
+  public Future<String> nativePay(Prepay p) {
+    return call(HttpMethod.POST, "/v3/pay/transactions/native", prepayBody(p)).map(r -> required(r, "code_url"));
+  }
+
+  /** Signs {@code appId\ntimeStamp\nnonceStr\npackage\n} for {@code wx.requestPayment}. */
+  public MiniProgramPayment miniProgramPayment(String prepayId) {
+    String ts = Long.toString(clock.instant().getEpochSecond());
+    String nonce = nonce();
+    String pkg = "prepay_id=" + prepayId;
+    String sig = Crypto.sign(merchant.scheme().signatureAlgorithm(), merchant.privateKey(),
+        WechatPaySignatures.message(null, merchant.appId(), ts, nonce, pkg));
+    return new MiniProgramPayment(merchant.appId(), ts, nonce, pkg,
+        merchant.scheme() == WechatPayScheme.RSA ? "RSA" : "SM2", sig);
+  }
+
+  /** {@code GET /v3/pay/transactions/out-trade-no/{out_trade_no}}. */
+  public Future<Transaction> query(String outTradeNo) {
+    return call(HttpMethod.GET, "/v3/pay/transactions/out-trade-no/" + enc(outTradeNo) + "?mchid=" + enc(merchant.mchid()), null)
+        .map(r -> new Transaction(r.getString("out_trade_no", outTradeNo), r.getString("transaction_id"),
+            r.getString("trade_state"), r.getJsonObject("amount", new JsonObject()).getLong("total", 0L),
+            r.getString("mchid"), r.getString("appid"), r.getString("success_time")))
+        .recover(e -> e instanceof ChannelException c && c.code().equals("ORDER_NOT_EXIST")
+            ? Future.succeededFuture(new Transaction(outTradeNo, null, "NOTFOUND", 0, merchant.mchid(), merchant.appId(), null))
+            : Future.failedFuture(e));
+  }
+
+  /** {@code POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close}: 204 on success. */
+  public Future<Void> close(String outTradeNo) {
+    return call(HttpMethod.POST, "/v3/pay/transactions/out-trade-no/" + enc(outTradeNo) + "/close",
+        new JsonObject().put("mchid", merchant.mchid())).mapEmpty();
+  }
+
+  /** {@code POST /v3/refund/domestic/refunds}, idempotent on {@code out_refund_no}. */
+  public Future<Refund> refund(String outTradeNo, String outRefundNo, String reason, long refundFen, long totalFen,
+      String notifyUrl) {
+    JsonObject body = new JsonObject().put("out_trade_no", outTradeNo).put("out_refund_no", outRefundNo)
+        .put("reason", reason).put("notify_url", notifyUrl)
+        .put("amount", new JsonObject().put("refund", refundFen).put("total", totalFen).put("currency", "CNY"));
+    return call(HttpMethod.POST, "/v3/refund/domestic/refunds", body).map(WechatPayClient::refundOf);
+  }
+
+  /** {@code GET /v3/refund/domestic/refunds/{out_refund_no}}. */
+  public Future<Refund> queryRefund(String outRefundNo) {
+    return call(HttpMethod.GET, "/v3/refund/domestic/refunds/" + enc(outRefundNo), null).map(WechatPayClient::refundOf);
+  }
+
+  /** {@code GET /v3/bill/tradebill}, then the download, its SHA1 checked, then parsed. */
+  public Future<TradeBill> tradeBill(LocalDate date) {
+    return call(HttpMethod.GET, "/v3/bill/tradebill?bill_date=" + date + "&bill_type=ALL", null).compose(r -> {
+      String url = required(r, "download_url");
+      String hash = r.getString("hash_value", "");
+      URI uri = URI.create(url);
+      String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+      // the download answer is the file itself: it carries no platform signature, the SHA1 vouches for it
+      return send(HttpMethod.GET, baseUrl + pathAndQuery, pathAndQuery, null).map(resp -> {
+        if (resp.statusCode() != 200) {
+          throw new ChannelException("BILL_DOWNLOAD", "bill download answered " + resp.statusCode(), resp.statusCode(), true);
+        }
+        byte[] file = resp.bodyAsBuffer() == null ? new byte[0] : resp.bodyAsBuffer().getBytes();
+        if (!"SHA1".equalsIgnoreCase(r.getString("hash_type", "SHA1")) || !sha1(file).equalsIgnoreCase(hash)) {
+          throw new ChannelException("BILL_HASH_MISMATCH", "downloaded bill does not match its SHA1", 200, true);
+        }
+        return TradeBill.parse(new String(file, StandardCharsets.UTF_8));
+      });
+    });
+  }
+
+  private JsonObject prepayBody(Prepay p) {
+    JsonObject body = new JsonObject().put("appid", merchant.appId()).put("mchid", merchant.mchid())
+        .put("description", p.description()).put("out_trade_no", p.outTradeNo()).put("notify_url", p.notifyUrl())
+        .put("amount", new JsonObject().put("total", p.totalFen()).put("currency", "CNY"));
+    if (p.timeExpire() != null) {
+      body.put("time_expire", RFC3339.format(p.timeExpire()));
+    }
+    if (p.attach() != null) {
+      body.put("attach", p.attach());
+    }
+    return body;
+  }
+
+  private static Refund refundOf(JsonObject r) {
+    return new Refund(r.getString("out_refund_no"), r.getString("refund_id"), r.getString("status"),
+        r.getJsonObject("amount", new JsonObject()).getLong("refund", 0L));
+  }
+
+  /** A signed call whose answer must verify; a 2xx without body gives an empty object. */
+  private Future<JsonObject> call(HttpMethod method, String pathAndQuery, JsonObject body) {
+    byte[] bytes = body == null ? new byte[0] : body.encode().getBytes(StandardCharsets.UTF_8);
+    return send(method, baseUrl + pathAndQuery, pathAndQuery, bytes).map(resp -> {
+      byte[] answer = resp.bodyAsBuffer() == null ? new byte[0] : resp.bodyAsBuffer().getBytes();
+      if (answer.length > 0 || resp.statusCode() / 100 == 2) {
+        verifyResponse(resp, answer);
+      }
+      if (resp.statusCode() / 100 != 2) {
+        JsonObject err = parse(answer);
+        String code = err.getString("code", "HTTP_" + resp.statusCode());
+        throw new ChannelException(code, err.getString("message", ""), resp.statusCode(),
+            resp.statusCode() >= 500 || code.equals("SYSTEM_ERROR") || code.equals("FREQUENCY_LIMITED"));
+      }
+      return answer.length == 0 ? new JsonObject() : parse(answer);
+    });
+  }
+
+  private Future<HttpResponse<Buffer>> send(HttpMethod method, String absoluteUrl, String pathAndQuery, byte[] body) {
+    long ts = clock.instant().getEpochSecond();
+    String nonce = nonce();
+    String auth = WechatPaySignatures.authorization(merchant.scheme(), merchant.mchid(), merchant.serialNo(),
+        merchant.privateKey(), method.name(), pathAndQuery, ts, nonce, body == null ? new byte[0] : body);
+    HttpRequest<Buffer> req = http.requestAbs(method, absoluteUrl)
+        .putHeader("Authorization", auth)
+        .putHeader("Accept", "application/json")
+        .putHeader("User-Agent", "liangxian-gateway");
+    Future<HttpResponse<Buffer>> f;
+    if (body == null || method == HttpMethod.GET) {
+      f = req.send();
+    } else {
+      f = req.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body));
+    }
+    return f.recover(e -> Future.failedFuture(e instanceof ChannelException ? e
+        : new ChannelException("NETWORK", String.valueOf(e.getMessage()), 0, true)));
+  }
+
+  private void verifyResponse(HttpResponse<Buffer> resp, byte[] body) {
+    String serial = resp.getHeader("Wechatpay-Serial");
+    String ts = resp.getHeader("Wechatpay-Timestamp");
+    String nonce = resp.getHeader("Wechatpay-Nonce");
+    String sig = resp.getHeader("Wechatpay-Signature");
+    var key = merchant.platformKeys().get(serial);
+    if (ts == null || nonce == null || sig == null || key.isEmpty()
+        || !WechatPaySignatures.verify(merchant.scheme(), key.get(), WechatPaySignatures.responseMessage(ts, nonce, body), sig)) {
+      throw new ChannelException("RESPONSE_NOT_VERIFIED",
+          "the answer is not signed by a live WeChat Pay platform key (serial " + serial + ")", resp.statusCode(), true);
+    }
+  }
+
+  private static JsonObject parse(byte[] body) {
+    try {
+      return new JsonObject(Buffer.buffer(body));
+    } catch (RuntimeException e) {
+      throw new ChannelException("MALFORMED_RESPONSE", "the answer is not JSON", 0, true);
+    }
+  }
+
+  private static String required(JsonObject r, String field) {
+    String v = r.getString(field);
+    if (v == null || v.isEmpty()) {
+      throw new ChannelException("MALFORMED_RESPONSE", "the answer has no " + field, 200, true);
+    }
+    return v;
+  }
+
+  static String nonce() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().withUpperCase().formatHex(b);
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static String sha1(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
