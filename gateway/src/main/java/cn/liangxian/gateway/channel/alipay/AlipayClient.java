@@ -133,7 +133,6 @@ public final class AlipayClient {
     signedParams(method, biz, notifyUrl).forEach(form::add);
     String member = method.replace('.', '_') + "_response";
     return http.postAbs(gatewayUrl)
-        .putHeader("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
         .sendForm(form, "UTF-8")
         .recover(e -> Future.failedFuture(new ChannelException("NETWORK", String.valueOf(e.getMessage()), 0, true)))
         .map(resp -> {

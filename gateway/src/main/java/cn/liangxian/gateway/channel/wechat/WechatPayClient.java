@@ -158,14 +158,17 @@ public final class WechatPayClient {
     byte[] bytes = body == null ? new byte[0] : body.encode().getBytes(StandardCharsets.UTF_8);
     return send(method, baseUrl + pathAndQuery, pathAndQuery, bytes).map(resp -> {
       byte[] answer = resp.bodyAsBuffer() == null ? new byte[0] : resp.bodyAsBuffer().getBytes();
-      if (answer.length > 0 || resp.statusCode() / 100 == 2) {
-        verifyResponse(resp, answer);
-      }
       if (resp.statusCode() / 100 != 2) {
-        JsonObject err = parse(answer);
+        // An error we cannot verify is never taken as a final answer: it stays retryable.
+        boolean verified = verifies(resp, answer);
+        JsonObject err = answer.length == 0 ? new JsonObject() : parseOrEmpty(answer);
         String code = err.getString("code", "HTTP_" + resp.statusCode());
-        throw new ChannelException(code, err.getString("message", ""), resp.statusCode(),
-            resp.statusCode() >= 500 || code.equals("SYSTEM_ERROR") || code.equals("FREQUENCY_LIMITED"));
+        throw new ChannelException(code, err.getString("message", ""), resp.statusCode(), !verified
+            || resp.statusCode() >= 500 || code.equals("SYSTEM_ERROR") || code.equals("FREQUENCY_LIMITED"));
+      }
+      if (!verifies(resp, answer)) {
+        throw new ChannelException("RESPONSE_NOT_VERIFIED", "the answer is not signed by a live WeChat Pay platform key"
+            + " (serial " + resp.getHeader("Wechatpay-Serial") + ")", resp.statusCode(), true);
       }
       return answer.length == 0 ? new JsonObject() : parse(answer);
     });
@@ -190,16 +193,20 @@ public final class WechatPayClient {
         : new ChannelException("NETWORK", String.valueOf(e.getMessage()), 0, true)));
   }
 
-  private void verifyResponse(HttpResponse<Buffer> resp, byte[] body) {
-    String serial = resp.getHeader("Wechatpay-Serial");
+  private boolean verifies(HttpResponse<Buffer> resp, byte[] body) {
     String ts = resp.getHeader("Wechatpay-Timestamp");
     String nonce = resp.getHeader("Wechatpay-Nonce");
     String sig = resp.getHeader("Wechatpay-Signature");
-    var key = merchant.platformKeys().get(serial);
-    if (ts == null || nonce == null || sig == null || key.isEmpty()
-        || !WechatPaySignatures.verify(merchant.scheme(), key.get(), WechatPaySignatures.responseMessage(ts, nonce, body), sig)) {
-      throw new ChannelException("RESPONSE_NOT_VERIFIED",
-          "the answer is not signed by a live WeChat Pay platform key (serial " + serial + ")", resp.statusCode(), true);
+    var key = merchant.platformKeys().get(resp.getHeader("Wechatpay-Serial"));
+    return ts != null && nonce != null && sig != null && key.isPresent()
+        && WechatPaySignatures.verify(merchant.scheme(), key.get(), WechatPaySignatures.responseMessage(ts, nonce, body), sig);
+  }
+
+  private static JsonObject parseOrEmpty(byte[] body) {
+    try {
+      return new JsonObject(Buffer.buffer(body));
+    } catch (RuntimeException e) {
+      return new JsonObject();
     }
   }
 
