@@ -1,0 +1,151 @@
+package cn.liangxian.gateway.channel.wechat;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.channel.ChannelException;
+import cn.liangxian.gateway.channel.Crypto;
+import cn.liangxian.gateway.channel.Vectors;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The WeChat Pay adapter against WireMock answering in the documented formats, signed by a platform key. */
+class WechatPayClientWireMockTest {
+  static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1576376430L), ZoneOffset.UTC);
+  static final String SERIAL = "PUB_KEY_ID_0114232134912410000000000001";
+  static WireMockServer wm;
+  static Vertx vertx;
+  static KeyPair merchantKey = Vectors.rsa();
+  static KeyPair platform = Vectors.rsa();
+  static WechatPayClient client;
+
+  @BeforeAll
+  static void start() {
+    wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+    vertx = Vertx.vertx();
+    WechatPayMerchant m = new WechatPayMerchant("1230000109", "wxd678efh567hg6787", "444F4864EA9B34415", merchantKey.getPrivate(),
+        "a7cde1f0b2c4d6e8a7cde1f0b2c4d6e8".getBytes(StandardCharsets.US_ASCII), WechatPayScheme.RSA,
+        new PlatformKeys().put(SERIAL, platform.getPublic()));
+    client = new WechatPayClient(WebClient.create(vertx), wm.baseUrl(), m, CLOCK);
+  }
+
+  @AfterAll
+  static void stop() {
+    wm.stop();
+    vertx.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    wm.resetAll();
+  }
+
+  static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder signed(int status, String body, KeyPair key) {
+    String ts = "1576376431";
+    String nonce = "6A1DC4DC9E2B9F3B4D5A1A3F0A8F2E11";
+    String sig = Crypto.sign("SHA256withRSA", key.getPrivate(),
+        WechatPaySignatures.responseMessage(ts, nonce, body.getBytes(StandardCharsets.UTF_8)));
+    return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+        .withHeader("Wechatpay-Timestamp", ts).withHeader("Wechatpay-Nonce", nonce)
+        .withHeader("Wechatpay-Signature", sig).withHeader("Wechatpay-Serial", SERIAL)
+        .withHeader("Request-ID", "08F78BB5AF0610D302A1FA8C11B3BB0CCF06-0").withBody(body);
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  static ChannelException failure(Future<?> f) throws Exception {
+    Throwable x = f.toCompletionStage().toCompletableFuture().handle((v, t) -> t).get(10, TimeUnit.SECONDS);
+    while (x instanceof CompletionException) {
+      x = x.getCause();
+    }
+    assertThat(x).isInstanceOf(ChannelException.class);
+    return (ChannelException) x;
+  }
+
+  @Test
+  void nativePrepaySendsTheDocumentedBodySignedAndReadsCodeUrl() throws Exception {
+    wm.stubFor(post("/v3/pay/transactions/native").willReturn(
+        signed(200, "{\"code_url\":\"weixin://wxpay/bizpayurl?pr=p4lpSuKzz\"}", platform)));
+    String codeUrl = await(client.nativePay(new WechatPayClient.Prepay("1217752501201407033233368018", "城乡居民医疗保险 2020",
+        25000, "https://pay.example.cn/api/v1/callbacks/wechatpay", null, null, null)));
+    assertThat(codeUrl).isEqualTo("weixin://wxpay/bizpayurl?pr=p4lpSuKzz");
+
+    wm.verify(postRequestedFor(urlEqualTo("/v3/pay/transactions/native"))
+        .withHeader("Authorization", matching("WECHATPAY2-SHA256-RSA2048 mchid=\"1230000109\",nonce_str=\"[0-9A-F]{32}\","
+            + "signature=\"[A-Za-z0-9+/=]+\",timestamp=\"1576376430\",serial_no=\"444F4864EA9B34415\""))
+        .withHeader("Content-Type", equalTo("application/json"))
+        .withRequestBody(equalToJson("{\"appid\":\"wxd678efh567hg6787\",\"mchid\":\"1230000109\","
+            + "\"description\":\"城乡居民医疗保险 2020\",\"out_trade_no\":\"1217752501201407033233368018\","
+            + "\"notify_url\":\"https://pay.example.cn/api/v1/callbacks/wechatpay\","
+            + "\"amount\":{\"total\":25000,\"currency\":\"CNY\"}}")));
+    // the signature in the header covers exactly the bytes that were sent
+    LoggedRequest req = wm.findAll(postRequestedFor(urlEqualTo("/v3/pay/transactions/native"))).get(0);
+    WechatPaySignatures.Authorization auth = WechatPaySignatures.parseAuthorization(req.getHeader("Authorization")).orElseThrow();
+    assertThat(WechatPaySignatures.verify(WechatPayScheme.RSA, merchantKey.getPublic(),
+        WechatPaySignatures.requestMessage("POST", "/v3/pay/transactions/native", 1576376430L, auth.get("nonce_str"),
+            req.getBody()), auth.get("signature"))).isTrue();
+  }
+
+  @Test
+  void queryReadsTheDocumentedTransaction() throws Exception {
+    wm.stubFor(get("/v3/pay/transactions/out-trade-no/1217752501201407033233368018?mchid=1230000109").willReturn(signed(200,
+        "{\"amount\":{\"currency\":\"CNY\",\"payer_currency\":\"CNY\",\"payer_total\":25000,\"total\":25000},"
+            + "\"appid\":\"wxd678efh567hg6787\",\"attach\":\"\",\"bank_type\":\"OTHERS\",\"mchid\":\"1230000109\","
+            + "\"out_trade_no\":\"1217752501201407033233368018\",\"payer\":{\"openid\":\"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o\"},"
+            + "\"promotion_detail\":[],\"success_time\":\"2019-12-15T10:20:45+08:00\",\"trade_state\":\"SUCCESS\","
+            + "\"trade_state_desc\":\"支付成功\",\"trade_type\":\"NATIVE\",\"transaction_id\":\"4200000423201912151234567890\"}",
+        platform)));
+    WechatPayClient.Transaction t = await(client.query("1217752501201407033233368018"));
+    assertThat(t.tradeState()).isEqualTo("SUCCESS");
+    assertThat(t.totalFen()).isEqualTo(25000);
+    assertThat(t.transactionId()).isEqualTo("4200000423201912151234567890");
+  }
+
+  @Test
+  void anAnswerSignedByAnyoneElseIsNotBelieved() throws Exception {
+    wm.stubFor(get("/v3/pay/transactions/out-trade-no/X1?mchid=1230000109").willReturn(signed(200,
+        "{\"out_trade_no\":\"X1\",\"trade_state\":\"SUCCESS\",\"amount\":{\"total\":25000}}", Vectors.rsa())));
+    ChannelException e = failure(client.query("X1"));
+    assertThat(e.code()).isEqualTo("RESPONSE_NOT_VERIFIED");
+    assertThat(e.retryable()).isTrue();
+  }
+
+  @Test
+  void documentedErrorsKeepTheirCode() throws Exception {
+    wm.stubFor(get("/v3/pay/transactions/out-trade-no/X2?mchid=1230000109").willReturn(signed(404,
+        "{\"code\":\"ORDER_NOT_EXIST\",\"message\":\"订单不存在\"}", platform)));
+    assertThat(await(client.query("X2")).tradeState()).isEqualTo("NOTFOUND");
+    wm.stubFor(post("/v3/refund/domestic/refunds").willReturn(signed(403,
+        "{\"code\":\"NOT_ENOUGH\",\"message\":\"基本账户余额不足，请充值后重新发起\"}", platform)));
+    ChannelException e = failure(client.refund("X3", "X3-R1", "重复缴费", 100, 100, "https://pay.example.cn/cb"));
+    assertThat(e.code()).isEqualTo("NOT_ENOUGH");
+    assertThat(e.retryable()).isFalse();
+    wm.stubFor(post("/v3/refund/domestic/refunds").willReturn(aResponse().withStatus(500).withBody("{\"code\":\"SYSTEM_ERROR\"}")));
+    assertThat(failure(client.refund("X3", "X3-R1", "重复缴费", 100, 100, "https://pay.example.cn/cb")).retryable()).isTrue();
+  }
+}
