@@ -1,0 +1,267 @@
+package cn.liangxian.gateway;
+
+import cn.liangxian.gateway.channel.PaymentChannel;
+import cn.liangxian.gateway.channel.alipay.AlipayChannel;
+import cn.liangxian.gateway.channel.alipay.AlipayClient;
+import cn.liangxian.gateway.channel.alipay.AlipayMerchant;
+import cn.liangxian.gateway.channel.sandbox.ChannelSandbox;
+import cn.liangxian.gateway.channel.wechat.PlatformKeys;
+import cn.liangxian.gateway.channel.wechat.WechatPayChannel;
+import cn.liangxian.gateway.channel.wechat.WechatPayClient;
+import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
+import cn.liangxian.gateway.channel.wechat.WechatPayScheme;
+import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.http.RateLimiter;
+import cn.liangxian.gateway.lookup.LookupMetrics;
+import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.order.OrderMetrics;
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
+import cn.liangxian.gateway.roster.DemoRoster;
+import cn.liangxian.gateway.roster.RosterImport;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: blocking set-up first (database, migrations, keys, demo roster), then Vert.x
+ * with one {@link GatewayVerticle} per event loop. Used by {@link Main} and by the tests.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final GatewayConfig config;
+  private final Clock clock;
+  private final Regions regions;
+  private final Database database;
+  private final PersonalDataCipher cipher;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final RateLimiter rateLimiter;
+  private final LookupMetrics lookupMetrics;
+  private final OrderMetrics orderMetrics;
+  private final String openApi;
+  private Vertx vertx;
+  private ChannelSandbox sandbox;
+  private Map<String, PaymentChannel> channels;
+  private WechatPayMerchant wechatMerchant;
+  private AlipayMerchant alipayMerchant;
+  private int httpPort;
+  private int instances;
+
+  private Gateway(GatewayConfig config, Clock clock, Database database, PersonalDataCipher cipher, Regions regions) {
+    this.config = config;
+    this.clock = clock;
+    this.database = database;
+    this.cipher = cipher;
+    this.regions = regions;
+    this.rateLimiter = new RateLimiter(config.lookupsPerMinute(), config.lookupBurst(), clock);
+    this.lookupMetrics = new LookupMetrics(registry);
+    this.orderMetrics = new OrderMetrics(registry);
+    this.openApi = resource("/openapi.yaml");
+  }
+
+  /** Prepares the database (embedded unless configured otherwise) and starts serving. Blocking. */
+  public static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock) {
+    Regions regions = Regions.load(config, clock);
+    Database db = Database.start(config);
+    return start(config, env, clock, regions, db);
+  }
+
+  /** As {@link #start(GatewayConfig, Map, Clock)} on a database the caller provides (tests). */
+  public static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock, Regions regions, Database db) {
+    db.migrate();
+    PersonalDataCipher cipher = PersonalDataCipher.load(config.keyDir(), env);
+    RosterImport roster = new RosterImport(db, cipher, regions.rosterInfo());
+    roster.registerRegions();
+    if (config.demoRoster()) {
+      DemoRoster.loadIfEmpty(db, roster);
+    }
+    Gateway g = new Gateway(config, clock, db, cipher, regions);
+    g.serve();
+    return g;
+  }
+
+  private void serve() {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
+    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry)).build();
+    httpPort = config.httpPort() == 0 ? freePort() : config.httpPort();
+    if (!config.sandbox()) {
+      throw new IllegalStateException("real channel credentials are not configured yet: run with the sandbox (demo.sandbox: true)");
+    }
+    startSandbox();
+    instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    await(vertx.deployVerticle(() -> new GatewayVerticle(this), new DeploymentOptions().setInstances(instances)));
+    LOG.info("gateway listening on port {} with {} event-loop verticles", httpPort, instances);
+  }
+
+  /** Demo and tests: both channels answered by the loopback sandbox, with merchant keys made for this run. */
+  private void startSandbox() {
+    sandbox = new ChannelSandbox(vertx, clock);
+    KeyPair merchantKey = rsa();
+    KeyPair appKey = rsa();
+    byte[] apiV3Key = new byte[32];
+    new SecureRandom().nextBytes(apiV3Key);
+    for (int i = 0; i < apiV3Key.length; i++) {
+      apiV3Key[i] = (byte) ('a' + Math.floorMod(apiV3Key[i], 26)); // the API v3 key is 32 printable characters
+    }
+    String mchid = "1900000001";
+    String appId = "wxdemo0000000001";
+    sandbox.registerWechat(new ChannelSandbox.WechatMerchant(mchid, appId, merchantKey.getPublic(), apiV3Key, WechatPayScheme.RSA));
+    sandbox.registerAlipay(new ChannelSandbox.AlipayApp("2021000000000001", appKey.getPublic()));
+    int port = await(sandbox.listen(config.sandboxPort()));
+    LOG.warn("payment channels are the SANDBOX on port {} with demo keys made for this run: no real money moves", port);
+    wechatMerchant = new WechatPayMerchant(mchid, appId, "DEMO-MERCHANT-SERIAL", merchantKey.getPrivate(), apiV3Key,
+        WechatPayScheme.RSA, new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
+    alipayMerchant = new AlipayMerchant("2021000000000001", appKey.getPrivate(), sandbox.alipayPublicKey());
+    WebClient http = WebClient.create(vertx);
+    String callbacks = "http://127.0.0.1:" + httpPort + "/api/v1/callbacks/";
+    channels = new LinkedHashMap<>();
+    channels.put("wechat", new WechatPayChannel(new WechatPayClient(http, sandbox.baseUrl(), wechatMerchant, clock), callbacks + "wechatpay"));
+    channels.put("alipay", new AlipayChannel(new AlipayClient(http, sandbox.baseUrl() + "/gateway.do", alipayMerchant, clock),
+        callbacks + "alipay"));
+  }
+
+  private static KeyPair rsa() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      return g.generateKeyPair();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = Gateway.class.getResourceAsStream(name)) {
+      return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("start-up failed: " + e.getMessage(), e);
+    }
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public Regions regions() {
+    return regions;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public PersonalDataCipher cipher() {
+    return cipher;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public RateLimiter rateLimiter() {
+    return rateLimiter;
+  }
+
+  LookupMetrics lookupMetrics() {
+    return lookupMetrics;
+  }
+
+  OrderMetrics orderMetrics() {
+    return orderMetrics;
+  }
+
+  public Map<String, PaymentChannel> channels() {
+    return channels;
+  }
+
+  public WechatPayMerchant wechatMerchant() {
+    return wechatMerchant;
+  }
+
+  public AlipayMerchant alipayMerchant() {
+    return alipayMerchant;
+  }
+
+  public ChannelSandbox sandbox() {
+    return sandbox;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  String openApi() {
+    return openApi;
+  }
+
+  private final java.util.concurrent.atomic.AtomicInteger pools = new java.util.concurrent.atomic.AtomicInteger();
+
+  int nextPoolNumber() {
+    return pools.incrementAndGet();
+  }
+
+  int poolSizePerVerticle() {
+    return Math.max(2, config.poolSize() / Math.max(1, instances));
+  }
+
+  @Override
+  public void close() {
+    if (vertx != null) {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("Vert.x did not stop cleanly: {}", e.toString());
+      }
+    }
+    database.close();
+  }
+}

@@ -1,0 +1,102 @@
+package cn.liangxian.gateway;
+
+import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
+import cn.liangxian.gateway.http.Failures;
+import cn.liangxian.gateway.lookup.HouseholdStore;
+import cn.liangxian.gateway.lookup.LookupHandler;
+import cn.liangxian.gateway.order.CallbackHandlers;
+import cn.liangxian.gateway.order.OrderHandlers;
+import cn.liangxian.gateway.order.OrderService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.time.Duration;
+
+/**
+ * One instance per event loop: its own connection pool (prepared statements cached, pipelining on),
+ * the router with one method per route group, and the periodic expiry sweep.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private final Gateway g;
+  private Pool pool;
+  private HttpServer server;
+  private long timer = -1;
+
+  GatewayVerticle(Gateway g) {
+    this.g = g;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(g.poolSizePerVerticle()).setName("gateway-" + g.nextPoolNumber()))
+        .connectingTo(g.database().connectOptions(g.config().pipeliningLimit())).using(vertx).build();
+    OrderService orders = new OrderService(pool, new HouseholdStore(g.cipher()), g.regions(), g.channels(), g.clock(),
+        Duration.ofMinutes(g.config().orderExpiryMinutes()), g.orderMetrics());
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create().setBodyLimit(g.config().maxBodyBytes()).setDeleteUploadedFilesOnEnd(true)
+        .setHandleFileUploads(false));
+    lookupRoutes(router);
+    orderRoutes(router, orders);
+    callbackRoutes(router, orders);
+    operationalRoutes(router);
+    router.route().failureHandler(Failures::handle);
+    for (int status : new int[] {404, 405, 413, 415}) {
+      router.errorHandler(status, Failures::handle);
+    }
+    timer = vertx.setPeriodic(5_000, t -> orders.expireDue());
+    return vertx.createHttpServer().requestHandler(router).listen(g.httpPort(), g.config().httpHost())
+        .onSuccess(s -> server = s);
+  }
+
+  private void lookupRoutes(Router router) {
+    LookupHandler lookup = new LookupHandler(pool, new HouseholdStore(g.cipher()), g.cipher(), g.regions(), g.rateLimiter(),
+        g.lookupMetrics());
+    router.post("/api/v1/lookup").handler(lookup::handle);
+  }
+
+  private void orderRoutes(Router router, OrderService orders) {
+    OrderHandlers h = new OrderHandlers(orders);
+    router.post("/api/v1/orders").handler(h::create);
+    router.get("/api/v1/orders/:id").handler(h::get);
+    router.post("/api/v1/orders/:id/cancel").handler(h::cancel);
+    router.get("/api/v1/orders/:id/receipt").handler(h::receipt);
+  }
+
+  private void callbackRoutes(Router router, OrderService orders) {
+    CallbackHandlers cb = new CallbackHandlers(orders, pool, g.wechatMerchant(),
+        new NotificationVerifier(g.wechatMerchant(), g.clock()), g.alipayMerchant(), g.registry());
+    router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat);
+    router.post("/api/v1/callbacks/alipay").handler(cb::alipay);
+  }
+
+  private void operationalRoutes(Router router) {
+    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(ctx -> pool.query("select 1").execute().onComplete(ar -> json(ctx,
+        ar.succeeded() ? 200 : 503, new JsonObject().put("status", ar.succeeded() ? "UP" : "DOWN")
+            .put("database", ar.succeeded() ? "reachable" : "unreachable"))));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(g.registry()));
+    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
+        .end(g.openApi()));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    Future<Void> s = server == null ? Future.succeededFuture() : server.close();
+    return s.compose(x -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

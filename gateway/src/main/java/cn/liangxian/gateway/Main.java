@@ -1,0 +1,113 @@
+package cn.liangxian.gateway;
+
+import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
+import cn.liangxian.gateway.roster.DemoRoster;
+import cn.liangxian.gateway.roster.ImportReport;
+import cn.liangxian.gateway.roster.RosterImport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code java -jar gateway.jar} runs the gateway; {@code java -jar gateway.jar roster import <file>...}
+ * imports rosters and department lists.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv()));
+  }
+
+  static int run(String[] args, Map<String, String> env) {
+    try {
+      if (args.length == 0 || args[0].equals("run")) {
+        return serve(env);
+      }
+      if (args[0].equals("--help") || args[0].equals("help")) {
+        System.out.println(HELP);
+        return 0;
+      }
+      if (args.length >= 2 && args[0].equals("roster") && args[1].equals("import")) {
+        return importRosters(List.of(args).subList(2, args.length), env);
+      }
+      System.err.println("gateway: unknown command '" + String.join(" ", args) + "'\n\n" + HELP);
+      return 2;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("gateway: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  static final String HELP = """
+      Usage:
+        java -jar gateway/target/gateway.jar                     run the gateway (port 8080, embedded PostgreSQL under ./data)
+        java -jar gateway/target/gateway.jar roster import <file.csv>...
+                                                                  import village rosters and department lists (UTF-8 or GB18030)
+      Environment: GATEWAY_CONFIG, GATEWAY_PORT, GATEWAY_DATA_DIR, GATEWAY_DB_URL (or PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD),
+      GATEWAY_KEY_DIR, GATEWAY_ID_SM4_KEY, GATEWAY_ID_INDEX_KEY; see config/gateway.yaml.""";
+
+  private static int serve(Map<String, String> env) {
+    GatewayConfig config = GatewayConfig.load(env);
+    Gateway g = Gateway.start(config, env, Clock.systemUTC());
+    Runtime.getRuntime().addShutdownHook(new Thread(g::close, "gateway-shutdown"));
+    String base = "http://127.0.0.1:" + g.httpPort();
+    StringBuilder sb = new StringBuilder("\n  Liangxian gateway is up\n\n")
+        .append("  API             ").append(base).append("/api/v1/lookup   (POST {\"idNumber\", \"name\"})\n")
+        .append("  OpenAPI         ").append(base).append("/openapi.yaml\n")
+        .append("  Health          ").append(base).append("/health/ready\n")
+        .append("  Metrics         ").append(base).append("/metrics\n")
+        .append("  Channel sandbox ").append(g.sandbox().baseUrl()).append("   (QR codes open its pay page)\n\n")
+        .append("  Demo residents to try (made up):\n");
+    for (String[] e : DemoRoster.examples(g.database(), g.cipher(), 5)) {
+      sb.append("    ").append(e[0]).append("  ").append(e[1]).append("  (").append(e[2]).append(")\n");
+    }
+    sb.append("\n  curl -s -X POST ").append(base).append("/api/v1/lookup -H 'Content-Type: application/json' \\\n")
+        .append("       -d '{\"idNumber\":\"<ID number>\",\"name\":\"<name>\"}'\n");
+    System.out.println(sb);
+    return waitForever();
+  }
+
+  private static int waitForever() {
+    try {
+      Thread.currentThread().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private static int importRosters(List<String> files, Map<String, String> env) {
+    if (files.isEmpty()) {
+      System.err.println("gateway: roster import needs at least one CSV file");
+      return 2;
+    }
+    for (String f : files) {
+      if (!Files.isRegularFile(Path.of(f))) {
+        System.err.println("gateway: no such file: " + f);
+        return 2;
+      }
+    }
+    GatewayConfig config = GatewayConfig.load(env);
+    Regions regions = Regions.load(config, Clock.systemUTC());
+    try (Database db = Database.start(config)) {
+      db.migrate();
+      RosterImport importer = new RosterImport(db, PersonalDataCipher.load(config.keyDir(), env), regions.rosterInfo());
+      importer.registerRegions();
+      int status = 0;
+      for (String f : files) {
+        ImportReport r = importer.importFile(Path.of(f));
+        System.out.println(r.summary());
+        r.problems().forEach(p -> System.out.println("  " + p));
+        if (!r.problems().isEmpty()) {
+          status = 1;
+        }
+      }
+      return status;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package cn.liangxian.gateway.channel;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+
+/**
+ * One payment channel behind one interface: the order lifecycle never knows which channel it talks to.
+ * Notifications come in through the channel's callback route and end in the same
+ * {@code applyPayment} as an active query's answer.
+ */
+public interface PaymentChannel {
+
+  /** {@code wechat} or {@code alipay}. */
+  String name();
+
+  /**
+   * What to ask the channel for. {@code mode} {@code qr} (kiosk shows a code) or {@code mini}
+   * (mini-program; {@code payerId} is the openid or Alipay buyer id).
+   */
+  record Prepay(String outTradeNo, long totalFen, String description, String mode, String payerId, OffsetDateTime expiresAt) {}
+
+  /** Resolves to what the payer's device needs: {@code {"codeUrl"}} or the mini-program's parameters. */
+  Future<JsonObject> prepay(Prepay p);
+
+  /** The channel's view of a trade. */
+  record Trade(State state, String transactionId, long amountFen) {
+    public enum State { PAID, NOT_PAID, CLOSED, NOT_FOUND, REFUNDED }
+  }
+
+  Future<Trade> query(String outTradeNo);
+
+  Future<Void> close(String outTradeNo);
+
+  /** Idempotent on {@code outRefundNo}. */
+  Future<Void> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason);
+}

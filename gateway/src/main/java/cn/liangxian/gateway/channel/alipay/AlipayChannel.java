@@ -1,0 +1,60 @@
+package cn.liangxian.gateway.channel.alipay;
+
+import cn.liangxian.gateway.channel.PaymentChannel;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+
+/** Alipay as a {@link PaymentChannel}: precreate for kiosk QR codes, create for the mini-program. */
+public final class AlipayChannel implements PaymentChannel {
+  private final AlipayClient client;
+  private final String notifyUrl;
+
+  public AlipayChannel(AlipayClient client, String notifyUrl) {
+    this.client = client;
+    this.notifyUrl = notifyUrl;
+  }
+
+  public AlipayClient client() {
+    return client;
+  }
+
+  @Override
+  public String name() {
+    return "alipay";
+  }
+
+  @Override
+  public Future<JsonObject> prepay(Prepay p) {
+    long minutes = p.expiresAt() == null ? 15
+        : Math.max(1, Duration.between(OffsetDateTime.now(p.expiresAt().getOffset()), p.expiresAt()).toMinutes());
+    String timeout = minutes + "m";
+    if (p.mode().equals("mini")) {
+      return client.create(p.outTradeNo(), p.totalFen(), p.description(), p.payerId(), notifyUrl, timeout)
+          .map(tradeNo -> new JsonObject().put("alipayTradeNo", tradeNo));
+    }
+    return client.precreate(p.outTradeNo(), p.totalFen(), p.description(), notifyUrl, timeout)
+        .map(qr -> new JsonObject().put("codeUrl", qr));
+  }
+
+  @Override
+  public Future<Trade> query(String outTradeNo) {
+    return client.query(outTradeNo).map(t -> new Trade(switch (t.tradeStatus()) {
+      case "TRADE_SUCCESS", "TRADE_FINISHED" -> Trade.State.PAID;
+      case "TRADE_CLOSED" -> Trade.State.CLOSED;
+      case "NOT_EXIST" -> Trade.State.NOT_FOUND;
+      default -> Trade.State.NOT_PAID;
+    }, t.tradeNo(), t.totalFen()));
+  }
+
+  @Override
+  public Future<Void> close(String outTradeNo) {
+    return client.close(outTradeNo);
+  }
+
+  @Override
+  public Future<Void> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason) {
+    return client.refund(outTradeNo, outRefundNo, refundFen, reason).mapEmpty();
+  }
+}

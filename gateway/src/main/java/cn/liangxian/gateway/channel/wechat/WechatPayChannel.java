@@ -1,0 +1,61 @@
+package cn.liangxian.gateway.channel.wechat;
+
+import cn.liangxian.gateway.channel.PaymentChannel;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/** WeChat Pay as a {@link PaymentChannel}: Native for kiosk QR codes, JSAPI for the mini-program. */
+public final class WechatPayChannel implements PaymentChannel {
+  private final WechatPayClient client;
+  private final String notifyUrl;
+
+  public WechatPayChannel(WechatPayClient client, String notifyUrl) {
+    this.client = client;
+    this.notifyUrl = notifyUrl;
+  }
+
+  public WechatPayClient client() {
+    return client;
+  }
+
+  @Override
+  public String name() {
+    return "wechat";
+  }
+
+  @Override
+  public Future<JsonObject> prepay(Prepay p) {
+    WechatPayClient.Prepay req = new WechatPayClient.Prepay(p.outTradeNo(), p.description(), p.totalFen(), notifyUrl,
+        p.expiresAt(), p.payerId(), null);
+    if (p.mode().equals("mini")) {
+      return client.jsapi(req).map(prepayId -> {
+        WechatPayClient.MiniProgramPayment m = client.miniProgramPayment(prepayId);
+        return new JsonObject().put("wechatPayment", new JsonObject().put("appId", m.appId()).put("timeStamp", m.timeStamp())
+            .put("nonceStr", m.nonceStr()).put("package", m.packageValue()).put("signType", m.signType())
+            .put("paySign", m.paySign()));
+      });
+    }
+    return client.nativePay(req).map(url -> new JsonObject().put("codeUrl", url));
+  }
+
+  @Override
+  public Future<Trade> query(String outTradeNo) {
+    return client.query(outTradeNo).map(t -> new Trade(switch (t.tradeState()) {
+      case "SUCCESS" -> Trade.State.PAID;
+      case "REFUND" -> Trade.State.REFUNDED;
+      case "CLOSED", "REVOKED", "PAYERROR" -> Trade.State.CLOSED;
+      case "NOTFOUND" -> Trade.State.NOT_FOUND;
+      default -> Trade.State.NOT_PAID;
+    }, t.transactionId(), t.totalFen()));
+  }
+
+  @Override
+  public Future<Void> close(String outTradeNo) {
+    return client.close(outTradeNo);
+  }
+
+  @Override
+  public Future<Void> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason) {
+    return client.refund(outTradeNo, outRefundNo, reason, refundFen, totalFen, notifyUrl).mapEmpty();
+  }
+}

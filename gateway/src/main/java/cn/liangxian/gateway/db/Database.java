@@ -1,0 +1,117 @@
+package cn.liangxian.gateway.db;
+
+import cn.liangxian.gateway.GatewayConfig;
+import io.vertx.pgclient.PgConnectOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one store of record: an external PostgreSQL when one is configured, otherwise an embedded one
+ * (real server binaries from Maven Central) keeping its data under the data directory, so that a
+ * restart loses nothing. Start-up, migrations and JDBC work here are blocking and happen before any
+ * verticle is deployed.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final EmbeddedPostgres embedded;
+  private final String host;
+  private final int port;
+  private final String database;
+  private final String user;
+  private final String password;
+
+  private Database(EmbeddedPostgres embedded, String host, int port, String database, String user, String password) {
+    this.embedded = embedded;
+    this.host = host;
+    this.port = port;
+    this.database = database;
+    this.user = user;
+    this.password = password;
+  }
+
+  public static Database start(GatewayConfig config) {
+    if (config.databaseUrl().isPresent()) {
+      URI uri = URI.create(config.databaseUrl().get());
+      String userInfo = uri.getUserInfo() == null ? "postgres" : uri.getUserInfo();
+      String user = userInfo.contains(":") ? userInfo.substring(0, userInfo.indexOf(':')) : userInfo;
+      String pass = userInfo.contains(":") ? userInfo.substring(userInfo.indexOf(':') + 1) : "";
+      String db = uri.getPath() == null || uri.getPath().length() <= 1 ? user : uri.getPath().substring(1);
+      LOG.info("using PostgreSQL at {}:{}/{}", uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), db);
+      return new Database(null, uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), db, user, pass);
+    }
+    Path dir = config.dataDir().resolve("postgres");
+    try {
+      Files.createDirectories(dir);
+      EmbeddedPostgres pg = EmbeddedPostgres.builder()
+          .setDataDirectory(dir)
+          .setCleanDataDirectory(false)
+          .setServerConfig("max_connections", "200")
+          .setServerConfig("shared_buffers", "256MB")
+          .setServerConfig("synchronous_commit", "on")
+          .start();
+      LOG.info("embedded PostgreSQL started on port {} with data in {}", pg.getPort(), dir);
+      return new Database(pg, "localhost", pg.getPort(), "postgres", "postgres", "postgres");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dir, e);
+    }
+  }
+
+  /** A throwaway database for tests on the same server: {@code create database}. */
+  public Database createDatabase(String name) {
+    try (Connection c = connect(); var st = c.createStatement()) {
+      st.execute("drop database if exists " + name);
+      st.execute("create database " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create database " + name, e);
+    }
+    return new Database(null, host, port, name, user, password);
+  }
+
+  public void migrate() {
+    Flyway.configure().dataSource(jdbcUrl(), user, password).locations("classpath:db/migration").load().migrate();
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  public String password() {
+    return password;
+  }
+
+  /** A blocking JDBC connection (start-up, bulk import and tests only; never on an event loop). */
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(), user, password);
+  }
+
+  public PgConnectOptions connectOptions(int pipeliningLimit) {
+    return new PgConnectOptions().setHost(host).setPort(port).setDatabase(database).setUser(user).setPassword(password)
+        .setPipeliningLimit(pipeliningLimit).setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(256);
+  }
+
+  @Override
+  public void close() {
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (IOException e) {
+        LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package cn.liangxian.gateway.http;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one failure handler of the router: every failure leaves as problem+json. Caller mistakes are
+ * 4xx with what to fix; our own faults are logged here and answered 503 or 500 without detail, never
+ * with a stack trace.
+ */
+public final class Failures {
+  private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+
+  private Failures() {}
+
+  public static void handle(RoutingContext ctx) {
+    Throwable f = ctx.failure();
+    Problem p;
+    if (f instanceof Problem problem) {
+      p = problem;
+    } else if (f instanceof DecodeException) {
+      p = Problem.malformedJson("the body could not be parsed as JSON");
+    } else if (f == null) {
+      p = switch (ctx.statusCode()) {
+        case 400 -> Problem.badRequest("bad-request", "Bad request", "the request could not be understood");
+        case 404 -> new Problem(404, "no-such-route", "Not found", "no such resource: " + ctx.request().path());
+        case 405 -> new Problem(405, "method-not-allowed", "Method not allowed", ctx.request().method() + " is not allowed here");
+        case 413 -> new Problem(413, "body-too-large", "Request body too large", "the request body exceeds the limit");
+        case 415 -> new Problem(415, "unsupported-media-type", "Unsupported media type", "send application/json");
+        default -> ctx.statusCode() >= 400 && ctx.statusCode() < 500
+            ? new Problem(ctx.statusCode(), "client-error", "Request refused", null)
+            : internal(null);
+      };
+    } else if (f instanceof io.vertx.pgclient.PgException || f instanceof io.vertx.core.VertxException) {
+      LOG.error("dependency failure on {} {}: {}", ctx.request().method(), ctx.request().path(), f.toString());
+      p = new Problem(503, "unavailable", "Service temporarily unavailable", "please try again shortly");
+    } else {
+      p = internal(f);
+    }
+    if (p.status() >= 500 && f instanceof Problem) {
+      LOG.error("{} {} answered {}", ctx.request().method(), ctx.request().path(), p.status());
+    }
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(p.status()).putHeader("Content-Type", "application/problem+json")
+        .end(p.toJson(ctx.request().path()).encode());
+  }
+
+  private static Problem internal(Throwable f) {
+    if (f != null) {
+      LOG.error("unexpected failure", f);
+    }
+    return new Problem(500, "internal", "Internal error", "the request could not be completed; it changed nothing");
+  }
+}

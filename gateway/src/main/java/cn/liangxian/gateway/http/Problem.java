@@ -1,0 +1,75 @@
+package cn.liangxian.gateway.http;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * An RFC 9457 problem: {@code application/problem+json} with a stable {@code type}. The one error
+ * type of the API; {@code detail} is written for the caller and never carries a stack trace.
+ */
+public final class Problem extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+  public static final String TYPE_BASE = "https://liangxian.cn/problems/";
+
+  private final int status;
+  private final String slug;
+  private final String title;
+  private final JsonObject extensions;
+
+  public Problem(int status, String slug, String title, String detail) {
+    this(status, slug, title, detail, null);
+  }
+
+  public Problem(int status, String slug, String title, String detail, JsonObject extensions) {
+    super(detail, null, false, false);
+    this.status = status;
+    this.slug = slug;
+    this.title = title;
+    this.extensions = extensions;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String type() {
+    return TYPE_BASE + slug;
+  }
+
+  public JsonObject toJson(String instance) {
+    JsonObject o = new JsonObject().put("type", type()).put("title", title).put("status", status);
+    if (getMessage() != null) {
+      o.put("detail", getMessage());
+    }
+    if (instance != null) {
+      o.put("instance", instance);
+    }
+    if (extensions != null) {
+      extensions.forEach(e -> o.put(e.getKey(), e.getValue()));
+    }
+    return o;
+  }
+
+  public static Problem badRequest(String slug, String title, String detail) {
+    return new Problem(400, slug, title, detail);
+  }
+
+  public static Problem malformedJson(String detail) {
+    return new Problem(400, "malformed-json", "Request body is not valid JSON", detail);
+  }
+
+  public static Problem invalidField(String field, String detail) {
+    return new Problem(400, "invalid-request", "Request is invalid", detail, new JsonObject().put("field", field));
+  }
+
+  public static Problem notFound(String slug, String title, String detail) {
+    return new Problem(404, slug, title, detail);
+  }
+
+  public static Problem conflict(String slug, String title, String detail, JsonObject ext) {
+    return new Problem(409, slug, title, detail, ext);
+  }
+
+  public static Problem unprocessable(String slug, String title, String detail, JsonObject ext) {
+    return new Problem(422, slug, title, detail, ext);
+  }
+}

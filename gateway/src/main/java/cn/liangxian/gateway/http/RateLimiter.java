@@ -1,0 +1,56 @@
+package cn.liangxian.gateway.http;
+
+import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A token bucket per client (kiosk id, mini-program openid, else IP), shared by the verticle
+ * instances of one gateway. Approximate across instances by design: it protects the service, it
+ * is not an accounting record.
+ */
+public final class RateLimiter {
+  private final double perSecond;
+  private final double burst;
+  private final Clock clock;
+  private final ConcurrentHashMap<String, double[]> buckets = new ConcurrentHashMap<>();
+
+  public RateLimiter(int perMinute, int burst, Clock clock) {
+    this.perSecond = perMinute / 60.0;
+    this.burst = Math.max(1, burst);
+    this.clock = clock;
+  }
+
+  /** 0 when the call may go ahead, else the seconds to wait (for Retry-After). */
+  public long acquire(String client) {
+    long now = clock.millis();
+    double[] result = new double[1];
+    buckets.compute(client, (k, b) -> {
+      if (b == null) {
+        b = new double[] {burst, now};
+      }
+      double tokens = Math.min(burst, b[0] + (now - b[1]) / 1000.0 * perSecond);
+      if (tokens >= 1) {
+        result[0] = 0;
+        return new double[] {tokens - 1, now};
+      }
+      result[0] = Math.ceil((1 - tokens) / perSecond);
+      return new double[] {tokens, now};
+    });
+    if (buckets.size() > 100_000) {
+      buckets.clear(); // a flood of distinct clients: forget, rather than grow without bound
+    }
+    return (long) result[0];
+  }
+
+  public static String clientOf(io.vertx.ext.web.RoutingContext ctx) {
+    String kiosk = ctx.request().getHeader("X-Kiosk-Id");
+    if (kiosk != null && !kiosk.isBlank()) {
+      return "kiosk:" + kiosk.strip();
+    }
+    String openid = ctx.request().getHeader("X-Openid");
+    if (openid != null && !openid.isBlank()) {
+      return "openid:" + openid.strip();
+    }
+    return "ip:" + (ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress());
+  }
+}

@@ -1,0 +1,98 @@
+package cn.liangxian.gateway.lookup;
+
+import cn.liangxian.policy.AppliedRule;
+import cn.liangxian.policy.Assessment;
+import cn.liangxian.policy.AssessmentException;
+import cn.liangxian.policy.Insurance;
+import cn.liangxian.policy.InsuranceTerms;
+import cn.liangxian.policy.Person;
+import cn.liangxian.policy.PolicyEngine;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** What each member owes for each insurance their region's book sets, and where it stands. Pure. */
+public final class HouseholdAssessor {
+  private HouseholdAssessor() {}
+
+  public enum Status {
+    UNPAID("unpaid"), PAID("paid"), PAID_BY_GOVERNMENT("paid-by-government"), IN_PROGRESS("in-progress"),
+    NOT_ELIGIBLE("not-eligible"), NOT_AVAILABLE("not-available");
+
+    public final String code;
+
+    Status(String code) {
+      this.code = code;
+    }
+  }
+
+  /** One member and insurance: the status, the assessment (at the lowest tier for pension), and the tier options. */
+  public record Item(Household.Member member, Insurance insurance, int year, Status status, String reason,
+      Assessment assessment, List<TierOption> tiers) {}
+
+  public record TierOption(int tierYuan, Assessment assessment) {}
+
+  public static List<Item> assess(Household h, Regions.Entry region, LocalDate payDate, OffsetDateTime now) {
+    List<Item> out = new ArrayList<>();
+    for (Household.Member m : h.members()) {
+      Person p = m.person(payDate);
+      for (Insurance ins : Insurance.values()) {
+        InsuranceTerms t = region.book().terms(ins).orElse(null);
+        if (t != null) {
+          out.add(item(m, p, ins, t, region, payDate, now));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** One member and insurance, at a chosen tier (pension) or the standard (medical). */
+  public static Assessment assessOne(Household.Member m, Insurance ins, Regions.Entry region, LocalDate payDate, Integer tier) {
+    return PolicyEngine.assess(m.person(payDate), ins, region.book(), payDate, tier, Set.of());
+  }
+
+  private static Item item(Household.Member m, Person p, Insurance ins, InsuranceTerms t, Regions.Entry region,
+      LocalDate payDate, OffsetDateTime now) {
+    int year = t.benefitYear();
+    Household.Hold hold = m.hold(ins.code(), year);
+    List<TierOption> tiers = new ArrayList<>();
+    Assessment a;
+    try {
+      if (ins == Insurance.PENSION) {
+        for (int tier : t.tiersYuanFor(p)) {
+          tiers.add(new TierOption(tier, PolicyEngine.assess(p, ins, region.book(), payDate, tier, Set.of())));
+        }
+        a = tiers.isEmpty() ? null : tiers.get(0).assessment();
+        if (a == null) {
+          return new Item(m, ins, year, Status.NOT_AVAILABLE, "no tier is offered", null, List.of());
+        }
+      } else {
+        a = PolicyEngine.assess(p, ins, region.book(), payDate, null, Set.of());
+      }
+    } catch (AssessmentException e) {
+      return new Item(m, ins, year, hold != null && hold.paid() ? Status.PAID : Status.NOT_AVAILABLE, e.getMessage(), null,
+          List.of());
+    }
+    Status s;
+    String reason = null;
+    if (hold != null && hold.paid()) {
+      s = Status.PAID;
+    } else if (!a.eligible()) {
+      s = Status.NOT_ELIGIBLE;
+      reason = a.reason();
+    } else if (a.personalFen() == 0 && a.governmentFen() > 0) {
+      s = Status.PAID_BY_GOVERNMENT;
+    } else if (hold != null && hold.heldUntil() != null && hold.heldUntil().isAfter(now)) {
+      s = Status.IN_PROGRESS;
+    } else {
+      s = Status.UNPAID;
+    }
+    return new Item(m, ins, year, s, reason, a, tiers);
+  }
+
+  public static List<AppliedRule> rules(Assessment a) {
+    return a == null ? List.of() : a.rules();
+  }
+}

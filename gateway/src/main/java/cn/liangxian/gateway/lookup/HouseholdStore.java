@@ -1,0 +1,88 @@
+package cn.liangxian.gateway.lookup;
+
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
+import cn.liangxian.policy.Category;
+import cn.liangxian.policy.IdNumber;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Reads households in one round trip: members, their categories and holds, as JSON aggregated by PostgreSQL. */
+public final class HouseholdStore {
+  private static final String MEMBERS = "select p.id, p.ref, p.id_enc, p.name, p.local, p.enrolled_elsewhere,"
+      + " h.id as household_id, h.ref as household_ref, v.region_code, v.township, v.name as village,"
+      + " coalesce((select json_agg(json_build_object('c', pc.category, 'f', pc.valid_from, 't', pc.valid_to))"
+      + "   from person_category pc where pc.person_id = p.id), '[]'::json) as categories,"
+      + " coalesce((select json_agg(json_build_object('i', r.insurance, 'y', r.year, 'p', r.paid, 'u', r.held_until, 'o', r.order_id))"
+      + "   from reservation r where r.person_id = p.id), '[]'::json) as holds"
+      + " from person p join household h on h.id = p.household_id join village v on v.id = h.village_id";
+
+  /** The household of the person with this blind index and exactly this name; a wrong name finds nothing. */
+  static final String BY_PERSON = MEMBERS
+      + " where p.household_id = (select household_id from person where id_index = $1 and name = $2) order by p.birth_date, p.id";
+  static final String BY_REF = MEMBERS + " where h.ref = $1 order by p.birth_date, p.id";
+
+  private final PersonalDataCipher cipher;
+
+  public HouseholdStore(PersonalDataCipher cipher) {
+    this.cipher = cipher;
+  }
+
+  public Future<Optional<Household>> byPerson(SqlClient db, byte[] idIndex, String name) {
+    return db.preparedQuery(BY_PERSON).execute(Tuple.of(Buffer.buffer(idIndex), name)).map(this::household);
+  }
+
+  public Future<Optional<Household>> byRef(SqlClient db, UUID ref) {
+    return db.preparedQuery(BY_REF).execute(Tuple.of(ref)).map(this::household);
+  }
+
+  private Optional<Household> household(RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      return Optional.empty();
+    }
+    List<Household.Member> members = new ArrayList<>();
+    Row first = null;
+    for (Row r : rows) {
+      if (first == null) {
+        first = r;
+      }
+      List<Household.CategoryRow> cats = new ArrayList<>();
+      for (Object o : json(r.getValue("categories"))) {
+        JsonObject c = (JsonObject) o;
+        Category.ofCode(c.getString("c")).ifPresent(cat -> cats.add(new Household.CategoryRow(cat,
+            c.getString("f") == null ? null : LocalDate.parse(c.getString("f")),
+            c.getString("t") == null ? null : LocalDate.parse(c.getString("t")))));
+      }
+      List<Household.Hold> holds = new ArrayList<>();
+      for (Object o : json(r.getValue("holds"))) {
+        JsonObject h = (JsonObject) o;
+        holds.add(new Household.Hold(h.getString("i"), h.getInteger("y"), h.getBoolean("p"),
+            h.getString("u") == null ? null : OffsetDateTime.parse(h.getString("u")), UUID.fromString(h.getString("o"))));
+      }
+      members.add(new Household.Member(r.getLong("id"), r.getUUID("ref"),
+          IdNumber.parse(cipher.decrypt(r.getBuffer("id_enc").getBytes())), r.getString("name"), r.getBoolean("local"),
+          r.getBoolean("enrolled_elsewhere"), cats, holds));
+    }
+    return Optional.of(new Household(first.getLong("household_id"), first.getUUID("household_ref"),
+        first.getString("region_code"), first.getString("township"), first.getString("village"), members));
+  }
+
+  private static JsonArray json(Object v) {
+    if (v instanceof JsonArray a) {
+      return a;
+    }
+    return v == null ? new JsonArray() : new JsonArray(v.toString());
+  }
+}

@@ -1,0 +1,105 @@
+package cn.liangxian.gateway.lookup;
+
+import cn.liangxian.gateway.privacy.Masking;
+import cn.liangxian.policy.AppliedRule;
+import cn.liangxian.policy.Assessment;
+import cn.liangxian.policy.Insurance;
+import cn.liangxian.policy.InsuranceTerms;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.LocalDate;
+import java.util.List;
+
+/** The household as the API shows it: masked members, each insurance's status and amounts with clauses. */
+public final class HouseholdView {
+  private HouseholdView() {}
+
+  public static JsonObject render(Household h, Regions.Entry region, LocalDate payDate, List<HouseholdAssessor.Item> items) {
+    JsonArray members = new JsonArray();
+    for (Household.Member m : h.members()) {
+      JsonArray ins = new JsonArray();
+      for (HouseholdAssessor.Item it : items) {
+        if (it.member() == m) {
+          ins.add(item(it));
+        }
+      }
+      members.add(new JsonObject().put("ref", m.ref().toString()).put("name", Masking.name(m.name()))
+          .put("idNumber", m.idNumber().masked()).put("sex", m.idNumber().sex().name().toLowerCase())
+          .put("age", m.idNumber().ageOn(payDate)).put("insurances", ins));
+    }
+    JsonObject totals = new JsonObject();
+    JsonArray wholeFamily = new JsonArray();
+    for (Insurance ins : Insurance.values()) {
+      InsuranceTerms t = region.book().terms(ins).orElse(null);
+      if (t == null) {
+        continue;
+      }
+      long due = 0;
+      long government = 0;
+      int unpaid = 0;
+      for (HouseholdAssessor.Item it : items) {
+        if (it.insurance() != ins || it.assessment() == null) {
+          continue;
+        }
+        if (it.status() == HouseholdAssessor.Status.UNPAID) {
+          due += it.assessment().personalFen();
+          unpaid++;
+        }
+        if (it.status() != HouseholdAssessor.Status.NOT_ELIGIBLE) {
+          government += it.assessment().governmentFen();
+        }
+      }
+      totals.put(ins.code(), new JsonObject().put("year", t.benefitYear()).put("unpaidMembers", unpaid)
+          .put("dueFen", due).put("governmentFen", government)
+          .put("note", ins == Insurance.PENSION ? "pension amounts at each member's lowest tier" : null));
+      if (t.wholeFamilyRequired()) {
+        wholeFamily.add(new JsonObject().put("insurance", ins.code()).put("source", t.wholeFamilySource().orElse(null)));
+      }
+    }
+    return new JsonObject()
+        .put("household", new JsonObject().put("ref", h.ref().toString())
+            .put("region", new JsonObject().put("code", region.code()).put("name", region.name()))
+            .put("township", h.township()).put("village", h.village()))
+        .put("payDate", payDate.toString())
+        .put("members", members)
+        .put("totals", totals)
+        .put("wholeFamilyRequired", wholeFamily);
+  }
+
+  private static JsonObject item(HouseholdAssessor.Item it) {
+    JsonObject o = new JsonObject().put("insurance", it.insurance().code()).put("year", it.year())
+        .put("status", it.status().code);
+    if (it.reason() != null) {
+      o.put("reason", it.reason());
+    }
+    Assessment a = it.assessment();
+    if (a != null && a.eligible()) {
+      amounts(o, a);
+      o.put("coverageStart", a.coverageStart().toString()).put("coverageEnd", a.coverageEnd().toString());
+    }
+    if (a != null) {
+      o.put("rules", rules(a.rules()));
+    }
+    if (!it.tiers().isEmpty()) {
+      JsonArray tiers = new JsonArray();
+      for (HouseholdAssessor.TierOption t : it.tiers()) {
+        tiers.add(amounts(new JsonObject().put("tier", t.tierYuan()), t.assessment()));
+      }
+      o.put("tiers", tiers);
+    }
+    return o;
+  }
+
+  public static JsonObject amounts(JsonObject o, Assessment a) {
+    return o.put("personalFen", a.personalFen()).put("governmentFen", a.governmentFen()).put("subsidyFen", a.subsidyFen())
+        .put("laterSubsidyFen", a.laterSubsidyFen()).put("totalFen", a.totalFen());
+  }
+
+  public static JsonArray rules(List<AppliedRule> rules) {
+    JsonArray a = new JsonArray();
+    for (AppliedRule r : rules) {
+      a.add(new JsonObject().put("id", r.id()).put("source", r.source()));
+    }
+    return a;
+  }
+}

@@ -1,0 +1,117 @@
+package cn.liangxian.gateway.privacy;
+
+import cn.liangxian.gateway.channel.Crypto;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ID numbers at rest: encrypted with SM4-GCM (random 96-bit nonce, stored before the ciphertext and
+ * its tag), and found again through a keyed blind index, HMAC-SM3 of the normalised number, so that
+ * lookup never needs to decrypt. Thread-safe: a cipher is made per call.
+ */
+public final class PersonalDataCipher {
+  private static final Logger LOG = LoggerFactory.getLogger(PersonalDataCipher.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final byte[] AAD = "person.id_number.v1".getBytes(StandardCharsets.US_ASCII);
+  private static final ThreadLocal<Mac> MACS = new ThreadLocal<>();
+
+  private final SecretKeySpec encryptionKey;
+  private final SecretKeySpec indexKey;
+
+  public PersonalDataCipher(byte[] sm4Key, byte[] hmacKey) {
+    if (sm4Key.length != 16 || hmacKey.length < 32) {
+      throw new IllegalArgumentException("the SM4 key must be 16 bytes and the index key at least 32");
+    }
+    this.encryptionKey = new SecretKeySpec(sm4Key, "SM4");
+    this.indexKey = new SecretKeySpec(hmacKey, "HmacSM3");
+  }
+
+  /**
+   * Keys from {@code GATEWAY_ID_SM4_KEY} / {@code GATEWAY_ID_INDEX_KEY} (Base64), else from files in
+   * {@code keyDir}; generated there on first start, with a warning that they are demo keys.
+   */
+  public static PersonalDataCipher load(Path keyDir, Map<String, String> env) {
+    return new PersonalDataCipher(key(keyDir, env, "GATEWAY_ID_SM4_KEY", "id-sm4.key", 16),
+        key(keyDir, env, "GATEWAY_ID_INDEX_KEY", "id-index.key", 32));
+  }
+
+  private static byte[] key(Path dir, Map<String, String> env, String var, String file, int length) {
+    String v = env.get(var);
+    if (v != null && !v.isBlank()) {
+      return Base64.getDecoder().decode(v.trim());
+    }
+    Path p = dir.resolve(file);
+    try {
+      if (!Files.exists(p)) {
+        Files.createDirectories(dir);
+        byte[] k = new byte[length];
+        RANDOM.nextBytes(k);
+        Files.writeString(p, Base64.getEncoder().encodeToString(k) + "\n");
+        try {
+          Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+          // not a POSIX file system
+        }
+        LOG.warn("generated a DEMO key {}: for real data provide {} or your own key file", p, var);
+      }
+      return Base64.getDecoder().decode(Files.readString(p).trim());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create key " + p, e);
+    }
+  }
+
+  public byte[] encrypt(String idNumber) {
+    try {
+      byte[] nonce = new byte[12];
+      RANDOM.nextBytes(nonce);
+      Cipher c = Cipher.getInstance("SM4/GCM/NoPadding", Crypto.BC);
+      c.init(Cipher.ENCRYPT_MODE, encryptionKey, new GCMParameterSpec(128, nonce));
+      c.updateAAD(AAD);
+      byte[] ct = c.doFinal(idNumber.getBytes(StandardCharsets.US_ASCII));
+      return ByteBuffer.allocate(nonce.length + ct.length).put(nonce).put(ct).array();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SM4-GCM unavailable", e);
+    }
+  }
+
+  public String decrypt(byte[] stored) {
+    try {
+      Cipher c = Cipher.getInstance("SM4/GCM/NoPadding", Crypto.BC);
+      c.init(Cipher.DECRYPT_MODE, encryptionKey, new GCMParameterSpec(128, stored, 0, 12));
+      c.updateAAD(AAD);
+      return new String(c.doFinal(stored, 12, stored.length - 12), StandardCharsets.US_ASCII);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("stored ID number does not decrypt with this key", e);
+    }
+  }
+
+  /** The blind index of a normalised 18-character ID number. */
+  public byte[] index(String idNumber) {
+    try {
+      Mac mac = MACS.get();
+      if (mac == null) {
+        mac = Mac.getInstance("HmacSM3", Crypto.BC);
+        mac.init(indexKey);
+        MACS.set(mac);
+      }
+      return mac.doFinal(idNumber.getBytes(StandardCharsets.US_ASCII));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SM3 unavailable", e);
+    }
+  }
+}
