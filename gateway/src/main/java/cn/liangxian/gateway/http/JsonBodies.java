@@ -14,7 +14,7 @@ public final class JsonBodies {
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
       throw new Problem(415, "unsupported-media-type", "Unsupported media type", "send the body as application/json");
     }
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
       throw Problem.malformedJson("the body is empty");
     }
     Object parsed;

@@ -1,0 +1,170 @@
+package cn.liangxian.gateway.lookup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LookupApiTest {
+  TestGateway g;
+
+  @BeforeAll
+  void start() throws Exception {
+    g = Fixture.load(new TestGateway(java.util.Map.of("GATEWAY_LOOKUPS_PER_MINUTE", "60", "GATEWAY_LOOKUP_BURST", "5")));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    g.close();
+  }
+
+  static JsonObject member(JsonObject household, String maskedId) {
+    return household.getJsonArray("members").stream().map(o -> (JsonObject) o)
+        .filter(m -> m.getString("idNumber").equals(maskedId)).findFirst().orElseThrow();
+  }
+
+  static JsonObject insurance(JsonObject member, String code) {
+    return member.getJsonArray("insurances").stream().map(o -> (JsonObject) o)
+        .filter(i -> i.getString("insurance").equals(code)).findFirst().orElseThrow();
+  }
+
+  static String masked(String id) {
+    return id.substring(0, 4) + "**********" + id.substring(14);
+  }
+
+  @Test
+  void theHouseholdWithMaskedMembersStatusesAmountsAndClauses() throws Exception {
+    JsonObject h = g.lookup(Fixture.LI, "李四");
+    assertThat(h.getJsonObject("household").getJsonObject("region").getString("code")).isEqualTo("371312");
+    assertThat(h.getJsonArray("members")).hasSize(4);
+    String body = h.encode();
+    for (String id : List.of(Fixture.ZHANG, Fixture.LI, Fixture.GRANNY, Fixture.CHILD)) {
+      assertThat(body).doesNotContain(id).contains(masked(id));
+    }
+    assertThat(body).doesNotContain("张三", "李四", "王奶奶", "张小明").contains("张*", "李*", "王*奶", "张*明");
+
+    JsonObject zhang = insurance(member(h, masked(Fixture.ZHANG)), "medical");
+    assertThat(zhang.getString("status")).isEqualTo("unpaid");
+    assertThat(zhang.getLong("personalFen")).isEqualTo(25000);
+    assertThat(zhang.getJsonArray("rules").encode()).contains("000 三(二)2");
+
+    JsonObject granny = member(h, masked(Fixture.GRANNY));
+    assertThat(insurance(granny, "medical").getString("status")).isEqualTo("paid-by-government");
+    assertThat(insurance(granny, "medical").getLong("governmentFen")).isEqualTo(25000);
+    JsonObject grannyPension = insurance(granny, "pension");
+    assertThat(grannyPension.getJsonArray("tiers").getJsonObject(0).getInteger("tier")).isEqualTo(100);
+
+    JsonObject child = insurance(member(h, masked(Fixture.CHILD)), "pension");
+    assertThat(child.getString("status")).isEqualTo("not-eligible");
+    assertThat(child.getString("reason")).contains("16");
+
+    JsonArray tiers = insurance(member(h, masked(Fixture.ZHANG)), "pension").getJsonArray("tiers");
+    assertThat(tiers.getJsonObject(0).getInteger("tier")).isEqualTo(300); // 100 is for hardship groups only
+    assertThat(tiers.getJsonObject(0).getLong("subsidyFen")).isEqualTo(3000);
+
+    assertThat(h.getJsonObject("totals").getJsonObject("medical").getLong("dueFen")).isEqualTo(3 * 25000);
+    assertThat(h.getJsonArray("wholeFamilyRequired").encode()).contains("medical", "000 五2");
+  }
+
+  @Test
+  void aWrongNameAnswersExactlyLikeAnUnknownIdNumber() throws Exception {
+    HttpResponse<Buffer> wrongName = g.post("/api/v1/lookup", new JsonObject().put("idNumber", Fixture.LI).put("name", "王五"),
+        "X-Kiosk-Id", "oracle-test");
+    HttpResponse<Buffer> unknown = g.post("/api/v1/lookup",
+        new JsonObject().put("idNumber", TestGateway.id("371312", "1990-01-01", 333)).put("name", "李四"), "X-Kiosk-Id", "oracle-test");
+    assertThat(wrongName.statusCode()).isEqualTo(404).isEqualTo(unknown.statusCode());
+    assertThat(wrongName.bodyAsString()).isEqualTo(unknown.bodyAsString());
+    assertThat(wrongName.getHeader("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  @Test
+  void lookupsAreRateLimitedPerClient() throws Exception {
+    JsonObject body = new JsonObject().put("idNumber", Fixture.CHEN).put("name", "陈一");
+    int limited = 0;
+    String retryAfter = null;
+    for (int i = 0; i < 8; i++) {
+      HttpResponse<Buffer> r = g.post("/api/v1/lookup", body, "X-Kiosk-Id", "busy-kiosk");
+      if (r.statusCode() == 429) {
+        limited++;
+        retryAfter = r.getHeader("Retry-After");
+        assertThat(r.bodyAsJsonObject().getString("type")).endsWith("/rate-limited");
+      } else {
+        assertThat(r.statusCode()).isEqualTo(200);
+      }
+    }
+    assertThat(limited).isEqualTo(3); // a burst of 5, then refused
+    assertThat(Long.parseLong(retryAfter)).isPositive();
+    assertThat(g.post("/api/v1/lookup", body, "X-Kiosk-Id", "another-kiosk").statusCode()).isEqualTo(200);
+  }
+
+  static Stream<Arguments> badInput() {
+    return Stream.of(
+        Arguments.of("malformed JSON", "application/json", "{\"idNumber\":", 400, "malformed-json"),
+        Arguments.of("an array", "application/json", "[1,2]", 400, "malformed-json"),
+        Arguments.of("empty body", "application/json", "", 400, "malformed-json"),
+        Arguments.of("unknown field", "application/json", "{\"idNumber\":\"" + Fixture.LI + "\",\"name\":\"李四\",\"phone\":\"1\"}",
+            400, "invalid-request"),
+        Arguments.of("missing name", "application/json", "{\"idNumber\":\"" + Fixture.LI + "\"}", 400, "invalid-request"),
+        Arguments.of("number as ID", "application/json", "{\"idNumber\":371312,\"name\":\"李四\"}", 400, "invalid-request"),
+        Arguments.of("bad check digit", "application/json",
+            "{\"idNumber\":\"" + Fixture.LI.substring(0, 17) + (Fixture.LI.charAt(17) == '1' ? '2' : '1') + "\",\"name\":\"李四\"}",
+            400, "invalid-id-number"),
+        Arguments.of("impossible date", "application/json", "{\"idNumber\":\"371312198002300000\",\"name\":\"李四\"}", 400,
+            "invalid-id-number"),
+        Arguments.of("wrong content type", "text/plain", "{\"idNumber\":\"" + Fixture.LI + "\",\"name\":\"李四\"}", 415,
+            "unsupported-media-type"),
+        Arguments.of("no content type", null, "{}", 415, "unsupported-media-type"),
+        Arguments.of("oversize body", "application/json", "{\"name\":\"" + "x".repeat(70_000) + "\"}", 413, "body-too-large"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badInput")
+  void badInputIsAProblemNeverA500(String what, String type, String body, int status, String slug) throws Exception {
+    HttpResponse<Buffer> r = g.postRaw("/api/v1/lookup", type, Buffer.buffer(body));
+    assertThat(r.statusCode()).as(what + ": " + r.bodyAsString()).isEqualTo(status);
+    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    JsonObject p = r.bodyAsJsonObject();
+    assertThat(p.getString("type")).endsWith("/" + slug);
+    assertThat(p.getInteger("status")).isEqualTo(status);
+    assertThat(r.bodyAsString()).doesNotContain("Exception", "\tat ");
+  }
+
+  @Test
+  void unknownRoutesAndMethodsAreProblemsToo() throws Exception {
+    HttpResponse<Buffer> r = g.get("/api/v1/nothing");
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(g.get("/api/v1/lookup").statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void idNumbersAreEncryptedAtRest() throws Exception {
+    try (var c = g.db.connect(); var st = c.createStatement();
+        var rs = st.executeQuery("select id_enc, id_index, id_masked from person")) {
+      int n = 0;
+      while (rs.next()) {
+        n++;
+        String enc = new String(rs.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String id : List.of(Fixture.ZHANG, Fixture.LI, Fixture.GRANNY, Fixture.CHILD, Fixture.LIU1, Fixture.LIU2, Fixture.CHEN)) {
+          assertThat(enc).doesNotContain(id);
+        }
+        assertThat(rs.getString(3)).contains("**********");
+      }
+      assertThat(n).isEqualTo(7);
+    }
+  }
+}

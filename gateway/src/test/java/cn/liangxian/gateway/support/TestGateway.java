@@ -1,0 +1,131 @@
+package cn.liangxian.gateway.support;
+
+import cn.liangxian.gateway.Gateway;
+import cn.liangxian.gateway.GatewayConfig;
+import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.roster.ImportReport;
+import cn.liangxian.gateway.roster.RosterImport;
+import cn.liangxian.policy.IdNumber;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real gateway for a test class: its own database on the one embedded PostgreSQL of the test run,
+ * its own key directory, port 0, the sandbox channels, and a small known roster.
+ */
+public final class TestGateway implements AutoCloseable {
+  private static Database server;
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+
+  public final Gateway gateway;
+  public final MutableClock clock;
+  public final WebClient http;
+  public final Database db;
+  public final RosterImport roster;
+  private final Vertx clientVertx = Vertx.vertx();
+
+  /** The shared embedded server, started once per test run. */
+  public static synchronized Database server() throws Exception {
+    if (server == null) {
+      Path dir = Files.createTempDirectory("gateway-test-");
+      GatewayConfig cfg = config(Map.of("GATEWAY_DATA_DIR", dir.toString()));
+      server = Database.start(cfg);
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    }
+    return server;
+  }
+
+  static Path repo() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.isDirectory(p.resolve("config").resolve("policies"))) {
+      p = p.getParent();
+    }
+    return p;
+  }
+
+  static GatewayConfig config(Map<String, String> env) throws Exception {
+    Path repo = repo();
+    Map<String, String> e = new HashMap<>(env);
+    e.put("GATEWAY_POLICY_DIR", repo.resolve("config/policies").toString());
+    return GatewayConfig.fromYaml(Files.readString(repo.resolve("config/gateway.yaml")), e);
+  }
+
+  public TestGateway() throws Exception {
+    this(Map.of());
+  }
+
+  public TestGateway(Map<String, String> overrides) throws Exception {
+    Path keys = Files.createTempDirectory("gateway-keys-");
+    Map<String, String> env = new HashMap<>(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0",
+        "GATEWAY_DEMO_ROSTER", "false", "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_DATA_DIR", keys.toString()));
+    env.putAll(overrides);
+    GatewayConfig cfg = config(env);
+    clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
+    db = server().createDatabase("t" + DATABASES.incrementAndGet() + "_" + ProcessHandle.current().pid());
+    Regions regions = Regions.load(cfg, clock);
+    gateway = Gateway.start(cfg, env, clock, regions, db);
+    roster = new RosterImport(db, gateway.cipher(), regions.rosterInfo());
+    http = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.httpPort()));
+  }
+
+  public ImportReport importCsv(String name, String csv) {
+    return roster.importCsv(name, csv.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public HttpResponse<Buffer> post(String path, JsonObject body, String... headers) throws Exception {
+    var req = http.post(path).putHeader("Content-Type", "application/json");
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      req.putHeader(headers[i], headers[i + 1]);
+    }
+    return req.sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  public HttpResponse<Buffer> postRaw(String path, String contentType, Buffer body) throws Exception {
+    var req = http.post(path).putHeader("X-Kiosk-Id", "raw-" + java.util.UUID.randomUUID());
+    if (contentType != null) {
+      req.putHeader("Content-Type", contentType);
+    }
+    return req.sendBuffer(body).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  public HttpResponse<Buffer> get(String path) throws Exception {
+    return http.get(path).send().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  public JsonObject lookup(String id, String name) throws Exception {
+    HttpResponse<Buffer> r = post("/api/v1/lookup", new JsonObject().put("idNumber", id).put("name", name),
+        "X-Kiosk-Id", "kiosk-" + id);
+    if (r.statusCode() != 200) {
+      throw new AssertionError("lookup answered " + r.statusCode() + ": " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject();
+  }
+
+  /** A valid ID number; odd sequence for a man. */
+  public static String id(String region, String birth, int seq) {
+    String body = region + LocalDate.parse(birth).format(DateTimeFormatter.BASIC_ISO_DATE) + String.format("%03d", seq);
+    return body + IdNumber.checkCharacter(body);
+  }
+
+  @Override
+  public void close() throws Exception {
+    http.close();
+    clientVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    gateway.close();
+  }
+}
