@@ -28,10 +28,11 @@ public final class PersonalDataCipher {
   private static final Logger LOG = LoggerFactory.getLogger(PersonalDataCipher.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final byte[] AAD = "person.id_number.v1".getBytes(StandardCharsets.US_ASCII);
-  private static final ThreadLocal<Mac> MACS = new ThreadLocal<>();
 
   private final SecretKeySpec encryptionKey;
   private final SecretKeySpec indexKey;
+  /** A Mac per thread for this key (a Mac is not thread-safe, and making one per call is slow). */
+  private final ThreadLocal<Mac> macs = new ThreadLocal<>();
 
   public PersonalDataCipher(byte[] sm4Key, byte[] hmacKey) {
     if (sm4Key.length != 16 || hmacKey.length < 32) {
@@ -103,11 +104,11 @@ public final class PersonalDataCipher {
   /** The blind index of a normalised 18-character ID number. */
   public byte[] index(String idNumber) {
     try {
-      Mac mac = MACS.get();
+      Mac mac = macs.get();
       if (mac == null) {
         mac = Mac.getInstance("HmacSM3", Crypto.BC);
         mac.init(indexKey);
-        MACS.set(mac);
+        macs.set(mac);
       }
       return mac.doFinal(idNumber.getBytes(StandardCharsets.US_ASCII));
     } catch (GeneralSecurityException e) {

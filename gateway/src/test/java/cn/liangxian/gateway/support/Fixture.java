@@ -28,8 +28,12 @@ public final class Fixture {
       "民政,低保," + LIU2 + ",刘二,2019-01-01,") + "\n";
 
   public static TestGateway load(TestGateway g) {
-    g.importCsv("fixture-roster.csv", ROSTER);
-    g.importCsv("fixture-departments.csv", DEPARTMENTS);
+    var roster = g.importCsv("fixture-roster.csv", ROSTER);
+    var departments = g.importCsv("fixture-departments.csv", DEPARTMENTS);
+    if (roster.imported() != 7 || departments.imported() != 2) {
+      throw new IllegalStateException("fixture did not import: " + roster.summary() + " " + roster.problems() + "; "
+          + departments.summary() + " " + departments.problems());
+    }
     return g;
   }
 }

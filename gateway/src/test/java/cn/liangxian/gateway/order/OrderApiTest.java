@@ -1,0 +1,246 @@
+package cn.liangxian.gateway.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Orders end to end on a real database and the sandbox channels. */
+class OrderApiTest {
+  TestGateway g;
+
+  @BeforeEach
+  void start() throws Exception {
+    g = Fixture.load(new TestGateway());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    g.close();
+  }
+
+  static String masked(String id) {
+    return id.substring(0, 4) + "**********" + id.substring(14);
+  }
+
+  static String ref(JsonObject h, String id) {
+    return h.getJsonArray("members").stream().map(o -> (JsonObject) o).filter(m -> m.getString("idNumber").equals(masked(id)))
+        .findFirst().orElseThrow().getString("ref");
+  }
+
+  static JsonObject order(JsonObject h, String channel, JsonArray items) {
+    return new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref")).put("channel", channel)
+        .put("mode", "qr").put("items", items);
+  }
+
+  static JsonObject item(String memberRef, String insurance, int year, Integer tier) {
+    JsonObject o = new JsonObject().put("memberRef", memberRef).put("insurance", insurance).put("year", year);
+    return tier == null ? o : o.put("tier", tier);
+  }
+
+  /** 河东 medical must be paid for the whole family: the three who pay (the grandmother is paid for). */
+  JsonArray hedongMedical(JsonObject h) {
+    return new JsonArray(List.of(item(ref(h, Fixture.ZHANG), "medical", 2020, null), item(ref(h, Fixture.LI), "medical", 2020, null),
+        item(ref(h, Fixture.CHILD), "medical", 2020, null)));
+  }
+
+  HttpResponse<Buffer> create(JsonObject body, String key, String client) throws Exception {
+    return g.post("/api/v1/orders", body, "Idempotency-Key", key, "X-Kiosk-Id", client);
+  }
+
+  @Test
+  void createPayReceive() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    HttpResponse<Buffer> r = create(order(h, "wechat", hedongMedical(h)), "key-1", "kiosk-1");
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    JsonObject o = r.bodyAsJsonObject();
+    assertThat(o.getString("state")).isEqualTo("PAYING");
+    assertThat(o.getLong("totalFen")).isEqualTo(3 * 25000);
+    assertThat(o.getJsonObject("payment").getString("codeUrl")).startsWith(g.gateway.sandbox().baseUrl());
+    assertThat(r.bodyAsString()).doesNotContain(Fixture.ZHANG, "张三");
+
+    // before payment there is no receipt
+    assertThat(g.get("/api/v1/orders/" + o.getString("id") + "/receipt").statusCode()).isEqualTo(409);
+
+    g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    JsonObject paid = eventuallyState(o.getString("id"), "PAID");
+    assertThat(paid.getString("transactionId")).isNotBlank();
+
+    JsonObject receipt = g.get("/api/v1/orders/" + o.getString("id") + "/receipt").bodyAsJsonObject();
+    assertThat(receipt.getJsonArray("benefitYears")).containsExactly(2020);
+    assertThat(receipt.getJsonArray("items")).hasSize(3);
+    assertThat(receipt.getLong("totalFen")).isEqualTo(75000);
+    assertThat(receipt.encode()).contains(masked(Fixture.ZHANG), "张*").doesNotContain(Fixture.ZHANG, "张三");
+
+    // the household now shows them paid, and they cannot be ordered again
+    JsonObject after = g.lookup(Fixture.LI, "李四");
+    assertThat(after.encode()).contains("\"status\":\"paid\"");
+    HttpResponse<Buffer> again = create(order(after, "alipay", hedongMedical(after)), "key-2", "kiosk-1");
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.bodyAsJsonObject().getString("type")).endsWith("/already-paid");
+
+    // the channel renotifies for hours: a duplicate changes nothing and is answered with success
+    g.gateway.sandbox().renotify(o.getString("outTradeNo"));
+    Thread.sleep(300);
+    try (var c = g.db.connect(); var st = c.createStatement();
+        var rs = st.executeQuery("select count(*) from payment where order_id = '" + o.getString("id") + "'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(1);
+    }
+    assertThat(g.gateway.sandbox().deliveries()).allSatisfy(d -> assertThat(d.getInteger("status")).isEqualTo(204));
+  }
+
+  @Test
+  void theSameKeyAndBodyIsTheSameOrderAnotherBodyIs422() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    JsonObject body = order(h, "alipay", hedongMedical(h));
+    HttpResponse<Buffer> first = create(body, "retry-me", "kiosk-2");
+    HttpResponse<Buffer> second = create(body, "retry-me", "kiosk-2");
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(second.bodyAsJsonObject().getString("id")).isEqualTo(first.bodyAsJsonObject().getString("id"));
+
+    JsonObject other = order(h, "wechat", hedongMedical(h));
+    HttpResponse<Buffer> reused = create(other, "retry-me", "kiosk-2");
+    assertThat(reused.statusCode()).isEqualTo(422);
+    assertThat(reused.bodyAsJsonObject().getString("type")).endsWith("/idempotency-key-reused");
+
+    HttpResponse<Buffer> noKey = g.post("/api/v1/orders", body, "X-Kiosk-Id", "kiosk-2");
+    assertThat(noKey.statusCode()).isEqualTo(400);
+    assertThat(noKey.bodyAsJsonObject().getString("type")).endsWith("/idempotency-key-required");
+  }
+
+  @Test
+  void aSecondLiveOrderForTheSameItemsIs409UntilTheFirstIsCancelledOrExpires() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    HttpResponse<Buffer> first = create(order(h, "wechat", hedongMedical(h)), "a", "kiosk-3");
+    assertThat(first.statusCode()).isEqualTo(201);
+    HttpResponse<Buffer> phone = create(order(h, "alipay", hedongMedical(h)), "b", "openid-x");
+    assertThat(phone.statusCode()).isEqualTo(409);
+    assertThat(phone.bodyAsJsonObject().getString("type")).endsWith("/being-paid-elsewhere");
+    assertThat(g.lookup(Fixture.LI, "李四").encode()).contains("\"status\":\"in-progress\"");
+
+    HttpResponse<Buffer> cancelled = g.post("/api/v1/orders/" + first.bodyAsJsonObject().getString("id") + "/cancel", new JsonObject());
+    assertThat(cancelled.bodyAsJsonObject().getString("state")).isEqualTo("CANCELLED");
+    HttpResponse<Buffer> retry = create(order(h, "alipay", hedongMedical(h)), "c", "openid-x");
+    assertThat(retry.statusCode()).isEqualTo(201);
+    assertThat(g.post("/api/v1/orders/" + first.bodyAsJsonObject().getString("id") + "/cancel", new JsonObject()).statusCode())
+        .isEqualTo(409);
+
+    // fifteen minutes later the order has expired and the items are free again
+    g.clock.advance(Duration.ofMinutes(16));
+    HttpResponse<Buffer> later = create(order(h, "wechat", hedongMedical(h)), "d", "kiosk-3");
+    assertThat(later.statusCode()).as(later.bodyAsString()).isEqualTo(201);
+    JsonObject expired = g.get("/api/v1/orders/" + retry.bodyAsJsonObject().getString("id")).bodyAsJsonObject();
+    assertThat(expired.getString("state")).isEqualTo("EXPIRED");
+    assertThat(expired.containsKey("payment")).isFalse();
+  }
+
+  @Test
+  void theSweeperExpiresOrdersAndReleasesTheirItems() throws Exception {
+    JsonObject h = g.lookup(Fixture.CHEN, "陈一");
+    HttpResponse<Buffer> r = create(order(h, "wechat", new JsonArray().add(item(ref(h, Fixture.CHEN), "medical", 2020, null))), "x", "k");
+    assertThat(r.statusCode()).isEqualTo(201);
+    g.clock.advance(Duration.ofMinutes(15).plusSeconds(1));
+    eventuallyState(r.bodyAsJsonObject().getString("id"), "EXPIRED");
+    try (var c = g.db.connect(); var st = c.createStatement(); var rs = st.executeQuery("select count(*) from reservation")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isZero();
+    }
+  }
+
+  @Test
+  void theWholeFamilyRuleAndWhatCannotBePaid() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    HttpResponse<Buffer> partial = create(order(h, "wechat", new JsonArray().add(item(ref(h, Fixture.ZHANG), "medical", 2020, null))),
+        "w1", "k");
+    assertThat(partial.statusCode()).isEqualTo(422);
+    assertThat(partial.bodyAsJsonObject().getString("type")).endsWith("/whole-family");
+    assertThat(partial.bodyAsJsonObject().getJsonArray("missingMemberRefs")).hasSize(2);
+
+    // pension is per person; the server decides the amounts from the tier
+    HttpResponse<Buffer> pension = create(order(h, "wechat", new JsonArray().add(item(ref(h, Fixture.ZHANG), "pension", 2020, 500))),
+        "w2", "k");
+    assertThat(pension.statusCode()).as(pension.bodyAsString()).isEqualTo(201);
+    assertThat(pension.bodyAsJsonObject().getLong("totalFen")).isEqualTo(50000);
+    assertThat(pension.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getLong("subsidyFen")).isEqualTo(6000);
+
+    record Bad(JsonObject item, int status, String slug) {}
+    for (Bad b : List.of(
+        new Bad(item(ref(h, Fixture.LI), "pension", 2020, 100), 422, "not-payable"),          // 100 is for hardship groups
+        new Bad(item(ref(h, Fixture.LI), "pension", 2020, 700), 422, "not-payable"),          // not a tier
+        new Bad(item(ref(h, Fixture.LI), "pension", 2021, 300), 422, "wrong-year"),
+        new Bad(item(ref(h, Fixture.CHILD), "pension", 2020, 300), 422, "not-payable"),       // under 16
+        new Bad(item(ref(h, Fixture.GRANNY), "medical", 2020, null), 422, "paid-by-government"),
+        new Bad(item(UUID.randomUUID().toString(), "medical", 2020, null), 422, "unknown-member"),
+        new Bad(item("not-a-ref", "medical", 2020, null), 400, "invalid-request"),
+        new Bad(new JsonObject().put("memberRef", ref(h, Fixture.LI)).put("insurance", "medical").put("year", 2020)
+            .put("personalFen", 1), 400, "invalid-request"))) {
+      HttpResponse<Buffer> resp = create(order(h, "wechat", new JsonArray().add(b.item())), UUID.randomUUID().toString(), "k");
+      assertThat(resp.statusCode()).as(b + " " + resp.bodyAsString()).isEqualTo(b.status());
+      assertThat(resp.bodyAsJsonObject().getString("type")).endsWith("/" + b.slug());
+    }
+    HttpResponse<Buffer> badChannel = create(order(h, "unionpay", hedongMedical(h)), "w3", "k");
+    assertThat(badChannel.statusCode()).isEqualTo(400);
+    HttpResponse<Buffer> noOrder = g.get("/api/v1/orders/" + UUID.randomUUID());
+    assertThat(noOrder.statusCode()).isEqualTo(404);
+    assertThat(g.get("/api/v1/orders/not-an-id").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void forgedAndMismatchedCallbacksChangeNothingAndAreStored() throws Exception {
+    JsonObject h = g.lookup(Fixture.CHEN, "陈一");
+    JsonObject o = create(order(h, "wechat", new JsonArray().add(item(ref(h, Fixture.CHEN), "medical", 2020, null))), "f", "k")
+        .bodyAsJsonObject();
+    HttpResponse<Buffer> forged = g.http.post("/api/v1/callbacks/wechatpay").putHeader("Content-Type", "application/json")
+        .putHeader("Wechatpay-Timestamp", Long.toString(g.clock.instant().getEpochSecond()))
+        .putHeader("Wechatpay-Nonce", "n").putHeader("Wechatpay-Signature", "Zm9yZ2Vk")
+        .putHeader("Wechatpay-Serial", g.gateway.sandbox().wechatSerial())
+        .sendBuffer(Buffer.buffer("{\"id\":\"EV-1\",\"event_type\":\"TRANSACTION.SUCCESS\",\"resource\":{}}"))
+        .toCompletionStage().toCompletableFuture().get();
+    assertThat(forged.statusCode()).isEqualTo(401);
+    assertThat(forged.bodyAsJsonObject().getString("code")).isEqualTo("FAIL");
+
+    HttpResponse<Buffer> alipayForged = g.http.post("/api/v1/callbacks/alipay")
+        .putHeader("Content-Type", "application/x-www-form-urlencoded")
+        .sendBuffer(Buffer.buffer("app_id=2021000000000001&out_trade_no=" + o.getString("outTradeNo")
+            + "&trade_status=TRADE_SUCCESS&total_amount=360.00&trade_no=T1&sign_type=RSA2&sign=Zm9yZ2Vk"))
+        .toCompletionStage().toCompletableFuture().get();
+    assertThat(alipayForged.bodyAsString()).isEqualTo("failure");
+
+    assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+    try (var c = g.db.connect(); var st = c.createStatement();
+        var rs = st.executeQuery("select channel, verified, outcome from callback_log order by id")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("wechat");
+      assertThat(rs.getBoolean(2)).isFalse();
+      assertThat(rs.getString(3)).isEqualTo("bad_signature");
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(3)).isEqualTo("bad_signature");
+    }
+    assertThat(g.get("/metrics").bodyAsString()).contains("liangxian_callbacks_refused_total");
+  }
+
+  JsonObject eventuallyState(String id, String state) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    JsonObject o;
+    do {
+      o = g.get("/api/v1/orders/" + id).bodyAsJsonObject();
+      if (o.getString("state").equals(state)) {
+        return o;
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("order " + id + " is " + o.getString("state") + ", not " + state);
+  }
+}
