@@ -243,6 +243,17 @@ public final class Gateway implements AutoCloseable {
     return openApi;
   }
 
+  private volatile java.util.List<String> routes = java.util.List.of();
+
+  void recordRoutes(java.util.List<String> served) {
+    routes = java.util.List.copyOf(served);
+  }
+
+  /** "METHOD /path" of every route the gateway serves (path parameters as {@code :name}). */
+  public java.util.List<String> servedRoutes() {
+    return routes;
+  }
+
   private final java.util.concurrent.atomic.AtomicInteger pools = new java.util.concurrent.atomic.AtomicInteger();
 
   int nextPoolNumber() {

@@ -47,6 +47,8 @@ public final class GatewayVerticle extends VerticleBase {
     orderRoutes(router, orders);
     callbackRoutes(router, orders);
     operationalRoutes(router);
+    g.recordRoutes(router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
+        .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).toList());
     router.route().failureHandler(Failures::handle);
     for (int status : new int[] {404, 405, 413, 415}) {
       router.errorHandler(status, Failures::handle);

@@ -1,0 +1,119 @@
+package cn.liangxian.gateway.roster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import java.nio.charset.Charset;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RosterImportTest {
+  TestGateway g;
+
+  @BeforeEach
+  void start() throws Exception {
+    g = new TestGateway();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    g.close();
+  }
+
+  long count(String sql) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void everyBadRowIsReportedWithItsLineWhileGoodRowsImport() {
+    String good = TestGateway.id("371312", "1970-01-01", 11);
+    String child = TestGateway.id("371312", "2012-01-01", 13);
+    String twice = TestGateway.id("371312", "1971-01-01", 15);
+    String csv = String.join("\n",
+        "region_code,township,village,household,id_number,name,local,guardian_id_number,guardian_name,guardian_phone,enrolled_elsewhere",
+        "371312,汤头街道,汤头村,H1," + good + ",赵一,true,,,,false",                                   // 2 ok
+        "371312,汤头街道,汤头村,H1,371312197001010000,钱二,true,,,,false",                           // 3 bad check digit
+        "999999,汤头街道,汤头村,H2," + TestGateway.id("371312", "1972-01-01", 17) + ",孙三,true,,,,false", // 4 unknown region
+        "371312,汤头街道,汤头村,H1," + child + ",赵小,true,,,,false",                                  // 5 under 16, no guardian
+        "371312,汤头街道,汤头村,H3," + twice + ",李四,true,,,,false",                                  // 6 ok
+        "371312,汤头街道,汤头村,H4," + twice + ",李四,true,,,,false",                                  // 7 second household
+        "371312,汤头街道,汤头村,H1,,周五,true,,,,false",                                              // 8 no ID
+        "371312,汤头街道,汤头村,H1," + TestGateway.id("371312", "1973-01-01", 19) + ",吴六,maybe,,,,false") + "\n"; // 9
+    ImportReport r = g.importCsv("village.csv", csv);
+    assertThat(r.rows()).isEqualTo(8);
+    assertThat(r.imported()).isEqualTo(2);
+    assertThat(r.problems()).extracting(RosterProblem::line).containsExactly(3, 4, 5, 7, 8, 9);
+    assertThat(r.problems().get(0).reason()).contains("invalid ID number", "check character");
+    assertThat(r.problems().get(1).reason()).contains("unknown region code '999999'");
+    assertThat(r.problems().get(2).reason()).contains("under 16 without guardian");
+    assertThat(r.problems().get(3).reason()).contains("person in two households", "line 6");
+    assertThat(r.problems().get(4).reason()).contains("invalid ID number");
+    assertThat(r.problems().get(5).reason()).contains("true/false");
+  }
+
+  @Test
+  void importingTheSameFileTwiceChangesNothing() throws Exception {
+    ImportReport first = g.importCsv("roster.csv", Fixture.ROSTER);
+    ImportReport second = g.importCsv("roster.csv", Fixture.ROSTER);
+    assertThat(first.imported()).isEqualTo(7);
+    assertThat(second.imported()).isZero();
+    assertThat(second.unchanged()).isEqualTo(7);
+    assertThat(count("select count(*) from person")).isEqualTo(7);
+    assertThat(count("select count(*) from household")).isEqualTo(3);
+    g.importCsv("departments.csv", Fixture.DEPARTMENTS);
+    assertThat(g.importCsv("departments.csv", Fixture.DEPARTMENTS).imported()).isZero();
+    assertThat(count("select count(*) from person_category")).isEqualTo(2);
+
+    // the same person moved to another household by a later file is refused, not moved
+    String moved = Fixture.ROSTER.lines().filter(l -> l.contains(Fixture.LI)).findFirst().orElseThrow().replace("HD1", "HD9");
+    ImportReport r = g.importCsv("moved.csv", Fixture.ROSTER.lines().findFirst().orElseThrow() + "\n" + moved + "\n");
+    assertThat(r.problems()).singleElement().satisfies(p -> assertThat(p.reason()).contains("already in household HD1"));
+  }
+
+  @Test
+  void departmentListsUnknownCategoriesStrangersAndCrossChecks() throws Exception {
+    g.importCsv("roster.csv", Fixture.ROSTER);
+    String stranger = TestGateway.id("371312", "1950-01-01", 21);
+    String csv = String.join("\n",
+        "部门,类别,身份证号,姓名,起始日期,截止日期",
+        "民政,低保," + Fixture.GRANNY + ",王奶奶,2019-01-01,",
+        "残联,SEVERE_DISABLED," + Fixture.GRANNY + ",王奶奶,2019-01-01,2020-12-31",
+        "民政,GOLD_MEMBER," + Fixture.ZHANG + ",张三,,",
+        "民政,DIBAO," + stranger + ",无名,,",
+        "民政,DIBAO," + Fixture.LI + ",李五,,",
+        "民政,DIBAO," + Fixture.ZHANG + ",张三,2020-01-01,2019-01-01") + "\n";
+    ImportReport r = g.importCsv("departments.csv", csv);
+    assertThat(r.imported()).isEqualTo(2);
+    assertThat(r.problems()).extracting(RosterProblem::line).containsExactly(4, 5, 6, 7);
+    assertThat(r.problems().get(0).reason()).contains("unknown category 'GOLD_MEMBER'");
+    assertThat(r.problems().get(1).reason()).contains("on no village roster");
+    assertThat(r.problems().get(2).reason()).contains("name does not match");
+    assertThat(r.problems().get(3).reason()).contains("valid_to is before valid_from");
+    // on two departments' lists: flagged so that no one is paid for twice
+    assertThat(r.crossChecks()).isEqualTo(1);
+    assertThat(count("select count(*) from cross_check")).isEqualTo(1);
+  }
+
+  @Test
+  void gb18030FilesAreReadToo() throws Exception {
+    ImportReport r = g.roster.importCsv("gbk.csv", Fixture.ROSTER.getBytes(Charset.forName("GB18030")));
+    assertThat(r.imported()).isEqualTo(7);
+    assertThat(r.problems()).isEmpty();
+    JsonAssertions.assertHasName(g.lookup(Fixture.ZHANG, "张三"), "张*");
+  }
+
+  /** Small helper so the test above reads as a sentence. */
+  static final class JsonAssertions {
+    static void assertHasName(io.vertx.core.json.JsonObject household, String masked) {
+      assertThat(household.encode()).contains(masked);
+    }
+  }
+}
