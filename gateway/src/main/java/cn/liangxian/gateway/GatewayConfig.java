@@ -167,6 +167,11 @@ public final class GatewayConfig {
     return integer("GATEWAY_ORDER_EXPIRY_MINUTES", "orders", "expiryMinutes", 15);
   }
 
+  /** How often orders are swept: expiry, and queries of orders whose callback has not come. */
+  public int sweepMillis() {
+    return integer("GATEWAY_SWEEP_MILLIS", "orders", "sweepMillis", 5000);
+  }
+
   public int lookupsPerMinute() {
     return integer("GATEWAY_LOOKUPS_PER_MINUTE", "rateLimit", "lookupsPerMinute", 30);
   }

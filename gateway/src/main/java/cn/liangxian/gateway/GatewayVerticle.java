@@ -25,6 +25,7 @@ import java.time.Duration;
  * the router with one method per route group, and the periodic expiry sweep.
  */
 public final class GatewayVerticle extends VerticleBase {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayVerticle.class);
   private final Gateway g;
   private Pool pool;
   private HttpServer server;
@@ -53,7 +54,8 @@ public final class GatewayVerticle extends VerticleBase {
     for (int status : new int[] {404, 405, 413, 415}) {
       router.errorHandler(status, Failures::handle);
     }
-    timer = vertx.setPeriodic(5_000, t -> orders.expireDue());
+    timer = vertx.setPeriodic(g.config().sweepMillis(), t -> orders.expireDue().compose(x -> orders.queryStuck())
+        .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString())));
     return vertx.createHttpServer().requestHandler(router).listen(g.httpPort(), g.config().httpHost())
         .onSuccess(s -> server = s);
   }

@@ -61,8 +61,11 @@ public final class CallbackHandlers {
     }
     Notification.Verified v = (Notification.Verified) n;
     if (v.eventType().startsWith("REFUND.")) {
-      store("wechat", true, "refund " + v.resource().path("refund_status").asText(), null, headers, body)
-          .onComplete(x -> ctx.response().setStatusCode(204).end());
+      Future<Void> applied = "SUCCESS".equals(v.resource().path("refund_status").asText())
+          ? orders.refundConfirmed(v.resource().path("out_refund_no").asText()) : Future.succeededFuture();
+      applied.compose(x -> store("wechat", true, "refund " + v.resource().path("refund_status").asText(),
+              OrderService.orderId(v.resource().path("out_trade_no").asText()), headers, body))
+          .onComplete(x -> ctx.response().setStatusCode(x.succeeded() ? 204 : 500).end());
       return;
     }
     var res = v.resource();

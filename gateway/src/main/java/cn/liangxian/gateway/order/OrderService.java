@@ -213,13 +213,6 @@ public final class OrderService {
                       .addValue(l.assessment().subsidyFen()).addValue(l.assessment().laterSubsidyFen())
                       .addValue(l.assessment().totalFen()).addValue(HouseholdView.rules(l.assessment().rules())))
                       .collect(Collectors.toList())))
-              // orders that held these items but ran out of time give them up first
-              .compose(x -> conn.preparedQuery("with stale as (update orders set state = 'EXPIRED', state_reason = 'not paid in time'"
-                      + " where state = 'PAYING' and expires_at < $4 and id in (select r.order_id from reservation r"
-                      + " join unnest($1::bigint[], $2::text[], $3::int[]) as i(p, ins, y) on (r.person_id, r.insurance, r.year) = (i.p, i.ins, i.y)"
-                      + " where not r.paid) returning id)"
-                      + " delete from reservation where order_id in (select id from stale) and not paid")
-                  .execute(Tuple.of(persons, insurances, years, now)))
               .compose(x -> conn.preparedQuery("insert into reservation (person_id, insurance, year, order_id, held_until)"
                       + " select p, ins, y, $4, $5 from unnest($1::bigint[], $2::text[], $3::int[]) as i(p, ins, y)"
                       + " on conflict do nothing returning person_id")
@@ -360,18 +353,37 @@ public final class OrderService {
 
   // ------------------------------------------------------------------ expiry
 
-  /** Expires orders past their time and releases their items; closes them at the channel. */
+  /**
+   * Orders past their time are closed at the channel first, and only then expired with their items
+   * released; an order the channel says is paid after all is applied as paid instead.
+   */
   public Future<Integer> expireDue() {
-    return pool.withTransaction(conn -> conn.preparedQuery("with due as (update orders set state = 'EXPIRED', state_reason = 'not paid in time'"
-            + " where id in (select id from orders where state = 'PAYING' and expires_at < $1 limit 500 for update skip locked)"
-            + " returning id, channel), released as (delete from reservation r using due where r.order_id = due.id and not r.paid)"
-            + " select id, channel from due").execute(Tuple.of(now())))
-        .map(rows -> {
+    return pool.preparedQuery("select id, channel from orders where state = 'PAYING' and expires_at < $1 order by expires_at limit 100")
+        .execute(Tuple.of(now())).compose(rows -> {
+          List<Future<Boolean>> all = new ArrayList<>();
           for (Row r : rows) {
-            metrics.expired(r.getString("channel"));
-            closeAtChannel(r.getString("channel"), r.getUUID("id"));
+            all.add(expire(r.getUUID("id"), r.getString("channel")));
           }
-          return rows.size();
+          return Future.join(all).map(x -> (int) all.stream().filter(f -> f.succeeded() && f.result()).count());
+        });
+  }
+
+  private Future<Boolean> expire(UUID id, String channel) {
+    PaymentChannel c = channels.get(channel);
+    return c.close(outTradeNo(id))
+        .compose(closed -> pool.withTransaction(conn -> conn.preparedQuery("update orders set state = 'EXPIRED',"
+                + " state_reason = 'not paid in time' where id = $1 and state = 'PAYING'").execute(Tuple.of(id))
+            .compose(u -> u.rowCount() == 0 ? Future.succeededFuture(false)
+                : conn.preparedQuery("delete from reservation where order_id = $1 and not paid").execute(Tuple.of(id)).map(true))))
+        .onSuccess(expired -> {
+          if (expired) {
+            metrics.expired(channel);
+          }
+        })
+        .recover(e -> {
+          // the channel would not close it (perhaps it was paid at the last moment): ask what it is
+          LOG.info("closing order {} at {} failed ({}); asking the channel", id, channel, e.getMessage());
+          return reconcile(id).map(false);
         });
   }
 
@@ -431,6 +443,15 @@ public final class OrderService {
         });
   }
 
+  /** A refund the channel confirms: recorded, and an order whose payment went back entirely is REFUNDED. */
+  public Future<Void> refundConfirmed(String outRefundNo) {
+    return pool.withTransaction(conn -> conn.preparedQuery("update refund set state = 'SUCCESS', updated_at = now()"
+            + " where out_refund_no = $1 and state <> 'SUCCESS' returning order_id").execute(Tuple.of(outRefundNo))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
+            : conn.preparedQuery("update orders set state = 'REFUNDED' where id = $1 and state in ('EXPIRED', 'CANCELLED', 'FAILED')")
+                .execute(Tuple.of(rows.iterator().next().getUUID("order_id"))).mapEmpty()));
+  }
+
   /** Carries out the pending refunds of an order at its channel (idempotent on out_refund_no). */
   public Future<Void> refundPending(UUID id) {
     return pool.preparedQuery("select f.out_refund_no, f.amount_fen, f.reason, o.channel, o.total_fen from refund f"
@@ -445,9 +466,32 @@ public final class OrderService {
                     + " and state = 'PENDING'").execute(Tuple.of(r.getString("out_refund_no"))))
                 .compose(x -> pool.preparedQuery("update orders set state_reason = $2 where id = $1")
                     .execute(Tuple.of(id, "refunded: " + r.getString("reason"))))
+                // Alipay refunds synchronously; WeChat Pay confirms with a REFUND.SUCCESS notification
+                .compose(x -> r.getString("channel").equals("alipay") ? refundConfirmed(r.getString("out_refund_no"))
+                    : Future.succeededFuture())
                 .onFailure(e -> LOG.warn("refund {} not requested yet: {}", r.getString("out_refund_no"), e.getMessage())));
           }
           return Future.join(all).mapEmpty();
+        });
+  }
+
+  /**
+   * Orders still paying whose callback has not come are queried at the channel, after 30 s and then with
+   * a doubling backoff up to 10 minutes.
+   */
+  public Future<Integer> queryStuck() {
+    OffsetDateTime now = now();
+    return pool.preparedQuery("update orders set query_count = query_count + 1,"
+            + " next_query_at = $1::timestamptz + least(interval '10 minutes', interval '15 seconds' * power(2, query_count))"
+            + " where id in (select id from orders where state = 'PAYING' and created_at < $1::timestamptz - interval '30 seconds'"
+            + " and (next_query_at is null or next_query_at <= $1::timestamptz) order by created_at limit 100 for update skip locked)"
+            + " returning id")
+        .execute(Tuple.of(now)).compose(rows -> {
+          List<Future<PaymentOutcome>> all = new ArrayList<>();
+          for (Row r : rows) {
+            all.add(reconcile(r.getUUID("id")));
+          }
+          return Future.join(all).map(x -> (int) all.stream().filter(f -> f.succeeded() && f.result() == PaymentOutcome.PAID).count());
         });
   }
 
