@@ -62,6 +62,7 @@ public final class Gateway implements AutoCloseable {
   private final LookupMetrics lookupMetrics;
   private final OrderMetrics orderMetrics;
   private final String openApi;
+  private final cn.liangxian.gateway.http.OperatorAuth operatorAuth;
   private Vertx vertx;
   private ChannelSandbox sandbox;
   private Map<String, PaymentChannel> channels;
@@ -80,6 +81,7 @@ public final class Gateway implements AutoCloseable {
     this.lookupMetrics = new LookupMetrics(registry);
     this.orderMetrics = new OrderMetrics(registry);
     this.openApi = resource("/openapi.yaml");
+    this.operatorAuth = cn.liangxian.gateway.http.OperatorAuth.load(config.keyDir(), config.env());
   }
 
   /** Prepares the database (embedded unless configured otherwise) and starts serving. Blocking. */
@@ -233,6 +235,10 @@ public final class Gateway implements AutoCloseable {
 
   public ChannelSandbox sandbox() {
     return sandbox;
+  }
+
+  public cn.liangxian.gateway.http.OperatorAuth operatorAuth() {
+    return operatorAuth;
   }
 
   public Vertx vertx() {

@@ -72,6 +72,11 @@ public final class GatewayConfig {
     return v;
   }
 
+  /** The environment this configuration was read with (secrets are looked up there). */
+  public Map<String, String> env() {
+    return env;
+  }
+
   /** A copy with more overrides (tests use this). */
   public GatewayConfig with(Map<String, String> overrides) {
     Map<String, String> merged = new LinkedHashMap<>(env);

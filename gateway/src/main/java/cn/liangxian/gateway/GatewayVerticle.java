@@ -47,6 +47,7 @@ public final class GatewayVerticle extends VerticleBase {
     lookupRoutes(router);
     orderRoutes(router, orders);
     callbackRoutes(router, orders);
+    operatorRoutes(router, orders);
     operationalRoutes(router);
     g.recordRoutes(router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
         .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).toList());
@@ -79,6 +80,30 @@ public final class GatewayVerticle extends VerticleBase {
         new NotificationVerifier(g.wechatMerchant(), g.clock()), g.alipayMerchant(), g.registry());
     router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat);
     router.post("/api/v1/callbacks/alipay").handler(cb::alipay);
+  }
+
+  private void operatorRoutes(Router router, OrderService orders) {
+    cn.liangxian.gateway.reconcile.Reconciliation reconciliation =
+        new cn.liangxian.gateway.reconcile.Reconciliation(pool, g.channels(), orders);
+    router.route("/api/v1/operator/*").handler(g.operatorAuth());
+    router.get("/api/v1/operator/reconciliation/:channel/:date").handler(ctx -> {
+      java.time.LocalDate date;
+      try {
+        date = java.time.LocalDate.parse(ctx.pathParam("date"));
+      } catch (java.time.format.DateTimeParseException e) {
+        throw cn.liangxian.gateway.http.Problem.invalidField("date", "date must be YYYY-MM-DD");
+      }
+      reconciliation.run(ctx.pathParam("channel"), date).onComplete(ar -> {
+        if (ar.failed()) {
+          ctx.fail(ar.cause());
+        } else if (String.valueOf(ctx.request().getHeader("Accept")).contains("text/csv")) {
+          ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+              .end(cn.liangxian.gateway.reconcile.Reconciliation.csv(ar.result()));
+        } else {
+          json(ctx, 200, ar.result());
+        }
+      });
+    });
   }
 
   private void operationalRoutes(Router router) {

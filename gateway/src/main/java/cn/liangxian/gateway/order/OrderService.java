@@ -415,17 +415,18 @@ public final class OrderService {
           if (o.getLong("total_fen") != amountFen || !o.getString("channel").equals(channel)) {
             return Future.succeededFuture(PaymentOutcome.AMOUNT_MISMATCH);
           }
-          return conn.preparedQuery("insert into payment (order_id, channel, channel_txn_id, amount_fen, source) values ($1, $2, $3, $4, $5)"
-                  + " on conflict (channel, channel_txn_id) do nothing returning id")
-              .execute(Tuple.of(id, channel, transactionId, amountFen, source)).compose(ins -> {
+          return conn.preparedQuery("insert into payment (order_id, channel, channel_txn_id, amount_fen, source, received_at)"
+                  + " values ($1, $2, $3, $4, $5, $6) on conflict (channel, channel_txn_id) do nothing returning id")
+              .execute(Tuple.of(id, channel, transactionId, amountFen, source, now)).compose(ins -> {
                 if (ins.size() == 0) {
                   return Future.succeededFuture(PaymentOutcome.DUPLICATE);
                 }
                 if (!o.getString("state").equals("PAYING")) {
-                  return conn.preparedQuery("insert into refund (order_id, out_refund_no, amount_fen, reason, state)"
-                          + " values ($1, $2, $3, $4, 'PENDING') on conflict do nothing")
+                  return conn.preparedQuery("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at)"
+                          + " values ($1, $2, $3, $4, 'PENDING', $5, $5) on conflict do nothing")
                       .execute(Tuple.of(id, outTradeNo + "R" + (o.getString("state").equals("PAID") ? "D" : "E"), amountFen,
-                          o.getString("state").equals("PAID") ? "paid twice" : "paid after the order was " + o.getString("state").toLowerCase()))
+                          o.getString("state").equals("PAID") ? "paid twice" : "paid after the order was " + o.getString("state").toLowerCase(),
+                          now))
                       .map(x -> PaymentOutcome.REFUND_DUE);
                 }
                 return conn.preparedQuery("update orders set state = 'PAID', paid_at = $2, channel_txn_id = $3, state_reason = null"

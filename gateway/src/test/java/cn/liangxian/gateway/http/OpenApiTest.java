@@ -21,7 +21,8 @@ class OpenApiTest {
       assertThat(root.get("openapi")).isEqualTo("3.1.0");
       Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) root.get("paths");
       Set<String> documented = new TreeSet<>();
-      paths.forEach((path, ops) -> ops.keySet().forEach(m -> documented.add(m.toUpperCase() + " " + path.replaceAll("\\{[^}]+}", ":id"))));
+      paths.forEach((path, ops) -> ops.keySet().forEach(
+          m -> documented.add(m.toUpperCase() + " " + path.replaceAll("\\{([^}]+)}", ":$1"))));
 
       assertThat(new TreeSet<>(g.gateway.servedRoutes())).isEqualTo(documented);
     }
