@@ -168,6 +168,11 @@ public final class GatewayConfig {
         r.getValue("payDate") == null ? null : LocalDate.parse(r.getValue("payDate").toString()))).toList();
   }
 
+  /** A channel's settings (channels.wechat / channels.alipay); secrets are files or environment variables. */
+  public JsonObject channel(String name) {
+    return json.getJsonObject("channels", new JsonObject()).getJsonObject(name, new JsonObject());
+  }
+
   public int orderExpiryMinutes() {
     return integer("GATEWAY_ORDER_EXPIRY_MINUTES", "orders", "expiryMinutes", 15);
   }
