@@ -112,6 +112,10 @@ public final class GatewayVerticle extends VerticleBase {
         ar.succeeded() ? 200 : 503, new JsonObject().put("status", ar.succeeded() ? "UP" : "DOWN")
             .put("database", ar.succeeded() ? "reachable" : "unreachable"))));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(g.registry()));
+    if (g.config().sandbox()) {
+      // demo mode only: a phone-sized page walking the mini-program flow against the public API
+      router.route("/demo/*").handler(io.vertx.ext.web.handler.StaticHandler.create("demo").setCachingEnabled(false));
+    }
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
         .end(g.openApi()));
   }

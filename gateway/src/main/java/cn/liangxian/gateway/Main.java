@@ -66,6 +66,7 @@ public final class Main {
         .append("  OpenAPI         ").append(base).append("/openapi.yaml\n")
         .append("  Health          ").append(base).append("/health/ready\n")
         .append("  Metrics         ").append(base).append("/metrics\n")
+        .append("  Phone demo      ").append(base).append("/demo/   (the mini-program flow: lookup, family, pay, receipt)\n")
         .append("  Channel sandbox ").append(g.sandbox().baseUrl()).append("   (QR codes open its pay page)\n\n")
         .append("  Demo residents to try (made up):\n");
     for (String[] e : DemoRoster.examples(g.database(), g.cipher(), 5)) {

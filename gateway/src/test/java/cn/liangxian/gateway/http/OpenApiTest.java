@@ -25,6 +25,10 @@ class OpenApiTest {
           m -> documented.add(m.toUpperCase() + " " + path.replaceAll("\\{([^}]+)}", ":$1"))));
 
       assertThat(new TreeSet<>(g.gateway.servedRoutes())).isEqualTo(documented);
+      // demo mode also serves the phone page that walks the mini-program flow against this API
+      var demo = g.get("/demo/index.html");
+      assertThat(demo.statusCode()).isEqualTo(200);
+      assertThat(demo.bodyAsString()).contains("/api/v1/lookup", "/api/v1/orders", "/receipt");
     }
   }
 
