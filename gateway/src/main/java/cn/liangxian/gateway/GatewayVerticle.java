@@ -86,6 +86,26 @@ public final class GatewayVerticle extends VerticleBase {
     cn.liangxian.gateway.reconcile.Reconciliation reconciliation =
         new cn.liangxian.gateway.reconcile.Reconciliation(pool, g.channels(), orders);
     router.route("/api/v1/operator/*").handler(g.operatorAuth());
+    router.post("/api/v1/operator/refunds").handler(ctx -> {
+      JsonObject b = cn.liangxian.gateway.http.JsonBodies.object(ctx, java.util.Set.of("orderId", "memberRef", "insurance", "reason"));
+      java.util.UUID order;
+      java.util.UUID member;
+      try {
+        order = java.util.UUID.fromString(cn.liangxian.gateway.http.JsonBodies.requiredString(b, "orderId", 40));
+        member = java.util.UUID.fromString(cn.liangxian.gateway.http.JsonBodies.requiredString(b, "memberRef", 40));
+      } catch (IllegalArgumentException e) {
+        throw cn.liangxian.gateway.http.Problem.invalidField("orderId", "orderId and memberRef must be references");
+      }
+      orders.operatorRefund(order, member, cn.liangxian.gateway.http.JsonBodies.requiredString(b, "insurance", 10),
+          cn.liangxian.gateway.http.JsonBodies.requiredString(b, "reason", 30), "operator")
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              ctx.fail(ar.cause());
+            } else {
+              json(ctx, 200, ar.result());
+            }
+          });
+    });
     router.get("/api/v1/operator/reconciliation/:channel/:date").handler(ctx -> {
       java.time.LocalDate date;
       try {

@@ -270,7 +270,9 @@ public final class OrderService {
       + " 'idMasked', p.id_masked, 'insurance', i.insurance, 'year', i.year, 'tier', i.tier_yuan, 'personalFen', i.personal_fen,"
       + " 'governmentFen', i.government_fen, 'subsidyFen', i.subsidy_fen, 'laterSubsidyFen', i.later_fen, 'totalFen', i.total_fen,"
       + " 'rules', i.rules) order by p.birth_date, p.id, i.insurance) from order_item i join person p on p.id = i.person_id"
-      + " where i.order_id = o.id) as items, r.name as region_name from orders o join region r on r.code = o.region_code where o.id = $1";
+      + " where i.order_id = o.id) as items, (select json_agg(json_build_object('outRefundNo', f.out_refund_no, 'amountFen', f.amount_fen,"
+      + " 'reason', f.reason, 'state', f.state) order by f.id) from refund f where f.order_id = o.id) as refunds,"
+      + " r.name as region_name from orders o join region r on r.code = o.region_code where o.id = $1";
 
   public Future<JsonObject> get(UUID id) {
     return pool.preparedQuery(ORDER).execute(Tuple.of(id)).map(rows -> {
@@ -301,6 +303,10 @@ public final class OrderService {
     }
     if (r.getString("state_reason") != null) {
       o.put("stateReason", r.getString("state_reason"));
+    }
+    Object refunds = r.getValue("refunds");
+    if (refunds != null) {
+      o.put("refunds", refunds instanceof JsonArray a ? a : new JsonArray(refunds.toString()));
     }
     Object payment = r.getValue("payment");
     if (payment != null && r.getString("state").equals("PAYING")) {
@@ -347,7 +353,8 @@ public final class OrderService {
                 .put("subsidyFen", i.getLong("subsidyFen"));
           }).toList()))
           .put("totalFen", o.getLong("totalFen")).put("channel", o.getString("channel"))
-          .put("transactionId", o.getString("transactionId")).put("paidAt", o.getString("paidAt"));
+          .put("transactionId", o.getString("transactionId")).put("paidAt", o.getString("paidAt"))
+          .put("refunds", o.getJsonArray("refunds", new JsonArray()));
     });
   }
 
@@ -441,6 +448,75 @@ public final class OrderService {
           if (outcome == PaymentOutcome.REFUND_DUE) {
             refundPending(id);
           }
+        });
+  }
+
+  /** Why an operator refunds a paid item (002 五(二)(三)(四)). */
+  public static final java.util.Set<String> REFUND_REASONS =
+      java.util.Set.of("duplicate", "death", "enrolled-elsewhere", "category-arrived");
+
+  /**
+   * An operator's refund of one paid person-item: the whole item (duplicate payment, death, enrolled
+   * elsewhere: the item is no longer paid), or, when a special-group flag arrived after the person paid
+   * in full, the difference to what they owe now. Idempotent: the same item and reason refund once.
+   */
+  public Future<JsonObject> operatorRefund(UUID orderId, UUID memberRef, String insurance, String reason, String operator) {
+    if (!REFUND_REASONS.contains(reason)) {
+      return Future.failedFuture(Problem.invalidField("reason", "reason must be one of " + new java.util.TreeSet<>(REFUND_REASONS)));
+    }
+    return pool.preparedQuery("select o.state, o.channel, o.total_fen, o.household_id, i.person_id, i.personal_fen, i.tier_yuan, i.year,"
+            + " h.ref as household_ref from orders o join order_item i on i.order_id = o.id join person p on p.id = i.person_id"
+            + " join household h on h.id = o.household_id where o.id = $1 and p.ref = $2 and i.insurance = $3")
+        .execute(Tuple.of(orderId, memberRef, insurance)).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(Problem.notFound("item-not-found", "No such paid item",
+                "order " + orderId + " has no " + insurance + " item for that member"));
+          }
+          Row r = rows.iterator().next();
+          if (!r.getString("state").equals("PAID")) {
+            return Future.failedFuture(Problem.conflict("not-paid", "Not paid", "only a paid order's items can be refunded", null));
+          }
+          Future<Long> amount = reason.equals("category-arrived")
+              ? store.byRef(pool, r.getUUID("household_ref")).map(h -> {
+                Household.Member m = h.orElseThrow().member(memberRef);
+                Regions.Entry region = regions.get(h.get().regionCode()).orElseThrow();
+                Assessment now = HouseholdAssessor.assessOne(m, Insurance.ofCode(insurance).orElseThrow(), region,
+                    regions.payDate(region), r.getInteger("tier_yuan"));
+                return Math.max(0, r.getLong("personal_fen") - now.personalFen());
+              })
+              : Future.succeededFuture(r.getLong("personal_fen"));
+          return amount.compose(fen -> {
+            if (fen == 0) {
+              return Future.failedFuture(Problem.unprocessable("nothing-to-refund", "Nothing to refund",
+                  "with the categories on record now, this person owes what they paid", null));
+            }
+            String outRefundNo = outTradeNo(orderId) + "-" + r.getLong("person_id") + (insurance.equals("medical") ? "M" : "P");
+            boolean whole = !reason.equals("category-arrived");
+            return pool.withTransaction(conn -> conn.preparedQuery("insert into refund (order_id, out_refund_no, amount_fen, reason, state,"
+                    + " created_at, updated_at) values ($1, $2, $3, $4, 'PENDING', $5, $5) on conflict (out_refund_no) do nothing returning id")
+                .execute(Tuple.of(orderId, outRefundNo, fen, reason, now())).compose(ins -> {
+                  if (ins.size() == 0) {
+                    return Future.succeededFuture(false);
+                  }
+                  Future<?> release = whole
+                      ? conn.preparedQuery("delete from reservation where order_id = $1 and person_id = $2 and insurance = $3")
+                          .execute(Tuple.of(orderId, r.getLong("person_id"), insurance))
+                      : Future.succeededFuture();
+                  return release.compose(x -> conn.preparedQuery("insert into audit_log (actor, action, subject, after)"
+                          + " values ($1, 'refund.request', $2, $3)")
+                      .execute(Tuple.of(operator, outRefundNo, new JsonObject().put("order", orderId.toString())
+                          .put("insurance", insurance).put("reason", reason).put("amountFen", fen))))
+                      .map(true);
+                }))
+                .compose(fresh -> refundPending(orderId).recover(e -> Future.succeededFuture()))
+                .compose(x -> pool.preparedQuery("select out_refund_no, amount_fen, reason, state from refund where out_refund_no = $1")
+                    .execute(Tuple.of(outRefundNo)))
+                .map(rs -> {
+                  Row f = rs.iterator().next();
+                  return new JsonObject().put("outRefundNo", f.getString("out_refund_no")).put("amountFen", f.getLong("amount_fen"))
+                      .put("reason", f.getString("reason")).put("state", f.getString("state"));
+                });
+          });
         });
   }
 
