@@ -4,6 +4,7 @@ import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
 import cn.liangxian.gateway.http.Failures;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.LookupHandler;
+import cn.liangxian.gateway.operator.RosterUploadHandler;
 import cn.liangxian.gateway.order.CallbackHandlers;
 import cn.liangxian.gateway.order.OrderHandlers;
 import cn.liangxian.gateway.order.OrderService;
@@ -41,12 +42,16 @@ public final class GatewayVerticle extends VerticleBase {
     OrderService orders = new OrderService(pool, new HouseholdStore(g.cipher()), g.regions(), g.channels(), g.clock(),
         Duration.ofMinutes(g.config().orderExpiryMinutes()), g.orderMetrics());
     Router router = Router.router(vertx);
+    // rosters are bigger than API bodies: the operator routes get their own limit (a body is read once)
+    router.route("/api/v1/operator/*").handler(BodyHandler.create().setBodyLimit(g.config().maxRosterBytes())
+        .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(false));
     router.route().handler(BodyHandler.create().setBodyLimit(g.config().maxBodyBytes()).setDeleteUploadedFilesOnEnd(true)
         .setHandleFileUploads(false));
     lookupRoutes(router);
     orderRoutes(router, orders);
     callbackRoutes(router, orders);
     operationalRoutes(router);
+    operatorRoutes(router);
     g.recordRoutes(router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
         .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).toList());
     router.route().failureHandler(Failures::handle);
@@ -77,6 +82,11 @@ public final class GatewayVerticle extends VerticleBase {
         new NotificationVerifier(g.wechatMerchant(), g.clock()), g.alipayMerchant(), g.registry());
     router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat);
     router.post("/api/v1/callbacks/alipay").handler(cb::alipay);
+  }
+
+  private void operatorRoutes(Router router) {
+    RosterUploadHandler upload = new RosterUploadHandler(vertx, g.operatorToken(), g.rosterImport());
+    router.post("/api/v1/operator/rosters").handler(upload::handle);
   }
 
   private void operationalRoutes(Router router) {
