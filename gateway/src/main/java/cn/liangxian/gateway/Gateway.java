@@ -14,6 +14,7 @@ import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.lookup.LookupMetrics;
 import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.operator.OperatorToken;
 import cn.liangxian.gateway.order.OrderMetrics;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.roster.DemoRoster;
@@ -62,7 +63,8 @@ public final class Gateway implements AutoCloseable {
   private final LookupMetrics lookupMetrics;
   private final OrderMetrics orderMetrics;
   private final String openApi;
-  private final cn.liangxian.gateway.http.OperatorAuth operatorAuth;
+  private final RosterImport rosterImport;
+  private final OperatorToken operatorToken;
   private Vertx vertx;
   private ChannelSandbox sandbox;
   private Map<String, PaymentChannel> channels;
@@ -71,8 +73,11 @@ public final class Gateway implements AutoCloseable {
   private int httpPort;
   private int instances;
 
-  private Gateway(GatewayConfig config, Clock clock, Database database, PersonalDataCipher cipher, Regions regions) {
+  private Gateway(GatewayConfig config, Clock clock, Database database, PersonalDataCipher cipher, Regions regions,
+      RosterImport rosterImport, OperatorToken operatorToken) {
     this.config = config;
+    this.rosterImport = rosterImport;
+    this.operatorToken = operatorToken;
     this.clock = clock;
     this.database = database;
     this.cipher = cipher;
@@ -81,7 +86,6 @@ public final class Gateway implements AutoCloseable {
     this.lookupMetrics = new LookupMetrics(registry);
     this.orderMetrics = new OrderMetrics(registry);
     this.openApi = resource("/openapi.yaml");
-    this.operatorAuth = cn.liangxian.gateway.http.OperatorAuth.load(config.keyDir(), config.env());
   }
 
   /** Prepares the database (embedded unless configured otherwise) and starts serving. Blocking. */
@@ -100,7 +104,8 @@ public final class Gateway implements AutoCloseable {
     if (config.demoRoster()) {
       DemoRoster.loadIfEmpty(db, roster);
     }
-    Gateway g = new Gateway(config, clock, db, cipher, regions);
+    OperatorToken operatorToken = OperatorToken.load(config.keyDir(), env);
+    Gateway g = new Gateway(config, clock, db, cipher, regions, roster, operatorToken);
     g.serve();
     return g;
   }
@@ -278,12 +283,16 @@ public final class Gateway implements AutoCloseable {
     return alipayMerchant;
   }
 
-  public ChannelSandbox sandbox() {
-    return sandbox;
+  public RosterImport rosterImport() {
+    return rosterImport;
   }
 
-  public cn.liangxian.gateway.http.OperatorAuth operatorAuth() {
-    return operatorAuth;
+  public OperatorToken operatorToken() {
+    return operatorToken;
+  }
+
+  public ChannelSandbox sandbox() {
+    return sandbox;
   }
 
   public Vertx vertx() {

@@ -119,6 +119,11 @@ public final class GatewayConfig {
     return integer("GATEWAY_MAX_BODY_BYTES", "http", "maxBodyBytes", 65536);
   }
 
+  /** The largest roster the operator API accepts in one request; bigger files go through the command line. */
+  public int maxRosterBytes() {
+    return integer("GATEWAY_MAX_ROSTER_BYTES", "operator", "maxRosterBytes", 64 * 1024 * 1024);
+  }
+
   public String publicBaseUrl() {
     return str("GATEWAY_PUBLIC_URL", "http", "publicBaseUrl", "http://127.0.0.1:" + httpPort());
   }

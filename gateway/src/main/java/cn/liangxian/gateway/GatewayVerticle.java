@@ -4,6 +4,7 @@ import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
 import cn.liangxian.gateway.http.Failures;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.LookupHandler;
+import cn.liangxian.gateway.operator.RosterUploadHandler;
 import cn.liangxian.gateway.order.CallbackHandlers;
 import cn.liangxian.gateway.order.OrderHandlers;
 import cn.liangxian.gateway.order.OrderService;
@@ -42,6 +43,9 @@ public final class GatewayVerticle extends VerticleBase {
     OrderService orders = new OrderService(pool, new HouseholdStore(g.cipher()), g.regions(), g.channels(), g.clock(),
         Duration.ofMinutes(g.config().orderExpiryMinutes()), g.orderMetrics());
     Router router = Router.router(vertx);
+    // rosters are bigger than API bodies: the operator routes get their own limit (a body is read once)
+    router.route("/api/v1/operator/*").handler(BodyHandler.create().setBodyLimit(g.config().maxRosterBytes())
+        .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(false));
     router.route().handler(BodyHandler.create().setBodyLimit(g.config().maxBodyBytes()).setDeleteUploadedFilesOnEnd(true)
         .setHandleFileUploads(false));
     lookupRoutes(router);
@@ -85,7 +89,12 @@ public final class GatewayVerticle extends VerticleBase {
   private void operatorRoutes(Router router, OrderService orders) {
     cn.liangxian.gateway.reconcile.Reconciliation reconciliation =
         new cn.liangxian.gateway.reconcile.Reconciliation(pool, g.channels(), orders);
-    router.route("/api/v1/operator/*").handler(g.operatorAuth());
+    router.route("/api/v1/operator/*").handler(ctx -> {
+      g.operatorToken().authorize(ctx);
+      ctx.next();
+    });
+    RosterUploadHandler upload = new RosterUploadHandler(vertx, g.operatorToken(), g.rosterImport());
+    router.post("/api/v1/operator/rosters").handler(upload::handle);
     router.post("/api/v1/operator/refunds").handler(ctx -> {
       JsonObject b = cn.liangxian.gateway.http.JsonBodies.object(ctx, java.util.Set.of("orderId", "memberRef", "insurance", "reason"));
       java.util.UUID order;

@@ -107,6 +107,11 @@ public final class RosterImport {
   }
 
   public ImportReport importCsv(String name, byte[] content) {
+    return importCsv(name, content, "cli");
+  }
+
+  /** Imports one file; {@code actor} (cli, operator, demo) goes to the audit log. */
+  public ImportReport importCsv(String name, byte[] content, String actor) {
     long start = System.nanoTime();
     List<Row> rows = parse(decode(content));
     if (rows.isEmpty()) {
@@ -115,9 +120,9 @@ public final class RosterImport {
     Set<String> header = rows.get(0).values.keySet();
     ImportReport report;
     if (header.contains("department")) {
-      report = departmentList(name, rows);
+      report = departmentList(name, rows, actor);
     } else if (header.contains("household")) {
-      report = villageRoster(name, rows);
+      report = villageRoster(name, rows, actor);
     } else {
       throw new IllegalArgumentException(name + ": not a village roster (needs a 'household' column) nor a department"
           + " list (needs a 'department' column)");
@@ -178,7 +183,7 @@ public final class RosterImport {
 
   // ------------------------------------------------------------------ village rosters
 
-  private ImportReport villageRoster(String file, List<Row> rows) {
+  private ImportReport villageRoster(String file, List<Row> rows, String actor) {
     List<RosterProblem> problems = new ArrayList<>();
     Map<ByteBuffer, Integer> seenPerson = new HashMap<>();
     Map<ByteBuffer, String> personHousehold = new HashMap<>();
@@ -294,7 +299,7 @@ public final class RosterImport {
             + " select h.id, s.id_index, s.id_enc, s.id_masked, s.name, s.birth_date, s.sex, s.local, s.enrolled_elsewhere,"
             + " s.guardian_index, s.guardian_name, s.guardian_phone_enc from stage_person s join household h on h.roster_ref = s.household"
             + " order by s.line on conflict (id_index) do nothing");
-        audit(c, "roster.import", file, "{\"kind\":\"village-roster\",\"imported\":" + imported + "}");
+        audit(c, actor, "roster.import", file, "{\"kind\":\"village-roster\",\"imported\":" + imported + "}");
       }
       c.commit();
     } catch (SQLException | IOException e) {
@@ -307,7 +312,7 @@ public final class RosterImport {
 
   // ------------------------------------------------------------------ department lists
 
-  private ImportReport departmentList(String file, List<Row> rows) {
+  private ImportReport departmentList(String file, List<Row> rows, String actor) {
     List<RosterProblem> problems = new ArrayList<>();
     StringWriter copy = new StringWriter();
     HexFormat hex = HexFormat.of();
@@ -373,7 +378,7 @@ public final class RosterImport {
             flagged++;
           }
         }
-        audit(c, "roster.import", file, "{\"kind\":\"department-list\",\"imported\":" + imported + "}");
+        audit(c, actor, "roster.import", file, "{\"kind\":\"department-list\",\"imported\":" + imported + "}");
       }
       c.commit();
     } catch (SQLException | IOException e) {
@@ -385,11 +390,12 @@ public final class RosterImport {
         flagged, 0);
   }
 
-  private static void audit(Connection c, String action, String subject, String after) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("insert into audit_log (actor, action, subject, after) values ('cli', ?, ?, ?::jsonb)")) {
-      ps.setString(1, action);
-      ps.setString(2, subject);
-      ps.setString(3, after);
+  private static void audit(Connection c, String actor, String action, String subject, String after) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("insert into audit_log (actor, action, subject, after) values (?, ?, ?, ?::jsonb)")) {
+      ps.setString(1, actor);
+      ps.setString(2, action);
+      ps.setString(3, subject);
+      ps.setString(4, after);
       ps.executeUpdate();
     }
   }

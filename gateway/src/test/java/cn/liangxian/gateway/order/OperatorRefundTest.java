@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class OperatorRefundTest {
-  static final String TOKEN = "refund-operator-token";
+  static final String TOKEN = "refund-operator-token-long-enough";
   TestGateway g;
 
   @BeforeEach

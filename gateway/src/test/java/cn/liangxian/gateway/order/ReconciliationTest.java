@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ReconciliationTest {
-  static final String TOKEN = "operator-test-token";
+  static final String TOKEN = "operator-test-token-long-enough-1";
   TestGateway g;
 
   @BeforeEach
