@@ -15,14 +15,15 @@ import java.util.Map;
  * <ol>
  * <li>{@code INTENT} (idempotency key, request body) before the order is asked for;</li>
  * <li>{@code ORDER} (order id) before its QR code is shown;</li>
- * <li>{@code PAID}; {@code PRINTING} before the first byte goes to the printer; {@code PRINTED};</li>
+ * <li>{@code PAID}; {@code PRINTING} before the first byte goes to the printer; {@code PRINTED} or
+ * {@code PRINT_FAILED} (the printer said it did not print: it may be printed again);</li>
  * <li>{@code CLOSED} (paid and printed, cancelled, expired, or a print that may have happened).</li>
  * </ol>
  */
 public final class OrderJournal {
 
   /** Where an order stands on this kiosk. */
-  public enum Step { INTENT, ORDER, PAID, PRINTING, PRINTED, CLOSED }
+  public enum Step { INTENT, ORDER, PAID, PRINTING, PRINT_FAILED, PRINTED, CLOSED }
 
   /** One order's latest state. */
   public record Entry(String key, JsonObject request, String orderId, Step step) {
