@@ -117,7 +117,7 @@ public final class RosterImport {
   public ImportReport importCsv(String name, byte[] content, String actor) {
     long start = System.nanoTime();
     List<Row> rows = parse(decode(content));
-    LOG.info("{}: {} lines parsed in {} ms", name, rows.size(), (System.nanoTime() - start) / 1_000_000);
+    progress(rows.size(), "{}: {} lines parsed in {} ms", name, rows.size(), (System.nanoTime() - start) / 1_000_000);
     if (rows.isEmpty()) {
       throw new IllegalArgumentException(name + ": no header line");
     }
@@ -224,7 +224,7 @@ public final class RosterImport {
     }
     int imported;
     long copyStart = System.nanoTime();
-    LOG.info("{}: {} rows checked and encrypted", file, staged);
+    progress(staged, "{}: {} rows checked and encrypted", file, staged);
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
@@ -237,7 +237,7 @@ public final class RosterImport {
         c.unwrap(PGConnection.class).getCopyAPI().copyIn("copy stage_person from stdin (format csv)",
             new StringReader(copy.toString()));
         st.execute("analyze stage_person"); // temp tables are never auto-analysed; the joins below need the row count
-        LOG.info("{}: copied to staging in {} ms", file, (System.nanoTime() - copyStart) / 1_000_000);
+        progress(staged, "{}: copied to staging in {} ms", file, (System.nanoTime() - copyStart) / 1_000_000);
         // already in another household, or a household number that belongs to another village
         try (ResultSet rs = st.executeQuery("select s.line, h.roster_ref from stage_person s join person p on p.id_index = s.id_index"
             + " join household h on h.id = p.household_id where h.roster_ref <> s.household")) {
@@ -270,7 +270,7 @@ public final class RosterImport {
             + " select h.id, s.id_index, s.id_enc, s.id_masked, s.name, s.birth_date, s.sex, s.local, s.enrolled_elsewhere,"
             + " s.guardian_index, s.guardian_name, s.guardian_phone_enc from stage_person s join household h on h.roster_ref = s.household"
             + " on conflict (id_index) do nothing");
-        LOG.info("{}: checked against the database and inserted {} in {} ms", file, imported, (System.nanoTime() - copyStart) / 1_000_000);
+        progress(staged, "{}: checked against the database and inserted {} in {} ms", file, imported, (System.nanoTime() - copyStart) / 1_000_000);
         audit(c, actor, "roster.import", file, "{\"kind\":\"village-roster\",\"imported\":" + imported + "}");
       }
       c.commit();
@@ -424,6 +424,15 @@ public final class RosterImport {
       ps.setString(3, subject);
       ps.setString(4, after);
       ps.executeUpdate();
+    }
+  }
+
+  /** Phase timings of big imports (bulk loads are watched); small ones only at debug level. */
+  private static void progress(int rows, String format, Object... args) {
+    if (rows >= 50_000) {
+      LOG.info(format, args);
+    } else {
+      LOG.debug(format, args);
     }
   }
 
