@@ -60,6 +60,7 @@ public final class Gateway implements AutoCloseable {
   private final PersonalDataCipher cipher;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final RateLimiter rateLimiter;
+  private final RateLimiter addressLimiter;
   private final LookupMetrics lookupMetrics;
   private final OrderMetrics orderMetrics;
   private final String openApi;
@@ -83,6 +84,7 @@ public final class Gateway implements AutoCloseable {
     this.cipher = cipher;
     this.regions = regions;
     this.rateLimiter = new RateLimiter(config.lookupsPerMinute(), config.lookupBurst(), clock);
+    this.addressLimiter = new RateLimiter(config.lookupsPerMinutePerAddress(), config.lookupBurstPerAddress(), clock);
     this.lookupMetrics = new LookupMetrics(registry);
     this.orderMetrics = new OrderMetrics(registry);
     this.openApi = resource("/openapi.yaml");
@@ -261,6 +263,10 @@ public final class Gateway implements AutoCloseable {
 
   public RateLimiter rateLimiter() {
     return rateLimiter;
+  }
+
+  public RateLimiter addressLimiter() {
+    return addressLimiter;
   }
 
   LookupMetrics lookupMetrics() {

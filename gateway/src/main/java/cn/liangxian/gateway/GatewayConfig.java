@@ -195,6 +195,18 @@ public final class GatewayConfig {
     return integer("GATEWAY_LOOKUP_BURST", "rateLimit", "burst", 10);
   }
 
+  /**
+   * Lookups per minute from one network address, whatever client ids it claims: the client id is a
+   * header, so without this a caller could rotate it to escape its limit.
+   */
+  public int lookupsPerMinutePerAddress() {
+    return integer("GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS", "rateLimit", "perAddressPerMinute", 600);
+  }
+
+  public int lookupBurstPerAddress() {
+    return integer("GATEWAY_LOOKUP_BURST_PER_ADDRESS", "rateLimit", "perAddressBurst", 100);
+  }
+
   public boolean demoRoster() {
     return bool("GATEWAY_DEMO_ROSTER", "demo", "roster", true);
   }

@@ -67,7 +67,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void lookupRoutes(Router router) {
     LookupHandler lookup = new LookupHandler(pool, new HouseholdStore(g.cipher()), g.cipher(), g.regions(), g.rateLimiter(),
-        g.lookupMetrics());
+        g.addressLimiter(), g.lookupMetrics());
     router.post("/api/v1/lookup").handler(lookup::handle);
   }
 

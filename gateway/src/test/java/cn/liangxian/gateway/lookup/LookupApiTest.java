@@ -104,6 +104,23 @@ class LookupApiTest {
     assertThat(g.post("/api/v1/lookup", body, "X-Kiosk-Id", "another-kiosk").statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void rotatingTheClientIdDoesNotEscapeTheLimitOfTheAddress() throws Exception {
+    try (TestGateway t = Fixture.load(new TestGateway(java.util.Map.of("GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS", "1",
+        "GATEWAY_LOOKUP_BURST_PER_ADDRESS", "4")))) {
+      JsonObject body = new JsonObject().put("idNumber", Fixture.CHEN).put("name", "陈一");
+      List<Integer> statuses = new java.util.ArrayList<>();
+      HttpResponse<Buffer> last = null;
+      for (int i = 0; i < 6; i++) {
+        last = t.post("/api/v1/lookup", body, "X-Kiosk-Id", "rotating-" + i);
+        statuses.add(last.statusCode());
+      }
+      assertThat(statuses).containsExactly(200, 200, 200, 200, 429, 429);
+      assertThat(last.bodyAsJsonObject().getString("type")).endsWith("/rate-limited");
+      assertThat(Long.parseLong(last.getHeader("Retry-After"))).isPositive();
+    }
+  }
+
   static Stream<Arguments> badInput() {
     return Stream.of(
         Arguments.of("malformed JSON", "application/json", "{\"idNumber\":", 400, "malformed-json"),
