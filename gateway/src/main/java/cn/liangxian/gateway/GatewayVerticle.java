@@ -2,6 +2,8 @@ package cn.liangxian.gateway;
 
 import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
 import cn.liangxian.gateway.http.Failures;
+import cn.liangxian.gateway.kiosk.KioskAuth;
+import cn.liangxian.gateway.kiosk.KioskHandlers;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.LookupHandler;
 import cn.liangxian.gateway.operator.RosterUploadHandler;
@@ -31,6 +33,8 @@ public final class GatewayVerticle extends VerticleBase {
   private Pool pool;
   private HttpServer server;
   private long timer = -1;
+  private KioskAuth kioskAuth;
+  private KioskHandlers kiosks;
 
   GatewayVerticle(Gateway g) {
     this.g = g;
@@ -48,6 +52,9 @@ public final class GatewayVerticle extends VerticleBase {
         .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(false));
     router.route().handler(BodyHandler.create().setBodyLimit(g.config().maxBodyBytes()).setDeleteUploadedFilesOnEnd(true)
         .setHandleFileUploads(false));
+    kioskAuth = new KioskAuth(pool, g.clock());
+    kiosks = new KioskHandlers(pool, kioskAuth, g.clock(), g.registry());
+    router.post("/api/v1/kiosks/heartbeat").handler(kioskAuth::handle).handler(kiosks::heartbeat);
     lookupRoutes(router);
     orderRoutes(router, orders);
     callbackRoutes(router, orders);
@@ -60,6 +67,7 @@ public final class GatewayVerticle extends VerticleBase {
       router.errorHandler(status, Failures::handle);
     }
     timer = vertx.setPeriodic(g.config().sweepMillis(), t -> orders.expireDue().compose(x -> orders.queryStuck())
+        .compose(x -> kioskAuth.pruneNonces())
         .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString())));
     return vertx.createHttpServer().requestHandler(router).listen(g.httpPort(), g.config().httpHost())
         .onSuccess(s -> server = s);
@@ -68,15 +76,16 @@ public final class GatewayVerticle extends VerticleBase {
   private void lookupRoutes(Router router) {
     LookupHandler lookup = new LookupHandler(pool, new HouseholdStore(g.cipher()), g.cipher(), g.regions(), g.rateLimiter(),
         g.addressLimiter(), g.lookupMetrics());
-    router.post("/api/v1/lookup").handler(lookup::handle);
+    router.post("/api/v1/lookup").handler(kioskAuth::handle).handler(lookup::handle);
   }
 
   private void orderRoutes(Router router, OrderService orders) {
     OrderHandlers h = new OrderHandlers(orders);
-    router.post("/api/v1/orders").handler(h::create);
-    router.get("/api/v1/orders/:id").handler(h::get);
-    router.post("/api/v1/orders/:id/cancel").handler(h::cancel);
-    router.get("/api/v1/orders/:id/receipt").handler(h::receipt);
+    // a kiosk proves who it is on every route it uses (a mini-program request carries no X-Kiosk-Id)
+    router.post("/api/v1/orders").handler(kioskAuth::handle).handler(h::create);
+    router.get("/api/v1/orders/:id").handler(kioskAuth::handle).handler(h::get);
+    router.post("/api/v1/orders/:id/cancel").handler(kioskAuth::handle).handler(h::cancel);
+    router.get("/api/v1/orders/:id/receipt").handler(kioskAuth::handle).handler(h::receipt);
   }
 
   private void callbackRoutes(Router router, OrderService orders) {
@@ -93,6 +102,7 @@ public final class GatewayVerticle extends VerticleBase {
       g.operatorToken().authorize(ctx);
       ctx.next();
     });
+    router.post("/api/v1/operator/kiosks").handler(kiosks::register);
     RosterUploadHandler upload = new RosterUploadHandler(vertx, g.operatorToken(), g.rosterImport());
     router.post("/api/v1/operator/rosters").handler(upload::handle);
     router.post("/api/v1/operator/refunds").handler(ctx -> {
