@@ -68,9 +68,23 @@ public final class GatewayVerticle extends VerticleBase {
     }
     timer = vertx.setPeriodic(g.config().sweepMillis(), t -> orders.expireDue().compose(x -> orders.queryStuck())
         .compose(x -> kioskAuth.pruneNonces())
+        .compose(x -> observe())
         .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString())));
     return vertx.createHttpServer().requestHandler(router).listen(g.httpPort(), g.config().httpHost())
         .onSuccess(s -> server = s);
+  }
+
+  /** Feeds the gauges: orders still paying and the oldest's age, kiosks heard from lately. */
+  private Future<Void> observe() {
+    return pool.preparedQuery("select (select count(*) from orders where state = 'PAYING'),"
+            + " (select coalesce(extract(epoch from ($1::timestamptz - min(created_at)))::bigint, 0) from orders where state = 'PAYING'),"
+            + " (select count(*) from kiosk where last_seen_at > $1::timestamptz - interval '90 seconds')")
+        .execute(io.vertx.sqlclient.Tuple.of(java.time.OffsetDateTime.now(g.clock())))
+        .map(rows -> {
+          var r = rows.iterator().next();
+          g.observe(r.getLong(0), Math.max(0, r.getLong(1)), r.getLong(2));
+          return null;
+        });
   }
 
   private void lookupRoutes(Router router) {
