@@ -47,6 +47,7 @@ public final class GatewayVerticle extends VerticleBase {
     OrderService orders = new OrderService(pool, new HouseholdStore(g.cipher()), g.regions(), g.channels(), g.clock(),
         Duration.ofMinutes(g.config().orderExpiryMinutes()), g.orderMetrics());
     Router router = Router.router(vertx);
+    router.route().handler(cn.liangxian.gateway.http.AccessLog::handle);
     // rosters are bigger than API bodies: the operator routes get their own limit (a body is read once)
     router.route("/api/v1/operator/*").handler(BodyHandler.create().setBodyLimit(g.config().maxRosterBytes())
         .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(false));
