@@ -46,7 +46,9 @@ public final class GatewayConfig {
 
   @SuppressWarnings("unchecked")
   public static GatewayConfig fromYaml(String yaml, Map<String, String> env) {
-    Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false); // a key written twice is a mistake, not an override
+    Object root = new Yaml(new SafeConstructor(options)).load(yaml);
     return new GatewayConfig(new JsonObject(normalise((Map<String, Object>) root)), env);
   }
 
