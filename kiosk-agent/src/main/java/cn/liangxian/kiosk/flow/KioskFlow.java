@@ -185,9 +185,22 @@ public final class KioskFlow {
       }
       order = o;
       show(Screen.PAYING);
-      deadline = Instant.parse(o.getString("expiresAt"));
+      deadline = clock.instant().plus(payWindow(o));
       lastPoll = clock.instant();
     }));
+  }
+
+  /**
+   * How long the QR code is shown: the order's own life (expiresAt - createdAt, both the gateway's clock, so a
+   * kiosk clock that is off does not matter), 15 minutes when the gateway does not say.
+   */
+  static Duration payWindow(JsonObject o) {
+    try {
+      Duration d = Duration.between(Instant.parse(o.getString("createdAt")), Instant.parse(o.getString("expiresAt")));
+      return d.isNegative() || d.isZero() ? Duration.ofMinutes(15) : d;
+    } catch (RuntimeException e) {
+      return Duration.ofMinutes(15);
+    }
   }
 
   private void pollOrder() {
@@ -231,8 +244,10 @@ public final class KioskFlow {
     long s = session;
     receipts.print(orderKey, order.getString("id")).onComplete(ar -> answer(s, () -> {
       if (ar.succeeded()) {
+        LOG.info("order {}: receipt printed", orderKey);
         message = "缴费成功，请取走凭证";
       } else {
+        LOG.warn("order {}: receipt not printed: {}", orderKey, ar.cause().toString());
         message = "缴费成功，但凭证打印失败（" + (ar.cause() instanceof PrintException p ? p.getMessage()
             : ar.cause() instanceof GatewayException g ? g.residentMessage() : "打印机故障") + "），可点击“重新打印”";
       }
