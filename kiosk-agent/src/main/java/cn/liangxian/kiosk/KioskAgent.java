@@ -11,6 +11,7 @@ import cn.liangxian.kiosk.device.printer.PrinterSimulator;
 import cn.liangxian.kiosk.device.printer.ReceiptPrinter;
 import cn.liangxian.kiosk.device.printer.SerialPrinterLine;
 import cn.liangxian.kiosk.device.printer.TcpPrinterLine;
+import cn.liangxian.kiosk.device.scanner.LineScanner;
 import cn.liangxian.kiosk.device.serial.SerialLine;
 import cn.liangxian.kiosk.device.serial.StreamChannel;
 import cn.liangxian.kiosk.device.sscard.SocialSecurityCardWatcher;
@@ -95,6 +96,16 @@ public final class KioskAgent implements AutoCloseable {
     if (ss != null) {
       closeables.add(ss);
       ss.start();
+    }
+    LineScanner scanner = switch (c.string("devices.scanner.type", "none")) {
+      case "serial" -> new LineScanner(SerialLine.open(c.string("devices.scanner.serialPort", "/dev/ttyACM0"),
+          c.integer("devices.scanner.baud", 9600), 0).inputStream(), f::scanned);
+      case "stdin" -> new LineScanner(System.in, f::scanned);
+      default -> null;
+    };
+    if (scanner != null) {
+      closeables.add(scanner);
+      scanner.start();
     }
     vertx.setPeriodic(250, t -> flow.tick());
 

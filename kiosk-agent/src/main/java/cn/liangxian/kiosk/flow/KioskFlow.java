@@ -109,6 +109,14 @@ public final class KioskFlow {
     }));
   }
 
+  /**
+   * A code from the scanner. The gateway offers QR (the resident scans the kiosk) and mini-program payments
+   * only; a payment code scanned from the resident's phone (付款码) waits for a gateway mode that takes one.
+   */
+  public synchronized void scanned(String code) {
+    LOG.info("scanned a code of {} characters on screen {}: no payment mode takes it yet", code.length(), screen);
+  }
+
   // ---- select
 
   /** Adds or removes one member's insurance; a pension item carries the chosen tier (yuan). */
