@@ -81,7 +81,7 @@ public final class KioskAgent implements AutoCloseable {
     ReceiptService receipts = new ReceiptService(vertx, gateway, printer, journal,
         c.string("gateway.verifyUrl", c.string("gateway.url", "") + "/r"));
     int payPoll = c.integer("payPollMillis", 2000);
-    flow = new KioskFlow(gateway, journal, receipts, clock, Duration.ofMillis(payPoll));
+    flow = new KioskFlow(vertx, gateway, journal, receipts, clock, Duration.ofMillis(payPoll));
     Recovery recovery = new Recovery(vertx, gateway, journal, receipts, payPoll);
     flow.recovery(recovery);
     recovery.resumeAll().onComplete(ar -> LOG.info("journal settled: {}", ar.succeeded() ? "all orders" : ar.cause().toString()));

@@ -4,6 +4,8 @@ import cn.liangxian.kiosk.device.printer.PrintException;
 import cn.liangxian.kiosk.gateway.GatewayClient;
 import cn.liangxian.kiosk.gateway.GatewayException;
 import cn.liangxian.kiosk.journal.OrderJournal;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -29,6 +31,7 @@ public final class KioskFlow {
   private static final Logger LOG = LoggerFactory.getLogger(KioskFlow.class);
   private static final Pattern ID_NUMBER = Pattern.compile("\\d{17}[\\dXx]");
 
+  private final Vertx vertx;
   private final GatewayClient gateway;
   private final OrderJournal journal;
   private final ReceiptService receipts;
@@ -49,7 +52,9 @@ public final class KioskFlow {
   private boolean polling;
   private String lastTransaction;
 
-  public KioskFlow(GatewayClient gateway, OrderJournal journal, ReceiptService receipts, Clock clock, Duration pollInterval) {
+  public KioskFlow(Vertx vertx, GatewayClient gateway, OrderJournal journal, ReceiptService receipts, Clock clock,
+                   Duration pollInterval) {
+    this.vertx = vertx;
     this.gateway = gateway;
     this.journal = journal;
     this.receipts = receipts;
@@ -160,42 +165,58 @@ public final class KioskFlow {
     JsonObject request = new JsonObject().put("householdRef", household.getJsonObject("household").getString("ref"))
         .put("channel", ch).put("mode", "qr").put("items", items);
     String key = "kiosk-" + UUID.randomUUID();
-    try {
-      journal.intent(key, request);
-    } catch (IOException e) {
-      LOG.error("journal write failed: {}", e.toString());
-      error("本机暂时不能收费，请联系工作人员");
-      return;
-    }
     orderKey = key;
     show(Screen.LOOKING_UP);
     long s = session;
-    gateway.createOrder(key, request).onComplete(ar -> answer(s, () -> {
-      if (ar.failed()) {
-        closeQuietly(key, "not created");
-        fail(ar.cause());
-        return;
-      }
-      JsonObject o = ar.result();
-      String url = o.getJsonObject("payment", new JsonObject()).getString("codeUrl");
-      if (!"PAYING".equals(o.getString("state")) || url == null) {
-        closeQuietly(key, "not payable: " + o.getString("state"));
-        error("订单暂时无法支付，请稍后再试");
-        return;
-      }
-      try {
-        journal.order(key, o.getString("id"));
-      } catch (IOException e) {
-        LOG.error("journal write failed: {}", e.toString());
-        gateway.cancel(o.getString("id"));
-        error("本机暂时不能收费，请联系工作人员");
-        return;
-      }
-      order = o;
-      show(Screen.PAYING);
-      deadline = clock.instant().plus(payWindow(o));
-      lastPoll = clock.instant();
-    }));
+    // the journal knows the request before the gateway does, and the order before the QR code is shown
+    write(() -> journal.intent(key, request))
+        .recover(err -> Future.failedFuture(new Refusal("本机暂时不能收费，请联系工作人员", err)))
+        .compose(v -> gateway.createOrder(key, request).recover(err -> {
+          closeQuietly(key, "not created");
+          return Future.failedFuture(err);
+        }))
+        .compose(o -> {
+          String url = o.getJsonObject("payment", new JsonObject()).getString("codeUrl");
+          if (!"PAYING".equals(o.getString("state")) || url == null) {
+            closeQuietly(key, "not payable: " + o.getString("state"));
+            return Future.failedFuture(new Refusal("订单暂时无法支付，请稍后再试", null));
+          }
+          return write(() -> journal.order(key, o.getString("id"))).map(o).recover(err -> {
+            gateway.cancel(o.getString("id"));
+            return Future.failedFuture(new Refusal("本机暂时不能收费，请联系工作人员", err));
+          });
+        })
+        .onComplete(ar -> answer(s, () -> {
+          if (ar.failed()) {
+            fail(ar.cause());
+            return;
+          }
+          JsonObject o = ar.result();
+          order = o;
+          show(Screen.PAYING);
+          deadline = clock.instant().plus(payWindow(o));
+          lastPoll = clock.instant();
+        }));
+  }
+
+  /** A refusal the resident is told about in these words. */
+  static final class Refusal extends RuntimeException {
+    Refusal(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Journal writes fsync: never on an event loop. Ordered, so one order's records keep their order. */
+  private Future<Void> write(JournalWrite w) {
+    return vertx.executeBlocking(() -> {
+      w.run();
+      return null;
+    }, true);
+  }
+
+  @FunctionalInterface
+  interface JournalWrite {
+    void run() throws IOException;
   }
 
   /**
@@ -238,13 +259,15 @@ public final class KioskFlow {
   }
 
   private void paid() {
-    try {
-      journal.step(orderKey, OrderJournal.Step.PAID);
-    } catch (IOException e) {
-      LOG.error("journal write failed: {}", e.toString());
-    }
-    lastTransaction = clock.instant().toString();
-    print();
+    show(Screen.PRINTING);
+    long s = session;
+    write(() -> journal.step(orderKey, OrderJournal.Step.PAID)).onComplete(ar -> answer(s, () -> {
+      if (ar.failed()) {
+        LOG.error("journal write failed: {}", ar.cause().toString());
+      }
+      lastTransaction = clock.instant().toString();
+      print();
+    }));
   }
 
   private void print() {
@@ -369,7 +392,12 @@ public final class KioskFlow {
   }
 
   private void fail(Throwable t) {
-    if (t instanceof GatewayException g) {
+    if (t instanceof Refusal r) {
+      if (r.getCause() != null) {
+        LOG.error("{}: {}", r.getMessage(), r.getCause().toString());
+      }
+      error(r.getMessage());
+    } else if (t instanceof GatewayException g) {
       error(g.residentMessage());
     } else {
       LOG.warn("unexpected failure: {}", t.toString());
@@ -392,11 +420,7 @@ public final class KioskFlow {
   }
 
   private void closeQuietly(String key, String why) {
-    try {
-      journal.closed(key, why);
-    } catch (IOException e) {
-      LOG.error("journal write failed: {}", e.toString());
-    }
+    write(() -> journal.closed(key, why)).onFailure(e -> LOG.error("journal write failed: {}", e.toString()));
   }
 
   /** member/insurance → the item, for every unpaid item of the household. */
