@@ -15,20 +15,12 @@ import cn.liangxian.kiosk.device.idcard.SamSimulator;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -42,12 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The touch UI in real headless Chromium, driven by touches through the DevTools protocol: a card on the
  * simulated reader, the household, a pick, WeChat, the QR code, paid, and the receipt read back from the
  * simulated printer. The gateway is WireMock answering as the gateway's API does. Screenshots go to
- * {@code target/e2e-screenshots/}.
+ * {@code target/e2e-screenshots/}. {@link RealGatewayEndToEndTest} does the same against the real gateway.
  */
 class TouchUiEndToEndTest {
 
   static final String ORDER = "3c0a9f5e-7d21-4b8e-8f0a-5a1c2e3d4f50";
-  static final Path SHOTS = Path.of("target", "e2e-screenshots");
 
   @TempDir
   Path dir;
@@ -55,8 +46,7 @@ class TouchUiEndToEndTest {
   SamSimulator reader;
   PrinterSimulator printer;
   KioskAgent agent;
-  Process chromium;
-  Vertx vertx;
+  KioskBrowser browser;
   Cdp page;
 
   @BeforeEach
@@ -84,21 +74,14 @@ class TouchUiEndToEndTest {
         "  printer: {type: tcp, host: 127.0.0.1, port: " + printer.port() + "}",
         ""));
     agent = KioskAgent.start(KioskConfig.load(config, Map.of()));
-    Files.createDirectories(SHOTS);
-    vertx = Vertx.vertx();
-    page = openChromium();
+    browser = new KioskBrowser(dir);
+    page = browser.page;
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (page != null) {
-      page.close();
-    }
-    if (chromium != null) {
-      chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
-    if (vertx != null) {
-      vertx.close();
+    if (browser != null) {
+      browser.close();
     }
     agent.close();
     wm.stop();
@@ -188,29 +171,6 @@ class TouchUiEndToEndTest {
 
   // ---- Chromium
 
-  private Cdp openChromium() throws Exception {
-    Path bin = chromiumBinary();
-    Path profile = dir.resolve("chromium-profile");
-    Files.createDirectories(profile);
-    chromium = new ProcessBuilder(bin.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + profile, "--remote-debugging-port=0", "--remote-allow-origins=*", "--lang=zh-CN",
-        "--hide-scrollbars", "about:blank")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
-    Path portFile = profile.resolve("DevToolsActivePort");
-    waitFor(() -> Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2);
-    int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
-    HttpClient http = HttpClient.newHttpClient();
-    JsonArray targets = new JsonArray(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-        HttpResponse.BodyHandlers.ofString()).body());
-    String ws = targets.stream().map(JsonObject.class::cast).filter(t -> "page".equals(t.getString("type")))
-        .findFirst().orElseThrow().getString("webSocketDebuggerUrl");
-    Cdp cdp = Cdp.connect(vertx, ws);
-    cdp.send("Page.enable", new JsonObject());
-    cdp.send("Runtime.enable", new JsonObject());
-    return cdp;
-  }
-
   /** Debian's chromium; installed by scripts/ensure-chromium.sh when missing, as CI does. */
   static Path chromiumBinary() throws Exception {
     String env = System.getenv("CHROMIUM");
@@ -226,49 +186,31 @@ class TouchUiEndToEndTest {
   }
 
   private void viewport(int w, int h) throws Exception {
-    page.send("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", w).put("height", h)
-        .put("deviceScaleFactor", 1).put("mobile", false));
+    browser.viewport(w, h);
   }
 
   private void navigate(String url) throws Exception {
-    page.send("Page.navigate", new JsonObject().put("url", url));
+    browser.navigate(url);
   }
 
   private void waitScreen(String screen) throws Exception {
-    waitFor(() -> screen.equals(page.eval("(document.querySelector('#screen') || {dataset: {}}).dataset.screen")));
+    browser.waitScreen(screen);
   }
 
   private String text(String selector) throws Exception {
-    Object t = page.eval("(document.querySelector(\"" + selector + "\") || {}).innerText");
-    return t == null ? "" : t.toString();
+    return browser.text(selector);
   }
 
-  /** A touch: a mouse press and release at the element's centre, as a finger on the screen would give. */
   private void touch(String selector) throws Exception {
-    waitFor(() -> Boolean.TRUE.equals(page.eval("(() => { const e = document.querySelector(\"" + selector
-        + "\"); return !!e && !e.disabled && e.offsetParent !== null; })()")));
-    JsonObject r = new JsonObject((String) page.eval("JSON.stringify((() => { const e = document.querySelector(\"" + selector
-        + "\"); e.scrollIntoView({block: 'center'}); const b = e.getBoundingClientRect(); return {x: b.x + b.width / 2, y: b.y + b.height / 2}; })())"));
-    for (String type : List.of("mousePressed", "mouseReleased")) {
-      page.send("Input.dispatchMouseEvent", new JsonObject().put("type", type).put("x", r.getDouble("x"))
-          .put("y", r.getDouble("y")).put("button", "left").put("clickCount", 1));
-    }
+    browser.touch(selector);
   }
 
   private void shot(String name) throws Exception {
-    Thread.sleep(150); // let the last render reach the screen
-    JsonObject r = page.send("Page.captureScreenshot", new JsonObject().put("format", "png"));
-    Files.write(SHOTS.resolve(name + ".png"), Base64.getDecoder().decode(r.getString("data")));
+    browser.shot(name);
   }
 
   static void waitFor(Callable<Boolean> c) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!Boolean.TRUE.equals(c.call())) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not reached in 20 s");
-      }
-      Thread.sleep(50);
-    }
+    KioskBrowser.waitFor(c);
   }
 
   static String resource(String name) throws IOException {
