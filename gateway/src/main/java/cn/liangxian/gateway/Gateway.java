@@ -14,6 +14,7 @@ import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.lookup.LookupMetrics;
 import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.operator.OperatorToken;
 import cn.liangxian.gateway.order.OrderMetrics;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.roster.DemoRoster;
@@ -59,9 +60,12 @@ public final class Gateway implements AutoCloseable {
   private final PersonalDataCipher cipher;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final RateLimiter rateLimiter;
+  private final RateLimiter addressLimiter;
   private final LookupMetrics lookupMetrics;
   private final OrderMetrics orderMetrics;
   private final String openApi;
+  private final RosterImport rosterImport;
+  private final OperatorToken operatorToken;
   private Vertx vertx;
   private ChannelSandbox sandbox;
   private Map<String, PaymentChannel> channels;
@@ -70,13 +74,17 @@ public final class Gateway implements AutoCloseable {
   private int httpPort;
   private int instances;
 
-  private Gateway(GatewayConfig config, Clock clock, Database database, PersonalDataCipher cipher, Regions regions) {
+  private Gateway(GatewayConfig config, Clock clock, Database database, PersonalDataCipher cipher, Regions regions,
+      RosterImport rosterImport, OperatorToken operatorToken) {
     this.config = config;
+    this.rosterImport = rosterImport;
+    this.operatorToken = operatorToken;
     this.clock = clock;
     this.database = database;
     this.cipher = cipher;
     this.regions = regions;
     this.rateLimiter = new RateLimiter(config.lookupsPerMinute(), config.lookupBurst(), clock);
+    this.addressLimiter = new RateLimiter(config.lookupsPerMinutePerAddress(), config.lookupBurstPerAddress(), clock);
     this.lookupMetrics = new LookupMetrics(registry);
     this.orderMetrics = new OrderMetrics(registry);
     this.openApi = resource("/openapi.yaml");
@@ -98,7 +106,8 @@ public final class Gateway implements AutoCloseable {
     if (config.demoRoster()) {
       DemoRoster.loadIfEmpty(db, roster);
     }
-    Gateway g = new Gateway(config, clock, db, cipher, regions);
+    OperatorToken operatorToken = OperatorToken.load(config.keyDir(), env);
+    Gateway g = new Gateway(config, clock, db, cipher, regions, roster, operatorToken);
     g.serve();
     return g;
   }
@@ -109,10 +118,11 @@ public final class Gateway implements AutoCloseable {
     vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
     httpPort = config.httpPort() == 0 ? freePort() : config.httpPort();
-    if (!config.sandbox()) {
-      throw new IllegalStateException("real channel credentials are not configured yet: run with the sandbox (demo.sandbox: true)");
+    if (config.sandbox()) {
+      startSandbox();
+    } else {
+      realChannels();
     }
-    startSandbox();
     instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     await(vertx.deployVerticle(() -> new GatewayVerticle(this), new DeploymentOptions().setInstances(instances)));
     LOG.info("gateway listening on port {} with {} event-loop verticles", httpPort, instances);
@@ -143,6 +153,50 @@ public final class Gateway implements AutoCloseable {
     channels.put("wechat", new WechatPayChannel(new WechatPayClient(http, sandbox.baseUrl(), wechatMerchant, clock), callbacks + "wechatpay"));
     channels.put("alipay", new AlipayChannel(new AlipayClient(http, sandbox.baseUrl() + "/gateway.do", alipayMerchant, clock),
         callbacks + "alipay"));
+  }
+
+  /** The real channels, from config/gateway.yaml's channels section and key files (or the environment). */
+  private void realChannels() {
+    io.vertx.core.json.JsonObject w = config.channel("wechat");
+    io.vertx.core.json.JsonObject a = config.channel("alipay");
+    WebClient http = WebClient.create(vertx);
+    String callbacks = config.publicBaseUrl() + "/api/v1/callbacks/";
+    channels = new LinkedHashMap<>();
+    PlatformKeys platform = new PlatformKeys();
+    for (Object o : w.getJsonArray("platformKeys", new io.vertx.core.json.JsonArray())) {
+      io.vertx.core.json.JsonObject k = (io.vertx.core.json.JsonObject) o;
+      platform.put(k.getString("serial"), cn.liangxian.gateway.channel.Pem.publicKey(secret(k.getString("file"), null)));
+    }
+    wechatMerchant = new WechatPayMerchant(w.getString("mchid"), w.getString("appId"), w.getString("merchantSerial"),
+        cn.liangxian.gateway.channel.Pem.privateKey(secret(w.getString("merchantKeyFile"), "GATEWAY_WECHAT_MERCHANT_KEY")),
+        secret(w.getString("apiV3KeyFile"), "GATEWAY_WECHAT_APIV3_KEY").strip().getBytes(StandardCharsets.US_ASCII),
+        WechatPayScheme.valueOf(w.getString("scheme", "RSA")), platform);
+    channels.put("wechat", new WechatPayChannel(new WechatPayClient(http, w.getString("baseUrl", "https://api.mch.weixin.qq.com"),
+        wechatMerchant, clock), callbacks + "wechatpay"));
+    alipayMerchant = new AlipayMerchant(a.getString("appId"),
+        cn.liangxian.gateway.channel.Pem.privateKey(secret(a.getString("appKeyFile"), "GATEWAY_ALIPAY_APP_KEY")),
+        cn.liangxian.gateway.channel.Pem.publicKey(secret(a.getString("alipayPublicKeyFile"), "GATEWAY_ALIPAY_PUBLIC_KEY")));
+    channels.put("alipay", new AlipayChannel(new AlipayClient(http, a.getString("gatewayUrl", "https://openapi.alipay.com/gateway.do"),
+        alipayMerchant, clock), callbacks + "alipay"));
+    LOG.info("payment channels: WeChat Pay merchant {} ({}), Alipay app {}", wechatMerchant.mchid(), wechatMerchant.scheme(),
+        alipayMerchant.appId());
+  }
+
+  /** A secret from the environment variable if set, else from the file (relative to the key directory). */
+  private String secret(String file, String envName) {
+    String v = envName == null ? null : config.env().get(envName);
+    if (v != null && !v.isBlank()) {
+      return v;
+    }
+    if (file == null || file.isBlank()) {
+      throw new IllegalStateException("channel secret missing: set " + envName + " or name its file in config/gateway.yaml");
+    }
+    java.nio.file.Path p = config.keyDir().resolve(file);
+    try {
+      return java.nio.file.Files.readString(p);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read channel secret " + p + ": " + e.getMessage());
+    }
   }
 
   private static KeyPair rsa() {
@@ -211,6 +265,10 @@ public final class Gateway implements AutoCloseable {
     return rateLimiter;
   }
 
+  public RateLimiter addressLimiter() {
+    return addressLimiter;
+  }
+
   LookupMetrics lookupMetrics() {
     return lookupMetrics;
   }
@@ -229,6 +287,14 @@ public final class Gateway implements AutoCloseable {
 
   public AlipayMerchant alipayMerchant() {
     return alipayMerchant;
+  }
+
+  public RosterImport rosterImport() {
+    return rosterImport;
+  }
+
+  public OperatorToken operatorToken() {
+    return operatorToken;
   }
 
   public ChannelSandbox sandbox() {

@@ -72,6 +72,11 @@ public final class GatewayConfig {
     return v;
   }
 
+  /** The environment this configuration was read with (secrets are looked up there). */
+  public Map<String, String> env() {
+    return env;
+  }
+
   /** A copy with more overrides (tests use this). */
   public GatewayConfig with(Map<String, String> overrides) {
     Map<String, String> merged = new LinkedHashMap<>(env);
@@ -112,6 +117,11 @@ public final class GatewayConfig {
 
   public int maxBodyBytes() {
     return integer("GATEWAY_MAX_BODY_BYTES", "http", "maxBodyBytes", 65536);
+  }
+
+  /** The largest roster the operator API accepts in one request; bigger files go through the command line. */
+  public int maxRosterBytes() {
+    return integer("GATEWAY_MAX_ROSTER_BYTES", "operator", "maxRosterBytes", 64 * 1024 * 1024);
   }
 
   public String publicBaseUrl() {
@@ -163,8 +173,18 @@ public final class GatewayConfig {
         r.getValue("payDate") == null ? null : LocalDate.parse(r.getValue("payDate").toString()))).toList();
   }
 
+  /** A channel's settings (channels.wechat / channels.alipay); secrets are files or environment variables. */
+  public JsonObject channel(String name) {
+    return json.getJsonObject("channels", new JsonObject()).getJsonObject(name, new JsonObject());
+  }
+
   public int orderExpiryMinutes() {
     return integer("GATEWAY_ORDER_EXPIRY_MINUTES", "orders", "expiryMinutes", 15);
+  }
+
+  /** How often orders are swept: expiry, and queries of orders whose callback has not come. */
+  public int sweepMillis() {
+    return integer("GATEWAY_SWEEP_MILLIS", "orders", "sweepMillis", 5000);
   }
 
   public int lookupsPerMinute() {
@@ -173,6 +193,18 @@ public final class GatewayConfig {
 
   public int lookupBurst() {
     return integer("GATEWAY_LOOKUP_BURST", "rateLimit", "burst", 10);
+  }
+
+  /**
+   * Lookups per minute from one network address, whatever client ids it claims: the client id is a
+   * header, so without this a caller could rotate it to escape its limit.
+   */
+  public int lookupsPerMinutePerAddress() {
+    return integer("GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS", "rateLimit", "perAddressPerMinute", 600);
+  }
+
+  public int lookupBurstPerAddress() {
+    return integer("GATEWAY_LOOKUP_BURST_PER_ADDRESS", "rateLimit", "perAddressBurst", 100);
   }
 
   public boolean demoRoster() {

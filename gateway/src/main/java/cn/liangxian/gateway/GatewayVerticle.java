@@ -2,8 +2,11 @@ package cn.liangxian.gateway;
 
 import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
 import cn.liangxian.gateway.http.Failures;
+import cn.liangxian.gateway.kiosk.KioskAuth;
+import cn.liangxian.gateway.kiosk.KioskHandlers;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.LookupHandler;
+import cn.liangxian.gateway.operator.RosterUploadHandler;
 import cn.liangxian.gateway.order.CallbackHandlers;
 import cn.liangxian.gateway.order.OrderHandlers;
 import cn.liangxian.gateway.order.OrderService;
@@ -25,10 +28,13 @@ import java.time.Duration;
  * the router with one method per route group, and the periodic expiry sweep.
  */
 public final class GatewayVerticle extends VerticleBase {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayVerticle.class);
   private final Gateway g;
   private Pool pool;
   private HttpServer server;
   private long timer = -1;
+  private KioskAuth kioskAuth;
+  private KioskHandlers kiosks;
 
   GatewayVerticle(Gateway g) {
     this.g = g;
@@ -41,11 +47,18 @@ public final class GatewayVerticle extends VerticleBase {
     OrderService orders = new OrderService(pool, new HouseholdStore(g.cipher()), g.regions(), g.channels(), g.clock(),
         Duration.ofMinutes(g.config().orderExpiryMinutes()), g.orderMetrics());
     Router router = Router.router(vertx);
+    // rosters are bigger than API bodies: the operator routes get their own limit (a body is read once)
+    router.route("/api/v1/operator/*").handler(BodyHandler.create().setBodyLimit(g.config().maxRosterBytes())
+        .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(false));
     router.route().handler(BodyHandler.create().setBodyLimit(g.config().maxBodyBytes()).setDeleteUploadedFilesOnEnd(true)
         .setHandleFileUploads(false));
+    kioskAuth = new KioskAuth(pool, g.clock());
+    kiosks = new KioskHandlers(pool, kioskAuth, g.clock(), g.registry());
+    router.post("/api/v1/kiosks/heartbeat").handler(kioskAuth::handle).handler(kiosks::heartbeat);
     lookupRoutes(router);
     orderRoutes(router, orders);
     callbackRoutes(router, orders);
+    operatorRoutes(router, orders);
     operationalRoutes(router);
     g.recordRoutes(router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
         .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).toList());
@@ -53,23 +66,26 @@ public final class GatewayVerticle extends VerticleBase {
     for (int status : new int[] {404, 405, 413, 415}) {
       router.errorHandler(status, Failures::handle);
     }
-    timer = vertx.setPeriodic(5_000, t -> orders.expireDue());
+    timer = vertx.setPeriodic(g.config().sweepMillis(), t -> orders.expireDue().compose(x -> orders.queryStuck())
+        .compose(x -> kioskAuth.pruneNonces())
+        .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString())));
     return vertx.createHttpServer().requestHandler(router).listen(g.httpPort(), g.config().httpHost())
         .onSuccess(s -> server = s);
   }
 
   private void lookupRoutes(Router router) {
     LookupHandler lookup = new LookupHandler(pool, new HouseholdStore(g.cipher()), g.cipher(), g.regions(), g.rateLimiter(),
-        g.lookupMetrics());
-    router.post("/api/v1/lookup").handler(lookup::handle);
+        g.addressLimiter(), g.lookupMetrics());
+    router.post("/api/v1/lookup").handler(kioskAuth::handle).handler(lookup::handle);
   }
 
   private void orderRoutes(Router router, OrderService orders) {
     OrderHandlers h = new OrderHandlers(orders);
-    router.post("/api/v1/orders").handler(h::create);
-    router.get("/api/v1/orders/:id").handler(h::get);
-    router.post("/api/v1/orders/:id/cancel").handler(h::cancel);
-    router.get("/api/v1/orders/:id/receipt").handler(h::receipt);
+    // a kiosk proves who it is on every route it uses (a mini-program request carries no X-Kiosk-Id)
+    router.post("/api/v1/orders").handler(kioskAuth::handle).handler(h::create);
+    router.get("/api/v1/orders/:id").handler(kioskAuth::handle).handler(h::get);
+    router.post("/api/v1/orders/:id/cancel").handler(kioskAuth::handle).handler(h::cancel);
+    router.get("/api/v1/orders/:id/receipt").handler(kioskAuth::handle).handler(h::receipt);
   }
 
   private void callbackRoutes(Router router, OrderService orders) {
@@ -79,18 +95,72 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/api/v1/callbacks/alipay").handler(cb::alipay);
   }
 
+  private void operatorRoutes(Router router, OrderService orders) {
+    cn.liangxian.gateway.reconcile.Reconciliation reconciliation =
+        new cn.liangxian.gateway.reconcile.Reconciliation(pool, g.channels(), orders);
+    router.route("/api/v1/operator/*").handler(ctx -> {
+      g.operatorToken().authorize(ctx);
+      ctx.next();
+    });
+    router.post("/api/v1/operator/kiosks").handler(kiosks::register);
+    RosterUploadHandler upload = new RosterUploadHandler(vertx, g.operatorToken(), g.rosterImport());
+    router.post("/api/v1/operator/rosters").handler(upload::handle);
+    router.post("/api/v1/operator/refunds").handler(ctx -> {
+      JsonObject b = cn.liangxian.gateway.http.JsonBodies.object(ctx, java.util.Set.of("orderId", "memberRef", "insurance", "reason"));
+      java.util.UUID order;
+      java.util.UUID member;
+      try {
+        order = java.util.UUID.fromString(cn.liangxian.gateway.http.JsonBodies.requiredString(b, "orderId", 40));
+        member = java.util.UUID.fromString(cn.liangxian.gateway.http.JsonBodies.requiredString(b, "memberRef", 40));
+      } catch (IllegalArgumentException e) {
+        throw cn.liangxian.gateway.http.Problem.invalidField("orderId", "orderId and memberRef must be references");
+      }
+      orders.operatorRefund(order, member, cn.liangxian.gateway.http.JsonBodies.requiredString(b, "insurance", 10),
+          cn.liangxian.gateway.http.JsonBodies.requiredString(b, "reason", 30), "operator")
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              ctx.fail(ar.cause());
+            } else {
+              json(ctx, 200, ar.result());
+            }
+          });
+    });
+    router.get("/api/v1/operator/reconciliation/:channel/:date").handler(ctx -> {
+      java.time.LocalDate date;
+      try {
+        date = java.time.LocalDate.parse(ctx.pathParam("date"));
+      } catch (java.time.format.DateTimeParseException e) {
+        throw cn.liangxian.gateway.http.Problem.invalidField("date", "date must be YYYY-MM-DD");
+      }
+      reconciliation.run(ctx.pathParam("channel"), date).onComplete(ar -> {
+        if (ar.failed()) {
+          ctx.fail(ar.cause());
+        } else if (String.valueOf(ctx.request().getHeader("Accept")).contains("text/csv")) {
+          ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+              .end(cn.liangxian.gateway.reconcile.Reconciliation.csv(ar.result()));
+        } else {
+          json(ctx, 200, ar.result());
+        }
+      });
+    });
+  }
+
   private void operationalRoutes(Router router) {
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> pool.query("select 1").execute().onComplete(ar -> json(ctx,
         ar.succeeded() ? 200 : 503, new JsonObject().put("status", ar.succeeded() ? "UP" : "DOWN")
             .put("database", ar.succeeded() ? "reachable" : "unreachable"))));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(g.registry()));
+    if (g.config().sandbox()) {
+      // demo mode only: a phone-sized page walking the mini-program flow against the public API
+      router.route("/demo/*").handler(io.vertx.ext.web.handler.StaticHandler.create("demo").setCachingEnabled(false));
+    }
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
         .end(g.openApi()));
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
   }
 
   @Override

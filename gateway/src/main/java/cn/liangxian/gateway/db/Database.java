@@ -59,6 +59,9 @@ public final class Database implements AutoCloseable {
           .setServerConfig("max_connections", "200")
           .setServerConfig("shared_buffers", "256MB")
           .setServerConfig("synchronous_commit", "on")
+          // bulk roster imports write a lot at once: fewer checkpoints, fewer full-page images in the WAL
+          .setServerConfig("max_wal_size", "4GB")
+          .setServerConfig("checkpoint_timeout", "15min")
           .start();
       LOG.info("embedded PostgreSQL started on port {} with data in {}", pg.getPort(), dir);
       return new Database(pg, "localhost", pg.getPort(), "postgres", "postgres", "postgres");

@@ -42,6 +42,11 @@ public final class RateLimiter {
     return (long) result[0];
   }
 
+  /** The network address the request came from (the peer: a proxy in front is one address). */
+  public static String addressOf(io.vertx.ext.web.RoutingContext ctx) {
+    return "ip:" + (ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress());
+  }
+
   public static String clientOf(io.vertx.ext.web.RoutingContext ctx) {
     String kiosk = ctx.request().getHeader("X-Kiosk-Id");
     if (kiosk != null && !kiosk.isBlank()) {

@@ -25,20 +25,25 @@ public final class LookupHandler {
   private final PersonalDataCipher cipher;
   private final Regions regions;
   private final RateLimiter limiter;
+  private final RateLimiter addressLimiter;
   private final LookupMetrics metrics;
 
   public LookupHandler(Pool pool, HouseholdStore store, PersonalDataCipher cipher, Regions regions, RateLimiter limiter,
-      LookupMetrics metrics) {
+      RateLimiter addressLimiter, LookupMetrics metrics) {
     this.pool = pool;
     this.store = store;
     this.cipher = cipher;
     this.regions = regions;
     this.limiter = limiter;
+    this.addressLimiter = addressLimiter;
     this.metrics = metrics;
   }
 
   public void handle(RoutingContext ctx) {
     long wait = limiter.acquire(RateLimiter.clientOf(ctx));
+    if (wait == 0) {
+      wait = addressLimiter.acquire(RateLimiter.addressOf(ctx));
+    }
     if (wait > 0) {
       ctx.response().putHeader("Retry-After", Long.toString(wait));
       ctx.fail(new Problem(429, "rate-limited", "Too many lookups", "try again in " + wait + " s"));
@@ -75,7 +80,7 @@ public final class LookupHandler {
       metrics.lookup("found");
       ctx.response().putHeader("Content-Type", "application/json")
           .putHeader("Cache-Control", "no-store")
-          .end(HouseholdView.render(h, region, payDate, HouseholdAssessor.assess(h, region, payDate, now)).encode());
+          .end(HouseholdView.render(h, region, payDate, HouseholdAssessor.assess(h, region, payDate, now)).toBuffer());
     });
   }
 }

@@ -34,6 +34,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Imports village rosters (征收清册) and departments' special-group lists from CSV (UTF-8 or GB18030).
@@ -52,6 +54,7 @@ public final class RosterImport {
       Map.entry("监护人电话", "guardian_phone"), Map.entry("已在他处参保", "enrolled_elsewhere"), Map.entry("部门", "department"),
       Map.entry("类别", "category"), Map.entry("起始日期", "valid_from"), Map.entry("截止日期", "valid_to"));
   private static final Map<String, Category> CATEGORY_NAMES = new HashMap<>();
+  private static final Logger LOG = LoggerFactory.getLogger(RosterImport.class);
 
   static {
     for (Category c : Category.values()) {
@@ -107,17 +110,23 @@ public final class RosterImport {
   }
 
   public ImportReport importCsv(String name, byte[] content) {
+    return importCsv(name, content, "cli");
+  }
+
+  /** Imports one file; {@code actor} (cli, operator, demo) goes to the audit log. */
+  public ImportReport importCsv(String name, byte[] content, String actor) {
     long start = System.nanoTime();
     List<Row> rows = parse(decode(content));
+    progress(rows.size(), "{}: {} lines parsed in {} ms", name, rows.size(), (System.nanoTime() - start) / 1_000_000);
     if (rows.isEmpty()) {
       throw new IllegalArgumentException(name + ": no header line");
     }
     Set<String> header = rows.get(0).values.keySet();
     ImportReport report;
     if (header.contains("department")) {
-      report = departmentList(name, rows);
+      report = departmentList(name, rows, actor);
     } else if (header.contains("household")) {
-      report = villageRoster(name, rows);
+      report = villageRoster(name, rows, actor);
     } else {
       throw new IllegalArgumentException(name + ": not a village roster (needs a 'household' column) nor a department"
           + " list (needs a 'department' column)");
@@ -178,57 +187,22 @@ public final class RosterImport {
 
   // ------------------------------------------------------------------ village rosters
 
-  private ImportReport villageRoster(String file, List<Row> rows) {
+  private ImportReport villageRoster(String file, List<Row> rows, String actor) {
     List<RosterProblem> problems = new ArrayList<>();
     Map<ByteBuffer, Integer> seenPerson = new HashMap<>();
     Map<ByteBuffer, String> personHousehold = new HashMap<>();
     Map<String, String> householdVillage = new HashMap<>();
     StringWriter copy = new StringWriter();
     int staged = 0;
-    HexFormat hex = HexFormat.of();
-    for (Row r : rows.subList(1, rows.size())) {
-      String region = r.get("region_code");
-      RegionInfo info = regions.get(region);
-      String reason = null;
-      IdNumber id = null;
-      if (info == null) {
-        reason = "unknown region code '" + region + "'";
-      } else if (r.get("township").isEmpty() || r.get("village").isEmpty()) {
-        reason = "township and village are required";
-      } else if (r.get("household").isEmpty()) {
-        reason = "household number is required";
-      } else if (r.get("name").isEmpty() || r.get("name").length() > 50) {
-        reason = "name is required (at most 50 characters)";
-      } else {
-        try {
-          id = IdNumber.parse(r.get("id_number"));
-        } catch (IllegalArgumentException e) {
-          reason = "invalid ID number: " + e.getMessage();
-        }
-      }
-      Boolean local = reason == null ? bool(r.get("local"), true) : null;
-      Boolean elsewhere = reason == null ? bool(r.get("enrolled_elsewhere"), false) : null;
-      if (reason == null && (local == null || elsewhere == null)) {
-        reason = "local and enrolled_elsewhere must be true/false (是/否)";
-      }
-      IdNumber guardian = null;
-      if (reason == null && id.ageOn(info.ageDate()) < 16) {
-        if (r.get("guardian_id_number").isEmpty() || r.get("guardian_name").isEmpty()) {
-          reason = "under 16 without guardian (guardian_id_number and guardian_name are required)";
-        } else {
-          try {
-            guardian = IdNumber.parse(r.get("guardian_id_number"));
-          } catch (IllegalArgumentException e) {
-            reason = "invalid guardian ID number: " + e.getMessage();
-          }
-        }
-      }
-      byte[] index = null;
+    // the per-row checks and the encryption are independent of each other: spread over the cores
+    List<CheckedRow> checked = rows.subList(1, rows.size()).parallelStream().map(this::checkRosterRow).toList();
+    for (CheckedRow k : checked) {
+      Row r = k.row();
+      String reason = k.reason();
       if (reason == null) {
-        index = cipher.index(id.value());
-        ByteBuffer key = ByteBuffer.wrap(index);
+        ByteBuffer key = ByteBuffer.wrap(k.index());
         String household = r.get("household");
-        String village = region + "/" + r.get("township") + "/" + r.get("village");
+        String village = r.get("region_code") + "/" + r.get("township") + "/" + r.get("village");
         String knownVillage = householdVillage.putIfAbsent(household, village);
         Integer firstLine = seenPerson.putIfAbsent(key, r.line());
         if (knownVillage != null && !knownVillage.equals(village)) {
@@ -245,23 +219,25 @@ public final class RosterImport {
         problems.add(new RosterProblem(r.line(), reason));
         continue;
       }
-      csv(copy, Integer.toString(r.line()), region, r.get("township"), r.get("village"), r.get("household"),
-          "\\x" + hex.formatHex(index), "\\x" + hex.formatHex(cipher.encrypt(id.value())), id.masked(), r.get("name"),
-          id.birthDate().toString(), id.sex() == Sex.MALE ? "M" : "F", local.toString(), elsewhere.toString(),
-          guardian == null ? null : "\\x" + hex.formatHex(cipher.index(guardian.value())),
-          guardian == null ? null : r.get("guardian_name"),
-          r.get("guardian_phone").isEmpty() ? null : "\\x" + hex.formatHex(cipher.encrypt(r.get("guardian_phone"))));
+      copy.write(k.copyLine());
       staged++;
     }
     int imported;
+    long copyStart = System.nanoTime();
+    progress(staged, "{}: {} rows checked and encrypted", file, staged);
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
+        // a fresh session: temp_buffers can still grow, so the staging table stays in memory
+        st.execute("set local temp_buffers = '512MB'");
+        st.execute("set local work_mem = '256MB'");
         st.execute("create temp table stage_person (line int, region_code text, township text, village text, household text,"
             + " id_index bytea, id_enc bytea, id_masked text, name text, birth_date date, sex char(1), local boolean,"
             + " enrolled_elsewhere boolean, guardian_index bytea, guardian_name text, guardian_phone_enc bytea) on commit drop");
         c.unwrap(PGConnection.class).getCopyAPI().copyIn("copy stage_person from stdin (format csv)",
             new StringReader(copy.toString()));
+        st.execute("analyze stage_person"); // temp tables are never auto-analysed; the joins below need the row count
+        progress(staged, "{}: copied to staging in {} ms", file, (System.nanoTime() - copyStart) / 1_000_000);
         // already in another household, or a household number that belongs to another village
         try (ResultSet rs = st.executeQuery("select s.line, h.roster_ref from stage_person s join person p on p.id_index = s.id_index"
             + " join household h on h.id = p.household_id where h.roster_ref <> s.household")) {
@@ -293,8 +269,9 @@ public final class RosterImport {
             + " enrolled_elsewhere, guardian_index, guardian_name, guardian_phone_enc)"
             + " select h.id, s.id_index, s.id_enc, s.id_masked, s.name, s.birth_date, s.sex, s.local, s.enrolled_elsewhere,"
             + " s.guardian_index, s.guardian_name, s.guardian_phone_enc from stage_person s join household h on h.roster_ref = s.household"
-            + " order by s.line on conflict (id_index) do nothing");
-        audit(c, "roster.import", file, "{\"kind\":\"village-roster\",\"imported\":" + imported + "}");
+            + " on conflict (id_index) do nothing");
+        progress(staged, "{}: checked against the database and inserted {} in {} ms", file, imported, (System.nanoTime() - copyStart) / 1_000_000);
+        audit(c, actor, "roster.import", file, "{\"kind\":\"village-roster\",\"imported\":" + imported + "}");
       }
       c.commit();
     } catch (SQLException | IOException e) {
@@ -305,9 +282,64 @@ public final class RosterImport {
     return new ImportReport(file, "village roster", rowsRead, imported, rowsRead - problems.size() - imported, problems, 0, 0);
   }
 
+  /** A roster row checked on its own: the reason it is refused, or its blind index and its COPY line. */
+  private record CheckedRow(Row row, String reason, byte[] index, String copyLine) {}
+
+  private CheckedRow checkRosterRow(Row r) {
+    String region = r.get("region_code");
+    RegionInfo info = regions.get(region);
+    String reason = null;
+    IdNumber id = null;
+    if (info == null) {
+      reason = "unknown region code '" + region + "'";
+    } else if (r.get("township").isEmpty() || r.get("village").isEmpty()) {
+      reason = "township and village are required";
+    } else if (r.get("household").isEmpty()) {
+      reason = "household number is required";
+    } else if (r.get("name").isEmpty() || r.get("name").length() > 50) {
+      reason = "name is required (at most 50 characters)";
+    } else {
+      try {
+        id = IdNumber.parse(r.get("id_number"));
+      } catch (IllegalArgumentException e) {
+        reason = "invalid ID number: " + e.getMessage();
+      }
+    }
+    Boolean local = reason == null ? bool(r.get("local"), true) : null;
+    Boolean elsewhere = reason == null ? bool(r.get("enrolled_elsewhere"), false) : null;
+    if (reason == null && (local == null || elsewhere == null)) {
+      reason = "local and enrolled_elsewhere must be true/false (是/否)";
+    }
+    IdNumber guardian = null;
+    if (reason == null && id.ageOn(info.ageDate()) < 16) {
+      if (r.get("guardian_id_number").isEmpty() || r.get("guardian_name").isEmpty()) {
+        reason = "under 16 without guardian (guardian_id_number and guardian_name are required)";
+      } else {
+        try {
+          guardian = IdNumber.parse(r.get("guardian_id_number"));
+        } catch (IllegalArgumentException e) {
+          reason = "invalid guardian ID number: " + e.getMessage();
+        }
+      }
+    }
+    if (reason != null) {
+      return new CheckedRow(r, reason, null, null);
+    }
+    HexFormat hex = HexFormat.of();
+    byte[] index = cipher.index(id.value());
+    StringWriter line = new StringWriter(256);
+    csv(line, Integer.toString(r.line()), region, r.get("township"), r.get("village"), r.get("household"),
+        "\\x" + hex.formatHex(index), "\\x" + hex.formatHex(cipher.encrypt(id.value())), id.masked(), r.get("name"),
+        id.birthDate().toString(), id.sex() == Sex.MALE ? "M" : "F", local.toString(), elsewhere.toString(),
+        guardian == null ? null : "\\x" + hex.formatHex(cipher.index(guardian.value())),
+        guardian == null ? null : r.get("guardian_name"),
+        r.get("guardian_phone").isEmpty() ? null : "\\x" + hex.formatHex(cipher.encrypt(r.get("guardian_phone"))));
+    return new CheckedRow(r, null, index, line.toString());
+  }
+
   // ------------------------------------------------------------------ department lists
 
-  private ImportReport departmentList(String file, List<Row> rows) {
+  private ImportReport departmentList(String file, List<Row> rows, String actor) {
     List<RosterProblem> problems = new ArrayList<>();
     StringWriter copy = new StringWriter();
     HexFormat hex = HexFormat.of();
@@ -373,7 +405,7 @@ public final class RosterImport {
             flagged++;
           }
         }
-        audit(c, "roster.import", file, "{\"kind\":\"department-list\",\"imported\":" + imported + "}");
+        audit(c, actor, "roster.import", file, "{\"kind\":\"department-list\",\"imported\":" + imported + "}");
       }
       c.commit();
     } catch (SQLException | IOException e) {
@@ -385,12 +417,22 @@ public final class RosterImport {
         flagged, 0);
   }
 
-  private static void audit(Connection c, String action, String subject, String after) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("insert into audit_log (actor, action, subject, after) values ('cli', ?, ?, ?::jsonb)")) {
-      ps.setString(1, action);
-      ps.setString(2, subject);
-      ps.setString(3, after);
+  private static void audit(Connection c, String actor, String action, String subject, String after) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("insert into audit_log (actor, action, subject, after) values (?, ?, ?, ?::jsonb)")) {
+      ps.setString(1, actor);
+      ps.setString(2, action);
+      ps.setString(3, subject);
+      ps.setString(4, after);
       ps.executeUpdate();
+    }
+  }
+
+  /** Phase timings of big imports (bulk loads are watched); small ones only at debug level. */
+  private static void progress(int rows, String format, Object... args) {
+    if (rows >= 50_000) {
+      LOG.info(format, args);
+    } else {
+      LOG.debug(format, args);
     }
   }
 

@@ -32,19 +32,12 @@ class LookupApiTest {
     g.close();
   }
 
-  static JsonObject member(JsonObject household, String maskedId) {
-    return household.getJsonArray("members").stream().map(o -> (JsonObject) o)
-        .filter(m -> m.getString("idNumber").equals(maskedId)).findFirst().orElseThrow();
-  }
 
   static JsonObject insurance(JsonObject member, String code) {
     return member.getJsonArray("insurances").stream().map(o -> (JsonObject) o)
         .filter(i -> i.getString("insurance").equals(code)).findFirst().orElseThrow();
   }
 
-  static String masked(String id) {
-    return id.substring(0, 4) + "**********" + id.substring(14);
-  }
 
   @Test
   void theHouseholdWithMaskedMembersStatusesAmountsAndClauses() throws Exception {
@@ -53,26 +46,26 @@ class LookupApiTest {
     assertThat(h.getJsonArray("members")).hasSize(4);
     String body = h.encode();
     for (String id : List.of(Fixture.ZHANG, Fixture.LI, Fixture.GRANNY, Fixture.CHILD)) {
-      assertThat(body).doesNotContain(id).contains(masked(id));
+      assertThat(body).doesNotContain(id).contains(TestGateway.masked(id));
     }
     assertThat(body).doesNotContain("张三", "李四", "王奶奶", "张小明").contains("张*", "李*", "王*奶", "张*明");
 
-    JsonObject zhang = insurance(member(h, masked(Fixture.ZHANG)), "medical");
+    JsonObject zhang = insurance(TestGateway.member(h, Fixture.ZHANG), "medical");
     assertThat(zhang.getString("status")).isEqualTo("unpaid");
     assertThat(zhang.getLong("personalFen")).isEqualTo(25000);
     assertThat(zhang.getJsonArray("rules").encode()).contains("000 三(二)2");
 
-    JsonObject granny = member(h, masked(Fixture.GRANNY));
+    JsonObject granny = TestGateway.member(h, Fixture.GRANNY);
     assertThat(insurance(granny, "medical").getString("status")).isEqualTo("paid-by-government");
     assertThat(insurance(granny, "medical").getLong("governmentFen")).isEqualTo(25000);
     JsonObject grannyPension = insurance(granny, "pension");
     assertThat(grannyPension.getJsonArray("tiers").getJsonObject(0).getInteger("tier")).isEqualTo(100);
 
-    JsonObject child = insurance(member(h, masked(Fixture.CHILD)), "pension");
+    JsonObject child = insurance(TestGateway.member(h, Fixture.CHILD), "pension");
     assertThat(child.getString("status")).isEqualTo("not-eligible");
     assertThat(child.getString("reason")).contains("16");
 
-    JsonArray tiers = insurance(member(h, masked(Fixture.ZHANG)), "pension").getJsonArray("tiers");
+    JsonArray tiers = insurance(TestGateway.member(h, Fixture.ZHANG), "pension").getJsonArray("tiers");
     assertThat(tiers.getJsonObject(0).getInteger("tier")).isEqualTo(300); // 100 is for hardship groups only
     assertThat(tiers.getJsonObject(0).getLong("subsidyFen")).isEqualTo(3000);
 
@@ -83,9 +76,9 @@ class LookupApiTest {
   @Test
   void aWrongNameAnswersExactlyLikeAnUnknownIdNumber() throws Exception {
     HttpResponse<Buffer> wrongName = g.post("/api/v1/lookup", new JsonObject().put("idNumber", Fixture.LI).put("name", "王五"),
-        "X-Kiosk-Id", "oracle-test");
+        "X-Openid", "oracle-test");
     HttpResponse<Buffer> unknown = g.post("/api/v1/lookup",
-        new JsonObject().put("idNumber", TestGateway.id("371312", "1990-01-01", 333)).put("name", "李四"), "X-Kiosk-Id", "oracle-test");
+        new JsonObject().put("idNumber", TestGateway.id("371312", "1990-01-01", 333)).put("name", "李四"), "X-Openid", "oracle-test");
     assertThat(wrongName.statusCode()).isEqualTo(404).isEqualTo(unknown.statusCode());
     assertThat(wrongName.bodyAsString()).isEqualTo(unknown.bodyAsString());
     assertThat(wrongName.getHeader("Content-Type")).isEqualTo("application/problem+json");
@@ -97,7 +90,7 @@ class LookupApiTest {
     int limited = 0;
     String retryAfter = null;
     for (int i = 0; i < 8; i++) {
-      HttpResponse<Buffer> r = g.post("/api/v1/lookup", body, "X-Kiosk-Id", "busy-kiosk");
+      HttpResponse<Buffer> r = g.post("/api/v1/lookup", body, "X-Openid", "busy-kiosk");
       if (r.statusCode() == 429) {
         limited++;
         retryAfter = r.getHeader("Retry-After");
@@ -108,7 +101,24 @@ class LookupApiTest {
     }
     assertThat(limited).isEqualTo(3); // a burst of 5, then refused
     assertThat(Long.parseLong(retryAfter)).isPositive();
-    assertThat(g.post("/api/v1/lookup", body, "X-Kiosk-Id", "another-kiosk").statusCode()).isEqualTo(200);
+    assertThat(g.post("/api/v1/lookup", body, "X-Openid", "another-kiosk").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void rotatingTheClientIdDoesNotEscapeTheLimitOfTheAddress() throws Exception {
+    try (TestGateway t = Fixture.load(new TestGateway(java.util.Map.of("GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS", "1",
+        "GATEWAY_LOOKUP_BURST_PER_ADDRESS", "4")))) {
+      JsonObject body = new JsonObject().put("idNumber", Fixture.CHEN).put("name", "陈一");
+      List<Integer> statuses = new java.util.ArrayList<>();
+      HttpResponse<Buffer> last = null;
+      for (int i = 0; i < 6; i++) {
+        last = t.post("/api/v1/lookup", body, "X-Openid", "rotating-" + i);
+        statuses.add(last.statusCode());
+      }
+      assertThat(statuses).containsExactly(200, 200, 200, 200, 429, 429);
+      assertThat(last.bodyAsJsonObject().getString("type")).endsWith("/rate-limited");
+      assertThat(Long.parseLong(last.getHeader("Retry-After"))).isPositive();
+    }
   }
 
   static Stream<Arguments> badInput() {

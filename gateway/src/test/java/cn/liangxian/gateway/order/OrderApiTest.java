@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
+import static cn.liangxian.gateway.support.TestGateway.masked;
+import static cn.liangxian.gateway.support.TestGateway.ref;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,14 +31,7 @@ class OrderApiTest {
     g.close();
   }
 
-  static String masked(String id) {
-    return id.substring(0, 4) + "**********" + id.substring(14);
-  }
 
-  static String ref(JsonObject h, String id) {
-    return h.getJsonArray("members").stream().map(o -> (JsonObject) o).filter(m -> m.getString("idNumber").equals(masked(id)))
-        .findFirst().orElseThrow().getString("ref");
-  }
 
   static JsonObject order(JsonObject h, String channel, JsonArray items) {
     return new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref")).put("channel", channel)
@@ -55,7 +50,7 @@ class OrderApiTest {
   }
 
   HttpResponse<Buffer> create(JsonObject body, String key, String client) throws Exception {
-    return g.post("/api/v1/orders", body, "Idempotency-Key", key, "X-Kiosk-Id", client);
+    return g.post("/api/v1/orders", body, "Idempotency-Key", key, "X-Openid", client);
   }
 
   @Test
@@ -115,7 +110,7 @@ class OrderApiTest {
     assertThat(reused.statusCode()).isEqualTo(422);
     assertThat(reused.bodyAsJsonObject().getString("type")).endsWith("/idempotency-key-reused");
 
-    HttpResponse<Buffer> noKey = g.post("/api/v1/orders", body, "X-Kiosk-Id", "kiosk-2");
+    HttpResponse<Buffer> noKey = g.post("/api/v1/orders", body, "X-Openid", "kiosk-2");
     assertThat(noKey.statusCode()).isEqualTo(400);
     assertThat(noKey.bodyAsJsonObject().getString("type")).endsWith("/idempotency-key-required");
   }
@@ -137,13 +132,15 @@ class OrderApiTest {
     assertThat(g.post("/api/v1/orders/" + first.bodyAsJsonObject().getString("id") + "/cancel", new JsonObject()).statusCode())
         .isEqualTo(409);
 
-    // fifteen minutes later the order has expired and the items are free again
+    // fifteen minutes later the order is closed at the channel, expired, and the items are free again
     g.clock.advance(Duration.ofMinutes(16));
+    JsonObject expired = eventuallyState(retry.bodyAsJsonObject().getString("id"), "EXPIRED");
+    assertThat(expired.containsKey("payment")).isFalse();
     HttpResponse<Buffer> later = create(order(h, "wechat", hedongMedical(h)), "d", "kiosk-3");
     assertThat(later.statusCode()).as(later.bodyAsString()).isEqualTo(201);
-    JsonObject expired = g.get("/api/v1/orders/" + retry.bodyAsJsonObject().getString("id")).bodyAsJsonObject();
-    assertThat(expired.getString("state")).isEqualTo("EXPIRED");
-    assertThat(expired.containsKey("payment")).isFalse();
+    // the channel was told first: a resident scanning the old code now cannot pay it
+    assertThat(g.gateway.channels().get("alipay").query(retry.bodyAsJsonObject().getString("outTradeNo"))
+        .toCompletionStage().toCompletableFuture().get().state()).isEqualTo(cn.liangxian.gateway.channel.PaymentChannel.Trade.State.CLOSED);
   }
 
   @Test

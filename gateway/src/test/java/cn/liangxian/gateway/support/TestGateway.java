@@ -72,7 +72,7 @@ public final class TestGateway implements AutoCloseable {
   public TestGateway(Map<String, String> overrides) throws Exception {
     Path keys = Files.createTempDirectory("gateway-keys-");
     Map<String, String> env = new HashMap<>(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0",
-        "GATEWAY_DEMO_ROSTER", "false", "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_DATA_DIR", keys.toString()));
+        "GATEWAY_DEMO_ROSTER", "false", "GATEWAY_SWEEP_MILLIS", "200", "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_DATA_DIR", keys.toString()));
     env.putAll(overrides);
     GatewayConfig cfg = config(env);
     clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
@@ -96,7 +96,7 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public HttpResponse<Buffer> postRaw(String path, String contentType, Buffer body) throws Exception {
-    var req = http.post(path).putHeader("X-Kiosk-Id", "raw-" + java.util.UUID.randomUUID());
+    var req = http.post(path).putHeader("X-Openid", "raw-" + java.util.UUID.randomUUID());
     if (contentType != null) {
       req.putHeader("Content-Type", contentType);
     }
@@ -109,11 +109,27 @@ public final class TestGateway implements AutoCloseable {
 
   public JsonObject lookup(String id, String name) throws Exception {
     HttpResponse<Buffer> r = post("/api/v1/lookup", new JsonObject().put("idNumber", id).put("name", name),
-        "X-Kiosk-Id", "kiosk-" + id);
+        "X-Openid", "kiosk-" + id);
     if (r.statusCode() != 200) {
       throw new AssertionError("lookup answered " + r.statusCode() + ": " + r.bodyAsString());
     }
     return r.bodyAsJsonObject();
+  }
+
+  /** An ID number masked as every response shows it. */
+  public static String masked(String id) {
+    return id.substring(0, 4) + "**********" + id.substring(14);
+  }
+
+  /** The member of a looked-up household with this ID number. */
+  public static JsonObject member(JsonObject household, String id) {
+    return household.getJsonArray("members").stream().map(o -> (JsonObject) o)
+        .filter(m -> m.getString("idNumber").equals(masked(id))).findFirst().orElseThrow();
+  }
+
+  /** That member's reference, for orders. */
+  public static String ref(JsonObject household, String id) {
+    return member(household, id).getString("ref");
   }
 
   /** A valid ID number; odd sequence for a man. */
