@@ -7,6 +7,7 @@ import cn.liangxian.kiosk.KioskConfig;
 import cn.liangxian.kiosk.device.idcard.IdCard;
 import cn.liangxian.kiosk.device.idcard.SamSimulator;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
+import cn.liangxian.kiosk.gateway.KioskIdentity;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The agent against the real gateway (its jar from this build, embedded PostgreSQL, demo roster) and its
  * payment sandbox, driven in headless Chromium: card → household → every member's medical insurance (the
  * 河东区 book requires the whole family) → WeChat → the sandbox's pay page pressed → paid → the receipt read
- * back from the printer simulator. The gateway jar comes from {@code mvn verify} at the repository's root,
+ * back from the printer simulator. The kiosk is registered through the operator API first, so every request
+ * it makes, heartbeat included, passes the gateway's signature check. The gateway jar comes from {@code mvn verify} at the repository's root,
  * which packages the gateway before this module's tests.
  */
 class RealGatewayEndToEndTest {
@@ -79,6 +81,7 @@ class RealGatewayEndToEndTest {
     env.put("GATEWAY_KEY_DIR", dir.resolve("gateway-keys").toString());
     env.put("GATEWAY_PORT", "0");
     env.put("GATEWAY_SANDBOX_PORT", "0");
+    env.put("GATEWAY_OPERATOR_TOKEN", "e2e-operator-token-0123456789abcdef");
     gateway = pb.start();
     CompletableFuture<Integer> port = new CompletableFuture<>();
     Process g = gateway;
@@ -101,6 +104,16 @@ class RealGatewayEndToEndTest {
     t.start();
     int gatewayPort = port.get(180, TimeUnit.SECONDS);
 
+    // the operator registers this kiosk's public key; from then on every request it signs is verified
+    KioskIdentity identity = KioskIdentity.loadOrCreate("K-371312-E2E", dir.resolve("keys"));
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/api/v1/operator/kiosks"))
+        .header("Content-Type", "application/json").header("Authorization", "Bearer e2e-operator-token-0123456789abcdef")
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("kioskId", "K-371312-E2E")
+            .put("publicKey", identity.publicKeyPem()).put("regionCode", "371312").encode())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+
     reader = new SamSimulator(0);
     printer = new PrinterSimulator(0);
     Path config = dir.resolve("kiosk.yaml");
@@ -116,6 +129,9 @@ class RealGatewayEndToEndTest {
         "  printer: {type: tcp, host: 127.0.0.1, port: " + printer.port() + "}",
         ""));
     agent = KioskAgent.start(KioskConfig.load(config, Map.of()));
+    // the first heartbeat, signed, reaches the gateway's metrics
+    KioskBrowser.waitFor(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body().contains("liangxian_kiosk_heartbeats_total{paper=\"ok\",printer=\"ok\",reader=\"ok\"}"));
     browser = new KioskBrowser(dir);
     browser.viewport(1080, 1920);
     browser.navigate("http://127.0.0.1:" + agent.uiPort() + "/");
@@ -145,7 +161,7 @@ class RealGatewayEndToEndTest {
     assertThat(totalFen).isEqualTo(25000L * members);
 
     // the resident presses 确认支付 on the sandbox's pay page (what scanning the QR code opens)
-    HttpResponse<String> paid = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(codeUrl))
+    HttpResponse<String> paid = http.send(HttpRequest.newBuilder(URI.create(codeUrl))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(paid.statusCode()).isEqualTo(200);
 
