@@ -11,6 +11,7 @@ import cn.liangxian.kiosk.device.printer.PrinterSimulator;
 import cn.liangxian.kiosk.device.printer.ReceiptPrinter;
 import cn.liangxian.kiosk.device.printer.SerialPrinterLine;
 import cn.liangxian.kiosk.device.printer.TcpPrinterLine;
+import cn.liangxian.kiosk.device.scanner.LineScanner;
 import cn.liangxian.kiosk.device.serial.SerialLine;
 import cn.liangxian.kiosk.device.serial.StreamChannel;
 import cn.liangxian.kiosk.device.sscard.SocialSecurityCardWatcher;
@@ -80,7 +81,7 @@ public final class KioskAgent implements AutoCloseable {
     ReceiptService receipts = new ReceiptService(vertx, gateway, printer, journal,
         c.string("gateway.verifyUrl", c.string("gateway.url", "") + "/r"));
     int payPoll = c.integer("payPollMillis", 2000);
-    flow = new KioskFlow(gateway, journal, receipts, clock, Duration.ofMillis(payPoll));
+    flow = new KioskFlow(vertx, gateway, journal, receipts, clock, Duration.ofMillis(payPoll));
     Recovery recovery = new Recovery(vertx, gateway, journal, receipts, payPoll);
     flow.recovery(recovery);
     recovery.resumeAll().onComplete(ar -> LOG.info("journal settled: {}", ar.succeeded() ? "all orders" : ar.cause().toString()));
@@ -95,6 +96,16 @@ public final class KioskAgent implements AutoCloseable {
     if (ss != null) {
       closeables.add(ss);
       ss.start();
+    }
+    LineScanner scanner = switch (c.string("devices.scanner.type", "none")) {
+      case "serial" -> new LineScanner(SerialLine.open(c.string("devices.scanner.serialPort", "/dev/ttyACM0"),
+          c.integer("devices.scanner.baud", 9600), 0).inputStream(), f::scanned);
+      case "stdin" -> new LineScanner(System.in, f::scanned);
+      default -> null;
+    };
+    if (scanner != null) {
+      closeables.add(scanner);
+      scanner.start();
     }
     vertx.setPeriodic(250, t -> flow.tick());
 

@@ -4,6 +4,8 @@ import cn.liangxian.kiosk.device.printer.PrintException;
 import cn.liangxian.kiosk.gateway.GatewayClient;
 import cn.liangxian.kiosk.gateway.GatewayException;
 import cn.liangxian.kiosk.journal.OrderJournal;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -29,6 +31,7 @@ public final class KioskFlow {
   private static final Logger LOG = LoggerFactory.getLogger(KioskFlow.class);
   private static final Pattern ID_NUMBER = Pattern.compile("\\d{17}[\\dXx]");
 
+  private final Vertx vertx;
   private final GatewayClient gateway;
   private final OrderJournal journal;
   private final ReceiptService receipts;
@@ -49,7 +52,9 @@ public final class KioskFlow {
   private boolean polling;
   private String lastTransaction;
 
-  public KioskFlow(GatewayClient gateway, OrderJournal journal, ReceiptService receipts, Clock clock, Duration pollInterval) {
+  public KioskFlow(Vertx vertx, GatewayClient gateway, OrderJournal journal, ReceiptService receipts, Clock clock,
+                   Duration pollInterval) {
+    this.vertx = vertx;
     this.gateway = gateway;
     this.journal = journal;
     this.receipts = receipts;
@@ -109,6 +114,14 @@ public final class KioskFlow {
     }));
   }
 
+  /**
+   * A code from the scanner. The gateway offers QR (the resident scans the kiosk) and mini-program payments
+   * only; a payment code scanned from the resident's phone (付款码) waits for a gateway mode that takes one.
+   */
+  public synchronized void scanned(String code) {
+    LOG.info("scanned a code of {} characters on screen {}: no payment mode takes it yet", code.length(), screen);
+  }
+
   // ---- select
 
   /** Adds or removes one member's insurance; a pension item carries the chosen tier (yuan). */
@@ -152,42 +165,71 @@ public final class KioskFlow {
     JsonObject request = new JsonObject().put("householdRef", household.getJsonObject("household").getString("ref"))
         .put("channel", ch).put("mode", "qr").put("items", items);
     String key = "kiosk-" + UUID.randomUUID();
-    try {
-      journal.intent(key, request);
-    } catch (IOException e) {
-      LOG.error("journal write failed: {}", e.toString());
-      error("本机暂时不能收费，请联系工作人员");
-      return;
-    }
     orderKey = key;
     show(Screen.LOOKING_UP);
     long s = session;
-    gateway.createOrder(key, request).onComplete(ar -> answer(s, () -> {
-      if (ar.failed()) {
-        closeQuietly(key, "not created");
-        fail(ar.cause());
-        return;
-      }
-      JsonObject o = ar.result();
-      String url = o.getJsonObject("payment", new JsonObject()).getString("codeUrl");
-      if (!"PAYING".equals(o.getString("state")) || url == null) {
-        closeQuietly(key, "not payable: " + o.getString("state"));
-        error("订单暂时无法支付，请稍后再试");
-        return;
-      }
-      try {
-        journal.order(key, o.getString("id"));
-      } catch (IOException e) {
-        LOG.error("journal write failed: {}", e.toString());
-        gateway.cancel(o.getString("id"));
-        error("本机暂时不能收费，请联系工作人员");
-        return;
-      }
-      order = o;
-      show(Screen.PAYING);
-      deadline = Instant.parse(o.getString("expiresAt"));
-      lastPoll = clock.instant();
-    }));
+    // the journal knows the request before the gateway does, and the order before the QR code is shown
+    write(() -> journal.intent(key, request))
+        .recover(err -> Future.failedFuture(new Refusal("本机暂时不能收费，请联系工作人员", err)))
+        .compose(v -> gateway.createOrder(key, request).recover(err -> {
+          closeQuietly(key, "not created");
+          return Future.failedFuture(err);
+        }))
+        .compose(o -> {
+          String url = o.getJsonObject("payment", new JsonObject()).getString("codeUrl");
+          if (!"PAYING".equals(o.getString("state")) || url == null) {
+            closeQuietly(key, "not payable: " + o.getString("state"));
+            return Future.failedFuture(new Refusal("订单暂时无法支付，请稍后再试", null));
+          }
+          return write(() -> journal.order(key, o.getString("id"))).map(o).recover(err -> {
+            gateway.cancel(o.getString("id"));
+            return Future.failedFuture(new Refusal("本机暂时不能收费，请联系工作人员", err));
+          });
+        })
+        .onComplete(ar -> answer(s, () -> {
+          if (ar.failed()) {
+            fail(ar.cause());
+            return;
+          }
+          JsonObject o = ar.result();
+          order = o;
+          show(Screen.PAYING);
+          deadline = clock.instant().plus(payWindow(o));
+          lastPoll = clock.instant();
+        }));
+  }
+
+  /** A refusal the resident is told about in these words. */
+  static final class Refusal extends RuntimeException {
+    Refusal(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Journal writes fsync: never on an event loop. Ordered, so one order's records keep their order. */
+  private Future<Void> write(JournalWrite w) {
+    return vertx.executeBlocking(() -> {
+      w.run();
+      return null;
+    }, true);
+  }
+
+  @FunctionalInterface
+  interface JournalWrite {
+    void run() throws IOException;
+  }
+
+  /**
+   * How long the QR code is shown: the order's own life (expiresAt - createdAt, both the gateway's clock, so a
+   * kiosk clock that is off does not matter), 15 minutes when the gateway does not say.
+   */
+  static Duration payWindow(JsonObject o) {
+    try {
+      Duration d = Duration.between(Instant.parse(o.getString("createdAt")), Instant.parse(o.getString("expiresAt")));
+      return d.isNegative() || d.isZero() ? Duration.ofMinutes(15) : d;
+    } catch (RuntimeException e) {
+      return Duration.ofMinutes(15);
+    }
   }
 
   private void pollOrder() {
@@ -217,13 +259,15 @@ public final class KioskFlow {
   }
 
   private void paid() {
-    try {
-      journal.step(orderKey, OrderJournal.Step.PAID);
-    } catch (IOException e) {
-      LOG.error("journal write failed: {}", e.toString());
-    }
-    lastTransaction = clock.instant().toString();
-    print();
+    show(Screen.PRINTING);
+    long s = session;
+    write(() -> journal.step(orderKey, OrderJournal.Step.PAID)).onComplete(ar -> answer(s, () -> {
+      if (ar.failed()) {
+        LOG.error("journal write failed: {}", ar.cause().toString());
+      }
+      lastTransaction = clock.instant().toString();
+      print();
+    }));
   }
 
   private void print() {
@@ -231,8 +275,10 @@ public final class KioskFlow {
     long s = session;
     receipts.print(orderKey, order.getString("id")).onComplete(ar -> answer(s, () -> {
       if (ar.succeeded()) {
+        LOG.info("order {}: receipt printed", orderKey);
         message = "缴费成功，请取走凭证";
       } else {
+        LOG.warn("order {}: receipt not printed: {}", orderKey, ar.cause().toString());
         message = "缴费成功，但凭证打印失败（" + (ar.cause() instanceof PrintException p ? p.getMessage()
             : ar.cause() instanceof GatewayException g ? g.residentMessage() : "打印机故障") + "），可点击“重新打印”";
       }
@@ -346,7 +392,12 @@ public final class KioskFlow {
   }
 
   private void fail(Throwable t) {
-    if (t instanceof GatewayException g) {
+    if (t instanceof Refusal r) {
+      if (r.getCause() != null) {
+        LOG.error("{}: {}", r.getMessage(), r.getCause().toString());
+      }
+      error(r.getMessage());
+    } else if (t instanceof GatewayException g) {
       error(g.residentMessage());
     } else {
       LOG.warn("unexpected failure: {}", t.toString());
@@ -369,11 +420,7 @@ public final class KioskFlow {
   }
 
   private void closeQuietly(String key, String why) {
-    try {
-      journal.closed(key, why);
-    } catch (IOException e) {
-      LOG.error("journal write failed: {}", e.toString());
-    }
+    write(() -> journal.closed(key, why)).onFailure(e -> LOG.error("journal write failed: {}", e.toString()));
   }
 
   /** member/insurance → the item, for every unpaid item of the household. */

@@ -37,9 +37,8 @@ public final class ReceiptService {
   public Future<Void> print(String key, String orderId) {
     return gateway.receipt(orderId).compose(r -> vertx.executeBlocking(() -> {
       Receipt receipt = toReceipt(r);
-      journal.step(key, OrderJournal.Step.PRINTING);
       try {
-        printer.print(receipt);
+        printer.print(receipt, () -> journal.step(key, OrderJournal.Step.PRINTING));
       } catch (PrintException e) {
         journal.step(key, OrderJournal.Step.PRINT_FAILED);
         throw e;

@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -57,17 +56,10 @@ public final class Recovery {
 
   Future<Void> resume(OrderJournal.Entry e) {
     return switch (e.step()) {
-      case INTENT -> gateway.createOrder(e.key(), e.request()).compose(o -> {
-        try {
-          journal.order(e.key(), o.getString("id"));
-        } catch (IOException x) {
-          return Future.failedFuture(x);
-        }
-        return settle(e.key(), o, true);
-      }, err -> {
+      case INTENT -> gateway.createOrder(e.key(), e.request()).compose(
+          o -> write(() -> journal.order(e.key(), o.getString("id"))).compose(v -> settle(e.key(), o, true)), err -> {
         if (err instanceof GatewayException g && g.status() >= 400 && g.status() < 500) {
-          close(e.key(), "never created: " + g.status());
-          return Future.succeededFuture();
+          return close(e.key(), "never created: " + g.status());
         }
         return retryLater(e);
       });
@@ -75,12 +67,10 @@ public final class Recovery {
       case PAID, PRINT_FAILED -> print(e.key(), e.orderId());
       case PRINTING -> {
         LOG.warn("order {} was being printed when the kiosk stopped: not printed again without a request", e.key());
-        close(e.key(), "print interrupted; reprint on request");
-        yield Future.succeededFuture();
+        yield close(e.key(), "print interrupted; reprint on request");
       }
       case PRINTED, CLOSED -> {
-        close(e.key(), "printed");
-        yield Future.succeededFuture();
+        yield close(e.key(), "printed");
       }
     };
   }
@@ -94,22 +84,13 @@ public final class Recovery {
     String state = o.getString("state");
     String id = o.getString("id");
     if ("PAID".equals(state)) {
-      try {
-        journal.step(key, OrderJournal.Step.PAID);
-      } catch (IOException x) {
-        return Future.failedFuture(x);
-      }
-      return print(key, id);
+      return write(() -> journal.step(key, OrderJournal.Step.PAID)).compose(v -> print(key, id));
     }
     if (DEAD.contains(state)) {
-      close(key, state);
-      return Future.succeededFuture();
+      return close(key, state);
     }
     if (cancelIfPaying) {
-      return gateway.cancel(id).compose(c -> {
-        close(key, "cancelled on restart");
-        return Future.<Void>succeededFuture();
-      }, err -> watch(key, id));
+      return gateway.cancel(id).compose(c -> close(key, "cancelled on restart"), err -> watch(key, id));
     }
     return delay().compose(v -> watch(key, id));
   }
@@ -135,11 +116,18 @@ public final class Recovery {
     return p.future();
   }
 
-  private void close(String key, String why) {
-    try {
-      journal.closed(key, why);
-    } catch (IOException x) {
+  private Future<Void> close(String key, String why) {
+    return write(() -> journal.closed(key, why)).recover(x -> {
       LOG.error("journal write failed: {}", x.toString());
-    }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Journal writes fsync: on a worker, never on the event loop. */
+  private Future<Void> write(KioskFlow.JournalWrite w) {
+    return vertx.executeBlocking(() -> {
+      w.run();
+      return null;
+    }, true);
   }
 }

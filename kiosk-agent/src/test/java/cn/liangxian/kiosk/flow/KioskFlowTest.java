@@ -68,7 +68,7 @@ class KioskFlowTest {
     journal = new OrderJournal(file, clock);
     ReceiptService receipts = new ReceiptService(vertx, gw,
         new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), 2000)), journal, "https://verify.example/r");
-    flow = new KioskFlow(gw, journal, receipts, clock, Duration.ofSeconds(2));
+    flow = new KioskFlow(vertx, gw, journal, receipts, clock, Duration.ofSeconds(2));
   }
 
   @AfterEach

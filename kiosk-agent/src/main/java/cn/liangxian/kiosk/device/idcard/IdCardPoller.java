@@ -68,7 +68,7 @@ public final class IdCardPoller implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws java.io.IOException {
     running = false;
     thread.interrupt();
     reader.close();

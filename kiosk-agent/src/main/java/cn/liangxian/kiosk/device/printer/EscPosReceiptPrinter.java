@@ -54,12 +54,13 @@ public final class EscPosReceiptPrinter implements ReceiptPrinter {
   }
 
   @Override
-  public void print(Receipt r) throws PrintException {
+  public void print(Receipt r, BeforeFirstByte beforeFirstByte) throws PrintException {
     try (PrinterLine line = opener.open()) {
       PrinterStatus before = status(line);
       if (before.problem() != null) {
         throw new PrintException(before.problem(), null);
       }
+      beforeFirstByte.run();
       EscPos escpos = new EscPos(line.out());
       escpos.setCharsetName("GB18030");
       escpos.initializePrinter();

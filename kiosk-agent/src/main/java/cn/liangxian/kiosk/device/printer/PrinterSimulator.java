@@ -39,6 +39,7 @@ public final class PrinterSimulator implements AutoCloseable {
   private final List<String> errors = new CopyOnWriteArrayList<>();
   private volatile PrinterStatus status = PrinterStatus.READY;
   private volatile PrinterStatus statusAfterNextCut;
+  private volatile boolean silent;
 
   public PrinterSimulator(int port) throws IOException {
     server = new ServerSocket(port, 8, InetAddress.getLoopbackAddress());
@@ -58,6 +59,11 @@ public final class PrinterSimulator implements AutoCloseable {
   /** The paper runs out (or the cover opens) just as the next receipt is cut. */
   public void statusAfterNextCut(PrinterStatus s) {
     this.statusAfterNextCut = s;
+  }
+
+  /** A printer that stops answering status requests (hung firmware, a cable half out). */
+  public void silent(boolean s) {
+    this.silent = s;
   }
 
   public List<Printed> printed() {
@@ -138,6 +144,9 @@ public final class PrinterSimulator implements AutoCloseable {
         return;
       }
       PrinterStatus st = status;
+      if (silent) {
+        return;
+      }
       int answer = switch (n) {
         case 1 -> st.printerByte();
         case 2 -> st.offlineCauseByte();

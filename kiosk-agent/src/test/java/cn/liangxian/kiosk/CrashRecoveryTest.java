@@ -1,0 +1,277 @@
+package cn.liangxian.kiosk;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.kiosk.device.idcard.IdCard;
+import cn.liangxian.kiosk.device.idcard.SamSimulator;
+import cn.liangxian.kiosk.device.printer.PrinterSimulator;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent as its own process, killed with SIGKILL at each step of a payment and started again on the same
+ * journal: it never asks for a second payment and never prints a receipt twice, and a paid receipt is printed.
+ */
+class CrashRecoveryTest {
+
+  static final String ORDER = "3c0a9f5e-7d21-4b8e-8f0a-5a1c2e3d4f50";
+  static final String MEMBER = "0b6d1e4a-1111-4c1e-9a55-0d3e7f1b2c01";
+  static final IdCard CARD = new IdCard("潘梅", "女", "01", "19620510", "山东省临沂市河东区九曲街道", "371312196205108490",
+      "临沂市公安局河东分局", "20150101", "长期");
+
+  @TempDir
+  Path dir;
+  WireMockServer wm;
+  SamSimulator reader;
+  PrinterSimulator printer;
+  Path config;
+  Process agent;
+  int uiPort;
+  volatile boolean leaked;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() throws IOException {
+    wm = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(resource("household.json"))));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201)
+        .withHeader("Content-Type", "application/json").withBody(resource("order-paying.json"))));
+    orderIs("order-paying.json");
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER + "/receipt")).willReturn(okJson(resource("receipt.json"))));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER + "/cancel")).willReturn(okJson("{\"state\":\"CANCELLED\"}")));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/kiosks/heartbeat")).willReturn(aResponse().withStatus(204)));
+    reader = new SamSimulator(0);
+    printer = new PrinterSimulator(0);
+    config = dir.resolve("kiosk.yaml");
+    Files.writeString(config, String.join("\n",
+        "kioskId: K-TEST-1",
+        "gateway: {url: 'http://127.0.0.1:" + wm.port() + "', timeoutMillis: 3000, verifyUrl: 'https://verify.example/r'}",
+        "keyDir: '" + dir.resolve("keys") + "'",
+        "journal: '" + dir.resolve("journal.log") + "'",
+        "ui: {host: 127.0.0.1, port: 0}",
+        "payPollMillis: 300",
+        "devices:",
+        "  idcard: {type: sam-tcp, host: 127.0.0.1, port: " + reader.port() + "}",
+        "  printer: {type: tcp, host: 127.0.0.1, port: " + printer.port() + "}",
+        ""));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    assertThat(leaked).as("personal data in the agent's log").isFalse();
+    if (agent != null) {
+      agent.destroyForcibly();
+    }
+    wm.stop();
+    reader.close();
+    printer.close();
+  }
+
+  @Test
+  void killedWhileTheQrCodeIsShownThenPaidTheReceiptIsPrintedOnceAndNothingIsPaidTwice() throws Exception {
+    startAgent();
+    toPaying();
+    kill();
+    orderIs("order-paid.json");
+
+    startAgent();
+    until(() -> printer.printed().size() == 1);
+    assertThat(printer.printed().get(0).text()).contains("潘*梅").contains("合计: 250.00元");
+    assertThat(screen()).isEqualTo("IDLE");
+    kill();
+
+    startAgent();
+    Thread.sleep(2000); // time enough for a wrong second print to happen
+    kill();
+    assertThat(printer.printed()).hasSize(1);
+    assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders")))).hasSize(1);
+    assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER + "/cancel")))).isEmpty();
+  }
+
+  @Test
+  void killedWhileTheOrderIsBeingCreatedItIsFoundWithTheSameKeyAndCancelled() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201).withFixedDelay(5000)
+        .withHeader("Content-Type", "application/json").withBody(resource("order-paying.json"))));
+    startAgent();
+    toHousehold();
+    action(new JsonObject().put("action", "toggle").put("memberRef", MEMBER).put("insurance", "medical"));
+    action(new JsonObject().put("action", "confirm"));
+    action(new JsonObject().put("action", "channel").put("channel", "wechat"));
+    until(() -> wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders"))).size() == 1);
+    kill();
+
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withBody(resource("order-paying.json"))));
+    startAgent();
+    until(() -> wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER + "/cancel"))).size() == 1);
+    List<LoggedRequest> creates = wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders")));
+    assertThat(creates).hasSize(2);
+    assertThat(creates.get(1).getHeader("Idempotency-Key")).isEqualTo(creates.get(0).getHeader("Idempotency-Key"));
+    assertThat(creates.get(1).getBodyAsString()).isEqualTo(creates.get(0).getBodyAsString());
+    kill();
+    startAgent();
+    Thread.sleep(1500);
+    assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders")))).hasSize(2);
+    assertThat(printer.printed()).isEmpty();
+  }
+
+  @Test
+  void killedWhileWaitingForThePrinterTheReceiptIsPrintedAfterTheRestart() throws Exception {
+    printer.silent(true);
+    startAgent();
+    toPaying();
+    orderIs("order-paid.json");
+    until(() -> "PRINTING".equals(screen()));
+    kill();
+    printer.silent(false);
+
+    startAgent();
+    until(() -> printer.printed().size() == 1);
+    kill();
+    startAgent();
+    Thread.sleep(1500);
+    assertThat(printer.printed()).hasSize(1);
+    assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders")))).hasSize(1);
+  }
+
+  @Test
+  void killedBeforeAnyOrderNothingHappensOnRestart() throws Exception {
+    startAgent();
+    toHousehold();
+    kill();
+    startAgent();
+    Thread.sleep(1000);
+    assertThat(screen()).isEqualTo("IDLE");
+    assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders")))).isEmpty();
+    assertThat(printer.printed()).isEmpty();
+  }
+
+  // ---- helpers
+
+  private void toHousehold() throws Exception {
+    reader.remove();
+    Thread.sleep(400);
+    reader.place(CARD);
+    until(() -> "HOUSEHOLD".equals(screen()));
+    reader.remove(); // the resident takes the card back
+  }
+
+  private void toPaying() throws Exception {
+    toHousehold();
+    action(new JsonObject().put("action", "toggle").put("memberRef", MEMBER).put("insurance", "medical"));
+    action(new JsonObject().put("action", "confirm"));
+    action(new JsonObject().put("action", "channel").put("channel", "wechat"));
+    until(() -> "PAYING".equals(screen()));
+  }
+
+  private void orderIs(String file) throws IOException {
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).willReturn(okJson(resource(file))));
+  }
+
+  private void startAgent() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    agent = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), "cn.liangxian.kiosk.Main",
+        config.toString()).redirectErrorStream(true).start();
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    Process p = agent;
+    Thread t = new Thread(() -> {
+      Pattern ui = Pattern.compile("Touch UI\\s+http://127\\.0\\.0\\.1:(\\d+)/");
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          System.out.println("agent| " + line);
+          if (line.contains("371312196205108490") || line.contains("潘梅")) {
+            leaked = true;
+          }
+          Matcher m = ui.matcher(line);
+          if (m.find()) {
+            port.complete(Integer.parseInt(m.group(1)));
+          }
+        }
+      } catch (IOException e) {
+        port.completeExceptionally(e);
+      }
+      port.completeExceptionally(new AssertionError("agent exited before it was up"));
+    });
+    t.setDaemon(true);
+    t.start();
+    uiPort = port.get(60, TimeUnit.SECONDS);
+  }
+
+  private void kill() throws InterruptedException {
+    agent.destroyForcibly(); // SIGKILL: no shutdown hook runs
+    assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    agent = null;
+  }
+
+  private String screen() {
+    return view().getString("screen");
+  }
+
+  private JsonObject view() {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uiPort + "/api/state")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new JsonObject(r.body());
+    } catch (IOException e) {
+      return new JsonObject().put("screen", "DOWN");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new JsonObject().put("screen", "DOWN");
+    }
+  }
+
+  private void action(JsonObject a) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uiPort + "/api/action"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(a.encode())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+  }
+
+  void until(BooleanSupplier c) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!c.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("condition not met in 30 s; screen " + (agent == null ? "-" : view()));
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  static String resource(String name) throws IOException {
+    try (InputStream in = CrashRecoveryTest.class.getResourceAsStream("/gateway/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package cn.liangxian.kiosk.flow;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.kiosk.device.printer.EscPosReceiptPrinter;
+import cn.liangxian.kiosk.device.printer.PrinterSimulator;
+import cn.liangxian.kiosk.device.printer.TcpPrinterLine;
+import cn.liangxian.kiosk.gateway.GatewayClient;
+import cn.liangxian.kiosk.gateway.KioskIdentity;
+import cn.liangxian.kiosk.gateway.RequestSigner;
+import cn.liangxian.kiosk.journal.Journal;
+import cn.liangxian.kiosk.journal.OrderJournal;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each journal step a restart can find, settled as the journal's contract says. */
+class RecoveryTest {
+
+  static final String ORDER = "3c0a9f5e-7d21-4b8e-8f0a-5a1c2e3d4f50";
+
+  @TempDir
+  Path dir;
+  WireMockServer wm;
+  Vertx vertx;
+  PrinterSimulator printer;
+  Journal file;
+  OrderJournal journal;
+  Recovery recovery;
+
+  @BeforeEach
+  void start() throws Exception {
+    wm = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).willReturn(okJson(KioskFlowTest.resource("order-paid.json"))));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER + "/receipt")).willReturn(okJson(KioskFlowTest.resource("receipt.json"))));
+    vertx = Vertx.vertx();
+    printer = new PrinterSimulator(0);
+    Clock clock = Clock.systemUTC();
+    GatewayClient gw = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
+        new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock), 3000);
+    file = Journal.open(dir.resolve("journal"));
+    journal = new OrderJournal(file, clock);
+    ReceiptService receipts = new ReceiptService(vertx, gw,
+        new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), 2000)), journal, "https://v.example/r");
+    recovery = new Recovery(vertx, gw, journal, receipts, 100);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close();
+    wm.stop();
+    printer.close();
+    file.close();
+  }
+
+  private void settle() throws Exception {
+    recovery.resumeAll().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private void upTo(OrderJournal.Step... steps) throws Exception {
+    journal.intent("k", new JsonObject().put("householdRef", "h"));
+    journal.order("k", ORDER);
+    for (OrderJournal.Step s : steps) {
+      journal.step("k", s);
+    }
+  }
+
+  @Test
+  void paidButNotPrintedIsPrinted() throws Exception {
+    upTo(OrderJournal.Step.PAID);
+    settle();
+    assertThat(printer.printed()).hasSize(1);
+    assertThat(journal.open()).isEmpty();
+  }
+
+  @Test
+  void aPrintThatMayHaveHappenedIsNotRepeated() throws Exception {
+    upTo(OrderJournal.Step.PAID, OrderJournal.Step.PRINTING);
+    settle();
+    assertThat(printer.printed()).isEmpty();
+    assertThat(journal.open()).isEmpty();
+  }
+
+  @Test
+  void aPrintThePrinterRefusedIsPrinted() throws Exception {
+    upTo(OrderJournal.Step.PAID, OrderJournal.Step.PRINTING, OrderJournal.Step.PRINT_FAILED);
+    settle();
+    assertThat(printer.printed()).hasSize(1);
+  }
+
+  @Test
+  void aShownQrCodeThatWasPaidIsPrintedWithoutANewOrder() throws Exception {
+    upTo();
+    settle();
+    assertThat(printer.printed()).hasSize(1);
+    assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders")))).isEmpty();
+  }
+
+  @Test
+  void anIntentTheGatewayRefusedIsClosed() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(409)
+        .withHeader("Content-Type", "application/problem+json").withBody("{\"type\":\"x\",\"title\":\"t\",\"status\":409}")));
+    journal.intent("k2", new JsonObject().put("householdRef", "h"));
+    settle();
+    assertThat(journal.open()).isEmpty();
+    assertThat(printer.printed()).isEmpty();
+  }
+}

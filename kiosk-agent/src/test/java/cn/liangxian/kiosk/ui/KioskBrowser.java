@@ -1,0 +1,101 @@
+package cn.liangxian.kiosk.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** Headless Chromium on the touch UI, driven by touches over the DevTools protocol. */
+final class KioskBrowser implements AutoCloseable {
+
+  static final Path SHOTS = Path.of("target", "e2e-screenshots");
+
+  private final Process chromium;
+  private final Vertx vertx = Vertx.vertx();
+  final Cdp page;
+
+  KioskBrowser(Path dir) throws Exception {
+    Path profile = dir.resolve("chromium-profile");
+    Files.createDirectories(profile);
+    Files.createDirectories(SHOTS);
+    chromium = new ProcessBuilder(TouchUiEndToEndTest.chromiumBinary().toString(), "--headless", "--no-sandbox",
+        "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile, "--remote-debugging-port=0",
+        "--remote-allow-origins=*", "--lang=zh-CN", "--hide-scrollbars", "about:blank")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+    Path portFile = profile.resolve("DevToolsActivePort");
+    waitFor(() -> Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2);
+    int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
+    JsonArray targets = new JsonArray(HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+    String ws = targets.stream().map(JsonObject.class::cast).filter(t -> "page".equals(t.getString("type")))
+        .findFirst().orElseThrow().getString("webSocketDebuggerUrl");
+    page = Cdp.connect(vertx, ws);
+    page.send("Page.enable", new JsonObject());
+    page.send("Runtime.enable", new JsonObject());
+  }
+
+  void viewport(int w, int h) throws Exception {
+    page.send("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", w).put("height", h)
+        .put("deviceScaleFactor", 1).put("mobile", false));
+  }
+
+  void navigate(String url) throws Exception {
+    page.send("Page.navigate", new JsonObject().put("url", url));
+  }
+
+  void waitScreen(String screen) throws Exception {
+    waitFor(() -> screen.equals(page.eval("(document.querySelector('#screen') || {dataset: {}}).dataset.screen")));
+  }
+
+  String text(String selector) throws Exception {
+    Object t = page.eval("(document.querySelector(\"" + selector + "\") || {}).innerText");
+    return t == null ? "" : t.toString();
+  }
+
+  /** A press and release at the element's centre, as a finger gives. */
+  void touch(String selector) throws Exception {
+    waitFor(() -> Boolean.TRUE.equals(page.eval("(() => { const e = document.querySelector(\"" + selector
+        + "\"); return !!e && !e.disabled && e.offsetParent !== null; })()")));
+    JsonObject r = new JsonObject((String) page.eval("JSON.stringify((() => { const e = document.querySelector(\"" + selector
+        + "\"); e.scrollIntoView({block: 'center'}); const b = e.getBoundingClientRect(); return {x: b.x + b.width / 2, y: b.y + b.height / 2}; })())"));
+    for (String type : List.of("mousePressed", "mouseReleased")) {
+      page.send("Input.dispatchMouseEvent", new JsonObject().put("type", type).put("x", r.getDouble("x"))
+          .put("y", r.getDouble("y")).put("button", "left").put("clickCount", 1));
+    }
+  }
+
+  void shot(String name) throws Exception {
+    Thread.sleep(150);
+    JsonObject r = page.send("Page.captureScreenshot", new JsonObject().put("format", "png"));
+    Files.write(SHOTS.resolve(name + ".png"), Base64.getDecoder().decode(r.getString("data")));
+  }
+
+  static void waitFor(Callable<Boolean> c) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!Boolean.TRUE.equals(c.call())) {
+      assertThat(System.nanoTime()).as("reached in 30 s").isLessThan(end);
+      Thread.sleep(50);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    page.close();
+    chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    vertx.close();
+  }
+}

@@ -1,0 +1,180 @@
+package cn.liangxian.kiosk.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.kiosk.KioskAgent;
+import cn.liangxian.kiosk.KioskConfig;
+import cn.liangxian.kiosk.device.idcard.IdCard;
+import cn.liangxian.kiosk.device.idcard.SamSimulator;
+import cn.liangxian.kiosk.device.printer.PrinterSimulator;
+import cn.liangxian.kiosk.gateway.KioskIdentity;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent against the real gateway (its jar from this build, embedded PostgreSQL, demo roster) and its
+ * payment sandbox, driven in headless Chromium: card → household → every member's medical insurance (the
+ * 河东区 book requires the whole family) → WeChat → the sandbox's pay page pressed → paid → the receipt read
+ * back from the printer simulator. The kiosk is registered through the operator API first, so every request
+ * it makes, heartbeat included, passes the gateway's signature check. The gateway jar comes from {@code mvn verify} at the repository's root,
+ * which packages the gateway before this module's tests.
+ */
+class RealGatewayEndToEndTest {
+
+  @TempDir
+  Path dir;
+  Process gateway;
+  KioskAgent agent;
+  SamSimulator reader;
+  PrinterSimulator printer;
+  KioskBrowser browser;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+    if (agent != null) {
+      agent.close();
+    }
+    if (gateway != null) {
+      gateway.destroy();
+      if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
+        gateway.destroyForcibly();
+      }
+    }
+    if (reader != null) {
+      reader.close();
+    }
+    if (printer != null) {
+      printer.close();
+    }
+  }
+
+  @Test
+  void cardHouseholdPayReceiptAgainstTheGatewayAndItsSandbox() throws Exception {
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    Path jar = root.resolve("gateway/target/gateway.jar");
+    assertThat(jar).as("the gateway jar: run mvn verify (or package) from the repository's root").exists();
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
+        .directory(dir.toFile()).redirectErrorStream(true);
+    Map<String, String> env = pb.environment();
+    env.put("GATEWAY_CONFIG", root.resolve("config/gateway.yaml").toString());
+    env.put("GATEWAY_POLICY_DIR", root.resolve("config/policies").toString());
+    env.put("GATEWAY_DATA_DIR", dir.resolve("gateway-data").toString());
+    env.put("GATEWAY_KEY_DIR", dir.resolve("gateway-keys").toString());
+    env.put("GATEWAY_PORT", "0");
+    env.put("GATEWAY_SANDBOX_PORT", "0");
+    env.put("GATEWAY_OPERATOR_TOKEN", "e2e-operator-token-0123456789abcdef");
+    gateway = pb.start();
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    Process g = gateway;
+    Thread t = new Thread(() -> {
+      Pattern p = Pattern.compile("listening on port (\\d+)");
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(g.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          Matcher m = p.matcher(line);
+          if (m.find()) {
+            port.complete(Integer.parseInt(m.group(1)));
+          }
+        }
+      } catch (Exception e) {
+        port.completeExceptionally(e);
+      }
+      port.completeExceptionally(new AssertionError("the gateway exited before it was up"));
+    }, "gateway-out");
+    t.setDaemon(true);
+    t.start();
+    int gatewayPort = port.get(180, TimeUnit.SECONDS);
+
+    // the operator registers this kiosk's public key; from then on every request it signs is verified
+    KioskIdentity identity = KioskIdentity.loadOrCreate("K-371312-E2E", dir.resolve("keys"));
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/api/v1/operator/kiosks"))
+        .header("Content-Type", "application/json").header("Authorization", "Bearer e2e-operator-token-0123456789abcdef")
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("kioskId", "K-371312-E2E")
+            .put("publicKey", identity.publicKeyPem()).put("regionCode", "371312").encode())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+
+    reader = new SamSimulator(0);
+    printer = new PrinterSimulator(0);
+    Path config = dir.resolve("kiosk.yaml");
+    Files.writeString(config, String.join("\n",
+        "kioskId: K-371312-E2E",
+        "gateway: {url: 'http://127.0.0.1:" + gatewayPort + "', verifyUrl: 'http://127.0.0.1:" + gatewayPort + "/r'}",
+        "keyDir: '" + dir.resolve("keys") + "'",
+        "journal: '" + dir.resolve("journal.log") + "'",
+        "ui: {host: 127.0.0.1, port: 0}",
+        "payPollMillis: 500",
+        "devices:",
+        "  idcard: {type: sam-tcp, host: 127.0.0.1, port: " + reader.port() + "}",
+        "  printer: {type: tcp, host: 127.0.0.1, port: " + printer.port() + "}",
+        ""));
+    agent = KioskAgent.start(KioskConfig.load(config, Map.of()));
+    // the first heartbeat, signed, reaches the gateway's metrics
+    KioskBrowser.waitFor(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body().contains("liangxian_kiosk_heartbeats_total{paper=\"ok\",printer=\"ok\",reader=\"ok\"}"));
+    browser = new KioskBrowser(dir);
+    browser.viewport(1080, 1920);
+    browser.navigate("http://127.0.0.1:" + agent.uiPort() + "/");
+    browser.waitScreen("IDLE");
+
+    // a made-up resident of the gateway's demo roster
+    reader.place(new IdCard("潘梅", "女", "01", "19620510", "山东省临沂市河东区", "371312196205108490",
+        "临沂市公安局河东分局", "20150101", "长期"));
+    browser.waitScreen("HOUSEHOLD");
+    reader.remove();
+    assertThat(browser.text("#screen")).contains("3713**********").doesNotContain("371312196205108490");
+    int members = ((Number) browser.page.eval("document.querySelectorAll('button.pick[data-insurance=medical]').length")).intValue();
+    assertThat(members).isGreaterThan(0);
+    for (int i = 0; i < members; i++) {
+      browser.touch("button.pick[data-insurance=medical]:not(.on)");
+      int picked = i + 1;
+      KioskBrowser.waitFor(() -> ((Number) browser.page.eval("document.querySelectorAll('button.pick.on').length")).intValue() == picked);
+    }
+    browser.shot("real-1-household");
+    browser.touch("#confirm");
+    browser.waitScreen("CHANNEL");
+    browser.touch("#wechat");
+    browser.waitScreen("PAYING");
+    browser.shot("real-2-qr");
+    String codeUrl = agent.flow().view().getJsonObject("order").getString("codeUrl");
+    long totalFen = agent.flow().view().getJsonObject("order").getLong("totalFen");
+    assertThat(totalFen).isEqualTo(25000L * members);
+
+    // the resident presses 确认支付 on the sandbox's pay page (what scanning the QR code opens)
+    HttpResponse<String> paid = http.send(HttpRequest.newBuilder(URI.create(codeUrl))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(paid.statusCode()).isEqualTo(200);
+
+    browser.waitScreen("DONE");
+    assertThat(browser.text("#done")).isEqualTo("缴费成功，请取走凭证");
+    browser.shot("real-3-done");
+    assertThat(printer.printed()).singleElement().satisfies(p -> {
+      assertThat(p.text()).contains("城乡居民基本医疗/养老保险缴费凭证").contains("临沂市河东区")
+          .contains("合计: " + (totalFen / 100) + ".00元").contains("支付方式: 微信支付").doesNotContain("371312196205108490");
+      assertThat(p.lines().stream().filter(l -> l.contains("3713**********"))).hasSize(members);
+      assertThat(p.qrCodes()).singleElement().satisfies(q -> assertThat(q).startsWith("http://127.0.0.1:" + gatewayPort + "/r/"));
+    });
+    JsonObject state = agent.flow().view();
+    assertThat(state.getString("screen")).isEqualTo("DONE");
+  }
+}
