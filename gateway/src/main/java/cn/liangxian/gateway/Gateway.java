@@ -118,10 +118,11 @@ public final class Gateway implements AutoCloseable {
     vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
     httpPort = config.httpPort() == 0 ? freePort() : config.httpPort();
-    if (!config.sandbox()) {
-      throw new IllegalStateException("real channel credentials are not configured yet: run with the sandbox (demo.sandbox: true)");
+    if (config.sandbox()) {
+      startSandbox();
+    } else {
+      realChannels();
     }
-    startSandbox();
     instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     await(vertx.deployVerticle(() -> new GatewayVerticle(this), new DeploymentOptions().setInstances(instances)));
     LOG.info("gateway listening on port {} with {} event-loop verticles", httpPort, instances);
@@ -152,6 +153,50 @@ public final class Gateway implements AutoCloseable {
     channels.put("wechat", new WechatPayChannel(new WechatPayClient(http, sandbox.baseUrl(), wechatMerchant, clock), callbacks + "wechatpay"));
     channels.put("alipay", new AlipayChannel(new AlipayClient(http, sandbox.baseUrl() + "/gateway.do", alipayMerchant, clock),
         callbacks + "alipay"));
+  }
+
+  /** The real channels, from config/gateway.yaml's channels section and key files (or the environment). */
+  private void realChannels() {
+    io.vertx.core.json.JsonObject w = config.channel("wechat");
+    io.vertx.core.json.JsonObject a = config.channel("alipay");
+    WebClient http = WebClient.create(vertx);
+    String callbacks = config.publicBaseUrl() + "/api/v1/callbacks/";
+    channels = new LinkedHashMap<>();
+    PlatformKeys platform = new PlatformKeys();
+    for (Object o : w.getJsonArray("platformKeys", new io.vertx.core.json.JsonArray())) {
+      io.vertx.core.json.JsonObject k = (io.vertx.core.json.JsonObject) o;
+      platform.put(k.getString("serial"), cn.liangxian.gateway.channel.Pem.publicKey(secret(k.getString("file"), null)));
+    }
+    wechatMerchant = new WechatPayMerchant(w.getString("mchid"), w.getString("appId"), w.getString("merchantSerial"),
+        cn.liangxian.gateway.channel.Pem.privateKey(secret(w.getString("merchantKeyFile"), "GATEWAY_WECHAT_MERCHANT_KEY")),
+        secret(w.getString("apiV3KeyFile"), "GATEWAY_WECHAT_APIV3_KEY").strip().getBytes(StandardCharsets.US_ASCII),
+        WechatPayScheme.valueOf(w.getString("scheme", "RSA")), platform);
+    channels.put("wechat", new WechatPayChannel(new WechatPayClient(http, w.getString("baseUrl", "https://api.mch.weixin.qq.com"),
+        wechatMerchant, clock), callbacks + "wechatpay"));
+    alipayMerchant = new AlipayMerchant(a.getString("appId"),
+        cn.liangxian.gateway.channel.Pem.privateKey(secret(a.getString("appKeyFile"), "GATEWAY_ALIPAY_APP_KEY")),
+        cn.liangxian.gateway.channel.Pem.publicKey(secret(a.getString("alipayPublicKeyFile"), "GATEWAY_ALIPAY_PUBLIC_KEY")));
+    channels.put("alipay", new AlipayChannel(new AlipayClient(http, a.getString("gatewayUrl", "https://openapi.alipay.com/gateway.do"),
+        alipayMerchant, clock), callbacks + "alipay"));
+    LOG.info("payment channels: WeChat Pay merchant {} ({}), Alipay app {}", wechatMerchant.mchid(), wechatMerchant.scheme(),
+        alipayMerchant.appId());
+  }
+
+  /** A secret from the environment variable if set, else from the file (relative to the key directory). */
+  private String secret(String file, String envName) {
+    String v = envName == null ? null : config.env().get(envName);
+    if (v != null && !v.isBlank()) {
+      return v;
+    }
+    if (file == null || file.isBlank()) {
+      throw new IllegalStateException("channel secret missing: set " + envName + " or name its file in config/gateway.yaml");
+    }
+    java.nio.file.Path p = config.keyDir().resolve(file);
+    try {
+      return java.nio.file.Files.readString(p);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read channel secret " + p + ": " + e.getMessage());
+    }
   }
 
   private static KeyPair rsa() {

@@ -72,6 +72,11 @@ public final class GatewayConfig {
     return v;
   }
 
+  /** The environment this configuration was read with (secrets are looked up there). */
+  public Map<String, String> env() {
+    return env;
+  }
+
   /** A copy with more overrides (tests use this). */
   public GatewayConfig with(Map<String, String> overrides) {
     Map<String, String> merged = new LinkedHashMap<>(env);
@@ -168,8 +173,18 @@ public final class GatewayConfig {
         r.getValue("payDate") == null ? null : LocalDate.parse(r.getValue("payDate").toString()))).toList();
   }
 
+  /** A channel's settings (channels.wechat / channels.alipay); secrets are files or environment variables. */
+  public JsonObject channel(String name) {
+    return json.getJsonObject("channels", new JsonObject()).getJsonObject(name, new JsonObject());
+  }
+
   public int orderExpiryMinutes() {
     return integer("GATEWAY_ORDER_EXPIRY_MINUTES", "orders", "expiryMinutes", 15);
+  }
+
+  /** How often orders are swept: expiry, and queries of orders whose callback has not come. */
+  public int sweepMillis() {
+    return integer("GATEWAY_SWEEP_MILLIS", "orders", "sweepMillis", 5000);
   }
 
   public int lookupsPerMinute() {

@@ -26,6 +26,7 @@ import java.time.Duration;
  * the router with one method per route group, and the periodic expiry sweep.
  */
 public final class GatewayVerticle extends VerticleBase {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayVerticle.class);
   private final Gateway g;
   private Pool pool;
   private HttpServer server;
@@ -50,15 +51,16 @@ public final class GatewayVerticle extends VerticleBase {
     lookupRoutes(router);
     orderRoutes(router, orders);
     callbackRoutes(router, orders);
+    operatorRoutes(router, orders);
     operationalRoutes(router);
-    operatorRoutes(router);
     g.recordRoutes(router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
         .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).toList());
     router.route().failureHandler(Failures::handle);
     for (int status : new int[] {404, 405, 413, 415}) {
       router.errorHandler(status, Failures::handle);
     }
-    timer = vertx.setPeriodic(5_000, t -> orders.expireDue());
+    timer = vertx.setPeriodic(g.config().sweepMillis(), t -> orders.expireDue().compose(x -> orders.queryStuck())
+        .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString())));
     return vertx.createHttpServer().requestHandler(router).listen(g.httpPort(), g.config().httpHost())
         .onSuccess(s -> server = s);
   }
@@ -84,9 +86,53 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/api/v1/callbacks/alipay").handler(cb::alipay);
   }
 
-  private void operatorRoutes(Router router) {
+  private void operatorRoutes(Router router, OrderService orders) {
+    cn.liangxian.gateway.reconcile.Reconciliation reconciliation =
+        new cn.liangxian.gateway.reconcile.Reconciliation(pool, g.channels(), orders);
+    router.route("/api/v1/operator/*").handler(ctx -> {
+      g.operatorToken().authorize(ctx);
+      ctx.next();
+    });
     RosterUploadHandler upload = new RosterUploadHandler(vertx, g.operatorToken(), g.rosterImport());
     router.post("/api/v1/operator/rosters").handler(upload::handle);
+    router.post("/api/v1/operator/refunds").handler(ctx -> {
+      JsonObject b = cn.liangxian.gateway.http.JsonBodies.object(ctx, java.util.Set.of("orderId", "memberRef", "insurance", "reason"));
+      java.util.UUID order;
+      java.util.UUID member;
+      try {
+        order = java.util.UUID.fromString(cn.liangxian.gateway.http.JsonBodies.requiredString(b, "orderId", 40));
+        member = java.util.UUID.fromString(cn.liangxian.gateway.http.JsonBodies.requiredString(b, "memberRef", 40));
+      } catch (IllegalArgumentException e) {
+        throw cn.liangxian.gateway.http.Problem.invalidField("orderId", "orderId and memberRef must be references");
+      }
+      orders.operatorRefund(order, member, cn.liangxian.gateway.http.JsonBodies.requiredString(b, "insurance", 10),
+          cn.liangxian.gateway.http.JsonBodies.requiredString(b, "reason", 30), "operator")
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              ctx.fail(ar.cause());
+            } else {
+              json(ctx, 200, ar.result());
+            }
+          });
+    });
+    router.get("/api/v1/operator/reconciliation/:channel/:date").handler(ctx -> {
+      java.time.LocalDate date;
+      try {
+        date = java.time.LocalDate.parse(ctx.pathParam("date"));
+      } catch (java.time.format.DateTimeParseException e) {
+        throw cn.liangxian.gateway.http.Problem.invalidField("date", "date must be YYYY-MM-DD");
+      }
+      reconciliation.run(ctx.pathParam("channel"), date).onComplete(ar -> {
+        if (ar.failed()) {
+          ctx.fail(ar.cause());
+        } else if (String.valueOf(ctx.request().getHeader("Accept")).contains("text/csv")) {
+          ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+              .end(cn.liangxian.gateway.reconcile.Reconciliation.csv(ar.result()));
+        } else {
+          json(ctx, 200, ar.result());
+        }
+      });
+    });
   }
 
   private void operationalRoutes(Router router) {
@@ -95,12 +141,16 @@ public final class GatewayVerticle extends VerticleBase {
         ar.succeeded() ? 200 : 503, new JsonObject().put("status", ar.succeeded() ? "UP" : "DOWN")
             .put("database", ar.succeeded() ? "reachable" : "unreachable"))));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(g.registry()));
+    if (g.config().sandbox()) {
+      // demo mode only: a phone-sized page walking the mini-program flow against the public API
+      router.route("/demo/*").handler(io.vertx.ext.web.handler.StaticHandler.create("demo").setCachingEnabled(false));
+    }
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
         .end(g.openApi()));
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
   }
 
   @Override

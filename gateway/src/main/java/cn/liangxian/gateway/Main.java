@@ -32,6 +32,9 @@ public final class Main {
         System.out.println(HELP);
         return 0;
       }
+      if (args.length == 4 && args[0].equals("roster") && args[1].equals("generate")) {
+        return generate(Integer.parseInt(args[2]), Path.of(args[3]));
+      }
       if (args.length >= 2 && args[0].equals("roster") && args[1].equals("import")) {
         return importRosters(List.of(args).subList(2, args.length), env);
       }
@@ -48,6 +51,8 @@ public final class Main {
         java -jar gateway/target/gateway.jar                     run the gateway (port 8080, embedded PostgreSQL under ./data)
         java -jar gateway/target/gateway.jar roster import <file.csv>...
                                                                   import village rosters and department lists (UTF-8 or GB18030)
+        java -jar gateway/target/gateway.jar roster generate <households> <dir>
+                                                                  write a made-up roster of that size (for demos and benchmarks)
       Environment: GATEWAY_CONFIG, GATEWAY_PORT, GATEWAY_DATA_DIR, GATEWAY_DB_URL (or PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD),
       GATEWAY_KEY_DIR, GATEWAY_ID_SM4_KEY, GATEWAY_ID_INDEX_KEY; see config/gateway.yaml.""";
 
@@ -61,6 +66,7 @@ public final class Main {
         .append("  OpenAPI         ").append(base).append("/openapi.yaml\n")
         .append("  Health          ").append(base).append("/health/ready\n")
         .append("  Metrics         ").append(base).append("/metrics\n")
+        .append("  Phone demo      ").append(base).append("/demo/   (the mini-program flow: lookup, family, pay, receipt)\n")
         .append("  Channel sandbox ").append(g.sandbox().baseUrl()).append("   (QR codes open its pay page)\n\n")
         .append("  Demo residents to try (made up):\n");
     for (String[] e : DemoRoster.examples(g.database(), g.cipher(), 5)) {
@@ -79,6 +85,21 @@ public final class Main {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  private static int generate(int households, Path dir) {
+    try {
+      Files.createDirectories(dir);
+      List<String> csv = DemoRoster.csv(households, 7L);
+      Files.writeString(dir.resolve("village-roster.csv"), csv.get(0));
+      Files.writeString(dir.resolve("department-lists.csv"), csv.get(1));
+      System.out.println("wrote " + dir.resolve("village-roster.csv") + " (" + (csv.get(0).lines().count() - 1) + " persons) and "
+          + dir.resolve("department-lists.csv") + " (" + (csv.get(1).lines().count() - 1) + " rows)");
+      return 0;
+    } catch (java.io.IOException e) {
+      System.err.println("gateway: cannot write to " + dir + ": " + e.getMessage());
+      return 2;
+    }
   }
 
   private static int importRosters(List<String> files, Map<String, String> env) {

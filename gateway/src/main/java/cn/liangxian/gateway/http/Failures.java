@@ -46,7 +46,7 @@ public final class Failures {
       return;
     }
     ctx.response().setStatusCode(p.status()).putHeader("Content-Type", "application/problem+json")
-        .end(p.toJson(ctx.request().path()).encode());
+        .end(p.toJson(ctx.request().path()).toBuffer());
   }
 
   private static Problem internal(Throwable f) {

@@ -84,7 +84,8 @@ public final class HouseholdAssessor {
       reason = a.reason();
     } else if (a.personalFen() == 0 && a.governmentFen() > 0) {
       s = Status.PAID_BY_GOVERNMENT;
-    } else if (hold != null && hold.heldUntil() != null && hold.heldUntil().isAfter(now)) {
+    } else if (hold != null) {
+      // held by an order still paying (or expiring: the channel closes it before the item is free)
       s = Status.IN_PROGRESS;
     } else {
       s = Status.UNPAID;

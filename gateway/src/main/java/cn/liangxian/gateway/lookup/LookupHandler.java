@@ -80,7 +80,7 @@ public final class LookupHandler {
       metrics.lookup("found");
       ctx.response().putHeader("Content-Type", "application/json")
           .putHeader("Cache-Control", "no-store")
-          .end(HouseholdView.render(h, region, payDate, HouseholdAssessor.assess(h, region, payDate, now)).encode());
+          .end(HouseholdView.render(h, region, payDate, HouseholdAssessor.assess(h, region, payDate, now)).toBuffer());
     });
   }
 }

@@ -56,19 +56,22 @@ public final class CallbackHandlers {
       }
     });
     if (n instanceof Notification.Rejected r) {
-      refuseWechat(ctx, "wechat", r.reason().name().toLowerCase(), headers, body, null, 401);
+      refuseWechat(ctx, "wechat", false, r.reason().name().toLowerCase(), headers, body, null, 401);
       return;
     }
     Notification.Verified v = (Notification.Verified) n;
     if (v.eventType().startsWith("REFUND.")) {
-      store("wechat", true, "refund " + v.resource().path("refund_status").asText(), null, headers, body)
-          .onComplete(x -> ctx.response().setStatusCode(204).end());
+      Future<Void> applied = "SUCCESS".equals(v.resource().path("refund_status").asText())
+          ? orders.refundConfirmed(v.resource().path("out_refund_no").asText()) : Future.succeededFuture();
+      applied.compose(x -> store("wechat", true, "refund " + v.resource().path("refund_status").asText(),
+              OrderService.orderId(v.resource().path("out_trade_no").asText()), headers, body))
+          .onComplete(x -> ctx.response().setStatusCode(x.succeeded() ? 204 : 500).end());
       return;
     }
     var res = v.resource();
     String outTradeNo = res.path("out_trade_no").asText();
     if (!wechat.mchid().equals(res.path("mchid").asText()) || !wechat.appId().equals(res.path("appid").asText())) {
-      refuseWechat(ctx, "wechat", "wrong_merchant", headers, body, OrderService.orderId(outTradeNo), 400);
+      refuseWechat(ctx, "wechat", true, "wrong_merchant", headers, body, OrderService.orderId(outTradeNo), 400);
       return;
     }
     if (!"SUCCESS".equals(res.path("trade_state").asText())) {
@@ -86,7 +89,7 @@ public final class CallbackHandlers {
           }
           OrderService.PaymentOutcome o = ar.result();
           if (o == OrderService.PaymentOutcome.UNKNOWN_ORDER || o == OrderService.PaymentOutcome.AMOUNT_MISMATCH) {
-            refuseWechat(ctx, "wechat", o.name().toLowerCase(), headers, body, OrderService.orderId(outTradeNo), 400);
+            refuseWechat(ctx, "wechat", true, o.name().toLowerCase(), headers, body, OrderService.orderId(outTradeNo), 400);
             return;
           }
           store("wechat", true, o.name().toLowerCase(), OrderService.orderId(outTradeNo), headers, body)
@@ -94,10 +97,10 @@ public final class CallbackHandlers {
         });
   }
 
-  private void refuseWechat(RoutingContext ctx, String channel, String reason, JsonObject headers, byte[] body, UUID order,
-      int status) {
+  private void refuseWechat(RoutingContext ctx, String channel, boolean verified, String reason, JsonObject headers, byte[] body,
+      UUID order, int status) {
     registry.counter("liangxian_callbacks_refused", "channel", channel, "reason", reason).increment();
-    store(channel, false, reason, order, headers, body).onComplete(x -> ctx.response().setStatusCode(status)
+    store(channel, verified, reason, order, headers, body).onComplete(x -> ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("code", "FAIL").put("message", reason).encode()));
   }
@@ -108,7 +111,7 @@ public final class CallbackHandlers {
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     AlipayNotification n = AlipayNotification.verify(alipay, fields);
     if (n instanceof AlipayNotification.Rejected r) {
-      refuseAlipay(ctx, r.reason().name().toLowerCase(), body, null);
+      refuseAlipay(ctx, false, r.reason().name().toLowerCase(), body, null);
       return;
     }
     AlipayNotification.Verified v = (AlipayNotification.Verified) n;
@@ -125,16 +128,16 @@ public final class CallbackHandlers {
       }
       OrderService.PaymentOutcome o = ar.result();
       if (o == OrderService.PaymentOutcome.UNKNOWN_ORDER || o == OrderService.PaymentOutcome.AMOUNT_MISMATCH) {
-        refuseAlipay(ctx, o.name().toLowerCase(), body, order);
+        refuseAlipay(ctx, true, o.name().toLowerCase(), body, order);
         return;
       }
       store("alipay", true, o.name().toLowerCase(), order, new JsonObject(), body).onComplete(x -> ctx.response().end("success"));
     });
   }
 
-  private void refuseAlipay(RoutingContext ctx, String reason, byte[] body, UUID order) {
+  private void refuseAlipay(RoutingContext ctx, boolean verified, String reason, byte[] body, UUID order) {
     registry.counter("liangxian_callbacks_refused", "channel", "alipay", "reason", reason).increment();
-    store("alipay", false, reason, order, new JsonObject(), body).onComplete(x -> ctx.response().end("failure"));
+    store("alipay", verified, reason, order, new JsonObject(), body).onComplete(x -> ctx.response().end("failure"));
   }
 
   private Future<Void> store(String channel, boolean verified, String outcome, UUID order, JsonObject headers, byte[] body) {

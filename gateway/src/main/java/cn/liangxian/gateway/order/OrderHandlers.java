@@ -30,7 +30,7 @@ public final class OrderHandlers {
       }
       JsonObject o = ar.result().order();
       ctx.response().setStatusCode(ar.result().fresh() ? 201 : 200).putHeader("Content-Type", "application/json")
-          .putHeader("Location", "/api/v1/orders/" + o.getString("id")).end(o.encode());
+          .putHeader("Location", "/api/v1/orders/" + o.getString("id")).end(o.toBuffer());
     });
   }
 
@@ -60,7 +60,7 @@ public final class OrderHandlers {
         ctx.fail(ar.cause());
       } else {
         ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-            .end(ar.result().encode());
+            .end(ar.result().toBuffer());
       }
     });
   }

@@ -213,13 +213,6 @@ public final class OrderService {
                       .addValue(l.assessment().subsidyFen()).addValue(l.assessment().laterSubsidyFen())
                       .addValue(l.assessment().totalFen()).addValue(HouseholdView.rules(l.assessment().rules())))
                       .collect(Collectors.toList())))
-              // orders that held these items but ran out of time give them up first
-              .compose(x -> conn.preparedQuery("with stale as (update orders set state = 'EXPIRED', state_reason = 'not paid in time'"
-                      + " where state = 'PAYING' and expires_at < $4 and id in (select r.order_id from reservation r"
-                      + " join unnest($1::bigint[], $2::text[], $3::int[]) as i(p, ins, y) on (r.person_id, r.insurance, r.year) = (i.p, i.ins, i.y)"
-                      + " where not r.paid) returning id)"
-                      + " delete from reservation where order_id in (select id from stale) and not paid")
-                  .execute(Tuple.of(persons, insurances, years, now)))
               .compose(x -> conn.preparedQuery("insert into reservation (person_id, insurance, year, order_id, held_until)"
                       + " select p, ins, y, $4, $5 from unnest($1::bigint[], $2::text[], $3::int[]) as i(p, ins, y)"
                       + " on conflict do nothing returning person_id")
@@ -277,7 +270,9 @@ public final class OrderService {
       + " 'idMasked', p.id_masked, 'insurance', i.insurance, 'year', i.year, 'tier', i.tier_yuan, 'personalFen', i.personal_fen,"
       + " 'governmentFen', i.government_fen, 'subsidyFen', i.subsidy_fen, 'laterSubsidyFen', i.later_fen, 'totalFen', i.total_fen,"
       + " 'rules', i.rules) order by p.birth_date, p.id, i.insurance) from order_item i join person p on p.id = i.person_id"
-      + " where i.order_id = o.id) as items, r.name as region_name from orders o join region r on r.code = o.region_code where o.id = $1";
+      + " where i.order_id = o.id) as items, (select json_agg(json_build_object('outRefundNo', f.out_refund_no, 'amountFen', f.amount_fen,"
+      + " 'reason', f.reason, 'state', f.state) order by f.id) from refund f where f.order_id = o.id) as refunds,"
+      + " r.name as region_name from orders o join region r on r.code = o.region_code where o.id = $1";
 
   public Future<JsonObject> get(UUID id) {
     return pool.preparedQuery(ORDER).execute(Tuple.of(id)).map(rows -> {
@@ -308,6 +303,10 @@ public final class OrderService {
     }
     if (r.getString("state_reason") != null) {
       o.put("stateReason", r.getString("state_reason"));
+    }
+    Object refunds = r.getValue("refunds");
+    if (refunds != null) {
+      o.put("refunds", refunds instanceof JsonArray a ? a : new JsonArray(refunds.toString()));
     }
     Object payment = r.getValue("payment");
     if (payment != null && r.getString("state").equals("PAYING")) {
@@ -354,24 +353,44 @@ public final class OrderService {
                 .put("subsidyFen", i.getLong("subsidyFen"));
           }).toList()))
           .put("totalFen", o.getLong("totalFen")).put("channel", o.getString("channel"))
-          .put("transactionId", o.getString("transactionId")).put("paidAt", o.getString("paidAt"));
+          .put("transactionId", o.getString("transactionId")).put("paidAt", o.getString("paidAt"))
+          .put("refunds", o.getJsonArray("refunds", new JsonArray()));
     });
   }
 
   // ------------------------------------------------------------------ expiry
 
-  /** Expires orders past their time and releases their items; closes them at the channel. */
+  /**
+   * Orders past their time are closed at the channel first, and only then expired with their items
+   * released; an order the channel says is paid after all is applied as paid instead.
+   */
   public Future<Integer> expireDue() {
-    return pool.withTransaction(conn -> conn.preparedQuery("with due as (update orders set state = 'EXPIRED', state_reason = 'not paid in time'"
-            + " where id in (select id from orders where state = 'PAYING' and expires_at < $1 limit 500 for update skip locked)"
-            + " returning id, channel), released as (delete from reservation r using due where r.order_id = due.id and not r.paid)"
-            + " select id, channel from due").execute(Tuple.of(now())))
-        .map(rows -> {
+    return pool.preparedQuery("select id, channel from orders where state = 'PAYING' and expires_at < $1 order by expires_at limit 100")
+        .execute(Tuple.of(now())).compose(rows -> {
+          List<Future<Boolean>> all = new ArrayList<>();
           for (Row r : rows) {
-            metrics.expired(r.getString("channel"));
-            closeAtChannel(r.getString("channel"), r.getUUID("id"));
+            all.add(expire(r.getUUID("id"), r.getString("channel")));
           }
-          return rows.size();
+          return Future.join(all).map(x -> (int) all.stream().filter(f -> f.succeeded() && f.result()).count());
+        });
+  }
+
+  private Future<Boolean> expire(UUID id, String channel) {
+    PaymentChannel c = channels.get(channel);
+    return c.close(outTradeNo(id))
+        .compose(closed -> pool.withTransaction(conn -> conn.preparedQuery("update orders set state = 'EXPIRED',"
+                + " state_reason = 'not paid in time' where id = $1 and state = 'PAYING'").execute(Tuple.of(id))
+            .compose(u -> u.rowCount() == 0 ? Future.succeededFuture(false)
+                : conn.preparedQuery("delete from reservation where order_id = $1 and not paid").execute(Tuple.of(id)).map(true))))
+        .onSuccess(expired -> {
+          if (expired) {
+            metrics.expired(channel);
+          }
+        })
+        .recover(e -> {
+          // the channel would not close it (perhaps it was paid at the last moment): ask what it is
+          LOG.info("closing order {} at {} failed ({}); asking the channel", id, channel, e.getMessage());
+          return reconcile(id).map(false);
         });
   }
 
@@ -403,17 +422,18 @@ public final class OrderService {
           if (o.getLong("total_fen") != amountFen || !o.getString("channel").equals(channel)) {
             return Future.succeededFuture(PaymentOutcome.AMOUNT_MISMATCH);
           }
-          return conn.preparedQuery("insert into payment (order_id, channel, channel_txn_id, amount_fen, source) values ($1, $2, $3, $4, $5)"
-                  + " on conflict (channel, channel_txn_id) do nothing returning id")
-              .execute(Tuple.of(id, channel, transactionId, amountFen, source)).compose(ins -> {
+          return conn.preparedQuery("insert into payment (order_id, channel, channel_txn_id, amount_fen, source, received_at)"
+                  + " values ($1, $2, $3, $4, $5, $6) on conflict (channel, channel_txn_id) do nothing returning id")
+              .execute(Tuple.of(id, channel, transactionId, amountFen, source, now)).compose(ins -> {
                 if (ins.size() == 0) {
                   return Future.succeededFuture(PaymentOutcome.DUPLICATE);
                 }
                 if (!o.getString("state").equals("PAYING")) {
-                  return conn.preparedQuery("insert into refund (order_id, out_refund_no, amount_fen, reason, state)"
-                          + " values ($1, $2, $3, $4, 'PENDING') on conflict do nothing")
+                  return conn.preparedQuery("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at)"
+                          + " values ($1, $2, $3, $4, 'PENDING', $5, $5) on conflict do nothing")
                       .execute(Tuple.of(id, outTradeNo + "R" + (o.getString("state").equals("PAID") ? "D" : "E"), amountFen,
-                          o.getString("state").equals("PAID") ? "paid twice" : "paid after the order was " + o.getString("state").toLowerCase()))
+                          o.getString("state").equals("PAID") ? "paid twice" : "paid after the order was " + o.getString("state").toLowerCase(),
+                          now))
                       .map(x -> PaymentOutcome.REFUND_DUE);
                 }
                 return conn.preparedQuery("update orders set state = 'PAID', paid_at = $2, channel_txn_id = $3, state_reason = null"
@@ -431,6 +451,84 @@ public final class OrderService {
         });
   }
 
+  /** Why an operator refunds a paid item (002 五(二)(三)(四)). */
+  public static final java.util.Set<String> REFUND_REASONS =
+      java.util.Set.of("duplicate", "death", "enrolled-elsewhere", "category-arrived");
+
+  /**
+   * An operator's refund of one paid person-item: the whole item (duplicate payment, death, enrolled
+   * elsewhere: the item is no longer paid), or, when a special-group flag arrived after the person paid
+   * in full, the difference to what they owe now. Idempotent: the same item and reason refund once.
+   */
+  public Future<JsonObject> operatorRefund(UUID orderId, UUID memberRef, String insurance, String reason, String operator) {
+    if (!REFUND_REASONS.contains(reason)) {
+      return Future.failedFuture(Problem.invalidField("reason", "reason must be one of " + new java.util.TreeSet<>(REFUND_REASONS)));
+    }
+    return pool.preparedQuery("select o.state, o.channel, o.total_fen, o.household_id, i.person_id, i.personal_fen, i.tier_yuan, i.year,"
+            + " h.ref as household_ref from orders o join order_item i on i.order_id = o.id join person p on p.id = i.person_id"
+            + " join household h on h.id = o.household_id where o.id = $1 and p.ref = $2 and i.insurance = $3")
+        .execute(Tuple.of(orderId, memberRef, insurance)).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(Problem.notFound("item-not-found", "No such paid item",
+                "order " + orderId + " has no " + insurance + " item for that member"));
+          }
+          Row r = rows.iterator().next();
+          if (!r.getString("state").equals("PAID")) {
+            return Future.failedFuture(Problem.conflict("not-paid", "Not paid", "only a paid order's items can be refunded", null));
+          }
+          Future<Long> amount = reason.equals("category-arrived")
+              ? store.byRef(pool, r.getUUID("household_ref")).map(h -> {
+                Household.Member m = h.orElseThrow().member(memberRef);
+                Regions.Entry region = regions.get(h.get().regionCode()).orElseThrow();
+                Assessment now = HouseholdAssessor.assessOne(m, Insurance.ofCode(insurance).orElseThrow(), region,
+                    regions.payDate(region), r.getInteger("tier_yuan"));
+                return Math.max(0, r.getLong("personal_fen") - now.personalFen());
+              })
+              : Future.succeededFuture(r.getLong("personal_fen"));
+          return amount.compose(fen -> {
+            if (fen == 0) {
+              return Future.failedFuture(Problem.unprocessable("nothing-to-refund", "Nothing to refund",
+                  "with the categories on record now, this person owes what they paid", null));
+            }
+            String outRefundNo = outTradeNo(orderId) + "-" + r.getLong("person_id") + (insurance.equals("medical") ? "M" : "P");
+            boolean whole = !reason.equals("category-arrived");
+            return pool.withTransaction(conn -> conn.preparedQuery("insert into refund (order_id, out_refund_no, amount_fen, reason, state,"
+                    + " created_at, updated_at) values ($1, $2, $3, $4, 'PENDING', $5, $5) on conflict (out_refund_no) do nothing returning id")
+                .execute(Tuple.of(orderId, outRefundNo, fen, reason, now())).compose(ins -> {
+                  if (ins.size() == 0) {
+                    return Future.succeededFuture(false);
+                  }
+                  Future<?> release = whole
+                      ? conn.preparedQuery("delete from reservation where order_id = $1 and person_id = $2 and insurance = $3")
+                          .execute(Tuple.of(orderId, r.getLong("person_id"), insurance))
+                      : Future.succeededFuture();
+                  return release.compose(x -> conn.preparedQuery("insert into audit_log (actor, action, subject, after)"
+                          + " values ($1, 'refund.request', $2, $3)")
+                      .execute(Tuple.of(operator, outRefundNo, new JsonObject().put("order", orderId.toString())
+                          .put("insurance", insurance).put("reason", reason).put("amountFen", fen))))
+                      .map(true);
+                }))
+                .compose(fresh -> refundPending(orderId).recover(e -> Future.succeededFuture()))
+                .compose(x -> pool.preparedQuery("select out_refund_no, amount_fen, reason, state from refund where out_refund_no = $1")
+                    .execute(Tuple.of(outRefundNo)))
+                .map(rs -> {
+                  Row f = rs.iterator().next();
+                  return new JsonObject().put("outRefundNo", f.getString("out_refund_no")).put("amountFen", f.getLong("amount_fen"))
+                      .put("reason", f.getString("reason")).put("state", f.getString("state"));
+                });
+          });
+        });
+  }
+
+  /** A refund the channel confirms: recorded, and an order whose payment went back entirely is REFUNDED. */
+  public Future<Void> refundConfirmed(String outRefundNo) {
+    return pool.withTransaction(conn -> conn.preparedQuery("update refund set state = 'SUCCESS', updated_at = now()"
+            + " where out_refund_no = $1 and state <> 'SUCCESS' returning order_id").execute(Tuple.of(outRefundNo))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
+            : conn.preparedQuery("update orders set state = 'REFUNDED' where id = $1 and state in ('EXPIRED', 'CANCELLED', 'FAILED')")
+                .execute(Tuple.of(rows.iterator().next().getUUID("order_id"))).mapEmpty()));
+  }
+
   /** Carries out the pending refunds of an order at its channel (idempotent on out_refund_no). */
   public Future<Void> refundPending(UUID id) {
     return pool.preparedQuery("select f.out_refund_no, f.amount_fen, f.reason, o.channel, o.total_fen from refund f"
@@ -445,9 +543,32 @@ public final class OrderService {
                     + " and state = 'PENDING'").execute(Tuple.of(r.getString("out_refund_no"))))
                 .compose(x -> pool.preparedQuery("update orders set state_reason = $2 where id = $1")
                     .execute(Tuple.of(id, "refunded: " + r.getString("reason"))))
+                // Alipay refunds synchronously; WeChat Pay confirms with a REFUND.SUCCESS notification
+                .compose(x -> r.getString("channel").equals("alipay") ? refundConfirmed(r.getString("out_refund_no"))
+                    : Future.succeededFuture())
                 .onFailure(e -> LOG.warn("refund {} not requested yet: {}", r.getString("out_refund_no"), e.getMessage())));
           }
           return Future.join(all).mapEmpty();
+        });
+  }
+
+  /**
+   * Orders still paying whose callback has not come are queried at the channel, after 30 s and then with
+   * a doubling backoff up to 10 minutes.
+   */
+  public Future<Integer> queryStuck() {
+    OffsetDateTime now = now();
+    return pool.preparedQuery("update orders set query_count = query_count + 1,"
+            + " next_query_at = $1::timestamptz + least(interval '10 minutes', interval '15 seconds' * power(2, query_count))"
+            + " where id in (select id from orders where state = 'PAYING' and created_at < $1::timestamptz - interval '30 seconds'"
+            + " and (next_query_at is null or next_query_at <= $1::timestamptz) order by created_at limit 100 for update skip locked)"
+            + " returning id")
+        .execute(Tuple.of(now)).compose(rows -> {
+          List<Future<PaymentOutcome>> all = new ArrayList<>();
+          for (Row r : rows) {
+            all.add(reconcile(r.getUUID("id")));
+          }
+          return Future.join(all).map(x -> (int) all.stream().filter(f -> f.succeeded() && f.result() == PaymentOutcome.PAID).count());
         });
   }
 

@@ -21,9 +21,14 @@ class OpenApiTest {
       assertThat(root.get("openapi")).isEqualTo("3.1.0");
       Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) root.get("paths");
       Set<String> documented = new TreeSet<>();
-      paths.forEach((path, ops) -> ops.keySet().forEach(m -> documented.add(m.toUpperCase() + " " + path.replaceAll("\\{[^}]+}", ":id"))));
+      paths.forEach((path, ops) -> ops.keySet().forEach(
+          m -> documented.add(m.toUpperCase() + " " + path.replaceAll("\\{([^}]+)}", ":$1"))));
 
       assertThat(new TreeSet<>(g.gateway.servedRoutes())).isEqualTo(documented);
+      // demo mode also serves the phone page that walks the mini-program flow against this API
+      var demo = g.get("/demo/index.html");
+      assertThat(demo.statusCode()).isEqualTo(200);
+      assertThat(demo.bodyAsString()).contains("/api/v1/lookup", "/api/v1/orders", "/receipt");
     }
   }
 

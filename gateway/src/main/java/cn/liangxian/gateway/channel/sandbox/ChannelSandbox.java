@@ -193,6 +193,48 @@ public final class ChannelSandbox {
     }
   }
 
+  /**
+   * Sends a notification of the sandbox's own making, signed and encrypted as WeChat Pay does: for tests
+   * of what a merchant must refuse (another amount or merchant, an unknown order, a stale timestamp,
+   * an unknown serial, a tampered ciphertext). Resolves to the HTTP status the merchant answered.
+   */
+  public Future<Integer> sendWechat(String mchid, String url, JsonObject transaction, long clockSkewSeconds, String serial,
+      boolean tamper) {
+    WechatMerchant m = wechatMerchants.get(mchid);
+    String nonce = HexFormat.of().formatHex(bytes(6));
+    String ciphertext;
+    try {
+      ciphertext = ResourceCipher.encrypt(m.scheme().resourceAlgorithm(), m.apiV3Key(), nonce, "transaction",
+          transaction.encode().getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      return Future.failedFuture(e);
+    }
+    if (tamper) {
+      char c = ciphertext.charAt(8);
+      ciphertext = ciphertext.substring(0, 8) + (c == 'A' ? 'B' : 'A') + ciphertext.substring(9);
+    }
+    JsonObject body = new JsonObject().put("id", "EV-" + sequence.getAndIncrement()).put("event_type", "TRANSACTION.SUCCESS")
+        .put("resource_type", "encrypt-resource").put("summary", "支付成功")
+        .put("resource", new JsonObject().put("original_type", "transaction").put("algorithm", m.scheme().resourceAlgorithm())
+            .put("ciphertext", ciphertext).put("associated_data", "transaction").put("nonce", nonce));
+    byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
+    String ts = Long.toString(clock.instant().getEpochSecond() + clockSkewSeconds);
+    String n = HexFormat.of().formatHex(bytes(16));
+    String sig = Crypto.sign(m.scheme().signatureAlgorithm(),
+        m.scheme() == WechatPayScheme.RSA ? wechatRsa.getPrivate() : wechatSm2.getPrivate(),
+        WechatPaySignatures.responseMessage(ts, n, bytes));
+    return notifier.postAbs(url).putHeader("Content-Type", "application/json").putHeader("Wechatpay-Timestamp", ts)
+        .putHeader("Wechatpay-Nonce", n).putHeader("Wechatpay-Signature", sig)
+        .putHeader("Wechatpay-Serial", serial == null ? wechatSerial : serial).sendBuffer(Buffer.buffer(bytes))
+        .map(r -> r.statusCode());
+  }
+
+  /** The transaction resource the sandbox would send for a paid trade (tests alter it). */
+  public synchronized JsonObject transactionOf(String outTradeNo) {
+    SandboxTrade t = trades.get(outTradeNo);
+    return t == null ? null : transaction(t);
+  }
+
   // ---------------------------------------------------------------- WeChat Pay
 
   private void wechatPrepay(RoutingContext ctx, String type) {

@@ -1,0 +1,118 @@
+package cn.liangxian.gateway.channel.alipay;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.channel.ChannelException;
+import cn.liangxian.gateway.channel.Crypto;
+import cn.liangxian.gateway.channel.Vectors;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Alipay adapter against WireMock answering in Alipay's documented format, signed by "Alipay". */
+class AlipayClientWireMockTest {
+  static WireMockServer wm;
+  static Vertx vertx;
+  static final KeyPair app = Vectors.rsa();
+  static final KeyPair alipay = Vectors.rsa();
+  static AlipayClient client;
+
+  @BeforeAll
+  static void start() {
+    wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+    vertx = Vertx.vertx();
+    client = new AlipayClient(WebClient.create(vertx), wm.baseUrl() + "/gateway.do",
+        new AlipayMerchant("2014072300007148", app.getPrivate(), alipay.getPublic()),
+        Clock.fixed(Instant.parse("2019-12-15T02:20:30Z"), ZoneOffset.UTC));
+  }
+
+  @AfterAll
+  static void stop() {
+    wm.stop();
+    vertx.close();
+  }
+
+  static String signed(String member, String json, KeyPair key) {
+    return "{\"" + member + "\":" + json + ",\"sign\":\""
+        + Crypto.sign("SHA256withRSA", key.getPrivate(), json.getBytes(StandardCharsets.UTF_8)) + "\"}";
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void precreateSendsASignedFormAndReadsTheQrCode() throws Exception {
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.precreate")).willReturn(aResponse()
+        .withHeader("Content-Type", "text/html;charset=utf-8").withBody(signed("alipay_trade_precreate_response",
+            "{\"code\":\"10000\",\"msg\":\"Success\",\"out_trade_no\":\"6823789339978248\",\"qr_code\":\"https://qr.alipay.com/bavh4wjlxf12tper3a\"}",
+            alipay))));
+    String qr = await(client.precreate("6823789339978248", 36000, "城乡居民医疗保险 2020", "https://pay.example.cn/cb", "15m"));
+    assertThat(qr).isEqualTo("https://qr.alipay.com/bavh4wjlxf12tper3a");
+
+    String form = wm.findAll(postRequestedFor(urlEqualTo("/gateway.do"))).stream().map(r -> r.getBodyAsString())
+        .filter(b -> b.contains("precreate")).findFirst().orElseThrow();
+    Map<String, String> params = new LinkedHashMap<>();
+    for (String kv : form.split("&")) {
+      String[] p = kv.split("=", 2);
+      params.put(URLDecoder.decode(p[0], StandardCharsets.UTF_8), URLDecoder.decode(p[1], StandardCharsets.UTF_8));
+    }
+    assertThat(params).containsEntry("app_id", "2014072300007148").containsEntry("sign_type", "RSA2")
+        .containsEntry("charset", "utf-8").containsEntry("timestamp", "2019-12-15 10:20:30");
+    assertThat(params.get("biz_content")).contains("\"total_amount\":\"360.00\"");
+    assertThat(AlipaySignatures.verifyRequest(app.getPublic(), params)).isTrue();
+  }
+
+  @Test
+  void queryReadsAmountsExactlyAndAForgedAnswerIsNotBelieved() throws Exception {
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.query")).willReturn(aResponse()
+        .withBody(signed("alipay_trade_query_response", "{\"code\":\"10000\",\"msg\":\"Success\",\"trade_no\":\"2013112011001004330000121536\","
+            + "\"out_trade_no\":\"6823789339978248\",\"buyer_logon_id\":\"159****5620\",\"trade_status\":\"TRADE_SUCCESS\","
+            + "\"total_amount\":\"88.88\",\"buyer_user_id\":\"2088101117955611\"}", alipay))));
+    AlipayClient.Trade t = await(client.query("6823789339978248"));
+    assertThat(t.tradeStatus()).isEqualTo("TRADE_SUCCESS");
+    assertThat(t.totalFen()).isEqualTo(8888);
+
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.close")).willReturn(aResponse()
+        .withBody(signed("alipay_trade_close_response", "{\"code\":\"10000\",\"msg\":\"Success\",\"out_trade_no\":\"X\"}", Vectors.rsa()))));
+    Throwable e = client.close("X").toCompletionStage().toCompletableFuture().handle((v, x) -> x).get();
+    while (e instanceof CompletionException) {
+      e = e.getCause();
+    }
+    assertThat(((ChannelException) e).code()).isEqualTo("RESPONSE_NOT_VERIFIED");
+  }
+
+  @Test
+  void businessErrorsKeepAlipaysSubCode() throws Exception {
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.refund")).willReturn(aResponse()
+        .withBody(signed("alipay_trade_refund_response", "{\"code\":\"40004\",\"msg\":\"Business Failed\","
+            + "\"sub_code\":\"ACQ.TRADE_NOT_ALLOW_REFUND\",\"sub_msg\":\"当前交易不允许退款\"}", alipay))));
+    Throwable e = client.refund("X", "X-R1", 100, "重复缴费").toCompletionStage().toCompletableFuture().handle((v, x) -> x).get();
+    while (e instanceof CompletionException) {
+      e = e.getCause();
+    }
+    assertThat(((ChannelException) e).code()).isEqualTo("ACQ.TRADE_NOT_ALLOW_REFUND");
+    assertThat(((ChannelException) e).retryable()).isFalse();
+  }
+}

@@ -1,0 +1,27 @@
+package cn.liangxian.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import org.junit.jupiter.api.Test;
+
+/** /metrics carries HTTP requests by route, method and status, the SQL pool, and the business counters; no personal data. */
+class MetricsTest {
+
+  @Test
+  void prometheusMetricsByRouteWithLowCardinalityLabels() throws Exception {
+    try (TestGateway g = Fixture.load(new TestGateway())) {
+      g.lookup(Fixture.CHEN, "陈一");
+      g.get("/api/v1/orders/" + java.util.UUID.randomUUID());
+      String metrics = g.get("/metrics").bodyAsString();
+      assertThat(metrics).contains("vertx_http_server_requests_total", "route=\"/api/v1/lookup\"", "method=\"POST\"",
+          "code=\"200\"", "route=\"/api/v1/orders/:id\"", "code=\"404\"");
+      assertThat(metrics).contains("vertx_pool_in_use", "pool_type=\"sql\"");
+      assertThat(metrics).contains("liangxian_lookups_total{outcome=\"found\"}");
+      assertThat(metrics).doesNotContain(Fixture.CHEN, "陈一");
+      assertThat(g.get("/health/ready").bodyAsJsonObject().getString("database")).isEqualTo("reachable");
+      assertThat(g.get("/health/live").statusCode()).isEqualTo(200);
+    }
+  }
+}

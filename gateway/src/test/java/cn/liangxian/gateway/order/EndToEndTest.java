@@ -1,0 +1,85 @@
+package cn.liangxian.gateway.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.channel.Crypto;
+import cn.liangxian.gateway.channel.wechat.WechatPaySignatures;
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** lookup → order → pay on the sandbox → callback → paid → receipt, for both channels, both ways. */
+class EndToEndTest {
+  TestGateway g;
+
+  @BeforeEach
+  void start() throws Exception {
+    g = Fixture.load(new TestGateway());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    g.close();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"wechat,qr", "wechat,mini", "alipay,qr", "alipay,mini"})
+  void residentPaysAndGetsAReceipt(String channel, String mode) throws Exception {
+    JsonObject h = g.lookup(Fixture.CHEN, "陈一");
+    JsonObject body = new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref")).put("channel", channel)
+        .put("mode", mode).put("items", new JsonArray().add(new JsonObject()
+            .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical").put("year", 2020)));
+    if (mode.equals("mini")) {
+      body.put("payerId", channel.equals("wechat") ? "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" : "2088102177846875");
+    }
+    HttpResponse<Buffer> created = g.post("/api/v1/orders", body, "Idempotency-Key", UUID.randomUUID().toString(), "X-Openid", "o1");
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    JsonObject o = created.bodyAsJsonObject();
+    JsonObject payment = o.getJsonObject("payment");
+    if (mode.equals("qr")) {
+      assertThat(payment.getString("codeUrl")).contains("/sandbox/pay/" + channel + "/" + o.getString("outTradeNo"));
+    } else if (channel.equals("wechat")) {
+      JsonObject p = payment.getJsonObject("wechatPayment");
+      assertThat(p.getString("package")).startsWith("prepay_id=");
+      // what wx.requestPayment gets is signed by the merchant key over appId\\ntimeStamp\\nnonceStr\\npackage\\n
+      assertThat(Crypto.verify("SHA256withRSA", merchantPublicKey(), WechatPaySignatures.message(null, p.getString("appId"),
+          p.getString("timeStamp"), p.getString("nonceStr"), p.getString("package")), p.getString("paySign"))).isTrue();
+    } else {
+      assertThat(payment.getString("alipayTradeNo")).isNotBlank();
+    }
+    // the resident pays (the sandbox's pay page does this for a QR code, the phone for a mini-program)
+    HttpResponse<Buffer> page = g.http.getAbs(g.gateway.sandbox().baseUrl() + "/sandbox/pay/" + channel + "/" + o.getString("outTradeNo"))
+        .send().toCompletionStage().toCompletableFuture().get();
+    assertThat(page.bodyAsString()).contains("360.00", "确认支付");
+    g.http.postAbs(g.gateway.sandbox().baseUrl() + "/sandbox/pay/" + channel + "/" + o.getString("outTradeNo")).send()
+        .toCompletionStage().toCompletableFuture().get();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    JsonObject now;
+    do {
+      now = g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject();
+      Thread.sleep(50);
+    } while (!now.getString("state").equals("PAID") && System.nanoTime() < deadline);
+    assertThat(now.getString("state")).isEqualTo("PAID");
+    JsonObject receipt = g.get("/api/v1/orders/" + o.getString("id") + "/receipt").bodyAsJsonObject();
+    assertThat(receipt.getString("channel")).isEqualTo(channel);
+    assertThat(receipt.getLong("totalFen")).isEqualTo(36000);
+    assertThat(receipt.getString("transactionId")).isNotBlank();
+    assertThat(receipt.getJsonArray("items").getJsonObject(0).getString("name")).isEqualTo("陈*");
+  }
+
+  private java.security.PublicKey merchantPublicKey() throws Exception {
+    // the merchant key pair of this run: the private key signs, so derive the public one from it
+    var priv = (java.security.interfaces.RSAPrivateCrtKey) g.gateway.wechatMerchant().privateKey();
+    return java.security.KeyFactory.getInstance("RSA").generatePublic(
+        new java.security.spec.RSAPublicKeySpec(priv.getModulus(), priv.getPublicExponent()));
+  }
+}

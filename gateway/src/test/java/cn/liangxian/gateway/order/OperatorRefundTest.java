@@ -1,0 +1,104 @@
+package cn.liangxian.gateway.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OperatorRefundTest {
+  static final String TOKEN = "refund-operator-token-long-enough";
+  TestGateway g;
+
+  @BeforeEach
+  void start() throws Exception {
+    g = Fixture.load(new TestGateway(Map.of("GATEWAY_OPERATOR_TOKEN", TOKEN)));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    g.close();
+  }
+
+  static String masked(String id) {
+    return id.substring(0, 4) + "**********" + id.substring(14);
+  }
+
+  static String ref(JsonObject h, String id) {
+    return h.getJsonArray("members").stream().map(o -> (JsonObject) o).filter(m -> m.getString("idNumber").equals(masked(id)))
+        .findFirst().orElseThrow().getString("ref");
+  }
+
+  JsonObject payFamily(JsonObject h) throws Exception {
+    JsonArray items = new JsonArray();
+    for (String id : new String[] {Fixture.ZHANG, Fixture.LI, Fixture.CHILD}) {
+      items.add(new JsonObject().put("memberRef", ref(h, id)).put("insurance", "medical").put("year", 2020));
+    }
+    JsonObject o = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
+        .put("channel", "alipay").put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString()).bodyAsJsonObject();
+    g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("state").equals("PAID")) {
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    return o;
+  }
+
+  HttpResponse<Buffer> refund(JsonObject body, String token) throws Exception {
+    var req = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json");
+    if (token != null) {
+      req.putHeader("Authorization", "Bearer " + token);
+    }
+    return req.sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture().get();
+  }
+
+  @Test
+  void aWholeItemIsRefundedOnceWithItsReasonAndNoLongerCountsAsPaid() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    JsonObject o = payFamily(h);
+    JsonObject body = new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, Fixture.LI))
+        .put("insurance", "medical").put("reason", "enrolled-elsewhere");
+    assertThat(refund(body, null).statusCode()).isEqualTo(401);
+    HttpResponse<Buffer> first = refund(body, TOKEN);
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(200);
+    assertThat(first.bodyAsJsonObject().getLong("amountFen")).isEqualTo(25000);
+    assertThat(first.bodyAsJsonObject().getString("state")).isEqualTo("SUCCESS");
+    JsonObject again = refund(body, TOKEN).bodyAsJsonObject();
+    assertThat(again.getString("outRefundNo")).isEqualTo(first.bodyAsJsonObject().getString("outRefundNo"));
+
+    JsonObject receipt = g.get("/api/v1/orders/" + o.getString("id") + "/receipt").bodyAsJsonObject();
+    assertThat(receipt.getJsonArray("refunds")).singleElement()
+        .satisfies(r -> assertThat(((JsonObject) r).getString("reason")).isEqualTo("enrolled-elsewhere"));
+    // the channel moved the money once
+    assertThat(g.gateway.channels().get("alipay").query(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get()
+        .amountFen()).isEqualTo(75000);
+    String li = g.lookup(Fixture.LI, "李四").getJsonArray("members").stream().map(x -> (JsonObject) x)
+        .filter(m -> m.getString("idNumber").equals(masked(Fixture.LI))).findFirst().orElseThrow().encode();
+    assertThat(li).contains("\"status\":\"unpaid\"");
+    assertThat(refund(body.copy().put("reason", "because"), TOKEN).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aSpecialGroupFlagArrivingAfterAFullPaymentRefundsTheDifference() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    JsonObject o = payFamily(h);
+    JsonObject body = new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, Fixture.ZHANG))
+        .put("insurance", "medical").put("reason", "category-arrived");
+    assertThat(refund(body, TOKEN).statusCode()).isEqualTo(422); // nothing arrived yet
+    g.importCsv("late-dibao.csv", "department,category,id_number,name,valid_from,valid_to\n民政,DIBAO," + Fixture.ZHANG + ",张三,2019-01-01,\n");
+    HttpResponse<Buffer> r = refund(body, TOKEN);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    assertThat(r.bodyAsJsonObject().getLong("amountFen")).isEqualTo(25000); // DIBAO is paid by the district (000 三(二)2)
+    assertThat(g.lookup(Fixture.ZHANG, "张三").encode()).contains("\"status\":\"paid\"");
+  }
+}

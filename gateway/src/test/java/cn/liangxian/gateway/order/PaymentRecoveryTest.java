@@ -1,0 +1,127 @@
+package cn.liangxian.gateway.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.channel.sandbox.SandboxFaults;
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Missing callbacks, payments for orders no longer payable, and callback, query and expiry racing. */
+class PaymentRecoveryTest {
+  TestGateway g;
+
+  @BeforeEach
+  void start() throws Exception {
+    g = Fixture.load(new TestGateway());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    g.close();
+  }
+
+  JsonObject orderChen(String channel) throws Exception {
+    JsonObject h = g.lookup(Fixture.CHEN, "陈一");
+    JsonObject body = new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref")).put("channel", channel)
+        .put("mode", "qr").put("items", new JsonArray().add(new JsonObject()
+            .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical").put("year", 2020)));
+    HttpResponse<Buffer> r = g.post("/api/v1/orders", body, "Idempotency-Key", UUID.randomUUID().toString(), "X-Kiosk-Id", "k");
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    return r.bodyAsJsonObject();
+  }
+
+  JsonObject settle(String id, Set<String> states) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    JsonObject o;
+    do {
+      o = g.get("/api/v1/orders/" + id).bodyAsJsonObject();
+      if (states.contains(o.getString("state"))) {
+        return o;
+      }
+      Thread.sleep(50);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("order " + id + " stayed " + o.getString("state"));
+  }
+
+  long count(String sql) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"wechat", "alipay"})
+  void aMissingCallbackIsFoundByQueryingTheChannel(String channel) throws Exception {
+    g.gateway.sandbox().faults(new SandboxFaults(0, 0, true, 0, false)); // the channel never calls back
+    JsonObject o = orderChen(channel);
+    g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    Thread.sleep(300);
+    assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+    g.clock.advance(Duration.ofSeconds(31));
+    JsonObject paid = settle(o.getString("id"), Set.of("PAID"));
+    assertThat(paid.getString("transactionId")).isNotBlank();
+    assertThat(count("select count(*) from payment where source = 'query' and order_id = '" + o.getString("id") + "'")).isEqualTo(1);
+    assertThat(g.get("/api/v1/orders/" + o.getString("id") + "/receipt").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aPaymentForACancelledOrderIsRefundedAndTheOrderSaysSo() throws Exception {
+    g.gateway.sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject o = orderChen("wechat");
+    // the resident pays on the phone while the kiosk cancels: the channel has the money, we have a cancelled order
+    g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    assertThat(g.post("/api/v1/orders/" + o.getString("id") + "/cancel", new JsonObject()).statusCode()).isEqualTo(200);
+    g.gateway.sandbox().faults(SandboxFaults.NONE);
+    g.gateway.sandbox().renotify(o.getString("outTradeNo"));
+    JsonObject refunded = settle(o.getString("id"), Set.of("REFUNDED"));
+    assertThat(refunded.getString("stateReason")).contains("refunded");
+    assertThat(count("select count(*) from refund where state = 'SUCCESS' and order_id = '" + o.getString("id") + "'")).isEqualTo(1);
+    assertThat(count("select count(*) from payment where order_id = '" + o.getString("id") + "'")).isEqualTo(1);
+    // the channel agrees: the trade was refunded
+    assertThat(g.gateway.channels().get("wechat").query(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get()
+        .state()).isEqualTo(cn.liangxian.gateway.channel.PaymentChannel.Trade.State.REFUNDED);
+  }
+
+  @Test
+  void callbackQueryAndExpiryAtOnceLeaveExactlyOneOutcomeAndNoMoneyLost() throws Exception {
+    int rounds = 12;
+    for (int i = 0; i < rounds; i++) {
+      String channel = i % 2 == 0 ? "wechat" : "alipay";
+      g.gateway.sandbox().faults(new SandboxFaults(i % 4 * 40, i % 3, false, 0, i % 5 == 0));
+      JsonObject o = orderChen(channel);
+      g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+      g.clock.advance(Duration.ofMinutes(16)); // expiry and the active query start at once, while callbacks are in flight
+      JsonObject done = settle(o.getString("id"), Set.of("PAID", "REFUNDED"));
+      Thread.sleep(200 + i % 4 * 40L); // let duplicates land
+      String id = o.getString("id");
+      assertThat(count("select count(*) from payment where order_id = '" + id + "'")).as("round " + i).isEqualTo(1);
+      if (done.getString("state").equals("PAID")) {
+        assertThat(count("select count(*) from refund where order_id = '" + id + "'")).isZero();
+        assertThat(count("select count(*) from reservation where paid and order_id = '" + id + "'")).isEqualTo(1);
+      } else {
+        assertThat(count("select count(*) from refund where order_id = '" + id + "'")).isEqualTo(1);
+      }
+      if (done.getString("state").equals("PAID")) {
+        // give the item back for the next round: this test is about the outcome, not about the person
+        try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+          st.execute("delete from reservation where order_id = '" + id + "'");
+        }
+      }
+    }
+    assertThat(count("select count(*) from orders where state not in ('PAID', 'REFUNDED')")).isZero();
+  }
+}

@@ -1,0 +1,116 @@
+package cn.liangxian.gateway.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.channel.sandbox.SandboxFaults;
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ReconciliationTest {
+  static final String TOKEN = "operator-test-token-long-enough-1";
+  TestGateway g;
+
+  @BeforeEach
+  void start() throws Exception {
+    g = Fixture.load(new TestGateway(Map.of("GATEWAY_OPERATOR_TOKEN", TOKEN)));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    g.close();
+  }
+
+  JsonObject pay(String id, String name, String channel) throws Exception {
+    JsonObject h = g.lookup(id, name);
+    JsonArray items = new JsonArray();
+    for (Object o : h.getJsonArray("members")) {
+      JsonObject m = (JsonObject) o;
+      boolean unpaid = m.getJsonArray("insurances").stream().map(x -> (JsonObject) x)
+          .anyMatch(i -> i.getString("insurance").equals("medical") && i.getString("status").equals("unpaid"));
+      if (unpaid) {
+        items.add(new JsonObject().put("memberRef", m.getString("ref")).put("insurance", "medical")
+            .put("year", h.getJsonObject("totals").getJsonObject("medical").getInteger("year")));
+      }
+    }
+    HttpResponse<Buffer> r = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
+        .put("channel", channel).put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString());
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    JsonObject o = r.bodyAsJsonObject();
+    g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    return o;
+  }
+
+  HttpResponse<Buffer> reconcile(String channel, String token) throws Exception {
+    var req = g.http.get("/api/v1/operator/reconciliation/" + channel + "/2019-12-15");
+    if (token != null) {
+      req.putHeader("Authorization", "Bearer " + token);
+    }
+    return req.send().toCompletionStage().toCompletableFuture().get();
+  }
+
+  @Test
+  void operatorRoutesNeedTheToken() throws Exception {
+    assertThat(reconcile("wechat", null).statusCode()).isEqualTo(401);
+    assertThat(reconcile("wechat", "guess").statusCode()).isEqualTo(401);
+    assertThat(reconcile("wechat", null).getHeader("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  @Test
+  void everyDifferenceIsReportedMissingPaymentsRepairedOnceAndASecondRunIsClean() throws Exception {
+    JsonObject heard = pay(Fixture.ZHANG, "张三", "wechat");                  // callback arrives: matched
+    g.gateway.sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");                 // paid, callback lost
+    g.gateway.sandbox().faults(SandboxFaults.NONE);
+    Thread.sleep(300);
+    // and a payment we recorded that the channel never had
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("insert into payment (order_id, channel, channel_txn_id, amount_fen, source, received_at) values ('"
+          + heard.getString("id") + "', 'wechat', 'GHOST-1', 100, 'callback', '2019-12-15T03:00:00Z')");
+    }
+
+    JsonObject first = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    JsonArray diffs = first.getJsonArray("differences");
+    assertThat(first.getInteger("matched")).isEqualTo(1);
+    assertThat(diffs).hasSize(2);
+    JsonObject missing = diffs.stream().map(o -> (JsonObject) o).filter(d -> d.getString("kind").equals("paid-at-channel-not-here"))
+        .findFirst().orElseThrow();
+    assertThat(missing.getString("outTradeNo")).isEqualTo(unheard.getString("outTradeNo"));
+    assertThat(missing.getString("repair")).isEqualTo("paid");
+    assertThat(diffs.encode()).contains("here-not-at-channel", "GHOST-1");
+    assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
+
+    HttpResponse<Buffer> second = g.http.get("/api/v1/operator/reconciliation/wechat/2019-12-15")
+        .putHeader("Authorization", "Bearer " + TOKEN).putHeader("Accept", "text/csv").send().toCompletionStage().toCompletableFuture().get();
+    assertThat(second.getHeader("Content-Type")).startsWith("text/csv");
+    // only the ghost remains: the repaired payment now matches, and nothing is repaired twice
+    assertThat(second.bodyAsString().lines().skip(1).toList()).singleElement().satisfies(l -> assertThat(l).startsWith("here-not-at-channel"));
+    try (Connection c = g.db.connect(); Statement st = c.createStatement();
+        var rs = st.executeQuery("select count(*) from payment where order_id = '" + unheard.getString("id") + "'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void alipayBillsReconcileToo() throws Exception {
+    pay(Fixture.CHEN, "陈一", "alipay");
+    Thread.sleep(300);
+    JsonObject report = reconcile("alipay", TOKEN).bodyAsJsonObject();
+    assertThat(report.getInteger("matched")).isEqualTo(1);
+    assertThat(report.getJsonArray("differences")).isEmpty();
+    assertThat(reconcile("unionpay", TOKEN).statusCode()).isEqualTo(404);
+  }
+}

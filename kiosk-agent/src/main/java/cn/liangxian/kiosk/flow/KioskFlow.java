@@ -1,0 +1,454 @@
+package cn.liangxian.kiosk.flow;
+
+import cn.liangxian.kiosk.device.printer.PrintException;
+import cn.liangxian.kiosk.gateway.GatewayClient;
+import cn.liangxian.kiosk.gateway.GatewayException;
+import cn.liangxian.kiosk.journal.OrderJournal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * idle → identify → household → select → channel → QR code → paid → receipt → idle. One resident at a time;
+ * every screen times out to idle ({@link #tick()}, driven by a timer, against an injected clock) and can be
+ * cancelled. Clear personal data (the ID number and name read or typed) lives only until the lookup is sent;
+ * everything else the screen shows comes masked from the gateway, and all of it is dropped on return to idle.
+ * Answers from the gateway for a session that has since ended are ignored.
+ */
+public final class KioskFlow {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KioskFlow.class);
+  private static final Pattern ID_NUMBER = Pattern.compile("\\d{17}[\\dXx]");
+
+  private final GatewayClient gateway;
+  private final OrderJournal journal;
+  private final ReceiptService receipts;
+  private final Clock clock;
+  private final Duration pollInterval;
+
+  private Screen screen = Screen.IDLE;
+  private long session;
+  private Instant deadline;
+  private boolean elder;
+  private String message;
+  private JsonObject household;
+  private final Map<String, JsonObject> selection = new LinkedHashMap<>();
+  private String channel;
+  private String orderKey;
+  private JsonObject order;
+  private Instant lastPoll = Instant.EPOCH;
+  private boolean polling;
+  private String lastTransaction;
+
+  public KioskFlow(GatewayClient gateway, OrderJournal journal, ReceiptService receipts, Clock clock, Duration pollInterval) {
+    this.gateway = gateway;
+    this.journal = journal;
+    this.receipts = receipts;
+    this.clock = clock;
+    this.pollInterval = pollInterval;
+  }
+
+  // ---- identify
+
+  /** An ID card was read (on the reader's thread). Ignored unless the kiosk is idle or on the keypad. */
+  public synchronized void idCardRead(String idNumber, String name) {
+    if (screen == Screen.IDLE || screen == Screen.KEYPAD) {
+      newSession();
+      lookup(idNumber, name);
+    }
+  }
+
+  public synchronized void startKeypad() {
+    if (screen == Screen.IDLE) {
+      newSession();
+      show(Screen.KEYPAD);
+    }
+  }
+
+  /** ID number and name typed on the on-screen keypad. */
+  public synchronized void typed(String idNumber, String name) {
+    if (screen != Screen.KEYPAD) {
+      return;
+    }
+    if (idNumber == null || !ID_NUMBER.matcher(idNumber).matches()) {
+      message = "身份证号应为18位，请核对";
+      touch();
+      return;
+    }
+    if (name == null || name.isBlank() || name.length() > 20) {
+      message = "请输入姓名";
+      touch();
+      return;
+    }
+    lookup(idNumber.toUpperCase(), name.strip());
+  }
+
+  private void lookup(String idNumber, String name) {
+    show(Screen.LOOKING_UP);
+    long s = session;
+    gateway.lookup(idNumber, name).onComplete(ar -> answer(s, () -> {
+      if (ar.failed()) {
+        fail(ar.cause());
+        return;
+      }
+      household = ar.result();
+      if (payable(household).isEmpty()) {
+        error("您家庭本年度没有需要缴费的项目");
+        return;
+      }
+      show(Screen.HOUSEHOLD);
+    }));
+  }
+
+  // ---- select
+
+  /** Adds or removes one member's insurance; a pension item carries the chosen tier (yuan). */
+  public synchronized void toggle(String memberRef, String insurance, Integer tier) {
+    if (screen != Screen.HOUSEHOLD) {
+      return;
+    }
+    String k = memberRef + "/" + insurance;
+    JsonObject item = payable(household).get(k);
+    if (item == null) {
+      return;
+    }
+    if (selection.containsKey(k) && (tier == null || tier.equals(selection.get(k).getInteger("tier")))) {
+      selection.remove(k);
+    } else {
+      JsonObject sel = new JsonObject().put("memberRef", memberRef).put("insurance", insurance)
+          .put("year", item.getInteger("year"));
+      if ("pension".equals(insurance)) {
+        sel.put("tier", tier != null ? tier : firstTier(item));
+      }
+      selection.put(k, sel);
+    }
+    touch();
+  }
+
+  public synchronized void confirmSelection() {
+    if (screen == Screen.HOUSEHOLD && !selection.isEmpty()) {
+      show(Screen.CHANNEL);
+    }
+  }
+
+  // ---- pay
+
+  public synchronized void choose(String ch) {
+    if (screen != Screen.CHANNEL || !("wechat".equals(ch) || "alipay".equals(ch))) {
+      return;
+    }
+    channel = ch;
+    JsonArray items = new JsonArray();
+    selection.values().forEach(items::add);
+    JsonObject request = new JsonObject().put("householdRef", household.getJsonObject("household").getString("ref"))
+        .put("channel", ch).put("mode", "qr").put("items", items);
+    String key = "kiosk-" + UUID.randomUUID();
+    try {
+      journal.intent(key, request);
+    } catch (IOException e) {
+      LOG.error("journal write failed: {}", e.toString());
+      error("本机暂时不能收费，请联系工作人员");
+      return;
+    }
+    orderKey = key;
+    show(Screen.LOOKING_UP);
+    long s = session;
+    gateway.createOrder(key, request).onComplete(ar -> answer(s, () -> {
+      if (ar.failed()) {
+        closeQuietly(key, "not created");
+        fail(ar.cause());
+        return;
+      }
+      JsonObject o = ar.result();
+      String url = o.getJsonObject("payment", new JsonObject()).getString("codeUrl");
+      if (!"PAYING".equals(o.getString("state")) || url == null) {
+        closeQuietly(key, "not payable: " + o.getString("state"));
+        error("订单暂时无法支付，请稍后再试");
+        return;
+      }
+      try {
+        journal.order(key, o.getString("id"));
+      } catch (IOException e) {
+        LOG.error("journal write failed: {}", e.toString());
+        gateway.cancel(o.getString("id"));
+        error("本机暂时不能收费，请联系工作人员");
+        return;
+      }
+      order = o;
+      show(Screen.PAYING);
+      deadline = Instant.parse(o.getString("expiresAt"));
+      lastPoll = clock.instant();
+    }));
+  }
+
+  private void pollOrder() {
+    if (polling) {
+      return;
+    }
+    polling = true;
+    lastPoll = clock.instant();
+    long s = session;
+    gateway.order(order.getString("id")).onComplete(ar -> {
+      synchronized (this) {
+        polling = false;
+      }
+      answer(s, () -> {
+        if (ar.failed()) {
+          return; // a lost poll is retried on the next tick
+        }
+        String state = ar.result().getString("state");
+        if ("PAID".equals(state)) {
+          paid();
+        } else if (!"PAYING".equals(state)) {
+          closeQuietly(orderKey, state);
+          error("订单已失效，未扣款，请重新办理");
+        }
+      });
+    });
+  }
+
+  private void paid() {
+    try {
+      journal.step(orderKey, OrderJournal.Step.PAID);
+    } catch (IOException e) {
+      LOG.error("journal write failed: {}", e.toString());
+    }
+    lastTransaction = clock.instant().toString();
+    print();
+  }
+
+  private void print() {
+    show(Screen.PRINTING);
+    long s = session;
+    receipts.print(orderKey, order.getString("id")).onComplete(ar -> answer(s, () -> {
+      if (ar.succeeded()) {
+        message = "缴费成功，请取走凭证";
+      } else {
+        message = "缴费成功，但凭证打印失败（" + (ar.cause() instanceof PrintException p ? p.getMessage()
+            : ar.cause() instanceof GatewayException g ? g.residentMessage() : "打印机故障") + "），可点击“重新打印”";
+      }
+      screen = Screen.DONE;
+      touch();
+      printFailed = ar.failed();
+    }));
+  }
+
+  private boolean printFailed;
+
+  public synchronized void reprint() {
+    if (screen == Screen.DONE && printFailed) {
+      print();
+    }
+  }
+
+  // ---- leave
+
+  /** 取消 / 返回首页: cancels an unpaid order at the gateway and goes idle. */
+  public synchronized void cancel() {
+    if (screen == Screen.PAYING && order != null) {
+      letGo("cancelled by the resident");
+    }
+    if (screen == Screen.PRINTING) {
+      return; // paid: the receipt comes first
+    }
+    idle();
+  }
+
+  public synchronized void elder(boolean on) {
+    elder = on;
+    if (screen != Screen.IDLE && screen != Screen.PAYING) {
+      touch();
+    }
+  }
+
+  /** Called by a timer: polls the order being paid, and sends a screen whose time is up back to idle. */
+  public synchronized void tick() {
+    Instant now = clock.instant();
+    if (screen == Screen.PAYING && !now.isBefore(lastPoll.plus(pollInterval))) {
+      pollOrder();
+    }
+    if (deadline != null && !now.isBefore(deadline)) {
+      if (screen == Screen.PAYING) {
+        // the QR code stops here: the gateway lets the order expire; a late payment is still recovered on restart
+        letGo("timed out");
+      }
+      if (screen != Screen.PRINTING) {
+        idle();
+      }
+    }
+  }
+
+  /**
+   * The screen leaves an unpaid order: cancel it at the gateway; if that fails (it was paid a moment ago, or the
+   * network is down) the order is watched in the background and its receipt printed if it turns out paid.
+   */
+  private void letGo(String why) {
+    String key = orderKey;
+    String id = order.getString("id");
+    gateway.cancel(id).onComplete(ar -> {
+      if (ar.succeeded()) {
+        closeQuietly(key, why);
+      } else if (recovery != null) {
+        recovery.watch(key, id);
+      }
+    });
+  }
+
+  private Recovery recovery;
+
+  public synchronized void recovery(Recovery r) {
+    this.recovery = r;
+  }
+
+  private void idle() {
+    newSession();
+    screen = Screen.IDLE;
+    deadline = null;
+  }
+
+  /** Drops the resident's data and invalidates pending answers. */
+  private void newSession() {
+    session++;
+    household = null;
+    selection.clear();
+    channel = null;
+    order = null;
+    orderKey = null;
+    message = null;
+    printFailed = false;
+    polling = false;
+  }
+
+  private void show(Screen s) {
+    screen = s;
+    message = null;
+    touch();
+  }
+
+  private void touch() {
+    int t = screen.timeoutSeconds();
+    deadline = t == 0 ? deadline : clock.instant().plusSeconds(elder ? t * 2L : t);
+  }
+
+  private void error(String text) {
+    screen = Screen.ERROR;
+    message = text;
+    touch();
+  }
+
+  private void fail(Throwable t) {
+    if (t instanceof GatewayException g) {
+      error(g.residentMessage());
+    } else {
+      LOG.warn("unexpected failure: {}", t.toString());
+      error("系统繁忙，请稍后再试");
+    }
+  }
+
+  private void answer(long s, Runnable r) {
+    synchronized (this) {
+      if (s != session) {
+        return;
+      }
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        LOG.warn("flow failure: {}", e.toString());
+        error("系统繁忙，请稍后再试");
+      }
+    }
+  }
+
+  private void closeQuietly(String key, String why) {
+    try {
+      journal.closed(key, why);
+    } catch (IOException e) {
+      LOG.error("journal write failed: {}", e.toString());
+    }
+  }
+
+  /** member/insurance → the item, for every unpaid item of the household. */
+  static Map<String, JsonObject> payable(JsonObject household) {
+    Map<String, JsonObject> m = new LinkedHashMap<>();
+    if (household == null) {
+      return m;
+    }
+    JsonArray members = household.getJsonArray("members", new JsonArray());
+    for (int i = 0; i < members.size(); i++) {
+      JsonObject mem = members.getJsonObject(i);
+      JsonArray ins = mem.getJsonArray("insurances", new JsonArray());
+      for (int j = 0; j < ins.size(); j++) {
+        JsonObject it = ins.getJsonObject(j);
+        if ("unpaid".equals(it.getString("status"))) {
+          m.put(mem.getString("ref") + "/" + it.getString("insurance"), it);
+        }
+      }
+    }
+    return m;
+  }
+
+  private static Integer firstTier(JsonObject item) {
+    JsonArray t = item.getJsonArray("tiers");
+    return t == null || t.isEmpty() ? null : t.getJsonObject(0).getInteger("tier");
+  }
+
+  private long selectedFen() {
+    long sum = 0;
+    Map<String, JsonObject> p = payable(household);
+    for (Map.Entry<String, JsonObject> e : selection.entrySet()) {
+      JsonObject item = p.get(e.getKey());
+      Integer tier = e.getValue().getInteger("tier");
+      long fen = item.getLong("personalFen", 0L);
+      if (tier != null && item.getJsonArray("tiers") != null) {
+        for (Object o : item.getJsonArray("tiers")) {
+          JsonObject t = (JsonObject) o;
+          if (tier.equals(t.getInteger("tier"))) {
+            fen = t.getLong("personalFen");
+          }
+        }
+      }
+      sum += fen;
+    }
+    return sum;
+  }
+
+  /** What the screen shows: masked data only. */
+  public synchronized JsonObject view() {
+    JsonObject v = new JsonObject().put("screen", screen.name()).put("elder", elder).put("message", message);
+    Instant now = clock.instant();
+    if (deadline != null) {
+      v.put("secondsLeft", Math.max(0, Duration.between(now, deadline).toSeconds()));
+    }
+    if (household != null && (screen == Screen.HOUSEHOLD || screen == Screen.CHANNEL)) {
+      v.put("household", household);
+      JsonArray sel = new JsonArray();
+      selection.values().forEach(sel::add);
+      v.put("selection", sel).put("selectedFen", selectedFen());
+    }
+    if (order != null && screen == Screen.PAYING) {
+      v.put("order", new JsonObject().put("totalFen", order.getLong("totalFen")).put("channel", channel)
+          .put("codeUrl", order.getJsonObject("payment").getString("codeUrl")));
+    }
+    if (screen == Screen.DONE) {
+      v.put("canReprint", printFailed);
+    }
+    return v;
+  }
+
+  public synchronized Screen screen() {
+    return screen;
+  }
+
+  public synchronized String lastTransaction() {
+    return lastTransaction;
+  }
+}

@@ -1,0 +1,145 @@
+package cn.liangxian.kiosk.flow;
+
+import cn.liangxian.kiosk.gateway.GatewayClient;
+import cn.liangxian.kiosk.gateway.GatewayException;
+import cn.liangxian.kiosk.journal.OrderJournal;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles the orders the journal left open, at start-up and for orders the screen let go of:
+ * <ul>
+ * <li>{@code INTENT} (killed before the order came back; its QR code was never shown): the same request with
+ * the same Idempotency-Key finds the order, which is cancelled if unpaid;</li>
+ * <li>{@code ORDER} (its QR code may have been shown): watched until paid or dead; never shown again, never
+ * asked for again;</li>
+ * <li>paid, or a print that the printer refused: the receipt is printed;</li>
+ * <li>{@code PRINTING} (killed mid-print): not printed again by itself, the receipt may be on the paper;
+ * closed, and a reprint stays possible on request.</li>
+ * </ul>
+ */
+public final class Recovery {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+  private static final Set<String> DEAD = Set.of("EXPIRED", "CANCELLED", "FAILED", "REFUNDED");
+
+  private final Vertx vertx;
+  private final GatewayClient gateway;
+  private final OrderJournal journal;
+  private final ReceiptService receipts;
+  private final long pollMillis;
+
+  public Recovery(Vertx vertx, GatewayClient gateway, OrderJournal journal, ReceiptService receipts, long pollMillis) {
+    this.vertx = vertx;
+    this.gateway = gateway;
+    this.journal = journal;
+    this.receipts = receipts;
+    this.pollMillis = pollMillis;
+  }
+
+  /** Settles every open order; completes when all are settled. */
+  public Future<Void> resumeAll() {
+    List<Future<Void>> all = new ArrayList<>();
+    for (OrderJournal.Entry e : journal.open()) {
+      LOG.info("resuming order {} at step {}", e.key(), e.step());
+      all.add(resume(e));
+    }
+    return Future.join(all).mapEmpty();
+  }
+
+  Future<Void> resume(OrderJournal.Entry e) {
+    return switch (e.step()) {
+      case INTENT -> gateway.createOrder(e.key(), e.request()).compose(o -> {
+        try {
+          journal.order(e.key(), o.getString("id"));
+        } catch (IOException x) {
+          return Future.failedFuture(x);
+        }
+        return settle(e.key(), o, true);
+      }, err -> {
+        if (err instanceof GatewayException g && g.status() >= 400 && g.status() < 500) {
+          close(e.key(), "never created: " + g.status());
+          return Future.succeededFuture();
+        }
+        return retryLater(e);
+      });
+      case ORDER -> watch(e.key(), e.orderId());
+      case PAID, PRINT_FAILED -> print(e.key(), e.orderId());
+      case PRINTING -> {
+        LOG.warn("order {} was being printed when the kiosk stopped: not printed again without a request", e.key());
+        close(e.key(), "print interrupted; reprint on request");
+        yield Future.succeededFuture();
+      }
+      case PRINTED, CLOSED -> {
+        close(e.key(), "printed");
+        yield Future.succeededFuture();
+      }
+    };
+  }
+
+  /** Polls an order whose QR code may be in a resident's hands until it is paid (then prints) or dead. */
+  public Future<Void> watch(String key, String orderId) {
+    return gateway.order(orderId).compose(o -> settle(key, o, false), err -> retryLater(key, orderId));
+  }
+
+  private Future<Void> settle(String key, JsonObject o, boolean cancelIfPaying) {
+    String state = o.getString("state");
+    String id = o.getString("id");
+    if ("PAID".equals(state)) {
+      try {
+        journal.step(key, OrderJournal.Step.PAID);
+      } catch (IOException x) {
+        return Future.failedFuture(x);
+      }
+      return print(key, id);
+    }
+    if (DEAD.contains(state)) {
+      close(key, state);
+      return Future.succeededFuture();
+    }
+    if (cancelIfPaying) {
+      return gateway.cancel(id).compose(c -> {
+        close(key, "cancelled on restart");
+        return Future.<Void>succeededFuture();
+      }, err -> watch(key, id));
+    }
+    return delay().compose(v -> watch(key, id));
+  }
+
+  private Future<Void> print(String key, String orderId) {
+    return receipts.print(key, orderId).recover(err -> {
+      LOG.warn("receipt of order {} not printed: {}", key, err.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> retryLater(OrderJournal.Entry e) {
+    return delay().compose(v -> resume(e));
+  }
+
+  private Future<Void> retryLater(String key, String orderId) {
+    return delay().compose(v -> watch(key, orderId));
+  }
+
+  private Future<Void> delay() {
+    Promise<Void> p = Promise.promise();
+    vertx.setTimer(pollMillis, t -> p.complete());
+    return p.future();
+  }
+
+  private void close(String key, String why) {
+    try {
+      journal.closed(key, why);
+    } catch (IOException x) {
+      LOG.error("journal write failed: {}", x.toString());
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package cn.liangxian.kiosk.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URI;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The gateway's public API, non-blocking, every request signed by this kiosk. */
+public final class GatewayClient {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayClient.class);
+
+  private final WebClient client;
+  private final RequestSigner signer;
+  private final String basePath;
+
+  public GatewayClient(Vertx vertx, String baseUrl, RequestSigner signer, int timeoutMillis) {
+    URI u = URI.create(baseUrl);
+    boolean tls = "https".equals(u.getScheme());
+    int port = u.getPort() > 0 ? u.getPort() : tls ? 443 : 80;
+    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(u.getHost()).setDefaultPort(port)
+        .setSsl(tls).setConnectTimeout(timeoutMillis).setIdleTimeout(30).setUserAgent("liangxian-kiosk-agent"));
+    this.signer = signer;
+    this.basePath = u.getPath() == null || u.getPath().equals("/") ? "" : u.getPath().replaceAll("/$", "");
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  private final int timeoutMillis;
+
+  /** The household of the person with this ID number and name; members masked, amounts in fen. */
+  public Future<JsonObject> lookup(String idNumber, String name) {
+    return send(HttpMethod.POST, "/api/v1/lookup", new JsonObject().put("idNumber", idNumber).put("name", name), null);
+  }
+
+  /** Creates (or, with the same key and body, finds again) an order. */
+  public Future<JsonObject> createOrder(String idempotencyKey, JsonObject order) {
+    return send(HttpMethod.POST, "/api/v1/orders", order, idempotencyKey);
+  }
+
+  public Future<JsonObject> order(String id) {
+    return send(HttpMethod.GET, "/api/v1/orders/" + id, null, null);
+  }
+
+  public Future<JsonObject> cancel(String id) {
+    return send(HttpMethod.POST, "/api/v1/orders/" + id + "/cancel", new JsonObject(), null);
+  }
+
+  public Future<JsonObject> receipt(String id) {
+    return send(HttpMethod.GET, "/api/v1/orders/" + id + "/receipt", null, null);
+  }
+
+  public Future<JsonObject> heartbeat(JsonObject health) {
+    return send(HttpMethod.POST, "/api/v1/kiosks/heartbeat", health, null);
+  }
+
+  private Future<JsonObject> send(HttpMethod method, String path, JsonObject body, String idempotencyKey) {
+    String full = basePath + path;
+    Buffer b = body == null ? null : body.toBuffer();
+    HttpRequest<Buffer> req = client.request(method, full).timeout(timeoutMillis);
+    for (Map.Entry<String, String> h : signer.sign(method.name(), full, b == null ? null : b.getBytes()).entrySet()) {
+      req.putHeader(h.getKey(), h.getValue());
+    }
+    req.putHeader("Accept", "application/json");
+    if (idempotencyKey != null) {
+      req.putHeader("Idempotency-Key", idempotencyKey);
+    }
+    Future<HttpResponse<Buffer>> f;
+    if (b != null) {
+      req.putHeader("Content-Type", "application/json");
+      f = req.sendBuffer(b);
+    } else {
+      f = req.send();
+    }
+    return f.recover(err -> {
+      LOG.warn("gateway {} {} unreachable: {}", method, path.replaceAll("/orders/[^/]+", "/orders/{id}"), err.toString());
+      return Future.failedFuture(new GatewayException(0, "unreachable", err.getMessage()));
+    }).compose(resp -> {
+      if (resp.statusCode() / 100 == 2) {
+        Buffer rb = resp.body();
+        return Future.succeededFuture(rb == null || rb.length() == 0 ? new JsonObject() : rb.toJsonObject());
+      }
+      String type = null;
+      String detail = null;
+      try {
+        JsonObject p = resp.bodyAsJsonObject();
+        if (p != null) {
+          type = p.getString("type");
+          detail = p.getString("title");
+        }
+      } catch (RuntimeException e) {
+        // not a problem document
+      }
+      LOG.info("gateway {} {} answered {} {}", method, path.replaceAll("/orders/[^/]+", "/orders/{id}"),
+          resp.statusCode(), type);
+      return Future.failedFuture(new GatewayException(resp.statusCode(), type, detail));
+    });
+  }
+
+  public void close() {
+    client.close();
+  }
+}

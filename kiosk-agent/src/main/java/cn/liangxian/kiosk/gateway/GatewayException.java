@@ -1,0 +1,40 @@
+package cn.liangxian.kiosk.gateway;
+
+/**
+ * The gateway said no (an RFC 9457 problem) or could not be reached. {@link #residentMessage()} is what the
+ * screen may say; the problem's own text stays in the log.
+ */
+public class GatewayException extends RuntimeException {
+  private final int status;
+  private final String type;
+
+  public GatewayException(int status, String type, String detail) {
+    super(status + " " + type + (detail == null ? "" : ": " + detail));
+    this.status = status;
+    this.type = type;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public String residentMessage() {
+    if (status == 0) {
+      return "网络暂时不通，请稍后再试";
+    }
+    if (status == 404 && type != null && type.contains("not-found")) {
+      return "未查到参保信息，请核对身份证号和姓名";
+    }
+    return switch (status) {
+      case 404 -> "未查到参保信息，请核对身份证号和姓名";
+      case 409 -> "该人员的缴费正在别处办理中，请稍后再试";
+      case 429 -> "操作过于频繁，请稍后再试";
+      case 401, 403 -> "本机暂不能办理，请联系工作人员";
+      default -> status >= 500 ? "系统繁忙，请稍后再试" : "暂时无法办理，请联系工作人员";
+    };
+  }
+}

@@ -1,0 +1,101 @@
+package cn.liangxian.kiosk.journal;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An append-only file of records, each {@code length (4) | CRC32C (4) | JSON payload}, forced to the disk
+ * before {@link #append} returns. On open, a record that is cut short or fails its checksum ends the journal:
+ * it and anything after it are dropped (a write torn by a power cut can only be the last one).
+ */
+public final class Journal implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+  static final int MAX_RECORD = 1 << 20;
+
+  private final FileChannel file;
+  private final List<JsonObject> records;
+
+  private Journal(FileChannel file, List<JsonObject> records) {
+    this.file = file;
+    this.records = records;
+  }
+
+  public static Journal open(Path path) throws IOException {
+    Files.createDirectories(path.toAbsolutePath().getParent());
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    List<JsonObject> records = new ArrayList<>();
+    long size = ch.size();
+    long at = 0;
+    ByteBuffer head = ByteBuffer.allocate(8);
+    while (at < size) {
+      head.clear();
+      if (ch.read(head, at) < 8) {
+        break;
+      }
+      head.flip();
+      int len = head.getInt();
+      int crc = head.getInt();
+      if (len <= 0 || len > MAX_RECORD || at + 8 + len > size) {
+        break;
+      }
+      ByteBuffer payload = ByteBuffer.allocate(len);
+      ch.read(payload, at + 8);
+      if (crc(payload.array()) != crc) {
+        break;
+      }
+      try {
+        records.add(new JsonObject(new String(payload.array(), StandardCharsets.UTF_8)));
+      } catch (RuntimeException e) {
+        break;
+      }
+      at += 8 + len;
+    }
+    if (at < size) {
+      LOG.warn("journal: dropping {} bytes of a torn or corrupt record at offset {}", size - at, at);
+      ch.truncate(at);
+      ch.force(true);
+    }
+    ch.position(at);
+    return new Journal(ch, records);
+  }
+
+  /** Appends and forces the record to the disk. */
+  public synchronized void append(JsonObject record) throws IOException {
+    byte[] p = record.encode().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(8 + p.length);
+    b.putInt(p.length).putInt(crc(p)).put(p).flip();
+    while (b.hasRemaining()) {
+      file.write(b);
+    }
+    file.force(true);
+    records.add(record.copy());
+  }
+
+  /** Every record, oldest first. */
+  public synchronized List<JsonObject> records() {
+    return records.stream().map(JsonObject::copy).toList();
+  }
+
+  private static int crc(byte[] b) {
+    CRC32C c = new CRC32C();
+    c.update(b);
+    return (int) c.getValue();
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    file.close();
+  }
+}

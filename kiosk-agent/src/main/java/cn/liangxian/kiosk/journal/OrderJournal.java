@@ -1,0 +1,91 @@
+package cn.liangxian.kiosk.journal;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The life of each order on this kiosk, as journal records. No personal data goes in: the order request holds
+ * only gateway references, and the gateway keeps everything else.
+ *
+ * <ol>
+ * <li>{@code INTENT} (idempotency key, request body) before the order is asked for;</li>
+ * <li>{@code ORDER} (order id) before its QR code is shown;</li>
+ * <li>{@code PAID}; {@code PRINTING} before the first byte goes to the printer; {@code PRINTED} or
+ * {@code PRINT_FAILED} (the printer said it did not print: it may be printed again);</li>
+ * <li>{@code CLOSED} (paid and printed, cancelled, expired, or a print that may have happened).</li>
+ * </ol>
+ */
+public final class OrderJournal {
+
+  /** Where an order stands on this kiosk. */
+  public enum Step { INTENT, ORDER, PAID, PRINTING, PRINT_FAILED, PRINTED, CLOSED }
+
+  /** One order's latest state. */
+  public record Entry(String key, JsonObject request, String orderId, Step step) {
+  }
+
+  private final Journal journal;
+  private final Clock clock;
+
+  public OrderJournal(Journal journal, Clock clock) {
+    this.journal = journal;
+    this.clock = clock;
+  }
+
+  public void intent(String key, JsonObject request) throws IOException {
+    write(rec(Step.INTENT, key).put("request", request));
+  }
+
+  public void order(String key, String orderId) throws IOException {
+    write(rec(Step.ORDER, key).put("orderId", orderId));
+  }
+
+  public void step(String key, Step step) throws IOException {
+    write(rec(step, key));
+  }
+
+  public void closed(String key, String why) throws IOException {
+    write(rec(Step.CLOSED, key).put("why", why));
+  }
+
+  /** Orders not yet closed, oldest first. */
+  public List<Entry> open() {
+    Map<String, Entry> byKey = new LinkedHashMap<>();
+    for (JsonObject r : journal.records()) {
+      String key = r.getString("key");
+      Step step = Step.valueOf(r.getString("step"));
+      Entry e = byKey.get(key);
+      if (step == Step.INTENT) {
+        byKey.put(key, new Entry(key, r.getJsonObject("request"), null, Step.INTENT));
+      } else if (e != null) {
+        byKey.put(key, new Entry(key, e.request(), r.getString("orderId", e.orderId()), step));
+      }
+    }
+    List<Entry> open = new ArrayList<>();
+    for (Entry e : byKey.values()) {
+      if (e.step() != Step.CLOSED) {
+        open.add(e);
+      }
+    }
+    return open;
+  }
+
+  /** The last record's time: the heartbeat's "last transaction". */
+  public String lastActivity() {
+    List<JsonObject> all = journal.records();
+    return all.isEmpty() ? null : all.get(all.size() - 1).getString("at");
+  }
+
+  private JsonObject rec(Step step, String key) {
+    return new JsonObject().put("step", step.name()).put("key", key).put("at", clock.instant().toString());
+  }
+
+  private void write(JsonObject r) throws IOException {
+    journal.append(r);
+  }
+}

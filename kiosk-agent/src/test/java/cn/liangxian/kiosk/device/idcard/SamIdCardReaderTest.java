@@ -1,0 +1,133 @@
+package cn.liangxian.kiosk.device.idcard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class SamIdCardReaderTest {
+
+  static final IdCard CARD = new IdCard("潘梅", "女", "01", "19620510", "山东省临沂市河东区九曲街道", "371312196205108490",
+      "临沂市公安局河东分局", "20150101", "长期");
+
+  SamSimulator sim;
+  SamIdCardReader reader;
+
+  @BeforeEach
+  void start() throws IOException {
+    sim = new SamSimulator(0);
+    reader = new SamIdCardReader(SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), sim.port())));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    reader.close();
+    sim.close();
+  }
+
+  @Test
+  void noCardNoRead() throws IOException {
+    assertThat(reader.poll()).isEmpty();
+  }
+
+  @Test
+  void aCardIsReadOnceUntilItLeavesTheReader() throws IOException {
+    sim.place(CARD);
+    assertThat(reader.poll()).contains(CARD);
+    assertThat(reader.poll()).isEmpty();
+    assertThat(reader.poll()).isEmpty();
+    sim.remove();
+    assertThat(reader.poll()).isEmpty();
+    sim.place(CARD);
+    assertThat(reader.poll()).contains(CARD);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = SamStatus.class, names = {"SELECT_FAILED", "READ_FAILED", "CHECKSUM_ERROR", "LENGTH_ERROR",
+      "COMMAND_ERROR", "UNKNOWN"})
+  void aFailureStatusOnFindIsReported(SamStatus status) {
+    sim.place(CARD);
+    sim.failNext(status);
+    assertThatThrownBy(reader::poll).isInstanceOfSatisfying(IdCardReaderException.class,
+        e -> assertThat(e.status()).isEqualTo(status == SamStatus.UNKNOWN ? SamStatus.UNKNOWN : status));
+  }
+
+  @Test
+  void selectAndReadFailuresAreReportedAndTheCardIsReadOnTheNextPoll() throws IOException {
+    sim.place(CARD);
+    sim.failNext(SamStatus.FIND_OK);
+    sim.failNext(SamStatus.SELECT_FAILED);
+    assertThatThrownBy(reader::poll).isInstanceOfSatisfying(IdCardReaderException.class,
+        e -> assertThat(e.status()).isEqualTo(SamStatus.SELECT_FAILED));
+    sim.failNext(SamStatus.FIND_OK);
+    sim.failNext(SamStatus.OK);
+    sim.failNext(SamStatus.READ_FAILED);
+    assertThatThrownBy(reader::poll).isInstanceOfSatisfying(IdCardReaderException.class,
+        e -> assertThat(e.status()).isEqualTo(SamStatus.READ_FAILED));
+    assertThat(reader.poll()).contains(CARD);
+  }
+
+  @Test
+  void aCorruptAnswerIsAProtocolError() {
+    sim.place(CARD);
+    sim.corruptNextChecksum();
+    assertThatThrownBy(reader::poll).isInstanceOf(SamProtocolException.class).hasMessageContaining("checksum");
+  }
+
+  @Test
+  void simulatorAnswersBadCommandsWithTheProtocolStatuses() throws IOException {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), sim.port())) {
+      OutputStream out = s.getOutputStream();
+      SamFrameReader in = new SamFrameReader(s.getInputStream());
+      out.write(SamFrameTest.hex("AA AA AA 96 69 00 03 20 01 23")); // checksum should be 22
+      assertThat(SamStatus.of(in.read().statusCode())).isEqualTo(SamStatus.CHECKSUM_ERROR);
+      out.write(SamFrameTest.hex("AA AA AA 96 69 00 03 99 01 9B")); // unknown command
+      assertThat(SamStatus.of(in.read().statusCode())).isEqualTo(SamStatus.COMMAND_ERROR);
+      out.write(SamFrameTest.hex("AA AA AA 96 69 00 00"));
+      assertThat(SamStatus.of(in.read().statusCode())).isEqualTo(SamStatus.LENGTH_ERROR);
+    }
+  }
+
+  @Test
+  void pollerNeverPollsFasterThan300msAndDeliversEachPlacement() throws Exception {
+    CopyOnWriteArrayList<IdCard> seen = new CopyOnWriteArrayList<>();
+    SamIdCardReader r = new SamIdCardReader(SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), sim.port())));
+    try (IdCardPoller p = new IdCardPoller(r, Duration.ofMillis(10), seen::add)) {
+      assertThat(p.intervalMillis()).isEqualTo(300);
+      sim.place(CARD);
+      p.start();
+      waitFor(() -> seen.size() == 1);
+      Thread.sleep(1000);
+      assertThat(seen).hasSize(1);
+      sim.remove();
+      Thread.sleep(700);
+      sim.place(CARD);
+      waitFor(() -> seen.size() == 2);
+      assertThat(p.healthy()).isTrue();
+    }
+  }
+
+  static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!c.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("condition not met in 10 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+}

@@ -1,0 +1,100 @@
+package cn.liangxian.kiosk.device.printer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EscPosReceiptPrinterTest {
+
+  static final Receipt RECEIPT = new Receipt("LX20200115000001", "城乡居民基本医疗保险缴费凭证",
+      List.of("潘*梅 3713**********8490", "医疗 2020年 个人缴费 250.00元", "合计 250.00元", "微信支付 4200000001"),
+      "https://gateway.example/r/LX20200115000001");
+
+  PrinterSimulator sim;
+  EscPosReceiptPrinter printer;
+
+  @BeforeEach
+  void start() throws IOException {
+    sim = new PrinterSimulator(0);
+    printer = new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", sim.port(), 2000));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    sim.close();
+  }
+
+  @Test
+  void chineseTextAndQrCodeComeBackFromTheByteStream() throws Exception {
+    printer.print(RECEIPT);
+    assertThat(sim.printed()).hasSize(1);
+    PrinterSimulator.Printed p = sim.printed().get(0);
+    assertThat(p.lines()).containsExactly("城乡居民基本医疗保险缴费凭证", "凭证号: LX20200115000001", "潘*梅 3713**********8490",
+        "医疗 2020年 个人缴费 250.00元", "合计 250.00元", "微信支付 4200000001", "扫码核验");
+    assertThat(p.qrCodes()).containsExactly("https://gateway.example/r/LX20200115000001");
+    assertThat(sim.errors()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "false, false, false, false, ok",
+      "false, false, false, true, low",
+      "false, false, true, false, out",
+      "false, true, false, false, ok",
+      "true, false, false, false, ok"})
+  void dleEotStatusRoundTrips(boolean offline, boolean cover, boolean out, boolean low, String paper) throws Exception {
+    PrinterStatus s = new PrinterStatus(offline, cover, out, low);
+    sim.status(s);
+    PrinterStatus read = printer.status();
+    assertThat(read.offline()).isEqualTo(offline || cover || out);
+    assertThat(read.coverOpen()).isEqualTo(cover);
+    assertThat(read.paperOut()).isEqualTo(out);
+    assertThat(read.paper()).isEqualTo(paper);
+  }
+
+  @Test
+  void statusBytesFromTheManual() {
+    // paper end on the roll sensor: 0x12 | 0x0C | 0x60 = 7E; cover open: 0x12 | 0x04 = 16
+    PrinterStatus s = PrinterStatus.decode(0x1A, 0x16, 0x12);
+    assertThat(s.coverOpen()).isTrue();
+    assertThat(s.problem()).isEqualTo("打印机盖未关好");
+    assertThat(PrinterStatus.decode(0x1A, 0x32, 0x7E).problem()).isEqualTo("打印机缺纸");
+    assertThat(PrinterStatus.decode(0x12, 0x12, 0x1E).paper()).isEqualTo("low");
+    assertThatThrownBy(() -> PrinterStatus.decode(0xFF, 0x12, 0x12)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void nothingIsSentToAPrinterWithoutPaperAndTheReceiptIsReprintedOnceItHasPaper() throws Exception {
+    sim.status(new PrinterStatus(false, false, true, false));
+    assertThatThrownBy(() -> printer.print(RECEIPT)).isInstanceOf(PrintException.class).hasMessage("打印机缺纸");
+    assertThat(sim.printed()).isEmpty();
+    sim.status(PrinterStatus.READY);
+    printer.print(RECEIPT);
+    assertThat(sim.printed()).hasSize(1);
+  }
+
+  @Test
+  void coverOpenFailsThePrint() {
+    sim.status(new PrinterStatus(false, true, false, false));
+    assertThatThrownBy(() -> printer.print(RECEIPT)).isInstanceOf(PrintException.class).hasMessage("打印机盖未关好");
+  }
+
+  @Test
+  void paperRunningOutDuringTheJobFailsIt() {
+    sim.statusAfterNextCut(new PrinterStatus(false, false, true, false));
+    assertThatThrownBy(() -> printer.print(RECEIPT)).isInstanceOf(PrintException.class).hasMessageContaining("缺纸");
+  }
+
+  @Test
+  void anUnreachablePrinterIsReportedInChinese() throws IOException {
+    sim.close();
+    assertThatThrownBy(() -> printer.print(RECEIPT)).isInstanceOf(PrintException.class).hasMessage("打印机无法连接");
+  }
+}

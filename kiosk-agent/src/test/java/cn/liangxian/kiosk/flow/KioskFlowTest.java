@@ -1,0 +1,214 @@
+package cn.liangxian.kiosk.flow;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.kiosk.MutableClock;
+import cn.liangxian.kiosk.device.printer.EscPosReceiptPrinter;
+import cn.liangxian.kiosk.device.printer.PrinterSimulator;
+import cn.liangxian.kiosk.device.printer.PrinterStatus;
+import cn.liangxian.kiosk.device.printer.TcpPrinterLine;
+import cn.liangxian.kiosk.gateway.GatewayClient;
+import cn.liangxian.kiosk.gateway.KioskIdentity;
+import cn.liangxian.kiosk.gateway.RequestSigner;
+import cn.liangxian.kiosk.journal.Journal;
+import cn.liangxian.kiosk.journal.OrderJournal;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KioskFlowTest {
+
+  static final String ORDER_ID = "3c0a9f5e-7d21-4b8e-8f0a-5a1c2e3d4f50";
+  static final String MEMBER = "0b6d1e4a-1111-4c1e-9a55-0d3e7f1b2c01";
+
+  @TempDir
+  Path dir;
+  WireMockServer wm;
+  Vertx vertx;
+  PrinterSimulator printer;
+  MutableClock clock = new MutableClock(Instant.parse("2020-01-15T02:00:00Z"));
+  Journal file;
+  OrderJournal journal;
+  KioskFlow flow;
+
+  @BeforeEach
+  void start() throws IOException {
+    wm = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(resource("household.json"))));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201)
+        .withHeader("Content-Type", "application/json").withBody(resource("order-paying.json"))));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paying.json"))));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/receipt")).willReturn(okJson(resource("receipt.json"))));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(okJson("{\"state\":\"CANCELLED\"}")));
+    vertx = Vertx.vertx();
+    printer = new PrinterSimulator(0);
+    GatewayClient gw = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
+        new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock), 3000);
+    file = Journal.open(dir.resolve("journal"));
+    journal = new OrderJournal(file, clock);
+    ReceiptService receipts = new ReceiptService(vertx, gw,
+        new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), 2000)), journal, "https://verify.example/r");
+    flow = new KioskFlow(gw, journal, receipts, clock, Duration.ofSeconds(2));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    vertx.close();
+    wm.stop();
+    printer.close();
+    file.close();
+  }
+
+  static String resource(String name) throws IOException {
+    try (InputStream in = KioskFlowTest.class.getResourceAsStream("/gateway/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  void until(BooleanSupplier c) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!c.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition in time; screen " + flow.view()).isLessThan(end);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void cardToHouseholdToPaidToPrintedReceiptAndBackToIdle() throws Exception {
+    flow.idCardRead("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    JsonObject v = flow.view();
+    assertThat(v.encode()).doesNotContain("371312196205108490").doesNotContain("潘梅").contains("潘*梅");
+
+    flow.toggle(MEMBER, "medical", null);
+    flow.toggle(MEMBER, "pension", 300);
+    assertThat(flow.view().getLong("selectedFen")).isEqualTo(25000 + 30000);
+    flow.confirmSelection();
+    flow.choose("wechat");
+    until(() -> flow.screen() == Screen.PAYING);
+    assertThat(flow.view().getJsonObject("order").getString("codeUrl")).startsWith("weixin://");
+    assertThat(flow.view().getLong("secondsLeft")).isEqualTo(15 * 60);
+    JsonObject sent = new JsonObject(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders"))).get(0).getBodyAsString());
+    assertThat(sent.getJsonArray("items")).hasSize(2);
+    assertThat(sent.getJsonArray("items").getJsonObject(1).getInteger("tier")).isEqualTo(300);
+    assertThat(journal.open()).singleElement().satisfies(e -> assertThat(e.orderId()).isEqualTo(ORDER_ID));
+
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    clock.advance(Duration.ofSeconds(3));
+    flow.tick();
+    until(() -> flow.screen() == Screen.DONE);
+    assertThat(flow.view().getString("message")).isEqualTo("缴费成功，请取走凭证");
+    assertThat(printer.printed()).singleElement().satisfies(p -> {
+      assertThat(p.text()).contains("潘*梅 3713**********8490").contains("合计: 250.00元").contains("微信支付");
+      assertThat(p.qrCodes()).containsExactly("https://verify.example/r/" + ORDER_ID);
+    });
+    assertThat(journal.open()).isEmpty();
+
+    clock.advance(Duration.ofSeconds(21));
+    flow.tick();
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    assertThat(flow.view().fieldNames()).containsOnly("screen", "elder", "message");
+  }
+
+  @Test
+  void everyScreenTimesOutToIdleAndElderModeDoublesTheTime() throws Exception {
+    flow.startKeypad();
+    clock.advance(Duration.ofSeconds(89));
+    flow.tick();
+    assertThat(flow.screen()).isEqualTo(Screen.KEYPAD);
+    clock.advance(Duration.ofSeconds(1));
+    flow.tick();
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+
+    flow.elder(true);
+    flow.idCardRead("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    clock.advance(Duration.ofSeconds(200));
+    flow.tick();
+    assertThat(flow.screen()).isEqualTo(Screen.HOUSEHOLD);
+    clock.advance(Duration.ofSeconds(40));
+    flow.tick();
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    assertThat(flow.view().containsKey("household")).isFalse();
+  }
+
+  @Test
+  void theQrCodeTimesOutAndTheOrderIsCancelled() throws Exception {
+    toPaying();
+    clock.advance(Duration.ofMinutes(15));
+    flow.tick();
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    until(() -> journal.open().isEmpty());
+    wm.verify(postRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")));
+  }
+
+  @Test
+  void cancellingWhilePayingCancelsTheOrder() throws Exception {
+    toPaying();
+    flow.cancel();
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    until(() -> journal.open().isEmpty());
+    wm.verify(postRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")));
+  }
+
+  @Test
+  void keypadInputIsCheckedAndTheGatewaysNoIsPlainChinese() throws Exception {
+    flow.startKeypad();
+    flow.typed("12345", "潘梅");
+    assertThat(flow.view().getString("message")).isEqualTo("身份证号应为18位，请核对");
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(aResponse().withStatus(404)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/not-found\",\"title\":\"Not found\",\"status\":404}")));
+    flow.typed("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("message")).isEqualTo("未查到参保信息，请核对身份证号和姓名");
+    assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/lookup"))
+        .withHeader("Content-Type", equalTo("application/json")))).hasSize(1);
+  }
+
+  @Test
+  void aFailedPrintIsReportedAndTheReceiptReprinted() throws Exception {
+    toPaying();
+    printer.status(new PrinterStatus(false, false, true, false));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    clock.advance(Duration.ofSeconds(3));
+    flow.tick();
+    until(() -> flow.screen() == Screen.DONE);
+    assertThat(flow.view().getString("message")).contains("打印机缺纸").contains("重新打印");
+    assertThat(flow.view().getBoolean("canReprint")).isTrue();
+    assertThat(printer.printed()).isEmpty();
+    printer.status(PrinterStatus.READY);
+    flow.reprint();
+    until(() -> printer.printed().size() == 1);
+    until(() -> "缴费成功，请取走凭证".equals(flow.view().getString("message")));
+  }
+
+  private void toPaying() throws InterruptedException {
+    flow.idCardRead("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    flow.toggle(MEMBER, "medical", null);
+    flow.confirmSelection();
+    flow.choose("alipay");
+    until(() -> flow.screen() == Screen.PAYING);
+  }
+}

@@ -1,0 +1,158 @@
+package cn.liangxian.kiosk.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GatewayClientTest {
+
+  static final Instant NOW = Instant.parse("2020-01-15T02:00:00Z");
+
+  WireMockServer wm;
+  Vertx vertx;
+  KioskIdentity identity;
+  GatewayClient client;
+
+  @TempDir
+  Path keys;
+
+  @BeforeEach
+  void start() throws IOException {
+    wm = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+    vertx = Vertx.vertx();
+    identity = KioskIdentity.loadOrCreate("K-371312-0001", keys);
+    client = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
+        new RequestSigner(identity, Clock.fixed(NOW, ZoneOffset.UTC)), 3000);
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close();
+    wm.stop();
+  }
+
+  static String resource(String name) throws IOException {
+    try (InputStream in = GatewayClientTest.class.getResourceAsStream("/gateway/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  @Test
+  void lookupIsSignedSoTheGatewayCanVerifyIt() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(resource("household.json"))));
+    JsonObject h = await(client.lookup("371312196205108490", "潘梅"));
+    assertThat(h.getJsonArray("members")).hasSize(2);
+    assertThat(h.getJsonArray("members").getJsonObject(0).getString("name")).isEqualTo("潘*梅");
+
+    LoggedRequest r = wm.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo("/api/v1/lookup"))).get(0);
+    assertThat(r.getHeader("X-Kiosk-Id")).isEqualTo("K-371312-0001");
+    assertThat(r.getHeader("X-Kiosk-Timestamp")).isEqualTo(Long.toString(NOW.getEpochSecond()));
+    assertThat(r.getHeader("X-Kiosk-Nonce")).matches("[0-9a-f]{32}");
+    assertThat(r.getHeader("X-Kiosk-Content-SHA256")).isEqualTo(RequestSigner.sha256Hex(r.getBody()));
+    assertThat(new JsonObject(r.getBodyAsString()).getString("name")).isEqualTo("潘梅");
+    assertThat(verify(r, r.getBody())).isTrue();
+    // the same signature does not cover another body, path or kiosk
+    assertThat(verify(r, "{\"idNumber\":\"x\"}".getBytes(StandardCharsets.UTF_8))).isFalse();
+    assertThat(RequestSigner.verify(identity.keys().getPublic(), r.getHeader("X-Kiosk-Id"), "POST", "/api/v1/orders",
+        r.getHeader("X-Kiosk-Timestamp"), r.getHeader("X-Kiosk-Nonce"), r.getBody(), r.getHeader("X-Kiosk-Signature"))).isFalse();
+    assertThat(RequestSigner.verify(identity.keys().getPublic(), "K-OTHER", "POST", "/api/v1/lookup",
+        r.getHeader("X-Kiosk-Timestamp"), r.getHeader("X-Kiosk-Nonce"), r.getBody(), r.getHeader("X-Kiosk-Signature"))).isFalse();
+  }
+
+  @Test
+  void everyRequestHasItsOwnNonceAndGetsAreSignedOverTheEmptyBody() throws Exception {
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/o-1")).willReturn(okJson("{\"id\":\"o-1\",\"state\":\"PAYING\"}")));
+    await(client.order("o-1"));
+    await(client.order("o-1"));
+    List<LoggedRequest> rs = wm.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/api/v1/orders/o-1")));
+    assertThat(rs).hasSize(2);
+    assertThat(rs.get(0).getHeader("X-Kiosk-Nonce")).isNotEqualTo(rs.get(1).getHeader("X-Kiosk-Nonce"));
+    assertThat(rs.get(0).getHeader("X-Kiosk-Content-SHA256"))
+        .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assertThat(verify(rs.get(0), new byte[0])).isTrue();
+  }
+
+  @Test
+  void createOrderCarriesTheIdempotencyKey() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201)
+        .withHeader("Content-Type", "application/json").withBody(resource("order-paying.json"))));
+    JsonObject o = await(client.createOrder("kiosk-key-1", new JsonObject().put("householdRef", "h").put("channel", "wechat")));
+    assertThat(o.getString("state")).isEqualTo("PAYING");
+    assertThat(o.getJsonObject("payment").getString("codeUrl")).startsWith("weixin://");
+    LoggedRequest r = wm.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo("/api/v1/orders"))).get(0);
+    assertThat(r.getHeader("Idempotency-Key")).isEqualTo("kiosk-key-1");
+    assertThat(verify(r, r.getBody())).isTrue();
+  }
+
+  @Test
+  void problemsBecomePlainChineseMessages() {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(409)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/reserved\",\"title\":\"Being paid elsewhere\",\"status\":409}")));
+    assertThatThrownBy(() -> await(client.createOrder("k", new JsonObject())))
+        .isInstanceOfSatisfying(GatewayException.class, e -> {
+          assertThat(e.status()).isEqualTo(409);
+          assertThat(e.residentMessage()).isEqualTo("该人员的缴费正在别处办理中，请稍后再试");
+        });
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(aResponse().withStatus(500).withBody("<html>")));
+    assertThatThrownBy(() -> await(client.lookup("1", "2")))
+        .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.residentMessage()).isEqualTo("系统繁忙，请稍后再试"));
+  }
+
+  @Test
+  void anUnreachableGatewayIsReportedAsSuch() throws Exception {
+    int port = wm.port();
+    wm.stop();
+    GatewayClient c = new GatewayClient(vertx, "http://127.0.0.1:" + port, new RequestSigner(identity, Clock.systemUTC()), 1000);
+    assertThatThrownBy(() -> await(c.receipt("o-1"))).isInstanceOfSatisfying(GatewayException.class, e -> {
+      assertThat(e.status()).isZero();
+      assertThat(e.residentMessage()).isEqualTo("网络暂时不通，请稍后再试");
+    });
+  }
+
+  @Test
+  void keysAreKeptAcrossStarts() throws IOException {
+    KioskIdentity again = KioskIdentity.loadOrCreate("K-371312-0001", keys);
+    assertThat(again.keys().getPublic().getEncoded()).isEqualTo(identity.keys().getPublic().getEncoded());
+    assertThat(again.publicKeyPem()).startsWith("-----BEGIN PUBLIC KEY-----");
+  }
+
+  private boolean verify(LoggedRequest r, byte[] body) {
+    return RequestSigner.verify(identity.keys().getPublic(), r.getHeader("X-Kiosk-Id"), r.getMethod().getName(), r.getUrl(),
+        r.getHeader("X-Kiosk-Timestamp"), r.getHeader("X-Kiosk-Nonce"), body, r.getHeader("X-Kiosk-Signature"));
+  }
+}
