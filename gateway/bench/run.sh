@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=$(mktemp -d)
 export GATEWAY_DATA_DIR=$work/data GATEWAY_PORT=18080 GATEWAY_SANDBOX_PORT=18090 GATEWAY_DEMO_ROSTER=false \
-  GATEWAY_LOOKUPS_PER_MINUTE=1000000000 GATEWAY_LOOKUP_BURST=1000000 GATEWAY_DB_POOL_SIZE=16
+  GATEWAY_LOOKUPS_PER_MINUTE=1000000000 GATEWAY_LOOKUP_BURST=1000000 GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS=1000000000 \
+  GATEWAY_LOOKUP_BURST_PER_ADDRESS=1000000 GATEWAY_DB_POOL_SIZE=16
 mvn -q -B -DskipTests package
 mvn -q -B -pl gateway dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test
 java -jar gateway/target/gateway.jar roster generate 357000 "$work"
