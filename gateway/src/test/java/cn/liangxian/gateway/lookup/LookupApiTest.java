@@ -32,19 +32,12 @@ class LookupApiTest {
     g.close();
   }
 
-  static JsonObject member(JsonObject household, String maskedId) {
-    return household.getJsonArray("members").stream().map(o -> (JsonObject) o)
-        .filter(m -> m.getString("idNumber").equals(maskedId)).findFirst().orElseThrow();
-  }
 
   static JsonObject insurance(JsonObject member, String code) {
     return member.getJsonArray("insurances").stream().map(o -> (JsonObject) o)
         .filter(i -> i.getString("insurance").equals(code)).findFirst().orElseThrow();
   }
 
-  static String masked(String id) {
-    return id.substring(0, 4) + "**********" + id.substring(14);
-  }
 
   @Test
   void theHouseholdWithMaskedMembersStatusesAmountsAndClauses() throws Exception {
@@ -53,26 +46,26 @@ class LookupApiTest {
     assertThat(h.getJsonArray("members")).hasSize(4);
     String body = h.encode();
     for (String id : List.of(Fixture.ZHANG, Fixture.LI, Fixture.GRANNY, Fixture.CHILD)) {
-      assertThat(body).doesNotContain(id).contains(masked(id));
+      assertThat(body).doesNotContain(id).contains(TestGateway.masked(id));
     }
     assertThat(body).doesNotContain("张三", "李四", "王奶奶", "张小明").contains("张*", "李*", "王*奶", "张*明");
 
-    JsonObject zhang = insurance(member(h, masked(Fixture.ZHANG)), "medical");
+    JsonObject zhang = insurance(TestGateway.member(h, Fixture.ZHANG), "medical");
     assertThat(zhang.getString("status")).isEqualTo("unpaid");
     assertThat(zhang.getLong("personalFen")).isEqualTo(25000);
     assertThat(zhang.getJsonArray("rules").encode()).contains("000 三(二)2");
 
-    JsonObject granny = member(h, masked(Fixture.GRANNY));
+    JsonObject granny = TestGateway.member(h, Fixture.GRANNY);
     assertThat(insurance(granny, "medical").getString("status")).isEqualTo("paid-by-government");
     assertThat(insurance(granny, "medical").getLong("governmentFen")).isEqualTo(25000);
     JsonObject grannyPension = insurance(granny, "pension");
     assertThat(grannyPension.getJsonArray("tiers").getJsonObject(0).getInteger("tier")).isEqualTo(100);
 
-    JsonObject child = insurance(member(h, masked(Fixture.CHILD)), "pension");
+    JsonObject child = insurance(TestGateway.member(h, Fixture.CHILD), "pension");
     assertThat(child.getString("status")).isEqualTo("not-eligible");
     assertThat(child.getString("reason")).contains("16");
 
-    JsonArray tiers = insurance(member(h, masked(Fixture.ZHANG)), "pension").getJsonArray("tiers");
+    JsonArray tiers = insurance(TestGateway.member(h, Fixture.ZHANG), "pension").getJsonArray("tiers");
     assertThat(tiers.getJsonObject(0).getInteger("tier")).isEqualTo(300); // 100 is for hardship groups only
     assertThat(tiers.getJsonObject(0).getLong("subsidyFen")).isEqualTo(3000);
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
+import static cn.liangxian.gateway.support.TestGateway.masked;
+import static cn.liangxian.gateway.support.TestGateway.ref;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,14 +31,7 @@ class OrderApiTest {
     g.close();
   }
 
-  static String masked(String id) {
-    return id.substring(0, 4) + "**********" + id.substring(14);
-  }
 
-  static String ref(JsonObject h, String id) {
-    return h.getJsonArray("members").stream().map(o -> (JsonObject) o).filter(m -> m.getString("idNumber").equals(masked(id)))
-        .findFirst().orElseThrow().getString("ref");
-  }
 
   static JsonObject order(JsonObject h, String channel, JsonArray items) {
     return new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref")).put("channel", channel)

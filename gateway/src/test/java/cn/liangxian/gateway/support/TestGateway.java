@@ -116,6 +116,22 @@ public final class TestGateway implements AutoCloseable {
     return r.bodyAsJsonObject();
   }
 
+  /** An ID number masked as every response shows it. */
+  public static String masked(String id) {
+    return id.substring(0, 4) + "**********" + id.substring(14);
+  }
+
+  /** The member of a looked-up household with this ID number. */
+  public static JsonObject member(JsonObject household, String id) {
+    return household.getJsonArray("members").stream().map(o -> (JsonObject) o)
+        .filter(m -> m.getString("idNumber").equals(masked(id))).findFirst().orElseThrow();
+  }
+
+  /** That member's reference, for orders. */
+  public static String ref(JsonObject household, String id) {
+    return member(household, id).getString("ref");
+  }
+
   /** A valid ID number; odd sequence for a man. */
   public static String id(String region, String birth, int seq) {
     String body = region + LocalDate.parse(birth).format(DateTimeFormatter.BASIC_ISO_DATE) + String.format("%03d", seq);
