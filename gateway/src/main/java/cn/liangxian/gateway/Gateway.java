@@ -112,7 +112,40 @@ public final class Gateway implements AutoCloseable {
     return g;
   }
 
+  private final java.util.concurrent.atomic.AtomicLong ordersPaying = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong oldestPayingSeconds = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong kiosksUp = new java.util.concurrent.atomic.AtomicLong();
+
+  /** What the sweeper saw: orders still paying, the age of the oldest, kiosks heard from lately. */
+  public void observe(long paying, long oldestSeconds, long kiosks) {
+    ordersPaying.set(paying);
+    oldestPayingSeconds.set(oldestSeconds);
+    kiosksUp.set(kiosks);
+  }
+
+  private void registerGauges() {
+    io.micrometer.core.instrument.Gauge.builder("liangxian_orders_paying", ordersPaying, java.util.concurrent.atomic.AtomicLong::get)
+        .description("orders waiting for their payment").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("liangxian_orders_paying_oldest_seconds", oldestPayingSeconds,
+        java.util.concurrent.atomic.AtomicLong::get).description("age of the oldest order still paying").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("liangxian_kiosks_up", kiosksUp, java.util.concurrent.atomic.AtomicLong::get)
+        .description("kiosks heard from in the last 90 seconds").register(registry);
+    // latency histograms for the dashboards' p50/p95/p99 (per route: low cardinality)
+    registry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
+      @Override
+      public io.micrometer.core.instrument.distribution.DistributionStatisticConfig configure(
+          io.micrometer.core.instrument.Meter.Id id, io.micrometer.core.instrument.distribution.DistributionStatisticConfig config) {
+        if (id.getName().equals("vertx.http.server.response.time")) {
+          return io.micrometer.core.instrument.distribution.DistributionStatisticConfig.builder().percentilesHistogram(true)
+              .minimumExpectedValue(1e6).maximumExpectedValue(3e10).build().merge(config);
+        }
+        return config;
+      }
+    });
+  }
+
   private void serve() {
+    registerGauges();
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
     vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))

@@ -2,6 +2,8 @@ package cn.liangxian.gateway;
 
 import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
 import cn.liangxian.gateway.http.Failures;
+import cn.liangxian.gateway.kiosk.KioskAuth;
+import cn.liangxian.gateway.kiosk.KioskHandlers;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.LookupHandler;
 import cn.liangxian.gateway.operator.RosterUploadHandler;
@@ -31,6 +33,8 @@ public final class GatewayVerticle extends VerticleBase {
   private Pool pool;
   private HttpServer server;
   private long timer = -1;
+  private KioskAuth kioskAuth;
+  private KioskHandlers kiosks;
 
   GatewayVerticle(Gateway g) {
     this.g = g;
@@ -43,11 +47,15 @@ public final class GatewayVerticle extends VerticleBase {
     OrderService orders = new OrderService(pool, new HouseholdStore(g.cipher()), g.regions(), g.channels(), g.clock(),
         Duration.ofMinutes(g.config().orderExpiryMinutes()), g.orderMetrics());
     Router router = Router.router(vertx);
+    router.route().handler(cn.liangxian.gateway.http.AccessLog::handle);
     // rosters are bigger than API bodies: the operator routes get their own limit (a body is read once)
     router.route("/api/v1/operator/*").handler(BodyHandler.create().setBodyLimit(g.config().maxRosterBytes())
         .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(false));
     router.route().handler(BodyHandler.create().setBodyLimit(g.config().maxBodyBytes()).setDeleteUploadedFilesOnEnd(true)
         .setHandleFileUploads(false));
+    kioskAuth = new KioskAuth(pool, g.clock());
+    kiosks = new KioskHandlers(pool, kioskAuth, g.clock(), g.registry());
+    router.post("/api/v1/kiosks/heartbeat").handler(kioskAuth::handle).handler(kiosks::heartbeat);
     lookupRoutes(router);
     orderRoutes(router, orders);
     callbackRoutes(router, orders);
@@ -60,23 +68,39 @@ public final class GatewayVerticle extends VerticleBase {
       router.errorHandler(status, Failures::handle);
     }
     timer = vertx.setPeriodic(g.config().sweepMillis(), t -> orders.expireDue().compose(x -> orders.queryStuck())
+        .compose(x -> kioskAuth.pruneNonces())
+        .compose(x -> observe())
         .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString())));
     return vertx.createHttpServer().requestHandler(router).listen(g.httpPort(), g.config().httpHost())
         .onSuccess(s -> server = s);
   }
 
+  /** Feeds the gauges: orders still paying and the oldest's age, kiosks heard from lately. */
+  private Future<Void> observe() {
+    return pool.preparedQuery("select (select count(*) from orders where state = 'PAYING'),"
+            + " (select coalesce(extract(epoch from ($1::timestamptz - min(created_at)))::bigint, 0) from orders where state = 'PAYING'),"
+            + " (select count(*) from kiosk where last_seen_at > $1::timestamptz - interval '90 seconds')")
+        .execute(io.vertx.sqlclient.Tuple.of(java.time.OffsetDateTime.now(g.clock())))
+        .map(rows -> {
+          var r = rows.iterator().next();
+          g.observe(r.getLong(0), Math.max(0, r.getLong(1)), r.getLong(2));
+          return null;
+        });
+  }
+
   private void lookupRoutes(Router router) {
     LookupHandler lookup = new LookupHandler(pool, new HouseholdStore(g.cipher()), g.cipher(), g.regions(), g.rateLimiter(),
         g.addressLimiter(), g.lookupMetrics());
-    router.post("/api/v1/lookup").handler(lookup::handle);
+    router.post("/api/v1/lookup").handler(kioskAuth::handle).handler(lookup::handle);
   }
 
   private void orderRoutes(Router router, OrderService orders) {
     OrderHandlers h = new OrderHandlers(orders);
-    router.post("/api/v1/orders").handler(h::create);
-    router.get("/api/v1/orders/:id").handler(h::get);
-    router.post("/api/v1/orders/:id/cancel").handler(h::cancel);
-    router.get("/api/v1/orders/:id/receipt").handler(h::receipt);
+    // a kiosk proves who it is on every route it uses (a mini-program request carries no X-Kiosk-Id)
+    router.post("/api/v1/orders").handler(kioskAuth::handle).handler(h::create);
+    router.get("/api/v1/orders/:id").handler(kioskAuth::handle).handler(h::get);
+    router.post("/api/v1/orders/:id/cancel").handler(kioskAuth::handle).handler(h::cancel);
+    router.get("/api/v1/orders/:id/receipt").handler(kioskAuth::handle).handler(h::receipt);
   }
 
   private void callbackRoutes(Router router, OrderService orders) {
@@ -93,6 +117,7 @@ public final class GatewayVerticle extends VerticleBase {
       g.operatorToken().authorize(ctx);
       ctx.next();
     });
+    router.post("/api/v1/operator/kiosks").handler(kiosks::register);
     RosterUploadHandler upload = new RosterUploadHandler(vertx, g.operatorToken(), g.rosterImport());
     router.post("/api/v1/operator/rosters").handler(upload::handle);
     router.post("/api/v1/operator/refunds").handler(ctx -> {

@@ -43,6 +43,8 @@ public final class Crypto {
   }
 
   private static Signature signature(String algorithm) throws GeneralSecurityException {
-    return algorithm.equals("SM3withSM2") ? Signature.getInstance(algorithm, BC) : Signature.getInstance(algorithm);
+    // SM2, and ECDSA (keys read from PEM are Bouncy Castle keys, which the JDK's EC provider refuses), go to BC
+    return algorithm.equals("SM3withSM2") || algorithm.endsWith("withECDSA")
+        ? Signature.getInstance(algorithm, BC) : Signature.getInstance(algorithm);
   }
 }

@@ -16,6 +16,10 @@ public final class Failures {
   private Failures() {}
 
   public static void handle(RoutingContext ctx) {
+    AccessLog.with(ctx, () -> answer(ctx));
+  }
+
+  private static void answer(RoutingContext ctx) {
     Throwable f = ctx.failure();
     Problem p;
     if (f instanceof Problem problem) {

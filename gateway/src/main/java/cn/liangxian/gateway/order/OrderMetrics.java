@@ -12,7 +12,8 @@ public final class OrderMetrics {
   }
 
   void created(String channel, String region) {
-    registry.counter("liangxian_orders_created", "channel", channel, "region", region).increment();
+    // "_created" would read as a counter's creation time in OpenMetrics: events carry their kind in a label
+    registry.counter("liangxian_order_events", "event", "created", "channel", channel, "region", region).increment();
   }
 
   void conflict() {
@@ -20,7 +21,7 @@ public final class OrderMetrics {
   }
 
   void expired(String channel) {
-    registry.counter("liangxian_orders_expired", "channel", channel).increment();
+    registry.counter("liangxian_order_events", "event", "expired", "channel", channel, "region", "").increment();
   }
 
   void payment(String channel, OrderService.PaymentOutcome outcome, long fen) {

@@ -34,7 +34,7 @@ class OrderRaceTest {
 
   Future<HttpResponse<Buffer>> order(JsonObject body, String client) {
     return g.http.post("/api/v1/orders").putHeader("Content-Type", "application/json")
-        .putHeader("Idempotency-Key", UUID.randomUUID().toString()).putHeader("X-Kiosk-Id", client)
+        .putHeader("Idempotency-Key", UUID.randomUUID().toString()).putHeader("X-Openid", client)
         .sendBuffer(Buffer.buffer(body.encode()));
   }
 

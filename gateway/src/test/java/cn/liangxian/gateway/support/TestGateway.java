@@ -96,7 +96,7 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public HttpResponse<Buffer> postRaw(String path, String contentType, Buffer body) throws Exception {
-    var req = http.post(path).putHeader("X-Kiosk-Id", "raw-" + java.util.UUID.randomUUID());
+    var req = http.post(path).putHeader("X-Openid", "raw-" + java.util.UUID.randomUUID());
     if (contentType != null) {
       req.putHeader("Content-Type", contentType);
     }
@@ -109,7 +109,7 @@ public final class TestGateway implements AutoCloseable {
 
   public JsonObject lookup(String id, String name) throws Exception {
     HttpResponse<Buffer> r = post("/api/v1/lookup", new JsonObject().put("idNumber", id).put("name", name),
-        "X-Kiosk-Id", "kiosk-" + id);
+        "X-Openid", "kiosk-" + id);
     if (r.statusCode() != 200) {
       throw new AssertionError("lookup answered " + r.statusCode() + ": " + r.bodyAsString());
     }

@@ -1,0 +1,52 @@
+package cn.liangxian.gateway.http;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One structured line per request: request id (the caller's {@code X-Request-Id} when it is sane, else a
+ * new one, echoed in the response), method, route template, status and duration. Never the body, the
+ * query or a header that could carry personal data.
+ */
+public final class AccessLog {
+  private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
+  private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._-]{8,64}");
+  public static final String KEY = "requestId";
+
+  private AccessLog() {}
+
+  public static void handle(RoutingContext ctx) {
+    String given = ctx.request().getHeader("X-Request-Id");
+    String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    long start = System.nanoTime();
+    ctx.put(KEY, id);
+    ctx.response().putHeader("X-Request-Id", id);
+    ctx.addBodyEndHandler(v -> {
+      MDC.put(KEY, id);
+      try {
+        String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "-" : ctx.currentRoute().getPath();
+        LOG.info("{} {} {} {}ms", ctx.request().method(), route, ctx.response().getStatusCode(), (System.nanoTime() - start) / 1_000_000);
+      } finally {
+        MDC.remove(KEY);
+      }
+    });
+    ctx.next();
+  }
+
+  /** Runs a log call with the request id of this context in the MDC. */
+  public static void with(RoutingContext ctx, Runnable log) {
+    Object id = ctx.get(KEY);
+    if (id != null) {
+      MDC.put(KEY, id.toString());
+    }
+    try {
+      log.run();
+    } finally {
+      MDC.remove(KEY);
+    }
+  }
+}

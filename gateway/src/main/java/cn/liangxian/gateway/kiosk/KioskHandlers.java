@@ -1,0 +1,99 @@
+package cn.liangxian.gateway.kiosk;
+
+import cn.liangxian.gateway.channel.Pem;
+import cn.liangxian.gateway.http.JsonBodies;
+import cn.liangxian.gateway.http.Problem;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+
+/** Registering a kiosk's key (operators) and the kiosks' heartbeat (signed by the kiosk). */
+public final class KioskHandlers {
+  private static final Set<String> PRINTER = Set.of("ok", "paper-out", "cover-open", "offline");
+  private static final Set<String> PAPER = Set.of("ok", "low", "out", "unknown");
+
+  private final Pool pool;
+  private final KioskAuth auth;
+  private final Clock clock;
+  private final MeterRegistry registry;
+
+  public KioskHandlers(Pool pool, KioskAuth auth, Clock clock, MeterRegistry registry) {
+    this.pool = pool;
+    this.auth = auth;
+    this.clock = clock;
+    this.registry = registry;
+  }
+
+  /** {@code POST /api/v1/operator/kiosks} {kioskId, publicKey (SPKI PEM), regionCode?}. */
+  public void register(RoutingContext ctx) {
+    JsonObject b = JsonBodies.object(ctx, Set.of("kioskId", "publicKey", "regionCode"));
+    String id = JsonBodies.requiredString(b, "kioskId", 64);
+    if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw Problem.invalidField("kioskId", "kioskId may hold letters, digits, '.', '_' and '-'");
+    }
+    String pem = JsonBodies.requiredString(b, "publicKey", 4096);
+    try {
+      Pem.publicKey(pem);
+    } catch (IllegalArgumentException e) {
+      throw Problem.invalidField("publicKey", "publicKey must be a PEM public key (SPKI): " + e.getMessage());
+    }
+    String region = JsonBodies.optionalString(b, "regionCode", 6);
+    pool.withTransaction(conn -> conn.preparedQuery("insert into kiosk (id, public_key, region_code) values ($1, $2, $3)"
+            + " on conflict (id) do update set public_key = excluded.public_key, region_code = excluded.region_code returning (xmax = 0) as created")
+        .execute(Tuple.of(id, pem, region))
+        .compose(rows -> conn.preparedQuery("insert into audit_log (actor, action, subject, after) values ('operator', 'kiosk.register', $1, $2)")
+            .execute(Tuple.of(id, new JsonObject().put("regionCode", region))).map(rows.iterator().next().getBoolean("created"))))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            ctx.fail(ar.cause());
+            return;
+          }
+          auth.forget(id);
+          ctx.response().setStatusCode(ar.result() ? 201 : 200).putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("kioskId", id).put("registered", true).toBuffer());
+        });
+  }
+
+  /** {@code POST /api/v1/kiosks/heartbeat}: device health from a signed kiosk. */
+  public void heartbeat(RoutingContext ctx) {
+    String kiosk = ctx.request().getHeader("X-Kiosk-Id");
+    if (kiosk == null) {
+      throw new Problem(401, "kiosk-unauthorized", "Kiosk not authenticated", "a heartbeat comes from a signed kiosk");
+    }
+    JsonObject b = JsonBodies.object(ctx, Set.of("kioskId", "at", "reader", "printer", "lastTransaction"));
+    if (!kiosk.equals(b.getString("kioskId"))) {
+      throw Problem.invalidField("kioskId", "kioskId must be the signing kiosk's");
+    }
+    String reader = JsonBodies.requiredString(b, "reader", 10);
+    JsonObject printer = b.getJsonObject("printer", new JsonObject());
+    String state = printer.getString("state", "unknown");
+    String paper = printer.getString("paper", "unknown");
+    if (!Set.of("ok", "fault").contains(reader) || !PRINTER.contains(state) || !PAPER.contains(paper)) {
+      throw Problem.invalidField("printer", "reader ok|fault, printer.state " + PRINTER + ", printer.paper " + PAPER);
+    }
+    OffsetDateTime last;
+    try {
+      last = b.getString("lastTransaction") == null ? null : OffsetDateTime.parse(b.getString("lastTransaction"));
+    } catch (DateTimeParseException e) {
+      throw Problem.invalidField("lastTransaction", "lastTransaction must be an ISO date-time");
+    }
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    pool.preparedQuery("update kiosk set last_seen_at = $2, reader = $3, printer_state = $4, paper = $5,"
+            + " last_transaction = coalesce($6, last_transaction) where id = $1")
+        .execute(Tuple.of(kiosk, now, reader, state, paper, last)).onComplete(ar -> {
+          if (ar.failed()) {
+            ctx.fail(ar.cause());
+            return;
+          }
+          registry.counter("liangxian_kiosk_heartbeats", "reader", reader, "printer", state, "paper", paper).increment();
+          ctx.response().setStatusCode(204).end();
+        });
+  }
+}

@@ -1,0 +1,134 @@
+package cn.liangxian.gateway.kiosk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.channel.Crypto;
+import cn.liangxian.gateway.channel.Pem;
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Kiosks sign every request with their own key; the gateway refuses anything else. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KioskAuthTest {
+  static final String TOKEN = "kiosk-operator-token-long-enough";
+  TestGateway g;
+  KeyPair p256;
+  KeyPair sm2;
+
+  @BeforeAll
+  void start() throws Exception {
+    g = Fixture.load(new TestGateway(Map.of("GATEWAY_OPERATOR_TOKEN", TOKEN)));
+    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+    ec.initialize(new ECGenParameterSpec("secp256r1"));
+    p256 = ec.generateKeyPair();
+    KeyPairGenerator gm = KeyPairGenerator.getInstance("EC", Crypto.BC);
+    gm.initialize(new ECGenParameterSpec("sm2p256v1"));
+    sm2 = gm.generateKeyPair();
+    assertThat(register("K-371312-0001", p256).statusCode()).isEqualTo(201);
+    assertThat(register("K-371312-0002", sm2).statusCode()).isEqualTo(201);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    g.close();
+  }
+
+  HttpResponse<Buffer> register(String id, KeyPair key) throws Exception {
+    return g.http.post("/api/v1/operator/kiosks").putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", "Bearer " + TOKEN)
+        .sendBuffer(Buffer.buffer(new JsonObject().put("kioskId", id).put("publicKey", Pem.write(key.getPublic())).encode()))
+        .toCompletionStage().toCompletableFuture().get();
+  }
+
+  static String nonce() {
+    byte[] b = new byte[16];
+    ThreadLocalRandom.current().nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /** Signs as the kiosk agent does; {@code sent} may differ from {@code signed} to model tampering. */
+  HttpResponse<Buffer> call(String kiosk, KeyPair key, String algorithm, String path, String signed, String sent, long skew,
+      String nonce) throws Exception {
+    String ts = Long.toString(g.clock.instant().getEpochSecond() + skew);
+    String message = String.join("\n", "LX-KIOSK-SIG-V1", kiosk, "POST", path, ts, nonce, KioskAuth.sha256(signed.getBytes(StandardCharsets.UTF_8)));
+    String sig = Crypto.sign(algorithm, key.getPrivate(), message.getBytes(StandardCharsets.UTF_8));
+    return g.http.post(path).putHeader("Content-Type", "application/json").putHeader("X-Kiosk-Id", kiosk)
+        .putHeader("X-Kiosk-Timestamp", ts).putHeader("X-Kiosk-Nonce", nonce).putHeader("X-Kiosk-Signature", sig)
+        .sendBuffer(Buffer.buffer(sent)).toCompletionStage().toCompletableFuture().get();
+  }
+
+  String lookupBody() {
+    return new JsonObject().put("idNumber", Fixture.CHEN).put("name", "陈一").encode();
+  }
+
+  @Test
+  void aSignedKioskIsServedAndEverythingElseIs401() throws Exception {
+    String body = lookupBody();
+    HttpResponse<Buffer> first = call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/lookup", body, body, 0, nonce());
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(200);
+    assertThat(call("K-371312-0002", sm2, "SM3withSM2", "/api/v1/lookup", body, body, 0, nonce()).statusCode()).isEqualTo(200);
+
+    String n = nonce();
+    assertThat(call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/lookup", body, body, 0, n).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> replay = call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/lookup", body, body, 0, n);
+    assertThat(replay.statusCode()).isEqualTo(401);
+    assertThat(replay.bodyAsJsonObject().getString("detail")).contains("nonce");
+
+    assertThat(detail(call("K-UNKNOWN", p256, "SHA256withECDSA", "/api/v1/lookup", body, body, 0, nonce()))).contains("unknown kiosk");
+    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+    ec.initialize(new ECGenParameterSpec("secp256r1"));
+    assertThat(detail(call("K-371312-0001", ec.generateKeyPair(), "SHA256withECDSA", "/api/v1/lookup", body, body, 0, nonce())))
+        .contains("does not verify");
+    assertThat(detail(call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/lookup", body, body, -301, nonce()))).contains("5 minutes");
+    String other = new JsonObject().put("idNumber", Fixture.LI).put("name", "李四").encode();
+    assertThat(detail(call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/lookup", body, other, 0, nonce())))
+        .contains("does not verify");
+    HttpResponse<Buffer> unsigned = g.http.post("/api/v1/lookup").putHeader("Content-Type", "application/json")
+        .putHeader("X-Kiosk-Id", "K-371312-0001").sendBuffer(Buffer.buffer(body)).toCompletionStage().toCompletableFuture().get();
+    assertThat(unsigned.statusCode()).isEqualTo(401);
+    assertThat(unsigned.getHeader("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  @Test
+  void heartbeatsRecordDeviceHealth() throws Exception {
+    String hb = new JsonObject().put("kioskId", "K-371312-0001").put("at", "2019-12-15T02:00:00Z").put("reader", "ok")
+        .put("printer", new JsonObject().put("state", "ok").put("paper", "low")).put("lastTransaction", "2019-12-15T01:58:12Z").encode();
+    assertThat(call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/kiosks/heartbeat", hb, hb, 0, nonce()).statusCode()).isEqualTo(204);
+    try (Connection c = g.db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select reader, printer_state, paper, last_transaction is not null from kiosk where id = 'K-371312-0001'")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("ok");
+      assertThat(rs.getString(2)).isEqualTo("ok");
+      assertThat(rs.getString(3)).isEqualTo("low");
+      assertThat(rs.getBoolean(4)).isTrue();
+    }
+    String lie = hb.replace("K-371312-0001", "K-371312-0002");
+    assertThat(call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/kiosks/heartbeat", lie, lie, 0, nonce()).statusCode()).isEqualTo(400);
+    assertThat(g.post("/api/v1/kiosks/heartbeat", new JsonObject(hb)).statusCode()).isEqualTo(401);
+    assertThat(register("K-bad", p256).statusCode()).isEqualTo(201);
+    assertThat(g.http.post("/api/v1/operator/kiosks").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer("{}")).toCompletionStage().toCompletableFuture().get().statusCode()).isEqualTo(401);
+  }
+
+  static String detail(HttpResponse<Buffer> r) {
+    assertThat(r.statusCode()).isEqualTo(401);
+    return r.bodyAsJsonObject().getString("detail");
+  }
+}
