@@ -46,9 +46,18 @@ public final class GatewayConfig {
 
   @SuppressWarnings("unchecked")
   public static GatewayConfig fromYaml(String yaml, Map<String, String> env) {
+    // a key given twice is a mistake (the second would silently win): refuse it
     LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false); // a key written twice is a mistake, not an override
-    Object root = new Yaml(new SafeConstructor(options)).load(yaml);
+    options.setAllowDuplicateKeys(false);
+    Object root;
+    try {
+      root = new Yaml(new SafeConstructor(options)).load(yaml);
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      throw new IllegalArgumentException("configuration is not valid YAML: " + e.getMessage(), e);
+    }
+    if (!(root instanceof Map)) {
+      throw new IllegalArgumentException("configuration must be a YAML mapping of sections");
+    }
     return new GatewayConfig(new JsonObject(normalise((Map<String, Object>) root)), env);
   }
 
