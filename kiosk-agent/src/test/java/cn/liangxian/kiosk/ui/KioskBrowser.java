@@ -38,12 +38,26 @@ final class KioskBrowser implements AutoCloseable {
     Path portFile = profile.resolve("DevToolsActivePort");
     waitFor(() -> Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2);
     int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
-    JsonArray targets = new JsonArray(HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-        HttpResponse.BodyHandlers.ofString()).body());
-    String ws = targets.stream().map(JsonObject.class::cast).filter(t -> "page".equals(t.getString("type")))
-        .findFirst().orElseThrow().getString("webSocketDebuggerUrl");
-    page = Cdp.connect(vertx, ws);
+    // a loaded machine may still be bringing the page target up: list and connect again until it answers
+    Cdp connected = null;
+    Exception last = null;
+    for (int attempt = 0; attempt < 20 && connected == null; attempt++) {
+      try {
+        JsonArray targets = new JsonArray(HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
+            HttpResponse.BodyHandlers.ofString()).body());
+        String ws = targets.stream().map(JsonObject.class::cast).filter(t -> "page".equals(t.getString("type")))
+            .findFirst().orElseThrow().getString("webSocketDebuggerUrl");
+        connected = Cdp.connect(vertx, ws);
+      } catch (Exception e) {
+        last = e;
+        Thread.sleep(300);
+      }
+    }
+    if (connected == null) {
+      throw last;
+    }
+    page = connected;
     page.send("Page.enable", new JsonObject());
     page.send("Runtime.enable", new JsonObject());
   }
