@@ -1,14 +1,15 @@
 package cn.liangxian.kiosk.device.printer;
 
 import cn.liangxian.kiosk.device.serial.SerialLine;
+import cn.liangxian.kiosk.device.serial.StreamChannel;
 import java.io.InputStream;
 import java.io.OutputStream;
 
 /** A printer on a serial port; a status byte that does not come within the read time-out counts as offline. */
 public final class SerialPrinterLine implements PrinterLine {
-  private final SerialLine line;
+  private final StreamChannel line;
 
-  private SerialPrinterLine(SerialLine line) {
+  private SerialPrinterLine(StreamChannel line) {
     this.line = line;
   }
 
@@ -28,6 +29,10 @@ public final class SerialPrinterLine implements PrinterLine {
 
   @Override
   public void close() {
-    line.close();
+    try {
+      line.close();
+    } catch (java.io.IOException e) {
+      // the port is gone either way
+    }
   }
 }

@@ -49,6 +49,14 @@ public final class StreamChannel implements ByteChannel {
     return b.length;
   }
 
+  public InputStream inputStream() {
+    return in;
+  }
+
+  public OutputStream outputStream() {
+    return out;
+  }
+
   @Override
   public boolean isOpen() {
     return open;
