@@ -83,7 +83,10 @@ public final class HouseholdView {
     if (!it.tiers().isEmpty()) {
       JsonArray tiers = new JsonArray();
       for (HouseholdAssessor.TierOption t : it.tiers()) {
-        tiers.add(amounts(new JsonObject().put("tier", t.tierYuan()), t.assessment()));
+        // lean: a pension tier has no later subsidy, and its total is the sum of the three parts
+        Assessment ta = t.assessment();
+        tiers.add(new JsonObject().put("tier", t.tierYuan()).put("personalFen", ta.personalFen())
+            .put("governmentFen", ta.governmentFen()).put("subsidyFen", ta.subsidyFen()));
       }
       o.put("tiers", tiers);
     }
