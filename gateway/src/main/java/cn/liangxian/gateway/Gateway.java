@@ -103,6 +103,10 @@ public final class Gateway implements AutoCloseable {
     PersonalDataCipher cipher = PersonalDataCipher.load(config.keyDir(), env);
     RosterImport roster = new RosterImport(db, cipher, regions.rosterInfo());
     roster.registerRegions();
+    int targets = cn.liangxian.gateway.progress.Targets.load(db, config.targetsDir());
+    if (targets > 0) {
+      LOG.info("loaded {} collection targets from {}", targets, config.targetsDir());
+    }
     if (config.demoRoster()) {
       DemoRoster.loadIfEmpty(db, roster);
     }

@@ -171,6 +171,11 @@ public final class GatewayConfig {
     return dir.isEmpty() ? dataDir().resolve("keys") : Path.of(dir);
   }
 
+  /** Collection targets loaded at start (003's township tables ship as the sample). */
+  public Path targetsDir() {
+    return Path.of(str("GATEWAY_TARGETS_DIR", "targets", "dir", "config/targets"));
+  }
+
   public Path policyDir() {
     return Path.of(str("GATEWAY_POLICY_DIR", "policies", "dir", "config/policies"));
   }

@@ -118,6 +118,31 @@ public final class GatewayVerticle extends VerticleBase {
       ctx.next();
     });
     router.post("/api/v1/operator/kiosks").handler(kiosks::register);
+    cn.liangxian.gateway.progress.Progress progress = new cn.liangxian.gateway.progress.Progress(pool);
+    router.get("/api/v1/operator/progress/:region/:insurance").handler(ctx -> {
+      String region = ctx.pathParam("region");
+      cn.liangxian.policy.Insurance ins = cn.liangxian.policy.Insurance.ofCode(ctx.pathParam("insurance")).orElseThrow(
+          () -> cn.liangxian.gateway.http.Problem.invalidField("insurance", "insurance must be medical or pension"));
+      var entry = g.regions().get(region).orElseThrow(() -> cn.liangxian.gateway.http.Problem.notFound("region-not-served",
+          "Region not served", "no region " + region));
+      int year;
+      try {
+        year = ctx.queryParams().contains("year") ? Integer.parseInt(ctx.queryParams().get("year"))
+            : entry.book().terms(ins).orElseThrow(() -> cn.liangxian.gateway.http.Problem.notFound("not-offered", "Not offered",
+                ins.code() + " is not collected in " + region)).benefitYear();
+      } catch (NumberFormatException e) {
+        throw cn.liangxian.gateway.http.Problem.invalidField("year", "year must be a whole number");
+      }
+      progress.of(region, ins.code(), year).onComplete(ar -> {
+        if (ar.failed()) {
+          ctx.fail(ar.cause());
+        } else if (String.valueOf(ctx.request().getHeader("Accept")).contains("text/csv")) {
+          ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8").end(cn.liangxian.gateway.progress.Progress.csv(ar.result()));
+        } else {
+          json(ctx, 200, ar.result());
+        }
+      });
+    });
     RosterUploadHandler upload = new RosterUploadHandler(vertx, g.operatorToken(), g.rosterImport());
     router.post("/api/v1/operator/rosters").handler(upload::handle);
     router.post("/api/v1/operator/refunds").handler(ctx -> {

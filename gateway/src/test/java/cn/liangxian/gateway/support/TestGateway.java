@@ -62,6 +62,7 @@ public final class TestGateway implements AutoCloseable {
     Path repo = repo();
     Map<String, String> e = new HashMap<>(env);
     e.put("GATEWAY_POLICY_DIR", repo.resolve("config/policies").toString());
+    e.put("GATEWAY_TARGETS_DIR", repo.resolve("config/targets").toString());
     return GatewayConfig.fromYaml(Files.readString(repo.resolve("config/gateway.yaml")), e);
   }
 

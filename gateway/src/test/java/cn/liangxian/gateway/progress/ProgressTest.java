@@ -1,0 +1,80 @@
+package cn.liangxian.gateway.progress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Targets from config/targets (003 附件1/2) against the roster and what is paid, live. */
+class ProgressTest {
+  static final String TOKEN = "progress-operator-token-long-enough";
+
+  HttpResponse<Buffer> progress(TestGateway g, String path, String accept, String token) throws Exception {
+    var req = g.http.get(path);
+    if (token != null) {
+      req.putHeader("Authorization", "Bearer " + token);
+    }
+    if (accept != null) {
+      req.putHeader("Accept", accept);
+    }
+    return req.send().toCompletionStage().toCompletableFuture().get();
+  }
+
+  static JsonObject township(JsonObject p, String name) {
+    return p.getJsonArray("townships").stream().map(o -> (JsonObject) o).filter(t -> t.getString("township").equals(name))
+        .findFirst().orElseThrow();
+  }
+
+  @Test
+  void enrolledAndPaidAgainstTheTownshipTargetsOfNotice003() throws Exception {
+    try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_OPERATOR_TOKEN", TOKEN)))) {
+      String path = "/api/v1/operator/progress/431103/medical";
+      assertThat(progress(g, path, null, null).statusCode()).isEqualTo(401);
+      JsonObject before = progress(g, path, null, TOKEN).bodyAsJsonObject();
+      assertThat(before.getInteger("year")).isEqualTo(2020);
+      assertThat(before.getLong("target")).isEqualTo(461_604); // the rows of 附件2 (its 合计 line says 462,000)
+      assertThat(before.getJsonArray("townships")).hasSize(21);
+      JsonObject hys = township(before, "黄阳司镇");
+      assertThat(hys.getInteger("target")).isEqualTo(42_988);
+      assertThat(hys.getLong("enrolled")).isEqualTo(2);
+      assertThat(hys.getLong("paid")).isZero();
+      assertThat(hys.getJsonArray("villages")).singleElement().satisfies(v -> {
+        assertThat(((JsonObject) v).getString("village")).isEqualTo("黄阳司村");
+        assertThat(((JsonObject) v).getLong("enrolled")).isEqualTo(2);
+      });
+
+      // the whole family pays (003 三(二)); progress moves at once
+      JsonObject h = g.lookup(Fixture.LIU1, "刘一");
+      JsonArray items = new JsonArray();
+      h.getJsonArray("members").forEach(m -> items.add(new JsonObject().put("memberRef", ((JsonObject) m).getString("ref"))
+          .put("insurance", "medical").put("year", 2020)));
+      JsonObject o = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
+          .put("channel", "wechat").put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString()).bodyAsJsonObject();
+      g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      JsonObject after;
+      do {
+        Thread.sleep(100);
+        after = progress(g, path, null, TOKEN).bodyAsJsonObject();
+      } while (township(after, "黄阳司镇").getLong("paid") < 2 && System.nanoTime() < deadline);
+      assertThat(township(after, "黄阳司镇").getLong("paid")).isEqualTo(2);
+      assertThat(township(after, "黄阳司镇").getDouble("paidRate")).isEqualTo(2 / 42_988.0);
+
+      String csv = progress(g, path, "text/csv", TOKEN).bodyAsString();
+      assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo("township,village,enrolled,paid,target,paid_rate");
+      assertThat(csv).contains("黄阳司镇,,2,2,42988,0.0000", "黄阳司镇,黄阳司村,2,2,,");
+      assertThat(progress(g, "/api/v1/operator/progress/431103/pension", null, TOKEN).bodyAsJsonObject().getLong("target"))
+          .isEqualTo(150_812);
+      assertThat(progress(g, "/api/v1/operator/progress/999999/medical", null, TOKEN).statusCode()).isEqualTo(404);
+      assertThat(progress(g, "/api/v1/operator/progress/431103/dental", null, TOKEN).statusCode()).isEqualTo(400);
+    }
+  }
+}
