@@ -203,6 +203,11 @@ public final class GatewayConfig {
     return integer("GATEWAY_SWEEP_MILLIS", "orders", "sweepMillis", 5000);
   }
 
+  /** How often the progress gauges are recomputed. */
+  public int progressMetricsMillis() {
+    return integer("GATEWAY_PROGRESS_METRICS_MILLIS", "orders", "progressMetricsMillis", 60_000);
+  }
+
   public int lookupsPerMinute() {
     return integer("GATEWAY_LOOKUPS_PER_MINUTE", "rateLimit", "lookupsPerMinute", 30);
   }

@@ -33,6 +33,8 @@ public final class GatewayVerticle extends VerticleBase {
   private Pool pool;
   private HttpServer server;
   private long timer = -1;
+  private long progressTimer = -1;
+  private int number;
   private KioskAuth kioskAuth;
   private KioskHandlers kiosks;
 
@@ -42,7 +44,8 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(g.poolSizePerVerticle()).setName("gateway-" + g.nextPoolNumber()))
+    number = g.nextPoolNumber();
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(g.poolSizePerVerticle()).setName("gateway-" + number))
         .connectingTo(g.database().connectOptions(g.config().pipeliningLimit())).using(vertx).build();
     OrderService orders = new OrderService(pool, new HouseholdStore(g.cipher()), g.regions(), g.channels(), g.clock(),
         Duration.ofMinutes(g.config().orderExpiryMinutes()), g.orderMetrics());
@@ -66,6 +69,14 @@ public final class GatewayVerticle extends VerticleBase {
     router.route().failureHandler(Failures::handle);
     for (int status : new int[] {404, 405, 413, 415}) {
       router.errorHandler(status, Failures::handle);
+    }
+    if (number == 1) {
+      // one instance keeps the progress gauges; PostgreSQL computes them every minute
+      var progressMetrics = new cn.liangxian.gateway.progress.ProgressMetrics(new cn.liangxian.gateway.progress.Progress(pool),
+          g.regions(), g.registry());
+      progressMetrics.refresh();
+      progressTimer = vertx.setPeriodic(g.config().progressMetricsMillis(), t -> progressMetrics.refresh()
+          .onFailure(e -> LOG.warn("progress metrics not refreshed: {}", e.toString())));
     }
     timer = vertx.setPeriodic(g.config().sweepMillis(), t -> orders.expireDue().compose(x -> orders.queryStuck())
         .compose(x -> kioskAuth.pruneNonces())
@@ -207,6 +218,9 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+    }
+    if (progressTimer >= 0) {
+      vertx.cancelTimer(progressTimer);
     }
     Future<Void> s = server == null ? Future.succeededFuture() : server.close();
     return s.compose(x -> pool == null ? Future.succeededFuture() : pool.close());

@@ -106,7 +106,8 @@ class DashboardMetricsTest {
         .putHeader("X-Kiosk-Signature", Crypto.sign("SHA256withECDSA", kiosk.getPrivate(), msg.getBytes(StandardCharsets.UTF_8)))
         .sendBuffer(Buffer.buffer(hb)).toCompletionStage().toCompletableFuture().get().statusCode()).isEqualTo(204);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!g.get("/metrics").bodyAsString().contains("event=\"expired\"") && System.nanoTime() < deadline) {
+    while (!(g.get("/metrics").bodyAsString().contains("event=\"expired\"")
+        && g.get("/metrics").bodyAsString().contains("liangxian_progress_paid")) && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
   }
