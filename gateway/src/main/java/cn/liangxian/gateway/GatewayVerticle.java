@@ -2,20 +2,23 @@ package cn.liangxian.gateway;
 
 import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
 import cn.liangxian.gateway.http.Failures;
+import cn.liangxian.gateway.http.Replies;
 import cn.liangxian.gateway.kiosk.KioskAuth;
 import cn.liangxian.gateway.kiosk.KioskHandlers;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.LookupHandler;
+import cn.liangxian.gateway.operator.OperatorHandlers;
 import cn.liangxian.gateway.operator.RosterUploadHandler;
 import cn.liangxian.gateway.order.CallbackHandlers;
 import cn.liangxian.gateway.order.OrderHandlers;
 import cn.liangxian.gateway.order.OrderService;
+import cn.liangxian.gateway.progress.Progress;
+import cn.liangxian.gateway.reconcile.Reconciliation;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.pgclient.PgBuilder;
@@ -72,7 +75,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     if (number == 1) {
       // one instance keeps the progress gauges; PostgreSQL computes them every minute
-      var progressMetrics = new cn.liangxian.gateway.progress.ProgressMetrics(new cn.liangxian.gateway.progress.Progress(pool),
+      var progressMetrics = new cn.liangxian.gateway.progress.ProgressMetrics(new Progress(pool),
           g.regions(), g.registry());
       progressMetrics.refresh();
       progressTimer = vertx.setPeriodic(g.config().progressMetricsMillis(), t -> progressMetrics.refresh()
@@ -122,83 +125,22 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private void operatorRoutes(Router router, OrderService orders) {
-    cn.liangxian.gateway.reconcile.Reconciliation reconciliation =
-        new cn.liangxian.gateway.reconcile.Reconciliation(pool, g.channels(), orders);
     router.route("/api/v1/operator/*").handler(ctx -> {
       g.operatorToken().authorize(ctx);
       ctx.next();
     });
+    OperatorHandlers h = new OperatorHandlers(g.regions(), orders, new Progress(pool),
+        new Reconciliation(pool, g.channels(), orders));
     router.post("/api/v1/operator/kiosks").handler(kiosks::register);
-    cn.liangxian.gateway.progress.Progress progress = new cn.liangxian.gateway.progress.Progress(pool);
-    router.get("/api/v1/operator/progress/:region/:insurance").handler(ctx -> {
-      String region = ctx.pathParam("region");
-      cn.liangxian.policy.Insurance ins = cn.liangxian.policy.Insurance.ofCode(ctx.pathParam("insurance")).orElseThrow(
-          () -> cn.liangxian.gateway.http.Problem.invalidField("insurance", "insurance must be medical or pension"));
-      var entry = g.regions().get(region).orElseThrow(() -> cn.liangxian.gateway.http.Problem.notFound("region-not-served",
-          "Region not served", "no region " + region));
-      int year;
-      try {
-        year = ctx.queryParams().contains("year") ? Integer.parseInt(ctx.queryParams().get("year"))
-            : entry.book().terms(ins).orElseThrow(() -> cn.liangxian.gateway.http.Problem.notFound("not-offered", "Not offered",
-                ins.code() + " is not collected in " + region)).benefitYear();
-      } catch (NumberFormatException e) {
-        throw cn.liangxian.gateway.http.Problem.invalidField("year", "year must be a whole number");
-      }
-      progress.of(region, ins.code(), year).onComplete(ar -> {
-        if (ar.failed()) {
-          ctx.fail(ar.cause());
-        } else if (String.valueOf(ctx.request().getHeader("Accept")).contains("text/csv")) {
-          ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8").end(cn.liangxian.gateway.progress.Progress.csv(ar.result()));
-        } else {
-          json(ctx, 200, ar.result());
-        }
-      });
-    });
-    RosterUploadHandler upload = new RosterUploadHandler(vertx, g.operatorToken(), g.rosterImport());
-    router.post("/api/v1/operator/rosters").handler(upload::handle);
-    router.post("/api/v1/operator/refunds").handler(ctx -> {
-      JsonObject b = cn.liangxian.gateway.http.JsonBodies.object(ctx, java.util.Set.of("orderId", "memberRef", "insurance", "reason"));
-      java.util.UUID order;
-      java.util.UUID member;
-      try {
-        order = java.util.UUID.fromString(cn.liangxian.gateway.http.JsonBodies.requiredString(b, "orderId", 40));
-        member = java.util.UUID.fromString(cn.liangxian.gateway.http.JsonBodies.requiredString(b, "memberRef", 40));
-      } catch (IllegalArgumentException e) {
-        throw cn.liangxian.gateway.http.Problem.invalidField("orderId", "orderId and memberRef must be references");
-      }
-      orders.operatorRefund(order, member, cn.liangxian.gateway.http.JsonBodies.requiredString(b, "insurance", 10),
-          cn.liangxian.gateway.http.JsonBodies.requiredString(b, "reason", 30), "operator")
-          .onComplete(ar -> {
-            if (ar.failed()) {
-              ctx.fail(ar.cause());
-            } else {
-              json(ctx, 200, ar.result());
-            }
-          });
-    });
-    router.get("/api/v1/operator/reconciliation/:channel/:date").handler(ctx -> {
-      java.time.LocalDate date;
-      try {
-        date = java.time.LocalDate.parse(ctx.pathParam("date"));
-      } catch (java.time.format.DateTimeParseException e) {
-        throw cn.liangxian.gateway.http.Problem.invalidField("date", "date must be YYYY-MM-DD");
-      }
-      reconciliation.run(ctx.pathParam("channel"), date).onComplete(ar -> {
-        if (ar.failed()) {
-          ctx.fail(ar.cause());
-        } else if (String.valueOf(ctx.request().getHeader("Accept")).contains("text/csv")) {
-          ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-              .end(cn.liangxian.gateway.reconcile.Reconciliation.csv(ar.result()));
-        } else {
-          json(ctx, 200, ar.result());
-        }
-      });
-    });
+    router.post("/api/v1/operator/rosters").handler(new RosterUploadHandler(vertx, g.operatorToken(), g.rosterImport())::handle);
+    router.get("/api/v1/operator/progress/:region/:insurance").handler(h::progress);
+    router.post("/api/v1/operator/refunds").handler(h::refund);
+    router.get("/api/v1/operator/reconciliation/:channel/:date").handler(h::reconcile);
   }
 
   private void operationalRoutes(Router router) {
-    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(ctx -> pool.query("select 1").execute().onComplete(ar -> json(ctx,
+    router.get("/health/live").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(ctx -> pool.query("select 1").execute().onComplete(ar -> Replies.json(ctx,
         ar.succeeded() ? 200 : 503, new JsonObject().put("status", ar.succeeded() ? "UP" : "DOWN")
             .put("database", ar.succeeded() ? "reachable" : "unreachable"))));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(g.registry()));
@@ -210,9 +152,6 @@ public final class GatewayVerticle extends VerticleBase {
         .end(g.openApi()));
   }
 
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
-  }
 
   @Override
   public Future<?> stop() {

@@ -1,6 +1,5 @@
 package cn.liangxian.gateway.lookup;
 
-import cn.liangxian.policy.AppliedRule;
 import cn.liangxian.policy.Assessment;
 import cn.liangxian.policy.AssessmentException;
 import cn.liangxian.policy.Insurance;
@@ -91,9 +90,5 @@ public final class HouseholdAssessor {
       s = Status.UNPAID;
     }
     return new Item(m, ins, year, s, reason, a, tiers);
-  }
-
-  public static List<AppliedRule> rules(Assessment a) {
-    return a == null ? List.of() : a.rules();
   }
 }

@@ -3,7 +3,7 @@ package cn.liangxian.gateway.order;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
-import io.vertx.core.Future;
+import cn.liangxian.gateway.http.Replies;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -35,15 +35,15 @@ public final class OrderHandlers {
   }
 
   public void get(RoutingContext ctx) {
-    reply(ctx, orders.get(id(ctx)));
+    Replies.json(ctx, orders.get(id(ctx)));
   }
 
   public void cancel(RoutingContext ctx) {
-    reply(ctx, orders.cancel(id(ctx)));
+    Replies.json(ctx, orders.cancel(id(ctx)));
   }
 
   public void receipt(RoutingContext ctx) {
-    reply(ctx, orders.receipt(id(ctx)));
+    Replies.json(ctx, orders.receipt(id(ctx)));
   }
 
   private static UUID id(RoutingContext ctx) {
@@ -52,16 +52,5 @@ public final class OrderHandlers {
     } catch (IllegalArgumentException e) {
       throw Problem.notFound("order-not-found", "No such order", "'" + ctx.pathParam("id") + "' is not an order id");
     }
-  }
-
-  private static void reply(RoutingContext ctx, Future<JsonObject> f) {
-    f.onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-      } else {
-        ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-            .end(ar.result().toBuffer());
-      }
-    });
   }
 }

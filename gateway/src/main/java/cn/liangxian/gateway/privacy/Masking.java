@@ -28,12 +28,4 @@ public final class Masking {
     }
     return id.substring(0, 4) + "*".repeat(id.length() - 8) + id.substring(id.length() - 4);
   }
-
-  /** 13812345678 → 138****5678. */
-  public static String phone(String phone) {
-    if (phone == null || phone.length() < 7) {
-      return "****";
-    }
-    return phone.substring(0, 3) + "*".repeat(phone.length() - 7) + phone.substring(phone.length() - 4);
-  }
 }
