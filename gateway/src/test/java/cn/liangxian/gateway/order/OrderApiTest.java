@@ -68,7 +68,7 @@ class OrderApiTest {
     assertThat(g.get("/api/v1/orders/" + o.getString("id") + "/receipt").statusCode()).isEqualTo(409);
 
     g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
-    JsonObject paid = eventuallyState(o.getString("id"), "PAID");
+    JsonObject paid = g.awaitState(o.getString("id"), "PAID");
     assertThat(paid.getString("transactionId")).isNotBlank();
 
     JsonObject receipt = g.get("/api/v1/orders/" + o.getString("id") + "/receipt").bodyAsJsonObject();
@@ -134,7 +134,7 @@ class OrderApiTest {
 
     // fifteen minutes later the order is closed at the channel, expired, and the items are free again
     g.clock.advance(Duration.ofMinutes(16));
-    JsonObject expired = eventuallyState(retry.bodyAsJsonObject().getString("id"), "EXPIRED");
+    JsonObject expired = g.awaitState(retry.bodyAsJsonObject().getString("id"), "EXPIRED");
     assertThat(expired.containsKey("payment")).isFalse();
     HttpResponse<Buffer> later = create(order(h, "wechat", hedongMedical(h)), "d", "kiosk-3");
     assertThat(later.statusCode()).as(later.bodyAsString()).isEqualTo(201);
@@ -149,7 +149,7 @@ class OrderApiTest {
     HttpResponse<Buffer> r = create(order(h, "wechat", new JsonArray().add(item(ref(h, Fixture.CHEN), "medical", 2020, null))), "x", "k");
     assertThat(r.statusCode()).isEqualTo(201);
     g.clock.advance(Duration.ofMinutes(15).plusSeconds(1));
-    eventuallyState(r.bodyAsJsonObject().getString("id"), "EXPIRED");
+    g.awaitState(r.bodyAsJsonObject().getString("id"), "EXPIRED");
     try (var c = g.db.connect(); var st = c.createStatement(); var rs = st.executeQuery("select count(*) from reservation")) {
       rs.next();
       assertThat(rs.getInt(1)).isZero();
@@ -228,16 +228,4 @@ class OrderApiTest {
     assertThat(g.get("/metrics").bodyAsString()).contains("liangxian_callbacks_refused_total");
   }
 
-  JsonObject eventuallyState(String id, String state) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    JsonObject o;
-    do {
-      o = g.get("/api/v1/orders/" + id).bodyAsJsonObject();
-      if (o.getString("state").equals(state)) {
-        return o;
-      }
-      Thread.sleep(100);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("order " + id + " is " + o.getString("state") + ", not " + state);
-  }
 }

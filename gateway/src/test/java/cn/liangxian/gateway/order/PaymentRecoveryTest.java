@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,18 +42,6 @@ class PaymentRecoveryTest {
     return r.bodyAsJsonObject();
   }
 
-  JsonObject settle(String id, Set<String> states) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    JsonObject o;
-    do {
-      o = g.get("/api/v1/orders/" + id).bodyAsJsonObject();
-      if (states.contains(o.getString("state"))) {
-        return o;
-      }
-      Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("order " + id + " stayed " + o.getString("state"));
-  }
 
   long count(String sql) throws Exception {
     try (Connection c = g.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
@@ -72,7 +59,7 @@ class PaymentRecoveryTest {
     Thread.sleep(300);
     assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
     g.clock.advance(Duration.ofSeconds(31));
-    JsonObject paid = settle(o.getString("id"), Set.of("PAID"));
+    JsonObject paid = g.awaitState(o.getString("id"), "PAID");
     assertThat(paid.getString("transactionId")).isNotBlank();
     assertThat(count("select count(*) from payment where source = 'query' and order_id = '" + o.getString("id") + "'")).isEqualTo(1);
     assertThat(g.get("/api/v1/orders/" + o.getString("id") + "/receipt").statusCode()).isEqualTo(200);
@@ -87,7 +74,7 @@ class PaymentRecoveryTest {
     assertThat(g.post("/api/v1/orders/" + o.getString("id") + "/cancel", new JsonObject()).statusCode()).isEqualTo(200);
     g.gateway.sandbox().faults(SandboxFaults.NONE);
     g.gateway.sandbox().renotify(o.getString("outTradeNo"));
-    JsonObject refunded = settle(o.getString("id"), Set.of("REFUNDED"));
+    JsonObject refunded = g.awaitState(o.getString("id"), "REFUNDED");
     assertThat(refunded.getString("stateReason")).contains("refunded");
     assertThat(count("select count(*) from refund where state = 'SUCCESS' and order_id = '" + o.getString("id") + "'")).isEqualTo(1);
     assertThat(count("select count(*) from payment where order_id = '" + o.getString("id") + "'")).isEqualTo(1);
@@ -105,7 +92,7 @@ class PaymentRecoveryTest {
       JsonObject o = orderChen(channel);
       g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
       g.clock.advance(Duration.ofMinutes(16)); // expiry and the active query start at once, while callbacks are in flight
-      JsonObject done = settle(o.getString("id"), Set.of("PAID", "REFUNDED"));
+      JsonObject done = g.awaitState(o.getString("id"), "PAID", "REFUNDED");
       Thread.sleep(200 + i % 4 * 40L); // let duplicates land
       String id = o.getString("id");
       assertThat(count("select count(*) from payment where order_id = '" + id + "'")).as("round " + i).isEqualTo(1);

@@ -133,6 +133,21 @@ public final class TestGateway implements AutoCloseable {
     return member(household, id).getString("ref");
   }
 
+  /** Waits (up to 20 s) for an order to reach one of these states; fails saying where it stayed. */
+  public JsonObject awaitState(String orderId, String... states) throws Exception {
+    java.util.Set<String> wanted = java.util.Set.of(states);
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    JsonObject o;
+    do {
+      o = get("/api/v1/orders/" + orderId).bodyAsJsonObject();
+      if (wanted.contains(o.getString("state"))) {
+        return o;
+      }
+      Thread.sleep(50);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("order " + orderId + " stayed " + o.getString("state") + ", not " + wanted);
+  }
+
   /** A valid ID number; odd sequence for a man. */
   public static String id(String region, String birth, int seq) {
     String body = region + LocalDate.parse(birth).format(DateTimeFormatter.BASIC_ISO_DATE) + String.format("%03d", seq);

@@ -8,11 +8,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.channel.Await;
 import cn.liangxian.gateway.channel.ChannelException;
 import cn.liangxian.gateway.channel.Crypto;
 import cn.liangxian.gateway.channel.Vectors;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URLDecoder;
@@ -24,7 +24,6 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,9 +57,6 @@ class AlipayClientWireMockTest {
         + Crypto.sign("SHA256withRSA", key.getPrivate(), json.getBytes(StandardCharsets.UTF_8)) + "\"}";
   }
 
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
 
   @Test
   void precreateSendsASignedFormAndReadsTheQrCode() throws Exception {
@@ -68,7 +64,7 @@ class AlipayClientWireMockTest {
         .withHeader("Content-Type", "text/html;charset=utf-8").withBody(signed("alipay_trade_precreate_response",
             "{\"code\":\"10000\",\"msg\":\"Success\",\"out_trade_no\":\"6823789339978248\",\"qr_code\":\"https://qr.alipay.com/bavh4wjlxf12tper3a\"}",
             alipay))));
-    String qr = await(client.precreate("6823789339978248", 36000, "城乡居民医疗保险 2020", "https://pay.example.cn/cb", "15m"));
+    String qr = Await.result(client.precreate("6823789339978248", 36000, "城乡居民医疗保险 2020", "https://pay.example.cn/cb", "15m"));
     assertThat(qr).isEqualTo("https://qr.alipay.com/bavh4wjlxf12tper3a");
 
     String form = wm.findAll(postRequestedFor(urlEqualTo("/gateway.do"))).stream().map(r -> r.getBodyAsString())
@@ -90,7 +86,7 @@ class AlipayClientWireMockTest {
         .withBody(signed("alipay_trade_query_response", "{\"code\":\"10000\",\"msg\":\"Success\",\"trade_no\":\"2013112011001004330000121536\","
             + "\"out_trade_no\":\"6823789339978248\",\"buyer_logon_id\":\"159****5620\",\"trade_status\":\"TRADE_SUCCESS\","
             + "\"total_amount\":\"88.88\",\"buyer_user_id\":\"2088101117955611\"}", alipay))));
-    AlipayClient.Trade t = await(client.query("6823789339978248"));
+    AlipayClient.Trade t = Await.result(client.query("6823789339978248"));
     assertThat(t.tradeStatus()).isEqualTo("TRADE_SUCCESS");
     assertThat(t.totalFen()).isEqualTo(8888);
 

@@ -2,6 +2,7 @@ package cn.liangxian.gateway.channel.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.channel.Await;
 import cn.liangxian.gateway.channel.ChannelException;
 import cn.liangxian.gateway.channel.Crypto;
 import cn.liangxian.gateway.channel.Vectors;
@@ -17,7 +18,6 @@ import cn.liangxian.gateway.channel.wechat.WechatPayClient;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
 import cn.liangxian.gateway.channel.wechat.WechatPayScheme;
 import cn.liangxian.gateway.channel.wechat.WechatPaySignatures;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,7 +69,7 @@ class ChannelSandboxTest {
     sandbox.registerWechat(new ChannelSandbox.WechatMerchant("1900006892", "wxsandbox0000002", guomiKey.getPublic(),
         API_V3_KEY, WechatPayScheme.SM2));
     sandbox.registerAlipay(new ChannelSandbox.AlipayApp("2021000117600000", appKey.getPublic()));
-    await(sandbox.listen(0));
+    Await.result(sandbox.listen(0));
 
     WebClient http = WebClient.create(vertx);
     WechatPayMerchant m = new WechatPayMerchant("1900006891", "wxsandbox0000001", "MERCHANT-SERIAL", merchantKey.getPrivate(),
@@ -101,14 +100,14 @@ class ChannelSandboxTest {
       alipayNotices.add(AlipayNotification.verify(am, f));
       ctx.response().end("success");
     });
-    receiver = await(vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1"));
+    receiver = Await.result(vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1"));
     notifyUrl = "http://127.0.0.1:" + receiver.actualPort();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    await(sandbox.close());
-    await(vertx.close());
+    Await.result(sandbox.close());
+    Await.result(vertx.close());
   }
 
   @BeforeEach
@@ -118,18 +117,7 @@ class ChannelSandboxTest {
     alipayNotices.clear();
   }
 
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
 
-  static ChannelException failure(Future<?> f) throws Exception {
-    Throwable x = f.toCompletionStage().toCompletableFuture().handle((v, t) -> t).get(20, TimeUnit.SECONDS);
-    while (x instanceof java.util.concurrent.CompletionException) {
-      x = x.getCause();
-    }
-    assertThat(x).as("the call fails").isInstanceOf(ChannelException.class);
-    return (ChannelException) x;
-  }
 
   static void eventually(Runnable check) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -152,11 +140,11 @@ class ChannelSandboxTest {
 
   @Test
   void wechatNativePayNotifyQueryRefundAndBill() throws Exception {
-    String codeUrl = await(wechat.nativePay(prepay("LXW0001", 25000, "/wechat/rsa")));
+    String codeUrl = Await.result(wechat.nativePay(prepay("LXW0001", 25000, "/wechat/rsa")));
     assertThat(codeUrl).startsWith(sandbox.baseUrl() + "/sandbox/pay/wechat/LXW0001");
-    assertThat(await(wechat.query("LXW0001")).tradeState()).isEqualTo("NOTPAY");
+    assertThat(Await.result(wechat.query("LXW0001")).tradeState()).isEqualTo("NOTPAY");
 
-    await(sandbox.pay("LXW0001"));
+    Await.result(sandbox.pay("LXW0001"));
     eventually(() -> assertThat(wechatNotices).hasSize(1));
     Notification.Verified paid = (Notification.Verified) wechatNotices.get(0);
     assertThat(paid.eventType()).isEqualTo("TRANSACTION.SUCCESS");
@@ -164,22 +152,22 @@ class ChannelSandboxTest {
     assertThat(paid.resource().path("amount").path("total").asLong()).isEqualTo(25000);
     assertThat(paid.resource().path("mchid").asText()).isEqualTo("1900006891");
 
-    WechatPayClient.Transaction t = await(wechat.query("LXW0001"));
+    WechatPayClient.Transaction t = Await.result(wechat.query("LXW0001"));
     assertThat(t.tradeState()).isEqualTo("SUCCESS");
     assertThat(t.totalFen()).isEqualTo(25000);
 
-    WechatPayClient.Refund refund = await(wechat.refund("LXW0001", "LXW0001-R1", "重复缴费", 25000, 25000, notifyUrl + "/wechat/rsa"));
+    WechatPayClient.Refund refund = Await.result(wechat.refund("LXW0001", "LXW0001-R1", "重复缴费", 25000, 25000, notifyUrl + "/wechat/rsa"));
     assertThat(refund.refundFen()).isEqualTo(25000);
     // the same out_refund_no again refunds nothing more
-    assertThat(await(wechat.refund("LXW0001", "LXW0001-R1", "重复缴费", 25000, 25000, notifyUrl + "/wechat/rsa")).refundId())
+    assertThat(Await.result(wechat.refund("LXW0001", "LXW0001-R1", "重复缴费", 25000, 25000, notifyUrl + "/wechat/rsa")).refundId())
         .isEqualTo(refund.refundId());
     eventually(() -> assertThat(wechatNotices).hasSize(2));
     Notification.Verified refunded = (Notification.Verified) wechatNotices.get(1);
     assertThat(refunded.eventType()).isEqualTo("REFUND.SUCCESS");
     assertThat(refunded.resource().path("out_refund_no").asText()).isEqualTo("LXW0001-R1");
-    assertThat(await(wechat.queryRefund("LXW0001-R1")).status()).isEqualTo("SUCCESS");
+    assertThat(Await.result(wechat.queryRefund("LXW0001-R1")).status()).isEqualTo("SUCCESS");
 
-    TradeBill bill = await(wechat.tradeBill(LocalDate.now(ZoneId.of("Asia/Shanghai"))));
+    TradeBill bill = Await.result(wechat.tradeBill(LocalDate.now(ZoneId.of("Asia/Shanghai"))));
     assertThat(bill.rows()).anySatisfy(r -> {
       assertThat(r.outTradeNo()).isEqualTo("LXW0001");
       assertThat(r.tradeState()).isEqualTo("SUCCESS");
@@ -190,27 +178,27 @@ class ChannelSandboxTest {
 
   @Test
   void closingStopsPaymentAndAPaidTradeCannotBeClosed() throws Exception {
-    await(wechat.nativePay(prepay("LXW0002", 36000, "/wechat/rsa")));
-    await(wechat.close("LXW0002"));
-    assertThat(await(wechat.query("LXW0002")).tradeState()).isEqualTo("CLOSED");
+    Await.result(wechat.nativePay(prepay("LXW0002", 36000, "/wechat/rsa")));
+    Await.result(wechat.close("LXW0002"));
+    assertThat(Await.result(wechat.query("LXW0002")).tradeState()).isEqualTo("CLOSED");
     assertThat(sandbox.pay("LXW0002").failed()).isTrue();
 
-    await(wechat.nativePay(prepay("LXW0003", 36000, "/wechat/rsa")));
-    await(sandbox.pay("LXW0003"));
-    ChannelException e = failure(wechat.close("LXW0003"));
+    Await.result(wechat.nativePay(prepay("LXW0003", 36000, "/wechat/rsa")));
+    Await.result(sandbox.pay("LXW0003"));
+    ChannelException e = Await.failure(wechat.close("LXW0003"));
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo("ORDERPAID");
-    assertThat(await(wechat.query("NEVER-CREATED")).tradeState()).isEqualTo("NOTFOUND");
+    assertThat(Await.result(wechat.query("NEVER-CREATED")).tradeState()).isEqualTo("NOTFOUND");
   }
 
   @Test
   void guomiMerchantSignsWithSm2AndReadsSm4Notifications() throws Exception {
-    String prepayId = await(guomi.jsapi(prepay("LXG0001", 32000, "/wechat/gm")));
+    String prepayId = Await.result(guomi.jsapi(prepay("LXG0001", 32000, "/wechat/gm")));
     WechatPayClient.MiniProgramPayment p = guomi.miniProgramPayment(prepayId);
     assertThat(p.packageValue()).isEqualTo("prepay_id=" + prepayId);
     assertThat(Crypto.verify("SM3withSM2", guomiKey.getPublic(),
         WechatPaySignatures.message(null, p.appId(), p.timeStamp(), p.nonceStr(), p.packageValue()), p.paySign())).isTrue();
-    await(sandbox.pay("LXG0001"));
+    Await.result(sandbox.pay("LXG0001"));
     eventually(() -> assertThat(wechatNotices).hasSize(1));
     assertThat(wechatNotices.get(0)).isInstanceOf(Notification.Verified.class);
     assertThat(((Notification.Verified) wechatNotices.get(0)).resource().path("trade_type").asText()).isEqualTo("JSAPI");
@@ -218,67 +206,67 @@ class ChannelSandboxTest {
 
   @Test
   void alipayPrecreatePayNotifyQueryRefundOnceAndBill() throws Exception {
-    String qr = await(alipay.precreate("LXA0001", 26000, "城乡居民医疗保险 2020", notifyUrl + "/alipay", "15m"));
+    String qr = Await.result(alipay.precreate("LXA0001", 26000, "城乡居民医疗保险 2020", notifyUrl + "/alipay", "15m"));
     assertThat(qr).endsWith("/sandbox/pay/alipay/LXA0001");
-    assertThat(await(alipay.query("LXA0001")).tradeStatus()).isEqualTo("WAIT_BUYER_PAY");
-    await(sandbox.pay("LXA0001"));
+    assertThat(Await.result(alipay.query("LXA0001")).tradeStatus()).isEqualTo("WAIT_BUYER_PAY");
+    Await.result(sandbox.pay("LXA0001"));
     eventually(() -> assertThat(alipayNotices).hasSize(1));
     AlipayNotification.Verified n = (AlipayNotification.Verified) alipayNotices.get(0);
     assertThat(n.paid()).isTrue();
     assertThat(n.totalFen()).isEqualTo(26000);
     assertThat(n.outTradeNo()).isEqualTo("LXA0001");
-    assertThat(await(alipay.query("LXA0001")).tradeStatus()).isEqualTo("TRADE_SUCCESS");
+    assertThat(Await.result(alipay.query("LXA0001")).tradeStatus()).isEqualTo("TRADE_SUCCESS");
 
-    AlipayClient.Refund r1 = await(alipay.refund("LXA0001", "LXA0001-R1", 13000, "特殊群体身份后到，退差额"));
-    AlipayClient.Refund again = await(alipay.refund("LXA0001", "LXA0001-R1", 13000, "特殊群体身份后到，退差额"));
+    AlipayClient.Refund r1 = Await.result(alipay.refund("LXA0001", "LXA0001-R1", 13000, "特殊群体身份后到，退差额"));
+    AlipayClient.Refund again = Await.result(alipay.refund("LXA0001", "LXA0001-R1", 13000, "特殊群体身份后到，退差额"));
     assertThat(r1.fundChanged()).isTrue();
     assertThat(again.fundChanged()).isFalse();
     assertThat(again.refundFen()).isEqualTo(13000);
-    assertThat(await(alipay.queryRefund("LXA0001", "LXA0001-R1")).refundFen()).isEqualTo(13000);
+    assertThat(Await.result(alipay.queryRefund("LXA0001", "LXA0001-R1")).refundFen()).isEqualTo(13000);
 
-    AlipayBill bill = await(alipay.bill(LocalDate.now(ZoneId.of("Asia/Shanghai"))));
+    AlipayBill bill = Await.result(alipay.bill(LocalDate.now(ZoneId.of("Asia/Shanghai"))));
     assertThat(bill.rows()).anySatisfy(r -> {
       assertThat(r.outTradeNo()).isEqualTo("LXA0001");
       assertThat(r.type()).isEqualTo("交易");
       assertThat(r.amountFen()).isEqualTo(26000);
     });
     assertThat(bill.rows()).anySatisfy(r -> assertThat(r.refundRequestNo()).isEqualTo("LXA0001-R1"));
-    assertThat(await(alipay.query("NEVER-CREATED")).tradeStatus()).isEqualTo("NOT_EXIST");
+    assertThat(Await.result(alipay.query("NEVER-CREATED")).tradeStatus()).isEqualTo("NOT_EXIST");
   }
 
   @Test
   void alipayMiniProgramCreateNeedsABuyer() throws Exception {
-    String tradeNo = await(alipay.create("LXA0002", 32000, "城乡居民医疗保险 2022", "2088102177846875", notifyUrl + "/alipay", "15m"));
+    String tradeNo = Await.result(alipay.create("LXA0002", 32000, "城乡居民医疗保险 2022", "2088102177846875", notifyUrl + "/alipay", "15m"));
     assertThat(tradeNo).isNotBlank();
-    ChannelException e = failure(alipay.create("LXA0003", 32000, "x", null, notifyUrl + "/alipay", "15m"));
+    ChannelException e = Await.failure(alipay.create("LXA0003", 32000, "x", null, notifyUrl + "/alipay", "15m"));
     assertThat(e.code()).isEqualTo("ACQ.INVALID_PARAMETER");
   }
 
   @Test
   void duplicatedNotificationsAllArriveAndDroppedOnesNever() throws Exception {
     sandbox.faults(new SandboxFaults(0, 2, false, 0, false));
-    await(wechat.nativePay(prepay("LXW0010", 25000, "/wechat/rsa")));
-    await(sandbox.pay("LXW0010"));
+    Await.result(wechat.nativePay(prepay("LXW0010", 25000, "/wechat/rsa")));
+    Await.result(sandbox.pay("LXW0010"));
     eventually(() -> assertThat(wechatNotices).hasSize(3));
     assertThat(wechatNotices).allSatisfy(n -> assertThat(n).isInstanceOf(Notification.Verified.class));
 
     sandbox.faults(new SandboxFaults(0, 0, true, 0, false));
-    await(wechat.nativePay(prepay("LXW0011", 25000, "/wechat/rsa")));
-    await(sandbox.pay("LXW0011"));
+    Await.result(wechat.nativePay(prepay("LXW0011", 25000, "/wechat/rsa")));
+    Await.result(sandbox.pay("LXW0011"));
     Thread.sleep(300);
     assertThat(wechatNotices).hasSize(3);
     // the payment happened all the same: only an active query finds it
-    assertThat(await(wechat.query("LXW0011")).tradeState()).isEqualTo("SUCCESS");
+    assertThat(Await.result(wechat.query("LXW0011")).tradeState()).isEqualTo("SUCCESS");
   }
 
   @Test
   void failedCallsAreRetryableErrorsNotAnswers() throws Exception {
     sandbox.faults(new SandboxFaults(0, 0, false, 1, false));
-    ChannelException e = failure(wechat.nativePay(prepay("LXW0020", 25000, "/wechat/rsa")));
+    ChannelException e = Await.failure(wechat.nativePay(prepay("LXW0020", 25000, "/wechat/rsa")));
     ChannelException c = e;
     assertThat(c.code()).isEqualTo("SYSTEM_ERROR");
     assertThat(c.retryable()).isTrue();
-    assertThat(await(wechat.nativePay(prepay("LXW0020", 25000, "/wechat/rsa")))).contains("LXW0020");
+    assertThat(Await.result(wechat.nativePay(prepay("LXW0020", 25000, "/wechat/rsa")))).contains("LXW0020");
   }
 
   @Test
@@ -287,7 +275,7 @@ class ChannelSandboxTest {
         API_V3_KEY, WechatPayScheme.RSA,
         new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
     WechatPayClient client = new WechatPayClient(WebClient.create(vertx), sandbox.baseUrl(), impostor, CLOCK);
-    ChannelException e = failure(client.nativePay(prepay("LXW0030", 25000, "/wechat/rsa")));
+    ChannelException e = Await.failure(client.nativePay(prepay("LXW0030", 25000, "/wechat/rsa")));
     assertThat(e.code()).isEqualTo("SIGN_ERROR");
     assertThat(e.status()).isEqualTo(401);
   }

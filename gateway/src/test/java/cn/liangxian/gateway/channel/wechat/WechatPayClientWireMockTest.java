@@ -11,12 +11,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.channel.Await;
 import cn.liangxian.gateway.channel.ChannelException;
 import cn.liangxian.gateway.channel.Crypto;
 import cn.liangxian.gateway.channel.Vectors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +24,6 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,24 +72,13 @@ class WechatPayClientWireMockTest {
         .withHeader("Request-ID", "08F78BB5AF0610D302A1FA8C11B3BB0CCF06-0").withBody(body);
   }
 
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
 
-  static ChannelException failure(Future<?> f) throws Exception {
-    Throwable x = f.toCompletionStage().toCompletableFuture().handle((v, t) -> t).get(10, TimeUnit.SECONDS);
-    while (x instanceof CompletionException) {
-      x = x.getCause();
-    }
-    assertThat(x).isInstanceOf(ChannelException.class);
-    return (ChannelException) x;
-  }
 
   @Test
   void nativePrepaySendsTheDocumentedBodySignedAndReadsCodeUrl() throws Exception {
     wm.stubFor(post("/v3/pay/transactions/native").willReturn(
         signed(200, "{\"code_url\":\"weixin://wxpay/bizpayurl?pr=p4lpSuKzz\"}", platform)));
-    String codeUrl = await(client.nativePay(new WechatPayClient.Prepay("1217752501201407033233368018", "城乡居民医疗保险 2020",
+    String codeUrl = Await.result(client.nativePay(new WechatPayClient.Prepay("1217752501201407033233368018", "城乡居民医疗保险 2020",
         25000, "https://pay.example.cn/api/v1/callbacks/wechatpay", null, null, null)));
     assertThat(codeUrl).isEqualTo("weixin://wxpay/bizpayurl?pr=p4lpSuKzz");
 
@@ -120,7 +107,7 @@ class WechatPayClientWireMockTest {
             + "\"promotion_detail\":[],\"success_time\":\"2019-12-15T10:20:45+08:00\",\"trade_state\":\"SUCCESS\","
             + "\"trade_state_desc\":\"支付成功\",\"trade_type\":\"NATIVE\",\"transaction_id\":\"4200000423201912151234567890\"}",
         platform)));
-    WechatPayClient.Transaction t = await(client.query("1217752501201407033233368018"));
+    WechatPayClient.Transaction t = Await.result(client.query("1217752501201407033233368018"));
     assertThat(t.tradeState()).isEqualTo("SUCCESS");
     assertThat(t.totalFen()).isEqualTo(25000);
     assertThat(t.transactionId()).isEqualTo("4200000423201912151234567890");
@@ -130,7 +117,7 @@ class WechatPayClientWireMockTest {
   void anAnswerSignedByAnyoneElseIsNotBelieved() throws Exception {
     wm.stubFor(get("/v3/pay/transactions/out-trade-no/X1?mchid=1230000109").willReturn(signed(200,
         "{\"out_trade_no\":\"X1\",\"trade_state\":\"SUCCESS\",\"amount\":{\"total\":25000}}", Vectors.rsa())));
-    ChannelException e = failure(client.query("X1"));
+    ChannelException e = Await.failure(client.query("X1"));
     assertThat(e.code()).isEqualTo("RESPONSE_NOT_VERIFIED");
     assertThat(e.retryable()).isTrue();
   }
@@ -139,13 +126,13 @@ class WechatPayClientWireMockTest {
   void documentedErrorsKeepTheirCode() throws Exception {
     wm.stubFor(get("/v3/pay/transactions/out-trade-no/X2?mchid=1230000109").willReturn(signed(404,
         "{\"code\":\"ORDER_NOT_EXIST\",\"message\":\"订单不存在\"}", platform)));
-    assertThat(await(client.query("X2")).tradeState()).isEqualTo("NOTFOUND");
+    assertThat(Await.result(client.query("X2")).tradeState()).isEqualTo("NOTFOUND");
     wm.stubFor(post("/v3/refund/domestic/refunds").willReturn(signed(403,
         "{\"code\":\"NOT_ENOUGH\",\"message\":\"基本账户余额不足，请充值后重新发起\"}", platform)));
-    ChannelException e = failure(client.refund("X3", "X3-R1", "重复缴费", 100, 100, "https://pay.example.cn/cb"));
+    ChannelException e = Await.failure(client.refund("X3", "X3-R1", "重复缴费", 100, 100, "https://pay.example.cn/cb"));
     assertThat(e.code()).isEqualTo("NOT_ENOUGH");
     assertThat(e.retryable()).isFalse();
     wm.stubFor(post("/v3/refund/domestic/refunds").willReturn(aResponse().withStatus(500).withBody("{\"code\":\"SYSTEM_ERROR\"}")));
-    assertThat(failure(client.refund("X3", "X3-R1", "重复缴费", 100, 100, "https://pay.example.cn/cb")).retryable()).isTrue();
+    assertThat(Await.failure(client.refund("X3", "X3-R1", "重复缴费", 100, 100, "https://pay.example.cn/cb")).retryable()).isTrue();
   }
 }
