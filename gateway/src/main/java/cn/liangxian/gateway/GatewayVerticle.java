@@ -74,17 +74,18 @@ public final class GatewayVerticle extends VerticleBase {
       router.errorHandler(status, Failures::handle);
     }
     if (number == 1) {
-      // one instance keeps the progress gauges; PostgreSQL computes them every minute
+      // one instance per gateway keeps the progress gauges (PostgreSQL computes them every minute)
       var progressMetrics = new cn.liangxian.gateway.progress.ProgressMetrics(new Progress(pool),
           g.regions(), g.registry());
       progressMetrics.refresh();
       progressTimer = vertx.setPeriodic(g.config().progressMetricsMillis(), t -> progressMetrics.refresh()
           .onFailure(e -> LOG.warn("progress metrics not refreshed: {}", e.toString())));
+      // and sweeps orders (other gateways' sweepers are safe beside it: every change is conditional)
+      timer = vertx.setPeriodic(g.config().sweepMillis(), t -> orders.expireDue().compose(x -> orders.queryStuck())
+          .compose(x -> kioskAuth.pruneNonces())
+          .compose(x -> observe())
+          .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString())));
     }
-    timer = vertx.setPeriodic(g.config().sweepMillis(), t -> orders.expireDue().compose(x -> orders.queryStuck())
-        .compose(x -> kioskAuth.pruneNonces())
-        .compose(x -> observe())
-        .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString())));
     return vertx.createHttpServer().requestHandler(router).listen(g.httpPort(), g.config().httpHost())
         .onSuccess(s -> server = s);
   }
