@@ -14,7 +14,8 @@ import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.lookup.LookupMetrics;
 import cn.liangxian.gateway.lookup.Regions;
-import cn.liangxian.gateway.operator.OperatorToken;
+import cn.liangxian.gateway.operator.OperatorAccounts;
+import cn.liangxian.gateway.operator.PasswordHasher;
 import cn.liangxian.gateway.order.OrderMetrics;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.roster.DemoRoster;
@@ -65,7 +66,8 @@ public final class Gateway implements AutoCloseable {
   private final OrderMetrics orderMetrics;
   private final String openApi;
   private final RosterImport rosterImport;
-  private final OperatorToken operatorToken;
+  private final PasswordHasher passwordHasher = new PasswordHasher();
+  private final String dummyPasswordHash = passwordHasher.hash(java.util.UUID.randomUUID().toString());
   private Vertx vertx;
   private ChannelSandbox sandbox;
   private Map<String, PaymentChannel> channels;
@@ -75,10 +77,9 @@ public final class Gateway implements AutoCloseable {
   private int instances;
 
   private Gateway(GatewayConfig config, Clock clock, Database database, PersonalDataCipher cipher, Regions regions,
-      RosterImport rosterImport, OperatorToken operatorToken) {
+      RosterImport rosterImport) {
     this.config = config;
     this.rosterImport = rosterImport;
-    this.operatorToken = operatorToken;
     this.clock = clock;
     this.database = database;
     this.cipher = cipher;
@@ -110,8 +111,8 @@ public final class Gateway implements AutoCloseable {
     if (config.demoRoster()) {
       DemoRoster.loadIfEmpty(db, roster);
     }
-    OperatorToken operatorToken = OperatorToken.load(config.keyDir(), env);
-    Gateway g = new Gateway(config, clock, db, cipher, regions, roster, operatorToken);
+    new OperatorAccounts(db, new PasswordHasher()).bootstrap(config.keyDir(), env);
+    Gateway g = new Gateway(config, clock, db, cipher, regions, roster);
     g.serve();
     return g;
   }
@@ -330,8 +331,13 @@ public final class Gateway implements AutoCloseable {
     return rosterImport;
   }
 
-  public OperatorToken operatorToken() {
-    return operatorToken;
+  public PasswordHasher passwordHasher() {
+    return passwordHasher;
+  }
+
+  /** A hash of nothing anyone knows: logins with unknown names verify against it, so they take as long as others. */
+  public String dummyPasswordHash() {
+    return dummyPasswordHash;
   }
 
   public ChannelSandbox sandbox() {

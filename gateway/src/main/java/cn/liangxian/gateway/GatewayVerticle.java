@@ -126,15 +126,27 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private void operatorRoutes(Router router, OrderService orders) {
-    router.route("/api/v1/operator/*").handler(ctx -> {
-      g.operatorToken().authorize(ctx);
-      ctx.next();
-    });
-    OperatorHandlers h = new OperatorHandlers(g.regions(), orders, new Progress(pool),
-        new Reconciliation(pool, g.channels(), orders));
+    var audit = new cn.liangxian.gateway.operator.AuditTrail(pool, g.clock(), g.registry());
+    var auth = new cn.liangxian.gateway.operator.OperatorAuth(vertx, pool, g.clock(), g.passwordHasher(), g.dummyPasswordHash());
+    var accounts = new cn.liangxian.gateway.operator.AccountHandlers(vertx, pool, g.clock(), g.passwordHasher());
+    router.route("/api/v1/operator/*").handler(audit::handle);
+    router.post("/api/v1/operator/login").handler(auth::login);
+    // every other operator route answers only a logged-in operator
+    router.route("/api/v1/operator/*").handler(auth::authenticate);
+    OperatorHandlers h = new OperatorHandlers(vertx, g.regions(), orders, new Progress(pool),
+        new Reconciliation(pool, g.channels(), orders),
+        new cn.liangxian.gateway.operator.Posting(vertx, pool, g.cipher(), g.regions(), g.clock()), g.clock());
+    router.post("/api/v1/operator/logout").handler(auth::logout);
+    router.get("/api/v1/operator/me").handler(auth::me);
+    router.post("/api/v1/operator/password").handler(auth::changePassword);
+    router.post("/api/v1/operator/accounts").handler(accounts::create);
+    router.get("/api/v1/operator/accounts").handler(accounts::list);
+    router.post("/api/v1/operator/accounts/:username/disable").handler(accounts::disable);
+    router.get("/api/v1/operator/audit").handler(audit::list);
     router.post("/api/v1/operator/kiosks").handler(kiosks::register);
-    router.post("/api/v1/operator/rosters").handler(new RosterUploadHandler(vertx, g.operatorToken(), g.rosterImport())::handle);
+    router.post("/api/v1/operator/rosters").handler(new RosterUploadHandler(vertx, g.rosterImport())::handle);
     router.get("/api/v1/operator/progress/:region/:insurance").handler(h::progress);
+    router.get("/api/v1/operator/postings/:region/:insurance").handler(h::posting);
     router.post("/api/v1/operator/refunds").handler(h::refund);
     router.get("/api/v1/operator/reconciliation/:channel/:date").handler(h::reconcile);
   }

@@ -38,6 +38,9 @@ public final class Main {
       if (args.length >= 2 && args[0].equals("roster") && args[1].equals("import")) {
         return importRosters(List.of(args).subList(2, args.length), env);
       }
+      if (args.length >= 4 && args.length <= 7 && args[0].equals("operator") && args[1].equals("add")) {
+        return addOperator(List.of(args).subList(2, args.length), env);
+      }
       System.err.println("gateway: unknown command '" + String.join(" ", args) + "'\n\n" + HELP);
       return 2;
     } catch (IllegalArgumentException | IllegalStateException e) {
@@ -53,6 +56,9 @@ public final class Main {
                                                                   import village rosters and department lists (UTF-8 or GB18030)
         java -jar gateway/target/gateway.jar roster generate <households> <dir>
                                                                   write a made-up roster of that size (for demos and benchmarks)
+        java -jar gateway/target/gateway.jar operator add <username> <role> [<region> [<township> [<village>]]]
+                                                                  create an operator account: role admin | finance | township | village;
+                                                                  the password from GATEWAY_OPERATOR_PASSWORD or typed at the console
       Environment: GATEWAY_CONFIG, GATEWAY_PORT, GATEWAY_DATA_DIR, GATEWAY_DB_URL (or PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD),
       GATEWAY_KEY_DIR, GATEWAY_ID_SM4_KEY, GATEWAY_ID_INDEX_KEY; see config/gateway.yaml.""";
 
@@ -66,6 +72,9 @@ public final class Main {
         .append("  OpenAPI         ").append(base).append("/openapi.yaml\n")
         .append("  Health          ").append(base).append("/health/ready\n")
         .append("  Metrics         ").append(base).append("/metrics\n")
+        .append("  Operators       ").append(base).append("/api/v1/operator/login   (first account 'admin', its password in ")
+        .append(env.containsKey("GATEWAY_OPERATOR_ADMIN_PASSWORD") ? "GATEWAY_OPERATOR_ADMIN_PASSWORD"
+            : config.keyDir().resolve("operator-admin.password")).append(")\n")
         .append("  Phone demo      ").append(base).append("/demo/   (the mini-program flow: lookup, family, pay, receipt)\n")
         .append("  Channel sandbox ").append(g.sandbox().baseUrl()).append("   (QR codes open its pay page)\n\n")
         .append("  Demo residents to try (made up):\n");
@@ -100,6 +109,38 @@ public final class Main {
       System.err.println("gateway: cannot write to " + dir + ": " + e.getMessage());
       return 2;
     }
+  }
+
+  private static int addOperator(List<String> a, Map<String, String> env) {
+    cn.liangxian.gateway.operator.Role role = cn.liangxian.gateway.operator.Role.of(a.get(1)).orElse(null);
+    if (role == null) {
+      System.err.println("gateway: the role is admin, finance, township or village, not '" + a.get(1) + "'");
+      return 2;
+    }
+    cn.liangxian.gateway.operator.Scope scope = new cn.liangxian.gateway.operator.Scope(a.size() > 2 ? a.get(2) : null,
+        a.size() > 3 ? a.get(3) : null, a.size() > 4 ? a.get(4) : null);
+    String password = env.get("GATEWAY_OPERATOR_PASSWORD");
+    if (password == null) {
+      if (System.console() == null) {
+        System.err.println("gateway: give the password in GATEWAY_OPERATOR_PASSWORD (no console to type it at)");
+        return 2;
+      }
+      password = new String(System.console().readPassword("password for %s: ", a.get(0)));
+      if (!password.equals(new String(System.console().readPassword("again: ")))) {
+        System.err.println("gateway: the passwords differ; nothing created");
+        return 2;
+      }
+    }
+    GatewayConfig config = GatewayConfig.load(env);
+    Regions regions = Regions.load(config, Clock.systemUTC());
+    try (Database db = Database.start(config)) {
+      db.migrate();
+      new RosterImport(db, PersonalDataCipher.load(config.keyDir(), env), regions.rosterInfo()).registerRegions();
+      new cn.liangxian.gateway.operator.OperatorAccounts(db, new cn.liangxian.gateway.operator.PasswordHasher())
+          .create(a.get(0), a.get(0), role, scope, password, "cli");
+    }
+    System.out.println("created operator " + a.get(0) + " (" + role.code() + ", " + scope + ")");
+    return 0;
   }
 
   private static int importRosters(List<String> files, Map<String, String> env) {

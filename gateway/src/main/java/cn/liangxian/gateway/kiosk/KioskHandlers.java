@@ -3,6 +3,9 @@ package cn.liangxian.gateway.kiosk;
 import cn.liangxian.gateway.channel.Pem;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.operator.AuditTrail;
+import cn.liangxian.gateway.operator.Operator;
+import cn.liangxian.gateway.operator.Role;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -33,6 +36,8 @@ public final class KioskHandlers {
 
   /** {@code POST /api/v1/operator/kiosks} {kioskId, publicKey (SPKI PEM), regionCode?}. */
   public void register(RoutingContext ctx) {
+    Operator op = Operator.of(ctx).require(Role.ADMIN);
+    ctx.put(AuditTrail.ACTION, "kiosk.register");
     JsonObject b = JsonBodies.object(ctx, Set.of("kioskId", "publicKey", "regionCode"));
     String id = JsonBodies.requiredString(b, "kioskId", 64);
     if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
@@ -45,11 +50,31 @@ public final class KioskHandlers {
       throw Problem.invalidField("publicKey", "publicKey must be a PEM public key (SPKI): " + e.getMessage());
     }
     String region = JsonBodies.optionalString(b, "regionCode", 6);
-    pool.withTransaction(conn -> conn.preparedQuery("insert into kiosk (id, public_key, region_code) values ($1, $2, $3)"
-            + " on conflict (id) do update set public_key = excluded.public_key, region_code = excluded.region_code returning (xmax = 0) as created")
-        .execute(Tuple.of(id, pem, region))
-        .compose(rows -> conn.preparedQuery("insert into audit_log (actor, action, subject, after) values ('operator', 'kiosk.register', $1, $2)")
-            .execute(Tuple.of(id, new JsonObject().put("regionCode", region))).map(rows.iterator().next().getBoolean("created"))))
+    if (!op.scope().isAll() && region == null) {
+      throw Problem.invalidField("regionCode", "regionCode is required: your account covers " + op.scope());
+    }
+    if (region != null) {
+      op.requireScope(region, null, null);
+    }
+    pool.withTransaction(conn -> conn.preparedQuery("select region_code, public_key from kiosk where id = $1 for update")
+        .execute(Tuple.of(id)).compose(existing -> {
+          JsonObject before = null;
+          if (existing.size() > 0) {
+            String was = existing.iterator().next().getString("region_code");
+            if (!op.scope().isAll() && (was == null || !op.scope().covers(was, null, null))) {
+              return io.vertx.core.Future.failedFuture(op.outOfScope("kiosk " + id + " (region " + was + ")"));
+            }
+            before = new JsonObject().put("regionCode", was).put("keyChanged", false);
+          }
+          JsonObject b4 = before;
+          return conn.preparedQuery("insert into kiosk (id, public_key, region_code) values ($1, $2, $3)"
+              + " on conflict (id) do update set public_key = excluded.public_key, region_code = excluded.region_code returning (xmax = 0) as created")
+            .execute(Tuple.of(id, pem, region))
+            .compose(rows -> conn.preparedQuery("insert into audit_log (actor, action, subject, before, after) values ($1, 'kiosk.register', $2, $3, $4)")
+              .execute(Tuple.of(op.username(), id, b4 == null ? null : b4.put("keyChanged",
+                  !pem.equals(existing.iterator().next().getString("public_key"))), new JsonObject().put("regionCode", region)))
+              .map(rows.iterator().next().getBoolean("created")));
+        }))
         .onComplete(ar -> {
           if (ar.failed()) {
             ctx.fail(ar.cause());

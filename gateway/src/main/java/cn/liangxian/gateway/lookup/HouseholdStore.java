@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
@@ -33,6 +32,8 @@ public final class HouseholdStore {
   static final String BY_PERSON = MEMBERS
       + " where p.household_id = (select household_id from person where id_index = $1 and name = $2) order by p.birth_date, p.id";
   static final String BY_REF = MEMBERS + " where h.ref = $1 order by p.birth_date, p.id";
+  static final String BY_VILLAGE = MEMBERS + " where v.region_code = $1 and v.township = $2 and v.name = $3"
+      + " order by h.roster_ref, h.id, p.birth_date, p.id";
 
   private final PersonalDataCipher cipher;
 
@@ -48,10 +49,26 @@ public final class HouseholdStore {
     return db.preparedQuery(BY_REF).execute(Tuple.of(ref)).map(this::household);
   }
 
-  private Optional<Household> household(RowSet<Row> rows) {
-    if (rows.size() == 0) {
-      return Optional.empty();
-    }
+  /** Every household of a village, in roster order; the decryption of a whole village runs on a worker. */
+  public Future<List<Household>> byVillage(io.vertx.core.Vertx vertx, SqlClient db, String region, String township, String village) {
+    return db.preparedQuery(BY_VILLAGE).execute(Tuple.of(region, township, village)).compose(rows -> vertx.executeBlocking(() -> {
+      List<Household> out = new ArrayList<>();
+      List<Row> current = new ArrayList<>();
+      for (Row r : rows) {
+        if (!current.isEmpty() && current.get(0).getLong("household_id") != r.getLong("household_id").longValue()) {
+          out.add(household(current).orElseThrow());
+          current = new ArrayList<>();
+        }
+        current.add(r);
+      }
+      if (!current.isEmpty()) {
+        out.add(household(current).orElseThrow());
+      }
+      return out;
+    }, false));
+  }
+
+  private Optional<Household> household(Iterable<Row> rows) {
     List<Household.Member> members = new ArrayList<>();
     Row first = null;
     for (Row r : rows) {
@@ -74,6 +91,9 @@ public final class HouseholdStore {
       members.add(new Household.Member(r.getLong("id"), r.getUUID("ref"),
           IdNumber.parse(cipher.decrypt(r.getBuffer("id_enc").getBytes())), r.getString("name"), r.getBoolean("local"),
           r.getBoolean("enrolled_elsewhere"), cats, holds));
+    }
+    if (first == null) {
+      return Optional.empty();
     }
     return Optional.of(new Household(first.getLong("household_id"), first.getUUID("household_ref"),
         first.getString("region_code"), first.getString("township"), first.getString("village"), members));

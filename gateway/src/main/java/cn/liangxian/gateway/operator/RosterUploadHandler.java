@@ -20,17 +20,17 @@ public final class RosterUploadHandler {
   private static final Pattern FILE_NAME = Pattern.compile("[\\p{L}\\p{N}._-]{1,100}");
 
   private final Vertx vertx;
-  private final OperatorToken token;
   private final RosterImport importer;
 
-  public RosterUploadHandler(Vertx vertx, OperatorToken token, RosterImport importer) {
+  public RosterUploadHandler(Vertx vertx, RosterImport importer) {
     this.vertx = vertx;
-    this.token = token;
     this.importer = importer;
   }
 
+  /** Administrators, township staff and village collectors; rows outside the operator's scope are rejected. */
   public void handle(RoutingContext ctx) {
-    token.authorize(ctx);
+    Operator op = Operator.of(ctx).require(Role.ADMIN, Role.TOWNSHIP, Role.VILLAGE);
+    ctx.put(AuditTrail.ACTION, "roster.import");
     String type = ctx.request().getHeader("Content-Type");
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/csv")) {
       throw new Problem(415, "unsupported-media-type", "Unsupported media type", "send the roster as text/csv");
@@ -46,7 +46,7 @@ public final class RosterUploadHandler {
     }
     byte[] content = ctx.body().buffer().getBytes();
     String name = file;
-    vertx.executeBlocking(() -> importer.importCsv(name, content, "operator"), false).onComplete(ar -> {
+    vertx.executeBlocking(() -> importer.importCsv(name, content, op.username(), op.scope()), false).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
             .end(toJson(ar.result()).encode());

@@ -460,19 +460,26 @@ public final class OrderService {
    * elsewhere: the item is no longer paid), or, when a special-group flag arrived after the person paid
    * in full, the difference to what they owe now. Idempotent: the same item and reason refund once.
    */
-  public Future<JsonObject> operatorRefund(UUID orderId, UUID memberRef, String insurance, String reason, String operator) {
+  public Future<JsonObject> operatorRefund(UUID orderId, UUID memberRef, String insurance, String reason, String operator,
+      cn.liangxian.gateway.operator.Scope scope) {
     if (!REFUND_REASONS.contains(reason)) {
       return Future.failedFuture(Problem.invalidField("reason", "reason must be one of " + new java.util.TreeSet<>(REFUND_REASONS)));
     }
     return pool.preparedQuery("select o.state, o.channel, o.total_fen, o.household_id, i.person_id, i.personal_fen, i.tier_yuan, i.year,"
-            + " h.ref as household_ref from orders o join order_item i on i.order_id = o.id join person p on p.id = i.person_id"
-            + " join household h on h.id = o.household_id where o.id = $1 and p.ref = $2 and i.insurance = $3")
+            + " h.ref as household_ref, v.region_code, v.township, v.name as village from orders o join order_item i on i.order_id = o.id"
+            + " join person p on p.id = i.person_id join household h on h.id = o.household_id join village v on v.id = h.village_id"
+            + " where o.id = $1 and p.ref = $2 and i.insurance = $3")
         .execute(Tuple.of(orderId, memberRef, insurance)).compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(Problem.notFound("item-not-found", "No such paid item",
                 "order " + orderId + " has no " + insurance + " item for that member"));
           }
           Row r = rows.iterator().next();
+          if (!scope.covers(r.getString("region_code"), r.getString("township"), r.getString("village"))) {
+            return Future.failedFuture(new Problem(403, "operator-out-of-scope", "Outside your scope",
+                "order " + orderId + " belongs to " + r.getString("region_code") + "/" + r.getString("township") + ", outside your scope ("
+                    + scope + ")"));
+          }
           if (!r.getString("state").equals("PAID")) {
             return Future.failedFuture(Problem.conflict("not-paid", "Not paid", "only a paid order's items can be refunded", null));
           }
@@ -502,9 +509,12 @@ public final class OrderService {
                       ? conn.preparedQuery("delete from reservation where order_id = $1 and person_id = $2 and insurance = $3")
                           .execute(Tuple.of(orderId, r.getLong("person_id"), insurance))
                       : Future.succeededFuture();
-                  return release.compose(x -> conn.preparedQuery("insert into audit_log (actor, action, subject, after)"
-                          + " values ($1, 'refund.request', $2, $3)")
-                      .execute(Tuple.of(operator, outRefundNo, new JsonObject().put("order", orderId.toString())
+                  return release.compose(x -> conn.preparedQuery("insert into audit_log (actor, action, subject, before, after)"
+                          + " values ($1, 'refund.request', $2, $3, $4)")
+                      .execute(Tuple.of(operator, outRefundNo, new JsonObject().put("order", orderId.toString()).put("state", "PAID")
+                          .put("insurance", insurance).put("itemPaid", true).put("personalFen", r.getLong("personal_fen")),
+                          new JsonObject().put("order", orderId.toString())
+                          .put("itemPaid", !whole)
                           .put("insurance", insurance).put("reason", reason).put("amountFen", fen))))
                       .map(true);
                 }))

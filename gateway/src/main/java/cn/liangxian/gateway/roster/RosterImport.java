@@ -113,8 +113,21 @@ public final class RosterImport {
     return importCsv(name, content, "cli");
   }
 
-  /** Imports one file; {@code actor} (cli, operator, demo) goes to the audit log. */
+  /** The places an importer may change: rows elsewhere are rejected, one by one, with the reason. */
+  @FunctionalInterface
+  public interface Territory {
+    Territory ALL = (region, township, village) -> true;
+
+    boolean covers(String region, String township, String village);
+  }
+
+  /** Imports one file; {@code actor} (cli, demo, an operator's name) goes to the audit log. */
   public ImportReport importCsv(String name, byte[] content, String actor) {
+    return importCsv(name, content, actor, Territory.ALL);
+  }
+
+  /** As {@link #importCsv(String, byte[], String)}, changing only persons inside {@code territory}. */
+  public ImportReport importCsv(String name, byte[] content, String actor, Territory territory) {
     long start = System.nanoTime();
     List<Row> rows = parse(decode(content));
     progress(rows.size(), "{}: {} lines parsed in {} ms", name, rows.size(), (System.nanoTime() - start) / 1_000_000);
@@ -124,9 +137,9 @@ public final class RosterImport {
     Set<String> header = rows.get(0).values.keySet();
     ImportReport report;
     if (header.contains("department")) {
-      report = departmentList(name, rows, actor);
+      report = departmentList(name, rows, actor, territory);
     } else if (header.contains("household")) {
-      report = villageRoster(name, rows, actor);
+      report = villageRoster(name, rows, actor, territory);
     } else {
       throw new IllegalArgumentException(name + ": not a village roster (needs a 'household' column) nor a department"
           + " list (needs a 'department' column)");
@@ -187,7 +200,7 @@ public final class RosterImport {
 
   // ------------------------------------------------------------------ village rosters
 
-  private ImportReport villageRoster(String file, List<Row> rows, String actor) {
+  private ImportReport villageRoster(String file, List<Row> rows, String actor, Territory territory) {
     List<RosterProblem> problems = new ArrayList<>();
     Map<ByteBuffer, Integer> seenPerson = new HashMap<>();
     Map<ByteBuffer, String> personHousehold = new HashMap<>();
@@ -199,6 +212,9 @@ public final class RosterImport {
     for (CheckedRow k : checked) {
       Row r = k.row();
       String reason = k.reason();
+      if (reason == null && !territory.covers(r.get("region_code"), r.get("township"), r.get("village"))) {
+        reason = "outside your scope: " + r.get("region_code") + "/" + r.get("township") + "/" + r.get("village");
+      }
       if (reason == null) {
         ByteBuffer key = ByteBuffer.wrap(k.index());
         String household = r.get("household");
@@ -339,7 +355,7 @@ public final class RosterImport {
 
   // ------------------------------------------------------------------ department lists
 
-  private ImportReport departmentList(String file, List<Row> rows, String actor) {
+  private ImportReport departmentList(String file, List<Row> rows, String actor, Territory territory) {
     List<RosterProblem> problems = new ArrayList<>();
     StringWriter copy = new StringWriter();
     HexFormat hex = HexFormat.of();
@@ -390,6 +406,24 @@ public final class RosterImport {
           }
         }
         st.execute("delete from stage_category s where not exists (select 1 from person p where p.id_index = s.id_index and p.name = s.name)");
+        if (territory != Territory.ALL) {
+          // a department's list may name persons elsewhere: only those inside the importer's territory change
+          List<Integer> outside = new ArrayList<>();
+          try (ResultSet rs = st.executeQuery("select s.line, v.region_code, v.township, v.name from stage_category s"
+              + " join person p on p.id_index = s.id_index join household h on h.id = p.household_id join village v on v.id = h.village_id")) {
+            while (rs.next()) {
+              if (!territory.covers(rs.getString(2), rs.getString(3), rs.getString(4))) {
+                outside.add(rs.getInt(1));
+                problems.add(new RosterProblem(rs.getInt(1), "outside your scope: the person lives in " + rs.getString(2)
+                    + "/" + rs.getString(3) + "/" + rs.getString(4)));
+              }
+            }
+          }
+          try (PreparedStatement ps = c.prepareStatement("delete from stage_category where line = any (?)")) {
+            ps.setArray(1, c.createArrayOf("int4", outside.toArray()));
+            ps.executeUpdate();
+          }
+        }
         imported = st.executeUpdate("insert into person_category (person_id, category, department, valid_from, valid_to, source)"
             + " select p.id, s.category, s.department, s.valid_from, s.valid_to, '" + file.replace("'", "''") + "'"
             + " from stage_category s join person p on p.id_index = s.id_index on conflict do nothing");

@@ -32,11 +32,12 @@ import org.junit.jupiter.api.Test;
 /** A scripted flow, then every metric named in every dashboard query must be on /metrics: no dead panels. */
 class DashboardMetricsTest {
   static final Pattern METRIC = Pattern.compile("\\b((?:liangxian|vertx)_[a-z0-9_]+)");
-  static final String TOKEN = "dashboard-operator-token-long-enough";
+  static String TOKEN;
 
   @Test
   void everyDashboardQueryNamesAMetricTheGatewayExports() throws Exception {
-    try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_OPERATOR_TOKEN", TOKEN)))) {
+    try (TestGateway g = Fixture.load(new TestGateway())) {
+      TOKEN = g.adminToken();
       script(g);
       String scraped = g.get("/metrics").bodyAsString();
       Set<String> exported = new TreeSet<>();

@@ -27,14 +27,15 @@ import org.junit.jupiter.api.TestInstance;
 /** Kiosks sign every request with their own key; the gateway refuses anything else. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KioskAuthTest {
-  static final String TOKEN = "kiosk-operator-token-long-enough";
+  static String TOKEN;
   TestGateway g;
   KeyPair p256;
   KeyPair sm2;
 
   @BeforeAll
   void start() throws Exception {
-    g = Fixture.load(new TestGateway(Map.of("GATEWAY_OPERATOR_TOKEN", TOKEN)));
+    g = Fixture.load(new TestGateway());
+    TOKEN = g.adminToken();
     KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
     ec.initialize(new ECGenParameterSpec("secp256r1"));
     p256 = ec.generateKeyPair();

@@ -21,12 +21,13 @@ import org.junit.jupiter.api.Test;
 
 /** The operator's roster upload: the command line's import over HTTP, behind a bearer token. */
 class RosterUploadApiTest {
-  static final String TOKEN = "test-operator-token-0123456789abcdef";
+  static String TOKEN;
   static TestGateway g;
 
   @BeforeAll
   static void start() throws Exception {
-    g = new TestGateway(Map.of("GATEWAY_OPERATOR_TOKEN", TOKEN));
+    g = new TestGateway();
+    TOKEN = g.adminToken();
   }
 
   @AfterAll
@@ -100,7 +101,7 @@ class RosterUploadApiTest {
     JsonObject again = upload("?file=village-42.csv", "Bearer " + TOKEN, "text/csv", body).bodyAsJsonObject();
     assertThat(again.getInteger("imported")).isZero();
     assertThat(again.getInteger("unchanged")).isEqualTo(rows - 1);
-    assertThat(count("select count(*) from audit_log where actor = 'operator' and subject = 'village-42.csv'")).isEqualTo(2);
+    assertThat(count("select count(*) from audit_log where actor = 'admin' and subject = 'village-42.csv'")).isEqualTo(2);
   }
 
   @Test

@@ -18,12 +18,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class OperatorRefundTest {
-  static final String TOKEN = "refund-operator-token-long-enough";
+  String TOKEN;
   TestGateway g;
 
   @BeforeEach
   void start() throws Exception {
-    g = Fixture.load(new TestGateway(Map.of("GATEWAY_OPERATOR_TOKEN", TOKEN)));
+    g = Fixture.load(new TestGateway());
+    TOKEN = g.operatorToken(cn.liangxian.gateway.operator.Role.FINANCE, cn.liangxian.gateway.operator.Scope.ALL);
   }
 
   @AfterEach

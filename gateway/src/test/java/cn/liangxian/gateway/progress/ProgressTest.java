@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** Targets from config/targets (003 附件1/2) against the roster and what is paid, live. */
 class ProgressTest {
-  static final String TOKEN = "progress-operator-token-long-enough";
+  String TOKEN;
 
   HttpResponse<Buffer> progress(TestGateway g, String path, String accept, String token) throws Exception {
     var req = g.http.get(path);
@@ -35,7 +35,8 @@ class ProgressTest {
 
   @Test
   void enrolledAndPaidAgainstTheTownshipTargetsOfNotice003() throws Exception {
-    try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_OPERATOR_TOKEN", TOKEN)))) {
+    try (TestGateway g = Fixture.load(new TestGateway())) {
+      TOKEN = g.adminToken();
       String path = "/api/v1/operator/progress/431103/medical";
       assertThat(progress(g, path, null, null).statusCode()).isEqualTo(401);
       JsonObject before = progress(g, path, null, TOKEN).bodyAsJsonObject();

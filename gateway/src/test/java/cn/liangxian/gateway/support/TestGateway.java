@@ -4,6 +4,9 @@ import cn.liangxian.gateway.Gateway;
 import cn.liangxian.gateway.GatewayConfig;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.operator.OperatorAccounts;
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.operator.Scope;
 import cn.liangxian.gateway.roster.ImportReport;
 import cn.liangxian.gateway.roster.RosterImport;
 import cn.liangxian.policy.IdNumber;
@@ -73,7 +76,8 @@ public final class TestGateway implements AutoCloseable {
   public TestGateway(Map<String, String> overrides) throws Exception {
     Path keys = Files.createTempDirectory("gateway-keys-");
     Map<String, String> env = new HashMap<>(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0",
-        "GATEWAY_DEMO_ROSTER", "false", "GATEWAY_SWEEP_MILLIS", "200", "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_DATA_DIR", keys.toString()));
+        "GATEWAY_DEMO_ROSTER", "false", "GATEWAY_SWEEP_MILLIS", "200", "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_DATA_DIR", keys.toString(),
+        "GATEWAY_OPERATOR_ADMIN_PASSWORD", ADMIN_PASSWORD));
     env.putAll(overrides);
     GatewayConfig cfg = config(env);
     clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
@@ -82,6 +86,31 @@ public final class TestGateway implements AutoCloseable {
     gateway = Gateway.start(cfg, env, clock, regions, db);
     roster = new RosterImport(db, gateway.cipher(), regions.rosterInfo());
     http = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.httpPort()));
+  }
+
+  public static final String ADMIN_PASSWORD = "admin-password-for-tests";
+  private final AtomicInteger operators = new AtomicInteger();
+
+  /** Logs in over HTTP; the bearer token, or an AssertionError with the answer. */
+  public String login(String username, String password) throws Exception {
+    HttpResponse<Buffer> r = post("/api/v1/operator/login", new JsonObject().put("username", username).put("password", password));
+    if (r.statusCode() != 200) {
+      throw new AssertionError("login of " + username + " answered " + r.statusCode() + ": " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject().getString("token");
+  }
+
+  /** The first administrator's token (every region). */
+  public String adminToken() throws Exception {
+    return login("admin", ADMIN_PASSWORD);
+  }
+
+  /** A new account with this role and scope (created as the command line does), logged in: its token. */
+  public String operatorToken(Role role, Scope scope) throws Exception {
+    String name = role.code() + "-" + operators.incrementAndGet();
+    String password = name + "-password-long";
+    new OperatorAccounts(db, gateway.passwordHasher()).create(name, name, role, scope, password, "test");
+    return login(name, password);
   }
 
   public ImportReport importCsv(String name, String csv) {

@@ -81,7 +81,7 @@ class RealGatewayEndToEndTest {
     env.put("GATEWAY_KEY_DIR", dir.resolve("gateway-keys").toString());
     env.put("GATEWAY_PORT", "0");
     env.put("GATEWAY_SANDBOX_PORT", "0");
-    env.put("GATEWAY_OPERATOR_TOKEN", "e2e-operator-token-0123456789abcdef");
+    env.put("GATEWAY_OPERATOR_ADMIN_PASSWORD", "e2e-admin-password-0123");
     gateway = pb.start();
     CompletableFuture<Integer> port = new CompletableFuture<>();
     Process g = gateway;
@@ -104,11 +104,16 @@ class RealGatewayEndToEndTest {
     t.start();
     int gatewayPort = port.get(180, TimeUnit.SECONDS);
 
-    // the operator registers this kiosk's public key; from then on every request it signs is verified
+    // an administrator logs in and registers this kiosk's public key; from then on every request it signs is verified
     KioskIdentity identity = KioskIdentity.loadOrCreate("K-371312-E2E", dir.resolve("keys"));
     HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/api/v1/operator/login"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(new JsonObject()
+            .put("username", "admin").put("password", "e2e-admin-password-0123").encode())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+    String token = new JsonObject(login.body()).getString("token");
     HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/api/v1/operator/kiosks"))
-        .header("Content-Type", "application/json").header("Authorization", "Bearer e2e-operator-token-0123456789abcdef")
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("kioskId", "K-371312-E2E")
             .put("publicKey", identity.publicKeyPem()).put("regionCode", "371312").encode())).build(),
         HttpResponse.BodyHandlers.ofString());

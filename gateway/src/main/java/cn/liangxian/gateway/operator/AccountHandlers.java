@@ -1,0 +1,139 @@
+package cn.liangxian.gateway.operator;
+
+import cn.liangxian.gateway.http.JsonBodies;
+import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.Replies;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Locale;
+import java.util.Set;
+
+/** Administrators manage the accounts inside their scope: create, list, disable. */
+public final class AccountHandlers {
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Clock clock;
+  private final PasswordHasher hasher;
+
+  public AccountHandlers(Vertx vertx, Pool pool, Clock clock, PasswordHasher hasher) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.clock = clock;
+    this.hasher = hasher;
+  }
+
+  /** {@code POST /api/v1/operator/accounts} {username, displayName, role, region, township, village, password}. */
+  public void create(RoutingContext ctx) {
+    Operator admin = Operator.of(ctx).require(Role.ADMIN);
+    ctx.put(AuditTrail.ACTION, "account.create");
+    JsonObject b = JsonBodies.object(ctx, Set.of("username", "displayName", "role", "region", "township", "village", "password"));
+    String username = JsonBodies.requiredString(b, "username", 40).strip().toLowerCase(Locale.ROOT);
+    if (!OperatorAccounts.USERNAME.matcher(username).matches()) {
+      throw Problem.invalidField("username", "a username is 3-40 lower-case letters, digits, '.', '_' or '-'");
+    }
+    String display = JsonBodies.optionalString(b, "displayName", 50);
+    Role role = Role.of(JsonBodies.requiredString(b, "role", 20))
+        .orElseThrow(() -> Problem.invalidField("role", "role is admin, finance, township or village"));
+    Scope scope;
+    try {
+      scope = new Scope(JsonBodies.optionalString(b, "region", 6), JsonBodies.optionalString(b, "township", 50),
+          JsonBodies.optionalString(b, "village", 50));
+    } catch (IllegalArgumentException e) {
+      throw Problem.invalidField("region", e.getMessage());
+    }
+    String shape = OperatorAccounts.shapeProblem(role, scope);
+    if (shape != null) {
+      throw Problem.invalidField("role", shape);
+    }
+    if (!admin.scope().contains(scope)) {
+      throw admin.outOfScope(scope.toString());
+    }
+    String password = JsonBodies.requiredString(b, "password", 256);
+    String weak = PasswordHasher.weakness(password);
+    if (weak != null) {
+      throw Problem.invalidField("password", weak);
+    }
+    JsonObject after = new JsonObject().put("username", username).put("role", role.code()).put("scope", scope.toString());
+    vertx.executeBlocking(() -> hasher.hash(password), false)
+        .compose(hash -> pool.withTransaction(c -> c.preparedQuery("insert into operator_account (username, display_name,"
+                + " password_hash, role, region_code, township, village, created_by) values ($1, $2, $3, $4, $5, $6, $7, $8)"
+                + " on conflict do nothing")
+            .execute(Tuple.from(new Object[] {username, display == null ? username : display, hash, role.name(), scope.region(),
+                scope.township(), scope.village(), admin.username()}))
+            .compose(rows -> rows.rowCount() == 0
+                ? Future.failedFuture(Problem.conflict("account-exists", "Account exists", "the account " + username
+                    + " exists already", null))
+                : c.preparedQuery("insert into audit_log (actor, action, subject, after) values ($1, 'account.create', $2, $3)")
+                    .execute(Tuple.of(admin.username(), username, after)))))
+        .recover(e -> e instanceof PgException pg && "23503".equals(pg.getSqlState())
+            ? Future.failedFuture(Problem.invalidField("region", "region " + scope.region() + " is not served by this gateway"))
+            : Future.failedFuture(e))
+        .onSuccess(x -> Replies.json(ctx, 201, new JsonObject().put("username", username).put("role", role.code())
+            .put("scope", Operator.scopeJson(scope))))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code GET /api/v1/operator/accounts}: the accounts inside the administrator's scope. */
+  public void list(RoutingContext ctx) {
+    Operator admin = Operator.of(ctx).require(Role.ADMIN);
+    ctx.put(AuditTrail.ACTION, "account.list");
+    Replies.json(ctx, pool.preparedQuery("select username, display_name, role, region_code, township, village, disabled_at,"
+            + " locked_until, created_at, created_by from operator_account where $1::text is null or region_code = $1 order by username")
+        .execute(Tuple.of(admin.scope().region())).map(rows -> {
+          JsonArray out = new JsonArray();
+          for (Row r : rows) {
+            Scope s = new Scope(r.getString("region_code"), r.getString("township"), r.getString("village"));
+            if (admin.scope().contains(s)) {
+              out.add(new JsonObject().put("username", r.getString("username")).put("displayName", r.getString("display_name"))
+                  .put("role", r.getString("role").toLowerCase(Locale.ROOT)).put("scope", Operator.scopeJson(s))
+                  .put("disabled", r.getValue("disabled_at") != null)
+                  .put("locked", r.getOffsetDateTime("locked_until") != null
+                      && r.getOffsetDateTime("locked_until").isAfter(OffsetDateTime.now(clock)))
+                  .put("createdAt", r.getOffsetDateTime("created_at").toString()).put("createdBy", r.getString("created_by")));
+            }
+          }
+          return new JsonObject().put("accounts", out);
+        }));
+  }
+
+  /** {@code POST /api/v1/operator/accounts/:username/disable}: the account can no longer log in; its logins end. */
+  public void disable(RoutingContext ctx) {
+    Operator admin = Operator.of(ctx).require(Role.ADMIN);
+    ctx.put(AuditTrail.ACTION, "account.disable");
+    String username = ctx.pathParam("username");
+    if (username.equals(admin.username())) {
+      throw Problem.badRequest("cannot-disable-self", "Cannot disable yourself", "another administrator disables your account");
+    }
+    OffsetDateTime now = OffsetDateTime.now(clock);
+    pool.withTransaction(c -> c.preparedQuery("select role, region_code, township, village, disabled_at from operator_account"
+            + " where username = $1 for update").execute(Tuple.of(username)).compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.failedFuture(Problem.notFound("no-such-account", "No such account", "no account " + username));
+              }
+              Row r = rows.iterator().next();
+              Scope s = new Scope(r.getString("region_code"), r.getString("township"), r.getString("village"));
+              if (!admin.scope().contains(s)) {
+                return Future.failedFuture(admin.outOfScope(username + " (" + s + ")"));
+              }
+              boolean was = r.getValue("disabled_at") != null;
+              return c.preparedQuery("update operator_account set disabled_at = coalesce(disabled_at, $2) where username = $1")
+                  .execute(Tuple.of(username, now))
+                  .compose(x -> c.preparedQuery("update operator_session set ended_at = $2 where username = $1 and ended_at is null")
+                      .execute(Tuple.of(username, now)))
+                  .compose(x -> c.preparedQuery("insert into audit_log (actor, action, subject, before, after)"
+                      + " values ($1, 'account.disable', $2, $3, $4)").execute(Tuple.of(admin.username(), username,
+                      new JsonObject().put("disabled", was), new JsonObject().put("disabled", true))));
+            }))
+        .onSuccess(x -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,191 @@
+package cn.liangxian.gateway.operator;
+
+import cn.liangxian.gateway.http.JsonBodies;
+import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.Replies;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Set;
+
+/**
+ * Operator logins and the bearer tokens they give. A token is 32 random bytes; the database keeps only
+ * its SHA-256, so a copy of the database lets no one in. Five wrong passwords in a row lock an account
+ * for 15 minutes; an unknown name costs the same Argon2id work as a wrong password, so the answer's
+ * timing does not tell which names exist. Password work runs on a worker thread, never on the event loop.
+ */
+public final class OperatorAuth {
+  public static final int MAX_FAILURES = 5;
+  public static final Duration LOCK = Duration.ofMinutes(15);
+  public static final Duration SESSION = Duration.ofHours(8);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String SESSION_SQL = "select a.username, a.role, a.region_code, a.township, a.village"
+      + " from operator_session s join operator_account a on a.username = s.username"
+      + " where s.token_hash = $1 and s.ended_at is null and s.expires_at > $2 and a.disabled_at is null";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Clock clock;
+  private final PasswordHasher hasher;
+  private final String dummyHash;
+
+  public OperatorAuth(Vertx vertx, Pool pool, Clock clock, PasswordHasher hasher, String dummyHash) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.clock = clock;
+    this.hasher = hasher;
+    this.dummyHash = dummyHash;
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  /** Lets the request on with its {@link Operator}, or answers 401. */
+  public void authenticate(RoutingContext ctx) {
+    String h = ctx.request().getHeader("Authorization");
+    if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7) || h.length() > 200) {
+      ctx.fail(unauthorized(ctx));
+      return;
+    }
+    pool.preparedQuery(SESSION_SQL).execute(Tuple.of(Buffer.buffer(sha256(h.substring(7).strip())), now()))
+        .onSuccess(rows -> {
+          if (rows.size() == 0) {
+            ctx.fail(unauthorized(ctx));
+            return;
+          }
+          Row r = rows.iterator().next();
+          ctx.put(Operator.KEY, new Operator(r.getString("username"), Role.valueOf(r.getString("role")),
+              new Scope(r.getString("region_code"), r.getString("township"), r.getString("village"))));
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static Problem unauthorized(RoutingContext ctx) {
+    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"operator\"");
+    return new Problem(401, "operator-unauthorized", "Operator login required",
+        "log in with POST /api/v1/operator/login and send Authorization: Bearer <token>");
+  }
+
+  /** {@code POST /api/v1/operator/login} {username, password} → {token, expiresAt, operator}. */
+  public void login(RoutingContext ctx) {
+    JsonObject b = JsonBodies.object(ctx, Set.of("username", "password"));
+    String username = JsonBodies.requiredString(b, "username", 40).strip().toLowerCase(java.util.Locale.ROOT);
+    String password = JsonBodies.requiredString(b, "password", 256);
+    ctx.put(AuditTrail.ACTOR, username);
+    OffsetDateTime now = now();
+    pool.preparedQuery("select password_hash, role, region_code, township, village, failed_logins, locked_until, disabled_at"
+            + " from operator_account where username = $1").execute(Tuple.of(username))
+        .compose(rows -> {
+          Row r = rows.size() == 0 ? null : rows.iterator().next();
+          String hash = r == null ? dummyHash : r.getString("password_hash");
+          return vertx.executeBlocking(() -> hasher.verify(password, hash), false).compose(ok -> {
+            boolean locked = r != null && r.getOffsetDateTime("locked_until") != null && r.getOffsetDateTime("locked_until").isAfter(now);
+            if (r == null || r.getOffsetDateTime("disabled_at") != null) {
+              return Future.failedFuture(badLogin());
+            }
+            if (locked || !ok) {
+              return failed(username, now, locked).compose(x -> Future.failedFuture(badLogin()));
+            }
+            byte[] token = new byte[32];
+            RANDOM.nextBytes(token);
+            String t = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+            OffsetDateTime expires = now.plus(SESSION);
+            Operator op = new Operator(username, Role.valueOf(r.getString("role")),
+                new Scope(r.getString("region_code"), r.getString("township"), r.getString("village")));
+            return pool.withTransaction(c -> c.preparedQuery("update operator_account set failed_logins = 0, locked_until = null"
+                    + " where username = $1").execute(Tuple.of(username))
+                .compose(x -> c.preparedQuery("insert into operator_session (token_hash, username, created_at, expires_at)"
+                    + " values ($1, $2, $3, $4)").execute(Tuple.of(Buffer.buffer(sha256(t)), username, now, expires))))
+                .map(x -> {
+                  ctx.put(Operator.KEY, op);
+                  return new JsonObject().put("token", t).put("expiresAt", expires.toString()).put("operator", op.toJson());
+                });
+          });
+        })
+        .onSuccess(body -> Replies.json(ctx, 200, body))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Void> failed(String username, OffsetDateTime now, boolean alreadyLocked) {
+    if (alreadyLocked) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery("update operator_account set failed_logins = failed_logins + 1,"
+            + " locked_until = case when failed_logins + 1 >= $2 then $3 else locked_until end where username = $1")
+        .execute(Tuple.of(username, MAX_FAILURES, now.plus(LOCK))).mapEmpty();
+  }
+
+  private static Problem badLogin() {
+    return new Problem(401, "operator-login-failed", "Login failed",
+        "wrong username or password, or the account is locked (" + MAX_FAILURES + " failures lock it for "
+            + LOCK.toMinutes() + " minutes)");
+  }
+
+  /** {@code POST /api/v1/operator/logout}: ends this token. */
+  public void logout(RoutingContext ctx) {
+    String h = ctx.request().getHeader("Authorization");
+    pool.preparedQuery("update operator_session set ended_at = $2 where token_hash = $1 and ended_at is null")
+        .execute(Tuple.of(Buffer.buffer(sha256(h.substring(7).strip())), now()))
+        .onSuccess(x -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code GET /api/v1/operator/me}. */
+  public void me(RoutingContext ctx) {
+    Replies.json(ctx, 200, Operator.of(ctx).toJson());
+  }
+
+  /** {@code POST /api/v1/operator/password} {current, password}: changes one's own password; other logins end. */
+  public void changePassword(RoutingContext ctx) {
+    Operator op = Operator.of(ctx);
+    JsonObject b = JsonBodies.object(ctx, Set.of("current", "password"));
+    String current = JsonBodies.requiredString(b, "current", 256);
+    String next = JsonBodies.requiredString(b, "password", 256);
+    String weak = PasswordHasher.weakness(next);
+    if (weak != null) {
+      throw Problem.invalidField("password", weak);
+    }
+    String h = ctx.request().getHeader("Authorization");
+    byte[] thisToken = sha256(h.substring(7).strip());
+    pool.preparedQuery("select password_hash from operator_account where username = $1").execute(Tuple.of(op.username()))
+        .compose(rows -> vertx.executeBlocking(() -> hasher.verify(current, rows.iterator().next().getString("password_hash"))
+            ? hasher.hash(next) : null, false))
+        .compose(hash -> {
+          if (hash == null) {
+            return Future.failedFuture(Problem.invalidField("current", "the current password is wrong"));
+          }
+          return pool.withTransaction(c -> c.preparedQuery("update operator_account set password_hash = $2 where username = $1")
+              .execute(Tuple.of(op.username(), hash))
+              .compose(x -> c.preparedQuery("update operator_session set ended_at = $3 where username = $1 and token_hash <> $2"
+                  + " and ended_at is null").execute(Tuple.of(op.username(), Buffer.buffer(thisToken), now())))
+              .compose(x -> c.preparedQuery("insert into audit_log (actor, action, subject, after) values ($1, 'account.password', $1,"
+                  + " '{\"changed\":true}'::jsonb)").execute(Tuple.of(op.username()))));
+        })
+        .onSuccess(x -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package cn.liangxian.gateway.operator;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Argon2id (RFC 9106) from Bouncy Castle, stored as a PHC string
+ * ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}), so parameters can be raised later and old hashes
+ * still verify. The defaults are OWASP's minimum for Argon2id. Hashing is deliberately slow and
+ * memory-hungry: call it off the event loop.
+ */
+public final class PasswordHasher {
+  public static final int MIN_LENGTH = 12;
+  private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+  private static final Base64.Decoder B64D = Base64.getDecoder();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final int memoryKiB;
+  private final int iterations;
+  private final int parallelism;
+
+  public PasswordHasher() {
+    this(19_456, 2, 1);
+  }
+
+  public PasswordHasher(int memoryKiB, int iterations, int parallelism) {
+    this.memoryKiB = memoryKiB;
+    this.iterations = iterations;
+    this.parallelism = parallelism;
+  }
+
+  /** Why a password is refused, or null when it is acceptable. */
+  public static String weakness(String password) {
+    if (password == null || password.codePointCount(0, password.length()) < MIN_LENGTH) {
+      return "a password needs at least " + MIN_LENGTH + " characters";
+    }
+    if (password.codePoints().distinct().count() < 5) {
+      return "a password needs at least 5 different characters";
+    }
+    if (password.length() > 256) {
+      return "a password has at most 256 characters";
+    }
+    return null;
+  }
+
+  public String hash(String password) {
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(salt);
+    byte[] out = derive(password, salt, memoryKiB, iterations, parallelism, 32);
+    return "$argon2id$v=19$m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism + "$" + B64.encodeToString(salt)
+        + "$" + B64.encodeToString(out);
+  }
+
+  /** Whether {@code password} matches {@code phc}; false for anything that is not an Argon2id PHC string. */
+  public boolean verify(String password, String phc) {
+    String[] parts = phc == null ? new String[0] : phc.split("\\$");
+    if (parts.length != 6 || !parts[1].equals("argon2id") || !parts[2].equals("v=19")) {
+      return false;
+    }
+    int m = 0;
+    int t = 0;
+    int p = 0;
+    for (String kv : parts[3].split(",")) {
+      String[] a = kv.split("=", 2);
+      if (a.length != 2) {
+        return false;
+      }
+      int v;
+      try {
+        v = Integer.parseInt(a[1]);
+      } catch (NumberFormatException e) {
+        return false;
+      }
+      switch (a[0]) {
+        case "m" -> m = v;
+        case "t" -> t = v;
+        case "p" -> p = v;
+        default -> {
+          return false;
+        }
+      }
+    }
+    if (m < 8 || t < 1 || p < 1 || m > 1 << 21 || t > 100 || p > 16) {
+      return false;
+    }
+    byte[] expected;
+    byte[] salt;
+    try {
+      salt = B64D.decode(parts[4]);
+      expected = B64D.decode(parts[5]);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return MessageDigest.isEqual(expected, derive(password, salt, m, t, p, expected.length));
+  }
+
+  /** Whether a stored hash was made with weaker parameters than today's (rehash it at the next login). */
+  public boolean outdated(String phc) {
+    return phc == null || !phc.startsWith("$argon2id$v=19$m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism + "$");
+  }
+
+  private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
+    Argon2BytesGenerator gen = new Argon2BytesGenerator();
+    gen.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)
+        .withSalt(salt).withMemoryAsKB(m).withIterations(t).withParallelism(p).build());
+    byte[] out = new byte[length];
+    gen.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+    return out;
+  }
+}

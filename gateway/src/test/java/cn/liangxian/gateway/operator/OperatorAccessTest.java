@@ -1,0 +1,241 @@
+package cn.liangxian.gateway.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Operator accounts: logins, roles, scopes, and the audit of everything they do. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OperatorAccessTest {
+  TestGateway g;
+  String admin;
+
+  @BeforeAll
+  void start() throws Exception {
+    g = Fixture.load(new TestGateway());
+    admin = g.adminToken();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    g.close();
+  }
+
+  HttpResponse<Buffer> call(HttpMethod method, String path, String token, Object body) throws Exception {
+    var req = g.http.request(method, path);
+    if (token != null) {
+      req.putHeader("Authorization", "Bearer " + token);
+    }
+    if (body instanceof JsonObject j) {
+      return req.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(j.encode()))
+          .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+    if (body instanceof String csv) {
+      return req.putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(csv.getBytes(StandardCharsets.UTF_8)))
+          .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+    return req.send().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  static void assertProblem(HttpResponse<Buffer> r, int status, String type) {
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(status);
+    assertThat(r.getHeader("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.bodyAsJsonObject().getString("type")).endsWith(type);
+  }
+
+  String scalar(String sql) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  @Test
+  void noOperatorRouteAnswersWithoutALogin() throws Exception {
+    List<String> routes = g.gateway.servedRoutes().stream().filter(r -> r.contains("/api/v1/operator/") && !r.endsWith("/login")).toList();
+    assertThat(routes).hasSizeGreaterThan(10);
+    for (String r : routes) {
+      String[] mp = r.split(" ", 2);
+      String path = mp[1].replace(":region", "431103").replace(":insurance", "medical").replace(":channel", "wechat")
+          .replace(":date", "2019-12-15").replace(":username", "admin");
+      for (String token : new String[] {null, "not-a-token", admin + "x"}) {
+        HttpResponse<Buffer> res = call(HttpMethod.valueOf(mp[0]), path, token, new JsonObject());
+        assertProblem(res, 401, "operator-unauthorized");
+        assertThat(res.getHeader("WWW-Authenticate")).startsWith("Bearer");
+      }
+    }
+  }
+
+  @Test
+  void passwordsAreStoredUnderArgon2idAndTokensOnlyAsDigests() throws Exception {
+    assertThat(scalar("select password_hash from operator_account where username = 'admin'")).startsWith("$argon2id$v=19$m=19456,t=2,p=1$")
+        .doesNotContain(TestGateway.ADMIN_PASSWORD);
+    assertThat(scalar("select count(*) from operator_session where encode(token_hash, 'escape') like '%" + admin.substring(0, 10) + "%'"))
+        .isEqualTo("0");
+    HttpResponse<Buffer> me = call(HttpMethod.GET, "/api/v1/operator/me", admin, null);
+    assertThat(me.bodyAsJsonObject().getString("role")).isEqualTo("admin");
+    assertThat(me.bodyAsJsonObject().getJsonObject("scope").getString("label")).isEqualTo("*");
+  }
+
+  @Test
+  void fiveWrongPasswordsLockTheAccountAndUnknownNamesLookTheSame() throws Exception {
+    String token = g.operatorToken(Role.TOWNSHIP, new Scope("431103", "黄阳司镇", null));
+    String name = call(HttpMethod.GET, "/api/v1/operator/me", token, null).bodyAsJsonObject().getString("username");
+    HttpResponse<Buffer> unknown = g.post("/api/v1/operator/login", new JsonObject().put("username", "nobody-here").put("password", "x"));
+    assertProblem(unknown, 401, "operator-login-failed");
+    for (int i = 0; i < OperatorAuth.MAX_FAILURES; i++) {
+      HttpResponse<Buffer> wrong = g.post("/api/v1/operator/login", new JsonObject().put("username", name).put("password", "wrong-" + i));
+      assertProblem(wrong, 401, "operator-login-failed");
+      assertThat(wrong.bodyAsJsonObject().getString("detail")).isEqualTo(unknown.bodyAsJsonObject().getString("detail"));
+    }
+    HttpResponse<Buffer> right = g.post("/api/v1/operator/login", new JsonObject().put("username", name).put("password", name + "-password-long"));
+    assertProblem(right, 401, "operator-login-failed");
+    // after the lock has passed the right password works again
+    g.clock.advance(OperatorAuth.LOCK.plusSeconds(1));
+    assertThat(g.login(name, name + "-password-long")).isNotBlank();
+    assertProblem(g.post("/api/v1/operator/login", new JsonObject().put("username", name)), 400, "invalid-request");
+  }
+
+  @Test
+  void rolesSeparateDuties() throws Exception {
+    String village = g.operatorToken(Role.VILLAGE, new Scope("431103", "黄阳司镇", "黄阳司村"));
+    String finance = g.operatorToken(Role.FINANCE, Scope.ALL);
+    JsonObject refund = new JsonObject().put("orderId", UUID.randomUUID().toString()).put("memberRef", UUID.randomUUID().toString())
+        .put("insurance", "medical").put("reason", "death");
+    assertProblem(call(HttpMethod.POST, "/api/v1/operator/refunds", village, refund), 403, "operator-forbidden");
+    assertProblem(call(HttpMethod.POST, "/api/v1/operator/refunds", admin, refund), 403, "operator-forbidden");
+    assertProblem(call(HttpMethod.GET, "/api/v1/operator/reconciliation/wechat/2019-12-15", village, null), 403, "operator-forbidden");
+    assertProblem(call(HttpMethod.POST, "/api/v1/operator/rosters", finance, "region_code\n"), 403, "operator-forbidden");
+    assertProblem(call(HttpMethod.POST, "/api/v1/operator/accounts", village, new JsonObject()), 403, "operator-forbidden");
+    assertProblem(call(HttpMethod.GET, "/api/v1/operator/audit", finance, null), 403, "operator-forbidden");
+    // finance reaches the refund itself (the order does not exist)
+    assertProblem(call(HttpMethod.POST, "/api/v1/operator/refunds", finance, refund), 404, "item-not-found");
+  }
+
+  @Test
+  void aTownshipSeesOnlyItsVillagesAndAWrongScopeIs403() throws Exception {
+    String township = g.operatorToken(Role.TOWNSHIP, new Scope("431103", "黄阳司镇", null));
+    JsonObject p = call(HttpMethod.GET, "/api/v1/operator/progress/431103/medical", township, null).bodyAsJsonObject();
+    assertThat(p.getJsonArray("townships")).singleElement()
+        .satisfies(t -> assertThat(((JsonObject) t).getString("township")).isEqualTo("黄阳司镇"));
+    assertThat(p.getLong("target")).isEqualTo(42_988);
+    assertThat(p.getLong("enrolled")).isEqualTo(2);
+    JsonObject all = call(HttpMethod.GET, "/api/v1/operator/progress/431103/medical", admin, null).bodyAsJsonObject();
+    assertThat(all.getJsonArray("townships")).hasSize(21);
+
+    assertProblem(call(HttpMethod.GET, "/api/v1/operator/progress/371312/medical", township, null), 403, "operator-out-of-scope");
+    assertProblem(call(HttpMethod.GET, "/api/v1/operator/postings/431103/medical?township=" + enc("伊塘镇") + "&village=" + enc("某村"),
+        township, null), 403, "operator-out-of-scope");
+    assertThat(call(HttpMethod.GET, "/api/v1/operator/postings/431103/medical?township=" + enc("黄阳司镇") + "&village="
+        + enc("黄阳司村"), township, null).statusCode()).isEqualTo(200);
+
+    // a district administrator creates accounts inside the district only
+    String district = g.operatorToken(Role.ADMIN, new Scope("431103", null, null));
+    JsonObject outside = new JsonObject().put("username", "collector-hd").put("role", "village").put("region", "371312")
+        .put("township", "汤头街道").put("village", "汤头村").put("password", "a-long-enough-password");
+    assertProblem(call(HttpMethod.POST, "/api/v1/operator/accounts", district, outside), 403, "operator-out-of-scope");
+    assertProblem(call(HttpMethod.POST, "/api/v1/operator/accounts", district, outside.copy().put("region", "431103")
+        .put("township", "黄阳司镇").put("village", "黄阳司村").put("password", "short")), 400, "invalid-request");
+    HttpResponse<Buffer> created = call(HttpMethod.POST, "/api/v1/operator/accounts", district, outside.copy().put("region", "431103")
+        .put("township", "黄阳司镇").put("village", "黄阳司村"));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    assertProblem(call(HttpMethod.POST, "/api/v1/operator/accounts", district, outside.copy().put("region", "431103")
+        .put("township", "黄阳司镇").put("village", "黄阳司村")), 409, "account-exists");
+    String collector = g.login("collector-hd", "a-long-enough-password");
+    JsonObject mine = call(HttpMethod.GET, "/api/v1/operator/progress/431103/medical", collector, null).bodyAsJsonObject();
+    assertThat(mine.getJsonArray("townships")).singleElement().satisfies(t -> {
+      assertThat(((JsonObject) t).getLong("enrolled")).isEqualTo(2);
+      assertThat(((JsonObject) t).getValue("target")).isNull(); // the township's target is not the village's
+    });
+
+    // the collector's roster upload changes only its own village
+    String csv = "region_code,township,village,household,id_number,name\n"
+        + "431103,黄阳司镇,黄阳司村,LS9," + TestGateway.id("431103", "1990-01-01", 151) + ",刘九\n"
+        + "431103,黄阳司镇,另一村,LS8," + TestGateway.id("431103", "1990-01-02", 152) + ",刘八\n";
+    JsonObject report = call(HttpMethod.POST, "/api/v1/operator/rosters?file=ls.csv", collector, csv).bodyAsJsonObject();
+    assertThat(report.getInteger("imported")).isEqualTo(1);
+    assertThat(report.getJsonArray("rejected")).singleElement().satisfies(o -> {
+      assertThat(((JsonObject) o).getInteger("line")).isEqualTo(3);
+      assertThat(((JsonObject) o).getString("reason")).startsWith("outside your scope");
+    });
+    assertThat(scalar("select count(*) from person where name = '刘八'")).isEqualTo("0");
+
+    // a disabled account's logins end at once
+    HttpResponse<Buffer> off = call(HttpMethod.POST, "/api/v1/operator/accounts/collector-hd/disable", district, null);
+    assertThat(off.statusCode()).as(off.bodyAsString()).isEqualTo(204);
+    assertProblem(call(HttpMethod.GET, "/api/v1/operator/me", collector, null), 401, "operator-unauthorized");
+    assertProblem(g.post("/api/v1/operator/login", new JsonObject().put("username", "collector-hd")
+        .put("password", "a-long-enough-password")), 401, "operator-login-failed");
+    assertProblem(call(HttpMethod.POST, "/api/v1/operator/accounts/admin/disable", district, null), 403, "operator-out-of-scope");
+  }
+
+  @Test
+  void everyActionIsAuditedWithWhoWhenWhatAndBeforeAfter() throws Exception {
+    String township = g.operatorToken(Role.TOWNSHIP, new Scope("431103", "黄阳司镇", null));
+    String who = call(HttpMethod.GET, "/api/v1/operator/me", township, null).bodyAsJsonObject().getString("username");
+    call(HttpMethod.GET, "/api/v1/operator/progress/371312/medical", township, null); // denied: audited too
+    call(HttpMethod.GET, "/api/v1/operator/progress/431103/medical", township, null);
+    HttpResponse<Buffer> kiosk = call(HttpMethod.POST, "/api/v1/operator/kiosks", admin, new JsonObject().put("kioskId", "audit-kiosk-1")
+        .put("regionCode", "431103").put("publicKey", pem()));
+    assertThat(kiosk.statusCode()).as(kiosk.bodyAsString()).isEqualTo(201);
+    JsonArray entries = new JsonArray();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) { // rows are written once each answer has gone out
+      entries = call(HttpMethod.GET, "/api/v1/operator/audit?actor=" + who, admin, null).bodyAsJsonObject().getJsonArray("entries");
+      if (entries.size() >= 3) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertThat(entries.stream().map(o -> ((JsonObject) o).getString("action") + " " + ((JsonObject) o).getInteger("status")))
+        .contains("progress.read 403", "progress.read 200", "GET /api/v1/operator/me 200");
+    JsonObject denied = entries.stream().map(o -> (JsonObject) o).filter(e -> e.getInteger("status") == 403).findFirst().orElseThrow();
+    assertThat(denied.getString("role")).isEqualTo("township");
+    assertThat(denied.getString("scope")).isEqualTo("431103/黄阳司镇");
+    assertThat(denied.getString("path")).isEqualTo("/api/v1/operator/progress/371312/medical");
+    assertThat(denied.getString("requestId")).isNotBlank();
+    assertThat(denied.getString("at")).isNotBlank();
+
+    JsonArray adminRows = call(HttpMethod.GET, "/api/v1/operator/audit?actor=admin", admin, null).bodyAsJsonObject().getJsonArray("entries");
+    JsonObject change = adminRows.stream().map(o -> (JsonObject) o).filter(e -> "kiosk.register".equals(e.getString("action"))
+        && e.getValue("status") == null).findFirst().orElseThrow();
+    assertThat(change.getString("subject")).isEqualTo("audit-kiosk-1");
+    assertThat(change.getValue("after").toString()).contains("431103");
+    HttpResponse<Buffer> again = call(HttpMethod.POST, "/api/v1/operator/kiosks", admin, new JsonObject().put("kioskId", "audit-kiosk-1")
+        .put("regionCode", "431103").put("publicKey", pem()));
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(scalar("select before::text from audit_log where action = 'kiosk.register' and subject = 'audit-kiosk-1'"
+        + " and before is not null")).contains("\"keyChanged\": true");
+    // the district admin of another district does not read this township's rows
+    String other = g.operatorToken(Role.ADMIN, new Scope("371312", null, null));
+    assertThat(call(HttpMethod.GET, "/api/v1/operator/audit?actor=" + who, other, null).bodyAsJsonObject().getJsonArray("entries")).isEmpty();
+    assertProblem(call(HttpMethod.GET, "/api/v1/operator/audit?limit=0", admin, null), 400, "invalid-request");
+  }
+
+  static String enc(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  static String pem() throws Exception {
+    var gen = java.security.KeyPairGenerator.getInstance("EC");
+    gen.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    return "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+        .encodeToString(gen.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+  }
+}
