@@ -48,6 +48,15 @@ class LogPrivacyTest {
       g.importCsv("bad.csv", Fixture.ROSTER.replace(Fixture.CHEN, Fixture.CHEN.substring(0, 17) + "9"));
       g.http.post("/api/v1/callbacks/wechatpay").putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{}"))
           .toCompletionStage().toCompletableFuture().get();
+      // the operators' side: logins (one wrong), an upload with a bad row, the village posting as PDF
+      g.post("/api/v1/operator/login", new JsonObject().put("username", "admin").put("password", "wrong-" + TestGateway.ADMIN_PASSWORD));
+      String token = g.adminToken();
+      g.http.post("/api/v1/operator/rosters?file=x.csv").putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "text/csv")
+          .sendBuffer(Buffer.buffer(Fixture.ROSTER.replace(Fixture.LIU2, Fixture.LIU2.substring(0, 17) + "0")))
+          .toCompletionStage().toCompletableFuture().get();
+      g.http.get("/api/v1/operator/postings/431103/medical?township=%E9%BB%84%E9%98%B3%E5%8F%B8%E9%95%87&village=%E9%BB%84%E9%98%B3%E5%8F%B8%E6%9D%91")
+          .putHeader("Authorization", "Bearer " + token).putHeader("Accept", "application/pdf").send()
+          .toCompletionStage().toCompletableFuture().get();
       var r = g.get("/api/v1/orders/" + o.getString("id"));
       assertThat(r.getHeader("X-Request-Id")).isNotBlank();
     } finally {
@@ -57,7 +66,8 @@ class LogPrivacyTest {
     List<ILoggingEvent> logged = events.list;
     assertThat(logged).isNotEmpty();
     List<String> secrets = List.of(Fixture.ZHANG, Fixture.LI, Fixture.GRANNY, Fixture.CHILD, Fixture.LIU1, Fixture.LIU2, Fixture.CHEN,
-        Fixture.ZHANG.substring(0, 17), "张三", "李四", "王奶奶", "张小明", "刘一", "刘二", "陈一", "13800001111");
+        Fixture.ZHANG.substring(0, 17), "张三", "李四", "王奶奶", "张小明", "刘一", "刘二", "陈一", "13800001111",
+        TestGateway.ADMIN_PASSWORD);
     for (ILoggingEvent e : logged) {
       String all = e.getFormattedMessage() + " " + e.getMDCPropertyMap() + " " + (e.getThrowableProxy() == null ? ""
           : e.getThrowableProxy().getMessage());
