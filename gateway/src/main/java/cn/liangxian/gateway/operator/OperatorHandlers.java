@@ -205,6 +205,6 @@ public final class OperatorHandlers {
     } catch (DateTimeParseException e) {
       throw Problem.invalidField("date", "date must be YYYY-MM-DD");
     }
-    Replies.jsonOrCsv(ctx, reconciliation.run(ctx.pathParam("channel"), date), Reconciliation::csv);
+    Replies.jsonOrCsv(ctx, reconciliation.run(ctx.pathParam("channel"), date, op.username()), Reconciliation::csv);
   }
 }

@@ -41,12 +41,13 @@ public final class Reconciliation {
   /** One line of a bill, whatever the channel. */
   record Line(boolean refund, String outTradeNo, String ref, long fen) {}
 
-  public Future<JsonObject> run(String channel, LocalDate date) {
+  /** Runs the comparison for one channel and day; {@code actor} goes to the audit log with what was repaired. */
+  public Future<JsonObject> run(String channel, LocalDate date, String actor) {
     PaymentChannel c = channels.get(channel);
     if (c == null) {
       return Future.failedFuture(Problem.notFound("no-such-channel", "No such channel", "channels: " + channels.keySet()));
     }
-    return bill(c, date).compose(lines -> ours(channel, date).compose(mine -> compare(channel, date, lines, mine)));
+    return bill(c, date).compose(lines -> ours(channel, date).compose(mine -> compare(channel, date, lines, mine, actor)));
   }
 
   private static Future<List<Line>> bill(PaymentChannel c, LocalDate date) {
@@ -95,7 +96,7 @@ public final class Reconciliation {
         });
   }
 
-  private Future<JsonObject> compare(String channel, LocalDate date, List<Line> bill, Map<String, Line> mine) {
+  private Future<JsonObject> compare(String channel, LocalDate date, List<Line> bill, Map<String, Line> mine, String actor) {
     JsonArray differences = new JsonArray();
     List<Future<?>> repairs = new ArrayList<>();
     Map<String, Line> unmatched = new HashMap<>(mine);
@@ -123,8 +124,19 @@ public final class Reconciliation {
     return Future.join(repairs).recover(x -> Future.succeededFuture()).compose(x -> {
       JsonObject report = new JsonObject().put("channel", channel).put("date", date.toString())
           .put("billLines", bill.size()).put("matched", matchedLines).put("differences", differences);
-      return pool.preparedQuery("insert into reconciliation (channel, bill_date, differences) values ($1, $2, $3)")
-          .execute(Tuple.of(channel, date, differences)).map(report);
+      JsonArray repaired = new JsonArray();
+      differences.forEach(d -> {
+        JsonObject o = (JsonObject) d;
+        if ("paid".equals(o.getString("repair"))) {
+          repaired.add(o.getString("outTradeNo"));
+        }
+      });
+      return pool.withTransaction(c -> c.preparedQuery("insert into reconciliation (channel, bill_date, differences) values ($1, $2, $3)")
+          .execute(Tuple.of(channel, date, differences))
+          .compose(x -> c.preparedQuery("insert into audit_log (actor, action, subject, after) values ($1, 'reconciliation.run', $2, $3)")
+              .execute(Tuple.of(actor, channel + "/" + date, new JsonObject().put("billLines", bill.size()).put("matched", matchedLines)
+                  .put("differences", differences.size()).put("repaired", repaired)))))
+          .map(report);
     });
   }
 

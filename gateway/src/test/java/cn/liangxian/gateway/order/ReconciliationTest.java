@@ -92,6 +92,13 @@ class ReconciliationTest {
     assertThat(missing.getString("repair")).isEqualTo("paid");
     assertThat(diffs.encode()).contains("here-not-at-channel", "GHOST-1");
     assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
+    // the repair is in the audit log under the finance account that ran it
+    try (Connection c = g.db.connect(); Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("select actor, after::text from audit_log where action = 'reconciliation.run' and subject = 'wechat/2019-12-15'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).startsWith("finance-");
+      assertThat(rs.getString(2)).contains(unheard.getString("outTradeNo"));
+    }
 
     HttpResponse<Buffer> second = g.http.get("/api/v1/operator/reconciliation/wechat/2019-12-15")
         .putHeader("Authorization", "Bearer " + TOKEN).putHeader("Accept", "text/csv").send().toCompletionStage().toCompletableFuture().get();
