@@ -127,7 +127,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void operatorRoutes(Router router, OrderService orders) {
     var audit = new cn.liangxian.gateway.operator.AuditTrail(pool, g.clock(), g.registry());
-    var auth = new cn.liangxian.gateway.operator.OperatorAuth(vertx, pool, g.clock(), g.passwordHasher(), g.dummyPasswordHash());
+    var auth = new cn.liangxian.gateway.operator.OperatorAuth(vertx, pool, g.clock(), g.passwordHasher(), g.dummyPasswordHash(), g.registry());
     var accounts = new cn.liangxian.gateway.operator.AccountHandlers(vertx, pool, g.clock(), g.passwordHasher());
     router.route("/api/v1/operator/*").handler(audit::handle);
     router.post("/api/v1/operator/login").handler(auth::login);

@@ -42,8 +42,15 @@ public final class OperatorAuth {
   private final Clock clock;
   private final PasswordHasher hasher;
   private final String dummyHash;
+  private final io.micrometer.core.instrument.Counter loginsOk;
+  private final io.micrometer.core.instrument.Counter loginsFailed;
 
-  public OperatorAuth(Vertx vertx, Pool pool, Clock clock, PasswordHasher hasher, String dummyHash) {
+  public OperatorAuth(Vertx vertx, Pool pool, Clock clock, PasswordHasher hasher, String dummyHash,
+      io.micrometer.core.instrument.MeterRegistry registry) {
+    this.loginsOk = io.micrometer.core.instrument.Counter.builder("liangxian_operator_logins").tag("outcome", "success")
+        .description("operator login attempts").register(registry);
+    this.loginsFailed = io.micrometer.core.instrument.Counter.builder("liangxian_operator_logins").tag("outcome", "failure")
+        .description("operator login attempts").register(registry);
     this.vertx = vertx;
     this.pool = pool;
     this.clock = clock;
@@ -118,8 +125,14 @@ public final class OperatorAuth {
                 });
           });
         })
-        .onSuccess(body -> Replies.json(ctx, 200, body))
-        .onFailure(ctx::fail);
+        .onSuccess(body -> {
+          loginsOk.increment();
+          Replies.json(ctx, 200, body);
+        })
+        .onFailure(e -> {
+          loginsFailed.increment();
+          ctx.fail(e);
+        });
   }
 
   private Future<Void> failed(String username, OffsetDateTime now, boolean alreadyLocked) {
