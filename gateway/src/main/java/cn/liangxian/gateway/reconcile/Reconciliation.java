@@ -133,7 +133,7 @@ public final class Reconciliation {
       });
       return pool.withTransaction(c -> c.preparedQuery("insert into reconciliation (channel, bill_date, differences) values ($1, $2, $3)")
           .execute(Tuple.of(channel, date, differences))
-          .compose(x -> c.preparedQuery("insert into audit_log (actor, action, subject, after) values ($1, 'reconciliation.run', $2, $3)")
+          .compose(inserted -> c.preparedQuery("insert into audit_log (actor, action, subject, after) values ($1, 'reconciliation.run', $2, $3)")
               .execute(Tuple.of(actor, channel + "/" + date, new JsonObject().put("billLines", bill.size()).put("matched", matchedLines)
                   .put("differences", differences.size()).put("repaired", repaired)))))
           .map(report);

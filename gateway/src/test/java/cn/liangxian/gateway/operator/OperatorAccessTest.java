@@ -113,6 +113,27 @@ class OperatorAccessTest {
   }
 
   @Test
+  void anOperatorChangesItsPasswordAndLogsOut() throws Exception {
+    String first = g.operatorToken(Role.FINANCE, new Scope("320682", null, null));
+    String name = call(HttpMethod.GET, "/api/v1/operator/me", first, null).bodyAsJsonObject().getString("username");
+    String second = g.login(name, name + "-password-long");
+    assertProblem(call(HttpMethod.POST, "/api/v1/operator/password", second, new JsonObject().put("current", "wrong-password-x")
+        .put("password", "a-new-password-123")), 400, "invalid-request");
+    assertProblem(call(HttpMethod.POST, "/api/v1/operator/password", second, new JsonObject().put("current", name + "-password-long")
+        .put("password", "aaaaaaaaaaaaaaa")), 400, "invalid-request");
+    assertThat(call(HttpMethod.POST, "/api/v1/operator/password", second, new JsonObject().put("current", name + "-password-long")
+        .put("password", "a-new-password-123")).statusCode()).isEqualTo(204);
+    // the other login ended, this one goes on; only the new password logs in
+    assertProblem(call(HttpMethod.GET, "/api/v1/operator/me", first, null), 401, "operator-unauthorized");
+    assertThat(call(HttpMethod.GET, "/api/v1/operator/me", second, null).statusCode()).isEqualTo(200);
+    assertProblem(g.post("/api/v1/operator/login", new JsonObject().put("username", name).put("password", name + "-password-long")),
+        401, "operator-login-failed");
+    String third = g.login(name, "a-new-password-123");
+    assertThat(call(HttpMethod.POST, "/api/v1/operator/logout", third, null).statusCode()).isEqualTo(204);
+    assertProblem(call(HttpMethod.GET, "/api/v1/operator/me", third, null), 401, "operator-unauthorized");
+  }
+
+  @Test
   void rolesSeparateDuties() throws Exception {
     String village = g.operatorToken(Role.VILLAGE, new Scope("431103", "黄阳司镇", "黄阳司村"));
     String finance = g.operatorToken(Role.FINANCE, Scope.ALL);
