@@ -145,6 +145,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/api/v1/operator/audit").handler(audit::list);
     router.post("/api/v1/operator/kiosks").handler(kiosks::register);
     router.post("/api/v1/operator/rosters").handler(new RosterUploadHandler(vertx, g.rosterImport())::handle);
+    router.post("/api/v1/operator/targets").handler(new cn.liangxian.gateway.operator.TargetUploadHandler(pool, g.regions())::handle);
     router.get("/api/v1/operator/progress/:region/:insurance").handler(h::progress);
     router.get("/api/v1/operator/postings/:region/:insurance").handler(h::posting);
     router.post("/api/v1/operator/refunds").handler(h::refund);

@@ -25,7 +25,70 @@ import java.util.stream.Stream;
 public final class Targets {
   private Targets() {}
 
-  /** Loads every CSV of the directory; returns the rows loaded. A bad row stops with its file and line. */
+  /** One target: a township's (village empty) or a village's, for an insurance and a year. */
+  public record Target(int line, String region, String township, String village, String insurance, int year, int target,
+      String source) {}
+
+  /** A CSV that is not a target table: every bad line with its reason. */
+  public static final class BadTargets extends IllegalArgumentException {
+    private final List<String> problems;
+
+    BadTargets(String file, List<String> problems) {
+      super(file + ": " + String.join("; ", problems));
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+      return problems;
+    }
+  }
+
+  /** Parses a target table; every bad line is reported (line numbers count the header as line 1). */
+  public static List<Target> parse(String file, String csv) {
+    List<Target> out = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    String text = csv.startsWith("\uFEFF") ? csv.substring(1) : csv;
+    try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
+        .with(CsvSchema.emptySchema().withHeader()).readValues(text)) {
+      int line = 1;
+      while (it.hasNextValue()) {
+        Map<String, String> r = it.nextValue();
+        line++;
+        String region = r.getOrDefault("region_code", "").strip();
+        String township = r.getOrDefault("township", "").strip();
+        String insurance = r.getOrDefault("insurance", "").strip();
+        int target;
+        int year;
+        try {
+          target = Integer.parseInt(r.getOrDefault("target", "").strip());
+          year = Integer.parseInt(r.getOrDefault("year", "").strip());
+        } catch (NumberFormatException e) {
+          problems.add("line " + line + ": target and year must be whole numbers");
+          continue;
+        }
+        if (region.isEmpty() || township.isEmpty()) {
+          problems.add("line " + line + ": region_code and township are required");
+        } else if (!(insurance.equals("medical") || insurance.equals("pension"))) {
+          problems.add("line " + line + ": insurance must be medical or pension");
+        } else if (target < 0 || year < 2000 || year > 2100) {
+          problems.add("line " + line + ": target must not be negative and year must be a year");
+        } else {
+          String source = r.getOrDefault("source", "").strip();
+          out.add(new Target(line, region, township, r.getOrDefault("village", "").strip(), insurance, year, target,
+              source.isEmpty() ? file : source));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      problems.add("not readable as CSV with the header region_code,township,village,insurance,year,target,source: "
+          + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (!problems.isEmpty()) {
+      throw new BadTargets(file, problems);
+    }
+    return out;
+  }
+
+  /** Loads every CSV of the directory; returns the rows loaded. A bad file stops the start with its lines. */
   public static int load(Database db, Path dir) {
     if (!Files.isDirectory(dir)) {
       return 0;
@@ -37,31 +100,18 @@ public final class Targets {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
     int rows = 0;
-    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("insert into target (region_code, township, village,"
-        + " insurance, year, target, source) select ?, ?, ?, ?, ?, ?, ? where exists (select 1 from region where code = ?)"
-        + " on conflict (region_code, township, village, insurance, year) do update set target = excluded.target, source = excluded.source")) {
+    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(UPSERT + " where exists (select 1 from region where code = ?)"
+        + CONFLICT)) {
       for (Path f : files) {
-        for (Map<String, String> r : read(f)) {
-          int target;
-          int year;
-          try {
-            target = Integer.parseInt(r.get("target").strip());
-            year = Integer.parseInt(r.get("year").strip());
-          } catch (RuntimeException e) {
-            throw new IllegalArgumentException(f.getFileName() + ": target and year must be whole numbers in " + r);
-          }
-          String insurance = r.getOrDefault("insurance", "").strip();
-          if (target < 0 || !(insurance.equals("medical") || insurance.equals("pension"))) {
-            throw new IllegalArgumentException(f.getFileName() + ": bad target row " + r);
-          }
-          ps.setString(1, r.get("region_code").strip());
-          ps.setString(2, r.get("township").strip());
-          ps.setString(3, r.getOrDefault("village", "").strip());
-          ps.setString(4, insurance);
-          ps.setInt(5, year);
-          ps.setInt(6, target);
-          ps.setString(7, r.getOrDefault("source", f.getFileName().toString()).strip());
-          ps.setString(8, r.get("region_code").strip());
+        for (Target t : parse(f.getFileName().toString(), Files.readString(f, StandardCharsets.UTF_8))) {
+          ps.setString(1, t.region());
+          ps.setString(2, t.township());
+          ps.setString(3, t.village());
+          ps.setString(4, t.insurance());
+          ps.setInt(5, t.year());
+          ps.setInt(6, t.target());
+          ps.setString(7, t.source());
+          ps.setString(8, t.region());
           ps.addBatch();
           rows++;
         }
@@ -69,18 +119,18 @@ public final class Targets {
       ps.executeBatch();
     } catch (SQLException e) {
       throw new IllegalStateException("cannot load targets: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read targets in " + dir, e);
     }
     return rows;
   }
 
-  private static List<Map<String, String>> read(Path f) {
-    try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
-        .with(CsvSchema.emptySchema().withHeader()).readValues(Files.readString(f, StandardCharsets.UTF_8))) {
-      List<Map<String, String>> out = new ArrayList<>();
-      it.forEachRemaining(out::add);
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read targets " + f, e);
-    }
-  }
+  static final String UPSERT = "insert into target (region_code, township, village, insurance, year, target, source)"
+      + " select ?, ?, ?, ?, ?, ?, ?";
+  static final String CONFLICT = " on conflict (region_code, township, village, insurance, year)"
+      + " do update set target = excluded.target, source = excluded.source";
+
+  /** The same upsert for the asynchronous client ({@code $n} placeholders). */
+  public static final String UPSERT_PG = "insert into target (region_code, township, village, insurance, year, target, source)"
+      + " values ($1, $2, $3, $4, $5, $6, $7)" + CONFLICT;
 }

@@ -28,6 +28,11 @@ class ProgressTest {
     return req.send().toCompletionStage().toCompletableFuture().get();
   }
 
+  static HttpResponse<Buffer> targets(TestGateway g, String token, String csv) throws Exception {
+    return g.http.post("/api/v1/operator/targets?file=revised.csv").putHeader("Authorization", "Bearer " + token)
+        .putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(csv)).toCompletionStage().toCompletableFuture().get();
+  }
+
   static JsonObject township(JsonObject p, String name) {
     return p.getJsonArray("townships").stream().map(o -> (JsonObject) o).filter(t -> t.getString("township").equals(name))
         .findFirst().orElseThrow();
@@ -75,6 +80,28 @@ class ProgressTest {
       assertThat(progress(g, "/api/v1/operator/progress/431103/pension", null, TOKEN).bodyAsJsonObject().getLong("target"))
           .isEqualTo(150_812);
       assertThat(progress(g, "/api/v1/operator/progress/999999/medical", null, TOKEN).statusCode()).isEqualTo(404);
+
+      // an administrator publishes a revised table: all or nothing, in scope only, audited before/after
+      String revised = "region_code,township,village,insurance,year,target,source\n431103,黄阳司镇,,medical,2020,43000,revised\n"
+          + "431103,黄阳司镇,黄阳司村,medical,2020,3,revised\n";
+      assertThat(targets(g, TOKEN, revised.replace("43000", "many")).statusCode()).isEqualTo(422);
+      assertThat(township(progress(g, path, null, TOKEN).bodyAsJsonObject(), "黄阳司镇").getInteger("target")).isEqualTo(42_988);
+      String district = g.operatorToken(cn.liangxian.gateway.operator.Role.ADMIN, new cn.liangxian.gateway.operator.Scope("371312", null, null));
+      assertThat(targets(g, district, revised).statusCode()).isEqualTo(403);
+      String township = g.operatorToken(cn.liangxian.gateway.operator.Role.TOWNSHIP,
+          new cn.liangxian.gateway.operator.Scope("431103", "黄阳司镇", null));
+      assertThat(targets(g, township, revised).statusCode()).isEqualTo(403);
+      HttpResponse<Buffer> ok = targets(g, TOKEN, revised);
+      assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(200);
+      JsonObject revisedProgress = township(progress(g, path, null, TOKEN).bodyAsJsonObject(), "黄阳司镇");
+      assertThat(revisedProgress.getInteger("target")).isEqualTo(43_000);
+      assertThat(((JsonObject) revisedProgress.getJsonArray("villages").getValue(0)).getInteger("target")).isEqualTo(3);
+      try (var c = g.db.connect(); var st = c.createStatement();
+          var rs = st.executeQuery("select before::text, after::text from audit_log where action = 'targets.import' and status is null")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).contains("42988");
+        assertThat(rs.getString(2)).contains("43000");
+      }
       assertThat(progress(g, "/api/v1/operator/progress/431103/dental", null, TOKEN).statusCode()).isEqualTo(400);
     }
   }
