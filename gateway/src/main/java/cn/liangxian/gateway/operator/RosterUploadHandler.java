@@ -31,16 +31,7 @@ public final class RosterUploadHandler {
   public void handle(RoutingContext ctx) {
     Operator op = Operator.of(ctx).require(Role.ADMIN, Role.TOWNSHIP, Role.VILLAGE);
     ctx.put(AuditTrail.ACTION, "roster.import");
-    String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/csv")) {
-      throw new Problem(415, "unsupported-media-type", "Unsupported media type", "send the roster as text/csv");
-    }
-    String file = ctx.queryParams().get("file");
-    if (file == null) {
-      file = "upload.csv";
-    } else if (!FILE_NAME.matcher(file).matches()) {
-      throw Problem.invalidField("file", "file must be 1-100 letters, digits, '.', '_' or '-'");
-    }
+    String file = csvUpload(ctx, "upload.csv");
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
       throw Problem.badRequest("empty-roster", "Empty roster", "the body is empty");
     }
@@ -56,6 +47,22 @@ public final class RosterUploadHandler {
         ctx.fail(ar.cause());
       }
     });
+  }
+
+  /** The checks every CSV upload shares: {@code text/csv}, and a plain file name (for the report and the audit log). */
+  static String csvUpload(RoutingContext ctx, String defaultName) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/csv")) {
+      throw new Problem(415, "unsupported-media-type", "Unsupported media type", "send the file as text/csv");
+    }
+    String file = ctx.queryParams().get("file");
+    if (file == null) {
+      return defaultName;
+    }
+    if (!FILE_NAME.matcher(file).matches()) {
+      throw Problem.invalidField("file", "file must be 1-100 letters, digits, '.', '_' or '-'");
+    }
+    return file;
   }
 
   static JsonObject toJson(ImportReport r) {

@@ -12,7 +12,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code POST /api/v1/operator/targets?file=<name>} (administrators, {@code text/csv}): a published target
@@ -32,14 +31,7 @@ public final class TargetUploadHandler {
   public void handle(RoutingContext ctx) {
     Operator op = Operator.of(ctx).require(Role.ADMIN);
     ctx.put(AuditTrail.ACTION, "targets.import");
-    String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/csv")) {
-      throw new Problem(415, "unsupported-media-type", "Unsupported media type", "send the targets as text/csv (UTF-8)");
-    }
-    String file = ctx.queryParams().contains("file") ? ctx.queryParams().get("file") : "targets.csv";
-    if (!file.matches("[\\p{L}\\p{N}._-]{1,100}")) {
-      throw Problem.invalidField("file", "file must be 1-100 letters, digits, '.', '_' or '-'");
-    }
+    String file = RosterUploadHandler.csvUpload(ctx, "targets.csv");
     List<Targets.Target> rows;
     try {
       rows = Targets.parse(file, ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(StandardCharsets.UTF_8));

@@ -8,12 +8,10 @@ import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -46,13 +44,7 @@ class PostingTest {
       assertThat(before.getJsonArray("persons").stream().map(o -> ((JsonObject) o).getString("status"))).doesNotContain("paid");
 
       // the household pays; the posting shows it at once
-      JsonObject h = g.lookup(Fixture.LIU1, "刘一");
-      JsonArray items = new JsonArray();
-      h.getJsonArray("members").forEach(m -> items.add(new JsonObject().put("memberRef", ((JsonObject) m).getString("ref"))
-          .put("insurance", "medical").put("year", 2020)));
-      JsonObject o = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
-          .put("channel", "alipay").put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString()).bodyAsJsonObject();
-      g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+      JsonObject o = g.payWholeHousehold(Fixture.LIU1, "刘一", "medical", 2020, "alipay");
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       JsonObject after;
       do {

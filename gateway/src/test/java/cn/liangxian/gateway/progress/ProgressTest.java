@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Targets from config/targets (003 附件1/2) against the roster and what is paid, live. */
@@ -58,13 +56,7 @@ class ProgressTest {
       });
 
       // the whole family pays (003 三(二)); progress moves at once
-      JsonObject h = g.lookup(Fixture.LIU1, "刘一");
-      JsonArray items = new JsonArray();
-      h.getJsonArray("members").forEach(m -> items.add(new JsonObject().put("memberRef", ((JsonObject) m).getString("ref"))
-          .put("insurance", "medical").put("year", 2020)));
-      JsonObject o = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
-          .put("channel", "wechat").put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString()).bodyAsJsonObject();
-      g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+      JsonObject o = g.payWholeHousehold(Fixture.LIU1, "刘一", "medical", 2020, "wechat");
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       JsonObject after;
       do {

@@ -113,6 +113,19 @@ public final class TestGateway implements AutoCloseable {
     return login(name, password);
   }
 
+  /** Looks the household of {@code id} up, orders every member's {@code insurance} for {@code year}, and pays on the sandbox. */
+  public JsonObject payWholeHousehold(String id, String name, String insurance, int year, String channel) throws Exception {
+    JsonObject h = lookup(id, name);
+    io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
+    h.getJsonArray("members").forEach(m -> items.add(new JsonObject().put("memberRef", ((JsonObject) m).getString("ref"))
+        .put("insurance", insurance).put("year", year)));
+    JsonObject o = post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
+        .put("channel", channel).put("mode", "qr").put("items", items), "Idempotency-Key", java.util.UUID.randomUUID().toString())
+        .bodyAsJsonObject();
+    gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    return o;
+  }
+
   public ImportReport importCsv(String name, String csv) {
     return roster.importCsv(name, csv.getBytes(StandardCharsets.UTF_8));
   }
