@@ -45,6 +45,18 @@ public final class JsonBodies {
     return s.strip();
   }
 
+  /** As {@link #requiredString} but kept exactly as sent (passwords: blanks are part of them). */
+  public static String requiredSecret(JsonObject o, String field, int maxLength) {
+    Object v = o.getValue(field);
+    if (!(v instanceof String s) || s.isEmpty()) {
+      throw Problem.invalidField(field, field + " is required and must be a string");
+    }
+    if (s.length() > maxLength) {
+      throw Problem.invalidField(field, field + " is longer than " + maxLength + " characters");
+    }
+    return s;
+  }
+
   public static String optionalString(JsonObject o, String field, int maxLength) {
     Object v = o.getValue(field);
     if (v == null) {

@@ -57,7 +57,7 @@ public final class AccountHandlers {
     if (!admin.scope().contains(scope)) {
       throw admin.outOfScope(scope.toString());
     }
-    String password = JsonBodies.requiredString(b, "password", 256);
+    String password = JsonBodies.requiredSecret(b, "password", 256);
     String weak = PasswordHasher.weakness(password);
     if (weak != null) {
       throw Problem.invalidField("password", weak);

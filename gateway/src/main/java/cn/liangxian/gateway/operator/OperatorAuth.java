@@ -93,7 +93,7 @@ public final class OperatorAuth {
   public void login(RoutingContext ctx) {
     JsonObject b = JsonBodies.object(ctx, Set.of("username", "password"));
     String username = JsonBodies.requiredString(b, "username", 40).strip().toLowerCase(java.util.Locale.ROOT);
-    String password = JsonBodies.requiredString(b, "password", 256);
+    String password = JsonBodies.requiredSecret(b, "password", 256);
     ctx.put(AuditTrail.ACTOR, username);
     OffsetDateTime now = now();
     pool.preparedQuery("select password_hash, role, region_code, township, village, failed_logins, locked_until, disabled_at"
@@ -168,8 +168,8 @@ public final class OperatorAuth {
   public void changePassword(RoutingContext ctx) {
     Operator op = Operator.of(ctx);
     JsonObject b = JsonBodies.object(ctx, Set.of("current", "password"));
-    String current = JsonBodies.requiredString(b, "current", 256);
-    String next = JsonBodies.requiredString(b, "password", 256);
+    String current = JsonBodies.requiredSecret(b, "current", 256);
+    String next = JsonBodies.requiredSecret(b, "password", 256);
     String weak = PasswordHasher.weakness(next);
     if (weak != null) {
       throw Problem.invalidField("password", weak);
