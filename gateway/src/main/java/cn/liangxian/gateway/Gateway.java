@@ -62,6 +62,7 @@ public final class Gateway implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final RateLimiter rateLimiter;
   private final RateLimiter addressLimiter;
+  private final RateLimiter loginLimiter;
   private final LookupMetrics lookupMetrics;
   private final OrderMetrics orderMetrics;
   private final String openApi;
@@ -86,6 +87,7 @@ public final class Gateway implements AutoCloseable {
     this.regions = regions;
     this.rateLimiter = new RateLimiter(config.lookupsPerMinute(), config.lookupBurst(), clock);
     this.addressLimiter = new RateLimiter(config.lookupsPerMinutePerAddress(), config.lookupBurstPerAddress(), clock);
+    this.loginLimiter = new RateLimiter(config.loginsPerMinutePerAddress(), Math.max(1, config.loginsPerMinutePerAddress() / 2), clock);
     this.lookupMetrics = new LookupMetrics(registry);
     this.orderMetrics = new OrderMetrics(registry);
     this.openApi = resource("/openapi.yaml");
@@ -301,6 +303,10 @@ public final class Gateway implements AutoCloseable {
 
   public RateLimiter rateLimiter() {
     return rateLimiter;
+  }
+
+  public RateLimiter loginLimiter() {
+    return loginLimiter;
   }
 
   public RateLimiter addressLimiter() {

@@ -131,6 +131,11 @@ public final class GatewayConfig {
   }
 
   /** The largest roster the operator API accepts in one request; bigger files go through the command line. */
+  /** Operator login attempts per network address and minute (password spraying across many names). */
+  public int loginsPerMinutePerAddress() {
+    return integer("GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", "operator", "loginsPerMinutePerAddress", 20);
+  }
+
   public int maxRosterBytes() {
     return integer("GATEWAY_MAX_ROSTER_BYTES", "operator", "maxRosterBytes", 64 * 1024 * 1024);
   }

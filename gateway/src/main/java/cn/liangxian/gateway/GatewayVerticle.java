@@ -130,7 +130,14 @@ public final class GatewayVerticle extends VerticleBase {
     var auth = new cn.liangxian.gateway.operator.OperatorAuth(vertx, pool, g.clock(), g.passwordHasher(), g.dummyPasswordHash(), g.registry());
     var accounts = new cn.liangxian.gateway.operator.AccountHandlers(vertx, pool, g.clock(), g.passwordHasher());
     router.route("/api/v1/operator/*").handler(audit::handle);
-    router.post("/api/v1/operator/login").handler(auth::login);
+    router.post("/api/v1/operator/login").handler(ctx -> {
+      long wait = g.loginLimiter().acquire(cn.liangxian.gateway.http.RateLimiter.addressOf(ctx));
+      if (wait > 0) {
+        ctx.response().putHeader("Retry-After", Long.toString(wait));
+        throw new cn.liangxian.gateway.http.Problem(429, "rate-limited", "Too many login attempts", "try again in " + wait + " s");
+      }
+      ctx.next();
+    }).handler(auth::login);
     // every other operator route answers only a logged-in operator
     router.route("/api/v1/operator/*").handler(auth::authenticate);
     OperatorHandlers h = new OperatorHandlers(vertx, g.regions(), orders, new Progress(pool),

@@ -134,6 +134,22 @@ class OperatorAccessTest {
   }
 
   @Test
+  void loginAttemptsPerAddressAreLimited() throws Exception {
+    try (TestGateway small = new TestGateway(java.util.Map.of("GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", "10"))) {
+      for (int i = 0; i < 5; i++) { // a burst of half a minute's worth goes through
+        assertProblem(small.post("/api/v1/operator/login", new JsonObject().put("username", "user-" + i).put("password", "x")),
+            401, "operator-login-failed");
+      }
+      HttpResponse<Buffer> r = small.post("/api/v1/operator/login", new JsonObject().put("username", "admin")
+          .put("password", TestGateway.ADMIN_PASSWORD));
+      assertProblem(r, 429, "rate-limited");
+      assertThat(r.getHeader("Retry-After")).isNotBlank();
+      small.clock.advance(java.time.Duration.ofMinutes(1));
+      assertThat(small.adminToken()).isNotBlank();
+    }
+  }
+
+  @Test
   void rolesSeparateDuties() throws Exception {
     String village = g.operatorToken(Role.VILLAGE, new Scope("431103", "黄阳司镇", "黄阳司村"));
     String finance = g.operatorToken(Role.FINANCE, Scope.ALL);

@@ -77,7 +77,7 @@ public final class TestGateway implements AutoCloseable {
     Path keys = Files.createTempDirectory("gateway-keys-");
     Map<String, String> env = new HashMap<>(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0",
         "GATEWAY_DEMO_ROSTER", "false", "GATEWAY_SWEEP_MILLIS", "200", "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_DATA_DIR", keys.toString(),
-        "GATEWAY_OPERATOR_ADMIN_PASSWORD", ADMIN_PASSWORD));
+        "GATEWAY_OPERATOR_ADMIN_PASSWORD", ADMIN_PASSWORD, "GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", "100000"));
     env.putAll(overrides);
     GatewayConfig cfg = config(env);
     clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
