@@ -135,6 +135,8 @@ public final class ChannelSandbox {
         .onSuccess(v -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page("支付成功", "")))
         .onFailure(e -> ctx.response().setStatusCode(409).putHeader("Content-Type", "text/plain; charset=utf-8")
             .end(e.getMessage())));
+    router.get("/sandbox/payments").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("payments", new io.vertx.core.json.JsonArray(payments())).encode()));
     router.post("/sandbox/faults").handler(ctx -> {
       JsonObject f = ctx.body().asJsonObject();
       faults(new SandboxFaults(f.getLong("notifyDelayMs", 0L), f.getInteger("duplicates", 0),
@@ -160,6 +162,23 @@ public final class ChannelSandbox {
   /** Every notification delivery attempt: channel, out_trade_no, event, HTTP status answered. */
   public synchronized List<JsonObject> deliveries() {
     return List.copyOf(deliveries);
+  }
+
+  /**
+   * The sandbox's own record of every payment it confirmed, whatever the merchant made of the
+   * notification: channel, out_trade_no, amount, when, and how much of it was refunded since. What a
+   * load test holds the merchant's database against.
+   */
+  public synchronized List<JsonObject> payments() {
+    List<JsonObject> out = new ArrayList<>();
+    for (SandboxTrade t : trades.values()) {
+      if (t.paidAt != null) {
+        out.add(new JsonObject().put("channel", t.channel == SandboxTrade.Channel.WECHAT ? "wechat" : "alipay")
+            .put("outTradeNo", t.outTradeNo).put("totalFen", t.totalFen).put("paidAt", t.paidAt.toString())
+            .put("refundedFen", t.refundedFen()));
+      }
+    }
+    return out;
   }
 
   /** The resident pays: the trade succeeds and the channel notifies the merchant. */

@@ -192,6 +192,25 @@ class ChannelSandboxTest {
   }
 
   @Test
+  void theLedgerListsConfirmedPaymentsOnlyWithTheirRefunds() throws Exception {
+    Await.result(wechat.nativePay(prepay("LXL0001", 18000, "/wechat/rsa")));
+    Await.result(wechat.nativePay(prepay("LXL0002", 18000, "/wechat/rsa")));
+    Await.result(sandbox.pay("LXL0001"));
+    Await.result(wechat.refund("LXL0001", "LXL0001-R1", "重复缴费", 5000, 18000, notifyUrl + "/wechat/rsa"));
+
+    io.vertx.core.json.JsonObject ledger = Await.result(WebClient.create(vertx).getAbs(sandbox.baseUrl() + "/sandbox/payments")
+        .send()).bodyAsJsonObject();
+    List<io.vertx.core.json.JsonObject> mine = ledger.getJsonArray("payments").stream().map(o -> (io.vertx.core.json.JsonObject) o)
+        .filter(o -> o.getString("outTradeNo").startsWith("LXL")).toList();
+    assertThat(mine).hasSize(1);
+    assertThat(mine.get(0).getString("channel")).isEqualTo("wechat");
+    assertThat(mine.get(0).getLong("totalFen")).isEqualTo(18000);
+    assertThat(mine.get(0).getLong("refundedFen")).isEqualTo(5000);
+    assertThat(mine.get(0).getString("paidAt")).isNotBlank();
+    eventually(() -> assertThat(wechatNotices).hasSize(2)); // paid and refunded, before the next test counts its own
+  }
+
+  @Test
   void guomiMerchantSignsWithSm2AndReadsSm4Notifications() throws Exception {
     String prepayId = Await.result(guomi.jsapi(prepay("LXG0001", 32000, "/wechat/gm")));
     WechatPayClient.MiniProgramPayment p = guomi.miniProgramPayment(prepayId);
