@@ -1,0 +1,144 @@
+package cn.liangxian.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The end-of-run check: every payment the channel (the sandbox) confirmed must be in the gateway's
+ * database as PAID for the same amount, or REFUNDED with a reason; and no order may be PAID that the
+ * channel never confirmed. Callbacks still in flight and the gateway's own repair (it asks the channel
+ * about orders stuck paying) get a grace period before anything counts as lost.
+ *
+ * <pre>java -cp loadtest.jar cn.liangxian.loadtest.LostPayments &lt;sandbox URL&gt; &lt;JDBC URL&gt; [grace seconds]</pre>
+ *
+ * Prints the counts; exits 1 if any payment is lost or unconfirmed, 2 if it cannot check.
+ */
+public final class LostPayments {
+
+  /** A payment as the channel recorded it. */
+  public record Confirmed(String channel, String outTradeNo, long totalFen, long refundedFen) {}
+
+  /** An order as the gateway recorded it; refundReasons empty when none. */
+  public record Recorded(String outTradeNo, String state, long totalFen, List<String> refundReasons) {}
+
+  /** One discrepancy. */
+  public record Problem(String outTradeNo, String what) {}
+
+  public record Result(int confirmed, int matched, List<Problem> lost, List<Problem> unconfirmed) {
+    public boolean clean() {
+      return lost.isEmpty() && unconfirmed.isEmpty();
+    }
+  }
+
+  private LostPayments() {}
+
+  /** Holds the channel's record against the database's. */
+  public static Result compare(List<Confirmed> channel, Map<String, Recorded> database) {
+    List<Problem> lost = new ArrayList<>();
+    Set<String> confirmedNos = new HashSet<>();
+    int matched = 0;
+    for (Confirmed c : channel) {
+      confirmedNos.add(c.outTradeNo());
+      Recorded r = database.get(c.outTradeNo());
+      String problem;
+      if (r == null) {
+        problem = "paid on " + c.channel() + " but no such order in the database";
+      } else if (r.totalFen() != c.totalFen()) {
+        problem = "paid " + c.totalFen() + " fen but the order is for " + r.totalFen();
+      } else if (r.state().equals("PAID")) {
+        problem = null;
+      } else if (r.state().equals("REFUNDED")) {
+        problem = r.refundReasons().stream().anyMatch(x -> x != null && !x.isBlank()) ? null : "REFUNDED without a reason";
+      } else {
+        problem = "paid on " + c.channel() + " but the order is " + r.state();
+      }
+      if (problem == null) {
+        matched++;
+      } else {
+        lost.add(new Problem(c.outTradeNo(), problem));
+      }
+    }
+    List<Problem> unconfirmed = new ArrayList<>();
+    for (Recorded r : database.values()) {
+      if ((r.state().equals("PAID") || r.state().equals("REFUNDED")) && !confirmedNos.contains(r.outTradeNo())) {
+        unconfirmed.add(new Problem(r.outTradeNo(), r.state() + " in the database but never confirmed by the channel"));
+      }
+    }
+    return new Result(channel.size(), matched, lost, unconfirmed);
+  }
+
+  /** The sandbox's ledger ({@code GET /sandbox/payments}). */
+  public static List<Confirmed> ledger(String sandboxUrl) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(sandboxUrl + "/sandbox/payments"))
+        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("the sandbox answered " + r.statusCode() + " for its ledger");
+    }
+    List<Confirmed> out = new ArrayList<>();
+    for (JsonNode p : new ObjectMapper().readTree(r.body()).path("payments")) {
+      out.add(new Confirmed(p.path("channel").asText(), p.path("outTradeNo").asText(), p.path("totalFen").asLong(),
+          p.path("refundedFen").asLong()));
+    }
+    return out;
+  }
+
+  /** Every order in the gateway's database, by out_trade_no (its id without dashes). */
+  public static Map<String, Recorded> orders(String jdbcUrl) throws SQLException {
+    Map<String, Recorded> out = new HashMap<>();
+    try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select replace(o.id::text, '-', ''), o.state, o.total_fen,"
+            + " coalesce((select array_agg(r.reason) from refund r where r.order_id = o.id), '{}') from orders o")) {
+      while (rs.next()) {
+        String[] reasons = (String[]) rs.getArray(4).getArray();
+        out.put(rs.getString(1), new Recorded(rs.getString(1), rs.getString(2), rs.getLong(3), List.of(reasons)));
+      }
+    }
+    return out;
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 2) {
+      System.err.println("usage: LostPayments <sandbox URL> <JDBC URL> [grace seconds]");
+      System.exit(2);
+    }
+    long graceNanos = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 60).toNanos();
+    long deadline = System.nanoTime() + graceNanos;
+    Result r;
+    try {
+      while (true) {
+        r = compare(ledger(args[0]), orders(args[1]));
+        if (r.clean() || System.nanoTime() > deadline) {
+          break;
+        }
+        Thread.sleep(1000);
+      }
+    } catch (IOException | SQLException e) {
+      System.err.println("lost-payment check: cannot check: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    System.out.printf("lost-payment check: %d payments confirmed by the channels, %d found PAID or REFUNDED with a reason;"
+        + " lost %d, paid but unconfirmed %d%n", r.confirmed(), r.matched(), r.lost().size(), r.unconfirmed().size());
+    r.lost().stream().limit(20).forEach(p -> System.out.println("  LOST " + p.outTradeNo() + ": " + p.what()));
+    r.unconfirmed().stream().limit(20).forEach(p -> System.out.println("  UNCONFIRMED " + p.outTradeNo() + ": " + p.what()));
+    System.exit(r.clean() ? 0 : 1);
+  }
+}

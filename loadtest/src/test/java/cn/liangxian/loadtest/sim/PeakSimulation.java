@@ -1,0 +1,148 @@
+package cn.liangxian.loadtest.sim;
+
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.bodyString;
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.csv;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.percent;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import cn.liangxian.loadtest.Journey;
+import io.gatling.javaapi.core.Assertion;
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.FeederBuilder;
+import io.gatling.javaapi.core.OpenInjectionStep;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The end-of-window peak on one gateway, open model (residents arrive whatever the gateway's state):
+ * <ul>
+ *   <li>"journey": lookup → order (WeChat or Alipay, kiosk QR or mini-program) → pay on the channel
+ *       sandbox → the channel's callback → status polls until PAID → receipt;</li>
+ *   <li>"lookups": families checking what they owe before and after paying, two or three lookups each.</li>
+ * </ul>
+ * Profiles ({@code -Dloadtest.profile}): {@code short} (the one-command run: ramp, hold, midnight spike,
+ * about 100 s), {@code peak} (the same over about 8 minutes), {@code soak} (a steady rate for
+ * {@code -Dloadtest.soakMinutes}, 30 by default, to run by hand). Rates, base URLs and the pass marks
+ * (p99, error share) are system properties; see loadtest/README.md.
+ */
+public class PeakSimulation extends Simulation {
+  static final String BASE = System.getProperty("loadtest.base", "http://127.0.0.1:18080");
+  static final String SANDBOX = System.getProperty("loadtest.sandbox", "http://127.0.0.1:18090");
+  static final String RESIDENTS = System.getProperty("loadtest.residents", "target/population/residents.csv");
+  static final String PROFILE = System.getProperty("loadtest.profile", "short");
+  static final double JOURNEYS = Double.parseDouble(System.getProperty("loadtest.journeysPerSecond", "20"));
+  static final double LOOKUPS = Double.parseDouble(System.getProperty("loadtest.lookupFamiliesPerSecond", "40"));
+  static final double SPIKE = Double.parseDouble(System.getProperty("loadtest.spikeFactor", "2.5"));
+  static final int SOAK_MINUTES = Integer.parseInt(System.getProperty("loadtest.soakMinutes", "30"));
+  static final int P99_MS = Integer.parseInt(System.getProperty("loadtest.p99Ms", "1000"));
+  static final double MAX_ERROR_PERCENT = Double.parseDouble(System.getProperty("loadtest.maxErrorPercent", "1"));
+
+  final HttpProtocolBuilder protocol = http.baseUrl(BASE)
+      .contentTypeHeader("application/json")
+      .acceptHeader("application/json")
+      .shareConnections() // the load balancer in front keeps a pool of connections to each instance
+      .disableCaching();
+
+  static ChainBuilder lookup() {
+    return exec(http("lookup").post("/api/v1/lookup")
+        .header("X-Openid", "#{openid}")
+        .body(StringBody(session -> Journey.lookupBody(session.getString("idNumber"), session.getString("name"))))
+        .check(status().is(200), bodyString().saveAs("household")));
+  }
+
+  final FeederBuilder<String> journeyResidents = csv(RESIDENTS).circular();
+  final FeederBuilder<String> lookupResidents = csv(RESIDENTS).random();
+
+  final ScenarioBuilder journey = scenario("journey")
+      .feed(journeyResidents)
+      .exec(session -> session.set("openid", "o" + UUID.randomUUID()).set("idempotencyKey", UUID.randomUUID().toString()))
+      .randomSwitch().on(
+          percent(30.0).then(exec(session -> session.set("channel", "wechat").set("mode", "qr"))),
+          percent(20.0).then(exec(session -> session.set("channel", "alipay").set("mode", "qr"))),
+          percent(35.0).then(exec(session -> session.set("channel", "wechat").set("mode", "mini"))),
+          percent(15.0).then(exec(session -> session.set("channel", "alipay").set("mode", "mini"))))
+      .exec(lookup())
+      .exec(session -> session.set("order", Journey.orderBody(session.getString("household"), session.getString("channel"),
+          session.getString("mode"), session.getString("openid"))))
+      .doIf(session -> session.getString("order") != null).then(
+          pause(Duration.ofMillis(500), Duration.ofMillis(2500)) // ticking family members
+              .exec(http("order").post("/api/v1/orders")
+                  .header("X-Openid", "#{openid}")
+                  .header("Idempotency-Key", "#{idempotencyKey}")
+                  .body(StringBody("#{order}"))
+                  .check(status().in(200, 201), jsonPath("$.id").saveAs("orderId"), jsonPath("$.outTradeNo").saveAs("outTradeNo")))
+              .pause(Duration.ofMillis(1000), Duration.ofMillis(4000)) // scanning the code, confirming on the phone
+              .exec(http("pay on the channel").post(SANDBOX + "/sandbox/pay/#{channel}/#{outTradeNo}").check(status().is(200)))
+              .exec(session -> session.set("state", "PAYING").set("polls", 0))
+              .asLongAs(session -> !"PAID".equals(session.getString("state")) && session.getInt("polls") < 30).on(
+                  pause(Duration.ofMillis(1000))
+                      .exec(http("status").get("/api/v1/orders/#{orderId}").header("X-Openid", "#{openid}")
+                          .check(status().is(200), jsonPath("$.state").saveAs("state")))
+                      .exec(session -> session.set("polls", session.getInt("polls") + 1)))
+              .exec(http("receipt").get("/api/v1/orders/#{orderId}/receipt").header("X-Openid", "#{openid}")
+                  .check(status().is(200), jsonPath("$.receiptNo").is(session -> session.getString("outTradeNo")))));
+
+  final ScenarioBuilder lookups = scenario("lookups")
+      .feed(lookupResidents)
+      .exec(session -> session.set("openid", "o" + UUID.randomUUID()))
+      .exec(lookup())
+      .pause(Duration.ofSeconds(1), Duration.ofSeconds(3))
+      .exec(lookup())
+      .randomSwitch().on(percent(50.0).then(pause(Duration.ofSeconds(1), Duration.ofSeconds(3)).exec(lookup())));
+
+  static List<OpenInjectionStep> profile(double rate) {
+    List<OpenInjectionStep> steps = new ArrayList<>();
+    switch (PROFILE) {
+      case "short" -> {
+        steps.add(rampUsersPerSec(1).to(rate).during(Duration.ofSeconds(20)));
+        steps.add(constantUsersPerSec(rate).during(Duration.ofSeconds(40)).randomized());
+        steps.add(rampUsersPerSec(rate).to(rate * SPIKE).during(Duration.ofSeconds(5))); // midnight: the deadline
+        steps.add(constantUsersPerSec(rate * SPIKE).during(Duration.ofSeconds(15)).randomized());
+        steps.add(rampUsersPerSec(rate * SPIKE).to(1).during(Duration.ofSeconds(5)));
+      }
+      case "peak" -> {
+        steps.add(rampUsersPerSec(1).to(rate).during(Duration.ofMinutes(2)));
+        steps.add(constantUsersPerSec(rate).during(Duration.ofMinutes(4)).randomized());
+        steps.add(rampUsersPerSec(rate).to(rate * SPIKE).during(Duration.ofSeconds(30)));
+        steps.add(constantUsersPerSec(rate * SPIKE).during(Duration.ofMinutes(1)).randomized());
+        steps.add(rampUsersPerSec(rate * SPIKE).to(1).during(Duration.ofSeconds(30)));
+      }
+      case "soak" -> {
+        steps.add(rampUsersPerSec(1).to(rate).during(Duration.ofMinutes(1)));
+        steps.add(constantUsersPerSec(rate).during(Duration.ofMinutes(SOAK_MINUTES)).randomized());
+      }
+      default -> throw new IllegalArgumentException("loadtest.profile must be short, peak or soak, got " + PROFILE);
+    }
+    return steps;
+  }
+
+  {
+    List<PopulationBuilder> populations = new ArrayList<>();
+    if (JOURNEYS > 0) {
+      populations.add(journey.injectOpen(profile(JOURNEYS)));
+    }
+    if (LOOKUPS > 0) {
+      populations.add(lookups.injectOpen(profile(LOOKUPS)));
+    }
+    List<Assertion> assertions = List.of(
+        global().responseTime().percentile(99.0).lt(P99_MS),
+        global().failedRequests().percent().lt(MAX_ERROR_PERCENT));
+    setUp(populations).protocols(protocol).assertions(assertions)
+        .maxDuration(PROFILE.equals("soak") ? Duration.ofMinutes(SOAK_MINUTES + 5) : Duration.ofMinutes(15));
+  }
+}
