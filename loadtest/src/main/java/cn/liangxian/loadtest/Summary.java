@@ -1,0 +1,180 @@
+package cn.liangxian.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The table printed at the end of {@code loadtest/run.sh}: Gatling's per-request statistics (read from
+ * its HTML report, the only place Gatling 3.15 writes them whole), the baselines, the gateway as a share
+ * of each, the lost-payment check and what the sizing model makes of the measured rates.
+ *
+ * <pre>java -cp loadtest.jar cn.liangxian.loadtest.Summary &lt;run folder&gt;</pre>
+ */
+public final class Summary {
+  /**
+   * Signatures made and checked on this machine per journey: the gateway signs its prepay request and
+   * the sandbox checks it, the sandbox signs its answer and the gateway checks it, the sandbox signs the
+   * notification and the gateway checks it (a mini-program order adds the gateway's pay-sign).
+   */
+  static final double SIGNS_PER_JOURNEY = 3;
+  static final double VERIFIES_PER_JOURNEY = 3;
+
+  /** One row of Gatling's statistics table. */
+  public record Row(String name, long total, long ok, long ko, double perSecond, long p50, long p75, long p95, long p99, long max) {}
+
+  private Summary() {}
+
+  private static final Pattern ROW = Pattern.compile(
+      "class=\"ellipsed-name\">([^<]*)</span>.*?((?:<td class=\"value [a-z ]*col-\\d+\">[^<]*</td>\\s*){13})", Pattern.DOTALL);
+  private static final Pattern CELL = Pattern.compile("<td class=\"value [a-z ]*col-(\\d+)\">([^<]*)</td>");
+
+  /** The rows of the statistics table in a Gatling report's index.html, "All Requests" first. */
+  public static List<Row> gatlingRows(String indexHtml) {
+    List<Row> rows = new ArrayList<>();
+    Matcher m = ROW.matcher(indexHtml);
+    while (m.find()) {
+      String[] v = new String[15];
+      Matcher c = CELL.matcher(m.group(2));
+      while (c.find()) {
+        v[Integer.parseInt(c.group(1))] = c.group(2).strip();
+      }
+      rows.add(new Row(unescape(m.group(1)), num(v[2]), num(v[3]), num(v[4]), dbl(v[6]), num(v[8]), num(v[9]), num(v[10]),
+          num(v[11]), num(v[12])));
+    }
+    return rows;
+  }
+
+  private static String unescape(String s) {
+    return s.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'");
+  }
+
+  private static long num(String s) {
+    return s == null || s.equals("-") || s.isEmpty() ? 0 : Math.round(Double.parseDouble(s.replace(",", "")));
+  }
+
+  private static double dbl(String s) {
+    return s == null || s.equals("-") || s.isEmpty() ? 0 : Double.parseDouble(s.replace(",", ""));
+  }
+
+  /** JMH's JSON results: ops/s of the benchmark whose name ends with this method. */
+  static double jmhScore(JsonNode results, String method) {
+    for (JsonNode r : results) {
+      if (r.path("benchmark").asText().endsWith("." + method)) {
+        return r.path("primaryMetric").path("score").asDouble();
+      }
+    }
+    return 0;
+  }
+
+  /** The summary of a run folder, as printed. */
+  public static String of(Path run) throws IOException {
+    Properties b = new Properties();
+    try (Reader r = Files.newBufferedReader(run.resolve("baselines.properties"), StandardCharsets.UTF_8)) {
+      b.load(r);
+    }
+    List<Row> rows = List.of();
+    Optional<Path> report = findReport(run.resolve("gatling"));
+    if (report.isPresent()) {
+      rows = gatlingRows(Files.readString(report.get(), StandardCharsets.UTF_8));
+    }
+    JsonNode jmh = Files.exists(run.resolve("jmh.json")) ? new ObjectMapper().readTree(run.resolve("jmh.json").toFile())
+        : new ObjectMapper().createArrayNode();
+    double signs = jmhScore(jmh, "sign");
+    double verifies = jmhScore(jmh, "verify");
+    int cores = Integer.parseInt(b.getProperty("cores", "1"));
+    double gatewayLookups = dbl(b.getProperty("wrk.gateway.rps"));
+    double trivial = dbl(b.getProperty("wrk.trivial.rps"));
+    double pgbench = dbl(b.getProperty("pgbench.tps"));
+    double journeys = dbl(b.getProperty("journeys.perSecond"));
+    double spike = dbl(b.getProperty("spike.factor"));
+    boolean gatlingPassed = "0".equals(b.getProperty("gatling.status"));
+
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "%nLoad test summary: profile %s, %,d persons, %d cores, %s s in all%n",
+        b.getProperty("profile", "?"), num(b.getProperty("persons")), cores, b.getProperty("elapsed.seconds", "?")));
+    sb.append(String.format(Locale.ROOT, "%nGatling, open model: %.0f journeys/s and %.0f checking families/s at the hold, x%.1f at the"
+        + " midnight spike%n", journeys, dbl(b.getProperty("lookupFamilies.perSecond")), spike));
+    sb.append(String.format(Locale.ROOT, "  %-22s %9s %8s %9s %7s %7s %7s %7s %7s%n", "request", "count", "KO", "mean/s", "p50", "p95",
+        "p99", "max", "(ms)"));
+    for (Row r : rows) {
+      sb.append(String.format(Locale.ROOT, "  %-22s %,9d %,8d %9.1f %7d %7d %7d %7d%n", r.name(), r.total(), r.ko(), r.perSecond(),
+          r.p50(), r.p95(), r.p99(), r.max()));
+    }
+    if (rows.isEmpty()) {
+      sb.append("  (no Gatling report found)\n");
+    }
+    sb.append("  assertions (p99, error share): ").append(gatlingPassed ? "held" : "FAILED (status "
+        + b.getProperty("gatling.status") + ")").append(report.map(p -> "; report " + p).orElse("")).append('\n');
+
+    sb.append(String.format(Locale.ROOT, "%nBaselines on the same machine, closed model%n"));
+    sb.append(String.format(Locale.ROOT, "  %-44s %12s %9s %9s%n", "", "per second", "p50", "p99"));
+    sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f %9s %9s%n", "gateway POST /api/v1/lookup (wrk, 64 conn.)", gatewayLookups,
+        b.getProperty("wrk.gateway.p50", "-"), b.getProperty("wrk.gateway.p99", "-")));
+    sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f %9s %9s%n", "trivial Vert.x endpoint (wrk, 64 conn.)", trivial,
+        b.getProperty("wrk.trivial.p50", "-"), b.getProperty("wrk.trivial.p99", "-")));
+    sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f %9s%n", "lookup SQL (pgbench, 16 clients)", pgbench,
+        b.containsKey("pgbench.latencyMs") ? b.getProperty("pgbench.latencyMs") + "ms" : "-"));
+    sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f%n", "RSA-2048 sign (JMH, one thread)", signs));
+    sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f%n", "RSA-2048 verify (JMH, one thread)", verifies));
+
+    sb.append(String.format(Locale.ROOT, "%nThe gateway as a share of each%n"));
+    sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", "lookups / the lookup SQL through pgbench", pct(gatewayLookups, pgbench)));
+    sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", "lookups / the trivial Vert.x endpoint", pct(gatewayLookups, trivial)));
+    double cryptoCeiling = signs > 0 && verifies > 0 ? cores / (SIGNS_PER_JOURNEY / signs + VERIFIES_PER_JOURNEY / verifies) : 0;
+    sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", String.format(Locale.ROOT,
+        "spike journeys/s (%.0f) / RSA ceiling (%,.0f journeys/s on %d cores)", journeys * spike, cryptoCeiling, cores),
+        pct(journeys * spike, cryptoCeiling)));
+
+    sb.append('\n');
+    Path lost = run.resolve("lost.txt");
+    sb.append(Files.exists(lost) ? Files.readString(lost, StandardCharsets.UTF_8).strip() : "lost-payment check: not run").append('\n');
+
+    if (gatlingPassed && journeys > 0 && gatewayLookups > 0) {
+      SizingModel m = SizingModel.fromArgs("measuredOrdersPerSecond=" + journeys * spike, "measuredLookupsPerSecond=" + gatewayLookups);
+      SizingModel.Peak p = m.province();
+      SizingModel.Peak c = m.country();
+      sb.append(String.format(Locale.ROOT, "%nSizing at these rates (%.0f journeys/s and %,.0f lookups/s per instance, %.0f%% busy at the peak):%n",
+          journeys * spike, gatewayLookups, m.get("targetUtilisation") * 100));
+      sb.append(String.format(Locale.ROOT, "  a 70-million province: %,.0f orders/s at the busiest minute -> %d instances%n",
+          p.ordersPerSecond(), p.instances()));
+      sb.append(String.format(Locale.ROOT, "  the country:           %,.0f orders/s at the busiest minute -> %d instances%n",
+          c.ordersPerSecond(), c.instances()));
+      sb.append("  (upper bounds: the spike rate held here need not be this instance's limit; loadtest/README.md finds it)\n");
+    }
+    return sb.toString();
+  }
+
+  private static String pct(double part, double whole) {
+    return whole > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * part / whole) : "-";
+  }
+
+  private static Optional<Path> findReport(Path gatling) throws IOException {
+    if (!Files.isDirectory(gatling)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> s = Files.list(gatling)) {
+      return s.map(d -> d.resolve("index.html")).filter(Files::exists).max(Path::compareTo);
+    }
+  }
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 1 || !Files.isDirectory(Path.of(args[0]))) {
+      System.err.println("usage: Summary <run folder>");
+      System.exit(2);
+    }
+    System.out.print(of(Path.of(args[0])));
+  }
+}

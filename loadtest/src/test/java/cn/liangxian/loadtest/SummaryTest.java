@@ -1,0 +1,55 @@
+package cn.liangxian.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SummaryTest {
+  static Path fixture() throws URISyntaxException {
+    return Path.of(SummaryTest.class.getResource("/run-fixture/baselines.properties").toURI()).getParent();
+  }
+
+  @Test
+  void readsEveryRowOfGatlingsStatisticsTable() throws Exception {
+    String html = Files.readString(fixture().resolve("gatling/peaksimulation-20261123104348223/index.html"), StandardCharsets.UTF_8);
+    List<Summary.Row> rows = Summary.gatlingRows(html);
+    assertThat(rows).extracting(Summary.Row::name)
+        .containsExactly("All Requests", "lookup", "order", "pay on the channel", "status", "receipt");
+    Summary.Row all = rows.get(0);
+    assertThat(all.total()).isEqualTo(7610);
+    assertThat(all.ko()).isZero();
+    assertThat(all.perSecond()).isEqualTo(83.63);
+    assertThat(all.p50()).isEqualTo(2);
+    assertThat(all.p95()).isEqualTo(9);
+    assertThat(all.p99()).isEqualTo(17);
+    assertThat(all.max()).isEqualTo(156);
+    assertThat(rows.get(1).total()).isEqualTo(3666);
+    assertThat(rows.stream().skip(1).mapToLong(Summary.Row::total).sum()).isEqualTo(all.total());
+  }
+
+  @Test
+  void theTablePutsTheGatewayAgainstEachBaseline() throws Exception {
+    String s = Summary.of(fixture());
+    assertThat(s).contains("profile short, 100,000 persons, 2 cores, 170 s");
+    assertThat(s).contains("lookups / the lookup SQL through pgbench", "33%"); // 3000 / 9000.5
+    assertThat(s).contains("lookups / the trivial Vert.x endpoint", " 5%"); // 3000 / 60000
+    // 2 cores / (3/1000 + 3/30000) = 645 journeys/s; the spike is 25/s
+    assertThat(s).contains("RSA ceiling (645 journeys/s on 2 cores)", " 4%");
+    assertThat(s).contains("lost 0");
+    assertThat(s).contains("assertions (p99, error share): held");
+    assertThat(s).contains("a 70-million province", "instances");
+  }
+
+  @Test
+  void aFailedRunSaysSoAndClaimsNoSizing(@org.junit.jupiter.api.io.TempDir Path run) throws Exception {
+    Files.writeString(run.resolve("baselines.properties"), "profile=short\npersons=10\ncores=2\ngatling.status=2\n");
+    String s = Summary.of(run);
+    assertThat(s).contains("FAILED (status 2)", "(no Gatling report found)", "lost-payment check: not run");
+    assertThat(s).doesNotContain("instances");
+  }
+}
