@@ -7,7 +7,8 @@
 #
 # Environment (all optional): PERSONS, JOURNEYS (journeys/s at the hold), LOOKUP_FAMILIES (families/s
 # checking what they owe), SPIKE (midnight factor), P99_MS, MAX_ERROR_PERCENT, SOAK_MINUTES, BUILD=0 to
-# skip the Maven build.
+# skip the Maven build, FAULTS (the sandbox's misbehaviour, JSON as POST /sandbox/faults takes; by default
+# every notification is delivered twice, newest first, 200 ms late).
 #
 # It builds, generates the population, imports it through `gateway.jar roster import`, starts a gateway
 # with its channel sandbox on an embedded PostgreSQL, measures the baselines (the lookup SQL through
@@ -60,7 +61,8 @@ export GATEWAY_DATA_DIR=$out/data GATEWAY_PORT=$gw_port GATEWAY_SANDBOX_PORT=$sa
   GATEWAY_LOOKUP_BURST_PER_ADDRESS=1000000 GATEWAY_DB_POOL_SIZE=${GATEWAY_DB_POOL_SIZE:-16}
 echo "== import $persons persons through gateway.jar roster import"
 java -Xmx6g -jar gateway/target/gateway.jar roster import "$pop/village-roster.csv" "$pop/department-lists.csv" \
-  | grep -v '^  line' | tee "$out/import.txt"
+  > "$out/import.txt" 2>&1
+grep -v -e '^{' -e '^  line' "$out/import.txt"
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -74,6 +76,10 @@ jdbc="jdbc:postgresql://localhost:$pgport/postgres?user=postgres"
 base=$out/baselines.properties
 : > "$base"
 echo "profile=$profile" >> "$base"
+# the channels' own misbehaviour during the run: every notification delivered twice, newest first, late
+faults=${FAULTS:-'{"duplicates":1,"reorder":true,"notifyDelayMs":200}'}
+curl -sf -X POST "http://127.0.0.1:$sandbox_port/sandbox/faults" -H 'Content-Type: application/json' -d "$faults"
+echo "faults=$faults" >> "$base"
 echo "persons=$persons" >> "$base"
 echo "cores=$(nproc)" >> "$base"
 

@@ -107,6 +107,9 @@ public final class Summary {
         b.getProperty("profile", "?"), num(b.getProperty("persons")), cores, b.getProperty("elapsed.seconds", "?")));
     sb.append(String.format(Locale.ROOT, "%nGatling, open model: %.0f journeys/s and %.0f checking families/s at the hold, x%.1f at the"
         + " midnight spike%n", journeys, dbl(b.getProperty("lookupFamilies.perSecond")), spike));
+    if (b.containsKey("faults")) {
+      sb.append("  channel faults during the run: ").append(b.getProperty("faults")).append('\n');
+    }
     sb.append(String.format(Locale.ROOT, "  %-22s %9s %8s %9s %7s %7s %7s %7s %7s%n", "request", "count", "KO", "mean/s", "p50", "p95",
         "p99", "max", "(ms)"));
     for (Row r : rows) {
