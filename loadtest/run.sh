@@ -84,8 +84,7 @@ echo "persons=$persons" >> "$base"
 echo "cores=$(nproc)" >> "$base"
 
 # the lookup's keys for pgbench, and bodies for wrk, from the same residents
-psql -q -h localhost -p "$pgport" -U postgres -Atc "create table bench_keys as
-  select row_number() over () as n, id_index, name from person; alter table bench_keys add primary key (n); analyze" postgres
+psql -q -h localhost -p "$pgport" -U postgres -f gateway/bench/keys.sql postgres
 rows=$(psql -h localhost -p "$pgport" -U postgres -Atc "select count(*) from bench_keys" postgres)
 awk -F, 'NR > 1 { printf "{\"idNumber\":\"%s\",\"name\":\"%s\"}\n", $1, $2 }' "$pop/residents.csv" > "$out/bodies.txt"
 

@@ -17,9 +17,8 @@ gw=$!
 trap 'kill $gw 2>/dev/null || true' EXIT
 for _ in $(seq 60); do curl -sf http://127.0.0.1:18080/health/ready >/dev/null && break; sleep 1; done
 pgport=$(grep -oP 'started on port \K[0-9]+' "$work/gateway.log")
-rows=$(psql -h localhost -p "$pgport" -U postgres -Atc "drop table if exists bench_keys; create table bench_keys as
-  select row_number() over () as n, id_index, name from person; alter table bench_keys add primary key (n); analyze;
-  select count(*) from bench_keys" | tail -1)
+psql -q -h localhost -p "$pgport" -U postgres -f gateway/bench/keys.sql
+rows=$(psql -h localhost -p "$pgport" -U postgres -Atc "select count(*) from bench_keys")
 python3 - "$work/village-roster.csv" "$work/bodies.txt" <<'PY'
 import json, random, sys
 lines = open(sys.argv[1], encoding='utf-8').read().splitlines()[1:]

@@ -161,7 +161,11 @@ public final class Summary {
   }
 
   private static String pct(double part, double whole) {
-    return whole > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * part / whole) : "-";
+    if (whole <= 0) {
+      return "-";
+    }
+    double p = 100 * part / whole;
+    return String.format(Locale.ROOT, p < 10 ? "%.1f%%" : "%.0f%%", p);
   }
 
   private static Optional<Path> findReport(Path gatling) throws IOException {

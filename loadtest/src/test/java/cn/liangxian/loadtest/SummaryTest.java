@@ -37,9 +37,9 @@ class SummaryTest {
     String s = Summary.of(fixture());
     assertThat(s).contains("profile short, 100,000 persons, 2 cores, 170 s");
     assertThat(s).contains("lookups / the lookup SQL through pgbench", "33%"); // 3000 / 9000.5
-    assertThat(s).contains("lookups / the trivial Vert.x endpoint", " 5%"); // 3000 / 60000
+    assertThat(s).contains("lookups / the trivial Vert.x endpoint", " 5.0%"); // 3000 / 60000
     // 2 cores / (3/1000 + 3/30000) = 645 journeys/s; the spike is 25/s
-    assertThat(s).contains("RSA ceiling (645 journeys/s on 2 cores)", " 4%");
+    assertThat(s).contains("RSA ceiling (645 journeys/s on 2 cores)", " 3.9%"); // 25 / 645
     assertThat(s).contains("lost 0");
     assertThat(s).contains("assertions (p99, error share): held");
     assertThat(s).contains("a 70-million province", "instances");
