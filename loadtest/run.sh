@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The load test in one command, on loopback only; it stops by itself.
 #
-#   loadtest/run.sh            short run (about 3 minutes once built): 200,000 persons, 60 s of Gatling
+#   loadtest/run.sh            short run (under 3 minutes once built): 200,000 persons, 85 s of Gatling
 #   loadtest/run.sh peak       full run: 1,000,000 persons, 8 minutes of Gatling
 #   loadtest/run.sh soak       30 minutes at a steady rate (SOAK_MINUTES=...)
 #
 # Environment (all optional): PERSONS, JOURNEYS (journeys/s at the hold), LOOKUP_FAMILIES (families/s
 # checking what they owe), SPIKE (midnight factor), P99_MS, MAX_ERROR_PERCENT, SOAK_MINUTES, BUILD=0 to
-# skip the Maven build, FAULTS (the sandbox's misbehaviour, JSON as POST /sandbox/faults takes; by default
-# every notification is delivered twice, newest first, 200 ms late).
+# skip the Maven build, KEEP_DATA=1 to keep the run's database, FAULTS (the sandbox's misbehaviour, JSON as
+# POST /sandbox/faults takes; by default every notification is delivered twice, newest first, 200 ms late).
 #
 # It builds, generates the population, imports it through `gateway.jar roster import`, starts a gateway
 # with its channel sandbox on an embedded PostgreSQL, measures the baselines (the lookup SQL through
@@ -65,7 +65,11 @@ java -Xmx6g -jar gateway/target/gateway.jar roster import "$pop/village-roster.c
 grep -v -e '^{' -e '^  line' "$out/import.txt"
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { # stop what was started; the database goes too (KEEP_DATA=1 keeps it), the reports stay
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$out/data" "$out/bodies.txt"
+}
 trap cleanup EXIT
 java -Xmx4g -jar gateway/target/gateway.jar > "$out/gateway.log" 2>&1 &
 pids+=($!)
