@@ -119,7 +119,15 @@ public final class LostPayments {
       System.err.println("usage: LostPayments <sandbox URL> <JDBC URL> [grace seconds]");
       System.exit(2);
     }
-    long graceNanos = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 60).toNanos();
+    long grace;
+    try {
+      grace = args.length > 2 ? Long.parseLong(args[2]) : 60;
+    } catch (NumberFormatException e) {
+      System.err.println("LostPayments: grace seconds must be a whole number, got '" + args[2] + "'");
+      System.exit(2);
+      return;
+    }
+    long graceNanos = Duration.ofSeconds(grace).toNanos();
     long deadline = System.nanoTime() + graceNanos;
     Result r;
     try {

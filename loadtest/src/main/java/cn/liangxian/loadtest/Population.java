@@ -95,7 +95,7 @@ public final class Population {
 
   private Population() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) {
     try {
       int persons = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : DEFAULT_PERSONS;
       Path dir = Path.of(args.length > 1 ? args[1] : "loadtest/target/population");
@@ -113,6 +113,9 @@ public final class Population {
     } catch (NumberFormatException e) {
       System.err.println("usage: Population [persons (default 1000000)] [dir] [seed] — " + e.getMessage());
       System.exit(2);
+    } catch (IOException | IllegalStateException e) {
+      System.err.println("population: cannot write the files: " + e);
+      System.exit(1);
     }
   }
 
