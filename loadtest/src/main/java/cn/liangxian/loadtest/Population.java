@@ -62,7 +62,7 @@ public final class Population {
   static final double NON_LOCAL = 0.04;
   static final double ENROLLED_ELSEWHERE = 0.01;
 
-  record Region(String code, double weight, Map<String, Double> townships) {}
+  record Region(String code, double weight, List<Map.Entry<String, Double>> townships) {}
 
   /**
    * The seed regions, weighted by their rough resident populations (河东 0.9M, 台儿庄 0.3M, 峄城 0.4M,
@@ -144,16 +144,16 @@ public final class Population {
       while (written < persons) {
         int size = Math.min(drawSize(rnd), persons - written);
         Region region = pick(REGIONS, r -> r.weight() / totalWeight, rnd);
-        String township = pickKey(region.townships(), rnd);
+        String township = pick(region.townships(), Map.Entry::getValue, rnd).getKey();
         String village = villageName(region.code(), township, rnd.nextInt(VILLAGES_PER_TOWNSHIP));
         String household = "LT" + region.code() + String.format("%08d", households);
         char surname = SURNAMES.charAt(rnd.nextInt(SURNAMES.length()));
         List<LocalDate> births = births(size, today, rnd);
         String[] first = null;
-        List<String> householdGroups = new ArrayList<>();
+        List<Group> householdGroups = new ArrayList<>();
         for (Group g : GROUPS) {
           if (g.wholeHousehold() && rnd.nextDouble() < g.share()) {
-            householdGroups.add(g.category());
+            householdGroups.add(g);
           }
         }
         for (int i = 0; i < size; i++) {
@@ -176,17 +176,16 @@ public final class Population {
             first = new String[] {id, name};
             residents.add(id + "," + name + "," + region.code());
           }
-          List<String> mine = new ArrayList<>(householdGroups);
+          List<Group> mine = new ArrayList<>(householdGroups);
           for (Group g : GROUPS) {
             if (!g.wholeHousehold() && groupApplies(g, birth, today) && rnd.nextDouble() < g.share()) {
-              mine.add(g.category());
+              mine.add(g);
             }
           }
-          for (String category : mine) {
-            Group g = GROUPS.stream().filter(x -> x.category().equals(category)).findFirst().orElseThrow();
-            lists.write(String.join(",", g.department(), category, id, name, "2019-01-01", ""));
+          for (Group g : mine) {
+            lists.write(String.join(",", g.department(), g.category(), id, name, "2019-01-01", ""));
             lists.write('\n');
-            byCategory.merge(category, 1, Integer::sum);
+            byCategory.merge(g.category(), 1, Integer::sum);
           }
           minors += minor ? 1 : 0;
           elderly += age(birth, today) >= 60 ? 1 : 0;
@@ -286,36 +285,23 @@ public final class Population {
     return items.get(items.size() - 1);
   }
 
-  private static String pickKey(Map<String, Double> shares, Random rnd) {
-    double x = rnd.nextDouble();
-    String last = null;
-    for (Map.Entry<String, Double> e : shares.entrySet()) {
-      x -= e.getValue();
-      last = e.getKey();
-      if (x < 0) {
-        return last;
-      }
-    }
-    return last;
-  }
-
-  private static Map<String, Double> even(String... townships) {
-    Map<String, Double> m = new LinkedHashMap<>();
+  private static List<Map.Entry<String, Double>> even(String... townships) {
+    List<Map.Entry<String, Double>> out = new ArrayList<>();
     for (String t : townships) {
-      m.put(t, 1.0 / townships.length);
+      out.add(Map.entry(t, 1.0 / townships.length));
     }
-    return m;
+    return out;
   }
 
-  private static Map<String, Double> weighted(Object... pairs) {
-    Map<String, Double> m = new LinkedHashMap<>();
+  private static List<Map.Entry<String, Double>> weighted(Object... pairs) {
     double total = 0;
     for (int i = 0; i < pairs.length; i += 2) {
-      total += ((Integer) pairs[i + 1]);
+      total += (Integer) pairs[i + 1];
     }
+    List<Map.Entry<String, Double>> out = new ArrayList<>();
     for (int i = 0; i < pairs.length; i += 2) {
-      m.put((String) pairs[i], ((Integer) pairs[i + 1]) / total);
+      out.add(Map.entry((String) pairs[i], (Integer) pairs[i + 1] / total));
     }
-    return m;
+    return out;
   }
 }

@@ -69,6 +69,20 @@ class RosterImportTest {
     assertThat(count(rows + "'household'")).isEqualTo(3);
     g.importCsv("departments.csv", Fixture.DEPARTMENTS);
     assertThat(count(rows + "'person_category'")).isEqualTo(2);
+
+    // a hundred more: over a tenth of what was counted, analysed again
+    StringBuilder many = new StringBuilder(Fixture.ROSTER.lines().findFirst().orElseThrow()).append('\n');
+    for (int i = 0; i < 100; i++) {
+      many.append("371312,汤头街道,东石村,HDM").append(i).append(',').append(TestGateway.id("371312", "1977-07-07", 2 * i + 1))
+          .append(",赵一,true,,,,false\n");
+    }
+    assertThat(g.importCsv("many.csv", many.toString()).problems()).isEmpty();
+    assertThat(count(rows + "'person'")).isEqualTo(107);
+    // one more is well within autovacuum's own rule: the import leaves the statistics to it
+    g.importCsv("one.csv", Fixture.ROSTER.lines().findFirst().orElseThrow() + "\n371312,汤头街道,东石村,HDM0,"
+        + TestGateway.id("371312", "1977-07-08", 1) + ",赵二,true,,,,false\n");
+    assertThat(count("select count(*) from person")).isEqualTo(108);
+    assertThat(count(rows + "'person'")).isEqualTo(107);
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -136,7 +137,7 @@ public final class ChannelSandbox {
         .onFailure(e -> ctx.response().setStatusCode(409).putHeader("Content-Type", "text/plain; charset=utf-8")
             .end(e.getMessage())));
     router.get("/sandbox/payments").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("payments", new io.vertx.core.json.JsonArray(payments())).encode()));
+        .end(new JsonObject().put("payments", new JsonArray(payments())).encode()));
     router.post("/sandbox/faults").handler(ctx -> {
       JsonObject f = ctx.body().asJsonObject();
       faults(new SandboxFaults(f.getLong("notifyDelayMs", 0L), f.getInteger("duplicates", 0),

@@ -20,6 +20,7 @@ import cn.liangxian.gateway.channel.wechat.WechatPayScheme;
 import cn.liangxian.gateway.channel.wechat.WechatPaySignatures;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -198,9 +199,9 @@ class ChannelSandboxTest {
     Await.result(sandbox.pay("LXL0001"));
     Await.result(wechat.refund("LXL0001", "LXL0001-R1", "重复缴费", 5000, 18000, notifyUrl + "/wechat/rsa"));
 
-    io.vertx.core.json.JsonObject ledger = Await.result(WebClient.create(vertx).getAbs(sandbox.baseUrl() + "/sandbox/payments")
+    JsonObject ledger = Await.result(WebClient.create(vertx).getAbs(sandbox.baseUrl() + "/sandbox/payments")
         .send()).bodyAsJsonObject();
-    List<io.vertx.core.json.JsonObject> mine = ledger.getJsonArray("payments").stream().map(o -> (io.vertx.core.json.JsonObject) o)
+    List<JsonObject> mine = ledger.getJsonArray("payments").stream().map(o -> (JsonObject) o)
         .filter(o -> o.getString("outTradeNo").startsWith("LXL")).toList();
     assertThat(mine).hasSize(1);
     assertThat(mine.get(0).getString("channel")).isEqualTo("wechat");
