@@ -88,14 +88,14 @@ echo "persons=$persons" >> "$base"
 echo "cores=$(nproc)" >> "$base"
 
 # the lookup's keys for pgbench, and bodies for wrk, from the same residents
-psql -q -h localhost -p "$pgport" -U postgres -f gateway/bench/keys.sql postgres
+psql -q -h localhost -p "$pgport" -U postgres -f loadtest/bench/keys.sql postgres
 rows=$(psql -h localhost -p "$pgport" -U postgres -Atc "select count(*) from bench_keys" postgres)
 awk -F, 'NR > 1 { printf "{\"idNumber\":\"%s\",\"name\":\"%s\"}\n", $1, $2 }' "$pop/residents.csv" > "$out/bodies.txt"
 
 seconds=${BASELINE_SECONDS:-8}
 echo "== baseline: the lookup SQL through pgbench (16 clients, ${seconds}s)"
 pgbench -h localhost -p "$pgport" -U postgres -n -M prepared -c 16 -j 2 -T "$seconds" -D rows="$rows" \
-  -f gateway/bench/lookup.pgbench.sql postgres > "$out/pgbench.txt" 2>&1
+  -f loadtest/bench/lookup.pgbench.sql postgres > "$out/pgbench.txt" 2>&1
 grep -E '^tps' "$out/pgbench.txt" | head -1
 awk '/^tps/ { printf "pgbench.tps=%s\n", $3; exit }' "$out/pgbench.txt" >> "$base"
 awk '/latency average/ { printf "pgbench.latencyMs=%s\n", $4 }' "$out/pgbench.txt" >> "$base"
@@ -109,8 +109,8 @@ wrk_to() { # name url [script]: 64 connections, latency percentiles into the bas
   grep -E 'Requests/sec' "$out/wrk-$name.txt"
 }
 echo "== baseline: the gateway's lookups through wrk (64 connections, ${seconds}s, after a warm-up)"
-BODIES=$out/bodies.txt wrk -t2 -c64 -d5s -s gateway/bench/lookup.lua "http://127.0.0.1:$gw_port" > /dev/null
-wrk_to gateway "http://127.0.0.1:$gw_port" gateway/bench/lookup.lua
+BODIES=$out/bodies.txt wrk -t2 -c64 -d5s -s loadtest/bench/lookup.lua "http://127.0.0.1:$gw_port" > /dev/null
+wrk_to gateway "http://127.0.0.1:$gw_port" loadtest/bench/lookup.lua
 
 echo "== baseline: a trivial Vert.x endpoint through wrk (64 connections, ${seconds}s)"
 java -cp "$cp" cn.liangxian.loadtest.TrivialServer $trivial_port > "$out/trivial.log" 2>&1 &
