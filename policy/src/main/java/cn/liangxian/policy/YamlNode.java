@@ -25,6 +25,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class YamlNode {
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
+  private static final Pattern RULE_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
   private final String file;
   private final String path;
@@ -170,6 +171,41 @@ final class YamlNode {
       throw error("amount has more than two decimals (fen): " + v);
     }
     return yuan.movePointRight(2).longValueExact();
+  }
+
+  /** An amount in yuan that must be more than zero, as fen. */
+  long positiveFen() {
+    long fen = yuanAsFen();
+    if (fen == 0) {
+      throw error("must be more than zero");
+    }
+    return fen;
+  }
+
+  int percent() {
+    int p = integer();
+    if (p < 1 || p > 100) {
+      throw error("a percentage between 1 and 100, got " + p);
+    }
+    return p;
+  }
+
+  /** An age in completed years. */
+  int age() {
+    int a = integer();
+    if (a < 0 || a > 120) {
+      throw error("not a plausible age: " + a);
+    }
+    return a;
+  }
+
+  /** The id of a rule, as assessments report it. */
+  String ruleId() {
+    String id = string();
+    if (!RULE_ID.matcher(id).matches()) {
+      throw error("rule ids are lower-case-with-dashes, got '" + id + "'");
+    }
+    return id;
   }
 
   LocalDate date() {

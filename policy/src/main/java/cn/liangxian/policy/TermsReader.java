@@ -1,0 +1,164 @@
+package cn.liangxian.policy;
+
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Reads one insurance section of a book (medical or pension) into its terms, section by section. */
+final class TermsReader {
+  private static final Pattern ADD_ON_CODE = Pattern.compile("[A-Z][A-Z0-9_]*");
+
+  private final NoticeSources sources;
+  private final PensionTiersReader tiers;
+  private final TreatmentsReader treatments;
+  private final LatePhasesReader late;
+
+  TermsReader(NoticeSources sources) {
+    this.sources = sources;
+    this.tiers = new PensionTiersReader(sources);
+    this.treatments = new TreatmentsReader(sources);
+    this.late = new LatePhasesReader(sources);
+  }
+
+  InsuranceTerms read(Insurance ins, YamlNode n) {
+    boolean pension = ins == Insurance.PENSION;
+    if (pension) {
+      n.allowOnly("benefitYear", "source", "window", "ageReferenceDate", "eligibility", "tiers", "restrictedTiers",
+          "subsidy", "treatments", "late", "wholeFamily");
+    } else {
+      n.allowOnly("benefitYear", "source", "window", "ageReferenceDate", "eligibility", "personal", "governmentShare",
+          "fullFinancing",
+          "treatments", "late", "newborn", "addOns", "wholeFamily");
+    }
+    InsuranceTerms.Builder b = new InsuranceTerms.Builder();
+    b.insurance = ins;
+    b.benefitYear = n.field("benefitYear").integer();
+    if (b.benefitYear < 2000 || b.benefitYear > 2100) {
+      throw n.field("benefitYear").error("not a plausible year: " + b.benefitYear);
+    }
+    b.source = sources.of(n);
+    window(n.field("window"), b);
+    YamlNode ref = n.field("ageReferenceDate").allowOnly("date", "source", "note");
+    b.ageReference = sources.sourced(ref.field("date").date(), ref);
+    eligibility(n.field("eligibility"), b, pension);
+    if (pension) {
+      tiers.read(n, b);
+    } else {
+      medicalAmounts(n, b);
+    }
+    b.treatments = treatments.read(n, b);
+    late.read(n.field("late"), b);
+    if (n.has("newborn")) {
+      b.newbornMonths = newborn(n.field("newborn"));
+    }
+    if (n.has("addOns")) {
+      b.addOns = addOns(n.field("addOns"));
+    }
+    if (n.has("wholeFamily")) {
+      YamlNode wf = n.field("wholeFamily").allowOnly("required", "source", "note");
+      b.wholeFamily = sources.sourced(wf.field("required").bool(), wf);
+    }
+    return new InsuranceTerms(b);
+  }
+
+  /** The collection window lies within the benefit year. */
+  private void window(YamlNode window, InsuranceTerms.Builder b) {
+    YamlNode w = window.allowOnly("start", "end", "source");
+    b.windowStart = w.field("start").date();
+    b.windowEnd = w.field("end").date();
+    b.windowSource = sources.of(w);
+    if (b.windowEnd.isBefore(b.windowStart)) {
+      throw w.field("end").error("window ends (" + b.windowEnd + ") before it starts (" + b.windowStart + ")");
+    }
+    if (b.windowEnd.isAfter(LocalDate.of(b.benefitYear, 12, 31))) {
+      throw w.field("end").error("window ends after the benefit year " + b.benefitYear);
+    }
+  }
+
+  /** Who may enrol: a minimum age (required for pension), exclusions, and exactly one rule for non-locals. */
+  private void eligibility(YamlNode e, InsuranceTerms.Builder b, boolean pension) {
+    e.allowOnly("minAge", "excluded", "localOnly", "nonLocal", "enrolledElsewhere");
+    if (e.has("minAge")) {
+      YamlNode m = e.field("minAge").allowOnly("years", "source", "note");
+      b.minAge = sources.sourced(m.field("years").age(), m);
+    }
+    if (e.has("excluded")) {
+      YamlNode x = e.field("excluded").allowOnly("categories", "source", "note");
+      b.excluded = sources.sourced(x.field("categories").categories(), x);
+    }
+    if (e.has("localOnly") == e.has("nonLocal")) {
+      throw e.error("state exactly one of 'localOnly' (only registered residents) or 'nonLocal' (who else may enrol)");
+    }
+    if (e.has("localOnly")) {
+      b.localOnlySource = sources.of(e.field("localOnly").allowOnly("source", "note"));
+    } else {
+      YamlNode nl = e.field("nonLocal").allowOnly("reductions", "source", "note");
+      b.nonLocalReductions = sources.sourced(nl.field("reductions").bool(), nl);
+    }
+    b.enrolledElsewhereSource = sources.of(e.field("enrolledElsewhere").allowOnly("source", "note"));
+    if (pension && b.minAge == null) {
+      throw e.error("pension eligibility needs 'minAge'");
+    }
+  }
+
+  /** Medical: the personal amount, the government share where the notice gives it, and their sum. */
+  private void medicalAmounts(YamlNode n, InsuranceTerms.Builder b) {
+    YamlNode p = n.field("personal").allowOnly("yuan", "source", "note");
+    b.personalFen = sources.sourced(p.field("yuan").positiveFen(), p);
+    YamlNode g = n.field("governmentShare").allowOnly("yuan", "notGiven", "source", "note");
+    if (YamlNode.oneOf(g, "yuan", "notGiven").equals("yuan")) {
+      b.governmentShareFen = sources.sourced(g.field("yuan").positiveFen(), g);
+    } else {
+      b.governmentShareFen = new Sourced<>(null, sources.of(g), g.field("notGiven").string());
+    }
+    if (n.has("fullFinancing")) {
+      b.fullFinancingFen = fullFinancing(n.field("fullFinancing"), b);
+    } else if (b.governmentShareFen.value() != null) {
+      b.fullFinancingFen = new Sourced<>(b.personalFen.value() + b.governmentShareFen.value(),
+          b.governmentShareFen.source(), "personal amount plus the government share");
+    } else {
+      b.fullFinancingFen = new Sourced<>(null, b.governmentShareFen.source(), b.governmentShareFen.note());
+    }
+  }
+
+  /** A full financing amount given outright must agree with the personal amount and the share. */
+  private Sourced<Long> fullFinancing(YamlNode fullNode, InsuranceTerms.Builder b) {
+    YamlNode f = fullNode.allowOnly("yuan", "source", "note");
+    long full = f.field("yuan").positiveFen();
+    Long share = b.governmentShareFen.value();
+    if (share != null && full != b.personalFen.value() + share) {
+      throw f.field("yuan").error("full financing " + f.field("yuan").string() + " is not the personal amount plus"
+          + " the government share (" + (b.personalFen.value() + share) / 100.0 + " yuan)");
+    }
+    if (full < b.personalFen.value()) {
+      throw f.field("yuan").error("full financing amount is less than the personal amount");
+    }
+    return sources.sourced(full, f);
+  }
+
+  private Sourced<Integer> newborn(YamlNode newborn) {
+    YamlNode nb = newborn.allowOnly("withinMonths", "source", "note");
+    int months = nb.field("withinMonths").integer();
+    if (months < 1 || months > 12) {
+      throw nb.field("withinMonths").error("must be between 1 and 12 months");
+    }
+    return sources.sourced(months, nb);
+  }
+
+  private Map<String, AddOn> addOns(YamlNode list) {
+    Map<String, AddOn> addOns = new LinkedHashMap<>();
+    for (YamlNode a : list.list()) {
+      a.allowOnly("code", "name", "yuan", "source", "note");
+      String code = a.field("code").string();
+      if (!ADD_ON_CODE.matcher(code).matches()) {
+        throw a.field("code").error("add-on codes are UPPER_SNAKE_CASE, got '" + code + "'");
+      }
+      AddOn addOn = new AddOn(code, a.field("name").string(), a.field("yuan").positiveFen(), sources.of(a));
+      if (addOns.put(code, addOn) != null) {
+        throw a.field("code").error("add-on " + code + " is listed twice");
+      }
+    }
+    return addOns;
+  }
+}
