@@ -28,6 +28,19 @@ record AssessRequest(Person person, Insurance insurance, Integer tierYuan, Local
         throw new IllegalArgumentException("unknown field '" + f + "' (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
       }
     }
+    IdNumber idNumber = idNumber(n);
+    Insurance insurance = insurance(n, insuranceRequired);
+    Set<Category> categories = categories(n);
+    boolean local = bool(n, "local", true);
+    boolean elsewhere = bool(n, "enrolledElsewhere", false);
+    IdNumber spouse = spouse(n);
+    Integer tier = tier(n);
+    LocalDate payDate = payDate(n);
+    Set<String> addOns = new LinkedHashSet<>(strings(n, "addOns"));
+    return new AssessRequest(new Person(idNumber, categories, local, elsewhere, spouse), insurance, tier, payDate, addOns);
+  }
+
+  private static IdNumber idNumber(JsonNode n) {
     JsonNode id = n.get("idNumber");
     if (id == null || id.isNull()) {
       throw new IllegalArgumentException("idNumber is required");
@@ -35,64 +48,70 @@ record AssessRequest(Person person, Insurance insurance, Integer tierYuan, Local
     if (!id.isTextual()) {
       throw new IllegalArgumentException("idNumber must be a string");
     }
-    IdNumber idNumber = IdNumber.parse(id.asText());
+    return IdNumber.parse(id.asText());
+  }
 
-    Insurance insurance = null;
+  /** The insurance, or null where the line may leave it out (a household line states it once). */
+  private static Insurance insurance(JsonNode n, boolean required) {
     JsonNode ins = n.get("insurance");
     if (ins == null || ins.isNull()) {
-      if (insuranceRequired) {
+      if (required) {
         throw new IllegalArgumentException("insurance is required: \"medical\" or \"pension\"");
       }
-    } else {
-      insurance = Insurance.ofCode(ins.isTextual() ? ins.asText() : "").orElseThrow(
-          () -> new IllegalArgumentException("insurance must be \"medical\" or \"pension\", got " + ins));
+      return null;
     }
+    return Insurance.ofCode(ins.isTextual() ? ins.asText() : "").orElseThrow(
+        () -> new IllegalArgumentException("insurance must be \"medical\" or \"pension\", got " + ins));
+  }
 
+  private static Set<Category> categories(JsonNode n) {
     Set<Category> categories = EnumSet.noneOf(Category.class);
     for (String code : strings(n, "categories")) {
       categories.add(Category.ofCode(code).orElseThrow(() -> new IllegalArgumentException(
           "unknown category '" + code + "' (known: " + Category.knownCodes() + ")")));
     }
-    boolean local = bool(n, "local", true);
-    boolean elsewhere = bool(n, "enrolledElsewhere", false);
+    return categories;
+  }
 
-    IdNumber spouse = null;
+  private static IdNumber spouse(JsonNode n) {
     JsonNode sp = n.get("spouseIdNumber");
-    if (sp != null && !sp.isNull()) {
-      if (!sp.isTextual()) {
-        throw new IllegalArgumentException("spouseIdNumber must be a string");
-      }
-      try {
-        spouse = IdNumber.parse(sp.asText());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("spouseIdNumber: " + e.getMessage());
-      }
+    if (sp == null || sp.isNull()) {
+      return null;
     }
+    if (!sp.isTextual()) {
+      throw new IllegalArgumentException("spouseIdNumber must be a string");
+    }
+    try {
+      return IdNumber.parse(sp.asText());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("spouseIdNumber: " + e.getMessage());
+    }
+  }
 
-    Integer tier = null;
+  private static Integer tier(JsonNode n) {
     JsonNode t = n.get("tier");
-    if (t != null && !t.isNull()) {
-      if (!t.isIntegralNumber() || !t.canConvertToInt() || t.asInt() <= 0) {
-        throw new IllegalArgumentException("tier must be a positive whole number of yuan, got " + t);
-      }
-      tier = t.asInt();
+    if (t == null || t.isNull()) {
+      return null;
     }
+    if (!t.isIntegralNumber() || !t.canConvertToInt() || t.asInt() <= 0) {
+      throw new IllegalArgumentException("tier must be a positive whole number of yuan, got " + t);
+    }
+    return t.asInt();
+  }
 
-    LocalDate payDate = null;
+  private static LocalDate payDate(JsonNode n) {
     JsonNode d = n.get("payDate");
-    if (d != null && !d.isNull()) {
-      if (!d.isTextual()) {
-        throw new IllegalArgumentException("payDate must be a string \"YYYY-MM-DD\"");
-      }
-      try {
-        payDate = LocalDate.parse(d.asText());
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("payDate must be a real date \"YYYY-MM-DD\", got \"" + d.asText() + "\"");
-      }
+    if (d == null || d.isNull()) {
+      return null;
     }
-
-    Set<String> addOns = new LinkedHashSet<>(strings(n, "addOns"));
-    return new AssessRequest(new Person(idNumber, categories, local, elsewhere, spouse), insurance, tier, payDate, addOns);
+    if (!d.isTextual()) {
+      throw new IllegalArgumentException("payDate must be a string \"YYYY-MM-DD\"");
+    }
+    try {
+      return LocalDate.parse(d.asText());
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("payDate must be a real date \"YYYY-MM-DD\", got \"" + d.asText() + "\"");
+    }
   }
 
   private static boolean bool(JsonNode n, String field, boolean dflt) {

@@ -1,6 +1,5 @@
 package cn.liangxian.policy.cli;
 
-import cn.liangxian.policy.AppliedRule;
 import cn.liangxian.policy.Assessment;
 import cn.liangxian.policy.AssessmentException;
 import cn.liangxian.policy.HouseholdAssessment;
@@ -11,7 +10,6 @@ import cn.liangxian.policy.PolicyEngine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
@@ -83,6 +81,7 @@ public final class PolicyCli {
       """;
 
   private final ObjectMapper json = new ObjectMapper();
+  private final AssessmentJson output = new AssessmentJson(json);
 
   public static void main(String[] args) {
     PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
@@ -210,7 +209,7 @@ public final class PolicyCli {
     AssessRequest r = AssessRequest.from(input, true);
     LocalDate payDate = r.payDate() != null ? r.payDate() : defaultPayDate(book, r.insurance());
     Assessment a = PolicyEngine.assess(r.person(), r.insurance(), book, payDate, r.tierYuan(), r.addOns());
-    return toJson(a);
+    return output.assessment(a);
   }
 
   private JsonNode household(JsonNode input, PolicyBook book) {
@@ -239,53 +238,13 @@ public final class PolicyCli {
       }
     }
     HouseholdAssessment h = PolicyEngine.assessHousehold(list, insurance, book, payDate);
-    ObjectNode o = json.createObjectNode();
-    o.put("insurance", insurance.code());
-    o.put("payDate", payDate.toString());
-    o.put("wholeFamilyRequired", h.wholeFamilyRequired());
-    if (h.wholeFamilySource() != null) {
-      o.put("wholeFamilySource", h.wholeFamilySource());
-    }
-    ArrayNode out = o.putArray("members");
-    for (HouseholdAssessment.Line l : h.lines()) {
-      ObjectNode m = l.assessment() == null ? json.createObjectNode().put("error", l.error()) : toJson(l.assessment());
-      ObjectNode line = json.createObjectNode().put("idNumber", l.person().id().masked());
-      line.setAll(m);
-      out.add(line);
-    }
-    ObjectNode totals = o.putObject("totals");
-    totals.put("personalFen", h.personalFen());
-    totals.put("governmentFen", h.governmentFen());
-    totals.put("subsidyFen", h.subsidyFen());
-    totals.put("laterSubsidyFen", h.laterSubsidyFen());
-    totals.put("totalFen", h.totalFen());
-    return o;
+    return output.household(h, insurance, payDate);
   }
 
   private static LocalDate defaultPayDate(PolicyBook book, Insurance insurance) {
     return book.terms(insurance)
         .orElseThrow(() -> new AssessmentException(book.file() + " sets no " + insurance.code() + " terms"))
         .windowStart();
-  }
-
-  private ObjectNode toJson(Assessment a) {
-    ObjectNode o = json.createObjectNode();
-    o.put("eligible", a.eligible());
-    if (!a.eligible()) {
-      o.put("reason", a.reason());
-    }
-    o.put("personalFen", a.personalFen());
-    o.put("governmentFen", a.governmentFen());
-    o.put("subsidyFen", a.subsidyFen());
-    o.put("laterSubsidyFen", a.laterSubsidyFen());
-    o.put("totalFen", a.totalFen());
-    o.put("coverageStart", a.coverageStart() == null ? null : a.coverageStart().toString());
-    o.put("coverageEnd", a.coverageEnd() == null ? null : a.coverageEnd().toString());
-    ArrayNode rules = o.putArray("rules");
-    for (AppliedRule r : a.rules()) {
-      rules.addObject().put("id", r.id()).put("source", r.source());
-    }
-    return o;
   }
 
   private static final class UsageException extends RuntimeException {
