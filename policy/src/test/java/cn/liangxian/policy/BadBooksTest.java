@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,6 +72,11 @@ class BadBooksTest {
   }
 
   static Stream<Arguments> badBooks() {
+    return Stream.of(badMedicalTerms(), badPensionTerms(), badYaml()).flatMap(Function.identity());
+  }
+
+  /** Problems in the medical section: categories, sources, amounts, age bands, the window and late phases. */
+  static Stream<Arguments> badMedicalTerms() {
     return Stream.of(
         Arguments.of("unknown category code", replace("[DIBAO, WUBAO]", "[DIBAO, DIBOA]"),
             19, "medical.treatments[0].categories[1]", "unknown category code 'DIBOA'"),
@@ -95,17 +101,6 @@ class BadBooksTest {
             "missing field 'governmentShare'"),
         Arguments.of("amounts that do not add up", replace("governmentShare: {yuan: 550,", "governmentShare: {yuan: 580,"),
             16, "medical.fullFinancing.yuan", "not the personal amount plus the government share"),
-        Arguments.of("a tier without a subsidy", replace("      - {tier: 100, yuan: 0}\n", ""),
-            42, "pension.subsidy.byTier", "no subsidy configured for tier 100"),
-        Arguments.of("a tier listed twice", replace("yuan: [100, 300]", "yuan: [100, 300, 300]"),
-            38, "pension.tiers.yuan[2]", "listed twice"),
-        Arguments.of("a subsidy for a tier not offered", replace("{tier: 300, yuan: 30}", "{tier: 700, yuan: 30}"),
-            43, "pension.subsidy.byTier[1].tier", "not offered"),
-        Arguments.of("a misspelt field", replace("  personal: {yuan: 250,", "  personel: {yuan: 250,"),
-            14, "medical.personel", "unknown field"),
-        Arguments.of("a duplicate key", replace("  personal: {yuan: 250, source: 000 三(二)2}\n",
-            "  personal: {yuan: 250, source: 000 三(二)2}\n  personal: {yuan: 260, source: 000 三(二)2}\n"),
-            15, "medical.personal", "duplicate key"),
         Arguments.of("a window that ends before it starts", replace("{start: 2019-12-08, end: 2019-12-31, source: 000 六(二)}\n  ageReferenceDate: {date: 2019-12-31, source: 000 三(二)2}",
             "{start: 2019-12-08, end: 2019-12-01, source: 000 六(二)}\n  ageReferenceDate: {date: 2019-12-31, source: 000 三(二)2}"),
             9, "medical.window.end", "before it starts"),
@@ -114,11 +109,32 @@ class BadBooksTest {
             20, "medical.treatments[0].governmentPercent", "between 1 and 100"),
         Arguments.of("a reduction marked as stacking", replace("      exempt: true\n      source: 000 三(二)2\n    - id: age-70-plus",
             "      exempt: true\n      stacks: true\n      source: 000 三(二)2\n    - id: age-70-plus"),
-            21, "medical.treatments[0].stacks", "reductions never do"),
+            21, "medical.treatments[0].stacks", "reductions never do"));
+  }
+
+  /** Problems in the pension section: tiers, their subsidies, the late rule and dates. */
+  static Stream<Arguments> badPensionTerms() {
+    return Stream.of(
+        Arguments.of("a tier without a subsidy", replace("      - {tier: 100, yuan: 0}\n", ""),
+            42, "pension.subsidy.byTier", "no subsidy configured for tier 100"),
+        Arguments.of("a tier listed twice", replace("yuan: [100, 300]", "yuan: [100, 300, 300]"),
+            38, "pension.tiers.yuan[2]", "listed twice"),
+        Arguments.of("a subsidy for a tier not offered", replace("{tier: 300, yuan: 30}", "{tier: 700, yuan: 30}"),
+            43, "pension.subsidy.byTier[1].tier", "not offered"),
         Arguments.of("no late rule at all", replace("  late: {refuse: no rule, source: 000 三(一)2(6)}\n", ""),
             30, "pension", "missing field 'late'"),
         Arguments.of("a bad date", replace("date: 2019-12-31, source: 000 三(一)1", "date: 2019-02-30, source: 000 三(一)1"),
-            33, "pension.ageReferenceDate.date", "must be a date"),
+            33, "pension.ageReferenceDate.date", "must be a date"));
+  }
+
+  /** YAML that is not a book: misspelt fields, duplicate keys, broken syntax. */
+  static Stream<Arguments> badYaml() {
+    return Stream.of(
+        Arguments.of("a misspelt field", replace("  personal: {yuan: 250,", "  personel: {yuan: 250,"),
+            14, "medical.personel", "unknown field"),
+        Arguments.of("a duplicate key", replace("  personal: {yuan: 250, source: 000 三(二)2}\n",
+            "  personal: {yuan: 250, source: 000 三(二)2}\n  personal: {yuan: 260, source: 000 三(二)2}\n"),
+            15, "medical.personal", "duplicate key"),
         Arguments.of("not YAML at all", replace("title: test", "title: [unclosed"), 4, "", "not valid YAML"));
   }
 

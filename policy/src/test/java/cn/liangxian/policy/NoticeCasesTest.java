@@ -1,98 +1,18 @@
 package cn.liangxian.policy;
 
+import static cn.liangxian.policy.NoticeCase.medical;
+import static cn.liangxian.policy.NoticeCase.pension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/**
- * Worked cases derived from the five notices, one row each, citing the clause. Amounts are fen.
- * Expected: personal, government, subsidy, later subsidy, coverage start (null: not eligible).
- */
+/** Worked cases derived from the five notices, one row each, citing the clause; a row list per notice and insurance. */
 class NoticeCasesTest {
-
-  /** One worked case. */
-  static final class Case {
-    final String clause;
-    final String what;
-    final String book;
-    final Insurance insurance;
-    String region;
-    String born = "1980-06-15";
-    boolean female;
-    Set<Category> categories = EnumSet.noneOf(Category.class);
-    boolean local = true;
-    boolean elsewhere;
-    String spouseBorn;
-    Integer tier;
-    Set<String> addOns = Set.of();
-    String payDate;
-    long personal;
-    long government;
-    long subsidy;
-    long later;
-    String coverageStart;
-    String reasonContains;
-    String errorContains;
-    List<String> rulesInclude = new ArrayList<>();
-
-    Case(String clause, String what, String book, Insurance insurance) {
-      this.clause = clause;
-      this.what = what;
-      this.book = book;
-      this.insurance = insurance;
-      this.region = switch (book) {
-        case "hedong-2020" -> "371312";
-        case "zhangshanzi-2020" -> "370405";
-        case "yicheng-2022" -> "370404";
-        case "lengshuitan-2020" -> "431103";
-        default -> "320682";
-      };
-    }
-
-    Case born(String d) { born = d; return this; }
-    Case woman() { female = true; return this; }
-    Case in(Category... c) { categories.addAll(List.of(c)); return this; }
-    Case nonLocal() { local = false; return this; }
-    Case elsewhere() { elsewhere = true; return this; }
-    Case wifeBorn(String d) { spouseBorn = d; return this; }
-    Case tier(int yuan) { tier = yuan; return this; }
-    Case addOn(String code) { addOns = Set.of(code); return this; }
-    Case paid(String d) { payDate = d; return this; }
-    Case rule(String id) { rulesInclude.add(id); return this; }
-
-    Case owes(long personalYuan, long governmentYuan, long subsidyYuan, long laterYuan, String coverage) {
-      personal = personalYuan * 100;
-      government = governmentYuan * 100;
-      subsidy = subsidyYuan * 100;
-      later = laterYuan * 100;
-      coverageStart = coverage;
-      return this;
-    }
-
-    Case notEligible(String reason) { reasonContains = reason; return this; }
-    Case refused(String error) { errorContains = error; return this; }
-
-    @Override
-    public String toString() {
-      return clause + ": " + what;
-    }
-  }
-
-  static Case medical(String clause, String what, String book) {
-    return new Case(clause, what, book, Insurance.MEDICAL);
-  }
-
-  static Case pension(String clause, String what, String book) {
-    return new Case(clause, what, book, Insurance.PENSION);
-  }
 
   static final String HD = "hedong-2020";
   static final String ZS = "zhangshanzi-2020";
@@ -100,7 +20,14 @@ class NoticeCasesTest {
   static final String LST = "lengshuitan-2020";
   static final String RG = "rugao-2020";
 
-  static Stream<Case> cases() {
+  static Stream<NoticeCase> cases() {
+    return Stream.of(
+            hedongMedical(), hedongPension(), zhangshanziMedical(), yichengMedical(), yichengPension(),
+            lengshuitanPension(), lengshuitanMedical(), rugaoMedical())
+        .flatMap(Function.identity());
+  }
+
+  static Stream<NoticeCase> hedongMedical() {
     return Stream.of(
         // ---- 000 河东区 medical 2020 ----
         medical("000 三(二)2", "an adult pays the personal 250 in the window", HD).paid("2019-12-10")
@@ -136,8 +63,11 @@ class NoticeCasesTest {
         medical("000 三(二)3", "a baby born before the year, paid in the window, is covered from January 1", HD)
             .born("2019-11-01").paid("2019-12-20").owes(250, 0, 0, 0, "2020-01-01").rule("newborn"),
         medical("000 三(二)3", "a baby paid 6 months and a day after birth is a late payer", HD)
-            .born("2020-01-10").paid("2020-07-11").refused("full financing"),
+            .born("2020-01-10").paid("2020-07-11").refused("full financing"));
+  }
 
+  static Stream<NoticeCase> hedongPension() {
+    return Stream.of(
         // ---- 000 河东区 pension 2020 ----
         pension("000 三(一)2(3)", "tier 300 earns a 30 subsidy", HD).tier(300).owes(300, 0, 30, 0, "2020-01-01"),
         pension("000 三(一)2(3)", "tier 500 earns 60", HD).tier(500).owes(500, 0, 60, 0, "2020-01-01"),
@@ -163,8 +93,11 @@ class NoticeCasesTest {
         pension("000 三(一)2(1)", "a tier not offered", HD).tier(700).refused("not offered"),
         pension("000 三(一)2(1)", "no tier chosen", HD).refused("needs a tier"),
         pension("000 三(一)2(6)", "a back-payment after the window earns no subsidy", HD).tier(300).paid("2020-01-05")
-            .owes(300, 0, 0, 0, "2020-01-01").rule("back-payment-without-subsidy"),
+            .owes(300, 0, 0, 0, "2020-01-01").rule("back-payment-without-subsidy"));
+  }
 
+  static Stream<NoticeCase> zhangshanziMedical() {
+    return Stream.of(
         // ---- 001 张山子镇 medical 2020 ----
         medical("001 一 二是", "an adult pays 260", ZS).owes(260, 0, 0, 0, "2020-01-01"),
         medical("001 一 二是", "born 1949-12-31 is 70: exempt", ZS).born("1949-12-31").owes(0, 260, 0, 0, "2020-01-01"),
@@ -185,8 +118,11 @@ class NoticeCasesTest {
         medical("001 一 二是", "non-local DIBAO: no reductions", ZS).nonLocal().in(Category.DIBAO).owes(260, 0, 0, 0, "2020-01-01"),
         medical("001 二", "after 2019-11-15: back-payment without government help", ZS).in(Category.DIBAO)
             .paid("2019-11-20").owes(260, 0, 0, 0, "2020-01-01").rule("interrupted-back-payment"),
-        medical("001 一 一是", "before the notice, collection is not open", ZS).paid("2019-10-01").refused("opens on"),
+        medical("001 一 一是", "before the notice, collection is not open", ZS).paid("2019-10-01").refused("opens on"));
+  }
 
+  static Stream<NoticeCase> yichengMedical() {
+    return Stream.of(
         // ---- 002 峄城区 medical 2022 ----
         medical("002 四(一)", "an adult pays 320", YC).paid("2021-10-08").owes(320, 0, 0, 0, "2022-01-01"),
         medical("002 四(一)", "70 on 2021-12-31 (含70岁): paid by government", YC).born("1951-12-31")
@@ -208,8 +144,11 @@ class NoticeCasesTest {
         medical("002 四(二)", "a DIBAO paying after 12-31 owes the full 900 too", YC).in(Category.DIBAO).paid("2022-01-10")
             .owes(900, 0, 0, 0, "2022-02-09"),
         medical("002 四(二)", "paid 2022-12-15: coverage would start after the year", YC).paid("2022-12-15")
-            .notEligible("after the 2022 year ends"),
+            .notEligible("after the 2022 year ends"));
+  }
 
+  static Stream<NoticeCase> yichengPension() {
+    return Stream.of(
         // ---- 002 峄城区 pension 2022 ----
         pension("002 四(一)", "DIBAO at tier 100: paid by government, subsidy 30", YC).in(Category.DIBAO).tier(100)
             .owes(0, 100, 30, 0, "2022-01-01"),
@@ -231,8 +170,11 @@ class NoticeCasesTest {
             .in(Category.ONLY_CHILD_PARENT, Category.DIBAO).woman().born("1965-01-01").tier(300).owes(200, 100, 330, 0, "2022-01-01"),
         pension("002 三", "a student cannot enrol", YC).in(Category.STUDENT).born("2003-01-01").tier(300).notEligible("STUDENT"),
         pension("002 四(二)", "no rule after the window: refused, not guessed", YC).tier(300).paid("2021-12-25")
-            .refused("no rule"),
+            .refused("no rule"));
+  }
 
+  static Stream<NoticeCase> lengshuitanPension() {
+    return Stream.of(
         // ---- 003 冷水滩区 pension 2019 ----
         pension("003 二", "tier 200 of the assumed Hunan schedule", LST).tier(200).owes(200, 0, 0, 0, "2019-01-01"),
         pension("003 二", "tier 100 is open to everyone here", LST).tier(100).owes(100, 0, 0, 0, "2019-01-01"),
@@ -242,8 +184,11 @@ class NoticeCasesTest {
             .owes(400, 100, 0, 0, "2019-01-01"),
         pension("003 三(一)", "16 on 2018-12-31", LST).born("2002-12-31").tier(100).owes(100, 0, 0, 0, "2019-01-01"),
         pension("003 三(一)", "15 on 2018-12-31", LST).born("2003-01-01").tier(100).notEligible("at least 16"),
-        pension("003 二", "after 2019-10-31: refused", LST).tier(100).paid("2019-11-01").refused("no rule"),
+        pension("003 二", "after 2019-10-31: refused", LST).tier(100).paid("2019-11-01").refused("no rule"));
+  }
 
+  static Stream<NoticeCase> lengshuitanMedical() {
+    return Stream.of(
         // ---- 003 冷水滩区 medical 2020 ----
         medical("003 二", "an adult pays 250", LST).owes(250, 0, 0, 0, "2020-01-01"),
         medical("003 二", "no age exemption: 80 pays 250", LST).born("1939-01-01").owes(250, 0, 0, 0, "2020-01-01"),
@@ -256,8 +201,11 @@ class NoticeCasesTest {
         medical("003 二", "POVERTY and DIBAO: the DIBAO rule, not the 50%", LST).in(Category.POVERTY, Category.DIBAO)
             .owes(250, 0, 0, 75, "2020-01-01"),
         medical("003 二", "POVERTY and TEKUN: fully funded", LST).in(Category.POVERTY, Category.TEKUN).owes(0, 250, 0, 0, "2020-01-01"),
-        medical("003 二", "after 2019-12-31: refused", LST).paid("2020-01-02").refused("no rule"),
+        medical("003 二", "after 2019-12-31: refused", LST).paid("2020-01-02").refused("no rule"));
+  }
 
+  static Stream<NoticeCase> rugaoMedical() {
+    return Stream.of(
         // ---- 004 如皋 medical 2020 ----
         medical("004 三", "an adult pays 360", RG).owes(360, 0, 0, 0, "2020-01-01"),
         medical("004 三", "no age exemption: 80 pays 360", RG).born("1939-01-01").owes(360, 0, 0, 0, "2020-01-01"),
@@ -285,7 +233,7 @@ class NoticeCasesTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void assesses(Case c) {
+  void assesses(NoticeCase c) {
     Person person = new Person(
         IdNumber.parse(c.female ? Ids.woman(c.region, c.born) : Ids.man(c.region, c.born)),
         c.categories, c.local, c.elsewhere,
