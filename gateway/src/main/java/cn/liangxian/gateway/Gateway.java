@@ -1,23 +1,23 @@
 package cn.liangxian.gateway;
 
+import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.PaymentChannel;
-import cn.liangxian.gateway.channel.alipay.AlipayChannel;
-import cn.liangxian.gateway.channel.alipay.AlipayClient;
-import cn.liangxian.gateway.channel.alipay.AlipayMerchant;
-import cn.liangxian.gateway.channel.sandbox.ChannelSandbox;
-import cn.liangxian.gateway.channel.wechat.PlatformKeys;
-import cn.liangxian.gateway.channel.wechat.WechatPayChannel;
-import cn.liangxian.gateway.channel.wechat.WechatPayClient;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
-import cn.liangxian.gateway.channel.wechat.WechatPayScheme;
+import cn.liangxian.gateway.channel.sandbox.ChannelSandbox;
+import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.demo.DemoChannels;
+import cn.liangxian.gateway.http.HttpMetrics;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.lookup.LookupMetrics;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.OperatorAccounts;
 import cn.liangxian.gateway.operator.PasswordHasher;
 import cn.liangxian.gateway.order.OrderMetrics;
+import cn.liangxian.gateway.payment.PaymentMetrics;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
+import cn.liangxian.gateway.progress.Targets;
+import cn.liangxian.gateway.recovery.PayingGauges;
 import cn.liangxian.gateway.roster.DemoRoster;
 import cn.liangxian.gateway.roster.RosterImport;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -26,235 +26,117 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running gateway: blocking set-up first (database, migrations, keys, demo roster), then Vert.x
- * with one {@link GatewayVerticle} per event loop. Used by {@link Main} and by the tests.
+ * The composition root: blocking set-up first (database, migrations, keys, demo roster), then Vert.x
+ * with one {@link GatewayVerticle} per event loop, each wired from the same {@link ProcessParts}.
+ * Used by {@link Main} and by the tests.
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-  private final GatewayConfig config;
-  private final Clock clock;
-  private final Regions regions;
+  private final GatewayOptions options;
   private final Database database;
   private final PersonalDataCipher cipher;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final RateLimiter rateLimiter;
-  private final RateLimiter addressLimiter;
-  private final RateLimiter loginLimiter;
-  private final LookupMetrics lookupMetrics;
-  private final OrderMetrics orderMetrics;
-  private final String openApi;
-  private final RosterImport rosterImport;
   private final PasswordHasher passwordHasher = new PasswordHasher();
-  private final String dummyPasswordHash = passwordHasher.hash(java.util.UUID.randomUUID().toString());
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Vertx vertx;
   private ChannelSandbox sandbox;
-  private Map<String, PaymentChannel> channels;
-  private WechatPayMerchant wechatMerchant;
-  private AlipayMerchant alipayMerchant;
-  private int httpPort;
-  private int instances;
+  private Channels channels;
+  private volatile int httpPort;
+  private volatile List<String> routes = List.of();
 
-  private Gateway(GatewayConfig config, Clock clock, Database database, PersonalDataCipher cipher, Regions regions,
-      RosterImport rosterImport) {
-    this.config = config;
-    this.rosterImport = rosterImport;
-    this.clock = clock;
+  private Gateway(GatewayOptions options, Database database, PersonalDataCipher cipher) {
+    this.options = options;
     this.database = database;
     this.cipher = cipher;
-    this.regions = regions;
-    this.rateLimiter = new RateLimiter(config.lookupsPerMinute(), config.lookupBurst(), clock);
-    this.addressLimiter = new RateLimiter(config.lookupsPerMinutePerAddress(), config.lookupBurstPerAddress(), clock);
-    this.loginLimiter = new RateLimiter(config.loginsPerMinutePerAddress(), Math.max(1, config.loginsPerMinutePerAddress() / 2), clock);
-    this.lookupMetrics = new LookupMetrics(registry);
-    this.orderMetrics = new OrderMetrics(registry);
-    this.openApi = resource("/openapi.yaml");
   }
 
   /** Prepares the database (embedded unless configured otherwise) and starts serving. Blocking. */
-  public static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock) {
-    Regions regions = Regions.load(config, clock);
-    Database db = Database.start(config);
-    return start(config, env, clock, regions, db);
+  public static Gateway start(GatewayOptions options, Map<String, String> env, Clock clock) {
+    Regions regions = Regions.load(options, clock);
+    Database db = Database.start(options);
+    return start(options, env, clock, regions, db);
   }
 
-  /** As {@link #start(GatewayConfig, Map, Clock)} on a database the caller provides (tests). */
-  public static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock, Regions regions, Database db) {
+  /** As {@link #start(GatewayOptions, Map, Clock)} on a database the caller provides (tests). */
+  public static Gateway start(GatewayOptions options, Map<String, String> env, Clock clock, Regions regions, Database db) {
     db.migrate();
-    PersonalDataCipher cipher = PersonalDataCipher.load(config.keyDir(), env);
-    RosterImport roster = new RosterImport(db, cipher, regions.rosterInfo());
+    PersonalDataCipher cipher = PersonalDataCipher.load(options.keyDir(), env);
+    RosterImport roster = new RosterImport(db, cipher, RosterImport.regionInfo(regions));
     roster.registerRegions();
-    int targets = cn.liangxian.gateway.progress.Targets.load(db, config.targetsDir());
+    int targets = Targets.load(db, options.targetsDir());
     if (targets > 0) {
-      LOG.info("loaded {} collection targets from {}", targets, config.targetsDir());
+      LOG.info("loaded {} collection targets from {}", targets, options.targetsDir());
     }
-    if (config.demoRoster()) {
+    if (options.demoRoster()) {
       DemoRoster.loadIfEmpty(db, roster);
     }
-    new OperatorAccounts(db, new PasswordHasher()).bootstrap(config.keyDir(), env);
-    Gateway g = new Gateway(config, clock, db, cipher, regions, roster);
-    g.serve();
+    Gateway g = new Gateway(options, db, cipher);
+    new OperatorAccounts(db, g.passwordHasher).bootstrap(options.keyDir(), env);
+    g.serve(clock, regions, roster);
     return g;
   }
 
-  private final java.util.concurrent.atomic.AtomicLong ordersPaying = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong oldestPayingSeconds = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong kiosksUp = new java.util.concurrent.atomic.AtomicLong();
-
-  /** What the sweeper saw: orders still paying, the age of the oldest, kiosks heard from lately. */
-  public void observe(long paying, long oldestSeconds, long kiosks) {
-    ordersPaying.set(paying);
-    oldestPayingSeconds.set(oldestSeconds);
-    kiosksUp.set(kiosks);
-  }
-
-  private void registerGauges() {
-    io.micrometer.core.instrument.Gauge.builder("liangxian_orders_paying", ordersPaying, java.util.concurrent.atomic.AtomicLong::get)
-        .description("orders waiting for their payment").register(registry);
-    io.micrometer.core.instrument.Gauge.builder("liangxian_orders_paying_oldest_seconds", oldestPayingSeconds,
-        java.util.concurrent.atomic.AtomicLong::get).description("age of the oldest order still paying").register(registry);
-    io.micrometer.core.instrument.Gauge.builder("liangxian_kiosks_up", kiosksUp, java.util.concurrent.atomic.AtomicLong::get)
-        .description("kiosks heard from in the last 90 seconds").register(registry);
-    // latency histograms for the dashboards' p50/p95/p99 (per route: low cardinality)
-    registry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
-      @Override
-      public io.micrometer.core.instrument.distribution.DistributionStatisticConfig configure(
-          io.micrometer.core.instrument.Meter.Id id, io.micrometer.core.instrument.distribution.DistributionStatisticConfig config) {
-        if (id.getName().equals("vertx.http.server.response.time")) {
-          return io.micrometer.core.instrument.distribution.DistributionStatisticConfig.builder().percentilesHistogram(true)
-              .minimumExpectedValue(1e6).maximumExpectedValue(3e10).build().merge(config);
-        }
-        return config;
-      }
-    });
-  }
-
-  private void serve() {
-    registerGauges();
+  private void serve(Clock clock, Regions regions, RosterImport roster) {
+    HttpMetrics.histograms(registry);
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
     vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
-    httpPort = config.httpPort() == 0 ? freePort() : config.httpPort();
-    if (config.sandbox()) {
-      startSandbox();
-    } else {
-      realChannels();
-    }
-    instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    await(vertx.deployVerticle(() -> new GatewayVerticle(this), new DeploymentOptions().setInstances(instances)));
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    channels = channels(clock);
+    ProcessParts parts = new ProcessParts(options, clock, regions, database, cipher, registry, limits(clock),
+        new ProcessParts.Metrics(new LookupMetrics(registry), new OrderMetrics(registry), new PaymentMetrics(registry),
+            new PayingGauges(registry, clock)),
+        channels, passwordHasher, passwordHasher.hash(UUID.randomUUID().toString()), roster, resource("/openapi.yaml"),
+        Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served));
+    // every loop's server shares one port; asked for port 0, they share one the system chose
+    int port = options.httpPort() == 0 ? -1 : options.httpPort();
+    java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();
+    await(vertx.deployVerticle(() -> new GatewayVerticle(parts, port, numbers.incrementAndGet(), this::listening),
+        new DeploymentOptions().setInstances(instances)));
     LOG.info("gateway listening on port {} with {} event-loop verticles", httpPort, instances);
   }
 
-  /** Demo and tests: both channels answered by the loopback sandbox, with merchant keys made for this run. */
-  private void startSandbox() {
-    sandbox = new ChannelSandbox(vertx, clock);
-    KeyPair merchantKey = rsa();
-    KeyPair appKey = rsa();
-    byte[] apiV3Key = new byte[32];
-    new SecureRandom().nextBytes(apiV3Key);
-    for (int i = 0; i < apiV3Key.length; i++) {
-      apiV3Key[i] = (byte) ('a' + Math.floorMod(apiV3Key[i], 26)); // the API v3 key is 32 printable characters
-    }
-    String mchid = "1900000001";
-    String appId = "wxdemo0000000001";
-    sandbox.registerWechat(new ChannelSandbox.WechatMerchant(mchid, appId, merchantKey.getPublic(), apiV3Key, WechatPayScheme.RSA));
-    sandbox.registerAlipay(new ChannelSandbox.AlipayApp("2021000000000001", appKey.getPublic()));
-    int port = await(sandbox.listen(config.sandboxPort()));
-    LOG.warn("payment channels are the SANDBOX on port {} with demo keys made for this run: no real money moves", port);
-    wechatMerchant = new WechatPayMerchant(mchid, appId, "DEMO-MERCHANT-SERIAL", merchantKey.getPrivate(), apiV3Key,
-        WechatPayScheme.RSA, new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
-    alipayMerchant = new AlipayMerchant("2021000000000001", appKey.getPrivate(), sandbox.alipayPublicKey());
-    WebClient http = WebClient.create(vertx);
-    String callbacks = "http://127.0.0.1:" + httpPort + "/api/v1/callbacks/";
-    channels = new LinkedHashMap<>();
-    channels.put("wechat", new WechatPayChannel(new WechatPayClient(http, sandbox.baseUrl(), wechatMerchant, clock), callbacks + "wechatpay"));
-    channels.put("alipay", new AlipayChannel(new AlipayClient(http, sandbox.baseUrl() + "/gateway.do", alipayMerchant, clock),
-        callbacks + "alipay"));
+  private void listening(int actualPort) {
+    httpPort = actualPort;
   }
 
-  /** The real channels, from config/gateway.yaml's channels section and key files (or the environment). */
-  private void realChannels() {
-    io.vertx.core.json.JsonObject w = config.channel("wechat");
-    io.vertx.core.json.JsonObject a = config.channel("alipay");
-    WebClient http = WebClient.create(vertx);
-    String callbacks = config.publicBaseUrl() + "/api/v1/callbacks/";
-    channels = new LinkedHashMap<>();
-    PlatformKeys platform = new PlatformKeys();
-    for (Object o : w.getJsonArray("platformKeys", new io.vertx.core.json.JsonArray())) {
-      io.vertx.core.json.JsonObject k = (io.vertx.core.json.JsonObject) o;
-      platform.put(k.getString("serial"), cn.liangxian.gateway.channel.Pem.publicKey(secret(k.getString("file"), null)));
-    }
-    wechatMerchant = new WechatPayMerchant(w.getString("mchid"), w.getString("appId"), w.getString("merchantSerial"),
-        cn.liangxian.gateway.channel.Pem.privateKey(secret(w.getString("merchantKeyFile"), "GATEWAY_WECHAT_MERCHANT_KEY")),
-        secret(w.getString("apiV3KeyFile"), "GATEWAY_WECHAT_APIV3_KEY").strip().getBytes(StandardCharsets.US_ASCII),
-        WechatPayScheme.valueOf(w.getString("scheme", "RSA")), platform);
-    channels.put("wechat", new WechatPayChannel(new WechatPayClient(http, w.getString("baseUrl", "https://api.mch.weixin.qq.com"),
-        wechatMerchant, clock), callbacks + "wechatpay"));
-    alipayMerchant = new AlipayMerchant(a.getString("appId"),
-        cn.liangxian.gateway.channel.Pem.privateKey(secret(a.getString("appKeyFile"), "GATEWAY_ALIPAY_APP_KEY")),
-        cn.liangxian.gateway.channel.Pem.publicKey(secret(a.getString("alipayPublicKeyFile"), "GATEWAY_ALIPAY_PUBLIC_KEY")));
-    channels.put("alipay", new AlipayChannel(new AlipayClient(http, a.getString("gatewayUrl", "https://openapi.alipay.com/gateway.do"),
-        alipayMerchant, clock), callbacks + "alipay"));
-    LOG.info("payment channels: WeChat Pay merchant {} ({}), Alipay app {}", wechatMerchant.mchid(), wechatMerchant.scheme(),
-        alipayMerchant.appId());
+  private ProcessParts.Limits limits(Clock clock) {
+    int logins = options.loginsPerMinutePerAddress();
+    return new ProcessParts.Limits(new RateLimiter(options.lookupsPerMinute(), options.lookupBurst(), clock),
+        new RateLimiter(options.lookupsPerMinutePerAddress(), options.lookupBurstPerAddress(), clock),
+        new RateLimiter(logins, Math.max(1, logins / 2), clock));
   }
 
-  /** A secret from the environment variable if set, else from the file (relative to the key directory). */
-  private String secret(String file, String envName) {
-    String v = envName == null ? null : config.env().get(envName);
-    if (v != null && !v.isBlank()) {
-      return v;
+  private Channels channels(Clock clock) {
+    if (!options.sandbox()) {
+      Channels real = Channels.real(vertx, options, clock);
+      LOG.info("payment channels: WeChat Pay merchant {} ({}), Alipay app {}", real.wechat().mchid(), real.wechat().scheme(),
+          real.alipay().appId());
+      return real;
     }
-    if (file == null || file.isBlank()) {
-      throw new IllegalStateException("channel secret missing: set " + envName + " or name its file in config/gateway.yaml");
-    }
-    java.nio.file.Path p = config.keyDir().resolve(file);
-    try {
-      return java.nio.file.Files.readString(p);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read channel secret " + p + ": " + e.getMessage());
-    }
-  }
-
-  private static KeyPair rsa() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return g.generateKeyPair();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    DemoChannels.Started demo = await(DemoChannels.start(vertx, clock, options.sandboxPort(), () -> "http://127.0.0.1:" + httpPort));
+    sandbox = demo.sandbox();
+    LOG.warn("payment channels are the SANDBOX at {} with demo keys made for this run: no real money moves", sandbox.baseUrl());
+    return demo.channels();
   }
 
   private static String resource(String name) {
@@ -277,16 +159,8 @@ public final class Gateway implements AutoCloseable {
     return httpPort;
   }
 
-  public GatewayConfig config() {
-    return config;
-  }
-
-  public Clock clock() {
-    return clock;
-  }
-
-  public Regions regions() {
-    return regions;
+  public GatewayOptions options() {
+    return options;
   }
 
   public Database database() {
@@ -297,86 +171,32 @@ public final class Gateway implements AutoCloseable {
     return cipher;
   }
 
-  public PrometheusMeterRegistry registry() {
-    return registry;
-  }
-
-  public RateLimiter rateLimiter() {
-    return rateLimiter;
-  }
-
-  public RateLimiter loginLimiter() {
-    return loginLimiter;
-  }
-
-  public RateLimiter addressLimiter() {
-    return addressLimiter;
-  }
-
-  LookupMetrics lookupMetrics() {
-    return lookupMetrics;
-  }
-
-  OrderMetrics orderMetrics() {
-    return orderMetrics;
-  }
-
-  public Map<String, PaymentChannel> channels() {
-    return channels;
-  }
-
-  public WechatPayMerchant wechatMerchant() {
-    return wechatMerchant;
-  }
-
-  public AlipayMerchant alipayMerchant() {
-    return alipayMerchant;
-  }
-
-  public RosterImport rosterImport() {
-    return rosterImport;
-  }
-
   public PasswordHasher passwordHasher() {
     return passwordHasher;
   }
 
-  /** A hash of nothing anyone knows: logins with unknown names verify against it, so they take as long as others. */
-  public String dummyPasswordHash() {
-    return dummyPasswordHash;
-  }
-
+  /** The demo's channel sandbox (null when the real channels are configured). */
   public ChannelSandbox sandbox() {
     return sandbox;
   }
 
-  public Vertx vertx() {
-    return vertx;
+  /** Where the demo's channel sandbox answers (empty when the real channels are configured). */
+  public Optional<String> sandboxUrl() {
+    return Optional.ofNullable(sandbox).map(ChannelSandbox::baseUrl);
   }
 
-  String openApi() {
-    return openApi;
+  /** The payment channels by name ("wechat", "alipay"). */
+  public Map<String, PaymentChannel> channels() {
+    return channels.byName();
   }
 
-  private volatile java.util.List<String> routes = java.util.List.of();
-
-  void recordRoutes(java.util.List<String> served) {
-    routes = java.util.List.copyOf(served);
+  public WechatPayMerchant wechatMerchant() {
+    return channels.wechat();
   }
 
   /** "METHOD /path" of every route the gateway serves (path parameters as {@code :name}). */
-  public java.util.List<String> servedRoutes() {
+  public List<String> servedRoutes() {
     return routes;
-  }
-
-  private final java.util.concurrent.atomic.AtomicInteger pools = new java.util.concurrent.atomic.AtomicInteger();
-
-  int nextPoolNumber() {
-    return pools.incrementAndGet();
-  }
-
-  int poolSizePerVerticle() {
-    return Math.max(2, config.poolSize() / Math.max(1, instances));
   }
 
   @Override

@@ -1,148 +1,176 @@
 package cn.liangxian.gateway;
 
+import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
+import cn.liangxian.gateway.http.AccessLog;
 import cn.liangxian.gateway.http.Failures;
+import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.http.Replies;
 import cn.liangxian.gateway.kiosk.KioskAuth;
 import cn.liangxian.gateway.kiosk.KioskHandlers;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.LookupHandler;
-import cn.liangxian.gateway.operator.OperatorHandlers;
-import cn.liangxian.gateway.operator.RosterUploadHandler;
-import cn.liangxian.gateway.order.CallbackHandlers;
+import cn.liangxian.gateway.operator.AccountHandlers;
+import cn.liangxian.gateway.operator.AuditTrail;
+import cn.liangxian.gateway.operator.OperatorAuth;
 import cn.liangxian.gateway.order.OrderHandlers;
-import cn.liangxian.gateway.order.OrderService;
+import cn.liangxian.gateway.order.OrderStore;
+import cn.liangxian.gateway.order.Orders;
+import cn.liangxian.gateway.payment.CallbackLog;
+import cn.liangxian.gateway.payment.Callbacks;
+import cn.liangxian.gateway.payment.Payments;
+import cn.liangxian.gateway.posting.Posting;
+import cn.liangxian.gateway.posting.PostingHandler;
 import cn.liangxian.gateway.progress.Progress;
+import cn.liangxian.gateway.progress.ProgressHandler;
+import cn.liangxian.gateway.progress.ProgressMetrics;
+import cn.liangxian.gateway.progress.TargetUploadHandler;
+import cn.liangxian.gateway.receipt.Receipts;
 import cn.liangxian.gateway.reconcile.Reconciliation;
+import cn.liangxian.gateway.reconcile.ReconciliationHandler;
+import cn.liangxian.gateway.recovery.PayingGauges;
+import cn.liangxian.gateway.recovery.Recovery;
+import cn.liangxian.gateway.refund.OperatorRefunds;
+import cn.liangxian.gateway.refund.RefundStore;
+import cn.liangxian.gateway.refund.Refunds;
+import cn.liangxian.gateway.roster.RosterUploadHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One instance per event loop: its own connection pool (prepared statements cached, pipelining on),
- * the router with one method per route group, and the periodic expiry sweep.
+ * One instance per event loop, and the place its parts are wired, by constructor: its own connection
+ * pool (statements cached per connection, pipelining on), the router with one method per route group,
+ * and, on the first instance, the periodic sweep and progress gauges.
  */
-public final class GatewayVerticle extends VerticleBase {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayVerticle.class);
-  private final Gateway g;
+final class GatewayVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+
+  private final ProcessParts p;
+  private final int port;
+  private final int number;
+  private final IntConsumer listening;
+  private final List<Long> timers = new ArrayList<>();
   private Pool pool;
   private HttpServer server;
-  private long timer = -1;
-  private long progressTimer = -1;
-  private int number;
   private KioskAuth kioskAuth;
-  private KioskHandlers kiosks;
+  private OrderStore orderStore;
+  private Payments payments;
 
-  GatewayVerticle(Gateway g) {
-    this.g = g;
+  GatewayVerticle(ProcessParts parts, int port, int number, IntConsumer listening) {
+    this.p = parts;
+    this.port = port;
+    this.number = number;
+    this.listening = listening;
   }
 
   @Override
   public Future<?> start() {
-    number = g.nextPoolNumber();
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(g.poolSizePerVerticle()).setName("gateway-" + number))
-        .connectingTo(g.database().connectOptions(g.config().pipeliningLimit())).using(vertx).build();
-    OrderService orders = new OrderService(pool, new HouseholdStore(g.cipher()), g.regions(), g.channels(), g.clock(),
-        Duration.ofMinutes(g.config().orderExpiryMinutes()), g.orderMetrics());
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(p.poolSizePerVerticle()).setName("gateway-" + number))
+        .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
+    kioskAuth = new KioskAuth(pool, p.clock());
+    orderStore = new OrderStore(pool);
+    Refunds refunds = new Refunds(new RefundStore(pool), orderStore, p.channels().byName());
+    payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
     Router router = Router.router(vertx);
-    router.route().handler(cn.liangxian.gateway.http.AccessLog::handle);
+    router.route().handler(AccessLog::handle);
     // rosters are bigger than API bodies: the operator routes get their own limit (a body is read once)
-    router.route("/api/v1/operator/*").handler(BodyHandler.create().setBodyLimit(g.config().maxRosterBytes())
+    router.route("/api/v1/operator/*").handler(BodyHandler.create().setBodyLimit(p.options().maxRosterBytes())
         .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(false));
-    router.route().handler(BodyHandler.create().setBodyLimit(g.config().maxBodyBytes()).setDeleteUploadedFilesOnEnd(true)
+    router.route().handler(BodyHandler.create().setBodyLimit(p.options().maxBodyBytes()).setDeleteUploadedFilesOnEnd(true)
         .setHandleFileUploads(false));
-    kioskAuth = new KioskAuth(pool, g.clock());
-    kiosks = new KioskHandlers(pool, kioskAuth, g.clock(), g.registry());
+    KioskHandlers kiosks = new KioskHandlers(pool, kioskAuth, p.clock(), p.registry());
     router.post("/api/v1/kiosks/heartbeat").handler(kioskAuth::handle).handler(kiosks::heartbeat);
     lookupRoutes(router);
-    orderRoutes(router, orders);
-    callbackRoutes(router, orders);
-    operatorRoutes(router, orders);
+    orderRoutes(router);
+    callbackRoutes(router, refunds);
+    operatorRoutes(router, kiosks, refunds);
     operationalRoutes(router);
-    g.recordRoutes(router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
+    p.routesServed().accept(router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
         .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).toList());
     router.route().failureHandler(Failures::handle);
     for (int status : new int[] {404, 405, 413, 415}) {
       router.errorHandler(status, Failures::handle);
     }
     if (number == 1) {
-      // one instance per gateway keeps the progress gauges (PostgreSQL computes them every minute)
-      var progressMetrics = new cn.liangxian.gateway.progress.ProgressMetrics(new Progress(pool),
-          g.regions(), g.registry());
-      progressMetrics.refresh();
-      progressTimer = vertx.setPeriodic(g.config().progressMetricsMillis(), t -> progressMetrics.refresh()
-          .onFailure(e -> LOG.warn("progress metrics not refreshed: {}", e.toString())));
-      // and sweeps orders (other gateways' sweepers are safe beside it: every change is conditional)
-      timer = vertx.setPeriodic(g.config().sweepMillis(), t -> orders.expireDue().compose(x -> orders.queryStuck())
-          .compose(x -> kioskAuth.pruneNonces())
-          .compose(x -> observe())
-          .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString())));
+      backgroundWork();
     }
-    return vertx.createHttpServer().requestHandler(router).listen(g.httpPort(), g.config().httpHost())
-        .onSuccess(s -> server = s);
+    return vertx.createHttpServer().requestHandler(router).listen(port, p.options().httpHost()).onSuccess(s -> {
+      server = s;
+      listening.accept(s.actualPort());
+    });
   }
 
-  /** Feeds the gauges: orders still paying and the oldest's age, kiosks heard from lately. */
-  private Future<Void> observe() {
-    return pool.preparedQuery("select (select count(*) from orders where state = 'PAYING'),"
-            + " (select coalesce(extract(epoch from ($1::timestamptz - min(created_at)))::bigint, 0) from orders where state = 'PAYING'),"
-            + " (select count(*) from kiosk where last_seen_at > $1::timestamptz - interval '90 seconds')")
-        .execute(io.vertx.sqlclient.Tuple.of(java.time.OffsetDateTime.now(g.clock())))
-        .map(rows -> {
-          var r = rows.iterator().next();
-          g.observe(r.getLong(0), Math.max(0, r.getLong(1)), r.getLong(2));
-          return null;
-        });
+  /** One instance per gateway sweeps orders and keeps the progress gauges (PostgreSQL computes them). */
+  private void backgroundWork() {
+    ProgressMetrics progress = new ProgressMetrics(new Progress(pool), p.regions(), p.registry());
+    progress.refresh();
+    timers.add(vertx.setPeriodic(p.options().progressMetricsMillis(), t -> progress.refresh()
+        .onFailure(e -> LOG.warn("progress metrics not refreshed: {}", e.toString()))));
+    // other gateways' sweepers are safe beside this one: every change is conditional
+    Recovery recovery = new Recovery(orderStore, payments, p.channels().byName(), p.clock(), p.metrics().orders());
+    PayingGauges gauges = p.metrics().paying();
+    timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> recovery.expireDue().compose(x -> recovery.queryStuck())
+        .compose(x -> kioskAuth.pruneNonces())
+        .compose(x -> gauges.observe(pool))
+        .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString()))));
   }
 
   private void lookupRoutes(Router router) {
-    LookupHandler lookup = new LookupHandler(pool, new HouseholdStore(g.cipher()), g.cipher(), g.regions(), g.rateLimiter(),
-        g.addressLimiter(), g.lookupMetrics());
+    LookupHandler lookup = new LookupHandler(pool, new HouseholdStore(p.cipher()), p.cipher(), p.regions(), p.limits().lookups(),
+        p.limits().lookupsPerAddress(), p.metrics().lookups());
     router.post("/api/v1/lookup").handler(kioskAuth::handle).handler(lookup::handle);
   }
 
-  private void orderRoutes(Router router, OrderService orders) {
+  private void orderRoutes(Router router) {
+    Orders orders = new Orders(orderStore, new HouseholdStore(p.cipher()), p.regions(), p.channels().byName(), p.clock(),
+        Duration.ofMinutes(p.options().orderExpiryMinutes()), p.metrics().orders());
     OrderHandlers h = new OrderHandlers(orders);
     // a kiosk proves who it is on every route it uses (a mini-program request carries no X-Kiosk-Id)
     router.post("/api/v1/orders").handler(kioskAuth::handle).handler(h::create);
     router.get("/api/v1/orders/:id").handler(kioskAuth::handle).handler(h::get);
     router.post("/api/v1/orders/:id/cancel").handler(kioskAuth::handle).handler(h::cancel);
-    router.get("/api/v1/orders/:id/receipt").handler(kioskAuth::handle).handler(h::receipt);
+    router.get("/api/v1/orders/:id/receipt").handler(kioskAuth::handle).handler(new Receipts(orderStore)::handle);
   }
 
-  private void callbackRoutes(Router router, OrderService orders) {
-    CallbackHandlers cb = new CallbackHandlers(orders, pool, g.wechatMerchant(),
-        new NotificationVerifier(g.wechatMerchant(), g.clock()), g.alipayMerchant(), g.registry());
+  private void callbackRoutes(Router router, Refunds refunds) {
+    var channels = p.channels();
+    Callbacks cb = new Callbacks(payments, refunds, new CallbackLog(pool), channels.wechat(),
+        new NotificationVerifier(channels.wechat(), p.clock()), channels.alipay(), p.metrics().payments());
     router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat);
     router.post("/api/v1/callbacks/alipay").handler(cb::alipay);
   }
 
-  private void operatorRoutes(Router router, OrderService orders) {
-    var audit = new cn.liangxian.gateway.operator.AuditTrail(pool, g.clock(), g.registry());
-    var auth = new cn.liangxian.gateway.operator.OperatorAuth(vertx, pool, g.clock(), g.passwordHasher(), g.dummyPasswordHash(), g.registry());
-    var accounts = new cn.liangxian.gateway.operator.AccountHandlers(vertx, pool, g.clock(), g.passwordHasher());
+  private void operatorRoutes(Router router, KioskHandlers kiosks, Refunds refunds) {
+    AuditTrail audit = new AuditTrail(pool, p.clock(), p.registry());
+    OperatorAuth auth = new OperatorAuth(vertx, pool, p.clock(), p.hasher(), p.dummyPasswordHash(), p.registry());
+    AccountHandlers accounts = new AccountHandlers(vertx, pool, p.clock(), p.hasher());
     router.route("/api/v1/operator/*").handler(audit::handle);
     router.post("/api/v1/operator/login").handler(ctx -> {
-      long wait = g.loginLimiter().acquire(cn.liangxian.gateway.http.RateLimiter.addressOf(ctx));
+      long wait = p.limits().loginsPerAddress().acquire(RateLimiter.addressOf(ctx));
       if (wait > 0) {
         ctx.response().putHeader("Retry-After", Long.toString(wait));
-        throw new cn.liangxian.gateway.http.Problem(429, "rate-limited", "Too many login attempts", "try again in " + wait + " s");
+        throw new Problem(429, "rate-limited", "Too many login attempts", "try again in " + wait + " s");
       }
       ctx.next();
     }).handler(auth::login);
     // every other operator route answers only a logged-in operator
     router.route("/api/v1/operator/*").handler(auth::authenticate);
-    OperatorHandlers h = new OperatorHandlers(vertx, g.regions(), orders, new Progress(pool),
-        new Reconciliation(pool, g.channels(), orders),
-        new cn.liangxian.gateway.operator.Posting(vertx, pool, g.cipher(), g.regions(), g.clock()), g.clock());
     router.post("/api/v1/operator/logout").handler(auth::logout);
     router.get("/api/v1/operator/me").handler(auth::me);
     router.post("/api/v1/operator/password").handler(auth::changePassword);
@@ -151,12 +179,15 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/api/v1/operator/accounts/:username/disable").handler(accounts::disable);
     router.get("/api/v1/operator/audit").handler(audit::list);
     router.post("/api/v1/operator/kiosks").handler(kiosks::register);
-    router.post("/api/v1/operator/rosters").handler(new RosterUploadHandler(vertx, g.rosterImport())::handle);
-    router.post("/api/v1/operator/targets").handler(new cn.liangxian.gateway.operator.TargetUploadHandler(pool, g.regions())::handle);
-    router.get("/api/v1/operator/progress/:region/:insurance").handler(h::progress);
-    router.get("/api/v1/operator/postings/:region/:insurance").handler(h::posting);
-    router.post("/api/v1/operator/refunds").handler(h::refund);
-    router.get("/api/v1/operator/reconciliation/:channel/:date").handler(h::reconcile);
+    router.post("/api/v1/operator/rosters").handler(new RosterUploadHandler(vertx, p.rosterImport())::handle);
+    router.post("/api/v1/operator/targets").handler(new TargetUploadHandler(pool, p.regions())::handle);
+    router.get("/api/v1/operator/progress/:region/:insurance").handler(new ProgressHandler(p.regions(), new Progress(pool))::handle);
+    router.get("/api/v1/operator/postings/:region/:insurance").handler(new PostingHandler(vertx, p.regions(),
+        new Posting(vertx, pool, p.cipher(), p.regions(), p.clock()), p.clock())::handle);
+    router.post("/api/v1/operator/refunds").handler(new OperatorRefunds(orderStore, new RefundStore(pool), refunds,
+        new HouseholdStore(p.cipher()), p.regions(), p.clock())::handle);
+    router.get("/api/v1/operator/reconciliation/:channel/:date").handler(new ReconciliationHandler(p.regions(),
+        new Reconciliation(pool, p.channels().byName(), payments))::handle);
   }
 
   private void operationalRoutes(Router router) {
@@ -164,24 +195,18 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/health/ready").handler(ctx -> pool.query("select 1").execute().onComplete(ar -> Replies.json(ctx,
         ar.succeeded() ? 200 : 503, new JsonObject().put("status", ar.succeeded() ? "UP" : "DOWN")
             .put("database", ar.succeeded() ? "reachable" : "unreachable"))));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(g.registry()));
-    if (g.config().sandbox()) {
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(p.registry()));
+    if (p.options().sandbox()) {
       // demo mode only: a phone-sized page walking the mini-program flow against the public API
-      router.route("/demo/*").handler(io.vertx.ext.web.handler.StaticHandler.create("demo").setCachingEnabled(false));
+      router.route("/demo/*").handler(StaticHandler.create("demo").setCachingEnabled(false));
     }
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
-        .end(g.openApi()));
+        .end(p.openApi()));
   }
-
 
   @Override
   public Future<?> stop() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
-    if (progressTimer >= 0) {
-      vertx.cancelTimer(progressTimer);
-    }
+    timers.forEach(vertx::cancelTimer);
     Future<Void> s = server == null ? Future.succeededFuture() : server.close();
     return s.compose(x -> pool == null ? Future.succeededFuture() : pool.close());
   }

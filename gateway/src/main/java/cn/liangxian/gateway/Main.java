@@ -1,5 +1,6 @@
 package cn.liangxian.gateway;
 
+import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
@@ -63,7 +64,7 @@ public final class Main {
       GATEWAY_KEY_DIR, GATEWAY_ID_SM4_KEY, GATEWAY_ID_INDEX_KEY; see config/gateway.yaml.""";
 
   private static int serve(Map<String, String> env) {
-    GatewayConfig config = GatewayConfig.load(env);
+    GatewayOptions config = GatewayOptions.load(env);
     Gateway g = Gateway.start(config, env, Clock.systemUTC());
     Runtime.getRuntime().addShutdownHook(new Thread(g::close, "gateway-shutdown"));
     String base = "http://127.0.0.1:" + g.httpPort();
@@ -76,7 +77,8 @@ public final class Main {
         .append(env.containsKey("GATEWAY_OPERATOR_ADMIN_PASSWORD") ? "GATEWAY_OPERATOR_ADMIN_PASSWORD"
             : config.keyDir().resolve("operator-admin.password")).append(")\n")
         .append("  Phone demo      ").append(base).append("/demo/   (the mini-program flow: lookup, family, pay, receipt)\n")
-        .append("  Channel sandbox ").append(g.sandbox().baseUrl()).append("   (QR codes open its pay page)\n\n")
+        .append(g.sandboxUrl().map(url -> "  Channel sandbox " + url + "   (QR codes open its pay page)\n").orElse(""))
+        .append("\n")
         .append("  Demo residents to try (made up):\n");
     for (String[] e : DemoRoster.examples(g.database(), g.cipher(), 5)) {
       sb.append("    ").append(e[0]).append("  ").append(e[1]).append("  (").append(e[2]).append(")\n");
@@ -131,11 +133,11 @@ public final class Main {
         return 2;
       }
     }
-    GatewayConfig config = GatewayConfig.load(env);
+    GatewayOptions config = GatewayOptions.load(env);
     Regions regions = Regions.load(config, Clock.systemUTC());
     try (Database db = Database.start(config)) {
       db.migrate();
-      new RosterImport(db, PersonalDataCipher.load(config.keyDir(), env), regions.rosterInfo()).registerRegions();
+      new RosterImport(db, PersonalDataCipher.load(config.keyDir(), env), RosterImport.regionInfo(regions)).registerRegions();
       new cn.liangxian.gateway.operator.OperatorAccounts(db, new cn.liangxian.gateway.operator.PasswordHasher())
           .create(a.get(0), a.get(0), role, scope, password, "cli");
     }
@@ -154,11 +156,11 @@ public final class Main {
         return 2;
       }
     }
-    GatewayConfig config = GatewayConfig.load(env);
+    GatewayOptions config = GatewayOptions.load(env);
     Regions regions = Regions.load(config, Clock.systemUTC());
     try (Database db = Database.start(config)) {
       db.migrate();
-      RosterImport importer = new RosterImport(db, PersonalDataCipher.load(config.keyDir(), env), regions.rosterInfo());
+      RosterImport importer = new RosterImport(db, PersonalDataCipher.load(config.keyDir(), env), RosterImport.regionInfo(regions));
       importer.registerRegions();
       int status = 0;
       for (String f : files) {

@@ -1,6 +1,6 @@
 package cn.liangxian.gateway.db;
 
-import cn.liangxian.gateway.GatewayConfig;
+import cn.liangxian.gateway.config.GatewayOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -40,7 +40,7 @@ public final class Database implements AutoCloseable {
     this.password = password;
   }
 
-  public static Database start(GatewayConfig config) {
+  public static Database start(GatewayOptions config) {
     if (config.databaseUrl().isPresent()) {
       URI uri = URI.create(config.databaseUrl().get());
       String userInfo = uri.getUserInfo() == null ? "postgres" : uri.getUserInfo();
@@ -98,6 +98,14 @@ public final class Database implements AutoCloseable {
   }
 
   /** A blocking JDBC connection (start-up, bulk import and tests only; never on an event loop). */
+  /**
+   * A statement written for the reactive client ({@code $1}, {@code $2}, ...) as JDBC wants it ({@code ?}):
+   * one text for both clients. Parameters are then set per occurrence, in order.
+   */
+  public static String jdbc(String sql) {
+    return sql.replaceAll("\\$\\d+", "?");
+  }
+
   public Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl(), user, password);
   }

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.kiosk;
 
+import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.channel.Pem;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
@@ -70,9 +71,9 @@ public final class KioskHandlers {
           return conn.preparedQuery("insert into kiosk (id, public_key, region_code) values ($1, $2, $3)"
               + " on conflict (id) do update set public_key = excluded.public_key, region_code = excluded.region_code returning (xmax = 0) as created")
             .execute(Tuple.of(id, pem, region))
-            .compose(rows -> conn.preparedQuery("insert into audit_log (actor, action, subject, before, after) values ($1, 'kiosk.register', $2, $3, $4)")
-              .execute(Tuple.of(op.username(), id, b4 == null ? null : b4.put("keyChanged",
-                  !pem.equals(existing.iterator().next().getString("public_key"))), new JsonObject().put("regionCode", region)))
+            .compose(rows -> AuditLog.record(conn, new AuditLog.Change(op.username(), "kiosk.register", id, b4 == null ? null
+                  : b4.put("keyChanged", !pem.equals(existing.iterator().next().getString("public_key"))),
+                  new JsonObject().put("regionCode", region)))
               .map(rows.iterator().next().getBoolean("created")));
         }))
         .onComplete(ar -> {

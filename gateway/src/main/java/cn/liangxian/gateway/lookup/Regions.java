@@ -1,7 +1,6 @@
 package cn.liangxian.gateway.lookup;
 
-import cn.liangxian.gateway.GatewayConfig;
-import cn.liangxian.gateway.roster.RosterImport;
+import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.policy.Insurance;
 import cn.liangxian.policy.InsuranceTerms;
 import cn.liangxian.policy.PolicyBook;
@@ -29,9 +28,9 @@ public final class Regions {
     this.clock = clock;
   }
 
-  public static Regions load(GatewayConfig config, Clock clock) {
+  public static Regions load(GatewayOptions config, Clock clock) {
     Map<String, Entry> m = new LinkedHashMap<>();
-    for (GatewayConfig.RegionBook r : config.regions()) {
+    for (GatewayOptions.RegionBook r : config.regions()) {
       PolicyBook book = PolicyBook.load(config.policyDir().resolve(r.book()));
       String name = book.regions().stream().filter(x -> x.code().equals(r.code())).map(Region::name).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("book " + r.book() + " does not cover region " + r.code()));
@@ -55,16 +54,5 @@ public final class Regions {
 
   public Clock clock() {
     return clock;
-  }
-
-  /** What the roster importer needs: names and the date ages count on (for the guardian rule). */
-  public Map<String, RosterImport.RegionInfo> rosterInfo() {
-    Map<String, RosterImport.RegionInfo> m = new LinkedHashMap<>();
-    for (Entry e : byCode.values()) {
-      LocalDate ageDate = e.book().terms(Insurance.MEDICAL).or(() -> e.book().terms(Insurance.PENSION))
-          .map(InsuranceTerms::ageReferenceDate).orElse(payDate(e));
-      m.put(e.code(), new RosterImport.RegionInfo(e.code(), e.name(), e.book().file(), ageDate));
-    }
-    return m;
   }
 }

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.operator;
 
+import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.Replies;
@@ -64,16 +65,13 @@ public final class AccountHandlers {
     }
     JsonObject after = new JsonObject().put("username", username).put("role", role.code()).put("scope", scope.toString());
     vertx.executeBlocking(() -> hasher.hash(password), false)
-        .compose(hash -> pool.withTransaction(c -> c.preparedQuery("insert into operator_account (username, display_name,"
-                + " password_hash, role, region_code, township, village, created_by) values ($1, $2, $3, $4, $5, $6, $7, $8)"
-                + " on conflict do nothing")
+        .compose(hash -> pool.withTransaction(c -> c.preparedQuery(OperatorAccounts.INSERT)
             .execute(Tuple.from(new Object[] {username, display == null ? username : display, hash, role.name(), scope.region(),
                 scope.township(), scope.village(), admin.username()}))
             .compose(rows -> rows.rowCount() == 0
                 ? Future.failedFuture(Problem.conflict("account-exists", "Account exists", "the account " + username
                     + " exists already", null))
-                : c.preparedQuery("insert into audit_log (actor, action, subject, after) values ($1, 'account.create', $2, $3)")
-                    .execute(Tuple.of(admin.username(), username, after)))))
+                : AuditLog.record(c, AuditLog.Change.of(admin.username(), "account.create", username, after)))))
         .recover(e -> e instanceof PgException pg && "23503".equals(pg.getSqlState())
             ? Future.failedFuture(Problem.invalidField("region", "region " + scope.region() + " is not served by this gateway"))
             : Future.failedFuture(e))
@@ -129,8 +127,7 @@ public final class AccountHandlers {
                   .execute(Tuple.of(username, now))
                   .compose(x -> c.preparedQuery("update operator_session set ended_at = $2 where username = $1 and ended_at is null")
                       .execute(Tuple.of(username, now)))
-                  .compose(x -> c.preparedQuery("insert into audit_log (actor, action, subject, before, after)"
-                      + " values ($1, 'account.disable', $2, $3, $4)").execute(Tuple.of(admin.username(), username,
+                  .compose(x -> AuditLog.record(c, new AuditLog.Change(admin.username(), "account.disable", username,
                       new JsonObject().put("disabled", was), new JsonObject().put("disabled", true))));
             }))
         .onSuccess(x -> ctx.response().setStatusCode(204).end())

@@ -1,16 +1,14 @@
 package cn.liangxian.gateway.operator;
 
+import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.http.AccessLog;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.Replies;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -59,12 +57,10 @@ public final class AuditTrail {
         : ctx.currentRoute().getPath();
     String action = ctx.get(ACTION) != null ? ctx.get(ACTION) : ctx.request().method().name() + " " + route;
     Object requestId = ctx.get(AccessLog.KEY);
-    pool.preparedQuery("insert into audit_log (at, actor, role, scope, action, subject, method, path, status, request_id, address)"
-            + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-        .execute(Tuple.from(new Object[] {at, actor, op == null ? null : op.role().code(), op == null ? null : op.scope().toString(),
-            action, null, ctx.request().method().name(), ctx.normalizedPath(), ctx.response().getStatusCode(),
-            requestId == null ? null : requestId.toString(),
-            ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress()}))
+    AuditLog.request(pool, new AuditLog.Request(at, actor, op == null ? null : op.role().code(),
+            op == null ? null : op.scope().toString(), action, ctx.request().method().name(), ctx.normalizedPath(),
+            ctx.response().getStatusCode(), requestId == null ? null : requestId.toString(),
+            ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress()))
         .onFailure(e -> {
           failures.increment();
           LOG.error("audit row not written for {} {}: {}", ctx.request().method(), ctx.normalizedPath(), e.toString());
@@ -94,22 +90,7 @@ public final class AuditTrail {
     if (limit < 1 || limit > 5000) {
       throw Problem.invalidField("limit", "limit is 1-5000");
     }
-    String region = op.scope().region();
-    Replies.json(ctx, pool.preparedQuery("select l.id, l.at, l.actor, l.role, l.scope, l.action, l.subject, l.method, l.path,"
-            + " l.status, l.request_id, l.before, l.after from audit_log l left join operator_account a on a.username = l.actor"
-            + " where l.at >= $1 and ($2::text is null or l.actor = $2)"
-            + " and ($3::text is null or a.region_code = $3 or l.scope = $3 or l.scope like $3 || '/%')"
-            + " order by l.id desc limit $4")
-        .execute(Tuple.of(since, actor, region, limit)).map(rows -> {
-          JsonArray out = new JsonArray();
-          for (Row r : rows) {
-            out.add(new JsonObject().put("id", r.getLong("id")).put("at", r.getOffsetDateTime("at").toString())
-                .put("actor", r.getString("actor")).put("role", r.getString("role")).put("scope", r.getString("scope"))
-                .put("action", r.getString("action")).put("subject", r.getString("subject"))
-                .put("method", r.getString("method")).put("path", r.getString("path")).put("status", r.getInteger("status"))
-                .put("requestId", r.getString("request_id")).put("before", r.getValue("before")).put("after", r.getValue("after")));
-          }
-          return new JsonObject().put("entries", out);
-        }));
+    Replies.json(ctx, AuditLog.read(pool, since, actor, op.scope().region(), limit)
+        .map(entries -> new JsonObject().put("entries", entries)));
   }
 }

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.operator;
 
+import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.db.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * Blocking (JDBC): never on an event loop. The HTTP routes that manage accounts are {@link AccountHandlers}.
  */
 public final class OperatorAccounts {
+  /** A new account; nothing when the name is taken. One text for the API and the command line. */
+  static final String INSERT = "insert into operator_account (username, display_name, password_hash, role, region_code,"
+      + " township, village, created_by) values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing";
+
   private static final Logger LOG = LoggerFactory.getLogger(OperatorAccounts.class);
   public static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,39}");
   static final String ADMIN_PASSWORD_FILE = "operator-admin.password";
@@ -104,10 +109,7 @@ public final class OperatorAccounts {
     String hash = hasher.hash(password);
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement("insert into operator_account (username, display_name, password_hash,"
-          + " role, region_code, township, village, created_by) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing");
-          PreparedStatement audit = c.prepareStatement("insert into audit_log (actor, action, subject, after)"
-              + " values (?, 'account.create', ?, ?::jsonb)")) {
+      try (PreparedStatement ps = c.prepareStatement(Database.jdbc(INSERT))) {
         ps.setString(1, username);
         ps.setString(2, displayName == null || displayName.isBlank() ? username : displayName.strip());
         ps.setString(3, hash);
@@ -119,11 +121,8 @@ public final class OperatorAccounts {
         if (ps.executeUpdate() == 0) {
           throw new IllegalArgumentException("the account " + username + " exists already");
         }
-        audit.setString(1, createdBy);
-        audit.setString(2, username);
-        audit.setString(3, new io.vertx.core.json.JsonObject().put("username", username).put("role", role.code())
-            .put("scope", scope.toString()).encode());
-        audit.executeUpdate();
+        AuditLog.record(c, AuditLog.Change.of(createdBy, "account.create", username, new io.vertx.core.json.JsonObject()
+            .put("username", username).put("role", role.code()).put("scope", scope.toString())));
       } catch (SQLException e) {
         c.rollback();
         if ("23503".equals(e.getSQLState())) {

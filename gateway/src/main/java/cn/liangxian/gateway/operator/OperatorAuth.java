@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.operator;
 
+import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.Replies;
@@ -187,8 +188,8 @@ public final class OperatorAuth {
               .execute(Tuple.of(op.username(), hash))
               .compose(x -> c.preparedQuery("update operator_session set ended_at = $3 where username = $1 and token_hash <> $2"
                   + " and ended_at is null").execute(Tuple.of(op.username(), Buffer.buffer(thisToken), now())))
-              .compose(x -> c.preparedQuery("insert into audit_log (actor, action, subject, after) values ($1, 'account.password', $1,"
-                  + " '{\"changed\":true}'::jsonb)").execute(Tuple.of(op.username()))));
+              .compose(x -> AuditLog.record(c, AuditLog.Change.of(op.username(), "account.password", op.username(),
+                  new JsonObject().put("changed", true)))));
         })
         .onSuccess(x -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);

@@ -7,7 +7,7 @@ import java.util.Objects;
  * code), a township of it, or one village of that township. Villages and townships are named as the
  * rosters name them.
  */
-public record Scope(String region, String township, String village) implements cn.liangxian.gateway.roster.RosterImport.Territory {
+public record Scope(String region, String township, String village) {
   public static final Scope ALL = new Scope(null, null, null);
 
   public Scope {
@@ -21,7 +21,6 @@ public record Scope(String region, String township, String village) implements c
   }
 
   /** Whether this scope includes the given place; a null township or village means the whole of the level above. */
-  @Override
   public boolean covers(String r, String t, String v) {
     if (region == null) {
       return true;

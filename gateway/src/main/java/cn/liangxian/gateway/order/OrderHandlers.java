@@ -8,11 +8,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
-/** The order routes: create (with Idempotency-Key), read, cancel, receipt. */
+/** The order routes: create (with Idempotency-Key), read, cancel. */
 public final class OrderHandlers {
-  private final OrderService orders;
+  private final Orders orders;
 
-  public OrderHandlers(OrderService orders) {
+  public OrderHandlers(Orders orders) {
     this.orders = orders;
   }
 
@@ -42,11 +42,8 @@ public final class OrderHandlers {
     Replies.json(ctx, orders.cancel(id(ctx)));
   }
 
-  public void receipt(RoutingContext ctx) {
-    Replies.json(ctx, orders.receipt(id(ctx)));
-  }
-
-  private static UUID id(RoutingContext ctx) {
+  /** The order a path names; 404 when it cannot be one. */
+  public static UUID id(RoutingContext ctx) {
     try {
       return UUID.fromString(ctx.pathParam("id"));
     } catch (IllegalArgumentException e) {

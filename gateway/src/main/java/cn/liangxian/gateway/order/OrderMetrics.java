@@ -1,9 +1,8 @@
 package cn.liangxian.gateway.order;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** Orders created, paid, expired, refunded by channel and region, and the amount paid. No IDs in labels. */
+/** Orders created, in conflict and expired, by channel and region. No IDs in labels. */
 public final class OrderMetrics {
   private final MeterRegistry registry;
 
@@ -11,23 +10,16 @@ public final class OrderMetrics {
     this.registry = registry;
   }
 
-  void created(String channel, String region) {
+  public void created(String channel, String region) {
     // "_created" would read as a counter's creation time in OpenMetrics: events carry their kind in a label
     registry.counter("liangxian_order_events", "event", "created", "channel", channel, "region", region).increment();
   }
 
-  void conflict() {
+  public void conflict() {
     registry.counter("liangxian_order_conflicts").increment();
   }
 
-  void expired(String channel) {
+  public void expired(String channel) {
     registry.counter("liangxian_order_events", "event", "expired", "channel", channel, "region", "").increment();
-  }
-
-  void payment(String channel, OrderService.PaymentOutcome outcome, long fen) {
-    registry.counter("liangxian_payments", "channel", channel, "outcome", outcome.name().toLowerCase()).increment();
-    if (outcome == OrderService.PaymentOutcome.PAID) {
-      Counter.builder("liangxian_paid_fen").tag("channel", channel).register(registry).increment(fen);
-    }
   }
 }

@@ -100,8 +100,7 @@ public final class Targets {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
     int rows = 0;
-    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(UPSERT + " where exists (select 1 from region where code = ?)"
-        + CONFLICT)) {
+    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(Database.jdbc(UPSERT))) {
       for (Path f : files) {
         for (Target t : parse(f.getFileName().toString(), Files.readString(f, StandardCharsets.UTF_8))) {
           ps.setString(1, t.region());
@@ -125,12 +124,10 @@ public final class Targets {
     return rows;
   }
 
-  static final String UPSERT = "insert into target (region_code, township, village, insurance, year, target, source)"
-      + " select ?, ?, ?, ?, ?, ?, ?";
-  static final String CONFLICT = " on conflict (region_code, township, village, insurance, year)"
-      + " do update set target = excluded.target, source = excluded.source";
 
   /** The same upsert for the asynchronous client ({@code $n} placeholders). */
-  public static final String UPSERT_PG = "insert into target (region_code, township, village, insurance, year, target, source)"
-      + " values ($1, $2, $3, $4, $5, $6, $7)" + CONFLICT;
+  /** A target set or revised; rows of regions this gateway does not serve are left out. */
+  public static final String UPSERT = "insert into target (region_code, township, village, insurance, year, target, source)"
+      + " select $1, $2, $3, $4, $5, $6, $7 where exists (select 1 from region where code = $1)"
+      + " on conflict (region_code, township, village, insurance, year) do update set target = excluded.target, source = excluded.source";
 }

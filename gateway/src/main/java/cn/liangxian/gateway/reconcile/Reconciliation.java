@@ -1,12 +1,14 @@
 package cn.liangxian.gateway.reconcile;
 
+import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.channel.alipay.AlipayBill;
 import cn.liangxian.gateway.channel.alipay.AlipayChannel;
 import cn.liangxian.gateway.channel.wechat.TradeBill;
 import cn.liangxian.gateway.channel.wechat.WechatPayChannel;
 import cn.liangxian.gateway.http.Problem;
-import cn.liangxian.gateway.order.OrderService;
+import cn.liangxian.gateway.order.OutTradeNo;
+import cn.liangxian.gateway.payment.Payments;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,12 +32,12 @@ import java.util.Map;
 public final class Reconciliation {
   private final Pool pool;
   private final Map<String, PaymentChannel> channels;
-  private final OrderService orders;
+  private final Payments payments;
 
-  public Reconciliation(Pool pool, Map<String, PaymentChannel> channels, OrderService orders) {
+  public Reconciliation(Pool pool, Map<String, PaymentChannel> channels, Payments payments) {
     this.pool = pool;
     this.channels = channels;
-    this.orders = orders;
+    this.payments = payments;
   }
 
   /** One line of a bill, whatever the channel. */
@@ -88,7 +90,7 @@ public final class Reconciliation {
         .execute(Tuple.of(channel, from, to)).map(rows -> {
           Map<String, Line> m = new HashMap<>();
           for (Row r : rows) {
-            Line l = new Line(r.getBoolean("refund"), OrderService.outTradeNo(r.getUUID("order_id")), r.getString("ref"),
+            Line l = new Line(r.getBoolean("refund"), OutTradeNo.of(r.getUUID("order_id")), r.getString("ref"),
                 r.getLong("amount_fen"));
             m.put((l.refund() ? "R:" : "P:") + l.ref(), l);
           }
@@ -108,7 +110,7 @@ public final class Reconciliation {
         differences.add(d);
         if (!b.refund()) {
           // a payment the channel confirms and we never heard of: applied exactly once like a callback
-          repairs.add(orders.applyPayment(channel, b.outTradeNo(), b.ref(), b.fen(), "reconciliation")
+          repairs.add(payments.apply(channel, b.outTradeNo(), b.ref(), b.fen(), "reconciliation")
               .onComplete(ar -> d.put("repair", ar.succeeded() ? ar.result().name().toLowerCase() : "failed: " + ar.cause().getMessage())));
         }
       } else if (m.fen() != b.fen()) {
@@ -133,8 +135,8 @@ public final class Reconciliation {
       });
       return pool.withTransaction(c -> c.preparedQuery("insert into reconciliation (channel, bill_date, differences) values ($1, $2, $3)")
           .execute(Tuple.of(channel, date, differences))
-          .compose(inserted -> c.preparedQuery("insert into audit_log (actor, action, subject, after) values ($1, 'reconciliation.run', $2, $3)")
-              .execute(Tuple.of(actor, channel + "/" + date, new JsonObject().put("billLines", bill.size()).put("matched", matchedLines)
+          .compose(inserted -> AuditLog.record(c, AuditLog.Change.of(actor, "reconciliation.run", channel + "/" + date,
+              new JsonObject().put("billLines", bill.size()).put("matched", matchedLines)
                   .put("differences", differences.size()).put("repaired", repaired)))))
           .map(report);
     });

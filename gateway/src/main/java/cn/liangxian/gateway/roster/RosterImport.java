@@ -1,11 +1,17 @@
 package cn.liangxian.gateway.roster;
 
+import java.util.LinkedHashMap;
+import cn.liangxian.policy.InsuranceTerms;
+import cn.liangxian.policy.Insurance;
+import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.policy.Category;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.Sex;
 import com.fasterxml.jackson.databind.MappingIterator;
+import io.vertx.core.json.JsonObject;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import java.io.IOException;
@@ -111,6 +117,17 @@ public final class RosterImport {
 
   public ImportReport importCsv(String name, byte[] content) {
     return importCsv(name, content, "cli");
+  }
+
+  /** What the import needs of each region served: its name, its book, and the date ages are counted on. */
+  public static Map<String, RegionInfo> regionInfo(Regions regions) {
+    Map<String, RegionInfo> m = new LinkedHashMap<>();
+    for (Regions.Entry e : regions.all()) {
+      LocalDate ageDate = e.book().terms(Insurance.MEDICAL).or(() -> e.book().terms(Insurance.PENSION))
+          .map(InsuranceTerms::ageReferenceDate).orElse(regions.payDate(e));
+      m.put(e.code(), new RegionInfo(e.code(), e.name(), e.book().file(), ageDate));
+    }
+    return m;
   }
 
   /** The places an importer may change: rows elsewhere are rejected, one by one, with the reason. */
@@ -313,7 +330,8 @@ public final class RosterImport {
             + " s.guardian_index, s.guardian_name, s.guardian_phone_enc from stage_person s join household h on h.roster_ref = s.household"
             + " on conflict (id_index) do nothing");
         progress(staged, "{}: checked against the database and inserted {} in {} ms", file, imported, (System.nanoTime() - copyStart) / 1_000_000);
-        audit(c, actor, "roster.import", file, "{\"kind\":\"village-roster\",\"imported\":" + imported + "}");
+        AuditLog.record(c, AuditLog.Change.of(actor, "roster.import", file,
+            new JsonObject().put("kind", "village-roster").put("imported", imported)));
       }
       c.commit();
       refreshStatistics(c, imported, "person", "village, household, person");
@@ -466,7 +484,8 @@ public final class RosterImport {
             flagged++;
           }
         }
-        audit(c, actor, "roster.import", file, "{\"kind\":\"department-list\",\"imported\":" + imported + "}");
+        AuditLog.record(c, AuditLog.Change.of(actor, "roster.import", file,
+            new JsonObject().put("kind", "department-list").put("imported", imported)));
       }
       c.commit();
       refreshStatistics(c, imported, "person_category", "person_category");
@@ -477,16 +496,6 @@ public final class RosterImport {
     int rowsRead = rows.size() - 1;
     return new ImportReport(file, "department list", rowsRead, imported, rowsRead - problems.size() - imported, problems,
         flagged, 0);
-  }
-
-  private static void audit(Connection c, String actor, String action, String subject, String after) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("insert into audit_log (actor, action, subject, after) values (?, ?, ?, ?::jsonb)")) {
-      ps.setString(1, actor);
-      ps.setString(2, action);
-      ps.setString(3, subject);
-      ps.setString(4, after);
-      ps.executeUpdate();
-    }
   }
 
   /** Phase timings of big imports (bulk loads are watched); small ones only at debug level. */

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.operator;
 
+import cn.liangxian.gateway.posting.Posting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.gateway.support.Fixture;

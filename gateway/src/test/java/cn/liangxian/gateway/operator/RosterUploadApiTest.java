@@ -87,7 +87,7 @@ class RosterUploadApiTest {
     String roster = DemoRoster.csv(400, 42L).get(0)
         + "371312,汤头街道,汤头村,HHBAD1,371312197001010000,钱二,true,,,,false\n";
     byte[] body = roster.getBytes(StandardCharsets.UTF_8);
-    assertThat(body.length).isGreaterThan(g.gateway.config().maxBodyBytes());
+    assertThat(body.length).isGreaterThan(g.gateway.options().maxBodyBytes());
     int rows = (int) roster.lines().count() - 1;
 
     JsonObject first = upload("?file=village-42.csv", "Bearer " + TOKEN, "text/csv; charset=utf-8", body).bodyAsJsonObject();

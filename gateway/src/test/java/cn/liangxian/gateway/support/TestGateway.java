@@ -1,7 +1,7 @@
 package cn.liangxian.gateway.support;
 
 import cn.liangxian.gateway.Gateway;
-import cn.liangxian.gateway.GatewayConfig;
+import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.OperatorAccounts;
@@ -46,7 +46,7 @@ public final class TestGateway implements AutoCloseable {
   public static synchronized Database server() throws Exception {
     if (server == null) {
       Path dir = Files.createTempDirectory("gateway-test-");
-      GatewayConfig cfg = config(Map.of("GATEWAY_DATA_DIR", dir.toString()));
+      GatewayOptions cfg = config(Map.of("GATEWAY_DATA_DIR", dir.toString()));
       server = Database.start(cfg);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     }
@@ -61,12 +61,12 @@ public final class TestGateway implements AutoCloseable {
     return p;
   }
 
-  static GatewayConfig config(Map<String, String> env) throws Exception {
+  static GatewayOptions config(Map<String, String> env) throws Exception {
     Path repo = repo();
     Map<String, String> e = new HashMap<>(env);
     e.put("GATEWAY_POLICY_DIR", repo.resolve("config/policies").toString());
     e.put("GATEWAY_TARGETS_DIR", repo.resolve("config/targets").toString());
-    return GatewayConfig.fromYaml(Files.readString(repo.resolve("config/gateway.yaml")), e);
+    return GatewayOptions.fromYaml(Files.readString(repo.resolve("config/gateway.yaml")), e);
   }
 
   public TestGateway() throws Exception {
@@ -79,12 +79,12 @@ public final class TestGateway implements AutoCloseable {
         "GATEWAY_DEMO_ROSTER", "false", "GATEWAY_SWEEP_MILLIS", "200", "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_DATA_DIR", keys.toString(),
         "GATEWAY_OPERATOR_ADMIN_PASSWORD", ADMIN_PASSWORD, "GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", "100000"));
     env.putAll(overrides);
-    GatewayConfig cfg = config(env);
+    GatewayOptions cfg = config(env);
     clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
     db = server().createDatabase("t" + DATABASES.incrementAndGet() + "_" + ProcessHandle.current().pid());
     Regions regions = Regions.load(cfg, clock);
     gateway = Gateway.start(cfg, env, clock, regions, db);
-    roster = new RosterImport(db, gateway.cipher(), regions.rosterInfo());
+    roster = new RosterImport(db, gateway.cipher(), RosterImport.regionInfo(regions));
     http = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.httpPort()));
   }
 

@@ -9,9 +9,10 @@ import java.time.OffsetDateTime;
 /** Alipay as a {@link PaymentChannel}: precreate for kiosk QR codes, create for the mini-program. */
 public final class AlipayChannel implements PaymentChannel {
   private final AlipayClient client;
-  private final String notifyUrl;
+  /** Known once the gateway listens (it may listen on a port chosen at start). */
+  private final java.util.function.Supplier<String> notifyUrl;
 
-  public AlipayChannel(AlipayClient client, String notifyUrl) {
+  public AlipayChannel(AlipayClient client, java.util.function.Supplier<String> notifyUrl) {
     this.client = client;
     this.notifyUrl = notifyUrl;
   }
@@ -31,10 +32,10 @@ public final class AlipayChannel implements PaymentChannel {
         : Math.max(1, Duration.between(OffsetDateTime.now(p.expiresAt().getOffset()), p.expiresAt()).toMinutes());
     String timeout = minutes + "m";
     if (p.mode().equals("mini")) {
-      return client.create(p.outTradeNo(), p.totalFen(), p.description(), p.payerId(), notifyUrl, timeout)
+      return client.create(p.outTradeNo(), p.totalFen(), p.description(), p.payerId(), notifyUrl.get(), timeout)
           .map(tradeNo -> new JsonObject().put("alipayTradeNo", tradeNo));
     }
-    return client.precreate(p.outTradeNo(), p.totalFen(), p.description(), notifyUrl, timeout)
+    return client.precreate(p.outTradeNo(), p.totalFen(), p.description(), notifyUrl.get(), timeout)
         .map(qr -> new JsonObject().put("codeUrl", qr));
   }
 

@@ -7,9 +7,10 @@ import io.vertx.core.json.JsonObject;
 /** WeChat Pay as a {@link PaymentChannel}: Native for kiosk QR codes, JSAPI for the mini-program. */
 public final class WechatPayChannel implements PaymentChannel {
   private final WechatPayClient client;
-  private final String notifyUrl;
+  /** Known once the gateway listens (it may listen on a port chosen at start). */
+  private final java.util.function.Supplier<String> notifyUrl;
 
-  public WechatPayChannel(WechatPayClient client, String notifyUrl) {
+  public WechatPayChannel(WechatPayClient client, java.util.function.Supplier<String> notifyUrl) {
     this.client = client;
     this.notifyUrl = notifyUrl;
   }
@@ -25,7 +26,7 @@ public final class WechatPayChannel implements PaymentChannel {
 
   @Override
   public Future<JsonObject> prepay(Prepay p) {
-    WechatPayClient.Prepay req = new WechatPayClient.Prepay(p.outTradeNo(), p.description(), p.totalFen(), notifyUrl,
+    WechatPayClient.Prepay req = new WechatPayClient.Prepay(p.outTradeNo(), p.description(), p.totalFen(), notifyUrl.get(),
         p.expiresAt(), p.payerId(), null);
     if (p.mode().equals("mini")) {
       return client.jsapi(req).map(prepayId -> {
@@ -56,6 +57,6 @@ public final class WechatPayChannel implements PaymentChannel {
 
   @Override
   public Future<Void> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason) {
-    return client.refund(outTradeNo, outRefundNo, reason, refundFen, totalFen, notifyUrl).mapEmpty();
+    return client.refund(outTradeNo, outRefundNo, reason, refundFen, totalFen, notifyUrl.get()).mapEmpty();
   }
 }

@@ -1,4 +1,4 @@
-package cn.liangxian.gateway.operator;
+package cn.liangxian.gateway.posting;
 
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.lookup.Household;
@@ -135,7 +135,7 @@ public final class Posting {
     return sb.toString();
   }
 
-  static String yuan(long fen) {
+  public static String yuan(long fen) {
     return java.math.BigDecimal.valueOf(fen, 2).toPlainString();
   }
 }

@@ -1,4 +1,4 @@
-package cn.liangxian.gateway.operator;
+package cn.liangxian.gateway.posting;
 
 import com.lowagie.text.Document;
 import com.lowagie.text.DocumentException;

@@ -1,5 +1,9 @@
-package cn.liangxian.gateway.operator;
+package cn.liangxian.gateway.roster;
 
+import cn.liangxian.gateway.operator.Operator;
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.operator.AuditTrail;
+import cn.liangxian.gateway.http.CsvUploads;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.roster.ImportReport;
 import cn.liangxian.gateway.roster.RosterImport;
@@ -7,8 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /api/v1/operator/rosters?file=<name>}: a village roster or department list as
@@ -17,7 +19,6 @@ import java.util.regex.Pattern;
  * every rejected row with its line and reason, rows imported, persons flagged for cross-check.
  */
 public final class RosterUploadHandler {
-  private static final Pattern FILE_NAME = Pattern.compile("[\\p{L}\\p{N}._-]{1,100}");
 
   private final Vertx vertx;
   private final RosterImport importer;
@@ -31,13 +32,13 @@ public final class RosterUploadHandler {
   public void handle(RoutingContext ctx) {
     Operator op = Operator.of(ctx).require(Role.ADMIN, Role.TOWNSHIP, Role.VILLAGE);
     ctx.put(AuditTrail.ACTION, "roster.import");
-    String file = csvUpload(ctx, "upload.csv");
+    String file = CsvUploads.fileName(ctx, "upload.csv");
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
       throw Problem.badRequest("empty-roster", "Empty roster", "the body is empty");
     }
     byte[] content = ctx.body().buffer().getBytes();
     String name = file;
-    vertx.executeBlocking(() -> importer.importCsv(name, content, op.username(), op.scope()), false).onComplete(ar -> {
+    vertx.executeBlocking(() -> importer.importCsv(name, content, op.username(), op.scope()::covers), false).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
             .end(toJson(ar.result()).encode());
@@ -47,22 +48,6 @@ public final class RosterUploadHandler {
         ctx.fail(ar.cause());
       }
     });
-  }
-
-  /** The checks every CSV upload shares: {@code text/csv}, and a plain file name (for the report and the audit log). */
-  static String csvUpload(RoutingContext ctx, String defaultName) {
-    String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/csv")) {
-      throw new Problem(415, "unsupported-media-type", "Unsupported media type", "send the file as text/csv");
-    }
-    String file = ctx.queryParams().get("file");
-    if (file == null) {
-      return defaultName;
-    }
-    if (!FILE_NAME.matcher(file).matches()) {
-      throw Problem.invalidField("file", "file must be 1-100 letters, digits, '.', '_' or '-'");
-    }
-    return file;
   }
 
   static JsonObject toJson(ImportReport r) {

@@ -1,5 +1,10 @@
-package cn.liangxian.gateway.operator;
+package cn.liangxian.gateway.progress;
 
+import cn.liangxian.gateway.operator.Operator;
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.operator.AuditTrail;
+import cn.liangxian.gateway.audit.AuditLog;
+import cn.liangxian.gateway.http.CsvUploads;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.Replies;
 import cn.liangxian.gateway.lookup.Regions;
@@ -31,7 +36,7 @@ public final class TargetUploadHandler {
   public void handle(RoutingContext ctx) {
     Operator op = Operator.of(ctx).require(Role.ADMIN);
     ctx.put(AuditTrail.ACTION, "targets.import");
-    String file = RosterUploadHandler.csvUpload(ctx, "targets.csv");
+    String file = CsvUploads.fileName(ctx, "targets.csv");
     List<Targets.Target> rows;
     try {
       rows = Targets.parse(file, ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(StandardCharsets.UTF_8));
@@ -63,12 +68,11 @@ public final class TargetUploadHandler {
                   + " " + t.year();
               before.add(new JsonObject().put("key", key).put("target", old.size() == 0 ? null : old.iterator().next().getInteger(0)));
               after.add(new JsonObject().put("key", key).put("target", t.target()));
-              return c.preparedQuery(Targets.UPSERT_PG).execute(Tuple.from(new Object[] {t.region(), t.township(), t.village(),
+              return c.preparedQuery(Targets.UPSERT).execute(Tuple.from(new Object[] {t.region(), t.township(), t.village(),
                   t.insurance(), t.year(), t.target(), t.source()}));
             }));
       }
-      return f.compose(x -> c.preparedQuery("insert into audit_log (actor, action, subject, before, after)"
-          + " values ($1, 'targets.import', $2, $3, $4)").execute(Tuple.of(op.username(), file,
+      return f.compose(x -> AuditLog.record(c, new AuditLog.Change(op.username(), "targets.import", file,
           new JsonObject().put("targets", before), new JsonObject().put("targets", after))));
     }).onSuccess(x -> Replies.json(ctx, 200, new JsonObject().put("file", file).put("imported", rows.size())))
         .onFailure(ctx::fail);

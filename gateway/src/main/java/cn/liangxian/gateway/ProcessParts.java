@@ -1,0 +1,34 @@
+package cn.liangxian.gateway;
+
+import cn.liangxian.gateway.channel.Channels;
+import cn.liangxian.gateway.config.GatewayOptions;
+import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.http.RateLimiter;
+import cn.liangxian.gateway.lookup.LookupMetrics;
+import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.operator.PasswordHasher;
+import cn.liangxian.gateway.order.OrderMetrics;
+import cn.liangxian.gateway.payment.PaymentMetrics;
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
+import cn.liangxian.gateway.recovery.PayingGauges;
+import cn.liangxian.gateway.roster.RosterImport;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What one gateway process shares across its event loops, built once by {@link Gateway}; each
+ * {@link GatewayVerticle} wires its own pool and handlers from it.
+ */
+record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Database database, PersonalDataCipher cipher,
+    PrometheusMeterRegistry registry, Limits limits, Metrics metrics, Channels channels, PasswordHasher hasher,
+    String dummyPasswordHash, RosterImport rosterImport, String openApi, int poolSizePerVerticle,
+    Consumer<List<String>> routesServed) {
+
+  /** The request limits, each a token bucket per key. */
+  record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress) {}
+
+  /** The meters every loop adds to. */
+  record Metrics(LookupMetrics lookups, OrderMetrics orders, PaymentMetrics payments, PayingGauges paying) {}
+}

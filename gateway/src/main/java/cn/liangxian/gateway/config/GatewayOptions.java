@@ -1,0 +1,348 @@
+package cn.liangxian.gateway.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The gateway's options, the Vert.x way: a plain data object read once at start-up from
+ * {@code config/gateway.yaml} (or {@code GATEWAY_CONFIG}) with environment overrides, and validated
+ * there. An unknown key, a value of the wrong type, a mistyped boolean or choice, or an unknown
+ * {@code GATEWAY_*} variable stops the start with one line naming the file, the key and what is accepted.
+ */
+public final class GatewayOptions {
+  /** Variables read directly (secrets, the file's name, an external database) beside those that override a key. */
+  private static final Set<String> OTHER_VARIABLES = Set.of("GATEWAY_CONFIG", "GATEWAY_DB_URL", "GATEWAY_ID_SM4_KEY",
+      "GATEWAY_ID_INDEX_KEY", "GATEWAY_WECHAT_MERCHANT_KEY", "GATEWAY_WECHAT_APIV3_KEY", "GATEWAY_ALIPAY_APP_KEY",
+      "GATEWAY_ALIPAY_PUBLIC_KEY", "GATEWAY_OPERATOR_ADMIN_PASSWORD", "GATEWAY_OPERATOR_PASSWORD");
+
+  /** One region: its code, its book file, and the pinned pay date if any. */
+  public record RegionBook(String code, String book, LocalDate payDate) {}
+
+  /** A WeChat Pay platform public key (several while one rotates). */
+  public record PlatformKeyFile(String serial, String file) {}
+
+  /** The real WeChat Pay merchant (used when the sandbox is off); key material lives in files or the environment. */
+  public record Wechat(String baseUrl, String mchid, String appId, String scheme, String merchantSerial, String merchantKeyFile,
+      String apiV3KeyFile, List<PlatformKeyFile> platformKeys) {}
+
+  /** The real Alipay app (used when the sandbox is off). */
+  public record Alipay(String gatewayUrl, String appId, String appKeyFile, String alipayPublicKeyFile) {}
+
+  private final Map<String, String> env;
+  private final String source;
+  private final Map<String, Object> root;
+  private int httpPort;
+  private String httpHost;
+  private int maxBodyBytes;
+  private String publicBaseUrl;
+  private Path dataDir;
+  private int poolSize;
+  private int pipeliningLimit;
+  private String keyDir;
+  private Path policyDir;
+  private Path targetsDir;
+  private List<RegionBook> regions;
+  private int orderExpiryMinutes;
+  private int sweepMillis;
+  private int progressMetricsMillis;
+  private int maxRosterBytes;
+  private int loginsPerMinutePerAddress;
+  private int lookupsPerMinute;
+  private int lookupBurst;
+  private int lookupsPerMinutePerAddress;
+  private int lookupBurstPerAddress;
+  private Wechat wechat;
+  private Alipay alipay;
+  private boolean demoRoster;
+  private boolean sandbox;
+  private int sandboxPort;
+
+  private GatewayOptions(String source, Map<String, Object> root, Map<String, String> env) {
+    this.source = source;
+    this.root = root;
+    this.env = Map.copyOf(env);
+    Settings s = new Settings(source, root, env);
+    http(s.section("http"));
+    database(s.section("database"));
+    Settings keys = s.section("keys");
+    keyDir = keys.string("dir", "GATEWAY_KEY_DIR", "");
+    Settings policies = s.section("policies");
+    policyDir = Path.of(policies.string("dir", "GATEWAY_POLICY_DIR", "config/policies"));
+    Settings targets = s.section("targets");
+    targetsDir = Path.of(targets.string("dir", "GATEWAY_TARGETS_DIR", "config/targets"));
+    regions = s.sections("regions").stream().map(GatewayOptions::region).toList();
+    orders(s.section("orders"));
+    operator(s.section("operator"));
+    rateLimit(s.section("rateLimit"));
+    channels(s.section("channels"));
+    demo(s.section("demo"));
+    for (Settings done : List.of(keys, policies, targets)) {
+      done.done();
+    }
+    s.done();
+    unknownVariables(env, s.variablesRead());
+  }
+
+  private void http(Settings h) {
+    httpPort = h.integer("port", "GATEWAY_PORT", 8080, 0, 65535);
+    httpHost = h.string("host", "GATEWAY_HOST", "0.0.0.0");
+    maxBodyBytes = h.integer("maxBodyBytes", "GATEWAY_MAX_BODY_BYTES", 65536, 1024, Integer.MAX_VALUE);
+    publicBaseUrl = h.string("publicBaseUrl", "GATEWAY_PUBLIC_URL", null);
+    h.done();
+  }
+
+  private void database(Settings d) {
+    dataDir = Path.of(d.string("dataDir", "GATEWAY_DATA_DIR", "./data"));
+    poolSize = d.integer("poolSize", "GATEWAY_DB_POOL_SIZE", 8, 1, 1000);
+    pipeliningLimit = d.integer("pipeliningLimit", "GATEWAY_DB_PIPELINING", 256, 1, 65536);
+    d.done();
+  }
+
+  private static RegionBook region(Settings r) {
+    RegionBook b = new RegionBook(r.required("code"), r.required("book"), r.date("payDate", null));
+    r.done();
+    return b;
+  }
+
+  private void orders(Settings o) {
+    orderExpiryMinutes = o.integer("expiryMinutes", "GATEWAY_ORDER_EXPIRY_MINUTES", 15, 1, 24 * 60);
+    sweepMillis = o.integer("sweepMillis", "GATEWAY_SWEEP_MILLIS", 5000, 10, 3_600_000);
+    progressMetricsMillis = o.integer("progressMetricsMillis", "GATEWAY_PROGRESS_METRICS_MILLIS", 60_000, 10, 86_400_000);
+    o.done();
+  }
+
+  private void operator(Settings o) {
+    maxRosterBytes = o.integer("maxRosterBytes", "GATEWAY_MAX_ROSTER_BYTES", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE);
+    loginsPerMinutePerAddress = o.integer("loginsPerMinutePerAddress", "GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", 20, 1, 1_000_000);
+    o.done();
+  }
+
+  private void rateLimit(Settings r) {
+    lookupsPerMinute = r.integer("lookupsPerMinute", "GATEWAY_LOOKUPS_PER_MINUTE", 30, 1, 1_000_000);
+    lookupBurst = r.integer("burst", "GATEWAY_LOOKUP_BURST", 10, 1, 1_000_000);
+    lookupsPerMinutePerAddress = r.integer("perAddressPerMinute", "GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS", 600, 1, 100_000_000);
+    lookupBurstPerAddress = r.integer("perAddressBurst", "GATEWAY_LOOKUP_BURST_PER_ADDRESS", 100, 1, 100_000_000);
+    r.done();
+  }
+
+  private void channels(Settings c) {
+    Settings w = c.section("wechat");
+    List<PlatformKeyFile> platform = w.sections("platformKeys").stream().map(k -> {
+      PlatformKeyFile f = new PlatformKeyFile(k.required("serial"), k.required("file"));
+      k.done();
+      return f;
+    }).toList();
+    wechat = new Wechat(w.string("baseUrl", null, "https://api.mch.weixin.qq.com"), w.string("mchid", null, null),
+        w.string("appId", null, null), w.oneOf("scheme", null, "RSA", List.of("RSA", "SM2")), w.string("merchantSerial", null, null),
+        w.string("merchantKeyFile", null, null), w.string("apiV3KeyFile", null, null), platform);
+    w.done();
+    Settings a = c.section("alipay");
+    alipay = new Alipay(a.string("gatewayUrl", null, "https://openapi.alipay.com/gateway.do"), a.string("appId", null, null),
+        a.string("appKeyFile", null, null), a.string("alipayPublicKeyFile", null, null));
+    a.done();
+    c.done();
+  }
+
+  private void demo(Settings d) {
+    demoRoster = d.bool("roster", "GATEWAY_DEMO_ROSTER", true);
+    sandbox = d.bool("sandbox", "GATEWAY_SANDBOX", true);
+    sandboxPort = d.integer("sandboxPort", "GATEWAY_SANDBOX_PORT", 8090, 0, 65535);
+    d.done();
+  }
+
+  /** A {@code GATEWAY_*} variable that is no setting is a typo (GATEWAY_PROT=...): refused, never ignored. */
+  private static void unknownVariables(Map<String, String> env, Set<String> overrides) {
+    Set<String> accepted = new TreeSet<>(OTHER_VARIABLES);
+    accepted.addAll(overrides);
+    for (String name : env.keySet()) {
+      if (name.startsWith("GATEWAY_") && !accepted.contains(name)) {
+        throw new ConfigException("environment: " + name + " is not a setting; accepted: " + String.join(", ", accepted));
+      }
+    }
+  }
+
+  /** Reads the file named by {@code GATEWAY_CONFIG}, else {@code config/gateway.yaml}, with overrides from {@code env}. */
+  public static GatewayOptions load(Map<String, String> env) {
+    Path file = Path.of(env.getOrDefault("GATEWAY_CONFIG", "config/gateway.yaml"));
+    if (!Files.exists(file)) {
+      throw new ConfigException("configuration file " + file + " not found (set GATEWAY_CONFIG or run from the"
+          + " repository's top folder)");
+    }
+    try {
+      return fromYaml(file.toString(), Files.readString(file, StandardCharsets.UTF_8), env);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  public static GatewayOptions fromYaml(String yaml, Map<String, String> env) {
+    return fromYaml("config/gateway.yaml", yaml, env);
+  }
+
+  @SuppressWarnings("unchecked")
+  public static GatewayOptions fromYaml(String source, String yaml, Map<String, String> env) {
+    // a key given twice is a mistake (the second would silently win): refuse it
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    Object root;
+    try {
+      root = new Yaml(new SafeConstructor(options)).load(yaml);
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      throw new ConfigException(source + ": not valid YAML: " + e.getMessage().replace('\n', ' '), e);
+    }
+    if (!(root instanceof Map)) {
+      throw new ConfigException(source + ": must be a YAML mapping of sections");
+    }
+    return new GatewayOptions(source, (Map<String, Object>) root, env);
+  }
+
+  /** A copy with more environment overrides, validated again (tests use this). */
+  public GatewayOptions with(Map<String, String> overrides) {
+    Map<String, String> merged = new LinkedHashMap<>(env);
+    merged.putAll(overrides);
+    return new GatewayOptions(source, root, merged);
+  }
+
+  /** The environment these options were read with (secrets are looked up there). */
+  public Map<String, String> env() {
+    return env;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String httpHost() {
+    return httpHost;
+  }
+
+  public int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** The largest roster the operator API accepts in one request; bigger files go through the command line. */
+  public int maxRosterBytes() {
+    return maxRosterBytes;
+  }
+
+  /** Operator login attempts per network address and minute (password spraying across many names). */
+  public int loginsPerMinutePerAddress() {
+    return loginsPerMinutePerAddress;
+  }
+
+  /** How channels reach the callbacks; by default this host on the configured port. */
+  public String publicBaseUrl() {
+    return publicBaseUrl != null ? publicBaseUrl : "http://127.0.0.1:" + httpPort;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** An external database URL, if one is configured (GATEWAY_DB_URL, or PGHOST and friends). */
+  public Optional<String> databaseUrl() {
+    String url = env.get("GATEWAY_DB_URL");
+    if (url != null && !url.isBlank()) {
+      return Optional.of(url);
+    }
+    if (env.containsKey("PGHOST")) {
+      String user = env.getOrDefault("PGUSER", "postgres");
+      String pass = env.getOrDefault("PGPASSWORD", "");
+      return Optional.of("postgresql://" + user + (pass.isEmpty() ? "" : ":" + pass) + "@" + env.get("PGHOST") + ":"
+          + env.getOrDefault("PGPORT", "5432") + "/" + env.getOrDefault("PGDATABASE", user));
+    }
+    return Optional.empty();
+  }
+
+  public int poolSize() {
+    return poolSize;
+  }
+
+  public int pipeliningLimit() {
+    return pipeliningLimit;
+  }
+
+  public Path keyDir() {
+    return keyDir.isEmpty() ? dataDir.resolve("keys") : Path.of(keyDir);
+  }
+
+  /** Collection targets loaded at start (003's township tables ship as the sample). */
+  public Path targetsDir() {
+    return targetsDir;
+  }
+
+  public Path policyDir() {
+    return policyDir;
+  }
+
+  public List<RegionBook> regions() {
+    return regions;
+  }
+
+  public Wechat wechat() {
+    return wechat;
+  }
+
+  public Alipay alipay() {
+    return alipay;
+  }
+
+  public int orderExpiryMinutes() {
+    return orderExpiryMinutes;
+  }
+
+  /** How often orders are swept: expiry, and queries of orders whose callback has not come. */
+  public int sweepMillis() {
+    return sweepMillis;
+  }
+
+  /** How often the progress gauges are recomputed. */
+  public int progressMetricsMillis() {
+    return progressMetricsMillis;
+  }
+
+  public int lookupsPerMinute() {
+    return lookupsPerMinute;
+  }
+
+  public int lookupBurst() {
+    return lookupBurst;
+  }
+
+  /**
+   * Lookups per minute from one network address, whatever client ids it claims: the client id is a
+   * header, so without this a caller could rotate it to escape its limit.
+   */
+  public int lookupsPerMinutePerAddress() {
+    return lookupsPerMinutePerAddress;
+  }
+
+  public int lookupBurstPerAddress() {
+    return lookupBurstPerAddress;
+  }
+
+  public boolean demoRoster() {
+    return demoRoster;
+  }
+
+  public boolean sandbox() {
+    return sandbox;
+  }
+
+  public int sandboxPort() {
+    return sandboxPort;
+  }
+}

@@ -1,0 +1,24 @@
+package cn.liangxian.gateway.http;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+
+/** Latency histograms for the dashboards' p50/p95/p99 (per route: low cardinality). */
+public final class HttpMetrics {
+  private HttpMetrics() {}
+
+  public static void histograms(MeterRegistry registry) {
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        if (id.getName().equals("vertx.http.server.response.time")) {
+          return DistributionStatisticConfig.builder().percentilesHistogram(true).minimumExpectedValue(1e6)
+              .maximumExpectedValue(3e10).build().merge(config);
+        }
+        return config;
+      }
+    });
+  }
+}

@@ -1,0 +1,120 @@
+package cn.liangxian.gateway.order;
+
+import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.lookup.Household;
+import cn.liangxian.gateway.lookup.HouseholdAssessor;
+import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.privacy.Masking;
+import cn.liangxian.policy.Assessment;
+import cn.liangxian.policy.AssessmentException;
+import cn.liangxian.policy.Insurance;
+import cn.liangxian.policy.InsuranceTerms;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What an order request may become: every item checked against the household's status and assessed
+ * again on the server (the client's amounts are never trusted), and the whole-family rule applied.
+ */
+public final class OrderDraft {
+  /** One person-insurance-year to pay, with the amounts the book gives. */
+  public record Line(Household.Member member, Insurance insurance, int year, Integer tier, Assessment assessment) {}
+
+  /** An order ready to be reserved. */
+  public record Order(UUID id, String clientId, String key, byte[] requestHash, long householdId, String regionCode,
+      String channel, String mode, List<Line> lines, long totalFen, OffsetDateTime createdAt, OffsetDateTime expiresAt) {}
+
+  private final Household household;
+  private final Regions.Entry region;
+  private final LocalDate payDate;
+  private final List<HouseholdAssessor.Item> status;
+
+  public OrderDraft(Household household, Regions.Entry region, LocalDate payDate, OffsetDateTime now) {
+    this.household = household;
+    this.region = region;
+    this.payDate = payDate;
+    this.status = HouseholdAssessor.assess(household, region, payDate, now);
+  }
+
+  /** The lines of the request, or a 409/422 problem naming the first item that cannot be paid. */
+  public List<Line> lines(OrderRequest req) {
+    List<Line> lines = new ArrayList<>();
+    for (OrderRequest.Item it : req.items()) {
+      lines.add(line(it));
+    }
+    wholeFamily(lines);
+    return lines;
+  }
+
+  private Line line(OrderRequest.Item it) {
+    Household.Member m = household.member(it.memberRef());
+    if (m == null) {
+      throw Problem.unprocessable("unknown-member", "Unknown member", "memberRef " + it.memberRef()
+          + " is not a member of this household", new JsonObject().put("memberRef", it.memberRef().toString()));
+    }
+    InsuranceTerms terms = region.book().terms(it.insurance()).orElseThrow(() -> Problem.unprocessable("not-offered",
+        "Insurance not offered", it.insurance().code() + " is not collected in this region", null));
+    if (it.year() != terms.benefitYear()) {
+      throw Problem.unprocessable("wrong-year", "Wrong year", "collection here is for " + terms.benefitYear()
+          + ", not " + it.year(), new JsonObject().put("memberRef", m.ref().toString()));
+    }
+    JsonObject who = new JsonObject().put("memberRef", m.ref().toString()).put("insurance", it.insurance().code());
+    payable(m, it, who);
+    Integer tier = it.insurance() == Insurance.PENSION ? it.tier() : null;
+    Assessment a;
+    try {
+      a = HouseholdAssessor.assessOne(m, it.insurance(), region, payDate, tier);
+    } catch (AssessmentException e) {
+      throw Problem.unprocessable("not-payable", "Cannot be paid", e.getMessage(), who);
+    }
+    if (!a.eligible() || a.personalFen() == 0) {
+      throw Problem.unprocessable("not-payable", "Cannot be paid", a.eligible() ? "nothing to pay at this tier" : a.reason(), who);
+    }
+    return new Line(m, it.insurance(), it.year(), tier, a);
+  }
+
+  /** Refuses an item already paid, being paid, not payable, or paid by the government. */
+  private void payable(Household.Member m, OrderRequest.Item it, JsonObject who) {
+    HouseholdAssessor.Item st = status.stream().filter(s -> s.member() == m && s.insurance() == it.insurance()).findFirst()
+        .orElseThrow();
+    switch (st.status()) {
+      case PAID -> throw Problem.conflict("already-paid", "Already paid", Masking.name(m.name()) + "'s "
+          + it.insurance().code() + " " + it.year() + " is already paid", who);
+      case IN_PROGRESS -> throw Problem.conflict("being-paid-elsewhere", "Being paid elsewhere", Masking.name(m.name())
+          + "'s " + it.insurance().code() + " is being paid in another order; wait for it to finish or expire", who);
+      case NOT_ELIGIBLE, NOT_AVAILABLE -> throw Problem.unprocessable("not-payable", "Cannot be paid", st.reason(), who);
+      case PAID_BY_GOVERNMENT -> {
+        if (it.insurance() == Insurance.MEDICAL) {
+          throw Problem.unprocessable("paid-by-government", "Nothing to pay",
+              "the government pays " + Masking.name(m.name()) + "'s contribution", who);
+        }
+      }
+      default -> { }
+    }
+  }
+
+  /** Everyone who still has to pay must be in the order where the book says so (000 五2, 003 三(二)). */
+  private void wholeFamily(List<Line> lines) {
+    for (Insurance ins : Insurance.values()) {
+      InsuranceTerms t = region.book().terms(ins).orElse(null);
+      boolean ordered = lines.stream().anyMatch(l -> l.insurance() == ins);
+      if (t == null || !t.wholeFamilyRequired() || !ordered) {
+        continue;
+      }
+      List<String> missing = status.stream().filter(s -> s.insurance() == ins
+              && (s.status() == HouseholdAssessor.Status.UNPAID || s.status() == HouseholdAssessor.Status.IN_PROGRESS))
+          .filter(s -> lines.stream().noneMatch(l -> l.member() == s.member() && l.insurance() == ins))
+          .map(s -> s.member().ref().toString()).toList();
+      if (!missing.isEmpty()) {
+        throw Problem.unprocessable("whole-family", "The whole family must enrol",
+            ins.code() + " here is paid for the whole household (" + t.wholeFamilySource().orElse("") + "): add every member"
+                + " who has not paid yet", new JsonObject().put("missingMemberRefs", new JsonArray(missing)));
+      }
+    }
+  }
+}

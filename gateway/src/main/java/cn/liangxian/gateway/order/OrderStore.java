@@ -1,0 +1,225 @@
+package cn.liangxian.gateway.order;
+
+import cn.liangxian.gateway.http.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+
+/**
+ * The SQL of orders, their items, reservations and idempotency keys. Every state change is a
+ * conditional {@code UPDATE ... WHERE state = expected}, so that two callers never both win.
+ */
+public final class OrderStore {
+  static final String IDEMPOTENCY = "select request_hash, order_id from idempotency_key where client_id = $1 and key = $2";
+  static final String CLAIM_KEY = "insert into idempotency_key (client_id, key, request_hash, order_id) values ($1, $2, $3, $4)"
+      + " on conflict do nothing returning order_id";
+  static final String INSERT_ORDER = "insert into orders (id, household_id, region_code, channel, mode, state, total_fen, client_id,"
+      + " created_at, expires_at) values ($1, $2, $3, $4, $5, 'PAYING', $6, $7, $8, $9)";
+  static final String INSERT_ITEM = "insert into order_item (order_id, person_id, insurance, year, tier_yuan, personal_fen,"
+      + " government_fen, subsidy_fen, later_fen, total_fen, rules) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+  static final String RESERVE = "insert into reservation (person_id, insurance, year, order_id, held_until)"
+      + " select p, ins, y, $4, $5 from unnest($1::bigint[], $2::text[], $3::int[]) as i(p, ins, y)"
+      + " on conflict do nothing returning person_id";
+  static final String RECORD_PREPAY = "update orders set payment = $2 where id = $1 and state = 'PAYING'";
+  static final String FAIL = "update orders set state = 'FAILED', state_reason = 'channel unavailable' where id = $1 and state = 'PAYING'";
+  static final String RELEASE = "delete from reservation where order_id = $1 and not paid";
+  static final String FORGET_KEY = "delete from idempotency_key where order_id = $1";
+  static final String CANCEL = "update orders set state = 'CANCELLED', state_reason = 'cancelled by the payer'"
+      + " where id = $1 and state = 'PAYING' returning channel";
+  static final String DUE = "select id, channel from orders where state = 'PAYING' and expires_at < $1 order by expires_at limit 100";
+  static final String EXPIRE = "update orders set state = 'EXPIRED', state_reason = 'not paid in time' where id = $1 and state = 'PAYING'";
+  static final String CLAIM_STUCK = "update orders set query_count = query_count + 1,"
+      + " next_query_at = $1::timestamptz + least(interval '10 minutes', interval '15 seconds' * power(2, query_count))"
+      + " where id in (select id from orders where state = 'PAYING' and created_at < $1::timestamptz - interval '30 seconds'"
+      + " and (next_query_at is null or next_query_at <= $1::timestamptz) order by created_at limit 100 for update skip locked)"
+      + " returning id";
+  static final String CHANNEL_OF = "select channel from orders where id = $1";
+  static final String LOCK = "select state, total_fen, channel from orders where id = $1 for update";
+  static final String MARK_PAID = "update orders set state = 'PAID', paid_at = $2, channel_txn_id = $3, state_reason = null"
+      + " where id = $1 and state = 'PAYING'";
+  static final String HOLD_PAID = "update reservation set paid = true, held_until = null where order_id = $1";
+  static final String MARK_REFUNDED = "update orders set state = 'REFUNDED' where id = $1 and state in ('EXPIRED', 'CANCELLED', 'FAILED')";
+  static final String NOTE = "update orders set state_reason = $2 where id = $1";
+  static final String PAID_ITEM = "select o.state, o.channel, o.total_fen, o.household_id, i.person_id, i.personal_fen, i.tier_yuan,"
+      + " i.year, h.ref as household_ref, v.region_code, v.township, v.name as village from orders o join order_item i on i.order_id = o.id"
+      + " join person p on p.id = i.person_id join household h on h.id = o.household_id join village v on v.id = h.village_id"
+      + " where o.id = $1 and p.ref = $2 and i.insurance = $3";
+  static final String RELEASE_ITEM = "delete from reservation where order_id = $1 and person_id = $2 and insurance = $3";
+
+  /** Every statement above, prepared on each connection when it opens. */
+  public static final List<String> STATEMENTS = List.of(IDEMPOTENCY, CLAIM_KEY, INSERT_ORDER, INSERT_ITEM, RESERVE, RECORD_PREPAY,
+      FAIL, RELEASE, FORGET_KEY, CANCEL, DUE, EXPIRE, CLAIM_STUCK, CHANNEL_OF, LOCK, MARK_PAID, HOLD_PAID, MARK_REFUNDED, NOTE,
+      PAID_ITEM, RELEASE_ITEM, OrderView.SQL);
+
+  /** How a reservation went: the key was another call's, or every item is held (else {@link TakenElsewhere}). */
+  public enum Reserved { KEY_TAKEN, HELD }
+
+  /** An order being paid: its state, amount and channel, locked for the caller's transaction. */
+  public record Locked(String state, long totalFen, String channel) {}
+
+  /** An order past its time, to be closed at its channel. */
+  public record Due(UUID id, String channel) {}
+
+  private final Pool pool;
+
+  public OrderStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** The order an earlier call with this key made (null if none); 422 when the key came with another body. */
+  public Future<UUID> existing(String clientId, String key, byte[] hash) {
+    return pool.preparedQuery(IDEMPOTENCY).execute(Tuple.of(clientId, key)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      if (!Arrays.equals(r.getBuffer("request_hash").getBytes(), hash)) {
+        throw Problem.unprocessable("idempotency-key-reused", "Idempotency-Key reused",
+            "this Idempotency-Key was used for a different request; use a new key for a new order", null);
+      }
+      return r.getUUID("order_id");
+    });
+  }
+
+  /** In one transaction: the idempotency key, the order, its items and their reservations. */
+  public Future<Reserved> reserve(OrderDraft.Order o) {
+    return pool.withTransaction(conn -> conn.preparedQuery(CLAIM_KEY)
+        .execute(Tuple.of(o.clientId(), o.key(), Buffer.buffer(o.requestHash()), o.id()))
+        .compose(idem -> idem.size() == 0 ? Future.succeededFuture(Reserved.KEY_TAKEN) : insert(conn, o)));
+  }
+
+  private Future<Reserved> insert(SqlConnection conn, OrderDraft.Order o) {
+    List<OrderDraft.Line> lines = o.lines();
+    Long[] persons = lines.stream().map(l -> l.member().id()).toArray(Long[]::new);
+    String[] insurances = lines.stream().map(l -> l.insurance().code()).toArray(String[]::new);
+    Integer[] years = lines.stream().map(OrderDraft.Line::year).toArray(Integer[]::new);
+    return conn.preparedQuery(INSERT_ORDER).execute(Tuple.of(o.id(), o.householdId(), o.regionCode(), o.channel(), o.mode(),
+            o.totalFen(), o.clientId(), o.createdAt(), o.expiresAt()))
+        .compose(x -> conn.preparedQuery(INSERT_ITEM).executeBatch(lines.stream().map(l -> itemRow(o.id(), l))
+            .collect(Collectors.toList())))
+        .compose(x -> conn.preparedQuery(RESERVE).execute(Tuple.of(persons, insurances, years, o.id(), o.expiresAt())))
+        .compose(reserved -> reserved.size() == lines.size() ? Future.succeededFuture(Reserved.HELD)
+            // fail inside the transaction, so that nothing of this order stays
+            : Future.failedFuture(new TakenElsewhere()));
+  }
+
+  /** Thrown inside the reservation's transaction so that it rolls back; answered as a 409 by the caller. */
+  public static final class TakenElsewhere extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TakenElsewhere() {
+      super("a member of this order is held by another order", null, false, false);
+    }
+  }
+
+  private static Tuple itemRow(UUID id, OrderDraft.Line l) {
+    var a = l.assessment();
+    return Tuple.tuple().addValue(id).addValue(l.member().id()).addValue(l.insurance().code()).addValue(l.year())
+        .addValue(l.tier()).addValue(a.personalFen()).addValue(a.governmentFen()).addValue(a.subsidyFen())
+        .addValue(a.laterSubsidyFen()).addValue(a.totalFen()).addValue(cn.liangxian.gateway.lookup.HouseholdView.rules(a.rules()));
+  }
+
+  public Future<Void> recordPrepay(UUID id, JsonObject payment) {
+    return pool.preparedQuery(RECORD_PREPAY).execute(Tuple.of(id, payment)).mapEmpty();
+  }
+
+  /** The channel never took the order: it fails, its items are free again and its key may be used again. */
+  public Future<Void> failPrepay(UUID id) {
+    return pool.withTransaction(conn -> conn.preparedQuery(FAIL).execute(Tuple.of(id))
+        .compose(x -> conn.preparedQuery(RELEASE).execute(Tuple.of(id)))
+        .compose(x -> conn.preparedQuery(FORGET_KEY).execute(Tuple.of(id)))).mapEmpty();
+  }
+
+  /** The order as the API shows it; 404 when there is none. */
+  public Future<JsonObject> get(UUID id) {
+    return pool.preparedQuery(OrderView.SQL).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) {
+        throw Problem.notFound("order-not-found", "No such order", "no order " + id);
+      }
+      return OrderView.of(rows.iterator().next());
+    });
+  }
+
+  /** Cancels an order still paying and frees its items: its channel, or null when it was not paying. */
+  public Future<String> cancel(UUID id) {
+    return pool.withTransaction(conn -> conn.preparedQuery(CANCEL).execute(Tuple.of(id)).compose(rows -> rows.size() == 0
+        ? Future.succeededFuture((String) null)
+        : conn.preparedQuery(RELEASE).execute(Tuple.of(id)).map(x -> rows.iterator().next().getString("channel"))));
+  }
+
+  /** Orders still paying past their time, oldest first. */
+  public Future<List<Due>> due(OffsetDateTime now) {
+    return pool.preparedQuery(DUE).execute(Tuple.of(now)).map(rows -> StreamSupport.stream(rows.spliterator(), false)
+        .map(r -> new Due(r.getUUID("id"), r.getString("channel"))).toList());
+  }
+
+  /** Expires an order still paying and frees its items; false when it was no longer paying. */
+  public Future<Boolean> expire(UUID id) {
+    return pool.withTransaction(conn -> conn.preparedQuery(EXPIRE).execute(Tuple.of(id))
+        .compose(u -> u.rowCount() == 0 ? Future.succeededFuture(false)
+            : conn.preparedQuery(RELEASE).execute(Tuple.of(id)).map(true)));
+  }
+
+  /** Orders still paying whose callback has not come, claimed for a query (30 s, then a doubling backoff up to 10 min). */
+  public Future<List<UUID>> claimStuck(OffsetDateTime now) {
+    return pool.preparedQuery(CLAIM_STUCK).execute(Tuple.of(now))
+        .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(r -> r.getUUID("id")).toList());
+  }
+
+  /** The order's channel, or null when there is no such order. */
+  public Future<String> channelOf(UUID id) {
+    return pool.preparedQuery(CHANNEL_OF).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("channel"));
+  }
+
+  /** Locks the order for the caller's transaction; null when there is no such order. */
+  public static Future<Locked> lock(SqlConnection conn, UUID id) {
+    return conn.preparedQuery(LOCK).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row o = rows.iterator().next();
+      return new Locked(o.getString("state"), o.getLong("total_fen"), o.getString("channel"));
+    });
+  }
+
+  /** Marks a paying order paid and its reservations paid for good, in the caller's transaction. */
+  public static Future<Void> markPaid(SqlConnection conn, UUID id, OffsetDateTime now, String transactionId) {
+    return conn.preparedQuery(MARK_PAID).execute(Tuple.of(id, now, transactionId))
+        .compose(x -> conn.preparedQuery(HOLD_PAID).execute(Tuple.of(id))).mapEmpty();
+  }
+
+  /** An order that never became paid, whose money went back entirely, is REFUNDED. */
+  public static Future<Void> markRefunded(SqlConnection conn, UUID id) {
+    return conn.preparedQuery(MARK_REFUNDED).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  /** Frees one paid item (its payment is refunded), in the caller's transaction. */
+  public static Future<Void> releaseItem(SqlConnection conn, UUID id, long personId, String insurance) {
+    return conn.preparedQuery(RELEASE_ITEM).execute(Tuple.of(id, personId, insurance)).mapEmpty();
+  }
+
+  public Future<Void> note(UUID id, String reason) {
+    return pool.preparedQuery(NOTE).execute(Tuple.of(id, reason)).mapEmpty();
+  }
+
+  /** A paid item of an order with where its household lives; null when the order has no such item. */
+  public Future<Row> item(UUID id, UUID memberRef, String insurance) {
+    return pool.preparedQuery(PAID_ITEM).execute(Tuple.of(id, memberRef, insurance))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+}

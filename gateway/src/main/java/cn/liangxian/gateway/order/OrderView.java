@@ -1,0 +1,55 @@
+package cn.liangxian.gateway.order;
+
+import cn.liangxian.gateway.privacy.Masking;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+
+/** An order as the API shows it: items with masked names and ID numbers, refunds, the pay data while paying. */
+final class OrderView {
+  static final String SQL = "select o.*, (select json_agg(json_build_object('memberRef', p.ref, 'name', p.name,"
+      + " 'idMasked', p.id_masked, 'insurance', i.insurance, 'year', i.year, 'tier', i.tier_yuan, 'personalFen', i.personal_fen,"
+      + " 'governmentFen', i.government_fen, 'subsidyFen', i.subsidy_fen, 'laterSubsidyFen', i.later_fen, 'totalFen', i.total_fen,"
+      + " 'rules', i.rules) order by p.birth_date, p.id, i.insurance) from order_item i join person p on p.id = i.person_id"
+      + " where i.order_id = o.id) as items, (select json_agg(json_build_object('outRefundNo', f.out_refund_no, 'amountFen', f.amount_fen,"
+      + " 'reason', f.reason, 'state', f.state) order by f.id) from refund f where f.order_id = o.id) as refunds,"
+      + " r.name as region_name from orders o join region r on r.code = o.region_code where o.id = $1";
+
+  private OrderView() {}
+
+  static JsonObject of(Row r) {
+    JsonObject o = new JsonObject().put("id", r.getUUID("id").toString()).put("outTradeNo", OutTradeNo.of(r.getUUID("id")))
+        .put("state", r.getString("state")).put("channel", r.getString("channel")).put("mode", r.getString("mode"))
+        .put("totalFen", r.getLong("total_fen")).put("region", r.getString("region_name"))
+        .put("createdAt", r.getOffsetDateTime("created_at").toString())
+        .put("expiresAt", r.getOffsetDateTime("expires_at").toString()).put("items", items(r));
+    if (r.getOffsetDateTime("paid_at") != null) {
+      o.put("paidAt", r.getOffsetDateTime("paid_at").toString()).put("transactionId", r.getString("channel_txn_id"));
+    }
+    if (r.getString("state_reason") != null) {
+      o.put("stateReason", r.getString("state_reason"));
+    }
+    Object refunds = r.getValue("refunds");
+    if (refunds != null) {
+      o.put("refunds", refunds instanceof JsonArray a ? a : new JsonArray(refunds.toString()));
+    }
+    Object payment = r.getValue("payment");
+    if (payment != null && r.getString("state").equals("PAYING")) {
+      o.put("payment", payment instanceof JsonObject j ? j : new JsonObject(payment.toString()));
+    }
+    return o;
+  }
+
+  private static JsonArray items(Row r) {
+    JsonArray items = new JsonArray();
+    Object raw = r.getValue("items");
+    JsonArray src = raw instanceof JsonArray a ? a : new JsonArray(String.valueOf(raw));
+    for (Object o : src) {
+      JsonObject i = ((JsonObject) o).copy();
+      i.put("name", Masking.name(i.getString("name")));
+      i.put("idNumber", i.remove("idMasked"));
+      items.add(i);
+    }
+    return items;
+  }
+}

@@ -1,0 +1,132 @@
+package cn.liangxian.gateway.order;
+
+import cn.liangxian.gateway.channel.PaymentChannel;
+import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.lookup.Household;
+import cn.liangxian.gateway.lookup.HouseholdStore;
+import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.policy.Insurance;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creating an order (idempotent, amounts recomputed, items reserved, then prepaid at the channel),
+ * reading it, and cancelling it.
+ */
+public final class Orders {
+  private static final Logger LOG = LoggerFactory.getLogger(Orders.class);
+
+  /** The answer to a create: the order, and whether this call made it (201) or found it (200). */
+  public record Created(JsonObject order, boolean fresh) {}
+
+  private final OrderStore store;
+  private final HouseholdStore households;
+  private final Regions regions;
+  private final Map<String, PaymentChannel> channels;
+  private final Clock clock;
+  private final Duration expiry;
+  private final OrderMetrics metrics;
+
+  public Orders(OrderStore store, HouseholdStore households, Regions regions, Map<String, PaymentChannel> channels, Clock clock,
+      Duration expiry, OrderMetrics metrics) {
+    this.store = store;
+    this.households = households;
+    this.regions = regions;
+    this.channels = channels;
+    this.clock = clock;
+    this.expiry = expiry;
+    this.metrics = metrics;
+  }
+
+  public Set<String> channelNames() {
+    return channels.keySet();
+  }
+
+  public Future<Created> create(String clientId, String idempotencyKey, OrderRequest req) {
+    return store.existing(clientId, idempotencyKey, req.hash()).compose(found -> {
+      if (found != null) {
+        return get(found).map(o -> new Created(o, false));
+      }
+      return households.byRef(store.pool(), req.householdRef()).compose(h -> {
+        if (h.isEmpty()) {
+          return Future.failedFuture(Problem.notFound("household-not-found", "No such household",
+              "householdRef does not name a household; look the household up again"));
+        }
+        return create(clientId, idempotencyKey, req, h.get());
+      });
+    });
+  }
+
+  private Future<Created> create(String clientId, String key, OrderRequest req, Household h) {
+    Regions.Entry region = regions.get(h.regionCode()).orElseThrow();
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    List<OrderDraft.Line> lines = new OrderDraft(h, region, regions.payDate(region), now).lines(req);
+    long total = lines.stream().mapToLong(l -> l.assessment().personalFen()).sum();
+    OrderDraft.Order order = new OrderDraft.Order(UUID.randomUUID(), clientId, key, req.hash(), h.id(), region.code(),
+        req.channel(), req.mode(), lines, total, now, now.plus(expiry));
+    return store.reserve(order).recover(e -> {
+      if (e instanceof OrderStore.TakenElsewhere) {
+        metrics.conflict();
+        return Future.failedFuture(Problem.conflict("being-paid-elsewhere", "Being paid elsewhere",
+            "a member of this order is being paid in another order (perhaps on a phone); wait for it to finish or expire", null));
+      }
+      return Future.failedFuture(e);
+    }).compose(reserved -> {
+      if (reserved == OrderStore.Reserved.KEY_TAKEN) {
+        // a concurrent call with the same key won: answer with its order
+        return store.existing(clientId, key, req.hash()).compose(this::get).map(o -> new Created(o, false));
+      }
+      metrics.created(req.channel(), region.code());
+      return prepay(order, req.payerId()).map(o -> new Created(o, true));
+    });
+  }
+
+  private Future<JsonObject> prepay(OrderDraft.Order o, String payerId) {
+    String years = o.lines().stream().map(l -> Integer.toString(l.year())).distinct().collect(Collectors.joining("/"));
+    String description = "城乡居民" + o.lines().stream().map(l -> l.insurance() == Insurance.MEDICAL ? "医保" : "养老").distinct()
+        .collect(Collectors.joining("、")) + " " + years + " " + o.lines().size() + "项";
+    return channels.get(o.channel()).prepay(new PaymentChannel.Prepay(OutTradeNo.of(o.id()), o.totalFen(), description, o.mode(),
+            payerId, o.expiresAt()))
+        .compose(payment -> store.recordPrepay(o.id(), payment).compose(x -> get(o.id())))
+        .recover(e -> {
+          LOG.warn("prepay for order {} failed at {}: {}", o.id(), o.channel(), e.getMessage());
+          // nothing was charged: give the items back and let the same key try again
+          return store.failPrepay(o.id()).compose(x -> Future.failedFuture(new Problem(503, "channel-unavailable",
+              "Payment channel unavailable", o.channel() + " did not answer; nothing was charged, please try again")));
+        });
+  }
+
+  public Future<JsonObject> get(UUID id) {
+    return store.get(id);
+  }
+
+  /** Cancels an order still paying, frees its items and closes it at the channel; 409 otherwise. */
+  public Future<JsonObject> cancel(UUID id) {
+    return store.cancel(id).compose(channel -> {
+      if (channel == null) {
+        return get(id).compose(o -> Future.failedFuture(Problem.conflict("not-cancellable", "Order cannot be cancelled",
+            "the order is " + o.getString("state"), new JsonObject().put("state", o.getString("state")))));
+      }
+      closeAtChannel(channel, id);
+      return get(id);
+    });
+  }
+
+  private void closeAtChannel(String channel, UUID id) {
+    PaymentChannel c = channels.get(channel);
+    if (c != null) {
+      c.close(OutTradeNo.of(id)).onFailure(e -> LOG.info("closing order {} at {} did not succeed now: {}", id, channel, e.getMessage()));
+    }
+  }
+}

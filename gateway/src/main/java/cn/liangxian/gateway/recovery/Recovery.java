@@ -1,0 +1,97 @@
+package cn.liangxian.gateway.recovery;
+
+import cn.liangxian.gateway.channel.PaymentChannel;
+import cn.liangxian.gateway.order.OrderMetrics;
+import cn.liangxian.gateway.order.OrderStore;
+import cn.liangxian.gateway.order.OutTradeNo;
+import cn.liangxian.gateway.payment.PaymentOutcome;
+import cn.liangxian.gateway.payment.Payments;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the sweeper does for orders left behind: expiry (closed at the channel first, then released),
+ * and orders whose callback has not come, queried at the channel and applied as it says.
+ */
+public final class Recovery {
+  private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+  private final OrderStore orders;
+  private final Payments payments;
+  private final Map<String, PaymentChannel> channels;
+  private final Clock clock;
+  private final OrderMetrics metrics;
+
+  public Recovery(OrderStore orders, Payments payments, Map<String, PaymentChannel> channels, Clock clock, OrderMetrics metrics) {
+    this.orders = orders;
+    this.payments = payments;
+    this.channels = channels;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  /**
+   * Orders past their time are closed at the channel first, and only then expired with their items
+   * released; an order the channel says is paid after all is applied as paid instead.
+   */
+  public Future<Integer> expireDue() {
+    return orders.due(now()).compose(due -> {
+      List<Future<Boolean>> all = new ArrayList<>();
+      for (OrderStore.Due d : due) {
+        all.add(expire(d.id(), d.channel()));
+      }
+      return Future.join(all).map(x -> (int) all.stream().filter(f -> f.succeeded() && f.result()).count());
+    });
+  }
+
+  private Future<Boolean> expire(UUID id, String channel) {
+    return channels.get(channel).close(OutTradeNo.of(id))
+        .compose(closed -> orders.expire(id))
+        .onSuccess(expired -> {
+          if (expired) {
+            metrics.expired(channel);
+          }
+        })
+        .recover(e -> {
+          // the channel would not close it (perhaps it was paid at the last moment): ask what it is
+          LOG.info("closing order {} at {} failed ({}); asking the channel", id, channel, e.getMessage());
+          return query(id).map(false);
+        });
+  }
+
+  /** Orders still paying whose callback has not come: queried at the channel (30 s, then a doubling backoff up to 10 min). */
+  public Future<Integer> queryStuck() {
+    return orders.claimStuck(now()).compose(ids -> {
+      List<Future<PaymentOutcome>> all = new ArrayList<>();
+      for (UUID id : ids) {
+        all.add(query(id));
+      }
+      return Future.join(all).map(x -> (int) all.stream().filter(f -> f.succeeded() && f.result() == PaymentOutcome.PAID).count());
+    });
+  }
+
+  /** Asks the channel about an order still paying (a missing callback) and applies what it says. */
+  public Future<PaymentOutcome> query(UUID id) {
+    return orders.channelOf(id).compose(channel -> {
+      if (channel == null) {
+        return Future.succeededFuture(PaymentOutcome.UNKNOWN_ORDER);
+      }
+      String outTradeNo = OutTradeNo.of(id);
+      return channels.get(channel).query(outTradeNo).compose(t -> t.state() == PaymentChannel.Trade.State.PAID
+          ? payments.apply(channel, outTradeNo, t.transactionId(), t.amountFen(), "query")
+          : Future.succeededFuture((PaymentOutcome) null));
+    });
+  }
+}

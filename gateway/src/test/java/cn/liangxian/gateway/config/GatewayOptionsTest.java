@@ -1,0 +1,102 @@
+package cn.liangxian.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayOptionsTest {
+
+  static Path repo() {
+    Path p = Path.of("").toAbsolutePath();
+    while (!Files.isRegularFile(p.resolve("config").resolve("gateway.yaml"))) {
+      p = p.getParent();
+    }
+    return p;
+  }
+
+  @Test
+  void theShippedConfigurationLoadsWithEveryRegionPinnedInsideItsWindow() throws Exception {
+    GatewayOptions c = GatewayOptions.fromYaml(Files.readString(repo().resolve("config/gateway.yaml")), Map.of());
+    assertThat(c.httpPort()).isEqualTo(8080);
+    assertThat(c.regions()).extracting(GatewayOptions.RegionBook::code)
+        .containsExactlyInAnyOrder("371312", "370405", "370404", "431103", "320682");
+    assertThat(c.regions()).allSatisfy(r -> assertThat(r.payDate()).isNotNull());
+    assertThat(c.demoRoster()).isTrue();
+  }
+
+  @Test
+  void environmentOverridesTheFile() throws Exception {
+    GatewayOptions c = GatewayOptions.fromYaml(Files.readString(repo().resolve("config/gateway.yaml")),
+        Map.of("GATEWAY_PORT", "9191", "GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS", "42"));
+    assertThat(c.httpPort()).isEqualTo(9191);
+    assertThat(c.lookupsPerMinutePerAddress()).isEqualTo(42);
+  }
+
+  @Test
+  void aKeyGivenTwiceIsRefusedRatherThanSilentlyOverridden() {
+    assertThatThrownBy(() -> GatewayOptions.fromYaml("http:\n  port: 1\ndemo:\n  roster: true\nhttp:\n  port: 2\n", Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml("- a\n- b\n", Map.of())).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void channelsAndAnExternalDatabaseComeFromTheFileAndTheEnvironment() throws Exception {
+    String yaml = Files.readString(repo().resolve("config/gateway.yaml"));
+    GatewayOptions c = GatewayOptions.fromYaml(yaml, Map.of("PGHOST", "db.example", "PGUSER", "lx"));
+    assertThat(c.wechat().baseUrl()).isEqualTo("https://api.mch.weixin.qq.com");
+    assertThat(c.sandbox()).isTrue();
+    assertThat(c.databaseUrl()).contains("postgresql://lx@db.example:5432/lx");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(yaml, Map.of("GATEWAY_PORT", "eighty")).httpPort())
+        .hasMessageContaining("http.port (GATEWAY_PORT) must be a whole number");
+  }
+
+  private static String shipped() throws Exception {
+    return Files.readString(repo().resolve("config/gateway.yaml"));
+  }
+
+  @Test
+  void anUnknownKeyStopsTheStartNamingTheFileTheKeyAndWhatIsAccepted() throws Exception {
+    String typo = shipped().replace("  maxBodyBytes: 65536", "  maxBodyByte: 65536");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(typo, Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessage("config/gateway.yaml: http.maxBodyByte is not a setting; accepted here: port, host, maxBodyBytes, publicBaseUrl");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped() + "\nmetrcs:\n  on: true\n", Map.of()))
+        .hasMessageStartingWith("config/gateway.yaml: metrcs is not a setting; accepted here: http, database");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("{code: \"371312\", book:", "{code: \"371312\", bok:"),
+        Map.of())).hasMessageStartingWith("config/gateway.yaml: regions[0].book is required");
+  }
+
+  @Test
+  void aValueOfTheWrongTypeIsRefusedNotReadAsADefault() throws Exception {
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("  poolSize: 8", "  poolSize: eight"), Map.of()))
+        .hasMessage("config/gateway.yaml: database.poolSize (GATEWAY_DB_POOL_SIZE) must be a whole number, got 'eight'");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("  port: 8080 ", "  port: 80800 "), Map.of()))
+        .hasMessage("config/gateway.yaml: http.port (GATEWAY_PORT) must be between 0 and 65535, got 80800");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("payDate: 2019-12-15", "payDate: 15.12.2019"), Map.of()))
+        .hasMessageStartingWith("config/gateway.yaml: regions[0].payDate must be a date YYYY-MM-DD");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("dir: config/policies", "dir: [a, b]"), Map.of()))
+        .hasMessage("config/gateway.yaml: policies.dir (GATEWAY_POLICY_DIR) must be a text, not a list");
+  }
+
+  @Test
+  void aMistypedBooleanOrChoiceIsRefusedRatherThanMeaningFalse() throws Exception {
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_SANDBOX", "flase")))
+        .hasMessage("config/gateway.yaml: demo.sandbox (GATEWAY_SANDBOX) must be true or false, got 'flase'");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("  roster: true ", "  roster: yes please "), Map.of()))
+        .hasMessageStartingWith("config/gateway.yaml: demo.roster (GATEWAY_DEMO_ROSTER) must be true or false");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("scheme: RSA ", "scheme: SM3 "), Map.of()))
+        .hasMessage("config/gateway.yaml: channels.wechat.scheme 'SM3' is not one of RSA, SM2");
+    assertThat(GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_SANDBOX", "FALSE")).sandbox()).isFalse();
+  }
+
+  @Test
+  void aMisspelledEnvironmentVariableIsRefused() throws Exception {
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_PROT", "9000")))
+        .hasMessageStartingWith("environment: GATEWAY_PROT is not a setting; accepted: ")
+        .hasMessageContaining("GATEWAY_PORT");
+    assertThat(GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_ID_SM4_KEY", "x", "HOME", "/root")).httpPort()).isEqualTo(8080);
+  }
+}
