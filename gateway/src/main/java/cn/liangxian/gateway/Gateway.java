@@ -115,7 +115,11 @@ public final class Gateway implements AutoCloseable {
     LOG.info("gateway listening on port {} with {} event-loop verticles", httpPort, instances);
   }
 
-  private void listening(int actualPort) {
+  /** Every loop's server must share one port, else requests would reach one loop only. */
+  private synchronized void listening(int actualPort) {
+    if (httpPort != 0 && httpPort != actualPort) {
+      throw new IllegalStateException("event loops listen on different ports: " + httpPort + " and " + actualPort);
+    }
     httpPort = actualPort;
   }
 

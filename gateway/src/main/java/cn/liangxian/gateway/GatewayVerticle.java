@@ -110,9 +110,10 @@ final class GatewayVerticle extends VerticleBase {
     if (number == 1) {
       backgroundWork();
     }
-    return vertx.createHttpServer().requestHandler(router).listen(port, p.options().httpHost()).onSuccess(s -> {
+    return vertx.createHttpServer().requestHandler(router).listen(port, p.options().httpHost()).map(s -> {
       server = s;
       listening.accept(s.actualPort());
+      return s;
     });
   }
 
