@@ -2,6 +2,7 @@ package cn.liangxian.gateway;
 
 import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
+import cn.liangxian.gateway.db.StatementCheck;
 import cn.liangxian.gateway.http.AccessLog;
 import cn.liangxian.gateway.http.Failures;
 import cn.liangxian.gateway.http.Problem;
@@ -50,6 +51,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,14 +109,22 @@ final class GatewayVerticle extends VerticleBase {
     for (int status : new int[] {404, 405, 413, 415}) {
       router.errorHandler(status, Failures::handle);
     }
+    Future<Void> checked = Future.succeededFuture();
     if (number == 1) {
+      checked = StatementCheck.prepareAll(pool, statements());
       backgroundWork();
     }
-    return vertx.createHttpServer().requestHandler(router).listen(port, p.options().httpHost()).map(s -> {
+    return checked.compose(x -> vertx.createHttpServer().requestHandler(router).listen(port, p.options().httpHost()).map(s -> {
       server = s;
       listening.accept(s.actualPort());
       return s;
-    });
+    }));
+  }
+
+  /** The statements of the hot path and of money's path, checked against the schema before the first request. */
+  private static List<String> statements() {
+    return Stream.of(HouseholdStore.STATEMENTS, OrderStore.STATEMENTS, Payments.STATEMENTS, RefundStore.STATEMENTS,
+        CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS).flatMap(List::stream).toList();
   }
 
   /** One instance per gateway sweeps orders and keeps the progress gauges (PostgreSQL computes them). */

@@ -35,6 +35,9 @@ public final class HouseholdStore {
   static final String BY_VILLAGE = MEMBERS + " where v.region_code = $1 and v.township = $2 and v.name = $3"
       + " order by h.roster_ref, h.id, p.birth_date, p.id";
 
+  /** Every statement above, checked against the schema at start-up. */
+  public static final List<String> STATEMENTS = List.of(BY_PERSON, BY_REF, BY_VILLAGE);
+
   private final PersonalDataCipher cipher;
 
   public HouseholdStore(PersonalDataCipher cipher) {

@@ -1,0 +1,26 @@
+package cn.liangxian.gateway.db;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+
+/**
+ * The gateway's statements prepared once at start-up on one connection: one the migrated schema cannot
+ * run stops the start, instead of failing a resident's request later. (Each connection then prepares
+ * a statement once, on first use, and keeps it in its statement cache.)
+ */
+public final class StatementCheck {
+  private StatementCheck() {}
+
+  public static Future<Void> prepareAll(Pool pool, List<String> statements) {
+    return pool.withConnection(conn -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (String sql : statements) {
+        chain = chain.compose(x -> conn.prepare(sql).compose(ps -> ps.close())
+            .recover(e -> Future.failedFuture(new IllegalStateException("a statement does not fit the database schema ("
+                + e.getMessage() + "): " + sql))));
+      }
+      return chain;
+    });
+  }
+}
