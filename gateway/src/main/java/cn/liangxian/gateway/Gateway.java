@@ -1,5 +1,6 @@
 package cn.liangxian.gateway;
 
+import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.channel.alipay.AlipayChannel;
 import cn.liangxian.gateway.channel.alipay.AlipayClient;
@@ -9,7 +10,6 @@ import cn.liangxian.gateway.channel.wechat.PlatformKeys;
 import cn.liangxian.gateway.channel.wechat.WechatPayChannel;
 import cn.liangxian.gateway.channel.wechat.WechatPayClient;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
-import cn.liangxian.gateway.channel.wechat.WechatPayScheme;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.lookup.LookupMetrics;
@@ -205,17 +205,17 @@ public final class Gateway implements AutoCloseable {
     PlatformKeys platform = new PlatformKeys();
     for (Object o : w.getJsonArray("platformKeys", new io.vertx.core.json.JsonArray())) {
       io.vertx.core.json.JsonObject k = (io.vertx.core.json.JsonObject) o;
-      platform.put(k.getString("serial"), cn.liangxian.gateway.channel.Pem.publicKey(secret(k.getString("file"), null)));
+      platform.put(k.getString("serial"), cn.liangxian.channel.Pem.publicKey(secret(k.getString("file"), null)));
     }
     wechatMerchant = new WechatPayMerchant(w.getString("mchid"), w.getString("appId"), w.getString("merchantSerial"),
-        cn.liangxian.gateway.channel.Pem.privateKey(secret(w.getString("merchantKeyFile"), "GATEWAY_WECHAT_MERCHANT_KEY")),
+        cn.liangxian.channel.Pem.privateKey(secret(w.getString("merchantKeyFile"), "GATEWAY_WECHAT_MERCHANT_KEY")),
         secret(w.getString("apiV3KeyFile"), "GATEWAY_WECHAT_APIV3_KEY").strip().getBytes(StandardCharsets.US_ASCII),
         WechatPayScheme.valueOf(w.getString("scheme", "RSA")), platform);
     channels.put("wechat", new WechatPayChannel(new WechatPayClient(http, w.getString("baseUrl", "https://api.mch.weixin.qq.com"),
         wechatMerchant, clock), callbacks + "wechatpay"));
     alipayMerchant = new AlipayMerchant(a.getString("appId"),
-        cn.liangxian.gateway.channel.Pem.privateKey(secret(a.getString("appKeyFile"), "GATEWAY_ALIPAY_APP_KEY")),
-        cn.liangxian.gateway.channel.Pem.publicKey(secret(a.getString("alipayPublicKeyFile"), "GATEWAY_ALIPAY_PUBLIC_KEY")));
+        cn.liangxian.channel.Pem.privateKey(secret(a.getString("appKeyFile"), "GATEWAY_ALIPAY_APP_KEY")),
+        cn.liangxian.channel.Pem.publicKey(secret(a.getString("alipayPublicKeyFile"), "GATEWAY_ALIPAY_PUBLIC_KEY")));
     channels.put("alipay", new AlipayChannel(new AlipayClient(http, a.getString("gatewayUrl", "https://openapi.alipay.com/gateway.do"),
         alipayMerchant, clock), callbacks + "alipay"));
     LOG.info("payment channels: WeChat Pay merchant {} ({}), Alipay app {}", wechatMerchant.mchid(), wechatMerchant.scheme(),

@@ -1,6 +1,6 @@
 package cn.liangxian.gateway.kiosk;
 
-import cn.liangxian.gateway.channel.Pem;
+import cn.liangxian.channel.Pem;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.operator.AuditTrail;

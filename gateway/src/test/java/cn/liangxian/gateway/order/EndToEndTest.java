@@ -2,8 +2,8 @@ package cn.liangxian.gateway.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.liangxian.gateway.channel.Crypto;
-import cn.liangxian.gateway.channel.wechat.WechatPaySignatures;
+import cn.liangxian.channel.Crypto;
+import cn.liangxian.channel.wechat.WechatPaySignatures;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.buffer.Buffer;

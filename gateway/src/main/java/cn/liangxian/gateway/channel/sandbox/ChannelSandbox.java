@@ -1,11 +1,11 @@
 package cn.liangxian.gateway.channel.sandbox;
 
-import cn.liangxian.gateway.channel.Crypto;
-import cn.liangxian.gateway.channel.Money;
-import cn.liangxian.gateway.channel.alipay.AlipaySignatures;
-import cn.liangxian.gateway.channel.wechat.ResourceCipher;
-import cn.liangxian.gateway.channel.wechat.WechatPayScheme;
-import cn.liangxian.gateway.channel.wechat.WechatPaySignatures;
+import cn.liangxian.channel.Crypto;
+import cn.liangxian.channel.Money;
+import cn.liangxian.channel.alipay.AlipaySignatures;
+import cn.liangxian.channel.wechat.ResourceCipher;
+import cn.liangxian.channel.wechat.WechatPayScheme;
+import cn.liangxian.channel.wechat.WechatPaySignatures;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

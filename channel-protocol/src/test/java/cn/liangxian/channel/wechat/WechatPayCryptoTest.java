@@ -1,10 +1,10 @@
-package cn.liangxian.gateway.channel.wechat;
+package cn.liangxian.channel.wechat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cn.liangxian.gateway.channel.Pem;
-import cn.liangxian.gateway.channel.Vectors;
+import cn.liangxian.channel.Pem;
+import cn.liangxian.channel.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -51,7 +51,7 @@ class WechatPayCryptoTest {
     PrivateKey key = Pem.privateKey(Vectors.text("sm2.pem"));
     PublicKey pub = Pem.publicKey(Vectors.text("sm2-pub.pem"));
     byte[] msg = WechatPaySignatures.requestMessage("POST", "/v3/pay/transactions/native", 1L, "n", "{}".getBytes());
-    String sig = cn.liangxian.gateway.channel.Crypto.sign("SM3withSM2", key, msg);
+    String sig = cn.liangxian.channel.Crypto.sign("SM3withSM2", key, msg);
     assertThat(WechatPaySignatures.verify(WechatPayScheme.SM2, pub, msg, sig)).isTrue();
     KeyPair other = Vectors.sm2();
     assertThat(WechatPaySignatures.verify(WechatPayScheme.SM2, other.getPublic(), msg, sig)).isFalse();

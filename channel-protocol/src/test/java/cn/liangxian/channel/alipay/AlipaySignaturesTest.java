@@ -1,10 +1,10 @@
-package cn.liangxian.gateway.channel.alipay;
+package cn.liangxian.channel.alipay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.liangxian.gateway.channel.Crypto;
-import cn.liangxian.gateway.channel.Pem;
-import cn.liangxian.gateway.channel.Vectors;
+import cn.liangxian.channel.Crypto;
+import cn.liangxian.channel.Pem;
+import cn.liangxian.channel.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.util.LinkedHashMap;

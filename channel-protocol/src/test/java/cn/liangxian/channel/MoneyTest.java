@@ -1,4 +1,4 @@
-package cn.liangxian.gateway.channel;
+package cn.liangxian.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

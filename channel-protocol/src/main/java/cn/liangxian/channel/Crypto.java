@@ -1,4 +1,4 @@
-package cn.liangxian.gateway.channel;
+package cn.liangxian.channel;
 
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;

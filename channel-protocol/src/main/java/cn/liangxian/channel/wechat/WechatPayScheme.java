@@ -1,4 +1,4 @@
-package cn.liangxian.gateway.channel.wechat;
+package cn.liangxian.channel.wechat;
 
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
-package cn.liangxian.gateway.channel.wechat;
+package cn.liangxian.channel.wechat;
 
-import cn.liangxian.gateway.channel.Crypto;
+import cn.liangxian.channel.Crypto;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;

@@ -1,6 +1,6 @@
-package cn.liangxian.gateway.channel.alipay;
+package cn.liangxian.channel.alipay;
 
-import cn.liangxian.gateway.channel.Crypto;
+import cn.liangxian.channel.Crypto;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
