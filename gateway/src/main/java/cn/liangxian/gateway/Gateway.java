@@ -5,12 +5,12 @@ import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.channel.alipay.AlipayChannel;
 import cn.liangxian.gateway.channel.alipay.AlipayClient;
 import cn.liangxian.gateway.channel.alipay.AlipayMerchant;
-import cn.liangxian.gateway.channel.sandbox.ChannelSandbox;
 import cn.liangxian.gateway.channel.wechat.PlatformKeys;
 import cn.liangxian.gateway.channel.wechat.WechatPayChannel;
 import cn.liangxian.gateway.channel.wechat.WechatPayClient;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
 import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.demo.DemoChannels;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.lookup.LookupMetrics;
 import cn.liangxian.gateway.lookup.Regions;
@@ -35,10 +35,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -70,7 +66,7 @@ public final class Gateway implements AutoCloseable {
   private final PasswordHasher passwordHasher = new PasswordHasher();
   private final String dummyPasswordHash = passwordHasher.hash(java.util.UUID.randomUUID().toString());
   private Vertx vertx;
-  private ChannelSandbox sandbox;
+  private DemoChannels demo;
   private Map<String, PaymentChannel> channels;
   private WechatPayMerchant wechatMerchant;
   private AlipayMerchant alipayMerchant;
@@ -159,40 +155,16 @@ public final class Gateway implements AutoCloseable {
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
     httpPort = config.httpPort() == 0 ? freePort() : config.httpPort();
     if (config.sandbox()) {
-      startSandbox();
+      demo = DemoChannels.start(vertx, clock, config.sandboxPort(), httpPort);
+      channels = demo.channels();
+      wechatMerchant = demo.wechatMerchant();
+      alipayMerchant = demo.alipayMerchant();
     } else {
       realChannels();
     }
     instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     await(vertx.deployVerticle(() -> new GatewayVerticle(this), new DeploymentOptions().setInstances(instances)));
     LOG.info("gateway listening on port {} with {} event-loop verticles", httpPort, instances);
-  }
-
-  /** Demo and tests: both channels answered by the loopback sandbox, with merchant keys made for this run. */
-  private void startSandbox() {
-    sandbox = new ChannelSandbox(vertx, clock);
-    KeyPair merchantKey = rsa();
-    KeyPair appKey = rsa();
-    byte[] apiV3Key = new byte[32];
-    new SecureRandom().nextBytes(apiV3Key);
-    for (int i = 0; i < apiV3Key.length; i++) {
-      apiV3Key[i] = (byte) ('a' + Math.floorMod(apiV3Key[i], 26)); // the API v3 key is 32 printable characters
-    }
-    String mchid = "1900000001";
-    String appId = "wxdemo0000000001";
-    sandbox.registerWechat(new ChannelSandbox.WechatMerchant(mchid, appId, merchantKey.getPublic(), apiV3Key, WechatPayScheme.RSA));
-    sandbox.registerAlipay(new ChannelSandbox.AlipayApp("2021000000000001", appKey.getPublic()));
-    int port = await(sandbox.listen(config.sandboxPort()));
-    LOG.warn("payment channels are the SANDBOX on port {} with demo keys made for this run: no real money moves", port);
-    wechatMerchant = new WechatPayMerchant(mchid, appId, "DEMO-MERCHANT-SERIAL", merchantKey.getPrivate(), apiV3Key,
-        WechatPayScheme.RSA, new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
-    alipayMerchant = new AlipayMerchant("2021000000000001", appKey.getPrivate(), sandbox.alipayPublicKey());
-    WebClient http = WebClient.create(vertx);
-    String callbacks = "http://127.0.0.1:" + httpPort + "/api/v1/callbacks/";
-    channels = new LinkedHashMap<>();
-    channels.put("wechat", new WechatPayChannel(new WechatPayClient(http, sandbox.baseUrl(), wechatMerchant, clock), callbacks + "wechatpay"));
-    channels.put("alipay", new AlipayChannel(new AlipayClient(http, sandbox.baseUrl() + "/gateway.do", alipayMerchant, clock),
-        callbacks + "alipay"));
   }
 
   /** The real channels, from config/gateway.yaml's channels section and key files (or the environment). */
@@ -236,16 +208,6 @@ public final class Gateway implements AutoCloseable {
       return java.nio.file.Files.readString(p);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read channel secret " + p + ": " + e.getMessage());
-    }
-  }
-
-  private static KeyPair rsa() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return g.generateKeyPair();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -346,8 +308,9 @@ public final class Gateway implements AutoCloseable {
     return dummyPasswordHash;
   }
 
-  public ChannelSandbox sandbox() {
-    return sandbox;
+  /** The demo's channels and their sandbox; null when the gateway talks to the real channels. */
+  public DemoChannels demo() {
+    return demo;
   }
 
   public Vertx vertx() {
@@ -387,6 +350,9 @@ public final class Gateway implements AutoCloseable {
       } catch (Exception e) {
         LOG.warn("Vert.x did not stop cleanly: {}", e.toString());
       }
+    }
+    if (demo != null) {
+      demo.close();
     }
     database.close();
   }

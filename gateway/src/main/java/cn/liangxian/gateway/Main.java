@@ -76,8 +76,8 @@ public final class Main {
         .append(env.containsKey("GATEWAY_OPERATOR_ADMIN_PASSWORD") ? "GATEWAY_OPERATOR_ADMIN_PASSWORD"
             : config.keyDir().resolve("operator-admin.password")).append(")\n")
         .append("  Phone demo      ").append(base).append("/demo/   (the mini-program flow: lookup, family, pay, receipt)\n")
-        .append("  Channel sandbox ").append(g.sandbox().baseUrl()).append("   (QR codes open its pay page)\n\n")
-        .append("  Demo residents to try (made up):\n");
+        .append(g.demo() == null ? "" : "  Channel sandbox " + g.demo().sandboxUrl() + "   (QR codes open its pay page)\n")
+        .append("\n  Demo residents to try (made up):\n");
     for (String[] e : DemoRoster.examples(g.database(), g.cipher(), 5)) {
       sb.append("    ").append(e[0]).append("  ").append(e[1]).append("  (").append(e[2]).append(")\n");
     }

@@ -1,4 +1,4 @@
-package cn.liangxian.gateway.channel.sandbox;
+package cn.liangxian.sandbox.fault;
 
 /**
  * What the sandbox does wrong on purpose, as the real channels sometimes do: late, duplicated,

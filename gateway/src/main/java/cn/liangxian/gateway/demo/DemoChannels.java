@@ -1,0 +1,116 @@
+package cn.liangxian.gateway.demo;
+
+import cn.liangxian.channel.wechat.WechatPayScheme;
+import cn.liangxian.gateway.channel.PaymentChannel;
+import cn.liangxian.gateway.channel.alipay.AlipayChannel;
+import cn.liangxian.gateway.channel.alipay.AlipayClient;
+import cn.liangxian.gateway.channel.alipay.AlipayMerchant;
+import cn.liangxian.gateway.channel.wechat.PlatformKeys;
+import cn.liangxian.gateway.channel.wechat.WechatPayChannel;
+import cn.liangxian.gateway.channel.wechat.WechatPayClient;
+import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
+import cn.liangxian.sandbox.ChannelSandbox;
+import cn.liangxian.sandbox.DemoMerchant;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Demo and tests: both payment channels answered by the channel sandbox, with a merchant account it
+ * issues for this run. The sandbox runs on a Vert.x of its own, so none of its work lands on the
+ * gateway's event loops (nor in its metrics). The one class of the gateway that knows the sandbox.
+ */
+public final class DemoChannels implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoChannels.class);
+
+  private final Vertx sandboxVertx;
+  private final ChannelSandbox sandbox;
+  private final WechatPayMerchant wechatMerchant;
+  private final AlipayMerchant alipayMerchant;
+  private final Map<String, PaymentChannel> channels;
+
+  private DemoChannels(Vertx sandboxVertx, ChannelSandbox sandbox, WechatPayMerchant wechatMerchant,
+      AlipayMerchant alipayMerchant, Map<String, PaymentChannel> channels) {
+    this.sandboxVertx = sandboxVertx;
+    this.sandbox = sandbox;
+    this.wechatMerchant = wechatMerchant;
+    this.alipayMerchant = alipayMerchant;
+    this.channels = channels;
+  }
+
+  /**
+   * Starts the sandbox on {@code sandboxPort} (0: any free port) and the gateway's adapters that call it,
+   * on the gateway's {@code vertx}; the channels call back the gateway on {@code gatewayPort}. Blocking.
+   */
+  public static DemoChannels start(Vertx vertx, Clock clock, int sandboxPort, int gatewayPort) {
+    Vertx sandboxVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    ChannelSandbox sandbox = new ChannelSandbox(sandboxVertx, clock);
+    DemoMerchant account = DemoMerchant.issue(sandbox);
+    int port;
+    try {
+      port = await(sandbox.listen(sandboxPort));
+    } catch (RuntimeException e) {
+      sandboxVertx.close();
+      throw e;
+    }
+    LOG.warn("payment channels are the SANDBOX on port {} with demo keys made for this run: no real money moves", port);
+    WechatPayMerchant wechat = new WechatPayMerchant(DemoMerchant.MCHID, DemoMerchant.WECHAT_APP_ID, "DEMO-MERCHANT-SERIAL",
+        account.merchantKey(), account.apiV3Key(), WechatPayScheme.RSA,
+        new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
+    AlipayMerchant alipay = new AlipayMerchant(DemoMerchant.ALIPAY_APP_ID, account.appKey(), sandbox.alipayPublicKey());
+    WebClient http = WebClient.create(vertx);
+    String callbacks = "http://127.0.0.1:" + gatewayPort + "/api/v1/callbacks/";
+    Map<String, PaymentChannel> channels = new LinkedHashMap<>();
+    channels.put("wechat", new WechatPayChannel(new WechatPayClient(http, sandbox.baseUrl(), wechat, clock), callbacks + "wechatpay"));
+    channels.put("alipay", new AlipayChannel(new AlipayClient(http, sandbox.baseUrl() + "/gateway.do", alipay, clock),
+        callbacks + "alipay"));
+    return new DemoChannels(sandboxVertx, sandbox, wechat, alipay, channels);
+  }
+
+  /** The sandbox itself: the tests' door to paying, faults, notifications and the ledger. */
+  public ChannelSandbox sandbox() {
+    return sandbox;
+  }
+
+  /** Where the sandbox listens, for the start-up banner: its pay pages are what the QR codes open. */
+  public String sandboxUrl() {
+    return sandbox.baseUrl();
+  }
+
+  public Map<String, PaymentChannel> channels() {
+    return channels;
+  }
+
+  public WechatPayMerchant wechatMerchant() {
+    return wechatMerchant;
+  }
+
+  public AlipayMerchant alipayMerchant() {
+    return alipayMerchant;
+  }
+
+  /** Stops the sandbox with its Vert.x. */
+  @Override
+  public void close() {
+    try {
+      await(sandboxVertx.close());
+    } catch (IllegalStateException e) {
+      LOG.warn("the channel sandbox did not stop cleanly: {}", e.getCause().toString());
+    }
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("start-up failed: " + e.getMessage(), e);
+    }
+  }
+}
