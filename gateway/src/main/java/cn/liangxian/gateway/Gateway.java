@@ -3,7 +3,6 @@ package cn.liangxian.gateway;
 import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
-import cn.liangxian.gateway.channel.sandbox.ChannelSandbox;
 import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.demo.DemoChannels;
@@ -57,7 +56,7 @@ public final class Gateway implements AutoCloseable {
   private final PasswordHasher passwordHasher = new PasswordHasher();
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Vertx vertx;
-  private ChannelSandbox sandbox;
+  private DemoChannels demo;
   private Channels channels;
   private volatile int httpPort;
   private volatile List<String> routes = List.of();
@@ -137,9 +136,7 @@ public final class Gateway implements AutoCloseable {
           real.alipay().appId());
       return real;
     }
-    DemoChannels.Started demo = await(DemoChannels.start(vertx, clock, options.sandboxPort(), () -> "http://127.0.0.1:" + httpPort));
-    sandbox = demo.sandbox();
-    LOG.warn("payment channels are the SANDBOX at {} with demo keys made for this run: no real money moves", sandbox.baseUrl());
+    demo = DemoChannels.start(vertx, clock, options.sandboxPort(), () -> "http://127.0.0.1:" + httpPort);
     return demo.channels();
   }
 
@@ -179,14 +176,14 @@ public final class Gateway implements AutoCloseable {
     return passwordHasher;
   }
 
-  /** The demo's channel sandbox (null when the real channels are configured). */
-  public ChannelSandbox sandbox() {
-    return sandbox;
+  /** The demo's channels and their sandbox (null when the real channels are configured). */
+  public DemoChannels demo() {
+    return demo;
   }
 
   /** Where the demo's channel sandbox answers (empty when the real channels are configured). */
   public Optional<String> sandboxUrl() {
-    return Optional.ofNullable(sandbox).map(ChannelSandbox::baseUrl);
+    return Optional.ofNullable(demo).map(DemoChannels::sandboxUrl);
   }
 
   /** The payment channels by name ("wechat", "alipay"). */
@@ -211,6 +208,9 @@ public final class Gateway implements AutoCloseable {
       } catch (Exception e) {
         LOG.warn("Vert.x did not stop cleanly: {}", e.toString());
       }
+    }
+    if (demo != null) {
+      demo.close();
     }
     database.close();
   }

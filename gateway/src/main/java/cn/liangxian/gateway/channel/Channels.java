@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.channel;
 
+import cn.liangxian.channel.Pem;
 import cn.liangxian.gateway.channel.alipay.AlipayChannel;
 import cn.liangxian.gateway.channel.alipay.AlipayClient;
 import cn.liangxian.gateway.channel.alipay.AlipayMerchant;
@@ -7,7 +8,7 @@ import cn.liangxian.gateway.channel.wechat.PlatformKeys;
 import cn.liangxian.gateway.channel.wechat.WechatPayChannel;
 import cn.liangxian.gateway.channel.wechat.WechatPayClient;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
-import cn.liangxian.gateway.channel.wechat.WechatPayScheme;
+import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.gateway.config.ConfigException;
 import cn.liangxian.gateway.config.GatewayOptions;
 import io.vertx.core.Vertx;

@@ -1,56 +1,93 @@
 package cn.liangxian.gateway.demo;
 
+import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.alipay.AlipayMerchant;
-import cn.liangxian.gateway.channel.sandbox.ChannelSandbox;
 import cn.liangxian.gateway.channel.wechat.PlatformKeys;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
-import cn.liangxian.gateway.channel.wechat.WechatPayScheme;
+import cn.liangxian.sandbox.ChannelSandbox;
+import cn.liangxian.sandbox.DemoMerchant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
+import io.vertx.core.VertxOptions;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Demo and tests: both channels answered by the loopback sandbox, with merchant keys made for this run. */
-public final class DemoChannels {
-  private DemoChannels() {}
+/**
+ * Demo and tests: both payment channels answered by the channel sandbox, with a merchant account it
+ * issues for this run. The sandbox runs on a Vert.x of its own, so none of its work lands on the
+ * gateway's event loops (nor in its metrics). The one class of the gateway that knows the sandbox.
+ */
+public final class DemoChannels implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoChannels.class);
 
-  /** The sandbox started on its port, and channels that speak to it as to the real ones. */
-  public record Started(ChannelSandbox sandbox, Channels channels) {}
+  private final Vertx sandboxVertx;
+  private final ChannelSandbox sandbox;
+  private final Channels channels;
 
-  public static Future<Started> start(Vertx vertx, Clock clock, int sandboxPort, Supplier<String> callbackBaseUrl) {
-    ChannelSandbox sandbox = new ChannelSandbox(vertx, clock);
-    KeyPair merchantKey = rsa();
-    KeyPair appKey = rsa();
-    byte[] apiV3Key = new byte[32];
-    new SecureRandom().nextBytes(apiV3Key);
-    for (int i = 0; i < apiV3Key.length; i++) {
-      apiV3Key[i] = (byte) ('a' + Math.floorMod(apiV3Key[i], 26)); // the API v3 key is 32 printable characters
-    }
-    String mchid = "1900000001";
-    String appId = "wxdemo0000000001";
-    sandbox.registerWechat(new ChannelSandbox.WechatMerchant(mchid, appId, merchantKey.getPublic(), apiV3Key, WechatPayScheme.RSA));
-    sandbox.registerAlipay(new ChannelSandbox.AlipayApp("2021000000000001", appKey.getPublic()));
-    return sandbox.listen(sandboxPort).map(port -> {
-      WechatPayMerchant wechat = new WechatPayMerchant(mchid, appId, "DEMO-MERCHANT-SERIAL", merchantKey.getPrivate(), apiV3Key,
-          WechatPayScheme.RSA, new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
-      AlipayMerchant alipay = new AlipayMerchant("2021000000000001", appKey.getPrivate(), sandbox.alipayPublicKey());
-      return new Started(sandbox, Channels.of(vertx, clock, wechat, sandbox.baseUrl(), alipay, sandbox.baseUrl() + "/gateway.do",
-          callbackBaseUrl));
-    });
+  private DemoChannels(Vertx sandboxVertx, ChannelSandbox sandbox, Channels channels) {
+    this.sandboxVertx = sandboxVertx;
+    this.sandbox = sandbox;
+    this.channels = channels;
   }
 
-  private static KeyPair rsa() {
+  /**
+   * Starts the sandbox on {@code sandboxPort} (0: any free port) and the gateway's adapters that call it,
+   * on the gateway's {@code vertx}; the channels call back the gateway at {@code gatewayBaseUrl}. Blocking.
+   */
+  public static DemoChannels start(Vertx vertx, Clock clock, int sandboxPort, Supplier<String> gatewayBaseUrl) {
+    Vertx sandboxVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    ChannelSandbox sandbox = new ChannelSandbox(sandboxVertx, clock);
+    DemoMerchant account = DemoMerchant.issue(sandbox);
+    int port;
     try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return g.generateKeyPair();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      port = await(sandbox.listen(sandboxPort));
+    } catch (RuntimeException e) {
+      sandboxVertx.close();
+      throw e;
+    }
+    LOG.warn("payment channels are the SANDBOX on port {} with demo keys made for this run: no real money moves", port);
+    WechatPayMerchant wechat = new WechatPayMerchant(DemoMerchant.MCHID, DemoMerchant.WECHAT_APP_ID, "DEMO-MERCHANT-SERIAL",
+        account.merchantKey(), account.apiV3Key(), WechatPayScheme.RSA,
+        new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
+    AlipayMerchant alipay = new AlipayMerchant(DemoMerchant.ALIPAY_APP_ID, account.appKey(), sandbox.alipayPublicKey());
+    Channels channels = Channels.of(vertx, clock, wechat, sandbox.baseUrl(), alipay, sandbox.baseUrl() + "/gateway.do",
+        gatewayBaseUrl);
+    return new DemoChannels(sandboxVertx, sandbox, channels);
+  }
+
+  /** The sandbox itself: the tests' door to paying, faults, notifications and the ledger. */
+  public ChannelSandbox sandbox() {
+    return sandbox;
+  }
+
+  /** Where the sandbox listens, for the start-up banner: its pay pages are what the QR codes open. */
+  public String sandboxUrl() {
+    return sandbox.baseUrl();
+  }
+
+  public Channels channels() {
+    return channels;
+  }
+
+  /** Stops the sandbox with its Vert.x. */
+  @Override
+  public void close() {
+    try {
+      await(sandboxVertx.close());
+    } catch (IllegalStateException e) {
+      LOG.warn("the channel sandbox did not stop cleanly: {}", e.getCause().toString());
+    }
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("start-up failed: " + e.getMessage(), e);
     }
   }
 }

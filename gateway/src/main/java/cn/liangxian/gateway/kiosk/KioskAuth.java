@@ -1,7 +1,7 @@
 package cn.liangxian.gateway.kiosk;
 
-import cn.liangxian.gateway.channel.Crypto;
-import cn.liangxian.gateway.channel.Pem;
+import cn.liangxian.channel.Crypto;
+import cn.liangxian.channel.Pem;
 import cn.liangxian.gateway.http.Problem;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;

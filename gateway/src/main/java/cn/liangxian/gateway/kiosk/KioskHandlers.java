@@ -1,7 +1,7 @@
 package cn.liangxian.gateway.kiosk;
 
 import cn.liangxian.gateway.audit.AuditLog;
-import cn.liangxian.gateway.channel.Pem;
+import cn.liangxian.channel.Pem;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.operator.AuditTrail;

@@ -1,6 +1,6 @@
 package cn.liangxian.gateway.privacy;
 
-import cn.liangxian.gateway.channel.Crypto;
+import cn.liangxian.channel.Crypto;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -14,6 +14,12 @@ public final class Await {
     return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
+  /** The future once it has completed, either way. */
+  public static <T> Future<T> settled(Future<T> f) throws Exception {
+    f.toCompletionStage().toCompletableFuture().handle((v, t) -> null).get(20, TimeUnit.SECONDS);
+    return f;
+  }
+
   public static ChannelException failure(Future<?> f) throws Exception {
     Throwable x = f.toCompletionStage().toCompletableFuture().handle((v, t) -> t).get(20, TimeUnit.SECONDS);
     while (x instanceof CompletionException) {

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.channel;
 
+import cn.liangxian.channel.Crypto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,8 +2,8 @@ package cn.liangxian.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.liangxian.gateway.channel.Crypto;
-import cn.liangxian.gateway.channel.Pem;
+import cn.liangxian.channel.Crypto;
+import cn.liangxian.channel.Pem;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -81,7 +81,7 @@ class DashboardMetricsTest {
     var created = g.post("/api/v1/orders", body, "Idempotency-Key", UUID.randomUUID().toString());
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
     JsonObject o = created.bodyAsJsonObject();
-    g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
     JsonObject liu = g.lookup(Fixture.LIU1, "刘一");
     JsonArray items = new JsonArray();
     liu.getJsonArray("members").forEach(m -> items.add(new JsonObject().put("memberRef", ((JsonObject) m).getString("ref"))

@@ -2,8 +2,8 @@ package cn.liangxian.gateway.kiosk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.liangxian.gateway.channel.Crypto;
-import cn.liangxian.gateway.channel.Pem;
+import cn.liangxian.channel.Crypto;
+import cn.liangxian.channel.Pem;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.buffer.Buffer;

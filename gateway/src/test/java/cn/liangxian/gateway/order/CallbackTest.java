@@ -2,9 +2,9 @@ package cn.liangxian.gateway.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.liangxian.gateway.channel.sandbox.SandboxFaults;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.sandbox.fault.SandboxFaults;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -35,9 +35,9 @@ class CallbackTest {
         .put("channel", "wechat").put("mode", "qr").put("items", new JsonArray().add(new JsonObject()
             .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical").put("year", 2020))),
         "Idempotency-Key", UUID.randomUUID().toString()).bodyAsJsonObject();
-    g.gateway.sandbox().faults(new SandboxFaults(0, 0, true, 0, false)); // the resident pays; we craft the callbacks
-    g.gateway.sandbox().pay(order.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
-    paid = g.gateway.sandbox().transactionOf(order.getString("outTradeNo"));
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false)); // the resident pays; we craft the callbacks
+    g.gateway.demo().sandbox().pay(order.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    paid = g.gateway.demo().sandbox().transactionOf(order.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
     url = "http://127.0.0.1:" + g.gateway.httpPort() + "/api/v1/callbacks/wechatpay";
   }
 
@@ -47,7 +47,7 @@ class CallbackTest {
   }
 
   int send(JsonObject transaction, long skew, String serial, boolean tamper) throws Exception {
-    return g.gateway.sandbox().sendWechat("1900000001", url, transaction, skew, serial, tamper).toCompletionStage().toCompletableFuture().get();
+    return g.gateway.demo().sandbox().sendWechat("1900000001", url, transaction, skew, serial, tamper).toCompletionStage().toCompletableFuture().get();
   }
 
   String state() throws Exception {

@@ -2,8 +2,8 @@ package cn.liangxian.gateway.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.liangxian.gateway.channel.Crypto;
-import cn.liangxian.gateway.channel.wechat.WechatPaySignatures;
+import cn.liangxian.channel.Crypto;
+import cn.liangxian.channel.wechat.WechatPaySignatures;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.buffer.Buffer;
@@ -57,10 +57,10 @@ class EndToEndTest {
       assertThat(payment.getString("alipayTradeNo")).isNotBlank();
     }
     // the resident pays (the sandbox's pay page does this for a QR code, the phone for a mini-program)
-    HttpResponse<Buffer> page = g.http.getAbs(g.gateway.sandbox().baseUrl() + "/sandbox/pay/" + channel + "/" + o.getString("outTradeNo"))
+    HttpResponse<Buffer> page = g.http.getAbs(g.gateway.demo().sandbox().baseUrl() + "/sandbox/pay/" + channel + "/" + o.getString("outTradeNo"))
         .send().toCompletionStage().toCompletableFuture().get();
     assertThat(page.bodyAsString()).contains("360.00", "确认支付");
-    g.http.postAbs(g.gateway.sandbox().baseUrl() + "/sandbox/pay/" + channel + "/" + o.getString("outTradeNo")).send()
+    g.http.postAbs(g.gateway.demo().sandbox().baseUrl() + "/sandbox/pay/" + channel + "/" + o.getString("outTradeNo")).send()
         .toCompletionStage().toCompletableFuture().get();
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     JsonObject now;

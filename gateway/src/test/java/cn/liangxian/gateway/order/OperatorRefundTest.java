@@ -41,7 +41,7 @@ class OperatorRefundTest {
     }
     JsonObject o = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
         .put("channel", "alipay").put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString()).bodyAsJsonObject();
-    g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("state").equals("PAID")) {
       assertThat(System.nanoTime()).isLessThan(deadline);

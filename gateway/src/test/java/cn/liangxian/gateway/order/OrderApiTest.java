@@ -61,13 +61,13 @@ class OrderApiTest {
     JsonObject o = r.bodyAsJsonObject();
     assertThat(o.getString("state")).isEqualTo("PAYING");
     assertThat(o.getLong("totalFen")).isEqualTo(3 * 25000);
-    assertThat(o.getJsonObject("payment").getString("codeUrl")).startsWith(g.gateway.sandbox().baseUrl());
+    assertThat(o.getJsonObject("payment").getString("codeUrl")).startsWith(g.gateway.demo().sandbox().baseUrl());
     assertThat(r.bodyAsString()).doesNotContain(Fixture.ZHANG, "张三");
 
     // before payment there is no receipt
     assertThat(g.get("/api/v1/orders/" + o.getString("id") + "/receipt").statusCode()).isEqualTo(409);
 
-    g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
     JsonObject paid = g.awaitState(o.getString("id"), "PAID");
     assertThat(paid.getString("transactionId")).isNotBlank();
 
@@ -85,14 +85,14 @@ class OrderApiTest {
     assertThat(again.bodyAsJsonObject().getString("type")).endsWith("/already-paid");
 
     // the channel renotifies for hours: a duplicate changes nothing and is answered with success
-    g.gateway.sandbox().renotify(o.getString("outTradeNo"));
+    g.gateway.demo().sandbox().renotify(o.getString("outTradeNo"));
     Thread.sleep(300);
     try (var c = g.db.connect(); var st = c.createStatement();
         var rs = st.executeQuery("select count(*) from payment where order_id = '" + o.getString("id") + "'")) {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(1);
     }
-    assertThat(g.gateway.sandbox().deliveries()).allSatisfy(d -> assertThat(d.getInteger("status")).isEqualTo(204));
+    assertThat(g.gateway.demo().sandbox().deliveries()).allSatisfy(d -> assertThat(d.getInteger("status")).isEqualTo(204));
   }
 
   @Test
@@ -202,7 +202,7 @@ class OrderApiTest {
     HttpResponse<Buffer> forged = g.http.post("/api/v1/callbacks/wechatpay").putHeader("Content-Type", "application/json")
         .putHeader("Wechatpay-Timestamp", Long.toString(g.clock.instant().getEpochSecond()))
         .putHeader("Wechatpay-Nonce", "n").putHeader("Wechatpay-Signature", "Zm9yZ2Vk")
-        .putHeader("Wechatpay-Serial", g.gateway.sandbox().wechatSerial())
+        .putHeader("Wechatpay-Serial", g.gateway.demo().sandbox().wechatSerial())
         .sendBuffer(Buffer.buffer("{\"id\":\"EV-1\",\"event_type\":\"TRANSACTION.SUCCESS\",\"resource\":{}}"))
         .toCompletionStage().toCompletableFuture().get();
     assertThat(forged.statusCode()).isEqualTo(401);

@@ -2,9 +2,9 @@ package cn.liangxian.gateway.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.liangxian.gateway.channel.sandbox.SandboxFaults;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.sandbox.fault.SandboxFaults;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -53,9 +53,9 @@ class PaymentRecoveryTest {
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"wechat", "alipay"})
   void aMissingCallbackIsFoundByQueryingTheChannel(String channel) throws Exception {
-    g.gateway.sandbox().faults(new SandboxFaults(0, 0, true, 0, false)); // the channel never calls back
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false)); // the channel never calls back
     JsonObject o = orderChen(channel);
-    g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
     Thread.sleep(300);
     assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
     g.clock.advance(Duration.ofSeconds(31));
@@ -67,13 +67,13 @@ class PaymentRecoveryTest {
 
   @Test
   void aPaymentForACancelledOrderIsRefundedAndTheOrderSaysSo() throws Exception {
-    g.gateway.sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
     JsonObject o = orderChen("wechat");
     // the resident pays on the phone while the kiosk cancels: the channel has the money, we have a cancelled order
-    g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
     assertThat(g.post("/api/v1/orders/" + o.getString("id") + "/cancel", new JsonObject()).statusCode()).isEqualTo(200);
-    g.gateway.sandbox().faults(SandboxFaults.NONE);
-    g.gateway.sandbox().renotify(o.getString("outTradeNo"));
+    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    g.gateway.demo().sandbox().renotify(o.getString("outTradeNo"));
     JsonObject refunded = g.awaitState(o.getString("id"), "REFUNDED");
     assertThat(refunded.getString("stateReason")).contains("refunded");
     assertThat(count("select count(*) from refund where state = 'SUCCESS' and order_id = '" + o.getString("id") + "'")).isEqualTo(1);
@@ -88,9 +88,9 @@ class PaymentRecoveryTest {
     int rounds = 12;
     for (int i = 0; i < rounds; i++) {
       String channel = i % 2 == 0 ? "wechat" : "alipay";
-      g.gateway.sandbox().faults(new SandboxFaults(i % 4 * 40, i % 3, false, 0, i % 5 == 0));
+      g.gateway.demo().sandbox().faults(new SandboxFaults(i % 4 * 40, i % 3, false, 0, i % 5 == 0));
       JsonObject o = orderChen(channel);
-      g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+      g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
       g.clock.advance(Duration.ofMinutes(16)); // expiry and the active query start at once, while callbacks are in flight
       JsonObject done = g.awaitState(o.getString("id"), "PAID", "REFUNDED");
       Thread.sleep(200 + i % 4 * 40L); // let duplicates land

@@ -2,9 +2,9 @@ package cn.liangxian.gateway.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.liangxian.gateway.channel.sandbox.SandboxFaults;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.sandbox.fault.SandboxFaults;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,7 +50,7 @@ class ReconciliationTest {
         .put("channel", channel).put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString());
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     JsonObject o = r.bodyAsJsonObject();
-    g.gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
     return o;
   }
 
@@ -72,9 +72,9 @@ class ReconciliationTest {
   @Test
   void everyDifferenceIsReportedMissingPaymentsRepairedOnceAndASecondRunIsClean() throws Exception {
     JsonObject heard = pay(Fixture.ZHANG, "张三", "wechat");                  // callback arrives: matched
-    g.gateway.sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
     JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");                 // paid, callback lost
-    g.gateway.sandbox().faults(SandboxFaults.NONE);
+    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
     Thread.sleep(300);
     // and a payment we recorded that the channel never had
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {

@@ -122,7 +122,7 @@ public final class TestGateway implements AutoCloseable {
     JsonObject o = post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
         .put("channel", channel).put("mode", "qr").put("items", items), "Idempotency-Key", java.util.UUID.randomUUID().toString())
         .bodyAsJsonObject();
-    gateway.sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     return o;
   }
 

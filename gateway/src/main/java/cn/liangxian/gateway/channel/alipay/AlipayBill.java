@@ -1,6 +1,6 @@
 package cn.liangxian.gateway.channel.alipay;
 
-import cn.liangxian.gateway.channel.Money;
+import cn.liangxian.channel.Money;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,8 @@
 package cn.liangxian.gateway.channel.alipay;
 
+import cn.liangxian.channel.Money;
+import cn.liangxian.channel.alipay.AlipaySignatures;
 import cn.liangxian.gateway.channel.ChannelException;
-import cn.liangxian.gateway.channel.Money;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.channel.alipay;
 
-import cn.liangxian.gateway.channel.Money;
+import cn.liangxian.channel.Money;
+import cn.liangxian.channel.alipay.AlipaySignatures;
 import java.util.Map;
 
 /**

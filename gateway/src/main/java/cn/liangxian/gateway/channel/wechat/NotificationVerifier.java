@@ -1,5 +1,7 @@
 package cn.liangxian.gateway.channel.wechat;
 
+import cn.liangxian.channel.wechat.ResourceCipher;
+import cn.liangxian.channel.wechat.WechatPaySignatures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

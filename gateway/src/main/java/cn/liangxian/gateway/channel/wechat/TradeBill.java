@@ -1,6 +1,6 @@
 package cn.liangxian.gateway.channel.wechat;
 
-import cn.liangxian.gateway.channel.Money;
+import cn.liangxian.channel.Money;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

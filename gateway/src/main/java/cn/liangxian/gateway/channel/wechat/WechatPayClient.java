@@ -1,7 +1,9 @@
 package cn.liangxian.gateway.channel.wechat;
 
+import cn.liangxian.channel.Crypto;
+import cn.liangxian.channel.wechat.WechatPayScheme;
+import cn.liangxian.channel.wechat.WechatPaySignatures;
 import cn.liangxian.gateway.channel.ChannelException;
-import cn.liangxian.gateway.channel.Crypto;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.channel.wechat;
 
+import cn.liangxian.channel.wechat.WechatPayScheme;
 import java.security.PrivateKey;
 import java.util.Objects;
 

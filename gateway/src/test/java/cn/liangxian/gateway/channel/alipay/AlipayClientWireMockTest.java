@@ -8,9 +8,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.channel.Crypto;
+import cn.liangxian.channel.alipay.AlipaySignatures;
 import cn.liangxian.gateway.channel.Await;
 import cn.liangxian.gateway.channel.ChannelException;
-import cn.liangxian.gateway.channel.Crypto;
 import cn.liangxian.gateway.channel.Vectors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.vertx.core.Vertx;

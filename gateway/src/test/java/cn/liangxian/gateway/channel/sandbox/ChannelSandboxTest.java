@@ -2,9 +2,11 @@ package cn.liangxian.gateway.channel.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.channel.Crypto;
+import cn.liangxian.channel.wechat.WechatPayScheme;
+import cn.liangxian.channel.wechat.WechatPaySignatures;
 import cn.liangxian.gateway.channel.Await;
 import cn.liangxian.gateway.channel.ChannelException;
-import cn.liangxian.gateway.channel.Crypto;
 import cn.liangxian.gateway.channel.Vectors;
 import cn.liangxian.gateway.channel.alipay.AlipayBill;
 import cn.liangxian.gateway.channel.alipay.AlipayClient;
@@ -16,8 +18,10 @@ import cn.liangxian.gateway.channel.wechat.PlatformKeys;
 import cn.liangxian.gateway.channel.wechat.TradeBill;
 import cn.liangxian.gateway.channel.wechat.WechatPayClient;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
-import cn.liangxian.gateway.channel.wechat.WechatPayScheme;
-import cn.liangxian.gateway.channel.wechat.WechatPaySignatures;
+import cn.liangxian.sandbox.ChannelSandbox;
+import cn.liangxian.sandbox.alipay.AlipayApp;
+import cn.liangxian.sandbox.fault.SandboxFaults;
+import cn.liangxian.sandbox.wechat.WechatMerchant;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -65,11 +69,11 @@ class ChannelSandboxTest {
     KeyPair merchantKey = Vectors.rsa();
     guomiKey = Vectors.sm2();
     KeyPair appKey = Vectors.rsa();
-    sandbox.registerWechat(new ChannelSandbox.WechatMerchant("1900006891", "wxsandbox0000001", merchantKey.getPublic(),
+    sandbox.registerWechat(new WechatMerchant("1900006891", "wxsandbox0000001", merchantKey.getPublic(),
         API_V3_KEY, WechatPayScheme.RSA));
-    sandbox.registerWechat(new ChannelSandbox.WechatMerchant("1900006892", "wxsandbox0000002", guomiKey.getPublic(),
+    sandbox.registerWechat(new WechatMerchant("1900006892", "wxsandbox0000002", guomiKey.getPublic(),
         API_V3_KEY, WechatPayScheme.SM2));
-    sandbox.registerAlipay(new ChannelSandbox.AlipayApp("2021000117600000", appKey.getPublic()));
+    sandbox.registerAlipay(new AlipayApp("2021000117600000", appKey.getPublic()));
     Await.result(sandbox.listen(0));
 
     WebClient http = WebClient.create(vertx);
@@ -182,7 +186,7 @@ class ChannelSandboxTest {
     Await.result(wechat.nativePay(prepay("LXW0002", 36000, "/wechat/rsa")));
     Await.result(wechat.close("LXW0002"));
     assertThat(Await.result(wechat.query("LXW0002")).tradeState()).isEqualTo("CLOSED");
-    assertThat(sandbox.pay("LXW0002").failed()).isTrue();
+    assertThat(Await.settled(sandbox.pay("LXW0002")).failed()).isTrue();
 
     Await.result(wechat.nativePay(prepay("LXW0003", 36000, "/wechat/rsa")));
     Await.result(sandbox.pay("LXW0003"));
@@ -190,6 +194,7 @@ class ChannelSandboxTest {
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo("ORDERPAID");
     assertThat(Await.result(wechat.query("NEVER-CREATED")).tradeState()).isEqualTo("NOTFOUND");
+    eventually(() -> assertThat(wechatNotices).hasSize(1)); // LXW0003 paid, before the next test counts its own
   }
 
   @Test

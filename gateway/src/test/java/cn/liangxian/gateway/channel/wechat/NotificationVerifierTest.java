@@ -2,7 +2,9 @@ package cn.liangxian.gateway.channel.wechat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.liangxian.gateway.channel.Crypto;
+import cn.liangxian.channel.Crypto;
+import cn.liangxian.channel.wechat.WechatPayScheme;
+import cn.liangxian.channel.wechat.WechatPaySignatures;
 import cn.liangxian.gateway.channel.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;

@@ -11,9 +11,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.channel.Crypto;
+import cn.liangxian.channel.wechat.WechatPayScheme;
+import cn.liangxian.channel.wechat.WechatPaySignatures;
 import cn.liangxian.gateway.channel.Await;
 import cn.liangxian.gateway.channel.ChannelException;
-import cn.liangxian.gateway.channel.Crypto;
 import cn.liangxian.gateway.channel.Vectors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;

@@ -1,0 +1,50 @@
+package cn.liangxian.channel;
+
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.Base64;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+
+/** Signatures the channels use: SHA256withRSA, and SM3withSM2 (国密) through Bouncy Castle. */
+public final class Crypto {
+  /** One provider instance, never registered globally: the JDK's own providers stay first for RSA and AES. */
+  public static final Provider BC = new BouncyCastleProvider();
+
+  private Crypto() {}
+
+  public static String sign(String algorithm, PrivateKey key, byte[] message) {
+    try {
+      Signature s = signature(algorithm);
+      s.initSign(key);
+      s.update(message);
+      return Base64.getEncoder().encodeToString(s.sign());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign with " + algorithm, e);
+    }
+  }
+
+  /** False for a wrong signature, malformed Base64 or a key of the wrong kind: never an exception. */
+  public static boolean verify(String algorithm, PublicKey key, byte[] message, String signatureBase64) {
+    if (signatureBase64 == null || key == null) {
+      return false;
+    }
+    try {
+      byte[] sig = Base64.getDecoder().decode(signatureBase64.trim());
+      Signature s = signature(algorithm);
+      s.initVerify(key);
+      s.update(message);
+      return s.verify(sig);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static Signature signature(String algorithm) throws GeneralSecurityException {
+    // SM2, and ECDSA (keys read from PEM are Bouncy Castle keys, which the JDK's EC provider refuses), go to BC
+    return algorithm.equals("SM3withSM2") || algorithm.endsWith("withECDSA")
+        ? Signature.getInstance(algorithm, BC) : Signature.getInstance(algorithm);
+  }
+}

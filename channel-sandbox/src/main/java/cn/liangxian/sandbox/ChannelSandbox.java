@@ -1,0 +1,154 @@
+package cn.liangxian.sandbox;
+
+import cn.liangxian.channel.wechat.WechatPayScheme;
+import cn.liangxian.sandbox.alipay.AlipayApp;
+import cn.liangxian.sandbox.alipay.AlipayPlatform;
+import cn.liangxian.sandbox.fault.Faults;
+import cn.liangxian.sandbox.fault.SandboxFaults;
+import cn.liangxian.sandbox.wechat.WechatMerchant;
+import cn.liangxian.sandbox.wechat.WechatPlatform;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A loopback stand-in for WeChat Pay and Alipay that speaks their wire protocols with its own generated
+ * keys: prepay, query, close, refund, signed and encrypted notifications, bills. Merchants reach it
+ * exactly as they would the real hosts; only the base URLs differ. On demand it delays, duplicates,
+ * reorders or drops notifications and fails calls ({@link SandboxFaults}).
+ *
+ * <p>A QR code it hands out opens {@code /sandbox/pay/{channel}/{out_trade_no}}, a page whose button
+ * completes the payment as a resident's phone would. {@code GET /sandbox/payments} is its ledger.
+ *
+ * <p>{@link #listen} deploys it as a verticle of its own on the given Vert.x; its trades live on that
+ * verticle's context, so what reads or changes them answers with a {@link Future}.
+ */
+public final class ChannelSandbox {
+  private final Vertx vertx;
+  private final Clock clock;
+  private final WechatPlatform wechat = WechatPlatform.generate();
+  private final AlipayPlatform alipay = AlipayPlatform.generate();
+  private final Map<String, WechatMerchant> wechatMerchants = new ConcurrentHashMap<>();
+  private final Map<String, AlipayApp> alipayApps = new ConcurrentHashMap<>();
+  private final Faults faults = new Faults();
+  private volatile SandboxVerticle verticle;
+  private volatile String deploymentId;
+
+  /** @param clock the channel's time: of its timestamps, and the one merchants' request timestamps are checked against */
+  public ChannelSandbox(Vertx vertx, Clock clock) {
+    this.vertx = vertx;
+    this.clock = clock;
+  }
+
+  public ChannelSandbox registerWechat(WechatMerchant merchant) {
+    wechatMerchants.put(merchant.mchid(), merchant);
+    return this;
+  }
+
+  public ChannelSandbox registerAlipay(AlipayApp app) {
+    alipayApps.put(app.appId(), app);
+    return this;
+  }
+
+  /** The key WeChat Pay signs with, under {@link #wechatSerial()}: the merchant side trusts it. */
+  public PublicKey wechatPlatformKey(WechatPayScheme scheme) {
+    return wechat.publicKey(scheme);
+  }
+
+  public String wechatSerial() {
+    return wechat.serial();
+  }
+
+  public PublicKey alipayPublicKey() {
+    return alipay.publicKey();
+  }
+
+  /** From now on, these faults; any thread. */
+  public void faults(SandboxFaults f) {
+    faults.set(f);
+  }
+
+  /** Deploys the sandbox's verticle, listening on loopback; port 0 picks a free one. Resolves to the port. */
+  public Future<Integer> listen(int port) {
+    SandboxVerticle v = new SandboxVerticle(clock, port, wechat, alipay, wechatMerchants, alipayApps, faults);
+    return vertx.deployVerticle(v).map(id -> {
+      deploymentId = id;
+      verticle = v;
+      return v.port();
+    });
+  }
+
+  /** {@code http://127.0.0.1:<port>}: WeChat Pay's base URL; Alipay's gateway is {@code /gateway.do} under it. */
+  public String baseUrl() {
+    return started().baseUrl();
+  }
+
+  public int port() {
+    return started().port();
+  }
+
+  /** Undeploys the sandbox's verticle: its server stops, pending notifications are dropped. */
+  public Future<Void> close() {
+    String id = deploymentId;
+    return id == null ? Future.succeededFuture() : vertx.undeploy(id);
+  }
+
+  /** Every notification delivery attempt: channel, outTradeNo, event, HTTP status answered. Any thread. */
+  public List<JsonObject> deliveries() {
+    SandboxVerticle v = verticle;
+    return v == null ? List.of() : v.deliveries();
+  }
+
+  /**
+   * The sandbox's own record of every payment it confirmed, whatever the merchant made of the
+   * notification: channel, outTradeNo, totalFen, paidAt, refundedFen. The same as {@code GET /sandbox/payments}.
+   */
+  public Future<List<JsonObject>> payments() {
+    SandboxVerticle v = started();
+    return v.onContext(v::payments);
+  }
+
+  /** The resident pays: the trade succeeds and the channel notifies the merchant. Fails for an unknown or closed trade. */
+  public Future<Void> pay(String outTradeNo) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.pay(outTradeNo));
+  }
+
+  /** Sends the payment notification of a paid trade again, as the channels do for hours. */
+  public Future<Void> renotify(String outTradeNo) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.renotify(outTradeNo));
+  }
+
+  /**
+   * Sends a notification of the sandbox's own making, signed and encrypted as WeChat Pay does: for tests
+   * of what a merchant must refuse (another amount or merchant, an unknown order, a stale timestamp,
+   * an unknown serial, a tampered ciphertext). Resolves to the HTTP status the merchant answered.
+   *
+   * @param serial the {@code Wechatpay-Serial} to send, null for the platform's own
+   */
+  public Future<Integer> sendWechat(String mchid, String url, JsonObject transaction, long clockSkewSeconds, String serial,
+      boolean tamper) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.wechat().crafted(mchid, url, transaction, clockSkewSeconds, serial, tamper));
+  }
+
+  /** The transaction resource the sandbox would send for a trade (tests alter it); null for an unknown trade. */
+  public Future<JsonObject> transactionOf(String outTradeNo) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.transactionOf(outTradeNo));
+  }
+
+  private SandboxVerticle started() {
+    SandboxVerticle v = verticle;
+    if (v == null) {
+      throw new IllegalStateException("the channel sandbox is not listening yet");
+    }
+    return v;
+  }
+}

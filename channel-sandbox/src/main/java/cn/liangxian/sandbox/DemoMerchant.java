@@ -1,0 +1,69 @@
+package cn.liangxian.sandbox;
+
+import cn.liangxian.channel.wechat.WechatPayScheme;
+import cn.liangxian.sandbox.alipay.AlipayApp;
+import cn.liangxian.sandbox.wechat.WechatMerchant;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+
+/**
+ * The merchant account the sandbox issues for a demo, as the channels' own sandboxes issue developers
+ * one: a WeChat Pay merchant (RSA) with its API v3 key, and an Alipay app, with keys made for this run
+ * and registered with the sandbox. The private keys are the merchant side's to use.
+ */
+public final class DemoMerchant {
+  public static final String MCHID = "1900000001";
+  public static final String WECHAT_APP_ID = "wxdemo0000000001";
+  public static final String ALIPAY_APP_ID = "2021000000000001";
+
+  private final KeyPair merchantKey = rsa();
+  private final KeyPair appKey = rsa();
+  private final byte[] apiV3Key = printableKey();
+
+  private DemoMerchant() {}
+
+  /** A new account, registered with {@code sandbox}. */
+  public static DemoMerchant issue(ChannelSandbox sandbox) {
+    DemoMerchant m = new DemoMerchant();
+    sandbox.registerWechat(new WechatMerchant(MCHID, WECHAT_APP_ID, m.merchantKey.getPublic(), m.apiV3Key(), WechatPayScheme.RSA));
+    sandbox.registerAlipay(new AlipayApp(ALIPAY_APP_ID, m.appKey.getPublic()));
+    return m;
+  }
+
+  /** The WeChat Pay merchant's API key (RSA): it signs the merchant's requests. */
+  public PrivateKey merchantKey() {
+    return merchantKey.getPrivate();
+  }
+
+  /** The key notification resources are encrypted with: 32 printable characters, as WeChat Pay has merchants set it. */
+  public byte[] apiV3Key() {
+    return apiV3Key.clone();
+  }
+
+  /** The Alipay app's private key (RSA2): it signs the app's requests. */
+  public PrivateKey appKey() {
+    return appKey.getPrivate();
+  }
+
+  private static byte[] printableKey() {
+    byte[] k = new byte[32];
+    new SecureRandom().nextBytes(k);
+    for (int i = 0; i < k.length; i++) {
+      k[i] = (byte) ('a' + Math.floorMod(k[i], 26));
+    }
+    return k;
+  }
+
+  private static KeyPair rsa() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      return g.generateKeyPair();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

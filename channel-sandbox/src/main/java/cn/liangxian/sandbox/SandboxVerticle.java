@@ -1,0 +1,163 @@
+package cn.liangxian.sandbox;
+
+import cn.liangxian.sandbox.alipay.AlipayApi;
+import cn.liangxian.sandbox.alipay.AlipayApp;
+import cn.liangxian.sandbox.alipay.AlipayNotifier;
+import cn.liangxian.sandbox.alipay.AlipayPlatform;
+import cn.liangxian.sandbox.fault.Delivery;
+import cn.liangxian.sandbox.fault.Faults;
+import cn.liangxian.sandbox.ledger.Ledger;
+import cn.liangxian.sandbox.ledger.Trade;
+import cn.liangxian.sandbox.page.PayPage;
+import cn.liangxian.sandbox.wechat.WechatApi;
+import cn.liangxian.sandbox.wechat.WechatMerchant;
+import cn.liangxian.sandbox.wechat.WechatNotifier;
+import cn.liangxian.sandbox.wechat.WechatPlatform;
+import cn.liangxian.sandbox.wechat.WechatResources;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The sandbox at work. Its HTTP server, its notifications and every trade live on this verticle's
+ * context, so nothing needs a lock and none of its work runs on another deployment's event loop; what
+ * other threads ask of it is handed over with {@link #onContext}.
+ */
+final class SandboxVerticle extends VerticleBase {
+  private final Clock clock;
+  private final int requestedPort;
+  private final WechatPlatform wechatPlatform;
+  private final AlipayPlatform alipayPlatform;
+  private final Map<String, WechatMerchant> wechatMerchants;
+  private final Map<String, AlipayApp> alipayApps;
+  private final Faults faults;
+  private final Ledger ledger = new Ledger();
+  private Delivery delivery;
+  private WebClient http;
+  private WechatNotifier wechat;
+  private AlipayNotifier alipay;
+  private HttpServer server;
+  private volatile int port;
+
+  SandboxVerticle(Clock clock, int requestedPort, WechatPlatform wechatPlatform, AlipayPlatform alipayPlatform,
+      Map<String, WechatMerchant> wechatMerchants, Map<String, AlipayApp> alipayApps, Faults faults) {
+    this.clock = clock;
+    this.requestedPort = requestedPort;
+    this.wechatPlatform = wechatPlatform;
+    this.alipayPlatform = alipayPlatform;
+    this.wechatMerchants = wechatMerchants;
+    this.alipayApps = alipayApps;
+    this.faults = faults;
+  }
+
+  @Override
+  public Future<?> start() {
+    http = WebClient.create(vertx);
+    delivery = new Delivery(vertx, faults);
+    wechat = new WechatNotifier(wechatPlatform, wechatMerchants, ledger, delivery, http, clock);
+    alipay = new AlipayNotifier(alipayPlatform, ledger, delivery, http, clock);
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
+    router.route("/v3/*").handler(faults::failSome);
+    router.route("/gateway.do").handler(faults::failSome);
+    new WechatApi(wechatPlatform, wechatMerchants, ledger, wechat, this::baseUrl, clock).routes(router);
+    new AlipayApi(alipayPlatform, alipayApps, ledger, this::baseUrl, clock).routes(router);
+    new PayPage(ledger, this::pay).routes(router);
+    router.get("/sandbox/payments").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("payments", new JsonArray(ledger.payments())).encode()));
+    router.post("/sandbox/faults").handler(faults::update);
+    return vertx.createHttpServer().requestHandler(router).listen(requestedPort, "127.0.0.1").onSuccess(s -> {
+      server = s;
+      port = s.actualPort();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    http.close();
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  int port() {
+    return port;
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** Runs {@code work} on this verticle's context, where the ledger lives, whichever thread asks. */
+  <T> Future<T> onContext(Supplier<Future<T>> work) {
+    if (Vertx.currentContext() == context) {
+      return work.get();
+    }
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        work.get().onComplete(done);
+      } catch (RuntimeException e) {
+        done.fail(e);
+      }
+    });
+    return done.future();
+  }
+
+  /** The resident pays: the trade succeeds and the channel notifies the merchant. On the context. */
+  Future<Void> pay(String outTradeNo) {
+    Trade t;
+    try {
+      t = ledger.pay(outTradeNo, clock.instant());
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e.getMessage());
+    }
+    notifyPaid(t);
+    return Future.succeededFuture();
+  }
+
+  /** The payment notification of a paid trade again, as the channels send it for hours. On the context. */
+  Future<Void> renotify(String outTradeNo) {
+    Trade t = ledger.get(outTradeNo);
+    if (t != null && t.paidAt() != null) {
+      notifyPaid(t);
+    }
+    return Future.succeededFuture();
+  }
+
+  /** The transaction resource WeChat Pay would send for a trade, or null. On the context. */
+  Future<JsonObject> transactionOf(String outTradeNo) {
+    Trade t = ledger.get(outTradeNo);
+    return Future.succeededFuture(t == null ? null : WechatResources.transaction(t));
+  }
+
+  Future<List<JsonObject>> payments() {
+    return Future.succeededFuture(ledger.payments());
+  }
+
+  WechatNotifier wechat() {
+    return wechat;
+  }
+
+  /** Every notification attempt so far; safe from any thread. */
+  List<JsonObject> deliveries() {
+    return delivery == null ? List.of() : delivery.attempts();
+  }
+
+  private void notifyPaid(Trade t) {
+    if (t.channel() == Trade.Channel.WECHAT) {
+      wechat.paid(t);
+    } else {
+      alipay.paid(t);
+    }
+  }
+}

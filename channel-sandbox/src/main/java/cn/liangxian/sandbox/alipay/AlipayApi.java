@@ -1,0 +1,182 @@
+package cn.liangxian.sandbox.alipay;
+
+import cn.liangxian.channel.Money;
+import cn.liangxian.channel.alipay.AlipaySignatures;
+import cn.liangxian.sandbox.ledger.Ledger;
+import cn.liangxian.sandbox.ledger.Refund;
+import cn.liangxian.sandbox.ledger.Trade;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Alipay's open API gateway ({@code POST /gateway.do}) as an app calls it: precreate (QR) and create
+ * (mini-program), query, close, refund, refund query and the bill's download URL; every request's RSA2
+ * signature checked, every answer signed. Runs on the sandbox's context.
+ */
+public final class AlipayApi {
+  private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  private final AlipayPlatform platform;
+  private final Map<String, AlipayApp> apps;
+  private final Ledger ledger;
+  private final Supplier<String> baseUrl;
+  private final Clock clock;
+
+  public AlipayApi(AlipayPlatform platform, Map<String, AlipayApp> apps, Ledger ledger, Supplier<String> baseUrl, Clock clock) {
+    this.platform = platform;
+    this.apps = apps;
+    this.ledger = ledger;
+    this.baseUrl = baseUrl;
+    this.clock = clock;
+  }
+
+  public void routes(Router router) {
+    router.post("/gateway.do").handler(this::call);
+    router.get("/sandbox/alipay/bill").handler(new AlipayBill(ledger)::file);
+  }
+
+  private void call(RoutingContext ctx) {
+    Map<String, String> p = new LinkedHashMap<>();
+    ctx.request().formAttributes().forEach(e -> p.put(e.getKey(), e.getValue()));
+    String method = p.getOrDefault("method", "");
+    String member = method.replace('.', '_') + "_response";
+    AlipayApp app = apps.get(p.getOrDefault("app_id", ""));
+    if (app == null) {
+      answer(ctx, member, new JsonObject().put("code", "40002").put("msg", "Invalid Arguments")
+          .put("sub_code", "isv.invalid-app-id").put("sub_msg", "无效的AppID参数"), false);
+      return;
+    }
+    if (!AlipaySignatures.verifyRequest(app.appKey(), p)) {
+      answer(ctx, member, new JsonObject().put("code", "40002").put("msg", "Invalid Arguments")
+          .put("sub_code", "isv.invalid-signature").put("sub_msg", "验签出错"), false);
+      return;
+    }
+    JsonObject biz;
+    try {
+      biz = new JsonObject(p.getOrDefault("biz_content", "{}"));
+    } catch (RuntimeException e) {
+      answer(ctx, member, fail("40002", "isv.invalid-biz-content", "biz_content"), true);
+      return;
+    }
+    JsonObject r = switch (method) {
+      case "alipay.trade.precreate", "alipay.trade.create" -> create(app, method, biz, p.get("notify_url"));
+      case "alipay.trade.query" -> query(biz);
+      case "alipay.trade.close" -> close(biz);
+      case "alipay.trade.refund" -> refund(biz);
+      case "alipay.trade.fastpay.refund.query" -> refundQuery(biz);
+      case "alipay.data.dataservice.bill.downloadurl.query" -> new JsonObject().put("code", "10000").put("msg", "Success")
+          .put("bill_download_url", baseUrl.get() + "/sandbox/alipay/bill?app_id=" + app.appId() + "&bill_date="
+              + biz.getString("bill_date", ""));
+      default -> fail("40004", "isv.invalid-method", "不存在的方法名");
+    };
+    answer(ctx, member, r, true);
+  }
+
+  private JsonObject create(AlipayApp app, String method, JsonObject biz, String notifyUrl) {
+    String no = biz.getString("out_trade_no");
+    long fen;
+    try {
+      fen = Money.yuanToFen(biz.getString("total_amount"));
+    } catch (IllegalArgumentException e) {
+      return fail("40004", "ACQ.INVALID_PARAMETER", "total_amount");
+    }
+    boolean mini = method.equals("alipay.trade.create");
+    if (no == null || fen <= 0 || notifyUrl == null || (mini && biz.getString("buyer_id") == null)) {
+      return fail("40004", "ACQ.INVALID_PARAMETER", "参数无效");
+    }
+    Trade t = ledger.get(no);
+    if (t != null && (t.totalFen() != fen || !t.state().equals("WAIT_BUYER_PAY"))) {
+      return fail("40004", t.state().equals("TRADE_SUCCESS") ? "ACQ.TRADE_HAS_SUCCESS" : "ACQ.TRADE_HAS_CLOSE", "交易状态不合法");
+    }
+    if (t == null) {
+      t = new Trade(Trade.Channel.ALIPAY, app.appId(), app.appId(), no, fen, biz.getString("subject"), notifyUrl,
+          mini ? "JSAPI" : "QR", "2019" + System.nanoTime() % 1_000_000_000L + ledger.next(), clock.instant(),
+          "WAIT_BUYER_PAY");
+      ledger.open(t);
+    }
+    JsonObject r = new JsonObject().put("code", "10000").put("msg", "Success").put("out_trade_no", no);
+    return mini ? r.put("trade_no", t.tradeNo()) : r.put("qr_code", baseUrl.get() + "/sandbox/pay/alipay/" + no);
+  }
+
+  private JsonObject query(JsonObject biz) {
+    Trade t = ledger.get(biz.getString("out_trade_no", ""));
+    if (t == null || t.channel() != Trade.Channel.ALIPAY) {
+      return fail("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在");
+    }
+    JsonObject r = new JsonObject().put("code", "10000").put("msg", "Success").put("trade_no", t.tradeNo())
+        .put("out_trade_no", t.outTradeNo()).put("trade_status", t.state()).put("total_amount", Money.fenToYuan(t.totalFen()));
+    if (t.payer() != null) {
+      r.put("buyer_user_id", t.payer()).put("send_pay_date", TIME.format(t.paidAt().atZone(CHINA)));
+    }
+    return r;
+  }
+
+  private JsonObject close(JsonObject biz) {
+    Trade t = ledger.get(biz.getString("out_trade_no", ""));
+    if (t == null) {
+      return fail("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在");
+    }
+    if (!t.state().equals("WAIT_BUYER_PAY") && !t.state().equals("TRADE_CLOSED")) {
+      return fail("40004", "ACQ.TRADE_STATUS_ERROR", "交易状态不合法");
+    }
+    t.state("TRADE_CLOSED");
+    return new JsonObject().put("code", "10000").put("msg", "Success").put("out_trade_no", t.outTradeNo())
+        .put("trade_no", t.tradeNo());
+  }
+
+  private JsonObject refund(JsonObject biz) {
+    Trade t = ledger.get(biz.getString("out_trade_no", ""));
+    String req = biz.getString("out_request_no", biz.getString("out_trade_no"));
+    if (t == null) {
+      return fail("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在");
+    }
+    long fen;
+    try {
+      fen = Money.yuanToFen(biz.getString("refund_amount"));
+    } catch (IllegalArgumentException e) {
+      return fail("40004", "ACQ.INVALID_PARAMETER", "refund_amount");
+    }
+    Refund existing = t.refund(req).orElse(null);
+    if (existing == null) {
+      if (!t.state().equals("TRADE_SUCCESS") || fen <= 0 || t.refundedFen() + fen > t.totalFen()) {
+        return fail("40004", "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额超限或交易状态不合法");
+      }
+      t.add(new Refund(req, "R" + ledger.next(), fen, biz.getString("refund_reason"), clock.instant()));
+    }
+    // a repeated out_request_no answers the first refund again and moves no money (fund_change N)
+    return new JsonObject().put("code", "10000").put("msg", "Success").put("trade_no", t.tradeNo())
+        .put("out_trade_no", t.outTradeNo()).put("fund_change", existing == null ? "Y" : "N")
+        .put("refund_fee", Money.fenToYuan(t.refundedFen()));
+  }
+
+  private JsonObject refundQuery(JsonObject biz) {
+    Trade t = ledger.get(biz.getString("out_trade_no", ""));
+    String req = biz.getString("out_request_no", "");
+    JsonObject r = new JsonObject().put("code", "10000").put("msg", "Success").put("out_trade_no", biz.getString("out_trade_no"))
+        .put("out_request_no", req);
+    if (t != null) {
+      t.refund(req).ifPresent(x -> r.put("refund_amount", Money.fenToYuan(x.fen())).put("refund_status", "REFUND_SUCCESS")
+          .put("total_amount", Money.fenToYuan(t.totalFen())));
+    }
+    return r;
+  }
+
+  private void answer(RoutingContext ctx, String member, JsonObject r, boolean sign) {
+    String raw = r.encode();
+    String body = "{\"" + member + "\":" + raw + (sign ? ",\"sign\":\"" + platform.signAnswer(raw) + "\"" : "") + "}";
+    ctx.response().putHeader("Content-Type", "application/json;charset=utf-8").end(body);
+  }
+
+  private static JsonObject fail(String code, String subCode, String subMsg) {
+    return new JsonObject().put("code", code).put("msg", code.equals("40004") ? "Business Failed" : "Invalid Arguments")
+        .put("sub_code", subCode).put("sub_msg", subMsg);
+  }
+}

@@ -1,0 +1,41 @@
+package cn.liangxian.sandbox.fault;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The faults in force. Set from any thread (a test, {@code POST /sandbox/faults}), read where the sandbox
+ * works: hence a volatile and an atomic counter rather than state confined to its context.
+ */
+public final class Faults {
+  private volatile SandboxFaults current = SandboxFaults.NONE;
+  private final AtomicInteger callsToFail = new AtomicInteger();
+
+  public void set(SandboxFaults faults) {
+    current = faults;
+    callsToFail.set(faults.failCalls());
+  }
+
+  public SandboxFaults current() {
+    return current;
+  }
+
+  /** Before the API routes: answers the next {@code failCalls} calls with a 500 SYSTEM_ERROR, as a channel having a bad day. */
+  public void failSome(RoutingContext ctx) {
+    if (callsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("code", "SYSTEM_ERROR").put("message", "系统错误").encode());
+      return;
+    }
+    ctx.next();
+  }
+
+  /** {@code POST /sandbox/faults}: the faults as JSON, every field optional. */
+  public void update(RoutingContext ctx) {
+    JsonObject f = ctx.body().asJsonObject();
+    set(new SandboxFaults(f.getLong("notifyDelayMs", 0L), f.getInteger("duplicates", 0),
+        f.getBoolean("dropNotifications", false), f.getInteger("failCalls", 0), f.getBoolean("reorder", false)));
+    ctx.response().setStatusCode(204).end();
+  }
+}

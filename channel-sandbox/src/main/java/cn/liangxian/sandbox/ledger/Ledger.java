@@ -1,0 +1,74 @@
+package cn.liangxian.sandbox.ledger;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every trade both channels hold, by the merchant's order number, in the order they were opened. Touched
+ * only on the sandbox's context, so it needs no lock.
+ */
+public final class Ledger {
+  private final Map<String, Trade> trades = new LinkedHashMap<>();
+  private final AtomicLong sequence = new AtomicLong(1);
+
+  /** The trade of this order number, or null. */
+  public Trade get(String outTradeNo) {
+    return trades.get(outTradeNo);
+  }
+
+  public void open(Trade trade) {
+    trades.put(trade.outTradeNo(), trade);
+  }
+
+  public Collection<Trade> trades() {
+    return Collections.unmodifiableCollection(trades.values());
+  }
+
+  /** The sandbox's running number, in its trade, refund, event and request ids. */
+  public long next() {
+    return sequence.getAndIncrement();
+  }
+
+  /**
+   * The resident pays: the trade succeeds.
+   *
+   * @throws IllegalStateException when there is no such trade or it is no longer waiting for payment
+   */
+  public Trade pay(String outTradeNo, Instant at) {
+    Trade t = trades.get(outTradeNo);
+    if (t == null) {
+      throw new IllegalStateException("no such trade " + outTradeNo);
+    }
+    if (!t.state().equals("NOTPAY") && !t.state().equals("WAIT_BUYER_PAY")) {
+      throw new IllegalStateException("trade " + outTradeNo + " is " + t.state());
+    }
+    boolean wechat = t.channel() == Trade.Channel.WECHAT;
+    t.paid(wechat ? "SUCCESS" : "TRADE_SUCCESS", at,
+        wechat ? "oSandbox" + outTradeNo.hashCode() : "2088" + Math.abs(outTradeNo.hashCode()));
+    return t;
+  }
+
+  /**
+   * Every payment the sandbox confirmed, whatever the merchant made of the notification: channel,
+   * out_trade_no, amount, when, and how much of it was refunded since. What a load test holds the
+   * merchant's database against.
+   */
+  public List<JsonObject> payments() {
+    List<JsonObject> out = new ArrayList<>();
+    for (Trade t : trades.values()) {
+      if (t.paidAt() != null) {
+        out.add(new JsonObject().put("channel", t.channel() == Trade.Channel.WECHAT ? "wechat" : "alipay")
+            .put("outTradeNo", t.outTradeNo()).put("totalFen", t.totalFen()).put("paidAt", t.paidAt().toString())
+            .put("refundedFen", t.refundedFen()));
+      }
+    }
+    return out;
+  }
+}

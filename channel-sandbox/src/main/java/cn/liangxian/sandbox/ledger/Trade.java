@@ -1,0 +1,123 @@
+package cn.liangxian.sandbox.ledger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/** A trade the sandbox holds, as the channel would. Lives on the sandbox's context, as does the {@link Ledger}. */
+public final class Trade {
+  /** Which channel holds the trade. */
+  public enum Channel { WECHAT, ALIPAY }
+
+  private final Channel channel;
+  private final String merchantId;
+  private final String appId;
+  private final String outTradeNo;
+  private final long totalFen;
+  private final String description;
+  private final String notifyUrl;
+  private final String tradeType;
+  private final String tradeNo;
+  private final Instant createdAt;
+  private String state; // WeChat: NOTPAY SUCCESS CLOSED REFUND; Alipay: WAIT_BUYER_PAY TRADE_SUCCESS TRADE_CLOSED
+  private Instant paidAt;
+  private String payer;
+  private final List<Refund> refunds = new ArrayList<>();
+
+  public Trade(Channel channel, String merchantId, String appId, String outTradeNo, long totalFen, String description,
+      String notifyUrl, String tradeType, String tradeNo, Instant createdAt, String state) {
+    this.channel = channel;
+    this.merchantId = merchantId;
+    this.appId = appId;
+    this.outTradeNo = outTradeNo;
+    this.totalFen = totalFen;
+    this.description = description;
+    this.notifyUrl = notifyUrl;
+    this.tradeType = tradeType;
+    this.tradeNo = tradeNo;
+    this.createdAt = createdAt;
+    this.state = state;
+  }
+
+  public Channel channel() {
+    return channel;
+  }
+
+  public String merchantId() {
+    return merchantId;
+  }
+
+  public String appId() {
+    return appId;
+  }
+
+  public String outTradeNo() {
+    return outTradeNo;
+  }
+
+  public long totalFen() {
+    return totalFen;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public String notifyUrl() {
+    return notifyUrl;
+  }
+
+  public String tradeType() {
+    return tradeType;
+  }
+
+  public String tradeNo() {
+    return tradeNo;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public String state() {
+    return state;
+  }
+
+  public void state(String state) {
+    this.state = state;
+  }
+
+  /** When the resident paid; null while unpaid. */
+  public Instant paidAt() {
+    return paidAt;
+  }
+
+  /** The payer's id on the channel (WeChat openid, Alipay user id); null while unpaid. */
+  public String payer() {
+    return payer;
+  }
+
+  void paid(String state, Instant at, String payer) {
+    this.state = state;
+    this.paidAt = at;
+    this.payer = payer;
+  }
+
+  public List<Refund> refunds() {
+    return Collections.unmodifiableList(refunds);
+  }
+
+  public Optional<Refund> refund(String outRefundNo) {
+    return refunds.stream().filter(r -> r.outRefundNo().equals(outRefundNo)).findFirst();
+  }
+
+  public void add(Refund refund) {
+    refunds.add(refund);
+  }
+
+  public long refundedFen() {
+    return refunds.stream().mapToLong(Refund::fen).sum();
+  }
+}

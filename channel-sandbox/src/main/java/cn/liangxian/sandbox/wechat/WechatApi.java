@@ -1,0 +1,164 @@
+package cn.liangxian.sandbox.wechat;
+
+import cn.liangxian.sandbox.ledger.Ledger;
+import cn.liangxian.sandbox.ledger.Refund;
+import cn.liangxian.sandbox.ledger.Trade;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * WeChat Pay API v3 as a merchant calls it: JSAPI and Native prepay, query, close, refund and refund
+ * query, every request's signature checked and every answer signed. Runs on the sandbox's context.
+ */
+public final class WechatApi {
+  private final Ledger ledger;
+  private final WechatSigning signing;
+  private final WechatNotifier notifier;
+  private final WechatBill bill;
+  private final Supplier<String> baseUrl;
+  private final Clock clock;
+
+  public WechatApi(WechatPlatform platform, Map<String, WechatMerchant> merchants, Ledger ledger, WechatNotifier notifier,
+      Supplier<String> baseUrl, Clock clock) {
+    this.ledger = ledger;
+    this.signing = new WechatSigning(platform, merchants, ledger, clock);
+    this.notifier = notifier;
+    this.bill = new WechatBill(ledger, signing, baseUrl);
+    this.baseUrl = baseUrl;
+    this.clock = clock;
+  }
+
+  public void routes(Router router) {
+    router.post("/v3/pay/transactions/jsapi").handler(ctx -> prepay(ctx, "JSAPI"));
+    router.post("/v3/pay/transactions/native").handler(ctx -> prepay(ctx, "NATIVE"));
+    router.get("/v3/pay/transactions/out-trade-no/:no").handler(this::query);
+    router.post("/v3/pay/transactions/out-trade-no/:no/close").handler(this::close);
+    router.post("/v3/refund/domestic/refunds").handler(this::refund);
+    router.get("/v3/refund/domestic/refunds/:no").handler(this::refundQuery);
+    router.get("/v3/bill/tradebill").handler(bill::tradeBill);
+    router.get("/v3/billdownload/file").handler(bill::file);
+  }
+
+  private void prepay(RoutingContext ctx, String type) {
+    WechatMerchant m = signing.authenticated(ctx);
+    JsonObject b = m == null ? null : json(ctx);
+    if (b == null) {
+      return;
+    }
+    JsonObject amount = b.getJsonObject("amount", new JsonObject());
+    String no = b.getString("out_trade_no");
+    if (no == null || amount.getLong("total", 0L) <= 0 || b.getString("notify_url") == null
+        || !m.mchid().equals(b.getString("mchid")) || !m.appId().equals(b.getString("appid"))
+        || (type.equals("JSAPI") && b.getJsonObject("payer", new JsonObject()).getString("openid") == null)) {
+      signing.error(ctx, m, 400, "PARAM_ERROR", "参数错误");
+      return;
+    }
+    Trade existing = ledger.get(no);
+    if (existing != null && (existing.totalFen() != amount.getLong("total") || !existing.state().equals("NOTPAY"))) {
+      signing.error(ctx, m, 400, existing.state().equals("SUCCESS") ? "ORDERPAID" : "OUT_TRADE_NO_USED", "商户订单号重复");
+      return;
+    }
+    if (existing == null) {
+      ledger.open(new Trade(Trade.Channel.WECHAT, m.mchid(), m.appId(), no, amount.getLong("total"),
+          b.getString("description"), b.getString("notify_url"), type, "42000" + ledger.next() + System.nanoTime() % 100000,
+          clock.instant(), "NOTPAY"));
+    }
+    JsonObject r = type.equals("JSAPI")
+        ? new JsonObject().put("prepay_id", "wx" + no)
+        : new JsonObject().put("code_url", baseUrl.get() + "/sandbox/pay/wechat/" + no);
+    signing.answer(ctx, m, 200, r);
+  }
+
+  private void query(RoutingContext ctx) {
+    WechatMerchant m = signing.authenticated(ctx);
+    if (m == null) {
+      return;
+    }
+    Trade t = ledger.get(ctx.pathParam("no"));
+    if (t == null || !t.merchantId().equals(m.mchid())) {
+      signing.error(ctx, m, 404, "ORDER_NOT_EXIST", "订单不存在");
+      return;
+    }
+    signing.answer(ctx, m, 200, WechatResources.transaction(t));
+  }
+
+  private void close(RoutingContext ctx) {
+    WechatMerchant m = signing.authenticated(ctx);
+    if (m == null) {
+      return;
+    }
+    Trade t = ledger.get(ctx.pathParam("no"));
+    if (t == null) {
+      signing.error(ctx, m, 404, "ORDER_NOT_EXIST", "订单不存在");
+      return;
+    }
+    if (t.state().equals("SUCCESS") || t.state().equals("REFUND")) {
+      signing.error(ctx, m, 400, "ORDERPAID", "订单已支付");
+      return;
+    }
+    t.state("CLOSED");
+    signing.signed(ctx, m, 204, new byte[0]);
+  }
+
+  private void refund(RoutingContext ctx) {
+    WechatMerchant m = signing.authenticated(ctx);
+    JsonObject b = m == null ? null : json(ctx);
+    if (b == null) {
+      return;
+    }
+    Trade t = ledger.get(b.getString("out_trade_no", ""));
+    long fen = b.getJsonObject("amount", new JsonObject()).getLong("refund", 0L);
+    String outRefundNo = b.getString("out_refund_no");
+    if (t == null || outRefundNo == null) {
+      signing.error(ctx, m, 404, "RESOURCE_NOT_EXISTS", "订单不存在");
+      return;
+    }
+    Refund refund = t.refund(outRefundNo).orElse(null);
+    boolean fresh = refund == null;
+    if (fresh) {
+      if (!(t.state().equals("SUCCESS") || t.state().equals("REFUND")) || fen <= 0 || t.refundedFen() + fen > t.totalFen()) {
+        signing.error(ctx, m, 400, "INVALID_REQUEST", "订单状态或退款金额不正确");
+        return;
+      }
+      refund = new Refund(outRefundNo, "5030" + ledger.next(), fen, b.getString("reason"), clock.instant());
+      t.add(refund);
+      t.state("REFUND");
+    }
+    // a repeated out_refund_no answers the first refund again and refunds nothing more
+    signing.answer(ctx, m, 200, WechatResources.refund(t, refund, "PROCESSING"));
+    if (fresh) {
+      notifier.refunded(m, b.getString("notify_url", t.notifyUrl()), t, refund);
+    }
+  }
+
+  private void refundQuery(RoutingContext ctx) {
+    WechatMerchant m = signing.authenticated(ctx);
+    if (m == null) {
+      return;
+    }
+    for (Trade t : ledger.trades()) {
+      for (Refund r : t.refunds()) {
+        if (r.outRefundNo().equals(ctx.pathParam("no"))) {
+          signing.answer(ctx, m, 200, WechatResources.refund(t, r, "SUCCESS"));
+          return;
+        }
+      }
+    }
+    signing.error(ctx, m, 404, "RESOURCE_NOT_EXISTS", "退款单不存在");
+  }
+
+  /** The request body as JSON; otherwise answers 400 itself and gives null. */
+  private static JsonObject json(RoutingContext ctx) {
+    try {
+      return ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("code", "PARAM_ERROR").put("message", "body is not JSON").encode());
+      return null;
+    }
+  }
+}

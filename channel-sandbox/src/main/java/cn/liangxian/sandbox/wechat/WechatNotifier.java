@@ -1,0 +1,111 @@
+package cn.liangxian.sandbox.wechat;
+
+import cn.liangxian.channel.wechat.ResourceCipher;
+import cn.liangxian.channel.wechat.WechatPayScheme;
+import cn.liangxian.channel.wechat.WechatPaySignatures;
+import cn.liangxian.sandbox.fault.Delivery;
+import cn.liangxian.sandbox.ledger.Ledger;
+import cn.liangxian.sandbox.ledger.Refund;
+import cn.liangxian.sandbox.ledger.Trade;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.Map;
+
+/** WeChat Pay's notifications: the resource encrypted with the merchant's API v3 key, the body signed by the platform. */
+public final class WechatNotifier {
+  private final WechatPlatform platform;
+  private final Map<String, WechatMerchant> merchants;
+  private final Ledger ledger;
+  private final Delivery delivery;
+  private final WebClient http;
+  private final Clock clock;
+
+  public WechatNotifier(WechatPlatform platform, Map<String, WechatMerchant> merchants, Ledger ledger, Delivery delivery,
+      WebClient http, Clock clock) {
+    this.platform = platform;
+    this.merchants = merchants;
+    this.ledger = ledger;
+    this.delivery = delivery;
+    this.http = http;
+    this.clock = clock;
+  }
+
+  /** TRANSACTION.SUCCESS for a paid trade, to the notify_url of its prepay. */
+  public void paid(Trade t) {
+    WechatMerchant m = merchants.get(t.merchantId());
+    send(m, t.notifyUrl(), "TRANSACTION.SUCCESS", "transaction", WechatResources.transaction(t), t.outTradeNo());
+  }
+
+  /** REFUND.SUCCESS, after the notification delay in force, as the refund completes. */
+  void refunded(WechatMerchant m, String url, Trade t, Refund r) {
+    delivery.afterNotifyDelay(() -> send(m, url, "REFUND.SUCCESS", "refund",
+        WechatResources.refund(t, r, "SUCCESS").put("refund_status", "SUCCESS").put("mchid", m.mchid()), t.outTradeNo()));
+  }
+
+  /**
+   * One notification of the sandbox's own making, sent once: for tests of what a merchant must refuse
+   * (another amount or merchant, an unknown order, a stale timestamp, an unknown serial, a tampered
+   * ciphertext). Resolves to the HTTP status the merchant answered.
+   */
+  public Future<Integer> crafted(String mchid, String url, JsonObject transaction, long clockSkewSeconds, String serial,
+      boolean tamper) {
+    WechatMerchant m = merchants.get(mchid);
+    String nonce = WechatPlatform.nonce(6);
+    String ciphertext;
+    try {
+      ciphertext = ResourceCipher.encrypt(m.scheme().resourceAlgorithm(), m.apiV3Key(), nonce, "transaction",
+          transaction.encode().getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      return Future.failedFuture(e);
+    }
+    if (tamper) {
+      char c = ciphertext.charAt(8);
+      ciphertext = ciphertext.substring(0, 8) + (c == 'A' ? 'B' : 'A') + ciphertext.substring(9);
+    }
+    JsonObject body = new JsonObject().put("id", "EV-" + ledger.next()).put("event_type", "TRANSACTION.SUCCESS")
+        .put("resource_type", "encrypt-resource").put("summary", "支付成功")
+        .put("resource", new JsonObject().put("original_type", "transaction").put("algorithm", m.scheme().resourceAlgorithm())
+            .put("ciphertext", ciphertext).put("associated_data", "transaction").put("nonce", nonce));
+    byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
+    String ts = Long.toString(clock.instant().getEpochSecond() + clockSkewSeconds);
+    String n = WechatPlatform.nonce(16);
+    String sig = platform.sign(m.scheme(), WechatPaySignatures.responseMessage(ts, n, bytes));
+    return http.postAbs(url).putHeader("Content-Type", "application/json").putHeader("Wechatpay-Timestamp", ts)
+        .putHeader("Wechatpay-Nonce", n).putHeader("Wechatpay-Signature", sig)
+        .putHeader("Wechatpay-Serial", serial == null ? platform.serial() : serial).sendBuffer(Buffer.buffer(bytes))
+        .map(r -> r.statusCode());
+  }
+
+  private void send(WechatMerchant m, String url, String event, String originalType, JsonObject resource, String outTradeNo) {
+    String nonce = WechatPlatform.nonce(6);
+    String ciphertext;
+    try {
+      ciphertext = ResourceCipher.encrypt(m.scheme().resourceAlgorithm(), m.apiV3Key(), nonce, originalType,
+          resource.encode().getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    JsonObject body = new JsonObject().put("id", "EV-" + ledger.next())
+        .put("create_time", WechatResources.createTime(clock.instant()))
+        .put("resource_type", "encrypt-resource").put("event_type", event)
+        .put("summary", event.startsWith("REFUND") ? "退款成功" : "支付成功")
+        .put("resource", new JsonObject().put("original_type", originalType).put("algorithm", m.scheme().resourceAlgorithm())
+            .put("ciphertext", ciphertext).put("associated_data", originalType).put("nonce", nonce));
+    byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
+    delivery.deliver("wechat", outTradeNo, event, () -> {
+      String ts = Long.toString(clock.instant().getEpochSecond());
+      String n = WechatPlatform.nonce(16);
+      String sig = platform.sign(m.scheme(), WechatPaySignatures.responseMessage(ts, n, bytes));
+      return http.postAbs(url).putHeader("Content-Type", "application/json")
+          .putHeader("Wechatpay-Timestamp", ts).putHeader("Wechatpay-Nonce", n).putHeader("Wechatpay-Signature", sig)
+          .putHeader("Wechatpay-Serial", platform.serial()).putHeader("Wechatpay-Signature-Type",
+              m.scheme() == WechatPayScheme.RSA ? "WECHATPAY2-SHA256-RSA2048" : "WECHATPAY2-SM2-WITH-SM3")
+          .sendBuffer(Buffer.buffer(bytes)).map(r -> r.statusCode());
+    });
+  }
+}

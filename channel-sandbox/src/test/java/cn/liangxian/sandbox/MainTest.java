@@ -1,0 +1,64 @@
+package cn.liangxian.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.channel.Pem;
+import cn.liangxian.channel.wechat.WechatPayScheme;
+import cn.liangxian.channel.wechat.WechatPaySignatures;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sandbox as a process of its own: the demo account's keys written where a gateway reads them, and they work. */
+class MainTest {
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2020-12-15T02:00:00Z"), ZoneOffset.UTC);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void writesTheKeysOfTheDemoAccountAndTheChannelsAndTheyWork() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Path keys = dir.resolve("sandbox-keys");
+      ChannelSandbox sandbox = Main.start(vertx, CLOCK, 0, keys).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+
+      assertThat(Pem.publicKey(Files.readString(keys.resolve("wechat-pay-public-key.pem"))))
+          .isEqualTo(sandbox.wechatPlatformKey(WechatPayScheme.RSA));
+      assertThat(Files.readString(keys.resolve("wechat-pay-public-key.serial")).strip()).isEqualTo(sandbox.wechatSerial());
+      assertThat(Pem.publicKey(Files.readString(keys.resolve("alipay-public-key.pem")))).isEqualTo(sandbox.alipayPublicKey());
+      assertThat(Pem.privateKey(Files.readString(keys.resolve("alipay-app-key.pem"))).getAlgorithm()).isEqualTo("RSA");
+      assertThat(Files.readString(keys.resolve("wechat-apiv3.key")).strip()).matches("[a-z]{32}");
+      assertThat(Main.banner(sandbox, keys)).contains("channel sandbox listening on port " + sandbox.port(), keys.toString());
+
+      // the merchant key on disk is the one the sandbox knows
+      PrivateKey merchant = Pem.privateKey(Files.readString(keys.resolve("wechat-merchant-key.pem")));
+      byte[] body = new JsonObject().put("appid", DemoMerchant.WECHAT_APP_ID).put("mchid", DemoMerchant.MCHID)
+          .put("description", "城乡居民医疗保险 2021").put("out_trade_no", "MAIN0001")
+          .put("notify_url", "http://127.0.0.1:9/notify")
+          .put("amount", new JsonObject().put("total", 25000)).encode().getBytes(StandardCharsets.UTF_8);
+      String authorization = WechatPaySignatures.authorization(WechatPayScheme.RSA, DemoMerchant.MCHID, "DEMO-MERCHANT-SERIAL",
+          merchant, "POST", "/v3/pay/transactions/native", CLOCK.instant().getEpochSecond(), "0123456789ABCDEF", body);
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create(sandbox.baseUrl() + "/v3/pay/transactions/native")).header("Authorization", authorization)
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+}
