@@ -7,22 +7,16 @@ import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
+import cn.liangxian.gateway.roster.RosterCsv.Row;
 import cn.liangxian.policy.Category;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.Sex;
-import com.fasterxml.jackson.databind.MappingIterator;
 import io.vertx.core.json.JsonObject;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -52,13 +46,6 @@ import org.slf4j.LoggerFactory;
  * <p>Blocking (JDBC): runs from the command line or before the HTTP server starts, never on an event loop.
  */
 public final class RosterImport {
-  /** Column names, and the Chinese headers accepted for them. */
-  private static final Map<String, String> ALIASES = Map.ofEntries(
-      Map.entry("地区代码", "region_code"), Map.entry("乡镇", "township"), Map.entry("村", "village"),
-      Map.entry("户号", "household"), Map.entry("身份证号", "id_number"), Map.entry("姓名", "name"),
-      Map.entry("本地户籍", "local"), Map.entry("监护人身份证号", "guardian_id_number"), Map.entry("监护人姓名", "guardian_name"),
-      Map.entry("监护人电话", "guardian_phone"), Map.entry("已在他处参保", "enrolled_elsewhere"), Map.entry("部门", "department"),
-      Map.entry("类别", "category"), Map.entry("起始日期", "valid_from"), Map.entry("截止日期", "valid_to"));
   private static final Map<String, Category> CATEGORY_NAMES = new HashMap<>();
   private static final Logger LOG = LoggerFactory.getLogger(RosterImport.class);
 
@@ -146,12 +133,12 @@ public final class RosterImport {
   /** As {@link #importCsv(String, byte[], String)}, changing only persons inside {@code territory}. */
   public ImportReport importCsv(String name, byte[] content, String actor, Territory territory) {
     long start = System.nanoTime();
-    List<Row> rows = parse(decode(content));
+    List<Row> rows = RosterCsv.parse(RosterCsv.decode(content));
     progress(rows.size(), "{}: {} lines parsed in {} ms", name, rows.size(), (System.nanoTime() - start) / 1_000_000);
     if (rows.isEmpty()) {
       throw new IllegalArgumentException(name + ": no header line");
     }
-    Set<String> header = rows.get(0).values.keySet();
+    Set<String> header = rows.get(0).values().keySet();
     ImportReport report;
     if (header.contains("department")) {
       report = departmentList(name, rows, actor, territory);
@@ -163,56 +150,6 @@ public final class RosterImport {
     }
     return new ImportReport(report.file(), report.kind(), report.rows(), report.imported(), report.unchanged(),
         report.problems(), report.crossChecks(), (System.nanoTime() - start) / 1_000_000);
-  }
-
-  /** UTF-8 when the bytes are valid UTF-8 (a BOM is dropped), else GB18030. */
-  static String decode(byte[] bytes) {
-    try {
-      String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-      return s.startsWith("\uFEFF") ? s.substring(1) : s;
-    } catch (CharacterCodingException e) {
-      return new String(bytes, Charset.forName("GB18030"));
-    }
-  }
-
-  private record Row(int line, Map<String, String> values) {
-    String get(String k) {
-      String v = values.get(k);
-      return v == null ? "" : v.strip();
-    }
-  }
-
-  private static List<Row> parse(String text) {
-    List<Row> out = new ArrayList<>();
-    CsvMapper mapper = new CsvMapper();
-    try (MappingIterator<List<String>> it = mapper.readerForListOf(String.class)
-        .with(CsvParser.Feature.WRAP_AS_ARRAY).readValues(new StringReader(text))) {
-      List<String> header = null;
-      while (it.hasNextValue()) {
-        int line = it.getCurrentLocation().getLineNr();
-        List<String> fields = it.nextValue();
-        if (fields.size() == 1 && fields.get(0).isBlank()) {
-          continue;
-        }
-        if (header == null) {
-          header = fields.stream().map(h -> ALIASES.getOrDefault(h.strip().replace("\uFEFF", ""),
-              h.strip().replace("\uFEFF", "").toLowerCase(Locale.ROOT))).toList();
-          Map<String, String> h = new java.util.LinkedHashMap<>();
-          header.forEach(k -> h.put(k, k));
-          out.add(new Row(line, h));
-          continue;
-        }
-        Map<String, String> values = new HashMap<>();
-        for (int i = 0; i < header.size(); i++) {
-          values.put(header.get(i), i < fields.size() ? fields.get(i) : "");
-        }
-        out.add(new Row(line, values));
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not readable as CSV: " + e.getMessage(), e);
-    }
-    return out;
   }
 
   /**
