@@ -13,7 +13,6 @@ import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.Sex;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -28,14 +27,10 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.postgresql.PGConnection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Imports village rosters (征收清册) and departments' special-group lists from CSV (UTF-8 or GB18030).
@@ -47,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RosterImport {
   private static final Map<String, Category> CATEGORY_NAMES = new HashMap<>();
-  private static final Logger LOG = LoggerFactory.getLogger(RosterImport.class);
 
   static {
     for (Category c : Category.values()) {
@@ -134,7 +128,7 @@ public final class RosterImport {
   public ImportReport importCsv(String name, byte[] content, String actor, Territory territory) {
     long start = System.nanoTime();
     List<Row> rows = RosterCsv.parse(RosterCsv.decode(content));
-    progress(rows.size(), "{}: {} lines parsed in {} ms", name, rows.size(), (System.nanoTime() - start) / 1_000_000);
+    BulkLoad.progress(rows.size(), "{}: {} lines parsed in {} ms", name, rows.size(), (System.nanoTime() - start) / 1_000_000);
     if (rows.isEmpty()) {
       throw new IllegalArgumentException(name + ": no header line");
     }
@@ -150,32 +144,6 @@ public final class RosterImport {
     }
     return new ImportReport(report.file(), report.kind(), report.rows(), report.imported(), report.unchanged(),
         report.problems(), report.crossChecks(), (System.nanoTime() - start) / 1_000_000);
-  }
-
-  /**
-   * Brings the planner's statistics up to date after a bulk import, at once rather than whenever
-   * autovacuum comes round: a lookup planned on the row counts of an empty table reads the whole person
-   * table (seen in the load test: a tenth of the lookup rate right after a million persons came in).
-   * Only when the import is large against what the planner last counted in the main table (autovacuum's
-   * own 10% rule, applied now): a village's fifty rows into a province's table would re-sample millions
-   * for nothing.
-   */
-  private static void refreshStatistics(Connection c, int imported, String mainTable, String tables) {
-    if (imported == 0) {
-      return;
-    }
-    try (Statement st = c.createStatement()) {
-      c.setAutoCommit(true);
-      try (ResultSet rs = st.executeQuery("select reltuples from pg_class where relname = '" + mainTable + "'")) {
-        double counted = rs.next() ? rs.getDouble(1) : -1; // -1: never analysed
-        if (counted > 0 && imported < counted * 0.1) {
-          return;
-        }
-      }
-      st.execute("analyze " + tables);
-    } catch (SQLException e) {
-      LOG.warn("imported, but could not analyse {}: {}", tables, e.getMessage());
-    }
   }
 
   // ------------------------------------------------------------------ village rosters
@@ -220,7 +188,7 @@ public final class RosterImport {
     }
     int imported;
     long copyStart = System.nanoTime();
-    progress(staged, "{}: {} rows checked and encrypted", file, staged);
+    BulkLoad.progress(staged, "{}: {} rows checked and encrypted", file, staged);
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
@@ -230,10 +198,9 @@ public final class RosterImport {
         st.execute("create temp table stage_person (line int, region_code text, township text, village text, household text,"
             + " id_index bytea, id_enc bytea, id_masked text, name text, birth_date date, sex char(1), local boolean,"
             + " enrolled_elsewhere boolean, guardian_index bytea, guardian_name text, guardian_phone_enc bytea) on commit drop");
-        c.unwrap(PGConnection.class).getCopyAPI().copyIn("copy stage_person from stdin (format csv)",
-            new StringReader(copy.toString()));
+        BulkLoad.copyIn(c, "stage_person", copy.toString());
         st.execute("analyze stage_person"); // temp tables are never auto-analysed; the joins below need the row count
-        progress(staged, "{}: copied to staging in {} ms", file, (System.nanoTime() - copyStart) / 1_000_000);
+        BulkLoad.progress(staged, "{}: copied to staging in {} ms", file, (System.nanoTime() - copyStart) / 1_000_000);
         // already in another household, or a household number that belongs to another village
         try (ResultSet rs = st.executeQuery("select s.line, h.roster_ref from stage_person s join person p on p.id_index = s.id_index"
             + " join household h on h.id = p.household_id where h.roster_ref <> s.household")) {
@@ -247,15 +214,7 @@ public final class RosterImport {
             problems.add(new RosterProblem(rs.getInt(1), "household " + rs.getString(2) + " belongs to another village"));
           }
         }
-        if (!problems.isEmpty()) {
-          try (PreparedStatement del = c.prepareStatement("delete from stage_person where line = ?")) {
-            for (RosterProblem p : problems) {
-              del.setInt(1, p.line());
-              del.addBatch();
-            }
-            del.executeBatch();
-          }
-        }
+        BulkLoad.dropLines(c, "stage_person", problems);
         st.execute("insert into village (region_code, township, name) select distinct region_code, township, village"
             + " from stage_person on conflict do nothing");
         st.execute("insert into household (village_id, roster_ref) select distinct on (s.household) v.id, s.household"
@@ -266,12 +225,12 @@ public final class RosterImport {
             + " select h.id, s.id_index, s.id_enc, s.id_masked, s.name, s.birth_date, s.sex, s.local, s.enrolled_elsewhere,"
             + " s.guardian_index, s.guardian_name, s.guardian_phone_enc from stage_person s join household h on h.roster_ref = s.household"
             + " on conflict (id_index) do nothing");
-        progress(staged, "{}: checked against the database and inserted {} in {} ms", file, imported, (System.nanoTime() - copyStart) / 1_000_000);
+        BulkLoad.progress(staged, "{}: checked against the database and inserted {} in {} ms", file, imported, (System.nanoTime() - copyStart) / 1_000_000);
         AuditLog.record(c, AuditLog.Change.of(actor, "roster.import", file,
             new JsonObject().put("kind", "village-roster").put("imported", imported)));
       }
       c.commit();
-      refreshStatistics(c, imported, "person", "village, household, person");
+      BulkLoad.refreshStatistics(c, imported, "person", "village, household, person");
     } catch (SQLException | IOException e) {
       throw new IllegalStateException("import of " + file + " failed, nothing was imported: " + e.getMessage(), e);
     }
@@ -323,15 +282,14 @@ public final class RosterImport {
     if (reason != null) {
       return new CheckedRow(r, reason, null, null);
     }
-    HexFormat hex = HexFormat.of();
     byte[] index = cipher.index(id.value());
     StringWriter line = new StringWriter(256);
-    csv(line, Integer.toString(r.line()), region, r.get("township"), r.get("village"), r.get("household"),
-        "\\x" + hex.formatHex(index), "\\x" + hex.formatHex(cipher.encrypt(id.value())), id.masked(), r.get("name"),
+    BulkLoad.line(line, Integer.toString(r.line()), region, r.get("township"), r.get("village"), r.get("household"),
+        BulkLoad.bytea(index), BulkLoad.bytea(cipher.encrypt(id.value())), id.masked(), r.get("name"),
         id.birthDate().toString(), id.sex() == Sex.MALE ? "M" : "F", local.toString(), elsewhere.toString(),
-        guardian == null ? null : "\\x" + hex.formatHex(cipher.index(guardian.value())),
+        guardian == null ? null : BulkLoad.bytea(cipher.index(guardian.value())),
         guardian == null ? null : r.get("guardian_name"),
-        r.get("guardian_phone").isEmpty() ? null : "\\x" + hex.formatHex(cipher.encrypt(r.get("guardian_phone"))));
+        r.get("guardian_phone").isEmpty() ? null : BulkLoad.bytea(cipher.encrypt(r.get("guardian_phone"))));
     return new CheckedRow(r, null, index, line.toString());
   }
 
@@ -340,7 +298,6 @@ public final class RosterImport {
   private ImportReport departmentList(String file, List<Row> rows, String actor, Territory territory) {
     List<RosterProblem> problems = new ArrayList<>();
     StringWriter copy = new StringWriter();
-    HexFormat hex = HexFormat.of();
     for (Row r : rows.subList(1, rows.size())) {
       String reason = null;
       IdNumber id = null;
@@ -369,7 +326,7 @@ public final class RosterImport {
         problems.add(new RosterProblem(r.line(), reason));
         continue;
       }
-      csv(copy, Integer.toString(r.line()), "\\x" + hex.formatHex(cipher.index(id.value())), r.get("name"), category.name(),
+      BulkLoad.line(copy, Integer.toString(r.line()), BulkLoad.bytea(cipher.index(id.value())), r.get("name"), category.name(),
           r.get("department"), from == null ? null : from.toString(), to == null ? null : to.toString());
     }
     int imported;
@@ -379,7 +336,7 @@ public final class RosterImport {
       try (Statement st = c.createStatement()) {
         st.execute("create temp table stage_category (line int, id_index bytea, name text, category text, department text,"
             + " valid_from date, valid_to date) on commit drop");
-        c.unwrap(PGConnection.class).getCopyAPI().copyIn("copy stage_category from stdin (format csv)", new StringReader(copy.toString()));
+        BulkLoad.copyIn(c, "stage_category", copy.toString());
         try (ResultSet rs = st.executeQuery("select s.line, p.id is null, p.name from stage_category s left join person p on p.id_index = s.id_index"
             + " where p.id is null or p.name <> s.name")) {
           while (rs.next()) {
@@ -425,7 +382,7 @@ public final class RosterImport {
             new JsonObject().put("kind", "department-list").put("imported", imported)));
       }
       c.commit();
-      refreshStatistics(c, imported, "person_category", "person_category");
+      BulkLoad.refreshStatistics(c, imported, "person_category", "person_category");
     } catch (SQLException | IOException e) {
       throw new IllegalStateException("import of " + file + " failed, nothing was imported: " + e.getMessage(), e);
     }
@@ -433,15 +390,6 @@ public final class RosterImport {
     int rowsRead = rows.size() - 1;
     return new ImportReport(file, "department list", rowsRead, imported, rowsRead - problems.size() - imported, problems,
         flagged, 0);
-  }
-
-  /** Phase timings of big imports (bulk loads are watched); small ones only at debug level. */
-  private static void progress(int rows, String format, Object... args) {
-    if (rows >= 50_000) {
-      LOG.info(format, args);
-    } else {
-      LOG.debug(format, args);
-    }
   }
 
   private static Boolean bool(String v, boolean dflt) {
@@ -453,19 +401,4 @@ public final class RosterImport {
     };
   }
 
-  /** One CSV line for COPY: null is an empty unquoted field, everything else quoted. */
-  private static void csv(StringWriter out, String... fields) {
-    for (int i = 0; i < fields.length; i++) {
-      if (i > 0) {
-        out.write(',');
-      }
-      String f = fields[i];
-      if (f != null) {
-        out.write('"');
-        out.write(f.replace("\"", "\"\""));
-        out.write('"');
-      }
-    }
-    out.write('\n');
-  }
 }
