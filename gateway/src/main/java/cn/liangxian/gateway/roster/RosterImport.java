@@ -10,12 +10,10 @@ import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.roster.RosterCsv.Row;
 import cn.liangxian.policy.Category;
 import cn.liangxian.policy.IdNumber;
-import cn.liangxian.policy.Sex;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,7 +26,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -64,11 +61,13 @@ public final class RosterImport {
   private final Database db;
   private final PersonalDataCipher cipher;
   private final Map<String, RegionInfo> regions;
+  private final VillageRosterImport villageRoster;
 
   public RosterImport(Database db, PersonalDataCipher cipher, Map<String, RegionInfo> regions) {
     this.db = db;
     this.cipher = cipher;
     this.regions = regions;
+    this.villageRoster = new VillageRosterImport(db, new RosterRowCheck(cipher, regions));
   }
 
   /** Makes sure every configured region exists (idempotent). */
@@ -137,160 +136,13 @@ public final class RosterImport {
     if (header.contains("department")) {
       report = departmentList(name, rows, actor, territory);
     } else if (header.contains("household")) {
-      report = villageRoster(name, rows, actor, territory);
+      report = villageRoster.run(name, rows, actor, territory);
     } else {
       throw new IllegalArgumentException(name + ": not a village roster (needs a 'household' column) nor a department"
           + " list (needs a 'department' column)");
     }
     return new ImportReport(report.file(), report.kind(), report.rows(), report.imported(), report.unchanged(),
         report.problems(), report.crossChecks(), (System.nanoTime() - start) / 1_000_000);
-  }
-
-  // ------------------------------------------------------------------ village rosters
-
-  private ImportReport villageRoster(String file, List<Row> rows, String actor, Territory territory) {
-    List<RosterProblem> problems = new ArrayList<>();
-    Map<ByteBuffer, Integer> seenPerson = new HashMap<>();
-    Map<ByteBuffer, String> personHousehold = new HashMap<>();
-    Map<String, String> householdVillage = new HashMap<>();
-    StringWriter copy = new StringWriter();
-    int staged = 0;
-    // the per-row checks and the encryption are independent of each other: spread over the cores
-    List<CheckedRow> checked = rows.subList(1, rows.size()).parallelStream().map(this::checkRosterRow).toList();
-    for (CheckedRow k : checked) {
-      Row r = k.row();
-      String reason = k.reason();
-      if (reason == null && !territory.covers(r.get("region_code"), r.get("township"), r.get("village"))) {
-        reason = "outside your scope: " + r.get("region_code") + "/" + r.get("township") + "/" + r.get("village");
-      }
-      if (reason == null) {
-        ByteBuffer key = ByteBuffer.wrap(k.index());
-        String household = r.get("household");
-        String village = r.get("region_code") + "/" + r.get("township") + "/" + r.get("village");
-        String knownVillage = householdVillage.putIfAbsent(household, village);
-        Integer firstLine = seenPerson.putIfAbsent(key, r.line());
-        if (knownVillage != null && !knownVillage.equals(village)) {
-          reason = "household " + household + " is also listed in another village";
-        } else if (firstLine != null) {
-          reason = personHousehold.get(key).equals(household)
-              ? "person listed twice (also line " + firstLine + ")"
-              : "person in two households (also line " + firstLine + ", household " + personHousehold.get(key) + ")";
-        } else {
-          personHousehold.put(key, household);
-        }
-      }
-      if (reason != null) {
-        problems.add(new RosterProblem(r.line(), reason));
-        continue;
-      }
-      copy.write(k.copyLine());
-      staged++;
-    }
-    int imported;
-    long copyStart = System.nanoTime();
-    BulkLoad.progress(staged, "{}: {} rows checked and encrypted", file, staged);
-    try (Connection c = db.connect()) {
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
-        // a fresh session: temp_buffers can still grow, so the staging table stays in memory
-        st.execute("set local temp_buffers = '512MB'");
-        st.execute("set local work_mem = '256MB'");
-        st.execute("create temp table stage_person (line int, region_code text, township text, village text, household text,"
-            + " id_index bytea, id_enc bytea, id_masked text, name text, birth_date date, sex char(1), local boolean,"
-            + " enrolled_elsewhere boolean, guardian_index bytea, guardian_name text, guardian_phone_enc bytea) on commit drop");
-        BulkLoad.copyIn(c, "stage_person", copy.toString());
-        st.execute("analyze stage_person"); // temp tables are never auto-analysed; the joins below need the row count
-        BulkLoad.progress(staged, "{}: copied to staging in {} ms", file, (System.nanoTime() - copyStart) / 1_000_000);
-        // already in another household, or a household number that belongs to another village
-        try (ResultSet rs = st.executeQuery("select s.line, h.roster_ref from stage_person s join person p on p.id_index = s.id_index"
-            + " join household h on h.id = p.household_id where h.roster_ref <> s.household")) {
-          while (rs.next()) {
-            problems.add(new RosterProblem(rs.getInt(1), "person in two households (already in household " + rs.getString(2) + ")"));
-          }
-        }
-        try (ResultSet rs = st.executeQuery("select s.line, s.household from stage_person s join household h on h.roster_ref = s.household"
-            + " join village v on v.id = h.village_id where (v.region_code, v.township, v.name) <> (s.region_code, s.township, s.village)")) {
-          while (rs.next()) {
-            problems.add(new RosterProblem(rs.getInt(1), "household " + rs.getString(2) + " belongs to another village"));
-          }
-        }
-        BulkLoad.dropLines(c, "stage_person", problems);
-        st.execute("insert into village (region_code, township, name) select distinct region_code, township, village"
-            + " from stage_person on conflict do nothing");
-        st.execute("insert into household (village_id, roster_ref) select distinct on (s.household) v.id, s.household"
-            + " from stage_person s join village v on (v.region_code, v.township, v.name) = (s.region_code, s.township, s.village)"
-            + " order by s.household on conflict (roster_ref) do nothing");
-        imported = st.executeUpdate("insert into person (household_id, id_index, id_enc, id_masked, name, birth_date, sex, local,"
-            + " enrolled_elsewhere, guardian_index, guardian_name, guardian_phone_enc)"
-            + " select h.id, s.id_index, s.id_enc, s.id_masked, s.name, s.birth_date, s.sex, s.local, s.enrolled_elsewhere,"
-            + " s.guardian_index, s.guardian_name, s.guardian_phone_enc from stage_person s join household h on h.roster_ref = s.household"
-            + " on conflict (id_index) do nothing");
-        BulkLoad.progress(staged, "{}: checked against the database and inserted {} in {} ms", file, imported, (System.nanoTime() - copyStart) / 1_000_000);
-        AuditLog.record(c, AuditLog.Change.of(actor, "roster.import", file,
-            new JsonObject().put("kind", "village-roster").put("imported", imported)));
-      }
-      c.commit();
-      BulkLoad.refreshStatistics(c, imported, "person", "village, household, person");
-    } catch (SQLException | IOException e) {
-      throw new IllegalStateException("import of " + file + " failed, nothing was imported: " + e.getMessage(), e);
-    }
-    problems.sort(java.util.Comparator.comparingInt(RosterProblem::line));
-    int rowsRead = rows.size() - 1;
-    return new ImportReport(file, "village roster", rowsRead, imported, rowsRead - problems.size() - imported, problems, 0, 0);
-  }
-
-  /** A roster row checked on its own: the reason it is refused, or its blind index and its COPY line. */
-  private record CheckedRow(Row row, String reason, byte[] index, String copyLine) {}
-
-  private CheckedRow checkRosterRow(Row r) {
-    String region = r.get("region_code");
-    RegionInfo info = regions.get(region);
-    String reason = null;
-    IdNumber id = null;
-    if (info == null) {
-      reason = "unknown region code '" + region + "'";
-    } else if (r.get("township").isEmpty() || r.get("village").isEmpty()) {
-      reason = "township and village are required";
-    } else if (r.get("household").isEmpty()) {
-      reason = "household number is required";
-    } else if (r.get("name").isEmpty() || r.get("name").length() > 50) {
-      reason = "name is required (at most 50 characters)";
-    } else {
-      try {
-        id = IdNumber.parse(r.get("id_number"));
-      } catch (IllegalArgumentException e) {
-        reason = "invalid ID number: " + e.getMessage();
-      }
-    }
-    Boolean local = reason == null ? bool(r.get("local"), true) : null;
-    Boolean elsewhere = reason == null ? bool(r.get("enrolled_elsewhere"), false) : null;
-    if (reason == null && (local == null || elsewhere == null)) {
-      reason = "local and enrolled_elsewhere must be true/false (是/否)";
-    }
-    IdNumber guardian = null;
-    if (reason == null && id.ageOn(info.ageDate()) < 16) {
-      if (r.get("guardian_id_number").isEmpty() || r.get("guardian_name").isEmpty()) {
-        reason = "under 16 without guardian (guardian_id_number and guardian_name are required)";
-      } else {
-        try {
-          guardian = IdNumber.parse(r.get("guardian_id_number"));
-        } catch (IllegalArgumentException e) {
-          reason = "invalid guardian ID number: " + e.getMessage();
-        }
-      }
-    }
-    if (reason != null) {
-      return new CheckedRow(r, reason, null, null);
-    }
-    byte[] index = cipher.index(id.value());
-    StringWriter line = new StringWriter(256);
-    BulkLoad.line(line, Integer.toString(r.line()), region, r.get("township"), r.get("village"), r.get("household"),
-        BulkLoad.bytea(index), BulkLoad.bytea(cipher.encrypt(id.value())), id.masked(), r.get("name"),
-        id.birthDate().toString(), id.sex() == Sex.MALE ? "M" : "F", local.toString(), elsewhere.toString(),
-        guardian == null ? null : BulkLoad.bytea(cipher.index(guardian.value())),
-        guardian == null ? null : r.get("guardian_name"),
-        r.get("guardian_phone").isEmpty() ? null : BulkLoad.bytea(cipher.encrypt(r.get("guardian_phone"))));
-    return new CheckedRow(r, null, index, line.toString());
   }
 
   // ------------------------------------------------------------------ department lists
@@ -391,14 +243,4 @@ public final class RosterImport {
     return new ImportReport(file, "department list", rowsRead, imported, rowsRead - problems.size() - imported, problems,
         flagged, 0);
   }
-
-  private static Boolean bool(String v, boolean dflt) {
-    return switch (v.toLowerCase(Locale.ROOT)) {
-      case "" -> dflt;
-      case "true", "1", "是", "y", "yes" -> true;
-      case "false", "0", "否", "n", "no" -> false;
-      default -> null;
-    };
-  }
-
 }
