@@ -1,19 +1,13 @@
 package cn.liangxian.gateway.roster;
 
-import java.util.LinkedHashMap;
-import cn.liangxian.policy.InsuranceTerms;
-import cn.liangxian.policy.Insurance;
-import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.roster.RosterCsv.Row;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -31,35 +25,34 @@ public final class RosterImport {
   /** What the importer needs to know of a region: its name and the date ages are counted on. */
   public record RegionInfo(String code, String name, String book, LocalDate ageDate) {}
 
+  /** The places an importer may change: rows elsewhere are rejected, one by one, with the reason. */
+  @FunctionalInterface
+  public interface Territory {
+    Territory ALL = (region, township, village) -> true;
+
+    boolean covers(String region, String township, String village);
+  }
+
   private final Database db;
-  private final PersonalDataCipher cipher;
   private final Map<String, RegionInfo> regions;
   private final VillageRosterImport villageRoster;
   private final DepartmentListImport departmentList;
 
   public RosterImport(Database db, PersonalDataCipher cipher, Map<String, RegionInfo> regions) {
     this.db = db;
-    this.cipher = cipher;
     this.regions = regions;
     this.villageRoster = new VillageRosterImport(db, new RosterRowCheck(cipher, regions));
     this.departmentList = new DepartmentListImport(db, cipher);
   }
 
+  /** What the import needs of each region served: its name, its book, and the date ages are counted on. */
+  public static Map<String, RegionInfo> regionInfo(Regions regions) {
+    return RegionRegistration.regionInfo(regions);
+  }
+
   /** Makes sure every configured region exists (idempotent). */
   public void registerRegions() {
-    try (Connection c = db.connect();
-        PreparedStatement ps = c.prepareStatement(
-            "insert into region (code, name, book) values (?, ?, ?) on conflict (code) do update set name = excluded.name, book = excluded.book")) {
-      for (RegionInfo r : regions.values()) {
-        ps.setString(1, r.code());
-        ps.setString(2, r.name());
-        ps.setString(3, r.book());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot register regions: " + e.getMessage(), e);
-    }
+    RegionRegistration.register(db, regions.values());
   }
 
   public ImportReport importFile(Path file) {
@@ -72,25 +65,6 @@ public final class RosterImport {
 
   public ImportReport importCsv(String name, byte[] content) {
     return importCsv(name, content, "cli");
-  }
-
-  /** What the import needs of each region served: its name, its book, and the date ages are counted on. */
-  public static Map<String, RegionInfo> regionInfo(Regions regions) {
-    Map<String, RegionInfo> m = new LinkedHashMap<>();
-    for (Regions.Entry e : regions.all()) {
-      LocalDate ageDate = e.book().terms(Insurance.MEDICAL).or(() -> e.book().terms(Insurance.PENSION))
-          .map(InsuranceTerms::ageReferenceDate).orElse(regions.payDate(e));
-      m.put(e.code(), new RegionInfo(e.code(), e.name(), e.book().file(), ageDate));
-    }
-    return m;
-  }
-
-  /** The places an importer may change: rows elsewhere are rejected, one by one, with the reason. */
-  @FunctionalInterface
-  public interface Territory {
-    Territory ALL = (region, township, village) -> true;
-
-    boolean covers(String region, String township, String village);
   }
 
   /** Imports one file; {@code actor} (cli, demo, an operator's name) goes to the audit log. */
