@@ -1,20 +1,11 @@
 package cn.liangxian.gateway.config;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The gateway's options, the Vert.x way: a plain data object read once at start-up from
@@ -23,11 +14,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * {@code GATEWAY_*} variable stops the start with one line naming the file, the key and what is accepted.
  */
 public final class GatewayOptions {
-  /** Variables read directly (secrets, the file's name, an external database) beside those that override a key. */
-  private static final Set<String> OTHER_VARIABLES = Set.of("GATEWAY_CONFIG", "GATEWAY_DB_URL", "GATEWAY_ID_SM4_KEY",
-      "GATEWAY_ID_INDEX_KEY", "GATEWAY_WECHAT_MERCHANT_KEY", "GATEWAY_WECHAT_APIV3_KEY", "GATEWAY_ALIPAY_APP_KEY",
-      "GATEWAY_ALIPAY_PUBLIC_KEY", "GATEWAY_OPERATOR_ADMIN_PASSWORD", "GATEWAY_OPERATOR_PASSWORD");
-
   /** One region: its code, its book file, and the pinned pay date if any. */
   public record RegionBook(String code, String book, LocalDate payDate) {}
 
@@ -93,7 +79,7 @@ public final class GatewayOptions {
       done.done();
     }
     s.done();
-    unknownVariables(env, s.variablesRead());
+    OptionsSource.refuseUnknownVariables(env, s.variablesRead());
   }
 
   private void http(Settings h) {
@@ -139,20 +125,8 @@ public final class GatewayOptions {
   }
 
   private void channels(Settings c) {
-    Settings w = c.section("wechat");
-    List<PlatformKeyFile> platform = w.sections("platformKeys").stream().map(k -> {
-      PlatformKeyFile f = new PlatformKeyFile(k.required("serial"), k.required("file"));
-      k.done();
-      return f;
-    }).toList();
-    wechat = new Wechat(w.string("baseUrl", null, "https://api.mch.weixin.qq.com"), w.string("mchid", null, null),
-        w.string("appId", null, null), w.oneOf("scheme", null, "RSA", List.of("RSA", "SM2")), w.string("merchantSerial", null, null),
-        w.string("merchantKeyFile", null, null), w.string("apiV3KeyFile", null, null), platform);
-    w.done();
-    Settings a = c.section("alipay");
-    alipay = new Alipay(a.string("gatewayUrl", null, "https://openapi.alipay.com/gateway.do"), a.string("appId", null, null),
-        a.string("appKeyFile", null, null), a.string("alipayPublicKeyFile", null, null));
-    a.done();
+    wechat = ChannelSections.wechat(c.section("wechat"));
+    alipay = ChannelSections.alipay(c.section("alipay"));
     c.done();
   }
 
@@ -163,50 +137,18 @@ public final class GatewayOptions {
     d.done();
   }
 
-  /** A {@code GATEWAY_*} variable that is no setting is a typo (GATEWAY_PROT=...): refused, never ignored. */
-  private static void unknownVariables(Map<String, String> env, Set<String> overrides) {
-    Set<String> accepted = new TreeSet<>(OTHER_VARIABLES);
-    accepted.addAll(overrides);
-    for (String name : env.keySet()) {
-      if (name.startsWith("GATEWAY_") && !accepted.contains(name)) {
-        throw new ConfigException("environment: " + name + " is not a setting; accepted: " + String.join(", ", accepted));
-      }
-    }
-  }
-
   /** Reads the file named by {@code GATEWAY_CONFIG}, else {@code config/gateway.yaml}, with overrides from {@code env}. */
   public static GatewayOptions load(Map<String, String> env) {
-    Path file = Path.of(env.getOrDefault("GATEWAY_CONFIG", "config/gateway.yaml"));
-    if (!Files.exists(file)) {
-      throw new ConfigException("configuration file " + file + " not found (set GATEWAY_CONFIG or run from the"
-          + " repository's top folder)");
-    }
-    try {
-      return fromYaml(file.toString(), Files.readString(file, StandardCharsets.UTF_8), env);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+    Path file = OptionsSource.file(env);
+    return fromYaml(file.toString(), OptionsSource.read(file), env);
   }
 
   public static GatewayOptions fromYaml(String yaml, Map<String, String> env) {
     return fromYaml("config/gateway.yaml", yaml, env);
   }
 
-  @SuppressWarnings("unchecked")
   public static GatewayOptions fromYaml(String source, String yaml, Map<String, String> env) {
-    // a key given twice is a mistake (the second would silently win): refuse it
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    Object root;
-    try {
-      root = new Yaml(new SafeConstructor(options)).load(yaml);
-    } catch (org.yaml.snakeyaml.error.YAMLException e) {
-      throw new ConfigException(source + ": not valid YAML: " + e.getMessage().replace('\n', ' '), e);
-    }
-    if (!(root instanceof Map)) {
-      throw new ConfigException(source + ": must be a YAML mapping of sections");
-    }
-    return new GatewayOptions(source, (Map<String, Object>) root, env);
+    return new GatewayOptions(source, OptionsSource.parse(source, yaml), env);
   }
 
   /** A copy with more environment overrides, validated again (tests use this). */

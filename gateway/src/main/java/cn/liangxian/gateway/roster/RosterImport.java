@@ -1,47 +1,17 @@
 package cn.liangxian.gateway.roster;
 
-import java.util.LinkedHashMap;
-import cn.liangxian.policy.InsuranceTerms;
-import cn.liangxian.policy.Insurance;
-import cn.liangxian.gateway.lookup.Regions;
-import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
-import cn.liangxian.policy.Category;
-import cn.liangxian.policy.IdNumber;
-import cn.liangxian.policy.Sex;
-import com.fasterxml.jackson.databind.MappingIterator;
-import io.vertx.core.json.JsonObject;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import cn.liangxian.gateway.roster.RosterCsv.Row;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.postgresql.PGConnection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Imports village rosters (征收清册) and departments' special-group lists from CSV (UTF-8 or GB18030).
@@ -52,59 +22,37 @@ import org.slf4j.LoggerFactory;
  * <p>Blocking (JDBC): runs from the command line or before the HTTP server starts, never on an event loop.
  */
 public final class RosterImport {
-  /** Column names, and the Chinese headers accepted for them. */
-  private static final Map<String, String> ALIASES = Map.ofEntries(
-      Map.entry("地区代码", "region_code"), Map.entry("乡镇", "township"), Map.entry("村", "village"),
-      Map.entry("户号", "household"), Map.entry("身份证号", "id_number"), Map.entry("姓名", "name"),
-      Map.entry("本地户籍", "local"), Map.entry("监护人身份证号", "guardian_id_number"), Map.entry("监护人姓名", "guardian_name"),
-      Map.entry("监护人电话", "guardian_phone"), Map.entry("已在他处参保", "enrolled_elsewhere"), Map.entry("部门", "department"),
-      Map.entry("类别", "category"), Map.entry("起始日期", "valid_from"), Map.entry("截止日期", "valid_to"));
-  private static final Map<String, Category> CATEGORY_NAMES = new HashMap<>();
-  private static final Logger LOG = LoggerFactory.getLogger(RosterImport.class);
-
-  static {
-    for (Category c : Category.values()) {
-      CATEGORY_NAMES.put(c.name(), c);
-      CATEGORY_NAMES.put(c.chineseName(), c);
-    }
-    CATEGORY_NAMES.put("低保", Category.DIBAO);
-    CATEGORY_NAMES.put("特困", Category.TEKUN);
-    CATEGORY_NAMES.put("五保", Category.WUBAO);
-    CATEGORY_NAMES.put("建档立卡", Category.POVERTY);
-    CATEGORY_NAMES.put("重度残疾", Category.SEVERE_DISABLED);
-    CATEGORY_NAMES.put("残疾", Category.DISABLED);
-    CATEGORY_NAMES.put("优抚", Category.PRIORITY_CARE);
-    CATEGORY_NAMES.put("孤儿", Category.ORPHAN);
-  }
-
   /** What the importer needs to know of a region: its name and the date ages are counted on. */
   public record RegionInfo(String code, String name, String book, LocalDate ageDate) {}
 
+  /** The places an importer may change: rows elsewhere are rejected, one by one, with the reason. */
+  @FunctionalInterface
+  public interface Territory {
+    Territory ALL = (region, township, village) -> true;
+
+    boolean covers(String region, String township, String village);
+  }
+
   private final Database db;
-  private final PersonalDataCipher cipher;
   private final Map<String, RegionInfo> regions;
+  private final VillageRosterImport villageRoster;
+  private final DepartmentListImport departmentList;
 
   public RosterImport(Database db, PersonalDataCipher cipher, Map<String, RegionInfo> regions) {
     this.db = db;
-    this.cipher = cipher;
     this.regions = regions;
+    this.villageRoster = new VillageRosterImport(db, new RosterRowCheck(cipher, regions));
+    this.departmentList = new DepartmentListImport(db, cipher);
+  }
+
+  /** What the import needs of each region served: its name, its book, and the date ages are counted on. */
+  public static Map<String, RegionInfo> regionInfo(Regions regions) {
+    return RegionRegistration.regionInfo(regions);
   }
 
   /** Makes sure every configured region exists (idempotent). */
   public void registerRegions() {
-    try (Connection c = db.connect();
-        PreparedStatement ps = c.prepareStatement(
-            "insert into region (code, name, book) values (?, ?, ?) on conflict (code) do update set name = excluded.name, book = excluded.book")) {
-      for (RegionInfo r : regions.values()) {
-        ps.setString(1, r.code());
-        ps.setString(2, r.name());
-        ps.setString(3, r.book());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot register regions: " + e.getMessage(), e);
-    }
+    RegionRegistration.register(db, regions.values());
   }
 
   public ImportReport importFile(Path file) {
@@ -119,25 +67,6 @@ public final class RosterImport {
     return importCsv(name, content, "cli");
   }
 
-  /** What the import needs of each region served: its name, its book, and the date ages are counted on. */
-  public static Map<String, RegionInfo> regionInfo(Regions regions) {
-    Map<String, RegionInfo> m = new LinkedHashMap<>();
-    for (Regions.Entry e : regions.all()) {
-      LocalDate ageDate = e.book().terms(Insurance.MEDICAL).or(() -> e.book().terms(Insurance.PENSION))
-          .map(InsuranceTerms::ageReferenceDate).orElse(regions.payDate(e));
-      m.put(e.code(), new RegionInfo(e.code(), e.name(), e.book().file(), ageDate));
-    }
-    return m;
-  }
-
-  /** The places an importer may change: rows elsewhere are rejected, one by one, with the reason. */
-  @FunctionalInterface
-  public interface Territory {
-    Territory ALL = (region, township, village) -> true;
-
-    boolean covers(String region, String township, String village);
-  }
-
   /** Imports one file; {@code actor} (cli, demo, an operator's name) goes to the audit log. */
   public ImportReport importCsv(String name, byte[] content, String actor) {
     return importCsv(name, content, actor, Territory.ALL);
@@ -146,389 +75,22 @@ public final class RosterImport {
   /** As {@link #importCsv(String, byte[], String)}, changing only persons inside {@code territory}. */
   public ImportReport importCsv(String name, byte[] content, String actor, Territory territory) {
     long start = System.nanoTime();
-    List<Row> rows = parse(decode(content));
-    progress(rows.size(), "{}: {} lines parsed in {} ms", name, rows.size(), (System.nanoTime() - start) / 1_000_000);
+    List<Row> rows = RosterCsv.parse(RosterCsv.decode(content));
+    BulkLoad.progress(rows.size(), "{}: {} lines parsed in {} ms", name, rows.size(), (System.nanoTime() - start) / 1_000_000);
     if (rows.isEmpty()) {
       throw new IllegalArgumentException(name + ": no header line");
     }
-    Set<String> header = rows.get(0).values.keySet();
+    Set<String> header = rows.get(0).values().keySet();
     ImportReport report;
     if (header.contains("department")) {
-      report = departmentList(name, rows, actor, territory);
+      report = departmentList.run(name, rows, actor, territory);
     } else if (header.contains("household")) {
-      report = villageRoster(name, rows, actor, territory);
+      report = villageRoster.run(name, rows, actor, territory);
     } else {
       throw new IllegalArgumentException(name + ": not a village roster (needs a 'household' column) nor a department"
           + " list (needs a 'department' column)");
     }
     return new ImportReport(report.file(), report.kind(), report.rows(), report.imported(), report.unchanged(),
         report.problems(), report.crossChecks(), (System.nanoTime() - start) / 1_000_000);
-  }
-
-  /** UTF-8 when the bytes are valid UTF-8 (a BOM is dropped), else GB18030. */
-  static String decode(byte[] bytes) {
-    try {
-      String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-      return s.startsWith("\uFEFF") ? s.substring(1) : s;
-    } catch (CharacterCodingException e) {
-      return new String(bytes, Charset.forName("GB18030"));
-    }
-  }
-
-  private record Row(int line, Map<String, String> values) {
-    String get(String k) {
-      String v = values.get(k);
-      return v == null ? "" : v.strip();
-    }
-  }
-
-  private static List<Row> parse(String text) {
-    List<Row> out = new ArrayList<>();
-    CsvMapper mapper = new CsvMapper();
-    try (MappingIterator<List<String>> it = mapper.readerForListOf(String.class)
-        .with(CsvParser.Feature.WRAP_AS_ARRAY).readValues(new StringReader(text))) {
-      List<String> header = null;
-      while (it.hasNextValue()) {
-        int line = it.getCurrentLocation().getLineNr();
-        List<String> fields = it.nextValue();
-        if (fields.size() == 1 && fields.get(0).isBlank()) {
-          continue;
-        }
-        if (header == null) {
-          header = fields.stream().map(h -> ALIASES.getOrDefault(h.strip().replace("\uFEFF", ""),
-              h.strip().replace("\uFEFF", "").toLowerCase(Locale.ROOT))).toList();
-          Map<String, String> h = new java.util.LinkedHashMap<>();
-          header.forEach(k -> h.put(k, k));
-          out.add(new Row(line, h));
-          continue;
-        }
-        Map<String, String> values = new HashMap<>();
-        for (int i = 0; i < header.size(); i++) {
-          values.put(header.get(i), i < fields.size() ? fields.get(i) : "");
-        }
-        out.add(new Row(line, values));
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not readable as CSV: " + e.getMessage(), e);
-    }
-    return out;
-  }
-
-  /**
-   * Brings the planner's statistics up to date after a bulk import, at once rather than whenever
-   * autovacuum comes round: a lookup planned on the row counts of an empty table reads the whole person
-   * table (seen in the load test: a tenth of the lookup rate right after a million persons came in).
-   * Only when the import is large against what the planner last counted in the main table (autovacuum's
-   * own 10% rule, applied now): a village's fifty rows into a province's table would re-sample millions
-   * for nothing.
-   */
-  private static void refreshStatistics(Connection c, int imported, String mainTable, String tables) {
-    if (imported == 0) {
-      return;
-    }
-    try (Statement st = c.createStatement()) {
-      c.setAutoCommit(true);
-      try (ResultSet rs = st.executeQuery("select reltuples from pg_class where relname = '" + mainTable + "'")) {
-        double counted = rs.next() ? rs.getDouble(1) : -1; // -1: never analysed
-        if (counted > 0 && imported < counted * 0.1) {
-          return;
-        }
-      }
-      st.execute("analyze " + tables);
-    } catch (SQLException e) {
-      LOG.warn("imported, but could not analyse {}: {}", tables, e.getMessage());
-    }
-  }
-
-  // ------------------------------------------------------------------ village rosters
-
-  private ImportReport villageRoster(String file, List<Row> rows, String actor, Territory territory) {
-    List<RosterProblem> problems = new ArrayList<>();
-    Map<ByteBuffer, Integer> seenPerson = new HashMap<>();
-    Map<ByteBuffer, String> personHousehold = new HashMap<>();
-    Map<String, String> householdVillage = new HashMap<>();
-    StringWriter copy = new StringWriter();
-    int staged = 0;
-    // the per-row checks and the encryption are independent of each other: spread over the cores
-    List<CheckedRow> checked = rows.subList(1, rows.size()).parallelStream().map(this::checkRosterRow).toList();
-    for (CheckedRow k : checked) {
-      Row r = k.row();
-      String reason = k.reason();
-      if (reason == null && !territory.covers(r.get("region_code"), r.get("township"), r.get("village"))) {
-        reason = "outside your scope: " + r.get("region_code") + "/" + r.get("township") + "/" + r.get("village");
-      }
-      if (reason == null) {
-        ByteBuffer key = ByteBuffer.wrap(k.index());
-        String household = r.get("household");
-        String village = r.get("region_code") + "/" + r.get("township") + "/" + r.get("village");
-        String knownVillage = householdVillage.putIfAbsent(household, village);
-        Integer firstLine = seenPerson.putIfAbsent(key, r.line());
-        if (knownVillage != null && !knownVillage.equals(village)) {
-          reason = "household " + household + " is also listed in another village";
-        } else if (firstLine != null) {
-          reason = personHousehold.get(key).equals(household)
-              ? "person listed twice (also line " + firstLine + ")"
-              : "person in two households (also line " + firstLine + ", household " + personHousehold.get(key) + ")";
-        } else {
-          personHousehold.put(key, household);
-        }
-      }
-      if (reason != null) {
-        problems.add(new RosterProblem(r.line(), reason));
-        continue;
-      }
-      copy.write(k.copyLine());
-      staged++;
-    }
-    int imported;
-    long copyStart = System.nanoTime();
-    progress(staged, "{}: {} rows checked and encrypted", file, staged);
-    try (Connection c = db.connect()) {
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
-        // a fresh session: temp_buffers can still grow, so the staging table stays in memory
-        st.execute("set local temp_buffers = '512MB'");
-        st.execute("set local work_mem = '256MB'");
-        st.execute("create temp table stage_person (line int, region_code text, township text, village text, household text,"
-            + " id_index bytea, id_enc bytea, id_masked text, name text, birth_date date, sex char(1), local boolean,"
-            + " enrolled_elsewhere boolean, guardian_index bytea, guardian_name text, guardian_phone_enc bytea) on commit drop");
-        c.unwrap(PGConnection.class).getCopyAPI().copyIn("copy stage_person from stdin (format csv)",
-            new StringReader(copy.toString()));
-        st.execute("analyze stage_person"); // temp tables are never auto-analysed; the joins below need the row count
-        progress(staged, "{}: copied to staging in {} ms", file, (System.nanoTime() - copyStart) / 1_000_000);
-        // already in another household, or a household number that belongs to another village
-        try (ResultSet rs = st.executeQuery("select s.line, h.roster_ref from stage_person s join person p on p.id_index = s.id_index"
-            + " join household h on h.id = p.household_id where h.roster_ref <> s.household")) {
-          while (rs.next()) {
-            problems.add(new RosterProblem(rs.getInt(1), "person in two households (already in household " + rs.getString(2) + ")"));
-          }
-        }
-        try (ResultSet rs = st.executeQuery("select s.line, s.household from stage_person s join household h on h.roster_ref = s.household"
-            + " join village v on v.id = h.village_id where (v.region_code, v.township, v.name) <> (s.region_code, s.township, s.village)")) {
-          while (rs.next()) {
-            problems.add(new RosterProblem(rs.getInt(1), "household " + rs.getString(2) + " belongs to another village"));
-          }
-        }
-        if (!problems.isEmpty()) {
-          try (PreparedStatement del = c.prepareStatement("delete from stage_person where line = ?")) {
-            for (RosterProblem p : problems) {
-              del.setInt(1, p.line());
-              del.addBatch();
-            }
-            del.executeBatch();
-          }
-        }
-        st.execute("insert into village (region_code, township, name) select distinct region_code, township, village"
-            + " from stage_person on conflict do nothing");
-        st.execute("insert into household (village_id, roster_ref) select distinct on (s.household) v.id, s.household"
-            + " from stage_person s join village v on (v.region_code, v.township, v.name) = (s.region_code, s.township, s.village)"
-            + " order by s.household on conflict (roster_ref) do nothing");
-        imported = st.executeUpdate("insert into person (household_id, id_index, id_enc, id_masked, name, birth_date, sex, local,"
-            + " enrolled_elsewhere, guardian_index, guardian_name, guardian_phone_enc)"
-            + " select h.id, s.id_index, s.id_enc, s.id_masked, s.name, s.birth_date, s.sex, s.local, s.enrolled_elsewhere,"
-            + " s.guardian_index, s.guardian_name, s.guardian_phone_enc from stage_person s join household h on h.roster_ref = s.household"
-            + " on conflict (id_index) do nothing");
-        progress(staged, "{}: checked against the database and inserted {} in {} ms", file, imported, (System.nanoTime() - copyStart) / 1_000_000);
-        AuditLog.record(c, AuditLog.Change.of(actor, "roster.import", file,
-            new JsonObject().put("kind", "village-roster").put("imported", imported)));
-      }
-      c.commit();
-      refreshStatistics(c, imported, "person", "village, household, person");
-    } catch (SQLException | IOException e) {
-      throw new IllegalStateException("import of " + file + " failed, nothing was imported: " + e.getMessage(), e);
-    }
-    problems.sort(java.util.Comparator.comparingInt(RosterProblem::line));
-    int rowsRead = rows.size() - 1;
-    return new ImportReport(file, "village roster", rowsRead, imported, rowsRead - problems.size() - imported, problems, 0, 0);
-  }
-
-  /** A roster row checked on its own: the reason it is refused, or its blind index and its COPY line. */
-  private record CheckedRow(Row row, String reason, byte[] index, String copyLine) {}
-
-  private CheckedRow checkRosterRow(Row r) {
-    String region = r.get("region_code");
-    RegionInfo info = regions.get(region);
-    String reason = null;
-    IdNumber id = null;
-    if (info == null) {
-      reason = "unknown region code '" + region + "'";
-    } else if (r.get("township").isEmpty() || r.get("village").isEmpty()) {
-      reason = "township and village are required";
-    } else if (r.get("household").isEmpty()) {
-      reason = "household number is required";
-    } else if (r.get("name").isEmpty() || r.get("name").length() > 50) {
-      reason = "name is required (at most 50 characters)";
-    } else {
-      try {
-        id = IdNumber.parse(r.get("id_number"));
-      } catch (IllegalArgumentException e) {
-        reason = "invalid ID number: " + e.getMessage();
-      }
-    }
-    Boolean local = reason == null ? bool(r.get("local"), true) : null;
-    Boolean elsewhere = reason == null ? bool(r.get("enrolled_elsewhere"), false) : null;
-    if (reason == null && (local == null || elsewhere == null)) {
-      reason = "local and enrolled_elsewhere must be true/false (是/否)";
-    }
-    IdNumber guardian = null;
-    if (reason == null && id.ageOn(info.ageDate()) < 16) {
-      if (r.get("guardian_id_number").isEmpty() || r.get("guardian_name").isEmpty()) {
-        reason = "under 16 without guardian (guardian_id_number and guardian_name are required)";
-      } else {
-        try {
-          guardian = IdNumber.parse(r.get("guardian_id_number"));
-        } catch (IllegalArgumentException e) {
-          reason = "invalid guardian ID number: " + e.getMessage();
-        }
-      }
-    }
-    if (reason != null) {
-      return new CheckedRow(r, reason, null, null);
-    }
-    HexFormat hex = HexFormat.of();
-    byte[] index = cipher.index(id.value());
-    StringWriter line = new StringWriter(256);
-    csv(line, Integer.toString(r.line()), region, r.get("township"), r.get("village"), r.get("household"),
-        "\\x" + hex.formatHex(index), "\\x" + hex.formatHex(cipher.encrypt(id.value())), id.masked(), r.get("name"),
-        id.birthDate().toString(), id.sex() == Sex.MALE ? "M" : "F", local.toString(), elsewhere.toString(),
-        guardian == null ? null : "\\x" + hex.formatHex(cipher.index(guardian.value())),
-        guardian == null ? null : r.get("guardian_name"),
-        r.get("guardian_phone").isEmpty() ? null : "\\x" + hex.formatHex(cipher.encrypt(r.get("guardian_phone"))));
-    return new CheckedRow(r, null, index, line.toString());
-  }
-
-  // ------------------------------------------------------------------ department lists
-
-  private ImportReport departmentList(String file, List<Row> rows, String actor, Territory territory) {
-    List<RosterProblem> problems = new ArrayList<>();
-    StringWriter copy = new StringWriter();
-    HexFormat hex = HexFormat.of();
-    for (Row r : rows.subList(1, rows.size())) {
-      String reason = null;
-      IdNumber id = null;
-      Category category = CATEGORY_NAMES.get(r.get("category"));
-      LocalDate from = null;
-      LocalDate to = null;
-      if (r.get("department").isEmpty() || r.get("department").length() > 30) {
-        reason = "department is required";
-      } else if (category == null) {
-        reason = "unknown category '" + r.get("category") + "' (known: " + Category.knownCodes() + ")";
-      } else {
-        try {
-          id = IdNumber.parse(r.get("id_number"));
-          from = r.get("valid_from").isEmpty() ? null : LocalDate.parse(r.get("valid_from"));
-          to = r.get("valid_to").isEmpty() ? null : LocalDate.parse(r.get("valid_to"));
-          if (from != null && to != null && to.isBefore(from)) {
-            reason = "valid_to is before valid_from";
-          }
-        } catch (DateTimeParseException e) {
-          reason = "valid_from and valid_to must be dates YYYY-MM-DD";
-        } catch (IllegalArgumentException e) {
-          reason = "invalid ID number: " + e.getMessage();
-        }
-      }
-      if (reason != null) {
-        problems.add(new RosterProblem(r.line(), reason));
-        continue;
-      }
-      csv(copy, Integer.toString(r.line()), "\\x" + hex.formatHex(cipher.index(id.value())), r.get("name"), category.name(),
-          r.get("department"), from == null ? null : from.toString(), to == null ? null : to.toString());
-    }
-    int imported;
-    int flagged = 0;
-    try (Connection c = db.connect()) {
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
-        st.execute("create temp table stage_category (line int, id_index bytea, name text, category text, department text,"
-            + " valid_from date, valid_to date) on commit drop");
-        c.unwrap(PGConnection.class).getCopyAPI().copyIn("copy stage_category from stdin (format csv)", new StringReader(copy.toString()));
-        try (ResultSet rs = st.executeQuery("select s.line, p.id is null, p.name from stage_category s left join person p on p.id_index = s.id_index"
-            + " where p.id is null or p.name <> s.name")) {
-          while (rs.next()) {
-            problems.add(new RosterProblem(rs.getInt(1), rs.getBoolean(2) ? "person is on no village roster"
-                : "name does not match the village roster"));
-          }
-        }
-        st.execute("delete from stage_category s where not exists (select 1 from person p where p.id_index = s.id_index and p.name = s.name)");
-        if (territory != Territory.ALL) {
-          // a department's list may name persons elsewhere: only those inside the importer's territory change
-          List<Integer> outside = new ArrayList<>();
-          try (ResultSet rs = st.executeQuery("select s.line, v.region_code, v.township, v.name from stage_category s"
-              + " join person p on p.id_index = s.id_index join household h on h.id = p.household_id join village v on v.id = h.village_id")) {
-            while (rs.next()) {
-              if (!territory.covers(rs.getString(2), rs.getString(3), rs.getString(4))) {
-                outside.add(rs.getInt(1));
-                problems.add(new RosterProblem(rs.getInt(1), "outside your scope: the person lives in " + rs.getString(2)
-                    + "/" + rs.getString(3) + "/" + rs.getString(4)));
-              }
-            }
-          }
-          try (PreparedStatement ps = c.prepareStatement("delete from stage_category where line = any (?)")) {
-            ps.setArray(1, c.createArrayOf("int4", outside.toArray()));
-            ps.executeUpdate();
-          }
-        }
-        imported = st.executeUpdate("insert into person_category (person_id, category, department, valid_from, valid_to, source)"
-            + " select p.id, s.category, s.department, s.valid_from, s.valid_to, '" + file.replace("'", "''") + "'"
-            + " from stage_category s join person p on p.id_index = s.id_index on conflict do nothing");
-        // the same person on two departments' lists: flagged, so that no one is paid for twice
-        try (ResultSet rs = st.executeQuery("insert into cross_check (person_id, categories, departments)"
-            + " select pc.person_id, array_agg(distinct pc.category order by pc.category), array_agg(distinct pc.department order by pc.department)"
-            + " from person_category pc where pc.person_id in (select p.id from stage_category s join person p on p.id_index = s.id_index)"
-            + " group by pc.person_id having count(distinct pc.department) > 1"
-            + " on conflict (person_id) do update set categories = excluded.categories, departments = excluded.departments"
-            + " where cross_check.departments <> excluded.departments or cross_check.categories <> excluded.categories"
-            + " returning person_id")) {
-          while (rs.next()) {
-            flagged++;
-          }
-        }
-        AuditLog.record(c, AuditLog.Change.of(actor, "roster.import", file,
-            new JsonObject().put("kind", "department-list").put("imported", imported)));
-      }
-      c.commit();
-      refreshStatistics(c, imported, "person_category", "person_category");
-    } catch (SQLException | IOException e) {
-      throw new IllegalStateException("import of " + file + " failed, nothing was imported: " + e.getMessage(), e);
-    }
-    problems.sort(java.util.Comparator.comparingInt(RosterProblem::line));
-    int rowsRead = rows.size() - 1;
-    return new ImportReport(file, "department list", rowsRead, imported, rowsRead - problems.size() - imported, problems,
-        flagged, 0);
-  }
-
-  /** Phase timings of big imports (bulk loads are watched); small ones only at debug level. */
-  private static void progress(int rows, String format, Object... args) {
-    if (rows >= 50_000) {
-      LOG.info(format, args);
-    } else {
-      LOG.debug(format, args);
-    }
-  }
-
-  private static Boolean bool(String v, boolean dflt) {
-    return switch (v.toLowerCase(Locale.ROOT)) {
-      case "" -> dflt;
-      case "true", "1", "是", "y", "yes" -> true;
-      case "false", "0", "否", "n", "no" -> false;
-      default -> null;
-    };
-  }
-
-  /** One CSV line for COPY: null is an empty unquoted field, everything else quoted. */
-  private static void csv(StringWriter out, String... fields) {
-    for (int i = 0; i < fields.length; i++) {
-      if (i > 0) {
-        out.write(',');
-      }
-      String f = fields[i];
-      if (f != null) {
-        out.write('"');
-        out.write(f.replace("\"", "\"\""));
-        out.write('"');
-      }
-    }
-    out.write('\n');
   }
 }

@@ -1,0 +1,183 @@
+package cn.liangxian.gateway.roster;
+
+import cn.liangxian.gateway.audit.AuditLog;
+import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
+import cn.liangxian.gateway.roster.RosterCsv.Row;
+import cn.liangxian.gateway.roster.RosterImport.Territory;
+import cn.liangxian.policy.Category;
+import cn.liangxian.policy.IdNumber;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A department's special-group list (低保, 特困, 残疾 ...): categories for persons already on a village
+ * roster. A person on two departments' lists is flagged for cross-check.
+ */
+final class DepartmentListImport {
+  private static final Map<String, Category> CATEGORY_NAMES = new HashMap<>();
+
+  static {
+    for (Category c : Category.values()) {
+      CATEGORY_NAMES.put(c.name(), c);
+      CATEGORY_NAMES.put(c.chineseName(), c);
+    }
+    CATEGORY_NAMES.put("低保", Category.DIBAO);
+    CATEGORY_NAMES.put("特困", Category.TEKUN);
+    CATEGORY_NAMES.put("五保", Category.WUBAO);
+    CATEGORY_NAMES.put("建档立卡", Category.POVERTY);
+    CATEGORY_NAMES.put("重度残疾", Category.SEVERE_DISABLED);
+    CATEGORY_NAMES.put("残疾", Category.DISABLED);
+    CATEGORY_NAMES.put("优抚", Category.PRIORITY_CARE);
+    CATEGORY_NAMES.put("孤儿", Category.ORPHAN);
+  }
+
+  private final Database db;
+  private final PersonalDataCipher cipher;
+
+  DepartmentListImport(Database db, PersonalDataCipher cipher) {
+    this.db = db;
+    this.cipher = cipher;
+  }
+
+  /** The counts a department list's import reports. */
+  private record Stored(int imported, int flagged) {}
+
+  ImportReport run(String file, List<Row> rows, String actor, Territory territory) {
+    List<RosterProblem> problems = new ArrayList<>();
+    StringWriter copy = new StringWriter();
+    for (Row r : rows.subList(1, rows.size())) {
+      String reason = stageRow(r, copy);
+      if (reason != null) {
+        problems.add(new RosterProblem(r.line(), reason));
+      }
+    }
+    Stored stored = store(file, copy.toString(), territory, problems, actor);
+    problems.sort(Comparator.comparingInt(RosterProblem::line));
+    int rowsRead = rows.size() - 1;
+    return new ImportReport(file, "department list", rowsRead, stored.imported(),
+        rowsRead - problems.size() - stored.imported(), problems, stored.flagged(), 0);
+  }
+
+  /** The reason a row is refused, or null once its COPY line is written. */
+  private String stageRow(Row r, StringWriter copy) {
+    Category category = CATEGORY_NAMES.get(r.get("category"));
+    if (r.get("department").isEmpty() || r.get("department").length() > 30) {
+      return "department is required";
+    } else if (category == null) {
+      return "unknown category '" + r.get("category") + "' (known: " + Category.knownCodes() + ")";
+    }
+    IdNumber id;
+    LocalDate from;
+    LocalDate to;
+    try {
+      id = IdNumber.parse(r.get("id_number"));
+      from = r.get("valid_from").isEmpty() ? null : LocalDate.parse(r.get("valid_from"));
+      to = r.get("valid_to").isEmpty() ? null : LocalDate.parse(r.get("valid_to"));
+    } catch (DateTimeParseException e) {
+      return "valid_from and valid_to must be dates YYYY-MM-DD";
+    } catch (IllegalArgumentException e) {
+      return "invalid ID number: " + e.getMessage();
+    }
+    if (from != null && to != null && to.isBefore(from)) {
+      return "valid_to is before valid_from";
+    }
+    BulkLoad.line(copy, Integer.toString(r.line()), BulkLoad.bytea(cipher.index(id.value())), r.get("name"), category.name(),
+        r.get("department"), from == null ? null : from.toString(), to == null ? null : to.toString());
+    return null;
+  }
+
+  /** Stages the rows, keeps those naming a person on a roster inside the territory, inserts them: all or nothing. */
+  private Stored store(String file, String copy, Territory territory, List<RosterProblem> problems, String actor) {
+    try (Connection c = db.connect()) {
+      c.setAutoCommit(false);
+      Stored stored;
+      try (Statement st = c.createStatement()) {
+        st.execute("create temp table stage_category (line int, id_index bytea, name text, category text, department text,"
+            + " valid_from date, valid_to date) on commit drop");
+        BulkLoad.copyIn(c, "stage_category", copy);
+        refuseStrangers(st, problems);
+        if (territory != Territory.ALL) {
+          refuseOutside(c, st, territory, problems);
+        }
+        int imported = insert(st, file);
+        stored = new Stored(imported, crossCheck(st));
+        AuditLog.record(c, AuditLog.Change.of(actor, "roster.import", file,
+            new JsonObject().put("kind", "department-list").put("imported", imported)));
+      }
+      c.commit();
+      BulkLoad.refreshStatistics(c, stored.imported(), "person_category", "person_category");
+      return stored;
+    } catch (SQLException | IOException e) {
+      throw new IllegalStateException("import of " + file + " failed, nothing was imported: " + e.getMessage(), e);
+    }
+  }
+
+  /** Persons on no village roster, or under another name there. */
+  private static void refuseStrangers(Statement st, List<RosterProblem> problems) throws SQLException {
+    try (ResultSet rs = st.executeQuery("select s.line, p.id is null, p.name from stage_category s left join person p on p.id_index = s.id_index"
+        + " where p.id is null or p.name <> s.name")) {
+      while (rs.next()) {
+        problems.add(new RosterProblem(rs.getInt(1), rs.getBoolean(2) ? "person is on no village roster"
+            : "name does not match the village roster"));
+      }
+    }
+    st.execute("delete from stage_category s where not exists (select 1 from person p where p.id_index = s.id_index and p.name = s.name)");
+  }
+
+  /** A department's list may name persons elsewhere: only those inside the importer's territory change. */
+  private static void refuseOutside(Connection c, Statement st, Territory territory, List<RosterProblem> problems)
+      throws SQLException {
+    List<Integer> outside = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("select s.line, v.region_code, v.township, v.name from stage_category s"
+        + " join person p on p.id_index = s.id_index join household h on h.id = p.household_id join village v on v.id = h.village_id")) {
+      while (rs.next()) {
+        if (!territory.covers(rs.getString(2), rs.getString(3), rs.getString(4))) {
+          outside.add(rs.getInt(1));
+          problems.add(new RosterProblem(rs.getInt(1), "outside your scope: the person lives in " + rs.getString(2)
+              + "/" + rs.getString(3) + "/" + rs.getString(4)));
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("delete from stage_category where line = any (?)")) {
+      ps.setArray(1, c.createArrayOf("int4", outside.toArray()));
+      ps.executeUpdate();
+    }
+  }
+
+  private static int insert(Statement st, String file) throws SQLException {
+    return st.executeUpdate("insert into person_category (person_id, category, department, valid_from, valid_to, source)"
+        + " select p.id, s.category, s.department, s.valid_from, s.valid_to, '" + file.replace("'", "''") + "'"
+        + " from stage_category s join person p on p.id_index = s.id_index on conflict do nothing");
+  }
+
+  /** The same person on two departments' lists: flagged, so that no one is paid for twice. Returns those newly flagged. */
+  private static int crossCheck(Statement st) throws SQLException {
+    int flagged = 0;
+    try (ResultSet rs = st.executeQuery("insert into cross_check (person_id, categories, departments)"
+        + " select pc.person_id, array_agg(distinct pc.category order by pc.category), array_agg(distinct pc.department order by pc.department)"
+        + " from person_category pc where pc.person_id in (select p.id from stage_category s join person p on p.id_index = s.id_index)"
+        + " group by pc.person_id having count(distinct pc.department) > 1"
+        + " on conflict (person_id) do update set categories = excluded.categories, departments = excluded.departments"
+        + " where cross_check.departments <> excluded.departments or cross_check.categories <> excluded.categories"
+        + " returning person_id")) {
+      while (rs.next()) {
+        flagged++;
+      }
+    }
+    return flagged;
+  }
+}

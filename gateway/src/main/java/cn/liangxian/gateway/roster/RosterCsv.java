@@ -1,0 +1,95 @@
+package cn.liangxian.gateway.roster;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A roster file as rows: its bytes decoded, its header's Chinese names mapped to column names. */
+final class RosterCsv {
+  /** Column names, and the Chinese headers accepted for them. */
+  private static final Map<String, String> ALIASES = Map.ofEntries(
+      Map.entry("地区代码", "region_code"), Map.entry("乡镇", "township"), Map.entry("村", "village"),
+      Map.entry("户号", "household"), Map.entry("身份证号", "id_number"), Map.entry("姓名", "name"),
+      Map.entry("本地户籍", "local"), Map.entry("监护人身份证号", "guardian_id_number"), Map.entry("监护人姓名", "guardian_name"),
+      Map.entry("监护人电话", "guardian_phone"), Map.entry("已在他处参保", "enrolled_elsewhere"), Map.entry("部门", "department"),
+      Map.entry("类别", "category"), Map.entry("起始日期", "valid_from"), Map.entry("截止日期", "valid_to"));
+
+  private RosterCsv() {}
+
+  /** One line of the file by column name; the first row is the header, each name mapped to itself. */
+  record Row(int line, Map<String, String> values) {
+    String get(String k) {
+      String v = values.get(k);
+      return v == null ? "" : v.strip();
+    }
+  }
+
+  /** UTF-8 when the bytes are valid UTF-8 (a BOM is dropped), else GB18030. */
+  static String decode(byte[] bytes) {
+    try {
+      String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+      return s.startsWith("\uFEFF") ? s.substring(1) : s;
+    } catch (CharacterCodingException e) {
+      return new String(bytes, Charset.forName("GB18030"));
+    }
+  }
+
+  /** The header row, then one row per non-blank line; short lines are padded with empty fields. */
+  static List<Row> parse(String text) {
+    List<Row> out = new ArrayList<>();
+    CsvMapper mapper = new CsvMapper();
+    try (MappingIterator<List<String>> it = mapper.readerForListOf(String.class)
+        .with(CsvParser.Feature.WRAP_AS_ARRAY).readValues(new StringReader(text))) {
+      List<String> header = null;
+      while (it.hasNextValue()) {
+        int line = it.getCurrentLocation().getLineNr();
+        List<String> fields = it.nextValue();
+        if (fields.size() == 1 && fields.get(0).isBlank()) {
+          continue;
+        }
+        if (header == null) {
+          header = columns(fields);
+          out.add(new Row(line, headerValues(header)));
+          continue;
+        }
+        out.add(new Row(line, values(header, fields)));
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not readable as CSV: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  private static List<String> columns(List<String> header) {
+    return header.stream().map(h -> ALIASES.getOrDefault(h.strip().replace("\uFEFF", ""),
+        h.strip().replace("\uFEFF", "").toLowerCase(Locale.ROOT))).toList();
+  }
+
+  private static Map<String, String> headerValues(List<String> header) {
+    Map<String, String> h = new LinkedHashMap<>();
+    header.forEach(k -> h.put(k, k));
+    return h;
+  }
+
+  private static Map<String, String> values(List<String> header, List<String> fields) {
+    Map<String, String> values = new HashMap<>();
+    for (int i = 0; i < header.size(); i++) {
+      values.put(header.get(i), i < fields.size() ? fields.get(i) : "");
+    }
+    return values;
+  }
+}

@@ -1,0 +1,95 @@
+package cn.liangxian.gateway.roster;
+
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
+import cn.liangxian.gateway.roster.RosterCsv.Row;
+import cn.liangxian.gateway.roster.RosterImport.RegionInfo;
+import cn.liangxian.policy.IdNumber;
+import cn.liangxian.policy.Sex;
+import java.io.StringWriter;
+import java.util.Locale;
+import java.util.Map;
+
+/** A village-roster row checked on its own, without the rest of the file or the database, and encrypted. */
+final class RosterRowCheck {
+  private final PersonalDataCipher cipher;
+  private final Map<String, RegionInfo> regions;
+
+  RosterRowCheck(PersonalDataCipher cipher, Map<String, RegionInfo> regions) {
+    this.cipher = cipher;
+    this.regions = regions;
+  }
+
+  /** The reason a row is refused, or its blind index and its COPY line. */
+  record Checked(Row row, String reason, byte[] index, String copyLine) {}
+
+  Checked check(Row r) {
+    RegionInfo info = regions.get(r.get("region_code"));
+    String missing = missing(r, info);
+    if (missing != null) {
+      return refused(r, missing);
+    }
+    IdNumber id;
+    try {
+      id = IdNumber.parse(r.get("id_number"));
+    } catch (IllegalArgumentException e) {
+      return refused(r, "invalid ID number: " + e.getMessage());
+    }
+    Boolean local = bool(r.get("local"), true);
+    Boolean elsewhere = bool(r.get("enrolled_elsewhere"), false);
+    if (local == null || elsewhere == null) {
+      return refused(r, "local and enrolled_elsewhere must be true/false (是/否)");
+    }
+    IdNumber guardian = null;
+    if (id.ageOn(info.ageDate()) < 16) {
+      if (r.get("guardian_id_number").isEmpty() || r.get("guardian_name").isEmpty()) {
+        return refused(r, "under 16 without guardian (guardian_id_number and guardian_name are required)");
+      }
+      try {
+        guardian = IdNumber.parse(r.get("guardian_id_number"));
+      } catch (IllegalArgumentException e) {
+        return refused(r, "invalid guardian ID number: " + e.getMessage());
+      }
+    }
+    return accepted(r, id, local, elsewhere, guardian);
+  }
+
+  /** What a row lacks before its ID number is read: a known region, the place, the household, the name. */
+  private static String missing(Row r, RegionInfo info) {
+    if (info == null) {
+      return "unknown region code '" + r.get("region_code") + "'";
+    } else if (r.get("township").isEmpty() || r.get("village").isEmpty()) {
+      return "township and village are required";
+    } else if (r.get("household").isEmpty()) {
+      return "household number is required";
+    } else if (r.get("name").isEmpty() || r.get("name").length() > 50) {
+      return "name is required (at most 50 characters)";
+    }
+    return null;
+  }
+
+  private static Checked refused(Row r, String reason) {
+    return new Checked(r, reason, null, null);
+  }
+
+  /** The row as the staging table's COPY line: ID numbers and phone only encrypted or as blind index. */
+  private Checked accepted(Row r, IdNumber id, Boolean local, Boolean elsewhere, IdNumber guardian) {
+    byte[] index = cipher.index(id.value());
+    StringWriter line = new StringWriter(256);
+    BulkLoad.line(line, Integer.toString(r.line()), r.get("region_code"), r.get("township"), r.get("village"),
+        r.get("household"), BulkLoad.bytea(index), BulkLoad.bytea(cipher.encrypt(id.value())), id.masked(), r.get("name"),
+        id.birthDate().toString(), id.sex() == Sex.MALE ? "M" : "F", local.toString(), elsewhere.toString(),
+        guardian == null ? null : BulkLoad.bytea(cipher.index(guardian.value())),
+        guardian == null ? null : r.get("guardian_name"),
+        r.get("guardian_phone").isEmpty() ? null : BulkLoad.bytea(cipher.encrypt(r.get("guardian_phone"))));
+    return new Checked(r, null, index, line.toString());
+  }
+
+  private static Boolean bool(String v, boolean dflt) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "" -> dflt;
+      case "true", "1", "是", "y", "yes" -> true;
+      case "false", "0", "否", "n", "no" -> false;
+      default -> null;
+    };
+  }
+}

@@ -1,0 +1,161 @@
+package cn.liangxian.gateway.roster;
+
+import cn.liangxian.gateway.audit.AuditLog;
+import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.roster.RosterCsv.Row;
+import cn.liangxian.gateway.roster.RosterImport.Territory;
+import cn.liangxian.gateway.roster.RosterRowCheck.Checked;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A village roster (征收清册): persons in their households and villages. Rows are checked alone, then
+ * against the rest of the file, then against the database; the good ones go in with one set-based insert.
+ */
+final class VillageRosterImport {
+  private final Database db;
+  private final RosterRowCheck rowCheck;
+
+  VillageRosterImport(Database db, RosterRowCheck rowCheck) {
+    this.db = db;
+    this.rowCheck = rowCheck;
+  }
+
+  ImportReport run(String file, List<Row> rows, String actor, Territory territory) {
+    List<RosterProblem> problems = new ArrayList<>();
+    StringWriter copy = new StringWriter();
+    int staged = checkRows(rows, territory, problems, copy);
+    int imported = store(file, copy.toString(), staged, problems, actor);
+    problems.sort(Comparator.comparingInt(RosterProblem::line));
+    int rowsRead = rows.size() - 1;
+    return new ImportReport(file, "village roster", rowsRead, imported, rowsRead - problems.size() - imported, problems, 0, 0);
+  }
+
+  /** Refuses rows that are bad alone, outside the territory or at odds with an earlier line; writes the rest for COPY. */
+  private int checkRows(List<Row> rows, Territory territory, List<RosterProblem> problems, StringWriter copy) {
+    WithinFile seen = new WithinFile();
+    int staged = 0;
+    // the per-row checks and the encryption are independent of each other: spread over the cores
+    List<Checked> checked = rows.subList(1, rows.size()).parallelStream().map(rowCheck::check).toList();
+    for (Checked k : checked) {
+      Row r = k.row();
+      String reason = k.reason();
+      if (reason == null && !territory.covers(r.get("region_code"), r.get("township"), r.get("village"))) {
+        reason = "outside your scope: " + r.get("region_code") + "/" + r.get("township") + "/" + r.get("village");
+      }
+      if (reason == null) {
+        reason = seen.reason(r, k.index());
+      }
+      if (reason != null) {
+        problems.add(new RosterProblem(r.line(), reason));
+        continue;
+      }
+      copy.write(k.copyLine());
+      staged++;
+    }
+    return staged;
+  }
+
+  /** Within one file a person is listed once, and a household number belongs to one village. */
+  private static final class WithinFile {
+    private final Map<ByteBuffer, Integer> seenPerson = new HashMap<>();
+    private final Map<ByteBuffer, String> personHousehold = new HashMap<>();
+    private final Map<String, String> householdVillage = new HashMap<>();
+
+    String reason(Row r, byte[] index) {
+      ByteBuffer key = ByteBuffer.wrap(index);
+      String household = r.get("household");
+      String village = r.get("region_code") + "/" + r.get("township") + "/" + r.get("village");
+      String knownVillage = householdVillage.putIfAbsent(household, village);
+      Integer firstLine = seenPerson.putIfAbsent(key, r.line());
+      if (knownVillage != null && !knownVillage.equals(village)) {
+        return "household " + household + " is also listed in another village";
+      }
+      if (firstLine != null) {
+        return personHousehold.get(key).equals(household)
+            ? "person listed twice (also line " + firstLine + ")"
+            : "person in two households (also line " + firstLine + ", household " + personHousehold.get(key) + ")";
+      }
+      personHousehold.put(key, household);
+      return null;
+    }
+  }
+
+  /** Stages the checked rows, refuses those at odds with the database, inserts the rest: all or nothing. */
+  private int store(String file, String copy, int staged, List<RosterProblem> problems, String actor) {
+    long copyStart = System.nanoTime();
+    BulkLoad.progress(staged, "{}: {} rows checked and encrypted", file, staged);
+    try (Connection c = db.connect()) {
+      c.setAutoCommit(false);
+      int imported;
+      try (Statement st = c.createStatement()) {
+        stage(c, st, copy);
+        BulkLoad.progress(staged, "{}: copied to staging in {} ms", file, (System.nanoTime() - copyStart) / 1_000_000);
+        refuseConflicts(st, problems);
+        BulkLoad.dropLines(c, "stage_person", problems);
+        imported = insert(st);
+        BulkLoad.progress(staged, "{}: checked against the database and inserted {} in {} ms", file, imported,
+            (System.nanoTime() - copyStart) / 1_000_000);
+        AuditLog.record(c, AuditLog.Change.of(actor, "roster.import", file,
+            new JsonObject().put("kind", "village-roster").put("imported", imported)));
+      }
+      c.commit();
+      BulkLoad.refreshStatistics(c, imported, "person", "village, household, person");
+      return imported;
+    } catch (SQLException | IOException e) {
+      throw new IllegalStateException("import of " + file + " failed, nothing was imported: " + e.getMessage(), e);
+    }
+  }
+
+  private static void stage(Connection c, Statement st, String copy) throws SQLException, IOException {
+    // a fresh session: temp_buffers can still grow, so the staging table stays in memory
+    st.execute("set local temp_buffers = '512MB'");
+    st.execute("set local work_mem = '256MB'");
+    st.execute("create temp table stage_person (line int, region_code text, township text, village text, household text,"
+        + " id_index bytea, id_enc bytea, id_masked text, name text, birth_date date, sex char(1), local boolean,"
+        + " enrolled_elsewhere boolean, guardian_index bytea, guardian_name text, guardian_phone_enc bytea) on commit drop");
+    BulkLoad.copyIn(c, "stage_person", copy);
+    st.execute("analyze stage_person"); // temp tables are never auto-analysed; the joins below need the row count
+  }
+
+  /** Already in another household, or a household number that belongs to another village. */
+  private static void refuseConflicts(Statement st, List<RosterProblem> problems) throws SQLException {
+    try (ResultSet rs = st.executeQuery("select s.line, h.roster_ref from stage_person s join person p on p.id_index = s.id_index"
+        + " join household h on h.id = p.household_id where h.roster_ref <> s.household")) {
+      while (rs.next()) {
+        problems.add(new RosterProblem(rs.getInt(1), "person in two households (already in household " + rs.getString(2) + ")"));
+      }
+    }
+    try (ResultSet rs = st.executeQuery("select s.line, s.household from stage_person s join household h on h.roster_ref = s.household"
+        + " join village v on v.id = h.village_id where (v.region_code, v.township, v.name) <> (s.region_code, s.township, s.village)")) {
+      while (rs.next()) {
+        problems.add(new RosterProblem(rs.getInt(1), "household " + rs.getString(2) + " belongs to another village"));
+      }
+    }
+  }
+
+  /** Villages, households, then persons; rows already there stay as they are. Returns the persons inserted. */
+  private static int insert(Statement st) throws SQLException {
+    st.execute("insert into village (region_code, township, name) select distinct region_code, township, village"
+        + " from stage_person on conflict do nothing");
+    st.execute("insert into household (village_id, roster_ref) select distinct on (s.household) v.id, s.household"
+        + " from stage_person s join village v on (v.region_code, v.township, v.name) = (s.region_code, s.township, s.village)"
+        + " order by s.household on conflict (roster_ref) do nothing");
+    return st.executeUpdate("insert into person (household_id, id_index, id_enc, id_masked, name, birth_date, sex, local,"
+        + " enrolled_elsewhere, guardian_index, guardian_name, guardian_phone_enc)"
+        + " select h.id, s.id_index, s.id_enc, s.id_masked, s.name, s.birth_date, s.sex, s.local, s.enrolled_elsewhere,"
+        + " s.guardian_index, s.guardian_name, s.guardian_phone_enc from stage_person s join household h on h.roster_ref = s.household"
+        + " on conflict (id_index) do nothing");
+  }
+}
