@@ -2,6 +2,7 @@ package cn.liangxian.gateway.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.support.Eventually;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.buffer.Buffer;
@@ -231,15 +232,10 @@ class OperatorAccessTest {
     HttpResponse<Buffer> kiosk = call(HttpMethod.POST, "/api/v1/operator/kiosks", admin, new JsonObject().put("kioskId", "audit-kiosk-1")
         .put("regionCode", "431103").put("publicKey", pem()));
     assertThat(kiosk.statusCode()).as(kiosk.bodyAsString()).isEqualTo(201);
-    JsonArray entries = new JsonArray();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) { // rows are written once each answer has gone out
-      entries = call(HttpMethod.GET, "/api/v1/operator/audit?actor=" + who, admin, null).bodyAsJsonObject().getJsonArray("entries");
-      if (entries.size() >= 3) {
-        break;
-      }
-      Thread.sleep(50);
-    }
+    // rows are written once each answer has gone out
+    JsonArray entries = Eventually.until("the three audit rows of " + who,
+        () -> call(HttpMethod.GET, "/api/v1/operator/audit?actor=" + who, admin, null).bodyAsJsonObject().getJsonArray("entries"),
+        e -> e.size() >= 3);
     assertThat(entries.stream().map(o -> ((JsonObject) o).getString("action") + " " + ((JsonObject) o).getInteger("status")))
         .contains("progress.read 403", "progress.read 200", "GET /api/v1/operator/me 200");
     JsonObject denied = entries.stream().map(o -> (JsonObject) o).filter(e -> e.getInteger("status") == 403).findFirst().orElseThrow();

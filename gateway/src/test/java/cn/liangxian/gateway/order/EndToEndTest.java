@@ -10,7 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,12 +61,7 @@ class EndToEndTest {
     assertThat(page.bodyAsString()).contains("360.00", "确认支付");
     g.http.postAbs(g.gateway.demo().sandbox().baseUrl() + "/sandbox/pay/" + channel + "/" + o.getString("outTradeNo")).send()
         .toCompletionStage().toCompletableFuture().get();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    JsonObject now;
-    do {
-      now = g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject();
-      Thread.sleep(50);
-    } while (!now.getString("state").equals("PAID") && System.nanoTime() < deadline);
+    JsonObject now = g.awaitState(o.getString("id"), "PAID");
     assertThat(now.getString("state")).isEqualTo("PAID");
     JsonObject receipt = g.get("/api/v1/orders/" + o.getString("id") + "/receipt").bodyAsJsonObject();
     assertThat(receipt.getString("channel")).isEqualTo(channel);

@@ -86,7 +86,7 @@ class OrderApiTest {
 
     // the channel renotifies for hours: a duplicate changes nothing and is answered with success
     g.gateway.demo().sandbox().renotify(o.getString("outTradeNo"));
-    Thread.sleep(300);
+    g.awaitNotified(o.getString("outTradeNo"), 2); // the first and the duplicate, both handled
     try (var c = g.db.connect(); var st = c.createStatement();
         var rs = st.executeQuery("select count(*) from payment where order_id = '" + o.getString("id") + "'")) {
       rs.next();

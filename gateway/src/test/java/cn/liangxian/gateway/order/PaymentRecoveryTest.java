@@ -2,6 +2,7 @@ package cn.liangxian.gateway.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.support.Eventually;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import cn.liangxian.sandbox.fault.SandboxFaults;
@@ -56,7 +57,10 @@ class PaymentRecoveryTest {
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false)); // the channel never calls back
     JsonObject o = orderChen(channel);
     g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
-    Thread.sleep(300);
+    // the notification is dropped, and the sweeper has seen the order paying and left it (the clock has not moved)
+    Eventually.until("the sandbox to drop the notification", () -> g.paymentNotifications(o.getString("outTradeNo")),
+        l -> l.stream().anyMatch(d -> d.getInteger("status") == -1));
+    Eventually.until("a sweep that sees the order paying", () -> g.metrics().contains("liangxian_orders_paying 1.0"));
     assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
     g.clock.advance(Duration.ofSeconds(31));
     JsonObject paid = g.awaitState(o.getString("id"), "PAID");
@@ -93,7 +97,7 @@ class PaymentRecoveryTest {
       g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
       g.clock.advance(Duration.ofMinutes(16)); // expiry and the active query start at once, while callbacks are in flight
       JsonObject done = g.awaitState(o.getString("id"), "PAID", "REFUNDED");
-      Thread.sleep(200 + i % 4 * 40L); // let duplicates land
+      g.awaitNotified(o.getString("outTradeNo"), 1 + i % 3); // every copy sent has been handled: duplicates landed
       String id = o.getString("id");
       assertThat(count("select count(*) from payment where order_id = '" + id + "'")).as("round " + i).isEqualTo(1);
       if (done.getString("state").equals("PAID")) {

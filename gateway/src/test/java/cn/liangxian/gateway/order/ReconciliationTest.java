@@ -75,7 +75,7 @@ class ReconciliationTest {
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
     JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");                 // paid, callback lost
     g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
-    Thread.sleep(300);
+    g.awaitState(heard.getString("id"), "PAID");
     // and a payment we recorded that the channel never had
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       st.execute("insert into payment (order_id, channel, channel_txn_id, amount_fen, source, received_at) values ('"
@@ -114,8 +114,7 @@ class ReconciliationTest {
 
   @Test
   void alipayBillsReconcileToo() throws Exception {
-    pay(Fixture.CHEN, "陈一", "alipay");
-    Thread.sleep(300);
+    g.awaitState(pay(Fixture.CHEN, "陈一", "alipay").getString("id"), "PAID");
     JsonObject report = reconcile("alipay", TOKEN).bodyAsJsonObject();
     assertThat(report.getInteger("matched")).isEqualTo(1);
     assertThat(report.getJsonArray("differences")).isEmpty();

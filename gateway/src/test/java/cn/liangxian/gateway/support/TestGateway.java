@@ -175,19 +175,32 @@ public final class TestGateway implements AutoCloseable {
     return member(household, id).getString("ref");
   }
 
-  /** Waits (up to 20 s) for an order to reach one of these states; fails saying where it stayed. */
+  /** Waits for an order to reach one of these states; fails saying where it stayed. */
   public JsonObject awaitState(String orderId, String... states) throws Exception {
     java.util.Set<String> wanted = java.util.Set.of(states);
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
-    JsonObject o;
-    do {
-      o = get("/api/v1/orders/" + orderId).bodyAsJsonObject();
-      if (wanted.contains(o.getString("state"))) {
-        return o;
-      }
-      Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("order " + orderId + " stayed " + o.getString("state") + ", not " + wanted);
+    return Eventually.until("order " + orderId + " to be one of " + wanted, () -> get("/api/v1/orders/" + orderId).bodyAsJsonObject(),
+        o -> wanted.contains(o.getString("state")));
+  }
+
+  /** The sandbox's attempts to deliver this trade's payment notification (refund notifications left out). */
+  public java.util.List<JsonObject> paymentNotifications(String outTradeNo) {
+    return gateway.demo().sandbox().deliveries().stream().filter(d -> d.getString("outTradeNo").equals(outTradeNo))
+        .filter(d -> !d.getString("event").startsWith("REFUND")).toList();
+  }
+
+  /**
+   * Waits until the gateway has answered {@code times} payment notifications of this trade with success
+   * (the sandbox's own rule: any 2xx ends a delivery); the gateway answers only once it has applied and
+   * logged one. Returns all delivery attempts of the trade.
+   */
+  public java.util.List<JsonObject> awaitNotified(String outTradeNo, int times) throws Exception {
+    return Eventually.until(times + " answered notification(s) of " + outTradeNo, () -> paymentNotifications(outTradeNo),
+        l -> l.stream().filter(d -> d.getInteger("status") >= 200 && d.getInteger("status") <= 299).count() >= times);
+  }
+
+  /** The gateway's /metrics page. */
+  public String metrics() throws Exception {
+    return get("/metrics").bodyAsString();
   }
 
   /** A valid ID number; odd sequence for a man. */
@@ -199,7 +212,7 @@ public final class TestGateway implements AutoCloseable {
   @Override
   public void close() throws Exception {
     http.close();
-    clientVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    clientVertx.close().toCompletionStage().toCompletableFuture().get(Eventually.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     gateway.close();
   }
 }
