@@ -3,7 +3,7 @@ package cn.liangxian.kiosk.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.kiosk.KioskAgent;
-import cn.liangxian.kiosk.KioskConfig;
+import cn.liangxian.kiosk.KioskOptions;
 import cn.liangxian.kiosk.device.idcard.IdCard;
 import cn.liangxian.kiosk.device.idcard.SamSimulator;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
@@ -133,7 +133,7 @@ class RealGatewayEndToEndTest {
         "  idcard: {type: sam-tcp, host: 127.0.0.1, port: " + reader.port() + "}",
         "  printer: {type: tcp, host: 127.0.0.1, port: " + printer.port() + "}",
         ""));
-    agent = KioskAgent.start(KioskConfig.load(config, Map.of()));
+    agent = KioskAgent.start(KioskOptions.load(config, Map.of()));
     // the first heartbeat, signed, reaches the gateway's metrics
     KioskBrowser.waitFor(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body().contains("liangxian_kiosk_heartbeats_total{paper=\"ok\",printer=\"ok\",reader=\"ok\"}"));

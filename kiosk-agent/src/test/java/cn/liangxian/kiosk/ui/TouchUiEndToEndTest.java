@@ -9,7 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.kiosk.KioskAgent;
-import cn.liangxian.kiosk.KioskConfig;
+import cn.liangxian.kiosk.KioskOptions;
 import cn.liangxian.kiosk.device.idcard.IdCard;
 import cn.liangxian.kiosk.device.idcard.SamSimulator;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
@@ -73,7 +73,7 @@ class TouchUiEndToEndTest {
         "  idcard: {type: sam-tcp, host: 127.0.0.1, port: " + reader.port() + "}",
         "  printer: {type: tcp, host: 127.0.0.1, port: " + printer.port() + "}",
         ""));
-    agent = KioskAgent.start(KioskConfig.load(config, Map.of()));
+    agent = KioskAgent.start(KioskOptions.load(config, Map.of()));
     browser = new KioskBrowser(dir);
     page = browser.page;
   }
