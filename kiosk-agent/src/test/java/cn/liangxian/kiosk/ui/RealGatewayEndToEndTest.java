@@ -2,6 +2,7 @@ package cn.liangxian.kiosk.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.kiosk.Await;
 import cn.liangxian.kiosk.KioskAgent;
 import cn.liangxian.kiosk.KioskOptions;
 import cn.liangxian.kiosk.device.idcard.IdCard;
@@ -124,7 +125,8 @@ class RealGatewayEndToEndTest {
     Path config = dir.resolve("kiosk.yaml");
     Files.writeString(config, String.join("\n",
         "kioskId: K-371312-E2E",
-        "gateway: {url: 'http://127.0.0.1:" + gatewayPort + "', verifyUrl: 'http://127.0.0.1:" + gatewayPort + "/r'}",
+        "gateway: {url: 'http://127.0.0.1:" + gatewayPort + "', timeoutMillis: " + Await.ANSWER_TIMEOUT_MILLIS
+            + ", verifyUrl: 'http://127.0.0.1:" + gatewayPort + "/r'}",
         "keyDir: '" + dir.resolve("keys") + "'",
         "journal: '" + dir.resolve("journal.log") + "'",
         "ui: {host: 127.0.0.1, port: 0}",

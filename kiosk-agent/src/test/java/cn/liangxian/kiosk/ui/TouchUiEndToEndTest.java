@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.kiosk.Await;
 import cn.liangxian.kiosk.KioskAgent;
 import cn.liangxian.kiosk.KioskOptions;
 import cn.liangxian.kiosk.device.idcard.IdCard;
@@ -64,7 +65,7 @@ class TouchUiEndToEndTest {
     Path config = dir.resolve("kiosk.yaml");
     Files.writeString(config, String.join("\n",
         "kioskId: K-E2E-1",
-        "gateway: {url: 'http://127.0.0.1:" + wm.port() + "', verifyUrl: 'https://verify.example/r'}",
+        "gateway: {url: 'http://127.0.0.1:" + wm.port() + "', timeoutMillis: " + Await.ANSWER_TIMEOUT_MILLIS + ", verifyUrl: 'https://verify.example/r'}",
         "keyDir: '" + dir.resolve("keys") + "'",
         "journal: '" + dir.resolve("journal.log") + "'",
         "ui: {host: 127.0.0.1, port: 0}",
