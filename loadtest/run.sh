@@ -42,12 +42,14 @@ for tool in wrk pgbench; do
   fi
 done
 
+# absolute: Maven 3.8 resolves a relative output file against the module, not the folder it was started in
+classpath_file=$PWD/loadtest/target/classpath.txt
 if [ "${BUILD:-1}" != 0 ]; then
   echo "== build"
   mvn -q -B -DskipTests install
-  mvn -q -B -o -pl loadtest dependency:build-classpath -Dmdep.outputFile=loadtest/target/classpath.txt -Dmdep.includeScope=test
+  mvn -q -B -pl loadtest dependency:build-classpath -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=test
 fi
-cp="$PWD/loadtest/target/classes:$PWD/loadtest/target/test-classes:$(cat loadtest/target/classpath.txt)"
+cp="$PWD/loadtest/target/classes:$PWD/loadtest/target/test-classes:$(cat "$classpath_file")"
 
 pop=loadtest/target/population-$persons
 if [ ! -f "$pop/residents.csv" ]; then

@@ -1,5 +1,9 @@
 package cn.liangxian.kiosk;
 
+import cn.liangxian.kiosk.DeviceOptions.IdCardDevice;
+import cn.liangxian.kiosk.DeviceOptions.PrinterDevice;
+import cn.liangxian.kiosk.DeviceOptions.ScannerDevice;
+import cn.liangxian.kiosk.DeviceOptions.SocialSecurityCardDevice;
 import cn.liangxian.kiosk.device.idcard.IdCard;
 import cn.liangxian.kiosk.device.idcard.IdCardPoller;
 import cn.liangxian.kiosk.device.idcard.IdCardReader;
@@ -29,7 +33,6 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.ByteChannel;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,10 +59,10 @@ public final class KioskAgent implements AutoCloseable {
   private SamSimulator samSimulator;
   private PrinterSimulator printerSimulator;
 
-  public static KioskAgent start(KioskConfig c) throws Exception {
+  public static KioskAgent start(KioskOptions options) throws Exception {
     KioskAgent a = new KioskAgent();
     try {
-      a.boot(c);
+      a.boot(options);
     } catch (Exception e) {
       a.close();
       throw e;
@@ -67,42 +70,35 @@ public final class KioskAgent implements AutoCloseable {
     return a;
   }
 
-  private void boot(KioskConfig c) throws Exception {
+  private void boot(KioskOptions o) throws Exception {
     Clock clock = Clock.systemUTC();
     vertx = Vertx.vertx();
-    String kioskId = c.string("kioskId", "K-UNSET");
-    identity = KioskIdentity.loadOrCreate(kioskId, Path.of(c.string("keyDir", "./data/kiosk/keys")));
-    journalFile = Journal.open(Path.of(c.string("journal", "./data/kiosk/journal.log")));
+    identity = KioskIdentity.loadOrCreate(o.kioskId(), o.keyDir());
+    journalFile = Journal.open(o.journal());
     OrderJournal journal = new OrderJournal(journalFile, clock);
-    GatewayClient gateway = new GatewayClient(vertx, c.string("gateway.url", "http://127.0.0.1:8080"),
-        new RequestSigner(identity, clock), c.integer("gateway.timeoutMillis", 5000));
+    GatewayClient gateway = new GatewayClient(vertx, o.gateway().url(), new RequestSigner(identity, clock),
+        o.gateway().timeoutMillis());
 
-    ReceiptPrinter printer = new EscPosReceiptPrinter(printerLine(c));
-    ReceiptService receipts = new ReceiptService(vertx, gateway, printer, journal,
-        c.string("gateway.verifyUrl", c.string("gateway.url", "") + "/r"));
-    int payPoll = c.integer("payPollMillis", 2000);
-    flow = new KioskFlow(vertx, gateway, journal, receipts, clock, Duration.ofMillis(payPoll));
-    Recovery recovery = new Recovery(vertx, gateway, journal, receipts, payPoll);
+    ReceiptPrinter printer = new EscPosReceiptPrinter(printerLine(o.devices().printer()));
+    ReceiptService receipts = new ReceiptService(vertx, gateway, printer, journal, o.gateway().verifyUrl());
+    flow = new KioskFlow(vertx, gateway, journal, receipts, clock, Duration.ofMillis(o.payPollMillis()));
+    Recovery recovery = new Recovery(vertx, gateway, journal, receipts, o.payPollMillis());
     flow.recovery(recovery);
     recovery.resumeAll().onComplete(ar -> LOG.info("journal settled: {}", ar.succeeded() ? "all orders" : ar.cause().toString()));
 
     KioskFlow f = flow;
-    IdCardPoller poller = idCardPoller(c, card -> f.idCardRead(card.idNumber(), card.name()));
+    IdCardPoller poller = idCardPoller(o.devices().idCard(), card -> f.idCardRead(card.idNumber(), card.name()));
     if (poller != null) {
       closeables.add(poller);
       poller.start();
     }
-    SocialSecurityCardWatcher ss = SocialSecurityCardWatcher.fromConfig(c, (ssn, name) -> f.idCardRead(ssn, name));
+    SocialSecurityCardWatcher ss = o.devices().socialSecurityCard().type() == SocialSecurityCardDevice.Type.PCSC
+        ? SocialSecurityCardWatcher.open(o.devices().socialSecurityCard().terminal(), f::idCardRead) : null;
     if (ss != null) {
       closeables.add(ss);
       ss.start();
     }
-    LineScanner scanner = switch (c.string("devices.scanner.type", "none")) {
-      case "serial" -> new LineScanner(SerialLine.open(c.string("devices.scanner.serialPort", "/dev/ttyACM0"),
-          c.integer("devices.scanner.baud", 9600), 0).inputStream(), f::scanned);
-      case "stdin" -> new LineScanner(System.in, f::scanned);
-      default -> null;
-    };
+    LineScanner scanner = scanner(o.devices().scanner(), f::scanned);
     if (scanner != null) {
       closeables.add(scanner);
       scanner.start();
@@ -117,46 +113,46 @@ public final class KioskAgent implements AutoCloseable {
       }
     };
     UiServer ui = new UiServer(vertx, flow, simCard);
-    uiPort = ui.listen(c.string("ui.host", "127.0.0.1"), c.integer("ui.port", 8700)).await();
+    uiPort = ui.listen(o.ui().host(), o.ui().port()).await();
 
-    Heartbeat hb = new Heartbeat(vertx, gateway, kioskId, poller == null ? () -> true : poller::healthy, printer,
+    Heartbeat hb = new Heartbeat(vertx, gateway, o.kioskId(), poller == null ? () -> true : poller::healthy, printer,
         journal::lastActivity, clock);
-    hb.start(c.integer("heartbeatSeconds", 30) * 1000L);
+    hb.start(o.heartbeatSeconds() * 1000L);
   }
 
-  private PrinterLine.Opener printerLine(KioskConfig c) throws IOException {
+  private PrinterLine.Opener printerLine(PrinterDevice p) throws IOException {
     int timeout = 3000;
-    return switch (c.string("devices.printer.type", "simulated")) {
-      case "tcp" -> TcpPrinterLine.opener(c.string("devices.printer.host", "127.0.0.1"), c.integer("devices.printer.port", 9100), timeout);
-      case "serial" -> SerialPrinterLine.opener(c.string("devices.printer.serialPort", "/dev/ttyS1"),
-          c.integer("devices.printer.baud", 115200), timeout);
-      case "simulated" -> {
+    return switch (p.type()) {
+      case TCP -> TcpPrinterLine.opener(p.host(), p.port(), timeout);
+      case SERIAL -> SerialPrinterLine.opener(p.serialPort(), p.baud(), timeout);
+      case SIMULATED -> {
         printerSimulator = new PrinterSimulator(0);
         closeables.add(printerSimulator);
         yield TcpPrinterLine.opener("127.0.0.1", printerSimulator.port(), timeout);
       }
-      default -> throw new IllegalArgumentException("kiosk.yaml: devices.printer.type: tcp, serial or simulated");
     };
   }
 
-  private IdCardPoller idCardPoller(KioskConfig c, Consumer<IdCard> onCard) throws IOException {
-    Duration every = Duration.ofMillis(c.integer("devices.idcard.pollMillis", 300));
-    IdCardReader reader;
-    switch (c.string("devices.idcard.type", "simulated")) {
-      case "none" -> {
-        return null;
-      }
-      case "sam-serial" -> reader = new SamIdCardReader(SerialLine.open(c.string("devices.idcard.serialPort", "/dev/ttyUSB0"),
-          c.integer("devices.idcard.baud", 115200), 1000));
-      case "sam-tcp" -> reader = new SamIdCardReader(tcp(c.string("devices.idcard.host", "127.0.0.1"), c.integer("devices.idcard.port", 7001)));
-      case "simulated" -> {
+  private IdCardPoller idCardPoller(IdCardDevice d, Consumer<IdCard> onCard) throws IOException {
+    IdCardReader reader = switch (d.type()) {
+      case NONE -> null;
+      case SAM_SERIAL -> new SamIdCardReader(SerialLine.open(d.serialPort(), d.baud(), 1000));
+      case SAM_TCP -> new SamIdCardReader(tcp(d.host(), d.port()));
+      case SIMULATED -> {
         samSimulator = new SamSimulator(0);
         closeables.add(samSimulator);
-        reader = new SamIdCardReader(tcp(InetAddress.getLoopbackAddress().getHostAddress(), samSimulator.port()));
+        yield new SamIdCardReader(tcp(InetAddress.getLoopbackAddress().getHostAddress(), samSimulator.port()));
       }
-      default -> throw new IllegalArgumentException("kiosk.yaml: devices.idcard.type: sam-serial, sam-tcp, simulated or none");
-    }
-    return new IdCardPoller(reader, every, onCard);
+    };
+    return reader == null ? null : new IdCardPoller(reader, Duration.ofMillis(d.pollMillis()), onCard);
+  }
+
+  private static LineScanner scanner(ScannerDevice d, Consumer<String> onCode) throws IOException {
+    return switch (d.type()) {
+      case SERIAL -> new LineScanner(SerialLine.open(d.serialPort(), d.baud(), 0).inputStream(), onCode);
+      case STDIN -> new LineScanner(System.in, onCode);
+      case NONE -> null;
+    };
   }
 
   private static ByteChannel tcp(String host, int port) throws IOException {

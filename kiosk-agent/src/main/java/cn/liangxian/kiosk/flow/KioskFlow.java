@@ -4,16 +4,11 @@ import cn.liangxian.kiosk.device.printer.PrintException;
 import cn.liangxian.kiosk.gateway.GatewayClient;
 import cn.liangxian.kiosk.gateway.GatewayException;
 import cn.liangxian.kiosk.journal.OrderJournal;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -31,9 +26,10 @@ public final class KioskFlow {
   private static final Logger LOG = LoggerFactory.getLogger(KioskFlow.class);
   private static final Pattern ID_NUMBER = Pattern.compile("\\d{17}[\\dXx]");
 
-  private final Vertx vertx;
   private final GatewayClient gateway;
   private final OrderJournal journal;
+  private final JournalWrites writes;
+  private final OrderPlacement placement;
   private final ReceiptService receipts;
   private final Clock clock;
   private final Duration pollInterval;
@@ -43,8 +39,7 @@ public final class KioskFlow {
   private Instant deadline;
   private boolean elder;
   private String message;
-  private JsonObject household;
-  private final Map<String, JsonObject> selection = new LinkedHashMap<>();
+  private Selection selection;
   private String channel;
   private String orderKey;
   private JsonObject order;
@@ -54,9 +49,10 @@ public final class KioskFlow {
 
   public KioskFlow(Vertx vertx, GatewayClient gateway, OrderJournal journal, ReceiptService receipts, Clock clock,
                    Duration pollInterval) {
-    this.vertx = vertx;
     this.gateway = gateway;
     this.journal = journal;
+    this.writes = new JournalWrites(vertx, journal);
+    this.placement = new OrderPlacement(gateway, journal, writes);
     this.receipts = receipts;
     this.clock = clock;
     this.pollInterval = pollInterval;
@@ -105,8 +101,8 @@ public final class KioskFlow {
         fail(ar.cause());
         return;
       }
-      household = ar.result();
-      if (payable(household).isEmpty()) {
+      selection = new Selection(ar.result());
+      if (!selection.hasPayable()) {
         error("您家庭本年度没有需要缴费的项目");
         return;
       }
@@ -126,25 +122,9 @@ public final class KioskFlow {
 
   /** Adds or removes one member's insurance; a pension item carries the chosen tier (yuan). */
   public synchronized void toggle(String memberRef, String insurance, Integer tier) {
-    if (screen != Screen.HOUSEHOLD) {
-      return;
+    if (screen == Screen.HOUSEHOLD && selection.toggle(memberRef, insurance, tier)) {
+      touch();
     }
-    String k = memberRef + "/" + insurance;
-    JsonObject item = payable(household).get(k);
-    if (item == null) {
-      return;
-    }
-    if (selection.containsKey(k) && (tier == null || tier.equals(selection.get(k).getInteger("tier")))) {
-      selection.remove(k);
-    } else {
-      JsonObject sel = new JsonObject().put("memberRef", memberRef).put("insurance", insurance)
-          .put("year", item.getInteger("year"));
-      if ("pension".equals(insurance)) {
-        sel.put("tier", tier != null ? tier : firstTier(item));
-      }
-      selection.put(k, sel);
-    }
-    touch();
   }
 
   public synchronized void confirmSelection() {
@@ -160,76 +140,23 @@ public final class KioskFlow {
       return;
     }
     channel = ch;
-    JsonArray items = new JsonArray();
-    selection.values().forEach(items::add);
-    JsonObject request = new JsonObject().put("householdRef", household.getJsonObject("household").getString("ref"))
-        .put("channel", ch).put("mode", "qr").put("items", items);
+    JsonObject request = new JsonObject().put("householdRef", selection.householdRef())
+        .put("channel", ch).put("mode", "qr").put("items", selection.items());
     String key = "kiosk-" + UUID.randomUUID();
     orderKey = key;
     show(Screen.LOOKING_UP);
     long s = session;
-    // the journal knows the request before the gateway does, and the order before the QR code is shown
-    write(() -> journal.intent(key, request))
-        .recover(err -> Future.failedFuture(new Refusal("本机暂时不能收费，请联系工作人员", err)))
-        .compose(v -> gateway.createOrder(key, request).recover(err -> {
-          closeQuietly(key, "not created");
-          return Future.failedFuture(err);
-        }))
-        .compose(o -> {
-          String url = o.getJsonObject("payment", new JsonObject()).getString("codeUrl");
-          if (!"PAYING".equals(o.getString("state")) || url == null) {
-            closeQuietly(key, "not payable: " + o.getString("state"));
-            return Future.failedFuture(new Refusal("订单暂时无法支付，请稍后再试", null));
-          }
-          return write(() -> journal.order(key, o.getString("id"))).map(o).recover(err -> {
-            gateway.cancel(o.getString("id"));
-            return Future.failedFuture(new Refusal("本机暂时不能收费，请联系工作人员", err));
-          });
-        })
-        .onComplete(ar -> answer(s, () -> {
-          if (ar.failed()) {
-            fail(ar.cause());
-            return;
-          }
-          JsonObject o = ar.result();
-          order = o;
-          show(Screen.PAYING);
-          deadline = clock.instant().plus(payWindow(o));
-          lastPoll = clock.instant();
-        }));
-  }
-
-  /** A refusal the resident is told about in these words. */
-  static final class Refusal extends RuntimeException {
-    Refusal(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
-
-  /** Journal writes fsync: never on an event loop. Ordered, so one order's records keep their order. */
-  private Future<Void> write(JournalWrite w) {
-    return vertx.executeBlocking(() -> {
-      w.run();
-      return null;
-    }, true);
-  }
-
-  @FunctionalInterface
-  interface JournalWrite {
-    void run() throws IOException;
-  }
-
-  /**
-   * How long the QR code is shown: the order's own life (expiresAt - createdAt, both the gateway's clock, so a
-   * kiosk clock that is off does not matter), 15 minutes when the gateway does not say.
-   */
-  static Duration payWindow(JsonObject o) {
-    try {
-      Duration d = Duration.between(Instant.parse(o.getString("createdAt")), Instant.parse(o.getString("expiresAt")));
-      return d.isNegative() || d.isZero() ? Duration.ofMinutes(15) : d;
-    } catch (RuntimeException e) {
-      return Duration.ofMinutes(15);
-    }
+    placement.place(key, request).onComplete(ar -> answer(s, () -> {
+      if (ar.failed()) {
+        fail(ar.cause());
+        return;
+      }
+      JsonObject o = ar.result();
+      order = o;
+      show(Screen.PAYING);
+      deadline = clock.instant().plus(OrderPlacement.payWindow(o));
+      lastPoll = clock.instant();
+    }));
   }
 
   private void pollOrder() {
@@ -261,7 +188,7 @@ public final class KioskFlow {
   private void paid() {
     show(Screen.PRINTING);
     long s = session;
-    write(() -> journal.step(orderKey, OrderJournal.Step.PAID)).onComplete(ar -> answer(s, () -> {
+    writes.write(() -> journal.step(orderKey, OrderJournal.Step.PAID)).onComplete(ar -> answer(s, () -> {
       if (ar.failed()) {
         LOG.error("journal write failed: {}", ar.cause().toString());
       }
@@ -364,8 +291,7 @@ public final class KioskFlow {
   /** Drops the resident's data and invalidates pending answers. */
   private void newSession() {
     session++;
-    household = null;
-    selection.clear();
+    selection = null;
     channel = null;
     order = null;
     orderKey = null;
@@ -420,52 +346,7 @@ public final class KioskFlow {
   }
 
   private void closeQuietly(String key, String why) {
-    write(() -> journal.closed(key, why)).onFailure(e -> LOG.error("journal write failed: {}", e.toString()));
-  }
-
-  /** member/insurance → the item, for every unpaid item of the household. */
-  static Map<String, JsonObject> payable(JsonObject household) {
-    Map<String, JsonObject> m = new LinkedHashMap<>();
-    if (household == null) {
-      return m;
-    }
-    JsonArray members = household.getJsonArray("members", new JsonArray());
-    for (int i = 0; i < members.size(); i++) {
-      JsonObject mem = members.getJsonObject(i);
-      JsonArray ins = mem.getJsonArray("insurances", new JsonArray());
-      for (int j = 0; j < ins.size(); j++) {
-        JsonObject it = ins.getJsonObject(j);
-        if ("unpaid".equals(it.getString("status"))) {
-          m.put(mem.getString("ref") + "/" + it.getString("insurance"), it);
-        }
-      }
-    }
-    return m;
-  }
-
-  private static Integer firstTier(JsonObject item) {
-    JsonArray t = item.getJsonArray("tiers");
-    return t == null || t.isEmpty() ? null : t.getJsonObject(0).getInteger("tier");
-  }
-
-  private long selectedFen() {
-    long sum = 0;
-    Map<String, JsonObject> p = payable(household);
-    for (Map.Entry<String, JsonObject> e : selection.entrySet()) {
-      JsonObject item = p.get(e.getKey());
-      Integer tier = e.getValue().getInteger("tier");
-      long fen = item.getLong("personalFen", 0L);
-      if (tier != null && item.getJsonArray("tiers") != null) {
-        for (Object o : item.getJsonArray("tiers")) {
-          JsonObject t = (JsonObject) o;
-          if (tier.equals(t.getInteger("tier"))) {
-            fen = t.getLong("personalFen");
-          }
-        }
-      }
-      sum += fen;
-    }
-    return sum;
+    writes.closeQuietly(key, why);
   }
 
   /** What the screen shows: masked data only. */
@@ -475,11 +356,8 @@ public final class KioskFlow {
     if (deadline != null) {
       v.put("secondsLeft", Math.max(0, Duration.between(now, deadline).toSeconds()));
     }
-    if (household != null && (screen == Screen.HOUSEHOLD || screen == Screen.CHANNEL)) {
-      v.put("household", household);
-      JsonArray sel = new JsonArray();
-      selection.values().forEach(sel::add);
-      v.put("selection", sel).put("selectedFen", selectedFen());
+    if (selection != null && (screen == Screen.HOUSEHOLD || screen == Screen.CHANNEL)) {
+      v.put("household", selection.household()).put("selection", selection.items()).put("selectedFen", selection.fen());
     }
     if (order != null && screen == Screen.PAYING) {
       v.put("order", new JsonObject().put("totalFen", order.getLong("totalFen")).put("channel", channel)

@@ -35,6 +35,7 @@ public final class Recovery {
   private final OrderJournal journal;
   private final ReceiptService receipts;
   private final long pollMillis;
+  private final JournalWrites writes;
 
   public Recovery(Vertx vertx, GatewayClient gateway, OrderJournal journal, ReceiptService receipts, long pollMillis) {
     this.vertx = vertx;
@@ -42,6 +43,7 @@ public final class Recovery {
     this.journal = journal;
     this.receipts = receipts;
     this.pollMillis = pollMillis;
+    this.writes = new JournalWrites(vertx, journal);
   }
 
   /** Settles every open order; completes when all are settled. */
@@ -123,11 +125,7 @@ public final class Recovery {
     });
   }
 
-  /** Journal writes fsync: on a worker, never on the event loop. */
-  private Future<Void> write(KioskFlow.JournalWrite w) {
-    return vertx.executeBlocking(() -> {
-      w.run();
-      return null;
-    }, true);
+  private Future<Void> write(JournalWrites.JournalWrite w) {
+    return writes.write(w);
   }
 }

@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.kiosk.Await;
 import cn.liangxian.kiosk.MutableClock;
 import cn.liangxian.kiosk.device.printer.EscPosReceiptPrinter;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
@@ -63,11 +64,11 @@ class KioskFlowTest {
     vertx = Vertx.vertx();
     printer = new PrinterSimulator(0);
     GatewayClient gw = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
-        new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock), 3000);
+        new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock), Await.ANSWER_TIMEOUT_MILLIS);
     file = Journal.open(dir.resolve("journal"));
     journal = new OrderJournal(file, clock);
     ReceiptService receipts = new ReceiptService(vertx, gw,
-        new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), 2000)), journal, "https://verify.example/r");
+        new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), Await.ANSWER_TIMEOUT_MILLIS)), journal, "https://verify.example/r");
     flow = new KioskFlow(vertx, gw, journal, receipts, clock, Duration.ofSeconds(2));
   }
 
@@ -85,12 +86,8 @@ class KioskFlowTest {
     }
   }
 
-  void until(BooleanSupplier c) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!c.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition in time; screen " + flow.view()).isLessThan(end);
-      Thread.sleep(20);
-    }
+  void until(BooleanSupplier c) throws Exception {
+    Await.until(c::getAsBoolean, () -> "; screen " + flow.view());
   }
 
   @Test
@@ -203,7 +200,7 @@ class KioskFlowTest {
     until(() -> "缴费成功，请取走凭证".equals(flow.view().getString("message")));
   }
 
-  private void toPaying() throws InterruptedException {
+  private void toPaying() throws Exception {
     flow.idCardRead("371312196205108490", "潘梅");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
     flow.toggle(MEMBER, "medical", null);

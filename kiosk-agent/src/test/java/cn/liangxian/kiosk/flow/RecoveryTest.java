@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.kiosk.Await;
 import cn.liangxian.kiosk.device.printer.EscPosReceiptPrinter;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
 import cn.liangxian.kiosk.device.printer.TcpPrinterLine;
@@ -52,11 +53,11 @@ class RecoveryTest {
     printer = new PrinterSimulator(0);
     Clock clock = Clock.systemUTC();
     GatewayClient gw = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
-        new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock), 3000);
+        new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock), Await.ANSWER_TIMEOUT_MILLIS);
     file = Journal.open(dir.resolve("journal"));
     journal = new OrderJournal(file, clock);
     ReceiptService receipts = new ReceiptService(vertx, gw,
-        new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), 2000)), journal, "https://v.example/r");
+        new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), Await.ANSWER_TIMEOUT_MILLIS)), journal, "https://v.example/r");
     recovery = new Recovery(vertx, gw, journal, receipts, 100);
   }
 

@@ -8,6 +8,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cn.liangxian.kiosk.Await;
+import cn.liangxian.kiosk.RefusedPort;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -48,7 +50,7 @@ class GatewayClientTest {
     vertx = Vertx.vertx();
     identity = KioskIdentity.loadOrCreate("K-371312-0001", keys);
     client = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
-        new RequestSigner(identity, Clock.fixed(NOW, ZoneOffset.UTC)), 3000);
+        new RequestSigner(identity, Clock.fixed(NOW, ZoneOffset.UTC)), Await.ANSWER_TIMEOUT_MILLIS);
   }
 
   @AfterEach
@@ -135,13 +137,14 @@ class GatewayClientTest {
 
   @Test
   void anUnreachableGatewayIsReportedAsSuch() throws Exception {
-    int port = wm.port();
-    wm.stop();
-    GatewayClient c = new GatewayClient(vertx, "http://127.0.0.1:" + port, new RequestSigner(identity, Clock.systemUTC()), 1000);
-    assertThatThrownBy(() -> await(c.receipt("o-1"))).isInstanceOfSatisfying(GatewayException.class, e -> {
-      assertThat(e.status()).isZero();
-      assertThat(e.residentMessage()).isEqualTo("网络暂时不通，请稍后再试");
-    });
+    try (RefusedPort nobody = new RefusedPort()) {
+      GatewayClient c = new GatewayClient(vertx, "http://127.0.0.1:" + nobody.port(),
+          new RequestSigner(identity, Clock.fixed(NOW, ZoneOffset.UTC)), 1000);
+      assertThatThrownBy(() -> await(c.receipt("o-1"))).isInstanceOfSatisfying(GatewayException.class, e -> {
+        assertThat(e.status()).isZero();
+        assertThat(e.residentMessage()).isEqualTo("网络暂时不通，请稍后再试");
+      });
+    }
   }
 
   @Test

@@ -6,7 +6,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.kiosk.Await;
+import cn.liangxian.kiosk.RefusedPort;
 import cn.liangxian.kiosk.device.printer.EscPosReceiptPrinter;
+import cn.liangxian.kiosk.device.printer.PrinterLine;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
 import cn.liangxian.kiosk.device.printer.PrinterStatus;
 import cn.liangxian.kiosk.device.printer.TcpPrinterLine;
@@ -23,6 +26,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,13 +41,15 @@ class HeartbeatTest {
     wm.start();
     wm.stubFor(post(urlPathEqualTo("/api/v1/kiosks/heartbeat")).willReturn(aResponse().withStatus(204)));
     Vertx vertx = Vertx.vertx();
-    try (PrinterSimulator printer = new PrinterSimulator(0)) {
+    try (PrinterSimulator printer = new PrinterSimulator(0); RefusedPort unplugged = new RefusedPort()) {
       Clock clock = Clock.fixed(Instant.parse("2020-01-15T02:00:00Z"), ZoneOffset.UTC);
       KioskIdentity id = KioskIdentity.loadOrCreate("K-1", dir);
-      GatewayClient gw = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(), new RequestSigner(id, clock), 3000);
+      GatewayClient gw = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(), new RequestSigner(id, clock), Await.ANSWER_TIMEOUT_MILLIS);
       AtomicBoolean reader = new AtomicBoolean(true);
-      Heartbeat hb = new Heartbeat(vertx, gw, "K-1", reader::get,
-          new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), 2000)), () -> "2020-01-15T01:58:00Z", clock);
+      AtomicInteger printerPort = new AtomicInteger(printer.port());
+      PrinterLine.Opener line = () -> TcpPrinterLine.opener("127.0.0.1", printerPort.get(), Await.ANSWER_TIMEOUT_MILLIS).open();
+      Heartbeat hb = new Heartbeat(vertx, gw, "K-1", reader::get, new EscPosReceiptPrinter(line),
+          () -> "2020-01-15T01:58:00Z", clock);
 
       printer.status(new PrinterStatus(false, false, false, true));
       JsonObject r = hb.beat().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -59,7 +65,7 @@ class HeartbeatTest {
       assertThat(r.getJsonObject("printer").getString("paper")).isEqualTo("out");
       assertThat(r.getJsonObject("printer").getString("state")).isEqualTo("paper-out");
 
-      printer.close();
+      printerPort.set(unplugged.port()); // the printer's cable pulled: a port that refuses, held by the test
       r = hb.beat().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertThat(r.getJsonObject("printer").getString("state")).isEqualTo("offline");
 

@@ -1,7 +1,6 @@
 package cn.liangxian.kiosk.ui;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import cn.liangxian.kiosk.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,7 +39,8 @@ final class KioskBrowser implements AutoCloseable {
     // a loaded machine may still be bringing the page target up: list and connect again until it answers
     Cdp connected = null;
     Exception last = null;
-    for (int attempt = 0; attempt < 20 && connected == null; attempt++) {
+    long end = System.nanoTime() + Await.LIMIT.toNanos();
+    while (connected == null && System.nanoTime() - end < 0) {
       try {
         JsonArray targets = new JsonArray(HttpClient.newHttpClient().send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
@@ -51,7 +50,7 @@ final class KioskBrowser implements AutoCloseable {
         connected = Cdp.connect(vertx, ws);
       } catch (Exception e) {
         last = e;
-        Thread.sleep(300);
+        Thread.sleep(300); // a retry step; the deadline above bounds the wait
       }
     }
     if (connected == null) {
@@ -93,17 +92,14 @@ final class KioskBrowser implements AutoCloseable {
   }
 
   void shot(String name) throws Exception {
-    Thread.sleep(150);
+    // two frames: what the test just read from the page has been painted
+    page.eval("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))");
     JsonObject r = page.send("Page.captureScreenshot", new JsonObject().put("format", "png"));
     Files.write(SHOTS.resolve(name + ".png"), Base64.getDecoder().decode(r.getString("data")));
   }
 
   static void waitFor(Callable<Boolean> c) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!Boolean.TRUE.equals(c.call())) {
-      assertThat(System.nanoTime()).as("reached in 30 s").isLessThan(end);
-      Thread.sleep(50);
-    }
+    Await.until(c);
   }
 
   @Override

@@ -2,8 +2,9 @@ package cn.liangxian.kiosk.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.kiosk.Await;
 import cn.liangxian.kiosk.KioskAgent;
-import cn.liangxian.kiosk.KioskConfig;
+import cn.liangxian.kiosk.KioskOptions;
 import cn.liangxian.kiosk.device.idcard.IdCard;
 import cn.liangxian.kiosk.device.idcard.SamSimulator;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
@@ -124,7 +125,8 @@ class RealGatewayEndToEndTest {
     Path config = dir.resolve("kiosk.yaml");
     Files.writeString(config, String.join("\n",
         "kioskId: K-371312-E2E",
-        "gateway: {url: 'http://127.0.0.1:" + gatewayPort + "', verifyUrl: 'http://127.0.0.1:" + gatewayPort + "/r'}",
+        "gateway: {url: 'http://127.0.0.1:" + gatewayPort + "', timeoutMillis: " + Await.ANSWER_TIMEOUT_MILLIS
+            + ", verifyUrl: 'http://127.0.0.1:" + gatewayPort + "/r'}",
         "keyDir: '" + dir.resolve("keys") + "'",
         "journal: '" + dir.resolve("journal.log") + "'",
         "ui: {host: 127.0.0.1, port: 0}",
@@ -133,7 +135,7 @@ class RealGatewayEndToEndTest {
         "  idcard: {type: sam-tcp, host: 127.0.0.1, port: " + reader.port() + "}",
         "  printer: {type: tcp, host: 127.0.0.1, port: " + printer.port() + "}",
         ""));
-    agent = KioskAgent.start(KioskConfig.load(config, Map.of()));
+    agent = KioskAgent.start(KioskOptions.load(config, Map.of()));
     // the first heartbeat, signed, reaches the gateway's metrics
     KioskBrowser.waitFor(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body().contains("liangxian_kiosk_heartbeats_total{paper=\"ok\",printer=\"ok\",reader=\"ok\"}"));

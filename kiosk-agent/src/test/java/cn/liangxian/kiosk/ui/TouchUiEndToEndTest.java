@@ -8,8 +8,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.kiosk.Await;
 import cn.liangxian.kiosk.KioskAgent;
-import cn.liangxian.kiosk.KioskConfig;
+import cn.liangxian.kiosk.KioskOptions;
 import cn.liangxian.kiosk.device.idcard.IdCard;
 import cn.liangxian.kiosk.device.idcard.SamSimulator;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
@@ -64,7 +65,7 @@ class TouchUiEndToEndTest {
     Path config = dir.resolve("kiosk.yaml");
     Files.writeString(config, String.join("\n",
         "kioskId: K-E2E-1",
-        "gateway: {url: 'http://127.0.0.1:" + wm.port() + "', verifyUrl: 'https://verify.example/r'}",
+        "gateway: {url: 'http://127.0.0.1:" + wm.port() + "', timeoutMillis: " + Await.ANSWER_TIMEOUT_MILLIS + ", verifyUrl: 'https://verify.example/r'}",
         "keyDir: '" + dir.resolve("keys") + "'",
         "journal: '" + dir.resolve("journal.log") + "'",
         "ui: {host: 127.0.0.1, port: 0}",
@@ -73,7 +74,7 @@ class TouchUiEndToEndTest {
         "  idcard: {type: sam-tcp, host: 127.0.0.1, port: " + reader.port() + "}",
         "  printer: {type: tcp, host: 127.0.0.1, port: " + printer.port() + "}",
         ""));
-    agent = KioskAgent.start(KioskConfig.load(config, Map.of()));
+    agent = KioskAgent.start(KioskOptions.load(config, Map.of()));
     browser = new KioskBrowser(dir);
     page = browser.page;
   }

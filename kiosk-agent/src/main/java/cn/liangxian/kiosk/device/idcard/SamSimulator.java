@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ public final class SamSimulator implements AutoCloseable {
   private volatile IdCard card;
   private final Deque<SamStatus> forced = new ArrayDeque<>();
   private volatile boolean corruptNext;
+  private final AtomicLong polls = new AtomicLong();
 
   public SamSimulator(int port) throws IOException {
     server = new ServerSocket(port, 4, InetAddress.getLoopbackAddress());
@@ -49,6 +51,14 @@ public final class SamSimulator implements AutoCloseable {
   /** The next answer carries this status instead of the normal one. */
   public synchronized void failNext(SamStatus status) {
     forced.add(status);
+  }
+
+  /**
+   * How many find-card commands have come in. Counted before the card is looked at, so a count above one read
+   * after {@link #remove()} is a poll that saw the reader empty: tests wait for polls, not for time.
+   */
+  public long polls() {
+    return polls.get();
   }
 
   /** The next answer's checksum is wrong. */
@@ -98,6 +108,10 @@ public final class SamSimulator implements AutoCloseable {
   }
 
   private SamFrame answer(SamFrame command) {
+    int cmd = command.command() << 8 | command.parameter();
+    if (cmd == 0x2001) {
+      polls.incrementAndGet();
+    }
     SamStatus f;
     synchronized (this) {
       f = forced.poll();
@@ -106,7 +120,6 @@ public final class SamSimulator implements AutoCloseable {
       return SamFrame.response(f, new byte[0]);
     }
     IdCard c = card;
-    int cmd = command.command() << 8 | command.parameter();
     return switch (cmd) {
       case 0x2001 -> SamFrame.response(c == null ? SamStatus.FIND_FAILED : SamStatus.FIND_OK, new byte[4]);
       case 0x2002 -> c == null ? SamFrame.response(SamStatus.SELECT_FAILED, new byte[0])

@@ -1,6 +1,5 @@
 package cn.liangxian.kiosk.device.sscard;
 
-import cn.liangxian.kiosk.KioskConfig;
 import java.util.List;
 import java.util.function.BiConsumer;
 import javax.smartcardio.Card;
@@ -26,12 +25,8 @@ public final class SocialSecurityCardWatcher implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
-  /** {@code devices.sscard.type: pcsc} with a reader whose name contains {@code devices.sscard.terminal}. */
-  public static SocialSecurityCardWatcher fromConfig(KioskConfig c, BiConsumer<String, String> onCard) throws Exception {
-    if (!"pcsc".equals(c.string("devices.sscard.type", "none"))) {
-      return null;
-    }
-    String want = c.string("devices.sscard.terminal", "");
+  /** The first PC/SC reader whose name contains {@code want} (empty: the first reader). */
+  public static SocialSecurityCardWatcher open(String want, BiConsumer<String, String> onCard) throws Exception {
     List<CardTerminal> all = TerminalFactory.getDefault().terminals().list();
     for (CardTerminal t : all) {
       if (t.getName().contains(want)) {

@@ -3,6 +3,7 @@ package cn.liangxian.kiosk.device.idcard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cn.liangxian.kiosk.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -109,25 +110,18 @@ class SamIdCardReaderTest {
       assertThat(p.intervalMillis()).isEqualTo(300);
       sim.place(CARD);
       p.start();
-      waitFor(() -> seen.size() == 1);
-      Thread.sleep(1000);
+      Await.until(() -> seen.size() == 1);
+      // two whole polls more with the card still there: it is not read again
+      long afterRead = sim.polls();
+      Await.until(() -> sim.polls() >= afterRead + 3);
       assertThat(seen).hasSize(1);
       sim.remove();
-      Thread.sleep(700);
+      // a poll counted after the removal found the reader empty, and the poller has taken its answer in
+      long afterRemoval = sim.polls();
+      Await.until(() -> sim.polls() >= afterRemoval + 2);
       sim.place(CARD);
-      waitFor(() -> seen.size() == 2);
+      Await.until(() -> seen.size() == 2);
       assertThat(p.healthy()).isTrue();
     }
   }
-
-  static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!c.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("condition not met in 10 s");
-      }
-      Thread.sleep(20);
-    }
-  }
-
 }

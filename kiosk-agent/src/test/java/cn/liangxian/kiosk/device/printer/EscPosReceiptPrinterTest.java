@@ -3,6 +3,8 @@ package cn.liangxian.kiosk.device.printer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cn.liangxian.kiosk.Await;
+import cn.liangxian.kiosk.RefusedPort;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +25,7 @@ class EscPosReceiptPrinterTest {
   @BeforeEach
   void start() throws IOException {
     sim = new PrinterSimulator(0);
-    printer = new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", sim.port(), 2000));
+    printer = new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", sim.port(), Await.ANSWER_TIMEOUT_MILLIS));
   }
 
   @AfterEach
@@ -94,7 +96,10 @@ class EscPosReceiptPrinterTest {
 
   @Test
   void anUnreachablePrinterIsReportedInChinese() throws IOException {
-    sim.close();
-    assertThatThrownBy(() -> printer.print(RECEIPT)).isInstanceOf(PrintException.class).hasMessage("打印机无法连接");
+    try (RefusedPort nobody = new RefusedPort()) {
+      EscPosReceiptPrinter unreachable = new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", nobody.port(), 2000));
+      assertThatThrownBy(() -> unreachable.print(RECEIPT)).isInstanceOf(PrintException.class).hasMessage("打印机无法连接");
+      assertThatThrownBy(unreachable::status).isInstanceOf(PrintException.class).hasMessage("打印机无法连接");
+    }
   }
 }

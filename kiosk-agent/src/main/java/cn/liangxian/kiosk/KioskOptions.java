@@ -1,0 +1,102 @@
+package cn.liangxian.kiosk;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Everything the agent is configured with, read once at start-up from {@code config/kiosk.yaml} (or the file
+ * {@code KIOSK_CONFIG} names) with {@code KIOSK_ID} and {@code KIOSK_GATEWAY_URL} overriding their keys, and
+ * checked there: an unknown key, a value of the wrong type, a device type that is not one of the accepted
+ * ones or a missing value that has no default stops the agent with one line ({@link InvalidOptionsException}).
+ * Plain data: tests build it from a file or in code.
+ */
+public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path journal, Ui ui, int heartbeatSeconds,
+                           int payPollMillis, DeviceOptions devices) {
+
+  public static final String CONFIG_ENV = "KIOSK_CONFIG";
+  public static final String KIOSK_ID_ENV = "KIOSK_ID";
+  public static final String GATEWAY_URL_ENV = "KIOSK_GATEWAY_URL";
+
+  /** The gateway: its base URL, the HTTP timeout, and the base of the receipt's QR code ({@code {verifyUrl}/{orderId}}). */
+  public record Gateway(String url, int timeoutMillis, String verifyUrl) {}
+
+  /** The touch UI's address; loopback only. Port 0: any free port (tests). */
+  public record Ui(String host, int port) {}
+
+  /** The file {@code KIOSK_CONFIG} names, else {@code config/kiosk.yaml}. */
+  public static Path configFile(Map<String, String> env) {
+    String f = env.get(CONFIG_ENV);
+    return Path.of(f == null || f.isBlank() ? "config/kiosk.yaml" : f);
+  }
+
+  public static KioskOptions load(Path file, Map<String, String> env) {
+    String yaml;
+    try {
+      yaml = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new InvalidOptionsException(file + ": no such file (" + CONFIG_ENV + " or the first argument names another)");
+    } catch (IOException e) {
+      throw new InvalidOptionsException(file + ": cannot be read: " + e);
+    }
+    return fromYaml(file.toString(), yaml, env);
+  }
+
+  /** {@code source} names the file in refusals. */
+  public static KioskOptions fromYaml(String source, String yaml, Map<String, String> env) {
+    OptionsSection root = OptionsSection.parse(source, yaml)
+        .takes("kioskId", "gateway", "keyDir", "journal", "ui", "heartbeatSeconds", "payPollMillis", "devices");
+    String kioskId = overridden(env, KIOSK_ID_ENV, root.text("kioskId", null));
+    if (kioskId == null || kioskId.isBlank()) {
+      throw root.invalid("kioskId", "missing; this kiosk's id at the gateway (or set " + KIOSK_ID_ENV + ")");
+    }
+    Gateway gateway = gateway(root.section("gateway"), env);
+    Path keyDir = Path.of(root.text("keyDir"));
+    Path journal = Path.of(root.text("journal"));
+    OptionsSection uiSection = root.section("ui").takes("host", "port");
+    Ui ui = new Ui(uiSection.text("host", "127.0.0.1"), uiSection.integer("port", 8700, 0, 65535));
+    int heartbeatSeconds = root.integer("heartbeatSeconds", 30, 1, 86_400);
+    int payPollMillis = root.integer("payPollMillis", 2000, 1, 600_000);
+    DeviceOptions devices = DeviceOptions.read(root.section("devices"));
+    return new KioskOptions(kioskId, gateway, keyDir, journal, ui, heartbeatSeconds, payPollMillis, devices);
+  }
+
+  private static Gateway gateway(OptionsSection s, Map<String, String> env) {
+    s.takes("url", "timeoutMillis", "verifyUrl");
+    String fromFile = s.text("url", null);
+    String url = overridden(env, GATEWAY_URL_ENV, fromFile);
+    if (url == null || url.isBlank()) {
+      throw s.invalid("url", "missing; the gateway's http:// or https:// address (or set " + GATEWAY_URL_ENV + ")");
+    }
+    if (!isHttpUrl(url)) {
+      throw url.equals(fromFile) ? s.invalid("url", OptionsSection.describe(url) + " is not an http:// or https:// address")
+          : new InvalidOptionsException(GATEWAY_URL_ENV + ": " + OptionsSection.describe(url)
+              + " is not an http:// or https:// address");
+    }
+    int timeoutMillis = s.integer("timeoutMillis", 5000, 1, 600_000);
+    String verifyUrl = s.text("verifyUrl", url + "/r");
+    if (!isHttpUrl(verifyUrl)) {
+      throw s.invalid("verifyUrl", OptionsSection.describe(verifyUrl) + " is not an http:// or https:// address");
+    }
+    return new Gateway(url, timeoutMillis, verifyUrl);
+  }
+
+  private static String overridden(Map<String, String> env, String name, String value) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? value : v;
+  }
+
+  private static boolean isHttpUrl(String s) {
+    try {
+      URI u = new URI(s);
+      return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+}
