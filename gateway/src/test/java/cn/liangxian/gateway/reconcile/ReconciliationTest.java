@@ -1,4 +1,4 @@
-package cn.liangxian.gateway.order;
+package cn.liangxian.gateway.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

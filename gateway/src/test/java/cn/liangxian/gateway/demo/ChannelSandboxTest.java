@@ -1,5 +1,6 @@
-package cn.liangxian.gateway.channel.sandbox;
+package cn.liangxian.gateway.demo;
 
+import cn.liangxian.gateway.support.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.channel.Crypto;
@@ -125,18 +126,14 @@ class ChannelSandboxTest {
 
 
   static void eventually(Runnable check) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
+    Eventually.until("the check to hold", () -> {
       try {
         check.run();
-        return;
+        return true;
       } catch (AssertionError e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(50);
+        return false;
       }
-    }
+    });
   }
 
   static WechatPayClient.Prepay prepay(String no, long fen, String path) {
@@ -278,7 +275,11 @@ class ChannelSandboxTest {
     sandbox.faults(new SandboxFaults(0, 0, true, 0, false));
     Await.result(wechat.nativePay(prepay("LXW0011", 25000, "/wechat/rsa")));
     Await.result(sandbox.pay("LXW0011"));
-    Thread.sleep(300);
+    // the sandbox has dropped this notification (recorded as status -1): nothing more will come
+    eventually(() -> assertThat(sandbox.deliveries()).anySatisfy(d -> {
+      assertThat(d.getString("outTradeNo")).isEqualTo("LXW0011");
+      assertThat(d.getInteger("status")).isEqualTo(-1);
+    }));
     assertThat(wechatNotices).hasSize(3);
     // the payment happened all the same: only an active query finds it
     assertThat(Await.result(wechat.query("LXW0011")).tradeState()).isEqualTo("SUCCESS");

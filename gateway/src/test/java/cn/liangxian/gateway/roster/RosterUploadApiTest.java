@@ -1,4 +1,4 @@
-package cn.liangxian.gateway.operator;
+package cn.liangxian.gateway.roster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

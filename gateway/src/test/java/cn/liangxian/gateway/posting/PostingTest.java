@@ -1,6 +1,7 @@
-package cn.liangxian.gateway.operator;
+package cn.liangxian.gateway.posting;
 
-import cn.liangxian.gateway.posting.Posting;
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.operator.Scope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.gateway.support.Fixture;
