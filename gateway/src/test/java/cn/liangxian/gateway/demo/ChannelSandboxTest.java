@@ -8,7 +8,7 @@ import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.channel.wechat.WechatPaySignatures;
 import cn.liangxian.gateway.channel.Await;
 import cn.liangxian.gateway.channel.ChannelException;
-import cn.liangxian.gateway.channel.Vectors;
+import cn.liangxian.channel.Vectors;
 import cn.liangxian.gateway.channel.alipay.AlipayBill;
 import cn.liangxian.gateway.channel.alipay.AlipayClient;
 import cn.liangxian.gateway.channel.alipay.AlipayMerchant;

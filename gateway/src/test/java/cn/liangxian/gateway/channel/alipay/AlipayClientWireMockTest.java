@@ -12,7 +12,7 @@ import cn.liangxian.channel.Crypto;
 import cn.liangxian.channel.alipay.AlipaySignatures;
 import cn.liangxian.gateway.channel.Await;
 import cn.liangxian.gateway.channel.ChannelException;
-import cn.liangxian.gateway.channel.Vectors;
+import cn.liangxian.channel.Vectors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;

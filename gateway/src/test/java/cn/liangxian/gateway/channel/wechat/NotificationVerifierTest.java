@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cn.liangxian.channel.Crypto;
 import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.channel.wechat.WechatPaySignatures;
-import cn.liangxian.gateway.channel.Vectors;
+import cn.liangxian.channel.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Clock;

@@ -16,7 +16,7 @@ import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.channel.wechat.WechatPaySignatures;
 import cn.liangxian.gateway.channel.Await;
 import cn.liangxian.gateway.channel.ChannelException;
-import cn.liangxian.gateway.channel.Vectors;
+import cn.liangxian.channel.Vectors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.vertx.core.Vertx;
