@@ -67,6 +67,12 @@ public final class Main {
     GatewayOptions config = GatewayOptions.load(env);
     Gateway g = Gateway.start(config, env, Clock.systemUTC());
     Runtime.getRuntime().addShutdownHook(new Thread(g::close, "gateway-shutdown"));
+    System.out.println(banner(g, config, env));
+    return waitForever();
+  }
+
+  /** What a newcomer sees at start: where everything answers and, with the demo roster alone, residents to try. */
+  static String banner(Gateway g, GatewayOptions config, Map<String, String> env) {
     String base = "http://127.0.0.1:" + g.httpPort();
     StringBuilder sb = new StringBuilder("\n  Liangxian gateway is up\n\n")
         .append("  API             ").append(base).append("/api/v1/lookup   (POST {\"idNumber\", \"name\"})\n")
@@ -76,17 +82,20 @@ public final class Main {
         .append("  Operators       ").append(base).append("/api/v1/operator/login   (first account 'admin', its password in ")
         .append(env.containsKey("GATEWAY_OPERATOR_ADMIN_PASSWORD") ? "GATEWAY_OPERATOR_ADMIN_PASSWORD"
             : config.keyDir().resolve("operator-admin.password")).append(")\n")
-        .append("  Phone demo      ").append(base).append("/demo/   (the mini-program flow: lookup, family, pay, receipt)\n")
-        .append(g.sandboxUrl().map(url -> "  Channel sandbox " + url + "   (QR codes open its pay page)\n").orElse(""))
-        .append("\n")
-        .append("  Demo residents to try (made up):\n");
-    for (String[] e : DemoRoster.examples(g.database(), g.cipher(), 5)) {
-      sb.append("    ").append(e[0]).append("  ").append(e[1]).append("  (").append(e[2]).append(")\n");
+        .append(g.sandboxUrl().map(url -> "  Phone demo      " + base + "/demo/   (the mini-program flow: lookup, family, pay,"
+            + " receipt)\n  Channel sandbox " + url + "   (QR codes open its pay page)\n").orElse(""))
+        .append("\n");
+    // made-up residents only while the demo roster is all that is loaded: a real roster never reaches a log
+    List<String[]> examples = config.demoRoster() ? DemoRoster.examples(g.database(), g.cipher(), 5) : List.of();
+    if (!examples.isEmpty()) {
+      sb.append("  Demo residents to try (made up):\n");
+      for (String[] e : examples) {
+        sb.append("    ").append(e[0]).append("  ").append(e[1]).append("  (").append(e[2]).append(")\n");
+      }
     }
     sb.append("\n  curl -s -X POST ").append(base).append("/api/v1/lookup -H 'Content-Type: application/json' \\\n")
         .append("       -d '{\"idNumber\":\"<ID number>\",\"name\":\"<name>\"}'\n");
-    System.out.println(sb);
-    return waitForever();
+    return sb.toString();
   }
 
   private static int waitForever() {

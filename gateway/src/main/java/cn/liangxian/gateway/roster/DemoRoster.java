@@ -103,6 +103,9 @@ public final class DemoRoster {
   }
 
   /** Loads the demo roster when the database holds no person yet. */
+  static final String ROSTER_FILE = "demo-village-roster.csv";
+  static final String LISTS_FILE = "demo-department-lists.csv";
+
   public static void loadIfEmpty(Database db, RosterImport importer) {
     try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select exists (select 1 from person)")) {
       rs.next();
@@ -113,26 +116,44 @@ public final class DemoRoster {
       throw new IllegalStateException("cannot read the roster: " + e.getMessage(), e);
     }
     List<String> files = csv(300, 20191215L);
-    ImportReport r1 = importer.importCsv("demo-village-roster.csv", files.get(0).getBytes(StandardCharsets.UTF_8));
-    ImportReport r2 = importer.importCsv("demo-department-lists.csv", files.get(1).getBytes(StandardCharsets.UTF_8));
+    ImportReport r1 = importer.importCsv(ROSTER_FILE, files.get(0).getBytes(StandardCharsets.UTF_8));
+    ImportReport r2 = importer.importCsv(LISTS_FILE, files.get(1).getBytes(StandardCharsets.UTF_8));
     LOG.info("loaded the DEMO roster (made-up people): {}; {}", r1.summary(), r2.summary());
   }
 
   /** A few (ID number, name, region) of the demo roster to try; read back and decrypted. */
+  /**
+   * A few made-up residents to try, for the start-up banner: only when the demo roster is all that was
+   * ever imported. A real roster's people never reach a log, whatever else is loaded beside it.
+   */
   public static List<String[]> examples(Database db, PersonalDataCipher cipher, int n) {
     List<String[]> out = new ArrayList<>();
-    try (Connection c = db.connect(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("select distinct on (v.region_code) p.id_enc, p.name, r.name as region,"
-            + " (select count(*) from person_category pc where pc.person_id = p.id) as cats"
-            + " from person p join household h on h.id = p.household_id join village v on v.id = h.village_id"
-            + " join region r on r.code = v.region_code where p.birth_date < '1990-01-01'"
-            + " order by v.region_code, (select count(*) from person q where q.household_id = p.household_id) desc, p.id")) {
-      while (rs.next() && out.size() < n) {
-        out.add(new String[] {cipher.decrypt(rs.getBytes(1)), rs.getString(2), rs.getString(3)});
+    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+      if (!onlyTheDemoIsLoaded(st)) {
+        return out;
+      }
+      try (ResultSet rs = st.executeQuery("select distinct on (v.region_code) p.id_enc, p.name, r.name as region,"
+          + " (select count(*) from person_category pc where pc.person_id = p.id) as cats"
+          + " from person p join household h on h.id = p.household_id join village v on v.id = h.village_id"
+          + " join region r on r.code = v.region_code where p.birth_date < '1990-01-01'"
+          + " order by v.region_code, (select count(*) from person q where q.household_id = p.household_id) desc, p.id")) {
+        while (rs.next() && out.size() < n) {
+          out.add(new String[] {cipher.decrypt(rs.getBytes(1)), rs.getString(2), rs.getString(3)});
+        }
       }
     } catch (SQLException e) {
       LOG.warn("could not read demo examples: {}", e.getMessage());
     }
     return out;
+  }
+
+  /** The demo roster was imported, and no other roster or list ever was (every import is in the audit log). */
+  private static boolean onlyTheDemoIsLoaded(Statement st) throws SQLException {
+    try (ResultSet rs = st.executeQuery("select exists (select 1 from audit_log where action = 'roster.import' and subject = '"
+        + ROSTER_FILE + "') and not exists (select 1 from audit_log where action = 'roster.import' and subject not in ('"
+        + ROSTER_FILE + "', '" + LISTS_FILE + "'))")) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
   }
 }

@@ -89,7 +89,7 @@ class GatewayOptionsTest {
         .hasMessageStartingWith("config/gateway.yaml: demo.roster (GATEWAY_DEMO_ROSTER) must be true or false");
     assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("scheme: RSA ", "scheme: SM3 "), Map.of()))
         .hasMessage("config/gateway.yaml: channels.wechat.scheme 'SM3' is not one of RSA, SM2");
-    assertThat(GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_SANDBOX", "FALSE")).sandbox()).isFalse();
+    assertThat(GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_DEMO_ROSTER", "FALSE")).demoRoster()).isFalse();
   }
 
   @Test

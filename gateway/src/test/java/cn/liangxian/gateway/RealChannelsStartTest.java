@@ -1,0 +1,85 @@
+package cn.liangxian.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cn.liangxian.channel.Pem;
+import cn.liangxian.gateway.config.GatewayOptions;
+import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.support.MutableClock;
+import cn.liangxian.gateway.support.TestGateway;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The start path of a real deployment: the merchants' keys from files, no sandbox anywhere. */
+class RealChannelsStartTest {
+  @TempDir
+  Path keys;
+
+  private static Path repo() {
+    Path p = Path.of("").toAbsolutePath();
+    while (!Files.isRegularFile(p.resolve("config").resolve("gateway.yaml"))) {
+      p = p.getParent();
+    }
+    return p;
+  }
+
+  private static KeyPair rsa() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    return g.generateKeyPair();
+  }
+
+  private Map<String, String> env() {
+    Map<String, String> env = new HashMap<>(Map.of("GATEWAY_SANDBOX", "false", "GATEWAY_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
+        "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_DATA_DIR", keys.toString(),
+        "GATEWAY_OPERATOR_ADMIN_PASSWORD", TestGateway.ADMIN_PASSWORD));
+    env.put("GATEWAY_POLICY_DIR", repo().resolve("config/policies").toString());
+    env.put("GATEWAY_TARGETS_DIR", repo().resolve("config/targets").toString());
+    return env;
+  }
+
+  @Test
+  void withTheSandboxOffTheGatewayStartsOnTheRealMerchantsAndItsBannerNamesNoSandbox() throws Exception {
+    Files.writeString(keys.resolve("wechat-merchant-key.pem"), Pem.write(rsa().getPrivate()));
+    Files.writeString(keys.resolve("wechat-apiv3.key"), "abcdefghijklmnopqrstuvwxyz012345");
+    Files.writeString(keys.resolve("wechat-pay-public-key.pem"), Pem.write(rsa().getPublic()));
+    Files.writeString(keys.resolve("alipay-app-key.pem"), Pem.write(rsa().getPrivate()));
+    Files.writeString(keys.resolve("alipay-public-key.pem"), Pem.write(rsa().getPublic()));
+    String yaml = Files.readString(repo().resolve("config/gateway.yaml")).replace("mchid: \"\"", "mchid: \"1900000109\"")
+        .replace("appId: \"\"", "appId: \"2021000000000109\"").replace("merchantSerial: \"\"", "merchantSerial: \"SERIAL0109\"");
+    Map<String, String> env = env();
+    GatewayOptions options = GatewayOptions.fromYaml(yaml, env);
+    MutableClock clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
+    var db = TestGateway.server().createDatabase("real_" + ProcessHandle.current().pid());
+    try (Gateway g = Gateway.start(options, env, clock, Regions.load(options, clock), db)) {
+      assertThat(g.demo()).isNull();
+      assertThat(g.sandboxUrl()).isEmpty();
+      assertThat(g.channels()).containsOnlyKeys("wechat", "alipay");
+      assertThat(g.wechatMerchant().mchid()).isEqualTo("1900000109");
+      String banner = Main.banner(g, options, env);
+      assertThat(banner).contains("Liangxian gateway is up", "/health/ready").doesNotContain("sandbox", "/demo/", "made up");
+      HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + g.httpPort() + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void withTheSandboxOffAMerchantLeftUnnamedStopsTheStart() throws Exception {
+    String shipped = Files.readString(repo().resolve("config/gateway.yaml"));
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped, env()))
+        .hasMessage("config/gateway.yaml: channels.wechat.mchid is required when demo.sandbox is false (the real channels)");
+  }
+}
