@@ -37,6 +37,10 @@ public final class Failures {
             ? new Problem(ctx.statusCode(), "client-error", "Request refused", null)
             : internal(null);
       };
+    } else if (Outage.databaseUnreachable(f)) {
+      Outage.refused(ctx.request().method().name(), ctx.request().path(), f);
+      ctx.response().putHeader("Retry-After", Integer.toString(Outage.RETRY_AFTER_SECONDS));
+      p = new Problem(503, "unavailable", "Service temporarily unavailable", "please try again in a few seconds");
     } else if (f instanceof io.vertx.pgclient.PgException || f instanceof io.vertx.core.VertxException) {
       LOG.error("dependency failure on {} {}: {}", ctx.request().method(), ctx.request().path(), f.toString());
       p = new Problem(503, "unavailable", "Service temporarily unavailable", "please try again shortly");

@@ -1,0 +1,51 @@
+package cn.liangxian.gateway.http;
+
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database out of reach (stopped, restarting, failing over): every request then fails the same
+ * way. It is answered 503 with Retry-After, and logged once per interval with a count, not once per
+ * request with a stack trace.
+ */
+final class Outage {
+  private static final Logger LOG = LoggerFactory.getLogger(Outage.class);
+  static final int RETRY_AFTER_SECONDS = 5;
+  private static final long INTERVAL_NANOS = 30_000_000_000L;
+  private static final AtomicLong LAST_LOGGED = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
+  private static final AtomicLong UNLOGGED = new AtomicLong();
+
+  private Outage() {}
+
+  /** Whether a failure says the database cannot be reached, rather than that a request was wrong. */
+  static boolean databaseUnreachable(Throwable f) {
+    for (Throwable t = f; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException) {
+        return true;
+      }
+      // 08: connection exception; 57P: the server shutting down or not yet accepting connections
+      if (t instanceof PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Counts a request refused for the outage; one line per interval says how many. */
+  static void refused(String method, String path, Throwable f) {
+    long missed = UNLOGGED.incrementAndGet();
+    long now = System.nanoTime();
+    long last = LAST_LOGGED.get();
+    if (now - last >= INTERVAL_NANOS && LAST_LOGGED.compareAndSet(last, now)) {
+      UNLOGGED.addAndGet(-missed);
+      LOG.error("database unreachable: {} request(s) answered 503 since the last line, latest {} {}: {}", missed, method, path,
+          f.toString());
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package cn.liangxian.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import cn.liangxian.gateway.Gateway;
+import cn.liangxian.gateway.config.GatewayOptions;
+import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.support.MutableClock;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** With PostgreSQL gone, requests are refused as a passing outage (503, Retry-After), and logged once, not per request. */
+class DatabaseOutageTest {
+  @TempDir
+  Path dir;
+
+  private static Path repo() {
+    Path p = Path.of("").toAbsolutePath();
+    while (!Files.isRegularFile(p.resolve("config").resolve("gateway.yaml"))) {
+      p = p.getParent();
+    }
+    return p;
+  }
+
+  @Test
+  void whileTheDatabaseIsDownRequestsAre503WithRetryAfterAndTheOutageIsLoggedOnce() throws Exception {
+    Map<String, String> env = new HashMap<>(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
+        "GATEWAY_DATA_DIR", dir.toString(), "GATEWAY_OPERATOR_ADMIN_PASSWORD", TestGateway.ADMIN_PASSWORD));
+    env.put("GATEWAY_POLICY_DIR", repo().resolve("config/policies").toString());
+    env.put("GATEWAY_TARGETS_DIR", repo().resolve("config/targets").toString());
+    GatewayOptions options = GatewayOptions.fromYaml(Files.readString(repo().resolve("config/gateway.yaml")), env);
+    MutableClock clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
+    Database own = Database.start(options); // an embedded server of its own, so that stopping it harms no other test
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    List<Logger> watched = List.of((Logger) LoggerFactory.getLogger(Failures.class), (Logger) LoggerFactory.getLogger(Outage.class));
+    watched.forEach(l -> l.addAppender(logs));
+    try (Gateway g = Gateway.start(options, env, clock, Regions.load(options, clock), own)) {
+      HttpClient http = HttpClient.newHttpClient();
+      URI order = URI.create("http://127.0.0.1:" + g.httpPort() + "/api/v1/orders/" + UUID.randomUUID());
+      assertThat(http.send(HttpRequest.newBuilder(order).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+      own.close();
+      for (int i = 0; i < 20; i++) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(order).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).contains("5");
+        assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(new JsonObject(r.body()).getString("type")).endsWith("/unavailable");
+        assertThat(r.body()).doesNotContain("Exception", "at io.");
+      }
+    } finally {
+      watched.forEach(l -> l.detachAppender(logs));
+    }
+    List<ILoggingEvent> errors = logs.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
+    assertThat(errors).as("one line per interval, not one per request").hasSizeLessThanOrEqualTo(1);
+    assertThat(errors).allSatisfy(e -> assertThat(e.getThrowableProxy()).isNull());
+  }
+}
