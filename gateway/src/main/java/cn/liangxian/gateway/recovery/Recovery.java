@@ -67,8 +67,22 @@ public final class Recovery {
         .recover(e -> {
           // the channel would not close it (perhaps it was paid at the last moment): ask what it is
           LOG.info("closing order {} at {} failed ({}); asking the channel", id, channel, e.getMessage());
-          return query(id).map(false);
+          return afterFailedClose(id, channel);
         });
+  }
+
+  /** Paid after all: applied. Unknown to the channel or closed there: it can never be paid, so it expires. */
+  private Future<Boolean> afterFailedClose(UUID id, String channel) {
+    String outTradeNo = OutTradeNo.of(id);
+    return channels.get(channel).query(outTradeNo).compose(t -> switch (t.state()) {
+      case PAID -> payments.apply(channel, outTradeNo, t.transactionId(), t.amountFen(), "query").map(false);
+      case NOT_FOUND, CLOSED -> orders.expire(id).onSuccess(expired -> {
+        if (expired) {
+          metrics.expired(channel);
+        }
+      });
+      default -> Future.succeededFuture(false);
+    });
   }
 
   /** Orders still paying whose callback has not come: queried at the channel (30 s, then a doubling backoff up to 10 min). */

@@ -98,8 +98,11 @@ public final class WechatPayClient {
 
   /** {@code POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close}: 204 on success. */
   public Future<Void> close(String outTradeNo) {
+    // a trade the channel never recorded cannot be paid: as closed as a closed one (Alipay's close says the same)
     return call(HttpMethod.POST, "/v3/pay/transactions/out-trade-no/" + enc(outTradeNo) + "/close",
-        new JsonObject().put("mchid", merchant.mchid())).mapEmpty();
+        new JsonObject().put("mchid", merchant.mchid())).<Void>mapEmpty()
+        .recover(e -> e instanceof ChannelException c && c.code().equals("ORDER_NOT_EXIST")
+            ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
   /** {@code POST /v3/refund/domestic/refunds}, idempotent on {@code out_refund_no}. */
