@@ -37,6 +37,7 @@ public final class GatewayOptions {
   private Path dataDir;
   private int poolSize;
   private int pipeliningLimit;
+  private boolean databaseDurable;
   private String keyDir;
   private Path policyDir;
   private Path targetsDir;
@@ -97,6 +98,7 @@ public final class GatewayOptions {
     dataDir = Path.of(d.string("dataDir", "GATEWAY_DATA_DIR", "./data"));
     poolSize = d.integer("poolSize", "GATEWAY_DB_POOL_SIZE", 8, 1, 1000);
     pipeliningLimit = d.integer("pipeliningLimit", "GATEWAY_DB_PIPELINING", 256, 1, 65536);
+    databaseDurable = d.bool("durable", "GATEWAY_DB_DURABLE", true);
     d.done();
   }
 
@@ -232,6 +234,11 @@ public final class GatewayOptions {
 
   public int pipeliningLimit() {
     return pipeliningLimit;
+  }
+
+  /** The embedded PostgreSQL syncs every commit to disk; false only for throwaway test data. */
+  public boolean databaseDurable() {
+    return databaseDurable;
   }
 
   public Path keyDir() {

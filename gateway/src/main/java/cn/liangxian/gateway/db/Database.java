@@ -4,9 +4,7 @@ import cn.liangxian.gateway.config.GatewayOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -51,23 +49,8 @@ public final class Database implements AutoCloseable {
       return new Database(null, uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), db, user, pass);
     }
     Path dir = config.dataDir().resolve("postgres");
-    try {
-      Files.createDirectories(dir);
-      EmbeddedPostgres pg = EmbeddedPostgres.builder()
-          .setDataDirectory(dir)
-          .setCleanDataDirectory(false)
-          .setServerConfig("max_connections", "200")
-          .setServerConfig("shared_buffers", "256MB")
-          .setServerConfig("synchronous_commit", "on")
-          // bulk roster imports write a lot at once: fewer checkpoints, fewer full-page images in the WAL
-          .setServerConfig("max_wal_size", "4GB")
-          .setServerConfig("checkpoint_timeout", "15min")
-          .start();
-      LOG.info("embedded PostgreSQL started on port {} with data in {}", pg.getPort(), dir);
-      return new Database(pg, "localhost", pg.getPort(), "postgres", "postgres", "postgres");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dir, e);
-    }
+    EmbeddedServer.Started pg = EmbeddedServer.start(dir, config.keyDir(), config.databaseDurable());
+    return new Database(pg.server(), "localhost", pg.server().getPort(), "postgres", "postgres", pg.password());
   }
 
   /** A throwaway database for tests on the same server: {@code create database}. */

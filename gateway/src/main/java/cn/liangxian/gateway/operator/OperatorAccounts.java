@@ -1,20 +1,14 @@
 package cn.liangxian.gateway.operator;
 
 import cn.liangxian.gateway.audit.AuditLog;
+import cn.liangxian.gateway.config.SecretFile;
 import cn.liangxian.gateway.db.Database;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -69,22 +63,7 @@ public final class OperatorAccounts {
     String password = env.get("GATEWAY_OPERATOR_ADMIN_PASSWORD");
     if (password == null || password.isBlank()) {
       Path p = keyDir.resolve(ADMIN_PASSWORD_FILE);
-      try {
-        if (!Files.exists(p)) {
-          byte[] random = new byte[18];
-          new SecureRandom().nextBytes(random);
-          Files.createDirectories(keyDir);
-          Files.writeString(p, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
-          try {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
-          } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
-          }
-        }
-        password = Files.readString(p, StandardCharsets.UTF_8).strip();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create the first administrator's password in " + p, e);
-      }
+      password = SecretFile.readOrCreate(p, "the first administrator's password");
       LOG.warn("created the operator account 'admin' (administrator, every region); its password is in {}:"
           + " log in, create personal accounts, then disable 'admin'", p);
     } else {

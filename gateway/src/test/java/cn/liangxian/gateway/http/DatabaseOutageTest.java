@@ -44,7 +44,8 @@ class DatabaseOutageTest {
   @Test
   void whileTheDatabaseIsDownRequestsAre503WithRetryAfterAndTheOutageIsLoggedOnce() throws Exception {
     Map<String, String> env = new HashMap<>(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
-        "GATEWAY_DATA_DIR", dir.toString(), "GATEWAY_OPERATOR_ADMIN_PASSWORD", TestGateway.ADMIN_PASSWORD));
+        "GATEWAY_DATA_DIR", dir.toString(), "GATEWAY_OPERATOR_ADMIN_PASSWORD", TestGateway.ADMIN_PASSWORD,
+        "GATEWAY_DB_DURABLE", "false"));
     env.put("GATEWAY_POLICY_DIR", repo().resolve("config/policies").toString());
     env.put("GATEWAY_TARGETS_DIR", repo().resolve("config/targets").toString());
     GatewayOptions options = GatewayOptions.fromYaml(Files.readString(repo().resolve("config/gateway.yaml")), env);

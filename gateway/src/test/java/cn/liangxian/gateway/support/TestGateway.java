@@ -46,7 +46,8 @@ public final class TestGateway implements AutoCloseable {
   public static synchronized Database server() throws Exception {
     if (server == null) {
       Path dir = Files.createTempDirectory("gateway-test-");
-      GatewayOptions cfg = config(Map.of("GATEWAY_DATA_DIR", dir.toString()));
+      // the tests' fast profile: throwaway data, so commits are not synced to disk (the product's default is durable)
+      GatewayOptions cfg = config(Map.of("GATEWAY_DATA_DIR", dir.toString(), "GATEWAY_DB_DURABLE", "false"));
       server = Database.start(cfg);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     }

@@ -1,0 +1,128 @@
+package cn.liangxian.gateway.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.Eventually;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The one-command default after a crash: the gateway is killed with SIGKILL, its embedded PostgreSQL
+ * survives it, and the very next start must succeed, durably configured and asking for a password.
+ */
+class CrashRestartTest {
+  private static final Pattern API = Pattern.compile("API +http://127\\.0\\.0\\.1:(\\d+)/");
+
+  @TempDir
+  Path dir;
+  private Process gateway;
+
+  private static Path repo() {
+    Path p = Path.of("").toAbsolutePath();
+    while (!Files.isRegularFile(p.resolve("config").resolve("gateway.yaml"))) {
+      p = p.getParent();
+    }
+    return p;
+  }
+
+  /** {@code java -jar gateway.jar} as a newcomer runs it, on this test's classes; answers the port it listens on. */
+  private int startGateway() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "cn.liangxian.gateway.Main").redirectErrorStream(true);
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("GATEWAY_") || k.startsWith("PG"));
+    env.putAll(Map.of("GATEWAY_CONFIG", repo().resolve("config/gateway.yaml").toString(), "GATEWAY_DATA_DIR", dir.toString(),
+        "GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
+        "GATEWAY_POLICY_DIR", repo().resolve("config/policies").toString(),
+        "GATEWAY_TARGETS_DIR", repo().resolve("config/targets").toString()));
+    gateway = pb.start();
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    StringBuilder said = new StringBuilder();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          said.append(line).append('\n');
+          Matcher m = API.matcher(line);
+          if (m.find()) {
+            port.complete(Integer.parseInt(m.group(1)));
+          }
+        }
+      } catch (Exception e) {
+        port.completeExceptionally(e);
+      }
+      port.completeExceptionally(new AssertionError("the gateway stopped before it listened:\n" + said));
+    });
+    reader.setDaemon(true);
+    reader.start();
+    return port.get(180, TimeUnit.SECONDS);
+  }
+
+  private static int ready(int port) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  private long postmasterPid() throws Exception {
+    List<String> lines = Files.readAllLines(dir.resolve("postgres").resolve("postmaster.pid"));
+    return Long.parseLong(lines.get(0).strip());
+  }
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    if (gateway != null && gateway.isAlive()) {
+      gateway.destroy(); // SIGTERM: the gateway's shutdown hook stops its PostgreSQL
+      gateway.waitFor(60, TimeUnit.SECONDS);
+    }
+    Path pid = dir.resolve("postgres").resolve("postmaster.pid");
+    if (Files.exists(pid)) {
+      ProcessHandle.of(postmasterPid()).ifPresent(ProcessHandle::destroy);
+    }
+  }
+
+  @Test
+  void afterSigkillTheNextStartSucceedsAtOnceOnADurablePasswordProtectedServer() throws Exception {
+    int first = startGateway();
+    assertThat(ready(first)).isEqualTo(200);
+    long postgres = postmasterPid();
+
+    gateway.destroyForcibly(); // SIGKILL: no shutdown hook runs
+    assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(ProcessHandle.of(postgres).map(ProcessHandle::isAlive)).as("the orphaned PostgreSQL").contains(true);
+
+    int second = startGateway();
+    Eventually.until("the restarted gateway to be ready", () -> ready(second) == 200);
+    assertThat(ProcessHandle.of(postgres).map(ProcessHandle::isAlive).orElse(false)).as("the orphan was stopped").isFalse();
+
+    long port = Long.parseLong(Files.readAllLines(dir.resolve("postgres").resolve("postmaster.pid")).get(3).strip());
+    String url = "jdbc:postgresql://localhost:" + port + "/postgres";
+    try (var c = DriverManager.getConnection(url, "postgres", Files.readString(dir.resolve("keys/postgres.password")).strip());
+        var st = c.createStatement(); var rs = st.executeQuery("select current_setting('fsync'), current_setting('synchronous_commit'),"
+            + " current_setting('full_page_writes')")) {
+      rs.next();
+      assertThat(List.of(rs.getString(1), rs.getString(2), rs.getString(3))).containsExactly("on", "on", "on");
+    }
+    try (var c = DriverManager.getConnection(url, "postgres", "postgres")) {
+      throw new AssertionError("a connection without the password was let in");
+    } catch (SQLException refused) {
+      assertThat(refused.getMessage()).contains("password authentication failed");
+    }
+  }
+}
