@@ -87,7 +87,7 @@ final class GatewayVerticle extends VerticleBase {
         .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
     kioskAuth = new KioskAuth(pool, p.clock());
     orderStore = new OrderStore(pool);
-    Refunds refunds = new Refunds(new RefundStore(pool), orderStore, p.channels().byName());
+    Refunds refunds = new Refunds(new RefundStore(pool), orderStore, p.channels().byName(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::handle);
@@ -112,7 +112,7 @@ final class GatewayVerticle extends VerticleBase {
     Future<Void> checked = Future.succeededFuture();
     if (number == 1) {
       checked = StatementCheck.prepareAll(pool, statements());
-      backgroundWork();
+      backgroundWork(refunds);
     }
     return checked.compose(x -> vertx.createHttpServer().requestHandler(router).listen(port, p.options().httpHost()).map(s -> {
       server = s;
@@ -128,7 +128,7 @@ final class GatewayVerticle extends VerticleBase {
   }
 
   /** One instance per gateway sweeps orders and keeps the progress gauges (PostgreSQL computes them). */
-  private void backgroundWork() {
+  private void backgroundWork(Refunds refunds) {
     ProgressMetrics progress = new ProgressMetrics(new Progress(pool), p.regions(), p.registry());
     progress.refresh();
     timers.add(vertx.setPeriodic(p.options().progressMetricsMillis(), t -> progress.refresh()
@@ -137,6 +137,7 @@ final class GatewayVerticle extends VerticleBase {
     Recovery recovery = new Recovery(orderStore, payments, p.channels().byName(), p.clock(), p.metrics().orders());
     PayingGauges gauges = p.metrics().paying();
     timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> recovery.expireDue().compose(x -> recovery.queryStuck())
+        .compose(x -> refunds.retryDue())
         .compose(x -> kioskAuth.pruneNonces())
         .compose(x -> gauges.observe(pool))
         .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString()))));

@@ -34,4 +34,9 @@ public interface PaymentChannel {
 
   /** Idempotent on {@code outRefundNo}. */
   Future<Void> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason);
+
+  /** Where a refund stands at the channel: done, still under way, never received, or refused for good. */
+  enum RefundState { SUCCESS, PROCESSING, NOT_FOUND, FAILED }
+
+  Future<RefundState> queryRefund(String outTradeNo, String outRefundNo);
 }

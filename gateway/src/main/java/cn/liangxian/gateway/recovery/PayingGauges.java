@@ -11,11 +11,15 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What the sweeper sees on each round: orders still paying, the age of the oldest, kiosks heard from lately. */
+/** What the sweeper sees on each round: orders still paying, refunds still owed, kiosks heard from lately. */
 public final class PayingGauges {
   static final String OBSERVE = "select (select count(*) from orders where state = 'PAYING'),"
       + " (select coalesce(extract(epoch from ($1::timestamptz - min(created_at)))::bigint, 0) from orders where state = 'PAYING'),"
-      + " (select count(*) from kiosk where last_seen_at > $1::timestamptz - interval '90 seconds')";
+      + " (select count(*) from kiosk where last_seen_at > $1::timestamptz - interval '90 seconds'),"
+      + " (select count(*) from refund where state in ('PENDING', 'REQUESTED')),"
+      + " (select coalesce(extract(epoch from ($1::timestamptz - min(created_at)))::bigint, 0) from refund"
+      + "   where state in ('PENDING', 'REQUESTED')),"
+      + " (select count(*) from refund where state = 'FAILED')";
 
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(OBSERVE);
@@ -23,6 +27,9 @@ public final class PayingGauges {
   private final AtomicLong paying = new AtomicLong();
   private final AtomicLong oldestSeconds = new AtomicLong();
   private final AtomicLong kiosksUp = new AtomicLong();
+  private final AtomicLong refundsOpen = new AtomicLong();
+  private final AtomicLong refundsOpenOldestSeconds = new AtomicLong();
+  private final AtomicLong refundsFailed = new AtomicLong();
   private final Clock clock;
 
   public PayingGauges(MeterRegistry registry, Clock clock) {
@@ -33,6 +40,12 @@ public final class PayingGauges {
         .description("age of the oldest order still paying").register(registry);
     Gauge.builder("liangxian_kiosks_up", kiosksUp, AtomicLong::get).description("kiosks heard from in the last 90 seconds")
         .register(registry);
+    Gauge.builder("liangxian_refunds_open", refundsOpen, AtomicLong::get)
+        .description("refunds owed to residents and not yet confirmed by the channel").register(registry);
+    Gauge.builder("liangxian_refunds_open_oldest_seconds", refundsOpenOldestSeconds, AtomicLong::get)
+        .description("age of the oldest refund not yet confirmed (alert past an hour)").register(registry);
+    Gauge.builder("liangxian_refunds_failed", refundsFailed, AtomicLong::get)
+        .description("refunds the channel refused for good: an operator must pay them back").register(registry);
   }
 
   public Future<Void> observe(Pool pool) {
@@ -41,6 +54,9 @@ public final class PayingGauges {
       paying.set(r.getLong(0));
       oldestSeconds.set(Math.max(0, r.getLong(1)));
       kiosksUp.set(r.getLong(2));
+      refundsOpen.set(r.getLong(3));
+      refundsOpenOldestSeconds.set(Math.max(0, r.getLong(4)));
+      refundsFailed.set(r.getLong(5));
       return null;
     });
   }

@@ -12,21 +12,38 @@ import java.util.stream.StreamSupport;
 
 /** The SQL of refunds: recorded as PENDING, REQUESTED once the channel took them, SUCCESS once it confirmed. */
 public final class RefundStore {
-  static final String INSERT = "insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at)"
-      + " values ($1, $2, $3, $4, 'PENDING', $5, $5) on conflict (out_refund_no) do nothing returning id";
+  // requested at once by the caller; the sweeper tries again only if that did not get through
+  static final String INSERT = "insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at,"
+      + " next_attempt_at) values ($1, $2, $3, $4, 'PENDING', $5, $5, $5::timestamptz + interval '30 seconds')"
+      + " on conflict (out_refund_no) do nothing returning id";
   static final String CONFIRM = "update refund set state = 'SUCCESS', updated_at = now()"
       + " where out_refund_no = $1 and state <> 'SUCCESS' returning order_id";
-  static final String PENDING = "select f.out_refund_no, f.amount_fen, f.reason, o.channel, o.total_fen from refund f"
+  static final String PENDING = "select f.order_id, f.out_refund_no, f.amount_fen, f.reason, o.channel, o.total_fen from refund f"
       + " join orders o on o.id = f.order_id where f.order_id = $1 and f.state = 'PENDING'";
-  static final String REQUESTED = "update refund set state = 'REQUESTED', updated_at = now() where out_refund_no = $1"
-      + " and state = 'PENDING'";
+  // a WeChat Pay refund is confirmed by a notification; without one in two minutes the sweeper asks
+  static final String REQUESTED = "update refund set state = 'REQUESTED', updated_at = $2, last_error = null,"
+      + " next_attempt_at = $2::timestamptz + interval '2 minutes' where out_refund_no = $1 and state = 'PENDING'";
+  /** Claims open refunds that are due, each pushed back by a doubling backoff (30 s up to an hour), and reads them. */
+  static final String CLAIM = "with c as (update refund set attempts = attempts + 1,"
+      + " next_attempt_at = $2::timestamptz + least(interval '1 hour', interval '30 seconds' * power(2, attempts))"
+      + " where id in (select id from refund where state = $1 and next_attempt_at <= $2 order by next_attempt_at limit 50"
+      + " for update skip locked) returning order_id, out_refund_no, amount_fen, reason)"
+      + " select c.*, o.channel, o.total_fen from c join orders o on o.id = c.order_id";
+  static final String FAILED_ATTEMPT = "update refund set last_error = $2 where out_refund_no = $1";
+  static final String SETTLE = "update refund set state = $2, updated_at = $3, last_error = $4 where out_refund_no = $1"
+      + " and state = 'REQUESTED'";
   static final String ONE = "select out_refund_no, amount_fen, reason, state from refund where out_refund_no = $1";
 
   /** Every statement above, prepared on each connection when it opens. */
-  public static final List<String> STATEMENTS = List.of(INSERT, CONFIRM, PENDING, REQUESTED, ONE);
+  public static final List<String> STATEMENTS = List.of(INSERT, CONFIRM, PENDING, REQUESTED, ONE, CLAIM, FAILED_ATTEMPT, SETTLE);
 
-  /** A refund waiting to be requested at its order's channel. */
-  public record Pending(String outRefundNo, long amountFen, String reason, String channel, long orderTotalFen) {}
+  /** A refund of an order, with what its channel needs to carry it out. */
+  public record Pending(UUID orderId, String outRefundNo, long amountFen, String reason, String channel, long orderTotalFen) {
+    static Pending of(Row r) {
+      return new Pending(r.getUUID("order_id"), r.getString("out_refund_no"), r.getLong("amount_fen"), r.getString("reason"),
+          r.getString("channel"), r.getLong("total_fen"));
+    }
+  }
 
   private final Pool pool;
 
@@ -47,13 +64,27 @@ public final class RefundStore {
   }
 
   Future<List<Pending>> pending(UUID orderId) {
-    return pool.preparedQuery(PENDING).execute(Tuple.of(orderId)).map(rows -> StreamSupport.stream(rows.spliterator(), false)
-        .map(r -> new Pending(r.getString("out_refund_no"), r.getLong("amount_fen"), r.getString("reason"), r.getString("channel"),
-            r.getLong("total_fen"))).toList());
+    return pool.preparedQuery(PENDING).execute(Tuple.of(orderId))
+        .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(Pending::of).toList());
   }
 
-  Future<Void> requested(String outRefundNo) {
-    return pool.preparedQuery(REQUESTED).execute(Tuple.of(outRefundNo)).mapEmpty();
+  /** Claims the refunds in {@code state} (PENDING: to request again; REQUESTED: to ask about) that are due. */
+  Future<List<Pending>> claimDue(String state, OffsetDateTime now) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(state, now))
+        .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(Pending::of).toList());
+  }
+
+  Future<Void> requested(String outRefundNo, OffsetDateTime now) {
+    return pool.preparedQuery(REQUESTED).execute(Tuple.of(outRefundNo, now)).mapEmpty();
+  }
+
+  Future<Void> attemptFailed(String outRefundNo, String error) {
+    return pool.preparedQuery(FAILED_ATTEMPT).execute(Tuple.of(outRefundNo, error)).mapEmpty();
+  }
+
+  /** A requested refund the channel never received goes back to PENDING; one it refused for good is FAILED. */
+  Future<Void> settle(String outRefundNo, String state, OffsetDateTime now, String error) {
+    return pool.preparedQuery(SETTLE).execute(Tuple.of(outRefundNo, state, now, error)).mapEmpty();
   }
 
   Future<Row> one(String outRefundNo) {

@@ -4,6 +4,9 @@ import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.order.OrderStore;
 import cn.liangxian.gateway.order.OutTradeNo;
 import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,18 +14,28 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Carrying out recorded refunds at the channel, and recording the channel's confirmation. */
+/**
+ * Refunds driven to the end: carried out at the channel when recorded, requested again with a backoff
+ * while the channel fails (a crash between recording and requesting included), asked about when the
+ * channel took one but never confirmed it, and marked FAILED, for an operator, when it refuses one.
+ */
 public final class Refunds {
   private static final Logger LOG = LoggerFactory.getLogger(Refunds.class);
 
   private final RefundStore store;
   private final OrderStore orders;
   private final Map<String, PaymentChannel> channels;
+  private final Clock clock;
 
-  public Refunds(RefundStore store, OrderStore orders, Map<String, PaymentChannel> channels) {
+  public Refunds(RefundStore store, OrderStore orders, Map<String, PaymentChannel> channels, Clock clock) {
     this.store = store;
     this.orders = orders;
     this.channels = channels;
+    this.clock = clock;
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
   }
 
   /** A refund the channel confirms: recorded, and an order whose payment went back entirely is REFUNDED. */
@@ -33,20 +46,51 @@ public final class Refunds {
 
   /** Carries out the pending refunds of an order at its channel (idempotent on out_refund_no). */
   public Future<Void> requestPending(UUID orderId) {
-    return store.pending(orderId).compose(pending -> {
-      List<Future<?>> all = new ArrayList<>();
-      for (RefundStore.Pending p : pending) {
-        all.add(request(orderId, p).onFailure(e -> LOG.warn("refund {} not requested yet: {}", p.outRefundNo(), e.getMessage())));
-      }
-      return Future.join(all).mapEmpty();
-    });
+    return store.pending(orderId).compose(this::requestAll);
   }
 
-  private Future<Void> request(UUID orderId, RefundStore.Pending p) {
-    return channels.get(p.channel()).refund(OutTradeNo.of(orderId), p.outRefundNo(), p.amountFen(), p.orderTotalFen(), p.reason())
-        .compose(x -> store.requested(p.outRefundNo()))
-        .compose(x -> orders.note(orderId, "refunded: " + p.reason()))
+  /** The sweeper's part: pending refunds requested again, requested ones not confirmed asked about. */
+  public Future<Void> retryDue() {
+    OffsetDateTime now = now();
+    return store.claimDue("PENDING", now).compose(this::requestAll)
+        .compose(x -> store.claimDue("REQUESTED", now))
+        .compose(unconfirmed -> Future.join(unconfirmed.stream().map(this::askAbout).toList()).mapEmpty());
+  }
+
+  private Future<Void> requestAll(List<RefundStore.Pending> pending) {
+    List<Future<?>> all = new ArrayList<>();
+    for (RefundStore.Pending p : pending) {
+      all.add(request(p).onFailure(e -> {
+        LOG.warn("refund {} not requested yet: {}", p.outRefundNo(), e.getMessage());
+        store.attemptFailed(p.outRefundNo(), e.getMessage());
+      }));
+    }
+    return Future.join(all).mapEmpty();
+  }
+
+  private Future<Void> request(RefundStore.Pending p) {
+    return channels.get(p.channel()).refund(OutTradeNo.of(p.orderId()), p.outRefundNo(), p.amountFen(), p.orderTotalFen(),
+            p.reason())
+        .compose(x -> store.requested(p.outRefundNo(), now()))
+        .compose(x -> orders.note(p.orderId(), "refunded: " + p.reason()))
         // Alipay refunds synchronously; WeChat Pay confirms with a REFUND.SUCCESS notification
         .compose(x -> p.channel().equals("alipay") ? confirmed(p.outRefundNo()) : Future.succeededFuture());
+  }
+
+  /** A refund the channel took but never confirmed: done, still under way, lost on the way, or refused for good. */
+  private Future<Void> askAbout(RefundStore.Pending p) {
+    return channels.get(p.channel()).queryRefund(OutTradeNo.of(p.orderId()), p.outRefundNo()).compose(state -> switch (state) {
+      case SUCCESS -> confirmed(p.outRefundNo());
+      case PROCESSING -> Future.<Void>succeededFuture();
+      case NOT_FOUND -> store.settle(p.outRefundNo(), "PENDING", now(), "the channel has no such refund: requested again");
+      case FAILED -> {
+        LOG.error("refund {} of order {} was refused by {}: an operator must pay it back another way", p.outRefundNo(),
+            p.orderId(), p.channel());
+        yield store.settle(p.outRefundNo(), "FAILED", now(), "refused by the channel");
+      }
+    }).recover(e -> {
+      LOG.warn("refund {} could not be asked about now: {}", p.outRefundNo(), e.getMessage());
+      return store.attemptFailed(p.outRefundNo(), e.getMessage());
+    });
   }
 }

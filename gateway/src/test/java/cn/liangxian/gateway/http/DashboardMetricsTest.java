@@ -63,6 +63,14 @@ class DashboardMetricsTest {
       }
       assertThat(named).hasSizeGreaterThan(8);
       assertThat(exported).as("metrics named by dashboards but not exported").containsAll(named);
+
+      Set<String> alerted = new TreeSet<>();
+      Matcher m = METRIC.matcher(Files.readString(repo().resolve("config/prometheus/alerts.yml")));
+      while (m.find()) {
+        alerted.add(m.group(1));
+      }
+      assertThat(alerted).contains("liangxian_refunds_open_oldest_seconds");
+      assertThat(exported).as("metrics named by alert rules but not exported").containsAll(alerted);
     }
   }
 

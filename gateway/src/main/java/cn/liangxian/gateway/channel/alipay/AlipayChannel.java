@@ -58,4 +58,11 @@ public final class AlipayChannel implements PaymentChannel {
   public Future<Void> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason) {
     return client.refund(outTradeNo, outRefundNo, refundFen, reason).mapEmpty();
   }
+
+  @Override
+  public Future<RefundState> queryRefund(String outTradeNo, String outRefundNo) {
+    // Alipay refunds synchronously: a refund it knows is done, one it does not know never arrived
+    return client.queryRefund(outTradeNo, outRefundNo)
+        .map(r -> "REFUND_SUCCESS".equals(r.status()) ? RefundState.SUCCESS : RefundState.NOT_FOUND);
+  }
 }

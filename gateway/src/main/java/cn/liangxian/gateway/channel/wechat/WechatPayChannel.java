@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.channel.wechat;
 
+import cn.liangxian.gateway.channel.ChannelException;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -58,5 +59,15 @@ public final class WechatPayChannel implements PaymentChannel {
   @Override
   public Future<Void> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason) {
     return client.refund(outTradeNo, outRefundNo, reason, refundFen, totalFen, notifyUrl.get()).mapEmpty();
+  }
+
+  @Override
+  public Future<RefundState> queryRefund(String outTradeNo, String outRefundNo) {
+    return client.queryRefund(outRefundNo).map(r -> switch (r.status()) {
+      case "SUCCESS" -> RefundState.SUCCESS;
+      case "CLOSED", "ABNORMAL" -> RefundState.FAILED;
+      default -> RefundState.PROCESSING;
+    }).recover(e -> e instanceof ChannelException c && c.code().equals("RESOURCE_NOT_EXISTS")
+        ? Future.succeededFuture(RefundState.NOT_FOUND) : Future.failedFuture(e));
   }
 }

@@ -1,0 +1,121 @@
+package cn.liangxian.gateway.refund;
+
+import static cn.liangxian.gateway.support.TestGateway.ref;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.operator.Scope;
+import cn.liangxian.gateway.support.Eventually;
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.sandbox.fault.SandboxFaults;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A refund owed to a resident never stays PENDING: it is requested again, asked about, and ends SUCCESS or FAILED. */
+class RefundRetryTest {
+  TestGateway g;
+  String token;
+
+  @BeforeEach
+  void start() throws Exception {
+    g = Fixture.load(new TestGateway());
+    token = g.operatorToken(Role.FINANCE, Scope.ALL);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    g.close();
+  }
+
+  private JsonObject household() throws Exception {
+    return g.lookup(Fixture.ZHANG, "张三");
+  }
+
+  private JsonObject payFamily(JsonObject h, String channel) throws Exception {
+    JsonArray items = new JsonArray();
+    for (String id : new String[] {Fixture.ZHANG, Fixture.LI, Fixture.CHILD}) {
+      items.add(new JsonObject().put("memberRef", ref(h, id)).put("insurance", "medical").put("year", 2020));
+    }
+    JsonObject o = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
+        .put("channel", channel).put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString())
+        .bodyAsJsonObject();
+    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    g.awaitState(o.getString("id"), "PAID");
+    return o;
+  }
+
+  private JsonObject refundLi(JsonObject h, JsonObject o) throws Exception {
+    JsonObject body = new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, Fixture.LI))
+        .put("insurance", "medical").put("reason", "death");
+    var r = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", "Bearer " + token).sendBuffer(Buffer.buffer(body.encode()))
+        .toCompletionStage().toCompletableFuture().get();
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject();
+  }
+
+  private String refundState(String outRefundNo) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select state from refund where out_refund_no = '" + outRefundNo + "'")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private void awaitRefund(String outRefundNo, String state) throws Exception {
+    Eventually.until("refund " + outRefundNo + " to be " + state, () -> refundState(outRefundNo), state::equals);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"alipay", "wechat"})
+  void aRefundTheChannelFailedOnceIsRequestedAgainUntilItSucceeds(String channel) throws Exception {
+    JsonObject h = household();
+    JsonObject o = payFamily(h, channel);
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, false, 1, false)); // the refund call fails
+    JsonObject refund = refundLi(h, o);
+    assertThat(refund.getString("state")).isEqualTo("PENDING");
+    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    g.clock.advance(Duration.ofSeconds(31)); // the first retry is due
+    awaitRefund(refund.getString("outRefundNo"), "SUCCESS");
+    assertThat(g.gateway.channels().get(channel).query(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get()
+        .amountFen()).as("the channel moved the money back once, and only the refund").isEqualTo(75000);
+  }
+
+  @Test
+  void aRefundRecordedJustBeforeACrashIsRequestedAfterTheRestart() throws Exception {
+    JsonObject h = household();
+    JsonObject o = payFamily(h, "alipay");
+    String no = o.getString("outTradeNo") + "-crash";
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      // what the payment's transaction writes before the channel is called; the gateway then died
+      st.executeUpdate("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at,"
+          + " next_attempt_at) values ('" + o.getString("id") + "', '" + no + "', 25000, 'paid twice', 'PENDING',"
+          + " '2019-12-15T02:00:00Z', '2019-12-15T02:00:00Z', '2019-12-15T02:00:30Z')");
+    }
+    g.clock.advance(Duration.ofSeconds(31));
+    awaitRefund(no, "SUCCESS");
+  }
+
+  @Test
+  void aWechatRefundWhoseConfirmationNeverCameIsAskedAbout() throws Exception {
+    JsonObject h = household();
+    JsonObject o = payFamily(h, "wechat");
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false)); // no REFUND.SUCCESS notification
+    JsonObject refund = refundLi(h, o);
+    assertThat(refund.getString("state")).isEqualTo("REQUESTED");
+    g.clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+    awaitRefund(refund.getString("outRefundNo"), "SUCCESS");
+  }
+}
