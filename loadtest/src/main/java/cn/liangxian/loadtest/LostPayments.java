@@ -35,8 +35,18 @@ public final class LostPayments {
   /** A payment as the channel recorded it. */
   public record Confirmed(String channel, String outTradeNo, long totalFen, long refundedFen) {}
 
-  /** An order as the gateway recorded it; refundReasons empty when none. */
-  public record Recorded(String outTradeNo, String state, long totalFen, List<String> refundReasons) {}
+  /**
+   * An order as the gateway recorded it; refundReasons empty when none; refundsStuck, its refunds still
+   * owed past the recovery window or refused by the channel (a resident's money kept).
+   */
+  public record Recorded(String outTradeNo, String state, long totalFen, List<String> refundReasons, int refundsStuck) {
+    public Recorded(String outTradeNo, String state, long totalFen, List<String> refundReasons) {
+      this(outTradeNo, state, totalFen, refundReasons, 0);
+    }
+  }
+
+  /** How long a refund may stay owed before the check counts its money as lost: retries back off up to an hour. */
+  public static final Duration RECOVERY_WINDOW = Duration.ofMinutes(15);
 
   /** One discrepancy. */
   public record Problem(String outTradeNo, String what) {}
@@ -75,6 +85,11 @@ public final class LostPayments {
         lost.add(new Problem(c.outTradeNo(), problem));
       }
     }
+    for (Recorded r : database.values()) {
+      if (r.refundsStuck() > 0) {
+        lost.add(new Problem(r.outTradeNo(), r.refundsStuck() + " refund(s) owed past the recovery window or refused"));
+      }
+    }
     List<Problem> unconfirmed = new ArrayList<>();
     for (Recorded r : database.values()) {
       if ((r.state().equals("PAID") || r.state().equals("REFUNDED")) && !confirmedNos.contains(r.outTradeNo())) {
@@ -105,10 +120,12 @@ public final class LostPayments {
     Map<String, Recorded> out = new HashMap<>();
     try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("select replace(o.id::text, '-', ''), o.state, o.total_fen,"
-            + " coalesce((select array_agg(r.reason) from refund r where r.order_id = o.id), '{}') from orders o")) {
+            + " coalesce((select array_agg(r.reason) from refund r where r.order_id = o.id), '{}'),"
+            + " (select count(*) from refund r where r.order_id = o.id and (r.state = 'FAILED' or (r.state in ('PENDING', 'REQUESTED')"
+            + " and r.created_at < now() - interval '" + RECOVERY_WINDOW.toSeconds() + " seconds'))) from orders o")) {
       while (rs.next()) {
         String[] reasons = (String[]) rs.getArray(4).getArray();
-        out.put(rs.getString(1), new Recorded(rs.getString(1), rs.getString(2), rs.getLong(3), List.of(reasons)));
+        out.put(rs.getString(1), new Recorded(rs.getString(1), rs.getString(2), rs.getLong(3), List.of(reasons), rs.getInt(5)));
       }
     }
     return out;

@@ -39,6 +39,14 @@ class LostPaymentsTest {
   }
 
   @Test
+  void aRefundStillOwedPastTheRecoveryWindowIsLostMoney() {
+    LostPayments.Result r = LostPayments.compare(List.of(paid("A", 100)),
+        Map.of("A", new LostPayments.Recorded("A", "REFUNDED", 100, List.of("paid after the order was cancelled"), 1)));
+    assertThat(r.clean()).isFalse();
+    assertThat(r.lost()).singleElement().satisfies(p -> assertThat(p.what()).contains("refund(s) owed past the recovery window"));
+  }
+
+  @Test
   void anOrderPaidInTheDatabaseThatNoChannelConfirmedIsReported() {
     LostPayments.Result r = LostPayments.compare(List.of(), Map.of("X", order("X", "PAID", 100)));
     assertThat(r.lost()).isEmpty();
