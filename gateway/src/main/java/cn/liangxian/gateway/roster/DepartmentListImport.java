@@ -109,10 +109,7 @@ final class DepartmentListImport {
         st.execute("create temp table stage_category (line int, id_index bytea, name text, category text, department text,"
             + " valid_from date, valid_to date) on commit drop");
         BulkLoad.copyIn(c, "stage_category", copy);
-        refuseStrangers(st, problems);
-        if (territory != Territory.ALL) {
-          refuseOutside(c, st, territory, problems);
-        }
+        refuseUnknown(c, st, territory, problems);
         int imported = insert(st, file);
         stored = new Stored(imported, crossCheck(st));
         AuditLog.record(c, AuditLog.Change.of(actor, "roster.import", file,
@@ -126,37 +123,44 @@ final class DepartmentListImport {
     }
   }
 
-  /** Persons on no village roster, or under another name there. */
-  private static void refuseStrangers(Statement st, List<RosterProblem> problems) throws SQLException {
-    try (ResultSet rs = st.executeQuery("select s.line, p.id is null, p.name from stage_category s left join person p on p.id_index = s.id_index"
-        + " where p.id is null or p.name <> s.name")) {
-      while (rs.next()) {
-        problems.add(new RosterProblem(rs.getInt(1), rs.getBoolean(2) ? "person is on no village roster"
-            : "name does not match the village roster"));
-      }
-    }
-    st.execute("delete from stage_category s where not exists (select 1 from person p where p.id_index = s.id_index and p.name = s.name)");
-  }
-
-  /** A department's list may name persons elsewhere: only those inside the importer's territory change. */
-  private static void refuseOutside(Connection c, Statement st, Territory territory, List<RosterProblem> problems)
+  /**
+   * Persons on no village roster, under another name there, or living outside the importer's territory.
+   * An importer limited to a territory learns nothing about anyone outside it: not whether the number is
+   * on a roster elsewhere, nor the name there, nor where (one answer for all three).
+   */
+  private static void refuseUnknown(Connection c, Statement st, Territory territory, List<RosterProblem> problems)
       throws SQLException {
-    List<Integer> outside = new ArrayList<>();
-    try (ResultSet rs = st.executeQuery("select s.line, v.region_code, v.township, v.name from stage_category s"
-        + " join person p on p.id_index = s.id_index join household h on h.id = p.household_id join village v on v.id = h.village_id")) {
+    List<Integer> refused = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("select s.line, p.id is null, p.name = s.name, v.region_code, v.township, v.name"
+        + " from stage_category s left join person p on p.id_index = s.id_index left join household h on h.id = p.household_id"
+        + " left join village v on v.id = h.village_id")) {
       while (rs.next()) {
-        if (!territory.covers(rs.getString(2), rs.getString(3), rs.getString(4))) {
-          outside.add(rs.getInt(1));
-          problems.add(new RosterProblem(rs.getInt(1), "outside your scope: the person lives in " + rs.getString(2)
-              + "/" + rs.getString(3) + "/" + rs.getString(4)));
+        String reason = reason(territory, rs.getBoolean(2), rs.getBoolean(3), rs.getString(4), rs.getString(5), rs.getString(6));
+        if (reason != null) {
+          refused.add(rs.getInt(1));
+          problems.add(new RosterProblem(rs.getInt(1), reason));
         }
       }
     }
     try (PreparedStatement ps = c.prepareStatement("delete from stage_category where line = any (?)")) {
-      ps.setArray(1, c.createArrayOf("int4", outside.toArray()));
+      ps.setArray(1, c.createArrayOf("int4", refused.toArray()));
       ps.executeUpdate();
     }
   }
+
+  private static String reason(Territory territory, boolean unknown, boolean sameName, String region, String township,
+      String village) {
+    if (territory != Territory.ALL && (unknown || !territory.covers(region, township, village))) {
+      return OUTSIDE;
+    }
+    if (unknown) {
+      return "person is on no village roster";
+    }
+    return sameName ? null : "name does not match the village roster";
+  }
+
+  /** The one answer about a row an importer limited to a territory may not learn more of. */
+  static final String OUTSIDE = "not on a village roster of your area";
 
   private static int insert(Statement st, String file) throws SQLException {
     return st.executeUpdate("insert into person_category (person_id, category, department, valid_from, valid_to, source)"

@@ -36,7 +36,7 @@ final class VillageRosterImport {
     List<RosterProblem> problems = new ArrayList<>();
     StringWriter copy = new StringWriter();
     int staged = checkRows(rows, territory, problems, copy);
-    int imported = store(file, copy.toString(), staged, problems, actor);
+    int imported = store(file, copy.toString(), staged, problems, actor, territory);
     problems.sort(Comparator.comparingInt(RosterProblem::line));
     int rowsRead = rows.size() - 1;
     return new ImportReport(file, "village roster", rowsRead, imported, rowsRead - problems.size() - imported, problems, 0, 0);
@@ -93,7 +93,7 @@ final class VillageRosterImport {
   }
 
   /** Stages the checked rows, refuses those at odds with the database, inserts the rest: all or nothing. */
-  private int store(String file, String copy, int staged, List<RosterProblem> problems, String actor) {
+  private int store(String file, String copy, int staged, List<RosterProblem> problems, String actor, Territory territory) {
     long copyStart = System.nanoTime();
     BulkLoad.progress(staged, "{}: {} rows checked and encrypted", file, staged);
     try (Connection c = db.connect()) {
@@ -102,7 +102,7 @@ final class VillageRosterImport {
       try (Statement st = c.createStatement()) {
         stage(c, st, copy);
         BulkLoad.progress(staged, "{}: copied to staging in {} ms", file, (System.nanoTime() - copyStart) / 1_000_000);
-        refuseConflicts(st, problems);
+        refuseConflicts(st, territory, problems);
         BulkLoad.dropLines(c, "stage_person", problems);
         imported = insert(st);
         BulkLoad.progress(staged, "{}: checked against the database and inserted {} in {} ms", file, imported,
@@ -129,18 +129,27 @@ final class VillageRosterImport {
     st.execute("analyze stage_person"); // temp tables are never auto-analysed; the joins below need the row count
   }
 
-  /** Already in another household, or a household number that belongs to another village. */
-  private static void refuseConflicts(Statement st, List<RosterProblem> problems) throws SQLException {
-    try (ResultSet rs = st.executeQuery("select s.line, h.roster_ref from stage_person s join person p on p.id_index = s.id_index"
-        + " join household h on h.id = p.household_id where h.roster_ref <> s.household")) {
+  /**
+   * Already in another household, or a household number that belongs to another village. When that
+   * other household lies outside the importer's territory, the answer names nothing of it.
+   */
+  private static void refuseConflicts(Statement st, Territory territory, List<RosterProblem> problems) throws SQLException {
+    try (ResultSet rs = st.executeQuery("select s.line, h.roster_ref, v.region_code, v.township, v.name from stage_person s"
+        + " join person p on p.id_index = s.id_index join household h on h.id = p.household_id join village v on v.id = h.village_id"
+        + " where h.roster_ref <> s.household")) {
       while (rs.next()) {
-        problems.add(new RosterProblem(rs.getInt(1), "person in two households (already in household " + rs.getString(2) + ")"));
+        problems.add(new RosterProblem(rs.getInt(1), territory.covers(rs.getString(3), rs.getString(4), rs.getString(5))
+            ? "person in two households (already in household " + rs.getString(2) + ")"
+            : "person already on a village roster outside your area"));
       }
     }
-    try (ResultSet rs = st.executeQuery("select s.line, s.household from stage_person s join household h on h.roster_ref = s.household"
-        + " join village v on v.id = h.village_id where (v.region_code, v.township, v.name) <> (s.region_code, s.township, s.village)")) {
+    try (ResultSet rs = st.executeQuery("select s.line, s.household, v.region_code, v.township, v.name from stage_person s"
+        + " join household h on h.roster_ref = s.household join village v on v.id = h.village_id"
+        + " where (v.region_code, v.township, v.name) <> (s.region_code, s.township, s.village)")) {
       while (rs.next()) {
-        problems.add(new RosterProblem(rs.getInt(1), "household " + rs.getString(2) + " belongs to another village"));
+        problems.add(new RosterProblem(rs.getInt(1), territory.covers(rs.getString(3), rs.getString(4), rs.getString(5))
+            ? "household " + rs.getString(2) + " belongs to another village"
+            : "household " + rs.getString(2) + " is already used outside your area"));
       }
     }
   }
