@@ -3,6 +3,7 @@ package cn.liangxian.gateway.operator;
 import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.http.Replies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,14 +26,18 @@ import java.util.Set;
 
 /**
  * Operator logins and the bearer tokens they give. A token is 32 random bytes; the database keeps only
- * its SHA-256, so a copy of the database lets no one in. Five wrong passwords in a row lock an account
- * for 15 minutes; an unknown name costs the same Argon2id work as a wrong password, so the answer's
- * timing does not tell which names exist. Password work runs on a worker thread, never on the event loop.
+ * its SHA-256, so a copy of the database lets no one in. Five wrong passwords in a row from one address
+ * lock that address out of the account for 15 minutes, each further lock twice as long (up to a day);
+ * the account itself stays open to its owner elsewhere, who is told of the failures at the next login.
+ * An unknown name costs the same Argon2id work as a wrong password, so the answer's timing does not
+ * tell which names exist. Password work runs on a worker thread, never on the event loop.
  */
 public final class OperatorAuth {
   public static final int MAX_FAILURES = 5;
   public static final Duration LOCK = Duration.ofMinutes(15);
   public static final Duration SESSION = Duration.ofHours(8);
+  private static final Duration MAX_LOCK = Duration.ofHours(24);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OperatorAuth.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String SESSION_SQL = "select a.username, a.role, a.region_code, a.township, a.village"
       + " from operator_session s join operator_account a on a.username = s.username"
@@ -97,8 +102,10 @@ public final class OperatorAuth {
     String password = JsonBodies.requiredSecret(b, "password", 256);
     ctx.put(AuditTrail.ACTOR, username);
     OffsetDateTime now = now();
-    pool.preparedQuery("select password_hash, role, region_code, township, village, failed_logins, locked_until, disabled_at"
-            + " from operator_account where username = $1").execute(Tuple.of(username))
+    String address = RateLimiter.addressOf(ctx);
+    pool.preparedQuery("select a.password_hash, a.role, a.region_code, a.township, a.village, a.failed_logins, a.disabled_at,"
+            + " l.locked_until from operator_account a left join login_lock l on l.username = a.username and l.address = $2"
+            + " where a.username = $1").execute(Tuple.of(username, address))
         .compose(rows -> {
           Row r = rows.size() == 0 ? null : rows.iterator().next();
           String hash = r == null ? dummyHash : r.getString("password_hash");
@@ -108,22 +115,9 @@ public final class OperatorAuth {
               return Future.failedFuture(badLogin());
             }
             if (locked || !ok) {
-              return failed(username, now, locked).compose(x -> Future.failedFuture(badLogin()));
+              return failed(username, address, now, locked).compose(x -> Future.failedFuture(badLogin()));
             }
-            byte[] token = new byte[32];
-            RANDOM.nextBytes(token);
-            String t = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
-            OffsetDateTime expires = now.plus(SESSION);
-            Operator op = new Operator(username, Role.valueOf(r.getString("role")),
-                new Scope(r.getString("region_code"), r.getString("township"), r.getString("village")));
-            return pool.withTransaction(c -> c.preparedQuery("update operator_account set failed_logins = 0, locked_until = null"
-                    + " where username = $1").execute(Tuple.of(username))
-                .compose(x -> c.preparedQuery("insert into operator_session (token_hash, username, created_at, expires_at)"
-                    + " values ($1, $2, $3, $4)").execute(Tuple.of(Buffer.buffer(sha256(t)), username, now, expires))))
-                .map(x -> {
-                  ctx.put(Operator.KEY, op);
-                  return new JsonObject().put("token", t).put("expiresAt", expires.toString()).put("operator", op.toJson());
-                });
+            return session(ctx, username, address, r, now);
           });
         })
         .onSuccess(body -> {
@@ -136,19 +130,61 @@ public final class OperatorAuth {
         });
   }
 
-  private Future<Void> failed(String username, OffsetDateTime now, boolean alreadyLocked) {
+  /** A new session for a right password: this source's failures forgotten, the owner told how many there were. */
+  private Future<JsonObject> session(RoutingContext ctx, String username, String address, Row r, OffsetDateTime now) {
+    byte[] token = new byte[32];
+    RANDOM.nextBytes(token);
+    String t = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+    OffsetDateTime expires = now.plus(SESSION);
+    Operator op = new Operator(username, Role.valueOf(r.getString("role")),
+        new Scope(r.getString("region_code"), r.getString("township"), r.getString("village")));
+    int failures = r.getInteger("failed_logins");
+    return pool.withTransaction(c -> c.preparedQuery("update operator_account set failed_logins = 0, locked_until = null"
+            + " where username = $1").execute(Tuple.of(username))
+        .compose(x -> c.preparedQuery("delete from login_lock where username = $1 and address = $2").execute(Tuple.of(username, address)))
+        .compose(x -> c.preparedQuery("insert into operator_session (token_hash, username, created_at, expires_at)"
+            + " values ($1, $2, $3, $4)").execute(Tuple.of(Buffer.buffer(sha256(t)), username, now, expires))))
+        .map(x -> {
+          ctx.put(Operator.KEY, op);
+          // the owner learns that someone tried: the failures since the last login, from any address
+          return new JsonObject().put("token", t).put("expiresAt", expires.toString()).put("operator", op.toJson())
+              .put("failedLoginsSinceLastLogin", failures);
+        });
+  }
+
+  /** Counts a failure for the account (to tell its owner) and for this source, which a fifth locks out of the account. */
+  private Future<Void> failed(String username, String address, OffsetDateTime now, boolean alreadyLocked) {
     if (alreadyLocked) {
       return Future.succeededFuture();
     }
-    return pool.preparedQuery("update operator_account set failed_logins = failed_logins + 1,"
-            + " locked_until = case when failed_logins + 1 >= $2 then $3 else locked_until end where username = $1")
-        .execute(Tuple.of(username, MAX_FAILURES, now.plus(LOCK))).mapEmpty();
+    return pool.withTransaction(c -> c.preparedQuery("update operator_account set failed_logins = failed_logins + 1"
+            + " where username = $1").execute(Tuple.of(username))
+        .compose(x -> c.preparedQuery("insert into login_lock (username, address, failures) values ($1, $2, 1)"
+            + " on conflict (username, address) do update set failures = login_lock.failures + 1 returning failures, locks")
+            .execute(Tuple.of(username, address)))
+        .compose(rows -> {
+          Row l = rows.iterator().next();
+          if (l.getInteger("failures") < MAX_FAILURES) {
+            return Future.succeededFuture();
+          }
+          Duration lock = lockFor(l.getInteger("locks"));
+          LOG.warn("{} wrong passwords for operator account '{}' from {}: that address is locked out of it for {} minutes",
+              MAX_FAILURES, username, address, lock.toMinutes());
+          return c.preparedQuery("update login_lock set failures = 0, locks = locks + 1, locked_until = $3"
+              + " where username = $1 and address = $2").execute(Tuple.of(username, address, now.plus(lock))).mapEmpty();
+        }));
+  }
+
+  /** 15 minutes for a source's first lock, twice as long for each next one, a day at most. */
+  static Duration lockFor(int earlierLocks) {
+    Duration d = LOCK.multipliedBy(1L << Math.min(earlierLocks, 7));
+    return d.compareTo(MAX_LOCK) > 0 ? MAX_LOCK : d;
   }
 
   private static Problem badLogin() {
     return new Problem(401, "operator-login-failed", "Login failed",
-        "wrong username or password, or the account is locked (" + MAX_FAILURES + " failures lock it for "
-            + LOCK.toMinutes() + " minutes)");
+        "wrong username or password, or locked out (" + MAX_FAILURES + " failures from one address lock that address out"
+            + " for " + LOCK.toMinutes() + " minutes or more)");
   }
 
   /** {@code POST /api/v1/operator/logout}: ends this token. */
