@@ -126,8 +126,12 @@ public final class Gateway implements AutoCloseable {
     int logins = options.loginsPerMinutePerAddress();
     return new ProcessParts.Limits(new RateLimiter(options.lookupsPerMinute(), options.lookupBurst(), clock),
         new RateLimiter(options.lookupsPerMinutePerAddress(), options.lookupBurstPerAddress(), clock),
-        new RateLimiter(logins, Math.max(1, logins / 2), clock));
+        new RateLimiter(logins, Math.max(1, logins / 2), clock),
+        // a forger's posts are kept for audit up to this many per address and minute: a flood fills no disk
+        new RateLimiter(REFUSED_CALLBACKS_KEPT_PER_MINUTE, REFUSED_CALLBACKS_KEPT_PER_MINUTE, clock));
   }
+
+  static final int REFUSED_CALLBACKS_KEPT_PER_MINUTE = 30;
 
   private Channels channels(Clock clock) {
     if (!options.sandbox()) {

@@ -136,8 +136,10 @@ final class GatewayVerticle extends VerticleBase {
     // other gateways' sweepers are safe beside this one: every change is conditional
     Recovery recovery = new Recovery(orderStore, payments, p.channels().byName(), p.clock(), p.metrics().orders());
     PayingGauges gauges = p.metrics().paying();
+    CallbackLog callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
     timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> recovery.expireDue().compose(x -> recovery.queryStuck())
         .compose(x -> refunds.retryDue())
+        .compose(x -> callbackLog.prune())
         .compose(x -> kioskAuth.pruneNonces())
         .compose(x -> gauges.observe(pool))
         .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString()))));
@@ -162,7 +164,8 @@ final class GatewayVerticle extends VerticleBase {
 
   private void callbackRoutes(Router router, Refunds refunds) {
     var channels = p.channels();
-    Callbacks cb = new Callbacks(payments, refunds, new CallbackLog(pool), channels.wechat(),
+    CallbackLog log = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
+    Callbacks cb = new Callbacks(payments, refunds, log, channels.wechat(),
         new NotificationVerifier(channels.wechat(), p.clock()), channels.alipay(), p.metrics().payments());
     router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat);
     router.post("/api/v1/callbacks/alipay").handler(cb::alipay);

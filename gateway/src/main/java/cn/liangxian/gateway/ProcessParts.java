@@ -27,7 +27,8 @@ record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Databa
     Consumer<List<String>> routesServed) {
 
   /** The request limits, each a token bucket per key. */
-  record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress) {}
+  record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,
+      RateLimiter refusedCallbacksPerAddress) {}
 
   /** The meters every loop adds to. */
   record Metrics(LookupMetrics lookups, OrderMetrics orders, PaymentMetrics payments, PayingGauges paying) {}

@@ -1,33 +1,89 @@
 package cn.liangxian.gateway.payment;
 
+import cn.liangxian.gateway.http.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Every callback as it came, verified or not, with what it did: for audit and disputes. */
+/**
+ * Every callback as it came, with what it did: for audit and disputes. A verified one keeps its raw
+ * body (what the signature covers); a refused one keeps a bounded digest, so that anonymous posts cannot
+ * fill the disk. Rows are kept for a retention period, refused ones for a short one.
+ */
 public final class CallbackLog {
   private static final Logger LOG = LoggerFactory.getLogger(CallbackLog.class);
-  static final String INSERT = "insert into callback_log (channel, verified, outcome, order_id, headers, body)"
-      + " values ($1, $2, $3, $4, $5, $6)";
+  /** What a refused callback keeps of its body. */
+  static final int REFUSED_PREFIX_BYTES = 1024;
+  static final Duration VERIFIED_RETENTION = Duration.ofDays(400);
+  static final Duration REFUSED_RETENTION = Duration.ofDays(7);
+  static final String INSERT = "insert into callback_log (channel, verified, outcome, order_id, headers, body, body_bytes, body_sha256,"
+      + " received_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+  static final String PRUNE = "delete from callback_log where id in (select id from callback_log where"
+      + " (received_at < $1 and not verified) or received_at < $2 limit 1000)";
 
   /** Every statement above, prepared on each connection when it opens. */
-  public static final List<String> STATEMENTS = List.of(INSERT);
+  public static final List<String> STATEMENTS = List.of(INSERT, PRUNE);
 
   private final Pool pool;
+  private final Clock clock;
+  private final RateLimiter refusedPerAddress;
 
-  public CallbackLog(Pool pool) {
+  /** {@code refusedPerAddress}: how many refused callbacks an address may have kept (a flood keeps no more). */
+  public CallbackLog(Pool pool, Clock clock, RateLimiter refusedPerAddress) {
     this.pool = pool;
+    this.clock = clock;
+    this.refusedPerAddress = refusedPerAddress;
   }
 
   /** Never fails: a callback is answered whether or not its copy could be kept. */
-  Future<Void> store(String channel, boolean verified, String outcome, UUID order, JsonObject headers, byte[] body) {
-    return pool.preparedQuery(INSERT).execute(Tuple.of(channel, verified, outcome, order, headers, Buffer.buffer(body)))
+  Future<Void> store(String address, String channel, boolean verified, String outcome, UUID order, JsonObject headers,
+      byte[] body) {
+    if (!verified && refusedPerAddress.acquire(address) > 0) {
+      return Future.succeededFuture(); // counted as refused all the same; only its copy is not kept
+    }
+    byte[] kept = verified || body.length <= REFUSED_PREFIX_BYTES ? body : Arrays.copyOf(body, REFUSED_PREFIX_BYTES);
+    return pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {channel, verified, outcome, order, bounded(headers, verified),
+            Buffer.buffer(kept), body.length, Buffer.buffer(sha256(body)), OffsetDateTime.now(clock)}))
         .onFailure(e -> LOG.error("callback could not be stored for audit: {}", e.toString())).mapEmpty();
+  }
+
+  /** Header values of a refused callback are cut short too (a forger chooses them). */
+  private static JsonObject bounded(JsonObject headers, boolean verified) {
+    if (verified) {
+      return headers;
+    }
+    JsonObject out = new JsonObject();
+    headers.forEach(e -> {
+      String v = String.valueOf(e.getValue());
+      out.put(e.getKey(), v.length() > 256 ? v.substring(0, 256) : v);
+    });
+    return out;
+  }
+
+  /** Removes, a batch at a time, refused callbacks past their short retention and all past the long one. */
+  public Future<Integer> prune() {
+    OffsetDateTime now = OffsetDateTime.now(clock);
+    return pool.preparedQuery(PRUNE).execute(Tuple.of(now.minus(REFUSED_RETENTION), now.minus(VERIFIED_RETENTION)))
+        .map(rows -> rows.rowCount());
+  }
+
+  private static byte[] sha256(byte[] body) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(body);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

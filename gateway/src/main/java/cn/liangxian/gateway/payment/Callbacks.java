@@ -5,6 +5,7 @@ import cn.liangxian.gateway.channel.alipay.AlipayNotification;
 import cn.liangxian.gateway.channel.wechat.Notification;
 import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
+import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.order.OutTradeNo;
 import cn.liangxian.gateway.refund.Refunds;
 import io.vertx.core.Future;
@@ -63,7 +64,7 @@ public final class Callbacks {
     if (v.eventType().startsWith("REFUND.")) {
       Future<Void> applied = "SUCCESS".equals(v.resource().path("refund_status").asText())
           ? refunds.confirmed(v.resource().path("out_refund_no").asText()) : Future.succeededFuture();
-      applied.compose(x -> log.store("wechat", true, "refund " + v.resource().path("refund_status").asText(),
+      applied.compose(x -> keep(ctx, "wechat", true, "refund " + v.resource().path("refund_status").asText(),
               OutTradeNo.orderId(v.resource().path("out_trade_no").asText()), headers, body))
           .onComplete(x -> ctx.response().setStatusCode(x.succeeded() ? 204 : 500).end());
       return;
@@ -75,7 +76,7 @@ public final class Callbacks {
       return;
     }
     if (!"SUCCESS".equals(res.path("trade_state").asText())) {
-      log.store("wechat", true, "state " + res.path("trade_state").asText(), OutTradeNo.orderId(outTradeNo), headers, body)
+      keep(ctx, "wechat", true, "state " + res.path("trade_state").asText(), OutTradeNo.orderId(outTradeNo), headers, body)
           .onComplete(x -> ctx.response().setStatusCode(204).end());
       return;
     }
@@ -92,7 +93,7 @@ public final class Callbacks {
             refuseWechat(ctx, "wechat", true, o.name().toLowerCase(), headers, body, OutTradeNo.orderId(outTradeNo), 400);
             return;
           }
-          log.store("wechat", true, o.name().toLowerCase(), OutTradeNo.orderId(outTradeNo), headers, body)
+          keep(ctx, "wechat", true, o.name().toLowerCase(), OutTradeNo.orderId(outTradeNo), headers, body)
               .onComplete(x -> ctx.response().setStatusCode(204).end());
         });
   }
@@ -100,7 +101,7 @@ public final class Callbacks {
   private void refuseWechat(RoutingContext ctx, String channel, boolean verified, String reason, JsonObject headers, byte[] body,
       UUID order, int status) {
     metrics.refused(channel, reason);
-    log.store(channel, verified, reason, order, headers, body).onComplete(x -> ctx.response().setStatusCode(status)
+    keep(ctx, channel, verified, reason, order, headers, body).onComplete(x -> ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("code", "FAIL").put("message", reason).encode()));
   }
@@ -117,7 +118,7 @@ public final class Callbacks {
     AlipayNotification.Verified v = (AlipayNotification.Verified) n;
     UUID order = OutTradeNo.orderId(v.outTradeNo());
     if (!v.paid()) {
-      log.store("alipay", true, "status " + v.tradeStatus(), order, new JsonObject(), body).onComplete(x -> ctx.response().end("success"));
+      keep(ctx, "alipay", true, "status " + v.tradeStatus(), order, new JsonObject(), body).onComplete(x -> ctx.response().end("success"));
       return;
     }
     payments.apply("alipay", v.outTradeNo(), v.tradeNo(), v.totalFen(), "callback").onComplete(ar -> {
@@ -131,12 +132,17 @@ public final class Callbacks {
         refuseAlipay(ctx, true, o.name().toLowerCase(), body, order);
         return;
       }
-      log.store("alipay", true, o.name().toLowerCase(), order, new JsonObject(), body).onComplete(x -> ctx.response().end("success"));
+      keep(ctx, "alipay", true, o.name().toLowerCase(), order, new JsonObject(), body).onComplete(x -> ctx.response().end("success"));
     });
   }
 
   private void refuseAlipay(RoutingContext ctx, boolean verified, String reason, byte[] body, UUID order) {
     metrics.refused("alipay", reason);
-    log.store("alipay", verified, reason, order, new JsonObject(), body).onComplete(x -> ctx.response().end("failure"));
+    keep(ctx, "alipay", verified, reason, order, new JsonObject(), body).onComplete(x -> ctx.response().end("failure"));
+  }
+
+  private Future<Void> keep(RoutingContext ctx, String channel, boolean verified, String outcome, UUID order, JsonObject headers,
+      byte[] body) {
+    return log.store(RateLimiter.addressOf(ctx), channel, verified, outcome, order, headers, body);
   }
 }
