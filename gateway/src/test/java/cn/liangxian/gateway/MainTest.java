@@ -1,5 +1,6 @@
 package cn.liangxian.gateway;
 
+import cn.liangxian.gateway.support.TestGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -15,13 +16,6 @@ class MainTest {
   @TempDir
   Path dir;
 
-  private static Path repo() {
-    Path p = Path.of("").toAbsolutePath();
-    while (!Files.isRegularFile(p.resolve("config").resolve("gateway.yaml"))) {
-      p = p.getParent();
-    }
-    return p;
-  }
 
   private String run(Map<String, String> env) {
     PrintStream err = System.err;
@@ -38,7 +32,7 @@ class MainTest {
   @Test
   void aTypoInTheConfigurationStopsTheStartWithOneLineNamingFileAndKey() throws Exception {
     Path file = dir.resolve("gateway.yaml");
-    Files.writeString(file, Files.readString(repo().resolve("config/gateway.yaml")).replace("  sandbox: true", "  sandbx: true"));
+    Files.writeString(file, Files.readString(TestGateway.repo().resolve("config/gateway.yaml")).replace("  sandbox: true", "  sandbx: true"));
     String said = run(Map.of("GATEWAY_CONFIG", file.toString(), "GATEWAY_DATA_DIR", dir.toString()));
     assertThat(said.lines()).containsExactly("gateway: " + file + ": demo.sandbx is not a setting; accepted here: roster, sandbox,"
         + " sandboxPort");
@@ -47,7 +41,7 @@ class MainTest {
 
   @Test
   void aMistypedBooleanInTheEnvironmentStopsTheStart() throws Exception {
-    String said = run(Map.of("GATEWAY_CONFIG", repo().resolve("config/gateway.yaml").toString(), "GATEWAY_DEMO_ROSTER", "ture",
+    String said = run(Map.of("GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(), "GATEWAY_DEMO_ROSTER", "ture",
         "GATEWAY_DATA_DIR", dir.toString()));
     assertThat(said.lines()).singleElement().asString().endsWith("demo.roster (GATEWAY_DEMO_ROSTER) must be true or false, got 'ture'");
   }

@@ -27,13 +27,6 @@ class RealChannelsStartTest {
   @TempDir
   Path keys;
 
-  private static Path repo() {
-    Path p = Path.of("").toAbsolutePath();
-    while (!Files.isRegularFile(p.resolve("config").resolve("gateway.yaml"))) {
-      p = p.getParent();
-    }
-    return p;
-  }
 
   private static KeyPair rsa() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
@@ -45,8 +38,8 @@ class RealChannelsStartTest {
     Map<String, String> env = new HashMap<>(Map.of("GATEWAY_SANDBOX", "false", "GATEWAY_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
         "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_DATA_DIR", keys.toString(),
         "GATEWAY_OPERATOR_ADMIN_PASSWORD", TestGateway.ADMIN_PASSWORD));
-    env.put("GATEWAY_POLICY_DIR", repo().resolve("config/policies").toString());
-    env.put("GATEWAY_TARGETS_DIR", repo().resolve("config/targets").toString());
+    env.put("GATEWAY_POLICY_DIR", TestGateway.repo().resolve("config/policies").toString());
+    env.put("GATEWAY_TARGETS_DIR", TestGateway.repo().resolve("config/targets").toString());
     return env;
   }
 
@@ -57,7 +50,7 @@ class RealChannelsStartTest {
     Files.writeString(keys.resolve("wechat-pay-public-key.pem"), Pem.write(rsa().getPublic()));
     Files.writeString(keys.resolve("alipay-app-key.pem"), Pem.write(rsa().getPrivate()));
     Files.writeString(keys.resolve("alipay-public-key.pem"), Pem.write(rsa().getPublic()));
-    String yaml = Files.readString(repo().resolve("config/gateway.yaml")).replace("mchid: \"\"", "mchid: \"1900000109\"")
+    String yaml = Files.readString(TestGateway.repo().resolve("config/gateway.yaml")).replace("mchid: \"\"", "mchid: \"1900000109\"")
         .replace("appId: \"\"", "appId: \"2021000000000109\"").replace("merchantSerial: \"\"", "merchantSerial: \"SERIAL0109\"");
     Map<String, String> env = env();
     GatewayOptions options = GatewayOptions.fromYaml(yaml, env);
@@ -78,7 +71,7 @@ class RealChannelsStartTest {
 
   @Test
   void withTheSandboxOffAMerchantLeftUnnamedStopsTheStart() throws Exception {
-    String shipped = Files.readString(repo().resolve("config/gateway.yaml"));
+    String shipped = Files.readString(TestGateway.repo().resolve("config/gateway.yaml"));
     assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped, env()))
         .hasMessage("config/gateway.yaml: channels.wechat.mchid is required when demo.sandbox is false (the real channels)");
   }

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.db;
 
+import cn.liangxian.gateway.support.TestGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.gateway.support.Eventually;
@@ -35,13 +36,6 @@ class CrashRestartTest {
   Path dir;
   private Process gateway;
 
-  private static Path repo() {
-    Path p = Path.of("").toAbsolutePath();
-    while (!Files.isRegularFile(p.resolve("config").resolve("gateway.yaml"))) {
-      p = p.getParent();
-    }
-    return p;
-  }
 
   /** {@code java -jar gateway.jar} as a newcomer runs it, on this test's classes; answers the port it listens on. */
   private int startGateway() throws Exception {
@@ -49,10 +43,10 @@ class CrashRestartTest {
         System.getProperty("java.class.path"), "cn.liangxian.gateway.Main").redirectErrorStream(true);
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("GATEWAY_") || k.startsWith("PG"));
-    env.putAll(Map.of("GATEWAY_CONFIG", repo().resolve("config/gateway.yaml").toString(), "GATEWAY_DATA_DIR", dir.toString(),
+    env.putAll(Map.of("GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(), "GATEWAY_DATA_DIR", dir.toString(),
         "GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
-        "GATEWAY_POLICY_DIR", repo().resolve("config/policies").toString(),
-        "GATEWAY_TARGETS_DIR", repo().resolve("config/targets").toString()));
+        "GATEWAY_POLICY_DIR", TestGateway.repo().resolve("config/policies").toString(),
+        "GATEWAY_TARGETS_DIR", TestGateway.repo().resolve("config/targets").toString()));
     gateway = pb.start();
     CompletableFuture<Integer> port = new CompletableFuture<>();
     StringBuilder said = new StringBuilder();

@@ -33,22 +33,15 @@ class DatabaseOutageTest {
   @TempDir
   Path dir;
 
-  private static Path repo() {
-    Path p = Path.of("").toAbsolutePath();
-    while (!Files.isRegularFile(p.resolve("config").resolve("gateway.yaml"))) {
-      p = p.getParent();
-    }
-    return p;
-  }
 
   @Test
   void whileTheDatabaseIsDownRequestsAre503WithRetryAfterAndTheOutageIsLoggedOnce() throws Exception {
     Map<String, String> env = new HashMap<>(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
         "GATEWAY_DATA_DIR", dir.toString(), "GATEWAY_OPERATOR_ADMIN_PASSWORD", TestGateway.ADMIN_PASSWORD,
         "GATEWAY_DB_DURABLE", "false"));
-    env.put("GATEWAY_POLICY_DIR", repo().resolve("config/policies").toString());
-    env.put("GATEWAY_TARGETS_DIR", repo().resolve("config/targets").toString());
-    GatewayOptions options = GatewayOptions.fromYaml(Files.readString(repo().resolve("config/gateway.yaml")), env);
+    env.put("GATEWAY_POLICY_DIR", TestGateway.repo().resolve("config/policies").toString());
+    env.put("GATEWAY_TARGETS_DIR", TestGateway.repo().resolve("config/targets").toString());
+    GatewayOptions options = GatewayOptions.fromYaml(Files.readString(TestGateway.repo().resolve("config/gateway.yaml")), env);
     MutableClock clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
     Database own = Database.start(options); // an embedded server of its own, so that stopping it harms no other test
     ListAppender<ILoggingEvent> logs = new ListAppender<>();

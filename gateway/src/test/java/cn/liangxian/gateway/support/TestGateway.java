@@ -54,7 +54,8 @@ public final class TestGateway implements AutoCloseable {
     return server;
   }
 
-  static Path repo() {
+  /** The repository's top folder (tests run in a module folder). */
+  public static Path repo() {
     Path p = Path.of("").toAbsolutePath();
     while (p != null && !Files.isDirectory(p.resolve("config").resolve("policies"))) {
       p = p.getParent();
