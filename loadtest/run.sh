@@ -78,7 +78,9 @@ pids+=($!)
 for _ in $(seq 90); do curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null || { echo "the gateway did not start; see $out/gateway.log" >&2; exit 1; }
 pgport=$(grep -oP 'started on port \K[0-9]+' "$out/gateway.log" | head -1)
-jdbc="jdbc:postgresql://localhost:$pgport/postgres?user=postgres"
+# the embedded PostgreSQL asks for the password it generated into the key directory
+export PGPASSWORD=$(cat "$GATEWAY_DATA_DIR/keys/postgres.password")
+jdbc="jdbc:postgresql://localhost:$pgport/postgres?user=postgres&password=$PGPASSWORD"
 base=$out/baselines.properties
 : > "$base"
 echo "profile=$profile" >> "$base"
