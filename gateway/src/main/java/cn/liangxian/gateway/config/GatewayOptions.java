@@ -117,15 +117,15 @@ public final class GatewayOptions {
 
   private void operator(Settings o) {
     maxRosterBytes = o.integer("maxRosterBytes", "GATEWAY_MAX_ROSTER_BYTES", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE);
-    loginsPerMinutePerAddress = o.integer("loginsPerMinutePerAddress", "GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", 20, 1, 1_000_000);
+    loginsPerMinutePerAddress = o.integer("loginsPerMinutePerAddress", "GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", 20, 1, Integer.MAX_VALUE);
     o.done();
   }
 
   private void rateLimit(Settings r) {
-    lookupsPerMinute = r.integer("lookupsPerMinute", "GATEWAY_LOOKUPS_PER_MINUTE", 30, 1, 1_000_000);
-    lookupBurst = r.integer("burst", "GATEWAY_LOOKUP_BURST", 10, 1, 1_000_000);
-    lookupsPerMinutePerAddress = r.integer("perAddressPerMinute", "GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS", 600, 1, 100_000_000);
-    lookupBurstPerAddress = r.integer("perAddressBurst", "GATEWAY_LOOKUP_BURST_PER_ADDRESS", 100, 1, 100_000_000);
+    lookupsPerMinute = r.integer("lookupsPerMinute", "GATEWAY_LOOKUPS_PER_MINUTE", 30, 1, Integer.MAX_VALUE);
+    lookupBurst = r.integer("burst", "GATEWAY_LOOKUP_BURST", 10, 1, Integer.MAX_VALUE);
+    lookupsPerMinutePerAddress = r.integer("perAddressPerMinute", "GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS", 600, 1, Integer.MAX_VALUE);
+    lookupBurstPerAddress = r.integer("perAddressBurst", "GATEWAY_LOOKUP_BURST_PER_ADDRESS", 100, 1, Integer.MAX_VALUE);
     r.done();
   }
 

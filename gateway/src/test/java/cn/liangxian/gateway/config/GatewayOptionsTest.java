@@ -99,4 +99,19 @@ class GatewayOptionsTest {
         .hasMessageContaining("GATEWAY_PORT");
     assertThat(GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_ID_SM4_KEY", "x", "HOME", "/root")).httpPort()).isEqualTo(8080);
   }
+
+  @Test
+  void theLoadTestsSettingsAreAccepted() throws Exception {
+    String script = Files.readString(repo().resolve("loadtest/run.sh"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(GATEWAY_[A-Z_]+)=(\\S+)").matcher(script);
+    Map<String, String> env = new java.util.HashMap<>();
+    while (m.find()) {
+      // a value the script computes stands for its default (${VAR:-16}), a port ($gw_port) or a folder ($out/data)
+      String v = m.group(2);
+      env.put(m.group(1), v.startsWith("${") ? v.replaceAll(".*:-([^}]*)}.*", "$1")
+          : v.endsWith("port") ? "8181" : v.startsWith("$") ? "loadtest-data" : v);
+    }
+    assertThat(env).containsKeys("GATEWAY_LOOKUPS_PER_MINUTE", "GATEWAY_DB_POOL_SIZE");
+    assertThat(GatewayOptions.fromYaml(shipped(), env).lookupsPerMinute()).isEqualTo(1_000_000_000);
+  }
 }
