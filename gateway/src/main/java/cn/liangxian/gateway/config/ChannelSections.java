@@ -28,4 +28,18 @@ final class ChannelSections {
     a.done();
     return alipay;
   }
+
+  /** Without the sandbox the real merchants must be named: an empty id would only fail at the first payment. */
+  static void requireMerchants(String source, Wechat wechat, Alipay alipay) {
+    String[][] required = {{"channels.wechat.mchid", wechat.mchid()}, {"channels.wechat.appId", wechat.appId()},
+        {"channels.wechat.merchantSerial", wechat.merchantSerial()}, {"channels.alipay.appId", alipay.appId()}};
+    for (String[] r : required) {
+      if (r[1] == null) {
+        throw new ConfigException(source + ": " + r[0] + " is required when demo.sandbox is false (the real channels)");
+      }
+    }
+    if (wechat.platformKeys().isEmpty()) {
+      throw new ConfigException(source + ": channels.wechat.platformKeys needs at least one key when demo.sandbox is false");
+    }
+  }
 }

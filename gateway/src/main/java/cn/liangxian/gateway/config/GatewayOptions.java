@@ -77,7 +77,7 @@ public final class GatewayOptions {
     channels(s.section("channels"));
     demo(s.section("demo"));
     if (!sandbox) {
-      realMerchants();
+      ChannelSections.requireMerchants(source, wechat, alipay);
     }
     for (Settings done : List.of(keys, policies, targets)) {
       done.done();
@@ -133,20 +133,6 @@ public final class GatewayOptions {
     wechat = ChannelSections.wechat(c.section("wechat"));
     alipay = ChannelSections.alipay(c.section("alipay"));
     c.done();
-  }
-
-  /** Without the sandbox the real merchants must be named: an empty id would only fail at the first payment. */
-  private void realMerchants() {
-    String[][] required = {{"channels.wechat.mchid", wechat.mchid()}, {"channels.wechat.appId", wechat.appId()},
-        {"channels.wechat.merchantSerial", wechat.merchantSerial()}, {"channels.alipay.appId", alipay.appId()}};
-    for (String[] r : required) {
-      if (r[1] == null) {
-        throw new ConfigException(source + ": " + r[0] + " is required when demo.sandbox is false (the real channels)");
-      }
-    }
-    if (wechat.platformKeys().isEmpty()) {
-      throw new ConfigException(source + ": channels.wechat.platformKeys needs at least one key when demo.sandbox is false");
-    }
   }
 
   private void demo(Settings d) {
