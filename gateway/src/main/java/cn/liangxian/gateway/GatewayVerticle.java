@@ -85,7 +85,7 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(p.poolSizePerVerticle()).setName("gateway-" + number))
         .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
-    kioskAuth = new KioskAuth(pool, p.clock());
+    kioskAuth = new KioskAuth(pool, p.clock(), p.kioskKeys());
     orderStore = new OrderStore(pool);
     Refunds refunds = new Refunds(new RefundStore(pool), orderStore, p.channels().byName(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());

@@ -71,6 +71,8 @@ public final class KioskHandlers {
           return conn.preparedQuery("insert into kiosk (id, public_key, region_code) values ($1, $2, $3)"
               + " on conflict (id) do update set public_key = excluded.public_key, region_code = excluded.region_code returning (xmax = 0) as created")
             .execute(Tuple.of(id, pem, region))
+            // every instance forgets the old key once this commits
+            .compose(rows -> conn.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(KioskKeys.CHANNEL, id)).map(rows))
             .compose(rows -> AuditLog.record(conn, new AuditLog.Change(op.username(), "kiosk.register", id, b4 == null ? null
                   : b4.put("keyChanged", !pem.equals(existing.iterator().next().getString("public_key"))),
                   new JsonObject().put("regionCode", region)))
