@@ -107,7 +107,7 @@ public final class Gateway implements AutoCloseable {
     await(kioskKeys.listen(vertx, database.connectOptions(options.pipeliningLimit())));
     Leadership leadership = new Leadership(vertx, database.connectOptions(options.pipeliningLimit()), registry);
     ProcessParts parts = new ProcessParts(options, clock, regions, database, cipher, registry, limits(clock),
-        new ProcessParts.Metrics(new LookupMetrics(registry), new OrderMetrics(registry), new PaymentMetrics(registry),
+        new ProcessParts.Metrics(new LookupMetrics(registry), new OrderMetrics(registry, regions.all().stream().map(Regions.Entry::code).toList()), new PaymentMetrics(registry),
             new PayingGauges(registry, clock)),
         channels, passwordHasher, passwordHasher.hash(UUID.randomUUID().toString()), roster, resource("/openapi.yaml"),
         Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served),

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Set;
 
 /** Registering a kiosk's key (operators) and the kiosks' heartbeat (signed by the kiosk). */
@@ -33,6 +34,11 @@ public final class KioskHandlers {
     this.auth = auth;
     this.clock = clock;
     this.registry = registry;
+    // every series exists from the start: a new deployment's dashboards read 0, not "No data"
+    for (String reader : List.of("ok", "fault")) {
+      PRINTER.forEach(printer -> PAPER.forEach(paper ->
+          registry.counter("liangxian_kiosk_heartbeats", "reader", reader, "printer", printer, "paper", paper)));
+    }
   }
 
   /** {@code POST /api/v1/operator/kiosks} {kioskId, publicKey (SPKI PEM), regionCode?}. */
