@@ -22,11 +22,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +38,7 @@ import java.util.function.Supplier;
  */
 final class SandboxVerticle extends VerticleBase {
   private final Clock clock;
+  private final List<String> calls = new CopyOnWriteArrayList<>();
   private final int requestedPort;
   private final WechatPlatform wechatPlatform;
   private final AlipayPlatform alipayPlatform;
@@ -69,7 +72,7 @@ final class SandboxVerticle extends VerticleBase {
     alipay = new AlipayNotifier(alipayPlatform, ledger, delivery, http, clock);
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
-    router.route("/v3/*").handler(faults::failSome);
+    router.route("/v3/*").handler(this::record).handler(faults::failSome);
     router.route("/gateway.do").handler(faults::failSome);
     new WechatApi(wechatPlatform, wechatMerchants, ledger, wechat, this::baseUrl, clock).routes(router);
     new AlipayApi(alipayPlatform, alipayApps, ledger, this::baseUrl, clock).routes(router);
@@ -149,6 +152,16 @@ final class SandboxVerticle extends VerticleBase {
   }
 
   /** Every notification attempt so far; safe from any thread. */
+  /** "METHOD path" of every WeChat Pay API call received, in order (a test counts what the merchant asked). */
+  List<String> calls() {
+    return List.copyOf(calls);
+  }
+
+  private void record(RoutingContext ctx) {
+    calls.add(ctx.request().method().name() + " " + ctx.request().path());
+    ctx.next();
+  }
+
   List<JsonObject> deliveries() {
     return delivery == null ? List.of() : delivery.attempts();
   }

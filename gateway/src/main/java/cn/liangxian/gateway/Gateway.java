@@ -5,9 +5,11 @@ import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
 import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.db.Leadership;
 import cn.liangxian.gateway.demo.DemoChannels;
 import cn.liangxian.gateway.http.HttpMetrics;
 import cn.liangxian.gateway.http.RateLimiter;
+import cn.liangxian.gateway.kiosk.KioskKeys;
 import cn.liangxian.gateway.lookup.LookupMetrics;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.OperatorAccounts;
@@ -101,11 +103,15 @@ public final class Gateway implements AutoCloseable {
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     channels = channels(clock);
+    KioskKeys kioskKeys = new KioskKeys();
+    await(kioskKeys.listen(vertx, database.connectOptions(options.pipeliningLimit())));
+    Leadership leadership = new Leadership(vertx, database.connectOptions(options.pipeliningLimit()), registry);
     ProcessParts parts = new ProcessParts(options, clock, regions, database, cipher, registry, limits(clock),
-        new ProcessParts.Metrics(new LookupMetrics(registry), new OrderMetrics(registry), new PaymentMetrics(registry),
+        new ProcessParts.Metrics(new LookupMetrics(registry), new OrderMetrics(registry, regions.all().stream().map(Regions.Entry::code).toList()), new PaymentMetrics(registry),
             new PayingGauges(registry, clock)),
         channels, passwordHasher, passwordHasher.hash(UUID.randomUUID().toString()), roster, resource("/openapi.yaml"),
-        Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served));
+        Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served),
+        new ProcessParts.Deployment(kioskKeys, leadership));
     // every loop's server shares one port; asked for port 0, they share one the system chose
     int port = options.httpPort() == 0 ? -1 : options.httpPort();
     java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();

@@ -2,6 +2,7 @@ package cn.liangxian.gateway;
 
 import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
+import cn.liangxian.gateway.db.Leadership;
 import cn.liangxian.gateway.db.StatementCheck;
 import cn.liangxian.gateway.http.AccessLog;
 import cn.liangxian.gateway.http.Failures;
@@ -85,7 +86,7 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(p.poolSizePerVerticle()).setName("gateway-" + number))
         .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
-    kioskAuth = new KioskAuth(pool, p.clock());
+    kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys());
     orderStore = new OrderStore(pool);
     Refunds refunds = new Refunds(new RefundStore(pool), orderStore, p.channels().byName(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
@@ -127,21 +128,28 @@ final class GatewayVerticle extends VerticleBase {
         CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS).flatMap(List::stream).toList();
   }
 
-  /** One instance per gateway sweeps orders and keeps the progress gauges (PostgreSQL computes them). */
+  /** One instance per deployment, the leader, sweeps orders and keeps the progress gauges (PostgreSQL computes them). */
   private void backgroundWork(Refunds refunds) {
+    Leadership leadership = p.deployment().leadership();
     ProgressMetrics progress = new ProgressMetrics(new Progress(pool), p.regions(), p.registry());
-    progress.refresh();
-    timers.add(vertx.setPeriodic(p.options().progressMetricsMillis(), t -> progress.refresh()
-        .onFailure(e -> LOG.warn("progress metrics not refreshed: {}", e.toString()))));
-    // other gateways' sweepers are safe beside this one: every change is conditional
+    Runnable refresh = () -> {
+      if (leadership.leading()) {
+        progress.refresh().onFailure(e -> LOG.warn("progress metrics not refreshed: {}", e.toString()));
+      }
+    };
+    leadership.tryLead().onSuccess(x -> refresh.run());
+    timers.add(vertx.setPeriodic(p.options().progressMetricsMillis(), t -> refresh.run()));
+    // every change is conditional too, so a sweep still running when the lead passes on does no harm
     Recovery recovery = new Recovery(orderStore, payments, p.channels().byName(), p.clock(), p.metrics().orders());
     PayingGauges gauges = p.metrics().paying();
     CallbackLog callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
-    timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> recovery.expireDue().compose(x -> recovery.queryStuck())
-        .compose(x -> refunds.retryDue())
-        .compose(x -> callbackLog.prune())
-        .compose(x -> kioskAuth.pruneNonces())
-        .compose(x -> gauges.observe(pool))
+    timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> leadership.tryLead().compose(leads -> !leads
+        ? Future.succeededFuture()
+        : recovery.expireDue().compose(x -> recovery.queryStuck())
+            .compose(x -> refunds.retryDue())
+            .compose(x -> callbackLog.prune())
+            .compose(x -> kioskAuth.pruneNonces())
+            .compose(x -> gauges.observe(pool)))
         .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString()))));
   }
 
@@ -209,7 +217,8 @@ final class GatewayVerticle extends VerticleBase {
     router.get("/health/live").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> pool.query("select 1").execute().onComplete(ar -> Replies.json(ctx,
         ar.succeeded() ? 200 : 503, new JsonObject().put("status", ar.succeeded() ? "UP" : "DOWN")
-            .put("database", ar.succeeded() ? "reachable" : "unreachable"))));
+            .put("database", ar.succeeded() ? "reachable" : "unreachable")
+            .put("leader", p.deployment().leadership().leading()))));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(p.registry()));
     if (p.options().sandbox()) {
       // demo mode only: a phone-sized page walking the mini-program flow against the public API
@@ -222,6 +231,9 @@ final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     timers.forEach(vertx::cancelTimer);
+    if (number == 1) {
+      p.deployment().leadership().resign();
+    }
     Future<Void> s = server == null ? Future.succeededFuture() : server.close();
     return s.compose(x -> pool == null ? Future.succeededFuture() : pool.close());
   }

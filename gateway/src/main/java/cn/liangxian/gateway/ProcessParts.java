@@ -3,7 +3,9 @@ package cn.liangxian.gateway;
 import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.db.Leadership;
 import cn.liangxian.gateway.http.RateLimiter;
+import cn.liangxian.gateway.kiosk.KioskKeys;
 import cn.liangxian.gateway.lookup.LookupMetrics;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.PasswordHasher;
@@ -24,11 +26,14 @@ import java.util.function.Consumer;
 record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Database database, PersonalDataCipher cipher,
     PrometheusMeterRegistry registry, Limits limits, Metrics metrics, Channels channels, PasswordHasher hasher,
     String dummyPasswordHash, RosterImport rosterImport, String openApi, int poolSizePerVerticle,
-    Consumer<List<String>> routesServed) {
+    Consumer<List<String>> routesServed, Deployment deployment) {
 
   /** The request limits, each a token bucket per key. */
   record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,
       RateLimiter refusedCallbacksPerAddress) {}
+
+  /** What keeps this instance in step with the others on the same database. */
+  record Deployment(KioskKeys kioskKeys, Leadership leadership) {}
 
   /** The meters every loop adds to. */
   record Metrics(LookupMetrics lookups, OrderMetrics orders, PaymentMetrics payments, PayingGauges paying) {}

@@ -15,8 +15,6 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Kiosk requests: whoever says {@code X-Kiosk-Id} must prove it. The signature (ECDSA P-256 or SM2,
@@ -30,11 +28,12 @@ public final class KioskAuth {
 
   private final Pool pool;
   private final Clock clock;
-  private final Map<String, PublicKey> keys = new ConcurrentHashMap<>();
+  private final KioskKeys keys;
 
-  public KioskAuth(Pool pool, Clock clock) {
+  public KioskAuth(Pool pool, Clock clock, KioskKeys keys) {
     this.pool = pool;
     this.clock = clock;
+    this.keys = keys;
   }
 
   public void handle(RoutingContext ctx) {
@@ -89,23 +88,24 @@ public final class KioskAuth {
   }
 
   private Future<PublicKey> key(String kiosk) {
-    PublicKey k = keys.get(kiosk);
+    PublicKey k = keys.cached(kiosk);
     if (k != null) {
       return Future.succeededFuture(k);
     }
+    long readAt = keys.generation();
     return pool.preparedQuery("select public_key from kiosk where id = $1").execute(Tuple.of(kiosk)).map(rows -> {
       if (rows.size() == 0) {
         return null;
       }
       PublicKey key = Pem.publicKey(rows.iterator().next().getString("public_key"));
-      keys.put(kiosk, key);
+      keys.remember(kiosk, key, readAt);
       return key;
     });
   }
 
-  /** Forgets a cached key (after the kiosk's key is replaced). */
+  /** Forgets a cached key at once (after the kiosk's key is replaced here; other instances hear it from PostgreSQL). */
   public void forget(String kiosk) {
-    keys.remove(kiosk);
+    keys.forget(kiosk);
   }
 
   /** Nonces older than the timestamp window can no longer be replayed: they are dropped. */

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Set;
 
 /** Registering a kiosk's key (operators) and the kiosks' heartbeat (signed by the kiosk). */
@@ -33,6 +34,11 @@ public final class KioskHandlers {
     this.auth = auth;
     this.clock = clock;
     this.registry = registry;
+    // every series exists from the start: a new deployment's dashboards read 0, not "No data"
+    for (String reader : List.of("ok", "fault")) {
+      PRINTER.forEach(printer -> PAPER.forEach(paper ->
+          registry.counter("liangxian_kiosk_heartbeats", "reader", reader, "printer", printer, "paper", paper)));
+    }
   }
 
   /** {@code POST /api/v1/operator/kiosks} {kioskId, publicKey (SPKI PEM), regionCode?}. */
@@ -71,6 +77,8 @@ public final class KioskHandlers {
           return conn.preparedQuery("insert into kiosk (id, public_key, region_code) values ($1, $2, $3)"
               + " on conflict (id) do update set public_key = excluded.public_key, region_code = excluded.region_code returning (xmax = 0) as created")
             .execute(Tuple.of(id, pem, region))
+            // every instance forgets the old key once this commits
+            .compose(rows -> conn.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(KioskKeys.CHANNEL, id)).map(rows))
             .compose(rows -> AuditLog.record(conn, new AuditLog.Change(op.username(), "kiosk.register", id, b4 == null ? null
                   : b4.put("keyChanged", !pem.equals(existing.iterator().next().getString("public_key"))),
                   new JsonObject().put("regionCode", region)))

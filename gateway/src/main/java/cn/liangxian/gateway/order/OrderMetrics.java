@@ -1,13 +1,21 @@
 package cn.liangxian.gateway.order;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
+import java.util.List;
 
 /** Orders created, in conflict and expired, by channel and region. No IDs in labels. */
 public final class OrderMetrics {
   private final MeterRegistry registry;
 
-  public OrderMetrics(MeterRegistry registry) {
+  /** Every series exists from the start (at 0), so a new deployment's dashboards read 0, not "No data". */
+  public OrderMetrics(MeterRegistry registry, Collection<String> regions) {
     this.registry = registry;
+    registry.counter("liangxian_order_conflicts");
+    for (String channel : List.of("wechat", "alipay")) {
+      regions.forEach(region -> registry.counter("liangxian_order_events", "event", "created", "channel", channel, "region", region));
+      registry.counter("liangxian_order_events", "event", "expired", "channel", channel, "region", "");
+    }
   }
 
   public void created(String channel, String region) {

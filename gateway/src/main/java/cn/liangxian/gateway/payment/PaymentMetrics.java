@@ -1,7 +1,12 @@
 package cn.liangxian.gateway.payment;
 
+import cn.liangxian.gateway.channel.alipay.AlipayNotification;
+import cn.liangxian.gateway.channel.wechat.Notification;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** Payments applied by channel and outcome, and the amount paid. No IDs in labels. */
 public final class PaymentMetrics {
@@ -9,6 +14,23 @@ public final class PaymentMetrics {
 
   public PaymentMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // every series exists from the start: a new deployment's dashboards read 0, not "No data"
+    for (String channel : List.of("wechat", "alipay")) {
+      for (PaymentOutcome o : PaymentOutcome.values()) {
+        registry.counter("liangxian_payments", "channel", channel, "outcome", o.name().toLowerCase());
+      }
+      Counter.builder("liangxian_paid_fen").tag("channel", channel).register(registry);
+      refusals(channel).forEach(reason -> registry.counter("liangxian_callbacks_refused", "channel", channel, "reason", reason));
+    }
+  }
+
+  /** Why Callbacks refuses a notification of this channel: its verification's rejections, then the payment's. */
+  private static Stream<String> refusals(String channel) {
+    Stream<String> unverified = channel.equals("wechat")
+        ? Stream.concat(Arrays.stream(Notification.Rejection.values()).map(Enum::name), Stream.of("WRONG_MERCHANT"))
+        : Arrays.stream(AlipayNotification.Rejection.values()).map(Enum::name);
+    return Stream.concat(unverified, Stream.of(PaymentOutcome.UNKNOWN_ORDER.name(), PaymentOutcome.AMOUNT_MISMATCH.name()))
+        .map(String::toLowerCase);
   }
 
   void payment(String channel, PaymentOutcome outcome, long fen) {

@@ -40,6 +40,7 @@ public final class TestGateway implements AutoCloseable {
   public final WebClient http;
   public final Database db;
   public final RosterImport roster;
+  private final Map<String, String> env;
   private final Vertx clientVertx = Vertx.vertx();
 
   /** The shared embedded server, started once per test run. */
@@ -76,14 +77,27 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public TestGateway(Map<String, String> overrides) throws Exception {
-    Path keys = Files.createTempDirectory("gateway-keys-");
-    Map<String, String> env = new HashMap<>(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0",
-        "GATEWAY_DEMO_ROSTER", "false", "GATEWAY_SWEEP_MILLIS", "200", "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_DATA_DIR", keys.toString(),
-        "GATEWAY_OPERATOR_ADMIN_PASSWORD", ADMIN_PASSWORD, "GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", "100000"));
+    this(overrides, null);
+  }
+
+  /** A second gateway on {@code first}'s database (another instance of one deployment), with its own sandbox. */
+  public static TestGateway beside(TestGateway first) throws Exception {
+    return new TestGateway(first.env, first);
+  }
+
+  private TestGateway(Map<String, String> overrides, TestGateway first) throws Exception {
+    Path keys = first == null ? Files.createTempDirectory("gateway-keys-") : null;
+    Map<String, String> env = new HashMap<>();
+    if (keys != null) {
+      env.putAll(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0",
+          "GATEWAY_DEMO_ROSTER", "false", "GATEWAY_SWEEP_MILLIS", "200", "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_DATA_DIR", keys.toString(),
+          "GATEWAY_OPERATOR_ADMIN_PASSWORD", ADMIN_PASSWORD, "GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", "100000"));
+    }
     env.putAll(overrides);
+    this.env = Map.copyOf(env);
     GatewayOptions cfg = config(env);
-    clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
-    db = server().createDatabase("t" + DATABASES.incrementAndGet() + "_" + ProcessHandle.current().pid());
+    clock = first == null ? new MutableClock(Instant.parse("2019-12-15T02:00:00Z")) : first.clock;
+    db = first == null ? server().createDatabase("t" + DATABASES.incrementAndGet() + "_" + ProcessHandle.current().pid()) : first.db;
     Regions regions = Regions.load(cfg, clock);
     gateway = Gateway.start(cfg, env, clock, regions, db);
     roster = new RosterImport(db, gateway.cipher(), RosterImport.regionInfo(regions));

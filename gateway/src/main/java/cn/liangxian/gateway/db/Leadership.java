@@ -1,0 +1,81 @@
+package cn.liangxian.gateway.db;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which instance of a deployment does the work that must happen once (the sweep, the progress
+ * gauges): the one holding a session-level advisory lock on a connection of its own. The others try
+ * again at every sweep; when the leader's connection drops, PostgreSQL releases the lock and the next
+ * try elsewhere takes it. Used from one event loop.
+ */
+public final class Leadership {
+  private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
+  // any number, the same in every instance: "LXSWEEP1"
+  static final long LOCK = 0x4c58_5357_4545_5031L;
+
+  private final Vertx vertx;
+  private final PgConnectOptions connectOptions;
+  private PgConnection connection;
+  private volatile boolean leading;
+
+  public Leadership(Vertx vertx, PgConnectOptions connectOptions, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.connectOptions = connectOptions;
+    Gauge.builder("liangxian_sweeper_leader", () -> leading ? 1 : 0)
+        .description("1 on the instance that sweeps orders and computes the progress gauges, 0 elsewhere").register(registry);
+  }
+
+  /** Whether this instance leads, as of the last try. Any thread. */
+  public boolean leading() {
+    return leading;
+  }
+
+  /** Leads if it can: true when this instance holds the lock, and its connection still answers. */
+  public Future<Boolean> tryLead() {
+    Future<PgConnection> conn = connection != null ? Future.succeededFuture(connection)
+        : PgConnection.connect(vertx, connectOptions).onSuccess(c -> {
+          connection = c;
+          c.closeHandler(v -> dropped(c));
+        });
+    return conn.compose(c -> leading
+        ? c.query("select true").execute().map(true)
+        : c.preparedQuery("select pg_try_advisory_lock($1) as locked").execute(Tuple.of(LOCK))
+            .map(rows -> rows.iterator().next().getBoolean("locked")))
+        .onSuccess(this::now)
+        .recover(e -> {
+          LOG.warn("cannot tell whether this instance leads: {}", e.toString());
+          now(false);
+          return Future.succeededFuture(false);
+        });
+  }
+
+  private void now(boolean lead) {
+    if (lead != leading) {
+      LOG.info(lead ? "this instance now sweeps orders and computes the progress gauges" : "this instance no longer leads");
+    }
+    leading = lead;
+  }
+
+  private void dropped(PgConnection c) {
+    if (connection == c) {
+      connection = null;
+      now(false); // the lock went with the session
+    }
+  }
+
+  /** Gives the lead up (closing the session releases the lock). */
+  public Future<Void> resign() {
+    PgConnection c = connection;
+    connection = null;
+    leading = false;
+    return c == null ? Future.succeededFuture() : c.close();
+  }
+}

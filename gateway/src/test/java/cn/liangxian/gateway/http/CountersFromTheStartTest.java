@@ -1,0 +1,25 @@
+package cn.liangxian.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.TestGateway;
+import org.junit.jupiter.api.Test;
+
+/** A fresh deployment's dashboards read 0, not "No data": its counters exist before their first event. */
+class CountersFromTheStartTest {
+  @Test
+  void everyCounterIsExportedAtZeroBeforeItsFirstEvent() throws Exception {
+    try (TestGateway g = new TestGateway()) {
+      assertThat(g.metrics()).contains(
+          "liangxian_payments_total{channel=\"wechat\",outcome=\"paid\"} 0.0",
+          "liangxian_payments_total{channel=\"alipay\",outcome=\"duplicate\"} 0.0",
+          "liangxian_paid_fen_total{channel=\"wechat\"} 0.0",
+          "liangxian_paid_fen_total{channel=\"alipay\"} 0.0",
+          "liangxian_order_events_total{channel=\"alipay\",event=\"created\",region=\"371312\"} 0.0",
+          "liangxian_order_events_total{channel=\"wechat\",event=\"expired\",region=\"\"} 0.0",
+          "liangxian_callbacks_refused_total{channel=\"wechat\",reason=\"bad_signature\"} 0.0",
+          "liangxian_callbacks_refused_total{channel=\"alipay\",reason=\"unknown_order\"} 0.0",
+          "liangxian_kiosk_heartbeats_total{paper=\"ok\",printer=\"ok\",reader=\"ok\"} 0.0");
+    }
+  }
+}
