@@ -91,6 +91,8 @@ final class GatewayVerticle extends VerticleBase {
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::handle);
+    // before any body is read: what cannot be served at once is turned away at once
+    router.route().handler(p.limits().admission()::handle);
     // rosters are bigger than API bodies: the operator routes get their own limit (a body is read once)
     router.route("/api/v1/operator/*").handler(BodyHandler.create().setBodyLimit(p.options().maxRosterBytes())
         .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(false));

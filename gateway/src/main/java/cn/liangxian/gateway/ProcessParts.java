@@ -3,6 +3,7 @@ package cn.liangxian.gateway;
 import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.http.Admission;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.lookup.LookupMetrics;
 import cn.liangxian.gateway.lookup.Regions;
@@ -26,9 +27,9 @@ record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Databa
     String dummyPasswordHash, RosterImport rosterImport, String openApi, int poolSizePerVerticle,
     Consumer<List<String>> routesServed) {
 
-  /** The request limits, each a token bucket per key. */
+  /** The request limits: token buckets per key, and the process's bound on requests in flight. */
   record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,
-      RateLimiter refusedCallbacksPerAddress) {}
+      RateLimiter refusedCallbacksPerAddress, Admission admission) {}
 
   /** The meters every loop adds to. */
   record Metrics(LookupMetrics lookups, OrderMetrics orders, PaymentMetrics payments, PayingGauges paying) {}

@@ -51,6 +51,7 @@ public final class GatewayOptions {
   private int lookupBurst;
   private int lookupsPerMinutePerAddress;
   private int lookupBurstPerAddress;
+  private AdmissionLimits admission;
   private Wechat wechat;
   private Alipay alipay;
   private boolean demoRoster;
@@ -74,6 +75,7 @@ public final class GatewayOptions {
     orders(s.section("orders"));
     operator(s.section("operator"));
     rateLimit(s.section("rateLimit"));
+    admission = AdmissionLimits.read(s.section("admission"));
     channels(s.section("channels"));
     demo(s.section("demo"));
     if (!sandbox) {
@@ -298,6 +300,11 @@ public final class GatewayOptions {
 
   public int lookupBurstPerAddress() {
     return lookupBurstPerAddress;
+  }
+
+  /** Requests in flight per route class, beyond which they are turned away at once. */
+  public AdmissionLimits admission() {
+    return admission;
   }
 
   public boolean demoRoster() {
