@@ -14,6 +14,7 @@ import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.OperatorAccounts;
 import cn.liangxian.gateway.operator.PasswordHasher;
 import cn.liangxian.gateway.order.OrderMetrics;
+import cn.liangxian.gateway.order.OrderWatch;
 import cn.liangxian.gateway.payment.PaymentMetrics;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.progress.Targets;
@@ -59,6 +60,7 @@ public final class Gateway implements AutoCloseable {
   private Vertx vertx;
   private DemoChannels demo;
   private Channels channels;
+  private OrderWatch orderWatch;
   private volatile int httpPort;
   private volatile List<String> routes = List.of();
 
@@ -102,11 +104,12 @@ public final class Gateway implements AutoCloseable {
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     channels = channels(clock);
+    orderWatch = await(OrderWatch.start(vertx, database.connectOptions(1), options.maxOrderWaiters(), registry));
     ProcessParts parts = new ProcessParts(options, clock, regions, database, cipher, registry, limits(clock),
         new ProcessParts.Metrics(new LookupMetrics(registry), new OrderMetrics(registry), new PaymentMetrics(registry),
             new PayingGauges(registry, clock)),
         channels, passwordHasher, passwordHasher.hash(UUID.randomUUID().toString()), roster, resource("/openapi.yaml"),
-        Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served));
+        Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served), orderWatch);
     // every loop's server shares one port; asked for port 0, they share one the system chose
     int port = options.httpPort() == 0 ? -1 : options.httpPort();
     java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();
@@ -208,6 +211,9 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    if (orderWatch != null) {
+      orderWatch.close(); // before Vert.x stops: else the subscriber would try to reconnect
+    }
     if (vertx != null) {
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

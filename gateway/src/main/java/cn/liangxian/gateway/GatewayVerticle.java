@@ -156,7 +156,7 @@ final class GatewayVerticle extends VerticleBase {
   private void orderRoutes(Router router) {
     Orders orders = new Orders(orderStore, new HouseholdStore(p.cipher()), p.regions(), p.channels().byName(), p.clock(),
         Duration.ofMinutes(p.options().orderExpiryMinutes()), p.metrics().orders());
-    OrderHandlers h = new OrderHandlers(orders);
+    OrderHandlers h = new OrderHandlers(orders, p.orderWatch());
     // a kiosk proves who it is on every route it uses (a mini-program request carries no X-Kiosk-Id)
     router.post("/api/v1/orders").handler(kioskAuth::handle).handler(h::create);
     router.get("/api/v1/orders/:id").handler(kioskAuth::handle).handler(h::get);

@@ -9,6 +9,7 @@ import cn.liangxian.gateway.lookup.LookupMetrics;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.PasswordHasher;
 import cn.liangxian.gateway.order.OrderMetrics;
+import cn.liangxian.gateway.order.OrderWatch;
 import cn.liangxian.gateway.payment.PaymentMetrics;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.recovery.PayingGauges;
@@ -25,7 +26,7 @@ import java.util.function.Consumer;
 record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Database database, PersonalDataCipher cipher,
     PrometheusMeterRegistry registry, Limits limits, Metrics metrics, Channels channels, PasswordHasher hasher,
     String dummyPasswordHash, RosterImport rosterImport, String openApi, int poolSizePerVerticle,
-    Consumer<List<String>> routesServed) {
+    Consumer<List<String>> routesServed, OrderWatch orderWatch) {
 
   /** The request limits: token buckets per key, and the process's bound on requests in flight. */
   record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,
