@@ -7,6 +7,7 @@ import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.db.Leadership;
 import cn.liangxian.gateway.demo.DemoChannels;
+import cn.liangxian.gateway.http.Admission;
 import cn.liangxian.gateway.http.HttpMetrics;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.kiosk.KioskKeys;
@@ -15,6 +16,7 @@ import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.OperatorAccounts;
 import cn.liangxian.gateway.operator.PasswordHasher;
 import cn.liangxian.gateway.order.OrderMetrics;
+import cn.liangxian.gateway.order.OrderWatch;
 import cn.liangxian.gateway.payment.PaymentMetrics;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.progress.Targets;
@@ -60,6 +62,7 @@ public final class Gateway implements AutoCloseable {
   private Vertx vertx;
   private DemoChannels demo;
   private Channels channels;
+  private OrderWatch orderWatch;
   private volatile int httpPort;
   private volatile List<String> routes = List.of();
 
@@ -106,12 +109,14 @@ public final class Gateway implements AutoCloseable {
     KioskKeys kioskKeys = new KioskKeys();
     await(kioskKeys.listen(vertx, database.connectOptions(options.pipeliningLimit())));
     Leadership leadership = new Leadership(vertx, database.connectOptions(options.pipeliningLimit()), registry);
+    orderWatch = await(OrderWatch.start(vertx, database.connectOptions(1), options.maxOrderWaiters(), registry));
     ProcessParts parts = new ProcessParts(options, clock, regions, database, cipher, registry, limits(clock),
-        new ProcessParts.Metrics(new LookupMetrics(registry), new OrderMetrics(registry, regions.all().stream().map(Regions.Entry::code).toList()), new PaymentMetrics(registry),
+        new ProcessParts.Metrics(new LookupMetrics(registry),
+        new OrderMetrics(registry, regions.all().stream().map(Regions.Entry::code).toList()), new PaymentMetrics(registry),
             new PayingGauges(registry, clock)),
         channels, passwordHasher, passwordHasher.hash(UUID.randomUUID().toString()), roster, resource("/openapi.yaml"),
         Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served),
-        new ProcessParts.Deployment(kioskKeys, leadership));
+        new ProcessParts.Deployment(kioskKeys, leadership), orderWatch);
     // every loop's server shares one port; asked for port 0, they share one the system chose
     int port = options.httpPort() == 0 ? -1 : options.httpPort();
     java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();
@@ -134,7 +139,8 @@ public final class Gateway implements AutoCloseable {
         new RateLimiter(options.lookupsPerMinutePerAddress(), options.lookupBurstPerAddress(), clock),
         new RateLimiter(logins, Math.max(1, logins / 2), clock),
         // a forger's posts are kept for audit up to this many per address and minute: a flood fills no disk
-        new RateLimiter(REFUSED_CALLBACKS_KEPT_PER_MINUTE, REFUSED_CALLBACKS_KEPT_PER_MINUTE, clock));
+        new RateLimiter(REFUSED_CALLBACKS_KEPT_PER_MINUTE, REFUSED_CALLBACKS_KEPT_PER_MINUTE, clock),
+        new Admission(options.admission(), registry));
   }
 
   static final int REFUSED_CALLBACKS_KEPT_PER_MINUTE = 30;
@@ -212,6 +218,9 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    if (orderWatch != null) {
+      orderWatch.close(); // before Vert.x stops: else the subscriber would try to reconnect
+    }
     if (vertx != null) {
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

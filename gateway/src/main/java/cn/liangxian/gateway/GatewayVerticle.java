@@ -92,6 +92,8 @@ final class GatewayVerticle extends VerticleBase {
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::handle);
+    // before any body is read: what cannot be served at once is turned away at once
+    router.route().handler(p.limits().admission()::handle);
     // rosters are bigger than API bodies: the operator routes get their own limit (a body is read once)
     router.route("/api/v1/operator/*").handler(BodyHandler.create().setBodyLimit(p.options().maxRosterBytes())
         .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(false));
@@ -162,7 +164,7 @@ final class GatewayVerticle extends VerticleBase {
   private void orderRoutes(Router router) {
     Orders orders = new Orders(orderStore, new HouseholdStore(p.cipher()), p.regions(), p.channels().byName(), p.clock(),
         Duration.ofMinutes(p.options().orderExpiryMinutes()), p.metrics().orders());
-    OrderHandlers h = new OrderHandlers(orders);
+    OrderHandlers h = new OrderHandlers(orders, p.orderWatch());
     // a kiosk proves who it is on every route it uses (a mini-program request carries no X-Kiosk-Id)
     router.post("/api/v1/orders").handler(kioskAuth::handle).handler(h::create);
     router.get("/api/v1/orders/:id").handler(kioskAuth::handle).handler(h::get);

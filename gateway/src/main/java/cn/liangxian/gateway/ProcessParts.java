@@ -4,12 +4,14 @@ import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.db.Leadership;
+import cn.liangxian.gateway.http.Admission;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.kiosk.KioskKeys;
 import cn.liangxian.gateway.lookup.LookupMetrics;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.PasswordHasher;
 import cn.liangxian.gateway.order.OrderMetrics;
+import cn.liangxian.gateway.order.OrderWatch;
 import cn.liangxian.gateway.payment.PaymentMetrics;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.recovery.PayingGauges;
@@ -26,11 +28,11 @@ import java.util.function.Consumer;
 record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Database database, PersonalDataCipher cipher,
     PrometheusMeterRegistry registry, Limits limits, Metrics metrics, Channels channels, PasswordHasher hasher,
     String dummyPasswordHash, RosterImport rosterImport, String openApi, int poolSizePerVerticle,
-    Consumer<List<String>> routesServed, Deployment deployment) {
+    Consumer<List<String>> routesServed, Deployment deployment, OrderWatch orderWatch) {
 
-  /** The request limits, each a token bucket per key. */
+  /** The request limits: token buckets per key, and the process's bound on requests in flight. */
   record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,
-      RateLimiter refusedCallbacksPerAddress) {}
+      RateLimiter refusedCallbacksPerAddress, Admission admission) {}
 
   /** What keeps this instance in step with the others on the same database. */
   record Deployment(KioskKeys kioskKeys, Leadership leadership) {}

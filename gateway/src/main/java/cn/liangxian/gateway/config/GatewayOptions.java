@@ -44,6 +44,7 @@ public final class GatewayOptions {
   private List<RegionBook> regions;
   private int orderExpiryMinutes;
   private int sweepMillis;
+  private int maxOrderWaiters;
   private int progressMetricsMillis;
   private int maxRosterBytes;
   private int loginsPerMinutePerAddress;
@@ -51,6 +52,7 @@ public final class GatewayOptions {
   private int lookupBurst;
   private int lookupsPerMinutePerAddress;
   private int lookupBurstPerAddress;
+  private AdmissionLimits admission;
   private Wechat wechat;
   private Alipay alipay;
   private boolean demoRoster;
@@ -74,6 +76,7 @@ public final class GatewayOptions {
     orders(s.section("orders"));
     operator(s.section("operator"));
     rateLimit(s.section("rateLimit"));
+    admission = AdmissionLimits.read(s.section("admission"));
     channels(s.section("channels"));
     demo(s.section("demo"));
     if (!sandbox) {
@@ -111,6 +114,7 @@ public final class GatewayOptions {
   private void orders(Settings o) {
     orderExpiryMinutes = o.integer("expiryMinutes", "GATEWAY_ORDER_EXPIRY_MINUTES", 15, 1, 24 * 60);
     sweepMillis = o.integer("sweepMillis", "GATEWAY_SWEEP_MILLIS", 5000, 10, 3_600_000);
+    maxOrderWaiters = o.integer("maxWaiters", "GATEWAY_ORDER_MAX_WAITERS", 10_000, 0, 10_000_000);
     progressMetricsMillis = o.integer("progressMetricsMillis", "GATEWAY_PROGRESS_METRICS_MILLIS", 60_000, 10, 86_400_000);
     o.done();
   }
@@ -256,6 +260,11 @@ public final class GatewayOptions {
     return orderExpiryMinutes;
   }
 
+  /** Status requests one process holds waiting for a change at most; beyond it they are answered at once. */
+  public int maxOrderWaiters() {
+    return maxOrderWaiters;
+  }
+
   /** How often orders are swept: expiry, and queries of orders whose callback has not come. */
   public int sweepMillis() {
     return sweepMillis;
@@ -284,6 +293,11 @@ public final class GatewayOptions {
 
   public int lookupBurstPerAddress() {
     return lookupBurstPerAddress;
+  }
+
+  /** Requests in flight per route class, beyond which they are turned away at once. */
+  public AdmissionLimits admission() {
+    return admission;
   }
 
   public boolean demoRoster() {

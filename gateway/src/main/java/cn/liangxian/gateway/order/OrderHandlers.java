@@ -8,12 +8,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
-/** The order routes: create (with Idempotency-Key), read, cancel. */
+/** The order routes: create (with Idempotency-Key), read (at once, or waiting for a change), cancel. */
 public final class OrderHandlers {
+  static final int MAX_WAIT_SECONDS = 25;
   private final Orders orders;
+  private final OrderWatch watch;
 
-  public OrderHandlers(Orders orders) {
+  public OrderHandlers(Orders orders, OrderWatch watch) {
     this.orders = orders;
+    this.watch = watch;
   }
 
   public void create(RoutingContext ctx) {
@@ -34,8 +37,64 @@ public final class OrderHandlers {
     });
   }
 
+  /**
+   * The order; with {@code waitSeconds} held while it is still PAYING (and still the {@code state} the
+   * caller saw) until its state changes or the time is up: a kiosk showing a QR code asks once instead
+   * of every second.
+   */
   public void get(RoutingContext ctx) {
-    Replies.json(ctx, orders.get(id(ctx)));
+    UUID id = id(ctx);
+    int wait = waitSeconds(ctx);
+    OrderWatch.Waiter w = wait == 0 ? null : watch.watch(id);
+    if (w == null) {
+      Replies.json(ctx, orders.get(id));
+      return;
+    }
+    // watching before reading: a change between the read and the wait still wakes it
+    ctx.addEndHandler(x -> {
+      watch.forget(w);
+      w.woken().tryComplete();
+    });
+    String seen = ctx.request().getParam("state");
+    orders.get(id).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      if (settled(ar.result(), seen)) {
+        Replies.json(ctx, 200, ar.result());
+        return;
+      }
+      long timer = ctx.vertx().setTimer(wait * 1000L, t -> w.woken().tryComplete());
+      w.woken().future().onComplete(x -> {
+        ctx.vertx().cancelTimer(timer);
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+          Replies.json(ctx, orders.get(id));
+        }
+      });
+    });
+  }
+
+  /** Nothing to wait for: the order is no longer paying, or not in the state the caller last saw. */
+  private static boolean settled(JsonObject order, String seen) {
+    String state = order.getString("state");
+    return !"PAYING".equals(state) || seen != null && !seen.equals(state);
+  }
+
+  private static int waitSeconds(RoutingContext ctx) {
+    String v = ctx.request().getParam("waitSeconds");
+    if (v == null) {
+      return 0;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 0 && n <= MAX_WAIT_SECONDS) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw Problem.invalidField("waitSeconds", "waitSeconds must be a whole number from 0 to " + MAX_WAIT_SECONDS);
   }
 
   public void cancel(RoutingContext ctx) {

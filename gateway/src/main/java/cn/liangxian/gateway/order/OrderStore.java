@@ -49,6 +49,8 @@ public final class OrderStore {
       + " where id = $1 and state = 'PAYING'";
   static final String HOLD_PAID = "update reservation set paid = true, held_until = null where order_id = $1";
   static final String MARK_REFUNDED = "update orders set state = 'REFUNDED' where id = $1 and state in ('EXPIRED', 'CANCELLED', 'FAILED')";
+  /** Delivered at commit, to every gateway's {@link OrderWatch}: requests waiting on the order look again. */
+  static final String NOTIFY = "select pg_notify('order_state', $1)";
   static final String NOTE = "update orders set state_reason = $2 where id = $1";
   static final String PAID_ITEM = "select o.state, o.channel, o.total_fen, o.household_id, i.person_id, i.personal_fen, i.tier_yuan,"
       + " i.year, h.ref as household_ref, v.region_code, v.township, v.name as village from orders o join order_item i on i.order_id = o.id"
@@ -59,7 +61,7 @@ public final class OrderStore {
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(IDEMPOTENCY, CLAIM_KEY, INSERT_ORDER, INSERT_ITEM, RESERVE, RECORD_PREPAY,
       FAIL, RELEASE, FORGET_KEY, CANCEL, DUE, EXPIRE, CLAIM_STUCK, CHANNEL_OF, LOCK, MARK_PAID, HOLD_PAID, MARK_REFUNDED, NOTE,
-      PAID_ITEM, RELEASE_ITEM, OrderView.SQL);
+      PAID_ITEM, RELEASE_ITEM, NOTIFY, OrderView.SQL);
 
   /** How a reservation went: the key was another call's, or every item is held (else {@link TakenElsewhere}). */
   public enum Reserved { KEY_TAKEN, HELD }
@@ -141,7 +143,8 @@ public final class OrderStore {
   public Future<Void> failPrepay(UUID id) {
     return pool.withTransaction(conn -> conn.preparedQuery(FAIL).execute(Tuple.of(id))
         .compose(x -> conn.preparedQuery(RELEASE).execute(Tuple.of(id)))
-        .compose(x -> conn.preparedQuery(FORGET_KEY).execute(Tuple.of(id)))).mapEmpty();
+        .compose(x -> conn.preparedQuery(FORGET_KEY).execute(Tuple.of(id)))
+        .compose(x -> notify(conn, id))).mapEmpty();
   }
 
   /** The order as the API shows it; 404 when there is none. */
@@ -158,7 +161,8 @@ public final class OrderStore {
   public Future<String> cancel(UUID id) {
     return pool.withTransaction(conn -> conn.preparedQuery(CANCEL).execute(Tuple.of(id)).compose(rows -> rows.size() == 0
         ? Future.succeededFuture((String) null)
-        : conn.preparedQuery(RELEASE).execute(Tuple.of(id)).map(x -> rows.iterator().next().getString("channel"))));
+        : conn.preparedQuery(RELEASE).execute(Tuple.of(id)).compose(x -> notify(conn, id))
+            .map(x -> rows.iterator().next().getString("channel"))));
   }
 
   /** Orders still paying past their time, oldest first. */
@@ -171,7 +175,7 @@ public final class OrderStore {
   public Future<Boolean> expire(UUID id) {
     return pool.withTransaction(conn -> conn.preparedQuery(EXPIRE).execute(Tuple.of(id))
         .compose(u -> u.rowCount() == 0 ? Future.succeededFuture(false)
-            : conn.preparedQuery(RELEASE).execute(Tuple.of(id)).map(true)));
+            : conn.preparedQuery(RELEASE).execute(Tuple.of(id)).compose(x -> notify(conn, id)).map(true)));
   }
 
   /** Orders still paying whose callback has not come, claimed for a query (30 s, then a doubling backoff up to 10 min). */
@@ -200,12 +204,18 @@ public final class OrderStore {
   /** Marks a paying order paid and its reservations paid for good, in the caller's transaction. */
   public static Future<Void> markPaid(SqlConnection conn, UUID id, OffsetDateTime now, String transactionId) {
     return conn.preparedQuery(MARK_PAID).execute(Tuple.of(id, now, transactionId))
-        .compose(x -> conn.preparedQuery(HOLD_PAID).execute(Tuple.of(id))).mapEmpty();
+        .compose(x -> conn.preparedQuery(HOLD_PAID).execute(Tuple.of(id))).compose(x -> notify(conn, id));
   }
 
   /** An order that never became paid, whose money went back entirely, is REFUNDED. */
   public static Future<Void> markRefunded(SqlConnection conn, UUID id) {
-    return conn.preparedQuery(MARK_REFUNDED).execute(Tuple.of(id)).mapEmpty();
+    return conn.preparedQuery(MARK_REFUNDED).execute(Tuple.of(id))
+        .compose(u -> u.rowCount() == 0 ? Future.succeededFuture() : notify(conn, id));
+  }
+
+  /** Tells waiting requests, in the caller's transaction, that the order's state changed. */
+  static Future<Void> notify(SqlConnection conn, UUID id) {
+    return conn.preparedQuery(NOTIFY).execute(Tuple.of(id.toString())).mapEmpty();
   }
 
   /** Frees one paid item (its payment is refunded), in the caller's transaction. */

@@ -37,6 +37,18 @@ class GatewayOptionsTest {
   }
 
   @Test
+  void admissionLimitsHaveDefaultsTheEnvironmentOverridesAndAreChecked() throws Exception {
+    GatewayOptions c = GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_ADMISSION_LOOKUPS", "0"));
+    assertThat(c.admission().lookups()).isZero();
+    assertThat(c.admission().orderReads()).isPositive();
+    assertThat(GatewayOptions.fromYaml("demo:\n  roster: true\n", Map.of()).admission().total()).isEqualTo(512);
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_ADMISSION_TOTAL", "0")))
+        .hasMessageContaining("admission.total (GATEWAY_ADMISSION_TOTAL)");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml("admission:\n  lookup: 3\n", Map.of()))
+        .hasMessageContaining("admission.lookup");
+  }
+
+  @Test
   void aKeyGivenTwiceIsRefusedRatherThanSilentlyOverridden() {
     assertThatThrownBy(() -> GatewayOptions.fromYaml("http:\n  port: 1\ndemo:\n  roster: true\nhttp:\n  port: 2\n", Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http");

@@ -32,6 +32,8 @@ public final class KioskFlow {
   private final OrderPlacement placement;
   private final ReceiptService receipts;
   private final Clock clock;
+  /** How long one status request may be held by the gateway (it allows up to 25 s). */
+  static final int WAIT_SECONDS = 20;
   private final Duration pollInterval;
 
   private Screen screen = Screen.IDLE;
@@ -166,7 +168,8 @@ public final class KioskFlow {
     polling = true;
     lastPoll = clock.instant();
     long s = session;
-    gateway.order(order.getString("id")).onComplete(ar -> {
+    // held by the gateway until the order changes: the screen moves on as soon as the resident has paid
+    gateway.awaitOrder(order.getString("id"), "PAYING", WAIT_SECONDS).onComplete(ar -> {
       synchronized (this) {
         polling = false;
       }

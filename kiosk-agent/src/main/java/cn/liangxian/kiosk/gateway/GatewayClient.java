@@ -50,6 +50,15 @@ public final class GatewayClient {
     return send(HttpMethod.GET, "/api/v1/orders/" + id, null, null);
   }
 
+  /**
+   * The order once it is no longer in the state {@code seen}, or after {@code waitSeconds}: the gateway
+   * holds the request meanwhile, so a payment shows at once without asking every second.
+   */
+  public Future<JsonObject> awaitOrder(String id, String seen, int waitSeconds) {
+    return send(HttpMethod.GET, "/api/v1/orders/" + id + "?waitSeconds=" + waitSeconds + "&state=" + seen, null, null,
+        timeoutMillis + waitSeconds * 1000L);
+  }
+
   public Future<JsonObject> cancel(String id) {
     return send(HttpMethod.POST, "/api/v1/orders/" + id + "/cancel", new JsonObject(), null);
   }
@@ -63,9 +72,13 @@ public final class GatewayClient {
   }
 
   private Future<JsonObject> send(HttpMethod method, String path, JsonObject body, String idempotencyKey) {
+    return send(method, path, body, idempotencyKey, timeoutMillis);
+  }
+
+  private Future<JsonObject> send(HttpMethod method, String path, JsonObject body, String idempotencyKey, long timeout) {
     String full = basePath + path;
     Buffer b = body == null ? null : body.toBuffer();
-    HttpRequest<Buffer> req = client.request(method, full).timeout(timeoutMillis);
+    HttpRequest<Buffer> req = client.request(method, full).timeout(timeout);
     for (Map.Entry<String, String> h : signer.sign(method.name(), full, b == null ? null : b.getBytes()).entrySet()) {
       req.putHeader(h.getKey(), h.getValue());
     }

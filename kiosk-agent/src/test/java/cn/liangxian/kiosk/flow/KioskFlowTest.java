@@ -114,6 +114,10 @@ class KioskFlowTest {
     clock.advance(Duration.ofSeconds(3));
     flow.tick();
     until(() -> flow.screen() == Screen.DONE);
+    // one held status request rather than a poll every second
+    wm.verify(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER_ID))
+        .withQueryParam("waitSeconds", com.github.tomakehurst.wiremock.client.WireMock.equalTo("20"))
+        .withQueryParam("state", com.github.tomakehurst.wiremock.client.WireMock.equalTo("PAYING")));
     assertThat(flow.view().getString("message")).isEqualTo("缴费成功，请取走凭证");
     assertThat(printer.printed()).singleElement().satisfies(p -> {
       assertThat(p.text()).contains("潘*梅 3713**********8490").contains("合计: 250.00元").contains("微信支付");

@@ -1,0 +1,98 @@
+package cn.liangxian.gateway.http;
+
+import cn.liangxian.gateway.config.AdmissionLimits;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A bound on the requests one gateway process serves at once, per {@link RouteClass}, shared by its event
+ * loops. Under overload a request it cannot serve at once is answered 503 with Retry-After straight away:
+ * a resident told to come back in a few seconds is better served than one whose request waits in a queue
+ * until the kiosk gives up. Callbacks and health checks are counted but never turned away.
+ */
+public final class Admission {
+  private final Map<RouteClass, AtomicInteger> inFlight = new EnumMap<>(RouteClass.class);
+  private final Map<RouteClass, Integer> limits = new EnumMap<>(RouteClass.class);
+  private final Map<RouteClass, Counter> admitted = new EnumMap<>(RouteClass.class);
+  private final Map<RouteClass, Counter> shed = new EnumMap<>(RouteClass.class);
+  private final AtomicInteger total = new AtomicInteger();
+  private final int totalLimit;
+  private final int retryAfterSeconds;
+
+  public Admission(AdmissionLimits l, MeterRegistry registry) {
+    limits.put(RouteClass.LOOKUP, l.lookups());
+    limits.put(RouteClass.ORDER_CREATE, l.orderCreates());
+    limits.put(RouteClass.ORDER_READ, l.orderReads());
+    limits.put(RouteClass.OPERATOR, l.operator());
+    this.totalLimit = l.total();
+    this.retryAfterSeconds = l.retryAfterSeconds();
+    for (RouteClass c : RouteClass.values()) {
+      AtomicInteger n = new AtomicInteger();
+      inFlight.put(c, n);
+      admitted.put(c, Counter.builder("liangxian_admission").tag("class", c.label()).tag("outcome", "admitted").register(registry));
+      shed.put(c, Counter.builder("liangxian_admission").tag("class", c.label()).tag("outcome", "shed").register(registry));
+      Gauge.builder("liangxian_admission_in_flight", n, AtomicInteger::get).tag("class", c.label())
+          .description("requests being served now").register(registry);
+    }
+  }
+
+  /** Takes a place for a request of this class; false when it must be turned away (nothing is then held). */
+  public boolean enter(RouteClass c) {
+    int mine = inFlight.get(c).incrementAndGet();
+    int all = total.incrementAndGet();
+    boolean over = switch (c.shedding()) {
+      case FIRST -> mine > limits.get(c) || all > totalLimit * 3L / 4;
+      case NEXT -> mine > limits.get(c) || all > totalLimit;
+      case NEVER -> false;
+    };
+    if (over) {
+      leave(c);
+      shed.get(c).increment();
+      return false;
+    }
+    admitted.get(c).increment();
+    return true;
+  }
+
+  /** Gives back the place {@link #enter} took. */
+  public void leave(RouteClass c) {
+    inFlight.get(c).decrementAndGet();
+    total.decrementAndGet();
+  }
+
+  public int inFlight(RouteClass c) {
+    return inFlight.get(c).get();
+  }
+
+  /** The router's first handler after the access log: the place is given back however the exchange ends. */
+  public void handle(RoutingContext ctx) {
+    RouteClass c = RouteClass.of(ctx.request().method(), ctx.request().path());
+    if (!enter(c)) {
+      turnAway(ctx);
+      return;
+    }
+    AtomicBoolean left = new AtomicBoolean();
+    // called once the response is written, or the connection closed or failed before that
+    ctx.addEndHandler(ar -> {
+      if (left.compareAndSet(false, true)) {
+        leave(c);
+      }
+    });
+    ctx.next();
+  }
+
+  private void turnAway(RoutingContext ctx) {
+    String n = Integer.toString(retryAfterSeconds);
+    Problem p = new Problem(503, "busy", "现在缴费人数较多，请 " + n + " 秒后再试",
+        "系统正忙，这次请求没有办理，也没有扣款；请 " + n + " 秒后重试。", new JsonObject().put("retryAfterSeconds", retryAfterSeconds));
+    ctx.response().setStatusCode(503).putHeader("Retry-After", n).putHeader("Content-Type", "application/problem+json")
+        .putHeader("Cache-Control", "no-store").end(p.toJson(ctx.request().path()).toBuffer());
+  }
+}

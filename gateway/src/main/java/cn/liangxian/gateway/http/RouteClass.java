@@ -1,0 +1,52 @@
+package cn.liangxian.gateway.http;
+
+import io.vertx.core.http.HttpMethod;
+
+/** The classes of route admission counts apart, and which are turned away first under overload. */
+public enum RouteClass {
+  LOOKUP("lookup", Shedding.FIRST),
+  ORDER_CREATE("order-create", Shedding.FIRST),
+  ORDER_READ("order-read", Shedding.NEXT),
+  OPERATOR("operator", Shedding.NEXT),
+  CALLBACK("callback", Shedding.NEVER),
+  HEALTH("health", Shedding.NEVER);
+
+  /** When a class is turned away: at 3/4 of the process's total, at all of it, or never. */
+  enum Shedding { FIRST, NEXT, NEVER }
+
+  private final String label;
+  private final Shedding shedding;
+
+  RouteClass(String label, Shedding shedding) {
+    this.label = label;
+    this.shedding = shedding;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  Shedding shedding() {
+    return shedding;
+  }
+
+  /** The class of a request; the pages and the kiosk heartbeat are light reads, counted with order status. */
+  public static RouteClass of(HttpMethod method, String path) {
+    if (path.startsWith("/api/v1/callbacks/")) {
+      return CALLBACK;
+    }
+    if (path.startsWith("/health/") || path.equals("/metrics")) {
+      return HEALTH;
+    }
+    if (path.equals("/api/v1/lookup")) {
+      return LOOKUP;
+    }
+    if (path.equals("/api/v1/orders") && method == HttpMethod.POST) {
+      return ORDER_CREATE;
+    }
+    if (path.startsWith("/api/v1/operator/")) {
+      return OPERATOR;
+    }
+    return ORDER_READ;
+  }
+}

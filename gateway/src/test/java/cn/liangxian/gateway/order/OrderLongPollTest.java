@@ -1,0 +1,124 @@
+package cn.liangxian.gateway.order;
+
+import static cn.liangxian.gateway.support.TestGateway.ref;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.Eventually;
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** GET /api/v1/orders/{id}?waitSeconds=N: held while the order is paying, answered when PostgreSQL says it changed. */
+class OrderLongPollTest {
+  TestGateway g;
+  JsonObject order;
+
+  @BeforeEach
+  void start() throws Exception {
+    g = Fixture.load(new TestGateway());
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    JsonArray items = new JsonArray(List.of(Fixture.ZHANG, Fixture.LI, Fixture.CHILD).stream()
+        .map(id -> (Object) new JsonObject().put("memberRef", ref(h, id)).put("insurance", "medical").put("year", 2020)).toList());
+    HttpResponse<Buffer> r = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
+        .put("channel", "wechat").put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString());
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    order = r.bodyAsJsonObject();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    g.close();
+  }
+
+  Future<HttpResponse<Buffer>> poll(String query) {
+    return g.http.get("/api/v1/orders/" + order.getString("id") + query).send();
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(Eventually.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  String waiters() throws Exception {
+    return g.metrics().lines().filter(l -> l.startsWith("liangxian_order_waiters ")).findFirst().orElse("");
+  }
+
+  @Test
+  void aWaitingRequestIsAnsweredOnceTheOrderIsPaid() throws Exception {
+    Future<HttpResponse<Buffer>> waiting = poll("?waitSeconds=25");
+    Eventually.until("the request waiting", this::waiters, l -> l.endsWith(" 1.0"));
+    assertThat(waiting.isComplete()).isFalse();
+    g.gateway.demo().sandbox().pay(order.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    // awaited for less than the 25 s asked: the notification answered it, not the timer
+    HttpResponse<Buffer> r = waiting.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.bodyAsJsonObject().getString("state")).isEqualTo("PAID");
+    Eventually.until("no request waiting", this::waiters, l -> l.endsWith(" 0.0"));
+    // nothing left to wait for: answered at once
+    assertThat(await(poll("?waitSeconds=25")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
+  }
+
+  @Test
+  void aWaitOfZeroOrAStateTheCallerHasNotSeenIsAnsweredAtOnce() throws Exception {
+    HttpResponse<Buffer> r = await(poll("?waitSeconds=0"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+    assertThat(await(poll("?waitSeconds=25&state=CREATED")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+  }
+
+  @Test
+  void aWaitOutsideZeroToTwentyFiveIsRefused() throws Exception {
+    for (String w : new String[] {"26", "-1", "ten", ""}) {
+      HttpResponse<Buffer> r = await(poll("?waitSeconds=" + w));
+      assertThat(r.statusCode()).as(w).isEqualTo(400);
+      assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(r.bodyAsJsonObject().getString("field")).isEqualTo("waitSeconds");
+    }
+  }
+
+  @Test
+  void anOrderStillPayingIsAnsweredWhenTheWaitIsOver() throws Exception {
+    HttpResponse<Buffer> r = await(poll("?waitSeconds=1&state=PAYING"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+    Eventually.until("no request waiting", this::waiters, l -> l.endsWith(" 0.0"));
+  }
+
+  @Test
+  void aCancelWakesTheWaiter() throws Exception {
+    Future<HttpResponse<Buffer>> waiting = poll("?waitSeconds=25");
+    Eventually.until("the request waiting", this::waiters, l -> l.endsWith(" 1.0"));
+    g.post("/api/v1/orders/" + order.getString("id") + "/cancel", new JsonObject());
+    assertThat(await(waiting).bodyAsJsonObject().getString("state")).isEqualTo("CANCELLED");
+  }
+
+  @Test
+  void aClientGoneIsNoLongerWaitedFor() throws Exception {
+    Vertx client = Vertx.vertx();
+    try {
+      HttpClient http = client.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+          .setDefaultPort(g.gateway.httpPort()));
+      HttpClientRequest req = await(http.request(HttpMethod.GET, "/api/v1/orders/" + order.getString("id") + "?waitSeconds=25"));
+      await(req.end());
+      Eventually.until("the request waiting", this::waiters, l -> l.endsWith(" 1.0"));
+      await(req.connection().close());
+      Eventually.until("the waiter forgotten", this::waiters, l -> l.endsWith(" 0.0"));
+    } finally {
+      await(client.close());
+    }
+  }
+}
