@@ -4,6 +4,7 @@ import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
 import cn.liangxian.gateway.config.GatewayOptions;
+import cn.liangxian.gateway.db.Announcements;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.db.Leadership;
 import cn.liangxian.gateway.demo.DemoChannels;
@@ -63,6 +64,7 @@ public final class Gateway implements AutoCloseable {
   private DemoChannels demo;
   private Channels channels;
   private OrderWatch orderWatch;
+  private Announcements announcements;
   private volatile int httpPort;
   private volatile List<String> routes = List.of();
 
@@ -107,9 +109,12 @@ public final class Gateway implements AutoCloseable {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     channels = channels(clock);
     KioskKeys kioskKeys = new KioskKeys();
-    await(kioskKeys.listen(vertx, database.connectOptions(options.pipeliningLimit())));
     Leadership leadership = new Leadership(vertx, database.connectOptions(options.pipeliningLimit()), registry);
-    orderWatch = await(OrderWatch.start(vertx, database.connectOptions(1), options.maxOrderWaiters(), registry));
+    // one connection hears every announcement of the other instances: kiosk key changes, order states
+    announcements = new Announcements(vertx, database.connectOptions(1));
+    kioskKeys.listen(announcements);
+    orderWatch = OrderWatch.start(announcements, options.maxOrderWaiters(), registry);
+    await(announcements.connect().compose(x -> orderWatch.listening()));
     ProcessParts parts = new ProcessParts(options, clock, regions, database, cipher, registry, limits(clock),
         new ProcessParts.Metrics(new LookupMetrics(registry),
         new OrderMetrics(registry, regions.all().stream().map(Regions.Entry::code).toList()), new PaymentMetrics(registry),
@@ -218,8 +223,8 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
-    if (orderWatch != null) {
-      orderWatch.close(); // before Vert.x stops: else the subscriber would try to reconnect
+    if (announcements != null) {
+      announcements.close(); // before Vert.x stops: else the subscriber would try to reconnect
     }
     if (vertx != null) {
       try {

@@ -1,15 +1,10 @@
 package cn.liangxian.gateway.kiosk;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.pubsub.PgSubscriber;
+import cn.liangxian.gateway.db.Announcements;
 import java.security.PublicKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The kiosks' public keys as this process has read them, shared by its event loops. A kiosk
@@ -18,7 +13,6 @@ import org.slf4j.LoggerFactory;
  * announcements made meanwhile were missed.
  */
 public final class KioskKeys {
-  private static final Logger LOG = LoggerFactory.getLogger(KioskKeys.class);
   /** The PostgreSQL channel announcing a kiosk whose key or standing changed; the payload is its id. */
   public static final String CHANNEL = "kiosk_changed";
 
@@ -26,12 +20,9 @@ public final class KioskKeys {
   // bumped by every forgetting: a key read before it is not kept (it may be the replaced one)
   private final AtomicLong generation = new AtomicLong();
 
-  /** Subscribes to the announcements on a connection of its own, re-subscribing after it is lost. */
-  public Future<PgSubscriber> listen(Vertx vertx, PgConnectOptions connectOptions) {
-    PgSubscriber subscriber = PgSubscriber.subscriber(vertx, connectOptions).reconnectPolicy(retries -> 1000L);
-    subscriber.channel(CHANNEL).subscribeHandler(v -> forgetAll()).handler(this::forget);
-    subscriber.closeHandler(v -> LOG.warn("lost the kiosk announcements' connection; reconnecting"));
-    return subscriber.connect().map(subscriber);
+  /** Forgets a kiosk's key when an instance announces a change; everything after a reconnect (announcements may be lost). */
+  public void listen(Announcements announcements) {
+    announcements.channel(CHANNEL).subscribeHandler(v -> forgetAll()).handler(this::forget);
   }
 
   PublicKey cached(String kiosk) {

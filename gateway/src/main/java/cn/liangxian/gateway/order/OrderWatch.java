@@ -1,13 +1,12 @@
 package cn.liangxian.gateway.order;
 
+import cn.liangxian.gateway.db.Announcements;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,24 +34,25 @@ public final class OrderWatch {
   private final ConcurrentHashMap<UUID, Set<Waiter>> waiting = new ConcurrentHashMap<>();
   private final AtomicInteger count = new AtomicInteger();
   private final int cap;
-  private final PgSubscriber subscriber;
+  private final Promise<Void> listening = Promise.promise();
 
-  private OrderWatch(PgSubscriber subscriber, int cap) {
-    this.subscriber = subscriber;
+  private OrderWatch(int cap) {
     this.cap = cap;
   }
 
-  /** Listens on the database; the future completes once notifications are being received. */
-  public static Future<OrderWatch> start(Vertx vertx, PgConnectOptions db, int cap, MeterRegistry registry) {
-    PgSubscriber s = PgSubscriber.subscriber(vertx, db).reconnectPolicy(retries -> 1000L);
-    OrderWatch w = new OrderWatch(s, cap);
+  /** Listens for state changes on the process's announcements; {@link #listening()} once they are heard. */
+  public static OrderWatch start(Announcements announcements, int cap, MeterRegistry registry) {
+    OrderWatch w = new OrderWatch(cap);
     Gauge.builder("liangxian_order_waiters", w, OrderWatch::waiting).description("status requests waiting for a change")
         .register(registry);
-    Promise<Void> listening = Promise.promise();
-    s.channel(CHANNEL).subscribeHandler(v -> listening.tryComplete()).handler(w::notified);
-    // should the subscriber stop for good no notification would come: everyone looks again at once
-    s.closeHandler(v -> w.wakeAll());
-    return s.connect().compose(x -> listening.future()).map(w);
+    announcements.channel(CHANNEL).subscribeHandler(v -> w.listening.tryComplete()).handler(w::notified);
+    // while the connection is lost a notification may be missed: everyone looks again at once
+    announcements.whenLost(w::wakeAll);
+    return w;
+  }
+
+  public Future<Void> listening() {
+    return listening.future();
   }
 
   /** A waiter on this order for the calling request's event loop; null when too many wait already. */
@@ -96,9 +96,5 @@ public final class OrderWatch {
 
   private void wakeAll() {
     waiting.values().forEach(set -> set.forEach(Waiter::wake));
-  }
-
-  public Future<Void> close() {
-    return subscriber.close();
   }
 }
