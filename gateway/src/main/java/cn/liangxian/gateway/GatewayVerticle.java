@@ -177,8 +177,9 @@ final class GatewayVerticle extends VerticleBase {
     CallbackLog log = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
     Callbacks cb = new Callbacks(payments, refunds, log, channels.wechat(),
         new NotificationVerifier(channels.wechat(), p.clock()), channels.alipay(), p.metrics().payments());
-    router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat);
-    router.post("/api/v1/callbacks/alipay").handler(cb::alipay);
+    // a failure here, a garbled body too, is answered in the channel's format (these come before the catch-all)
+    router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat).failureHandler(cb::wechatFailed);
+    router.post("/api/v1/callbacks/alipay").handler(cb::alipay).failureHandler(cb::alipayFailed);
   }
 
   private void operatorRoutes(Router router, KioskHandlers kiosks, Refunds refunds) {
