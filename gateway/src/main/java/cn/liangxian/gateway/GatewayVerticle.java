@@ -6,6 +6,7 @@ import cn.liangxian.gateway.db.Leadership;
 import cn.liangxian.gateway.db.StatementCheck;
 import cn.liangxian.gateway.http.AccessLog;
 import cn.liangxian.gateway.http.Failures;
+import cn.liangxian.gateway.http.InvalidRequests;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.http.Replies;
@@ -117,11 +118,12 @@ final class GatewayVerticle extends VerticleBase {
       checked = StatementCheck.prepareAll(pool, statements());
       backgroundWork(refunds);
     }
-    return checked.compose(x -> vertx.createHttpServer().requestHandler(router).listen(port, p.options().httpHost()).map(s -> {
-      server = s;
-      listening.accept(s.actualPort());
-      return s;
-    }));
+    return checked.compose(x -> vertx.createHttpServer().invalidRequestHandler(InvalidRequests::handle).requestHandler(router)
+        .listen(port, p.options().httpHost()).map(s -> {
+          server = s;
+          listening.accept(s.actualPort());
+          return s;
+        }));
   }
 
   /** The statements of the hot path and of money's path, checked against the schema before the first request. */
