@@ -6,6 +6,7 @@ import cn.liangxian.gateway.db.Leadership;
 import cn.liangxian.gateway.db.StatementCheck;
 import cn.liangxian.gateway.http.AccessLog;
 import cn.liangxian.gateway.http.Failures;
+import cn.liangxian.gateway.http.InvalidRequests;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.http.Replies;
@@ -117,11 +118,12 @@ final class GatewayVerticle extends VerticleBase {
       checked = StatementCheck.prepareAll(pool, statements());
       backgroundWork(refunds);
     }
-    return checked.compose(x -> vertx.createHttpServer().requestHandler(router).listen(port, p.options().httpHost()).map(s -> {
-      server = s;
-      listening.accept(s.actualPort());
-      return s;
-    }));
+    return checked.compose(x -> vertx.createHttpServer().invalidRequestHandler(InvalidRequests::handle).requestHandler(router)
+        .listen(port, p.options().httpHost()).map(s -> {
+          server = s;
+          listening.accept(s.actualPort());
+          return s;
+        }));
   }
 
   /** The statements of the hot path and of money's path, checked against the schema before the first request. */
@@ -177,8 +179,9 @@ final class GatewayVerticle extends VerticleBase {
     CallbackLog log = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
     Callbacks cb = new Callbacks(payments, refunds, log, channels.wechat(),
         new NotificationVerifier(channels.wechat(), p.clock()), channels.alipay(), p.metrics().payments());
-    router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat);
-    router.post("/api/v1/callbacks/alipay").handler(cb::alipay);
+    // a failure here, a garbled body too, is answered in the channel's format (these come before the catch-all)
+    router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat).failureHandler(cb::wechatFailed);
+    router.post("/api/v1/callbacks/alipay").handler(cb::alipay).failureHandler(cb::alipayFailed);
   }
 
   private void operatorRoutes(Router router, KioskHandlers kiosks, Refunds refunds) {

@@ -20,12 +20,27 @@ public final class Failures {
   }
 
   private static void answer(RoutingContext ctx) {
+    Problem p = problemOf(ctx);
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(p.status()).putHeader("Content-Type", "application/problem+json")
+        .end(p.toJson(ctx.request().path()).toBuffer());
+  }
+
+  /**
+   * What a failed request is to be told, our own faults logged; for routes that must answer in a
+   * channel's format rather than problem+json. Call with the request id in the MDC.
+   */
+  public static Problem problemOf(RoutingContext ctx) {
     Throwable f = ctx.failure();
     Problem p;
     if (f instanceof Problem problem) {
       p = problem;
     } else if (f instanceof DecodeException) {
       p = Problem.malformedJson("the body could not be parsed as JSON");
+    } else if (undecodableBody(f)) {
+      p = Problem.badRequest("malformed-body", "Request body could not be decoded", "the body is not a well-formed form, or a field of it is too large");
     } else if (f == null) {
       p = switch (ctx.statusCode()) {
         case 400 -> Problem.badRequest("bad-request", "Bad request", "the request could not be understood");
@@ -50,11 +65,23 @@ public final class Failures {
     if (p.status() >= 500 && f instanceof Problem) {
       LOG.error("{} {} answered {}", ctx.request().method(), ctx.request().path(), p.status());
     }
-    if (ctx.response().ended()) {
-      return;
+    return p;
+  }
+
+  /** A form body the HTTP decoder could not read (bad %-escapes, binary, a field too large): the caller's, not ours. */
+  private static boolean undecodableBody(Throwable f) {
+    for (Throwable t = f; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.netty.handler.codec.DecoderException) {
+        return true;
+      }
+      // the form decoder also lets out bare IllegalArgumentException and IOException
+      for (StackTraceElement e : t.getStackTrace()) {
+        if (e.getClassName().startsWith("io.netty.handler.codec.http.multipart.")) {
+          return true;
+        }
+      }
     }
-    ctx.response().setStatusCode(p.status()).putHeader("Content-Type", "application/problem+json")
-        .end(p.toJson(ctx.request().path()).toBuffer());
+    return false;
   }
 
   private static Problem internal(Throwable f) {

@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.http;
 
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
@@ -26,12 +27,35 @@ public final class JsonBodies {
     if (!(parsed instanceof JsonObject o)) {
       throw Problem.malformedJson("the body must be a JSON object");
     }
+    noNul(o, null);
     for (String f : o.fieldNames()) {
       if (!allowed.contains(f)) {
         throw Problem.invalidField(f, "unknown field '" + f + "' (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
       }
     }
     return o;
+  }
+
+  /**
+   * PostgreSQL refuses U+0000 in text: a NUL anywhere in the body (a value or a name) is the caller's
+   * error, refused here before any statement sees it, not a database failure.
+   */
+  private static void noNul(Object v, String path) {
+    if (v instanceof String s && s.indexOf('\0') >= 0) {
+      throw Problem.invalidField(path, path + " must not contain the NUL character (U+0000)");
+    } else if (v instanceof JsonObject o) {
+      for (var e : o.getMap().entrySet()) {
+        String name = path == null ? e.getKey() : path + "." + e.getKey();
+        if (e.getKey().indexOf('\0') >= 0) {
+          throw Problem.invalidField(name.replace("\0", "\\0"), "a field name must not contain the NUL character (U+0000)");
+        }
+        noNul(e.getValue(), name);
+      }
+    } else if (v instanceof JsonArray a) {
+      for (int i = 0; i < a.size(); i++) {
+        noNul(a.getValue(i), (path == null ? "" : path) + "[" + i + "]");
+      }
+    }
   }
 
   public static String requiredString(JsonObject o, String field, int maxLength) {

@@ -102,19 +102,32 @@ public final class KioskHandlers {
       throw new Problem(401, "kiosk-unauthorized", "Kiosk not authenticated", "a heartbeat comes from a signed kiosk");
     }
     JsonObject b = JsonBodies.object(ctx, Set.of("kioskId", "at", "reader", "printer", "lastTransaction"));
-    if (!kiosk.equals(b.getString("kioskId"))) {
+    // equals, not getString: a number or object here is the caller's mistake, not a ClassCastException
+    if (!kiosk.equals(b.getValue("kioskId"))) {
       throw Problem.invalidField("kioskId", "kioskId must be the signing kiosk's");
     }
+    text(b, "at", "at", null);
     String reader = JsonBodies.requiredString(b, "reader", 10);
-    JsonObject printer = b.getJsonObject("printer", new JsonObject());
-    String state = printer.getString("state", "unknown");
-    String paper = printer.getString("paper", "unknown");
-    if (!Set.of("ok", "fault").contains(reader) || !PRINTER.contains(state) || !PAPER.contains(paper)) {
-      throw Problem.invalidField("printer", "reader ok|fault, printer.state " + PRINTER + ", printer.paper " + PAPER);
+    if (!Set.of("ok", "fault").contains(reader)) {
+      throw Problem.invalidField("reader", "reader must be ok or fault");
     }
+    Object p = b.getValue("printer");
+    if (p != null && !(p instanceof JsonObject)) {
+      throw Problem.invalidField("printer", "printer must be an object {state, paper}");
+    }
+    JsonObject printer = p == null ? new JsonObject() : (JsonObject) p;
+    String state = text(printer, "state", "printer.state", "unknown");
+    String paper = text(printer, "paper", "printer.paper", "unknown");
+    if (!PRINTER.contains(state)) {
+      throw Problem.invalidField("printer.state", "printer.state must be one of " + PRINTER);
+    }
+    if (!PAPER.contains(paper)) {
+      throw Problem.invalidField("printer.paper", "printer.paper must be one of " + PAPER);
+    }
+    String lastText = text(b, "lastTransaction", "lastTransaction", null);
     OffsetDateTime last;
     try {
-      last = b.getString("lastTransaction") == null ? null : OffsetDateTime.parse(b.getString("lastTransaction"));
+      last = lastText == null ? null : OffsetDateTime.parse(lastText);
     } catch (DateTimeParseException e) {
       throw Problem.invalidField("lastTransaction", "lastTransaction must be an ISO date-time");
     }
@@ -129,5 +142,17 @@ public final class KioskHandlers {
           registry.counter("liangxian_kiosk_heartbeats", "reader", reader, "printer", state, "paper", paper).increment();
           ctx.response().setStatusCode(204).end();
         });
+  }
+
+  /** A text member, or {@code absent} when missing; any other JSON type names {@code field}. */
+  private static String text(JsonObject o, String key, String field, String absent) {
+    Object v = o.getValue(key);
+    if (v == null) {
+      return absent;
+    }
+    if (!(v instanceof String s)) {
+      throw Problem.invalidField(field, field + " must be a string");
+    }
+    return s;
   }
 }

@@ -5,6 +5,9 @@ import cn.liangxian.gateway.channel.alipay.AlipayNotification;
 import cn.liangxian.gateway.channel.wechat.Notification;
 import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
+import cn.liangxian.gateway.http.AccessLog;
+import cn.liangxian.gateway.http.Failures;
+import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.order.OutTradeNo;
 import cn.liangxian.gateway.refund.Refunds;
@@ -134,6 +137,44 @@ public final class Callbacks {
       }
       keep(ctx, "alipay", true, o.name().toLowerCase(), order, new JsonObject(), body).onComplete(x -> ctx.response().end("success"));
     });
+  }
+
+  /**
+   * A failure on the Alipay route, a body that is no form for one: answered as a forged notification
+   * is, "failure" (Alipay retries one we could not handle), never a 5xx.
+   */
+  public void alipayFailed(RoutingContext ctx) {
+    AccessLog.with(ctx, () -> {
+      Problem p = Failures.problemOf(ctx);
+      if (ctx.response().ended()) {
+        return;
+      }
+      if (p.status() >= 500) {
+        ctx.response().end("failure");
+        return;
+      }
+      refuseAlipay(ctx, false, "malformed", bodyOf(ctx), null);
+    });
+  }
+
+  /** As {@link #alipayFailed}, in WeChat Pay's format: {code: FAIL} with a 4xx for the caller's error. */
+  public void wechatFailed(RoutingContext ctx) {
+    AccessLog.with(ctx, () -> {
+      Problem p = Failures.problemOf(ctx);
+      if (ctx.response().ended()) {
+        return;
+      }
+      if (p.status() >= 500) {
+        ctx.response().setStatusCode(p.status()).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("code", "FAIL").put("message", "稍后重试").encode());
+        return;
+      }
+      refuseWechat(ctx, "wechat", false, "malformed", new JsonObject(), bodyOf(ctx), null, p.status());
+    });
+  }
+
+  private static byte[] bodyOf(RoutingContext ctx) {
+    return ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
   }
 
   private void refuseAlipay(RoutingContext ctx, boolean verified, String reason, byte[] body, UUID order) {

@@ -29,7 +29,8 @@ public final class PaymentMetrics {
     Stream<String> unverified = channel.equals("wechat")
         ? Stream.concat(Arrays.stream(Notification.Rejection.values()).map(Enum::name), Stream.of("WRONG_MERCHANT"))
         : Arrays.stream(AlipayNotification.Rejection.values()).map(Enum::name);
-    return Stream.concat(unverified, Stream.of(PaymentOutcome.UNKNOWN_ORDER.name(), PaymentOutcome.AMOUNT_MISMATCH.name()))
+    return Stream.concat(unverified, Stream.of(PaymentOutcome.UNKNOWN_ORDER.name(), PaymentOutcome.AMOUNT_MISMATCH.name(),
+        "MALFORMED"))
         .map(String::toLowerCase);
   }
 

@@ -128,6 +128,38 @@ class KioskAuthTest {
         .sendBuffer(Buffer.buffer("{}")).toCompletionStage().toCompletableFuture().get().statusCode()).isEqualTo(401);
   }
 
+  @Test
+  void aHeartbeatWithAFieldOfTheWrongTypeIs400NamingItAndChangesNothing() throws Exception {
+    String k = "K-371312-0001";
+    Map<String, String> bad = new java.util.LinkedHashMap<>();
+    bad.put("printer.paper", "{\"kioskId\":\"" + k + "\",\"reader\":\"ok\",\"printer\":{\"state\":\"ok\",\"paper\":5}}");
+    bad.put("printer.state", "{\"kioskId\":\"" + k + "\",\"reader\":\"ok\",\"printer\":{\"state\":[],\"paper\":\"ok\"}}");
+    bad.put("reader", "{\"kioskId\":\"" + k + "\",\"reader\":{},\"printer\":{\"state\":\"ok\",\"paper\":\"ok\"}}");
+    bad.put("printer", "{\"kioskId\":\"" + k + "\",\"reader\":\"ok\",\"printer\":\"ok\"}");
+    bad.put("kioskId", "{\"kioskId\":5,\"reader\":\"ok\",\"printer\":{\"state\":\"ok\",\"paper\":\"ok\"}}");
+    bad.put("lastTransaction", "{\"kioskId\":\"" + k + "\",\"reader\":\"ok\",\"lastTransaction\":1576375092,\"printer\":{\"state\":\"ok\",\"paper\":\"ok\"}}");
+    bad.put("at", "{\"kioskId\":\"" + k + "\",\"at\":true,\"reader\":\"ok\",\"printer\":{\"state\":\"ok\",\"paper\":\"ok\"}}");
+    for (var e : bad.entrySet()) {
+      String before = kioskRow(k);
+      HttpResponse<Buffer> r = call(k, p256, "SHA256withECDSA", "/api/v1/kiosks/heartbeat", e.getValue(), e.getValue(), 0, nonce());
+      assertThat(r.statusCode()).as(e.getKey() + ": " + r.bodyAsString()).isEqualTo(400);
+      assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(r.bodyAsJsonObject().getString("field")).as(e.getKey()).isEqualTo(e.getKey());
+      assertThat(kioskRow(k)).as(e.getKey()).isEqualTo(before);
+    }
+    HttpResponse<Buffer> array = call(k, p256, "SHA256withECDSA", "/api/v1/kiosks/heartbeat", "[1,2]", "[1,2]", 0, nonce());
+    assertThat(array.statusCode()).isEqualTo(400);
+    assertThat(array.getHeader("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  String kioskRow(String id) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select last_seen_at, reader, printer_state, paper, last_transaction from kiosk where id = '" + id + "'")) {
+      rs.next();
+      return rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4) + "|" + rs.getString(5);
+    }
+  }
+
   static String detail(HttpResponse<Buffer> r) {
     assertThat(r.statusCode()).isEqualTo(401);
     return r.bodyAsJsonObject().getString("detail");
