@@ -6,6 +6,7 @@ import cn.liangxian.gateway.db.Leadership;
 import cn.liangxian.gateway.db.StatementCheck;
 import cn.liangxian.gateway.http.AccessLog;
 import cn.liangxian.gateway.http.Failures;
+import cn.liangxian.gateway.http.NulCharacters;
 import cn.liangxian.gateway.http.InvalidRequests;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
@@ -93,6 +94,7 @@ final class GatewayVerticle extends VerticleBase {
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::handle);
+    router.route().handler(NulCharacters::handle);
     // before any body is read: what cannot be served at once is turned away at once
     router.route().handler(p.limits().admission()::handle);
     // rosters are bigger than API bodies: the operator routes get their own limit (a body is read once)
