@@ -19,10 +19,14 @@ public final class Announcements {
 
   private final PgSubscriber subscriber;
   private final List<Runnable> onLost = new CopyOnWriteArrayList<>();
+  private volatile boolean closing;
 
   public Announcements(Vertx vertx, PgConnectOptions db) {
     this.subscriber = PgSubscriber.subscriber(vertx, db).reconnectPolicy(retries -> 1000L);
     subscriber.closeHandler(v -> {
+      if (closing) {
+        return; // the gateway is stopping: nothing was lost
+      }
       LOG.warn("lost the connection that hears the other instances' announcements; reconnecting");
       onLost.forEach(Runnable::run);
     });
@@ -43,6 +47,7 @@ public final class Announcements {
   }
 
   public Future<Void> close() {
+    closing = true;
     return subscriber.close();
   }
 }
