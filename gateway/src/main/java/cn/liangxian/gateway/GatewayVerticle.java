@@ -76,6 +76,9 @@ final class GatewayVerticle extends VerticleBase {
   private KioskAuth kioskAuth;
   private OrderStore orderStore;
   private Payments payments;
+  private HouseholdStore households;
+  private RefundStore refundStore;
+  private CallbackLog callbackLog;
 
   GatewayVerticle(ProcessParts parts, int port, int number, IntConsumer listening) {
     this.p = parts;
@@ -90,7 +93,11 @@ final class GatewayVerticle extends VerticleBase {
         .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
     kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys());
     orderStore = new OrderStore(pool);
-    Refunds refunds = new Refunds(new RefundStore(pool), orderStore, p.channels().byName(), p.clock());
+    // one of each store per loop, shared by the routes and the sweep that use it
+    households = new HouseholdStore(p.cipher());
+    refundStore = new RefundStore(pool);
+    callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
+    Refunds refunds = new Refunds(refundStore, orderStore, p.channels().byName(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::handle);
@@ -148,7 +155,6 @@ final class GatewayVerticle extends VerticleBase {
     // every change is conditional too, so a sweep still running when the lead passes on does no harm
     Recovery recovery = new Recovery(orderStore, payments, p.channels().byName(), p.clock(), p.metrics().orders());
     PayingGauges gauges = p.metrics().paying();
-    CallbackLog callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
     timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> leadership.tryLead().compose(leads -> !leads
         ? Future.succeededFuture()
         : recovery.expireDue().compose(x -> recovery.queryStuck())
@@ -160,13 +166,13 @@ final class GatewayVerticle extends VerticleBase {
   }
 
   private void lookupRoutes(Router router) {
-    LookupHandler lookup = new LookupHandler(pool, new HouseholdStore(p.cipher()), p.cipher(), p.regions(), p.limits().lookups(),
+    LookupHandler lookup = new LookupHandler(pool, households, p.cipher(), p.regions(), p.limits().lookups(),
         p.limits().lookupsPerAddress(), p.metrics().lookups());
     router.post("/api/v1/lookup").handler(kioskAuth::handle).handler(lookup::handle);
   }
 
   private void orderRoutes(Router router) {
-    Orders orders = new Orders(orderStore, new HouseholdStore(p.cipher()), p.regions(), p.channels().byName(), p.clock(),
+    Orders orders = new Orders(orderStore, households, p.regions(), p.channels().byName(), p.clock(),
         Duration.ofMinutes(p.options().orderExpiryMinutes()), p.metrics().orders());
     OrderHandlers h = new OrderHandlers(orders, p.orderWatch());
     // a kiosk proves who it is on every route it uses (a mini-program request carries no X-Kiosk-Id)
@@ -178,8 +184,7 @@ final class GatewayVerticle extends VerticleBase {
 
   private void callbackRoutes(Router router, Refunds refunds) {
     var channels = p.channels();
-    CallbackLog log = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
-    Callbacks cb = new Callbacks(payments, refunds, log, channels.wechat(),
+    Callbacks cb = new Callbacks(payments, refunds, callbackLog, channels.wechat(),
         new NotificationVerifier(channels.wechat(), p.clock()), channels.alipay(), p.metrics().payments());
     // a failure here, a garbled body too, is answered in the channel's format (these come before the catch-all)
     router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat).failureHandler(cb::wechatFailed);
@@ -214,8 +219,8 @@ final class GatewayVerticle extends VerticleBase {
     router.get("/api/v1/operator/progress/:region/:insurance").handler(new ProgressHandler(p.regions(), new Progress(pool))::handle);
     router.get("/api/v1/operator/postings/:region/:insurance").handler(new PostingHandler(vertx, p.regions(),
         new Posting(vertx, pool, p.cipher(), p.regions(), p.clock()), p.clock())::handle);
-    router.post("/api/v1/operator/refunds").handler(new OperatorRefunds(orderStore, new RefundStore(pool), refunds,
-        new HouseholdStore(p.cipher()), p.regions(), p.clock())::handle);
+    router.post("/api/v1/operator/refunds").handler(new OperatorRefunds(orderStore, refundStore, refunds,
+        households, p.regions(), p.clock())::handle);
     router.get("/api/v1/operator/reconciliation/:channel/:date").handler(new ReconciliationHandler(p.regions(),
         new Reconciliation(pool, p.channels().byName(), payments))::handle);
   }

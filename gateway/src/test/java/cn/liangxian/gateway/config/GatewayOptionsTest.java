@@ -3,6 +3,7 @@ package cn.liangxian.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cn.liangxian.gateway.support.TestGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,17 +11,10 @@ import org.junit.jupiter.api.Test;
 
 class GatewayOptionsTest {
 
-  static Path repo() {
-    Path p = Path.of("").toAbsolutePath();
-    while (!Files.isRegularFile(p.resolve("config").resolve("gateway.yaml"))) {
-      p = p.getParent();
-    }
-    return p;
-  }
 
   @Test
   void theShippedConfigurationLoadsWithEveryRegionPinnedInsideItsWindow() throws Exception {
-    GatewayOptions c = GatewayOptions.fromYaml(Files.readString(repo().resolve("config/gateway.yaml")), Map.of());
+    GatewayOptions c = GatewayOptions.fromYaml(Files.readString(TestGateway.repo().resolve("config/gateway.yaml")), Map.of());
     assertThat(c.httpPort()).isEqualTo(8080);
     assertThat(c.regions()).extracting(GatewayOptions.RegionBook::code)
         .containsExactlyInAnyOrder("371312", "370405", "370404", "431103", "320682");
@@ -30,7 +24,7 @@ class GatewayOptionsTest {
 
   @Test
   void environmentOverridesTheFile() throws Exception {
-    GatewayOptions c = GatewayOptions.fromYaml(Files.readString(repo().resolve("config/gateway.yaml")),
+    GatewayOptions c = GatewayOptions.fromYaml(Files.readString(TestGateway.repo().resolve("config/gateway.yaml")),
         Map.of("GATEWAY_PORT", "9191", "GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS", "42"));
     assertThat(c.httpPort()).isEqualTo(9191);
     assertThat(c.lookupsPerMinutePerAddress()).isEqualTo(42);
@@ -57,7 +51,7 @@ class GatewayOptionsTest {
 
   @Test
   void channelsAndAnExternalDatabaseComeFromTheFileAndTheEnvironment() throws Exception {
-    String yaml = Files.readString(repo().resolve("config/gateway.yaml"));
+    String yaml = Files.readString(TestGateway.repo().resolve("config/gateway.yaml"));
     GatewayOptions c = GatewayOptions.fromYaml(yaml, Map.of("PGHOST", "db.example", "PGUSER", "lx"));
     assertThat(c.wechat().baseUrl()).isEqualTo("https://api.mch.weixin.qq.com");
     assertThat(c.sandbox()).isTrue();
@@ -67,7 +61,7 @@ class GatewayOptionsTest {
   }
 
   private static String shipped() throws Exception {
-    return Files.readString(repo().resolve("config/gateway.yaml"));
+    return Files.readString(TestGateway.repo().resolve("config/gateway.yaml"));
   }
 
   @Test
@@ -114,7 +108,7 @@ class GatewayOptionsTest {
 
   @Test
   void theLoadTestsSettingsAreAccepted() throws Exception {
-    String script = Files.readString(repo().resolve("loadtest/run.sh"));
+    String script = Files.readString(TestGateway.repo().resolve("loadtest/run.sh"));
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(GATEWAY_[A-Z_]+)=(\\S+)").matcher(script);
     Map<String, String> env = new java.util.HashMap<>();
     while (m.find()) {

@@ -46,7 +46,7 @@ class DashboardMetricsTest {
       scraped.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> exported.add(l.split("[{ ]", 2)[0]));
 
       Set<String> named = new TreeSet<>();
-      Path dir = repo().resolve("config/grafana/dashboards");
+      Path dir = TestGateway.repo().resolve("config/grafana/dashboards");
       try (Stream<Path> files = Files.list(dir)) {
         for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
           JsonNode d = new ObjectMapper().readTree(f.toFile());
@@ -65,7 +65,7 @@ class DashboardMetricsTest {
       assertThat(exported).as("metrics named by dashboards but not exported").containsAll(named);
 
       Set<String> alerted = new TreeSet<>();
-      Matcher m = METRIC.matcher(Files.readString(repo().resolve("config/prometheus/alerts.yml")));
+      Matcher m = METRIC.matcher(Files.readString(TestGateway.repo().resolve("config/prometheus/alerts.yml")));
       while (m.find()) {
         alerted.add(m.group(1));
       }
@@ -74,13 +74,6 @@ class DashboardMetricsTest {
     }
   }
 
-  static Path repo() {
-    Path p = Path.of("").toAbsolutePath();
-    while (!Files.isDirectory(p.resolve("config/grafana"))) {
-      p = p.getParent();
-    }
-    return p;
-  }
 
   /** Lookups, a paid order, an expired one, a refused callback, a kiosk heartbeat. */
   static void script(TestGateway g) throws Exception {
