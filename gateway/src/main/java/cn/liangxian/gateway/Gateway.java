@@ -12,6 +12,7 @@ import cn.liangxian.gateway.http.Admission;
 import cn.liangxian.gateway.http.HttpMetrics;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.kiosk.KioskKeys;
+import cn.liangxian.gateway.lookup.HouseholdAnswers;
 import cn.liangxian.gateway.lookup.LookupMetrics;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.OperatorAccounts;
@@ -121,7 +122,8 @@ public final class Gateway implements AutoCloseable {
             new PayingGauges(registry, clock)),
         channels, passwordHasher, passwordHasher.hash(UUID.randomUUID().toString()), roster, resource("/openapi.yaml"),
         Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served),
-        new ProcessParts.Deployment(kioskKeys, leadership), orderWatch);
+        new ProcessParts.Deployment(kioskKeys, leadership), orderWatch,
+        new HouseholdAnswers(options.cachedHouseholds(), registry));
     // every loop's server shares one port; asked for port 0, they share one the system chose
     int port = options.httpPort() == 0 ? -1 : options.httpPort();
     java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();

@@ -94,7 +94,7 @@ final class GatewayVerticle extends VerticleBase {
     kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys());
     orderStore = new OrderStore(pool);
     // one of each store per loop, shared by the routes and the sweep that use it
-    households = new HouseholdStore(p.cipher());
+    households = new HouseholdStore();
     refundStore = new RefundStore(pool);
     callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
     Refunds refunds = new Refunds(refundStore, orderStore, p.channels().byName(), p.clock());
@@ -166,7 +166,7 @@ final class GatewayVerticle extends VerticleBase {
   }
 
   private void lookupRoutes(Router router) {
-    LookupHandler lookup = new LookupHandler(pool, households, p.cipher(), p.regions(), p.limits().lookups(),
+    LookupHandler lookup = new LookupHandler(pool, households, p.answers(), p.cipher(), p.regions(), p.limits().lookups(),
         p.limits().lookupsPerAddress(), p.metrics().lookups());
     router.post("/api/v1/lookup").handler(kioskAuth::handle).handler(lookup::handle);
   }
@@ -218,7 +218,7 @@ final class GatewayVerticle extends VerticleBase {
     router.post("/api/v1/operator/targets").handler(new TargetUploadHandler(pool, p.regions())::handle);
     router.get("/api/v1/operator/progress/:region/:insurance").handler(new ProgressHandler(p.regions(), new Progress(pool))::handle);
     router.get("/api/v1/operator/postings/:region/:insurance").handler(new PostingHandler(vertx, p.regions(),
-        new Posting(vertx, pool, p.cipher(), p.regions(), p.clock()), p.clock())::handle);
+        new Posting(vertx, pool, p.regions(), p.clock()), p.clock())::handle);
     router.post("/api/v1/operator/refunds").handler(new OperatorRefunds(orderStore, refundStore, refunds,
         households, p.regions(), p.clock())::handle);
     router.get("/api/v1/operator/reconciliation/:channel/:date").handler(new ReconciliationHandler(p.regions(),

@@ -7,6 +7,7 @@ import cn.liangxian.gateway.db.Leadership;
 import cn.liangxian.gateway.http.Admission;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.kiosk.KioskKeys;
+import cn.liangxian.gateway.lookup.HouseholdAnswers;
 import cn.liangxian.gateway.lookup.LookupMetrics;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.PasswordHasher;
@@ -28,7 +29,7 @@ import java.util.function.Consumer;
 record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Database database, PersonalDataCipher cipher,
     PrometheusMeterRegistry registry, Limits limits, Metrics metrics, Channels channels, PasswordHasher hasher,
     String dummyPasswordHash, RosterImport rosterImport, String openApi, int poolSizePerVerticle,
-    Consumer<List<String>> routesServed, Deployment deployment, OrderWatch orderWatch) {
+    Consumer<List<String>> routesServed, Deployment deployment, OrderWatch orderWatch, HouseholdAnswers answers) {
 
   /** The request limits: token buckets per key, and the process's bound on requests in flight. */
   record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,

@@ -11,7 +11,7 @@ import java.time.LocalDate;
  * <p>{@link #toString()} is masked so that an ID number never reaches a log in clear by accident;
  * {@link #value()} gives the full number to code that must have it.
  */
-public final class IdNumber {
+public final class IdNumber implements Identity {
   private static final int[] WEIGHTS = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
   private static final char[] CHECK = {'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'};
   /** GB/T 2260 province-level codes (first two digits). */
@@ -144,6 +144,7 @@ public final class IdNumber {
   }
 
   /** Completed years of age (周岁) on the given date. */
+  @Override
   public int ageOn(LocalDate date) {
     return Ages.completedYears(birthDate, date);
   }

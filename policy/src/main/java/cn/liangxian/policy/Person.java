@@ -7,13 +7,13 @@ import java.util.Set;
 /**
  * What the engine needs to know of a resident.
  *
- * @param id the resident's ID number
+ * @param id who the resident is: their ID number, or the birth date and sex stored beside it
  * @param categories special groups the resident is certified in (empty for most people)
  * @param local has household registration (户籍) in the book's region
  * @param enrolledElsewhere already insured this year elsewhere or under employee insurance
- * @param spouse the spouse's ID number when known (002's family-planning subsidy looks at the wife's age)
+ * @param spouse the spouse's identity when known (002's family-planning subsidy looks at the wife's age)
  */
-public record Person(IdNumber id, Set<Category> categories, boolean local, boolean enrolledElsewhere, IdNumber spouse) {
+public record Person(Identity id, Set<Category> categories, boolean local, boolean enrolledElsewhere, Identity spouse) {
   public Person {
     Objects.requireNonNull(id, "id");
     categories = categories == null || categories.isEmpty()
@@ -22,7 +22,7 @@ public record Person(IdNumber id, Set<Category> categories, boolean local, boole
   }
 
   /** A local resident, not insured elsewhere, with no spouse on record. */
-  public static Person of(IdNumber id, Set<Category> categories) {
+  public static Person of(Identity id, Set<Category> categories) {
     return new Person(id, categories, true, false, null);
   }
 

@@ -49,7 +49,7 @@ record Treatment(
     if (minAge == null && maxAge == null) {
       return true;
     }
-    IdNumber whose = person.id();
+    Identity whose = person.id();
     if (ageOf == AgeOf.WIFE && whose.sex() == Sex.MALE) {
       whose = person.spouse();
       if (whose == null || whose.sex() != Sex.FEMALE) {

@@ -86,4 +86,36 @@ class AssessmentProperties {
       assertThat(a.totalFen()).isZero();
     }
   }
+
+  /** The birth date and sex kept beside an encrypted number assess exactly like the number itself. */
+  @Property(tries = 500)
+  void storedIdentityAssessesLikeTheNumber(@ForAll("inputs") Input in) {
+    PolicyBook book = Books.get(in.book());
+    InsuranceTerms terms = book.terms(in.insurance()).orElse(null);
+    if (terms == null) {
+      return;
+    }
+    String region = book.regions().get(0).code();
+    IdNumber id = IdNumber.parse(in.female() ? Ids.woman(region, in.birth().toString()) : Ids.man(region, in.birth().toString()));
+    IdNumber spouse = in.spouseBirth() == null ? null : IdNumber.parse(Ids.woman(region, in.spouseBirth().toString()));
+    Person byNumber = new Person(id, in.categories(), in.local(), false, spouse);
+    Person stored = new Person(Identity.of(id.birthDate(), id.sex(), id.masked()), in.categories(), in.local(), false,
+        spouse == null ? null : Identity.of(spouse.birthDate(), spouse.sex(), spouse.masked()));
+    Integer tier = in.insurance() == Insurance.PENSION
+        ? terms.tiersYuan().get(in.tierIndex() % terms.tiersYuan().size()) : null;
+    LocalDate payDate = terms.windowStart().plusDays(in.payOffsetDays());
+    Object expected;
+    Object actual;
+    try {
+      expected = PolicyEngine.assess(byNumber, in.insurance(), book, payDate, tier, Set.of());
+    } catch (AssessmentException refused) {
+      expected = refused.getMessage();
+    }
+    try {
+      actual = PolicyEngine.assess(stored, in.insurance(), book, payDate, tier, Set.of());
+    } catch (AssessmentException refused) {
+      actual = refused.getMessage();
+    }
+    assertThat(actual).isEqualTo(expected);
+  }
 }

@@ -52,6 +52,8 @@ public final class GatewayOptions {
   private int lookupBurst;
   private int lookupsPerMinutePerAddress;
   private int lookupBurstPerAddress;
+  private int cachedHouseholds;
+  private int signingWorkers;
   private AdmissionLimits admission;
   private Wechat wechat;
   private Alipay alipay;
@@ -76,13 +78,15 @@ public final class GatewayOptions {
     orders(s.section("orders"));
     operator(s.section("operator"));
     rateLimit(s.section("rateLimit"));
+    Settings lookup = s.section("lookup");
+    cachedHouseholds = lookup.integer("cachedHouseholds", "GATEWAY_LOOKUP_CACHED_HOUSEHOLDS", 50_000, 0, 10_000_000);
     admission = AdmissionLimits.read(s.section("admission"));
     channels(s.section("channels"));
     demo(s.section("demo"));
     if (!sandbox) {
       ChannelSections.requireMerchants(source, wechat, alipay);
     }
-    for (Settings done : List.of(keys, policies, targets)) {
+    for (Settings done : List.of(keys, policies, targets, lookup)) {
       done.done();
     }
     s.done();
@@ -136,6 +140,7 @@ public final class GatewayOptions {
   private void channels(Settings c) {
     wechat = ChannelSections.wechat(c.section("wechat"));
     alipay = ChannelSections.alipay(c.section("alipay"));
+    signingWorkers = c.integer("signingWorkers", "GATEWAY_SIGNING_WORKERS", 2, 1, 256);
     c.done();
   }
 
@@ -293,6 +298,16 @@ public final class GatewayOptions {
 
   public int lookupBurstPerAddress() {
     return lookupBurstPerAddress;
+  }
+
+  /** Households whose lookup answer one process keeps (0: none kept). */
+  public int cachedHouseholds() {
+    return cachedHouseholds;
+  }
+
+  /** Threads of the pool that signs, verifies and decrypts for the payment channels, off the event loops. */
+  public int signingWorkers() {
+    return signingWorkers;
   }
 
   /** Requests in flight per route class, beyond which they are turned away at once. */

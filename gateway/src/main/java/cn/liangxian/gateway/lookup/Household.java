@@ -1,7 +1,7 @@
 package cn.liangxian.gateway.lookup;
 
 import cn.liangxian.policy.Category;
-import cn.liangxian.policy.IdNumber;
+import cn.liangxian.policy.Identity;
 import cn.liangxian.policy.Person;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -10,8 +10,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-/** A household as stored: its members with their categories and what orders hold or have paid. */
-public record Household(long id, UUID ref, String regionCode, String township, String village, List<Member> members) {
+/**
+ * A household as stored: its members with their categories and what orders hold or have paid, and the
+ * stamp its rows carried when read (bumped by every change to them, see V9).
+ */
+public record Household(long id, UUID ref, String regionCode, String township, String village, long stamp,
+    List<Member> members) {
 
   /** A category as a department supplied it, with its validity. */
   public record CategoryRow(Category category, LocalDate validFrom, LocalDate validTo) {
@@ -23,7 +27,8 @@ public record Household(long id, UUID ref, String regionCode, String township, S
   /** A person-insurance-year an order holds or has paid. */
   public record Hold(String insurance, int year, boolean paid, OffsetDateTime heldUntil, UUID orderId) {}
 
-  public record Member(long id, UUID ref, IdNumber idNumber, String name, boolean local, boolean enrolledElsewhere,
+  /** A member as the engine and the API need them: the identity stored beside the encrypted number, never the number. */
+  public record Member(long id, UUID ref, Identity identity, String name, boolean local, boolean enrolledElsewhere,
       List<CategoryRow> categories, List<Hold> holds) {
 
     /** The person as the engine sees them on a date: only categories valid that day count. */
@@ -34,7 +39,7 @@ public record Household(long id, UUID ref, String regionCode, String township, S
           cats.add(c.category());
         }
       }
-      return new Person(idNumber, cats, local, enrolledElsewhere, null);
+      return new Person(identity, cats, local, enrolledElsewhere, null);
     }
 
     public Hold hold(String insurance, int year) {

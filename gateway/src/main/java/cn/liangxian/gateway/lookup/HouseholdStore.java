@@ -1,13 +1,12 @@
 package cn.liangxian.gateway.lookup;
 
-import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.policy.Category;
-import cn.liangxian.policy.IdNumber;
+import cn.liangxian.policy.Identity;
+import cn.liangxian.policy.Sex;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -18,41 +17,59 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Reads households in one round trip: members, their categories and holds, as JSON aggregated by PostgreSQL. */
+/**
+ * Reads households in one round trip: members, their categories and holds, as JSON aggregated by
+ * PostgreSQL. A member comes with the birth date, sex and masked number stored beside the encrypted
+ * one: reading a household decrypts nothing.
+ */
 public final class HouseholdStore {
-  private static final String MEMBERS = "select p.id, p.ref, p.id_enc, p.name, p.local, p.enrolled_elsewhere,"
-      + " h.id as household_id, h.ref as household_ref, v.region_code, v.township, v.name as village,"
+  private static final String MEMBERS = "select p.id, p.ref, p.id_masked, p.birth_date, p.sex, p.name, p.local,"
+      + " p.enrolled_elsewhere, h.id as household_id, h.ref as household_ref, h.stamp, v.region_code, v.township,"
+      + " v.name as village,"
       + " coalesce((select json_agg(json_build_object('c', pc.category, 'f', pc.valid_from, 't', pc.valid_to))"
       + "   from person_category pc where pc.person_id = p.id), '[]'::json) as categories,"
       + " coalesce((select json_agg(json_build_object('i', r.insurance, 'y', r.year, 'p', r.paid, 'u', r.held_until, 'o', r.order_id))"
       + "   from reservation r where r.person_id = p.id), '[]'::json) as holds"
       + " from person p join household h on h.id = p.household_id join village v on v.id = h.village_id";
 
-  /** The household of the person with this blind index and exactly this name; a wrong name finds nothing. */
-  static final String BY_PERSON = MEMBERS
-      + " where p.household_id = (select household_id from person where id_index = $1 and name = $2) order by p.birth_date, p.id";
+  /**
+   * The household of the person with this blind index and exactly this name (a wrong name finds
+   * nothing), with its stamp: all a lookup reads when the answer is already kept.
+   */
+  static final String STAMP_BY_PERSON = "select h.id, h.stamp, v.region_code from person p"
+      + " join household h on h.id = p.household_id join village v on v.id = h.village_id"
+      + " where p.id_index = $1 and p.name = $2";
+  static final String BY_ID = MEMBERS + " where h.id = $1 order by p.birth_date, p.id";
   static final String BY_REF = MEMBERS + " where h.ref = $1 order by p.birth_date, p.id";
   static final String BY_VILLAGE = MEMBERS + " where v.region_code = $1 and v.township = $2 and v.name = $3"
       + " order by h.roster_ref, h.id, p.birth_date, p.id";
 
   /** Every statement above, checked against the schema at start-up. */
-  public static final List<String> STATEMENTS = List.of(BY_PERSON, BY_REF, BY_VILLAGE);
+  public static final List<String> STATEMENTS = List.of(STAMP_BY_PERSON, BY_ID, BY_REF, BY_VILLAGE);
 
-  private final PersonalDataCipher cipher;
+  /** Which household a person is in, and its stamp as read. */
+  public record Stamp(long householdId, long stamp, String regionCode) {}
 
-  public HouseholdStore(PersonalDataCipher cipher) {
-    this.cipher = cipher;
+  public Future<Optional<Stamp>> stampByPerson(SqlClient db, byte[] idIndex, String name) {
+    return db.preparedQuery(STAMP_BY_PERSON).execute(Tuple.of(Buffer.buffer(idIndex), name)).map(rows -> {
+      var it = rows.iterator();
+      if (!it.hasNext()) {
+        return Optional.empty();
+      }
+      Row r = it.next();
+      return Optional.of(new Stamp(r.getLong(0), r.getLong(1), r.getString(2)));
+    });
   }
 
-  public Future<Optional<Household>> byPerson(SqlClient db, byte[] idIndex, String name) {
-    return db.preparedQuery(BY_PERSON).execute(Tuple.of(Buffer.buffer(idIndex), name)).map(this::household);
+  public Future<Optional<Household>> byId(SqlClient db, long householdId) {
+    return db.preparedQuery(BY_ID).execute(Tuple.of(householdId)).map(HouseholdStore::household);
   }
 
   public Future<Optional<Household>> byRef(SqlClient db, UUID ref) {
-    return db.preparedQuery(BY_REF).execute(Tuple.of(ref)).map(this::household);
+    return db.preparedQuery(BY_REF).execute(Tuple.of(ref)).map(HouseholdStore::household);
   }
 
-  /** Every household of a village, in roster order; the decryption of a whole village runs on a worker. */
+  /** Every household of a village, in roster order; a whole village is read into objects on a worker. */
   public Future<List<Household>> byVillage(io.vertx.core.Vertx vertx, SqlClient db, String region, String township, String village) {
     return db.preparedQuery(BY_VILLAGE).execute(Tuple.of(region, township, village)).compose(rows -> vertx.executeBlocking(() -> {
       List<Household> out = new ArrayList<>();
@@ -71,7 +88,7 @@ public final class HouseholdStore {
     }, false));
   }
 
-  private Optional<Household> household(Iterable<Row> rows) {
+  private static Optional<Household> household(Iterable<Row> rows) {
     List<Household.Member> members = new ArrayList<>();
     Row first = null;
     for (Row r : rows) {
@@ -91,15 +108,17 @@ public final class HouseholdStore {
         holds.add(new Household.Hold(h.getString("i"), h.getInteger("y"), h.getBoolean("p"),
             h.getString("u") == null ? null : OffsetDateTime.parse(h.getString("u")), UUID.fromString(h.getString("o"))));
       }
-      members.add(new Household.Member(r.getLong("id"), r.getUUID("ref"),
-          IdNumber.parse(cipher.decrypt(r.getBuffer("id_enc").getBytes())), r.getString("name"), r.getBoolean("local"),
+      Identity identity = Identity.of(r.getLocalDate("birth_date"), "M".equals(r.getString("sex")) ? Sex.MALE : Sex.FEMALE,
+          r.getString("id_masked"));
+      members.add(new Household.Member(r.getLong("id"), r.getUUID("ref"), identity, r.getString("name"), r.getBoolean("local"),
           r.getBoolean("enrolled_elsewhere"), cats, holds));
     }
     if (first == null) {
       return Optional.empty();
     }
     return Optional.of(new Household(first.getLong("household_id"), first.getUUID("household_ref"),
-        first.getString("region_code"), first.getString("township"), first.getString("village"), members));
+        first.getString("region_code"), first.getString("township"), first.getString("village"), first.getLong("stamp"),
+        members));
   }
 
   private static JsonArray json(Object v) {

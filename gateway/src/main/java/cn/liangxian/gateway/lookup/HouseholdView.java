@@ -24,8 +24,8 @@ public final class HouseholdView {
         }
       }
       members.add(new JsonObject().put("ref", m.ref().toString()).put("name", Masking.name(m.name()))
-          .put("idNumber", m.idNumber().masked()).put("sex", m.idNumber().sex().name().toLowerCase())
-          .put("age", m.idNumber().ageOn(payDate)).put("insurances", ins));
+          .put("idNumber", m.identity().masked()).put("sex", m.identity().sex().name().toLowerCase())
+          .put("age", m.identity().ageOn(payDate)).put("insurances", ins));
     }
     JsonObject totals = new JsonObject();
     JsonArray wholeFamily = new JsonArray();

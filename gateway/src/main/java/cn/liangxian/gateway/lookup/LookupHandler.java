@@ -6,6 +6,8 @@ import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.InvalidIdNumberException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -19,6 +21,9 @@ import java.util.Set;
  */
 public final class LookupHandler {
   private static final Set<String> FIELDS = Set.of("idNumber", "name");
+  // headers precomputed once: every answer carries the same two
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
 
   private final Pool pool;
   private final HouseholdStore store;
@@ -27,11 +32,13 @@ public final class LookupHandler {
   private final RateLimiter limiter;
   private final RateLimiter addressLimiter;
   private final LookupMetrics metrics;
+  private final HouseholdAnswers answers;
 
-  public LookupHandler(Pool pool, HouseholdStore store, PersonalDataCipher cipher, Regions regions, RateLimiter limiter,
-      RateLimiter addressLimiter, LookupMetrics metrics) {
+  public LookupHandler(Pool pool, HouseholdStore store, HouseholdAnswers answers, PersonalDataCipher cipher, Regions regions,
+      RateLimiter limiter, RateLimiter addressLimiter, LookupMetrics metrics) {
     this.pool = pool;
     this.store = store;
+    this.answers = answers;
     this.cipher = cipher;
     this.regions = regions;
     this.limiter = limiter;
@@ -58,29 +65,54 @@ public final class LookupHandler {
           new JsonObject().put("field", "idNumber"));
     }
     String name = JsonBodies.requiredString(body, "name", 50);
-    store.byPerson(pool, cipher.index(id.value()), name).onComplete(ar -> {
+    store.stampByPerson(pool, cipher.index(id.value()), name).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
-        return;
+      } else if (ar.result().isEmpty()) {
+        notFound(ctx);
+      } else {
+        answer(ctx, ar.result().get());
       }
-      if (ar.result().isEmpty()) {
-        metrics.lookup("not-found");
-        ctx.fail(Problem.notFound("household-not-found", "No household found",
-            "no household matches this ID number and name; check both, or ask the village collector"));
-        return;
-      }
-      Household h = ar.result().get();
-      Regions.Entry region = regions.get(h.regionCode()).orElse(null);
-      if (region == null) {
-        ctx.fail(new Problem(503, "region-not-served", "Region not served", "this household's region has no policy book here"));
-        return;
-      }
-      LocalDate payDate = regions.payDate(region);
-      OffsetDateTime now = OffsetDateTime.now(regions.clock());
-      metrics.lookup("found");
-      ctx.response().putHeader("Content-Type", "application/json")
-          .putHeader("Cache-Control", "no-store")
-          .end(HouseholdView.render(h, region, payDate, HouseholdAssessor.assess(h, region, payDate, now)).toBuffer());
     });
+  }
+
+  /** The kept answer while the household's stamp, the pay date and the book are those it was assessed at; else afresh. */
+  private void answer(RoutingContext ctx, HouseholdStore.Stamp stamp) {
+    Regions.Entry region = regions.get(stamp.regionCode()).orElse(null);
+    if (region == null) {
+      ctx.fail(new Problem(503, "region-not-served", "Region not served", "this household's region has no policy book here"));
+      return;
+    }
+    LocalDate payDate = regions.payDate(region);
+    byte[] kept = answers.get(stamp.householdId(), stamp.stamp(), payDate, region.book());
+    if (kept != null) {
+      answer(ctx, kept);
+      return;
+    }
+    store.byId(pool, stamp.householdId()).onComplete(read -> {
+      if (read.failed()) {
+        ctx.fail(read.cause());
+      } else if (read.result().isEmpty()) {
+        notFound(ctx); // the household went between the two reads (a roster change)
+      } else {
+        Household h = read.result().get();
+        byte[] assessed = HouseholdView.render(h, region, payDate,
+            HouseholdAssessor.assess(h, region, payDate, OffsetDateTime.now(regions.clock()))).toBuffer().getBytes();
+        answers.put(h.id(), h.stamp(), payDate, region.book(), assessed);
+        answer(ctx, assessed);
+      }
+    });
+  }
+
+  private void notFound(RoutingContext ctx) {
+    metrics.lookup("not-found");
+    ctx.fail(Problem.notFound("household-not-found", "No household found",
+        "no household matches this ID number and name; check both, or ask the village collector"));
+  }
+
+  private void answer(RoutingContext ctx, byte[] body) {
+    metrics.lookup("found");
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
+        .end(Buffer.buffer(body));
   }
 }

@@ -6,7 +6,6 @@ import cn.liangxian.gateway.lookup.HouseholdAssessor;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.privacy.Masking;
-import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.policy.Insurance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,10 +44,10 @@ public final class Posting {
   private final Regions regions;
   private final Clock clock;
 
-  public Posting(Vertx vertx, Pool pool, PersonalDataCipher cipher, Regions regions, Clock clock) {
+  public Posting(Vertx vertx, Pool pool, Regions regions, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
-    this.store = new HouseholdStore(cipher);
+    this.store = new HouseholdStore();
     this.regions = regions;
     this.clock = clock;
   }
@@ -95,7 +94,7 @@ public final class Posting {
         }
         Row p = paid.get(item.member().id());
         JsonObject line = new JsonObject().put("no", ++n).put("household", householdNo)
-            .put("name", Masking.name(item.member().name())).put("idNumber", Masking.idNumber(item.member().idNumber().value()))
+            .put("name", Masking.name(item.member().name())).put("idNumber", item.member().identity().masked())
             .put("status", item.status().code).put("statusText", STATUS_ZH.get(item.status()));
         if (p != null) {
           line.put("personalFen", p.getLong("personal_fen")).put("tierYuan", p.getInteger("tier_yuan"))

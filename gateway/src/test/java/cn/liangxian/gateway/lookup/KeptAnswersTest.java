@@ -1,0 +1,134 @@
+package cn.liangxian.gateway.lookup;
+
+import static cn.liangxian.gateway.support.TestGateway.member;
+import static cn.liangxian.gateway.support.TestGateway.ref;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.operator.Scope;
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A lookup answer is kept per household and served again, but never once something that changes it
+ * happened: a roster change, an order, a payment, a refund, on this instance or another one.
+ */
+class KeptAnswersTest {
+  private static final Pattern HITS = Pattern.compile(
+      "cache_gets_total\\{[^}]*cache=\"household_answers\"[^}]*result=\"hit\"[^}]*} ([0-9.E]+)");
+  TestGateway g;
+
+  @BeforeEach
+  void start() throws Exception {
+    g = Fixture.load(new TestGateway());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    g.close();
+  }
+
+  static String status(JsonObject household, String id, String insurance) {
+    return member(household, id).getJsonArray("insurances").stream().map(o -> (JsonObject) o)
+        .filter(i -> i.getString("insurance").equals(insurance)).findFirst().orElseThrow().getString("status");
+  }
+
+  static double keptAnswersServed(TestGateway gw) throws Exception {
+    Matcher m = HITS.matcher(gw.metrics());
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  /** Looks up twice: the second answer is the kept one, and equal to the first. */
+  JsonObject lookupKept(TestGateway gw, String id, String name) throws Exception {
+    JsonObject first = gw.lookup(id, name);
+    double before = keptAnswersServed(gw);
+    JsonObject again = gw.lookup(id, name);
+    assertThat(keptAnswersServed(gw)).as("the second lookup is answered from what was kept").isEqualTo(before + 1);
+    assertThat(again).isEqualTo(first);
+    return again;
+  }
+
+  /** Medical is paid for the whole family here (000 五2): every member who owes, in one order. */
+  JsonObject order(TestGateway gw, JsonObject h, String... ids) throws Exception {
+    JsonArray items = new JsonArray();
+    for (String id : ids) {
+      items.add(new JsonObject().put("memberRef", ref(h, id)).put("insurance", "medical").put("year", 2020));
+    }
+    HttpResponse<Buffer> r = gw.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household")
+        .getString("ref")).put("channel", "wechat").put("mode", "qr").put("items", items),
+        "Idempotency-Key", UUID.randomUUID().toString());
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    return r.bodyAsJsonObject();
+  }
+
+  void pay(TestGateway gw, JsonObject order) throws Exception {
+    gw.gateway.demo().sandbox().pay(order.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    gw.awaitState(order.getString("id"), "PAID");
+  }
+
+  @Test
+  void aRosterChangeIsShownAtOnce() throws Exception {
+    assertThat(status(lookupKept(g, Fixture.LI, "李四"), Fixture.LI, "medical")).isEqualTo("unpaid");
+    g.importCsv("late-dibao.csv", "department,category,id_number,name,valid_from,valid_to\n民政,DIBAO," + Fixture.LI + ",李四,2019-01-01,\n");
+    assertThat(status(g.lookup(Fixture.LI, "李四"), Fixture.LI, "medical")).isEqualTo("paid-by-government");
+
+    String newborn = TestGateway.id("371312", "2019-10-01", 127);
+    g.importCsv("newborn.csv", Fixture.ROSTER.lines().findFirst().orElseThrow() + "\n"
+        + "371312,汤头街道,汤头村,HD1," + newborn + ",张小宝,true," + Fixture.ZHANG + ",张三,13800001111,false\n");
+    JsonObject h = g.lookup(Fixture.LI, "李四");
+    assertThat(h.getJsonArray("members")).hasSize(5);
+    assertThat(status(h, newborn, "medical")).isEqualTo("unpaid");
+  }
+
+  @Test
+  void anOrderAndItsPaymentAreShownAtOnce() throws Exception {
+    JsonObject h = lookupKept(g, Fixture.ZHANG, "张三");
+    JsonObject o = order(g, h, Fixture.ZHANG, Fixture.LI, Fixture.CHILD);
+    assertThat(status(g.lookup(Fixture.ZHANG, "张三"), Fixture.LI, "medical")).isEqualTo("in-progress");
+    lookupKept(g, Fixture.ZHANG, "张三");
+    pay(g, o);
+    JsonObject after = g.lookup(Fixture.ZHANG, "张三");
+    assertThat(status(after, Fixture.LI, "medical")).isEqualTo("paid");
+    assertThat(status(after, Fixture.GRANNY, "medical")).isEqualTo("paid-by-government");
+  }
+
+  @Test
+  void aRefundIsShownAtOnce() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    JsonObject o = order(g, h, Fixture.ZHANG, Fixture.LI, Fixture.CHILD);
+    pay(g, o);
+    assertThat(status(lookupKept(g, Fixture.LI, "李四"), Fixture.LI, "medical")).isEqualTo("paid");
+    String token = g.operatorToken(Role.FINANCE, Scope.ALL);
+    HttpResponse<Buffer> refund = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", "Bearer " + token)
+        .sendBuffer(Buffer.buffer(new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, Fixture.LI))
+            .put("insurance", "medical").put("reason", "enrolled-elsewhere").encode()))
+        .toCompletionStage().toCompletableFuture().get();
+    assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
+    JsonObject after = g.lookup(Fixture.LI, "李四");
+    assertThat(status(after, Fixture.LI, "medical")).isEqualTo("unpaid");
+    assertThat(status(after, Fixture.ZHANG, "medical")).isEqualTo("paid");
+  }
+
+  @Test
+  void aPaymentAppliedOnAnotherInstanceIsShownAtOnce() throws Exception {
+    try (TestGateway b = TestGateway.beside(g)) {
+      JsonObject h = lookupKept(b, Fixture.ZHANG, "张三");
+      assertThat(status(h, Fixture.ZHANG, "medical")).isEqualTo("unpaid");
+      // ordered, paid and its callback applied on the first instance; the second had the answer kept
+      JsonObject o = order(g, h, Fixture.ZHANG, Fixture.LI, Fixture.CHILD);
+      pay(g, o);
+      assertThat(status(b.lookup(Fixture.ZHANG, "张三"), Fixture.ZHANG, "medical")).isEqualTo("paid");
+    }
+  }
+}
