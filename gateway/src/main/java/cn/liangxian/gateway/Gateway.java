@@ -1,6 +1,7 @@
 package cn.liangxian.gateway;
 
 import cn.liangxian.gateway.channel.Channels;
+import cn.liangxian.gateway.channel.Signing;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
 import cn.liangxian.gateway.config.GatewayOptions;
@@ -64,6 +65,7 @@ public final class Gateway implements AutoCloseable {
   private Vertx vertx;
   private DemoChannels demo;
   private Channels channels;
+  private Signing signing;
   private OrderWatch orderWatch;
   private Announcements announcements;
   private volatile int httpPort;
@@ -108,6 +110,7 @@ public final class Gateway implements AutoCloseable {
     vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    signing = Signing.create(vertx, options.signingWorkers(), registry);
     channels = channels(clock);
     KioskKeys kioskKeys = new KioskKeys();
     Leadership leadership = new Leadership(vertx, database.connectOptions(options.pipeliningLimit()), registry);
@@ -154,12 +157,12 @@ public final class Gateway implements AutoCloseable {
 
   private Channels channels(Clock clock) {
     if (!options.sandbox()) {
-      Channels real = Channels.real(vertx, options, clock);
+      Channels real = Channels.real(vertx, options, clock, signing);
       LOG.info("payment channels: WeChat Pay merchant {} ({}), Alipay app {}", real.wechat().mchid(), real.wechat().scheme(),
           real.alipay().appId());
       return real;
     }
-    demo = DemoChannels.start(vertx, clock, options.sandboxPort(), () -> "http://127.0.0.1:" + httpPort);
+    demo = DemoChannels.start(vertx, clock, signing, options.sandboxPort(), () -> "http://127.0.0.1:" + httpPort);
     return demo.channels();
   }
 

@@ -185,7 +185,7 @@ final class GatewayVerticle extends VerticleBase {
   private void callbackRoutes(Router router, Refunds refunds) {
     var channels = p.channels();
     Callbacks cb = new Callbacks(payments, refunds, callbackLog, channels.wechat(),
-        new NotificationVerifier(channels.wechat(), p.clock()), channels.alipay(), p.metrics().payments());
+        new NotificationVerifier(channels.wechat(), p.clock()), channels.alipay(), channels.signing(), p.metrics().payments());
     // a failure here, a garbled body too, is answered in the channel's format (these come before the catch-all)
     router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat).failureHandler(cb::wechatFailed);
     router.post("/api/v1/callbacks/alipay").handler(cb::alipay).failureHandler(cb::alipayFailed);

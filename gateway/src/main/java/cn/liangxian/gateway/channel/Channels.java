@@ -22,26 +22,29 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The payment channels by name, with the merchant identities their callbacks are checked against. */
-public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wechat, AlipayMerchant alipay) {
+/**
+ * The payment channels by name, with the merchant identities their callbacks are checked against and
+ * the pool their signatures run on.
+ */
+public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wechat, AlipayMerchant alipay, Signing signing) {
   public Channels {
     byName = Map.copyOf(byName);
   }
 
   /** Both channels speaking to given addresses (the real channels, or a stand-in with the same protocols). */
-  public static Channels of(Vertx vertx, Clock clock, WechatPayMerchant wechat, String wechatBaseUrl, AlipayMerchant alipay,
-      String alipayGatewayUrl, Supplier<String> callbackBaseUrl) {
+  public static Channels of(Vertx vertx, Clock clock, Signing signing, WechatPayMerchant wechat, String wechatBaseUrl,
+      AlipayMerchant alipay, String alipayGatewayUrl, Supplier<String> callbackBaseUrl) {
     WebClient http = WebClient.create(vertx);
     Map<String, PaymentChannel> byName = new LinkedHashMap<>();
-    byName.put("wechat", new WechatPayChannel(new WechatPayClient(http, wechatBaseUrl, wechat, clock),
+    byName.put("wechat", new WechatPayChannel(new WechatPayClient(http, wechatBaseUrl, wechat, clock, signing),
         () -> callbackBaseUrl.get() + "/api/v1/callbacks/wechatpay"));
-    byName.put("alipay", new AlipayChannel(new AlipayClient(http, alipayGatewayUrl, alipay, clock),
+    byName.put("alipay", new AlipayChannel(new AlipayClient(http, alipayGatewayUrl, alipay, clock, signing),
         () -> callbackBaseUrl.get() + "/api/v1/callbacks/alipay"));
-    return new Channels(byName, wechat, alipay);
+    return new Channels(byName, wechat, alipay, signing);
   }
 
   /** The real merchants, from the channels section of the options and key files (or the environment). */
-  public static Channels real(Vertx vertx, GatewayOptions options, Clock clock) {
+  public static Channels real(Vertx vertx, GatewayOptions options, Clock clock, Signing signing) {
     GatewayOptions.Wechat w = options.wechat();
     GatewayOptions.Alipay a = options.alipay();
     PlatformKeys platform = new PlatformKeys();
@@ -55,7 +58,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     AlipayMerchant alipay = new AlipayMerchant(a.appId(),
         Pem.privateKey(secret(options, a.appKeyFile(), "GATEWAY_ALIPAY_APP_KEY")),
         Pem.publicKey(secret(options, a.alipayPublicKeyFile(), "GATEWAY_ALIPAY_PUBLIC_KEY")));
-    return of(vertx, clock, wechat, w.baseUrl(), alipay, a.gatewayUrl(), options::publicBaseUrl);
+    return of(vertx, clock, signing, wechat, w.baseUrl(), alipay, a.gatewayUrl(), options::publicBaseUrl);
   }
 
   /** A secret from the environment variable if set, else from the file (relative to the key directory). */

@@ -2,6 +2,7 @@ package cn.liangxian.gateway.demo;
 
 import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.gateway.channel.Channels;
+import cn.liangxian.gateway.channel.Signing;
 import cn.liangxian.gateway.channel.alipay.AlipayMerchant;
 import cn.liangxian.gateway.channel.wechat.PlatformKeys;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
@@ -38,7 +39,7 @@ public final class DemoChannels implements AutoCloseable {
    * Starts the sandbox on {@code sandboxPort} (0: any free port) and the gateway's adapters that call it,
    * on the gateway's {@code vertx}; the channels call back the gateway at {@code gatewayBaseUrl}. Blocking.
    */
-  public static DemoChannels start(Vertx vertx, Clock clock, int sandboxPort, Supplier<String> gatewayBaseUrl) {
+  public static DemoChannels start(Vertx vertx, Clock clock, Signing signing, int sandboxPort, Supplier<String> gatewayBaseUrl) {
     Vertx sandboxVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     ChannelSandbox sandbox = new ChannelSandbox(sandboxVertx, clock);
     DemoMerchant account = DemoMerchant.issue(sandbox);
@@ -54,7 +55,7 @@ public final class DemoChannels implements AutoCloseable {
         account.merchantKey(), account.apiV3Key(), WechatPayScheme.RSA,
         new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
     AlipayMerchant alipay = new AlipayMerchant(DemoMerchant.ALIPAY_APP_ID, account.appKey(), sandbox.alipayPublicKey());
-    Channels channels = Channels.of(vertx, clock, wechat, sandbox.baseUrl(), alipay, sandbox.baseUrl() + "/gateway.do",
+    Channels channels = Channels.of(vertx, clock, signing, wechat, sandbox.baseUrl(), alipay, sandbox.baseUrl() + "/gateway.do",
         gatewayBaseUrl);
     return new DemoChannels(sandboxVertx, sandbox, channels);
   }

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.payment;
 
+import cn.liangxian.gateway.channel.Signing;
 import cn.liangxian.gateway.channel.alipay.AlipayMerchant;
 import cn.liangxian.gateway.channel.alipay.AlipayNotification;
 import cn.liangxian.gateway.channel.wechat.Notification;
@@ -36,9 +37,11 @@ public final class Callbacks {
   private final NotificationVerifier wechatVerifier;
   private final AlipayMerchant alipay;
   private final PaymentMetrics metrics;
+  private final Signing signing;
 
   public Callbacks(Payments payments, Refunds refunds, CallbackLog log, WechatPayMerchant wechat,
-      NotificationVerifier wechatVerifier, AlipayMerchant alipay, PaymentMetrics metrics) {
+      NotificationVerifier wechatVerifier, AlipayMerchant alipay, Signing signing, PaymentMetrics metrics) {
+    this.signing = signing;
     this.payments = payments;
     this.refunds = refunds;
     this.log = log;
@@ -48,11 +51,25 @@ public final class Callbacks {
     this.metrics = metrics;
   }
 
+  /** Verified and decrypted on the signing pool, then applied back on this event loop. */
   public void wechat(RoutingContext ctx) {
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     var h = ctx.request().headers();
-    Notification n = wechatVerifier.verify(h.get("Wechatpay-Timestamp"), h.get("Wechatpay-Nonce"), h.get("Wechatpay-Signature"),
-        h.get("Wechatpay-Serial"), body);
+    String ts = h.get("Wechatpay-Timestamp");
+    String nonce = h.get("Wechatpay-Nonce");
+    String signature = h.get("Wechatpay-Signature");
+    String serial = h.get("Wechatpay-Serial");
+    signing.verifyAndDecrypt(() -> wechatVerifier.verify(ts, nonce, signature, serial, body)).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        wechat(ctx, ar.result(), body);
+      }
+    });
+  }
+
+  private void wechat(RoutingContext ctx, Notification n, byte[] body) {
+    var h = ctx.request().headers();
     JsonObject headers = new JsonObject();
     h.forEach(e -> {
       if (e.getKey().toLowerCase().startsWith("wechatpay-")) {
@@ -113,7 +130,16 @@ public final class Callbacks {
     Map<String, String> fields = new LinkedHashMap<>();
     ctx.request().formAttributes().forEach(e -> fields.put(e.getKey(), e.getValue()));
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    AlipayNotification n = AlipayNotification.verify(alipay, fields);
+    signing.verify(() -> AlipayNotification.verify(alipay, fields)).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        alipay(ctx, ar.result(), body);
+      }
+    });
+  }
+
+  private void alipay(RoutingContext ctx, AlipayNotification n, byte[] body) {
     if (n instanceof AlipayNotification.Rejected r) {
       refuseAlipay(ctx, false, r.reason().name().toLowerCase(), body, null);
       return;

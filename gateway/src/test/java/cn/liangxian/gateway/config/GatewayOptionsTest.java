@@ -43,6 +43,22 @@ class GatewayOptionsTest {
   }
 
   @Test
+  void theSigningPoolAndTheKeptAnswersAreSizedInTheFileTheEnvironmentOverridesAndATypoStops() throws Exception {
+    GatewayOptions c = GatewayOptions.fromYaml(shipped(), Map.of());
+    assertThat(c.signingWorkers()).isEqualTo(2);
+    assertThat(c.cachedHouseholds()).isEqualTo(50_000);
+    GatewayOptions e = GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_SIGNING_WORKERS", "6", "GATEWAY_LOOKUP_CACHED_HOUSEHOLDS", "0"));
+    assertThat(e.signingWorkers()).isEqualTo(6);
+    assertThat(e.cachedHouseholds()).isZero();
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("  signingWorkers: 2", "  signingWorker: 2"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("config/gateway.yaml: channels.signingWorker is not a setting");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_SIGNING_WORKERS", "0")))
+        .hasMessageContaining("channels.signingWorkers (GATEWAY_SIGNING_WORKERS)");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("  cachedHouseholds: 50000", "  cachedHousehold: 50000"),
+        Map.of())).hasMessageStartingWith("config/gateway.yaml: lookup.cachedHousehold is not a setting");
+  }
+
+  @Test
   void aKeyGivenTwiceIsRefusedRatherThanSilentlyOverridden() {
     assertThatThrownBy(() -> GatewayOptions.fromYaml("http:\n  port: 1\ndemo:\n  roster: true\nhttp:\n  port: 2\n", Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http");

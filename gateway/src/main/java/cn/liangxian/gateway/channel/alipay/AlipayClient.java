@@ -3,6 +3,7 @@ package cn.liangxian.gateway.channel.alipay;
 import cn.liangxian.channel.Money;
 import cn.liangxian.channel.alipay.AlipaySignatures;
 import cn.liangxian.gateway.channel.ChannelException;
+import cn.liangxian.gateway.channel.Signing;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -30,10 +31,12 @@ public final class AlipayClient {
   private final String gatewayUrl;
   private final AlipayMerchant merchant;
   private final Clock clock;
+  private final Signing signing;
 
-  /** @param gatewayUrl {@code https://openapi.alipay.com/gateway.do}, or the sandbox's */
-  public AlipayClient(WebClient http, String gatewayUrl, AlipayMerchant merchant, Clock clock) {
+  /** @param gatewayUrl {@code https://openapi.alipay.com/gateway.do}, or the sandbox's; @param signing where signatures run */
+  public AlipayClient(WebClient http, String gatewayUrl, AlipayMerchant merchant, Clock clock, Signing signing) {
     this.http = http;
+    this.signing = signing;
     this.gatewayUrl = gatewayUrl;
     this.merchant = merchant;
     this.clock = clock;
@@ -130,41 +133,46 @@ public final class AlipayClient {
   }
 
   private Future<JsonObject> call(String method, JsonObject biz, String notifyUrl) {
-    MultiMap form = MultiMap.caseInsensitiveMultiMap();
-    signedParams(method, biz, notifyUrl).forEach(form::add);
     String member = method.replace('.', '_') + "_response";
-    return http.postAbs(gatewayUrl)
-        .sendForm(form, "UTF-8")
-        .recover(e -> Future.failedFuture(new ChannelException("NETWORK", String.valueOf(e.getMessage()), 0, true)))
-        .map(resp -> {
-          if (resp.statusCode() != 200) {
-            throw new ChannelException("HTTP_" + resp.statusCode(), "Alipay gateway answered " + resp.statusCode(),
-                resp.statusCode(), true);
-          }
-          String body = resp.bodyAsBuffer() == null ? "" : resp.bodyAsBuffer().toString(StandardCharsets.UTF_8);
-          JsonObject root;
-          try {
-            root = new JsonObject(body);
-          } catch (RuntimeException e) {
-            throw new ChannelException("MALFORMED_RESPONSE", "the answer is not JSON", 200, true);
-          }
-          JsonObject r = root.getJsonObject(member);
-          if (r == null) {
-            throw new ChannelException("MALFORMED_RESPONSE", "the answer has no " + member, 200, true);
-          }
-          String sign = root.getString("sign");
-          // Alipay may leave an error answer about the request itself (e.g. a bad app_id) unsigned.
-          boolean signed = sign != null && AlipaySignatures.verifyResponse(merchant.alipayPublicKey(), body, member, sign);
-          if (!signed && "10000".equals(r.getString("code"))) {
-            throw new ChannelException("RESPONSE_NOT_VERIFIED", "the answer is not signed by Alipay's key", 200, true);
-          }
-          if (!"10000".equals(r.getString("code"))) {
-            String code = r.getString("sub_code", r.getString("code", "UNKNOWN"));
-            throw new ChannelException(code, r.getString("sub_msg", r.getString("msg", "")), 200,
-                "20000".equals(r.getString("code")) || code.endsWith("SYSTEM_ERROR"));
-          }
-          return r;
-        });
+    return signing.sign(() -> signedParams(method, biz, notifyUrl)).compose(params -> {
+      MultiMap form = MultiMap.caseInsensitiveMultiMap();
+      params.forEach(form::add);
+      return http.postAbs(gatewayUrl).sendForm(form, "UTF-8")
+          .recover(e -> Future.failedFuture(new ChannelException("NETWORK", String.valueOf(e.getMessage()), 0, true)));
+    }).compose(resp -> {
+      if (resp.statusCode() != 200) {
+        throw new ChannelException("HTTP_" + resp.statusCode(), "Alipay gateway answered " + resp.statusCode(),
+            resp.statusCode(), true);
+      }
+      String body = resp.bodyAsBuffer() == null ? "" : resp.bodyAsBuffer().toString(StandardCharsets.UTF_8);
+      JsonObject root;
+      try {
+        root = new JsonObject(body);
+      } catch (RuntimeException e) {
+        throw new ChannelException("MALFORMED_RESPONSE", "the answer is not JSON", 200, true);
+      }
+      JsonObject r = root.getJsonObject(member);
+      if (r == null) {
+        throw new ChannelException("MALFORMED_RESPONSE", "the answer has no " + member, 200, true);
+      }
+      String sign = root.getString("sign");
+      return signing.verify(() -> sign != null && AlipaySignatures.verifyResponse(merchant.alipayPublicKey(), body, member, sign))
+          .map(signed -> believed(r, signed));
+    });
+  }
+
+  /** The answer's member, once its signature was checked. */
+  private static JsonObject believed(JsonObject r, boolean signed) {
+    // Alipay may leave an error answer about the request itself (e.g. a bad app_id) unsigned.
+    if (!signed && "10000".equals(r.getString("code"))) {
+      throw new ChannelException("RESPONSE_NOT_VERIFIED", "the answer is not signed by Alipay's key", 200, true);
+    }
+    if (!"10000".equals(r.getString("code"))) {
+      String code = r.getString("sub_code", r.getString("code", "UNKNOWN"));
+      throw new ChannelException(code, r.getString("sub_msg", r.getString("msg", "")), 200,
+          "20000".equals(r.getString("code")) || code.endsWith("SYSTEM_ERROR"));
+    }
+    return r;
   }
 
   private static String required(JsonObject r, String field) {

@@ -30,8 +30,7 @@ public final class WechatPayChannel implements PaymentChannel {
     WechatPayClient.Prepay req = new WechatPayClient.Prepay(p.outTradeNo(), p.description(), p.totalFen(), notifyUrl.get(),
         p.expiresAt(), p.payerId(), null);
     if (p.mode().equals("mini")) {
-      return client.jsapi(req).map(prepayId -> {
-        WechatPayClient.MiniProgramPayment m = client.miniProgramPayment(prepayId);
+      return client.jsapi(req).compose(client::requestPayment).map(m -> {
         return new JsonObject().put("wechatPayment", new JsonObject().put("appId", m.appId()).put("timeStamp", m.timeStamp())
             .put("nonceStr", m.nonceStr()).put("package", m.packageValue()).put("signType", m.signType())
             .put("paySign", m.paySign()));

@@ -4,6 +4,7 @@ import cn.liangxian.channel.Crypto;
 import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.channel.wechat.WechatPaySignatures;
 import cn.liangxian.gateway.channel.ChannelException;
+import cn.liangxian.gateway.channel.Signing;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -36,10 +37,12 @@ public final class WechatPayClient {
   private final String baseUrl;
   private final WechatPayMerchant merchant;
   private final Clock clock;
+  private final Signing signing;
 
-  /** @param baseUrl {@code https://api.mch.weixin.qq.com}, or the sandbox's */
-  public WechatPayClient(WebClient http, String baseUrl, WechatPayMerchant merchant, Clock clock) {
+  /** @param baseUrl {@code https://api.mch.weixin.qq.com}, or the sandbox's; @param signing where signatures run */
+  public WechatPayClient(WebClient http, String baseUrl, WechatPayMerchant merchant, Clock clock, Signing signing) {
     this.http = http;
+    this.signing = signing;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.merchant = merchant;
     this.clock = clock;
@@ -72,6 +75,11 @@ public final class WechatPayClient {
   /** {@code POST /v3/pay/transactions/native}: the {@code code_url} a kiosk shows as a QR code. */
   public Future<String> nativePay(Prepay p) {
     return call(HttpMethod.POST, "/v3/pay/transactions/native", prepayBody(p)).map(r -> required(r, "code_url"));
+  }
+
+  /** {@link #miniProgramPayment} signed on the signing pool. */
+  public Future<MiniProgramPayment> requestPayment(String prepayId) {
+    return signing.sign(() -> miniProgramPayment(prepayId));
   }
 
   /** Signs {@code appId\ntimeStamp\nnonceStr\npackage\n} for {@code wx.requestPayment}. */
@@ -161,41 +169,41 @@ public final class WechatPayClient {
   /** A signed call whose answer must verify; a 2xx without body gives an empty object. */
   private Future<JsonObject> call(HttpMethod method, String pathAndQuery, JsonObject body) {
     byte[] bytes = body == null ? new byte[0] : body.encode().getBytes(StandardCharsets.UTF_8);
-    return send(method, baseUrl + pathAndQuery, pathAndQuery, bytes).map(resp -> {
+    return send(method, baseUrl + pathAndQuery, pathAndQuery, bytes).compose(resp -> {
       byte[] answer = resp.bodyAsBuffer() == null ? new byte[0] : resp.bodyAsBuffer().getBytes();
-      if (resp.statusCode() / 100 != 2) {
-        // An error we cannot verify is never taken as a final answer: it stays retryable.
-        boolean verified = verifies(resp, answer);
-        JsonObject err = answer.length == 0 ? new JsonObject() : parseOrEmpty(answer);
-        String code = err.getString("code", "HTTP_" + resp.statusCode());
-        throw new ChannelException(code, err.getString("message", ""), resp.statusCode(), !verified
-            || resp.statusCode() >= 500 || code.equals("SYSTEM_ERROR") || code.equals("FREQUENCY_LIMITED"));
-      }
-      if (!verifies(resp, answer)) {
-        throw new ChannelException("RESPONSE_NOT_VERIFIED", "the answer is not signed by a live WeChat Pay platform key"
-            + " (serial " + resp.getHeader("Wechatpay-Serial") + ")", resp.statusCode(), true);
-      }
-      return answer.length == 0 ? new JsonObject() : parse(answer);
+      return signing.verify(() -> verifies(resp, answer)).map(verified -> {
+        if (resp.statusCode() / 100 != 2) {
+          // An error we cannot verify is never taken as a final answer: it stays retryable.
+          JsonObject err = answer.length == 0 ? new JsonObject() : parseOrEmpty(answer);
+          String code = err.getString("code", "HTTP_" + resp.statusCode());
+          throw new ChannelException(code, err.getString("message", ""), resp.statusCode(), !verified
+              || resp.statusCode() >= 500 || code.equals("SYSTEM_ERROR") || code.equals("FREQUENCY_LIMITED"));
+        }
+        if (!verified) {
+          throw new ChannelException("RESPONSE_NOT_VERIFIED", "the answer is not signed by a live WeChat Pay platform key"
+              + " (serial " + resp.getHeader("Wechatpay-Serial") + ")", resp.statusCode(), true);
+        }
+        return answer.length == 0 ? new JsonObject() : parse(answer);
+      });
     });
   }
 
   private Future<HttpResponse<Buffer>> send(HttpMethod method, String absoluteUrl, String pathAndQuery, byte[] body) {
     long ts = clock.instant().getEpochSecond();
     String nonce = nonce();
-    String auth = WechatPaySignatures.authorization(merchant.scheme(), merchant.mchid(), merchant.serialNo(),
-        merchant.privateKey(), method.name(), pathAndQuery, ts, nonce, body == null ? new byte[0] : body);
-    HttpRequest<Buffer> req = http.requestAbs(method, absoluteUrl)
-        .putHeader("Authorization", auth)
-        .putHeader("Accept", "application/json")
-        .putHeader("User-Agent", "liangxian-gateway");
-    Future<HttpResponse<Buffer>> f;
-    if (body == null || method == HttpMethod.GET) {
-      f = req.send();
-    } else {
-      f = req.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body));
-    }
-    return f.recover(e -> Future.failedFuture(e instanceof ChannelException ? e
-        : new ChannelException("NETWORK", String.valueOf(e.getMessage()), 0, true)));
+    byte[] signed = body == null ? new byte[0] : body;
+    return signing.sign(() -> WechatPaySignatures.authorization(merchant.scheme(), merchant.mchid(), merchant.serialNo(),
+        merchant.privateKey(), method.name(), pathAndQuery, ts, nonce, signed)).compose(auth -> {
+          HttpRequest<Buffer> req = http.requestAbs(method, absoluteUrl)
+              .putHeader("Authorization", auth)
+              .putHeader("Accept", "application/json")
+              .putHeader("User-Agent", "liangxian-gateway");
+          if (body == null || method == HttpMethod.GET) {
+            return req.send();
+          }
+          return req.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body));
+        }).recover(e -> Future.failedFuture(e instanceof ChannelException ? e
+            : new ChannelException("NETWORK", String.valueOf(e.getMessage()), 0, true)));
   }
 
   private boolean verifies(HttpResponse<Buffer> resp, byte[] body) {

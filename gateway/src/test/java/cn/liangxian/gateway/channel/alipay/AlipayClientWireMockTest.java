@@ -32,6 +32,11 @@ import org.junit.jupiter.api.Test;
 /** The Alipay adapter against WireMock answering in Alipay's documented format, signed by "Alipay". */
 class AlipayClientWireMockTest {
   static WireMockServer wm;
+  /** The gateway's signing pool, as the gateway makes it, on this test's Vert.x. */
+  static cn.liangxian.gateway.channel.Signing signing() {
+    return cn.liangxian.gateway.channel.Signing.create(vertx, 2, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
   static Vertx vertx;
   static final KeyPair app = Vectors.rsa();
   static final KeyPair alipay = Vectors.rsa();
@@ -44,7 +49,7 @@ class AlipayClientWireMockTest {
     vertx = Vertx.vertx();
     client = new AlipayClient(WebClient.create(vertx), wm.baseUrl() + "/gateway.do",
         new AlipayMerchant("2014072300007148", app.getPrivate(), alipay.getPublic()),
-        Clock.fixed(Instant.parse("2019-12-15T02:20:30Z"), ZoneOffset.UTC));
+        Clock.fixed(Instant.parse("2019-12-15T02:20:30Z"), ZoneOffset.UTC), signing());
   }
 
   @AfterAll

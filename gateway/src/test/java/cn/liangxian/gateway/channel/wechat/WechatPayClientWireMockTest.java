@@ -36,6 +36,11 @@ class WechatPayClientWireMockTest {
   static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1576376430L), ZoneOffset.UTC);
   static final String SERIAL = "PUB_KEY_ID_0114232134912410000000000001";
   static WireMockServer wm;
+  /** The gateway's signing pool, as the gateway makes it, on this test's Vert.x. */
+  static cn.liangxian.gateway.channel.Signing signing() {
+    return cn.liangxian.gateway.channel.Signing.create(vertx, 2, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
   static Vertx vertx;
   static KeyPair merchantKey = Vectors.rsa();
   static KeyPair platform = Vectors.rsa();
@@ -49,7 +54,7 @@ class WechatPayClientWireMockTest {
     WechatPayMerchant m = new WechatPayMerchant("1230000109", "wxd678efh567hg6787", "444F4864EA9B34415", merchantKey.getPrivate(),
         "a7cde1f0b2c4d6e8a7cde1f0b2c4d6e8".getBytes(StandardCharsets.US_ASCII), WechatPayScheme.RSA,
         new PlatformKeys().put(SERIAL, platform.getPublic()));
-    client = new WechatPayClient(WebClient.create(vertx), wm.baseUrl(), m, CLOCK);
+    client = new WechatPayClient(WebClient.create(vertx), wm.baseUrl(), m, CLOCK, signing());
   }
 
   @AfterAll
