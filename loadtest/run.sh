@@ -4,9 +4,12 @@
 #   loadtest/run.sh            short run (under 3 minutes once built): 200,000 persons, 85 s of Gatling
 #   loadtest/run.sh peak       full run: 1,000,000 persons, 8 minutes of Gatling
 #   loadtest/run.sh soak       30 minutes at a steady rate (SOAK_MINUTES=...)
+#   loadtest/run.sh overload   3x the knee (KNEE journeys/s, 30 by default) for 60 s, then a minute at the knee:
+#                              p99 of the admitted and of the refused, lost payments, callbacks refused, and
+#                              how long after the burst a lookup is back to its latency before it
 #
 # Environment (all optional): PERSONS, JOURNEYS (journeys/s at the hold), LOOKUP_FAMILIES (families/s
-# checking what they owe), SPIKE (midnight factor), P99_MS, MAX_ERROR_PERCENT, SOAK_MINUTES, BUILD=0 to
+# checking what they owe), SPIKE (midnight factor), KNEE (overload), P99_MS, MAX_ERROR_PERCENT, SOAK_MINUTES, BUILD=0 to
 # skip the Maven build, KEEP_DATA=1 to keep the run's database, FAULTS (the sandbox's misbehaviour, JSON as
 # POST /sandbox/faults takes; by default every notification is delivered twice, newest first, 200 ms late).
 #
@@ -22,7 +25,9 @@ profile=${1:-short}
 case "$profile" in
   short) persons=${PERSONS:-200000} ;;
   peak|soak) persons=${PERSONS:-1000000} ;;
-  *) echo "usage: loadtest/run.sh [short|peak|soak]" >&2; exit 2 ;;
+  overload) persons=${PERSONS:-200000}; knee=${KNEE:-30}
+    JOURNEYS=${JOURNEYS:-$((3 * knee))}; LOOKUP_FAMILIES=${LOOKUP_FAMILIES:-$((6 * knee))} ;;
+  *) echo "usage: loadtest/run.sh [short|peak|soak|overload]" >&2; exit 2 ;;
 esac
 started=$(date +%s)
 out=loadtest/target/runs/$(date +%Y%m%d-%H%M%S)-$profile
@@ -42,12 +47,12 @@ for tool in wrk pgbench; do
   fi
 done
 
-# absolute: Maven 3.8 resolves a relative output file against the module, not the folder it was started in
 classpath_file=$PWD/loadtest/target/classpath.txt
 if [ "${BUILD:-1}" != 0 ]; then
   echo "== build"
-  mvn -q -B -DskipTests install
-  mvn -q -B -pl loadtest dependency:build-classpath -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=test
+  # package, not install: nothing of this build lands in the local Maven repository; each module writes its
+  # classpath to its own target/classpath.txt (a relative output file resolves against the module)
+  mvn -q -B -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test
 fi
 cp="$PWD/loadtest/target/classes:$PWD/loadtest/target/test-classes:$(cat "$classpath_file")"
 
@@ -112,9 +117,45 @@ wrk_to() { # name url [script]: 64 connections, latency percentiles into the bas
     /Non-2xx/ { printf "wrk.%s.non2xx=%s\n", n, $NF }' "$out/wrk-$name.txt" >> "$base"
   grep -E 'Requests/sec' "$out/wrk-$name.txt"
 }
+# CPU time (utime + stime, in clock ticks) of the gateway's process, and of PostgreSQL: its postmaster (with
+# the children it reaped) and every backend it runs
+ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+postmaster=$(head -1 "$(find "$GATEWAY_DATA_DIR" -name postmaster.pid | head -1)")
+pg_ticks() {
+  local sum=0 p
+  for p in $postmaster $(pgrep -P "$postmaster"); do sum=$((sum + $(ticks "$p"))); done
+  echo $sum
+}
+hz=$(getconf CLK_TCK)
 echo "== baseline: the gateway's lookups through wrk (64 connections, ${seconds}s, after a warm-up)"
 BODIES=$out/bodies.txt wrk -t2 -c64 -d5s -s loadtest/bench/lookup.lua "http://127.0.0.1:$gw_port" > /dev/null
+# JFR=1: the gateway's CPU samples during the measured lookups, their top frames into jfr-top.txt
+[ "${JFR:-0}" = 1 ] && jcmd "${pids[0]}" JFR.start name=lookups settings=profile > /dev/null
+gw_before=$(ticks "${pids[0]}") pg_before=$(pg_ticks)
 wrk_to gateway "http://127.0.0.1:$gw_port" loadtest/bench/lookup.lua
+gw_after=$(ticks "${pids[0]}") pg_after=$(pg_ticks)
+if [ "${JFR:-0}" = 1 ]; then
+  jcmd "${pids[0]}" JFR.stop name=lookups filename="$out/lookups.jfr" > /dev/null
+  jfr print --events jdk.ExecutionSample "$out/lookups.jfr" | awk '
+    /stackTrace = \[/ { top = 1; first = ""; next }
+    top == 1 { sub(/^ +/, ""); sub(/ +line:.*/, ""); self[$0]++; n++; top = 2 }
+    top == 2 && first == "" && /cn\.liangxian\./ { f = $0; sub(/^ +/, "", f); sub(/ +line:.*/, "", f); first = f; ours[f]++ }
+    /^\]/ || /^ *\]$/ { top = 0 }
+    END { print "samples " n; print "-- top frames (self)"; for (k in self) printf "%6.1f%% %s\n", 100 * self[k] / n, k | "sort -rn | head -25"
+      close("sort -rn | head -25"); print "-- innermost project frame on the stack"
+      for (k in ours) printf "%6.1f%% %s\n", 100 * ours[k] / n, k | "sort -rn | head -15" }' > "$out/jfr-top.txt"
+fi
+served=$(awk '/requests in/ { print $1 }' "$out/wrk-gateway.txt")
+awk -v g=$((gw_after - gw_before)) -v p=$((pg_after - pg_before)) -v n="$served" -v hz="$hz" 'BEGIN {
+  printf "cpu.gateway.msPerLookup=%.3f\ncpu.postgres.msPerLookup=%.3f\n", g * 1000 / hz / n, p * 1000 / hz / n }' >> "$base"
+grep '^cpu\.' "$base" | sed 's/^/  /'
+echo "== baseline: the same lookups from 2,000 residents only: their households' answers are kept"
+head -2000 "$out/bodies.txt" > "$out/bodies-kept.txt"
+BODIES=$out/bodies-kept.txt wrk -t2 -c64 -d3s -s loadtest/bench/lookup.lua "http://127.0.0.1:$gw_port" > /dev/null
+BODIES=$out/bodies-kept.txt wrk -t2 -c64 -d"${seconds}s" --latency -s loadtest/bench/lookup.lua "http://127.0.0.1:$gw_port" \
+  > "$out/wrk-gateway-kept.txt"
+awk '/Requests\/sec/ { printf "wrk.gatewayKept.rps=%s\n", $2 }' "$out/wrk-gateway-kept.txt" >> "$base"
+grep -E 'Requests/sec' "$out/wrk-gateway-kept.txt"
 
 echo "== baseline: a trivial Vert.x endpoint through wrk (64 connections, ${seconds}s)"
 java -cp "$cp" cn.liangxian.loadtest.TrivialServer $trivial_port > "$out/trivial.log" 2>&1 &
@@ -130,6 +171,21 @@ java -cp "$cp" org.openjdk.jmh.Main RsaSignBenchmark -f 1 -wi 1 -w 2s -i 2 -r 3s
   > "$out/jmh.txt" 2>&1
 grep -E '^RsaSignBenchmark' "$out/jmh.txt" || tail -5 "$out/jmh.txt"
 
+if [ "$profile" = overload ]; then
+  # one lookup every half second beside the load: when, after the burst, a resident's lookup is quick again
+  probe_body=$(sed -n 7p "$out/bodies.txt")
+  ( while :; do
+      printf '%s ' "$(date +%s.%N)"
+      curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -X POST "http://127.0.0.1:$gw_port/api/v1/lookup" \
+        -H 'Content-Type: application/json' -H 'X-Openid: overload-probe' -d "$probe_body" || echo "000 9"
+      sleep 0.5
+    done ) > "$out/probe.txt" 2>/dev/null &
+  probe=$!
+  pids+=($probe)
+  sleep 5 # the probe's latency before the burst
+  curl -sf "http://127.0.0.1:$gw_port/metrics" > "$out/metrics-before.txt"
+  burst_start=$(date +%s.%N)
+fi
 echo "== Gatling: PeakSimulation, profile $profile"
 gatling_status=0
 java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" \
@@ -142,6 +198,34 @@ java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" \
   || gatling_status=$?
 grep -E 'Global:|assertion|Reports generated|Please open' "$out/gatling.txt" | head -8 || true
 echo "gatling.status=$gatling_status" >> "$base"
+if [ "$profile" = overload ]; then
+  curl -sf "http://127.0.0.1:$gw_port/metrics" > "$out/metrics-after.txt"
+  kill "$probe" 2>/dev/null || true
+  # p99 of the answers admitted and of those refused (503), from the gateway's own histograms over the run
+  for kind in admitted refused; do
+    awk -v kind=$kind -F'[{}]' '
+      FNR == 1 { f++ }
+      /^vertx_http_server_response_time_seconds_bucket/ {
+        refused = ($2 ~ /code="503"/); if ((kind == "refused") != refused) next
+        match($2, /le="[^"]*"/); le = substr($2, RSTART + 4, RLENGTH - 5); split($3, v, " ")
+        n[f, le] += v[2]; les[le] = 1 }
+      END { total = n[2, "+Inf"] - n[1, "+Inf"]; best = "+Inf"
+        for (le in les) if (le != "+Inf" && n[2, le] - n[1, le] >= 0.99 * total && (best == "+Inf" || le + 0 < best + 0)) best = le
+        printf "overload.%s.requests=%d\noverload.%s.p99Ms=%s\n", kind, total, kind, best == "+Inf" ? "inf" : sprintf("%.0f", best * 1000) }' \
+      "$out/metrics-before.txt" "$out/metrics-after.txt" >> "$base"
+  done
+  shed() { grep -E "^liangxian_admission_total\{class=\"$1\",outcome=\"shed\"" "$2" | awk '{ s += $2 } END { printf "%d", s }'; }
+  echo "overload.callbacks.shed=$(( $(shed callback "$out/metrics-after.txt") - $(shed callback "$out/metrics-before.txt") ))" >> "$base"
+  # back to normal: the first probe after the burst (65 s from Gatling's start, its own start-up counted in
+  # the burst) from which every probe is a 200 within twice the slowest probe before it (at least 50 ms)
+  awk -v start="$burst_start" '
+    $1 < start { if ($3 > normal) normal = $3; next }
+    $1 >= start + 65 { t[++k] = $1 - start - 65; ok[k] = ($2 == 200 && $3 <= (2 * normal > 0.05 ? 2 * normal : 0.05)) }
+    END { back = "never"; for (i = k; i >= 1 && ok[i]; i--) back = sprintf("%.1f", t[i])
+      printf "overload.probe.normalMs=%.0f\noverload.backToNormalSeconds=%s\n", normal * 1000, back }' \
+    "$out/probe.txt" >> "$base"
+  grep '^overload\.' "$base" | sed 's/^/  /'
+fi
 echo "journeys.perSecond=${JOURNEYS:-30}" >> "$base"
 echo "lookupFamilies.perSecond=${LOOKUP_FAMILIES:-60}" >> "$base"
 echo "spike.factor=${SPIKE:-2}" >> "$base"

@@ -119,6 +119,14 @@ public final class Summary {
     if (rows.isEmpty()) {
       sb.append("  (no Gatling report found)\n");
     }
+    statusPerOrder(rows).ifPresent(line -> sb.append(line));
+    if (b.containsKey("overload.admitted.p99Ms")) {
+      sb.append(String.format(Locale.ROOT, "  overload: p99 admitted %s ms (%s requests), p99 refused %s ms (%s requests),"
+          + " callbacks refused %s, back to normal latency %s s after the burst%n", b.getProperty("overload.admitted.p99Ms"),
+          b.getProperty("overload.admitted.requests"), b.getProperty("overload.refused.p99Ms"),
+          b.getProperty("overload.refused.requests"), b.getProperty("overload.callbacks.shed", "?"),
+          b.getProperty("overload.backToNormalSeconds", "?")));
+    }
     sb.append("  assertions (p99, error share): ").append(gatlingPassed ? "held" : "FAILED (status "
         + b.getProperty("gatling.status") + ")").append(report.map(p -> "; report " + p).orElse("")).append('\n');
 
@@ -133,6 +141,10 @@ public final class Summary {
     sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f%n", "RSA-2048 sign (JMH, one thread)", signs));
     sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f%n", "RSA-2048 verify (JMH, one thread)", verifies));
 
+    if (b.containsKey("cpu.gateway.msPerLookup")) {
+      sb.append(String.format(Locale.ROOT, "  %-44s %12s ms gateway, %s ms PostgreSQL%n", "CPU per lookup (/proc, during wrk)",
+          b.getProperty("cpu.gateway.msPerLookup"), b.getProperty("cpu.postgres.msPerLookup", "-")));
+    }
     sb.append(String.format(Locale.ROOT, "%nThe gateway as a share of each%n"));
     sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", "lookups / the lookup SQL through pgbench", pct(gatewayLookups, pgbench)));
     sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", "lookups / the trivial Vert.x endpoint", pct(gatewayLookups, trivial)));
@@ -158,6 +170,17 @@ public final class Summary {
       sb.append("  (upper bounds: the spike rate held here need not be this instance's limit; loadtest/README.md finds it)\n");
     }
     return sb.toString();
+  }
+
+  /** The long poll's promise: status requests per order, whatever the latency. */
+  static Optional<String> statusPerOrder(List<Row> rows) {
+    long orders = rows.stream().filter(r -> r.name().equals("order")).mapToLong(Row::total).sum();
+    long status = rows.stream().filter(r -> r.name().equals("status")).mapToLong(Row::total).sum();
+    if (orders == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT, "  status requests per order: %.2f (%,d status requests, %,d orders; held up to"
+        + " 20 s each)%n", (double) status / orders, status, orders));
   }
 
   private static String pct(double part, double whole) {

@@ -33,6 +33,14 @@ class SummaryTest {
   }
 
   @Test
+  void statusRequestsPerOrderAreCountedFromTheTable() {
+    List<Summary.Row> rows = List.of(new Summary.Row("order", 400, 400, 0, 5, 1, 1, 1, 1, 1),
+        new Summary.Row("status", 520, 520, 0, 6, 1, 1, 1, 1, 1));
+    assertThat(Summary.statusPerOrder(rows)).hasValueSatisfying(l -> assertThat(l).contains("status requests per order: 1.30"));
+    assertThat(Summary.statusPerOrder(List.of())).isEmpty();
+  }
+
+  @Test
   void theTablePutsTheGatewayAgainstEachBaseline() throws Exception {
     String s = Summary.of(fixture());
     assertThat(s).contains("profile short, 100,000 persons, 2 cores, 170 s");
