@@ -108,6 +108,11 @@ pgbench -h localhost -p "$pgport" -U postgres -n -M prepared -c 16 -j 2 -T "$sec
 grep -E '^tps' "$out/pgbench.txt" | head -1
 awk '/^tps/ { printf "pgbench.tps=%s\n", $3; exit }' "$out/pgbench.txt" >> "$base"
 awk '/latency average/ { printf "pgbench.latencyMs=%s\n", $4 }' "$out/pgbench.txt" >> "$base"
+echo "== baseline: the lookup SQL when the answer is kept (the household's stamp) through pgbench"
+pgbench -h localhost -p "$pgport" -U postgres -n -M prepared -c 16 -j 2 -T "$seconds" -D rows="$rows" \
+  -f loadtest/bench/lookup-kept.pgbench.sql postgres > "$out/pgbench-kept.txt" 2>&1
+grep -E '^tps' "$out/pgbench-kept.txt" | head -1
+awk '/^tps/ { printf "pgbench.kept.tps=%s\n", $3; exit }' "$out/pgbench-kept.txt" >> "$base"
 
 wrk_to() { # name url [script]: 64 connections, latency percentiles into the baselines
   local name=$1 url=$2 script=${3:-}

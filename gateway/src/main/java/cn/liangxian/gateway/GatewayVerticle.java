@@ -127,6 +127,9 @@ final class GatewayVerticle extends VerticleBase {
       checked = StatementCheck.prepareAll(pool, statements());
       backgroundWork(refunds);
     }
+    // every connection of every loop, the lookup's statements prepared before the first resident asks
+    checked = checked.compose(x -> StatementCheck.prepareOnEveryConnection(pool, p.poolSizePerVerticle(),
+        HouseholdStore.LOOKUP_STATEMENTS));
     return checked.compose(x -> vertx.createHttpServer().invalidRequestHandler(InvalidRequests::handle).requestHandler(router)
         .listen(port, p.options().httpHost()).map(s -> {
           server = s;

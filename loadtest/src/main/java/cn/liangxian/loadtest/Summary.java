@@ -141,6 +141,12 @@ public final class Summary {
     sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f%n", "RSA-2048 sign (JMH, one thread)", signs));
     sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f%n", "RSA-2048 verify (JMH, one thread)", verifies));
 
+    if (b.containsKey("wrk.gatewayKept.rps")) {
+      sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f%n", "lookups with answers kept (wrk, 2,000 residents)",
+          dbl(b.getProperty("wrk.gatewayKept.rps"))));
+      sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f%n", "their SQL, the household's stamp (pgbench)",
+          dbl(b.getProperty("pgbench.kept.tps"))));
+    }
     if (b.containsKey("cpu.gateway.msPerLookup")) {
       sb.append(String.format(Locale.ROOT, "  %-44s %12s ms gateway, %s ms PostgreSQL%n", "CPU per lookup (/proc, during wrk)",
           b.getProperty("cpu.gateway.msPerLookup"), b.getProperty("cpu.postgres.msPerLookup", "-")));
@@ -148,6 +154,10 @@ public final class Summary {
     sb.append(String.format(Locale.ROOT, "%nThe gateway as a share of each%n"));
     sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", "lookups / the lookup SQL through pgbench", pct(gatewayLookups, pgbench)));
     sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", "lookups / the trivial Vert.x endpoint", pct(gatewayLookups, trivial)));
+    if (b.containsKey("wrk.gatewayKept.rps")) {
+      sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", "lookups with answers kept / their SQL through pgbench",
+          pct(dbl(b.getProperty("wrk.gatewayKept.rps")), dbl(b.getProperty("pgbench.kept.tps")))));
+    }
     double cryptoCeiling = signs > 0 && verifies > 0 ? cores / (SIGNS_PER_JOURNEY / signs + VERIFIES_PER_JOURNEY / verifies) : 0;
     sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", String.format(Locale.ROOT,
         "spike journeys/s (%.0f) / RSA ceiling (%,.0f journeys/s on %d cores)", journeys * spike, cryptoCeiling, cores),

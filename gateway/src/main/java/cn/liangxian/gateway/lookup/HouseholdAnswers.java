@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import cn.liangxian.policy.PolicyBook;
+import java.nio.ByteBuffer;
 import java.time.LocalDate;
 
 /**
@@ -17,12 +18,24 @@ public final class HouseholdAnswers {
   private record Kept(long stamp, LocalDate payDate, PolicyBook book, byte[] body) {}
 
   private final Cache<Long, Kept> kept;
+  /** Whose answer is kept: a person's blind index (a keyed hash, never the number) to their household. */
+  private final Cache<ByteBuffer, Long> households;
   private final boolean keeping;
 
   public HouseholdAnswers(int households, MeterRegistry registry) {
     this.keeping = households > 0;
     this.kept = Caffeine.newBuilder().maximumSize(households).recordStats().build();
+    this.households = Caffeine.newBuilder().maximumSize(households * 4L).build();
     CaffeineCacheMetrics.monitor(registry, kept, "household_answers");
+  }
+
+  /**
+   * The household whose answer is kept for the person with this blind index, if any: the lookup then
+   * reads only the household's stamp (and the name check) before answering.
+   */
+  public Long householdOf(byte[] idIndex) {
+    Long id = households.getIfPresent(ByteBuffer.wrap(idIndex));
+    return id != null && kept.asMap().containsKey(id) ? id : null;
   }
 
   /** The answer kept for this household as it stands now, or null. */
@@ -35,9 +48,12 @@ public final class HouseholdAnswers {
   }
 
   /** Keeps an answer assessed from the household as read at {@code stamp}; an older answer never replaces a newer one. */
-  public void put(long householdId, long stamp, LocalDate payDate, PolicyBook book, byte[] body) {
+  public void put(byte[] idIndex, long householdId, long stamp, LocalDate payDate, PolicyBook book, byte[] body) {
     if (!keeping) {
       return;
+    }
+    if (idIndex != null) {
+      households.put(ByteBuffer.wrap(idIndex.clone()), householdId);
     }
     Kept next = new Kept(stamp, payDate, book, body);
     kept.asMap().merge(householdId, next, (old, fresh) -> old.stamp() > fresh.stamp() ? old : fresh);

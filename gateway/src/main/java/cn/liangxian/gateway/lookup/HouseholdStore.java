@@ -32,10 +32,10 @@ public final class HouseholdStore {
       + "   from reservation r where r.person_id = p.id), '[]'::json) as holds"
       + " from person p join household h on h.id = p.household_id join village v on v.id = h.village_id";
 
-  /**
-   * The household of the person with this blind index and exactly this name (a wrong name finds
-   * nothing), with its stamp: all a lookup reads when the answer is already kept.
-   */
+  /** The household of the person with this blind index and exactly this name; a wrong name finds nothing. */
+  static final String BY_PERSON = MEMBERS
+      + " where p.household_id = (select household_id from person where id_index = $1 and name = $2) order by p.birth_date, p.id";
+  /** As {@link #BY_PERSON}, but only which household and its stamp: all a lookup reads when its answer is kept. */
   static final String STAMP_BY_PERSON = "select h.id, h.stamp, v.region_code from person p"
       + " join household h on h.id = p.household_id join village v on v.id = h.village_id"
       + " where p.id_index = $1 and p.name = $2";
@@ -44,8 +44,11 @@ public final class HouseholdStore {
   static final String BY_VILLAGE = MEMBERS + " where v.region_code = $1 and v.township = $2 and v.name = $3"
       + " order by h.roster_ref, h.id, p.birth_date, p.id";
 
+  /** What a lookup runs: prepared on every connection at start-up. */
+  public static final List<String> LOOKUP_STATEMENTS = List.of(BY_PERSON, STAMP_BY_PERSON, BY_ID);
+
   /** Every statement above, checked against the schema at start-up. */
-  public static final List<String> STATEMENTS = List.of(STAMP_BY_PERSON, BY_ID, BY_REF, BY_VILLAGE);
+  public static final List<String> STATEMENTS = List.of(BY_PERSON, STAMP_BY_PERSON, BY_ID, BY_REF, BY_VILLAGE);
 
   /** Which household a person is in, and its stamp as read. */
   public record Stamp(long householdId, long stamp, String regionCode) {}
@@ -59,6 +62,10 @@ public final class HouseholdStore {
       Row r = it.next();
       return Optional.of(new Stamp(r.getLong(0), r.getLong(1), r.getString(2)));
     });
+  }
+
+  public Future<Optional<Household>> byPerson(SqlClient db, byte[] idIndex, String name) {
+    return db.preparedQuery(BY_PERSON).execute(Tuple.of(Buffer.buffer(idIndex), name)).map(HouseholdStore::household);
   }
 
   public Future<Optional<Household>> byId(SqlClient db, long householdId) {

@@ -6,6 +6,7 @@ import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.InvalidIdNumberException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -65,43 +67,54 @@ public final class LookupHandler {
           new JsonObject().put("field", "idNumber"));
     }
     String name = JsonBodies.requiredString(body, "name", 50);
-    store.stampByPerson(pool, cipher.index(id.value()), name).onComplete(ar -> {
+    byte[] index = cipher.index(id.value());
+    if (answers.householdOf(index) == null) {
+      // nothing kept for this person: the household in one round trip, assessed, and kept
+      store.byPerson(pool, index, name).onComplete(read -> assessed(ctx, read, index));
+      return;
+    }
+    store.stampByPerson(pool, index, name).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
       } else if (ar.result().isEmpty()) {
         notFound(ctx);
       } else {
-        answer(ctx, ar.result().get());
+        kept(ctx, ar.result().get(), index);
       }
     });
   }
 
   /** The kept answer while the household's stamp, the pay date and the book are those it was assessed at; else afresh. */
-  private void answer(RoutingContext ctx, HouseholdStore.Stamp stamp) {
+  private void kept(RoutingContext ctx, HouseholdStore.Stamp stamp, byte[] index) {
     Regions.Entry region = regions.get(stamp.regionCode()).orElse(null);
+    byte[] kept = region == null ? null : answers.get(stamp.householdId(), stamp.stamp(), regions.payDate(region), region.book());
+    if (kept != null) {
+      answer(ctx, kept);
+    } else {
+      store.byId(pool, stamp.householdId()).onComplete(read -> assessed(ctx, read, index));
+    }
+  }
+
+  private void assessed(RoutingContext ctx, AsyncResult<Optional<Household>> read, byte[] index) {
+    if (read.failed()) {
+      ctx.fail(read.cause());
+      return;
+    }
+    if (read.result().isEmpty()) {
+      notFound(ctx); // also when the household went between two reads (a roster change)
+      return;
+    }
+    Household h = read.result().get();
+    Regions.Entry region = regions.get(h.regionCode()).orElse(null);
     if (region == null) {
       ctx.fail(new Problem(503, "region-not-served", "Region not served", "this household's region has no policy book here"));
       return;
     }
     LocalDate payDate = regions.payDate(region);
-    byte[] kept = answers.get(stamp.householdId(), stamp.stamp(), payDate, region.book());
-    if (kept != null) {
-      answer(ctx, kept);
-      return;
-    }
-    store.byId(pool, stamp.householdId()).onComplete(read -> {
-      if (read.failed()) {
-        ctx.fail(read.cause());
-      } else if (read.result().isEmpty()) {
-        notFound(ctx); // the household went between the two reads (a roster change)
-      } else {
-        Household h = read.result().get();
-        byte[] assessed = HouseholdView.render(h, region, payDate,
-            HouseholdAssessor.assess(h, region, payDate, OffsetDateTime.now(regions.clock()))).toBuffer().getBytes();
-        answers.put(h.id(), h.stamp(), payDate, region.book(), assessed);
-        answer(ctx, assessed);
-      }
-    });
+    byte[] body = HouseholdView.render(h, region, payDate,
+        HouseholdAssessor.assess(h, region, payDate, OffsetDateTime.now(regions.clock()))).toBuffer().getBytes();
+    answers.put(index, h.id(), h.stamp(), payDate, region.book(), body);
+    answer(ctx, body);
   }
 
   private void notFound(RoutingContext ctx) {

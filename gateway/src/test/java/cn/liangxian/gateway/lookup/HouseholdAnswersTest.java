@@ -21,7 +21,7 @@ class HouseholdAnswersTest {
   @Test
   void servedOnlyForTheStampTheDateAndTheBookItWasAssessedWith() {
     PolicyBook book = book();
-    answers.put(7, 3, day, book, body);
+    answers.put(null, 7, 3, day, book, body);
     assertThat(answers.get(7, 3, day, book)).isSameAs(body);
     assertThat(answers.get(7, 4, day, book)).as("the household changed").isNull();
     assertThat(answers.get(7, 3, day.plusDays(1), book)).as("another day").isNull();
@@ -32,7 +32,7 @@ class HouseholdAnswersTest {
   void aChangedBookIsNeverAnsweredFromTheOldOne() {
     PolicyBook old = book();
     PolicyBook changed = book();
-    answers.put(7, 3, day, old, body);
+    answers.put(null, 7, 3, day, old, body);
     assertThat(answers.get(7, 3, day, changed)).isNull();
   }
 
@@ -40,8 +40,8 @@ class HouseholdAnswersTest {
   void anOlderAnswerNeverReplacesANewerOne() {
     PolicyBook book = book();
     byte[] newer = "{\"n\":1}".getBytes();
-    answers.put(7, 5, day, book, newer);
-    answers.put(7, 4, day, book, body);
+    answers.put(null, 7, 5, day, book, newer);
+    answers.put(null, 7, 4, day, book, body);
     assertThat(answers.get(7, 5, day, book)).isSameAs(newer);
   }
 
@@ -49,7 +49,7 @@ class HouseholdAnswersTest {
   void noneKeptWhenSizedZero() {
     HouseholdAnswers none = new HouseholdAnswers(0, new SimpleMeterRegistry());
     PolicyBook book = book();
-    none.put(7, 3, day, book, body);
+    none.put(null, 7, 3, day, book, body);
     assertThat(none.get(7, 3, day, book)).isNull();
   }
 }
