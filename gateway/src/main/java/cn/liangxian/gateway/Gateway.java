@@ -20,6 +20,7 @@ import cn.liangxian.gateway.order.OrderMetrics;
 import cn.liangxian.gateway.order.OrderWatch;
 import cn.liangxian.gateway.payment.PaymentMetrics;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
+import cn.liangxian.gateway.privacy.SharedKeys;
 import cn.liangxian.gateway.progress.Targets;
 import cn.liangxian.gateway.recovery.PayingGauges;
 import cn.liangxian.gateway.roster.DemoRoster;
@@ -67,6 +68,8 @@ public final class Gateway implements AutoCloseable {
   private Announcements announcements;
   private volatile int httpPort;
   private volatile List<String> routes = List.of();
+  private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Gateway(GatewayOptions options, Database database, PersonalDataCipher cipher) {
     this.options = options;
@@ -85,6 +88,7 @@ public final class Gateway implements AutoCloseable {
   public static Gateway start(GatewayOptions options, Map<String, String> env, Clock clock, Regions regions, Database db) {
     db.migrate();
     PersonalDataCipher cipher = PersonalDataCipher.load(options.keyDir(), env);
+    SharedKeys.check(db, cipher);
     RosterImport roster = new RosterImport(db, cipher, RosterImport.regionInfo(regions));
     roster.registerRegions();
     int targets = Targets.load(db, options.targetsDir());
@@ -121,7 +125,7 @@ public final class Gateway implements AutoCloseable {
             new PayingGauges(registry, clock)),
         channels, passwordHasher, passwordHasher.hash(UUID.randomUUID().toString()), roster, resource("/openapi.yaml"),
         Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served),
-        new ProcessParts.Deployment(kioskKeys, leadership), orderWatch);
+        new ProcessParts.Deployment(kioskKeys, leadership, draining), orderWatch);
     // every loop's server shares one port; asked for port 0, they share one the system chose
     int port = options.httpPort() == 0 ? -1 : options.httpPort();
     java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();
@@ -221,14 +225,46 @@ public final class Gateway implements AutoCloseable {
     return routes;
   }
 
+  /**
+   * A stop the balancer can follow (SIGTERM): /health/ready answers 503 first, for {@code http.drainMillis},
+   * so that HAProxy sends nothing new; then the server takes no new connections, finishes the requests in
+   * flight (up to {@code http.shutdownGraceMillis}; held status requests are answered at once), and stops.
+   */
+  public void stopGracefully() {
+    if (closed.get() || !draining.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("stopping: not ready for {} ms so that the balancer drains this instance, then finishing requests in flight",
+        options.drainMillis());
+    try {
+      Thread.sleep(options.drainMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (orderWatch != null) {
+      orderWatch.wakeAll();
+    }
+    close();
+    LOG.info("stopped");
+  }
+
+  /** Whether a graceful stop has begun. */
+  public boolean draining() {
+    return draining.get();
+  }
+
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    draining.set(true);
     if (announcements != null) {
       announcements.close(); // before Vert.x stops: else the subscriber would try to reconnect
     }
     if (vertx != null) {
       try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(options.shutdownGraceMillis() + 30_000L, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         LOG.warn("Vert.x did not stop cleanly: {}", e.toString());
       }

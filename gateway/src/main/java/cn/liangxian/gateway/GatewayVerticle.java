@@ -91,7 +91,7 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(p.poolSizePerVerticle()).setName("gateway-" + number))
         .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
-    kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys());
+    kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys(), p.registry());
     orderStore = new OrderStore(pool);
     // one of each store per loop, shared by the routes and the sweep that use it
     households = new HouseholdStore(p.cipher());
@@ -227,10 +227,7 @@ final class GatewayVerticle extends VerticleBase {
 
   private void operationalRoutes(Router router) {
     router.get("/health/live").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(ctx -> pool.query("select 1").execute().onComplete(ar -> Replies.json(ctx,
-        ar.succeeded() ? 200 : 503, new JsonObject().put("status", ar.succeeded() ? "UP" : "DOWN")
-            .put("database", ar.succeeded() ? "reachable" : "unreachable")
-            .put("leader", p.deployment().leadership().leading()))));
+    router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(p.registry()));
     if (p.options().sandbox()) {
       // demo mode only: a phone-sized page walking the mini-program flow against the public API
@@ -240,13 +237,32 @@ final class GatewayVerticle extends VerticleBase {
         .end(p.openApi()));
   }
 
+  /**
+   * Ready: not stopping, and the database answers as a primary (a standby left behind by a failover
+   * answers too, but could take no payment). HAProxy routes by this answer.
+   */
+  private void ready(io.vertx.ext.web.RoutingContext ctx) {
+    boolean leader = p.deployment().leadership().leading();
+    if (p.deployment().draining().get()) {
+      Replies.json(ctx, 503, new JsonObject().put("status", "DRAINING").put("leader", leader));
+      return;
+    }
+    pool.query("select pg_is_in_recovery()").execute().onComplete(ar -> {
+      boolean primary = ar.succeeded() && !ar.result().iterator().next().getBoolean(0);
+      Replies.json(ctx, primary ? 200 : 503, new JsonObject().put("status", primary ? "UP" : "DOWN")
+          .put("database", ar.failed() ? "unreachable" : primary ? "reachable" : "read-only standby").put("leader", leader));
+    });
+  }
+
   @Override
   public Future<?> stop() {
     timers.forEach(vertx::cancelTimer);
     if (number == 1) {
       p.deployment().leadership().resign();
     }
-    Future<Void> s = server == null ? Future.succeededFuture() : server.close();
+    // requests in flight finish (up to the grace period); no new connection is taken meanwhile
+    Future<Void> s = server == null ? Future.succeededFuture()
+        : server.shutdown(p.options().shutdownGraceMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     return s.compose(x -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

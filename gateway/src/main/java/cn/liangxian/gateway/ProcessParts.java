@@ -35,7 +35,7 @@ record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Databa
       RateLimiter refusedCallbacksPerAddress, Admission admission) {}
 
   /** What keeps this instance in step with the others on the same database. */
-  record Deployment(KioskKeys kioskKeys, Leadership leadership) {}
+  record Deployment(KioskKeys kioskKeys, Leadership leadership, java.util.concurrent.atomic.AtomicBoolean draining) {}
 
   /** The meters every loop adds to. */
   record Metrics(LookupMetrics lookups, OrderMetrics orders, PaymentMetrics payments, PayingGauges paying) {}

@@ -33,6 +33,8 @@ public final class GatewayOptions {
   private int httpPort;
   private String httpHost;
   private int maxBodyBytes;
+  private int drainMillis;
+  private int shutdownGraceMillis;
   private String publicBaseUrl;
   private Path dataDir;
   private int poolSize;
@@ -94,6 +96,8 @@ public final class GatewayOptions {
     httpHost = h.string("host", "GATEWAY_HOST", "0.0.0.0");
     maxBodyBytes = h.integer("maxBodyBytes", "GATEWAY_MAX_BODY_BYTES", 65536, 1024, Integer.MAX_VALUE);
     publicBaseUrl = h.string("publicBaseUrl", "GATEWAY_PUBLIC_URL", null);
+    drainMillis = h.integer("drainMillis", "GATEWAY_DRAIN_MILLIS", 3000, 0, 600_000);
+    shutdownGraceMillis = h.integer("shutdownGraceMillis", "GATEWAY_SHUTDOWN_GRACE_MILLIS", 25_000, 0, 600_000);
     h.done();
   }
 
@@ -178,6 +182,16 @@ public final class GatewayOptions {
 
   public String httpHost() {
     return httpHost;
+  }
+
+  /** On a graceful stop, how long /health/ready answers 503 before the server stops taking connections. */
+  public int drainMillis() {
+    return drainMillis;
+  }
+
+  /** On a graceful stop, how long requests in flight may take to finish. */
+  public int shutdownGraceMillis() {
+    return shutdownGraceMillis;
   }
 
   public int maxBodyBytes() {

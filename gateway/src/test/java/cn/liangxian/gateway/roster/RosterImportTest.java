@@ -60,6 +60,30 @@ class RosterImportTest {
   }
 
   @Test
+  void aHouseholdNumberIsOneCountysNumberNotTheProvinces() throws Exception {
+    // two counties' registers both have household 0001: two households, each of its own region
+    String hedong = TestGateway.id("371312", "1970-01-01", 11);
+    String lengshuitan = TestGateway.id("431103", "1971-01-01", 13);
+    String csv = String.join("\n",
+        "region_code,township,village,household,id_number,name,local,guardian_id_number,guardian_name,guardian_phone,enrolled_elsewhere",
+        "371312,汤头街道,汤头村,0001," + hedong + ",赵一,true,,,,false",
+        "431103,梧桐街道,梧桐村,0001," + lengshuitan + ",钱二,true,,,,false") + "\n";
+    ImportReport r = g.importCsv("two-counties.csv", csv);
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.imported()).isEqualTo(2);
+    assertThat(count("select count(distinct household_id) from person")).isEqualTo(2);
+    assertThat(g.lookup(hedong, "赵一").getJsonArray("members")).hasSize(1);
+    assertThat(g.lookup(lengshuitan, "钱二").getJsonArray("members")).hasSize(1);
+
+    // within one county the number is still one household: another village cannot take it
+    String third = TestGateway.id("371312", "1972-01-01", 17);
+    ImportReport again = g.importCsv("same-county.csv", csv.lines().findFirst().orElseThrow() + "\n"
+        + "371312,汤头街道,西村,0001," + third + ",孙三,true,,,,false\n");
+    assertThat(again.problems()).singleElement().extracting(RosterProblem::reason).asString()
+        .contains("household 0001 belongs to another village");
+  }
+
+  @Test
   void thePlannersStatisticsAreFreshRightAfterAnImport() throws Exception {
     // reltuples is what ANALYZE last counted; autovacuum is kept off these tables of the test's own database
     // (on a busy server it may analyse them at any moment), so only the import's own ANALYZE sets it
