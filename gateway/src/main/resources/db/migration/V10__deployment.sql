@@ -14,3 +14,13 @@ create table id_key_check (
   enc_check   bytea not null,   -- a fixed text encrypted under the SM4 key (decrypts only with that key)
   created_at  timestamptz not null default now()
 );
+
+-- Token buckets that hold for the whole deployment, whichever instance a request reaches: per kiosk (an
+-- authenticated client id). Unlogged: no WAL for a counter that protects the service, and one lost in a
+-- crash or a failover only starts full again.
+create unlogged table rate_bucket (
+  key     text primary key,
+  tokens  double precision not null,
+  at      timestamptz not null,
+  granted boolean not null
+);

@@ -11,6 +11,7 @@ import cn.liangxian.gateway.http.InvalidRequests;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.http.Replies;
+import cn.liangxian.gateway.http.SharedRateLimiter;
 import cn.liangxian.gateway.kiosk.KioskAuth;
 import cn.liangxian.gateway.kiosk.KioskHandlers;
 import cn.liangxian.gateway.lookup.HouseholdStore;
@@ -79,6 +80,7 @@ final class GatewayVerticle extends VerticleBase {
   private HouseholdStore households;
   private RefundStore refundStore;
   private CallbackLog callbackLog;
+  private SharedRateLimiter kioskLimiter;
 
   GatewayVerticle(ProcessParts parts, int port, int number, IntConsumer listening) {
     this.p = parts;
@@ -96,6 +98,7 @@ final class GatewayVerticle extends VerticleBase {
     // one of each store per loop, shared by the routes and the sweep that use it
     households = new HouseholdStore(p.cipher());
     refundStore = new RefundStore(pool);
+    kioskLimiter = new SharedRateLimiter(pool, p.options().lookupsPerMinute(), p.options().lookupBurst(), p.clock());
     callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
     Refunds refunds = new Refunds(refundStore, orderStore, p.channels().byName(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
@@ -138,7 +141,7 @@ final class GatewayVerticle extends VerticleBase {
   /** The statements of the hot path and of money's path, checked against the schema before the first request. */
   private static List<String> statements() {
     return Stream.of(HouseholdStore.STATEMENTS, OrderStore.STATEMENTS, Payments.STATEMENTS, RefundStore.STATEMENTS,
-        CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS).flatMap(List::stream).toList();
+        CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS, SharedRateLimiter.STATEMENTS).flatMap(List::stream).toList();
   }
 
   /** One instance per deployment, the leader, sweeps orders and keeps the progress gauges (PostgreSQL computes them). */
@@ -161,13 +164,14 @@ final class GatewayVerticle extends VerticleBase {
             .compose(x -> refunds.retryDue())
             .compose(x -> callbackLog.prune())
             .compose(x -> kioskAuth.pruneNonces())
+            .compose(x -> kioskLimiter.prune())
             .compose(x -> gauges.observe(pool)))
         .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString()))));
   }
 
   private void lookupRoutes(Router router) {
     LookupHandler lookup = new LookupHandler(pool, households, p.cipher(), p.regions(), p.limits().lookups(),
-        p.limits().lookupsPerAddress(), p.metrics().lookups());
+        p.limits().lookupsPerAddress(), kioskLimiter, p.metrics().lookups());
     router.post("/api/v1/lookup").handler(kioskAuth::handle).handler(lookup::handle);
   }
 

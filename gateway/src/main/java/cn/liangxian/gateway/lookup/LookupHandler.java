@@ -3,6 +3,7 @@ package cn.liangxian.gateway.lookup;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
+import cn.liangxian.gateway.http.SharedRateLimiter;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.InvalidIdNumberException;
@@ -26,29 +27,55 @@ public final class LookupHandler {
   private final Regions regions;
   private final RateLimiter limiter;
   private final RateLimiter addressLimiter;
+  private final SharedRateLimiter kioskLimiter;
   private final LookupMetrics metrics;
 
   public LookupHandler(Pool pool, HouseholdStore store, PersonalDataCipher cipher, Regions regions, RateLimiter limiter,
-      RateLimiter addressLimiter, LookupMetrics metrics) {
+      RateLimiter addressLimiter, SharedRateLimiter kioskLimiter, LookupMetrics metrics) {
     this.pool = pool;
     this.store = store;
     this.cipher = cipher;
     this.regions = regions;
     this.limiter = limiter;
     this.addressLimiter = addressLimiter;
+    this.kioskLimiter = kioskLimiter;
     this.metrics = metrics;
   }
 
+  /**
+   * A kiosk (its id proven by its signature, checked before this handler) is limited for the whole
+   * deployment, in PostgreSQL; other callers per instance here and per address at the edge (HAProxy).
+   */
   public void handle(RoutingContext ctx) {
-    long wait = limiter.acquire(RateLimiter.clientOf(ctx));
-    if (wait == 0) {
-      wait = addressLimiter.acquire(RateLimiter.addressOf(ctx));
+    String client = RateLimiter.clientOf(ctx);
+    if (!client.startsWith("kiosk:")) {
+      admitted(ctx, limiter.acquire(client));
+      return;
     }
+    kioskLimiter.acquire(client).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      try {
+        admitted(ctx, ar.result());
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+      }
+    });
+  }
+
+  private void admitted(RoutingContext ctx, long clientWait) {
+    long wait = clientWait == 0 ? addressLimiter.acquire(RateLimiter.addressOf(ctx)) : clientWait;
     if (wait > 0) {
       ctx.response().putHeader("Retry-After", Long.toString(wait));
       ctx.fail(new Problem(429, "rate-limited", "Too many lookups", "try again in " + wait + " s"));
       return;
     }
+    lookup(ctx);
+  }
+
+  private void lookup(RoutingContext ctx) {
     JsonObject body = JsonBodies.object(ctx, FIELDS);
     IdNumber id;
     try {
