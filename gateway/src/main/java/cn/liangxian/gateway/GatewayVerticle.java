@@ -103,6 +103,10 @@ final class GatewayVerticle extends VerticleBase {
     Refunds refunds = new Refunds(refundStore, orderStore, p.channels().byName(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
     Router router = Router.router(vertx);
+    if (p.options().behindProxy()) {
+      // the balancer replaces X-Forwarded-For (config/cluster/haproxy.cfg): every limit sees the client's address
+      router.allowForward(io.vertx.ext.web.AllowForwardHeaders.X_FORWARD);
+    }
     router.route().handler(AccessLog::handle);
     router.route().handler(NulCharacters::handle);
     // before any body is read: what cannot be served at once is turned away at once

@@ -34,6 +34,7 @@ public final class GatewayOptions {
   private String httpHost;
   private int maxBodyBytes;
   private int drainMillis;
+  private boolean behindProxy;
   private int shutdownGraceMillis;
   private String publicBaseUrl;
   private Path dataDir;
@@ -96,6 +97,7 @@ public final class GatewayOptions {
     httpHost = h.string("host", "GATEWAY_HOST", "0.0.0.0");
     maxBodyBytes = h.integer("maxBodyBytes", "GATEWAY_MAX_BODY_BYTES", 65536, 1024, Integer.MAX_VALUE);
     publicBaseUrl = h.string("publicBaseUrl", "GATEWAY_PUBLIC_URL", null);
+    behindProxy = h.bool("behindProxy", "GATEWAY_BEHIND_PROXY", false);
     drainMillis = h.integer("drainMillis", "GATEWAY_DRAIN_MILLIS", 3000, 0, 600_000);
     shutdownGraceMillis = h.integer("shutdownGraceMillis", "GATEWAY_SHUTDOWN_GRACE_MILLIS", 25_000, 0, 600_000);
     h.done();
@@ -182,6 +184,14 @@ public final class GatewayOptions {
 
   public String httpHost() {
     return httpHost;
+  }
+
+  /**
+   * Whether the gateway is reached only through a balancer that sets X-Forwarded-For itself: the
+   * client's address (limits, lock-outs, audit) is then read from that header, not the balancer's.
+   */
+  public boolean behindProxy() {
+    return behindProxy;
   }
 
   /** On a graceful stop, how long /health/ready answers 503 before the server stops taking connections. */
