@@ -2,6 +2,7 @@ package cn.liangxian.policy.cli;
 
 import cn.liangxian.policy.Assessment;
 import cn.liangxian.policy.AssessmentException;
+import cn.liangxian.policy.ReasonCode;
 import cn.liangxian.policy.HouseholdAssessment;
 import cn.liangxian.policy.Insurance;
 import cn.liangxian.policy.PolicyBook;
@@ -206,7 +207,7 @@ public final class PolicyCli {
   }
 
   private ObjectNode assess(JsonNode input, PolicyBook book) {
-    AssessRequest r = AssessRequest.from(input, true);
+    AssessRequest r = AssessRequest.from(input, true, book.categories());
     LocalDate payDate = r.payDate() != null ? r.payDate() : defaultPayDate(book, r.insurance());
     Assessment a = PolicyEngine.assess(r.person(), r.insurance(), book, payDate, r.tierYuan(), r.addOns());
     return output.assessment(a);
@@ -231,7 +232,7 @@ public final class PolicyCli {
     List<HouseholdAssessment.Member> list = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {
       try {
-        AssessRequest r = AssessRequest.from(members.get(i), false);
+        AssessRequest r = AssessRequest.from(members.get(i), false, book.categories());
         list.add(new HouseholdAssessment.Member(r.person(), r.tierYuan(), r.addOns()));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("members[" + i + "]: " + e.getMessage());
@@ -243,8 +244,9 @@ public final class PolicyCli {
 
   private static LocalDate defaultPayDate(PolicyBook book, Insurance insurance) {
     return book.terms(insurance)
-        .orElseThrow(() -> new AssessmentException(book.file() + " sets no " + insurance.code() + " terms"))
-        .windowStart();
+        .orElseThrow(() -> new AssessmentException(book.reason(ReasonCode.NO_TERMS,
+            book.file() + " sets no " + insurance.code() + " terms", insurance)))
+        .firstPayDate();
   }
 
   private static final class UsageException extends RuntimeException {
