@@ -37,8 +37,8 @@ final class MedicalAmounts {
     List<AppliedRule> rules = List.of(new AppliedRule("group-" + g.id(), g.source()));
     Long gov = amount.governmentFen() != null ? amount.governmentFen() : terms.governmentShareFen.value();
     if (gov == null) {
-      return new Amounts(amount.personalFen(), amount.source(), null, terms.governmentShareFen.source(),
-          terms.governmentShareFen.note(), rules);
+      // no share of the group's own: the book's full financing amount, where it gives one, is what all owe
+      return new Amounts(amount.personalFen(), amount.source(), full.value(), full.source(), full.note(), rules);
     }
     return new Amounts(amount.personalFen(), amount.source(), amount.personalFen() + gov, amount.source(), null, rules);
   }

@@ -162,6 +162,11 @@ final class TermsReader {
     if (full < b.personalFen.value()) {
       throw f.field("yuan").error("full financing amount is less than the personal amount");
     }
+    if (b.governmentShareFloorFen != null && full < b.personalFen.value() + b.governmentShareFloorFen) {
+      throw f.field("yuan").error("full financing " + f.field("yuan").string() + " is less than the personal amount"
+          + " plus the floor of the government share (" + (b.personalFen.value() + b.governmentShareFloorFen) / 100
+          + " yuan)");
+    }
     return sources.sourced(full, f);
   }
 
