@@ -1,7 +1,6 @@
 package cn.liangxian.gateway.lookup;
 
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
-import cn.liangxian.policy.Category;
 import cn.liangxian.policy.IdNumber;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -81,9 +80,9 @@ public final class HouseholdStore {
       List<Household.CategoryRow> cats = new ArrayList<>();
       for (Object o : json(r.getValue("categories"))) {
         JsonObject c = (JsonObject) o;
-        Category.ofCode(c.getString("c")).ifPresent(cat -> cats.add(new Household.CategoryRow(cat,
+        cats.add(new Household.CategoryRow(c.getString("c"),
             c.getString("f") == null ? null : LocalDate.parse(c.getString("f")),
-            c.getString("t") == null ? null : LocalDate.parse(c.getString("t")))));
+            c.getString("t") == null ? null : LocalDate.parse(c.getString("t"))));
       }
       List<Household.Hold> holds = new ArrayList<>();
       for (Object o : json(r.getValue("holds"))) {

@@ -72,6 +72,10 @@ public final class HouseholdView {
     if (it.reason() != null) {
       o.put("reason", it.reason());
     }
+    if (it.why() != null) {
+      // the engine's stable code and its Chinese text (the book's wording where it gives one)
+      o.put("reasonCode", it.why().code()).put("reasonText", it.why().text());
+    }
     Assessment a = it.assessment();
     if (a != null && a.eligible()) {
       amounts(o, a);
