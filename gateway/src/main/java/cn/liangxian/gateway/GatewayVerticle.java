@@ -23,6 +23,7 @@ import cn.liangxian.gateway.order.OrderStore;
 import cn.liangxian.gateway.order.Orders;
 import cn.liangxian.gateway.payment.CallbackLog;
 import cn.liangxian.gateway.payment.Callbacks;
+import cn.liangxian.gateway.payment.UnionPayCallbacks;
 import cn.liangxian.gateway.payment.Payments;
 import cn.liangxian.gateway.posting.Posting;
 import cn.liangxian.gateway.posting.PostingHandler;
@@ -189,6 +190,11 @@ final class GatewayVerticle extends VerticleBase {
     // a failure here, a garbled body too, is answered in the channel's format (these come before the catch-all)
     router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat).failureHandler(cb::wechatFailed);
     router.post("/api/v1/callbacks/alipay").handler(cb::alipay).failureHandler(cb::alipayFailed);
+    if (channels.unionpay() != null) {
+      UnionPayCallbacks union = new UnionPayCallbacks(vertx, payments, refunds, callbackLog, channels.unionpay().client().merchant(),
+          channels.unionpay().requests(), p.metrics().payments(), p.clock());
+      router.post("/api/v1/callbacks/unionpay").handler(union::handle).failureHandler(union::failed);
+    }
   }
 
   private void operatorRoutes(Router router, KioskHandlers kiosks, Refunds refunds) {
