@@ -118,6 +118,6 @@ class ReconciliationTest {
     JsonObject report = reconcile("alipay", TOKEN).bodyAsJsonObject();
     assertThat(report.getInteger("matched")).isEqualTo(1);
     assertThat(report.getJsonArray("differences")).isEmpty();
-    assertThat(reconcile("unionpay", TOKEN).statusCode()).isEqualTo(404);
+    assertThat(reconcile("bankcard", TOKEN).statusCode()).isEqualTo(404);
   }
 }
