@@ -56,10 +56,15 @@ public final class UnionPayCallbacks {
     ctx.request().formAttributes().forEach(e -> fields.put(e.getKey(), e.getValue()));
     byte[] body = bodyOf(ctx);
     vertx.executeBlocking(() -> UnionPayNotification.verify(merchant, fields, clock.instant()), false).onComplete(ar -> {
-      if (ar.failed() || ar.result() instanceof UnionPayNotification.Rejected) {
-        String reason = ar.failed() ? "malformed"
-            : ((UnionPayNotification.Rejected) ar.result()).reason().name().toLowerCase();
-        refuse(ctx, false, reason, body, null);
+      if (ar.failed()) {
+        refuse(ctx, false, "malformed", body, null);
+        return;
+      }
+      if (ar.result() instanceof UnionPayNotification.Rejected r) {
+        // past the signature, a wrong merchant or amount is UnionPay's word all the same
+        boolean signed = r.reason() == UnionPayNotification.Rejection.WRONG_MERCHANT
+            || r.reason() == UnionPayNotification.Rejection.BAD_AMOUNT;
+        refuse(ctx, signed, r.reason().name().toLowerCase(), body, null);
         return;
       }
       UnionPayNotification.Verified v = (UnionPayNotification.Verified) ar.result();
