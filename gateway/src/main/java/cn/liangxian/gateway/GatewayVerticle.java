@@ -20,6 +20,7 @@ import cn.liangxian.gateway.operator.AuditTrail;
 import cn.liangxian.gateway.operator.OperatorAuth;
 import cn.liangxian.gateway.order.OrderHandlers;
 import cn.liangxian.gateway.order.OrderStore;
+import cn.liangxian.gateway.order.ChannelList;
 import cn.liangxian.gateway.order.Orders;
 import cn.liangxian.gateway.payment.CallbackLog;
 import cn.liangxian.gateway.payment.Callbacks;
@@ -177,6 +178,7 @@ final class GatewayVerticle extends VerticleBase {
         Duration.ofMinutes(p.options().orderExpiryMinutes()), p.metrics().orders());
     OrderHandlers h = new OrderHandlers(orders, p.orderWatch());
     // a kiosk proves who it is on every route it uses (a mini-program request carries no X-Kiosk-Id)
+    router.get("/api/v1/channels").handler(new ChannelList(p.channels().byName().keySet())::handle);
     router.post("/api/v1/orders").handler(kioskAuth::handle).handler(h::create);
     router.get("/api/v1/orders/:id").handler(kioskAuth::handle).handler(h::get);
     router.post("/api/v1/orders/:id/cancel").handler(kioskAuth::handle).handler(h::cancel);

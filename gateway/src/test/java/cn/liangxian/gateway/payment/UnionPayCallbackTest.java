@@ -92,6 +92,9 @@ class UnionPayCallbackTest {
 
   @Test
   void aResidentScansTheCodeAndTheOrderIsPaidOnce() throws Exception {
+    JsonArray offered = g.get("/api/v1/channels").bodyAsJsonObject().getJsonArray("channels");
+    assertThat(offered.stream().map(c -> ((JsonObject) c).getString("name")).toList()).containsExactly("wechat", "alipay", "unionpay");
+    assertThat(offered.getJsonObject(2).getJsonArray("modes").getList()).containsExactly("qr");
     assertThat(order(Fixture.ZHANG, "张三", "mini").statusCode()).isEqualTo(400);
     HttpResponse<Buffer> r = order(Fixture.ZHANG, "张三", "qr");
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
