@@ -30,6 +30,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -155,13 +158,16 @@ public final class Gateway implements AutoCloseable {
   static final int REFUSED_CALLBACKS_KEPT_PER_MINUTE = 30;
 
   private Channels channels(Clock clock) {
+    // the channels' own records (UnionPay's requests), shared by every loop: a few connections suffice
+    Pool channelPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4).setName("channels"))
+        .connectingTo(database.connectOptions(1)).using(vertx).build();
     if (!options.sandbox()) {
-      Channels real = Channels.real(vertx, options, clock);
+      Channels real = Channels.real(vertx, options, clock, channelPool);
       LOG.info("payment channels: WeChat Pay merchant {} ({}), Alipay app {}", real.wechat().mchid(), real.wechat().scheme(),
           real.alipay().appId());
       return real;
     }
-    demo = DemoChannels.start(vertx, clock, options.sandboxPort(), () -> "http://127.0.0.1:" + httpPort);
+    demo = DemoChannels.start(vertx, clock, options.sandboxPort(), () -> "http://127.0.0.1:" + httpPort, channelPool);
     return demo.channels();
   }
 

@@ -21,9 +21,11 @@ import cn.liangxian.gateway.operator.AuditTrail;
 import cn.liangxian.gateway.operator.OperatorAuth;
 import cn.liangxian.gateway.order.OrderHandlers;
 import cn.liangxian.gateway.order.OrderStore;
+import cn.liangxian.gateway.order.ChannelList;
 import cn.liangxian.gateway.order.Orders;
 import cn.liangxian.gateway.payment.CallbackLog;
 import cn.liangxian.gateway.payment.Callbacks;
+import cn.liangxian.gateway.payment.UnionPayCallbacks;
 import cn.liangxian.gateway.payment.Payments;
 import cn.liangxian.gateway.posting.Posting;
 import cn.liangxian.gateway.posting.PostingHandler;
@@ -184,6 +186,7 @@ final class GatewayVerticle extends VerticleBase {
         Duration.ofMinutes(p.options().orderExpiryMinutes()), p.metrics().orders());
     OrderHandlers h = new OrderHandlers(orders, p.orderWatch());
     // a kiosk proves who it is on every route it uses (a mini-program request carries no X-Kiosk-Id)
+    router.get("/api/v1/channels").handler(new ChannelList(p.channels().byName().keySet())::handle);
     router.post("/api/v1/orders").handler(kioskAuth::handle).handler(h::create);
     router.get("/api/v1/orders/:id").handler(kioskAuth::handle).handler(h::get);
     router.post("/api/v1/orders/:id/cancel").handler(kioskAuth::handle).handler(h::cancel);
@@ -197,6 +200,11 @@ final class GatewayVerticle extends VerticleBase {
     // a failure here, a garbled body too, is answered in the channel's format (these come before the catch-all)
     router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat).failureHandler(cb::wechatFailed);
     router.post("/api/v1/callbacks/alipay").handler(cb::alipay).failureHandler(cb::alipayFailed);
+    if (channels.unionpay() != null) {
+      UnionPayCallbacks union = new UnionPayCallbacks(vertx, payments, refunds, callbackLog, channels.unionpay().client().merchant(),
+          channels.unionpay().requests(), p.metrics().payments(), p.clock());
+      router.post("/api/v1/callbacks/unionpay").handler(union::handle).failureHandler(union::failed);
+    }
   }
 
   private void operatorRoutes(Router router, KioskHandlers kiosks, Refunds refunds) {

@@ -35,7 +35,11 @@ public final class PayPage {
     }
     String action = "/sandbox/pay/" + ctx.pathParam("channel") + "/" + t.outTradeNo();
     ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page(
-        (t.channel() == Trade.Channel.WECHAT ? "微信支付" : "支付宝") + "（演示）",
+        switch (t.channel()) {
+          case WECHAT -> "微信支付";
+          case ALIPAY -> "支付宝";
+          case UNIONPAY -> "云闪付 银联二维码";
+        } + "（演示）",
         "<p>" + escape(t.description()) + "</p><p class=amount>¥" + Money.fenToYuan(t.totalFen()) + "</p>"
             + "<form method=post action=\"" + action + "\"><button type=submit id=pay>确认支付</button></form>"));
   }

@@ -27,6 +27,10 @@ public final class GatewayOptions {
   /** The real Alipay app (used when the sandbox is off). */
   public record Alipay(String gatewayUrl, String appId, String appKeyFile, String alipayPublicKeyFile) {}
 
+  /** The real UnionPay merchant (used when the sandbox is off; none when {@code merId} is empty). */
+  public record UnionPay(String gatewayUrl, String fileUrl, String merId, String signKeyFile, String signCertFile,
+      String rootCertFile, String middleCertFile) {}
+
   private final Map<String, String> env;
   private final String source;
   private final Map<String, Object> root;
@@ -58,6 +62,7 @@ public final class GatewayOptions {
   private AdmissionLimits admission;
   private Wechat wechat;
   private Alipay alipay;
+  private UnionPay unionpay;
   private boolean demoRoster;
   private boolean sandbox;
   private int sandboxPort;
@@ -142,6 +147,7 @@ public final class GatewayOptions {
   private void channels(Settings c) {
     wechat = ChannelSections.wechat(c.section("wechat"));
     alipay = ChannelSections.alipay(c.section("alipay"));
+    unionpay = ChannelSections.unionpay(c.section("unionpay"));
     c.done();
   }
 
@@ -278,6 +284,10 @@ public final class GatewayOptions {
 
   public Alipay alipay() {
     return alipay;
+  }
+
+  public UnionPay unionpay() {
+    return unionpay;
   }
 
   public int orderExpiryMinutes() {
