@@ -107,7 +107,7 @@ public final class GatewayClient {
         JsonObject p = resp.bodyAsJsonObject();
         if (p != null) {
           type = p.getString("type");
-          detail = p.getString("title");
+          detail = p.getString("detail", p.getString("title"));
         }
       } catch (RuntimeException e) {
         // not a problem document
