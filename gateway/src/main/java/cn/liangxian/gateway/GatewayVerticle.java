@@ -33,6 +33,7 @@ import cn.liangxian.gateway.progress.Progress;
 import cn.liangxian.gateway.progress.ProgressHandler;
 import cn.liangxian.gateway.progress.ProgressMetrics;
 import cn.liangxian.gateway.progress.TargetUploadHandler;
+import cn.liangxian.gateway.receipt.ReceiptPage;
 import cn.liangxian.gateway.receipt.Receipts;
 import cn.liangxian.gateway.reconcile.Reconciliation;
 import cn.liangxian.gateway.reconcile.ReconciliationHandler;
@@ -191,6 +192,8 @@ final class GatewayVerticle extends VerticleBase {
     router.get("/api/v1/orders/:id").handler(kioskAuth::handle).handler(h::get);
     router.post("/api/v1/orders/:id/cancel").handler(kioskAuth::handle).handler(h::cancel);
     router.get("/api/v1/orders/:id/receipt").handler(kioskAuth::handle).handler(new Receipts(orderStore)::handle);
+    // the printed receipt's QR code: anyone holding the paper may check it, so it shows only what the paper shows
+    router.get("/r/:receiptNo").handler(new ReceiptPage(orderStore)::handle);
   }
 
   private void callbackRoutes(Router router, Refunds refunds) {

@@ -25,7 +25,7 @@ public final class Failures {
       return;
     }
     ctx.response().setStatusCode(p.status()).putHeader("Content-Type", "application/problem+json")
-        .end(p.toJson(ctx.request().path()).toBuffer());
+        .end(p.toJson(ctx.request().path(), ResidentTexts.residentFacing(ctx.request().path())).toBuffer());
   }
 
   /**

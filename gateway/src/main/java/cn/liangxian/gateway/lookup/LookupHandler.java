@@ -82,7 +82,8 @@ public final class LookupHandler {
       id = IdNumber.parse(JsonBodies.requiredString(body, "idNumber", 32));
     } catch (InvalidIdNumberException e) {
       throw new Problem(400, "invalid-id-number", "Invalid ID number", e.getMessage(),
-          new JsonObject().put("field", "idNumber"));
+          new JsonObject().put("field", "idNumber")).resident(e.getMessage().contains("check character is wrong")
+              ? "身份证号最后一位（校验位）与前17位对不上，多半是有一位输错了，请逐位核对" : "身份证号有误，请逐位核对（18位，最后一位可能是X）");
     }
     String name = JsonBodies.requiredString(body, "name", 50);
     store.byPerson(pool, cipher.index(id.value()), name).onComplete(ar -> {
