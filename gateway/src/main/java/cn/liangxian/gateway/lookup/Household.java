@@ -21,8 +21,8 @@ public record Household(long id, UUID ref, String regionCode, String township, S
     }
   }
 
-  /** A person-insurance-year an order holds or has paid. */
-  public record Hold(String insurance, int year, boolean paid, OffsetDateTime heldUntil, UUID orderId) {}
+  /** A person-insurance-year an order holds or has paid ({@code paidAt}: when, for a paid one). */
+  public record Hold(String insurance, int year, boolean paid, OffsetDateTime heldUntil, UUID orderId, OffsetDateTime paidAt) {}
 
   public record Member(long id, UUID ref, IdNumber idNumber, String name, boolean local, boolean enrolledElsewhere,
       List<CategoryRow> categories, List<Hold> holds) {

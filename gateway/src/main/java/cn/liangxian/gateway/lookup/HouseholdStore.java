@@ -23,7 +23,8 @@ public final class HouseholdStore {
       + " h.id as household_id, h.ref as household_ref, v.region_code, v.township, v.name as village,"
       + " coalesce((select json_agg(json_build_object('c', pc.category, 'f', pc.valid_from, 't', pc.valid_to))"
       + "   from person_category pc where pc.person_id = p.id), '[]'::json) as categories,"
-      + " coalesce((select json_agg(json_build_object('i', r.insurance, 'y', r.year, 'p', r.paid, 'u', r.held_until, 'o', r.order_id))"
+      + " coalesce((select json_agg(json_build_object('i', r.insurance, 'y', r.year, 'p', r.paid, 'u', r.held_until, 'o', r.order_id,"
+      + "     'pa', case when r.paid then (select o.paid_at from orders o where o.id = r.order_id) end))"
       + "   from reservation r where r.person_id = p.id), '[]'::json) as holds"
       + " from person p join household h on h.id = p.household_id join village v on v.id = h.village_id";
 
@@ -88,7 +89,8 @@ public final class HouseholdStore {
       for (Object o : json(r.getValue("holds"))) {
         JsonObject h = (JsonObject) o;
         holds.add(new Household.Hold(h.getString("i"), h.getInteger("y"), h.getBoolean("p"),
-            h.getString("u") == null ? null : OffsetDateTime.parse(h.getString("u")), UUID.fromString(h.getString("o"))));
+            h.getString("u") == null ? null : OffsetDateTime.parse(h.getString("u")), UUID.fromString(h.getString("o")),
+            h.getString("pa") == null ? null : OffsetDateTime.parse(h.getString("pa"))));
       }
       members.add(new Household.Member(r.getLong("id"), r.getUUID("ref"),
           IdNumber.parse(cipher.decrypt(r.getBuffer("id_enc").getBytes())), r.getString("name"), r.getBoolean("local"),
