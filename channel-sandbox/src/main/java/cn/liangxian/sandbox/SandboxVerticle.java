@@ -9,6 +9,8 @@ import cn.liangxian.sandbox.fault.Faults;
 import cn.liangxian.sandbox.ledger.Ledger;
 import cn.liangxian.sandbox.ledger.Trade;
 import cn.liangxian.sandbox.page.PayPage;
+import cn.liangxian.sandbox.page.PaySheet;
+import cn.liangxian.sandbox.page.RootPage;
 import cn.liangxian.sandbox.unionpay.UnionPayApi;
 import cn.liangxian.sandbox.unionpay.UnionPayMerchant;
 import cn.liangxian.sandbox.unionpay.UnionPayNotifier;
@@ -92,6 +94,8 @@ final class SandboxVerticle extends VerticleBase {
     unionPayApi = new UnionPayApi(unionPayPlatform, unionPayMerchants, ledger, unionpay, this::baseUrl, clock);
     unionPayApi.routes(router);
     new PayPage(ledger, this::pay).routes(router);
+    new PaySheet(ledger, wechatMerchants, this::pay).routes(router);
+    new RootPage(ledger).routes(router);
     router.get("/sandbox/payments").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("payments", new JsonArray(ledger.payments())).encode()));
     router.post("/sandbox/faults").handler(faults::update);

@@ -128,7 +128,7 @@ public final class Gateway implements AutoCloseable {
             new PayingGauges(registry, clock)),
         channels, passwordHasher, passwordHasher.hash(UUID.randomUUID().toString()), roster, resource("/openapi.yaml"),
         Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served),
-        new ProcessParts.Deployment(kioskKeys, leadership, draining), orderWatch);
+        new ProcessParts.Deployment(kioskKeys, leadership, draining), orderWatch, demo == null ? null : demo.sandboxUrl());
     // every loop's server shares one port; asked for port 0, they share one the system chose
     int port = options.httpPort() == 0 ? -1 : options.httpPort();
     java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();

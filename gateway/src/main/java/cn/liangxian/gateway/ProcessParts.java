@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Database database, PersonalDataCipher cipher,
     PrometheusMeterRegistry registry, Limits limits, Metrics metrics, Channels channels, PasswordHasher hasher,
     String dummyPasswordHash, RosterImport rosterImport, String openApi, int poolSizePerVerticle,
-    Consumer<List<String>> routesServed, Deployment deployment, OrderWatch orderWatch) {
+    Consumer<List<String>> routesServed, Deployment deployment, OrderWatch orderWatch, String sandboxUrl) {
 
   /** The request limits: token buckets per key, and the process's bound on requests in flight. */
   record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,

@@ -46,7 +46,7 @@ public final class PayPage {
 
   private void submit(RoutingContext ctx) {
     pay.apply(ctx.pathParam("no"))
-        .onSuccess(v -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page("支付成功", "")))
+        .onSuccess(v -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page("支付成功", "<p>请回到自助机或缴费页面查看结果和凭证。</p><p><a href=\"/\">沙箱首页</a></p>")))
         .onFailure(e -> ctx.response().setStatusCode(409).putHeader("Content-Type", "text/plain; charset=utf-8")
             .end(e.getMessage()));
   }
