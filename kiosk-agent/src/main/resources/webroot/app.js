@@ -27,6 +27,13 @@ function el(tag, attrs, ...kids) {
   return e;
 }
 
+// a sentence that may break only between its phrases (after ， or a space, or at |), never inside a word
+function phrases(cls, text, id) {
+  const p = el('p', Object.assign({ class: cls }, id ? { id } : {}));
+  for (const part of text.split(/(?<=[，。 ])|\|/)) p.append(el('span', { class: 'phrase', text: part }));
+  return p;
+}
+
 // 14分58秒, and 45秒 in the last minute
 function minutes(sec) {
   const m = Math.floor(sec / 60);
@@ -127,12 +134,12 @@ const SCREENS = {
     resetTyped();
     const pic = el('div', { class: 'picture' });
     pic.innerHTML = CARD_PICTURE;
-    return [el('p', { class: 'big', text: '请将身份证放在下方读卡区' }), pic,
+    return [phrases('big', '请将身份证放在|下方读卡区'), pic,
       el('p', { class: 'hint', text: '也可以插入社保卡，或手动输入身份证号' }),
       el('div', { class: 'actions' }, el('button', { id: 'keypad', onclick: () => act({ action: 'keypad' }), text: '手动输入身份证号' }))];
   },
   KEYPAD: (s) => entryScreen(s),
-  LOOKING_UP: () => [el('p', { class: 'big', text: '正在查询，请稍候…' })],
+  LOOKING_UP: () => [phrases('big', '正在查询，请稍候…')],
   HOUSEHOLD: (s) => {
     const chosen = new Map((s.selection || []).map((x) => [x.memberRef + '/' + x.insurance, x]));
     const list = el('div', { class: 'members' });
@@ -152,14 +159,14 @@ const SCREENS = {
     if (sheet) out.push(tierSheet(s, chosen));
     return out;
   },
-  CHANNEL: (s) => [el('p', { class: 'big', text: `应缴 ¥${yuan(s.selectedFen || 0)}，请选择支付方式` }),
+  CHANNEL: (s) => [phrases('big', `应缴 ¥${yuan(s.selectedFen || 0)}，请选择支付方式`),
     el('div', { class: 'actions channels' }, ...(s.channels || ['wechat', 'alipay']).map((ch) =>
       el('button', { id: ch, class: 'channel ' + ch, onclick: () => act({ action: 'channel', channel: ch }) }, badge(ch))))],
-  PAYING: (s) => [el('p', { class: 'big', id: 'amount', text: `请用${(CHANNELS[s.order.channel] || {}).scan || ''}扫码支付 ¥${yuan(s.order.totalFen)}` }),
+  PAYING: (s) => [phrases('big', `请用${(CHANNELS[s.order.channel] || {}).scan || ''}扫码支付 ¥${yuan(s.order.totalFen)}`, 'amount'),
     el('div', { class: 'center' }, badge(s.order.channel)),
     el('img', { class: 'qr', id: 'qr', alt: '付款二维码', src: '/api/qr.svg?t=' + Date.now() })],
-  PRINTING: () => [el('p', { class: 'big', text: '支付成功，正在打印凭证…' })],
-  DONE: (s) => [el('p', { class: 'big', id: 'done', text: s.message || '缴费成功' }),
+  PRINTING: () => [phrases('big', '支付成功，正在打印凭证…')],
+  DONE: (s) => [phrases('big', s.message || '缴费成功', 'done'),
     s.paid ? el('p', { class: 'summary', id: 'paidSummary', text: `已缴 ${s.paid.items} 项，共 ¥${yuan(s.paid.fen)}（${(CHANNELS[s.paid.channel] || {}).name || ''}）` }) : '',
     s.canReprint ? el('div', { class: 'actions' }, el('button', { id: 'reprint', text: '重新打印', onclick: () => act({ action: 'reprint' }) })) : ''],
   ERROR: (s) => [el('p', { class: 'error', id: 'error', text: s.message || '系统繁忙，请稍后再试' })],

@@ -262,7 +262,7 @@ final class GatewayVerticle extends VerticleBase {
     if (p.options().sandbox()) {
       // demo mode only: a phone-sized page walking the mini-program flow against the public API
       // where the demo page raises the sandbox's imitation of the mini-program pay sheet
-      router.get("/demo/sandbox.json").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("sandboxUrl", p.sandboxUrl())));
+      router.route("/demo/sandbox.json").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("sandboxUrl", p.sandboxUrl())));
       router.route("/demo/*").handler(StaticHandler.create("demo").setCachingEnabled(false));
     }
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
