@@ -154,7 +154,8 @@ const SCREENS = {
     top.append(el('p', { class: 'hint', text: whole.length ? `本地${whole.join('、')}须全家一起缴，已为您全部选上` : '请选择要缴费的人员和险种' }));
     const ok = el('button', { id: 'confirm', class: 'primary', text: '去缴费', onclick: () => act({ action: 'confirm' }) });
     if (!s.selection || !s.selection.length) ok.setAttribute('disabled', 'disabled');
-    const bar = el('div', { class: 'paybar' }, el('span', { id: 'total', class: 'total', text: `合计 ¥${yuan(s.selectedFen || 0)}（${(s.selection || []).length}项）` }), ok);
+    const bar = el('div', { class: 'paybar' }, el('span', { id: 'total', class: 'total' }, `合计 ¥${yuan(s.selectedFen || 0)}`,
+      el('span', { class: 'count', text: `（${(s.selection || []).length}项）` })), ok);
     const out = [el('div', { class: 'scroll' }, top, list), bar];
     if (sheet) out.push(tierSheet(s, chosen));
     return out;
