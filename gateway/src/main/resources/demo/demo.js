@@ -14,6 +14,7 @@ let household = null;
 let picked = new Map(); // memberRef/insurance → {memberRef, insurance, year, tier}
 let channel = 'wechat';
 let order = null;
+let offered = ['wechat', 'alipay']; // the channels the gateway takes in a mini-program (GET /api/v1/channels)
 
 // Every call to the gateway goes through here: one place to add a mini-program session's header.
 const client = {
@@ -59,7 +60,8 @@ $('lookup').onclick = async () => {
     picked = new Map();
     const whole = new Set((household.wholeFamilyRequired || []).map((w) => w.insurance));
     for (const [key, it] of payable()) if (whole.has(it.insurance)) pick(key, it);
-    channel = (household.channels || ['wechat'])[0];
+    offered = ((await client.call('GET', '/api/v1/channels')).channels || []).filter((c) => (c.modes || []).includes('mini')).map((c) => c.name);
+    channel = offered[0] || 'wechat';
     renderFamily();
     show('family', '家庭缴费');
   } catch (e) { $('findError').textContent = e.message; }
@@ -129,7 +131,7 @@ function renderFamily() {
     box.append(cells);
   }
   const chs = $('channels');
-  chs.replaceChildren(...(household.channels || ['wechat', 'alipay']).map((c) => {
+  chs.replaceChildren(...offered.map((c) => {
     const r = el('input', { type: 'radio', name: 'channel', value: c, id: 'ch-' + c });
     r.checked = c === channel;
     r.onchange = () => { channel = c; };

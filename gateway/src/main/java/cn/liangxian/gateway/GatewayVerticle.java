@@ -178,19 +178,8 @@ final class GatewayVerticle extends VerticleBase {
 
   private void lookupRoutes(Router router) {
     LookupHandler lookup = new LookupHandler(pool, households, p.cipher(), p.regions(), p.limits().lookups(),
-        p.limits().lookupsPerAddress(), kioskLimiter, p.metrics().lookups(), offeredChannels());
+        p.limits().lookupsPerAddress(), kioskLimiter, p.metrics().lookups());
     router.post("/api/v1/lookup").handler(kioskAuth::handle).handler(lookup::handle);
-  }
-
-  /** WeChat Pay, Alipay, then any other channel configured (UnionPay), as kiosks and phones offer them. */
-  private List<String> offeredChannels() {
-    List<String> names = new java.util.ArrayList<>(p.channels().byName().keySet());
-    names.sort(java.util.Comparator.comparingInt((String n) -> switch (n) {
-      case "wechat" -> 0;
-      case "alipay" -> 1;
-      default -> 2;
-    }).thenComparing(n -> n));
-    return names;
   }
 
   private void orderRoutes(Router router) {

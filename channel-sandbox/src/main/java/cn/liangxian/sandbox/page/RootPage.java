@@ -31,10 +31,14 @@ public final class RootPage {
         + "<li><code>POST /sandbox/faults</code>: injected faults</li></ul><h2>等待支付的交易</h2><ul id=open>");
     int n = 0;
     for (Trade t : ledger.trades()) {
-      if (t.state().equals("NOTPAY") || t.state().equals("WAIT_BUYER_PAY")) {
-        String ch = t.channel() == Trade.Channel.WECHAT ? "wechat" : "alipay";
+      if (t.paidAt() == null && !t.state().toUpperCase().contains("CLOSE")) {
+        String ch = t.channel().name().toLowerCase();
         b.append("<li><a href=\"/sandbox/pay/").append(ch).append('/').append(t.outTradeNo()).append("\">")
-            .append(ch.equals("wechat") ? "微信支付" : "支付宝").append(" ¥").append(Money.fenToYuan(t.totalFen()))
+            .append(switch (t.channel()) {
+              case WECHAT -> "微信支付";
+              case ALIPAY -> "支付宝";
+              case UNIONPAY -> "云闪付";
+            }).append(" ¥").append(Money.fenToYuan(t.totalFen()))
             .append(' ').append(t.outTradeNo()).append("</a></li>");
         n++;
       }

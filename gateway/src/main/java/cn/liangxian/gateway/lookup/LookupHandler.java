@@ -7,13 +7,11 @@ import cn.liangxian.gateway.http.SharedRateLimiter;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.InvalidIdNumberException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -31,12 +29,9 @@ public final class LookupHandler {
   private final RateLimiter addressLimiter;
   private final SharedRateLimiter kioskLimiter;
   private final LookupMetrics metrics;
-  private final JsonArray channels;
 
-  /** @param channels the payment channels orders may name, in the order a screen offers them */
   public LookupHandler(Pool pool, HouseholdStore store, PersonalDataCipher cipher, Regions regions, RateLimiter limiter,
-      RateLimiter addressLimiter, SharedRateLimiter kioskLimiter, LookupMetrics metrics, List<String> channels) {
-    this.channels = new JsonArray(List.copyOf(channels));
+      RateLimiter addressLimiter, SharedRateLimiter kioskLimiter, LookupMetrics metrics) {
     this.pool = pool;
     this.store = store;
     this.cipher = cipher;
@@ -113,8 +108,7 @@ public final class LookupHandler {
       metrics.lookup("found");
       ctx.response().putHeader("Content-Type", "application/json")
           .putHeader("Cache-Control", "no-store")
-          .end(HouseholdView.render(h, region, payDate, HouseholdAssessor.assess(h, region, payDate, now))
-              .put("channels", channels.copy()).toBuffer());
+          .end(HouseholdView.render(h, region, payDate, HouseholdAssessor.assess(h, region, payDate, now)).toBuffer());
     });
   }
 }

@@ -72,11 +72,12 @@ public final class OrderDraft {
       a = HouseholdAssessor.assessOne(m, it.insurance(), region, payDate, tier);
     } catch (AssessmentException e) {
       throw Problem.unprocessable("not-payable", "Cannot be paid", e.getMessage(), who)
-          .resident(notPayable(m, it.insurance(), e.getMessage()));
+          .resident(notPayable(m, it.insurance(), e.reason() != null ? e.reason().text() : e.getMessage()));
     }
     if (!a.eligible() || a.personalFen() == 0) {
       throw Problem.unprocessable("not-payable", "Cannot be paid", a.eligible() ? "nothing to pay at this tier" : a.reason(), who)
-          .resident(notPayable(m, it.insurance(), a.eligible() ? "这一档次没有需要个人缴的费用" : a.reason()));
+          .resident(notPayable(m, it.insurance(), a.eligible() ? "这一档次没有需要个人缴的费用"
+              : a.why() != null ? a.why().text() : a.reason()));
     }
     return new Line(m, it.insurance(), it.year(), tier, a);
   }
@@ -106,7 +107,7 @@ public final class OrderDraft {
           + "'s " + it.insurance().code() + " is being paid in another order; wait for it to finish or expire", who)
           .resident(Masking.name(m.name()) + "的" + zh(it.insurance()) + "正在另一笔订单中缴费（可能在手机上），请等它完成或失效后再试");
       case NOT_ELIGIBLE, NOT_AVAILABLE -> throw Problem.unprocessable("not-payable", "Cannot be paid", st.reason(), who)
-          .resident(notPayable(m, it.insurance(), st.reason()));
+          .resident(notPayable(m, it.insurance(), st.why() != null ? st.why().text() : st.reason()));
       case PAID_BY_GOVERNMENT -> {
         if (it.insurance() == Insurance.MEDICAL) {
           throw Problem.unprocessable("paid-by-government", "Nothing to pay",

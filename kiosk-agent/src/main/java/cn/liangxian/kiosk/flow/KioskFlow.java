@@ -122,6 +122,29 @@ public final class KioskFlow {
         return;
       }
       show(Screen.HOUSEHOLD);
+      offered(s);
+    }));
+  }
+
+  /**
+   * Asks the gateway which channels take a QR code (UnionPay appears once the deployment offers it) while the
+   * resident picks; until it answers, or if it cannot, WeChat Pay and Alipay.
+   */
+  private void offered(long s) {
+    gateway.channels().onComplete(ar -> answer(s, () -> {
+      if (ar.failed()) {
+        return;
+      }
+      List<String> names = new java.util.ArrayList<>();
+      for (Object o : ar.result().getJsonArray("channels", new io.vertx.core.json.JsonArray())) {
+        if (o instanceof JsonObject c && c.getString("name", "").matches("[a-z]{1,16}")
+            && c.getJsonArray("modes", new io.vertx.core.json.JsonArray()).contains("qr")) {
+          names.add(c.getString("name"));
+        }
+      }
+      if (!names.isEmpty()) {
+        offeredChannels = List.copyOf(names);
+      }
     }));
   }
 
@@ -406,20 +429,12 @@ public final class KioskFlow {
     return v;
   }
 
-  /**
-   * The channels the gateway offers this household: its {@code channels} list where the lookup carries one
-   * (UnionPay appears only when the gateway names it), else WeChat Pay and Alipay.
-   */
   private List<String> channels() {
-    io.vertx.core.json.JsonArray offered = selection == null ? null : selection.household().getJsonArray("channels");
-    if (offered == null || offered.isEmpty()) {
-      return DEFAULT_CHANNELS;
-    }
-    return offered.stream().filter(String.class::isInstance).map(String.class::cast)
-        .filter(c -> c.matches("[a-z]{1,16}")).toList();
+    return offeredChannels;
   }
 
   private static final List<String> DEFAULT_CHANNELS = List.of("wechat", "alipay");
+  private List<String> offeredChannels = DEFAULT_CHANNELS;
   private long paidFen;
   private int paidItems;
 

@@ -60,6 +60,10 @@ class TouchUiEndToEndTest {
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).willReturn(okJson(resource("order-paying.json"))));
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER + "/receipt")).willReturn(okJson(resource("receipt.json"))));
     wm.stubFor(post(urlPathEqualTo("/api/v1/kiosks/heartbeat")).willReturn(aResponse().withStatus(204)));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/channels")).willReturn(okJson("{\"channels\": ["
+        + "{\"name\": \"wechat\", \"title\": \"微信支付\", \"modes\": [\"qr\", \"mini\"]},"
+        + "{\"name\": \"alipay\", \"title\": \"支付宝\", \"modes\": [\"qr\", \"mini\"]},"
+        + "{\"name\": \"unionpay\", \"title\": \"云闪付 / 银联\", \"modes\": [\"qr\"]}]}")));
     reader = new SamSimulator(0);
     printer = new PrinterSimulator(0);
     Path config = dir.resolve("kiosk.yaml");
@@ -130,6 +134,9 @@ class TouchUiEndToEndTest {
         shot("household-" + tag);
         touch("#payAll");
         waitScreen("CHANNEL");
+        // the channels the gateway offers, UnionPay among them
+        waitFor(() -> visible("#unionpay"));
+        assertThat(text(".channels")).contains("微信支付").contains("支付宝").contains("云闪付");
         assertThat(browser.brokenLabels()).as(tag + " channel").isEmpty();
         shot("channel-" + tag);
         touch("#wechat");
