@@ -39,7 +39,7 @@ class FuzzSampleTest {
     assertThat(ops).hasSizeGreaterThan(20);
     Context ctx = new Context();
     List<Caller> callers = new Setup(base).prepare(TestGateway.ADMIN_PASSWORD, g.clock, ctx);
-    long requests = Long.getLong("fuzz.requests", 3000);
+    long requests = Long.getLong("fuzz.requests", 1200);
     try (DatabaseState db = new DatabaseState(g.db.jdbcUrl(), g.db.user(), g.db.password())) {
       Fuzzer f = new Fuzzer("127.0.0.1", g.gateway.httpPort(), db, ops, callers, ctx);
       Tally t = f.run(new Fuzzer.Plan(Long.getLong("fuzz.seed", 20261201L), requests, 4, 50, g.gateway.options().maxBodyBytes()), n -> { });
