@@ -9,6 +9,7 @@ import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.db.Leadership;
 import cn.liangxian.gateway.demo.DemoChannels;
 import cn.liangxian.gateway.http.Admission;
+import cn.liangxian.gateway.http.BodyBudget;
 import cn.liangxian.gateway.http.HttpMetrics;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.kiosk.KioskKeys;
@@ -152,7 +153,8 @@ public final class Gateway implements AutoCloseable {
         new RateLimiter(logins, Math.max(1, logins / 2), clock),
         // a forger's posts are kept for audit up to this many per address and minute: a flood fills no disk
         new RateLimiter(REFUSED_CALLBACKS_KEPT_PER_MINUTE, REFUSED_CALLBACKS_KEPT_PER_MINUTE, clock),
-        new Admission(options.admission(), registry));
+        new Admission(options.admission(), registry),
+        new BodyBudget(options.bodiesInFlightBytes(), options.admission().retryAfterSeconds(), registry));
   }
 
   static final int REFUSED_CALLBACKS_KEPT_PER_MINUTE = 30;

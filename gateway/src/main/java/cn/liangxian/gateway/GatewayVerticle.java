@@ -12,6 +12,7 @@ import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.http.Replies;
 import cn.liangxian.gateway.http.SharedRateLimiter;
+import cn.liangxian.gateway.http.SlowClients;
 import cn.liangxian.gateway.kiosk.KioskAuth;
 import cn.liangxian.gateway.kiosk.KioskHandlers;
 import cn.liangxian.gateway.lookup.HouseholdStore;
@@ -46,9 +47,9 @@ import cn.liangxian.gateway.roster.RosterUploadHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.pgclient.PgBuilder;
@@ -69,6 +70,8 @@ import org.slf4j.LoggerFactory;
  */
 final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** The routes whose bodies may be as large as a roster: read after the operator's session is checked. */
+  private static final java.util.Set<String> UPLOADS = java.util.Set.of("/api/v1/operator/rosters", "/api/v1/operator/targets");
 
   private final ProcessParts p;
   private final int port;
@@ -114,11 +117,17 @@ final class GatewayVerticle extends VerticleBase {
     router.route().handler(NulCharacters::handle);
     // before any body is read: what cannot be served at once is turned away at once
     router.route().handler(p.limits().admission()::handle);
-    // rosters are bigger than API bodies: the operator routes get their own limit (a body is read once)
-    router.route("/api/v1/operator/*").handler(BodyHandler.create().setBodyLimit(p.options().maxRosterBytes())
-        .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(false));
-    router.route().handler(BodyHandler.create().setBodyLimit(p.options().maxBodyBytes()).setDeleteUploadedFilesOnEnd(true)
-        .setHandleFileUploads(false));
+    router.route().handler(new SlowClients(vertx, p.options().requestReadTimeoutMillis(), p.registry())::handle);
+    // every body within the process's budget; uploads (bigger) are read only once the operator's session is checked
+    var apiBody = p.limits().bodies().reader(p.options().maxBodyBytes());
+    router.route().handler(ctx -> {
+      if (UPLOADS.contains(ctx.normalizedPath())) {
+        ctx.request().pause();
+        ctx.next();
+      } else {
+        apiBody.handle(ctx);
+      }
+    });
     KioskHandlers kiosks = new KioskHandlers(pool, kioskAuth, p.clock(), p.registry());
     router.post("/api/v1/kiosks/heartbeat").handler(kioskAuth::handle).handler(kiosks::heartbeat);
     lookupRoutes(router);
@@ -137,7 +146,9 @@ final class GatewayVerticle extends VerticleBase {
       checked = StatementCheck.prepareAll(pool, statements());
       backgroundWork(refunds);
     }
-    return checked.compose(x -> vertx.createHttpServer().invalidRequestHandler(InvalidRequests::handle).requestHandler(router)
+    return checked.compose(x -> vertx.createHttpServer(new HttpServerOptions()
+        .setIdleTimeout(p.options().idleTimeoutMillis()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .invalidRequestHandler(InvalidRequests::handle).requestHandler(router)
         .listen(port, p.options().httpHost()).map(s -> {
           server = s;
           listening.accept(s.actualPort());
@@ -233,8 +244,9 @@ final class GatewayVerticle extends VerticleBase {
     router.post("/api/v1/operator/accounts/:username/disable").handler(accounts::disable);
     router.get("/api/v1/operator/audit").handler(audit::list);
     router.post("/api/v1/operator/kiosks").handler(kiosks::register);
-    router.post("/api/v1/operator/rosters").handler(new RosterUploadHandler(vertx, p.rosterImport())::handle);
-    router.post("/api/v1/operator/targets").handler(new TargetUploadHandler(pool, p.regions())::handle);
+    var upload = p.limits().bodies().reader(p.options().maxRosterBytes());
+    router.post("/api/v1/operator/rosters").handler(upload).handler(new RosterUploadHandler(vertx, p.rosterImport())::handle);
+    router.post("/api/v1/operator/targets").handler(upload).handler(new TargetUploadHandler(pool, p.regions())::handle);
     router.get("/api/v1/operator/progress/:region/:insurance").handler(new ProgressHandler(p.regions(), new Progress(pool))::handle);
     router.get("/api/v1/operator/postings/:region/:insurance").handler(new PostingHandler(vertx, p.regions(),
         new Posting(vertx, pool, p.cipher(), p.regions(), p.clock()), p.clock())::handle);

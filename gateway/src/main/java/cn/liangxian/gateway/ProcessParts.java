@@ -5,6 +5,7 @@ import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.db.Leadership;
 import cn.liangxian.gateway.http.Admission;
+import cn.liangxian.gateway.http.BodyBudget;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.kiosk.KioskKeys;
 import cn.liangxian.gateway.lookup.LookupMetrics;
@@ -32,7 +33,7 @@ record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Databa
 
   /** The request limits: token buckets per key, and the process's bound on requests in flight. */
   record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,
-      RateLimiter refusedCallbacksPerAddress, Admission admission) {}
+      RateLimiter refusedCallbacksPerAddress, Admission admission, BodyBudget bodies) {}
 
   /** What keeps this instance in step with the others on the same database. */
   record Deployment(KioskKeys kioskKeys, Leadership leadership, java.util.concurrent.atomic.AtomicBoolean draining) {}

@@ -40,6 +40,9 @@ public final class GatewayOptions {
   private int drainMillis;
   private boolean behindProxy;
   private int shutdownGraceMillis;
+  private long bodiesInFlightBytes;
+  private int idleTimeoutMillis;
+  private int requestReadTimeoutMillis;
   private String publicBaseUrl;
   private Path dataDir;
   private int poolSize;
@@ -101,6 +104,9 @@ public final class GatewayOptions {
     httpPort = h.integer("port", "GATEWAY_PORT", 8080, 0, 65535);
     httpHost = h.string("host", "GATEWAY_HOST", "0.0.0.0");
     maxBodyBytes = h.integer("maxBodyBytes", "GATEWAY_MAX_BODY_BYTES", 65536, 1024, Integer.MAX_VALUE);
+    bodiesInFlightBytes = h.integer("bodiesInFlightMiB", "GATEWAY_BODIES_IN_FLIGHT_MIB", 160, 1, 1 << 20) * 1024L * 1024;
+    idleTimeoutMillis = h.integer("idleTimeoutMillis", "GATEWAY_IDLE_TIMEOUT_MILLIS", 60_000, 1, 86_400_000);
+    requestReadTimeoutMillis = h.integer("requestReadTimeoutMillis", "GATEWAY_REQUEST_READ_TIMEOUT_MILLIS", 30_000, 1, 86_400_000);
     publicBaseUrl = h.string("publicBaseUrl", "GATEWAY_PUBLIC_URL", null);
     behindProxy = h.bool("behindProxy", "GATEWAY_BEHIND_PROXY", false);
     drainMillis = h.integer("drainMillis", "GATEWAY_DRAIN_MILLIS", 3000, 0, 600_000);
@@ -212,6 +218,21 @@ public final class GatewayOptions {
 
   public int maxBodyBytes() {
     return maxBodyBytes;
+  }
+
+  /** The bytes of request bodies one process holds at once, over every request being read or served. */
+  public long bodiesInFlightBytes() {
+    return bodiesInFlightBytes;
+  }
+
+  /** A connection silent this long is closed. */
+  public int idleTimeoutMillis() {
+    return idleTimeoutMillis;
+  }
+
+  /** A request whose body has not fully arrived this long after its headers is answered 408 and closed. */
+  public int requestReadTimeoutMillis() {
+    return requestReadTimeoutMillis;
   }
 
   /** The largest roster the operator API accepts in one request; bigger files go through the command line. */
