@@ -1,7 +1,5 @@
 -- A household number (户号) is given by a county's household register: two counties of one province can
--- both have household 0001. It is unique per region, not per deployment. The other keys already mean what
--- they say: villages per (region, township, name), targets per region, an ID number's blind index per
--- person in the country, kiosk ids, operator accounts and idempotency keys per deployment.
+-- both have household 0001. It is unique per region, not per deployment.
 alter table household add column region_code text references region (code);
 update household h set region_code = v.region_code from village v where v.id = h.village_id;
 alter table household alter column region_code set not null;
