@@ -17,7 +17,7 @@
 # expression evaluated by Prometheus. Exit status 0 only if lost 0, double 0, the limit held and every
 # dashboard expression returned data. Installs what is missing from Debian's packages (as root).
 #
-# Environment (optional): PERSONS (50000), JOURNEYS (journeys/s, 20), LOOKUP_FAMILIES (30), BUILD=0 to
+# Environment (optional): PERSONS (20000), JOURNEYS (journeys/s, 20), LOOKUP_FAMILIES (30), BUILD=0 to
 # skip the Maven build, CLUSTER_BASE_PORT (27000: every port is base + a fixed offset), KEEP_DATA=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +28,7 @@ http_port=$((base + 80)) pg_port=$((base + 543)) stats_port=$((base + 404)) sand
 gw_ports=($((base + 81)) $((base + 82)) $((base + 83)))
 pg1_port=$((base + 432)) pg2_port=$((base + 433)) api1_port=$((base + 8)) api2_port=$((base + 9))
 etcd_port=$((base + 379)) etcd_peer=$((base + 380)) prom_port=$((base + 990))
-persons=${PERSONS:-50000}
+persons=${PERSONS:-20000}
 out=$repo/loadtest/target/cluster-runs/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out/logs"
 events=$out/events.txt probe_log=$out/probe.txt
@@ -172,11 +172,11 @@ start_gateway() { # n
 ready() { curl -sf "http://127.0.0.1:${gw_ports[$(($1 - 1))]}/health/ready"; }
 say "three gateways on ${gw_ports[*]}"
 start_gateway 1
-wait_for "gateway 1 ready" 120 ready 1
+wait_for "gateway 1 ready" 180 ready 1
 start_gateway 2
 start_gateway 3
-wait_for "gateway 2 ready" 120 ready 2
-wait_for "gateway 3 ready" 120 ready 3
+wait_for "gateway 2 ready" 180 ready 2
+wait_for "gateway 3 ready" 180 ready 3
 wait_for "HAProxy sending to the gateways" 30 curl -sf "http://127.0.0.1:$http_port/health/ready"
 
 sed -e "s|@GW1@|${gw_ports[0]}|" -e "s|@GW2@|${gw_ports[1]}|" -e "s|@GW3@|${gw_ports[2]}|" \
@@ -216,7 +216,7 @@ sleep 15
 event "SIGKILL gateway 2"
 kill -KILL "${gw_pid[2]}"; wait "${gw_pid[2]}" 2>/dev/null || true
 start_gateway 2
-wait_for "gateway 2 ready again" 120 ready 2
+wait_for "gateway 2 ready again" 180 ready 2
 event "gateway 2 ready again"
 sleep 5
 primary=$(curl -sf "http://127.0.0.1:$api1_port/primary" >/dev/null && echo 1 || echo 2)
@@ -232,7 +232,7 @@ event "SIGTERM gateway 3 (graceful restart)"
 kill -TERM "${gw_pid[3]}"; wait "${gw_pid[3]}" 2>/dev/null || true
 event "gateway 3 stopped"
 start_gateway 3
-wait_for "gateway 3 ready again" 120 ready 3
+wait_for "gateway 3 ready again" 180 ready 3
 event "gateway 3 ready again"
 gatling_status=0
 wait $gatling || gatling_status=$?

@@ -90,20 +90,26 @@ public final class Gateway implements AutoCloseable {
 
   /** As {@link #start(GatewayOptions, Map, Clock)} on a database the caller provides (tests). */
   public static Gateway start(GatewayOptions options, Map<String, String> env, Clock clock, Regions regions, Database db) {
-    db.migrate();
     PersonalDataCipher cipher = PersonalDataCipher.load(options.keyDir(), env);
-    SharedKeys.check(db, cipher);
-    RosterImport roster = new RosterImport(db, cipher, RosterImport.regionInfo(regions));
-    roster.registerRegions();
-    int targets = Targets.load(db, options.targetsDir());
-    if (targets > 0) {
-      LOG.info("loaded {} collection targets from {}", targets, options.targetsDir());
-    }
-    if (options.demoRoster()) {
-      DemoRoster.loadIfEmpty(db, roster);
-    }
     Gateway g = new Gateway(options, db, cipher);
-    new OperatorAccounts(db, g.passwordHasher).bootstrap(options.keyDir(), env);
+    RosterImport roster = new RosterImport(db, cipher, RosterImport.regionInfo(regions));
+    try (AutoCloseable turn = db.startupLock()) {
+      db.migrate();
+      SharedKeys.check(db, cipher);
+      roster.registerRegions();
+      int targets = Targets.load(db, options.targetsDir());
+      if (targets > 0) {
+        LOG.info("loaded {} collection targets from {}", targets, options.targetsDir());
+      }
+      if (options.demoRoster()) {
+        DemoRoster.loadIfEmpty(db, roster);
+      }
+      new OperatorAccounts(db, g.passwordHasher).bootstrap(options.keyDir(), env);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("start-up failed: " + e.getMessage(), e);
+    }
     g.serve(clock, regions, roster);
     return g;
   }
