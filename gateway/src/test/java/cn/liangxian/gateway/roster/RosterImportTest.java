@@ -2,7 +2,12 @@ package cn.liangxian.gateway.roster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.policy.PolicyBook;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import cn.liangxian.gateway.support.TestGateway;
 import java.nio.charset.Charset;
 import java.sql.Connection;
@@ -156,6 +161,41 @@ class RosterImportTest {
     // on two departments' lists: flagged so that no one is paid for twice
     assertThat(r.crossChecks()).isEqualTo(1);
     assertThat(count("select count(*) from cross_check")).isEqualTo(1);
+  }
+
+  /** 河东区's book with categories of its own declared (a sub-class of 低保 and a group of no national kind). */
+  static PolicyBook hedongDeclaring() throws Exception {
+    Path file = policies().resolve("hedong-2020.yaml");
+    String text = Files.readString(file).replace("\nmedical:\n", "\ncategories:\n"
+        + "  - {code: DIBAO_1_2, name: 一、二类低保对象, department: 民政, group: DIBAO, source: 000 三(二)2}\n"
+        + "  - {code: RETURNING_WORKER, name: 外出务工返乡人员, department: 人社, source: 000 三(二)2}\n\nmedical:\n");
+    return PolicyBook.parse("hedong-2020.yaml", text);
+  }
+
+  @Test
+  void departmentListsAcceptTheCategoriesTheRegionsBookDeclares() throws Exception {
+    g.importCsv("roster.csv", Fixture.ROSTER);
+    PolicyBook hedong = hedongDeclaring();
+    Regions regions = new Regions(Map.of(
+        "371312", new Regions.Entry("371312", "临沂市河东区", hedong, null),
+        "431103", new Regions.Entry("431103", "永州市冷水滩区", PolicyBook.load(policies().resolve("lengshuitan-2020.yaml")), null)), g.clock);
+    RosterImport importer = new RosterImport(g.db, g.gateway.cipher(), RosterImport.regionInfo(regions));
+    String csv = String.join("\n", "department,category,id_number,name,valid_from,valid_to",
+        "民政,DIBAO_1_2," + Fixture.GRANNY + ",王奶奶,,",
+        "人社,外出务工返乡人员," + Fixture.ZHANG + ",张三,,",
+        "民政,DIBAO_1_2," + Fixture.LIU1 + ",刘一,,",
+        "民政,GOLD_MEMBER," + Fixture.LI + ",李四,,") + "\n";
+    ImportReport r = importer.importCsv("declared.csv", csv.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(r.imported()).isEqualTo(2);
+    assertThat(r.problems()).extracting(RosterProblem::line).containsExactly(4, 5);
+    assertThat(r.problems().get(0).reason()).contains("unknown category 'DIBAO_1_2' for 永州市冷水滩区");
+    assertThat(r.problems().get(1).reason()).contains("unknown category 'GOLD_MEMBER'");
+    assertThat(count("select count(*) from person_category where category in ('DIBAO_1_2', 'RETURNING_WORKER')")).isEqualTo(2);
+  }
+
+  static Path policies() {
+    Path dir = Path.of("config", "policies");
+    return Files.isDirectory(dir) ? dir : Path.of("..").resolve(dir);
   }
 
   @Test

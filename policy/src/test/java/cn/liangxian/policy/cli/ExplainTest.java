@@ -44,6 +44,19 @@ class ExplainTest {
   }
 
   @Test
+  void assessLinesCarryTheReasonsCodeAndChineseText() throws Exception {
+    PolicyCliTest.Result r = PolicyCliTest.run("""
+        {"idNumber": "371312198001011231", "insurance": "medical", "payDate": "2019-11-01"}
+        {"idNumber": "371312198001011231", "insurance": "pension", "tier": 300, "categories": ["STUDENT"]}
+        """, "assess", "--book", PolicyCliTest.book("hedong-2020.yaml").toString());
+    assertThat(r.lines().get(0).get("reasonCode").asText()).isEqualTo("policy.window-not-open");
+    assertThat(r.lines().get(0).get("reasonText").asText()).isEqualTo("2020年度城乡居民基本医疗保险从2019年12月8日开始缴费，现在还不能缴");
+    assertThat(r.lines().get(1).get("eligible").asBoolean()).isFalse();
+    assertThat(r.lines().get(1).get("reasonCode").asText()).isEqualTo("policy.excluded");
+    assertThat(r.lines().get(1).get("reasonText").asText()).isEqualTo("在校学生不参加城乡居民基本养老保险");
+  }
+
+  @Test
   void aMissingPdfFileNameIsAUsageError() {
     assertThat(run("hedong-2020.yaml", "--pdf").status()).isEqualTo(PolicyCli.USAGE);
   }
