@@ -4,8 +4,14 @@ const $ = (id) => document.getElementById(id);
 const yuan = (fen) => (fen / 100).toFixed(2);
 const INS = { medical: '医疗保险', pension: '养老保险' };
 const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '缴费办理中', 'not-eligible': '无需缴费', 'not-available': '暂不能缴费' };
+const SEX = { male: '男', female: '女' };
+const CHANNELS = {
+  wechat: { name: '微信支付', mark: '微', scan: '微信' },
+  alipay: { name: '支付宝', mark: '支', scan: '支付宝' },
+  unionpay: { name: '云闪付', mark: '银联', scan: '云闪付' },
+};
 let last = '';
-let typed = { idNumber: '', name: '', field: 'idNumber' };
+let sheet = null; // the member/insurance whose 更改档次 sheet is open
 
 async function act(body) {
   const r = await fetch('/api/action', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -21,82 +27,148 @@ function el(tag, attrs, ...kids) {
   return e;
 }
 
+// a sentence that may break only between its phrases (after ， or a space, or at |), never inside a word
+function phrases(cls, text, id) {
+  const p = el('p', Object.assign({ class: cls }, id ? { id } : {}));
+  for (const part of text.split(/(?<=[，。 ])|\|/)) p.append(el('span', { class: 'phrase', text: part }));
+  return p;
+}
+
+// 14分58秒, and 45秒 in the last minute
+function minutes(sec) {
+  const m = Math.floor(sec / 60);
+  return m > 0 ? `${m}分${String(sec % 60).padStart(2, '0')}秒` : `${sec}秒`;
+}
+
 function render(s) {
   const key = JSON.stringify(s, (k, v) => (k === 'secondsLeft' ? undefined : v));
   document.body.classList.toggle('elder', !!s.elder);
-  $('elder').setAttribute('aria-pressed', String(!!s.elder));
-  $('countdown').textContent = s.secondsLeft !== undefined && s.screen !== 'IDLE' ? `剩余 ${s.secondsLeft} 秒` : '';
+  $('elder').setAttribute('aria-checked', String(!!s.elder));
+  $('elderState').textContent = s.elder ? '开' : '关';
+  $('countdown').textContent = s.secondsLeft !== undefined && s.screen !== 'IDLE' ? `剩余 ${minutes(s.secondsLeft)}` : '';
   $('cancel').style.visibility = s.screen === 'IDLE' || s.screen === 'PRINTING' ? 'hidden' : 'visible';
   if (key === last) return;
   last = key;
   const m = $('screen');
+  const scroll = m.querySelector('.scroll');
+  const top = scroll && m.dataset.screen === s.screen ? scroll.scrollTop : 0;
+  if (m.dataset.screen !== s.screen) sheet = null;
   m.dataset.screen = s.screen;
   m.replaceChildren(...(SCREENS[s.screen] || SCREENS.ERROR)(s));
+  const again = m.querySelector('.scroll');
+  if (again) again.scrollTop = top;
+}
+
+function badge(ch) {
+  const c = CHANNELS[ch] || { name: ch, mark: ch };
+  return el('span', { class: 'badge ' + ch }, el('span', { class: 'mark', text: c.mark }), el('span', { text: c.name }));
+}
+
+// where the card goes: the reader's pad under the screen, the card laid flat on it
+const CARD_PICTURE = `<svg viewBox="0 0 400 250" width="400" height="260" role="img" aria-label="身份证放在屏幕下方的读卡区">
+<rect x="40" y="150" width="320" height="90" rx="14" fill="#d9e2ec" stroke="#52606d" stroke-width="4"/>
+<rect x="110" y="170" width="180" height="50" rx="8" fill="#0a63c9" opacity=".18" stroke="#0a63c9" stroke-width="4" stroke-dasharray="10 6"/>
+<text x="200" y="202" font-size="22" text-anchor="middle" fill="#0a63c9">读卡区</text>
+<g transform="translate(128 34) rotate(-8)"><rect width="150" height="94" rx="10" fill="#fff" stroke="#1d2733" stroke-width="4"/>
+<rect x="14" y="16" width="42" height="54" rx="4" fill="#9fb3c8"/><rect x="68" y="22" width="66" height="8" fill="#9fb3c8"/>
+<rect x="68" y="42" width="66" height="8" fill="#9fb3c8"/><rect x="14" y="78" width="120" height="7" fill="#9fb3c8"/></g>
+<path d="M205 120 L205 160" stroke="#b3261e" stroke-width="8" stroke-linecap="round"/><path d="M188 146 L205 166 L222 146" fill="none" stroke="#b3261e" stroke-width="8" stroke-linecap="round" stroke-linejoin="round"/>
+</svg>`;
+
+function memberLine(mem) {
+  const bits = [mem.relation, SEX[mem.sex], mem.age !== undefined ? `${mem.age}岁` : null, `尾号${(mem.idNumber || '').slice(-4)}`];
+  return el('div', { class: 'who' }, el('span', { class: 'mname', text: mem.name }),
+    el('span', { class: 'mmeta', text: bits.filter(Boolean).join(' · ') }));
+}
+
+function tierOf(it, tier) {
+  return (it.tiers || []).find((t) => t.tier === tier);
+}
+
+// as the agent picks it: last year's tier where the gateway names it, else the lowest
+function defaultTier(it) {
+  if (!it.tiers || !it.tiers.length) return undefined;
+  return tierOf(it, it.lastTier) ? it.lastTier : Math.min(...it.tiers.map((x) => x.tier));
+}
+
+function itemRow(s, mem, it, chosen) {
+  const label = el('span', { class: 'ins', text: `${it.year}年${INS[it.insurance] || it.insurance}` });
+  if (it.status !== 'unpaid') {
+    const when = it.paidAt ? `（${it.paidAt.slice(0, 10).replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}）` : '';
+    return el('div', { class: 'item done ' + it.status }, label, el('span', { class: 'status', text: (STATUS[it.status] || it.status) + when }));
+  }
+  const sel = chosen.get(mem.ref + '/' + it.insurance);
+  const t = tierOf(it, sel && sel.tier !== undefined ? sel.tier : defaultTier(it));
+  const fen = t ? t.personalFen : it.personalFen;
+  const pick = el('button', { class: 'pick' + (sel ? ' on' : ''), 'data-member': mem.ref, 'data-insurance': it.insurance,
+    'aria-pressed': String(!!sel), onclick: () => act({ action: 'toggle', memberRef: mem.ref, insurance: it.insurance }) },
+  el('span', { class: 'box', text: sel ? '✓' : '' }), label, el('span', { class: 'amount', text: `${yuan(fen)}元` }));
+  const row = el('div', { class: 'item' }, pick);
+  if (it.tiers && it.tiers.length) {
+    row.append(el('div', { class: 'tierline' },
+      el('span', { class: 'tierinfo', text: `${t.tier}元档 · 政府补贴${yuan(t.subsidyFen)}元` }),
+      el('button', { class: 'change-tier secondary', 'data-member': mem.ref, text: '更改档次',
+        onclick: () => { sheet = { mem, it }; last = ''; render(s); } })));
+  }
+  return row;
+}
+
+function tierSheet(s, chosen) {
+  const { mem, it } = sheet;
+  const sel = chosen.get(mem.ref + '/' + it.insurance);
+  const list = el('div', { class: 'tiers' });
+  for (const t of it.tiers) {
+    const on = sel && sel.tier === t.tier;
+    list.append(el('button', { class: 'tier' + (on ? ' on' : ''), 'data-tier': String(t.tier),
+      onclick: () => { sheet = null; act({ action: 'toggle', memberRef: mem.ref, insurance: it.insurance, tier: t.tier }); } },
+    el('span', { class: 'box', text: on ? '✓' : '' }), el('span', { class: 'tname', text: `${t.tier}元档` }),
+    el('span', { class: 'tfen', text: `个人缴${yuan(t.personalFen)}元` }), el('span', { class: 'tsub', text: `补贴${yuan(t.subsidyFen)}元` })));
+  }
+  return el('div', { class: 'sheet', id: 'tierSheet' }, el('div', { class: 'sheet-body' },
+    el('h2', { text: `${mem.name} 养老保险 选择缴费档次` }), list,
+    el('button', { class: 'secondary', id: 'closeSheet', text: '不更改', onclick: () => { sheet = null; last = ''; render(s); } })));
 }
 
 const SCREENS = {
   IDLE: () => {
-    typed = { idNumber: '', name: '', field: 'idNumber' };
-    return [
-      el('p', { class: 'big', text: '请将身份证放在读卡区' }),
+    resetTyped();
+    const pic = el('div', { class: 'picture' });
+    pic.innerHTML = CARD_PICTURE;
+    return [phrases('big', '请将身份证放在|下方读卡区'), pic,
       el('p', { class: 'hint', text: '也可以插入社保卡，或手动输入身份证号' }),
       el('div', { class: 'actions' }, el('button', { id: 'keypad', onclick: () => act({ action: 'keypad' }), text: '手动输入身份证号' }))];
   },
-  KEYPAD: (s) => {
-    const id = el('input', { id: 'idNumber', readonly: 'readonly', placeholder: '身份证号（18位）' });
-    id.value = typed.idNumber;
-    const name = el('input', { id: 'name', placeholder: '姓名' });
-    name.value = typed.name;
-    name.addEventListener('input', () => { typed.name = name.value; });
-    const pad = el('div', { class: 'keypad' });
-    for (const k of ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'X', '0', '删除']) {
-      pad.append(el('button', { class: 'key', 'data-key': k, text: k, onclick: () => {
-        typed.idNumber = k === '删除' ? typed.idNumber.slice(0, -1) : (typed.idNumber + k).slice(0, 18);
-        id.value = typed.idNumber;
-      } }));
-    }
-    return [el('p', { class: 'hint', text: '请输入身份证号和姓名' }), id, pad, name,
-      s.message ? el('p', { class: 'error', text: s.message }) : '',
-      el('div', { class: 'actions' }, el('button', { id: 'lookup', text: '查询', onclick: () => act({ action: 'typed', idNumber: typed.idNumber, name: typed.name }) }))];
-  },
-  LOOKING_UP: () => [el('p', { class: 'big', text: '正在查询，请稍候…' })],
+  KEYPAD: (s) => entryScreen(s),
+  LOOKING_UP: () => [phrases('big', '正在查询，请稍候…')],
   HOUSEHOLD: (s) => {
     const chosen = new Map((s.selection || []).map((x) => [x.memberRef + '/' + x.insurance, x]));
     const list = el('div', { class: 'members' });
     for (const mem of s.household.members) {
-      const card = el('div', { class: 'member' }, el('h3', { text: `${mem.name}  ${mem.idNumber}` }));
-      for (const it of mem.insurances) {
-        const row = el('div', { class: 'item' }, el('span', { text: `${it.year}年 ${INS[it.insurance] || it.insurance}` }));
-        if (it.status !== 'unpaid') {
-          row.append(el('span', { class: 'status', text: STATUS[it.status] || it.status }));
-        } else if (it.tiers && it.tiers.length) {
-          for (const t of it.tiers) {
-            const on = chosen.get(mem.ref + '/' + it.insurance);
-            row.append(el('button', { class: 'tier' + (on && on.tier === t.tier ? ' on' : ''), 'data-member': mem.ref, 'data-insurance': it.insurance,
-              text: `${t.tier}元档 个人缴 ${yuan(t.personalFen)}元`, onclick: () => act({ action: 'toggle', memberRef: mem.ref, insurance: it.insurance, tier: t.tier }) }));
-          }
-        } else {
-          const on = chosen.has(mem.ref + '/' + it.insurance);
-          row.append(el('button', { class: 'pick' + (on ? ' on' : ''), 'data-member': mem.ref, 'data-insurance': it.insurance,
-            text: `${on ? '✓ ' : ''}个人缴 ${yuan(it.personalFen)}元`, onclick: () => act({ action: 'toggle', memberRef: mem.ref, insurance: it.insurance }) }));
-        }
-        card.append(row);
-      }
+      const card = el('div', { class: 'member' }, memberLine(mem));
+      for (const it of mem.insurances) card.append(itemRow(s, mem, it, chosen));
       list.append(card);
     }
-    const ok = el('button', { id: 'confirm', text: '去缴费', onclick: () => act({ action: 'confirm' }) });
+    const whole = (s.wholeFamily || []).map((i) => INS[i] || i);
+    const top = el('div', { class: 'top' });
+    if (s.allFen > 0) top.append(el('button', { id: 'payAll', class: 'primary payall', text: `全家缴费 ¥${yuan(s.allFen)}`, onclick: () => act({ action: 'payAll' }) }));
+    top.append(el('p', { class: 'hint', text: whole.length ? `本地${whole.join('、')}须全家一起缴，已为您全部选上` : '请选择要缴费的人员和险种' }));
+    const ok = el('button', { id: 'confirm', class: 'primary', text: '去缴费', onclick: () => act({ action: 'confirm' }) });
     if (!s.selection || !s.selection.length) ok.setAttribute('disabled', 'disabled');
-    return [el('p', { class: 'hint', text: '请选择要缴费的人员和险种' }), list,
-      el('p', { class: 'total', id: 'total', text: `合计：${yuan(s.selectedFen || 0)} 元` }), el('div', { class: 'actions' }, ok)];
+    const bar = el('div', { class: 'paybar' }, el('span', { id: 'total', class: 'total' }, `合计 ¥${yuan(s.selectedFen || 0)}`,
+      el('span', { class: 'count', text: `（${(s.selection || []).length}项）` })), ok);
+    const out = [el('div', { class: 'scroll' }, top, list), bar];
+    if (sheet) out.push(tierSheet(s, chosen));
+    return out;
   },
-  CHANNEL: (s) => [el('p', { class: 'big', text: `应缴 ${yuan(s.selectedFen || 0)} 元，请选择支付方式` }),
-    el('div', { class: 'actions' },
-      el('button', { id: 'wechat', text: '微信支付', onclick: () => act({ action: 'channel', channel: 'wechat' }) }),
-      el('button', { id: 'alipay', text: '支付宝', onclick: () => act({ action: 'channel', channel: 'alipay' }) }))],
-  PAYING: (s) => [el('p', { class: 'big', id: 'amount', text: `请用${s.order.channel === 'alipay' ? '支付宝' : '微信'}扫码支付 ${yuan(s.order.totalFen)} 元` }),
+  CHANNEL: (s) => [phrases('big', `应缴 ¥${yuan(s.selectedFen || 0)}，请选择支付方式`),
+    el('div', { class: 'actions channels' }, ...(s.channels || ['wechat', 'alipay']).map((ch) =>
+      el('button', { id: ch, class: 'channel ' + ch, onclick: () => act({ action: 'channel', channel: ch }) }, badge(ch))))],
+  PAYING: (s) => [phrases('big', `请用${(CHANNELS[s.order.channel] || {}).scan || ''}扫码支付 ¥${yuan(s.order.totalFen)}`, 'amount'),
+    el('div', { class: 'center' }, badge(s.order.channel)),
     el('img', { class: 'qr', id: 'qr', alt: '付款二维码', src: '/api/qr.svg?t=' + Date.now() })],
-  PRINTING: () => [el('p', { class: 'big', text: '支付成功，正在打印凭证…' })],
-  DONE: (s) => [el('p', { class: 'big', id: 'done', text: s.message || '缴费成功' }),
+  PRINTING: () => [phrases('big', '支付成功，正在打印凭证…')],
+  DONE: (s) => [phrases('big', s.message || '缴费成功', 'done'),
+    s.paid ? el('p', { class: 'summary', id: 'paidSummary', text: `已缴 ${s.paid.items} 项，共 ¥${yuan(s.paid.fen)}（${(CHANNELS[s.paid.channel] || {}).name || ''}）` }) : '',
     s.canReprint ? el('div', { class: 'actions' }, el('button', { id: 'reprint', text: '重新打印', onclick: () => act({ action: 'reprint' }) })) : ''],
   ERROR: (s) => [el('p', { class: 'error', id: 'error', text: s.message || '系统繁忙，请稍后再试' })],
 };

@@ -64,6 +64,14 @@ public final class Pem {
     throw new IllegalArgumentException("not a certificate PEM");
   }
 
+  /** An X.509 certificate. */
+  public static X509Certificate certificate(String pem) {
+    if (read(pem) instanceof X509CertificateHolder cert) {
+      return certificate(cert);
+    }
+    throw new IllegalArgumentException("not a certificate PEM");
+  }
+
   public static String write(Object keyOrCertificate) {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(out)) {

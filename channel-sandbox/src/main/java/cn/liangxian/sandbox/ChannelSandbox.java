@@ -5,19 +5,22 @@ import cn.liangxian.sandbox.alipay.AlipayApp;
 import cn.liangxian.sandbox.alipay.AlipayPlatform;
 import cn.liangxian.sandbox.fault.Faults;
 import cn.liangxian.sandbox.fault.SandboxFaults;
+import cn.liangxian.sandbox.unionpay.UnionPayMerchant;
+import cn.liangxian.sandbox.unionpay.UnionPayPlatform;
 import cn.liangxian.sandbox.wechat.WechatMerchant;
 import cn.liangxian.sandbox.wechat.WechatPlatform;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loopback stand-in for WeChat Pay and Alipay that speaks their wire protocols with its own generated
+ * A loopback stand-in for WeChat Pay, Alipay and UnionPay that speaks their wire protocols with its own generated
  * keys: prepay, query, close, refund, signed and encrypted notifications, bills. Merchants reach it
  * exactly as they would the real hosts; only the base URLs differ. On demand it delays, duplicates,
  * reorders or drops notifications and fails calls ({@link SandboxFaults}).
@@ -35,6 +38,8 @@ public final class ChannelSandbox {
   private final AlipayPlatform alipay = AlipayPlatform.generate();
   private final Map<String, WechatMerchant> wechatMerchants = new ConcurrentHashMap<>();
   private final Map<String, AlipayApp> alipayApps = new ConcurrentHashMap<>();
+  private final Map<String, UnionPayMerchant> unionPayMerchants = new ConcurrentHashMap<>();
+  private final UnionPayPlatform unionpay;
   private final Faults faults = new Faults();
   private volatile SandboxVerticle verticle;
   private volatile String deploymentId;
@@ -43,6 +48,26 @@ public final class ChannelSandbox {
   public ChannelSandbox(Vertx vertx, Clock clock) {
     this.vertx = vertx;
     this.clock = clock;
+    this.unionpay = new UnionPayPlatform(clock.instant());
+  }
+
+  public ChannelSandbox registerUnionPay(UnionPayMerchant merchant) {
+    unionPayMerchants.put(merchant.merId(), merchant);
+    return this;
+  }
+
+  /** UnionPay's root and middle certificates: what a merchant's notifications and answers must chain to. */
+  public X509Certificate unionPayRoot() {
+    return unionpay.root();
+  }
+
+  public X509Certificate unionPayMiddle() {
+    return unionpay.middle();
+  }
+
+  /** UnionPay's certificates and signing key, for tests that forge what a merchant must refuse. */
+  public UnionPayPlatform unionPayPlatform() {
+    return unionpay;
   }
 
   public ChannelSandbox registerWechat(WechatMerchant merchant) {
@@ -75,7 +100,8 @@ public final class ChannelSandbox {
 
   /** Deploys the sandbox's verticle, listening on loopback; port 0 picks a free one. Resolves to the port. */
   public Future<Integer> listen(int port) {
-    SandboxVerticle v = new SandboxVerticle(clock, port, wechat, alipay, wechatMerchants, alipayApps, faults);
+    SandboxVerticle v = new SandboxVerticle(clock, port, wechat, alipay, wechatMerchants, alipayApps, unionpay, unionPayMerchants,
+        faults);
     return vertx.deployVerticle(v).map(id -> {
       deploymentId = id;
       verticle = v;
@@ -142,6 +168,18 @@ public final class ChannelSandbox {
       boolean tamper) {
     SandboxVerticle v = started();
     return v.onContext(() -> v.wechat().crafted(mchid, url, transaction, clockSkewSeconds, serial, tamper));
+  }
+
+  /** The fields of the UnionPay notification of a paid trade, unsigned (tests alter and sign them); null if none. */
+  public Future<Map<String, String>> unionPayNotificationOf(String outTradeNo) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.unionPayFieldsOf(outTradeNo));
+  }
+
+  /** Posts a UnionPay notification form as it stands to {@code url}: the HTTP status the merchant answered. */
+  public Future<Integer> sendUnionPay(String url, Map<String, String> fields) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.unionpay().post(url, fields));
   }
 
   /** The transaction resource the sandbox would send for a trade (tests alter it); null for an unknown trade. */

@@ -2,25 +2,31 @@ package cn.liangxian.sandbox;
 
 import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.sandbox.alipay.AlipayApp;
+import cn.liangxian.sandbox.unionpay.UnionPayMerchant;
 import cn.liangxian.sandbox.wechat.WechatMerchant;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 
 /**
  * The merchant account the sandbox issues for a demo, as the channels' own sandboxes issue developers
- * one: a WeChat Pay merchant (RSA) with its API v3 key, and an Alipay app, with keys made for this run
+ * one: a WeChat Pay merchant (RSA) with its API v3 key, an Alipay app and a UnionPay merchant, with keys made for this run
  * and registered with the sandbox. The private keys are the merchant side's to use.
  */
 public final class DemoMerchant {
   public static final String MCHID = "1900000001";
   public static final String WECHAT_APP_ID = "wxdemo0000000001";
   public static final String ALIPAY_APP_ID = "2021000000000001";
+  public static final String UNIONPAY_MER_ID = "777290058110048";
+  /** The serial number (decimal) of the demo merchant's UnionPay signing certificate. */
+  public static final String UNIONPAY_CERT_ID = "69042905377";
 
   private final KeyPair merchantKey = rsa();
   private final KeyPair appKey = rsa();
+  private final KeyPair unionPayKey = rsa();
   private final byte[] apiV3Key = printableKey();
 
   private DemoMerchant() {}
@@ -30,6 +36,7 @@ public final class DemoMerchant {
     DemoMerchant m = new DemoMerchant();
     sandbox.registerWechat(new WechatMerchant(MCHID, WECHAT_APP_ID, m.merchantKey.getPublic(), m.apiV3Key(), WechatPayScheme.RSA));
     sandbox.registerAlipay(new AlipayApp(ALIPAY_APP_ID, m.appKey.getPublic()));
+    sandbox.registerUnionPay(new UnionPayMerchant(UNIONPAY_MER_ID, UNIONPAY_CERT_ID, m.unionPayKey.getPublic()));
     return m;
   }
 
@@ -46,6 +53,16 @@ public final class DemoMerchant {
   /** The Alipay app's private key (RSA2): it signs the app's requests. */
   public PrivateKey appKey() {
     return appKey.getPrivate();
+  }
+
+  /** The UnionPay merchant's signing certificate, issued by the sandbox's UnionPay CA (its serial: the certId). */
+  public X509Certificate unionPayCertificate(ChannelSandbox sandbox) {
+    return sandbox.unionPayPlatform().merchantCertificate(UNIONPAY_MER_ID, unionPayKey.getPublic(), UNIONPAY_CERT_ID);
+  }
+
+  /** The UnionPay merchant's signing key (RSA): it signs the merchant's requests, named by {@link #UNIONPAY_CERT_ID}. */
+  public PrivateKey unionPayKey() {
+    return unionPayKey.getPrivate();
   }
 
   private static byte[] printableKey() {

@@ -62,6 +62,10 @@ public final class Main {
       Files.writeString(keys.resolve("wechat-pay-public-key.serial"), sandbox.wechatSerial() + "\n");
       secret(keys.resolve("alipay-app-key.pem"), Pem.write(merchant.appKey()));
       Files.writeString(keys.resolve("alipay-public-key.pem"), Pem.write(sandbox.alipayPublicKey()));
+      secret(keys.resolve("unionpay-sign-key.pem"), Pem.write(merchant.unionPayKey()));
+      Files.writeString(keys.resolve("unionpay-sign-cert.pem"), Pem.write(merchant.unionPayCertificate(sandbox)));
+      Files.writeString(keys.resolve("unionpay-root.pem"), Pem.write(sandbox.unionPayRoot()));
+      Files.writeString(keys.resolve("unionpay-middle.pem"), Pem.write(sandbox.unionPayMiddle()));
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
@@ -70,11 +74,13 @@ public final class Main {
 
   static String banner(ChannelSandbox sandbox, Path keys) {
     String base = sandbox.baseUrl();
-    return "\n  Liangxian channel sandbox is up: WeChat Pay and Alipay stand-ins, no real money moves\n\n"
+    return "\n  Liangxian channel sandbox is up: WeChat Pay, Alipay and UnionPay stand-ins, no real money moves\n\n"
         + "  channel sandbox listening on port " + sandbox.port() + "\n"
         + "  WeChat Pay      " + base + "   (merchant " + DemoMerchant.MCHID + ", app " + DemoMerchant.WECHAT_APP_ID
         + ", platform key " + sandbox.wechatSerial() + ")\n"
         + "  Alipay          " + base + "/gateway.do   (app " + DemoMerchant.ALIPAY_APP_ID + ")\n"
+        + "  UnionPay        " + base + "/gateway/api/backTransReq.do   (merchant " + DemoMerchant.UNIONPAY_MER_ID
+        + ", settlement files POST " + base + "/unionpay/file)\n"
         + "  Ledger          " + base + "/sandbox/payments\n"
         + "  Faults          POST " + base + "/sandbox/faults\n"
         + "  Keys written to " + keys + "\n";

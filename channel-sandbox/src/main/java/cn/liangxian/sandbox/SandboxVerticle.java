@@ -9,6 +9,12 @@ import cn.liangxian.sandbox.fault.Faults;
 import cn.liangxian.sandbox.ledger.Ledger;
 import cn.liangxian.sandbox.ledger.Trade;
 import cn.liangxian.sandbox.page.PayPage;
+import cn.liangxian.sandbox.page.PaySheet;
+import cn.liangxian.sandbox.page.RootPage;
+import cn.liangxian.sandbox.unionpay.UnionPayApi;
+import cn.liangxian.sandbox.unionpay.UnionPayMerchant;
+import cn.liangxian.sandbox.unionpay.UnionPayNotifier;
+import cn.liangxian.sandbox.unionpay.UnionPayPlatform;
 import cn.liangxian.sandbox.wechat.WechatApi;
 import cn.liangxian.sandbox.wechat.WechatMerchant;
 import cn.liangxian.sandbox.wechat.WechatNotifier;
@@ -44,23 +50,30 @@ final class SandboxVerticle extends VerticleBase {
   private final AlipayPlatform alipayPlatform;
   private final Map<String, WechatMerchant> wechatMerchants;
   private final Map<String, AlipayApp> alipayApps;
+  private final UnionPayPlatform unionPayPlatform;
+  private final Map<String, UnionPayMerchant> unionPayMerchants;
   private final Faults faults;
   private final Ledger ledger = new Ledger();
   private Delivery delivery;
   private WebClient http;
   private WechatNotifier wechat;
   private AlipayNotifier alipay;
+  private UnionPayNotifier unionpay;
+  private UnionPayApi unionPayApi;
   private HttpServer server;
   private volatile int port;
 
   SandboxVerticle(Clock clock, int requestedPort, WechatPlatform wechatPlatform, AlipayPlatform alipayPlatform,
-      Map<String, WechatMerchant> wechatMerchants, Map<String, AlipayApp> alipayApps, Faults faults) {
+      Map<String, WechatMerchant> wechatMerchants, Map<String, AlipayApp> alipayApps, UnionPayPlatform unionPayPlatform,
+      Map<String, UnionPayMerchant> unionPayMerchants, Faults faults) {
     this.clock = clock;
     this.requestedPort = requestedPort;
     this.wechatPlatform = wechatPlatform;
     this.alipayPlatform = alipayPlatform;
     this.wechatMerchants = wechatMerchants;
     this.alipayApps = alipayApps;
+    this.unionPayPlatform = unionPayPlatform;
+    this.unionPayMerchants = unionPayMerchants;
     this.faults = faults;
   }
 
@@ -70,13 +83,19 @@ final class SandboxVerticle extends VerticleBase {
     delivery = new Delivery(vertx, faults);
     wechat = new WechatNotifier(wechatPlatform, wechatMerchants, ledger, delivery, http, clock);
     alipay = new AlipayNotifier(alipayPlatform, ledger, delivery, http, clock);
+    unionpay = new UnionPayNotifier(unionPayPlatform, delivery, http, clock, orderId -> unionPayApi.txnTime(orderId));
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
     router.route("/v3/*").handler(this::record).handler(faults::failSome);
     router.route("/gateway.do").handler(faults::failSome);
+    router.route("/gateway/api/*").handler(this::record).handler(faults::failSome);
     new WechatApi(wechatPlatform, wechatMerchants, ledger, wechat, this::baseUrl, clock).routes(router);
     new AlipayApi(alipayPlatform, alipayApps, ledger, this::baseUrl, clock).routes(router);
+    unionPayApi = new UnionPayApi(unionPayPlatform, unionPayMerchants, ledger, unionpay, this::baseUrl, clock);
+    unionPayApi.routes(router);
     new PayPage(ledger, this::pay).routes(router);
+    new PaySheet(ledger, wechatMerchants, this::pay).routes(router);
+    new RootPage(ledger).routes(router);
     router.get("/sandbox/payments").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("payments", new JsonArray(ledger.payments())).encode()));
     router.post("/sandbox/faults").handler(faults::update);
@@ -166,11 +185,22 @@ final class SandboxVerticle extends VerticleBase {
     return delivery == null ? List.of() : delivery.attempts();
   }
 
+  UnionPayNotifier unionpay() {
+    return unionpay;
+  }
+
+  /** The notification fields UnionPay would send for a paid trade, unsigned, or null. On the context. */
+  Future<Map<String, String>> unionPayFieldsOf(String outTradeNo) {
+    Trade t = ledger.get(outTradeNo);
+    return Future.succeededFuture(t == null || t.paidAt() == null || t.channel() != Trade.Channel.UNIONPAY ? null
+        : unionpay.paidFields(t));
+  }
+
   private void notifyPaid(Trade t) {
-    if (t.channel() == Trade.Channel.WECHAT) {
-      wechat.paid(t);
-    } else {
-      alipay.paid(t);
+    switch (t.channel()) {
+      case WECHAT -> wechat.paid(t);
+      case ALIPAY -> alipay.paid(t);
+      case UNIONPAY -> unionpay.paid(t);
     }
   }
 }

@@ -141,6 +141,47 @@ class ChannelSandboxTest {
     assertThat(payOnPage("SBX0003").statusCode()).as("paid already").isEqualTo(409);
   }
 
+  /**
+   * The mini-program pay sheet takes what wx.requestPayment takes and checks it as the real sheet does: the
+   * merchant's paySign over appId, timeStamp, nonceStr and package; a changed package or another key is
+   * refused and pays nothing; the root page lists the trade while it waits.
+   */
+  @Test
+  void thePaySheetChecksTheRequestPaymentParametersBeforeItPays() throws Exception {
+    String jsapi = new JsonObject(prepay("SBX0010", 36000)).put("payer", new JsonObject().put("openid", "oUpF8uMuAJO")).encode();
+    HttpResponse<byte[]> created = wechat("POST", "/v3/pay/transactions/jsapi", jsapi, merchantKey);
+    String pkg = "prepay_id=" + new JsonObject(new String(created.body(), StandardCharsets.UTF_8)).getString("prepay_id");
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/")).build(), HttpResponse.BodyHandlers.ofString())
+        .body()).contains("/sandbox/payments", "/sandbox/pay/wechat/SBX0010");
+    String ts = Long.toString(CLOCK.instant().getEpochSecond());
+    String sign = cn.liangxian.channel.Crypto.sign("SHA256withRSA", merchantKey.getPrivate(),
+        WechatPaySignatures.message(null, APP_ID, ts, "n0nce", pkg));
+    JsonObject params = new JsonObject().put("appId", APP_ID).put("timeStamp", ts).put("nonceStr", "n0nce").put("package", pkg)
+        .put("signType", "RSA").put("paySign", sign);
+
+    assertThat(sheet(params.copy().put("package", "prepay_id=wxSBX0003")).body()).contains("requestPayment:fail");
+    String forged = cn.liangxian.channel.Crypto.sign("SHA256withRSA", rsa().getPrivate(),
+        WechatPaySignatures.message(null, APP_ID, ts, "n0nce", pkg));
+    HttpResponse<String> refused = sheet(params.copy().put("paySign", forged).put("confirm", true));
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(refused.body()).getString("errMsg")).isEqualTo("requestPayment:fail 支付验证签名失败");
+    assertThat(await(sandbox.payments())).noneSatisfy(p -> assertThat(p.getString("outTradeNo")).isEqualTo("SBX0010"));
+
+    HttpResponse<String> shown = sheet(params);
+    assertThat(new JsonObject(shown.body()).getLong("totalFen")).isEqualTo(36000);
+    HttpResponse<String> paid = sheet(params.copy().put("confirm", true));
+    assertThat(paid.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+    assertThat(new JsonObject(paid.body()).getString("errMsg")).isEqualTo("requestPayment:ok");
+    assertThat(await(sandbox.payments())).anySatisfy(p -> assertThat(p.getString("outTradeNo")).isEqualTo("SBX0010"));
+    assertThat(sheet(params.copy().put("confirm", true)).body()).contains("requestPayment:fail 该订单已支付");
+  }
+
+  static HttpResponse<String> sheet(JsonObject params) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/sandbox/sheet/wechat"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(params.encode())).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void anUnknownTradeHasNoPayPageAndCannotBePaid() throws Exception {
     HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/sandbox/pay/wechat/NOPE"))

@@ -10,6 +10,7 @@ import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.db.Leadership;
 import cn.liangxian.gateway.demo.DemoChannels;
 import cn.liangxian.gateway.http.Admission;
+import cn.liangxian.gateway.http.BodyBudget;
 import cn.liangxian.gateway.http.HttpMetrics;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.kiosk.KioskKeys;
@@ -22,6 +23,7 @@ import cn.liangxian.gateway.order.OrderMetrics;
 import cn.liangxian.gateway.order.OrderWatch;
 import cn.liangxian.gateway.payment.PaymentMetrics;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
+import cn.liangxian.gateway.privacy.SharedKeys;
 import cn.liangxian.gateway.progress.Targets;
 import cn.liangxian.gateway.recovery.PayingGauges;
 import cn.liangxian.gateway.roster.DemoRoster;
@@ -31,6 +33,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -70,6 +75,8 @@ public final class Gateway implements AutoCloseable {
   private Announcements announcements;
   private volatile int httpPort;
   private volatile List<String> routes = List.of();
+  private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Gateway(GatewayOptions options, Database database, PersonalDataCipher cipher) {
     this.options = options;
@@ -86,19 +93,26 @@ public final class Gateway implements AutoCloseable {
 
   /** As {@link #start(GatewayOptions, Map, Clock)} on a database the caller provides (tests). */
   public static Gateway start(GatewayOptions options, Map<String, String> env, Clock clock, Regions regions, Database db) {
-    db.migrate();
     PersonalDataCipher cipher = PersonalDataCipher.load(options.keyDir(), env);
-    RosterImport roster = new RosterImport(db, cipher, RosterImport.regionInfo(regions));
-    roster.registerRegions();
-    int targets = Targets.load(db, options.targetsDir());
-    if (targets > 0) {
-      LOG.info("loaded {} collection targets from {}", targets, options.targetsDir());
-    }
-    if (options.demoRoster()) {
-      DemoRoster.loadIfEmpty(db, roster);
-    }
     Gateway g = new Gateway(options, db, cipher);
-    new OperatorAccounts(db, g.passwordHasher).bootstrap(options.keyDir(), env);
+    RosterImport roster = new RosterImport(db, cipher, RosterImport.regionInfo(regions));
+    try (AutoCloseable turn = db.startupLock()) {
+      db.migrate();
+      SharedKeys.check(db, cipher);
+      roster.registerRegions();
+      int targets = Targets.load(db, options.targetsDir());
+      if (targets > 0) {
+        LOG.info("loaded {} collection targets from {}", targets, options.targetsDir());
+      }
+      if (options.demoRoster()) {
+        DemoRoster.loadIfEmpty(db, roster);
+      }
+      new OperatorAccounts(db, g.passwordHasher).bootstrap(options.keyDir(), env);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("start-up failed: " + e.getMessage(), e);
+    }
     g.serve(clock, regions, roster);
     return g;
   }
@@ -125,7 +139,7 @@ public final class Gateway implements AutoCloseable {
             new PayingGauges(registry, clock)),
         channels, passwordHasher, passwordHasher.hash(UUID.randomUUID().toString()), roster, resource("/openapi.yaml"),
         Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served),
-        new ProcessParts.Deployment(kioskKeys, leadership), orderWatch,
+        new ProcessParts.Deployment(kioskKeys, leadership, draining), orderWatch, demo == null ? null : demo.sandboxUrl(),
         new HouseholdAnswers(options.cachedHouseholds(), registry));
     // every loop's server shares one port; asked for port 0, they share one the system chose
     int port = options.httpPort() == 0 ? -1 : options.httpPort();
@@ -150,19 +164,23 @@ public final class Gateway implements AutoCloseable {
         new RateLimiter(logins, Math.max(1, logins / 2), clock),
         // a forger's posts are kept for audit up to this many per address and minute: a flood fills no disk
         new RateLimiter(REFUSED_CALLBACKS_KEPT_PER_MINUTE, REFUSED_CALLBACKS_KEPT_PER_MINUTE, clock),
-        new Admission(options.admission(), registry));
+        new Admission(options.admission(), registry),
+        new BodyBudget(options.bodiesInFlightBytes(), options.admission().retryAfterSeconds(), registry));
   }
 
   static final int REFUSED_CALLBACKS_KEPT_PER_MINUTE = 30;
 
   private Channels channels(Clock clock) {
+    // the channels' own records (UnionPay's requests), shared by every loop: a few connections suffice
+    Pool channelPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4).setName("channels"))
+        .connectingTo(database.connectOptions(1)).using(vertx).build();
     if (!options.sandbox()) {
-      Channels real = Channels.real(vertx, options, clock, signing);
+      Channels real = Channels.real(vertx, options, clock, channelPool, signing);
       LOG.info("payment channels: WeChat Pay merchant {} ({}), Alipay app {}", real.wechat().mchid(), real.wechat().scheme(),
           real.alipay().appId());
       return real;
     }
-    demo = DemoChannels.start(vertx, clock, signing, options.sandboxPort(), () -> "http://127.0.0.1:" + httpPort);
+    demo = DemoChannels.start(vertx, clock, signing, options.sandboxPort(), () -> "http://127.0.0.1:" + httpPort, channelPool);
     return demo.channels();
   }
 
@@ -226,14 +244,46 @@ public final class Gateway implements AutoCloseable {
     return routes;
   }
 
+  /**
+   * A stop the balancer can follow (SIGTERM): /health/ready answers 503 first, for {@code http.drainMillis},
+   * so that HAProxy sends nothing new; then the server takes no new connections, finishes the requests in
+   * flight (up to {@code http.shutdownGraceMillis}; held status requests are answered at once), and stops.
+   */
+  public void stopGracefully() {
+    if (closed.get() || !draining.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("stopping: not ready for {} ms so that the balancer drains this instance, then finishing requests in flight",
+        options.drainMillis());
+    try {
+      Thread.sleep(options.drainMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (orderWatch != null) {
+      orderWatch.wakeAll();
+    }
+    close();
+    LOG.info("stopped");
+  }
+
+  /** Whether a graceful stop has begun. */
+  public boolean draining() {
+    return draining.get();
+  }
+
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    draining.set(true);
     if (announcements != null) {
       announcements.close(); // before Vert.x stops: else the subscriber would try to reconnect
     }
     if (vertx != null) {
       try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(options.shutdownGraceMillis() + 30_000L, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         LOG.warn("Vert.x did not stop cleanly: {}", e.toString());
       }

@@ -11,6 +11,8 @@ import cn.liangxian.gateway.http.InvalidRequests;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.http.Replies;
+import cn.liangxian.gateway.http.SharedRateLimiter;
+import cn.liangxian.gateway.http.SlowClients;
 import cn.liangxian.gateway.kiosk.KioskAuth;
 import cn.liangxian.gateway.kiosk.KioskHandlers;
 import cn.liangxian.gateway.lookup.HouseholdStore;
@@ -20,9 +22,11 @@ import cn.liangxian.gateway.operator.AuditTrail;
 import cn.liangxian.gateway.operator.OperatorAuth;
 import cn.liangxian.gateway.order.OrderHandlers;
 import cn.liangxian.gateway.order.OrderStore;
+import cn.liangxian.gateway.order.ChannelList;
 import cn.liangxian.gateway.order.Orders;
 import cn.liangxian.gateway.payment.CallbackLog;
 import cn.liangxian.gateway.payment.Callbacks;
+import cn.liangxian.gateway.payment.UnionPayCallbacks;
 import cn.liangxian.gateway.payment.Payments;
 import cn.liangxian.gateway.posting.Posting;
 import cn.liangxian.gateway.posting.PostingHandler;
@@ -30,6 +34,7 @@ import cn.liangxian.gateway.progress.Progress;
 import cn.liangxian.gateway.progress.ProgressHandler;
 import cn.liangxian.gateway.progress.ProgressMetrics;
 import cn.liangxian.gateway.progress.TargetUploadHandler;
+import cn.liangxian.gateway.receipt.ReceiptPage;
 import cn.liangxian.gateway.receipt.Receipts;
 import cn.liangxian.gateway.reconcile.Reconciliation;
 import cn.liangxian.gateway.reconcile.ReconciliationHandler;
@@ -42,9 +47,9 @@ import cn.liangxian.gateway.roster.RosterUploadHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.pgclient.PgBuilder;
@@ -65,6 +70,8 @@ import org.slf4j.LoggerFactory;
  */
 final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** The routes whose bodies may be as large as a roster: read after the operator's session is checked. */
+  private static final java.util.Set<String> UPLOADS = java.util.Set.of("/api/v1/operator/rosters", "/api/v1/operator/targets");
 
   private final ProcessParts p;
   private final int port;
@@ -79,6 +86,7 @@ final class GatewayVerticle extends VerticleBase {
   private HouseholdStore households;
   private RefundStore refundStore;
   private CallbackLog callbackLog;
+  private SharedRateLimiter kioskLimiter;
 
   GatewayVerticle(ProcessParts parts, int port, int number, IntConsumer listening) {
     this.p = parts;
@@ -91,24 +99,35 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(p.poolSizePerVerticle()).setName("gateway-" + number))
         .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
-    kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys());
+    kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys(), p.registry());
     orderStore = new OrderStore(pool);
     // one of each store per loop, shared by the routes and the sweep that use it
     households = new HouseholdStore();
     refundStore = new RefundStore(pool);
+    kioskLimiter = new SharedRateLimiter(pool, p.options().lookupsPerMinute(), p.options().lookupBurst(), p.clock());
     callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
     Refunds refunds = new Refunds(refundStore, orderStore, p.channels().byName(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
     Router router = Router.router(vertx);
+    if (p.options().behindProxy()) {
+      // the balancer replaces X-Forwarded-For (config/cluster/haproxy.cfg): every limit sees the client's address
+      router.allowForward(io.vertx.ext.web.AllowForwardHeaders.X_FORWARD);
+    }
     router.route().handler(AccessLog::handle);
     router.route().handler(NulCharacters::handle);
     // before any body is read: what cannot be served at once is turned away at once
     router.route().handler(p.limits().admission()::handle);
-    // rosters are bigger than API bodies: the operator routes get their own limit (a body is read once)
-    router.route("/api/v1/operator/*").handler(BodyHandler.create().setBodyLimit(p.options().maxRosterBytes())
-        .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(false));
-    router.route().handler(BodyHandler.create().setBodyLimit(p.options().maxBodyBytes()).setDeleteUploadedFilesOnEnd(true)
-        .setHandleFileUploads(false));
+    router.route().handler(new SlowClients(vertx, p.options().requestReadTimeoutMillis(), p.registry())::handle);
+    // every body within the process's budget; uploads (bigger) are read only once the operator's session is checked
+    var apiBody = p.limits().bodies().reader(p.options().maxBodyBytes());
+    router.route().handler(ctx -> {
+      if (UPLOADS.contains(ctx.normalizedPath())) {
+        ctx.request().pause();
+        ctx.next();
+      } else {
+        apiBody.handle(ctx);
+      }
+    });
     KioskHandlers kiosks = new KioskHandlers(pool, kioskAuth, p.clock(), p.registry());
     router.post("/api/v1/kiosks/heartbeat").handler(kioskAuth::handle).handler(kiosks::heartbeat);
     lookupRoutes(router);
@@ -130,7 +149,9 @@ final class GatewayVerticle extends VerticleBase {
     // every connection of every loop, the lookup's statements prepared before the first resident asks
     checked = checked.compose(x -> StatementCheck.prepareOnEveryConnection(pool, p.poolSizePerVerticle(),
         HouseholdStore.LOOKUP_STATEMENTS));
-    return checked.compose(x -> vertx.createHttpServer().invalidRequestHandler(InvalidRequests::handle).requestHandler(router)
+    return checked.compose(x -> vertx.createHttpServer(new HttpServerOptions()
+        .setIdleTimeout(p.options().idleTimeoutMillis()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .invalidRequestHandler(InvalidRequests::handle).requestHandler(router)
         .listen(port, p.options().httpHost()).map(s -> {
           server = s;
           listening.accept(s.actualPort());
@@ -141,7 +162,7 @@ final class GatewayVerticle extends VerticleBase {
   /** The statements of the hot path and of money's path, checked against the schema before the first request. */
   private static List<String> statements() {
     return Stream.of(HouseholdStore.STATEMENTS, OrderStore.STATEMENTS, Payments.STATEMENTS, RefundStore.STATEMENTS,
-        CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS).flatMap(List::stream).toList();
+        CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS, SharedRateLimiter.STATEMENTS).flatMap(List::stream).toList();
   }
 
   /** One instance per deployment, the leader, sweeps orders and keeps the progress gauges (PostgreSQL computes them). */
@@ -164,13 +185,14 @@ final class GatewayVerticle extends VerticleBase {
             .compose(x -> refunds.retryDue())
             .compose(x -> callbackLog.prune())
             .compose(x -> kioskAuth.pruneNonces())
+            .compose(x -> kioskLimiter.prune())
             .compose(x -> gauges.observe(pool)))
         .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString()))));
   }
 
   private void lookupRoutes(Router router) {
     LookupHandler lookup = new LookupHandler(pool, households, p.answers(), p.cipher(), p.regions(), p.limits().lookups(),
-        p.limits().lookupsPerAddress(), p.metrics().lookups());
+        p.limits().lookupsPerAddress(), kioskLimiter, p.metrics().lookups());
     router.post("/api/v1/lookup").handler(kioskAuth::handle).handler(lookup::handle);
   }
 
@@ -179,10 +201,13 @@ final class GatewayVerticle extends VerticleBase {
         Duration.ofMinutes(p.options().orderExpiryMinutes()), p.metrics().orders());
     OrderHandlers h = new OrderHandlers(orders, p.orderWatch());
     // a kiosk proves who it is on every route it uses (a mini-program request carries no X-Kiosk-Id)
+    router.get("/api/v1/channels").handler(new ChannelList(p.channels().byName().keySet())::handle);
     router.post("/api/v1/orders").handler(kioskAuth::handle).handler(h::create);
     router.get("/api/v1/orders/:id").handler(kioskAuth::handle).handler(h::get);
     router.post("/api/v1/orders/:id/cancel").handler(kioskAuth::handle).handler(h::cancel);
     router.get("/api/v1/orders/:id/receipt").handler(kioskAuth::handle).handler(new Receipts(orderStore)::handle);
+    // the printed receipt's QR code: anyone holding the paper may check it, so it shows only what the paper shows
+    router.get("/r/:receiptNo").handler(new ReceiptPage(orderStore)::handle);
   }
 
   private void callbackRoutes(Router router, Refunds refunds) {
@@ -192,6 +217,11 @@ final class GatewayVerticle extends VerticleBase {
     // a failure here, a garbled body too, is answered in the channel's format (these come before the catch-all)
     router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat).failureHandler(cb::wechatFailed);
     router.post("/api/v1/callbacks/alipay").handler(cb::alipay).failureHandler(cb::alipayFailed);
+    if (channels.unionpay() != null) {
+      UnionPayCallbacks union = new UnionPayCallbacks(vertx, payments, refunds, callbackLog, channels.unionpay().client().merchant(),
+          channels.unionpay().requests(), p.metrics().payments(), p.clock());
+      router.post("/api/v1/callbacks/unionpay").handler(union::handle).failureHandler(union::failed);
+    }
   }
 
   private void operatorRoutes(Router router, KioskHandlers kiosks, Refunds refunds) {
@@ -217,8 +247,9 @@ final class GatewayVerticle extends VerticleBase {
     router.post("/api/v1/operator/accounts/:username/disable").handler(accounts::disable);
     router.get("/api/v1/operator/audit").handler(audit::list);
     router.post("/api/v1/operator/kiosks").handler(kiosks::register);
-    router.post("/api/v1/operator/rosters").handler(new RosterUploadHandler(vertx, p.rosterImport())::handle);
-    router.post("/api/v1/operator/targets").handler(new TargetUploadHandler(pool, p.regions())::handle);
+    var upload = p.limits().bodies().reader(p.options().maxRosterBytes());
+    router.post("/api/v1/operator/rosters").handler(upload).handler(new RosterUploadHandler(vertx, p.rosterImport())::handle);
+    router.post("/api/v1/operator/targets").handler(upload).handler(new TargetUploadHandler(pool, p.regions())::handle);
     router.get("/api/v1/operator/progress/:region/:insurance").handler(new ProgressHandler(p.regions(), new Progress(pool))::handle);
     router.get("/api/v1/operator/postings/:region/:insurance").handler(new PostingHandler(vertx, p.regions(),
         new Posting(vertx, pool, p.regions(), p.clock()), p.clock())::handle);
@@ -230,17 +261,33 @@ final class GatewayVerticle extends VerticleBase {
 
   private void operationalRoutes(Router router) {
     router.get("/health/live").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(ctx -> pool.query("select 1").execute().onComplete(ar -> Replies.json(ctx,
-        ar.succeeded() ? 200 : 503, new JsonObject().put("status", ar.succeeded() ? "UP" : "DOWN")
-            .put("database", ar.succeeded() ? "reachable" : "unreachable")
-            .put("leader", p.deployment().leadership().leading()))));
+    router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(p.registry()));
     if (p.options().sandbox()) {
       // demo mode only: a phone-sized page walking the mini-program flow against the public API
+      // where the demo page raises the sandbox's imitation of the mini-program pay sheet
+      router.route("/demo/sandbox.json").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("sandboxUrl", p.sandboxUrl())));
       router.route("/demo/*").handler(StaticHandler.create("demo").setCachingEnabled(false));
     }
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
         .end(p.openApi()));
+  }
+
+  /**
+   * Ready: not stopping, and the database answers as a primary (a standby left behind by a failover
+   * answers too, but could take no payment). HAProxy routes by this answer.
+   */
+  private void ready(io.vertx.ext.web.RoutingContext ctx) {
+    boolean leader = p.deployment().leadership().leading();
+    if (p.deployment().draining().get()) {
+      Replies.json(ctx, 503, new JsonObject().put("status", "DRAINING").put("leader", leader));
+      return;
+    }
+    pool.query("select pg_is_in_recovery()").execute().onComplete(ar -> {
+      boolean primary = ar.succeeded() && !ar.result().iterator().next().getBoolean(0);
+      Replies.json(ctx, primary ? 200 : 503, new JsonObject().put("status", primary ? "UP" : "DOWN")
+          .put("database", ar.failed() ? "unreachable" : primary ? "reachable" : "read-only standby").put("leader", leader));
+    });
   }
 
   @Override
@@ -249,7 +296,9 @@ final class GatewayVerticle extends VerticleBase {
     if (number == 1) {
       p.deployment().leadership().resign();
     }
-    Future<Void> s = server == null ? Future.succeededFuture() : server.close();
+    // requests in flight finish (up to the grace period); no new connection is taken meanwhile
+    Future<Void> s = server == null ? Future.succeededFuture()
+        : server.shutdown(p.options().shutdownGraceMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     return s.compose(x -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

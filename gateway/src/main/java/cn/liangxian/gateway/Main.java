@@ -66,7 +66,7 @@ public final class Main {
   private static int serve(Map<String, String> env) {
     GatewayOptions config = GatewayOptions.load(env);
     Gateway g = Gateway.start(config, env, Clock.systemUTC());
-    Runtime.getRuntime().addShutdownHook(new Thread(g::close, "gateway-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(g::stopGracefully, "gateway-shutdown"));
     System.out.println(banner(g, config, env));
     return waitForever();
   }
@@ -169,7 +169,9 @@ public final class Main {
     Regions regions = Regions.load(config, Clock.systemUTC());
     try (Database db = Database.start(config)) {
       db.migrate();
-      RosterImport importer = new RosterImport(db, PersonalDataCipher.load(config.keyDir(), env), RosterImport.regionInfo(regions));
+      PersonalDataCipher cipher = PersonalDataCipher.load(config.keyDir(), env);
+      cn.liangxian.gateway.privacy.SharedKeys.check(db, cipher);
+      RosterImport importer = new RosterImport(db, cipher, RosterImport.regionInfo(regions));
       importer.registerRegions();
       int status = 0;
       for (String f : files) {

@@ -5,6 +5,7 @@ import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.db.Leadership;
 import cn.liangxian.gateway.http.Admission;
+import cn.liangxian.gateway.http.BodyBudget;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.kiosk.KioskKeys;
 import cn.liangxian.gateway.lookup.HouseholdAnswers;
@@ -29,14 +30,15 @@ import java.util.function.Consumer;
 record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Database database, PersonalDataCipher cipher,
     PrometheusMeterRegistry registry, Limits limits, Metrics metrics, Channels channels, PasswordHasher hasher,
     String dummyPasswordHash, RosterImport rosterImport, String openApi, int poolSizePerVerticle,
-    Consumer<List<String>> routesServed, Deployment deployment, OrderWatch orderWatch, HouseholdAnswers answers) {
+    Consumer<List<String>> routesServed, Deployment deployment, OrderWatch orderWatch, String sandboxUrl,
+    HouseholdAnswers answers) {
 
   /** The request limits: token buckets per key, and the process's bound on requests in flight. */
   record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,
-      RateLimiter refusedCallbacksPerAddress, Admission admission) {}
+      RateLimiter refusedCallbacksPerAddress, Admission admission, BodyBudget bodies) {}
 
   /** What keeps this instance in step with the others on the same database. */
-  record Deployment(KioskKeys kioskKeys, Leadership leadership) {}
+  record Deployment(KioskKeys kioskKeys, Leadership leadership, java.util.concurrent.atomic.AtomicBoolean draining) {}
 
   /** The meters every loop adds to. */
   record Metrics(LookupMetrics lookups, OrderMetrics orders, PaymentMetrics payments, PayingGauges paying) {}

@@ -28,6 +28,7 @@ import cn.liangxian.kiosk.gateway.RequestSigner;
 import cn.liangxian.kiosk.health.Heartbeat;
 import cn.liangxian.kiosk.journal.Journal;
 import cn.liangxian.kiosk.journal.OrderJournal;
+import cn.liangxian.kiosk.ui.Simulators;
 import cn.liangxian.kiosk.ui.UiServer;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -80,7 +81,7 @@ public final class KioskAgent implements AutoCloseable {
         o.gateway().timeoutMillis());
 
     ReceiptPrinter printer = new EscPosReceiptPrinter(printerLine(o.devices().printer()));
-    ReceiptService receipts = new ReceiptService(vertx, gateway, printer, journal, o.gateway().verifyUrl());
+    ReceiptService receipts = new ReceiptService(vertx, gateway, printer, journal, o.gateway().verifyUrl(), o.kioskId());
     flow = new KioskFlow(vertx, gateway, journal, receipts, clock, Duration.ofMillis(o.payPollMillis()));
     Recovery recovery = new Recovery(vertx, gateway, journal, receipts, o.payPollMillis());
     flow.recovery(recovery);
@@ -105,14 +106,9 @@ public final class KioskAgent implements AutoCloseable {
     }
     vertx.setPeriodic(250, t -> flow.tick());
 
-    Consumer<String> simCard = samSimulator == null ? null : what -> {
-      if ("remove".equals(what)) {
-        samSimulator.remove();
-      } else {
-        samSimulator.place(DEMO_CARD);
-      }
-    };
-    UiServer ui = new UiServer(vertx, flow, simCard);
+    Simulators sim = samSimulator == null && printerSimulator == null ? null
+        : new Simulators(samSimulator, printerSimulator, DEMO_CARD);
+    UiServer ui = new UiServer(vertx, flow, sim);
     uiPort = ui.listen(o.ui().host(), o.ui().port()).await();
 
     Heartbeat hb = new Heartbeat(vertx, gateway, o.kioskId(), poller == null ? () -> true : poller::healthy, printer,

@@ -23,7 +23,7 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
   public static final String KIOSK_ID_ENV = "KIOSK_ID";
   public static final String GATEWAY_URL_ENV = "KIOSK_GATEWAY_URL";
 
-  /** The gateway: its base URL, the HTTP timeout, and the base of the receipt's QR code ({@code {verifyUrl}/{orderId}}). */
+  /** The gateway: its base URL, the HTTP timeout, and the base of the receipt's QR code ({@code {verifyUrl}/{receiptNo}}). */
   public record Gateway(String url, int timeoutMillis, String verifyUrl) {}
 
   /** The touch UI's address; loopback only. Port 0: any free port (tests). */

@@ -14,6 +14,9 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("register")) {
+      System.exit(register(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
+    }
     KioskOptions options = options(args, System.getenv(), System.err);
     if (options == null) {
       System.exit(BAD_OPTIONS);
@@ -33,6 +36,31 @@ public final class Main {
     System.out.println("  Gateway    " + options.gateway().url());
     System.out.println("  Public key " + options.keyDir().resolve("kiosk-pub.pem") + "  (register it at the gateway)");
     System.out.println();
+  }
+
+  /**
+   * {@code register [config]}: registers this kiosk's key at its gateway as the administrator {@code admin}
+   * ({@code GATEWAY_OPERATOR_USER} for another), whose password is {@code GATEWAY_OPERATOR_PASSWORD} or the file the
+   * gateway wrote on its first start ({@code GATEWAY_OPERATOR_PASSWORD_FILE}, default
+   * {@code data/keys/operator-admin.password}).
+   */
+  static int register(String[] args, Map<String, String> env) throws Exception {
+    KioskOptions options = options(args, env, System.err);
+    if (options == null) {
+      return BAD_OPTIONS;
+    }
+    Path file = Path.of(env.getOrDefault("GATEWAY_OPERATOR_PASSWORD_FILE", "data/keys/operator-admin.password"));
+    String password;
+    try {
+      password = cn.liangxian.kiosk.gateway.KioskRegistration.password(env, file);
+    } catch (java.io.IOException e) {
+      System.err.println("kiosk-agent: no administrator password: set GATEWAY_OPERATOR_PASSWORD, or run this where " + file
+          + " exists (the gateway writes it on its first start)");
+      return BAD_OPTIONS;
+    }
+    var kiosk = cn.liangxian.kiosk.gateway.KioskIdentity.loadOrCreate(options.kioskId(), options.keyDir());
+    return new cn.liangxian.kiosk.gateway.KioskRegistration(options.gateway().url())
+        .register(kiosk, env.getOrDefault("GATEWAY_OPERATOR_USER", "admin"), password, System.out, System.err);
   }
 
   /** The options from the file the first argument or {@code KIOSK_CONFIG} names; null, with one line on {@code err}, if refused. */

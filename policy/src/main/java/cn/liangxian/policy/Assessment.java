@@ -8,7 +8,8 @@ import java.util.List;
  * {@code totalFen == personalFen + governmentFen + subsidyFen}.
  *
  * @param eligible whether the person can enrol and pay under this book
- * @param reason why not, when not eligible
+ * @param reason why not, when not eligible (English, for operators)
+ * @param why the same with its stable code and Chinese text, when not eligible
  * @param personalFen paid now by the resident (including optional add-ons)
  * @param governmentFen part of the contribution paid on the person's behalf or waived (代缴/减免)
  * @param subsidyFen pension contribution subsidy credited to the personal account (缴费补贴)
@@ -21,6 +22,7 @@ import java.util.List;
 public record Assessment(
     boolean eligible,
     String reason,
+    Reason why,
     long personalFen,
     long governmentFen,
     long subsidyFen,
@@ -43,7 +45,7 @@ public record Assessment(
     }
   }
 
-  static Assessment notEligible(String reason, List<AppliedRule> rules) {
-    return new Assessment(false, reason, 0, 0, 0, 0, 0, null, null, rules);
+  static Assessment notEligible(Reason why, List<AppliedRule> rules) {
+    return new Assessment(false, why.detail(), why, 0, 0, 0, 0, 0, null, null, rules);
   }
 }

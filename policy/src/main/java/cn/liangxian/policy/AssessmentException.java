@@ -2,12 +2,20 @@ package cn.liangxian.policy;
 
 /**
  * The request cannot be assessed under this book: a tier it does not offer, an unknown add-on, a pay
- * date outside what the book covers, a value the notice does not give. The message says which.
+ * date outside what the book covers, a value the notice does not give. The message says which in English;
+ * {@link #reason()} gives the stable code and the Chinese text.
  */
 public final class AssessmentException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  public AssessmentException(String message) {
-    super(message);
+  private final transient Reason reason;
+
+  public AssessmentException(Reason reason) {
+    super(reason.detail());
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
   }
 }

@@ -38,8 +38,11 @@ final class AssessmentRun {
   }
 
   Assessment assess() {
-    checkRequest();
-    String ineligible = ineligibility();
+    new PayDateCheck(terms, book, payDate, tierYuan, birth).check();
+    if (terms.payingDays != null) {
+      rule("paying-days", terms.payingDays.source());
+    }
+    Reason ineligible = ineligibility();
     if (ineligible != null) {
       return Assessment.notEligible(ineligible, rules);
     }
@@ -58,11 +61,12 @@ final class AssessmentRun {
 
     LocalDate start = coverageStart(newborn, phase, base.fen() - government == 0);
     if (start.isAfter(yearEnd)) {
-      return Assessment.notEligible("paid on " + payDate + ", coverage would start on " + start
-          + ", after the " + terms.benefitYear + " year ends", rules);
+      return Assessment.notEligible(book.reason(ReasonCode.COVERAGE_AFTER_YEAR, "paid on " + payDate
+          + ", coverage would start on " + start + ", after the " + terms.benefitYear + " year ends", start,
+          terms.benefitYear), rules);
     }
     long subsidy = base.tierSubsidyFen() + extraSubsidy;
-    return new Assessment(true, null, personal, government, subsidy, later, personal + government + subsidy,
+    return new Assessment(true, null, null, personal, government, subsidy, later, personal + government + subsidy,
         start, yearEnd, rules);
   }
 
@@ -70,43 +74,27 @@ final class AssessmentRun {
     rules.add(new AppliedRule(id, source));
   }
 
-  /** Requests this book cannot answer at all: a tier for medical, a pay date outside the year it covers. */
-  private void checkRequest() {
-    if (terms.insurance == Insurance.MEDICAL && tierYuan != null) {
-      throw new AssessmentException("a tier applies to pension only, not to " + terms.insurance.code());
-    }
-    if (payDate.isBefore(terms.windowStart)) {
-      throw new AssessmentException("collection of " + terms.benefitYear + " " + terms.insurance.code()
-          + " contributions opens on " + terms.windowStart + " (" + terms.windowSource + ")");
-    }
-    if (payDate.isAfter(yearEnd)) {
-      throw new AssessmentException("the " + terms.benefitYear + " " + terms.insurance.code()
-          + " year ended on " + yearEnd + "; " + book.file() + " does not cover payments on " + payDate);
-    }
-    if (birth.isAfter(payDate)) {
-      throw new AssessmentException("the ID number's birth date " + birth + " is after the pay date " + payDate);
-    }
-  }
-
   /** Who may enrol at all: the reason this person may not, or null when they may. */
-  private String ineligibility() {
+  private Reason ineligibility() {
     if (person.enrolledElsewhere()) {
       rule("enrolled-elsewhere", terms.enrolledElsewhereSource);
-      return "already insured this year elsewhere or under employee insurance";
+      return book.reason(ReasonCode.ENROLLED_ELSEWHERE, "already insured this year elsewhere or under employee insurance");
     }
     if (!person.local() && terms.localOnlySource != null) {
       rule("local-only", terms.localOnlySource);
-      return "only residents registered in " + regionNames() + " may enrol";
+      return book.reason(ReasonCode.LOCAL_ONLY, "only residents registered in " + regionNames() + " may enrol",
+          regionNames());
     }
     int age = person.id().ageOn(terms.ageReference.value());
     if (terms.minAge != null && age < terms.minAge.value()) {
       rule("min-age", terms.minAge.source());
-      return "must be at least " + terms.minAge.value() + " years old on "
-          + terms.ageReference.value() + " (is " + Math.max(age, 0) + ")";
+      return book.reason(ReasonCode.MIN_AGE, "must be at least " + terms.minAge.value() + " years old on "
+          + terms.ageReference.value() + " (is " + Math.max(age, 0) + ")", terms.minAge.value(), terms.ageReference.value());
     }
     if (terms.excluded != null && person.inAny(terms.excluded.value())) {
       rule("excluded", terms.excluded.source());
-      return "not eligible as " + describe(terms.excluded.value());
+      return book.reason(ReasonCode.EXCLUDED, "not eligible as " + describe(terms.excluded.value()),
+          chineseNames(terms.excluded.value()), terms.insurance);
     }
     return null;
   }
@@ -120,17 +108,7 @@ final class AssessmentRun {
     if (newborn) {
       return null;
     }
-    if (terms.lateRefused != null) {
-      throw new AssessmentException("payment on " + payDate + " is after the collection window ("
-          + terms.windowStart + ".." + terms.windowEnd + ") and " + book.file() + " has no rule for it: "
-          + terms.lateRefused.note() + " (" + terms.lateRefused.source() + ")");
-    }
-    LatePhase phase = null;
-    for (LatePhase p : terms.late) {
-      if (!payDate.isBefore(p.from())) {
-        phase = p;
-      }
-    }
+    LatePhase phase = LateRules.phaseFor(terms, book, person, payDate);
     rule(phase.id(), phase.source());
     return phase;
   }
@@ -147,57 +125,41 @@ final class AssessmentRun {
 
   /** Pension: the chosen tier, with its contribution subsidy unless a late phase withholds it. */
   private Base pensionBase(LatePhase phase, boolean reductions) {
-    long tier = tierFen();
+    long tier = new TierChoice(terms, book, person, rules).tierFen(tierYuan);
     long tierSubsidy = 0;
     if (phase == null || phase.subsidies()) {
       Sourced<Long> s = terms.subsidyByTierFen.get(tier);
+      if (s.value() == null) {
+        throw new AssessmentException(book.reason(ReasonCode.SUBSIDY_NOT_GIVEN, "the subsidy for tier " + tier / 100
+            + " is not given by notice " + book.notice() + " (" + s.note() + ", " + s.source() + ")", tier / 100));
+      }
       tierSubsidy = s.value();
       rule("subsidy-" + tier / 100, s.source());
     }
     return new Base(tier, tierSubsidy, reductions ? choose(tier) : TreatmentChoice.NONE);
   }
 
-  /** The chosen pension tier in fen, checked against what the book offers this person. */
-  private long tierFen() {
-    if (tierYuan == null) {
-      throw new AssessmentException("pension needs a tier; offered: " + terms.tiersYuanFor(person));
-    }
-    long fen = tierYuan * 100L;
-    if (!terms.tiersFen.contains(fen)) {
-      throw new AssessmentException("tier " + tierYuan + " is not offered by " + book.file() + "; offered: "
-          + terms.tiersYuan());
-    }
-    Sourced<Set<Category>> only = terms.restrictedTiers.get(fen);
-    if (only != null) {
-      if (!person.inAny(only.value())) {
-        throw new AssessmentException("tier " + tierYuan + " is only for " + describe(only.value()) + " ("
-            + only.source() + "); offered to this person: " + terms.tiersYuanFor(person));
-      }
-      rule("restricted-tier-" + tierYuan, only.source());
-    }
-    rule("tier-" + tierYuan, terms.tiersSource);
-    return fen;
-  }
-
-  /** Medical: the personal standard, or the full financing amount in a phase that charges it. */
+  /** Medical: the personal standard (the group's own where the book has groups), or the full financing amount. */
   private Base medicalBase(LatePhase phase, boolean reductions) {
-    long personal = terms.personalFen.value();
+    MedicalAmounts.Amounts amounts = new MedicalAmounts(terms, book, person).amounts();
+    rules.addAll(amounts.rules());
+    long personal = amounts.personalFen();
     TreatmentChoice choice = reductions ? choose(personal) : TreatmentChoice.NONE;
     // A full-financing phase that keeps reductions keeps them at the standard rate for the people
     // they apply to (000 三(二)3: special groups are paid for and covered all year); everyone else
     // owes the full amount.
     boolean full = phase != null && phase.fullFinancing() && choice.best() == null;
     if (!full) {
-      rule("personal", terms.personalFen.source());
+      rule("personal", amounts.personalSource());
       return new Base(personal, 0, choice);
     }
-    if (terms.fullFinancingFen.value() == null) {
-      throw new AssessmentException("a payment on " + payDate + " owes the full financing amount, which notice "
-          + book.notice() + " does not give (" + terms.fullFinancingFen.note() + ", "
-          + terms.fullFinancingFen.source() + ") and " + book.file() + " does not configure");
+    if (amounts.fullFen() == null) {
+      throw new AssessmentException(book.reason(ReasonCode.FULL_FINANCING_NOT_GIVEN, "a payment on " + payDate
+          + " owes the full financing amount, which notice " + book.notice() + " does not give ("
+          + amounts.fullNote() + ", " + amounts.fullSource() + ") and " + book.file() + " does not configure"));
     }
-    long fullFen = terms.fullFinancingFen.value();
-    rule("full-financing", terms.fullFinancingFen.source());
+    long fullFen = amounts.fullFen();
+    rule("full-financing", amounts.fullSource());
     return new Base(fullFen, 0, reductions ? choose(fullFen) : TreatmentChoice.NONE);
   }
 
@@ -222,9 +184,9 @@ final class AssessmentRun {
     for (String code : new TreeSet<>(addOns)) {
       AddOn a = terms.addOns.get(code);
       if (a == null) {
-        throw new AssessmentException("add-on '" + code + "' is not offered by " + book.file() + " for "
-            + terms.insurance.code()
-            + (terms.addOns.isEmpty() ? "" : " (offered: " + String.join(", ", terms.addOns.keySet()) + ")"));
+        throw new AssessmentException(book.reason(ReasonCode.ADD_ON_NOT_OFFERED, "add-on '" + code
+            + "' is not offered by " + book.file() + " for " + terms.insurance.code()
+            + (terms.addOns.isEmpty() ? "" : " (offered: " + String.join(", ", terms.addOns.keySet()) + ")"), code));
       }
       fen += a.fen();
       rule("add-on-" + code.toLowerCase(Locale.ROOT).replace('_', '-'), a.source());
@@ -233,31 +195,35 @@ final class AssessmentRun {
   }
 
   /**
-   * Coverage: the benefit year, from birth for newborns, after the waiting period for late payers
-   * unless the phase keeps the year for those the government pays for in full.
+   * Coverage: the benefit year, from birth for newborns; a late payer's medical cover starts as the phase
+   * says (N days after payment, 0 being the day of payment; a date; the next month), unless the phase keeps
+   * the year for those the government pays for in full. A pension contribution buys its whole year.
    */
   private LocalDate coverageStart(boolean newborn, LatePhase phase, boolean governmentPaysAll) {
     LocalDate start = LocalDate.of(terms.benefitYear, 1, 1);
     if (newborn && birth.isAfter(start)) {
       start = birth;
     }
-    if (phase != null && phase.waitingDays() > 0) {
-      boolean keepsYear = phase.governmentPaidFullYear() && governmentPaysAll;
-      if (!keepsYear) {
-        LocalDate afterWait = payDate.plusDays(phase.waitingDays());
-        if (afterWait.isAfter(start)) {
-          start = afterWait;
-        }
-      }
+    if (phase == null || (phase.governmentPaidFullYear() && governmentPaysAll)) {
+      return start;
     }
-    return start;
+    boolean pension = terms.insurance == Insurance.PENSION;
+    if (pension && phase.coverage().days() == 0) {
+      return start;
+    }
+    LocalDate afterPayment = phase.coverage().start(payDate);
+    return afterPayment.isAfter(start) ? afterPayment : start;
   }
 
   private String regionNames() {
     return String.join(", ", book.regions().stream().map(Region::name).toList());
   }
 
-  private static String describe(Set<Category> categories) {
+  static String describe(Set<Category> categories) {
     return String.join("/", categories.stream().map(c -> c.name() + " " + c.chineseName()).toList());
+  }
+
+  static String chineseNames(Set<Category> categories) {
+    return String.join("、", categories.stream().map(Category::chineseName).toList());
   }
 }

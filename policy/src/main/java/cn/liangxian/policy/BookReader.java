@@ -30,7 +30,7 @@ final class BookReader {
 
   PolicyBook read(String yaml) {
     YamlNode book = new YamlNode(file, "", compose(yaml))
-        .allowOnly("id", "notice", "title", "regions", "medical", "pension");
+        .allowOnly("id", "notice", "title", "inService", "regions", "categories", "reasons", "medical", "pension");
     String id = book.field("id").string();
     String notice = book.field("notice").string();
     if (!notice.matches("[0-9]{3}")) {
@@ -38,7 +38,11 @@ final class BookReader {
     }
     String title = book.field("title").string();
     List<Region> regions = regions(book);
-    TermsReader sections = new TermsReader(new NoticeSources(notice));
+    boolean inService = !book.has("inService") || book.field("inService").bool();
+    NoticeSources sources = new NoticeSources(notice);
+    Categories categories = new CategoriesReader(sources).read(book);
+    ReasonTexts reasons = ReasonTexts.read(book, sources);
+    TermsReader sections = new TermsReader(sources, categories);
     Map<Insurance, InsuranceTerms> terms = new EnumMap<>(Insurance.class);
     for (Insurance ins : Insurance.values()) {
       if (book.has(ins.code())) {
@@ -48,7 +52,7 @@ final class BookReader {
     if (terms.isEmpty()) {
       throw book.error("states neither medical nor pension terms");
     }
-    return new PolicyBook(id, file, notice, title, regions, terms);
+    return new PolicyBook(new PolicyBook.Head(id, file, notice, title, inService), regions, categories, reasons, terms);
   }
 
   /** The YAML node tree, which keeps line numbers; duplicate keys are refused, not silently merged. */

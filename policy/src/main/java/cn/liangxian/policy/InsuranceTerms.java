@@ -44,6 +44,16 @@ public final class InsuranceTerms {
   final Map<String, AddOn> addOns;
   final Sourced<Boolean> wholeFamily;
 
+  /** Why the notice gives no start of the window (then {@link #windowStart} is null and payments open at once). */
+  final String windowStartNotGiven;
+  /** The section's groups in book order: a person is in the first that takes them. */
+  final Map<String, Group> groups;
+  /** Personal amounts per group; empty when one amount applies to all. */
+  final List<GroupAmount> personalByGroup;
+  /** The floor of the government share where the notice gives only that (不低于). */
+  final Long governmentShareFloorFen;
+  final PayingDays payingDays;
+
   InsuranceTerms(Builder b) {
     this.insurance = b.insurance;
     this.benefitYear = b.benefitYear;
@@ -70,6 +80,26 @@ public final class InsuranceTerms {
     this.newbornMonths = b.newbornMonths;
     this.addOns = Map.copyOf(b.addOns);
     this.wholeFamily = b.wholeFamily;
+    this.windowStartNotGiven = b.windowStartNotGiven;
+    this.groups = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.groups));
+    this.personalByGroup = List.copyOf(b.personalByGroup);
+    this.governmentShareFloorFen = b.governmentShareFloorFen;
+    this.payingDays = b.payingDays;
+  }
+
+  /** The first group (in book order) that takes this person, or null. */
+  Group groupOf(Person person) {
+    for (Group g : groups.values()) {
+      if (g.contains(person, ageReference.value())) {
+        return g;
+      }
+    }
+    return null;
+  }
+
+  /** The first day a payment may be made: the window's start, or its end when the notice gives no start. */
+  public LocalDate firstPayDate() {
+    return windowStart != null ? windowStart : windowEnd;
   }
 
   public Insurance insurance() {
@@ -136,6 +166,7 @@ public final class InsuranceTerms {
   }
 
   static final class Builder {
+    Categories categories = Categories.national();
     Insurance insurance;
     int benefitYear;
     String source;
@@ -157,6 +188,11 @@ public final class InsuranceTerms {
     Map<Long, Sourced<Long>> subsidyByTierFen = Map.of();
     List<Treatment> treatments = List.of();
     List<LatePhase> late = List.of();
+    String windowStartNotGiven;
+    Map<String, Group> groups = new java.util.LinkedHashMap<>();
+    List<GroupAmount> personalByGroup = List.of();
+    Long governmentShareFloorFen;
+    PayingDays payingDays;
     Sourced<Void> lateRefused;
     Sourced<Integer> newbornMonths;
     Map<String, AddOn> addOns = Map.of();

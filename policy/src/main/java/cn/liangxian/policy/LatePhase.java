@@ -6,18 +6,51 @@ import java.time.LocalDate;
  * What a payment made on or after {@code from} (after the collection window) costs and when its
  * coverage starts.
  *
+ * @param until last day of the phase, or null when it runs to the next phase or the year's end
+ * @param group the only group the phase is for (an extension), or null for everyone
  * @param fullFinancing pays the full financing amount (personal + fiscal) instead of the personal rate
  * @param reductions category and age reductions still apply
  * @param subsidies the pension contribution subsidy is still credited
- * @param waitingDays coverage starts this many days after payment
+ * @param coverage when cover starts for a payment in this phase
  * @param governmentPaidFullYear people whose personal part the government pays keep the full year (000 三(二)3)
  */
 record LatePhase(
     String id,
     LocalDate from,
+    LocalDate until,
+    Group group,
     boolean fullFinancing,
     boolean reductions,
     boolean subsidies,
-    int waitingDays,
+    Coverage coverage,
     boolean governmentPaidFullYear,
-    String source) {}
+    String source) {
+
+  /** When cover starts for a late payment. */
+  record Coverage(Kind kind, int days, LocalDate date) {
+    enum Kind {
+      /** {@code days} after payment; 0 is the day of payment itself */
+      AFTER_DAYS,
+      /** from a fixed date, or the payment day when later */
+      FROM_DATE,
+      /** the first day of the month after payment */
+      NEXT_MONTH
+    }
+
+    static Coverage afterDays(int days) {
+      return new Coverage(Kind.AFTER_DAYS, days, null);
+    }
+
+    LocalDate start(LocalDate payDate) {
+      return switch (kind) {
+        case AFTER_DAYS -> payDate.plusDays(days);
+        case FROM_DATE -> date.isBefore(payDate) ? payDate : date;
+        case NEXT_MONTH -> payDate.withDayOfMonth(1).plusMonths(1);
+      };
+    }
+  }
+
+  boolean covers(LocalDate payDate) {
+    return !payDate.isBefore(from) && (until == null || !payDate.isAfter(until));
+  }
+}

@@ -4,11 +4,14 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads what a section says of payments after the window: phases that follow each other from the day
- * after the window ends, or a refusal with a note when the notice says nothing.
+ * Reads what a section says of payments after the window: phases for everyone that follow each other
+ * from the day after the window ends (the last may end early, after which payments are refused),
+ * extensions for one group with their own end date and coverage rule, or a refusal with a note when the
+ * notice says nothing.
  */
 final class LatePhasesReader {
   private final NoticeSources sources;
@@ -24,9 +27,14 @@ final class LatePhasesReader {
       return;
     }
     List<LatePhase> phases = new ArrayList<>();
+    List<LatePhase> general = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     for (YamlNode p : l.list()) {
-      phases.add(phase(p, b, phases, ids));
+      LatePhase phase = phase(p, b, general, ids);
+      phases.add(phase);
+      if (phase.group() == null) {
+        general.add(phase);
+      }
     }
     if (phases.isEmpty()) {
       throw l.error("give the late phases, or 'refuse' with a note when the notice says nothing");
@@ -35,15 +43,17 @@ final class LatePhasesReader {
   }
 
   private LatePhase phase(YamlNode p, InsuranceTerms.Builder b, List<LatePhase> before, Set<String> ids) {
-    p.allowOnly("id", "from", "amount", "reductions", "subsidies", "waitingDays", "governmentPaidFullYear",
-        "source", "note");
+    p.allowOnly("id", "from", "until", "group", "amount", "reductions", "subsidies", "waitingDays", "coverage",
+        "governmentPaidFullYear", "source");
     String id = p.field("id").ruleId();
     if (!ids.add(id)) {
       throw p.field("id").error("rule id '" + id + "' is used twice");
     }
-    LocalDate from = from(p.field("from"), b, before);
+    Group group = p.has("group") ? group(p.field("group"), b.groups) : null;
+    LocalDate from = group == null ? from(p.field("from"), b, before) : extensionFrom(p.field("from"), b);
+    LocalDate until = p.has("until") ? until(p.field("until"), from, b) : null;
     boolean full = fullFinancing(p.field("amount"), b.insurance);
-    int waiting = p.field("waitingDays").nonNegativeInteger();
+    LatePhase.Coverage coverage = coverage(p, b.insurance);
     boolean subsidies = true;
     if (p.has("subsidies")) {
       if (b.insurance != Insurance.PENSION) {
@@ -52,11 +62,21 @@ final class LatePhasesReader {
       subsidies = p.field("subsidies").bool();
     }
     boolean govFullYear = p.has("governmentPaidFullYear") && p.field("governmentPaidFullYear").bool();
-    return new LatePhase(id, from, full, p.field("reductions").bool(), subsidies, waiting, govFullYear,
+    return new LatePhase(id, from, until, group, full, p.field("reductions").bool(), subsidies, coverage, govFullYear,
         sources.of(p));
   }
 
-  /** Phases follow each other without a gap from the window's end, so no pay date is left without a rule. */
+  private static Group group(YamlNode g, Map<String, Group> groups) {
+    String id = g.string();
+    Group group = groups.get(id);
+    if (group == null) {
+      throw g.error("unknown group '" + id + "'" + (groups.isEmpty() ? ": declare it under 'groups'"
+          : " (declared: " + String.join(", ", groups.keySet()) + ")"));
+    }
+    return group;
+  }
+
+  /** Phases for everyone follow each other without a gap from the window's end. */
   private static LocalDate from(YamlNode f, InsuranceTerms.Builder b, List<LatePhase> before) {
     LocalDate from = f.date();
     LocalDate expected = b.windowEnd.plusDays(1);
@@ -64,13 +84,63 @@ final class LatePhasesReader {
       throw f.error("the first late phase must start the day after the window ends ("
           + expected + "), so that no pay date is left without a rule");
     }
-    if (!before.isEmpty() && !from.isAfter(before.get(before.size() - 1).from())) {
-      throw f.error("late phases must be in date order and must not overlap");
+    if (!before.isEmpty()) {
+      LatePhase last = before.get(before.size() - 1);
+      if (!from.isAfter(last.from())) {
+        throw f.error("late phases must be in date order and must not overlap");
+      }
+      if (last.until() != null) {
+        throw f.error("phase '" + last.id() + "' ends on " + last.until() + ", so no phase for everyone may follow it");
+      }
     }
-    if (from.isAfter(LocalDate.of(b.benefitYear, 12, 31))) {
-      throw f.error("starts after the benefit year ends");
+    return checkInYear(f, from, b);
+  }
+
+  /** An extension for one group starts after the window, whenever the notice says. */
+  private static LocalDate extensionFrom(YamlNode f, InsuranceTerms.Builder b) {
+    LocalDate from = f.date();
+    if (!from.isAfter(b.windowEnd)) {
+      throw f.error("an extension starts after the window ends (" + b.windowEnd + ")");
     }
-    return from;
+    return checkInYear(f, from, b);
+  }
+
+  private static LocalDate until(YamlNode u, LocalDate from, InsuranceTerms.Builder b) {
+    LocalDate until = u.date();
+    if (until.isBefore(from)) {
+      throw u.error("ends (" + until + ") before it starts (" + from + ")");
+    }
+    return checkInYear(u, until, b);
+  }
+
+  private static LocalDate checkInYear(YamlNode f, LocalDate d, InsuranceTerms.Builder b) {
+    if (d.isAfter(LocalDate.of(b.benefitYear, 12, 31))) {
+      throw f.error("is after the benefit year ends");
+    }
+    return d;
+  }
+
+  /** Exactly one of {@code waitingDays} (cover that many days after payment) or {@code coverage}. */
+  private static LatePhase.Coverage coverage(YamlNode p, Insurance insurance) {
+    String key = YamlNode.oneOf(p, "waitingDays", "coverage");
+    if (key.equals("waitingDays")) {
+      return LatePhase.Coverage.afterDays(p.field("waitingDays").nonNegativeInteger());
+    }
+    YamlNode c = p.field("coverage");
+    if (insurance == Insurance.PENSION) {
+      throw c.error("pension buys a contribution year, not cover: use 'waitingDays'");
+    }
+    String kind = YamlNode.oneOf(c.allowOnly("afterDays", "from", "nextMonth"), "afterDays", "from", "nextMonth");
+    return switch (kind) {
+      case "afterDays" -> LatePhase.Coverage.afterDays(c.field("afterDays").nonNegativeInteger());
+      case "from" -> new LatePhase.Coverage(LatePhase.Coverage.Kind.FROM_DATE, 0, c.field("from").date());
+      default -> {
+        if (!c.field("nextMonth").bool()) {
+          throw c.field("nextMonth").error("write 'nextMonth: true' or choose another rule");
+        }
+        yield new LatePhase.Coverage(LatePhase.Coverage.Kind.NEXT_MONTH, 0, null);
+      }
+    };
   }
 
   /** Whether the phase charges the full financing amount, which only medical has. */

@@ -11,23 +11,30 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One local notice as data: its regions and, per insurance, the terms it sets. Loaded from the YAML
- * files in {@code config/policies/}; a book that is malformed or inconsistent does not load.
+ * One local notice as data: its regions, the categories it declares and, per insurance, the terms it
+ * sets. Loaded from the YAML files in {@code config/policies/}; a book that is malformed or inconsistent
+ * does not load.
  */
 public final class PolicyBook {
-  private final String id;
-  private final String file;
-  private final String notice;
-  private final String title;
+  /**
+   * What names a book.
+   *
+   * @param inService false for a book shipped as an example of a notice, which no region may use
+   */
+  record Head(String id, String file, String notice, String title, boolean inService) {}
+
+  private final Head head;
   private final List<Region> regions;
+  private final Categories categories;
+  private final ReasonTexts reasons;
   private final Map<Insurance, InsuranceTerms> terms;
 
-  PolicyBook(String id, String file, String notice, String title, List<Region> regions, Map<Insurance, InsuranceTerms> terms) {
-    this.id = id;
-    this.file = file;
-    this.notice = notice;
-    this.title = title;
+  PolicyBook(Head head, List<Region> regions, Categories categories, ReasonTexts reasons,
+      Map<Insurance, InsuranceTerms> terms) {
+    this.head = head;
     this.regions = List.copyOf(regions);
+    this.categories = categories;
+    this.reasons = reasons;
     this.terms = new EnumMap<>(terms);
   }
 
@@ -53,33 +60,53 @@ public final class PolicyBook {
   }
 
   public String id() {
-    return id;
+    return head.id();
   }
 
   /** The file name the book was read from. */
   public String file() {
-    return file;
+    return head.file();
   }
 
-  /** The seed notice number, e.g. {@code 000}. */
+  /** The notice number, e.g. {@code 000}. */
   public String notice() {
-    return notice;
+    return head.notice();
   }
 
   public String title() {
-    return title;
+    return head.title();
+  }
+
+  /** False for a book shipped only as an example of a real notice: no region may be served by it. */
+  public boolean inService() {
+    return head.inService();
   }
 
   public List<Region> regions() {
     return regions;
   }
 
+  /** The national groups and the categories this book declares. */
+  public Categories categories() {
+    return categories;
+  }
+
   public Optional<InsuranceTerms> terms(Insurance insurance) {
     return Optional.ofNullable(terms.get(insurance));
   }
 
+  /** A reason with its code and Chinese text (the book's wording where it gives one). */
+  public Reason reason(ReasonCode code, String detail, Object... args) {
+    return reasons.reason(code, detail, args);
+  }
+
+  /** The book's own wording of a reason, if it gives one. */
+  public Optional<String> reasonText(ReasonCode code) {
+    return Optional.ofNullable(reasons.override(code));
+  }
+
   @Override
   public String toString() {
-    return "PolicyBook[" + id + "]";
+    return "PolicyBook[" + head.id() + "]";
   }
 }

@@ -45,7 +45,7 @@ public final class PolicyEngine {
   }
 
   private static InsuranceTerms terms(PolicyBook book, Insurance insurance) {
-    return book.terms(insurance).orElseThrow(() -> new AssessmentException(
-        book.file() + " sets no " + insurance.code() + " terms"));
+    return book.terms(insurance).orElseThrow(() -> new AssessmentException(book.reason(ReasonCode.NO_TERMS,
+        book.file() + " sets no " + insurance.code() + " terms", insurance)));
   }
 }

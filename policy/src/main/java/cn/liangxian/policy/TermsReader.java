@@ -13,25 +13,30 @@ final class TermsReader {
   private final PensionTiersReader tiers;
   private final TreatmentsReader treatments;
   private final LatePhasesReader late;
+  private final Categories categories;
+  private final GroupsReader groups;
 
-  TermsReader(NoticeSources sources) {
+  TermsReader(NoticeSources sources, Categories categories) {
     this.sources = sources;
+    this.categories = categories;
     this.tiers = new PensionTiersReader(sources);
     this.treatments = new TreatmentsReader(sources);
     this.late = new LatePhasesReader(sources);
+    this.groups = new GroupsReader(sources);
   }
 
   InsuranceTerms read(Insurance ins, YamlNode n) {
     boolean pension = ins == Insurance.PENSION;
     if (pension) {
       n.allowOnly("benefitYear", "source", "window", "ageReferenceDate", "eligibility", "tiers", "restrictedTiers",
-          "subsidy", "treatments", "late", "wholeFamily");
+          "subsidy", "treatments", "late", "wholeFamily", "groups", "payingDays");
     } else {
       n.allowOnly("benefitYear", "source", "window", "ageReferenceDate", "eligibility", "personal", "governmentShare",
           "fullFinancing",
-          "treatments", "late", "newborn", "addOns", "wholeFamily");
+          "treatments", "late", "newborn", "addOns", "wholeFamily", "groups", "payingDays");
     }
     InsuranceTerms.Builder b = new InsuranceTerms.Builder();
+    b.categories = categories;
     b.insurance = ins;
     b.benefitYear = n.field("benefitYear").integer();
     if (b.benefitYear < 2000 || b.benefitYear > 2100) {
@@ -42,6 +47,10 @@ final class TermsReader {
     YamlNode ref = n.field("ageReferenceDate").allowOnly("date", "source", "note");
     b.ageReference = sources.sourced(ref.field("date").date(), ref);
     eligibility(n.field("eligibility"), b, pension);
+    b.groups = groups.groups(n, b);
+    if (n.has("payingDays")) {
+      b.payingDays = groups.payingDays(n, b);
+    }
     if (pension) {
       tiers.read(n, b);
     } else {
@@ -62,13 +71,20 @@ final class TermsReader {
     return new InsuranceTerms(b);
   }
 
-  /** The collection window lies within the benefit year. */
+  /**
+   * The collection window lies within the benefit year. A start the notice does not give may be
+   * {@code notGiven}: payments are then taken up to the end.
+   */
   private void window(YamlNode window, InsuranceTerms.Builder b) {
     YamlNode w = window.allowOnly("start", "end", "source");
-    b.windowStart = w.field("start").date();
+    if (w.field("start").notGiven()) {
+      b.windowStartNotGiven = w.field("start").notGivenWhy();
+    } else {
+      b.windowStart = w.field("start").date();
+    }
     b.windowEnd = w.field("end").date();
     b.windowSource = sources.of(w);
-    if (b.windowEnd.isBefore(b.windowStart)) {
+    if (b.windowStart != null && b.windowEnd.isBefore(b.windowStart)) {
       throw w.field("end").error("window ends (" + b.windowEnd + ") before it starts (" + b.windowStart + ")");
     }
     if (b.windowEnd.isAfter(LocalDate.of(b.benefitYear, 12, 31))) {
@@ -85,7 +101,7 @@ final class TermsReader {
     }
     if (e.has("excluded")) {
       YamlNode x = e.field("excluded").allowOnly("categories", "source", "note");
-      b.excluded = sources.sourced(x.field("categories").categories(), x);
+      b.excluded = sources.sourced(x.field("categories").categories(b.categories), x);
     }
     if (e.has("localOnly") == e.has("nonLocal")) {
       throw e.error("state exactly one of 'localOnly' (only registered residents) or 'nonLocal' (who else may enrol)");
@@ -102,15 +118,27 @@ final class TermsReader {
     }
   }
 
-  /** Medical: the personal amount, the government share where the notice gives it, and their sum. */
+  /**
+   * Medical: the personal amount (one, or one per group), the government share where the notice gives it
+   * (or only a floor, 不低于), and their sum.
+   */
   private void medicalAmounts(YamlNode n, InsuranceTerms.Builder b) {
-    YamlNode p = n.field("personal").allowOnly("yuan", "source", "note");
-    b.personalFen = sources.sourced(p.field("yuan").positiveFen(), p);
-    YamlNode g = n.field("governmentShare").allowOnly("yuan", "notGiven", "source", "note");
-    if (YamlNode.oneOf(g, "yuan", "notGiven").equals("yuan")) {
-      b.governmentShareFen = sources.sourced(g.field("yuan").positiveFen(), g);
+    YamlNode p = n.field("personal").allowOnly("yuan", "byGroup", "source");
+    if (YamlNode.oneOf(p, "yuan", "byGroup").equals("yuan")) {
+      b.personalFen = sources.sourced(p.field("yuan").positiveFen(), p);
     } else {
-      b.governmentShareFen = new Sourced<>(null, sources.of(g), g.field("notGiven").string());
+      b.personalByGroup = new GroupAmountsReader(sources).read(p, b);
+      b.personalFen = sources.sourced(b.personalByGroup.stream().mapToLong(GroupAmount::personalFen).max().orElseThrow(), p);
+    }
+    YamlNode g = n.field("governmentShare").allowOnly("yuan", "floorYuan", "notGiven", "source");
+    switch (YamlNode.oneOf(g, "yuan", "floorYuan", "notGiven")) {
+      case "yuan" -> b.governmentShareFen = sources.sourced(g.field("yuan").positiveFen(), g);
+      case "floorYuan" -> {
+        b.governmentShareFloorFen = g.field("floorYuan").positiveFen();
+        b.governmentShareFen = new Sourced<>(null, sources.of(g), "the notice gives only a floor (不低于 "
+            + g.field("floorYuan").string() + " 元), not the amount");
+      }
+      default -> b.governmentShareFen = new Sourced<>(null, sources.of(g), g.field("notGiven").string());
     }
     if (n.has("fullFinancing")) {
       b.fullFinancingFen = fullFinancing(n.field("fullFinancing"), b);
@@ -133,6 +161,11 @@ final class TermsReader {
     }
     if (full < b.personalFen.value()) {
       throw f.field("yuan").error("full financing amount is less than the personal amount");
+    }
+    if (b.governmentShareFloorFen != null && full < b.personalFen.value() + b.governmentShareFloorFen) {
+      throw f.field("yuan").error("full financing " + f.field("yuan").string() + " is less than the personal amount"
+          + " plus the floor of the government share (" + (b.personalFen.value() + b.governmentShareFloorFen) / 100
+          + " yuan)");
     }
     return sources.sourced(full, f);
   }

@@ -49,8 +49,8 @@ final class TreatmentsReader {
     if (!ids.add(id)) {
       throw t.field("id").error("rule id '" + id + "' is used twice");
     }
-    Set<Category> cats = t.has("categories") ? t.field("categories").categories() : Set.of();
-    Set<Category> unless = t.has("unless") ? t.field("unless").categories() : Set.of();
+    Set<Category> cats = t.has("categories") ? t.field("categories").categories(b.categories) : Set.of();
+    Set<Category> unless = t.has("unless") ? t.field("unless").categories(b.categories) : Set.of();
     Integer min = t.has("minAge") ? t.field("minAge").age() : null;
     Integer max = t.has("maxAge") ? t.field("maxAge").age() : null;
     if (cats.isEmpty() && min == null && max == null) {

@@ -5,9 +5,9 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,11 +73,14 @@ final class YamlNode {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  /** Fails on any key not in {@code allowed}: a misspelt field must not be ignored silently. */
+  /**
+   * Fails on any key not in {@code allowed}: a misspelt field must not be ignored silently. A
+   * {@code note} is allowed everywhere: it is what the book decided where the notice is silent.
+   */
   YamlNode allowOnly(String... allowed) {
     Set<String> ok = Set.of(allowed);
     for (Map.Entry<String, NodeTuple> e : entries().entrySet()) {
-      if (!ok.contains(e.getKey())) {
+      if (!ok.contains(e.getKey()) && !e.getKey().equals("note")) {
         throw new PolicyBookException(file, e.getValue().getKeyNode().getStartMark().getLine() + 1, child(e.getKey()),
             "unknown field (allowed here: " + String.join(", ", allowed) + ")");
       }
@@ -116,6 +119,19 @@ final class YamlNode {
     return out;
   }
 
+  /**
+   * Whether the book says the notice does not give this value ({@code {notGiven: why}}), for a field the
+   * engine can do without; the reason is then {@link #notGivenWhy()}.
+   */
+  boolean notGiven() {
+    return node instanceof MappingNode && has("notGiven");
+  }
+
+  String notGivenWhy() {
+    allowOnly("notGiven", "source");
+    return field("notGiven").string();
+  }
+
   boolean isMapping() {
     return node instanceof MappingNode;
   }
@@ -124,7 +140,20 @@ final class YamlNode {
     return node instanceof ScalarNode;
   }
 
+  /**
+   * A value written as itself or as {@code {value: .., note: ..}}; a {@code notGiven} here is refused, since
+   * only the fields that ask {@link #notGiven()} can do without their value.
+   */
   String string() {
+    if (node instanceof MappingNode) {
+      if (has("value")) {
+        allowOnly("value", "source");
+        return field("value").string();
+      }
+      if (has("notGiven")) {
+        throw error("the engine cannot work without this value: 'notGiven' is not allowed here");
+      }
+    }
     if (!(node instanceof ScalarNode scalar)) {
       throw error("must be a single value");
     }
@@ -226,12 +255,13 @@ final class YamlNode {
     };
   }
 
-  Set<Category> categories() {
-    Set<Category> out = EnumSet.noneOf(Category.class);
+  /** Category codes, each national or declared by the book. */
+  Set<Category> categories(Categories known) {
+    Set<Category> out = new LinkedHashSet<>();
     for (YamlNode item : list()) {
       String code = item.string();
-      Category c = Category.ofCode(code).orElseThrow(
-          () -> item.error("unknown category code '" + code + "' (known: " + Category.knownCodes() + ")"));
+      Category c = known.find(code).orElseThrow(
+          () -> item.error("unknown category code '" + code + "' (known: " + known.knownCodes() + ")"));
       if (!out.add(c)) {
         throw item.error("category " + code + " is listed twice");
       }

@@ -3,7 +3,6 @@ package cn.liangxian.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDate;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
@@ -28,7 +27,7 @@ class AssessmentProperties {
     Arbitrary<Insurance> insurance = Arbitraries.of(Insurance.values());
     Arbitrary<LocalDate> birth = Dates.dates().between(LocalDate.of(1920, 1, 1), LocalDate.of(2022, 12, 31));
     Arbitrary<Set<Category>> categories = Arbitraries.of(Category.values()).set().ofMaxSize(4)
-        .map(s -> s.isEmpty() ? Set.of() : EnumSet.copyOf(s));
+        .map(Set::copyOf);
     Arbitrary<Integer> tierIndex = Arbitraries.integers().between(0, 13);
     Arbitrary<Integer> payOffset = Arbitraries.integers().between(0, 420);
     Arbitrary<LocalDate> spouse = Dates.dates().between(LocalDate.of(1930, 1, 1), LocalDate.of(2000, 12, 31))

@@ -149,6 +149,95 @@ class BadBooksTest {
     assertThat(e.line()).as("line of: " + e.getMessage()).isEqualTo(line);
   }
 
+  /** The 1-based line of the first occurrence of {@code snippet} in {@code yaml}. */
+  static int lineOf(String yaml, String snippet) {
+    int at = yaml.indexOf(snippet);
+    if (at < 0) {
+      throw new IllegalArgumentException("no '" + snippet + "' in the book");
+    }
+    return (int) yaml.substring(0, at).chars().filter(ch -> ch == '\n').count() + 1;
+  }
+
+  static Arguments bad(String what, String from, String to, String lineOf, String field, String problem) {
+    String yaml = replace(from, to);
+    return Arguments.of(what, yaml, lineOf(yaml, lineOf), field, problem);
+  }
+
+  /** One case per field books gained: declared categories, reasons, groups, amounts per group, paying days, extensions, ranges, notGiven. */
+  static Stream<Arguments> badNewFields() {
+    String cats = "regions:\n  - {code: \"371312\", name: 河东区}\n";
+    return Stream.of(
+        bad("a declared category redeclaring a national group", cats,
+            cats + "categories:\n  - {code: DIBAO, name: 低保, department: 民政, source: 000 二}\n", "code: DIBAO",
+            "categories[0].code", "national group"),
+        bad("a declared category in an unknown group", cats,
+            cats + "categories:\n  - {code: DIBAO_1_2, name: 一二类低保, department: 民政, group: DIBOA, source: 000 二}\n",
+            "code: DIBAO_1_2", "categories[0].group", "unknown group 'DIBOA'"),
+        bad("a declared category without its department", cats,
+            cats + "categories:\n  - {code: DIBAO_1_2, name: 一二类低保, group: DIBAO, source: 000 二}\n", "code: DIBAO_1_2",
+            "categories[0]", "missing field 'department'"),
+        bad("a reason the engine does not give", cats,
+            cats + "reasons:\n  - {code: TIER_GONE, text: 不设此档, source: 000 二}\n", "code: TIER_GONE",
+            "reasons[0].code", "unknown reason 'TIER_GONE'"),
+        bad("a reason's text not in Chinese", cats,
+            cats + "reasons:\n  - {code: TIER_MISSING, text: choose a tier, source: 000 二}\n", "code: TIER_MISSING",
+            "reasons[0].text", "in Chinese"),
+        bad("a reason's text using a value the reason does not give", cats,
+            cats + "reasons:\n  - {code: TIER_MISSING, text: '请选择{3}', source: 000 二}\n", "code: TIER_MISSING",
+            "reasons[0].text", "gives only 1"),
+        bad("inService that is not true or false", "title: test\n", "title: test\ninService: maybe\n", "inService",
+            "inService", "true or false"),
+        bad("a group after the group of everyone else", "  personal: {yuan: 250,",
+            "  groups:\n    - {id: others, name: 其他, source: 000 三(二)2}\n    - {id: elderly, name: 老年, minAge: 60, source: 000 三(二)2}\n  personal: {yuan: 250,",
+            "{id: elderly", "medical.groups[1]", "would never be reached"),
+        bad("an amount for a group not declared", "  personal: {yuan: 250, source: 000 三(二)2}",
+            "  personal:\n    source: 000 三(二)2\n    byGroup:\n      - {group: elderly, yuan: 380}", "{group: elderly",
+            "medical.personal.byGroup[0].group", "unknown group 'elderly'"),
+        bad("a full amount below the personal amount plus the floor", "governmentShare: {yuan: 550,",
+            "governmentShare: {floorYuan: 640,", "fullFinancing", "medical.fullFinancing.yuan", "floor of the government share"),
+        bad("a paying day that is not a day of the month", "  personal: {yuan: 250,",
+            "  payingDays: {daysOfMonth: {from: 1, to: 32}, source: 000 六(二)}\n  personal: {yuan: 250,", "payingDays",
+            "medical.payingDays.daysOfMonth.to", "between 1 and 31"),
+        bad("a closed period that ends before it starts", "  personal: {yuan: 250,",
+            "  payingDays:\n    closed: [{from: 2019-12-20, to: 2019-12-10}]\n    source: 000 六(二)\n  personal: {yuan: 250,",
+            "closed:", "medical.payingDays.closed[0].to", "before it starts"),
+        bad("an extension for a group not declared", "{id: full, from: 2020-03-01,",
+            "{id: back, group: returning, from: 2020-01-01, until: 2020-02-28, amount: personal, reductions: true, waitingDays: 0, source: 000 三(二)3}\n    - {id: full, from: 2020-03-01,",
+            "{id: back", "medical.late[1].group", "unknown group 'returning'"),
+        bad("a late phase that ends before it starts", "{id: grace, from: 2020-01-01,",
+            "{id: grace, until: 2019-12-31, from: 2020-01-01,", "{id: grace", "medical.late[0].until", "before it starts"),
+        bad("a phase after one that ends", "{id: grace, from: 2020-01-01,", "{id: grace, until: 2020-02-01, from: 2020-01-01,",
+            "{id: full", "medical.late[1].from", "no phase for everyone may follow it"),
+        bad("both waitingDays and a coverage rule", "waitingDays: 30, source: 000 三(二)3}\n    - {id: full",
+            "waitingDays: 30, coverage: {nextMonth: true}, source: 000 三(二)3}\n    - {id: full", "{id: grace",
+            "medical.late[0].coverage", "give only one of"),
+        bad("a coverage rule for pension", "  late: {refuse: no rule, source: 000 三(一)2(6)}",
+            "  late:\n    - {id: back, from: 2020-01-01, amount: personal, reductions: false, coverage: {nextMonth: true}, source: 000 三(一)2(6)}",
+            "coverage: {nextMonth", "pension.late[0].coverage", "not cover"),
+        bad("a tier range whose steps miss its end", "tiers: {yuan: [100, 300], source: 000 三(一)2(1)}",
+            "tiers: {yuan: [100], ranges: [{from: 300, to: 1050, step: 100}], source: 000 三(一)2(1)}", "ranges", "pension.tiers.ranges[0].step",
+            "do not reach 1050"),
+        bad("a subsidy band with no tier in it", "      - {tier: 300, yuan: 30}\n",
+            "      - {tier: 300, yuan: 30}\n    byBand: [{from: 5000, yuan: 80}]\n", "byBand", "pension.subsidy.byBand[0]",
+            "no tier offered"),
+        bad("a value the engine needs written as notGiven", "personal: {yuan: 250, source: 000 三(二)2}",
+            "personal: {yuan: {notGiven: not in the notice}, source: 000 三(二)2}", "personal:", "medical.personal.yuan",
+            "'notGiven' is not allowed here"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badNewFields")
+  void newFieldsFailToLoadNamingFileLineAndField(String what, String yaml, int line, String field, String problem) {
+    failsToLoadNamingFileLineAndField(what, yaml, line, field, problem);
+  }
+
+  @Test
+  void aNoteMayGoOnAnyField() {
+    PolicyBook book = PolicyBook.parse("notes.yaml", replace("window: {start: 2019-12-08, end: 2019-12-31, source: 000 六(二)}\n  ageReferenceDate: {date: 2019-12-31, source: 000 三(二)2}",
+        "window: {start: {value: 2019-12-08, note: 通知未写开始日期，按发文日}, end: 2019-12-31, source: 000 六(二), note: 见通知}\n  ageReferenceDate: {date: 2019-12-31, source: 000 三(二)2}"));
+    assertThat(book.terms(Insurance.MEDICAL).orElseThrow().windowStart()).isEqualTo(java.time.LocalDate.of(2019, 12, 8));
+  }
+
   @Test
   void theTestBookItselfLoads() {
     PolicyBook book = PolicyBook.parse("good.yaml", GOOD);
@@ -160,7 +249,8 @@ class BadBooksTest {
   void everyShippedBookLoads() throws Exception {
     try (Stream<Path> files = Files.list(Books.dir())) {
       assertThat(files.filter(p -> p.toString().endsWith(".yaml")).map(PolicyBook::load).map(PolicyBook::id))
-          .containsExactlyInAnyOrder("hedong-2020", "zhangshanzi-2020", "yicheng-2022", "lengshuitan-2020", "rugao-2020");
+          .containsExactlyInAnyOrder("hedong-2020", "zhangshanzi-2020", "yicheng-2022", "lengshuitan-2020", "rugao-2020",
+              "example-features-2024", "example-pension-tiers-2024");
     }
   }
 

@@ -1,7 +1,6 @@
 package cn.liangxian.policy;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -17,7 +16,7 @@ final class NoticeCase {
   String region;
   String born = "1980-06-15";
   boolean female;
-  Set<Category> categories = EnumSet.noneOf(Category.class);
+  Set<Category> categories = new java.util.LinkedHashSet<>();
   boolean local = true;
   boolean elsewhere;
   String spouseBorn;

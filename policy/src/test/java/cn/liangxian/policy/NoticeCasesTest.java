@@ -118,6 +118,9 @@ class NoticeCasesTest {
         medical("001 一 二是", "non-local DIBAO: no reductions", ZS).nonLocal().in(Category.DIBAO).owes(260, 0, 0, 0, "2020-01-01"),
         medical("001 二", "after 2019-11-15: back-payment without government help", ZS).in(Category.DIBAO)
             .paid("2019-11-20").owes(260, 0, 0, 0, "2020-01-01").rule("interrupted-back-payment"),
+        // waitingDays: 0 is cover from the day of payment, not from January 1 (a back-payment buys no past cover)
+        medical("001 二", "a back-payment on 2020-06-15 is covered from that day", ZS)
+            .paid("2020-06-15").owes(260, 0, 0, 0, "2020-06-15").rule("interrupted-back-payment"),
         medical("001 一 一是", "before the notice, collection is not open", ZS).paid("2019-10-01").refused("opens on"));
   }
 
@@ -244,13 +247,15 @@ class NoticeCasesTest {
     if (c.errorContains != null) {
       assertThatThrownBy(() -> PolicyEngine.assess(person, c.insurance, book, payDate, c.tier, c.addOns))
           .isInstanceOf(AssessmentException.class)
-          .hasMessageContaining(c.errorContains);
+          .hasMessageContaining(c.errorContains)
+          .satisfies(e -> ReasonsTest.assertChinese(((AssessmentException) e).reason()));
       return;
     }
     Assessment a = PolicyEngine.assess(person, c.insurance, book, payDate, c.tier, c.addOns);
     if (c.reasonContains != null) {
       assertThat(a.eligible()).as("eligible").isFalse();
       assertThat(a.reason()).contains(c.reasonContains);
+      ReasonsTest.assertChinese(a.why());
       assertThat(a.totalFen()).isZero();
       return;
     }

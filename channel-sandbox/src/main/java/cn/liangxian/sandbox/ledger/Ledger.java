@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Every trade both channels hold, by the merchant's order number, in the order they were opened. Touched
+ * Every trade the channels hold, by the merchant's order number, in the order they were opened. Touched
  * only on the sandbox's context, so it needs no lock.
  */
 public final class Ledger {
@@ -49,9 +49,14 @@ public final class Ledger {
     if (!t.state().equals("NOTPAY") && !t.state().equals("WAIT_BUYER_PAY")) {
       throw new IllegalStateException("trade " + outTradeNo + " is " + t.state());
     }
-    boolean wechat = t.channel() == Trade.Channel.WECHAT;
-    t.paid(wechat ? "SUCCESS" : "TRADE_SUCCESS", at,
-        wechat ? "oSandbox" + outTradeNo.hashCode() : "2088" + Math.abs(outTradeNo.hashCode()));
+    if (t.payBy() != null && at.isAfter(t.payBy())) {
+      throw new IllegalStateException("trade " + outTradeNo + " is past its payTimeout");
+    }
+    switch (t.channel()) {
+      case WECHAT -> t.paid("SUCCESS", at, "oSandbox" + outTradeNo.hashCode());
+      case ALIPAY -> t.paid("TRADE_SUCCESS", at, "2088" + Math.abs(outTradeNo.hashCode()));
+      case UNIONPAY -> t.paid("SUCCESS", at, "6216****" + String.format("%04d", Math.floorMod(outTradeNo.hashCode(), 10000)));
+    }
     return t;
   }
 
@@ -64,7 +69,7 @@ public final class Ledger {
     List<JsonObject> out = new ArrayList<>();
     for (Trade t : trades.values()) {
       if (t.paidAt() != null) {
-        out.add(new JsonObject().put("channel", t.channel() == Trade.Channel.WECHAT ? "wechat" : "alipay")
+        out.add(new JsonObject().put("channel", t.channelName())
             .put("outTradeNo", t.outTradeNo()).put("totalFen", t.totalFen()).put("paidAt", t.paidAt().toString())
             .put("refundedFen", t.refundedFen()));
       }

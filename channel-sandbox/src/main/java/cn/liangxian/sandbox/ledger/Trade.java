@@ -9,7 +9,7 @@ import java.util.Optional;
 /** A trade the sandbox holds, as the channel would. Lives on the sandbox's context, as does the {@link Ledger}. */
 public final class Trade {
   /** Which channel holds the trade. */
-  public enum Channel { WECHAT, ALIPAY }
+  public enum Channel { WECHAT, ALIPAY, UNIONPAY }
 
   private final Channel channel;
   private final String merchantId;
@@ -21,7 +21,8 @@ public final class Trade {
   private final String tradeType;
   private final String tradeNo;
   private final Instant createdAt;
-  private String state; // WeChat: NOTPAY SUCCESS CLOSED REFUND; Alipay: WAIT_BUYER_PAY TRADE_SUCCESS TRADE_CLOSED
+  private String state; // WeChat and UnionPay: NOTPAY SUCCESS CLOSED REFUND; Alipay: WAIT_BUYER_PAY TRADE_SUCCESS TRADE_CLOSED
+  private Instant payBy;
   private Instant paidAt;
   private String payer;
   private final List<Refund> refunds = new ArrayList<>();
@@ -87,6 +88,24 @@ public final class Trade {
 
   public void state(String state) {
     this.state = state;
+  }
+
+  /** After this the code takes no payment (UnionPay's payTimeout); null: no limit of its own. */
+  public Instant payBy() {
+    return payBy;
+  }
+
+  public void payBy(Instant payBy) {
+    this.payBy = payBy;
+  }
+
+  /** The channel's name as the merchant's API says it. */
+  public String channelName() {
+    return switch (channel) {
+      case WECHAT -> "wechat";
+      case ALIPAY -> "alipay";
+      case UNIONPAY -> "unionpay";
+    };
   }
 
   /** When the resident paid; null while unpaid. */

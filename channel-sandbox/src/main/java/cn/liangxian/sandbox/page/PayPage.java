@@ -35,14 +35,18 @@ public final class PayPage {
     }
     String action = "/sandbox/pay/" + ctx.pathParam("channel") + "/" + t.outTradeNo();
     ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page(
-        (t.channel() == Trade.Channel.WECHAT ? "微信支付" : "支付宝") + "（演示）",
+        switch (t.channel()) {
+          case WECHAT -> "微信支付";
+          case ALIPAY -> "支付宝";
+          case UNIONPAY -> "云闪付 银联二维码";
+        } + "（演示）",
         "<p>" + escape(t.description()) + "</p><p class=amount>¥" + Money.fenToYuan(t.totalFen()) + "</p>"
             + "<form method=post action=\"" + action + "\"><button type=submit id=pay>确认支付</button></form>"));
   }
 
   private void submit(RoutingContext ctx) {
     pay.apply(ctx.pathParam("no"))
-        .onSuccess(v -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page("支付成功", "")))
+        .onSuccess(v -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page("支付成功", "<p>请回到自助机或缴费页面查看结果和凭证。</p><p><a href=\"/\">沙箱首页</a></p>")))
         .onFailure(e -> ctx.response().setStatusCode(409).putHeader("Content-Type", "text/plain; charset=utf-8")
             .end(e.getMessage()));
   }

@@ -2,10 +2,11 @@ package cn.liangxian.gateway.config;
 
 import cn.liangxian.gateway.config.GatewayOptions.Alipay;
 import cn.liangxian.gateway.config.GatewayOptions.PlatformKeyFile;
+import cn.liangxian.gateway.config.GatewayOptions.UnionPay;
 import cn.liangxian.gateway.config.GatewayOptions.Wechat;
 import java.util.List;
 
-/** The real channels' sections: WeChat Pay's merchant and platform keys, Alipay's app. */
+/** The real channels' sections: WeChat Pay's merchant and platform keys, Alipay's app, UnionPay's merchant. */
 final class ChannelSections {
   private ChannelSections() {}
 
@@ -27,6 +28,16 @@ final class ChannelSections {
         a.string("appKeyFile", null, null), a.string("alipayPublicKeyFile", null, null));
     a.done();
     return alipay;
+  }
+
+  /** UnionPay's merchant: with no {@code merId} UnionPay is not offered; with one, every file must be named. */
+  static UnionPay unionpay(Settings u) {
+    UnionPay unionpay = new UnionPay(u.string("gatewayUrl", null, "https://gateway.95516.com"),
+        u.string("fileUrl", null, "https://filedownload.95516.com/"), u.string("merId", null, null),
+        u.string("signKeyFile", null, "unionpay-sign-key.pem"), u.string("signCertFile", null, "unionpay-sign-cert.pem"),
+        u.string("rootCertFile", null, "unionpay-root.pem"), u.string("middleCertFile", null, "unionpay-middle.pem"));
+    u.done();
+    return unionpay;
   }
 
   /** Without the sandbox the real merchants must be named: an empty id would only fail at the first payment. */

@@ -27,12 +27,22 @@ public final class GatewayOptions {
   /** The real Alipay app (used when the sandbox is off). */
   public record Alipay(String gatewayUrl, String appId, String appKeyFile, String alipayPublicKeyFile) {}
 
+  /** The real UnionPay merchant (used when the sandbox is off; none when {@code merId} is empty). */
+  public record UnionPay(String gatewayUrl, String fileUrl, String merId, String signKeyFile, String signCertFile,
+      String rootCertFile, String middleCertFile) {}
+
   private final Map<String, String> env;
   private final String source;
   private final Map<String, Object> root;
   private int httpPort;
   private String httpHost;
   private int maxBodyBytes;
+  private int drainMillis;
+  private boolean behindProxy;
+  private int shutdownGraceMillis;
+  private long bodiesInFlightBytes;
+  private int idleTimeoutMillis;
+  private int requestReadTimeoutMillis;
   private String publicBaseUrl;
   private Path dataDir;
   private int poolSize;
@@ -57,6 +67,7 @@ public final class GatewayOptions {
   private AdmissionLimits admission;
   private Wechat wechat;
   private Alipay alipay;
+  private UnionPay unionpay;
   private boolean demoRoster;
   private boolean sandbox;
   private int sandboxPort;
@@ -97,7 +108,13 @@ public final class GatewayOptions {
     httpPort = h.integer("port", "GATEWAY_PORT", 8080, 0, 65535);
     httpHost = h.string("host", "GATEWAY_HOST", "0.0.0.0");
     maxBodyBytes = h.integer("maxBodyBytes", "GATEWAY_MAX_BODY_BYTES", 65536, 1024, Integer.MAX_VALUE);
+    bodiesInFlightBytes = h.integer("bodiesInFlightMiB", "GATEWAY_BODIES_IN_FLIGHT_MIB", 160, 1, 1 << 20) * 1024L * 1024;
+    idleTimeoutMillis = h.integer("idleTimeoutMillis", "GATEWAY_IDLE_TIMEOUT_MILLIS", 60_000, 1, 86_400_000);
+    requestReadTimeoutMillis = h.integer("requestReadTimeoutMillis", "GATEWAY_REQUEST_READ_TIMEOUT_MILLIS", 30_000, 1, 86_400_000);
     publicBaseUrl = h.string("publicBaseUrl", "GATEWAY_PUBLIC_URL", null);
+    behindProxy = h.bool("behindProxy", "GATEWAY_BEHIND_PROXY", false);
+    drainMillis = h.integer("drainMillis", "GATEWAY_DRAIN_MILLIS", 3000, 0, 600_000);
+    shutdownGraceMillis = h.integer("shutdownGraceMillis", "GATEWAY_SHUTDOWN_GRACE_MILLIS", 25_000, 0, 600_000);
     h.done();
   }
 
@@ -140,6 +157,7 @@ public final class GatewayOptions {
   private void channels(Settings c) {
     wechat = ChannelSections.wechat(c.section("wechat"));
     alipay = ChannelSections.alipay(c.section("alipay"));
+    unionpay = ChannelSections.unionpay(c.section("unionpay"));
     signingWorkers = c.integer("signingWorkers", "GATEWAY_SIGNING_WORKERS", 2, 1, 256);
     c.done();
   }
@@ -185,8 +203,41 @@ public final class GatewayOptions {
     return httpHost;
   }
 
+  /**
+   * Whether the gateway is reached only through a balancer that sets X-Forwarded-For itself: the
+   * client's address (limits, lock-outs, audit) is then read from that header, not the balancer's.
+   */
+  public boolean behindProxy() {
+    return behindProxy;
+  }
+
+  /** On a graceful stop, how long /health/ready answers 503 before the server stops taking connections. */
+  public int drainMillis() {
+    return drainMillis;
+  }
+
+  /** On a graceful stop, how long requests in flight may take to finish. */
+  public int shutdownGraceMillis() {
+    return shutdownGraceMillis;
+  }
+
   public int maxBodyBytes() {
     return maxBodyBytes;
+  }
+
+  /** The bytes of request bodies one process holds at once, over every request being read or served. */
+  public long bodiesInFlightBytes() {
+    return bodiesInFlightBytes;
+  }
+
+  /** A connection silent this long is closed. */
+  public int idleTimeoutMillis() {
+    return idleTimeoutMillis;
+  }
+
+  /** A request whose body has not fully arrived this long after its headers is answered 408 and closed. */
+  public int requestReadTimeoutMillis() {
+    return requestReadTimeoutMillis;
   }
 
   /** The largest roster the operator API accepts in one request; bigger files go through the command line. */
@@ -259,6 +310,10 @@ public final class GatewayOptions {
 
   public Alipay alipay() {
     return alipay;
+  }
+
+  public UnionPay unionpay() {
+    return unionpay;
   }
 
   public int orderExpiryMinutes() {

@@ -64,6 +64,25 @@ public final class Database implements AutoCloseable {
     return new Database(null, host, port, name, user, password);
   }
 
+  /**
+   * Held while an instance prepares the database at start-up (migrations, regions, targets, accounts):
+   * instances started together take turns, instead of deadlocking on the same rows. Blocking.
+   */
+  public AutoCloseable startupLock() {
+    try {
+      Connection c = connect();
+      try (var st = c.createStatement()) {
+        st.execute("select pg_advisory_lock(" + STARTUP_LOCK + ")");
+      }
+      return c::close; // a session lock: it goes with its connection
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot take the start-up lock: " + e.getMessage(), e);
+    }
+  }
+
+  /** The start-up lock's key ("LXSTART"), apart from the sweeper leader's. */
+  static final long STARTUP_LOCK = 0x4c585354415254L;
+
   public void migrate() {
     Flyway.configure().dataSource(jdbcUrl(), user, password).locations("classpath:db/migration").load().migrate();
   }

@@ -2,8 +2,12 @@ package cn.liangxian.gateway.demo;
 
 import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.gateway.channel.Channels;
+import cn.liangxian.channel.unionpay.UnionPaySignatures;
+import cn.liangxian.channel.unionpay.UnionPayTrust;
 import cn.liangxian.gateway.channel.Signing;
 import cn.liangxian.gateway.channel.alipay.AlipayMerchant;
+import cn.liangxian.gateway.channel.unionpay.UnionPayMerchant;
+import cn.liangxian.gateway.channel.unionpay.UnionPayRequests;
 import cn.liangxian.gateway.channel.wechat.PlatformKeys;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
 import cn.liangxian.sandbox.ChannelSandbox;
@@ -11,6 +15,7 @@ import cn.liangxian.sandbox.DemoMerchant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -18,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Demo and tests: both payment channels answered by the channel sandbox, with a merchant account it
+ * Demo and tests: every payment channel answered by the channel sandbox, with a merchant account it
  * issues for this run. The sandbox runs on a Vert.x of its own, so none of its work lands on the
  * gateway's event loops (nor in its metrics). The one class of the gateway that knows the sandbox.
  */
@@ -39,7 +44,8 @@ public final class DemoChannels implements AutoCloseable {
    * Starts the sandbox on {@code sandboxPort} (0: any free port) and the gateway's adapters that call it,
    * on the gateway's {@code vertx}; the channels call back the gateway at {@code gatewayBaseUrl}. Blocking.
    */
-  public static DemoChannels start(Vertx vertx, Clock clock, Signing signing, int sandboxPort, Supplier<String> gatewayBaseUrl) {
+  public static DemoChannels start(Vertx vertx, Clock clock, Signing signing, int sandboxPort, Supplier<String> gatewayBaseUrl,
+      Pool pool) {
     Vertx sandboxVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     ChannelSandbox sandbox = new ChannelSandbox(sandboxVertx, clock);
     DemoMerchant account = DemoMerchant.issue(sandbox);
@@ -55,7 +61,11 @@ public final class DemoChannels implements AutoCloseable {
         account.merchantKey(), account.apiV3Key(), WechatPayScheme.RSA,
         new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
     AlipayMerchant alipay = new AlipayMerchant(DemoMerchant.ALIPAY_APP_ID, account.appKey(), sandbox.alipayPublicKey());
+    UnionPayMerchant unionpay = new UnionPayMerchant(DemoMerchant.UNIONPAY_MER_ID,
+        UnionPaySignatures.certId(account.unionPayCertificate(sandbox)), account.unionPayKey(),
+        new UnionPayTrust(sandbox.unionPayRoot(), sandbox.unionPayMiddle()));
     Channels channels = Channels.of(vertx, clock, signing, wechat, sandbox.baseUrl(), alipay, sandbox.baseUrl() + "/gateway.do",
+        new Channels.UnionPaySetup(unionpay, sandbox.baseUrl(), sandbox.baseUrl() + "/unionpay/file", new UnionPayRequests(pool)),
         gatewayBaseUrl);
     return new DemoChannels(sandboxVertx, sandbox, channels);
   }

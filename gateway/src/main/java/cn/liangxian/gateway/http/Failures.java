@@ -25,7 +25,7 @@ public final class Failures {
       return;
     }
     ctx.response().setStatusCode(p.status()).putHeader("Content-Type", "application/problem+json")
-        .end(p.toJson(ctx.request().path()).toBuffer());
+        .end(p.toJson(ctx.request().path(), ResidentTexts.residentFacing(ctx.request().path())).toBuffer());
   }
 
   /**
@@ -56,6 +56,9 @@ public final class Failures {
       Outage.refused(ctx.request().method().name(), ctx.request().path(), f);
       ctx.response().putHeader("Retry-After", Integer.toString(Outage.RETRY_AFTER_SECONDS));
       p = new Problem(503, "unavailable", "Service temporarily unavailable", "please try again in a few seconds");
+    } else if (f instanceof io.vertx.core.http.HttpClosedException) {
+      // the client hung up mid-request: nothing of ours failed, and there is no one left to answer
+      p = new Problem(400, "client-closed", "Request abandoned", "the connection closed before the request was read");
     } else if (f instanceof io.vertx.pgclient.PgException || f instanceof io.vertx.core.VertxException) {
       LOG.error("dependency failure on {} {}: {}", ctx.request().method(), ctx.request().path(), f.toString());
       p = new Problem(503, "unavailable", "Service temporarily unavailable", "please try again shortly");

@@ -23,6 +23,6 @@ public final class InvalidRequests {
     }
     // the decoder's state is unknown after a bad request: the connection is not reused
     request.response().setStatusCode(p.status()).putHeader("Content-Type", "application/problem+json").putHeader("Connection", "close")
-        .end(p.toJson(null).toBuffer());
+        .end(p.toJson(null, true).toBuffer());
   }
 }

@@ -28,9 +28,10 @@ final class Outage {
       if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException) {
         return true;
       }
-      // 08: connection exception; 57P: the server shutting down or not yet accepting connections
+      // 08: connection exception; 57P: the server shutting down or not yet accepting connections;
+      // 25006: a write reached a standby (a connection made before a failover): nothing was applied
       if (t instanceof PgException pg && pg.getSqlState() != null
-          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
+          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P") || pg.getSqlState().equals("25006"))) {
         return true;
       }
     }

@@ -14,6 +14,7 @@ public final class Problem extends RuntimeException {
   private final String slug;
   private final String title;
   private final JsonObject extensions;
+  private String residentDetail;
 
   public Problem(int status, String slug, String title, String detail) {
     this(status, slug, title, detail, null);
@@ -35,10 +36,34 @@ public final class Problem extends RuntimeException {
     return TYPE_BASE + slug;
   }
 
+  public String slug() {
+    return slug;
+  }
+
+  /** What a resident is told in place of the English detail, when the problem knows more than its type says. */
+  public Problem resident(String chineseDetail) {
+    this.residentDetail = chineseDetail;
+    return this;
+  }
+
   public JsonObject toJson(String instance) {
-    JsonObject o = new JsonObject().put("type", type()).put("title", title).put("status", status);
-    if (getMessage() != null) {
-      o.put("detail", getMessage());
+    return toJson(instance, false);
+  }
+
+  /**
+   * @param forResident a resident-facing route: Chinese {@code title} and {@code detail} ({@link ResidentTexts}),
+   *     the English detail kept as {@code developerDetail}; the {@code type} is the same either way
+   */
+  public JsonObject toJson(String instance, boolean forResident) {
+    boolean own = ResidentTexts.chinese(title);
+    String t = forResident && !own ? ResidentTexts.title(slug) : title;
+    String d = forResident && !own ? (residentDetail != null ? residentDetail : ResidentTexts.detail(slug)) : getMessage();
+    JsonObject o = new JsonObject().put("type", type()).put("title", t).put("status", status);
+    if (d != null) {
+      o.put("detail", d);
+    }
+    if (forResident && !own && getMessage() != null) {
+      o.put("developerDetail", getMessage());
     }
     if (instance != null) {
       o.put("instance", instance);

@@ -1,11 +1,12 @@
 package cn.liangxian.gateway.lookup;
 
+import cn.liangxian.policy.Categories;
 import cn.liangxian.policy.Category;
 import cn.liangxian.policy.Identity;
 import cn.liangxian.policy.Person;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -17,26 +18,29 @@ import java.util.UUID;
 public record Household(long id, UUID ref, String regionCode, String township, String village, long stamp,
     List<Member> members) {
 
-  /** A category as a department supplied it, with its validity. */
-  public record CategoryRow(Category category, LocalDate validFrom, LocalDate validTo) {
+  /** A category code as a department supplied it (national or declared by the region's book), with its validity. */
+  public record CategoryRow(String code, LocalDate validFrom, LocalDate validTo) {
     boolean validOn(LocalDate d) {
       return (validFrom == null || !d.isBefore(validFrom)) && (validTo == null || !d.isAfter(validTo));
     }
   }
 
-  /** A person-insurance-year an order holds or has paid. */
-  public record Hold(String insurance, int year, boolean paid, OffsetDateTime heldUntil, UUID orderId) {}
+  /** A person-insurance-year an order holds or has paid ({@code paidAt}: when, for a paid one). */
+  public record Hold(String insurance, int year, boolean paid, OffsetDateTime heldUntil, UUID orderId, OffsetDateTime paidAt) {}
 
   /** A member as the engine and the API need them: the identity stored beside the encrypted number, never the number. */
   public record Member(long id, UUID ref, Identity identity, String name, boolean local, boolean enrolledElsewhere,
       List<CategoryRow> categories, List<Hold> holds) {
 
-    /** The person as the engine sees them on a date: only categories valid that day count. */
-    public Person person(LocalDate on) {
-      Set<Category> cats = EnumSet.noneOf(Category.class);
+    /**
+     * The person as the engine sees them on a date under a book: only categories valid that day and known
+     * to the book count (a code the book does not declare was refused at import, or belongs to another year's book).
+     */
+    public Person person(LocalDate on, Categories known) {
+      Set<Category> cats = new HashSet<>();
       for (CategoryRow c : categories) {
         if (c.validOn(on)) {
-          cats.add(c.category());
+          known.find(c.code()).ifPresent(cats::add);
         }
       }
       return new Person(identity, cats, local, enrolledElsewhere, null);

@@ -2,6 +2,7 @@ package cn.liangxian.gateway.lookup;
 
 import cn.liangxian.policy.Assessment;
 import cn.liangxian.policy.AssessmentException;
+import cn.liangxian.policy.Reason;
 import cn.liangxian.policy.Insurance;
 import cn.liangxian.policy.InsuranceTerms;
 import cn.liangxian.policy.Person;
@@ -29,14 +30,20 @@ public final class HouseholdAssessor {
 
   /** One member and insurance: the status, the assessment (at the lowest tier for pension), and the tier options. */
   public record Item(Household.Member member, Insurance insurance, int year, Status status, String reason,
-      Assessment assessment, List<TierOption> tiers) {}
+      Assessment assessment, List<TierOption> tiers, Reason why) {
+
+    Item(Household.Member member, Insurance insurance, int year, Status status, String reason, Assessment assessment,
+        List<TierOption> tiers) {
+      this(member, insurance, year, status, reason, assessment, tiers, null);
+    }
+  }
 
   public record TierOption(int tierYuan, Assessment assessment) {}
 
   public static List<Item> assess(Household h, Regions.Entry region, LocalDate payDate, OffsetDateTime now) {
     List<Item> out = new ArrayList<>();
     for (Household.Member m : h.members()) {
-      Person p = m.person(payDate);
+      Person p = m.person(payDate, region.book().categories());
       for (Insurance ins : Insurance.values()) {
         InsuranceTerms t = region.book().terms(ins).orElse(null);
         if (t != null) {
@@ -49,7 +56,7 @@ public final class HouseholdAssessor {
 
   /** One member and insurance, at a chosen tier (pension) or the standard (medical). */
   public static Assessment assessOne(Household.Member m, Insurance ins, Regions.Entry region, LocalDate payDate, Integer tier) {
-    return PolicyEngine.assess(m.person(payDate), ins, region.book(), payDate, tier, Set.of());
+    return PolicyEngine.assess(m.person(payDate, region.book().categories()), ins, region.book(), payDate, tier, Set.of());
   }
 
   private static Item item(Household.Member m, Person p, Insurance ins, InsuranceTerms t, Regions.Entry region,
@@ -72,15 +79,17 @@ public final class HouseholdAssessor {
       }
     } catch (AssessmentException e) {
       return new Item(m, ins, year, hold != null && hold.paid() ? Status.PAID : Status.NOT_AVAILABLE, e.getMessage(), null,
-          List.of());
+          List.of(), e.reason());
     }
     Status s;
     String reason = null;
+    Reason why = null;
     if (hold != null && hold.paid()) {
       s = Status.PAID;
     } else if (!a.eligible()) {
       s = Status.NOT_ELIGIBLE;
       reason = a.reason();
+      why = a.why();
     } else if (a.personalFen() == 0 && a.governmentFen() > 0) {
       s = Status.PAID_BY_GOVERNMENT;
     } else if (hold != null) {
@@ -89,6 +98,6 @@ public final class HouseholdAssessor {
     } else {
       s = Status.UNPAID;
     }
-    return new Item(m, ins, year, s, reason, a, tiers);
+    return new Item(m, ins, year, s, reason, a, tiers, why);
   }
 }

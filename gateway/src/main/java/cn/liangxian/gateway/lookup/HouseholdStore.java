@@ -1,6 +1,5 @@
 package cn.liangxian.gateway.lookup;
 
-import cn.liangxian.policy.Category;
 import cn.liangxian.policy.Identity;
 import cn.liangxian.policy.Sex;
 import io.vertx.core.Future;
@@ -28,7 +27,8 @@ public final class HouseholdStore {
       + " v.name as village,"
       + " coalesce((select json_agg(json_build_object('c', pc.category, 'f', pc.valid_from, 't', pc.valid_to))"
       + "   from person_category pc where pc.person_id = p.id), '[]'::json) as categories,"
-      + " coalesce((select json_agg(json_build_object('i', r.insurance, 'y', r.year, 'p', r.paid, 'u', r.held_until, 'o', r.order_id))"
+      + " coalesce((select json_agg(json_build_object('i', r.insurance, 'y', r.year, 'p', r.paid, 'u', r.held_until, 'o', r.order_id,"
+      + "     'pa', case when r.paid then (select o.paid_at from orders o where o.id = r.order_id) end))"
       + "   from reservation r where r.person_id = p.id), '[]'::json) as holds"
       + " from person p join household h on h.id = p.household_id join village v on v.id = h.village_id";
 
@@ -105,15 +105,16 @@ public final class HouseholdStore {
       List<Household.CategoryRow> cats = new ArrayList<>();
       for (Object o : json(r.getValue("categories"))) {
         JsonObject c = (JsonObject) o;
-        Category.ofCode(c.getString("c")).ifPresent(cat -> cats.add(new Household.CategoryRow(cat,
+        cats.add(new Household.CategoryRow(c.getString("c"),
             c.getString("f") == null ? null : LocalDate.parse(c.getString("f")),
-            c.getString("t") == null ? null : LocalDate.parse(c.getString("t")))));
+            c.getString("t") == null ? null : LocalDate.parse(c.getString("t"))));
       }
       List<Household.Hold> holds = new ArrayList<>();
       for (Object o : json(r.getValue("holds"))) {
         JsonObject h = (JsonObject) o;
         holds.add(new Household.Hold(h.getString("i"), h.getInteger("y"), h.getBoolean("p"),
-            h.getString("u") == null ? null : OffsetDateTime.parse(h.getString("u")), UUID.fromString(h.getString("o"))));
+            h.getString("u") == null ? null : OffsetDateTime.parse(h.getString("u")), UUID.fromString(h.getString("o")),
+            h.getString("pa") == null ? null : OffsetDateTime.parse(h.getString("pa"))));
       }
       Identity identity = Identity.of(r.getLocalDate("birth_date"), "M".equals(r.getString("sex")) ? Sex.MALE : Sex.FEMALE,
           r.getString("id_masked"));

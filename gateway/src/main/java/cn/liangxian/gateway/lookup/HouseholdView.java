@@ -8,6 +8,8 @@ import cn.liangxian.policy.InsuranceTerms;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /** The household as the API shows it: masked members, each insurance's status and amounts with clauses. */
@@ -71,6 +73,17 @@ public final class HouseholdView {
         .put("status", it.status().code);
     if (it.reason() != null) {
       o.put("reason", it.reason());
+    }
+    if (it.why() != null) {
+      // the engine's stable code and its Chinese text (the book's wording where it gives one)
+      o.put("reasonCode", it.why().code()).put("reasonText", it.why().text());
+    }
+    Household.Hold hold = it.status() == HouseholdAssessor.Status.PAID
+        ? it.member().hold(it.insurance().code(), it.year()) : null;
+    if (hold != null && hold.paidAt() != null) {
+      // when it was paid, in Beijing time: the kiosk lists paid members with the day
+      o.put("paidAt", hold.paidAt().atZoneSameInstant(ZoneId.of("Asia/Shanghai")).toOffsetDateTime()
+          .truncatedTo(ChronoUnit.SECONDS).toString());
     }
     Assessment a = it.assessment();
     if (a != null && a.eligible()) {

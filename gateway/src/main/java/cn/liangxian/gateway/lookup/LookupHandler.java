@@ -3,6 +3,7 @@ package cn.liangxian.gateway.lookup;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
+import cn.liangxian.gateway.http.SharedRateLimiter;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.InvalidIdNumberException;
@@ -33,11 +34,12 @@ public final class LookupHandler {
   private final Regions regions;
   private final RateLimiter limiter;
   private final RateLimiter addressLimiter;
+  private final SharedRateLimiter kioskLimiter;
   private final LookupMetrics metrics;
   private final HouseholdAnswers answers;
 
   public LookupHandler(Pool pool, HouseholdStore store, HouseholdAnswers answers, PersonalDataCipher cipher, Regions regions,
-      RateLimiter limiter, RateLimiter addressLimiter, LookupMetrics metrics) {
+      RateLimiter limiter, RateLimiter addressLimiter, SharedRateLimiter kioskLimiter, LookupMetrics metrics) {
     this.pool = pool;
     this.store = store;
     this.answers = answers;
@@ -45,26 +47,52 @@ public final class LookupHandler {
     this.regions = regions;
     this.limiter = limiter;
     this.addressLimiter = addressLimiter;
+    this.kioskLimiter = kioskLimiter;
     this.metrics = metrics;
   }
 
+  /**
+   * A kiosk (its id proven by its signature, checked before this handler) is limited for the whole
+   * deployment, in PostgreSQL; other callers per instance here and per address at the edge (HAProxy).
+   */
   public void handle(RoutingContext ctx) {
-    long wait = limiter.acquire(RateLimiter.clientOf(ctx));
-    if (wait == 0) {
-      wait = addressLimiter.acquire(RateLimiter.addressOf(ctx));
+    String client = RateLimiter.clientOf(ctx);
+    if (!client.startsWith("kiosk:")) {
+      admitted(ctx, limiter.acquire(client));
+      return;
     }
+    kioskLimiter.acquire(client).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      try {
+        admitted(ctx, ar.result());
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+      }
+    });
+  }
+
+  private void admitted(RoutingContext ctx, long clientWait) {
+    long wait = clientWait == 0 ? addressLimiter.acquire(RateLimiter.addressOf(ctx)) : clientWait;
     if (wait > 0) {
       ctx.response().putHeader("Retry-After", Long.toString(wait));
       ctx.fail(new Problem(429, "rate-limited", "Too many lookups", "try again in " + wait + " s"));
       return;
     }
+    lookup(ctx);
+  }
+
+  private void lookup(RoutingContext ctx) {
     JsonObject body = JsonBodies.object(ctx, FIELDS);
     IdNumber id;
     try {
       id = IdNumber.parse(JsonBodies.requiredString(body, "idNumber", 32));
     } catch (InvalidIdNumberException e) {
       throw new Problem(400, "invalid-id-number", "Invalid ID number", e.getMessage(),
-          new JsonObject().put("field", "idNumber"));
+          new JsonObject().put("field", "idNumber")).resident(e.getMessage().contains("check character is wrong")
+              ? "身份证号最后一位（校验位）与前17位对不上，多半是有一位输错了，请逐位核对" : "身份证号有误，请逐位核对（18位，最后一位可能是X）");
     }
     String name = JsonBodies.requiredString(body, "name", 50);
     byte[] index = cipher.index(id.value());

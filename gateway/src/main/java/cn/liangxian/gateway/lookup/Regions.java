@@ -32,6 +32,10 @@ public final class Regions {
     Map<String, Entry> m = new LinkedHashMap<>();
     for (GatewayOptions.RegionBook r : config.regions()) {
       PolicyBook book = PolicyBook.load(config.policyDir().resolve(r.book()));
+      if (!book.inService()) {
+        throw new IllegalArgumentException("book " + r.book() + " is an example of a notice, not in service (inService: false);"
+            + " region " + r.code() + " may not be served by it");
+      }
       String name = book.regions().stream().filter(x -> x.code().equals(r.code())).map(Region::name).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("book " + r.book() + " does not cover region " + r.code()));
       m.put(r.code(), new Entry(r.code(), name, book, r.payDate()));

@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.order;
 
 import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.ResidentTexts;
 import cn.liangxian.gateway.lookup.Household;
 import cn.liangxian.gateway.lookup.HouseholdAssessor;
 import cn.liangxian.gateway.lookup.Regions;
@@ -70,12 +71,28 @@ public final class OrderDraft {
     try {
       a = HouseholdAssessor.assessOne(m, it.insurance(), region, payDate, tier);
     } catch (AssessmentException e) {
-      throw Problem.unprocessable("not-payable", "Cannot be paid", e.getMessage(), who);
+      throw Problem.unprocessable("not-payable", "Cannot be paid", e.getMessage(), who)
+          .resident(notPayable(m, it.insurance(), e.reason() != null ? e.reason().text() : e.getMessage()));
     }
     if (!a.eligible() || a.personalFen() == 0) {
-      throw Problem.unprocessable("not-payable", "Cannot be paid", a.eligible() ? "nothing to pay at this tier" : a.reason(), who);
+      throw Problem.unprocessable("not-payable", "Cannot be paid", a.eligible() ? "nothing to pay at this tier" : a.reason(), who)
+          .resident(notPayable(m, it.insurance(), a.eligible() ? "这一档次没有需要个人缴的费用"
+              : a.why() != null ? a.why().text() : a.reason()));
     }
     return new Line(m, it.insurance(), it.year(), tier, a);
+  }
+
+  static String zh(Insurance ins) {
+    return ins == Insurance.PENSION ? "养老保险" : "医疗保险";
+  }
+
+  /**
+   * The resident's words for why an item cannot be paid: the policy engine's reason where it is written in
+   * Chinese (a book's own text, or the engine's Chinese text for its reason code), else a plain sentence.
+   */
+  static String notPayable(Household.Member m, Insurance ins, String reason) {
+    String who = Masking.name(m.name()) + "本年度不能缴" + zh(ins);
+    return ResidentTexts.chinese(reason) ? who + "：" + reason : who;
   }
 
   /** Refuses an item already paid, being paid, not payable, or paid by the government. */
@@ -84,14 +101,18 @@ public final class OrderDraft {
         .orElseThrow();
     switch (st.status()) {
       case PAID -> throw Problem.conflict("already-paid", "Already paid", Masking.name(m.name()) + "'s "
-          + it.insurance().code() + " " + it.year() + " is already paid", who);
+          + it.insurance().code() + " " + it.year() + " is already paid", who)
+          .resident(Masking.name(m.name()) + "的" + it.year() + "年度" + zh(it.insurance()) + "已缴费，无需再缴");
       case IN_PROGRESS -> throw Problem.conflict("being-paid-elsewhere", "Being paid elsewhere", Masking.name(m.name())
-          + "'s " + it.insurance().code() + " is being paid in another order; wait for it to finish or expire", who);
-      case NOT_ELIGIBLE, NOT_AVAILABLE -> throw Problem.unprocessable("not-payable", "Cannot be paid", st.reason(), who);
+          + "'s " + it.insurance().code() + " is being paid in another order; wait for it to finish or expire", who)
+          .resident(Masking.name(m.name()) + "的" + zh(it.insurance()) + "正在另一笔订单中缴费（可能在手机上），请等它完成或失效后再试");
+      case NOT_ELIGIBLE, NOT_AVAILABLE -> throw Problem.unprocessable("not-payable", "Cannot be paid", st.reason(), who)
+          .resident(notPayable(m, it.insurance(), st.why() != null ? st.why().text() : st.reason()));
       case PAID_BY_GOVERNMENT -> {
         if (it.insurance() == Insurance.MEDICAL) {
           throw Problem.unprocessable("paid-by-government", "Nothing to pay",
-              "the government pays " + Masking.name(m.name()) + "'s contribution", who);
+              "the government pays " + Masking.name(m.name()) + "'s contribution", who)
+              .resident(Masking.name(m.name()) + "的个人缴费由政府代缴，无需缴费");
         }
       }
       default -> { }
@@ -113,7 +134,8 @@ public final class OrderDraft {
       if (!missing.isEmpty()) {
         throw Problem.unprocessable("whole-family", "The whole family must enrol",
             ins.code() + " here is paid for the whole household (" + t.wholeFamilySource().orElse("") + "): add every member"
-                + " who has not paid yet", new JsonObject().put("missingMemberRefs", new JsonArray(missing)));
+                + " who has not paid yet", new JsonObject().put("missingMemberRefs", new JsonArray(missing)))
+            .resident("本地" + zh(ins) + "须全家一起缴费，请把尚未缴费的" + missing.size() + "位家庭成员也选上");
       }
     }
   }

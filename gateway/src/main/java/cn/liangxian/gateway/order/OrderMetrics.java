@@ -12,7 +12,7 @@ public final class OrderMetrics {
   public OrderMetrics(MeterRegistry registry, Collection<String> regions) {
     this.registry = registry;
     registry.counter("liangxian_order_conflicts");
-    for (String channel : List.of("wechat", "alipay")) {
+    for (String channel : List.of("wechat", "alipay", "unionpay")) {
       regions.forEach(region -> registry.counter("liangxian_order_events", "event", "created", "channel", channel, "region", region));
       registry.counter("liangxian_order_events", "event", "expired", "channel", channel, "region", "");
     }

@@ -32,6 +32,10 @@ public record OrderRequest(UUID householdRef, String channel, String mode, Strin
     if (!mode.equals("qr") && !mode.equals("mini")) {
       throw Problem.invalidField("mode", "mode must be \"qr\" (kiosk QR code) or \"mini\" (mini-program)");
     }
+    if (channel.equals("unionpay") && !mode.equals("qr")) {
+      // any UnionPay app scans the code; there is no UnionPay mini-program payment
+      throw Problem.invalidField("mode", "channel \"unionpay\" takes mode \"qr\" only");
+    }
     String payer = JsonBodies.optionalString(b, "payerId", 128);
     if (mode.equals("mini") && payer == null) {
       throw Problem.invalidField("payerId", "payerId (the openid or Alipay buyer id) is required for mode \"mini\"");

@@ -4,6 +4,9 @@ import cn.liangxian.gateway.privacy.Masking;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 
 /** An order as the API shows it: items with masked names and ID numbers, refunds, the pay data while paying. */
 final class OrderView {
@@ -15,6 +18,8 @@ final class OrderView {
       + " 'reason', f.reason, 'state', f.state) order by f.id) from refund f where f.order_id = o.id) as refunds,"
       + " r.name as region_name from orders o join region r on r.code = o.region_code where o.id = $1";
 
+  private static final ZoneId BEIJING = ZoneId.of("Asia/Shanghai");
+
   private OrderView() {}
 
   static JsonObject of(Row r) {
@@ -24,7 +29,9 @@ final class OrderView {
         .put("createdAt", r.getOffsetDateTime("created_at").toString())
         .put("expiresAt", r.getOffsetDateTime("expires_at").toString()).put("items", items(r));
     if (r.getOffsetDateTime("paid_at") != null) {
-      o.put("paidAt", r.getOffsetDateTime("paid_at").toString()).put("transactionId", r.getString("channel_txn_id"));
+      // Beijing time with its offset, to the second, as residents' apps show it
+      o.put("paidAt", r.getOffsetDateTime("paid_at").atZoneSameInstant(BEIJING).toOffsetDateTime()
+          .truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).put("transactionId", r.getString("channel_txn_id"));
     }
     if (r.getString("state_reason") != null) {
       o.put("stateReason", r.getString("state_reason"));

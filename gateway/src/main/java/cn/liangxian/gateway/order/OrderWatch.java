@@ -94,7 +94,8 @@ public final class OrderWatch {
     }
   }
 
-  private void wakeAll() {
+  /** Every waiting request looks again now (the connection was lost, or the process is stopping). */
+  public void wakeAll() {
     waiting.values().forEach(set -> set.forEach(Waiter::wake));
   }
 }

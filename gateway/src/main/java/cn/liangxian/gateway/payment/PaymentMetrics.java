@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.payment;
 
 import cn.liangxian.gateway.channel.alipay.AlipayNotification;
+import cn.liangxian.gateway.channel.unionpay.UnionPayNotification;
 import cn.liangxian.gateway.channel.wechat.Notification;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +16,7 @@ public final class PaymentMetrics {
   public PaymentMetrics(MeterRegistry registry) {
     this.registry = registry;
     // every series exists from the start: a new deployment's dashboards read 0, not "No data"
-    for (String channel : List.of("wechat", "alipay")) {
+    for (String channel : List.of("wechat", "alipay", "unionpay")) {
       for (PaymentOutcome o : PaymentOutcome.values()) {
         registry.counter("liangxian_payments", "channel", channel, "outcome", o.name().toLowerCase());
       }
@@ -26,9 +27,11 @@ public final class PaymentMetrics {
 
   /** Why Callbacks refuses a notification of this channel: its verification's rejections, then the payment's. */
   private static Stream<String> refusals(String channel) {
-    Stream<String> unverified = channel.equals("wechat")
-        ? Stream.concat(Arrays.stream(Notification.Rejection.values()).map(Enum::name), Stream.of("WRONG_MERCHANT"))
-        : Arrays.stream(AlipayNotification.Rejection.values()).map(Enum::name);
+    Stream<String> unverified = switch (channel) {
+      case "wechat" -> Stream.concat(Arrays.stream(Notification.Rejection.values()).map(Enum::name), Stream.of("WRONG_MERCHANT"));
+      case "unionpay" -> Arrays.stream(UnionPayNotification.Rejection.values()).map(Enum::name);
+      default -> Arrays.stream(AlipayNotification.Rejection.values()).map(Enum::name);
+    };
     return Stream.concat(unverified, Stream.of(PaymentOutcome.UNKNOWN_ORDER.name(), PaymentOutcome.AMOUNT_MISMATCH.name(),
         "MALFORMED"))
         .map(String::toLowerCase);

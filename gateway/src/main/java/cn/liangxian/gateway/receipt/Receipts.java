@@ -28,15 +28,23 @@ public final class Receipts {
         throw Problem.conflict("not-paid", "Not paid", "there is a receipt only for a paid order; this one is "
             + o.getString("state"), new JsonObject().put("state", o.getString("state")));
       }
-      JsonArray years = new JsonArray(o.getJsonArray("items").stream().map(x -> ((JsonObject) x).getInteger("year"))
-          .distinct().sorted().toList());
-      return new JsonObject().put("receiptNo", o.getString("outTradeNo")).put("orderId", o.getString("id"))
-          .put("title", "城乡居民基本医疗/养老保险缴费凭证").put("region", o.getString("region")).put("benefitYears", years)
-          .put("items", new JsonArray(o.getJsonArray("items").stream().map(x -> item((JsonObject) x)).toList()))
-          .put("totalFen", o.getLong("totalFen")).put("channel", o.getString("channel"))
-          .put("transactionId", o.getString("transactionId")).put("paidAt", o.getString("paidAt"))
-          .put("refunds", o.getJsonArray("refunds", new JsonArray()));
+      return of(o);
     });
+  }
+
+  /** The receipt of a paid (or since refunded) order as the API and the verification page show it. */
+  static JsonObject of(JsonObject o) {
+    JsonArray years = new JsonArray(o.getJsonArray("items").stream().map(x -> ((JsonObject) x).getInteger("year"))
+        .distinct().sorted().toList());
+    String paidAt = o.getString("paidAt");
+    return new JsonObject().put("receiptNo", o.getString("outTradeNo")).put("orderId", o.getString("id"))
+        .put("title", "城乡居民基本医疗/养老保险缴费凭证").put("region", o.getString("region")).put("benefitYears", years)
+        .put("items", new JsonArray(o.getJsonArray("items").stream().map(x -> item((JsonObject) x)).toList()))
+        .put("totalFen", o.getLong("totalFen")).put("channel", o.getString("channel"))
+        .put("channelName", BeijingTime.channelName(o.getString("channel")))
+        .put("transactionId", o.getString("transactionId")).put("paidAt", BeijingTime.offset(paidAt))
+        .put("paidAtText", BeijingTime.paper(paidAt))
+        .put("refunds", o.getJsonArray("refunds", new JsonArray()));
   }
 
   private static JsonObject item(JsonObject i) {

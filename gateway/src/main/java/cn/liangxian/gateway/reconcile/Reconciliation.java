@@ -4,6 +4,7 @@ import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.channel.alipay.AlipayBill;
 import cn.liangxian.gateway.channel.alipay.AlipayChannel;
+import cn.liangxian.gateway.channel.unionpay.UnionPayChannel;
 import cn.liangxian.gateway.channel.wechat.TradeBill;
 import cn.liangxian.gateway.channel.wechat.WechatPayChannel;
 import cn.liangxian.gateway.http.Problem;
@@ -75,6 +76,9 @@ public final class Reconciliation {
         }
         return out;
       });
+    }
+    if (c instanceof UnionPayChannel u) {
+      return u.bill(date).map(lines -> lines.stream().map(l -> new Line(l.refund(), l.outTradeNo(), l.ref(), l.fen())).toList());
     }
     return Future.failedFuture(new IllegalStateException("no bill for " + c.name()));
   }

@@ -4,6 +4,7 @@ import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.roster.RosterCsv.Row;
+import cn.liangxian.gateway.roster.RosterImport.RegionInfo;
 import cn.liangxian.gateway.roster.RosterImport.Territory;
 import cn.liangxian.policy.Category;
 import cn.liangxian.policy.IdNumber;
@@ -47,10 +48,20 @@ final class DepartmentListImport {
 
   private final Database db;
   private final PersonalDataCipher cipher;
+  private final Map<String, RegionInfo> regions;
+  /** Every code or Chinese name a row may give: the national groups and what the regions' books declare. */
+  private final Map<String, Category> names = new HashMap<>(CATEGORY_NAMES);
 
-  DepartmentListImport(Database db, PersonalDataCipher cipher) {
+  DepartmentListImport(Database db, PersonalDataCipher cipher, Map<String, RegionInfo> regions) {
     this.db = db;
     this.cipher = cipher;
+    this.regions = regions;
+    for (RegionInfo r : regions.values()) {
+      for (Category c : r.categories().declared()) {
+        names.putIfAbsent(c.code(), c);
+        names.putIfAbsent(c.chineseName(), c);
+      }
+    }
   }
 
   /** The counts a department list's import reports. */
@@ -74,11 +85,12 @@ final class DepartmentListImport {
 
   /** The reason a row is refused, or null once its COPY line is written. */
   private String stageRow(Row r, StringWriter copy) {
-    Category category = CATEGORY_NAMES.get(r.get("category"));
+    Category category = names.get(r.get("category"));
     if (r.get("department").isEmpty() || r.get("department").length() > 30) {
       return "department is required";
     } else if (category == null) {
-      return "unknown category '" + r.get("category") + "' (known: " + Category.knownCodes() + ")";
+      return "unknown category '" + r.get("category") + "' (known: " + String.join(", ", new java.util.TreeSet<>(
+          names.values().stream().map(Category::code).toList())) + ")";
     }
     IdNumber id;
     LocalDate from;
@@ -109,7 +121,7 @@ final class DepartmentListImport {
         st.execute("create temp table stage_category (line int, id_index bytea, name text, category text, department text,"
             + " valid_from date, valid_to date) on commit drop");
         BulkLoad.copyIn(c, "stage_category", copy);
-        refuseUnknown(c, st, territory, problems);
+        refuseUnknown(c, st, territory, regions, problems);
         int imported = insert(st, file);
         stored = new Stored(imported, crossCheck(st));
         AuditLog.record(c, AuditLog.Change.of(actor, "roster.import", file,
@@ -128,14 +140,18 @@ final class DepartmentListImport {
    * An importer limited to a territory learns nothing about anyone outside it: not whether the number is
    * on a roster elsewhere, nor the name there, nor where (one answer for all three).
    */
-  private static void refuseUnknown(Connection c, Statement st, Territory territory, List<RosterProblem> problems)
-      throws SQLException {
+  private static void refuseUnknown(Connection c, Statement st, Territory territory, Map<String, RegionInfo> regions,
+      List<RosterProblem> problems) throws SQLException {
     List<Integer> refused = new ArrayList<>();
-    try (ResultSet rs = st.executeQuery("select s.line, p.id is null, p.name = s.name, v.region_code, v.township, v.name"
+    try (ResultSet rs = st.executeQuery("select s.line, p.id is null, p.name = s.name, v.region_code, v.township, v.name,"
+        + " s.category"
         + " from stage_category s left join person p on p.id_index = s.id_index left join household h on h.id = p.household_id"
         + " left join village v on v.id = h.village_id")) {
       while (rs.next()) {
         String reason = reason(territory, rs.getBoolean(2), rs.getBoolean(3), rs.getString(4), rs.getString(5), rs.getString(6));
+        if (reason == null) {
+          reason = categoryUnknownToRegion(regions.get(rs.getString(4)), rs.getString(7));
+        }
         if (reason != null) {
           refused.add(rs.getInt(1));
           problems.add(new RosterProblem(rs.getInt(1), reason));
@@ -157,6 +173,14 @@ final class DepartmentListImport {
       return "person is on no village roster";
     }
     return sameName ? null : "name does not match the village roster";
+  }
+
+  /** A category the person's region's book does not know (declared by another region's book only). */
+  private static String categoryUnknownToRegion(RegionInfo region, String code) {
+    if (region == null || region.categories().find(code).isPresent()) {
+      return null;
+    }
+    return "unknown category '" + code + "' for " + region.name() + " (known: " + region.categories().knownCodes() + ")";
   }
 
   /** The one answer about a row an importer limited to a territory may not learn more of. */

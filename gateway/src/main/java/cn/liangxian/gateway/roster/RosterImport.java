@@ -2,6 +2,7 @@ package cn.liangxian.gateway.roster;
 
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.policy.Categories;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.roster.RosterCsv.Row;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import java.util.Set;
  */
 public final class RosterImport {
   /** What the importer needs to know of a region: its name and the date ages are counted on. */
-  public record RegionInfo(String code, String name, String book, LocalDate ageDate) {}
+  public record RegionInfo(String code, String name, String book, LocalDate ageDate, Categories categories) {}
 
   /** The places an importer may change: rows elsewhere are rejected, one by one, with the reason. */
   @FunctionalInterface
@@ -42,7 +43,7 @@ public final class RosterImport {
     this.db = db;
     this.regions = regions;
     this.villageRoster = new VillageRosterImport(db, new RosterRowCheck(cipher, regions));
-    this.departmentList = new DepartmentListImport(db, cipher);
+    this.departmentList = new DepartmentListImport(db, cipher, regions);
   }
 
   /** What the import needs of each region served: its name, its book, and the date ages are counted on. */

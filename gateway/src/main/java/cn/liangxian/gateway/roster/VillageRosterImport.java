@@ -77,17 +77,19 @@ final class VillageRosterImport {
       ByteBuffer key = ByteBuffer.wrap(index);
       String household = r.get("household");
       String village = r.get("region_code") + "/" + r.get("township") + "/" + r.get("village");
-      String knownVillage = householdVillage.putIfAbsent(household, village);
+      // a household number is its county's (region's): 0001 in two regions is two households
+      String knownVillage = householdVillage.putIfAbsent(r.get("region_code") + "/" + household, village);
       Integer firstLine = seenPerson.putIfAbsent(key, r.line());
       if (knownVillage != null && !knownVillage.equals(village)) {
         return "household " + household + " is also listed in another village";
       }
       if (firstLine != null) {
-        return personHousehold.get(key).equals(household)
+        return personHousehold.get(key).equals(r.get("region_code") + "/" + household)
             ? "person listed twice (also line " + firstLine + ")"
-            : "person in two households (also line " + firstLine + ", household " + personHousehold.get(key) + ")";
+            : "person in two households (also line " + firstLine + ", household "
+                + personHousehold.get(key).substring(personHousehold.get(key).indexOf('/') + 1) + ")";
       }
-      personHousehold.put(key, household);
+      personHousehold.put(key, r.get("region_code") + "/" + household);
       return null;
     }
   }
@@ -136,7 +138,7 @@ final class VillageRosterImport {
   private static void refuseConflicts(Statement st, Territory territory, List<RosterProblem> problems) throws SQLException {
     try (ResultSet rs = st.executeQuery("select s.line, h.roster_ref, v.region_code, v.township, v.name from stage_person s"
         + " join person p on p.id_index = s.id_index join household h on h.id = p.household_id join village v on v.id = h.village_id"
-        + " where h.roster_ref <> s.household")) {
+        + " where (h.region_code, h.roster_ref) <> (s.region_code, s.household)")) {
       while (rs.next()) {
         problems.add(new RosterProblem(rs.getInt(1), territory.covers(rs.getString(3), rs.getString(4), rs.getString(5))
             ? "person in two households (already in household " + rs.getString(2) + ")"
@@ -144,8 +146,8 @@ final class VillageRosterImport {
       }
     }
     try (ResultSet rs = st.executeQuery("select s.line, s.household, v.region_code, v.township, v.name from stage_person s"
-        + " join household h on h.roster_ref = s.household join village v on v.id = h.village_id"
-        + " where (v.region_code, v.township, v.name) <> (s.region_code, s.township, s.village)")) {
+        + " join household h on (h.region_code, h.roster_ref) = (s.region_code, s.household) join village v on v.id = h.village_id"
+        + " where (v.township, v.name) <> (s.township, s.village)")) {
       while (rs.next()) {
         problems.add(new RosterProblem(rs.getInt(1), territory.covers(rs.getString(3), rs.getString(4), rs.getString(5))
             ? "household " + rs.getString(2) + " belongs to another village"
@@ -158,13 +160,15 @@ final class VillageRosterImport {
   private static int insert(Statement st) throws SQLException {
     st.execute("insert into village (region_code, township, name) select distinct region_code, township, village"
         + " from stage_person on conflict do nothing");
-    st.execute("insert into household (village_id, roster_ref) select distinct on (s.household) v.id, s.household"
+    st.execute("insert into household (village_id, region_code, roster_ref) select distinct on (s.region_code, s.household)"
+        + " v.id, s.region_code, s.household"
         + " from stage_person s join village v on (v.region_code, v.township, v.name) = (s.region_code, s.township, s.village)"
-        + " order by s.household on conflict (roster_ref) do nothing");
+        + " order by s.region_code, s.household on conflict (region_code, roster_ref) do nothing");
     return st.executeUpdate("insert into person (household_id, id_index, id_enc, id_masked, name, birth_date, sex, local,"
         + " enrolled_elsewhere, guardian_index, guardian_name, guardian_phone_enc)"
         + " select h.id, s.id_index, s.id_enc, s.id_masked, s.name, s.birth_date, s.sex, s.local, s.enrolled_elsewhere,"
-        + " s.guardian_index, s.guardian_name, s.guardian_phone_enc from stage_person s join household h on h.roster_ref = s.household"
+        + " s.guardian_index, s.guardian_name, s.guardian_phone_enc from stage_person s"
+        + " join household h on (h.region_code, h.roster_ref) = (s.region_code, s.household)"
         + " on conflict (id_index) do nothing");
   }
 }

@@ -61,6 +61,11 @@ class DatabaseOutageTest {
         assertThat(new JsonObject(r.body()).getString("type")).endsWith("/unavailable");
         assertThat(r.body()).doesNotContain("Exception", "at io.");
       }
+      // the balancer takes an instance without its database out of rotation
+      HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.httpPort() + "/health/ready"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(new JsonObject(ready.body()).getString("database")).isEqualTo("unreachable");
     } finally {
       watched.forEach(l -> l.detachAppender(logs));
     }

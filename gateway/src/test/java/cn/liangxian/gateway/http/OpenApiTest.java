@@ -28,7 +28,8 @@ class OpenApiTest {
       // demo mode also serves the phone page that walks the mini-program flow against this API
       var demo = g.get("/demo/index.html");
       assertThat(demo.statusCode()).isEqualTo(200);
-      assertThat(demo.bodyAsString()).contains("/api/v1/lookup", "/api/v1/orders", "/receipt");
+      assertThat(g.get("/demo/demo.js").bodyAsString()).contains("/api/v1/lookup", "/api/v1/orders", "/receipt");
+      assertThat(g.get("/demo/sandbox.json").bodyAsJsonObject().getString("sandboxUrl")).startsWith("http://127.0.0.1:");
     }
   }
 

@@ -90,7 +90,7 @@ class KioskAuthTest {
     assertThat(call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/lookup", body, body, 0, n).statusCode()).isEqualTo(200);
     HttpResponse<Buffer> replay = call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/lookup", body, body, 0, n);
     assertThat(replay.statusCode()).isEqualTo(401);
-    assertThat(replay.bodyAsJsonObject().getString("detail")).contains("nonce");
+    assertThat(replay.bodyAsJsonObject().getString("developerDetail")).contains("nonce");
 
     assertThat(detail(call("K-UNKNOWN", p256, "SHA256withECDSA", "/api/v1/lookup", body, body, 0, nonce()))).contains("unknown kiosk");
     KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
@@ -162,6 +162,8 @@ class KioskAuthTest {
 
   static String detail(HttpResponse<Buffer> r) {
     assertThat(r.statusCode()).isEqualTo(401);
-    return r.bodyAsJsonObject().getString("detail");
+    // a resident-facing route: the resident reads Chinese, the English reason is kept for developers
+    assertThat(r.bodyAsJsonObject().getString("title")).isEqualTo("本机暂不能办理");
+    return r.bodyAsJsonObject().getString("developerDetail");
   }
 }

@@ -68,6 +68,37 @@ class EndToEndTest {
     assertThat(receipt.getLong("totalFen")).isEqualTo(36000);
     assertThat(receipt.getString("transactionId")).isNotBlank();
     assertThat(receipt.getJsonArray("items").getJsonObject(0).getString("name")).isEqualTo("陈*");
+    // Beijing time: with its offset in the API, as residents read it on paper, and the channel by its Chinese name
+    assertThat(receipt.getString("paidAt")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+08:00");
+    assertThat(java.time.OffsetDateTime.parse(receipt.getString("paidAt")).toInstant())
+        .isEqualTo(java.time.OffsetDateTime.parse(now.getString("paidAt")).toInstant());
+    assertThat(receipt.getString("paidAtText")).matches("\\d{4}年\\d{1,2}月\\d{1,2}日 \\d\\d:\\d\\d:\\d\\d");
+    assertThat(receipt.getString("channelName")).isEqualTo(channel.equals("wechat") ? "微信支付" : "支付宝");
+
+    // the household now lists the member as paid, with when (Beijing time)
+    JsonObject after = g.lookup(Fixture.CHEN, "陈一");
+    JsonObject medical = after.getJsonArray("members").getJsonObject(0).getJsonArray("insurances").stream()
+        .map(JsonObject.class::cast).filter(i -> i.getString("insurance").equals("medical")).findFirst().orElseThrow();
+    assertThat(medical.getString("status")).isEqualTo("paid");
+    assertThat(java.time.OffsetDateTime.parse(medical.getString("paidAt")).toInstant())
+        .isEqualTo(java.time.OffsetDateTime.parse(receipt.getString("paidAt")).toInstant());
+    assertThat(medical.getString("paidAt")).endsWith("+08:00");
+
+    // the printed QR code's page: anyone may open it, it shows only what the paper shows
+    HttpResponse<Buffer> verify = g.http.get("/r/" + receipt.getString("receiptNo")).send().toCompletionStage().toCompletableFuture().get();
+    assertThat(verify.statusCode()).isEqualTo(200);
+    assertThat(verify.getHeader("Content-Type")).startsWith("text/html");
+    assertThat(verify.bodyAsString()).contains("凭证有效", "陈*", receipt.getString("transactionId"), "360.00",
+        receipt.getString("paidAtText"), channel.equals("wechat") ? "微信支付" : "支付宝", "2020年")
+        .doesNotContain(Fixture.CHEN);
+    // a number one digit away from a real one names no receipt
+    String no = receipt.getString("receiptNo");
+    String guessed = no.substring(0, 31) + (no.charAt(31) == '0' ? '1' : '0');
+    HttpResponse<Buffer> none = g.http.get("/r/" + guessed).putHeader("Accept", "application/json").send()
+        .toCompletionStage().toCompletableFuture().get();
+    assertThat(none.statusCode()).isEqualTo(404);
+    assertThat(none.bodyAsJsonObject().getString("type")).endsWith("/receipt-not-found");
+    assertThat(none.bodyAsJsonObject().getString("title")).isEqualTo("没有这张凭证");
   }
 
   private java.security.PublicKey merchantPublicKey() throws Exception {

@@ -187,7 +187,7 @@ class OrderApiTest {
       assertThat(resp.statusCode()).as(b + " " + resp.bodyAsString()).isEqualTo(b.status());
       assertThat(resp.bodyAsJsonObject().getString("type")).endsWith("/" + b.slug());
     }
-    HttpResponse<Buffer> badChannel = create(order(h, "unionpay", hedongMedical(h)), "w3", "k");
+    HttpResponse<Buffer> badChannel = create(order(h, "bankcard", hedongMedical(h)), "w3", "k");
     assertThat(badChannel.statusCode()).isEqualTo(400);
     HttpResponse<Buffer> noOrder = g.get("/api/v1/orders/" + UUID.randomUUID());
     assertThat(noOrder.statusCode()).isEqualTo(404);

@@ -118,6 +118,34 @@ class ReconciliationTest {
     JsonObject report = reconcile("alipay", TOKEN).bodyAsJsonObject();
     assertThat(report.getInteger("matched")).isEqualTo(1);
     assertThat(report.getJsonArray("differences")).isEmpty();
-    assertThat(reconcile("unionpay", TOKEN).statusCode()).isEqualTo(404);
+    assertThat(reconcile("bankcard", TOKEN).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void unionPaysSettlementFileReconcilesWithRefundsUnderOurNumbers() throws Exception {
+    JsonObject heard = pay(Fixture.ZHANG, "张三", "unionpay");
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject unheard = pay(Fixture.LIU1, "刘一", "unionpay");             // paid, notification lost
+    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    g.awaitState(heard.getString("id"), "PAID");
+    // a refund made at UnionPay that our books do not have: reported under our out_refund_no
+    g.gateway.channels().get("unionpay").refund(heard.getString("outTradeNo"), "MANUAL-R1", 100, heard.getLong("totalFen"), "test")
+        .toCompletionStage().toCompletableFuture().get();
+
+    JsonObject report = reconcile("unionpay", TOKEN).bodyAsJsonObject();
+    assertThat(report.getInteger("billLines")).isEqualTo(3);
+    assertThat(report.getInteger("matched")).isEqualTo(1);
+    JsonArray diffs = report.getJsonArray("differences");
+    assertThat(diffs).hasSize(2);
+    JsonObject repaired = diffs.stream().map(o -> (JsonObject) o).filter(d -> d.getString("kind").equals("paid-at-channel-not-here"))
+        .findFirst().orElseThrow();
+    assertThat(repaired.getString("outTradeNo")).isEqualTo(unheard.getString("outTradeNo"));
+    assertThat(repaired.getString("repair")).isEqualTo("paid");
+    JsonObject refund = diffs.stream().map(o -> (JsonObject) o).filter(d -> d.getString("kind").equals("refund-missing-here"))
+        .findFirst().orElseThrow();
+    assertThat(refund.getString("outRefundNo")).isEqualTo("MANUAL-R1");
+    assertThat(refund.getString("outTradeNo")).isEqualTo(heard.getString("outTradeNo"));
+    assertThat(refund.getLong("channelFen")).isEqualTo(100L);
+    assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
   }
 }

@@ -2,7 +2,12 @@ package cn.liangxian.gateway.roster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.policy.PolicyBook;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import cn.liangxian.gateway.support.TestGateway;
 import java.nio.charset.Charset;
 import java.sql.Connection;
@@ -57,6 +62,30 @@ class RosterImportTest {
     assertThat(r.problems().get(3).reason()).contains("person in two households", "line 6");
     assertThat(r.problems().get(4).reason()).contains("invalid ID number");
     assertThat(r.problems().get(5).reason()).contains("true/false");
+  }
+
+  @Test
+  void aHouseholdNumberIsOneCountysNumberNotTheProvinces() throws Exception {
+    // two counties' registers both have household 0001: two households, each of its own region
+    String hedong = TestGateway.id("371312", "1970-01-01", 11);
+    String lengshuitan = TestGateway.id("431103", "1971-01-01", 13);
+    String csv = String.join("\n",
+        "region_code,township,village,household,id_number,name,local,guardian_id_number,guardian_name,guardian_phone,enrolled_elsewhere",
+        "371312,汤头街道,汤头村,0001," + hedong + ",赵一,true,,,,false",
+        "431103,梧桐街道,梧桐村,0001," + lengshuitan + ",钱二,true,,,,false") + "\n";
+    ImportReport r = g.importCsv("two-counties.csv", csv);
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.imported()).isEqualTo(2);
+    assertThat(count("select count(distinct household_id) from person")).isEqualTo(2);
+    assertThat(g.lookup(hedong, "赵一").getJsonArray("members")).hasSize(1);
+    assertThat(g.lookup(lengshuitan, "钱二").getJsonArray("members")).hasSize(1);
+
+    // within one county the number is still one household: another village cannot take it
+    String third = TestGateway.id("371312", "1972-01-01", 17);
+    ImportReport again = g.importCsv("same-county.csv", csv.lines().findFirst().orElseThrow() + "\n"
+        + "371312,汤头街道,西村,0001," + third + ",孙三,true,,,,false\n");
+    assertThat(again.problems()).singleElement().extracting(RosterProblem::reason).asString()
+        .contains("household 0001 belongs to another village");
   }
 
   @Test
@@ -132,6 +161,41 @@ class RosterImportTest {
     // on two departments' lists: flagged so that no one is paid for twice
     assertThat(r.crossChecks()).isEqualTo(1);
     assertThat(count("select count(*) from cross_check")).isEqualTo(1);
+  }
+
+  /** 河东区's book with categories of its own declared (a sub-class of 低保 and a group of no national kind). */
+  static PolicyBook hedongDeclaring() throws Exception {
+    Path file = policies().resolve("hedong-2020.yaml");
+    String text = Files.readString(file).replace("\nmedical:\n", "\ncategories:\n"
+        + "  - {code: DIBAO_1_2, name: 一、二类低保对象, department: 民政, group: DIBAO, source: 000 三(二)2}\n"
+        + "  - {code: RETURNING_WORKER, name: 外出务工返乡人员, department: 人社, source: 000 三(二)2}\n\nmedical:\n");
+    return PolicyBook.parse("hedong-2020.yaml", text);
+  }
+
+  @Test
+  void departmentListsAcceptTheCategoriesTheRegionsBookDeclares() throws Exception {
+    g.importCsv("roster.csv", Fixture.ROSTER);
+    PolicyBook hedong = hedongDeclaring();
+    Regions regions = new Regions(Map.of(
+        "371312", new Regions.Entry("371312", "临沂市河东区", hedong, null),
+        "431103", new Regions.Entry("431103", "永州市冷水滩区", PolicyBook.load(policies().resolve("lengshuitan-2020.yaml")), null)), g.clock);
+    RosterImport importer = new RosterImport(g.db, g.gateway.cipher(), RosterImport.regionInfo(regions));
+    String csv = String.join("\n", "department,category,id_number,name,valid_from,valid_to",
+        "民政,DIBAO_1_2," + Fixture.GRANNY + ",王奶奶,,",
+        "人社,外出务工返乡人员," + Fixture.ZHANG + ",张三,,",
+        "民政,DIBAO_1_2," + Fixture.LIU1 + ",刘一,,",
+        "民政,GOLD_MEMBER," + Fixture.LI + ",李四,,") + "\n";
+    ImportReport r = importer.importCsv("declared.csv", csv.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(r.imported()).isEqualTo(2);
+    assertThat(r.problems()).extracting(RosterProblem::line).containsExactly(4, 5);
+    assertThat(r.problems().get(0).reason()).contains("unknown category 'DIBAO_1_2' for 永州市冷水滩区");
+    assertThat(r.problems().get(1).reason()).contains("unknown category 'GOLD_MEMBER'");
+    assertThat(count("select count(*) from person_category where category in ('DIBAO_1_2', 'RETURNING_WORKER')")).isEqualTo(2);
+  }
+
+  static Path policies() {
+    Path dir = Path.of("config", "policies");
+    return Files.isDirectory(dir) ? dir : Path.of("..").resolve(dir);
   }
 
   @Test

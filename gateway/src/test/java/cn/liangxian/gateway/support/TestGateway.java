@@ -85,6 +85,13 @@ public final class TestGateway implements AutoCloseable {
     return new TestGateway(first.env, first);
   }
 
+  /** As {@link #beside(TestGateway)}, with some of the first one's settings replaced. */
+  public static TestGateway beside(TestGateway first, Map<String, String> overrides) throws Exception {
+    Map<String, String> env = new HashMap<>(first.env);
+    env.putAll(overrides);
+    return new TestGateway(env, first);
+  }
+
   private TestGateway(Map<String, String> overrides, TestGateway first) throws Exception {
     Path keys = first == null ? Files.createTempDirectory("gateway-keys-") : null;
     Map<String, String> env = new HashMap<>();

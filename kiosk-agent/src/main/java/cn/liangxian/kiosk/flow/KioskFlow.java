@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -66,7 +67,7 @@ public final class KioskFlow {
   public synchronized void idCardRead(String idNumber, String name) {
     if (screen == Screen.IDLE || screen == Screen.KEYPAD) {
       newSession();
-      lookup(idNumber, name);
+      lookup(idNumber, name, false);
     }
   }
 
@@ -87,18 +88,30 @@ public final class KioskFlow {
       touch();
       return;
     }
+    if (!IdCheckDigit.valid(idNumber)) {
+      message = "身份证号有误：最后一位（校验位）与前17位不符，请逐位核对";
+      touch();
+      return;
+    }
     if (name == null || name.isBlank() || name.length() > 20) {
       message = "请输入姓名";
       touch();
       return;
     }
-    lookup(idNumber.toUpperCase(), name.strip());
+    lookup(idNumber.toUpperCase(), name.strip(), true);
   }
 
-  private void lookup(String idNumber, String name) {
+  private void lookup(String idNumber, String name, boolean typed) {
     show(Screen.LOOKING_UP);
     long s = session;
     gateway.lookup(idNumber, name).onComplete(ar -> answer(s, () -> {
+      if (ar.failed() && typed && ar.cause() instanceof GatewayException g && g.status() >= 400 && g.status() < 500
+          && g.status() != 429) {
+        // typed: back to the keypad with what was typed still there, and what to correct
+        show(Screen.KEYPAD);
+        message = g.residentMessage();
+        return;
+      }
       if (ar.failed()) {
         fail(ar.cause());
         return;
@@ -109,6 +122,29 @@ public final class KioskFlow {
         return;
       }
       show(Screen.HOUSEHOLD);
+      offered(s);
+    }));
+  }
+
+  /**
+   * Asks the gateway which channels take a QR code (UnionPay appears once the deployment offers it) while the
+   * resident picks; until it answers, or if it cannot, WeChat Pay and Alipay.
+   */
+  private void offered(long s) {
+    gateway.channels().onComplete(ar -> answer(s, () -> {
+      if (ar.failed()) {
+        return;
+      }
+      List<String> names = new java.util.ArrayList<>();
+      for (Object o : ar.result().getJsonArray("channels", new io.vertx.core.json.JsonArray())) {
+        if (o instanceof JsonObject c && c.getString("name", "").matches("[a-z]{1,16}")
+            && c.getJsonArray("modes", new io.vertx.core.json.JsonArray()).contains("qr")) {
+          names.add(c.getString("name"));
+        }
+      }
+      if (!names.isEmpty()) {
+        offeredChannels = List.copyOf(names);
+      }
     }));
   }
 
@@ -124,8 +160,17 @@ public final class KioskFlow {
 
   /** Adds or removes one member's insurance; a pension item carries the chosen tier (yuan). */
   public synchronized void toggle(String memberRef, String insurance, Integer tier) {
-    if (screen == Screen.HOUSEHOLD && selection.toggle(memberRef, insurance, tier)) {
+    if (screen == Screen.HOUSEHOLD && (tier == null ? selection.toggle(memberRef, insurance)
+        : selection.tier(memberRef, insurance, tier))) {
       touch();
+    }
+  }
+
+  /** 全家缴费: every unpaid item of the household, straight to the choice of channel. */
+  public synchronized void payAll() {
+    if (screen == Screen.HOUSEHOLD) {
+      selection.pickAll();
+      show(Screen.CHANNEL);
     }
   }
 
@@ -138,7 +183,7 @@ public final class KioskFlow {
   // ---- pay
 
   public synchronized void choose(String ch) {
-    if (screen != Screen.CHANNEL || !("wechat".equals(ch) || "alipay".equals(ch))) {
+    if (screen != Screen.CHANNEL || !channels().contains(ch)) {
       return;
     }
     channel = ch;
@@ -155,6 +200,8 @@ public final class KioskFlow {
       }
       JsonObject o = ar.result();
       order = o;
+      paidFen = selection.fen();
+      paidItems = selection.items().size();
       show(Screen.PAYING);
       deadline = clock.instant().plus(OrderPlacement.payWindow(o));
       lastPoll = clock.instant();
@@ -287,6 +334,7 @@ public final class KioskFlow {
 
   private void idle() {
     newSession();
+    elder = false; // 长辈模式 is the resident's choice, not the next one's
     screen = Screen.IDLE;
     deadline = null;
   }
@@ -301,6 +349,8 @@ public final class KioskFlow {
     message = null;
     printFailed = false;
     polling = false;
+    paidFen = 0;
+    paidItems = 0;
   }
 
   private void show(Screen s) {
@@ -362,15 +412,31 @@ public final class KioskFlow {
     if (selection != null && (screen == Screen.HOUSEHOLD || screen == Screen.CHANNEL)) {
       v.put("household", selection.household()).put("selection", selection.items()).put("selectedFen", selection.fen());
     }
+    if (selection != null && screen == Screen.HOUSEHOLD) {
+      v.put("allFen", selection.allFen()).put("wholeFamily", new io.vertx.core.json.JsonArray(List.copyOf(selection.wholeFamily())));
+    }
+    if (screen == Screen.CHANNEL) {
+      v.put("channels", new io.vertx.core.json.JsonArray(channels()));
+    }
     if (order != null && screen == Screen.PAYING) {
       v.put("order", new JsonObject().put("totalFen", order.getLong("totalFen")).put("channel", channel)
           .put("codeUrl", order.getJsonObject("payment").getString("codeUrl")));
     }
     if (screen == Screen.DONE) {
-      v.put("canReprint", printFailed);
+      v.put("canReprint", printFailed).put("paid", new JsonObject().put("fen", paidFen).put("items", paidItems)
+          .put("channel", channel));
     }
     return v;
   }
+
+  private List<String> channels() {
+    return offeredChannels;
+  }
+
+  private static final List<String> DEFAULT_CHANNELS = List.of("wechat", "alipay");
+  private List<String> offeredChannels = DEFAULT_CHANNELS;
+  private long paidFen;
+  private int paidItems;
 
   public synchronized Screen screen() {
     return screen;

@@ -10,6 +10,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
@@ -24,8 +28,11 @@ public final class ReceiptService {
   private final ReceiptPrinter printer;
   private final OrderJournal journal;
   private final String verifyBaseUrl;
+  private final String kioskId;
 
-  public ReceiptService(Vertx vertx, GatewayClient gateway, ReceiptPrinter printer, OrderJournal journal, String verifyBaseUrl) {
+  public ReceiptService(Vertx vertx, GatewayClient gateway, ReceiptPrinter printer, OrderJournal journal, String verifyBaseUrl,
+                        String kioskId) {
+    this.kioskId = kioskId;
     this.vertx = vertx;
     this.gateway = gateway;
     this.printer = printer;
@@ -59,13 +66,41 @@ public final class ReceiptService {
       String tier = it.getInteger("tier") != null ? " 档次" + it.getInteger("tier") + "元" : "";
       lines.add(it.getString("name") + " " + it.getString("idNumber"));
       lines.add("  " + it.getInteger("year") + "年 " + ins + tier + " 个人缴费 " + Money.yuan(it.getLong("personalFen", 0L)) + "元");
+      if (it.getLong("subsidyFen", 0L) > 0) {
+        lines.add("  政府缴费补贴 " + Money.yuan(it.getLong("subsidyFen")) + "元");
+      }
+      if (it.getLong("governmentFen", 0L) > 0) {
+        lines.add("  财政补助 " + Money.yuan(it.getLong("governmentFen")) + "元");
+      }
     }
     lines.add("合计: " + Money.yuan(r.getLong("totalFen", 0L)) + "元");
-    lines.add("支付方式: " + ("alipay".equals(r.getString("channel")) ? "支付宝" : "微信支付"));
+    lines.add("支付方式: " + channelName(r.getString("channel")));
     lines.add("交易号: " + r.getString("transactionId", ""));
-    lines.add("时间: " + r.getString("paidAt", ""));
+    lines.add("时间: " + beijingTime(r.getString("paidAt")));
+    lines.add("自助机: " + kioskId);
     String no = r.getString("receiptNo", r.getString("orderId"));
-    return new Receipt(no, r.getString("title", "城乡居民基本医疗/养老保险缴费凭证"), lines,
-        verifyBaseUrl + "/" + r.getString("orderId"));
+    return new Receipt(no, r.getString("title", "城乡居民基本医疗/养老保险缴费凭证"), lines, verifyBaseUrl + "/" + no);
+  }
+
+  static String channelName(String channel) {
+    return switch (channel == null ? "" : channel) {
+      case "alipay" -> "支付宝";
+      case "unionpay" -> "云闪付（银联）";
+      default -> "微信支付";
+    };
+  }
+
+  private static final DateTimeFormatter PAPER = DateTimeFormatter.ofPattern("yyyy年M月d日 HH:mm:ss");
+
+  /** As residents read a time on paper: Beijing time, 2020年1月15日 10:01:30, whatever offset the gateway wrote. */
+  static String beijingTime(String paidAt) {
+    if (paidAt == null) {
+      return "";
+    }
+    try {
+      return OffsetDateTime.parse(paidAt).atZoneSameInstant(ZoneId.of("Asia/Shanghai")).format(PAPER);
+    } catch (DateTimeParseException e) {
+      return paidAt;
+    }
   }
 }

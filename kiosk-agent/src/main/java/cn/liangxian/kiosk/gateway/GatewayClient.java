@@ -41,6 +41,11 @@ public final class GatewayClient {
     return send(HttpMethod.POST, "/api/v1/lookup", new JsonObject().put("idNumber", idNumber).put("name", name), null);
   }
 
+  /** {@code GET /api/v1/channels}: the channels this deployment offers, each with the modes it takes. */
+  public Future<JsonObject> channels() {
+    return send(HttpMethod.GET, "/api/v1/channels", null, null);
+  }
+
   /** Creates (or, with the same key and body, finds again) an order. */
   public Future<JsonObject> createOrder(String idempotencyKey, JsonObject order) {
     return send(HttpMethod.POST, "/api/v1/orders", order, idempotencyKey);
@@ -107,7 +112,7 @@ public final class GatewayClient {
         JsonObject p = resp.bodyAsJsonObject();
         if (p != null) {
           type = p.getString("type");
-          detail = p.getString("title");
+          detail = p.getString("detail", p.getString("title"));
         }
       } catch (RuntimeException e) {
         // not a problem document

@@ -7,11 +7,13 @@ package cn.liangxian.kiosk.gateway;
 public class GatewayException extends RuntimeException {
   private final int status;
   private final String type;
+  private final String detail;
 
   public GatewayException(int status, String type, String detail) {
     super(status + " " + type + (detail == null ? "" : ": " + detail));
     this.status = status;
     this.type = type;
+    this.detail = detail;
   }
 
   public int status() {
@@ -23,6 +25,14 @@ public class GatewayException extends RuntimeException {
   }
 
   public String residentMessage() {
+    // the gateway writes its problems for residents in Chinese: say what it said (a 5xx stays generic)
+    if (status >= 400 && status < 500 && detail != null && detail.codePoints().anyMatch(c -> c >= 0x4E00 && c <= 0x9FFF)
+        && detail.length() <= 120) {
+      return detail;
+    }
+    if (status == 400 && type != null && type.endsWith("/invalid-id-number")) {
+      return "身份证号有误，请逐位核对";
+    }
     if (status == 0) {
       return "网络暂时不通，请稍后再试";
     }

@@ -9,7 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.util.function.Consumer;
+import io.vertx.core.json.JsonArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +24,16 @@ public final class UiServer {
 
   private final Vertx vertx;
   private final KioskFlow flow;
-  private final Consumer<String> simulatedCard;
+  private final Simulators sim;
+  private final Future<PinyinIndex> pinyin;
   private HttpServer server;
 
-  /** @param simulatedCard when not null, {@code POST /api/sim/idcard} places the simulator's demo card */
-  public UiServer(Vertx vertx, KioskFlow flow, Consumer<String> simulatedCard) {
+  /** @param sim the simulated devices' demo routes ({@code /api/sim/...}), or null on a kiosk with real devices */
+  public UiServer(Vertx vertx, KioskFlow flow, Simulators sim) {
     this.vertx = vertx;
     this.flow = flow;
-    this.simulatedCard = simulatedCard;
+    this.sim = sim;
+    this.pinyin = vertx.executeBlocking(PinyinIndex::build, false);
   }
 
   public Future<Integer> listen(String host, int port) {
@@ -40,11 +42,9 @@ public final class UiServer {
     r.get("/api/state").handler(this::state);
     r.post("/api/action").handler(this::action);
     r.get("/api/qr.svg").handler(this::qr);
-    if (simulatedCard != null) {
-      r.post("/api/sim/idcard").handler(ctx -> {
-        simulatedCard.accept(ctx.body().asJsonObject() == null ? "place" : ctx.body().asJsonObject().getString("do", "place"));
-        ctx.response().setStatusCode(204).end();
-      });
+    r.get("/api/pinyin").handler(this::pinyin);
+    if (sim != null) {
+      sim.routes(r);
     }
     r.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
     r.route().failureHandler(ctx -> {
@@ -91,6 +91,7 @@ public final class UiServer {
       case "typed" -> flow.typed(a.getString("idNumber"), a.getString("name"));
       case "toggle" -> flow.toggle(a.getString("memberRef"), a.getString("insurance"), a.getInteger("tier"));
       case "confirm" -> flow.confirmSelection();
+      case "payAll" -> flow.payAll();
       case "channel" -> flow.choose(a.getString("channel"));
       case "cancel" -> flow.cancel();
       case "reprint" -> flow.reprint();
@@ -101,6 +102,19 @@ public final class UiServer {
       }
     }
     state(ctx);
+  }
+
+  /** {@code GET /api/pinyin?q=zhang}: the name keyboard's candidate characters for what was typed. */
+  private void pinyin(RoutingContext ctx) {
+    String q = ctx.request().getParam("q", "");
+    pinyin.onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      ctx.response().putHeader("Content-Type", "application/json; charset=utf-8")
+          .end(new JsonObject().put("q", q).put("candidates", new JsonArray(ar.result().candidates(q, 60))).encode());
+    });
   }
 
   public Future<Void> close() {

@@ -68,7 +68,7 @@ class KioskFlowTest {
     file = Journal.open(dir.resolve("journal"));
     journal = new OrderJournal(file, clock);
     ReceiptService receipts = new ReceiptService(vertx, gw,
-        new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), Await.ANSWER_TIMEOUT_MILLIS)), journal, "https://verify.example/r");
+        new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), Await.ANSWER_TIMEOUT_MILLIS)), journal, "https://verify.example/r", "K-TEST-1");
     flow = new KioskFlow(vertx, gw, journal, receipts, clock, Duration.ofSeconds(2));
   }
 
@@ -121,7 +121,9 @@ class KioskFlowTest {
     assertThat(flow.view().getString("message")).isEqualTo("缴费成功，请取走凭证");
     assertThat(printer.printed()).singleElement().satisfies(p -> {
       assertThat(p.text()).contains("潘*梅 3713**********8490").contains("合计: 250.00元").contains("微信支付");
-      assertThat(p.qrCodes()).containsExactly("https://verify.example/r/" + ORDER_ID);
+      // Beijing time as read on paper, the kiosk, and what the government adds, decoded from the ESC/POS bytes
+      assertThat(p.lines()).contains("时间: 2020年1月15日 10:01:30", "自助机: K-TEST-1", "财政补助 520.00元");
+      assertThat(p.qrCodes()).containsExactly("https://verify.example/r/LX3c0a9f5e7d214b8e");
     });
     assertThat(journal.open()).isEmpty();
 
@@ -180,8 +182,12 @@ class KioskFlowTest {
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(aResponse().withStatus(404)
         .withHeader("Content-Type", "application/problem+json")
         .withBody("{\"type\":\"https://liangxian.cn/problems/not-found\",\"title\":\"Not found\",\"status\":404}")));
+    flow.typed("371312196205108491", "潘梅");
+    assertThat(flow.view().getString("message")).contains("校验位");
+    assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/lookup")))).isEmpty();
     flow.typed("371312196205108490", "潘梅");
-    until(() -> flow.screen() == Screen.ERROR);
+    // back on the keypad (what was typed stays on the page) with what to correct
+    until(() -> flow.screen() == Screen.KEYPAD && flow.view().getString("message") != null);
     assertThat(flow.view().getString("message")).isEqualTo("未查到参保信息，请核对身份证号和姓名");
     assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/lookup"))
         .withHeader("Content-Type", equalTo("application/json")))).hasSize(1);

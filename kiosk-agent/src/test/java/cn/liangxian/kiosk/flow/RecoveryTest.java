@@ -57,7 +57,7 @@ class RecoveryTest {
     file = Journal.open(dir.resolve("journal"));
     journal = new OrderJournal(file, clock);
     ReceiptService receipts = new ReceiptService(vertx, gw,
-        new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), Await.ANSWER_TIMEOUT_MILLIS)), journal, "https://v.example/r");
+        new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), Await.ANSWER_TIMEOUT_MILLIS)), journal, "https://v.example/r", "K-TEST-1");
     recovery = new Recovery(vertx, gw, journal, receipts, 100);
   }
 

@@ -23,6 +23,8 @@ final class KioskBrowser implements AutoCloseable {
   private final Process chromium;
   private final Vertx vertx = Vertx.vertx();
   final Cdp page;
+  /** Touches given since the last {@link #countFromHere()}. */
+  int touches;
 
   KioskBrowser(Path dir) throws Exception {
     Path profile = dir.resolve("chromium-profile");
@@ -85,10 +87,31 @@ final class KioskBrowser implements AutoCloseable {
         + "\"); return !!e && !e.disabled && e.offsetParent !== null; })()")));
     JsonObject r = new JsonObject((String) page.eval("JSON.stringify((() => { const e = document.querySelector(\"" + selector
         + "\"); e.scrollIntoView({block: 'center'}); const b = e.getBoundingClientRect(); return {x: b.x + b.width / 2, y: b.y + b.height / 2}; })())"));
+    touches++;
     for (String type : List.of("mousePressed", "mouseReleased")) {
       page.send("Input.dispatchMouseEvent", new JsonObject().put("type", type).put("x", r.getDouble("x"))
           .put("y", r.getDouble("y")).put("button", "left").put("clickCount", 1));
     }
+  }
+
+  void countFromHere() {
+    touches = 0;
+  }
+
+  /**
+   * The labels on screen that a line break or the edge cuts: the text of a visible button or heading laid out on
+   * more than one line, or wider than its box.
+   */
+  @SuppressWarnings("unchecked")
+  List<Object> brokenLabels() throws Exception {
+    Object r = page.eval("JSON.stringify([...document.querySelectorAll('button, h1, h2, .big, .badge, .total')]"
+        + ".filter(e => e.offsetParent !== null && e.innerText.trim()).filter(e => {"
+        + " const w = document.createTreeWalker(e, NodeFilter.SHOW_TEXT); let n, broken = false;"
+        + " while ((n = w.nextNode())) { if (!n.textContent.trim()) continue; const range = document.createRange();"
+        + " range.selectNodeContents(n); const tops = new Set([...range.getClientRects()].filter(r => r.width > 1)"
+        + ".map(r => Math.round(r.top))); if (tops.size > 1) broken = true; }"
+        + " return broken || e.scrollWidth > e.clientWidth + 1; }).map(e => e.innerText))");
+    return new JsonArray((String) r).getList();
   }
 
   void shot(String name) throws Exception {

@@ -9,6 +9,7 @@ import cn.liangxian.kiosk.device.idcard.IdCard;
 import cn.liangxian.kiosk.device.idcard.SamSimulator;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
 import cn.liangxian.kiosk.gateway.KioskIdentity;
+import cn.liangxian.kiosk.gateway.KioskRegistration;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -45,6 +46,7 @@ class RealGatewayEndToEndTest {
   SamSimulator reader;
   PrinterSimulator printer;
   KioskBrowser browser;
+  final java.util.List<String[]> demoResidents = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @AfterEach
   void stop() throws Exception {
@@ -88,12 +90,17 @@ class RealGatewayEndToEndTest {
     Process g = gateway;
     Thread t = new Thread(() -> {
       Pattern p = Pattern.compile("listening on port (\\d+)");
+      Pattern resident = Pattern.compile("^\\s+(\\d{17}[\\dX])\\s+(\\S+)\\s+\\(");
       try (BufferedReader r = new BufferedReader(new InputStreamReader(g.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           Matcher m = p.matcher(line);
           if (m.find()) {
             port.complete(Integer.parseInt(m.group(1)));
+          }
+          Matcher d = resident.matcher(line);
+          if (d.find()) {
+            demoResidents.add(new String[] {d.group(1), d.group(2)});
           }
         }
       } catch (Exception e) {
@@ -108,17 +115,9 @@ class RealGatewayEndToEndTest {
     // an administrator logs in and registers this kiosk's public key; from then on every request it signs is verified
     KioskIdentity identity = KioskIdentity.loadOrCreate("K-371312-E2E", dir.resolve("keys"));
     HttpClient http = HttpClient.newHttpClient();
-    HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/api/v1/operator/login"))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(new JsonObject()
-            .put("username", "admin").put("password", "e2e-admin-password-0123").encode())).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
-    String token = new JsonObject(login.body()).getString("token");
-    HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/api/v1/operator/kiosks"))
-        .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("kioskId", "K-371312-E2E")
-            .put("publicKey", identity.publicKeyPem()).put("regionCode", "371312").encode())).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    // what `kiosk-agent.jar register` does: the operator API, logged in as the administrator
+    assertThat(new KioskRegistration("http://127.0.0.1:" + gatewayPort)
+        .register(identity, "admin", "e2e-admin-password-0123", System.out, System.err)).isZero();
 
     reader = new SamSimulator(0);
     printer = new PrinterSimulator(0);
@@ -149,14 +148,13 @@ class RealGatewayEndToEndTest {
         "临沂市公安局河东分局", "20150101", "长期"));
     browser.waitScreen("HOUSEHOLD");
     reader.remove();
-    assertThat(browser.text("#screen")).contains("3713**********").doesNotContain("371312196205108490");
+    assertThat(browser.text("#screen")).contains("尾号8490").doesNotContain("371312196205108490");
+    // the 河东区 book requires the whole household's medical: every member's is picked from the start
     int members = ((Number) browser.page.eval("document.querySelectorAll('button.pick[data-insurance=medical]').length")).intValue();
     assertThat(members).isGreaterThan(0);
-    for (int i = 0; i < members; i++) {
-      browser.touch("button.pick[data-insurance=medical]:not(.on)");
-      int picked = i + 1;
-      KioskBrowser.waitFor(() -> ((Number) browser.page.eval("document.querySelectorAll('button.pick.on').length")).intValue() == picked);
-    }
+    assertThat(((Number) browser.page.eval("document.querySelectorAll('button.pick.on[data-insurance=medical]').length")).intValue())
+        .isEqualTo(members);
+    assertThat(browser.text("#screen")).contains("尾号").contains("岁");
     browser.shot("real-1-household");
     browser.touch("#confirm");
     browser.waitScreen("CHANNEL");
@@ -180,8 +178,63 @@ class RealGatewayEndToEndTest {
           .contains("合计: " + (totalFen / 100) + ".00元").contains("支付方式: 微信支付").doesNotContain("371312196205108490");
       assertThat(p.lines().stream().filter(l -> l.contains("3713**********"))).hasSize(members);
       assertThat(p.qrCodes()).singleElement().satisfies(q -> assertThat(q).startsWith("http://127.0.0.1:" + gatewayPort + "/r/"));
+      assertThat(p.lines()).contains("自助机: K-371312-E2E").anySatisfy(l -> assertThat(l).matches("时间: \\d{4}年\\d{1,2}月\\d{1,2}日 \\d\\d:\\d\\d:\\d\\d"));
     });
+    // the printed QR code opens the gateway's verification page
+    browser.viewport(390, 844);
+    browser.navigate(printer.printed().get(0).qrCodes().get(0));
+    KioskBrowser.waitFor(() -> browser.text("#state").contains("凭证有效"));
+    assertThat(browser.text("body")).contains("微信支付").contains("3713**********").doesNotContain("371312196205108490");
+    browser.shot("real-4-receipt-verified-phone");
     JsonObject state = agent.flow().view();
     assertThat(state.getString("screen")).isEqualTo("DONE");
+
+    phoneDemo(gatewayPort);
+  }
+
+  /**
+   * The phone demo as a mini-program: another demo resident's household, 全家缴费, the pay sheet the sandbox raises
+   * from the very {@code wx.requestPayment} parameters (the merchant's paySign checked), 确认支付, the result page
+   * with its receipt; a forged paySign is refused by the sheet as the real one would refuse it.
+   */
+  private void phoneDemo(int gatewayPort) throws Exception {
+    KioskBrowser.waitFor(() -> demoResidents.size() >= 2);
+    String[] who = demoResidents.get(1);
+    browser.viewport(390, 844);
+    browser.navigate("http://127.0.0.1:" + gatewayPort + "/demo/");
+    KioskBrowser.waitFor(() -> browser.text("#navTitle").equals("城乡居民两险缴费"));
+    browser.shot("phone-1-find");
+    browser.page.eval("document.querySelector('#id').value = '" + who[0] + "'; document.querySelector('#name').value = '" + who[1] + "'; true");
+    browser.touch("#lookup");
+    KioskBrowser.waitFor(() -> !browser.text("#members").isEmpty());
+    assertThat(browser.text("#members")).contains("尾号").contains("岁").doesNotContain(who[0]);
+    browser.shot("phone-2-family");
+    if (Boolean.TRUE.equals(browser.page.eval("!!document.querySelector('[data-tier-for]')"))) {
+      browser.touch("[data-tier-for]");
+      KioskBrowser.waitFor(() -> browser.text("#tierSheet").contains("元档"));
+      browser.shot("phone-3-tiers");
+      browser.touch("#tierSheet .sheet-cell.cancel");
+    }
+    String all = browser.text("#payAll");
+    browser.touch("#payAll");
+    KioskBrowser.waitFor(() -> !browser.text("#sheetAmount").isEmpty());
+    assertThat(all).endsWith(browser.text("#sheetAmount"));
+    assertThat(browser.page.eval("document.querySelector('#pay').disabled")).isEqualTo(true); // the order exists
+    browser.shot("phone-4-pay-sheet");
+    // the sheet checks what it is given: the same parameters with one character of paySign changed are refused
+    String forged = (String) browser.page.eval("(async () => { const p = Object.assign({}, order.payment.wechatPayment);"
+        + " p.paySign = (p.paySign[0] === 'A' ? 'B' : 'A') + p.paySign.slice(1);"
+        + " const r = await fetch((await sandbox) + '/sandbox/sheet/wechat', {method: 'POST', headers: {'Content-Type': 'application/json'},"
+        + " body: JSON.stringify(p)}); return r.status + ' ' + (await r.json()).errMsg; })()");
+    assertThat(forged).isEqualTo("400 requestPayment:fail 支付验证签名失败");
+    browser.touch("#confirmPay");
+    KioskBrowser.waitFor(() -> browser.text("#resultTitle").equals("支付成功") && !browser.page.eval("document.querySelector('#result').className").toString().contains("hidden"));
+    assertThat(browser.text("#channelName")).isEqualTo("微信支付");
+    assertThat(browser.text("#paidAt")).matches("\\d{4}年\\d{1,2}月\\d{1,2}日 \\d\\d:\\d\\d:\\d\\d");
+    browser.shot("phone-5-result");
+    for (String[] size : new String[][] {{"1080", "1920", "portrait"}, {"1920", "1080", "landscape"}}) {
+      browser.viewport(Integer.parseInt(size[0]), Integer.parseInt(size[1]));
+      browser.shot("phone-5-result-" + size[2]);
+    }
   }
 }

@@ -60,6 +60,10 @@ class TouchUiEndToEndTest {
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).willReturn(okJson(resource("order-paying.json"))));
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER + "/receipt")).willReturn(okJson(resource("receipt.json"))));
     wm.stubFor(post(urlPathEqualTo("/api/v1/kiosks/heartbeat")).willReturn(aResponse().withStatus(204)));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/channels")).willReturn(okJson("{\"channels\": ["
+        + "{\"name\": \"wechat\", \"title\": \"微信支付\", \"modes\": [\"qr\", \"mini\"]},"
+        + "{\"name\": \"alipay\", \"title\": \"支付宝\", \"modes\": [\"qr\", \"mini\"]},"
+        + "{\"name\": \"unionpay\", \"title\": \"云闪付 / 银联\", \"modes\": [\"qr\"]}]}")));
     reader = new SamSimulator(0);
     printer = new PrinterSimulator(0);
     Path config = dir.resolve("kiosk.yaml");
@@ -90,84 +94,161 @@ class TouchUiEndToEndTest {
     printer.close();
   }
 
+  static final IdCard CARD = new IdCard("潘梅", "女", "01", "19620510", "山东省临沂市河东区九曲街道", "371312196205108490",
+      "临沂市公安局河东分局", "20150101", "长期");
+
+  /**
+   * A household of four with both insurances, medical required of the whole household: card read to QR code on
+   * screen in at most three touches, upright, sideways and on a phone-sized window, each also in 长辈模式, which
+   * is switched back off for the next resident; no label is broken across lines or cut at any of them.
+   */
   @Test
-  void cardHouseholdPayReceiptInPortraitThenElderModeInLandscape() throws Exception {
+  void aHouseholdOfFourReachesItsQrCodeInThreeTouchesAtEverySizeAndInElderMode() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(resource("household4.json"))));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER + "/cancel")).willReturn(okJson(resource("order-paying.json"))));
+    navigate("http://127.0.0.1:" + agent.uiPort() + "/");
+    for (String[] size : List.of(new String[] {"1080", "1920", "portrait"}, new String[] {"1920", "1080", "landscape"},
+        new String[] {"390", "844", "phone"})) {
+      viewport(Integer.parseInt(size[0]), Integer.parseInt(size[1]));
+      for (boolean elder : List.of(false, true)) {
+        String tag = size[2] + (elder ? "-elder" : "");
+        waitScreen("IDLE");
+        if (elder) {
+          touch("#elder");
+          waitFor(() -> text("#elderState").equals("开"));
+        }
+        assertThat(browser.brokenLabels()).as(tag + " idle").isEmpty();
+        shot("idle-" + tag);
+        browser.countFromHere();
+        reader.place(CARD);
+        waitScreen("HOUSEHOLD");
+        reader.remove();
+        // the whole household's medical is picked from the start; 全家缴费 adds the pensions at their default tiers
+        assertThat(page.eval("document.querySelectorAll('button.pick.on[data-insurance=medical]').length")).isEqualTo(4);
+        assertThat(text("#payAll")).isEqualTo("全家缴费 ¥1400.00");
+        assertThat(text("#screen")).contains("女 · 57岁 · 尾号8490").contains("男 · 9岁 · 尾号3417")
+            .contains("已缴费（2019年12月2日）").contains("300元档");
+        assertThat(text("#total")).contains("¥1000.00");
+        assertThat(visible("#confirm")).as(tag + ": 去缴费 on screen without scrolling").isTrue();
+        assertThat(browser.brokenLabels()).as(tag + " household").isEmpty();
+        shot("household-" + tag);
+        touch("#payAll");
+        waitScreen("CHANNEL");
+        // the channels the gateway offers, UnionPay among them
+        waitFor(() -> visible("#unionpay"));
+        assertThat(text(".channels")).contains("微信支付").contains("支付宝").contains("云闪付");
+        assertThat(browser.brokenLabels()).as(tag + " channel").isEmpty();
+        shot("channel-" + tag);
+        touch("#wechat");
+        waitScreen("PAYING");
+        waitFor(() -> ((Number) page.eval("document.querySelector('#qr').naturalWidth")).intValue() > 0);
+        assertThat(browser.touches).as(tag + ": touches from card to QR code").isLessThanOrEqualTo(3);
+        waitFor(() -> text("#countdown").matches("剩余 (\\d+分\\d{2}秒|\\d+秒)"));
+        assertThat(visible("#qr")).as(tag + ": the QR code on screen").isTrue();
+        shot("qr-" + tag);
+        touch("#cancel");
+        waitScreen("IDLE");
+        waitFor(() -> text("#elderState").equals("关"));
+      }
+    }
+    JsonObject sent = new JsonObject(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders"))).get(0).getBodyAsString());
+    assertThat(sent.getJsonArray("items")).hasSize(6);
+    assertThat(sent.getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(i -> i.getString("insurance").equals("pension")).map(i -> i.getInteger("tier")).toList())
+        .containsExactly(100, 300); // the lowest tier, and last year's where the gateway names it
+  }
+
+  /**
+   * Typed entry, a wrong name and a corrected one, the tier sheet, paying and the receipt: the ID number by the
+   * keypad (a wrong check digit said as such), the name by pinyin and candidate characters, the digits kept
+   * when the name is wrong.
+   */
+  @Test
+  void typedEntryTierSheetPayAndReceipt() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).atPriority(1)
+        .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.name", com.github.tomakehurst.wiremock.client.WireMock.equalTo("潘")))
+        .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
+            .withBody("{\"type\":\"https://liangxian.cn/problems/household-not-found\",\"title\":\"未查到参保信息\","
+                + "\"status\":404,\"detail\":\"身份证号与姓名对不上，请核对姓名\"}")));
     viewport(1080, 1920);
     navigate("http://127.0.0.1:" + agent.uiPort() + "/");
     waitScreen("IDLE");
     assertThat(page.eval("document.documentElement.lang")).isEqualTo("zh-CN");
-    assertThat(text("#screen")).contains("请将身份证放在读卡区");
-    shot("1-idle-portrait");
-
-    reader.place(new IdCard("潘梅", "女", "01", "19620510", "山东省临沂市河东区九曲街道", "371312196205108490",
-        "临沂市公安局河东分局", "20150101", "长期"));
+    touch("#keypad");
+    waitScreen("KEYPAD");
+    for (char c : "371312196205108491".toCharArray()) {
+      touch("button.key[data-key='" + c + "']");
+    }
+    touch("#name");
+    typeName("pan");
+    touch("#lookup");
+    waitFor(() -> text("#entryError").contains("校验位"));
+    shot("keypad-bad-check-digit-portrait");
+    touch("#idNumber");
+    touch("button.key[data-key='删除']");
+    touch("button.key[data-key='0']");
+    touch("#lookup");
+    waitFor(() -> text("#entryError").contains("请核对姓名"));
+    assertThat(text("#idNumber")).contains("371312196205108490"); // kept
+    touch("#name");
+    typeName("mei");
+    assertThat(text("#name")).contains("潘梅");
+    assertThat(browser.brokenLabels()).as("keypad").isEmpty();
+    shot("keypad-name-portrait");
+    touch("#lookup");
     waitScreen("HOUSEHOLD");
-    reader.remove();
-    String household = text("#screen");
-    assertThat(household).contains("潘*梅").contains("3713**********8490").contains("政府代缴").contains("无需缴费")
-        .doesNotContain("371312196205108490");
-    // touch targets a finger can hit
-    assertThat(((Number) page.eval("Math.min(...[...document.querySelectorAll('button')].filter(b => b.offsetParent)"
-        + ".map(b => b.getBoundingClientRect().height))")).doubleValue()).isGreaterThanOrEqualTo(72);
-    touch("button.pick[data-insurance=medical]");
-    waitFor(() -> text("#total").contains("250.00"));
-    touch("button.tier[data-insurance=pension]");
-    waitFor(() -> text("#total").contains("350.00"));
-    touch("button.tier[data-insurance=pension]"); // touched again: off
-    waitFor(() -> text("#total").contains("250.00"));
-    shot("2-household-portrait");
 
+    // medical picked, then the pension at another tier through the sheet, then the pension dropped again
+    touch("button.pick[data-insurance=medical]");
+    waitFor(() -> text("#total").contains("¥250.00"));
+    touch("button.change-tier[data-member='0b6d1e4a-1111-4c1e-9a55-0d3e7f1b2c01']");
+    waitFor(() -> visible("#tierSheet"));
+    assertThat(text("#tierSheet")).contains("300元档").contains("个人缴300.00元").contains("补贴40.00元");
+    assertThat(browser.brokenLabels()).as("tier sheet").isEmpty();
+    shot("tier-sheet-portrait");
+    touch("#tierSheet button.tier[data-tier='300']");
+    waitFor(() -> text("#total").contains("¥550.00"));
+    touch("button.pick[data-insurance=pension]");
+    waitFor(() -> text("#total").contains("¥250.00"));
     touch("#confirm");
     waitScreen("CHANNEL");
     touch("#wechat");
     waitScreen("PAYING");
-    assertThat(text("#amount")).contains("请用微信扫码支付 250.00 元");
-    waitFor(() -> ((Number) page.eval("document.querySelector('#qr').naturalWidth")).intValue() > 0);
-    waitFor(() -> text("#countdown").matches("剩余 \\d+ 秒"));
-    shot("3-qr-portrait");
-    JsonObject sent = new JsonObject(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders"))).get(0).getBodyAsString());
-    assertThat(sent.getString("channel")).isEqualTo("wechat");
-    assertThat(sent.getJsonArray("items")).hasSize(1);
-
+    assertThat(text("#amount").replaceAll("\\s", "")).contains("请用微信扫码支付¥250.00");
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).willReturn(okJson(resource("order-paid.json"))));
     waitScreen("DONE");
     assertThat(text("#done")).isEqualTo("缴费成功，请取走凭证");
-    shot("4-done-portrait");
+    assertThat(text("#paidSummary")).isEqualTo("已缴 1 项，共 ¥250.00（微信支付）");
+    for (String[] size : List.of(new String[] {"1080", "1920", "portrait"}, new String[] {"1920", "1080", "landscape"},
+        new String[] {"390", "844", "phone"})) {
+      viewport(Integer.parseInt(size[0]), Integer.parseInt(size[1]));
+      shot("done-" + size[2]);
+    }
     assertThat(printer.printed()).singleElement().satisfies(p -> {
       assertThat(p.lines()).contains("城乡居民基本医疗/养老保险缴费凭证", "潘*梅 3713**********8490",
-          "2020年 医疗 个人缴费 250.00元", "合计: 250.00元", "支付方式: 微信支付");
-      assertThat(p.qrCodes()).containsExactly("https://verify.example/r/" + ORDER);
+          "2020年 医疗 个人缴费 250.00元", "合计: 250.00元", "支付方式: 微信支付", "自助机: K-E2E-1",
+          "时间: 2020年1月15日 10:01:30");
+      assertThat(p.qrCodes()).containsExactly("https://verify.example/r/LX3c0a9f5e7d214b8e");
     });
-
-    // back home; 长辈模式 in landscape: bigger text, high contrast
-    touch("#cancel");
-    waitScreen("IDLE");
-    viewport(1920, 1080);
-    String normal = (String) page.eval("getComputedStyle(document.querySelector('.big')).fontSize");
-    touch("#elder");
-    waitFor(() -> Boolean.TRUE.equals(page.eval("document.body.classList.contains('elder')")));
-    String elder = (String) page.eval("getComputedStyle(document.querySelector('.big')).fontSize");
-    assertThat(Double.parseDouble(elder.replace("px", ""))).isGreaterThan(Double.parseDouble(normal.replace("px", "")));
-    assertThat(page.eval("getComputedStyle(document.body).backgroundColor")).isEqualTo("rgb(255, 255, 255)");
-    shot("5-idle-elder-landscape");
-
-    // the on-screen keypad: ID number by touches, name typed
-    touch("#keypad");
-    waitScreen("KEYPAD");
-    for (char c : "371312196205108490".toCharArray()) {
-      touch("button.key[data-key='" + c + "']");
-    }
-    touch("#name");
-    page.send("Input.insertText", new JsonObject().put("text", "潘梅"));
-    assertThat(page.eval("document.querySelector('#idNumber').value")).isEqualTo("371312196205108490");
-    shot("6-keypad-elder-landscape");
-    touch("#lookup");
-    waitScreen("HOUSEHOLD");
-    shot("7-household-elder-landscape");
     touch("#cancel");
     waitScreen("IDLE");
     assertThat(text("#screen")).doesNotContain("潘*梅");
-    assertThat(page.eval("document.querySelector('#idNumber')")).isNull();
+  }
+
+  private void typeName(String pinyin) throws Exception {
+    for (char c : pinyin.toCharArray()) {
+      touch("button.letter[data-letter='" + c + "']");
+    }
+    waitFor(() -> text("#pinyin").equals(pinyin) && !text(".candidates .cand").isEmpty());
+    String want = pinyin.equals("pan") ? "潘" : "梅";
+    waitFor(() -> Boolean.TRUE.equals(page.eval("(() => { const b = [...document.querySelectorAll('.cand')]"
+        + ".find(e => e.innerText === '" + want + "'); if (b) b.dataset.want = '1'; return !!b; })()")));
+    touch(".cand[data-want='1']");
+  }
+
+  private boolean visible(String selector) throws Exception {
+    return Boolean.TRUE.equals(page.eval("(() => { const e = document.querySelector(\"" + selector + "\"); if (!e) return false;"
+        + " const b = e.getBoundingClientRect(); return b.top >= 0 && b.bottom <= innerHeight && b.left >= 0 && b.right <= innerWidth; })()"));
   }
 
   // ---- Chromium

@@ -1,5 +1,6 @@
 package cn.liangxian.policy.cli;
 
+import cn.liangxian.policy.Categories;
 import cn.liangxian.policy.Category;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.Insurance;
@@ -7,7 +8,6 @@ import cn.liangxian.policy.Person;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -18,7 +18,7 @@ record AssessRequest(Person person, Insurance insurance, Integer tierYuan, Local
       "idNumber", "insurance", "categories", "local", "tier", "payDate", "addOns", "enrolledElsewhere", "spouseIdNumber");
 
   /** @throws IllegalArgumentException with a message fit for the {@code error} field */
-  static AssessRequest from(JsonNode n, boolean insuranceRequired) {
+  static AssessRequest from(JsonNode n, boolean insuranceRequired, Categories known) {
     if (n == null || !n.isObject()) {
       throw new IllegalArgumentException("each line must be a JSON object");
     }
@@ -30,7 +30,7 @@ record AssessRequest(Person person, Insurance insurance, Integer tierYuan, Local
     }
     IdNumber idNumber = idNumber(n);
     Insurance insurance = insurance(n, insuranceRequired);
-    Set<Category> categories = categories(n);
+    Set<Category> categories = categories(n, known);
     boolean local = bool(n, "local", true);
     boolean elsewhere = bool(n, "enrolledElsewhere", false);
     IdNumber spouse = spouse(n);
@@ -64,11 +64,12 @@ record AssessRequest(Person person, Insurance insurance, Integer tierYuan, Local
         () -> new IllegalArgumentException("insurance must be \"medical\" or \"pension\", got " + ins));
   }
 
-  private static Set<Category> categories(JsonNode n) {
-    Set<Category> categories = EnumSet.noneOf(Category.class);
+  /** Category codes, national or declared by the book. */
+  private static Set<Category> categories(JsonNode n, Categories known) {
+    Set<Category> categories = new LinkedHashSet<>();
     for (String code : strings(n, "categories")) {
-      categories.add(Category.ofCode(code).orElseThrow(() -> new IllegalArgumentException(
-          "unknown category '" + code + "' (known: " + Category.knownCodes() + ")")));
+      categories.add(known.find(code).orElseThrow(() -> new IllegalArgumentException(
+          "unknown category '" + code + "' (known: " + known.knownCodes() + ")")));
     }
     return categories;
   }

@@ -22,6 +22,8 @@ final class AssessmentJson {
     o.put("eligible", a.eligible());
     if (!a.eligible()) {
       o.put("reason", a.reason());
+      o.put("reasonCode", a.why().code());
+      o.put("reasonText", a.why().text());
     }
     o.put("personalFen", a.personalFen());
     o.put("governmentFen", a.governmentFen());

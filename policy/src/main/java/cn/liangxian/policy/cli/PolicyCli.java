@@ -2,6 +2,8 @@ package cn.liangxian.policy.cli;
 
 import cn.liangxian.policy.Assessment;
 import cn.liangxian.policy.AssessmentException;
+import cn.liangxian.policy.BookTables;
+import cn.liangxian.policy.ReasonCode;
 import cn.liangxian.policy.HouseholdAssessment;
 import cn.liangxian.policy.Insurance;
 import cn.liangxian.policy.PolicyBook;
@@ -45,6 +47,9 @@ public final class PolicyCli {
         java -jar policy.jar assess --book <book.yaml>      assess JSON Lines from stdin
         java -jar policy.jar household --book <book.yaml>   assess whole households from stdin
         java -jar policy.jar check <book.yaml>...           load books and report any problem
+        java -jar policy.jar explain --book <book.yaml> [--pdf <out.pdf>]
+                                                            the book as the notice's tables, in Chinese:
+                                                            as text on stdout, or as an A4 PDF
         java -jar policy.jar --help                         this text
 
       assess reads one JSON object per line on stdin and writes exactly one JSON line per input
@@ -55,7 +60,8 @@ public final class PolicyCli {
           categories  array of category codes, default []: DIBAO TEKUN WUBAO POVERTY POVERTY_LIFTED
                       LOW_INCOME SOCIAL_BOTTOM_LINE DISABLED SEVERE_DISABLED PRIORITY_CARE ORPHAN
                       UNSUPPORTED_CHILD OTHER_HARDSHIP ONLY_SON ONLY_DAUGHTER TWO_DAUGHTERS
-                      ONLY_CHILD_PARENT DOWNSIZED_1960S HARDSHIP_WORKER OLD_PARTY_MEMBER STUDENT
+                      ONLY_CHILD_PARENT DOWNSIZED_1960S HARDSHIP_WORKER OLD_PARTY_MEMBER STUDENT,
+                      and the categories the book declares
           local       boolean, default true: registered (户籍) in the book's region
           tier        integer yuan, pension only: the tier chosen
           payDate     "YYYY-MM-DD", default: the first day of the book's collection window
@@ -63,14 +69,16 @@ public final class PolicyCli {
           enrolledElsewhere  boolean, default false: insured elsewhere or under employee insurance
           spouseIdNumber     string, optional: used where a rule looks at the wife's age
         Output fields:
-          eligible (boolean), reason (string, only when not eligible), personalFen, governmentFen,
+          eligible (boolean), reason (string, only when not eligible), reasonCode and reasonText
+          (the stable code and the Chinese text of that reason), personalFen, governmentFen,
           subsidyFen, laterSubsidyFen, totalFen (integers, fen), coverageStart, coverageEnd
           ("YYYY-MM-DD", null when not eligible), rules (array of {"id","source"}: the rules
           applied and the notice clause each comes from).
           totalFen = personalFen + governmentFen + subsidyFen; laterSubsidyFen is the part of
           personalFen given back afterwards (先征后补).
         A line that cannot be assessed (bad JSON, bad ID number, unknown category, tier not
-        offered, ...) yields {"error": "..."} on its line and the rest go on.
+        offered, ...) yields {"error": "..."} on its line (with "reasonCode" and "reasonText" when
+        the engine refused it) and the rest go on.
 
       household reads one JSON object per line: {"insurance": ..., "payDate": ..., "members": [ ...
       objects with the assess input fields except insurance and payDate ... ]} and writes the
@@ -108,6 +116,7 @@ public final class PolicyCli {
         case "assess" -> lines(bookOption(args), in, out, false);
         case "household" -> lines(bookOption(args), in, out, true);
         case "check" -> check(args, out, err);
+        case "explain" -> explain(args, out);
         default -> throw new UsageException("unknown command '" + args[0] + "'");
       };
     } catch (UsageException e) {
@@ -133,6 +142,8 @@ public final class PolicyCli {
         book = args[++i];
       } else if (args[i].startsWith("--book=")) {
         book = args[i].substring("--book=".length());
+      } else if (args[0].equals("explain") && args[i].equals("--pdf") && i + 1 < args.length) {
+        i++;
       } else {
         throw new UsageException("unexpected argument '" + args[i] + "'");
       }
@@ -153,7 +164,8 @@ public final class PolicyCli {
       try {
         PolicyBook b = PolicyBook.load(Path.of(args[i]));
         w.println(args[i] + ": ok (" + b.id() + ", " + String.join("+",
-            List.of(Insurance.values()).stream().filter(x -> b.terms(x).isPresent()).map(Insurance::code).toList()) + ")");
+            List.of(Insurance.values()).stream().filter(x -> b.terms(x).isPresent()).map(Insurance::code).toList())
+            + (b.inService() ? "" : ", an example, not in service") + ")");
       } catch (PolicyBookException | UncheckedIOException e) {
         err.println(e.getMessage());
         status = SOME_LINES_FAILED;
@@ -162,6 +174,31 @@ public final class PolicyCli {
     w.flush();
     err.flush();
     return status;
+  }
+
+  /** The book as the notice's tables: text on stdout, or a PDF written where {@code --pdf} says. */
+  private int explain(String[] args, OutputStream out) {
+    PolicyBook book = bookOption(args);
+    String pdf = null;
+    for (int i = 1; i < args.length - 1; i++) {
+      if (args[i].equals("--pdf")) {
+        pdf = args[i + 1];
+      }
+    }
+    String title = book.title() + " 缴费标准一览表";
+    List<BookTables.Table> tables = BookTables.of(book);
+    if (pdf == null) {
+      PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+      w.print(BookText.render(title, tables));
+      w.flush();
+      return OK;
+    }
+    try {
+      java.nio.file.Files.write(Path.of(pdf), BookPdf.render(title, tables));
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException("cannot write " + pdf + ": " + e.getMessage(), e);
+    }
+    return OK;
   }
 
   private int lines(PolicyBook book, InputStream in, OutputStream out, boolean household) {
@@ -175,8 +212,11 @@ public final class PolicyCli {
         try {
           JsonNode input = parse(line);
           result = household ? household(input, book) : assess(input, book);
-        } catch (IllegalArgumentException | AssessmentException e) {
+        } catch (IllegalArgumentException e) {
           result = json.createObjectNode().put("error", e.getMessage());
+        } catch (AssessmentException e) {
+          result = json.createObjectNode().put("error", e.getMessage()).put("reasonCode", e.reason().code())
+              .put("reasonText", e.reason().text());
         }
         if (result.has("error")) {
           status = SOME_LINES_FAILED;
@@ -206,7 +246,7 @@ public final class PolicyCli {
   }
 
   private ObjectNode assess(JsonNode input, PolicyBook book) {
-    AssessRequest r = AssessRequest.from(input, true);
+    AssessRequest r = AssessRequest.from(input, true, book.categories());
     LocalDate payDate = r.payDate() != null ? r.payDate() : defaultPayDate(book, r.insurance());
     Assessment a = PolicyEngine.assess(r.person(), r.insurance(), book, payDate, r.tierYuan(), r.addOns());
     return output.assessment(a);
@@ -231,7 +271,7 @@ public final class PolicyCli {
     List<HouseholdAssessment.Member> list = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {
       try {
-        AssessRequest r = AssessRequest.from(members.get(i), false);
+        AssessRequest r = AssessRequest.from(members.get(i), false, book.categories());
         list.add(new HouseholdAssessment.Member(r.person(), r.tierYuan(), r.addOns()));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("members[" + i + "]: " + e.getMessage());
@@ -243,8 +283,9 @@ public final class PolicyCli {
 
   private static LocalDate defaultPayDate(PolicyBook book, Insurance insurance) {
     return book.terms(insurance)
-        .orElseThrow(() -> new AssessmentException(book.file() + " sets no " + insurance.code() + " terms"))
-        .windowStart();
+        .orElseThrow(() -> new AssessmentException(book.reason(ReasonCode.NO_TERMS,
+            book.file() + " sets no " + insurance.code() + " terms", insurance)))
+        .firstPayDate();
   }
 
   private static final class UsageException extends RuntimeException {

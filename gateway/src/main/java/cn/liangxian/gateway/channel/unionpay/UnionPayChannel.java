@@ -1,0 +1,156 @@
+package cn.liangxian.gateway.channel.unionpay;
+
+import cn.liangxian.gateway.channel.ChannelException;
+import cn.liangxian.gateway.channel.PaymentChannel;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * UnionPay QR (云闪付 and every UnionPay app, the acquirer-side 主扫 flow) as a {@link PaymentChannel}: the
+ * gateway asks for a QR code, the resident scans it, UnionPay notifies. UnionPay knows a trade by orderId
+ * and txnTime, so every request sent is recorded ({@link UnionPayRequests}) for any instance to ask about
+ * later. A UnionPay QR code has no close: it stops taking payments at its {@code payTimeout} (the order's
+ * expiry), so a close before then is refused and the sweep tries again once the code is dead.
+ */
+public final class UnionPayChannel implements PaymentChannel {
+  private final Vertx vertx;
+  private final UnionPayClient client;
+  private final UnionPayRequests requests;
+  private final Supplier<String> notifyUrl;
+  private final Clock clock;
+
+  public UnionPayChannel(Vertx vertx, UnionPayClient client, UnionPayRequests requests, Supplier<String> notifyUrl, Clock clock) {
+    this.vertx = vertx;
+    this.client = client;
+    this.requests = requests;
+    this.notifyUrl = notifyUrl;
+    this.clock = clock;
+  }
+
+  public UnionPayClient client() {
+    return client;
+  }
+
+  public UnionPayRequests requests() {
+    return requests;
+  }
+
+  @Override
+  public String name() {
+    return "unionpay";
+  }
+
+  @Override
+  public Future<JsonObject> prepay(Prepay p) {
+    if (!p.mode().equals("qr")) {
+      return Future.failedFuture(new ChannelException("UNSUPPORTED_MODE", "UnionPay is offered as a QR code only", 0, false));
+    }
+    OffsetDateTime expires = p.expiresAt() == null ? OffsetDateTime.now(clock).plusMinutes(15) : p.expiresAt();
+    UnionPayRequests.Sent sent = new UnionPayRequests.Sent(p.outTradeNo(), "pay", p.outTradeNo(), null, now(),
+        UnionPayClient.TXN_TIME.format(expires.atZoneSameInstant(UnionPayClient.CHINA)));
+    return requests.record(sent).compose(s -> client.qrCode(s.orderId(), p.totalFen(), p.description(), notifyUrl.get(),
+        s.txnTime(), s.payTimeout())).map(qr -> new JsonObject().put("codeUrl", qr));
+  }
+
+  @Override
+  public Future<Trade> query(String outTradeNo) {
+    return requests.get(outTradeNo).compose(s -> s == null ? Future.succeededFuture(new Trade(Trade.State.NOT_FOUND, null, 0))
+        : client.query(s.orderId(), s.txnTime()).map(t -> {
+          if (!t.found()) {
+            // UnionPay knows a code only once it is scanned: until its payTimeout an unknown one may still be paid
+            return new Trade(stillPayable(s) ? Trade.State.NOT_PAID : Trade.State.NOT_FOUND, null, 0);
+          }
+          return new Trade(t.origRespCode().equals("00") ? Trade.State.PAID : Trade.State.NOT_PAID, t.queryId(), t.txnAmt());
+        }));
+  }
+
+  @Override
+  public Future<Void> close(String outTradeNo) {
+    return requests.get(outTradeNo).compose(s -> {
+      if (s == null) {
+        return Future.succeededFuture(); // never asked for a code: nothing can be paid
+      }
+      return client.query(s.orderId(), s.txnTime()).compose(t -> {
+        if (t.found() && t.origRespCode().equals("00")) {
+          return Future.failedFuture(new ChannelException("TRADE_PAID", "the QR code was paid", 200, false));
+        }
+        if (stillPayable(s)) {
+          return Future.failedFuture(new ChannelException("QR_STILL_PAYABLE",
+              "a UnionPay QR code cannot be closed before its payTimeout " + s.payTimeout(), 0, true));
+        }
+        return Future.succeededFuture();
+      });
+    });
+  }
+
+  @Override
+  public Future<Void> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason) {
+    return requests.get(outTradeNo).compose(s -> s == null
+            ? Future.failedFuture(new ChannelException("UNIONPAY_34", "no such trade", 0, false))
+            : client.query(s.orderId(), s.txnTime()))
+        .compose(t -> {
+          if (!t.found() || !t.origRespCode().equals("00")) {
+            return Future.failedFuture(new ChannelException("TRADE_NOT_PAID", "only a paid trade is refunded", 200, true));
+          }
+          String orderId = UnionPayRequests.refundOrderId(outRefundNo);
+          return requests.record(new UnionPayRequests.Sent(orderId, "refund", outTradeNo, outRefundNo, now(), null))
+              .compose(r -> client.refund(r.orderId(), r.txnTime(), t.queryId(), refundFen, notifyUrl.get()));
+        });
+  }
+
+  @Override
+  public Future<RefundState> queryRefund(String outTradeNo, String outRefundNo) {
+    return requests.get(UnionPayRequests.refundOrderId(outRefundNo)).compose(s -> s == null
+        ? Future.succeededFuture(RefundState.NOT_FOUND)
+        : client.query(s.orderId(), s.txnTime()).map(t -> {
+          if (!t.found()) {
+            return RefundState.NOT_FOUND;
+          }
+          return switch (t.origRespCode()) {
+            case "00" -> RefundState.SUCCESS;
+            case "03", "04", "05" -> RefundState.PROCESSING;
+            default -> RefundState.FAILED;
+          };
+        }));
+  }
+
+  /** One line of the settlement file in our terms: a payment (ref: queryId) or a refund (ref: out_refund_no). */
+  public record BillLine(boolean refund, String outTradeNo, String ref, long fen) {}
+
+  /** The settlement file of a day, refunds named by our out_refund_no. */
+  public Future<List<BillLine>> bill(LocalDate day) {
+    return client.settlementZip(day).compose(zip -> vertx.executeBlocking(() -> SettlementFile.parseZip(zip), false))
+        .compose(file -> {
+          List<String> refundIds = file.rows().stream().filter(SettlementFile.Row::refund).map(SettlementFile.Row::orderId).toList();
+          return requests.refunds(refundIds).map(refunds -> {
+            List<BillLine> out = new ArrayList<>();
+            for (SettlementFile.Row r : file.rows()) {
+              if (!r.refund()) {
+                out.add(new BillLine(false, r.orderId(), r.queryId(), r.amountFen()));
+                continue;
+              }
+              UnionPayRequests.Sent s = refunds.get(r.orderId());
+              // a refund we never asked for still shows, under UnionPay's orderId
+              out.add(new BillLine(true, s == null ? "" : s.outTradeNo(), s == null ? r.orderId() : s.outRefundNo(), r.amountFen()));
+            }
+            return out;
+          });
+        });
+  }
+
+  private boolean stillPayable(UnionPayRequests.Sent s) {
+    return s.payTimeout() != null && now().compareTo(s.payTimeout()) < 0;
+  }
+
+  private String now() {
+    return UnionPayClient.TXN_TIME.format(LocalDateTime.ofInstant(clock.instant(), UnionPayClient.CHINA));
+  }
+}

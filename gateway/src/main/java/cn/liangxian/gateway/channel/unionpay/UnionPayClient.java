@@ -1,0 +1,200 @@
+package cn.liangxian.gateway.channel.unionpay;
+
+import cn.liangxian.channel.unionpay.UnionPayMessages;
+import cn.liangxian.channel.unionpay.UnionPaySignatures;
+import cn.liangxian.gateway.channel.ChannelException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.WebClient;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * UnionPay's online gateway (全渠道 5.1.0), merchant side, over a non-blocking Vert.x {@link WebClient}:
+ * the QR code request, the trade query, the refund and the settlement file. Every request is signed with
+ * the merchant's key and every answer verified against a {@code signPubKeyCert} that chains to UnionPay's
+ * certificates; signing and verifying run on a worker, never on the event loop.
+ */
+public final class UnionPayClient {
+  static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+  static final DateTimeFormatter TXN_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+
+  private final Vertx vertx;
+  private final WebClient http;
+  private final String gatewayUrl;
+  private final String fileUrl;
+  private final UnionPayMerchant merchant;
+  private final Clock clock;
+
+  /**
+   * @param gatewayUrl {@code https://gateway.95516.com} (its {@code /gateway/api/*.do}), or the sandbox's
+   * @param fileUrl the file transfer address, {@code https://filedownload.95516.com/}, or the sandbox's
+   */
+  public UnionPayClient(Vertx vertx, WebClient http, String gatewayUrl, String fileUrl, UnionPayMerchant merchant, Clock clock) {
+    this.vertx = vertx;
+    this.http = http;
+    this.gatewayUrl = gatewayUrl.endsWith("/") ? gatewayUrl.substring(0, gatewayUrl.length() - 1) : gatewayUrl;
+    this.fileUrl = fileUrl;
+    this.merchant = merchant;
+    this.clock = clock;
+  }
+
+  public UnionPayMerchant merchant() {
+    return merchant;
+  }
+
+  /** A trade as UnionPay reports it; {@code found} false when it has none (respCode 34). */
+  public record Trade(boolean found, String origRespCode, String queryId, long txnAmt, String origRespMsg) {}
+
+  /** txnType 01 / txnSubType 07: the QR code (qrCode) the resident scans. */
+  public Future<String> qrCode(String orderId, long fen, String description, String backUrl, String txnTime, String payTimeout) {
+    Map<String, String> f = common("01", "07", orderId, txnTime);
+    f.put("channelType", "08");
+    f.put("txnAmt", Long.toString(fen));
+    f.put("currencyCode", "156");
+    f.put("backUrl", backUrl);
+    f.put("payTimeout", payTimeout);
+    f.put("orderDesc", description);
+    return call("/gateway/api/backTransReq.do", f).map(a -> {
+      String qr = a.get("qrCode");
+      if (qr == null || qr.isEmpty()) {
+        throw new ChannelException("MALFORMED_RESPONSE", "the answer has no qrCode", 200, true);
+      }
+      return qr;
+    });
+  }
+
+  /** txnType 00: the trade of an orderId sent at txnTime. */
+  public Future<Trade> query(String orderId, String txnTime) {
+    return call("/gateway/api/queryTrans.do", common("00", "00", orderId, txnTime))
+        .map(a -> new Trade(true, a.getOrDefault("origRespCode", ""), a.get("queryId"), amount(a.get("txnAmt")),
+            a.getOrDefault("origRespMsg", "")))
+        .recover(e -> e instanceof ChannelException c && c.code().equals("UNIONPAY_34")
+            ? Future.succeededFuture(new Trade(false, "", null, 0, "查无此交易")) : Future.failedFuture(e));
+  }
+
+  /** txnType 04 (退货) of the payment {@code origQryId}; a repeated orderId and txnTime refunds nothing twice (respCode 12). */
+  public Future<Void> refund(String orderId, String txnTime, String origQryId, long fen, String backUrl) {
+    Map<String, String> f = common("04", "00", orderId, txnTime);
+    f.put("channelType", "08");
+    f.put("origQryId", origQryId);
+    f.put("txnAmt", Long.toString(fen));
+    f.put("currencyCode", "156");
+    f.put("backUrl", backUrl);
+    return call("/gateway/api/backTransReq.do", f).<Void>mapEmpty()
+        .recover(e -> e instanceof ChannelException c && c.code().equals("UNIONPAY_12")
+            ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  /** txnType 76: the settlement files of a day as the zip UnionPay sends (Base64 of its deflated bytes), inflated. */
+  public Future<byte[]> settlementZip(LocalDate day) {
+    Map<String, String> f = common("76", "01", null, TXN_TIME.format(clock.instant().atZone(CHINA)));
+    f.remove("orderId");
+    f.put("settleDate", String.format("%02d%02d", day.getMonthValue(), day.getDayOfMonth()));
+    f.put("fileType", "00");
+    return call(fileUrl, f).map(a -> inflate(a.getOrDefault("fileContent", "")));
+  }
+
+  private Map<String, String> common(String txnType, String txnSubType, String orderId, String txnTime) {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("version", UnionPaySignatures.VERSION);
+    f.put("encoding", "UTF-8");
+    f.put("signMethod", UnionPaySignatures.SIGN_METHOD_RSA);
+    f.put("txnType", txnType);
+    f.put("txnSubType", txnSubType);
+    f.put("bizType", "000000");
+    f.put("accessType", "0");
+    f.put("merId", merchant.merId());
+    f.put("orderId", orderId);
+    f.put("txnTime", txnTime);
+    f.put("certId", merchant.certId());
+    return f;
+  }
+
+  /** The signed form of a request: also what a test or the sandbox checks. Blocking (RSA). */
+  public Map<String, String> signed(Map<String, String> fields) {
+    Map<String, String> f = new LinkedHashMap<>();
+    fields.forEach((k, v) -> {
+      if (v != null && !v.isEmpty()) {
+        f.put(k, v);
+      }
+    });
+    f.put("signature", UnionPaySignatures.sign(merchant.signKey(), f));
+    return f;
+  }
+
+  private Future<Map<String, String>> call(String pathOrUrl, Map<String, String> fields) {
+    String url = pathOrUrl.startsWith("http") ? pathOrUrl : gatewayUrl + pathOrUrl;
+    return vertx.executeBlocking(() -> UnionPayMessages.form(signed(fields)), false)
+        .compose(body -> http.postAbs(url).putHeader("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
+            .sendBuffer(Buffer.buffer(body))
+            .recover(e -> Future.failedFuture(new ChannelException("NETWORK", String.valueOf(e.getMessage()), 0, true))))
+        .compose(resp -> {
+          if (resp.statusCode() != 200) {
+            return Future.failedFuture(new ChannelException("HTTP_" + resp.statusCode(), "UnionPay answered " + resp.statusCode(),
+                resp.statusCode(), true));
+          }
+          String text = resp.bodyAsBuffer() == null ? "" : resp.bodyAsBuffer().toString(StandardCharsets.UTF_8);
+          return vertx.executeBlocking(() -> verified(text), false);
+        });
+  }
+
+  private Map<String, String> verified(String text) {
+    Map<String, String> a = UnionPayMessages.parseAnswer(text);
+    String code = a.getOrDefault("respCode", "");
+    boolean signed = merchant.trust().signingKey(a.get("signPubKeyCert"), clock.instant())
+        .map(k -> UnionPaySignatures.verify(k, a)).orElse(false);
+    if (!signed) {
+      // an answer we cannot verify is never taken as final: it stays retryable
+      throw new ChannelException(code.isEmpty() ? "RESPONSE_NOT_VERIFIED" : "UNIONPAY_" + code,
+          "the answer is not signed by a UnionPay certificate", 200, true);
+    }
+    if (!merchant.merId().equals(a.getOrDefault("merId", merchant.merId()))) {
+      throw new ChannelException("WRONG_MERCHANT", "the answer names merchant " + a.get("merId"), 200, true);
+    }
+    if (!code.equals("00")) {
+      // 03/04/05: still being processed; 9x: UnionPay's own trouble; the rest are final answers
+      boolean retry = code.equals("03") || code.equals("04") || code.equals("05") || code.startsWith("9");
+      throw new ChannelException("UNIONPAY_" + code, a.getOrDefault("respMsg", ""), 200, retry);
+    }
+    return a;
+  }
+
+  static long amount(String fen) {
+    try {
+      return fen == null || fen.isEmpty() ? 0 : Long.parseLong(fen);
+    } catch (NumberFormatException e) {
+      throw new ChannelException("MALFORMED_RESPONSE", "txnAmt is not a number of fen", 200, true);
+    }
+  }
+
+  private static byte[] inflate(String base64) {
+    try {
+      Inflater inflater = new Inflater();
+      inflater.setInput(Base64.getDecoder().decode(base64));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      while (!inflater.finished()) {
+        int n = inflater.inflate(buf);
+        if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+          throw new DataFormatException("truncated");
+        }
+        out.write(buf, 0, n);
+      }
+      inflater.end();
+      return out.toByteArray();
+    } catch (DataFormatException | IllegalArgumentException e) {
+      throw new ChannelException("MALFORMED_RESPONSE", "the settlement file does not inflate", 200, true);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package cn.liangxian.gateway.channel.unionpay;
+
+import cn.liangxian.channel.unionpay.UnionPaySignatures;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A UnionPay asynchronous notification (form fields to {@code backUrl}), verified: the
+ * {@code signPubKeyCert} must chain to UnionPay's certificates and be valid now (an old notification
+ * signed by a certificate since expired is stale), the signature must cover every field, and it must name
+ * our merchant. Blocking (certificate path and RSA): run it on a worker.
+ */
+public sealed interface UnionPayNotification {
+
+  enum Rejection { MISSING_FIELDS, UNTRUSTED_CERTIFICATE, BAD_SIGNATURE, WRONG_MERCHANT, BAD_AMOUNT }
+
+  /**
+   * @param txnType 01 a payment, 04 a refund
+   * @param respCode 00 when the transaction succeeded
+   */
+  record Verified(String txnType, String orderId, String queryId, String respCode, long txnAmt, String origQryId)
+      implements UnionPayNotification {
+    public boolean succeeded() {
+      return respCode.equals("00");
+    }
+  }
+
+  record Rejected(Rejection reason, String detail) implements UnionPayNotification {}
+
+  static UnionPayNotification verify(UnionPayMerchant merchant, Map<String, String> fields, Instant now) {
+    for (String f : new String[] {"signature", "signPubKeyCert", "merId", "orderId", "txnType", "respCode", "txnAmt"}) {
+      String v = fields.get(f);
+      if (v == null || v.isEmpty()) {
+        return new Rejected(Rejection.MISSING_FIELDS, "no " + f);
+      }
+    }
+    Optional<PublicKey> key = merchant.trust().signingKey(fields.get("signPubKeyCert"), now);
+    if (key.isEmpty()) {
+      return new Rejected(Rejection.UNTRUSTED_CERTIFICATE, "signPubKeyCert is not a valid UnionPay certificate now");
+    }
+    if (!UnionPaySignatures.verify(key.get(), fields)) {
+      return new Rejected(Rejection.BAD_SIGNATURE, "signature does not verify");
+    }
+    if (!merchant.merId().equals(fields.get("merId"))) {
+      return new Rejected(Rejection.WRONG_MERCHANT, "merId " + fields.get("merId"));
+    }
+    long fen;
+    try {
+      fen = Long.parseLong(fields.get("txnAmt"));
+    } catch (NumberFormatException e) {
+      return new Rejected(Rejection.BAD_AMOUNT, "txnAmt " + fields.get("txnAmt"));
+    }
+    return new Verified(fields.get("txnType"), fields.get("orderId"), fields.get("queryId"), fields.get("respCode"), fen,
+        fields.get("origQryId"));
+  }
+}

@@ -1,0 +1,148 @@
+package cn.liangxian.gateway.payment;
+
+import cn.liangxian.gateway.channel.unionpay.UnionPayMerchant;
+import cn.liangxian.gateway.channel.unionpay.UnionPayNotification;
+import cn.liangxian.gateway.channel.unionpay.UnionPayRequests;
+import cn.liangxian.gateway.http.AccessLog;
+import cn.liangxian.gateway.http.Failures;
+import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.RateLimiter;
+import cn.liangxian.gateway.order.OutTradeNo;
+import cn.liangxian.gateway.refund.Refunds;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /api/v1/callbacks/unionpay}: UnionPay's notification to {@code backUrl}, verified on a worker
+ * (certificate chain, signature, merchant), then a payment applied exactly once or a refund confirmed.
+ * UnionPay resends until it gets HTTP 200; a forged, stale or mismatched one changes nothing, is stored for
+ * audit, counted, and answered 400.
+ */
+public final class UnionPayCallbacks {
+  private static final Logger LOG = LoggerFactory.getLogger(UnionPayCallbacks.class);
+  private static final String CHANNEL = "unionpay";
+
+  private final Vertx vertx;
+  private final Payments payments;
+  private final Refunds refunds;
+  private final CallbackLog log;
+  private final UnionPayMerchant merchant;
+  private final UnionPayRequests requests;
+  private final PaymentMetrics metrics;
+  private final Clock clock;
+
+  public UnionPayCallbacks(Vertx vertx, Payments payments, Refunds refunds, CallbackLog log, UnionPayMerchant merchant,
+      UnionPayRequests requests, PaymentMetrics metrics, Clock clock) {
+    this.vertx = vertx;
+    this.payments = payments;
+    this.refunds = refunds;
+    this.log = log;
+    this.merchant = merchant;
+    this.requests = requests;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  public void handle(RoutingContext ctx) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    ctx.request().formAttributes().forEach(e -> fields.put(e.getKey(), e.getValue()));
+    byte[] body = bodyOf(ctx);
+    vertx.executeBlocking(() -> UnionPayNotification.verify(merchant, fields, clock.instant()), false).onComplete(ar -> {
+      if (ar.failed()) {
+        refuse(ctx, false, "malformed", body, null);
+        return;
+      }
+      if (ar.result() instanceof UnionPayNotification.Rejected r) {
+        // past the signature, a wrong merchant or amount is UnionPay's word all the same
+        boolean signed = r.reason() == UnionPayNotification.Rejection.WRONG_MERCHANT
+            || r.reason() == UnionPayNotification.Rejection.BAD_AMOUNT;
+        refuse(ctx, signed, r.reason().name().toLowerCase(), body, null);
+        return;
+      }
+      UnionPayNotification.Verified v = (UnionPayNotification.Verified) ar.result();
+      if (v.txnType().equals("04")) {
+        refund(ctx, v, body);
+      } else {
+        payment(ctx, v, body);
+      }
+    });
+  }
+
+  private void payment(RoutingContext ctx, UnionPayNotification.Verified v, byte[] body) {
+    UUID order = OutTradeNo.orderId(v.orderId());
+    if (!v.succeeded() || !v.txnType().equals("01")) {
+      keep(ctx, true, "txnType " + v.txnType() + " respCode " + v.respCode(), order, body).onComplete(x -> ok(ctx));
+      return;
+    }
+    payments.apply(CHANNEL, v.orderId(), v.queryId(), v.txnAmt(), "callback").onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("unionpay callback could not be applied now: {}", ar.cause().toString());
+        ctx.response().setStatusCode(500).end("retry");
+        return;
+      }
+      PaymentOutcome o = ar.result();
+      if (o == PaymentOutcome.UNKNOWN_ORDER || o == PaymentOutcome.AMOUNT_MISMATCH) {
+        refuse(ctx, true, o.name().toLowerCase(), body, order);
+        return;
+      }
+      keep(ctx, true, o.name().toLowerCase(), order, body).onComplete(x -> ok(ctx));
+    });
+  }
+
+  private void refund(RoutingContext ctx, UnionPayNotification.Verified v, byte[] body) {
+    requests.get(v.orderId()).compose(s -> {
+      if (s == null || !s.kind().equals("refund")) {
+        return Future.succeededFuture("unknown_refund");
+      }
+      Future<Void> done = v.succeeded() ? refunds.confirmed(s.outRefundNo()) : Future.succeededFuture();
+      return done.map("refund respCode " + v.respCode());
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("unionpay refund callback could not be applied now: {}", ar.cause().toString());
+        ctx.response().setStatusCode(500).end("retry");
+        return;
+      }
+      keep(ctx, true, ar.result(), null, body).onComplete(x -> ok(ctx));
+    });
+  }
+
+  /** A failure on this route, a garbled body too: answered as a forged notification is, never a 5xx for the caller's error. */
+  public void failed(RoutingContext ctx) {
+    AccessLog.with(ctx, () -> {
+      Problem p = Failures.problemOf(ctx);
+      if (ctx.response().ended()) {
+        return;
+      }
+      if (p.status() >= 500) {
+        ctx.response().setStatusCode(p.status()).end("retry");
+        return;
+      }
+      refuse(ctx, false, "malformed", bodyOf(ctx), null);
+    });
+  }
+
+  private void refuse(RoutingContext ctx, boolean verified, String reason, byte[] body, UUID order) {
+    metrics.refused(CHANNEL, reason);
+    keep(ctx, verified, reason, order, body).onComplete(x -> ctx.response().setStatusCode(400).end("fail"));
+  }
+
+  private static void ok(RoutingContext ctx) {
+    ctx.response().setStatusCode(200).end("ok");
+  }
+
+  private Future<Void> keep(RoutingContext ctx, boolean verified, String outcome, UUID order, byte[] body) {
+    return log.store(RateLimiter.addressOf(ctx), CHANNEL, verified, outcome, order, new JsonObject(), body);
+  }
+
+  private static byte[] bodyOf(RoutingContext ctx) {
+    return ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+  }
+}

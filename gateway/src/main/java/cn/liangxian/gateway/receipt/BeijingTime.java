@@ -1,0 +1,34 @@
+package cn.liangxian.gateway.receipt;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+
+/** Times as residents read them: Beijing time, on paper as 2026年12月1日 13:51:51, in the API with +08:00. */
+public final class BeijingTime {
+  public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+  private static final DateTimeFormatter PAPER = DateTimeFormatter.ofPattern("yyyy年M月d日 HH:mm:ss");
+
+  private BeijingTime() {}
+
+  /** An ISO time in Beijing's offset, to the second: 2026-12-01T13:51:51+08:00; null stays null. */
+  public static String offset(String iso) {
+    return iso == null ? null : OffsetDateTime.parse(iso).atZoneSameInstant(ZONE).toOffsetDateTime()
+        .truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+  }
+
+  public static String paper(String iso) {
+    return iso == null ? null : OffsetDateTime.parse(iso).atZoneSameInstant(ZONE).format(PAPER);
+  }
+
+  /** The channel as residents call it. */
+  public static String channelName(String channel) {
+    return switch (channel == null ? "" : channel) {
+      case "wechat" -> "微信支付";
+      case "alipay" -> "支付宝";
+      case "unionpay" -> "云闪付（银联）";
+      default -> channel;
+    };
+  }
+}

@@ -1,0 +1,62 @@
+package cn.liangxian.gateway.receipt;
+
+import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.order.OrderStore;
+import cn.liangxian.gateway.order.OutTradeNo;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+
+/**
+ * {@code GET /r/{receiptNo}}: the public verification page the printed receipt's QR code opens. It shows only
+ * what the paper shows (names and ID numbers masked, amounts, year, paid time, the channel's transaction id)
+ * and whether the payment stands or was refunded. A receipt number is the order's random 128-bit id, so one
+ * receipt's number says nothing about another's. {@code Accept: application/json} gives the receipt as JSON.
+ */
+public final class ReceiptPage {
+  private final OrderStore orders;
+
+  public ReceiptPage(OrderStore orders) {
+    this.orders = orders;
+  }
+
+  public void handle(RoutingContext ctx) {
+    UUID id = OutTradeNo.orderId(ctx.pathParam("receiptNo"));
+    boolean html = !String.valueOf(ctx.request().getHeader("Accept")).contains("application/json");
+    if (id == null) {
+      notFound(ctx, html);
+      return;
+    }
+    orders.get(id).onComplete(ar -> {
+      if (ar.failed() && ar.cause() instanceof Problem p && p.status() == 404) {
+        notFound(ctx, html);
+        return;
+      }
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      JsonObject o = ar.result();
+      String state = o.getString("state");
+      if (!"PAID".equals(state) && !"REFUNDED".equals(state)) {
+        notFound(ctx, html);
+        return;
+      }
+      JsonObject r = Receipts.of(o).put("valid", "PAID".equals(state)).put("state", state);
+      if (html) {
+        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
+            .end(ReceiptHtml.page(r));
+      } else {
+        ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(r.encode());
+      }
+    });
+  }
+
+  private static void notFound(RoutingContext ctx, boolean html) {
+    if (html) {
+      ctx.response().setStatusCode(404).putHeader("Content-Type", "text/html; charset=utf-8").end(ReceiptHtml.notFound());
+    } else {
+      ctx.fail(Problem.notFound("receipt-not-found", "No such receipt", "no paid order has this receipt number"));
+    }
+  }
+}

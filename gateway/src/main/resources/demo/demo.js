@@ -1,0 +1,243 @@
+'use strict';
+// The phone demo: a mini-program's pages (查询 → 家庭 → 支付 → 结果) against the public API, the pay sheet
+// imitated by the channel sandbox with the very parameters wx.requestPayment / my.tradePay take.
+const $ = (id) => document.getElementById(id);
+const yuan = (fen) => '¥' + (fen / 100).toFixed(2);
+const INS = { medical: '医疗保险', pension: '养老保险' };
+const SEX = { male: '男', female: '女' };
+const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '缴费中', 'not-eligible': '无需缴费', 'not-available': '暂不能缴' };
+const CHANNEL = { wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付' };
+// the phone's own identity at the channel (a mini-program's openid / Alipay user id)
+const PAYER = { wechat: 'oDemoPhone000000000000000001', alipay: '2088000000000001' };
+
+let household = null;
+let picked = new Map(); // memberRef/insurance → {memberRef, insurance, year, tier}
+let channel = 'wechat';
+let order = null;
+let offered = ['wechat', 'alipay']; // the channels the gateway takes in a mini-program (GET /api/v1/channels)
+
+// Every call to the gateway goes through here: one place to add a mini-program session's header.
+const client = {
+  headers: {},
+  async call(method, path, body, extra) {
+    const r = await fetch(path, { method, headers: Object.assign({ 'Content-Type': 'application/json' }, client.headers, extra || {}),
+      body: body ? JSON.stringify(body) : undefined });
+    const data = await r.json().catch(() => ({}));
+    if (!r.ok) throw new Error(data.detail || data.title || `出错了（${r.status}）`);
+    return data;
+  },
+};
+
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'onclick') e.addEventListener('click', v); else if (k === 'text') e.textContent = v; else e.setAttribute(k, v);
+  }
+  for (const k of kids) e.append(k);
+  return e;
+}
+
+function show(page, title) {
+  for (const p of ['find', 'family', 'result']) $(p).classList.toggle('hidden', p !== page);
+  $('navTitle').textContent = title;
+  $('back').style.visibility = page === 'find' ? 'hidden' : 'visible';
+  window.scrollTo(0, 0);
+}
+
+function toast(text) {
+  $('toast').textContent = text;
+  $('toast').classList.remove('hidden');
+  setTimeout(() => $('toast').classList.add('hidden'), 1800);
+}
+
+// ---- 查询
+
+$('lookup').onclick = async () => {
+  $('findError').textContent = '';
+  try {
+    household = await client.call('POST', '/api/v1/lookup', { idNumber: $('id').value.trim().toUpperCase(), name: $('name').value.trim() });
+    order = null;
+    picked = new Map();
+    const whole = new Set((household.wholeFamilyRequired || []).map((w) => w.insurance));
+    for (const [key, it] of payable()) if (whole.has(it.insurance)) pick(key, it);
+    offered = ((await client.call('GET', '/api/v1/channels')).channels || []).filter((c) => (c.modes || []).includes('mini')).map((c) => c.name);
+    channel = offered[0] || 'wechat';
+    renderFamily();
+    show('family', '家庭缴费');
+  } catch (e) { $('findError').textContent = e.message; }
+};
+
+// ---- 家庭: members told apart, a switch per insurance, tiers in an action sheet
+
+function payable() {
+  const m = new Map();
+  for (const mem of household.members) for (const it of mem.insurances) if (it.status === 'unpaid') m.set(mem.ref + '/' + it.insurance, Object.assign({ ref: mem.ref }, it));
+  return m;
+}
+
+function tierOf(it, t) { return (it.tiers || []).find((x) => x.tier === t); }
+function defaultTier(it) {
+  if (!it.tiers || !it.tiers.length) return undefined;
+  return tierOf(it, it.lastTier) ? it.lastTier : Math.min(...it.tiers.map((x) => x.tier));
+}
+function pick(key, it) {
+  const sel = { memberRef: it.ref, insurance: it.insurance, year: it.year };
+  if (defaultTier(it) !== undefined) sel.tier = defaultTier(it);
+  picked.set(key, sel);
+}
+function fenOf(it, sel) { const t = sel && sel.tier !== undefined ? tierOf(it, sel.tier) : null; return t ? t.personalFen : it.personalFen; }
+
+function toggle(key, it) {
+  const whole = (household.wholeFamilyRequired || []).some((w) => w.insurance === it.insurance);
+  const on = !picked.has(key);
+  for (const [k, x] of payable()) {
+    if (k === key || (whole && x.insurance === it.insurance)) { if (on) pick(k, x); else picked.delete(k); }
+  }
+  renderFamily();
+}
+
+function renderFamily() {
+  const h = household.household;
+  $('place').textContent = `${h.region.name} ${h.township} ${h.village}`;
+  const whole = (household.wholeFamilyRequired || []).map((w) => INS[w.insurance]);
+  $('rule').textContent = whole.length ? `本地${whole.join('、')}须全家一起缴，已为您全部选上` : '';
+  const box = $('members');
+  box.replaceChildren();
+  const items = payable();
+  for (const mem of household.members) {
+    box.append(el('div', { class: 'cells-title who' }, el('b', { text: mem.name }),
+      el('span', { text: ` ${SEX[mem.sex] || ''} · ${mem.age}岁 · 尾号${mem.idNumber.slice(-4)}` })));
+    const cells = el('div', { class: 'cells' });
+    for (const it of mem.insurances) {
+      const key = mem.ref + '/' + it.insurance;
+      if (it.status !== 'unpaid') {
+        const when = it.paidAt ? `（${it.paidAt.slice(0, 10)}）` : '';
+        cells.append(el('div', { class: 'cell' }, el('span', { class: 'cell-bd', text: `${it.year}年${INS[it.insurance]}` }),
+          el('span', { class: 'cell-ft status ' + it.status, text: (STATUS[it.status] || it.status) + when })));
+        continue;
+      }
+      const sel = picked.get(key);
+      const sw = el('input', { type: 'checkbox', class: 'switch', 'data-member': mem.ref, 'data-insurance': it.insurance, 'aria-label': INS[it.insurance] });
+      sw.checked = !!sel;
+      sw.onchange = () => toggle(key, items.get(key));
+      cells.append(el('label', { class: 'cell' }, el('span', { class: 'cell-bd', text: `${it.year}年${INS[it.insurance]}` }),
+        el('span', { class: 'cell-ft amount', text: yuan(fenOf(it, sel || { tier: defaultTier(it) })) }), sw));
+      if (it.tiers && it.tiers.length) {
+        const t = tierOf(it, sel ? sel.tier : defaultTier(it));
+        cells.append(el('div', { class: 'cell access', 'data-tier-for': mem.ref, onclick: () => openTiers(mem, it, key) },
+          el('span', { class: 'cell-bd', text: '缴费档次' }), el('span', { class: 'cell-ft', text: `${t.tier}元档 · 补贴${yuan(t.subsidyFen)}` })));
+      }
+    }
+    box.append(cells);
+  }
+  const chs = $('channels');
+  chs.replaceChildren(...offered.map((c) => {
+    const r = el('input', { type: 'radio', name: 'channel', value: c, id: 'ch-' + c });
+    r.checked = c === channel;
+    r.onchange = () => { channel = c; };
+    return el('label', { class: 'cell radio' }, el('span', { class: 'badge ' + c, text: CHANNEL[c] ? CHANNEL[c].slice(0, 1) : c }),
+      el('span', { class: 'cell-bd', text: CHANNEL[c] || c }), r);
+  }));
+  let fen = 0;
+  for (const [k, sel] of picked) fen += fenOf(items.get(k), sel);
+  let all = 0;
+  for (const [k, it] of items) all += fenOf(it, picked.get(k) || { tier: defaultTier(it) });
+  $('total').textContent = yuan(fen);
+  $('payAll').textContent = `全家缴费 ${yuan(all)}`;
+  $('payAll').disabled = !!order || all === 0;
+  $('pay').disabled = !!order || picked.size === 0;
+  $('pay').textContent = order ? '已下单' : '去支付';
+}
+
+function openTiers(mem, it, key) {
+  if (order) return;
+  const sheet = $('tierSheet');
+  const current = (picked.get(key) || {}).tier ?? defaultTier(it);
+  sheet.replaceChildren(el('div', { class: 'sheet-title', text: `${mem.name} 养老保险 · 选择缴费档次` }),
+    ...it.tiers.map((t) => el('button', { class: 'sheet-cell' + (t.tier === current ? ' on' : ''), 'data-tier': String(t.tier), onclick: () => {
+      if (!picked.has(key)) pick(key, Object.assign({ ref: mem.ref }, it));
+      picked.get(key).tier = t.tier;
+      closeSheets();
+      renderFamily();
+    } }, el('span', { text: `${t.tier}元档` }), el('span', { class: 'sub', text: `个人缴${yuan(t.personalFen)} · 补贴${yuan(t.subsidyFen)}` }))),
+    el('button', { class: 'sheet-cell cancel', text: '取消', onclick: closeSheets }));
+  $('mask').classList.remove('hidden');
+  sheet.classList.remove('hidden');
+}
+
+function closeSheets() {
+  for (const id of ['mask', 'tierSheet', 'paySheet']) $(id).classList.add('hidden');
+}
+$('mask').onclick = closeSheets;
+
+// ---- 支付: the order in mini-program mode, then the channel's pay sheet
+
+$('payAll').onclick = () => { for (const [k, it] of payable()) if (!picked.has(k)) pick(k, it); renderFamily(); pay(); };
+$('pay').onclick = () => pay();
+
+async function pay() {
+  $('payError').textContent = '';
+  if (order) return;
+  try {
+    order = await client.call('POST', '/api/v1/orders', { householdRef: household.household.ref, channel, mode: 'mini',
+      payerId: PAYER[channel], items: [...picked.values()] }, { 'Idempotency-Key': crypto.randomUUID() });
+    renderFamily();
+    await paySheet();
+  } catch (e) { $('payError').textContent = e.message; }
+}
+
+const sandbox = fetch('/demo/sandbox.json').then((r) => r.json()).then((j) => j.sandboxUrl);
+
+// what wx.requestPayment / my.tradePay would be given, and the sheet they raise
+async function sheetCall(confirm) {
+  const p = order.payment;
+  const body = order.channel === 'alipay' ? { tradeNO: p.alipayTradeNo, confirm } : Object.assign({ confirm }, p.wechatPayment);
+  const r = await fetch(`${await sandbox}/sandbox/sheet/${order.channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const data = await r.json();
+  if (!r.ok) throw new Error(data.errMsg || data.memo || '支付失败');
+  return data;
+}
+
+async function paySheet() {
+  const shown = await sheetCall(false);
+  const sheet = $('paySheet');
+  sheet.replaceChildren(el('div', { class: 'sheet-title', text: order.channel === 'alipay' ? '支付宝 · 确认付款' : '微信支付' }),
+    el('div', { class: 'pay-amount', id: 'sheetAmount', text: yuan(shown.totalFen) }),
+    el('div', { class: 'cell' }, el('span', { class: 'cell-bd', text: '收款方' }), el('span', { class: 'cell-ft', text: '城乡居民两险（演示）' })),
+    el('div', { class: 'cell' }, el('span', { class: 'cell-bd', text: '商品' }), el('span', { class: 'cell-ft', text: shown.description || '' })),
+    el('div', { class: 'btn-area' }, el('button', { id: 'confirmPay', class: 'btn primary ' + order.channel, text: '确认支付', onclick: async () => {
+      try {
+        await sheetCall(true);
+        closeSheets();
+        await result();
+      } catch (e) { closeSheets(); $('payError').textContent = e.message; }
+    } })));
+  $('mask').classList.remove('hidden');
+  sheet.classList.remove('hidden');
+}
+
+// ---- 结果: the gateway holds the status request until the order changes
+
+async function result() {
+  let o = await client.call('GET', `/api/v1/orders/${order.id}?waitSeconds=20&state=PAYING`);
+  while (o.state === 'PAYING') o = await client.call('GET', `/api/v1/orders/${order.id}?waitSeconds=20&state=PAYING`);
+  if (o.state !== 'PAID') {
+    $('resultIcon').className = 'icon warn';
+    $('resultIcon').textContent = '!';
+    $('resultTitle').textContent = { EXPIRED: '订单已过期', CANCELLED: '订单已取消', REFUNDED: '已退款' }[o.state] || o.state;
+    show('result', '缴费结果');
+    return;
+  }
+  const r = await client.call('GET', `/api/v1/orders/${order.id}/receipt`);
+  $('resultAmount').textContent = yuan(r.totalFen);
+  const cell = (k, v, id) => el('div', { class: 'cell' }, el('span', { class: 'cell-bd', text: k }), el('span', { class: 'cell-ft', id: id || '', text: v }));
+  $('receipt').replaceChildren(cell('凭证号', r.receiptNo, 'receiptNo'), cell('缴费年度', r.benefitYears.map((y) => y + '年').join('、')),
+    ...r.items.map((i) => cell(`${i.name} ${i.idNumber.slice(-4)}`, `${INS[i.insurance]}${i.tier ? ' ' + i.tier + '元档' : ''} ${yuan(i.personalFen)}`)),
+    cell('支付方式', r.channelName, 'channelName'), cell('交易号', r.transactionId), cell('缴费时间', r.paidAtText, 'paidAt'));
+  $('verify').href = '/r/' + r.receiptNo;
+  show('result', '缴费结果');
+}
+
+$('again').onclick = () => { household = null; order = null; show('find', '城乡居民两险缴费'); };
+$('back').onclick = () => { closeSheets(); show('find', '城乡居民两险缴费'); };
+show('find', '城乡居民两险缴费');

@@ -1,0 +1,136 @@
+package cn.liangxian.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Residents read Chinese: every problem type the resident-facing routes can raise has a Chinese title and
+ * detail, the {@code type} stays the stable English URL, and the refusals a resident meets most (a mistyped ID
+ * number, a wrong name, the whole-family rule, a member already paid, a child too young for the pension) say
+ * in Chinese what to do. Operators' routes keep their English.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ResidentProblemsTest {
+  /** The packages whose problems reach the resident-facing routes (lookup, orders, receipts, and the shared HTTP layer). */
+  static final List<String> RESIDENT_PACKAGES = List.of("lookup", "order", "receipt", "http", "kiosk/KioskAuth.java");
+  static final Pattern SLUG = Pattern.compile("(?:new Problem\\(\\s*\\d+,\\s*|Problem\\.(?:badRequest|notFound|conflict|unprocessable)\\(\\s*)\"([a-z0-9-]+)\"");
+
+  TestGateway g;
+
+  @BeforeAll
+  void start() throws Exception {
+    g = Fixture.load(new TestGateway());
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    g.close();
+  }
+
+  @Test
+  void everyProblemTypeRaisedForResidentsHasChineseTitleAndDetail() throws Exception {
+    Path main = TestGateway.repo().resolve("gateway/src/main/java/cn/liangxian/gateway");
+    Set<String> slugs = new TreeSet<>(Set.of("invalid-request", "malformed-json")); // Problem.invalidField, malformedJson
+    for (String pkg : RESIDENT_PACKAGES) {
+      try (Stream<Path> files = Files.walk(main.resolve(pkg))) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+          Matcher m = SLUG.matcher(Files.readString(f));
+          while (m.find()) {
+            slugs.add(m.group(1));
+          }
+        }
+      }
+    }
+    assertThat(slugs).hasSizeGreaterThan(25).contains("whole-family", "already-paid", "invalid-id-number");
+    List<String> missing = new ArrayList<>();
+    for (String slug : slugs) {
+      JsonObject p = new Problem(400, slug, "English title", "english detail").toJson("/api/v1/orders", true);
+      if (!ResidentTexts.TEXTS.containsKey(slug) || !chinese(p.getString("title")) || !chinese(p.getString("detail"))) {
+        missing.add(slug);
+      }
+      assertThat(p.getString("type")).isEqualTo(Problem.TYPE_BASE + slug);
+      assertThat(p.getString("developerDetail")).isEqualTo("english detail");
+    }
+    assertThat(missing).as("problem types without Chinese for residents").isEmpty();
+  }
+
+  @Test
+  void refusalsOnResidentRoutesAreInChinese() throws Exception {
+    String wrongCheck = Fixture.CHEN.substring(0, 17) + (Fixture.CHEN.charAt(17) == '0' ? '1' : '0');
+    assertChinese(g.post("/api/v1/lookup", new JsonObject().put("idNumber", wrongCheck).put("name", "陈一")),
+        400, "invalid-id-number", "校验位");
+    assertChinese(g.post("/api/v1/lookup", new JsonObject().put("idNumber", Fixture.CHEN).put("name", "陈二")),
+        404, "household-not-found", "核对");
+    assertChinese(g.postRaw("/api/v1/lookup", "application/json", Buffer.buffer("{\"idNumber\":")), 400, "malformed-json", null);
+    assertChinese(g.post("/api/v1/lookup", new JsonObject().put("idNumber", Fixture.CHEN).put("nmae", "陈一")),
+        400, "invalid-request", null);
+    assertChinese(g.get("/api/v1/orders/not-an-order"), 404, "order-not-found", null);
+    assertChinese(g.get("/api/v1/orders/" + UUID.randomUUID() + "/receipt"), 404, "order-not-found", null);
+
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    String household = h.getJsonObject("household").getString("ref");
+    // one member's medical where the book requires the whole household (000 五2)
+    assertChinese(order(household, new JsonArray().add(item(TestGateway.ref(h, Fixture.ZHANG), "medical", null)), "k1"),
+        422, "whole-family", "全家");
+    // a child of ten cannot join the pension
+    assertChinese(order(household, new JsonArray().add(item(TestGateway.ref(h, Fixture.CHILD), "pension", 100)), "k2"),
+        422, "not-payable", "张*明本年度不能缴养老保险");
+    assertChinese(g.post("/api/v1/orders", new JsonObject().put("householdRef", household).put("channel", "wechat")
+        .put("mode", "qr").put("items", new JsonArray())), 400, "idempotency-key-required", null);
+    // already paid
+    g.awaitState(g.payWholeHousehold(Fixture.LIU1, "刘一", "medical", 2020, "wechat").getString("id"), "PAID");
+    JsonObject liu = g.lookup(Fixture.LIU1, "刘一");
+    assertChinese(order(liu.getJsonObject("household").getString("ref"),
+        new JsonArray().add(item(TestGateway.ref(liu, Fixture.LIU1), "medical", null)), "k3"), 409, "already-paid", "已缴费");
+
+    // an operator's route answers in English, as before
+    HttpResponse<Buffer> op = g.postRaw("/api/v1/operator/login", "application/json", Buffer.buffer("{"));
+    assertThat(op.bodyAsJsonObject().getString("title")).isEqualTo("Request body is not valid JSON");
+  }
+
+  private HttpResponse<Buffer> order(String household, JsonArray items, String key) throws Exception {
+    return g.post("/api/v1/orders", new JsonObject().put("householdRef", household).put("channel", "wechat").put("mode", "qr")
+        .put("items", items), "Idempotency-Key", key + "-" + UUID.randomUUID());
+  }
+
+  private static JsonObject item(String member, String insurance, Integer tier) {
+    JsonObject i = new JsonObject().put("memberRef", member).put("insurance", insurance).put("year", 2020);
+    return tier == null ? i : i.put("tier", tier);
+  }
+
+  private static void assertChinese(HttpResponse<Buffer> r, int status, String slug, String detailContains) {
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(status);
+    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    JsonObject p = r.bodyAsJsonObject();
+    assertThat(p.getString("type")).isEqualTo(Problem.TYPE_BASE + slug);
+    assertThat(chinese(p.getString("title"))).as(p.encode()).isTrue();
+    assertThat(chinese(p.getString("detail"))).as(p.encode()).isTrue();
+    if (detailContains != null) {
+      assertThat(p.getString("detail")).contains(detailContains);
+    }
+  }
+
+  static boolean chinese(String s) {
+    return s != null && s.codePoints().anyMatch(c -> c >= 0x4E00 && c <= 0x9FFF);
+  }
+}

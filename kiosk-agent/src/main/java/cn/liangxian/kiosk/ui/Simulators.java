@@ -1,0 +1,77 @@
+package cn.liangxian.kiosk.ui;
+
+import cn.liangxian.kiosk.device.idcard.IdCard;
+import cn.liangxian.kiosk.device.idcard.SamSimulator;
+import cn.liangxian.kiosk.device.printer.PrinterSimulator;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.regex.Pattern;
+
+/**
+ * The demo's hands on the simulated devices, on the UI's loopback address only when the configuration names
+ * simulated devices: {@code POST /api/sim/idcard} puts a card on the reader (the demo card, or any resident
+ * with {@code ?idNumber=..&name=..}), {@code ?do=remove} takes it off; {@code GET /api/sim/printer} lists what
+ * the printer simulator received, decoded from its ESC/POS bytes, and {@code /sim/printer.html} shows it.
+ */
+public final class Simulators {
+
+  private static final Pattern ID_NUMBER = Pattern.compile("\\d{17}[\\dX]");
+
+  private final SamSimulator reader;
+  private final PrinterSimulator printer;
+  private final IdCard demoCard;
+
+  public Simulators(SamSimulator reader, PrinterSimulator printer, IdCard demoCard) {
+    this.reader = reader;
+    this.printer = printer;
+    this.demoCard = demoCard;
+  }
+
+  void routes(Router r) {
+    if (reader != null) {
+      r.post("/api/sim/idcard").handler(this::idCard);
+    }
+    if (printer != null) {
+      r.get("/api/sim/printer").handler(this::printed);
+    }
+  }
+
+  private void idCard(RoutingContext ctx) {
+    JsonObject body = ctx.body() == null || ctx.body().length() == 0 ? null : ctx.body().asJsonObject();
+    String what = ctx.request().getParam("do", body == null ? "place" : body.getString("do", "place"));
+    if ("remove".equals(what)) {
+      reader.remove();
+      ctx.response().setStatusCode(204).end();
+      return;
+    }
+    String id = ctx.request().getParam("idNumber", body == null ? null : body.getString("idNumber"));
+    String name = ctx.request().getParam("name", body == null ? null : body.getString("name"));
+    if (id == null) {
+      reader.place(demoCard);
+      ctx.response().setStatusCode(204).end();
+      return;
+    }
+    id = id.toUpperCase();
+    if (!ID_NUMBER.matcher(id).matches() || name == null || name.isBlank() || name.length() > 15) {
+      ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json; charset=utf-8")
+          .end(new JsonObject().put("message", "give idNumber (18 characters) and name, e.g. "
+              + "?idNumber=371312196205108490&name=潘梅").encode());
+      return;
+    }
+    String birth = id.substring(6, 14);
+    String sex = (id.charAt(16) - '0') % 2 == 1 ? "男" : "女";
+    reader.place(new IdCard(name.strip(), sex, "01", birth, "（模拟身份证）", id, "（模拟签发机关）", "20200101", "长期"));
+    ctx.response().setStatusCode(204).end();
+  }
+
+  private void printed(RoutingContext ctx) {
+    JsonArray out = new JsonArray();
+    for (PrinterSimulator.Printed p : printer.printed()) {
+      out.add(new JsonObject().put("lines", new JsonArray(p.lines())).put("qrCodes", new JsonArray(p.qrCodes())));
+    }
+    ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").putHeader("Cache-Control", "no-store")
+        .end(new JsonObject().put("receipts", out).put("errors", new JsonArray(printer.errors())).encode());
+  }
+}

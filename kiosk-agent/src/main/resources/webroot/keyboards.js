@@ -1,0 +1,93 @@
+'use strict';
+// The on-screen keyboards of the entry screen: digits and X for the ID number, pinyin with candidate
+// characters (GB2312 levels 1 and 2, from the agent) for the name. What is typed stays in `typed` until the
+// kiosk goes back to its idle screen, so a wrong name never costs the 18 digits.
+const typed = { idNumber: '', name: '', field: 'idNumber', pinyin: '', page: 0, candidates: [] };
+
+function resetTyped() {
+  Object.assign(typed, { idNumber: '', name: '', field: 'idNumber', pinyin: '', page: 0, candidates: [] });
+}
+
+function idKeypad(onChange) {
+  const pad = el('div', { class: 'keypad', id: 'idpad' });
+  for (const k of ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'X', '0', '删除']) {
+    pad.append(el('button', { class: 'key' + (k === '删除' ? ' secondary' : ''), 'data-key': k, text: k, onclick: () => {
+      typed.idNumber = k === '删除' ? typed.idNumber.slice(0, -1) : (typed.idNumber + k).slice(0, 18);
+      onChange();
+    } }));
+  }
+  return pad;
+}
+
+async function loadCandidates() {
+  if (!typed.pinyin) {
+    typed.candidates = [];
+    return;
+  }
+  const q = typed.pinyin;
+  const r = await fetch('/api/pinyin?q=' + encodeURIComponent(q), { cache: 'no-store' });
+  if (r.ok && q === typed.pinyin) typed.candidates = (await r.json()).candidates;
+}
+
+function nameKeyboard(onChange) {
+  const per = 8;
+  const box = el('div', { class: 'namepad', id: 'namepad' });
+  const shown = typed.candidates.slice(typed.page * per, typed.page * per + per);
+  const bar = el('div', { class: 'candidates' },
+    el('span', { class: 'pinyin', id: 'pinyin', text: typed.pinyin || '拼音' }));
+  shown.forEach((c, i) => bar.append(el('button', { class: 'cand', 'data-cand': String(i), text: c, onclick: () => {
+    typed.name = (typed.name + c).slice(0, 15);
+    typed.pinyin = '';
+    typed.candidates = [];
+    typed.page = 0;
+    onChange();
+  } })));
+  const more = typed.candidates.length > (typed.page + 1) * per;
+  bar.append(el('button', { class: 'page secondary', id: 'prevPage', text: '‹', onclick: () => { typed.page = Math.max(0, typed.page - 1); onChange(); } }),
+    el('button', { class: 'page secondary', id: 'nextPage', text: '›', onclick: () => { if (more) typed.page++; onChange(); } }));
+  box.append(bar);
+  for (const row of ['qwertyuiop', 'asdfghjkl', 'zxcvbnm']) {
+    const r = el('div', { class: 'letters' });
+    for (const ch of row) {
+      r.append(el('button', { class: 'letter', 'data-letter': ch, text: ch, onclick: async () => {
+        typed.pinyin = (typed.pinyin + ch).slice(0, 6);
+        typed.page = 0;
+        await loadCandidates();
+        onChange();
+      } }));
+    }
+    box.append(r);
+  }
+  box.append(el('div', { class: 'letters' },
+    el('button', { class: 'secondary wide', id: 'nameDelete', text: '删除', onclick: async () => {
+      if (typed.pinyin) { typed.pinyin = typed.pinyin.slice(0, -1); await loadCandidates(); } else typed.name = typed.name.slice(0, -1);
+      typed.page = 0;
+      onChange();
+    } }),
+    el('button', { class: 'secondary wide', id: 'nameClear', text: '清空姓名', onclick: () => {
+      Object.assign(typed, { name: '', pinyin: '', candidates: [], page: 0 });
+      onChange();
+    } })));
+  return box;
+}
+
+function entryScreen(s) {
+  const wrap = el('div', { class: 'entry' });
+  const draw = () => {
+    const idField = el('button', { class: 'field' + (typed.field === 'idNumber' ? ' active' : ''), id: 'idNumber',
+      onclick: () => { typed.field = 'idNumber'; draw(); } },
+    el('span', { class: 'flabel', text: '身份证号' }), el('span', { class: 'fvalue', text: typed.idNumber || '请输入18位号码' }));
+    const nameField = el('button', { class: 'field' + (typed.field === 'name' ? ' active' : ''), id: 'name',
+      onclick: () => { typed.field = 'name'; draw(); } },
+    el('span', { class: 'flabel', text: '姓名' }), el('span', { class: 'fvalue', text: typed.name || '请用拼音输入' }));
+    const lookup = el('button', { id: 'lookup', class: 'primary', text: '查询',
+      onclick: () => act({ action: 'typed', idNumber: typed.idNumber, name: typed.name }) });
+    if (typed.idNumber.length !== 18 || !typed.name) lookup.setAttribute('disabled', 'disabled');
+    const fields = el('div', { class: 'fields' }, idField, nameField,
+      s.message ? el('p', { class: 'error', id: 'entryError', text: s.message }) : '', lookup);
+    const keys = typed.field === 'idNumber' ? idKeypad(draw) : nameKeyboard(draw);
+    wrap.replaceChildren(fields, keys);
+  };
+  draw();
+  return [el('p', { class: 'hint', text: '请输入身份证号和姓名（点选上方输入框切换）' }), wrap];
+}

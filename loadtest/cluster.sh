@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# A province's deployment on loopback, under load and faults; it stops everything it started.
+#
+#   loadtest/cluster.sh
+#
+# Starts etcd, two PostgreSQL nodes under Patroni (a primary and a synchronous streaming standby),
+# the channel sandbox as its own process, three gateways and HAProxy in front of both (config/cluster/),
+# and Prometheus scraping the gateways. Imports the population through `gateway.jar roster import`, runs
+# the Gatling journey through HAProxy, and meanwhile:
+#   1. kills one gateway with SIGKILL and starts it again,
+#   2. stops the PostgreSQL primary at once (its Patroni killed, PostgreSQL stopped in immediate mode),
+#      so that Patroni promotes the standby; the old primary then rejoins as a standby,
+#   3. restarts a gateway gracefully (SIGTERM: not ready, drained, in-flight requests finished).
+# A probe sends lookups through HAProxy all along; per event it reports the requests that failed and
+# the time until the cluster served again. Then: the lost-payment check against the sandbox's ledger,
+# the double-charge check, HAProxy's per-address lookup limit with three gateways, and every dashboard
+# expression evaluated by Prometheus. Exit status 0 only if lost 0, double 0, the limit held and every
+# dashboard expression returned data. Installs what is missing from Debian's packages (as root).
+#
+# Environment (optional): PERSONS (20000), JOURNEYS (journeys/s, 20), LOOKUP_FAMILIES (30), BUILD=0 to
+# skip the Maven build, CLUSTER_BASE_PORT (27000: every port is base + a fixed offset), KEEP_DATA=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+started=$(date +%s)
+base=${CLUSTER_BASE_PORT:-27000}
+http_port=$((base + 80)) pg_port=$((base + 543)) stats_port=$((base + 404)) sandbox_port=$((base + 90))
+gw_ports=($((base + 81)) $((base + 82)) $((base + 83)))
+pg1_port=$((base + 432)) pg2_port=$((base + 433)) api1_port=$((base + 8)) api2_port=$((base + 9))
+etcd_port=$((base + 379)) etcd_peer=$((base + 380)) prom_port=$((base + 990))
+persons=${PERSONS:-20000}
+out=$repo/loadtest/target/cluster-runs/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out/logs"
+events=$out/events.txt probe_log=$out/probe.txt
+: > "$events"
+now_ms() { date +%s%3N; }
+say() { printf '%s  %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+event() { echo "$(now_ms) $1" >> "$events"; say "EVENT $1"; }
+
+# -- what the cluster needs, from Debian's packages
+need=()
+command -v haproxy >/dev/null || need+=(haproxy)
+command -v patroni >/dev/null || need+=(patroni)
+command -v etcd >/dev/null || need+=(etcd-server)
+command -v prometheus >/dev/null || need+=(prometheus)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+command -v psql >/dev/null || need+=(postgresql-client)
+if [ ${#need[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || { echo "cluster: install ${need[*]} (Debian's packages) first" >&2; exit 2; }
+  say "installing ${need[*]} (Debian's packages)"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+pg_bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/postgres | sort -V | tail -1)")
+id postgres >/dev/null 2>&1 || { echo "cluster: no 'postgres' user (it comes with Debian's postgresql package)" >&2; exit 2; }
+
+classpath_file=$repo/loadtest/target/classpath.txt
+if [ "${BUILD:-1}" != 0 ] || [ ! -f gateway/target/gateway.jar ] || [ ! -f "$classpath_file" ]; then
+  say "build"
+  mvn -q -B -DskipTests package
+  mvn -q -B -pl loadtest -am -DskipTests package dependency:build-classpath -Dmdep.outputFile="$classpath_file" \
+    -Dmdep.includeScope=test >/dev/null
+fi
+cp="$repo/loadtest/target/classes:$repo/loadtest/target/test-classes:$(cat "$classpath_file")"
+pop=loadtest/target/population-$persons
+[ -f "$pop/residents.csv" ] || java -cp "$cp" cn.liangxian.loadtest.Population "$persons" "$pop" > "$out/population.txt"
+
+# PostgreSQL runs as the postgres user, so its data lives in a folder of its own
+pgrun=$(mktemp -d)
+chown postgres: "$pgrun"
+password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+pids=() patroni_pid=()
+stop_all() {
+  say "stopping everything this run started"
+  for p in "${gw_pid[@]:-}" "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for p in "${patroni_pid[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  sleep 3
+  for d in "$pgrun"/pg1 "$pgrun"/pg2; do
+    [ -f "$d/postmaster.pid" ] && runuser -u postgres -- "$pg_bin/pg_ctl" -D "$d" stop -m fast >/dev/null 2>&1 || true
+  done
+  for p in "${gw_pid[@]:-}" "${pids[@]:-}" "${patroni_pid[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
+  [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$pgrun" "$out/etcd" "$out/prometheus" "$out"/gw*/
+}
+gw_pid=()
+trap stop_all EXIT
+
+trap 'exit 130' INT TERM
+within() { # seconds command...: whether the command succeeded within that time
+  local deadline=$((SECONDS + $1)); shift
+  until "$@" >/dev/null 2>&1; do [ $SECONDS -lt $deadline ] || return 1; sleep 0.25; done
+}
+wait_for() { # what seconds command...
+  local what=$1; shift
+  within "$@" || { echo "cluster: $what did not happen within ${1}s; logs in $out/logs" >&2; exit 1; }
+}
+
+say "etcd on 127.0.0.1:$etcd_port"
+etcd --name lx --data-dir "$out/etcd" --listen-client-urls "http://127.0.0.1:$etcd_port" \
+  --advertise-client-urls "http://127.0.0.1:$etcd_port" --listen-peer-urls "http://127.0.0.1:$etcd_peer" \
+  --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" --initial-cluster "lx=http://127.0.0.1:$etcd_peer" \
+  > "$out/logs/etcd.log" 2>&1 &
+pids+=($!)
+wait_for "etcd answering" 30 curl -sf "http://127.0.0.1:$etcd_port/health"
+
+start_patroni() { # n pg_port api_port
+  local n=$1 cfg=$pgrun/patroni-pg$1.yml
+  sed -e "s|@NAME@|pg$n|g" -e "s|@API_PORT@|$3|g" -e "s|@ETCD_PORT@|$etcd_port|g" -e "s|@PG_PORT@|$2|g" \
+    -e "s|@DATA_DIR@|$pgrun/pg$n|g" -e "s|@BIN_DIR@|$pg_bin|g" -e "s|@RUN_DIR@|$pgrun|g" -e "s|@PASSWORD@|$password|g" \
+    config/cluster/patroni.yml > "$cfg"
+  chown postgres: "$cfg"
+  # setpriv runs patroni itself (no parent in between), so its pid is the one to kill
+  setpriv --reuid postgres --regid postgres --init-groups env HOME="$pgrun" patroni "$cfg" >> "$out/logs/patroni-pg$n.log" 2>&1 &
+  patroni_pid[$n]=$!
+}
+say "PostgreSQL under Patroni: pg1 (primary) on $pg1_port, pg2 (standby) on $pg2_port"
+start_patroni 1 $pg1_port $api1_port
+wait_for "pg1 primary" 90 curl -sf "http://127.0.0.1:$api1_port/primary"
+start_patroni 2 $pg2_port $api2_port
+wait_for "pg2 streaming as the synchronous standby" 120 curl -sf "http://127.0.0.1:$api2_port/synchronous"
+
+export LX_RUN_DIR=$out LX_BIND=127.0.0.1 LX_HTTP_PORT=$http_port LX_PG_PORT=$pg_port LX_STATS_PORT=$stats_port \
+  LX_GW1_PORT=${gw_ports[0]} LX_GW2_PORT=${gw_ports[1]} LX_GW3_PORT=${gw_ports[2]} \
+  LX_PG1_PORT=$pg1_port LX_PG2_PORT=$pg2_port LX_PG1_API_PORT=$api1_port LX_PG2_API_PORT=$api2_port \
+  LX_UNLIMITED_SRC=127.0.0.1 LX_LOOKUPS_PER_MINUTE_PER_ADDRESS=${EDGE_LOOKUPS_PER_MINUTE:-60}
+haproxy -c -q -f config/cluster/haproxy.cfg
+say "HAProxy: gateways on 127.0.0.1:$http_port, the primary on 127.0.0.1:$pg_port, stats on 127.0.0.1:$stats_port"
+haproxy -db -f config/cluster/haproxy.cfg > "$out/logs/haproxy.log" 2>&1 &
+pids+=($!)
+wait_for "HAProxy routing to the primary" 30 env PGPASSWORD="$password" psql -h 127.0.0.1 -p $pg_port -U postgres -Atc "select 1" postgres
+
+say "channel sandbox on 127.0.0.1:$sandbox_port (its own process)"
+mkdir -p "$out/keys"
+SANDBOX_PORT=$sandbox_port SANDBOX_KEY_DIR=$out/keys java -Xmx512m -jar channel-sandbox/target/channel-sandbox.jar \
+  > "$out/logs/sandbox.log" 2>&1 &
+pids+=($!)
+wait_for "the sandbox" 60 grep -q "listening on port" "$out/logs/sandbox.log"
+serial=$(tr -d '\n' < "$out/keys/wechat-pay-public-key.serial")
+# the gateways' configuration: the repository's, with the sandbox as the real channels
+python3 - "$out/gateway.yaml" "$sandbox_port" "$serial" <<'PY'
+import re, sys
+out, port, serial = sys.argv[1], sys.argv[2], sys.argv[3]
+s = open("config/gateway.yaml", encoding="utf-8").read()
+wechat, alipay = s.index("  wechat:"), s.index("  alipay:")
+w = s[wechat:alipay].replace('mchid: ""', 'mchid: "1900000001"').replace('appId: ""', 'appId: "wxdemo0000000001"', 1) \
+    .replace('merchantSerial: ""', 'merchantSerial: "SANDBOX-MERCHANT-1"').replace('"PUB_KEY_ID_..."', '"' + serial + '"')
+w = re.sub(r"baseUrl: \S+", "baseUrl: http://127.0.0.1:" + port, w)
+a = s[alipay:].replace('appId: ""', 'appId: "2021000000000001"', 1)
+a = re.sub(r"gatewayUrl: \S+", "gatewayUrl: http://127.0.0.1:" + port + "/gateway.do", a, 1)
+open(out, "w", encoding="utf-8").write(s[:wechat] + w + a)
+PY
+
+# every instance shares the ID-number keys (an instance with keys of its own refuses to start)
+export GATEWAY_CONFIG=$out/gateway.yaml GATEWAY_KEY_DIR=$out/keys GATEWAY_SANDBOX=false GATEWAY_DEMO_ROSTER=false \
+  GATEWAY_DB_URL="postgresql://postgres:$password@127.0.0.1:$pg_port/postgres" GATEWAY_HOST=127.0.0.1 \
+  GATEWAY_PUBLIC_URL="http://127.0.0.1:$http_port" GATEWAY_ID_SM4_KEY=$(head -c 16 /dev/urandom | base64) \
+  GATEWAY_ID_INDEX_KEY=$(head -c 32 /dev/urandom | base64) GATEWAY_OPERATOR_ADMIN_PASSWORD=$password \
+  GATEWAY_LOOKUPS_PER_MINUTE=1000000000 GATEWAY_LOOKUP_BURST=1000000 \
+  GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS=1000000000 GATEWAY_LOOKUP_BURST_PER_ADDRESS=1000000 \
+  GATEWAY_BEHIND_PROXY=true GATEWAY_DB_POOL_SIZE=${GATEWAY_DB_POOL_SIZE:-8} GATEWAY_SWEEP_MILLIS=2000 GATEWAY_PROGRESS_METRICS_MILLIS=5000
+say "import $persons persons through gateway.jar roster import (through HAProxy)"
+java -Xmx3g -jar gateway/target/gateway.jar roster import "$pop/village-roster.csv" "$pop/department-lists.csv" \
+  > "$out/import.txt" 2>&1
+grep -v -e '^{' -e '^  line' "$out/import.txt" | grep -iv -e warn -e info | head -3
+
+start_gateway() { # n
+  local n=$1
+  mkdir -p "$out/gw$n"
+  GATEWAY_PORT=${gw_ports[$((n - 1))]} GATEWAY_DATA_DIR=$out/gw$n java -Xmx1g -jar gateway/target/gateway.jar \
+    >> "$out/logs/gateway-$n.log" 2>&1 &
+  gw_pid[$n]=$!
+}
+ready() { curl -sf "http://127.0.0.1:${gw_ports[$(($1 - 1))]}/health/ready"; }
+say "three gateways on ${gw_ports[*]}"
+start_gateway 1
+wait_for "gateway 1 ready" 180 ready 1
+start_gateway 2
+start_gateway 3
+wait_for "gateway 2 ready" 180 ready 2
+wait_for "gateway 3 ready" 180 ready 3
+wait_for "HAProxy sending to the gateways" 30 curl -sf "http://127.0.0.1:$http_port/health/ready"
+
+sed -e "s|@GW1@|${gw_ports[0]}|" -e "s|@GW2@|${gw_ports[1]}|" -e "s|@GW3@|${gw_ports[2]}|" \
+  -e "s|@ALERTS@|$repo/config/prometheus/alerts.yml|" config/cluster/prometheus.yml > "$out/prometheus.yml"
+prometheus --config.file="$out/prometheus.yml" --storage.tsdb.path="$out/prometheus" \
+  --web.listen-address="127.0.0.1:$prom_port" > "$out/logs/prometheus.log" 2>&1 &
+pids+=($!)
+
+# -- the probe: lookups through HAProxy, 10 a second, each answer's status and time
+probe_body=$(awk -F, 'NR == 2 { printf "{\"idNumber\":\"%s\",\"name\":\"%s\"}", $1, $2 }' "$pop/residents.csv")
+probe() {
+  while :; do
+    local t code
+    t=$(now_ms)
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST "http://127.0.0.1:$http_port/api/v1/lookup" \
+      -H 'Content-Type: application/json' -H 'X-Openid: cluster-probe' -d "$probe_body" || true)
+    echo "$t $code" >> "$probe_log"
+    sleep 0.1
+  done
+}
+probe &
+probe_pid=$!
+pids+=($probe_pid)
+
+say "Gatling: the journey through HAProxy (short profile, 85 s) with three faults on the way"
+java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" \
+  -Dloadtest.base="http://127.0.0.1:$http_port" -Dloadtest.sandbox="http://127.0.0.1:$sandbox_port" \
+  -Dloadtest.residents="$repo/$pop/residents.csv" -Dloadtest.profile=short \
+  -Dloadtest.journeysPerSecond="${JOURNEYS:-20}" -Dloadtest.lookupFamiliesPerSecond="${LOOKUP_FAMILIES:-30}" \
+  -Dloadtest.spikeFactor=2 -Dloadtest.p99Ms=5000 -Dloadtest.maxErrorPercent=5 \
+  io.gatling.app.Gatling -s cn.liangxian.loadtest.sim.PeakSimulation -rf "$out/gatling" > "$out/gatling.txt" 2>&1 &
+gatling=$!
+sql() { PGPASSWORD=$password psql -h 127.0.0.1 -p $pg_port -U postgres -Atc "$1" postgres; }
+wal_start=$(sql "select pg_current_wal_lsn()") orders_start=$(sql "select count(*) from orders")
+event "start"
+sleep 15
+event "SIGKILL gateway 2"
+kill -KILL "${gw_pid[2]}"; wait "${gw_pid[2]}" 2>/dev/null || true
+start_gateway 2
+wait_for "gateway 2 ready again" 180 ready 2
+event "gateway 2 ready again"
+sleep 5
+primary=$(curl -sf "http://127.0.0.1:$api1_port/primary" >/dev/null && echo 1 || echo 2)
+standby=$((3 - primary))
+event "primary pg$primary stopped (immediate)"
+kill -KILL "${patroni_pid[$primary]}"
+runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pgrun/pg$primary" stop -m immediate > /dev/null
+wait_for "pg$standby promoted" 60 curl -sf "http://127.0.0.1:$((base + 7 + standby))/primary"
+event "pg$standby promoted"
+start_patroni "$primary" $((base + 431 + primary)) $((base + 7 + primary))
+sleep 8
+event "SIGTERM gateway 3 (graceful restart)"
+kill -TERM "${gw_pid[3]}"; wait "${gw_pid[3]}" 2>/dev/null || true
+event "gateway 3 stopped"
+start_gateway 3
+wait_for "gateway 3 ready again" 180 ready 3
+event "gateway 3 ready again"
+gatling_status=0
+wait $gatling || gatling_status=$?
+event "end"
+sleep 1
+kill $probe_pid 2>/dev/null || true
+wal_bytes=$(sql "select pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal_start')::bigint")
+orders=$(( $(sql "select count(*) from orders") - orders_start ))
+if within 90 curl -sf "http://127.0.0.1:$((base + 7 + primary))/replica"; then
+  say "pg$primary rejoined as a standby"
+else
+  say "pg$primary did not rejoin as a standby within 90 s (see $out/logs/patroni-pg$primary.log)"
+fi
+
+echo
+echo "== events (UTC), probe lookups through HAProxy (10/s): failed in the event's window, time until served again"
+java -cp "$cp" cn.liangxian.loadtest.checks.FaultTimeline "$events" "$probe_log" | tee "$out/timeline.txt"
+grep -E 'Global:|OK=|KO=|> request count|> failed' "$out/gatling.txt" | head -6 || true
+echo "gatling.status=$gatling_status (its assertions: p99 under 5 s, errors under 5 %)"
+echo "orders created during the run: $orders; WAL written: $wal_bytes bytes, $(( wal_bytes / (orders > 0 ? orders : 1) )) bytes per order"
+echo "  (every write of the run counted against its orders: lookups write nothing, status requests nothing)"
+
+echo
+jdbc="jdbc:postgresql://127.0.0.1:$pg_port/postgres?user=postgres&password=$password"
+lost_status=0 double_status=0 limit_status=0 dash_status=0
+java -cp "$cp" cn.liangxian.loadtest.LostPayments "http://127.0.0.1:$sandbox_port" "$jdbc" 90 | tee "$out/lost.txt" || lost_status=$?
+java -cp "$cp" cn.liangxian.loadtest.checks.DoubleCharges "$jdbc" | tee "$out/double.txt" || double_status=$?
+
+# HAProxy's per-address lookup limit holds for the deployment, not per gateway: from another address
+limit=$LX_LOOKUPS_PER_MINUTE_PER_ADDRESS
+codes=$(for _ in $(seq $((limit + 20))); do
+  curl -s -o /dev/null -w '%{http_code}\n' --interface 127.0.0.2 -X POST "http://127.0.0.1:$http_port/api/v1/lookup" \
+    -H 'Content-Type: application/json' -H "X-Openid: edge-$RANDOM" -d "$probe_body"; done)
+served=$(grep -vc '^429$' <<< "$codes" || true) refused=$(grep -c '^429$' <<< "$codes" || true)
+echo "edge limit: $((limit + 20)) lookups from one address across 3 gateways: $served served, $refused refused 429 (limit $limit a minute)"
+[ "$served" -eq "$limit" ] || limit_status=1
+
+sleep 3 # a last scrape
+java -cp "$cp" cn.liangxian.loadtest.checks.DashboardQueries "http://127.0.0.1:$prom_port" config/grafana/dashboards \
+  | tee "$out/dashboards.txt" || dash_status=$?
+lost=$(grep -oP 'lost \K[0-9]+' "$out/lost.txt" || echo "?") double=$(grep -oP 'double \K[0-9]+' "$out/double.txt" || echo "?")
+echo
+echo "lost $lost, double $double; elapsed $(( $(date +%s) - started )) s; logs and reports in $out"
+[ "$lost_status" = 0 ] && [ "$double_status" = 0 ] && [ "$limit_status" = 0 ] && [ "$dash_status" = 0 ]

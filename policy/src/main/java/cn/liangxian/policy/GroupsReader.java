@@ -1,0 +1,88 @@
+package cn.liangxian.policy;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a section's groups (by category, age band or both; a group with neither is everyone else and
+ * comes last) and the days of the month payments are taken.
+ */
+final class GroupsReader {
+  private final NoticeSources sources;
+
+  GroupsReader(NoticeSources sources) {
+    this.sources = sources;
+  }
+
+  Map<String, Group> groups(YamlNode n, InsuranceTerms.Builder b) {
+    Map<String, Group> groups = new LinkedHashMap<>();
+    if (!n.has("groups")) {
+      return groups;
+    }
+    Group everyone = null;
+    for (YamlNode g : n.field("groups").list()) {
+      g.allowOnly("id", "name", "categories", "minAge", "maxAge", "source");
+      String id = g.field("id").ruleId();
+      if (everyone != null) {
+        throw g.error("group '" + everyone.id() + "' above takes everyone not in an earlier group, so '" + id
+            + "' would never be reached");
+      }
+      Set<Category> cats = g.has("categories") ? g.field("categories").categories(b.categories) : Set.of();
+      Integer min = g.has("minAge") ? g.field("minAge").age() : null;
+      Integer max = g.has("maxAge") ? g.field("maxAge").age() : null;
+      if (min != null && max != null && min > max) {
+        throw g.field("maxAge").error("maxAge " + max + " is below minAge " + min);
+      }
+      Group group = new Group(id, g.field("name").string(), cats, min, max, sources.of(g));
+      if (groups.put(id, group) != null) {
+        throw g.field("id").error("group '" + id + "' is declared twice");
+      }
+      if (group.everyone()) {
+        everyone = group;
+      }
+    }
+    return groups;
+  }
+
+  PayingDays payingDays(YamlNode n, InsuranceTerms.Builder b) {
+    YamlNode p = n.field("payingDays").allowOnly("daysOfMonth", "closed", "source");
+    int first = 1;
+    int last = 31;
+    if (p.has("daysOfMonth")) {
+      YamlNode d = p.field("daysOfMonth").allowOnly("from", "to", "source");
+      first = day(d.field("from"));
+      last = day(d.field("to"));
+      if (last < first) {
+        throw d.field("to").error("day " + last + " is before day " + first);
+      }
+    }
+    List<PayingDays.Closed> closed = new ArrayList<>();
+    if (p.has("closed")) {
+      for (YamlNode c : p.field("closed").list()) {
+        c.allowOnly("from", "to", "source");
+        LocalDate from = c.field("from").date();
+        LocalDate to = c.has("to") ? c.field("to").date() : from;
+        if (to.isBefore(from)) {
+          throw c.field("to").error("ends (" + to + ") before it starts (" + from + ")");
+        }
+        closed.add(new PayingDays.Closed(from, to, c.has("source") ? sources.of(c) : sources.of(p)));
+      }
+    }
+    if (!p.has("daysOfMonth") && closed.isEmpty()) {
+      throw p.error("give 'daysOfMonth', 'closed' or both");
+    }
+    return new PayingDays(first, last, closed, sources.of(p));
+  }
+
+  private static int day(YamlNode d) {
+    int v = d.integer();
+    if (v < 1 || v > 31) {
+      throw d.error("a day of the month between 1 and 31, got " + v);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,176 @@
+package cn.liangxian.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What books can say beyond the five seed notices, on the two example books (not in service). Figures:
+ * 医保发〔2023〕24号 (个人缴费 380 元, 财政补助不低于 640 元) and a 2024-year county notice as quoted in the press
+ * (集中缴费期 2023-09-01..12-31, 期外 1020 元 and 90 days' wait); "101 x" / "102 x" are the examples' clauses.
+ */
+class BookFeaturesTest {
+  static final String FEATURES = "example-features-2024";
+  static final String TIERS = "example-pension-tiers-2024";
+  static final String REGION = "371312";
+
+  static PolicyBook book(String id) {
+    return Books.get(id);
+  }
+
+  static Person person(String book, String born, String... categories) {
+    Set<Category> cats = Arrays.stream(categories).map(c -> book(book).categories().find(c).orElseThrow())
+        .collect(Collectors.toSet());
+    return Person.of(IdNumber.parse(Ids.man(REGION, born)), cats);
+  }
+
+  static Assessment medical(Person p, String payDate) {
+    return PolicyEngine.assess(p, Insurance.MEDICAL, book(FEATURES), LocalDate.parse(payDate));
+  }
+
+  static AssessmentException refusedMedical(Person p, String payDate) {
+    return catchThrowableOfType(AssessmentException.class, () -> medical(p, payDate));
+  }
+
+  static Assessment pension(Person p, String payDate, int tier) {
+    return PolicyEngine.assess(p, Insurance.PENSION, book(TIERS), LocalDate.parse(payDate), tier, Set.of());
+  }
+
+  // ---- 1. categories a book declares, with sub-classes mapped to national groups ----
+
+  @Test
+  void declaredSubClassOfDibaoGetsItsOwnHelp_101_2_2() {
+    Assessment full = medical(person(FEATURES, "1980-06-15", "DIBAO_1_2"), "2023-10-10");
+    assertThat(full.personalFen()).isZero();
+    assertThat(full.governmentFen()).isEqualTo(38000);
+    Assessment part = medical(person(FEATURES, "1980-06-15", "DIBAO_3_4"), "2023-10-10");
+    assertThat(part.governmentFen()).isEqualTo(26600);
+    assertThat(part.personalFen()).isEqualTo(11400);
+    assertThat(part.rules()).extracting(AppliedRule::id).contains("dibao-3-4-and-monitored");
+  }
+
+  @Test
+  void aSubClassIsInItsNationalGroup() {
+    Categories known = book(FEATURES).categories();
+    Category dibao34 = known.find("DIBAO_3_4").orElseThrow();
+    assertThat(dibao34.isIn(Category.DIBAO)).isTrue();
+    assertThat(dibao34.isIn(Category.TEKUN)).isFalse();
+    assertThat(dibao34.department()).contains("民政");
+    assertThat(known.find("MONITORED").orElseThrow().group()).contains(Category.POVERTY_LIFTED);
+    assertThat(Person.of(IdNumber.parse(Ids.man(REGION, "1980-01-01")), Set.of(dibao34)).in(Category.DIBAO)).isTrue();
+    assertThat(known.find("NO_SUCH")).isEmpty();
+    assertThat(book("hedong-2020").categories().find("DIBAO_3_4")).as("declared by another book only").isEmpty();
+  }
+
+  // ---- 2. personal amounts and government shares per group (age band on the book's date, or category) ----
+
+  @Test
+  void eachGroupPaysItsOwnAmount_101_2_1() {
+    assertThat(medical(person(FEATURES, "2004-05-01", "UNIVERSITY_STUDENT"), "2023-10-10").personalFen()).isEqualTo(20000);
+    assertThat(medical(person(FEATURES, "2006-01-01"), "2023-10-10").personalFen()).as("17 on 2023-12-31").isEqualTo(30000);
+    Assessment adult = medical(person(FEATURES, "2005-12-31"), "2023-10-10");
+    assertThat(adult.personalFen()).as("18 on 2023-12-31").isEqualTo(38000);
+    assertThat(adult.rules()).extracting(AppliedRule::id).contains("group-others");
+    assertThat(medical(person(FEATURES, "1963-12-31"), "2023-10-10").rules()).extracting(AppliedRule::id)
+        .as("60 on 2023-12-31").contains("group-elderly");
+  }
+
+  @Test
+  void lateFullAmountIsTheGroupsOwnPersonalPlusShare_101_3_1() {
+    assertThat(medical(person(FEATURES, "2004-05-01", "UNIVERSITY_STUDENT"), "2024-03-05").personalFen()).isEqualTo(84000);
+    assertThat(medical(person(FEATURES, "2010-05-01"), "2024-03-05").personalFen()).isEqualTo(100000);
+    Assessment other = medical(person(FEATURES, "1980-05-01"), "2024-03-05");
+    assertThat(other.personalFen()).as("期外缴费 1020 元").isEqualTo(102000);
+    assertThat(other.coverageStart()).as("缴费之日 90 天后").isEqualTo(LocalDate.of(2024, 6, 3));
+  }
+
+  // ---- 3. paying days inside the window: refused with the next day a payment can be made ----
+
+  @Test
+  void aDayAfterThe25thIsRefusedWithTheNextPayingDay_101_3_3() {
+    AssessmentException e = refusedMedical(person(FEATURES, "1980-05-01"), "2023-10-26");
+    assertThat(e.getMessage()).contains("next day a payment can be made is 2023-11-01");
+    assertThat(e.reason().code()).isEqualTo("policy.not-a-paying-day");
+    assertThat(e.reason().text()).as("the book's own wording").isEqualTo("2023年10月26日不办理缴费（每月1日至25日办理），请于2023年11月1日再来");
+  }
+
+  @Test
+  void aClosedDateSkipsToTheNextOpenDay_101_3_3() {
+    AssessmentException e = refusedMedical(person(FEATURES, "1980-05-01"), "2023-12-25");
+    assertThat(e.getMessage()).contains("2024-01-01");
+    assertThat(medical(person(FEATURES, "1980-05-01"), "2023-12-24").rules()).extracting(AppliedRule::id)
+        .contains("paying-days");
+    AssessmentException none = refusedMedical(person(FEATURES, "1980-05-01"), "2024-12-28");
+    assertThat(none.reason().code()).isEqualTo("policy.no-paying-day-left");
+  }
+
+  // ---- 4. an extension for one group, with its own end date and coverage rule ----
+
+  @Test
+  void returningWorkersPayThePersonalRateUntilFebruary28_coveredFromNextMonth_101_3_2() {
+    Assessment a = medical(person(FEATURES, "1985-03-01", "RETURNING_WORKER"), "2024-02-10");
+    assertThat(a.personalFen()).isEqualTo(38000);
+    assertThat(a.coverageStart()).isEqualTo(LocalDate.of(2024, 3, 1));
+    assertThat(a.rules()).extracting(AppliedRule::id).contains("returning-workers-until-2-28");
+  }
+
+  @Test
+  void othersMayNotUseTheExtension_andItEndsOnFebruary28_101_3_2() {
+    Assessment other = medical(person(FEATURES, "1985-03-01"), "2024-02-10");
+    assertThat(other.personalFen()).isEqualTo(102000);
+    assertThat(other.coverageStart()).isEqualTo(LocalDate.of(2024, 5, 10));
+    Assessment afterEnd = medical(person(FEATURES, "1985-03-01", "RETURNING_WORKER"), "2024-03-01");
+    assertThat(afterEnd.personalFen()).isEqualTo(102000);
+    assertThat(afterEnd.rules()).extracting(AppliedRule::id).contains("after-window-full-amount");
+  }
+
+  // ---- 6. generated tiers, subsidies by tier band, a floor ----
+
+  @Test
+  void tiersFromARangeWithSubsidiesByBand_102_2() {
+    assertThat(book(TIERS).terms(Insurance.PENSION).orElseThrow().tiersYuan()).hasSize(39).startsWith(200, 300, 400)
+        .endsWith(3900, 4000);
+    Person p = person(TIERS, "1980-06-15");
+    assertThat(pension(p, "2024-03-01", 300).subsidyFen()).isEqualTo(4000);
+    assertThat(pension(p, "2024-03-01", 900).subsidyFen()).isEqualTo(6000);
+    assertThat(pension(p, "2024-03-01", 4000).subsidyFen()).isEqualTo(10000);
+    AssessmentException e = catchThrowableOfType(AssessmentException.class, () -> pension(p, "2024-03-01", 4100));
+    assertThat(e.reason().code()).isEqualTo("policy.tier-not-offered");
+  }
+
+  @Test
+  void aFloorIsNotAnAmount_medicalShareUnknownButFullAmountGiven_101_2_1() {
+    InsuranceTerms t = book(FEATURES).terms(Insurance.MEDICAL).orElseThrow();
+    assertThat(t.governmentShareFen()).isEmpty();
+    assertThat(t.governmentShareFloorFen).isEqualTo(64000);
+  }
+
+  // ---- 7. notGiven: the engine refuses only what it cannot decide ----
+
+  @Test
+  void aSubsidyNotGivenRefusesOnlyThatTier_102_2_2() {
+    Person dibao = person(TIERS, "1980-06-15", "DIBAO");
+    AssessmentException e = catchThrowableOfType(AssessmentException.class, () -> pension(dibao, "2024-03-01", 200));
+    assertThat(e.reason().code()).isEqualTo("policy.subsidy-not-given");
+    assertThat(e.reason().text()).contains("200元档次");
+    assertThat(pension(dibao, "2024-03-01", 300).governmentFen()).isEqualTo(20000);
+  }
+
+  @Test
+  void aWindowStartNotGivenTakesPaymentsUpToTheEnd_102_3() {
+    assertThat(pension(person(TIERS, "1980-06-15"), "2023-07-01", 500).eligible()).isTrue();
+    assertThat(book(TIERS).terms(Insurance.PENSION).orElseThrow().firstPayDate()).isEqualTo(LocalDate.of(2024, 12, 20));
+  }
+
+  @Test
+  void examplesAreMarkedNotInService() {
+    assertThat(book(FEATURES).inService()).isFalse();
+    assertThat(book(TIERS).inService()).isFalse();
+    assertThat(book("hedong-2020").inService()).isTrue();
+  }
+}
