@@ -17,7 +17,7 @@
 # expression evaluated by Prometheus. Exit status 0 only if lost 0, double 0, the limit held and every
 # dashboard expression returned data. Installs what is missing from Debian's packages (as root).
 #
-# Environment (optional): PERSONS (20000), JOURNEYS (journeys/s, 20), LOOKUP_FAMILIES (30), BUILD=0 to
+# Environment (optional): PERSONS (20000), JOURNEYS (journeys/s, 10), LOOKUP_FAMILIES (15), BUILD=0 to
 # skip the Maven build, CLUSTER_BASE_PORT (27000: every port is base + a fixed offset), KEEP_DATA=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -118,7 +118,7 @@ wait_for "pg1 primary" 90 curl -sf "http://127.0.0.1:$api1_port/primary"
 start_patroni 2 $pg2_port $api2_port
 wait_for "pg2 streaming as the synchronous standby" 120 curl -sf "http://127.0.0.1:$api2_port/synchronous"
 
-export LX_RUN_DIR=$out LX_BIND=127.0.0.1 LX_HTTP_PORT=$http_port LX_PG_PORT=$pg_port LX_STATS_PORT=$stats_port \
+export LX_RUN_DIR=$out LX_CONFIG_DIR=$repo/config/cluster LX_BIND=127.0.0.1 LX_HTTP_PORT=$http_port LX_PG_PORT=$pg_port LX_STATS_PORT=$stats_port \
   LX_GW1_PORT=${gw_ports[0]} LX_GW2_PORT=${gw_ports[1]} LX_GW3_PORT=${gw_ports[2]} \
   LX_PG1_PORT=$pg1_port LX_PG2_PORT=$pg2_port LX_PG1_API_PORT=$api1_port LX_PG2_API_PORT=$api2_port \
   LX_UNLIMITED_SRC=127.0.0.1 LX_LOOKUPS_PER_MINUTE_PER_ADDRESS=${EDGE_LOOKUPS_PER_MINUTE:-60}
@@ -156,7 +156,7 @@ export GATEWAY_CONFIG=$out/gateway.yaml GATEWAY_KEY_DIR=$out/keys GATEWAY_SANDBO
   GATEWAY_ID_INDEX_KEY=$(head -c 32 /dev/urandom | base64) GATEWAY_OPERATOR_ADMIN_PASSWORD=$password \
   GATEWAY_LOOKUPS_PER_MINUTE=1000000000 GATEWAY_LOOKUP_BURST=1000000 \
   GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS=1000000000 GATEWAY_LOOKUP_BURST_PER_ADDRESS=1000000 \
-  GATEWAY_BEHIND_PROXY=true GATEWAY_DB_POOL_SIZE=${GATEWAY_DB_POOL_SIZE:-8} GATEWAY_SWEEP_MILLIS=2000 GATEWAY_PROGRESS_METRICS_MILLIS=5000
+  GATEWAY_BEHIND_PROXY=true GATEWAY_DRAIN_MILLIS=4000 GATEWAY_DB_POOL_SIZE=${GATEWAY_DB_POOL_SIZE:-8} GATEWAY_SWEEP_MILLIS=2000 GATEWAY_PROGRESS_METRICS_MILLIS=5000
 say "import $persons persons through gateway.jar roster import (through HAProxy)"
 java -Xmx3g -jar gateway/target/gateway.jar roster import "$pop/village-roster.csv" "$pop/department-lists.csv" \
   > "$out/import.txt" 2>&1
@@ -205,20 +205,26 @@ say "Gatling: the journey through HAProxy (short profile, 85 s) with three fault
 java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" \
   -Dloadtest.base="http://127.0.0.1:$http_port" -Dloadtest.sandbox="http://127.0.0.1:$sandbox_port" \
   -Dloadtest.residents="$repo/$pop/residents.csv" -Dloadtest.profile=short \
-  -Dloadtest.journeysPerSecond="${JOURNEYS:-20}" -Dloadtest.lookupFamiliesPerSecond="${LOOKUP_FAMILIES:-30}" \
+  -Dloadtest.journeysPerSecond="${JOURNEYS:-10}" -Dloadtest.lookupFamiliesPerSecond="${LOOKUP_FAMILIES:-15}" \
   -Dloadtest.spikeFactor=2 -Dloadtest.p99Ms=5000 -Dloadtest.maxErrorPercent=5 \
   io.gatling.app.Gatling -s cn.liangxian.loadtest.sim.PeakSimulation -rf "$out/gatling" > "$out/gatling.txt" 2>&1 &
 gatling=$!
 sql() { PGPASSWORD=$password psql -h 127.0.0.1 -p $pg_port -U postgres -Atc "$1" postgres; }
 wal_start=$(sql "select pg_current_wal_lsn()") orders_start=$(sql "select count(*) from orders")
 event "start"
-sleep 15
+# the faults on a fixed timeline (15 s, 35 s, 55 s into the run), whatever the restarts take
+at() { local wait=$(( $1 * 1000 - ($(now_ms) - run_start) )); [ $wait -gt 0 ] && sleep "$((wait / 1000)).$(printf %03d $((wait % 1000)))"; return 0; }
+restart_gateway() { # n: started again, then ready (in the background)
+  start_gateway "$1"
+  ( wait_for "gateway $1 ready again" 180 ready "$1"; event "gateway $1 ready again" ) &
+  restarts+=($!)
+}
+run_start=$(now_ms) restarts=()
+at 15
 event "SIGKILL gateway 2"
 kill -KILL "${gw_pid[2]}"; wait "${gw_pid[2]}" 2>/dev/null || true
-start_gateway 2
-wait_for "gateway 2 ready again" 180 ready 2
-event "gateway 2 ready again"
-sleep 5
+restart_gateway 2
+at 35
 primary=$(curl -sf "http://127.0.0.1:$api1_port/primary" >/dev/null && echo 1 || echo 2)
 standby=$((3 - primary))
 event "primary pg$primary stopped (immediate)"
@@ -227,15 +233,14 @@ runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pgrun/pg$primary" stop -m immediate
 wait_for "pg$standby promoted" 60 curl -sf "http://127.0.0.1:$((base + 7 + standby))/primary"
 event "pg$standby promoted"
 start_patroni "$primary" $((base + 431 + primary)) $((base + 7 + primary))
-sleep 8
+at 55
 event "SIGTERM gateway 3 (graceful restart)"
 kill -TERM "${gw_pid[3]}"; wait "${gw_pid[3]}" 2>/dev/null || true
 event "gateway 3 stopped"
-start_gateway 3
-wait_for "gateway 3 ready again" 180 ready 3
-event "gateway 3 ready again"
+restart_gateway 3
 gatling_status=0
 wait $gatling || gatling_status=$?
+for r in "${restarts[@]}"; do wait "$r" || exit 1; done
 event "end"
 sleep 1
 kill $probe_pid 2>/dev/null || true
