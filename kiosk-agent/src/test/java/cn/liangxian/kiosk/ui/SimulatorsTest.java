@@ -61,25 +61,25 @@ class SimulatorsTest {
     agent = KioskAgent.start(KioskOptions.load(config, Map.of()));
     String ui = "http://127.0.0.1:" + agent.uiPort();
 
-    assertThat(post(ui + "/api/sim/idcard?idNumber=37131219620510849X&name=" + URLEncoder.encode("潘梅", StandardCharsets.UTF_8))
+    assertThat(send(ui + "/api/sim/idcard?idNumber=37131219620510849X&name=" + URLEncoder.encode("潘梅", StandardCharsets.UTF_8))
         .statusCode()).isEqualTo(204);
     Await.until(() -> agent.flow().screen() == Screen.HOUSEHOLD);
     wm.verify(postRequestedFor(urlPathEqualTo("/api/v1/lookup"))
         .withRequestBody(equalToJson("{\"idNumber\": \"37131219620510849X\", \"name\": \"潘梅\"}")));
-    assertThat(post(ui + "/api/sim/idcard?do=remove").statusCode()).isEqualTo(204);
-    HttpResponse<String> bad = post(ui + "/api/sim/idcard?idNumber=12345&name=x");
+    assertThat(send(ui + "/api/sim/idcard?do=remove").statusCode()).isEqualTo(204);
+    HttpResponse<String> bad = send(ui + "/api/sim/idcard?idNumber=12345&name=x");
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("idNumber");
 
-    assertThat(new JsonObject(get(ui + "/api/sim/printer").body()).getJsonArray("receipts")).isEmpty();
-    assertThat(get(ui + "/sim/printer.html").body()).contains("/api/sim/printer");
+    assertThat(new JsonObject(fetch(ui + "/api/sim/printer").body()).getJsonArray("receipts")).isEmpty();
+    assertThat(fetch(ui + "/sim/printer.html").body()).contains("/api/sim/printer");
 
-    JsonObject pan = new JsonObject(get(ui + "/api/pinyin?q=pan").body());
+    JsonObject pan = new JsonObject(fetch(ui + "/api/pinyin?q=pan").body());
     assertThat(pan.getJsonArray("candidates").getList()).contains("潘", "盘", "攀").doesNotContain("张");
     // a reading's start already offers its characters, common ones (level 1) first
-    assertThat(new JsonObject(get(ui + "/api/pinyin?q=zh").body()).getJsonArray("candidates").getList()).contains("张", "赵", "周");
-    assertThat(new JsonObject(get(ui + "/api/pinyin?q=lv").body()).getJsonArray("candidates").getList()).contains("吕", "绿");
-    assertThat(new JsonObject(get(ui + "/api/pinyin?q=x1").body()).getJsonArray("candidates")).isEmpty();
+    assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=zh").body()).getJsonArray("candidates").getList()).contains("张", "赵", "周");
+    assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=lv").body()).getJsonArray("candidates").getList()).contains("吕", "绿");
+    assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=x1").body()).getJsonArray("candidates")).isEmpty();
   }
 
   @Test
@@ -91,12 +91,12 @@ class SimulatorsTest {
     assertThat(index.candidates("yu", 500).indexOf("余")).isLessThan(index.candidates("yu", 500).indexOf("於"));
   }
 
-  private HttpResponse<String> post(String url) throws Exception {
+  private HttpResponse<String> send(String url) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private HttpResponse<String> get(String url) throws Exception {
+  private HttpResponse<String> fetch(String url) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }
