@@ -47,6 +47,9 @@ public final class ResidentTexts {
       Map.entry("kiosk-unauthorized", t("本机暂不能办理", "本机未通过验证，暂不能办理，请联系工作人员")),
       Map.entry("unavailable", t("系统繁忙", "系统暂时繁忙，请稍等几秒再试")),
       Map.entry("busy", t("缴费人数较多", "现在缴费人数较多，请稍后再试")),
+      Map.entry("bodies-busy", t("系统正忙", "系统正忙，请稍后再试")),
+      Map.entry("request-timeout", t("请求超时", "请求超时，请重试")),
+      Map.entry("client-closed", t("请求已中断", "连接已中断，请重新操作")),
       Map.entry("internal", t("系统出错", "系统出错，本次操作没有生效，请稍后再试")));
 
   private static String[] t(String title, String detail) {

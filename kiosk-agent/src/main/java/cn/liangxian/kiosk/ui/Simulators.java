@@ -40,14 +40,14 @@ public final class Simulators {
 
   private void idCard(RoutingContext ctx) {
     JsonObject body = ctx.body() == null || ctx.body().length() == 0 ? null : ctx.body().asJsonObject();
-    String what = ctx.request().getParam("do", body == null ? "place" : body.getString("do", "place"));
+    String what = param(ctx, "do", body == null ? "place" : body.getString("do", "place"));
     if ("remove".equals(what)) {
       reader.remove();
       ctx.response().setStatusCode(204).end();
       return;
     }
-    String id = ctx.request().getParam("idNumber", body == null ? null : body.getString("idNumber"));
-    String name = ctx.request().getParam("name", body == null ? null : body.getString("name"));
+    String id = param(ctx, "idNumber", body == null ? null : body.getString("idNumber"));
+    String name = param(ctx, "name", body == null ? null : body.getString("name"));
     if (id == null) {
       reader.place(demoCard);
       ctx.response().setStatusCode(204).end();
@@ -64,6 +64,12 @@ public final class Simulators {
     String sex = (id.charAt(16) - '0') % 2 == 1 ? "男" : "女";
     reader.place(new IdCard(name.strip(), sex, "01", birth, "（模拟身份证）", id, "（模拟签发机关）", "20200101", "长期"));
     ctx.response().setStatusCode(204).end();
+  }
+
+  /** The query parameter, else what the JSON body says (either may be absent). */
+  private static String param(RoutingContext ctx, String name, String fromBody) {
+    String q = ctx.request().getParam(name);
+    return q != null ? q : fromBody;
   }
 
   private void printed(RoutingContext ctx) {

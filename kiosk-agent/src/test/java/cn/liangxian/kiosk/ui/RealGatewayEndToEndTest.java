@@ -204,11 +204,19 @@ class RealGatewayEndToEndTest {
     browser.navigate("http://127.0.0.1:" + gatewayPort + "/demo/");
     KioskBrowser.waitFor(() -> browser.text("#navTitle").equals("城乡居民两险缴费"));
     browser.shot("phone-1-find");
+    browser.viewport(1920, 1080);
+    browser.shot("phone-1-find-landscape");
+    browser.viewport(390, 844);
     browser.page.eval("document.querySelector('#id').value = '" + who[0] + "'; document.querySelector('#name').value = '" + who[1] + "'; true");
     browser.touch("#lookup");
     KioskBrowser.waitFor(() -> !browser.text("#members").isEmpty());
     assertThat(browser.text("#members")).contains("尾号").contains("岁").doesNotContain(who[0]);
     browser.shot("phone-2-family");
+    for (String[] size : new String[][] {{"1080", "1920", "portrait"}, {"1920", "1080", "landscape"}}) {
+      browser.viewport(Integer.parseInt(size[0]), Integer.parseInt(size[1]));
+      browser.shot("phone-2-family-" + size[2]);
+    }
+    browser.viewport(390, 844);
     if (Boolean.TRUE.equals(browser.page.eval("!!document.querySelector('[data-tier-for]')"))) {
       browser.touch("[data-tier-for]");
       KioskBrowser.waitFor(() -> browser.text("#tierSheet").contains("元档"));

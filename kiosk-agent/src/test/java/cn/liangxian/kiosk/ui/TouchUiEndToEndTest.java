@@ -195,6 +195,7 @@ class TouchUiEndToEndTest {
     assertThat(text("#name")).contains("潘梅");
     assertThat(browser.brokenLabels()).as("keypad").isEmpty();
     shot("keypad-name-portrait");
+    otherSizes("keypad-name");
     touch("#lookup");
     waitScreen("HOUSEHOLD");
 
@@ -206,6 +207,7 @@ class TouchUiEndToEndTest {
     assertThat(text("#tierSheet")).contains("300元档").contains("个人缴300.00元").contains("补贴40.00元");
     assertThat(browser.brokenLabels()).as("tier sheet").isEmpty();
     shot("tier-sheet-portrait");
+    otherSizes("tier-sheet");
     touch("#tierSheet button.tier[data-tier='300']");
     waitFor(() -> text("#total").contains("¥550.00"));
     touch("button.pick[data-insurance=pension]");
@@ -233,6 +235,15 @@ class TouchUiEndToEndTest {
     touch("#cancel");
     waitScreen("IDLE");
     assertThat(text("#screen")).doesNotContain("潘*梅");
+  }
+
+  /** The screen as it is, shot sideways and phone-sized too, then upright again. */
+  private void otherSizes(String name) throws Exception {
+    viewport(1920, 1080);
+    shot(name + "-landscape");
+    viewport(390, 844);
+    shot(name + "-phone");
+    viewport(1080, 1920);
   }
 
   private void typeName(String pinyin) throws Exception {

@@ -1,0 +1,102 @@
+package cn.liangxian.kiosk.ui;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.kiosk.Await;
+import cn.liangxian.kiosk.KioskAgent;
+import cn.liangxian.kiosk.KioskOptions;
+import cn.liangxian.kiosk.flow.Screen;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo's hands on the simulated devices: any resident's card on the reader by query, the printer
+ * simulator's receipts as JSON and as a page, and the name keyboard's candidates (GB2312 levels 1 and 2).
+ */
+class SimulatorsTest {
+  @TempDir
+  Path dir;
+  WireMockServer wm;
+  KioskAgent agent;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @AfterEach
+  void stop() throws Exception {
+    if (agent != null) {
+      agent.close();
+    }
+    if (wm != null) {
+      wm.stop();
+    }
+  }
+
+  @Test
+  void aCardOfAnyResidentThePrintedReceiptsAndPinyinCandidates() throws Exception {
+    wm = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(TouchUiEndToEndTest.resource("household.json"))));
+    Path config = dir.resolve("kiosk.yaml");
+    Files.writeString(config, String.join("\n", "kioskId: K-SIM-1",
+        "gateway: {url: 'http://127.0.0.1:" + wm.port() + "', timeoutMillis: " + Await.ANSWER_TIMEOUT_MILLIS + "}",
+        "keyDir: '" + dir.resolve("keys") + "'", "journal: '" + dir.resolve("journal.log") + "'",
+        "ui: {host: 127.0.0.1, port: 0}", "devices: {idcard: {type: simulated}, printer: {type: simulated}}", ""));
+    agent = KioskAgent.start(KioskOptions.load(config, Map.of()));
+    String ui = "http://127.0.0.1:" + agent.uiPort();
+
+    assertThat(send(ui + "/api/sim/idcard?idNumber=37131219620510849X&name=" + URLEncoder.encode("潘梅", StandardCharsets.UTF_8))
+        .statusCode()).isEqualTo(204);
+    Await.until(() -> agent.flow().screen() == Screen.HOUSEHOLD);
+    wm.verify(postRequestedFor(urlPathEqualTo("/api/v1/lookup"))
+        .withRequestBody(equalToJson("{\"idNumber\": \"37131219620510849X\", \"name\": \"潘梅\"}")));
+    assertThat(send(ui + "/api/sim/idcard?do=remove").statusCode()).isEqualTo(204);
+    HttpResponse<String> bad = send(ui + "/api/sim/idcard?idNumber=12345&name=x");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("idNumber");
+
+    assertThat(new JsonObject(fetch(ui + "/api/sim/printer").body()).getJsonArray("receipts")).isEmpty();
+    assertThat(fetch(ui + "/sim/printer.html").body()).contains("/api/sim/printer");
+
+    JsonObject pan = new JsonObject(fetch(ui + "/api/pinyin?q=pan").body());
+    assertThat(pan.getJsonArray("candidates").getList()).contains("潘", "盘", "攀").doesNotContain("张");
+    // a reading's start already offers its characters, common ones (level 1) first
+    assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=zh").body()).getJsonArray("candidates").getList()).contains("张", "赵", "周");
+    assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=lv").body()).getJsonArray("candidates").getList()).contains("吕", "绿");
+    assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=x1").body()).getJsonArray("candidates")).isEmpty();
+  }
+
+  @Test
+  void theIndexHoldsGb2312LevelsOneAndTwo() {
+    PinyinIndex index = PinyinIndex.build();
+    assertThat(index.characters()).isEqualTo(6763);
+    // a rare level-2 surname character is there, after the level-1 ones of its reading
+    assertThat(index.candidates("yu", 500)).contains("於", "余", "俞");
+    assertThat(index.candidates("yu", 500).indexOf("余")).isLessThan(index.candidates("yu", 500).indexOf("於"));
+  }
+
+  private HttpResponse<String> send(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> fetch(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
