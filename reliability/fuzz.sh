@@ -6,7 +6,7 @@ export GATEWAY_DATA_DIR=$out/data GATEWAY_PORT=$gw_port GATEWAY_SANDBOX_PORT=$sa
   GATEWAY_ORDER_EXPIRY_MINUTES=600 GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS=100000000 \
   GATEWAY_LOOKUPS_PER_MINUTE=1000000000 GATEWAY_LOOKUP_BURST=1000000 GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS=1000000000 \
   GATEWAY_LOOKUP_BURST_PER_ADDRESS=1000000
-java ${GATEWAY_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary -jar gateway/target/gateway.jar > "$out/gateway.log" 2>&1 &
+java $gateway_jvm -XX:NativeMemoryTracking=summary -jar "$out/lib/gateway.jar" > "$out/gateway.log" 2>&1 &
 gw=$!
 pids+=($gw)
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null && break; sleep 1; done
@@ -15,7 +15,7 @@ pgport=$(grep -oP 'started on port \K[0-9]+' "$out/gateway.log" | head -1)
 jdbc="jdbc:postgresql://127.0.0.1:$pgport/postgres"
 memory "before" $gw | tee "$out/memory-before.txt"
 status=0
-java -cp "$cp" cn.liangxian.reliability.fuzz.FuzzMain 127.0.0.1 $gw_port "$jdbc" postgres "$(cat "$out/data/keys/postgres.password")" \
+java -Dfuzz.seconds="${FUZZ_SECONDS:-7200}" -cp "$cp" cn.liangxian.reliability.fuzz.FuzzMain 127.0.0.1 $gw_port "$jdbc" postgres "$(cat "$out/data/keys/postgres.password")" \
   "$admin_password" "$requests" "${FUZZ_SEED:-20261201}" "${FUZZ_CONCURRENCY:-8}" | tee "$out/tally.txt" || status=$?
 kill -0 $gw 2>/dev/null && echo "process alive: yes" || { echo "process alive: NO"; status=1; }
 memory "after" $gw | tee "$out/memory-after.txt"

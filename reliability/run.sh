@@ -13,20 +13,35 @@ out=reliability/target/runs/$(date +%Y%m%d-%H%M%S)-$what
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 gw_port=28080 sandbox_port=28090 pg_port=28432
+[ "$what" = faults ] && gw_port=28180 sandbox_port=28190
 
 classpath_file=$PWD/reliability/target/classpath.txt
 if [ "${BUILD:-1}" != 0 ]; then
   echo "== build"
-  mvn -q -B -DskipTests -pl reliability,channel-sandbox -am package dependency:build-classpath \
+  mvn -q -B -DskipTests -pl reliability,channel-sandbox,loadtest -am package dependency:build-classpath \
     -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=runtime
 fi
-cp="$PWD/reliability/target/classes:$(cat "$classpath_file")"
+# the run works on copies, so that a build during the run changes nothing under it
+mkdir -p "$out/lib"
+cp -r reliability/target/classes "$out/lib/reliability-classes"
+cp -r loadtest/target/classes "$out/lib/loadtest-classes"
+cp gateway/target/gateway.jar channel-sandbox/target/channel-sandbox.jar "$out/lib/"
+cp="$out/lib/reliability-classes:$out/lib/loadtest-classes"
+for entry in $(tr ':' ' ' < "$classpath_file"); do
+  case "$entry" in
+    "$PWD"/*) cp -r "$entry" "$out/lib/$(basename "$(dirname "$(dirname "$entry")")")-$(basename "$entry")"
+      cp="$cp:$out/lib/$(basename "$(dirname "$(dirname "$entry")")")-$(basename "$entry")" ;;
+    *) cp="$cp:$entry" ;;
+  esac
+done
+# the gateway's JVM as the README recommends for production: a bounded heap given back to the system when idle
+gateway_jvm=${GATEWAY_JAVA_OPTS:--Xmx512m -XX:G1PeriodicGCInterval=15000}
 
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   [ -f "$out/data/postgres/postmaster.pid" ] && kill -9 "$(head -1 "$out/data/postgres/postmaster.pid")" 2>/dev/null || true
-  [ -n "${PGBIN:-}" ] && [ -d "$out/pg" ] && "$PGBIN/pg_ctl" -D "$out/pg" stop -m immediate >/dev/null 2>&1 || true
+  [ -n "${PGBIN:-}" ] && [ -f "$out/pg/postmaster.pid" ] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$out/pg" stop -m immediate >/dev/null 2>&1 || true
   rm -rf "$out/data" "$out/pg"
 }
 trap cleanup EXIT

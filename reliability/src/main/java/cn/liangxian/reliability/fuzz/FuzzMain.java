@@ -34,14 +34,21 @@ public final class FuzzMain {
     System.out.println("fuzz: " + ops.size() + " routes x " + callers.size() + " callers ("
         + String.join(", ", callers.stream().map(Caller::name).toList()) + "), " + requests + " requests, seed " + seed);
     long t0 = System.nanoTime();
+    long seconds = Long.getLong("fuzz.seconds", Long.MAX_VALUE / 2_000_000_000L);
+    Tally t = new Tally();
+    Thread printer = new Thread(() -> System.out.printf("fuzz: stopped after %d s%n%s", (System.nanoTime() - t0) / 1_000_000_000L, t.report()));
+    Runtime.getRuntime().addShutdownHook(printer);
     try (DatabaseState db = new DatabaseState(args[2], args[3], args[4])) {
-      Tally t = new Fuzzer(host, port, db, ops, callers, ctx).run(new Fuzzer.Plan(seed, requests, concurrency, 100, 65536), n -> {
-        if (n % 10_000 == 0) {
-          System.out.printf("  %,d requests, %d s%n", n, (System.nanoTime() - t0) / 1_000_000_000L);
-        }
-      });
-      System.out.printf("fuzz: done in %d s%n%s", (System.nanoTime() - t0) / 1_000_000_000L, t.report());
-      System.exit(t.passed() ? 0 : 1);
+      new Fuzzer(host, port, db, ops, callers, ctx).run(new Fuzzer.Plan(seed, requests, concurrency, 100, 65536,
+          t0 + seconds * 1_000_000_000L), n -> {
+            if (n % 5_000 == 0) {
+              System.out.printf("  %,d requests, %d s%n", n, (System.nanoTime() - t0) / 1_000_000_000L);
+            }
+          }, t);
     }
+    Runtime.getRuntime().removeShutdownHook(printer);
+    long s = Math.max(1, (System.nanoTime() - t0) / 1_000_000_000L);
+    System.out.printf("fuzz: done in %d s (%d requests a second)%n%s", s, t.requests.get() / s, t.report());
+    System.exit(t.passed() ? 0 : 1);
   }
 }

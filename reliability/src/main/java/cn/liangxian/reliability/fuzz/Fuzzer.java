@@ -19,7 +19,11 @@ import java.util.concurrent.Future;
  */
 public final class Fuzzer {
   /** How a run is shaped; the seed makes it repeatable. */
-  public record Plan(long seed, long requests, int concurrency, int batch, int maxBodyBytes) {}
+  public record Plan(long seed, long requests, int concurrency, int batch, int maxBodyBytes, long deadlineNanos) {
+    public Plan(long seed, long requests, int concurrency, int batch, int maxBodyBytes) {
+      this(seed, requests, concurrency, batch, maxBodyBytes, Long.MAX_VALUE);
+    }
+  }
 
   /** One turn in this many of a password-hashing route is taken. */
   static final int PASSWORD_ROUTE_THINNING = 8;
@@ -43,14 +47,18 @@ public final class Fuzzer {
   }
 
   public Tally run(Plan plan, java.util.function.LongConsumer progress) throws Exception {
-    Tally tally = new Tally();
+    return run(plan, progress, new Tally());
+  }
+
+  /** Runs into {@code tally} (which a caller may print if the run is stopped half-way). */
+  public Tally run(Plan plan, java.util.function.LongConsumer progress, Tally tally) throws Exception {
     Random random = new Random(plan.seed());
     Generator gen = new Generator(ctx, random, plan.maxBodyBytes());
     ExecutorService pool = Executors.newFixedThreadPool(plan.concurrency());
     try {
       String before = db.snapshot();
       long sent = 0;
-      while (sent < plan.requests()) {
+      while (sent < plan.requests() && System.nanoTime() - plan.deadlineNanos() < 0) {
         int n = (int) Math.min(plan.batch(), plan.requests() - sent);
         List<FuzzRequest> hostile = new ArrayList<>(n);
         List<FuzzRequest> valid = new ArrayList<>();
