@@ -67,10 +67,19 @@ public final class HouseholdAssessor {
     Assessment a;
     try {
       if (ins == Insurance.PENSION) {
+        AssessmentException refused = null;
         for (int tier : t.tiersYuanFor(p)) {
-          tiers.add(new TierOption(tier, PolicyEngine.assess(p, ins, region.book(), payDate, tier, Set.of())));
+          try {
+            tiers.add(new TierOption(tier, PolicyEngine.assess(p, ins, region.book(), payDate, tier, Set.of())));
+          } catch (AssessmentException e) {
+            // a tier the book cannot decide (its subsidy not given) is left out; the others are still offered
+            refused = refused == null ? e : refused;
+          }
         }
         a = tiers.isEmpty() ? null : tiers.get(0).assessment();
+        if (a == null && refused != null) {
+          throw refused;
+        }
         if (a == null) {
           return new Item(m, ins, year, Status.NOT_AVAILABLE, "no tier is offered", null, List.of());
         }

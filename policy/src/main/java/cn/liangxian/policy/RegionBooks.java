@@ -1,0 +1,83 @@
+package cn.liangxian.policy;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The books one region has live at once, one per insurance and benefit year: next year's collection
+ * opens while this year's late payments are still taken. Picks the book of an item by insurance and
+ * benefit year, and says which years are open for payment on a day.
+ */
+public final class RegionBooks {
+  private final String regionCode;
+  private final List<PolicyBook> books;
+
+  private RegionBooks(String regionCode, List<PolicyBook> books) {
+    this.regionCode = regionCode;
+    this.books = List.copyOf(books);
+  }
+
+  /**
+   * @throws IllegalArgumentException when a book does not cover the region, is not in service, or two books
+   *     set terms for the same insurance and benefit year
+   */
+  public static RegionBooks of(String regionCode, List<PolicyBook> books) {
+    List<String> seen = new ArrayList<>();
+    for (PolicyBook b : books) {
+      if (b.regions().stream().noneMatch(r -> r.code().equals(regionCode))) {
+        throw new IllegalArgumentException("book " + b.file() + " does not cover region " + regionCode);
+      }
+      if (!b.inService()) {
+        throw new IllegalArgumentException("book " + b.file() + " is an example, not in service");
+      }
+      for (Insurance ins : Insurance.values()) {
+        Optional<InsuranceTerms> t = b.terms(ins);
+        if (t.isPresent()) {
+          String key = ins.code() + " " + t.get().benefitYear();
+          if (seen.contains(key)) {
+            throw new IllegalArgumentException("region " + regionCode + " has two books for " + key + " (" + b.file() + ")");
+          }
+          seen.add(key);
+        }
+      }
+    }
+    return new RegionBooks(regionCode, books);
+  }
+
+  public String regionCode() {
+    return regionCode;
+  }
+
+  /** The book setting the terms of this insurance for this benefit year. */
+  public Optional<PolicyBook> book(Insurance insurance, int benefitYear) {
+    return books.stream().filter(b -> b.terms(insurance).map(t -> t.benefitYear() == benefitYear).orElse(false))
+        .findFirst();
+  }
+
+  /**
+   * The benefit years of this insurance open for payment on a day, oldest first: collection has opened
+   * (or its start is not given) and the year has not ended, and after the window the book takes late
+   * payments at all.
+   */
+  public List<Integer> openYears(Insurance insurance, LocalDate payDate) {
+    List<Integer> out = new ArrayList<>();
+    for (PolicyBook b : books) {
+      b.terms(insurance).filter(t -> open(t, payDate)).ifPresent(t -> out.add(t.benefitYear()));
+    }
+    out.sort(Comparator.naturalOrder());
+    return out;
+  }
+
+  private static boolean open(InsuranceTerms t, LocalDate payDate) {
+    if (t.windowStart != null && payDate.isBefore(t.windowStart)) {
+      return false;
+    }
+    if (payDate.isAfter(LocalDate.of(t.benefitYear, 12, 31))) {
+      return false;
+    }
+    return !payDate.isAfter(t.windowEnd) || t.lateRefused == null;
+  }
+}
