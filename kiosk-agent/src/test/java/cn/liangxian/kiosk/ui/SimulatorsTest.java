@@ -76,8 +76,9 @@ class SimulatorsTest {
 
     JsonObject pan = new JsonObject(fetch(ui + "/api/pinyin?q=pan").body());
     assertThat(pan.getJsonArray("candidates").getList()).contains("潘", "盘", "攀").doesNotContain("张");
-    // a reading's start already offers its characters, common ones (level 1) first
-    assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=zh").body()).getJsonArray("candidates").getList()).contains("张", "赵", "周");
+    assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=zhang").body()).getJsonArray("candidates").getList()).contains("张", "章", "掌");
+    // a reading's start already offers characters, level 1 before level 2
+    assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=zh").body()).getJsonArray("candidates").getList()).contains("扎", "渣");
     assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=lv").body()).getJsonArray("candidates").getList()).contains("吕", "绿");
     assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=x1").body()).getJsonArray("candidates")).isEmpty();
   }

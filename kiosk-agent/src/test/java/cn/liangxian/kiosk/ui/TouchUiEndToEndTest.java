@@ -250,7 +250,13 @@ class TouchUiEndToEndTest {
     for (char c : pinyin.toCharArray()) {
       touch("button.letter[data-letter='" + c + "']");
     }
-    waitFor(() -> text("#pinyin").equals(pinyin) && !text(".candidates .cand").isEmpty());
+    try {
+      waitFor(() -> text("#pinyin").equals(pinyin) && !text(".candidates .cand").isEmpty());
+    } catch (AssertionError e) {
+      shot("failed-typing-" + pinyin);
+      throw new AssertionError("typing " + pinyin + ": the pinyin line reads '" + text("#pinyin") + "', candidates '"
+          + text(".candidates") + "'", e);
+    }
     String want = pinyin.equals("pan") ? "潘" : "梅";
     waitFor(() -> Boolean.TRUE.equals(page.eval("(() => { const b = [...document.querySelectorAll('.cand')]"
         + ".find(e => e.innerText === '" + want + "'); if (b) b.dataset.want = '1'; return !!b; })()")));
