@@ -2,6 +2,7 @@ package cn.liangxian.gateway;
 
 import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.PaymentChannel;
+import cn.liangxian.gateway.channel.ResidentLogins;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
 import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Announcements;
@@ -128,7 +129,8 @@ public final class Gateway implements AutoCloseable {
             new PayingGauges(registry, clock)),
         channels, passwordHasher, passwordHasher.hash(UUID.randomUUID().toString()), roster, resource("/openapi.yaml"),
         Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served),
-        new ProcessParts.Deployment(kioskKeys, leadership, draining), orderWatch);
+        new ProcessParts.Deployment(kioskKeys, leadership, draining), orderWatch, residentLogins(clock),
+        sandboxUrl().orElse(null));
     // every loop's server shares one port; asked for port 0, they share one the system chose
     int port = options.httpPort() == 0 ? -1 : options.httpPort();
     java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();
@@ -152,7 +154,9 @@ public final class Gateway implements AutoCloseable {
         new RateLimiter(logins, Math.max(1, logins / 2), clock),
         // a forger's posts are kept for audit up to this many per address and minute: a flood fills no disk
         new RateLimiter(REFUSED_CALLBACKS_KEPT_PER_MINUTE, REFUSED_CALLBACKS_KEPT_PER_MINUTE, clock),
-        new Admission(options.admission(), registry));
+        new Admission(options.admission(), registry),
+        new RateLimiter(options.anonymousLookupsPerMinute(), options.anonymousLookupBurst(), clock),
+        new RateLimiter(logins, Math.max(1, logins / 2), clock));
   }
 
   static final int REFUSED_CALLBACKS_KEPT_PER_MINUTE = 30;
@@ -169,6 +173,11 @@ public final class Gateway implements AutoCloseable {
     }
     demo = DemoChannels.start(vertx, clock, options.sandboxPort(), () -> "http://127.0.0.1:" + httpPort, channelPool);
     return demo.channels();
+  }
+
+  /** The mini-programs' logins: at the sandbox in demo mode, else at WeChat and Alipay. */
+  private ResidentLogins residentLogins(Clock clock) {
+    return demo != null ? demo.logins() : ResidentLogins.real(vertx, options, channels, clock);
   }
 
   private static String resource(String name) {

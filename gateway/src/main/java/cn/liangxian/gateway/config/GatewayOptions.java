@@ -60,6 +60,9 @@ public final class GatewayOptions {
   private int lookupsPerMinutePerAddress;
   private int lookupBurstPerAddress;
   private AdmissionLimits admission;
+  private ResidentOptions residents;
+  private int anonymousLookupsPerMinute;
+  private int anonymousLookupBurst;
   private Wechat wechat;
   private Alipay alipay;
   private UnionPay unionpay;
@@ -85,6 +88,7 @@ public final class GatewayOptions {
     operator(s.section("operator"));
     rateLimit(s.section("rateLimit"));
     admission = AdmissionLimits.read(s.section("admission"));
+    residents = ResidentOptions.read(s.section("residents"));
     channels(s.section("channels"));
     demo(s.section("demo"));
     if (!sandbox) {
@@ -141,6 +145,8 @@ public final class GatewayOptions {
     lookupBurst = r.integer("burst", "GATEWAY_LOOKUP_BURST", 10, 1, Integer.MAX_VALUE);
     lookupsPerMinutePerAddress = r.integer("perAddressPerMinute", "GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS", 600, 1, Integer.MAX_VALUE);
     lookupBurstPerAddress = r.integer("perAddressBurst", "GATEWAY_LOOKUP_BURST_PER_ADDRESS", 100, 1, Integer.MAX_VALUE);
+    anonymousLookupsPerMinute = r.integer("anonymousPerMinute", "GATEWAY_ANONYMOUS_LOOKUPS_PER_MINUTE", 10, 1, Integer.MAX_VALUE);
+    anonymousLookupBurst = r.integer("anonymousBurst", "GATEWAY_ANONYMOUS_LOOKUP_BURST", 5, 1, Integer.MAX_VALUE);
     r.done();
   }
 
@@ -327,6 +333,23 @@ public final class GatewayOptions {
 
   public int lookupBurstPerAddress() {
     return lookupBurstPerAddress;
+  }
+
+  /**
+   * Lookups per minute from one network address by callers that are neither a signed kiosk nor a logged-in
+   * resident (a county's public page): lower than a known caller's, since they cost nothing to repeat.
+   */
+  public int anonymousLookupsPerMinute() {
+    return anonymousLookupsPerMinute;
+  }
+
+  public int anonymousLookupBurst() {
+    return anonymousLookupBurst;
+  }
+
+  /** Mini-program residents' logins and sessions. */
+  public ResidentOptions residents() {
+    return residents;
   }
 
   /** Requests in flight per route class, beyond which they are turned away at once. */

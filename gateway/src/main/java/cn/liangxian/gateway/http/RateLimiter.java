@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A token bucket per client (kiosk id, mini-program openid, else IP), shared by the verticle
+ * A token bucket per client (a signed kiosk, a logged-in resident, else the address), shared by the verticle
  * instances of one gateway. Approximate across instances by design: it protects the service, it
  * is not an accounting record.
  */
@@ -47,15 +47,4 @@ public final class RateLimiter {
     return "ip:" + (ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress());
   }
 
-  public static String clientOf(io.vertx.ext.web.RoutingContext ctx) {
-    String kiosk = ctx.request().getHeader("X-Kiosk-Id");
-    if (kiosk != null && !kiosk.isBlank()) {
-      return "kiosk:" + kiosk.strip();
-    }
-    String openid = ctx.request().getHeader("X-Openid");
-    if (openid != null && !openid.isBlank()) {
-      return "openid:" + openid.strip();
-    }
-    return "ip:" + (ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress());
-  }
 }

@@ -50,7 +50,7 @@ class OrderApiTest {
   }
 
   HttpResponse<Buffer> create(JsonObject body, String key, String client) throws Exception {
-    return g.post("/api/v1/orders", body, "Idempotency-Key", key, "X-Openid", client);
+    return g.post("/api/v1/orders", body, "Idempotency-Key", key, "Authorization", g.bearer(client));
   }
 
   @Test
@@ -110,7 +110,7 @@ class OrderApiTest {
     assertThat(reused.statusCode()).isEqualTo(422);
     assertThat(reused.bodyAsJsonObject().getString("type")).endsWith("/idempotency-key-reused");
 
-    HttpResponse<Buffer> noKey = g.post("/api/v1/orders", body, "X-Openid", "kiosk-2");
+    HttpResponse<Buffer> noKey = g.post("/api/v1/orders", body, "Authorization", g.bearer("kiosk-2"));
     assertThat(noKey.statusCode()).isEqualTo(400);
     assertThat(noKey.bodyAsJsonObject().getString("type")).endsWith("/idempotency-key-required");
   }
