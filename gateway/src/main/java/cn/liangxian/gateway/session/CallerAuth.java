@@ -47,15 +47,20 @@ public final class CallerAuth {
     return sessions.resolve(h.substring(7).strip()).compose(c -> c == null ? Future.failedFuture(expired()) : Future.succeededFuture(c));
   }
 
-  /** A route for these kinds of caller only: anyone else is answered 401 (log in) or 403 (a kiosk's route). */
+  /**
+   * A route for these kinds of caller only: an anonymous caller is answered 401 (sign, or log in), a
+   * known caller of another kind 403.
+   */
   public static Handler<RoutingContext> only(Caller.Kind first, Caller.Kind... more) {
     Set<Caller.Kind> allowed = EnumSet.of(first, more);
+    boolean kioskOnly = allowed.equals(EnumSet.of(Caller.Kind.KIOSK));
     return ctx -> {
       Caller c = Caller.of(ctx);
       if (allowed.contains(c.kind())) {
         ctx.next();
-      } else if (allowed.equals(EnumSet.of(Caller.Kind.KIOSK))) {
-        ctx.fail(new Problem(403, "kiosk-only", "此功能只在自助缴费机上使用", "this route serves signed kiosks only"));
+      } else if (kioskOnly) {
+        ctx.fail(c.known() ? new Problem(403, "kiosk-only", "此功能只在自助缴费机上使用", "this route serves signed kiosks only")
+            : new Problem(401, "kiosk-unauthorized", "Kiosk not authenticated", "this route serves signed kiosks only"));
       } else {
         ctx.fail(new Problem(401, "login-required", "请先登录",
             "请在微信或支付宝小程序里登录后再下单、查看订单（POST /api/v1/session/wechat 或 /alipay）。"));
