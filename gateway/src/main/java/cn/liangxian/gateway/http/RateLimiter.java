@@ -28,7 +28,8 @@ public final class RateLimiter {
       if (b == null) {
         b = new double[] {burst, now};
       }
-      double tokens = Math.min(burst, b[0] + (now - b[1]) / 1000.0 * perSecond);
+      // a clock stepped back (NTP) refills nothing, and takes nothing either
+      double tokens = Math.min(burst, b[0] + Math.max(0, now - b[1]) / 1000.0 * perSecond);
       if (tokens >= 1) {
         result[0] = 0;
         return new double[] {tokens - 1, now};
