@@ -136,25 +136,14 @@ pids+=($!)
 wait_for "the sandbox" 60 grep -q "listening on port" "$out/logs/sandbox.log"
 serial=$(tr -d '\n' < "$out/keys/wechat-pay-public-key.serial")
 # the gateways' configuration: the repository's, with the sandbox as the real channels
-python3 - "$out/gateway.yaml" "$sandbox_port" "$serial" <<'PY'
-import re, sys
-out, port, serial = sys.argv[1], sys.argv[2], sys.argv[3]
-s = open("config/gateway.yaml", encoding="utf-8").read()
-wechat, alipay = s.index("  wechat:"), s.index("  alipay:")
-w = s[wechat:alipay].replace('mchid: ""', 'mchid: "1900000001"').replace('appId: ""', 'appId: "wxdemo0000000001"', 1) \
-    .replace('merchantSerial: ""', 'merchantSerial: "SANDBOX-MERCHANT-1"').replace('"PUB_KEY_ID_..."', '"' + serial + '"')
-w = re.sub(r"baseUrl: \S+", "baseUrl: http://127.0.0.1:" + port, w)
-a = s[alipay:].replace('appId: ""', 'appId: "2021000000000001"', 1)
-a = re.sub(r"gatewayUrl: \S+", "gatewayUrl: http://127.0.0.1:" + port + "/gateway.do", a, 1)
-open(out, "w", encoding="utf-8").write(s[:wechat] + w + a)
-PY
+python3 loadtest/sandbox-gateway-config.py "$out/gateway.yaml" "$sandbox_port" "$serial"
 
 # every instance shares the ID-number keys (an instance with keys of its own refuses to start)
 export GATEWAY_CONFIG=$out/gateway.yaml GATEWAY_KEY_DIR=$out/keys GATEWAY_SANDBOX=false GATEWAY_DEMO_ROSTER=false \
   GATEWAY_DB_URL="postgresql://postgres:$password@127.0.0.1:$pg_port/postgres" GATEWAY_HOST=127.0.0.1 \
   GATEWAY_PUBLIC_URL="http://127.0.0.1:$http_port" GATEWAY_ID_SM4_KEY=$(head -c 16 /dev/urandom | base64) \
   GATEWAY_ID_INDEX_KEY=$(head -c 32 /dev/urandom | base64) GATEWAY_OPERATOR_ADMIN_PASSWORD=$password \
-  GATEWAY_LOOKUPS_PER_MINUTE=1000000000 GATEWAY_LOOKUP_BURST=1000000 \
+  GATEWAY_LOOKUPS_PER_MINUTE=1000000000 GATEWAY_LOOKUP_BURST=1000000 GATEWAY_ANONYMOUS_LOOKUPS_PER_MINUTE=1000000000 GATEWAY_ANONYMOUS_LOOKUP_BURST=1000000 \
   GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS=1000000000 GATEWAY_LOOKUP_BURST_PER_ADDRESS=1000000 \
   GATEWAY_BEHIND_PROXY=true GATEWAY_DRAIN_MILLIS=4000 GATEWAY_DB_POOL_SIZE=${GATEWAY_DB_POOL_SIZE:-8} GATEWAY_SWEEP_MILLIS=2000 GATEWAY_PROGRESS_METRICS_MILLIS=5000
 say "import $persons persons through gateway.jar roster import (through HAProxy)"
@@ -192,7 +181,7 @@ probe() {
     local t code
     t=$(now_ms)
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST "http://127.0.0.1:$http_port/api/v1/lookup" \
-      -H 'Content-Type: application/json' -H 'X-Openid: cluster-probe' -d "$probe_body" || true)
+      -H 'Content-Type: application/json' -d "$probe_body" || true)
     echo "$t $code" >> "$probe_log"
     sleep 0.1
   done
@@ -270,7 +259,7 @@ java -cp "$cp" cn.liangxian.loadtest.checks.DoubleCharges "$jdbc" | tee "$out/do
 limit=$LX_LOOKUPS_PER_MINUTE_PER_ADDRESS
 codes=$(for _ in $(seq $((limit + 20))); do
   curl -s -o /dev/null -w '%{http_code}\n' --interface 127.0.0.2 -X POST "http://127.0.0.1:$http_port/api/v1/lookup" \
-    -H 'Content-Type: application/json' -H "X-Openid: edge-$RANDOM" -d "$probe_body"; done)
+    -H 'Content-Type: application/json' -d "$probe_body"; done)
 served=$(grep -vc '^429$' <<< "$codes" || true) refused=$(grep -c '^429$' <<< "$codes" || true)
 echo "edge limit: $((limit + 20)) lookups from one address across 3 gateways: $served served, $refused refused 429 (limit $limit a minute)"
 [ "$served" -eq "$limit" ] || limit_status=1

@@ -64,7 +64,7 @@ else
 fi
 
 export GATEWAY_DATA_DIR=$out/data GATEWAY_PORT=$gw_port GATEWAY_SANDBOX_PORT=$sandbox_port GATEWAY_DEMO_ROSTER=false \
-  GATEWAY_LOOKUPS_PER_MINUTE=1000000000 GATEWAY_LOOKUP_BURST=1000000 GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS=1000000000 \
+  GATEWAY_LOOKUPS_PER_MINUTE=1000000000 GATEWAY_LOOKUP_BURST=1000000 GATEWAY_ANONYMOUS_LOOKUPS_PER_MINUTE=1000000000 GATEWAY_ANONYMOUS_LOOKUP_BURST=1000000 GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS=1000000000 \
   GATEWAY_LOOKUP_BURST_PER_ADDRESS=1000000 GATEWAY_DB_POOL_SIZE=${GATEWAY_DB_POOL_SIZE:-16}
 echo "== import $persons persons through gateway.jar roster import"
 java -Xmx6g -jar gateway/target/gateway.jar roster import "$pop/village-roster.csv" "$pop/department-lists.csv" \
@@ -182,7 +182,7 @@ if [ "$profile" = overload ]; then
   ( while :; do
       printf '%s ' "$(date +%s.%N)"
       curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -X POST "http://127.0.0.1:$gw_port/api/v1/lookup" \
-        -H 'Content-Type: application/json' -H 'X-Openid: overload-probe' -d "$probe_body" || echo "000 9"
+        -H 'Content-Type: application/json' -d "$probe_body" || echo "000 9"
       sleep 0.5
     done ) > "$out/probe.txt" 2>/dev/null &
   probe=$!

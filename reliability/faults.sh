@@ -27,25 +27,14 @@ SANDBOX_PORT=$sandbox_port SANDBOX_KEY_DIR=$out/keys java -Xmx512m -jar "$out/li
 pids+=($!)
 for _ in $(seq 60); do grep -q "listening on port" "$out/sandbox.log" && break; sleep 1; done
 serial=$(tr -d '\n' < "$out/keys/wechat-pay-public-key.serial")
-python3 - "$out/gateway.yaml" "$sandbox_port" "$serial" <<'PY'
-import re, sys
-out, port, serial = sys.argv[1], sys.argv[2], sys.argv[3]
-s = open("config/gateway.yaml", encoding="utf-8").read()
-wechat, alipay = s.index("  wechat:"), s.index("  alipay:")
-w = s[wechat:alipay].replace('mchid: ""', 'mchid: "1900000001"').replace('appId: ""', 'appId: "wxdemo0000000001"', 1) \
-    .replace('merchantSerial: ""', 'merchantSerial: "SANDBOX-MERCHANT-1"').replace('"PUB_KEY_ID_..."', '"' + serial + '"')
-w = re.sub(r"baseUrl: \S+", "baseUrl: http://127.0.0.1:" + port, w)
-a = s[alipay:].replace('appId: ""', 'appId: "2021000000000001"', 1)
-a = re.sub(r"gatewayUrl: \S+", "gatewayUrl: http://127.0.0.1:" + port + "/gateway.do", a, 1)
-open(out, "w", encoding="utf-8").write(s[:wechat] + w + a)
-PY
+python3 loadtest/sandbox-gateway-config.py "$out/gateway.yaml" "$sandbox_port" "$serial"
 say "channel sandbox on 127.0.0.1:$sandbox_port (its own process)"
 
 export GATEWAY_CONFIG=$out/gateway.yaml GATEWAY_KEY_DIR=$out/keys GATEWAY_SANDBOX=false GATEWAY_DEMO_ROSTER=false \
   GATEWAY_DB_URL="postgresql://postgres:$password@127.0.0.1:$pg_port/postgres" GATEWAY_HOST=127.0.0.1 GATEWAY_PORT=$gw_port \
   GATEWAY_DATA_DIR=$out/gw GATEWAY_PUBLIC_URL="http://127.0.0.1:$gw_port" GATEWAY_OPERATOR_ADMIN_PASSWORD=$password \
   GATEWAY_ORDER_EXPIRY_MINUTES=$expiry_minutes GATEWAY_SWEEP_MILLIS=2000 \
-  GATEWAY_LOOKUPS_PER_MINUTE=1000000000 GATEWAY_LOOKUP_BURST=1000000 \
+  GATEWAY_LOOKUPS_PER_MINUTE=1000000000 GATEWAY_LOOKUP_BURST=1000000 GATEWAY_ANONYMOUS_LOOKUPS_PER_MINUTE=1000000000 GATEWAY_ANONYMOUS_LOOKUP_BURST=1000000 \
   GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS=1000000000 GATEWAY_LOOKUP_BURST_PER_ADDRESS=1000000
 gw=
 start_gateway() {
@@ -69,7 +58,7 @@ curl -sf -X POST "http://127.0.0.1:$gw_port/api/v1/operator/rosters?file=residen
 say "roster imported: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("imported"))' "$out/import.json") persons"
 
 faults() { curl -sf -X POST "http://127.0.0.1:$sandbox_port/sandbox/faults" -H 'Content-Type: application/json' -d "$1"; }
-java -cp "$cp" cn.liangxian.reliability.faults.Journeys "http://127.0.0.1:$gw_port" "$residents" "$out/created.txt" "$seconds" 6 \
+java -cp "$cp" cn.liangxian.reliability.faults.Journeys "http://127.0.0.1:$gw_port" "$residents" "$out/created.txt" "$seconds" 6 "http://127.0.0.1:$sandbox_port" \
   > "$out/journeys.txt" 2>&1 &
 journeys=$!
 pids+=($journeys)

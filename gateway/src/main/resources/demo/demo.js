@@ -7,8 +7,8 @@ const INS = { medical: '医疗保险', pension: '养老保险' };
 const SEX = { male: '男', female: '女' };
 const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '缴费中', 'not-eligible': '无需缴费', 'not-available': '暂不能缴' };
 const CHANNEL = { wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付' };
-// the phone's own identity at the channel (a mini-program's openid / Alipay user id)
-const PAYER = { wechat: 'oDemoPhone000000000000000001', alipay: '2088000000000001' };
+// this phone's user at the channel: the sandbox hands out login codes for it, as wx.login / my.getAuthCode do
+const PHONE_USER = 'demo-phone-' + (localStorage.demoPhone || (localStorage.demoPhone = crypto.randomUUID().slice(0, 8)));
 
 let household = null;
 let picked = new Map(); // memberRef/insurance → {memberRef, insurance, year, tier}
@@ -26,7 +26,24 @@ const client = {
     if (!r.ok) throw new Error(data.detail || data.title || `出错了（${r.status}）`);
     return data;
   },
+  session: null, // the channel the session token was opened in
 };
+
+const sandbox = fetch('/demo/sandbox.json').then((r) => r.json());
+
+// wx.login / my.getAuthCode (imitated by the sandbox), then the gateway exchanges the code for a session
+async function login(ch) {
+  if (client.session === ch) return;
+  const s = await sandbox;
+  const app = ch === 'wechat' ? `appid=${s.wechatAppId}` : `app_id=${s.alipayAppId}`;
+  const r = await fetch(`${s.sandboxUrl}/sandbox/login/${ch}?${app}&user=${PHONE_USER}`, { method: 'POST' });
+  if (!r.ok) throw new Error('登录没有成功，请重新进入小程序');
+  const got = await r.json();
+  delete client.headers.Authorization;
+  const session = await client.call('POST', `/api/v1/session/${ch}`, { code: got.code || got.authCode });
+  client.headers.Authorization = `Bearer ${session.token}`;
+  client.session = ch;
+}
 
 function el(tag, attrs, ...kids) {
   const e = document.createElement(tag);
@@ -55,6 +72,7 @@ function toast(text) {
 $('lookup').onclick = async () => {
   $('findError').textContent = '';
   try {
+    await login(channel);
     household = await client.call('POST', '/api/v1/lookup', { idNumber: $('id').value.trim().toUpperCase(), name: $('name').value.trim() });
     order = null;
     picked = new Map();
@@ -179,20 +197,21 @@ async function pay() {
   $('payError').textContent = '';
   if (order) return;
   try {
+    // the payer is the resident of the session: a session opened in the channel paid with
+    await login(channel);
     order = await client.call('POST', '/api/v1/orders', { householdRef: household.household.ref, channel, mode: 'mini',
-      payerId: PAYER[channel], items: [...picked.values()] }, { 'Idempotency-Key': crypto.randomUUID() });
+      items: [...picked.values()] }, { 'Idempotency-Key': crypto.randomUUID() });
     renderFamily();
     await paySheet();
   } catch (e) { $('payError').textContent = e.message; }
 }
 
-const sandbox = fetch('/demo/sandbox.json').then((r) => r.json()).then((j) => j.sandboxUrl);
 
 // what wx.requestPayment / my.tradePay would be given, and the sheet they raise
 async function sheetCall(confirm) {
   const p = order.payment;
   const body = order.channel === 'alipay' ? { tradeNO: p.alipayTradeNo, confirm } : Object.assign({ confirm }, p.wechatPayment);
-  const r = await fetch(`${await sandbox}/sandbox/sheet/${order.channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(`${(await sandbox).sandboxUrl}/sandbox/sheet/${order.channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   const data = await r.json();
   if (!r.ok) throw new Error(data.errMsg || data.memo || '支付失败');
   return data;

@@ -7,6 +7,7 @@ import cn.liangxian.sandbox.fault.Faults;
 import cn.liangxian.sandbox.fault.SandboxFaults;
 import cn.liangxian.sandbox.unionpay.UnionPayMerchant;
 import cn.liangxian.sandbox.unionpay.UnionPayPlatform;
+import cn.liangxian.sandbox.login.Logins;
 import cn.liangxian.sandbox.wechat.WechatMerchant;
 import cn.liangxian.sandbox.wechat.WechatPlatform;
 import io.vertx.core.Future;
@@ -41,6 +42,7 @@ public final class ChannelSandbox {
   private final Map<String, UnionPayMerchant> unionPayMerchants = new ConcurrentHashMap<>();
   private final UnionPayPlatform unionpay;
   private final Faults faults = new Faults();
+  private final Logins logins;
   private volatile SandboxVerticle verticle;
   private volatile String deploymentId;
 
@@ -48,6 +50,7 @@ public final class ChannelSandbox {
   public ChannelSandbox(Vertx vertx, Clock clock) {
     this.vertx = vertx;
     this.clock = clock;
+    this.logins = new Logins(clock);
     this.unionpay = new UnionPayPlatform(clock.instant());
   }
 
@@ -73,6 +76,17 @@ public final class ChannelSandbox {
   public ChannelSandbox registerWechat(WechatMerchant merchant) {
     wechatMerchants.put(merchant.mchid(), merchant);
     return this;
+  }
+
+  /** A WeChat mini-program and its AppSecret, for {@code jscode2session}. */
+  public ChannelSandbox registerMiniProgram(String appId, String appSecret) {
+    logins.registerWechat(appId, appSecret);
+    return this;
+  }
+
+  /** Mini-program login codes, as a phone's {@code wx.login} and {@code my.getAuthCode} get them. Any thread. */
+  public Logins logins() {
+    return logins;
   }
 
   public ChannelSandbox registerAlipay(AlipayApp app) {
@@ -101,7 +115,7 @@ public final class ChannelSandbox {
   /** Deploys the sandbox's verticle, listening on loopback; port 0 picks a free one. Resolves to the port. */
   public Future<Integer> listen(int port) {
     SandboxVerticle v = new SandboxVerticle(clock, port, wechat, alipay, wechatMerchants, alipayApps, unionpay, unionPayMerchants,
-        faults);
+        faults, logins);
     return vertx.deployVerticle(v).map(id -> {
       deploymentId = id;
       verticle = v;

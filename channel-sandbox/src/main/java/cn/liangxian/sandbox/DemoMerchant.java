@@ -28,6 +28,7 @@ public final class DemoMerchant {
   private final KeyPair appKey = rsa();
   private final KeyPair unionPayKey = rsa();
   private final byte[] apiV3Key = printableKey();
+  private final String miniProgramSecret = java.util.HexFormat.of().formatHex(printableKey(), 0, 16);
 
   private DemoMerchant() {}
 
@@ -37,6 +38,7 @@ public final class DemoMerchant {
     sandbox.registerWechat(new WechatMerchant(MCHID, WECHAT_APP_ID, m.merchantKey.getPublic(), m.apiV3Key(), WechatPayScheme.RSA));
     sandbox.registerAlipay(new AlipayApp(ALIPAY_APP_ID, m.appKey.getPublic()));
     sandbox.registerUnionPay(new UnionPayMerchant(UNIONPAY_MER_ID, UNIONPAY_CERT_ID, m.unionPayKey.getPublic()));
+    sandbox.registerMiniProgram(WECHAT_APP_ID, m.miniProgramSecret);
     return m;
   }
 
@@ -48,6 +50,11 @@ public final class DemoMerchant {
   /** The key notification resources are encrypted with: 32 printable characters, as WeChat Pay has merchants set it. */
   public byte[] apiV3Key() {
     return apiV3Key.clone();
+  }
+
+  /** The mini-program's AppSecret: its server logs residents in with it ({@code jscode2session}). */
+  public String miniProgramSecret() {
+    return miniProgramSecret;
   }
 
   /** The Alipay app's private key (RSA2): it signs the app's requests. */

@@ -60,6 +60,7 @@ public final class Main {
       secret(keys.resolve("wechat-apiv3.key"), new String(merchant.apiV3Key(), StandardCharsets.US_ASCII) + "\n");
       Files.writeString(keys.resolve("wechat-pay-public-key.pem"), Pem.write(sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
       Files.writeString(keys.resolve("wechat-pay-public-key.serial"), sandbox.wechatSerial() + "\n");
+      secret(keys.resolve("wechat-mini-program.secret"), merchant.miniProgramSecret() + "\n");
       secret(keys.resolve("alipay-app-key.pem"), Pem.write(merchant.appKey()));
       Files.writeString(keys.resolve("alipay-public-key.pem"), Pem.write(sandbox.alipayPublicKey()));
       secret(keys.resolve("unionpay-sign-key.pem"), Pem.write(merchant.unionPayKey()));
@@ -81,6 +82,8 @@ public final class Main {
         + "  Alipay          " + base + "/gateway.do   (app " + DemoMerchant.ALIPAY_APP_ID + ")\n"
         + "  UnionPay        " + base + "/gateway/api/backTransReq.do   (merchant " + DemoMerchant.UNIONPAY_MER_ID
         + ", settlement files POST " + base + "/unionpay/file)\n"
+        + "  Mini-program login  " + base + "/sns/jscode2session, alipay.system.oauth.token; codes: POST " + base
+        + "/sandbox/login/{wechat?appid=|alipay?app_id=}&user=\n"
         + "  Ledger          " + base + "/sandbox/payments\n"
         + "  Faults          POST " + base + "/sandbox/faults\n"
         + "  Keys written to " + keys + "\n";

@@ -8,6 +8,7 @@ import cn.liangxian.sandbox.fault.Delivery;
 import cn.liangxian.sandbox.fault.Faults;
 import cn.liangxian.sandbox.ledger.Ledger;
 import cn.liangxian.sandbox.ledger.Trade;
+import cn.liangxian.sandbox.login.Logins;
 import cn.liangxian.sandbox.page.PayPage;
 import cn.liangxian.sandbox.page.PaySheet;
 import cn.liangxian.sandbox.page.RootPage;
@@ -53,6 +54,7 @@ final class SandboxVerticle extends VerticleBase {
   private final UnionPayPlatform unionPayPlatform;
   private final Map<String, UnionPayMerchant> unionPayMerchants;
   private final Faults faults;
+  private final Logins logins;
   private final Ledger ledger = new Ledger();
   private Delivery delivery;
   private WebClient http;
@@ -65,7 +67,7 @@ final class SandboxVerticle extends VerticleBase {
 
   SandboxVerticle(Clock clock, int requestedPort, WechatPlatform wechatPlatform, AlipayPlatform alipayPlatform,
       Map<String, WechatMerchant> wechatMerchants, Map<String, AlipayApp> alipayApps, UnionPayPlatform unionPayPlatform,
-      Map<String, UnionPayMerchant> unionPayMerchants, Faults faults) {
+      Map<String, UnionPayMerchant> unionPayMerchants, Faults faults, Logins logins) {
     this.clock = clock;
     this.requestedPort = requestedPort;
     this.wechatPlatform = wechatPlatform;
@@ -75,6 +77,7 @@ final class SandboxVerticle extends VerticleBase {
     this.unionPayPlatform = unionPayPlatform;
     this.unionPayMerchants = unionPayMerchants;
     this.faults = faults;
+    this.logins = logins;
   }
 
   @Override
@@ -89,8 +92,10 @@ final class SandboxVerticle extends VerticleBase {
     router.route("/v3/*").handler(this::record).handler(faults::failSome);
     router.route("/gateway.do").handler(faults::failSome);
     router.route("/gateway/api/*").handler(this::record).handler(faults::failSome);
+    router.route("/sns/*").handler(this::record).handler(faults::failSome);
     new WechatApi(wechatPlatform, wechatMerchants, ledger, wechat, this::baseUrl, clock).routes(router);
-    new AlipayApi(alipayPlatform, alipayApps, ledger, this::baseUrl, clock).routes(router);
+    new AlipayApi(alipayPlatform, alipayApps, ledger, this::baseUrl, clock, logins).routes(router);
+    logins.routes(router);
     unionPayApi = new UnionPayApi(unionPayPlatform, unionPayMerchants, ledger, unionpay, this::baseUrl, clock);
     unionPayApi.routes(router);
     new PayPage(ledger, this::pay).routes(router);

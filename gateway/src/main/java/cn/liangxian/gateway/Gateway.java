@@ -3,6 +3,7 @@ package cn.liangxian.gateway;
 import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.Signing;
 import cn.liangxian.gateway.channel.PaymentChannel;
+import cn.liangxian.gateway.channel.ResidentLogins;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
 import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Announcements;
@@ -139,8 +140,8 @@ public final class Gateway implements AutoCloseable {
             new PayingGauges(registry, clock)),
         channels, passwordHasher, passwordHasher.hash(UUID.randomUUID().toString()), roster, resource("/openapi.yaml"),
         Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served),
-        new ProcessParts.Deployment(kioskKeys, leadership, draining), orderWatch, demo == null ? null : demo.sandboxUrl(),
-        new HouseholdAnswers(options.cachedHouseholds(), registry));
+        new ProcessParts.Deployment(kioskKeys, leadership, draining), orderWatch, residentLogins(clock),
+        sandboxUrl().orElse(null), new HouseholdAnswers(options.cachedHouseholds(), registry));
     // every loop's server shares one port; asked for port 0, they share one the system chose
     int port = options.httpPort() == 0 ? -1 : options.httpPort();
     java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();
@@ -165,7 +166,9 @@ public final class Gateway implements AutoCloseable {
         // a forger's posts are kept for audit up to this many per address and minute: a flood fills no disk
         new RateLimiter(REFUSED_CALLBACKS_KEPT_PER_MINUTE, REFUSED_CALLBACKS_KEPT_PER_MINUTE, clock),
         new Admission(options.admission(), registry),
-        new BodyBudget(options.bodiesInFlightBytes(), options.admission().retryAfterSeconds(), registry));
+        new BodyBudget(options.bodiesInFlightBytes(), options.admission().retryAfterSeconds(), registry),
+        new RateLimiter(options.anonymousLookupsPerMinute(), options.anonymousLookupBurst(), clock),
+        new RateLimiter(logins, Math.max(1, logins / 2), clock));
   }
 
   static final int REFUSED_CALLBACKS_KEPT_PER_MINUTE = 30;
@@ -182,6 +185,11 @@ public final class Gateway implements AutoCloseable {
     }
     demo = DemoChannels.start(vertx, clock, signing, options.sandboxPort(), () -> "http://127.0.0.1:" + httpPort, channelPool);
     return demo.channels();
+  }
+
+  /** The mini-programs' logins: at the sandbox in demo mode, else at WeChat and Alipay. */
+  private ResidentLogins residentLogins(Clock clock) {
+    return demo != null ? demo.logins() : ResidentLogins.real(vertx, options, channels, clock);
   }
 
   private static String resource(String name) {

@@ -39,11 +39,16 @@ import cn.liangxian.gateway.receipt.Receipts;
 import cn.liangxian.gateway.reconcile.Reconciliation;
 import cn.liangxian.gateway.reconcile.ReconciliationHandler;
 import cn.liangxian.gateway.recovery.PayingGauges;
+import cn.liangxian.gateway.recovery.Cancellation;
 import cn.liangxian.gateway.recovery.Recovery;
 import cn.liangxian.gateway.refund.OperatorRefunds;
 import cn.liangxian.gateway.refund.RefundStore;
 import cn.liangxian.gateway.refund.Refunds;
 import cn.liangxian.gateway.roster.RosterUploadHandler;
+import cn.liangxian.gateway.session.Caller;
+import cn.liangxian.gateway.session.CallerAuth;
+import cn.liangxian.gateway.session.SessionHandlers;
+import cn.liangxian.gateway.session.Sessions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -87,6 +92,9 @@ final class GatewayVerticle extends VerticleBase {
   private RefundStore refundStore;
   private CallbackLog callbackLog;
   private SharedRateLimiter kioskLimiter;
+  private Sessions sessions;
+  private CallerAuth callers;
+  private Recovery recovery;
 
   GatewayVerticle(ProcessParts parts, int port, int number, IntConsumer listening) {
     this.p = parts;
@@ -108,6 +116,9 @@ final class GatewayVerticle extends VerticleBase {
     callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
     Refunds refunds = new Refunds(refundStore, orderStore, p.channels().byName(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
+    recovery = new Recovery(orderStore, payments, p.channels().byName(), p.clock(), p.metrics().orders());
+    sessions = new Sessions(pool, p.clock(), Duration.ofMinutes(p.options().residents().sessionMinutes()));
+    callers = new CallerAuth(kioskAuth, sessions);
     Router router = Router.router(vertx);
     if (p.options().behindProxy()) {
       // the balancer replaces X-Forwarded-For (config/cluster/haproxy.cfg): every limit sees the client's address
@@ -129,7 +140,10 @@ final class GatewayVerticle extends VerticleBase {
       }
     });
     KioskHandlers kiosks = new KioskHandlers(pool, kioskAuth, p.clock(), p.registry());
-    router.post("/api/v1/kiosks/heartbeat").handler(kioskAuth::handle).handler(kiosks::heartbeat);
+    router.post("/api/v1/kiosks/heartbeat").handler(callers::identify).handler(CallerAuth.only(Caller.Kind.KIOSK))
+        .handler(kiosks::heartbeat);
+    router.post("/api/v1/session/:channel").handler(new SessionHandlers(p.residentLogins(), sessions,
+        p.limits().residentLogins(), p.registry())::login);
     lookupRoutes(router);
     orderRoutes(router);
     callbackRoutes(router, refunds);
@@ -162,7 +176,8 @@ final class GatewayVerticle extends VerticleBase {
   /** The statements of the hot path and of money's path, checked against the schema before the first request. */
   private static List<String> statements() {
     return Stream.of(HouseholdStore.STATEMENTS, OrderStore.STATEMENTS, Payments.STATEMENTS, RefundStore.STATEMENTS,
-        CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS, SharedRateLimiter.STATEMENTS).flatMap(List::stream).toList();
+        CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS, SharedRateLimiter.STATEMENTS, Sessions.STATEMENTS)
+        .flatMap(List::stream).toList();
   }
 
   /** One instance per deployment, the leader, sweeps orders and keeps the progress gauges (PostgreSQL computes them). */
@@ -177,7 +192,6 @@ final class GatewayVerticle extends VerticleBase {
     leadership.tryLead().onSuccess(x -> refresh.run());
     timers.add(vertx.setPeriodic(p.options().progressMetricsMillis(), t -> refresh.run()));
     // every change is conditional too, so a sweep still running when the lead passes on does no harm
-    Recovery recovery = new Recovery(orderStore, payments, p.channels().byName(), p.clock(), p.metrics().orders());
     PayingGauges gauges = p.metrics().paying();
     timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> leadership.tryLead().compose(leads -> !leads
         ? Future.succeededFuture()
@@ -186,26 +200,30 @@ final class GatewayVerticle extends VerticleBase {
             .compose(x -> callbackLog.prune())
             .compose(x -> kioskAuth.pruneNonces())
             .compose(x -> kioskLimiter.prune())
+            .compose(x -> sessions.prune())
             .compose(x -> gauges.observe(pool)))
         .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString()))));
   }
 
   private void lookupRoutes(Router router) {
     LookupHandler lookup = new LookupHandler(pool, households, p.answers(), p.cipher(), p.regions(), p.limits().lookups(),
-        p.limits().lookupsPerAddress(), kioskLimiter, p.metrics().lookups());
-    router.post("/api/v1/lookup").handler(kioskAuth::handle).handler(lookup::handle);
+        p.limits().lookupsPerAddress(), p.limits().anonymousLookups(), kioskLimiter, p.metrics().lookups());
+    // anyone may look a household up (as on a county's public page); anonymous callers are limited harder
+    router.post("/api/v1/lookup").handler(callers::identify).handler(lookup::handle);
   }
 
   private void orderRoutes(Router router) {
     Orders orders = new Orders(orderStore, households, p.regions(), p.channels().byName(), p.clock(),
         Duration.ofMinutes(p.options().orderExpiryMinutes()), p.metrics().orders());
     OrderHandlers h = new OrderHandlers(orders, p.orderWatch());
-    // a kiosk proves who it is on every route it uses (a mini-program request carries no X-Kiosk-Id)
     router.get("/api/v1/channels").handler(new ChannelList(p.channels().byName().keySet())::handle);
-    router.post("/api/v1/orders").handler(kioskAuth::handle).handler(h::create);
-    router.get("/api/v1/orders/:id").handler(kioskAuth::handle).handler(h::get);
-    router.post("/api/v1/orders/:id/cancel").handler(kioskAuth::handle).handler(h::cancel);
-    router.get("/api/v1/orders/:id/receipt").handler(kioskAuth::handle).handler(new Receipts(orderStore)::handle);
+    // an order belongs to the signed kiosk or logged-in resident that made it: anyone else is told there is none
+    var known = CallerAuth.only(Caller.Kind.KIOSK, Caller.Kind.RESIDENT);
+    router.post("/api/v1/orders").handler(callers::identify).handler(known).handler(h::create);
+    router.get("/api/v1/orders/:id").handler(callers::identify).handler(known).handler(h::get);
+    router.post("/api/v1/orders/:id/cancel").handler(callers::identify).handler(known)
+        .handler(new Cancellation(orderStore, recovery)::handle);
+    router.get("/api/v1/orders/:id/receipt").handler(callers::identify).handler(known).handler(new Receipts(orderStore)::handle);
     // the printed receipt's QR code: anyone holding the paper may check it, so it shows only what the paper shows
     router.get("/r/:receiptNo").handler(new ReceiptPage(orderStore)::handle);
   }
@@ -266,7 +284,8 @@ final class GatewayVerticle extends VerticleBase {
     if (p.options().sandbox()) {
       // demo mode only: a phone-sized page walking the mini-program flow against the public API
       // where the demo page raises the sandbox's imitation of the mini-program pay sheet
-      router.route("/demo/sandbox.json").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("sandboxUrl", p.sandboxUrl())));
+      router.route("/demo/sandbox.json").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("sandboxUrl", p.sandboxUrl())
+          .put("wechatAppId", cn.liangxian.sandbox.DemoMerchant.WECHAT_APP_ID).put("alipayAppId", cn.liangxian.sandbox.DemoMerchant.ALIPAY_APP_ID)));
       router.route("/demo/*").handler(StaticHandler.create("demo").setCachingEnabled(false));
     }
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")

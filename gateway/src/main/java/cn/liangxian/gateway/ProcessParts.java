@@ -1,6 +1,7 @@
 package cn.liangxian.gateway;
 
 import cn.liangxian.gateway.channel.Channels;
+import cn.liangxian.gateway.channel.ResidentLogins;
 import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.db.Leadership;
@@ -30,12 +31,13 @@ import java.util.function.Consumer;
 record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Database database, PersonalDataCipher cipher,
     PrometheusMeterRegistry registry, Limits limits, Metrics metrics, Channels channels, PasswordHasher hasher,
     String dummyPasswordHash, RosterImport rosterImport, String openApi, int poolSizePerVerticle,
-    Consumer<List<String>> routesServed, Deployment deployment, OrderWatch orderWatch, String sandboxUrl,
-    HouseholdAnswers answers) {
+    Consumer<List<String>> routesServed, Deployment deployment, OrderWatch orderWatch, ResidentLogins residentLogins,
+    String sandboxUrl, HouseholdAnswers answers) {
 
   /** The request limits: token buckets per key, and the process's bound on requests in flight. */
   record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,
-      RateLimiter refusedCallbacksPerAddress, Admission admission, BodyBudget bodies) {}
+      RateLimiter refusedCallbacksPerAddress, Admission admission, BodyBudget bodies, RateLimiter anonymousLookups,
+      RateLimiter residentLogins) {}
 
   /** What keeps this instance in step with the others on the same database. */
   record Deployment(KioskKeys kioskKeys, Leadership leadership, java.util.concurrent.atomic.AtomicBoolean draining) {}

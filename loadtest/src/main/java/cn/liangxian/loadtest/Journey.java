@@ -23,9 +23,10 @@ public final class Journey {
   /**
    * The order a family places after a lookup: every member and insurance the lookup shows unpaid, a
    * pension at its lowest tier. Null when nothing is left to pay (paid already, exempt, paid by the
-   * government), as a family that finds itself paid up goes home.
+   * government), as a family that finds itself paid up goes home. A mini-program order names no payer:
+   * the gateway takes it from the session the resident logged in with.
    */
-  public static String orderBody(String lookupAnswer, String channel, String mode, String payerId) {
+  public static String orderBody(String lookupAnswer, String channel, String mode) {
     JsonNode household;
     try {
       household = JSON.readTree(lookupAnswer);
@@ -51,9 +52,6 @@ public final class Journey {
     }
     ObjectNode order = JSON.createObjectNode().put("householdRef", household.path("household").path("ref").asText())
         .put("channel", channel).put("mode", mode);
-    if (mode.equals("mini")) {
-      order.put("payerId", payerId);
-    }
     order.set("items", items);
     return order.toString();
   }

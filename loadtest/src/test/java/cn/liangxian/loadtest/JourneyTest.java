@@ -18,7 +18,7 @@ class JourneyTest {
 
   @Test
   void theOrderCoversWhatIsUnpaidAndAPensionAtItsLowestTier() throws Exception {
-    JsonNode o = new ObjectMapper().readTree(Journey.orderBody(LOOKUP, "wechat", "qr", "oX"));
+    JsonNode o = new ObjectMapper().readTree(Journey.orderBody(LOOKUP, "wechat", "qr"));
     assertThat(o.path("householdRef").asText()).isEqualTo("192deab8-ca07-4053-b1d1-90e9205b26a4");
     assertThat(o.path("channel").asText()).isEqualTo("wechat");
     assertThat(o.has("payerId")).isFalse();
@@ -30,9 +30,12 @@ class JourneyTest {
   }
 
   @Test
-  void aMiniProgramOrderNamesItsPayerAndAPaidUpFamilyOrdersNothing() throws Exception {
-    assertThat(new ObjectMapper().readTree(Journey.orderBody(LOOKUP, "alipay", "mini", "2088x")).path("payerId").asText()).isEqualTo("2088x");
-    assertThat(Journey.orderBody(LOOKUP.replace("\"unpaid\"", "\"paid\""), "wechat", "qr", "o")).isNull();
+  void aMiniProgramOrderNamesNoPayerAndAPaidUpFamilyOrdersNothing() throws Exception {
+    // the payer is the resident the session names, never a field of the body
+    JsonNode mini = new ObjectMapper().readTree(Journey.orderBody(LOOKUP, "alipay", "mini"));
+    assertThat(mini.path("mode").asText()).isEqualTo("mini");
+    assertThat(mini.has("payerId")).isFalse();
+    assertThat(Journey.orderBody(LOOKUP.replace("\"unpaid\"", "\"paid\""), "wechat", "qr")).isNull();
   }
 
   @Test

@@ -5,6 +5,7 @@ import cn.liangxian.channel.alipay.AlipaySignatures;
 import cn.liangxian.sandbox.ledger.Ledger;
 import cn.liangxian.sandbox.ledger.Refund;
 import cn.liangxian.sandbox.ledger.Trade;
+import cn.liangxian.sandbox.login.Logins;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -29,13 +30,16 @@ public final class AlipayApi {
   private final Ledger ledger;
   private final Supplier<String> baseUrl;
   private final Clock clock;
+  private final Logins logins;
 
-  public AlipayApi(AlipayPlatform platform, Map<String, AlipayApp> apps, Ledger ledger, Supplier<String> baseUrl, Clock clock) {
+  public AlipayApi(AlipayPlatform platform, Map<String, AlipayApp> apps, Ledger ledger, Supplier<String> baseUrl, Clock clock,
+      Logins logins) {
     this.platform = platform;
     this.apps = apps;
     this.ledger = ledger;
     this.baseUrl = baseUrl;
     this.clock = clock;
+    this.logins = logins;
   }
 
   public void routes(Router router) {
@@ -59,6 +63,10 @@ public final class AlipayApi {
           .put("sub_code", "isv.invalid-signature").put("sub_msg", "验签出错"), false);
       return;
     }
+    if (method.equals("alipay.system.oauth.token")) {
+      oauthToken(ctx, app, p);
+      return;
+    }
     JsonObject biz;
     try {
       biz = new JsonObject(p.getOrDefault("biz_content", "{}"));
@@ -80,6 +88,22 @@ public final class AlipayApi {
     answer(ctx, member, r, true);
   }
 
+  /**
+   * {@code alipay.system.oauth.token}: {@code grant_type} and {@code code} are request parameters (no
+   * biz_content); a refused code is answered, signed, under {@code error_response}.
+   */
+  private void oauthToken(RoutingContext ctx, AlipayApp app, Map<String, String> p) {
+    Logins.AlipayGrant g = logins.redeemAlipay(app.appId(), p.get("grant_type"), p.get("code"));
+    if (g.userId() == null) {
+      answer(ctx, "error_response", fail("40002", g.subCode(), g.subMsg()), true);
+      return;
+    }
+    String token = "authusrB" + Long.toHexString(System.nanoTime()) + ledger.next();
+    answer(ctx, "alipay_system_oauth_token_response", new JsonObject().put("user_id", g.userId()).put("access_token", token)
+        .put("expires_in", "1296000").put("refresh_token", token + "r").put("re_expires_in", "2592000")
+        .put("auth_start", TIME.format(clock.instant().atZone(CHINA))), true);
+  }
+
   private JsonObject create(AlipayApp app, String method, JsonObject biz, String notifyUrl) {
     String no = biz.getString("out_trade_no");
     long fen;
@@ -89,7 +113,7 @@ public final class AlipayApi {
       return fail("40004", "ACQ.INVALID_PARAMETER", "total_amount");
     }
     boolean mini = method.equals("alipay.trade.create");
-    if (no == null || fen <= 0 || notifyUrl == null || (mini && biz.getString("buyer_id") == null)) {
+    if (no == null || fen <= 0 || notifyUrl == null || (mini && biz.getString("buyer_id") == null && biz.getString("buyer_open_id") == null)) {
       return fail("40004", "ACQ.INVALID_PARAMETER", "参数无效");
     }
     Trade t = ledger.get(no);
@@ -99,7 +123,7 @@ public final class AlipayApi {
     if (t == null) {
       t = new Trade(Trade.Channel.ALIPAY, app.appId(), app.appId(), no, fen, biz.getString("subject"), notifyUrl,
           mini ? "JSAPI" : "QR", "2019" + System.nanoTime() % 1_000_000_000L + ledger.next(), clock.instant(),
-          "WAIT_BUYER_PAY");
+          "WAIT_BUYER_PAY").buyer(mini ? biz.getString("buyer_id", biz.getString("buyer_open_id")) : null);
       ledger.open(t);
     }
     JsonObject r = new JsonObject().put("code", "10000").put("msg", "Success").put("out_trade_no", no);

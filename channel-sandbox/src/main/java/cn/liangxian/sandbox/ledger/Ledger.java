@@ -52,9 +52,10 @@ public final class Ledger {
     if (t.payBy() != null && at.isAfter(t.payBy())) {
       throw new IllegalStateException("trade " + outTradeNo + " is past its payTimeout");
     }
+    // a mini-program trade is paid by the buyer it was made for
     switch (t.channel()) {
-      case WECHAT -> t.paid("SUCCESS", at, "oSandbox" + outTradeNo.hashCode());
-      case ALIPAY -> t.paid("TRADE_SUCCESS", at, "2088" + Math.abs(outTradeNo.hashCode()));
+      case WECHAT -> t.paid("SUCCESS", at, t.buyer() != null ? t.buyer() : "oSandbox" + outTradeNo.hashCode());
+      case ALIPAY -> t.paid("TRADE_SUCCESS", at, t.buyer() != null ? t.buyer() : "2088" + Math.abs(outTradeNo.hashCode()));
       case UNIONPAY -> t.paid("SUCCESS", at, "6216****" + String.format("%04d", Math.floorMod(outTradeNo.hashCode(), 10000)));
     }
     return t;

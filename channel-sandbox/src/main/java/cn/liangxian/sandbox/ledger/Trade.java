@@ -25,6 +25,7 @@ public final class Trade {
   private Instant payBy;
   private Instant paidAt;
   private String payer;
+  private String buyer;
   private final List<Refund> refunds = new ArrayList<>();
 
   public Trade(Channel channel, String merchantId, String appId, String outTradeNo, long totalFen, String description,
@@ -116,6 +117,16 @@ public final class Trade {
   /** The payer's id on the channel (WeChat openid, Alipay user id); null while unpaid. */
   public String payer() {
     return payer;
+  }
+
+  /** The one buyer a mini-program trade was made for (JSAPI payer.openid, Alipay buyer_id): only they can pay it. */
+  public Trade buyer(String buyer) {
+    this.buyer = buyer;
+    return this;
+  }
+
+  String buyer() {
+    return buyer;
   }
 
   void paid(String state, Instant at, String payer) {

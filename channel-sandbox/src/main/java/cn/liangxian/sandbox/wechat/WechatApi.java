@@ -65,7 +65,7 @@ public final class WechatApi {
     if (existing == null) {
       ledger.open(new Trade(Trade.Channel.WECHAT, m.mchid(), m.appId(), no, amount.getLong("total"),
           b.getString("description"), b.getString("notify_url"), type, "42000" + ledger.next() + System.nanoTime() % 100000,
-          clock.instant(), "NOTPAY"));
+          clock.instant(), "NOTPAY").buyer(b.getJsonObject("payer", new JsonObject()).getString("openid")));
     }
     JsonObject r = type.equals("JSAPI")
         ? new JsonObject().put("prepay_id", "wx" + no)

@@ -90,7 +90,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
   }
 
   /** A secret from the environment variable if set, else from the file (relative to the key directory). */
-  private static String secret(GatewayOptions options, String file, String envName) {
+  static String secret(GatewayOptions options, String file, String envName) {
     String v = envName == null ? null : options.env().get(envName);
     if (v != null && !v.isBlank()) {
       return v;

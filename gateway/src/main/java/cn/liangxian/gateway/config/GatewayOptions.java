@@ -65,6 +65,9 @@ public final class GatewayOptions {
   private int cachedHouseholds;
   private int signingWorkers;
   private AdmissionLimits admission;
+  private ResidentOptions residents;
+  private int anonymousLookupsPerMinute;
+  private int anonymousLookupBurst;
   private Wechat wechat;
   private Alipay alipay;
   private UnionPay unionpay;
@@ -92,6 +95,7 @@ public final class GatewayOptions {
     Settings lookup = s.section("lookup");
     cachedHouseholds = lookup.integer("cachedHouseholds", "GATEWAY_LOOKUP_CACHED_HOUSEHOLDS", 50_000, 0, 10_000_000);
     admission = AdmissionLimits.read(s.section("admission"));
+    residents = ResidentOptions.read(s.section("residents"));
     channels(s.section("channels"));
     demo(s.section("demo"));
     if (!sandbox) {
@@ -151,6 +155,8 @@ public final class GatewayOptions {
     lookupBurst = r.integer("burst", "GATEWAY_LOOKUP_BURST", 10, 1, Integer.MAX_VALUE);
     lookupsPerMinutePerAddress = r.integer("perAddressPerMinute", "GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS", 600, 1, Integer.MAX_VALUE);
     lookupBurstPerAddress = r.integer("perAddressBurst", "GATEWAY_LOOKUP_BURST_PER_ADDRESS", 100, 1, Integer.MAX_VALUE);
+    anonymousLookupsPerMinute = r.integer("anonymousPerMinute", "GATEWAY_ANONYMOUS_LOOKUPS_PER_MINUTE", 10, 1, Integer.MAX_VALUE);
+    anonymousLookupBurst = r.integer("anonymousBurst", "GATEWAY_ANONYMOUS_LOOKUP_BURST", 5, 1, Integer.MAX_VALUE);
     r.done();
   }
 
@@ -363,6 +369,23 @@ public final class GatewayOptions {
   /** Threads of the pool that signs, verifies and decrypts for the payment channels, off the event loops. */
   public int signingWorkers() {
     return signingWorkers;
+  }
+
+  /**
+   * Lookups per minute from one network address by callers that are neither a signed kiosk nor a logged-in
+   * resident (a county's public page): lower than a known caller's, since they cost nothing to repeat.
+   */
+  public int anonymousLookupsPerMinute() {
+    return anonymousLookupsPerMinute;
+  }
+
+  public int anonymousLookupBurst() {
+    return anonymousLookupBurst;
+  }
+
+  /** Mini-program residents' logins and sessions. */
+  public ResidentOptions residents() {
+    return residents;
   }
 
   /** Requests in flight per route class, beyond which they are turned away at once. */

@@ -17,7 +17,7 @@ final class OptionsSource {
   /** Variables read directly (secrets, the file's name, an external database) beside those that override a key. */
   private static final Set<String> OTHER_VARIABLES = Set.of("GATEWAY_CONFIG", "GATEWAY_DB_URL", "GATEWAY_ID_SM4_KEY",
       "GATEWAY_ID_INDEX_KEY", "GATEWAY_WECHAT_MERCHANT_KEY", "GATEWAY_WECHAT_APIV3_KEY", "GATEWAY_ALIPAY_APP_KEY",
-      "GATEWAY_ALIPAY_PUBLIC_KEY", "GATEWAY_OPERATOR_ADMIN_PASSWORD", "GATEWAY_OPERATOR_PASSWORD");
+      "GATEWAY_ALIPAY_PUBLIC_KEY", "GATEWAY_WECHAT_APP_SECRET", "GATEWAY_OPERATOR_ADMIN_PASSWORD", "GATEWAY_OPERATOR_PASSWORD");
 
   private OptionsSource() {}
 

@@ -5,6 +5,7 @@ import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.channel.unionpay.UnionPaySignatures;
 import cn.liangxian.channel.unionpay.UnionPayTrust;
 import cn.liangxian.gateway.channel.Signing;
+import cn.liangxian.gateway.channel.ResidentLogins;
 import cn.liangxian.gateway.channel.alipay.AlipayMerchant;
 import cn.liangxian.gateway.channel.unionpay.UnionPayMerchant;
 import cn.liangxian.gateway.channel.unionpay.UnionPayRequests;
@@ -33,11 +34,13 @@ public final class DemoChannels implements AutoCloseable {
   private final Vertx sandboxVertx;
   private final ChannelSandbox sandbox;
   private final Channels channels;
+  private final ResidentLogins logins;
 
-  private DemoChannels(Vertx sandboxVertx, ChannelSandbox sandbox, Channels channels) {
+  private DemoChannels(Vertx sandboxVertx, ChannelSandbox sandbox, Channels channels, ResidentLogins logins) {
     this.sandboxVertx = sandboxVertx;
     this.sandbox = sandbox;
     this.channels = channels;
+    this.logins = logins;
   }
 
   /**
@@ -67,7 +70,9 @@ public final class DemoChannels implements AutoCloseable {
     Channels channels = Channels.of(vertx, clock, signing, wechat, sandbox.baseUrl(), alipay, sandbox.baseUrl() + "/gateway.do",
         new Channels.UnionPaySetup(unionpay, sandbox.baseUrl(), sandbox.baseUrl() + "/unionpay/file", new UnionPayRequests(pool)),
         gatewayBaseUrl);
-    return new DemoChannels(sandboxVertx, sandbox, channels);
+    ResidentLogins logins = ResidentLogins.of(vertx, clock, signing, sandbox.baseUrl(), DemoMerchant.WECHAT_APP_ID,
+        account.miniProgramSecret(), alipay, sandbox.baseUrl() + "/gateway.do");
+    return new DemoChannels(sandboxVertx, sandbox, channels, logins);
   }
 
   /** The sandbox itself: the tests' door to paying, faults, notifications and the ledger. */
@@ -82,6 +87,11 @@ public final class DemoChannels implements AutoCloseable {
 
   public Channels channels() {
     return channels;
+  }
+
+  /** The mini-programs' logins, answered by the sandbox's {@code jscode2session} and {@code alipay.system.oauth.token}. */
+  public ResidentLogins logins() {
+    return logins;
   }
 
   /** Stops the sandbox with its Vert.x. */

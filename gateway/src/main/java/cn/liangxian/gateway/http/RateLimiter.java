@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A token bucket per client (kiosk id, mini-program openid, else IP), shared by the verticle
+ * A token bucket per client (a signed kiosk, a logged-in resident, else the address), shared by the verticle
  * instances of one gateway. Approximate across instances by design: it protects the service, it
  * is not an accounting record.
  */
@@ -28,7 +28,8 @@ public final class RateLimiter {
       if (b == null) {
         b = new double[] {burst, now};
       }
-      double tokens = Math.min(burst, b[0] + (now - b[1]) / 1000.0 * perSecond);
+      // a clock stepped back (NTP) refills nothing, and takes nothing either
+      double tokens = Math.min(burst, b[0] + Math.max(0, now - b[1]) / 1000.0 * perSecond);
       if (tokens >= 1) {
         result[0] = 0;
         return new double[] {tokens - 1, now};
@@ -47,15 +48,4 @@ public final class RateLimiter {
     return "ip:" + (ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress());
   }
 
-  public static String clientOf(io.vertx.ext.web.RoutingContext ctx) {
-    String kiosk = ctx.request().getHeader("X-Kiosk-Id");
-    if (kiosk != null && !kiosk.isBlank()) {
-      return "kiosk:" + kiosk.strip();
-    }
-    String openid = ctx.request().getHeader("X-Openid");
-    if (openid != null && !openid.isBlank()) {
-      return "openid:" + openid.strip();
-    }
-    return "ip:" + (ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress());
-  }
 }

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Kiosk requests: whoever says {@code X-Kiosk-Id} must prove it. The signature (ECDSA P-256 or SM2,
+ * Kiosk requests: whoever says {@code X-Kiosk-Id} (or sends any {@code X-Kiosk-*} header) must prove it. The signature (ECDSA P-256 or SM2,
  * with the kiosk's registered key) covers {@code LX-KIOSK-SIG-V1}, the kiosk id, method, path and
  * query, timestamp, nonce and the SHA-256 of the raw body, one per line. Unknown kiosks, bad
  * signatures, bodies that do not match their hash, timestamps more than 5 minutes off and nonces seen
@@ -50,33 +50,43 @@ public final class KioskAuth {
   static final List<String> REASONS = List.of("unsigned", "clock", "unknown_kiosk", "bad_signature", "replayed");
 
   public void handle(RoutingContext ctx) {
+    verify(ctx).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        ctx.next();
+      }
+    });
+  }
+
+  /**
+   * The kiosk a request proves it comes from; null when it claims none (no {@code X-Kiosk-*} header);
+   * a failed future (401) when it claims one and does not prove it.
+   */
+  public Future<String> verify(RoutingContext ctx) {
     String kiosk = ctx.request().getHeader("X-Kiosk-Id");
-    String path = ctx.request().path();
-    if (kiosk == null || path.startsWith("/api/v1/callbacks/") || path.startsWith("/api/v1/operator/")) {
-      ctx.next(); // not a kiosk: mini-programs identify their users otherwise
-      return;
-    }
     String ts = ctx.request().getHeader("X-Kiosk-Timestamp");
     String nonce = ctx.request().getHeader("X-Kiosk-Nonce");
     String signature = ctx.request().getHeader("X-Kiosk-Signature");
-    if (ts == null || nonce == null || signature == null || !nonce.matches("[0-9a-f]{16,64}")) {
-      ctx.fail(refused("unsigned", "a kiosk request must be signed (X-Kiosk-Timestamp, X-Kiosk-Nonce, X-Kiosk-Signature)"));
-      return;
+    if (kiosk == null && ts == null && nonce == null && signature == null) {
+      return Future.succeededFuture(null); // not a kiosk
+    }
+    if (kiosk == null || ts == null || nonce == null || signature == null || !nonce.matches("[0-9a-f]{16,64}")) {
+      return Future.failedFuture(refused("unsigned", "a kiosk request must be signed (X-Kiosk-Id, X-Kiosk-Timestamp, X-Kiosk-Nonce,"
+          + " X-Kiosk-Signature)"));
     }
     long seconds;
     try {
       seconds = Long.parseLong(ts);
     } catch (NumberFormatException e) {
-      ctx.fail(refused("unsigned", "X-Kiosk-Timestamp must be Unix seconds"));
-      return;
+      return Future.failedFuture(refused("unsigned", "X-Kiosk-Timestamp must be Unix seconds"));
     }
     if (Math.abs(clock.instant().getEpochSecond() - seconds) > 300) {
-      ctx.fail(refused("clock", "the kiosk's clock is more than 5 minutes off"));
-      return;
+      return Future.failedFuture(refused("clock", "the kiosk's clock is more than 5 minutes off"));
     }
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     String message = String.join("\n", VERSION, kiosk, ctx.request().method().name(), ctx.request().uri(), ts, nonce, sha256(body));
-    key(kiosk).compose(key -> {
+    return key(kiosk).compose(key -> {
       if (key == null) {
         return Future.failedFuture(refused("unknown_kiosk", "unknown kiosk"));
       }
@@ -90,13 +100,7 @@ public final class KioskAuth {
       return pool.preparedQuery("insert into kiosk_nonce (kiosk_id, nonce, seen_at) values ($1, $2, $3) on conflict do nothing")
           .execute(Tuple.of(kiosk, nonce, now)).compose(r -> r.rowCount() == 0
               ? Future.failedFuture(refused("replayed", "this nonce was used before (a replayed request)"))
-              : pool.preparedQuery("update kiosk set last_seen_at = $2 where id = $1").execute(Tuple.of(kiosk, now)).mapEmpty());
-    }).onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-      } else {
-        ctx.next();
-      }
+              : pool.preparedQuery("update kiosk set last_seen_at = $2 where id = $1").execute(Tuple.of(kiosk, now)).map(kiosk));
     });
   }
 

@@ -5,6 +5,7 @@ import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.http.SharedRateLimiter;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
+import cn.liangxian.gateway.session.Caller;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.InvalidIdNumberException;
 import io.vertx.core.AsyncResult;
@@ -34,12 +35,14 @@ public final class LookupHandler {
   private final Regions regions;
   private final RateLimiter limiter;
   private final RateLimiter addressLimiter;
+  private final RateLimiter anonymousLimiter;
   private final SharedRateLimiter kioskLimiter;
   private final LookupMetrics metrics;
   private final HouseholdAnswers answers;
 
   public LookupHandler(Pool pool, HouseholdStore store, HouseholdAnswers answers, PersonalDataCipher cipher, Regions regions,
-      RateLimiter limiter, RateLimiter addressLimiter, SharedRateLimiter kioskLimiter, LookupMetrics metrics) {
+      RateLimiter limiter, RateLimiter addressLimiter, RateLimiter anonymousLimiter, SharedRateLimiter kioskLimiter,
+      LookupMetrics metrics) {
     this.pool = pool;
     this.store = store;
     this.answers = answers;
@@ -47,6 +50,7 @@ public final class LookupHandler {
     this.regions = regions;
     this.limiter = limiter;
     this.addressLimiter = addressLimiter;
+    this.anonymousLimiter = anonymousLimiter;
     this.kioskLimiter = kioskLimiter;
     this.metrics = metrics;
   }
@@ -56,9 +60,11 @@ public final class LookupHandler {
    * deployment, in PostgreSQL; other callers per instance here and per address at the edge (HAProxy).
    */
   public void handle(RoutingContext ctx) {
-    String client = RateLimiter.clientOf(ctx);
-    if (!client.startsWith("kiosk:")) {
-      admitted(ctx, limiter.acquire(client));
+    // a logged-in resident has a bucket of its own; anyone unknown shares the address's smaller one
+    Caller caller = Caller.of(ctx);
+    String client = caller.id();
+    if (caller.kind() != Caller.Kind.KIOSK) {
+      admitted(ctx, (caller.known() ? limiter : anonymousLimiter).acquire(client));
       return;
     }
     kioskLimiter.acquire(client).onComplete(ar -> {

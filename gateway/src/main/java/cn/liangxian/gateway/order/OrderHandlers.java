@@ -2,13 +2,13 @@ package cn.liangxian.gateway.order;
 
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
-import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.http.Replies;
+import cn.liangxian.gateway.session.Caller;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
-/** The order routes: create (with Idempotency-Key), read (at once, or waiting for a change), cancel. */
+/** The order routes: create (with Idempotency-Key) and read (at once, or waiting for a change), by the caller who created it. */
 public final class OrderHandlers {
   static final int MAX_WAIT_SECONDS = 25;
   private final Orders orders;
@@ -26,7 +26,7 @@ public final class OrderHandlers {
           "send an Idempotency-Key header (at most 128 characters) so that a retried request cannot pay twice");
     }
     OrderRequest req = OrderRequest.from(JsonBodies.object(ctx, OrderRequest.FIELDS), orders.channelNames());
-    orders.create(RateLimiter.clientOf(ctx), key.strip(), req).onComplete(ar -> {
+    orders.create(Caller.of(ctx), key.strip(), req).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
@@ -44,10 +44,11 @@ public final class OrderHandlers {
    */
   public void get(RoutingContext ctx) {
     UUID id = id(ctx);
+    String owner = Caller.of(ctx).id();
     int wait = waitSeconds(ctx);
     OrderWatch.Waiter w = wait == 0 ? null : watch.watch(id);
     if (w == null) {
-      Replies.json(ctx, orders.get(id));
+      Replies.json(ctx, orders.get(id, owner));
       return;
     }
     // watching before reading: a change between the read and the wait still wakes it
@@ -56,7 +57,7 @@ public final class OrderHandlers {
       w.woken().tryComplete();
     });
     String seen = ctx.request().getParam("state");
-    orders.get(id).onComplete(ar -> {
+    orders.get(id, owner).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
@@ -69,7 +70,7 @@ public final class OrderHandlers {
       w.woken().future().onComplete(x -> {
         ctx.vertx().cancelTimer(timer);
         if (!ctx.response().ended() && !ctx.response().closed()) {
-          Replies.json(ctx, orders.get(id));
+          Replies.json(ctx, orders.get(id, owner));
         }
       });
     });
@@ -95,10 +96,6 @@ public final class OrderHandlers {
       // answered below
     }
     throw Problem.invalidField("waitSeconds", "waitSeconds must be a whole number from 0 to " + MAX_WAIT_SECONDS);
-  }
-
-  public void cancel(RoutingContext ctx) {
-    Replies.json(ctx, orders.cancel(id(ctx)));
   }
 
   /** The order a path names; 404 when it cannot be one. */

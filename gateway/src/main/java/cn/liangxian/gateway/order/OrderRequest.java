@@ -16,8 +16,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /** The body of {@code POST /api/v1/orders}, read strictly. Amounts are never taken from the client. */
-public record OrderRequest(UUID householdRef, String channel, String mode, String payerId, List<Item> items, byte[] hash) {
-  static final Set<String> FIELDS = Set.of("householdRef", "channel", "mode", "payerId", "items");
+public record OrderRequest(UUID householdRef, String channel, String mode, List<Item> items, byte[] hash) {
+  /** No payer field: who pays a mini-program order is the logged-in resident, never what a body says. */
+  static final Set<String> FIELDS = Set.of("householdRef", "channel", "mode", "items");
   static final Set<String> ITEM_FIELDS = Set.of("memberRef", "insurance", "year", "tier");
 
   public record Item(UUID memberRef, Insurance insurance, int year, Integer tier) {}
@@ -35,10 +36,6 @@ public record OrderRequest(UUID householdRef, String channel, String mode, Strin
     if (channel.equals("unionpay") && !mode.equals("qr")) {
       // any UnionPay app scans the code; there is no UnionPay mini-program payment
       throw Problem.invalidField("mode", "channel \"unionpay\" takes mode \"qr\" only");
-    }
-    String payer = JsonBodies.optionalString(b, "payerId", 128);
-    if (mode.equals("mini") && payer == null) {
-      throw Problem.invalidField("payerId", "payerId (the openid or Alipay buyer id) is required for mode \"mini\"");
     }
     Object raw = b.getValue("items");
     if (!(raw instanceof JsonArray arr) || arr.isEmpty() || arr.size() > 30) {
@@ -71,7 +68,7 @@ public record OrderRequest(UUID householdRef, String channel, String mode, Strin
       }
       items.add(new Item(member, ins, year, (Integer) t));
     }
-    return new OrderRequest(household, channel, mode, payer, items, hash(b));
+    return new OrderRequest(household, channel, mode, items, hash(b));
   }
 
   private static UUID uuid(String s, String field) {

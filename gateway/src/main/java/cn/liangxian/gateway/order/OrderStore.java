@@ -149,12 +149,24 @@ public final class OrderStore {
 
   /** The order as the API shows it; 404 when there is none. */
   public Future<JsonObject> get(UUID id) {
+    return get(id, null);
+  }
+
+  /**
+   * The order as the API shows it to {@code owner}, the caller who created it; 404 when there is none
+   * or it is another caller's, the same answer either way (an order id tells nobody else anything).
+   */
+  public Future<JsonObject> get(UUID id, String owner) {
     return pool.preparedQuery(OrderView.SQL).execute(Tuple.of(id)).map(rows -> {
-      if (rows.size() == 0) {
-        throw Problem.notFound("order-not-found", "No such order", "no order " + id);
+      if (rows.size() == 0 || owner != null && !owner.equals(rows.iterator().next().getString("client_id"))) {
+        throw notFound(id);
       }
       return OrderView.of(rows.iterator().next());
     });
+  }
+
+  static Problem notFound(UUID id) {
+    return Problem.notFound("order-not-found", "No such order", "no order " + id);
   }
 
   /** Cancels an order still paying and frees its items: its channel, or null when it was not paying. */

@@ -5,6 +5,7 @@ import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.lookup.Household;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.session.Caller;
 import cn.liangxian.policy.Insurance;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -21,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creating an order (idempotent, amounts recomputed, items reserved, then prepaid at the channel),
- * reading it, and cancelling it.
+ * Creating an order (idempotent, amounts recomputed, items reserved, then prepaid at the channel) and
+ * reading it. Cancelling closes the trade at the channel first: see {@code recovery.Cancellation}.
  */
 public final class Orders {
   private static final Logger LOG = LoggerFactory.getLogger(Orders.class);
@@ -53,7 +54,23 @@ public final class Orders {
     return channels.keySet();
   }
 
-  public Future<Created> create(String clientId, String idempotencyKey, OrderRequest req) {
+  /**
+   * An order for {@code caller}, who alone may see or cancel it. A mini-program order ({@code mode mini})
+   * is paid by the logged-in resident, in the channel they logged in with.
+   */
+  public Future<Created> create(Caller caller, String idempotencyKey, OrderRequest req) {
+    String payer = null;
+    if (req.mode().equals("mini")) {
+      if (caller.kind() != Caller.Kind.RESIDENT || !caller.channel().equals(req.channel())) {
+        return Future.failedFuture(Problem.invalidField("mode", "mode \"mini\" pays in the mini-program the resident logged in"
+            + " with: log in with /api/v1/session/" + req.channel() + " first (a kiosk orders with mode \"qr\")"));
+      }
+      payer = caller.subject();
+    }
+    return create(caller.id(), idempotencyKey, req, payer);
+  }
+
+  private Future<Created> create(String clientId, String idempotencyKey, OrderRequest req, String payer) {
     return store.existing(clientId, idempotencyKey, req.hash()).compose(found -> {
       if (found != null) {
         return get(found).map(o -> new Created(o, false));
@@ -63,12 +80,12 @@ public final class Orders {
           return Future.failedFuture(Problem.notFound("household-not-found", "No such household",
               "householdRef does not name a household; look the household up again"));
         }
-        return create(clientId, idempotencyKey, req, h.get());
+        return create(clientId, idempotencyKey, req, h.get(), payer);
       });
     });
   }
 
-  private Future<Created> create(String clientId, String key, OrderRequest req, Household h) {
+  private Future<Created> create(String clientId, String key, OrderRequest req, Household h, String payer) {
     Regions.Entry region = regions.get(h.regionCode()).orElseThrow();
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     List<OrderDraft.Line> lines = new OrderDraft(h, region, regions.payDate(region), now).lines(req);
@@ -88,7 +105,7 @@ public final class Orders {
         return store.existing(clientId, key, req.hash()).compose(this::get).map(o -> new Created(o, false));
       }
       metrics.created(req.channel(), region.code());
-      return prepay(order, req.payerId()).map(o -> new Created(o, true));
+      return prepay(order, payer).map(o -> new Created(o, true));
     });
   }
 
@@ -111,22 +128,8 @@ public final class Orders {
     return store.get(id);
   }
 
-  /** Cancels an order still paying, frees its items and closes it at the channel; 409 otherwise. */
-  public Future<JsonObject> cancel(UUID id) {
-    return store.cancel(id).compose(channel -> {
-      if (channel == null) {
-        return get(id).compose(o -> Future.failedFuture(Problem.conflict("not-cancellable", "Order cannot be cancelled",
-            "the order is " + o.getString("state"), new JsonObject().put("state", o.getString("state")))));
-      }
-      closeAtChannel(channel, id);
-      return get(id);
-    });
-  }
-
-  private void closeAtChannel(String channel, UUID id) {
-    PaymentChannel c = channels.get(channel);
-    if (c != null) {
-      c.close(OutTradeNo.of(id)).onFailure(e -> LOG.info("closing order {} at {} did not succeed now: {}", id, channel, e.getMessage()));
-    }
+  /** The order, to the caller who created it; 404 for anyone else. */
+  public Future<JsonObject> get(UUID id, String owner) {
+    return store.get(id, owner);
   }
 }

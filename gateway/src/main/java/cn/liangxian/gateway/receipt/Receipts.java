@@ -4,6 +4,7 @@ import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.Replies;
 import cn.liangxian.gateway.order.OrderHandlers;
 import cn.liangxian.gateway.order.OrderStore;
+import cn.liangxian.gateway.session.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,11 +20,12 @@ public final class Receipts {
   }
 
   public void handle(RoutingContext ctx) {
-    Replies.json(ctx, receipt(OrderHandlers.id(ctx)));
+    Replies.json(ctx, receipt(OrderHandlers.id(ctx), Caller.of(ctx).id()));
   }
 
-  Future<JsonObject> receipt(UUID id) {
-    return orders.get(id).map(o -> {
+  /** The receipt, for the caller who created the order only (anyone else: 404, as for no order). */
+  Future<JsonObject> receipt(UUID id, String owner) {
+    return orders.get(id, owner).map(o -> {
       if (!o.getString("state").equals("PAID")) {
         throw Problem.conflict("not-paid", "Not paid", "there is a receipt only for a paid order; this one is "
             + o.getString("state"), new JsonObject().put("state", o.getString("state")));

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.recovery;
 
+import cn.liangxian.gateway.channel.ChannelException;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.order.OrderMetrics;
 import cn.liangxian.gateway.order.OrderStore;
@@ -57,31 +58,31 @@ public final class Recovery {
   }
 
   private Future<Boolean> expire(UUID id, String channel) {
-    return channels.get(channel).close(OutTradeNo.of(id))
-        .compose(closed -> orders.expire(id))
-        .onSuccess(expired -> {
+    return closeAtChannel(id, channel).compose(closed -> !closed ? Future.succeededFuture(false)
+        : orders.expire(id).onSuccess(expired -> {
           if (expired) {
             metrics.expired(channel);
           }
-        })
-        .recover(e -> {
-          // the channel would not close it (perhaps it was paid at the last moment): ask what it is
-          LOG.info("closing order {} at {} failed ({}); asking the channel", id, channel, e.getMessage());
-          return afterFailedClose(id, channel);
-        });
+        }));
   }
 
-  /** Paid after all: applied. Unknown to the channel or closed there: it can never be paid, so it expires. */
-  private Future<Boolean> afterFailedClose(UUID id, String channel) {
+  /**
+   * Makes sure the channel will take no payment for the order any more, before anything releases its
+   * items: true when the trade is closed there (or was never opened); false when the channel says it was
+   * paid after all, which is then applied as the order's payment. Fails while the channel cannot tell.
+   */
+  public Future<Boolean> closeAtChannel(UUID id, String channel) {
+    PaymentChannel c = channels.get(channel);
     String outTradeNo = OutTradeNo.of(id);
-    return channels.get(channel).query(outTradeNo).compose(t -> switch (t.state()) {
-      case PAID -> payments.apply(channel, outTradeNo, t.transactionId(), t.amountFen(), "query").map(false);
-      case NOT_FOUND, CLOSED -> orders.expire(id).onSuccess(expired -> {
-        if (expired) {
-          metrics.expired(channel);
-        }
+    return c.close(outTradeNo).map(true).recover(e -> {
+      // the channel would not close it (perhaps it was paid at the last moment): ask what it is
+      LOG.info("closing order {} at {} failed ({}); asking the channel", id, channel, e.getMessage());
+      return c.query(outTradeNo).compose(t -> switch (t.state()) {
+        case PAID -> payments.apply(channel, outTradeNo, t.transactionId(), t.amountFen(), "query").map(false);
+        case NOT_FOUND, CLOSED -> Future.succeededFuture(true);
+        default -> Future.failedFuture(new ChannelException("NOT_CLOSED", "the trade is " + t.state() + " and would not close",
+            0, true));
       });
-      default -> Future.succeededFuture(false);
     });
   }
 

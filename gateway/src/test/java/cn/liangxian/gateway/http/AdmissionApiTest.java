@@ -20,7 +20,7 @@ class AdmissionApiTest {
         "GATEWAY_ADMISSION_RETRY_AFTER_SECONDS", "5")))) {
       JsonObject body = new JsonObject().put("idNumber", Fixture.CHEN).put("name", "陈一");
       for (int i = 0; i < 2; i++) {
-        HttpResponse<Buffer> r = g.post("/api/v1/lookup", body, "X-Openid", "busy-day");
+        HttpResponse<Buffer> r = g.post("/api/v1/lookup", body, "Authorization", g.bearer("busy-day"));
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.getHeader("Retry-After")).isEqualTo("5");
         assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");

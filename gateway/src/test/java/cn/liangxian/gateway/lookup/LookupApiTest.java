@@ -76,9 +76,9 @@ class LookupApiTest {
   @Test
   void aWrongNameAnswersExactlyLikeAnUnknownIdNumber() throws Exception {
     HttpResponse<Buffer> wrongName = g.post("/api/v1/lookup", new JsonObject().put("idNumber", Fixture.LI).put("name", "王五"),
-        "X-Openid", "oracle-test");
+        "Authorization", g.bearer("oracle-test"));
     HttpResponse<Buffer> unknown = g.post("/api/v1/lookup",
-        new JsonObject().put("idNumber", TestGateway.id("371312", "1990-01-01", 333)).put("name", "李四"), "X-Openid", "oracle-test");
+        new JsonObject().put("idNumber", TestGateway.id("371312", "1990-01-01", 333)).put("name", "李四"), "Authorization", g.bearer("oracle-test"));
     assertThat(wrongName.statusCode()).isEqualTo(404).isEqualTo(unknown.statusCode());
     assertThat(wrongName.bodyAsString()).isEqualTo(unknown.bodyAsString());
     assertThat(wrongName.getHeader("Content-Type")).isEqualTo("application/problem+json");
@@ -90,7 +90,7 @@ class LookupApiTest {
     int limited = 0;
     String retryAfter = null;
     for (int i = 0; i < 8; i++) {
-      HttpResponse<Buffer> r = g.post("/api/v1/lookup", body, "X-Openid", "busy-kiosk");
+      HttpResponse<Buffer> r = g.post("/api/v1/lookup", body, "Authorization", g.bearer("busy-kiosk"));
       if (r.statusCode() == 429) {
         limited++;
         retryAfter = r.getHeader("Retry-After");
@@ -101,7 +101,7 @@ class LookupApiTest {
     }
     assertThat(limited).isEqualTo(3); // a burst of 5, then refused
     assertThat(Long.parseLong(retryAfter)).isPositive();
-    assertThat(g.post("/api/v1/lookup", body, "X-Openid", "another-kiosk").statusCode()).isEqualTo(200);
+    assertThat(g.post("/api/v1/lookup", body, "Authorization", g.bearer("another-kiosk")).statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -112,7 +112,7 @@ class LookupApiTest {
       List<Integer> statuses = new java.util.ArrayList<>();
       HttpResponse<Buffer> last = null;
       for (int i = 0; i < 6; i++) {
-        last = t.post("/api/v1/lookup", body, "X-Openid", "rotating-" + i);
+        last = t.post("/api/v1/lookup", body, "Authorization", t.bearer("rotating-" + i));
         statuses.add(last.statusCode());
       }
       assertThat(statuses).containsExactly(200, 200, 200, 200, 429, 429);

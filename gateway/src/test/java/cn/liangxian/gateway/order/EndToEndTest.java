@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cn.liangxian.channel.Crypto;
 import cn.liangxian.channel.wechat.WechatPaySignatures;
 import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.Eventually;
 import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.sandbox.DemoMerchant;
+import cn.liangxian.sandbox.login.Logins;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -37,10 +40,10 @@ class EndToEndTest {
     JsonObject body = new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref")).put("channel", channel)
         .put("mode", mode).put("items", new JsonArray().add(new JsonObject()
             .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical").put("year", 2020)));
-    if (mode.equals("mini")) {
-      body.put("payerId", channel.equals("wechat") ? "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" : "2088102177846875");
-    }
-    HttpResponse<Buffer> created = g.post("/api/v1/orders", body, "Idempotency-Key", UUID.randomUUID().toString(), "X-Openid", "o1");
+    // the resident logs in to the channel's mini-program; a mini-program order's payer is who the channel says they are
+    String session = "Bearer " + g.residentToken(channel, "e2e-" + channel + "-" + mode);
+    HttpResponse<Buffer> created = g.post("/api/v1/orders", body, "Idempotency-Key", UUID.randomUUID().toString(),
+        "Authorization", session);
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
     JsonObject o = created.bodyAsJsonObject();
     JsonObject payment = o.getJsonObject("payment");
@@ -61,9 +64,16 @@ class EndToEndTest {
     assertThat(page.bodyAsString()).contains("360.00", "确认支付");
     g.http.postAbs(g.gateway.demo().sandbox().baseUrl() + "/sandbox/pay/" + channel + "/" + o.getString("outTradeNo")).send()
         .toCompletionStage().toCompletableFuture().get();
-    JsonObject now = g.awaitState(o.getString("id"), "PAID");
+    JsonObject now = Eventually.until("the order to be paid", () -> g.get("/api/v1/orders/" + o.getString("id"),
+        "Authorization", session).bodyAsJsonObject(), x -> x.getString("state").equals("PAID"));
     assertThat(now.getString("state")).isEqualTo("PAID");
-    JsonObject receipt = g.get("/api/v1/orders/" + o.getString("id") + "/receipt").bodyAsJsonObject();
+    if (mode.equals("mini")) {
+      String user = "e2e-" + channel + "-" + mode;
+      JsonObject t = g.gateway.demo().sandbox().transactionOf(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+      assertThat(t.getJsonObject("payer").getString("openid")).isEqualTo(channel.equals("wechat")
+          ? Logins.openid(DemoMerchant.WECHAT_APP_ID, user) : Logins.alipayUserId(user));
+    }
+    JsonObject receipt = g.get("/api/v1/orders/" + o.getString("id") + "/receipt", "Authorization", session).bodyAsJsonObject();
     assertThat(receipt.getString("channel")).isEqualTo(channel);
     assertThat(receipt.getLong("totalFen")).isEqualTo(36000);
     assertThat(receipt.getString("transactionId")).isNotBlank();

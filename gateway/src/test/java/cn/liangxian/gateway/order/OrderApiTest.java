@@ -49,14 +49,15 @@ class OrderApiTest {
         item(ref(h, Fixture.CHILD), "medical", 2020, null)));
   }
 
-  HttpResponse<Buffer> create(JsonObject body, String key, String client) throws Exception {
-    return g.post("/api/v1/orders", body, "Idempotency-Key", key, "X-Openid", client);
+  /** An order of the test's resident (the one whose session {@link TestGateway#get} reads orders with). */
+  HttpResponse<Buffer> create(JsonObject body, String key) throws Exception {
+    return g.post("/api/v1/orders", body, "Idempotency-Key", key);
   }
 
   @Test
   void createPayReceive() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
-    HttpResponse<Buffer> r = create(order(h, "wechat", hedongMedical(h)), "key-1", "kiosk-1");
+    HttpResponse<Buffer> r = create(order(h, "wechat", hedongMedical(h)), "key-1");
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     JsonObject o = r.bodyAsJsonObject();
     assertThat(o.getString("state")).isEqualTo("PAYING");
@@ -80,7 +81,7 @@ class OrderApiTest {
     // the household now shows them paid, and they cannot be ordered again
     JsonObject after = g.lookup(Fixture.LI, "李四");
     assertThat(after.encode()).contains("\"status\":\"paid\"");
-    HttpResponse<Buffer> again = create(order(after, "alipay", hedongMedical(after)), "key-2", "kiosk-1");
+    HttpResponse<Buffer> again = create(order(after, "alipay", hedongMedical(after)), "key-2");
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(again.bodyAsJsonObject().getString("type")).endsWith("/already-paid");
 
@@ -99,18 +100,18 @@ class OrderApiTest {
   void theSameKeyAndBodyIsTheSameOrderAnotherBodyIs422() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
     JsonObject body = order(h, "alipay", hedongMedical(h));
-    HttpResponse<Buffer> first = create(body, "retry-me", "kiosk-2");
-    HttpResponse<Buffer> second = create(body, "retry-me", "kiosk-2");
+    HttpResponse<Buffer> first = create(body, "retry-me");
+    HttpResponse<Buffer> second = create(body, "retry-me");
     assertThat(first.statusCode()).isEqualTo(201);
     assertThat(second.statusCode()).isEqualTo(200);
     assertThat(second.bodyAsJsonObject().getString("id")).isEqualTo(first.bodyAsJsonObject().getString("id"));
 
     JsonObject other = order(h, "wechat", hedongMedical(h));
-    HttpResponse<Buffer> reused = create(other, "retry-me", "kiosk-2");
+    HttpResponse<Buffer> reused = create(other, "retry-me");
     assertThat(reused.statusCode()).isEqualTo(422);
     assertThat(reused.bodyAsJsonObject().getString("type")).endsWith("/idempotency-key-reused");
 
-    HttpResponse<Buffer> noKey = g.post("/api/v1/orders", body, "X-Openid", "kiosk-2");
+    HttpResponse<Buffer> noKey = g.post("/api/v1/orders", body);
     assertThat(noKey.statusCode()).isEqualTo(400);
     assertThat(noKey.bodyAsJsonObject().getString("type")).endsWith("/idempotency-key-required");
   }
@@ -118,16 +119,16 @@ class OrderApiTest {
   @Test
   void aSecondLiveOrderForTheSameItemsIs409UntilTheFirstIsCancelledOrExpires() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
-    HttpResponse<Buffer> first = create(order(h, "wechat", hedongMedical(h)), "a", "kiosk-3");
+    HttpResponse<Buffer> first = create(order(h, "wechat", hedongMedical(h)), "a");
     assertThat(first.statusCode()).isEqualTo(201);
-    HttpResponse<Buffer> phone = create(order(h, "alipay", hedongMedical(h)), "b", "openid-x");
+    HttpResponse<Buffer> phone = create(order(h, "alipay", hedongMedical(h)), "b");
     assertThat(phone.statusCode()).isEqualTo(409);
     assertThat(phone.bodyAsJsonObject().getString("type")).endsWith("/being-paid-elsewhere");
     assertThat(g.lookup(Fixture.LI, "李四").encode()).contains("\"status\":\"in-progress\"");
 
     HttpResponse<Buffer> cancelled = g.post("/api/v1/orders/" + first.bodyAsJsonObject().getString("id") + "/cancel", new JsonObject());
     assertThat(cancelled.bodyAsJsonObject().getString("state")).isEqualTo("CANCELLED");
-    HttpResponse<Buffer> retry = create(order(h, "alipay", hedongMedical(h)), "c", "openid-x");
+    HttpResponse<Buffer> retry = create(order(h, "alipay", hedongMedical(h)), "c");
     assertThat(retry.statusCode()).isEqualTo(201);
     assertThat(g.post("/api/v1/orders/" + first.bodyAsJsonObject().getString("id") + "/cancel", new JsonObject()).statusCode())
         .isEqualTo(409);
@@ -136,7 +137,7 @@ class OrderApiTest {
     g.clock.advance(Duration.ofMinutes(16));
     JsonObject expired = g.awaitState(retry.bodyAsJsonObject().getString("id"), "EXPIRED");
     assertThat(expired.containsKey("payment")).isFalse();
-    HttpResponse<Buffer> later = create(order(h, "wechat", hedongMedical(h)), "d", "kiosk-3");
+    HttpResponse<Buffer> later = create(order(h, "wechat", hedongMedical(h)), "d");
     assertThat(later.statusCode()).as(later.bodyAsString()).isEqualTo(201);
     // the channel was told first: a resident scanning the old code now cannot pay it
     assertThat(g.gateway.channels().get("alipay").query(retry.bodyAsJsonObject().getString("outTradeNo"))
@@ -146,7 +147,7 @@ class OrderApiTest {
   @Test
   void theSweeperExpiresOrdersAndReleasesTheirItems() throws Exception {
     JsonObject h = g.lookup(Fixture.CHEN, "陈一");
-    HttpResponse<Buffer> r = create(order(h, "wechat", new JsonArray().add(item(ref(h, Fixture.CHEN), "medical", 2020, null))), "x", "k");
+    HttpResponse<Buffer> r = create(order(h, "wechat", new JsonArray().add(item(ref(h, Fixture.CHEN), "medical", 2020, null))), "x");
     assertThat(r.statusCode()).isEqualTo(201);
     g.clock.advance(Duration.ofMinutes(15).plusSeconds(1));
     g.awaitState(r.bodyAsJsonObject().getString("id"), "EXPIRED");
@@ -160,14 +161,14 @@ class OrderApiTest {
   void theWholeFamilyRuleAndWhatCannotBePaid() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
     HttpResponse<Buffer> partial = create(order(h, "wechat", new JsonArray().add(item(ref(h, Fixture.ZHANG), "medical", 2020, null))),
-        "w1", "k");
+        "w1");
     assertThat(partial.statusCode()).isEqualTo(422);
     assertThat(partial.bodyAsJsonObject().getString("type")).endsWith("/whole-family");
     assertThat(partial.bodyAsJsonObject().getJsonArray("missingMemberRefs")).hasSize(2);
 
     // pension is per person; the server decides the amounts from the tier
     HttpResponse<Buffer> pension = create(order(h, "wechat", new JsonArray().add(item(ref(h, Fixture.ZHANG), "pension", 2020, 500))),
-        "w2", "k");
+        "w2");
     assertThat(pension.statusCode()).as(pension.bodyAsString()).isEqualTo(201);
     assertThat(pension.bodyAsJsonObject().getLong("totalFen")).isEqualTo(50000);
     assertThat(pension.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getLong("subsidyFen")).isEqualTo(6000);
@@ -183,11 +184,11 @@ class OrderApiTest {
         new Bad(item("not-a-ref", "medical", 2020, null), 400, "invalid-request"),
         new Bad(new JsonObject().put("memberRef", ref(h, Fixture.LI)).put("insurance", "medical").put("year", 2020)
             .put("personalFen", 1), 400, "invalid-request"))) {
-      HttpResponse<Buffer> resp = create(order(h, "wechat", new JsonArray().add(b.item())), UUID.randomUUID().toString(), "k");
+      HttpResponse<Buffer> resp = create(order(h, "wechat", new JsonArray().add(b.item())), UUID.randomUUID().toString());
       assertThat(resp.statusCode()).as(b + " " + resp.bodyAsString()).isEqualTo(b.status());
       assertThat(resp.bodyAsJsonObject().getString("type")).endsWith("/" + b.slug());
     }
-    HttpResponse<Buffer> badChannel = create(order(h, "bankcard", hedongMedical(h)), "w3", "k");
+    HttpResponse<Buffer> badChannel = create(order(h, "bankcard", hedongMedical(h)), "w3");
     assertThat(badChannel.statusCode()).isEqualTo(400);
     HttpResponse<Buffer> noOrder = g.get("/api/v1/orders/" + UUID.randomUUID());
     assertThat(noOrder.statusCode()).isEqualTo(404);
@@ -197,7 +198,7 @@ class OrderApiTest {
   @Test
   void forgedAndMismatchedCallbacksChangeNothingAndAreStored() throws Exception {
     JsonObject h = g.lookup(Fixture.CHEN, "陈一");
-    JsonObject o = create(order(h, "wechat", new JsonArray().add(item(ref(h, Fixture.CHEN), "medical", 2020, null))), "f", "k")
+    JsonObject o = create(order(h, "wechat", new JsonArray().add(item(ref(h, Fixture.CHEN), "medical", 2020, null))), "f")
         .bodyAsJsonObject();
     HttpResponse<Buffer> forged = g.http.post("/api/v1/callbacks/wechatpay").putHeader("Content-Type", "application/json")
         .putHeader("Wechatpay-Timestamp", Long.toString(g.clock.instant().getEpochSecond()))

@@ -32,9 +32,9 @@ class OrderRaceTest {
     g.close();
   }
 
-  Future<HttpResponse<Buffer>> order(JsonObject body, String client) {
+  Future<HttpResponse<Buffer>> order(JsonObject body, String client) throws Exception {
     return g.http.post("/api/v1/orders").putHeader("Content-Type", "application/json")
-        .putHeader("Idempotency-Key", UUID.randomUUID().toString()).putHeader("X-Openid", client)
+        .putHeader("Idempotency-Key", UUID.randomUUID().toString()).putHeader("Authorization", g.bearer(client))
         .sendBuffer(Buffer.buffer(body.encode()));
   }
 
@@ -52,9 +52,11 @@ class OrderRaceTest {
       List<Integer> statuses = List.of(kiosk.result().statusCode(), phone.result().statusCode());
       assertThat(statuses).as("round " + i + ": " + kiosk.result().bodyAsString() + " / " + phone.result().bodyAsString())
           .containsExactlyInAnyOrder(201, 409);
-      HttpResponse<Buffer> winner = kiosk.result().statusCode() == 201 ? kiosk.result() : phone.result();
+      boolean kioskWon = kiosk.result().statusCode() == 201;
+      HttpResponse<Buffer> winner = kioskWon ? kiosk.result() : phone.result();
       String id = winner.bodyAsJsonObject().getString("id");
-      assertThat(g.post("/api/v1/orders/" + id + "/cancel", new JsonObject()).statusCode()).isEqualTo(200);
+      assertThat(g.post("/api/v1/orders/" + id + "/cancel", new JsonObject(), "Authorization",
+          g.bearer(kioskWon ? "kiosk-" + i : "openid-" + i)).statusCode()).isEqualTo(200);
     }
     try (var c = g.db.connect(); var st = c.createStatement();
         var rs = st.executeQuery("select count(*) filter (where state = 'CANCELLED'), count(*) from orders")) {

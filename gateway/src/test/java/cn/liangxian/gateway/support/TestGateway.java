@@ -153,29 +153,80 @@ public final class TestGateway implements AutoCloseable {
     return roster.importCsv(name, csv.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The made-up phone user whose session orders and reads orders when a test names no caller. */
+  public static final String DEFAULT_RESIDENT = "test-phone";
+  private final Map<String, String> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A session token of {@code user}, logged in to the WeChat mini-program the way a phone does: a
+   * {@code wx.login} code from the sandbox, exchanged at {@code POST /api/v1/session/wechat}.
+   */
+  public String residentToken(String channel, String user) throws Exception {
+    String known = sessions.get(channel + "/" + user);
+    if (known != null) {
+      return known;
+    }
+    var logins = gateway.demo().sandbox().logins();
+    String code = channel.equals("wechat") ? logins.wechatCode(cn.liangxian.sandbox.DemoMerchant.WECHAT_APP_ID, user)
+        : logins.alipayCode(cn.liangxian.sandbox.DemoMerchant.ALIPAY_APP_ID, user);
+    var req = http.post("/api/v1/session/" + channel).putHeader("Content-Type", "application/json");
+    HttpResponse<Buffer> r = req.sendBuffer(Buffer.buffer(new JsonObject().put("code", code).encode()))
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    if (r.statusCode() != 201) {
+      throw new AssertionError("resident login of " + user + " answered " + r.statusCode() + ": " + r.bodyAsString());
+    }
+    String token = r.bodyAsJsonObject().getString("token");
+    sessions.put(channel + "/" + user, token);
+    return token;
+  }
+
+  /** {@code Authorization} header value of {@code user}'s WeChat mini-program session. */
+  public String bearer(String user) throws Exception {
+    return "Bearer " + residentToken("wechat", user);
+  }
+
+  /** Requests naming no caller act as {@link #DEFAULT_RESIDENT} on the order routes (orders belong to their creator). */
+  private void defaultCaller(io.vertx.ext.web.client.HttpRequest<Buffer> req, String path, String... headers) throws Exception {
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      if (headers[i].equalsIgnoreCase("Authorization") || headers[i].regionMatches(true, 0, "X-Kiosk-", 0, 8)) {
+        return;
+      }
+    }
+    if (path.startsWith("/api/v1/orders")) {
+      req.putHeader("Authorization", bearer(DEFAULT_RESIDENT));
+    }
+  }
+
   public HttpResponse<Buffer> post(String path, JsonObject body, String... headers) throws Exception {
     var req = http.post(path).putHeader("Content-Type", "application/json");
+    defaultCaller(req, path, headers);
     for (int i = 0; i + 1 < headers.length; i += 2) {
       req.putHeader(headers[i], headers[i + 1]);
     }
     return req.sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
+  /** A body as given, from a resident of its own (a fresh rate-limit bucket). */
   public HttpResponse<Buffer> postRaw(String path, String contentType, Buffer body) throws Exception {
-    var req = http.post(path).putHeader("X-Openid", "raw-" + java.util.UUID.randomUUID());
+    var req = http.post(path).putHeader("Authorization", bearer("raw-" + java.util.UUID.randomUUID()));
     if (contentType != null) {
       req.putHeader("Content-Type", contentType);
     }
     return req.sendBuffer(body).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
-  public HttpResponse<Buffer> get(String path) throws Exception {
-    return http.get(path).send().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  public HttpResponse<Buffer> get(String path, String... headers) throws Exception {
+    var req = http.get(path);
+    defaultCaller(req, path, headers);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      req.putHeader(headers[i], headers[i + 1]);
+    }
+    return req.send().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   public JsonObject lookup(String id, String name) throws Exception {
     HttpResponse<Buffer> r = post("/api/v1/lookup", new JsonObject().put("idNumber", id).put("name", name),
-        "X-Openid", "kiosk-" + id);
+        "Authorization", bearer("lookup-" + id));
     if (r.statusCode() != 200) {
       throw new AssertionError("lookup answered " + r.statusCode() + ": " + r.bodyAsString());
     }

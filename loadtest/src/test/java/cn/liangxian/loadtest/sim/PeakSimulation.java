@@ -31,9 +31,10 @@ import java.util.UUID;
 /**
  * The end-of-window peak on one gateway, open model (residents arrive whatever the gateway's state):
  * <ul>
- *   <li>"journey": lookup → order (WeChat or Alipay, kiosk QR or mini-program) → pay on the channel
- *       sandbox → the channel's callback → one held status request ({@code ?waitSeconds=20}, answered when
- *       the callback is applied) until PAID → receipt;</li>
+ *   <li>"journey": mini-program login (a code from the channel, exchanged for a session) → lookup → order
+ *       (WeChat or Alipay, kiosk QR or mini-program) → pay on the channel sandbox → the channel's callback →
+ *       one held status request ({@code ?waitSeconds=20}, answered when the callback is applied) until PAID →
+ *       receipt;</li>
  *   <li>"lookups": families checking what they owe before and after paying, two or three lookups each.</li>
  * </ul>
  * Profiles ({@code -Dloadtest.profile}): {@code short} (the one-command run: ramp, hold, midnight spike,
@@ -63,9 +64,26 @@ public class PeakSimulation extends Simulation {
       .shareConnections() // the load balancer in front keeps a pool of connections to each instance
       .disableCaching();
 
+  /** The mini-programs of the sandbox's demo merchant (what {@code wx.login} / {@code my.getAuthCode} ask codes for). */
+  static final String WECHAT_APP = System.getProperty("loadtest.wechatAppId", "wxdemo0000000001");
+  static final String ALIPAY_APP = System.getProperty("loadtest.alipayAppId", "2021000000000001");
+
+  /**
+   * A resident opens the mini-program of {@code #{channel}}: the phone gets a one-time code from the
+   * channel (the sandbox here) and the gateway exchanges it for a session, sent on every later request.
+   */
+  static ChainBuilder login() {
+    return exec(session -> session.set("user", "u" + UUID.randomUUID()).set("appQuery", "wechat".equals(session.getString("channel"))
+            ? "appid=" + WECHAT_APP : "app_id=" + ALIPAY_APP))
+        .exec(http("login code (phone)").post(SANDBOX + "/sandbox/login/#{channel}?#{appQuery}&user=#{user}")
+            .check(status().is(200), jsonPath("$.*").saveAs("code")))
+        .exec(http("login").post("/api/v1/session/#{channel}").body(StringBody("{\"code\":\"#{code}\"}"))
+            .check(status().is(201), jsonPath("$.token").saveAs("token")));
+  }
+
   static ChainBuilder lookup() {
     return exec(http("lookup").post("/api/v1/lookup")
-        .header("X-Openid", "#{openid}")
+        .header("Authorization", "Bearer #{token}")
         .body(StringBody(session -> Journey.lookupBody(session.getString("idNumber"), session.getString("name"))))
         .check(status().is(200), bodyString().saveAs("household")));
   }
@@ -75,19 +93,20 @@ public class PeakSimulation extends Simulation {
 
   final ScenarioBuilder journey = scenario("journey")
       .feed(journeyResidents)
-      .exec(session -> session.set("openid", "o" + UUID.randomUUID()).set("idempotencyKey", UUID.randomUUID().toString()))
+      .exec(session -> session.set("idempotencyKey", UUID.randomUUID().toString()))
       .randomSwitch().on(
           percent(30.0).then(exec(session -> session.set("channel", "wechat").set("mode", "qr"))),
           percent(20.0).then(exec(session -> session.set("channel", "alipay").set("mode", "qr"))),
           percent(35.0).then(exec(session -> session.set("channel", "wechat").set("mode", "mini"))),
           percent(15.0).then(exec(session -> session.set("channel", "alipay").set("mode", "mini"))))
+      .exec(login())
       .exec(lookup())
       .exec(session -> session.set("order", Journey.orderBody(session.getString("household"), session.getString("channel"),
-          session.getString("mode"), session.getString("openid"))))
+          session.getString("mode"))))
       .doIf(session -> session.getString("order") != null).then(
           pause(Duration.ofMillis(500), Duration.ofMillis(2500)) // ticking family members
               .exec(http("order").post("/api/v1/orders")
-                  .header("X-Openid", "#{openid}")
+                  .header("Authorization", "Bearer #{token}")
                   .header("Idempotency-Key", "#{idempotencyKey}")
                   .body(StringBody("#{order}"))
                   .check(status().in(200, 201), jsonPath("$.id").saveAs("orderId"), jsonPath("$.outTradeNo").saveAs("outTradeNo")))
@@ -98,17 +117,18 @@ public class PeakSimulation extends Simulation {
               // the answer, one request per order (a second only if 20 s pass first); a refusal waits as told
               .asLongAs(session -> !"PAID".equals(session.getString("state")) && session.getInt("polls") < MAX_STATUS_REQUESTS).on(
                   exec(http("status").get("/api/v1/orders/#{orderId}?waitSeconds=" + STATUS_WAIT_SECONDS)
-                          .header("X-Openid", "#{openid}")
+                          .header("Authorization", "Bearer #{token}")
                           .check(status().saveAs("statusCode"), jsonPath("$.state").optional().saveAs("state"),
                               status().is(200)))
                       .exec(session -> session.set("polls", session.getInt("polls") + 1))
                       .doIf(session -> session.getInt("statusCode") == 503).then(pause(Duration.ofSeconds(3))))
-              .exec(http("receipt").get("/api/v1/orders/#{orderId}/receipt").header("X-Openid", "#{openid}")
+              .exec(http("receipt").get("/api/v1/orders/#{orderId}/receipt").header("Authorization", "Bearer #{token}")
                   .check(status().is(200), jsonPath("$.receiptNo").is(session -> session.getString("outTradeNo")))));
 
   final ScenarioBuilder lookups = scenario("lookups")
       .feed(lookupResidents)
-      .exec(session -> session.set("openid", "o" + UUID.randomUUID()))
+      .exec(session -> session.set("channel", Math.random() < 0.7 ? "wechat" : "alipay"))
+      .exec(login())
       .exec(lookup())
       .pause(Duration.ofSeconds(1), Duration.ofSeconds(3))
       .exec(lookup())

@@ -23,7 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * wait for the answer. Every order a client saw created is written down at once (id and out-trade-no),
  * so that the checks afterwards can account for each.
  *
- * <pre>Journeys &lt;gateway URL&gt; &lt;residents file: idNumber,name per line&gt; &lt;created file&gt; &lt;seconds&gt; &lt;clients&gt;</pre>
+ * Each client is a resident logged in to the WeChat mini-program (a login code from the channel sandbox,
+ * exchanged at the gateway for a session kept in the database, so it outlives a killed gateway).
+ *
+ * <pre>Journeys &lt;gateway URL&gt; &lt;residents file: idNumber,name per line&gt; &lt;created file&gt; &lt;seconds&gt; &lt;clients&gt; &lt;sandbox URL&gt;</pre>
  */
 public final class Journeys {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,13 +34,18 @@ public final class Journeys {
   private final String base;
   private final List<String[]> residents;
   private final PrintWriter created;
+  private final String sandbox;
+  private final ThreadLocal<String> token = new ThreadLocal<>();
+  /** The mini-program the sandbox's demo merchant runs (its AppSecret is in the key directory the gateway reads). */
+  static final String WECHAT_APP_ID = "wxdemo0000000001";
   final AtomicLong lookups = new AtomicLong();
   final AtomicLong orders = new AtomicLong();
   final AtomicLong paid = new AtomicLong();
   final AtomicLong failures = new AtomicLong();
 
-  Journeys(String base, List<String[]> residents, PrintWriter created) {
+  Journeys(String base, List<String[]> residents, PrintWriter created, String sandbox) {
     this.base = base;
+    this.sandbox = sandbox;
     this.residents = residents;
     this.created = created;
   }
@@ -46,7 +54,7 @@ public final class Journeys {
     List<String[]> residents = Files.readAllLines(Path.of(args[1])).stream().filter(l -> !l.isBlank()).map(l -> l.split(",")).toList();
     long deadline = System.nanoTime() + Long.parseLong(args[3]) * 1_000_000_000L;
     try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(args[2])), true)) {
-      Journeys j = new Journeys(args[0], residents, out);
+      Journeys j = new Journeys(args[0], residents, out, args[5]);
       Thread[] clients = new Thread[Integer.parseInt(args[4])];
       for (int i = 0; i < clients.length; i++) {
         clients[i] = new Thread(() -> {
@@ -74,10 +82,16 @@ public final class Journeys {
   }
 
   void once() throws IOException, InterruptedException {
+    if (token.get() == null) {
+      token.set(login());
+    }
     String[] r = residents.get(ThreadLocalRandom.current().nextInt(residents.size()));
     ObjectNode q = JSON.createObjectNode().put("idNumber", r[0]).put("name", r[1]);
     HttpResponse<String> h = post(base + "/api/v1/lookup", q.toString(), null);
     lookups.incrementAndGet();
+    if (h.statusCode() == 401) {
+      token.remove(); // the session is gone: log in again
+    }
     if (h.statusCode() != 200) {
       throw new IOException("lookup " + h.statusCode());
     }
@@ -111,13 +125,31 @@ public final class Journeys {
     if (pay.statusCode() == 200) {
       paid.incrementAndGet();
       http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/orders/" + made.path("id").asText() + "?waitSeconds=10&state=PAYING"))
-          .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.discarding());
+          .header("Authorization", "Bearer " + token.get()).timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.discarding());
     }
+  }
+
+  /** wx.login on this client's phone (the sandbox hands out the code), then the gateway's session for it. */
+  private String login() throws IOException, InterruptedException {
+    HttpResponse<String> code = http.send(HttpRequest.newBuilder(URI.create(sandbox + "/sandbox/login/wechat?appid=" + WECHAT_APP_ID
+        + "&user=fault-run-" + Thread.currentThread().getId())).timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    if (code.statusCode() != 200) {
+      throw new IOException("login code " + code.statusCode());
+    }
+    HttpResponse<String> session = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session/wechat"))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("code", JSON.readTree(code.body()).path("code").asText()).toString()))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    if (session.statusCode() != 201) {
+      throw new IOException("login " + session.statusCode());
+    }
+    return JSON.readTree(session.body()).path("token").asText();
   }
 
   private HttpResponse<String> post(String url, String body, String key) throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json").header("X-Openid", "fault-run-" + Thread.currentThread().getId())
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + token.get())
         .POST(HttpRequest.BodyPublishers.ofString(body));
     if (key != null) {
       b.header("Idempotency-Key", key);

@@ -62,7 +62,7 @@ public final class AlipayClient {
   public Future<String> create(String outTradeNo, long totalFen, String subject, String buyerId, String notifyUrl,
       String timeoutExpress) {
     JsonObject biz = new JsonObject().put("out_trade_no", outTradeNo).put("total_amount", Money.fenToYuan(totalFen))
-        .put("subject", subject).put("buyer_id", buyerId).put("product_code", "JSAPI_PAY")
+        .put("subject", subject).put(buyerId.startsWith("2088") ? "buyer_id" : "buyer_open_id", buyerId).put("product_code", "JSAPI_PAY")
         .put("timeout_express", timeoutExpress);
     return call("alipay.trade.create", biz, notifyUrl).map(r -> required(r, "trade_no"));
   }
@@ -116,6 +116,11 @@ public final class AlipayClient {
 
   /** The signed form parameters of a call: also what a test or the sandbox checks. */
   public Map<String, String> signedParams(String method, JsonObject biz, String notifyUrl) {
+    return signedParams(method, biz, notifyUrl, Map.of());
+  }
+
+  /** As above, with request parameters outside {@code biz_content} (as {@code alipay.system.oauth.token} takes them). */
+  Map<String, String> signedParams(String method, JsonObject biz, String notifyUrl, Map<String, String> outside) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("app_id", merchant.appId());
     p.put("method", method);
@@ -127,16 +132,40 @@ public final class AlipayClient {
     if (notifyUrl != null) {
       p.put("notify_url", notifyUrl);
     }
-    p.put("biz_content", biz.encode());
+    if (biz != null) {
+      p.put("biz_content", biz.encode());
+    }
+    p.putAll(outside);
     p.put("sign", AlipaySignatures.signRequest(merchant.appPrivateKey(), p));
     return p;
   }
 
+  /**
+   * {@code alipay.system.oauth.token} with {@code grant_type=authorization_code}: the mini-program's
+   * {@code my.getAuthCode} code exchanged for the resident's {@code user_id} (or {@code open_id}, for
+   * apps Alipay gives open ids). A refused code fails with the channel's sub_code ({@code isv.code-invalid}).
+   */
+  public Future<String> oauthUser(String code) {
+    return call("alipay.system.oauth.token", () -> signedParams("alipay.system.oauth.token", null, null,
+        Map.of("grant_type", "authorization_code", "code", code))).map(r -> {
+          String user = r.getString("user_id", r.getString("open_id"));
+          if (user == null || user.isBlank()) {
+            throw new ChannelException("MALFORMED_RESPONSE", "the answer names no user_id or open_id", 200, true);
+          }
+          return user;
+        });
+  }
+
   private Future<JsonObject> call(String method, JsonObject biz, String notifyUrl) {
+    return call(method, () -> signedParams(method, biz, notifyUrl));
+  }
+
+  /** Signs on the signing pool, posts, and checks the answer's signature there too. */
+  private Future<JsonObject> call(String method, java.util.concurrent.Callable<Map<String, String>> params) {
     String member = method.replace('.', '_') + "_response";
-    return signing.sign(() -> signedParams(method, biz, notifyUrl)).compose(params -> {
+    return signing.sign(params).compose(signed -> {
       MultiMap form = MultiMap.caseInsensitiveMultiMap();
-      params.forEach(form::add);
+      signed.forEach(form::add);
       return http.postAbs(gatewayUrl).sendForm(form, "UTF-8")
           .recover(e -> Future.failedFuture(new ChannelException("NETWORK", String.valueOf(e.getMessage()), 0, true)));
     }).compose(resp -> {
@@ -151,23 +180,28 @@ public final class AlipayClient {
       } catch (RuntimeException e) {
         throw new ChannelException("MALFORMED_RESPONSE", "the answer is not JSON", 200, true);
       }
-      JsonObject r = root.getJsonObject(member);
+      // some methods (alipay.system.oauth.token) answer their errors under error_response
+      String answered = root.getValue(member) == null && root.getValue("error_response") instanceof JsonObject
+          ? "error_response" : member;
+      JsonObject r = root.getValue(answered) instanceof JsonObject o ? o : null;
       if (r == null) {
         throw new ChannelException("MALFORMED_RESPONSE", "the answer has no " + member, 200, true);
       }
       String sign = root.getString("sign");
-      return signing.verify(() -> sign != null && AlipaySignatures.verifyResponse(merchant.alipayPublicKey(), body, member, sign))
-          .map(signed -> believed(r, signed));
+      return signing.verify(() -> sign != null && AlipaySignatures.verifyResponse(merchant.alipayPublicKey(), body, answered, sign))
+          .map(signed -> believed(r, signed, answered.equals(member)));
     });
   }
 
   /** The answer's member, once its signature was checked. */
-  private static JsonObject believed(JsonObject r, boolean signed) {
+  private static JsonObject believed(JsonObject r, boolean signed, boolean underMember) {
+    // alipay.system.oauth.token answers success without a code; every other method with 10000
+    boolean ok = underMember && (r.getValue("code") == null || "10000".equals(r.getValue("code")));
     // Alipay may leave an error answer about the request itself (e.g. a bad app_id) unsigned.
-    if (!signed && "10000".equals(r.getString("code"))) {
+    if (!signed && ok) {
       throw new ChannelException("RESPONSE_NOT_VERIFIED", "the answer is not signed by Alipay's key", 200, true);
     }
-    if (!"10000".equals(r.getString("code"))) {
+    if (!ok) {
       String code = r.getString("sub_code", r.getString("code", "UNKNOWN"));
       throw new ChannelException(code, r.getString("sub_msg", r.getString("msg", "")), 200,
           "20000".equals(r.getString("code")) || code.endsWith("SYSTEM_ERROR"));

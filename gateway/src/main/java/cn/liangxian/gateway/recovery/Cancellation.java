@@ -1,0 +1,53 @@
+package cn.liangxian.gateway.recovery;
+
+import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.Replies;
+import cn.liangxian.gateway.order.OrderHandlers;
+import cn.liangxian.gateway.order.OrderStore;
+import cn.liangxian.gateway.session.Caller;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+
+/**
+ * {@code POST /api/v1/orders/{id}/cancel}, by the caller who created the order only (anyone else: 404,
+ * as for no order). As expiry does, the trade is closed at the channel first and the items are released
+ * only once it can no longer be paid; if the channel says it was paid already, the order becomes PAID
+ * and the cancel is refused. So a resident cannot pay a cancelled order while its items are ordered again.
+ */
+public final class Cancellation {
+  private final OrderStore orders;
+  private final Recovery recovery;
+
+  public Cancellation(OrderStore orders, Recovery recovery) {
+    this.orders = orders;
+    this.recovery = recovery;
+  }
+
+  public void handle(RoutingContext ctx) {
+    Replies.json(ctx, cancel(OrderHandlers.id(ctx), Caller.of(ctx).id()));
+  }
+
+  public Future<JsonObject> cancel(UUID id, String owner) {
+    return orders.get(id, owner).compose(o -> {
+      if (!"PAYING".equals(o.getString("state"))) {
+        return refused(o);
+      }
+      String channel = o.getString("channel");
+      return recovery.closeAtChannel(id, channel)
+          .recover(e -> Future.failedFuture(new Problem(503, "channel-unavailable", "暂时无法取消，请稍后再试",
+              "支付渠道暂时没有答复，订单没有取消，也没有扣款变化；请稍后再试。", new JsonObject().put("retryAfterSeconds", 5))))
+          .compose(closed -> closed ? orders.cancel(id) : Future.succeededFuture((String) null))
+          .compose(x -> orders.get(id))
+          .compose(after -> "CANCELLED".equals(after.getString("state")) ? Future.succeededFuture(after) : refused(after));
+    });
+  }
+
+  private static Future<JsonObject> refused(JsonObject o) {
+    String state = o.getString("state");
+    return Future.failedFuture(Problem.conflict("not-cancellable", "订单不能取消",
+        "PAID".equals(state) ? "这笔订单已经支付成功，不能取消。" : "这笔订单已经结束（" + state + "），不能取消。",
+        new JsonObject().put("state", state)));
+  }
+}
