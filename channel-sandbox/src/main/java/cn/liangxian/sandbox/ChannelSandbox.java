@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +53,21 @@ public final class ChannelSandbox {
     this.clock = clock;
     this.logins = new Logins(clock);
     this.unionpay = new UnionPayPlatform(clock.instant());
+    wechat.rotate(clock.instant().minus(Duration.ofDays(1)), Duration.ofDays(5 * 365));
+  }
+
+  /**
+   * WeChat Pay issues a new platform certificate valid for {@code validity} from now: answers and
+   * notifications to merchants in certificate mode carry it from now on; the older ones stay listed by
+   * {@code /v3/certificates} until they expire. Resolves to the new serial number. Any thread.
+   */
+  public String rotateWechatCertificate(Duration validity) {
+    return wechat.rotate(clock.instant(), validity).serial();
+  }
+
+  /** The serial numbers of WeChat Pay's platform certificates, oldest first. */
+  public List<String> wechatCertificateSerials() {
+    return wechat.certificates().stream().map(WechatPlatform.PlatformCertificate::serial).toList();
   }
 
   public ChannelSandbox registerUnionPay(UnionPayMerchant merchant) {

@@ -34,6 +34,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import cn.liangxian.gateway.channel.wechat.PlatformCertificates;
+import cn.liangxian.gateway.channel.wechat.WechatPayChannel;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -179,6 +181,10 @@ public final class Gateway implements AutoCloseable {
         .connectingTo(database.connectOptions(1)).using(vertx).build();
     if (!options.sandbox()) {
       Channels real = Channels.real(vertx, options, clock, channelPool, signing);
+      if (options.wechat().certificates()) {
+        // certificate mode: one instance downloads, every instance reloads from the database each minute
+        PlatformCertificates.start(vertx, ((WechatPayChannel) real.byName().get("wechat")).client(), channelPool, clock, 60_000);
+      }
       LOG.info("payment channels: WeChat Pay merchant {} ({}), Alipay app {}", real.wechat().mchid(), real.wechat().scheme(),
           real.alipay().appId());
       return real;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cn.liangxian.channel.Pem;
+import cn.liangxian.channel.Vectors;
 import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.support.MutableClock;
@@ -74,5 +75,37 @@ class RealChannelsStartTest {
     String shipped = Files.readString(TestGateway.repo().resolve("config/gateway.yaml"));
     assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped, env()))
         .hasMessage("config/gateway.yaml: channels.wechat.mchid is required when demo.sandbox is false (the real channels)");
+  }
+
+  @Test
+  void aUnionPayMerchantAndCertificateModeAreTakenFromTheFiles() throws Exception {
+    Files.writeString(keys.resolve("wechat-merchant-key.pem"), Pem.write(rsa().getPrivate()));
+    Files.writeString(keys.resolve("wechat-apiv3.key"), "abcdefghijklmnopqrstuvwxyz012345");
+    Files.writeString(keys.resolve("alipay-app-key.pem"), Pem.write(rsa().getPrivate()));
+    Files.writeString(keys.resolve("alipay-public-key.pem"), Pem.write(rsa().getPublic()));
+    Files.writeString(keys.resolve("unionpay-sign-key.pem"), Vectors.text("merchant-rsa.pem"));
+    Files.writeString(keys.resolve("unionpay-sign-cert.pem"), Vectors.text("unionpay-merchant-cert.pem"));
+    Files.writeString(keys.resolve("unionpay-root.pem"), Vectors.text("unionpay-root.pem"));
+    Files.writeString(keys.resolve("unionpay-middle.pem"), Vectors.text("unionpay-middle.pem"));
+    // certificate mode needs no platform key on disk; the download (to a closed local port here) is retried
+    String yaml = Files.readString(TestGateway.repo().resolve("config/gateway.yaml")).replace("mchid: \"\"", "mchid: \"1900000109\"")
+        .replace("appId: \"\"", "appId: \"2021000000000109\"").replace("merchantSerial: \"\"", "merchantSerial: \"SERIAL0109\"")
+        .replace("merId: \"\"", "merId: \"777290058110048\"").replace("keyMode: publicKey", "keyMode: certificates")
+        .replace("baseUrl: https://api.mch.weixin.qq.com", "baseUrl: http://127.0.0.1:1")
+        .replaceAll("(?m)^      - \\{serial: \"PUB_KEY_ID_\\.\\.\\.\", file: wechat-pay-public-key.pem}\\n", "")
+        .replace("    platformKeys:", "    platformKeys: []");
+    Map<String, String> env = env();
+    GatewayOptions options = GatewayOptions.fromYaml(yaml, env);
+    assertThat(options.wechat().certificates()).isTrue();
+    MutableClock clock = new MutableClock(Instant.parse("2027-06-01T02:00:00Z"));
+    var db = TestGateway.server().createDatabase("realup_" + ProcessHandle.current().pid());
+    try (Gateway g = Gateway.start(options, env, clock, Regions.load(options, clock), db)) {
+      assertThat(g.channels()).containsOnlyKeys("wechat", "alipay", "unionpay");
+      HttpResponse<String> offered = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + g.httpPort() + "/api/v1/channels")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(offered.body()).contains("\"unionpay\"", "云闪付");
+    }
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(yaml.replace("    merId: ", "    merchantId: "), env))
+        .hasMessageContaining("channels.unionpay.merchantId");
   }
 }

@@ -1,29 +1,18 @@
 package cn.liangxian.sandbox.unionpay;
 
-import cn.liangxian.channel.Crypto;
 import cn.liangxian.channel.Pem;
 import cn.liangxian.channel.unionpay.UnionPaySignatures;
 import cn.liangxian.channel.unionpay.UnionPayTrust;
+import cn.liangxian.sandbox.Certificates;
 import java.math.BigInteger;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.Map;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * UnionPay's certificates, made for this run: a root, a middle CA under it, and the signing certificate
@@ -95,32 +84,15 @@ public final class UnionPayPlatform {
 
   static X509Certificate certificate(String subject, PublicKey key, X509Certificate issuer, PrivateKey issuerKey, boolean ca,
       Instant from, Instant to) {
-    return certificate(subject, key, issuer, issuerKey, ca, from, to, new BigInteger(63, RANDOM));
+    return Certificates.issue(subject, key, issuer, issuerKey, ca, from, to, new BigInteger(63, RANDOM));
   }
 
   static X509Certificate certificate(String subject, PublicKey key, X509Certificate issuer, PrivateKey issuerKey, boolean ca,
       Instant from, Instant to, BigInteger serial) {
-    try {
-      X500Name issuerName = issuer == null ? new X500Name(subject) : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
-      JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName, serial,
-          Date.from(from), Date.from(to), new X500Name(subject), key);
-      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-      b.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign
-          : KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
-      return new JcaX509CertificateConverter().setProvider(Crypto.BC)
-          .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
-    } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
-      throw new IllegalStateException("cannot issue " + subject, e);
-    }
+    return Certificates.issue(subject, key, issuer, issuerKey, ca, from, to, serial);
   }
 
   static KeyPair rsa() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return g.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return Certificates.rsa();
   }
 }

@@ -3,7 +3,13 @@ package cn.liangxian.sandbox.wechat;
 import cn.liangxian.sandbox.ledger.Ledger;
 import cn.liangxian.sandbox.ledger.Refund;
 import cn.liangxian.sandbox.ledger.Trade;
+import cn.liangxian.channel.Pem;
+import cn.liangxian.channel.wechat.ResourceCipher;
+import cn.liangxian.channel.wechat.WechatPayScheme;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -16,6 +22,7 @@ import java.util.function.Supplier;
  */
 public final class WechatApi {
   private final Ledger ledger;
+  private final WechatPlatform platform;
   private final WechatSigning signing;
   private final WechatNotifier notifier;
   private final WechatBill bill;
@@ -25,6 +32,7 @@ public final class WechatApi {
   public WechatApi(WechatPlatform platform, Map<String, WechatMerchant> merchants, Ledger ledger, WechatNotifier notifier,
       Supplier<String> baseUrl, Clock clock) {
     this.ledger = ledger;
+    this.platform = platform;
     this.signing = new WechatSigning(platform, merchants, ledger, clock);
     this.notifier = notifier;
     this.bill = new WechatBill(ledger, signing, baseUrl);
@@ -41,6 +49,39 @@ public final class WechatApi {
     router.get("/v3/refund/domestic/refunds/:no").handler(this::refundQuery);
     router.get("/v3/bill/tradebill").handler(bill::tradeBill);
     router.get("/v3/billdownload/file").handler(bill::file);
+    router.get("/v3/certificates").handler(this::certificates);
+  }
+
+  /** {@code GET /v3/certificates}: every platform certificate, each PEM encrypted with the merchant's API v3 key. */
+  private void certificates(RoutingContext ctx) {
+    WechatMerchant m = signing.authenticated(ctx);
+    if (m == null) {
+      return;
+    }
+    if (m.scheme() != WechatPayScheme.RSA) {
+      signing.error(ctx, m, 400, "PARAM_ERROR", "国密商户请使用 algorithm_type=SM2");
+      return;
+    }
+    JsonArray data = new JsonArray();
+    for (WechatPlatform.PlatformCertificate c : platform.certificates()) {
+      if (!c.certificate().getNotAfter().toInstant().isAfter(clock.instant())) {
+        continue; // an expired certificate is no longer listed
+      }
+      String nonce = WechatPlatform.nonce(6);
+      String ciphertext;
+      try {
+        ciphertext = ResourceCipher.encrypt("AEAD_AES_256_GCM", m.apiV3Key(), nonce, "certificate",
+            Pem.write(c.certificate()).getBytes(StandardCharsets.UTF_8));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+      data.add(new JsonObject().put("serial_no", c.serial())
+          .put("effective_time", WechatResources.createTime(c.certificate().getNotBefore().toInstant()))
+          .put("expire_time", WechatResources.createTime(c.certificate().getNotAfter().toInstant()))
+          .put("encrypt_certificate", new JsonObject().put("algorithm", "AEAD_AES_256_GCM").put("nonce", nonce)
+              .put("associated_data", "certificate").put("ciphertext", ciphertext)));
+    }
+    signing.answer(ctx, m, 200, new JsonObject().put("data", data));
   }
 
   private void prepay(RoutingContext ctx, String type) {

@@ -74,10 +74,10 @@ public final class WechatNotifier {
     byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
     String ts = Long.toString(clock.instant().getEpochSecond() + clockSkewSeconds);
     String n = WechatPlatform.nonce(16);
-    String sig = platform.sign(m.scheme(), WechatPaySignatures.responseMessage(ts, n, bytes));
+    String sig = platform.signFor(m, WechatPaySignatures.responseMessage(ts, n, bytes));
     return http.postAbs(url).putHeader("Content-Type", "application/json").putHeader("Wechatpay-Timestamp", ts)
         .putHeader("Wechatpay-Nonce", n).putHeader("Wechatpay-Signature", sig)
-        .putHeader("Wechatpay-Serial", serial == null ? platform.serial() : serial).sendBuffer(Buffer.buffer(bytes))
+        .putHeader("Wechatpay-Serial", serial == null ? platform.serialFor(m) : serial).sendBuffer(Buffer.buffer(bytes))
         .map(r -> r.statusCode());
   }
 
@@ -100,10 +100,10 @@ public final class WechatNotifier {
     delivery.deliver("wechat", outTradeNo, event, () -> {
       String ts = Long.toString(clock.instant().getEpochSecond());
       String n = WechatPlatform.nonce(16);
-      String sig = platform.sign(m.scheme(), WechatPaySignatures.responseMessage(ts, n, bytes));
+      String sig = platform.signFor(m, WechatPaySignatures.responseMessage(ts, n, bytes));
       return http.postAbs(url).putHeader("Content-Type", "application/json")
           .putHeader("Wechatpay-Timestamp", ts).putHeader("Wechatpay-Nonce", n).putHeader("Wechatpay-Signature", sig)
-          .putHeader("Wechatpay-Serial", platform.serial()).putHeader("Wechatpay-Signature-Type",
+          .putHeader("Wechatpay-Serial", platform.serialFor(m)).putHeader("Wechatpay-Signature-Type",
               m.scheme() == WechatPayScheme.RSA ? "WECHATPAY2-SHA256-RSA2048" : "WECHATPAY2-SM2-WITH-SM3")
           .sendBuffer(Buffer.buffer(bytes)).map(r -> r.statusCode());
     });

@@ -2,6 +2,14 @@ package cn.liangxian.sandbox.wechat;
 
 import cn.liangxian.channel.Crypto;
 import cn.liangxian.channel.wechat.WechatPayScheme;
+import cn.liangxian.sandbox.Certificates;
+import java.math.BigInteger;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -20,6 +28,11 @@ public final class WechatPlatform {
   private final KeyPair rsa;
   private final KeyPair sm2;
   private final String serial;
+  /** Platform certificates (RSA), oldest first; the last one signs. Replaced whole, so readers need no lock. */
+  private volatile List<PlatformCertificate> certificates = List.of();
+
+  /** A platform certificate: its serial number (upper-case hex), key pair and certificate. */
+  public record PlatformCertificate(String serial, KeyPair keys, X509Certificate certificate) {}
 
   private WechatPlatform(KeyPair rsa, KeyPair sm2, String serial) {
     this.rsa = rsa;
@@ -38,6 +51,38 @@ public final class WechatPlatform {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A new platform certificate valid from {@code from} for {@code validity}: from now on it signs; the older ones stay listed. */
+  public synchronized PlatformCertificate rotate(Instant from, Duration validity) {
+    KeyPair keys = Certificates.rsa();
+    BigInteger number = new BigInteger(1, randomBytes(20));
+    X509Certificate cert = Certificates.issue("CN=Tenpay.com Root CA Sandbox Platform,O=Tenpay.com,C=CN", keys.getPublic(), null,
+        keys.getPrivate(), false, from, from.plus(validity), number);
+    PlatformCertificate c = new PlatformCertificate(number.toString(16).toUpperCase(Locale.ROOT), keys, cert);
+    List<PlatformCertificate> all = new ArrayList<>(certificates);
+    all.add(c);
+    certificates = List.copyOf(all);
+    return c;
+  }
+
+  /** Every platform certificate, oldest first. */
+  public List<PlatformCertificate> certificates() {
+    return certificates;
+  }
+
+  /** The serial a merchant's answers and notifications carry: the current certificate's, or the public key id. */
+  String serialFor(WechatMerchant m) {
+    return m.certificates() && !certificates.isEmpty() ? certificates.get(certificates.size() - 1).serial() : serial;
+  }
+
+  /** Signs for this merchant: with the current certificate's key in certificate mode, else with the public key. */
+  String signFor(WechatMerchant m, byte[] message) {
+    if (m.certificates() && !certificates.isEmpty()) {
+      return Crypto.sign(WechatPayScheme.RSA.signatureAlgorithm(), certificates.get(certificates.size() - 1).keys().getPrivate(),
+          message);
+    }
+    return sign(m.scheme(), message);
   }
 
   /** The key merchants of this scheme trust, under {@link #serial()}. */

@@ -61,10 +61,10 @@ final class WechatSigning {
   void signed(RoutingContext ctx, WechatMerchant m, int status, byte[] bytes) {
     String ts = Long.toString(clock.instant().getEpochSecond());
     String nonce = WechatPlatform.nonce(16);
-    String sig = platform.sign(m.scheme(), WechatPaySignatures.responseMessage(ts, nonce, bytes));
+    String sig = platform.signFor(m, WechatPaySignatures.responseMessage(ts, nonce, bytes));
     ctx.response().setStatusCode(status)
         .putHeader("Wechatpay-Timestamp", ts).putHeader("Wechatpay-Nonce", nonce)
-        .putHeader("Wechatpay-Signature", sig).putHeader("Wechatpay-Serial", platform.serial())
+        .putHeader("Wechatpay-Signature", sig).putHeader("Wechatpay-Serial", platform.serialFor(m))
         .putHeader("Request-ID", "sandbox-" + ledger.next())
         .end(Buffer.buffer(bytes));
   }

@@ -18,7 +18,8 @@ final class ChannelSections {
     }).toList();
     Wechat wechat = new Wechat(w.string("baseUrl", null, "https://api.mch.weixin.qq.com"), w.string("mchid", null, null),
         w.string("appId", null, null), w.oneOf("scheme", null, "RSA", List.of("RSA", "SM2")), w.string("merchantSerial", null, null),
-        w.string("merchantKeyFile", null, null), w.string("apiV3KeyFile", null, null), platform);
+        w.string("merchantKeyFile", null, null), w.string("apiV3KeyFile", null, null), platform,
+        w.oneOf("keyMode", null, "publicKey", List.of("publicKey", "certificates")));
     w.done();
     return wechat;
   }
@@ -49,8 +50,9 @@ final class ChannelSections {
         throw new ConfigException(source + ": " + r[0] + " is required when demo.sandbox is false (the real channels)");
       }
     }
-    if (wechat.platformKeys().isEmpty()) {
-      throw new ConfigException(source + ": channels.wechat.platformKeys needs at least one key when demo.sandbox is false");
+    if (wechat.platformKeys().isEmpty() && !wechat.certificates()) {
+      throw new ConfigException(source + ": channels.wechat.platformKeys needs at least one key when demo.sandbox is false"
+          + " (or keyMode: certificates, to download the platform certificates)");
     }
   }
 }

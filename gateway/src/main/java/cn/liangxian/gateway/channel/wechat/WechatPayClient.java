@@ -148,6 +148,25 @@ public final class WechatPayClient {
     });
   }
 
+  /** An answer as received, before any key is trusted: its body and the signature headers. */
+  public record SignedAnswer(byte[] body, String timestamp, String nonce, String signature, String serial) {}
+
+  /**
+   * {@code GET /v3/certificates}: the platform certificates, not yet verified (the key that signed the
+   * answer may be one of the certificates it carries; see {@link PlatformCertificates}).
+   */
+  public Future<SignedAnswer> certificates() {
+    return send(HttpMethod.GET, baseUrl + "/v3/certificates", "/v3/certificates", null).map(resp -> {
+      byte[] body = resp.bodyAsBuffer() == null ? new byte[0] : resp.bodyAsBuffer().getBytes();
+      if (resp.statusCode() != 200) {
+        throw new ChannelException("HTTP_" + resp.statusCode(), "certificate download answered " + resp.statusCode(),
+            resp.statusCode(), true);
+      }
+      return new SignedAnswer(body, resp.getHeader("Wechatpay-Timestamp"), resp.getHeader("Wechatpay-Nonce"),
+          resp.getHeader("Wechatpay-Signature"), resp.getHeader("Wechatpay-Serial"));
+    });
+  }
+
   private JsonObject prepayBody(Prepay p) {
     JsonObject body = new JsonObject().put("appid", merchant.appId()).put("mchid", merchant.mchid())
         .put("description", p.description()).put("out_trade_no", p.outTradeNo()).put("notify_url", p.notifyUrl())
