@@ -3,6 +3,9 @@ package cn.liangxian.gateway;
 import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
 import cn.liangxian.gateway.db.Leadership;
+import cn.liangxian.gateway.handoff.Handoff;
+import cn.liangxian.gateway.handoff.RefusedRecords;
+import cn.liangxian.gateway.outbox.Outbox;
 import cn.liangxian.gateway.db.StatementCheck;
 import cn.liangxian.gateway.http.AccessLog;
 import cn.liangxian.gateway.http.Failures;
@@ -50,6 +53,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.pgclient.PgBuilder;
@@ -145,6 +149,7 @@ final class GatewayVerticle extends VerticleBase {
     if (number == 1) {
       checked = StatementCheck.prepareAll(pool, statements());
       backgroundWork(refunds);
+      handoffWork();
     }
     return checked.compose(x -> vertx.createHttpServer(new HttpServerOptions()
         .setIdleTimeout(p.options().idleTimeoutMillis()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
@@ -159,7 +164,8 @@ final class GatewayVerticle extends VerticleBase {
   /** The statements of the hot path and of money's path, checked against the schema before the first request. */
   private static List<String> statements() {
     return Stream.of(HouseholdStore.STATEMENTS, OrderStore.STATEMENTS, Payments.STATEMENTS, RefundStore.STATEMENTS,
-        CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS, SharedRateLimiter.STATEMENTS).flatMap(List::stream).toList();
+        CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS, SharedRateLimiter.STATEMENTS, Outbox.STATEMENTS,
+        Handoff.statements()).flatMap(List::stream).toList();
   }
 
   /** One instance per deployment, the leader, sweeps orders and keeps the progress gauges (PostgreSQL computes them). */
@@ -185,6 +191,15 @@ final class GatewayVerticle extends VerticleBase {
             .compose(x -> kioskLimiter.prune())
             .compose(x -> gauges.observe(pool)))
         .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString()))));
+  }
+
+  /** Every instance delivers the outbox (claims keep two from sending one record at once); the leader keeps its gauges. */
+  private void handoffWork() {
+    Handoff handoff = new Handoff(vertx, pool, WebClient.create(vertx), p.handoff(), p.clock());
+    Leadership leadership = p.deployment().leadership();
+    timers.add(vertx.setPeriodic(p.options().handoff().sweepMillis(), t -> handoff.deliver()
+        .compose(x -> leadership.leading() ? handoff.observe() : Future.succeededFuture())
+        .onFailure(e -> LOG.warn("hand-off round failed: {}", e.toString()))));
   }
 
   private void lookupRoutes(Router router) {
@@ -252,6 +267,9 @@ final class GatewayVerticle extends VerticleBase {
         new Posting(vertx, pool, p.cipher(), p.regions(), p.clock()), p.clock())::handle);
     router.post("/api/v1/operator/refunds").handler(new OperatorRefunds(orderStore, refundStore, refunds,
         households, p.regions(), p.clock())::handle);
+    RefusedRecords refused = new RefusedRecords(pool, p.clock());
+    router.get("/api/v1/operator/handoff/refused").handler(refused::list);
+    router.post("/api/v1/operator/handoff/refused/:id/resolve").handler(refused::resolve);
     router.get("/api/v1/operator/reconciliation/:channel/:date").handler(new ReconciliationHandler(p.regions(),
         new Reconciliation(pool, p.channels().byName(), payments))::handle);
   }

@@ -4,6 +4,7 @@ import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.db.Leadership;
+import cn.liangxian.gateway.handoff.HandoffSetup;
 import cn.liangxian.gateway.http.Admission;
 import cn.liangxian.gateway.http.BodyBudget;
 import cn.liangxian.gateway.http.RateLimiter;
@@ -29,7 +30,8 @@ import java.util.function.Consumer;
 record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Database database, PersonalDataCipher cipher,
     PrometheusMeterRegistry registry, Limits limits, Metrics metrics, Channels channels, PasswordHasher hasher,
     String dummyPasswordHash, RosterImport rosterImport, String openApi, int poolSizePerVerticle,
-    Consumer<List<String>> routesServed, Deployment deployment, OrderWatch orderWatch, String sandboxUrl) {
+    Consumer<List<String>> routesServed, Deployment deployment, OrderWatch orderWatch, String sandboxUrl,
+    HandoffSetup handoff) {
 
   /** The request limits: token buckets per key, and the process's bound on requests in flight. */
   record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,
