@@ -155,4 +155,65 @@ class HandoffDeliveryTest {
     assertThat(reversal.getLong("personalFen")).isEqualTo(25000L);
     assertThat(f.agency.takenTwice()).isEmpty();
   }
+
+  @Test
+  void aDaysRecordsGoToOneSignedFileWhoseControlLineAndSignatureOpensslChecks() throws Exception {
+    String[] h = f.household("320682");
+    JsonObject o = f.pay(h[0], "赵一", "wechat");
+    assertThat(inOrder(o, "state = 'PENDING'")).as("a file receiver's records wait for the day's end").isEqualTo(2);
+    java.time.LocalDate day = f.g.clock.instant().atZone(java.time.ZoneId.of("Asia/Shanghai")).toLocalDate();
+    f.g.clock.advance(Duration.ofHours(25));
+    Eventually.until("the day's file", () -> inOrder(o, "state = 'FILED'") == 2);
+    java.nio.file.Path csv = f.files.resolve("rg-medical-" + day + ".csv");
+    java.nio.file.Path sig = f.files.resolve("rg-medical-" + day + ".csv.sig");
+    List<String> lines = java.nio.file.Files.readAllLines(csv, java.nio.charset.Charset.forName("GB18030"));
+    long total = f.count("select sum(personal_fen) from handoff_record where file_name = 'rg-medical-" + day + ".csv'");
+    long records = f.count("select count(*) from handoff_record where file_name = 'rg-medical-" + day + ".csv'");
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("#CONTROL," + records + "," + total);
+    assertThat(lines.stream().filter(l -> l.contains("如城街道"))).hasSize((int) records); // GB18030 read back as written
+    assertThat(String.join("\n", lines)).doesNotContain(h[0]).doesNotContain("赵一");
+    assertThat(f.count("select count(*) from handoff_file where receiver = 'rg-medical'")).isEqualTo(1);
+
+    java.nio.file.Path pub = f.keys.resolve("handoff-key.pub.pem");
+    assertThat(openssl(pub, sig, csv)).contains("Verified OK");
+    java.nio.file.Path tampered = f.files.resolve("tampered.csv");
+    java.nio.file.Files.writeString(tampered, java.nio.file.Files.readString(csv, java.nio.charset.Charset.forName("GB18030"))
+        .replace("#CONTROL," + records, "#CONTROL," + (records + 1)), java.nio.charset.Charset.forName("GB18030"));
+    assertThat(openssl(pub, sig, tampered)).contains("Verification failure");
+  }
+
+  /** {@code openssl dgst -sm3 -verify}: SM2 signatures with the default identity 1234567812345678 (GB/T 32918). */
+  static String openssl(java.nio.file.Path pub, java.nio.file.Path sig, java.nio.file.Path file) throws Exception {
+    Process p = new ProcessBuilder("openssl", "dgst", "-sm3", "-verify", pub.toString(), "-signature", sig.toString(),
+        "-sigopt", "distid:1234567812345678", file.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
+  }
+
+  @Test
+  void aCrashBetweenMarkingPaidAndWritingTheRecordLeavesNeitherAndTheRetriedPaymentWritesBoth() throws Exception {
+    String[] h = f.household("431103");
+    // the gateway's connection dies inside the payment's transaction, after the order is marked paid
+    f.sql("create or replace function crash_in_handoff() returns trigger language plpgsql as $$"
+        + " begin perform pg_terminate_backend(pg_backend_pid()); perform pg_sleep(10); return new; end $$");
+    f.sql("create trigger crash_in_handoff before insert on handoff_record for each row execute function crash_in_handoff()");
+    JsonObject o;
+    try {
+      o = f.g.payWholeHousehold(h[0], "赵一", "medical", 2020, "wechat");
+      String id = o.getString("id");
+      Eventually.until("a notification the gateway could not apply", () -> f.g.paymentNotifications(o.getString("outTradeNo")),
+          l -> !l.isEmpty());
+      assertThat(f.g.get("/api/v1/orders/" + id).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+      assertThat(f.count("select count(*) from payment where order_id = '" + id + "'")).isZero();
+      assertThat(inOrder(o, "true")).isZero();
+    } finally {
+      f.sql("drop trigger crash_in_handoff on handoff_record");
+    }
+    f.g.clock.advance(Duration.ofSeconds(31)); // the sweeper asks the channel about the order still paying
+    f.g.awaitState(o.getString("id"), "PAID");
+    assertThat(inOrder(o, "kind = 'CONTRIBUTION'")).isEqualTo(2);
+    Eventually.until("both records accepted", () -> inOrder(o, "state = 'ACCEPTED'") == 2);
+    assertThat(f.agency.takenTwice()).isEmpty();
+  }
 }
