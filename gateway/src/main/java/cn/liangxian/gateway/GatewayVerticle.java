@@ -4,6 +4,7 @@ import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
 import cn.liangxian.gateway.db.Leadership;
 import cn.liangxian.gateway.handoff.Handoff;
+import cn.liangxian.gateway.handoff.HandoffReconciliation;
 import cn.liangxian.gateway.handoff.RefusedRecords;
 import cn.liangxian.gateway.outbox.Outbox;
 import cn.liangxian.gateway.db.StatementCheck;
@@ -196,8 +197,10 @@ final class GatewayVerticle extends VerticleBase {
   /** Every instance delivers the outbox (claims keep two from sending one record at once); the leader keeps its gauges. */
   private void handoffWork() {
     Handoff handoff = new Handoff(vertx, pool, WebClient.create(vertx), p.handoff(), p.clock());
+    HandoffReconciliation reconciliation = new HandoffReconciliation(pool, p.clock());
     Leadership leadership = p.deployment().leadership();
     timers.add(vertx.setPeriodic(p.options().handoff().sweepMillis(), t -> handoff.deliver()
+        .compose(x -> reconciliation.runDue(p.handoff().receivers()))
         .compose(x -> leadership.leading() ? handoff.observe() : Future.succeededFuture())
         .onFailure(e -> LOG.warn("hand-off round failed: {}", e.toString()))));
   }
@@ -270,6 +273,9 @@ final class GatewayVerticle extends VerticleBase {
     RefusedRecords refused = new RefusedRecords(pool, p.clock());
     router.get("/api/v1/operator/handoff/refused").handler(refused::list);
     router.post("/api/v1/operator/handoff/refused/:id/resolve").handler(refused::resolve);
+    HandoffReconciliation handoffReconciliation = new HandoffReconciliation(pool, p.clock());
+    router.get("/api/v1/operator/handoff/reconciliation/:receiver/:date")
+        .handler(ctx -> handoffReconciliation.handle(ctx, p.handoff().receivers()));
     router.get("/api/v1/operator/reconciliation/:channel/:date").handler(new ReconciliationHandler(p.regions(),
         new Reconciliation(pool, p.channels().byName(), payments))::handle);
   }
