@@ -3,6 +3,9 @@ package cn.liangxian.gateway;
 import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
 import cn.liangxian.gateway.db.Leadership;
+import cn.liangxian.gateway.handoff.AgencyChanges;
+import cn.liangxian.gateway.handoff.AgencyRefundHandlers;
+import cn.liangxian.gateway.handoff.AgencyRefunds;
 import cn.liangxian.gateway.handoff.Handoff;
 import cn.liangxian.gateway.handoff.HandoffReconciliation;
 import cn.liangxian.gateway.handoff.RefusedRecords;
@@ -138,6 +141,7 @@ final class GatewayVerticle extends VerticleBase {
     lookupRoutes(router);
     orderRoutes(router);
     callbackRoutes(router, refunds);
+    router.post("/api/v1/agency/changes").handler(new AgencyChanges(vertx, pool, p.handoff(), p.clock())::handle);
     operatorRoutes(router, kiosks, refunds);
     operationalRoutes(router);
     p.routesServed().accept(router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
@@ -150,7 +154,7 @@ final class GatewayVerticle extends VerticleBase {
     if (number == 1) {
       checked = StatementCheck.prepareAll(pool, statements());
       backgroundWork(refunds);
-      handoffWork();
+      handoffWork(refunds);
     }
     return checked.compose(x -> vertx.createHttpServer(new HttpServerOptions()
         .setIdleTimeout(p.options().idleTimeoutMillis()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
@@ -195,12 +199,14 @@ final class GatewayVerticle extends VerticleBase {
   }
 
   /** Every instance delivers the outbox (claims keep two from sending one record at once); the leader keeps its gauges. */
-  private void handoffWork() {
+  private void handoffWork(Refunds refunds) {
     Handoff handoff = new Handoff(vertx, pool, WebClient.create(vertx), p.handoff(), p.clock());
     HandoffReconciliation reconciliation = new HandoffReconciliation(pool, p.clock());
+    AgencyRefunds agencyRefunds = new AgencyRefunds(pool, refunds, households, p.regions(), p.clock());
     Leadership leadership = p.deployment().leadership();
     timers.add(vertx.setPeriodic(p.options().handoff().sweepMillis(), t -> handoff.deliver()
         .compose(x -> reconciliation.runDue(p.handoff().receivers()))
+        .compose(x -> agencyRefunds.runDue(20))
         .compose(x -> leadership.leading() ? handoff.observe() : Future.succeededFuture())
         .onFailure(e -> LOG.warn("hand-off round failed: {}", e.toString()))));
   }
@@ -273,6 +279,9 @@ final class GatewayVerticle extends VerticleBase {
     RefusedRecords refused = new RefusedRecords(pool, p.clock());
     router.get("/api/v1/operator/handoff/refused").handler(refused::list);
     router.post("/api/v1/operator/handoff/refused/:id/resolve").handler(refused::resolve);
+    AgencyRefundHandlers agencyRefunds = new AgencyRefundHandlers(pool);
+    router.get("/api/v1/operator/handoff/agency-refunds").handler(agencyRefunds::list);
+    router.post("/api/v1/operator/handoff/agency-refunds/:id/stop").handler(agencyRefunds::stop);
     HandoffReconciliation handoffReconciliation = new HandoffReconciliation(pool, p.clock());
     router.get("/api/v1/operator/handoff/reconciliation/:receiver/:date")
         .handler(ctx -> handoffReconciliation.handle(ctx, p.handoff().receivers()));

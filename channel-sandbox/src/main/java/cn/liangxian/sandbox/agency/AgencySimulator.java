@@ -106,6 +106,26 @@ public final class AgencySimulator {
     return batches.get();
   }
 
+  /**
+   * Sends changes as an agency does: each change's {@code idNumber} sealed under a fresh key wrapped for
+   * {@code gatewayKey}, the message signed with this simulator's key on behalf of receiver {@code sender}.
+   * Resolves to the gateway's status and answer.
+   */
+  public Future<Map.Entry<Integer, JsonObject>> sendChanges(String url, String sender, PublicKey gatewayKey, List<JsonObject> changes) {
+    byte[] key = AgencyEnvelope.newKey();
+    JsonArray out = new JsonArray();
+    for (JsonObject c : changes) {
+      out.add(c.copy().put("idNumber", AgencyEnvelope.seal(key, c.getString("idNumber"))));
+    }
+    Buffer body = new JsonObject().put("sender", sender).put("key", AgencyEnvelope.wrap(gatewayKey, key)).put("changes", out).toBuffer();
+    String ts = Long.toString(clock.instant().getEpochSecond());
+    String nonce = UUID.randomUUID().toString();
+    return io.vertx.ext.web.client.WebClient.create(vertx).postAbs(url).putHeader("Content-Type", "application/json")
+        .putHeader(AgencyEnvelope.SENDER, sender).putHeader(AgencyEnvelope.TIMESTAMP, ts).putHeader(AgencyEnvelope.NONCE, nonce)
+        .putHeader(AgencyEnvelope.SIGNATURE, AgencyEnvelope.sign(keys.getPrivate(), ts, nonce, body.getBytes())).sendBuffer(body)
+        .map(r -> Map.entry(r.statusCode(), r.bodyAsJsonObject() == null ? new JsonObject() : r.bodyAsJsonObject()));
+  }
+
   private void handle(HttpServerRequest req) {
     if (!req.path().startsWith("/agency/") || !req.path().endsWith("/records")) {
       req.response().setStatusCode(404).end();

@@ -25,7 +25,12 @@ public record Household(long id, UUID ref, String regionCode, String township, S
   public record Hold(String insurance, int year, boolean paid, OffsetDateTime heldUntil, UUID orderId, OffsetDateTime paidAt) {}
 
   public record Member(long id, UUID ref, IdNumber idNumber, String name, boolean local, boolean enrolledElsewhere,
-      List<CategoryRow> categories, List<Hold> holds) {
+      List<CategoryRow> categories, List<Hold> holds, List<AgencyNote> agency) {
+
+    /** The agency's note that settles this insurance and year, if any. */
+    public AgencyNote agencyNote(String insurance, int year) {
+      return agency.stream().filter(a -> a.covers(insurance, year)).findFirst().orElse(null);
+    }
 
     /**
      * The person as the engine sees them on a date under a book: only categories valid that day and known

@@ -25,7 +25,10 @@ public final class HouseholdStore {
       + "   from person_category pc where pc.person_id = p.id), '[]'::json) as categories,"
       + " coalesce((select json_agg(json_build_object('i', r.insurance, 'y', r.year, 'p', r.paid, 'u', r.held_until, 'o', r.order_id,"
       + "     'pa', case when r.paid then (select o.paid_at from orders o where o.id = r.order_id) end))"
-      + "   from reservation r where r.person_id = p.id), '[]'::json) as holds"
+      + "   from reservation r where r.person_id = p.id), '[]'::json) as holds,"
+      // what an agency said settles an item without a payment here (see AgencyNote)
+      + " coalesce((select json_agg(json_build_object('k', a.kind, 'i', a.insurance, 'y', a.year, 'p', a.place))"
+      + "   from agency_change a where a.person_id = p.id and a.kind <> 'CATEGORY'), '[]'::json) as agency"
       + " from person p join household h on h.id = p.household_id join village v on v.id = h.village_id";
 
   /** The household of the person with this blind index and exactly this name; a wrong name finds nothing. */
@@ -42,6 +45,15 @@ public final class HouseholdStore {
 
   public HouseholdStore(PersonalDataCipher cipher) {
     this.cipher = cipher;
+  }
+
+  private static List<AgencyNote> agency(Row r) {
+    List<AgencyNote> notes = new ArrayList<>();
+    for (Object o : json(r.getValue("agency"))) {
+      JsonObject a = (JsonObject) o;
+      notes.add(new AgencyNote(a.getString("k"), a.getString("i"), a.getInteger("y"), a.getString("p")));
+    }
+    return notes;
   }
 
   public Future<Optional<Household>> byPerson(SqlClient db, byte[] idIndex, String name) {
@@ -94,7 +106,7 @@ public final class HouseholdStore {
       }
       members.add(new Household.Member(r.getLong("id"), r.getUUID("ref"),
           IdNumber.parse(cipher.decrypt(r.getBuffer("id_enc").getBytes())), r.getString("name"), r.getBoolean("local"),
-          r.getBoolean("enrolled_elsewhere"), cats, holds));
+          r.getBoolean("enrolled_elsewhere"), cats, holds, agency(r)));
     }
     if (first == null) {
       return Optional.empty();

@@ -28,10 +28,26 @@ final class AgencyFixture implements AutoCloseable {
   final Path keys;
   final Path files;
   final Map<String, String> env;
-  final TestGateway g;
+  volatile TestGateway g;
 
   AgencyFixture() throws Exception {
-    agency = new AgencySimulator(vertx, java.time.Clock.systemUTC(), AgencyEnvelope.Scheme.SM2);
+    // the agency's clock is the gateway's (which the tests move), for the timestamps it signs
+    agency = new AgencySimulator(vertx, new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return g == null ? java.time.Instant.now() : g.clock.instant();
+      }
+    }, AgencyEnvelope.Scheme.SM2);
     agency.listen(0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     keys = Files.createTempDirectory("handoff-keys-");
     files = Files.createTempDirectory("handoff-files-");
@@ -46,7 +62,8 @@ final class AgencyFixture implements AutoCloseable {
             + " keyFile: agency.pub.pem, folder: \"" + files + "\"}", ""));
     Path config = keys.resolve("gateway.yaml");
     Files.writeString(config, yaml);
-    env = Map.of("GATEWAY_CONFIG", config.toString(), "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_HANDOFF_SWEEP_MILLIS", "100");
+    env = Map.of("GATEWAY_CONFIG", config.toString(), "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_HANDOFF_SWEEP_MILLIS", "100",
+        "GATEWAY_HANDOFF_REFUND_DELAY_MINUTES", "60");
     g = Fixture.load(new TestGateway(env));
     agency.trust(Pem.publicKey(Files.readString(keys.resolve("handoff-key.pub.pem"))));
   }
@@ -71,6 +88,13 @@ final class AgencyFixture implements AutoCloseable {
     JsonObject o = g.payWholeHousehold(id, name, "medical", 2020, channel);
     g.awaitState(o.getString("id"), "PAID");
     return o;
+  }
+
+  /** Sends changes to the gateway as the receiver {@code sender} would, signed and sealed. */
+  Map.Entry<Integer, JsonObject> changes(String sender, JsonObject... changes) throws Exception {
+    return agency.sendChanges("http://127.0.0.1:" + g.gateway.httpPort() + "/api/v1/agency/changes", sender,
+        Pem.publicKey(Files.readString(keys.resolve("handoff-key.pub.pem"))), java.util.List.of(changes))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   long count(String sql) throws Exception {
