@@ -50,6 +50,7 @@ import cn.liangxian.gateway.recovery.Recovery;
 import cn.liangxian.gateway.refund.OperatorRefunds;
 import cn.liangxian.gateway.refund.RefundStore;
 import cn.liangxian.gateway.refund.Refunds;
+import cn.liangxian.gateway.roster.CrossChecks;
 import cn.liangxian.gateway.roster.RosterUploadHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -276,6 +277,9 @@ final class GatewayVerticle extends VerticleBase {
         new Posting(vertx, pool, p.cipher(), p.regions(), p.clock()), p.clock())::handle);
     router.post("/api/v1/operator/refunds").handler(new OperatorRefunds(orderStore, refundStore, refunds,
         households, p.regions(), p.clock())::handle);
+    CrossChecks crossChecks = new CrossChecks(pool, p.clock());
+    router.get("/api/v1/operator/cross-checks").handler(crossChecks::list);
+    router.post("/api/v1/operator/cross-checks/:memberRef/resolve").handler(crossChecks::resolve);
     RefusedRecords refused = new RefusedRecords(pool, p.clock());
     router.get("/api/v1/operator/handoff/refused").handler(refused::list);
     router.post("/api/v1/operator/handoff/refused/:id/resolve").handler(refused::resolve);

@@ -22,7 +22,10 @@ public final class HouseholdStore {
   private static final String MEMBERS = "select p.id, p.ref, p.id_enc, p.name, p.local, p.enrolled_elsewhere,"
       + " h.id as household_id, h.ref as household_ref, v.region_code, v.township, v.name as village,"
       + " coalesce((select json_agg(json_build_object('c', pc.category, 'f', pc.valid_from, 't', pc.valid_to))"
-      + "   from person_category pc where pc.person_id = p.id), '[]'::json) as categories,"
+      + "   from person_category pc where pc.person_id = p.id"
+      // a cross-check an operator resolved leaves only the category chosen (until then: the most favourable)
+      + "   and not exists (select 1 from cross_check x where x.person_id = p.id and x.resolved_category <> pc.category)),"
+      + " '[]'::json) as categories,"
       + " coalesce((select json_agg(json_build_object('i', r.insurance, 'y', r.year, 'p', r.paid, 'u', r.held_until, 'o', r.order_id,"
       + "     'pa', case when r.paid then (select o.paid_at from orders o where o.id = r.order_id) end))"
       + "   from reservation r where r.person_id = p.id), '[]'::json) as holds,"

@@ -153,4 +153,33 @@ class AgencyChangesTest {
     assertThat(unsigned.statusCode()).isEqualTo(401);
     assertThat(unsigned.getHeader("Content-Type")).contains("problem+json");
   }
+
+  @Test
+  void aPersonOnTwoDepartmentsListsIsAssessedOnTheBestCategoryUntilAnOperatorChoosesOneWithAReason() throws Exception {
+    String[] h = f.household("431103");
+    var report = f.g.importCsv("two-lists.csv", String.join("\n", "department,category,id_number,name,valid_from,valid_to",
+        "民政,DIBAO," + h[0] + ",赵一,2019-01-01,", "扶贫办,TEKUN," + h[0] + ",赵一,2019-01-01,") + "\n");
+    assertThat(report.imported()).isEqualTo(2);
+    assertThat(medical(h[0], "赵一").getString("status")).as("TEKUN is fully funded").isEqualTo("paid-by-government");
+    String township = f.g.operatorToken(Role.TOWNSHIP, new Scope("431103", "黄阳司镇", null));
+    var list = f.g.http.get("/api/v1/operator/cross-checks").putHeader("Authorization", "Bearer " + township).send()
+        .toCompletionStage().toCompletableFuture().get().bodyAsJsonObject().getJsonArray("crossChecks");
+    JsonObject flagged = list.stream().map(x -> (JsonObject) x).filter(x -> x.getString("idNumber").equals(TestGateway.masked(h[0])))
+        .findFirst().orElseThrow();
+    assertThat(flagged.getJsonArray("categories")).containsExactly("DIBAO", "TEKUN");
+    assertThat(flagged.getJsonArray("departments")).containsExactlyInAnyOrder("民政", "扶贫办");
+    String path = "/api/v1/operator/cross-checks/" + flagged.getString("memberRef") + "/resolve";
+    var bad = f.g.http.post(path).putHeader("Authorization", "Bearer " + township).putHeader("Content-Type", "application/json")
+        .sendBuffer(new JsonObject().put("category", "ORPHAN").put("reason", "x").toBuffer()).toCompletionStage().toCompletableFuture().get();
+    assertThat(bad.statusCode()).isEqualTo(400);
+    var ok = f.g.http.post(path).putHeader("Authorization", "Bearer " + township).putHeader("Content-Type", "application/json")
+        .sendBuffer(new JsonObject().put("category", "DIBAO").put("reason", "扶贫办名单有误，已核实为低保").toBuffer())
+        .toCompletionStage().toCompletableFuture().get();
+    assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(200);
+    JsonObject now = medical(h[0], "赵一");
+    assertThat(now.getString("status")).as("DIBAO in 冷水滩 pays in full first (先征后补)").isEqualTo("unpaid");
+    assertThat(now.getLong("personalFen")).isEqualTo(25000L);
+    assertThat(f.count("select count(*) from audit_log where action = 'cross-check.resolve' and after->>'category' = 'DIBAO'"))
+        .isEqualTo(1);
+  }
 }
