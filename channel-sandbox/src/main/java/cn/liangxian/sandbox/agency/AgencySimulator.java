@@ -126,7 +126,18 @@ public final class AgencySimulator {
         .map(r -> Map.entry(r.statusCode(), r.bodyAsJsonObject() == null ? new JsonObject() : r.bodyAsJsonObject()));
   }
 
+  /** Where the simulator answers, e.g. for its ledger ({@code GET /agency/ledger}). */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
   private void handle(HttpServerRequest req) {
+    if (req.path().equals("/agency/ledger")) {
+      // what a load test checks: records taken, and any taken as new twice
+      req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("records", records.size())
+          .put("batches", batches.get()).put("takenTwice", new JsonArray(takenTwice())).encode());
+      return;
+    }
     if (!req.path().startsWith("/agency/") || !req.path().endsWith("/records")) {
       req.response().setStatusCode(404).end();
       return;
