@@ -3,6 +3,7 @@ package cn.liangxian.gateway;
 import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
 import cn.liangxian.gateway.db.Leadership;
+import cn.liangxian.gateway.handoff.AgencyChangeFile;
 import cn.liangxian.gateway.handoff.AgencyChanges;
 import cn.liangxian.gateway.handoff.AgencyRefundHandlers;
 import cn.liangxian.gateway.handoff.AgencyRefunds;
@@ -142,8 +143,10 @@ final class GatewayVerticle extends VerticleBase {
     lookupRoutes(router);
     orderRoutes(router);
     callbackRoutes(router, refunds);
-    router.post("/api/v1/agency/changes").handler(new AgencyChanges(vertx, pool, p.handoff(), p.clock())::handle);
+    AgencyChanges agencyChanges = new AgencyChanges(vertx, pool, p.handoff(), p.clock());
+    router.post("/api/v1/agency/changes").handler(agencyChanges::handle);
     operatorRoutes(router, kiosks, refunds);
+    router.post("/api/v1/operator/handoff/agency-changes").handler(new AgencyChangeFile(vertx, agencyChanges, p.cipher())::handle);
     operationalRoutes(router);
     p.routesServed().accept(router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
         .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).toList());

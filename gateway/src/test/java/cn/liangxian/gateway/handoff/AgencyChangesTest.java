@@ -182,4 +182,19 @@ class AgencyChangesTest {
     assertThat(f.count("select count(*) from audit_log where action = 'cross-check.resolve' and after->>'category' = 'DIBAO'"))
         .isEqualTo(1);
   }
+
+  @Test
+  void theSameChangesComeFromAGb18030FileAnAdministratorImports() throws Exception {
+    String[] h = f.household("431103");
+    String csv = "change_id,kind,id_number,insurance,year,category,department,valid_from,place\n"
+        + "F-" + h[0] + ",INSURED_ELSEWHERE," + h[0] + ",medical,2020,,,,湘潭市\n" + "F-bad,NO_SUCH_KIND," + h[1] + ",,,,,,\n";
+    var r = f.g.http.post("/api/v1/operator/handoff/agency-changes?file=ybj-2019-12.csv")
+        .putHeader("Authorization", "Bearer " + f.g.adminToken()).putHeader("Content-Type", "text/csv")
+        .sendBuffer(Buffer.buffer(csv.getBytes(java.nio.charset.Charset.forName("GB18030")))).toCompletionStage().toCompletableFuture().get();
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    assertThat(r.bodyAsJsonObject().getJsonArray("results").stream().map(x -> ((JsonObject) x).getString("answer")))
+        .containsExactly("applied", "refused");
+    assertThat(medical(h[0], "赵一").getString("reason")).contains("湘潭市");
+    assertThat(medical(h[1], "钱二").getString("status")).isEqualTo("unpaid");
+  }
 }
