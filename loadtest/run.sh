@@ -237,7 +237,9 @@ echo "spike.factor=${SPIKE:-2}" >> "$base"
 
 echo "== lost-payment check: the sandbox's confirmed payments against the database"
 lost_status=0
-java -cp "$cp" cn.liangxian.loadtest.LostPayments "http://127.0.0.1:$sandbox_port" "$jdbc" 60 | tee "$out/lost.txt" || lost_status=$?
+agency_url=$(grep -oP 'Agency simulator +\K\S+' "$out/gateway.log" | head -1)
+java -cp "$cp" cn.liangxian.loadtest.LostPayments "http://127.0.0.1:$sandbox_port" "$jdbc" 60 "$agency_url" | tee "$out/lost.txt" \
+  || lost_status=$?
 echo "lost.status=$lost_status" >> "$base"
 echo "elapsed.seconds=$(( $(date +%s) - started ))" >> "$base"
 

@@ -9,7 +9,12 @@ import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Announcements;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.db.Leadership;
+import cn.liangxian.gateway.demo.DemoAgency;
 import cn.liangxian.gateway.demo.DemoChannels;
+import cn.liangxian.gateway.handoff.ExchangeKeys;
+import cn.liangxian.gateway.handoff.HandoffMetrics;
+import cn.liangxian.gateway.handoff.HandoffSetup;
+import cn.liangxian.gateway.handoff.Receiver;
 import cn.liangxian.gateway.http.Admission;
 import cn.liangxian.gateway.http.BodyBudget;
 import cn.liangxian.gateway.http.HttpMetrics;
@@ -72,6 +77,7 @@ public final class Gateway implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Vertx vertx;
   private DemoChannels demo;
+  private DemoAgency demoAgency;
   private Channels channels;
   private Signing signing;
   private OrderWatch orderWatch;
@@ -143,13 +149,31 @@ public final class Gateway implements AutoCloseable {
         channels, passwordHasher, passwordHasher.hash(UUID.randomUUID().toString()), roster, resource("/openapi.yaml"),
         Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served),
         new ProcessParts.Deployment(kioskKeys, leadership, draining), orderWatch, residentLogins(clock),
-        sandboxUrl().orElse(null), new HouseholdAnswers(options.cachedHouseholds(), registry));
+        sandboxUrl().orElse(null), new HouseholdAnswers(options.cachedHouseholds(), registry),
+        handoff());
     // every loop's server shares one port; asked for port 0, they share one the system chose
     int port = options.httpPort() == 0 ? -1 : options.httpPort();
     java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();
     await(vertx.deployVerticle(() -> new GatewayVerticle(parts, port, numbers.incrementAndGet(), this::listening),
         new DeploymentOptions().setInstances(instances)));
     LOG.info("gateway listening on port {} with {} event-loop verticles", httpPort, instances);
+  }
+
+  /** The receiving agencies of the configuration, or in the demo the agency simulator; the gateway's own hand-off key. */
+  private HandoffSetup handoff() {
+    ExchangeKeys keys = ExchangeKeys.load(options.keyDir(), options.handoff().keyFile(), options.handoff().scheme());
+    List<Receiver> receivers = HandoffSetup.configured(options);
+    if (receivers.isEmpty() && options.sandbox()) {
+      demoAgency = DemoAgency.start(Clock.systemUTC(), keys.publicKey(),
+          options.regions().stream().map(GatewayOptions.RegionBook::code).toList(), HandoffSetup.folder(options));
+      receivers = demoAgency.receivers();
+    }
+    if (receivers.isEmpty()) {
+      LOG.warn("no receiving agency is configured (handoff.receivers): paid contributions wait in the outbox");
+    }
+    return new HandoffSetup(receivers, keys, cipher, Map.of("wechat", channels.wechat().mchid(), "alipay",
+        channels.alipay().appId()), new HandoffMetrics(registry, receivers.stream().map(Receiver::name).toList()),
+        options.handoff().batchSize(), java.time.Duration.ofMinutes(options.handoff().refundDelayMinutes()));
   }
 
   /** Every loop's server must share one port, else requests would reach one loop only. */
@@ -239,6 +263,11 @@ public final class Gateway implements AutoCloseable {
     return demo;
   }
 
+  /** The demo's agency simulator and its receivers (null when real receivers are configured). */
+  public DemoAgency demoAgency() {
+    return demoAgency;
+  }
+
   /** Where the demo's channel sandbox answers (empty when the real channels are configured). */
   public Optional<String> sandboxUrl() {
     return Optional.ofNullable(demo).map(DemoChannels::sandboxUrl);
@@ -304,6 +333,9 @@ public final class Gateway implements AutoCloseable {
     }
     if (demo != null) {
       demo.close();
+    }
+    if (demoAgency != null) {
+      demoAgency.close();
     }
     database.close();
   }

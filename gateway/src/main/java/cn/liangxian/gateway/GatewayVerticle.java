@@ -3,6 +3,14 @@ package cn.liangxian.gateway;
 import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.channel.wechat.NotificationVerifier;
 import cn.liangxian.gateway.db.Leadership;
+import cn.liangxian.gateway.handoff.AgencyChangeFile;
+import cn.liangxian.gateway.handoff.AgencyChanges;
+import cn.liangxian.gateway.handoff.AgencyRefundHandlers;
+import cn.liangxian.gateway.handoff.AgencyRefunds;
+import cn.liangxian.gateway.handoff.Handoff;
+import cn.liangxian.gateway.handoff.HandoffReconciliation;
+import cn.liangxian.gateway.handoff.RefusedRecords;
+import cn.liangxian.gateway.outbox.Outbox;
 import cn.liangxian.gateway.db.StatementCheck;
 import cn.liangxian.gateway.http.AccessLog;
 import cn.liangxian.gateway.http.Failures;
@@ -44,6 +52,7 @@ import cn.liangxian.gateway.recovery.Recovery;
 import cn.liangxian.gateway.refund.OperatorRefunds;
 import cn.liangxian.gateway.refund.RefundStore;
 import cn.liangxian.gateway.refund.Refunds;
+import cn.liangxian.gateway.roster.CrossChecks;
 import cn.liangxian.gateway.roster.RosterUploadHandler;
 import cn.liangxian.gateway.session.Caller;
 import cn.liangxian.gateway.session.CallerAuth;
@@ -55,6 +64,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.pgclient.PgBuilder;
@@ -147,7 +157,10 @@ final class GatewayVerticle extends VerticleBase {
     lookupRoutes(router);
     orderRoutes(router);
     callbackRoutes(router, refunds);
+    AgencyChanges agencyChanges = new AgencyChanges(vertx, pool, p.handoff(), p.clock());
+    router.post("/api/v1/agency/changes").handler(agencyChanges::handle);
     operatorRoutes(router, kiosks, refunds);
+    router.post("/api/v1/operator/handoff/agency-changes").handler(new AgencyChangeFile(vertx, agencyChanges, p.cipher())::handle);
     operationalRoutes(router);
     p.routesServed().accept(router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
         .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).toList());
@@ -159,6 +172,7 @@ final class GatewayVerticle extends VerticleBase {
     if (number == 1) {
       checked = StatementCheck.prepareAll(pool, statements());
       backgroundWork(refunds);
+      handoffWork(refunds);
     }
     // every connection of every loop, the lookup's statements prepared before the first resident asks
     checked = checked.compose(x -> StatementCheck.prepareOnEveryConnection(pool, p.poolSizePerVerticle(),
@@ -176,8 +190,8 @@ final class GatewayVerticle extends VerticleBase {
   /** The statements of the hot path and of money's path, checked against the schema before the first request. */
   private static List<String> statements() {
     return Stream.of(HouseholdStore.STATEMENTS, OrderStore.STATEMENTS, Payments.STATEMENTS, RefundStore.STATEMENTS,
-        CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS, SharedRateLimiter.STATEMENTS, Sessions.STATEMENTS)
-        .flatMap(List::stream).toList();
+        CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS, SharedRateLimiter.STATEMENTS, Sessions.STATEMENTS,
+        Outbox.STATEMENTS, Handoff.statements()).flatMap(List::stream).toList();
   }
 
   /** One instance per deployment, the leader, sweeps orders and keeps the progress gauges (PostgreSQL computes them). */
@@ -203,6 +217,19 @@ final class GatewayVerticle extends VerticleBase {
             .compose(x -> sessions.prune())
             .compose(x -> gauges.observe(pool)))
         .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString()))));
+  }
+
+  /** Every instance delivers the outbox (claims keep two from sending one record at once); the leader keeps its gauges. */
+  private void handoffWork(Refunds refunds) {
+    Handoff handoff = new Handoff(vertx, pool, WebClient.create(vertx), p.handoff(), p.clock());
+    HandoffReconciliation reconciliation = new HandoffReconciliation(pool, p.clock());
+    AgencyRefunds agencyRefunds = new AgencyRefunds(pool, refunds, households, p.regions(), p.clock());
+    Leadership leadership = p.deployment().leadership();
+    timers.add(vertx.setPeriodic(p.options().handoff().sweepMillis(), t -> handoff.deliver()
+        .compose(x -> reconciliation.runDue(p.handoff().receivers()))
+        .compose(x -> agencyRefunds.runDue(20))
+        .compose(x -> leadership.leading() ? handoff.observe() : Future.succeededFuture())
+        .onFailure(e -> LOG.warn("hand-off round failed: {}", e.toString()))));
   }
 
   private void lookupRoutes(Router router) {
@@ -273,6 +300,18 @@ final class GatewayVerticle extends VerticleBase {
         new Posting(vertx, pool, p.regions(), p.clock()), p.clock())::handle);
     router.post("/api/v1/operator/refunds").handler(new OperatorRefunds(orderStore, refundStore, refunds,
         households, p.regions(), p.clock())::handle);
+    CrossChecks crossChecks = new CrossChecks(pool, p.clock());
+    router.get("/api/v1/operator/cross-checks").handler(crossChecks::list);
+    router.post("/api/v1/operator/cross-checks/:memberRef/resolve").handler(crossChecks::resolve);
+    RefusedRecords refused = new RefusedRecords(pool, p.clock());
+    router.get("/api/v1/operator/handoff/refused").handler(refused::list);
+    router.post("/api/v1/operator/handoff/refused/:id/resolve").handler(refused::resolve);
+    AgencyRefundHandlers agencyRefunds = new AgencyRefundHandlers(pool);
+    router.get("/api/v1/operator/handoff/agency-refunds").handler(agencyRefunds::list);
+    router.post("/api/v1/operator/handoff/agency-refunds/:id/stop").handler(agencyRefunds::stop);
+    HandoffReconciliation handoffReconciliation = new HandoffReconciliation(pool, p.clock());
+    router.get("/api/v1/operator/handoff/reconciliation/:receiver/:date")
+        .handler(ctx -> handoffReconciliation.handle(ctx, p.handoff().receivers()));
     router.get("/api/v1/operator/reconciliation/:channel/:date").handler(new ReconciliationHandler(p.regions(),
         new Reconciliation(pool, p.channels().byName(), payments))::handle);
   }

@@ -5,6 +5,7 @@ import cn.liangxian.gateway.channel.ResidentLogins;
 import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.db.Leadership;
+import cn.liangxian.gateway.handoff.HandoffSetup;
 import cn.liangxian.gateway.http.Admission;
 import cn.liangxian.gateway.http.BodyBudget;
 import cn.liangxian.gateway.http.RateLimiter;
@@ -32,7 +33,8 @@ record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Databa
     PrometheusMeterRegistry registry, Limits limits, Metrics metrics, Channels channels, PasswordHasher hasher,
     String dummyPasswordHash, RosterImport rosterImport, String openApi, int poolSizePerVerticle,
     Consumer<List<String>> routesServed, Deployment deployment, OrderWatch orderWatch, ResidentLogins residentLogins,
-    String sandboxUrl, HouseholdAnswers answers) {
+    String sandboxUrl, HouseholdAnswers answers,
+    HandoffSetup handoff) {
 
   /** The request limits: token buckets per key, and the process's bound on requests in flight. */
   record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,

@@ -26,7 +26,10 @@ import java.util.Set;
  * channel never confirmed. Callbacks still in flight and the gateway's own repair (it asks the channel
  * about orders stuck paying) get a grace period before anything counts as lost.
  *
- * <pre>java -cp loadtest.jar cn.liangxian.loadtest.LostPayments &lt;sandbox URL&gt; &lt;JDBC URL&gt; [grace seconds]</pre>
+ * <p>And the hand-off: every item of a confirmed payment still paid is acknowledged by its receiving agency
+ * (or waits for its region's daily file), none missing, none taken as new twice.
+ *
+ * <pre>java -cp loadtest.jar cn.liangxian.loadtest.LostPayments &lt;sandbox URL&gt; &lt;JDBC URL&gt; [grace seconds [agency URL]]</pre>
  *
  * Prints the counts; exits 1 if any payment is lost or unconfirmed, 2 if it cannot check.
  */
@@ -55,6 +58,60 @@ public final class LostPayments {
     public boolean clean() {
       return lost.isEmpty() && unconfirmed.isEmpty();
     }
+  }
+
+  /**
+   * The hand-off column: of the items of confirmed payments still paid, how many the receiver acknowledged
+   * (accepted or filed), how many wait for their region's daily file (never due before the day ends), how
+   * many are missing (no record, or one not acknowledged after the grace), and how many the receiver took
+   * as new twice (from the agency simulator's ledger).
+   */
+  public record Handoff(int items, int acknowledged, int awaitingFile, int missing, int sentTwice) {
+    public boolean clean() {
+      return missing == 0 && sentTwice == 0;
+    }
+  }
+
+  /** The hand-off of the paid items of confirmed payments, from the database and the agency simulator's ledger. */
+  public static Handoff handoff(List<Confirmed> channel, String jdbcUrl, String agencyUrl) throws SQLException, IOException,
+      InterruptedException {
+    Set<String> confirmed = new HashSet<>();
+    channel.forEach(c -> confirmed.add(c.outTradeNo()));
+    int items = 0;
+    int acknowledged = 0;
+    int awaitingFile = 0;
+    int missing = 0;
+    try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select replace(o.id::text, '-', ''), r.state, r.attempts from orders o"
+            + " join order_item i on i.order_id = o.id join reservation s on s.order_id = o.id and s.person_id = i.person_id"
+            + " and s.insurance = i.insurance and s.paid left join handoff_record r on r.kind = 'CONTRIBUTION'"
+            + " and r.order_id = o.id and r.person_id = i.person_id and r.insurance = i.insurance where o.state = 'PAID'")) {
+      while (rs.next()) {
+        if (!confirmed.contains(rs.getString(1))) {
+          continue; // reported as unconfirmed by the payments check
+        }
+        items++;
+        String state = rs.getString(2);
+        if ("ACCEPTED".equals(state) || "FILED".equals(state)) {
+          acknowledged++;
+        } else if ("PENDING".equals(state) && rs.getInt(3) == 0) {
+          awaitingFile++; // a pushed record is tried within seconds; one never tried waits for its day's file
+        } else {
+          missing++;
+        }
+      }
+    }
+    return new Handoff(items, acknowledged, awaitingFile, missing, agencyUrl == null ? 0 : sentTwice(agencyUrl));
+  }
+
+  static int sentTwice(String agencyUrl) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(agencyUrl + "/agency/ledger"))
+        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("the agency simulator answered " + r.statusCode() + " for its ledger");
+    }
+    return new ObjectMapper().readTree(r.body()).path("takenTwice").size();
   }
 
   private LostPayments() {}
@@ -133,7 +190,7 @@ public final class LostPayments {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      System.err.println("usage: LostPayments <sandbox URL> <JDBC URL> [grace seconds]");
+      System.err.println("usage: LostPayments <sandbox URL> <JDBC URL> [grace seconds [agency simulator URL]]");
       System.exit(2);
     }
     long grace;
@@ -147,10 +204,14 @@ public final class LostPayments {
     long graceNanos = Duration.ofSeconds(grace).toNanos();
     long deadline = System.nanoTime() + graceNanos;
     Result r;
+    Handoff h;
+    String agency = args.length > 3 && !args[3].isBlank() ? args[3] : null;
     try {
       while (true) {
-        r = compare(ledger(args[0]), orders(args[1]));
-        if (r.clean() || System.nanoTime() > deadline) {
+        List<Confirmed> confirmed = ledger(args[0]);
+        r = compare(confirmed, orders(args[1]));
+        h = handoff(confirmed, args[1], agency);
+        if (r.clean() && h.clean() || System.nanoTime() > deadline) {
           break;
         }
         Thread.sleep(1000);
@@ -164,6 +225,9 @@ public final class LostPayments {
         + " lost %d, paid but unconfirmed %d%n", r.confirmed(), r.matched(), r.lost().size(), r.unconfirmed().size());
     r.lost().stream().limit(20).forEach(p -> System.out.println("  LOST " + p.outTradeNo() + ": " + p.what()));
     r.unconfirmed().stream().limit(20).forEach(p -> System.out.println("  UNCONFIRMED " + p.outTradeNo() + ": " + p.what()));
-    System.exit(r.clean() ? 0 : 1);
+    System.out.printf("hand-off check: %d paid items of confirmed payments, %d acknowledged by the receiver, %d awaiting"
+        + " their daily file; missing %d, sent twice %d%s%n", h.items(), h.acknowledged(), h.awaitingFile(), h.missing(),
+        h.sentTwice(), agency == null ? " (no agency ledger given)" : "");
+    System.exit(r.clean() && h.clean() ? 0 : 1);
   }
 }

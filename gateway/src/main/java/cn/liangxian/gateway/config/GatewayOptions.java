@@ -79,6 +79,7 @@ public final class GatewayOptions {
   private boolean demoRoster;
   private boolean sandbox;
   private int sandboxPort;
+  private HandoffOptions handoff;
 
   private GatewayOptions(String source, Map<String, Object> root, Map<String, String> env) {
     this.source = source;
@@ -103,6 +104,7 @@ public final class GatewayOptions {
     residents = ResidentOptions.read(s.section("residents"));
     channels(s.section("channels"));
     demo(s.section("demo"));
+    handoff = HandoffOptions.read(s.section("handoff"));
     if (!sandbox) {
       ChannelSections.requireMerchants(source, wechat, alipay);
     }
@@ -408,5 +410,10 @@ public final class GatewayOptions {
 
   public int sandboxPort() {
     return sandboxPort;
+  }
+
+  /** Where paid contributions go: the receiving agencies, and how often they are delivered. */
+  public HandoffOptions handoff() {
+    return handoff;
   }
 }

@@ -30,7 +30,12 @@ public record Household(long id, UUID ref, String regionCode, String township, S
 
   /** A member as the engine and the API need them: the identity stored beside the encrypted number, never the number. */
   public record Member(long id, UUID ref, Identity identity, String name, boolean local, boolean enrolledElsewhere,
-      List<CategoryRow> categories, List<Hold> holds) {
+      List<CategoryRow> categories, List<Hold> holds, List<AgencyNote> agency) {
+
+    /** The agency's note that settles this insurance and year, if any. */
+    public AgencyNote agencyNote(String insurance, int year) {
+      return agency.stream().filter(a -> a.covers(insurance, year)).findFirst().orElse(null);
+    }
 
     /**
      * The person as the engine sees them on a date under a book: only categories valid that day and known

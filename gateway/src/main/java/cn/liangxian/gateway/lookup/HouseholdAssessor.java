@@ -63,6 +63,10 @@ public final class HouseholdAssessor {
       LocalDate payDate, OffsetDateTime now) {
     int year = t.benefitYear();
     Household.Hold hold = m.hold(ins.code(), year);
+    AgencyNote note = m.agencyNote(ins.code(), year);
+    if (note != null && (hold == null || !hold.paid())) {
+      return new Item(m, ins, year, Status.NOT_ELIGIBLE, note.reason(ins.code(), year), null, List.of());
+    }
     List<TierOption> tiers = new ArrayList<>();
     Assessment a;
     try {

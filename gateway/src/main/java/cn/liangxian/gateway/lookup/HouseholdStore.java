@@ -26,10 +26,16 @@ public final class HouseholdStore {
       + " p.enrolled_elsewhere, h.id as household_id, h.ref as household_ref, h.stamp, v.region_code, v.township,"
       + " v.name as village,"
       + " coalesce((select json_agg(json_build_object('c', pc.category, 'f', pc.valid_from, 't', pc.valid_to))"
-      + "   from person_category pc where pc.person_id = p.id), '[]'::json) as categories,"
+      + "   from person_category pc where pc.person_id = p.id"
+      // a cross-check an operator resolved leaves only the category chosen (until then: the most favourable)
+      + "   and not exists (select 1 from cross_check x where x.person_id = p.id and x.resolved_category <> pc.category)),"
+      + " '[]'::json) as categories,"
       + " coalesce((select json_agg(json_build_object('i', r.insurance, 'y', r.year, 'p', r.paid, 'u', r.held_until, 'o', r.order_id,"
       + "     'pa', case when r.paid then (select o.paid_at from orders o where o.id = r.order_id) end))"
-      + "   from reservation r where r.person_id = p.id), '[]'::json) as holds"
+      + "   from reservation r where r.person_id = p.id), '[]'::json) as holds,"
+      // what an agency said settles an item without a payment here (see AgencyNote)
+      + " coalesce((select json_agg(json_build_object('k', a.kind, 'i', a.insurance, 'y', a.year, 'p', a.place))"
+      + "   from agency_change a where a.person_id = p.id and a.kind <> 'CATEGORY'), '[]'::json) as agency"
       + " from person p join household h on h.id = p.household_id join village v on v.id = h.village_id";
 
   /** The household of the person with this blind index and exactly this name; a wrong name finds nothing. */
@@ -62,6 +68,15 @@ public final class HouseholdStore {
       Row r = it.next();
       return Optional.of(new Stamp(r.getLong(0), r.getLong(1), r.getString(2)));
     });
+  }
+
+  private static List<AgencyNote> agency(Row r) {
+    List<AgencyNote> notes = new ArrayList<>();
+    for (Object o : json(r.getValue("agency"))) {
+      JsonObject a = (JsonObject) o;
+      notes.add(new AgencyNote(a.getString("k"), a.getString("i"), a.getInteger("y"), a.getString("p")));
+    }
+    return notes;
   }
 
   public Future<Optional<Household>> byPerson(SqlClient db, byte[] idIndex, String name) {
@@ -119,7 +134,7 @@ public final class HouseholdStore {
       Identity identity = Identity.of(r.getLocalDate("birth_date"), "M".equals(r.getString("sex")) ? Sex.MALE : Sex.FEMALE,
           r.getString("id_masked"));
       members.add(new Household.Member(r.getLong("id"), r.getUUID("ref"), identity, r.getString("name"), r.getBoolean("local"),
-          r.getBoolean("enrolled_elsewhere"), cats, holds));
+          r.getBoolean("enrolled_elsewhere"), cats, holds, agency(r)));
     }
     if (first == null) {
       return Optional.empty();

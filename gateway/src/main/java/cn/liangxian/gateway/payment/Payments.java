@@ -2,6 +2,7 @@ package cn.liangxian.gateway.payment;
 
 import cn.liangxian.gateway.order.OrderStore;
 import cn.liangxian.gateway.order.OutTradeNo;
+import cn.liangxian.gateway.outbox.Outbox;
 import cn.liangxian.gateway.refund.RefundStore;
 import cn.liangxian.gateway.refund.Refunds;
 import io.vertx.core.Future;
@@ -67,7 +68,9 @@ public final class Payments {
   private static Future<PaymentOutcome> settle(SqlConnection conn, UUID id, String state, String outTradeNo, String transactionId,
       long amountFen, OffsetDateTime now) {
     if (state.equals("PAYING")) {
-      return OrderStore.markPaid(conn, id, now, transactionId).map(PaymentOutcome.PAID);
+      // the hand-off record commits with the payment, or neither does
+      return OrderStore.markPaid(conn, id, now, transactionId)
+          .compose(x -> Outbox.contributions(conn, id, transactionId, now)).map(PaymentOutcome.PAID);
     }
     boolean twice = state.equals("PAID");
     return RefundStore.insert(conn, id, outTradeNo + "R" + (twice ? "D" : "E"), amountFen,

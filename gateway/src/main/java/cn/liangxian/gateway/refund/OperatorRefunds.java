@@ -14,6 +14,7 @@ import cn.liangxian.gateway.operator.Role;
 import cn.liangxian.gateway.operator.Scope;
 import cn.liangxian.gateway.order.OrderStore;
 import cn.liangxian.gateway.order.OutTradeNo;
+import cn.liangxian.gateway.outbox.Outbox;
 import cn.liangxian.policy.Insurance;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -138,7 +139,10 @@ public final class OperatorRefunds {
               }
               Future<Void> release = item.whole() ? OrderStore.releaseItem(conn, item.orderId(), item.personId(), item.insurance())
                   : Future.succeededFuture();
-              return release.compose(x -> AuditLog.record(conn, new AuditLog.Change(operator, "refund.request", no,
+              // the agency hears of the refund exactly when it commits
+              return release.compose(x -> Outbox.reversal(conn, new Outbox.Reversal(item.orderId(), item.personId(),
+                      item.insurance(), fen, item.reason(), item.whole(), no, now)))
+                  .compose(x -> AuditLog.record(conn, new AuditLog.Change(operator, "refund.request", no,
                   new JsonObject().put("order", item.orderId().toString()).put("state", "PAID").put("insurance", item.insurance())
                       .put("itemPaid", true).put("personalFen", item.personalFen()),
                   new JsonObject().put("order", item.orderId().toString()).put("itemPaid", !item.whole())

@@ -199,7 +199,9 @@ final class DepartmentListImport {
         + " select pc.person_id, array_agg(distinct pc.category order by pc.category), array_agg(distinct pc.department order by pc.department)"
         + " from person_category pc where pc.person_id in (select p.id from stage_category s join person p on p.id_index = s.id_index)"
         + " group by pc.person_id having count(distinct pc.department) > 1"
-        + " on conflict (person_id) do update set categories = excluded.categories, departments = excluded.departments"
+        // new lists reopen a resolved cross-check: the choice was made on other facts
+        + " on conflict (person_id) do update set categories = excluded.categories, departments = excluded.departments,"
+        + " resolved_at = null, resolved_category = null"
         + " where cross_check.departments <> excluded.departments or cross_check.categories <> excluded.categories"
         + " returning person_id")) {
       while (rs.next()) {

@@ -25,7 +25,7 @@ class HouseholdAssessorTest {
   static Household household(String category) {
     IdNumber id = IdNumber.parse(TestGateway.id("371312", "1980-06-15", 123));
     Household.Member m = new Household.Member(1, UUID.randomUUID(), id, "张三", true, false,
-        List.of(new Household.CategoryRow(category, null, null)), List.of());
+        List.of(new Household.CategoryRow(category, null, null)), List.of(), List.of());
     return new Household(1, UUID.randomUUID(), "371312", "街道", "村", 0L, List.of(m));
   }
 

@@ -69,7 +69,9 @@ public final class TestGateway implements AutoCloseable {
     Map<String, String> e = new HashMap<>(env);
     e.put("GATEWAY_POLICY_DIR", repo.resolve("config/policies").toString());
     e.put("GATEWAY_TARGETS_DIR", repo.resolve("config/targets").toString());
-    return GatewayOptions.fromYaml(Files.readString(repo.resolve("config/gateway.yaml")), e);
+    // a test may bring its own configuration file (e.g. receivers of its own agency simulator)
+    Path file = env.containsKey("GATEWAY_CONFIG") ? Path.of(env.get("GATEWAY_CONFIG")) : repo.resolve("config/gateway.yaml");
+    return GatewayOptions.fromYaml(Files.readString(file), e);
   }
 
   public TestGateway() throws Exception {

@@ -1,0 +1,90 @@
+package cn.liangxian.gateway.handoff;
+
+import cn.liangxian.gateway.http.CsvUploads;
+import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.Replies;
+import cn.liangxian.gateway.operator.AuditTrail;
+import cn.liangxian.gateway.operator.Operator;
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * {@code POST /api/v1/operator/handoff/agency-changes} (administrators, {@code text/csv}, UTF-8 or
+ * GB18030): the same changes as the signed endpoint, from a file an agency sent by other means. Columns
+ * {@code change_id,kind,id_number,insurance,year,category,department,valid_from,place}; answered per
+ * row as the endpoint answers per change. Parsing runs on a worker.
+ */
+public final class AgencyChangeFile {
+  private final Vertx vertx;
+  private final AgencyChanges changes;
+  private final PersonalDataCipher cipher;
+
+  public AgencyChangeFile(Vertx vertx, AgencyChanges changes, PersonalDataCipher cipher) {
+    this.vertx = vertx;
+    this.changes = changes;
+    this.cipher = cipher;
+  }
+
+  public void handle(RoutingContext ctx) {
+    Operator op = Operator.of(ctx).require(Role.ADMIN);
+    ctx.put(AuditTrail.ACTION, "agency.changes.import");
+    String file = CsvUploads.fileName(ctx, "agency-changes.csv");
+    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    Replies.json(ctx, vertx.executeBlocking(() -> rows(body), false)
+        .compose(rows -> changes.apply(rows, "file " + file + " by " + op.username()))
+        .map(results -> new JsonObject().put("file", file).put("results", results)));
+  }
+
+  private JsonArray rows(byte[] body) {
+    JsonArray out = new JsonArray();
+    try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
+        .with(CsvSchema.emptySchema().withHeader()).readValues(decode(body))) {
+      while (it.hasNext()) {
+        Map<String, String> r = it.next();
+        String id = r.getOrDefault("id_number", "").strip().toUpperCase();
+        if (id.length() != 18) {
+          throw Problem.invalidField("id_number", "line " + (out.size() + 2) + ": id_number must have 18 characters");
+        }
+        String year = r.get("year");
+        out.add(new JsonObject().put("changeId", r.get("change_id")).put("kind", r.get("kind")).put("idIndex", cipher.index(id))
+            .put("insurance", blank(r.get("insurance"))).put("year", blank(year) == null ? null : Integer.valueOf(year.strip()))
+            .put("category", blank(r.get("category"))).put("department", blank(r.get("department")))
+            .put("validFrom", blank(r.get("valid_from"))).put("place", blank(r.get("place"))));
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof Problem p) {
+        throw p;
+      }
+      throw Problem.invalidField("file", "not a CSV of agency changes: " + e.getMessage());
+    }
+    return out;
+  }
+
+  private static String blank(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+
+  /** UTF-8 when the bytes are valid UTF-8, else GB18030 (what spreadsheets in China save). */
+  static String decode(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString().replace("\uFEFF", "");
+    } catch (CharacterCodingException e) {
+      return new String(bytes, Charset.forName("GB18030"));
+    }
+  }
+}

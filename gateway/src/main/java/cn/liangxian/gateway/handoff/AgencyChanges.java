@@ -1,0 +1,150 @@
+package cn.liangxian.gateway.handoff;
+
+import cn.liangxian.channel.agency.AgencyEnvelope;
+import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.Replies;
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code POST /api/v1/agency/changes}: what an agency tells the gateway, signed with the receiver's key
+ * (docs/agency-interface.md). A person with employee insurance, insured elsewhere, dead, or paid in
+ * another city: their unpaid items are not eligible with that reason (the lookup shows it, orders are
+ * refused), and their paid ones are refunded after the configured delay unless an operator stops it. A
+ * change id seen before changes nothing. The same rows come from a file through {@link #apply}.
+ */
+public final class AgencyChanges {
+  static final Set<String> KINDS = Set.of("EMPLOYEE_INSURANCE", "INSURED_ELSEWHERE", "DIED", "CATEGORY", "PAID_ELSEWHERE");
+  static final String INSERT = "insert into agency_change (change_id, person_id, kind, insurance, year, category, place,"
+      + " received_at, source) select $1, id, $3, $4, $5, $6, $7, $8, $9 from person where id_index = $2"
+      + " on conflict do nothing returning person_id";
+  static final String KNOWN = "select 1 from agency_change where change_id = $1";
+  // paid items the change settles: each to be refunded after the delay
+  static final String PLAN = "insert into agency_refund (change_id, order_id, person_id, insurance, amount_fen, whole, reason, due_at)"
+      + " select $1, r.order_id, r.person_id, r.insurance, i.personal_fen, true, $4, $5 from reservation r"
+      + " join order_item i on i.order_id = r.order_id and i.person_id = r.person_id and i.insurance = r.insurance"
+      + " where r.person_id = $2 and r.paid and i.personal_fen > 0 and ($3::text is null or r.insurance = $3)"
+      + " and ($6::int is null or r.year = $6) on conflict do nothing";
+  static final String CATEGORY = "insert into person_category (person_id, category, department, valid_from, source)"
+      + " values ($1, $2, $3, $4, 'agency') on conflict do nothing";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final HandoffSetup setup;
+  private final Clock clock;
+
+  public AgencyChanges(Vertx vertx, Pool pool, HandoffSetup setup, Clock clock) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.setup = setup;
+    this.clock = clock;
+  }
+
+  public void handle(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    String sender = ctx.request().getHeader(AgencyEnvelope.SENDER);
+    Receiver r = setup.receivers().stream().filter(x -> x.name().equals(sender)).findFirst().orElse(null);
+    String ts = ctx.request().getHeader(AgencyEnvelope.TIMESTAMP);
+    String nonce = ctx.request().getHeader(AgencyEnvelope.NONCE);
+    String sig = ctx.request().getHeader(AgencyEnvelope.SIGNATURE);
+    Future<JsonArray> changes = vertx.executeBlocking(() -> {
+      if (r == null || !AgencyEnvelope.verify(r.key(), ts, nonce, body.getBytes(), sig) || stale(ts)) {
+        throw new Problem(401, "agency-signature", "Not signed by a known agency",
+            "the message must be signed with the key of the receiver named in " + AgencyEnvelope.SENDER);
+      }
+      return open(body);
+    }, false);
+    Replies.json(ctx, changes.compose(list -> apply(list, "agency " + sender))
+        .map(results -> new JsonObject().put("results", results)));
+  }
+
+  private boolean stale(String ts) {
+    try {
+      return Math.abs(clock.instant().getEpochSecond() - Long.parseLong(ts)) > 300;
+    } catch (NumberFormatException e) {
+      return true;
+    }
+  }
+
+  /** The changes with their ID numbers opened and turned into blind indexes; a malformed one is a 400. */
+  private JsonArray open(Buffer body) {
+    try {
+      JsonObject msg = new JsonObject(body);
+      byte[] key = AgencyEnvelope.unwrap(setup.keys().privateKey(), msg.getString("key"));
+      JsonArray out = new JsonArray();
+      for (Object o : msg.getJsonArray("changes")) {
+        JsonObject c = ((JsonObject) o).copy();
+        String id = AgencyEnvelope.open(key, c.getString("idNumber")).strip().toUpperCase();
+        c.remove("idNumber");
+        out.add(c.put("idIndex", setup.cipher().index(id)));
+      }
+      return out;
+    } catch (RuntimeException e) {
+      throw Problem.invalidField("changes", "the changes must be as docs/agency-interface.md describes: " + e.getMessage());
+    }
+  }
+
+  /** Applies each change once; the answer per change: applied, duplicate, unknown-person or refused (with a reason). */
+  public Future<JsonArray> apply(JsonArray changes, String source) {
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    List<Future<JsonObject>> all = new ArrayList<>();
+    Future<JsonObject> previous = Future.succeededFuture();
+    for (Object o : changes) {
+      JsonObject c = (JsonObject) o;
+      previous = previous.compose(x -> one(c, source, now));
+      all.add(previous);
+    }
+    return Future.all(all).map(done -> new JsonArray(all.stream().map(Future::result).map(Object.class::cast).toList()));
+  }
+
+  private Future<JsonObject> one(JsonObject c, String source, OffsetDateTime now) {
+    String id = c.getString("changeId");
+    String kind = c.getString("kind");
+    JsonObject answer = new JsonObject().put("changeId", id);
+    if (id == null || id.isBlank() || id.length() > 100 || !KINDS.contains(kind) || kind.equals("CATEGORY") && c.getString("category") == null) {
+      return Future.succeededFuture(answer.put("answer", "refused").put("reason", "changeId, a known kind and (for CATEGORY) a category are required"));
+    }
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {id,
+        Buffer.buffer(c.getBinary("idIndex")), kind, c.getString("insurance"), c.getInteger("year"), c.getString("category"),
+        c.getString("place"), now, source})).compose(rows -> {
+          if (rows.size() == 0) {
+            return conn.preparedQuery(KNOWN).execute(Tuple.of(id))
+                .map(k -> answer.put("answer", k.size() > 0 ? "duplicate" : "unknown-person"));
+          }
+          long person = rows.iterator().next().getLong("person_id");
+          return effect(conn, c, person, now).map(answer.put("answer", "applied"));
+        }));
+  }
+
+  private Future<Void> effect(SqlConnection conn, JsonObject c, long person, OffsetDateTime now) {
+    if (c.getString("kind").equals("CATEGORY")) {
+      // the difference a category that arrived late makes is refunded by AgencyRefunds, which assesses it again
+      return conn.preparedQuery(CATEGORY).execute(Tuple.of(person, c.getString("category"),
+              c.getString("department", "agency"), c.getString("validFrom") == null ? null : java.time.LocalDate.parse(c.getString("validFrom"))))
+          .compose(x -> conn.preparedQuery(PLAN.replace("i.personal_fen, true", "i.personal_fen, false"))
+              .execute(Tuple.of(c.getString("changeId"), person, c.getString("insurance"), "category-arrived",
+                  now.plus(setup.refundDelay()), c.getInteger("year")))).mapEmpty();
+    }
+    String reason = switch (c.getString("kind")) {
+      case "DIED" -> "death";
+      case "PAID_ELSEWHERE" -> "duplicate";
+      default -> "enrolled-elsewhere";
+    };
+    return conn.preparedQuery(PLAN).execute(Tuple.of(c.getString("changeId"), person, c.getString("insurance"), reason,
+        now.plus(setup.refundDelay()), c.getInteger("year"))).mapEmpty();
+  }
+}

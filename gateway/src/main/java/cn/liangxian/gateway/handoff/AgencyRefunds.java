@@ -1,0 +1,96 @@
+package cn.liangxian.gateway.handoff;
+
+import cn.liangxian.gateway.audit.AuditLog;
+import cn.liangxian.gateway.lookup.Household;
+import cn.liangxian.gateway.lookup.HouseholdAssessor;
+import cn.liangxian.gateway.lookup.HouseholdStore;
+import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.order.OrderStore;
+import cn.liangxian.gateway.order.OutTradeNo;
+import cn.liangxian.gateway.outbox.Outbox;
+import cn.liangxian.gateway.refund.RefundStore;
+import cn.liangxian.gateway.refund.Refunds;
+import cn.liangxian.policy.Insurance;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Refunds the agencies' news made due, carried out once their delay has passed and no operator stopped
+ * them: the whole item (the person died, has employee insurance, is insured or paid elsewhere) or the
+ * difference a category that arrived late makes, assessed again now. Each in one transaction with its
+ * reversal record and audit row, claimed with SKIP LOCKED so that one instance does each; the refund
+ * number is the one an operator's refund of the same item has, so that the two can never both happen.
+ */
+public final class AgencyRefunds {
+  static final String CLAIM = "select a.id, a.order_id, a.person_id, a.insurance, a.amount_fen, a.whole, a.reason, a.change_id,"
+      + " i.tier_yuan, p.ref as member_ref, h.ref as household_ref from agency_refund a"
+      + " join order_item i on i.order_id = a.order_id and i.person_id = a.person_id and i.insurance = a.insurance"
+      + " join person p on p.id = a.person_id join household h on h.id = p.household_id"
+      + " where a.state = 'WAITING' and a.due_at <= $1 order by a.id limit 1 for update of a skip locked";
+  static final String DONE = "update agency_refund set state = 'DONE' where id = $1";
+
+  private final Pool pool;
+  private final Refunds refunds;
+  private final HouseholdStore households;
+  private final Regions regions;
+  private final Clock clock;
+
+  public AgencyRefunds(Pool pool, Refunds refunds, HouseholdStore households, Regions regions, Clock clock) {
+    this.pool = pool;
+    this.refunds = refunds;
+    this.households = households;
+    this.regions = regions;
+    this.clock = clock;
+  }
+
+  /** Carries out due refunds one by one (at most {@code max} this round). */
+  public Future<Void> runDue(int max) {
+    if (max == 0) {
+      return Future.succeededFuture();
+    }
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    return pool.withTransaction(conn -> conn.preparedQuery(CLAIM).execute(Tuple.of(now))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture((UUID) null) : carryOut(conn, rows.iterator().next(), now)))
+        .compose(order -> order == null ? Future.succeededFuture()
+            : refunds.requestPending(order).recover(e -> Future.succeededFuture()).compose(x -> runDue(max - 1)));
+  }
+
+  private Future<UUID> carryOut(SqlConnection conn, Row a, OffsetDateTime now) {
+    UUID order = a.getUUID("order_id");
+    long person = a.getLong("person_id");
+    String ins = a.getString("insurance");
+    boolean whole = a.getBoolean("whole");
+    String no = OutTradeNo.of(order) + "-" + person + (ins.equals("medical") ? "M" : "P");
+    Future<Long> amount = whole ? Future.succeededFuture(a.getLong("amount_fen")) : difference(conn, a);
+    return amount.compose(fen -> fen <= 0 ? conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id"))).map(x -> false)
+        : RefundStore.insert(conn, order, no, fen, a.getString("reason"), now).compose(fresh -> !fresh
+            ? conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id"))).map(x -> false)
+            : (whole ? OrderStore.releaseItem(conn, order, person, ins) : Future.<Void>succeededFuture())
+                .compose(x -> Outbox.reversal(conn, new Outbox.Reversal(order, person, ins, fen, a.getString("reason"), whole, no, now)))
+                .compose(x -> conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id"))))
+                .compose(x -> AuditLog.record(conn, AuditLog.Change.of("agency", "agency.refund", no, new JsonObject()
+                    .put("order", order.toString()).put("insurance", ins).put("reason", a.getString("reason"))
+                    .put("amountFen", fen).put("change", a.getString("change_id")))))
+                .map(true)))
+        .map(refunded -> refunded ? order : null);
+  }
+
+  /** What the person paid beyond what they owe with the categories on record now. */
+  private Future<Long> difference(SqlConnection conn, Row a) {
+    return households.byRef(conn, a.getUUID("household_ref")).map(h -> {
+      Household.Member m = h.orElseThrow().member(a.getUUID("member_ref"));
+      Regions.Entry region = regions.get(h.get().regionCode()).orElseThrow();
+      var now = HouseholdAssessor.assessOne(m, Insurance.ofCode(a.getString("insurance")).orElseThrow(), region,
+          regions.payDate(region), a.getInteger("tier_yuan"));
+      return Math.max(0, a.getLong("amount_fen") - now.personalFen());
+    });
+  }
+}

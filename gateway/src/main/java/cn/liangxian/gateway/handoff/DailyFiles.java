@@ -1,0 +1,97 @@
+package cn.liangxian.gateway.handoff;
+
+import cn.liangxian.channel.agency.AgencyEnvelope;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * One file per receiver and Beijing day, once the day is over (and ten minutes more, for payments
+ * committing across midnight): a header naming the receiver, the day and the wrapped message key, a
+ * CSV row per record, a control line (count, total fen), and a detached signature beside it
+ * ({@code .sig}, DER, as {@code openssl dgst -verify} reads it). Written once across instances: the
+ * instance that claims the day writes it, in the transaction that marks its records FILED.
+ */
+final class DailyFiles {
+  static final Duration GRACE = Duration.ofMinutes(10);
+  static final String HEADER = "#LIANGXIAN-HANDOFF";
+  static final String CONTROL = "#CONTROL";
+
+  private final Vertx vertx;
+  private final HandoffStore store;
+  private final ExchangeKeys keys;
+  private final ContributionRecord records;
+  private final Clock clock;
+
+  DailyFiles(Vertx vertx, HandoffStore store, ExchangeKeys keys, ContributionRecord records, Clock clock) {
+    this.vertx = vertx;
+    this.store = store;
+    this.keys = keys;
+    this.records = records;
+    this.clock = clock;
+  }
+
+  static String fileName(Receiver r, LocalDate day) {
+    return r.name() + "-" + day + ".csv";
+  }
+
+  /** Writes every finished day's file of this receiver that no instance has written yet: how many records went out. */
+  Future<Integer> writeDue(Receiver r) {
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    OffsetDateTime todayStarts = now.minus(GRACE).atZoneSameInstant(ContributionRecord.BEIJING).toLocalDate()
+        .atStartOfDay(ContributionRecord.BEIJING).toOffsetDateTime();
+    return store.fileDays(r, todayStarts).compose(days -> {
+      Future<Integer> all = Future.succeededFuture(0);
+      for (LocalDate day : days) {
+        all = all.compose(n -> write(r, day, now).map(m -> n + m));
+      }
+      return all;
+    });
+  }
+
+  private Future<Integer> write(Receiver r, LocalDate day, OffsetDateTime now) {
+    String name = fileName(r, day);
+    return store.pool().withTransaction(conn -> HandoffStore.claimFile(conn, r, day, name, now).compose(mine -> !mine
+        ? Future.succeededFuture(0)
+        : HandoffStore.fileRecords(conn, r, day).compose(rows -> vertx.executeBlocking(() -> writeFiles(r, day, rows), false)
+            .compose(total -> HandoffStore.filed(conn, r, day, rows.stream().map(x -> x.getLong("id")).toArray(Long[]::new),
+                name, total, now))
+            .map(rows.size()))));
+  }
+
+  /** Writes the file and its signature (to temporary names, then moved in place): the control total. */
+  private long writeFiles(Receiver r, LocalDate day, List<Row> rows) throws IOException {
+    byte[] key = AgencyEnvelope.newKey();
+    StringBuilder out = new StringBuilder();
+    out.append(HEADER).append(",1,").append(r.name()).append(',').append(day).append(',')
+        .append(AgencyEnvelope.Scheme.ofKey(keys.privateKey()).signature).append(',').append(AgencyEnvelope.wrap(r.key(), key))
+        .append('\n').append(String.join(",", ContributionRecord.COLUMNS)).append('\n');
+    long total = 0;
+    for (Row row : rows) {
+      out.append(records.csv(row, key)).append('\n');
+      total += ContributionRecord.signedFen(row);
+    }
+    out.append(CONTROL).append(',').append(rows.size()).append(',').append(total).append('\n');
+    byte[] bytes = out.toString().getBytes(r.charset());
+    Files.createDirectories(r.folder());
+    Path csv = r.folder().resolve(fileName(r, day));
+    Path sig = r.folder().resolve(fileName(r, day) + ".sig");
+    Path tmpCsv = r.folder().resolve("." + csv.getFileName() + ".tmp");
+    Path tmpSig = r.folder().resolve("." + sig.getFileName() + ".tmp");
+    Files.write(tmpCsv, bytes);
+    Files.write(tmpSig, AgencyEnvelope.signFile(keys.privateKey(), bytes));
+    Files.move(tmpSig, sig, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(tmpCsv, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return total;
+  }
+}

@@ -1,0 +1,104 @@
+package cn.liangxian.gateway.handoff;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the outbox: every instance pushes what it claims (two instances never claim the same record
+ * at once, and a record claimed again after a lost answer keeps its idempotency id, which the receiver
+ * answers "duplicate"); the daily files are written by whichever instance claims the day.
+ */
+public final class Handoff {
+  private static final Logger LOG = LoggerFactory.getLogger(Handoff.class);
+
+  private final HandoffStore store;
+  private final HandoffSetup setup;
+  private final HttpPush push;
+  private final DailyFiles files;
+  private final Clock clock;
+  private boolean running;
+
+  public Handoff(Vertx vertx, Pool pool, WebClient client, HandoffSetup setup, Clock clock) {
+    this.store = new HandoffStore(pool);
+    this.setup = setup;
+    this.clock = clock;
+    ContributionRecord records = new ContributionRecord(setup.cipher(), setup.merchants());
+    this.push = new HttpPush(vertx, client, setup.keys(), records, clock);
+    this.files = new DailyFiles(vertx, store, setup.keys(), records, clock);
+  }
+
+  /** The statements of the outbox's hot path, checked at start-up. */
+  public static List<String> statements() {
+    return HandoffStore.STATEMENTS;
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  /** One round: every receiver's due records pushed, or its finished days filed. Rounds never overlap. */
+  public Future<Void> deliver() {
+    if (running) {
+      return Future.succeededFuture();
+    }
+    running = true;
+    Future<Void> all = Future.succeededFuture();
+    for (Receiver r : setup.receivers()) {
+      all = all.compose(x -> (r.transport() == Receiver.Transport.HTTP ? pushDue(r, 20) : fileDue(r))
+          .recover(e -> Future.succeededFuture())); // logged where it failed
+    }
+    return all.onComplete(x -> running = false);
+  }
+
+  private Future<Void> fileDue(Receiver r) {
+    return files.writeDue(r).onFailure(e -> LOG.warn("daily file for {} not written yet: {}", r.name(), e.toString()))
+        .map(n -> {
+          setup.metrics().answer(r.name(), "filed", n);
+          return null;
+        });
+  }
+
+  /** Pushes due batches until one comes back short (at most {@code rounds} of them). */
+  private Future<Void> pushDue(Receiver r, int rounds) {
+    return store.claim(r, now(), setup.batchSize()).compose(batch -> {
+      if (batch.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      int again = (int) batch.stream().filter(b -> b.getInteger("attempts") > 1).count();
+      setup.metrics().retried(again);
+      return push.send(r, batch).compose(answers -> record(r, answers), e -> {
+        setup.metrics().answer(r.name(), "failed", batch.size());
+        LOG.warn("{} records for {} not delivered yet: {}", batch.size(), r.name(), e.getMessage());
+        return store.failed(batch.stream().map(b -> b.getLong("id")).toArray(Long[]::new), String.valueOf(e.getMessage()))
+            .compose(x -> Future.<Void>failedFuture(e));
+      }).compose(x -> batch.size() == setup.batchSize() && rounds > 1 ? pushDue(r, rounds - 1) : Future.succeededFuture());
+    });
+  }
+
+  private Future<Void> record(Receiver r, Map<String, HttpPush.Answer> answers) {
+    OffsetDateTime now = now();
+    Future<Void> all = Future.succeededFuture();
+    for (Map.Entry<String, HttpPush.Answer> a : answers.entrySet()) {
+      String answer = a.getValue().answer();
+      setup.metrics().answer(r.name(), answer, 1);
+      // "duplicate" means the receiver has it already: as good as accepted
+      String state = answer.equals("refused") ? "REFUSED" : "ACCEPTED";
+      all = all.compose(x -> store.answer(a.getKey(), state, answer, a.getValue().reason(), now));
+    }
+    return all;
+  }
+
+  /** The outbox gauges, from the database (the leader calls this). */
+  public Future<Void> observe() {
+    return setup.metrics().observe(store, now());
+  }
+}

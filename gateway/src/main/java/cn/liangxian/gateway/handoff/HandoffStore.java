@@ -1,0 +1,100 @@
+package cn.liangxian.gateway.handoff;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.stream.StreamSupport;
+
+/**
+ * The SQL of the hand-off outbox once written: records claimed for delivery (FOR UPDATE SKIP LOCKED, each
+ * pushed back by a doubling backoff, so that two instances never take the same record at once), the
+ * receivers' answers, daily files, and what the gauges and the worklist read.
+ */
+final class HandoffStore {
+  static final String COLUMNS = "r.id, r.idempotency_id, r.kind, r.order_id, r.region_code, r.township, r.village, r.insurance,"
+      + " r.year, r.tier_yuan, r.personal_fen, r.government_fen, r.subsidy_fen, r.later_fen, r.rules, r.categories, r.channel,"
+      + " r.channel_txn_id, r.paid_at, r.reason, r.refund_no, r.attempts, p.id_enc, p.name";
+  // a reversal waits while its contribution has not been answered, so that a receiver never hears of a refund first
+  static final String CLAIM = "with c as (update handoff_record set attempts = attempts + 1, first_sent_at = coalesce(first_sent_at, $3),"
+      + " next_attempt_at = $3::timestamptz + least(interval '1 hour', interval '30 seconds' * power(2, attempts))"
+      + " where id in (select id from handoff_record r where state = 'PENDING' and region_code = $1 and insurance = $2"
+      + " and next_attempt_at <= $3 and (kind = 'CONTRIBUTION' or not exists (select 1 from handoff_record k where"
+      + " k.kind = 'CONTRIBUTION' and k.state = 'PENDING' and k.order_id = r.order_id and k.person_id = r.person_id"
+      + " and k.insurance = r.insurance)) order by id limit $4 for update skip locked) returning *)"
+      + " select " + COLUMNS + " from c r join person p on p.id = r.person_id order by r.id";
+  static final String ANSWER = "update handoff_record set state = $2, answer = $3, answer_reason = $4, answered_at = $5,"
+      + " last_error = null where idempotency_id = $1 and state = 'PENDING'";
+  static final String FAILED = "update handoff_record set last_error = $2 where id = any($1) and state = 'PENDING'";
+  static final String CLAIM_FILE = "insert into handoff_file (receiver, day, file_name, records, total_fen, written_at)"
+      + " values ($1, $2, $3, 0, 0, $4) on conflict do nothing returning receiver";
+  static final String FILE_DAYS = "select distinct (created_at at time zone 'Asia/Shanghai')::date as day from handoff_record"
+      + " where state = 'PENDING' and region_code = $1 and insurance = $2 and created_at < $3 order by day";
+  static final String FILE_RECORDS = "select " + COLUMNS + " from handoff_record r join person p on p.id = r.person_id"
+      + " where r.state = 'PENDING' and r.region_code = $1 and r.insurance = $2"
+      + " and (r.created_at at time zone 'Asia/Shanghai')::date = $3 order by r.id for update of r";
+  static final String FILED = "update handoff_record set state = 'FILED', file_name = $2, answered_at = $3, answer = 'filed',"
+      + " attempts = attempts + 1, first_sent_at = $3 where id = any($1) and state = 'PENDING'";
+  static final String FILE_DONE = "update handoff_file set records = $3, total_fen = $4 where receiver = $1 and day = $2";
+  static final String GAUGES = "select count(*) filter (where state = 'PENDING') as pending,"
+      + " min(created_at) filter (where state = 'PENDING') as oldest,"
+      + " count(*) filter (where state = 'REFUSED' and resolved_at is null) as refused from handoff_record";
+
+  static final List<String> STATEMENTS = List.of(CLAIM, ANSWER, FAILED, FILE_DAYS, GAUGES);
+
+  private final Pool pool;
+
+  HandoffStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Pool pool() {
+    return pool;
+  }
+
+  /** Claims up to {@code limit} due records of one region and insurance, with their person's encrypted fields. */
+  Future<List<Row>> claim(Receiver r, OffsetDateTime now, int limit) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(r.region(), r.insurance(), now, limit))
+        .map(rows -> StreamSupport.stream(rows.spliterator(), false).toList());
+  }
+
+  /** Records the receiver's answer to one record (conditional: an answer counts once). */
+  Future<Void> answer(String idempotencyId, String state, String answer, String reason, OffsetDateTime now) {
+    return pool.preparedQuery(ANSWER).execute(Tuple.of(java.util.UUID.fromString(idempotencyId), state, answer, reason, now))
+        .mapEmpty();
+  }
+
+  Future<Void> failed(Long[] ids, String error) {
+    return pool.preparedQuery(FAILED).execute(Tuple.of(ids, error)).mapEmpty();
+  }
+
+  /** The Beijing days before {@code before} that still have records waiting for a file. */
+  Future<List<LocalDate>> fileDays(Receiver r, OffsetDateTime before) {
+    return pool.preparedQuery(FILE_DAYS).execute(Tuple.of(r.region(), r.insurance(), before))
+        .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(x -> x.getLocalDate("day")).toList());
+  }
+
+  /** Claims a day's file for this instance, in the caller's transaction: false when another instance has it. */
+  static Future<Boolean> claimFile(SqlConnection conn, Receiver r, LocalDate day, String name, OffsetDateTime now) {
+    return conn.preparedQuery(CLAIM_FILE).execute(Tuple.of(r.name(), day, name, now)).map(rows -> rows.size() > 0);
+  }
+
+  static Future<List<Row>> fileRecords(SqlConnection conn, Receiver r, LocalDate day) {
+    return conn.preparedQuery(FILE_RECORDS).execute(Tuple.of(r.region(), r.insurance(), day))
+        .map(rows -> StreamSupport.stream(rows.spliterator(), false).toList());
+  }
+
+  static Future<Void> filed(SqlConnection conn, Receiver r, LocalDate day, Long[] ids, String name, long totalFen,
+      OffsetDateTime now) {
+    return conn.preparedQuery(FILED).execute(Tuple.of(ids, name, now))
+        .compose(x -> conn.preparedQuery(FILE_DONE).execute(Tuple.of(r.name(), day, ids.length, totalFen))).mapEmpty();
+  }
+
+  Future<Row> gauges() {
+    return pool.preparedQuery(GAUGES).execute().map(rows -> rows.iterator().next());
+  }
+}

@@ -1,0 +1,100 @@
+package cn.liangxian.gateway.handoff;
+
+import cn.liangxian.gateway.audit.AuditLog;
+import cn.liangxian.gateway.http.JsonBodies;
+import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.Replies;
+import cn.liangxian.gateway.operator.AuditTrail;
+import cn.liangxian.gateway.operator.Operator;
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.privacy.Masking;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Set;
+
+/**
+ * The operators' worklist of records a receiver refused: {@code GET /api/v1/operator/handoff/refused}
+ * lists them (reason, person masked, the order) inside the operator's scope; {@code POST
+ * .../refused/{id}/resolve} {action: resend | close, note} sends one again once the roster is fixed, or
+ * closes it (refunded, or settled with the agency). Each resolution is audited with its before and after.
+ */
+public final class RefusedRecords {
+  static final String LIST = "select r.id, r.kind, r.region_code, r.township, r.village, r.insurance, r.year, r.personal_fen,"
+      + " r.order_id, r.answer_reason, r.answered_at, r.attempts, p.id_masked, p.name from handoff_record r"
+      + " join person p on p.id = r.person_id where r.state = 'REFUSED' and r.resolved_at is null"
+      + " and ($1::text is null or r.region_code = $1) and ($2::text is null or r.township = $2)"
+      + " and ($3::text is null or r.village = $3) order by r.id limit 500";
+  static final String ONE = "select region_code, township, village, state, answer_reason, resolved_at from handoff_record"
+      + " where id = $1 for update";
+  static final String RESEND = "update handoff_record set state = 'PENDING', next_attempt_at = $2, answer = null,"
+      + " answer_reason = null, answered_at = null where id = $1 and state = 'REFUSED' and resolved_at is null";
+  static final String CLOSE = "update handoff_record set resolved_at = $2, resolved_by = $3, resolution = $4"
+      + " where id = $1 and state = 'REFUSED' and resolved_at is null";
+
+  private final Pool pool;
+  private final Clock clock;
+
+  public RefusedRecords(Pool pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  public void list(RoutingContext ctx) {
+    Operator op = Operator.of(ctx).require(Role.ADMIN, Role.FINANCE, Role.TOWNSHIP, Role.VILLAGE);
+    ctx.put(AuditTrail.ACTION, "handoff.refused.read");
+    var s = op.scope();
+    Replies.json(ctx, pool.preparedQuery(LIST).execute(Tuple.of(s.region(), s.township(), s.village())).map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row r : rows) {
+        out.add(new JsonObject().put("id", r.getLong("id")).put("kind", r.getString("kind"))
+            .put("region", r.getString("region_code")).put("township", r.getString("township")).put("village", r.getString("village"))
+            .put("name", Masking.name(r.getString("name"))).put("idNumber", r.getString("id_masked"))
+            .put("insurance", r.getString("insurance")).put("year", r.getInteger("year")).put("personalFen", r.getLong("personal_fen"))
+            .put("orderId", r.getUUID("order_id").toString()).put("reason", r.getString("answer_reason"))
+            .put("refusedAt", r.getOffsetDateTime("answered_at").toString()).put("attempts", r.getInteger("attempts")));
+      }
+      return new JsonObject().put("refused", out);
+    }));
+  }
+
+  public void resolve(RoutingContext ctx) {
+    Operator op = Operator.of(ctx).require(Role.ADMIN, Role.FINANCE, Role.TOWNSHIP);
+    ctx.put(AuditTrail.ACTION, "handoff.refused.resolve");
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw Problem.invalidField("id", "id must be the number of a refused record");
+    }
+    JsonObject b = JsonBodies.object(ctx, Set.of("action", "note"));
+    String action = JsonBodies.requiredString(b, "action", 10);
+    String note = JsonBodies.requiredString(b, "note", 500);
+    if (!Set.of("resend", "close").contains(action)) {
+      throw Problem.invalidField("action", "action must be resend or close");
+    }
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    Replies.json(ctx, pool.withTransaction(conn -> conn.preparedQuery(ONE).execute(Tuple.of(id)).compose(rows -> {
+      Row r = rows.size() == 0 ? null : rows.iterator().next();
+      if (r == null || !r.getString("state").equals("REFUSED") || r.getOffsetDateTime("resolved_at") != null) {
+        return Future.failedFuture(Problem.notFound("refused-record-not-found", "No such refused record",
+            "no unresolved refused record " + id));
+      }
+      op.requireScope(r.getString("region_code"), r.getString("township"), r.getString("village"));
+      Future<?> change = action.equals("resend") ? conn.preparedQuery(RESEND).execute(Tuple.of(id, now))
+          : conn.preparedQuery(CLOSE).execute(Tuple.of(id, now, op.username(), note));
+      JsonObject before = new JsonObject().put("state", "REFUSED").put("reason", r.getString("answer_reason"));
+      JsonObject after = new JsonObject().put("action", action).put("note", note)
+          .put("state", action.equals("resend") ? "PENDING" : "REFUSED (closed)");
+      return change.compose(x -> AuditLog.record(conn, new AuditLog.Change(op.username(), "handoff.refused.resolve",
+          "handoff_record " + id, before, after))).map(after.put("id", id));
+    })));
+  }
+}

@@ -1,0 +1,200 @@
+package cn.liangxian.gateway.handoff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.operator.Scope;
+import cn.liangxian.gateway.support.Eventually;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** What the agencies tell the gateway, and what it does: not eligible, refunded after a delay operators can stop, refused orders. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AgencyChangesTest {
+  AgencyFixture f;
+  String finance;
+
+  @BeforeAll
+  void start() throws Exception {
+    f = new AgencyFixture();
+    finance = f.g.operatorToken(Role.FINANCE, Scope.ALL);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    f.close();
+  }
+
+  static JsonObject change(String kind, String id) {
+    return new JsonObject().put("changeId", UUID.randomUUID().toString()).put("kind", kind).put("idNumber", id)
+        .put("insurance", "medical").put("year", 2020);
+  }
+
+  JsonObject medical(String id, String name) throws Exception {
+    return TestGateway.member(f.g.lookup(id, name), id).getJsonArray("insurances").stream().map(o -> (JsonObject) o)
+        .filter(i -> i.getString("insurance").equals("medical")).findFirst().orElseThrow();
+  }
+
+  HttpResponse<Buffer> order(String id, String name) throws Exception {
+    JsonObject h = f.g.lookup(id, name);
+    return f.g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
+        .put("channel", "wechat").put("mode", "qr").put("items", new JsonArray().add(new JsonObject()
+            .put("memberRef", TestGateway.ref(h, id)).put("insurance", "medical").put("year", 2020))),
+        "Idempotency-Key", UUID.randomUUID().toString());
+  }
+
+  HttpResponse<Buffer> operator(String method, String path, JsonObject body) throws Exception {
+    var req = f.g.http.request(io.vertx.core.http.HttpMethod.valueOf(method), path).putHeader("Authorization", "Bearer " + finance);
+    var sent = body == null ? req.send() : req.putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer());
+    return sent.toCompletionStage().toCompletableFuture().get();
+  }
+
+  JsonArray waiting() throws Exception {
+    return operator("GET", "/api/v1/operator/handoff/agency-refunds", null).bodyAsJsonObject().getJsonArray("waiting");
+  }
+
+  @Test
+  void aDeathMakesUnpaidItemsNotEligibleAndRefundsPaidOnesAfterTheDelay() throws Exception {
+    String[] h = f.household("431103");
+    JsonObject o = f.pay(h[0], "赵一", "alipay");
+    String[] unpaid = f.household("431103");
+    JsonObject c = change("DIED", unpaid[1]);
+    Map.Entry<Integer, JsonObject> r = f.changes("ls-medical", c, change("DIED", h[1]));
+    assertThat(r.getKey()).isEqualTo(200);
+    assertThat(r.getValue().getJsonArray("results").stream().map(x -> ((JsonObject) x).getString("answer"))).containsOnly("applied");
+    assertThat(f.changes("ls-medical", c).getValue().getJsonArray("results").getJsonObject(0).getString("answer")).isEqualTo("duplicate");
+
+    JsonObject item = medical(unpaid[1], "钱二");
+    assertThat(item.getString("status")).isEqualTo("not-eligible");
+    assertThat(item.getString("reason")).contains("身故");
+    HttpResponse<Buffer> refused = order(unpaid[1], "钱二");
+    assertThat(refused.statusCode()).isEqualTo(422);
+    assertThat(refused.bodyAsString()).contains("身故");
+
+    // the paid one waits for its delay, visible to operators, and is still paid meanwhile
+    assertThat(medical(h[1], "钱二").getString("status")).isEqualTo("paid");
+    assertThat(waiting().stream().map(x -> ((JsonObject) x).getString("orderId"))).contains(o.getString("id"));
+    f.g.clock.advance(Duration.ofMinutes(61));
+    Eventually.until("the refund carried out", () -> f.count("select count(*) from refund where order_id = '" + o.getString("id")
+        + "' and reason = 'death'") == 1);
+    Eventually.until("its reversal accepted", () -> f.count("select count(*) from handoff_record where order_id = '"
+        + o.getString("id") + "' and kind = 'REVERSAL' and state = 'ACCEPTED'") == 1);
+    assertThat(medical(h[1], "钱二").getString("status")).isEqualTo("not-eligible");
+    assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("paid");
+    assertThat(f.count("select count(*) from audit_log where action = 'agency.refund'")).isPositive();
+  }
+
+  @Test
+  void anOperatorStopsAWaitingRefundAndItIsNeverCarriedOut() throws Exception {
+    String[] h = f.household("431103");
+    JsonObject o = f.pay(h[0], "赵一", "wechat");
+    assertThat(f.changes("ls-medical", change("EMPLOYEE_INSURANCE", h[0])).getKey()).isEqualTo(200);
+    JsonObject w = waiting().stream().map(x -> (JsonObject) x).filter(x -> x.getString("orderId").equals(o.getString("id")))
+        .findFirst().orElseThrow();
+    assertThat(w.getString("idNumber")).isEqualTo(TestGateway.masked(h[0]));
+    assertThat(w.getString("change")).isEqualTo("EMPLOYEE_INSURANCE");
+    HttpResponse<Buffer> stop = operator("POST", "/api/v1/operator/handoff/agency-refunds/" + w.getLong("id") + "/stop",
+        new JsonObject().put("reason", "the agency's list was wrong; confirmed by phone"));
+    assertThat(stop.statusCode()).as(stop.bodyAsString()).isEqualTo(200);
+    f.g.clock.advance(Duration.ofMinutes(61));
+    // a later due refund is carried out, so the sweep has run past the stopped one
+    String[] other = f.household("431103");
+    JsonObject o2 = f.pay(other[0], "赵一", "wechat");
+    f.changes("ls-medical", change("INSURED_ELSEWHERE", other[0]).put("place", "长沙市"));
+    f.g.clock.advance(Duration.ofMinutes(61));
+    Eventually.until("the other refund carried out", () -> f.count("select count(*) from refund where order_id = '"
+        + o2.getString("id") + "'") == 1);
+    assertThat(f.count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
+    assertThat(f.count("select count(*) from audit_log where action = 'agency.refund.stop' and after is not null")).isEqualTo(1);
+    assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("paid");
+  }
+
+  @Test
+  void paidInAnotherCityIsExplainedInChineseAndTheOrderRefused() throws Exception {
+    String[] h = f.household("431103");
+    f.changes("ls-medical", change("PAID_ELSEWHERE", h[0]).put("place", "长沙市岳麓区"));
+    JsonObject item = medical(h[0], "赵一");
+    assertThat(item.getString("status")).isEqualTo("not-eligible");
+    assertThat(item.getString("reason")).contains("长沙市岳麓区", "2020", "不需要再缴");
+    assertThat(order(h[0], "赵一").statusCode()).isEqualTo(422);
+    assertThat(medical(h[1], "钱二").getString("status")).isEqualTo("unpaid");
+  }
+
+  @Test
+  void aCategoryThatArrivedLateRefundsTheDifferenceAndTheItemStaysPaid() throws Exception {
+    String[] h = f.household("431103");
+    JsonObject o = f.pay(h[0], "赵一", "alipay");
+    f.changes("ls-medical", change("CATEGORY", h[0]).put("category", "TEKUN").put("department", "民政").put("validFrom", "2019-01-01"));
+    f.g.clock.advance(Duration.ofMinutes(61));
+    Eventually.until("the difference refunded", () -> f.count("select count(*) from refund where order_id = '" + o.getString("id")
+        + "' and reason = 'category-arrived'") == 1);
+    assertThat(f.count("select amount_fen from refund where order_id = '" + o.getString("id") + "'")).isEqualTo(25000L);
+    assertThat(f.count("select count(*) from handoff_record where order_id = '" + o.getString("id")
+        + "' and kind = 'REVERSAL' and government_fen = 0")).isEqualTo(1);
+    assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("paid");
+  }
+
+  @Test
+  void aChangeNotSignedByAKnownReceiverChangesNothing() throws Exception {
+    String[] h = f.household("431103");
+    assertThat(f.changes("no-such-receiver", change("DIED", h[0])).getKey()).isEqualTo(401);
+    assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("unpaid");
+    HttpResponse<Buffer> unsigned = f.g.post("/api/v1/agency/changes", new JsonObject().put("changes", new JsonArray()));
+    assertThat(unsigned.statusCode()).isEqualTo(401);
+    assertThat(unsigned.getHeader("Content-Type")).contains("problem+json");
+  }
+
+  @Test
+  void aPersonOnTwoDepartmentsListsIsAssessedOnTheBestCategoryUntilAnOperatorChoosesOneWithAReason() throws Exception {
+    String[] h = f.household("431103");
+    var report = f.g.importCsv("two-lists.csv", String.join("\n", "department,category,id_number,name,valid_from,valid_to",
+        "民政,DIBAO," + h[0] + ",赵一,2019-01-01,", "扶贫办,TEKUN," + h[0] + ",赵一,2019-01-01,") + "\n");
+    assertThat(report.imported()).isEqualTo(2);
+    assertThat(medical(h[0], "赵一").getString("status")).as("TEKUN is fully funded").isEqualTo("paid-by-government");
+    String township = f.g.operatorToken(Role.TOWNSHIP, new Scope("431103", "黄阳司镇", null));
+    var list = f.g.http.get("/api/v1/operator/cross-checks").putHeader("Authorization", "Bearer " + township).send()
+        .toCompletionStage().toCompletableFuture().get().bodyAsJsonObject().getJsonArray("crossChecks");
+    JsonObject flagged = list.stream().map(x -> (JsonObject) x).filter(x -> x.getString("idNumber").equals(TestGateway.masked(h[0])))
+        .findFirst().orElseThrow();
+    assertThat(flagged.getJsonArray("categories")).containsExactly("DIBAO", "TEKUN");
+    assertThat(flagged.getJsonArray("departments")).containsExactlyInAnyOrder("民政", "扶贫办");
+    String path = "/api/v1/operator/cross-checks/" + flagged.getString("memberRef") + "/resolve";
+    var bad = f.g.http.post(path).putHeader("Authorization", "Bearer " + township).putHeader("Content-Type", "application/json")
+        .sendBuffer(new JsonObject().put("category", "ORPHAN").put("reason", "x").toBuffer()).toCompletionStage().toCompletableFuture().get();
+    assertThat(bad.statusCode()).isEqualTo(400);
+    var ok = f.g.http.post(path).putHeader("Authorization", "Bearer " + township).putHeader("Content-Type", "application/json")
+        .sendBuffer(new JsonObject().put("category", "DIBAO").put("reason", "扶贫办名单有误，已核实为低保").toBuffer())
+        .toCompletionStage().toCompletableFuture().get();
+    assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(200);
+    JsonObject now = medical(h[0], "赵一");
+    assertThat(now.getString("status")).as("DIBAO in 冷水滩 pays in full first (先征后补)").isEqualTo("unpaid");
+    assertThat(now.getLong("personalFen")).isEqualTo(25000L);
+    assertThat(f.count("select count(*) from audit_log where action = 'cross-check.resolve' and after->>'category' = 'DIBAO'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void theSameChangesComeFromAGb18030FileAnAdministratorImports() throws Exception {
+    String[] h = f.household("431103");
+    String csv = "change_id,kind,id_number,insurance,year,category,department,valid_from,place\n"
+        + "F-" + h[0] + ",INSURED_ELSEWHERE," + h[0] + ",medical,2020,,,,湘潭市\n" + "F-bad,NO_SUCH_KIND," + h[1] + ",,,,,,\n";
+    var r = f.g.http.post("/api/v1/operator/handoff/agency-changes?file=ybj-2019-12.csv")
+        .putHeader("Authorization", "Bearer " + f.g.adminToken()).putHeader("Content-Type", "text/csv")
+        .sendBuffer(Buffer.buffer(csv.getBytes(java.nio.charset.Charset.forName("GB18030")))).toCompletionStage().toCompletableFuture().get();
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    assertThat(r.bodyAsJsonObject().getJsonArray("results").stream().map(x -> ((JsonObject) x).getString("answer")))
+        .containsExactly("applied", "refused");
+    assertThat(medical(h[0], "赵一").getString("reason")).contains("湘潭市");
+    assertThat(medical(h[1], "钱二").getString("status")).isEqualTo("unpaid");
+  }
+}

@@ -1,0 +1,118 @@
+package cn.liangxian.gateway.handoff;
+
+import cn.liangxian.channel.Pem;
+import cn.liangxian.channel.agency.AgencyEnvelope;
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.sandbox.agency.AgencySimulator;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A gateway whose receivers are an agency simulator of the test's own: 河东 (371312) and 冷水滩 (431103)
+ * medical over HTTP push, 如皋 (320682) medical in daily GB18030 files under {@link #files}. Each test
+ * makes households of its own ({@link #household}), so that one gateway serves a whole test class.
+ */
+final class AgencyFixture implements AutoCloseable {
+  private static final AtomicInteger SEQ = new AtomicInteger(500);
+  final Vertx vertx = Vertx.vertx();
+  final AgencySimulator agency;
+  final Path keys;
+  final Path files;
+  final Map<String, String> env;
+  volatile TestGateway g;
+
+  AgencyFixture() throws Exception {
+    // the agency's clock is the gateway's (which the tests move), for the timestamps it signs
+    agency = new AgencySimulator(vertx, new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return g == null ? java.time.Instant.now() : g.clock.instant();
+      }
+    }, AgencyEnvelope.Scheme.SM2);
+    agency.listen(0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    keys = Files.createTempDirectory("handoff-keys-");
+    files = Files.createTempDirectory("handoff-files-");
+    Files.writeString(keys.resolve("agency.pub.pem"), Pem.write(agency.publicKey()));
+    String yaml = Files.readString(TestGateway.repo().resolve("config/gateway.yaml")).replace("  receivers: []\n", String.join("\n",
+        "  receivers:",
+        "    - {name: hd-medical, region: \"371312\", insurance: medical, transport: http, url: \"" + agency.url("hd-medical")
+            + "\", keyFile: agency.pub.pem}",
+        "    - {name: ls-medical, region: \"431103\", insurance: medical, transport: http, url: \"" + agency.url("ls-medical")
+            + "\", keyFile: agency.pub.pem}",
+        "    - {name: rg-medical, region: \"320682\", insurance: medical, transport: file, charset: GB18030,"
+            + " keyFile: agency.pub.pem, folder: \"" + files + "\"}", ""));
+    Path config = keys.resolve("gateway.yaml");
+    Files.writeString(config, yaml);
+    env = Map.of("GATEWAY_CONFIG", config.toString(), "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_HANDOFF_SWEEP_MILLIS", "100",
+        "GATEWAY_HANDOFF_REFUND_DELAY_MINUTES", "60");
+    g = Fixture.load(new TestGateway(env));
+    agency.trust(Pem.publicKey(Files.readString(keys.resolve("handoff-key.pub.pem"))));
+  }
+
+  /** A new two-person household (adults, no special group) in 冷水滩 (HTTP) or 如皋 (files): its ID numbers. */
+  String[] household(String region) {
+    int n = SEQ.addAndGet(2);
+    String a = TestGateway.id(region, "1970-02-02", n + 1);
+    String b = TestGateway.id(region, "1972-03-03", n + 2);
+    String place = region.equals("320682") ? "320682,如城街道,大明社区," : "431103,黄阳司镇,黄阳司村,";
+    var report = g.importCsv("household-" + n + ".csv", String.join("\n",
+        "region_code,township,village,household,id_number,name,local,guardian_id_number,guardian_name,guardian_phone,enrolled_elsewhere",
+        place + "T" + n + "," + a + ",赵一" + ",true,,,,false", place + "T" + n + "," + b + ",钱二" + ",true,,,,false") + "\n");
+    if (report.imported() != 2) {
+      throw new IllegalStateException("household did not import: " + report.problems());
+    }
+    return new String[] {a, b};
+  }
+
+  /** Pays a household's medical insurance for 2020 on the sandbox and waits until the order is paid. */
+  JsonObject pay(String id, String name, String channel) throws Exception {
+    JsonObject o = g.payWholeHousehold(id, name, "medical", 2020, channel);
+    g.awaitState(o.getString("id"), "PAID");
+    return o;
+  }
+
+  /** Sends changes to the gateway as the receiver {@code sender} would, signed and sealed. */
+  Map.Entry<Integer, JsonObject> changes(String sender, JsonObject... changes) throws Exception {
+    return agency.sendChanges("http://127.0.0.1:" + g.gateway.httpPort() + "/api/v1/agency/changes", sender,
+        Pem.publicKey(Files.readString(keys.resolve("handoff-key.pub.pem"))), java.util.List.of(changes))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  long count(String sql) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  void sql(String sql) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    g.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,219 @@
+package cn.liangxian.gateway.handoff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.operator.Scope;
+import cn.liangxian.gateway.support.Eventually;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Paid items reach their receiver once, sealed and signed, through outages and lost answers; refusals reach operators. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HandoffDeliveryTest {
+  AgencyFixture f;
+
+  @BeforeAll
+  void start() throws Exception {
+    f = new AgencyFixture();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    f.close();
+  }
+
+  long inOrder(JsonObject o, String where) throws Exception {
+    return f.count("select count(*) from handoff_record where order_id = '" + o.getString("id") + "' and " + where);
+  }
+
+  @Test
+  void everyPaidItemIsAcceptedOnceWithItsPersonalFieldsOpenedOnlyByTheReceiver() throws Exception {
+    String[] h = f.household("431103");
+    JsonObject o = f.pay(h[0], "赵一", "wechat");
+    assertThat(inOrder(o, "kind = 'CONTRIBUTION'")).as("one record per paid item, written with the payment").isEqualTo(2);
+    Eventually.until("both records accepted", () -> inOrder(o, "state = 'ACCEPTED'") == 2);
+    List<JsonObject> taken = f.agency.records().values().stream().filter(r -> r.getString("orderId").equals(o.getString("id"))).toList();
+    assertThat(taken).extracting(r -> r.getString("idNumber")).containsExactlyInAnyOrder(h[0], h[1]);
+    assertThat(taken).extracting(r -> r.getString("name")).containsExactlyInAnyOrder("赵一", "钱二");
+    JsonObject first = taken.stream().filter(r -> r.getString("idNumber").equals(h[0])).findFirst().orElseThrow();
+    assertThat(first.getString("kind")).isEqualTo("CONTRIBUTION");
+    assertThat(first.getString("region")).isEqualTo("431103");
+    assertThat(first.getString("village")).isEqualTo("黄阳司村");
+    assertThat(first.getString("receiptNo")).isEqualTo(o.getString("outTradeNo"));
+    assertThat(first.getString("paidAt")).endsWith("+08:00");
+    assertThat(first.getString("merchant")).isNotBlank();
+    assertThat(first.getString("transactionId")).isNotBlank();
+    assertThat(first.getLong("personalFen")).isEqualTo(25000L); // 冷水滩 2020: 250 yuan
+    assertThat(first.getJsonArray("rules")).isNotEmpty();
+    assertThat(f.agency.takenTwice()).isEmpty();
+  }
+
+  @Test
+  void aReceiverDownForAnHourGetsEveryRecordOnceWhenItIsBack() throws Exception {
+    String[] h = f.household("431103");
+    f.agency.down(true);
+    try {
+      JsonObject o = f.pay(h[0], "赵一", "alipay");
+      for (int minute = 0; minute < 60; minute += 5) {
+        // each step waits for the sweep to have tried every due record and pushed it back
+        String now = f.g.clock.instant().toString();
+        Eventually.until("due records tried", () -> inOrder(o, "state = 'PENDING' and next_attempt_at <= '" + now + "'") == 0);
+        f.g.clock.advance(Duration.ofMinutes(5));
+      }
+      assertThat(inOrder(o, "state = 'PENDING'")).isEqualTo(2);
+      assertThat(f.count("select min(attempts) from handoff_record where order_id = '" + o.getString("id") + "'"))
+          .as("retried with a backoff, not at every sweep").isBetween(5L, 9L);
+      Eventually.until("the oldest pending age on the gauge", () -> f.g.metrics().lines()
+          .anyMatch(l -> l.startsWith("liangxian_handoff_oldest_pending_seconds") && !l.endsWith(" 0.0")));
+      assertThat(f.g.metrics()).containsPattern("liangxian_handoff_retried_total [1-9]");
+      f.agency.down(false);
+      f.g.clock.advance(Duration.ofMinutes(61));
+      Eventually.until("both records accepted", () -> inOrder(o, "state = 'ACCEPTED'") == 2);
+      assertThat(f.agency.records().values().stream().filter(r -> r.getString("orderId").equals(o.getString("id")))).hasSize(2);
+      assertThat(f.agency.takenTwice()).isEmpty();
+    } finally {
+      f.agency.down(false);
+    }
+  }
+
+  @Test
+  void anAnswerLostOnTheWayIsSentAgainAndCountedAsDuplicateNotTwice() throws Exception {
+    String[] h = f.household("431103");
+    f.agency.loseAnswers(1);
+    JsonObject o = f.pay(h[0], "赵一", "wechat");
+    Eventually.until("the lost answer", () -> inOrder(o, "last_error is not null") == 2);
+    f.g.clock.advance(Duration.ofSeconds(31));
+    Eventually.until("both records accepted", () -> inOrder(o, "state = 'ACCEPTED'") == 2);
+    assertThat(inOrder(o, "answer = 'duplicate'")).isEqualTo(2);
+    assertThat(f.agency.takenTwice()).isEmpty();
+  }
+
+  HttpResponse<Buffer> operator(String method, String path, String token, JsonObject body) throws Exception {
+    var req = f.g.http.request(io.vertx.core.http.HttpMethod.valueOf(method), path).putHeader("Authorization", "Bearer " + token);
+    var sent = body == null ? req.send() : req.putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer());
+    return sent.toCompletionStage().toCompletableFuture().get();
+  }
+
+  @Test
+  void aRefusedRecordWaitsInTheOperatorsWorklistUntilResentOrClosedAndEachStepIsAudited() throws Exception {
+    String[] h = f.household("431103");
+    f.agency.refuse(h[1], "参保登记库中无此人");
+    JsonObject o = f.pay(h[0], "赵一", "wechat");
+    Eventually.until("one refused, one accepted", () -> inOrder(o, "state = 'REFUSED'") == 1 && inOrder(o, "state = 'ACCEPTED'") == 1);
+    String token = f.g.operatorToken(Role.TOWNSHIP, new Scope("431103", "黄阳司镇", null));
+    JsonArray list = operator("GET", "/api/v1/operator/handoff/refused", token, null).bodyAsJsonObject().getJsonArray("refused");
+    JsonObject item = list.stream().map(x -> (JsonObject) x).filter(x -> x.getString("orderId").equals(o.getString("id")))
+        .findFirst().orElseThrow();
+    assertThat(item.getString("reason")).isEqualTo("参保登记库中无此人");
+    assertThat(item.getString("idNumber")).isEqualTo(TestGateway.masked(h[1]));
+    assertThat(item.getString("name")).isEqualTo("钱*");
+    assertThat(item.encode()).doesNotContain(h[1]);
+    String other = f.g.operatorToken(Role.TOWNSHIP, new Scope("371312", "汤头街道", null));
+    assertThat(operator("GET", "/api/v1/operator/handoff/refused", other, null).bodyAsJsonObject().getJsonArray("refused")
+        .stream().map(x -> ((JsonObject) x).getString("orderId"))).doesNotContain(o.getString("id"));
+    String path = "/api/v1/operator/handoff/refused/" + item.getLong("id") + "/resolve";
+    assertThat(operator("POST", path, other, new JsonObject().put("action", "resend").put("note", "x")).statusCode()).isEqualTo(403);
+    assertThat(operator("POST", path, token, new JsonObject().put("action", "shred").put("note", "x")).statusCode()).isEqualTo(400);
+
+    f.agency.accept(h[1]); // the roster was fixed at the agency
+    assertThat(operator("POST", path, token, new JsonObject().put("action", "resend").put("note", "roster fixed")).statusCode())
+        .isEqualTo(200);
+    Eventually.until("the resent record accepted", () -> inOrder(o, "state = 'ACCEPTED'") == 2);
+    assertThat(f.count("select count(*) from audit_log where action = 'handoff.refused.resolve' and subject = 'handoff_record "
+        + item.getLong("id") + "' and after->>'action' = 'resend'")).isEqualTo(1);
+    assertThat(operator("POST", path, token, new JsonObject().put("action", "close").put("note", "again")).statusCode()).isEqualTo(404);
+    assertThat(f.agency.takenTwice()).isEmpty();
+  }
+
+  @Test
+  void aRefundOfAPaidItemIsHandedOffAsAReversalAfterItsContribution() throws Exception {
+    String[] h = f.household("431103");
+    JsonObject o = f.pay(h[0], "赵一", "alipay");
+    Eventually.until("both records accepted", () -> inOrder(o, "state = 'ACCEPTED'") == 2);
+    JsonObject household = f.g.lookup(h[0], "赵一");
+    String token = f.g.operatorToken(Role.FINANCE, Scope.ALL);
+    HttpResponse<Buffer> r = operator("POST", "/api/v1/operator/refunds", token, new JsonObject().put("orderId", o.getString("id"))
+        .put("memberRef", TestGateway.ref(household, h[1])).put("insurance", "medical").put("reason", "death"));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    assertThat(inOrder(o, "kind = 'REVERSAL'")).as("written with the refund").isEqualTo(1);
+    Eventually.until("the reversal accepted", () -> inOrder(o, "kind = 'REVERSAL' and state = 'ACCEPTED'") == 1);
+    JsonObject reversal = f.agency.records().values().stream()
+        .filter(x -> x.getString("orderId").equals(o.getString("id")) && x.getString("kind").equals("REVERSAL")).findFirst().orElseThrow();
+    assertThat(reversal.getString("idNumber")).isEqualTo(h[1]);
+    assertThat(reversal.getString("reason")).isEqualTo("death");
+    assertThat(reversal.getString("refundNo")).isEqualTo(r.bodyAsJsonObject().getString("outRefundNo"));
+    assertThat(reversal.getLong("personalFen")).isEqualTo(25000L);
+    assertThat(f.agency.takenTwice()).isEmpty();
+  }
+
+  @Test
+  void aDaysRecordsGoToOneSignedFileWhoseControlLineAndSignatureOpensslChecks() throws Exception {
+    String[] h = f.household("320682");
+    JsonObject o = f.pay(h[0], "赵一", "wechat");
+    assertThat(inOrder(o, "state = 'PENDING'")).as("a file receiver's records wait for the day's end").isEqualTo(2);
+    java.time.LocalDate day = f.g.clock.instant().atZone(java.time.ZoneId.of("Asia/Shanghai")).toLocalDate();
+    f.g.clock.advance(Duration.ofHours(25));
+    Eventually.until("the day's file", () -> inOrder(o, "state = 'FILED'") == 2);
+    java.nio.file.Path csv = f.files.resolve("rg-medical-" + day + ".csv");
+    java.nio.file.Path sig = f.files.resolve("rg-medical-" + day + ".csv.sig");
+    List<String> lines = java.nio.file.Files.readAllLines(csv, java.nio.charset.Charset.forName("GB18030"));
+    long total = f.count("select sum(personal_fen) from handoff_record where file_name = 'rg-medical-" + day + ".csv'");
+    long records = f.count("select count(*) from handoff_record where file_name = 'rg-medical-" + day + ".csv'");
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("#CONTROL," + records + "," + total);
+    assertThat(lines.stream().filter(l -> l.contains("如城街道"))).hasSize((int) records); // GB18030 read back as written
+    assertThat(String.join("\n", lines)).doesNotContain(h[0]).doesNotContain("赵一");
+    assertThat(f.count("select count(*) from handoff_file where receiver = 'rg-medical'")).isEqualTo(1);
+
+    java.nio.file.Path pub = f.keys.resolve("handoff-key.pub.pem");
+    assertThat(openssl(pub, sig, csv)).contains("Verified OK");
+    java.nio.file.Path tampered = f.files.resolve("tampered.csv");
+    java.nio.file.Files.writeString(tampered, java.nio.file.Files.readString(csv, java.nio.charset.Charset.forName("GB18030"))
+        .replace("#CONTROL," + records, "#CONTROL," + (records + 1)), java.nio.charset.Charset.forName("GB18030"));
+    assertThat(openssl(pub, sig, tampered)).contains("Verification failure");
+  }
+
+  /** {@code openssl dgst -sm3 -verify}: SM2 signatures with the default identity 1234567812345678 (GB/T 32918). */
+  static String openssl(java.nio.file.Path pub, java.nio.file.Path sig, java.nio.file.Path file) throws Exception {
+    Process p = new ProcessBuilder("openssl", "dgst", "-sm3", "-verify", pub.toString(), "-signature", sig.toString(),
+        "-sigopt", "distid:1234567812345678", file.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
+  }
+
+  @Test
+  void aCrashBetweenMarkingPaidAndWritingTheRecordLeavesNeitherAndTheRetriedPaymentWritesBoth() throws Exception {
+    String[] h = f.household("431103");
+    // the gateway's connection dies inside the payment's transaction, after the order is marked paid
+    f.sql("create or replace function crash_in_handoff() returns trigger language plpgsql as $$"
+        + " begin perform pg_terminate_backend(pg_backend_pid()); perform pg_sleep(10); return new; end $$");
+    f.sql("create trigger crash_in_handoff before insert on handoff_record for each row execute function crash_in_handoff()");
+    JsonObject o;
+    try {
+      o = f.g.payWholeHousehold(h[0], "赵一", "medical", 2020, "wechat");
+      String id = o.getString("id");
+      Eventually.until("a notification the gateway could not apply", () -> f.g.paymentNotifications(o.getString("outTradeNo")),
+          l -> !l.isEmpty());
+      assertThat(f.g.get("/api/v1/orders/" + id).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+      assertThat(f.count("select count(*) from payment where order_id = '" + id + "'")).isZero();
+      assertThat(inOrder(o, "true")).isZero();
+    } finally {
+      f.sql("drop trigger crash_in_handoff on handoff_record");
+    }
+    f.g.clock.advance(Duration.ofSeconds(31)); // the sweeper asks the channel about the order still paying
+    f.g.awaitState(o.getString("id"), "PAID");
+    assertThat(inOrder(o, "kind = 'CONTRIBUTION'")).isEqualTo(2);
+    Eventually.until("both records accepted", () -> inOrder(o, "state = 'ACCEPTED'") == 2);
+    assertThat(f.agency.takenTwice()).isEmpty();
+  }
+}
