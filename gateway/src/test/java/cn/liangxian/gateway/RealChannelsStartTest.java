@@ -48,6 +48,7 @@ class RealChannelsStartTest {
   void withTheSandboxOffTheGatewayStartsOnTheRealMerchantsAndItsBannerNamesNoSandbox() throws Exception {
     Files.writeString(keys.resolve("wechat-merchant-key.pem"), Pem.write(rsa().getPrivate()));
     Files.writeString(keys.resolve("wechat-apiv3.key"), "abcdefghijklmnopqrstuvwxyz012345");
+    Files.writeString(keys.resolve("wechat-mini-program.secret"), "0123456789abcdef0123456789abcdef");
     Files.writeString(keys.resolve("wechat-pay-public-key.pem"), Pem.write(rsa().getPublic()));
     Files.writeString(keys.resolve("alipay-app-key.pem"), Pem.write(rsa().getPrivate()));
     Files.writeString(keys.resolve("alipay-public-key.pem"), Pem.write(rsa().getPublic()));
@@ -81,6 +82,7 @@ class RealChannelsStartTest {
   void aUnionPayMerchantAndCertificateModeAreTakenFromTheFiles() throws Exception {
     Files.writeString(keys.resolve("wechat-merchant-key.pem"), Pem.write(rsa().getPrivate()));
     Files.writeString(keys.resolve("wechat-apiv3.key"), "abcdefghijklmnopqrstuvwxyz012345");
+    Files.writeString(keys.resolve("wechat-mini-program.secret"), "0123456789abcdef0123456789abcdef");
     Files.writeString(keys.resolve("alipay-app-key.pem"), Pem.write(rsa().getPrivate()));
     Files.writeString(keys.resolve("alipay-public-key.pem"), Pem.write(rsa().getPublic()));
     Files.writeString(keys.resolve("unionpay-sign-key.pem"), Vectors.text("merchant-rsa.pem"));

@@ -45,8 +45,10 @@ class OrderLongPollTest {
     g.close();
   }
 
-  Future<HttpResponse<Buffer>> poll(String query) {
-    return g.http.get("/api/v1/orders/" + order.getString("id") + query).send();
+  Future<HttpResponse<Buffer>> poll(String query) throws Exception {
+    // the resident whose session made the order (TestGateway's default caller)
+    return g.http.get("/api/v1/orders/" + order.getString("id") + query).putHeader("Authorization", g.bearer(TestGateway.DEFAULT_RESIDENT))
+        .send();
   }
 
   static <T> T await(Future<T> f) throws Exception {
@@ -113,6 +115,7 @@ class OrderLongPollTest {
       HttpClient http = client.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
           .setDefaultPort(g.gateway.httpPort()));
       HttpClientRequest req = await(http.request(HttpMethod.GET, "/api/v1/orders/" + order.getString("id") + "?waitSeconds=25"));
+      req.putHeader("Authorization", g.bearer(TestGateway.DEFAULT_RESIDENT));
       await(req.end());
       Eventually.until("the request waiting", this::waiters, l -> l.endsWith(" 1.0"));
       await(req.connection().close());

@@ -157,16 +157,18 @@ public final class TestGateway implements AutoCloseable {
 
   /** The made-up phone user whose session orders and reads orders when a test names no caller. */
   public static final String DEFAULT_RESIDENT = "test-phone";
-  private final Map<String, String> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Map.Entry<String, java.time.Instant>> sessions = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * A session token of {@code user}, logged in to the WeChat mini-program the way a phone does: a
    * {@code wx.login} code from the sandbox, exchanged at {@code POST /api/v1/session/wechat}.
    */
   public String residentToken(String channel, String user) throws Exception {
-    String known = sessions.get(channel + "/" + user);
-    if (known != null) {
-      return known;
+    // a session lasts two hours of the gateway's clock, which tests move on: a new one after half an hour
+    Map.Entry<String, java.time.Instant> known = sessions.get(channel + "/" + user);
+    if (known != null && !clock.instant().isAfter(known.getValue().plus(java.time.Duration.ofMinutes(30)))
+        && !clock.instant().isBefore(known.getValue())) {
+      return known.getKey();
     }
     var logins = gateway.demo().sandbox().logins();
     String code = channel.equals("wechat") ? logins.wechatCode(cn.liangxian.sandbox.DemoMerchant.WECHAT_APP_ID, user)
@@ -178,7 +180,7 @@ public final class TestGateway implements AutoCloseable {
       throw new AssertionError("resident login of " + user + " answered " + r.statusCode() + ": " + r.bodyAsString());
     }
     String token = r.bodyAsJsonObject().getString("token");
-    sessions.put(channel + "/" + user, token);
+    sessions.put(channel + "/" + user, Map.entry(token, clock.instant()));
     return token;
   }
 

@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * Who sends a request: the headers that make it theirs, computed over what is finally sent (a kiosk
- * signs the mutated body). A new kind of caller (a mini-program session, say) is one more implementation
- * added to the list the fuzzer is given.
+ * signs the mutated body). A new kind of caller is one more implementation added to the list the fuzzer
+ * is given ({@link Callers}: anonymous, resident, kiosk, operator of each role).
  */
 public interface Caller {
   String name();

@@ -46,6 +46,19 @@ public final class Callers {
     };
   }
 
+  /** A resident logged in to a mini-program: the bearer token of the session the gateway gave for a login code. */
+  public static Caller resident(String token) {
+    return new Caller() {
+      public String name() {
+        return "resident";
+      }
+
+      public Map<String, String> headers(String method, String target, byte[] body) {
+        return Map.of("Authorization", "Bearer " + token);
+      }
+    };
+  }
+
   /** A registered kiosk signing every request (LX-KIOSK-SIG-V1, ECDSA P-256) with the gateway's clock. */
   public static Caller kiosk(String kioskId, KeyPair key, Clock clock) {
     return new Caller() {

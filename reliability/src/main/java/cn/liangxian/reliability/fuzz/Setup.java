@@ -21,8 +21,9 @@ import java.util.UUID;
 
 /**
  * What a fuzz run needs on the gateway before it starts, made through the public API as an operator
- * would: a small roster, an account of every role, a registered kiosk, a household looked up and an order
- * created. Its values go into the {@link Context}; the callers it makes are returned.
+ * would: a small roster, an account of every role, a registered kiosk, a resident logged in to the WeChat
+ * mini-program (with a login code from the demo's channel sandbox), a household looked up and an order
+ * created by that resident. Its values go into the {@link Context}; the callers it makes are returned.
  */
 public final class Setup {
   static final String REGION = "371312";
@@ -64,16 +65,33 @@ public final class Setup {
     ObjectNode reg = JSON.createObjectNode().put("kioskId", KIOSK).put("publicKey", Pem.write(kiosk.getPublic())).put("regionCode", REGION);
     expect(call("POST", "/api/v1/operator/kiosks", admin, "application/json", JSON.writeValueAsBytes(reg)), 200, 201);
     callers.add(Callers.kiosk(KIOSK, kiosk, gatewayClock));
+    String resident = residentSession();
+    callers.add(Callers.resident(resident));
     ctx.put("kioskId", KIOSK).put("publicKey", Pem.write(kiosk.getPublic())).put("regionCode", REGION).put("region", REGION)
         .put("township", TOWNSHIP).put("village", VILLAGE).put("idNumber", zhang).put("name", "张测试")
         .put("insurance", "medical").put("channel", "wechat").put("mode", "qr").put("reason", "duplicate").put("reader", "ok")
         .put("username", VICTIM).put("current", "not-the-password-at-all").put("password", "a-new-password-long-1")
         .put("date", "2019-12-15").put("file", "fuzz.csv");
-    household(ctx);
+    household(ctx, resident);
     return callers;
   }
 
-  private void household(Context ctx) throws Exception {
+  /**
+   * wx.login on a phone (the demo's sandbox hands out the code, as WeChat would), exchanged at the gateway
+   * for a session: the gateway must run in demo mode, where {@code /demo/sandbox.json} says where the sandbox is.
+   */
+  private String residentSession() throws Exception {
+    JsonNode demo = JSON.readTree(expect(call("GET", "/demo/sandbox.json", null, "application/json", new byte[0]), 200).body());
+    HttpResponse<byte[]> code = http.send(HttpRequest.newBuilder(URI.create(demo.path("sandboxUrl").asText()
+            + "/sandbox/login/wechat?appid=" + demo.path("wechatAppId").asText() + "&user=fuzz-resident"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+    expect(code, 200);
+    ObjectNode body = JSON.createObjectNode().put("code", JSON.readTree(code.body()).path("code").asText());
+    return JSON.readTree(expect(call("POST", "/api/v1/session/wechat", null, "application/json", JSON.writeValueAsBytes(body)), 201)
+        .body()).path("token").asText();
+  }
+
+  private void household(Context ctx, String resident) throws Exception {
     ObjectNode q = JSON.createObjectNode().put("idNumber", ctx.string("idNumber")).put("name", ctx.string("name"));
     JsonNode h = JSON.readTree(expect(call("POST", "/api/v1/lookup", null, "application/json", JSON.writeValueAsBytes(q)), 200).body());
     JsonNode member = h.path("members").get(0);
@@ -86,7 +104,7 @@ public final class Setup {
     ObjectNode order = JSON.createObjectNode().put("householdRef", ctx.string("householdRef")).put("channel", "wechat").put("mode", "qr");
     order.putArray("items").addObject().put("memberRef", ctx.string("memberRef")).put("insurance", "medical")
         .put("year", ((Number) ctx.get("year")).intValue());
-    HttpResponse<byte[]> o = call("POST", "/api/v1/orders", null, "application/json", JSON.writeValueAsBytes(order),
+    HttpResponse<byte[]> o = call("POST", "/api/v1/orders", resident, "application/json", JSON.writeValueAsBytes(order),
         "Idempotency-Key", UUID.randomUUID().toString());
     if (o.statusCode() == 201) {
       String id = JSON.readTree(o.body()).path("id").asText();

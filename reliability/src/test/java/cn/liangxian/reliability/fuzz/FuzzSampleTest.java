@@ -23,7 +23,8 @@ class FuzzSampleTest {
   void start() throws Exception {
     // the per-client limits would answer most of a fuzz run 429; here they are out of the way
     g = new TestGateway(Map.of("GATEWAY_LOOKUPS_PER_MINUTE", "1000000000", "GATEWAY_LOOKUP_BURST", "1000000",
-        "GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS", "1000000000", "GATEWAY_LOOKUP_BURST_PER_ADDRESS", "1000000"));
+        "GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS", "1000000000", "GATEWAY_LOOKUP_BURST_PER_ADDRESS", "1000000",
+        "GATEWAY_ANONYMOUS_LOOKUPS_PER_MINUTE", "1000000000", "GATEWAY_ANONYMOUS_LOOKUP_BURST", "1000000"));
   }
 
   @AfterAll

@@ -62,8 +62,11 @@ public final class AlipayClient {
   public Future<String> create(String outTradeNo, long totalFen, String subject, String buyerId, String notifyUrl,
       String timeoutExpress) {
     JsonObject biz = new JsonObject().put("out_trade_no", outTradeNo).put("total_amount", Money.fenToYuan(totalFen))
-        .put("subject", subject).put(buyerId.startsWith("2088") ? "buyer_id" : "buyer_open_id", buyerId).put("product_code", "JSAPI_PAY")
-        .put("timeout_express", timeoutExpress);
+        .put("subject", subject).put("product_code", "JSAPI_PAY").put("timeout_express", timeoutExpress);
+    if (buyerId != null) {
+      // a 2088… user id, or the open id Alipay gives apps created since 2023
+      biz.put(buyerId.startsWith("2088") ? "buyer_id" : "buyer_open_id", buyerId);
+    }
     return call("alipay.trade.create", biz, notifyUrl).map(r -> required(r, "trade_no"));
   }
 
