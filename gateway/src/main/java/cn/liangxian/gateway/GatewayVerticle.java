@@ -54,7 +54,7 @@ import cn.liangxian.gateway.refund.RefundStore;
 import cn.liangxian.gateway.refund.Refunds;
 import cn.liangxian.gateway.roster.CrossChecks;
 import cn.liangxian.gateway.roster.RosterUploadHandler;
-import cn.liangxian.gateway.session.Caller;
+import cn.liangxian.gateway.http.Caller;
 import cn.liangxian.gateway.session.CallerAuth;
 import cn.liangxian.gateway.session.SessionHandlers;
 import cn.liangxian.gateway.session.Sessions;
@@ -323,8 +323,7 @@ final class GatewayVerticle extends VerticleBase {
     if (p.options().sandbox()) {
       // demo mode only: a phone-sized page walking the mini-program flow against the public API
       // where the demo page raises the sandbox's imitation of the mini-program pay sheet
-      router.route("/demo/sandbox.json").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("sandboxUrl", p.sandboxUrl())
-          .put("wechatAppId", cn.liangxian.sandbox.DemoMerchant.WECHAT_APP_ID).put("alipayAppId", cn.liangxian.sandbox.DemoMerchant.ALIPAY_APP_ID)));
+      router.route("/demo/sandbox.json").handler(ctx -> Replies.json(ctx, 200, cn.liangxian.gateway.demo.DemoChannels.pageSettings(p.sandboxUrl())));
       router.route("/demo/*").handler(StaticHandler.create("demo").setCachingEnabled(false));
     }
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")

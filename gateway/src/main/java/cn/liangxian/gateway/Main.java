@@ -84,7 +84,7 @@ public final class Main {
             : config.keyDir().resolve("operator-admin.password")).append(")\n")
         .append(g.sandboxUrl().map(url -> "  Phone demo      " + base + "/demo/   (the mini-program flow: lookup, family, pay,"
             + " receipt)\n  Channel sandbox " + url + "   (QR codes open its pay page)\n").orElse(""))
-        .append(g.demoAgency() == null ? "" : "  Agency simulator " + g.demoAgency().simulator().baseUrl()
+        .append(g.demoAgency() == null ? "" : "  Agency simulator " + g.demoAgency().baseUrl()
             + "   (receiving agencies; GET /agency/ledger)\n")
         .append("\n");
     // made-up residents only while the demo roster is all that is loaded: a real roster never reaches a log

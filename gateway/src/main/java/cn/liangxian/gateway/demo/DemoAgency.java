@@ -60,6 +60,11 @@ public final class DemoAgency implements AutoCloseable {
     return new DemoAgency(vertx, sim, List.copyOf(receivers));
   }
 
+  /** Where the simulator listens, for the start-up banner. */
+  public String baseUrl() {
+    return simulator.baseUrl();
+  }
+
   public AgencySimulator simulator() {
     return simulator;
   }

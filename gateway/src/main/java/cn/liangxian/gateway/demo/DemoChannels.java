@@ -75,6 +75,12 @@ public final class DemoChannels implements AutoCloseable {
     return new DemoChannels(sandboxVertx, sandbox, channels, logins);
   }
 
+  /** What the phone demo page needs: where the sandbox is, and the demo merchant's mini-program and Alipay app. */
+  public static io.vertx.core.json.JsonObject pageSettings(String sandboxUrl) {
+    return new io.vertx.core.json.JsonObject().put("sandboxUrl", sandboxUrl).put("wechatAppId", DemoMerchant.WECHAT_APP_ID)
+        .put("alipayAppId", DemoMerchant.ALIPAY_APP_ID);
+  }
+
   /** The sandbox itself: the tests' door to paying, faults, notifications and the ledger. */
   public ChannelSandbox sandbox() {
     return sandbox;

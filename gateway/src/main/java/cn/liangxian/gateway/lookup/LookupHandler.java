@@ -5,7 +5,7 @@ import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.http.SharedRateLimiter;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
-import cn.liangxian.gateway.session.Caller;
+import cn.liangxian.gateway.http.Caller;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.InvalidIdNumberException;
 import io.vertx.core.AsyncResult;

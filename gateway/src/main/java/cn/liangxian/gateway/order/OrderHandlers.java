@@ -3,7 +3,7 @@ package cn.liangxian.gateway.order;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.Replies;
-import cn.liangxian.gateway.session.Caller;
+import cn.liangxian.gateway.http.Caller;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;

@@ -5,7 +5,7 @@ import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.lookup.Household;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.Regions;
-import cn.liangxian.gateway.session.Caller;
+import cn.liangxian.gateway.http.Caller;
 import cn.liangxian.policy.Insurance;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -4,7 +4,7 @@ import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.Replies;
 import cn.liangxian.gateway.order.OrderHandlers;
 import cn.liangxian.gateway.order.OrderStore;
-import cn.liangxian.gateway.session.Caller;
+import cn.liangxian.gateway.http.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.session;
 
+import cn.liangxian.gateway.http.Caller;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.kiosk.KioskAuth;

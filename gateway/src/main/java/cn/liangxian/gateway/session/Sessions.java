@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.session;
 
+import cn.liangxian.gateway.http.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

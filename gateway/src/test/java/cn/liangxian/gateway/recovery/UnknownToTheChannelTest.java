@@ -79,6 +79,9 @@ class UnknownToTheChannelTest {
   @ParameterizedTest
   @ValueSource(strings = {"wechat", "alipay"})
   void anOrderWhosePrepayFoundTheChannelUnreachableHoldsNothing(String channel) throws Exception {
+    // logged in while the channel answers: its login is not what this tests
+    g.lookup(Fixture.CHEN, "陈一");
+    g.bearer(TestGateway.DEFAULT_RESIDENT);
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, false, 1, false)); // the channel's API fails once
     HttpResponse<Buffer> refused = orderChen(channel);
     assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(503);

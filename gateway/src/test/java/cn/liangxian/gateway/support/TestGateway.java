@@ -257,7 +257,7 @@ public final class TestGateway implements AutoCloseable {
   public JsonObject awaitState(String orderId, String... states) throws Exception {
     java.util.Set<String> wanted = java.util.Set.of(states);
     return Eventually.until("order " + orderId + " to be one of " + wanted, () -> get("/api/v1/orders/" + orderId).bodyAsJsonObject(),
-        o -> wanted.contains(o.getString("state")));
+        o -> wanted.contains(String.valueOf(o.getString("state"))));
   }
 
   /** The sandbox's attempts to deliver this trade's payment notification (refund notifications left out). */

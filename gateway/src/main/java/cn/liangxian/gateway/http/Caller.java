@@ -1,4 +1,4 @@
-package cn.liangxian.gateway.session;
+package cn.liangxian.gateway.http;
 
 import io.vertx.ext.web.RoutingContext;
 
@@ -10,7 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 public record Caller(Kind kind, String id, String channel, String subject) {
   public enum Kind { KIOSK, RESIDENT, ANONYMOUS }
 
-  static final String KEY = "liangxian.caller";
+  public static final String KEY = "liangxian.caller";
 
   public static Caller kiosk(String kioskId) {
     return new Caller(Kind.KIOSK, "kiosk:" + kioskId, null, kioskId);
