@@ -21,10 +21,15 @@ class TwoInstancesHandoffTest {
         String[] h = f.household(i % 2 == 0 ? "431103" : "320682");
         orders.add(f.pay(h[0], "赵一", i < 2 ? "wechat" : "alipay").getString("id"));
       }
+      Eventually.until("the first households' pushed records accepted", () -> f.count("select count(*) from handoff_record"
+          + " where region_code = '431103' and state = 'PENDING'") == 0);
       f.agency.loseAnswers(1); // one batch's answer is lost: sent again, answered duplicate
       String[] h = f.household("431103");
       orders.add(second.payWholeHousehold(h[0], "赵一", "medical", 2020, "wechat").getString("id"));
       second.awaitState(orders.get(4), "PAID");
+      // the batch whose answer is lost has been sent once (the clock moved on only after it: its retry is due then)
+      Eventually.until("the last household's records sent once", () -> f.count("select count(*) from handoff_record"
+          + " where region_code = '431103' and state = 'PENDING' and attempts >= 1") == 2);
       f.g.clock.advance(Duration.ofSeconds(31));
       Eventually.until("every pushed record accepted", () -> f.count("select count(*) from handoff_record where state = 'PENDING'"
           + " and region_code = '431103'") == 0);
