@@ -122,6 +122,8 @@ class AgencyChangesTest {
   @Test
   void paidInAnotherCityIsExplainedInChineseAndTheOrderRefused() throws Exception {
     String[] h = f.household("431103");
+    // looked up first, so that the gateway keeps the answer: the agency's word must replace it
+    assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("unpaid");
     f.changes("ls-medical", change("PAID_ELSEWHERE", h[0]).put("place", "长沙市岳麓区"));
     JsonObject item = medical(h[0], "赵一");
     assertThat(item.getString("status")).isEqualTo("not-eligible");
