@@ -63,8 +63,8 @@ public record OrderRequest(UUID householdRef, String channel, String mode, List<
       if (t != null && !(t instanceof Integer)) {
         throw Problem.invalidField("items[" + i + "].tier", "tier must be a whole number of yuan");
       }
-      if (!seen.add(member + "/" + ins)) {
-        throw Problem.invalidField("items[" + i + "]", "the same member and insurance is listed twice");
+      if (!seen.add(member + "/" + ins + "/" + year)) {
+        throw Problem.invalidField("items[" + i + "]", "the same member, insurance and year is listed twice");
       }
       items.add(new Item(member, ins, year, (Integer) t));
     }
