@@ -294,6 +294,7 @@ final class GatewayVerticle extends VerticleBase {
     router.get("/api/v1/operator/audit").handler(audit::list);
     BookHandlers books = new BookHandlers(vertx, pool, p.regions(), p.publishedBooks(), households, p.clock());
     router.post("/api/v1/operator/books").handler(books::upload);
+    router.get("/api/v1/operator/books").handler(books::list);
     router.post("/api/v1/operator/books/:id/activate").handler(books::activate);
     router.post("/api/v1/operator/kiosks").handler(kiosks::register);
     var upload = p.limits().bodies().reader(p.options().maxRosterBytes());

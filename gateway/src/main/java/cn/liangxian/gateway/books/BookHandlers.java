@@ -14,6 +14,7 @@ import cn.liangxian.policy.PolicyBookException;
 import cn.liangxian.policy.RegionBooks;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -52,9 +53,11 @@ public final class BookHandlers {
   static final String ACTIVATE = "update policy_book set active_from = $2, activated_by = $3, activated_at = now()"
       + " where id = $1 and active_from is null";
   static final String NOTIFY = "select pg_notify('" + PublishedBooks.CHANNEL + "', $1)";
+  static final String LIST = "select id, region_code, book_id, file_name, uploaded_by, uploaded_at, active_from, activated_by,"
+      + " activated_at from policy_book where ($1::text is null or region_code = $1) order by id desc limit 200";
 
   /** Every statement above, checked against the schema at start-up. */
-  public static final List<String> STATEMENTS = List.of(INSERT, ROW, ACTIVATE, NOTIFY);
+  public static final List<String> STATEMENTS = List.of(INSERT, ROW, ACTIVATE, NOTIFY, LIST);
 
   private final Vertx vertx;
   private final Pool pool;
@@ -127,6 +130,47 @@ public final class BookHandlers {
             ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(ar.result().toBuffer());
           }
         });
+  }
+
+  /**
+   * {@code GET /api/v1/operator/books?region=}: the books uploaded at run time, newest first (200 at most), with
+   * the books of the configuration and those live on each region's pay date.
+   */
+  public void list(RoutingContext ctx) {
+    Operator op = Operator.of(ctx).require(Role.ADMIN);
+    ctx.put(AuditTrail.ACTION, "book.list");
+    String region = ctx.queryParams().get("region");
+    if (region != null) {
+      regions.get(region).orElseThrow(() -> Problem.invalidField("region", "region " + region + " is not served here"));
+      op.requireScope(region, null, null);
+    } else if (!op.scope().isAll()) {
+      throw Problem.invalidField("region", "region is required: your account covers " + op.scope());
+    }
+    pool.preparedQuery(LIST).execute(Tuple.of(region)).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      JsonArray uploaded = new JsonArray();
+      for (Row r : ar.result()) {
+        uploaded.add(new JsonObject().put("id", r.getLong("id")).put("region", r.getString("region_code"))
+            .put("book", r.getString("book_id")).put("file", r.getString("file_name"))
+            .put("uploadedBy", r.getString("uploaded_by")).put("uploadedAt", r.getOffsetDateTime("uploaded_at").toString())
+            .put("state", r.getLocalDate("active_from") == null ? "uploaded" : "activated")
+            .put("activeFrom", r.getLocalDate("active_from") == null ? null : r.getLocalDate("active_from").toString())
+            .put("activatedBy", r.getString("activated_by"))
+            .put("activatedAt", r.getOffsetDateTime("activated_at") == null ? null : r.getOffsetDateTime("activated_at").toString()));
+      }
+      JsonArray live = new JsonArray();
+      for (Regions.Entry e : regions.all()) {
+        if (region == null || region.equals(e.code())) {
+          live.add(BookPreview.summary(e.books(), e.payDate()).put("region", e.code())
+              .put("configured", new JsonArray(e.configured().stream().map(PolicyBook::file).toList())));
+        }
+      }
+      ctx.response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("uploaded", uploaded).put("live", live).toBuffer());
+    });
   }
 
   /** {@code POST /api/v1/operator/books/:id/activate} {activateOn}. */

@@ -99,6 +99,11 @@ class BookPublishTest {
     assertThat(p.getString("field")).isEqualTo(startUp.field()).startsWith("medical.personal");
     assertThat(p.getString("detail")).isEqualTo(startUp.getMessage());
 
+    HttpResponse<Buffer> json = a.http.post("/api/v1/operator/books").putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", "Bearer " + a.adminToken()).sendBuffer(Buffer.buffer("{}"))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(json.statusCode()).isEqualTo(415);
+
     HttpResponse<Buffer> notYaml = upload(a.adminToken(), "", "regions: [unclosed");
     assertThat(notYaml.statusCode()).isEqualTo(422);
     assertThat(notYaml.bodyAsJsonObject().getString("detail")).contains("not valid YAML");
@@ -175,6 +180,12 @@ class BookPublishTest {
       assertThat(rs.next()).isFalse();
     }
     assertThat(count("select count(*) from audit_log where action = 'book.upload' and status is null")).isEqualTo(1);
+
+    JsonObject list = a.get("/api/v1/operator/books?region=371312", "Authorization", "Bearer " + a.adminToken()).bodyAsJsonObject();
+    assertThat(list.getJsonArray("uploaded").getJsonObject(0).getString("state")).isEqualTo("activated");
+    assertThat(list.getJsonArray("uploaded").getJsonObject(0).getString("activatedBy")).isEqualTo("admin");
+    assertThat(list.getJsonArray("live").getJsonObject(0).getJsonArray("books").stream().map(o -> ((JsonObject) o).getString("file")))
+        .containsOnly("hedong-2020-amended.yaml");
   }
 
   @Test
