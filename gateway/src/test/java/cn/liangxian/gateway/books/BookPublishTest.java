@@ -199,6 +199,24 @@ class BookPublishTest {
     }
   }
 
+  @Test
+  @Order(6)
+  void nextYearsBookUploadedAndActivatedInOneCallJoinsThisYearsOnEveryInstance() throws Exception {
+    String next = hedong.replace("2020", "YEAR").replace("2019", "2020").replace("YEAR", "2021");
+    HttpResponse<Buffer> r = upload(a.adminToken(), "?file=hedong-2021.yaml&activateOn=2019-12-20&sample=0", next);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    JsonObject up = r.bodyAsJsonObject();
+    assertThat(up.getString("state")).isEqualTo("activated");
+    assertThat(up.getJsonObject("years").getInteger("medical")).isEqualTo(2021);
+    assertThat(up.getJsonObject("preview").getInteger("households")).isZero();
+    assertThat(count("select count(*) from audit_log where action = 'book.activate' and status is null")).isEqualTo(2);
+    // live from 2019-12-20: the region's pay date (2019-12-15) still has this year's books only
+    JsonObject list = b.get("/api/v1/operator/books?region=371312", "Authorization", "Bearer " + b.adminToken()).bodyAsJsonObject();
+    assertThat(list.getJsonArray("uploaded")).hasSize(2);
+    assertThat(list.getJsonArray("live").getJsonObject(0).getJsonArray("books").stream().map(o -> ((JsonObject) o).getString("file")))
+        .containsOnly("hedong-2020-amended.yaml");
+  }
+
   void assertPersonal(long fen) throws Exception {
     assertThat(personalFen(a)).isEqualTo(fen);
     assertThat(personalFen(b)).isEqualTo(fen);
