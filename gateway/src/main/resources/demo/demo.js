@@ -99,6 +99,8 @@ function defaultTier(it) {
   return tierOf(it, it.lastTier) ? it.lastTier : Math.min(...it.tiers.map((x) => x.tier));
 }
 function pick(key, it) {
+  // an order pays one benefit year of a member's insurance: picking one year drops the other
+  for (const [k, x] of picked) if (x.memberRef === it.ref && x.insurance === it.insurance && x.year !== it.year) picked.delete(k);
   const sel = { memberRef: it.ref, insurance: it.insurance, year: it.year };
   if (defaultTier(it) !== undefined) sel.tier = defaultTier(it);
   picked.set(key, sel);

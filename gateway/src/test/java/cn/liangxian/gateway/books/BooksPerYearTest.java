@@ -77,26 +77,60 @@ class BooksPerYearTest {
   @Test
   void oneOrderPaysItemsOfTwoYearsEachPricedFromItsYearsBook() throws Exception {
     JsonObject h = g.lookup(Fixture.LI, "李四");
+    // this year's medical insurance for the family (000 五2: the whole household) and next year's pension for 李四
     JsonArray items = new JsonArray();
-    for (int year : List.of(2020, 2021)) {
-      for (String id : List.of(Fixture.ZHANG, Fixture.LI, Fixture.CHILD)) {
-        items.add(new JsonObject().put("memberRef", ref(h, id)).put("insurance", "medical").put("year", year));
-      }
+    for (String id : List.of(Fixture.ZHANG, Fixture.LI, Fixture.CHILD)) {
+      items.add(item(h, id, "medical", 2020, null));
     }
-    items.add(new JsonObject().put("memberRef", ref(h, Fixture.LI)).put("insurance", "pension").put("year", 2020).put("tier", 300));
-    items.add(new JsonObject().put("memberRef", ref(h, Fixture.LI)).put("insurance", "pension").put("year", 2021).put("tier", 300));
+    items.add(item(h, Fixture.LI, "pension", 2021, 300));
+    JsonObject first = created(h, items);
+    assertThat(first.getLong("totalFen")).isEqualTo(3 * 25000 + 30000);
+    assertThat(line(first, "pension", 2021).getLong("subsidyFen")).as("the 2021 book's subsidy of the 300 tier").isEqualTo(3500);
+
+    // next year's medical insurance (the 2021 book's 280 yuan) and this year's pension, a back-payment
+    JsonArray second = new JsonArray();
+    for (String id : List.of(Fixture.ZHANG, Fixture.LI, Fixture.CHILD)) {
+      second.add(item(h, id, "medical", 2021, null));
+    }
+    second.add(item(h, Fixture.LI, "pension", 2020, 300));
+    JsonObject other = created(h, second);
+    assertThat(other.getLong("totalFen")).isEqualTo(3 * 28000 + 30000);
+    assertThat(line(other, "pension", 2020).getLong("subsidyFen")).as("a back-payment has no subsidy (000 三(一)2(6))")
+        .isZero();
+
+    // the household now shows every one of those items held by an order, each in its year
+    JsonObject after = g.lookup(Fixture.LI, "李四");
+    assertThat(TestGateway.member(after, Fixture.LI).getJsonArray("insurances").stream()
+        .map(o -> ((JsonObject) o).getString("status"))).containsOnly("in-progress");
+  }
+
+  @Test
+  void oneMembersInsuranceIsPaidForOneYearPerOrder() throws Exception {
+    JsonObject h = g.lookup(Fixture.GRANNY, "王奶奶");
+    HttpResponse<Buffer> r = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household")
+        .getString("ref")).put("channel", "wechat").put("mode", "qr").put("items", new JsonArray()
+        .add(item(h, Fixture.ZHANG, "pension", 2020, 300)).add(item(h, Fixture.ZHANG, "pension", 2021, 300))),
+        "Idempotency-Key", UUID.randomUUID().toString());
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.bodyAsJsonObject().getString("developerDetail")).contains("a second order");
+  }
+
+  static JsonObject item(JsonObject h, String id, String insurance, int year, Integer tier) {
+    JsonObject o = new JsonObject().put("memberRef", ref(h, id)).put("insurance", insurance).put("year", year);
+    return tier == null ? o : o.put("tier", tier);
+  }
+
+  JsonObject created(JsonObject h, JsonArray items) throws Exception {
     HttpResponse<Buffer> r = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household")
         .getString("ref")).put("channel", "wechat").put("mode", "qr").put("items", items),
         "Idempotency-Key", UUID.randomUUID().toString());
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
-    JsonObject order = r.bodyAsJsonObject();
-    assertThat(order.getLong("totalFen")).isEqualTo(3 * 25000 + 3 * 28000 + 2 * 30000);
-    JsonArray lines = order.getJsonArray("items");
-    assertThat(lines).hasSize(8);
-    assertThat(lines.stream().map(o -> (JsonObject) o).filter(l -> l.getString("insurance").equals("pension"))
-        .map(l -> l.getInteger("year") + ":" + l.getLong("subsidyFen")))
-        .as("a 2020 back-payment has no subsidy (000 三(一)2(6)); 2021 in its window has the 2021 book's 35 yuan")
-        .containsExactlyInAnyOrder("2020:0", "2021:3500");
+    return r.bodyAsJsonObject();
+  }
+
+  static JsonObject line(JsonObject order, String insurance, int year) {
+    return order.getJsonArray("items").stream().map(o -> (JsonObject) o)
+        .filter(l -> l.getString("insurance").equals(insurance) && l.getInteger("year") == year).findFirst().orElseThrow();
   }
 
   @Test
