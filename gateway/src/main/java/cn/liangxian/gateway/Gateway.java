@@ -105,7 +105,8 @@ public final class Gateway implements AutoCloseable {
   public static Gateway start(GatewayOptions options, Map<String, String> env, Clock clock, Regions regions, Database db) {
     PersonalDataCipher cipher = PersonalDataCipher.load(options.keyDir(), env);
     Gateway g = new Gateway(options, db, cipher);
-    RosterImport roster = new RosterImport(db, cipher, RosterImport.regionInfo(regions));
+    // the regions as they stand at each import: a book published at run time counts from the next one
+    RosterImport roster = new RosterImport(db, cipher, () -> RosterImport.regionInfo(regions));
     try (AutoCloseable turn = db.startupLock()) {
       db.migrate();
       SharedKeys.check(db, cipher);

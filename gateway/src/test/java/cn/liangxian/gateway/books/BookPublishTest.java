@@ -217,6 +217,29 @@ class BookPublishTest {
         .containsOnly("hedong-2020-amended.yaml");
   }
 
+  @Test
+  @Order(7)
+  void aCategoryAPublishedBookDeclaresIsAcceptedByTheNextRosterImport() throws Exception {
+    String list = "department,category,id_number,name,valid_from,valid_to\n乡村振兴,MONITORED," + Fixture.ZHANG + ",张三,2019-01-01,\n";
+    JsonObject before = departments(list);
+    assertThat(before.getInteger("imported")).isZero();
+    assertThat(before.getJsonArray("rejected").getJsonObject(0).getString("reason")).contains("unknown category 'MONITORED'");
+
+    String declaring = raised().replace("\nmedical:", "\ncategories:\n  - {code: MONITORED, name: 防止返贫监测对象, department: 乡村振兴,"
+        + " group: POVERTY_LIFTED, source: 000 三(二)2}\n\nmedical:");
+    HttpResponse<Buffer> r = upload(a.adminToken(), "?file=hedong-2020-monitored.yaml&activateOn=2019-12-15&sample=0", declaring);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    assertThat(departments(list).getInteger("imported")).isEqualTo(1);
+  }
+
+  JsonObject departments(String csv) throws Exception {
+    HttpResponse<Buffer> r = a.http.post("/api/v1/operator/rosters?file=monitored.csv").putHeader("Content-Type", "text/csv")
+        .putHeader("Authorization", "Bearer " + a.adminToken()).sendBuffer(Buffer.buffer(csv))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject();
+  }
+
   void assertPersonal(long fen) throws Exception {
     assertThat(personalFen(a)).isEqualTo(fen);
     assertThat(personalFen(b)).isEqualTo(fen);
