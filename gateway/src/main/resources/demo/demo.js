@@ -11,7 +11,7 @@ const CHANNEL = { wechat: '微信支付', alipay: '支付宝', unionpay: '云闪
 const PHONE_USER = 'demo-phone-' + (localStorage.demoPhone || (localStorage.demoPhone = crypto.randomUUID().slice(0, 8)));
 
 let household = null;
-let picked = new Map(); // memberRef/insurance → {memberRef, insurance, year, tier}
+let picked = new Map(); // memberRef/insurance/year → {memberRef, insurance, year, tier}
 let channel = 'wechat';
 let order = null;
 let offered = ['wechat', 'alipay']; // the channels the gateway takes in a mini-program (GET /api/v1/channels)
@@ -76,8 +76,8 @@ $('lookup').onclick = async () => {
     household = await client.call('POST', '/api/v1/lookup', { idNumber: $('id').value.trim().toUpperCase(), name: $('name').value.trim() });
     order = null;
     picked = new Map();
-    const whole = new Set((household.wholeFamilyRequired || []).map((w) => w.insurance));
-    for (const [key, it] of payable()) if (whole.has(it.insurance)) pick(key, it);
+    const whole = new Set((household.wholeFamilyRequired || []).map((w) => w.insurance + '/' + w.year));
+    for (const [key, it] of payable()) if (whole.has(it.insurance + '/' + it.year) || whole.has(it.insurance + '/undefined')) pick(key, it);
     offered = ((await client.call('GET', '/api/v1/channels')).channels || []).filter((c) => (c.modes || []).includes('mini')).map((c) => c.name);
     channel = offered[0] || 'wechat';
     renderFamily();
@@ -89,7 +89,7 @@ $('lookup').onclick = async () => {
 
 function payable() {
   const m = new Map();
-  for (const mem of household.members) for (const it of mem.insurances) if (it.status === 'unpaid') m.set(mem.ref + '/' + it.insurance, Object.assign({ ref: mem.ref }, it));
+  for (const mem of household.members) for (const it of mem.insurances) if (it.status === 'unpaid') m.set(mem.ref + '/' + it.insurance + '/' + it.year, Object.assign({ ref: mem.ref }, it));
   return m;
 }
 
@@ -99,6 +99,8 @@ function defaultTier(it) {
   return tierOf(it, it.lastTier) ? it.lastTier : Math.min(...it.tiers.map((x) => x.tier));
 }
 function pick(key, it) {
+  // an order pays one benefit year of a member's insurance: picking one year drops the other
+  for (const [k, x] of picked) if (x.memberRef === it.ref && x.insurance === it.insurance && x.year !== it.year) picked.delete(k);
   const sel = { memberRef: it.ref, insurance: it.insurance, year: it.year };
   if (defaultTier(it) !== undefined) sel.tier = defaultTier(it);
   picked.set(key, sel);
@@ -106,10 +108,11 @@ function pick(key, it) {
 function fenOf(it, sel) { const t = sel && sel.tier !== undefined ? tierOf(it, sel.tier) : null; return t ? t.personalFen : it.personalFen; }
 
 function toggle(key, it) {
-  const whole = (household.wholeFamilyRequired || []).some((w) => w.insurance === it.insurance);
+  // the whole-family rule is per insurance and benefit year (a region may collect two years at once)
+  const whole = (household.wholeFamilyRequired || []).some((w) => w.insurance === it.insurance && (w.year === undefined || w.year === it.year));
   const on = !picked.has(key);
   for (const [k, x] of payable()) {
-    if (k === key || (whole && x.insurance === it.insurance)) { if (on) pick(k, x); else picked.delete(k); }
+    if (k === key || (whole && x.insurance === it.insurance && x.year === it.year)) { if (on) pick(k, x); else picked.delete(k); }
   }
   renderFamily();
 }
@@ -117,7 +120,7 @@ function toggle(key, it) {
 function renderFamily() {
   const h = household.household;
   $('place').textContent = `${h.region.name} ${h.township} ${h.village}`;
-  const whole = (household.wholeFamilyRequired || []).map((w) => INS[w.insurance]);
+  const whole = [...new Set((household.wholeFamilyRequired || []).map((w) => INS[w.insurance]))];
   $('rule').textContent = whole.length ? `本地${whole.join('、')}须全家一起缴，已为您全部选上` : '';
   const box = $('members');
   box.replaceChildren();
@@ -127,7 +130,7 @@ function renderFamily() {
       el('span', { text: ` ${SEX[mem.sex] || ''} · ${mem.age}岁 · 尾号${mem.idNumber.slice(-4)}` })));
     const cells = el('div', { class: 'cells' });
     for (const it of mem.insurances) {
-      const key = mem.ref + '/' + it.insurance;
+      const key = mem.ref + '/' + it.insurance + '/' + it.year;
       if (it.status !== 'unpaid') {
         const when = it.paidAt ? `（${it.paidAt.slice(0, 10)}）` : '';
         cells.append(el('div', { class: 'cell' }, el('span', { class: 'cell-bd', text: `${it.year}年${INS[it.insurance]}` }),

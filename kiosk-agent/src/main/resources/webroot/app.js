@@ -97,11 +97,11 @@ function itemRow(s, mem, it, chosen) {
     const when = it.paidAt ? `（${it.paidAt.slice(0, 10).replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}）` : '';
     return el('div', { class: 'item done ' + it.status }, label, el('span', { class: 'status', text: (STATUS[it.status] || it.status) + when }));
   }
-  const sel = chosen.get(mem.ref + '/' + it.insurance);
+  const sel = chosen.get(mem.ref + '/' + it.insurance + '/' + it.year);
   const t = tierOf(it, sel && sel.tier !== undefined ? sel.tier : defaultTier(it));
   const fen = t ? t.personalFen : it.personalFen;
   const pick = el('button', { class: 'pick' + (sel ? ' on' : ''), 'data-member': mem.ref, 'data-insurance': it.insurance,
-    'aria-pressed': String(!!sel), onclick: () => act({ action: 'toggle', memberRef: mem.ref, insurance: it.insurance }) },
+    'aria-pressed': String(!!sel), onclick: () => act({ action: 'toggle', memberRef: mem.ref, insurance: it.insurance, year: it.year }) },
   el('span', { class: 'box', text: sel ? '✓' : '' }), label, el('span', { class: 'amount', text: `${yuan(fen)}元` }));
   const row = el('div', { class: 'item' }, pick);
   if (it.tiers && it.tiers.length) {
@@ -115,12 +115,12 @@ function itemRow(s, mem, it, chosen) {
 
 function tierSheet(s, chosen) {
   const { mem, it } = sheet;
-  const sel = chosen.get(mem.ref + '/' + it.insurance);
+  const sel = chosen.get(mem.ref + '/' + it.insurance + '/' + it.year);
   const list = el('div', { class: 'tiers' });
   for (const t of it.tiers) {
     const on = sel && sel.tier === t.tier;
     list.append(el('button', { class: 'tier' + (on ? ' on' : ''), 'data-tier': String(t.tier),
-      onclick: () => { sheet = null; act({ action: 'toggle', memberRef: mem.ref, insurance: it.insurance, tier: t.tier }); } },
+      onclick: () => { sheet = null; act({ action: 'toggle', memberRef: mem.ref, insurance: it.insurance, year: it.year, tier: t.tier }); } },
     el('span', { class: 'box', text: on ? '✓' : '' }), el('span', { class: 'tname', text: `${t.tier}元档` }),
     el('span', { class: 'tfen', text: `个人缴${yuan(t.personalFen)}元` }), el('span', { class: 'tsub', text: `补贴${yuan(t.subsidyFen)}元` })));
   }
@@ -141,7 +141,7 @@ const SCREENS = {
   KEYPAD: (s) => entryScreen(s),
   LOOKING_UP: () => [phrases('big', '正在查询，请稍候…')],
   HOUSEHOLD: (s) => {
-    const chosen = new Map((s.selection || []).map((x) => [x.memberRef + '/' + x.insurance, x]));
+    const chosen = new Map((s.selection || []).map((x) => [x.memberRef + '/' + x.insurance + '/' + x.year, x]));
     const list = el('div', { class: 'members' });
     for (const mem of s.household.members) {
       const card = el('div', { class: 'member' }, memberLine(mem));

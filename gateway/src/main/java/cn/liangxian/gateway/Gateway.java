@@ -1,5 +1,6 @@
 package cn.liangxian.gateway;
 
+import cn.liangxian.gateway.books.PublishedBooks;
 import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.Signing;
 import cn.liangxian.gateway.channel.PaymentChannel;
@@ -104,11 +105,13 @@ public final class Gateway implements AutoCloseable {
   public static Gateway start(GatewayOptions options, Map<String, String> env, Clock clock, Regions regions, Database db) {
     PersonalDataCipher cipher = PersonalDataCipher.load(options.keyDir(), env);
     Gateway g = new Gateway(options, db, cipher);
-    RosterImport roster = new RosterImport(db, cipher, RosterImport.regionInfo(regions));
+    // the regions as they stand at each import: a book published at run time counts from the next one
+    RosterImport roster = new RosterImport(db, cipher, () -> RosterImport.regionInfo(regions));
     try (AutoCloseable turn = db.startupLock()) {
       db.migrate();
       SharedKeys.check(db, cipher);
       roster.registerRegions();
+      PublishedBooks.load(db, regions);
       int targets = Targets.load(db, options.targetsDir());
       if (targets > 0) {
         LOG.info("loaded {} collection targets from {}", targets, options.targetsDir());
@@ -140,6 +143,8 @@ public final class Gateway implements AutoCloseable {
     // one connection hears every announcement of the other instances: kiosk key changes, order states
     announcements = new Announcements(vertx, database.connectOptions(1));
     kioskKeys.listen(announcements);
+    PublishedBooks published = new PublishedBooks(vertx, database, regions);
+    published.listen(announcements);
     orderWatch = OrderWatch.start(announcements, options.maxOrderWaiters(), registry);
     await(announcements.connect().compose(x -> orderWatch.listening()));
     ProcessParts parts = new ProcessParts(options, clock, regions, database, cipher, registry, limits(clock),
@@ -150,7 +155,7 @@ public final class Gateway implements AutoCloseable {
         Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served),
         new ProcessParts.Deployment(kioskKeys, leadership, draining), orderWatch, residentLogins(clock),
         sandboxUrl().orElse(null), new HouseholdAnswers(options.cachedHouseholds(), registry),
-        handoff());
+        handoff(), published);
     // every loop's server shares one port; asked for port 0, they share one the system chose
     int port = options.httpPort() == 0 ? -1 : options.httpPort();
     java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();

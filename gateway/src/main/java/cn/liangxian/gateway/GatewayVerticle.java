@@ -25,6 +25,7 @@ import cn.liangxian.gateway.kiosk.KioskAuth;
 import cn.liangxian.gateway.kiosk.KioskHandlers;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.LookupHandler;
+import cn.liangxian.gateway.books.BookHandlers;
 import cn.liangxian.gateway.operator.AccountHandlers;
 import cn.liangxian.gateway.operator.AuditTrail;
 import cn.liangxian.gateway.operator.OperatorAuth;
@@ -191,7 +192,7 @@ final class GatewayVerticle extends VerticleBase {
   private static List<String> statements() {
     return Stream.of(HouseholdStore.STATEMENTS, OrderStore.STATEMENTS, Payments.STATEMENTS, RefundStore.STATEMENTS,
         CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS, SharedRateLimiter.STATEMENTS, Sessions.STATEMENTS,
-        Outbox.STATEMENTS, Handoff.statements()).flatMap(List::stream).toList();
+        Outbox.STATEMENTS, Handoff.statements(), BookHandlers.STATEMENTS).flatMap(List::stream).toList();
   }
 
   /** One instance per deployment, the leader, sweeps orders and keeps the progress gauges (PostgreSQL computes them). */
@@ -291,6 +292,10 @@ final class GatewayVerticle extends VerticleBase {
     router.get("/api/v1/operator/accounts").handler(accounts::list);
     router.post("/api/v1/operator/accounts/:username/disable").handler(accounts::disable);
     router.get("/api/v1/operator/audit").handler(audit::list);
+    BookHandlers books = new BookHandlers(vertx, pool, p.regions(), p.publishedBooks(), households, p.clock());
+    router.post("/api/v1/operator/books").handler(books::upload);
+    router.get("/api/v1/operator/books").handler(books::list);
+    router.post("/api/v1/operator/books/:id/activate").handler(books::activate);
     router.post("/api/v1/operator/kiosks").handler(kiosks::register);
     var upload = p.limits().bodies().reader(p.options().maxRosterBytes());
     router.post("/api/v1/operator/rosters").handler(upload).handler(new RosterUploadHandler(vertx, p.rosterImport())::handle);

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway;
 
+import cn.liangxian.gateway.books.PublishedBooks;
 import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.ResidentLogins;
 import cn.liangxian.gateway.config.GatewayOptions;
@@ -34,7 +35,7 @@ record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Databa
     String dummyPasswordHash, RosterImport rosterImport, String openApi, int poolSizePerVerticle,
     Consumer<List<String>> routesServed, Deployment deployment, OrderWatch orderWatch, ResidentLogins residentLogins,
     String sandboxUrl, HouseholdAnswers answers,
-    HandoffSetup handoff) {
+    HandoffSetup handoff, PublishedBooks publishedBooks) {
 
   /** The request limits: token buckets per key, and the process's bound on requests in flight. */
   record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,

@@ -25,12 +25,24 @@ public final class RegionBooks {
    *     set terms for the same insurance and benefit year
    */
   public static RegionBooks of(String regionCode, List<PolicyBook> books) {
+    return of(regionCode, books, true);
+  }
+
+  /**
+   * Books assessed as if a region had them, whether or not they cover it or are in service (an example of
+   * a notice worked through); two books for the same insurance and benefit year are still refused.
+   */
+  public static RegionBooks examples(String regionCode, List<PolicyBook> books) {
+    return of(regionCode, books, false);
+  }
+
+  private static RegionBooks of(String regionCode, List<PolicyBook> books, boolean served) {
     List<String> seen = new ArrayList<>();
     for (PolicyBook b : books) {
-      if (b.regions().stream().noneMatch(r -> r.code().equals(regionCode))) {
+      if (served && b.regions().stream().noneMatch(r -> r.code().equals(regionCode))) {
         throw new IllegalArgumentException("book " + b.file() + " does not cover region " + regionCode);
       }
-      if (!b.inService()) {
+      if (served && !b.inService()) {
         throw new IllegalArgumentException("book " + b.file() + " is an example, not in service");
       }
       for (Insurance ins : Insurance.values()) {
@@ -49,6 +61,21 @@ public final class RegionBooks {
 
   public String regionCode() {
     return regionCode;
+  }
+
+  /** The books, in the order given. */
+  public List<PolicyBook> books() {
+    return books;
+  }
+
+  /** Every benefit year of this insurance some book sets terms for, oldest first. */
+  public List<Integer> years(Insurance insurance) {
+    List<Integer> out = new ArrayList<>();
+    for (PolicyBook b : books) {
+      b.terms(insurance).ifPresent(t -> out.add(t.benefitYear()));
+    }
+    out.sort(Comparator.naturalOrder());
+    return out;
   }
 
   /** The book setting the terms of this insurance for this benefit year. */

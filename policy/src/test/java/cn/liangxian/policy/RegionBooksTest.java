@@ -50,4 +50,15 @@ class RegionBooksTest {
     assertThatThrownBy(() -> RegionBooks.of("371312", List.of(Books.get("example-features-2024"))))
         .hasMessageContaining("not in service");
   }
+
+  @Test
+  void everyYearABookSetsIsListedAndAnExampleMayBeAssessedAsIfServed() throws Exception {
+    RegionBooks books = RegionBooks.of("371312", List.of(hedong2021(), Books.get("hedong-2020")));
+    assertThat(books.years(Insurance.PENSION)).containsExactly(2020, 2021);
+    assertThat(books.books()).hasSize(2);
+    RegionBooks example = RegionBooks.examples("371312", List.of(Books.get("example-features-2024")));
+    assertThat(example.books()).hasSize(1);
+    assertThatThrownBy(() -> RegionBooks.examples("371312", List.of(Books.get("hedong-2020"), Books.get("hedong-2020"))))
+        .hasMessageContaining("two books for medical 2020");
+  }
 }

@@ -15,7 +15,17 @@ import java.util.Optional;
  */
 public final class GatewayOptions {
   /** One region: its code, its book file, and the pinned pay date if any. */
-  public record RegionBook(String code, String book, LocalDate payDate) {}
+  /** A region and the books of its configuration (several when more than one benefit year is live at once). */
+  public record RegionBook(String code, List<String> books, LocalDate payDate) {
+    public RegionBook {
+      books = List.copyOf(books);
+    }
+
+    /** The first book. */
+    public String book() {
+      return books.get(0);
+    }
+  }
 
   /** A WeChat Pay platform public key (several while one rotates). */
   public record PlatformKeyFile(String serial, String file) {}
@@ -138,7 +148,16 @@ public final class GatewayOptions {
   }
 
   private static RegionBook region(Settings r) {
-    RegionBook b = new RegionBook(r.required("code"), r.required("book"), r.date("payDate", null));
+    String code = r.required("code");
+    List<String> books = r.strings("books");
+    String one = r.string("book", null, null);
+    if (one != null && !books.isEmpty()) {
+      throw new ConfigException(r.where("book") + " and books both given for region " + code + ": use one of them");
+    }
+    if (one == null && books.isEmpty()) {
+      throw new ConfigException(r.where("book") + " is required for region " + code + " (or books: a list)");
+    }
+    RegionBook b = new RegionBook(code, one != null ? List.of(one) : books, r.date("payDate", null));
     r.done();
     return b;
   }

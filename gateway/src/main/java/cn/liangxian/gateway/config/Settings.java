@@ -152,6 +152,30 @@ final class Settings {
     return out;
   }
 
+  /** A list of texts (empty when absent). */
+  List<String> strings(String k) {
+    Object o = raw(k, null);
+    if (o == null) {
+      return List.of();
+    }
+    if (!(o instanceof List<?> list)) {
+      throw bad(k, null, "must be a list");
+    }
+    List<String> out = new ArrayList<>();
+    for (Object x : list) {
+      if (x == null || x instanceof Map || x instanceof List || x.toString().isBlank()) {
+        throw bad(k, null, "must be a list of texts");
+      }
+      out.add(x.toString());
+    }
+    return out;
+  }
+
+  /** Where a key is, for a message: the file and the key's path. */
+  String where(String k) {
+    return source + ": " + key(k);
+  }
+
   /** A value that must be given. */
   String required(String k) {
     String v = string(k, null, null);

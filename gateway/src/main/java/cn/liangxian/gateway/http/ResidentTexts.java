@@ -19,7 +19,7 @@ public final class ResidentTexts {
       Map.entry("rate-limited", t("查询太频繁", "查询太频繁，请稍后再试")),
       Map.entry("unknown-member", t("家庭成员不符", "所选人员不在这个家庭中，请重新查询后再缴费")),
       Map.entry("not-offered", t("本地不收这项保险", "本地不收取这项保险，请重新查询")),
-      Map.entry("wrong-year", t("缴费年度不对", "本次只能缴本年度的保险费，请重新查询")),
+      Map.entry("wrong-year", t("缴费年度不对", "这个年度现在不能缴费，请重新查询后选择可缴的年度")),
       Map.entry("not-payable", t("不能缴费", "该人员本年度不能缴这项保险费")),
       Map.entry("already-paid", t("已经缴过费", "所选人员本年度已缴费，无需再缴")),
       Map.entry("being-paid-elsewhere", t("正在别处缴费", "所选人员正在另一笔订单中缴费，请等它完成，或15分钟后再试")),

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
-import cn.liangxian.policy.PolicyBook;
+import cn.liangxian.policy.RegionBooks;
 import java.nio.ByteBuffer;
 import java.time.LocalDate;
 
@@ -12,10 +12,11 @@ import java.time.LocalDate;
  * The lookup's answer per household, as sent, kept by one process for all its event loops. An answer
  * is served again only for the same household stamp (bumped in the database, in the same transaction,
  * by every change to its members, categories or reservations, whichever instance made it), the same
- * pay date and the same policy book; anything else assesses afresh.
+ * pay date and the same books (the region's books live on that day, replaced whenever a book is
+ * published or activated); anything else assesses afresh.
  */
 public final class HouseholdAnswers {
-  private record Kept(long stamp, LocalDate payDate, PolicyBook book, byte[] body) {}
+  private record Kept(long stamp, LocalDate payDate, RegionBooks books, byte[] body) {}
 
   private final Cache<Long, Kept> kept;
   /** Whose answer is kept: a person's blind index (a keyed hash, never the number) to their household. */
@@ -39,23 +40,23 @@ public final class HouseholdAnswers {
   }
 
   /** The answer kept for this household as it stands now, or null. */
-  public byte[] get(long householdId, long stamp, LocalDate payDate, PolicyBook book) {
+  public byte[] get(long householdId, long stamp, LocalDate payDate, RegionBooks books) {
     Kept k = kept.getIfPresent(householdId);
-    if (k == null || k.stamp() != stamp || !k.payDate().equals(payDate) || k.book() != book) {
+    if (k == null || k.stamp() != stamp || !k.payDate().equals(payDate) || k.books() != books) {
       return null;
     }
     return k.body();
   }
 
   /** Keeps an answer assessed from the household as read at {@code stamp}; an older answer never replaces a newer one. */
-  public void put(byte[] idIndex, long householdId, long stamp, LocalDate payDate, PolicyBook book, byte[] body) {
+  public void put(byte[] idIndex, long householdId, long stamp, LocalDate payDate, RegionBooks books, byte[] body) {
     if (!keeping) {
       return;
     }
     if (idIndex != null) {
       households.put(ByteBuffer.wrap(idIndex.clone()), householdId);
     }
-    Kept next = new Kept(stamp, payDate, book, body);
+    Kept next = new Kept(stamp, payDate, books, body);
     kept.asMap().merge(householdId, next, (old, fresh) -> old.stamp() > fresh.stamp() ? old : fresh);
   }
 

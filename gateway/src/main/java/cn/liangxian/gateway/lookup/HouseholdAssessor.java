@@ -6,14 +6,16 @@ import cn.liangxian.policy.Reason;
 import cn.liangxian.policy.Insurance;
 import cn.liangxian.policy.InsuranceTerms;
 import cn.liangxian.policy.Person;
+import cn.liangxian.policy.PolicyBook;
 import cn.liangxian.policy.PolicyEngine;
+import cn.liangxian.policy.RegionBooks;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** What each member owes for each insurance their region's book sets, and where it stands. Pure. */
+/** What each member owes for each insurance and open benefit year their region's books set, and where it stands. Pure. */
 public final class HouseholdAssessor {
   private HouseholdAssessor() {}
 
@@ -40,26 +42,53 @@ public final class HouseholdAssessor {
 
   public record TierOption(int tierYuan, Assessment assessment) {}
 
+  /** Every member and insurance, for each benefit year open on the pay date, with the books live on it. */
   public static List<Item> assess(Household h, Regions.Entry region, LocalDate payDate, OffsetDateTime now) {
+    return assess(h, region.books(payDate), payDate, now);
+  }
+
+  /**
+   * Every member and insurance, for each benefit year open on the pay date (oldest first), each from the
+   * book of its year; where no year is open (before collection starts), the newest year a book sets.
+   */
+  public static List<Item> assess(Household h, RegionBooks books, LocalDate payDate, OffsetDateTime now) {
     List<Item> out = new ArrayList<>();
     for (Household.Member m : h.members()) {
-      Person p = m.person(payDate, region.book().categories());
       for (Insurance ins : Insurance.values()) {
-        InsuranceTerms t = region.book().terms(ins).orElse(null);
-        if (t != null) {
-          out.add(item(m, p, ins, t, region, payDate, now));
+        for (int year : years(books, ins, payDate)) {
+          PolicyBook book = books.book(ins, year).orElseThrow();
+          Person p = m.person(payDate, book.categories());
+          out.add(item(m, p, ins, book.terms(ins).orElseThrow(), book, payDate, now));
         }
       }
     }
     return out;
   }
 
-  /** One member and insurance, at a chosen tier (pension) or the standard (medical). */
-  public static Assessment assessOne(Household.Member m, Insurance ins, Regions.Entry region, LocalDate payDate, Integer tier) {
-    return PolicyEngine.assess(m.person(payDate, region.book().categories()), ins, region.book(), payDate, tier, Set.of());
+  /** The benefit years of an insurance shown on a day: those open, else the newest one set (none: not offered). */
+  public static List<Integer> years(RegionBooks books, Insurance ins, LocalDate payDate) {
+    List<Integer> open = books.openYears(ins, payDate);
+    if (!open.isEmpty()) {
+      return open;
+    }
+    List<Integer> all = books.years(ins);
+    return all.isEmpty() ? List.of() : List.of(all.get(all.size() - 1));
   }
 
-  private static Item item(Household.Member m, Person p, Insurance ins, InsuranceTerms t, Regions.Entry region,
+  /** One member and insurance, at a chosen tier (pension) or the standard (medical), from the newest live book. */
+  public static Assessment assessOne(Household.Member m, Insurance ins, Regions.Entry region, LocalDate payDate, Integer tier) {
+    RegionBooks books = region.books(payDate);
+    List<Integer> years = years(books, ins, payDate);
+    PolicyBook book = years.isEmpty() ? region.book() : books.book(ins, years.get(years.size() - 1)).orElseThrow();
+    return assessOne(m, ins, book, payDate, tier);
+  }
+
+  /** One member and insurance from a given book. */
+  public static Assessment assessOne(Household.Member m, Insurance ins, PolicyBook book, LocalDate payDate, Integer tier) {
+    return PolicyEngine.assess(m.person(payDate, book.categories()), ins, book, payDate, tier, Set.of());
+  }
+
+  private static Item item(Household.Member m, Person p, Insurance ins, InsuranceTerms t, PolicyBook book,
       LocalDate payDate, OffsetDateTime now) {
     int year = t.benefitYear();
     Household.Hold hold = m.hold(ins.code(), year);
@@ -74,7 +103,7 @@ public final class HouseholdAssessor {
         AssessmentException refused = null;
         for (int tier : t.tiersYuanFor(p)) {
           try {
-            tiers.add(new TierOption(tier, PolicyEngine.assess(p, ins, region.book(), payDate, tier, Set.of())));
+            tiers.add(new TierOption(tier, PolicyEngine.assess(p, ins, book, payDate, tier, Set.of())));
           } catch (AssessmentException e) {
             // a tier the book cannot decide (its subsidy not given) is left out; the others are still offered
             refused = refused == null ? e : refused;
@@ -88,7 +117,7 @@ public final class HouseholdAssessor {
           return new Item(m, ins, year, Status.NOT_AVAILABLE, "no tier is offered", null, List.of());
         }
       } else {
-        a = PolicyEngine.assess(p, ins, region.book(), payDate, null, Set.of());
+        a = PolicyEngine.assess(p, ins, book, payDate, null, Set.of());
       }
     } catch (AssessmentException e) {
       return new Item(m, ins, year, hold != null && hold.paid() ? Status.PAID : Status.NOT_AVAILABLE, e.getMessage(), null,

@@ -50,11 +50,15 @@ public final class HouseholdStore {
   static final String BY_VILLAGE = MEMBERS + " where v.region_code = $1 and v.township = $2 and v.name = $3"
       + " order by h.roster_ref, h.id, p.birth_date, p.id";
 
+  /** The first households of a region (a sample for a book's preview), in the order they were added. */
+  static final String SAMPLE = MEMBERS + " where h.id in (select h2.id from household h2 join village v2 on v2.id = h2.village_id"
+      + " where v2.region_code = $1 order by h2.id limit $2) order by h.id, p.birth_date, p.id";
+
   /** What a lookup runs: prepared on every connection at start-up. */
   public static final List<String> LOOKUP_STATEMENTS = List.of(BY_PERSON, STAMP_BY_PERSON, BY_ID);
 
   /** Every statement above, checked against the schema at start-up. */
-  public static final List<String> STATEMENTS = List.of(BY_PERSON, STAMP_BY_PERSON, BY_ID, BY_REF, BY_VILLAGE);
+  public static final List<String> STATEMENTS = List.of(BY_PERSON, STAMP_BY_PERSON, BY_ID, BY_REF, BY_VILLAGE, SAMPLE);
 
   /** Which household a person is in, and its stamp as read. */
   public record Stamp(long householdId, long stamp, String regionCode) {}
@@ -93,21 +97,31 @@ public final class HouseholdStore {
 
   /** Every household of a village, in roster order; a whole village is read into objects on a worker. */
   public Future<List<Household>> byVillage(io.vertx.core.Vertx vertx, SqlClient db, String region, String township, String village) {
-    return db.preparedQuery(BY_VILLAGE).execute(Tuple.of(region, township, village)).compose(rows -> vertx.executeBlocking(() -> {
-      List<Household> out = new ArrayList<>();
-      List<Row> current = new ArrayList<>();
-      for (Row r : rows) {
-        if (!current.isEmpty() && current.get(0).getLong("household_id") != r.getLong("household_id").longValue()) {
-          out.add(household(current).orElseThrow());
-          current = new ArrayList<>();
-        }
-        current.add(r);
-      }
-      if (!current.isEmpty()) {
+    return db.preparedQuery(BY_VILLAGE).execute(Tuple.of(region, township, village))
+        .compose(rows -> vertx.executeBlocking(() -> grouped(rows), false));
+  }
+
+  /** Up to {@code limit} households of a region, the first added; read into objects on a worker. */
+  public Future<List<Household>> sample(io.vertx.core.Vertx vertx, SqlClient db, String region, int limit) {
+    return db.preparedQuery(SAMPLE).execute(Tuple.of(region, limit))
+        .compose(rows -> vertx.executeBlocking(() -> grouped(rows), false));
+  }
+
+  /** Rows ordered by household, one household per run of rows. */
+  private static List<Household> grouped(Iterable<Row> rows) {
+    List<Household> out = new ArrayList<>();
+    List<Row> current = new ArrayList<>();
+    for (Row r : rows) {
+      if (!current.isEmpty() && current.get(0).getLong("household_id") != r.getLong("household_id").longValue()) {
         out.add(household(current).orElseThrow());
+        current = new ArrayList<>();
       }
-      return out;
-    }, false));
+      current.add(r);
+    }
+    if (!current.isEmpty()) {
+      out.add(household(current).orElseThrow());
+    }
+    return out;
   }
 
   private static Optional<Household> household(Iterable<Row> rows) {

@@ -5,6 +5,7 @@ import cn.liangxian.policy.AppliedRule;
 import cn.liangxian.policy.Assessment;
 import cn.liangxian.policy.Insurance;
 import cn.liangxian.policy.InsuranceTerms;
+import cn.liangxian.policy.RegionBooks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
@@ -31,32 +32,48 @@ public final class HouseholdView {
     }
     JsonObject totals = new JsonObject();
     JsonArray wholeFamily = new JsonArray();
+    RegionBooks books = region.books(payDate);
     for (Insurance ins : Insurance.values()) {
-      InsuranceTerms t = region.book().terms(ins).orElse(null);
-      if (t == null) {
+      List<Integer> years = HouseholdAssessor.years(books, ins, payDate);
+      if (years.isEmpty()) {
         continue;
       }
-      long due = 0;
-      long government = 0;
-      int unpaid = 0;
-      for (HouseholdAssessor.Item it : items) {
-        if (it.insurance() != ins || it.assessment() == null) {
-          continue;
+      // one line per open year, oldest first; the insurance's figures add them up
+      JsonArray perYear = new JsonArray();
+      long dueAll = 0;
+      long governmentAll = 0;
+      int unpaidAll = 0;
+      for (int year : years) {
+        InsuranceTerms t = books.book(ins, year).flatMap(b -> b.terms(ins)).orElseThrow();
+        long due = 0;
+        long government = 0;
+        int unpaid = 0;
+        for (HouseholdAssessor.Item it : items) {
+          if (it.insurance() != ins || it.year() != year || it.assessment() == null) {
+            continue;
+          }
+          if (it.status() == HouseholdAssessor.Status.UNPAID) {
+            due += it.assessment().personalFen();
+            unpaid++;
+          }
+          if (it.status() != HouseholdAssessor.Status.NOT_ELIGIBLE) {
+            government += it.assessment().governmentFen();
+          }
         }
-        if (it.status() == HouseholdAssessor.Status.UNPAID) {
-          due += it.assessment().personalFen();
-          unpaid++;
-        }
-        if (it.status() != HouseholdAssessor.Status.NOT_ELIGIBLE) {
-          government += it.assessment().governmentFen();
+        perYear.add(new JsonObject().put("year", year).put("unpaidMembers", unpaid).put("dueFen", due)
+            .put("governmentFen", government));
+        dueAll += due;
+        governmentAll += government;
+        unpaidAll += unpaid;
+        if (t.wholeFamilyRequired()) {
+          wholeFamily.add(new JsonObject().put("insurance", ins.code()).put("year", year)
+              .put("source", t.wholeFamilySource().orElse(null)));
         }
       }
-      totals.put(ins.code(), new JsonObject().put("year", t.benefitYear()).put("unpaidMembers", unpaid)
-          .put("dueFen", due).put("governmentFen", government)
-          .put("note", ins == Insurance.PENSION ? "pension amounts at each member's lowest tier" : null));
-      if (t.wholeFamilyRequired()) {
-        wholeFamily.add(new JsonObject().put("insurance", ins.code()).put("source", t.wholeFamilySource().orElse(null)));
-      }
+      totals.put(ins.code(), new JsonObject().put("year", years.get(years.size() - 1)).put("unpaidMembers", unpaidAll)
+          .put("dueFen", dueAll).put("governmentFen", governmentAll)
+          .put("note", ins == Insurance.PENSION ? "pension amounts at each member's lowest tier" : null)
+          .put("years", perYear));
     }
     return new JsonObject()
         .put("household", new JsonObject().put("ref", h.ref().toString())

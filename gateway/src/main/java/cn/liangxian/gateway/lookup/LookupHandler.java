@@ -118,10 +118,12 @@ public final class LookupHandler {
     });
   }
 
-  /** The kept answer while the household's stamp, the pay date and the book are those it was assessed at; else afresh. */
+  /** The kept answer while the household's stamp, the pay date and the books are those it was assessed at; else afresh. */
   private void kept(RoutingContext ctx, HouseholdStore.Stamp stamp, byte[] index) {
     Regions.Entry region = regions.get(stamp.regionCode()).orElse(null);
-    byte[] kept = region == null ? null : answers.get(stamp.householdId(), stamp.stamp(), regions.payDate(region), region.book());
+    LocalDate payDate = region == null ? null : regions.payDate(region);
+    byte[] kept = region == null ? null
+        : answers.get(stamp.householdId(), stamp.stamp(), payDate, region.books(payDate));
     if (kept != null) {
       answer(ctx, kept);
     } else {
@@ -147,7 +149,7 @@ public final class LookupHandler {
     LocalDate payDate = regions.payDate(region);
     byte[] body = HouseholdView.render(h, region, payDate,
         HouseholdAssessor.assess(h, region, payDate, OffsetDateTime.now(regions.clock()))).toBuffer().getBytes();
-    answers.put(index, h.id(), h.stamp(), payDate, region.book(), body);
+    answers.put(index, h.id(), h.stamp(), payDate, region.books(payDate), body);
     answer(ctx, body);
   }
 

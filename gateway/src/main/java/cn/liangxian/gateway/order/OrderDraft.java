@@ -10,6 +10,8 @@ import cn.liangxian.policy.Assessment;
 import cn.liangxian.policy.AssessmentException;
 import cn.liangxian.policy.Insurance;
 import cn.liangxian.policy.InsuranceTerms;
+import cn.liangxian.policy.PolicyBook;
+import cn.liangxian.policy.RegionBooks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
@@ -33,13 +35,15 @@ public final class OrderDraft {
   private final Household household;
   private final Regions.Entry region;
   private final LocalDate payDate;
+  private final RegionBooks books;
   private final List<HouseholdAssessor.Item> status;
 
   public OrderDraft(Household household, Regions.Entry region, LocalDate payDate, OffsetDateTime now) {
     this.household = household;
     this.region = region;
     this.payDate = payDate;
-    this.status = HouseholdAssessor.assess(household, region, payDate, now);
+    this.books = region.books(payDate);
+    this.status = HouseholdAssessor.assess(household, books, payDate, now);
   }
 
   /** The lines of the request, or a 409/422 problem naming the first item that cannot be paid. */
@@ -58,18 +62,23 @@ public final class OrderDraft {
       throw Problem.unprocessable("unknown-member", "Unknown member", "memberRef " + it.memberRef()
           + " is not a member of this household", new JsonObject().put("memberRef", it.memberRef().toString()));
     }
-    InsuranceTerms terms = region.book().terms(it.insurance()).orElseThrow(() -> Problem.unprocessable("not-offered",
-        "Insurance not offered", it.insurance().code() + " is not collected in this region", null));
-    if (it.year() != terms.benefitYear()) {
-      throw Problem.unprocessable("wrong-year", "Wrong year", "collection here is for " + terms.benefitYear()
-          + ", not " + it.year(), new JsonObject().put("memberRef", m.ref().toString()));
+    List<Integer> years = HouseholdAssessor.years(books, it.insurance(), payDate);
+    if (years.isEmpty()) {
+      throw Problem.unprocessable("not-offered", "Insurance not offered", it.insurance().code()
+          + " is not collected in this region", null);
     }
+    if (!years.contains(it.year())) {
+      throw Problem.unprocessable("wrong-year", "Wrong year", "collection here is for "
+          + years.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" and ")) + ", not " + it.year(),
+          new JsonObject().put("memberRef", m.ref().toString()));
+    }
+    PolicyBook book = books.book(it.insurance(), it.year()).orElseThrow();
     JsonObject who = new JsonObject().put("memberRef", m.ref().toString()).put("insurance", it.insurance().code());
     payable(m, it, who);
     Integer tier = it.insurance() == Insurance.PENSION ? it.tier() : null;
     Assessment a;
     try {
-      a = HouseholdAssessor.assessOne(m, it.insurance(), region, payDate, tier);
+      a = HouseholdAssessor.assessOne(m, it.insurance(), book, payDate, tier);
     } catch (AssessmentException e) {
       throw Problem.unprocessable("not-payable", "Cannot be paid", e.getMessage(), who)
           .resident(notPayable(m, it.insurance(), e.reason() != null ? e.reason().text() : e.getMessage()));
@@ -97,8 +106,8 @@ public final class OrderDraft {
 
   /** Refuses an item already paid, being paid, not payable, or paid by the government. */
   private void payable(Household.Member m, OrderRequest.Item it, JsonObject who) {
-    HouseholdAssessor.Item st = status.stream().filter(s -> s.member() == m && s.insurance() == it.insurance()).findFirst()
-        .orElseThrow();
+    HouseholdAssessor.Item st = status.stream()
+        .filter(s -> s.member() == m && s.insurance() == it.insurance() && s.year() == it.year()).findFirst().orElseThrow();
     switch (st.status()) {
       case PAID -> throw Problem.conflict("already-paid", "Already paid", Masking.name(m.name()) + "'s "
           + it.insurance().code() + " " + it.year() + " is already paid", who)
@@ -119,23 +128,25 @@ public final class OrderDraft {
     }
   }
 
-  /** Everyone who still has to pay must be in the order where the book says so (000 五2, 003 三(二)). */
+  /** Everyone who still has to pay must be in the order where the book of that year says so (000 五2, 003 三(二)). */
   private void wholeFamily(List<Line> lines) {
     for (Insurance ins : Insurance.values()) {
-      InsuranceTerms t = region.book().terms(ins).orElse(null);
-      boolean ordered = lines.stream().anyMatch(l -> l.insurance() == ins);
-      if (t == null || !t.wholeFamilyRequired() || !ordered) {
-        continue;
-      }
-      List<String> missing = status.stream().filter(s -> s.insurance() == ins
-              && (s.status() == HouseholdAssessor.Status.UNPAID || s.status() == HouseholdAssessor.Status.IN_PROGRESS))
-          .filter(s -> lines.stream().noneMatch(l -> l.member() == s.member() && l.insurance() == ins))
-          .map(s -> s.member().ref().toString()).toList();
-      if (!missing.isEmpty()) {
-        throw Problem.unprocessable("whole-family", "The whole family must enrol",
-            ins.code() + " here is paid for the whole household (" + t.wholeFamilySource().orElse("") + "): add every member"
-                + " who has not paid yet", new JsonObject().put("missingMemberRefs", new JsonArray(missing)))
-            .resident("本地" + zh(ins) + "须全家一起缴费，请把尚未缴费的" + missing.size() + "位家庭成员也选上");
+      for (int year : HouseholdAssessor.years(books, ins, payDate)) {
+        InsuranceTerms t = books.book(ins, year).flatMap(b -> b.terms(ins)).orElse(null);
+        boolean ordered = lines.stream().anyMatch(l -> l.insurance() == ins && l.year() == year);
+        if (t == null || !t.wholeFamilyRequired() || !ordered) {
+          continue;
+        }
+        List<String> missing = status.stream().filter(s -> s.insurance() == ins && s.year() == year
+                && (s.status() == HouseholdAssessor.Status.UNPAID || s.status() == HouseholdAssessor.Status.IN_PROGRESS))
+            .filter(s -> lines.stream().noneMatch(l -> l.member() == s.member() && l.insurance() == ins && l.year() == year))
+            .map(s -> s.member().ref().toString()).toList();
+        if (!missing.isEmpty()) {
+          throw Problem.unprocessable("whole-family", "The whole family must enrol",
+              ins.code() + " " + year + " here is paid for the whole household (" + t.wholeFamilySource().orElse("")
+                  + "): add every member who has not paid yet", new JsonObject().put("missingMemberRefs", new JsonArray(missing)))
+              .resident("本地" + zh(ins) + "须全家一起缴费，请把尚未缴费的" + missing.size() + "位家庭成员也选上");
+        }
       }
     }
   }

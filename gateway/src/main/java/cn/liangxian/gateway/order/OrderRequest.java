@@ -63,8 +63,11 @@ public record OrderRequest(UUID householdRef, String channel, String mode, List<
       if (t != null && !(t instanceof Integer)) {
         throw Problem.invalidField("items[" + i + "].tier", "tier must be a whole number of yuan");
       }
+      // one benefit year per member and insurance in an order: refunds, receipts and the agencies' records
+      // name an order's item by member and insurance; another open year is paid in a second order
       if (!seen.add(member + "/" + ins)) {
-        throw Problem.invalidField("items[" + i + "]", "the same member and insurance is listed twice");
+        throw Problem.invalidField("items[" + i + "]", "the same member and insurance is listed twice; an order pays one"
+            + " benefit year of each member's insurance (pay another open year in a second order)");
       }
       items.add(new Item(member, ins, year, (Integer) t));
     }

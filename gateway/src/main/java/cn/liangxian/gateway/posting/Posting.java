@@ -89,7 +89,7 @@ public final class Posting {
     for (Household h : households) {
       householdNo++;
       for (HouseholdAssessor.Item item : HouseholdAssessor.assess(h, region, payDate, now)) {
-        if (item.insurance() != ins) {
+        if (item.insurance() != ins || item.year() != year) {
           continue;
         }
         Row p = paid.get(item.member().id());

@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Imports village rosters (征收清册) and departments' special-group lists from CSV (UTF-8 or GB18030).
@@ -35,15 +36,21 @@ public final class RosterImport {
   }
 
   private final Database db;
-  private final Map<String, RegionInfo> regions;
-  private final VillageRosterImport villageRoster;
-  private final DepartmentListImport departmentList;
+  private final PersonalDataCipher cipher;
+  private final Supplier<Map<String, RegionInfo>> regions;
 
   public RosterImport(Database db, PersonalDataCipher cipher, Map<String, RegionInfo> regions) {
+    this(db, cipher, () -> regions);
+  }
+
+  /**
+   * An importer that asks for the regions at each import: a book published at run time (its declared
+   * categories, its date ages are counted on) counts from the next import on.
+   */
+  public RosterImport(Database db, PersonalDataCipher cipher, Supplier<Map<String, RegionInfo>> regions) {
     this.db = db;
+    this.cipher = cipher;
     this.regions = regions;
-    this.villageRoster = new VillageRosterImport(db, new RosterRowCheck(cipher, regions));
-    this.departmentList = new DepartmentListImport(db, cipher, regions);
   }
 
   /** What the import needs of each region served: its name, its book, and the date ages are counted on. */
@@ -53,7 +60,7 @@ public final class RosterImport {
 
   /** Makes sure every configured region exists (idempotent). */
   public void registerRegions() {
-    RegionRegistration.register(db, regions.values());
+    RegionRegistration.register(db, regions.get().values());
   }
 
   public ImportReport importFile(Path file) {
@@ -83,10 +90,11 @@ public final class RosterImport {
     }
     Set<String> header = rows.get(0).values().keySet();
     ImportReport report;
+    Map<String, RegionInfo> served = regions.get();
     if (header.contains("department")) {
-      report = departmentList.run(name, rows, actor, territory);
+      report = new DepartmentListImport(db, cipher, served).run(name, rows, actor, territory);
     } else if (header.contains("household")) {
-      report = villageRoster.run(name, rows, actor, territory);
+      report = new VillageRosterImport(db, new RosterRowCheck(cipher, served)).run(name, rows, actor, territory);
     } else {
       throw new IllegalArgumentException(name + ": not a village roster (needs a 'household' column) nor a department"
           + " list (needs a 'department' column)");

@@ -23,6 +23,24 @@ class GatewayOptionsTest {
   }
 
   @Test
+  void aRegionHasOneBookOrAListOfBooksNeverBothNorNone() throws Exception {
+    String one = "{code: \"371312\", book: hedong-2020.yaml, payDate: 2019-12-15}";
+    GatewayOptions c = GatewayOptions.fromYaml(shipped().replace(one,
+        "{code: \"371312\", books: [hedong-2020.yaml, hedong-2021.yaml]}"), Map.of());
+    GatewayOptions.RegionBook hedong = c.regions().stream().filter(r -> r.code().equals("371312")).findFirst().orElseThrow();
+    assertThat(hedong.books()).containsExactly("hedong-2020.yaml", "hedong-2021.yaml");
+    assertThat(hedong.payDate()).isNull();
+    assertThat(GatewayOptions.fromYaml(shipped(), Map.of()).regions().get(0).books()).containsExactly("hedong-2020.yaml");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace(one,
+        "{code: \"371312\", book: hedong-2020.yaml, books: [hedong-2021.yaml]}"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("regions[0].book and books both given");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace(one, "{code: \"371312\"}"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("regions[0].book is required");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace(one, "{code: \"371312\", books: hedong-2020.yaml}"),
+        Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("regions[0].books must be a list");
+  }
+
+  @Test
   void environmentOverridesTheFile() throws Exception {
     GatewayOptions c = GatewayOptions.fromYaml(Files.readString(TestGateway.repo().resolve("config/gateway.yaml")),
         Map.of("GATEWAY_PORT", "9191", "GATEWAY_LOOKUPS_PER_MINUTE_PER_ADDRESS", "42"));

@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.gateway.support.TestGateway;
 import cn.liangxian.policy.PolicyBook;
+import cn.liangxian.policy.RegionBooks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 
-/** What makes a kept answer stale besides the household's rows: the book and the pay date. */
+/** What makes a kept answer stale besides the household's rows: the books (a publication replaces them) and the pay date. */
 class HouseholdAnswersTest {
-  static PolicyBook book() {
-    return PolicyBook.load(TestGateway.repo().resolve("config/policies/hedong-2020.yaml"));
+  static RegionBooks book() {
+    return RegionBooks.of("371312", java.util.List.of(PolicyBook.load(TestGateway.repo().resolve("config/policies/hedong-2020.yaml"))));
   }
 
   final HouseholdAnswers answers = new HouseholdAnswers(100, new SimpleMeterRegistry());
@@ -20,7 +21,7 @@ class HouseholdAnswersTest {
 
   @Test
   void servedOnlyForTheStampTheDateAndTheBookItWasAssessedWith() {
-    PolicyBook book = book();
+    RegionBooks book = book();
     answers.put(null, 7, 3, day, book, body);
     assertThat(answers.get(7, 3, day, book)).isSameAs(body);
     assertThat(answers.get(7, 4, day, book)).as("the household changed").isNull();
@@ -30,15 +31,15 @@ class HouseholdAnswersTest {
 
   @Test
   void aChangedBookIsNeverAnsweredFromTheOldOne() {
-    PolicyBook old = book();
-    PolicyBook changed = book();
+    RegionBooks old = book();
+    RegionBooks changed = book();
     answers.put(null, 7, 3, day, old, body);
     assertThat(answers.get(7, 3, day, changed)).isNull();
   }
 
   @Test
   void anOlderAnswerNeverReplacesANewerOne() {
-    PolicyBook book = book();
+    RegionBooks book = book();
     byte[] newer = "{\"n\":1}".getBytes();
     answers.put(null, 7, 5, day, book, newer);
     answers.put(null, 7, 4, day, book, body);
@@ -48,7 +49,7 @@ class HouseholdAnswersTest {
   @Test
   void noneKeptWhenSizedZero() {
     HouseholdAnswers none = new HouseholdAnswers(0, new SimpleMeterRegistry());
-    PolicyBook book = book();
+    RegionBooks book = book();
     none.put(null, 7, 3, day, book, body);
     assertThat(none.get(7, 3, day, book)).isNull();
   }

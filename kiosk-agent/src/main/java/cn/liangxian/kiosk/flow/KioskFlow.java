@@ -160,8 +160,13 @@ public final class KioskFlow {
 
   /** Adds or removes one member's insurance; a pension item carries the chosen tier (yuan). */
   public synchronized void toggle(String memberRef, String insurance, Integer tier) {
-    if (screen == Screen.HOUSEHOLD && (tier == null ? selection.toggle(memberRef, insurance)
-        : selection.tier(memberRef, insurance, tier))) {
+    toggle(memberRef, insurance, null, tier);
+  }
+
+  /** As {@link #toggle(String, String, Integer)} for one benefit year (null: the oldest open one). */
+  public synchronized void toggle(String memberRef, String insurance, Integer year, Integer tier) {
+    if (screen == Screen.HOUSEHOLD && (tier == null ? selection.toggle(memberRef, insurance, year)
+        : selection.tier(memberRef, insurance, year, tier))) {
       touch();
     }
   }

@@ -9,25 +9,30 @@ import java.util.TreeSet;
 
 /**
  * A household as the gateway answered it (members masked) and what the resident picked from it: one item per
- * member and insurance, a pension item with its tier. Where the book requires the whole household
- * ({@code wholeFamilyRequired}), that insurance is picked for every unpaid member from the start and is picked
- * or dropped for all of them at once, so the kiosk never offers an order the gateway would refuse.
+ * member and insurance, of one benefit year (a region may collect two years at once: next year's collection
+ * opens while this year's late payments are still taken; an order pays one year of each), a pension item with
+ * its tier. Where the book requires the whole household ({@code wholeFamilyRequired}, per insurance and year),
+ * that insurance is picked for every unpaid member from the start and is picked or dropped for all of them at
+ * once, so the kiosk never offers an order the gateway would refuse.
  */
 final class Selection {
 
   private final JsonObject household;
+  /** member/insurance/year → the order item. */
   private final Map<String, JsonObject> picked = new LinkedHashMap<>();
+  /** insurance/year (insurance/* where the gateway names no year) the whole household pays together. */
   private final Set<String> wholeFamily = new TreeSet<>();
 
   Selection(JsonObject household) {
     this.household = household;
     for (Object o : household.getJsonArray("wholeFamilyRequired", new JsonArray())) {
       if (o instanceof JsonObject w && w.getString("insurance") != null) {
-        wholeFamily.add(w.getString("insurance"));
+        wholeFamily.add(w.getString("insurance") + "/" + (w.getValue("year") == null ? "*" : w.getValue("year")));
       }
     }
+    // the oldest open year first: its late payments close before next year's collection does
     payable(household).forEach((k, item) -> {
-      if (wholeFamily.contains(item.getString("insurance"))) {
+      if (whole(item) && !pickedOtherYear(k)) {
         pick(k, item, null);
       }
     });
@@ -41,28 +46,34 @@ final class Selection {
     return household.getJsonObject("household").getString("ref");
   }
 
+  /** The insurances the whole household pays together (whatever the year). */
   Set<String> wholeFamily() {
-    return wholeFamily;
+    Set<String> out = new TreeSet<>();
+    wholeFamily.forEach(w -> out.add(w.substring(0, w.indexOf('/'))));
+    return out;
   }
 
-  /** Something of this year is still unpaid. */
+  /** Something of an open year is still unpaid. */
   boolean hasPayable() {
     return !payable(household).isEmpty();
   }
 
   /**
-   * Adds or removes one member's insurance (for every member where the whole household must pay). False, and
-   * nothing changes, when the household has no such unpaid item.
+   * Adds or removes one member's insurance of a year (null: the oldest unpaid one), for every member where the
+   * whole household must pay; picking one year drops another year of the same item. False, and nothing changes,
+   * when the household has no such unpaid item.
    */
-  boolean toggle(String memberRef, String insurance) {
-    String k = memberRef + "/" + insurance;
+  boolean toggle(String memberRef, String insurance, Integer year) {
     Map<String, JsonObject> p = payable(household);
-    if (!p.containsKey(k)) {
+    String k = find(p, memberRef, insurance, year);
+    if (k == null) {
       return false;
     }
+    JsonObject chosen = p.get(k);
     boolean on = !picked.containsKey(k);
     p.forEach((key, item) -> {
-      if (key.equals(k) || wholeFamily.contains(insurance) && insurance.equals(item.getString("insurance"))) {
+      if (key.equals(k) || whole(chosen) && insurance.equals(item.getString("insurance"))
+          && java.util.Objects.equals(chosen.getValue("year"), item.getValue("year"))) {
         if (on) {
           pick(key, item, null);
         } else {
@@ -73,24 +84,34 @@ final class Selection {
     return true;
   }
 
-  /** Picks a pension item at this tier (yuan). False when the item or the tier does not exist. */
-  boolean tier(String memberRef, String insurance, int tier) {
-    String k = memberRef + "/" + insurance;
-    JsonObject item = payable(household).get(k);
+  boolean toggle(String memberRef, String insurance) {
+    return toggle(memberRef, insurance, null);
+  }
+
+  /** Picks a pension item of a year (null: the one picked, else the oldest) at this tier (yuan). False when the item or the tier does not exist. */
+  boolean tier(String memberRef, String insurance, Integer year, int tier) {
+    Map<String, JsonObject> p = payable(household);
+    String k = year == null ? pickedKey(memberRef, insurance) : null;
+    k = k != null ? k : find(p, memberRef, insurance, year);
+    JsonObject item = k == null ? null : p.get(k);
     if (item == null || tierOf(item, tier) == null) {
       return false;
     }
     if (!picked.containsKey(k)) {
-      toggle(memberRef, insurance);
+      toggle(memberRef, insurance, item.getInteger("year"));
     }
     picked.get(k).put("tier", tier);
     return true;
   }
 
-  /** 全家缴费: every unpaid item, each pension item at the tier already chosen or its default. */
+  boolean tier(String memberRef, String insurance, int tier) {
+    return tier(memberRef, insurance, null, tier);
+  }
+
+  /** 全家缴费: every member's unpaid insurance (one year each: the one picked, else the oldest), pension at the tier already chosen or its default. */
   void pickAll() {
     payable(household).forEach((k, item) -> {
-      if (!picked.containsKey(k)) {
+      if (!picked.containsKey(k) && !pickedOtherYear(k)) {
         pick(k, item, null);
       }
     });
@@ -117,19 +138,63 @@ final class Selection {
     return sum;
   }
 
-  /** What 全家缴费 would cost: every unpaid item, at the chosen tier or the default one. */
+  /** What 全家缴费 would cost: what {@link #pickAll()} would pick, at the chosen tier or the default one. */
   long allFen() {
     long sum = 0;
+    Set<String> counted = new TreeSet<>();
     for (Map.Entry<String, JsonObject> e : payable(household).entrySet()) {
       JsonObject sel = picked.get(e.getKey());
+      String item = memberInsurance(e.getKey());
+      if (sel == null && (pickedOtherYear(e.getKey()) || counted.contains(item))) {
+        continue;
+      }
+      counted.add(item);
       sum += personalFen(e.getValue(), sel != null ? sel.getInteger("tier") : defaultTier(e.getValue()));
     }
     return sum;
   }
 
+  private boolean whole(JsonObject item) {
+    String ins = item.getString("insurance");
+    return wholeFamily.contains(ins + "/" + item.getValue("year")) || wholeFamily.contains(ins + "/*");
+  }
+
+  private static String find(Map<String, JsonObject> p, String memberRef, String insurance, Integer year) {
+    if (year != null) {
+      String k = memberRef + "/" + insurance + "/" + year;
+      return p.containsKey(k) ? k : null;
+    }
+    for (String k : p.keySet()) {
+      if (memberInsurance(k).equals(memberRef + "/" + insurance)) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  private String pickedKey(String memberRef, String insurance) {
+    for (String k : picked.keySet()) {
+      if (memberInsurance(k).equals(memberRef + "/" + insurance)) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  private boolean pickedOtherYear(String key) {
+    String mi = memberInsurance(key);
+    return picked.keySet().stream().anyMatch(k -> !k.equals(key) && memberInsurance(k).equals(mi));
+  }
+
+  private static String memberInsurance(String key) {
+    return key.substring(0, key.lastIndexOf('/'));
+  }
+
   private void pick(String key, JsonObject item, Integer tier) {
-    String[] mi = key.split("/", 2);
-    JsonObject sel = new JsonObject().put("memberRef", mi[0]).put("insurance", mi[1]).put("year", item.getInteger("year"));
+    String mi = memberInsurance(key);
+    picked.keySet().removeIf(k -> !k.equals(key) && memberInsurance(k).equals(mi));
+    String[] parts = key.split("/", 3);
+    JsonObject sel = new JsonObject().put("memberRef", parts[0]).put("insurance", parts[1]).put("year", item.getInteger("year"));
     Integer t = tier != null ? tier : defaultTier(item);
     if (t != null) {
       sel.put("tier", t);
@@ -172,7 +237,7 @@ final class Selection {
     return min;
   }
 
-  /** member/insurance → the item, for every unpaid item of the household. */
+  /** member/insurance/year → the item, for every unpaid item of the household, oldest year first as the gateway lists them. */
   static Map<String, JsonObject> payable(JsonObject household) {
     Map<String, JsonObject> m = new LinkedHashMap<>();
     if (household == null) {
@@ -185,7 +250,7 @@ final class Selection {
       for (int j = 0; j < ins.size(); j++) {
         JsonObject it = ins.getJsonObject(j);
         if ("unpaid".equals(it.getString("status"))) {
-          m.put(mem.getString("ref") + "/" + it.getString("insurance"), it);
+          m.put(mem.getString("ref") + "/" + it.getString("insurance") + "/" + it.getValue("year"), it);
         }
       }
     }

@@ -89,7 +89,7 @@ public final class UiServer {
     switch (a.getString("action", "")) {
       case "keypad" -> flow.startKeypad();
       case "typed" -> flow.typed(a.getString("idNumber"), a.getString("name"));
-      case "toggle" -> flow.toggle(a.getString("memberRef"), a.getString("insurance"), a.getInteger("tier"));
+      case "toggle" -> flow.toggle(a.getString("memberRef"), a.getString("insurance"), a.getInteger("year"), a.getInteger("tier"));
       case "confirm" -> flow.confirmSelection();
       case "payAll" -> flow.payAll();
       case "channel" -> flow.choose(a.getString("channel"));

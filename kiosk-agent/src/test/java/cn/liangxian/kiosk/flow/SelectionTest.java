@@ -1,0 +1,45 @@
+package cn.liangxian.kiosk.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/** A region collecting two benefit years at once: the kiosk offers each year's item and puts one year of each in an order. */
+class SelectionTest {
+  static final String A = "11111111-1111-1111-1111-111111111111";
+  static final String B = "22222222-2222-2222-2222-222222222222";
+
+  static JsonObject item(String insurance, int year, long fen) {
+    return new JsonObject().put("insurance", insurance).put("year", year).put("status", "unpaid").put("personalFen", fen);
+  }
+
+  static JsonObject household() {
+    JsonArray members = new JsonArray();
+    for (String ref : new String[] {A, B}) {
+      members.add(new JsonObject().put("ref", ref).put("insurances", new JsonArray()
+          .add(item("medical", 2020, 25000)).add(item("medical", 2021, 28000))));
+    }
+    return new JsonObject().put("household", new JsonObject().put("ref", "h")).put("members", members)
+        .put("wholeFamilyRequired", new JsonArray().add(new JsonObject().put("insurance", "medical").put("year", 2020))
+            .add(new JsonObject().put("insurance", "medical").put("year", 2021)));
+  }
+
+  @Test
+  void theWholeFamilyIsPickedForTheOldestOpenYearAndPickingTheOtherYearSwitchesEveryone() {
+    Selection s = new Selection(household());
+    assertThat(s.items().stream().map(o -> ((JsonObject) o).getInteger("year"))).containsExactly(2020, 2020);
+    assertThat(s.fen()).isEqualTo(50000);
+    assertThat(s.allFen()).as("one year of each member's insurance").isEqualTo(50000);
+
+    assertThat(s.toggle(A, "medical", 2021)).isTrue();
+    assertThat(s.items().stream().map(o -> ((JsonObject) o).getInteger("year"))).containsExactly(2021, 2021);
+    assertThat(s.fen()).isEqualTo(56000);
+
+    assertThat(s.toggle(A, "medical", 2021)).isTrue();
+    assertThat(s.isEmpty()).isTrue();
+    assertThat(s.toggle(A, "medical", 2022)).as("a year not offered").isFalse();
+    assertThat(s.wholeFamily()).containsExactly("medical");
+  }
+}
