@@ -7,6 +7,7 @@ import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.roster.DemoRoster;
 import cn.liangxian.gateway.roster.ImportReport;
 import cn.liangxian.gateway.roster.RosterImport;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,6 +40,9 @@ public final class Main {
       if (args.length >= 2 && args[0].equals("roster") && args[1].equals("import")) {
         return importRosters(List.of(args).subList(2, args.length), env);
       }
+      if (args.length == 2 && args[0].equals("demo") && args[1].equals("reset")) {
+        return resetDemo(env);
+      }
       if (args.length >= 4 && args.length <= 7 && args[0].equals("operator") && args[1].equals("add")) {
         return addOperator(List.of(args).subList(2, args.length), env);
       }
@@ -60,8 +64,55 @@ public final class Main {
         java -jar gateway/target/gateway.jar operator add <username> <role> [<region> [<township> [<village>]]]
                                                                   create an operator account: role admin | finance | township | village;
                                                                   the password from GATEWAY_OPERATOR_PASSWORD or typed at the console
+        java -jar gateway/target/gateway.jar demo reset           the demo afresh: removes the embedded database under ./data (orders,
+                                                                  payments, registered kiosks); the next start loads the demo roster again
       Environment: GATEWAY_CONFIG, GATEWAY_PORT, GATEWAY_DATA_DIR, GATEWAY_DB_URL (or PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD),
       GATEWAY_KEY_DIR, GATEWAY_ID_SM4_KEY, GATEWAY_ID_INDEX_KEY; see config/gateway.yaml.""";
+
+  /**
+   * Removes the embedded database of a demo, so that the next start creates it and loads the demo roster
+   * again; the keys stay. Refused for a database elsewhere, for a roster of real people, and while a
+   * gateway still runs on it.
+   */
+  static int resetDemo(Map<String, String> env) {
+    GatewayOptions config = GatewayOptions.load(env);
+    if (config.databaseUrl().isPresent()) {
+      System.err.println("gateway: demo reset removes only the embedded demo database; this configuration uses the PostgreSQL at "
+          + "GATEWAY_DB_URL (or PGHOST), which it never touches");
+      return 2;
+    }
+    if (!config.demoRoster()) {
+      System.err.println("gateway: demo reset refused: demo.roster is off, so this database may hold a real roster");
+      return 2;
+    }
+    Path pg = config.dataDir().resolve("postgres");
+    if (!Files.isDirectory(pg)) {
+      System.out.println("nothing to reset: no demo database at " + pg);
+      return 0;
+    }
+    Path pid = pg.resolve("postmaster.pid");
+    if (Files.isRegularFile(pid)) {
+      try {
+        long p = Long.parseLong(Files.readAllLines(pid).get(0).strip());
+        if (ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)) {
+          System.err.println("gateway: demo reset refused: a PostgreSQL (process " + p + ") still runs on " + pg + "; stop the gateway first");
+          return 2;
+        }
+      } catch (IOException | RuntimeException e) {
+        // an unreadable pid file is a stale one: the server it named is gone
+      }
+    }
+    try (var files = Files.walk(pg)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    } catch (IOException e) {
+      System.err.println("gateway: demo reset could not remove " + pg + ": " + e.getMessage());
+      return 1;
+    }
+    System.out.println("demo database removed (" + pg + "); the next start loads the demo roster again");
+    return 0;
+  }
 
   private static int serve(Map<String, String> env) {
     GatewayOptions config = GatewayOptions.load(env);

@@ -45,4 +45,35 @@ class MainTest {
         "GATEWAY_DATA_DIR", dir.toString()));
     assertThat(said.lines()).singleElement().asString().endsWith("demo.roster (GATEWAY_DEMO_ROSTER) must be true or false, got 'ture'");
   }
+
+  private static Map<String, String> with(Map<String, String> env, String key, String value) {
+    Map<String, String> more = new java.util.HashMap<>(env);
+    more.put(key, value);
+    return more;
+  }
+
+  private int run(Map<String, String> env, String... args) {
+    return Main.run(args, env);
+  }
+
+  @Test
+  void demoResetRemovesTheEmbeddedDemoDatabaseOnlyAndNeverAnotherOrOneInUse() throws Exception {
+    Path pg = Files.createDirectories(dir.resolve("postgres").resolve("base"));
+    Files.writeString(pg.resolve("PG_VERSION"), "15\n");
+    Map<String, String> env = Map.of("GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
+        "GATEWAY_DATA_DIR", dir.toString(), "GATEWAY_POLICY_DIR", TestGateway.repo().resolve("config/policies").toString(),
+        "GATEWAY_TARGETS_DIR", TestGateway.repo().resolve("config/targets").toString());
+    // a database elsewhere, or a real roster, is never touched
+    assertThat(run(with(env, "GATEWAY_DB_URL", "postgresql://u:p@127.0.0.1:1/x"), "demo", "reset")).isEqualTo(2);
+    assertThat(run(with(env, "GATEWAY_DEMO_ROSTER", "false"), "demo", "reset")).isEqualTo(2);
+    // a server still running on it (this very process stands in for it)
+    Files.writeString(dir.resolve("postgres").resolve("postmaster.pid"), ProcessHandle.current().pid() + "\n");
+    assertThat(run(env, "demo", "reset")).isEqualTo(2);
+    assertThat(pg).isDirectory();
+    // a stale pid file: the server is gone
+    Files.writeString(dir.resolve("postgres").resolve("postmaster.pid"), "2147483000\n");
+    assertThat(run(env, "demo", "reset")).isZero();
+    assertThat(dir.resolve("postgres")).doesNotExist();
+    assertThat(run(env, "demo", "reset")).as("nothing left to reset").isZero();
+  }
 }
