@@ -22,14 +22,18 @@ public final class ReceiptPage {
 
   public void handle(RoutingContext ctx) {
     UUID id = OutTradeNo.orderId(ctx.pathParam("receiptNo"));
-    boolean html = !String.valueOf(ctx.request().getHeader("Accept")).contains("application/json");
+    String accept = String.valueOf(ctx.request().getHeader("Accept"));
+    boolean html = !accept.contains("application/json");
+    // a browser (the printed QR code opened on a phone) gets a page even for a number that names nothing;
+    // any other client a problem+json, as from every route
+    boolean browser = accept.contains("text/html");
     if (id == null) {
-      notFound(ctx, html);
+      notFound(ctx, browser);
       return;
     }
     orders.get(id).onComplete(ar -> {
       if (ar.failed() && ar.cause() instanceof Problem p && p.status() == 404) {
-        notFound(ctx, html);
+        notFound(ctx, browser);
         return;
       }
       if (ar.failed()) {
@@ -39,7 +43,7 @@ public final class ReceiptPage {
       JsonObject o = ar.result();
       String state = o.getString("state");
       if (!"PAID".equals(state) && !"REFUNDED".equals(state)) {
-        notFound(ctx, html);
+        notFound(ctx, browser);
         return;
       }
       JsonObject r = Receipts.of(o).put("valid", "PAID".equals(state)).put("state", state);
