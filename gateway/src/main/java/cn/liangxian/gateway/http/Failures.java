@@ -25,7 +25,16 @@ public final class Failures {
       return;
     }
     ctx.response().setStatusCode(p.status()).putHeader("Content-Type", "application/problem+json")
-        .end(p.toJson(ctx.request().path(), ResidentTexts.residentFacing(ctx.request().path())).toBuffer());
+        // the route as the router resolved it ("//api/v1/orders" is the orders route): its residents read Chinese
+        .end(p.toJson(ctx.request().path(), ResidentTexts.residentFacing(normalized(ctx))).toBuffer());
+  }
+
+  private static String normalized(RoutingContext ctx) {
+    try {
+      return ctx.normalizedPath();
+    } catch (RuntimeException e) {
+      return ctx.request().path(); // a path the router could not resolve: as sent
+    }
   }
 
   /**

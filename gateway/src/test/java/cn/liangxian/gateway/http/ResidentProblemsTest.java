@@ -85,6 +85,10 @@ class ResidentProblemsTest {
     assertChinese(g.post("/api/v1/lookup", new JsonObject().put("idNumber", Fixture.CHEN).put("nmae", "陈一")),
         400, "invalid-request", null);
     assertChinese(g.get("/api/v1/orders/not-an-order"), 404, "order-not-found", null);
+    // the same route reached through a path with empty or dot segments, as the router resolves it
+    String me = g.bearer(TestGateway.DEFAULT_RESIDENT);
+    assertChinese(g.get("//api/v1/orders/not-an-order", "Authorization", me), 404, "order-not-found", null);
+    assertChinese(g.get("/./api/v1/orders/not-an-order", "Authorization", me), 404, "order-not-found", null);
     assertChinese(g.get("/api/v1/orders/" + UUID.randomUUID() + "/receipt"), 404, "order-not-found", null);
 
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
