@@ -57,6 +57,9 @@ public final class KioskHandlers {
       throw Problem.invalidField("publicKey", "publicKey must be a PEM public key (SPKI): " + e.getMessage());
     }
     String region = JsonBodies.optionalString(b, "regionCode", 6);
+    if (region != null && !region.matches("[0-9]{6}")) {
+      throw Problem.invalidField("regionCode", "regionCode is a six-digit administrative division code, e.g. 371312");
+    }
     if (!op.scope().isAll() && region == null) {
       throw Problem.invalidField("regionCode", "regionCode is required: your account covers " + op.scope());
     }

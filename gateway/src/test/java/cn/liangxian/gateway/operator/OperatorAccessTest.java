@@ -253,6 +253,10 @@ class OperatorAccessTest {
     HttpResponse<Buffer> again = call(HttpMethod.POST, "/api/v1/operator/kiosks", admin, new JsonObject().put("kioskId", "audit-kiosk-1")
         .put("regionCode", "431103").put("publicKey", pem()));
     assertThat(again.statusCode()).isEqualTo(200);
+    // a region code that is not one (the word "null", letters) is refused, and the kiosk keeps its region
+    assertProblem(call(HttpMethod.POST, "/api/v1/operator/kiosks", admin, new JsonObject().put("kioskId", "audit-kiosk-1")
+        .put("regionCode", "null").put("publicKey", pem())), 400, "invalid-request");
+    assertThat(scalar("select region_code from kiosk where id = 'audit-kiosk-1'")).isEqualTo("431103");
     assertThat(scalar("select before::text from audit_log where action = 'kiosk.register' and subject = 'audit-kiosk-1'"
         + " and before is not null")).contains("\"keyChanged\": true");
     // the district admin of another district does not read this township's rows
