@@ -107,7 +107,7 @@ public final class Gateway implements AutoCloseable {
     Gateway g = new Gateway(options, db, cipher);
     // the regions as they stand at each import: a book published at run time counts from the next one
     RosterImport roster = new RosterImport(db, cipher, () -> RosterImport.regionInfo(regions));
-    try (AutoCloseable turn = db.startupLock()) {
+    try (AutoCloseable turn = db.startupLock(java.time.Duration.ofSeconds(options.databaseStartWaitSeconds()))) {
       db.migrate();
       SharedKeys.check(db, cipher);
       roster.registerRegions();

@@ -63,6 +63,7 @@ public final class GatewayOptions {
   private int poolSize;
   private int pipeliningLimit;
   private boolean databaseDurable;
+  private int databaseStartWaitSeconds;
   private String keyDir;
   private Path policyDir;
   private Path targetsDir;
@@ -144,6 +145,7 @@ public final class GatewayOptions {
     poolSize = d.integer("poolSize", "GATEWAY_DB_POOL_SIZE", 8, 1, 1000);
     pipeliningLimit = d.integer("pipeliningLimit", "GATEWAY_DB_PIPELINING", 256, 1, 65536);
     databaseDurable = d.bool("durable", "GATEWAY_DB_DURABLE", true);
+    databaseStartWaitSeconds = d.integer("startWaitSeconds", "GATEWAY_DB_START_WAIT_SECONDS", 120, 0, 3600);
     d.done();
   }
 
@@ -317,6 +319,11 @@ public final class GatewayOptions {
   /** The embedded PostgreSQL syncs every commit to disk; false only for throwaway test data. */
   public boolean databaseDurable() {
     return databaseDurable;
+  }
+
+  /** How long a starting instance waits for its database (a failover in progress) before it gives up. */
+  public int databaseStartWaitSeconds() {
+    return databaseStartWaitSeconds;
   }
 
   public Path keyDir() {

@@ -69,14 +69,39 @@ public final class Database implements AutoCloseable {
    * instances started together take turns, instead of deadlocking on the same rows. Blocking.
    */
   public AutoCloseable startupLock() {
-    try {
-      Connection c = connect();
-      try (var st = c.createStatement()) {
-        st.execute("select pg_advisory_lock(" + STARTUP_LOCK + ")");
+    return startupLock(java.time.Duration.ZERO);
+  }
+
+  /**
+   * As {@link #startupLock()}, waiting up to {@code wait} for a database that does not answer yet (an
+   * instance restarted while the primary fails over: the balancer has no primary to send it to for a
+   * few seconds), trying every 2 s. A database that answers and refuses is not waited for.
+   */
+  public AutoCloseable startupLock(java.time.Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      try {
+        Connection c = connect();
+        try (var st = c.createStatement()) {
+          st.execute("select pg_advisory_lock(" + STARTUP_LOCK + ")");
+        } catch (SQLException e) {
+          c.close();
+          throw e;
+        }
+        return c::close; // a session lock: it goes with its connection
+      } catch (SQLException e) {
+        boolean unreachable = e.getSQLState() != null && e.getSQLState().startsWith("08");
+        if (!unreachable || System.nanoTime() > deadline) {
+          throw new IllegalStateException("cannot take the start-up lock: " + e.getMessage(), e);
+        }
+        LOG.warn("the database does not answer yet ({}): trying again in 2 s", e.getMessage());
+        try {
+          Thread.sleep(2000); // start-up, on the main thread: nothing is served yet
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("start-up interrupted while waiting for the database", x);
+        }
       }
-      return c::close; // a session lock: it goes with its connection
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot take the start-up lock: " + e.getMessage(), e);
     }
   }
 
@@ -99,7 +124,11 @@ public final class Database implements AutoCloseable {
     return password;
   }
 
-  /** A blocking JDBC connection (start-up, bulk import and tests only; never on an event loop). */
+  /** The same database reached at another address: through a balancer or a proxy in front of it. */
+  public Database through(String otherHost, int otherPort) {
+    return new Database(null, otherHost, otherPort, database, user, password);
+  }
+
   /**
    * A statement written for the reactive client ({@code $1}, {@code $2}, ...) as JDBC wants it ({@code ?}):
    * one text for both clients. Parameters are then set per occurrence, in order.
@@ -108,6 +137,7 @@ public final class Database implements AutoCloseable {
     return sql.replaceAll("\\$\\d+", "?");
   }
 
+  /** A blocking JDBC connection (start-up, bulk import and tests only; never on an event loop). */
   public Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl(), user, password);
   }
