@@ -181,6 +181,24 @@ public final class ChannelSandbox {
     return v.onContext(() -> v.pay(outTradeNo));
   }
 
+  /**
+   * The channel takes another amount than the trade's (a fault no merchant may keep the money of): the
+   * trade is paid at {@code fen}, and the notification, query and bill say so.
+   */
+  public Future<Void> payAmount(String outTradeNo, long fen) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.payWrongly(outTradeNo, fen, false));
+  }
+
+  /**
+   * A payment that lands after the merchant closed the trade (the channel had taken it when it answered
+   * the close): the trade is paid all the same, and the merchant notified.
+   */
+  public Future<Void> payAfterClose(String outTradeNo) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.payWrongly(outTradeNo, 0, true));
+  }
+
   /** Sends the payment notification of a paid trade again, as the channels do for hours. */
   public Future<Void> renotify(String outTradeNo) {
     SandboxVerticle v = started();

@@ -121,7 +121,7 @@ public final class AlipayApi {
       return fail("40004", t.state().equals("TRADE_SUCCESS") ? "ACQ.TRADE_HAS_SUCCESS" : "ACQ.TRADE_HAS_CLOSE", "交易状态不合法");
     }
     if (t == null) {
-      t = new Trade(Trade.Channel.ALIPAY, app.appId(), app.appId(), no, fen, biz.getString("subject"), notifyUrl,
+      t = new Trade(Trade.Channel.ALIPAY, app.sellerId(), app.appId(), no, fen, biz.getString("subject"), notifyUrl,
           mini ? "JSAPI" : "QR", "2019" + System.nanoTime() % 1_000_000_000L + ledger.next(), clock.instant(),
           "WAIT_BUYER_PAY").buyer(mini ? biz.getString("buyer_id", biz.getString("buyer_open_id")) : null);
       ledger.open(t);

@@ -38,6 +38,7 @@ public final class AlipayNotifier {
     f.put("notify_type", "trade_status_sync");
     f.put("notify_id", "sandbox" + ledger.next());
     f.put("app_id", t.appId());
+    f.put("seller_id", t.merchantId());
     f.put("charset", "utf-8");
     f.put("version", "1.0");
     f.put("trade_no", t.tradeNo());

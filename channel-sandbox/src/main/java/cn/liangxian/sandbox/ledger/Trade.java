@@ -15,7 +15,7 @@ public final class Trade {
   private final String merchantId;
   private final String appId;
   private final String outTradeNo;
-  private final long totalFen;
+  private long totalFen;
   private final String description;
   private final String notifyUrl;
   private final String tradeType;
@@ -61,6 +61,11 @@ public final class Trade {
 
   public long totalFen() {
     return totalFen;
+  }
+
+  /** The channel settles the trade at another amount than it was opened with (what a merchant must never keep). */
+  public void settleAt(long fen) {
+    this.totalFen = fen;
   }
 
   public String description() {

@@ -76,7 +76,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
         WechatPayScheme.valueOf(w.scheme()), platform);
     AlipayMerchant alipay = new AlipayMerchant(a.appId(),
         Pem.privateKey(secret(options, a.appKeyFile(), "GATEWAY_ALIPAY_APP_KEY")),
-        Pem.publicKey(secret(options, a.alipayPublicKeyFile(), "GATEWAY_ALIPAY_PUBLIC_KEY")));
+        Pem.publicKey(secret(options, a.alipayPublicKeyFile(), "GATEWAY_ALIPAY_PUBLIC_KEY")), a.sellerId());
     GatewayOptions.UnionPay u = options.unionpay();
     UnionPaySetup union = null;
     if (u.merId() != null) {

@@ -26,7 +26,7 @@ final class ChannelSections {
 
   static Alipay alipay(Settings a) {
     Alipay alipay = new Alipay(a.string("gatewayUrl", null, "https://openapi.alipay.com/gateway.do"), a.string("appId", null, null),
-        a.string("appKeyFile", null, null), a.string("alipayPublicKeyFile", null, null));
+        a.string("appKeyFile", null, null), a.string("alipayPublicKeyFile", null, null), a.string("sellerId", null, null));
     a.done();
     return alipay;
   }

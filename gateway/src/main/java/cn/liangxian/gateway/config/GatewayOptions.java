@@ -29,8 +29,8 @@ public final class GatewayOptions {
     }
   }
 
-  /** The real Alipay app (used when the sandbox is off). */
-  public record Alipay(String gatewayUrl, String appId, String appKeyFile, String alipayPublicKeyFile) {}
+  /** The real Alipay app (used when the sandbox is off); {@code sellerId} the merchant's PID it collects for, if checked. */
+  public record Alipay(String gatewayUrl, String appId, String appKeyFile, String alipayPublicKeyFile, String sellerId) {}
 
   /** The real UnionPay merchant (used when the sandbox is off; none when {@code merId} is empty). */
   public record UnionPay(String gatewayUrl, String fileUrl, String merId, String signKeyFile, String signCertFile,

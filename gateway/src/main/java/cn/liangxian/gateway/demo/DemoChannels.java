@@ -63,7 +63,8 @@ public final class DemoChannels implements AutoCloseable {
     WechatPayMerchant wechat = new WechatPayMerchant(DemoMerchant.MCHID, DemoMerchant.WECHAT_APP_ID, "DEMO-MERCHANT-SERIAL",
         account.merchantKey(), account.apiV3Key(), WechatPayScheme.RSA,
         new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
-    AlipayMerchant alipay = new AlipayMerchant(DemoMerchant.ALIPAY_APP_ID, account.appKey(), sandbox.alipayPublicKey());
+    AlipayMerchant alipay = new AlipayMerchant(DemoMerchant.ALIPAY_APP_ID, account.appKey(), sandbox.alipayPublicKey(),
+        cn.liangxian.sandbox.alipay.AlipayApp.sellerOf(DemoMerchant.ALIPAY_APP_ID));
     UnionPayMerchant unionpay = new UnionPayMerchant(DemoMerchant.UNIONPAY_MER_ID,
         UnionPaySignatures.certId(account.unionPayCertificate(sandbox)), account.unionPayKey(),
         new UnionPayTrust(sandbox.unionPayRoot(), sandbox.unionPayMiddle()));

@@ -56,12 +56,13 @@ public final class OrderStore {
       + " i.year, h.ref as household_ref, v.region_code, v.township, v.name as village from orders o join order_item i on i.order_id = o.id"
       + " join person p on p.id = i.person_id join household h on h.id = o.household_id join village v on v.id = h.village_id"
       + " where o.id = $1 and p.ref = $2 and i.insurance = $3";
+  static final String FAIL_PAID_WRONG = "update orders set state = 'FAILED', state_reason = $2 where id = $1 and state = 'PAYING'";
   static final String RELEASE_ITEM = "delete from reservation where order_id = $1 and person_id = $2 and insurance = $3";
 
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(IDEMPOTENCY, CLAIM_KEY, INSERT_ORDER, INSERT_ITEM, RESERVE, RECORD_PREPAY,
       FAIL, RELEASE, FORGET_KEY, CANCEL, DUE, EXPIRE, CLAIM_STUCK, CHANNEL_OF, LOCK, MARK_PAID, HOLD_PAID, MARK_REFUNDED, NOTE,
-      PAID_ITEM, RELEASE_ITEM, NOTIFY, OrderView.SQL);
+      PAID_ITEM, RELEASE_ITEM, NOTIFY, FAIL_PAID_WRONG, OrderView.SQL);
 
   /** How a reservation went: the key was another call's, or every item is held (else {@link TakenElsewhere}). */
   public enum Reserved { KEY_TAKEN, HELD }
@@ -217,6 +218,15 @@ public final class OrderStore {
   public static Future<Void> markPaid(SqlConnection conn, UUID id, OffsetDateTime now, String transactionId) {
     return conn.preparedQuery(MARK_PAID).execute(Tuple.of(id, now, transactionId))
         .compose(x -> conn.preparedQuery(HOLD_PAID).execute(Tuple.of(id))).compose(x -> notify(conn, id));
+  }
+
+  /**
+   * A paying order whose trade the channel settled with another amount can never be paid as it is: it
+   * fails and frees its items, in the caller's transaction (the money is refunded beside it).
+   */
+  public static Future<Void> failPaidWrong(SqlConnection conn, UUID id, String reason) {
+    return conn.preparedQuery(FAIL_PAID_WRONG).execute(Tuple.of(id, reason)).compose(u -> u.rowCount() == 0
+        ? Future.succeededFuture() : conn.preparedQuery(RELEASE).execute(Tuple.of(id)).compose(x -> notify(conn, id)));
   }
 
   /** An order that never became paid, whose money went back entirely, is REFUNDED. */

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/callbacks/wechatpay} and {@code /alipay}: verify on the raw body, cross-check
- * merchant, app, order and amount, apply once, answer fast. A duplicate is answered with success; a
- * forged, stale, tampered or mismatched callback changes nothing, is stored for audit, counted, and
- * answered with failure.
+ * merchant, app (and Alipay's seller), apply once, answer fast. A duplicate is answered with success, and
+ * so is a verified payment its order cannot take (another amount, an order no longer paying): it is
+ * recorded and refunded ({@link Payments}). A forged, stale, tampered callback, or one for another
+ * merchant or an unknown order, changes nothing, is stored for audit, counted, and answered with failure.
  */
 public final class Callbacks {
   private static final Logger LOG = LoggerFactory.getLogger(Callbacks.class);
@@ -109,7 +110,7 @@ public final class Callbacks {
             return;
           }
           PaymentOutcome o = ar.result();
-          if (o == PaymentOutcome.UNKNOWN_ORDER || o == PaymentOutcome.AMOUNT_MISMATCH) {
+          if (o == PaymentOutcome.UNKNOWN_ORDER) {
             refuseWechat(ctx, "wechat", true, o.name().toLowerCase(), headers, body, OutTradeNo.orderId(outTradeNo), 400);
             return;
           }
@@ -157,7 +158,7 @@ public final class Callbacks {
         return;
       }
       PaymentOutcome o = ar.result();
-      if (o == PaymentOutcome.UNKNOWN_ORDER || o == PaymentOutcome.AMOUNT_MISMATCH) {
+      if (o == PaymentOutcome.UNKNOWN_ORDER) {
         refuseAlipay(ctx, true, o.name().toLowerCase(), body, order);
         return;
       }

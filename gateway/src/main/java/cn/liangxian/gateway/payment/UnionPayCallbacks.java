@@ -89,7 +89,7 @@ public final class UnionPayCallbacks {
         return;
       }
       PaymentOutcome o = ar.result();
-      if (o == PaymentOutcome.UNKNOWN_ORDER || o == PaymentOutcome.AMOUNT_MISMATCH) {
+      if (o == PaymentOutcome.UNKNOWN_ORDER) {
         refuse(ctx, true, o.name().toLowerCase(), body, order);
         return;
       }

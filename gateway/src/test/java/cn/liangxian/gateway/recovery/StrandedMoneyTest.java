@@ -1,0 +1,121 @@
+package cn.liangxian.gateway.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.Eventually;
+import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.sandbox.ChannelSandbox;
+import cn.liangxian.sandbox.fault.SandboxFaults;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Money a resident paid that its order cannot take never stays with the channel: paid with another
+ * amount, paid after the order was cancelled, paid after it expired. Each is refunded through the channel
+ * by itself, with its reason's code on the refund, and counted; the order ends REFUNDED and holds nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StrandedMoneyTest {
+  TestGateway g;
+  ChannelSandbox sandbox;
+
+  @BeforeAll
+  void start() throws Exception {
+    g = new TestGateway();
+    sandbox = g.gateway.demo().sandbox();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    g.close();
+  }
+
+  @AfterEach
+  void noFaults() {
+    sandbox.faults(SandboxFaults.NONE);
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  /** The refunds of an order: reason code, amount, state, channel. */
+  private String refunds(JsonObject o) throws Exception {
+    try (var c = g.db.connect(); var st = c.createStatement();
+        var rs = st.executeQuery("select string_agg(reason_code || ' ' || amount_fen || ' ' || state || ' ' || channel, ', ')"
+            + " from refund where order_id = '" + o.getString("id") + "'")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** What the channel itself says it refunded of the trade. */
+  private long refundedAtChannel(JsonObject o) throws Exception {
+    return await(sandbox.payments()).stream().filter(p -> p.getString("outTradeNo").equals(o.getString("outTradeNo")))
+        .mapToLong(p -> p.getLong("refundedFen")).sum();
+  }
+
+  private double counted(String channel, String reason) throws Exception {
+    String prefix = "liangxian_stranded_payments_total{channel=\"" + channel + "\",reason=\"" + reason + "\"} ";
+    return g.metrics().lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
+        .findFirst().orElseThrow(() -> new AssertionError("no series " + prefix));
+  }
+
+  private void refundedWhole(JsonObject o, String channel, String reason, long fen) throws Exception {
+    g.awaitState(o.getString("id"), "REFUNDED");
+    Eventually.until("the refund of " + o.getString("id") + " confirmed", () -> refunds(o),
+        r -> (reason + " " + fen + " SUCCESS " + channel).equals(r));
+    assertThat(refundedAtChannel(o)).as("the channel gave it all back").isEqualTo(fen);
+    assertThat(CancellationTest.reservations(g, o)).as("the order holds no item").isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"wechat", "alipay", "unionpay"})
+  void aPaymentOfAnotherAmountIsRefundedAndTheOrderFails(String channel) throws Exception {
+    double before = counted(channel, "amount_mismatch");
+    JsonObject o = CancellationTest.order(g, channel);
+    long wrong = o.getLong("totalFen") - 1;
+    await(sandbox.payAmount(o.getString("outTradeNo"), wrong));
+    refundedWhole(o, channel, "amount_mismatch", wrong);
+    JsonObject after = g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject();
+    assertThat(after.getString("transactionId")).as("never paid").isNull();
+    // the notification was answered with success once recorded: the channel stops sending it
+    assertThat(g.paymentNotifications(o.getString("outTradeNo"))).anyMatch(d -> d.getInteger("status") / 100 == 2);
+    assertThat(counted(channel, "amount_mismatch")).isEqualTo(before + 1);
+    // the family may order again
+    assertThat(g.get("/api/v1/orders/" + o.getString("id")).statusCode()).isEqualTo(200);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"wechat", "alipay"})
+  void aPaymentLandingAfterTheCancelIsRefunded(String channel) throws Exception {
+    double before = counted(channel, "order_cancelled");
+    JsonObject o = CancellationTest.order(g, channel);
+    HttpResponse<Buffer> r = CancellationTest.cancel(g, o);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    await(sandbox.payAfterClose(o.getString("outTradeNo")));
+    refundedWhole(o, channel, "order_cancelled", o.getLong("totalFen"));
+    assertThat(counted(channel, "order_cancelled")).isEqualTo(before + 1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"wechat", "alipay", "unionpay"})
+  void aPaymentLandingAfterExpiryIsRefunded(String channel) throws Exception {
+    double before = counted(channel, "order_expired");
+    JsonObject o = CancellationTest.order(g, channel);
+    g.clock.advance(Duration.ofMinutes(16));
+    g.awaitState(o.getString("id"), "EXPIRED");
+    await(sandbox.payAfterClose(o.getString("outTradeNo")));
+    refundedWhole(o, channel, "order_expired", o.getLong("totalFen"));
+    assertThat(counted(channel, "order_expired")).isEqualTo(before + 1);
+  }
+}
