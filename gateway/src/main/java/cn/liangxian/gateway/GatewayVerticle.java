@@ -105,6 +105,7 @@ final class GatewayVerticle extends VerticleBase {
   private Sessions sessions;
   private CallerAuth callers;
   private Recovery recovery;
+  private Reconciliation reconciliation;
 
   GatewayVerticle(ProcessParts parts, int port, int number, IntConsumer listening) {
     this.p = parts;
@@ -127,6 +128,7 @@ final class GatewayVerticle extends VerticleBase {
     Refunds refunds = new Refunds(refundStore, orderStore, p.channels().byName(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
     recovery = new Recovery(orderStore, payments, p.channels().byName(), p.clock(), p.metrics().orders());
+    reconciliation = new Reconciliation(pool, p.channels().byName(), payments, refunds, p.clock(), p.options().reconciliation());
     sessions = new Sessions(pool, p.clock(), Duration.ofMinutes(p.options().residents().sessionMinutes()));
     callers = new CallerAuth(kioskAuth, sessions);
     Router router = Router.router(vertx);
@@ -217,6 +219,9 @@ final class GatewayVerticle extends VerticleBase {
             .compose(x -> sessions.prune())
             .compose(x -> gauges.observe(pool)))
         .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString()))));
+    // every instance looks whether yesterday's bills are due; the one that claims a (channel, merchant, day) runs it
+    timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> reconciliation.runDue()
+        .onFailure(e -> LOG.warn("scheduled reconciliation failed: {}", e.toString()))));
   }
 
   /** Every instance delivers the outbox (claims keep two from sending one record at once); the leader keeps its gauges. */
@@ -312,8 +317,9 @@ final class GatewayVerticle extends VerticleBase {
     HandoffReconciliation handoffReconciliation = new HandoffReconciliation(pool, p.clock());
     router.get("/api/v1/operator/handoff/reconciliation/:receiver/:date")
         .handler(ctx -> handoffReconciliation.handle(ctx, p.handoff().receivers()));
-    router.get("/api/v1/operator/reconciliation/:channel/:date").handler(new ReconciliationHandler(p.regions(),
-        new Reconciliation(pool, p.channels().byName(), payments))::handle);
+    ReconciliationHandler reconciliations = new ReconciliationHandler(p.regions(), reconciliation);
+    router.get("/api/v1/operator/reconciliation/:channel/:date").handler(reconciliations::read);
+    router.post("/api/v1/operator/reconciliation/:channel/:date").handler(reconciliations::run);
   }
 
   private void operationalRoutes(Router router) {

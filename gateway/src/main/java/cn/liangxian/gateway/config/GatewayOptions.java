@@ -80,6 +80,7 @@ public final class GatewayOptions {
   private boolean sandbox;
   private int sandboxPort;
   private HandoffOptions handoff;
+  private ReconciliationOptions reconciliation;
 
   private GatewayOptions(String source, Map<String, Object> root, Map<String, String> env) {
     this.source = source;
@@ -105,6 +106,7 @@ public final class GatewayOptions {
     channels(s.section("channels"));
     demo(s.section("demo"));
     handoff = HandoffOptions.read(s.section("handoff"));
+    reconciliation = ReconciliationOptions.read(s.section("reconciliation"));
     if (!sandbox) {
       ChannelSections.requireMerchants(source, wechat, alipay);
     }
@@ -410,6 +412,11 @@ public final class GatewayOptions {
 
   public int sandboxPort() {
     return sandboxPort;
+  }
+
+  /** When each day's channel bills are reconciled. */
+  public ReconciliationOptions reconciliation() {
+    return reconciliation;
   }
 
   /** Where paid contributions go: the receiving agencies, and how often they are delivered. */

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.payment;
 
+import cn.liangxian.gateway.channel.ChannelDays;
 import cn.liangxian.gateway.channel.Signing;
 import cn.liangxian.gateway.channel.alipay.AlipayMerchant;
 import cn.liangxian.gateway.channel.alipay.AlipayNotification;
@@ -101,7 +102,8 @@ public final class Callbacks {
           .onComplete(x -> ctx.response().setStatusCode(204).end());
       return;
     }
-    payments.apply("wechat", outTradeNo, res.path("transaction_id").asText(), res.path("amount").path("total").asLong(-1), "callback")
+    payments.apply("wechat", outTradeNo, res.path("transaction_id").asText(), res.path("amount").path("total").asLong(-1), "callback",
+            ChannelDays.ofTimestamp(res.path("success_time").asText(null)))
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("wechat callback could not be applied now: {}", ar.cause().toString());
@@ -151,7 +153,7 @@ public final class Callbacks {
       keep(ctx, "alipay", true, "status " + v.tradeStatus(), order, new JsonObject(), body).onComplete(x -> ctx.response().end("success"));
       return;
     }
-    payments.apply("alipay", v.outTradeNo(), v.tradeNo(), v.totalFen(), "callback").onComplete(ar -> {
+    payments.apply("alipay", v.outTradeNo(), v.tradeNo(), v.totalFen(), "callback", ChannelDays.ofBeijingTime(v.gmtPayment())).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("alipay callback could not be applied now: {}", ar.cause().toString());
         ctx.response().end("failure");

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class Payments {
   private static final Logger LOG = LoggerFactory.getLogger(Payments.class);
 
-  static final String INSERT = "insert into payment (order_id, channel, channel_txn_id, amount_fen, source, received_at)"
-      + " values ($1, $2, $3, $4, $5, $6) on conflict (channel, channel_txn_id) do nothing returning id";
+  static final String INSERT = "insert into payment (order_id, channel, channel_txn_id, amount_fen, source, received_at,"
+      + " channel_day) values ($1, $2, $3, $4, $5, $6, $7) on conflict (channel, channel_txn_id) do nothing returning id";
 
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(INSERT);
@@ -58,6 +58,12 @@ public final class Payments {
    * {@link PaymentOutcome#UNKNOWN_ORDER} leaves nothing here (the trade is not ours).
    */
   public Future<PaymentOutcome> apply(String channel, String outTradeNo, String transactionId, long amountFen, String source) {
+    return apply(channel, outTradeNo, transactionId, amountFen, source, null);
+  }
+
+  /** As above, with the Beijing day the channel booked the payment on (its bill's day), where it said. */
+  public Future<PaymentOutcome> apply(String channel, String outTradeNo, String transactionId, long amountFen, String source,
+      java.time.LocalDate channelDay) {
     UUID id = OutTradeNo.orderId(outTradeNo);
     if (id == null || amountFen <= 0) {
       return Future.succeededFuture(PaymentOutcome.UNKNOWN_ORDER);
@@ -67,7 +73,7 @@ public final class Payments {
           if (o == null) {
             return Future.succeededFuture(Applied.of(PaymentOutcome.UNKNOWN_ORDER));
           }
-          return conn.preparedQuery(INSERT).execute(Tuple.of(id, channel, transactionId, amountFen, source, now))
+          return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {id, channel, transactionId, amountFen, source, now, channelDay}))
               .compose(ins -> ins.size() == 0 ? Future.succeededFuture(Applied.of(PaymentOutcome.DUPLICATE))
                   : settle(conn, id, o, channel, outTradeNo, transactionId, amountFen, now));
         }))

@@ -82,7 +82,9 @@ public final class UnionPayCallbacks {
       keep(ctx, true, "txnType " + v.txnType() + " respCode " + v.respCode(), order, body).onComplete(x -> ok(ctx));
       return;
     }
-    payments.apply(CHANNEL, v.orderId(), v.queryId(), v.txnAmt(), "callback").onComplete(ar -> {
+    payments.apply(CHANNEL, v.orderId(), v.queryId(), v.txnAmt(), "callback",
+        cn.liangxian.gateway.channel.ChannelDays.ofMonthDay(v.settleDate(),
+            java.time.LocalDate.now(clock.withZone(cn.liangxian.gateway.channel.ChannelDays.BEIJING)))).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("unionpay callback could not be applied now: {}", ar.cause().toString());
         ctx.response().setStatusCode(500).end("retry");

@@ -78,7 +78,7 @@ public final class Recovery {
       // the channel would not close it (perhaps it was paid at the last moment): ask what it is
       LOG.info("closing order {} at {} failed ({}); asking the channel", id, channel, e.getMessage());
       return c.query(outTradeNo).compose(t -> switch (t.state()) {
-        case PAID -> payments.apply(channel, outTradeNo, t.transactionId(), t.amountFen(), "query").map(false);
+        case PAID -> payments.apply(channel, outTradeNo, t.transactionId(), t.amountFen(), "query", t.channelDay()).map(false);
         case NOT_FOUND, CLOSED -> Future.succeededFuture(true);
         default -> Future.failedFuture(new ChannelException("NOT_CLOSED", "the trade is " + t.state() + " and would not close",
             0, true));
@@ -105,7 +105,7 @@ public final class Recovery {
       }
       String outTradeNo = OutTradeNo.of(id);
       return channels.get(channel).query(outTradeNo).compose(t -> t.state() == PaymentChannel.Trade.State.PAID
-          ? payments.apply(channel, outTradeNo, t.transactionId(), t.amountFen(), "query")
+          ? payments.apply(channel, outTradeNo, t.transactionId(), t.amountFen(), "query", t.channelDay())
           : Future.succeededFuture((PaymentOutcome) null));
     });
   }

@@ -54,12 +54,18 @@ class ReconciliationTest {
     return o;
   }
 
+  /** An operator runs the day's reconciliation now (POST); {@link #read} reads it. */
   HttpResponse<Buffer> reconcile(String channel, String token) throws Exception {
-    var req = g.http.get("/api/v1/operator/reconciliation/" + channel + "/2019-12-15");
+    var req = g.http.post("/api/v1/operator/reconciliation/" + channel + "/2019-12-15");
     if (token != null) {
       req.putHeader("Authorization", "Bearer " + token);
     }
     return req.send().toCompletionStage().toCompletableFuture().get();
+  }
+
+  HttpResponse<Buffer> read(String channel) throws Exception {
+    return g.http.get("/api/v1/operator/reconciliation/" + channel + "/2019-12-15").putHeader("Authorization", "Bearer " + TOKEN)
+        .send().toCompletionStage().toCompletableFuture().get();
   }
 
   @Test
@@ -82,6 +88,10 @@ class ReconciliationTest {
           + heard.getString("id") + "', 'wechat', 'GHOST-1', 100, 'callback', '2019-12-15T03:00:00Z')");
     }
 
+    // not run yet: reading it says so, and changes nothing
+    assertThat(read("wechat").statusCode()).isEqualTo(404);
+    assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+
     JsonObject first = reconcile("wechat", TOKEN).bodyAsJsonObject();
     JsonArray diffs = first.getJsonArray("differences");
     assertThat(first.getInteger("matched")).isEqualTo(1);
@@ -93,14 +103,20 @@ class ReconciliationTest {
     assertThat(diffs.encode()).contains("here-not-at-channel", "GHOST-1");
     assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
     // the repair is in the audit log under the finance account that ran it
+    // what operators read afterwards is what the run found
+    JsonObject stored = read("wechat").bodyAsJsonObject();
+    assertThat(stored.getString("state")).isEqualTo("DONE");
+    assertThat(stored.getJsonArray("differences")).isEqualTo(diffs);
+    assertThat(stored.getString("runBy")).startsWith("finance-");
     try (Connection c = g.db.connect(); Statement st = c.createStatement();
-        java.sql.ResultSet rs = st.executeQuery("select actor, after::text from audit_log where action = 'reconciliation.run' and subject = 'wechat/2019-12-15'")) {
+        java.sql.ResultSet rs = st.executeQuery("select actor, after::text from audit_log where action = 'reconciliation.run'"
+            + " and subject = 'wechat/" + g.gateway.channels().get("wechat").merchant() + "/2019-12-15'")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).startsWith("finance-");
       assertThat(rs.getString(2)).contains(unheard.getString("outTradeNo"));
     }
 
-    HttpResponse<Buffer> second = g.http.get("/api/v1/operator/reconciliation/wechat/2019-12-15")
+    HttpResponse<Buffer> second = g.http.post("/api/v1/operator/reconciliation/wechat/2019-12-15")
         .putHeader("Authorization", "Bearer " + TOKEN).putHeader("Accept", "text/csv").send().toCompletionStage().toCompletableFuture().get();
     assertThat(second.getHeader("Content-Type")).startsWith("text/csv");
     // only the ghost remains: the repaired payment now matches, and nothing is repaired twice

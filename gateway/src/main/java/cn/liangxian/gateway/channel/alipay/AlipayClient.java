@@ -48,7 +48,8 @@ public final class AlipayClient {
   }
 
   /** A trade as Alipay reports it; {@code tradeStatus} NOT_EXIST when it has none. */
-  public record Trade(String outTradeNo, String tradeNo, String tradeStatus, long totalFen, String buyerId) {}
+  /** {@code paidAt}: {@code send_pay_date}, Beijing time, when paid. */
+  public record Trade(String outTradeNo, String tradeNo, String tradeStatus, long totalFen, String buyerId, String paidAt) {}
 
   public record Refund(String outTradeNo, String outRequestNo, boolean fundChanged, long refundFen, String status) {}
 
@@ -76,9 +77,10 @@ public final class AlipayClient {
     return call("alipay.trade.query", new JsonObject().put("out_trade_no", outTradeNo), null)
         .map(r -> ours(r, outTradeNo))
         .map(r -> new Trade(r.getString("out_trade_no", outTradeNo), r.getString("trade_no"), r.getString("trade_status"),
-            Money.yuanToFen(r.getString("total_amount", "0")), r.getString("buyer_user_id", r.getString("buyer_id"))))
+            Money.yuanToFen(r.getString("total_amount", "0")), r.getString("buyer_user_id", r.getString("buyer_id")),
+            r.getString("send_pay_date")))
         .recover(e -> e instanceof ChannelException c && c.code().equals("ACQ.TRADE_NOT_EXIST")
-            ? Future.succeededFuture(new Trade(outTradeNo, null, "NOT_EXIST", 0, null))
+            ? Future.succeededFuture(new Trade(outTradeNo, null, "NOT_EXIST", 0, null, null))
             : Future.failedFuture(e));
   }
 

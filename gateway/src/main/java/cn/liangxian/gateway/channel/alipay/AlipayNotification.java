@@ -16,7 +16,7 @@ public sealed interface AlipayNotification {
 
   /** TRADE_SUCCESS / TRADE_FINISHED mean paid, TRADE_CLOSED closed, WAIT_BUYER_PAY nothing yet. */
   record Verified(String notifyId, String outTradeNo, String tradeNo, String tradeStatus, long totalFen,
-      long refundFen, String outBizNo, String buyerId) implements AlipayNotification {
+      long refundFen, String outBizNo, String buyerId, String gmtPayment) implements AlipayNotification {
     public boolean paid() {
       return tradeStatus.equals("TRADE_SUCCESS") || tradeStatus.equals("TRADE_FINISHED");
     }
@@ -50,6 +50,7 @@ public sealed interface AlipayNotification {
       return new Rejected(Rejection.BAD_AMOUNT, e.getMessage());
     }
     return new Verified(fields.get("notify_id"), fields.get("out_trade_no"), fields.get("trade_no"),
-        fields.get("trade_status"), total, refund, fields.get("out_biz_no"), fields.get("buyer_id"));
+        fields.get("trade_status"), total, refund, fields.get("out_biz_no"), fields.get("buyer_id"),
+        fields.get("gmt_payment"));
   }
 }
