@@ -128,7 +128,8 @@ final class GatewayVerticle extends VerticleBase {
     Refunds refunds = new Refunds(refundStore, orderStore, p.channels().byName(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
     recovery = new Recovery(orderStore, payments, p.channels().byName(), p.clock(), p.metrics().orders());
-    reconciliation = new Reconciliation(pool, p.channels().byName(), payments, refunds, p.clock(), p.options().reconciliation());
+    reconciliation = new Reconciliation(pool, p.channels().byName(), payments, refunds, p.clock(), p.options().reconciliation(),
+        p.registry());
     sessions = new Sessions(pool, p.clock(), Duration.ofMinutes(p.options().residents().sessionMinutes()));
     callers = new CallerAuth(kioskAuth, sessions);
     Router router = Router.router(vertx);

@@ -13,6 +13,8 @@ import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.order.OutTradeNo;
 import cn.liangxian.gateway.payment.Payments;
 import cn.liangxian.gateway.refund.Refunds;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -89,17 +91,37 @@ public final class Reconciliation {
   private final Refunds refunds;
   private final Clock clock;
   private final ReconciliationOptions options;
+  private final MeterRegistry registry;
   /** (channel, merchant, day) this instance saw done: not asked about again. */
   private final Set<String> seenDone = ConcurrentHashMap.newKeySet();
 
   public Reconciliation(Pool pool, Map<String, PaymentChannel> channels, Payments payments, Refunds refunds, Clock clock,
-      ReconciliationOptions options) {
+      ReconciliationOptions options, MeterRegistry registry) {
+    this.registry = registry;
+    // every series from the start: a new deployment reads 0, not "No data"
+    for (String channel : List.of("wechat", "alipay", "unionpay")) {
+      runs(channel, "done");
+      runs(channel, "failed");
+      differences(channel);
+    }
     this.pool = pool;
     this.channels = channels;
     this.payments = payments;
     this.refunds = refunds;
     this.clock = clock;
     this.options = options;
+  }
+
+  private Counter runs(String channel, String outcome) {
+    return Counter.builder("liangxian_reconciliation_runs").tag("channel", channel).tag("outcome", outcome)
+        .description("daily bill reconciliations run on this instance: done, or failed (the bill not out yet, the channel down)")
+        .register(registry);
+  }
+
+  private Counter differences(String channel) {
+    return Counter.builder("liangxian_reconciliation_differences").tag("channel", channel)
+        .description("differences the daily reconciliations found between a channel's bill and our records, repaired or not")
+        .register(registry);
   }
 
   /** One line of a bill, whatever the channel. */
@@ -283,6 +305,7 @@ public final class Reconciliation {
           }
           OffsetDateTime now = now();
           LOG.warn("the {} bill of {} for {} could not be reconciled now: {}", c.name(), c.merchant(), date, e.toString());
+          runs(c.name(), "failed").increment();
           return pool.preparedQuery(FAILED).execute(Tuple.from(new Object[] {c.name(), c.merchant(), date, claimed, now,
                   now.plusMinutes(options.retryMinutes()), String.valueOf(e.getMessage())}))
               .compose(x -> read(c.name(), c.merchant(), date));
@@ -351,6 +374,12 @@ public final class Reconciliation {
         }
       });
       OffsetDateTime now = now();
+      runs(channel, "done").increment();
+      differences(channel).increment(differences.size());
+      if (!differences.isEmpty()) {
+        LOG.warn("the {} bill of {} for {}: {} difference(s), {} repaired", channel, c.merchant(), date, differences.size(),
+            repaired.size());
+      }
       return pool.withTransaction(conn -> conn.preparedQuery(DONE).execute(Tuple.from(new Object[] {channel, c.merchant(), date,
               claimed, now, bill.size(), matchedLines, repaired.size(), differences, deferred}))
           .compose(done -> AuditLog.record(conn, AuditLog.Change.of(actor, "reconciliation.run",
