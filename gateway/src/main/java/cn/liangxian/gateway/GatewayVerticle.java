@@ -125,10 +125,10 @@ final class GatewayVerticle extends VerticleBase {
     refundStore = new RefundStore(pool);
     kioskLimiter = new SharedRateLimiter(pool, p.options().lookupsPerMinute(), p.options().lookupBurst(), p.clock());
     callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
-    Refunds refunds = new Refunds(refundStore, orderStore, p.channels().byName(), p.clock());
-    payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
-    recovery = new Recovery(orderStore, payments, p.channels().byName(), p.clock(), p.metrics().orders());
-    reconciliation = new Reconciliation(pool, p.channels().byName(), payments, refunds, p.clock(), p.options().reconciliation(),
+    Refunds refunds = new Refunds(refundStore, orderStore, p.channels(), p.clock());
+    payments = new Payments(pool, refunds, p.clock(), p.metrics().payments(), p.channels());
+    recovery = new Recovery(orderStore, payments, p.channels(), p.clock(), p.metrics().orders());
+    reconciliation = new Reconciliation(pool, p.channels(), payments, refunds, p.clock(), p.options().reconciliation(),
         p.registry());
     sessions = new Sessions(pool, p.clock(), Duration.ofMinutes(p.options().residents().sessionMinutes()));
     callers = new CallerAuth(kioskAuth, sessions);
@@ -246,7 +246,7 @@ final class GatewayVerticle extends VerticleBase {
   }
 
   private void orderRoutes(Router router) {
-    Orders orders = new Orders(orderStore, households, p.regions(), p.channels().byName(), p.clock(),
+    Orders orders = new Orders(orderStore, households, p.regions(), p.channels(), p.clock(),
         Duration.ofMinutes(p.options().orderExpiryMinutes()), p.metrics().orders());
     OrderHandlers h = new OrderHandlers(orders, p.orderWatch());
     router.get("/api/v1/channels").handler(new ChannelList(p.channels().byName().keySet())::handle);
@@ -263,10 +263,12 @@ final class GatewayVerticle extends VerticleBase {
 
   private void callbackRoutes(Router router, Refunds refunds) {
     var channels = p.channels();
-    Callbacks cb = new Callbacks(payments, refunds, callbackLog, channels.wechat(),
-        new NotificationVerifier(channels.wechat(), p.clock()), channels.alipay(), channels.signing(), p.metrics().payments());
+    Callbacks cb = new Callbacks(payments, refunds, callbackLog, channels.wechatMerchants(), p.clock(), channels.alipayApps(),
+        channels.signing(), p.metrics().payments());
     // a failure here, a garbled body too, is answered in the channel's format (these come before the catch-all)
     router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat).failureHandler(cb::wechatFailed);
+    // a collecting body's WeChat Pay merchant notifies at a path of its own
+    router.post("/api/v1/callbacks/wechatpay/:mchid").handler(cb::wechat).failureHandler(cb::wechatFailed);
     router.post("/api/v1/callbacks/alipay").handler(cb::alipay).failureHandler(cb::alipayFailed);
     if (channels.unionpay() != null) {
       UnionPayCallbacks union = new UnionPayCallbacks(vertx, payments, refunds, callbackLog, channels.unionpay().client().merchant(),

@@ -41,6 +41,67 @@ final class ChannelSections {
     return unionpay;
   }
 
+  /** One collecting body: its name, its regions, and its WeChat Pay merchant and/or Alipay app. */
+  static GatewayOptions.Merchant merchant(Settings m) {
+    String name = m.required("name");
+    List<String> regions = m.strings("regions");
+    if (regions.isEmpty()) {
+      throw m.invalid("regions", "must name at least one region code");
+    }
+    Wechat w = m.has("wechat") ? wechat(m.section("wechat")) : null;
+    Alipay a = m.has("alipay") ? alipay(m.section("alipay")) : null;
+    if (w != null && (w.mchid() == null || w.appId() == null)) {
+      throw m.invalid("wechat", "needs mchid and appId");
+    }
+    if (a != null && a.appId() == null) {
+      throw m.invalid("alipay", "needs appId");
+    }
+    if (w == null && a == null) {
+      throw m.invalid("wechat", "or alipay is required: a merchant of the collecting body's own");
+    }
+    m.done();
+    return new GatewayOptions.Merchant(name, regions, w, a);
+  }
+
+  /**
+   * Every collecting body's regions are configured regions, no region has two bodies, and no merchant is
+   * another's (or the default's): a payment must land in one account only.
+   */
+  static void checkMerchants(String source, List<GatewayOptions.Merchant> merchants, List<String> regions, Wechat wechat,
+      Alipay alipay) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    java.util.Map<String, String> bodyOf = new java.util.HashMap<>();
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    if (wechat.mchid() != null) {
+      ids.add("wechat/" + wechat.mchid());
+    }
+    if (alipay.appId() != null) {
+      ids.add("alipay/" + alipay.appId());
+    }
+    for (int i = 0; i < merchants.size(); i++) {
+      GatewayOptions.Merchant m = merchants.get(i);
+      String where = source + ": channels.merchants[" + i + "]";
+      if (!names.add(m.name())) {
+        throw new ConfigException(where + ".name " + m.name() + " is the name of another collecting body");
+      }
+      for (String r : m.regions()) {
+        if (!regions.contains(r)) {
+          throw new ConfigException(where + ".regions: " + r + " is not a configured region (regions: " + regions + ")");
+        }
+        String other = bodyOf.put(r, m.name());
+        if (other != null) {
+          throw new ConfigException(where + ".regions: " + r + " is collected by " + other + " already");
+        }
+      }
+      if (m.wechat() != null && !ids.add("wechat/" + m.wechat().mchid())) {
+        throw new ConfigException(where + ".wechat.mchid " + m.wechat().mchid() + " is another merchant's");
+      }
+      if (m.alipay() != null && !ids.add("alipay/" + m.alipay().appId())) {
+        throw new ConfigException(where + ".alipay.appId " + m.alipay().appId() + " is another merchant's");
+      }
+    }
+  }
+
   /** Without the sandbox the real merchants must be named: an empty id would only fail at the first payment. */
   static void requireMerchants(String source, Wechat wechat, Alipay alipay) {
     String[][] required = {{"channels.wechat.mchid", wechat.mchid()}, {"channels.wechat.appId", wechat.appId()},

@@ -32,6 +32,13 @@ public final class GatewayOptions {
   /** The real Alipay app (used when the sandbox is off); {@code sellerId} the merchant's PID it collects for, if checked. */
   public record Alipay(String gatewayUrl, String appId, String appKeyFile, String alipayPublicKeyFile, String sellerId) {}
 
+  /**
+   * A collecting body with accounts of its own (a county's tax bureau or medical-insurance fund): orders of
+   * its regions are paid into its WeChat Pay merchant and Alipay app; a channel it leaves out is paid into
+   * the default merchant of {@code channels}.
+   */
+  public record Merchant(String name, List<String> regions, Wechat wechat, Alipay alipay) {}
+
   /** The real UnionPay merchant (used when the sandbox is off; none when {@code merId} is empty). */
   public record UnionPay(String gatewayUrl, String fileUrl, String merId, String signKeyFile, String signCertFile,
       String rootCertFile, String middleCertFile) {}
@@ -76,6 +83,7 @@ public final class GatewayOptions {
   private Wechat wechat;
   private Alipay alipay;
   private UnionPay unionpay;
+  private List<Merchant> merchants;
   private boolean demoRoster;
   private boolean sandbox;
   private int sandboxPort;
@@ -110,6 +118,7 @@ public final class GatewayOptions {
     if (!sandbox) {
       ChannelSections.requireMerchants(source, wechat, alipay);
     }
+    ChannelSections.checkMerchants(source, merchants, regions.stream().map(RegionBook::code).toList(), wechat, alipay);
     for (Settings done : List.of(keys, policies, targets, lookup)) {
       done.done();
     }
@@ -173,6 +182,7 @@ public final class GatewayOptions {
     wechat = ChannelSections.wechat(c.section("wechat"));
     alipay = ChannelSections.alipay(c.section("alipay"));
     unionpay = ChannelSections.unionpay(c.section("unionpay"));
+    merchants = c.sections("merchants").stream().map(ChannelSections::merchant).toList();
     signingWorkers = c.integer("signingWorkers", "GATEWAY_SIGNING_WORKERS", 2, 1, 256);
     c.done();
   }
@@ -329,6 +339,11 @@ public final class GatewayOptions {
 
   public UnionPay unionpay() {
     return unionpay;
+  }
+
+  /** The collecting bodies with merchants of their own, by region (none: every region pays into the default merchants). */
+  public List<Merchant> merchants() {
+    return merchants;
   }
 
   public int orderExpiryMinutes() {

@@ -152,6 +152,36 @@ final class Settings {
     return out;
   }
 
+  /** Whether the file gives this key (a section that may be left out). */
+  boolean has(String k) {
+    return values.get(k) != null;
+  }
+
+  /** A list of plain values, as strings (empty when absent). */
+  List<String> strings(String k) {
+    Object o = raw(k, null);
+    if (o == null) {
+      return List.of();
+    }
+    if (!(o instanceof List<?> list)) {
+      throw bad(k, null, "must be a list");
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      Object v = list.get(i);
+      if (v == null || v instanceof Map || v instanceof List) {
+        throw bad(k + "[" + i + "]", null, "must be a value");
+      }
+      out.add(String.valueOf(v));
+    }
+    return out;
+  }
+
+  /** Fails naming this key (of this section) and what is wrong with it. */
+  ConfigException invalid(String k, String what) {
+    return bad(k, null, what);
+  }
+
   /** A value that must be given. */
   String required(String k) {
     String v = string(k, null, null);

@@ -49,6 +49,15 @@ public final class DemoChannels implements AutoCloseable {
    */
   public static DemoChannels start(Vertx vertx, Clock clock, Signing signing, int sandboxPort, Supplier<String> gatewayBaseUrl,
       Pool pool) {
+    return start(vertx, clock, signing, sandboxPort, gatewayBaseUrl, pool, java.util.List.of());
+  }
+
+  /**
+   * As above, with the configured collecting bodies' merchants too: the sandbox issues each an account of
+   * its own under the configured ids (their key files are not read: the keys are made for this run).
+   */
+  public static DemoChannels start(Vertx vertx, Clock clock, Signing signing, int sandboxPort, Supplier<String> gatewayBaseUrl,
+      Pool pool, java.util.List<cn.liangxian.gateway.config.GatewayOptions.Merchant> bodies) {
     Vertx sandboxVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     ChannelSandbox sandbox = new ChannelSandbox(sandboxVertx, clock);
     DemoMerchant account = DemoMerchant.issue(sandbox);
@@ -70,10 +79,49 @@ public final class DemoChannels implements AutoCloseable {
         new UnionPayTrust(sandbox.unionPayRoot(), sandbox.unionPayMiddle()));
     Channels channels = Channels.of(vertx, clock, signing, wechat, sandbox.baseUrl(), alipay, sandbox.baseUrl() + "/gateway.do",
         new Channels.UnionPaySetup(unionpay, sandbox.baseUrl(), sandbox.baseUrl() + "/unionpay/file", new UnionPayRequests(pool)),
-        gatewayBaseUrl);
+        gatewayBaseUrl).withBodies(bodies.stream().map(b -> body(vertx, clock, signing, sandbox, b, gatewayBaseUrl)).toList());
     ResidentLogins logins = ResidentLogins.of(vertx, clock, signing, sandbox.baseUrl(), DemoMerchant.WECHAT_APP_ID,
         account.miniProgramSecret(), alipay, sandbox.baseUrl() + "/gateway.do");
     return new DemoChannels(sandboxVertx, sandbox, channels, logins);
+  }
+
+  private static Channels.Body body(Vertx vertx, Clock clock, Signing signing, ChannelSandbox sandbox,
+      cn.liangxian.gateway.config.GatewayOptions.Merchant b, Supplier<String> gatewayBaseUrl) {
+    WechatPayMerchant wechat = null;
+    if (b.wechat() != null) {
+      java.security.KeyPair key = rsa();
+      byte[] apiV3 = new byte[32];
+      new java.security.SecureRandom().nextBytes(apiV3);
+      for (int i = 0; i < apiV3.length; i++) {
+        apiV3[i] = (byte) ('a' + Math.floorMod(apiV3[i], 26));
+      }
+      sandbox.registerWechat(new cn.liangxian.sandbox.wechat.WechatMerchant(b.wechat().mchid(), b.wechat().appId(), key.getPublic(),
+          apiV3.clone(), WechatPayScheme.RSA));
+      wechat = new WechatPayMerchant(b.wechat().mchid(), b.wechat().appId(), "DEMO-" + b.name().toUpperCase() + "-SERIAL",
+          key.getPrivate(), apiV3, WechatPayScheme.RSA,
+          new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
+    }
+    AlipayMerchant alipay = null;
+    if (b.alipay() != null) {
+      java.security.KeyPair key = rsa();
+      String seller = b.alipay().sellerId() != null ? b.alipay().sellerId()
+          : cn.liangxian.sandbox.alipay.AlipayApp.sellerOf(b.alipay().appId());
+      sandbox.registerAlipay(new cn.liangxian.sandbox.alipay.AlipayApp(b.alipay().appId(), key.getPublic(), seller));
+      alipay = new AlipayMerchant(b.alipay().appId(), key.getPrivate(), sandbox.alipayPublicKey(), seller);
+    }
+    LOG.info("collecting body {} (regions {}) pays into its own sandbox merchant(s)", b.name(), b.regions());
+    return Channels.body(vertx, clock, signing, b.name(), b.regions(), wechat, sandbox.baseUrl(), alipay,
+        sandbox.baseUrl() + "/gateway.do", gatewayBaseUrl);
+  }
+
+  private static java.security.KeyPair rsa() {
+    try {
+      java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      return g.generateKeyPair();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The sandbox itself: the tests' door to paying, faults, notifications and the ledger. */

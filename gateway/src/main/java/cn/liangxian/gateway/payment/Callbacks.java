@@ -35,26 +35,40 @@ public final class Callbacks {
   private final Payments payments;
   private final Refunds refunds;
   private final CallbackLog log;
-  private final WechatPayMerchant wechat;
-  private final NotificationVerifier wechatVerifier;
-  private final AlipayMerchant alipay;
+  /** Every WeChat Pay merchant by mchid with its verifier, the default first; every Alipay app by app_id, the default first. */
+  private final Map<String, WechatPayMerchant> wechat;
+  private final Map<String, NotificationVerifier> wechatVerifiers;
+  private final Map<String, AlipayMerchant> alipay;
   private final PaymentMetrics metrics;
   private final Signing signing;
 
-  public Callbacks(Payments payments, Refunds refunds, CallbackLog log, WechatPayMerchant wechat,
-      NotificationVerifier wechatVerifier, AlipayMerchant alipay, Signing signing, PaymentMetrics metrics) {
+  public Callbacks(Payments payments, Refunds refunds, CallbackLog log, Map<String, WechatPayMerchant> wechat,
+      java.time.Clock clock, Map<String, AlipayMerchant> alipay, Signing signing, PaymentMetrics metrics) {
     this.signing = signing;
     this.payments = payments;
     this.refunds = refunds;
     this.log = log;
-    this.wechat = wechat;
-    this.wechatVerifier = wechatVerifier;
-    this.alipay = alipay;
+    this.wechat = Map.copyOf(wechat);
+    Map<String, NotificationVerifier> verifiers = new LinkedHashMap<>();
+    wechat.forEach((mchid, m) -> verifiers.put(mchid, new NotificationVerifier(m, clock)));
+    this.wechatVerifiers = verifiers;
+    this.alipay = new LinkedHashMap<>(alipay);
     this.metrics = metrics;
   }
 
-  /** Verified and decrypted on the signing pool, then applied back on this event loop. */
+  /**
+   * Verified and decrypted on the signing pool, then applied back on this event loop:
+   * {@code /api/v1/callbacks/wechatpay} for the default merchant, {@code …/wechatpay/<mchid>} for a
+   * collecting body's (its notifications are encrypted with its own API v3 key).
+   */
   public void wechat(RoutingContext ctx) {
+    String mchid = ctx.pathParam("mchid") != null ? ctx.pathParam("mchid") : wechat.keySet().iterator().next();
+    WechatPayMerchant merchant = wechat.get(mchid);
+    if (merchant == null) {
+      refuseWechat(ctx, "wechat", false, "wrong_merchant", new JsonObject(), bodyOf(ctx), null, 404);
+      return;
+    }
+    NotificationVerifier wechatVerifier = wechatVerifiers.get(mchid);
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     var h = ctx.request().headers();
     String ts = h.get("Wechatpay-Timestamp");
@@ -65,12 +79,12 @@ public final class Callbacks {
       if (ar.failed()) {
         ctx.fail(ar.cause());
       } else {
-        wechat(ctx, ar.result(), body);
+        wechat(ctx, merchant, ar.result(), body);
       }
     });
   }
 
-  private void wechat(RoutingContext ctx, Notification n, byte[] body) {
+  private void wechat(RoutingContext ctx, WechatPayMerchant wechat, Notification n, byte[] body) {
     var h = ctx.request().headers();
     JsonObject headers = new JsonObject();
     h.forEach(e -> {
@@ -102,8 +116,8 @@ public final class Callbacks {
           .onComplete(x -> ctx.response().setStatusCode(204).end());
       return;
     }
-    payments.apply("wechat", outTradeNo, res.path("transaction_id").asText(), res.path("amount").path("total").asLong(-1), "callback",
-            ChannelDays.ofTimestamp(res.path("success_time").asText(null)))
+    payments.apply("wechat", wechat.mchid(), outTradeNo, res.path("transaction_id").asText(), res.path("amount").path("total").asLong(-1),
+            "callback", ChannelDays.ofTimestamp(res.path("success_time").asText(null)))
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("wechat callback could not be applied now: {}", ar.cause().toString());
@@ -133,16 +147,18 @@ public final class Callbacks {
     Map<String, String> fields = new LinkedHashMap<>();
     ctx.request().formAttributes().forEach(e -> fields.put(e.getKey(), e.getValue()));
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    signing.verify(() -> AlipayNotification.verify(alipay, fields)).onComplete(ar -> {
+    // the app_id names the app (a collecting body's, or the default); its key and seller are checked
+    AlipayMerchant app = alipay.getOrDefault(String.valueOf(fields.get("app_id")), alipay.values().iterator().next());
+    signing.verify(() -> AlipayNotification.verify(app, fields)).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
       } else {
-        alipay(ctx, ar.result(), body);
+        alipay(ctx, app, ar.result(), body);
       }
     });
   }
 
-  private void alipay(RoutingContext ctx, AlipayNotification n, byte[] body) {
+  private void alipay(RoutingContext ctx, AlipayMerchant app, AlipayNotification n, byte[] body) {
     if (n instanceof AlipayNotification.Rejected r) {
       refuseAlipay(ctx, false, r.reason().name().toLowerCase(), body, null);
       return;
@@ -153,7 +169,8 @@ public final class Callbacks {
       keep(ctx, "alipay", true, "status " + v.tradeStatus(), order, new JsonObject(), body).onComplete(x -> ctx.response().end("success"));
       return;
     }
-    payments.apply("alipay", v.outTradeNo(), v.tradeNo(), v.totalFen(), "callback", ChannelDays.ofBeijingTime(v.gmtPayment())).onComplete(ar -> {
+    payments.apply("alipay", app.appId(), v.outTradeNo(), v.tradeNo(), v.totalFen(), "callback", ChannelDays.ofBeijingTime(v.gmtPayment()))
+        .onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("alipay callback could not be applied now: {}", ar.cause().toString());
         ctx.response().end("failure");

@@ -28,7 +28,7 @@ public final class Payments {
   private static final Logger LOG = LoggerFactory.getLogger(Payments.class);
 
   static final String INSERT = "insert into payment (order_id, channel, channel_txn_id, amount_fen, source, received_at,"
-      + " channel_day) values ($1, $2, $3, $4, $5, $6, $7) on conflict (channel, channel_txn_id) do nothing returning id";
+      + " channel_day, merchant) values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (channel, channel_txn_id) do nothing returning id";
 
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(INSERT);
@@ -44,8 +44,10 @@ public final class Payments {
   private final Refunds refunds;
   private final Clock clock;
   private final PaymentMetrics metrics;
+  private final cn.liangxian.gateway.channel.Channels channels;
 
-  public Payments(Pool pool, Refunds refunds, Clock clock, PaymentMetrics metrics) {
+  public Payments(Pool pool, Refunds refunds, Clock clock, PaymentMetrics metrics, cn.liangxian.gateway.channel.Channels channels) {
+    this.channels = channels;
     this.pool = pool;
     this.refunds = refunds;
     this.clock = clock;
@@ -64,6 +66,15 @@ public final class Payments {
   /** As above, with the Beijing day the channel booked the payment on (its bill's day), where it said. */
   public Future<PaymentOutcome> apply(String channel, String outTradeNo, String transactionId, long amountFen, String source,
       java.time.LocalDate channelDay) {
+    return apply(channel, null, outTradeNo, transactionId, amountFen, source, channelDay);
+  }
+
+  /**
+   * As above, received by {@code merchant} (null: the order's own, as for a query of the order): money that
+   * reached another merchant than the order's is refunded through the one that took it.
+   */
+  public Future<PaymentOutcome> apply(String channel, String merchant, String outTradeNo, String transactionId, long amountFen,
+      String source, java.time.LocalDate channelDay) {
     UUID id = OutTradeNo.orderId(outTradeNo);
     if (id == null || amountFen <= 0) {
       return Future.succeededFuture(PaymentOutcome.UNKNOWN_ORDER);
@@ -73,9 +84,10 @@ public final class Payments {
           if (o == null) {
             return Future.succeededFuture(Applied.of(PaymentOutcome.UNKNOWN_ORDER));
           }
-          return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {id, channel, transactionId, amountFen, source, now, channelDay}))
+          return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {id, channel, transactionId, amountFen, source, now, channelDay,
+                  merchant != null ? merchant : o.channel().equals(channel) ? o.merchant() : null}))
               .compose(ins -> ins.size() == 0 ? Future.succeededFuture(Applied.of(PaymentOutcome.DUPLICATE))
-                  : settle(conn, id, o, channel, outTradeNo, transactionId, amountFen, now));
+                  : settle(conn, id, o, channel, merchant, outTradeNo, transactionId, amountFen, now));
         }))
         .map(applied -> {
           metrics.payment(channel, applied.outcome(), amountFen);
@@ -90,11 +102,19 @@ public final class Payments {
   }
 
   /** A new payment: the order becomes paid, or, if it cannot take this money, the money is owed back. */
-  private static Future<Applied> settle(SqlConnection conn, UUID id, OrderStore.Locked o, String channel, String outTradeNo,
-      String transactionId, long amountFen, OffsetDateTime now) {
+  private Future<Applied> settle(SqlConnection conn, UUID id, OrderStore.Locked o, String channel, String merchant,
+      String outTradeNo, String transactionId, long amountFen, OffsetDateTime now) {
     StrandedReason why;
+    String ordersMerchant = o.merchant();
+    if (ordersMerchant == null && channels.byName().get(o.channel()) != null) {
+      ordersMerchant = channels.byName().get(o.channel()).merchant();
+    }
+    // the merchant that took the money, which gives it back
+    String took = merchant != null ? merchant : o.channel().equals(channel) ? o.merchant() : null;
     if (!o.channel().equals(channel)) {
       why = StrandedReason.OTHER_CHANNEL;
+    } else if (merchant != null && ordersMerchant != null && !merchant.equals(ordersMerchant)) {
+      why = StrandedReason.OTHER_MERCHANT;
     } else if (o.totalFen() != amountFen) {
       why = StrandedReason.AMOUNT_MISMATCH;
     } else if (o.state().equals("PAYING")) {
@@ -109,10 +129,10 @@ public final class Payments {
         ? OrderStore.failPaidWrong(conn, id, "paid with " + amountFen + " fen instead of " + o.totalFen() + ": refunded")
         : Future.succeededFuture();
     String number = why.outRefundNo(outTradeNo);
-    return order.compose(x -> RefundStore.insertStranded(conn, id, number, amountFen, why.text(), why.code(), channel, now))
+    return order.compose(x -> RefundStore.insertStranded(conn, id, number, amountFen, why.text(), why.code(), channel, took, now))
         // another payment refunded for the same reason already (a new payment all the same): its own number
         .compose(fresh -> fresh ? Future.succeededFuture(true) : RefundStore.insertStranded(conn, id,
-            number + "-" + StrandedReason.suffix(transactionId), amountFen, why.text(), why.code(), channel, now))
+            number + "-" + StrandedReason.suffix(transactionId), amountFen, why.text(), why.code(), channel, took, now))
         .map(fresh -> new Applied(why == StrandedReason.AMOUNT_MISMATCH ? PaymentOutcome.AMOUNT_MISMATCH : PaymentOutcome.REFUND_DUE,
             fresh ? why : null));
   }

@@ -10,6 +10,8 @@ public enum StrandedReason {
   AMOUNT_MISMATCH('M', "paid with another amount than the order's"),
   /** The money came through another channel than the order was made for. */
   OTHER_CHANNEL('C', "paid through another channel than the order's"),
+  /** The money reached another merchant (collecting body) than the one the order was opened at. */
+  OTHER_MERCHANT('B', "paid into another collecting body's merchant than the order's"),
   /** The order was paid already, by another transaction. */
   PAID_TWICE('D', "paid twice"),
   ORDER_EXPIRED('E', "paid after the order was expired"),

@@ -2,6 +2,7 @@ package cn.liangxian.gateway.reconcile;
 
 import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.channel.ChannelDays;
+import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.channel.alipay.AlipayBill;
 import cn.liangxian.gateway.channel.alipay.AlipayChannel;
@@ -78,15 +79,19 @@ public final class Reconciliation {
   static final String OURS = "select false as refund, p.order_id, p.channel_txn_id as ref, p.amount_fen, p.channel_day,"
       + " (p.received_at at time zone 'Asia/Shanghai') as local_at, null::text as state from payment p"
       + " where p.channel = $1 and p.received_at >= $2 and p.received_at < $3"
+      + " and (p.merchant = $4 or p.merchant is null and $5)"
       + " union all select true, f.order_id, f.out_refund_no, f.amount_fen, f.channel_day,"
       + " (f.created_at at time zone 'Asia/Shanghai'), f.state from refund f join orders o on o.id = f.order_id"
-      + " where coalesce(f.channel, o.channel) = $1 and f.created_at >= $2 and f.created_at < $3";
+      + " where coalesce(f.channel, o.channel) = $1 and f.created_at >= $2 and f.created_at < $3"
+      // a merchant's refunds: those of the payments it took (null: the channel's default merchant)
+      + " and (case when f.channel is null then o.merchant else f.merchant end = $4"
+      + " or case when f.channel is null then o.merchant else f.merchant end is null and $5)";
   static final String PAYMENT_DAY = "update payment set channel_day = $3 where channel = $1 and channel_txn_id = $2"
       + " and channel_day is distinct from $3";
   static final String REFUND_DAY = "update refund set channel_day = $2 where out_refund_no = $1 and channel_day is distinct from $2";
 
   private final Pool pool;
-  private final Map<String, PaymentChannel> channels;
+  private final Channels channels;
   private final Payments payments;
   private final Refunds refunds;
   private final Clock clock;
@@ -95,7 +100,7 @@ public final class Reconciliation {
   /** (channel, merchant, day) this instance saw done: not asked about again. */
   private final Set<String> seenDone = ConcurrentHashMap.newKeySet();
 
-  public Reconciliation(Pool pool, Map<String, PaymentChannel> channels, Payments payments, Refunds refunds, Clock clock,
+  public Reconciliation(Pool pool, Channels channels, Payments payments, Refunds refunds, Clock clock,
       ReconciliationOptions options, MeterRegistry registry) {
     this.registry = registry;
     // every series from the start: a new deployment reads 0, not "No data"
@@ -147,7 +152,7 @@ public final class Reconciliation {
   public Future<Integer> runDue() {
     LocalDate day = dueDay();
     Future<Integer> all = Future.succeededFuture(0);
-    for (PaymentChannel c : channels.values()) {
+    for (PaymentChannel c : channels.all()) {
       String key = c.name() + "/" + c.merchant() + "/" + day;
       if (seenDone.contains(key)) {
         continue;
@@ -201,12 +206,13 @@ public final class Reconciliation {
   }
 
   private PaymentChannel channel(String channel, String merchant) {
-    PaymentChannel c = channels.get(channel);
-    if (c == null) {
-      throw Problem.notFound("no-such-channel", "No such channel", "channels: " + channels.keySet());
+    if (!channels.byName().containsKey(channel)) {
+      throw Problem.notFound("no-such-channel", "No such channel", "channels: " + channels.byName().keySet());
     }
-    if (merchant != null && !merchant.equals(c.merchant())) {
-      throw Problem.notFound("no-such-merchant", "No such merchant", "the merchant of " + channel + " is " + c.merchant());
+    PaymentChannel c = channels.of(channel, merchant);
+    if (c == null) {
+      throw Problem.notFound("no-such-merchant", "No such merchant", "the merchants of " + channel + ": " + channels.all().stream()
+          .filter(x -> x.name().equals(channel)).map(PaymentChannel::merchant).toList());
     }
     return c;
   }
@@ -279,10 +285,12 @@ public final class Reconciliation {
   }
 
   /** Ours from the day before to the day after (by when we received or recorded them), keyed like the bill. */
-  private Future<Map<String, Ours>> ours(String channel, LocalDate date) {
+  private Future<Map<String, Ours>> ours(PaymentChannel c, LocalDate date) {
+    String channel = c.name();
+    boolean isDefault = channels.byName().get(channel) == c;
     OffsetDateTime from = date.minusDays(1).atStartOfDay(ChannelDays.BEIJING).toOffsetDateTime();
     OffsetDateTime to = date.plusDays(2).atStartOfDay(ChannelDays.BEIJING).toOffsetDateTime();
-    return pool.preparedQuery(OURS).execute(Tuple.of(channel, from, to)).map(rows -> {
+    return pool.preparedQuery(OURS).execute(Tuple.of(channel, from, to, c.merchant(), isDefault)).map(rows -> {
       Map<String, Ours> m = new HashMap<>();
       for (Row r : rows) {
         Line l = new Line(r.getBoolean("refund"), OutTradeNo.of(r.getUUID("order_id")), r.getString("ref"), r.getLong("amount_fen"));
@@ -298,7 +306,7 @@ public final class Reconciliation {
 
   /** Fetches the bill and compares; a bill that cannot be had now leaves the row FAILED, to be tried again. */
   private Future<JsonObject> compare(PaymentChannel c, LocalDate date, String actor, OffsetDateTime claimed) {
-    return bill(c, date).compose(lines -> ours(c.name(), date).compose(mine -> compare(c, date, lines, mine, actor, claimed)))
+    return bill(c, date).compose(lines -> ours(c, date).compose(mine -> compare(c, date, lines, mine, actor, claimed)))
         .recover(e -> {
           if (e instanceof Problem) {
             return Future.failedFuture(e);
@@ -334,7 +342,7 @@ public final class Reconciliation {
         differences.add(d);
         if (!b.refund()) {
           // a payment the channel confirms and we never heard of: applied exactly once like a callback
-          repairs.add(payments.apply(channel, b.outTradeNo(), b.ref(), b.fen(), "reconciliation", date)
+          repairs.add(payments.apply(channel, c.merchant(), b.outTradeNo(), b.ref(), b.fen(), "reconciliation", date)
               .onComplete(ar -> d.put("repair", ar.succeeded() ? ar.result().name().toLowerCase() : "failed: " + ar.cause().getMessage())));
         }
         continue;
