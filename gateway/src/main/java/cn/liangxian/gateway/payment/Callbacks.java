@@ -48,7 +48,7 @@ public final class Callbacks {
     this.payments = payments;
     this.refunds = refunds;
     this.log = log;
-    this.wechat = Map.copyOf(wechat);
+    this.wechat = new LinkedHashMap<>(wechat); // in order: the default merchant first
     Map<String, NotificationVerifier> verifiers = new LinkedHashMap<>();
     wechat.forEach((mchid, m) -> verifiers.put(mchid, new NotificationVerifier(m, clock)));
     this.wechatVerifiers = verifiers;

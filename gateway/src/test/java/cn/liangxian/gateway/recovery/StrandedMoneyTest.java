@@ -97,6 +97,26 @@ class StrandedMoneyTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"wechat", "alipay"})
+  void anotherAmountFoundByQueryingTheChannelIsRefundedToo(String channel) throws Exception {
+    JsonObject o = CancellationTest.order(g, channel);
+    long wrong = o.getLong("totalFen") + 100;
+    sandbox.faults(new SandboxFaults(0, 0, true, 0, false)); // the notification never comes: the sweeper asks
+    await(sandbox.payAmount(o.getString("outTradeNo"), wrong));
+    g.clock.advance(Duration.ofSeconds(31));
+    g.awaitState(o.getString("id"), "FAILED", "REFUNDED");
+    // the refund's notification was lost too: the sweeper asks about it
+    sandbox.faults(SandboxFaults.NONE);
+    g.clock.advance(Duration.ofMinutes(3));
+    refundedWhole(o, channel, "amount_mismatch", wrong);
+    try (var c = g.db.connect(); var st = c.createStatement();
+        var rs = st.executeQuery("select source from payment where order_id = '" + o.getString("id") + "'")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("query");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"wechat", "alipay"})
   void aPaymentLandingAfterTheCancelIsRefunded(String channel) throws Exception {
     double before = counted(channel, "order_cancelled");
     JsonObject o = CancellationTest.order(g, channel);
