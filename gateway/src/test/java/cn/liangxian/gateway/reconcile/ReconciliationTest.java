@@ -129,6 +129,37 @@ class ReconciliationTest {
   }
 
   @Test
+  void aRefundTheBillShowsDoneIsConfirmedHere() throws Exception {
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    g.awaitState(o.getString("id"), "PAID");
+    // finance refunds; the channel's confirmation of it never arrives
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject h = g.lookup(Fixture.CHEN, "陈一");
+    JsonObject body = new JsonObject().put("orderId", o.getString("id"))
+        .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical").put("reason", "death");
+    HttpResponse<Buffer> refund = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", "Bearer " + TOKEN).sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture().get();
+    assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
+    cn.liangxian.gateway.support.Eventually.until("the refund requested", () -> refundStates(o).equals("REQUESTED"));
+
+    JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    JsonObject repaired = report.getJsonArray("differences").stream().map(x -> (JsonObject) x)
+        .filter(d -> d.getString("kind").equals("refund-not-confirmed-here")).findFirst().orElseThrow();
+    assertThat(repaired.getString("repair")).isEqualTo("confirmed");
+    assertThat(refundStates(o)).isEqualTo("SUCCESS");
+    // run again: nothing left to repair
+    assertThat(reconcile("wechat", TOKEN).bodyAsJsonObject().getJsonArray("differences")).isEmpty();
+  }
+
+  String refundStates(JsonObject o) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement();
+        var rs = st.executeQuery("select string_agg(state, ',') from refund where order_id = '" + o.getString("id") + "'")) {
+      rs.next();
+      return String.valueOf(rs.getString(1));
+    }
+  }
+
+  @Test
   void alipayBillsReconcileToo() throws Exception {
     g.awaitState(pay(Fixture.CHEN, "陈一", "alipay").getString("id"), "PAID");
     JsonObject report = reconcile("alipay", TOKEN).bodyAsJsonObject();
