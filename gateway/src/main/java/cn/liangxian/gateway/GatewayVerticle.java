@@ -271,7 +271,9 @@ final class GatewayVerticle extends VerticleBase {
     router.post("/api/v1/callbacks/wechatpay/:mchid").handler(cb::wechat).failureHandler(cb::wechatFailed);
     router.post("/api/v1/callbacks/alipay").handler(cb::alipay).failureHandler(cb::alipayFailed);
     if (channels.unionpay() != null) {
-      UnionPayCallbacks union = new UnionPayCallbacks(vertx, payments, refunds, callbackLog, channels.unionpay().client().merchant(),
+      java.util.Map<String, cn.liangxian.gateway.channel.unionpay.UnionPayMerchant> unionMerchants = new java.util.LinkedHashMap<>();
+      channels.unionPayMerchants().forEach((merId, c) -> unionMerchants.put(merId, c.client().merchant()));
+      UnionPayCallbacks union = new UnionPayCallbacks(vertx, payments, refunds, callbackLog, unionMerchants,
           channels.unionpay().requests(), p.metrics().payments(), p.clock());
       router.post("/api/v1/callbacks/unionpay").handler(union::handle).failureHandler(union::failed);
     }

@@ -54,7 +54,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
 
   /** A collecting body: its regions, and its channels (WeChat Pay, Alipay, either or both) with their merchants. */
   public record Body(String name, Set<String> regions, Map<String, PaymentChannel> byName, WechatPayMerchant wechat,
-      AlipayMerchant alipay) {
+      AlipayMerchant alipay, UnionPayChannel unionpay) {
     public Body {
       regions = Set.copyOf(regions);
       byName = Map.copyOf(byName);
@@ -106,6 +106,16 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     return out;
   }
 
+  /** Every UnionPay merchant's channel by merId, the default first (empty when UnionPay is not offered). */
+  public Map<String, UnionPayChannel> unionPayMerchants() {
+    Map<String, UnionPayChannel> out = new LinkedHashMap<>();
+    if (unionpay != null) {
+      out.put(unionpay.client().merchant().merId(), unionpay);
+      bodies.stream().filter(b -> b.unionpay() != null).forEach(b -> out.put(b.unionpay().client().merchant().merId(), b.unionpay()));
+    }
+    return out;
+  }
+
   /** Every Alipay app by app_id, the default first. */
   public Map<String, AlipayMerchant> alipayApps() {
     Map<String, AlipayMerchant> out = new LinkedHashMap<>();
@@ -120,7 +130,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
    * Alipay at the common route (the app_id names the app).
    */
   public static Body body(Vertx vertx, Clock clock, Signing signing, String name, java.util.Collection<String> regions,
-      WechatPayMerchant wechat, String wechatBaseUrl, AlipayMerchant alipay, String alipayGatewayUrl,
+      WechatPayMerchant wechat, String wechatBaseUrl, AlipayMerchant alipay, String alipayGatewayUrl, UnionPaySetup unionpay,
       Supplier<String> callbackBaseUrl) {
     WebClient http = WebClient.create(vertx);
     Map<String, PaymentChannel> byName = new LinkedHashMap<>();
@@ -132,7 +142,14 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
       byName.put("alipay", new AlipayChannel(new AlipayClient(http, alipayGatewayUrl, alipay, clock, signing),
           () -> callbackBaseUrl.get() + "/api/v1/callbacks/alipay"));
     }
-    return new Body(name, Set.copyOf(regions), byName, wechat, alipay);
+    UnionPayChannel union = null;
+    if (unionpay != null) {
+      // the common backUrl: a notification's merId names the merchant
+      union = new UnionPayChannel(vertx, new UnionPayClient(vertx, http, unionpay.gatewayUrl(), unionpay.fileUrl(),
+          unionpay.merchant(), clock), unionpay.requests(), () -> callbackBaseUrl.get() + "/api/v1/callbacks/unionpay", clock);
+      byName.put("unionpay", union);
+    }
+    return new Body(name, Set.copyOf(regions), byName, wechat, alipay, union);
   }
 
   /** A UnionPay merchant, where its gateway and file server answer, and where its requests are recorded. */
@@ -198,7 +215,16 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
         ba = new AlipayMerchant(ma.appId(), Pem.privateKey(secret(options, ma.appKeyFile(), null)),
             Pem.publicKey(secret(options, ma.alipayPublicKeyFile(), null)), ma.sellerId());
       }
-      bodies.add(body(vertx, clock, signing, m.name(), m.regions(), bw, w.baseUrl(), ba, a.gatewayUrl(), options::publicBaseUrl));
+      UnionPaySetup bu = null;
+      if (m.unionpay() != null) {
+        GatewayOptions.UnionPay mu = m.unionpay();
+        X509Certificate signCert = Pem.certificate(secret(options, mu.signCertFile(), null));
+        bu = new UnionPaySetup(new UnionPayMerchant(mu.merId(), UnionPaySignatures.certId(signCert),
+            Pem.privateKey(secret(options, mu.signKeyFile(), null)),
+            new UnionPayTrust(Pem.certificate(secret(options, mu.rootCertFile(), null)),
+                Pem.certificate(secret(options, mu.middleCertFile(), null)))), mu.gatewayUrl(), mu.fileUrl(), new UnionPayRequests(pool));
+      }
+      bodies.add(body(vertx, clock, signing, m.name(), m.regions(), bw, w.baseUrl(), ba, a.gatewayUrl(), bu, options::publicBaseUrl));
     }
     return of(vertx, clock, signing, wechat, w.baseUrl(), alipay, a.gatewayUrl(), union, options::publicBaseUrl).withBodies(bodies);
   }

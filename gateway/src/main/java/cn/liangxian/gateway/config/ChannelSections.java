@@ -50,17 +50,21 @@ final class ChannelSections {
     }
     Wechat w = m.has("wechat") ? wechat(m.section("wechat")) : null;
     Alipay a = m.has("alipay") ? alipay(m.section("alipay")) : null;
+    UnionPay u = m.has("unionpay") ? unionpay(m.section("unionpay")) : null;
+    if (u != null && u.merId() == null) {
+      throw m.invalid("unionpay", "needs merId");
+    }
     if (w != null && (w.mchid() == null || w.appId() == null)) {
       throw m.invalid("wechat", "needs mchid and appId");
     }
     if (a != null && a.appId() == null) {
       throw m.invalid("alipay", "needs appId");
     }
-    if (w == null && a == null) {
-      throw m.invalid("wechat", "or alipay is required: a merchant of the collecting body's own");
+    if (w == null && a == null && u == null) {
+      throw m.invalid("wechat", "(or alipay, or unionpay) is required: a merchant of the collecting body's own");
     }
     m.done();
-    return new GatewayOptions.Merchant(name, regions, w, a);
+    return new GatewayOptions.Merchant(name, regions, w, a, u);
   }
 
   /**
@@ -68,7 +72,7 @@ final class ChannelSections {
    * another's (or the default's): a payment must land in one account only.
    */
   static void checkMerchants(String source, List<GatewayOptions.Merchant> merchants, List<String> regions, Wechat wechat,
-      Alipay alipay) {
+      Alipay alipay, UnionPay unionpay, boolean sandbox) {
     java.util.Set<String> names = new java.util.HashSet<>();
     java.util.Map<String, String> bodyOf = new java.util.HashMap<>();
     java.util.Set<String> ids = new java.util.HashSet<>();
@@ -77,6 +81,9 @@ final class ChannelSections {
     }
     if (alipay.appId() != null) {
       ids.add("alipay/" + alipay.appId());
+    }
+    if (unionpay.merId() != null) {
+      ids.add("unionpay/" + unionpay.merId());
     }
     for (int i = 0; i < merchants.size(); i++) {
       GatewayOptions.Merchant m = merchants.get(i);
@@ -98,6 +105,12 @@ final class ChannelSections {
       }
       if (m.alipay() != null && !ids.add("alipay/" + m.alipay().appId())) {
         throw new ConfigException(where + ".alipay.appId " + m.alipay().appId() + " is another merchant's");
+      }
+      if (m.unionpay() != null && unionpay.merId() == null && !sandbox) {
+        throw new ConfigException(where + ".unionpay needs channels.unionpay.merId too: UnionPay is offered only with a default merchant");
+      }
+      if (m.unionpay() != null && !ids.add("unionpay/" + m.unionpay().merId())) {
+        throw new ConfigException(where + ".unionpay.merId " + m.unionpay().merId() + " is another merchant's");
       }
     }
   }

@@ -37,7 +37,7 @@ public final class GatewayOptions {
    * its regions are paid into its WeChat Pay merchant and Alipay app; a channel it leaves out is paid into
    * the default merchant of {@code channels}.
    */
-  public record Merchant(String name, List<String> regions, Wechat wechat, Alipay alipay) {}
+  public record Merchant(String name, List<String> regions, Wechat wechat, Alipay alipay, UnionPay unionpay) {}
 
   /** The real UnionPay merchant (used when the sandbox is off; none when {@code merId} is empty). */
   public record UnionPay(String gatewayUrl, String fileUrl, String merId, String signKeyFile, String signCertFile,
@@ -118,7 +118,8 @@ public final class GatewayOptions {
     if (!sandbox) {
       ChannelSections.requireMerchants(source, wechat, alipay);
     }
-    ChannelSections.checkMerchants(source, merchants, regions.stream().map(RegionBook::code).toList(), wechat, alipay);
+    ChannelSections.checkMerchants(source, merchants, regions.stream().map(RegionBook::code).toList(), wechat, alipay,
+        unionpay, sandbox);
     for (Settings done : List.of(keys, policies, targets, lookup)) {
       done.done();
     }

@@ -79,14 +79,14 @@ public final class DemoChannels implements AutoCloseable {
         new UnionPayTrust(sandbox.unionPayRoot(), sandbox.unionPayMiddle()));
     Channels channels = Channels.of(vertx, clock, signing, wechat, sandbox.baseUrl(), alipay, sandbox.baseUrl() + "/gateway.do",
         new Channels.UnionPaySetup(unionpay, sandbox.baseUrl(), sandbox.baseUrl() + "/unionpay/file", new UnionPayRequests(pool)),
-        gatewayBaseUrl).withBodies(bodies.stream().map(b -> body(vertx, clock, signing, sandbox, b, gatewayBaseUrl)).toList());
+        gatewayBaseUrl).withBodies(bodies.stream().map(b -> body(vertx, clock, signing, sandbox, b, gatewayBaseUrl, pool)).toList());
     ResidentLogins logins = ResidentLogins.of(vertx, clock, signing, sandbox.baseUrl(), DemoMerchant.WECHAT_APP_ID,
         account.miniProgramSecret(), alipay, sandbox.baseUrl() + "/gateway.do");
     return new DemoChannels(sandboxVertx, sandbox, channels, logins);
   }
 
   private static Channels.Body body(Vertx vertx, Clock clock, Signing signing, ChannelSandbox sandbox,
-      cn.liangxian.gateway.config.GatewayOptions.Merchant b, Supplier<String> gatewayBaseUrl) {
+      cn.liangxian.gateway.config.GatewayOptions.Merchant b, Supplier<String> gatewayBaseUrl, Pool pool) {
     WechatPayMerchant wechat = null;
     if (b.wechat() != null) {
       java.security.KeyPair key = rsa();
@@ -109,9 +109,21 @@ public final class DemoChannels implements AutoCloseable {
       sandbox.registerAlipay(new cn.liangxian.sandbox.alipay.AlipayApp(b.alipay().appId(), key.getPublic(), seller));
       alipay = new AlipayMerchant(b.alipay().appId(), key.getPrivate(), sandbox.alipayPublicKey(), seller);
     }
+    Channels.UnionPaySetup unionpay = null;
+    if (b.unionpay() != null) {
+      java.security.KeyPair key = rsa();
+      String merId = b.unionpay().merId();
+      // a serial number of its own for the body's signing certificate: its certId
+      String certId = Long.toString(69_000_000_000L + Math.floorMod(merId.hashCode(), 1_000_000_000L));
+      sandbox.registerUnionPay(new cn.liangxian.sandbox.unionpay.UnionPayMerchant(merId, certId, key.getPublic()));
+      java.security.cert.X509Certificate cert = sandbox.unionPayPlatform().merchantCertificate(merId, key.getPublic(), certId);
+      unionpay = new Channels.UnionPaySetup(new UnionPayMerchant(merId, UnionPaySignatures.certId(cert), key.getPrivate(),
+          new UnionPayTrust(sandbox.unionPayRoot(), sandbox.unionPayMiddle())), sandbox.baseUrl(), sandbox.baseUrl() + "/unionpay/file",
+          new UnionPayRequests(pool));
+    }
     LOG.info("collecting body {} (regions {}) pays into its own sandbox merchant(s)", b.name(), b.regions());
     return Channels.body(vertx, clock, signing, b.name(), b.regions(), wechat, sandbox.baseUrl(), alipay,
-        sandbox.baseUrl() + "/gateway.do", gatewayBaseUrl);
+        sandbox.baseUrl() + "/gateway.do", unionpay, gatewayBaseUrl);
   }
 
   private static java.security.KeyPair rsa() {

@@ -23,14 +23,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Two collecting bodies: 如皋 (320682) receives into WeChat Pay merchant 1900000002 and Alipay app
- * 2021000000000002 of its own, every other region into the default merchants. Orders, notifications,
+ * Two collecting bodies: 如皋 (320682) receives into WeChat Pay merchant 1900000002, Alipay app
+ * 2021000000000002 and UnionPay merchant 777290058110077 of its own, every other region into the default
+ * merchants. Orders, notifications,
  * stranded-money refunds and each merchant's daily bill all land on the right merchant, end to end.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwoMerchantsTest {
   static final String BODY_MCHID = "1900000002";
   static final String BODY_APP = "2021000000000002";
+  static final String BODY_MER_ID = "777290058110077";
   TestGateway g;
   ChannelSandbox sandbox;
   int households;
@@ -44,7 +46,8 @@ class TwoMerchantsTest {
               regions: ["320682"]
               wechat: {mchid: "%s", appId: wxrugao0000000002}
               alipay: {appId: "%s"}
-        """.formatted(BODY_MCHID, BODY_APP)));
+              unionpay: {merId: "%s"}
+        """.formatted(BODY_MCHID, BODY_APP, BODY_MER_ID)));
     g = Fixture.load(new TestGateway(Map.of("GATEWAY_CONFIG", config.toString())));
     sandbox = g.gateway.demo().sandbox();
   }
@@ -96,11 +99,12 @@ class TwoMerchantsTest {
   void eachRegionPaysIntoItsBodysMerchantAndEachMerchantsBillReconciles() throws Exception {
     JsonObject rugaoWechat = rugaoOrder("wechat");
     JsonObject rugaoAlipay = rugaoOrder("alipay");
+    JsonObject rugaoUnionPay = rugaoOrder("unionpay");
     JsonObject hedong = order(g.lookup(Fixture.ZHANG, "张三"), "wechat");
-    for (JsonObject o : new JsonObject[] {rugaoWechat, rugaoAlipay, hedong}) {
+    for (JsonObject o : new JsonObject[] {rugaoWechat, rugaoAlipay, rugaoUnionPay, hedong}) {
       await(sandbox.pay(o.getString("outTradeNo")));
     }
-    for (JsonObject o : new JsonObject[] {rugaoWechat, rugaoAlipay, hedong}) {
+    for (JsonObject o : new JsonObject[] {rugaoWechat, rugaoAlipay, rugaoUnionPay, hedong}) {
       g.awaitState(o.getString("id"), "PAID");
     }
     // the trades were opened at, paid into and notified by the right merchant
@@ -109,6 +113,7 @@ class TwoMerchantsTest {
         .isEqualTo(cn.liangxian.sandbox.DemoMerchant.MCHID);
     assertThat(count("select count(*) from orders where merchant = '" + BODY_MCHID + "' and state = 'PAID'")).isEqualTo(1);
     assertThat(count("select count(*) from orders where merchant = '" + BODY_APP + "' and state = 'PAID'")).isEqualTo(1);
+    assertThat(count("select count(*) from orders where merchant = '" + BODY_MER_ID + "' and state = 'PAID'")).isEqualTo(1);
 
     // each merchant's bill of the day holds its own payments only, and matches
     String token = g.operatorToken(Role.FINANCE, Scope.ALL);
@@ -123,20 +128,24 @@ class TwoMerchantsTest {
     assertThat(bodyAlipay.getInteger("matched")).isGreaterThanOrEqualTo(1);
     assertThat(bodyAlipay.getJsonArray("differences")).isEmpty();
     assertThat(reconcile(token, "alipay", null).getJsonArray("differences")).isEmpty();
-    // the schedule runs every merchant's bill: 2 WeChat Pay, 2 Alipay, 1 UnionPay for the day before
+    JsonObject bodyUnionPay = reconcile(token, "unionpay", BODY_MER_ID);
+    assertThat(bodyUnionPay.getInteger("matched")).isGreaterThanOrEqualTo(1);
+    assertThat(bodyUnionPay.getJsonArray("differences")).isEmpty();
+    assertThat(reconcile(token, "unionpay", null).getJsonArray("differences")).isEmpty();
+    // the schedule runs every merchant's bill of the day before: two of each channel
     Eventually.until("every merchant's bill of the 14th reconciled", () -> count("select count(*) from channel_reconciliation"
-        + " where day = '2019-12-14' and state = 'DONE'") == 5);
+        + " where day = '2019-12-14' and state = 'DONE'") == 6);
     assertThat(count("select count(*) from channel_reconciliation where day = '2019-12-14' and merchant = '" + BODY_MCHID + "'"))
         .isEqualTo(1);
   }
 
   @Test
   void moneyAnOrderCannotTakeGoesBackThroughTheBodysMerchant() throws Exception {
-    for (String channel : new String[] {"wechat", "alipay"}) {
+    for (String channel : new String[] {"wechat", "alipay", "unionpay"}) {
       JsonObject o = rugaoOrder(channel);
       await(sandbox.payAmount(o.getString("outTradeNo"), o.getLong("totalFen") - 1));
       g.awaitState(o.getString("id"), "REFUNDED");
-      String merchant = channel.equals("wechat") ? BODY_MCHID : BODY_APP;
+      String merchant = channel.equals("wechat") ? BODY_MCHID : channel.equals("alipay") ? BODY_APP : BODY_MER_ID;
       Eventually.until("the refund of " + channel + " confirmed", () -> count("select count(*) from refund where state = 'SUCCESS'"
           + " and reason_code = 'amount_mismatch' and merchant = '" + merchant + "' and order_id = '" + o.getString("id") + "'") == 1);
       long refunded = await(sandbox.payments()).stream().filter(p -> p.getString("outTradeNo").equals(o.getString("outTradeNo")))

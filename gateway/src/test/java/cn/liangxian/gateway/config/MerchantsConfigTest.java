@@ -68,5 +68,10 @@ class MerchantsConfigTest {
             - name: a
               regions: ["320682"]
         """), Map.of())).hasMessageContaining("channels.merchants[0].wechat");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(with("""
+            - name: a
+              regions: ["320682"]
+              unionpay: {merId: "777290058110077", signKey: x.pem}
+        """), Map.of())).hasMessageContaining("channels.merchants[0].unionpay.signKey is not a setting");
   }
 }
