@@ -127,6 +127,47 @@ class StrandedMoneyTest {
     assertThat(counted(channel, "order_cancelled")).isEqualTo(before + 1);
   }
 
+  /** A household of one in 如皋, new to this test: its lookup. */
+  private JsonObject household() throws Exception {
+    int n = CancellationTest.COUNTER.incrementAndGet();
+    String id = TestGateway.id("320682", "1972-03-03", 500 + 2 * n);
+    var report = g.importCsv("taken-" + n + ".csv", "region_code,township,village,household,id_number,name,local,guardian_id_number,"
+        + "guardian_name,guardian_phone,enrolled_elsewhere\n320682,如城街道,大明社区,TK" + n + "," + id + ",后付" + n + ",true,,,,false\n");
+    assertThat(report.imported()).isEqualTo(1);
+    return g.lookup(id, "后付" + n);
+  }
+
+  private JsonObject order(JsonObject h, String channel) throws Exception {
+    JsonObject body = new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref")).put("channel", channel)
+        .put("mode", "qr").put("items", new io.vertx.core.json.JsonArray().add(new JsonObject()
+            .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical").put("year", 2020)));
+    HttpResponse<Buffer> r = g.post("/api/v1/orders", body, "Idempotency-Key", java.util.UUID.randomUUID().toString());
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    return r.bodyAsJsonObject();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"wechat", "alipay"})
+  void aLatePaymentForItemsAnotherOrderHasPaidIsRefundedAndThatOrderStaysPaid(String channel) throws Exception {
+    JsonObject h = household();
+    JsonObject first = order(h, channel);
+    g.clock.advance(Duration.ofMinutes(16));
+    g.awaitState(first.getString("id"), "EXPIRED");
+    // the family orders again, on the other channel, and pays: the items are taken
+    JsonObject second = order(h, channel.equals("wechat") ? "alipay" : "wechat");
+    await(sandbox.pay(second.getString("outTradeNo")));
+    g.awaitState(second.getString("id"), "PAID");
+    // then the first code's payment lands
+    await(sandbox.payAfterClose(first.getString("outTradeNo")));
+    refundedWhole(first, channel, "order_expired", first.getLong("totalFen"));
+    assertThat(g.get("/api/v1/orders/" + second.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
+    try (var c = g.db.connect(); var st = c.createStatement();
+        var rs = st.executeQuery("select count(*) from reservation where paid and order_id = '" + second.getString("id") + "'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("the paid order keeps its item").isEqualTo(1);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"wechat", "alipay", "unionpay"})
   void aPaymentLandingAfterExpiryIsRefunded(String channel) throws Exception {
