@@ -111,6 +111,17 @@ public final class ChannelSandbox {
   }
 
   /** The key WeChat Pay signs with, under {@link #wechatSerial()}: the merchant side trusts it. */
+  /**
+   * A merchant's app ({@code authAppId}, collecting for {@code sellerId}) authorizes the ISV app
+   * {@code isvAppId} (第三方应用授权): the {@code app_auth_token} the ISV sends when it calls for the merchant.
+   */
+  public String authorizeAlipay(String isvAppId, String authAppId, String sellerId) {
+    String token = "202512BB" + java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(16)
+        .putLong(System.nanoTime()).putLong(alipayApps.size()).array());
+    alipayApps.put(authAppId, new AlipayApp(authAppId, null, sellerId, isvAppId, token));
+    return token;
+  }
+
   public PublicKey wechatPlatformKey(WechatPayScheme scheme) {
     return wechat.publicKey(scheme);
   }

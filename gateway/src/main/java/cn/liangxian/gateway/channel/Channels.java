@@ -116,11 +116,11 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     return out;
   }
 
-  /** Every Alipay app by app_id, the default first. */
+  /** Every Alipay merchant by its own app_id (an ISV's merchant: the authorizing app's), the default first. */
   public Map<String, AlipayMerchant> alipayApps() {
     Map<String, AlipayMerchant> out = new LinkedHashMap<>();
-    out.put(alipay.appId(), alipay);
-    bodies.stream().filter(b -> b.alipay() != null).forEach(b -> out.put(b.alipay().appId(), b.alipay()));
+    out.put(alipay.id(), alipay);
+    bodies.stream().filter(b -> b.alipay() != null).forEach(b -> out.put(b.alipay().id(), b.alipay()));
     return out;
   }
 
@@ -187,7 +187,8 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
         WechatPayScheme.valueOf(w.scheme()), platform);
     AlipayMerchant alipay = new AlipayMerchant(a.appId(),
         Pem.privateKey(secret(options, a.appKeyFile(), "GATEWAY_ALIPAY_APP_KEY")),
-        Pem.publicKey(secret(options, a.alipayPublicKeyFile(), "GATEWAY_ALIPAY_PUBLIC_KEY")), a.sellerId());
+        Pem.publicKey(secret(options, a.alipayPublicKeyFile(), "GATEWAY_ALIPAY_PUBLIC_KEY")), a.sellerId(), a.authAppId(),
+        a.authAppId() == null ? null : secret(options, a.appAuthTokenFile(), "GATEWAY_ALIPAY_APP_AUTH_TOKEN"));
     GatewayOptions.UnionPay u = options.unionpay();
     UnionPaySetup union = null;
     if (u.merId() != null) {
@@ -213,7 +214,8 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
       if (m.alipay() != null) {
         GatewayOptions.Alipay ma = m.alipay();
         ba = new AlipayMerchant(ma.appId(), Pem.privateKey(secret(options, ma.appKeyFile(), null)),
-            Pem.publicKey(secret(options, ma.alipayPublicKeyFile(), null)), ma.sellerId());
+            Pem.publicKey(secret(options, ma.alipayPublicKeyFile(), null)), ma.sellerId(), ma.authAppId(),
+            ma.authAppId() == null ? null : secret(options, ma.appAuthTokenFile(), null));
       }
       UnionPaySetup bu = null;
       if (m.unionpay() != null) {

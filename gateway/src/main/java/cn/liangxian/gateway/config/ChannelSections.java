@@ -26,7 +26,11 @@ final class ChannelSections {
 
   static Alipay alipay(Settings a) {
     Alipay alipay = new Alipay(a.string("gatewayUrl", null, "https://openapi.alipay.com/gateway.do"), a.string("appId", null, null),
-        a.string("appKeyFile", null, null), a.string("alipayPublicKeyFile", null, null), a.string("sellerId", null, null));
+        a.string("appKeyFile", null, null), a.string("alipayPublicKeyFile", null, null), a.string("sellerId", null, null),
+        a.string("authAppId", null, null), a.string("appAuthTokenFile", null, null));
+    if (alipay.authAppId() != null && alipay.appAuthTokenFile() == null) {
+      throw a.invalid("appAuthTokenFile", "is required with authAppId: the app_auth_token the merchant granted the ISV app");
+    }
     a.done();
     return alipay;
   }
@@ -80,7 +84,7 @@ final class ChannelSections {
       ids.add("wechat/" + wechat.mchid());
     }
     if (alipay.appId() != null) {
-      ids.add("alipay/" + alipay.appId());
+      ids.add("alipay/" + alipay.id());
     }
     if (unionpay.merId() != null) {
       ids.add("unionpay/" + unionpay.merId());
@@ -103,8 +107,8 @@ final class ChannelSections {
       if (m.wechat() != null && !ids.add("wechat/" + m.wechat().mchid())) {
         throw new ConfigException(where + ".wechat.mchid " + m.wechat().mchid() + " is another merchant's");
       }
-      if (m.alipay() != null && !ids.add("alipay/" + m.alipay().appId())) {
-        throw new ConfigException(where + ".alipay.appId " + m.alipay().appId() + " is another merchant's");
+      if (m.alipay() != null && !ids.add("alipay/" + m.alipay().id())) {
+        throw new ConfigException(where + ".alipay " + m.alipay().id() + " is another merchant's app");
       }
       if (m.unionpay() != null && unionpay.merId() == null && !sandbox) {
         throw new ConfigException(where + ".unionpay needs channels.unionpay.merId too: UnionPay is offered only with a default merchant");

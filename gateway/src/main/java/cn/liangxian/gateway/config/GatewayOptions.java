@@ -30,7 +30,13 @@ public final class GatewayOptions {
   }
 
   /** The real Alipay app (used when the sandbox is off); {@code sellerId} the merchant's PID it collects for, if checked. */
-  public record Alipay(String gatewayUrl, String appId, String appKeyFile, String alipayPublicKeyFile, String sellerId) {}
+  public record Alipay(String gatewayUrl, String appId, String appKeyFile, String alipayPublicKeyFile, String sellerId,
+      String authAppId, String appAuthTokenFile) {
+    /** The merchant's own app: the authorizing one when the app above is an ISV's calling for it. */
+    public String id() {
+      return authAppId != null ? authAppId : appId;
+    }
+  }
 
   /**
    * A collecting body with accounts of its own (a county's tax bureau or medical-insurance fund): orders of

@@ -79,13 +79,14 @@ public final class DemoChannels implements AutoCloseable {
         new UnionPayTrust(sandbox.unionPayRoot(), sandbox.unionPayMiddle()));
     Channels channels = Channels.of(vertx, clock, signing, wechat, sandbox.baseUrl(), alipay, sandbox.baseUrl() + "/gateway.do",
         new Channels.UnionPaySetup(unionpay, sandbox.baseUrl(), sandbox.baseUrl() + "/unionpay/file", new UnionPayRequests(pool)),
-        gatewayBaseUrl).withBodies(bodies.stream().map(b -> body(vertx, clock, signing, sandbox, b, gatewayBaseUrl, pool)).toList());
+        gatewayBaseUrl).withBodies(bodies.stream().map(b -> body(vertx, clock, signing, sandbox, account, b, gatewayBaseUrl, pool))
+            .toList());
     ResidentLogins logins = ResidentLogins.of(vertx, clock, signing, sandbox.baseUrl(), DemoMerchant.WECHAT_APP_ID,
         account.miniProgramSecret(), alipay, sandbox.baseUrl() + "/gateway.do");
     return new DemoChannels(sandboxVertx, sandbox, channels, logins);
   }
 
-  private static Channels.Body body(Vertx vertx, Clock clock, Signing signing, ChannelSandbox sandbox,
+  private static Channels.Body body(Vertx vertx, Clock clock, Signing signing, ChannelSandbox sandbox, DemoMerchant account,
       cn.liangxian.gateway.config.GatewayOptions.Merchant b, Supplier<String> gatewayBaseUrl, Pool pool) {
     WechatPayMerchant wechat = null;
     if (b.wechat() != null) {
@@ -102,7 +103,13 @@ public final class DemoChannels implements AutoCloseable {
           new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
     }
     AlipayMerchant alipay = null;
-    if (b.alipay() != null) {
+    if (b.alipay() != null && b.alipay().authAppId() != null) {
+      // as an ISV: the demo's own app calls for the body's app, which authorized it
+      String authAppId = b.alipay().authAppId();
+      String seller = b.alipay().sellerId() != null ? b.alipay().sellerId() : cn.liangxian.sandbox.alipay.AlipayApp.sellerOf(authAppId);
+      alipay = new AlipayMerchant(DemoMerchant.ALIPAY_APP_ID, account.appKey(), sandbox.alipayPublicKey(), seller, authAppId,
+          sandbox.authorizeAlipay(DemoMerchant.ALIPAY_APP_ID, authAppId, seller));
+    } else if (b.alipay() != null) {
       java.security.KeyPair key = rsa();
       String seller = b.alipay().sellerId() != null ? b.alipay().sellerId()
           : cn.liangxian.sandbox.alipay.AlipayApp.sellerOf(b.alipay().appId());

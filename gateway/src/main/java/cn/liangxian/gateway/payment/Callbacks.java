@@ -148,7 +148,9 @@ public final class Callbacks {
     ctx.request().formAttributes().forEach(e -> fields.put(e.getKey(), e.getValue()));
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     // the app_id names the app (a collecting body's, or the default); its key and seller are checked
-    AlipayMerchant app = alipay.getOrDefault(String.valueOf(fields.get("app_id")), alipay.values().iterator().next());
+    // (an ISV's notification names the merchant's app as auth_app_id)
+    AlipayMerchant app = alipay.getOrDefault(String.valueOf(fields.get("auth_app_id")),
+        alipay.getOrDefault(String.valueOf(fields.get("app_id")), alipay.values().iterator().next()));
     signing.verify(() -> AlipayNotification.verify(app, fields)).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -169,7 +171,7 @@ public final class Callbacks {
       keep(ctx, "alipay", true, "status " + v.tradeStatus(), order, new JsonObject(), body).onComplete(x -> ctx.response().end("success"));
       return;
     }
-    payments.apply("alipay", app.appId(), v.outTradeNo(), v.tradeNo(), v.totalFen(), "callback", ChannelDays.ofBeijingTime(v.gmtPayment()))
+    payments.apply("alipay", app.id(), v.outTradeNo(), v.tradeNo(), v.totalFen(), "callback", ChannelDays.ofBeijingTime(v.gmtPayment()))
         .onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("alipay callback could not be applied now: {}", ar.cause().toString());

@@ -41,7 +41,7 @@ public final class AlipayChannel implements PaymentChannel {
 
   @Override
   public String merchant() {
-    return client.merchant().appId();
+    return client.merchant().id();
   }
 
   @Override

@@ -87,7 +87,7 @@ public final class AlipayClient {
   private JsonObject ours(JsonObject r, String outTradeNo) {
     String app = r.getString("app_id");
     String seller = r.getString("seller_id");
-    if (app != null && !app.equals(merchant.appId()) || seller != null && merchant.sellerId() != null
+    if (app != null && !app.equals(merchant.appId()) && !app.equals(merchant.id()) || seller != null && merchant.sellerId() != null
         && !seller.equals(merchant.sellerId())) {
       LOG.error("alipay answered a query of {} for app {} seller {}, not ours ({}): refused", outTradeNo, app, seller, merchant);
       throw new ChannelException("WRONG_SELLER", "the answer names app " + app + " and seller " + seller, 200, false);
@@ -152,6 +152,9 @@ public final class AlipayClient {
     }
     if (biz != null) {
       p.put("biz_content", biz.encode());
+    }
+    if (merchant.appAuthToken() != null) {
+      p.put("app_auth_token", merchant.appAuthToken()); // an ISV calling for the merchant that authorized it
     }
     p.putAll(outside);
     p.put("sign", AlipaySignatures.signRequest(merchant.appPrivateKey(), p));

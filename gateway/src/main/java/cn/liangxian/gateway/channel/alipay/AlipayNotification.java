@@ -37,6 +37,9 @@ public sealed interface AlipayNotification {
     if (!merchant.appId().equals(fields.get("app_id"))) {
       return new Rejected(Rejection.WRONG_APP, "app_id " + fields.get("app_id"));
     }
+    if (merchant.authAppId() != null && !merchant.authAppId().equals(fields.get("auth_app_id"))) {
+      return new Rejected(Rejection.WRONG_APP, "auth_app_id " + fields.get("auth_app_id"));
+    }
     if (merchant.sellerId() != null && !merchant.sellerId().equals(fields.get("seller_id"))) {
       return new Rejected(Rejection.WRONG_SELLER, "seller_id " + fields.get("seller_id"));
     }

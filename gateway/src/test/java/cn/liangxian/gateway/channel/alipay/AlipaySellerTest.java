@@ -53,6 +53,24 @@ class AlipaySellerTest {
   }
 
   @Test
+  void anIsvsNotificationMustNameTheAuthorizingApp() {
+    AlipayMerchant isv = new AlipayMerchant("2021000000000001", app.getPrivate(), alipay.getPublic(), "2088000000000001",
+        "2021000000000009", "202512BBtoken");
+    Map<String, String> forMerchant = signed("2021000000000001", "2088000000000001");
+    forMerchant.remove("sign");
+    forMerchant.put("auth_app_id", "2021000000000009");
+    forMerchant.put("sign", AlipaySignatures.signNotification(alipay.getPrivate(), forMerchant));
+    assertThat(AlipayNotification.verify(isv, forMerchant)).isInstanceOf(AlipayNotification.Verified.class);
+    Map<String, String> forAnother = new LinkedHashMap<>(forMerchant);
+    forAnother.remove("sign");
+    forAnother.put("auth_app_id", "2021000000000010");
+    forAnother.put("sign", AlipaySignatures.signNotification(alipay.getPrivate(), forAnother));
+    assertThat(AlipayNotification.verify(isv, forAnother)).extracting(n -> ((AlipayNotification.Rejected) n).reason())
+        .isEqualTo(AlipayNotification.Rejection.WRONG_APP);
+    assertThat(isv.toString()).doesNotContain("token");
+  }
+
+  @Test
   void withoutAConfiguredSellerOnlyTheAppIsChecked() {
     AlipayMerchant noSeller = new AlipayMerchant("2021000000000001", app.getPrivate(), alipay.getPublic());
     assertThat(AlipayNotification.verify(noSeller, signed("2021000000000001", "2088999999999999")))
