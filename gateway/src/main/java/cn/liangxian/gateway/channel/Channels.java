@@ -101,8 +101,8 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
   /** Every WeChat Pay merchant by mchid, the default first. */
   public Map<String, WechatPayMerchant> wechatMerchants() {
     Map<String, WechatPayMerchant> out = new LinkedHashMap<>();
-    out.put(wechat.mchid(), wechat);
-    bodies.stream().filter(b -> b.wechat() != null).forEach(b -> out.put(b.wechat().mchid(), b.wechat()));
+    out.put(wechat.id(), wechat);
+    bodies.stream().filter(b -> b.wechat() != null).forEach(b -> out.put(b.wechat().id(), b.wechat()));
     return out;
   }
 
@@ -136,7 +136,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     Map<String, PaymentChannel> byName = new LinkedHashMap<>();
     if (wechat != null) {
       byName.put("wechat", new WechatPayChannel(new WechatPayClient(http, wechatBaseUrl, wechat, clock, signing),
-          () -> callbackBaseUrl.get() + "/api/v1/callbacks/wechatpay/" + wechat.mchid()));
+          () -> callbackBaseUrl.get() + "/api/v1/callbacks/wechatpay/" + wechat.id()));
     }
     if (alipay != null) {
       byName.put("alipay", new AlipayChannel(new AlipayClient(http, alipayGatewayUrl, alipay, clock, signing),
@@ -184,7 +184,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     WechatPayMerchant wechat = new WechatPayMerchant(w.mchid(), w.appId(), w.merchantSerial(),
         Pem.privateKey(secret(options, w.merchantKeyFile(), "GATEWAY_WECHAT_MERCHANT_KEY")),
         secret(options, w.apiV3KeyFile(), "GATEWAY_WECHAT_APIV3_KEY").strip().getBytes(StandardCharsets.US_ASCII),
-        WechatPayScheme.valueOf(w.scheme()), platform);
+        WechatPayScheme.valueOf(w.scheme()), platform, w.subMchid());
     AlipayMerchant alipay = new AlipayMerchant(a.appId(),
         Pem.privateKey(secret(options, a.appKeyFile(), "GATEWAY_ALIPAY_APP_KEY")),
         Pem.publicKey(secret(options, a.alipayPublicKeyFile(), "GATEWAY_ALIPAY_PUBLIC_KEY")), a.sellerId(), a.authAppId(),
@@ -208,7 +208,8 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
           keys.put(k.serial(), Pem.publicKey(secret(options, k.file(), null)));
         }
         bw = new WechatPayMerchant(mw.mchid(), mw.appId(), mw.merchantSerial(), Pem.privateKey(secret(options, mw.merchantKeyFile(), null)),
-            secret(options, mw.apiV3KeyFile(), null).strip().getBytes(StandardCharsets.US_ASCII), WechatPayScheme.valueOf(mw.scheme()), keys);
+            secret(options, mw.apiV3KeyFile(), null).strip().getBytes(StandardCharsets.US_ASCII), WechatPayScheme.valueOf(mw.scheme()), keys,
+            mw.subMchid());
       }
       AlipayMerchant ba = null;
       if (m.alipay() != null) {

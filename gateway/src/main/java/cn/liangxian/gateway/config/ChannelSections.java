@@ -19,7 +19,7 @@ final class ChannelSections {
     Wechat wechat = new Wechat(w.string("baseUrl", null, "https://api.mch.weixin.qq.com"), w.string("mchid", null, null),
         w.string("appId", null, null), w.oneOf("scheme", null, "RSA", List.of("RSA", "SM2")), w.string("merchantSerial", null, null),
         w.string("merchantKeyFile", null, null), w.string("apiV3KeyFile", null, null), platform,
-        w.oneOf("keyMode", null, "publicKey", List.of("publicKey", "certificates")));
+        w.oneOf("keyMode", null, "publicKey", List.of("publicKey", "certificates")), w.string("subMchid", null, null));
     w.done();
     return wechat;
   }
@@ -81,7 +81,7 @@ final class ChannelSections {
     java.util.Map<String, String> bodyOf = new java.util.HashMap<>();
     java.util.Set<String> ids = new java.util.HashSet<>();
     if (wechat.mchid() != null) {
-      ids.add("wechat/" + wechat.mchid());
+      ids.add("wechat/" + wechat.id());
     }
     if (alipay.appId() != null) {
       ids.add("alipay/" + alipay.id());
@@ -104,8 +104,8 @@ final class ChannelSections {
           throw new ConfigException(where + ".regions: " + r + " is collected by " + other + " already");
         }
       }
-      if (m.wechat() != null && !ids.add("wechat/" + m.wechat().mchid())) {
-        throw new ConfigException(where + ".wechat.mchid " + m.wechat().mchid() + " is another merchant's");
+      if (m.wechat() != null && !ids.add("wechat/" + m.wechat().id())) {
+        throw new ConfigException(where + ".wechat " + m.wechat().id() + " is another merchant's");
       }
       if (m.alipay() != null && !ids.add("alipay/" + m.alipay().id())) {
         throw new ConfigException(where + ".alipay " + m.alipay().id() + " is another merchant's app");

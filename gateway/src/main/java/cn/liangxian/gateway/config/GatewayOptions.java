@@ -22,7 +22,12 @@ public final class GatewayOptions {
 
   /** The real WeChat Pay merchant (used when the sandbox is off); key material lives in files or the environment. */
   public record Wechat(String baseUrl, String mchid, String appId, String scheme, String merchantSerial, String merchantKeyFile,
-      String apiV3KeyFile, List<PlatformKeyFile> platformKeys, String keyMode) {
+      String apiV3KeyFile, List<PlatformKeyFile> platformKeys, String keyMode, String subMchid) {
+    /** The merchant paid into: the sub-merchant when mchid is a service provider's (服务商). */
+    public String id() {
+      return subMchid != null ? subMchid : mchid;
+    }
+
     /** Platform certificates downloaded from {@code /v3/certificates} (rather than the WeChat Pay public key). */
     public boolean certificates() {
       return "certificates".equals(keyMode);

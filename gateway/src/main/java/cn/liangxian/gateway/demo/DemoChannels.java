@@ -89,7 +89,12 @@ public final class DemoChannels implements AutoCloseable {
   private static Channels.Body body(Vertx vertx, Clock clock, Signing signing, ChannelSandbox sandbox, DemoMerchant account,
       cn.liangxian.gateway.config.GatewayOptions.Merchant b, Supplier<String> gatewayBaseUrl, Pool pool) {
     WechatPayMerchant wechat = null;
-    if (b.wechat() != null) {
+    if (b.wechat() != null && b.wechat().subMchid() != null) {
+      // as a service provider: the demo's own merchant collects for the body's sub-merchant
+      wechat = new WechatPayMerchant(DemoMerchant.MCHID, DemoMerchant.WECHAT_APP_ID, "DEMO-MERCHANT-SERIAL", account.merchantKey(),
+          account.apiV3Key(), WechatPayScheme.RSA, new PlatformKeys().put(sandbox.wechatSerial(),
+          sandbox.wechatPlatformKey(WechatPayScheme.RSA)), b.wechat().subMchid());
+    } else if (b.wechat() != null) {
       java.security.KeyPair key = rsa();
       byte[] apiV3 = new byte[32];
       new java.security.SecureRandom().nextBytes(apiV3);

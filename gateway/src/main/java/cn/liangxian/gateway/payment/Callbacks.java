@@ -107,7 +107,12 @@ public final class Callbacks {
     }
     var res = v.resource();
     String outTradeNo = res.path("out_trade_no").asText();
-    if (!wechat.mchid().equals(res.path("mchid").asText()) || !wechat.appId().equals(res.path("appid").asText())) {
+    boolean ours = wechat.partner()
+        // a service provider's sub-merchant: the provider's ids and the sub-merchant's
+        ? wechat.mchid().equals(res.path("sp_mchid").asText()) && wechat.subMchid().equals(res.path("sub_mchid").asText())
+            && wechat.appId().equals(res.path("sp_appid").asText())
+        : wechat.mchid().equals(res.path("mchid").asText()) && wechat.appId().equals(res.path("appid").asText());
+    if (!ours) {
       refuseWechat(ctx, "wechat", true, "wrong_merchant", headers, body, OutTradeNo.orderId(outTradeNo), 400);
       return;
     }
@@ -116,7 +121,7 @@ public final class Callbacks {
           .onComplete(x -> ctx.response().setStatusCode(204).end());
       return;
     }
-    payments.apply("wechat", wechat.mchid(), outTradeNo, res.path("transaction_id").asText(), res.path("amount").path("total").asLong(-1),
+    payments.apply("wechat", wechat.id(), outTradeNo, res.path("transaction_id").asText(), res.path("amount").path("total").asLong(-1),
             "callback", ChannelDays.ofTimestamp(res.path("success_time").asText(null)))
         .onComplete(ar -> {
           if (ar.failed()) {

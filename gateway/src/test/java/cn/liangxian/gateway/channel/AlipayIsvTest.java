@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 /**
  * The deployment as an Alipay ISV (第三方应用): 如皋's own app authorized the deployment's app, which calls
  * for it with the app_auth_token. Its orders are opened, notified, refunded and billed as 如皋's app.
- * (WeChat Pay's service-provider mode is not supported: a body's WeChat Pay merchant has its own keys.)
  */
 class AlipayIsvTest {
   static final String RUGAO_APP = "2021000000000009";

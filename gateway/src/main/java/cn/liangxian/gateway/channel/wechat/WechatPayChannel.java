@@ -41,7 +41,7 @@ public final class WechatPayChannel implements PaymentChannel {
 
   @Override
   public String merchant() {
-    return client.merchant().mchid();
+    return client.merchant().id();
   }
 
   @Override
