@@ -111,6 +111,17 @@ public final class ChannelSandbox {
   }
 
   /** The key WeChat Pay signs with, under {@link #wechatSerial()}: the merchant side trusts it. */
+  /**
+   * A merchant's app ({@code authAppId}, collecting for {@code sellerId}) authorizes the ISV app
+   * {@code isvAppId} (第三方应用授权): the {@code app_auth_token} the ISV sends when it calls for the merchant.
+   */
+  public String authorizeAlipay(String isvAppId, String authAppId, String sellerId) {
+    String token = "202512BB" + java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(16)
+        .putLong(System.nanoTime()).putLong(alipayApps.size()).array());
+    alipayApps.put(authAppId, new AlipayApp(authAppId, null, sellerId, isvAppId, token));
+    return token;
+  }
+
   public PublicKey wechatPlatformKey(WechatPayScheme scheme) {
     return wechat.publicKey(scheme);
   }
@@ -179,6 +190,24 @@ public final class ChannelSandbox {
   public Future<Void> pay(String outTradeNo) {
     SandboxVerticle v = started();
     return v.onContext(() -> v.pay(outTradeNo));
+  }
+
+  /**
+   * The channel takes another amount than the trade's (a fault no merchant may keep the money of): the
+   * trade is paid at {@code fen}, and the notification, query and bill say so.
+   */
+  public Future<Void> payAmount(String outTradeNo, long fen) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.payWrongly(outTradeNo, fen, false));
+  }
+
+  /**
+   * A payment that lands after the merchant closed the trade (the channel had taken it when it answered
+   * the close): the trade is paid all the same, and the merchant notified.
+   */
+  public Future<Void> payAfterClose(String outTradeNo) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.payWrongly(outTradeNo, 0, true));
   }
 
   /** Sends the payment notification of a paid trade again, as the channels do for hours. */

@@ -152,6 +152,24 @@ final class SandboxVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** A payment the merchant's order cannot take: at another amount, or after the trade was closed. On the context. */
+  Future<Void> payWrongly(String outTradeNo, long fen, boolean despiteClose) {
+    Trade t = ledger.get(outTradeNo);
+    if (t == null) {
+      return Future.failedFuture("no such trade " + outTradeNo);
+    }
+    try {
+      ledger.pay(outTradeNo, clock.instant(), despiteClose);
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e.getMessage());
+    }
+    if (fen > 0) {
+      t.settleAt(fen);
+    }
+    notifyPaid(t);
+    return Future.succeededFuture();
+  }
+
   /** The payment notification of a paid trade again, as the channels send it for hours. On the context. */
   Future<Void> renotify(String outTradeNo) {
     Trade t = ledger.get(outTradeNo);

@@ -218,7 +218,8 @@ public final class Gateway implements AutoCloseable {
           real.alipay().appId());
       return real;
     }
-    demo = DemoChannels.start(vertx, clock, signing, options.sandboxPort(), () -> "http://127.0.0.1:" + httpPort, channelPool);
+    demo = DemoChannels.start(vertx, clock, signing, options.sandboxPort(), () -> "http://127.0.0.1:" + httpPort, channelPool,
+        options.merchants());
     return demo.channels();
   }
 

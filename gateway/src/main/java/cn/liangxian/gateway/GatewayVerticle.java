@@ -106,6 +106,7 @@ final class GatewayVerticle extends VerticleBase {
   private Sessions sessions;
   private CallerAuth callers;
   private Recovery recovery;
+  private Reconciliation reconciliation;
 
   GatewayVerticle(ProcessParts parts, int port, int number, IntConsumer listening) {
     this.p = parts;
@@ -125,9 +126,11 @@ final class GatewayVerticle extends VerticleBase {
     refundStore = new RefundStore(pool);
     kioskLimiter = new SharedRateLimiter(pool, p.options().lookupsPerMinute(), p.options().lookupBurst(), p.clock());
     callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
-    Refunds refunds = new Refunds(refundStore, orderStore, p.channels().byName(), p.clock());
-    payments = new Payments(pool, refunds, p.clock(), p.metrics().payments());
-    recovery = new Recovery(orderStore, payments, p.channels().byName(), p.clock(), p.metrics().orders());
+    Refunds refunds = new Refunds(refundStore, orderStore, p.channels(), p.clock());
+    payments = new Payments(pool, refunds, p.clock(), p.metrics().payments(), p.channels());
+    recovery = new Recovery(orderStore, payments, p.channels(), p.clock(), p.metrics().orders());
+    reconciliation = new Reconciliation(pool, p.channels(), payments, refunds, p.clock(), p.options().reconciliation(),
+        p.registry());
     sessions = new Sessions(pool, p.clock(), Duration.ofMinutes(p.options().residents().sessionMinutes()));
     callers = new CallerAuth(kioskAuth, sessions);
     Router router = Router.router(vertx);
@@ -218,6 +221,9 @@ final class GatewayVerticle extends VerticleBase {
             .compose(x -> sessions.prune())
             .compose(x -> gauges.observe(pool)))
         .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString()))));
+    // every instance looks whether yesterday's bills are due; the one that claims a (channel, merchant, day) runs it
+    timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> reconciliation.runDue()
+        .onFailure(e -> LOG.warn("scheduled reconciliation failed: {}", e.toString()))));
   }
 
   /** Every instance delivers the outbox (claims keep two from sending one record at once); the leader keeps its gauges. */
@@ -241,7 +247,7 @@ final class GatewayVerticle extends VerticleBase {
   }
 
   private void orderRoutes(Router router) {
-    Orders orders = new Orders(orderStore, households, p.regions(), p.channels().byName(), p.clock(),
+    Orders orders = new Orders(orderStore, households, p.regions(), p.channels(), p.clock(),
         Duration.ofMinutes(p.options().orderExpiryMinutes()), p.metrics().orders());
     OrderHandlers h = new OrderHandlers(orders, p.orderWatch());
     router.get("/api/v1/channels").handler(new ChannelList(p.channels().byName().keySet())::handle);
@@ -258,13 +264,17 @@ final class GatewayVerticle extends VerticleBase {
 
   private void callbackRoutes(Router router, Refunds refunds) {
     var channels = p.channels();
-    Callbacks cb = new Callbacks(payments, refunds, callbackLog, channels.wechat(),
-        new NotificationVerifier(channels.wechat(), p.clock()), channels.alipay(), channels.signing(), p.metrics().payments());
+    Callbacks cb = new Callbacks(payments, refunds, callbackLog, channels.wechatMerchants(), p.clock(), channels.alipayApps(),
+        channels.signing(), p.metrics().payments());
     // a failure here, a garbled body too, is answered in the channel's format (these come before the catch-all)
     router.post("/api/v1/callbacks/wechatpay").handler(cb::wechat).failureHandler(cb::wechatFailed);
+    // a collecting body's WeChat Pay merchant notifies at a path of its own
+    router.post("/api/v1/callbacks/wechatpay/:mchid").handler(cb::wechat).failureHandler(cb::wechatFailed);
     router.post("/api/v1/callbacks/alipay").handler(cb::alipay).failureHandler(cb::alipayFailed);
     if (channels.unionpay() != null) {
-      UnionPayCallbacks union = new UnionPayCallbacks(vertx, payments, refunds, callbackLog, channels.unionpay().client().merchant(),
+      java.util.Map<String, cn.liangxian.gateway.channel.unionpay.UnionPayMerchant> unionMerchants = new java.util.LinkedHashMap<>();
+      channels.unionPayMerchants().forEach((merId, c) -> unionMerchants.put(merId, c.client().merchant()));
+      UnionPayCallbacks union = new UnionPayCallbacks(vertx, payments, refunds, callbackLog, unionMerchants,
           channels.unionpay().requests(), p.metrics().payments(), p.clock());
       router.post("/api/v1/callbacks/unionpay").handler(union::handle).failureHandler(union::failed);
     }
@@ -317,8 +327,9 @@ final class GatewayVerticle extends VerticleBase {
     HandoffReconciliation handoffReconciliation = new HandoffReconciliation(pool, p.clock());
     router.get("/api/v1/operator/handoff/reconciliation/:receiver/:date")
         .handler(ctx -> handoffReconciliation.handle(ctx, p.handoff().receivers()));
-    router.get("/api/v1/operator/reconciliation/:channel/:date").handler(new ReconciliationHandler(p.regions(),
-        new Reconciliation(pool, p.channels().byName(), payments))::handle);
+    ReconciliationHandler reconciliations = new ReconciliationHandler(p.regions(), reconciliation);
+    router.get("/api/v1/operator/reconciliation/:channel/:date").handler(reconciliations::read);
+    router.post("/api/v1/operator/reconciliation/:channel/:date").handler(reconciliations::run);
   }
 
   private void operationalRoutes(Router router) {

@@ -37,7 +37,10 @@ public final class AlipayNotifier {
     f.put("notify_time", TIME.format(clock.instant().atZone(CHINA)));
     f.put("notify_type", "trade_status_sync");
     f.put("notify_id", "sandbox" + ledger.next());
-    f.put("app_id", t.appId());
+    // for an ISV's trade: its app_id, and the merchant's app as auth_app_id
+    f.put("app_id", t.via() != null ? t.via() : t.appId());
+    f.put("auth_app_id", t.appId());
+    f.put("seller_id", t.merchantId());
     f.put("charset", "utf-8");
     f.put("version", "1.0");
     f.put("trade_no", t.tradeNo());

@@ -42,14 +42,23 @@ public final class Ledger {
    * @throws IllegalStateException when there is no such trade or it is no longer waiting for payment
    */
   public Trade pay(String outTradeNo, Instant at) {
+    return pay(outTradeNo, at, false);
+  }
+
+  /**
+   * As {@link #pay(String, Instant)}; with {@code despiteClose} a closed trade is paid too: the payment the
+   * channel had already taken when it answered the merchant's close, which lands afterwards.
+   */
+  public Trade pay(String outTradeNo, Instant at, boolean despiteClose) {
     Trade t = trades.get(outTradeNo);
     if (t == null) {
       throw new IllegalStateException("no such trade " + outTradeNo);
     }
-    if (!t.state().equals("NOTPAY") && !t.state().equals("WAIT_BUYER_PAY")) {
+    boolean closed = t.state().equals("CLOSED") || t.state().equals("TRADE_CLOSED");
+    if (!t.state().equals("NOTPAY") && !t.state().equals("WAIT_BUYER_PAY") && !(despiteClose && closed)) {
       throw new IllegalStateException("trade " + outTradeNo + " is " + t.state());
     }
-    if (t.payBy() != null && at.isAfter(t.payBy())) {
+    if (t.payBy() != null && at.isAfter(t.payBy()) && !despiteClose) {
       throw new IllegalStateException("trade " + outTradeNo + " is past its payTimeout");
     }
     // a mini-program trade is paid by the buyer it was made for

@@ -15,7 +15,7 @@ public final class Trade {
   private final String merchantId;
   private final String appId;
   private final String outTradeNo;
-  private final long totalFen;
+  private long totalFen;
   private final String description;
   private final String notifyUrl;
   private final String tradeType;
@@ -26,6 +26,7 @@ public final class Trade {
   private Instant paidAt;
   private String payer;
   private String buyer;
+  private String via;
   private final List<Refund> refunds = new ArrayList<>();
 
   public Trade(Channel channel, String merchantId, String appId, String outTradeNo, long totalFen, String description,
@@ -61,6 +62,11 @@ public final class Trade {
 
   public long totalFen() {
     return totalFen;
+  }
+
+  /** The channel settles the trade at another amount than it was opened with (what a merchant must never keep). */
+  public void settleAt(long fen) {
+    this.totalFen = fen;
   }
 
   public String description() {
@@ -127,6 +133,16 @@ public final class Trade {
 
   String buyer() {
     return buyer;
+  }
+
+  /** The ISV whose app opened the trade for the merchant's app ({@code app_auth_token}); null when the merchant did. */
+  public Trade via(String isvAppId) {
+    this.via = isvAppId;
+    return this;
+  }
+
+  public String via() {
+    return via;
   }
 
   void paid(String state, Instant at, String payer) {

@@ -49,7 +49,7 @@ public final class PaySheet {
     JsonObject p = body(ctx);
     String pkg = p.getString("package", "");
     Trade t = pkg.startsWith("prepay_id=wx") ? ledger.get(pkg.substring("prepay_id=wx".length())) : null;
-    WechatMerchant m = t == null ? null : merchants.get(t.merchantId());
+    WechatMerchant m = t == null ? null : merchants.get(t.via() != null ? t.via() : t.merchantId());
     String fail = null;
     if (t == null || t.channel() != Trade.Channel.WECHAT || !"JSAPI".equals(t.tradeType()) || m == null) {
       fail = "package 不是本应用的预支付交易";

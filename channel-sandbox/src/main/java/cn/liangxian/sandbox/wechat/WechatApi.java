@@ -44,6 +44,11 @@ public final class WechatApi {
     router.post("/v3/pay/transactions/jsapi").handler(ctx -> prepay(ctx, "JSAPI"));
     router.post("/v3/pay/transactions/native").handler(ctx -> prepay(ctx, "NATIVE"));
     router.get("/v3/pay/transactions/out-trade-no/:no").handler(this::query);
+    // a service provider (服务商) for its sub-merchants
+    router.post("/v3/pay/partner/transactions/jsapi").handler(ctx -> partnerPrepay(ctx, "JSAPI"));
+    router.post("/v3/pay/partner/transactions/native").handler(ctx -> partnerPrepay(ctx, "NATIVE"));
+    router.get("/v3/pay/partner/transactions/out-trade-no/:no").handler(this::partnerQuery);
+    router.post("/v3/pay/partner/transactions/out-trade-no/:no/close").handler(this::close);
     router.post("/v3/pay/transactions/out-trade-no/:no/close").handler(this::close);
     router.post("/v3/refund/domestic/refunds").handler(this::refund);
     router.get("/v3/refund/domestic/refunds/:no").handler(this::refundQuery);
@@ -112,6 +117,50 @@ public final class WechatApi {
         ? new JsonObject().put("prepay_id", "wx" + no)
         : new JsonObject().put("code_url", baseUrl.get() + "/sandbox/pay/wechat/" + no);
     signing.answer(ctx, m, 200, r);
+  }
+
+  /** A service provider's prepay for a sub-merchant: the trade is the sub-merchant's, opened by the provider. */
+  private void partnerPrepay(RoutingContext ctx, String type) {
+    WechatMerchant m = signing.authenticated(ctx);
+    JsonObject b = m == null ? null : json(ctx);
+    if (b == null) {
+      return;
+    }
+    JsonObject amount = b.getJsonObject("amount", new JsonObject());
+    String no = b.getString("out_trade_no");
+    String subMchid = b.getString("sub_mchid");
+    String openid = b.getJsonObject("payer", new JsonObject()).getString("sp_openid");
+    if (no == null || subMchid == null || amount.getLong("total", 0L) <= 0 || b.getString("notify_url") == null
+        || !m.mchid().equals(b.getString("sp_mchid")) || !m.appId().equals(b.getString("sp_appid"))
+        || (type.equals("JSAPI") && openid == null)) {
+      signing.error(ctx, m, 400, "PARAM_ERROR", "参数错误");
+      return;
+    }
+    Trade existing = ledger.get(no);
+    if (existing != null && (existing.totalFen() != amount.getLong("total") || !existing.state().equals("NOTPAY"))) {
+      signing.error(ctx, m, 400, existing.state().equals("SUCCESS") ? "ORDERPAID" : "OUT_TRADE_NO_USED", "商户订单号重复");
+      return;
+    }
+    if (existing == null) {
+      ledger.open(new Trade(Trade.Channel.WECHAT, subMchid, m.appId(), no, amount.getLong("total"), b.getString("description"),
+          b.getString("notify_url"), type, "42000" + ledger.next() + System.nanoTime() % 100000, clock.instant(), "NOTPAY")
+          .buyer(openid).via(m.mchid()));
+    }
+    signing.answer(ctx, m, 200, type.equals("JSAPI") ? new JsonObject().put("prepay_id", "wx" + no)
+        : new JsonObject().put("code_url", baseUrl.get() + "/sandbox/pay/wechat/" + no));
+  }
+
+  private void partnerQuery(RoutingContext ctx) {
+    WechatMerchant m = signing.authenticated(ctx);
+    if (m == null) {
+      return;
+    }
+    Trade t = ledger.get(ctx.pathParam("no"));
+    if (t == null || !m.mchid().equals(t.via()) || !t.merchantId().equals(ctx.queryParams().get("sub_mchid"))) {
+      signing.error(ctx, m, 404, "ORDER_NOT_EXIST", "订单不存在");
+      return;
+    }
+    signing.answer(ctx, m, 200, WechatResources.partnerTransaction(t));
   }
 
   private void query(RoutingContext ctx) {

@@ -43,9 +43,12 @@ final class WechatBill {
       signing.error(ctx, m, 400, "PARAM_ERROR", "bill_date");
       return;
     }
-    byte[] file = text(m.mchid(), date).getBytes(StandardCharsets.UTF_8);
+    // a service provider asks for one sub-merchant's bill
+    String subMchid = ctx.queryParams().get("sub_mchid");
+    byte[] file = text(subMchid != null ? subMchid : m.mchid(), date).getBytes(StandardCharsets.UTF_8);
     signing.answer(ctx, m, 200, new JsonObject().put("hash_type", "SHA1").put("hash_value", sha1(file))
-        .put("download_url", baseUrl.get() + "/v3/billdownload/file?token=" + m.mchid() + "_" + date));
+        .put("download_url", baseUrl.get() + "/v3/billdownload/file?token=" + m.mchid() + "_" + date
+            + (subMchid == null ? "" : "_" + subMchid)));
   }
 
   /** {@code GET /v3/billdownload/file}: the bill itself. */
@@ -60,8 +63,9 @@ final class WechatBill {
       signing.error(ctx, m, 400, "PARAM_ERROR", "token");
       return;
     }
+    String[] rest = token.substring(prefix.length()).split("_");
     ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
-        .end(text(m.mchid(), LocalDate.parse(token.substring(prefix.length()))));
+        .end(text(rest.length > 1 ? rest[1] : m.mchid(), LocalDate.parse(rest[0])));
   }
 
   private String text(String mchid, LocalDate date) {

@@ -37,7 +37,8 @@ public final class WechatNotifier {
 
   /** TRANSACTION.SUCCESS for a paid trade, to the notify_url of its prepay. */
   public void paid(Trade t) {
-    WechatMerchant m = merchants.get(t.merchantId());
+    // a sub-merchant's trade is notified to its service provider, under the provider's key
+    WechatMerchant m = merchants.get(t.via() != null ? t.via() : t.merchantId());
     send(m, t.notifyUrl(), "TRANSACTION.SUCCESS", "transaction", WechatResources.transaction(t), t.outTradeNo());
   }
 

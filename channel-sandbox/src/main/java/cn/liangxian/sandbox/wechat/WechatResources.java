@@ -16,6 +16,9 @@ public final class WechatResources {
 
   /** A trade as a query answers it and a payment notification carries it (any channel's trade, for tests). */
   public static JsonObject transaction(Trade t) {
+    if (t.via() != null) {
+      return partnerTransaction(t);
+    }
     JsonObject r = new JsonObject().put("appid", t.appId()).put("mchid", t.merchantId()).put("out_trade_no", t.outTradeNo())
         .put("trade_type", t.tradeType()).put("trade_state", t.state()).put("trade_state_desc", t.state())
         .put("amount", new JsonObject().put("total", t.totalFen()).put("payer_total", t.paidAt() == null ? 0 : t.totalFen())
@@ -24,6 +27,21 @@ public final class WechatResources {
       r.put("transaction_id", t.tradeNo()).put("bank_type", "OTHERS")
           .put("success_time", RFC3339.format(t.paidAt().atZone(CHINA).toOffsetDateTime()))
           .put("payer", new JsonObject().put("openid", t.payer()));
+    }
+    return r;
+  }
+
+  /** A sub-merchant's trade as its service provider sees it: sp_appid, sp_mchid, sub_mchid, payer.sp_openid. */
+  static JsonObject partnerTransaction(Trade t) {
+    JsonObject r = new JsonObject().put("sp_appid", t.appId()).put("sp_mchid", t.via()).put("sub_mchid", t.merchantId())
+        .put("out_trade_no", t.outTradeNo()).put("trade_type", t.tradeType()).put("trade_state", t.state())
+        .put("trade_state_desc", t.state())
+        .put("amount", new JsonObject().put("total", t.totalFen()).put("payer_total", t.paidAt() == null ? 0 : t.totalFen())
+            .put("currency", "CNY").put("payer_currency", "CNY"));
+    if (t.paidAt() != null) {
+      r.put("transaction_id", t.tradeNo()).put("bank_type", "OTHERS")
+          .put("success_time", RFC3339.format(t.paidAt().atZone(CHINA).toOffsetDateTime()))
+          .put("payer", new JsonObject().put("sp_openid", t.payer()));
     }
     return r;
   }

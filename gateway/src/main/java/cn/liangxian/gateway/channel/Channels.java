@@ -26,19 +26,130 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * The payment channels by name, with the merchant identities their callbacks are checked against and
  * the pool their signatures run on. {@code unionpay} is null where no UnionPay merchant is configured (the
- * channel is then not offered).
+ * channel is then not offered). {@code bodies}: collecting bodies with merchants of their own, whose
+ * regions' orders are paid into those ({@link #forRegion}); every other region pays into the default
+ * merchants of {@code byName}.
  */
 public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wechat, AlipayMerchant alipay,
-    UnionPayChannel unionpay, Signing signing) {
+    UnionPayChannel unionpay, Signing signing, List<Body> bodies) {
   public Channels {
     byName = Map.copyOf(byName);
+    bodies = List.copyOf(bodies);
+  }
+
+  public Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wechat, AlipayMerchant alipay, UnionPayChannel unionpay,
+      Signing signing) {
+    this(byName, wechat, alipay, unionpay, signing, List.of());
+  }
+
+  /** A collecting body: its regions, and its channels (WeChat Pay, Alipay, either or both) with their merchants. */
+  public record Body(String name, Set<String> regions, Map<String, PaymentChannel> byName, WechatPayMerchant wechat,
+      AlipayMerchant alipay, UnionPayChannel unionpay) {
+    public Body {
+      regions = Set.copyOf(regions);
+      byName = Map.copyOf(byName);
+    }
+  }
+
+  /** These channels, with the collecting bodies' merchants beside the defaults. */
+  public Channels withBodies(List<Body> more) {
+    return new Channels(byName, wechat, alipay, unionpay, signing, more);
+  }
+
+  /** The channel an order of {@code region} is paid through: its collecting body's merchant, else the default. */
+  public PaymentChannel forRegion(String channel, String region) {
+    for (Body b : bodies) {
+      if (b.regions().contains(region) && b.byName().containsKey(channel)) {
+        return b.byName().get(channel);
+      }
+    }
+    return byName.get(channel);
+  }
+
+  /** The channel of this merchant (null: the default's); null when no such channel or merchant is configured. */
+  public PaymentChannel of(String channel, String merchant) {
+    PaymentChannel d = byName.get(channel);
+    if (merchant == null || d != null && d.merchant().equals(merchant)) {
+      return d;
+    }
+    for (Body b : bodies) {
+      PaymentChannel c = b.byName().get(channel);
+      if (c != null && c.merchant().equals(merchant)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Every channel of every merchant: the defaults first. */
+  public List<PaymentChannel> all() {
+    List<PaymentChannel> out = new ArrayList<>(byName.values());
+    bodies.forEach(b -> out.addAll(b.byName().values()));
+    return out;
+  }
+
+  /** Every WeChat Pay merchant by mchid, the default first. */
+  public Map<String, WechatPayMerchant> wechatMerchants() {
+    Map<String, WechatPayMerchant> out = new LinkedHashMap<>();
+    out.put(wechat.id(), wechat);
+    bodies.stream().filter(b -> b.wechat() != null).forEach(b -> out.put(b.wechat().id(), b.wechat()));
+    return out;
+  }
+
+  /** Every UnionPay merchant's channel by merId, the default first (empty when UnionPay is not offered). */
+  public Map<String, UnionPayChannel> unionPayMerchants() {
+    Map<String, UnionPayChannel> out = new LinkedHashMap<>();
+    if (unionpay != null) {
+      out.put(unionpay.client().merchant().merId(), unionpay);
+      bodies.stream().filter(b -> b.unionpay() != null).forEach(b -> out.put(b.unionpay().client().merchant().merId(), b.unionpay()));
+    }
+    return out;
+  }
+
+  /** Every Alipay merchant by its own app_id (an ISV's merchant: the authorizing app's), the default first. */
+  public Map<String, AlipayMerchant> alipayApps() {
+    Map<String, AlipayMerchant> out = new LinkedHashMap<>();
+    out.put(alipay.id(), alipay);
+    bodies.stream().filter(b -> b.alipay() != null).forEach(b -> out.put(b.alipay().id(), b.alipay()));
+    return out;
+  }
+
+  /**
+   * A collecting body's channels, speaking to the same addresses as the defaults: WeChat Pay notifies at
+   * {@code /api/v1/callbacks/wechatpay/<mchid>} (its notifications are decrypted with that merchant's key),
+   * Alipay at the common route (the app_id names the app).
+   */
+  public static Body body(Vertx vertx, Clock clock, Signing signing, String name, java.util.Collection<String> regions,
+      WechatPayMerchant wechat, String wechatBaseUrl, AlipayMerchant alipay, String alipayGatewayUrl, UnionPaySetup unionpay,
+      Supplier<String> callbackBaseUrl) {
+    WebClient http = WebClient.create(vertx);
+    Map<String, PaymentChannel> byName = new LinkedHashMap<>();
+    if (wechat != null) {
+      byName.put("wechat", new WechatPayChannel(new WechatPayClient(http, wechatBaseUrl, wechat, clock, signing),
+          () -> callbackBaseUrl.get() + "/api/v1/callbacks/wechatpay/" + wechat.id()));
+    }
+    if (alipay != null) {
+      byName.put("alipay", new AlipayChannel(new AlipayClient(http, alipayGatewayUrl, alipay, clock, signing),
+          () -> callbackBaseUrl.get() + "/api/v1/callbacks/alipay"));
+    }
+    UnionPayChannel union = null;
+    if (unionpay != null) {
+      // the common backUrl: a notification's merId names the merchant
+      union = new UnionPayChannel(vertx, new UnionPayClient(vertx, http, unionpay.gatewayUrl(), unionpay.fileUrl(),
+          unionpay.merchant(), clock), unionpay.requests(), () -> callbackBaseUrl.get() + "/api/v1/callbacks/unionpay", clock);
+      byName.put("unionpay", union);
+    }
+    return new Body(name, Set.copyOf(regions), byName, wechat, alipay, union);
   }
 
   /** A UnionPay merchant, where its gateway and file server answer, and where its requests are recorded. */
@@ -73,10 +184,11 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     WechatPayMerchant wechat = new WechatPayMerchant(w.mchid(), w.appId(), w.merchantSerial(),
         Pem.privateKey(secret(options, w.merchantKeyFile(), "GATEWAY_WECHAT_MERCHANT_KEY")),
         secret(options, w.apiV3KeyFile(), "GATEWAY_WECHAT_APIV3_KEY").strip().getBytes(StandardCharsets.US_ASCII),
-        WechatPayScheme.valueOf(w.scheme()), platform);
+        WechatPayScheme.valueOf(w.scheme()), platform, w.subMchid());
     AlipayMerchant alipay = new AlipayMerchant(a.appId(),
         Pem.privateKey(secret(options, a.appKeyFile(), "GATEWAY_ALIPAY_APP_KEY")),
-        Pem.publicKey(secret(options, a.alipayPublicKeyFile(), "GATEWAY_ALIPAY_PUBLIC_KEY")));
+        Pem.publicKey(secret(options, a.alipayPublicKeyFile(), "GATEWAY_ALIPAY_PUBLIC_KEY")), a.sellerId(), a.authAppId(),
+        a.authAppId() == null ? null : secret(options, a.appAuthTokenFile(), "GATEWAY_ALIPAY_APP_AUTH_TOKEN"));
     GatewayOptions.UnionPay u = options.unionpay();
     UnionPaySetup union = null;
     if (u.merId() != null) {
@@ -86,7 +198,38 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
           new UnionPayTrust(Pem.certificate(secret(options, u.rootCertFile(), null)),
               Pem.certificate(secret(options, u.middleCertFile(), null)))), u.gatewayUrl(), u.fileUrl(), new UnionPayRequests(pool));
     }
-    return of(vertx, clock, signing, wechat, w.baseUrl(), alipay, a.gatewayUrl(), union, options::publicBaseUrl);
+    List<Body> bodies = new ArrayList<>();
+    for (GatewayOptions.Merchant m : options.merchants()) {
+      WechatPayMerchant bw = null;
+      if (m.wechat() != null) {
+        GatewayOptions.Wechat mw = m.wechat();
+        PlatformKeys keys = new PlatformKeys();
+        for (GatewayOptions.PlatformKeyFile k : mw.platformKeys()) {
+          keys.put(k.serial(), Pem.publicKey(secret(options, k.file(), null)));
+        }
+        bw = new WechatPayMerchant(mw.mchid(), mw.appId(), mw.merchantSerial(), Pem.privateKey(secret(options, mw.merchantKeyFile(), null)),
+            secret(options, mw.apiV3KeyFile(), null).strip().getBytes(StandardCharsets.US_ASCII), WechatPayScheme.valueOf(mw.scheme()), keys,
+            mw.subMchid());
+      }
+      AlipayMerchant ba = null;
+      if (m.alipay() != null) {
+        GatewayOptions.Alipay ma = m.alipay();
+        ba = new AlipayMerchant(ma.appId(), Pem.privateKey(secret(options, ma.appKeyFile(), null)),
+            Pem.publicKey(secret(options, ma.alipayPublicKeyFile(), null)), ma.sellerId(), ma.authAppId(),
+            ma.authAppId() == null ? null : secret(options, ma.appAuthTokenFile(), null));
+      }
+      UnionPaySetup bu = null;
+      if (m.unionpay() != null) {
+        GatewayOptions.UnionPay mu = m.unionpay();
+        X509Certificate signCert = Pem.certificate(secret(options, mu.signCertFile(), null));
+        bu = new UnionPaySetup(new UnionPayMerchant(mu.merId(), UnionPaySignatures.certId(signCert),
+            Pem.privateKey(secret(options, mu.signKeyFile(), null)),
+            new UnionPayTrust(Pem.certificate(secret(options, mu.rootCertFile(), null)),
+                Pem.certificate(secret(options, mu.middleCertFile(), null)))), mu.gatewayUrl(), mu.fileUrl(), new UnionPayRequests(pool));
+      }
+      bodies.add(body(vertx, clock, signing, m.name(), m.regions(), bw, w.baseUrl(), ba, a.gatewayUrl(), bu, options::publicBaseUrl));
+    }
+    return of(vertx, clock, signing, wechat, w.baseUrl(), alipay, a.gatewayUrl(), union, options::publicBaseUrl).withBodies(bodies);
   }
 
   /** A secret from the environment variable if set, else from the file (relative to the key directory). */

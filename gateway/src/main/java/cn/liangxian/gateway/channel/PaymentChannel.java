@@ -11,8 +11,13 @@ import java.time.OffsetDateTime;
  */
 public interface PaymentChannel {
 
-  /** {@code wechat} or {@code alipay}. */
+  /** {@code wechat}, {@code alipay} or {@code unionpay}. */
   String name();
+
+  /** The merchant this channel collects for: WeChat Pay's mchid, Alipay's app_id, UnionPay's merId. */
+  default String merchant() {
+    return name();
+  }
 
   /**
    * What to ask the channel for. {@code mode} {@code qr} (kiosk shows a code) or {@code mini}
@@ -23,9 +28,13 @@ public interface PaymentChannel {
   /** Resolves to what the payer's device needs: {@code {"codeUrl"}} or the mini-program's parameters. */
   Future<JsonObject> prepay(Prepay p);
 
-  /** The channel's view of a trade. */
-  record Trade(State state, String transactionId, long amountFen) {
+  /** The channel's view of a trade; {@code channelDay} the Beijing day it booked the payment on, if it said. */
+  record Trade(State state, String transactionId, long amountFen, java.time.LocalDate channelDay) {
     public enum State { PAID, NOT_PAID, CLOSED, NOT_FOUND, REFUNDED }
+
+    public Trade(State state, String transactionId, long amountFen) {
+      this(state, transactionId, amountFen, null);
+    }
   }
 
   Future<Trade> query(String outTradeNo);

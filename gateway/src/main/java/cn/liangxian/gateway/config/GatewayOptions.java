@@ -32,15 +32,33 @@ public final class GatewayOptions {
 
   /** The real WeChat Pay merchant (used when the sandbox is off); key material lives in files or the environment. */
   public record Wechat(String baseUrl, String mchid, String appId, String scheme, String merchantSerial, String merchantKeyFile,
-      String apiV3KeyFile, List<PlatformKeyFile> platformKeys, String keyMode) {
+      String apiV3KeyFile, List<PlatformKeyFile> platformKeys, String keyMode, String subMchid) {
+    /** The merchant paid into: the sub-merchant when mchid is a service provider's (服务商). */
+    public String id() {
+      return subMchid != null ? subMchid : mchid;
+    }
+
     /** Platform certificates downloaded from {@code /v3/certificates} (rather than the WeChat Pay public key). */
     public boolean certificates() {
       return "certificates".equals(keyMode);
     }
   }
 
-  /** The real Alipay app (used when the sandbox is off). */
-  public record Alipay(String gatewayUrl, String appId, String appKeyFile, String alipayPublicKeyFile) {}
+  /** The real Alipay app (used when the sandbox is off); {@code sellerId} the merchant's PID it collects for, if checked. */
+  public record Alipay(String gatewayUrl, String appId, String appKeyFile, String alipayPublicKeyFile, String sellerId,
+      String authAppId, String appAuthTokenFile) {
+    /** The merchant's own app: the authorizing one when the app above is an ISV's calling for it. */
+    public String id() {
+      return authAppId != null ? authAppId : appId;
+    }
+  }
+
+  /**
+   * A collecting body with accounts of its own (a county's tax bureau or medical-insurance fund): orders of
+   * its regions are paid into its WeChat Pay merchant and Alipay app; a channel it leaves out is paid into
+   * the default merchant of {@code channels}.
+   */
+  public record Merchant(String name, List<String> regions, Wechat wechat, Alipay alipay, UnionPay unionpay) {}
 
   /** The real UnionPay merchant (used when the sandbox is off; none when {@code merId} is empty). */
   public record UnionPay(String gatewayUrl, String fileUrl, String merId, String signKeyFile, String signCertFile,
@@ -87,10 +105,12 @@ public final class GatewayOptions {
   private Wechat wechat;
   private Alipay alipay;
   private UnionPay unionpay;
+  private List<Merchant> merchants;
   private boolean demoRoster;
   private boolean sandbox;
   private int sandboxPort;
   private HandoffOptions handoff;
+  private ReconciliationOptions reconciliation;
 
   private GatewayOptions(String source, Map<String, Object> root, Map<String, String> env) {
     this.source = source;
@@ -116,9 +136,12 @@ public final class GatewayOptions {
     channels(s.section("channels"));
     demo(s.section("demo"));
     handoff = HandoffOptions.read(s.section("handoff"));
+    reconciliation = ReconciliationOptions.read(s.section("reconciliation"));
     if (!sandbox) {
       ChannelSections.requireMerchants(source, wechat, alipay);
     }
+    ChannelSections.checkMerchants(source, merchants, regions.stream().map(RegionBook::code).toList(), wechat, alipay,
+        unionpay, sandbox);
     for (Settings done : List.of(keys, policies, targets, lookup)) {
       done.done();
     }
@@ -192,6 +215,7 @@ public final class GatewayOptions {
     wechat = ChannelSections.wechat(c.section("wechat"));
     alipay = ChannelSections.alipay(c.section("alipay"));
     unionpay = ChannelSections.unionpay(c.section("unionpay"));
+    merchants = c.sections("merchants").stream().map(ChannelSections::merchant).toList();
     signingWorkers = c.integer("signingWorkers", "GATEWAY_SIGNING_WORKERS", 2, 1, 256);
     c.done();
   }
@@ -355,6 +379,11 @@ public final class GatewayOptions {
     return unionpay;
   }
 
+  /** The collecting bodies with merchants of their own, by region (none: every region pays into the default merchants). */
+  public List<Merchant> merchants() {
+    return merchants;
+  }
+
   public int orderExpiryMinutes() {
     return orderExpiryMinutes;
   }
@@ -436,6 +465,11 @@ public final class GatewayOptions {
 
   public int sandboxPort() {
     return sandboxPort;
+  }
+
+  /** When each day's channel bills are reconciled. */
+  public ReconciliationOptions reconciliation() {
+    return reconciliation;
   }
 
   /** Where paid contributions go: the receiving agencies, and how often they are delivered. */

@@ -152,7 +152,12 @@ final class Settings {
     return out;
   }
 
-  /** A list of texts (empty when absent). */
+  /** Whether the file gives this key (a section that may be left out). */
+  boolean has(String k) {
+    return values.get(k) != null;
+  }
+
+  /** A list of plain values, as texts (empty when absent); a blank one is refused naming its index. */
   List<String> strings(String k) {
     Object o = raw(k, null);
     if (o == null) {
@@ -162,11 +167,12 @@ final class Settings {
       throw bad(k, null, "must be a list");
     }
     List<String> out = new ArrayList<>();
-    for (Object x : list) {
-      if (x == null || x instanceof Map || x instanceof List || x.toString().isBlank()) {
-        throw bad(k, null, "must be a list of texts");
+    for (int i = 0; i < list.size(); i++) {
+      Object v = list.get(i);
+      if (v == null || v instanceof Map || v instanceof List || v.toString().isBlank()) {
+        throw bad(k + "[" + i + "]", null, "must be a value");
       }
-      out.add(x.toString());
+      out.add(String.valueOf(v));
     }
     return out;
   }
@@ -174,6 +180,11 @@ final class Settings {
   /** Where a key is, for a message: the file and the key's path. */
   String where(String k) {
     return source + ": " + key(k);
+  }
+
+  /** Fails naming this key (of this section) and what is wrong with it. */
+  ConfigException invalid(String k, String what) {
+    return bad(k, null, what);
   }
 
   /** A value that must be given. */

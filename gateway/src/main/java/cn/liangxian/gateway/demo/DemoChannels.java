@@ -49,6 +49,15 @@ public final class DemoChannels implements AutoCloseable {
    */
   public static DemoChannels start(Vertx vertx, Clock clock, Signing signing, int sandboxPort, Supplier<String> gatewayBaseUrl,
       Pool pool) {
+    return start(vertx, clock, signing, sandboxPort, gatewayBaseUrl, pool, java.util.List.of());
+  }
+
+  /**
+   * As above, with the configured collecting bodies' merchants too: the sandbox issues each an account of
+   * its own under the configured ids (their key files are not read: the keys are made for this run).
+   */
+  public static DemoChannels start(Vertx vertx, Clock clock, Signing signing, int sandboxPort, Supplier<String> gatewayBaseUrl,
+      Pool pool, java.util.List<cn.liangxian.gateway.config.GatewayOptions.Merchant> bodies) {
     Vertx sandboxVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     ChannelSandbox sandbox = new ChannelSandbox(sandboxVertx, clock);
     DemoMerchant account = DemoMerchant.issue(sandbox);
@@ -63,13 +72,15 @@ public final class DemoChannels implements AutoCloseable {
     WechatPayMerchant wechat = new WechatPayMerchant(DemoMerchant.MCHID, DemoMerchant.WECHAT_APP_ID, "DEMO-MERCHANT-SERIAL",
         account.merchantKey(), account.apiV3Key(), WechatPayScheme.RSA,
         new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
-    AlipayMerchant alipay = new AlipayMerchant(DemoMerchant.ALIPAY_APP_ID, account.appKey(), sandbox.alipayPublicKey());
+    AlipayMerchant alipay = new AlipayMerchant(DemoMerchant.ALIPAY_APP_ID, account.appKey(), sandbox.alipayPublicKey(),
+        cn.liangxian.sandbox.alipay.AlipayApp.sellerOf(DemoMerchant.ALIPAY_APP_ID));
     UnionPayMerchant unionpay = new UnionPayMerchant(DemoMerchant.UNIONPAY_MER_ID,
         UnionPaySignatures.certId(account.unionPayCertificate(sandbox)), account.unionPayKey(),
         new UnionPayTrust(sandbox.unionPayRoot(), sandbox.unionPayMiddle()));
     Channels channels = Channels.of(vertx, clock, signing, wechat, sandbox.baseUrl(), alipay, sandbox.baseUrl() + "/gateway.do",
         new Channels.UnionPaySetup(unionpay, sandbox.baseUrl(), sandbox.baseUrl() + "/unionpay/file", new UnionPayRequests(pool)),
-        gatewayBaseUrl);
+        gatewayBaseUrl).withBodies(bodies.stream().map(b -> body(vertx, clock, signing, sandbox, account, b, gatewayBaseUrl, pool))
+            .toList());
     ResidentLogins logins = ResidentLogins.of(vertx, clock, signing, sandbox.baseUrl(), DemoMerchant.WECHAT_APP_ID,
         account.miniProgramSecret(), alipay, sandbox.baseUrl() + "/gateway.do");
     return new DemoChannels(sandboxVertx, sandbox, channels, logins);
@@ -79,6 +90,68 @@ public final class DemoChannels implements AutoCloseable {
   public static io.vertx.core.json.JsonObject pageSettings(String sandboxUrl) {
     return new io.vertx.core.json.JsonObject().put("sandboxUrl", sandboxUrl).put("wechatAppId", DemoMerchant.WECHAT_APP_ID)
         .put("alipayAppId", DemoMerchant.ALIPAY_APP_ID);
+  }
+
+  private static Channels.Body body(Vertx vertx, Clock clock, Signing signing, ChannelSandbox sandbox, DemoMerchant account,
+      cn.liangxian.gateway.config.GatewayOptions.Merchant b, Supplier<String> gatewayBaseUrl, Pool pool) {
+    WechatPayMerchant wechat = null;
+    if (b.wechat() != null && b.wechat().subMchid() != null) {
+      // as a service provider: the demo's own merchant collects for the body's sub-merchant
+      wechat = new WechatPayMerchant(DemoMerchant.MCHID, DemoMerchant.WECHAT_APP_ID, "DEMO-MERCHANT-SERIAL", account.merchantKey(),
+          account.apiV3Key(), WechatPayScheme.RSA, new PlatformKeys().put(sandbox.wechatSerial(),
+          sandbox.wechatPlatformKey(WechatPayScheme.RSA)), b.wechat().subMchid());
+    } else if (b.wechat() != null) {
+      java.security.KeyPair key = rsa();
+      byte[] apiV3 = new byte[32];
+      new java.security.SecureRandom().nextBytes(apiV3);
+      for (int i = 0; i < apiV3.length; i++) {
+        apiV3[i] = (byte) ('a' + Math.floorMod(apiV3[i], 26));
+      }
+      sandbox.registerWechat(new cn.liangxian.sandbox.wechat.WechatMerchant(b.wechat().mchid(), b.wechat().appId(), key.getPublic(),
+          apiV3.clone(), WechatPayScheme.RSA));
+      wechat = new WechatPayMerchant(b.wechat().mchid(), b.wechat().appId(), "DEMO-" + b.name().toUpperCase() + "-SERIAL",
+          key.getPrivate(), apiV3, WechatPayScheme.RSA,
+          new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
+    }
+    AlipayMerchant alipay = null;
+    if (b.alipay() != null && b.alipay().authAppId() != null) {
+      // as an ISV: the demo's own app calls for the body's app, which authorized it
+      String authAppId = b.alipay().authAppId();
+      String seller = b.alipay().sellerId() != null ? b.alipay().sellerId() : cn.liangxian.sandbox.alipay.AlipayApp.sellerOf(authAppId);
+      alipay = new AlipayMerchant(DemoMerchant.ALIPAY_APP_ID, account.appKey(), sandbox.alipayPublicKey(), seller, authAppId,
+          sandbox.authorizeAlipay(DemoMerchant.ALIPAY_APP_ID, authAppId, seller));
+    } else if (b.alipay() != null) {
+      java.security.KeyPair key = rsa();
+      String seller = b.alipay().sellerId() != null ? b.alipay().sellerId()
+          : cn.liangxian.sandbox.alipay.AlipayApp.sellerOf(b.alipay().appId());
+      sandbox.registerAlipay(new cn.liangxian.sandbox.alipay.AlipayApp(b.alipay().appId(), key.getPublic(), seller));
+      alipay = new AlipayMerchant(b.alipay().appId(), key.getPrivate(), sandbox.alipayPublicKey(), seller);
+    }
+    Channels.UnionPaySetup unionpay = null;
+    if (b.unionpay() != null) {
+      java.security.KeyPair key = rsa();
+      String merId = b.unionpay().merId();
+      // a serial number of its own for the body's signing certificate: its certId
+      String certId = Long.toString(69_000_000_000L + Math.floorMod(merId.hashCode(), 1_000_000_000L));
+      sandbox.registerUnionPay(new cn.liangxian.sandbox.unionpay.UnionPayMerchant(merId, certId, key.getPublic()));
+      java.security.cert.X509Certificate cert = sandbox.unionPayPlatform().merchantCertificate(merId, key.getPublic(), certId);
+      unionpay = new Channels.UnionPaySetup(new UnionPayMerchant(merId, UnionPaySignatures.certId(cert), key.getPrivate(),
+          new UnionPayTrust(sandbox.unionPayRoot(), sandbox.unionPayMiddle())), sandbox.baseUrl(), sandbox.baseUrl() + "/unionpay/file",
+          new UnionPayRequests(pool));
+    }
+    LOG.info("collecting body {} (regions {}) pays into its own sandbox merchant(s)", b.name(), b.regions());
+    return Channels.body(vertx, clock, signing, b.name(), b.regions(), wechat, sandbox.baseUrl(), alipay,
+        sandbox.baseUrl() + "/gateway.do", unionpay, gatewayBaseUrl);
+  }
+
+  private static java.security.KeyPair rsa() {
+    try {
+      java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      return g.generateKeyPair();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The sandbox itself: the tests' door to paying, faults, notifications and the ledger. */

@@ -40,7 +40,8 @@ final class ContributionRecord {
         .put("personalFen", r.getLong("personal_fen")).put("governmentFen", r.getLong("government_fen"))
         .put("subsidyFen", r.getLong("subsidy_fen")).put("laterSubsidyFen", r.getLong("later_fen"))
         .put("categories", json(r.getValue("categories"))).put("rules", json(r.getValue("rules")))
-        .put("channel", r.getString("channel")).put("merchant", merchants.get(r.getString("channel")))
+        .put("channel", r.getString("channel")).put("merchant", r.getString("order_merchant") != null
+            ? r.getString("order_merchant") : merchants.get(r.getString("channel")))
         .put("transactionId", r.getString("channel_txn_id"))
         .put("paidAt", r.getOffsetDateTime("paid_at").atZoneSameInstant(BEIJING).toOffsetDateTime().toString())
         .put("orderId", r.getUUID("order_id").toString()).put("receiptNo", receipt)

@@ -18,7 +18,9 @@ import java.util.stream.StreamSupport;
 final class HandoffStore {
   static final String COLUMNS = "r.id, r.idempotency_id, r.kind, r.order_id, r.region_code, r.township, r.village, r.insurance,"
       + " r.year, r.tier_yuan, r.personal_fen, r.government_fen, r.subsidy_fen, r.later_fen, r.rules, r.categories, r.channel,"
-      + " r.channel_txn_id, r.paid_at, r.reason, r.refund_no, r.attempts, p.id_enc, p.name";
+      + " r.channel_txn_id, r.paid_at, r.reason, r.refund_no, r.attempts, p.id_enc, p.name,"
+      // the merchant the order was paid into (a collecting body's own; null: the channel's default)
+      + " (select o.merchant from orders o where o.id = r.order_id) as order_merchant";
   // a reversal waits while its contribution has not been answered, so that a receiver never hears of a refund first
   static final String CLAIM = "with c as (update handoff_record set attempts = attempts + 1, first_sent_at = coalesce(first_sent_at, $3),"
       + " next_attempt_at = $3::timestamptz + least(interval '1 hour', interval '30 seconds' * power(2, attempts))"

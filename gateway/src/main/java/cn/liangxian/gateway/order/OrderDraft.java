@@ -30,7 +30,8 @@ public final class OrderDraft {
 
   /** An order ready to be reserved. */
   public record Order(UUID id, String clientId, String key, byte[] requestHash, long householdId, String regionCode,
-      String channel, String mode, List<Line> lines, long totalFen, OffsetDateTime createdAt, OffsetDateTime expiresAt) {}
+      String channel, String mode, List<Line> lines, long totalFen, OffsetDateTime createdAt, OffsetDateTime expiresAt,
+      String merchant) {}
 
   private final Household household;
   private final Regions.Entry region;

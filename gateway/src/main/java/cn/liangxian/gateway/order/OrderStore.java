@@ -24,7 +24,7 @@ public final class OrderStore {
   static final String CLAIM_KEY = "insert into idempotency_key (client_id, key, request_hash, order_id) values ($1, $2, $3, $4)"
       + " on conflict do nothing returning order_id";
   static final String INSERT_ORDER = "insert into orders (id, household_id, region_code, channel, mode, state, total_fen, client_id,"
-      + " created_at, expires_at) values ($1, $2, $3, $4, $5, 'PAYING', $6, $7, $8, $9)";
+      + " created_at, expires_at, merchant) values ($1, $2, $3, $4, $5, 'PAYING', $6, $7, $8, $9, $10)";
   static final String INSERT_ITEM = "insert into order_item (order_id, person_id, insurance, year, tier_yuan, personal_fen,"
       + " government_fen, subsidy_fen, later_fen, total_fen, rules) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
   static final String RESERVE = "insert into reservation (person_id, insurance, year, order_id, held_until)"
@@ -36,15 +36,15 @@ public final class OrderStore {
   static final String FORGET_KEY = "delete from idempotency_key where order_id = $1";
   static final String CANCEL = "update orders set state = 'CANCELLED', state_reason = 'cancelled by the payer'"
       + " where id = $1 and state = 'PAYING' returning channel";
-  static final String DUE = "select id, channel from orders where state = 'PAYING' and expires_at < $1 order by expires_at limit 100";
+  static final String DUE = "select id, channel, merchant from orders where state = 'PAYING' and expires_at < $1 order by expires_at limit 100";
   static final String EXPIRE = "update orders set state = 'EXPIRED', state_reason = 'not paid in time' where id = $1 and state = 'PAYING'";
   static final String CLAIM_STUCK = "update orders set query_count = query_count + 1,"
       + " next_query_at = $1::timestamptz + least(interval '10 minutes', interval '15 seconds' * power(2, query_count))"
       + " where id in (select id from orders where state = 'PAYING' and created_at < $1::timestamptz - interval '30 seconds'"
       + " and (next_query_at is null or next_query_at <= $1::timestamptz) order by created_at limit 100 for update skip locked)"
       + " returning id";
-  static final String CHANNEL_OF = "select channel from orders where id = $1";
-  static final String LOCK = "select state, total_fen, channel from orders where id = $1 for update";
+  static final String CHANNEL_OF = "select channel, merchant from orders where id = $1";
+  static final String LOCK = "select state, total_fen, channel, merchant from orders where id = $1 for update";
   static final String MARK_PAID = "update orders set state = 'PAID', paid_at = $2, channel_txn_id = $3, state_reason = null"
       + " where id = $1 and state = 'PAYING'";
   static final String HOLD_PAID = "update reservation set paid = true, held_until = null where order_id = $1";
@@ -56,21 +56,25 @@ public final class OrderStore {
       + " i.year, h.ref as household_ref, v.region_code, v.township, v.name as village from orders o join order_item i on i.order_id = o.id"
       + " join person p on p.id = i.person_id join household h on h.id = o.household_id join village v on v.id = h.village_id"
       + " where o.id = $1 and p.ref = $2 and i.insurance = $3";
+  static final String FAIL_PAID_WRONG = "update orders set state = 'FAILED', state_reason = $2 where id = $1 and state = 'PAYING'";
   static final String RELEASE_ITEM = "delete from reservation where order_id = $1 and person_id = $2 and insurance = $3";
 
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(IDEMPOTENCY, CLAIM_KEY, INSERT_ORDER, INSERT_ITEM, RESERVE, RECORD_PREPAY,
       FAIL, RELEASE, FORGET_KEY, CANCEL, DUE, EXPIRE, CLAIM_STUCK, CHANNEL_OF, LOCK, MARK_PAID, HOLD_PAID, MARK_REFUNDED, NOTE,
-      PAID_ITEM, RELEASE_ITEM, NOTIFY, OrderView.SQL);
+      PAID_ITEM, RELEASE_ITEM, NOTIFY, FAIL_PAID_WRONG, OrderView.SQL);
 
   /** How a reservation went: the key was another call's, or every item is held (else {@link TakenElsewhere}). */
   public enum Reserved { KEY_TAKEN, HELD }
 
-  /** An order being paid: its state, amount and channel, locked for the caller's transaction. */
-  public record Locked(String state, long totalFen, String channel) {}
+  /** An order being paid: its state, amount, channel and merchant (null: the default), locked for the caller's transaction. */
+  public record Locked(String state, long totalFen, String channel, String merchant) {}
 
-  /** An order past its time, to be closed at its channel. */
-  public record Due(UUID id, String channel) {}
+  /** An order past its time, to be closed at its channel and merchant (null: the default). */
+  public record Due(UUID id, String channel, String merchant) {}
+
+  /** Where an order is paid: its channel and merchant (null: the channel's default merchant). */
+  public record PaidAt(String channel, String merchant) {}
 
   private final Pool pool;
 
@@ -109,8 +113,8 @@ public final class OrderStore {
     Long[] persons = lines.stream().map(l -> l.member().id()).toArray(Long[]::new);
     String[] insurances = lines.stream().map(l -> l.insurance().code()).toArray(String[]::new);
     Integer[] years = lines.stream().map(OrderDraft.Line::year).toArray(Integer[]::new);
-    return conn.preparedQuery(INSERT_ORDER).execute(Tuple.of(o.id(), o.householdId(), o.regionCode(), o.channel(), o.mode(),
-            o.totalFen(), o.clientId(), o.createdAt(), o.expiresAt()))
+    return conn.preparedQuery(INSERT_ORDER).execute(Tuple.from(new Object[] {o.id(), o.householdId(), o.regionCode(), o.channel(),
+            o.mode(), o.totalFen(), o.clientId(), o.createdAt(), o.expiresAt(), o.merchant()}))
         .compose(x -> conn.preparedQuery(INSERT_ITEM).executeBatch(lines.stream().map(l -> itemRow(o.id(), l))
             .collect(Collectors.toList())))
         .compose(x -> conn.preparedQuery(RESERVE).execute(Tuple.of(persons, insurances, years, o.id(), o.expiresAt())))
@@ -180,7 +184,7 @@ public final class OrderStore {
   /** Orders still paying past their time, oldest first. */
   public Future<List<Due>> due(OffsetDateTime now) {
     return pool.preparedQuery(DUE).execute(Tuple.of(now)).map(rows -> StreamSupport.stream(rows.spliterator(), false)
-        .map(r -> new Due(r.getUUID("id"), r.getString("channel"))).toList());
+        .map(r -> new Due(r.getUUID("id"), r.getString("channel"), r.getString("merchant"))).toList());
   }
 
   /** Expires an order still paying and frees its items; false when it was no longer paying. */
@@ -196,10 +200,15 @@ public final class OrderStore {
         .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(r -> r.getUUID("id")).toList());
   }
 
-  /** The order's channel, or null when there is no such order. */
-  public Future<String> channelOf(UUID id) {
-    return pool.preparedQuery(CHANNEL_OF).execute(Tuple.of(id))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("channel"));
+  /** The order's channel and merchant, or null when there is no such order. */
+  public Future<PaidAt> channelOf(UUID id) {
+    return pool.preparedQuery(CHANNEL_OF).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      return new PaidAt(r.getString("channel"), r.getString("merchant"));
+    });
   }
 
   /** Locks the order for the caller's transaction; null when there is no such order. */
@@ -209,7 +218,7 @@ public final class OrderStore {
         return null;
       }
       Row o = rows.iterator().next();
-      return new Locked(o.getString("state"), o.getLong("total_fen"), o.getString("channel"));
+      return new Locked(o.getString("state"), o.getLong("total_fen"), o.getString("channel"), o.getString("merchant"));
     });
   }
 
@@ -217,6 +226,15 @@ public final class OrderStore {
   public static Future<Void> markPaid(SqlConnection conn, UUID id, OffsetDateTime now, String transactionId) {
     return conn.preparedQuery(MARK_PAID).execute(Tuple.of(id, now, transactionId))
         .compose(x -> conn.preparedQuery(HOLD_PAID).execute(Tuple.of(id))).compose(x -> notify(conn, id));
+  }
+
+  /**
+   * A paying order whose trade the channel settled with another amount can never be paid as it is: it
+   * fails and frees its items, in the caller's transaction (the money is refunded beside it).
+   */
+  public static Future<Void> failPaidWrong(SqlConnection conn, UUID id, String reason) {
+    return conn.preparedQuery(FAIL_PAID_WRONG).execute(Tuple.of(id, reason)).compose(u -> u.rowCount() == 0
+        ? Future.succeededFuture() : conn.preparedQuery(RELEASE).execute(Tuple.of(id)).compose(x -> notify(conn, id)));
   }
 
   /** An order that never became paid, whose money went back entirely, is REFUNDED. */

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.order;
 
+import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.lookup.Household;
@@ -34,12 +35,12 @@ public final class Orders {
   private final OrderStore store;
   private final HouseholdStore households;
   private final Regions regions;
-  private final Map<String, PaymentChannel> channels;
+  private final Channels channels;
   private final Clock clock;
   private final Duration expiry;
   private final OrderMetrics metrics;
 
-  public Orders(OrderStore store, HouseholdStore households, Regions regions, Map<String, PaymentChannel> channels, Clock clock,
+  public Orders(OrderStore store, HouseholdStore households, Regions regions, Channels channels, Clock clock,
       Duration expiry, OrderMetrics metrics) {
     this.store = store;
     this.households = households;
@@ -51,7 +52,7 @@ public final class Orders {
   }
 
   public Set<String> channelNames() {
-    return channels.keySet();
+    return channels.byName().keySet();
   }
 
   /**
@@ -90,8 +91,9 @@ public final class Orders {
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     List<OrderDraft.Line> lines = new OrderDraft(h, region, regions.payDate(region), now).lines(req);
     long total = lines.stream().mapToLong(l -> l.assessment().personalFen()).sum();
+    // paid into the merchant of the region's collecting body (or the channel's default merchant)
     OrderDraft.Order order = new OrderDraft.Order(UUID.randomUUID(), clientId, key, req.hash(), h.id(), region.code(),
-        req.channel(), req.mode(), lines, total, now, now.plus(expiry));
+        req.channel(), req.mode(), lines, total, now, now.plus(expiry), channels.forRegion(req.channel(), region.code()).merchant());
     return store.reserve(order).recover(e -> {
       if (e instanceof OrderStore.TakenElsewhere) {
         metrics.conflict();
@@ -113,7 +115,7 @@ public final class Orders {
     String years = o.lines().stream().map(l -> Integer.toString(l.year())).distinct().collect(Collectors.joining("/"));
     String description = "城乡居民" + o.lines().stream().map(l -> l.insurance() == Insurance.MEDICAL ? "医保" : "养老").distinct()
         .collect(Collectors.joining("、")) + " " + years + " " + o.lines().size() + "项";
-    return channels.get(o.channel()).prepay(new PaymentChannel.Prepay(OutTradeNo.of(o.id()), o.totalFen(), description, o.mode(),
+    return channels.of(o.channel(), o.merchant()).prepay(new PaymentChannel.Prepay(OutTradeNo.of(o.id()), o.totalFen(), description, o.mode(),
             payerId, o.expiresAt()))
         .compose(payment -> store.recordPrepay(o.id(), payment).compose(x -> get(o.id())))
         .recover(e -> {

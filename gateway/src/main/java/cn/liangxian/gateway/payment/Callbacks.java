@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.payment;
 
+import cn.liangxian.gateway.channel.ChannelDays;
 import cn.liangxian.gateway.channel.Signing;
 import cn.liangxian.gateway.channel.alipay.AlipayMerchant;
 import cn.liangxian.gateway.channel.alipay.AlipayNotification;
@@ -23,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/callbacks/wechatpay} and {@code /alipay}: verify on the raw body, cross-check
- * merchant, app, order and amount, apply once, answer fast. A duplicate is answered with success; a
- * forged, stale, tampered or mismatched callback changes nothing, is stored for audit, counted, and
- * answered with failure.
+ * merchant, app (and Alipay's seller), apply once, answer fast. A duplicate is answered with success, and
+ * so is a verified payment its order cannot take (another amount, an order no longer paying): it is
+ * recorded and refunded ({@link Payments}). A forged, stale, tampered callback, or one for another
+ * merchant or an unknown order, changes nothing, is stored for audit, counted, and answered with failure.
  */
 public final class Callbacks {
   private static final Logger LOG = LoggerFactory.getLogger(Callbacks.class);
@@ -33,26 +35,40 @@ public final class Callbacks {
   private final Payments payments;
   private final Refunds refunds;
   private final CallbackLog log;
-  private final WechatPayMerchant wechat;
-  private final NotificationVerifier wechatVerifier;
-  private final AlipayMerchant alipay;
+  /** Every WeChat Pay merchant by mchid with its verifier, the default first; every Alipay app by app_id, the default first. */
+  private final Map<String, WechatPayMerchant> wechat;
+  private final Map<String, NotificationVerifier> wechatVerifiers;
+  private final Map<String, AlipayMerchant> alipay;
   private final PaymentMetrics metrics;
   private final Signing signing;
 
-  public Callbacks(Payments payments, Refunds refunds, CallbackLog log, WechatPayMerchant wechat,
-      NotificationVerifier wechatVerifier, AlipayMerchant alipay, Signing signing, PaymentMetrics metrics) {
+  public Callbacks(Payments payments, Refunds refunds, CallbackLog log, Map<String, WechatPayMerchant> wechat,
+      java.time.Clock clock, Map<String, AlipayMerchant> alipay, Signing signing, PaymentMetrics metrics) {
     this.signing = signing;
     this.payments = payments;
     this.refunds = refunds;
     this.log = log;
-    this.wechat = wechat;
-    this.wechatVerifier = wechatVerifier;
-    this.alipay = alipay;
+    this.wechat = new LinkedHashMap<>(wechat); // in order: the default merchant first
+    Map<String, NotificationVerifier> verifiers = new LinkedHashMap<>();
+    wechat.forEach((mchid, m) -> verifiers.put(mchid, new NotificationVerifier(m, clock)));
+    this.wechatVerifiers = verifiers;
+    this.alipay = new LinkedHashMap<>(alipay);
     this.metrics = metrics;
   }
 
-  /** Verified and decrypted on the signing pool, then applied back on this event loop. */
+  /**
+   * Verified and decrypted on the signing pool, then applied back on this event loop:
+   * {@code /api/v1/callbacks/wechatpay} for the default merchant, {@code …/wechatpay/<mchid>} for a
+   * collecting body's (its notifications are encrypted with its own API v3 key).
+   */
   public void wechat(RoutingContext ctx) {
+    String mchid = ctx.pathParam("mchid") != null ? ctx.pathParam("mchid") : wechat.keySet().iterator().next();
+    WechatPayMerchant merchant = wechat.get(mchid);
+    if (merchant == null) {
+      refuseWechat(ctx, "wechat", false, "wrong_merchant", new JsonObject(), bodyOf(ctx), null, 404);
+      return;
+    }
+    NotificationVerifier wechatVerifier = wechatVerifiers.get(mchid);
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     var h = ctx.request().headers();
     String ts = h.get("Wechatpay-Timestamp");
@@ -63,12 +79,12 @@ public final class Callbacks {
       if (ar.failed()) {
         ctx.fail(ar.cause());
       } else {
-        wechat(ctx, ar.result(), body);
+        wechat(ctx, merchant, ar.result(), body);
       }
     });
   }
 
-  private void wechat(RoutingContext ctx, Notification n, byte[] body) {
+  private void wechat(RoutingContext ctx, WechatPayMerchant wechat, Notification n, byte[] body) {
     var h = ctx.request().headers();
     JsonObject headers = new JsonObject();
     h.forEach(e -> {
@@ -91,7 +107,12 @@ public final class Callbacks {
     }
     var res = v.resource();
     String outTradeNo = res.path("out_trade_no").asText();
-    if (!wechat.mchid().equals(res.path("mchid").asText()) || !wechat.appId().equals(res.path("appid").asText())) {
+    boolean ours = wechat.partner()
+        // a service provider's sub-merchant: the provider's ids and the sub-merchant's
+        ? wechat.mchid().equals(res.path("sp_mchid").asText()) && wechat.subMchid().equals(res.path("sub_mchid").asText())
+            && wechat.appId().equals(res.path("sp_appid").asText())
+        : wechat.mchid().equals(res.path("mchid").asText()) && wechat.appId().equals(res.path("appid").asText());
+    if (!ours) {
       refuseWechat(ctx, "wechat", true, "wrong_merchant", headers, body, OutTradeNo.orderId(outTradeNo), 400);
       return;
     }
@@ -100,7 +121,8 @@ public final class Callbacks {
           .onComplete(x -> ctx.response().setStatusCode(204).end());
       return;
     }
-    payments.apply("wechat", outTradeNo, res.path("transaction_id").asText(), res.path("amount").path("total").asLong(-1), "callback")
+    payments.apply("wechat", wechat.id(), outTradeNo, res.path("transaction_id").asText(), res.path("amount").path("total").asLong(-1),
+            "callback", ChannelDays.ofTimestamp(res.path("success_time").asText(null)))
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("wechat callback could not be applied now: {}", ar.cause().toString());
@@ -109,7 +131,7 @@ public final class Callbacks {
             return;
           }
           PaymentOutcome o = ar.result();
-          if (o == PaymentOutcome.UNKNOWN_ORDER || o == PaymentOutcome.AMOUNT_MISMATCH) {
+          if (o == PaymentOutcome.UNKNOWN_ORDER) {
             refuseWechat(ctx, "wechat", true, o.name().toLowerCase(), headers, body, OutTradeNo.orderId(outTradeNo), 400);
             return;
           }
@@ -130,16 +152,20 @@ public final class Callbacks {
     Map<String, String> fields = new LinkedHashMap<>();
     ctx.request().formAttributes().forEach(e -> fields.put(e.getKey(), e.getValue()));
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    signing.verify(() -> AlipayNotification.verify(alipay, fields)).onComplete(ar -> {
+    // the app_id names the app (a collecting body's, or the default); its key and seller are checked
+    // (an ISV's notification names the merchant's app as auth_app_id)
+    AlipayMerchant app = alipay.getOrDefault(String.valueOf(fields.get("auth_app_id")),
+        alipay.getOrDefault(String.valueOf(fields.get("app_id")), alipay.values().iterator().next()));
+    signing.verify(() -> AlipayNotification.verify(app, fields)).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
       } else {
-        alipay(ctx, ar.result(), body);
+        alipay(ctx, app, ar.result(), body);
       }
     });
   }
 
-  private void alipay(RoutingContext ctx, AlipayNotification n, byte[] body) {
+  private void alipay(RoutingContext ctx, AlipayMerchant app, AlipayNotification n, byte[] body) {
     if (n instanceof AlipayNotification.Rejected r) {
       refuseAlipay(ctx, false, r.reason().name().toLowerCase(), body, null);
       return;
@@ -150,14 +176,15 @@ public final class Callbacks {
       keep(ctx, "alipay", true, "status " + v.tradeStatus(), order, new JsonObject(), body).onComplete(x -> ctx.response().end("success"));
       return;
     }
-    payments.apply("alipay", v.outTradeNo(), v.tradeNo(), v.totalFen(), "callback").onComplete(ar -> {
+    payments.apply("alipay", app.id(), v.outTradeNo(), v.tradeNo(), v.totalFen(), "callback", ChannelDays.ofBeijingTime(v.gmtPayment()))
+        .onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("alipay callback could not be applied now: {}", ar.cause().toString());
         ctx.response().end("failure");
         return;
       }
       PaymentOutcome o = ar.result();
-      if (o == PaymentOutcome.UNKNOWN_ORDER || o == PaymentOutcome.AMOUNT_MISMATCH) {
+      if (o == PaymentOutcome.UNKNOWN_ORDER) {
         refuseAlipay(ctx, true, o.name().toLowerCase(), body, order);
         return;
       }

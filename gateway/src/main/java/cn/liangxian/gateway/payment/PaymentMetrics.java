@@ -22,7 +22,28 @@ public final class PaymentMetrics {
       }
       Counter.builder("liangxian_paid_fen").tag("channel", channel).register(registry);
       refusals(channel).forEach(reason -> registry.counter("liangxian_callbacks_refused", "channel", channel, "reason", reason));
+      for (StrandedReason r : StrandedReason.values()) {
+        stranded(channel, r);
+      }
+      strandedFen(channel);
     }
+  }
+
+  /** Verified payments their order could not take, refunded by themselves: one series per channel and reason. */
+  private Counter stranded(String channel, StrandedReason reason) {
+    return Counter.builder("liangxian_stranded_payments").tag("channel", channel).tag("reason", reason.code())
+        .description("verified payments their order could not take (another amount or channel, an order no longer paying),"
+            + " refunded automatically").register(registry);
+  }
+
+  private Counter strandedFen(String channel) {
+    return Counter.builder("liangxian_stranded_fen").tag("channel", channel)
+        .description("money (fen) of verified payments their order could not take, refunded automatically").register(registry);
+  }
+
+  void stranded(String channel, StrandedReason reason, long fen) {
+    stranded(channel, reason).increment();
+    strandedFen(channel).increment(fen);
   }
 
   /** Why Callbacks refuses a notification of this channel: its verification's rejections, then the payment's. */
@@ -32,8 +53,8 @@ public final class PaymentMetrics {
       case "unionpay" -> Arrays.stream(UnionPayNotification.Rejection.values()).map(Enum::name);
       default -> Arrays.stream(AlipayNotification.Rejection.values()).map(Enum::name);
     };
-    return Stream.concat(unverified, Stream.of(PaymentOutcome.UNKNOWN_ORDER.name(), PaymentOutcome.AMOUNT_MISMATCH.name(),
-        "MALFORMED"))
+    // a verified payment of another amount is no refusal: it is recorded and refunded (liangxian_stranded_payments)
+    return Stream.concat(unverified, Stream.of(PaymentOutcome.UNKNOWN_ORDER.name(), "MALFORMED"))
         .map(String::toLowerCase);
   }
 

@@ -14,66 +14,126 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The payment ledger: a verified payment (from a callback, an active query or a bill) is applied
- * exactly once. A duplicate is a no-op (one row per channel transaction); a payment for an order that
- * is no longer payable is recorded and refunded.
+ * exactly once. A duplicate is a no-op (one row per channel transaction). Money the order cannot take
+ * (another amount, another channel, an order no longer paying) is never left with the channel: the
+ * payment is recorded and refunded whole, through the channel that took it, with its reason
+ * ({@link StrandedReason}), counted and alerted on.
  */
 public final class Payments {
-  static final String INSERT = "insert into payment (order_id, channel, channel_txn_id, amount_fen, source, received_at)"
-      + " values ($1, $2, $3, $4, $5, $6) on conflict (channel, channel_txn_id) do nothing returning id";
+  private static final Logger LOG = LoggerFactory.getLogger(Payments.class);
+
+  static final String INSERT = "insert into payment (order_id, channel, channel_txn_id, amount_fen, source, received_at,"
+      + " channel_day, merchant) values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (channel, channel_txn_id) do nothing returning id";
 
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(INSERT);
+
+  /** What a payment did, and why it is refunded when it is. */
+  private record Applied(PaymentOutcome outcome, StrandedReason stranded) {
+    static Applied of(PaymentOutcome o) {
+      return new Applied(o, null);
+    }
+  }
 
   private final Pool pool;
   private final Refunds refunds;
   private final Clock clock;
   private final PaymentMetrics metrics;
+  private final cn.liangxian.gateway.channel.Channels channels;
 
-  public Payments(Pool pool, Refunds refunds, Clock clock, PaymentMetrics metrics) {
+  public Payments(Pool pool, Refunds refunds, Clock clock, PaymentMetrics metrics, cn.liangxian.gateway.channel.Channels channels) {
+    this.channels = channels;
     this.pool = pool;
     this.refunds = refunds;
     this.clock = clock;
     this.metrics = metrics;
   }
 
+  /**
+   * Applies a payment the channel vouches for. {@link PaymentOutcome#AMOUNT_MISMATCH} and
+   * {@link PaymentOutcome#REFUND_DUE} mean the money was recorded and is being refunded; only
+   * {@link PaymentOutcome#UNKNOWN_ORDER} leaves nothing here (the trade is not ours).
+   */
   public Future<PaymentOutcome> apply(String channel, String outTradeNo, String transactionId, long amountFen, String source) {
+    return apply(channel, outTradeNo, transactionId, amountFen, source, null);
+  }
+
+  /** As above, with the Beijing day the channel booked the payment on (its bill's day), where it said. */
+  public Future<PaymentOutcome> apply(String channel, String outTradeNo, String transactionId, long amountFen, String source,
+      java.time.LocalDate channelDay) {
+    return apply(channel, null, outTradeNo, transactionId, amountFen, source, channelDay);
+  }
+
+  /**
+   * As above, received by {@code merchant} (null: the order's own, as for a query of the order): money that
+   * reached another merchant than the order's is refunded through the one that took it.
+   */
+  public Future<PaymentOutcome> apply(String channel, String merchant, String outTradeNo, String transactionId, long amountFen,
+      String source, java.time.LocalDate channelDay) {
     UUID id = OutTradeNo.orderId(outTradeNo);
-    if (id == null) {
+    if (id == null || amountFen <= 0) {
       return Future.succeededFuture(PaymentOutcome.UNKNOWN_ORDER);
     }
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     return pool.withTransaction(conn -> OrderStore.lock(conn, id).compose(o -> {
           if (o == null) {
-            return Future.succeededFuture(PaymentOutcome.UNKNOWN_ORDER);
+            return Future.succeededFuture(Applied.of(PaymentOutcome.UNKNOWN_ORDER));
           }
-          if (o.totalFen() != amountFen || !o.channel().equals(channel)) {
-            return Future.succeededFuture(PaymentOutcome.AMOUNT_MISMATCH);
-          }
-          return conn.preparedQuery(INSERT).execute(Tuple.of(id, channel, transactionId, amountFen, source, now))
-              .compose(ins -> ins.size() == 0 ? Future.succeededFuture(PaymentOutcome.DUPLICATE)
-                  : settle(conn, id, o.state(), outTradeNo, transactionId, amountFen, now));
+          return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {id, channel, transactionId, amountFen, source, now, channelDay,
+                  merchant != null ? merchant : o.channel().equals(channel) ? o.merchant() : null}))
+              .compose(ins -> ins.size() == 0 ? Future.succeededFuture(Applied.of(PaymentOutcome.DUPLICATE))
+                  : settle(conn, id, o, channel, merchant, outTradeNo, transactionId, amountFen, now));
         }))
-        .onSuccess(outcome -> {
-          metrics.payment(channel, outcome, amountFen);
-          if (outcome == PaymentOutcome.REFUND_DUE) {
+        .map(applied -> {
+          metrics.payment(channel, applied.outcome(), amountFen);
+          if (applied.stranded() != null) {
+            metrics.stranded(channel, applied.stranded(), amountFen);
+            LOG.warn("payment {} of order {} at {} ({} fen) cannot be taken: {}; refunding it", transactionId, id, channel, amountFen,
+                applied.stranded().code());
             refunds.requestPending(id);
           }
+          return applied.outcome();
         });
   }
 
-  /** A new payment: the order becomes paid, or, if it no longer waits for one, the money is owed back. */
-  private static Future<PaymentOutcome> settle(SqlConnection conn, UUID id, String state, String outTradeNo, String transactionId,
-      long amountFen, OffsetDateTime now) {
-    if (state.equals("PAYING")) {
+  /** A new payment: the order becomes paid, or, if it cannot take this money, the money is owed back. */
+  private Future<Applied> settle(SqlConnection conn, UUID id, OrderStore.Locked o, String channel, String merchant,
+      String outTradeNo, String transactionId, long amountFen, OffsetDateTime now) {
+    StrandedReason why;
+    String ordersMerchant = o.merchant();
+    if (ordersMerchant == null && channels.byName().get(o.channel()) != null) {
+      ordersMerchant = channels.byName().get(o.channel()).merchant();
+    }
+    // the merchant that took the money, which gives it back
+    String took = merchant != null ? merchant : o.channel().equals(channel) ? o.merchant() : null;
+    if (!o.channel().equals(channel)) {
+      why = StrandedReason.OTHER_CHANNEL;
+    } else if (merchant != null && ordersMerchant != null && !merchant.equals(ordersMerchant)) {
+      why = StrandedReason.OTHER_MERCHANT;
+    } else if (o.totalFen() != amountFen) {
+      why = StrandedReason.AMOUNT_MISMATCH;
+    } else if (o.state().equals("PAYING")) {
       // the hand-off record commits with the payment, or neither does
       return OrderStore.markPaid(conn, id, now, transactionId)
-          .compose(x -> Outbox.contributions(conn, id, transactionId, now)).map(PaymentOutcome.PAID);
+          .compose(x -> Outbox.contributions(conn, id, transactionId, now)).map(Applied.of(PaymentOutcome.PAID));
+    } else {
+      why = StrandedReason.ofState(o.state());
     }
-    boolean twice = state.equals("PAID");
-    return RefundStore.insert(conn, id, outTradeNo + "R" + (twice ? "D" : "E"), amountFen,
-        twice ? "paid twice" : "paid after the order was " + state.toLowerCase(), now).map(PaymentOutcome.REFUND_DUE);
+    // the channel took the trade with another amount: it will take no other payment, so the order cannot be paid now
+    Future<Void> order = why == StrandedReason.AMOUNT_MISMATCH
+        ? OrderStore.failPaidWrong(conn, id, "paid with " + amountFen + " fen instead of " + o.totalFen() + ": refunded")
+        : Future.succeededFuture();
+    String number = why.outRefundNo(outTradeNo);
+    return order.compose(x -> RefundStore.insertStranded(conn, id, number, amountFen, why.text(), why.code(), channel, took, now))
+        // another payment refunded for the same reason already (a new payment all the same): its own number
+        .compose(fresh -> fresh ? Future.succeededFuture(true) : RefundStore.insertStranded(conn, id,
+            number + "-" + StrandedReason.suffix(transactionId), amountFen, why.text(), why.code(), channel, took, now))
+        .map(fresh -> new Applied(why == StrandedReason.AMOUNT_MISMATCH ? PaymentOutcome.AMOUNT_MISMATCH : PaymentOutcome.REFUND_DUE,
+            fresh ? why : null));
   }
 }

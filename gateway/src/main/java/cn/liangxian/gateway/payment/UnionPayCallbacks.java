@@ -34,18 +34,19 @@ public final class UnionPayCallbacks {
   private final Payments payments;
   private final Refunds refunds;
   private final CallbackLog log;
-  private final UnionPayMerchant merchant;
+  /** Every UnionPay merchant by merId, the default first: a notification's merId names the one that verifies it. */
+  private final Map<String, UnionPayMerchant> merchants;
   private final UnionPayRequests requests;
   private final PaymentMetrics metrics;
   private final Clock clock;
 
-  public UnionPayCallbacks(Vertx vertx, Payments payments, Refunds refunds, CallbackLog log, UnionPayMerchant merchant,
+  public UnionPayCallbacks(Vertx vertx, Payments payments, Refunds refunds, CallbackLog log, Map<String, UnionPayMerchant> merchants,
       UnionPayRequests requests, PaymentMetrics metrics, Clock clock) {
     this.vertx = vertx;
     this.payments = payments;
     this.refunds = refunds;
     this.log = log;
-    this.merchant = merchant;
+    this.merchants = new LinkedHashMap<>(merchants);
     this.requests = requests;
     this.metrics = metrics;
     this.clock = clock;
@@ -55,6 +56,7 @@ public final class UnionPayCallbacks {
     Map<String, String> fields = new LinkedHashMap<>();
     ctx.request().formAttributes().forEach(e -> fields.put(e.getKey(), e.getValue()));
     byte[] body = bodyOf(ctx);
+    UnionPayMerchant merchant = merchants.getOrDefault(String.valueOf(fields.get("merId")), merchants.values().iterator().next());
     vertx.executeBlocking(() -> UnionPayNotification.verify(merchant, fields, clock.instant()), false).onComplete(ar -> {
       if (ar.failed()) {
         refuse(ctx, false, "malformed", body, null);
@@ -71,25 +73,27 @@ public final class UnionPayCallbacks {
       if (v.txnType().equals("04")) {
         refund(ctx, v, body);
       } else {
-        payment(ctx, v, body);
+        payment(ctx, merchant.merId(), v, body);
       }
     });
   }
 
-  private void payment(RoutingContext ctx, UnionPayNotification.Verified v, byte[] body) {
+  private void payment(RoutingContext ctx, String merId, UnionPayNotification.Verified v, byte[] body) {
     UUID order = OutTradeNo.orderId(v.orderId());
     if (!v.succeeded() || !v.txnType().equals("01")) {
       keep(ctx, true, "txnType " + v.txnType() + " respCode " + v.respCode(), order, body).onComplete(x -> ok(ctx));
       return;
     }
-    payments.apply(CHANNEL, v.orderId(), v.queryId(), v.txnAmt(), "callback").onComplete(ar -> {
+    payments.apply(CHANNEL, merId, v.orderId(), v.queryId(), v.txnAmt(), "callback",
+        cn.liangxian.gateway.channel.ChannelDays.ofMonthDay(v.settleDate(),
+            java.time.LocalDate.now(clock.withZone(cn.liangxian.gateway.channel.ChannelDays.BEIJING)))).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("unionpay callback could not be applied now: {}", ar.cause().toString());
         ctx.response().setStatusCode(500).end("retry");
         return;
       }
       PaymentOutcome o = ar.result();
-      if (o == PaymentOutcome.UNKNOWN_ORDER || o == PaymentOutcome.AMOUNT_MISMATCH) {
+      if (o == PaymentOutcome.UNKNOWN_ORDER) {
         refuse(ctx, true, o.name().toLowerCase(), body, order);
         return;
       }

@@ -1,56 +1,257 @@
 package cn.liangxian.gateway.reconcile;
 
 import cn.liangxian.gateway.audit.AuditLog;
+import cn.liangxian.gateway.channel.ChannelDays;
+import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.channel.alipay.AlipayBill;
 import cn.liangxian.gateway.channel.alipay.AlipayChannel;
 import cn.liangxian.gateway.channel.unionpay.UnionPayChannel;
 import cn.liangxian.gateway.channel.wechat.TradeBill;
 import cn.liangxian.gateway.channel.wechat.WechatPayChannel;
+import cn.liangxian.gateway.config.ReconciliationOptions;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.order.OutTradeNo;
 import cn.liangxian.gateway.payment.Payments;
+import cn.liangxian.gateway.refund.Refunds;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A channel's daily bill against our records, matched by out_trade_no, amount and status. Every
- * difference is reported, none dropped: paid at the channel but not here (repaired as a verified
- * payment, through the same exactly-once path as a callback), here but not at the channel, amount and
- * refund mismatches. Running it twice gives the same report and repairs nothing twice.
+ * A channel's daily bill (per merchant) against our records, matched by payment transaction and refund
+ * number, amount and status. Every difference is reported, none dropped: paid at the channel but not
+ * here (repaired as a verified payment, through the same exactly-once path as a callback, refunded when
+ * its order cannot take it), a refund the bill shows done that we had not seen confirmed (confirmed),
+ * here but not at the channel, amount mismatches. Running it twice gives the same report and repairs
+ * nothing twice.
+ *
+ * <p>The day is the channel's: Beijing time, and a payment belongs to the day the channel booked it on
+ * (its {@code channel_day}, from the channel's own time, else set by the bill that lists it). A record of
+ * ours in the last half hour of the day that the bill does not list is not yet a difference: it is
+ * deferred to the next day's bill, which either lists it or reports it.
+ *
+ * <p>Scheduled: every instance looks at every sweep whether yesterday's bill is due (after
+ * {@code afterBeijingHour}); the one whose conditional insert of the (channel, merchant, day) row succeeds
+ * runs it, the others leave it. A bill not out yet marks the row FAILED, tried again later; a run
+ * abandoned by a stopped instance is taken over after ten minutes.
  */
 public final class Reconciliation {
-  private final Pool pool;
-  private final Map<String, PaymentChannel> channels;
-  private final Payments payments;
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciliation.class);
+  /** Ours this close to the end of the day and not in its bill are looked for in the next day's. */
+  static final Duration DEFER = Duration.ofMinutes(30);
 
-  public Reconciliation(Pool pool, Map<String, PaymentChannel> channels, Payments payments) {
+  static final String CLAIM = "insert into channel_reconciliation (channel, merchant, day, state, attempts, run_by, claimed_at)"
+      + " values ($1, $2, $3, 'RUNNING', 1, $4, $5) on conflict (channel, merchant, day) do update set state = 'RUNNING',"
+      + " attempts = channel_reconciliation.attempts + 1, run_by = excluded.run_by, claimed_at = excluded.claimed_at,"
+      + " last_error = null, next_attempt_at = null"
+      // a run still RUNNING ten minutes after it was claimed was abandoned (its instance stopped)
+      + " where (channel_reconciliation.state = 'RUNNING' and channel_reconciliation.claimed_at < excluded.claimed_at - interval '10 minutes')"
+      + " or (channel_reconciliation.state = 'FAILED' and ($6 or channel_reconciliation.next_attempt_at <= excluded.claimed_at))"
+      + " or (channel_reconciliation.state = 'DONE' and $6) returning attempts";
+  static final String DONE = "update channel_reconciliation set state = 'DONE', finished_at = $5, bill_lines = $6, matched = $7,"
+      + " repaired = $8, differences = $9, deferred = $10 where channel = $1 and merchant = $2 and day = $3 and claimed_at = $4"
+      + " and state = 'RUNNING'";
+  static final String FAILED = "update channel_reconciliation set state = 'FAILED', finished_at = $5, next_attempt_at = $6,"
+      + " last_error = $7 where channel = $1 and merchant = $2 and day = $3 and claimed_at = $4 and state = 'RUNNING'";
+  static final String READ = "select * from channel_reconciliation where channel = $1 and merchant = $2 and day = $3";
+  // ours around the day, by when we received or recorded them: the bill is matched against all of them
+  static final String OURS = "select false as refund, p.order_id, p.channel_txn_id as ref, p.amount_fen, p.channel_day,"
+      + " (p.received_at at time zone 'Asia/Shanghai') as local_at, null::text as state from payment p"
+      + " where p.channel = $1 and p.received_at >= $2 and p.received_at < $3"
+      + " and (p.merchant = $4 or p.merchant is null and $5)"
+      + " union all select true, f.order_id, f.out_refund_no, f.amount_fen, f.channel_day,"
+      + " (f.created_at at time zone 'Asia/Shanghai'), f.state from refund f join orders o on o.id = f.order_id"
+      + " where coalesce(f.channel, o.channel) = $1 and f.created_at >= $2 and f.created_at < $3"
+      // a merchant's refunds: those of the payments it took (null: the channel's default merchant)
+      + " and (case when f.channel is null then o.merchant else f.merchant end = $4"
+      + " or case when f.channel is null then o.merchant else f.merchant end is null and $5)";
+  static final String PAYMENT_DAY = "update payment set channel_day = $3 where channel = $1 and channel_txn_id = $2"
+      + " and channel_day is distinct from $3";
+  static final String REFUND_DAY = "update refund set channel_day = $2 where out_refund_no = $1 and channel_day is distinct from $2";
+
+  private final Pool pool;
+  private final Channels channels;
+  private final Payments payments;
+  private final Refunds refunds;
+  private final Clock clock;
+  private final ReconciliationOptions options;
+  private final MeterRegistry registry;
+  /** (channel, merchant, day) this instance saw done: not asked about again. */
+  private final Set<String> seenDone = ConcurrentHashMap.newKeySet();
+
+  public Reconciliation(Pool pool, Channels channels, Payments payments, Refunds refunds, Clock clock,
+      ReconciliationOptions options, MeterRegistry registry) {
+    this.registry = registry;
+    // every series from the start: a new deployment reads 0, not "No data"
+    for (String channel : List.of("wechat", "alipay", "unionpay")) {
+      runs(channel, "done");
+      runs(channel, "failed");
+      differences(channel);
+    }
     this.pool = pool;
     this.channels = channels;
     this.payments = payments;
+    this.refunds = refunds;
+    this.clock = clock;
+    this.options = options;
+  }
+
+  private Counter runs(String channel, String outcome) {
+    return Counter.builder("liangxian_reconciliation_runs").tag("channel", channel).tag("outcome", outcome)
+        .description("daily bill reconciliations run on this instance: done, or failed (the bill not out yet, the channel down)")
+        .register(registry);
+  }
+
+  private Counter differences(String channel) {
+    return Counter.builder("liangxian_reconciliation_differences").tag("channel", channel)
+        .description("differences the daily reconciliations found between a channel's bill and our records, repaired or not")
+        .register(registry);
   }
 
   /** One line of a bill, whatever the channel. */
   record Line(boolean refund, String outTradeNo, String ref, long fen) {}
 
-  /** Runs the comparison for one channel and day; {@code actor} goes to the audit log with what was repaired. */
-  public Future<JsonObject> run(String channel, LocalDate date, String actor) {
-    PaymentChannel c = channels.get(channel);
-    if (c == null) {
-      return Future.failedFuture(Problem.notFound("no-such-channel", "No such channel", "channels: " + channels.keySet()));
+  /** One payment or refund of ours: its own day and Beijing time, and (refunds) its state. */
+  record Ours(Line line, LocalDate channelDay, LocalDateTime localAt, String state) {
+    LocalDate day() {
+      return channelDay != null ? channelDay : localAt.toLocalDate();
     }
-    return bill(c, date).compose(lines -> ours(channel, date).compose(mine -> compare(channel, date, lines, mine, actor)));
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  /** The Beijing day whose bills are due now: yesterday once {@code afterBeijingHour} has passed, else the day before. */
+  public LocalDate dueDay() {
+    return now().atZoneSameInstant(ChannelDays.BEIJING).minusHours(options.afterBeijingHour()).toLocalDate().minusDays(1);
+  }
+
+  /** The schedule's part, on every instance: each channel's due day, run here if no other instance has it. How many ran here. */
+  public Future<Integer> runDue() {
+    LocalDate day = dueDay();
+    Future<Integer> all = Future.succeededFuture(0);
+    for (PaymentChannel c : channels.all()) {
+      String key = c.name() + "/" + c.merchant() + "/" + day;
+      if (seenDone.contains(key)) {
+        continue;
+      }
+      all = all.compose(n -> claim(c, day, "schedule", false).compose(claimed -> {
+        if (claimed == null) {
+          return read(c.name(), c.merchant(), day).map(r -> {
+            if (r != null && "DONE".equals(r.getString("state"))) {
+              seenDone.add(key);
+            }
+            return n;
+          });
+        }
+        return compare(c, day, "schedule", claimed).map(r -> {
+          if ("DONE".equals(r.getString("state"))) {
+            seenDone.add(key);
+          }
+          return n + 1;
+        });
+      }).recover(e -> {
+        LOG.warn("reconciliation of {} for {} not run now: {}", key, day, e.toString());
+        return Future.succeededFuture(n);
+      }));
+    }
+    return all;
+  }
+
+  /** An operator runs a day again (or for the first time): the report, or 409 while another run is under way. */
+  public Future<JsonObject> rerun(String channel, String merchant, LocalDate date, String actor) {
+    PaymentChannel c = channel(channel, merchant);
+    return claim(c, date, actor, true).compose(claimed -> {
+      if (claimed == null) {
+        return Future.failedFuture(Problem.conflict("reconciliation-running", "Reconciliation under way",
+            "the reconciliation of " + channel + " for " + date + " is running now; read it when it is done", null));
+      }
+      seenDone.remove(c.name() + "/" + c.merchant() + "/" + date);
+      return compare(c, date, actor, claimed);
+    });
+  }
+
+  /** A day's reconciliation as it was run; 404 when it has not been. No side effects. */
+  public Future<JsonObject> get(String channel, String merchant, LocalDate date) {
+    PaymentChannel c = channel(channel, merchant);
+    return read(c.name(), c.merchant(), date).map(r -> {
+      if (r == null) {
+        throw Problem.notFound("reconciliation-not-run", "Not reconciled yet", "the bill of " + date + " is reconciled after "
+            + options.afterBeijingHour() + ":00 Beijing time the next day; POST to run it now");
+      }
+      return r;
+    });
+  }
+
+  private PaymentChannel channel(String channel, String merchant) {
+    if (!channels.byName().containsKey(channel)) {
+      throw Problem.notFound("no-such-channel", "No such channel", "channels: " + channels.byName().keySet());
+    }
+    PaymentChannel c = channels.of(channel, merchant);
+    if (c == null) {
+      throw Problem.notFound("no-such-merchant", "No such merchant", "the merchants of " + channel + ": " + channels.all().stream()
+          .filter(x -> x.name().equals(channel)).map(PaymentChannel::merchant).toList());
+    }
+    return c;
+  }
+
+  /** Claims the day's row for this instance: the claim's time (the run's identity), or null when another run has it. */
+  private Future<OffsetDateTime> claim(PaymentChannel c, LocalDate day, String by, boolean force) {
+    OffsetDateTime at = now();
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(c.name(), c.merchant(), day, by, at, force))
+        .map(rows -> rows.size() == 0 ? null : at);
+  }
+
+  private Future<JsonObject> read(String channel, String merchant, LocalDate day) {
+    return pool.preparedQuery(READ).execute(Tuple.of(channel, merchant, day)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      JsonObject o = new JsonObject().put("channel", channel).put("merchant", merchant).put("date", day.toString())
+          .put("state", r.getString("state")).put("runBy", r.getString("run_by")).put("attempts", r.getInteger("attempts"))
+          .put("claimedAt", r.getOffsetDateTime("claimed_at").toString());
+      if (r.getOffsetDateTime("finished_at") != null) {
+        o.put("finishedAt", r.getOffsetDateTime("finished_at").toString());
+      }
+      if ("DONE".equals(r.getString("state"))) {
+        o.put("billLines", r.getInteger("bill_lines")).put("matched", r.getInteger("matched")).put("repaired", r.getInteger("repaired"))
+            .put("differences", json(r.getValue("differences"))).put("deferred", json(r.getValue("deferred")));
+      }
+      if (r.getString("last_error") != null) {
+        o.put("lastError", r.getString("last_error"));
+      }
+      if (r.getOffsetDateTime("next_attempt_at") != null) {
+        o.put("nextAttemptAt", r.getOffsetDateTime("next_attempt_at").toString());
+      }
+      return o;
+    });
+  }
+
+  private static JsonArray json(Object v) {
+    return v == null ? new JsonArray() : v instanceof JsonArray a ? a : new JsonArray(v.toString());
   }
 
   private static Future<List<Line>> bill(PaymentChannel c, LocalDate date) {
@@ -83,66 +284,116 @@ public final class Reconciliation {
     return Future.failedFuture(new IllegalStateException("no bill for " + c.name()));
   }
 
-  /** Our payments and refunds of that day (China time), keyed like the bill. */
-  private Future<Map<String, Line>> ours(String channel, LocalDate date) {
-    OffsetDateTime from = date.atStartOfDay().atOffset(ZoneOffset.ofHours(8));
-    OffsetDateTime to = from.plusDays(1);
-    return pool.preparedQuery("select false as refund, order_id, channel_txn_id as ref, amount_fen from payment"
-            + " where channel = $1 and received_at >= $2 and received_at < $3"
-            + " union all select true, f.order_id, f.out_refund_no, f.amount_fen from refund f join orders o on o.id = f.order_id"
-            + " where o.channel = $1 and f.created_at >= $2 and f.created_at < $3") // every refund we owe, done or not
-        .execute(Tuple.of(channel, from, to)).map(rows -> {
-          Map<String, Line> m = new HashMap<>();
-          for (Row r : rows) {
-            Line l = new Line(r.getBoolean("refund"), OutTradeNo.of(r.getUUID("order_id")), r.getString("ref"),
-                r.getLong("amount_fen"));
-            m.put((l.refund() ? "R:" : "P:") + l.ref(), l);
+  /** Ours from the day before to the day after (by when we received or recorded them), keyed like the bill. */
+  private Future<Map<String, Ours>> ours(PaymentChannel c, LocalDate date) {
+    String channel = c.name();
+    boolean isDefault = channels.byName().get(channel) == c;
+    OffsetDateTime from = date.minusDays(1).atStartOfDay(ChannelDays.BEIJING).toOffsetDateTime();
+    OffsetDateTime to = date.plusDays(2).atStartOfDay(ChannelDays.BEIJING).toOffsetDateTime();
+    return pool.preparedQuery(OURS).execute(Tuple.of(channel, from, to, c.merchant(), isDefault)).map(rows -> {
+      Map<String, Ours> m = new HashMap<>();
+      for (Row r : rows) {
+        Line l = new Line(r.getBoolean("refund"), OutTradeNo.of(r.getUUID("order_id")), r.getString("ref"), r.getLong("amount_fen"));
+        m.put(key(l), new Ours(l, r.getLocalDate("channel_day"), r.getLocalDateTime("local_at"), r.getString("state")));
+      }
+      return m;
+    });
+  }
+
+  private static String key(Line l) {
+    return (l.refund() ? "R:" : "P:") + l.ref();
+  }
+
+  /** Fetches the bill and compares; a bill that cannot be had now leaves the row FAILED, to be tried again. */
+  private Future<JsonObject> compare(PaymentChannel c, LocalDate date, String actor, OffsetDateTime claimed) {
+    return bill(c, date).compose(lines -> ours(c, date).compose(mine -> compare(c, date, lines, mine, actor, claimed)))
+        .recover(e -> {
+          if (e instanceof Problem) {
+            return Future.failedFuture(e);
           }
-          return m;
+          OffsetDateTime now = now();
+          LOG.warn("the {} bill of {} for {} could not be reconciled now: {}", c.name(), c.merchant(), date, e.toString());
+          runs(c.name(), "failed").increment();
+          return pool.preparedQuery(FAILED).execute(Tuple.from(new Object[] {c.name(), c.merchant(), date, claimed, now,
+                  now.plusMinutes(options.retryMinutes()), String.valueOf(e.getMessage())}))
+              .compose(x -> read(c.name(), c.merchant(), date));
         });
   }
 
-  private Future<JsonObject> compare(String channel, LocalDate date, List<Line> bill, Map<String, Line> mine, String actor) {
+  private Future<JsonObject> compare(PaymentChannel c, LocalDate date, List<Line> bill, Map<String, Ours> window, String actor,
+      OffsetDateTime claimed) {
+    String channel = c.name();
     JsonArray differences = new JsonArray();
     List<Future<?>> repairs = new ArrayList<>();
-    Map<String, Line> unmatched = new HashMap<>(mine);
+    // ours of this day, and ours of the previous day's last half hour that its bill did not list
+    LocalDateTime deferredFrom = date.atStartOfDay().minus(DEFER);
+    Map<String, Ours> expected = new LinkedHashMap<>();
+    window.forEach((k, o) -> {
+      if (o.day().equals(date) || o.channelDay() == null && !o.localAt().isBefore(deferredFrom) && o.localAt().isBefore(date.atStartOfDay())) {
+        expected.put(k, o);
+      }
+    });
     int matched = 0;
     for (Line b : bill) {
-      Line m = unmatched.remove((b.refund() ? "R:" : "P:") + b.ref());
+      Ours m = window.get(key(b));
+      expected.remove(key(b));
       if (m == null) {
         JsonObject d = diff(b.refund() ? "refund-missing-here" : "paid-at-channel-not-here", b, b.fen(), null);
         differences.add(d);
         if (!b.refund()) {
           // a payment the channel confirms and we never heard of: applied exactly once like a callback
-          repairs.add(payments.apply(channel, b.outTradeNo(), b.ref(), b.fen(), "reconciliation")
+          repairs.add(payments.apply(channel, c.merchant(), b.outTradeNo(), b.ref(), b.fen(), "reconciliation", date)
               .onComplete(ar -> d.put("repair", ar.succeeded() ? ar.result().name().toLowerCase() : "failed: " + ar.cause().getMessage())));
         }
-      } else if (m.fen() != b.fen()) {
-        differences.add(diff(b.refund() ? "refund-amount-mismatch" : "amount-mismatch", b, b.fen(), m.fen()));
+        continue;
+      }
+      // the bill says which day the channel booked it on
+      repairs.add(pool.preparedQuery(b.refund() ? REFUND_DAY : PAYMENT_DAY)
+          .execute(b.refund() ? Tuple.of(b.ref(), date) : Tuple.of(channel, b.ref(), date)));
+      if (m.line().fen() != b.fen()) {
+        differences.add(diff(b.refund() ? "refund-amount-mismatch" : "amount-mismatch", b, b.fen(), m.line().fen()));
+      } else if (b.refund() && !"SUCCESS".equals(m.state())) {
+        // the channel has paid this refund back: what we were waiting to hear
+        JsonObject d = diff("refund-not-confirmed-here", b, b.fen(), m.line().fen());
+        differences.add(d);
+        repairs.add(refunds.confirmed(b.ref())
+            .onComplete(ar -> d.put("repair", ar.succeeded() ? "confirmed" : "failed: " + ar.cause().getMessage())));
       } else {
         matched++;
       }
     }
-    for (Line m : unmatched.values()) {
-      differences.add(diff(m.refund() ? "refund-missing-at-channel" : "here-not-at-channel", m, null, m.fen()));
+    JsonArray deferred = new JsonArray();
+    LocalDateTime lateFrom = date.plusDays(1).atStartOfDay().minus(DEFER);
+    for (Ours m : expected.values()) {
+      if (m.channelDay() == null && !m.localAt().isBefore(lateFrom)) {
+        deferred.add(diff(m.line().refund() ? "refund-in-next-bill" : "payment-in-next-bill", m.line(), null, m.line().fen()));
+      } else {
+        differences.add(diff(m.line().refund() ? "refund-missing-at-channel" : "here-not-at-channel", m.line(), null, m.line().fen()));
+      }
     }
     int matchedLines = matched;
     return Future.join(repairs).recover(x -> Future.succeededFuture()).compose(x -> {
-      JsonObject report = new JsonObject().put("channel", channel).put("date", date.toString())
-          .put("billLines", bill.size()).put("matched", matchedLines).put("differences", differences);
       JsonArray repaired = new JsonArray();
       differences.forEach(d -> {
         JsonObject o = (JsonObject) d;
-        if ("paid".equals(o.getString("repair"))) {
+        String r = o.getString("repair");
+        if (r != null && !r.startsWith("failed") && !r.equals("duplicate")) {
           repaired.add(o.getString("outTradeNo"));
         }
       });
-      return pool.withTransaction(c -> c.preparedQuery("insert into reconciliation (channel, bill_date, differences) values ($1, $2, $3)")
-          .execute(Tuple.of(channel, date, differences))
-          .compose(inserted -> AuditLog.record(c, AuditLog.Change.of(actor, "reconciliation.run", channel + "/" + date,
-              new JsonObject().put("billLines", bill.size()).put("matched", matchedLines)
+      OffsetDateTime now = now();
+      runs(channel, "done").increment();
+      differences(channel).increment(differences.size());
+      if (!differences.isEmpty()) {
+        LOG.warn("the {} bill of {} for {}: {} difference(s), {} repaired", channel, c.merchant(), date, differences.size(),
+            repaired.size());
+      }
+      return pool.withTransaction(conn -> conn.preparedQuery(DONE).execute(Tuple.from(new Object[] {channel, c.merchant(), date,
+              claimed, now, bill.size(), matchedLines, repaired.size(), differences, deferred}))
+          .compose(done -> AuditLog.record(conn, AuditLog.Change.of(actor, "reconciliation.run",
+              channel + "/" + c.merchant() + "/" + date, new JsonObject().put("billLines", bill.size()).put("matched", matchedLines)
                   .put("differences", differences.size()).put("repaired", repaired)))))
-          .map(report);
+          .compose(v -> read(channel, c.merchant(), date));
     });
   }
 
@@ -154,7 +405,8 @@ public final class Reconciliation {
   /** The report as CSV for operators' spreadsheets. */
   public static String csv(JsonObject report) {
     StringBuilder sb = new StringBuilder("kind,out_trade_no,reference,channel_fen,our_fen,repair\n");
-    for (Object o : report.getJsonArray("differences")) {
+    JsonArray differences = report.getJsonArray("differences", new JsonArray());
+    for (Object o : differences) {
       JsonObject d = (JsonObject) o;
       sb.append(String.join(",", d.getString("kind"), d.getString("outTradeNo"),
           d.getString("transactionId", d.getString("outRefundNo", "")),

@@ -10,7 +10,11 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 
-/** The finance route that compares a channel's bill of a day with our records and repairs what we missed. */
+/**
+ * The finance routes of the daily reconciliation of a channel's bill (it runs by itself, once per channel,
+ * merchant and day): {@code GET} reads what the run found, changing nothing; {@code POST} runs it again
+ * (or now, before its time), audited.
+ */
 public final class ReconciliationHandler {
   private final Regions regions;
   private final Reconciliation reconciliation;
@@ -20,23 +24,39 @@ public final class ReconciliationHandler {
     this.reconciliation = reconciliation;
   }
 
+  /** {@code GET /api/v1/operator/reconciliation/:channel/:date}: the day's result as it was run. */
+  public void read(RoutingContext ctx) {
+    finance(ctx, "reconciliation.read");
+    Replies.jsonOrCsv(ctx, reconciliation.get(ctx.pathParam("channel"), ctx.queryParams().get("merchant"), date(ctx)),
+        Reconciliation::csv);
+  }
+
+  /** {@code POST /api/v1/operator/reconciliation/:channel/:date}: runs the day again; the report. */
+  public void run(RoutingContext ctx) {
+    Operator op = finance(ctx, "reconciliation.run");
+    Replies.jsonOrCsv(ctx, reconciliation.rerun(ctx.pathParam("channel"), ctx.queryParams().get("merchant"), date(ctx),
+        op.username()), Reconciliation::csv);
+  }
+
   /**
-   * {@code GET /api/v1/operator/reconciliation/:channel/:date}: finance over every region, since a
-   * channel's bill covers every order of the merchant and a run repairs orders anywhere.
+   * Finance over every region, since a channel's bill covers every order of the merchant and a run
+   * repairs orders anywhere.
    */
-  public void handle(RoutingContext ctx) {
+  private Operator finance(RoutingContext ctx, String action) {
     Operator op = Operator.of(ctx).require(Role.FINANCE);
-    ctx.put(AuditTrail.ACTION, "reconciliation.run");
+    ctx.put(AuditTrail.ACTION, action);
     if (!op.scope().isAll() && !(regions.all().size() == 1 && op.scope().township() == null
         && regions.all().get(0).code().equals(op.scope().region()))) {
       throw op.outOfScope("the merchant's bill (every region)");
     }
-    LocalDate date;
+    return op;
+  }
+
+  private static LocalDate date(RoutingContext ctx) {
     try {
-      date = LocalDate.parse(ctx.pathParam("date"));
+      return LocalDate.parse(ctx.pathParam("date"));
     } catch (DateTimeParseException e) {
       throw Problem.invalidField("date", "date must be YYYY-MM-DD");
     }
-    Replies.jsonOrCsv(ctx, reconciliation.run(ctx.pathParam("channel"), date, op.username()), Reconciliation::csv);
   }
 }

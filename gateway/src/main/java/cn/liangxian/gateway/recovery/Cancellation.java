@@ -34,8 +34,7 @@ public final class Cancellation {
       if (!"PAYING".equals(o.getString("state"))) {
         return refused(o);
       }
-      String channel = o.getString("channel");
-      return recovery.closeAtChannel(id, channel)
+      return orders.channelOf(id).compose(at -> recovery.closeAtChannel(id, at.channel(), at.merchant()))
           .recover(e -> Future.failedFuture(new Problem(503, "channel-unavailable", "暂时无法取消，请稍后再试",
               "支付渠道暂时没有答复，订单没有取消，也没有扣款变化；请稍后再试。", new JsonObject().put("retryAfterSeconds", 5))))
           .compose(closed -> closed ? orders.cancel(id) : Future.succeededFuture((String) null))

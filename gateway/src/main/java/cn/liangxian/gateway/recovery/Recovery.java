@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.recovery;
 
 import cn.liangxian.gateway.channel.ChannelException;
+import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.order.OrderMetrics;
 import cn.liangxian.gateway.order.OrderStore;
@@ -27,11 +28,11 @@ public final class Recovery {
 
   private final OrderStore orders;
   private final Payments payments;
-  private final Map<String, PaymentChannel> channels;
+  private final Channels channels;
   private final Clock clock;
   private final OrderMetrics metrics;
 
-  public Recovery(OrderStore orders, Payments payments, Map<String, PaymentChannel> channels, Clock clock, OrderMetrics metrics) {
+  public Recovery(OrderStore orders, Payments payments, Channels channels, Clock clock, OrderMetrics metrics) {
     this.orders = orders;
     this.payments = payments;
     this.channels = channels;
@@ -51,14 +52,14 @@ public final class Recovery {
     return orders.due(now()).compose(due -> {
       List<Future<Boolean>> all = new ArrayList<>();
       for (OrderStore.Due d : due) {
-        all.add(expire(d.id(), d.channel()));
+        all.add(expire(d.id(), d.channel(), d.merchant()));
       }
       return Future.join(all).map(x -> (int) all.stream().filter(f -> f.succeeded() && f.result()).count());
     });
   }
 
-  private Future<Boolean> expire(UUID id, String channel) {
-    return closeAtChannel(id, channel).compose(closed -> !closed ? Future.succeededFuture(false)
+  private Future<Boolean> expire(UUID id, String channel, String merchant) {
+    return closeAtChannel(id, channel, merchant).compose(closed -> !closed ? Future.succeededFuture(false)
         : orders.expire(id).onSuccess(expired -> {
           if (expired) {
             metrics.expired(channel);
@@ -71,14 +72,18 @@ public final class Recovery {
    * items: true when the trade is closed there (or was never opened); false when the channel says it was
    * paid after all, which is then applied as the order's payment. Fails while the channel cannot tell.
    */
-  public Future<Boolean> closeAtChannel(UUID id, String channel) {
-    PaymentChannel c = channels.get(channel);
+  public Future<Boolean> closeAtChannel(UUID id, String channel, String merchant) {
+    PaymentChannel c = channels.of(channel, merchant);
+    if (c == null) {
+      return Future.failedFuture(new ChannelException("NO_MERCHANT", "merchant " + merchant + " of " + channel
+          + " is not configured any more", 0, false));
+    }
     String outTradeNo = OutTradeNo.of(id);
     return c.close(outTradeNo).map(true).recover(e -> {
       // the channel would not close it (perhaps it was paid at the last moment): ask what it is
       LOG.info("closing order {} at {} failed ({}); asking the channel", id, channel, e.getMessage());
       return c.query(outTradeNo).compose(t -> switch (t.state()) {
-        case PAID -> payments.apply(channel, outTradeNo, t.transactionId(), t.amountFen(), "query").map(false);
+        case PAID -> payments.apply(channel, outTradeNo, t.transactionId(), t.amountFen(), "query", t.channelDay()).map(false);
         case NOT_FOUND, CLOSED -> Future.succeededFuture(true);
         default -> Future.failedFuture(new ChannelException("NOT_CLOSED", "the trade is " + t.state() + " and would not close",
             0, true));
@@ -99,13 +104,19 @@ public final class Recovery {
 
   /** Asks the channel about an order still paying (a missing callback) and applies what it says. */
   public Future<PaymentOutcome> query(UUID id) {
-    return orders.channelOf(id).compose(channel -> {
-      if (channel == null) {
+    return orders.channelOf(id).compose(at -> {
+      if (at == null) {
         return Future.succeededFuture(PaymentOutcome.UNKNOWN_ORDER);
       }
+      String channel = at.channel();
+      PaymentChannel c = channels.of(channel, at.merchant());
+      if (c == null) {
+        return Future.failedFuture(new ChannelException("NO_MERCHANT", "merchant " + at.merchant() + " of " + channel
+            + " is not configured any more", 0, false));
+      }
       String outTradeNo = OutTradeNo.of(id);
-      return channels.get(channel).query(outTradeNo).compose(t -> t.state() == PaymentChannel.Trade.State.PAID
-          ? payments.apply(channel, outTradeNo, t.transactionId(), t.amountFen(), "query")
+      return c.query(outTradeNo).compose(t -> t.state() == PaymentChannel.Trade.State.PAID
+          ? payments.apply(channel, outTradeNo, t.transactionId(), t.amountFen(), "query", t.channelDay())
           : Future.succeededFuture((PaymentOutcome) null));
     });
   }

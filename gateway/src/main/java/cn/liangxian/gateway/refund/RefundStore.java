@@ -16,9 +16,14 @@ public final class RefundStore {
   static final String INSERT = "insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at,"
       + " next_attempt_at) values ($1, $2, $3, $4, 'PENDING', $5, $5, $5::timestamptz + interval '30 seconds')"
       + " on conflict (out_refund_no) do nothing returning id";
+  static final String INSERT_STRANDED = "insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at,"
+      + " updated_at, next_attempt_at, reason_code, channel, paid_fen, merchant) values ($1, $2, $3, $4, 'PENDING', $5, $5,"
+      + " $5::timestamptz + interval '30 seconds', $6, $7, $3, $8) on conflict (out_refund_no) do nothing returning id";
   static final String CONFIRM = "update refund set state = 'SUCCESS', updated_at = now()"
       + " where out_refund_no = $1 and state <> 'SUCCESS' returning order_id";
-  static final String PENDING = "select f.order_id, f.out_refund_no, f.amount_fen, f.reason, o.channel, o.total_fen from refund f"
+  static final String PENDING = "select f.order_id, f.out_refund_no, f.amount_fen, f.reason, coalesce(f.channel, o.channel) as channel,"
+      + " coalesce(f.paid_fen, o.total_fen) as total_fen, case when f.channel is null then o.merchant else f.merchant end as merchant"
+      + " from refund f"
       + " join orders o on o.id = f.order_id where f.order_id = $1 and f.state = 'PENDING'";
   // a WeChat Pay refund is confirmed by a notification; without one in two minutes the sweeper asks
   static final String REQUESTED = "update refund set state = 'REQUESTED', updated_at = $2, last_error = null,"
@@ -27,21 +32,24 @@ public final class RefundStore {
   static final String CLAIM = "with c as (update refund set attempts = attempts + 1,"
       + " next_attempt_at = $2::timestamptz + least(interval '1 hour', interval '30 seconds' * power(2, attempts))"
       + " where id in (select id from refund where state = $1 and next_attempt_at <= $2 order by next_attempt_at limit 50"
-      + " for update skip locked) returning order_id, out_refund_no, amount_fen, reason)"
-      + " select c.*, o.channel, o.total_fen from c join orders o on o.id = c.order_id";
+      + " for update skip locked) returning order_id, out_refund_no, amount_fen, reason, channel, paid_fen, merchant)"
+      + " select c.order_id, c.out_refund_no, c.amount_fen, c.reason, coalesce(c.channel, o.channel) as channel,"
+      + " coalesce(c.paid_fen, o.total_fen) as total_fen, case when c.channel is null then o.merchant else c.merchant end as merchant"
+      + " from c join orders o on o.id = c.order_id";
   static final String FAILED_ATTEMPT = "update refund set last_error = $2 where out_refund_no = $1";
   static final String SETTLE = "update refund set state = $2, updated_at = $3, last_error = $4 where out_refund_no = $1"
       + " and state = 'REQUESTED'";
   static final String ONE = "select out_refund_no, amount_fen, reason, state from refund where out_refund_no = $1";
 
   /** Every statement above, prepared on each connection when it opens. */
-  public static final List<String> STATEMENTS = List.of(INSERT, CONFIRM, PENDING, REQUESTED, ONE, CLAIM, FAILED_ATTEMPT, SETTLE);
+  public static final List<String> STATEMENTS = List.of(INSERT, INSERT_STRANDED, CONFIRM, PENDING, REQUESTED, ONE, CLAIM, FAILED_ATTEMPT, SETTLE);
 
   /** A refund of an order, with what its channel needs to carry it out. */
-  public record Pending(UUID orderId, String outRefundNo, long amountFen, String reason, String channel, long orderTotalFen) {
+  public record Pending(UUID orderId, String outRefundNo, long amountFen, String reason, String channel, long orderTotalFen,
+      String merchant) {
     static Pending of(Row r) {
       return new Pending(r.getUUID("order_id"), r.getString("out_refund_no"), r.getLong("amount_fen"), r.getString("reason"),
-          r.getString("channel"), r.getLong("total_fen"));
+          r.getString("channel"), r.getLong("total_fen"), r.getString("merchant"));
     }
   }
 
@@ -55,6 +63,17 @@ public final class RefundStore {
   public static Future<Boolean> insert(SqlConnection conn, UUID orderId, String outRefundNo, long fen, String reason,
       OffsetDateTime now) {
     return conn.preparedQuery(INSERT).execute(Tuple.of(orderId, outRefundNo, fen, reason, now)).map(rows -> rows.size() > 0);
+  }
+
+  /**
+   * Records, in the caller's transaction, the refund of a whole payment its order could not take: through
+   * {@code channel}, which took {@code paidFen}, with the reason's code; false when it is recorded already.
+   */
+  public static Future<Boolean> insertStranded(SqlConnection conn, UUID orderId, String outRefundNo, long paidFen, String reason,
+      String reasonCode, String channel, String merchant, OffsetDateTime now) {
+    return conn.preparedQuery(INSERT_STRANDED).execute(Tuple.from(new Object[] {orderId, outRefundNo, paidFen, reason, now, reasonCode,
+            channel, merchant}))
+        .map(rows -> rows.size() > 0);
   }
 
   /** Marks a refund confirmed, in the caller's transaction: the order it belongs to, or null when nothing changed. */

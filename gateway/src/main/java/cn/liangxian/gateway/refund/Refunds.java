@@ -1,5 +1,7 @@
 package cn.liangxian.gateway.refund;
 
+import cn.liangxian.gateway.channel.ChannelException;
+import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.order.OrderStore;
 import cn.liangxian.gateway.order.OutTradeNo;
@@ -24,10 +26,10 @@ public final class Refunds {
 
   private final RefundStore store;
   private final OrderStore orders;
-  private final Map<String, PaymentChannel> channels;
+  private final Channels channels;
   private final Clock clock;
 
-  public Refunds(RefundStore store, OrderStore orders, Map<String, PaymentChannel> channels, Clock clock) {
+  public Refunds(RefundStore store, OrderStore orders, Channels channels, Clock clock) {
     this.store = store;
     this.orders = orders;
     this.channels = channels;
@@ -68,9 +70,18 @@ public final class Refunds {
     return Future.join(all).mapEmpty();
   }
 
+  /** The channel and merchant that took the payment: the refund goes back through them. */
+  private PaymentChannel channelOf(RefundStore.Pending p) {
+    PaymentChannel c = channels.of(p.channel(), p.merchant());
+    if (c == null) {
+      throw new ChannelException("NO_MERCHANT", "merchant " + p.merchant() + " of " + p.channel() + " is not configured", 0, false);
+    }
+    return c;
+  }
+
   private Future<Void> request(RefundStore.Pending p) {
-    return channels.get(p.channel()).refund(OutTradeNo.of(p.orderId()), p.outRefundNo(), p.amountFen(), p.orderTotalFen(),
-            p.reason())
+    return Future.succeededFuture(p).compose(q -> channelOf(q).refund(OutTradeNo.of(q.orderId()), q.outRefundNo(), q.amountFen(),
+            q.orderTotalFen(), q.reason()))
         .compose(x -> store.requested(p.outRefundNo(), now()))
         .compose(x -> orders.note(p.orderId(), "refunded: " + p.reason()))
         // Alipay refunds synchronously; WeChat Pay confirms with a REFUND.SUCCESS notification
@@ -79,7 +90,8 @@ public final class Refunds {
 
   /** A refund the channel took but never confirmed: done, still under way, lost on the way, or refused for good. */
   private Future<Void> askAbout(RefundStore.Pending p) {
-    return channels.get(p.channel()).queryRefund(OutTradeNo.of(p.orderId()), p.outRefundNo()).compose(state -> switch (state) {
+    return Future.succeededFuture(p).compose(q -> channelOf(q).queryRefund(OutTradeNo.of(q.orderId()), q.outRefundNo()))
+        .compose(state -> switch (state) {
       case SUCCESS -> confirmed(p.outRefundNo());
       case PROCESSING -> Future.<Void>succeededFuture();
       case NOT_FOUND -> store.settle(p.outRefundNo(), "PENDING", now(), "the channel has no such refund: requested again");

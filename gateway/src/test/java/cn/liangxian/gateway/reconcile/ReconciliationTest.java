@@ -54,12 +54,18 @@ class ReconciliationTest {
     return o;
   }
 
+  /** An operator runs the day's reconciliation now (POST); {@link #read} reads it. */
   HttpResponse<Buffer> reconcile(String channel, String token) throws Exception {
-    var req = g.http.get("/api/v1/operator/reconciliation/" + channel + "/2019-12-15");
+    var req = g.http.post("/api/v1/operator/reconciliation/" + channel + "/2019-12-15");
     if (token != null) {
       req.putHeader("Authorization", "Bearer " + token);
     }
     return req.send().toCompletionStage().toCompletableFuture().get();
+  }
+
+  HttpResponse<Buffer> read(String channel) throws Exception {
+    return g.http.get("/api/v1/operator/reconciliation/" + channel + "/2019-12-15").putHeader("Authorization", "Bearer " + TOKEN)
+        .send().toCompletionStage().toCompletableFuture().get();
   }
 
   @Test
@@ -82,6 +88,10 @@ class ReconciliationTest {
           + heard.getString("id") + "', 'wechat', 'GHOST-1', 100, 'callback', '2019-12-15T03:00:00Z')");
     }
 
+    // not run yet: reading it says so, and changes nothing
+    assertThat(read("wechat").statusCode()).isEqualTo(404);
+    assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+
     JsonObject first = reconcile("wechat", TOKEN).bodyAsJsonObject();
     JsonArray diffs = first.getJsonArray("differences");
     assertThat(first.getInteger("matched")).isEqualTo(1);
@@ -93,14 +103,20 @@ class ReconciliationTest {
     assertThat(diffs.encode()).contains("here-not-at-channel", "GHOST-1");
     assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
     // the repair is in the audit log under the finance account that ran it
+    // what operators read afterwards is what the run found
+    JsonObject stored = read("wechat").bodyAsJsonObject();
+    assertThat(stored.getString("state")).isEqualTo("DONE");
+    assertThat(stored.getJsonArray("differences")).isEqualTo(diffs);
+    assertThat(stored.getString("runBy")).startsWith("finance-");
     try (Connection c = g.db.connect(); Statement st = c.createStatement();
-        java.sql.ResultSet rs = st.executeQuery("select actor, after::text from audit_log where action = 'reconciliation.run' and subject = 'wechat/2019-12-15'")) {
+        java.sql.ResultSet rs = st.executeQuery("select actor, after::text from audit_log where action = 'reconciliation.run'"
+            + " and subject = 'wechat/" + g.gateway.channels().get("wechat").merchant() + "/2019-12-15'")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).startsWith("finance-");
       assertThat(rs.getString(2)).contains(unheard.getString("outTradeNo"));
     }
 
-    HttpResponse<Buffer> second = g.http.get("/api/v1/operator/reconciliation/wechat/2019-12-15")
+    HttpResponse<Buffer> second = g.http.post("/api/v1/operator/reconciliation/wechat/2019-12-15")
         .putHeader("Authorization", "Bearer " + TOKEN).putHeader("Accept", "text/csv").send().toCompletionStage().toCompletableFuture().get();
     assertThat(second.getHeader("Content-Type")).startsWith("text/csv");
     // only the ghost remains: the repaired payment now matches, and nothing is repaired twice
@@ -109,6 +125,37 @@ class ReconciliationTest {
         var rs = st.executeQuery("select count(*) from payment where order_id = '" + unheard.getString("id") + "'")) {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRefundTheBillShowsDoneIsConfirmedHere() throws Exception {
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    g.awaitState(o.getString("id"), "PAID");
+    // finance refunds; the channel's confirmation of it never arrives
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject h = g.lookup(Fixture.CHEN, "陈一");
+    JsonObject body = new JsonObject().put("orderId", o.getString("id"))
+        .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical").put("reason", "death");
+    HttpResponse<Buffer> refund = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", "Bearer " + TOKEN).sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture().get();
+    assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
+    cn.liangxian.gateway.support.Eventually.until("the refund requested", () -> refundStates(o).equals("REQUESTED"));
+
+    JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    JsonObject repaired = report.getJsonArray("differences").stream().map(x -> (JsonObject) x)
+        .filter(d -> d.getString("kind").equals("refund-not-confirmed-here")).findFirst().orElseThrow();
+    assertThat(repaired.getString("repair")).isEqualTo("confirmed");
+    assertThat(refundStates(o)).isEqualTo("SUCCESS");
+    // run again: nothing left to repair
+    assertThat(reconcile("wechat", TOKEN).bodyAsJsonObject().getJsonArray("differences")).isEmpty();
+  }
+
+  String refundStates(JsonObject o) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement();
+        var rs = st.executeQuery("select string_agg(state, ',') from refund where order_id = '" + o.getString("id") + "'")) {
+      rs.next();
+      return String.valueOf(rs.getString(1));
     }
   }
 

@@ -40,13 +40,18 @@ public final class AlipayChannel implements PaymentChannel {
   }
 
   @Override
+  public String merchant() {
+    return client.merchant().id();
+  }
+
+  @Override
   public Future<Trade> query(String outTradeNo) {
     return client.query(outTradeNo).map(t -> new Trade(switch (t.tradeStatus()) {
       case "TRADE_SUCCESS", "TRADE_FINISHED" -> Trade.State.PAID;
       case "TRADE_CLOSED" -> Trade.State.CLOSED;
       case "NOT_EXIST" -> Trade.State.NOT_FOUND;
       default -> Trade.State.NOT_PAID;
-    }, t.tradeNo(), t.totalFen()));
+    }, t.tradeNo(), t.totalFen(), cn.liangxian.gateway.channel.ChannelDays.ofBeijingTime(t.paidAt())));
   }
 
   @Override

@@ -24,6 +24,7 @@ import java.util.Map;
  * response is verified on the raw text of its {@code *_response} member.
  */
 public final class AlipayClient {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AlipayClient.class);
   private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
 
@@ -47,7 +48,8 @@ public final class AlipayClient {
   }
 
   /** A trade as Alipay reports it; {@code tradeStatus} NOT_EXIST when it has none. */
-  public record Trade(String outTradeNo, String tradeNo, String tradeStatus, long totalFen, String buyerId) {}
+  /** {@code paidAt}: {@code send_pay_date}, Beijing time, when paid. */
+  public record Trade(String outTradeNo, String tradeNo, String tradeStatus, long totalFen, String buyerId, String paidAt) {}
 
   public record Refund(String outTradeNo, String outRequestNo, boolean fundChanged, long refundFen, String status) {}
 
@@ -70,14 +72,30 @@ public final class AlipayClient {
     return call("alipay.trade.create", biz, notifyUrl).map(r -> required(r, "trade_no"));
   }
 
-  /** {@code alipay.trade.query}. */
+  /**
+   * {@code alipay.trade.query}. An answer naming another app or seller than ours (where it names them)
+   * is refused: it fails, and nothing is applied.
+   */
   public Future<Trade> query(String outTradeNo) {
     return call("alipay.trade.query", new JsonObject().put("out_trade_no", outTradeNo), null)
+        .map(r -> ours(r, outTradeNo))
         .map(r -> new Trade(r.getString("out_trade_no", outTradeNo), r.getString("trade_no"), r.getString("trade_status"),
-            Money.yuanToFen(r.getString("total_amount", "0")), r.getString("buyer_user_id", r.getString("buyer_id"))))
+            Money.yuanToFen(r.getString("total_amount", "0")), r.getString("buyer_user_id", r.getString("buyer_id")),
+            r.getString("send_pay_date")))
         .recover(e -> e instanceof ChannelException c && c.code().equals("ACQ.TRADE_NOT_EXIST")
-            ? Future.succeededFuture(new Trade(outTradeNo, null, "NOT_EXIST", 0, null))
+            ? Future.succeededFuture(new Trade(outTradeNo, null, "NOT_EXIST", 0, null, null))
             : Future.failedFuture(e));
+  }
+
+  private JsonObject ours(JsonObject r, String outTradeNo) {
+    String app = r.getString("app_id");
+    String seller = r.getString("seller_id");
+    if (app != null && !app.equals(merchant.appId()) && !app.equals(merchant.id()) || seller != null && merchant.sellerId() != null
+        && !seller.equals(merchant.sellerId())) {
+      LOG.error("alipay answered a query of {} for app {} seller {}, not ours ({}): refused", outTradeNo, app, seller, merchant);
+      throw new ChannelException("WRONG_SELLER", "the answer names app " + app + " and seller " + seller, 200, false);
+    }
+    return r;
   }
 
   /** {@code alipay.trade.close}; a trade the buyer never opened does not exist and is as good as closed. */
@@ -137,6 +155,9 @@ public final class AlipayClient {
     }
     if (biz != null) {
       p.put("biz_content", biz.encode());
+    }
+    if (merchant.appAuthToken() != null) {
+      p.put("app_auth_token", merchant.appAuthToken()); // an ISV calling for the merchant that authorized it
     }
     p.putAll(outside);
     p.put("sign", AlipaySignatures.signRequest(merchant.appPrivateKey(), p));

@@ -6,15 +6,17 @@ import java.util.Map;
 
 /**
  * An Alipay asynchronous notification (form fields), verified: the signature over every field but
- * {@code sign} and {@code sign_type}, then {@code app_id}; the amount read exactly as fen.
+ * {@code sign} and {@code sign_type}, then {@code app_id} and {@code seller_id} against the configured app and
+ * merchant (a notification Alipay signed for another app or seller is refused, never applied); the
+ * amount read exactly as fen.
  */
 public sealed interface AlipayNotification {
 
-  enum Rejection { MISSING_FIELDS, BAD_SIGNATURE, WRONG_APP, BAD_AMOUNT }
+  enum Rejection { MISSING_FIELDS, BAD_SIGNATURE, WRONG_APP, WRONG_SELLER, BAD_AMOUNT }
 
   /** TRADE_SUCCESS / TRADE_FINISHED mean paid, TRADE_CLOSED closed, WAIT_BUYER_PAY nothing yet. */
   record Verified(String notifyId, String outTradeNo, String tradeNo, String tradeStatus, long totalFen,
-      long refundFen, String outBizNo, String buyerId) implements AlipayNotification {
+      long refundFen, String outBizNo, String buyerId, String gmtPayment) implements AlipayNotification {
     public boolean paid() {
       return tradeStatus.equals("TRADE_SUCCESS") || tradeStatus.equals("TRADE_FINISHED");
     }
@@ -35,6 +37,12 @@ public sealed interface AlipayNotification {
     if (!merchant.appId().equals(fields.get("app_id"))) {
       return new Rejected(Rejection.WRONG_APP, "app_id " + fields.get("app_id"));
     }
+    if (merchant.authAppId() != null && !merchant.authAppId().equals(fields.get("auth_app_id"))) {
+      return new Rejected(Rejection.WRONG_APP, "auth_app_id " + fields.get("auth_app_id"));
+    }
+    if (merchant.sellerId() != null && !merchant.sellerId().equals(fields.get("seller_id"))) {
+      return new Rejected(Rejection.WRONG_SELLER, "seller_id " + fields.get("seller_id"));
+    }
     long total;
     long refund;
     try {
@@ -45,6 +53,7 @@ public sealed interface AlipayNotification {
       return new Rejected(Rejection.BAD_AMOUNT, e.getMessage());
     }
     return new Verified(fields.get("notify_id"), fields.get("out_trade_no"), fields.get("trade_no"),
-        fields.get("trade_status"), total, refund, fields.get("out_biz_no"), fields.get("buyer_id"));
+        fields.get("trade_status"), total, refund, fields.get("out_biz_no"), fields.get("buyer_id"),
+        fields.get("gmt_payment"));
   }
 }

@@ -61,6 +61,11 @@ public final class UnionPayChannel implements PaymentChannel {
   }
 
   @Override
+  public String merchant() {
+    return client.merchant().merId();
+  }
+
+  @Override
   public Future<Trade> query(String outTradeNo) {
     return requests.get(outTradeNo).compose(s -> s == null ? Future.succeededFuture(new Trade(Trade.State.NOT_FOUND, null, 0))
         : client.query(s.orderId(), s.txnTime()).map(t -> {
@@ -68,7 +73,9 @@ public final class UnionPayChannel implements PaymentChannel {
             // UnionPay knows a code only once it is scanned: until its payTimeout an unknown one may still be paid
             return new Trade(stillPayable(s) ? Trade.State.NOT_PAID : Trade.State.NOT_FOUND, null, 0);
           }
-          return new Trade(t.origRespCode().equals("00") ? Trade.State.PAID : Trade.State.NOT_PAID, t.queryId(), t.txnAmt());
+          return new Trade(t.origRespCode().equals("00") ? Trade.State.PAID : Trade.State.NOT_PAID, t.queryId(), t.txnAmt(),
+              cn.liangxian.gateway.channel.ChannelDays.ofMonthDay(t.settleDate(),
+                  LocalDateTime.ofInstant(clock.instant(), UnionPayClient.CHINA).toLocalDate()));
         }));
   }
 

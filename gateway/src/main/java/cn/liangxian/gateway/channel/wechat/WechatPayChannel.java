@@ -40,6 +40,11 @@ public final class WechatPayChannel implements PaymentChannel {
   }
 
   @Override
+  public String merchant() {
+    return client.merchant().id();
+  }
+
+  @Override
   public Future<Trade> query(String outTradeNo) {
     return client.query(outTradeNo).map(t -> new Trade(switch (t.tradeState()) {
       case "SUCCESS" -> Trade.State.PAID;
@@ -47,7 +52,7 @@ public final class WechatPayChannel implements PaymentChannel {
       case "CLOSED", "REVOKED", "PAYERROR" -> Trade.State.CLOSED;
       case "NOTFOUND" -> Trade.State.NOT_FOUND;
       default -> Trade.State.NOT_PAID;
-    }, t.transactionId(), t.totalFen()));
+    }, t.transactionId(), t.totalFen(), cn.liangxian.gateway.channel.ChannelDays.ofTimestamp(t.successTime())));
   }
 
   @Override

@@ -68,13 +68,24 @@ public final class WechatPayClient {
 
   /** {@code POST /v3/pay/transactions/jsapi}: the mini-program's prepay id. */
   public Future<String> jsapi(Prepay p) {
-    JsonObject body = prepayBody(p).put("payer", new JsonObject().put("openid", p.openid()));
-    return call(HttpMethod.POST, "/v3/pay/transactions/jsapi", body).map(r -> required(r, "prepay_id"));
+    JsonObject body = prepayBody(p).put("payer", new JsonObject().put(merchant.partner() ? "sp_openid" : "openid", p.openid()));
+    return call(HttpMethod.POST, transactions() + "/jsapi", body).map(r -> required(r, "prepay_id"));
+  }
+
+  /** Where the trades are: the partner API for a service provider's sub-merchant. */
+  private String transactions() {
+    return merchant.partner() ? "/v3/pay/partner/transactions" : "/v3/pay/transactions";
+  }
+
+  /** The query string naming the merchant of a trade. */
+  private String merchantQuery() {
+    return merchant.partner() ? "?sp_mchid=" + enc(merchant.mchid()) + "&sub_mchid=" + enc(merchant.subMchid())
+        : "?mchid=" + enc(merchant.mchid());
   }
 
   /** {@code POST /v3/pay/transactions/native}: the {@code code_url} a kiosk shows as a QR code. */
   public Future<String> nativePay(Prepay p) {
-    return call(HttpMethod.POST, "/v3/pay/transactions/native", prepayBody(p)).map(r -> required(r, "code_url"));
+    return call(HttpMethod.POST, transactions() + "/native", prepayBody(p)).map(r -> required(r, "code_url"));
   }
 
   /** {@link #miniProgramPayment} signed on the signing pool. */
@@ -95,10 +106,10 @@ public final class WechatPayClient {
 
   /** {@code GET /v3/pay/transactions/out-trade-no/{out_trade_no}}. */
   public Future<Transaction> query(String outTradeNo) {
-    return call(HttpMethod.GET, "/v3/pay/transactions/out-trade-no/" + enc(outTradeNo) + "?mchid=" + enc(merchant.mchid()), null)
+    return call(HttpMethod.GET, transactions() + "/out-trade-no/" + enc(outTradeNo) + merchantQuery(), null)
         .map(r -> new Transaction(r.getString("out_trade_no", outTradeNo), r.getString("transaction_id"),
             r.getString("trade_state"), r.getJsonObject("amount", new JsonObject()).getLong("total", 0L),
-            r.getString("mchid"), r.getString("appid"), r.getString("success_time")))
+            r.getString("mchid", r.getString("sp_mchid")), r.getString("appid", r.getString("sp_appid")), r.getString("success_time")))
         .recover(e -> e instanceof ChannelException c && c.code().equals("ORDER_NOT_EXIST")
             ? Future.succeededFuture(new Transaction(outTradeNo, null, "NOTFOUND", 0, merchant.mchid(), merchant.appId(), null))
             : Future.failedFuture(e));
@@ -107,8 +118,9 @@ public final class WechatPayClient {
   /** {@code POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close}: 204 on success. */
   public Future<Void> close(String outTradeNo) {
     // a trade the channel never recorded cannot be paid: as closed as a closed one (Alipay's close says the same)
-    return call(HttpMethod.POST, "/v3/pay/transactions/out-trade-no/" + enc(outTradeNo) + "/close",
-        new JsonObject().put("mchid", merchant.mchid())).<Void>mapEmpty()
+    JsonObject body = merchant.partner() ? new JsonObject().put("sp_mchid", merchant.mchid()).put("sub_mchid", merchant.subMchid())
+        : new JsonObject().put("mchid", merchant.mchid());
+    return call(HttpMethod.POST, transactions() + "/out-trade-no/" + enc(outTradeNo) + "/close", body).<Void>mapEmpty()
         .recover(e -> e instanceof ChannelException c && c.code().equals("ORDER_NOT_EXIST")
             ? Future.succeededFuture() : Future.failedFuture(e));
   }
@@ -119,17 +131,22 @@ public final class WechatPayClient {
     JsonObject body = new JsonObject().put("out_trade_no", outTradeNo).put("out_refund_no", outRefundNo)
         .put("reason", reason).put("notify_url", notifyUrl)
         .put("amount", new JsonObject().put("refund", refundFen).put("total", totalFen).put("currency", "CNY"));
+    if (merchant.partner()) {
+      body.put("sub_mchid", merchant.subMchid());
+    }
     return call(HttpMethod.POST, "/v3/refund/domestic/refunds", body).map(WechatPayClient::refundOf);
   }
 
   /** {@code GET /v3/refund/domestic/refunds/{out_refund_no}}. */
   public Future<Refund> queryRefund(String outRefundNo) {
-    return call(HttpMethod.GET, "/v3/refund/domestic/refunds/" + enc(outRefundNo), null).map(WechatPayClient::refundOf);
+    return call(HttpMethod.GET, "/v3/refund/domestic/refunds/" + enc(outRefundNo)
+        + (merchant.partner() ? "?sub_mchid=" + enc(merchant.subMchid()) : ""), null).map(WechatPayClient::refundOf);
   }
 
   /** {@code GET /v3/bill/tradebill}, then the download, its SHA1 checked, then parsed. */
   public Future<TradeBill> tradeBill(LocalDate date) {
-    return call(HttpMethod.GET, "/v3/bill/tradebill?bill_date=" + date + "&bill_type=ALL", null).compose(r -> {
+    return call(HttpMethod.GET, "/v3/bill/tradebill?bill_date=" + date + "&bill_type=ALL"
+        + (merchant.partner() ? "&sub_mchid=" + enc(merchant.subMchid()) : ""), null).compose(r -> {
       String url = required(r, "download_url");
       String hash = r.getString("hash_value", "");
       URI uri = URI.create(url);
@@ -168,7 +185,9 @@ public final class WechatPayClient {
   }
 
   private JsonObject prepayBody(Prepay p) {
-    JsonObject body = new JsonObject().put("appid", merchant.appId()).put("mchid", merchant.mchid())
+    JsonObject body = (merchant.partner()
+        ? new JsonObject().put("sp_appid", merchant.appId()).put("sp_mchid", merchant.mchid()).put("sub_mchid", merchant.subMchid())
+        : new JsonObject().put("appid", merchant.appId()).put("mchid", merchant.mchid()))
         .put("description", p.description()).put("out_trade_no", p.outTradeNo()).put("notify_url", p.notifyUrl())
         .put("amount", new JsonObject().put("total", p.totalFen()).put("currency", "CNY"));
     if (p.timeExpire() != null) {

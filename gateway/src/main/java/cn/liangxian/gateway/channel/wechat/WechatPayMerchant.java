@@ -15,11 +15,29 @@ import java.util.Objects;
  * @param apiV3Key the 32-byte API v3 key that encrypts notification resources
  * @param scheme RSA or 国密
  * @param platformKeys WeChat Pay's keys that sign responses and notifications
+ * @param subMchid a sub-merchant (特约商户) this service provider (服务商: mchid, appId and the keys are the
+ *     provider's, sent as sp_mchid and sp_appid) collects for; null for a merchant collecting for itself
  */
 public record WechatPayMerchant(
     String mchid, String appId, String serialNo, PrivateKey privateKey, byte[] apiV3Key,
-    WechatPayScheme scheme, PlatformKeys platformKeys) {
+    WechatPayScheme scheme, PlatformKeys platformKeys, String subMchid) {
+  public WechatPayMerchant(String mchid, String appId, String serialNo, PrivateKey privateKey, byte[] apiV3Key,
+      WechatPayScheme scheme, PlatformKeys platformKeys) {
+    this(mchid, appId, serialNo, privateKey, apiV3Key, scheme, platformKeys, null);
+  }
+
+  /** The merchant the money is paid into: the sub-merchant, for a service provider. */
+  public String id() {
+    return subMchid != null ? subMchid : mchid;
+  }
+
+  /** Whether requests go through the service provider's partner API. */
+  public boolean partner() {
+    return subMchid != null;
+  }
+
   public WechatPayMerchant {
+    subMchid = subMchid == null || subMchid.isBlank() ? null : subMchid;
     Objects.requireNonNull(mchid, "mchid");
     Objects.requireNonNull(appId, "appId");
     Objects.requireNonNull(privateKey, "privateKey");
@@ -32,6 +50,6 @@ public record WechatPayMerchant(
 
   @Override
   public String toString() {
-    return "WechatPayMerchant[" + mchid + ", " + scheme + "]";
+    return "WechatPayMerchant[" + mchid + (subMchid == null ? "" : " for " + subMchid) + ", " + scheme + "]";
   }
 }

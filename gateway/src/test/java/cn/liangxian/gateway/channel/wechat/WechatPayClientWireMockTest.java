@@ -106,6 +106,42 @@ class WechatPayClientWireMockTest {
   }
 
   @Test
+  void aServiceProviderCallsThePartnerApiForItsSubMerchant() throws Exception {
+    WechatPayMerchant sp = new WechatPayMerchant("1230000109", "wxd678efh567hg6787", "444F4864EA9B34415", merchantKey.getPrivate(),
+        "a7cde1f0b2c4d6e8a7cde1f0b2c4d6e8".getBytes(StandardCharsets.US_ASCII), WechatPayScheme.RSA,
+        new PlatformKeys().put(SERIAL, platform.getPublic()), "1900000109");
+    WechatPayClient partner = new WechatPayClient(WebClient.create(vertx), wm.baseUrl(), sp, CLOCK, signing());
+    wm.stubFor(post("/v3/pay/partner/transactions/native").willReturn(
+        signed(200, "{\"code_url\":\"weixin://wxpay/bizpayurl?pr=p4lpSuKzz\"}", platform)));
+    assertThat(Await.result(partner.nativePay(new WechatPayClient.Prepay("1217752501201407033233368018", "城乡居民医疗保险 2020",
+        25000, "https://pay.example.cn/api/v1/callbacks/wechatpay/1900000109", null, null, null))))
+        .isEqualTo("weixin://wxpay/bizpayurl?pr=p4lpSuKzz");
+    wm.verify(postRequestedFor(urlEqualTo("/v3/pay/partner/transactions/native"))
+        .withHeader("Authorization", matching("WECHATPAY2-SHA256-RSA2048 mchid=\"1230000109\",.*"))
+        .withRequestBody(equalToJson("{\"sp_appid\":\"wxd678efh567hg6787\",\"sp_mchid\":\"1230000109\","
+            + "\"sub_mchid\":\"1900000109\",\"description\":\"城乡居民医疗保险 2020\",\"out_trade_no\":\"1217752501201407033233368018\","
+            + "\"notify_url\":\"https://pay.example.cn/api/v1/callbacks/wechatpay/1900000109\","
+            + "\"amount\":{\"total\":25000,\"currency\":\"CNY\"}}")));
+
+    wm.stubFor(get("/v3/pay/partner/transactions/out-trade-no/1217752501201407033233368018?sp_mchid=1230000109&sub_mchid=1900000109")
+        .willReturn(signed(200, "{\"amount\":{\"currency\":\"CNY\",\"payer_currency\":\"CNY\",\"payer_total\":25000,\"total\":25000},"
+            + "\"sp_appid\":\"wxd678efh567hg6787\",\"sp_mchid\":\"1230000109\",\"sub_mchid\":\"1900000109\","
+            + "\"out_trade_no\":\"1217752501201407033233368018\",\"payer\":{\"sp_openid\":\"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o\"},"
+            + "\"success_time\":\"2019-12-15T23:59:59+08:00\",\"trade_state\":\"SUCCESS\",\"trade_type\":\"NATIVE\","
+            + "\"transaction_id\":\"4200000423201912151234567890\"}", platform)));
+    WechatPayClient.Transaction t = Await.result(partner.query("1217752501201407033233368018"));
+    assertThat(t.tradeState()).isEqualTo("SUCCESS");
+    assertThat(t.mchid()).isEqualTo("1230000109");
+    assertThat(cn.liangxian.gateway.channel.ChannelDays.ofTimestamp(t.successTime())).hasToString("2019-12-15");
+
+    wm.stubFor(post("/v3/pay/partner/transactions/out-trade-no/1217752501201407033233368018/close")
+        .willReturn(signed(204, "", platform)));
+    Await.result(partner.close("1217752501201407033233368018"));
+    wm.verify(postRequestedFor(urlEqualTo("/v3/pay/partner/transactions/out-trade-no/1217752501201407033233368018/close"))
+        .withRequestBody(equalToJson("{\"sp_mchid\":\"1230000109\",\"sub_mchid\":\"1900000109\"}")));
+  }
+
+  @Test
   void queryReadsTheDocumentedTransaction() throws Exception {
     wm.stubFor(get("/v3/pay/transactions/out-trade-no/1217752501201407033233368018?mchid=1230000109").willReturn(signed(200,
         "{\"amount\":{\"currency\":\"CNY\",\"payer_currency\":\"CNY\",\"payer_total\":25000,\"total\":25000},"

@@ -1,0 +1,66 @@
+package cn.liangxian.gateway.channel;
+
+import java.time.LocalDate;
+import java.time.MonthDay;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The Beijing day a channel books a payment on, read off what the channel says (its bill is by that day):
+ * a payment at 23:59:59 belongs to that day, however late its notification reaches us. Null when the
+ * channel said nothing readable (reconciliation then goes by when we received it).
+ */
+public final class ChannelDays {
+  public static final ZoneId BEIJING = ZoneId.of("Asia/Shanghai");
+
+  private ChannelDays() {}
+
+  /** WeChat Pay's {@code success_time}, RFC 3339 ({@code 2019-12-15T23:59:59+08:00}). */
+  public static LocalDate ofTimestamp(String rfc3339) {
+    if (rfc3339 == null || rfc3339.isBlank()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(rfc3339).atZoneSameInstant(BEIJING).toLocalDate();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** Alipay's {@code gmt_payment} or {@code send_pay_date}: {@code yyyy-MM-dd HH:mm:ss}, Beijing time. */
+  public static LocalDate ofBeijingTime(String time) {
+    if (time == null || time.length() < 10) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(time.substring(0, 10));
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** UnionPay's {@code settleDate} ({@code MMdd}): the date of that month and day nearest {@code today}. */
+  public static LocalDate ofMonthDay(String mmdd, LocalDate today) {
+    if (mmdd == null || !mmdd.matches("\\d{4}")) {
+      return null;
+    }
+    MonthDay md;
+    try {
+      md = MonthDay.of(Integer.parseInt(mmdd.substring(0, 2)), Integer.parseInt(mmdd.substring(2)));
+    } catch (java.time.DateTimeException e) {
+      return null;
+    }
+    LocalDate best = null;
+    for (int year = today.getYear() - 1; year <= today.getYear() + 1; year++) {
+      if (!md.isValidYear(year)) {
+        continue;
+      }
+      LocalDate d = md.atYear(year);
+      if (best == null || Math.abs(d.toEpochDay() - today.toEpochDay()) < Math.abs(best.toEpochDay() - today.toEpochDay())) {
+        best = d;
+      }
+    }
+    return best;
+  }
+}

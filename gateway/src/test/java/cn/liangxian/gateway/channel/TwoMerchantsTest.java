@@ -1,0 +1,164 @@
+package cn.liangxian.gateway.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.operator.Scope;
+import cn.liangxian.gateway.support.Eventually;
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.sandbox.ChannelSandbox;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Two collecting bodies: 如皋 (320682) receives into WeChat Pay merchant 1900000002, Alipay app
+ * 2021000000000002 and UnionPay merchant 777290058110077 of its own, every other region into the default
+ * merchants. Orders, notifications,
+ * stranded-money refunds and each merchant's daily bill all land on the right merchant, end to end.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TwoMerchantsTest {
+  static final String BODY_MCHID = "1900000002";
+  static final String BODY_APP = "2021000000000002";
+  static final String BODY_MER_ID = "777290058110077";
+  TestGateway g;
+  ChannelSandbox sandbox;
+  int households;
+
+  @BeforeAll
+  void start() throws Exception {
+    Path config = Files.createTempFile("gateway-two-merchants-", ".yaml");
+    Files.writeString(config, Files.readString(TestGateway.repo().resolve("config/gateway.yaml")).replace("  merchants: []\n", """
+          merchants:
+            - name: rugao
+              regions: ["320682"]
+              wechat: {mchid: "%s", appId: wxrugao0000000002}
+              alipay: {appId: "%s"}
+              unionpay: {merId: "%s"}
+        """.formatted(BODY_MCHID, BODY_APP, BODY_MER_ID)));
+    g = Fixture.load(new TestGateway(Map.of("GATEWAY_CONFIG", config.toString())));
+    sandbox = g.gateway.demo().sandbox();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    g.close();
+  }
+
+  /** An order for a household of one in 如皋, new to this test. */
+  JsonObject rugaoOrder(String channel) throws Exception {
+    int n = ++households;
+    String id = TestGateway.id("320682", "1971-02-02", 300 + 2 * n);
+    var report = g.importCsv("rugao-" + n + ".csv", "region_code,township,village,household,id_number,name,local,guardian_id_number,"
+        + "guardian_name,guardian_phone,enrolled_elsewhere\n320682,如城街道,大明社区,RG" + n + "," + id + ",如皋" + n + ",true,,,,false\n");
+    assertThat(report.imported()).isEqualTo(1);
+    return order(g.lookup(id, "如皋" + n), channel);
+  }
+
+  JsonObject order(JsonObject h, String channel) throws Exception {
+    JsonArray items = new JsonArray();
+    for (Object o : h.getJsonArray("members")) {
+      JsonObject m = (JsonObject) o;
+      boolean unpaid = m.getJsonArray("insurances").stream().map(x -> (JsonObject) x)
+          .anyMatch(i -> i.getString("insurance").equals("medical") && i.getString("status").equals("unpaid"));
+      if (unpaid) {
+        items.add(new JsonObject().put("memberRef", m.getString("ref")).put("insurance", "medical")
+            .put("year", h.getJsonObject("totals").getJsonObject("medical").getInteger("year")));
+      }
+    }
+    HttpResponse<Buffer> r = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
+        .put("channel", channel).put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString());
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    return r.bodyAsJsonObject();
+  }
+
+  static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  long count(String sql) throws Exception {
+    try (var c = g.db.connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void eachRegionPaysIntoItsBodysMerchantAndEachMerchantsBillReconciles() throws Exception {
+    JsonObject rugaoWechat = rugaoOrder("wechat");
+    JsonObject rugaoAlipay = rugaoOrder("alipay");
+    JsonObject rugaoUnionPay = rugaoOrder("unionpay");
+    JsonObject hedong = order(g.lookup(Fixture.ZHANG, "张三"), "wechat");
+    for (JsonObject o : new JsonObject[] {rugaoWechat, rugaoAlipay, rugaoUnionPay, hedong}) {
+      await(sandbox.pay(o.getString("outTradeNo")));
+    }
+    for (JsonObject o : new JsonObject[] {rugaoWechat, rugaoAlipay, rugaoUnionPay, hedong}) {
+      g.awaitState(o.getString("id"), "PAID");
+    }
+    // the trades were opened at, paid into and notified by the right merchant
+    assertThat(await(sandbox.transactionOf(rugaoWechat.getString("outTradeNo"))).getString("mchid")).isEqualTo(BODY_MCHID);
+    assertThat(await(sandbox.transactionOf(hedong.getString("outTradeNo"))).getString("mchid"))
+        .isEqualTo(cn.liangxian.sandbox.DemoMerchant.MCHID);
+    assertThat(count("select count(*) from orders where merchant = '" + BODY_MCHID + "' and state = 'PAID'")).isEqualTo(1);
+    assertThat(count("select count(*) from orders where merchant = '" + BODY_APP + "' and state = 'PAID'")).isEqualTo(1);
+    assertThat(count("select count(*) from orders where merchant = '" + BODY_MER_ID + "' and state = 'PAID'")).isEqualTo(1);
+
+    // each merchant's bill of the day holds its own payments only, and matches
+    String token = g.operatorToken(Role.FINANCE, Scope.ALL);
+    JsonObject bodyWechat = reconcile(token, "wechat", BODY_MCHID);
+    assertThat(bodyWechat.getInteger("matched")).isGreaterThanOrEqualTo(1);
+    assertThat(bodyWechat.getJsonArray("differences")).isEmpty();
+    JsonObject defaultWechat = reconcile(token, "wechat", null);
+    assertThat(defaultWechat.getString("merchant")).isEqualTo(cn.liangxian.sandbox.DemoMerchant.MCHID);
+    assertThat(defaultWechat.getInteger("matched")).isEqualTo(1);
+    assertThat(defaultWechat.getJsonArray("differences")).isEmpty();
+    JsonObject bodyAlipay = reconcile(token, "alipay", BODY_APP);
+    assertThat(bodyAlipay.getInteger("matched")).isGreaterThanOrEqualTo(1);
+    assertThat(bodyAlipay.getJsonArray("differences")).isEmpty();
+    assertThat(reconcile(token, "alipay", null).getJsonArray("differences")).isEmpty();
+    JsonObject bodyUnionPay = reconcile(token, "unionpay", BODY_MER_ID);
+    assertThat(bodyUnionPay.getInteger("matched")).isGreaterThanOrEqualTo(1);
+    assertThat(bodyUnionPay.getJsonArray("differences")).isEmpty();
+    assertThat(reconcile(token, "unionpay", null).getJsonArray("differences")).isEmpty();
+    // the schedule runs every merchant's bill of the day before: two of each channel
+    Eventually.until("every merchant's bill of the 14th reconciled", () -> count("select count(*) from channel_reconciliation"
+        + " where day = '2019-12-14' and state = 'DONE'") == 6);
+    assertThat(count("select count(*) from channel_reconciliation where day = '2019-12-14' and merchant = '" + BODY_MCHID + "'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void moneyAnOrderCannotTakeGoesBackThroughTheBodysMerchant() throws Exception {
+    for (String channel : new String[] {"wechat", "alipay", "unionpay"}) {
+      JsonObject o = rugaoOrder(channel);
+      await(sandbox.payAmount(o.getString("outTradeNo"), o.getLong("totalFen") - 1));
+      g.awaitState(o.getString("id"), "REFUNDED");
+      String merchant = channel.equals("wechat") ? BODY_MCHID : channel.equals("alipay") ? BODY_APP : BODY_MER_ID;
+      Eventually.until("the refund of " + channel + " confirmed", () -> count("select count(*) from refund where state = 'SUCCESS'"
+          + " and reason_code = 'amount_mismatch' and merchant = '" + merchant + "' and order_id = '" + o.getString("id") + "'") == 1);
+      long refunded = await(sandbox.payments()).stream().filter(p -> p.getString("outTradeNo").equals(o.getString("outTradeNo")))
+          .mapToLong(p -> p.getLong("refundedFen")).sum();
+      assertThat(refunded).isEqualTo(o.getLong("totalFen") - 1);
+    }
+  }
+
+  JsonObject reconcile(String token, String channel, String merchant) throws Exception {
+    HttpResponse<Buffer> r = g.http.post("/api/v1/operator/reconciliation/" + channel + "/2019-12-15"
+            + (merchant == null ? "" : "?merchant=" + merchant))
+        .putHeader("Authorization", "Bearer " + token).send().toCompletionStage().toCompletableFuture().get();
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject();
+  }
+}

@@ -1,0 +1,98 @@
+package cn.liangxian.gateway.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.operator.Scope;
+import cn.liangxian.gateway.support.Eventually;
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.sandbox.ChannelSandbox;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deployment as a WeChat Pay service provider (服务商): 如皋 is its sub-merchant 1900000109. Its orders
+ * go through the partner API (sp_mchid, sub_mchid), are notified to its own path under the provider's key,
+ * refunded and billed as the sub-merchant's; the provider's other regions pay into its own merchant.
+ */
+class WechatServiceProviderTest {
+  static final String SUB_MCHID = "1900000109";
+
+  @Test
+  void aSubMerchantsOrdersArePaidRefundedAndBilledAsItsOwn() throws Exception {
+    Path config = Files.createTempFile("gateway-sp-", ".yaml");
+    Files.writeString(config, Files.readString(TestGateway.repo().resolve("config/gateway.yaml")).replace("  merchants: []\n", """
+          merchants:
+            - name: rugao
+              regions: ["320682"]
+              wechat: {mchid: "1900000001", appId: wxdemo0000000001, subMchid: "%s"}
+        """.formatted(SUB_MCHID)));
+    try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_CONFIG", config.toString())))) {
+      ChannelSandbox sandbox = g.gateway.demo().sandbox();
+      JsonObject paid = order(g, Fixture.CHEN, "陈一");
+      JsonObject other = order(g, Fixture.LIU1, "刘一");
+      for (JsonObject o : new JsonObject[] {paid, other}) {
+        sandbox.pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        g.awaitState(o.getString("id"), "PAID");
+      }
+      JsonObject trade = sandbox.transactionOf(paid.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+      assertThat(trade.getString("sub_mchid")).isEqualTo(SUB_MCHID);
+      assertThat(trade.getString("sp_mchid")).isEqualTo(cn.liangxian.sandbox.DemoMerchant.MCHID);
+      assertThat(count(g, "select count(*) from payment where merchant = '" + SUB_MCHID + "'")).isEqualTo(1);
+
+      String token = g.operatorToken(Role.FINANCE, Scope.ALL);
+      for (String merchant : new String[] {SUB_MCHID, cn.liangxian.sandbox.DemoMerchant.MCHID}) {
+        HttpResponse<Buffer> r = g.http.post("/api/v1/operator/reconciliation/wechat/2019-12-15?merchant=" + merchant)
+            .putHeader("Authorization", "Bearer " + token).send().toCompletionStage().toCompletableFuture().get();
+        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+        assertThat(r.bodyAsJsonObject().getInteger("matched")).as(merchant).isEqualTo(1);
+        assertThat(r.bodyAsJsonObject().getJsonArray("differences")).as(merchant).isEmpty();
+      }
+
+      // a refund goes back through the provider for the sub-merchant, and is confirmed by its notification
+      JsonObject h = g.lookup(Fixture.CHEN, "陈一");
+      JsonObject body = new JsonObject().put("orderId", paid.getString("id"))
+          .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical").put("reason", "death");
+      HttpResponse<Buffer> refund = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json")
+          .putHeader("Authorization", "Bearer " + token).sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture()
+          .get();
+      assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
+      Eventually.until("the refund confirmed", () -> count(g, "select count(*) from refund where state = 'SUCCESS' and order_id = '"
+          + paid.getString("id") + "'") == 1);
+    }
+  }
+
+  static JsonObject order(TestGateway g, String id, String name) throws Exception {
+    JsonObject h = g.lookup(id, name);
+    JsonArray items = new JsonArray();
+    for (Object o : h.getJsonArray("members")) {
+      JsonObject m = (JsonObject) o;
+      boolean unpaid = m.getJsonArray("insurances").stream().map(x -> (JsonObject) x)
+          .anyMatch(i -> i.getString("insurance").equals("medical") && i.getString("status").equals("unpaid"));
+      if (unpaid) {
+        items.add(new JsonObject().put("memberRef", m.getString("ref")).put("insurance", "medical")
+            .put("year", h.getJsonObject("totals").getJsonObject("medical").getInteger("year")));
+      }
+    }
+    HttpResponse<Buffer> r = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
+        .put("channel", "wechat").put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString());
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    return r.bodyAsJsonObject();
+  }
+
+  static long count(TestGateway g, String sql) throws Exception {
+    try (var c = g.db.connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
