@@ -107,7 +107,35 @@ public final class Gateway implements AutoCloseable {
     Gateway g = new Gateway(options, db, cipher);
     // the regions as they stand at each import: a book published at run time counts from the next one
     RosterImport roster = new RosterImport(db, cipher, () -> RosterImport.regionInfo(regions));
-    try (AutoCloseable turn = db.startupLock(java.time.Duration.ofSeconds(options.databaseStartWaitSeconds()))) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(options.databaseStartWaitSeconds()).toNanos();
+    // a failover while this instance prepares the database (a migration cut off with its connection) is
+    // waited out and the preparation made again from the start: each step is a transaction, or idempotent
+    while (true) {
+      try {
+        prepare(options, env, regions, db, g, roster, java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        break;
+      } catch (RuntimeException e) {
+        if (!Database.unavailable(e) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        LOG.warn("the database went away while this instance prepared it ({}): starting again in 2 s", e.getMessage());
+        try {
+          Thread.sleep(2000); // start-up, on the main thread: nothing is served yet
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("start-up interrupted while waiting for the database", x);
+        }
+      }
+    }
+    g.serve(clock, regions, roster);
+    return g;
+  }
+
+  /** Migrations, shared keys, regions, published books, targets, the demo roster and the first account: in turn with other instances. */
+  private static void prepare(GatewayOptions options, Map<String, String> env, Regions regions, Database db, Gateway g,
+      RosterImport roster, java.time.Duration wait) {
+    PersonalDataCipher cipher = g.cipher;
+    try (AutoCloseable turn = db.startupLock(wait)) {
       db.migrate();
       SharedKeys.check(db, cipher);
       roster.registerRegions();
@@ -125,8 +153,6 @@ public final class Gateway implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("start-up failed: " + e.getMessage(), e);
     }
-    g.serve(clock, regions, roster);
-    return g;
   }
 
   private void serve(Clock clock, Regions regions, RosterImport roster) {

@@ -90,8 +90,7 @@ public final class Database implements AutoCloseable {
         }
         return c::close; // a session lock: it goes with its connection
       } catch (SQLException e) {
-        boolean unreachable = e.getSQLState() != null && e.getSQLState().startsWith("08");
-        if (!unreachable || System.nanoTime() > deadline) {
+        if (!unavailable(e) || System.nanoTime() > deadline) {
           throw new IllegalStateException("cannot take the start-up lock: " + e.getMessage(), e);
         }
         LOG.warn("the database does not answer yet ({}): trying again in 2 s", e.getMessage());
@@ -103,6 +102,24 @@ public final class Database implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Whether a failure says the database is not there for now (no connection, the connection lost, the
+   * server shutting down or starting up: what a failover looks like from a client), rather than refusing
+   * what was asked: the one kind of failure worth waiting out.
+   */
+  public static boolean unavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getSQLState() != null
+          && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
+        return true;
+      }
+      if (t instanceof java.io.EOFException || t instanceof java.net.SocketException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The start-up lock's key ("LXSTART"), apart from the sweeper leader's. */

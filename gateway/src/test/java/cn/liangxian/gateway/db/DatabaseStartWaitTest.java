@@ -84,4 +84,17 @@ class DatabaseStartWaitTest {
           .hasMessageStartingWith("cannot take the start-up lock");
     }
   }
+
+  @Test
+  void onlyAMissingOrLostDatabaseIsWaitedForNeverARefusal() {
+    // what a failover looks like: no connection, a connection cut mid-migration, the server shutting down
+    assertThat(Database.unavailable(new java.sql.SQLException("The connection attempt failed.", "08001"))).isTrue();
+    assertThat(Database.unavailable(new IllegalStateException("migration failed",
+        new java.sql.SQLException("An I/O error occurred while sending to the backend.", "08006", new java.io.EOFException())))).isTrue();
+    assertThat(Database.unavailable(new java.sql.SQLException("terminating connection due to administrator command", "57P01"))).isTrue();
+    // what a database that answers says: waiting would not change it
+    assertThat(Database.unavailable(new java.sql.SQLException("password authentication failed", "28P01"))).isFalse();
+    assertThat(Database.unavailable(new java.sql.SQLException("duplicate key value", "23505"))).isFalse();
+    assertThat(Database.unavailable(new IllegalStateException("ID-number keys differ"))).isFalse();
+  }
 }
