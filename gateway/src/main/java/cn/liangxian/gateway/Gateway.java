@@ -104,21 +104,24 @@ public final class Gateway implements AutoCloseable {
   /** As {@link #start(GatewayOptions, Map, Clock)} on a database the caller provides (tests). */
   public static Gateway start(GatewayOptions options, Map<String, String> env, Clock clock, Regions regions, Database db) {
     PersonalDataCipher cipher = PersonalDataCipher.load(options.keyDir(), env);
-    Gateway g = new Gateway(options, db, cipher);
     // the regions as they stand at each import: a book published at run time counts from the next one
     RosterImport roster = new RosterImport(db, cipher, () -> RosterImport.regionInfo(regions));
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(options.databaseStartWaitSeconds()).toNanos();
-    // a failover while this instance prepares the database (a migration cut off with its connection) is
-    // waited out and the preparation made again from the start: each step is a transaction, or idempotent
+    // a failover while this instance starts (a migration or the first queries cut off with their
+    // connection) is waited out and the start made again from the beginning: each preparation step is a
+    // transaction or idempotent, and nothing has been served yet
     while (true) {
+      Gateway g = new Gateway(options, db, cipher);
       try {
         prepare(options, env, regions, db, g, roster, java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-        break;
+        g.serve(clock, regions, roster);
+        return g;
       } catch (RuntimeException e) {
+        g.stopServing();
         if (!Database.unavailable(e) || System.nanoTime() > deadline) {
           throw e;
         }
-        LOG.warn("the database went away while this instance prepared it ({}): starting again in 2 s", e.getMessage());
+        LOG.warn("the database went away while this instance started ({}): starting again in 2 s", e.getMessage());
         try {
           Thread.sleep(2000); // start-up, on the main thread: nothing is served yet
         } catch (InterruptedException x) {
@@ -127,8 +130,6 @@ public final class Gateway implements AutoCloseable {
         }
       }
     }
-    g.serve(clock, regions, roster);
-    return g;
   }
 
   /** Migrations, shared keys, regions, published books, targets, the demo roster and the first account: in turn with other instances. */
@@ -352,6 +353,12 @@ public final class Gateway implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    stopServing();
+    database.close();
+  }
+
+  /** Everything the instance started but its database: Vert.x and its servers, the demo's sandbox and agency. */
+  private void stopServing() {
     draining.set(true);
     if (announcements != null) {
       announcements.close(); // before Vert.x stops: else the subscriber would try to reconnect
@@ -369,6 +376,5 @@ public final class Gateway implements AutoCloseable {
     if (demoAgency != null) {
       demoAgency.close();
     }
-    database.close();
   }
 }
