@@ -247,8 +247,14 @@ class TouchUiEndToEndTest {
   }
 
   private void typeName(String pinyin) throws Exception {
+    StringBuilder typed = new StringBuilder();
     for (char c : pinyin.toCharArray()) {
       touch("button.letter[data-letter='" + c + "']");
+      typed.append(c);
+      // the letter shown and its candidates in place before the next touch: the candidate row appearing
+      // moves the keys, and a touch aimed before that would land beside its key (as a finger would not)
+      String sofar = typed.toString();
+      waitFor(() -> text("#pinyin").equals(sofar) && !text(".candidates .cand").isEmpty());
     }
     try {
       waitFor(() -> text("#pinyin").equals(pinyin) && !text(".candidates .cand").isEmpty());
