@@ -115,7 +115,12 @@ public final class Database implements AutoCloseable {
           && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
         return true;
       }
-      if (t instanceof java.io.EOFException || t instanceof java.net.SocketException) {
+      if (t instanceof io.vertx.pgclient.PgException p && p.getSqlState() != null
+          && (p.getSqlState().startsWith("08") || p.getSqlState().startsWith("57P"))) {
+        return true;
+      }
+      if (t instanceof java.io.EOFException || t instanceof java.net.SocketException
+          || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
         return true;
       }
     }

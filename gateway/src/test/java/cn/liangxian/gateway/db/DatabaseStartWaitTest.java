@@ -92,6 +92,11 @@ class DatabaseStartWaitTest {
     assertThat(Database.unavailable(new IllegalStateException("migration failed",
         new java.sql.SQLException("An I/O error occurred while sending to the backend.", "08006", new java.io.EOFException())))).isTrue();
     assertThat(Database.unavailable(new java.sql.SQLException("terminating connection due to administrator command", "57P01"))).isTrue();
+    // the same through the reactive client, wrapped as a start-up failure
+    assertThat(Database.unavailable(new IllegalStateException("start-up failed",
+        io.vertx.sqlclient.ClosedConnectionException.INSTANCE))).isTrue();
+    assertThat(Database.unavailable(new io.vertx.pgclient.PgException("terminating connection", "FATAL", "57P01", null))).isTrue();
+    assertThat(Database.unavailable(new io.vertx.pgclient.PgException("duplicate key value", "ERROR", "23505", null))).isFalse();
     // what a database that answers says: waiting would not change it
     assertThat(Database.unavailable(new java.sql.SQLException("password authentication failed", "28P01"))).isFalse();
     assertThat(Database.unavailable(new java.sql.SQLException("duplicate key value", "23505"))).isFalse();
