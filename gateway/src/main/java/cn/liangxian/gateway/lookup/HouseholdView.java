@@ -8,7 +8,6 @@ import cn.liangxian.policy.InsuranceTerms;
 import cn.liangxian.policy.RegionBooks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.jackson.JacksonCodec;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
@@ -16,16 +15,7 @@ import java.util.List;
 
 /** The household as the API shows it: masked members, each insurance's status and amounts with clauses. */
 public final class HouseholdView {
-  // Jackson's streaming writer: the same bytes as JsonObject.toBuffer() for the strings, numbers, booleans,
-  // nulls, objects and arrays an answer holds, without databind's serializer look-ups for every value
-  private static final JacksonCodec JSON = new JacksonCodec();
-
   private HouseholdView() {}
-
-  /** The answer's bytes, as they are sent and kept. */
-  public static byte[] bytes(JsonObject answer) {
-    return JSON.toBuffer(answer, false).getBytes();
-  }
 
   public static JsonObject render(Household h, Regions.Entry region, LocalDate payDate, List<HouseholdAssessor.Item> items) {
     JsonArray members = new JsonArray();

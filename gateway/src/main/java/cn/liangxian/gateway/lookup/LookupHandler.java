@@ -147,8 +147,8 @@ public final class LookupHandler {
       return;
     }
     LocalDate payDate = regions.payDate(region);
-    byte[] body = HouseholdView.bytes(HouseholdView.render(h, region, payDate,
-        HouseholdAssessor.assess(h, region, payDate, OffsetDateTime.now(regions.clock()))));
+    byte[] body = HouseholdView.render(h, region, payDate,
+        HouseholdAssessor.assess(h, region, payDate, OffsetDateTime.now(regions.clock()))).toBuffer().getBytes();
     answers.put(index, h.id(), h.stamp(), payDate, region.books(payDate), body);
     answer(ctx, body);
   }
