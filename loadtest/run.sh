@@ -116,7 +116,7 @@ awk '/^tps/ { printf "pgbench.kept.tps=%s\n", $3; exit }' "$out/pgbench-kept.txt
 
 wrk_to() { # name url [script]: 64 connections, latency percentiles into the baselines
   local name=$1 url=$2 script=${3:-}
-  BODIES=$out/bodies.txt wrk -t2 -c64 -d"${seconds}s" --latency ${script:+-s "$script"} "$url" > "$out/wrk-$name.txt"
+  BODIES=${BODIES_FILE:-$out/bodies.txt} wrk -t2 -c64 -d"${seconds}s" --latency ${script:+-s "$script"} "$url" > "$out/wrk-$name.txt"
   awk -v n="$name" '/Requests\/sec/ { printf "wrk.%s.rps=%s\n", n, $2 }
     / 50% / { printf "wrk.%s.p50=%s\n", n, $2 } / 90% / { printf "wrk.%s.p90=%s\n", n, $2 } / 99% / { printf "wrk.%s.p99=%s\n", n, $2 }
     /Non-2xx/ { printf "wrk.%s.non2xx=%s\n", n, $NF }' "$out/wrk-$name.txt" >> "$base"
@@ -132,13 +132,32 @@ pg_ticks() {
   echo $sum
 }
 hz=$(getconf CLK_TCK)
-echo "== baseline: the gateway's lookups through wrk (64 connections, ${seconds}s, after a warm-up)"
-BODIES=$out/bodies.txt wrk -t2 -c64 -d5s -s loadtest/bench/lookup.lua "http://127.0.0.1:$gw_port" > /dev/null
+# the gateway's CPU by thread: its event loops (the lookups themselves), the JIT compilers (still compiling the
+# code of a process started seconds ago), the garbage collector, and the rest
+threads_ticks() {
+  local t
+  for t in /proc/$1/task/*; do
+    awk -v comm="$(cat "$t/comm" 2>/dev/null)" '{ print comm "," $14 + $15 }' "$t/stat" 2>/dev/null
+  done | awk -F, '{ k = $1 ~ /^vert\.x-eventloo/ ? "eventLoops" : $1 ~ /^C[12] Compiler/ ? "jit" : $1 ~ /^(GC|G1) / ? "gc" : "other"
+    s[k] += $2 }
+    END { for (k in s) print k, s[k] }'
+}
+# the warm-up asks for the last quarter of the residents and the measurement for the rest, each resident once
+# (lookup.lua walks the file): the JIT compilers have settled and the measured lookups find no kept answer
+# (the residents are one a household)
+measured=$(( $(wc -l < "$out/bodies.txt") * 3 / 4 ))
+head -"$measured" "$out/bodies.txt" > "$out/bodies-measured.txt"
+tail -n +"$((measured + 1))" "$out/bodies.txt" > "$out/bodies-warm-up.txt"
+warm_up=${WARM_UP_SECONDS:-20}
+echo "== baseline: the gateway's lookups through wrk (64 connections, ${seconds}s, after a ${warm_up}s warm-up)"
+BODIES=$out/bodies-warm-up.txt wrk -t2 -c64 -d"${warm_up}s" -s loadtest/bench/lookup.lua "http://127.0.0.1:$gw_port" > /dev/null
 # JFR=1: the gateway's CPU samples during the measured lookups, their top frames into jfr-top.txt
 [ "${JFR:-0}" = 1 ] && jcmd "${pids[0]}" JFR.start name=lookups settings=profile > /dev/null
+threads_ticks "${pids[0]}" > "$out/threads-before.txt"
 gw_before=$(ticks "${pids[0]}") pg_before=$(pg_ticks)
-wrk_to gateway "http://127.0.0.1:$gw_port" loadtest/bench/lookup.lua
+BODIES_FILE=$out/bodies-measured.txt wrk_to gateway "http://127.0.0.1:$gw_port" loadtest/bench/lookup.lua
 gw_after=$(ticks "${pids[0]}") pg_after=$(pg_ticks)
+threads_ticks "${pids[0]}" > "$out/threads-after.txt"
 if [ "${JFR:-0}" = 1 ]; then
   jcmd "${pids[0]}" JFR.stop name=lookups filename="$out/lookups.jfr" > /dev/null
   jfr print --events jdk.ExecutionSample "$out/lookups.jfr" | awk '
@@ -153,6 +172,8 @@ fi
 served=$(awk '/requests in/ { print $1 }' "$out/wrk-gateway.txt")
 awk -v g=$((gw_after - gw_before)) -v p=$((pg_after - pg_before)) -v n="$served" -v hz="$hz" 'BEGIN {
   printf "cpu.gateway.msPerLookup=%.3f\ncpu.postgres.msPerLookup=%.3f\n", g * 1000 / hz / n, p * 1000 / hz / n }' >> "$base"
+awk -v n="$served" -v hz="$hz" 'NR == FNR { before[$1] = $2; next } { printf "cpu.gateway.%s.msPerLookup=%.3f\n", $1, ($2 - before[$1]) * 1000 / hz / n }' \
+  "$out/threads-before.txt" "$out/threads-after.txt" | sort >> "$base"
 grep '^cpu\.' "$base" | sed 's/^/  /'
 echo "== baseline: the same lookups from 2,000 residents only: their households' answers are kept"
 head -2000 "$out/bodies.txt" > "$out/bodies-kept.txt"

@@ -151,6 +151,12 @@ public final class Summary {
       sb.append(String.format(Locale.ROOT, "  %-44s %12s ms gateway, %s ms PostgreSQL%n", "CPU per lookup (/proc, during wrk)",
           b.getProperty("cpu.gateway.msPerLookup"), b.getProperty("cpu.postgres.msPerLookup", "-")));
     }
+    if (b.containsKey("cpu.gateway.eventLoops.msPerLookup")) {
+      sb.append(String.format(Locale.ROOT, "  %-44s %12s ms event loops, %s ms JIT, %s ms GC, %s ms other%n",
+          "  of the gateway's, by thread", b.getProperty("cpu.gateway.eventLoops.msPerLookup"),
+          b.getProperty("cpu.gateway.jit.msPerLookup", "-"), b.getProperty("cpu.gateway.gc.msPerLookup", "-"),
+          b.getProperty("cpu.gateway.other.msPerLookup", "-")));
+    }
     sb.append(String.format(Locale.ROOT, "%nThe gateway as a share of each%n"));
     sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", "lookups / the lookup SQL through pgbench", pct(gatewayLookups, pgbench)));
     sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", "lookups / the trivial Vert.x endpoint", pct(gatewayLookups, trivial)));
