@@ -82,7 +82,9 @@ class UnknownToTheChannelTest {
     // logged in while the channel answers: its login is not what this tests
     g.lookup(Fixture.CHEN, "陈一");
     g.bearer(TestGateway.DEFAULT_RESIDENT);
-    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, false, 1, false)); // the channel's API fails once
+    // the channel's API fails until the order has been refused (failing once only, the failure could go to
+    // the sweeper's query of an earlier round's order instead of this prepay)
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, false, 1_000, false));
     HttpResponse<Buffer> refused = orderChen(channel);
     assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(503);
     g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
