@@ -99,7 +99,7 @@ public class PeakSimulation extends Simulation {
           percent(20.0).then(exec(session -> session.set("channel", "alipay").set("mode", "qr"))),
           percent(35.0).then(exec(session -> session.set("channel", "wechat").set("mode", "mini"))),
           percent(15.0).then(exec(session -> session.set("channel", "alipay").set("mode", "mini"))))
-      .exec(login())
+      .exec(login()).exitHereIfFailed() // a resident the gateway turned away at login goes no further
       .exec(lookup())
       .exec(session -> session.set("order", Journey.orderBody(session.getString("household"), session.getString("channel"),
           session.getString("mode"))))
@@ -128,7 +128,7 @@ public class PeakSimulation extends Simulation {
   final ScenarioBuilder lookups = scenario("lookups")
       .feed(lookupResidents)
       .exec(session -> session.set("channel", Math.random() < 0.7 ? "wechat" : "alipay"))
-      .exec(login())
+      .exec(login()).exitHereIfFailed() // a resident the gateway turned away at login goes no further
       .exec(lookup())
       .pause(Duration.ofSeconds(1), Duration.ofSeconds(3))
       .exec(lookup())
