@@ -106,37 +106,27 @@ public final class Gateway implements AutoCloseable {
     PersonalDataCipher cipher = PersonalDataCipher.load(options.keyDir(), env);
     // the regions as they stand at each import: a book published at run time counts from the next one
     RosterImport roster = new RosterImport(db, cipher, () -> RosterImport.regionInfo(regions));
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(options.databaseStartWaitSeconds()).toNanos();
-    // a failover while this instance starts (a migration or the first queries cut off with their
-    // connection) is waited out and the start made again from the beginning: each preparation step is a
-    // transaction or idempotent, and nothing has been served yet
-    while (true) {
+    // a failover while this instance starts (no primary yet, a migration or the first queries cut off
+    // with their connection) is waited out and the start made again from the beginning: each preparation
+    // step is a transaction or idempotent, and nothing has been served yet
+    return Database.waitingOut(java.time.Duration.ofSeconds(options.databaseStartWaitSeconds()), () -> {
       Gateway g = new Gateway(options, db, cipher);
       try {
-        prepare(options, env, regions, db, g, roster, java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        prepare(options, env, regions, db, g, roster);
         g.serve(clock, regions, roster);
         return g;
       } catch (RuntimeException e) {
         g.stopServing();
-        if (!Database.unavailable(e) || System.nanoTime() > deadline) {
-          throw e;
-        }
-        LOG.warn("the database went away while this instance started ({}): starting again in 2 s", e.getMessage());
-        try {
-          Thread.sleep(2000); // start-up, on the main thread: nothing is served yet
-        } catch (InterruptedException x) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("start-up interrupted while waiting for the database", x);
-        }
+        throw e;
       }
-    }
+    });
   }
 
   /** Migrations, shared keys, regions, published books, targets, the demo roster and the first account: in turn with other instances. */
   private static void prepare(GatewayOptions options, Map<String, String> env, Regions regions, Database db, Gateway g,
-      RosterImport roster, java.time.Duration wait) {
+      RosterImport roster) {
     PersonalDataCipher cipher = g.cipher;
-    try (AutoCloseable turn = db.startupLock(wait)) {
+    try (AutoCloseable turn = db.startupLock()) {
       db.migrate();
       SharedKeys.check(db, cipher);
       roster.registerRegions();

@@ -78,8 +78,7 @@ public final class Database implements AutoCloseable {
    * few seconds), trying every 2 s. A database that answers and refuses is not waited for.
    */
   public AutoCloseable startupLock(java.time.Duration wait) {
-    long deadline = System.nanoTime() + wait.toNanos();
-    while (true) {
+    return waitingOut(wait, () -> {
       try {
         Connection c = connect();
         try (var st = c.createStatement()) {
@@ -90,12 +89,28 @@ public final class Database implements AutoCloseable {
         }
         return c::close; // a session lock: it goes with its connection
       } catch (SQLException e) {
+        throw new IllegalStateException("cannot take the start-up lock: " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /**
+   * {@code attempt} until it succeeds, for as long as its failures say the database is {@link #unavailable}
+   * and {@code wait} has not passed, trying again every 2 s; any other failure at once. Blocking: for
+   * start-up, on the main thread, while nothing is served.
+   */
+  public static <T> T waitingOut(java.time.Duration wait, java.util.function.Supplier<T> attempt) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      try {
+        return attempt.get();
+      } catch (RuntimeException e) {
         if (!unavailable(e) || System.nanoTime() > deadline) {
-          throw new IllegalStateException("cannot take the start-up lock: " + e.getMessage(), e);
+          throw e;
         }
-        LOG.warn("the database does not answer yet ({}): trying again in 2 s", e.getMessage());
+        LOG.warn("the database does not answer ({}): trying again in 2 s", e.getMessage());
         try {
-          Thread.sleep(2000); // start-up, on the main thread: nothing is served yet
+          Thread.sleep(2000);
         } catch (InterruptedException x) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("start-up interrupted while waiting for the database", x);
