@@ -26,7 +26,7 @@ import java.util.Map;
 public final class AlipayClient {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AlipayClient.class);
   private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-  private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+  private static final ZoneId CHINA = cn.liangxian.gateway.channel.ChannelDays.BEIJING;
 
   private final WebClient http;
   private final String gatewayUrl;

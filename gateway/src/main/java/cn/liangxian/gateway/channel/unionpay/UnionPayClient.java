@@ -26,7 +26,7 @@ import java.util.zip.Inflater;
  * certificates; signing and verifying run on a worker, never on the event loop.
  */
 public final class UnionPayClient {
-  static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+  static final ZoneId CHINA = cn.liangxian.gateway.channel.ChannelDays.BEIJING;
   static final DateTimeFormatter TXN_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
   private final Vertx vertx;
