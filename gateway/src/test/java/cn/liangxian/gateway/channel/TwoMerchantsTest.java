@@ -9,13 +9,11 @@ import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import cn.liangxian.sandbox.ChannelSandbox;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,18 +66,7 @@ class TwoMerchantsTest {
   }
 
   JsonObject order(JsonObject h, String channel) throws Exception {
-    JsonArray items = new JsonArray();
-    for (Object o : h.getJsonArray("members")) {
-      JsonObject m = (JsonObject) o;
-      boolean unpaid = m.getJsonArray("insurances").stream().map(x -> (JsonObject) x)
-          .anyMatch(i -> i.getString("insurance").equals("medical") && i.getString("status").equals("unpaid"));
-      if (unpaid) {
-        items.add(new JsonObject().put("memberRef", m.getString("ref")).put("insurance", "medical")
-            .put("year", h.getJsonObject("totals").getJsonObject("medical").getInteger("year")));
-      }
-    }
-    HttpResponse<Buffer> r = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
-        .put("channel", channel).put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString());
+    HttpResponse<Buffer> r = g.orderUnpaidMedical(h, channel, "qr");
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     return r.bodyAsJsonObject();
   }

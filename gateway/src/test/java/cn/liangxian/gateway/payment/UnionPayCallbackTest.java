@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,19 +50,7 @@ class UnionPayCallbackTest {
 
   HttpResponse<Buffer> order(String id, String name, String mode) throws Exception {
     JsonObject h = g.lookup(id, name);
-    JsonArray items = new JsonArray();
-    for (Object x : h.getJsonArray("members")) {
-      JsonObject m = (JsonObject) x;
-      boolean unpaid = m.getJsonArray("insurances").stream().map(i -> (JsonObject) i)
-          .anyMatch(i -> i.getString("insurance").equals("medical") && i.getString("status").equals("unpaid"));
-      if (unpaid) {
-        items.add(new JsonObject().put("memberRef", m.getString("ref")).put("insurance", "medical")
-            .put("year", h.getJsonObject("totals").getJsonObject("medical").getInteger("year")));
-      }
-    }
-    return g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
-        .put("channel", "unionpay").put("mode", mode)
-        .put("items", items), "Idempotency-Key", UUID.randomUUID().toString());
+    return g.orderUnpaidMedical(h, "unionpay", mode);
   }
 
   static <T> T await(io.vertx.core.Future<T> f) throws Exception {

@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,18 +35,7 @@ class ReconciliationTest {
 
   JsonObject pay(String id, String name, String channel) throws Exception {
     JsonObject h = g.lookup(id, name);
-    JsonArray items = new JsonArray();
-    for (Object o : h.getJsonArray("members")) {
-      JsonObject m = (JsonObject) o;
-      boolean unpaid = m.getJsonArray("insurances").stream().map(x -> (JsonObject) x)
-          .anyMatch(i -> i.getString("insurance").equals("medical") && i.getString("status").equals("unpaid"));
-      if (unpaid) {
-        items.add(new JsonObject().put("memberRef", m.getString("ref")).put("insurance", "medical")
-            .put("year", h.getJsonObject("totals").getJsonObject("medical").getInteger("year")));
-      }
-    }
-    HttpResponse<Buffer> r = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
-        .put("channel", channel).put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString());
+    HttpResponse<Buffer> r = g.orderUnpaidMedical(h, channel, "qr");
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     JsonObject o = r.bodyAsJsonObject();
     g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();

@@ -10,7 +10,6 @@ import cn.liangxian.gateway.support.TestGateway;
 import cn.liangxian.sandbox.ChannelSandbox;
 import cn.liangxian.sandbox.fault.SandboxFaults;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.sql.ResultSet;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -66,18 +64,7 @@ class ScheduledReconciliationTest {
 
   static JsonObject order(TestGateway g, String id, String name, String channel) throws Exception {
     JsonObject h = g.lookup(id, name);
-    JsonArray items = new JsonArray();
-    for (Object o : h.getJsonArray("members")) {
-      JsonObject m = (JsonObject) o;
-      boolean unpaid = m.getJsonArray("insurances").stream().map(x -> (JsonObject) x)
-          .anyMatch(i -> i.getString("insurance").equals("medical") && i.getString("status").equals("unpaid"));
-      if (unpaid) {
-        items.add(new JsonObject().put("memberRef", m.getString("ref")).put("insurance", "medical")
-            .put("year", h.getJsonObject("totals").getJsonObject("medical").getInteger("year")));
-      }
-    }
-    HttpResponse<Buffer> r = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
-        .put("channel", channel).put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString());
+    HttpResponse<Buffer> r = g.orderUnpaidMedical(h, channel, "qr");
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     return r.bodyAsJsonObject();
   }

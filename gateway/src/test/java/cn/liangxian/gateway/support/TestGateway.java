@@ -151,6 +151,25 @@ public final class TestGateway implements AutoCloseable {
     return o;
   }
 
+  /**
+   * Orders every member of a looked-up household whose medical insurance is unpaid, for the year the
+   * lookup's totals name, on {@code channel} in {@code mode}: the answer as it came (201 or a refusal).
+   */
+  public HttpResponse<Buffer> orderUnpaidMedical(JsonObject household, String channel, String mode) throws Exception {
+    io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
+    int year = household.getJsonObject("totals").getJsonObject("medical").getInteger("year");
+    for (Object o : household.getJsonArray("members")) {
+      JsonObject m = (JsonObject) o;
+      boolean unpaid = m.getJsonArray("insurances").stream().map(x -> (JsonObject) x)
+          .anyMatch(i -> i.getString("insurance").equals("medical") && i.getString("status").equals("unpaid"));
+      if (unpaid) {
+        items.add(new JsonObject().put("memberRef", m.getString("ref")).put("insurance", "medical").put("year", year));
+      }
+    }
+    return post("/api/v1/orders", new JsonObject().put("householdRef", household.getJsonObject("household").getString("ref"))
+        .put("channel", channel).put("mode", mode).put("items", items), "Idempotency-Key", java.util.UUID.randomUUID().toString());
+  }
+
   public ImportReport importCsv(String name, String csv) {
     return roster.importCsv(name, csv.getBytes(StandardCharsets.UTF_8));
   }
