@@ -3,13 +3,16 @@ package cn.liangxian.gateway.config;
 /**
  * How many requests of each route class one gateway process serves at once; beyond them a request is
  * turned away at once (503) rather than queued. Callbacks and health checks have no limit: a channel's
- * notification is always taken. {@code total} counts every class: lookups and order creation are turned
- * away once three quarters of it are in use, the other limited classes only once all of it is.
+ * notification is always taken. {@code total} counts every class: lookups, residents' logins and order
+ * creation (what starts a new journey) are turned away once three quarters of it are in use, the other
+ * limited classes (what finishes a journey already under way) only once all of it is.
  */
-public record AdmissionLimits(int lookups, int orderCreates, int orderReads, int operator, int total, int retryAfterSeconds) {
+public record AdmissionLimits(int lookups, int logins, int orderCreates, int orderReads, int operator, int total,
+    int retryAfterSeconds) {
 
   static AdmissionLimits read(Settings a) {
     AdmissionLimits l = new AdmissionLimits(a.integer("lookups", "GATEWAY_ADMISSION_LOOKUPS", 64, 0, 1_000_000),
+        a.integer("logins", "GATEWAY_ADMISSION_LOGINS", 64, 0, 1_000_000),
         a.integer("orderCreates", "GATEWAY_ADMISSION_ORDER_CREATES", 64, 0, 1_000_000),
         a.integer("orderReads", "GATEWAY_ADMISSION_ORDER_READS", 256, 0, 1_000_000),
         a.integer("operator", "GATEWAY_ADMISSION_OPERATOR", 32, 0, 1_000_000),

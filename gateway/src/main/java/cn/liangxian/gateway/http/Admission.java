@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * until the kiosk gives up. Callbacks and health checks are counted but never turned away.
  */
 public final class Admission {
+  private static final String GIVE_BACK = "admission.giveBack";
   private final Map<RouteClass, AtomicInteger> inFlight = new EnumMap<>(RouteClass.class);
   private final Map<RouteClass, Integer> limits = new EnumMap<>(RouteClass.class);
   private final Map<RouteClass, Counter> admitted = new EnumMap<>(RouteClass.class);
@@ -28,6 +29,7 @@ public final class Admission {
 
   public Admission(AdmissionLimits l, MeterRegistry registry) {
     limits.put(RouteClass.LOOKUP, l.lookups());
+    limits.put(RouteClass.LOGIN, l.logins());
     limits.put(RouteClass.ORDER_CREATE, l.orderCreates());
     limits.put(RouteClass.ORDER_READ, l.orderReads());
     limits.put(RouteClass.OPERATOR, l.operator());
@@ -79,13 +81,27 @@ public final class Admission {
       return;
     }
     AtomicBoolean left = new AtomicBoolean();
-    // called once the response is written, or the connection closed or failed before that
-    ctx.addEndHandler(ar -> {
+    Runnable giveBack = () -> {
       if (left.compareAndSet(false, true)) {
         leave(c);
       }
-    });
+    };
+    ctx.put(GIVE_BACK, giveBack);
+    // called once the response is written, or the connection closed or failed before that
+    ctx.addEndHandler(ar -> giveBack.run());
     ctx.next();
+  }
+
+  /**
+   * The request now waits for an event (a held status request waiting for its order to change), not for
+   * this process: its place is given back at once, so that however many residents are waiting for their
+   * payment to be confirmed, the places count only the requests being worked on.
+   */
+  public static void waiting(RoutingContext ctx) {
+    Runnable giveBack = ctx.get(GIVE_BACK);
+    if (giveBack != null) {
+      giveBack.run();
+    }
   }
 
   private void turnAway(RoutingContext ctx) {

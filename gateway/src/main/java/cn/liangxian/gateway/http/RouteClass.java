@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpMethod;
 /** The classes of route admission counts apart, and which are turned away first under overload. */
 public enum RouteClass {
   LOOKUP("lookup", Shedding.FIRST),
+  LOGIN("login", Shedding.FIRST),
   ORDER_CREATE("order-create", Shedding.FIRST),
   ORDER_READ("order-read", Shedding.NEXT),
   OPERATOR("operator", Shedding.NEXT),
@@ -40,6 +41,9 @@ public enum RouteClass {
     }
     if (path.equals("/api/v1/lookup")) {
       return LOOKUP;
+    }
+    if (path.startsWith("/api/v1/session/")) {
+      return LOGIN; // a resident opening the mini-program: a new journey, turned away with the lookups
     }
     if (path.equals("/api/v1/orders") && method == HttpMethod.POST) {
       return ORDER_CREATE;

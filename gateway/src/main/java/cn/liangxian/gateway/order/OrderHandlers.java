@@ -1,5 +1,7 @@
 package cn.liangxian.gateway.order;
 
+import cn.liangxian.gateway.http.Admission;
+
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.Replies;
@@ -66,6 +68,7 @@ public final class OrderHandlers {
         Replies.json(ctx, 200, ar.result());
         return;
       }
+      Admission.waiting(ctx); // held: it costs nothing until the order changes or the time is up
       long timer = ctx.vertx().setTimer(wait * 1000L, t -> w.woken().tryComplete());
       w.woken().future().onComplete(x -> {
         ctx.vertx().cancelTimer(timer);

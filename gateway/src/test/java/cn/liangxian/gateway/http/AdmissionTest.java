@@ -17,7 +17,7 @@ class AdmissionTest {
 
   @Test
   void aClassAtItsLimitIsTurnedAwayUntilAPlaceIsGivenBack() {
-    Admission a = new Admission(new AdmissionLimits(1, 2, 2, 2, 100, 3), registry);
+    Admission a = new Admission(new AdmissionLimits(1, 2, 2, 2, 2, 100, 3), registry);
     assertThat(a.enter(RouteClass.LOOKUP)).isTrue();
     assertThat(a.enter(RouteClass.LOOKUP)).isFalse();
     assertThat(a.inFlight(RouteClass.LOOKUP)).isEqualTo(1);
@@ -31,13 +31,14 @@ class AdmissionTest {
 
   @Test
   void lookupsAndOrderCreationGoFirstStatusNextCallbacksAndHealthNever() {
-    Admission a = new Admission(new AdmissionLimits(100, 100, 100, 100, 4, 3), registry);
+    Admission a = new Admission(new AdmissionLimits(100, 100, 100, 100, 100, 4, 3), registry);
     for (int i = 0; i < 3; i++) {
       assertThat(a.enter(RouteClass.ORDER_READ)).isTrue();
     }
     // three of four in use: lookups and order creation are turned away, status still served
     assertThat(a.enter(RouteClass.LOOKUP)).isFalse();
     assertThat(a.enter(RouteClass.ORDER_CREATE)).isFalse();
+    assertThat(a.enter(RouteClass.LOGIN)).as("a login starts a new journey: turned away with them").isFalse();
     assertThat(a.enter(RouteClass.ORDER_READ)).isTrue();
     assertThat(a.enter(RouteClass.ORDER_READ)).isFalse();
     assertThat(a.enter(RouteClass.OPERATOR)).isFalse();
@@ -51,7 +52,7 @@ class AdmissionTest {
 
   @Test
   void aLimitOfZeroTurnsEveryRequestOfTheClassAway() {
-    Admission a = new Admission(new AdmissionLimits(0, 1, 1, 1, 100, 3), registry);
+    Admission a = new Admission(new AdmissionLimits(0, 1, 1, 1, 1, 100, 3), registry);
     assertThat(a.enter(RouteClass.LOOKUP)).isFalse();
     assertThat(a.inFlight(RouteClass.LOOKUP)).isZero();
   }
@@ -60,6 +61,7 @@ class AdmissionTest {
   void routesFallIntoTheirClasses() {
     assertThat(RouteClass.of(HttpMethod.POST, "/api/v1/lookup")).isEqualTo(RouteClass.LOOKUP);
     assertThat(RouteClass.of(HttpMethod.POST, "/api/v1/orders")).isEqualTo(RouteClass.ORDER_CREATE);
+    assertThat(RouteClass.of(HttpMethod.POST, "/api/v1/session/wechat")).isEqualTo(RouteClass.LOGIN);
     assertThat(RouteClass.of(HttpMethod.GET, "/api/v1/orders/abc")).isEqualTo(RouteClass.ORDER_READ);
     assertThat(RouteClass.of(HttpMethod.POST, "/api/v1/orders/abc/cancel")).isEqualTo(RouteClass.ORDER_READ);
     assertThat(RouteClass.of(HttpMethod.GET, "/api/v1/orders/abc/receipt")).isEqualTo(RouteClass.ORDER_READ);

@@ -63,6 +63,9 @@ class OrderLongPollTest {
   void aWaitingRequestIsAnsweredOnceTheOrderIsPaid() throws Exception {
     Future<HttpResponse<Buffer>> waiting = poll("?waitSeconds=25");
     Eventually.until("the request waiting", this::waiters, l -> l.endsWith(" 1.0"));
+    // held, it takes no place of the process's admission: waiting residents never crowd out work
+    Eventually.until("its admission place given back", g::metrics,
+        m -> m.contains("liangxian_admission_in_flight{class=\"order-read\"} 0.0"));
     assertThat(waiting.isComplete()).isFalse();
     g.gateway.demo().sandbox().pay(order.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
     // awaited for less than the 25 s asked: the notification answered it, not the timer
