@@ -132,7 +132,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
   public static Body body(Vertx vertx, Clock clock, Signing signing, String name, java.util.Collection<String> regions,
       WechatPayMerchant wechat, String wechatBaseUrl, AlipayMerchant alipay, String alipayGatewayUrl, UnionPaySetup unionpay,
       Supplier<String> callbackBaseUrl) {
-    WebClient http = WebClient.create(vertx);
+    WebClient http = ChannelHttp.client(vertx);
     Map<String, PaymentChannel> byName = new LinkedHashMap<>();
     if (wechat != null) {
       byName.put("wechat", new WechatPayChannel(new WechatPayClient(http, wechatBaseUrl, wechat, clock, signing),
@@ -158,7 +158,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
   /** The channels speaking to given addresses (the real channels, or a stand-in with the same protocols). */
   public static Channels of(Vertx vertx, Clock clock, Signing signing, WechatPayMerchant wechat, String wechatBaseUrl,
       AlipayMerchant alipay, String alipayGatewayUrl, UnionPaySetup unionpay, Supplier<String> callbackBaseUrl) {
-    WebClient http = WebClient.create(vertx);
+    WebClient http = ChannelHttp.client(vertx);
     Map<String, PaymentChannel> byName = new LinkedHashMap<>();
     byName.put("wechat", new WechatPayChannel(new WechatPayClient(http, wechatBaseUrl, wechat, clock, signing),
         () -> callbackBaseUrl.get() + "/api/v1/callbacks/wechatpay"));

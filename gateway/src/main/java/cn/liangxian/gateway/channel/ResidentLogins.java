@@ -20,7 +20,7 @@ public record ResidentLogins(Map<String, ResidentLogin> byChannel) {
   /** Logins at given addresses: WeChat's {@code jscode2session} service, and the Alipay app's gateway. */
   public static ResidentLogins of(Vertx vertx, Clock clock, Signing signing, String wechatApiUrl, String wechatAppId, String wechatAppSecret,
       AlipayMerchant alipay, String alipayGatewayUrl) {
-    WebClient http = WebClient.create(vertx);
+    WebClient http = ChannelHttp.client(vertx);
     return new ResidentLogins(Map.of("wechat", new MiniProgramLogin(http, wechatApiUrl, wechatAppId, wechatAppSecret),
         "alipay", new AlipayLogin(new AlipayClient(http, alipayGatewayUrl, alipay, clock, signing))));
   }
