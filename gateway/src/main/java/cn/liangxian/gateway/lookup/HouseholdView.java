@@ -6,32 +6,75 @@ import cn.liangxian.policy.Assessment;
 import cn.liangxian.policy.Insurance;
 import cn.liangxian.policy.InsuranceTerms;
 import cn.liangxian.policy.RegionBooks;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The household as the API shows it: masked members, each insurance's status and amounts with clauses. */
 public final class HouseholdView {
   private HouseholdView() {}
 
-  public static JsonObject render(Household h, Regions.Entry region, LocalDate payDate, List<HouseholdAssessor.Item> items) {
-    JsonArray members = new JsonArray();
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final ZoneId BEIJING = ZoneId.of("Asia/Shanghai");
+
+  /**
+   * The answer's bytes, written field by field as they are produced (no tree of objects built first and
+   * walked again): this is the lookup's hot path.
+   */
+  public static byte[] render(Household h, Regions.Entry region, LocalDate payDate, List<HouseholdAssessor.Item> items) {
+    ByteArrayBuilder out = new ByteArrayBuilder(8192);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      write(g, h, region, payDate, items);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // not from memory
+    }
+    byte[] bytes = out.toByteArray();
+    out.release();
+    return bytes;
+  }
+
+  private static void write(JsonGenerator g, Household h, Regions.Entry region, LocalDate payDate,
+      List<HouseholdAssessor.Item> items) throws IOException {
+    g.writeStartObject();
+    g.writeObjectFieldStart("household");
+    g.writeStringField("ref", h.ref().toString());
+    g.writeObjectFieldStart("region");
+    g.writeStringField("code", region.code());
+    g.writeStringField("name", region.name());
+    g.writeEndObject();
+    g.writeStringField("township", h.township());
+    g.writeStringField("village", h.village());
+    g.writeEndObject();
+    g.writeStringField("payDate", payDate.toString());
+    g.writeArrayFieldStart("members");
     for (Household.Member m : h.members()) {
-      JsonArray ins = new JsonArray();
+      g.writeStartObject();
+      g.writeStringField("ref", m.ref().toString());
+      g.writeStringField("name", Masking.name(m.name()));
+      g.writeStringField("idNumber", m.identity().masked());
+      g.writeStringField("sex", m.identity().sex().name().toLowerCase());
+      g.writeNumberField("age", m.identity().ageOn(payDate));
+      g.writeArrayFieldStart("insurances");
       for (HouseholdAssessor.Item it : items) {
         if (it.member() == m) {
-          ins.add(item(it));
+          item(g, it);
         }
       }
-      members.add(new JsonObject().put("ref", m.ref().toString()).put("name", Masking.name(m.name()))
-          .put("idNumber", m.identity().masked()).put("sex", m.identity().sex().name().toLowerCase())
-          .put("age", m.identity().ageOn(payDate)).put("insurances", ins));
+      g.writeEndArray();
+      g.writeEndObject();
     }
-    JsonObject totals = new JsonObject();
-    JsonArray wholeFamily = new JsonArray();
+    g.writeEndArray();
+    g.writeObjectFieldStart("totals");
+    List<Object[]> wholeFamily = new ArrayList<>();
     RegionBooks books = region.books(payDate);
     for (Insurance ins : Insurance.values()) {
       List<Integer> years = HouseholdAssessor.years(books, ins, payDate);
@@ -39,11 +82,12 @@ public final class HouseholdView {
         continue;
       }
       // one line per open year, oldest first; the insurance's figures add them up
-      JsonArray perYear = new JsonArray();
       long dueAll = 0;
       long governmentAll = 0;
       int unpaidAll = 0;
-      for (int year : years) {
+      long[][] perYear = new long[years.size()][];
+      for (int y = 0; y < years.size(); y++) {
+        int year = years.get(y);
         InsuranceTerms t = books.book(ins, year).flatMap(b -> b.terms(ins)).orElseThrow();
         long due = 0;
         long government = 0;
@@ -60,67 +104,100 @@ public final class HouseholdView {
             government += it.assessment().governmentFen();
           }
         }
-        perYear.add(new JsonObject().put("year", year).put("unpaidMembers", unpaid).put("dueFen", due)
-            .put("governmentFen", government));
+        perYear[y] = new long[] {year, unpaid, due, government};
         dueAll += due;
         governmentAll += government;
         unpaidAll += unpaid;
         if (t.wholeFamilyRequired()) {
-          wholeFamily.add(new JsonObject().put("insurance", ins.code()).put("year", year)
-              .put("source", t.wholeFamilySource().orElse(null)));
+          wholeFamily.add(new Object[] {ins.code(), year, t.wholeFamilySource().orElse(null)});
         }
       }
-      totals.put(ins.code(), new JsonObject().put("year", years.get(years.size() - 1)).put("unpaidMembers", unpaidAll)
-          .put("dueFen", dueAll).put("governmentFen", governmentAll)
-          .put("note", ins == Insurance.PENSION ? "pension amounts at each member's lowest tier" : null)
-          .put("years", perYear));
+      g.writeObjectFieldStart(ins.code());
+      g.writeNumberField("year", years.get(years.size() - 1));
+      g.writeNumberField("unpaidMembers", unpaidAll);
+      g.writeNumberField("dueFen", dueAll);
+      g.writeNumberField("governmentFen", governmentAll);
+      g.writeStringField("note", ins == Insurance.PENSION ? "pension amounts at each member's lowest tier" : null);
+      g.writeArrayFieldStart("years");
+      for (long[] line : perYear) {
+        g.writeStartObject();
+        g.writeNumberField("year", (int) line[0]);
+        g.writeNumberField("unpaidMembers", (int) line[1]);
+        g.writeNumberField("dueFen", line[2]);
+        g.writeNumberField("governmentFen", line[3]);
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
     }
-    return new JsonObject()
-        .put("household", new JsonObject().put("ref", h.ref().toString())
-            .put("region", new JsonObject().put("code", region.code()).put("name", region.name()))
-            .put("township", h.township()).put("village", h.village()))
-        .put("payDate", payDate.toString())
-        .put("members", members)
-        .put("totals", totals)
-        .put("wholeFamilyRequired", wholeFamily);
+    g.writeEndObject();
+    g.writeArrayFieldStart("wholeFamilyRequired");
+    for (Object[] w : wholeFamily) {
+      g.writeStartObject();
+      g.writeStringField("insurance", (String) w[0]);
+      g.writeNumberField("year", (Integer) w[1]);
+      g.writeStringField("source", (String) w[2]);
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
   }
 
-  private static JsonObject item(HouseholdAssessor.Item it) {
-    JsonObject o = new JsonObject().put("insurance", it.insurance().code()).put("year", it.year())
-        .put("status", it.status().code);
+  private static void item(JsonGenerator g, HouseholdAssessor.Item it) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("insurance", it.insurance().code());
+    g.writeNumberField("year", it.year());
+    g.writeStringField("status", it.status().code);
     if (it.reason() != null) {
-      o.put("reason", it.reason());
+      g.writeStringField("reason", it.reason());
     }
     if (it.why() != null) {
       // the engine's stable code and its Chinese text (the book's wording where it gives one)
-      o.put("reasonCode", it.why().code()).put("reasonText", it.why().text());
+      g.writeStringField("reasonCode", it.why().code());
+      g.writeStringField("reasonText", it.why().text());
     }
     Household.Hold hold = it.status() == HouseholdAssessor.Status.PAID
         ? it.member().hold(it.insurance().code(), it.year()) : null;
     if (hold != null && hold.paidAt() != null) {
       // when it was paid, in Beijing time: the kiosk lists paid members with the day
-      o.put("paidAt", hold.paidAt().atZoneSameInstant(ZoneId.of("Asia/Shanghai")).toOffsetDateTime()
+      g.writeStringField("paidAt", hold.paidAt().atZoneSameInstant(BEIJING).toOffsetDateTime()
           .truncatedTo(ChronoUnit.SECONDS).toString());
     }
     Assessment a = it.assessment();
     if (a != null && a.eligible()) {
-      amounts(o, a);
-      o.put("coverageStart", a.coverageStart().toString()).put("coverageEnd", a.coverageEnd().toString());
+      g.writeNumberField("personalFen", a.personalFen());
+      g.writeNumberField("governmentFen", a.governmentFen());
+      g.writeNumberField("subsidyFen", a.subsidyFen());
+      g.writeNumberField("laterSubsidyFen", a.laterSubsidyFen());
+      g.writeNumberField("totalFen", a.totalFen());
+      g.writeStringField("coverageStart", a.coverageStart().toString());
+      g.writeStringField("coverageEnd", a.coverageEnd().toString());
     }
     if (a != null) {
-      o.put("rules", rules(a.rules()));
+      g.writeArrayFieldStart("rules");
+      for (AppliedRule r : a.rules()) {
+        g.writeStartObject();
+        g.writeStringField("id", r.id());
+        g.writeStringField("source", r.source());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
     }
     if (!it.tiers().isEmpty()) {
-      JsonArray tiers = new JsonArray();
+      g.writeArrayFieldStart("tiers");
       for (HouseholdAssessor.TierOption t : it.tiers()) {
         // lean: a pension tier has no later subsidy, and its total is the sum of the three parts
         Assessment ta = t.assessment();
-        tiers.add(new JsonObject().put("tier", t.tierYuan()).put("personalFen", ta.personalFen())
-            .put("governmentFen", ta.governmentFen()).put("subsidyFen", ta.subsidyFen()));
+        g.writeStartObject();
+        g.writeNumberField("tier", t.tierYuan());
+        g.writeNumberField("personalFen", ta.personalFen());
+        g.writeNumberField("governmentFen", ta.governmentFen());
+        g.writeNumberField("subsidyFen", ta.subsidyFen());
+        g.writeEndObject();
       }
-      o.put("tiers", tiers);
+      g.writeEndArray();
     }
-    return o;
+    g.writeEndObject();
   }
 
   public static JsonObject amounts(JsonObject o, Assessment a) {

@@ -148,7 +148,7 @@ public final class LookupHandler {
     }
     LocalDate payDate = regions.payDate(region);
     byte[] body = HouseholdView.render(h, region, payDate,
-        HouseholdAssessor.assess(h, region, payDate, OffsetDateTime.now(regions.clock()))).toBuffer().getBytes();
+        HouseholdAssessor.assess(h, region, payDate, OffsetDateTime.now(regions.clock())));
     answers.put(index, h.id(), h.stamp(), payDate, region.books(payDate), body);
     answer(ctx, body);
   }
