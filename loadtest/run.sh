@@ -7,6 +7,9 @@
 #   loadtest/run.sh overload   3x the knee (KNEE journeys/s, 30 by default) for 60 s, then a minute at the knee:
 #                              p99 of the admitted and of the refused, lost payments, callbacks refused, and
 #                              how long after the burst a lookup is back to its latency before it
+#   loadtest/run.sh knee       journeys only, in levels of KNEE_STEP journeys/s (20) more each, KNEE_LEVELS (8) of
+#                              KNEE_LEVEL_SECONDS (30): each level's paid rate, p99 and errors from the gateway's
+#                              metrics, the CPU per journey of each process (Gatling's apart), and the knee
 #
 # Environment (all optional): PERSONS, JOURNEYS (journeys/s at the hold), LOOKUP_FAMILIES (families/s
 # checking what they owe), SPIKE (midnight factor), KNEE (overload), P99_MS, MAX_ERROR_PERCENT, SOAK_MINUTES, BUILD=0 to
@@ -27,7 +30,9 @@ case "$profile" in
   peak|soak) persons=${PERSONS:-1000000} ;;
   overload) persons=${PERSONS:-200000}; knee=${KNEE:-30}
     JOURNEYS=${JOURNEYS:-$((3 * knee))}; LOOKUP_FAMILIES=${LOOKUP_FAMILIES:-$((6 * knee))} ;;
-  *) echo "usage: loadtest/run.sh [short|peak|soak|overload]" >&2; exit 2 ;;
+  knee) persons=${PERSONS:-200000}; knee_step=${KNEE_STEP:-20}; knee_levels=${KNEE_LEVELS:-8}
+    knee_level_seconds=${KNEE_LEVEL_SECONDS:-30}; JOURNEYS=$knee_step; LOOKUP_FAMILIES=${LOOKUP_FAMILIES:-0} ;;
+  *) echo "usage: loadtest/run.sh [short|peak|soak|overload|knee]" >&2; exit 2 ;;
 esac
 started=$(date +%s)
 out=loadtest/target/runs/$(date +%Y%m%d-%H%M%S)-$profile
@@ -138,7 +143,8 @@ threads_ticks() {
   local t
   for t in /proc/$1/task/*; do
     awk -v comm="$(cat "$t/comm" 2>/dev/null)" '{ print comm "," $14 + $15 }' "$t/stat" 2>/dev/null
-  done | awk -F, '{ k = $1 ~ /^vert\.x-eventloo/ ? "eventLoops" : $1 ~ /^C[12] Compiler/ ? "jit" : $1 ~ /^(GC|G1) / ? "gc" : "other"
+  done | awk -F, '{ k = $1 ~ /^vert\.x-eventloo/ ? "eventLoops" : $1 ~ /^sandbox-/ ? "sandbox" : $1 ~ /^agency-/ ? "agency" \
+      : $1 ~ /^channel-signin/ ? "signing" : $1 ~ /^C[12] Compiler/ ? "jit" : $1 ~ /^(GC|G1) / ? "gc" : "other"
     s[k] += $2 }
     END { for (k in s) print k, s[k] }'
 }
@@ -212,6 +218,23 @@ if [ "$profile" = overload ]; then
   curl -sf "http://127.0.0.1:$gw_port/metrics" > "$out/metrics-before.txt"
   burst_start=$(date +%s.%N)
 fi
+if [ "$profile" = knee ]; then
+  { echo "knee.step=$knee_step"; echo "knee.levels=$knee_levels"; echo "knee.levelSeconds=$knee_level_seconds"
+    echo "knee.rampSeconds=3"; echo "clockTicks=$hz"; echo "p99Ms=${P99_MS:-1000}"; echo "maxErrorPercent=${MAX_ERROR_PERCENT:-1}"; } >> "$base"
+  # every 2 s: the gateway's metrics, and the CPU so far of its threads by class, of PostgreSQL and of Gatling
+  mkdir -p "$out/scrapes"
+  ( while :; do
+      at=$(date +%s%3N)
+      { curl -sf "http://127.0.0.1:$gw_port/metrics" || true
+        threads_ticks "${pids[0]}" | sed 's/^/# cpu /'
+        echo "# cpu postgres $(pg_ticks)"
+        [ -s "$out/gatling.pid" ] && echo "# cpu gatling $(ticks "$(cat "$out/gatling.pid")")"
+      } > "$out/scrapes/$at.part" && mv "$out/scrapes/$at.part" "$out/scrapes/$at.prom"
+      sleep 2
+    done ) &
+  scraper=$!
+  pids+=($scraper)
+fi
 echo "== Gatling: PeakSimulation, profile $profile"
 gatling_status=0
 java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" \
@@ -219,9 +242,17 @@ java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" \
   -Dloadtest.residents="$PWD/$pop/residents.csv" -Dloadtest.profile="$profile" \
   -Dloadtest.journeysPerSecond="${JOURNEYS:-30}" -Dloadtest.lookupFamiliesPerSecond="${LOOKUP_FAMILIES:-60}" \
   -Dloadtest.spikeFactor="${SPIKE:-2}" -Dloadtest.p99Ms="${P99_MS:-1000}" -Dloadtest.maxErrorPercent="${MAX_ERROR_PERCENT:-1}" \
-  -Dloadtest.soakMinutes="${SOAK_MINUTES:-30}" \
-  io.gatling.app.Gatling -s cn.liangxian.loadtest.sim.PeakSimulation -rf "$out/gatling" > "$out/gatling.txt" 2>&1 \
-  || gatling_status=$?
+  -Dloadtest.soakMinutes="${SOAK_MINUTES:-30}" -Dloadtest.startFile="$out/start.txt" \
+  -Dloadtest.kneeStep="${knee_step:-20}" -Dloadtest.kneeLevels="${knee_levels:-8}" -Dloadtest.kneeLevelSeconds="${knee_level_seconds:-30}" \
+  io.gatling.app.Gatling -s cn.liangxian.loadtest.sim.PeakSimulation -rf "$out/gatling" > "$out/gatling.txt" 2>&1 &
+gatling=$!
+echo $gatling > "$out/gatling.pid"
+wait $gatling || gatling_status=$?
+if [ "$profile" = knee ]; then
+  kill "$scraper" 2>/dev/null || true
+  echo "== the knee, level by level"
+  java -cp "$cp" cn.liangxian.loadtest.Knee "$out" | tee "$out/knee-run.txt"
+fi
 grep -E 'Global:|assertion|Reports generated|Please open' "$out/gatling.txt" | head -8 || true
 echo "gatling.status=$gatling_status" >> "$base"
 if [ "$profile" = overload ]; then

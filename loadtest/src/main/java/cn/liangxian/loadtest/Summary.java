@@ -169,6 +169,25 @@ public final class Summary {
         "spike journeys/s (%.0f) / RSA ceiling (%,.0f journeys/s on %d cores)", journeys * spike, cryptoCeiling, cores),
         pct(journeys * spike, cryptoCeiling)));
 
+    Path kneeFile = run.resolve("knee.properties");
+    if (Files.exists(kneeFile)) {
+      Properties k = new Properties();
+      try (Reader r = Files.newBufferedReader(kneeFile, StandardCharsets.UTF_8)) {
+        k.load(r);
+      }
+      double knee = dbl(k.getProperty("knee.journeysPerSecond"));
+      double gatlingShare = dbl(k.getProperty("knee.gatlingShare"));
+      sb.append(String.format(Locale.ROOT, "%nThe pay path's knee, journeys only, by level (from the gateway's metrics and /proc)%n"));
+      Path table = run.resolve("knee.txt");
+      if (Files.exists(table)) {
+        sb.append(Files.readString(table, StandardCharsets.UTF_8));
+      }
+      sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", String.format(Locale.ROOT, "knee (%.0f journeys/s) / RSA ceiling", knee),
+          pct(knee, cryptoCeiling)));
+      sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", String.format(Locale.ROOT,
+          "knee / the ceiling less the load generator's share (%.0f%%)", 100 * gatlingShare), pct(knee, cryptoCeiling * (1 - gatlingShare))));
+    }
+
     sb.append('\n');
     Path lost = run.resolve("lost.txt");
     sb.append(Files.exists(lost) ? Files.readString(lost, StandardCharsets.UTF_8).strip() : "lost-payment check: not run").append('\n');

@@ -38,6 +38,7 @@ public final class DemoAgency implements AutoCloseable {
   /** Starts the simulator trusting {@code gatewayKey}; receivers for each region and insurance. Blocking. */
   public static DemoAgency start(Clock clock, PublicKey gatewayKey, List<String> regions, Path folder) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    vertx.runOnContext(x -> Thread.currentThread().setName("agency-eventloop")); // its CPU counted apart
     AgencySimulator sim = new AgencySimulator(vertx, clock, AgencyEnvelope.Scheme.ofKey(gatewayKey));
     sim.trust(gatewayKey);
     try {

@@ -6,6 +6,7 @@ import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.csv;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.incrementUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
@@ -23,6 +24,10 @@ import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +46,9 @@ import java.util.UUID;
  * about 100 s), {@code peak} (the same over about 8 minutes), {@code soak} (a steady rate for
  * {@code -Dloadtest.soakMinutes}, 30 by default, to run by hand), {@code overload} (the rates given, meant as
  * three times the knee, for 60 s, then a minute at a third of them: refusals are expected, so only the
- * lost-payment check and the gateway's own metrics judge it). Rates, base URLs and the pass marks
+ * lost-payment check and the gateway's own metrics judge it), {@code knee} (journeys only, in levels of
+ * {@code -Dloadtest.kneeStep} journeys/s more each, {@code kneeLevels} of them lasting {@code kneeLevelSeconds}:
+ * the run's scrapes of the gateway's metrics find the last level it still served). Rates, base URLs and the pass marks
  * (p99, error share) are system properties; see loadtest/README.md.
  */
 public class PeakSimulation extends Simulation {
@@ -55,6 +62,12 @@ public class PeakSimulation extends Simulation {
   static final int SOAK_MINUTES = Integer.parseInt(System.getProperty("loadtest.soakMinutes", "30"));
   static final int P99_MS = Integer.parseInt(System.getProperty("loadtest.p99Ms", "1000"));
   static final int STATUS_WAIT_SECONDS = 20;
+  static final double KNEE_STEP = Double.parseDouble(System.getProperty("loadtest.kneeStep", "20"));
+  static final int KNEE_LEVELS = Integer.parseInt(System.getProperty("loadtest.kneeLevels", "8"));
+  static final int KNEE_LEVEL_SECONDS = Integer.parseInt(System.getProperty("loadtest.kneeLevelSeconds", "30"));
+  static final int KNEE_RAMP_SECONDS = 3;
+  /** Where the injection's start (epoch milliseconds) is written, for reading the gateway's metrics by level. */
+  static final String START_FILE = System.getProperty("loadtest.startFile", "");
   static final int MAX_STATUS_REQUESTS = 4;
   static final double MAX_ERROR_PERCENT = Double.parseDouble(System.getProperty("loadtest.maxErrorPercent", "1"));
 
@@ -156,13 +169,27 @@ public class PeakSimulation extends Simulation {
         steps.add(constantUsersPerSec(rate).during(Duration.ofSeconds(60)).randomized());
         steps.add(constantUsersPerSec(rate / 3).during(Duration.ofSeconds(60)).randomized());
       }
+      case "knee" -> steps.add(incrementUsersPerSec(KNEE_STEP).times(KNEE_LEVELS)
+          .eachLevelLasting(Duration.ofSeconds(KNEE_LEVEL_SECONDS)).separatedByRampsLasting(Duration.ofSeconds(KNEE_RAMP_SECONDS))
+          .startingFrom(KNEE_STEP));
       case "soak" -> {
         steps.add(rampUsersPerSec(1).to(rate).during(Duration.ofMinutes(1)));
         steps.add(constantUsersPerSec(rate).during(Duration.ofMinutes(SOAK_MINUTES)).randomized());
       }
-      default -> throw new IllegalArgumentException("loadtest.profile must be short, peak, overload or soak, got " + PROFILE);
+      default -> throw new IllegalArgumentException("loadtest.profile must be short, peak, overload, knee or soak, got " + PROFILE);
     }
     return steps;
+  }
+
+  @Override
+  public void before() {
+    if (!START_FILE.isEmpty()) {
+      try {
+        Files.writeString(Path.of(START_FILE), Long.toString(System.currentTimeMillis()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   {
@@ -174,7 +201,7 @@ public class PeakSimulation extends Simulation {
       populations.add(lookups.injectOpen(profile(LOOKUPS)));
     }
     // under overload the excess is refused by design: the run is judged on lost payments and the gateway's metrics
-    List<Assertion> assertions = PROFILE.equals("overload") ? List.of() : List.of(
+    List<Assertion> assertions = PROFILE.equals("overload") || PROFILE.equals("knee") ? List.of() : List.of(
         global().responseTime().percentile(99.0).lt(P99_MS),
         global().failedRequests().percent().lt(MAX_ERROR_PERCENT));
     setUp(populations).protocols(protocol).assertions(assertions)
