@@ -235,6 +235,9 @@ if [ "$profile" = knee ]; then
   scraper=$!
   pids+=($scraper)
 fi
+# what each statement costs PostgreSQL during the simulation (the embedded server preloads pg_stat_statements)
+psql -q -h localhost -p "$pgport" -U postgres -c "create extension if not exists pg_stat_statements" \
+  -c "select pg_stat_statements_reset()" postgres > /dev/null 2>&1 || true
 echo "== Gatling: PeakSimulation, profile $profile"
 gatling_status=0
 java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" \
@@ -285,6 +288,9 @@ if [ "$profile" = overload ]; then
     "$out/probe.txt" >> "$base"
   grep '^overload\.' "$base" | sed 's/^/  /'
 fi
+psql -h localhost -p "$pgport" -U postgres -P pager=off -c "select calls, round(total_exec_time::numeric, 0) as total_ms,
+    round((total_exec_time / calls)::numeric, 3) as mean_ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) as query
+  from pg_stat_statements order by total_exec_time desc limit 25" postgres > "$out/pg-statements.txt" 2>&1 || true
 echo "journeys.perSecond=${JOURNEYS:-30}" >> "$base"
 echo "lookupFamilies.perSecond=${LOOKUP_FAMILIES:-60}" >> "$base"
 echo "spike.factor=${SPIKE:-2}" >> "$base"

@@ -61,8 +61,10 @@ class KneeTest {
     Knee.Level slow = Knee.level(1, 20, a, Knee.parse(10_000, scrape(200, 900, 100, 0, 0, 500, 100)), 100, 1000, 1);
     assertThat(slow.p99Ms()).isEqualTo(5000);
     assertThat(slow.served()).isFalse();
-    Knee.Level unpaid = Knee.level(1, 20, a, Knee.parse(10_000, scrape(180, 1000, 0, 0, 0, 500, 100)), 100, 1000, 1);
-    assertThat(unpaid.served()).as("18 paid a second of 20 offered").isFalse();
+    Knee.Level unpaid = Knee.level(1, 20, a, Knee.parse(10_000, scrape(170, 1000, 0, 0, 0, 500, 100)), 100, 1000, 1);
+    assertThat(unpaid.served()).as("17 paid a second of 20 offered").isFalse();
+    assertThat(Knee.level(1, 20, a, Knee.parse(10_000, scrape(185, 1000, 0, 0, 0, 500, 100)), 100, 1000, 1).served())
+        .as("18.5 of 20: the few with nothing left to pay order nothing").isTrue();
   }
 
   @Test

@@ -53,6 +53,8 @@ final class EmbeddedServer {
           // bulk roster imports write a lot at once: fewer checkpoints, fewer full-page images in the WAL
           .setServerConfig("max_wal_size", "4GB")
           .setServerConfig("checkpoint_timeout", "15min")
+          // what each statement costs, for the operators and the load test (CREATE EXTENSION pg_stat_statements to read it)
+          .setServerConfig("shared_preload_libraries", "pg_stat_statements")
           .setConnectConfig("password", password)
           .start();
       requirePasswords(pg, dir, password);
