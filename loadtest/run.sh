@@ -4,7 +4,7 @@
 #   loadtest/run.sh            short run (under 3 minutes once built): 200,000 persons, 85 s of Gatling
 #   loadtest/run.sh peak       full run: 1,000,000 persons, 8 minutes of Gatling
 #   loadtest/run.sh soak       30 minutes at a steady rate (SOAK_MINUTES=...)
-#   loadtest/run.sh overload   3x the knee (KNEE journeys/s, 30 by default) for 60 s, then a minute at the knee:
+#   loadtest/run.sh overload   3x the knee (KNEE journeys/s, 30 by default) for 60 s, then a minute at half the knee:
 #                              p99 of the admitted and of the refused, lost payments, callbacks refused, and
 #                              how long after the burst a lookup is back to its latency before it
 #   loadtest/run.sh knee       journeys only, in levels of KNEE_STEP journeys/s (20) more each, KNEE_LEVELS (8) of

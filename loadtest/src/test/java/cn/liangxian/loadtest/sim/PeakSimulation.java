@@ -45,7 +45,7 @@ import java.util.UUID;
  * Profiles ({@code -Dloadtest.profile}): {@code short} (the one-command run: ramp, hold, midnight spike,
  * about 100 s), {@code peak} (the same over about 8 minutes), {@code soak} (a steady rate for
  * {@code -Dloadtest.soakMinutes}, 30 by default, to run by hand), {@code overload} (the rates given, meant as
- * three times the knee, for 60 s, then a minute at a third of them: refusals are expected, so only the
+ * three times the knee, for 60 s, then a minute at a sixth of them (half the knee): refusals are expected, so only the
  * lost-payment check and the gateway's own metrics judge it), {@code knee} (journeys only, in levels of
  * {@code -Dloadtest.kneeStep} journeys/s more each, {@code kneeLevels} of them lasting {@code kneeLevelSeconds}:
  * the run's scrapes of the gateway's metrics find the last level it still served). Rates, base URLs and the pass marks
@@ -167,7 +167,8 @@ public class PeakSimulation extends Simulation {
       case "overload" -> {
         steps.add(rampUsersPerSec(1).to(rate).during(Duration.ofSeconds(5)));
         steps.add(constantUsersPerSec(rate).during(Duration.ofSeconds(60)).randomized());
-        steps.add(constantUsersPerSec(rate / 3).during(Duration.ofSeconds(60)).randomized());
+        // then half the knee: the burst over, how soon the gateway is back to its latency before it
+        steps.add(constantUsersPerSec(rate / 6).during(Duration.ofSeconds(60)).randomized());
       }
       case "knee" -> steps.add(incrementUsersPerSec(KNEE_STEP).times(KNEE_LEVELS)
           .eachLevelLasting(Duration.ofSeconds(KNEE_LEVEL_SECONDS)).separatedByRampsLasting(Duration.ofSeconds(KNEE_RAMP_SECONDS))
