@@ -44,6 +44,9 @@ import java.util.function.Supplier;
  * other threads ask of it is handed over with {@link #onContext}.
  */
 final class SandboxVerticle extends VerticleBase {
+  /** Connections per merchant host the notifications are sent through. */
+  static final int NOTIFYING_CONNECTIONS = 128;
+
   private final Clock clock;
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private final int requestedPort;
@@ -82,7 +85,10 @@ final class SandboxVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    http = WebClient.create(vertx);
+    // the channels notify from many servers at once: a merchant slow to answer is not sent one notification
+    // at a time through a handful of connections (the client's default), which would make every payment late
+    http = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions().setKeepAlive(true),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(NOTIFYING_CONNECTIONS));
     delivery = new Delivery(vertx, faults);
     wechat = new WechatNotifier(wechatPlatform, wechatMerchants, ledger, delivery, http, clock);
     alipay = new AlipayNotifier(alipayPlatform, ledger, delivery, http, clock);
