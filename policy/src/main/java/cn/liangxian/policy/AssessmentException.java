@@ -11,7 +11,9 @@ public final class AssessmentException extends RuntimeException {
   private final transient Reason reason;
 
   public AssessmentException(Reason reason) {
-    super(reason.detail());
+    // a refusal the book decides, not a fault: its message and reason say all, and a lookup meets dozens
+    // of them (a closed window refuses every pension tier of every member), so no stack trace is taken
+    super(reason.detail(), null, false, false);
     this.reason = reason;
   }
 

@@ -3,6 +3,7 @@ package cn.liangxian.gateway.lookup;
 import cn.liangxian.policy.Assessment;
 import cn.liangxian.policy.AssessmentException;
 import cn.liangxian.policy.Reason;
+import cn.liangxian.policy.ReasonCode;
 import cn.liangxian.policy.Insurance;
 import cn.liangxian.policy.InsuranceTerms;
 import cn.liangxian.policy.Person;
@@ -17,6 +18,10 @@ import java.util.Set;
 
 /** What each member owes for each insurance and open benefit year their region's books set, and where it stands. Pure. */
 public final class HouseholdAssessor {
+  /** Refusals of one pension tier only: the member's other tiers may still be offered. */
+  private static final Set<String> TIER_REFUSALS = Set.of(ReasonCode.SUBSIDY_NOT_GIVEN.code(), ReasonCode.TIER_NOT_OFFERED.code(),
+      ReasonCode.TIER_RESTRICTED.code());
+
   private HouseholdAssessor() {}
 
   public enum Status {
@@ -107,6 +112,9 @@ public final class HouseholdAssessor {
           } catch (AssessmentException e) {
             // a tier the book cannot decide (its subsidy not given) is left out; the others are still offered
             refused = refused == null ? e : refused;
+            if (!TIER_REFUSALS.contains(e.reason().code())) {
+              break; // refused whatever the tier (a closed window, a day without payments): the others would be too
+            }
           }
         }
         a = tiers.isEmpty() ? null : tiers.get(0).assessment();
