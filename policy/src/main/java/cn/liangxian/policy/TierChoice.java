@@ -19,22 +19,22 @@ final class TierChoice {
 
   /** The chosen tier in fen; records the rules that allow it. */
   long tierFen(Integer tierYuan) {
-    String offered = join(terms.tiersYuanFor(person));
+    // what is offered is spelt out only for a refusal: a lookup checks every tier of every member
     if (tierYuan == null) {
       throw new AssessmentException(book.reason(ReasonCode.TIER_MISSING, "pension needs a tier; offered: "
-          + terms.tiersYuanFor(person), offered));
+          + terms.tiersYuanFor(person), offered()));
     }
     long fen = tierYuan * 100L;
     if (!terms.tiersFen.contains(fen)) {
       throw new AssessmentException(book.reason(ReasonCode.TIER_NOT_OFFERED, "tier " + tierYuan + " is not offered by "
-          + book.file() + "; offered: " + terms.tiersYuan(), tierYuan, offered));
+          + book.file() + "; offered: " + terms.tiersYuan(), tierYuan, offered()));
     }
     Sourced<Set<Category>> only = terms.restrictedTiers.get(fen);
     if (only != null) {
       if (!person.inAny(only.value())) {
         throw new AssessmentException(book.reason(ReasonCode.TIER_RESTRICTED, "tier " + tierYuan + " is only for "
             + AssessmentRun.describe(only.value()) + " (" + only.source() + "); offered to this person: "
-            + terms.tiersYuanFor(person), tierYuan, AssessmentRun.chineseNames(only.value()), offered));
+            + terms.tiersYuanFor(person), tierYuan, AssessmentRun.chineseNames(only.value()), offered()));
       }
       rules.add(new AppliedRule("restricted-tier-" + tierYuan, only.source()));
     }
@@ -42,7 +42,8 @@ final class TierChoice {
     return fen;
   }
 
-  private static String join(List<Integer> tiers) {
-    return String.join("、", tiers.stream().map(String::valueOf).toList());
+  /** The tiers offered to this person, as the refusal's Chinese text lists them. */
+  private String offered() {
+    return String.join("、", terms.tiersYuanFor(person).stream().map(String::valueOf).toList());
   }
 }
