@@ -103,20 +103,29 @@ public final class WechatApi {
       signing.error(ctx, m, 400, "PARAM_ERROR", "参数错误");
       return;
     }
+    open(ctx, m, type, b, m.mchid(), b.getJsonObject("payer", new JsonObject()).getString("openid"), null);
+  }
+
+  /**
+   * Opens the trade (once: the same order again is answered as before, another amount or a trade no longer
+   * open is refused as WeChat Pay does) for {@code mchid}, opened by {@code via} (a service provider) or
+   * by the merchant itself, and answers the prepay id or the code URL.
+   */
+  private void open(RoutingContext ctx, WechatMerchant m, String type, JsonObject b, String mchid, String openid, String via) {
+    String no = b.getString("out_trade_no");
+    long total = b.getJsonObject("amount").getLong("total");
     Trade existing = ledger.get(no);
-    if (existing != null && (existing.totalFen() != amount.getLong("total") || !existing.state().equals("NOTPAY"))) {
+    if (existing != null && (existing.totalFen() != total || !existing.state().equals("NOTPAY"))) {
       signing.error(ctx, m, 400, existing.state().equals("SUCCESS") ? "ORDERPAID" : "OUT_TRADE_NO_USED", "商户订单号重复");
       return;
     }
     if (existing == null) {
-      ledger.open(new Trade(Trade.Channel.WECHAT, m.mchid(), m.appId(), no, amount.getLong("total"),
-          b.getString("description"), b.getString("notify_url"), type, "42000" + ledger.next() + System.nanoTime() % 100000,
-          clock.instant(), "NOTPAY").buyer(b.getJsonObject("payer", new JsonObject()).getString("openid")));
+      Trade t = new Trade(Trade.Channel.WECHAT, mchid, m.appId(), no, total, b.getString("description"), b.getString("notify_url"),
+          type, "42000" + ledger.next() + System.nanoTime() % 100000, clock.instant(), "NOTPAY").buyer(openid);
+      ledger.open(via == null ? t : t.via(via));
     }
-    JsonObject r = type.equals("JSAPI")
-        ? new JsonObject().put("prepay_id", "wx" + no)
-        : new JsonObject().put("code_url", baseUrl.get() + "/sandbox/pay/wechat/" + no);
-    signing.answer(ctx, m, 200, r);
+    signing.answer(ctx, m, 200, type.equals("JSAPI") ? new JsonObject().put("prepay_id", "wx" + no)
+        : new JsonObject().put("code_url", baseUrl.get() + "/sandbox/pay/wechat/" + no));
   }
 
   /** A service provider's prepay for a sub-merchant: the trade is the sub-merchant's, opened by the provider. */
@@ -136,18 +145,7 @@ public final class WechatApi {
       signing.error(ctx, m, 400, "PARAM_ERROR", "参数错误");
       return;
     }
-    Trade existing = ledger.get(no);
-    if (existing != null && (existing.totalFen() != amount.getLong("total") || !existing.state().equals("NOTPAY"))) {
-      signing.error(ctx, m, 400, existing.state().equals("SUCCESS") ? "ORDERPAID" : "OUT_TRADE_NO_USED", "商户订单号重复");
-      return;
-    }
-    if (existing == null) {
-      ledger.open(new Trade(Trade.Channel.WECHAT, subMchid, m.appId(), no, amount.getLong("total"), b.getString("description"),
-          b.getString("notify_url"), type, "42000" + ledger.next() + System.nanoTime() % 100000, clock.instant(), "NOTPAY")
-          .buyer(openid).via(m.mchid()));
-    }
-    signing.answer(ctx, m, 200, type.equals("JSAPI") ? new JsonObject().put("prepay_id", "wx" + no)
-        : new JsonObject().put("code_url", baseUrl.get() + "/sandbox/pay/wechat/" + no));
+    open(ctx, m, type, b, subMchid, openid, m.mchid());
   }
 
   private void partnerQuery(RoutingContext ctx) {

@@ -132,24 +132,34 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
   public static Body body(Vertx vertx, Clock clock, Signing signing, String name, java.util.Collection<String> regions,
       WechatPayMerchant wechat, String wechatBaseUrl, AlipayMerchant alipay, String alipayGatewayUrl, UnionPaySetup unionpay,
       Supplier<String> callbackBaseUrl) {
+    Map<String, PaymentChannel> byName = channels(vertx, clock, signing, wechat, wechatBaseUrl, wechat == null ? "" : "/" + wechat.id(),
+        alipay, alipayGatewayUrl, unionpay, callbackBaseUrl);
+    return new Body(name, Set.copyOf(regions), byName, wechat, alipay, (UnionPayChannel) byName.get("unionpay"));
+  }
+
+  /**
+   * One merchant's channels (those whose merchant is given) on a client of their own: WeChat Pay notifies
+   * at {@code /api/v1/callbacks/wechatpay} followed by {@code wechatNotifySuffix}, Alipay and UnionPay at
+   * their common routes (the app_id or merId in the notification names the merchant).
+   */
+  private static Map<String, PaymentChannel> channels(Vertx vertx, Clock clock, Signing signing, WechatPayMerchant wechat,
+      String wechatBaseUrl, String wechatNotifySuffix, AlipayMerchant alipay, String alipayGatewayUrl, UnionPaySetup unionpay,
+      Supplier<String> callbackBaseUrl) {
     WebClient http = ChannelHttp.client(vertx);
     Map<String, PaymentChannel> byName = new LinkedHashMap<>();
     if (wechat != null) {
       byName.put("wechat", new WechatPayChannel(new WechatPayClient(http, wechatBaseUrl, wechat, clock, signing),
-          () -> callbackBaseUrl.get() + "/api/v1/callbacks/wechatpay/" + wechat.id()));
+          () -> callbackBaseUrl.get() + "/api/v1/callbacks/wechatpay" + wechatNotifySuffix));
     }
     if (alipay != null) {
       byName.put("alipay", new AlipayChannel(new AlipayClient(http, alipayGatewayUrl, alipay, clock, signing),
           () -> callbackBaseUrl.get() + "/api/v1/callbacks/alipay"));
     }
-    UnionPayChannel union = null;
     if (unionpay != null) {
-      // the common backUrl: a notification's merId names the merchant
-      union = new UnionPayChannel(vertx, new UnionPayClient(vertx, http, unionpay.gatewayUrl(), unionpay.fileUrl(),
-          unionpay.merchant(), clock), unionpay.requests(), () -> callbackBaseUrl.get() + "/api/v1/callbacks/unionpay", clock);
-      byName.put("unionpay", union);
+      byName.put("unionpay", new UnionPayChannel(vertx, new UnionPayClient(vertx, http, unionpay.gatewayUrl(), unionpay.fileUrl(),
+          unionpay.merchant(), clock), unionpay.requests(), () -> callbackBaseUrl.get() + "/api/v1/callbacks/unionpay", clock));
     }
-    return new Body(name, Set.copyOf(regions), byName, wechat, alipay, union);
+    return byName;
   }
 
   /** A UnionPay merchant, where its gateway and file server answer, and where its requests are recorded. */
@@ -158,78 +168,54 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
   /** The channels speaking to given addresses (the real channels, or a stand-in with the same protocols). */
   public static Channels of(Vertx vertx, Clock clock, Signing signing, WechatPayMerchant wechat, String wechatBaseUrl,
       AlipayMerchant alipay, String alipayGatewayUrl, UnionPaySetup unionpay, Supplier<String> callbackBaseUrl) {
-    WebClient http = ChannelHttp.client(vertx);
-    Map<String, PaymentChannel> byName = new LinkedHashMap<>();
-    byName.put("wechat", new WechatPayChannel(new WechatPayClient(http, wechatBaseUrl, wechat, clock, signing),
-        () -> callbackBaseUrl.get() + "/api/v1/callbacks/wechatpay"));
-    byName.put("alipay", new AlipayChannel(new AlipayClient(http, alipayGatewayUrl, alipay, clock, signing),
-        () -> callbackBaseUrl.get() + "/api/v1/callbacks/alipay"));
-    UnionPayChannel union = null;
-    if (unionpay != null) {
-      union = new UnionPayChannel(vertx, new UnionPayClient(vertx, http, unionpay.gatewayUrl(), unionpay.fileUrl(),
-          unionpay.merchant(), clock), unionpay.requests(), () -> callbackBaseUrl.get() + "/api/v1/callbacks/unionpay", clock);
-      byName.put("unionpay", union);
-    }
-    return new Channels(byName, wechat, alipay, union, signing);
+    Map<String, PaymentChannel> byName = channels(vertx, clock, signing, wechat, wechatBaseUrl, "", alipay, alipayGatewayUrl, unionpay,
+        callbackBaseUrl);
+    return new Channels(byName, wechat, alipay, (UnionPayChannel) byName.get("unionpay"), signing);
   }
 
   /** The real merchants, from the channels section of the options and key files (or the environment). */
   public static Channels real(Vertx vertx, GatewayOptions options, Clock clock, Pool pool, Signing signing) {
     GatewayOptions.Wechat w = options.wechat();
     GatewayOptions.Alipay a = options.alipay();
+    // the default merchants' secrets may come from the environment instead of their files
+    WechatPayMerchant wechat = wechatMerchant(options, w, "GATEWAY_WECHAT_MERCHANT_KEY", "GATEWAY_WECHAT_APIV3_KEY");
+    AlipayMerchant alipay = alipayMerchant(options, a, "GATEWAY_ALIPAY_APP_KEY", "GATEWAY_ALIPAY_PUBLIC_KEY",
+        "GATEWAY_ALIPAY_APP_AUTH_TOKEN");
+    UnionPaySetup union = options.unionpay().merId() == null ? null
+        : unionPaySetup(options, options.unionpay(), "GATEWAY_UNIONPAY_SIGN_KEY", pool);
+    List<Body> bodies = new ArrayList<>();
+    for (GatewayOptions.Merchant m : options.merchants()) {
+      bodies.add(body(vertx, clock, signing, m.name(), m.regions(),
+          m.wechat() == null ? null : wechatMerchant(options, m.wechat(), null, null), w.baseUrl(),
+          m.alipay() == null ? null : alipayMerchant(options, m.alipay(), null, null, null), a.gatewayUrl(),
+          m.unionpay() == null ? null : unionPaySetup(options, m.unionpay(), null, pool), options::publicBaseUrl));
+    }
+    return of(vertx, clock, signing, wechat, w.baseUrl(), alipay, a.gatewayUrl(), union, options::publicBaseUrl).withBodies(bodies);
+  }
+
+  private static WechatPayMerchant wechatMerchant(GatewayOptions options, GatewayOptions.Wechat w, String keyEnv, String apiV3Env) {
     PlatformKeys platform = new PlatformKeys();
     for (GatewayOptions.PlatformKeyFile k : w.platformKeys()) {
       platform.put(k.serial(), Pem.publicKey(secret(options, k.file(), null)));
     }
-    WechatPayMerchant wechat = new WechatPayMerchant(w.mchid(), w.appId(), w.merchantSerial(),
-        Pem.privateKey(secret(options, w.merchantKeyFile(), "GATEWAY_WECHAT_MERCHANT_KEY")),
-        secret(options, w.apiV3KeyFile(), "GATEWAY_WECHAT_APIV3_KEY").strip().getBytes(StandardCharsets.US_ASCII),
-        WechatPayScheme.valueOf(w.scheme()), platform, w.subMchid());
-    AlipayMerchant alipay = new AlipayMerchant(a.appId(),
-        Pem.privateKey(secret(options, a.appKeyFile(), "GATEWAY_ALIPAY_APP_KEY")),
-        Pem.publicKey(secret(options, a.alipayPublicKeyFile(), "GATEWAY_ALIPAY_PUBLIC_KEY")), a.sellerId(), a.authAppId(),
-        a.authAppId() == null ? null : secret(options, a.appAuthTokenFile(), "GATEWAY_ALIPAY_APP_AUTH_TOKEN"));
-    GatewayOptions.UnionPay u = options.unionpay();
-    UnionPaySetup union = null;
-    if (u.merId() != null) {
-      X509Certificate signCert = Pem.certificate(secret(options, u.signCertFile(), null));
-      union = new UnionPaySetup(new UnionPayMerchant(u.merId(), UnionPaySignatures.certId(signCert),
-          Pem.privateKey(secret(options, u.signKeyFile(), "GATEWAY_UNIONPAY_SIGN_KEY")),
-          new UnionPayTrust(Pem.certificate(secret(options, u.rootCertFile(), null)),
-              Pem.certificate(secret(options, u.middleCertFile(), null)))), u.gatewayUrl(), u.fileUrl(), new UnionPayRequests(pool));
-    }
-    List<Body> bodies = new ArrayList<>();
-    for (GatewayOptions.Merchant m : options.merchants()) {
-      WechatPayMerchant bw = null;
-      if (m.wechat() != null) {
-        GatewayOptions.Wechat mw = m.wechat();
-        PlatformKeys keys = new PlatformKeys();
-        for (GatewayOptions.PlatformKeyFile k : mw.platformKeys()) {
-          keys.put(k.serial(), Pem.publicKey(secret(options, k.file(), null)));
-        }
-        bw = new WechatPayMerchant(mw.mchid(), mw.appId(), mw.merchantSerial(), Pem.privateKey(secret(options, mw.merchantKeyFile(), null)),
-            secret(options, mw.apiV3KeyFile(), null).strip().getBytes(StandardCharsets.US_ASCII), WechatPayScheme.valueOf(mw.scheme()), keys,
-            mw.subMchid());
-      }
-      AlipayMerchant ba = null;
-      if (m.alipay() != null) {
-        GatewayOptions.Alipay ma = m.alipay();
-        ba = new AlipayMerchant(ma.appId(), Pem.privateKey(secret(options, ma.appKeyFile(), null)),
-            Pem.publicKey(secret(options, ma.alipayPublicKeyFile(), null)), ma.sellerId(), ma.authAppId(),
-            ma.authAppId() == null ? null : secret(options, ma.appAuthTokenFile(), null));
-      }
-      UnionPaySetup bu = null;
-      if (m.unionpay() != null) {
-        GatewayOptions.UnionPay mu = m.unionpay();
-        X509Certificate signCert = Pem.certificate(secret(options, mu.signCertFile(), null));
-        bu = new UnionPaySetup(new UnionPayMerchant(mu.merId(), UnionPaySignatures.certId(signCert),
-            Pem.privateKey(secret(options, mu.signKeyFile(), null)),
-            new UnionPayTrust(Pem.certificate(secret(options, mu.rootCertFile(), null)),
-                Pem.certificate(secret(options, mu.middleCertFile(), null)))), mu.gatewayUrl(), mu.fileUrl(), new UnionPayRequests(pool));
-      }
-      bodies.add(body(vertx, clock, signing, m.name(), m.regions(), bw, w.baseUrl(), ba, a.gatewayUrl(), bu, options::publicBaseUrl));
-    }
-    return of(vertx, clock, signing, wechat, w.baseUrl(), alipay, a.gatewayUrl(), union, options::publicBaseUrl).withBodies(bodies);
+    return new WechatPayMerchant(w.mchid(), w.appId(), w.merchantSerial(), Pem.privateKey(secret(options, w.merchantKeyFile(), keyEnv)),
+        secret(options, w.apiV3KeyFile(), apiV3Env).strip().getBytes(StandardCharsets.US_ASCII), WechatPayScheme.valueOf(w.scheme()),
+        platform, w.subMchid());
+  }
+
+  private static AlipayMerchant alipayMerchant(GatewayOptions options, GatewayOptions.Alipay a, String appKeyEnv, String publicKeyEnv,
+      String authTokenEnv) {
+    return new AlipayMerchant(a.appId(), Pem.privateKey(secret(options, a.appKeyFile(), appKeyEnv)),
+        Pem.publicKey(secret(options, a.alipayPublicKeyFile(), publicKeyEnv)), a.sellerId(), a.authAppId(),
+        a.authAppId() == null ? null : secret(options, a.appAuthTokenFile(), authTokenEnv));
+  }
+
+  private static UnionPaySetup unionPaySetup(GatewayOptions options, GatewayOptions.UnionPay u, String signKeyEnv, Pool pool) {
+    X509Certificate signCert = Pem.certificate(secret(options, u.signCertFile(), null));
+    return new UnionPaySetup(new UnionPayMerchant(u.merId(), UnionPaySignatures.certId(signCert),
+        Pem.privateKey(secret(options, u.signKeyFile(), signKeyEnv)),
+        new UnionPayTrust(Pem.certificate(secret(options, u.rootCertFile(), null)),
+            Pem.certificate(secret(options, u.middleCertFile(), null)))), u.gatewayUrl(), u.fileUrl(), new UnionPayRequests(pool));
   }
 
   /** A secret from the environment variable if set, else from the file (relative to the key directory). */

@@ -12,7 +12,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -28,20 +27,18 @@ class AlipayIsvTest {
 
   @Test
   void anAuthorizingAppsOrdersArePaidRefundedAndBilledAsItsOwn() throws Exception {
-    Path config = Files.createTempFile("gateway-isv-", ".yaml");
-    Files.writeString(config, Files.readString(TestGateway.repo().resolve("config/gateway.yaml")).replace("  merchants: []\n", """
-          merchants:
+    Path config = TestGateway.configWithMerchants("""
             - name: rugao
               regions: ["320682"]
               alipay: {appId: "2021000000000001", authAppId: "%s", appAuthTokenFile: rugao-alipay-app-auth-token}
-        """.formatted(RUGAO_APP)));
+        """.formatted(RUGAO_APP));
     try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_CONFIG", config.toString())))) {
       ChannelSandbox sandbox = g.gateway.demo().sandbox();
       JsonObject paid = order(g, Fixture.CHEN, "陈一");
       sandbox.pay(paid.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
       g.awaitState(paid.getString("id"), "PAID");
-      assertThat(count(g, "select count(*) from orders where merchant = '" + RUGAO_APP + "' and state = 'PAID'")).isEqualTo(1);
-      assertThat(count(g, "select count(*) from payment where merchant = '" + RUGAO_APP + "'")).isEqualTo(1);
+      assertThat(g.count("select count(*) from orders where merchant = '" + RUGAO_APP + "' and state = 'PAID'")).isEqualTo(1);
+      assertThat(g.count("select count(*) from payment where merchant = '" + RUGAO_APP + "'")).isEqualTo(1);
 
       String token = g.operatorToken(Role.FINANCE, Scope.ALL);
       HttpResponse<Buffer> r = g.http.post("/api/v1/operator/reconciliation/alipay/2019-12-15?merchant=" + RUGAO_APP)
@@ -58,12 +55,12 @@ class AlipayIsvTest {
           .putHeader("Authorization", "Bearer " + token).sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture()
           .get();
       assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
-      Eventually.until("the refund done at Alipay", () -> count(g, "select count(*) from refund where state = 'SUCCESS' and order_id = '"
+      Eventually.until("the refund done at Alipay", () -> g.count("select count(*) from refund where state = 'SUCCESS' and order_id = '"
           + paid.getString("id") + "'") == 1);
       long refunded = sandbox.payments().toCompletionStage().toCompletableFuture().get().stream()
           .filter(p -> p.getString("outTradeNo").equals(paid.getString("outTradeNo"))).mapToLong(p -> p.getLong("refundedFen")).sum();
       assertThat(refunded).isEqualTo(paid.getLong("totalFen"));
-      Eventually.until("the schedule reconciled the 14th for 如皋's app", () -> count(g, "select count(*) from channel_reconciliation"
+      Eventually.until("the schedule reconciled the 14th for 如皋's app", () -> g.count("select count(*) from channel_reconciliation"
           + " where merchant = '" + RUGAO_APP + "' and state = 'DONE'") >= 1);
     }
   }
@@ -78,10 +75,4 @@ class AlipayIsvTest {
     return r.bodyAsJsonObject();
   }
 
-  static long count(TestGateway g, String sql) throws Exception {
-    try (var c = g.db.connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
 }

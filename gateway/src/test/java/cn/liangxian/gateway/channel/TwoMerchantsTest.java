@@ -11,7 +11,6 @@ import cn.liangxian.sandbox.ChannelSandbox;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,15 +36,13 @@ class TwoMerchantsTest {
 
   @BeforeAll
   void start() throws Exception {
-    Path config = Files.createTempFile("gateway-two-merchants-", ".yaml");
-    Files.writeString(config, Files.readString(TestGateway.repo().resolve("config/gateway.yaml")).replace("  merchants: []\n", """
-          merchants:
+    Path config = TestGateway.configWithMerchants("""
             - name: rugao
               regions: ["320682"]
               wechat: {mchid: "%s", appId: wxrugao0000000002}
               alipay: {appId: "%s"}
               unionpay: {merId: "%s"}
-        """.formatted(BODY_MCHID, BODY_APP, BODY_MER_ID)));
+        """.formatted(BODY_MCHID, BODY_APP, BODY_MER_ID));
     g = Fixture.load(new TestGateway(Map.of("GATEWAY_CONFIG", config.toString())));
     sandbox = g.gateway.demo().sandbox();
   }
@@ -75,13 +72,6 @@ class TwoMerchantsTest {
     return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
-  long count(String sql) throws Exception {
-    try (var c = g.db.connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
   @Test
   void eachRegionPaysIntoItsBodysMerchantAndEachMerchantsBillReconciles() throws Exception {
     JsonObject rugaoWechat = rugaoOrder("wechat");
@@ -98,9 +88,9 @@ class TwoMerchantsTest {
     assertThat(await(sandbox.transactionOf(rugaoWechat.getString("outTradeNo"))).getString("mchid")).isEqualTo(BODY_MCHID);
     assertThat(await(sandbox.transactionOf(hedong.getString("outTradeNo"))).getString("mchid"))
         .isEqualTo(cn.liangxian.sandbox.DemoMerchant.MCHID);
-    assertThat(count("select count(*) from orders where merchant = '" + BODY_MCHID + "' and state = 'PAID'")).isEqualTo(1);
-    assertThat(count("select count(*) from orders where merchant = '" + BODY_APP + "' and state = 'PAID'")).isEqualTo(1);
-    assertThat(count("select count(*) from orders where merchant = '" + BODY_MER_ID + "' and state = 'PAID'")).isEqualTo(1);
+    assertThat(g.count("select count(*) from orders where merchant = '" + BODY_MCHID + "' and state = 'PAID'")).isEqualTo(1);
+    assertThat(g.count("select count(*) from orders where merchant = '" + BODY_APP + "' and state = 'PAID'")).isEqualTo(1);
+    assertThat(g.count("select count(*) from orders where merchant = '" + BODY_MER_ID + "' and state = 'PAID'")).isEqualTo(1);
 
     // each merchant's bill of the day holds its own payments only, and matches
     String token = g.operatorToken(Role.FINANCE, Scope.ALL);
@@ -120,9 +110,9 @@ class TwoMerchantsTest {
     assertThat(bodyUnionPay.getJsonArray("differences")).isEmpty();
     assertThat(reconcile(token, "unionpay", null).getJsonArray("differences")).isEmpty();
     // the schedule runs every merchant's bill of the day before: two of each channel
-    Eventually.until("every merchant's bill of the 14th reconciled", () -> count("select count(*) from channel_reconciliation"
+    Eventually.until("every merchant's bill of the 14th reconciled", () -> g.count("select count(*) from channel_reconciliation"
         + " where day = '2019-12-14' and state = 'DONE'") == 6);
-    assertThat(count("select count(*) from channel_reconciliation where day = '2019-12-14' and merchant = '" + BODY_MCHID + "'"))
+    assertThat(g.count("select count(*) from channel_reconciliation where day = '2019-12-14' and merchant = '" + BODY_MCHID + "'"))
         .isEqualTo(1);
   }
 
@@ -133,7 +123,7 @@ class TwoMerchantsTest {
       await(sandbox.payAmount(o.getString("outTradeNo"), o.getLong("totalFen") - 1));
       g.awaitState(o.getString("id"), "REFUNDED");
       String merchant = channel.equals("wechat") ? BODY_MCHID : channel.equals("alipay") ? BODY_APP : BODY_MER_ID;
-      Eventually.until("the refund of " + channel + " confirmed", () -> count("select count(*) from refund where state = 'SUCCESS'"
+      Eventually.until("the refund of " + channel + " confirmed", () -> g.count("select count(*) from refund where state = 'SUCCESS'"
           + " and reason_code = 'amount_mismatch' and merchant = '" + merchant + "' and order_id = '" + o.getString("id") + "'") == 1);
       long refunded = await(sandbox.payments()).stream().filter(p -> p.getString("outTradeNo").equals(o.getString("outTradeNo")))
           .mapToLong(p -> p.getLong("refundedFen")).sum();

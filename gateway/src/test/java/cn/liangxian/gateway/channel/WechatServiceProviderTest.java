@@ -11,7 +11,6 @@ import cn.liangxian.sandbox.ChannelSandbox;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,13 +26,11 @@ class WechatServiceProviderTest {
 
   @Test
   void aSubMerchantsOrdersArePaidRefundedAndBilledAsItsOwn() throws Exception {
-    Path config = Files.createTempFile("gateway-sp-", ".yaml");
-    Files.writeString(config, Files.readString(TestGateway.repo().resolve("config/gateway.yaml")).replace("  merchants: []\n", """
-          merchants:
+    Path config = TestGateway.configWithMerchants("""
             - name: rugao
               regions: ["320682"]
               wechat: {mchid: "1900000001", appId: wxdemo0000000001, subMchid: "%s"}
-        """.formatted(SUB_MCHID)));
+        """.formatted(SUB_MCHID));
     try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_CONFIG", config.toString())))) {
       ChannelSandbox sandbox = g.gateway.demo().sandbox();
       JsonObject paid = order(g, Fixture.CHEN, "陈一");
@@ -45,7 +42,7 @@ class WechatServiceProviderTest {
       JsonObject trade = sandbox.transactionOf(paid.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
       assertThat(trade.getString("sub_mchid")).isEqualTo(SUB_MCHID);
       assertThat(trade.getString("sp_mchid")).isEqualTo(cn.liangxian.sandbox.DemoMerchant.MCHID);
-      assertThat(count(g, "select count(*) from payment where merchant = '" + SUB_MCHID + "'")).isEqualTo(1);
+      assertThat(g.count("select count(*) from payment where merchant = '" + SUB_MCHID + "'")).isEqualTo(1);
 
       String token = g.operatorToken(Role.FINANCE, Scope.ALL);
       for (String merchant : new String[] {SUB_MCHID, cn.liangxian.sandbox.DemoMerchant.MCHID}) {
@@ -64,7 +61,7 @@ class WechatServiceProviderTest {
           .putHeader("Authorization", "Bearer " + token).sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture()
           .get();
       assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
-      Eventually.until("the refund confirmed", () -> count(g, "select count(*) from refund where state = 'SUCCESS' and order_id = '"
+      Eventually.until("the refund confirmed", () -> g.count("select count(*) from refund where state = 'SUCCESS' and order_id = '"
           + paid.getString("id") + "'") == 1);
     }
   }
@@ -76,10 +73,4 @@ class WechatServiceProviderTest {
     return r.bodyAsJsonObject();
   }
 
-  static long count(TestGateway g, String sql) throws Exception {
-    try (var c = g.db.connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
 }

@@ -12,7 +12,6 @@ import cn.liangxian.sandbox.fault.SandboxFaults;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,12 +27,6 @@ import org.junit.jupiter.api.Test;
 class ScheduledReconciliationTest {
   static final List<String> CHANNELS = List.of("wechat", "alipay", "unionpay");
 
-  static long count(TestGateway g, String sql) throws Exception {
-    try (var c = g.db.connect(); var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
 
   static long billDownloads(TestGateway... gateways) {
     long n = 0;
@@ -47,15 +40,15 @@ class ScheduledReconciliationTest {
   void twoInstancesOnOneDatabaseRunEachChannelsDayOnce() throws Exception {
     try (TestGateway a = new TestGateway(); TestGateway b = TestGateway.beside(a)) {
       // started at 10:00 Beijing on 2019-12-15: yesterday's bills are due at once
-      Eventually.until("the 14th reconciled", () -> count(a, "select count(*) from channel_reconciliation"
+      Eventually.until("the 14th reconciled", () -> a.count("select count(*) from channel_reconciliation"
           + " where day = '2019-12-14' and state = 'DONE'") == CHANNELS.size());
       // a day later both instances find the 15th due at the same sweep
       a.clock.advance(Duration.ofDays(1));
-      Eventually.until("the 15th reconciled", () -> count(a, "select count(*) from channel_reconciliation"
+      Eventually.until("the 15th reconciled", () -> a.count("select count(*) from channel_reconciliation"
           + " where day = '2019-12-15' and state = 'DONE'") == CHANNELS.size());
-      assertThat(count(a, "select count(*) from channel_reconciliation where attempts <> 1")).isZero();
-      assertThat(count(a, "select count(*) from channel_reconciliation where run_by <> 'schedule'")).isZero();
-      assertThat(count(a, "select count(*) from audit_log where action = 'reconciliation.run' and actor = 'schedule'"
+      assertThat(a.count("select count(*) from channel_reconciliation where attempts <> 1")).isZero();
+      assertThat(a.count("select count(*) from channel_reconciliation where run_by <> 'schedule'")).isZero();
+      assertThat(a.count("select count(*) from audit_log where action = 'reconciliation.run' and actor = 'schedule'"
           + " and subject like '%/2019-12-15'")).isEqualTo(CHANNELS.size());
       // WeChat Pay's bill of each day was fetched by one instance only
       assertThat(billDownloads(a, b)).isEqualTo(2);
@@ -90,12 +83,12 @@ class ScheduledReconciliationTest {
         sandbox.renotify(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         g.awaitNotified(o.getString("outTradeNo"), 1);
       }
-      assertThat(count(g, "select count(*) from payment where (received_at at time zone 'Asia/Shanghai')::date = '2019-12-16'"
+      assertThat(g.count("select count(*) from payment where (received_at at time zone 'Asia/Shanghai')::date = '2019-12-16'"
           + " and channel_day = '2019-12-15'")).isEqualTo(3);
 
       // 10:00 the next day: the schedule reconciles the 15th
       g.clock.advance(Duration.ofHours(10));
-      Eventually.until("the 15th reconciled", () -> count(g, "select count(*) from channel_reconciliation"
+      Eventually.until("the 15th reconciled", () -> g.count("select count(*) from channel_reconciliation"
           + " where day = '2019-12-15' and state = 'DONE'") == CHANNELS.size());
       String token = g.operatorToken(Role.FINANCE, Scope.ALL);
       for (String channel : CHANNELS) {

@@ -257,6 +257,25 @@ public final class TestGateway implements AutoCloseable {
   }
 
   /** An ID number masked as every response shows it. */
+  /**
+   * The shipped configuration with collecting bodies' merchants (the YAML list items under
+   * {@code merchants:}, indented as in the file), written to a file for {@code GATEWAY_CONFIG}.
+   */
+  public static Path configWithMerchants(String merchants) throws Exception {
+    Path config = Files.createTempFile("gateway-merchants-", ".yaml");
+    Files.writeString(config, Files.readString(repo().resolve("config/gateway.yaml"))
+        .replace("  merchants: []\n", "  merchants:\n" + merchants));
+    return config;
+  }
+
+  /** The single number a query answers, read straight from the database. */
+  public long count(String sql) throws Exception {
+    try (var c = db.connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   public static String masked(String id) {
     return id.substring(0, 4) + "**********" + id.substring(14);
   }
