@@ -7,17 +7,17 @@ package cn.liangxian.gateway.payment;
  */
 public enum StrandedReason {
   /** The channel took another amount than the order's. */
-  AMOUNT_MISMATCH('M', "paid with another amount than the order's"),
+  AMOUNT_MISMATCH('M', "支付金额与订单金额不符，全额退回"),
   /** The money came through another channel than the order was made for. */
-  OTHER_CHANNEL('C', "paid through another channel than the order's"),
+  OTHER_CHANNEL('C', "订单已通过其他支付方式支付，本笔全额退回"),
   /** The money reached another merchant (collecting body) than the one the order was opened at. */
-  OTHER_MERCHANT('B', "paid into another collecting body's merchant than the order's"),
+  OTHER_MERCHANT('B', "款项付到了其他征收单位的商户，全额退回"),
   /** The order was paid already, by another transaction. */
-  PAID_TWICE('D', "paid twice"),
-  ORDER_EXPIRED('E', "paid after the order was expired"),
-  ORDER_CANCELLED('E', "paid after the order was cancelled"),
-  ORDER_FAILED('E', "paid after the order was failed"),
-  ORDER_REFUNDED('E', "paid after the order was refunded");
+  PAID_TWICE('D', "重复支付，本笔全额退回"),
+  ORDER_EXPIRED('E', "订单已过期后才支付，全额退回"),
+  ORDER_CANCELLED('E', "订单已取消后才支付，全额退回"),
+  ORDER_FAILED('E', "订单已失败后才支付，全额退回"),
+  ORDER_REFUNDED('E', "订单已退款后才支付，全额退回");
 
   private final char letter;
   private final String text;
@@ -32,7 +32,7 @@ public enum StrandedReason {
     return name().toLowerCase();
   }
 
-  /** What the refund's reason says (operators read it; the channel receives it with the refund). */
+  /** What the refund's reason says, in Chinese: operators read it, and the payer reads it in the channel's refund message. */
   public String text() {
     return text;
   }

@@ -81,7 +81,7 @@ public final class Refunds {
 
   private Future<Void> request(RefundStore.Pending p) {
     return Future.succeededFuture(p).compose(q -> channelOf(q).refund(OutTradeNo.of(q.orderId()), q.outRefundNo(), q.amountFen(),
-            q.orderTotalFen(), q.reason()))
+            q.orderTotalFen(), PayerReasons.of(q.reason())))
         .compose(x -> store.requested(p.outRefundNo(), now()))
         .compose(x -> orders.note(p.orderId(), "refunded: " + p.reason()))
         // Alipay refunds synchronously; WeChat Pay confirms with a REFUND.SUCCESS notification
