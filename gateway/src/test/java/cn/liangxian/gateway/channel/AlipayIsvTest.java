@@ -49,11 +49,7 @@ class AlipayIsvTest {
 
       // a refund goes back through the same authorization
       JsonObject h = g.lookup(Fixture.CHEN, "陈一");
-      JsonObject body = new JsonObject().put("orderId", paid.getString("id"))
-          .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical").put("reason", "death");
-      HttpResponse<Buffer> refund = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json")
-          .putHeader("Authorization", "Bearer " + token).sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture()
-          .get();
+      HttpResponse<Buffer> refund = g.refundFirstMembersMedical(token, h, paid.getString("id"), "death");
       assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
       Eventually.until("the refund done at Alipay", () -> g.count("select count(*) from refund where state = 'SUCCESS' and order_id = '"
           + paid.getString("id") + "'") == 1);

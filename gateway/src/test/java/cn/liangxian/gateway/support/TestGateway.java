@@ -268,6 +268,16 @@ public final class TestGateway implements AutoCloseable {
     return config;
   }
 
+  /** An operator's refund of the first member's medical item of a paid order, for {@code reason}. */
+  public HttpResponse<Buffer> refundFirstMembersMedical(String token, JsonObject household, String orderId, String reason)
+      throws Exception {
+    JsonObject body = new JsonObject().put("orderId", orderId)
+        .put("memberRef", household.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical")
+        .put("reason", reason);
+    return http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + token)
+        .sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture().get();
+  }
+
   /** The single number a query answers, read straight from the database. */
   public long count(String sql) throws Exception {
     try (var c = db.connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
