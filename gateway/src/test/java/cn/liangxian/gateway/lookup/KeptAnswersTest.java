@@ -90,6 +90,29 @@ class KeptAnswersTest {
     assertThat(status(h, newborn, "medical")).isEqualTo("unpaid");
   }
 
+  /** The household's stamp moves once per statement: once for a payment's reservations, once each for a move. */
+  @Test
+  void anUpdateBumpsEachHouseholdItTouchesOnce() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    String household = "(select id from household where ref = '" + h.getJsonObject("household").getString("ref") + "')";
+    String stamp = "select stamp from household where id = " + household;
+    long before = g.count(stamp);
+    pay(g, order(g, h, Fixture.ZHANG, Fixture.LI, Fixture.CHILD)); // reservations inserted, then paid in one statement
+    long paid = g.count(stamp);
+    assertThat(paid).as("one bump for the order's reservations, one for their payment").isEqualTo(before + 2);
+
+    long others = g.count("select count(*) from household where id <> " + household);
+    assertThat(others).isPositive();
+    String other = "(select min(id) from household where id <> " + household + ")";
+    long otherBefore = g.count("select stamp from household where id = " + other);
+    try (var c = g.db.connect(); var st = c.createStatement()) {
+      st.executeUpdate("update person set household_id = " + other + " where household_id = " + household
+          + " and birth_date = (select max(birth_date) from person where household_id = " + household + ")");
+    }
+    assertThat(g.count(stamp)).as("the household the member left").isEqualTo(paid + 1);
+    assertThat(g.count("select stamp from household where id = " + other)).as("the one they joined").isEqualTo(otherBefore + 1);
+  }
+
   @Test
   void anOrderAndItsPaymentAreShownAtOnce() throws Exception {
     JsonObject h = lookupKept(g, Fixture.ZHANG, "张三");

@@ -1,0 +1,80 @@
+package cn.liangxian.gateway.progress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.policy.PolicyBook;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The leader's progress counts: one region and insurance at a time, and never two refreshes at once. */
+class ProgressMetricsTest {
+  private final List<String> asked = new ArrayList<>();
+  private final List<Promise<JsonObject>> pending = new ArrayList<>();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @Test
+  void countsOneRegionAndInsuranceAtATimeAndStartsNoSecondRefreshWhileOneIsCounting() throws Exception {
+    Regions regions = new Regions(Map.of(
+        "431103", new Regions.Entry("431103", "永州市冷水滩区", book("lengshuitan-2020.yaml"), null),
+        "371312", new Regions.Entry("371312", "临沂市河东区", book("hedong-2020.yaml"), null)), Clock.systemUTC());
+    ProgressMetrics metrics = new ProgressMetrics((region, insurance, year) -> {
+      asked.add(region + "/" + insurance);
+      Promise<JsonObject> p = Promise.promise();
+      pending.add(p);
+      return p.future().map(x -> count(region, insurance, year));
+    }, regions, registry);
+
+    Future<Void> first = metrics.refresh();
+    assertThat(asked).hasSize(1); // the next count is asked only when this one has answered
+    assertThat(metrics.refresh().succeeded()).isTrue(); // due again meanwhile: nothing new is counted
+    assertThat(asked).hasSize(1);
+
+    int counts = 0;
+    while (pending.size() > counts) {
+      pending.get(counts++).complete();
+    }
+    assertThat(first.succeeded()).isTrue();
+    assertThat(asked).hasSize(counts).doesNotHaveDuplicates();
+    assertThat(asked).anyMatch(a -> a.startsWith("431103/")).anyMatch(a -> a.startsWith("371312/"));
+    assertThat(registry.find("liangxian_progress_paid").tag("township", "梅湾街道").gauges()).hasSize(counts);
+
+    metrics.refresh(); // the last refresh has ended: the next one counts again
+    assertThat(asked).hasSize(counts + 1);
+  }
+
+  @Test
+  void aFailedCountEndsTheRefreshAndTheNextOneCountsAgain() throws Exception {
+    Regions regions = new Regions(Map.of(
+        "431103", new Regions.Entry("431103", "永州市冷水滩区", book("lengshuitan-2020.yaml"), null)), Clock.systemUTC());
+    ProgressMetrics metrics = new ProgressMetrics((region, insurance, year) -> {
+      asked.add(region + "/" + insurance);
+      return Future.failedFuture("connection lost");
+    }, regions, registry);
+    assertThat(metrics.refresh().failed()).isTrue();
+    assertThat(asked).hasSize(1); // the rest of this refresh is not asked once one count failed
+    assertThat(metrics.refresh().failed()).isTrue();
+    assertThat(asked).hasSize(2);
+  }
+
+  private static JsonObject count(String region, String insurance, int year) {
+    return new JsonObject().put("region", region).put("insurance", insurance).put("year", year)
+        .put("townships", new JsonArray().add(new JsonObject().put("township", "梅湾街道").put("enrolled", 10L)
+            .put("paid", 4L).put("target", 8L)));
+  }
+
+  private static PolicyBook book(String file) throws Exception {
+    Path dir = Path.of("config", "policies");
+    return PolicyBook.load((Files.isDirectory(dir) ? dir : Path.of("..").resolve(dir)).resolve(file));
+  }
+}
