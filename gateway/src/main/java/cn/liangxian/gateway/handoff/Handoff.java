@@ -7,8 +7,10 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,16 +87,22 @@ public final class Handoff {
   }
 
   private Future<Void> record(Receiver r, Map<String, HttpPush.Answer> answers) {
-    OffsetDateTime now = now();
-    Future<Void> all = Future.succeededFuture();
+    List<HandoffStore.Answered> answered = new ArrayList<>(answers.size());
     for (Map.Entry<String, HttpPush.Answer> a : answers.entrySet()) {
+      UUID id;
+      try {
+        id = UUID.fromString(String.valueOf(a.getKey()));
+      } catch (IllegalArgumentException e) {
+        LOG.warn("{} answered for a record id that is none of ours: {}", r.name(), a.getKey());
+        continue;
+      }
       String answer = a.getValue().answer();
       setup.metrics().answer(r.name(), answer, 1);
       // "duplicate" means the receiver has it already: as good as accepted
       String state = answer.equals("refused") ? "REFUSED" : "ACCEPTED";
-      all = all.compose(x -> store.answer(a.getKey(), state, answer, a.getValue().reason(), now));
+      answered.add(new HandoffStore.Answered(id, state, answer, a.getValue().reason()));
     }
-    return all;
+    return store.answer(answered, now());
   }
 
   /** The outbox gauges, from the database (the leader calls this). */

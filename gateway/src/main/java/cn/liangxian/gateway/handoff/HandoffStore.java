@@ -29,8 +29,10 @@ final class HandoffStore {
       + " k.kind = 'CONTRIBUTION' and k.state = 'PENDING' and k.order_id = r.order_id and k.person_id = r.person_id"
       + " and k.insurance = r.insurance)) order by id limit $4 for update skip locked) returning *)"
       + " select " + COLUMNS + " from c r join person p on p.id = r.person_id order by r.id";
-  static final String ANSWER = "update handoff_record set state = $2, answer = $3, answer_reason = $4, answered_at = $5,"
-      + " last_error = null where idempotency_id = $1 and state = 'PENDING'";
+  // a batch's answers in one statement: one round trip and one statement for the batch, not one for each record
+  static final String ANSWER = "update handoff_record h set state = a.state, answer = a.answer, answer_reason = a.reason,"
+      + " answered_at = $5, last_error = null from unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) as a(id, state, answer, reason)"
+      + " where h.idempotency_id = a.id and h.state = 'PENDING'";
   static final String FAILED = "update handoff_record set last_error = $2 where id = any($1) and state = 'PENDING'";
   static final String CLAIM_FILE = "insert into handoff_file (receiver, day, file_name, records, total_fen, written_at)"
       + " values ($1, $2, $3, 0, 0, $4) on conflict do nothing returning receiver";
@@ -64,10 +66,19 @@ final class HandoffStore {
         .map(rows -> StreamSupport.stream(rows.spliterator(), false).toList());
   }
 
-  /** Records the receiver's answer to one record (conditional: an answer counts once). */
-  Future<Void> answer(String idempotencyId, String state, String answer, String reason, OffsetDateTime now) {
-    return pool.preparedQuery(ANSWER).execute(Tuple.of(java.util.UUID.fromString(idempotencyId), state, answer, reason, now))
-        .mapEmpty();
+  /** One answer of a receiver: the record's new state, the answer and its reason. */
+  record Answered(java.util.UUID idempotencyId, String state, String answer, String reason) {}
+
+  /** Records the receiver's answers to a batch (conditional: an answer counts once). */
+  Future<Void> answer(List<Answered> answers, OffsetDateTime now) {
+    if (answers.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(ANSWER).execute(Tuple.of(
+        answers.stream().map(Answered::idempotencyId).toArray(java.util.UUID[]::new),
+        answers.stream().map(Answered::state).toArray(String[]::new),
+        answers.stream().map(Answered::answer).toArray(String[]::new),
+        answers.stream().map(Answered::reason).toArray(String[]::new), now)).mapEmpty();
   }
 
   Future<Void> failed(Long[] ids, String error) {
