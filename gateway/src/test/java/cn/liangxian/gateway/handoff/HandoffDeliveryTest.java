@@ -110,6 +110,8 @@ class HandoffDeliveryTest {
     f.agency.refuse(h[1], "参保登记库中无此人");
     JsonObject o = f.pay(h[0], "赵一", "wechat");
     Eventually.until("one refused, one accepted", () -> inOrder(o, "state = 'REFUSED'") == 1 && inOrder(o, "state = 'ACCEPTED'") == 1);
+    Eventually.until("the refused record on the operators' gauge", () -> f.g.metrics().lines()
+        .anyMatch(l -> l.equals("liangxian_handoff_refused_open 1.0")));
     String token = f.g.operatorToken(Role.TOWNSHIP, new Scope("431103", "黄阳司镇", null));
     JsonArray list = operator("GET", "/api/v1/operator/handoff/refused", token, null).bodyAsJsonObject().getJsonArray("refused");
     JsonObject item = list.stream().map(x -> (JsonObject) x).filter(x -> x.getString("orderId").equals(o.getString("id")))
