@@ -66,6 +66,7 @@ final class SandboxVerticle extends VerticleBase {
   private UnionPayNotifier unionpay;
   private UnionPayApi unionPayApi;
   private HttpServer server;
+  private Signer signer;
   private volatile int port;
 
   SandboxVerticle(Clock clock, int requestedPort, WechatPlatform wechatPlatform, AlipayPlatform alipayPlatform,
@@ -90,8 +91,9 @@ final class SandboxVerticle extends VerticleBase {
     http = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions().setKeepAlive(true),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(NOTIFYING_CONNECTIONS));
     delivery = new Delivery(vertx, faults);
-    wechat = new WechatNotifier(wechatPlatform, wechatMerchants, ledger, delivery, http, clock);
-    alipay = new AlipayNotifier(alipayPlatform, ledger, delivery, http, clock);
+    signer = new Signer(vertx);
+    wechat = new WechatNotifier(wechatPlatform, wechatMerchants, ledger, delivery, http, clock, signer);
+    alipay = new AlipayNotifier(alipayPlatform, ledger, delivery, http, clock, signer);
     unionpay = new UnionPayNotifier(unionPayPlatform, delivery, http, clock, orderId -> unionPayApi.txnTime(orderId));
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
@@ -99,8 +101,8 @@ final class SandboxVerticle extends VerticleBase {
     router.route("/gateway.do").handler(faults::failSome);
     router.route("/gateway/api/*").handler(this::record).handler(faults::failSome);
     router.route("/sns/*").handler(this::record).handler(faults::failSome);
-    new WechatApi(wechatPlatform, wechatMerchants, ledger, wechat, this::baseUrl, clock).routes(router);
-    new AlipayApi(alipayPlatform, alipayApps, ledger, this::baseUrl, clock, logins).routes(router);
+    new WechatApi(wechatPlatform, wechatMerchants, ledger, wechat, this::baseUrl, clock, signer).routes(router);
+    new AlipayApi(alipayPlatform, alipayApps, ledger, this::baseUrl, clock, logins, signer).routes(router);
     logins.routes(router);
     unionPayApi = new UnionPayApi(unionPayPlatform, unionPayMerchants, ledger, unionpay, this::baseUrl, clock);
     unionPayApi.routes(router);
@@ -119,6 +121,7 @@ final class SandboxVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     http.close();
+    signer.close();
     return server == null ? Future.succeededFuture() : server.close();
   }
 

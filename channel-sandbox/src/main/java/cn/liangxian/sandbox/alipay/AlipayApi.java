@@ -31,9 +31,11 @@ public final class AlipayApi {
   private final Supplier<String> baseUrl;
   private final Clock clock;
   private final Logins logins;
+  private final cn.liangxian.sandbox.Signer signer;
 
   public AlipayApi(AlipayPlatform platform, Map<String, AlipayApp> apps, Ledger ledger, Supplier<String> baseUrl, Clock clock,
-      Logins logins) {
+      Logins logins, cn.liangxian.sandbox.Signer signer) {
+    this.signer = signer;
     this.platform = platform;
     this.apps = apps;
     this.ledger = ledger;
@@ -203,8 +205,18 @@ public final class AlipayApi {
 
   private void answer(RoutingContext ctx, String member, JsonObject r, boolean sign) {
     String raw = r.encode();
-    String body = "{\"" + member + "\":" + raw + (sign ? ",\"sign\":\"" + platform.signAnswer(raw) + "\"" : "") + "}";
-    ctx.response().putHeader("Content-Type", "application/json;charset=utf-8").end(body);
+    if (!sign) {
+      ctx.response().putHeader("Content-Type", "application/json;charset=utf-8").end("{\"" + member + "\":" + raw + "}");
+      return;
+    }
+    signer.sign(() -> platform.signAnswer(raw)).onComplete(signed -> {
+      if (signed.failed()) {
+        ctx.fail(signed.cause());
+        return;
+      }
+      ctx.response().putHeader("Content-Type", "application/json;charset=utf-8")
+          .end("{\"" + member + "\":" + raw + ",\"sign\":\"" + signed.result() + "\"}");
+    });
   }
 
   private static JsonObject fail(String code, String subCode, String subMsg) {

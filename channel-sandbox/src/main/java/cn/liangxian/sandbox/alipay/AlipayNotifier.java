@@ -4,6 +4,7 @@ import cn.liangxian.channel.Money;
 import cn.liangxian.sandbox.fault.Delivery;
 import cn.liangxian.sandbox.ledger.Ledger;
 import cn.liangxian.sandbox.ledger.Trade;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
@@ -22,8 +23,11 @@ public final class AlipayNotifier {
   private final Delivery delivery;
   private final WebClient http;
   private final Clock clock;
+  private final cn.liangxian.sandbox.Signer signer;
 
-  public AlipayNotifier(AlipayPlatform platform, Ledger ledger, Delivery delivery, WebClient http, Clock clock) {
+  public AlipayNotifier(AlipayPlatform platform, Ledger ledger, Delivery delivery, WebClient http, Clock clock,
+      cn.liangxian.sandbox.Signer signer) {
+    this.signer = signer;
     this.platform = platform;
     this.ledger = ledger;
     this.delivery = delivery;
@@ -52,12 +56,15 @@ public final class AlipayNotifier {
     f.put("gmt_payment", TIME.format(t.paidAt().atZone(CHINA)));
     f.put("subject", t.description());
     f.put("sign_type", "RSA2");
-    f.put("sign", platform.signNotification(f));
-    delivery.deliver("alipay", t.outTradeNo(), "TRADE_SUCCESS", () -> {
+    // signed once, off the event loop; every delivery of it (a duplicate, a retry) sends the same notification
+    Map<String, String> unsigned = new LinkedHashMap<>(f);
+    Future<String> signature = signer.sign(() -> platform.signNotification(unsigned));
+    delivery.deliver("alipay", t.outTradeNo(), "TRADE_SUCCESS", () -> signature.compose(sign -> {
       MultiMap form = MultiMap.caseInsensitiveMultiMap();
       f.forEach(form::add);
+      form.add("sign", sign);
       return http.postAbs(t.notifyUrl()).sendForm(form, "UTF-8")
           .map(r -> r.statusCode() == 200 && "success".equals(r.bodyAsString()) ? 200 : Math.max(r.statusCode(), 299));
-    });
+    }));
   }
 }

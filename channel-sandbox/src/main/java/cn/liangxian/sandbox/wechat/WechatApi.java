@@ -30,10 +30,10 @@ public final class WechatApi {
   private final Clock clock;
 
   public WechatApi(WechatPlatform platform, Map<String, WechatMerchant> merchants, Ledger ledger, WechatNotifier notifier,
-      Supplier<String> baseUrl, Clock clock) {
+      Supplier<String> baseUrl, Clock clock, cn.liangxian.sandbox.Signer signer) {
     this.ledger = ledger;
     this.platform = platform;
-    this.signing = new WechatSigning(platform, merchants, ledger, clock);
+    this.signing = new WechatSigning(platform, merchants, ledger, clock, signer);
     this.notifier = notifier;
     this.bill = new WechatBill(ledger, signing, baseUrl);
     this.baseUrl = baseUrl;

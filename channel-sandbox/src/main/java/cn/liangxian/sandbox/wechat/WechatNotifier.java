@@ -23,10 +23,12 @@ public final class WechatNotifier {
   private final Ledger ledger;
   private final Delivery delivery;
   private final WebClient http;
+  private final cn.liangxian.sandbox.Signer signer;
   private final Clock clock;
 
   public WechatNotifier(WechatPlatform platform, Map<String, WechatMerchant> merchants, Ledger ledger, Delivery delivery,
-      WebClient http, Clock clock) {
+      WebClient http, Clock clock, cn.liangxian.sandbox.Signer signer) {
+    this.signer = signer;
     this.platform = platform;
     this.merchants = merchants;
     this.ledger = ledger;
@@ -75,10 +77,10 @@ public final class WechatNotifier {
     byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
     String ts = Long.toString(clock.instant().getEpochSecond() + clockSkewSeconds);
     String n = WechatPlatform.nonce(16);
-    String sig = platform.signFor(m, WechatPaySignatures.responseMessage(ts, n, bytes));
-    return http.postAbs(url).putHeader("Content-Type", "application/json").putHeader("Wechatpay-Timestamp", ts)
-        .putHeader("Wechatpay-Nonce", n).putHeader("Wechatpay-Signature", sig)
-        .putHeader("Wechatpay-Serial", serial == null ? platform.serialFor(m) : serial).sendBuffer(Buffer.buffer(bytes))
+    return signer.sign(() -> platform.signFor(m, WechatPaySignatures.responseMessage(ts, n, bytes)))
+        .compose(sig -> http.postAbs(url).putHeader("Content-Type", "application/json").putHeader("Wechatpay-Timestamp", ts)
+            .putHeader("Wechatpay-Nonce", n).putHeader("Wechatpay-Signature", sig)
+            .putHeader("Wechatpay-Serial", serial == null ? platform.serialFor(m) : serial).sendBuffer(Buffer.buffer(bytes)))
         .map(r -> r.statusCode());
   }
 
@@ -101,12 +103,13 @@ public final class WechatNotifier {
     delivery.deliver("wechat", outTradeNo, event, () -> {
       String ts = Long.toString(clock.instant().getEpochSecond());
       String n = WechatPlatform.nonce(16);
-      String sig = platform.signFor(m, WechatPaySignatures.responseMessage(ts, n, bytes));
-      return http.postAbs(url).putHeader("Content-Type", "application/json")
-          .putHeader("Wechatpay-Timestamp", ts).putHeader("Wechatpay-Nonce", n).putHeader("Wechatpay-Signature", sig)
-          .putHeader("Wechatpay-Serial", platform.serialFor(m)).putHeader("Wechatpay-Signature-Type",
-              m.scheme() == WechatPayScheme.RSA ? "WECHATPAY2-SHA256-RSA2048" : "WECHATPAY2-SM2-WITH-SM3")
-          .sendBuffer(Buffer.buffer(bytes)).map(r -> r.statusCode());
+      return signer.sign(() -> platform.signFor(m, WechatPaySignatures.responseMessage(ts, n, bytes)))
+          .compose(sig -> http.postAbs(url).putHeader("Content-Type", "application/json")
+              .putHeader("Wechatpay-Timestamp", ts).putHeader("Wechatpay-Nonce", n).putHeader("Wechatpay-Signature", sig)
+              .putHeader("Wechatpay-Serial", platform.serialFor(m)).putHeader("Wechatpay-Signature-Type",
+                  m.scheme() == WechatPayScheme.RSA ? "WECHATPAY2-SHA256-RSA2048" : "WECHATPAY2-SM2-WITH-SM3")
+              .sendBuffer(Buffer.buffer(bytes)))
+          .map(r -> r.statusCode());
     });
   }
 }

@@ -17,8 +17,11 @@ final class WechatSigning {
   private final Map<String, WechatMerchant> merchants;
   private final Ledger ledger;
   private final Clock clock;
+  private final cn.liangxian.sandbox.Signer signer;
 
-  WechatSigning(WechatPlatform platform, Map<String, WechatMerchant> merchants, Ledger ledger, Clock clock) {
+  WechatSigning(WechatPlatform platform, Map<String, WechatMerchant> merchants, Ledger ledger, Clock clock,
+      cn.liangxian.sandbox.Signer signer) {
+    this.signer = signer;
     this.platform = platform;
     this.merchants = merchants;
     this.ledger = ledger;
@@ -61,12 +64,17 @@ final class WechatSigning {
   void signed(RoutingContext ctx, WechatMerchant m, int status, byte[] bytes) {
     String ts = Long.toString(clock.instant().getEpochSecond());
     String nonce = WechatPlatform.nonce(16);
-    String sig = platform.signFor(m, WechatPaySignatures.responseMessage(ts, nonce, bytes));
-    ctx.response().setStatusCode(status)
-        .putHeader("Wechatpay-Timestamp", ts).putHeader("Wechatpay-Nonce", nonce)
-        .putHeader("Wechatpay-Signature", sig).putHeader("Wechatpay-Serial", platform.serialFor(m))
-        .putHeader("Request-ID", "sandbox-" + ledger.next())
-        .end(Buffer.buffer(bytes));
+    signer.sign(() -> platform.signFor(m, WechatPaySignatures.responseMessage(ts, nonce, bytes))).onComplete(signed -> {
+      if (signed.failed()) {
+        ctx.fail(signed.cause());
+        return;
+      }
+      ctx.response().setStatusCode(status)
+          .putHeader("Wechatpay-Timestamp", ts).putHeader("Wechatpay-Nonce", nonce)
+          .putHeader("Wechatpay-Signature", signed.result()).putHeader("Wechatpay-Serial", platform.serialFor(m))
+          .putHeader("Request-ID", "sandbox-" + ledger.next())
+          .end(Buffer.buffer(bytes));
+    });
   }
 
   void error(RoutingContext ctx, WechatMerchant m, int status, String code, String message) {
