@@ -2,6 +2,7 @@ package cn.liangxian.sandbox.alipay;
 
 import cn.liangxian.channel.Money;
 import cn.liangxian.channel.alipay.AlipaySignatures;
+import cn.liangxian.sandbox.Signer;
 import cn.liangxian.sandbox.ledger.Ledger;
 import cn.liangxian.sandbox.ledger.Refund;
 import cn.liangxian.sandbox.ledger.Trade;
@@ -31,10 +32,10 @@ public final class AlipayApi {
   private final Supplier<String> baseUrl;
   private final Clock clock;
   private final Logins logins;
-  private final cn.liangxian.sandbox.Signer signer;
+  private final Signer signer;
 
   public AlipayApi(AlipayPlatform platform, Map<String, AlipayApp> apps, Ledger ledger, Supplier<String> baseUrl, Clock clock,
-      Logins logins, cn.liangxian.sandbox.Signer signer) {
+      Logins logins, Signer signer) {
     this.signer = signer;
     this.platform = platform;
     this.apps = apps;

@@ -1,6 +1,7 @@
 package cn.liangxian.sandbox.alipay;
 
 import cn.liangxian.channel.Money;
+import cn.liangxian.sandbox.Signer;
 import cn.liangxian.sandbox.fault.Delivery;
 import cn.liangxian.sandbox.ledger.Ledger;
 import cn.liangxian.sandbox.ledger.Trade;
@@ -23,10 +24,10 @@ public final class AlipayNotifier {
   private final Delivery delivery;
   private final WebClient http;
   private final Clock clock;
-  private final cn.liangxian.sandbox.Signer signer;
+  private final Signer signer;
 
   public AlipayNotifier(AlipayPlatform platform, Ledger ledger, Delivery delivery, WebClient http, Clock clock,
-      cn.liangxian.sandbox.Signer signer) {
+      Signer signer) {
     this.signer = signer;
     this.platform = platform;
     this.ledger = ledger;

@@ -1,5 +1,6 @@
 package cn.liangxian.sandbox.wechat;
 
+import cn.liangxian.sandbox.Signer;
 import cn.liangxian.sandbox.ledger.Ledger;
 import cn.liangxian.sandbox.ledger.Refund;
 import cn.liangxian.sandbox.ledger.Trade;
@@ -30,7 +31,7 @@ public final class WechatApi {
   private final Clock clock;
 
   public WechatApi(WechatPlatform platform, Map<String, WechatMerchant> merchants, Ledger ledger, WechatNotifier notifier,
-      Supplier<String> baseUrl, Clock clock, cn.liangxian.sandbox.Signer signer) {
+      Supplier<String> baseUrl, Clock clock, Signer signer) {
     this.ledger = ledger;
     this.platform = platform;
     this.signing = new WechatSigning(platform, merchants, ledger, clock, signer);

@@ -3,6 +3,7 @@ package cn.liangxian.sandbox.wechat;
 import cn.liangxian.channel.wechat.ResourceCipher;
 import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.channel.wechat.WechatPaySignatures;
+import cn.liangxian.sandbox.Signer;
 import cn.liangxian.sandbox.fault.Delivery;
 import cn.liangxian.sandbox.ledger.Ledger;
 import cn.liangxian.sandbox.ledger.Refund;
@@ -23,11 +24,11 @@ public final class WechatNotifier {
   private final Ledger ledger;
   private final Delivery delivery;
   private final WebClient http;
-  private final cn.liangxian.sandbox.Signer signer;
+  private final Signer signer;
   private final Clock clock;
 
   public WechatNotifier(WechatPlatform platform, Map<String, WechatMerchant> merchants, Ledger ledger, Delivery delivery,
-      WebClient http, Clock clock, cn.liangxian.sandbox.Signer signer) {
+      WebClient http, Clock clock, Signer signer) {
     this.signer = signer;
     this.platform = platform;
     this.merchants = merchants;

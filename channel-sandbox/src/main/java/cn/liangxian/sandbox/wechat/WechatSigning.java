@@ -1,6 +1,7 @@
 package cn.liangxian.sandbox.wechat;
 
 import cn.liangxian.channel.wechat.WechatPaySignatures;
+import cn.liangxian.sandbox.Signer;
 import cn.liangxian.sandbox.ledger.Ledger;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -17,10 +18,10 @@ final class WechatSigning {
   private final Map<String, WechatMerchant> merchants;
   private final Ledger ledger;
   private final Clock clock;
-  private final cn.liangxian.sandbox.Signer signer;
+  private final Signer signer;
 
   WechatSigning(WechatPlatform platform, Map<String, WechatMerchant> merchants, Ledger ledger, Clock clock,
-      cn.liangxian.sandbox.Signer signer) {
+      Signer signer) {
     this.signer = signer;
     this.platform = platform;
     this.merchants = merchants;

@@ -86,21 +86,14 @@ public final class Handoff {
     });
   }
 
-  private Future<Void> record(Receiver r, Map<String, HttpPush.Answer> answers) {
+  private Future<Void> record(Receiver r, Map<UUID, HttpPush.Answer> answers) {
     List<HandoffStore.Answered> answered = new ArrayList<>(answers.size());
-    for (Map.Entry<String, HttpPush.Answer> a : answers.entrySet()) {
-      UUID id;
-      try {
-        id = UUID.fromString(String.valueOf(a.getKey()));
-      } catch (IllegalArgumentException e) {
-        LOG.warn("{} answered for a record id that is none of ours: {}", r.name(), a.getKey());
-        continue;
-      }
+    for (Map.Entry<UUID, HttpPush.Answer> a : answers.entrySet()) {
       String answer = a.getValue().answer();
       setup.metrics().answer(r.name(), answer, 1);
       // "duplicate" means the receiver has it already: as good as accepted
       String state = answer.equals("refused") ? "REFUSED" : "ACCEPTED";
-      answered.add(new HandoffStore.Answered(id, state, answer, a.getValue().reason()));
+      answered.add(new HandoffStore.Answered(a.getKey(), state, answer, a.getValue().reason()));
     }
     return store.answer(answered, now());
   }

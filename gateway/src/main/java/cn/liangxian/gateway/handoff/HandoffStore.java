@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.StreamSupport;
 
 /**
@@ -69,7 +70,7 @@ final class HandoffStore {
   }
 
   /** One answer of a receiver: the record's new state, the answer and its reason. */
-  record Answered(java.util.UUID idempotencyId, String state, String answer, String reason) {}
+  record Answered(UUID idempotencyId, String state, String answer, String reason) {}
 
   /** Records the receiver's answers to a batch (conditional: an answer counts once). */
   Future<Void> answer(List<Answered> answers, OffsetDateTime now) {
@@ -77,7 +78,7 @@ final class HandoffStore {
       return Future.succeededFuture();
     }
     return pool.preparedQuery(ANSWER).execute(Tuple.of(
-        answers.stream().map(Answered::idempotencyId).toArray(java.util.UUID[]::new),
+        answers.stream().map(Answered::idempotencyId).toArray(UUID[]::new),
         answers.stream().map(Answered::state).toArray(String[]::new),
         answers.stream().map(Answered::answer).toArray(String[]::new),
         answers.stream().map(Answered::reason).toArray(String[]::new), now)).mapEmpty();

@@ -15,12 +15,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A batch of records pushed to a receiver as one signed JSON request; its answer, signed by the
  * receiver, says per record accepted, duplicate or refused. Sealing and signing run on a worker thread.
  */
 final class HttpPush {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpPush.class);
+
   /** The receiver's word on one record. */
   record Answer(String answer, String reason) {}
 
@@ -42,7 +46,7 @@ final class HttpPush {
   }
 
   /** The answers by record id; a failed future when the receiver could not be reached or its answer is not its own. */
-  Future<Map<String, Answer>> send(Receiver r, List<Row> batch) {
+  Future<Map<UUID, Answer>> send(Receiver r, List<Row> batch) {
     String timestamp = Long.toString(clock.instant().getEpochSecond());
     String nonce = UUID.randomUUID().toString();
     return vertx.executeBlocking(() -> {
@@ -60,7 +64,7 @@ final class HttpPush {
         .compose(resp -> vertx.executeBlocking(() -> answers(r, resp), false));
   }
 
-  private static Map<String, Answer> answers(Receiver r, HttpResponse<Buffer> resp) {
+  private static Map<UUID, Answer> answers(Receiver r, HttpResponse<Buffer> resp) {
     if (resp.statusCode() != 200) {
       throw new IllegalStateException(r.name() + " answered HTTP " + resp.statusCode());
     }
@@ -69,15 +73,27 @@ final class HttpPush {
         body.getBytes(), resp.getHeader(AgencyEnvelope.SIGNATURE))) {
       throw new IllegalStateException(r.name() + "'s answer is not signed with its key");
     }
-    Map<String, Answer> out = new HashMap<>();
+    Map<UUID, Answer> out = new HashMap<>();
     JsonArray results = new JsonObject(body.toString(StandardCharsets.UTF_8)).getJsonArray("results", new JsonArray());
     for (Object o : results) {
       JsonObject a = (JsonObject) o;
       String answer = a.getString("answer");
-      if (List.of("accepted", "duplicate", "refused").contains(answer)) {
-        out.put(a.getString("recordId"), new Answer(answer, a.getString("reason")));
+      UUID id = recordId(a.getValue("recordId"));
+      if (id == null) {
+        LOG.warn("{} answered for a record id that is none of ours: {}", r.name(), a.getValue("recordId"));
+      } else if (List.of("accepted", "duplicate", "refused").contains(answer)) {
+        out.put(id, new Answer(answer, a.getString("reason")));
       }
     }
     return out;
+  }
+
+  /** The record an answer is for: one of the idempotency ids sent (a UUID), else null. */
+  private static UUID recordId(Object value) {
+    try {
+      return value instanceof String s ? UUID.fromString(s) : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 }
