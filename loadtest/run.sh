@@ -83,7 +83,11 @@ cleanup() { # stop what was started; the database goes too (KEEP_DATA=1 keeps it
   [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$out/data" "$out/bodies.txt"
 }
 trap cleanup EXIT
-java -Xmx4g -jar gateway/target/gateway.jar > "$out/gateway.log" 2>&1 &
+# JFR=1 records the gateway's CPU samples from its start: a recording started later re-instruments classes the
+# JIT has compiled, and what it then measures is mostly the recompilation (see the lookups' baseline below)
+jfr_opts=()
+[ "${JFR:-0}" = 1 ] && jfr_opts=(-XX:StartFlightRecording:name=lookups,settings=profile,maxage=10m)
+java -Xmx4g "${jfr_opts[@]}" -jar gateway/target/gateway.jar > "$out/gateway.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 90); do curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null || { echo "the gateway did not start; see $out/gateway.log" >&2; exit 1; }
@@ -107,12 +111,6 @@ rows=$(psql -h localhost -p "$pgport" -U postgres -Atc "select count(*) from ben
 awk -F, 'NR > 1 { printf "{\"idNumber\":\"%s\",\"name\":\"%s\"}\n", $1, $2 }' "$pop/residents.csv" > "$out/bodies.txt"
 
 seconds=${BASELINE_SECONDS:-8}
-echo "== baseline: the lookup SQL through pgbench (16 clients, ${seconds}s)"
-pgbench -h localhost -p "$pgport" -U postgres -n -M prepared -c 16 -j 2 -T "$seconds" -D rows="$rows" \
-  -f loadtest/bench/lookup.pgbench.sql postgres > "$out/pgbench.txt" 2>&1
-grep -E '^tps' "$out/pgbench.txt" | head -1
-awk '/^tps/ { printf "pgbench.tps=%s\n", $3; exit }' "$out/pgbench.txt" >> "$base"
-awk '/latency average/ { printf "pgbench.latencyMs=%s\n", $4 }' "$out/pgbench.txt" >> "$base"
 echo "== baseline: the lookup SQL when the answer is kept (the household's stamp) through pgbench"
 pgbench -h localhost -p "$pgport" -U postgres -n -M prepared -c 16 -j 2 -T "$seconds" -D rows="$rows" \
   -f loadtest/bench/lookup-kept.pgbench.sql postgres > "$out/pgbench-kept.txt" 2>&1
@@ -156,18 +154,48 @@ cp "$out/bodies.txt" "$out/bodies-measured.txt"
 awk -F, 'NR == FNR { if (FNR > 1) asked[$1] = 1; next }
   FNR > 1 && !($5 in asked) { printf "{\"idNumber\":\"%s\",\"name\":\"%s\"}\n", $5, $6 }' \
   "$pop/residents.csv" "$pop/village-roster.csv" > "$out/bodies-warm-up.txt"
-warm_up=${WARM_UP_SECONDS:-30}
-echo "== baseline: the gateway's lookups through wrk (64 connections, ${seconds}s, after a ${warm_up}s warm-up)"
-BODIES=$out/bodies-warm-up.txt wrk -t2 -c64 -d"${warm_up}s" -s loadtest/bench/lookup.lua "http://127.0.0.1:$gw_port" > /dev/null
+# The warm-up goes on in rounds of 10 s until the JIT compilers have settled, so that the measurement sees the
+# gateway as it runs all day rather than a process still compiling its first minute: it ends after the first
+# round in which the compiler threads spent less than 5% of one core, but not before 30 s nor after
+# WARM_UP_SECONDS (150). Each round asks the next quarter of the other members; after the fourth, the first
+# quarter again (those answers are kept by then).
+warm_up_max=${WARM_UP_SECONDS:-150}
+echo "== baseline: the gateway's lookups through wrk (64 connections, ${seconds}s, after a warm-up of 30-${warm_up_max}s)"
+split -n l/4 -d "$out/bodies-warm-up.txt" "$out/warm-up-part-"
+quarters=("$out"/warm-up-part-*)
+jit_ticks() { threads_ticks "$1" | awk '$1 == "jit" { print $2 }'; }
+warmed=0 jit_percent=100
+: > "$out/warm-up.txt"
+while [ "$warmed" -lt "$warm_up_max" ]; do
+  jit_before=$(jit_ticks "${pids[0]}")
+  BODIES=${quarters[$(( warmed / 10 % ${#quarters[@]} ))]} wrk -t2 -c64 -d10s -s loadtest/bench/lookup.lua \
+    "http://127.0.0.1:$gw_port" > "$out/wrk-warm-up.txt"
+  warmed=$((warmed + 10))
+  jit_percent=$(( ($(jit_ticks "${pids[0]}") - ${jit_before:-0}) * 100 / hz / 10 ))
+  printf '%3d s: %s lookups/s, JIT compilers %d%% of a core\n' "$warmed" \
+    "$(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$out/wrk-warm-up.txt")" "$jit_percent" | tee -a "$out/warm-up.txt"
+  [ "$warmed" -ge 30 ] && [ "$jit_percent" -lt 5 ] && break
+done
+rm -f "${quarters[@]}"
+{ echo "warmUp.seconds=$warmed"; echo "warmUp.jitPercent=$jit_percent"; } >> "$base"
+# the lookup SQL through pgbench right before the gateway's lookups are measured, and again right after them
+# (below): the machine's speed drifts within minutes, and the share is taken against the mean of the two
+echo "== baseline: the lookup SQL through pgbench (16 clients, ${seconds}s)"
+pgbench -h localhost -p "$pgport" -U postgres -n -M prepared -c 16 -j 2 -T "$seconds" -D rows="$rows" \
+  -f loadtest/bench/lookup.pgbench.sql postgres > "$out/pgbench.txt" 2>&1
+grep -E '^tps' "$out/pgbench.txt" | head -1
+awk '/^tps/ { printf "pgbench.tps=%s\n", $3; exit }' "$out/pgbench.txt" >> "$base"
+awk '/latency average/ { printf "pgbench.latencyMs=%s\n", $4 }' "$out/pgbench.txt" >> "$base"
 # JFR=1: the gateway's CPU samples during the measured lookups, their top frames into jfr-top.txt
-[ "${JFR:-0}" = 1 ] && jcmd "${pids[0]}" JFR.start name=lookups settings=profile > /dev/null
+measured_from=$(date +%H:%M:%S)
 threads_ticks "${pids[0]}" > "$out/threads-before.txt"
 gw_before=$(ticks "${pids[0]}") pg_before=$(pg_ticks)
 BODIES_FILE=$out/bodies-measured.txt wrk_to gateway "http://127.0.0.1:$gw_port" loadtest/bench/lookup.lua
 gw_after=$(ticks "${pids[0]}") pg_after=$(pg_ticks)
 threads_ticks "${pids[0]}" > "$out/threads-after.txt"
+measured_to=$(date +%H:%M:%S)
 if [ "${JFR:-0}" = 1 ]; then
-  jcmd "${pids[0]}" JFR.stop name=lookups filename="$out/lookups.jfr" > /dev/null
+  jcmd "${pids[0]}" JFR.dump name=lookups begin="$measured_from" end="$measured_to" filename="$out/lookups.jfr" > /dev/null
   jfr print --events jdk.ExecutionSample "$out/lookups.jfr" | awk '
     /stackTrace = \[/ { top = 1; first = ""; next }
     top == 1 { sub(/^ +/, ""); sub(/ +line:.*/, ""); self[$0]++; n++; top = 2 }
@@ -177,6 +205,10 @@ if [ "${JFR:-0}" = 1 ]; then
       close("sort -rn | head -25"); print "-- innermost project frame on the stack"
       for (k in ours) printf "%6.1f%% %s\n", 100 * ours[k] / n, k | "sort -rn | head -15" }' > "$out/jfr-top.txt"
 fi
+pgbench -h localhost -p "$pgport" -U postgres -n -M prepared -c 16 -j 2 -T "$seconds" -D rows="$rows" \
+  -f loadtest/bench/lookup.pgbench.sql postgres > "$out/pgbench-after.txt" 2>&1
+grep -E '^tps' "$out/pgbench-after.txt" | head -1
+awk '/^tps/ { printf "pgbench.after.tps=%s\n", $3; exit }' "$out/pgbench-after.txt" >> "$base"
 served=$(awk '/requests in/ { print $1 }' "$out/wrk-gateway.txt")
 awk -v g=$((gw_after - gw_before)) -v p=$((pg_after - pg_before)) -v n="$served" -v hz="$hz" 'BEGIN {
   printf "cpu.gateway.msPerLookup=%.3f\ncpu.postgres.msPerLookup=%.3f\n", g * 1000 / hz / n, p * 1000 / hz / n }' >> "$base"
@@ -205,6 +237,24 @@ java -cp "$cp" org.openjdk.jmh.Main RsaSignBenchmark -f 1 -wi 1 -w 2s -i 2 -r 3s
   > "$out/jmh.txt" 2>&1
 grep -E '^RsaSignBenchmark' "$out/jmh.txt" || tail -5 "$out/jmh.txt"
 
+# The pay path warmed up before it is measured: on deadline night the gateways have been serving for weeks, and a
+# process started minutes ago spends a third of a core or more compiling the pay path for its first minute. A
+# minute (PAY_WARM_UP_SECONDS, 0 for none) of journeys and checking families at a third of the run's rates, on the
+# last 5,000 residents (the run's journeys take residents from the top of the file), judged by nothing.
+pay_warm_up=${PAY_WARM_UP_SECONDS:-60}
+if [ "$pay_warm_up" -gt 0 ]; then
+  echo "== warm-up of the pay path: ${pay_warm_up}s of Gatling at a third of the rates, on other residents"
+  { head -1 "$pop/residents.csv"; tail -n 5000 "$pop/residents.csv"; } > "$out/warm-up-residents.csv"
+  warm_journeys=$(awk -v j="${JOURNEYS:-30}" 'BEGIN { r = j / 3; printf "%.1f", r < 1 ? 1 : r }')
+  warm_lookups=$(awk -v l="${LOOKUP_FAMILIES:-60}" 'BEGIN { printf "%.1f", l / 3 }')
+  java -Xmx1g --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" \
+    -Dloadtest.base="http://127.0.0.1:$gw_port" -Dloadtest.sandbox="http://127.0.0.1:$sandbox_port" \
+    -Dloadtest.residents="$out/warm-up-residents.csv" -Dloadtest.profile=warm-up -Dloadtest.warmUpSeconds="$pay_warm_up" \
+    -Dloadtest.journeysPerSecond="$warm_journeys" -Dloadtest.lookupFamiliesPerSecond="$warm_lookups" \
+    io.gatling.app.Gatling -s cn.liangxian.loadtest.sim.PeakSimulation -rf "$out/gatling-warm-up" > "$out/gatling-warm-up.txt" 2>&1 \
+    || echo "the warm-up's Gatling ended with $? (not judged; see $out/gatling-warm-up.txt)"
+fi
+echo "payWarmUp.seconds=$pay_warm_up" >> "$base"
 if [ "$profile" = overload ]; then
   # one lookup every half second beside the load: when, after the burst, a resident's lookup is quick again
   probe_body=$(sed -n 7p "$out/bodies.txt")

@@ -97,7 +97,9 @@ public final class Summary {
     int cores = Integer.parseInt(b.getProperty("cores", "1"));
     double gatewayLookups = dbl(b.getProperty("wrk.gateway.rps"));
     double trivial = dbl(b.getProperty("wrk.trivial.rps"));
-    double pgbench = dbl(b.getProperty("pgbench.tps"));
+    // pgbench before the gateway's lookups and again right after them: the share is taken against their mean
+    double pgbenchBefore = dbl(b.getProperty("pgbench.tps"));
+    double pgbench = b.containsKey("pgbench.after.tps") ? (pgbenchBefore + dbl(b.getProperty("pgbench.after.tps"))) / 2 : pgbenchBefore;
     double journeys = dbl(b.getProperty("journeys.perSecond"));
     double spike = dbl(b.getProperty("spike.factor"));
     boolean gatlingPassed = "0".equals(b.getProperty("gatling.status"));
@@ -109,6 +111,11 @@ public final class Summary {
         + " midnight spike%n", journeys, dbl(b.getProperty("lookupFamilies.perSecond")), spike));
     if (b.containsKey("faults")) {
       sb.append("  channel faults during the run: ").append(b.getProperty("faults")).append('\n');
+    }
+    if (b.containsKey("payWarmUp.seconds")) {
+      sb.append("0".equals(b.getProperty("payWarmUp.seconds")) ? "  on a gateway whose pay path was not warmed up\n"
+          : "  after a warm-up of the pay path: " + b.getProperty("payWarmUp.seconds")
+              + " s at a third of these rates on other residents, not counted\n");
     }
     sb.append(String.format(Locale.ROOT, "  %-22s %9s %8s %9s %7s %7s %7s %7s %7s%n", "request", "count", "KO", "mean/s", "p50", "p95",
         "p99", "max", "(ms)"));
@@ -136,8 +143,12 @@ public final class Summary {
         b.getProperty("wrk.gateway.p50", "-"), b.getProperty("wrk.gateway.p99", "-")));
     sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f %9s %9s%n", "trivial Vert.x endpoint (wrk, 64 conn.)", trivial,
         b.getProperty("wrk.trivial.p50", "-"), b.getProperty("wrk.trivial.p99", "-")));
-    sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f %9s%n", "lookup SQL (pgbench, 16 clients)", pgbench,
+    sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f %9s%n", "lookup SQL (pgbench, 16 clients)", pgbenchBefore,
         b.containsKey("pgbench.latencyMs") ? b.getProperty("pgbench.latencyMs") + "ms" : "-"));
+    if (b.containsKey("pgbench.after.tps")) {
+      sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f%n", "  the same, right after the gateway's lookups",
+          dbl(b.getProperty("pgbench.after.tps"))));
+    }
     sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f%n", "RSA-2048 sign (JMH, one thread)", signs));
     sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f%n", "RSA-2048 verify (JMH, one thread)", verifies));
 
@@ -157,8 +168,14 @@ public final class Summary {
           b.getProperty("cpu.gateway.jit.msPerLookup", "-"), b.getProperty("cpu.gateway.gc.msPerLookup", "-"),
           b.getProperty("cpu.gateway.other.msPerLookup", "-")));
     }
+    if (b.containsKey("warmUp.seconds")) {
+      sb.append(String.format(Locale.ROOT, "  %-44s %12s s, the JIT compilers at %s%% of a core in its last 10 s%n",
+          "  measured after a warm-up of", b.getProperty("warmUp.seconds"), b.getProperty("warmUp.jitPercent", "?")));
+    }
     sb.append(String.format(Locale.ROOT, "%nThe gateway as a share of each%n"));
-    sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", "lookups / the lookup SQL through pgbench", pct(gatewayLookups, pgbench)));
+    sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", b.containsKey("pgbench.after.tps")
+        ? "lookups / the lookup SQL through pgbench (mean of both)" : "lookups / the lookup SQL through pgbench",
+        pct(gatewayLookups, pgbench)));
     sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", "lookups / the trivial Vert.x endpoint", pct(gatewayLookups, trivial)));
     if (b.containsKey("wrk.gatewayKept.rps")) {
       sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", "lookups with answers kept / their SQL through pgbench",

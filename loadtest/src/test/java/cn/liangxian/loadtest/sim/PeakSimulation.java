@@ -48,7 +48,8 @@ import java.util.UUID;
  * three times the knee, for 60 s, then a minute at a sixth of them (half the knee): refusals are expected, so only the
  * lost-payment check and the gateway's own metrics judge it), {@code knee} (journeys only, in levels of
  * {@code -Dloadtest.kneeStep} journeys/s more each, {@code kneeLevels} of them lasting {@code kneeLevelSeconds}:
- * the run's scrapes of the gateway's metrics find the last level it still served). Rates, base URLs and the pass marks
+ * the run's scrapes of the gateway's metrics find the last level it still served), {@code warm-up} (the rates given for
+ * {@code -Dloadtest.warmUpSeconds}, before a measured run and on residents it does not ask for, judged by nothing). Rates, base URLs and the pass marks
  * (p99, error share) are system properties; see loadtest/README.md.
  */
 public class PeakSimulation extends Simulation {
@@ -60,6 +61,7 @@ public class PeakSimulation extends Simulation {
   static final double LOOKUPS = Double.parseDouble(System.getProperty("loadtest.lookupFamiliesPerSecond", "40"));
   static final double SPIKE = Double.parseDouble(System.getProperty("loadtest.spikeFactor", "2.5"));
   static final int SOAK_MINUTES = Integer.parseInt(System.getProperty("loadtest.soakMinutes", "30"));
+  static final int WARM_UP_SECONDS = Integer.parseInt(System.getProperty("loadtest.warmUpSeconds", "60"));
   static final int P99_MS = Integer.parseInt(System.getProperty("loadtest.p99Ms", "1000"));
   static final int STATUS_WAIT_SECONDS = 20;
   static final double KNEE_STEP = Double.parseDouble(System.getProperty("loadtest.kneeStep", "20"));
@@ -173,11 +175,15 @@ public class PeakSimulation extends Simulation {
       case "knee" -> steps.add(incrementUsersPerSec(KNEE_STEP).times(KNEE_LEVELS)
           .eachLevelLasting(Duration.ofSeconds(KNEE_LEVEL_SECONDS)).separatedByRampsLasting(Duration.ofSeconds(KNEE_RAMP_SECONDS))
           .startingFrom(KNEE_STEP));
+      case "warm-up" -> { // before a measured run, on other residents: the gateway warm, as it is after weeks of the window
+        steps.add(rampUsersPerSec(1).to(rate).during(Duration.ofSeconds(10)));
+        steps.add(constantUsersPerSec(rate).during(Duration.ofSeconds(Math.max(1, WARM_UP_SECONDS - 10))).randomized());
+      }
       case "soak" -> {
         steps.add(rampUsersPerSec(1).to(rate).during(Duration.ofMinutes(1)));
         steps.add(constantUsersPerSec(rate).during(Duration.ofMinutes(SOAK_MINUTES)).randomized());
       }
-      default -> throw new IllegalArgumentException("loadtest.profile must be short, peak, overload, knee or soak, got " + PROFILE);
+      default -> throw new IllegalArgumentException("loadtest.profile must be short, peak, overload, knee, soak or warm-up, got " + PROFILE);
     }
     return steps;
   }
@@ -202,7 +208,7 @@ public class PeakSimulation extends Simulation {
       populations.add(lookups.injectOpen(profile(LOOKUPS)));
     }
     // under overload the excess is refused by design: the run is judged on lost payments and the gateway's metrics
-    List<Assertion> assertions = PROFILE.equals("overload") || PROFILE.equals("knee") ? List.of() : List.of(
+    List<Assertion> assertions = List.of("overload", "knee", "warm-up").contains(PROFILE) ? List.of() : List.of(
         global().responseTime().percentile(99.0).lt(P99_MS),
         global().failedRequests().percent().lt(MAX_ERROR_PERCENT));
     setUp(populations).protocols(protocol).assertions(assertions)
