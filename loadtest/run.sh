@@ -181,9 +181,15 @@ rm -f "${quarters[@]}"
 # the lookup SQL through pgbench right before the gateway's lookups are measured, and again right after them
 # (below): the machine's speed drifts within minutes, and the share is taken against the mean of the two
 echo "== baseline: the lookup SQL through pgbench (16 clients, ${seconds}s)"
+pg_before=$(pg_ticks)
 pgbench -h localhost -p "$pgport" -U postgres -n -M prepared -c 16 -j 2 -T "$seconds" -D rows="$rows" \
   -f loadtest/bench/lookup.pgbench.sql postgres > "$out/pgbench.txt" 2>&1
+pg_after=$(pg_ticks)
 grep -E '^tps' "$out/pgbench.txt" | head -1
+# PostgreSQL's own CPU per pgbench transaction (the backends pgbench ended count through the postmaster's
+# children's times), to set beside its CPU per gateway lookup below
+awk -v p=$((pg_after - pg_before)) -v hz="$hz" '/number of transactions actually processed/ { split($0, a, ": "); n = a[2] + 0 }
+  END { if (n > 0) printf "cpu.postgres.msPerPgbenchTransaction=%.3f\n", p * 1000 / hz / n }' "$out/pgbench.txt" >> "$base"
 awk '/^tps/ { printf "pgbench.tps=%s\n", $3; exit }' "$out/pgbench.txt" >> "$base"
 awk '/latency average/ { printf "pgbench.latencyMs=%s\n", $4 }' "$out/pgbench.txt" >> "$base"
 # JFR=1: the gateway's CPU samples during the measured lookups, their top frames into jfr-top.txt

@@ -162,6 +162,10 @@ public final class Summary {
       sb.append(String.format(Locale.ROOT, "  %-44s %12s ms gateway, %s ms PostgreSQL%n", "CPU per lookup (/proc, during wrk)",
           b.getProperty("cpu.gateway.msPerLookup"), b.getProperty("cpu.postgres.msPerLookup", "-")));
     }
+    if (b.containsKey("cpu.postgres.msPerPgbenchTransaction")) {
+      sb.append(String.format(Locale.ROOT, "  %-44s %12s ms PostgreSQL%n", "  CPU per pgbench transaction, the same SQL",
+          b.getProperty("cpu.postgres.msPerPgbenchTransaction")));
+    }
     if (b.containsKey("cpu.gateway.eventLoops.msPerLookup")) {
       sb.append(String.format(Locale.ROOT, "  %-44s %12s ms event loops, %s ms JIT, %s ms GC, %s ms other%n",
           "  of the gateway's, by thread", b.getProperty("cpu.gateway.eventLoops.msPerLookup"),

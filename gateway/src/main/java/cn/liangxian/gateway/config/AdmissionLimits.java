@@ -5,10 +5,17 @@ package cn.liangxian.gateway.config;
  * turned away at once (503) rather than queued. Callbacks and health checks have no limit: a channel's
  * notification is always taken. {@code total} counts every class: lookups, residents' logins and order
  * creation (what starts a new journey) are turned away once three quarters of it are in use, the other
- * limited classes (what finishes a journey already under way) only once all of it is.
+ * limited classes (what finishes a journey already under way) only once all of it is. With
+ * {@code latencyTargetMillis} above 0, the limits of lookups, logins and order creation are ceilings: the
+ * limit in force follows the latency those requests see (see {@code Admission}); 0 keeps them fixed.
  */
 public record AdmissionLimits(int lookups, int logins, int orderCreates, int orderReads, int operator, int total,
-    int retryAfterSeconds) {
+    int retryAfterSeconds, int latencyTargetMillis) {
+
+  /** Fixed limits, none following latency. */
+  public AdmissionLimits(int lookups, int logins, int orderCreates, int orderReads, int operator, int total, int retryAfterSeconds) {
+    this(lookups, logins, orderCreates, orderReads, operator, total, retryAfterSeconds, 0);
+  }
 
   static AdmissionLimits read(Settings a) {
     AdmissionLimits l = new AdmissionLimits(a.integer("lookups", "GATEWAY_ADMISSION_LOOKUPS", 64, 0, 1_000_000),
@@ -17,7 +24,8 @@ public record AdmissionLimits(int lookups, int logins, int orderCreates, int ord
         a.integer("orderReads", "GATEWAY_ADMISSION_ORDER_READS", 256, 0, 1_000_000),
         a.integer("operator", "GATEWAY_ADMISSION_OPERATOR", 32, 0, 1_000_000),
         a.integer("total", "GATEWAY_ADMISSION_TOTAL", 512, 1, 10_000_000),
-        a.integer("retryAfterSeconds", "GATEWAY_ADMISSION_RETRY_AFTER_SECONDS", 3, 1, 600));
+        a.integer("retryAfterSeconds", "GATEWAY_ADMISSION_RETRY_AFTER_SECONDS", 3, 1, 600),
+        a.integer("latencyTargetMillis", "GATEWAY_ADMISSION_LATENCY_TARGET_MILLIS", 500, 0, 60_000));
     a.done();
     return l;
   }

@@ -10,17 +10,26 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * A bound on the requests one gateway process serves at once, per {@link RouteClass}, shared by its event
  * loops. Under overload a request it cannot serve at once is answered 503 with Retry-After straight away:
  * a resident told to come back in a few seconds is better served than one whose request waits in a queue
  * until the kiosk gives up. Callbacks and health checks are counted but never turned away.
+ *
+ * <p>The classes that start a journey (lookups, logins, order creation) have a limit that follows their
+ * latency when a target is set ({@link LatencyLimit}): a fixed count lets requests queue for seconds
+ * whenever the process serves them more slowly than usual (a busy neighbour, a pause, a slow database),
+ * while a count that shrinks as soon as they take longer than the target keeps the admitted ones quick and
+ * turns the rest away at once.
  */
 public final class Admission {
   private static final String GIVE_BACK = "admission.giveBack";
   private final Map<RouteClass, AtomicInteger> inFlight = new EnumMap<>(RouteClass.class);
   private final Map<RouteClass, Integer> limits = new EnumMap<>(RouteClass.class);
+  private final Map<RouteClass, LatencyLimit> following = new EnumMap<>(RouteClass.class);
+  private final LongSupplier nanoTime;
   private final Map<RouteClass, Counter> admitted = new EnumMap<>(RouteClass.class);
   private final Map<RouteClass, Counter> shed = new EnumMap<>(RouteClass.class);
   private final AtomicInteger total = new AtomicInteger();
@@ -28,6 +37,11 @@ public final class Admission {
   private final int retryAfterSeconds;
 
   public Admission(AdmissionLimits l, MeterRegistry registry) {
+    this(l, registry, System::nanoTime);
+  }
+
+  Admission(AdmissionLimits l, MeterRegistry registry, LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
     limits.put(RouteClass.LOOKUP, l.lookups());
     limits.put(RouteClass.LOGIN, l.logins());
     limits.put(RouteClass.ORDER_CREATE, l.orderCreates());
@@ -42,6 +56,12 @@ public final class Admission {
       shed.put(c, Counter.builder("liangxian_admission").tag("class", c.label()).tag("outcome", "shed").register(registry));
       Gauge.builder("liangxian_admission_in_flight", n, AtomicInteger::get).tag("class", c.label())
           .description("requests being served now").register(registry);
+      if (c.shedding() == RouteClass.Shedding.FIRST && l.latencyTargetMillis() > 0 && limits.get(c) > 0) {
+        LatencyLimit f = new LatencyLimit(limits.get(c), l.latencyTargetMillis() * 1_000_000L);
+        following.put(c, f);
+        Gauge.builder("liangxian_admission_limit", f, LatencyLimit::limit).tag("class", c.label())
+            .description("requests of the class served at once before turning more away, as it follows latency").register(registry);
+      }
     }
   }
 
@@ -49,8 +69,9 @@ public final class Admission {
   public boolean enter(RouteClass c) {
     int mine = inFlight.get(c).incrementAndGet();
     int all = total.incrementAndGet();
+    LatencyLimit f = following.get(c);
     boolean over = switch (c.shedding()) {
-      case FIRST -> mine > limits.get(c) || all > totalLimit * 3L / 4;
+      case FIRST -> mine > (f == null ? limits.get(c) : f.limit()) || all > totalLimit * 3L / 4;
       case NEXT -> mine > limits.get(c) || all > totalLimit;
       case NEVER -> false;
     };
@@ -73,6 +94,59 @@ public final class Admission {
     return inFlight.get(c).get();
   }
 
+  /** A request of this class admitted {@code nanos} ago (with {@code inFlight} then in flight) was answered. */
+  void answered(RouteClass c, long nanos, int inFlightThen) {
+    LatencyLimit f = following.get(c);
+    if (f != null) {
+      f.sample(nanos, inFlightThen, nanoTime.getAsLong());
+    }
+  }
+
+  /** The limit in force for a class: its configured one, or where it follows latency, where that stands now. */
+  public int limit(RouteClass c) {
+    LatencyLimit f = following.get(c);
+    return f == null ? limits.get(c) : f.limit();
+  }
+
+  /**
+   * Additive increase, multiplicative decrease on latency: a request answered later than the target cuts
+   * the limit by a tenth (once per 100 ms at most, so that the requests one pause delayed count once); one
+   * answered in time adds one while the class used at least half its limit (an idle class does not grow
+   * a limit it never tests). Never below {@link #FLOOR} (so that some residents are always served and
+   * the latency keeps being sampled), never above the configured ceiling.
+   */
+  static final class LatencyLimit {
+    static final int FLOOR = 4;
+    static final long DECREASE_EVERY_NANOS = 100_000_000L;
+    private final int ceiling;
+    private final int floor;
+    private final long targetNanos;
+    private double limit;
+    private long lastDecrease = Long.MIN_VALUE;
+
+    LatencyLimit(int ceiling, long targetNanos) {
+      this.ceiling = ceiling;
+      this.floor = Math.min(FLOOR, ceiling);
+      this.targetNanos = targetNanos;
+      this.limit = ceiling;
+    }
+
+    synchronized int limit() {
+      return (int) limit;
+    }
+
+    synchronized void sample(long nanos, int inFlightThen, long now) {
+      if (nanos > targetNanos) {
+        if (lastDecrease == Long.MIN_VALUE || now - lastDecrease >= DECREASE_EVERY_NANOS) {
+          limit = Math.max(floor, limit * 0.9);
+          lastDecrease = now;
+        }
+      } else if (inFlightThen * 2 >= (int) limit) {
+        limit = Math.min(ceiling, limit + 1);
+      }
+    }
+  }
+
   /** The router's first handler after the access log: the place is given back however the exchange ends. */
   public void handle(RoutingContext ctx) {
     RouteClass c = RouteClass.of(ctx.request().method(), ctx.request().path());
@@ -81,9 +155,12 @@ public final class Admission {
       return;
     }
     AtomicBoolean left = new AtomicBoolean();
+    long admittedAt = nanoTime.getAsLong();
+    int inFlightThen = inFlight(c);
     Runnable giveBack = () -> {
       if (left.compareAndSet(false, true)) {
         leave(c);
+        answered(c, nanoTime.getAsLong() - admittedAt, inFlightThen);
       }
     };
     ctx.put(GIVE_BACK, giveBack);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cn.liangxian.gateway.config.AdmissionLimits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.http.HttpMethod;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The bound on requests in flight, driven directly: which class is turned away, when, and that places come back. */
@@ -69,5 +70,77 @@ class AdmissionTest {
     assertThat(RouteClass.of(HttpMethod.POST, "/api/v1/callbacks/wechatpay")).isEqualTo(RouteClass.CALLBACK);
     assertThat(RouteClass.of(HttpMethod.GET, "/health/live")).isEqualTo(RouteClass.HEALTH);
     assertThat(RouteClass.of(HttpMethod.GET, "/metrics")).isEqualTo(RouteClass.HEALTH);
+  }
+
+  static final long MS = 1_000_000L;
+  final AtomicLong now = new AtomicLong(1_000 * MS);
+
+  /** Ceilings of 20 for the classes that start a journey, a latency target of 500 ms, the clock in the test's hands. */
+  Admission following() {
+    return new Admission(new AdmissionLimits(20, 20, 20, 50, 20, 1000, 3, 500), registry, now::get);
+  }
+
+  @Test
+  void aSlowAnswerCutsTheLimitByATenthOncePer100MsDownToAFloor() {
+    Admission a = following();
+    assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(20);
+    a.answered(RouteClass.LOOKUP, 600 * MS, 20);
+    assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(18);
+    // the other requests the same pause delayed count once
+    a.answered(RouteClass.LOOKUP, 900 * MS, 20);
+    a.answered(RouteClass.LOOKUP, 800 * MS, 20);
+    assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(18);
+    now.addAndGet(100 * MS);
+    a.answered(RouteClass.LOOKUP, 600 * MS, 20);
+    assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(16); // 18 * 0.9 = 16.2
+    for (int i = 0; i < 50; i++) {
+      now.addAndGet(100 * MS);
+      a.answered(RouteClass.LOOKUP, 600 * MS, 20);
+    }
+    assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(Admission.LatencyLimit.FLOOR);
+    assertThat(registry.get("liangxian_admission_limit").tag("class", "lookup").gauge().value()).isEqualTo(4);
+    assertThat(a.limit(RouteClass.LOGIN)).as("each class follows its own latency").isEqualTo(20);
+  }
+
+  @Test
+  void theLimitInForceIsWhatTurnsRequestsAway() {
+    Admission a = following();
+    a.answered(RouteClass.ORDER_CREATE, 2_000 * MS, 20);
+    assertThat(a.limit(RouteClass.ORDER_CREATE)).isEqualTo(18);
+    for (int i = 0; i < 18; i++) {
+      assertThat(a.enter(RouteClass.ORDER_CREATE)).isTrue();
+    }
+    assertThat(a.enter(RouteClass.ORDER_CREATE)).isFalse();
+    assertThat(counted(RouteClass.ORDER_CREATE, "shed")).isEqualTo(1);
+  }
+
+  @Test
+  void quickAnswersGrowTheLimitBackOnlyWhileHalfOfItIsInUse() {
+    Admission a = following();
+    for (int i = 0; i < 10; i++) {
+      now.addAndGet(100 * MS);
+      a.answered(RouteClass.LOGIN, 700 * MS, 20);
+    }
+    int cut = a.limit(RouteClass.LOGIN);
+    assertThat(cut).isLessThan(10);
+    a.answered(RouteClass.LOGIN, 20 * MS, 1);
+    assertThat(a.limit(RouteClass.LOGIN)).as("a quiet class does not grow a limit it never tests").isEqualTo(cut);
+    a.answered(RouteClass.LOGIN, 20 * MS, cut);
+    assertThat(a.limit(RouteClass.LOGIN)).isEqualTo(cut + 1);
+    for (int i = 0; i < 100; i++) {
+      a.answered(RouteClass.LOGIN, 20 * MS, 20);
+    }
+    assertThat(a.limit(RouteClass.LOGIN)).as("never above the configured ceiling").isEqualTo(20);
+  }
+
+  @Test
+  void statusCallbacksAndFixedLimitsDoNotFollowLatency() {
+    Admission a = following();
+    a.answered(RouteClass.ORDER_READ, 5_000 * MS, 50);
+    a.answered(RouteClass.CALLBACK, 5_000 * MS, 50);
+    assertThat(a.limit(RouteClass.ORDER_READ)).isEqualTo(50);
+    Admission fixed = new Admission(new AdmissionLimits(20, 20, 20, 50, 20, 1000, 3, 0), new SimpleMeterRegistry(), now::get);
+    fixed.answered(RouteClass.LOOKUP, 5_000 * MS, 20);
+    assertThat(fixed.limit(RouteClass.LOOKUP)).isEqualTo(20);
   }
 }
