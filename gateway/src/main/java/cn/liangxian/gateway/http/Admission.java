@@ -94,11 +94,11 @@ public final class Admission {
     return inFlight.get(c).get();
   }
 
-  /** A request of this class admitted {@code nanos} ago (with {@code inFlight} then in flight) was answered. */
-  void answered(RouteClass c, long nanos, int inFlightThen) {
+  /** A request of this class admitted {@code nanos} ago was answered. */
+  void answered(RouteClass c, long nanos) {
     LatencyLimit f = following.get(c);
     if (f != null) {
-      f.sample(nanos, inFlightThen, nanoTime.getAsLong());
+      f.sample(nanos, nanoTime.getAsLong());
     }
   }
 
@@ -111,9 +111,10 @@ public final class Admission {
   /**
    * Additive increase, multiplicative decrease on latency: a request answered later than the target cuts
    * the limit by a tenth (once per 100 ms at most, so that the requests one pause delayed count once); one
-   * answered in time adds one while the class used at least half its limit (an idle class does not grow
-   * a limit it never tests). Never below {@link #FLOOR} (so that some residents are always served and
-   * the latency keeps being sampled), never above the configured ceiling.
+   * answered in time adds one, so that once the process is quick again the limit is back at its ceiling
+   * within a second or so (a limit left low would turn away a resident's burst the process could serve).
+   * Never below {@link #FLOOR} (so that some residents are always served and the latency keeps being
+   * sampled), never above the configured ceiling.
    */
   static final class LatencyLimit {
     static final int FLOOR = 4;
@@ -135,13 +136,13 @@ public final class Admission {
       return (int) limit;
     }
 
-    synchronized void sample(long nanos, int inFlightThen, long now) {
+    synchronized void sample(long nanos, long now) {
       if (nanos > targetNanos) {
         if (lastDecrease == Long.MIN_VALUE || now - lastDecrease >= DECREASE_EVERY_NANOS) {
           limit = Math.max(floor, limit * 0.9);
           lastDecrease = now;
         }
-      } else if (inFlightThen * 2 >= (int) limit) {
+      } else {
         limit = Math.min(ceiling, limit + 1);
       }
     }
@@ -156,11 +157,10 @@ public final class Admission {
     }
     AtomicBoolean left = new AtomicBoolean();
     long admittedAt = nanoTime.getAsLong();
-    int inFlightThen = inFlight(c);
     Runnable giveBack = () -> {
       if (left.compareAndSet(false, true)) {
         leave(c);
-        answered(c, nanoTime.getAsLong() - admittedAt, inFlightThen);
+        answered(c, nanoTime.getAsLong() - admittedAt);
       }
     };
     ctx.put(GIVE_BACK, giveBack);

@@ -84,18 +84,18 @@ class AdmissionTest {
   void aSlowAnswerCutsTheLimitByATenthOncePer100MsDownToAFloor() {
     Admission a = following();
     assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(20);
-    a.answered(RouteClass.LOOKUP, 600 * MS, 20);
+    a.answered(RouteClass.LOOKUP, 600 * MS);
     assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(18);
     // the other requests the same pause delayed count once
-    a.answered(RouteClass.LOOKUP, 900 * MS, 20);
-    a.answered(RouteClass.LOOKUP, 800 * MS, 20);
+    a.answered(RouteClass.LOOKUP, 900 * MS);
+    a.answered(RouteClass.LOOKUP, 800 * MS);
     assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(18);
     now.addAndGet(100 * MS);
-    a.answered(RouteClass.LOOKUP, 600 * MS, 20);
+    a.answered(RouteClass.LOOKUP, 600 * MS);
     assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(16); // 18 * 0.9 = 16.2
     for (int i = 0; i < 50; i++) {
       now.addAndGet(100 * MS);
-      a.answered(RouteClass.LOOKUP, 600 * MS, 20);
+      a.answered(RouteClass.LOOKUP, 600 * MS);
     }
     assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(Admission.LatencyLimit.FLOOR);
     assertThat(registry.get("liangxian_admission_limit").tag("class", "lookup").gauge().value()).isEqualTo(4);
@@ -105,7 +105,7 @@ class AdmissionTest {
   @Test
   void theLimitInForceIsWhatTurnsRequestsAway() {
     Admission a = following();
-    a.answered(RouteClass.ORDER_CREATE, 2_000 * MS, 20);
+    a.answered(RouteClass.ORDER_CREATE, 2_000 * MS);
     assertThat(a.limit(RouteClass.ORDER_CREATE)).isEqualTo(18);
     for (int i = 0; i < 18; i++) {
       assertThat(a.enter(RouteClass.ORDER_CREATE)).isTrue();
@@ -115,20 +115,18 @@ class AdmissionTest {
   }
 
   @Test
-  void quickAnswersGrowTheLimitBackOnlyWhileHalfOfItIsInUse() {
+  void quickAnswersGrowTheLimitBackToItsCeiling() {
     Admission a = following();
     for (int i = 0; i < 10; i++) {
       now.addAndGet(100 * MS);
-      a.answered(RouteClass.LOGIN, 700 * MS, 20);
+      a.answered(RouteClass.LOGIN, 700 * MS);
     }
     int cut = a.limit(RouteClass.LOGIN);
     assertThat(cut).isLessThan(10);
-    a.answered(RouteClass.LOGIN, 20 * MS, 1);
-    assertThat(a.limit(RouteClass.LOGIN)).as("a quiet class does not grow a limit it never tests").isEqualTo(cut);
-    a.answered(RouteClass.LOGIN, 20 * MS, cut);
+    a.answered(RouteClass.LOGIN, 20 * MS);
     assertThat(a.limit(RouteClass.LOGIN)).isEqualTo(cut + 1);
     for (int i = 0; i < 100; i++) {
-      a.answered(RouteClass.LOGIN, 20 * MS, 20);
+      a.answered(RouteClass.LOGIN, 20 * MS);
     }
     assertThat(a.limit(RouteClass.LOGIN)).as("never above the configured ceiling").isEqualTo(20);
   }
@@ -136,11 +134,11 @@ class AdmissionTest {
   @Test
   void statusCallbacksAndFixedLimitsDoNotFollowLatency() {
     Admission a = following();
-    a.answered(RouteClass.ORDER_READ, 5_000 * MS, 50);
-    a.answered(RouteClass.CALLBACK, 5_000 * MS, 50);
+    a.answered(RouteClass.ORDER_READ, 5_000 * MS);
+    a.answered(RouteClass.CALLBACK, 5_000 * MS);
     assertThat(a.limit(RouteClass.ORDER_READ)).isEqualTo(50);
     Admission fixed = new Admission(new AdmissionLimits(20, 20, 20, 50, 20, 1000, 3, 0), new SimpleMeterRegistry(), now::get);
-    fixed.answered(RouteClass.LOOKUP, 5_000 * MS, 20);
+    fixed.answered(RouteClass.LOOKUP, 5_000 * MS);
     assertThat(fixed.limit(RouteClass.LOOKUP)).isEqualTo(20);
   }
 }
