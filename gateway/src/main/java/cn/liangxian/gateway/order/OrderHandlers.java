@@ -59,13 +59,15 @@ public final class OrderHandlers {
       w.woken().tryComplete();
     });
     String seen = ctx.request().getParam("state");
-    orders.get(id, owner).onComplete(ar -> {
+    // the state alone first: most held requests find the order still paying and wait, and read it whole
+    // only when they answer
+    orders.state(id, owner).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
       }
       if (settled(ar.result(), seen)) {
-        Replies.json(ctx, 200, ar.result());
+        Replies.json(ctx, orders.get(id, owner));
         return;
       }
       Admission.waiting(ctx); // held: it costs nothing until the order changes or the time is up
@@ -80,8 +82,7 @@ public final class OrderHandlers {
   }
 
   /** Nothing to wait for: the order is no longer paying, or not in the state the caller last saw. */
-  private static boolean settled(JsonObject order, String seen) {
-    String state = order.getString("state");
+  private static boolean settled(String state, String seen) {
     return !"PAYING".equals(state) || seen != null && !seen.equals(state);
   }
 

@@ -58,11 +58,13 @@ public final class OrderStore {
       + " where o.id = $1 and p.ref = $2 and i.insurance = $3";
   static final String FAIL_PAID_WRONG = "update orders set state = 'FAILED', state_reason = $2 where id = $1 and state = 'PAYING'";
   static final String RELEASE_ITEM = "delete from reservation where order_id = $1 and person_id = $2 and insurance = $3";
+  /** All a held status request needs before it waits: the state, and whose order it is. */
+  static final String STATE_OF = "select state, client_id from orders where id = $1";
 
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(IDEMPOTENCY, CLAIM_KEY, INSERT_ORDER, INSERT_ITEM, RESERVE, RECORD_PREPAY,
       FAIL, RELEASE, FORGET_KEY, CANCEL, DUE, EXPIRE, CLAIM_STUCK, CHANNEL_OF, LOCK, MARK_PAID, HOLD_PAID, MARK_REFUNDED, NOTE,
-      PAID_ITEM, RELEASE_ITEM, NOTIFY, FAIL_PAID_WRONG, OrderView.SQL);
+      PAID_ITEM, RELEASE_ITEM, NOTIFY, FAIL_PAID_WRONG, STATE_OF, OrderView.SQL);
 
   /** How a reservation went: the key was another call's, or every item is held (else {@link TakenElsewhere}). */
   public enum Reserved { KEY_TAKEN, HELD }
@@ -166,6 +168,19 @@ public final class OrderStore {
         throw notFound(id);
       }
       return OrderView.of(rows.iterator().next());
+    });
+  }
+
+  /**
+   * Only the order's state, for {@code owner}: what a held status request reads before it waits (the whole
+   * view, items and all, is read when it answers). 404 as {@link #get(UUID, String)}.
+   */
+  public Future<String> state(UUID id, String owner) {
+    return pool.preparedQuery(STATE_OF).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0 || owner != null && !owner.equals(rows.iterator().next().getString(1))) {
+        throw notFound(id);
+      }
+      return rows.iterator().next().getString(0);
     });
   }
 

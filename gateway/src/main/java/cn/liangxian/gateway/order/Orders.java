@@ -134,4 +134,9 @@ public final class Orders {
   public Future<JsonObject> get(UUID id, String owner) {
     return store.get(id, owner);
   }
+
+  /** Only the order's state, to the caller who created it; 404 for anyone else. */
+  public Future<String> state(UUID id, String owner) {
+    return store.state(id, owner);
+  }
 }
