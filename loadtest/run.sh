@@ -111,10 +111,13 @@ rows=$(psql -h localhost -p "$pgport" -U postgres -Atc "select count(*) from ben
 awk -F, 'NR > 1 { printf "{\"idNumber\":\"%s\",\"name\":\"%s\"}\n", $1, $2 }' "$pop/residents.csv" > "$out/bodies.txt"
 
 seconds=${BASELINE_SECONDS:-8}
+pgbench_to() { # name script: 16 clients for the baseline's seconds on the residents' keys, into pgbench-<name>.txt
+  pgbench -h localhost -p "$pgport" -U postgres -n -M prepared -c 16 -j 2 -T "$seconds" -D rows="$rows" \
+    -f "loadtest/bench/$2" postgres > "$out/pgbench-$1.txt" 2>&1
+  grep -E '^tps' "$out/pgbench-$1.txt" | head -1
+}
 echo "== baseline: the lookup SQL when the answer is kept (the household's stamp) through pgbench"
-pgbench -h localhost -p "$pgport" -U postgres -n -M prepared -c 16 -j 2 -T "$seconds" -D rows="$rows" \
-  -f loadtest/bench/lookup-kept.pgbench.sql postgres > "$out/pgbench-kept.txt" 2>&1
-grep -E '^tps' "$out/pgbench-kept.txt" | head -1
+pgbench_to kept lookup-kept.pgbench.sql
 awk '/^tps/ { printf "pgbench.kept.tps=%s\n", $3; exit }' "$out/pgbench-kept.txt" >> "$base"
 
 wrk_to() { # name url [script]: 64 connections, latency percentiles into the baselines
@@ -182,16 +185,14 @@ rm -f "${quarters[@]}"
 # (below): the machine's speed drifts within minutes, and the share is taken against the mean of the two
 echo "== baseline: the lookup SQL through pgbench (16 clients, ${seconds}s)"
 pg_before=$(pg_ticks)
-pgbench -h localhost -p "$pgport" -U postgres -n -M prepared -c 16 -j 2 -T "$seconds" -D rows="$rows" \
-  -f loadtest/bench/lookup.pgbench.sql postgres > "$out/pgbench.txt" 2>&1
+pgbench_to before lookup.pgbench.sql
 pg_after=$(pg_ticks)
-grep -E '^tps' "$out/pgbench.txt" | head -1
 # PostgreSQL's own CPU per pgbench transaction (the backends pgbench ended count through the postmaster's
 # children's times), to set beside its CPU per gateway lookup below
 awk -v p=$((pg_after - pg_before)) -v hz="$hz" '/number of transactions actually processed/ { split($0, a, ": "); n = a[2] + 0 }
-  END { if (n > 0) printf "cpu.postgres.msPerPgbenchTransaction=%.3f\n", p * 1000 / hz / n }' "$out/pgbench.txt" >> "$base"
-awk '/^tps/ { printf "pgbench.tps=%s\n", $3; exit }' "$out/pgbench.txt" >> "$base"
-awk '/latency average/ { printf "pgbench.latencyMs=%s\n", $4 }' "$out/pgbench.txt" >> "$base"
+  END { if (n > 0) printf "cpu.postgres.msPerPgbenchTransaction=%.3f\n", p * 1000 / hz / n }' "$out/pgbench-before.txt" >> "$base"
+awk '/^tps/ { printf "pgbench.tps=%s\n", $3; exit }' "$out/pgbench-before.txt" >> "$base"
+awk '/latency average/ { printf "pgbench.latencyMs=%s\n", $4 }' "$out/pgbench-before.txt" >> "$base"
 # JFR=1: the gateway's CPU samples during the measured lookups, their top frames into jfr-top.txt
 measured_from=$(date +%H:%M:%S)
 threads_ticks "${pids[0]}" > "$out/threads-before.txt"
@@ -211,9 +212,7 @@ if [ "${JFR:-0}" = 1 ]; then
       close("sort -rn | head -25"); print "-- innermost project frame on the stack"
       for (k in ours) printf "%6.1f%% %s\n", 100 * ours[k] / n, k | "sort -rn | head -15" }' > "$out/jfr-top.txt"
 fi
-pgbench -h localhost -p "$pgport" -U postgres -n -M prepared -c 16 -j 2 -T "$seconds" -D rows="$rows" \
-  -f loadtest/bench/lookup.pgbench.sql postgres > "$out/pgbench-after.txt" 2>&1
-grep -E '^tps' "$out/pgbench-after.txt" | head -1
+pgbench_to after lookup.pgbench.sql
 awk '/^tps/ { printf "pgbench.after.tps=%s\n", $3; exit }' "$out/pgbench-after.txt" >> "$base"
 served=$(awk '/requests in/ { print $1 }' "$out/wrk-gateway.txt")
 awk -v g=$((gw_after - gw_before)) -v p=$((pg_after - pg_before)) -v n="$served" -v hz="$hz" 'BEGIN {
@@ -247,17 +246,23 @@ grep -E '^RsaSignBenchmark' "$out/jmh.txt" || tail -5 "$out/jmh.txt"
 # process started minutes ago spends a third of a core or more compiling the pay path for its first minute. A
 # minute (PAY_WARM_UP_SECONDS, 0 for none) of journeys and checking families at a third of the run's rates, on the
 # last 5,000 residents (the run's journeys take residents from the top of the file), judged by nothing.
+# (it replaces the shell it runs in, so call it in a subshell, or with & where its pid, $!, is Gatling's own)
+gatling_run() { # report-folder log [-Dloadtest... ...]: PeakSimulation against this run's gateway and sandbox
+  local reports=$1 log=$2
+  shift 2
+  exec java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" \
+    -Dloadtest.base="http://127.0.0.1:$gw_port" -Dloadtest.sandbox="http://127.0.0.1:$sandbox_port" "$@" \
+    io.gatling.app.Gatling -s cn.liangxian.loadtest.sim.PeakSimulation -rf "$out/$reports" > "$out/$log" 2>&1
+}
 pay_warm_up=${PAY_WARM_UP_SECONDS:-60}
 if [ "$pay_warm_up" -gt 0 ]; then
   echo "== warm-up of the pay path: ${pay_warm_up}s of Gatling at a third of the rates, on other residents"
   { head -1 "$pop/residents.csv"; tail -n 5000 "$pop/residents.csv"; } > "$out/warm-up-residents.csv"
   warm_journeys=$(awk -v j="${JOURNEYS:-30}" 'BEGIN { r = j / 3; printf "%.1f", r < 1 ? 1 : r }')
   warm_lookups=$(awk -v l="${LOOKUP_FAMILIES:-60}" 'BEGIN { printf "%.1f", l / 3 }')
-  java -Xmx1g --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" \
-    -Dloadtest.base="http://127.0.0.1:$gw_port" -Dloadtest.sandbox="http://127.0.0.1:$sandbox_port" \
-    -Dloadtest.residents="$out/warm-up-residents.csv" -Dloadtest.profile=warm-up -Dloadtest.warmUpSeconds="$pay_warm_up" \
-    -Dloadtest.journeysPerSecond="$warm_journeys" -Dloadtest.lookupFamiliesPerSecond="$warm_lookups" \
-    io.gatling.app.Gatling -s cn.liangxian.loadtest.sim.PeakSimulation -rf "$out/gatling-warm-up" > "$out/gatling-warm-up.txt" 2>&1 \
+  ( gatling_run gatling-warm-up gatling-warm-up.txt -Dloadtest.residents="$out/warm-up-residents.csv" \
+    -Dloadtest.profile=warm-up -Dloadtest.warmUpSeconds="$pay_warm_up" \
+    -Dloadtest.journeysPerSecond="$warm_journeys" -Dloadtest.lookupFamiliesPerSecond="$warm_lookups" ) \
     || echo "the warm-up's Gatling ended with $? (not judged; see $out/gatling-warm-up.txt)"
 fi
 echo "payWarmUp.seconds=$pay_warm_up" >> "$base"
@@ -298,14 +303,11 @@ psql -q -h localhost -p "$pgport" -U postgres -c "create extension if not exists
   -c "select pg_stat_statements_reset()" postgres > /dev/null 2>&1 || true
 echo "== Gatling: PeakSimulation, profile $profile"
 gatling_status=0
-java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" \
-  -Dloadtest.base="http://127.0.0.1:$gw_port" -Dloadtest.sandbox="http://127.0.0.1:$sandbox_port" \
-  -Dloadtest.residents="$PWD/$pop/residents.csv" -Dloadtest.profile="$profile" \
+gatling_run gatling gatling.txt -Dloadtest.residents="$PWD/$pop/residents.csv" -Dloadtest.profile="$profile" \
   -Dloadtest.journeysPerSecond="${JOURNEYS:-30}" -Dloadtest.lookupFamiliesPerSecond="${LOOKUP_FAMILIES:-60}" \
   -Dloadtest.spikeFactor="${SPIKE:-2}" -Dloadtest.p99Ms="${P99_MS:-1000}" -Dloadtest.maxErrorPercent="${MAX_ERROR_PERCENT:-1}" \
   -Dloadtest.soakMinutes="${SOAK_MINUTES:-30}" -Dloadtest.startFile="$out/start.txt" \
-  -Dloadtest.kneeStep="${knee_step:-20}" -Dloadtest.kneeLevels="${knee_levels:-8}" -Dloadtest.kneeLevelSeconds="${knee_level_seconds:-30}" \
-  io.gatling.app.Gatling -s cn.liangxian.loadtest.sim.PeakSimulation -rf "$out/gatling" > "$out/gatling.txt" 2>&1 &
+  -Dloadtest.kneeStep="${knee_step:-20}" -Dloadtest.kneeLevels="${knee_levels:-8}" -Dloadtest.kneeLevelSeconds="${knee_level_seconds:-30}" &
 gatling=$!
 echo $gatling > "$out/gatling.pid"
 wait $gatling || gatling_status=$?

@@ -75,13 +75,23 @@ public final class WechatNotifier {
         .put("resource_type", "encrypt-resource").put("summary", "支付成功")
         .put("resource", new JsonObject().put("original_type", "transaction").put("algorithm", m.scheme().resourceAlgorithm())
             .put("ciphertext", ciphertext).put("associated_data", "transaction").put("nonce", nonce));
-    byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
-    String ts = Long.toString(clock.instant().getEpochSecond() + clockSkewSeconds);
+    return post(m, url, body.encode().getBytes(StandardCharsets.UTF_8), clockSkewSeconds, serial);
+  }
+
+  /**
+   * One delivery: the body signed now (a fresh timestamp, {@code skewSeconds} off the clock, and nonce, on the
+   * signing threads) and posted with WeChat Pay's headers; {@code serial} null for the platform's own.
+   * Resolves to the HTTP status the merchant answered.
+   */
+  private Future<Integer> post(WechatMerchant m, String url, byte[] bytes, long skewSeconds, String serial) {
+    String ts = Long.toString(clock.instant().getEpochSecond() + skewSeconds);
     String n = WechatPlatform.nonce(16);
     return signer.sign(() -> platform.signFor(m, WechatPaySignatures.responseMessage(ts, n, bytes)))
-        .compose(sig -> http.postAbs(url).putHeader("Content-Type", "application/json").putHeader("Wechatpay-Timestamp", ts)
-            .putHeader("Wechatpay-Nonce", n).putHeader("Wechatpay-Signature", sig)
-            .putHeader("Wechatpay-Serial", serial == null ? platform.serialFor(m) : serial).sendBuffer(Buffer.buffer(bytes)))
+        .compose(sig -> http.postAbs(url).putHeader("Content-Type", "application/json")
+            .putHeader("Wechatpay-Timestamp", ts).putHeader("Wechatpay-Nonce", n).putHeader("Wechatpay-Signature", sig)
+            .putHeader("Wechatpay-Serial", serial == null ? platform.serialFor(m) : serial).putHeader("Wechatpay-Signature-Type",
+                m.scheme() == WechatPayScheme.RSA ? "WECHATPAY2-SHA256-RSA2048" : "WECHATPAY2-SM2-WITH-SM3")
+            .sendBuffer(Buffer.buffer(bytes)))
         .map(r -> r.statusCode());
   }
 
@@ -101,16 +111,7 @@ public final class WechatNotifier {
         .put("resource", new JsonObject().put("original_type", originalType).put("algorithm", m.scheme().resourceAlgorithm())
             .put("ciphertext", ciphertext).put("associated_data", originalType).put("nonce", nonce));
     byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
-    delivery.deliver("wechat", outTradeNo, event, () -> {
-      String ts = Long.toString(clock.instant().getEpochSecond());
-      String n = WechatPlatform.nonce(16);
-      return signer.sign(() -> platform.signFor(m, WechatPaySignatures.responseMessage(ts, n, bytes)))
-          .compose(sig -> http.postAbs(url).putHeader("Content-Type", "application/json")
-              .putHeader("Wechatpay-Timestamp", ts).putHeader("Wechatpay-Nonce", n).putHeader("Wechatpay-Signature", sig)
-              .putHeader("Wechatpay-Serial", platform.serialFor(m)).putHeader("Wechatpay-Signature-Type",
-                  m.scheme() == WechatPayScheme.RSA ? "WECHATPAY2-SHA256-RSA2048" : "WECHATPAY2-SM2-WITH-SM3")
-              .sendBuffer(Buffer.buffer(bytes)))
-          .map(r -> r.statusCode());
-    });
+    // each delivery (a retry, a duplicate) signed anew, with its own timestamp and nonce, as WeChat Pay does
+    delivery.deliver("wechat", outTradeNo, event, () -> post(m, url, bytes, 0, null));
   }
 }

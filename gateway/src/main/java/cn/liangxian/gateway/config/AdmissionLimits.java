@@ -12,11 +12,6 @@ package cn.liangxian.gateway.config;
 public record AdmissionLimits(int lookups, int logins, int orderCreates, int orderReads, int operator, int total,
     int retryAfterSeconds, int latencyTargetMillis) {
 
-  /** Fixed limits, none following latency. */
-  public AdmissionLimits(int lookups, int logins, int orderCreates, int orderReads, int operator, int total, int retryAfterSeconds) {
-    this(lookups, logins, orderCreates, orderReads, operator, total, retryAfterSeconds, 0);
-  }
-
   static AdmissionLimits read(Settings a) {
     AdmissionLimits l = new AdmissionLimits(a.integer("lookups", "GATEWAY_ADMISSION_LOOKUPS", 64, 0, 1_000_000),
         a.integer("logins", "GATEWAY_ADMISSION_LOGINS", 64, 0, 1_000_000),

@@ -123,6 +123,8 @@ public final class Admission {
     private final int floor;
     private final long targetNanos;
     private double limit;
+    /** What {@link #enter} compares with, read on every request without the lock. */
+    private volatile int inForce;
     private long lastDecrease = Long.MIN_VALUE;
 
     LatencyLimit(int ceiling, long targetNanos) {
@@ -130,10 +132,11 @@ public final class Admission {
       this.floor = Math.min(FLOOR, ceiling);
       this.targetNanos = targetNanos;
       this.limit = ceiling;
+      this.inForce = ceiling;
     }
 
-    synchronized int limit() {
-      return (int) limit;
+    int limit() {
+      return inForce;
     }
 
     synchronized void sample(long nanos, long now) {
@@ -145,6 +148,7 @@ public final class Admission {
       } else {
         limit = Math.min(ceiling, limit + 1);
       }
+      inForce = (int) limit;
     }
   }
 

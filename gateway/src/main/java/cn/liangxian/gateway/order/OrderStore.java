@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -163,12 +164,7 @@ public final class OrderStore {
    * or it is another caller's, the same answer either way (an order id tells nobody else anything).
    */
   public Future<JsonObject> get(UUID id, String owner) {
-    return pool.preparedQuery(OrderView.SQL).execute(Tuple.of(id)).map(rows -> {
-      if (rows.size() == 0 || owner != null && !owner.equals(rows.iterator().next().getString("client_id"))) {
-        throw notFound(id);
-      }
-      return OrderView.of(rows.iterator().next());
-    });
+    return pool.preparedQuery(OrderView.SQL).execute(Tuple.of(id)).map(rows -> OrderView.of(owned(rows, id, owner)));
   }
 
   /**
@@ -176,12 +172,16 @@ public final class OrderStore {
    * view, items and all, is read when it answers). 404 as {@link #get(UUID, String)}.
    */
   public Future<String> state(UUID id, String owner) {
-    return pool.preparedQuery(STATE_OF).execute(Tuple.of(id)).map(rows -> {
-      if (rows.size() == 0 || owner != null && !owner.equals(rows.iterator().next().getString(1))) {
-        throw notFound(id);
-      }
-      return rows.iterator().next().getString(0);
-    });
+    return pool.preparedQuery(STATE_OF).execute(Tuple.of(id)).map(rows -> owned(rows, id, owner).getString("state"));
+  }
+
+  /** The order's row if it is {@code owner}'s (any caller's when null); 404 otherwise, the same whether or not it exists. */
+  private static Row owned(RowSet<Row> rows, UUID id, String owner) {
+    Row r = rows.size() == 0 ? null : rows.iterator().next();
+    if (r == null || owner != null && !owner.equals(r.getString("client_id"))) {
+      throw notFound(id);
+    }
+    return r;
   }
 
   static Problem notFound(UUID id) {

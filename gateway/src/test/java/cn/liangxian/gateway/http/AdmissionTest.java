@@ -18,7 +18,7 @@ class AdmissionTest {
 
   @Test
   void aClassAtItsLimitIsTurnedAwayUntilAPlaceIsGivenBack() {
-    Admission a = new Admission(new AdmissionLimits(1, 2, 2, 2, 2, 100, 3), registry);
+    Admission a = new Admission(new AdmissionLimits(1, 2, 2, 2, 2, 100, 3, 0), registry);
     assertThat(a.enter(RouteClass.LOOKUP)).isTrue();
     assertThat(a.enter(RouteClass.LOOKUP)).isFalse();
     assertThat(a.inFlight(RouteClass.LOOKUP)).isEqualTo(1);
@@ -32,7 +32,7 @@ class AdmissionTest {
 
   @Test
   void lookupsAndOrderCreationGoFirstStatusNextCallbacksAndHealthNever() {
-    Admission a = new Admission(new AdmissionLimits(100, 100, 100, 100, 100, 4, 3), registry);
+    Admission a = new Admission(new AdmissionLimits(100, 100, 100, 100, 100, 4, 3, 0), registry);
     for (int i = 0; i < 3; i++) {
       assertThat(a.enter(RouteClass.ORDER_READ)).isTrue();
     }
@@ -53,7 +53,7 @@ class AdmissionTest {
 
   @Test
   void aLimitOfZeroTurnsEveryRequestOfTheClassAway() {
-    Admission a = new Admission(new AdmissionLimits(0, 1, 1, 1, 1, 100, 3), registry);
+    Admission a = new Admission(new AdmissionLimits(0, 1, 1, 1, 1, 100, 3, 0), registry);
     assertThat(a.enter(RouteClass.LOOKUP)).isFalse();
     assertThat(a.inFlight(RouteClass.LOOKUP)).isZero();
   }
