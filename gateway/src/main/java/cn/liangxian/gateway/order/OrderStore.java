@@ -13,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
 /**
@@ -26,8 +25,11 @@ public final class OrderStore {
       + " on conflict do nothing returning order_id";
   static final String INSERT_ORDER = "insert into orders (id, household_id, region_code, channel, mode, state, total_fen, client_id,"
       + " created_at, expires_at, merchant) values ($1, $2, $3, $4, $5, 'PAYING', $6, $7, $8, $9, $10)";
-  static final String INSERT_ITEM = "insert into order_item (order_id, person_id, insurance, year, tier_yuan, personal_fen,"
-      + " government_fen, subsidy_fen, later_fen, total_fen, rules) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+  /** All the order's items in one statement, a column an array (a family's order has several). */
+  static final String INSERT_ITEMS = "insert into order_item (order_id, person_id, insurance, year, tier_yuan, personal_fen,"
+      + " government_fen, subsidy_fen, later_fen, total_fen, rules) select $1, p, ins, y, tier, pf, gf, sf, lf, tf, r::jsonb"
+      + " from unnest($2::bigint[], $3::text[], $4::int[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[],"
+      + " $10::bigint[], $11::text[]) as i(p, ins, y, tier, pf, gf, sf, lf, tf, r)";
   static final String RESERVE = "insert into reservation (person_id, insurance, year, order_id, held_until)"
       + " select p, ins, y, $4, $5 from unnest($1::bigint[], $2::text[], $3::int[]) as i(p, ins, y)"
       + " on conflict do nothing returning person_id";
@@ -63,7 +65,7 @@ public final class OrderStore {
   static final String STATE_OF = "select state, client_id from orders where id = $1";
 
   /** Every statement above, prepared on each connection when it opens. */
-  public static final List<String> STATEMENTS = List.of(IDEMPOTENCY, CLAIM_KEY, INSERT_ORDER, INSERT_ITEM, RESERVE, RECORD_PREPAY,
+  public static final List<String> STATEMENTS = List.of(IDEMPOTENCY, CLAIM_KEY, INSERT_ORDER, INSERT_ITEMS, RESERVE, RECORD_PREPAY,
       FAIL, RELEASE, FORGET_KEY, CANCEL, DUE, EXPIRE, CLAIM_STUCK, CHANNEL_OF, LOCK, MARK_PAID, HOLD_PAID, MARK_REFUNDED, NOTE,
       PAID_ITEM, RELEASE_ITEM, NOTIFY, FAIL_PAID_WRONG, STATE_OF, OrderView.SQL);
 
@@ -118,8 +120,7 @@ public final class OrderStore {
     Integer[] years = lines.stream().map(OrderDraft.Line::year).toArray(Integer[]::new);
     return conn.preparedQuery(INSERT_ORDER).execute(Tuple.from(new Object[] {o.id(), o.householdId(), o.regionCode(), o.channel(),
             o.mode(), o.totalFen(), o.clientId(), o.createdAt(), o.expiresAt(), o.merchant()}))
-        .compose(x -> conn.preparedQuery(INSERT_ITEM).executeBatch(lines.stream().map(l -> itemRow(o.id(), l))
-            .collect(Collectors.toList())))
+        .compose(x -> conn.preparedQuery(INSERT_ITEMS).execute(items(o.id(), lines)))
         .compose(x -> conn.preparedQuery(RESERVE).execute(Tuple.of(persons, insurances, years, o.id(), o.expiresAt())))
         .compose(reserved -> reserved.size() == lines.size() ? Future.succeededFuture(Reserved.HELD)
             // fail inside the transaction, so that nothing of this order stays
@@ -135,11 +136,33 @@ public final class OrderStore {
     }
   }
 
-  private static Tuple itemRow(UUID id, OrderDraft.Line l) {
-    var a = l.assessment();
-    return Tuple.tuple().addValue(id).addValue(l.member().id()).addValue(l.insurance().code()).addValue(l.year())
-        .addValue(l.tier()).addValue(a.personalFen()).addValue(a.governmentFen()).addValue(a.subsidyFen())
-        .addValue(a.laterSubsidyFen()).addValue(a.totalFen()).addValue(cn.liangxian.gateway.lookup.HouseholdView.rules(a.rules()));
+  private static Tuple items(UUID id, List<OrderDraft.Line> lines) {
+    int n = lines.size();
+    Long[] persons = new Long[n];
+    String[] insurances = new String[n];
+    Integer[] years = new Integer[n];
+    Integer[] tiers = new Integer[n]; // null where the insurance has no tiers
+    Long[] personal = new Long[n];
+    Long[] government = new Long[n];
+    Long[] subsidy = new Long[n];
+    Long[] later = new Long[n];
+    Long[] total = new Long[n];
+    String[] rules = new String[n];
+    for (int i = 0; i < n; i++) {
+      OrderDraft.Line l = lines.get(i);
+      var a = l.assessment();
+      persons[i] = l.member().id();
+      insurances[i] = l.insurance().code();
+      years[i] = l.year();
+      tiers[i] = l.tier();
+      personal[i] = a.personalFen();
+      government[i] = a.governmentFen();
+      subsidy[i] = a.subsidyFen();
+      later[i] = a.laterSubsidyFen();
+      total[i] = a.totalFen();
+      rules[i] = cn.liangxian.gateway.lookup.HouseholdView.rules(a.rules()).encode();
+    }
+    return Tuple.from(new Object[] {id, persons, insurances, years, tiers, personal, government, subsidy, later, total, rules});
   }
 
   public Future<Void> recordPrepay(UUID id, JsonObject payment) {
