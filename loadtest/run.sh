@@ -86,7 +86,7 @@ trap cleanup EXIT
 # JFR=1 records the gateway's CPU samples from its start: a recording started later re-instruments classes the
 # JIT has compiled, and what it then measures is mostly the recompilation (see the lookups' baseline below)
 jfr_opts=()
-[ "${JFR:-0}" = 1 ] && jfr_opts=(-XX:StartFlightRecording:name=lookups,settings=profile,maxage=10m)
+[ "${JFR:-0}" = 1 ] && jfr_opts=(-XX:StartFlightRecording:name=gateway,settings=profile,maxage=10m)
 java -Xmx4g "${jfr_opts[@]}" -jar gateway/target/gateway.jar > "$out/gateway.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 90); do curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null && break; sleep 1; done
@@ -193,7 +193,19 @@ awk -v p=$((pg_after - pg_before)) -v hz="$hz" '/number of transactions actually
   END { if (n > 0) printf "cpu.postgres.msPerPgbenchTransaction=%.3f\n", p * 1000 / hz / n }' "$out/pgbench-before.txt" >> "$base"
 awk '/^tps/ { printf "pgbench.tps=%s\n", $3; exit }' "$out/pgbench-before.txt" >> "$base"
 awk '/latency average/ { printf "pgbench.latencyMs=%s\n", $4 }' "$out/pgbench-before.txt" >> "$base"
-# JFR=1: the gateway's CPU samples during the measured lookups, their top frames into jfr-top.txt
+# JFR=1: the gateway's CPU samples between two times of day, into NAME.jfr, and their top frames into jfr-NAME-top.txt
+jfr_top() {
+  jcmd "${pids[0]}" JFR.dump name=gateway begin="$2" end="$3" filename="$out/$1.jfr" > /dev/null
+  jfr print --events jdk.ExecutionSample "$out/$1.jfr" | awk '
+    /stackTrace = \[/ { top = 1; first = ""; next }
+    top == 1 { sub(/^ +/, ""); sub(/ +line:.*/, ""); self[$0]++; n++; top = 2 }
+    top == 2 && first == "" && /cn\.liangxian\./ { f = $0; sub(/^ +/, "", f); sub(/ +line:.*/, "", f); first = f; ours[f]++ }
+    /^\]/ || /^ *\]$/ { top = 0 }
+    END { print "samples " n; print "-- top frames (self)"; for (k in self) printf "%6.1f%% %s\n", 100 * self[k] / n, k | "sort -rn | head -25"
+      close("sort -rn | head -25"); print "-- innermost project frame on the stack"
+      for (k in ours) printf "%6.1f%% %s\n", 100 * ours[k] / n, k | "sort -rn | head -15" }' > "$out/jfr-$1-top.txt"
+}
+# JFR=1: the gateway's CPU samples during the measured lookups (jfr-lookups-top.txt)
 measured_from=$(date +%H:%M:%S)
 threads_ticks "${pids[0]}" > "$out/threads-before.txt"
 gw_before=$(ticks "${pids[0]}") pg_before=$(pg_ticks)
@@ -201,17 +213,7 @@ BODIES_FILE=$out/bodies-measured.txt wrk_to gateway "http://127.0.0.1:$gw_port" 
 gw_after=$(ticks "${pids[0]}") pg_after=$(pg_ticks)
 threads_ticks "${pids[0]}" > "$out/threads-after.txt"
 measured_to=$(date +%H:%M:%S)
-if [ "${JFR:-0}" = 1 ]; then
-  jcmd "${pids[0]}" JFR.dump name=lookups begin="$measured_from" end="$measured_to" filename="$out/lookups.jfr" > /dev/null
-  jfr print --events jdk.ExecutionSample "$out/lookups.jfr" | awk '
-    /stackTrace = \[/ { top = 1; first = ""; next }
-    top == 1 { sub(/^ +/, ""); sub(/ +line:.*/, ""); self[$0]++; n++; top = 2 }
-    top == 2 && first == "" && /cn\.liangxian\./ { f = $0; sub(/^ +/, "", f); sub(/ +line:.*/, "", f); first = f; ours[f]++ }
-    /^\]/ || /^ *\]$/ { top = 0 }
-    END { print "samples " n; print "-- top frames (self)"; for (k in self) printf "%6.1f%% %s\n", 100 * self[k] / n, k | "sort -rn | head -25"
-      close("sort -rn | head -25"); print "-- innermost project frame on the stack"
-      for (k in ours) printf "%6.1f%% %s\n", 100 * ours[k] / n, k | "sort -rn | head -15" }' > "$out/jfr-top.txt"
-fi
+[ "${JFR:-0}" = 1 ] && jfr_top lookups "$measured_from" "$measured_to"
 pgbench_to after lookup.pgbench.sql
 awk '/^tps/ { printf "pgbench.after.tps=%s\n", $3; exit }' "$out/pgbench-after.txt" >> "$base"
 served=$(awk '/requests in/ { print $1 }' "$out/wrk-gateway.txt")
@@ -277,9 +279,14 @@ if [ "$profile" = overload ]; then
     done ) > "$out/probe.txt" 2>/dev/null &
   probe=$!
   pids+=($probe)
-  sleep 5 # the probe's latency before the burst
-  curl -sf "http://127.0.0.1:$gw_port/metrics" > "$out/metrics-before.txt"
-  burst_start=$(date +%s.%N)
+  sleep 5 # the idle gateway's latency, before any load
+  # the gateway's metrics as the burst starts, 35 s into Gatling's injection (PeakSimulation's overload: 35 s at
+  # half the knee, the burst's 5 s ramp and 60 s, a minute at half the knee): the run's figures are the burst's
+  # and the minute after it, as they were before the half-knee minute ahead of the burst was added
+  ( for _ in $(seq 240); do [ -s "$out/start.txt" ] && break; sleep 0.5; done
+    sleep "$(awk -v now="$(date +%s.%N)" '{ d = $1 / 1000 + 35 - now; printf "%.3f", d > 0 ? d : 0 }' "$out/start.txt")"
+    curl -sf "http://127.0.0.1:$gw_port/metrics" > "$out/metrics-before.txt" ) &
+  pids+=($!)
 fi
 if [ "$profile" = knee ]; then
   { echo "knee.step=$knee_step"; echo "knee.levels=$knee_levels"; echo "knee.levelSeconds=$knee_level_seconds"
@@ -303,6 +310,7 @@ psql -q -h localhost -p "$pgport" -U postgres -c "create extension if not exists
   -c "select pg_stat_statements_reset()" postgres > /dev/null 2>&1 || true
 echo "== Gatling: PeakSimulation, profile $profile"
 gatling_status=0
+gatling_from=$(date +%H:%M:%S)
 gatling_run gatling gatling.txt -Dloadtest.residents="$PWD/$pop/residents.csv" -Dloadtest.profile="$profile" \
   -Dloadtest.journeysPerSecond="${JOURNEYS:-30}" -Dloadtest.lookupFamiliesPerSecond="${LOOKUP_FAMILIES:-60}" \
   -Dloadtest.spikeFactor="${SPIKE:-2}" -Dloadtest.p99Ms="${P99_MS:-1000}" -Dloadtest.maxErrorPercent="${MAX_ERROR_PERCENT:-1}" \
@@ -311,6 +319,8 @@ gatling_run gatling gatling.txt -Dloadtest.residents="$PWD/$pop/residents.csv" -
 gatling=$!
 echo $gatling > "$out/gatling.pid"
 wait $gatling || gatling_status=$?
+# JFR=1: the gateway's CPU samples during the simulation (jfr-journeys-top.txt)
+[ "${JFR:-0}" = 1 ] && jfr_top journeys "$gatling_from" "$(date +%H:%M:%S)"
 if [ "$profile" = knee ]; then
   kill "$scraper" 2>/dev/null || true
   echo "== the knee, level by level"
@@ -338,13 +348,18 @@ if [ "$profile" = overload ]; then
   done
   shed() { grep -E "^liangxian_admission_total\{class=\"$1\",outcome=\"shed\"" "$2" | awk '{ s += $2 } END { printf "%d", s }'; }
   echo "overload.callbacks.shed=$(( $(shed callback "$out/metrics-after.txt") - $(shed callback "$out/metrics-before.txt") ))" >> "$base"
-  # back to normal: the first probe after the burst (65 s from Gatling's start, its own start-up counted in
-  # the burst) from which every probe is a 200 within twice the slowest probe before it (at least 50 ms)
-  awk -v start="$burst_start" '
-    $1 < start { if ($3 > normal) normal = $3; next }
-    $1 >= start + 65 { t[++k] = $1 - start - 65; ok[k] = ($2 == 200 && $3 <= (2 * normal > 0.05 ? 2 * normal : 0.05)) }
-    END { back = "never"; for (i = k; i >= 1 && ok[i]; i--) back = sprintf("%.1f", t[i])
-      printf "overload.probe.normalMs=%.0f\noverload.backToNormalSeconds=%s\n", normal * 1000, back }' \
+  # back to normal: the first probe after the burst (100 s after the injection's start in start.txt) from
+  # which every probe is a 200 within twice the slowest probe under the same load before the burst (10-35 s:
+  # half the knee, its ramp settled), at least 50 ms; and, stricter, within twice the slowest probe of the
+  # idle gateway before Gatling started
+  awk -v start="$(awk '{ printf "%.3f", $1 / 1000 }' "$out/start.txt")" '
+    $1 < start { if ($3 > idle) idle = $3; next }
+    $1 >= start + 10 && $1 < start + 35 { if ($3 > normal) normal = $3; if ($2 != 200) refused++; next }
+    $1 >= start + 100 { t[++k] = $1 - start - 100; code[k] = $2; took[k] = $3 }
+    function back(mark,   i, b) { mark = 2 * mark > 0.05 ? 2 * mark : 0.05; b = "never"
+      for (i = k; i >= 1 && code[i] == 200 && took[i] <= mark; i--) b = sprintf("%.1f", t[i]); return b }
+    END { printf "overload.probe.idleMs=%.0f\noverload.probe.normalMs=%.0f\noverload.probe.refusedBeforeBurst=%d\n", idle * 1000, normal * 1000, refused
+      printf "overload.backToNormalSeconds=%s\noverload.backToIdleSeconds=%s\n", back(normal), back(idle) }' \
     "$out/probe.txt" >> "$base"
   grep '^overload\.' "$base" | sed 's/^/  /'
 fi

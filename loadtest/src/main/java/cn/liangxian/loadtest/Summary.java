@@ -129,10 +129,17 @@ public final class Summary {
     statusPerOrder(rows).ifPresent(line -> sb.append(line));
     if (b.containsKey("overload.admitted.p99Ms")) {
       sb.append(String.format(Locale.ROOT, "  overload: p99 admitted %s ms (%s requests), p99 refused %s ms (%s requests),"
-          + " callbacks refused %s, back to normal latency %s s after the burst%n", b.getProperty("overload.admitted.p99Ms"),
+          + " callbacks refused %s%n", b.getProperty("overload.admitted.p99Ms"),
           b.getProperty("overload.admitted.requests"), b.getProperty("overload.refused.p99Ms"),
-          b.getProperty("overload.refused.requests"), b.getProperty("overload.callbacks.shed", "?"),
-          b.getProperty("overload.backToNormalSeconds", "?")));
+          b.getProperty("overload.refused.requests"), b.getProperty("overload.callbacks.shed", "?")));
+      sb.append(String.format(Locale.ROOT, "  after the burst, a probe's lookup back to normal latency in %s s (under half the knee,"
+          + " as before the burst: slowest %s ms), to the idle gateway's in %s s (slowest %s ms)%n",
+          b.getProperty("overload.backToNormalSeconds", "?"), b.getProperty("overload.probe.normalMs", "?"),
+          b.getProperty("overload.backToIdleSeconds", "?"), b.getProperty("overload.probe.idleMs", "?")));
+      if (!"0".equals(b.getProperty("overload.probe.refusedBeforeBurst", "0"))) {
+        sb.append(String.format(Locale.ROOT, "  (%s probes refused before the burst: half this knee is more than the machine serves now)%n",
+            b.getProperty("overload.probe.refusedBeforeBurst")));
+      }
     }
     sb.append("  assertions (p99, error share): ").append(gatlingPassed ? "held" : "FAILED (status "
         + b.getProperty("gatling.status") + ")").append(report.map(p -> "; report " + p).orElse("")).append('\n');

@@ -67,6 +67,19 @@ class SummaryTest {
   }
 
   @Test
+  void anOverloadRunSaysHowSoonTheProbeWasBackToTheLatencyOfTheSameLoadAndOfAnIdleGateway(@org.junit.jupiter.api.io.TempDir Path run)
+      throws Exception {
+    Files.writeString(run.resolve("baselines.properties"), "profile=overload\npersons=10\ncores=2\ngatling.status=0\n"
+        + "overload.admitted.requests=5000\noverload.admitted.p99Ms=895\noverload.refused.requests=3000\noverload.refused.p99Ms=1\n"
+        + "overload.callbacks.shed=0\noverload.probe.idleMs=5\noverload.probe.normalMs=120\noverload.probe.refusedBeforeBurst=0\n"
+        + "overload.backToNormalSeconds=4.5\noverload.backToIdleSeconds=13.5\n");
+    String s = Summary.of(run);
+    assertThat(s).contains("overload: p99 admitted 895 ms (5000 requests), p99 refused 1 ms (3000 requests), callbacks refused 0");
+    assertThat(s).contains("back to normal latency in 4.5 s (under half the knee, as before the burst: slowest 120 ms),"
+        + " to the idle gateway's in 13.5 s (slowest 5 ms)");
+  }
+
+  @Test
   void aFailedRunSaysSoAndClaimsNoSizing(@org.junit.jupiter.api.io.TempDir Path run) throws Exception {
     Files.writeString(run.resolve("baselines.properties"), "profile=short\npersons=10\ncores=2\ngatling.status=2\n");
     String s = Summary.of(run);

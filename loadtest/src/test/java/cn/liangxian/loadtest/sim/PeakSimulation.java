@@ -44,9 +44,9 @@ import java.util.UUID;
  * </ul>
  * Profiles ({@code -Dloadtest.profile}): {@code short} (the one-command run: ramp, hold, midnight spike,
  * about 100 s), {@code peak} (the same over about 8 minutes), {@code soak} (a steady rate for
- * {@code -Dloadtest.soakMinutes}, 30 by default, to run by hand), {@code overload} (the rates given, meant as
- * three times the knee, for 60 s, then a minute at a sixth of them (half the knee): refusals are expected, so only the
- * lost-payment check and the gateway's own metrics judge it), {@code knee} (journeys only, in levels of
+ * {@code -Dloadtest.soakMinutes}, 30 by default, to run by hand), {@code overload} (35 s at a sixth of the rates given
+ * (half the knee), then the rates, meant as three times the knee, for 65 s with their ramp, then a minute at a sixth
+ * again: refusals are expected, so only the lost-payment check and the gateway's own metrics judge it), {@code knee} (journeys only, in levels of
  * {@code -Dloadtest.kneeStep} journeys/s more each, {@code kneeLevels} of them lasting {@code kneeLevelSeconds}:
  * the run's scrapes of the gateway's metrics find the last level it still served), {@code warm-up} (the rates given for
  * {@code -Dloadtest.warmUpSeconds}, before a measured run and on residents it does not ask for, judged by nothing). Rates, base URLs and the pass marks
@@ -167,9 +167,12 @@ public class PeakSimulation extends Simulation {
         steps.add(rampUsersPerSec(rate * SPIKE).to(1).during(Duration.ofSeconds(30)));
       }
       case "overload" -> {
-        steps.add(rampUsersPerSec(1).to(rate).during(Duration.ofSeconds(5)));
+        // half the knee first: the latency the gateway has under that load, to come back to after the burst
+        steps.add(rampUsersPerSec(1).to(rate / 6).during(Duration.ofSeconds(5)));
+        steps.add(constantUsersPerSec(rate / 6).during(Duration.ofSeconds(30)).randomized());
+        steps.add(rampUsersPerSec(rate / 6).to(rate).during(Duration.ofSeconds(5)));
         steps.add(constantUsersPerSec(rate).during(Duration.ofSeconds(60)).randomized());
-        // then half the knee: the burst over, how soon the gateway is back to its latency before it
+        // then half the knee again: the burst over, how soon the gateway is back to its latency before it
         steps.add(constantUsersPerSec(rate / 6).during(Duration.ofSeconds(60)).randomized());
       }
       case "knee" -> steps.add(incrementUsersPerSec(KNEE_STEP).times(KNEE_LEVELS)
