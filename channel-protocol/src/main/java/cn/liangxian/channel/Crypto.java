@@ -12,10 +12,14 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 public final class Crypto {
   /** One provider instance, never registered globally: the JDK's own providers stay first for RSA and AES. */
   public static final Provider BC = new BouncyCastleProvider();
+  private static final String SM2 = "SM3withSM2";
 
   private Crypto() {}
 
   public static String sign(String algorithm, PrivateKey key, byte[] message) {
+    if (algorithm.equals(SM2) && !key.getAlgorithm().equals("RSA")) {
+      return Base64.getEncoder().encodeToString(Sm2.sign(key, message)); // the curve's tables kept with the key
+    }
     try {
       Signature s = signature(algorithm);
       s.initSign(key);
@@ -33,6 +37,9 @@ public final class Crypto {
     }
     try {
       byte[] sig = Base64.getDecoder().decode(signatureBase64.trim());
+      if (algorithm.equals(SM2)) {
+        return !key.getAlgorithm().equals("RSA") && Sm2.verify(key, message, sig);
+      }
       Signature s = signature(algorithm);
       s.initVerify(key);
       s.update(message);
@@ -44,7 +51,7 @@ public final class Crypto {
 
   private static Signature signature(String algorithm) throws GeneralSecurityException {
     // SM2, and ECDSA (keys read from PEM are Bouncy Castle keys, which the JDK's EC provider refuses), go to BC
-    return algorithm.equals("SM3withSM2") || algorithm.endsWith("withECDSA")
+    return algorithm.equals(SM2) || algorithm.endsWith("withECDSA")
         ? Signature.getInstance(algorithm, BC) : Signature.getInstance(algorithm);
   }
 }

@@ -1,6 +1,7 @@
 package cn.liangxian.channel.agency;
 
 import cn.liangxian.channel.Crypto;
+import cn.liangxian.channel.Sm2;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -18,9 +19,6 @@ import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.spec.MGF1ParameterSpec;
 import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.engines.SM2Engine;
-import org.bouncycastle.crypto.params.ParametersWithRandom;
-import org.bouncycastle.jcajce.provider.asymmetric.util.ECUtil;
 
 /**
  * What the gateway and a receiving agency both speak (see docs/agency-interface.md): a message signed
@@ -112,9 +110,7 @@ public final class AgencyEnvelope {
         c.init(Cipher.ENCRYPT_MODE, recipient, OAEP);
         return Base64.getEncoder().encodeToString(c.doFinal(key));
       }
-      SM2Engine e = new SM2Engine(SM2Engine.Mode.C1C3C2);
-      e.init(true, new ParametersWithRandom(ECUtil.generatePublicKeyParameter(recipient), RANDOM));
-      return Base64.getEncoder().encodeToString(e.processBlock(key, 0, key.length));
+      return Base64.getEncoder().encodeToString(Sm2.encrypt(recipient, key));
     } catch (GeneralSecurityException | InvalidCipherTextException e) {
       throw new IllegalStateException("cannot wrap the message key", e);
     }
@@ -129,9 +125,7 @@ public final class AgencyEnvelope {
         c.init(Cipher.DECRYPT_MODE, own, OAEP);
         return c.doFinal(w);
       }
-      SM2Engine e = new SM2Engine(SM2Engine.Mode.C1C3C2);
-      e.init(false, ECUtil.generatePrivateKeyParameter(own));
-      return e.processBlock(w, 0, w.length);
+      return Sm2.decrypt(own, w);
     } catch (GeneralSecurityException | InvalidCipherTextException | RuntimeException e) {
       throw new IllegalArgumentException("the message key does not unwrap with this key");
     }
