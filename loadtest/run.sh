@@ -284,7 +284,7 @@ if [ "$profile" = overload ]; then
   # half the knee, the burst's 5 s ramp and 60 s, a minute at half the knee): the run's figures are the burst's
   # and the minute after it, as they were before the half-knee minute ahead of the burst was added
   ( for _ in $(seq 240); do [ -s "$out/start.txt" ] && break; sleep 0.5; done
-    sleep "$(awk -v now="$(date +%s.%N)" '{ d = $1 / 1000 + 35 - now; printf "%.3f", d > 0 ? d : 0 }' "$out/start.txt")"
+    sleep "$(awk -v now="$(date +%s.%N)" '{ d = $1 / 1000 + 35 - now; printf "%.3f", (d > 0 ? d : 0) }' "$out/start.txt")"
     curl -sf "http://127.0.0.1:$gw_port/metrics" > "$out/metrics-before.txt" ) &
   pids+=($!)
 fi
@@ -332,7 +332,8 @@ if [ "$profile" = overload ]; then
   curl -sf "http://127.0.0.1:$gw_port/metrics" > "$out/metrics-after.txt"
   kill "$probe" 2>/dev/null || true
   # p99 of the answers admitted and of those refused (503), from the gateway's own histograms over the run
-  for kind in admitted refused; do
+  [ -s "$out/metrics-before.txt" ] || echo "overload: the gateway's metrics at the burst's start are missing (Gatling ended early?)"
+  [ -s "$out/metrics-before.txt" ] && for kind in admitted refused; do
     awk -v kind=$kind -F'[{}]' '
       FNR == 1 { f++ }
       /^vertx_http_server_response_time_seconds_bucket/ {
@@ -361,7 +362,17 @@ if [ "$profile" = overload ]; then
     END { printf "overload.probe.idleMs=%.0f\noverload.probe.normalMs=%.0f\noverload.probe.refusedBeforeBurst=%d\n", idle * 1000, normal * 1000, refused
       printf "overload.backToNormalSeconds=%s\noverload.backToIdleSeconds=%s\n", back(normal), back(idle) }' \
     "$out/probe.txt" >> "$base"
+  # the probe's latency by phase and by 10 s after the burst: p50, p90 and the slowest of each window
+  awk -v start="$(awk '{ printf "%.3f", $1 / 1000 }' "$out/start.txt")" '{ t = $1 - start
+      w = t < 0 ? "0 idle, before Gatling" : t < 10 ? "1 ramp" : t < 35 ? "2 half the knee, before the burst" : t < 100 ? "3 the burst" \
+        : sprintf("4 after the burst, %02d-%02d s", int((t - 100) / 10) * 10, int((t - 100) / 10) * 10 + 10)
+      print w "\t" $2 "\t" $3 }' "$out/probe.txt" | sort -t"$(printf '\t')" -k1,1 -k3,3n \
+    | awk -F'\t' '{ k = $1; n[k]++; if ($2 != 200) r[k]++; v[k, n[k]] = $3 }
+      END { for (k in n) { m = n[k]; a = int(m * 0.5); b = int(m * 0.9); if (a < 1) a = 1; if (b < 1) b = 1
+        printf "%-38s probes %3d, refused %3d, p50 %5.0f ms, p90 %5.0f ms, slowest %5.0f ms\n", k, m, r[k], v[k, a] * 1000,
+          v[k, b] * 1000, v[k, m] * 1000 } }' | sort | cut -c3- > "$out/probe-windows.txt"
   grep '^overload\.' "$base" | sed 's/^/  /'
+  sed 's/^/  /' "$out/probe-windows.txt"
 fi
 psql -h localhost -p "$pgport" -U postgres -P pager=off -c "select calls, round(total_exec_time::numeric, 0) as total_ms,
     round((total_exec_time / calls)::numeric, 3) as mean_ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) as query
