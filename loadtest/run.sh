@@ -4,9 +4,10 @@
 #   loadtest/run.sh            short run (about 4 minutes once built): 200,000 persons, 85 s of Gatling
 #   loadtest/run.sh peak       full run: 1,000,000 persons, 8 minutes of Gatling
 #   loadtest/run.sh soak       30 minutes at a steady rate (SOAK_MINUTES=...)
-#   loadtest/run.sh overload   3x the knee (KNEE journeys/s, 30 by default) for 60 s, then a minute at half the knee:
-#                              p99 of the admitted and of the refused, lost payments, callbacks refused, and
-#                              how long after the burst a lookup is back to its latency before it
+#   loadtest/run.sh overload   35 s at half the knee (KNEE journeys/s, 30 by default), 3x the knee for 65 s, then a
+#                              minute at half the knee: p99 of the admitted and of the refused, lost payments,
+#                              callbacks refused, and how long after the burst a lookup is back to its latency
+#                              under the same load before it (and to an idle gateway's)
 #   loadtest/run.sh knee       journeys only, in levels of KNEE_STEP journeys/s (20) more each, KNEE_LEVELS (8) of
 #                              KNEE_LEVEL_SECONDS (30): each level's paid rate, p99 and errors from the gateway's
 #                              metrics, the CPU per journey of each process (Gatling's apart), and the knee
@@ -193,7 +194,7 @@ awk -v p=$((pg_after - pg_before)) -v hz="$hz" '/number of transactions actually
   END { if (n > 0) printf "cpu.postgres.msPerPgbenchTransaction=%.3f\n", p * 1000 / hz / n }' "$out/pgbench-before.txt" >> "$base"
 awk '/^tps/ { printf "pgbench.tps=%s\n", $3; exit }' "$out/pgbench-before.txt" >> "$base"
 awk '/latency average/ { printf "pgbench.latencyMs=%s\n", $4 }' "$out/pgbench-before.txt" >> "$base"
-# JFR=1: the gateway's CPU samples between two times of day, into NAME.jfr, and their top frames into jfr-NAME-top.txt
+# JFR=1: the gateway's CPU samples between two local date-times, into NAME.jfr, and their top frames into jfr-NAME-top.txt
 jfr_top() {
   jcmd "${pids[0]}" JFR.dump name=gateway begin="$2" end="$3" filename="$out/$1.jfr" > /dev/null
   jfr print --events jdk.ExecutionSample "$out/$1.jfr" | awk '
@@ -206,13 +207,13 @@ jfr_top() {
       for (k in ours) printf "%6.1f%% %s\n", 100 * ours[k] / n, k | "sort -rn | head -15" }' > "$out/jfr-$1-top.txt"
 }
 # JFR=1: the gateway's CPU samples during the measured lookups (jfr-lookups-top.txt)
-measured_from=$(date +%H:%M:%S)
+measured_from=$(date +%Y-%m-%dT%H:%M:%S)
 threads_ticks "${pids[0]}" > "$out/threads-before.txt"
 gw_before=$(ticks "${pids[0]}") pg_before=$(pg_ticks)
 BODIES_FILE=$out/bodies-measured.txt wrk_to gateway "http://127.0.0.1:$gw_port" loadtest/bench/lookup.lua
 gw_after=$(ticks "${pids[0]}") pg_after=$(pg_ticks)
 threads_ticks "${pids[0]}" > "$out/threads-after.txt"
-measured_to=$(date +%H:%M:%S)
+measured_to=$(date +%Y-%m-%dT%H:%M:%S)
 [ "${JFR:-0}" = 1 ] && jfr_top lookups "$measured_from" "$measured_to"
 pgbench_to after lookup.pgbench.sql
 awk '/^tps/ { printf "pgbench.after.tps=%s\n", $3; exit }' "$out/pgbench-after.txt" >> "$base"
@@ -274,12 +275,13 @@ if [ "$profile" = overload ]; then
   ( while :; do
       printf '%s ' "$(date +%s.%N)"
       curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -X POST "http://127.0.0.1:$gw_port/api/v1/lookup" \
-        -H 'Content-Type: application/json' -d "$probe_body" || echo "000 9"
+        -H 'Content-Type: application/json' -d "$probe_body" || true # curl prints 000 when it gets no answer
       sleep 0.5
     done ) > "$out/probe.txt" 2>/dev/null &
   probe=$!
   pids+=($probe)
-  sleep 5 # the idle gateway's latency, before any load
+  sleep 5 # the idle gateway's latency, before any load (Gatling's own start-up is not idle)
+  idle_to=$(date +%s.%N)
   # the gateway's metrics as the burst starts, 35 s into Gatling's injection (PeakSimulation's overload: 35 s at
   # half the knee, the burst's 5 s ramp and 60 s, a minute at half the knee): the run's figures are the burst's
   # and the minute after it, as they were before the half-knee minute ahead of the burst was added
@@ -310,7 +312,7 @@ psql -q -h localhost -p "$pgport" -U postgres -c "create extension if not exists
   -c "select pg_stat_statements_reset()" postgres > /dev/null 2>&1 || true
 echo "== Gatling: PeakSimulation, profile $profile"
 gatling_status=0
-gatling_from=$(date +%H:%M:%S)
+gatling_from=$(date +%Y-%m-%dT%H:%M:%S)
 gatling_run gatling gatling.txt -Dloadtest.residents="$PWD/$pop/residents.csv" -Dloadtest.profile="$profile" \
   -Dloadtest.journeysPerSecond="${JOURNEYS:-30}" -Dloadtest.lookupFamiliesPerSecond="${LOOKUP_FAMILIES:-60}" \
   -Dloadtest.spikeFactor="${SPIKE:-2}" -Dloadtest.p99Ms="${P99_MS:-1000}" -Dloadtest.maxErrorPercent="${MAX_ERROR_PERCENT:-1}" \
@@ -319,8 +321,7 @@ gatling_run gatling gatling.txt -Dloadtest.residents="$PWD/$pop/residents.csv" -
 gatling=$!
 echo $gatling > "$out/gatling.pid"
 wait $gatling || gatling_status=$?
-# JFR=1: the gateway's CPU samples during the simulation (jfr-journeys-top.txt)
-[ "${JFR:-0}" = 1 ] && jfr_top journeys "$gatling_from" "$(date +%H:%M:%S)"
+gatling_to=$(date +%Y-%m-%dT%H:%M:%S)
 if [ "$profile" = knee ]; then
   kill "$scraper" 2>/dev/null || true
   echo "== the knee, level by level"
@@ -352,9 +353,9 @@ if [ "$profile" = overload ]; then
   # back to normal: the first probe after the burst (100 s after the injection's start in start.txt) from
   # which every probe is a 200 within twice the slowest probe under the same load before the burst (10-35 s:
   # half the knee, its ramp settled), at least 50 ms; and, stricter, within twice the slowest probe of the
-  # idle gateway before Gatling started
-  awk -v start="$(awk '{ printf "%.3f", $1 / 1000 }' "$out/start.txt")" '
-    $1 < start { if ($3 > idle) idle = $3; next }
+  # idle gateway, before Gatling was launched
+  awk -v start="$(awk '{ printf "%.3f", $1 / 1000 }' "$out/start.txt")" -v idle_to="$idle_to" '
+    $1 < idle_to { if ($3 > idle) idle = $3; next }
     $1 >= start + 10 && $1 < start + 35 { if ($3 > normal) normal = $3; if ($2 != 200) refused++; next }
     $1 >= start + 100 { t[++k] = $1 - start - 100; code[k] = $2; took[k] = $3 }
     function back(mark,   i, b) { mark = 2 * mark > 0.05 ? 2 * mark : 0.05; b = "never"
@@ -363,17 +364,21 @@ if [ "$profile" = overload ]; then
       printf "overload.backToNormalSeconds=%s\noverload.backToIdleSeconds=%s\n", back(normal), back(idle) }' \
     "$out/probe.txt" >> "$base"
   # the probe's latency by phase and by 10 s after the burst: p50, p90 and the slowest of each window
-  awk -v start="$(awk '{ printf "%.3f", $1 / 1000 }' "$out/start.txt")" '{ t = $1 - start
-      w = t < 0 ? "0 idle, before Gatling" : t < 10 ? "1 ramp" : t < 35 ? "2 half the knee, before the burst" : t < 100 ? "3 the burst" \
-        : sprintf("4 after the burst, %02d-%02d s", int((t - 100) / 10) * 10, int((t - 100) / 10) * 10 + 10)
+  # (the injection ends 160 s after its start: later windows are the gateway left to itself)
+  awk -v start="$(awk '{ printf "%.3f", $1 / 1000 }' "$out/start.txt")" -v idle_to="$idle_to" '{ t = $1 - start
+      w = $1 < idle_to ? "0 idle, before Gatling" : t < 10 ? "1 Gatling starting, and its ramp" : t < 35 ? "2 half the knee, before the burst" \
+        : t < 100 ? "3 the burst" : sprintf("4 after the burst, %02d-%02d s%s", int((t - 100) / 10) * 10, int((t - 100) / 10) * 10 + 10,
+          t >= 160 ? " (no more load)" : "")
       print w "\t" $2 "\t" $3 }' "$out/probe.txt" | sort -t"$(printf '\t')" -k1,1 -k3,3n \
     | awk -F'\t' '{ k = $1; n[k]++; if ($2 != 200) r[k]++; v[k, n[k]] = $3 }
       END { for (k in n) { m = n[k]; a = int(m * 0.5); b = int(m * 0.9); if (a < 1) a = 1; if (b < 1) b = 1
-        printf "%-38s probes %3d, refused %3d, p50 %5.0f ms, p90 %5.0f ms, slowest %5.0f ms\n", k, m, r[k], v[k, a] * 1000,
+        printf "%-44s probes %3d, refused %3d, p50 %5.0f ms, p90 %5.0f ms, slowest %5.0f ms\n", k, m, r[k], v[k, a] * 1000,
           v[k, b] * 1000, v[k, m] * 1000 } }' | sort | cut -c3- > "$out/probe-windows.txt"
   grep '^overload\.' "$base" | sed 's/^/  /'
   sed 's/^/  /' "$out/probe-windows.txt"
 fi
+# JFR=1: the gateway's CPU samples during the simulation (jfr-journeys-top.txt), once the probe and scrapes are done
+[ "${JFR:-0}" = 1 ] && jfr_top journeys "$gatling_from" "$gatling_to"
 psql -h localhost -p "$pgport" -U postgres -P pager=off -c "select calls, round(total_exec_time::numeric, 0) as total_ms,
     round((total_exec_time / calls)::numeric, 3) as mean_ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) as query
   from pg_stat_statements order by total_exec_time desc limit 25" postgres > "$out/pg-statements.txt" 2>&1 || true

@@ -18,7 +18,11 @@ public final class Crypto {
 
   public static String sign(String algorithm, PrivateKey key, byte[] message) {
     if (algorithm.equals(SM2) && !key.getAlgorithm().equals("RSA")) {
-      return Base64.getEncoder().encodeToString(Sm2.sign(key, message)); // the curve's tables kept with the key
+      try {
+        return Base64.getEncoder().encodeToString(Sm2.sign(key, message)); // the curve's tables kept with the key
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("cannot sign with " + algorithm, e);
+      }
     }
     try {
       Signature s = signature(algorithm);

@@ -22,8 +22,9 @@ import org.bouncycastle.jcajce.provider.asymmetric.util.ECUtil;
  * <p>Through the JCA ({@code Signature.getInstance("SM3withSM2", BC)}) every {@code initSign} converts the key
  * again, and with it the curve's base point: the table Bouncy Castle precomputes for multiplying that point
  * (hundreds of point additions) is then built for every signature and every message key wrapped, and dropped.
- * Kept with the key's parameters, it is built once per key. The bytes are the same: the default user ID
- * ({@code 1234567812345678}), SM3, and the signature DER-encoded, as the JCA signature makes it.
+ * Kept with the key's parameters, it is built once per key. The format is the same (signatures and
+ * wrapped keys are randomised, so never the bytes): the default user ID ({@code 1234567812345678}), SM3, and
+ * the signature DER-encoded, as the JCA signature makes it.
  */
 public final class Sm2 {
   private static final SecureRandom RANDOM = new SecureRandom();

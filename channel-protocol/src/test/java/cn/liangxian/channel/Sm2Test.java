@@ -19,7 +19,7 @@ import org.bouncycastle.crypto.params.ParametersWithRandom;
 import org.bouncycastle.jcajce.provider.asymmetric.util.ECUtil;
 import org.junit.jupiter.api.Test;
 
-/** The kept-parameters SM2 speaks exactly what the JCA's SM3withSM2 and a plain SM2Engine speak. */
+/** The kept-parameters SM2 speaks the format of the JCA's SM3withSM2 and of a plain SM2Engine: each accepts the other's. */
 class Sm2Test {
   static final byte[] MESSAGE = "1764547200\nn1\n{\"records\":[]}\n".getBytes(StandardCharsets.UTF_8);
 
@@ -65,6 +65,9 @@ class Sm2Test {
     assertThatThrownBy(() -> Sm2.sign(rsa.getPrivate(), MESSAGE)).isInstanceOf(IllegalArgumentException.class);
     String b64 = Base64.getEncoder().encodeToString(sig);
     assertThat(Crypto.verify("SM3withSM2", rsa.getPublic(), MESSAGE, b64)).isFalse();
+    KeyPair ed = KeyPairGenerator.getInstance("Ed25519").generateKeyPair(); // neither RSA nor EC
+    assertThat(Crypto.verify("SM3withSM2", ed.getPublic(), MESSAGE, b64)).isFalse();
+    assertThatThrownBy(() -> Crypto.sign("SM3withSM2", ed.getPrivate(), MESSAGE)).isInstanceOf(IllegalStateException.class);
     assertThat(Crypto.verify("SM3withSM2", k.getPublic(), MESSAGE, b64)).isTrue();
   }
 

@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
  * against the baseline beside it, the JCA signature and a fresh conversion of the key for each message key
  * wrapped, as it was done before. Read the ratio of each pair, not the absolute figures.
  *
- * <pre>java -cp "$(cat loadtest/target/classpath.txt):loadtest/target/classes" org.openjdk.jmh.Main Sm2Benchmark -f 1 -wi 2 -i 3</pre>
+ * <pre>java -cp "$(cat loadtest/target/classpath.txt):loadtest/target/classes" org.openjdk.jmh.Main Sm2Benchmark -f 1 -wi 2 -w 3 -i 4 -r 4</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

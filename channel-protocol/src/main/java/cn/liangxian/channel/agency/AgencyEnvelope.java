@@ -111,7 +111,7 @@ public final class AgencyEnvelope {
         return Base64.getEncoder().encodeToString(c.doFinal(key));
       }
       return Base64.getEncoder().encodeToString(Sm2.encrypt(recipient, key));
-    } catch (GeneralSecurityException | InvalidCipherTextException e) {
+    } catch (GeneralSecurityException | InvalidCipherTextException | IllegalArgumentException e) {
       throw new IllegalStateException("cannot wrap the message key", e);
     }
   }
