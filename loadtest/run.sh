@@ -112,14 +112,15 @@ rows=$(psql -h localhost -p "$pgport" -U postgres -Atc "select count(*) from ben
 awk -F, 'NR > 1 { printf "{\"idNumber\":\"%s\",\"name\":\"%s\"}\n", $1, $2 }' "$pop/residents.csv" > "$out/bodies.txt"
 
 seconds=${BASELINE_SECONDS:-8}
-pgbench_to() { # name script: 16 clients for the baseline's seconds on the residents' keys, into pgbench-<name>.txt
+pgbench_to() { # name script key: 16 clients for the baseline's seconds on the residents' keys, into pgbench-<name>.txt,
+  # and its transactions a second into the baselines as <key>
   pgbench -h localhost -p "$pgport" -U postgres -n -M prepared -c 16 -j 2 -T "$seconds" -D rows="$rows" \
     -f "loadtest/bench/$2" postgres > "$out/pgbench-$1.txt" 2>&1
   grep -E '^tps' "$out/pgbench-$1.txt" | head -1
+  awk -v key="$3" '/^tps/ { printf "%s=%s\n", key, $3; exit }' "$out/pgbench-$1.txt" >> "$base"
 }
 echo "== baseline: the lookup SQL when the answer is kept (the household's stamp) through pgbench"
-pgbench_to kept lookup-kept.pgbench.sql
-awk '/^tps/ { printf "pgbench.kept.tps=%s\n", $3; exit }' "$out/pgbench-kept.txt" >> "$base"
+pgbench_to kept lookup-kept.pgbench.sql pgbench.kept.tps
 
 wrk_to() { # name url [script]: 64 connections, latency percentiles into the baselines
   local name=$1 url=$2 script=${3:-}
@@ -186,13 +187,12 @@ rm -f "${quarters[@]}"
 # (below): the machine's speed drifts within minutes, and the share is taken against the mean of the two
 echo "== baseline: the lookup SQL through pgbench (16 clients, ${seconds}s)"
 pg_before=$(pg_ticks)
-pgbench_to before lookup.pgbench.sql
+pgbench_to before lookup.pgbench.sql pgbench.tps
 pg_after=$(pg_ticks)
 # PostgreSQL's own CPU per pgbench transaction (the backends pgbench ended count through the postmaster's
 # children's times), to set beside its CPU per gateway lookup below
 awk -v p=$((pg_after - pg_before)) -v hz="$hz" '/number of transactions actually processed/ { split($0, a, ": "); n = a[2] + 0 }
   END { if (n > 0) printf "cpu.postgres.msPerPgbenchTransaction=%.3f\n", p * 1000 / hz / n }' "$out/pgbench-before.txt" >> "$base"
-awk '/^tps/ { printf "pgbench.tps=%s\n", $3; exit }' "$out/pgbench-before.txt" >> "$base"
 awk '/latency average/ { printf "pgbench.latencyMs=%s\n", $4 }' "$out/pgbench-before.txt" >> "$base"
 # JFR=1: the gateway's CPU samples between two local date-times, into NAME.jfr, and their top frames into jfr-NAME-top.txt
 jfr_top() {
@@ -215,8 +215,7 @@ gw_after=$(ticks "${pids[0]}") pg_after=$(pg_ticks)
 threads_ticks "${pids[0]}" > "$out/threads-after.txt"
 measured_to=$(date +%Y-%m-%dT%H:%M:%S)
 [ "${JFR:-0}" = 1 ] && jfr_top lookups "$measured_from" "$measured_to"
-pgbench_to after lookup.pgbench.sql
-awk '/^tps/ { printf "pgbench.after.tps=%s\n", $3; exit }' "$out/pgbench-after.txt" >> "$base"
+pgbench_to after lookup.pgbench.sql pgbench.after.tps
 served=$(awk '/requests in/ { print $1 }' "$out/wrk-gateway.txt")
 awk -v g=$((gw_after - gw_before)) -v p=$((pg_after - pg_before)) -v n="$served" -v hz="$hz" 'BEGIN {
   printf "cpu.gateway.msPerLookup=%.3f\ncpu.postgres.msPerLookup=%.3f\n", g * 1000 / hz / n, p * 1000 / hz / n }' >> "$base"
@@ -282,11 +281,13 @@ if [ "$profile" = overload ]; then
   pids+=($probe)
   sleep 5 # the idle gateway's latency, before any load (Gatling's own start-up is not idle)
   idle_to=$(date +%s.%N)
-  # the gateway's metrics as the burst starts, 35 s into Gatling's injection (PeakSimulation's overload: 35 s at
-  # half the knee, the burst's 5 s ramp and 60 s, a minute at half the knee): the run's figures are the burst's
-  # and the minute after it, as they were before the half-knee minute ahead of the burst was added
+  # where each phase of PeakSimulation's overload starts, in seconds after the injection's start (start.txt):
+  # calmFrom (half the knee, its ramp settled), burstFrom, afterFrom (half the knee again), end
+  phase() { sed -n "s/^$1=//p" "$out/overload-phases.properties"; }
+  # the gateway's metrics as the burst starts: the run's figures are the burst's and the minute after it
   ( for _ in $(seq 240); do [ -s "$out/start.txt" ] && break; sleep 0.5; done
-    sleep "$(awk -v now="$(date +%s.%N)" '{ d = $1 / 1000 + 35 - now; printf "%.3f", (d > 0 ? d : 0) }' "$out/start.txt")"
+    sleep "$(awk -v now="$(date +%s.%N)" -v at="$(phase burstFrom)" '{ d = $1 / 1000 + at - now; printf "%.3f", (d > 0 ? d : 0) }' \
+      "$out/start.txt")"
     curl -sf "http://127.0.0.1:$gw_port/metrics" > "$out/metrics-before.txt" ) &
   pids+=($!)
 fi
@@ -350,25 +351,26 @@ if [ "$profile" = overload ]; then
   done
   shed() { grep -E "^liangxian_admission_total\{class=\"$1\",outcome=\"shed\"" "$2" | awk '{ s += $2 } END { printf "%d", s }'; }
   echo "overload.callbacks.shed=$(( $(shed callback "$out/metrics-after.txt") - $(shed callback "$out/metrics-before.txt") ))" >> "$base"
-  # back to normal: the first probe after the burst (100 s after the injection's start in start.txt) from
-  # which every probe is a 200 within twice the slowest probe under the same load before the burst (10-35 s:
-  # half the knee, its ramp settled), at least 50 ms; and, stricter, within twice the slowest probe of the
-  # idle gateway, before Gatling was launched
-  awk -v start="$(awk '{ printf "%.3f", $1 / 1000 }' "$out/start.txt")" -v idle_to="$idle_to" '
+  # back to normal: the first probe after the burst from which every probe is a 200 within twice the slowest
+  # probe under the same load before the burst (the calm), at least 50 ms; and, stricter, within twice the
+  # slowest probe of the idle gateway, before Gatling was launched
+  phases=(-v start="$(awk '{ printf "%.3f", $1 / 1000 }' "$out/start.txt")" -v idle_to="$idle_to" -v calm="$(phase calmFrom)"
+    -v burst="$(phase burstFrom)" -v after="$(phase afterFrom)" -v end="$(phase end)")
+  awk "${phases[@]}" '
     $1 < idle_to { if ($3 > idle) idle = $3; next }
-    $1 >= start + 10 && $1 < start + 35 { if ($3 > normal) normal = $3; if ($2 != 200) refused++; next }
-    $1 >= start + 100 { t[++k] = $1 - start - 100; code[k] = $2; took[k] = $3 }
+    $1 >= start + calm && $1 < start + burst { if ($3 > normal) normal = $3; if ($2 != 200) refused++; next }
+    $1 >= start + after { t[++k] = $1 - start - after; code[k] = $2; took[k] = $3 }
     function back(mark,   i, b) { mark = 2 * mark > 0.05 ? 2 * mark : 0.05; b = "never"
       for (i = k; i >= 1 && code[i] == 200 && took[i] <= mark; i--) b = sprintf("%.1f", t[i]); return b }
     END { printf "overload.probe.idleMs=%.0f\noverload.probe.normalMs=%.0f\noverload.probe.refusedBeforeBurst=%d\n", idle * 1000, normal * 1000, refused
       printf "overload.backToNormalSeconds=%s\noverload.backToIdleSeconds=%s\n", back(normal), back(idle) }' \
     "$out/probe.txt" >> "$base"
   # the probe's latency by phase and by 10 s after the burst: p50, p90 and the slowest of each window
-  # (the injection ends 160 s after its start: later windows are the gateway left to itself)
-  awk -v start="$(awk '{ printf "%.3f", $1 / 1000 }' "$out/start.txt")" -v idle_to="$idle_to" '{ t = $1 - start
-      w = $1 < idle_to ? "0 idle, before Gatling" : t < 10 ? "1 Gatling starting, and its ramp" : t < 35 ? "2 half the knee, before the burst" \
-        : t < 100 ? "3 the burst" : sprintf("4 after the burst, %02d-%02d s%s", int((t - 100) / 10) * 10, int((t - 100) / 10) * 10 + 10,
-          t >= 160 ? " (no more load)" : "")
+  # (past the injection's end, the gateway left to itself)
+  awk "${phases[@]}" '{ t = $1 - start
+      w = $1 < idle_to ? "0 idle, before Gatling" : t < calm ? "1 Gatling starting, and its ramp" : t < burst ? "2 half the knee, before the burst" \
+        : t < after ? "3 the burst" : sprintf("4 after the burst, %02d-%02d s%s", int((t - after) / 10) * 10, int((t - after) / 10) * 10 + 10,
+          t >= end ? " (no more load)" : "")
       print w "\t" $2 "\t" $3 }' "$out/probe.txt" | sort -t"$(printf '\t')" -k1,1 -k3,3n \
     | awk -F'\t' '{ k = $1; n[k]++; if ($2 != 200) r[k]++; v[k, n[k]] = $3 }
       END { for (k in n) { m = n[k]; a = int(m * 0.5); b = int(m * 0.9); if (a < 1) a = 1; if (b < 1) b = 1

@@ -69,9 +69,8 @@ public final class Admission {
   public boolean enter(RouteClass c) {
     int mine = inFlight.get(c).incrementAndGet();
     int all = total.incrementAndGet();
-    LatencyLimit f = following.get(c);
     boolean over = switch (c.shedding()) {
-      case FIRST -> mine > (f == null ? limits.get(c) : f.limit()) || all > totalLimit * 3L / 4;
+      case FIRST -> mine > limit(c) || all > totalLimit * 3L / 4;
       case NEXT -> mine > limits.get(c) || all > totalLimit;
       case NEVER -> false;
     };

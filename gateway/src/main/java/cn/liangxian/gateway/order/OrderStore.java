@@ -115,13 +115,13 @@ public final class OrderStore {
 
   private Future<Reserved> insert(SqlConnection conn, OrderDraft.Order o) {
     List<OrderDraft.Line> lines = o.lines();
-    Long[] persons = lines.stream().map(l -> l.member().id()).toArray(Long[]::new);
-    String[] insurances = lines.stream().map(l -> l.insurance().code()).toArray(String[]::new);
-    Integer[] years = lines.stream().map(OrderDraft.Line::year).toArray(Integer[]::new);
+    Items items = Items.of(lines);
     return conn.preparedQuery(INSERT_ORDER).execute(Tuple.from(new Object[] {o.id(), o.householdId(), o.regionCode(), o.channel(),
             o.mode(), o.totalFen(), o.clientId(), o.createdAt(), o.expiresAt(), o.merchant()}))
-        .compose(x -> conn.preparedQuery(INSERT_ITEMS).execute(items(o.id(), lines)))
-        .compose(x -> conn.preparedQuery(RESERVE).execute(Tuple.of(persons, insurances, years, o.id(), o.expiresAt())))
+        .compose(x -> conn.preparedQuery(INSERT_ITEMS).execute(Tuple.from(new Object[] {o.id(), items.persons, items.insurances,
+            items.years, items.tiers, items.personal, items.government, items.subsidy, items.later, items.total, items.rules})))
+        .compose(x -> conn.preparedQuery(RESERVE).execute(Tuple.of(items.persons, items.insurances, items.years, o.id(),
+            o.expiresAt())))
         .compose(reserved -> reserved.size() == lines.size() ? Future.succeededFuture(Reserved.HELD)
             // fail inside the transaction, so that nothing of this order stays
             : Future.failedFuture(new TakenElsewhere()));
@@ -136,33 +136,29 @@ public final class OrderStore {
     }
   }
 
-  private static Tuple items(UUID id, List<OrderDraft.Line> lines) {
-    int n = lines.size();
-    Long[] persons = new Long[n];
-    String[] insurances = new String[n];
-    Integer[] years = new Integer[n];
-    Integer[] tiers = new Integer[n]; // null where the insurance has no tiers
-    Long[] personal = new Long[n];
-    Long[] government = new Long[n];
-    Long[] subsidy = new Long[n];
-    Long[] later = new Long[n];
-    Long[] total = new Long[n];
-    String[] rules = new String[n];
-    for (int i = 0; i < n; i++) {
-      OrderDraft.Line l = lines.get(i);
-      var a = l.assessment();
-      persons[i] = l.member().id();
-      insurances[i] = l.insurance().code();
-      years[i] = l.year();
-      tiers[i] = l.tier();
-      personal[i] = a.personalFen();
-      government[i] = a.governmentFen();
-      subsidy[i] = a.subsidyFen();
-      later[i] = a.laterSubsidyFen();
-      total[i] = a.totalFen();
-      rules[i] = cn.liangxian.gateway.lookup.HouseholdView.rules(a.rules()).encode();
+  /** An order's items a column each, as the item insert and the reservation take them (tiers null where there are none). */
+  private record Items(Long[] persons, String[] insurances, Integer[] years, Integer[] tiers, Long[] personal, Long[] government,
+      Long[] subsidy, Long[] later, Long[] total, String[] rules) {
+    static Items of(List<OrderDraft.Line> lines) {
+      int n = lines.size();
+      Items c = new Items(new Long[n], new String[n], new Integer[n], new Integer[n], new Long[n], new Long[n], new Long[n],
+          new Long[n], new Long[n], new String[n]);
+      for (int i = 0; i < n; i++) {
+        OrderDraft.Line l = lines.get(i);
+        var a = l.assessment();
+        c.persons[i] = l.member().id();
+        c.insurances[i] = l.insurance().code();
+        c.years[i] = l.year();
+        c.tiers[i] = l.tier();
+        c.personal[i] = a.personalFen();
+        c.government[i] = a.governmentFen();
+        c.subsidy[i] = a.subsidyFen();
+        c.later[i] = a.laterSubsidyFen();
+        c.total[i] = a.totalFen();
+        c.rules[i] = cn.liangxian.gateway.lookup.HouseholdView.rules(a.rules()).encode();
+      }
+      return c;
     }
-    return Tuple.from(new Object[] {id, persons, insurances, years, tiers, personal, government, subsidy, later, total, rules});
   }
 
   public Future<Void> recordPrepay(UUID id, JsonObject payment) {

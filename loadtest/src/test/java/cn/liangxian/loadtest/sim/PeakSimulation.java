@@ -71,6 +71,16 @@ public class PeakSimulation extends Simulation {
   /** Where the injection's start (epoch milliseconds) is written, for reading the gateway's metrics by level. */
   static final String START_FILE = System.getProperty("loadtest.startFile", "");
   static final int MAX_STATUS_REQUESTS = 4;
+  /**
+   * The overload profile's phases, in seconds: a ramp and a calm at half the knee (the latency to come back to),
+   * the burst's ramp and the burst, and half the knee again after it. The run's script reads where each phase
+   * starts from {@code overload-phases.properties}, written beside the start file.
+   */
+  static final int OVERLOAD_RAMP = 5;
+  static final int OVERLOAD_CALM = 30;
+  static final int OVERLOAD_BURST_RAMP = 5;
+  static final int OVERLOAD_BURST = 60;
+  static final int OVERLOAD_AFTER = 60;
   static final double MAX_ERROR_PERCENT = Double.parseDouble(System.getProperty("loadtest.maxErrorPercent", "1"));
 
   final HttpProtocolBuilder protocol = http.baseUrl(BASE)
@@ -168,12 +178,12 @@ public class PeakSimulation extends Simulation {
       }
       case "overload" -> {
         // half the knee first: the latency the gateway has under that load, to come back to after the burst
-        steps.add(rampUsersPerSec(1).to(rate / 6).during(Duration.ofSeconds(5)));
-        steps.add(constantUsersPerSec(rate / 6).during(Duration.ofSeconds(30)).randomized());
-        steps.add(rampUsersPerSec(rate / 6).to(rate).during(Duration.ofSeconds(5)));
-        steps.add(constantUsersPerSec(rate).during(Duration.ofSeconds(60)).randomized());
+        steps.add(rampUsersPerSec(1).to(rate / 6).during(Duration.ofSeconds(OVERLOAD_RAMP)));
+        steps.add(constantUsersPerSec(rate / 6).during(Duration.ofSeconds(OVERLOAD_CALM)).randomized());
+        steps.add(rampUsersPerSec(rate / 6).to(rate).during(Duration.ofSeconds(OVERLOAD_BURST_RAMP)));
+        steps.add(constantUsersPerSec(rate).during(Duration.ofSeconds(OVERLOAD_BURST)).randomized());
         // then half the knee again: the burst over, how soon the gateway is back to its latency before it
-        steps.add(constantUsersPerSec(rate / 6).during(Duration.ofSeconds(60)).randomized());
+        steps.add(constantUsersPerSec(rate / 6).during(Duration.ofSeconds(OVERLOAD_AFTER)).randomized());
       }
       case "knee" -> steps.add(incrementUsersPerSec(KNEE_STEP).times(KNEE_LEVELS)
           .eachLevelLasting(Duration.ofSeconds(KNEE_LEVEL_SECONDS)).separatedByRampsLasting(Duration.ofSeconds(KNEE_RAMP_SECONDS))
@@ -195,7 +205,14 @@ public class PeakSimulation extends Simulation {
   public void before() {
     if (!START_FILE.isEmpty()) {
       try {
-        Files.writeString(Path.of(START_FILE), Long.toString(System.currentTimeMillis()));
+        Path start = Path.of(START_FILE);
+        if (PROFILE.equals("overload")) { // first, so that it is there once the start file is
+          int burst = OVERLOAD_RAMP + OVERLOAD_CALM;
+          int after = burst + OVERLOAD_BURST_RAMP + OVERLOAD_BURST;
+          Files.writeString(start.resolveSibling("overload-phases.properties"), "calmFrom=" + 2 * OVERLOAD_RAMP + "\nburstFrom=" + burst
+              + "\nafterFrom=" + after + "\nend=" + (after + OVERLOAD_AFTER) + "\n");
+        }
+        Files.writeString(start, Long.toString(System.currentTimeMillis()));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
