@@ -50,7 +50,16 @@ public final class TestGateway implements AutoCloseable {
       // the tests' fast profile: throwaway data, so commits are not synced to disk (the product's default is durable)
       GatewayOptions cfg = config(Map.of("GATEWAY_DATA_DIR", dir.toString(), "GATEWAY_DB_DURABLE", "false"));
       server = Database.start(cfg);
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+      // the server stopped, its data goes too: each test JVM's cluster is a gigabyte and more of the temp folder
+      Database started = server;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        started.close();
+        try {
+          org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
+        } catch (java.io.IOException e) {
+          System.err.println("test database folder " + dir + " not removed: " + e.getMessage());
+        }
+      }));
     }
     return server;
   }
