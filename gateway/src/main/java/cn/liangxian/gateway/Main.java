@@ -8,6 +8,7 @@ import cn.liangxian.gateway.roster.DemoRoster;
 import cn.liangxian.gateway.roster.ImportReport;
 import cn.liangxian.gateway.roster.RosterImport;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,7 +49,7 @@ public final class Main {
       }
       System.err.println("gateway: unknown command '" + String.join(" ", args) + "'\n\n" + HELP);
       return 2;
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
       System.err.println("gateway: " + e.getMessage());
       return 2;
     }

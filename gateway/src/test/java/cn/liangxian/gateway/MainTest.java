@@ -46,6 +46,17 @@ class MainTest {
     assertThat(said.lines()).singleElement().asString().endsWith("demo.roster (GATEWAY_DEMO_ROSTER) must be true or false, got 'ture'");
   }
 
+  @Test
+  void aPolicyBookMissingFromThePolicyFolderStopsTheStartWithOneLineNamingIt() throws Exception {
+    Path books = Files.createDirectory(dir.resolve("books"));
+    String said = run(Map.of("GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
+        "GATEWAY_POLICY_DIR", books.toString(), "GATEWAY_DATA_DIR", dir.toString()));
+    assertThat(said.lines()).singleElement().asString()
+        .startsWith("gateway: policy book " + books.resolve("hedong-2020.yaml") + " not found")
+        .contains("GATEWAY_POLICY_DIR");
+    assertThat(dir.resolve("postgres")).doesNotExist();
+  }
+
   private static Map<String, String> with(Map<String, String> env, String key, String value) {
     Map<String, String> more = new java.util.HashMap<>(env);
     more.put(key, value);
