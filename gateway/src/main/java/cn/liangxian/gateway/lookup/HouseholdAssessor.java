@@ -21,6 +21,9 @@ public final class HouseholdAssessor {
   /** Refusals of one pension tier only: the member's other tiers may still be offered. */
   private static final Set<String> TIER_REFUSALS = Set.of(ReasonCode.SUBSIDY_NOT_GIVEN.code(), ReasonCode.TIER_NOT_OFFERED.code(),
       ReasonCode.TIER_RESTRICTED.code());
+  /** Reasons not to enrol at all, which the engine finds before it looks at the tier. */
+  private static final Set<String> WHOEVER_THE_TIER = Set.of(ReasonCode.ENROLLED_ELSEWHERE.code(), ReasonCode.LOCAL_ONLY.code(),
+      ReasonCode.MIN_AGE.code(), ReasonCode.EXCLUDED.code());
 
   private HouseholdAssessor() {}
 
@@ -101,14 +104,28 @@ public final class HouseholdAssessor {
     if (note != null && (hold == null || !hold.paid())) {
       return new Item(m, ins, year, Status.NOT_ELIGIBLE, note.reason(ins.code(), year), null, List.of());
     }
+    boolean paid = hold != null && hold.paid();
     List<TierOption> tiers = new ArrayList<>();
     Assessment a;
     try {
       if (ins == Insurance.PENSION) {
         AssessmentException refused = null;
+        Assessment ineligible = null;
         for (int tier : t.tiersYuanFor(p)) {
           try {
-            tiers.add(new TierOption(tier, PolicyEngine.assess(p, ins, book, payDate, tier, Set.of())));
+            Assessment ta = PolicyEngine.assess(p, ins, book, payDate, tier, Set.of());
+            if (ta.eligible()) {
+              tiers.add(new TierOption(tier, ta));
+              if (paid) {
+                break; // the amounts shown with a paid item are its lowest tier's; no tier is offered to it
+              }
+              continue;
+            }
+            // a tier the person may not take is not on offer
+            ineligible = ineligible == null ? ta : ineligible;
+            if (WHOEVER_THE_TIER.contains(ta.why().code())) {
+              break; // who may enrol at all is decided before the tier: every other tier would say the same
+            }
           } catch (AssessmentException e) {
             // a tier the book cannot decide (its subsidy not given) is left out; the others are still offered
             refused = refused == null ? e : refused;
@@ -117,7 +134,7 @@ public final class HouseholdAssessor {
             }
           }
         }
-        a = tiers.isEmpty() ? null : tiers.get(0).assessment();
+        a = tiers.isEmpty() ? ineligible : tiers.get(0).assessment();
         if (a == null && refused != null) {
           throw refused;
         }
@@ -148,6 +165,8 @@ public final class HouseholdAssessor {
     } else {
       s = Status.UNPAID;
     }
-    return new Item(m, ins, year, s, reason, a, tiers, why);
+    // tiers are what one may choose when paying: offered with an unpaid item, and with one the government pays at its
+    // lowest tier (a higher tier costs the member the difference); never with a paid, held or refused one
+    return new Item(m, ins, year, s, reason, a, s == Status.UNPAID || s == Status.PAID_BY_GOVERNMENT ? tiers : List.of(), why);
   }
 }

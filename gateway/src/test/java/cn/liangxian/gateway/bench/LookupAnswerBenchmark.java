@@ -49,6 +49,10 @@ public class LookupAnswerBenchmark {
   @Param({"2019-10-15", "2019-12-15"})
   public String day;
 
+  /** Three adults, or the same with a child of eight (not eligible for the pension, whatever the tier). */
+  @Param({"adults", "family"})
+  public String members;
+
   private Household household;
   private Regions.Entry region;
   private LocalDate payDate;
@@ -67,6 +71,11 @@ public class LookupAnswerBenchmark {
         member(1, "1985-03-02", 11, "张伟", "NONE"),
         member(2, "1987-07-19", 22, "李娜", "NONE"),
         member(3, "1951-10-05", 42, "王秀英", "DIBAO")));
+    if (members.equals("family")) {
+      List<Household.Member> more = new java.util.ArrayList<>(household.members());
+      more.add(member(4, "2011-04-21", 31, "张小雨", "NONE"));
+      household = new Household(1, household.ref(), "431103", "梅湾街道", "仁湾村", 3, more);
+    }
     items = HouseholdAssessor.assess(household, region, payDate, now);
     tree = new JsonObject(Buffer.buffer(HouseholdView.render(household, region, payDate, items)));
   }

@@ -62,4 +62,29 @@ class HouseholdAssessorTest {
     assertThat(item.why().code()).isEqualTo("policy.not-a-paying-day");
     assertThat(item.why().text()).contains("2023年11月1日");
   }
+
+  @Test
+  void tiersAreOfferedOnlyWithAnUnpaidItemAndOnlyTheTiersThePersonMayTake() {
+    Regions.Entry hedong = new Regions.Entry("371312", "临沂市河东区", book("hedong-2020.yaml"), null);
+    Household.Member adult = new Household.Member(1, UUID.randomUUID(), IdNumber.parse(TestGateway.id("371312", "1970-03-01", 11)),
+        "张三", true, false, List.of(), List.of(), List.of());
+    Household.Member child = new Household.Member(2, UUID.randomUUID(), IdNumber.parse(TestGateway.id("371312", "2010-05-01", 12)),
+        "张小", true, false, List.of(), List.of(), List.of());
+    Household.Member paid = new Household.Member(3, UUID.randomUUID(), IdNumber.parse(TestGateway.id("371312", "1968-07-01", 13)),
+        "李四", true, false, List.of(), List.of(new Household.Hold("pension", 2020, true, null, UUID.randomUUID(),
+        OffsetDateTime.parse("2019-12-01T10:00:00+08:00"))), List.of());
+    Household h = new Household(1, UUID.randomUUID(), "371312", "街道", "村", 0L, List.of(adult, child, paid));
+    List<HouseholdAssessor.Item> pensions = HouseholdAssessor.assess(h, hedong, LocalDate.of(2019, 12, 10),
+        OffsetDateTime.parse("2019-12-10T10:00:00+08:00")).stream().filter(i -> i.insurance() == Insurance.PENSION).toList();
+    assertThat(pensions).extracting(i -> i.member().name(), HouseholdAssessor.Item::status).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("张三", HouseholdAssessor.Status.UNPAID),
+        org.assertj.core.groups.Tuple.tuple("张小", HouseholdAssessor.Status.NOT_ELIGIBLE),
+        org.assertj.core.groups.Tuple.tuple("李四", HouseholdAssessor.Status.PAID));
+    assertThat(pensions.get(0).tiers()).extracting(HouseholdAssessor.TierOption::tierYuan).startsWith(300, 500).hasSize(11);
+    assertThat(pensions.get(0).tiers()).allSatisfy(t -> assertThat(t.assessment().personalFen()).isEqualTo(t.tierYuan() * 100L));
+    assertThat(pensions.get(1).tiers()).as("a child under 16 is offered no pension tier").isEmpty();
+    assertThat(pensions.get(1).why().code()).isEqualTo("policy.min-age");
+    assertThat(pensions.get(2).tiers()).as("a paid item offers nothing to choose").isEmpty();
+    assertThat(pensions.get(2).assessment().personalFen()).isEqualTo(30000);
+  }
 }
