@@ -32,6 +32,41 @@ public final class Summary {
   static final double SIGNS_PER_JOURNEY = 3;
   static final double VERIFIES_PER_JOURNEY = 3;
 
+  /** The gateway's own threads in a knee run's CPU split; the rest (PostgreSQL, the sandbox, the agency simulator, Gatling) is not. */
+  static final List<String> GATEWAY_THREADS = List.of("eventLoops", "signing", "gc", "jit", "other");
+
+  /**
+   * Where a journey's CPU went at the knee, and what that bounds: the machine's cores divided by what the parts
+   * outside the gateway spend a journey is the most any gateway could serve here, even one costing nothing;
+   * the cores divided by the gateway's own spending is what it would serve on cores of its own.
+   */
+  static void kneeBudget(StringBuilder sb, Properties k, double knee, int cores, double ceiling) {
+    double gateway = 0;
+    double outside = 0;
+    for (String name : k.stringPropertyNames()) {
+      if (name.startsWith("knee.cpu.") && name.endsWith(".msPerJourney")) {
+        double ms = dbl(k.getProperty(name));
+        if (GATEWAY_THREADS.contains(name.substring("knee.cpu.".length(), name.length() - ".msPerJourney".length()))) {
+          gateway += ms;
+        } else {
+          outside += ms;
+        }
+      }
+    }
+    if (knee <= 0 || gateway <= 0 || outside <= 0) {
+      return;
+    }
+    double signing = dbl(k.getProperty("knee.cpu.signing.msPerJourney", "0"));
+    sb.append(String.format(Locale.ROOT, "  CPU a journey at the knee: %.1f ms, %.1f ms of it the gateway's (%.1f ms signing), %.1f ms outside it%n",
+        gateway + outside, gateway, signing, outside));
+    sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", String.format(Locale.ROOT,
+        "the most these %d cores serve with a gateway costing nothing (%.0f/s) / RSA ceiling", cores, cores * 1000 / outside),
+        pct(cores * 1000 / outside, ceiling)));
+    sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", String.format(Locale.ROOT,
+        "the gateway on %d cores of its own (%.0f journeys/s) / RSA ceiling", cores, cores * 1000 / gateway),
+        pct(cores * 1000 / gateway, ceiling)));
+  }
+
   /** One row of Gatling's statistics table. */
   public record Row(String name, long total, long ok, long ko, double perSecond, long p50, long p75, long p95, long p99, long max) {}
 
@@ -221,6 +256,7 @@ public final class Summary {
           pct(knee, cryptoCeiling)));
       sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", String.format(Locale.ROOT,
           "knee / the ceiling less the load generator's share (%.0f%%)", 100 * gatlingShare), pct(knee, cryptoCeiling * (1 - gatlingShare))));
+      kneeBudget(sb, k, knee, cores, cryptoCeiling);
     }
 
     sb.append('\n');

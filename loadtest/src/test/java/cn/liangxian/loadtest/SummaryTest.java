@@ -86,4 +86,25 @@ class SummaryTest {
     assertThat(s).contains("FAILED (status 2)", "(no Gatling report found)", "lost-payment check: not run");
     assertThat(s).doesNotContain("instances");
   }
+
+  @Test
+  void theKneesCpuIsSplitBetweenTheGatewayAndWhatIsOutsideItWithTheBoundsEachSets() {
+    java.util.Properties k = new java.util.Properties();
+    // the 40 journeys/s level of a knee run on this kind of machine
+    k.putAll(java.util.Map.of("knee.cpu.agency.msPerJourney", "0.264", "knee.cpu.eventLoops.msPerJourney", "7.010",
+        "knee.cpu.gatling.msPerJourney", "6.143", "knee.cpu.gc.msPerJourney", "0.151", "knee.cpu.jit.msPerJourney", "6.256",
+        "knee.cpu.other.msPerJourney", "0.641", "knee.cpu.postgres.msPerJourney", "8.279", "knee.cpu.sandbox.msPerJourney", "7.764",
+        "knee.cpu.signing.msPerJourney", "3.807"));
+    StringBuilder sb = new StringBuilder();
+    Summary.kneeBudget(sb, k, 40, 2, 314);
+    String s = sb.toString();
+    // gateway 7.010 + 3.807 + 0.151 + 6.256 + 0.641 = 17.865; outside 0.264 + 6.143 + 8.279 + 7.764 = 22.450
+    assertThat(s).contains("CPU a journey at the knee: 40.3 ms, 17.9 ms of it the gateway's (3.8 ms signing), 22.5 ms outside it");
+    // 2,000 ms / 22.45 = 89 journeys/s, 28% of 314; 2,000 / 17.865 = 112, 36%
+    assertThat(s).contains("a gateway costing nothing (89/s) / RSA ceiling", "28%");
+    assertThat(s).contains("the gateway on 2 cores of its own (112 journeys/s) / RSA ceiling", "36%");
+    StringBuilder none = new StringBuilder();
+    Summary.kneeBudget(none, new java.util.Properties(), 40, 2, 314);
+    assertThat(none).as("a knee run without the CPU split prints no budget").isEmpty();
+  }
 }
