@@ -95,6 +95,8 @@ final class GatewayVerticle extends VerticleBase {
   private final IntConsumer listening;
   private final List<Long> timers = new ArrayList<>();
   private Pool pool;
+  /** The lookup's reads and the sessions' look-ups, pipelined on this loop's own connections; {@link #pool} when there are none. */
+  private Pool lookupPool;
   private HttpServer server;
   private KioskAuth kioskAuth;
   private OrderStore orderStore;
@@ -119,6 +121,10 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(p.poolSizePerVerticle()).setName("gateway-" + number))
         .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
+    int lookupConnections = p.options().lookupConnections();
+    lookupPool = lookupConnections == 0 ? pool
+        : PgBuilder.pool().with(new PoolOptions().setMaxSize(lookupConnections).setName("lookups-" + number))
+            .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
     kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys(), p.registry());
     orderStore = new OrderStore(pool);
     // one of each store per loop, shared by the routes and the sweep that use it
@@ -131,7 +137,7 @@ final class GatewayVerticle extends VerticleBase {
     recovery = new Recovery(orderStore, payments, p.channels(), p.clock(), p.metrics().orders());
     reconciliation = new Reconciliation(pool, p.channels(), payments, refunds, p.clock(), p.options().reconciliation(),
         p.registry());
-    sessions = new Sessions(pool, p.clock(), Duration.ofMinutes(p.options().residents().sessionMinutes()));
+    sessions = new Sessions(pool, lookupPool, p.clock(), Duration.ofMinutes(p.options().residents().sessionMinutes()));
     callers = new CallerAuth(kioskAuth, sessions);
     Router router = Router.router(vertx);
     if (p.options().behindProxy()) {
@@ -181,6 +187,10 @@ final class GatewayVerticle extends VerticleBase {
     // every connection of every loop, the lookup's statements prepared before the first resident asks
     checked = checked.compose(x -> StatementCheck.prepareOnEveryConnection(pool, p.poolSizePerVerticle(),
         HouseholdStore.LOOKUP_STATEMENTS));
+    if (lookupPool != pool) {
+      checked = checked.compose(x -> StatementCheck.prepareOnEveryConnection(lookupPool, lookupConnections,
+          Stream.concat(HouseholdStore.LOOKUP_STATEMENTS.stream(), Stream.of(Sessions.RESOLVE)).toList()));
+    }
     return checked.compose(x -> vertx.createHttpServer(new HttpServerOptions()
         .setIdleTimeout(p.options().idleTimeoutMillis()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
         .invalidRequestHandler(InvalidRequests::handle).requestHandler(router)
@@ -240,7 +250,7 @@ final class GatewayVerticle extends VerticleBase {
   }
 
   private void lookupRoutes(Router router) {
-    LookupHandler lookup = new LookupHandler(pool, households, p.answers(), p.cipher(), p.regions(), p.limits().lookups(),
+    LookupHandler lookup = new LookupHandler(lookupPool, households, p.answers(), p.cipher(), p.regions(), p.limits().lookups(),
         p.limits().lookupsPerAddress(), p.limits().anonymousLookups(), kioskLimiter, p.metrics().lookups());
     // anyone may look a household up (as on a county's public page); anonymous callers are limited harder
     router.post("/api/v1/lookup").handler(callers::identify).handler(lookup::handle);
@@ -372,6 +382,7 @@ final class GatewayVerticle extends VerticleBase {
     // requests in flight finish (up to the grace period); no new connection is taken meanwhile
     Future<Void> s = server == null ? Future.succeededFuture()
         : server.shutdown(p.options().shutdownGraceMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    return s.compose(x -> pool == null ? Future.succeededFuture() : pool.close());
+    return s.compose(x -> lookupPool == null || lookupPool == pool ? Future.succeededFuture() : lookupPool.close())
+        .compose(x -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

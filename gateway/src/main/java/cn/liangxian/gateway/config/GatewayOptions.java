@@ -80,6 +80,7 @@ public final class GatewayOptions {
   private Path dataDir;
   private int poolSize;
   private int pipeliningLimit;
+  private int lookupConnections;
   private boolean databaseDurable;
   private int databaseStartWaitSeconds;
   private String keyDir;
@@ -167,6 +168,7 @@ public final class GatewayOptions {
     dataDir = Path.of(d.string("dataDir", "GATEWAY_DATA_DIR", "./data"));
     poolSize = d.integer("poolSize", "GATEWAY_DB_POOL_SIZE", 8, 1, 1000);
     pipeliningLimit = d.integer("pipeliningLimit", "GATEWAY_DB_PIPELINING", 256, 1, 65536);
+    lookupConnections = d.integer("lookupConnections", "GATEWAY_DB_LOOKUP_CONNECTIONS", 1, 0, 64);
     databaseDurable = d.bool("durable", "GATEWAY_DB_DURABLE", true);
     databaseStartWaitSeconds = d.integer("startWaitSeconds", "GATEWAY_DB_START_WAIT_SECONDS", 120, 0, 3600);
     d.done();
@@ -338,6 +340,14 @@ public final class GatewayOptions {
 
   public int pipeliningLimit() {
     return pipeliningLimit;
+  }
+
+  /**
+   * Connections of each event loop kept for the lookup's reads, with the loop's lookups pipelined on them
+   * (0: the lookups share the pool of {@link #poolSize()}).
+   */
+  public int lookupConnections() {
+    return lookupConnections;
   }
 
   /** The embedded PostgreSQL syncs every commit to disk; false only for throwaway test data. */

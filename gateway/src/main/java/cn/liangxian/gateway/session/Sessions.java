@@ -25,7 +25,7 @@ import java.util.List;
 public final class Sessions {
   static final String INSERT = "insert into resident_session (token_hash, channel, subject, created_at, expires_at)"
       + " values ($1, $2, $3, $4, $5)";
-  static final String RESOLVE = "select channel, subject from resident_session where token_hash = $1 and expires_at > $2";
+  public static final String RESOLVE = "select channel, subject from resident_session where token_hash = $1 and expires_at > $2";
   static final String PRUNE = "delete from resident_session where expires_at < $1";
 
   /** Every statement above, prepared on each connection when it opens. */
@@ -36,11 +36,18 @@ public final class Sessions {
   static final String PREFIX = "lxr_";
 
   private final Pool pool;
+  private final Pool reads;
   private final Clock clock;
   private final Duration life;
 
   public Sessions(Pool pool, Clock clock, Duration life) {
+    this(pool, pool, clock, life);
+  }
+
+  /** As above, with tokens resolved on {@code reads} (an event loop's pipelined read connections: every request asks). */
+  public Sessions(Pool pool, Pool reads, Clock clock, Duration life) {
     this.pool = pool;
+    this.reads = reads;
     this.clock = clock;
     this.life = life;
   }
@@ -61,7 +68,7 @@ public final class Sessions {
     if (!token.startsWith(PREFIX) || token.length() > 100) {
       return Future.succeededFuture(null);
     }
-    return pool.preparedQuery(RESOLVE).execute(Tuple.of(Buffer.buffer(sha256(token)), now())).map(rows -> rows.size() == 0
+    return reads.preparedQuery(RESOLVE).execute(Tuple.of(Buffer.buffer(sha256(token)), now())).map(rows -> rows.size() == 0
         ? null : Caller.resident(rows.iterator().next().getString("channel"), rows.iterator().next().getString("subject")));
   }
 

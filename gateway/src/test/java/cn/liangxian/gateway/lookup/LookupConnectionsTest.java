@@ -1,0 +1,91 @@
+package cn.liangxian.gateway.lookup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lookups (and the sessions every request carries) read on their event loop's own connections: when every
+ * connection of the pool that orders and payments use is taken (here by orders waiting on a lock), residents
+ * can still look their households up.
+ */
+class LookupConnectionsTest {
+  static final int ORDERS = 8;
+
+  @Test
+  void aLookupIsAnsweredWhileEveryConnectionOfTheOrdersPoolWaitsOnALock() throws Exception {
+    // two event loops with two pool connections each: four orders waiting on the lock take them all
+    try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_DB_POOL_SIZE", "4")));
+        Connection lock = g.db.connect()) {
+      JsonObject household = g.lookup(Fixture.LI, "李四");
+      // logged in before the pool is taken (a login writes its session there); a lookup carries the session
+      g.bearer(TestGateway.DEFAULT_RESIDENT);
+      g.lookup(Fixture.ZHANG, "张三");
+      lock.setAutoCommit(false);
+      try (PreparedStatement st = lock.prepareStatement("select id from household where ref = ?::uuid for update")) {
+        st.setString(1, household.getJsonObject("household").getString("ref"));
+        st.executeQuery().close();
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(ORDERS);
+      Vertx vertx = Vertx.vertx();
+      try {
+        List<Future<HttpResponse<Buffer>>> orders = new ArrayList<>();
+        for (int i = 0; i < ORDERS; i++) {
+          orders.add(pool.submit(() -> g.orderUnpaidMedical(household, "wechat", "qr")));
+        }
+        awaitWaitingOnLocks(g, 4);
+
+        // every connection of the orders' pool waits: the lookup is answered all the same, its session and its
+        // household read on the loop's own connection
+        // (on a client of its own: the orders hold every connection of the test's client)
+        WebClient own = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+            .setDefaultPort(g.gateway.httpPort()));
+        HttpResponse<Buffer> again = own.post("/api/v1/lookup").putHeader("Content-Type", "application/json")
+            .putHeader("Authorization", g.bearer("lookup-" + Fixture.ZHANG))
+            .sendJsonObject(new JsonObject().put("idNumber", Fixture.ZHANG).put("name", "张三"))
+            .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.bodyAsJsonObject().getJsonObject("household").getString("ref"))
+            .isEqualTo(household.getJsonObject("household").getString("ref"));
+
+        lock.rollback();
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<HttpResponse<Buffer>> o : orders) {
+          statuses.add(o.get(30, TimeUnit.SECONDS).statusCode());
+        }
+        assertThat(statuses).as("one order takes the household's items, the others are told they are being paid")
+            .containsOnly(201, 409).containsOnlyOnce(201);
+      } finally {
+        pool.shutdownNow();
+        vertx.close();
+      }
+    }
+  }
+
+  /** Until {@code n} of the gateway's connections wait on a lock (at most 30 s). */
+  private static void awaitWaitingOnLocks(TestGateway g, int n) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String sql = "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'";
+    while (g.count(sql) < n) {
+      assertThat(System.nanoTime()).as("%d connections waiting on the household's lock", n).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+}
