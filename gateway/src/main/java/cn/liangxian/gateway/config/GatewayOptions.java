@@ -168,7 +168,7 @@ public final class GatewayOptions {
     dataDir = Path.of(d.string("dataDir", "GATEWAY_DATA_DIR", "./data"));
     poolSize = d.integer("poolSize", "GATEWAY_DB_POOL_SIZE", 8, 1, 1000);
     pipeliningLimit = d.integer("pipeliningLimit", "GATEWAY_DB_PIPELINING", 256, 1, 65536);
-    lookupConnections = d.integer("lookupConnections", "GATEWAY_DB_LOOKUP_CONNECTIONS", 1, 0, 64);
+    lookupConnections = d.integer("lookupConnections", "GATEWAY_DB_LOOKUP_CONNECTIONS", 2, 0, 64);
     databaseDurable = d.bool("durable", "GATEWAY_DB_DURABLE", true);
     databaseStartWaitSeconds = d.integer("startWaitSeconds", "GATEWAY_DB_START_WAIT_SECONDS", 120, 0, 3600);
     d.done();
