@@ -104,7 +104,10 @@ class StrandedMoneyTest {
     await(sandbox.payAmount(o.getString("outTradeNo"), wrong));
     g.clock.advance(Duration.ofSeconds(31));
     g.awaitState(o.getString("id"), "FAILED", "REFUNDED");
-    // the refund's notification was lost too: the sweeper asks about it
+    // the refund's notification was lost too: the sweeper asks about it, two minutes after the channel took the
+    // request (the clock moved on before the request was recorded would put that query out of reach)
+    Eventually.until("the refund of " + o.getString("id") + " requested", () -> refunds(o),
+        r -> r != null && (r.contains(" REQUESTED ") || r.contains(" SUCCESS ")));
     sandbox.faults(SandboxFaults.NONE);
     g.clock.advance(Duration.ofMinutes(3));
     refundedWhole(o, channel, "amount_mismatch", wrong);
