@@ -95,7 +95,7 @@ final class GatewayVerticle extends VerticleBase {
   private final IntConsumer listening;
   private final List<Long> timers = new ArrayList<>();
   private Pool pool;
-  /** The lookup's reads and the sessions' look-ups, pipelined on this loop's own connections; {@link #pool} when there are none. */
+  /** The lookup's reads and the sessions' look-ups, on this loop's own connections; {@link #pool} when there are none. */
   private Pool lookupPool;
   private HttpServer server;
   private KioskAuth kioskAuth;

@@ -52,7 +52,7 @@ class MainTest {
     String said = run(Map.of("GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
         "GATEWAY_POLICY_DIR", books.toString(), "GATEWAY_DATA_DIR", dir.toString()));
     assertThat(said.lines()).singleElement().asString()
-        .startsWith("gateway: policy book " + books.resolve("hedong-2020.yaml") + " not found")
+        .startsWith("gateway: region 371312: policy book " + books.resolve("hedong-2020.yaml") + " not found")
         .contains("GATEWAY_POLICY_DIR");
     assertThat(dir.resolve("postgres")).doesNotExist();
   }

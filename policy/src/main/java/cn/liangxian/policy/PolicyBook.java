@@ -49,8 +49,7 @@ public final class PolicyBook {
     try {
       text = Files.readString(path, StandardCharsets.UTF_8);
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new UncheckedIOException("policy book " + path + " not found (books are named in regions[].books of the"
-          + " configuration and read from policies.dir, GATEWAY_POLICY_DIR)", e);
+      throw new UncheckedIOException("policy book " + path + " not found", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read policy book " + path + ": " + e.getMessage(), e);
     }

@@ -343,8 +343,8 @@ public final class GatewayOptions {
   }
 
   /**
-   * Connections of each event loop kept for the lookup's reads, with the loop's lookups pipelined on them
-   * (0: the lookups share the pool of {@link #poolSize()}).
+   * Connections of each event loop kept for the lookup's reads and the sessions' (0: they share the pool of
+   * {@link #poolSize()}); an instance opens this many per core beside that pool.
    */
   public int lookupConnections() {
     return lookupConnections;

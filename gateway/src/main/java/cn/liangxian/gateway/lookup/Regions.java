@@ -203,7 +203,13 @@ public final class Regions {
       List<PolicyBook> books = new ArrayList<>();
       String name = null;
       for (String file : r.books()) {
-        PolicyBook book = PolicyBook.load(config.policyDir().resolve(file));
+        PolicyBook book;
+        try {
+          book = PolicyBook.load(config.policyDir().resolve(file));
+        } catch (java.io.UncheckedIOException e) {
+          throw new IllegalArgumentException("region " + r.code() + ": " + e.getMessage() + " (a region's books are read"
+              + " from policies.dir, GATEWAY_POLICY_DIR)", e);
+        }
         check(book, r.code(), file);
         name = name != null ? name : book.regions().stream().filter(x -> x.code().equals(r.code())).map(Region::name)
             .findFirst().orElseThrow();

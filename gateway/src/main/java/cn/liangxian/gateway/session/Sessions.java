@@ -44,7 +44,7 @@ public final class Sessions {
     this(pool, pool, clock, life);
   }
 
-  /** As above, with tokens resolved on {@code reads} (an event loop's pipelined read connections: every request asks). */
+  /** As above, with tokens resolved on {@code reads} (an event loop's own read connections: every request asks). */
   public Sessions(Pool pool, Pool reads, Clock clock, Duration life) {
     this.pool = pool;
     this.reads = reads;

@@ -6,6 +6,7 @@ import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -15,9 +16,8 @@ import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -27,56 +27,71 @@ import org.junit.jupiter.api.Test;
  * can still look their households up.
  */
 class LookupConnectionsTest {
-  static final int ORDERS = 8;
-
   @Test
   void aLookupIsAnsweredWhileEveryConnectionOfTheOrdersPoolWaitsOnALock() throws Exception {
-    // two event loops with two pool connections each: four orders waiting on the lock take them all
+    // one event loop a core, each with max(2, 4 / loops) connections of the orders' pool: orders waiting on the
+    // lock take them all once that many wait, the test's client sending twice as many on connections of their own
+    int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int poolConnections = loops * Math.max(2, 4 / loops);
+    int orders = 2 * poolConnections;
+    Vertx vertx = Vertx.vertx();
     try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_DB_POOL_SIZE", "4")));
         Connection lock = g.db.connect()) {
+      WebClient own = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+          .setDefaultPort(g.gateway.httpPort()).setMaxPoolSize(orders + 1));
       JsonObject household = g.lookup(Fixture.LI, "李四");
       // logged in before the pool is taken (a login writes its session there); a lookup carries the session
-      g.bearer(TestGateway.DEFAULT_RESIDENT);
-      g.lookup(Fixture.ZHANG, "张三");
+      String resident = g.bearer(TestGateway.DEFAULT_RESIDENT);
+      String looker = g.bearer("lookup-" + Fixture.ZHANG);
       lock.setAutoCommit(false);
       try (PreparedStatement st = lock.prepareStatement("select id from household where ref = ?::uuid for update")) {
         st.setString(1, household.getJsonObject("household").getString("ref"));
         st.executeQuery().close();
       }
-      ExecutorService pool = Executors.newFixedThreadPool(ORDERS);
-      Vertx vertx = Vertx.vertx();
-      try {
-        List<Future<HttpResponse<Buffer>>> orders = new ArrayList<>();
-        for (int i = 0; i < ORDERS; i++) {
-          orders.add(pool.submit(() -> g.orderUnpaidMedical(household, "wechat", "qr")));
-        }
-        awaitWaitingOnLocks(g, 4);
+      JsonObject order = unpaidMedical(household);
+      List<CompletableFuture<HttpResponse<Buffer>>> sent = new ArrayList<>();
+      for (int i = 0; i < orders; i++) {
+        sent.add(own.post("/api/v1/orders").putHeader("Authorization", resident)
+            .putHeader("Idempotency-Key", UUID.randomUUID().toString()).sendJsonObject(order)
+            .toCompletionStage().toCompletableFuture());
+      }
+      awaitWaitingOnLocks(g, poolConnections);
 
-        // every connection of the orders' pool waits: the lookup is answered all the same, its session and its
-        // household read on the loop's own connection
-        // (on a client of its own: the orders hold every connection of the test's client)
-        WebClient own = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-            .setDefaultPort(g.gateway.httpPort()));
-        HttpResponse<Buffer> again = own.post("/api/v1/lookup").putHeader("Content-Type", "application/json")
-            .putHeader("Authorization", g.bearer("lookup-" + Fixture.ZHANG))
-            .sendJsonObject(new JsonObject().put("idNumber", Fixture.ZHANG).put("name", "张三"))
-            .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-        assertThat(again.statusCode()).isEqualTo(200);
-        assertThat(again.bodyAsJsonObject().getJsonObject("household").getString("ref"))
-            .isEqualTo(household.getJsonObject("household").getString("ref"));
+      // every connection of the orders' pool waits: the lookup is answered all the same, its session and its
+      // household read on the loop's own connections
+      HttpResponse<Buffer> again = own.post("/api/v1/lookup").putHeader("Authorization", looker)
+          .sendJsonObject(new JsonObject().put("idNumber", Fixture.ZHANG).put("name", "张三"))
+          .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertThat(again.statusCode()).isEqualTo(200);
+      assertThat(again.bodyAsJsonObject().getJsonObject("household").getString("ref"))
+          .isEqualTo(household.getJsonObject("household").getString("ref"));
 
-        lock.rollback();
-        List<Integer> statuses = new ArrayList<>();
-        for (Future<HttpResponse<Buffer>> o : orders) {
-          statuses.add(o.get(30, TimeUnit.SECONDS).statusCode());
-        }
-        assertThat(statuses).as("one order takes the household's items, the others are told they are being paid")
-            .containsOnly(201, 409).containsOnlyOnce(201);
-      } finally {
-        pool.shutdownNow();
-        vertx.close();
+      lock.rollback();
+      List<Integer> statuses = new ArrayList<>();
+      for (CompletableFuture<HttpResponse<Buffer>> o : sent) {
+        statuses.add(o.get(60, TimeUnit.SECONDS).statusCode());
+      }
+      assertThat(statuses).as("one order takes the household's items, the others are told they are being paid")
+          .containsOnly(201, 409).containsOnlyOnce(201);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  /** An order of every member's unpaid medical insurance, as a kiosk would send it. */
+  private static JsonObject unpaidMedical(JsonObject household) {
+    JsonArray items = new JsonArray();
+    int year = household.getJsonObject("totals").getJsonObject("medical").getInteger("year");
+    for (Object o : household.getJsonArray("members")) {
+      JsonObject m = (JsonObject) o;
+      boolean unpaid = m.getJsonArray("insurances").stream().map(x -> (JsonObject) x)
+          .anyMatch(i -> i.getString("insurance").equals("medical") && i.getString("status").equals("unpaid"));
+      if (unpaid) {
+        items.add(new JsonObject().put("memberRef", m.getString("ref")).put("insurance", "medical").put("year", year));
       }
     }
+    return new JsonObject().put("householdRef", household.getJsonObject("household").getString("ref"))
+        .put("channel", "wechat").put("mode", "qr").put("items", items);
   }
 
   /** Until {@code n} of the gateway's connections wait on a lock (at most 30 s). */
