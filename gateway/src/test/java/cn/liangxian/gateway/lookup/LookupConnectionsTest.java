@@ -6,6 +6,7 @@ import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -38,7 +39,7 @@ class LookupConnectionsTest {
     try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_DB_POOL_SIZE", "4")));
         Connection lock = g.db.connect()) {
       WebClient own = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-          .setDefaultPort(g.gateway.httpPort()).setMaxPoolSize(orders + 1));
+          .setDefaultPort(g.gateway.httpPort()), new PoolOptions().setHttp1MaxSize(orders + 1));
       JsonObject household = g.lookup(Fixture.LI, "李四");
       // logged in before the pool is taken (a login writes its session there); a lookup carries the session
       String resident = g.bearer(TestGateway.DEFAULT_RESIDENT);
