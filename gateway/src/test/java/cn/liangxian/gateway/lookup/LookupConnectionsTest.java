@@ -7,7 +7,6 @@ import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -49,7 +48,7 @@ class LookupConnectionsTest {
         st.setString(1, household.getJsonObject("household").getString("ref"));
         st.executeQuery().close();
       }
-      JsonObject order = unpaidMedical(household);
+      JsonObject order = TestGateway.unpaidMedicalOrder(household, "wechat", "qr");
       List<CompletableFuture<HttpResponse<Buffer>>> sent = new ArrayList<>();
       for (int i = 0; i < orders; i++) {
         sent.add(own.post("/api/v1/orders").putHeader("Authorization", resident)
@@ -77,22 +76,6 @@ class LookupConnectionsTest {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
-  }
-
-  /** An order of every member's unpaid medical insurance, as a kiosk would send it. */
-  private static JsonObject unpaidMedical(JsonObject household) {
-    JsonArray items = new JsonArray();
-    int year = household.getJsonObject("totals").getJsonObject("medical").getInteger("year");
-    for (Object o : household.getJsonArray("members")) {
-      JsonObject m = (JsonObject) o;
-      boolean unpaid = m.getJsonArray("insurances").stream().map(x -> (JsonObject) x)
-          .anyMatch(i -> i.getString("insurance").equals("medical") && i.getString("status").equals("unpaid"));
-      if (unpaid) {
-        items.add(new JsonObject().put("memberRef", m.getString("ref")).put("insurance", "medical").put("year", year));
-      }
-    }
-    return new JsonObject().put("householdRef", household.getJsonObject("household").getString("ref"))
-        .put("channel", "wechat").put("mode", "qr").put("items", items);
   }
 
   /** Until {@code n} of the gateway's connections wait on a lock (at most 30 s). */

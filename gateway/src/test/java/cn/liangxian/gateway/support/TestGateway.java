@@ -168,6 +168,12 @@ public final class TestGateway implements AutoCloseable {
    * lookup's totals name, on {@code channel} in {@code mode}: the answer as it came (201 or a refusal).
    */
   public HttpResponse<Buffer> orderUnpaidMedical(JsonObject household, String channel, String mode) throws Exception {
+    return post("/api/v1/orders", unpaidMedicalOrder(household, channel, mode), "Idempotency-Key",
+        java.util.UUID.randomUUID().toString());
+  }
+
+  /** The body of {@link #orderUnpaidMedical}: every member whose medical insurance is unpaid. */
+  public static JsonObject unpaidMedicalOrder(JsonObject household, String channel, String mode) {
     io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
     int year = household.getJsonObject("totals").getJsonObject("medical").getInteger("year");
     for (Object o : household.getJsonArray("members")) {
@@ -178,8 +184,8 @@ public final class TestGateway implements AutoCloseable {
         items.add(new JsonObject().put("memberRef", m.getString("ref")).put("insurance", "medical").put("year", year));
       }
     }
-    return post("/api/v1/orders", new JsonObject().put("householdRef", household.getJsonObject("household").getString("ref"))
-        .put("channel", channel).put("mode", mode).put("items", items), "Idempotency-Key", java.util.UUID.randomUUID().toString());
+    return new JsonObject().put("householdRef", household.getJsonObject("household").getString("ref"))
+        .put("channel", channel).put("mode", mode).put("items", items);
   }
 
   public ImportReport importCsv(String name, String csv) {
