@@ -119,12 +119,9 @@ final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(p.poolSizePerVerticle()).setName("gateway-" + number))
-        .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
+    pool = pool(p.poolSizePerVerticle(), "gateway-" + number);
     int lookupConnections = p.options().lookupConnections();
-    lookupPool = lookupConnections == 0 ? pool
-        : PgBuilder.pool().with(new PoolOptions().setMaxSize(lookupConnections).setName("lookups-" + number))
-            .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
+    lookupPool = lookupConnections == 0 ? pool : pool(lookupConnections, "lookups-" + number);
     kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys(), p.registry());
     orderStore = new OrderStore(pool);
     // one of each store per loop, shared by the routes and the sweep that use it
@@ -199,6 +196,12 @@ final class GatewayVerticle extends VerticleBase {
           listening.accept(s.actualPort());
           return s;
         }));
+  }
+
+  /** A pool of this loop's, of {@code size} connections to the database, named for its metrics. */
+  private Pool pool(int size, String name) {
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setName(name))
+        .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
   }
 
   /** The statements of the hot path and of money's path, checked against the schema before the first request. */

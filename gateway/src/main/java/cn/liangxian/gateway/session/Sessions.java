@@ -40,11 +40,7 @@ public final class Sessions {
   private final Clock clock;
   private final Duration life;
 
-  public Sessions(Pool pool, Clock clock, Duration life) {
-    this(pool, pool, clock, life);
-  }
-
-  /** As above, with tokens resolved on {@code reads} (an event loop's own read connections: every request asks). */
+  /** Sessions written on {@code pool}; tokens resolved on {@code reads}, an event loop's own read connections (every request asks). */
   public Sessions(Pool pool, Pool reads, Clock clock, Duration life) {
     this.pool = pool;
     this.reads = reads;

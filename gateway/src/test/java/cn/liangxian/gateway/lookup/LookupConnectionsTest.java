@@ -2,6 +2,7 @@ package cn.liangxian.gateway.lookup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.support.Eventually;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.Vertx;
@@ -55,7 +56,8 @@ class LookupConnectionsTest {
             .putHeader("Idempotency-Key", UUID.randomUUID().toString()).sendJsonObject(order)
             .toCompletionStage().toCompletableFuture());
       }
-      awaitWaitingOnLocks(g, poolConnections);
+      Eventually.until(poolConnections + " connections waiting on the household's lock", () -> g.count("select count(*)"
+          + " from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'"), n -> n >= poolConnections);
 
       // every connection of the orders' pool waits: the lookup is answered all the same, its session and its
       // household read on the loop's own connections
@@ -75,16 +77,6 @@ class LookupConnectionsTest {
           .containsOnly(201, 409).containsOnlyOnce(201);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    }
-  }
-
-  /** Until {@code n} of the gateway's connections wait on a lock (at most 30 s). */
-  private static void awaitWaitingOnLocks(TestGateway g, int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    String sql = "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'";
-    while (g.count(sql) < n) {
-      assertThat(System.nanoTime()).as("%d connections waiting on the household's lock", n).isLessThan(deadline);
-      Thread.sleep(20);
     }
   }
 }

@@ -78,6 +78,8 @@ public class PeakSimulation extends Simulation {
    */
   static final int OVERLOAD_RAMP = 5;
   static final int OVERLOAD_CALM = 30;
+  /** The calm's first seconds, left out of the latency to come back to: the ramp's requests still finishing. */
+  static final int OVERLOAD_SETTLE = 5;
   static final int OVERLOAD_BURST_RAMP = 5;
   static final int OVERLOAD_BURST = 60;
   static final int OVERLOAD_AFTER = 60;
@@ -209,8 +211,8 @@ public class PeakSimulation extends Simulation {
         if (PROFILE.equals("overload")) { // first, so that it is there once the start file is
           int burst = OVERLOAD_RAMP + OVERLOAD_CALM;
           int after = burst + OVERLOAD_BURST_RAMP + OVERLOAD_BURST;
-          Files.writeString(start.resolveSibling("overload-phases.properties"), "calmFrom=" + 2 * OVERLOAD_RAMP + "\nburstFrom=" + burst
-              + "\nafterFrom=" + after + "\nend=" + (after + OVERLOAD_AFTER) + "\n");
+          Files.writeString(start.resolveSibling("overload-phases.properties"), "calmFrom=" + (OVERLOAD_RAMP + OVERLOAD_SETTLE)
+              + "\nburstFrom=" + burst + "\nafterFrom=" + after + "\nend=" + (after + OVERLOAD_AFTER) + "\n");
         }
         Files.writeString(start, Long.toString(System.currentTimeMillis()));
       } catch (IOException e) {
