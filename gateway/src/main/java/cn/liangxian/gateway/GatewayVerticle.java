@@ -71,6 +71,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +97,7 @@ final class GatewayVerticle extends VerticleBase {
   private final List<Long> timers = new ArrayList<>();
   private Pool pool;
   /** The lookup's reads and the sessions' look-ups, on this loop's own connections; {@link #pool} when there are none. */
-  private Pool lookupPool;
+  private SqlClient lookupPool;
   private HttpServer server;
   private KioskAuth kioskAuth;
   private OrderStore orderStore;
@@ -121,7 +122,13 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     pool = pool(p.poolSizePerVerticle(), "gateway-" + number);
     int lookupConnections = p.options().lookupConnections();
-    lookupPool = lookupConnections == 0 ? pool : pool(lookupConnections, "lookups-" + number);
+    boolean pipelined = p.options().pipeliningLimit() > 1;
+    // one read at a time on each: a pool of this loop's own, its statements prepared below
+    Pool oneAtATime = lookupConnections == 0 || pipelined ? null : pool(lookupConnections, "lookups-" + number);
+    lookupPool = lookupConnections == 0 ? pool : oneAtATime != null ? oneAtATime
+        // many reads in flight on each connection: PostgreSQL takes them from one socket read, for less CPU a read
+        : PgBuilder.client().with(new PoolOptions().setMaxSize(lookupConnections).setName("lookups-" + number))
+            .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
     kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys(), p.registry());
     orderStore = new OrderStore(pool);
     // one of each store per loop, shared by the routes and the sweep that use it
@@ -184,8 +191,9 @@ final class GatewayVerticle extends VerticleBase {
     // every connection of every loop, the lookup's statements prepared before the first resident asks
     checked = checked.compose(x -> StatementCheck.prepareOnEveryConnection(pool, p.poolSizePerVerticle(),
         HouseholdStore.LOOKUP_STATEMENTS));
-    if (lookupPool != pool) {
-      checked = checked.compose(x -> StatementCheck.prepareOnEveryConnection(lookupPool, lookupConnections,
+    // (a pipelined client lends no connection: its connections prepare each statement on first use instead)
+    if (oneAtATime != null) {
+      checked = checked.compose(x -> StatementCheck.prepareOnEveryConnection(oneAtATime, lookupConnections,
           Stream.concat(HouseholdStore.LOOKUP_STATEMENTS.stream(), Stream.of(Sessions.RESOLVE)).toList()));
     }
     return checked.compose(x -> vertx.createHttpServer(new HttpServerOptions()

@@ -13,7 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -29,7 +29,7 @@ public final class LookupHandler {
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
 
-  private final Pool pool;
+  private final SqlClient pool;
   private final HouseholdStore store;
   private final PersonalDataCipher cipher;
   private final Regions regions;
@@ -40,7 +40,7 @@ public final class LookupHandler {
   private final LookupMetrics metrics;
   private final HouseholdAnswers answers;
 
-  public LookupHandler(Pool pool, HouseholdStore store, HouseholdAnswers answers, PersonalDataCipher cipher, Regions regions,
+  public LookupHandler(SqlClient pool, HouseholdStore store, HouseholdAnswers answers, PersonalDataCipher cipher, Regions regions,
       RateLimiter limiter, RateLimiter addressLimiter, RateLimiter anonymousLimiter, SharedRateLimiter kioskLimiter,
       LookupMetrics metrics) {
     this.pool = pool;

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -36,12 +37,12 @@ public final class Sessions {
   static final String PREFIX = "lxr_";
 
   private final Pool pool;
-  private final Pool reads;
+  private final SqlClient reads;
   private final Clock clock;
   private final Duration life;
 
   /** Sessions written on {@code pool}; tokens resolved on {@code reads}, an event loop's own read connections (every request asks). */
-  public Sessions(Pool pool, Pool reads, Clock clock, Duration life) {
+  public Sessions(Pool pool, SqlClient reads, Clock clock, Duration life) {
     this.pool = pool;
     this.reads = reads;
     this.clock = clock;

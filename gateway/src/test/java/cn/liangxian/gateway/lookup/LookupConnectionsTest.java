@@ -20,23 +20,25 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Lookups (and the sessions every request carries) read on their event loop's own connections: when every
  * connection of the pool that orders and payments use is taken (here by orders waiting on a lock), residents
- * can still look their households up.
+ * can still look their households up, whether those connections carry many reads at once or one at a time.
  */
 class LookupConnectionsTest {
-  @Test
-  void aLookupIsAnsweredWhileEveryConnectionOfTheOrdersPoolWaitsOnALock() throws Exception {
+  @ParameterizedTest(name = "reads in flight on a lookup connection: {0}")
+  @ValueSource(strings = {"256", "1"}) // pipelined (the default), and one at a time
+  void aLookupIsAnsweredWhileEveryConnectionOfTheOrdersPoolWaitsOnALock(String pipelining) throws Exception {
     // one event loop a core, each with max(2, 4 / loops) connections of the orders' pool: orders waiting on the
     // lock take them all once that many wait, the test's client sending twice as many on connections of their own
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     int poolConnections = loops * Math.max(2, 4 / loops);
     int orders = 2 * poolConnections;
     Vertx vertx = Vertx.vertx();
-    try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_DB_POOL_SIZE", "4")));
+    try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_DB_POOL_SIZE", "4", "GATEWAY_DB_PIPELINING", pipelining)));
         Connection lock = g.db.connect()) {
       WebClient own = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
           .setDefaultPort(g.gateway.httpPort()), new PoolOptions().setHttp1MaxSize(orders + 1));
