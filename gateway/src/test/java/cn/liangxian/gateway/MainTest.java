@@ -57,6 +57,28 @@ class MainTest {
     assertThat(dir.resolve("postgres")).doesNotExist();
   }
 
+  @Test
+  void aDatabaseWhoseSchemaHistoryThisVersionCannotFollowStopsTheStartWithOneLine() throws Exception {
+    // a database migrated by another version: its history names a migration this one does not have
+    var db = TestGateway.server().createDatabase("other_version_" + ProcessHandle.current().pid());
+    db.migrate();
+    try (var c = db.connect(); var st = c.createStatement()) {
+      st.execute("insert into flyway_schema_history (installed_rank, version, description, type, script, checksum,"
+          + " installed_by, execution_time, success) select max(installed_rank) + 1, '1.5', 'elsewhere', 'SQL',"
+          + " 'V1_5__elsewhere.sql', 1, current_user, 1, true from flyway_schema_history");
+    }
+    String url = db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + db.user() + ":" + db.password() + "@");
+    String said = run(Map.of("GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
+        "GATEWAY_POLICY_DIR", TestGateway.repo().resolve("config/policies").toString(),
+        "GATEWAY_TARGETS_DIR", TestGateway.repo().resolve("config/targets").toString(),
+        "GATEWAY_DB_URL", url, "GATEWAY_DATA_DIR", dir.toString(), "GATEWAY_DB_START_WAIT_SECONDS", "0"));
+    assertThat(said.lines()).singleElement().asString()
+        .startsWith("gateway: the database at ")
+        .contains("cannot be brought to this version's schema")
+        .contains("1.5")
+        .doesNotContain(db.password());
+  }
+
   private static Map<String, String> with(Map<String, String> env, String key, String value) {
     Map<String, String> more = new java.util.HashMap<>(env);
     more.put(key, value);

@@ -145,8 +145,20 @@ public final class Database implements AutoCloseable {
   /** The start-up lock's key ("LXSTART"), apart from the sweeper leader's. */
   static final long STARTUP_LOCK = 0x4c585354415254L;
 
+  /**
+   * Brings the schema to this version's migrations. A database whose history this version cannot follow (written
+   * by another version, or changed by hand) stops the start with Flyway's reasons on one line.
+   */
   public void migrate() {
-    Flyway.configure().dataSource(jdbcUrl(), user, password).locations("classpath:db/migration").load().migrate();
+    try {
+      Flyway.configure().dataSource(jdbcUrl(), user, password).locations("classpath:db/migration").load().migrate();
+    } catch (org.flywaydb.core.api.FlywayException e) {
+      String reasons = e.getMessage() == null ? e.toString() : e.getMessage().lines().map(String::strip)
+          .filter(l -> !l.isEmpty() && !l.startsWith("To ") && !l.startsWith("Need more flexibility"))
+          .collect(java.util.stream.Collectors.joining("; "));
+      throw new IllegalStateException("the database at " + host + ":" + port + "/" + database
+          + " cannot be brought to this version's schema: " + reasons, e);
+    }
   }
 
   public String jdbcUrl() {
