@@ -18,6 +18,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -28,10 +29,11 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BooksPerYearTest {
   TestGateway g;
+  @TempDir
+  static Path dir;
 
   @BeforeAll
   void start() throws Exception {
-    Path dir = Files.createTempDirectory("books-per-year-");
     Path next = dir.resolve("hedong-2021.yaml");
     Files.writeString(next, nextYear(Files.readString(TestGateway.repo().resolve("config/policies/hedong-2020.yaml"))));
     String config = Files.readString(TestGateway.repo().resolve("config/gateway.yaml")).replace(

@@ -114,5 +114,7 @@ final class AgencyFixture implements AutoCloseable {
   public void close() throws Exception {
     g.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    org.apache.commons.io.file.PathUtils.deleteDirectory(keys);
+    org.apache.commons.io.file.PathUtils.deleteDirectory(files);
   }
 }

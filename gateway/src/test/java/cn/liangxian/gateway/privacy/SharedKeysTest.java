@@ -9,15 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Instances of one deployment must share their ID-number keys; one with keys of its own refuses to start. */
 class SharedKeysTest {
+  @TempDir
+  Path scratch;
+
 
   @Test
   void aSecondInstanceWithItsOwnGeneratedKeysRefusesToStart() throws Exception {
     try (TestGateway first = new TestGateway()) {
       first.importCsv("roster.csv", Fixture.ROSTER);
-      Path own = Files.createTempDirectory("other-keys-");
+      Path own = Files.createDirectory(scratch.resolve("other-keys"));
       assertThatThrownBy(() -> TestGateway.beside(first, Map.of("GATEWAY_KEY_DIR", own.toString())))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("ID-number keys of this instance differ")
@@ -40,7 +44,7 @@ class SharedKeysTest {
       try (var c = first.db.connect(); var st = c.createStatement()) {
         st.execute("delete from id_key_check");
       }
-      Path own = Files.createTempDirectory("other-keys-");
+      Path own = Files.createDirectory(scratch.resolve("other-keys"));
       assertThatThrownBy(() -> TestGateway.beside(first, Map.of("GATEWAY_KEY_DIR", own.toString())))
           .hasMessageContaining("ID-number keys of this instance differ");
     }

@@ -103,8 +103,18 @@ public final class TestGateway implements AutoCloseable {
     return new TestGateway(env, first);
   }
 
+  /** The temporary folder made for the first gateway's keys and data, shared by those beside it, deleted by the last to close. */
+  private record Made(Path dir, AtomicInteger users) {
+    Made(Path dir) {
+      this(dir, new AtomicInteger());
+    }
+  }
+
+  private final Made made;
+
   private TestGateway(Map<String, String> overrides, TestGateway first) throws Exception {
     Path keys = first == null ? Files.createTempDirectory("gateway-keys-") : null;
+    made = first == null ? new Made(keys) : first.made;
     Map<String, String> env = new HashMap<>();
     if (keys != null) {
       env.putAll(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0",
@@ -123,6 +133,7 @@ public final class TestGateway implements AutoCloseable {
     gateway = Gateway.start(cfg, env, clock, regions, db);
     roster = new RosterImport(db, gateway.cipher(), RosterImport.regionInfo(regions));
     http = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.httpPort()));
+    made.users.incrementAndGet(); // started: its close counts
   }
 
   public static final String ADMIN_PASSWORD = "admin-password-for-tests";
@@ -358,5 +369,8 @@ public final class TestGateway implements AutoCloseable {
     http.close();
     clientVertx.close().toCompletionStage().toCompletableFuture().get(Eventually.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     gateway.close();
+    if (made.users.decrementAndGet() == 0) { // the last of the gateways that share it
+      org.apache.commons.io.file.PathUtils.deleteDirectory(made.dir);
+    }
   }
 }
