@@ -25,17 +25,18 @@ public final class HouseholdStore {
   private static final String MEMBERS = "select p.id, p.ref, p.id_masked, p.birth_date, p.sex, p.name, p.local,"
       + " p.enrolled_elsewhere, h.id as household_id, h.ref as household_ref, h.stamp, v.region_code, v.township,"
       + " v.name as village,"
-      + " coalesce((select json_agg(json_build_object('c', pc.category, 'f', pc.valid_from, 't', pc.valid_to))"
+      // each aggregate null when there is nothing to aggregate (most members): nothing for the gateway to parse
+      + " (select json_agg(json_build_object('c', pc.category, 'f', pc.valid_from, 't', pc.valid_to))"
       + "   from person_category pc where pc.person_id = p.id"
       // a cross-check an operator resolved leaves only the category chosen (until then: the most favourable)
-      + "   and not exists (select 1 from cross_check x where x.person_id = p.id and x.resolved_category <> pc.category)),"
-      + " '[]'::json) as categories,"
-      + " coalesce((select json_agg(json_build_object('i', r.insurance, 'y', r.year, 'p', r.paid, 'u', r.held_until, 'o', r.order_id,"
+      + "   and not exists (select 1 from cross_check x where x.person_id = p.id and x.resolved_category <> pc.category))"
+      + " as categories,"
+      + " (select json_agg(json_build_object('i', r.insurance, 'y', r.year, 'p', r.paid, 'u', r.held_until, 'o', r.order_id,"
       + "     'pa', case when r.paid then (select o.paid_at from orders o where o.id = r.order_id) end))"
-      + "   from reservation r where r.person_id = p.id), '[]'::json) as holds,"
+      + "   from reservation r where r.person_id = p.id) as holds,"
       // what an agency said settles an item without a payment here (see AgencyNote)
-      + " coalesce((select json_agg(json_build_object('k', a.kind, 'i', a.insurance, 'y', a.year, 'p', a.place))"
-      + "   from agency_change a where a.person_id = p.id and a.kind <> 'CATEGORY'), '[]'::json) as agency"
+      + " (select json_agg(json_build_object('k', a.kind, 'i', a.insurance, 'y', a.year, 'p', a.place))"
+      + "   from agency_change a where a.person_id = p.id and a.kind <> 'CATEGORY') as agency"
       + " from person p join household h on h.id = p.household_id join village v on v.id = h.village_id";
 
   /** The household of the person with this blind index and exactly this name; a wrong name finds nothing. */
