@@ -87,6 +87,8 @@ public final class Gateway implements AutoCloseable {
   private volatile List<String> routes = List.of();
   private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  /** Started and holding its database ({@link Database#acquire()}) until {@link #close()}. */
+  private volatile boolean serving;
 
   private Gateway(GatewayOptions options, Database database, PersonalDataCipher cipher) {
     this.options = options;
@@ -98,7 +100,12 @@ public final class Gateway implements AutoCloseable {
   public static Gateway start(GatewayOptions options, Map<String, String> env, Clock clock) {
     Regions regions = Regions.load(options, clock);
     Database db = Database.start(options);
-    return start(options, env, clock, regions, db);
+    try {
+      return start(options, env, clock, regions, db);
+    } catch (RuntimeException e) {
+      db.close(); // a start that failed leaves no server of its own running
+      throw e;
+    }
   }
 
   /** As {@link #start(GatewayOptions, Map, Clock)} on a database the caller provides (tests). */
@@ -114,6 +121,8 @@ public final class Gateway implements AutoCloseable {
       try {
         prepare(options, env, regions, db, g, roster);
         g.serve(clock, regions, roster);
+        db.acquire(); // until close: an embedded server waits for this gateway's graceful stop before its own
+        g.serving = true;
         return g;
       } catch (RuntimeException e) {
         g.stopServing();
@@ -344,6 +353,9 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     stopServing();
+    if (serving) {
+      database.release();
+    }
     database.close();
   }
 

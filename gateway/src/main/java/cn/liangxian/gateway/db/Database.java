@@ -28,6 +28,9 @@ public final class Database implements AutoCloseable {
   private final String database;
   private final String user;
   private final String password;
+  /** Gateways serving on this database now ({@link #acquire()}). */
+  private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Database(EmbeddedPostgres embedded, String host, int port, String database, String user, String password) {
     this.embedded = embedded;
@@ -50,7 +53,43 @@ public final class Database implements AutoCloseable {
     }
     Path dir = config.dataDir().resolve("postgres");
     EmbeddedServer.Started pg = EmbeddedServer.start(dir, config.keyDir(), config.databaseDurable());
-    return new Database(pg.server(), "localhost", pg.server().getPort(), "postgres", "postgres", pg.password());
+    Database db = new Database(pg.server(), "localhost", pg.server().getPort(), "postgres", "postgres", pg.password());
+    // the process ending (SIGTERM, Ctrl-C, the end of a command) stops the server, but only once the gateways
+    // serving on it have finished their graceful stop (at most stopWait): their requests in flight still reach it
+    long stopWait = config.drainMillis() + config.shutdownGraceMillis() + 30_000L;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      db.awaitUnused(stopWait);
+      db.close();
+    }, "embedded-postgres-stop"));
+    return db;
+  }
+
+  /** A gateway serves on this database from now until {@link #release()}: the embedded server's stop at exit waits. */
+  public void acquire() {
+    users.incrementAndGet();
+  }
+
+  /** What {@link #acquire()} took, given back. */
+  public void release() {
+    if (users.decrementAndGet() <= 0) {
+      synchronized (users) {
+        users.notifyAll();
+      }
+    }
+  }
+
+  private void awaitUnused(long millis) {
+    long until = System.nanoTime() + millis * 1_000_000L;
+    synchronized (users) {
+      while (users.get() > 0 && System.nanoTime() < until) {
+        try {
+          users.wait(Math.max(1, (until - System.nanoTime()) / 1_000_000L));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   /** A throwaway database for tests on the same server: {@code create database}. */
@@ -198,7 +237,7 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
-    if (embedded != null) {
+    if (embedded != null && closed.compareAndSet(false, true)) {
       try {
         embedded.close();
       } catch (IOException e) {

@@ -43,6 +43,9 @@ final class EmbeddedServer {
       EmbeddedPostgres pg = EmbeddedPostgres.builder()
           .setDataDirectory(dir)
           .setCleanDataDirectory(false)
+          // stopped by Database's own hook at exit, after a gateway's graceful stop: the library's would stop it at
+          // once on SIGTERM, under the requests the gateway is still finishing
+          .setRegisterShutdownHook(false)
           .setServerConfig("max_connections", "200")
           .setServerConfig("shared_buffers", "256MB")
           // the library's defaults are for throwaway test data (fsync off): a payment must survive a power cut
