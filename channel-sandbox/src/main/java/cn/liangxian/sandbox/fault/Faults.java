@@ -21,11 +21,19 @@ public final class Faults {
     return current;
   }
 
-  /** Before the API routes: answers the next {@code failCalls} calls with a 500 SYSTEM_ERROR, as a channel having a bad day. */
+  /**
+   * Before the API routes: answers the next {@code failCalls} calls with a 500 SYSTEM_ERROR, as a channel having a
+   * bad day, and every call {@code answerDelayMs} late.
+   */
   public void failSome(RoutingContext ctx) {
     if (callsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("code", "SYSTEM_ERROR").put("message", "系统错误").encode());
+      return;
+    }
+    long late = current.answerDelayMs();
+    if (late > 0) {
+      ctx.vertx().setTimer(late, t -> ctx.next());
       return;
     }
     ctx.next();
@@ -35,7 +43,8 @@ public final class Faults {
   public void update(RoutingContext ctx) {
     JsonObject f = ctx.body().asJsonObject();
     set(new SandboxFaults(f.getLong("notifyDelayMs", 0L), f.getInteger("duplicates", 0),
-        f.getBoolean("dropNotifications", false), f.getInteger("failCalls", 0), f.getBoolean("reorder", false)));
+        f.getBoolean("dropNotifications", false), f.getInteger("failCalls", 0), f.getBoolean("reorder", false),
+        f.getLong("answerDelayMs", 0L)));
     ctx.response().setStatusCode(204).end();
   }
 }

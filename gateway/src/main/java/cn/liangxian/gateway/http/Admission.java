@@ -26,6 +26,7 @@ import java.util.function.LongSupplier;
  */
 public final class Admission {
   private static final String GIVE_BACK = "admission.giveBack";
+  private static final String OUTSIDE = "admission.outside";
   private final Map<RouteClass, AtomicInteger> inFlight = new EnumMap<>(RouteClass.class);
   private final Map<RouteClass, Integer> limits = new EnumMap<>(RouteClass.class);
   private final Map<RouteClass, LatencyLimit> following = new EnumMap<>(RouteClass.class);
@@ -163,7 +164,8 @@ public final class Admission {
     Runnable giveBack = () -> {
       if (left.compareAndSet(false, true)) {
         leave(c);
-        answered(c, nanoTime.getAsLong() - admittedAt);
+        long[] outside = ctx.get(OUTSIDE);
+        answered(c, nanoTime.getAsLong() - admittedAt - (outside == null ? 0 : outside[0]));
       }
     };
     ctx.put(GIVE_BACK, giveBack);
@@ -182,6 +184,21 @@ public final class Admission {
     if (giveBack != null) {
       giveBack.run();
     }
+  }
+
+  /**
+   * The request waited this long for a party outside this process (a channel answering a prepay or a login):
+   * that time is left out of the latency its class follows. A channel slow at the deadline does not make this
+   * process turn residents away; the channel's connections and their short queue bound those calls instead
+   * ({@code ChannelHttp}).
+   */
+  public static void outside(RoutingContext ctx, long nanos) {
+    long[] outside = ctx.get(OUTSIDE);
+    if (outside == null) {
+      outside = new long[1];
+      ctx.put(OUTSIDE, outside);
+    }
+    outside[0] += nanos;
   }
 
   private void turnAway(RoutingContext ctx) {

@@ -1,7 +1,6 @@
 package cn.liangxian.gateway.order;
 
 import cn.liangxian.gateway.http.Admission;
-
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.Replies;
@@ -28,7 +27,8 @@ public final class OrderHandlers {
           "send an Idempotency-Key header (at most 128 characters) so that a retried request cannot pay twice");
     }
     OrderRequest req = OrderRequest.from(JsonBodies.object(ctx, OrderRequest.FIELDS), orders.channelNames());
-    orders.create(Caller.of(ctx), key.strip(), req).onComplete(ar -> {
+    // the channel's own time to answer is not this process's: left out of the latency admission follows
+    orders.create(Caller.of(ctx), key.strip(), req, nanos -> Admission.outside(ctx, nanos)).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.session;
 
+import cn.liangxian.gateway.http.Admission;
 import cn.liangxian.gateway.channel.ChannelException;
 import cn.liangxian.gateway.channel.ResidentLogin;
 import cn.liangxian.gateway.channel.ResidentLogins;
@@ -54,7 +55,10 @@ public final class SessionHandlers {
     if (!code.matches("[\\x21-\\x7e]+")) {
       throw Problem.invalidField("code", "code is the login code of wx.login or my.getAuthCode, as the phone got it");
     }
-    login.subject(code).compose(subject -> sessions.open(channel, subject)).onComplete(ar -> {
+    long asked = System.nanoTime();
+    // the channel's own time to answer is not this process's: left out of the latency admission follows
+    login.subject(code).onComplete(x -> Admission.outside(ctx, System.nanoTime() - asked))
+        .compose(subject -> sessions.open(channel, subject)).onComplete(ar -> {
       if (ar.succeeded()) {
         count(channel, "ok");
         ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
