@@ -56,7 +56,8 @@ public final class Database implements AutoCloseable {
     Database db = new Database(pg.server(), "localhost", pg.server().getPort(), "postgres", "postgres", pg.password());
     // the process ending (SIGTERM, Ctrl-C, the end of a command) stops the server, but only once the gateways
     // serving on it have finished their graceful stop (at most stopWait): their requests in flight still reach it
-    long stopWait = config.drainMillis() + config.shutdownGraceMillis() + 30_000L;
+    // (the gateway's own stop: the drain, the grace for requests in flight, Vert.x closing, the demo's parts)
+    long stopWait = config.drainMillis() + config.shutdownGraceMillis() + 60_000L;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       db.awaitUnused(stopWait);
       db.close();
@@ -191,7 +192,7 @@ public final class Database implements AutoCloseable {
   public void migrate() {
     try {
       Flyway.configure().dataSource(jdbcUrl(), user, password).locations("classpath:db/migration").load().migrate();
-    } catch (org.flywaydb.core.api.FlywayException e) {
+    } catch (org.flywaydb.core.api.exception.FlywayValidateException e) {
       String reasons = e.getMessage() == null ? e.toString() : e.getMessage().lines().map(String::strip)
           .filter(l -> !l.isEmpty() && !l.startsWith("To ") && !l.startsWith("Need more flexibility"))
           .collect(java.util.stream.Collectors.joining("; "));

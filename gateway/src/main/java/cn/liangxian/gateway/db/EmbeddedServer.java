@@ -40,27 +40,38 @@ final class EmbeddedServer {
       Files.createDirectories(dir);
       stopOrphan(dir);
       String sync = durable ? "on" : "off";
-      EmbeddedPostgres pg = EmbeddedPostgres.builder()
-          .setDataDirectory(dir)
-          .setCleanDataDirectory(false)
-          // stopped by Database's own hook at exit, after a gateway's graceful stop: the library's would stop it at
-          // once on SIGTERM, under the requests the gateway is still finishing
-          .setRegisterShutdownHook(false)
-          .setServerConfig("max_connections", "200")
-          .setServerConfig("shared_buffers", "256MB")
-          // the library's defaults are for throwaway test data (fsync off): a payment must survive a power cut
-          .setServerConfig("fsync", sync)
-          .setServerConfig("synchronous_commit", sync)
-          .setServerConfig("full_page_writes", sync)
-          .setServerConfig("password_encryption", "scram-sha-256")
-          // bulk roster imports write a lot at once: fewer checkpoints, fewer full-page images in the WAL
-          .setServerConfig("max_wal_size", "4GB")
-          .setServerConfig("checkpoint_timeout", "15min")
-          // what each statement costs, for the operators and the load test (CREATE EXTENSION pg_stat_statements to read it)
-          .setServerConfig("shared_preload_libraries", "pg_stat_statements")
-          .setConnectConfig("password", password)
-          .start();
-      requirePasswords(pg, dir, password);
+      EmbeddedPostgres pg;
+      try {
+        pg = EmbeddedPostgres.builder()
+            .setDataDirectory(dir)
+            .setCleanDataDirectory(false)
+            // stopped by Database's own hook at exit, after a gateway's graceful stop: the library's would stop it at
+            // once on SIGTERM, under the requests the gateway is still finishing
+            .setRegisterShutdownHook(false)
+            .setServerConfig("max_connections", "200")
+            .setServerConfig("shared_buffers", "256MB")
+            // the library's defaults are for throwaway test data (fsync off): a payment must survive a power cut
+            .setServerConfig("fsync", sync)
+            .setServerConfig("synchronous_commit", sync)
+            .setServerConfig("full_page_writes", sync)
+            .setServerConfig("password_encryption", "scram-sha-256")
+            // bulk roster imports write a lot at once: fewer checkpoints, fewer full-page images in the WAL
+            .setServerConfig("max_wal_size", "4GB")
+            .setServerConfig("checkpoint_timeout", "15min")
+            // what each statement costs, for the operators and the load test (CREATE EXTENSION pg_stat_statements to read it)
+            .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+            .setConnectConfig("password", password)
+            .start();
+      } catch (IOException | RuntimeException e) {
+        stopOrphan(dir); // a server that came up too slowly for the library is left to no one else (no hook of its own)
+        throw e;
+      }
+      try {
+        requirePasswords(pg, dir, password);
+      } catch (IOException | RuntimeException e) {
+        pg.close();
+        throw e;
+      }
       LOG.info("embedded PostgreSQL started on port {} with data in {} ({})", pg.getPort(), dir,
           durable ? "durable" : "NOT durable: test data only");
       return new Started(pg, password);
