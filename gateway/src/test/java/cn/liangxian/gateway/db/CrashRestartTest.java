@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The one-command default after a crash: the gateway is killed with SIGKILL, its embedded PostgreSQL
- * survives it, and the very next start must succeed, durably configured and asking for a password.
+ * The one-command default's process as operators stop it. Killed with SIGKILL, its embedded PostgreSQL
+ * survives it, and the very next start must succeed, durably configured and asking for a password. Told to
+ * stop (SIGTERM), it drains with that PostgreSQL still answering, then stops it: no server is left behind.
+ * (The library's own hook used to stop the server at once, under the requests being finished.)
  */
 class CrashRestartTest {
   private static final Pattern API = Pattern.compile("API +http://127\\.0\\.0\\.1:(\\d+)/");
@@ -39,6 +41,11 @@ class CrashRestartTest {
 
   /** {@code java -jar gateway.jar} as a newcomer runs it, on this test's classes; answers the port it listens on. */
   private int startGateway() throws Exception {
+    return startGateway(Map.of());
+  }
+
+  /** As {@link #startGateway()}, with these settings besides. */
+  private int startGateway(Map<String, String> more) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
         System.getProperty("java.class.path"), "cn.liangxian.gateway.Main").redirectErrorStream(true);
     Map<String, String> env = pb.environment();
@@ -47,6 +54,7 @@ class CrashRestartTest {
         "GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
         "GATEWAY_POLICY_DIR", TestGateway.repo().resolve("config/policies").toString(),
         "GATEWAY_TARGETS_DIR", TestGateway.repo().resolve("config/targets").toString()));
+    env.putAll(more);
     gateway = pb.start();
     CompletableFuture<Integer> port = new CompletableFuture<>();
     StringBuilder said = new StringBuilder();
@@ -89,6 +97,33 @@ class CrashRestartTest {
     if (Files.exists(pid)) {
       ProcessHandle.of(postmasterPid()).ifPresent(ProcessHandle::destroy);
     }
+  }
+
+  @Test
+  void whileItDrainsRequestsStillReachTheEmbeddedDatabaseWhichItStopsOnlyOnceItHasFinished() throws Exception {
+    int drainMillis = 10_000;
+    int port = startGateway(Map.of("GATEWAY_DRAIN_MILLIS", Integer.toString(drainMillis), "GATEWAY_DB_DURABLE", "false"));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
+    // nobody on the roster: answered 404 from the database (503 when the database is gone)
+    HttpRequest lookup = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/lookup"))
+        .header("Content-Type", "application/json").timeout(java.time.Duration.ofSeconds(20))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"idNumber\":\"" + TestGateway.id("371312", "1970-01-01", 999)
+            + "\",\"name\":\"无此人\"}")).build();
+    assertThat(http.send(lookup, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+
+    gateway.destroy(); // SIGTERM, as systemd or an operator stops it
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
+    int readiness = 200;
+    while (readiness != 503 && System.nanoTime() < until) {
+      readiness = ready(port);
+    }
+    assertThat(readiness).as("the balancer is told to take the instance out").isEqualTo(503);
+    HttpResponse<String> during = http.send(lookup, HttpResponse.BodyHandlers.ofString());
+    assertThat(during.statusCode()).as("a lookup while the instance drains still reads its database: " + during.body())
+        .isEqualTo(404);
+
+    assertThat(gateway.waitFor(120, TimeUnit.SECONDS)).as("the gateway stops").isTrue();
+    assertThat(dir.resolve("postgres").resolve("postmaster.pid")).as("its PostgreSQL stopped with it").doesNotExist();
   }
 
   @Test
