@@ -191,10 +191,13 @@ final class GatewayVerticle extends VerticleBase {
     // every connection of every loop, the lookup's statements prepared before the first resident asks
     checked = checked.compose(x -> StatementCheck.prepareOnEveryConnection(pool, p.poolSizePerVerticle(),
         HouseholdStore.LOOKUP_STATEMENTS));
-    // (a pipelined client lends no connection: its connections prepare each statement on first use instead)
     if (oneAtATime != null) {
       checked = checked.compose(x -> StatementCheck.prepareOnEveryConnection(oneAtATime, lookupConnections,
           Stream.concat(HouseholdStore.LOOKUP_STATEMENTS.stream(), Stream.of(Sessions.RESOLVE)).toList()));
+    } else if (lookupPool != pool) {
+      // a pipelined client lends no connection to prepare on: its first is opened now (a refused one stops the
+      // start, and no resident's first lookup waits for it), and each statement is prepared on first use
+      checked = checked.compose(x -> lookupPool.query("select 1").execute().mapEmpty());
     }
     return checked.compose(x -> vertx.createHttpServer(new HttpServerOptions()
         .setIdleTimeout(p.options().idleTimeoutMillis()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
