@@ -87,8 +87,6 @@ public final class Gateway implements AutoCloseable {
   private volatile List<String> routes = List.of();
   private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-  /** Started and holding its database ({@link Database#acquire()}) until {@link #close()}. */
-  private volatile boolean serving;
 
   private Gateway(GatewayOptions options, Database database, PersonalDataCipher cipher) {
     this.options = options;
@@ -122,7 +120,6 @@ public final class Gateway implements AutoCloseable {
         prepare(options, env, regions, db, g, roster);
         g.serve(clock, regions, roster);
         db.acquire(); // until close: an embedded server waits for this gateway's graceful stop before its own
-        g.serving = true;
         return g;
       } catch (RuntimeException e) {
         g.stopServing();
@@ -353,9 +350,7 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     stopServing();
-    if (serving) {
-      database.release();
-    }
+    database.release(); // only a gateway that started is returned, to be closed: it acquired it
     database.close();
   }
 

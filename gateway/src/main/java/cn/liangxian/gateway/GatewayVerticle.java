@@ -69,6 +69,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.ClientBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
@@ -97,7 +98,7 @@ final class GatewayVerticle extends VerticleBase {
   private final List<Long> timers = new ArrayList<>();
   private Pool pool;
   /** The lookup's reads and the sessions' look-ups, on this loop's own connections; {@link #pool} when there are none. */
-  private SqlClient lookupPool;
+  private SqlClient lookupReads;
   private HttpServer server;
   private KioskAuth kioskAuth;
   private OrderStore orderStore;
@@ -120,15 +121,19 @@ final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = pool(p.poolSizePerVerticle(), "gateway-" + number);
+    pool = built(PgBuilder.pool(), p.poolSizePerVerticle(), "gateway-" + number);
     int lookupConnections = p.options().lookupConnections();
-    boolean pipelined = p.options().pipeliningLimit() > 1;
     // one read at a time on each: a pool of this loop's own, its statements prepared below
-    Pool oneAtATime = lookupConnections == 0 || pipelined ? null : pool(lookupConnections, "lookups-" + number);
-    lookupPool = lookupConnections == 0 ? pool : oneAtATime != null ? oneAtATime
-        // many reads in flight on each connection: PostgreSQL takes them from one socket read, for less CPU a read
-        : PgBuilder.client().with(new PoolOptions().setMaxSize(lookupConnections).setName("lookups-" + number))
-            .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
+    Pool oneAtATime = null;
+    if (lookupConnections == 0) {
+      lookupReads = pool;
+    } else if (p.options().pipeliningLimit() > 1) {
+      // many reads in flight on each connection: PostgreSQL takes them from one socket read, for less CPU a read
+      lookupReads = built(PgBuilder.client(), lookupConnections, "lookups-" + number);
+    } else {
+      oneAtATime = built(PgBuilder.pool(), lookupConnections, "lookups-" + number);
+      lookupReads = oneAtATime;
+    }
     kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys(), p.registry());
     orderStore = new OrderStore(pool);
     // one of each store per loop, shared by the routes and the sweep that use it
@@ -141,7 +146,7 @@ final class GatewayVerticle extends VerticleBase {
     recovery = new Recovery(orderStore, payments, p.channels(), p.clock(), p.metrics().orders());
     reconciliation = new Reconciliation(pool, p.channels(), payments, refunds, p.clock(), p.options().reconciliation(),
         p.registry());
-    sessions = new Sessions(pool, lookupPool, p.clock(), Duration.ofMinutes(p.options().residents().sessionMinutes()));
+    sessions = new Sessions(pool, lookupReads, p.clock(), Duration.ofMinutes(p.options().residents().sessionMinutes()));
     callers = new CallerAuth(kioskAuth, sessions);
     Router router = Router.router(vertx);
     if (p.options().behindProxy()) {
@@ -192,12 +197,13 @@ final class GatewayVerticle extends VerticleBase {
     checked = checked.compose(x -> StatementCheck.prepareOnEveryConnection(pool, p.poolSizePerVerticle(),
         HouseholdStore.LOOKUP_STATEMENTS));
     if (oneAtATime != null) {
-      checked = checked.compose(x -> StatementCheck.prepareOnEveryConnection(oneAtATime, lookupConnections,
+      Pool reads = oneAtATime;
+      checked = checked.compose(x -> StatementCheck.prepareOnEveryConnection(reads, lookupConnections,
           Stream.concat(HouseholdStore.LOOKUP_STATEMENTS.stream(), Stream.of(Sessions.RESOLVE)).toList()));
-    } else if (lookupPool != pool) {
+    } else if (lookupReads != pool) {
       // a pipelined client lends no connection to prepare on: its first is opened now (a refused one stops the
       // start, and no resident's first lookup waits for it), and each statement is prepared on first use
-      checked = checked.compose(x -> lookupPool.query("select 1").execute().mapEmpty());
+      checked = checked.compose(x -> lookupReads.query("select 1").execute().mapEmpty());
     }
     return checked.compose(x -> vertx.createHttpServer(new HttpServerOptions()
         .setIdleTimeout(p.options().idleTimeoutMillis()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
@@ -209,9 +215,9 @@ final class GatewayVerticle extends VerticleBase {
         }));
   }
 
-  /** A pool of this loop's, of {@code size} connections to the database, named for its metrics. */
-  private Pool pool(int size, String name) {
-    return PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setName(name))
+  /** A pool or a pipelined client of this loop's, of at most {@code size} connections, named for its metrics. */
+  private <C> C built(ClientBuilder<C> builder, int size, String name) {
+    return builder.with(new PoolOptions().setMaxSize(size).setName(name))
         .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
   }
 
@@ -264,7 +270,7 @@ final class GatewayVerticle extends VerticleBase {
   }
 
   private void lookupRoutes(Router router) {
-    LookupHandler lookup = new LookupHandler(lookupPool, households, p.answers(), p.cipher(), p.regions(), p.limits().lookups(),
+    LookupHandler lookup = new LookupHandler(lookupReads, households, p.answers(), p.cipher(), p.regions(), p.limits().lookups(),
         p.limits().lookupsPerAddress(), p.limits().anonymousLookups(), kioskLimiter, p.metrics().lookups());
     // anyone may look a household up (as on a county's public page); anonymous callers are limited harder
     router.post("/api/v1/lookup").handler(callers::identify).handler(lookup::handle);
@@ -396,7 +402,7 @@ final class GatewayVerticle extends VerticleBase {
     // requests in flight finish (up to the grace period); no new connection is taken meanwhile
     Future<Void> s = server == null ? Future.succeededFuture()
         : server.shutdown(p.options().shutdownGraceMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    return s.compose(x -> lookupPool == null || lookupPool == pool ? Future.succeededFuture() : lookupPool.close())
+    return s.compose(x -> lookupReads == null || lookupReads == pool ? Future.succeededFuture() : lookupReads.close())
         .compose(x -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

@@ -236,8 +236,9 @@ public final class Database implements AutoCloseable {
         .setPipeliningLimit(pipeliningLimit).setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(256);
   }
 
+  /** Stops an embedded server, once; a second caller (the exit hook, a test's own) returns when it has stopped. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (embedded != null && closed.compareAndSet(false, true)) {
       try {
         embedded.close();

@@ -4,6 +4,7 @@ import cn.liangxian.gateway.config.AdmissionLimits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.EnumMap;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A bound on the requests one gateway process serves at once, per {@link RouteClass}, shared by its event
@@ -26,6 +28,7 @@ import java.util.function.LongSupplier;
  */
 public final class Admission {
   private static final String GIVE_BACK = "admission.giveBack";
+  /** {time spent in completed calls outside this process, start of the one in progress or 0}, per request. */
   private static final String OUTSIDE = "admission.outside";
   private final Map<RouteClass, AtomicInteger> inFlight = new EnumMap<>(RouteClass.class);
   private final Map<RouteClass, Integer> limits = new EnumMap<>(RouteClass.class);
@@ -164,8 +167,7 @@ public final class Admission {
     Runnable giveBack = () -> {
       if (left.compareAndSet(false, true)) {
         leave(c);
-        long[] outside = ctx.get(OUTSIDE);
-        answered(c, nanoTime.getAsLong() - admittedAt - (outside == null ? 0 : outside[0]));
+        answered(c, nanoTime.getAsLong() - admittedAt - outside(ctx));
       }
     };
     ctx.put(GIVE_BACK, giveBack);
@@ -187,18 +189,37 @@ public final class Admission {
   }
 
   /**
-   * The request waited this long for a party outside this process (a channel answering a prepay or a login):
-   * that time is left out of the latency its class follows. A channel slow at the deadline does not make this
-   * process turn residents away; the channel's connections and their short queue bound those calls instead
-   * ({@code ChannelHttp}).
+   * Makes a call to a party outside this process for the request (a channel's prepay or login): the time until it
+   * completes (its signatures included) is left out of the latency the request's class follows, also when the
+   * request ends first (a resident giving up while the channel is slow). A channel slow at the deadline does not
+   * make this process turn residents away; the channel's connections and their short queue bound those calls
+   * instead ({@code ChannelHttp}), and the class's ceiling bounds how many are in flight.
    */
-  public static void outside(RoutingContext ctx, long nanos) {
+  public static <T> Future<T> outside(RoutingContext ctx, Supplier<Future<T>> call) {
     long[] outside = ctx.get(OUTSIDE);
     if (outside == null) {
-      outside = new long[1];
+      outside = new long[2];
       ctx.put(OUTSIDE, outside);
     }
-    outside[0] += nanos;
+    long[] times = outside;
+    long start = System.nanoTime();
+    times[1] = start;
+    Future<T> made;
+    try {
+      made = call.get();
+    } catch (RuntimeException e) {
+      made = Future.failedFuture(e);
+    }
+    return made.onComplete(x -> {
+      times[0] += System.nanoTime() - start;
+      times[1] = 0;
+    });
+  }
+
+  /** What {@link #outside(RoutingContext, Supplier)} counted for this request so far, the call in progress included. */
+  private static long outside(RoutingContext ctx) {
+    long[] times = ctx.get(OUTSIDE);
+    return times == null ? 0 : times[0] + (times[1] == 0 ? 0 : System.nanoTime() - times[1]);
   }
 
   private void turnAway(RoutingContext ctx) {

@@ -27,8 +27,8 @@ public final class OrderHandlers {
           "send an Idempotency-Key header (at most 128 characters) so that a retried request cannot pay twice");
     }
     OrderRequest req = OrderRequest.from(JsonBodies.object(ctx, OrderRequest.FIELDS), orders.channelNames());
-    // the channel's own time to answer is not this process's: left out of the latency admission follows
-    orders.create(Caller.of(ctx), key.strip(), req, nanos -> Admission.outside(ctx, nanos)).onComplete(ar -> {
+    // the channel's time is not this process's: left out of the latency admission follows
+    orders.create(Caller.of(ctx), key.strip(), req, call -> Admission.outside(ctx, call)).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;

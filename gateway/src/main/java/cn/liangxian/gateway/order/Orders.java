@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,16 +56,16 @@ public final class Orders {
     return channels.byName().keySet();
   }
 
+  /** How the caller has the order's call to its channel made: {@code call} itself, made and perhaps timed. */
+  public interface ChannelCall {
+    Future<JsonObject> make(Supplier<Future<JsonObject>> call);
+  }
+
   /**
    * An order for {@code caller}, who alone may see or cancel it. A mini-program order ({@code mode mini})
    * is paid by the logged-in resident, in the channel they logged in with.
    */
-  public Future<Created> create(Caller caller, String idempotencyKey, OrderRequest req) {
-    return create(caller, idempotencyKey, req, nanos -> { });
-  }
-
-  /** As {@link #create(Caller, String, OrderRequest)}, telling {@code channelTime} how long the channel took to answer. */
-  public Future<Created> create(Caller caller, String idempotencyKey, OrderRequest req, LongConsumer channelTime) {
+  public Future<Created> create(Caller caller, String idempotencyKey, OrderRequest req, ChannelCall channelCall) {
     String payer = null;
     if (req.mode().equals("mini")) {
       if (caller.kind() != Caller.Kind.RESIDENT || !caller.channel().equals(req.channel())) {
@@ -74,10 +74,10 @@ public final class Orders {
       }
       payer = caller.subject();
     }
-    return create(caller.id(), idempotencyKey, req, payer, channelTime);
+    return create(caller.id(), idempotencyKey, req, payer, channelCall);
   }
 
-  private Future<Created> create(String clientId, String idempotencyKey, OrderRequest req, String payer, LongConsumer channelTime) {
+  private Future<Created> create(String clientId, String idempotencyKey, OrderRequest req, String payer, ChannelCall channelCall) {
     return store.existing(clientId, idempotencyKey, req.hash()).compose(found -> {
       if (found != null) {
         return get(found).map(o -> new Created(o, false));
@@ -87,12 +87,12 @@ public final class Orders {
           return Future.failedFuture(Problem.notFound("household-not-found", "No such household",
               "householdRef does not name a household; look the household up again"));
         }
-        return create(clientId, idempotencyKey, req, h.get(), payer, channelTime);
+        return create(clientId, idempotencyKey, req, h.get(), payer, channelCall);
       });
     });
   }
 
-  private Future<Created> create(String clientId, String key, OrderRequest req, Household h, String payer, LongConsumer channelTime) {
+  private Future<Created> create(String clientId, String key, OrderRequest req, Household h, String payer, ChannelCall channelCall) {
     Regions.Entry region = regions.get(h.regionCode()).orElseThrow();
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     List<OrderDraft.Line> lines = new OrderDraft(h, region, regions.payDate(region), now).lines(req);
@@ -113,18 +113,16 @@ public final class Orders {
         return store.existing(clientId, key, req.hash()).compose(this::get).map(o -> new Created(o, false));
       }
       metrics.created(req.channel(), region.code());
-      return prepay(order, payer, channelTime).map(o -> new Created(o, true));
+      return prepay(order, payer, channelCall).map(o -> new Created(o, true));
     });
   }
 
-  private Future<JsonObject> prepay(OrderDraft.Order o, String payerId, LongConsumer channelTime) {
+  private Future<JsonObject> prepay(OrderDraft.Order o, String payerId, ChannelCall channelCall) {
     String years = o.lines().stream().map(l -> Integer.toString(l.year())).distinct().collect(Collectors.joining("/"));
     String description = "城乡居民" + o.lines().stream().map(l -> l.insurance() == Insurance.MEDICAL ? "医保" : "养老").distinct()
         .collect(Collectors.joining("、")) + " " + years + " " + o.lines().size() + "项";
-    long asked = System.nanoTime();
-    return channels.of(o.channel(), o.merchant()).prepay(new PaymentChannel.Prepay(OutTradeNo.of(o.id()), o.totalFen(), description, o.mode(),
-            payerId, o.expiresAt()))
-        .onComplete(x -> channelTime.accept(System.nanoTime() - asked))
+    return channelCall.make(() -> channels.of(o.channel(), o.merchant()).prepay(new PaymentChannel.Prepay(OutTradeNo.of(o.id()),
+            o.totalFen(), description, o.mode(), payerId, o.expiresAt())))
         .compose(payment -> store.recordPrepay(o.id(), payment).compose(x -> get(o.id())))
         .recover(e -> {
           LOG.warn("prepay for order {} failed at {}: {}", o.id(), o.channel(), e.getMessage());

@@ -1,9 +1,9 @@
 package cn.liangxian.gateway.session;
 
-import cn.liangxian.gateway.http.Admission;
 import cn.liangxian.gateway.channel.ChannelException;
 import cn.liangxian.gateway.channel.ResidentLogin;
 import cn.liangxian.gateway.channel.ResidentLogins;
+import cn.liangxian.gateway.http.Admission;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
@@ -55,10 +55,8 @@ public final class SessionHandlers {
     if (!code.matches("[\\x21-\\x7e]+")) {
       throw Problem.invalidField("code", "code is the login code of wx.login or my.getAuthCode, as the phone got it");
     }
-    long asked = System.nanoTime();
-    // the channel's own time to answer is not this process's: left out of the latency admission follows
-    login.subject(code).onComplete(x -> Admission.outside(ctx, System.nanoTime() - asked))
-        .compose(subject -> sessions.open(channel, subject)).onComplete(ar -> {
+    // the channel's time is not this process's: left out of the latency admission follows
+    Admission.outside(ctx, () -> login.subject(code)).compose(subject -> sessions.open(channel, subject)).onComplete(ar -> {
       if (ar.succeeded()) {
         count(channel, "ok");
         ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")

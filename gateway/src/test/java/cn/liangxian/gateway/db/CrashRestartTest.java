@@ -112,12 +112,7 @@ class CrashRestartTest {
     assertThat(http.send(lookup, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
 
     gateway.destroy(); // SIGTERM, as systemd or an operator stops it
-    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
-    int readiness = 200;
-    while (readiness != 503 && System.nanoTime() < until) {
-      readiness = ready(port);
-    }
-    assertThat(readiness).as("the balancer is told to take the instance out").isEqualTo(503);
+    Eventually.until("the balancer to be told to take the instance out", () -> ready(port), status -> status == 503);
     HttpResponse<String> during = http.send(lookup, HttpResponse.BodyHandlers.ofString());
     assertThat(during.statusCode()).as("a lookup while the instance drains still reads its database: " + during.body())
         .isEqualTo(404);

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * slow in this process itself still cut them ({@link AdmissionTest}).
  */
 class SlowChannelAdmissionTest {
-  private static final int TARGET_MILLIS = 200;
-  private static final int CHANNEL_LATE_MILLIS = 5 * TARGET_MILLIS;
+  // the product's target: a busy test machine seldom makes a request of its own take this long
+  private static final int TARGET_MILLIS = 500;
+  private static final int CHANNEL_LATE_MILLIS = 3 * TARGET_MILLIS;
   private static final String[] NAMES = {"赵甲", "钱乙", "孙丙", "李丁"};
 
   @Test
@@ -42,9 +43,9 @@ class SlowChannelAdmissionTest {
       int orders = limit(g, "order-create");
 
       g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, false, 0, false, CHANNEL_LATE_MILLIS));
-      // each waits five times the target for the channel: counted as this process's time, they would cut the
-      // limits by a tenth each (to 0.9^8 of the logins' and 0.9^3 of the orders')
-      for (int i = 0; i < 8; i++) {
+      // each waits three times the target for the channel: counted as this process's time, they would cut the
+      // limits by a tenth each (to 0.9^6 of the logins' and 0.9^3 of the orders')
+      for (int i = 0; i < 6; i++) {
         assertThat(g.residentToken(i % 2 == 0 ? "alipay" : "wechat", "slow-channel-" + i)).isNotBlank();
       }
       for (int i = 1; i < NAMES.length; i++) {
