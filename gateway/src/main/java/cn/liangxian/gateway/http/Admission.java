@@ -25,6 +25,13 @@ import java.util.function.Supplier;
  * whenever the process serves them more slowly than usual (a busy neighbour, a pause, a slow database),
  * while a count that shrinks as soon as they take longer than the target keeps the admitted ones quick and
  * turns the rest away at once.
+ *
+ * <p>The orders of journeys under way come before new journeys: while order creation answers later than the
+ * target (its limit cut below its ceiling), the limits of the classes that start a journey (lookups and logins)
+ * are held to the same share of their own ceilings. When the process itself is short of capacity (a busy
+ * neighbour, a pause), residents are turned away at the door, where a refusal costs nothing, rather than at the
+ * payment, after the login and lookup already spent on them; and the capacity their visits would take is left
+ * to the orders under way.
  */
 public final class Admission {
   private static final String GIVE_BACK = "admission.giveBack";
@@ -63,7 +70,7 @@ public final class Admission {
       if (c.shedding() == RouteClass.Shedding.FIRST && l.latencyTargetMillis() > 0 && limits.get(c) > 0) {
         LatencyLimit f = new LatencyLimit(limits.get(c), l.latencyTargetMillis() * 1_000_000L);
         following.put(c, f);
-        Gauge.builder("liangxian_admission_limit", f, LatencyLimit::limit).tag("class", c.label())
+        Gauge.builder("liangxian_admission_limit", this, a -> a.limit(c)).tag("class", c.label())
             .description("requests of the class served at once before turning more away, as it follows latency").register(registry);
       }
     }
@@ -105,10 +112,18 @@ public final class Admission {
     }
   }
 
-  /** The limit in force for a class: its configured one, or where it follows latency, where that stands now. */
+  /**
+   * The limit in force for a class: its configured one, or where it follows latency, where that stands now; for a
+   * class that starts a journey, no more than the share of its ceiling that order creation has of its own.
+   */
   public int limit(RouteClass c) {
     LatencyLimit f = following.get(c);
-    return f == null ? limits.get(c) : f.limit();
+    int own = f == null ? limits.get(c) : f.limit();
+    LatencyLimit orders = following.get(RouteClass.ORDER_CREATE);
+    if (f == null || !c.startsJourney() || orders == null || orders.limit() >= orders.ceiling) {
+      return own;
+    }
+    return Math.min(own, Math.max(f.floor, (int) ((long) f.ceiling * orders.limit() / orders.ceiling)));
   }
 
   /**

@@ -31,6 +31,15 @@ public enum RouteClass {
     return shedding;
   }
 
+  /**
+   * A lookup or a login: the first step of a resident's visit. Under overload these are turned away before
+   * the orders of visits already under way ({@link Admission}): a resident told at the door to come back in a
+   * few seconds loses nothing, one turned away at the payment loses the steps already taken.
+   */
+  boolean startsJourney() {
+    return this == LOOKUP || this == LOGIN;
+  }
+
   /** The class of a request; the pages and the kiosk heartbeat are light reads, counted with order status. */
   public static RouteClass of(HttpMethod method, String path) {
     if (path.startsWith("/api/v1/callbacks/")) {

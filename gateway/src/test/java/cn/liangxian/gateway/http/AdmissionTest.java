@@ -141,4 +141,54 @@ class AdmissionTest {
     fixed.answered(RouteClass.LOOKUP, 5_000 * MS);
     assertThat(fixed.limit(RouteClass.LOOKUP)).isEqualTo(20);
   }
+
+  @Test
+  void slowOrdersHoldNewJourneysToTheSameShareOfTheirCeilings() {
+    Admission a = following();
+    for (int i = 0; i < 7; i++) {
+      now.addAndGet(100 * MS);
+      a.answered(RouteClass.ORDER_CREATE, 700 * MS);
+    }
+    // 20 cut by a tenth seven times: 9 of 20 for the orders, so lookups and logins get 9 of their 20
+    assertThat(a.limit(RouteClass.ORDER_CREATE)).isEqualTo(9);
+    assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(9);
+    assertThat(a.limit(RouteClass.LOGIN)).isEqualTo(9);
+    assertThat(registry.get("liangxian_admission_limit").tag("class", "lookup").gauge().value()).isEqualTo(9);
+    assertThat(a.limit(RouteClass.ORDER_READ)).as("status and receipts are not new journeys").isEqualTo(50);
+    for (int i = 0; i < 9; i++) {
+      assertThat(a.enter(RouteClass.LOGIN)).isTrue();
+    }
+    assertThat(a.enter(RouteClass.LOGIN)).as("quick logins, but the orders under way come first").isFalse();
+    assertThat(a.enter(RouteClass.ORDER_CREATE)).isTrue();
+    for (int i = 0; i < 50; i++) {
+      now.addAndGet(100 * MS);
+      a.answered(RouteClass.ORDER_CREATE, 700 * MS);
+    }
+    assertThat(a.limit(RouteClass.LOOKUP)).as("never below the floor").isEqualTo(Admission.LatencyLimit.FLOOR);
+    for (int i = 0; i < 100; i++) {
+      a.answered(RouteClass.ORDER_CREATE, 20 * MS);
+    }
+    assertThat(a.limit(RouteClass.ORDER_CREATE)).isEqualTo(20);
+    assertThat(a.limit(RouteClass.LOOKUP)).as("quick orders give the new journeys their places back").isEqualTo(20);
+  }
+
+  @Test
+  void aSlowLookupDoesNotHoldBackOrders() {
+    Admission a = following();
+    for (int i = 0; i < 7; i++) {
+      now.addAndGet(100 * MS);
+      a.answered(RouteClass.LOOKUP, 700 * MS);
+    }
+    assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(9);
+    assertThat(a.limit(RouteClass.ORDER_CREATE)).isEqualTo(20);
+    assertThat(a.limit(RouteClass.LOGIN)).isEqualTo(20);
+  }
+
+  @Test
+  void withFixedLimitsNewJourneysKeepTheirs() {
+    Admission fixed = new Admission(new AdmissionLimits(20, 20, 20, 50, 20, 1000, 3, 0), new SimpleMeterRegistry(), now::get);
+    fixed.answered(RouteClass.ORDER_CREATE, 5_000 * MS);
+    assertThat(fixed.limit(RouteClass.LOOKUP)).isEqualTo(20);
+    assertThat(fixed.limit(RouteClass.ORDER_CREATE)).isEqualTo(20);
+  }
 }
