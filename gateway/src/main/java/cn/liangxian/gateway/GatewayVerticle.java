@@ -99,8 +99,6 @@ final class GatewayVerticle extends VerticleBase {
   private Pool pool;
   /** The lookup's reads and the sessions' look-ups, on this loop's own connections; {@link #pool} when there are none. */
   private SqlClient lookupReads;
-  /** Where payments are applied and callbacks logged: this loop's own connections, or the pool. */
-  private Pool paying;
   private HttpServer server;
   private KioskAuth kioskAuth;
   private OrderStore orderStore;
@@ -136,18 +134,15 @@ final class GatewayVerticle extends VerticleBase {
       oneAtATime = built(PgBuilder.pool(), lookupConnections, "lookups-" + number);
       lookupReads = oneAtATime;
     }
-    // a channel's notification that a resident paid never waits for a connection behind orders and logins
-    paying = p.options().paymentConnections() == 0 ? pool
-        : built(PgBuilder.pool(), p.options().paymentConnections(), "payments-" + number);
     kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys(), p.registry());
     orderStore = new OrderStore(pool);
     // one of each store per loop, shared by the routes and the sweep that use it
     households = new HouseholdStore();
     refundStore = new RefundStore(pool);
     kioskLimiter = new SharedRateLimiter(pool, p.options().lookupsPerMinute(), p.options().lookupBurst(), p.clock());
-    callbackLog = new CallbackLog(paying, p.clock(), p.limits().refusedCallbacksPerAddress());
+    callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
     Refunds refunds = new Refunds(refundStore, orderStore, p.channels(), p.clock());
-    payments = new Payments(paying, refunds, p.clock(), p.metrics().payments(), p.channels());
+    payments = new Payments(pool, refunds, p.clock(), p.metrics().payments(), p.channels());
     recovery = new Recovery(orderStore, payments, p.channels(), p.clock(), p.metrics().orders());
     reconciliation = new Reconciliation(pool, p.channels(), payments, refunds, p.clock(), p.options().reconciliation(),
         p.registry());
@@ -408,7 +403,6 @@ final class GatewayVerticle extends VerticleBase {
     Future<Void> s = server == null ? Future.succeededFuture()
         : server.shutdown(p.options().shutdownGraceMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     return s.compose(x -> lookupReads == null || lookupReads == pool ? Future.succeededFuture() : lookupReads.close())
-        .compose(x -> paying == null || paying == pool ? Future.succeededFuture() : paying.close())
         .compose(x -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

@@ -81,7 +81,6 @@ public final class GatewayOptions {
   private int poolSize;
   private int pipeliningLimit;
   private int lookupConnections;
-  private int paymentConnections;
   private boolean databaseDurable;
   private int databaseStartWaitSeconds;
   private String keyDir;
@@ -170,7 +169,6 @@ public final class GatewayOptions {
     poolSize = d.integer("poolSize", "GATEWAY_DB_POOL_SIZE", 8, 1, 1000);
     pipeliningLimit = d.integer("pipeliningLimit", "GATEWAY_DB_PIPELINING", 256, 1, 65536);
     lookupConnections = d.integer("lookupConnections", "GATEWAY_DB_LOOKUP_CONNECTIONS", 2, 0, 64);
-    paymentConnections = d.integer("paymentConnections", "GATEWAY_DB_PAYMENT_CONNECTIONS", 2, 0, 64);
     databaseDurable = d.bool("durable", "GATEWAY_DB_DURABLE", true);
     databaseStartWaitSeconds = d.integer("startWaitSeconds", "GATEWAY_DB_START_WAIT_SECONDS", 120, 0, 3600);
     d.done();
@@ -354,14 +352,6 @@ public final class GatewayOptions {
    */
   public int lookupConnections() {
     return lookupConnections;
-  }
-
-  /**
-   * Connections of each event loop kept for applying the channels' payment notifications and logging them (0: they
-   * share the pool of {@link #poolSize()}); an instance opens this many per core beside that pool.
-   */
-  public int paymentConnections() {
-    return paymentConnections;
   }
 
   /** The embedded PostgreSQL syncs every commit to disk; false only for throwaway test data. */
