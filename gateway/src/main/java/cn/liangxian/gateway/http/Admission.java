@@ -20,15 +20,17 @@ import java.util.function.Supplier;
  * a resident told to come back in a few seconds is better served than one whose request waits in a queue
  * until the kiosk gives up. Callbacks and health checks are counted but never turned away.
  *
- * <p>The classes that start a journey (lookups, logins, order creation) have a limit that follows their
+ * <p>The classes shed first (lookups, logins, order creation) have a limit that follows their
  * latency when a target is set ({@link LatencyLimit}): a fixed count lets requests queue for seconds
  * whenever the process serves them more slowly than usual (a busy neighbour, a pause, a slow database),
  * while a count that shrinks as soon as they take longer than the target keeps the admitted ones quick and
  * turns the rest away at once.
  *
  * <p>The orders of journeys under way come before new journeys: while order creation answers later than the
- * target (its limit cut below its ceiling), the limits of the classes that start a journey (lookups and logins)
- * are held to the same share of their own ceilings. When the process itself is short of capacity (a busy
+ * target (its limit was cut within the last {@link #SLOW_ORDERS_NANOS} and is still below its ceiling), the limits
+ * of the classes that start a journey (lookups and logins) are held to the same share of their own ceilings; a
+ * second without a slow order lifts that hold, even if the orders' own limit is still growing back (orders may
+ * have stopped coming). When the process itself is short of capacity (a busy
  * neighbour, a pause), residents are turned away at the door, where a refusal costs nothing, rather than at the
  * payment, after the login and lookup already spent on them; and the capacity their visits would take is left
  * to the orders under way.
@@ -37,6 +39,8 @@ public final class Admission {
   private static final String GIVE_BACK = "admission.giveBack";
   /** {time spent in completed calls outside this process, start of the one in progress or 0}, per request. */
   private static final String OUTSIDE = "admission.outside";
+  /** How long after order creation's last slow answer (its last cut) new journeys are held back with it. */
+  static final long SLOW_ORDERS_NANOS = 1_000_000_000L;
   private final Map<RouteClass, AtomicInteger> inFlight = new EnumMap<>(RouteClass.class);
   private final Map<RouteClass, Integer> limits = new EnumMap<>(RouteClass.class);
   private final Map<RouteClass, LatencyLimit> following = new EnumMap<>(RouteClass.class);
@@ -114,13 +118,15 @@ public final class Admission {
 
   /**
    * The limit in force for a class: its configured one, or where it follows latency, where that stands now; for a
-   * class that starts a journey, no more than the share of its ceiling that order creation has of its own.
+   * class that starts a journey, while orders are slow, no more than the share of its ceiling that order creation
+   * has of its own.
    */
   public int limit(RouteClass c) {
     LatencyLimit f = following.get(c);
     int own = f == null ? limits.get(c) : f.limit();
     LatencyLimit orders = following.get(RouteClass.ORDER_CREATE);
-    if (f == null || !c.startsJourney() || orders == null || orders.limit() >= orders.ceiling) {
+    if (f == null || !c.startsJourney() || orders == null || orders.limit() >= orders.ceiling
+        || !orders.cutWithin(SLOW_ORDERS_NANOS, nanoTime.getAsLong())) {
       return own;
     }
     return Math.min(own, Math.max(f.floor, (int) ((long) f.ceiling * orders.limit() / orders.ceiling)));
@@ -143,7 +149,8 @@ public final class Admission {
     private double limit;
     /** What {@link #enter} compares with, read on every request without the lock. */
     private volatile int inForce;
-    private long lastDecrease = Long.MIN_VALUE;
+    /** Written under the lock; read without it by {@link #cutWithin}. */
+    private volatile long lastDecrease = Long.MIN_VALUE;
 
     LatencyLimit(int ceiling, long targetNanos) {
       this.ceiling = ceiling;
@@ -155,6 +162,12 @@ public final class Admission {
 
     int limit() {
       return inForce;
+    }
+
+    /** Whether a slow answer cut the limit less than {@code nanos} before {@code now}. */
+    boolean cutWithin(long nanos, long now) {
+      long last = lastDecrease;
+      return last != Long.MIN_VALUE && now - last < nanos;
     }
 
     synchronized void sample(long nanos, long now) {

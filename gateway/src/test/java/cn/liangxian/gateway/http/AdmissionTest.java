@@ -185,10 +185,63 @@ class AdmissionTest {
   }
 
   @Test
+  void theHoldLiftsASecondAfterTheLastSlowOrderEvenWithNoOrdersSince() {
+    Admission a = following();
+    for (int i = 0; i < 7; i++) {
+      now.addAndGet(100 * MS);
+      a.answered(RouteClass.ORDER_CREATE, 700 * MS);
+    }
+    assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(9);
+    now.addAndGet(999 * MS);
+    assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(9);
+    now.addAndGet(1 * MS);
+    assertThat(a.limit(RouteClass.ORDER_CREATE)).as("no order answered since: still growing back").isEqualTo(9);
+    assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(20);
+    assertThat(a.limit(RouteClass.LOGIN)).isEqualTo(20);
+    now.addAndGet(100 * MS);
+    a.answered(RouteClass.ORDER_CREATE, 700 * MS);
+    assertThat(a.limit(RouteClass.LOOKUP)).as("slow again: held again").isEqualTo(8);
+  }
+
+  @Test
+  void eachClassGetsTheOrdersShareOfItsOwnCeilingRoundedDownNeverBelowTheFloorNorAboveItsOwnLimit() {
+    Admission a = new Admission(new AdmissionLimits(30, 10, 20, 50, 20, 1000, 3, 500), registry, now::get);
+    now.addAndGet(100 * MS);
+    a.answered(RouteClass.LOOKUP, 700 * MS);
+    now.addAndGet(100 * MS);
+    a.answered(RouteClass.LOOKUP, 700 * MS);
+    assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(24);
+    now.addAndGet(100 * MS);
+    a.answered(RouteClass.ORDER_CREATE, 700 * MS);
+    assertThat(a.limit(RouteClass.ORDER_CREATE)).isEqualTo(18);
+    assertThat(a.limit(RouteClass.LOOKUP)).as("its own 24 is below the share, 27").isEqualTo(24);
+    assertThat(a.limit(RouteClass.LOGIN)).isEqualTo(9);
+    for (int i = 0; i < 6; i++) {
+      now.addAndGet(100 * MS);
+      a.answered(RouteClass.ORDER_CREATE, 700 * MS);
+    }
+    assertThat(a.limit(RouteClass.ORDER_CREATE)).isEqualTo(9);
+    assertThat(a.limit(RouteClass.LOOKUP)).as("30 x 9 / 20 = 13.5").isEqualTo(13);
+    assertThat(a.limit(RouteClass.LOGIN)).as("10 x 9 / 20 = 4.5").isEqualTo(4);
+    for (int i = 0; i < 20; i++) {
+      now.addAndGet(100 * MS);
+      a.answered(RouteClass.ORDER_CREATE, 700 * MS);
+    }
+    assertThat(a.limit(RouteClass.ORDER_CREATE)).isEqualTo(Admission.LatencyLimit.FLOOR);
+    assertThat(a.limit(RouteClass.LOOKUP)).as("30 x 4 / 20").isEqualTo(6);
+    assertThat(a.limit(RouteClass.LOGIN)).as("10 x 4 / 20 = 2, held at the floor").isEqualTo(Admission.LatencyLimit.FLOOR);
+  }
+
+  @Test
   void withFixedLimitsNewJourneysKeepTheirs() {
     Admission fixed = new Admission(new AdmissionLimits(20, 20, 20, 50, 20, 1000, 3, 0), new SimpleMeterRegistry(), now::get);
-    fixed.answered(RouteClass.ORDER_CREATE, 5_000 * MS);
-    assertThat(fixed.limit(RouteClass.LOOKUP)).isEqualTo(20);
-    assertThat(fixed.limit(RouteClass.ORDER_CREATE)).isEqualTo(20);
+    for (int i = 0; i < 10; i++) {
+      now.addAndGet(100 * MS);
+      fixed.answered(RouteClass.ORDER_CREATE, 5_000 * MS);
+    }
+    for (int i = 0; i < 20; i++) {
+      assertThat(fixed.enter(RouteClass.LOOKUP)).isTrue();
+    }
+    assertThat(fixed.enter(RouteClass.LOOKUP)).isFalse();
   }
 }
