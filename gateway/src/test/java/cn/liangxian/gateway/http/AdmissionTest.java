@@ -80,6 +80,20 @@ class AdmissionTest {
     return new Admission(new AdmissionLimits(20, 20, 20, 50, 20, 1000, 3, 500), registry, now::get);
   }
 
+  /** {@code n} requests of the class answered in 700 ms, 100 ms apart: each cuts the class's limit by a tenth. */
+  void slow(Admission a, RouteClass c, int n) {
+    for (int i = 0; i < n; i++) {
+      now.addAndGet(100 * MS);
+      a.answered(c, 700 * MS);
+    }
+  }
+
+  /** The limits in force of order creation, lookups and logins, in that order. */
+  static void limits(Admission a, int orders, int lookups, int logins) {
+    assertThat(java.util.List.of(a.limit(RouteClass.ORDER_CREATE), a.limit(RouteClass.LOOKUP), a.limit(RouteClass.LOGIN)))
+        .as("limits of order creation, lookups, logins").containsExactly(orders, lookups, logins);
+  }
+
   @Test
   void aSlowAnswerCutsTheLimitByATenthOncePer100MsDownToAFloor() {
     Admission a = following();
@@ -117,10 +131,7 @@ class AdmissionTest {
   @Test
   void quickAnswersGrowTheLimitBackToItsCeiling() {
     Admission a = following();
-    for (int i = 0; i < 10; i++) {
-      now.addAndGet(100 * MS);
-      a.answered(RouteClass.LOGIN, 700 * MS);
-    }
+    slow(a, RouteClass.LOGIN, 10);
     int cut = a.limit(RouteClass.LOGIN);
     assertThat(cut).isLessThan(10);
     a.answered(RouteClass.LOGIN, 20 * MS);
@@ -145,14 +156,9 @@ class AdmissionTest {
   @Test
   void slowOrdersHoldNewJourneysToTheSameShareOfTheirCeilings() {
     Admission a = following();
-    for (int i = 0; i < 7; i++) {
-      now.addAndGet(100 * MS);
-      a.answered(RouteClass.ORDER_CREATE, 700 * MS);
-    }
+    slow(a, RouteClass.ORDER_CREATE, 7);
     // 20 cut by a tenth seven times: 9 of 20 for the orders, so lookups and logins get 9 of their 20
-    assertThat(a.limit(RouteClass.ORDER_CREATE)).isEqualTo(9);
-    assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(9);
-    assertThat(a.limit(RouteClass.LOGIN)).isEqualTo(9);
+    limits(a, 9, 9, 9);
     assertThat(registry.get("liangxian_admission_limit").tag("class", "lookup").gauge().value()).isEqualTo(9);
     assertThat(a.limit(RouteClass.ORDER_READ)).as("status and receipts are not new journeys").isEqualTo(50);
     for (int i = 0; i < 9; i++) {
@@ -160,10 +166,7 @@ class AdmissionTest {
     }
     assertThat(a.enter(RouteClass.LOGIN)).as("quick logins, but the orders under way come first").isFalse();
     assertThat(a.enter(RouteClass.ORDER_CREATE)).isTrue();
-    for (int i = 0; i < 50; i++) {
-      now.addAndGet(100 * MS);
-      a.answered(RouteClass.ORDER_CREATE, 700 * MS);
-    }
+    slow(a, RouteClass.ORDER_CREATE, 50);
     assertThat(a.limit(RouteClass.LOOKUP)).as("never below the floor").isEqualTo(Admission.LatencyLimit.FLOOR);
     for (int i = 0; i < 100; i++) {
       a.answered(RouteClass.ORDER_CREATE, 20 * MS);
@@ -175,29 +178,20 @@ class AdmissionTest {
   @Test
   void aSlowLookupDoesNotHoldBackOrders() {
     Admission a = following();
-    for (int i = 0; i < 7; i++) {
-      now.addAndGet(100 * MS);
-      a.answered(RouteClass.LOOKUP, 700 * MS);
-    }
-    assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(9);
-    assertThat(a.limit(RouteClass.ORDER_CREATE)).isEqualTo(20);
-    assertThat(a.limit(RouteClass.LOGIN)).isEqualTo(20);
+    slow(a, RouteClass.LOOKUP, 7);
+    limits(a, 20, 9, 20);
   }
 
   @Test
   void theHoldLiftsASecondAfterTheLastSlowOrderEvenWithNoOrdersSince() {
     Admission a = following();
-    for (int i = 0; i < 7; i++) {
-      now.addAndGet(100 * MS);
-      a.answered(RouteClass.ORDER_CREATE, 700 * MS);
-    }
+    slow(a, RouteClass.ORDER_CREATE, 7);
     assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(9);
     now.addAndGet(999 * MS);
     assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(9);
     now.addAndGet(1 * MS);
-    assertThat(a.limit(RouteClass.ORDER_CREATE)).as("no order answered since: still growing back").isEqualTo(9);
-    assertThat(a.limit(RouteClass.LOOKUP)).isEqualTo(20);
-    assertThat(a.limit(RouteClass.LOGIN)).isEqualTo(20);
+    // no order answered since: the orders' own limit is still 9, the hold is lifted
+    limits(a, 9, 20, 20);
     now.addAndGet(100 * MS);
     a.answered(RouteClass.ORDER_CREATE, 700 * MS);
     assertThat(a.limit(RouteClass.LOOKUP)).as("slow again: held again").isEqualTo(8);
@@ -216,29 +210,16 @@ class AdmissionTest {
     assertThat(a.limit(RouteClass.ORDER_CREATE)).isEqualTo(18);
     assertThat(a.limit(RouteClass.LOOKUP)).as("its own 24 is below the share, 27").isEqualTo(24);
     assertThat(a.limit(RouteClass.LOGIN)).isEqualTo(9);
-    for (int i = 0; i < 6; i++) {
-      now.addAndGet(100 * MS);
-      a.answered(RouteClass.ORDER_CREATE, 700 * MS);
-    }
-    assertThat(a.limit(RouteClass.ORDER_CREATE)).isEqualTo(9);
-    assertThat(a.limit(RouteClass.LOOKUP)).as("30 x 9 / 20 = 13.5").isEqualTo(13);
-    assertThat(a.limit(RouteClass.LOGIN)).as("10 x 9 / 20 = 4.5").isEqualTo(4);
-    for (int i = 0; i < 20; i++) {
-      now.addAndGet(100 * MS);
-      a.answered(RouteClass.ORDER_CREATE, 700 * MS);
-    }
-    assertThat(a.limit(RouteClass.ORDER_CREATE)).isEqualTo(Admission.LatencyLimit.FLOOR);
-    assertThat(a.limit(RouteClass.LOOKUP)).as("30 x 4 / 20").isEqualTo(6);
-    assertThat(a.limit(RouteClass.LOGIN)).as("10 x 4 / 20 = 2, held at the floor").isEqualTo(Admission.LatencyLimit.FLOOR);
+    slow(a, RouteClass.ORDER_CREATE, 6);
+    limits(a, 9, 13, 4); // 30 x 9 / 20 = 13.5, 10 x 9 / 20 = 4.5
+    slow(a, RouteClass.ORDER_CREATE, 20);
+    limits(a, Admission.LatencyLimit.FLOOR, 6, Admission.LatencyLimit.FLOOR); // 30 x 4 / 20; 10 x 4 / 20 = 2, held at the floor
   }
 
   @Test
   void withFixedLimitsNewJourneysKeepTheirs() {
     Admission fixed = new Admission(new AdmissionLimits(20, 20, 20, 50, 20, 1000, 3, 0), new SimpleMeterRegistry(), now::get);
-    for (int i = 0; i < 10; i++) {
-      now.addAndGet(100 * MS);
-      fixed.answered(RouteClass.ORDER_CREATE, 5_000 * MS);
-    }
+    slow(fixed, RouteClass.ORDER_CREATE, 10);
     for (int i = 0; i < 20; i++) {
       assertThat(fixed.enter(RouteClass.LOOKUP)).isTrue();
     }
