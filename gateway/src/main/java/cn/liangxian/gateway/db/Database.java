@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,9 @@ public final class Database implements AutoCloseable {
   private final String user;
   private final String password;
   /** Gateways serving on this database now ({@link #acquire()}). */
-  private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicInteger users = new AtomicInteger();
+  /** Guarded by this object's lock ({@link #close()}). */
+  private boolean closed;
 
   private Database(EmbeddedPostgres embedded, String host, int port, String database, String user, String password) {
     this.embedded = embedded;
@@ -239,7 +241,8 @@ public final class Database implements AutoCloseable {
   /** Stops an embedded server, once; a second caller (the exit hook, a test's own) returns when it has stopped. */
   @Override
   public synchronized void close() {
-    if (embedded != null && closed.compareAndSet(false, true)) {
+    if (embedded != null && !closed) {
+      closed = true;
       try {
         embedded.close();
       } catch (IOException e) {

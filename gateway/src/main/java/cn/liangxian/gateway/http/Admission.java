@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * turns the rest away at once.
  *
  * <p>The orders of journeys under way come before new journeys: while order creation answers later than the
- * target (its limit was cut within the last {@link #SLOW_ORDERS_NANOS} and is still below its ceiling), the limits
+ * target (its limit was cut within the last {@link #SLOW_ORDERS_NANOS}), the limits
  * of the classes that start a journey (lookups and logins) are held to the same share of their own ceilings; a
  * second without a slow order lifts that hold, even if the orders' own limit is still growing back (orders may
  * have stopped coming). When the process itself is short of capacity (a busy
@@ -123,13 +123,17 @@ public final class Admission {
    */
   public int limit(RouteClass c) {
     LatencyLimit f = following.get(c);
-    int own = f == null ? limits.get(c) : f.limit();
-    LatencyLimit orders = following.get(RouteClass.ORDER_CREATE);
-    if (f == null || !c.startsJourney() || orders == null || orders.limit() >= orders.ceiling
-        || !orders.cutWithin(SLOW_ORDERS_NANOS, nanoTime.getAsLong())) {
-      return own;
+    if (f == null) {
+      return limits.get(c);
     }
-    return Math.min(own, Math.max(f.floor, (int) ((long) f.ceiling * orders.limit() / orders.ceiling)));
+    LatencyLimit orders = following.get(RouteClass.ORDER_CREATE);
+    boolean held = c.startsJourney() && orders != null && orders.cutWithin(SLOW_ORDERS_NANOS, nanoTime.getAsLong());
+    if (!held) {
+      return f.limit();
+    }
+    // orders grown back to their ceiling within the second give the whole ceiling: no hold
+    int share = (int) ((long) f.ceiling * orders.limit() / orders.ceiling);
+    return Math.min(f.limit(), Math.max(f.floor, share));
   }
 
   /**
