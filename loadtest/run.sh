@@ -336,7 +336,9 @@ if [ "$profile" = overload ]; then
   # p99 of the answers admitted and of those refused (503), from the gateway's own histograms over the run
   [ -s "$out/metrics-before.txt" ] || echo "overload: the gateway's metrics at the burst's start are missing (Gatling ended early?)"
   [ -s "$out/metrics-before.txt" ] && for kind in admitted refused; do
-    awk -v kind=$kind -F'[{}]' '
+    # the share answered within the goal's mark, from the bucket bound the gateway keeps at it
+    mark=$([ $kind = admitted ] && echo 1.0 || echo 0.05)
+    awk -v kind=$kind -v mark=$mark -F'[{}]' '
       FNR == 1 { f++ }
       /^vertx_http_server_response_time_seconds_bucket/ {
         refused = ($2 ~ /code="503"/); if ((kind == "refused") != refused) next
@@ -346,7 +348,8 @@ if [ "$profile" = overload ]; then
         n[f, le] += v[1]; les[le] = 1 }
       END { total = n[2, "+Inf"] - n[1, "+Inf"]; best = "+Inf"
         for (le in les) if (le != "+Inf" && n[2, le] - n[1, le] >= 0.99 * total && (best == "+Inf" || le + 0 < best + 0)) best = le
-        printf "overload.%s.requests=%d\noverload.%s.p99Ms=%s\n", kind, total, kind, best == "+Inf" ? "inf" : sprintf("%.0f", best * 1000) }' \
+        printf "overload.%s.requests=%d\noverload.%s.p99Ms=%s\n", kind, total, kind, best == "+Inf" ? "inf" : sprintf("%.0f", best * 1000)
+        if ((mark in les) && total > 0) printf "overload.%s.withinMarkPercent=%.2f\n", kind, 100 * (n[2, mark] - n[1, mark]) / total }' \
       "$out/metrics-before.txt" "$out/metrics-after.txt" >> "$base"
   done
   shed() { grep -E "^liangxian_admission_total\{class=\"$1\",outcome=\"shed\"" "$2" | awk '{ s += $2 } END { printf "%d", s }'; }

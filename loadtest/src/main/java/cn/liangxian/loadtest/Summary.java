@@ -167,6 +167,12 @@ public final class Summary {
           + " callbacks refused %s%n", b.getProperty("overload.admitted.p99Ms"),
           b.getProperty("overload.admitted.requests"), b.getProperty("overload.refused.p99Ms"),
           b.getProperty("overload.refused.requests"), b.getProperty("overload.callbacks.shed", "?")));
+      if (b.containsKey("overload.admitted.withinMarkPercent")) {
+        // read at the bucket bounds the gateway keeps at the goal's marks: exact, where the p99 above is a bound
+        sb.append(String.format(Locale.ROOT, "  overload goal's marks: %s%% of the admitted answered within 1 s, %s%% of the refusals"
+            + " within 50 ms%n", b.getProperty("overload.admitted.withinMarkPercent"),
+            b.getProperty("overload.refused.withinMarkPercent", "?")));
+      }
       sb.append(String.format(Locale.ROOT, "  after the burst, a probe's lookup back to normal latency in %s s (under half the knee,"
           + " as before the burst: slowest %s ms), to the idle gateway's in %s s (slowest %s ms)%n",
           b.getProperty("overload.backToNormalSeconds", "?"), b.getProperty("overload.probe.normalMs", "?"),

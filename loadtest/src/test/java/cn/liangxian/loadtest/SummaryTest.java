@@ -75,6 +75,11 @@ class SummaryTest {
         + "overload.backToNormalSeconds=4.5\noverload.backToIdleSeconds=13.5\n");
     String s = Summary.of(run);
     assertThat(s).contains("overload: p99 admitted 895 ms (5000 requests), p99 refused 1 ms (3000 requests), callbacks refused 0");
+    assertThat(s).doesNotContain("goal's marks"); // a run from before the gateway kept bucket bounds at them
+    Files.writeString(run.resolve("baselines.properties"), Files.readString(run.resolve("baselines.properties"))
+        + "overload.admitted.withinMarkPercent=99.37\noverload.refused.withinMarkPercent=100.00\n");
+    assertThat(Summary.of(run)).contains("overload goal's marks: 99.37% of the admitted answered within 1 s, 100.00% of the refusals"
+        + " within 50 ms");
     assertThat(s).contains("back to normal latency in 4.5 s (under half the knee, as before the burst: slowest 120 ms),"
         + " to the idle gateway's in 13.5 s (slowest 5 ms)");
   }
