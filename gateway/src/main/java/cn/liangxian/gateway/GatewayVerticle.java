@@ -231,7 +231,8 @@ final class GatewayVerticle extends VerticleBase {
   /** One instance per deployment, the leader, sweeps orders and keeps the progress gauges (PostgreSQL computes them). */
   private void backgroundWork(Refunds refunds) {
     Leadership leadership = p.deployment().leadership();
-    ProgressMetrics progress = new ProgressMetrics(new Progress(pool)::of, p.regions(), p.registry());
+    ProgressMetrics progress = new ProgressMetrics(new Progress(pool)::of, p.regions(), p.registry(),
+        p.options().progressMetricsBudgetPercent(), System::nanoTime, () -> p.clock().instant().getEpochSecond());
     Runnable refresh = () -> {
       if (leadership.leading()) {
         progress.refresh().onFailure(e -> LOG.warn("progress metrics not refreshed: {}", e.toString()));

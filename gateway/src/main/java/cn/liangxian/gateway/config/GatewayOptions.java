@@ -91,6 +91,7 @@ public final class GatewayOptions {
   private int sweepMillis;
   private int maxOrderWaiters;
   private int progressMetricsMillis;
+  private int progressMetricsBudgetPercent;
   private int maxRosterBytes;
   private int loginsPerMinutePerAddress;
   private int lookupsPerMinute;
@@ -194,6 +195,7 @@ public final class GatewayOptions {
     sweepMillis = o.integer("sweepMillis", "GATEWAY_SWEEP_MILLIS", 5000, 10, 3_600_000);
     maxOrderWaiters = o.integer("maxWaiters", "GATEWAY_ORDER_MAX_WAITERS", 10_000, 0, 10_000_000);
     progressMetricsMillis = o.integer("progressMetricsMillis", "GATEWAY_PROGRESS_METRICS_MILLIS", 60_000, 10, 86_400_000);
+    progressMetricsBudgetPercent = o.integer("progressMetricsBudgetPercent", "GATEWAY_PROGRESS_METRICS_BUDGET_PERCENT", 5, 1, 100);
     o.done();
   }
 
@@ -415,6 +417,11 @@ public final class GatewayOptions {
   /** How often the progress gauges are recomputed. */
   public int progressMetricsMillis() {
     return progressMetricsMillis;
+  }
+
+  /** The share of one PostgreSQL core the progress gauges' counts may take (see {@code ProgressMetrics}). */
+  public int progressMetricsBudgetPercent() {
+    return progressMetricsBudgetPercent;
   }
 
   public int lookupsPerMinute() {

@@ -2,6 +2,7 @@ package cn.liangxian.gateway.progress;
 
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.policy.Insurance;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -9,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Progress as metrics for the "Progress" dashboard: per region, township and insurance, the persons on
@@ -17,6 +19,12 @@ import java.util.List;
  * <p>Each region's count reads every person of the region (about 0.35 s of one PostgreSQL core for 200,000
  * persons), so a refresh asks for one region and insurance at a time, and a refresh still running when the
  * next is due is not started again: the counts never take both cores from the payments at once.
+ *
+ * <p>The counts cost in proportion to the persons on the roster: a province's tens of millions on one
+ * database would take a PostgreSQL core for good at one refresh a minute. So a refresh is also held to a
+ * share of PostgreSQL's time ({@code budgetPercent} of one core): one that took 3 s at 5% starts the next
+ * one a minute after it began, however often the refresh is due. {@code liangxian_progress_counted_at_seconds}
+ * says when the counts shown were taken.
  */
 public final class ProgressMetrics {
   /** One region's progress for one insurance and benefit year ({@link Progress#of}). */
@@ -29,11 +37,32 @@ public final class ProgressMetrics {
   private final MultiGauge enrolled;
   private final MultiGauge paid;
   private final MultiGauge target;
-  private boolean refreshing; // touched on the leader's event loop only
+  private final LongSupplier epochSeconds;
+  private final int budgetPercent;
+  private final LongSupplier nanoTime;
+  // touched on the leader's event loop only
+  private boolean refreshing;
+  private long notBefore;
+  private boolean paced; // notBefore is set
+  private volatile double countedAtSeconds = Double.NaN; // read by the scrape
 
-  public ProgressMetrics(Count progress, Regions regions, MeterRegistry registry) {
+  /**
+   * @param budgetPercent the share of one PostgreSQL core the counts may take, 1 to 100
+   * @param nanoTime a monotonic clock in nanoseconds ({@link System#nanoTime} but in tests)
+   * @param epochSeconds the time the counts were taken, for the gauge that says so
+   */
+  public ProgressMetrics(Count progress, Regions regions, MeterRegistry registry, int budgetPercent, LongSupplier nanoTime,
+      LongSupplier epochSeconds) {
+    if (budgetPercent < 1 || budgetPercent > 100) {
+      throw new IllegalArgumentException("budgetPercent must be 1 to 100, got " + budgetPercent);
+    }
     this.progress = progress;
     this.regions = regions;
+    this.budgetPercent = budgetPercent;
+    this.nanoTime = nanoTime;
+    this.epochSeconds = epochSeconds;
+    Gauge.builder("liangxian_progress_counted_at", () -> countedAtSeconds).baseUnit("seconds")
+        .description("when the progress counts shown were taken (Unix time)").register(registry);
     this.enrolled = MultiGauge.builder("liangxian_progress_enrolled").description("persons on the roster").register(registry);
     this.paid = MultiGauge.builder("liangxian_progress_paid").description("persons whose contribution is paid").register(registry);
     this.target = MultiGauge.builder("liangxian_progress_target").description("the township's target").register(registry);
@@ -41,10 +70,12 @@ public final class ProgressMetrics {
 
   /** Counts every region and insurance, one after the other; nothing if the last refresh is still counting. */
   public Future<Void> refresh() {
-    if (refreshing) {
+    long start = nanoTime.getAsLong();
+    if (refreshing || paced && start - notBefore < 0) {
       return Future.succeededFuture();
     }
     refreshing = true;
+    long takenAt = epochSeconds.getAsLong();
     List<JsonObject> counted = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (Regions.Entry r : regions.all()) {
@@ -60,8 +91,15 @@ public final class ProgressMetrics {
     }
     return chain.<Void>map(x -> {
       publish(counted);
+      countedAtSeconds = takenAt;
       return null;
-    }).andThen(x -> refreshing = false);
+    }).andThen(x -> {
+      refreshing = false;
+      // the next refresh starts no sooner than this one's time is the budget's share of the time between them
+      long took = nanoTime.getAsLong() - start;
+      notBefore = start + took * 100 / budgetPercent;
+      paced = true;
+    });
   }
 
   private void publish(List<JsonObject> counted) {

@@ -22,6 +22,7 @@ class ProgressMetricsTest {
   private final List<String> asked = new ArrayList<>();
   private final List<Promise<JsonObject>> pending = new ArrayList<>();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private long nanos = 42; // the monotonic clock the pacing reads: it moves only when a test moves it
 
   @Test
   void countsOneRegionAndInsuranceAtATimeAndStartsNoSecondRefreshWhileOneIsCounting() throws Exception {
@@ -33,7 +34,7 @@ class ProgressMetricsTest {
       Promise<JsonObject> p = Promise.promise();
       pending.add(p);
       return p.future().map(x -> count(region, insurance, year));
-    }, regions, registry);
+    }, regions, registry, 100, () -> nanos, () -> 0);
 
     Future<Void> first = metrics.refresh();
     assertThat(asked).hasSize(1); // the next count is asked only when this one has answered
@@ -60,11 +61,43 @@ class ProgressMetricsTest {
     ProgressMetrics metrics = new ProgressMetrics((region, insurance, year) -> {
       asked.add(region + "/" + insurance);
       return Future.failedFuture("connection lost");
-    }, regions, registry);
+    }, regions, registry, 100, () -> nanos, () -> 0);
     assertThat(metrics.refresh().failed()).isTrue();
     assertThat(asked).hasSize(1); // the rest of this refresh is not asked once one count failed
     assertThat(metrics.refresh().failed()).isTrue();
     assertThat(asked).hasSize(2);
+  }
+
+  @Test
+  void aRefreshStartsNoSoonerThanItsCostAllowsAtTheBudgetAndTheGaugeSaysWhenTheCountsWereTaken() throws Exception {
+    Regions regions = new Regions(Map.of(
+        "431103", new Regions.Entry("431103", "永州市冷水滩区", book("lengshuitan-2020.yaml"), null)), Clock.systemUTC());
+    long[] epoch = {1_764_000_000L};
+    ProgressMetrics metrics = new ProgressMetrics((region, insurance, year) -> {
+      asked.add(region + "/" + insurance);
+      Promise<JsonObject> p = Promise.promise();
+      pending.add(p);
+      return p.future().map(x -> count(region, insurance, year));
+    }, regions, registry, 5, () -> nanos, () -> epoch[0]);
+    assertThat(registry.get("liangxian_progress_counted_at").gauge().value()).isNaN(); // nothing counted yet
+
+    Future<Void> first = metrics.refresh();
+    int counts = 0;
+    while (pending.size() > counts) {
+      nanos += 1_500_000_000L; // each count takes 1.5 s of PostgreSQL's time
+      epoch[0] += 2;
+      pending.get(counts++).complete();
+    }
+    assertThat(first.succeeded()).isTrue();
+    assertThat(counts).isEqualTo(2); // medical and pension
+    assertThat(registry.get("liangxian_progress_counted_at").gauge().value()).isEqualTo(1_764_000_000.0); // when it began
+    // 3 s at 5% of a core: the next refresh starts a minute after this one began, not before
+    nanos = 42 + 59_999_999_999L;
+    metrics.refresh();
+    assertThat(asked).hasSize(2);
+    nanos = 42 + 60_000_000_000L;
+    metrics.refresh();
+    assertThat(asked).hasSize(3);
   }
 
   private static JsonObject count(String region, String insurance, int year) {
