@@ -184,7 +184,8 @@ final class GatewayVerticle extends VerticleBase {
     p.routesServed().accept(router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
         .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).toList());
     router.route().failureHandler(Failures::handle);
-    for (int status : new int[] {404, 405, 413, 415}) {
+    // 400: a path or query the router cannot decode (a bad %-escape); 500: a failure outside any route
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, Failures::handle);
     }
     Future<Void> checked = Future.succeededFuture();

@@ -2,7 +2,9 @@ package cn.liangxian.gateway.books;
 
 import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.http.JsonBodies;
+import cn.liangxian.gateway.http.MediaTypes;
 import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.RequestDates;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.AuditTrail;
@@ -27,10 +29,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -81,8 +81,7 @@ public final class BookHandlers {
     Operator op = Operator.of(ctx).require(Role.ADMIN);
     ctx.put(AuditTrail.ACTION, "book.upload");
     String type = ctx.request().getHeader("Content-Type");
-    String mediaType = type == null ? "" : type.split(";")[0].strip().toLowerCase(Locale.ROOT);
-    if (!YAML_TYPES.contains(mediaType)) {
+    if (!YAML_TYPES.contains(MediaTypes.of(type))) {
       throw new Problem(415, "unsupported-media-type", "Unsupported media type",
           "send the book as application/yaml (UTF-8), the text of a file of config/policies");
     }
@@ -308,11 +307,7 @@ public final class BookHandlers {
     if (s == null) {
       return null;
     }
-    try {
-      return LocalDate.parse(s);
-    } catch (DateTimeParseException e) {
-      throw Problem.invalidField("activateOn", "activateOn must be a date YYYY-MM-DD");
-    }
+    return RequestDates.day(s, "activateOn");
   }
 
   private static int sample(String s) {

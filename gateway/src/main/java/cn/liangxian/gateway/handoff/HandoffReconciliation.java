@@ -107,12 +107,7 @@ public final class HandoffReconciliation {
     if (!op.scope().touches(r.region())) {
       throw op.outOfScope(r.region());
     }
-    LocalDate day;
-    try {
-      day = LocalDate.parse(ctx.pathParam("date"));
-    } catch (java.time.format.DateTimeParseException e) {
-      throw Problem.invalidField("date", "date must be YYYY-MM-DD");
-    }
+    LocalDate day = cn.liangxian.gateway.http.RequestDates.day(ctx.pathParam("date"), "date");
     Replies.json(ctx, read(r.name(), day).map(j -> {
       if (j == null) {
         throw Problem.notFound("reconciliation-not-run", "Not reconciled yet",

@@ -1,7 +1,6 @@
 package cn.liangxian.gateway.http;
 
 import io.vertx.ext.web.RoutingContext;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** The checks every CSV upload shares: {@code text/csv}, and a plain file name (for the report and the audit log). */
@@ -13,7 +12,7 @@ public final class CsvUploads {
   /** The upload's file name ({@code ?file=}, else the default); 415 unless the body is {@code text/csv}. */
   public static String fileName(RoutingContext ctx, String defaultName) {
     String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/csv")) {
+    if (!MediaTypes.is(type, "text/csv")) {
       throw new Problem(415, "unsupported-media-type", "Unsupported media type", "send the file as text/csv");
     }
     String file = ctx.queryParams().get("file");

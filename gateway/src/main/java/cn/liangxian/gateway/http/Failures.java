@@ -48,6 +48,10 @@ public final class Failures {
       p = problem;
     } else if (f instanceof DecodeException) {
       p = Problem.malformedJson("the body could not be parsed as JSON");
+    } else if (f instanceof io.vertx.ext.web.handler.HttpException e && e.getStatusCode() >= 400 && e.getStatusCode() < 500) {
+      // Vert.x Web's own refusal of the caller's request (its message may quote the address: not passed on)
+      p = e.getStatusCode() == 400 ? Problem.badRequest("bad-request", "Bad request", "the request could not be understood")
+          : new Problem(e.getStatusCode(), "client-error", "Request refused", null);
     } else if (undecodableBody(f)) {
       p = Problem.badRequest("malformed-body", "Request body could not be decoded", "the body is not a well-formed form, or a field of it is too large");
     } else if (f == null) {
@@ -86,9 +90,11 @@ public final class Failures {
       if (t instanceof io.netty.handler.codec.DecoderException) {
         return true;
       }
-      // the form decoder also lets out bare IllegalArgumentException and IOException
+      // the form decoder also lets out bare IllegalArgumentException and IOException, and the HTTP decoder a
+      // NumberFormatException for a chunk size that is not hexadecimal
       for (StackTraceElement e : t.getStackTrace()) {
-        if (e.getClassName().startsWith("io.netty.handler.codec.http.multipart.")) {
+        if (e.getClassName().startsWith("io.netty.handler.codec.http.multipart.")
+            || e.getClassName().startsWith("io.netty.handler.codec.http.HttpObjectDecoder")) {
           return true;
         }
       }

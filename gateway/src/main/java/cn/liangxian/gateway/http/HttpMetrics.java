@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import java.util.Set;
 
 /** Route labels that name one route, and latency histograms for the dashboards' p50/p95/p99 (per route: low cardinality). */
 public final class HttpMetrics {
@@ -17,7 +18,11 @@ public final class HttpMetrics {
    */
   static final double[] MARKS_NANOS = {50e6, 1e9};
 
+  /** The methods HTTP defines; any other a client makes up is counted as OTHER, not as a series of its own. */
+  static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+
   public static void histograms(MeterRegistry registry) {
+    registry.config().meterFilter(MeterFilter.replaceTagValues("method", m -> METHODS.contains(m) ? m : "OTHER"));
     // Vert.x joins every route a request passed through with '>' (the operator routes' audit and login
     // checks, then the route itself); the label is the route that answered, and "unmatched" for none
     registry.config().meterFilter(MeterFilter.replaceTagValues("route",

@@ -12,7 +12,7 @@ public final class JsonBodies {
 
   public static JsonObject object(RoutingContext ctx, Set<String> allowed) {
     String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+    if (!MediaTypes.is(type, "application/json")) {
       throw new Problem(415, "unsupported-media-type", "Unsupported media type", "send the body as application/json");
     }
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {

@@ -57,13 +57,25 @@ public final class Problem extends RuntimeException {
   public JsonObject toJson(String instance, boolean forResident) {
     boolean own = ResidentTexts.chinese(title);
     String t = forResident && !own ? ResidentTexts.title(slug) : title;
-    String d = forResident && !own ? (residentDetail != null ? residentDetail : ResidentTexts.detail(slug)) : getMessage();
+    String m = getMessage();
+    boolean english = m != null && !ResidentTexts.chinese(m);
+    String d;
+    if (!forResident) {
+      d = m;
+    } else if (residentDetail != null) {
+      d = residentDetail;
+    } else if (m == null) {
+      d = own ? null : ResidentTexts.detail(slug);
+    } else {
+      // a Chinese title with an English detail still tells the resident in Chinese
+      d = english ? ResidentTexts.detail(slug) : m;
+    }
     JsonObject o = new JsonObject().put("type", type()).put("title", t).put("status", status);
     if (d != null) {
       o.put("detail", d);
     }
-    if (forResident && !own && getMessage() != null) {
-      o.put("developerDetail", getMessage());
+    if (forResident && english) {
+      o.put("developerDetail", m);
     }
     if (instance != null) {
       o.put("instance", instance);

@@ -4,6 +4,7 @@ import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.channel.Pem;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.RequestDates;
 import cn.liangxian.gateway.operator.AuditTrail;
 import cn.liangxian.gateway.operator.Operator;
 import cn.liangxian.gateway.operator.Role;
@@ -15,7 +16,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 
@@ -109,7 +109,10 @@ public final class KioskHandlers {
     if (!kiosk.equals(b.getValue("kioskId"))) {
       throw Problem.invalidField("kioskId", "kioskId must be the signing kiosk's");
     }
-    text(b, "at", "at", null);
+    String at = text(b, "at", "at", null);
+    if (at != null) {
+      RequestDates.instant(at, "at"); // when the kiosk sent it: only checked, the gateway's clock is the one kept
+    }
     String reader = JsonBodies.requiredString(b, "reader", 10);
     if (!Set.of("ok", "fault").contains(reader)) {
       throw Problem.invalidField("reader", "reader must be ok or fault");
@@ -128,12 +131,7 @@ public final class KioskHandlers {
       throw Problem.invalidField("printer.paper", "printer.paper must be one of " + PAPER);
     }
     String lastText = text(b, "lastTransaction", "lastTransaction", null);
-    OffsetDateTime last;
-    try {
-      last = lastText == null ? null : OffsetDateTime.parse(lastText);
-    } catch (DateTimeParseException e) {
-      throw Problem.invalidField("lastTransaction", "lastTransaction must be an ISO date-time");
-    }
+    OffsetDateTime last = lastText == null ? null : RequestDates.instant(lastText, "lastTransaction");
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     pool.preparedQuery("update kiosk set last_seen_at = $2, reader = $3, printer_state = $4, paper = $5,"
             + " last_transaction = coalesce($6, last_transaction) where id = $1")

@@ -3,6 +3,7 @@ package cn.liangxian.gateway.operator;
 import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.http.AccessLog;
 import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.RequestDates;
 import cn.liangxian.gateway.http.Replies;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +12,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,11 +77,8 @@ public final class AuditTrail {
     String actor = ctx.queryParams().get("actor");
     OffsetDateTime since;
     int limit;
-    try {
-      since = ctx.queryParams().contains("since") ? OffsetDateTime.parse(ctx.queryParams().get("since")) : OffsetDateTime.parse("2000-01-01T00:00:00Z");
-    } catch (DateTimeParseException e) {
-      throw Problem.invalidField("since", "since is a timestamp such as 2026-11-23T08:00:00+08:00");
-    }
+    since = ctx.queryParams().contains("since") ? RequestDates.instant(ctx.queryParams().get("since"), "since")
+        : OffsetDateTime.parse("2000-01-01T00:00:00Z");
     try {
       limit = ctx.queryParams().contains("limit") ? Integer.parseInt(ctx.queryParams().get("limit")) : 200;
     } catch (NumberFormatException e) {

@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.posting;
 
 import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.RequestDates;
 import cn.liangxian.gateway.http.Replies;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.AuditTrail;
@@ -13,7 +14,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 
 /** The village's public posting (公示) route: JSON, CSV or PDF, for administrators, townships and villages in scope. */
 public final class PostingHandler {
@@ -49,12 +49,8 @@ public final class PostingHandler {
     op.requireScope(entry.code(), township, village);
     LocalDate from;
     int days;
-    try {
-      from = ctx.queryParams().contains("from") ? LocalDate.parse(ctx.queryParams().get("from"))
-          : LocalDate.now(clock.withZone(Posting.CHINA));
-    } catch (DateTimeParseException e) {
-      throw Problem.invalidField("from", "from must be YYYY-MM-DD");
-    }
+    from = ctx.queryParams().contains("from") ? RequestDates.day(ctx.queryParams().get("from"), "from")
+        : LocalDate.now(clock.withZone(Posting.CHINA));
     try {
       days = ctx.queryParams().contains("days") ? Integer.parseInt(ctx.queryParams().get("days")) : 7;
     } catch (NumberFormatException e) {

@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.progress;
 
 import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.RequestDates;
 import cn.liangxian.gateway.http.Replies;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.AuditTrail;
@@ -34,14 +35,9 @@ public final class ProgressHandler {
     if (!op.scope().touches(entry.code())) {
       throw op.outOfScope(entry.code());
     }
-    int year;
-    try {
-      year = ctx.queryParams().contains("year") ? Integer.parseInt(ctx.queryParams().get("year"))
-          : entry.book().terms(ins).orElseThrow(() -> Problem.notFound("not-offered", "Not offered",
-              ins.code() + " is not collected in " + entry.code())).benefitYear();
-    } catch (NumberFormatException e) {
-      throw Problem.invalidField("year", "year must be a whole number");
-    }
+    int year = ctx.queryParams().contains("year") ? RequestDates.year(ctx.queryParams().get("year"), "year")
+        : entry.book().terms(ins).orElseThrow(() -> Problem.notFound("not-offered", "Not offered",
+            ins.code() + " is not collected in " + entry.code())).benefitYear();
     Replies.jsonOrCsv(ctx, progress.of(entry.code(), ins.code(), year).map(p -> within(p, op.scope())), Progress::csv);
   }
 

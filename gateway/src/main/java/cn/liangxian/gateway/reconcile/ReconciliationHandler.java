@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.reconcile;
 
 import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.RequestDates;
 import cn.liangxian.gateway.http.Replies;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.AuditTrail;
@@ -8,7 +9,6 @@ import cn.liangxian.gateway.operator.Operator;
 import cn.liangxian.gateway.operator.Role;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 
 /**
  * The finance routes of the daily reconciliation of a channel's bill (it runs by itself, once per channel,
@@ -53,10 +53,6 @@ public final class ReconciliationHandler {
   }
 
   private static LocalDate date(RoutingContext ctx) {
-    try {
-      return LocalDate.parse(ctx.pathParam("date"));
-    } catch (DateTimeParseException e) {
-      throw Problem.invalidField("date", "date must be YYYY-MM-DD");
-    }
+    return RequestDates.day(ctx.pathParam("date"), "date");
   }
 }

@@ -43,10 +43,21 @@ public final class Cancellation {
     });
   }
 
+  /** How an order ended, in the resident's words (the state's code stays in the answer's {@code state}). */
+  static String ended(String state) {
+    return switch (state == null ? "" : state) {
+      case "CANCELLED" -> "已经取消";
+      case "EXPIRED" -> "已超过支付时间";
+      case "FAILED" -> "没有支付成功";
+      case "REFUNDED" -> "已经退款";
+      default -> "已经结束";
+    };
+  }
+
   private static Future<JsonObject> refused(JsonObject o) {
     String state = o.getString("state");
     return Future.failedFuture(Problem.conflict("not-cancellable", "订单不能取消",
-        "PAID".equals(state) ? "这笔订单已经支付成功，不能取消。" : "这笔订单已经结束（" + state + "），不能取消。",
+        "PAID".equals(state) ? "这笔订单已经支付成功，不能取消。" : "这笔订单" + ended(state) + "，不能取消。",
         new JsonObject().put("state", state)));
   }
 }

@@ -44,7 +44,8 @@ public final class SessionHandlers {
     String channel = ctx.pathParam("channel");
     ResidentLogin login = logins.byChannel().get(channel);
     if (login == null) {
-      throw Problem.notFound("no-such-login", "没有这种登录方式", "log in with /api/v1/session/wechat or /api/v1/session/alipay");
+      throw Problem.notFound("no-such-login", "没有这种登录方式", "log in with /api/v1/session/wechat or /api/v1/session/alipay")
+          .resident("请在微信或支付宝小程序里登录");
     }
     long wait = perAddress.acquire(RateLimiter.addressOf(ctx));
     if (wait > 0) {

@@ -107,9 +107,26 @@ class ResidentProblemsTest {
     assertChinese(order(liu.getJsonObject("household").getString("ref"),
         new JsonArray().add(item(TestGateway.ref(liu, Fixture.LIU1), "medical", null)), "k3"), 409, "already-paid", "已缴费");
 
+    // a login channel there is not: where to log in, in Chinese
+    assertChinese(g.post("/api/v1/session/unionpay", new JsonObject().put("code", "x")), 404, "no-such-login", "微信");
+
     // an operator's route answers in English, as before
     HttpResponse<Buffer> op = g.postRaw("/api/v1/operator/login", "application/json", Buffer.buffer("{"));
     assertThat(op.bodyAsJsonObject().getString("title")).isEqualTo("Request body is not valid JSON");
+  }
+
+  @Test
+  void aChineseTitleWithAnEnglishDetailStillTellsTheResidentInChinese() {
+    JsonObject p = new Problem(408, "request-timeout", "请求超时，请重试", "the request body did not arrive within 30000 ms")
+        .toJson("/api/v1/lookup", true);
+    assertThat(p.getString("title")).isEqualTo("请求超时，请重试");
+    assertThat(p.getString("detail")).isEqualTo(ResidentTexts.detail("request-timeout"));
+    assertThat(p.getString("developerDetail")).isEqualTo("the request body did not arrive within 30000 ms");
+    // a Chinese detail is the resident's own, and an operator's route keeps the English
+    assertThat(new Problem(429, "rate-limited", "登录太频繁，请稍后再试", "请 5 秒后再试。").toJson("/api/v1/session/wechat", true)
+        .getString("detail")).isEqualTo("请 5 秒后再试。");
+    assertThat(new Problem(408, "request-timeout", "请求超时，请重试", "the request body did not arrive within 30000 ms")
+        .toJson("/api/v1/operator/rosters", false).getString("detail")).isEqualTo("the request body did not arrive within 30000 ms");
   }
 
   private HttpResponse<Buffer> order(String household, JsonArray items, String key) throws Exception {

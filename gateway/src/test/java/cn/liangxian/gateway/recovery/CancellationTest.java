@@ -87,6 +87,8 @@ class CancellationTest {
     HttpResponse<Buffer> again = cancel(g, o);
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(again.bodyAsJsonObject().getString("state")).isEqualTo("CANCELLED");
+    // in the resident's words, the state's code left to the field for programs
+    assertThat(again.bodyAsJsonObject().getString("detail")).isEqualTo("这笔订单已经取消，不能取消。").doesNotContainPattern("[A-Za-z]");
   }
 
   @ParameterizedTest

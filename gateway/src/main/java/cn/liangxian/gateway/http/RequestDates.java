@@ -1,0 +1,63 @@
+package cn.liangxian.gateway.http;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Dates and years a request names, held to the years a collection can concern: 2000 to 2099. Java reads
+ * "+999999999-12-31" as a date, which PostgreSQL either refuses (a 503 for the caller's mistake) or keeps
+ * as another day; a date outside the range is the caller's error, 400, naming the field.
+ */
+public final class RequestDates {
+  public static final int FIRST_YEAR = 2000;
+  public static final int LAST_YEAR = 2099;
+
+  private RequestDates() {}
+
+  /** A day, {@code YYYY-MM-DD}. */
+  public static LocalDate day(String text, String field) {
+    LocalDate d;
+    try {
+      d = LocalDate.parse(text);
+    } catch (DateTimeParseException | NullPointerException e) {
+      throw outside(field, "a date YYYY-MM-DD");
+    }
+    if (d.getYear() < FIRST_YEAR || d.getYear() > LAST_YEAR) {
+      throw outside(field, "a date YYYY-MM-DD");
+    }
+    return d;
+  }
+
+  /** An instant with its offset, such as {@code 2026-11-23T08:00:00+08:00}. */
+  public static OffsetDateTime instant(String text, String field) {
+    OffsetDateTime t;
+    try {
+      t = OffsetDateTime.parse(text);
+    } catch (DateTimeParseException | NullPointerException e) {
+      throw outside(field, "a timestamp such as 2026-11-23T08:00:00+08:00");
+    }
+    if (t.getYear() < FIRST_YEAR || t.getYear() > LAST_YEAR) {
+      throw outside(field, "a timestamp such as 2026-11-23T08:00:00+08:00");
+    }
+    return t;
+  }
+
+  /** A benefit year. */
+  public static int year(String text, String field) {
+    int y;
+    try {
+      y = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw outside(field, "a year");
+    }
+    if (y < FIRST_YEAR || y > LAST_YEAR) {
+      throw outside(field, "a year");
+    }
+    return y;
+  }
+
+  private static Problem outside(String field, String what) {
+    return Problem.invalidField(field, field + " must be " + what + " from " + FIRST_YEAR + " to " + LAST_YEAR);
+  }
+}
