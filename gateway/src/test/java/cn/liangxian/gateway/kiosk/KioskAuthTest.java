@@ -147,6 +147,16 @@ class KioskAuthTest {
       assertThat(r.bodyAsJsonObject().getString("field")).as(e.getKey()).isEqualTo(e.getKey());
       assertThat(kioskRow(k)).as(e.getKey()).isEqualTo(before);
     }
+    // times Java reads but no kiosk sends: beyond the years a collection concerns
+    for (String field : new String[] {"lastTransaction", "at"}) {
+      String body = "{\"kioskId\":\"" + k + "\",\"reader\":\"ok\",\"printer\":{\"state\":\"ok\",\"paper\":\"ok\"},"
+          + "\"" + field + "\":\"+999999999-12-31T23:59:59Z\"}";
+      String before = kioskRow(k);
+      HttpResponse<Buffer> r = call(k, p256, "SHA256withECDSA", "/api/v1/kiosks/heartbeat", body, body, 0, nonce());
+      assertThat(r.statusCode()).as(field + ": " + r.bodyAsString()).isEqualTo(400);
+      assertThat(r.bodyAsJsonObject().getString("field")).isEqualTo(field);
+      assertThat(kioskRow(k)).as(field).isEqualTo(before);
+    }
     HttpResponse<Buffer> array = call(k, p256, "SHA256withECDSA", "/api/v1/kiosks/heartbeat", "[1,2]", "[1,2]", 0, nonce());
     assertThat(array.statusCode()).isEqualTo(400);
     assertThat(array.getHeader("Content-Type")).isEqualTo("application/problem+json");

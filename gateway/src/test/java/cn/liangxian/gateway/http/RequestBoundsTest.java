@@ -1,0 +1,87 @@
+package cn.liangxian.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.operator.Scope;
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Values Java reads but no caller means: a date in the year +999999999, a year of -2147483648, a media type that
+ * only starts like the right one. Each is the caller's mistake, 400 or 415 naming it, and changes nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RequestBoundsTest {
+  static final String FAR = "%2B999999999-12-31";
+  TestGateway g;
+  String admin;
+  String finance;
+
+  @BeforeAll
+  void start() throws Exception {
+    g = Fixture.load(new TestGateway());
+    admin = g.adminToken();
+    finance = g.operatorToken(Role.FINANCE, Scope.ALL);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    g.close();
+  }
+
+  @Test
+  void datesAndYearsOutsideTheYearsACollectionConcernsAre400NamingTheField() throws Exception {
+    long books = g.count("select count(*) from policy_book");
+    byte[] book = Files.readAllBytes(TestGateway.repo().resolve("config/policies/hedong-2020.yaml"));
+    HttpResponse<Buffer> upload = g.http.post("/api/v1/operator/books?activateOn=" + FAR).putHeader("Authorization", "Bearer " + admin)
+        .putHeader("Content-Type", "application/yaml").sendBuffer(Buffer.buffer(book)).toCompletionStage().toCompletableFuture().get();
+    assertField(upload, 400, "activateOn");
+    assertThat(g.count("select count(*) from policy_book")).isEqualTo(books);
+
+    long runs = g.count("select count(*) from reconciliation");
+    HttpResponse<Buffer> run = g.http.post("/api/v1/operator/reconciliation/wechat/" + FAR).putHeader("Authorization", "Bearer " + finance)
+        .send().toCompletionStage().toCompletableFuture().get();
+    assertField(run, 400, "date");
+    assertThat(g.count("select count(*) from reconciliation")).isEqualTo(runs);
+    assertField(g.get("/api/v1/operator/reconciliation/wechat/-999999999-01-01", "Authorization", "Bearer " + finance), 400, "date");
+
+    assertField(g.get("/api/v1/operator/postings/431103/medical?township=" + enc("黄阳司镇") + "&village=" + enc("黄阳司村")
+        + "&from=" + FAR, "Authorization", "Bearer " + admin), 400, "from");
+    assertField(g.get("/api/v1/operator/progress/431103/medical?year=-2147483648", "Authorization", "Bearer " + admin), 400, "year");
+    assertField(g.get("/api/v1/operator/audit?since=%2B999999999-12-31T00:00:00Z", "Authorization", "Bearer " + admin), 400, "since");
+    // the years a collection concerns are still served
+    assertThat(g.get("/api/v1/operator/progress/431103/medical?year=2020", "Authorization", "Bearer " + admin).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aMediaTypeThatOnlyStartsLikeJsonOrCsvIs415() throws Exception {
+    Buffer lookup = new JsonObject().put("idNumber", Fixture.CHEN).put("name", "陈一").toBuffer();
+    assertThat(g.postRaw("/api/v1/lookup", "application/jsonpatch", lookup).statusCode()).isEqualTo(415);
+    assertThat(g.postRaw("/api/v1/lookup", "application/json; charset=utf-8", lookup).statusCode()).isEqualTo(200);
+    assertThat(g.postRaw("/api/v1/lookup", "Application/JSON", lookup).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> csv = g.http.post("/api/v1/operator/targets").putHeader("Authorization", "Bearer " + admin)
+        .putHeader("Content-Type", "text/csvx").sendBuffer(Buffer.buffer("region_code\n")).toCompletionStage().toCompletableFuture().get();
+    assertThat(csv.statusCode()).isEqualTo(415);
+  }
+
+  private static void assertField(HttpResponse<Buffer> r, int status, String field) {
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(status);
+    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(r.bodyAsJsonObject().getString("field")).isEqualTo(field);
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
