@@ -51,8 +51,13 @@ public final class AgencyChangeFile {
 
   private JsonArray rows(byte[] body) {
     JsonArray out = new JsonArray();
+    String text = decode(body);
+    int nul = CsvUploads.nulLine(text);
+    if (nul > 0) {
+      throw Problem.invalidField("file", "line " + nul + " contains a NUL character (U+0000), which no field may hold");
+    }
     try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
-        .with(CsvSchema.emptySchema().withHeader()).readValues(decode(body))) {
+        .with(CsvSchema.emptySchema().withHeader()).readValues(text)) {
       while (it.hasNext()) {
         Map<String, String> r = it.next();
         String id = r.getOrDefault("id_number", "").strip().toUpperCase();
@@ -65,11 +70,13 @@ public final class AgencyChangeFile {
             .put("category", blank(r.get("category"))).put("department", blank(r.get("department")))
             .put("validFrom", blank(r.get("valid_from"))).put("place", blank(r.get("place"))));
       }
+    } catch (NumberFormatException e) {
+      throw Problem.invalidField("year", "line " + (out.size() + 2) + ": year must be a whole number");
     } catch (IOException | RuntimeException e) {
       if (e instanceof Problem p) {
         throw p;
       }
-      throw Problem.invalidField("file", "not a CSV of agency changes: " + e.getMessage());
+      throw Problem.invalidField("file", "not a CSV of agency changes: " + CsvUploads.unreadable(e));
     }
     return out;
   }

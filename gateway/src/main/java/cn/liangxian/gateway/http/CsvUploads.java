@@ -9,6 +9,31 @@ public final class CsvUploads {
 
   private CsvUploads() {}
 
+  /** The line (from 1) of the first NUL character, which PostgreSQL refuses in text; 0 for none. */
+  public static int nulLine(String text) {
+    int at = text.indexOf('\0');
+    if (at < 0) {
+      return 0;
+    }
+    int line = 1;
+    for (int i = 0; i < at; i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+      }
+    }
+    return line;
+  }
+
+  /**
+   * Why the CSV parser gave up, for the caller: where, and what usually causes it; never the parser's own
+   * message, which names Java classes and its input's source.
+   */
+  public static String unreadable(Throwable e) {
+    long line = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+        ? j.getLocation().getLineNr() : -1;
+    return "not readable as CSV" + (line > 0 ? " at line " + line : "") + " (a quote left open, or not a text file)";
+  }
+
   /** The upload's file name ({@code ?file=}, else the default); 415 unless the body is {@code text/csv}. */
   public static String fileName(RoutingContext ctx, String defaultName) {
     String type = ctx.request().getHeader("Content-Type");

@@ -54,7 +54,8 @@ public final class KioskHandlers {
     try {
       Pem.publicKey(pem);
     } catch (IllegalArgumentException e) {
-      throw Problem.invalidField("publicKey", "publicKey must be a PEM public key (SPKI): " + e.getMessage());
+      // the parser's own message names its classes: not for the caller
+      throw Problem.invalidField("publicKey", "publicKey must be a public key in PEM (-----BEGIN PUBLIC KEY-----)");
     }
     String region = JsonBodies.optionalString(b, "regionCode", 6);
     if (region != null && !region.matches("[0-9]{6}")) {

@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.progress;
 
 import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.http.CsvUploads;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
@@ -48,6 +49,10 @@ public final class Targets {
     List<Target> out = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     String text = csv.startsWith("\uFEFF") ? csv.substring(1) : csv;
+    int nul = CsvUploads.nulLine(text);
+    if (nul > 0) {
+      throw new BadTargets(file, List.of("line " + nul + " contains a NUL character (U+0000), which no field may hold"));
+    }
     try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
         .with(CsvSchema.emptySchema().withHeader()).readValues(text)) {
       int line = 1;
@@ -79,8 +84,7 @@ public final class Targets {
         }
       }
     } catch (IOException | RuntimeException e) {
-      problems.add("not readable as CSV with the header region_code,township,village,insurance,year,target,source: "
-          + e.getMessage().lines().findFirst().orElse(""));
+      problems.add(CsvUploads.unreadable(e) + "; the header is region_code,township,village,insurance,year,target,source");
     }
     if (!problems.isEmpty()) {
       throw new BadTargets(file, problems);

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.roster;
 
+import cn.liangxian.gateway.http.CsvUploads;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
@@ -50,6 +51,10 @@ final class RosterCsv {
 
   /** The header row, then one row per non-blank line; short lines are padded with empty fields. */
   static List<Row> parse(String text) {
+    int nul = CsvUploads.nulLine(text);
+    if (nul > 0) {
+      throw new IllegalArgumentException("line " + nul + " contains a NUL character (U+0000), which no field may hold");
+    }
     List<Row> out = new ArrayList<>();
     CsvMapper mapper = new CsvMapper();
     try (MappingIterator<List<String>> it = mapper.readerForListOf(String.class)
@@ -69,7 +74,7 @@ final class RosterCsv {
         out.add(new Row(line, values(header, fields)));
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("not readable as CSV: " + e.getMessage(), e);
+      throw new IllegalArgumentException(CsvUploads.unreadable(e), e);
     }
     return out;
   }

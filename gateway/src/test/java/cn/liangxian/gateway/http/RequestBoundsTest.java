@@ -75,6 +75,47 @@ class RequestBoundsTest {
     assertThat(csv.statusCode()).isEqualTo(415);
   }
 
+  @Test
+  void uploadsWithANulOrNoTextAreRefusedNamingTheLineNeverTheParsersClasses() throws Exception {
+    long persons = g.count("select count(*) from person");
+    String nul = Fixture.ROSTER.replace("李四", "李\0四");
+    HttpResponse<Buffer> roster = upload("/api/v1/operator/rosters?file=nul.csv", nul.getBytes(StandardCharsets.UTF_8));
+    assertThat(roster.statusCode()).as(roster.bodyAsString()).isEqualTo(422);
+    assertThat(roster.bodyAsJsonObject().getString("detail")).contains("line 3", "NUL");
+    HttpResponse<Buffer> binary = upload("/api/v1/operator/rosters?file=bin.csv", "household\n\"abc\n\u00ff\"x\"y".getBytes(StandardCharsets.UTF_8));
+    assertThat(binary.statusCode()).as(binary.bodyAsString()).isEqualTo(422);
+    assertThat(binary.bodyAsString()).contains("not readable as CSV").doesNotContain("java.", "Reader", "ArrayList");
+    assertThat(g.count("select count(*) from person")).isEqualTo(persons);
+
+    long targets = g.count("select count(*) from target");
+    HttpResponse<Buffer> target = upload("/api/v1/operator/targets",
+        "region_code,township,village,insurance,year,target,source\n431103,黄阳\0司镇,,medical,2020,100,\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(target.statusCode()).as(target.bodyAsString()).isBetween(400, 499);
+    assertThat(target.bodyAsString()).contains("line 2", "NUL");
+    assertThat(g.count("select count(*) from target")).isEqualTo(targets);
+
+    HttpResponse<Buffer> changes = upload("/api/v1/operator/handoff/agency-changes?file=c.csv",
+        ("change_id,kind,id_number,insurance,year,category,department,valid_from,place\nC1,INSURED_ELSEWHERE," + Fixture.LIU1
+            + ",medical,2020,,,,湘\0潭\n").getBytes(StandardCharsets.UTF_8));
+    assertThat(changes.statusCode()).as(changes.bodyAsString()).isEqualTo(400);
+    assertThat(changes.bodyAsString()).contains("line 2", "NUL");
+  }
+
+  @Test
+  void aKioskKeyThatIsNotPemIsRefusedWithoutTheParsersWords() throws Exception {
+    HttpResponse<Buffer> r = g.http.post("/api/v1/operator/kiosks").putHeader("Authorization", "Bearer " + admin)
+        .putHeader("Content-Type", "application/json").sendBuffer(new JsonObject().put("kioskId", "K-371312-0009")
+            .put("publicKey", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").put("regionCode", "371312").toBuffer())
+        .toCompletionStage().toCompletableFuture().get();
+    assertField(r, 400, "publicKey");
+    assertThat(r.bodyAsString()).doesNotContain("java.", "Exception");
+  }
+
+  private HttpResponse<Buffer> upload(String path, byte[] body) throws Exception {
+    return g.http.post(path).putHeader("Authorization", "Bearer " + admin).putHeader("Content-Type", "text/csv")
+        .sendBuffer(Buffer.buffer(body)).toCompletionStage().toCompletableFuture().get();
+  }
+
   private static void assertField(HttpResponse<Buffer> r, int status, String field) {
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(status);
     assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
