@@ -182,6 +182,7 @@ class OrderApiTest {
         new Bad(item(ref(h, Fixture.GRANNY), "medical", 2020, null), 422, "paid-by-government"),
         new Bad(item(UUID.randomUUID().toString(), "medical", 2020, null), 422, "unknown-member"),
         new Bad(item("not-a-ref", "medical", 2020, null), 400, "invalid-request"),
+        new Bad(item(ref(h, Fixture.LI), "medical", 2020, -5), 400, "invalid-request"),              // medical has no tiers
         new Bad(new JsonObject().put("memberRef", ref(h, Fixture.LI)).put("insurance", "medical").put("year", 2020)
             .put("personalFen", 1), 400, "invalid-request"))) {
       HttpResponse<Buffer> resp = create(order(h, "wechat", new JsonArray().add(b.item())), UUID.randomUUID().toString());
