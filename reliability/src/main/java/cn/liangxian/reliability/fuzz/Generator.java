@@ -24,9 +24,11 @@ public final class Generator {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final List<String> CONTENT_TYPES = List.of("text/plain", "application/xml", "multipart/form-data; boundary=x",
       "application/x-www-form-urlencoded", "application/json; charset=gbk", "*/*", "application/json\u0000", "text/csv",
-      "application/problem+json", "\u00e4pplication/json");
+      "application/problem+json", "\u00e4pplication/json", "application/jsonpatch", "text/csvx");
   private static final List<String> TRAVERSALS = List.of("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f",
-      "/%00", "/%C3%28", "/.%2e/", "//", "/%252e%252e/", "/;jsessionid=1", "/\u0430pi");
+      "/%00", "/%C3%28", "/.%2e/", "//", "/%252e%252e/", "/;jsessionid=1", "/\u0430pi", "/%ZZ", "?a=%ZZ");
+  /** Methods HTTP does not define: each is refused, and counted without a metric series of its own. */
+  private static final List<String> MADE_UP_METHODS = List.of("FOO", "PROPFIND", "M-SEARCH", "GETT");
 
   private final Context ctx;
   private final Random random;
@@ -59,6 +61,7 @@ public final class Generator {
       headers.put("Content-Type", op.bodyType().equals("application/json") ? "application/json" : op.bodyType());
     }
     String mutation;
+    String method = op.method();
     int kind = random.nextInt(100);
     if (kind < 5) {
       mutation = "valid";
@@ -85,10 +88,13 @@ public final class Generator {
       }
     } else if (kind < 92) {
       mutation = mutateHeaders(headers);
-    } else {
+    } else if (kind < 98) {
       String t = TRAVERSALS.get(random.nextInt(TRAVERSALS.size()));
-      path = random.nextBoolean() ? path + t : t + path;
+      path = random.nextBoolean() || t.startsWith("?") ? path + t : t + path;
       mutation = "path " + printable(t);
+    } else {
+      method = MADE_UP_METHODS.get(random.nextInt(MADE_UP_METHODS.size()));
+      mutation = "method " + method;
     }
     String target = path + query;
     if (op.path().endsWith("/logout") && caller.operator()) {
@@ -98,8 +104,8 @@ public final class Generator {
     }
     Map<String, String> all = new LinkedHashMap<>(headers);
     // the caller's proof covers what is finally sent
-    caller.headers(op.method(), target, bytes).forEach(all::putIfAbsent);
-    return new FuzzRequest(op, caller, mutation, op.method(), target, all, bytes);
+    caller.headers(method, target, bytes).forEach(all::putIfAbsent);
+    return new FuzzRequest(op, caller, mutation, method, target, all, bytes);
   }
 
   private String validParam(Contract.Param p) {

@@ -23,7 +23,9 @@ final class Hostile {
       "３７１３１２１９６２０５１０８４９０", "3713121962O5108490", "371312196205108490\u200b", "\u202e0948015026912131",
       "张\u200b三", "Ｚｈａｎｇ", "\ud800", "\uffff", "😀".repeat(50), "${jndi:ldap://127.0.0.1/a}", "%s%n%x", "<script>alert(1)</script>",
       "null", "true", "-1", "NaN", "Infinity", "1e309", "00000000-0000-0000-0000-000000000000",
-      "ffffffff-ffff-ffff-ffff-ffffffffffff", "2019-02-30", "0000-00-00", "99999-12-31");
+      "ffffffff-ffff-ffff-ffff-ffffffffffff", "2019-02-30", "0000-00-00", "99999-12-31",
+      // dates and numbers Java reads but PostgreSQL does not keep, and an escape that decodes to nothing
+      "+999999999-12-31", "-999999999-01-01", "+999999999-12-31T23:59:59Z", "-2147483648", "%ZZ", "%");
 
   /** Values of any JSON type for a body field: wrong types, huge, negative and fractional numbers, deep nesting. */
   static List<JsonNode> values() {
