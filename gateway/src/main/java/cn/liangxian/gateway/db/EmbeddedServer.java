@@ -21,13 +21,17 @@ import org.slf4j.LoggerFactory;
  * The one-command default's PostgreSQL: real server binaries with data under the data directory, run
  * durably (fsync, synchronous commit, full pages: a power cut loses no committed payment) and with a
  * password on every connection. A server left running by a gateway that was killed is stopped first,
- * so that one start after a crash succeeds.
+ * so that one start after a crash succeeds; one whose gateway still runs (a second process started beside
+ * it: another gateway, {@code roster import}, {@code operator add}) is left alone, and the second process
+ * refused. Which process a server belongs to is kept beside its data directory (its name and {@value #OWNER_SUFFIX}).
  */
 final class EmbeddedServer {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
   static final String PASSWORD_FILE = "postgres.password";
   /** The first line of the pg_hba.conf the gateway writes: its presence says passwords are in force. */
   private static final String HBA_MARK = "# written by the gateway: every connection proves the password";
+  /** Beside the data directory: the process that started the server, its pid and start time. */
+  static final String OWNER_SUFFIX = ".owner";
 
   private EmbeddedServer() {}
 
@@ -72,6 +76,7 @@ final class EmbeddedServer {
         pg.close();
         throw e;
       }
+      Files.writeString(ownerFile(dir), owner(ProcessHandle.current()), StandardCharsets.UTF_8);
       LOG.info("embedded PostgreSQL started on port {} with data in {} ({})", pg.getPort(), dir,
           durable ? "durable" : "NOT durable: test data only");
       return new Started(pg, password);
@@ -103,6 +108,26 @@ final class EmbeddedServer {
    * A gateway killed with SIGKILL leaves its PostgreSQL running, holding the data directory: that
    * server is asked to stop (fast shutdown: its clients died with the gateway) before a new one starts.
    */
+  private static Path ownerFile(Path dir) {
+    return dir.resolveSibling(dir.getFileName() + OWNER_SUFFIX);
+  }
+
+  /** "pid start-instant": a pid alone could be another process's after a reboot or a crash. */
+  private static String owner(ProcessHandle p) {
+    return p.pid() + " " + p.info().startInstant().map(Object::toString).orElse("-") + "\n";
+  }
+
+  /** The process that started the server in {@code dir}, when it still runs; empty when unknown or gone. */
+  static Optional<ProcessHandle> ownerOf(Path dir) {
+    try {
+      String[] recorded = Files.readString(ownerFile(dir), StandardCharsets.UTF_8).strip().split(" ");
+      return ProcessHandle.of(Long.parseLong(recorded[0])).filter(ProcessHandle::isAlive)
+          .filter(p -> owner(p).strip().equals(String.join(" ", recorded)));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // none recorded: a server whose gateway is gone, or older than the record
+    }
+  }
+
   static void stopOrphan(Path dir) throws IOException {
     Path pidFile = dir.resolve("postmaster.pid");
     if (!Files.exists(pidFile)) {
@@ -118,6 +143,12 @@ final class EmbeddedServer {
         .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
     if (orphan.isEmpty()) {
       return; // a stale file: PostgreSQL removes it itself on start
+    }
+    Optional<ProcessHandle> owner = ownerOf(dir);
+    if (owner.isPresent()) {
+      throw new IllegalStateException("the embedded PostgreSQL in " + dir + " belongs to a gateway that still runs (process "
+          + owner.get().pid() + "): stop that gateway first, or go through it (rosters: POST /api/v1/operator/rosters;"
+          + " accounts: POST /api/v1/operator/accounts)");
     }
     LOG.warn("stopping the embedded PostgreSQL (pid {}) left running in {} by a gateway that did not shut down", pid, dir);
     try {

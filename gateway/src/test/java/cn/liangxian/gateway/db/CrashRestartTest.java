@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.db;
 
+import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,16 +47,7 @@ class CrashRestartTest {
 
   /** As {@link #startGateway()}, with these settings besides. */
   private int startGateway(Map<String, String> more) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), "cn.liangxian.gateway.Main").redirectErrorStream(true);
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("GATEWAY_") || k.startsWith("PG"));
-    env.putAll(Map.of("GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(), "GATEWAY_DATA_DIR", dir.toString(),
-        "GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
-        "GATEWAY_POLICY_DIR", TestGateway.repo().resolve("config/policies").toString(),
-        "GATEWAY_TARGETS_DIR", TestGateway.repo().resolve("config/targets").toString()));
-    env.putAll(more);
-    gateway = pb.start();
+    gateway = main(more).start();
     CompletableFuture<Integer> port = new CompletableFuture<>();
     StringBuilder said = new StringBuilder();
     Thread reader = new Thread(() -> {
@@ -75,6 +67,37 @@ class CrashRestartTest {
     reader.setDaemon(true);
     reader.start();
     return port.get(180, TimeUnit.SECONDS);
+  }
+
+  /** {@code java -jar gateway.jar <args>} on this test's classes and data directory, as a newcomer runs it. */
+  private ProcessBuilder main(Map<String, String> more, String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "cn.liangxian.gateway.Main"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("GATEWAY_") || k.startsWith("PG"));
+    env.putAll(Map.of("GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(), "GATEWAY_DATA_DIR", dir.toString(),
+        "GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
+        "GATEWAY_POLICY_DIR", TestGateway.repo().resolve("config/policies").toString(),
+        "GATEWAY_TARGETS_DIR", TestGateway.repo().resolve("config/targets").toString()));
+    env.putAll(more);
+    return pb;
+  }
+
+  @Test
+  void aSecondProcessOnTheSameDataLeavesTheRunningGatewaysDatabaseAloneAndIsRefused() throws Exception {
+    int port = startGateway(Map.of("GATEWAY_DB_DURABLE", "false"));
+    long postgres = postmasterPid();
+    Path roster = dir.resolve("one.csv");
+    Files.writeString(roster, Fixture.ROSTER);
+    Process second = main(Map.of("GATEWAY_DB_DURABLE", "false"), "roster", "import", roster.toString()).start();
+    String said = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // until it exits
+    assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.exitValue()).as(said).isEqualTo(2);
+    assertThat(said).contains("belongs to a gateway that still runs (process " + gateway.pid() + ")").doesNotContain("\tat ");
+    assertThat(ProcessHandle.of(postgres).map(ProcessHandle::isAlive)).as("the running gateway's PostgreSQL").contains(true);
+    assertThat(ready(port)).as("the running gateway still reaches its database").isEqualTo(200);
   }
 
   private static int ready(int port) throws Exception {
