@@ -49,7 +49,8 @@ public final class Main {
       }
       System.err.println("gateway: unknown command '" + String.join(" ", args) + "'\n\n" + HELP);
       return 2;
-    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException | cn.liangxian.policy.PolicyBookException e) {
+      // a configuration, a book or a file that is not right: one line naming it, no stack trace
       System.err.println("gateway: " + e.getMessage());
       return 2;
     }

@@ -47,6 +47,22 @@ class MainTest {
   }
 
   @Test
+  void aPolicyBookWithAMisspelledFieldStopsTheStartWithOneLineNamingFileAndLine() throws Exception {
+    Path books = Files.createDirectory(dir.resolve("books"));
+    try (var files = Files.list(TestGateway.repo().resolve("config/policies"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, books.resolve(f.getFileName()));
+      }
+    }
+    Path hedong = books.resolve("hedong-2020.yaml");
+    Files.writeString(hedong, Files.readString(hedong).replaceFirst("reductions: true", "reduction: true"));
+    String said = run(Map.of("GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
+        "GATEWAY_POLICY_DIR", books.toString(), "GATEWAY_DATA_DIR", dir.toString()));
+    assertThat(said.lines()).singleElement().asString().startsWith("gateway: ").contains("hedong-2020.yaml:19", "reduction");
+    assertThat(dir.resolve("postgres")).doesNotExist();
+  }
+
+  @Test
   void aPolicyBookMissingFromThePolicyFolderStopsTheStartWithOneLineNamingIt() throws Exception {
     Path books = Files.createDirectory(dir.resolve("books"));
     String said = run(Map.of("GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
