@@ -142,6 +142,35 @@ class GatewayOptionsTest {
   }
 
   @Test
+  void everyGatewayVariableTheDocumentsOrTheCodeNameIsAccepted() throws Exception {
+    java.util.Set<String> named = new java.util.TreeSet<>();
+    java.util.regex.Pattern variable = java.util.regex.Pattern.compile("(?<![A-Z0-9_])GATEWAY_[A-Z0-9_]+");
+    java.util.List<Path> sources = new java.util.ArrayList<>(java.util.List.of(TestGateway.repo().resolve("README.md"),
+        TestGateway.repo().resolve("config/gateway.yaml"), TestGateway.repo().resolve("kiosk-agent/README.md")));
+    for (String tree : new String[] {"gateway/src/main/java", "kiosk-agent/src/main/java"}) {
+      try (var files = Files.walk(TestGateway.repo().resolve(tree))) {
+        files.filter(f -> f.toString().endsWith(".java")).forEach(sources::add);
+      }
+    }
+    for (Path f : sources) {
+      java.util.regex.Matcher m = variable.matcher(Files.readString(f));
+      while (m.find()) {
+        named.add(m.group());
+      }
+    }
+    named.remove("GATEWAY_PROT"); // the typo a comment gives as its example
+    assertThat(named).contains("GATEWAY_UNIONPAY_SIGN_KEY", "GATEWAY_OPERATOR_USER", "GATEWAY_PORT");
+    for (String v : named) {
+      // a value the setting may refuse (a word for a number): only "not a setting" would be wrong here
+      try {
+        GatewayOptions.fromYaml(shipped(), Map.of(v, "x"));
+      } catch (ConfigException e) {
+        assertThat(e.getMessage()).as(v).doesNotContain("is not a setting");
+      }
+    }
+  }
+
+  @Test
   void theLoadTestsSettingsAreAccepted() throws Exception {
     String script = Files.readString(TestGateway.repo().resolve("loadtest/run.sh"));
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(GATEWAY_[A-Z_]+)=(\\S+)").matcher(script);
