@@ -115,7 +115,10 @@ final class SandboxVerticle extends VerticleBase {
     return vertx.createHttpServer().requestHandler(router).listen(requestedPort, "127.0.0.1").onSuccess(s -> {
       server = s;
       port = s.actualPort();
-    });
+    }).recover(e -> io.vertx.core.Future.failedFuture(e instanceof java.net.BindException
+        ? new IllegalStateException("the channel sandbox cannot listen on 127.0.0.1:" + requestedPort + ": " + e.getMessage()
+            + "; another process has it, or choose another port (demo.sandboxPort, GATEWAY_SANDBOX_PORT)", e)
+        : e));
   }
 
   @Override

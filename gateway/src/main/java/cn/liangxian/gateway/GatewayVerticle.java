@@ -213,7 +213,10 @@ final class GatewayVerticle extends VerticleBase {
           server = s;
           listening.accept(s.actualPort());
           return s;
-        }));
+        }).recover(e -> Future.failedFuture(e instanceof java.net.BindException
+            ? new IllegalStateException("cannot listen on " + p.options().httpHost() + ":" + port + " (http.port, GATEWAY_PORT): "
+                + e.getMessage() + "; another process has it, or choose another port", e)
+            : e)));
   }
 
   /** A pool or a pipelined client of this loop's, of at most {@code size} connections, named for its metrics. */

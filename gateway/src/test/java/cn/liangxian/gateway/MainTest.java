@@ -95,6 +95,24 @@ class MainTest {
         .doesNotContain(db.password());
   }
 
+  @Test
+  void aPortAnotherProcessHoldsStopsTheStartWithOneLineNamingItNotAWaitForTheDatabase() throws Exception {
+    var db = TestGateway.server().createDatabase("port_taken_" + ProcessHandle.current().pid());
+    String url = db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + db.user() + ":" + db.password() + "@");
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      String said = run(Map.of("GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
+          "GATEWAY_POLICY_DIR", TestGateway.repo().resolve("config/policies").toString(),
+          "GATEWAY_TARGETS_DIR", TestGateway.repo().resolve("config/targets").toString(), "GATEWAY_DEMO_ROSTER", "false",
+          "GATEWAY_DB_URL", url, "GATEWAY_DATA_DIR", dir.toString(), "GATEWAY_PORT", Integer.toString(taken.getLocalPort()),
+          "GATEWAY_SANDBOX_PORT", "0"));
+      assertThat(said.lines()).singleElement().asString().startsWith("gateway: ")
+          .contains("cannot listen on", ":" + taken.getLocalPort() + " (http.port, GATEWAY_PORT)");
+    }
+    // a port of our own taken is not the database being away: nothing to wait for
+    assertThat(cn.liangxian.gateway.db.Database.unavailable(new IllegalStateException(new java.net.BindException("in use")))).isFalse();
+    assertThat(cn.liangxian.gateway.db.Database.unavailable(new java.net.ConnectException("refused"))).isTrue();
+  }
+
   private static Map<String, String> with(Map<String, String> env, String key, String value) {
     Map<String, String> more = new java.util.HashMap<>(env);
     more.put(key, value);

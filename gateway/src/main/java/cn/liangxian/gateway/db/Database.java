@@ -168,6 +168,9 @@ public final class Database implements AutoCloseable {
    */
   public static boolean unavailable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return false; // a port of our own taken here: no database coming back will free it
+      }
       if (t instanceof SQLException s && s.getSQLState() != null
           && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
         return true;
