@@ -200,14 +200,15 @@ final class OptionsSection {
     return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
-  /** YAML 1.1's resolver without yes/no/on/off booleans and without timestamps (dates stay text). */
+  /** YAML 1.1's resolver without yes/no/on/off booleans, octal or sexagesimal numbers and timestamps (dates stay text). */
   private static final class PlainResolver extends Resolver {
     private static final Pattern TRUE_FALSE = Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$");
+    private static final Pattern DECIMAL = Pattern.compile("^[-+]?(?:0|[1-9][0-9_]*)$");
 
     @Override
     protected void addImplicitResolvers() {
       addImplicitResolver(Tag.BOOL, TRUE_FALSE, "tTfF", 10);
-      addImplicitResolver(Tag.INT, INT, "-+0123456789");
+      addImplicitResolver(Tag.INT, DECIMAL, "-+0123456789"); // 0123 is not octal 83, 1:30 not 90
       addImplicitResolver(Tag.FLOAT, FLOAT, "-+0123456789.");
       addImplicitResolver(Tag.MERGE, MERGE, "<", 10);
       addImplicitResolver(Tag.NULL, NULL, "~nN\0", 10);

@@ -8,9 +8,14 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /** Where the options come from: the YAML file, parsed strictly, and the environment, checked for typos. */
 final class OptionsSource {
@@ -50,7 +55,8 @@ final class OptionsSource {
     options.setAllowDuplicateKeys(false);
     Object root;
     try {
-      root = new Yaml(new SafeConstructor(options)).load(yaml);
+      root = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()), new DumperOptions(), options,
+          new StrictResolver()).load(yaml);
     } catch (org.yaml.snakeyaml.error.YAMLException e) {
       throw new ConfigException(source + ": not valid YAML: " + e.getMessage().replace('\n', ' '), e);
     }
@@ -58,6 +64,27 @@ final class OptionsSource {
       throw new ConfigException(source + ": must be a YAML mapping of sections");
     }
     return (Map<String, Object>) root;
+  }
+
+  /**
+   * YAML 1.1's implicit types, less its surprises: only {@code true} and {@code false} are booleans ({@code yes},
+   * {@code on} stay text, and are refused where a boolean belongs), a number is decimal ({@code 0123} is not octal
+   * 83, {@code 1:30} not 90), and a date stays text, read strictly where a date belongs ({@code 2019-12-32} is
+   * refused, not taken for 1 January 2020).
+   */
+  static final class StrictResolver extends Resolver {
+    private static final Pattern TRUE_FALSE = Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$");
+    private static final Pattern DECIMAL = Pattern.compile("^[-+]?(?:0|[1-9][0-9_]*)$");
+
+    @Override
+    protected void addImplicitResolvers() {
+      addImplicitResolver(Tag.BOOL, TRUE_FALSE, "tTfF", 10);
+      addImplicitResolver(Tag.INT, DECIMAL, "-+0123456789");
+      addImplicitResolver(Tag.FLOAT, FLOAT, "-+0123456789.");
+      addImplicitResolver(Tag.MERGE, MERGE, "<", 10);
+      addImplicitResolver(Tag.NULL, NULL, "~nN\0", 10);
+      addImplicitResolver(Tag.NULL, EMPTY, null, 10);
+    }
   }
 
   /** A {@code GATEWAY_*} variable that is no setting is a typo (GATEWAY_PROT=...): refused, never ignored. */

@@ -114,9 +114,6 @@ final class Settings {
     if (o == null) {
       return dflt;
     }
-    if (o instanceof java.util.Date d) {
-      return d.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate();
-    }
     try {
       return LocalDate.parse(o.toString());
     } catch (DateTimeParseException e) {

@@ -118,6 +118,15 @@ class GatewayOptionsTest {
         .hasMessage("config/gateway.yaml: http.port (GATEWAY_PORT) must be between 0 and 65535, got 80800");
     assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("payDate: 2019-12-15", "payDate: 15.12.2019"), Map.of()))
         .hasMessageStartingWith("config/gateway.yaml: regions[0].payDate must be a date YYYY-MM-DD");
+    // YAML 1.1 would make these a day in January, a boolean and an octal number: each is read as written, or refused
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("payDate: 2019-12-15", "payDate: 2019-12-32"), Map.of()))
+        .hasMessage("config/gateway.yaml: regions[0].payDate must be a date YYYY-MM-DD, got '2019-12-32'");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("payDate: 2019-12-15", "payDate: 2019-02-30"), Map.of()))
+        .hasMessage("config/gateway.yaml: regions[0].payDate must be a date YYYY-MM-DD, got '2019-02-30'");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("behindProxy: false", "behindProxy: yes"), Map.of()))
+        .hasMessage("config/gateway.yaml: http.behindProxy (GATEWAY_BEHIND_PROXY) must be true or false, got 'yes'");
+    assertThat(GatewayOptions.fromYaml(shipped().replace("expiryMinutes: 15", "expiryMinutes: 015"), Map.of()).orderExpiryMinutes())
+        .isEqualTo(15);
     assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("dir: config/policies", "dir: [a, b]"), Map.of()))
         .hasMessage("config/gateway.yaml: policies.dir (GATEWAY_POLICY_DIR) must be a text, not a list");
   }
