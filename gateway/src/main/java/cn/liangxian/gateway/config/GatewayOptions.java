@@ -149,6 +149,7 @@ public final class GatewayOptions {
     }
     s.done();
     OptionsSource.refuseUnknownVariables(env, s.variablesRead());
+    databaseUrl(); // checked now, before anything starts
   }
 
   private void http(Settings h) {
@@ -321,19 +322,42 @@ public final class GatewayOptions {
     return dataDir;
   }
 
-  /** An external database URL, if one is configured (GATEWAY_DB_URL, or PGHOST and friends). */
+  /**
+   * An external database URL, if one is configured (GATEWAY_DB_URL, or PGHOST and friends): a
+   * {@code postgresql://} address with a host and, if any, a port, else refused naming the variable.
+   */
   public Optional<String> databaseUrl() {
     String url = env.get("GATEWAY_DB_URL");
     if (url != null && !url.isBlank()) {
-      return Optional.of(url);
+      return Optional.of(checkedUrl(url, "GATEWAY_DB_URL"));
     }
     if (env.containsKey("PGHOST")) {
       String user = env.getOrDefault("PGUSER", "postgres");
       String pass = env.getOrDefault("PGPASSWORD", "");
-      return Optional.of("postgresql://" + user + (pass.isEmpty() ? "" : ":" + pass) + "@" + env.get("PGHOST") + ":"
-          + env.getOrDefault("PGPORT", "5432") + "/" + env.getOrDefault("PGDATABASE", user));
+      String port = env.getOrDefault("PGPORT", "5432");
+      if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+        throw new ConfigException("environment: PGPORT must be a port number (1-65535), got '" + port + "'");
+      }
+      return Optional.of(checkedUrl("postgresql://" + user + (pass.isEmpty() ? "" : ":" + pass) + "@" + env.get("PGHOST") + ":"
+          + port + "/" + env.getOrDefault("PGDATABASE", user), "PGHOST, PGUSER, PGPASSWORD and PGDATABASE"));
     }
     return Optional.empty();
+  }
+
+  private static String checkedUrl(String url, String from) {
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(url);
+    } catch (java.net.URISyntaxException e) {
+      // the reason only, never the address: it may hold the password
+      throw new ConfigException("environment: " + from + " is not a postgresql://user:password@host:port/database address ("
+          + e.getReason() + ")");
+    }
+    if (!("postgresql".equals(uri.getScheme()) || "postgres".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new ConfigException("environment: " + from + " is not a postgresql://user:password@host:port/database address"
+          + (uri.getHost() == null ? " (no host)" : " (scheme '" + uri.getScheme() + "')"));
+    }
+    return url;
   }
 
   public int poolSize() {

@@ -62,7 +62,7 @@ public final class PersonalDataCipher {
   private static byte[] key(Path dir, Map<String, String> env, String var, String file, int length) {
     String v = env.get(var);
     if (v != null && !v.isBlank()) {
-      return Base64.getDecoder().decode(v.trim());
+      return decoded(v, var, length);
     }
     Path p = dir.resolve(file);
     try {
@@ -78,10 +78,30 @@ public final class PersonalDataCipher {
         }
         LOG.warn("generated a DEMO key {}: for real data provide {} or your own key file", p, var);
       }
-      return Base64.getDecoder().decode(Files.readString(p).trim());
+      return decoded(Files.readString(p), p.toString(), length);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create key " + p, e);
     }
+  }
+
+  /**
+   * A key in Base64 of {@code length} bytes (the SM4 key exactly, the index key at least), else refused naming
+   * where it came from, never the key.
+   */
+  private static byte[] decoded(String base64, String from, int length) {
+    byte[] k;
+    try {
+      k = Base64.getDecoder().decode(base64.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(from + " is not Base64 (a key of " + length + " random bytes, e.g. from"
+          + " `openssl rand -base64 " + length + "`)");
+    }
+    if (length == 16 ? k.length != length : k.length < length) {
+      throw new IllegalArgumentException(from + " holds " + k.length + " bytes; the key is " + (length == 16 ? "" : "at least ")
+          + length + " random bytes in Base64"
+          + " (e.g. from `openssl rand -base64 " + length + "`)");
+    }
+    return k;
   }
 
   public byte[] encrypt(String idNumber) {

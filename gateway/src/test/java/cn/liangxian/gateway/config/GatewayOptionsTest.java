@@ -181,6 +181,20 @@ class GatewayOptionsTest {
   }
 
   @Test
+  void aDatabaseAddressThatIsNotOneIsRefusedNamingTheVariableNeverThePassword() throws Exception {
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_DB_URL", "garbage")))
+        .hasMessage("environment: GATEWAY_DB_URL is not a postgresql://user:password@host:port/database address (no host)");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_DB_URL", "mysql://u:secret@h/db")))
+        .hasMessageContaining("GATEWAY_DB_URL").hasMessageNotContaining("secret");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_DB_URL", "postgresql://u:s e@h/db")))
+        .hasMessageStartingWith("environment: GATEWAY_DB_URL is not a postgresql://").hasMessageNotContaining("s e");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped(), Map.of("PGHOST", "127.0.0.1", "PGPORT", "abc")))
+        .hasMessage("environment: PGPORT must be a port number (1-65535), got 'abc'");
+    assertThat(GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_DB_URL", "postgresql://u:p@db.example:6432/liangxian"))
+        .databaseUrl()).contains("postgresql://u:p@db.example:6432/liangxian");
+  }
+
+  @Test
   void theLoadTestsSettingsAreAccepted() throws Exception {
     String script = Files.readString(TestGateway.repo().resolve("loadtest/run.sh"));
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(GATEWAY_[A-Z_]+)=(\\S+)").matcher(script);
