@@ -86,7 +86,9 @@ final class DepartmentListImport {
   /** The reason a row is refused, or null once its COPY line is written. */
   private String stageRow(Row r, StringWriter copy) {
     Category category = names.get(r.get("category"));
-    if (r.get("department").isEmpty() || r.get("department").length() > 30) {
+    if (r.problem() != null) {
+      return r.problem();
+    } else if (r.get("department").isEmpty() || r.get("department").length() > 30) {
       return "department is required";
     } else if (category == null) {
       return "unknown category '" + r.get("category") + "' (known: " + String.join(", ", new java.util.TreeSet<>(

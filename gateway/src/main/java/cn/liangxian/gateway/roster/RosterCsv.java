@@ -30,8 +30,15 @@ final class RosterCsv {
 
   private RosterCsv() {}
 
-  /** One line of the file by column name; the first row is the header, each name mapped to itself. */
-  record Row(int line, Map<String, String> values) {
+  /**
+   * One line of the file by column name; the first row is the header, each name mapped to itself. {@code problem}
+   * is why the line cannot be read as the header says (null: it can).
+   */
+  record Row(int line, Map<String, String> values, String problem) {
+    Row(int line, Map<String, String> values) {
+      this(line, values, null);
+    }
+
     String get(String k) {
       String v = values.get(k);
       return v == null ? "" : v.strip();
@@ -71,7 +78,12 @@ final class RosterCsv {
           out.add(new Row(line, headerValues(header)));
           continue;
         }
-        out.add(new Row(line, values(header, fields)));
+        // more fields than columns: a value would be dropped (a comma inside a name, without quotes); fewer are
+        // the empty fields a spreadsheet leaves off at the end
+        long extra = fields.stream().skip(header.size()).filter(f -> !f.isBlank()).count();
+        out.add(new Row(line, values(header, fields), extra == 0 ? null
+            : "has " + fields.size() + " fields where the header has " + header.size() + " columns (a comma inside a value"
+                + " needs the value in double quotes)"));
       }
     } catch (IOException e) {
       throw new IllegalArgumentException(CsvUploads.unreadable(e), e);

@@ -23,6 +23,9 @@ final class RosterRowCheck {
   record Checked(Row row, String reason, byte[] index, String copyLine) {}
 
   Checked check(Row r) {
+    if (r.problem() != null) {
+      return refused(r, r.problem());
+    }
     RegionInfo info = regions.get(r.get("region_code"));
     String missing = missing(r, info);
     if (missing != null) {

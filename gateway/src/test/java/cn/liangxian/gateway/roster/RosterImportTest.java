@@ -51,11 +51,16 @@ class RosterImportTest {
         "371312,汤头街道,汤头村,H3," + twice + ",李四,true,,,,false",                                  // 6 ok
         "371312,汤头街道,汤头村,H4," + twice + ",李四,true,,,,false",                                  // 7 second household
         "371312,汤头街道,汤头村,H1,,周五,true,,,,false",                                              // 8 no ID
-        "371312,汤头街道,汤头村,H1," + TestGateway.id("371312", "1973-01-01", 19) + ",吴六,maybe,,,,false") + "\n"; // 9
+        "371312,汤头街道,汤头村,H1," + TestGateway.id("371312", "1973-01-01", 19) + ",吴六,maybe,,,,false",  // 9
+        // 10: a comma inside the name without quotes: the row has a field too many, and would shift
+        "371312,汤头街道,汤头村,H1," + TestGateway.id("371312", "1974-01-01", 21) + ",郑,七,true,,,,false",
+        // 11: the empty fields at the end left off, as spreadsheets do: read as empty
+        "371312,汤头街道,汤头村,H5," + TestGateway.id("371312", "1975-01-01", 23) + ",王八") + "\n";
     ImportReport r = g.importCsv("village.csv", csv);
-    assertThat(r.rows()).isEqualTo(8);
-    assertThat(r.imported()).isEqualTo(2);
-    assertThat(r.problems()).extracting(RosterProblem::line).containsExactly(3, 4, 5, 7, 8, 9);
+    assertThat(r.rows()).isEqualTo(10);
+    assertThat(r.imported()).isEqualTo(3);
+    assertThat(r.problems()).extracting(RosterProblem::line).containsExactly(3, 4, 5, 7, 8, 9, 10);
+    assertThat(r.problems().get(6).reason()).contains("has 12 fields where the header has 11 columns");
     assertThat(r.problems().get(0).reason()).contains("invalid ID number", "check character");
     assertThat(r.problems().get(1).reason()).contains("unknown region code '999999'");
     assertThat(r.problems().get(2).reason()).contains("under 16 without guardian");
