@@ -27,6 +27,10 @@ record AssessRequest(Person person, Insurance insurance, Integer tierYuan, Local
       if (!FIELDS.contains(f)) {
         throw new IllegalArgumentException("unknown field '" + f + "' (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
       }
+      if (!insuranceRequired && (f.equals("insurance") || f.equals("payDate"))) {
+        // a household member's would be ignored: the household's line sets them for every member
+        throw new IllegalArgumentException(f + " is the household's, not a member's: give it once, beside members");
+      }
     }
     IdNumber idNumber = idNumber(n);
     Insurance insurance = insurance(n, insuranceRequired);

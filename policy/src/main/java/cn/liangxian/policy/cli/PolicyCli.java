@@ -88,7 +88,8 @@ public final class PolicyCli {
       failed to check), 2 on a usage error or a book that does not load.
       """;
 
-  private final ObjectMapper json = new ObjectMapper();
+  // a line is one JSON value: text after it ("{...} trailing") is a mistake, not something to drop
+  private final ObjectMapper json = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private final AssessmentJson output = new AssessmentJson(json);
 
   public static void main(String[] args) {
@@ -218,7 +219,7 @@ public final class PolicyCli {
           result = json.createObjectNode().put("error", e.getMessage()).put("reasonCode", e.reason().code())
               .put("reasonText", e.reason().text());
         }
-        if (result.has("error")) {
+        if (result.has("error") || memberFailed(result)) {
           status = SOME_LINES_FAILED;
         }
         w.write(json.writeValueAsString(result));
@@ -232,6 +233,16 @@ public final class PolicyCli {
       throw new UncheckedIOException("cannot read stdin or write stdout: " + e.getMessage(), e);
     }
     return status;
+  }
+
+  /** A household whose line was read, but a member of which could not be assessed: the line did not wholly succeed. */
+  private static boolean memberFailed(JsonNode result) {
+    for (JsonNode m : result.path("members")) {
+      if (m.has("error")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private JsonNode parse(String line) {
@@ -255,6 +266,12 @@ public final class PolicyCli {
   private JsonNode household(JsonNode input, PolicyBook book) {
     if (input == null || !input.isObject()) {
       throw new IllegalArgumentException("each line must be a JSON object");
+    }
+    for (java.util.Iterator<String> it = input.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!HOUSEHOLD_FIELDS.contains(f)) {
+        throw new IllegalArgumentException("unknown field '" + f + "' (known: insurance, members, payDate)");
+      }
     }
     Insurance insurance = Insurance.ofCode(input.path("insurance").asText("")).orElseThrow(
         () -> new IllegalArgumentException("insurance must be \"medical\" or \"pension\""));
@@ -280,6 +297,8 @@ public final class PolicyCli {
     HouseholdAssessment h = PolicyEngine.assessHousehold(list, insurance, book, payDate);
     return output.household(h, insurance, payDate);
   }
+
+  private static final java.util.Set<String> HOUSEHOLD_FIELDS = java.util.Set.of("insurance", "members", "payDate");
 
   private static LocalDate defaultPayDate(PolicyBook book, Insurance insurance) {
     return book.terms(insurance)

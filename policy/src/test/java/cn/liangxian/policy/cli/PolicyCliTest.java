@@ -93,11 +93,13 @@ class PolicyCliTest {
         "",
         "[1,2]",
         "{\"idNumber\":\"" + ADULT + "\",\"insurance\":\"medical\",\"addOns\":[\"COMMERCIAL_SUPPLEMENT\"]}",
-        "{\"idNumber\":\"" + ELDER + "\",\"insurance\":\"medical\"}") + "\n",
+        "{\"idNumber\":\"" + ELDER + "\",\"insurance\":\"medical\"}",
+        "{\"idNumber\":\"" + ADULT + "\",\"insurance\":\"medical\"} trailing") + "\n",
         "assess", "--book", book("hedong-2020.yaml").toString());
 
     assertThat(r.status()).isEqualTo(1);
-    assertThat(r.lines()).hasSize(13);
+    assertThat(r.lines()).hasSize(14);
+    assertThat(error(r, 13)).startsWith("not valid JSON"); // not assessed with the rest of the line dropped
     assertThat(r.lines().get(0).get("totalFen").asLong()).isEqualTo(25000);
     assertThat(error(r, 1)).startsWith("not valid JSON");
     assertThat(error(r, 2)).contains("check character is wrong");
@@ -127,6 +129,28 @@ class PolicyCliTest {
     assertThat(h.get("members").get(0).get("idNumber").asText()).isEqualTo("4311**********1230");
     assertThat(h.get("totals").get("personalFen").asLong()).isEqualTo(50000);
     assertThat(h.get("totals").get("laterSubsidyFen").asLong()).isEqualTo(7500);
+  }
+
+  @Test
+  void aHouseholdLineWithAMisspelledOrMisplacedFieldIsAnErrorNotADefault() throws Exception {
+    String adult = "431103198001011230";
+    Result r = run(String.join("\n",
+        "{\"insurance\":\"medical\",\"paydate\":\"2020-03-15\",\"members\":[{\"idNumber\":\"" + adult + "\"}]}",
+        "{\"insurance\":\"medical\",\"members\":[{\"idNumber\":\"" + adult + "\",\"payDate\":\"2020-03-15\"}]}",
+        "{\"insurance\":\"medical\",\"members\":[{\"idNumber\":\"" + adult + "\",\"insurance\":\"pension\"}]}",
+        "{\"insurance\":\"pension\",\"payDate\":\"2019-11-01\",\"members\":[{\"idNumber\":\"" + adult + "\",\"tier\":7000}]}",
+        "{\"insurance\":\"medical\",\"payDate\":\"2019-11-01\",\"members\":[{\"idNumber\":\"" + adult + "\"}]}") + "\n",
+        "household", "--book", book("lengshuitan-2020.yaml").toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(error(r, 0)).contains("unknown field 'paydate'");
+    assertThat(error(r, 1)).isEqualTo("members[0]: payDate is the household's, not a member's: give it once, beside members");
+    assertThat(error(r, 2)).startsWith("members[0]: insurance is the household's");
+    // a line read whole, but a member of it not assessed: the run did not wholly succeed
+    assertThat(r.lines().get(3).path("members").get(0).has("error")).as(r.lines().get(3).toString()).isTrue();
+    assertThat(r.lines().get(4).get("totals").get("personalFen").asLong()).isPositive();
+    Result memberOnly = run("{\"insurance\":\"pension\",\"payDate\":\"2019-11-01\",\"members\":[{\"idNumber\":\"" + adult
+        + "\",\"tier\":7000}]}\n", "household", "--book", book("lengshuitan-2020.yaml").toString());
+    assertThat(memberOnly.status()).isEqualTo(1);
   }
 
   @Test
