@@ -84,8 +84,9 @@ public final class PolicyCli {
       objects with the assess input fields except insurance and payDate ... ]} and writes the
       members' assessments, the totals and whether the family must enrol whole.
 
-      Exit status: 0 when every line was assessed, 1 when any line yielded an error (or a book
-      failed to check), 2 on a usage error or a book that does not load.
+      Exit status: 0 when every line was assessed, 1 when any line yielded an error (a household's
+      line too when one of its members did, or a book failed to check), 2 on a usage error or a book
+      that does not load.
       """;
 
   // a line is one JSON value: text after it ("{...} trailing") is a mistake, not something to drop
