@@ -36,7 +36,7 @@ public final class Main {
         return 0;
       }
       if (args.length == 4 && args[0].equals("roster") && args[1].equals("generate")) {
-        return generate(Integer.parseInt(args[2]), Path.of(args[3]));
+        return generate(households(args[2]), Path.of(args[3]));
       }
       if (args.length >= 2 && args[0].equals("roster") && args[1].equals("import")) {
         return importRosters(List.of(args).subList(2, args.length), env);
@@ -160,6 +160,20 @@ public final class Main {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** The number of households to generate: a whole number from 1 to 10,000,000. */
+  static int households(String s) {
+    int n;
+    try {
+      n = Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("roster generate: <households> must be a whole number, got '" + s + "'");
+    }
+    if (n < 1 || n > 10_000_000) {
+      throw new IllegalArgumentException("roster generate: <households> must be 1 to 10000000, got " + n);
+    }
+    return n;
   }
 
   private static int generate(int households, Path dir) {

@@ -113,6 +113,23 @@ class MainTest {
     assertThat(cn.liangxian.gateway.db.Database.unavailable(new java.net.ConnectException("refused"))).isTrue();
   }
 
+  @Test
+  void rosterGenerateRefusesACountThatIsNotOne() throws Exception {
+    for (String count : new String[] {"x", "-5", "0"}) {
+      PrintStream err = System.err;
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+      try {
+        assertThat(Main.run(new String[] {"roster", "generate", count, dir.resolve("r" + count).toString()}, Map.of())).isEqualTo(2);
+      } finally {
+        System.setErr(err);
+      }
+      assertThat(out.toString(StandardCharsets.UTF_8).lines()).singleElement().asString()
+          .startsWith("gateway: roster generate: <households> must be");
+      assertThat(dir.resolve("r" + count)).doesNotExist();
+    }
+  }
+
   private static Map<String, String> with(Map<String, String> env, String key, String value) {
     Map<String, String> more = new java.util.HashMap<>(env);
     more.put(key, value);
