@@ -60,6 +60,11 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
     Path journal = Path.of(root.text("journal"));
     OptionsSection uiSection = root.section("ui").takes("host", "port");
     Ui ui = new Ui(uiSection.text("host", "127.0.0.1"), uiSection.integer("port", 8700, 0, 65535));
+    if (!java.util.Set.of("127.0.0.1", "localhost", "::1").contains(ui.host())) {
+      // the touch UI drives payments with the kiosk's signature: only the kiosk's own browser may reach it
+      throw uiSection.invalid("host", "'" + ui.host() + "' is not a loopback address; the touch UI listens on 127.0.0.1,"
+          + " localhost or ::1 only");
+    }
     int heartbeatSeconds = root.integer("heartbeatSeconds", 30, 1, 86_400);
     int payPollMillis = root.integer("payPollMillis", 2000, 1, 600_000);
     DeviceOptions devices = DeviceOptions.read(root.section("devices"));

@@ -13,7 +13,21 @@ public final class Main {
   private Main() {
   }
 
+  /** The exit status when the agent cannot start where it is (its UI port taken, its journal or keys unusable). */
+  static final int CANNOT_START = 1;
+
+  static final String HELP = """
+      Usage:
+        java -jar kiosk-agent/target/kiosk-agent.jar [config.yaml]            run the kiosk agent (config/kiosk.yaml, or KIOSK_CONFIG)
+        java -jar kiosk-agent/target/kiosk-agent.jar register [config.yaml]   register this kiosk's key at its gateway
+      Environment: KIOSK_CONFIG, KIOSK_ID, KIOSK_GATEWAY_URL; for register GATEWAY_OPERATOR_USER (admin),
+      GATEWAY_OPERATOR_PASSWORD or GATEWAY_OPERATOR_PASSWORD_FILE (data/keys/operator-admin.password).""";
+
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && java.util.Set.of("--help", "-h", "help").contains(args[0])) {
+      System.out.println(HELP);
+      System.exit(0);
+    }
     if (args.length > 0 && args[0].equals("register")) {
       System.exit(register(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
     }
@@ -21,7 +35,10 @@ public final class Main {
     if (options == null) {
       System.exit(BAD_OPTIONS);
     }
-    KioskAgent agent = KioskAgent.start(options);
+    KioskAgent agent = start(options, System.err);
+    if (agent == null) {
+      System.exit(CANNOT_START);
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         agent.close();
@@ -61,6 +78,31 @@ public final class Main {
     var kiosk = cn.liangxian.kiosk.gateway.KioskIdentity.loadOrCreate(options.kioskId(), options.keyDir());
     return new cn.liangxian.kiosk.gateway.KioskRegistration(options.gateway().url())
         .register(kiosk, env.getOrDefault("GATEWAY_OPERATOR_USER", "admin"), password, System.out, System.err);
+  }
+
+  /** The agent started, or null, with one line on {@code err} saying why it could not (no stack trace). */
+  static KioskAgent start(KioskOptions options, PrintStream err) {
+    try {
+      return KioskAgent.start(options);
+    } catch (Exception e) {
+      err.println("kiosk-agent: cannot start: " + why(e, options));
+      return null;
+    }
+  }
+
+  /** The innermost reason, in words: a port in use names the port and its setting. */
+  static String why(Throwable e, KioskOptions options) {
+    Throwable root = e;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return "the touch UI's port " + options.ui().host() + ":" + options.ui().port() + " is in use by another process (ui.port)";
+      }
+      root = t;
+    }
+    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return root instanceof java.nio.file.FileSystemException f ? f.getFile() + ": " + (f.getReason() != null ? f.getReason()
+        : root.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT))
+        : m.replaceAll("\\s*\\R\\s*", " ");
   }
 
   /** The options from the file the first argument or {@code KIOSK_CONFIG} names; null, with one line on {@code err}, if refused. */

@@ -162,6 +162,39 @@ class KioskOptionsTest {
   }
 
   @Test
+  void theTouchUiListensOnLoopbackOnly() throws Exception {
+    assertThatThrownBy(() -> KioskOptions.fromYaml("kiosk.yaml", VALID + "ui:\n  host: 0.0.0.0\n", Map.of()))
+        .hasMessage("kiosk.yaml: ui.host: '0.0.0.0' is not a loopback address; the touch UI listens on 127.0.0.1, localhost or ::1 only");
+    assertThat(KioskOptions.fromYaml("kiosk.yaml", VALID + "ui:\n  host: localhost\n", Map.of()).ui().host()).isEqualTo("localhost");
+  }
+
+  @Test
+  void anAgentThatCannotStartWhereItIsSaysWhyInOneLine() throws Exception {
+    String shipped = Files.readString(repo().resolve("config/kiosk.yaml"));
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      KioskOptions o = KioskOptions.fromYaml("kiosk.yaml", shipped.replace("port: 8700", "port: " + taken.getLocalPort())
+          .replace("./data/kiosk/keys", dir.resolve("keys").toString()).replace("./data/kiosk/journal.log", dir.resolve("j.log").toString()),
+          Map.of());
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      assertThat(Main.start(o, new PrintStream(err, true, StandardCharsets.UTF_8))).isNull();
+      assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement().asString()
+          .isEqualTo("kiosk-agent: cannot start: the touch UI's port 127.0.0.1:" + taken.getLocalPort() + " is in use by another process (ui.port)");
+    }
+    Files.createDirectories(dir.resolve("journal-dir"));
+    KioskOptions o = KioskOptions.fromYaml("kiosk.yaml", shipped.replace("port: 8700", "port: 0")
+        .replace("./data/kiosk/keys", dir.resolve("keys").toString()).replace("./data/kiosk/journal.log", dir.resolve("journal-dir").toString()),
+        Map.of());
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertThat(Main.start(o, new PrintStream(err, true, StandardCharsets.UTF_8))).isNull();
+    assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement().asString()
+        .startsWith("kiosk-agent: cannot start: ").contains("journal-dir").doesNotContain("Exception", "\tat ");
+  }
+
+  private static Path repo() {
+    return Files.exists(Path.of("config", "kiosk.yaml")) ? Path.of(".") : Path.of("..");
+  }
+
+  @Test
   void theAgentProcessExitsWithTheLineOnStderrAndNoStackTrace() throws Exception {
     Path file = dir.resolve("kiosk.yaml");
     Files.writeString(file, VALID.replace("type: tcp", "type: simulatd"));
