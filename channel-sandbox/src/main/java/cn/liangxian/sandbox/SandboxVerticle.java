@@ -117,7 +117,8 @@ final class SandboxVerticle extends VerticleBase {
       port = s.actualPort();
     }).recover(e -> io.vertx.core.Future.failedFuture(e instanceof java.net.BindException
         ? new IllegalStateException("the channel sandbox cannot listen on 127.0.0.1:" + requestedPort + ": " + e.getMessage()
-            + "; another process has it, or choose another port (demo.sandboxPort, GATEWAY_SANDBOX_PORT)", e)
+            + "; another process has it, or choose another port (demo.sandboxPort or GATEWAY_SANDBOX_PORT in the gateway,"
+            + " SANDBOX_PORT on its own)", e)
         : e));
   }
 

@@ -95,7 +95,8 @@ public final class Main {
     Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.net.BindException) {
-        return "the touch UI's port " + options.ui().host() + ":" + options.ui().port() + " is in use by another process (ui.port)";
+        return "the touch UI cannot listen on " + options.ui().host() + ":" + options.ui().port() + " (ui.host, ui.port): "
+            + t.getMessage();
       }
       root = t;
     }

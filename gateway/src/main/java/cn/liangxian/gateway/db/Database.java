@@ -24,6 +24,8 @@ public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
   private final EmbeddedPostgres embedded;
+  /** The embedded server's owner lock ({@link EmbeddedServer#own}), let go once the server has stopped. */
+  private java.nio.channels.FileChannel owner;
   private final String host;
   private final int port;
   private final String database;
@@ -56,6 +58,7 @@ public final class Database implements AutoCloseable {
     Path dir = config.dataDir().resolve("postgres");
     EmbeddedServer.Started pg = EmbeddedServer.start(dir, config.keyDir(), config.databaseDurable());
     Database db = new Database(pg.server(), "localhost", pg.server().getPort(), "postgres", "postgres", pg.password());
+    db.owner = pg.owner();
     // the process ending (SIGTERM, Ctrl-C, the end of a command) stops the server, but only once the gateways
     // serving on it have finished their graceful stop (at most stopWait): their requests in flight still reach it
     // (the gateway's own stop: the drain, the grace for requests in flight, Vert.x closing, the demo's parts)
@@ -251,6 +254,7 @@ public final class Database implements AutoCloseable {
       } catch (IOException e) {
         LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
       }
+      EmbeddedServer.closeQuietly(owner);
     }
   }
 }

@@ -4,9 +4,14 @@ import cn.liangxian.gateway.config.SecretFile;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,25 +28,30 @@ import org.slf4j.LoggerFactory;
  * password on every connection. A server left running by a gateway that was killed is stopped first,
  * so that one start after a crash succeeds; one whose gateway still runs (a second process started beside
  * it: another gateway, {@code roster import}, {@code operator add}) is left alone, and the second process
- * refused. Which process a server belongs to is kept beside its data directory (its name and {@value #OWNER_SUFFIX}).
+ * refused. The server's owner holds an operating-system lock on a file beside its data directory (its name and
+ * {@value #OWNER_SUFFIX}) from before the server starts until it has stopped: a process that dies, however it dies,
+ * lets go of it, and a clock set back or a pid used again changes nothing.
  */
 final class EmbeddedServer {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
   static final String PASSWORD_FILE = "postgres.password";
   /** The first line of the pg_hba.conf the gateway writes: its presence says passwords are in force. */
   private static final String HBA_MARK = "# written by the gateway: every connection proves the password";
-  /** Beside the data directory: the process that started the server, its pid and start time. */
+  /** Beside the data directory: the file whose lock the server's process holds, its pid written in it. */
   static final String OWNER_SUFFIX = ".owner";
 
   private EmbeddedServer() {}
 
-  record Started(EmbeddedPostgres server, String password) {}
+  /** A started server, its password, and the lock that says it is this process's (released once it has stopped). */
+  record Started(EmbeddedPostgres server, String password, FileChannel owner) {}
 
   /** A started server, and the password it takes; {@code durable} false only for throwaway test data. */
   static Started start(Path dir, Path keyDir, boolean durable) {
     String password = SecretFile.readOrCreate(keyDir.resolve(PASSWORD_FILE), "the embedded PostgreSQL's password");
+    FileChannel owner = null;
     try {
       Files.createDirectories(dir);
+      owner = own(dir);
       stopOrphan(dir);
       String sync = durable ? "on" : "off";
       EmbeddedPostgres pg;
@@ -76,11 +86,14 @@ final class EmbeddedServer {
         pg.close();
         throw e;
       }
-      Files.writeString(ownerFile(dir), owner(ProcessHandle.current()), StandardCharsets.UTF_8);
       LOG.info("embedded PostgreSQL started on port {} with data in {} ({})", pg.getPort(), dir,
           durable ? "durable" : "NOT durable: test data only");
-      return new Started(pg, password);
+      return new Started(pg, password, owner);
+    } catch (RuntimeException e) {
+      closeQuietly(owner); // no server of ours runs: the lock goes
+      throw e;
     } catch (IOException e) {
+      closeQuietly(owner);
       throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dir + " (its password is in "
           + keyDir.resolve(PASSWORD_FILE) + ")", e);
     }
@@ -104,30 +117,57 @@ final class EmbeddedServer {
     }
   }
 
-  /**
-   * A gateway killed with SIGKILL leaves its PostgreSQL running, holding the data directory: that
-   * server is asked to stop (fast shutdown: its clients died with the gateway) before a new one starts.
-   */
   private static Path ownerFile(Path dir) {
     return dir.resolveSibling(dir.getFileName() + OWNER_SUFFIX);
   }
 
-  /** "pid start-instant": a pid alone could be another process's after a reboot or a crash. */
-  private static String owner(ProcessHandle p) {
-    return p.pid() + " " + p.info().startInstant().map(Object::toString).orElse("-") + "\n";
+  /**
+   * The lock that makes the server in {@code dir} this process's, with this process's pid written under it (for
+   * the message another process gets); refused while another process holds it.
+   */
+  static FileChannel own(Path dir) throws IOException {
+    FileChannel ch = FileChannel.open(ownerFile(dir), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // this very process holds it already: a second server on the same folder is as wrong
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    if (lock == null) {
+      String holder;
+      try {
+        holder = new String(Files.readAllBytes(ownerFile(dir)), StandardCharsets.UTF_8).strip();
+      } finally {
+        ch.close();
+      }
+      throw new IllegalStateException("the embedded PostgreSQL in " + dir + " belongs to a gateway that still runs"
+          + (holder.matches("[0-9]+") ? " (process " + holder + ")" : "") + ": stop that gateway first, or go through it"
+          + " (rosters: POST /api/v1/operator/rosters; accounts: POST /api/v1/operator/accounts)");
+    }
+    ch.truncate(0);
+    ch.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
+    ch.force(false);
+    return ch;
   }
 
-  /** The process that started the server in {@code dir}, when it still runs; empty when unknown or gone. */
-  static Optional<ProcessHandle> ownerOf(Path dir) {
-    try {
-      String[] recorded = Files.readString(ownerFile(dir), StandardCharsets.UTF_8).strip().split(" ");
-      return ProcessHandle.of(Long.parseLong(recorded[0])).filter(ProcessHandle::isAlive)
-          .filter(p -> owner(p).strip().equals(String.join(" ", recorded)));
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty(); // none recorded: a server whose gateway is gone, or older than the record
+  static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // the lock goes with the channel, or with the process
+      }
     }
   }
 
+  /**
+   * A gateway killed with SIGKILL leaves its PostgreSQL running, holding the data directory: that
+   * server is asked to stop (fast shutdown: its clients died with the gateway) before a new one starts.
+   * Called holding the owner's lock ({@link #own}): a server still running is then no live gateway's.
+   */
   static void stopOrphan(Path dir) throws IOException {
     Path pidFile = dir.resolve("postmaster.pid");
     if (!Files.exists(pidFile)) {
@@ -143,12 +183,6 @@ final class EmbeddedServer {
         .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
     if (orphan.isEmpty()) {
       return; // a stale file: PostgreSQL removes it itself on start
-    }
-    Optional<ProcessHandle> owner = ownerOf(dir);
-    if (owner.isPresent()) {
-      throw new IllegalStateException("the embedded PostgreSQL in " + dir + " belongs to a gateway that still runs (process "
-          + owner.get().pid() + "): stop that gateway first, or go through it (rosters: POST /api/v1/operator/rosters;"
-          + " accounts: POST /api/v1/operator/accounts)");
     }
     LOG.warn("stopping the embedded PostgreSQL (pid {}) left running in {} by a gateway that did not shut down", pid, dir);
     try {

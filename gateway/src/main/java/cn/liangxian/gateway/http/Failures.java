@@ -91,10 +91,11 @@ public final class Failures {
         return true;
       }
       // the form decoder also lets out bare IllegalArgumentException and IOException, and the HTTP decoder a
-      // NumberFormatException for a chunk size that is not hexadecimal
+      // NumberFormatException for a chunk size that is not hexadecimal (that one only: a failure of ours raised
+      // while the decoder is on the stack is still ours, and logged)
       for (StackTraceElement e : t.getStackTrace()) {
         if (e.getClassName().startsWith("io.netty.handler.codec.http.multipart.")
-            || e.getClassName().startsWith("io.netty.handler.codec.http.HttpObjectDecoder")) {
+            || t instanceof NumberFormatException && e.getClassName().startsWith("io.netty.handler.codec.http.HttpObjectDecoder")) {
           return true;
         }
       }

@@ -110,10 +110,7 @@ public final class KioskHandlers {
     if (!kiosk.equals(b.getValue("kioskId"))) {
       throw Problem.invalidField("kioskId", "kioskId must be the signing kiosk's");
     }
-    String at = text(b, "at", "at", null);
-    if (at != null) {
-      RequestDates.instant(at, "at"); // when the kiosk sent it: only checked, the gateway's clock is the one kept
-    }
+    text(b, "at", "at", null); // when the kiosk sent it, by its own clock: not kept, the gateway's is
     String reader = JsonBodies.requiredString(b, "reader", 10);
     if (!Set.of("ok", "fault").contains(reader)) {
       throw Problem.invalidField("reader", "reader must be ok or fault");
@@ -132,7 +129,16 @@ public final class KioskHandlers {
       throw Problem.invalidField("printer.paper", "printer.paper must be one of " + PAPER);
     }
     String lastText = text(b, "lastTransaction", "lastTransaction", null);
-    OffsetDateTime last = lastText == null ? null : RequestDates.instant(lastText, "lastTransaction");
+    OffsetDateTime last;
+    try {
+      last = lastText == null ? null : OffsetDateTime.parse(lastText);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw Problem.invalidField("lastTransaction", "lastTransaction must be an ISO date-time");
+    }
+    if (last != null && (last.getYear() < RequestDates.FIRST_YEAR || last.getYear() > RequestDates.LAST_YEAR)) {
+      // a kiosk whose clock was wrong when it journalled its last order: its heartbeat still counts, the time is not kept
+      last = null;
+    }
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     pool.preparedQuery("update kiosk set last_seen_at = $2, reader = $3, printer_state = $4, paper = $5,"
             + " last_transaction = coalesce($6, last_transaction) where id = $1")

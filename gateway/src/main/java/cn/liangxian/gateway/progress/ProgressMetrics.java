@@ -95,10 +95,10 @@ public final class ProgressMetrics {
       return null;
     }).andThen(x -> {
       refreshing = false;
-      // the next refresh starts no sooner than this one's time is the budget's share of the time between them
-      long took = nanoTime.getAsLong() - start;
-      notBefore = start + took * 100 / budgetPercent;
-      paced = true;
+      // after counts taken, the next refresh starts no sooner than their time is the budget's share of the time
+      // between them; a refresh that failed (a failover, say, where it waited long) holds nothing back
+      paced = x.succeeded();
+      notBefore = start + (nanoTime.getAsLong() - start) * 100 / budgetPercent;
     });
   }
 

@@ -100,6 +100,24 @@ class ProgressMetricsTest {
     assertThat(asked).hasSize(3);
   }
 
+  @Test
+  void aRefreshThatFailedHoldsTheNextOneBackNotAtAll() throws Exception {
+    Regions regions = new Regions(Map.of(
+        "431103", new Regions.Entry("431103", "永州市冷水滩区", book("lengshuitan-2020.yaml"), null)), Clock.systemUTC());
+    ProgressMetrics metrics = new ProgressMetrics((region, insurance, year) -> {
+      asked.add(region + "/" + insurance);
+      Promise<JsonObject> p = Promise.promise();
+      pending.add(p);
+      return p.future().map(x -> count(region, insurance, year));
+    }, regions, registry, 5, () -> nanos, () -> 0);
+    Future<Void> failed = metrics.refresh();
+    nanos += 300_000_000_000L; // five minutes waiting for a database that failed over
+    pending.get(0).fail("connection lost");
+    assertThat(failed.failed()).isTrue();
+    metrics.refresh(); // the database is back: counted at once, not in 100 minutes
+    assertThat(asked).hasSize(2);
+  }
+
   private static JsonObject count(String region, String insurance, int year) {
     return new JsonObject().put("region", region).put("insurance", insurance).put("year", year)
         .put("townships", new JsonArray().add(new JsonObject().put("township", "梅湾街道").put("enrolled", 10L)
