@@ -17,28 +17,25 @@ public final class RequestDates {
 
   /** A day, {@code YYYY-MM-DD}. */
   public static LocalDate day(String text, String field) {
-    LocalDate d;
-    try {
-      d = LocalDate.parse(text);
-    } catch (DateTimeParseException | NullPointerException e) {
-      throw outside(field, "a date YYYY-MM-DD");
-    }
-    if (d.getYear() < FIRST_YEAR || d.getYear() > LAST_YEAR) {
-      throw outside(field, "a date YYYY-MM-DD");
-    }
-    return d;
+    return within(text, field, "a date YYYY-MM-DD", LocalDate::parse, LocalDate::getYear);
   }
 
   /** An instant with its offset, such as {@code 2026-11-23T08:00:00+08:00}. */
   public static OffsetDateTime instant(String text, String field) {
-    OffsetDateTime t;
+    return within(text, field, "a timestamp such as 2026-11-23T08:00:00+08:00", OffsetDateTime::parse, OffsetDateTime::getYear);
+  }
+
+  private static <T> T within(String text, String field, String what, java.util.function.Function<String, T> parse,
+      java.util.function.ToIntFunction<T> year) {
+    T t;
     try {
-      t = OffsetDateTime.parse(text);
+      t = parse.apply(text);
     } catch (DateTimeParseException | NullPointerException e) {
-      throw outside(field, "a timestamp such as 2026-11-23T08:00:00+08:00");
+      throw outside(field, what);
     }
-    if (t.getYear() < FIRST_YEAR || t.getYear() > LAST_YEAR) {
-      throw outside(field, "a timestamp such as 2026-11-23T08:00:00+08:00");
+    int y = year.applyAsInt(t);
+    if (y < FIRST_YEAR || y > LAST_YEAR) {
+      throw outside(field, what);
     }
     return t;
   }

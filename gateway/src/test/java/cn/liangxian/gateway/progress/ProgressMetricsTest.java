@@ -29,12 +29,7 @@ class ProgressMetricsTest {
     Regions regions = new Regions(Map.of(
         "431103", new Regions.Entry("431103", "永州市冷水滩区", book("lengshuitan-2020.yaml"), null),
         "371312", new Regions.Entry("371312", "临沂市河东区", book("hedong-2020.yaml"), null)), Clock.systemUTC());
-    ProgressMetrics metrics = new ProgressMetrics((region, insurance, year) -> {
-      asked.add(region + "/" + insurance);
-      Promise<JsonObject> p = Promise.promise();
-      pending.add(p);
-      return p.future().map(x -> count(region, insurance, year));
-    }, regions, registry, 100, () -> nanos, () -> 0);
+    ProgressMetrics metrics = new ProgressMetrics(this::answeredWhenCompleted, regions, registry, 100, () -> nanos, () -> 0);
 
     Future<Void> first = metrics.refresh();
     assertThat(asked).hasSize(1); // the next count is asked only when this one has answered
@@ -56,8 +51,7 @@ class ProgressMetricsTest {
 
   @Test
   void aFailedCountEndsTheRefreshAndTheNextOneCountsAgain() throws Exception {
-    Regions regions = new Regions(Map.of(
-        "431103", new Regions.Entry("431103", "永州市冷水滩区", book("lengshuitan-2020.yaml"), null)), Clock.systemUTC());
+    Regions regions = lengshuitan();
     ProgressMetrics metrics = new ProgressMetrics((region, insurance, year) -> {
       asked.add(region + "/" + insurance);
       return Future.failedFuture("connection lost");
@@ -70,15 +64,9 @@ class ProgressMetricsTest {
 
   @Test
   void aRefreshStartsNoSoonerThanItsCostAllowsAtTheBudgetAndTheGaugeSaysWhenTheCountsWereTaken() throws Exception {
-    Regions regions = new Regions(Map.of(
-        "431103", new Regions.Entry("431103", "永州市冷水滩区", book("lengshuitan-2020.yaml"), null)), Clock.systemUTC());
+    Regions regions = lengshuitan();
     long[] epoch = {1_764_000_000L};
-    ProgressMetrics metrics = new ProgressMetrics((region, insurance, year) -> {
-      asked.add(region + "/" + insurance);
-      Promise<JsonObject> p = Promise.promise();
-      pending.add(p);
-      return p.future().map(x -> count(region, insurance, year));
-    }, regions, registry, 5, () -> nanos, () -> epoch[0]);
+    ProgressMetrics metrics = new ProgressMetrics(this::answeredWhenCompleted, regions, registry, 5, () -> nanos, () -> epoch[0]);
     assertThat(registry.get("liangxian_progress_counted_at").gauge().value()).isNaN(); // nothing counted yet
 
     Future<Void> first = metrics.refresh();
@@ -102,20 +90,27 @@ class ProgressMetricsTest {
 
   @Test
   void aRefreshThatFailedHoldsTheNextOneBackNotAtAll() throws Exception {
-    Regions regions = new Regions(Map.of(
-        "431103", new Regions.Entry("431103", "永州市冷水滩区", book("lengshuitan-2020.yaml"), null)), Clock.systemUTC());
-    ProgressMetrics metrics = new ProgressMetrics((region, insurance, year) -> {
-      asked.add(region + "/" + insurance);
-      Promise<JsonObject> p = Promise.promise();
-      pending.add(p);
-      return p.future().map(x -> count(region, insurance, year));
-    }, regions, registry, 5, () -> nanos, () -> 0);
+    Regions regions = lengshuitan();
+    ProgressMetrics metrics = new ProgressMetrics(this::answeredWhenCompleted, regions, registry, 5, () -> nanos, () -> 0);
     Future<Void> failed = metrics.refresh();
     nanos += 300_000_000_000L; // five minutes waiting for a database that failed over
     pending.get(0).fail("connection lost");
     assertThat(failed.failed()).isTrue();
     metrics.refresh(); // the database is back: counted at once, not in 100 minutes
     assertThat(asked).hasSize(2);
+  }
+
+  /** A count that answers when the test completes its promise ({@link #pending}), the order asked kept in {@link #asked}. */
+  private Future<JsonObject> answeredWhenCompleted(String region, String insurance, int year) {
+    asked.add(region + "/" + insurance);
+    Promise<JsonObject> p = Promise.promise();
+    pending.add(p);
+    return p.future().map(x -> count(region, insurance, year));
+  }
+
+  private static Regions lengshuitan() throws Exception {
+    return new Regions(Map.of("431103", new Regions.Entry("431103", "永州市冷水滩区", book("lengshuitan-2020.yaml"), null)),
+        Clock.systemUTC());
   }
 
   private static JsonObject count(String region, String insurance, int year) {
