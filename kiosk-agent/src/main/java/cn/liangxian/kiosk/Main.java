@@ -100,10 +100,11 @@ public final class Main {
       }
       root = t;
     }
-    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return root instanceof java.nio.file.FileSystemException f ? f.getFile() + ": " + (f.getReason() != null ? f.getReason()
-        : root.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT))
-        : m.replaceAll("\\s*\\R\\s*", " ");
+    if (root instanceof java.nio.file.FileSystemException f) {
+      // a file's trouble: the file, and the system's reason where it gives one (a denied access gives none)
+      return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "cannot be used (no access, or not the file expected)");
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().replaceAll("\\s*\\R\\s*", " ");
   }
 
   /** The options from the file the first argument or {@code KIOSK_CONFIG} names; null, with one line on {@code err}, if refused. */

@@ -335,7 +335,8 @@ public final class GatewayOptions {
       String user = env.getOrDefault("PGUSER", "postgres");
       String pass = env.getOrDefault("PGPASSWORD", "");
       String port = env.getOrDefault("PGPORT", "5432");
-      if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+      int number = port.matches("[0-9]{1,5}") ? Integer.parseInt(port) : 0;
+      if (number < 1 || number > 65535) {
         throw new ConfigException("environment: PGPORT must be a port number (1-65535), got '" + port + "'");
       }
       return Optional.of(checkedUrl("postgresql://" + user + (pass.isEmpty() ? "" : ":" + pass) + "@" + env.get("PGHOST") + ":"

@@ -52,9 +52,9 @@ public final class AgencyChangeFile {
   private JsonArray rows(byte[] body) {
     JsonArray out = new JsonArray();
     String text = decode(body);
-    int nul = CsvUploads.nulLine(text);
-    if (nul > 0) {
-      throw Problem.invalidField("file", "line " + nul + " contains a NUL character (U+0000), which no field may hold");
+    String nul = CsvUploads.nulProblem(text);
+    if (nul != null) {
+      throw Problem.invalidField("file", nul);
     }
     try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
         .with(CsvSchema.emptySchema().withHeader()).readValues(text)) {

@@ -9,19 +9,17 @@ public final class CsvUploads {
 
   private CsvUploads() {}
 
-  /** The line (from 1) of the first NUL character, which PostgreSQL refuses in text; 0 for none. */
-  public static int nulLine(String text) {
+  /**
+   * Why a CSV file's text cannot be kept, PostgreSQL refusing the NUL character in text: the line (from 1) of
+   * the first one; null for none.
+   */
+  public static String nulProblem(String text) {
     int at = text.indexOf('\0');
     if (at < 0) {
-      return 0;
+      return null;
     }
-    int line = 1;
-    for (int i = 0; i < at; i++) {
-      if (text.charAt(i) == '\n') {
-        line++;
-      }
-    }
-    return line;
+    long line = 1 + text.substring(0, at).chars().filter(c -> c == '\n').count();
+    return "line " + line + " contains a NUL character (U+0000), which no field may hold";
   }
 
   /**

@@ -49,22 +49,13 @@ public final class Failures {
     } else if (f instanceof DecodeException) {
       p = Problem.malformedJson("the body could not be parsed as JSON");
     } else if (f instanceof io.vertx.ext.web.handler.HttpException e && e.getStatusCode() >= 400 && e.getStatusCode() < 500) {
-      // Vert.x Web's own refusal of the caller's request (its message may quote the address: not passed on)
-      p = e.getStatusCode() == 400 ? Problem.badRequest("bad-request", "Bad request", "the request could not be understood")
-          : new Problem(e.getStatusCode(), "client-error", "Request refused", null);
+      // Vert.x Web's own refusal of the caller's request, answered as its status alone (its message may quote the
+      // address: not passed on)
+      p = byStatus(ctx, e.getStatusCode());
     } else if (undecodableBody(f)) {
       p = Problem.badRequest("malformed-body", "Request body could not be decoded", "the body is not a well-formed form, or a field of it is too large");
     } else if (f == null) {
-      p = switch (ctx.statusCode()) {
-        case 400 -> Problem.badRequest("bad-request", "Bad request", "the request could not be understood");
-        case 404 -> new Problem(404, "no-such-route", "Not found", "no such resource: " + ctx.request().path());
-        case 405 -> new Problem(405, "method-not-allowed", "Method not allowed", ctx.request().method() + " is not allowed here");
-        case 413 -> new Problem(413, "body-too-large", "Request body too large", "the request body exceeds the limit");
-        case 415 -> new Problem(415, "unsupported-media-type", "Unsupported media type", "send application/json");
-        default -> ctx.statusCode() >= 400 && ctx.statusCode() < 500
-            ? new Problem(ctx.statusCode(), "client-error", "Request refused", null)
-            : internal(null);
-      };
+      p = byStatus(ctx, ctx.statusCode());
     } else if (Outage.databaseUnreachable(f)) {
       Outage.refused(ctx.request().method().name(), ctx.request().path(), f);
       ctx.response().putHeader("Retry-After", Integer.toString(Outage.RETRY_AFTER_SECONDS));
@@ -82,6 +73,18 @@ public final class Failures {
       LOG.error("{} {} answered {}", ctx.request().method(), ctx.request().path(), p.status());
     }
     return p;
+  }
+
+  /** A failure known by its status alone (the router's, or Vert.x Web's own refusal). */
+  private static Problem byStatus(RoutingContext ctx, int status) {
+    return switch (status) {
+      case 400 -> Problem.badRequest("bad-request", "Bad request", "the request could not be understood");
+      case 404 -> new Problem(404, "no-such-route", "Not found", "no such resource: " + ctx.request().path());
+      case 405 -> new Problem(405, "method-not-allowed", "Method not allowed", ctx.request().method() + " is not allowed here");
+      case 413 -> new Problem(413, "body-too-large", "Request body too large", "the request body exceeds the limit");
+      case 415 -> new Problem(415, "unsupported-media-type", "Unsupported media type", "send application/json");
+      default -> status >= 400 && status < 500 ? new Problem(status, "client-error", "Request refused", null) : internal(null);
+    };
   }
 
   /** A form body the HTTP decoder could not read (bad %-escapes, binary, a field too large): the caller's, not ours. */

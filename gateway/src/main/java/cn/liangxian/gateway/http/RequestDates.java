@@ -33,8 +33,7 @@ public final class RequestDates {
     } catch (DateTimeParseException | NullPointerException e) {
       throw outside(field, what);
     }
-    int y = year.applyAsInt(t);
-    if (y < FIRST_YEAR || y > LAST_YEAR) {
+    if (!concerns(year.applyAsInt(t))) {
       throw outside(field, what);
     }
     return t;
@@ -48,10 +47,15 @@ public final class RequestDates {
     } catch (NumberFormatException e) {
       throw outside(field, "a year");
     }
-    if (y < FIRST_YEAR || y > LAST_YEAR) {
+    if (!concerns(y)) {
       throw outside(field, "a year");
     }
     return y;
+  }
+
+  /** Whether a collection can concern this year. */
+  public static boolean concerns(int year) {
+    return year >= FIRST_YEAR && year <= LAST_YEAR;
   }
 
   private static Problem outside(String field, String what) {

@@ -135,7 +135,7 @@ public final class KioskHandlers {
     } catch (java.time.format.DateTimeParseException e) {
       throw Problem.invalidField("lastTransaction", "lastTransaction must be an ISO date-time");
     }
-    if (last != null && (last.getYear() < RequestDates.FIRST_YEAR || last.getYear() > RequestDates.LAST_YEAR)) {
+    if (last != null && !RequestDates.concerns(last.getYear())) {
       // a kiosk whose clock was wrong when it journalled its last order: its heartbeat still counts, the time is not kept
       last = null;
     }

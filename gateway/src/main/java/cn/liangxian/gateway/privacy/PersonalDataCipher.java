@@ -55,14 +55,15 @@ public final class PersonalDataCipher {
    * {@code keyDir}; generated there on first start, with a warning that they are demo keys.
    */
   public static PersonalDataCipher load(Path keyDir, Map<String, String> env) {
-    return new PersonalDataCipher(key(keyDir, env, "GATEWAY_ID_SM4_KEY", "id-sm4.key", 16),
-        key(keyDir, env, "GATEWAY_ID_INDEX_KEY", "id-index.key", 32));
+    return new PersonalDataCipher(key(keyDir, env, "GATEWAY_ID_SM4_KEY", "id-sm4.key", 16, true),
+        key(keyDir, env, "GATEWAY_ID_INDEX_KEY", "id-index.key", 32, false));
   }
 
-  private static byte[] key(Path dir, Map<String, String> env, String var, String file, int length) {
+  /** @param exact the key is {@code length} bytes exactly (SM4), else at least (the index's HMAC) */
+  private static byte[] key(Path dir, Map<String, String> env, String var, String file, int length, boolean exact) {
     String v = env.get(var);
     if (v != null && !v.isBlank()) {
-      return decoded(v, var, length);
+      return decoded(v, var, length, exact);
     }
     Path p = dir.resolve(file);
     try {
@@ -78,17 +79,17 @@ public final class PersonalDataCipher {
         }
         LOG.warn("generated a DEMO key {}: for real data provide {} or your own key file", p, var);
       }
-      return decoded(Files.readString(p), p.toString(), length);
+      return decoded(Files.readString(p), p.toString(), length, exact);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create key " + p, e);
     }
   }
 
   /**
-   * A key in Base64 of {@code length} bytes (the SM4 key exactly, the index key at least), else refused naming
-   * where it came from, never the key.
+   * A key in Base64 of {@code length} bytes ({@code exact}ly, or at least), else refused naming where it came from,
+   * never the key.
    */
-  private static byte[] decoded(String base64, String from, int length) {
+  private static byte[] decoded(String base64, String from, int length, boolean exact) {
     byte[] k;
     try {
       k = Base64.getDecoder().decode(base64.trim());
@@ -96,8 +97,8 @@ public final class PersonalDataCipher {
       throw new IllegalArgumentException(from + " is not Base64 (a key of " + length + " random bytes, e.g. from"
           + " `openssl rand -base64 " + length + "`)");
     }
-    if (length == 16 ? k.length != length : k.length < length) {
-      throw new IllegalArgumentException(from + " holds " + k.length + " bytes; the key is " + (length == 16 ? "" : "at least ")
+    if (exact ? k.length != length : k.length < length) {
+      throw new IllegalArgumentException(from + " holds " + k.length + " bytes; the key is " + (exact ? "" : "at least ")
           + length + " random bytes in Base64"
           + " (e.g. from `openssl rand -base64 " + length + "`)");
     }

@@ -43,7 +43,6 @@ public final class ProgressMetrics {
   // touched on the leader's event loop only
   private boolean refreshing;
   private long notBefore;
-  private boolean paced; // notBefore is set
   private volatile double countedAtSeconds = Double.NaN; // read by the scrape
 
   /**
@@ -61,6 +60,7 @@ public final class ProgressMetrics {
     this.budgetPercent = budgetPercent;
     this.nanoTime = nanoTime;
     this.epochSeconds = epochSeconds;
+    this.notBefore = nanoTime.getAsLong(); // the first refresh at once
     Gauge.builder("liangxian_progress_counted_at", () -> countedAtSeconds).baseUnit("seconds")
         .description("when the progress counts shown were taken (Unix time)").register(registry);
     this.enrolled = MultiGauge.builder("liangxian_progress_enrolled").description("persons on the roster").register(registry);
@@ -71,7 +71,7 @@ public final class ProgressMetrics {
   /** Counts every region and insurance, one after the other; nothing if the last refresh is still counting. */
   public Future<Void> refresh() {
     long start = nanoTime.getAsLong();
-    if (refreshing || paced && start - notBefore < 0) {
+    if (refreshing || start - notBefore < 0) {
       return Future.succeededFuture();
     }
     refreshing = true;
@@ -97,8 +97,7 @@ public final class ProgressMetrics {
       refreshing = false;
       // after counts taken, the next refresh starts no sooner than their time is the budget's share of the time
       // between them; a refresh that failed (a failover, say, where it waited long) holds nothing back
-      paced = x.succeeded();
-      notBefore = start + (nanoTime.getAsLong() - start) * 100 / budgetPercent;
+      notBefore = x.succeeded() ? start + (nanoTime.getAsLong() - start) * 100 / budgetPercent : start;
     });
   }
 

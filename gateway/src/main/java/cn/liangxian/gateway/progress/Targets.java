@@ -49,9 +49,9 @@ public final class Targets {
     List<Target> out = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     String text = csv.startsWith("\uFEFF") ? csv.substring(1) : csv;
-    int nul = CsvUploads.nulLine(text);
-    if (nul > 0) {
-      throw new BadTargets(file, List.of("line " + nul + " contains a NUL character (U+0000), which no field may hold"));
+    String nul = CsvUploads.nulProblem(text);
+    if (nul != null) {
+      throw new BadTargets(file, List.of(nul));
     }
     try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
         .with(CsvSchema.emptySchema().withHeader()).readValues(text)) {

@@ -58,9 +58,9 @@ final class RosterCsv {
 
   /** The header row, then one row per non-blank line; short lines are padded with empty fields. */
   static List<Row> parse(String text) {
-    int nul = CsvUploads.nulLine(text);
-    if (nul > 0) {
-      throw new IllegalArgumentException("line " + nul + " contains a NUL character (U+0000), which no field may hold");
+    String nul = CsvUploads.nulProblem(text);
+    if (nul != null) {
+      throw new IllegalArgumentException(nul);
     }
     List<Row> out = new ArrayList<>();
     CsvMapper mapper = new CsvMapper();

@@ -271,7 +271,8 @@ public final class PolicyCli {
     for (java.util.Iterator<String> it = input.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!HOUSEHOLD_FIELDS.contains(f)) {
-        throw new IllegalArgumentException("unknown field '" + f + "' (known: insurance, members, payDate)");
+        throw new IllegalArgumentException("unknown field '" + f + "' (known: " + String.join(", ",
+            HOUSEHOLD_FIELDS.stream().sorted().toList()) + ")");
       }
     }
     Insurance insurance = Insurance.ofCode(input.path("insurance").asText("")).orElseThrow(
