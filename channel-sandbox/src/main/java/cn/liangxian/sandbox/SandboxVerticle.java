@@ -96,7 +96,7 @@ final class SandboxVerticle extends VerticleBase {
     alipay = new AlipayNotifier(alipayPlatform, ledger, delivery, http, clock, signer);
     unionpay = new UnionPayNotifier(unionPayPlatform, delivery, http, clock, orderId -> unionPayApi.txnTime(orderId));
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
     router.route("/v3/*").handler(this::record).handler(faults::failSome);
     router.route("/gateway.do").handler(faults::failSome);
     router.route("/gateway/api/*").handler(this::record).handler(faults::failSome);

@@ -31,7 +31,7 @@ public final class BodyBudget {
 
   /** A handler reading bodies up to {@code limit} bytes, within the budget. */
   public io.vertx.core.Handler<RoutingContext> reader(int limit) {
-    BodyHandler read = BodyHandler.create().setBodyLimit(limit).setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(false);
+    BodyHandler read = BodyHandler.create(false).setBodyLimit(limit);
     return ctx -> {
       long size = declaredSize(ctx, limit);
       if (size > limit) {

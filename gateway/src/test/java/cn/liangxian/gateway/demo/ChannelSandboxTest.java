@@ -97,7 +97,7 @@ class ChannelSandboxTest {
     NotificationVerifier rsaVerifier = new NotificationVerifier(m, CLOCK);
     NotificationVerifier gmVerifier = new NotificationVerifier(gm, CLOCK);
     Router r = Router.router(vertx);
-    r.route().handler(BodyHandler.create());
+    r.route().handler(BodyHandler.create(false));
     r.post("/wechat/:mch").handler(ctx -> {
       NotificationVerifier v = ctx.pathParam("mch").equals("gm") ? gmVerifier : rsaVerifier;
       wechatNotices.add(v.verify(ctx.request().getHeader("Wechatpay-Timestamp"), ctx.request().getHeader("Wechatpay-Nonce"),

@@ -38,7 +38,7 @@ public final class UiServer {
 
   public Future<Integer> listen(String host, int port) {
     Router r = Router.router(vertx);
-    r.route("/api/*").handler(BodyHandler.create().setBodyLimit(4096));
+    r.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(4096));
     r.get("/api/state").handler(this::state);
     r.post("/api/action").handler(this::action);
     r.get("/api/qr.svg").handler(this::qr);
