@@ -46,10 +46,10 @@ final class AssessmentRun {
     if (ineligible != null) {
       return Assessment.notEligible(ineligible, rules);
     }
-    boolean newborn = terms.newbornMonths != null && !payDate.isAfter(birth.plusMonths(terms.newbornMonths.value()));
+    boolean newborn = terms.newborn != null && terms.newborn.within(birth, payDate);
     LatePhase phase = latePhase(newborn);
     if (newborn) {
-      rule("newborn", terms.newbornMonths.source());
+      rule("newborn", terms.newborn.source());
     }
     boolean reductions = reductions(phase);
     Base base = terms.insurance == Insurance.PENSION ? pensionBase(phase, reductions) : medicalBase(phase, reductions);
@@ -90,6 +90,11 @@ final class AssessmentRun {
       rule("min-age", terms.minAge.source());
       return book.reason(ReasonCode.MIN_AGE, "must be at least " + terms.minAge.value() + " years old on "
           + terms.ageReference.value() + " (is " + Math.max(age, 0) + ")", terms.minAge.value(), terms.ageReference.value());
+    }
+    if (terms.maxAge != null && age > terms.maxAge.value()) {
+      rule("max-age", terms.maxAge.source());
+      return book.reason(ReasonCode.MAX_AGE, "may pay up to the age of " + terms.maxAge.value() + " on "
+          + terms.ageReference.value() + " (is " + age + ")", terms.maxAge.value() + 1, terms.ageReference.value());
     }
     if (terms.excluded != null && person.inAny(terms.excluded.value())) {
       rule("excluded", terms.excluded.source());
@@ -136,7 +141,7 @@ final class AssessmentRun {
       tierSubsidy = s.value();
       rule("subsidy-" + tier / 100, s.source());
     }
-    return new Base(tier, tierSubsidy, reductions ? choose(tier) : TreatmentChoice.NONE);
+    return new Base(tier, tierSubsidy, reductions ? choose(tier, phase) : TreatmentChoice.NONE);
   }
 
   /** Medical: the personal standard (the group's own where the book has groups), or the full financing amount. */
@@ -144,7 +149,7 @@ final class AssessmentRun {
     MedicalAmounts.Amounts amounts = new MedicalAmounts(terms, book, person).amounts();
     rules.addAll(amounts.rules());
     long personal = amounts.personalFen();
-    TreatmentChoice choice = reductions ? choose(personal) : TreatmentChoice.NONE;
+    TreatmentChoice choice = reductions ? choose(personal, phase) : TreatmentChoice.NONE;
     // A full-financing phase that keeps reductions keeps them at the standard rate for the people
     // they apply to (000 三(二)3: special groups are paid for and covered all year); everyone else
     // owes the full amount.
@@ -160,11 +165,25 @@ final class AssessmentRun {
     }
     long fullFen = amounts.fullFen();
     rule("full-financing", amounts.fullSource());
-    return new Base(fullFen, 0, reductions ? choose(fullFen) : TreatmentChoice.NONE);
+    return new Base(fullFen, 0, reductions ? choose(fullFen, phase) : TreatmentChoice.NONE);
   }
 
-  private TreatmentChoice choose(long base) {
-    return TreatmentChoice.among(terms.treatments, person, terms.ageReference.value(), base);
+  /**
+   * The treatments for this person against {@code base}: those the book keeps for the window are left out of a
+   * late phase, and one whose amount the notice does not give stops the assessment.
+   */
+  private TreatmentChoice choose(long base, LatePhase phase) {
+    List<Treatment> open = phase == null ? terms.treatments
+        : terms.treatments.stream().filter(tr -> !tr.windowOnly()).toList();
+    for (Treatment tr : open) {
+      if (tr.amountNotGiven() != null && tr.appliesTo(person, terms.ageReference.value())) {
+        rule(tr.id(), tr.source());
+        throw new AssessmentException(book.reason(ReasonCode.AID_NOT_GIVEN, "treatment '" + tr.id() + "' applies, but notice "
+            + book.notice() + " does not give its amount (" + tr.amountNotGiven() + ", " + tr.source() + ")",
+            tr.categories().isEmpty() ? "您所属人群" : chineseNames(tr.categories())));
+      }
+    }
+    return TreatmentChoice.among(open, person, terms.ageReference.value(), base);
   }
 
   /** Records the treatments chosen (stacking subsidies first) and returns what they do. */
@@ -201,7 +220,7 @@ final class AssessmentRun {
    */
   private LocalDate coverageStart(boolean newborn, LatePhase phase, boolean governmentPaysAll) {
     LocalDate start = LocalDate.of(terms.benefitYear, 1, 1);
-    if (newborn && birth.isAfter(start)) {
+    if (newborn && (birth.isAfter(start) || terms.newborn.coverBeforeYear())) {
       start = birth;
     }
     if (phase == null || (phase.governmentPaidFullYear() && governmentPaysAll)) {
@@ -210,6 +229,11 @@ final class AssessmentRun {
     boolean pension = terms.insurance == Insurance.PENSION;
     if (pension && phase.coverage().days() == 0) {
       return start;
+    }
+    if (phase.coverage().kind() == LatePhase.Coverage.Kind.NOT_GIVEN) {
+      throw new AssessmentException(book.reason(ReasonCode.WAITING_NOT_GIVEN, "a payment on " + payDate + " falls in '"
+          + phase.id() + "', whose waiting time notice " + book.notice() + " does not give (" + phase.coverage().notGivenWhy()
+          + ", " + phase.source() + ")"));
     }
     LocalDate afterPayment = phase.coverage().start(payDate);
     return afterPayment.isAfter(start) ? afterPayment : start;

@@ -69,6 +69,13 @@ public final class BookTables {
     if (t.minAge != null) {
       rows.add(List.of("参保年龄", "年满" + t.minAge.value() + "周岁", t.minAge.source()));
     }
+    if (t.maxAge != null) {
+      rows.add(List.of("按年缴费年龄上限", "年满" + (t.maxAge.value() + 1) + "周岁后不再按年缴费", t.maxAge.source()));
+    }
+    if (t.newborn != null) {
+      rows.add(List.of("新生儿", t.newborn.chinese() + "参保缴费，按个人缴费标准，自出生之日起享受待遇"
+          + (t.newborn.coverBeforeYear() ? "（含上年度出生的）" : ""), t.newborn.source()));
+    }
     if (t.excluded != null) {
       rows.add(List.of("不参保人员", names(t.excluded.value()), t.excluded.source()));
     }
@@ -129,11 +136,16 @@ public final class BookTables {
       case AFTER_DAYS -> p.coverage().days() == 0 ? "缴费当日" : "缴费之日起" + p.coverage().days() + "日后";
       case FROM_DATE -> date(p.coverage().date()) + "起";
       case NEXT_MONTH -> "缴费次月1日起";
+      case NOT_GIVEN -> "通知未公布（不予办理）";
     };
     return p.governmentPaidFullYear() ? c + "（政府全额代缴者全年）" : c;
   }
 
   private static String what(Treatment tr) {
+    return (tr.amountNotGiven() != null ? "政府代缴，通知未公布金额（不予办理）" : effect(tr)) + (tr.windowOnly() ? "（仅限集中缴费期内缴费）" : "");
+  }
+
+  private static String effect(Treatment tr) {
     return switch (tr.kind()) {
       case EXEMPT -> "个人缴费部分由政府全额代缴";
       case GOVERNMENT_PERCENT -> "政府代缴个人缴费的" + tr.value() + "%";

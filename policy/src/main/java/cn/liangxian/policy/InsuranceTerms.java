@@ -19,6 +19,8 @@ public final class InsuranceTerms {
 
   // eligibility
   final Sourced<Integer> minAge;
+  /** The oldest age at which a person may still pay (年满 N 周岁后不再按年缴费), or null. */
+  final Sourced<Integer> maxAge;
   final Sourced<Set<Category>> excluded;
   final String localOnlySource;
   final Sourced<Boolean> nonLocalReductions;
@@ -40,7 +42,7 @@ public final class InsuranceTerms {
   final List<Treatment> treatments;
   final List<LatePhase> late;
   final Sourced<Void> lateRefused;
-  final Sourced<Integer> newbornMonths;
+  final Newborn newborn;
   final Map<String, AddOn> addOns;
   final Sourced<Boolean> wholeFamily;
 
@@ -63,6 +65,7 @@ public final class InsuranceTerms {
     this.windowSource = b.windowSource;
     this.ageReference = b.ageReference;
     this.minAge = b.minAge;
+    this.maxAge = b.maxAge;
     this.excluded = b.excluded;
     this.localOnlySource = b.localOnlySource;
     this.nonLocalReductions = b.nonLocalReductions;
@@ -77,7 +80,7 @@ public final class InsuranceTerms {
     this.treatments = List.copyOf(b.treatments);
     this.late = List.copyOf(b.late);
     this.lateRefused = b.lateRefused;
-    this.newbornMonths = b.newbornMonths;
+    this.newborn = b.newborn;
     this.addOns = Map.copyOf(b.addOns);
     this.wholeFamily = b.wholeFamily;
     this.windowStartNotGiven = b.windowStartNotGiven;
@@ -175,6 +178,7 @@ public final class InsuranceTerms {
     String windowSource;
     Sourced<LocalDate> ageReference;
     Sourced<Integer> minAge;
+    Sourced<Integer> maxAge;
     Sourced<Set<Category>> excluded;
     String localOnlySource;
     Sourced<Boolean> nonLocalReductions;
@@ -194,7 +198,7 @@ public final class InsuranceTerms {
     Long governmentShareFloorFen;
     PayingDays payingDays;
     Sourced<Void> lateRefused;
-    Sourced<Integer> newbornMonths;
+    Newborn newborn;
     Map<String, AddOn> addOns = Map.of();
     Sourced<Boolean> wholeFamily;
   }

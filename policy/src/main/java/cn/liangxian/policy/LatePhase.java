@@ -27,18 +27,20 @@ record LatePhase(
     String source) {
 
   /** When cover starts for a late payment. */
-  record Coverage(Kind kind, int days, LocalDate date) {
+  record Coverage(Kind kind, int days, LocalDate date, String notGivenWhy) {
     enum Kind {
       /** {@code days} after payment; 0 is the day of payment itself */
       AFTER_DAYS,
       /** from a fixed date, or the payment day when later */
       FROM_DATE,
       /** the first day of the month after payment */
-      NEXT_MONTH
+      NEXT_MONTH,
+      /** the notice gives no waiting time: a payment that needs one cannot be assessed ({@code notGivenWhy}) */
+      NOT_GIVEN
     }
 
     static Coverage afterDays(int days) {
-      return new Coverage(Kind.AFTER_DAYS, days, null);
+      return new Coverage(Kind.AFTER_DAYS, days, null, null);
     }
 
     LocalDate start(LocalDate payDate) {
@@ -46,6 +48,7 @@ record LatePhase(
         case AFTER_DAYS -> payDate.plusDays(days);
         case FROM_DATE -> date.isBefore(payDate) ? payDate : date;
         case NEXT_MONTH -> payDate.withDayOfMonth(1).plusMonths(1);
+        case NOT_GIVEN -> throw new IllegalStateException("no waiting time to start cover from: " + notGivenWhy);
       };
     }
   }

@@ -124,7 +124,14 @@ final class LatePhasesReader {
   private static LatePhase.Coverage coverage(YamlNode p, Insurance insurance) {
     String key = YamlNode.oneOf(p, "waitingDays", "coverage");
     if (key.equals("waitingDays")) {
-      return LatePhase.Coverage.afterDays(p.field("waitingDays").nonNegativeInteger());
+      YamlNode w = p.field("waitingDays");
+      if (w.notGiven()) {
+        if (insurance == Insurance.PENSION) {
+          throw w.error("pension buys a contribution year, not cover: write 'waitingDays: 0'");
+        }
+        return new LatePhase.Coverage(LatePhase.Coverage.Kind.NOT_GIVEN, 0, null, w.notGivenWhy());
+      }
+      return LatePhase.Coverage.afterDays(w.nonNegativeInteger());
     }
     YamlNode c = p.field("coverage");
     if (insurance == Insurance.PENSION) {
@@ -133,12 +140,12 @@ final class LatePhasesReader {
     String kind = YamlNode.oneOf(c.allowOnly("afterDays", "from", "nextMonth"), "afterDays", "from", "nextMonth");
     return switch (kind) {
       case "afterDays" -> LatePhase.Coverage.afterDays(c.field("afterDays").nonNegativeInteger());
-      case "from" -> new LatePhase.Coverage(LatePhase.Coverage.Kind.FROM_DATE, 0, c.field("from").date());
+      case "from" -> new LatePhase.Coverage(LatePhase.Coverage.Kind.FROM_DATE, 0, c.field("from").date(), null);
       default -> {
         if (!c.field("nextMonth").bool()) {
           throw c.field("nextMonth").error("write 'nextMonth: true' or choose another rule");
         }
-        yield new LatePhase.Coverage(LatePhase.Coverage.Kind.NEXT_MONTH, 0, null);
+        yield new LatePhase.Coverage(LatePhase.Coverage.Kind.NEXT_MONTH, 0, null, null);
       }
     };
   }

@@ -59,7 +59,7 @@ final class TermsReader {
     b.treatments = treatments.read(n, b);
     late.read(n.field("late"), b);
     if (n.has("newborn")) {
-      b.newbornMonths = newborn(n.field("newborn"));
+      b.newborn = newborn(n.field("newborn"));
     }
     if (n.has("addOns")) {
       b.addOns = addOns(n.field("addOns"));
@@ -94,10 +94,17 @@ final class TermsReader {
 
   /** Who may enrol: a minimum age (required for pension), exclusions, and exactly one rule for non-locals. */
   private void eligibility(YamlNode e, InsuranceTerms.Builder b, boolean pension) {
-    e.allowOnly("minAge", "excluded", "localOnly", "nonLocal", "enrolledElsewhere");
+    e.allowOnly("minAge", "maxAge", "excluded", "localOnly", "nonLocal", "enrolledElsewhere");
     if (e.has("minAge")) {
       YamlNode m = e.field("minAge").allowOnly("years", "source", "note");
       b.minAge = sources.sourced(m.field("years").age(), m);
+    }
+    if (e.has("maxAge")) {
+      YamlNode m = e.field("maxAge").allowOnly("years", "source", "note");
+      b.maxAge = sources.sourced(m.field("years").age(), m);
+      if (b.minAge != null && b.maxAge.value() < b.minAge.value()) {
+        throw m.field("years").error("maxAge " + b.maxAge.value() + " is below minAge " + b.minAge.value());
+      }
     }
     if (e.has("excluded")) {
       YamlNode x = e.field("excluded").allowOnly("categories", "source", "note");
@@ -170,13 +177,25 @@ final class TermsReader {
     return sources.sourced(full, f);
   }
 
-  private Sourced<Integer> newborn(YamlNode newborn) {
-    YamlNode nb = newborn.allowOnly("withinMonths", "source", "note");
-    int months = nb.field("withinMonths").integer();
-    if (months < 1 || months > 12) {
-      throw nb.field("withinMonths").error("must be between 1 and 12 months");
+  /** Within months or days of birth ("出生后6个月内", "出生后90天(含)内"), and whether cover may start before the year. */
+  private Newborn newborn(YamlNode newborn) {
+    YamlNode nb = newborn.allowOnly("withinMonths", "withinDays", "coverBeforeYear", "source", "note");
+    boolean inMonths = YamlNode.oneOf(nb, "withinMonths", "withinDays").equals("withinMonths");
+    int months = 0;
+    int days = 0;
+    if (inMonths) {
+      months = nb.field("withinMonths").integer();
+      if (months < 1 || months > 12) {
+        throw nb.field("withinMonths").error("must be between 1 and 12 months");
+      }
+    } else {
+      days = nb.field("withinDays").integer();
+      if (days < 1 || days > 366) {
+        throw nb.field("withinDays").error("must be between 1 and 366 days");
+      }
     }
-    return sources.sourced(months, nb);
+    boolean beforeYear = nb.has("coverBeforeYear") && nb.field("coverBeforeYear").bool();
+    return new Newborn(months, days, beforeYear, sources.of(nb));
   }
 
   private Map<String, AddOn> addOns(YamlNode list) {

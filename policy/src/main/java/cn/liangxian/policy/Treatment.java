@@ -6,6 +6,10 @@ import java.util.Set;
 /**
  * A reduction or subsidy for a group of people: who it is for (categories and/or an age band) and what
  * it does. Treatments never stack, except an extra subsidy a book marks as stacking (DOMAIN decision 1).
+ *
+ * @param windowOnly whether only payments within the collection window get it (泽州 2025: "集中征缴期内参加…的普通居民…进行财政补贴")
+ * @param amountNotGiven why the notice gives no amount (a fixed amount, 定额资助), or null: the person it applies to
+ *     cannot be assessed (DOMAIN decision 4)
  */
 record Treatment(
     String id,
@@ -17,6 +21,8 @@ record Treatment(
     Kind kind,
     long value,
     boolean stacks,
+    boolean windowOnly,
+    String amountNotGiven,
     String source) {
 
   enum Kind {

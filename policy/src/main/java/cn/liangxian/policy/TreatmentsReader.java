@@ -18,7 +18,11 @@ final class TreatmentsReader {
   private final NoticeSources sources;
 
   /** What a treatment does: its kind and the value the kind reads (percent or fen). */
-  private record Measure(Treatment.Kind kind, long value) {}
+  private record Measure(Treatment.Kind kind, long value, String notGiven) {
+    Measure(Treatment.Kind kind, long value) {
+      this(kind, value, null);
+    }
+  }
 
   TreatmentsReader(NoticeSources sources) {
     this.sources = sources;
@@ -44,7 +48,7 @@ final class TreatmentsReader {
 
   private Treatment treatment(YamlNode t, InsuranceTerms.Builder b, Set<String> ids) {
     t.allowOnly("id", "categories", "unless", "minAge", "maxAge", "ageOf", "exempt", "governmentPercent",
-        "governmentYuan", "extraSubsidyYuan", "laterSubsidyPercent", "stacks", "source", "note");
+        "governmentYuan", "extraSubsidyYuan", "laterSubsidyPercent", "stacks", "windowOnly", "source", "note");
     String id = t.field("id").ruleId();
     if (!ids.add(id)) {
       throw t.field("id").error("rule id '" + id + "' is used twice");
@@ -67,7 +71,9 @@ final class TreatmentsReader {
     Treatment.AgeOf ageOf = ageOf(t, min != null || max != null);
     Measure m = measure(t, b);
     boolean stacks = stacks(t, m.kind());
-    return new Treatment(id, cats, unless, min, max, ageOf, m.kind(), m.value(), stacks, sources.of(t));
+    boolean windowOnly = t.has("windowOnly") && t.field("windowOnly").bool();
+    return new Treatment(id, cats, unless, min, max, ageOf, m.kind(), m.value(), stacks, windowOnly, m.notGiven(),
+        sources.of(t));
   }
 
   private static Treatment.AgeOf ageOf(YamlNode t, boolean hasBand) {
@@ -101,6 +107,9 @@ final class TreatmentsReader {
       case "governmentPercent" -> new Measure(Treatment.Kind.GOVERNMENT_PERCENT, kv.percent());
       case "laterSubsidyPercent" -> new Measure(Treatment.Kind.LATER_SUBSIDY_PERCENT, kv.percent());
       case "governmentYuan" -> {
+        if (kv.notGiven()) {
+          yield new Measure(Treatment.Kind.GOVERNMENT_FEN, 0, kv.notGivenWhy());
+        }
         long value = kv.positiveFen();
         long ceiling = pension ? b.tiersFen.get(b.tiersFen.size() - 1) : b.personalFen.value();
         if (value > ceiling) {

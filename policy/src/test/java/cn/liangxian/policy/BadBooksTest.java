@@ -124,7 +124,17 @@ class BadBooksTest {
         Arguments.of("no late rule at all", replace("  late: {refuse: no rule, source: 000 三(一)2(6)}\n", ""),
             30, "pension", "missing field 'late'"),
         Arguments.of("a bad date", replace("date: 2019-12-31, source: 000 三(一)1", "date: 2019-02-30, source: 000 三(一)1"),
-            33, "pension.ageReferenceDate.date", "must be a date"));
+            33, "pension.ageReferenceDate.date", "must be a date"),
+        Arguments.of("an age ceiling below the minimum age", replace("minAge: {years: 16, source: 000 三(一)1}",
+            "minAge: {years: 16, source: 000 三(一)1}\n    maxAge: {years: 15, source: 000 三(一)1}"),
+            36, "pension.eligibility.maxAge.years", "maxAge 15 is below minAge 16"),
+        Arguments.of("a pension waiting time not given", replace("  late: {refuse: no rule, source: 000 三(一)2(6)}",
+            "  late:\n    - {id: grace, from: 2020-01-01, amount: personal, reductions: true,"
+                + " waitingDays: {notGiven: not said}, source: 000 三(一)2(6)}"),
+            45, "pension.late[0].waitingDays", "write 'waitingDays: 0'"),
+        Arguments.of("a newborn rule in months and in days", replace("waitingDays: 30, source: 000 三(二)3}\npension:",
+            "waitingDays: 30, source: 000 三(二)3}\n  newborn: {withinMonths: 6, withinDays: 90, source: 000 三(二)3}\npension:"),
+            29, "medical.newborn.withinDays", "give only one of"));
   }
 
   /** YAML that is not a book: misspelt fields, duplicate keys, broken syntax. */

@@ -167,6 +167,63 @@ class BookFeaturesTest {
     assertThat(book(TIERS).terms(Insurance.PENSION).orElseThrow().firstPayDate()).isEqualTo(LocalDate.of(2024, 12, 20));
   }
 
+  // ---- 8. what other cities' notices say: an age ceiling, newborns in days, window-only help, values not given ----
+
+  @Test
+  void noYearlyPensionFromSixty_102_1() {
+    Assessment refused = pension(person(TIERS, "1963-12-31"), "2024-03-01", 500);
+    assertThat(refused.eligible()).as("60 on 2023-12-31").isFalse();
+    assertThat(refused.why().code()).isEqualTo("policy.max-age");
+    assertThat(refused.why().text()).isEqualTo("年满60周岁后不能再按年缴费（按2023年12月31日计算），请到经办窗口咨询");
+    assertThat(pension(person(TIERS, "1964-01-01"), "2024-03-01", 500).eligible()).as("59 on 2023-12-31").isTrue();
+  }
+
+  @Test
+  void aNewbornWithinNinetyDaysIncludedPaysThePersonalRateAndIsCoveredFromBirthBeforeTheYear_101_2_3() {
+    Assessment bornBefore = medical(person(FEATURES, "2023-11-15"), "2023-12-10");
+    assertThat(bornBefore.coverageStart()).as("自出生之日起, before the benefit year").isEqualTo(LocalDate.of(2023, 11, 15));
+    assertThat(bornBefore.rules()).extracting(AppliedRule::id).contains("newborn");
+    Assessment dayNinety = medical(person(FEATURES, "2024-01-20"), "2024-04-19");
+    assertThat(dayNinety.personalFen()).as("day 90 included: the minors' personal rate, not the late amount").isEqualTo(30000);
+    assertThat(dayNinety.coverageStart()).isEqualTo(LocalDate.of(2024, 1, 20));
+    Assessment dayNinetyOne = medical(person(FEATURES, "2024-01-19"), "2024-04-19");
+    assertThat(dayNinetyOne.personalFen()).as("day 91: a late payer").isEqualTo(100000);
+    assertThat(dayNinetyOne.rules()).extracting(AppliedRule::id).doesNotContain("newborn");
+  }
+
+  @Test
+  void helpKeptForTheWindowIsNotGivenLate_andOtherHelpStays_101_2_2() {
+    Assessment inWindow = medical(person(FEATURES, "1985-03-01", "RETURNING_WORKER"), "2023-10-10");
+    assertThat(inWindow.governmentFen()).isEqualTo(5000);
+    assertThat(inWindow.personalFen()).isEqualTo(33000);
+    Assessment late = medical(person(FEATURES, "1985-03-01", "RETURNING_WORKER"), "2024-02-10");
+    assertThat(late.governmentFen()).isZero();
+    assertThat(late.personalFen()).isEqualTo(38000);
+    assertThat(late.rules()).extracting(AppliedRule::id).doesNotContain("returning-workers-window-help");
+    Assessment exempt = medical(person(FEATURES, "1985-03-01", "RETURNING_WORKER", "DIBAO_1_2"), "2024-02-10");
+    assertThat(exempt.personalFen()).as("the exemption is not kept for the window").isZero();
+  }
+
+  @Test
+  void anAidWhoseAmountIsNotGivenRefusesThoseItAppliesTo_only_101_2_2() {
+    AssessmentException e = refusedMedical(person(FEATURES, "1970-03-01", "PRIORITY_CARE"), "2023-10-10");
+    assertThat(e.reason().code()).isEqualTo("policy.aid-not-given");
+    assertThat(e.reason().text()).isEqualTo("通知没有公布重点优抚对象的资助金额，暂时不能缴费，请到经办窗口咨询");
+    assertThat(e.getMessage()).contains("priority-care-fixed-aid");
+    assertThat(medical(person(FEATURES, "1970-03-01"), "2023-10-10").personalFen()).isEqualTo(38000);
+    assertThat(medical(person(FEATURES, "1970-03-01", "PRIORITY_CARE"), "2024-02-10").personalFen())
+        .as("late, without reductions: the aid does not matter").isEqualTo(102000);
+  }
+
+  @Test
+  void aLatePhaseWhoseWaitingTimeIsNotGivenRefusesItsPayments_101_3_2() {
+    AssessmentException e = refusedMedical(person(FEATURES, "1985-03-01", "RETURNING_WORKER"), "2024-04-10");
+    assertThat(e.reason().code()).isEqualTo("policy.waiting-not-given");
+    assertThat(e.getMessage()).contains("late-returners-in-april");
+    assertThat(medical(person(FEATURES, "1985-03-01"), "2024-04-10").coverageStart()).as("others: the general phase")
+        .isEqualTo(LocalDate.of(2024, 7, 9));
+  }
+
   @Test
   void examplesAreMarkedNotInService() {
     assertThat(book(FEATURES).inService()).isFalse();

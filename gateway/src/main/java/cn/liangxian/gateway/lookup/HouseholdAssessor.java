@@ -23,7 +23,7 @@ public final class HouseholdAssessor {
       ReasonCode.TIER_RESTRICTED.code());
   /** Reasons not to enrol at all, which the engine finds before it looks at the tier. */
   private static final Set<String> WHOEVER_THE_TIER = Set.of(ReasonCode.ENROLLED_ELSEWHERE.code(), ReasonCode.LOCAL_ONLY.code(),
-      ReasonCode.MIN_AGE.code(), ReasonCode.EXCLUDED.code());
+      ReasonCode.MIN_AGE.code(), ReasonCode.MAX_AGE.code(), ReasonCode.EXCLUDED.code());
 
   private HouseholdAssessor() {}
 
