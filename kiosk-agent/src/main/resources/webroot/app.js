@@ -161,6 +161,7 @@ const SCREENS = {
     return out;
   },
   CHANNEL: (s) => [phrases('big', `应缴 ¥${yuan(s.selectedFen || 0)}，请选择支付方式`),
+    s.message ? el('p', { class: 'error', id: 'busy', text: s.message }) : '',
     el('div', { class: 'actions channels' }, ...(s.channels || ['wechat', 'alipay']).map((ch) =>
       el('button', { id: ch, class: 'channel ' + ch, onclick: () => act({ action: 'channel', channel: ch }) }, badge(ch))))],
   PAYING: (s) => [phrases('big', `请用${(CHANNELS[s.order.channel] || {}).scan || ''}扫码支付 ¥${yuan(s.order.totalFen)}`, 'amount'),

@@ -105,8 +105,8 @@ public final class KioskFlow {
     show(Screen.LOOKING_UP);
     long s = session;
     gateway.lookup(idNumber, name).onComplete(ar -> answer(s, () -> {
-      if (ar.failed() && typed && ar.cause() instanceof GatewayException g && g.status() >= 400 && g.status() < 500
-          && g.status() != 429) {
+      if (ar.failed() && typed && ar.cause() instanceof GatewayException g
+          && (g.status() >= 400 && g.status() < 500 && g.status() != 429 || g.status() == 503)) {
         // typed: back to the keypad with what was typed still there, and what to correct
         show(Screen.KEYPAD);
         message = g.residentMessage();
@@ -199,6 +199,12 @@ public final class KioskFlow {
     show(Screen.LOOKING_UP);
     long s = session;
     placement.place(key, request).onComplete(ar -> answer(s, () -> {
+      if (ar.failed() && ar.cause() instanceof GatewayException g && g.tryAgainShortly()) {
+        // busy: the choice stays on the screen with when to press again, nothing to pick anew
+        show(Screen.CHANNEL);
+        message = g.residentMessage();
+        return;
+      }
       if (ar.failed()) {
         fail(ar.cause());
         return;
@@ -335,6 +341,7 @@ public final class KioskFlow {
 
   public synchronized void recovery(Recovery r) {
     this.recovery = r;
+    placement.unsettled(e -> r.resume(e));
   }
 
   private void idle() {

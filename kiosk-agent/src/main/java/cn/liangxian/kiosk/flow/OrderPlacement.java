@@ -1,6 +1,7 @@
 package cn.liangxian.kiosk.flow;
 
 import cn.liangxian.kiosk.gateway.GatewayClient;
+import cn.liangxian.kiosk.gateway.GatewayException;
 import cn.liangxian.kiosk.journal.OrderJournal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,7 @@ final class OrderPlacement {
   private final GatewayClient gateway;
   private final OrderJournal journal;
   private final JournalWrites writes;
+  private volatile java.util.function.Consumer<OrderJournal.Entry> unsettled;
 
   OrderPlacement(GatewayClient gateway, OrderJournal journal, JournalWrites writes) {
     this.gateway = gateway;
@@ -23,12 +25,23 @@ final class OrderPlacement {
     this.writes = writes;
   }
 
+  /** Who settles an intent whose order the gateway may or may not have made (a request that timed out). */
+  void unsettled(java.util.function.Consumer<OrderJournal.Entry> settle) {
+    this.unsettled = settle;
+  }
+
   /** The order, payable (a QR code to show) and journaled; or a failure whose words may be shown ({@link Refusal}). */
   Future<JsonObject> place(String key, JsonObject request) {
     return writes.write(() -> journal.intent(key, request))
         .recover(err -> Future.failedFuture(new Refusal("本机暂时不能收费，请联系工作人员", err)))
         .compose(v -> gateway.createOrder(key, request).recover(err -> {
-          writes.closeQuietly(key, "not created");
+          // an answer that did nothing closes the intent; a timeout may have made an order, which the recovery
+          // finds again with the same Idempotency-Key and cancels
+          if (!(err instanceof GatewayException g) || g.notCarriedOut()) {
+            writes.closeQuietly(key, "not created");
+          } else if (unsettled != null) {
+            unsettled.accept(new OrderJournal.Entry(key, request, null, OrderJournal.Step.INTENT));
+          }
           return Future.failedFuture(err);
         }))
         .compose(o -> {

@@ -56,14 +56,15 @@ public final class Recovery {
     return Future.join(all).mapEmpty();
   }
 
-  Future<Void> resume(OrderJournal.Entry e) {
+  /** Settles one open order from the step the journal has it at. */
+  public Future<Void> resume(OrderJournal.Entry e) {
     return switch (e.step()) {
       case INTENT -> gateway.createOrder(e.key(), e.request()).compose(
           o -> write(() -> journal.order(e.key(), o.getString("id"))).compose(v -> settle(e.key(), o, true)), err -> {
         if (err instanceof GatewayException g && g.status() >= 400 && g.status() < 500) {
           return close(e.key(), "never created: " + g.status());
         }
-        return retryLater(e);
+        return retryLater(e, err);
       });
       case ORDER -> watch(e.key(), e.orderId());
       case PAID, PRINT_FAILED -> print(e.key(), e.orderId());
@@ -79,7 +80,12 @@ public final class Recovery {
 
   /** Polls an order whose QR code may be in a resident's hands until it is paid (then prints) or dead. */
   public Future<Void> watch(String key, String orderId) {
-    return gateway.order(orderId).compose(o -> settle(key, o, false), err -> retryLater(key, orderId));
+    return gateway.order(orderId).compose(o -> settle(key, o, false), err -> {
+      if (err instanceof GatewayException g && g.status() == 404) {
+        return close(key, "unknown to the gateway");
+      }
+      return retryLater(key, orderId, err);
+    });
   }
 
   private Future<Void> settle(String key, JsonObject o, boolean cancelIfPaying) {
@@ -104,17 +110,30 @@ public final class Recovery {
     });
   }
 
-  private Future<Void> retryLater(OrderJournal.Entry e) {
-    return delay().compose(v -> resume(e));
+  private Future<Void> retryLater(OrderJournal.Entry e, Throwable err) {
+    return delay(err).compose(v -> resume(e));
   }
 
-  private Future<Void> retryLater(String key, String orderId) {
-    return delay().compose(v -> watch(key, orderId));
+  private Future<Void> retryLater(String key, String orderId, Throwable err) {
+    return delay(err).compose(v -> watch(key, orderId));
   }
 
   private Future<Void> delay() {
+    return delay(null);
+  }
+
+  /**
+   * The poll interval, or as long as a busy gateway asked (Retry-After), spread by up to a fifth so that kiosks
+   * turned away together do not come back together.
+   */
+  private Future<Void> delay(Throwable err) {
+    long millis = pollMillis;
+    if (err instanceof GatewayException g && g.retryAfterSeconds() > 0) {
+      long asked = g.retryAfterSeconds() * 1000L;
+      millis = Math.max(millis, asked + java.util.concurrent.ThreadLocalRandom.current().nextLong(asked / 5 + 1));
+    }
     Promise<Void> p = Promise.promise();
-    vertx.setTimer(pollMillis, t -> p.complete());
+    vertx.setTimer(Math.max(1, millis), t -> p.complete());
     return p.future();
   }
 

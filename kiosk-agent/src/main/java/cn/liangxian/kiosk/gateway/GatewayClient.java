@@ -119,8 +119,16 @@ public final class GatewayClient {
       }
       LOG.info("gateway {} {} answered {} {}", method, path.replaceAll("/orders/[^/]+", "/orders/{id}"),
           resp.statusCode(), type);
-      return Future.failedFuture(new GatewayException(resp.statusCode(), type, detail));
+      return Future.failedFuture(new GatewayException(resp.statusCode(), type, detail, retryAfter(resp.getHeader("Retry-After"))));
     });
+  }
+
+  /** Retry-After in seconds (RFC 9110 delta-seconds; an HTTP date or garbage is taken as not given), at most an hour. */
+  static int retryAfter(String header) {
+    if (header == null || !header.strip().matches("[0-9]{1,6}")) {
+      return 0;
+    }
+    return Math.min(3600, Integer.parseInt(header.strip()));
   }
 
   public void close() {

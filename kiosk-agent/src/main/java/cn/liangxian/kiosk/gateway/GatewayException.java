@@ -8,12 +8,40 @@ public class GatewayException extends RuntimeException {
   private final int status;
   private final String type;
   private final String detail;
+  private final int retryAfterSeconds;
 
   public GatewayException(int status, String type, String detail) {
+    this(status, type, detail, 0);
+  }
+
+  /** {@code retryAfterSeconds}: the answer's Retry-After (seconds), 0 when it gave none. */
+  public GatewayException(int status, String type, String detail, int retryAfterSeconds) {
     super(status + " " + type + (detail == null ? "" : ": " + detail));
     this.status = status;
     this.type = type;
     this.detail = detail;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** How long the gateway asked to be left alone before the next try, 0 when it did not say. */
+  public int retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  /**
+   * Whether the gateway said it did nothing with the request: an answer of 4xx, or its admission's 503 ("这次请求没有办理").
+   * A request that timed out, or failed otherwise on the way, may have been carried out.
+   */
+  public boolean notCarriedOut() {
+    return (status >= 400 && status < 500) || (status == 503 && BUSY.equals(type));
+  }
+
+  /** The problem type of the gateway's admission control, which turned the request away before doing anything. */
+  public static final String BUSY = "https://liangxian.cn/problems/busy";
+
+  /** The gateway is busy (503) or this kiosk asks too often (429): the same request may be tried again shortly. */
+  public boolean tryAgainShortly() {
+    return status == 429 || status == 503;
   }
 
   public int status() {
@@ -25,13 +53,16 @@ public class GatewayException extends RuntimeException {
   }
 
   public String residentMessage() {
-    // the gateway writes its problems for residents in Chinese: say what it said (a 5xx stays generic)
-    if (status >= 400 && status < 500 && detail != null && detail.codePoints().anyMatch(c -> c >= 0x4E00 && c <= 0x9FFF)
+    // the gateway writes its problems for residents in Chinese: say what it said (a 5xx other than "busy" stays generic)
+    if ((status >= 400 && status < 500 || status == 503) && detail != null && detail.codePoints().anyMatch(c -> c >= 0x4E00 && c <= 0x9FFF)
         && detail.length() <= 120) {
       return detail;
     }
     if (status == 400 && type != null && type.endsWith("/invalid-id-number")) {
       return "身份证号有误，请逐位核对";
+    }
+    if (status == 503 && retryAfterSeconds > 0) {
+      return "现在缴费人数较多，请" + retryAfterSeconds + "秒后再试";
     }
     if (status == 0) {
       return "网络暂时不通，请稍后再试";

@@ -71,15 +71,29 @@ public final class Journal implements AutoCloseable {
     return new Journal(ch, records);
   }
 
-  /** Appends and forces the record to the disk. */
+  /**
+   * Appends and forces the record to the disk. A write that fails part-way (a full disk) is cut off again, so that
+   * the records appended after it are not taken for the rest of a torn record and dropped on the next start.
+   */
   public synchronized void append(JsonObject record) throws IOException {
     byte[] p = record.encode().getBytes(StandardCharsets.UTF_8);
     ByteBuffer b = ByteBuffer.allocate(8 + p.length);
     b.putInt(p.length).putInt(crc(p)).put(p).flip();
-    while (b.hasRemaining()) {
-      file.write(b);
+    long end = file.position();
+    try {
+      while (b.hasRemaining()) {
+        file.write(b);
+      }
+      file.force(true);
+    } catch (IOException e) {
+      try {
+        file.truncate(end);
+        file.position(end);
+      } catch (IOException cut) {
+        e.addSuppressed(cut);
+      }
+      throw e;
     }
-    file.force(true);
     records.add(record.copy());
   }
 

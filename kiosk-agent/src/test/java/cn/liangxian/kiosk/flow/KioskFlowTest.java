@@ -21,6 +21,8 @@ import cn.liangxian.kiosk.gateway.RequestSigner;
 import cn.liangxian.kiosk.journal.Journal;
 import cn.liangxian.kiosk.journal.OrderJournal;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -49,6 +51,8 @@ class KioskFlowTest {
   MutableClock clock = new MutableClock(Instant.parse("2020-01-15T02:00:00Z"));
   Journal file;
   OrderJournal journal;
+  GatewayClient gw;
+  ReceiptService receipts;
   KioskFlow flow;
 
   @BeforeEach
@@ -63,11 +67,11 @@ class KioskFlowTest {
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(okJson("{\"state\":\"CANCELLED\"}")));
     vertx = Vertx.vertx();
     printer = new PrinterSimulator(0);
-    GatewayClient gw = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
+    gw = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
         new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock), Await.ANSWER_TIMEOUT_MILLIS);
     file = Journal.open(dir.resolve("journal"));
     journal = new OrderJournal(file, clock);
-    ReceiptService receipts = new ReceiptService(vertx, gw,
+    receipts = new ReceiptService(vertx, gw,
         new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), Await.ANSWER_TIMEOUT_MILLIS)), journal, "https://verify.example/r", "K-TEST-1");
     flow = new KioskFlow(vertx, gw, journal, receipts, clock, Duration.ofSeconds(2));
   }
@@ -208,6 +212,50 @@ class KioskFlowTest {
     flow.reprint();
     until(() -> printer.printed().size() == 1);
     until(() -> "缴费成功，请取走凭证".equals(flow.view().getString("message")));
+  }
+
+  @Test
+  void aBusyGatewayKeepsTheChoiceOnScreenWithWhenToTryAgain() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3")
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/busy\",\"title\":\"现在缴费人数较多，请 3 秒后再试\","
+            + "\"status\":503,\"detail\":\"系统正忙，这次请求没有办理，也没有扣款；请 3 秒后重试。\"}")));
+    flow.idCardRead("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    flow.toggle(MEMBER, "medical", null);
+    flow.confirmSelection();
+    flow.choose("wechat");
+    until(() -> flow.screen() == Screen.CHANNEL && flow.view().getString("message") != null);
+    assertThat(flow.view().getString("message")).isEqualTo("系统正忙，这次请求没有办理，也没有扣款；请 3 秒后重试。");
+    assertThat(flow.view().getLong("selectedFen")).as("the choice is kept").isEqualTo(25000);
+    until(() -> journal.open().isEmpty());
+
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201)
+        .withHeader("Content-Type", "application/json").withBody(resource("order-paying.json"))));
+    flow.choose("wechat");
+    until(() -> flow.screen() == Screen.PAYING);
+  }
+
+  @Test
+  void anOrderRequestCutOffOnTheWayIsFoundAgainWithItsKeyAndCancelled() throws Exception {
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).inScenario("cut").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("made"));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).inScenario("cut").whenScenarioStateIs("made")
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(resource("order-paying.json"))));
+    flow.idCardRead("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    flow.toggle(MEMBER, "medical", null);
+    flow.confirmSelection();
+    flow.choose("alipay");
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("message")).isEqualTo("网络暂时不通，请稍后再试");
+    // the order the cut-off request may have made is asked for again with the same key, and cancelled
+    until(() -> journal.open().isEmpty());
+    wm.verify(postRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")));
+    var creates = wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders")));
+    assertThat(creates).hasSize(2);
+    assertThat(creates.get(1).getHeader("Idempotency-Key")).isEqualTo(creates.get(0).getHeader("Idempotency-Key"));
   }
 
   private void toPaying() throws Exception {

@@ -74,6 +74,24 @@ class GatewayClientTest {
   }
 
   @Test
+  void retryAfterIsReadAsSecondsAndABusyAnswerSaysWhenToComeBack() {
+    assertThat(GatewayClient.retryAfter("3")).isEqualTo(3);
+    assertThat(GatewayClient.retryAfter(" 120 ")).isEqualTo(120);
+    assertThat(GatewayClient.retryAfter("999999")).as("at most an hour").isEqualTo(3600);
+    assertThat(GatewayClient.retryAfter("Wed, 21 Oct 2026 07:28:00 GMT")).isZero();
+    assertThat(GatewayClient.retryAfter("-1")).isZero();
+    assertThat(GatewayClient.retryAfter(null)).isZero();
+    GatewayException busy = new GatewayException(503, GatewayException.BUSY, "Service Unavailable", 5);
+    assertThat(busy.residentMessage()).isEqualTo("现在缴费人数较多，请5秒后再试");
+    assertThat(busy.notCarriedOut()).isTrue();
+    assertThat(busy.tryAgainShortly()).isTrue();
+    GatewayException failedOver = new GatewayException(503, "https://liangxian.cn/problems/database-unavailable", null, 5);
+    assertThat(failedOver.notCarriedOut()).as("only admission's 503 promises nothing was done").isFalse();
+    assertThat(new GatewayException(0, "unreachable", "reset").notCarriedOut()).isFalse();
+    assertThat(new GatewayException(409, "conflict", null).notCarriedOut()).isTrue();
+  }
+
+  @Test
   void lookupIsSignedSoTheGatewayCanVerifyIt() throws Exception {
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(resource("household.json"))));
     JsonObject h = await(client.lookup("371312196205108490", "潘梅"));
