@@ -132,12 +132,15 @@ public final class KioskAgent implements AutoCloseable {
   private IdCardPoller idCardPoller(IdCardDevice d, Consumer<IdCard> onCard) throws IOException {
     IdCardReader reader = switch (d.type()) {
       case NONE -> null;
-      case SAM_SERIAL -> new SamIdCardReader(SerialLine.open(d.serialPort(), d.baud(), 1000));
-      case SAM_TCP -> new SamIdCardReader(tcp(d.host(), d.port()));
+      // opened by the first poll and again after a fault: a reader missing at start or unplugged later is a
+      // fault the heartbeat reports, never a kiosk that cannot start
+      case SAM_SERIAL -> new SamIdCardReader(() -> SerialLine.open(d.serialPort(), d.baud(), 3000));
+      case SAM_TCP -> new SamIdCardReader(() -> tcp(d.host(), d.port()));
       case SIMULATED -> {
         samSimulator = new SamSimulator(0);
         closeables.add(samSimulator);
-        yield new SamIdCardReader(tcp(InetAddress.getLoopbackAddress().getHostAddress(), samSimulator.port()));
+        int port = samSimulator.port();
+        yield new SamIdCardReader(() -> tcp(InetAddress.getLoopbackAddress().getHostAddress(), port));
       }
     };
     return reader == null ? null : new IdCardPoller(reader, Duration.ofMillis(d.pollMillis()), onCard);

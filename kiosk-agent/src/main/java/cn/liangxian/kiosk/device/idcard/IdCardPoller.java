@@ -47,16 +47,18 @@ public final class IdCardPoller implements AutoCloseable {
     while (running) {
       try {
         Optional<IdCard> card = reader.poll();
-        healthy = true;
+        well();
         card.ifPresent(listener);
       } catch (IdCardReaderException e) {
-        // a card moved while being read: the next poll tries again
-        LOG.info("id card read failed: {}", e.getMessage());
-      } catch (Exception e) {
-        if (running) {
-          healthy = false;
-          LOG.warn("id card reader fault: {}", e.toString());
+        if (e.cardMoved()) {
+          // a card moved while being read: the next poll tries again
+          well();
+          LOG.info("id card read failed: {}", e.getMessage());
+        } else {
+          fault(e);
         }
+      } catch (Exception e) {
+        fault(e);
       }
       try {
         Thread.sleep(intervalMillis);
@@ -65,6 +67,21 @@ public final class IdCardPoller implements AutoCloseable {
         return;
       }
     }
+  }
+
+  private void well() {
+    if (!healthy) {
+      LOG.info("id card reader answers again");
+    }
+    healthy = true;
+  }
+
+  /** A reader fault: said once when it starts (the poll goes on, and reopens the line), not on every poll. */
+  private void fault(Exception e) {
+    if (running && healthy) {
+      LOG.warn("id card reader fault: {}", e.toString());
+    }
+    healthy = false;
   }
 
   @Override

@@ -11,42 +11,65 @@ import java.util.Optional;
  * The SAM reader driver over any byte channel (a serial port, or a socket to the simulator):
  * find {@code 20 01}, select {@code 20 02}, read base info {@code 30 01}. A card is read once; it must leave
  * the reader (find answers 80) before it is read again.
+ *
+ * <p>The line is opened on the first poll and again after any failure on it (the reader unplugged, a frame that
+ * does not parse, an answer that came too late): a fresh line carries no stale answer, so commands and answers
+ * never fall out of step, and a reader plugged back in is found again without a restart.
  */
 public final class SamIdCardReader implements IdCardReader {
 
-  private final ByteChannel channel;
-  private final OutputStream out;
-  private final SamFrameReader in;
+  /** Opens the line to the reader: a serial port, or a socket to the simulator. */
+  @FunctionalInterface
+  public interface Line {
+    ByteChannel open() throws IOException;
+  }
+
+  private final Line line;
+  private ByteChannel channel;
+  private OutputStream out;
+  private SamFrameReader in;
   private boolean cardRead;
 
-  public SamIdCardReader(ByteChannel channel) {
-    this.channel = channel;
-    this.out = Channels.newOutputStream(channel);
-    InputStream is = Channels.newInputStream(channel);
-    this.in = new SamFrameReader(is);
+  public SamIdCardReader(Line line) {
+    this.line = line;
   }
 
   @Override
   public synchronized Optional<IdCard> poll() throws IOException {
-    SamStatus found = SamStatus.of(exchange(SamFrame.command(0x20, 0x01)).statusCode());
+    if (channel == null) {
+      channel = line.open();
+      out = Channels.newOutputStream(channel);
+      InputStream is = Channels.newInputStream(channel);
+      in = new SamFrameReader(is);
+    }
+    try {
+      return pollOpen();
+    } catch (IOException | SamProtocolException e) {
+      drop();
+      throw e;
+    }
+  }
+
+  private Optional<IdCard> pollOpen() throws IOException {
+    SamFrame f = exchange(SamFrame.command(0x20, 0x01));
+    SamStatus found = SamStatus.of(f.statusCode());
     if (found == SamStatus.FIND_FAILED) {
       cardRead = false;
       return Optional.empty();
     }
-    if (found != SamStatus.FIND_OK && found != SamStatus.OK) {
-      throw new IdCardReaderException(found, "find card");
+    if (found != SamStatus.FIND_OK) {
+      throw new IdCardReaderException(found, f.statusCode(), "find card");
     }
     if (cardRead) {
       return Optional.empty();
     }
-    SamStatus selected = SamStatus.of(exchange(SamFrame.command(0x20, 0x02)).statusCode());
-    if (selected != SamStatus.OK) {
-      throw new IdCardReaderException(selected, "select card");
+    SamFrame s = exchange(SamFrame.command(0x20, 0x02));
+    if (SamStatus.of(s.statusCode()) != SamStatus.OK) {
+      throw new IdCardReaderException(SamStatus.of(s.statusCode()), s.statusCode(), "select card");
     }
     SamFrame r = exchange(SamFrame.command(0x30, 0x01));
-    SamStatus read = SamStatus.of(r.statusCode());
-    if (read != SamStatus.OK) {
-      throw new IdCardReaderException(read, "read base info");
+    if (SamStatus.of(r.statusCode()) != SamStatus.OK) {
+      throw new IdCardReaderException(SamStatus.of(r.statusCode()), r.statusCode(), "read base info");
     }
     IdCard card = decodeBaseInfo(r.responseData());
     cardRead = true;
@@ -73,8 +96,23 @@ public final class SamIdCardReader implements IdCardReader {
     return in.read();
   }
 
+  private void drop() {
+    try {
+      if (channel != null) {
+        channel.close();
+      }
+    } catch (IOException e) {
+      // the line is gone already
+    }
+    channel = null;
+    cardRead = false;
+  }
+
   @Override
-  public void close() throws IOException {
-    channel.close();
+  public synchronized void close() throws IOException {
+    if (channel != null) {
+      channel.close();
+      channel = null;
+    }
   }
 }

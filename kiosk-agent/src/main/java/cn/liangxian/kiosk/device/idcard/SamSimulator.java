@@ -66,10 +66,24 @@ public final class SamSimulator implements AutoCloseable {
     corruptNext = true;
   }
 
+  private final java.util.Set<Socket> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** The reader unplugged: every open line to it is cut (a driver must open a new one). */
+  public void disconnect() {
+    for (Socket s : connections) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // closed already
+      }
+    }
+  }
+
   private void accept() {
     while (!server.isClosed()) {
       try {
         Socket s = server.accept();
+        connections.add(s);
         Thread t = new Thread(() -> serve(s), "sam-simulator-conn");
         t.setDaemon(true);
         t.start();
@@ -104,6 +118,8 @@ public final class SamSimulator implements AutoCloseable {
       // the driver hung up
     } catch (IOException e) {
       LOG.warn("simulator connection failed: {}", e.toString());
+    } finally {
+      connections.remove(s);
     }
   }
 

@@ -12,6 +12,8 @@ public enum SamStatus {
   CHECKSUM_ERROR(0x10, "校验和错误"),
   LENGTH_ERROR(0x11, "长度错误"),
   COMMAND_ERROR(0x21, "命令错误"),
+  SELF_TEST_FAILED(0x60, "阅读器自检失败"),
+  NOT_AUTHORISED(0x66, "阅读器未经授权"),
   UNKNOWN(-1, "未知状态");
 
   private final int code;

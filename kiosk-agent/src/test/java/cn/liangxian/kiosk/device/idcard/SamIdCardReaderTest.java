@@ -30,7 +30,7 @@ class SamIdCardReaderTest {
   @BeforeEach
   void start() throws IOException {
     sim = new SamSimulator(0);
-    reader = new SamIdCardReader(SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), sim.port())));
+    reader = new SamIdCardReader(() -> SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), sim.port())));
   }
 
   @AfterEach
@@ -82,6 +82,33 @@ class SamIdCardReaderTest {
   }
 
   @Test
+  void aReaderUnpluggedAndPluggedBackIsReadAgainWithoutARestart() throws IOException {
+    assertThat(reader.poll()).isEmpty();
+    sim.disconnect();
+    sim.place(CARD);
+    assertThatThrownBy(reader::poll).isInstanceOf(IOException.class);
+    assertThat(reader.poll()).as("a new line to the reader").contains(CARD);
+  }
+
+  @Test
+  void aReaderFaultStatusIsAFaultNotACardThatMoved() throws Exception {
+    sim.failNext(SamStatus.NOT_AUTHORISED);
+    assertThatThrownBy(reader::poll).isInstanceOfSatisfying(IdCardReaderException.class, e -> {
+      assertThat(e.cardMoved()).isFalse();
+      assertThat(e.getMessage()).contains("(66)");
+    });
+    CopyOnWriteArrayList<IdCard> seen = new CopyOnWriteArrayList<>();
+    try (IdCardPoller p = new IdCardPoller(reader, Duration.ofMillis(300), seen::add)) {
+      sim.failNext(SamStatus.SELF_TEST_FAILED);
+      long before = sim.polls();
+      p.start();
+      Await.until(() -> sim.polls() > before && !p.healthy());
+      sim.place(CARD);
+      Await.until(() -> seen.size() == 1 && p.healthy());
+    }
+  }
+
+  @Test
   void aCorruptAnswerIsAProtocolError() {
     sim.place(CARD);
     sim.corruptNextChecksum();
@@ -105,7 +132,7 @@ class SamIdCardReaderTest {
   @Test
   void pollerNeverPollsFasterThan300msAndDeliversEachPlacement() throws Exception {
     CopyOnWriteArrayList<IdCard> seen = new CopyOnWriteArrayList<>();
-    SamIdCardReader r = new SamIdCardReader(SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), sim.port())));
+    SamIdCardReader r = new SamIdCardReader(() -> SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), sim.port())));
     try (IdCardPoller p = new IdCardPoller(r, Duration.ofMillis(10), seen::add)) {
       assertThat(p.intervalMillis()).isEqualTo(300);
       sim.place(CARD);
