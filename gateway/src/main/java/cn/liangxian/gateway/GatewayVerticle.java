@@ -248,17 +248,26 @@ final class GatewayVerticle extends VerticleBase {
     PayingGauges gauges = p.metrics().paying();
     timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> leadership.tryLead().compose(leads -> !leads
         ? Future.succeededFuture()
-        : recovery.expireDue().compose(x -> recovery.queryStuck())
-            .compose(x -> refunds.retryDue())
-            .compose(x -> callbackLog.prune())
-            .compose(x -> kioskAuth.pruneNonces())
-            .compose(x -> kioskLimiter.prune())
-            .compose(x -> sessions.prune())
-            .compose(x -> gauges.observe(pool)))
-        .onFailure(e -> LOG.warn("order sweep failed: {}", e.toString()))));
+        : step("order sweep", "expiry", recovery::expireDue)
+            .compose(x -> step("order sweep", "stuck-order queries", recovery::queryStuck))
+            .compose(x -> step("order sweep", "refunds", refunds::retryDue))
+            .compose(x -> step("order sweep", "callback log pruning", callbackLog::prune))
+            .compose(x -> step("order sweep", "kiosk nonce pruning", kioskAuth::pruneNonces))
+            .compose(x -> step("order sweep", "kiosk limit pruning", kioskLimiter::prune))
+            .compose(x -> step("order sweep", "session pruning", sessions::prune))
+            .compose(x -> step("order sweep", "paying gauges", () -> gauges.observe(pool))))
+        .onFailure(e -> LOG.warn("order sweep: no leadership check: {}", e.toString()))));
     // every instance looks whether yesterday's bills are due; the one that claims a (channel, merchant, day) runs it
     timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> reconciliation.runDue()
         .onFailure(e -> LOG.warn("scheduled reconciliation failed: {}", e.toString()))));
+  }
+
+  /** One step of a periodic round: its failure is logged and the steps after it still run. */
+  private static Future<Void> step(String round, String step, java.util.function.Supplier<Future<?>> work) {
+    return work.get().<Void>mapEmpty().recover(e -> {
+      LOG.warn("{}: {} failed: {}", round, step, e.toString());
+      return Future.succeededFuture();
+    });
   }
 
   /** Every instance delivers the outbox (claims keep two from sending one record at once); the leader keeps its gauges. */
@@ -267,11 +276,10 @@ final class GatewayVerticle extends VerticleBase {
     HandoffReconciliation reconciliation = new HandoffReconciliation(pool, p.clock());
     AgencyRefunds agencyRefunds = new AgencyRefunds(pool, refunds, households, p.regions(), p.clock());
     Leadership leadership = p.deployment().leadership();
-    timers.add(vertx.setPeriodic(p.options().handoff().sweepMillis(), t -> handoff.deliver()
-        .compose(x -> reconciliation.runDue(p.handoff().receivers()))
-        .compose(x -> agencyRefunds.runDue(20))
-        .compose(x -> leadership.leading() ? handoff.observe() : Future.succeededFuture())
-        .onFailure(e -> LOG.warn("hand-off round failed: {}", e.toString()))));
+    timers.add(vertx.setPeriodic(p.options().handoff().sweepMillis(), t -> step("hand-off", "delivery", handoff::deliver)
+        .compose(x -> step("hand-off", "reconciliation", () -> reconciliation.runDue(p.handoff().receivers())))
+        .compose(x -> step("hand-off", "agency refunds", () -> agencyRefunds.runDue(20)))
+        .compose(x -> step("hand-off", "gauges", () -> leadership.leading() ? handoff.observe() : Future.succeededFuture()))));
   }
 
   private void lookupRoutes(Router router) {

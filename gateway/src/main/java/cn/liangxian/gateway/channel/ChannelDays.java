@@ -16,6 +16,11 @@ public final class ChannelDays {
 
   private ChannelDays() {}
 
+  /** The Beijing day of an instant the database keeps ({@code paid_at}), or null. */
+  public static LocalDate beijingDay(OffsetDateTime at) {
+    return at == null ? null : at.atZoneSameInstant(BEIJING).toLocalDate();
+  }
+
   /** WeChat Pay's {@code success_time}, RFC 3339 ({@code 2019-12-15T23:59:59+08:00}). */
   public static LocalDate ofTimestamp(String rfc3339) {
     if (rfc3339 == null || rfc3339.isBlank()) {

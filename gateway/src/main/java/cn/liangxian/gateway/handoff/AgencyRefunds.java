@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.handoff;
 
 import cn.liangxian.gateway.audit.AuditLog;
+import cn.liangxian.gateway.channel.ChannelDays;
 import cn.liangxian.gateway.lookup.Household;
 import cn.liangxian.gateway.lookup.HouseholdAssessor;
 import cn.liangxian.gateway.lookup.HouseholdStore;
@@ -20,7 +21,10 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refunds the agencies' news made due, carried out once their delay has passed and no operator stopped
@@ -30,12 +34,16 @@ import java.util.UUID;
  * number is the one an operator's refund of the same item has, so that the two can never both happen.
  */
 public final class AgencyRefunds {
+  private static final Logger LOG = LoggerFactory.getLogger(AgencyRefunds.class);
   static final String CLAIM = "select a.id, a.order_id, a.person_id, a.insurance, a.amount_fen, a.whole, a.reason, a.change_id,"
-      + " i.tier_yuan, p.ref as member_ref, h.ref as household_ref from agency_refund a"
+      + " i.tier_yuan, i.year, o.paid_at, p.ref as member_ref, h.ref as household_ref from agency_refund a"
       + " join order_item i on i.order_id = a.order_id and i.person_id = a.person_id and i.insurance = a.insurance"
+      + " join orders o on o.id = a.order_id"
       + " join person p on p.id = a.person_id join household h on h.id = p.household_id"
       + " where a.state = 'WAITING' and a.due_at <= $1 order by a.id limit 1 for update of a skip locked";
   static final String DONE = "update agency_refund set state = 'DONE' where id = $1";
+  /** A refund that could not be carried out waits an hour, behind the others, instead of blocking them. */
+  static final String LATER = "update agency_refund set due_at = $2::timestamptz + interval '1 hour' where id = $1 and state = 'WAITING'";
 
   private final Pool pool;
   private final Refunds refunds;
@@ -57,10 +65,30 @@ public final class AgencyRefunds {
       return Future.succeededFuture();
     }
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-    return pool.withTransaction(conn -> conn.preparedQuery(CLAIM).execute(Tuple.of(now))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture((UUID) null) : carryOut(conn, rows.iterator().next(), now)))
-        .compose(order -> order == null ? Future.succeededFuture()
-            : refunds.requestPending(order).recover(e -> Future.succeededFuture()).compose(x -> runDue(max - 1)));
+    long[] claimed = {0};
+    return pool.withTransaction(conn -> conn.preparedQuery(CLAIM).execute(Tuple.of(now)).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(Optional.<UUID>empty());
+          }
+          Row a = rows.iterator().next();
+          claimed[0] = a.getLong("id");
+          return carryOut(conn, a, now).map(Optional::ofNullable);
+        }))
+        .recover(e -> {
+          if (claimed[0] == 0) {
+            return Future.failedFuture(e);
+          }
+          LOG.warn("agency refund {} not carried out, tried again in an hour: {}", claimed[0], e.toString());
+          return pool.preparedQuery(LATER).execute(Tuple.of(claimed[0], now)).map(x -> Optional.<UUID>empty());
+        })
+        .compose(order -> {
+          if (claimed[0] == 0) {
+            return Future.succeededFuture();
+          }
+          Future<Void> request = order.isEmpty() ? Future.succeededFuture()
+              : refunds.requestPending(order.get()).recover(e -> Future.succeededFuture());
+          return request.compose(x -> runDue(max - 1));
+        });
   }
 
   private Future<UUID> carryOut(SqlConnection conn, Row a, OffsetDateTime now) {
@@ -88,8 +116,8 @@ public final class AgencyRefunds {
     return households.byRef(conn, a.getUUID("household_ref")).map(h -> {
       Household.Member m = h.orElseThrow().member(a.getUUID("member_ref"));
       Regions.Entry region = regions.get(h.get().regionCode()).orElseThrow();
-      var now = HouseholdAssessor.assessOne(m, Insurance.ofCode(a.getString("insurance")).orElseThrow(), region,
-          regions.payDate(region), a.getInteger("tier_yuan"));
+      var now = HouseholdAssessor.assessAsPaid(m, Insurance.ofCode(a.getString("insurance")).orElseThrow(), region,
+          a.getInteger("year"), ChannelDays.beijingDay(a.getOffsetDateTime("paid_at")), a.getInteger("tier_yuan"));
       return Math.max(0, a.getLong("amount_fen") - now.personalFen());
     });
   }

@@ -91,6 +91,18 @@ public final class HouseholdAssessor {
     return assessOne(m, ins, book, payDate, tier);
   }
 
+  /**
+   * What a member would have owed for a payment already made, with the categories on record now: the book of the year
+   * paid for, on the day it was paid (its window or late phase as then). {@code paidOn} null: the region's pay date.
+   */
+  public static Assessment assessAsPaid(Household.Member m, Insurance ins, Regions.Entry region, int year,
+      LocalDate paidOn, Integer tier) {
+    LocalDate day = paidOn != null ? paidOn : region.payDate();
+    PolicyBook book = region.books(day).book(ins, year).or(() -> region.books().book(ins, year))
+        .orElseThrow(() -> new IllegalStateException("region " + region.code() + " has no book for " + ins.code() + " " + year));
+    return assessOne(m, ins, book, day, tier);
+  }
+
   /** One member and insurance from a given book. */
   public static Assessment assessOne(Household.Member m, Insurance ins, PolicyBook book, LocalDate payDate, Integer tier) {
     return PolicyEngine.assess(m.person(payDate, book.categories()), ins, book, payDate, tier, Set.of());

@@ -39,7 +39,13 @@ public final class OrderStore {
   static final String FORGET_KEY = "delete from idempotency_key where order_id = $1";
   static final String CANCEL = "update orders set state = 'CANCELLED', state_reason = 'cancelled by the payer'"
       + " where id = $1 and state = 'PAYING' returning channel";
-  static final String DUE = "select id, channel, merchant from orders where state = 'PAYING' and expires_at < $1 order by expires_at limit 100";
+  /** Orders past their time, but not one whose closing at the channel failed a moment ago ({@link #EXPIRY_FAILED}). */
+  static final String DUE = "select id, channel, merchant from orders where state = 'PAYING' and expires_at < $1"
+      + " and (next_query_at is null or next_query_at <= $1) order by expires_at limit 100";
+  /** An order the channel could not close yet is left alone a while, longer each time (as a stuck order's queries). */
+  static final String EXPIRY_FAILED = "update orders set query_count = query_count + 1,"
+      + " next_query_at = $2::timestamptz + least(interval '10 minutes', interval '15 seconds' * power(2, query_count))"
+      + " where id = $1 and state = 'PAYING'";
   static final String EXPIRE = "update orders set state = 'EXPIRED', state_reason = 'not paid in time' where id = $1 and state = 'PAYING'";
   static final String CLAIM_STUCK = "update orders set query_count = query_count + 1,"
       + " next_query_at = $1::timestamptz + least(interval '10 minutes', interval '15 seconds' * power(2, query_count))"
@@ -55,7 +61,7 @@ public final class OrderStore {
   /** Delivered at commit, to every gateway's {@link OrderWatch}: requests waiting on the order look again. */
   static final String NOTIFY = "select pg_notify('order_state', $1)";
   static final String NOTE = "update orders set state_reason = $2 where id = $1";
-  static final String PAID_ITEM = "select o.state, o.channel, o.total_fen, o.household_id, i.person_id, i.personal_fen, i.tier_yuan,"
+  static final String PAID_ITEM = "select o.state, o.channel, o.total_fen, o.household_id, o.paid_at, i.person_id, i.personal_fen, i.tier_yuan,"
       + " i.year, h.ref as household_ref, v.region_code, v.township, v.name as village from orders o join order_item i on i.order_id = o.id"
       + " join person p on p.id = i.person_id join household h on h.id = o.household_id join village v on v.id = h.village_id"
       + " where o.id = $1 and p.ref = $2 and i.insurance = $3";
@@ -66,7 +72,7 @@ public final class OrderStore {
 
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(IDEMPOTENCY, CLAIM_KEY, INSERT_ORDER, INSERT_ITEMS, RESERVE, RECORD_PREPAY,
-      FAIL, RELEASE, FORGET_KEY, CANCEL, DUE, EXPIRE, CLAIM_STUCK, CHANNEL_OF, LOCK, MARK_PAID, HOLD_PAID, MARK_REFUNDED, NOTE,
+      FAIL, RELEASE, FORGET_KEY, CANCEL, DUE, EXPIRY_FAILED, EXPIRE, CLAIM_STUCK, CHANNEL_OF, LOCK, MARK_PAID, HOLD_PAID, MARK_REFUNDED, NOTE,
       PAID_ITEM, RELEASE_ITEM, NOTIFY, FAIL_PAID_WRONG, STATE_OF, OrderView.SQL);
 
   /** How a reservation went: the key was another call's, or every item is held (else {@link TakenElsewhere}). */
@@ -229,6 +235,11 @@ public final class OrderStore {
   }
 
   /** Orders still paying whose callback has not come, claimed for a query (30 s, then a doubling backoff up to 10 min). */
+  /** The channel could not close the order: the next try waits (15 s, doubling, at most 10 minutes). */
+  public Future<Void> expiryFailed(UUID id, OffsetDateTime now) {
+    return pool.preparedQuery(EXPIRY_FAILED).execute(Tuple.of(id, now)).mapEmpty();
+  }
+
   public Future<List<UUID>> claimStuck(OffsetDateTime now) {
     return pool.preparedQuery(CLAIM_STUCK).execute(Tuple.of(now))
         .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(r -> r.getUUID("id")).toList());

@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.refund;
 
 import cn.liangxian.gateway.audit.AuditLog;
+import cn.liangxian.gateway.channel.ChannelDays;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.Replies;
@@ -122,10 +123,14 @@ public final class OperatorRefunds {
     return households.byRef(orders.pool(), item.row().getUUID("household_ref")).map(h -> {
       Household.Member m = h.orElseThrow().member(item.memberRef());
       Regions.Entry region = regions.get(h.get().regionCode()).orElseThrow();
-      var now = HouseholdAssessor.assessOne(m, Insurance.ofCode(item.insurance()).orElseThrow(), region,
-          regions.payDate(region), item.row().getInteger("tier_yuan"));
+      var now = HouseholdAssessor.assessAsPaid(m, Insurance.ofCode(item.insurance()).orElseThrow(), region,
+          item.row().getInteger("year"), ChannelDays.beijingDay(item.row().getOffsetDateTime("paid_at")),
+          item.row().getInteger("tier_yuan"));
       return Math.max(0, item.personalFen() - now.personalFen());
-    });
+    }).recover(e -> e instanceof cn.liangxian.policy.AssessmentException a
+        ? Future.failedFuture(Problem.unprocessable("cannot-assess", "Cannot assess the difference",
+            "the payment cannot be assessed again with the categories on record now: " + a.getMessage(), null))
+        : Future.failedFuture(e));
   }
 
   /** Records the refund with its audit row in one transaction, then asks the channel; answers the refund as it stands. */

@@ -54,9 +54,10 @@ public final class Refunds {
   /** The sweeper's part: pending refunds requested again, requested ones not confirmed asked about. */
   public Future<Void> retryDue() {
     OffsetDateTime now = now();
-    return store.claimDue("PENDING", now).compose(this::requestAll)
+    // a refund the channel will not take yet (each is logged and noted) holds back neither the others nor the queries
+    return store.claimDue("PENDING", now).compose(this::requestAll).otherwiseEmpty()
         .compose(x -> store.claimDue("REQUESTED", now))
-        .compose(unconfirmed -> Future.join(unconfirmed.stream().map(this::askAbout).toList()).mapEmpty());
+        .compose(unconfirmed -> Future.join(unconfirmed.stream().map(this::askAbout).toList()).<Void>mapEmpty().otherwiseEmpty());
   }
 
   private Future<Void> requestAll(List<RefundStore.Pending> pending) {

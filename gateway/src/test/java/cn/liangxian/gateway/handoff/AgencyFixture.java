@@ -31,6 +31,11 @@ final class AgencyFixture implements AutoCloseable {
   volatile TestGateway g;
 
   AgencyFixture() throws Exception {
+    this(true);
+  }
+
+  /** {@code pinned} false: 冷水滩's assessments follow the test's clock instead of the demo's fixed pay date. */
+  AgencyFixture(boolean pinned) throws Exception {
     // the agency's clock is the gateway's (which the tests move), for the timestamps it signs
     agency = new AgencySimulator(vertx, new java.time.Clock() {
       @Override
@@ -60,6 +65,13 @@ final class AgencyFixture implements AutoCloseable {
             + "\", keyFile: agency.pub.pem}",
         "    - {name: rg-medical, region: \"320682\", insurance: medical, transport: file, charset: GB18030,"
             + " keyFile: agency.pub.pem, folder: \"" + files + "\"}", ""));
+    if (!pinned) {
+      String pin = "{code: \"431103\", book: lengshuitan-2020.yaml, payDate: 2019-10-20}";
+      if (!yaml.contains(pin)) {
+        throw new IllegalStateException("the configuration no longer pins 431103's pay date as " + pin);
+      }
+      yaml = yaml.replace(pin, "{code: \"431103\", book: lengshuitan-2020.yaml}");
+    }
     Path config = keys.resolve("gateway.yaml");
     Files.writeString(config, yaml);
     env = Map.of("GATEWAY_CONFIG", config.toString(), "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_HANDOFF_SWEEP_MILLIS", "100",

@@ -56,6 +56,34 @@ class RefundRetryTest {
     return o;
   }
 
+  private void sql(String sql) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.executeUpdate(sql);
+    }
+  }
+
+  @Test
+  void anOrderTheChannelCannotCloseHoldsBackNeitherTheRefundsNorItsNeighbours() throws Exception {
+    JsonObject o = payFamily(household(), "alipay");
+    // an order past its time at a merchant no longer configured: its channel cannot close it, the sweep tries again later
+    sql("insert into orders (id, household_id, region_code, channel, mode, state, total_fen, client_id, created_at, expires_at, merchant)"
+        + " select gen_random_uuid(), household_id, region_code, 'wechat', 'qr', 'PAYING', 100, 'k', '2019-12-15T01:40:00Z',"
+        + " '2019-12-15T01:55:00Z', 'gone-merchant' from orders where id = '" + o.getString("id") + "'");
+    String no = o.getString("outTradeNo") + "-sweep";
+    sql("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at, next_attempt_at) values ('"
+        + o.getString("id") + "', '" + no + "', 25000, 'duplicate', 'PENDING', '2019-12-15T02:00:00Z', '2019-12-15T02:00:00Z',"
+        + " '2019-12-15T02:00:30Z')");
+    g.clock.advance(Duration.ofSeconds(31));
+    awaitRefund(no, "SUCCESS");
+    try (Connection c = g.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+        "select state, next_query_at is not null, query_count from orders where merchant = 'gone-merchant'")) {
+      rs.next();
+      assertThat(rs.getString(1)).as("never released while the channel may still take its payment").isEqualTo("PAYING");
+      assertThat(rs.getBoolean(2)).as("tried again later, not on every sweep").isTrue();
+      assertThat(rs.getInt(3)).isPositive();
+    }
+  }
+
   private JsonObject refundLi(JsonObject h, JsonObject o) throws Exception {
     JsonObject body = new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, Fixture.LI))
         .put("insurance", "medical").put("reason", "death");
