@@ -7,8 +7,8 @@ import cn.liangxian.gateway.lookup.HouseholdAssessor;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.order.OrderStore;
-import cn.liangxian.gateway.order.OutTradeNo;
 import cn.liangxian.gateway.outbox.Outbox;
+import cn.liangxian.gateway.refund.ItemRefund;
 import cn.liangxian.gateway.refund.RefundStore;
 import cn.liangxian.gateway.refund.Refunds;
 import cn.liangxian.policy.Insurance;
@@ -96,8 +96,12 @@ public final class AgencyRefunds {
     long person = a.getLong("person_id");
     String ins = a.getString("insurance");
     boolean whole = a.getBoolean("whole");
-    String no = OutTradeNo.of(order) + "-" + person + (ins.equals("medical") ? "M" : "P");
-    Future<Long> amount = whole ? Future.succeededFuture(a.getLong("amount_fen")) : difference(conn, a);
+    ItemRefund refund = new ItemRefund(order, person, ins, whole);
+    String no = refund.number();
+    Future<Long> asked = whole ? Future.succeededFuture(a.getLong("amount_fen")) : difference(conn, a);
+    // what is left of the item to refund: a whole refund after a difference gives back the rest
+    Future<Long> amount = asked.compose(fen -> fen <= 0 ? Future.succeededFuture(0L)
+        : refund.decide(conn, fen).map(d -> d.existing() != null ? 0L : d.fen()));
     return amount.compose(fen -> fen <= 0 ? conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id"))).map(x -> false)
         : RefundStore.insert(conn, order, no, fen, a.getString("reason"), now).compose(fresh -> !fresh
             ? conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id"))).map(x -> false)

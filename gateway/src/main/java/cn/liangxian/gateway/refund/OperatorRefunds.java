@@ -14,13 +14,13 @@ import cn.liangxian.gateway.operator.Operator;
 import cn.liangxian.gateway.operator.Role;
 import cn.liangxian.gateway.operator.Scope;
 import cn.liangxian.gateway.order.OrderStore;
-import cn.liangxian.gateway.order.OutTradeNo;
 import cn.liangxian.gateway.outbox.Outbox;
 import cn.liangxian.policy.Insurance;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -52,8 +52,8 @@ public final class OperatorRefunds {
       return !reason.equals("category-arrived");
     }
 
-    String outRefundNo() {
-      return OutTradeNo.of(orderId) + "-" + personId() + (insurance.equals("medical") ? "M" : "P");
+    ItemRefund refund() {
+      return new ItemRefund(orderId, personId(), insurance, whole());
     }
   }
 
@@ -136,26 +136,38 @@ public final class OperatorRefunds {
   /** Records the refund with its audit row in one transaction, then asks the channel; answers the refund as it stands. */
   private Future<JsonObject> record(Item item, long fen, String operator) {
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-    String no = item.outRefundNo();
-    return orders.pool().withTransaction(conn -> RefundStore.insert(conn, item.orderId(), no, fen, item.reason(), now)
-            .compose(fresh -> {
-              if (!fresh) {
-                return Future.succeededFuture();
-              }
-              Future<Void> release = item.whole() ? OrderStore.releaseItem(conn, item.orderId(), item.personId(), item.insurance())
-                  : Future.succeededFuture();
-              // the agency hears of the refund exactly when it commits
-              return release.compose(x -> Outbox.reversal(conn, new Outbox.Reversal(item.orderId(), item.personId(),
-                      item.insurance(), fen, item.reason(), item.whole(), no, now)))
-                  .compose(x -> AuditLog.record(conn, new AuditLog.Change(operator, "refund.request", no,
-                  new JsonObject().put("order", item.orderId().toString()).put("state", "PAID").put("insurance", item.insurance())
-                      .put("itemPaid", true).put("personalFen", item.personalFen()),
-                  new JsonObject().put("order", item.orderId().toString()).put("itemPaid", !item.whole())
-                      .put("insurance", item.insurance()).put("reason", item.reason()).put("amountFen", fen))));
-            }))
+    ItemRefund refund = item.refund();
+    String[] answered = {refund.number()};
+    return orders.pool().withTransaction(conn -> refund.decide(conn, fen).compose(d -> {
+          if (d.existing() != null) {
+            answered[0] = d.existing(); // refunded already, in whole or as far as this asks
+            return Future.succeededFuture(false);
+          }
+          if (d.fen() == 0) {
+            return Future.failedFuture(Problem.unprocessable("nothing-to-refund", "Nothing to refund",
+                "nothing of this item is left to refund", null));
+          }
+          return RefundStore.insert(conn, item.orderId(), refund.number(), d.fen(), item.reason(), now)
+              .compose(fresh -> !fresh ? Future.succeededFuture(false) : book(conn, item, refund.number(), d.fen(), operator, now));
+        }))
         .compose(x -> refunds.requestPending(item.orderId()).recover(e -> Future.succeededFuture()))
-        .compose(x -> store.one(no))
+        .compose(x -> store.one(answered[0]))
         .map(f -> new JsonObject().put("outRefundNo", f.getString("out_refund_no")).put("amountFen", f.getLong("amount_fen"))
             .put("reason", f.getString("reason")).put("state", f.getString("state")));
+  }
+
+  /** The item released (a whole refund), the agency's reversal and the audit row, in the refund's transaction. */
+  private Future<Boolean> book(SqlConnection conn, Item item, String no, long fen, String operator, OffsetDateTime now) {
+    Future<Void> release = item.whole() ? OrderStore.releaseItem(conn, item.orderId(), item.personId(), item.insurance())
+        : Future.succeededFuture();
+    // the agency hears of the refund exactly when it commits
+    return release.compose(x -> Outbox.reversal(conn, new Outbox.Reversal(item.orderId(), item.personId(),
+            item.insurance(), fen, item.reason(), item.whole(), no, now)))
+        .compose(x -> AuditLog.record(conn, new AuditLog.Change(operator, "refund.request", no,
+            new JsonObject().put("order", item.orderId().toString()).put("state", "PAID").put("insurance", item.insurance())
+                .put("itemPaid", true).put("personalFen", item.personalFen()),
+            new JsonObject().put("order", item.orderId().toString()).put("itemPaid", !item.whole())
+                .put("insurance", item.insurance()).put("reason", item.reason()).put("amountFen", fen))))
+        .map(true);
   }
 }

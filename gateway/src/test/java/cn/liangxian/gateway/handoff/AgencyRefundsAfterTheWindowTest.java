@@ -39,6 +39,16 @@ class AgencyRefundsAfterTheWindowTest {
       // 建档立卡贫困人口 (not 低保) pay half of 250 yuan in 冷水滩 (003)
       assertThat(f.count("select amount_fen from refund where order_id = '" + oa.getString("id") + "'")).isEqualTo(12500L);
       assertThat(f.count("select count(*) from agency_refund where state = 'WAITING'")).isZero();
+
+      // then the agency reports the same person's death: the rest of the item is given back, not nothing
+      assertThat(f.changes("ls-medical", change("DIED", a[0])).getKey()).isEqualTo(200);
+      f.g.clock.advance(Duration.ofMinutes(61));
+      Eventually.until("the rest refunded on the death", () -> f.count("select count(*) from refund where order_id = '"
+          + oa.getString("id") + "' and reason = 'death'") == 1);
+      assertThat(f.count("select amount_fen from refund where order_id = '" + oa.getString("id") + "' and reason = 'death'"))
+          .isEqualTo(12500L);
+      assertThat(f.count("select count(*) from handoff_record where order_id = '" + oa.getString("id") + "' and kind = 'REVERSAL'"))
+          .as("the agency hears of both").isEqualTo(2);
     }
   }
 }

@@ -91,5 +91,15 @@ class OperatorRefundTest {
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     assertThat(r.bodyAsJsonObject().getLong("amountFen")).isEqualTo(25000); // DIBAO is paid by the district (000 三(二)2)
     assertThat(g.lookup(Fixture.ZHANG, "张三").encode()).contains("\"status\":\"paid\"");
+    // the whole item asked for afterwards: nothing is left, the answer is the refund that gave it back
+    HttpResponse<Buffer> death = refund(body.copy().put("reason", "death"), TOKEN);
+    assertThat(death.statusCode()).as(death.bodyAsString()).isEqualTo(200);
+    assertThat(death.bodyAsJsonObject().getString("outRefundNo")).isEqualTo(r.bodyAsJsonObject().getString("outRefundNo"));
+    try (java.sql.Connection c = g.db.connect(); java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+        "select count(*), sum(amount_fen) from refund where order_id = '" + o.getString("id") + "'")) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("one refund of the item").isEqualTo(1);
+      assertThat(rs.getLong(2)).isEqualTo(25000);
+    }
   }
 }

@@ -1,0 +1,72 @@
+package cn.liangxian.gateway.refund;
+
+import cn.liangxian.gateway.order.OutTradeNo;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+
+/**
+ * The refund of one paid item (a person's insurance in an order), by an operator or on an agency's word: the whole
+ * item (death, employee insurance, insured or paid elsewhere) or the difference a category that arrived late makes.
+ * Each has a number of its own, the same whoever asks, so neither can happen twice; the whole refund after a
+ * difference was refunded gives back the rest, and a difference after the whole refund gives back nothing.
+ */
+public record ItemRefund(UUID orderId, long personId, String insurance, boolean whole) {
+  static final String LOCK_ITEM = "select personal_fen from order_item where order_id = $1 and person_id = $2 and insurance = $3"
+      + " for update";
+  static final String REFUNDED = "select out_refund_no, amount_fen from refund where order_id = $1 and out_refund_no in ($2, $3)"
+      + " and state <> 'FAILED'";
+
+  /**
+   * What to do, decided under the item's lock: refund {@code fen} under {@link #number()}, or nothing because
+   * {@code existing} (a refund number) already covers it; {@code fen} 0 with no existing refund: nothing is owed.
+   */
+  public record Decision(long fen, String existing) {}
+
+  /** The whole item's number: the order's trade number, the person and the insurance (M / P). */
+  public String wholeNumber() {
+    return OutTradeNo.of(orderId) + "-" + personId + (insurance.equals("medical") ? "M" : "P");
+  }
+
+  /** The refund's number: the whole item's, or for a difference that number and "D". */
+  public String number() {
+    return whole ? wholeNumber() : wholeNumber() + "D";
+  }
+
+  /**
+   * Locks the item in the caller's transaction and decides, against the refunds already made of it: a whole refund
+   * gives back what a difference did not; a difference ({@code differenceFen}) is given back unless the whole item was.
+   */
+  public Future<Decision> decide(SqlConnection conn, long differenceFen) {
+    String wholeNo = wholeNumber();
+    String differenceNo = wholeNo + "D";
+    return conn.preparedQuery(LOCK_ITEM).execute(Tuple.of(orderId, personId, insurance)).compose(item -> {
+      if (item.size() == 0) {
+        return Future.succeededFuture(new Decision(0, null));
+      }
+      long paid = item.iterator().next().getLong("personal_fen");
+      return conn.preparedQuery(REFUNDED).execute(Tuple.of(orderId, wholeNo, differenceNo)).map(rows -> {
+        long difference = 0;
+        boolean wholeDone = false;
+        boolean differenceDone = false;
+        for (Row r : rows) {
+          if (r.getString("out_refund_no").equals(wholeNo)) {
+            wholeDone = true;
+          } else {
+            differenceDone = true;
+            difference = r.getLong("amount_fen");
+          }
+        }
+        if (wholeDone) {
+          return new Decision(0, wholeNo);
+        }
+        if (whole) {
+          return paid - difference > 0 ? new Decision(paid - difference, null) : new Decision(0, differenceNo);
+        }
+        return differenceDone ? new Decision(0, differenceNo) : new Decision(Math.min(differenceFen, paid), null);
+      });
+    });
+  }
+}
