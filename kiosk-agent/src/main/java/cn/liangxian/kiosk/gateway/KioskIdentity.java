@@ -45,11 +45,15 @@ public record KioskIdentity(String kioskId, KeyPair keys) {
     if (!Files.exists(priv)) {
       Files.createDirectories(dir);
       KeyPair kp = generate();
-      Files.writeString(priv, pem(kp.getPrivate()), StandardCharsets.US_ASCII);
+      // readable by the agent's user only from the moment it exists, and on the disk before it is used
       try {
-        Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-------"));
+        Files.createFile(priv, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException e) {
-        // not a POSIX file system
+        Files.createFile(priv); // not a POSIX file system
+      }
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(priv, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.write(java.nio.ByteBuffer.wrap(pem(kp.getPrivate()).getBytes(StandardCharsets.US_ASCII)));
+        ch.force(true);
       }
       Files.writeString(pub, pem(kp.getPublic()), StandardCharsets.US_ASCII);
       return new KioskIdentity(kioskId, kp);

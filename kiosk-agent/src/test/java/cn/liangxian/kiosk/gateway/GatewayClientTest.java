@@ -74,6 +74,15 @@ class GatewayClientTest {
   }
 
   @Test
+  void theKiosksPrivateKeyIsReadableByItsUserOnlyAndLoadsAgain(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    KioskIdentity made = KioskIdentity.loadOrCreate("K-9", dir);
+    assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve("kiosk-key.pem")))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    KioskIdentity loaded = KioskIdentity.loadOrCreate("K-9", dir);
+    assertThat(loaded.publicKeyPem()).isEqualTo(made.publicKeyPem());
+  }
+
+  @Test
   void retryAfterIsReadAsSecondsAndABusyAnswerSaysWhenToComeBack() {
     assertThat(GatewayClient.retryAfter("3")).isEqualTo(3);
     assertThat(GatewayClient.retryAfter(" 120 ")).isEqualTo(120);

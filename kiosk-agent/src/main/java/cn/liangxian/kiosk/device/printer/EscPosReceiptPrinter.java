@@ -30,15 +30,25 @@ public final class EscPosReceiptPrinter implements ReceiptPrinter {
     try (PrinterLine line = opener.open()) {
       return status(line);
     } catch (IOException e) {
-      throw new PrintException("打印机无法连接", e);
+      throw new PrintException(lineFailure(e), e);
     }
+  }
+
+  /** What a resident is told when the line to the printer failed, or carried something that is not a status. */
+  private static String lineFailure(IOException e) {
+    return e.getCause() instanceof IllegalArgumentException ? "打印机状态异常" : "打印机无法连接";
   }
 
   static PrinterStatus status(PrinterLine line) throws IOException {
     int printer = ask(line, 1);
     int cause = ask(line, 2);
     int paper = ask(line, 4);
-    return PrinterStatus.decode(printer, cause, paper);
+    try {
+      return PrinterStatus.decode(printer, cause, paper);
+    } catch (IllegalArgumentException e) {
+      // a byte that is not a status: line noise, or a device that is not an ESC/POS printer
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   private static int ask(PrinterLine line, int n) throws IOException {
@@ -74,7 +84,7 @@ public final class EscPosReceiptPrinter implements ReceiptPrinter {
         escpos.writeLF(body, l);
       }
       escpos.feed(1);
-      escpos.write(new QRCode().setSize(6).setJustification(EscPosConst.Justification.Center), r.verifyUrl());
+      escpos.write(new QRCode().setModel(QRCode.QRModel._2).setSize(6).setJustification(EscPosConst.Justification.Center), r.verifyUrl());
       escpos.writeLF(new Style().setJustification(EscPosConst.Justification.Center), "扫码核验");
       escpos.feed(4);
       escpos.cut(EscPos.CutMode.FULL);
@@ -84,7 +94,7 @@ public final class EscPosReceiptPrinter implements ReceiptPrinter {
         throw new PrintException(after.problem() + "，凭证未打印完整", null);
       }
     } catch (IOException e) {
-      throw new PrintException("打印机无法连接", e);
+      throw new PrintException(lineFailure(e), e);
     }
   }
 }

@@ -203,7 +203,9 @@ public final class PrinterSimulator implements AutoCloseable {
           int len = in.readUnsignedByte() | in.readUnsignedByte() << 8;
           byte[] p = in.readNBytes(len);
           if (fn == 'k' && len >= 3 && p[0] == '1') {
-            if (p[1] == 'P') {
+            if (p[1] == 'A' && p[2] != 49 && p[2] != 50) {
+              errors.add(String.format("GS ( k 165: QR model n1=%d (49 or 50)", p[2]));
+            } else if (p[1] == 'P') {
               qrStored = new String(p, 3, len - 3, GB18030);
             } else if (p[1] == 'Q' && qrStored != null) {
               qr.add(qrStored);

@@ -44,6 +44,30 @@ class EscPosReceiptPrinterTest {
     assertThat(sim.errors()).isEmpty();
   }
 
+  @Test
+  void aByteThatIsNoStatusIsAPrinterFaultInWordsNotACrash() {
+    // a device on the line that answers DLE EOT with 00 (not an ESC/POS status: bits 1 and 4 clear)
+    PrinterLine noise = new PrinterLine() {
+      final java.io.InputStream in = new java.io.ByteArrayInputStream(new byte[] {0, 0, 0});
+
+      @Override
+      public java.io.InputStream in() {
+        return in;
+      }
+
+      @Override
+      public java.io.OutputStream out() {
+        return java.io.OutputStream.nullOutputStream();
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    EscPosReceiptPrinter p = new EscPosReceiptPrinter(() -> noise);
+    assertThatThrownBy(p::status).isInstanceOf(PrintException.class).hasMessage("打印机状态异常");
+  }
+
   @ParameterizedTest
   @CsvSource({
       "false, false, false, false, ok",
