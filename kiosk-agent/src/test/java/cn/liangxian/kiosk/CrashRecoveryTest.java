@@ -133,6 +133,7 @@ class CrashRecoveryTest {
         "journal: '" + dir.resolve("journal.log") + "'",
         "ui: {host: 127.0.0.1, port: 0}",
         "payPollMillis: 300",
+        "heartbeatSeconds: 86400", // one beat at start: a test that silences the printer knows who asks it
         "devices:",
         "  idcard: {type: sam-tcp, host: 127.0.0.1, port: " + reader.port() + "}",
         "  printer: {type: tcp, host: 127.0.0.1, port: " + printer.port() + "}",
@@ -206,8 +207,9 @@ class CrashRecoveryTest {
   @Test
   @Execution(ExecutionMode.CONCURRENT)
   void killedWhileWaitingForThePrinterTheReceiptIsPrintedAfterTheRestart() throws Exception {
-    printer.silent(true);
     startAgent();
+    Await.until(() -> !wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/kiosks/heartbeat"))).isEmpty());
+    printer.silentAfter(1); // the check before payment is answered, the printing is not
     toPaying();
     orderIs("order-paid.json");
     until(() -> "PRINTING".equals(screen()));

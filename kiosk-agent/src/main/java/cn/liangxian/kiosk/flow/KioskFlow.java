@@ -198,6 +198,19 @@ public final class KioskFlow {
     orderKey = key;
     show(Screen.LOOKING_UP);
     long s = session;
+    receipts.problem().onComplete(pr -> answer(s, () -> {
+      if (pr.succeeded() && pr.result() != null) {
+        // no receipt could be printed: nobody pays here until the printer is seen to
+        LOG.warn("order not placed, the printer cannot print: {}", pr.result());
+        show(Screen.CHANNEL);
+        message = pr.result() + "，本机暂停收费，请联系工作人员，或用手机微信、支付宝缴费";
+        return;
+      }
+      place(s, key, request);
+    }));
+  }
+
+  private void place(long s, String key, JsonObject request) {
     placement.place(key, request).onComplete(ar -> answer(s, () -> {
       if (ar.failed() && ar.cause() instanceof GatewayException g && g.tryAgainShortly()) {
         // busy: the choice stays on the screen with when to press again, nothing to pick anew
@@ -273,6 +286,10 @@ public final class KioskFlow {
       screen = Screen.DONE;
       touch();
       printFailed = ar.failed();
+      if (printFailed) {
+        // time to fetch staff or fix the paper, and press 重新打印
+        deadline = clock.instant().plusSeconds(elder ? 240 : 120);
+      }
     }));
   }
 

@@ -40,6 +40,20 @@ public final class ReceiptService {
     this.verifyBaseUrl = verifyBaseUrl.replaceAll("/$", "");
   }
 
+  /**
+   * Whether a receipt could be printed now: the printer's reason it cannot (plain Chinese), or null. Asked before a
+   * resident pays, so that nobody pays at a kiosk that cannot give them a receipt.
+   */
+  public Future<String> problem() {
+    return vertx.executeBlocking(() -> {
+      try {
+        return printer.status().problem();
+      } catch (PrintException e) {
+        return e.getMessage();
+      }
+    }, false);
+  }
+
   /** Fetches the receipt and prints it; fails with a {@link PrintException} whose message may be shown. */
   public Future<Void> print(String key, String orderId) {
     return gateway.receipt(orderId).compose(r -> vertx.executeBlocking(() -> {

@@ -215,6 +215,23 @@ class KioskFlowTest {
   }
 
   @Test
+  void nobodyPaysAtAKioskThatCannotPrintTheirReceipt() throws Exception {
+    printer.status(new PrinterStatus(false, false, true, false));
+    flow.idCardRead("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    flow.toggle(MEMBER, "medical", null);
+    flow.confirmSelection();
+    flow.choose("wechat");
+    until(() -> flow.screen() == Screen.CHANNEL && flow.view().getString("message") != null);
+    assertThat(flow.view().getString("message")).startsWith("打印机缺纸，本机暂停收费");
+    assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders")))).isEmpty();
+    assertThat(journal.open()).isEmpty();
+    printer.status(PrinterStatus.READY);
+    flow.choose("wechat");
+    until(() -> flow.screen() == Screen.PAYING);
+  }
+
+  @Test
   void aBusyGatewayKeepsTheChoiceOnScreenWithWhenToTryAgain() throws Exception {
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3")
         .withHeader("Content-Type", "application/problem+json")

@@ -63,8 +63,17 @@ public final class PrinterSimulator implements AutoCloseable {
 
   /** A printer that stops answering status requests (hung firmware, a cable half out). */
   public void silent(boolean s) {
+    this.answering.set(0);
     this.silent = s;
   }
+
+  /** Answers status requests on the next {@code n} connections (a kiosk's check before payment), then goes silent. */
+  public void silentAfter(int n) {
+    this.answering.set(n);
+    this.silent = true;
+  }
+
+  private final java.util.concurrent.atomic.AtomicInteger answering = new java.util.concurrent.atomic.AtomicInteger();
 
   public List<Printed> printed() {
     return List.copyOf(printed);
@@ -90,7 +99,7 @@ public final class PrinterSimulator implements AutoCloseable {
   }
 
   private void serve(Socket s) {
-    Decoder d = new Decoder();
+    Decoder d = new Decoder(silent && answering.getAndDecrement() <= 0);
     try (s; InputStream raw = s.getInputStream(); OutputStream out = s.getOutputStream()) {
       DataInputStream in = new DataInputStream(raw);
       while (true) {
@@ -113,6 +122,11 @@ public final class PrinterSimulator implements AutoCloseable {
     final List<String> qr = new ArrayList<>();
     boolean chinese;
     String qrStored;
+    final boolean quiet;
+
+    Decoder(boolean quiet) {
+      this.quiet = quiet;
+    }
 
     void step(int b, DataInputStream in, OutputStream out) throws IOException {
       switch (b) {
@@ -144,7 +158,7 @@ public final class PrinterSimulator implements AutoCloseable {
         return;
       }
       PrinterStatus st = status;
-      if (silent) {
+      if (quiet) {
         return;
       }
       int answer = switch (n) {
