@@ -38,7 +38,7 @@ final class AssessmentRun {
   }
 
   Assessment assess() {
-    new PayDateCheck(terms, book, payDate, tierYuan, birth).check();
+    new PayDateCheck(terms, book, payDate, tierYuan, person).check();
     if (terms.payingDays != null) {
       rule("paying-days", terms.payingDays.source());
     }

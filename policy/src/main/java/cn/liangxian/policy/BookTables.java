@@ -56,6 +56,9 @@ public final class BookTables {
     List<List<String>> rows = new ArrayList<>();
     rows.add(List.of("集中缴费期", (t.windowStart == null ? "（通知未规定开始日期）" : date(t.windowStart)) + " 至 "
         + date(t.windowEnd), t.windowSource));
+    for (EarlyStart e : t.earlyStarts) {
+      rows.add(List.of("提前缴费", e.group().name() + "：" + date(e.start()) + "起", e.source()));
+    }
     rows.add(List.of("年龄计算日", date(t.ageReference.value()), t.ageReference.source()));
     PayingDays p = t.payingDays;
     if (p != null) {

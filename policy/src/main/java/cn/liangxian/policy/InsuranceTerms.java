@@ -15,6 +15,8 @@ public final class InsuranceTerms {
   final LocalDate windowStart;
   final LocalDate windowEnd;
   final String windowSource;
+  /** Groups that may pay before {@link #windowStart}, each from its own day. */
+  final List<EarlyStart> earlyStarts;
   final Sourced<LocalDate> ageReference;
 
   // eligibility
@@ -63,6 +65,7 @@ public final class InsuranceTerms {
     this.windowStart = b.windowStart;
     this.windowEnd = b.windowEnd;
     this.windowSource = b.windowSource;
+    this.earlyStarts = List.copyOf(b.earlyStarts);
     this.ageReference = b.ageReference;
     this.minAge = b.minAge;
     this.maxAge = b.maxAge;
@@ -100,9 +103,30 @@ public final class InsuranceTerms {
     return null;
   }
 
-  /** The first day a payment may be made: the window's start, or its end when the notice gives no start. */
+  /** The first day a payment may be made: the window's start (or a group's earlier one), or its end when the notice gives no start. */
   public LocalDate firstPayDate() {
-    return windowStart != null ? windowStart : windowEnd;
+    LocalDate first = earliestStart();
+    return first != null ? first : windowEnd;
+  }
+
+  /** The first day anyone may pay: the window's start or a group's earlier start; null when the notice gives none. */
+  LocalDate earliestStart() {
+    LocalDate first = windowStart;
+    for (EarlyStart e : earlyStarts) {
+      first = first == null || e.start().isBefore(first) ? e.start() : first;
+    }
+    return first;
+  }
+
+  /** The first day this person may pay: the window's start, or the earliest start of a group that takes them. */
+  LocalDate startFor(Person person) {
+    LocalDate first = windowStart;
+    for (EarlyStart e : earlyStarts) {
+      if (e.group().contains(person, ageReference.value()) && (first == null || e.start().isBefore(first))) {
+        first = e.start();
+      }
+    }
+    return first;
   }
 
   public Insurance insurance() {
@@ -176,6 +200,7 @@ public final class InsuranceTerms {
     LocalDate windowStart;
     LocalDate windowEnd;
     String windowSource;
+    List<EarlyStart> earlyStarts = List.of();
     Sourced<LocalDate> ageReference;
     Sourced<Integer> minAge;
     Sourced<Integer> maxAge;

@@ -12,13 +12,15 @@ final class PayDateCheck {
   private final LocalDate payDate;
   private final Integer tierYuan;
   private final LocalDate birth;
+  private final Person person;
 
-  PayDateCheck(InsuranceTerms terms, PolicyBook book, LocalDate payDate, Integer tierYuan, LocalDate birth) {
+  PayDateCheck(InsuranceTerms terms, PolicyBook book, LocalDate payDate, Integer tierYuan, Person person) {
     this.terms = terms;
     this.book = book;
     this.payDate = payDate;
     this.tierYuan = tierYuan;
-    this.birth = birth;
+    this.birth = person.id().birthDate();
+    this.person = person;
   }
 
   void check() {
@@ -26,10 +28,11 @@ final class PayDateCheck {
     if (terms.insurance == Insurance.MEDICAL && tierYuan != null) {
       throw refused(ReasonCode.TIER_FOR_MEDICAL, "a tier applies to pension only, not to " + terms.insurance.code());
     }
-    if (terms.windowStart != null && payDate.isBefore(terms.windowStart)) {
+    LocalDate start = terms.startFor(person);
+    if (start != null && payDate.isBefore(start)) {
       throw refused(ReasonCode.WINDOW_NOT_OPEN, "collection of " + terms.benefitYear + " " + terms.insurance.code()
-          + " contributions opens on " + terms.windowStart + " (" + terms.windowSource + ")",
-          terms.benefitYear, terms.insurance, terms.windowStart);
+          + " contributions opens on " + start + " (" + terms.windowSource + ")",
+          terms.benefitYear, terms.insurance, start);
     }
     if (payDate.isAfter(yearEnd)) {
       throw refused(ReasonCode.YEAR_ENDED, "the " + terms.benefitYear + " " + terms.insurance.code()

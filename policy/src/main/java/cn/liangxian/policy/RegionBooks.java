@@ -99,7 +99,8 @@ public final class RegionBooks {
   }
 
   private static boolean open(InsuranceTerms t, LocalDate payDate) {
-    if (t.windowStart != null && payDate.isBefore(t.windowStart)) {
+    LocalDate first = t.earliestStart();
+    if (first != null && payDate.isBefore(first)) {
       return false;
     }
     if (payDate.isAfter(LocalDate.of(t.benefitYear, 12, 31))) {

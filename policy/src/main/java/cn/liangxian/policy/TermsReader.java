@@ -48,6 +48,9 @@ final class TermsReader {
     b.ageReference = sources.sourced(ref.field("date").date(), ref);
     eligibility(n.field("eligibility"), b, pension);
     b.groups = groups.groups(n, b);
+    if (n.field("window").has("earlier")) {
+      b.earlyStarts = earlyStarts(n.field("window").field("earlier"), b);
+    }
     if (n.has("payingDays")) {
       b.payingDays = groups.payingDays(n, b);
     }
@@ -76,7 +79,7 @@ final class TermsReader {
    * {@code notGiven}: payments are then taken up to the end.
    */
   private void window(YamlNode window, InsuranceTerms.Builder b) {
-    YamlNode w = window.allowOnly("start", "end", "source");
+    YamlNode w = window.allowOnly("start", "end", "earlier", "source");
     if (w.field("start").notGiven()) {
       b.windowStartNotGiven = w.field("start").notGivenWhy();
     } else {
@@ -90,6 +93,29 @@ final class TermsReader {
     if (b.windowEnd.isAfter(LocalDate.of(b.benefitYear, 12, 31))) {
       throw w.field("end").error("window ends after the benefit year " + b.benefitYear);
     }
+  }
+
+  /** Groups that may pay before the window opens: each names a declared group and a start before the window's. */
+  private java.util.List<EarlyStart> earlyStarts(YamlNode list, InsuranceTerms.Builder b) {
+    java.util.List<EarlyStart> out = new java.util.ArrayList<>();
+    for (YamlNode e : list.list()) {
+      e.allowOnly("group", "start", "source", "note");
+      String id = e.field("group").string();
+      Group g = b.groups.get(id);
+      if (g == null) {
+        throw e.field("group").error("unknown group '" + id + "'" + (b.groups.isEmpty() ? ": declare it under 'groups'"
+            : " (declared: " + String.join(", ", b.groups.keySet()) + ")"));
+      }
+      LocalDate start = e.field("start").date();
+      if (b.windowStart == null || !start.isBefore(b.windowStart)) {
+        throw e.field("start").error("an earlier start must be before the window's start (" + b.windowStart + ")");
+      }
+      if (start.isBefore(LocalDate.of(b.benefitYear - 1, 1, 1))) {
+        throw e.field("start").error("not within the year before the benefit year " + b.benefitYear);
+      }
+      out.add(new EarlyStart(g, start, sources.of(e)));
+    }
+    return out;
   }
 
   /** Who may enrol: a minimum age (required for pension), exclusions, and exactly one rule for non-locals. */

@@ -205,6 +205,22 @@ class BookFeaturesTest {
   }
 
   @Test
+  void studentsMayPayBeforeTheWindowOpensForEveryoneElse_101_3_1() {
+    Assessment student = medical(person(FEATURES, "2004-05-01", "UNIVERSITY_STUDENT"), "2023-08-10");
+    assertThat(student.personalFen()).isEqualTo(20000);
+    assertThat(student.coverageStart()).isEqualTo(LocalDate.of(2024, 1, 1));
+    AssessmentException other = refusedMedical(person(FEATURES, "1980-05-01"), "2023-08-10");
+    assertThat(other.reason().code()).isEqualTo("policy.window-not-open");
+    assertThat(other.reason().text()).contains("2023年9月1日");
+    AssessmentException tooEarly = refusedMedical(person(FEATURES, "2004-05-01", "UNIVERSITY_STUDENT"), "2023-07-20");
+    assertThat(tooEarly.reason().text()).contains("2023年8月1日");
+    InsuranceTerms t = book(FEATURES).terms(Insurance.MEDICAL).orElseThrow();
+    assertThat(t.firstPayDate()).isEqualTo(LocalDate.of(2023, 8, 1));
+    assertThat(RegionBooks.examples(REGION, java.util.List.of(book(FEATURES))).openYears(Insurance.MEDICAL,
+        LocalDate.of(2023, 8, 10))).as("the year is open to those who may pay").containsExactly(2024);
+  }
+
+  @Test
   void anAidWhoseAmountIsNotGivenRefusesThoseItAppliesTo_only_101_2_2() {
     AssessmentException e = refusedMedical(person(FEATURES, "1970-03-01", "PRIORITY_CARE"), "2023-10-10");
     assertThat(e.reason().code()).isEqualTo("policy.aid-not-given");
