@@ -146,7 +146,7 @@ function renderFamily() {
       if (it.tiers && it.tiers.length) {
         const t = tierOf(it, sel ? sel.tier : defaultTier(it));
         cells.append(el('div', { class: 'cell access', 'data-tier-for': mem.ref, onclick: () => openTiers(mem, it, key) },
-          el('span', { class: 'cell-bd', text: '缴费档次' }), el('span', { class: 'cell-ft', text: `${t.tier}元档 · 补贴${yuan(t.subsidyFen)}` })));
+          el('span', { class: 'cell-bd', text: '缴费档次' }), el('span', { class: 'cell-ft', text: it.insurance === 'pension' ? `${t.tier}元档 · 补贴${yuan(t.subsidyFen)}` : `${t.tier}元档` })));
       }
     }
     box.append(cells);
@@ -180,7 +180,7 @@ function openTiers(mem, it, key) {
       picked.get(key).tier = t.tier;
       closeSheets();
       renderFamily();
-    } }, el('span', { text: `${t.tier}元档` }), el('span', { class: 'sub', text: `个人缴${yuan(t.personalFen)} · 补贴${yuan(t.subsidyFen)}` }))),
+    } }, el('span', { text: `${t.tier}元档` }), el('span', { class: 'sub', text: it.insurance === 'pension' ? `个人缴${yuan(t.personalFen)} · 补贴${yuan(t.subsidyFen)}` : `个人缴${yuan(t.personalFen)}` }))),
     el('button', { class: 'sheet-cell cancel', text: '取消', onclick: closeSheets }));
   $('mask').classList.remove('hidden');
   sheet.classList.remove('hidden');

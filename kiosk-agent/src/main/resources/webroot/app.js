@@ -106,7 +106,7 @@ function itemRow(s, mem, it, chosen) {
   const row = el('div', { class: 'item' }, pick);
   if (it.tiers && it.tiers.length) {
     row.append(el('div', { class: 'tierline' },
-      el('span', { class: 'tierinfo', text: `${t.tier}元档 · 政府补贴${yuan(t.subsidyFen)}元` }),
+      el('span', { class: 'tierinfo', text: it.insurance === 'pension' ? `${t.tier}元档 · 政府补贴${yuan(t.subsidyFen)}元` : `${t.tier}元档` }),
       el('button', { class: 'change-tier secondary', 'data-member': mem.ref, text: '更改档次',
         onclick: () => { sheet = { mem, it }; last = ''; render(s); } })));
   }
@@ -122,10 +122,11 @@ function tierSheet(s, chosen) {
     list.append(el('button', { class: 'tier' + (on ? ' on' : ''), 'data-tier': String(t.tier),
       onclick: () => { sheet = null; act({ action: 'toggle', memberRef: mem.ref, insurance: it.insurance, year: it.year, tier: t.tier }); } },
     el('span', { class: 'box', text: on ? '✓' : '' }), el('span', { class: 'tname', text: `${t.tier}元档` }),
-    el('span', { class: 'tfen', text: `个人缴${yuan(t.personalFen)}元` }), el('span', { class: 'tsub', text: `补贴${yuan(t.subsidyFen)}元` })));
+    el('span', { class: 'tfen', text: `个人缴${yuan(t.personalFen)}元` }),
+    it.insurance === 'pension' ? el('span', { class: 'tsub', text: `补贴${yuan(t.subsidyFen)}元` }) : ''));
   }
   return el('div', { class: 'sheet', id: 'tierSheet' }, el('div', { class: 'sheet-body' },
-    el('h2', { text: `${mem.name} 养老保险 选择缴费档次` }), list,
+    el('h2', { text: `${mem.name} ${INS[it.insurance] || ''} 选择缴费档次` }), list,
     el('button', { class: 'secondary', id: 'closeSheet', text: '不更改', onclick: () => { sheet = null; last = ''; render(s); } })));
 }
 

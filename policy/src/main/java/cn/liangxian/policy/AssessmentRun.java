@@ -148,7 +148,8 @@ final class AssessmentRun {
   private Base medicalBase(LatePhase phase, boolean reductions) {
     MedicalAmounts.Amounts amounts = new MedicalAmounts(terms, book, person).amounts();
     rules.addAll(amounts.rules());
-    long personal = amounts.personalFen();
+    long standard = amounts.personalFen();
+    long personal = medicalTier(standard);
     TreatmentChoice choice = reductions ? choose(personal, phase) : TreatmentChoice.NONE;
     // A full-financing phase that keeps reductions keeps them at the standard rate for the people
     // they apply to (000 三(二)3: special groups are paid for and covered all year); everyone else
@@ -163,7 +164,8 @@ final class AssessmentRun {
           + " owes the full financing amount, which notice " + book.notice() + " does not give ("
           + amounts.fullNote() + ", " + amounts.fullSource() + ") and " + book.file() + " does not configure"));
     }
-    long fullFen = amounts.fullFen();
+    // a higher tier's difference comes on top of the full amount, as on top of the personal one
+    long fullFen = amounts.fullFen() + (personal - standard);
     rule("full-financing", amounts.fullSource());
     return new Base(fullFen, 0, reductions ? choose(fullFen, phase) : TreatmentChoice.NONE);
   }
@@ -172,6 +174,29 @@ final class AssessmentRun {
    * The treatments for this person against {@code base}: those the book keeps for the window are left out of a
    * late phase, and one whose amount the notice does not give stops the assessment.
    */
+  /** The medical amount at the chosen tier: the standard one when none is chosen, or when the person's group pays its own. */
+  private long medicalTier(long standard) {
+    if (tierYuan == null) {
+      return standard;
+    }
+    long fen = tierYuan * 100L;
+    if (!terms.choosesMedicalTier(person)) {
+      if (fen == standard) {
+        return standard;
+      }
+      throw new AssessmentException(book.reason(ReasonCode.TIER_NOT_OFFERED, "tier " + tierYuan + ": this person's group pays "
+          + standard / 100.0 + " yuan and chooses no tier", tierYuan, standard % 100 == 0 ? String.valueOf(standard / 100)
+          : String.valueOf(standard / 100.0)));
+    }
+    if (!terms.tiersFen.contains(fen)) {
+      throw new AssessmentException(book.reason(ReasonCode.TIER_NOT_OFFERED, "tier " + tierYuan + " is not offered by "
+          + book.file() + "; offered: " + terms.tiersYuan(), tierYuan,
+          String.join("、", terms.tiersYuan().stream().map(String::valueOf).toList())));
+    }
+    rule("tier-" + tierYuan, terms.tiersSource);
+    return fen;
+  }
+
   private TreatmentChoice choose(long base, LatePhase phase) {
     List<Treatment> open = phase == null ? terms.treatments
         : terms.treatments.stream().filter(tr -> !tr.windowOnly()).toList();

@@ -100,6 +100,12 @@ public final class BookTables {
       rows.add(List.of(g.name() + "（" + who(g.categories(), g.minAge(), g.maxAge(), Set.of()) + "）", yuan(a.personalFen()),
           groupShare, groupFull, a.source()));
     }
+    if (!t.tiersFen.isEmpty()) {
+      String who = t.medicalTierGroups.isEmpty() ? "全体参保居民"
+          : String.join("、", t.medicalTierGroups.stream().map(id -> t.groups.get(id).name()).toList());
+      rows.add(List.of("可选缴费档次（" + who + "）", String.join("、", t.tiersFen.stream().map(BookTables::yuan).toList()), share,
+          "—", t.tiersSource));
+    }
     return new Table(name + "：缴费标准", List.of("人群", "个人缴费", "政府补助", "筹资总额", "条款"), rows);
   }
 

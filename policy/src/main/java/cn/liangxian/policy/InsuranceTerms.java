@@ -40,6 +40,8 @@ public final class InsuranceTerms {
   final String tiersSource;
   final Map<Long, Sourced<Set<Category>>> restrictedTiers;
   final Map<Long, Sourced<Long>> subsidyByTierFen;
+  /** Medical tiers (一档 / 二档): the groups whose members choose one; empty with tiers: everyone chooses. */
+  final Set<String> medicalTierGroups;
 
   final List<Treatment> treatments;
   final List<LatePhase> late;
@@ -80,6 +82,7 @@ public final class InsuranceTerms {
     this.tiersSource = b.tiersSource;
     this.restrictedTiers = Map.copyOf(b.restrictedTiers);
     this.subsidyByTierFen = Map.copyOf(b.subsidyByTierFen);
+    this.medicalTierGroups = Set.copyOf(b.medicalTierGroups);
     this.treatments = List.copyOf(b.treatments);
     this.late = List.copyOf(b.late);
     this.lateRefused = b.lateRefused;
@@ -166,9 +169,15 @@ public final class InsuranceTerms {
     return tiersFen.stream().map(f -> (int) (f / 100)).toList();
   }
 
-  /** The tiers this person may choose (some are only for hardship groups), ascending, in yuan. */
+  /**
+   * The tiers this person may choose (some are only for hardship groups), ascending, in yuan; for medical, the
+   * tiers when the book has them and the person's group chooses (others pay their group's amount).
+   */
   public List<Integer> tiersYuanFor(Person person) {
     List<Integer> out = new ArrayList<>();
+    if (insurance == Insurance.MEDICAL && !choosesMedicalTier(person)) {
+      return out;
+    }
     for (long tier : tiersFen) {
       Sourced<Set<Category>> only = restrictedTiers.get(tier);
       if (only == null || person.inAny(only.value())) {
@@ -176,6 +185,18 @@ public final class InsuranceTerms {
       }
     }
     return out;
+  }
+
+  /** Whether this person chooses a medical tier: the book has tiers, and they are for everyone or for the person's group. */
+  boolean choosesMedicalTier(Person person) {
+    if (tiersFen.isEmpty()) {
+      return false;
+    }
+    if (medicalTierGroups.isEmpty()) {
+      return true;
+    }
+    Group g = groupOf(person);
+    return g != null && medicalTierGroups.contains(g.id());
   }
 
   public List<AddOn> addOns() {
@@ -215,6 +236,7 @@ public final class InsuranceTerms {
     String tiersSource;
     Map<Long, Sourced<Set<Category>>> restrictedTiers = Map.of();
     Map<Long, Sourced<Long>> subsidyByTierFen = Map.of();
+    Set<String> medicalTierGroups = Set.of();
     List<Treatment> treatments = List.of();
     List<LatePhase> late = List.of();
     String windowStartNotGiven;

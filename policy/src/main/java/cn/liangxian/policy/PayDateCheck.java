@@ -25,7 +25,7 @@ final class PayDateCheck {
 
   void check() {
     LocalDate yearEnd = LocalDate.of(terms.benefitYear, 12, 31);
-    if (terms.insurance == Insurance.MEDICAL && tierYuan != null) {
+    if (terms.insurance == Insurance.MEDICAL && tierYuan != null && terms.tiersFen.isEmpty()) {
       throw refused(ReasonCode.TIER_FOR_MEDICAL, "a tier applies to pension only, not to " + terms.insurance.code());
     }
     LocalDate start = terms.startFor(person);

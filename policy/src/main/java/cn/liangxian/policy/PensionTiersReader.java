@@ -23,8 +23,8 @@ final class PensionTiersReader {
     b.subsidyByTierFen = subsidies(n.field("subsidy"), tiers);
   }
 
-  /** Tiers listed one by one, generated from ranges ("300-4000 元, 按 100 元的整数倍"), or both. */
-  private static TreeSet<Long> tiers(YamlNode t) {
+  /** Tiers listed one by one, generated from ranges ("300-4000 元, 按 100 元的整数倍"), or both; whole yuan each. */
+  static TreeSet<Long> tiers(YamlNode t) {
     TreeSet<Long> tiers = new TreeSet<>();
     if (!t.has("yuan") && !t.has("ranges")) {
       throw t.error("give the tiers as 'yuan' (a list), 'ranges' (from, to, step) or both");
@@ -32,6 +32,9 @@ final class PensionTiersReader {
     if (t.has("yuan")) {
       for (YamlNode y : t.field("yuan").list()) {
         long fen = y.positiveFen();
+        if (fen % 100 != 0) {
+          throw y.error("tier " + y.string() + " is not a whole number of yuan: a tier is chosen and ordered in whole yuan");
+        }
         if (!tiers.add(fen)) {
           throw y.error("tier " + y.string() + " is listed twice");
         }

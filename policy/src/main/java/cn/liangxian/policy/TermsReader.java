@@ -32,7 +32,7 @@ final class TermsReader {
           "subsidy", "treatments", "late", "wholeFamily", "groups", "payingDays");
     } else {
       n.allowOnly("benefitYear", "source", "window", "ageReferenceDate", "eligibility", "personal", "governmentShare",
-          "fullFinancing",
+          "fullFinancing", "tiers",
           "treatments", "late", "newborn", "addOns", "wholeFamily", "groups", "payingDays");
     }
     InsuranceTerms.Builder b = new InsuranceTerms.Builder();
@@ -58,6 +58,9 @@ final class TermsReader {
       tiers.read(n, b);
     } else {
       medicalAmounts(n, b);
+      if (n.has("tiers")) {
+        medicalTiers(n.field("tiers"), b);
+      }
     }
     b.treatments = treatments.read(n, b);
     late.read(n.field("late"), b);
@@ -181,6 +184,42 @@ final class TermsReader {
     } else {
       b.fullFinancingFen = new Sourced<>(null, b.governmentShareFen.source(), b.governmentShareFen.note());
     }
+  }
+
+  /**
+   * Medical tiers (泰安 2026: "个人缴费标准设定两个档次：一档…390元，二档…530元"): whole yuan, the lowest being the
+   * standard personal amount of everyone who chooses ({@code groups}: the groups that do; none named: everyone).
+   */
+  private void medicalTiers(YamlNode tiersNode, InsuranceTerms.Builder b) {
+    YamlNode t = tiersNode.allowOnly("yuan", "groups", "source", "note");
+    b.tiersSource = sources.of(t);
+    java.util.TreeSet<Long> tiers = PensionTiersReader.tiers(t);
+    if (tiers.size() < 2) {
+      throw t.field("yuan").error("medical tiers are a choice: list at least two");
+    }
+    java.util.Set<String> groupIds = new java.util.LinkedHashSet<>();
+    if (t.has("groups")) {
+      for (YamlNode g : t.field("groups").list()) {
+        String id = g.string();
+        if (!b.groups.containsKey(id)) {
+          throw g.error("unknown group '" + id + "'" + (b.groups.isEmpty() ? ": declare it under 'groups'"
+              : " (declared: " + String.join(", ", b.groups.keySet()) + ")"));
+        }
+        groupIds.add(id);
+        long own = b.personalByGroup.stream().filter(a -> a.group().id().equals(id)).mapToLong(GroupAmount::personalFen)
+            .findFirst().orElse(b.personalFen.value());
+        if (own != tiers.first()) {
+          throw g.error("group '" + id + "' pays " + own / 100.0 + " yuan, not the lowest tier (" + tiers.first() / 100 + ")");
+        }
+      }
+    } else if (!b.personalByGroup.isEmpty()) {
+      throw t.error("the book has groups with amounts of their own: say which choose a tier ('groups')");
+    } else if (b.personalFen.value() != tiers.first()) {
+      throw t.field("yuan").error("the lowest tier (" + tiers.first() / 100 + ") is not the personal amount ("
+          + b.personalFen.value() / 100.0 + " yuan)");
+    }
+    b.tiersFen = java.util.List.copyOf(tiers);
+    b.medicalTierGroups = groupIds;
   }
 
   /** A full financing amount given outright must agree with the personal amount and the share. */

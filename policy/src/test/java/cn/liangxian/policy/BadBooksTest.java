@@ -119,6 +119,8 @@ class BadBooksTest {
             42, "pension.subsidy.byTier", "no subsidy configured for tier 100"),
         Arguments.of("a tier listed twice", replace("yuan: [100, 300]", "yuan: [100, 300, 300]"),
             38, "pension.tiers.yuan[2]", "listed twice"),
+        Arguments.of("a tier in jiao", replace("yuan: [100, 300]", "yuan: [100, 300.5]"),
+            38, "pension.tiers.yuan[1]", "not a whole number of yuan"),
         Arguments.of("a subsidy for a tier not offered", replace("{tier: 300, yuan: 30}", "{tier: 700, yuan: 30}"),
             43, "pension.subsidy.byTier[1].tier", "not offered"),
         Arguments.of("no late rule at all", replace("  late: {refuse: no rule, source: 000 三(一)2(6)}\n", ""),
@@ -132,6 +134,9 @@ class BadBooksTest {
             "  late:\n    - {id: grace, from: 2020-01-01, amount: personal, reductions: true,"
                 + " waitingDays: {notGiven: not said}, source: 000 三(一)2(6)}"),
             45, "pension.late[0].waitingDays", "write 'waitingDays: 0'"),
+        Arguments.of("medical tiers whose lowest is not the personal amount", replace("  fullFinancing: {yuan: 800, source: 000 三(二)3}\n",
+            "  fullFinancing: {yuan: 800, source: 000 三(二)3}\n  tiers: {yuan: [260, 400], source: 000 三(二)2}\n"),
+            17, "medical.tiers.yuan", "lowest tier (260) is not the personal amount"),
         Arguments.of("a newborn rule in months and in days", replace("waitingDays: 30, source: 000 三(二)3}\npension:",
             "waitingDays: 30, source: 000 三(二)3}\n  newborn: {withinMonths: 6, withinDays: 90, source: 000 三(二)3}\npension:"),
             29, "medical.newborn.withinDays", "give only one of"));

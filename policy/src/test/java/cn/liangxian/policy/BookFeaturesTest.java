@@ -220,6 +220,39 @@ class BookFeaturesTest {
         LocalDate.of(2023, 8, 10))).as("the year is open to those who may pay").containsExactly(2024);
   }
 
+  static Assessment medicalAtTier(Person p, String payDate, Integer tier) {
+    return PolicyEngine.assess(p, Insurance.MEDICAL, book(FEATURES), LocalDate.parse(payDate), tier, Set.of());
+  }
+
+  @Test
+  void adultsChooseAMedicalTierAndHelpFixedInYuanLeavesTheRest_101_2_1() {
+    Person adult = person(FEATURES, "1980-05-01");
+    InsuranceTerms t = book(FEATURES).terms(Insurance.MEDICAL).orElseThrow();
+    assertThat(t.tiersYuanFor(adult)).containsExactly(380, 500);
+    assertThat(medicalAtTier(adult, "2023-10-10", null).personalFen()).as("no tier: the first").isEqualTo(38000);
+    Assessment second = medicalAtTier(adult, "2023-10-10", 500);
+    assertThat(second.personalFen()).isEqualTo(50000);
+    assertThat(second.rules()).extracting(AppliedRule::id).contains("tier-500");
+    AssessmentException other = catchThrowableOfType(AssessmentException.class, () -> medicalAtTier(adult, "2023-10-10", 450));
+    assertThat(other.reason().code()).isEqualTo("policy.tier-not-offered");
+    assertThat(other.reason().text()).isEqualTo("本地不设450元档次，可选：380、500元");
+    // 70% of the chosen tier for 三、四类低保; late, the full amount at the higher tier
+    assertThat(medicalAtTier(person(FEATURES, "1980-05-01", "DIBAO_3_4"), "2023-10-10", 500).personalFen()).isEqualTo(15000);
+    assertThat(medicalAtTier(adult, "2024-03-05", 500).personalFen()).as("1020 + the 120 of the second tier").isEqualTo(114000);
+    // students pay their group's own amount and choose nothing
+    Person student = person(FEATURES, "2004-05-01", "UNIVERSITY_STUDENT");
+    assertThat(t.tiersYuanFor(student)).isEmpty();
+    assertThat(medicalAtTier(student, "2023-10-10", 200).personalFen()).isEqualTo(20000);
+    AssessmentException notForStudents = catchThrowableOfType(AssessmentException.class,
+        () -> medicalAtTier(student, "2023-10-10", 500));
+    assertThat(notForStudents.reason().text()).isEqualTo("本地不设500元档次，可选：200元");
+    // a book without medical tiers still refuses one
+    AssessmentException none = catchThrowableOfType(AssessmentException.class, () -> PolicyEngine.assess(
+        Person.of(IdNumber.parse(Ids.man("371312", "1980-05-01")), Set.of()), Insurance.MEDICAL, book("hedong-2020"),
+        LocalDate.parse("2019-12-15"), 250, Set.of()));
+    assertThat(none.reason().code()).isEqualTo("policy.tier-for-medical");
+  }
+
   @Test
   void anAidWhoseAmountIsNotGivenRefusesThoseItAppliesTo_only_101_2_2() {
     AssessmentException e = refusedMedical(person(FEATURES, "1970-03-01", "PRIORITY_CARE"), "2023-10-10");

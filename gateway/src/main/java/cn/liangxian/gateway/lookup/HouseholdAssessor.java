@@ -120,7 +120,8 @@ public final class HouseholdAssessor {
     List<TierOption> tiers = new ArrayList<>();
     Assessment a;
     try {
-      if (ins == Insurance.PENSION) {
+      if (ins == Insurance.PENSION || !t.tiersYuanFor(p).isEmpty()) {
+        // by tier: pension's, or medical's where the book has tiers and the member's group chooses one
         AssessmentException refused = null;
         Assessment ineligible = null;
         for (int tier : t.tiersYuanFor(p)) {

@@ -76,7 +76,11 @@ public final class OrderDraft {
     PolicyBook book = books.book(it.insurance(), it.year()).orElseThrow();
     JsonObject who = new JsonObject().put("memberRef", m.ref().toString()).put("insurance", it.insurance().code());
     payable(m, it, who);
-    Integer tier = it.insurance() == Insurance.PENSION ? it.tier() : null;
+    Integer tier = it.tier();
+    if (tier != null && it.insurance() == Insurance.MEDICAL && book.terms(Insurance.MEDICAL).orElseThrow().tiersYuan().isEmpty()) {
+      // a tier where the book has none was meant for something else
+      throw Problem.invalidField("tier", "medical has no tiers in this region: leave tier out");
+    }
     Assessment a;
     try {
       a = HouseholdAssessor.assessOne(m, it.insurance(), book, payDate, tier);

@@ -63,10 +63,6 @@ public record OrderRequest(UUID householdRef, String channel, String mode, List<
       if (t != null && !(t instanceof Integer)) {
         throw Problem.invalidField("items[" + i + "].tier", "tier must be a whole number of yuan");
       }
-      if (t != null && ins != Insurance.PENSION) {
-        // a tier is the pension's: one sent with another insurance was meant for something else
-        throw Problem.invalidField("items[" + i + "].tier", ins.code() + " has no tiers: leave tier out");
-      }
       // one benefit year per member and insurance in an order: refunds, receipts and the agencies' records
       // name an order's item by member and insurance; another open year is paid in a second order
       if (!seen.add(member + "/" + ins)) {

@@ -54,6 +54,18 @@ class HouseholdAssessorTest {
   }
 
   @Test
+  void aBookWithMedicalTiersOffersThemLikePensionsTiers() {
+    Regions.Entry region = new Regions.Entry("371312", "示例县", book("example-features-2024.yaml"), null);
+    HouseholdAssessor.Item item = HouseholdAssessor.assess(household("DIBAO_3_4"), region, LocalDate.of(2023, 10, 10),
+        OffsetDateTime.parse("2023-10-10T10:00:00+08:00")).get(0);
+    assertThat(item.insurance()).isEqualTo(Insurance.MEDICAL);
+    assertThat(item.status()).isEqualTo(HouseholdAssessor.Status.UNPAID);
+    assertThat(item.tiers()).extracting(HouseholdAssessor.TierOption::tierYuan).containsExactly(380, 500);
+    assertThat(item.tiers()).extracting(t -> t.assessment().personalFen()).containsExactly(11400L, 15000L);
+    assertThat(item.assessment().personalFen()).as("shown at the first tier").isEqualTo(11400);
+  }
+
+  @Test
   void aRefusalCarriesItsCodeAndChineseText() {
     Regions.Entry region = new Regions.Entry("371312", "示例县", book("example-features-2024.yaml"), null);
     HouseholdAssessor.Item item = HouseholdAssessor.assess(household("DIBAO_3_4"), region, LocalDate.of(2023, 10, 26),
