@@ -33,8 +33,10 @@ final class BookReader {
         .allowOnly("id", "notice", "title", "inService", "regions", "categories", "reasons", "medical", "pension");
     String id = book.field("id").string();
     String notice = book.field("notice").string();
-    if (!notice.matches("[0-9]{3}")) {
-      throw book.field("notice").error("must be the three-digit notice number, e.g. \"000\"");
+    // the seed notices are numbered 000-004; another city's is named by its document number (文号)
+    if (!notice.matches("[0-9]{3}|[^\\s]{2,40}")) {
+      throw book.field("notice").error("must name the notice in one word: a three-digit number (\"000\") or its document"
+          + " number (\"泰医保发〔2025〕12号\"), without spaces");
     }
     String title = book.field("title").string();
     List<Region> regions = regions(book);

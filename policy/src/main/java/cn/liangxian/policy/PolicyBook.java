@@ -70,7 +70,7 @@ public final class PolicyBook {
     return head.file();
   }
 
-  /** The notice number, e.g. {@code 000}. */
+  /** The notice, e.g. {@code 000} or its document number {@code 泰医保发〔2025〕12号}. */
   public String notice() {
     return head.notice();
   }

@@ -150,7 +150,9 @@ class BadBooksTest {
         Arguments.of("a duplicate key", replace("  personal: {yuan: 250, source: 000 三(二)2}\n",
             "  personal: {yuan: 250, source: 000 三(二)2}\n  personal: {yuan: 260, source: 000 三(二)2}\n"),
             15, "medical.personal", "duplicate key"),
-        Arguments.of("not YAML at all", replace("title: test", "title: [unclosed"), 4, "", "not valid YAML"));
+        Arguments.of("not YAML at all", replace("title: test", "title: [unclosed"), 4, "", "not valid YAML"),
+        Arguments.of("a notice named in two words", replace("notice: \"000\"", "notice: \"泰医保发 12号\""), 2, "notice",
+            "in one word"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -258,6 +260,13 @@ class BadBooksTest {
     PolicyBook book = PolicyBook.parse("good.yaml", GOOD);
     assertThat(book.terms(Insurance.MEDICAL)).isPresent();
     assertThat(book.terms(Insurance.PENSION)).isPresent();
+  }
+
+  @Test
+  void anotherCitysNoticeIsNamedByItsDocumentNumber() {
+    PolicyBook book = PolicyBook.parse("taian.yaml", GOOD.replace("000", "泰医保发〔2025〕12号"));
+    assertThat(book.notice()).isEqualTo("泰医保发〔2025〕12号");
+    assertThat(book.terms(Insurance.MEDICAL).orElseThrow().windowStart()).isEqualTo(java.time.LocalDate.of(2019, 12, 8));
   }
 
   @Test
