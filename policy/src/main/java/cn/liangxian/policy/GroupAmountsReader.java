@@ -19,12 +19,8 @@ final class GroupAmountsReader {
     Set<String> seen = new HashSet<>();
     for (YamlNode row : personal.field("byGroup").list()) {
       row.allowOnly("group", "yuan", "governmentYuan", "source");
-      String id = row.field("group").string();
-      Group g = b.groups.get(id);
-      if (g == null) {
-        throw row.field("group").error("unknown group '" + id + "'" + (b.groups.isEmpty() ? ": declare it under 'groups'"
-            : " (declared: " + String.join(", ", b.groups.keySet()) + ")"));
-      }
+      Group g = GroupsReader.named(row.field("group"), b.groups);
+      String id = g.id();
       if (!seen.add(id)) {
         throw row.field("group").error("group '" + id + "' has two amounts");
       }

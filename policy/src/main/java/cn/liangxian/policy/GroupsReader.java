@@ -18,6 +18,17 @@ final class GroupsReader {
     this.sources = sources;
   }
 
+  /** The declared group a field names, or a load error listing those declared. */
+  static Group named(YamlNode id, Map<String, Group> groups) {
+    String name = id.string();
+    Group g = groups.get(name);
+    if (g == null) {
+      throw id.error("unknown group '" + name + "'" + (groups.isEmpty() ? ": declare it under 'groups'"
+          : " (declared: " + String.join(", ", groups.keySet()) + ")"));
+    }
+    return g;
+  }
+
   Map<String, Group> groups(YamlNode n, InsuranceTerms.Builder b) {
     Map<String, Group> groups = new LinkedHashMap<>();
     if (!n.has("groups")) {

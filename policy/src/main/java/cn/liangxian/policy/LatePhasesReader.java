@@ -4,7 +4,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -49,7 +48,7 @@ final class LatePhasesReader {
     if (!ids.add(id)) {
       throw p.field("id").error("rule id '" + id + "' is used twice");
     }
-    Group group = p.has("group") ? group(p.field("group"), b.groups) : null;
+    Group group = p.has("group") ? GroupsReader.named(p.field("group"), b.groups) : null;
     LocalDate from = group == null ? from(p.field("from"), b, before) : extensionFrom(p.field("from"), b);
     LocalDate until = p.has("until") ? until(p.field("until"), from, b) : null;
     boolean full = fullFinancing(p.field("amount"), b.insurance);
@@ -64,16 +63,6 @@ final class LatePhasesReader {
     boolean govFullYear = p.has("governmentPaidFullYear") && p.field("governmentPaidFullYear").bool();
     return new LatePhase(id, from, until, group, full, p.field("reductions").bool(), subsidies, coverage, govFullYear,
         sources.of(p));
-  }
-
-  private static Group group(YamlNode g, Map<String, Group> groups) {
-    String id = g.string();
-    Group group = groups.get(id);
-    if (group == null) {
-      throw g.error("unknown group '" + id + "'" + (groups.isEmpty() ? ": declare it under 'groups'"
-          : " (declared: " + String.join(", ", groups.keySet()) + ")"));
-    }
-    return group;
   }
 
   /** Phases for everyone follow each other without a gap from the window's end. */

@@ -103,12 +103,7 @@ final class TermsReader {
     java.util.List<EarlyStart> out = new java.util.ArrayList<>();
     for (YamlNode e : list.list()) {
       e.allowOnly("group", "start", "source", "note");
-      String id = e.field("group").string();
-      Group g = b.groups.get(id);
-      if (g == null) {
-        throw e.field("group").error("unknown group '" + id + "'" + (b.groups.isEmpty() ? ": declare it under 'groups'"
-            : " (declared: " + String.join(", ", b.groups.keySet()) + ")"));
-      }
+      Group g = GroupsReader.named(e.field("group"), b.groups);
       LocalDate start = e.field("start").date();
       if (b.windowStart == null || !start.isBefore(b.windowStart)) {
         throw e.field("start").error("an earlier start must be before the window's start (" + b.windowStart + ")");
@@ -200,11 +195,7 @@ final class TermsReader {
     java.util.Set<String> groupIds = new java.util.LinkedHashSet<>();
     if (t.has("groups")) {
       for (YamlNode g : t.field("groups").list()) {
-        String id = g.string();
-        if (!b.groups.containsKey(id)) {
-          throw g.error("unknown group '" + id + "'" + (b.groups.isEmpty() ? ": declare it under 'groups'"
-              : " (declared: " + String.join(", ", b.groups.keySet()) + ")"));
-        }
+        String id = GroupsReader.named(g, b.groups).id();
         groupIds.add(id);
         long own = b.personalByGroup.stream().filter(a -> a.group().id().equals(id)).mapToLong(GroupAmount::personalFen)
             .findFirst().orElse(b.personalFen.value());

@@ -217,10 +217,7 @@ class KioskFlowTest {
   @Test
   void nobodyPaysAtAKioskThatCannotPrintTheirReceipt() throws Exception {
     printer.status(new PrinterStatus(false, false, true, false));
-    flow.idCardRead("371312196205108490", "潘梅");
-    until(() -> flow.screen() == Screen.HOUSEHOLD);
-    flow.toggle(MEMBER, "medical", null);
-    flow.confirmSelection();
+    toChannel();
     flow.choose("wechat");
     until(() -> flow.screen() == Screen.CHANNEL && flow.view().getString("message") != null);
     assertThat(flow.view().getString("message")).startsWith("打印机缺纸，本机暂停收费");
@@ -237,10 +234,7 @@ class KioskFlowTest {
         .withHeader("Content-Type", "application/problem+json")
         .withBody("{\"type\":\"https://liangxian.cn/problems/busy\",\"title\":\"现在缴费人数较多，请 3 秒后再试\","
             + "\"status\":503,\"detail\":\"系统正忙，这次请求没有办理，也没有扣款；请 3 秒后重试。\"}")));
-    flow.idCardRead("371312196205108490", "潘梅");
-    until(() -> flow.screen() == Screen.HOUSEHOLD);
-    flow.toggle(MEMBER, "medical", null);
-    flow.confirmSelection();
+    toChannel();
     flow.choose("wechat");
     until(() -> flow.screen() == Screen.CHANNEL && flow.view().getString("message") != null);
     assertThat(flow.view().getString("message")).isEqualTo("系统正忙，这次请求没有办理，也没有扣款；请 3 秒后重试。");
@@ -260,10 +254,7 @@ class KioskFlowTest {
         .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("made"));
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).inScenario("cut").whenScenarioStateIs("made")
         .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(resource("order-paying.json"))));
-    flow.idCardRead("371312196205108490", "潘梅");
-    until(() -> flow.screen() == Screen.HOUSEHOLD);
-    flow.toggle(MEMBER, "medical", null);
-    flow.confirmSelection();
+    toChannel();
     flow.choose("alipay");
     until(() -> flow.screen() == Screen.ERROR);
     assertThat(flow.view().getString("message")).isEqualTo("网络暂时不通，请稍后再试");
@@ -275,11 +266,16 @@ class KioskFlowTest {
     assertThat(creates.get(1).getHeader("Idempotency-Key")).isEqualTo(creates.get(0).getHeader("Idempotency-Key"));
   }
 
-  private void toPaying() throws Exception {
+  /** Card read, the medical item picked, on the channel screen. */
+  private void toChannel() throws Exception {
     flow.idCardRead("371312196205108490", "潘梅");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
     flow.toggle(MEMBER, "medical", null);
     flow.confirmSelection();
+  }
+
+  private void toPaying() throws Exception {
+    toChannel();
     flow.choose("alipay");
     until(() -> flow.screen() == Screen.PAYING);
   }
