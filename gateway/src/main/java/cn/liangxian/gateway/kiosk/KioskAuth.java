@@ -81,8 +81,12 @@ public final class KioskAuth {
     } catch (NumberFormatException e) {
       return Future.failedFuture(refused("unsigned", "X-Kiosk-Timestamp must be Unix seconds"));
     }
-    if (Math.abs(clock.instant().getEpochSecond() - seconds) > 300) {
-      return Future.failedFuture(refused("clock", "the kiosk's clock is more than 5 minutes off"));
+    long gatewayTime = clock.instant().getEpochSecond();
+    if (Math.abs(gatewayTime - seconds) > 300) {
+      // the gateway's time comes with the refusal, so that a kiosk whose clock has drifted can sign by it
+      refusals.get("clock").increment();
+      return Future.failedFuture(new Problem(401, "kiosk-unauthorized", "Kiosk not authenticated",
+          "the kiosk's clock is more than 5 minutes off", new io.vertx.core.json.JsonObject().put("serverTime", gatewayTime)));
     }
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     String message = String.join("\n", VERSION, kiosk, ctx.request().method().name(), ctx.request().uri(), ts, nonce, sha256(body));

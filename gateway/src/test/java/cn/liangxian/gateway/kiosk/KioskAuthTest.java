@@ -97,7 +97,10 @@ class KioskAuthTest {
     ec.initialize(new ECGenParameterSpec("secp256r1"));
     assertThat(detail(call("K-371312-0001", ec.generateKeyPair(), "SHA256withECDSA", "/api/v1/lookup", body, body, 0, nonce())))
         .contains("does not verify");
-    assertThat(detail(call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/lookup", body, body, -301, nonce()))).contains("5 minutes");
+    HttpResponse<Buffer> late = call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/lookup", body, body, -301, nonce());
+    assertThat(detail(late)).contains("5 minutes");
+    assertThat(late.bodyAsJsonObject().getLong("serverTime")).as("the gateway's time, to sign by")
+        .isEqualTo(g.clock.instant().getEpochSecond());
     String other = new JsonObject().put("idNumber", Fixture.LI).put("name", "李四").encode();
     assertThat(detail(call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/lookup", body, other, 0, nonce())))
         .contains("does not verify");

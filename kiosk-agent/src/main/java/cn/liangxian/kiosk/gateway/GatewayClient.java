@@ -81,6 +81,11 @@ public final class GatewayClient {
   }
 
   private Future<JsonObject> send(HttpMethod method, String path, JsonObject body, String idempotencyKey, long timeout) {
+    return send(method, path, body, idempotencyKey, timeout, true);
+  }
+
+  private Future<JsonObject> send(HttpMethod method, String path, JsonObject body, String idempotencyKey, long timeout,
+      boolean mayFollowClock) {
     String full = basePath + path;
     Buffer b = body == null ? null : body.toBuffer();
     HttpRequest<Buffer> req = client.request(method, full).timeout(timeout);
@@ -108,14 +113,22 @@ public final class GatewayClient {
       }
       String type = null;
       String detail = null;
+      Long serverTime = null;
       try {
         JsonObject p = resp.bodyAsJsonObject();
         if (p != null) {
           type = p.getString("type");
           detail = p.getString("detail", p.getString("title"));
+          serverTime = p.getValue("serverTime") instanceof Number n ? n.longValue() : null;
         }
       } catch (RuntimeException e) {
         // not a problem document
+      }
+      if (resp.statusCode() == 401 && serverTime != null && mayFollowClock) {
+        // refused for this kiosk's clock, before anything was done: sign by the gateway's time and ask once more
+        long offset = signer.followGatewayClock(serverTime);
+        LOG.warn("this kiosk's clock is {} s off the gateway's: signing by the gateway's time; set the kiosk's clock", offset);
+        return send(method, path, body, idempotencyKey, timeout, false);
       }
       LOG.info("gateway {} {} answered {} {}", method, path.replaceAll("/orders/[^/]+", "/orders/{id}"),
           resp.statusCode(), type);

@@ -38,15 +38,27 @@ public final class RequestSigner {
   private final KioskIdentity identity;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+  /** Seconds to add to this kiosk's clock to read the gateway's: 0 until the gateway said the clock is off. */
+  private final java.util.concurrent.atomic.AtomicLong offsetSeconds = new java.util.concurrent.atomic.AtomicLong();
 
   public RequestSigner(KioskIdentity identity, Clock clock) {
     this.identity = identity;
     this.clock = clock;
   }
 
+  /**
+   * The gateway refused a request for this kiosk's clock and said its own time: sign by that from now on (a kiosk
+   * whose clock battery died, or whose time service is unreachable, still serves residents). Returns the offset.
+   */
+  public long followGatewayClock(long gatewayEpochSecond) {
+    long offset = gatewayEpochSecond - clock.instant().getEpochSecond();
+    offsetSeconds.set(offset);
+    return offset;
+  }
+
   /** The headers to add to a request. */
   public Map<String, String> sign(String method, String pathAndQuery, byte[] body) {
-    String ts = Long.toString(clock.instant().getEpochSecond());
+    String ts = Long.toString(clock.instant().getEpochSecond() + offsetSeconds.get());
     byte[] n = new byte[16];
     random.nextBytes(n);
     String nonce = HexFormat.of().formatHex(n);

@@ -74,6 +74,25 @@ class GatewayClientTest {
   }
 
   @Test
+  void aKioskWhoseClockIsOffSignsByTheGatewaysTimeOnceTold() throws Exception {
+    long gatewayTime = NOW.getEpochSecond() + 3600; // this kiosk's clock is an hour slow
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).inScenario("clock").whenScenarioStateIs(
+            com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+        .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/problem+json")
+            .withBody(new JsonObject().put("type", "https://liangxian.cn/problems/kiosk-unauthorized").put("status", 401)
+                .put("detail", "the kiosk's clock is more than 5 minutes off").put("serverTime", gatewayTime).encode()))
+        .willSetStateTo("told"));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).inScenario("clock").whenScenarioStateIs("told")
+        .willReturn(okJson("{\"household\":{}}")));
+    assertThat(await(client.lookup("371312196205108490", "潘梅")).containsKey("household")).isTrue();
+    List<LoggedRequest> sent = wm.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo("/api/v1/lookup")));
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(0).getHeader(RequestSigner.TIMESTAMP)).isEqualTo(Long.toString(NOW.getEpochSecond()));
+    assertThat(sent.get(1).getHeader(RequestSigner.TIMESTAMP)).isEqualTo(Long.toString(gatewayTime));
+    assertThat(sent.get(1).getHeader(RequestSigner.NONCE)).isNotEqualTo(sent.get(0).getHeader(RequestSigner.NONCE));
+  }
+
+  @Test
   void theKiosksPrivateKeyIsReadableByItsUserOnlyAndLoadsAgain(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     KioskIdentity made = KioskIdentity.loadOrCreate("K-9", dir);
     assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve("kiosk-key.pem")))
