@@ -33,12 +33,13 @@ public final class AgencyChanges {
       + " received_at, source) select $1, id, $3, $4, $5, $6, $7, $8, $9 from person where id_index = $2"
       + " on conflict do nothing returning person_id";
   static final String KNOWN = "select 1 from agency_change where change_id = $1";
-  // paid items the change settles: each to be refunded after the delay
+  // paid items the change settles: each to be refunded after the delay; without a year, the years not yet over
+  // ($7, this year in Beijing): a death or employee insurance does not undo the cover of a year already used
   static final String PLAN = "insert into agency_refund (change_id, order_id, person_id, insurance, amount_fen, whole, reason, due_at)"
       + " select $1, r.order_id, r.person_id, r.insurance, i.personal_fen, true, $4, $5 from reservation r"
       + " join order_item i on i.order_id = r.order_id and i.person_id = r.person_id and i.insurance = r.insurance"
       + " where r.person_id = $2 and r.paid and i.personal_fen > 0 and ($3::text is null or r.insurance = $3)"
-      + " and ($6::int is null or r.year = $6) on conflict do nothing";
+      + " and (r.year = $6 or ($6::int is null and r.year >= $7)) on conflict do nothing";
   static final String CATEGORY = "insert into person_category (person_id, category, department, valid_from, source)"
       + " values ($1, $2, $3, $4, 'agency') on conflict do nothing";
 
@@ -136,15 +137,19 @@ public final class AgencyChanges {
       return conn.preparedQuery(CATEGORY).execute(Tuple.of(person, c.getString("category"),
               c.getString("department", "agency"), c.getString("validFrom") == null ? null : java.time.LocalDate.parse(c.getString("validFrom"))))
           .compose(x -> conn.preparedQuery(PLAN.replace("i.personal_fen, true", "i.personal_fen, false"))
-              .execute(Tuple.of(c.getString("changeId"), person, c.getString("insurance"), "category-arrived",
-                  now.plus(setup.refundDelay()), c.getInteger("year")))).mapEmpty();
+              .execute(plan(c, person, "category-arrived", now))).mapEmpty();
     }
     String reason = switch (c.getString("kind")) {
       case "DIED" -> "death";
       case "PAID_ELSEWHERE" -> "duplicate";
       default -> "enrolled-elsewhere";
     };
-    return conn.preparedQuery(PLAN).execute(Tuple.of(c.getString("changeId"), person, c.getString("insurance"), reason,
-        now.plus(setup.refundDelay()), c.getInteger("year"))).mapEmpty();
+    return conn.preparedQuery(PLAN).execute(plan(c, person, reason, now)).mapEmpty();
+  }
+
+  private Tuple plan(JsonObject c, long person, String reason, OffsetDateTime now) {
+    int thisYear = now.atZoneSameInstant(cn.liangxian.gateway.channel.ChannelDays.BEIJING).getYear();
+    return Tuple.from(new Object[] {c.getString("changeId"), person, c.getString("insurance"), reason,
+        now.plus(setup.refundDelay()), c.getInteger("year"), thisYear});
   }
 }

@@ -27,6 +27,8 @@ class AgencyRefundsAfterTheWindowTest {
       String[] b = f.household("431103");
       JsonObject oa = f.pay(a[0], "赵一", "wechat");
       JsonObject ob = f.pay(b[0], "赵一", "wechat");
+      String[] c = f.household("431103");
+      JsonObject oc = f.pay(c[0], "赵一", "wechat");
       assertThat(f.changes("ls-medical", change("CATEGORY", a[0]).put("category", "POVERTY").put("department", "乡村振兴")
           .put("validFrom", "2019-01-01")).getKey()).isEqualTo(200);
       assertThat(f.changes("ls-medical", change("DIED", b[0])).getKey()).isEqualTo(200);
@@ -49,6 +51,14 @@ class AgencyRefundsAfterTheWindowTest {
           .isEqualTo(12500L);
       assertThat(f.count("select count(*) from handoff_record where order_id = '" + oa.getString("id") + "' and kind = 'REVERSAL'"))
           .as("the agency hears of both").isEqualTo(2);
+
+      // a year later, a death reported without a year does not undo the cover of 2020, which was used
+      f.g.clock.advance(Duration.between(f.g.clock.instant(), Instant.parse("2021-01-10T02:00:00Z")));
+      JsonObject yearless = change("DIED", c[0]);
+      yearless.remove("year");
+      assertThat(f.changes("ls-medical", yearless).getValue().getJsonArray("results").getJsonObject(0).getString("answer"))
+          .isEqualTo("applied");
+      assertThat(f.count("select count(*) from agency_refund where order_id = '" + oc.getString("id") + "'")).isZero();
     }
   }
 }
