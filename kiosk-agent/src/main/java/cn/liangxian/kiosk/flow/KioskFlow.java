@@ -246,8 +246,11 @@ public final class KioskFlow {
       }
       answer(s, () -> {
         if (ar.failed()) {
-          return; // a lost poll is retried on the next tick
+          // retried on the next tick; meanwhile a resident who has paid is told not to pay again
+          message = "网络不稳定，正在确认支付结果。如已付款，请稍候，不要重复付款";
+          return;
         }
+        message = null;
         String state = ar.result().getString("state");
         if ("PAID".equals(state)) {
           paid();

@@ -215,6 +215,21 @@ class KioskFlowTest {
   }
 
   @Test
+  void whileTheGatewayCannotBeReachedTheQrScreenSaysNotToPayAgain() throws Exception {
+    toPaying();
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    clock.advance(Duration.ofSeconds(3));
+    flow.tick();
+    until(() -> flow.view().getString("message") != null);
+    assertThat(flow.screen()).isEqualTo(Screen.PAYING);
+    assertThat(flow.view().getString("message")).contains("不要重复付款");
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    clock.advance(Duration.ofSeconds(3));
+    flow.tick();
+    until(() -> flow.screen() == Screen.DONE);
+  }
+
+  @Test
   void nobodyPaysAtAKioskThatCannotPrintTheirReceipt() throws Exception {
     printer.status(new PrinterStatus(false, false, true, false));
     toChannel();
