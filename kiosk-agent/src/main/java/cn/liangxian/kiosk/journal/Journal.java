@@ -24,10 +24,12 @@ public final class Journal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
   static final int MAX_RECORD = 1 << 20;
 
-  private final FileChannel file;
+  private final Path path;
+  private FileChannel file;
   private final List<JsonObject> records;
 
-  private Journal(FileChannel file, List<JsonObject> records) {
+  private Journal(Path path, FileChannel file, List<JsonObject> records) {
+    this.path = path;
     this.file = file;
     this.records = records;
   }
@@ -68,7 +70,7 @@ public final class Journal implements AutoCloseable {
       ch.force(true);
     }
     ch.position(at);
-    return new Journal(ch, records);
+    return new Journal(path, ch, records);
   }
 
   /**
@@ -95,6 +97,47 @@ public final class Journal implements AutoCloseable {
       throw e;
     }
     records.add(record.copy());
+  }
+
+  /** How many records the journal holds. */
+  public synchronized int size() {
+    return records.size();
+  }
+
+  /** The newest record (a copy), or null when there is none. */
+  public synchronized JsonObject last() {
+    return records.isEmpty() ? null : records.get(records.size() - 1).copy();
+  }
+
+  /**
+   * Replaces the journal by the records kept, as one step a power cut cannot tear: they are written to a file beside
+   * it and forced to the disk, which then takes the journal's name (an atomic rename), the folder forced too.
+   */
+  public synchronized void rewrite(List<JsonObject> keep) throws IOException {
+    Path tmp = path.resolveSibling(path.getFileName() + ".rewrite");
+    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE)) {
+      for (JsonObject r : keep) {
+        byte[] p = r.encode().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + p.length);
+        b.putInt(p.length).putInt(crc(p)).put(p).flip();
+        while (b.hasRemaining()) {
+          out.write(b);
+        }
+      }
+      out.force(true);
+    }
+    Files.move(tmp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel dir = FileChannel.open(path.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException e) {
+      // a file system that cannot force a folder: the rename is still atomic
+    }
+    file.close();
+    file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    file.position(file.size());
+    records.clear();
+    keep.forEach(r -> records.add(r.copy()));
   }
 
   /** Every record, oldest first. */

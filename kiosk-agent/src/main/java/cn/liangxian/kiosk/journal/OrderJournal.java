@@ -77,8 +77,34 @@ public final class OrderJournal {
 
   /** The last record's time: the heartbeat's "last transaction". */
   public String lastActivity() {
+    JsonObject last = journal.last();
+    return last == null ? null : last.getString("at");
+  }
+
+  /**
+   * Keeps the journal to the orders still open (and the newest record, for {@link #lastActivity}) once it holds more
+   * than {@code threshold} records: a kiosk's settled orders are the gateway's to remember, not its disk's.
+   * Returns how many records were dropped.
+   */
+  public int compact(int threshold) throws IOException {
+    int before = journal.size();
+    if (before <= threshold) {
+      return 0;
+    }
+    java.util.Set<String> open = new java.util.HashSet<>();
+    for (Entry e : open()) {
+      open.add(e.key());
+    }
     List<JsonObject> all = journal.records();
-    return all.isEmpty() ? null : all.get(all.size() - 1).getString("at");
+    List<JsonObject> keep = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      JsonObject r = all.get(i);
+      if (open.contains(r.getString("key")) || i == all.size() - 1) {
+        keep.add(r);
+      }
+    }
+    journal.rewrite(keep);
+    return before - keep.size();
   }
 
   private JsonObject rec(Step step, String key) {

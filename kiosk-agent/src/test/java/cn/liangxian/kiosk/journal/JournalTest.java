@@ -19,6 +19,36 @@ class JournalTest {
   Path dir;
 
   @Test
+  void settledOrdersAreDroppedWhenTheJournalGrowsAndTheOpenOnesSurvive() throws IOException {
+    Path p = dir.resolve("j");
+    Clock clock = Clock.fixed(Instant.parse("2020-01-15T02:00:00Z"), ZoneOffset.UTC);
+    try (Journal j = Journal.open(p)) {
+      OrderJournal o = new OrderJournal(j, clock);
+      for (int i = 0; i < 30; i++) {
+        o.intent("k" + i, new JsonObject().put("n", i));
+        o.order("k" + i, "order-" + i);
+        if (i != 7 && i != 21) {
+          o.closed("k" + i, "printed");
+        }
+      }
+      assertThat(o.compact(100)).as("below the threshold").isZero();
+      assertThat(o.compact(50)).isEqualTo(90 - 2 - 4 - 1);
+      assertThat(o.open()).extracting(OrderJournal.Entry::key).containsExactly("k7", "k21");
+      o.step("k7", OrderJournal.Step.PAID);
+    }
+    try (Journal j = Journal.open(p)) {
+      OrderJournal o = new OrderJournal(j, clock);
+      assertThat(j.size()).isEqualTo(6);
+      assertThat(o.open()).extracting(OrderJournal.Entry::key, OrderJournal.Entry::orderId, OrderJournal.Entry::step)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("k7", "order-7", OrderJournal.Step.PAID),
+              org.assertj.core.groups.Tuple.tuple("k21", "order-21", OrderJournal.Step.ORDER));
+      assertThat(o.lastActivity()).isEqualTo("2020-01-15T02:00:00Z");
+      assertThat(o.open().get(1).request().getInteger("n")).isEqualTo(21);
+    }
+    assertThat(Files.exists(dir.resolve("j.rewrite"))).isFalse();
+  }
+
+  @Test
   void recordsSurviveReopening() throws IOException {
     Path p = dir.resolve("j");
     try (Journal j = Journal.open(p)) {
