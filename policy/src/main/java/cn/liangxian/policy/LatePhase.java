@@ -13,6 +13,8 @@ import java.time.LocalDate;
  * @param subsidies the pension contribution subsidy is still credited
  * @param coverage when cover starts for a payment in this phase
  * @param governmentPaidFullYear people whose personal part the government pays keep the full year (000 三(二)3)
+ * @param backPayment a pension back-payment (补缴) that runs past the benefit year: the year may still be paid for
+ *     until {@code until}
  */
 record LatePhase(
     String id,
@@ -24,6 +26,7 @@ record LatePhase(
     boolean subsidies,
     Coverage coverage,
     boolean governmentPaidFullYear,
+    boolean backPayment,
     String source) {
 
   /** When cover starts for a late payment. */

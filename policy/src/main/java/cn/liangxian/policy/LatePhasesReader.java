@@ -43,14 +43,15 @@ final class LatePhasesReader {
 
   private LatePhase phase(YamlNode p, InsuranceTerms.Builder b, List<LatePhase> before, Set<String> ids) {
     p.allowOnly("id", "from", "until", "group", "amount", "reductions", "subsidies", "waitingDays", "coverage",
-        "governmentPaidFullYear", "source");
+        "governmentPaidFullYear", "backPayment", "source");
     String id = p.field("id").ruleId();
     if (!ids.add(id)) {
       throw p.field("id").error("rule id '" + id + "' is used twice");
     }
     Group group = p.has("group") ? GroupsReader.named(p.field("group"), b.groups) : null;
-    LocalDate from = group == null ? from(p.field("from"), b, before) : extensionFrom(p.field("from"), b);
-    LocalDate until = p.has("until") ? until(p.field("until"), from, b) : null;
+    boolean back = backPayment(p, b);
+    LocalDate from = group == null ? from(p.field("from"), b, before, back) : extensionFrom(p.field("from"), b, back);
+    LocalDate until = p.has("until") ? until(p.field("until"), from, b, back) : null;
     boolean full = fullFinancing(p.field("amount"), b.insurance);
     LatePhase.Coverage coverage = coverage(p, b.insurance);
     boolean subsidies = true;
@@ -61,12 +62,32 @@ final class LatePhasesReader {
       subsidies = p.field("subsidies").bool();
     }
     boolean govFullYear = p.has("governmentPaidFullYear") && p.field("governmentPaidFullYear").bool();
-    return new LatePhase(id, from, until, group, full, p.field("reductions").bool(), subsidies, coverage, govFullYear,
+    return new LatePhase(id, from, until, group, full, p.field("reductions").bool(), subsidies, coverage, govFullYear, back,
         sources.of(p));
   }
 
+  /**
+   * A pension back-payment (补缴, "可补缴未缴费年度…不享受政府补贴") may run past the benefit year, to its own end; it buys
+   * the contribution year, so it takes no waiting time.
+   */
+  private static boolean backPayment(YamlNode p, InsuranceTerms.Builder b) {
+    if (!p.has("backPayment") || !p.field("backPayment").bool()) {
+      return false;
+    }
+    if (b.insurance != Insurance.PENSION) {
+      throw p.field("backPayment").error("only pension years are paid back; medical cover cannot start in the past");
+    }
+    if (!p.has("until")) {
+      throw p.error("a back-payment needs its last day ('until')");
+    }
+    if (!p.has("waitingDays") || p.field("waitingDays").notGiven() || p.field("waitingDays").nonNegativeInteger() != 0) {
+      throw p.error("a back-payment buys the contribution year: write 'waitingDays: 0'");
+    }
+    return true;
+  }
+
   /** Phases for everyone follow each other without a gap from the window's end. */
-  private static LocalDate from(YamlNode f, InsuranceTerms.Builder b, List<LatePhase> before) {
+  private static LocalDate from(YamlNode f, InsuranceTerms.Builder b, List<LatePhase> before, boolean back) {
     LocalDate from = f.date();
     LocalDate expected = b.windowEnd.plusDays(1);
     if (before.isEmpty() && !from.equals(expected)) {
@@ -82,24 +103,27 @@ final class LatePhasesReader {
         throw f.error("phase '" + last.id() + "' ends on " + last.until() + ", so no phase for everyone may follow it");
       }
     }
-    return checkInYear(f, from, b);
+    return back ? from : checkInYear(f, from, b);
   }
 
   /** An extension for one group starts after the window, whenever the notice says. */
-  private static LocalDate extensionFrom(YamlNode f, InsuranceTerms.Builder b) {
+  private static LocalDate extensionFrom(YamlNode f, InsuranceTerms.Builder b, boolean back) {
     LocalDate from = f.date();
     if (!from.isAfter(b.windowEnd)) {
       throw f.error("an extension starts after the window ends (" + b.windowEnd + ")");
     }
-    return checkInYear(f, from, b);
+    return back ? from : checkInYear(f, from, b);
   }
 
-  private static LocalDate until(YamlNode u, LocalDate from, InsuranceTerms.Builder b) {
+  private static LocalDate until(YamlNode u, LocalDate from, InsuranceTerms.Builder b, boolean back) {
     LocalDate until = u.date();
     if (until.isBefore(from)) {
       throw u.error("ends (" + until + ") before it starts (" + from + ")");
     }
-    return checkInYear(u, until, b);
+    if (back && until.isAfter(LocalDate.of(b.benefitYear + 30, 12, 31))) {
+      throw u.error("a back-payment of " + b.benefitYear + " ending after " + (b.benefitYear + 30) + " is not plausible");
+    }
+    return back ? until : checkInYear(u, until, b);
   }
 
   private static LocalDate checkInYear(YamlNode f, LocalDate d, InsuranceTerms.Builder b) {

@@ -34,7 +34,16 @@ final class PayDateCheck {
           + " contributions opens on " + start + " (" + terms.windowSource + ")",
           terms.benefitYear, terms.insurance, start);
     }
-    if (payDate.isAfter(yearEnd)) {
+    if (payDate.isAfter(yearEnd) && terms.late.stream().anyMatch(LatePhase::backPayment)) {
+      if (terms.late.stream().noneMatch(p -> p.backPayment() && p.covers(payDate))) {
+        LocalDate last = terms.late.stream().filter(LatePhase::backPayment).map(LatePhase::until)
+            .max(LocalDate::compareTo).orElseThrow();
+        if (payDate.isAfter(last)) {
+          throw refused(ReasonCode.LATE_CLOSED, "back-payments of " + terms.benefitYear + " " + terms.insurance.code()
+              + " were taken until " + last, last);
+        }
+      }
+    } else if (payDate.isAfter(yearEnd)) {
       throw refused(ReasonCode.YEAR_ENDED, "the " + terms.benefitYear + " " + terms.insurance.code()
           + " year ended on " + yearEnd + "; " + book.file() + " does not cover payments on " + payDate,
           terms.benefitYear, terms.insurance);

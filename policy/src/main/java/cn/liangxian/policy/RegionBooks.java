@@ -104,7 +104,8 @@ public final class RegionBooks {
       return false;
     }
     if (payDate.isAfter(LocalDate.of(t.benefitYear, 12, 31))) {
-      return false;
+      // a past year is open while a back-payment of it runs
+      return t.late.stream().anyMatch(p -> p.backPayment() && p.covers(payDate));
     }
     return !payDate.isAfter(t.windowEnd) || t.lateRefused == null;
   }

@@ -130,6 +130,13 @@ class BadBooksTest {
         Arguments.of("an age ceiling below the minimum age", replace("minAge: {years: 16, source: 000 三(一)1}",
             "minAge: {years: 16, source: 000 三(一)1}\n    maxAge: {years: 15, source: 000 三(一)1}"),
             36, "pension.eligibility.maxAge.years", "maxAge 15 is below minAge 16"),
+        Arguments.of("a medical back-payment", replace("{id: full, from: 2020-03-01, amount: full, reductions: false, waitingDays: 30,",
+            "{id: full, from: 2020-03-01, until: 2021-06-30, backPayment: true, amount: full, reductions: false, waitingDays: 30,"),
+            28, "medical.late[1].backPayment", "only pension years are paid back"),
+        Arguments.of("a back-payment without its end", replace("  late: {refuse: no rule, source: 000 三(一)2(6)}",
+            "  late:\n    - {id: back, from: 2020-01-01, amount: personal, reductions: false, waitingDays: 0, backPayment: true,"
+                + " source: 000 三(一)2(6)}"),
+            45, "pension.late[0]", "needs its last day"),
         Arguments.of("a pension waiting time not given", replace("  late: {refuse: no rule, source: 000 三(一)2(6)}",
             "  late:\n    - {id: grace, from: 2020-01-01, amount: personal, reductions: true,"
                 + " waitingDays: {notGiven: not said}, source: 000 三(一)2(6)}"),

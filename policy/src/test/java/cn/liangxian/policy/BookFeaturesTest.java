@@ -274,6 +274,24 @@ class BookFeaturesTest {
   }
 
   @Test
+  void aPastYearIsPaidBackWithoutItsSubsidyUntilTheBackPaymentEnds_102_3() {
+    Person p = person(TIERS, "1980-06-15");
+    Assessment back = pension(p, "2026-03-01", 500);
+    assertThat(back.eligible()).isTrue();
+    assertThat(back.personalFen()).isEqualTo(50000);
+    assertThat(back.subsidyFen()).as("补缴的不享受政府缴费补贴").isZero();
+    assertThat(back.coverageStart()).isEqualTo(LocalDate.of(2024, 1, 1));
+    assertThat(back.rules()).extracting(AppliedRule::id).contains("back-payment");
+    assertThat(RegionBooks.examples(REGION, java.util.List.of(book(TIERS))).openYears(Insurance.PENSION,
+        LocalDate.of(2026, 3, 1))).as("the past year is open while it may be paid back").containsExactly(2024);
+    AssessmentException over = catchThrowableOfType(AssessmentException.class, () -> pension(p, "2030-01-02", 500));
+    assertThat(over.reason().code()).isEqualTo("policy.late-closed");
+    assertThat(over.reason().text()).contains("2029年12月31日");
+    assertThat(RegionBooks.examples(REGION, java.util.List.of(book(TIERS))).openYears(Insurance.PENSION,
+        LocalDate.of(2030, 1, 2))).isEmpty();
+  }
+
+  @Test
   void examplesAreMarkedNotInService() {
     assertThat(book(FEATURES).inService()).isFalse();
     assertThat(book(TIERS).inService()).isFalse();
