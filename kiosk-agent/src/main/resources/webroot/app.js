@@ -3,7 +3,11 @@
 const $ = (id) => document.getElementById(id);
 const yuan = (fen) => (fen / 100).toFixed(2);
 const INS = { medical: '医疗保险', pension: '养老保险' };
-const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '缴费办理中', 'not-eligible': '无需缴费', 'not-available': '暂不能缴费' };
+const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '缴费办理中', 'not-eligible': '不在此缴费', 'not-available': '暂不能缴费' };
+const CJK = /[\u4e00-\u9fff]/;
+// screens whose time runs out while the resident reads or types: every touch starts it again, and it warns first
+const TIMED = ['KEYPAD', 'HOUSEHOLD', 'CHANNEL'];
+let lastTouch = 0;
 const SEX = { male: '男', female: '女' };
 const CHANNELS = {
   wechat: { name: '微信支付', mark: '微', scan: '微信' },
@@ -40,7 +44,28 @@ function minutes(sec) {
   return m > 0 ? `${m}分${String(sec % 60).padStart(2, '0')}秒` : `${sec}秒`;
 }
 
+document.addEventListener('pointerdown', () => {
+  const now = Date.now();
+  if (now - lastTouch > 5000) {
+    lastTouch = now;
+    fetch('/api/action', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"action":"touch"}' });
+  }
+}, true);
+
+function moreTime(s) {
+  let box = $('moreTime');
+  if (!box) {
+    box = el('div', { id: 'moreTime', class: 'sheet hidden' }, el('div', { class: 'sheet-body' },
+      el('p', { class: 'big', text: '还需要更多时间吗？' }),
+      el('button', { id: 'stillHere', class: 'primary', text: '继续办理', onclick: () => { lastTouch = Date.now(); act({ action: 'touch' }); } })));
+    document.body.append(box);
+  }
+  const warn = TIMED.includes(s.screen) && s.secondsLeft !== undefined && s.secondsLeft <= 15;
+  box.classList.toggle('hidden', !warn);
+}
+
 function render(s) {
+  moreTime(s);
   const key = JSON.stringify(s, (k, v) => (k === 'secondsLeft' ? undefined : v));
   document.body.classList.toggle('elder', !!s.elder);
   $('elder').setAttribute('aria-checked', String(!!s.elder));
@@ -95,7 +120,11 @@ function itemRow(s, mem, it, chosen) {
   const label = el('span', { class: 'ins', text: `${it.year}年${INS[it.insurance] || it.insurance}` });
   if (it.status !== 'unpaid') {
     const when = it.paidAt ? `（${it.paidAt.slice(0, 10).replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}）` : '';
-    return el('div', { class: 'item done ' + it.status }, label, el('span', { class: 'status', text: (STATUS[it.status] || it.status) + when }));
+    const row = el('div', { class: 'item done ' + it.status }, label, el('span', { class: 'status', text: (STATUS[it.status] || it.status) + when }));
+    // why it cannot be paid here, in the gateway's words (a person not registered here, not yet 16, a closed window)
+    const why = it.reasonText || (it.reason && CJK.test(it.reason) ? it.reason : '');
+    if (why && (it.status === 'not-eligible' || it.status === 'not-available')) row.append(el('div', { class: 'why', text: why }));
+    return row;
   }
   const sel = chosen.get(mem.ref + '/' + it.insurance + '/' + it.year);
   const t = tierOf(it, sel && sel.tier !== undefined ? sel.tier : defaultTier(it));
@@ -104,6 +133,11 @@ function itemRow(s, mem, it, chosen) {
     'aria-pressed': String(!!sel), onclick: () => act({ action: 'toggle', memberRef: mem.ref, insurance: it.insurance, year: it.year }) },
   el('span', { class: 'box', text: sel ? '✓' : '' }), label, el('span', { class: 'amount', text: `${yuan(fen)}元` }));
   const row = el('div', { class: 'item' }, pick);
+  const cover = (t && t.coverageStart) || it.coverageStart;
+  if (it.insurance === 'medical' && cover && !cover.endsWith('-01-01')) {
+    // a late payment: cover starts after a wait, which the resident must know before paying
+    row.append(el('div', { class: 'why', text: `现为补缴期，医保待遇自${cover.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}起享受` }));
+  }
   if (it.tiers && it.tiers.length) {
     row.append(el('div', { class: 'tierline' },
       el('span', { class: 'tierinfo', text: it.insurance === 'pension' ? `${t.tier}元档 · 政府补贴${yuan(t.subsidyFen)}元` : `${t.tier}元档` }),
@@ -136,7 +170,7 @@ const SCREENS = {
     const pic = el('div', { class: 'picture' });
     pic.innerHTML = CARD_PICTURE;
     return [phrases('big', '请将身份证放在|下方读卡区'), pic,
-      el('p', { class: 'hint', text: '也可以插入社保卡，或手动输入身份证号' }),
+      el('p', { class: 'hint', text: '身份证已放在读卡区的，请拿起后重新放上；也可以手动输入身份证号' }),
       el('div', { class: 'actions' }, el('button', { id: 'keypad', onclick: () => act({ action: 'keypad' }), text: '手动输入身份证号' }))];
   },
   KEYPAD: (s) => entryScreen(s),
@@ -152,7 +186,9 @@ const SCREENS = {
     const whole = (s.wholeFamily || []).map((i) => INS[i] || i);
     const top = el('div', { class: 'top' });
     if (s.allFen > 0) top.append(el('button', { id: 'payAll', class: 'primary payall', text: `全家缴费 ¥${yuan(s.allFen)}`, onclick: () => act({ action: 'payAll' }) }));
-    top.append(el('p', { class: 'hint', text: whole.length ? `本地${whole.join('、')}须全家一起缴，已为您全部选上` : '请选择要缴费的人员和险种' }));
+    const picked = (s.selection || []).length > 0;
+    top.append(el('p', { class: s.message ? 'hint done-all' : 'hint', id: 'hint', text: s.message
+      || (whole.length && picked ? `本地${whole.join('、')}须全家一起缴，已为您全部选上` : '请选择要缴费的人员和险种') }));
     const ok = el('button', { id: 'confirm', class: 'primary', text: '去缴费', onclick: () => act({ action: 'confirm' }) });
     if (!s.selection || !s.selection.length) ok.setAttribute('disabled', 'disabled');
     const bar = el('div', { class: 'paybar' }, el('span', { id: 'total', class: 'total' }, `合计 ¥${yuan(s.selectedFen || 0)}`,
@@ -164,13 +200,15 @@ const SCREENS = {
   CHANNEL: (s) => [phrases('big', `应缴 ¥${yuan(s.selectedFen || 0)}，请选择支付方式`),
     s.message ? el('p', { class: 'error', id: 'busy', text: s.message }) : '',
     el('div', { class: 'actions channels' }, ...(s.channels || ['wechat', 'alipay']).map((ch) =>
-      el('button', { id: ch, class: 'channel ' + ch, onclick: () => act({ action: 'channel', channel: ch }) }, badge(ch))))],
+      el('button', { id: ch, class: 'channel ' + ch, onclick: () => act({ action: 'channel', channel: ch }) }, badge(ch)))),
+    el('div', { class: 'actions' }, el('button', { id: 'back', class: 'secondary', text: '上一步', onclick: () => act({ action: 'back' }) }))],
   PAYING: (s) => [phrases('big', `请用${(CHANNELS[s.order.channel] || {}).scan || ''}扫码支付 ¥${yuan(s.order.totalFen)}`, 'amount'),
     el('div', { class: 'center' }, badge(s.order.channel)),
     el('img', { class: 'qr', id: 'qr', alt: '付款二维码', src: '/api/qr.svg?t=' + Date.now() }),
     s.message ? el('p', { class: 'error', id: 'unsure', text: s.message }) : ''],
   PRINTING: () => [phrases('big', '支付成功，正在打印凭证…')],
   DONE: (s) => [phrases('big', s.message || '缴费成功', 'done'),
+    el('p', { class: 'hint', id: 'takeCard', text: '请取回您的身份证' }),
     s.paid ? el('p', { class: 'summary', id: 'paidSummary', text: `已缴 ${s.paid.items} 项，共 ¥${yuan(s.paid.fen)}（${(CHANNELS[s.paid.channel] || {}).name || ''}）` }) : '',
     s.canReprint ? el('div', { class: 'actions' }, el('button', { id: 'reprint', text: '重新打印', onclick: () => act({ action: 'reprint' }) })) : ''],
   ERROR: (s) => [el('p', { class: 'error', id: 'error', text: s.message || '系统繁忙，请稍后再试' })],

@@ -117,11 +117,11 @@ public final class KioskFlow {
         return;
       }
       selection = new Selection(ar.result());
-      if (!selection.hasPayable()) {
-        error("您家庭本年度没有需要缴费的项目");
-        return;
-      }
       show(Screen.HOUSEHOLD);
+      if (!selection.hasPayable()) {
+        // the family sees who is paid, paid for by the government or not concerned, and that nothing is owed
+        message = "您家本年度没有需要缴费的项目";
+      }
       offered(s);
     }));
   }
@@ -284,7 +284,8 @@ public final class KioskFlow {
       } else {
         LOG.warn("order {}: receipt not printed: {}", orderKey, ar.cause().toString());
         message = "缴费成功，但凭证打印失败（" + (ar.cause() instanceof PrintException p ? p.getMessage()
-            : ar.cause() instanceof GatewayException g ? g.residentMessage() : "打印机故障") + "），可点击“重新打印”";
+            : ar.cause() instanceof GatewayException g ? g.residentMessage() : "打印机故障")
+            + "），可点击“重新打印”，或请工作人员帮助补打";
       }
       screen = Screen.DONE;
       touch();
@@ -317,6 +318,20 @@ public final class KioskFlow {
     idle();
   }
 
+  /** The resident is still at it (typing, reading the tier sheet): the screen's time starts again. */
+  public synchronized void stillHere() {
+    if (screen != Screen.IDLE && screen != Screen.PAYING && screen != Screen.LOOKING_UP && screen != Screen.PRINTING) {
+      touch();
+    }
+  }
+
+  /** 上一步 from the choice of channel: back to the household, what was picked still picked. */
+  public synchronized void back() {
+    if (screen == Screen.CHANNEL) {
+      show(Screen.HOUSEHOLD);
+    }
+  }
+
   public synchronized void elder(boolean on) {
     elder = on;
     if (screen != Screen.IDLE && screen != Screen.PAYING) {
@@ -334,6 +349,9 @@ public final class KioskFlow {
       if (screen == Screen.PAYING) {
         // the QR code stops here: the gateway lets the order expire; a late payment is still recovered on restart
         letGo("timed out");
+        newSession();
+        error("付款已超时，订单已取消，没有扣款。如需缴费，请重新办理");
+        return;
       }
       if (screen != Screen.PRINTING) {
         idle();

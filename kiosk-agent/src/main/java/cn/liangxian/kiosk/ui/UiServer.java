@@ -96,6 +96,8 @@ public final class UiServer {
       case "cancel" -> flow.cancel();
       case "reprint" -> flow.reprint();
       case "elder" -> flow.elder(a.getBoolean("on", false));
+      case "touch" -> flow.stillHere();
+      case "back" -> flow.back();
       default -> {
         ctx.fail(400);
         return;

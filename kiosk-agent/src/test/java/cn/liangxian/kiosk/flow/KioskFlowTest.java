@@ -164,9 +164,28 @@ class KioskFlowTest {
     toPaying();
     clock.advance(Duration.ofMinutes(15));
     flow.tick();
-    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    // the resident is told nothing was taken, then the kiosk goes back to its first screen
+    assertThat(flow.screen()).isEqualTo(Screen.ERROR);
+    assertThat(flow.view().getString("message")).startsWith("付款已超时，订单已取消，没有扣款");
+    assertThat(flow.view().containsKey("order")).isFalse();
     until(() -> journal.open().isEmpty());
     wm.verify(postRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")));
+    clock.advance(Duration.ofSeconds(20));
+    flow.tick();
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+  }
+
+  @Test
+  void touchesGiveMoreTimeAndTheChannelScreenGoesBack() throws Exception {
+    toChannel();
+    clock.advance(Duration.ofSeconds(50));
+    flow.stillHere();
+    clock.advance(Duration.ofSeconds(50));
+    flow.tick();
+    assertThat(flow.screen()).as("60 s from the last touch, not from the screen's start").isEqualTo(Screen.CHANNEL);
+    flow.back();
+    assertThat(flow.screen()).isEqualTo(Screen.HOUSEHOLD);
+    assertThat(flow.view().getLong("selectedFen")).as("what was picked stays picked").isEqualTo(25000);
   }
 
   @Test
