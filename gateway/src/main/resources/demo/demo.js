@@ -5,7 +5,10 @@ const $ = (id) => document.getElementById(id);
 const yuan = (fen) => '¥' + (fen / 100).toFixed(2);
 const INS = { medical: '医疗保险', pension: '养老保险' };
 const SEX = { male: '男', female: '女' };
-const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '缴费中', 'not-eligible': '无需缴费', 'not-available': '暂不能缴' };
+const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '缴费中', 'not-eligible': '不在此缴费', 'not-available': '暂不能缴' };
+const CJK = /[\u4e00-\u9fff]/;
+// how an order ended, in the resident's words
+const ENDED = { EXPIRED: '订单已超时，没有扣款', CANCELLED: '订单已取消，没有扣款', FAILED: '支付没有成功，没有扣款', REFUNDED: '已退款' };
 const CHANNEL = { wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付' };
 // this phone's user at the channel: the sandbox hands out login codes for it, as wx.login / my.getAuthCode do
 const PHONE_USER = 'demo-phone-' + (localStorage.demoPhone || (localStorage.demoPhone = crypto.randomUUID().slice(0, 8)));
@@ -20,10 +23,19 @@ let offered = ['wechat', 'alipay']; // the channels the gateway takes in a mini-
 const client = {
   headers: {},
   async call(method, path, body, extra) {
-    const r = await fetch(path, { method, headers: Object.assign({ 'Content-Type': 'application/json' }, client.headers, extra || {}),
-      body: body ? JSON.stringify(body) : undefined });
+    let r;
+    try {
+      r = await fetch(path, { method, headers: Object.assign({ 'Content-Type': 'application/json' }, client.headers, extra || {}),
+        body: body ? JSON.stringify(body) : undefined });
+    } catch (e) {
+      throw new Error('网络不通，请检查网络后再试');
+    }
     const data = await r.json().catch(() => ({}));
-    if (!r.ok) throw new Error(data.detail || data.title || `出错了（${r.status}）`);
+    if (!r.ok) {
+      // the gateway writes what a resident may read in Chinese; anything else is said in plain words
+      const said = [data.detail, data.title].find((t) => t && CJK.test(t));
+      throw new Error(said || (r.status >= 500 ? '系统繁忙，请稍后再试' : '暂时无法办理，请稍后再试'));
+    }
     return data;
   },
   session: null, // the channel the session token was opened in
@@ -61,16 +73,20 @@ function show(page, title) {
   window.scrollTo(0, 0);
 }
 
-function toast(text) {
+function toast(text, millis) {
   $('toast').textContent = text;
   $('toast').classList.remove('hidden');
-  setTimeout(() => $('toast').classList.add('hidden'), 1800);
+  setTimeout(() => $('toast').classList.add('hidden'), millis || 1800);
 }
 
 // ---- 查询
 
 $('lookup').onclick = async () => {
   $('findError').textContent = '';
+  if (!$('id').value.trim() || !$('name').value.trim()) {
+    $('findError').textContent = '请输入身份证号和姓名';
+    return;
+  }
   try {
     await login(channel);
     household = await client.call('POST', '/api/v1/lookup', { idNumber: $('id').value.trim().toUpperCase(), name: $('name').value.trim() });
@@ -121,7 +137,8 @@ function renderFamily() {
   const h = household.household;
   $('place').textContent = `${h.region.name} ${h.township} ${h.village}`;
   const whole = [...new Set((household.wholeFamilyRequired || []).map((w) => INS[w.insurance]))];
-  $('rule').textContent = whole.length ? `本地${whole.join('、')}须全家一起缴，已为您全部选上` : '';
+  $('rule').textContent = whole.length && picked.size ? `本地${whole.join('、')}须全家一起缴，已为您全部选上`
+    : payable().size === 0 ? '您家本年度没有需要缴费的项目' : '';
   const box = $('members');
   box.replaceChildren();
   const items = payable();
@@ -132,9 +149,14 @@ function renderFamily() {
     for (const it of mem.insurances) {
       const key = mem.ref + '/' + it.insurance + '/' + it.year;
       if (it.status !== 'unpaid') {
-        const when = it.paidAt ? `（${it.paidAt.slice(0, 10)}）` : '';
+        const when = it.paidAt ? `（${it.paidAt.slice(0, 10).replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}）` : '';
         cells.append(el('div', { class: 'cell' }, el('span', { class: 'cell-bd', text: `${it.year}年${INS[it.insurance]}` }),
           el('span', { class: 'cell-ft status ' + it.status, text: (STATUS[it.status] || it.status) + when })));
+        // why it cannot be paid here, in the gateway's words
+        const why = it.reasonText || (it.reason && CJK.test(it.reason) ? it.reason : '');
+        if (why && (it.status === 'not-eligible' || it.status === 'not-available')) {
+          cells.append(el('div', { class: 'cell why' }, el('span', { class: 'cell-bd', text: why })));
+        }
         continue;
       }
       const sel = picked.get(key);
@@ -164,10 +186,11 @@ function renderFamily() {
   let all = 0;
   for (const [k, it] of items) all += fenOf(it, picked.get(k) || { tier: defaultTier(it) });
   $('total').textContent = yuan(fen);
-  $('payAll').textContent = `全家缴费 ${yuan(all)}`;
-  $('payAll').disabled = !!order || all === 0;
-  $('pay').disabled = !!order || picked.size === 0;
-  $('pay').textContent = order ? '已下单' : '去支付';
+  // an order placed and not paid: pay it (the sheet again) or cancel it, never a dead end
+  $('payAll').textContent = order ? '取消订单' : `全家缴费 ${yuan(all)}`;
+  $('payAll').disabled = !order && all === 0;
+  $('pay').disabled = !order && picked.size === 0;
+  $('pay').textContent = order ? '继续支付' : '去支付';
 }
 
 function openTiers(mem, it, key) {
@@ -193,8 +216,36 @@ $('mask').onclick = closeSheets;
 
 // ---- 支付: the order in mini-program mode, then the channel's pay sheet
 
-$('payAll').onclick = () => { for (const [k, it] of payable()) if (!picked.has(k)) pick(k, it); renderFamily(); pay(); };
-$('pay').onclick = () => pay();
+$('payAll').onclick = () => {
+  if (order) {
+    cancelOrder();
+    return;
+  }
+  for (const [k, it] of payable()) if (!picked.has(k)) pick(k, it);
+  renderFamily();
+  pay();
+};
+$('pay').onclick = () => (order ? paySheet().catch((e) => settle(e.message)) : pay());
+
+// a payment that did not go through: an order closed meanwhile is over; otherwise it may still be paid or cancelled
+function settle(text) {
+  if (text.includes('超时')) ended(text);
+  else toast(text, 4000);
+}
+
+// the order is over (cancelled, expired, refused): said where the resident looks, and the family page is live again
+function ended(text) {
+  order = null;
+  renderFamily();
+  toast(text, 4000);
+}
+
+async function cancelOrder() {
+  try {
+    await client.call('POST', `/api/v1/orders/${order.id}/cancel`, {});
+    ended('订单已取消，没有扣款');
+  } catch (e) { toast(e.message, 4000); }
+}
 
 async function pay() {
   $('payError').textContent = '';
@@ -206,7 +257,7 @@ async function pay() {
       items: [...picked.values()] }, { 'Idempotency-Key': crypto.randomUUID() });
     renderFamily();
     await paySheet();
-  } catch (e) { $('payError').textContent = e.message; }
+  } catch (e) { toast(e.message, 4000); }
 }
 
 
@@ -216,7 +267,11 @@ async function sheetCall(confirm) {
   const body = order.channel === 'alipay' ? { tradeNO: p.alipayTradeNo, confirm } : Object.assign({ confirm }, p.wechatPayment);
   const r = await fetch(`${(await sandbox).sandboxUrl}/sandbox/sheet/${order.channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   const data = await r.json();
-  if (!r.ok) throw new Error(data.errMsg || data.memo || '支付失败');
+  if (!r.ok) {
+    // the channel's own words (requestPayment:fail …) are for developers; the resident is told what it means
+    const closed = /关闭|过期|超时|CLOSED|EXPIRED/i.test(data.errMsg || data.memo || '');
+    throw new Error(closed ? '订单已超时，没有扣款，请重新下单' : '支付没有完成，没有扣款，请重新支付');
+  }
   return data;
 }
 
@@ -232,7 +287,7 @@ async function paySheet() {
         await sheetCall(true);
         closeSheets();
         await result();
-      } catch (e) { closeSheets(); $('payError').textContent = e.message; }
+      } catch (e) { closeSheets(); settle(e.message); }
     } })));
   $('mask').classList.remove('hidden');
   sheet.classList.remove('hidden');
@@ -246,7 +301,7 @@ async function result() {
   if (o.state !== 'PAID') {
     $('resultIcon').className = 'icon warn';
     $('resultIcon').textContent = '!';
-    $('resultTitle').textContent = { EXPIRED: '订单已过期', CANCELLED: '订单已取消', REFUNDED: '已退款' }[o.state] || o.state;
+    $('resultTitle').textContent = ENDED[o.state] || '支付没有完成';
     show('result', '缴费结果');
     return;
   }

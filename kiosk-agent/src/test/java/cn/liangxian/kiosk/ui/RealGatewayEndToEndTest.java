@@ -227,8 +227,13 @@ class RealGatewayEndToEndTest {
     browser.touch("#payAll");
     KioskBrowser.waitFor(() -> !browser.text("#sheetAmount").isEmpty());
     assertThat(all).endsWith(browser.text("#sheetAmount"));
-    assertThat(browser.page.eval("document.querySelector('#pay').disabled")).isEqualTo(true); // the order exists
     browser.shot("phone-4-pay-sheet");
+    // the sheet closed without paying: the order can be paid or cancelled, never a dead end
+    browser.page.eval("document.querySelector('#mask').click(); true"); // a tap on the dimmed page above the sheet
+    KioskBrowser.waitFor(() -> browser.text("#pay").equals("继续支付"));
+    assertThat(browser.text("#payAll")).isEqualTo("取消订单");
+    browser.touch("#pay");
+    KioskBrowser.waitFor(() -> !Boolean.TRUE.equals(browser.page.eval("document.querySelector('#paySheet').classList.contains('hidden')")));
     // the sheet checks what it is given: the same parameters with one character of paySign changed are refused
     String forged = (String) browser.page.eval("(async () => { const p = Object.assign({}, order.payment.wechatPayment);"
         + " p.paySign = (p.paySign[0] === 'A' ? 'B' : 'A') + p.paySign.slice(1);"
