@@ -151,8 +151,10 @@ function tierSheet(s, chosen) {
   const { mem, it } = sheet;
   const sel = chosen.get(mem.ref + '/' + it.insurance + '/' + it.year);
   const list = el('div', { class: 'tiers' });
+  // the tier the card shows is the one ticked, picked yet or not
+  const current = sel && sel.tier !== undefined ? sel.tier : defaultTier(it);
   for (const t of it.tiers) {
-    const on = sel && sel.tier === t.tier;
+    const on = t.tier === current;
     list.append(el('button', { class: 'tier' + (on ? ' on' : ''), 'data-tier': String(t.tier),
       onclick: () => { sheet = null; act({ action: 'toggle', memberRef: mem.ref, insurance: it.insurance, year: it.year, tier: t.tier }); } },
     el('span', { class: 'box', text: on ? '✓' : '' }), el('span', { class: 'tname', text: `${t.tier}元档` }),

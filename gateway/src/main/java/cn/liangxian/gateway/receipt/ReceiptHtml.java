@@ -13,7 +13,7 @@ final class ReceiptHtml {
       + ".state{margin:16px;padding:18px;border-radius:10px;background:#fff;text-align:center;font-size:22px;font-weight:bold}"
       + ".ok{color:#07a35a}.bad{color:#d4380d}.cells{background:#fff;margin:0 0 12px}"
       + ".cell{display:flex;justify-content:space-between;gap:12px;padding:13px 16px;border-bottom:1px solid #eee}"
-      + ".cell span:first-child{color:#666;white-space:nowrap}.cell span:last-child{text-align:right;word-break:break-all}"
+      + ".cell span:first-child{color:#666;white-space:nowrap}.cell span:last-child{text-align:right;overflow-wrap:anywhere}"
       + "h2{font-size:15px;color:#666;font-weight:normal;margin:16px 16px 6px}</style></head><body>";
 
   static String page(JsonObject r) {
