@@ -265,8 +265,13 @@ async function pay() {
 async function sheetCall(confirm) {
   const p = order.payment;
   const body = order.channel === 'alipay' ? { tradeNO: p.alipayTradeNo, confirm } : Object.assign({ confirm }, p.wechatPayment);
-  const r = await fetch(`${(await sandbox).sandboxUrl}/sandbox/sheet/${order.channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  const data = await r.json();
+  let r;
+  try {
+    r = await fetch(`${(await sandbox).sandboxUrl}/sandbox/sheet/${order.channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  } catch (e) {
+    throw new Error('网络不通，支付没有完成，请稍后再试');
+  }
+  const data = await r.json().catch(() => ({}));
   if (!r.ok) {
     // the channel's own words (requestPayment:fail …) are for developers; the resident is told what it means
     const closed = /关闭|过期|超时|CLOSED|EXPIRED/i.test(data.errMsg || data.memo || '');

@@ -135,8 +135,8 @@ function itemRow(s, mem, it, chosen) {
   const row = el('div', { class: 'item' }, pick);
   const cover = (t && t.coverageStart) || it.coverageStart;
   if (it.insurance === 'medical' && cover && !cover.endsWith('-01-01')) {
-    // a late payment: cover starts after a wait, which the resident must know before paying
-    row.append(el('div', { class: 'why', text: `现为补缴期，医保待遇自${cover.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}起享受` }));
+    // cover that does not start with the year (a late payment's wait, a newborn's birth): said before paying
+    row.append(el('div', { class: 'why', text: `医保待遇自${cover.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}起享受` }));
   }
   if (it.tiers && it.tiers.length) {
     row.append(el('div', { class: 'tierline' },

@@ -176,7 +176,7 @@ final class GatewayVerticle extends VerticleBase {
     lookupRoutes(router);
     orderRoutes(router);
     callbackRoutes(router, refunds);
-    AgencyChanges agencyChanges = new AgencyChanges(vertx, pool, p.handoff(), p.clock());
+    AgencyChanges agencyChanges = new AgencyChanges(vertx, pool, p.handoff(), p.regions(), p.clock());
     router.post("/api/v1/agency/changes").handler(agencyChanges::handle);
     operatorRoutes(router, kiosks, refunds);
     router.post("/api/v1/operator/handoff/agency-changes").handler(new AgencyChangeFile(vertx, agencyChanges, p.cipher())::handle);

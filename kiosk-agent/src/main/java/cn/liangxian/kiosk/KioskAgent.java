@@ -80,9 +80,14 @@ public final class KioskAgent implements AutoCloseable {
     identity = KioskIdentity.loadOrCreate(o.kioskId(), o.keyDir());
     journalFile = Journal.open(o.journal());
     OrderJournal journal = new OrderJournal(journalFile, clock);
-    int dropped = journal.compact(JOURNAL_RECORDS_KEPT);
-    if (dropped > 0) {
-      LOG.info("journal: {} records of settled orders dropped, {} kept", dropped, journalFile.size());
+    try {
+      int dropped = journal.compact(JOURNAL_RECORDS_KEPT);
+      if (dropped > 0) {
+        LOG.info("journal: {} records of settled orders dropped, {} kept", dropped, journalFile.size());
+      }
+    } catch (IOException e) {
+      // a full disk: the journal stays as it was, whole, and its open orders are settled as ever
+      LOG.warn("journal not cut to its open orders this time: {}", e.toString());
     }
     GatewayClient gateway = new GatewayClient(vertx, o.gateway().url(), new RequestSigner(identity, clock),
         o.gateway().timeoutMillis());

@@ -170,10 +170,6 @@ final class AssessmentRun {
     return new Base(fullFen, 0, reductions ? choose(fullFen, phase) : TreatmentChoice.NONE);
   }
 
-  /**
-   * The treatments for this person against {@code base}: those the book keeps for the window are left out of a
-   * late phase, and one whose amount the notice does not give stops the assessment.
-   */
   /** The medical amount at the chosen tier: the standard one when none is chosen, or when the person's group pays its own. */
   private long medicalTier(long standard) {
     if (tierYuan == null) {
@@ -197,6 +193,10 @@ final class AssessmentRun {
     return fen;
   }
 
+  /**
+   * The treatments for this person against {@code base}: those the book keeps for the window are left out of a
+   * late phase, and one whose amount the notice does not give stops the assessment.
+   */
   private TreatmentChoice choose(long base, LatePhase phase) {
     List<Treatment> open = phase == null ? terms.treatments
         : terms.treatments.stream().filter(tr -> !tr.windowOnly()).toList();

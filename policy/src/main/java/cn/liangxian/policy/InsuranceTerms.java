@@ -106,26 +106,29 @@ public final class InsuranceTerms {
     return null;
   }
 
-  /** The first day a payment may be made: the window's start (or a group's earlier one), or its end when the notice gives no start. */
+  /**
+   * The first day everyone may pay: the window's start, or its end when the notice gives no start (a group that may pay
+   * earlier is not everyone: {@link #earliestStart()}).
+   */
   public LocalDate firstPayDate() {
-    LocalDate first = earliestStart();
-    return first != null ? first : windowEnd;
+    return windowStart != null ? windowStart : windowEnd;
+  }
+
+  /** Whether a back-payment of this year takes a payment on {@code day} (after the year has ended). */
+  boolean backPaymentOn(LocalDate day) {
+    return late.stream().anyMatch(p -> p.backPayment() && p.covers(day));
   }
 
   /** The first day anyone may pay: the window's start or a group's earlier start; null when the notice gives none. */
   LocalDate earliestStart() {
-    LocalDate first = windowStart;
-    for (EarlyStart e : earlyStarts) {
-      first = first == null || e.start().isBefore(first) ? e.start() : first;
-    }
-    return first;
+    return startFor(null);
   }
 
-  /** The first day this person may pay: the window's start, or the earliest start of a group that takes them. */
+  /** The first day this person may pay (null: anyone): the window's start, or the earliest start of a group that takes them. */
   LocalDate startFor(Person person) {
     LocalDate first = windowStart;
     for (EarlyStart e : earlyStarts) {
-      if (e.group().contains(person, ageReference.value()) && (first == null || e.start().isBefore(first))) {
+      if ((person == null || e.group().contains(person, ageReference.value())) && (first == null || e.start().isBefore(first))) {
         first = e.start();
       }
     }

@@ -80,6 +80,9 @@ final class LatePhasesReader {
     if (!p.has("until")) {
       throw p.error("a back-payment needs its last day ('until')");
     }
+    if (p.has("group")) {
+      throw p.field("group").error("a back-payment is for everyone who did not pay the year: leave 'group' out");
+    }
     if (!p.has("waitingDays") || p.field("waitingDays").notGiven() || p.field("waitingDays").nonNegativeInteger() != 0) {
       throw p.error("a back-payment buys the contribution year: write 'waitingDays: 0'");
     }

@@ -35,7 +35,7 @@ final class PayDateCheck {
           terms.benefitYear, terms.insurance, start);
     }
     if (payDate.isAfter(yearEnd) && terms.late.stream().anyMatch(LatePhase::backPayment)) {
-      if (terms.late.stream().noneMatch(p -> p.backPayment() && p.covers(payDate))) {
+      if (!terms.backPaymentOn(payDate)) {
         LocalDate last = terms.late.stream().filter(LatePhase::backPayment).map(LatePhase::until)
             .max(LocalDate::compareTo).orElseThrow();
         if (payDate.isAfter(last)) {

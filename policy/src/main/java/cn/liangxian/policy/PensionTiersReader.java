@@ -52,6 +52,11 @@ final class PensionTiersReader {
     if (tiers.isEmpty()) {
       throw t.field("yuan").error("must list at least one tier");
     }
+    for (long fen : tiers) {
+      if (fen % 100 != 0) {
+        throw t.field("ranges").error("tier " + fen / 100.0 + " is not a whole number of yuan: a tier is chosen and ordered in whole yuan");
+      }
+    }
     return tiers;
   }
 

@@ -105,7 +105,7 @@ public final class RegionBooks {
     }
     if (payDate.isAfter(LocalDate.of(t.benefitYear, 12, 31))) {
       // a past year is open while a back-payment of it runs
-      return t.late.stream().anyMatch(p -> p.backPayment() && p.covers(payDate));
+      return t.backPaymentOn(payDate);
     }
     return !payDate.isAfter(t.windowEnd) || t.lateRefused == null;
   }

@@ -215,7 +215,7 @@ class BookFeaturesTest {
     AssessmentException tooEarly = refusedMedical(person(FEATURES, "2004-05-01", "UNIVERSITY_STUDENT"), "2023-07-20");
     assertThat(tooEarly.reason().text()).contains("2023年8月1日");
     InsuranceTerms t = book(FEATURES).terms(Insurance.MEDICAL).orElseThrow();
-    assertThat(t.firstPayDate()).isEqualTo(LocalDate.of(2023, 8, 1));
+    assertThat(t.firstPayDate()).as("the first day everyone may pay: the CLI's default").isEqualTo(LocalDate.of(2023, 9, 1));
     assertThat(RegionBooks.examples(REGION, java.util.List.of(book(FEATURES))).openYears(Insurance.MEDICAL,
         LocalDate.of(2023, 8, 10))).as("the year is open to those who may pay").containsExactly(2024);
   }

@@ -3,6 +3,7 @@ package cn.liangxian.gateway.handoff;
 import cn.liangxian.channel.agency.AgencyEnvelope;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.Replies;
+import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,8 +34,10 @@ public final class AgencyChanges {
       + " received_at, source) select $1, id, $3, $4, $5, $6, $7, $8, $9 from person where id_index = $2"
       + " on conflict do nothing returning person_id";
   static final String KNOWN = "select 1 from agency_change where change_id = $1";
+  static final String REGION = "select v.region_code from person p join household h on h.id = p.household_id"
+      + " join village v on v.id = h.village_id where p.id = $1";
   // paid items the change settles: each to be refunded after the delay; without a year, the years not yet over
-  // ($7, this year in Beijing): a death or employee insurance does not undo the cover of a year already used
+  // ($7, the year of the person's region's pay date): a death or employee insurance does not undo a year already used
   static final String PLAN = "insert into agency_refund (change_id, order_id, person_id, insurance, amount_fen, whole, reason, due_at)"
       + " select $1, r.order_id, r.person_id, r.insurance, i.personal_fen, true, $4, $5 from reservation r"
       + " join order_item i on i.order_id = r.order_id and i.person_id = r.person_id and i.insurance = r.insurance"
@@ -47,11 +50,13 @@ public final class AgencyChanges {
   private final Pool pool;
   private final HandoffSetup setup;
   private final Clock clock;
+  private final Regions regions;
 
-  public AgencyChanges(Vertx vertx, Pool pool, HandoffSetup setup, Clock clock) {
+  public AgencyChanges(Vertx vertx, Pool pool, HandoffSetup setup, Regions regions, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.setup = setup;
+    this.regions = regions;
     this.clock = clock;
   }
 
@@ -136,20 +141,25 @@ public final class AgencyChanges {
       // the difference a category that arrived late makes is refunded by AgencyRefunds, which assesses it again
       return conn.preparedQuery(CATEGORY).execute(Tuple.of(person, c.getString("category"),
               c.getString("department", "agency"), c.getString("validFrom") == null ? null : java.time.LocalDate.parse(c.getString("validFrom"))))
-          .compose(x -> conn.preparedQuery(PLAN.replace("i.personal_fen, true", "i.personal_fen, false"))
-              .execute(plan(c, person, "category-arrived", now))).mapEmpty();
+          .compose(x -> plan(conn, c, person, "category-arrived", now))
+          .compose(t -> conn.preparedQuery(PLAN.replace("i.personal_fen, true", "i.personal_fen, false")).execute(t)).mapEmpty();
     }
     String reason = switch (c.getString("kind")) {
       case "DIED" -> "death";
       case "PAID_ELSEWHERE" -> "duplicate";
       default -> "enrolled-elsewhere";
     };
-    return conn.preparedQuery(PLAN).execute(plan(c, person, reason, now)).mapEmpty();
+    return plan(conn, c, person, reason, now).compose(t -> conn.preparedQuery(PLAN).execute(t)).mapEmpty();
   }
 
-  private Tuple plan(JsonObject c, long person, String reason, OffsetDateTime now) {
-    int thisYear = now.atZoneSameInstant(cn.liangxian.gateway.channel.ChannelDays.BEIJING).getYear();
-    return Tuple.from(new Object[] {c.getString("changeId"), person, c.getString("insurance"), reason,
-        now.plus(setup.refundDelay()), c.getInteger("year"), thisYear});
+  /** The plan's parameters; "this year" is that of the pay date of the person's region (pinned in a demo region). */
+  private Future<Tuple> plan(SqlConnection conn, JsonObject c, long person, String reason, OffsetDateTime now) {
+    return conn.preparedQuery(REGION).execute(Tuple.of(person)).map(rows -> {
+      String code = rows.size() == 0 ? null : rows.iterator().next().getString("region_code");
+      int thisYear = code != null && regions.get(code).isPresent() ? regions.get(code).get().payDate().getYear()
+          : now.atZoneSameInstant(cn.liangxian.gateway.channel.ChannelDays.BEIJING).getYear();
+      return Tuple.from(new Object[] {c.getString("changeId"), person, c.getString("insurance"), reason,
+          now.plus(setup.refundDelay()), c.getInteger("year"), thisYear});
+    });
   }
 }

@@ -84,9 +84,8 @@ public final class KioskAuth {
     long gatewayTime = clock.instant().getEpochSecond();
     if (Math.abs(gatewayTime - seconds) > 300) {
       // the gateway's time comes with the refusal, so that a kiosk whose clock has drifted can sign by it
-      refusals.get("clock").increment();
-      return Future.failedFuture(new Problem(401, "kiosk-unauthorized", "Kiosk not authenticated",
-          "the kiosk's clock is more than 5 minutes off", new io.vertx.core.json.JsonObject().put("serverTime", gatewayTime)));
+      return Future.failedFuture(refused("clock", "the kiosk's clock is more than 5 minutes off",
+          new io.vertx.core.json.JsonObject().put("serverTime", gatewayTime)));
     }
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     String message = String.join("\n", VERSION, kiosk, ctx.request().method().name(), ctx.request().uri(), ts, nonce, sha256(body));
@@ -136,8 +135,12 @@ public final class KioskAuth {
   }
 
   private Problem refused(String reason, String detail) {
+    return refused(reason, detail, null);
+  }
+
+  private Problem refused(String reason, String detail, io.vertx.core.json.JsonObject extensions) {
     refusals.get(reason).increment();
-    return new Problem(401, "kiosk-unauthorized", "Kiosk not authenticated", detail);
+    return new Problem(401, "kiosk-unauthorized", "Kiosk not authenticated", detail, extensions);
   }
 
   static String sha256(byte[] body) {

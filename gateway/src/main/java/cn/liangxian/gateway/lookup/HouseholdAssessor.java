@@ -97,7 +97,7 @@ public final class HouseholdAssessor {
    */
   public static Assessment assessAsPaid(Household.Member m, Insurance ins, Regions.Entry region, int year,
       LocalDate paidOn, Integer tier) {
-    LocalDate day = paidOn != null ? paidOn : region.payDate();
+    LocalDate day = region.assessedOn(paidOn);
     PolicyBook book = region.books(day).book(ins, year).or(() -> region.books().book(ins, year))
         .orElseThrow(() -> new IllegalStateException("region " + region.code() + " has no book for " + ins.code() + " " + year));
     return assessOne(m, ins, book, day, tier);

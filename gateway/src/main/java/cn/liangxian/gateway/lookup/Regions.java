@@ -91,6 +91,14 @@ public final class Regions {
     }
 
     /**
+     * The day a payment made on {@code paidOn} was assessed on: that day, or the pinned pay date where the region has
+     * one (the demo and tests), which every assessment of the region used.
+     */
+    public LocalDate assessedOn(LocalDate paidOn) {
+      return pinnedPayDate != null || paidOn == null ? payDate() : paidOn;
+    }
+
+    /**
      * The books live on a day: the configured ones, each published book active by then replacing every
      * earlier book that sets terms for one of its insurance-years. The same object for the same day.
      */

@@ -41,10 +41,10 @@ public final class OrderStore {
       + " where id = $1 and state = 'PAYING' returning channel";
   /** Orders past their time, but not one whose closing at the channel failed a moment ago ({@link #EXPIRY_FAILED}). */
   static final String DUE = "select id, channel, merchant from orders where state = 'PAYING' and expires_at < $1"
-      + " and (next_query_at is null or next_query_at <= $1) order by expires_at limit 100";
-  /** An order the channel could not close yet is left alone a while, longer each time (as a stuck order's queries). */
-  static final String EXPIRY_FAILED = "update orders set query_count = query_count + 1,"
-      + " next_query_at = $2::timestamptz + least(interval '10 minutes', interval '15 seconds' * power(2, query_count))"
+      + " and (expiry_retry_at is null or expiry_retry_at <= $1) order by expires_at limit 100";
+  /** An order the channel could not close yet is left alone a while, longer each time (15 s doubling, 10 minutes at most). */
+  static final String EXPIRY_FAILED = "update orders set expiry_attempts = expiry_attempts + 1,"
+      + " expiry_retry_at = $2::timestamptz + least(interval '10 minutes', interval '15 seconds' * power(2, expiry_attempts))"
       + " where id = $1 and state = 'PAYING'";
   static final String EXPIRE = "update orders set state = 'EXPIRED', state_reason = 'not paid in time' where id = $1 and state = 'PAYING'";
   static final String CLAIM_STUCK = "update orders set query_count = query_count + 1,"
@@ -234,12 +234,12 @@ public final class OrderStore {
             : conn.preparedQuery(RELEASE).execute(Tuple.of(id)).compose(x -> notify(conn, id)).map(true)));
   }
 
-  /** Orders still paying whose callback has not come, claimed for a query (30 s, then a doubling backoff up to 10 min). */
   /** The channel could not close the order: the next try waits (15 s, doubling, at most 10 minutes). */
   public Future<Void> expiryFailed(UUID id, OffsetDateTime now) {
     return pool.preparedQuery(EXPIRY_FAILED).execute(Tuple.of(id, now)).mapEmpty();
   }
 
+  /** Orders still paying whose callback has not come, claimed for a query (30 s, then a doubling backoff up to 10 min). */
   public Future<List<UUID>> claimStuck(OffsetDateTime now) {
     return pool.preparedQuery(CLAIM_STUCK).execute(Tuple.of(now))
         .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(r -> r.getUUID("id")).toList());

@@ -76,7 +76,7 @@ class RefundRetryTest {
     g.clock.advance(Duration.ofSeconds(31));
     awaitRefund(no, "SUCCESS");
     try (Connection c = g.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-        "select state, next_query_at is not null, query_count from orders where merchant = 'gone-merchant'")) {
+        "select state, expiry_retry_at is not null, expiry_attempts from orders where merchant = 'gone-merchant'")) {
       rs.next();
       assertThat(rs.getString(1)).as("never released while the channel may still take its payment").isEqualTo("PAYING");
       assertThat(rs.getBoolean(2)).as("tried again later, not on every sweep").isTrue();

@@ -263,6 +263,9 @@ public final class KioskFlow {
   }
 
   private void paid() {
+    if (screen == Screen.PRINTING || screen == Screen.DONE) {
+      return; // told twice (the held status request and the cancel that came too late): one receipt
+    }
     show(Screen.PRINTING);
     long s = session;
     writes.write(() -> journal.step(orderKey, OrderJournal.Step.PAID)).onComplete(ar -> answer(s, () -> {
@@ -288,16 +291,13 @@ public final class KioskFlow {
             + "），可点击“重新打印”，或请工作人员帮助补打";
       }
       screen = Screen.DONE;
-      touch();
       printFailed = ar.failed();
-      if (printFailed) {
-        // time to fetch staff or fix the paper, and press 重新打印
-        deadline = clock.instant().plusSeconds(elder ? 240 : 120);
-      }
+      touch();
     }));
   }
 
   private boolean printFailed;
+  private static final int PRINT_FAILED_SECONDS = 120;
 
   public synchronized void reprint() {
     if (screen == Screen.DONE && printFailed) {
@@ -347,16 +347,44 @@ public final class KioskFlow {
     }
     if (deadline != null && !now.isBefore(deadline)) {
       if (screen == Screen.PAYING) {
-        // the QR code stops here: the gateway lets the order expire; a late payment is still recovered on restart
-        letGo("timed out");
-        newSession();
-        error("付款已超时，订单已取消，没有扣款。如需缴费，请重新办理");
+        expire();
         return;
       }
       if (screen != Screen.PRINTING) {
         idle();
       }
     }
+  }
+
+  /**
+   * The QR code's time is up: the order is cancelled at the gateway before the resident is told anything. Cancelled:
+   * nothing was taken. Refused because it was paid a moment ago: its receipt is printed now, while the resident is
+   * still here. No answer: the order is watched in the background, and the resident told what will happen.
+   */
+  private void expire() {
+    String key = orderKey;
+    String id = order.getString("id");
+    long s = session;
+    show(Screen.LOOKING_UP);
+    gateway.cancel(id).onComplete(ar -> answer(s, () -> {
+      if (ar.succeeded()) {
+        closeQuietly(key, "timed out");
+        newSession();
+        error("付款已超时，订单已取消，没有扣款。如需缴费，请重新办理");
+        return;
+      }
+      gateway.order(id).onComplete(o -> answer(s, () -> {
+        if (o.succeeded() && "PAID".equals(o.result().getString("state"))) {
+          paid();
+          return;
+        }
+        if (recovery != null) {
+          recovery.watch(key, id);
+        }
+        newSession();
+        error("暂时无法确认支付结果。如已付款，凭证会自动打印，请稍候或联系工作人员");
+      }));
+    }));
   }
 
   /**
@@ -410,7 +438,8 @@ public final class KioskFlow {
   }
 
   private void touch() {
-    int t = screen.timeoutSeconds();
+    // after a failed print: time to fetch staff or fix the paper, and press 重新打印
+    int t = screen == Screen.DONE && printFailed ? PRINT_FAILED_SECONDS : screen.timeoutSeconds();
     deadline = t == 0 ? deadline : clock.instant().plusSeconds(elder ? t * 2L : t);
   }
 

@@ -29,15 +29,18 @@ public class GatewayException extends RuntimeException {
   }
 
   /**
-   * Whether the gateway said it did nothing with the request: an answer of 4xx, or its admission's 503 ("这次请求没有办理").
-   * A request that timed out, or failed otherwise on the way, may have been carried out.
+   * Whether the gateway said it did nothing with the request: an answer of 4xx, or a 503 that promises it (admission's
+   * "这次请求没有办理", a body it had no room to read, a channel that gave no prepay: that order is failed for good).
+   * A request that timed out, or failed otherwise on the way (a database failing over), may have been carried out.
    */
   public boolean notCarriedOut() {
-    return (status >= 400 && status < 500) || (status == 503 && BUSY.equals(type));
+    return (status >= 400 && status < 500) || (status == 503 && NOTHING_DONE.contains(type));
   }
 
   /** The problem type of the gateway's admission control, which turned the request away before doing anything. */
   public static final String BUSY = "https://liangxian.cn/problems/busy";
+  private static final java.util.Set<String> NOTHING_DONE = java.util.Set.of(BUSY,
+      "https://liangxian.cn/problems/bodies-busy", "https://liangxian.cn/problems/channel-unavailable");
 
   /** The gateway is busy (503) or this kiosk asks too often (429): the same request may be tried again shortly. */
   public boolean tryAgainShortly() {

@@ -78,9 +78,7 @@ public final class Journal implements AutoCloseable {
    * the records appended after it are not taken for the rest of a torn record and dropped on the next start.
    */
   public synchronized void append(JsonObject record) throws IOException {
-    byte[] p = record.encode().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(8 + p.length);
-    b.putInt(p.length).putInt(crc(p)).put(p).flip();
+    ByteBuffer b = frame(record);
     long end = file.position();
     try {
       while (b.hasRemaining()) {
@@ -118,9 +116,7 @@ public final class Journal implements AutoCloseable {
     try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE)) {
       for (JsonObject r : keep) {
-        byte[] p = r.encode().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + p.length);
-        b.putInt(p.length).putInt(crc(p)).put(p).flip();
+        ByteBuffer b = frame(r);
         while (b.hasRemaining()) {
           out.write(b);
         }
@@ -143,6 +139,14 @@ public final class Journal implements AutoCloseable {
   /** Every record, oldest first. */
   public synchronized List<JsonObject> records() {
     return records.stream().map(JsonObject::copy).toList();
+  }
+
+  /** A record as the file holds it: length, CRC32C, the JSON. */
+  private static ByteBuffer frame(JsonObject record) {
+    byte[] p = record.encode().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(8 + p.length);
+    b.putInt(p.length).putInt(crc(p)).put(p).flip();
+    return b;
   }
 
   private static int crc(byte[] b) {

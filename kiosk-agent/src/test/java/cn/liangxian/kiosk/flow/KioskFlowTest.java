@@ -164,8 +164,8 @@ class KioskFlowTest {
     toPaying();
     clock.advance(Duration.ofMinutes(15));
     flow.tick();
-    // the resident is told nothing was taken, then the kiosk goes back to its first screen
-    assertThat(flow.screen()).isEqualTo(Screen.ERROR);
+    // the resident is told nothing was taken once the gateway has cancelled it, then the kiosk goes back to its first screen
+    until(() -> flow.screen() == Screen.ERROR);
     assertThat(flow.view().getString("message")).startsWith("付款已超时，订单已取消，没有扣款");
     assertThat(flow.view().containsKey("order")).isFalse();
     until(() -> journal.open().isEmpty());
@@ -173,6 +173,20 @@ class KioskFlowTest {
     clock.advance(Duration.ofSeconds(20));
     flow.tick();
     assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+  }
+
+  @Test
+  void anOrderPaidJustAsItsQrCodeTimedOutHasItsReceiptPrintedThere() throws Exception {
+    toPaying();
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/not-cancellable\",\"status\":409,\"detail\":\"这笔订单已经支付成功，不能取消。\"}")));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    clock.advance(Duration.ofMinutes(15));
+    flow.tick();
+    until(() -> flow.screen() == Screen.DONE);
+    assertThat(flow.view().getString("message")).isEqualTo("缴费成功，请取走凭证");
+    assertThat(printer.printed()).hasSize(1);
   }
 
   @Test

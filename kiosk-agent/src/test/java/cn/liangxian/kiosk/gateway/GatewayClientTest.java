@@ -113,7 +113,9 @@ class GatewayClientTest {
     assertThat(busy.residentMessage()).isEqualTo("现在缴费人数较多，请5秒后再试");
     assertThat(busy.notCarriedOut()).isTrue();
     assertThat(busy.tryAgainShortly()).isTrue();
-    GatewayException failedOver = new GatewayException(503, "https://liangxian.cn/problems/database-unavailable", null, 5);
+    assertThat(new GatewayException(503, "https://liangxian.cn/problems/channel-unavailable", null, 5).notCarriedOut())
+        .as("the order was failed for good: asking again with its key would open another").isTrue();
+    GatewayException failedOver = new GatewayException(503, "https://liangxian.cn/problems/unavailable", null, 5);
     assertThat(failedOver.notCarriedOut()).as("only admission's 503 promises nothing was done").isFalse();
     assertThat(new GatewayException(0, "unreachable", "reset").notCarriedOut()).isFalse();
     assertThat(new GatewayException(409, "conflict", null).notCarriedOut()).isTrue();
