@@ -65,6 +65,8 @@ function moreTime(s) {
 }
 
 function render(s) {
+  screenNow = s.screen;
+  if (s.screen !== 'PAYING' && $('leave')) $('leave').classList.add('hidden');
   moreTime(s);
   const key = JSON.stringify(s, (k, v) => (k === 'secondsLeft' ? undefined : v));
   document.body.classList.toggle('elder', !!s.elder);
@@ -203,7 +205,8 @@ const SCREENS = {
     s.message ? el('p', { class: 'error', id: 'busy', text: s.message }) : '',
     el('div', { class: 'actions channels' }, ...(s.channels || ['wechat', 'alipay']).map((ch) =>
       el('button', { id: ch, class: 'channel ' + ch, onclick: () => act({ action: 'channel', channel: ch }) }, badge(ch)))),
-    el('div', { class: 'actions' }, el('button', { id: 'back', class: 'secondary', text: '上一步', onclick: () => act({ action: 'back' }) }))],
+    el('div', { class: 'actions' }, el('button', { id: 'back', class: 'secondary', text: '上一步', onclick: () => act({ action: 'back' }) })),
+    el('div', { class: 'scroll' }, review(s))],
   PAYING: (s) => [phrases('big', `请用${(CHANNELS[s.order.channel] || {}).scan || ''}扫码支付 ¥${yuan(s.order.totalFen)}`, 'amount'),
     el('div', { class: 'center' }, badge(s.order.channel)),
     el('img', { class: 'qr', id: 'qr', alt: '付款二维码', src: '/api/qr.svg?t=' + Date.now() }),
@@ -216,7 +219,40 @@ const SCREENS = {
   ERROR: (s) => [el('p', { class: 'error', id: 'error', text: s.message || '系统繁忙，请稍后再试' })],
 };
 
-$('cancel').addEventListener('click', () => act({ action: 'cancel' }));
+let screenNow = 'IDLE';
+$('cancel').addEventListener('click', () => {
+  // leaving a QR code cancels the order: asked first, so that a touch by mistake does not undo a payment under way
+  if (screenNow === 'PAYING') confirmLeave();
+  else act({ action: 'cancel' });
+});
+
+function confirmLeave() {
+  let box = $('leave');
+  if (!box) {
+    box = el('div', { id: 'leave', class: 'sheet hidden' }, el('div', { class: 'sheet-body' },
+      el('p', { class: 'big', text: '确定不付款、返回首页吗？' }),
+      el('p', { class: 'hint', text: '如果已经扫码付款，请不要返回，稍等几秒即可。' }),
+      el('button', { id: 'keepPaying', class: 'primary', text: '继续付款', onclick: () => box.classList.add('hidden') }),
+      el('button', { id: 'leaveConfirmed', class: 'secondary', text: '确定返回首页', onclick: () => { box.classList.add('hidden'); act({ action: 'cancel' }); } })));
+    document.body.append(box);
+  }
+  box.classList.remove('hidden');
+}
+
+// what is being paid for, member by member, on the screen where the channel is chosen
+function review(s) {
+  const names = new Map(((s.household || {}).members || []).map((m) => [m.ref, m.name]));
+  const list = el('div', { class: 'review', id: 'review' });
+  for (const x of s.selection || []) {
+    const mem = ((s.household || {}).members || []).find((m) => m.ref === x.memberRef);
+    const it = mem && mem.insurances.find((i) => i.insurance === x.insurance && i.year === x.year);
+    const t = it && x.tier !== undefined ? tierOf(it, x.tier) : null;
+    const fen = t ? t.personalFen : it ? it.personalFen : 0;
+    list.append(el('div', { class: 'line' }, el('span', { text: `${names.get(x.memberRef) || ''} ${x.year}年${INS[x.insurance] || x.insurance}`
+      + (x.tier !== undefined ? ` ${x.tier}元档` : '') }), el('span', { class: 'amount', text: `${yuan(fen)}元` })));
+  }
+  return list;
+}
 $('elder').addEventListener('click', () => act({ action: 'elder', on: !document.body.classList.contains('elder') }));
 
 async function poll() {

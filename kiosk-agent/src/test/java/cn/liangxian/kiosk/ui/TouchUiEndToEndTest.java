@@ -139,6 +139,7 @@ class TouchUiEndToEndTest {
         assertThat(text(".channels")).contains("微信支付").contains("支付宝").contains("云闪付");
         assertThat(browser.brokenLabels()).as(tag + " channel").isEmpty();
         shot("channel-" + tag);
+        assertThat(text("#review")).as(tag + ": what is paid for, listed before paying").contains("医疗保险").contains("元");
         touch("#wechat");
         waitScreen("PAYING");
         waitFor(() -> ((Number) page.eval("document.querySelector('#qr').naturalWidth")).intValue() > 0);
@@ -146,7 +147,16 @@ class TouchUiEndToEndTest {
         waitFor(() -> text("#countdown").matches("剩余 (\\d+分\\d{2}秒|\\d+秒)"));
         assertThat(visible("#qr")).as(tag + ": the QR code on screen").isTrue();
         shot("qr-" + tag);
+        // leaving the QR code is asked first: 继续付款 keeps it, 确定返回首页 cancels
         touch("#cancel");
+        waitFor(() -> visible("#keepPaying"));
+        shot("leave-" + tag);
+        touch("#keepPaying");
+        waitFor(() -> Boolean.TRUE.equals(page.eval("document.querySelector('#leave').classList.contains('hidden')")));
+        assertThat(visible("#qr")).isTrue();
+        touch("#cancel");
+        waitFor(() -> visible("#leaveConfirmed"));
+        touch("#leaveConfirmed");
         waitScreen("IDLE");
         waitFor(() -> text("#elderState").equals("关"));
       }
