@@ -120,6 +120,19 @@ function defaultTier(it) {
 
 function itemRow(s, mem, it, chosen) {
   const label = el('span', { class: 'ins', text: `${it.year}年${INS[it.insurance] || it.insurance}` });
+  // paid by the government at its lowest tier, a higher one the resident's choice (the difference theirs to pay)
+  const higher = it.status === 'paid-by-government' && (it.tiers || []).some((t) => t.personalFen > 0);
+  if (higher) {
+    const sel = chosen.get(mem.ref + '/' + it.insurance + '/' + it.year);
+    const t = sel && sel.tier !== undefined ? tierOf(it, sel.tier) : null;
+    const row = el('div', { class: 'item done paid-by-government' }, label,
+      el('span', { class: 'status', text: t ? `${t.tier}元档 · 个人缴${yuan(t.personalFen)}元` : STATUS[it.status] }));
+    row.append(el('div', { class: 'tierline' },
+      el('span', { class: 'tierinfo', text: t ? '政府代缴最低档，差额由您缴纳' : '可自愿选择更高档次，差额由您缴纳' }),
+      el('button', { class: 'change-tier secondary', 'data-member': mem.ref, 'data-higher': it.insurance, text: t ? '更改档次' : '选择更高档次',
+        onclick: () => { sheet = { mem, it }; last = ''; render(s); } })));
+    return row;
+  }
   if (it.status !== 'unpaid') {
     const when = it.paidAt ? `（${it.paidAt.slice(0, 10).replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}）` : '';
     const row = el('div', { class: 'item done ' + it.status }, label, el('span', { class: 'status', text: (STATUS[it.status] || it.status) + when }));

@@ -123,7 +123,8 @@ public final class OrderDraft {
       case NOT_ELIGIBLE, NOT_AVAILABLE -> throw Problem.unprocessable("not-payable", "Cannot be paid", st.reason(), who)
           .resident(notPayable(m, it.insurance(), st.why() != null ? st.why().text() : st.reason()));
       case PAID_BY_GOVERNMENT -> {
-        if (it.insurance() == Insurance.MEDICAL) {
+        // a higher tier than the one the government pays is the resident's to choose (pension; medical with tiers)
+        if (it.insurance() == Insurance.MEDICAL && it.tier() == null) {
           throw Problem.unprocessable("paid-by-government", "Nothing to pay",
               "the government pays " + Masking.name(m.name()) + "'s contribution", who)
               .resident(Masking.name(m.name()) + "的个人缴费由政府代缴，无需缴费");

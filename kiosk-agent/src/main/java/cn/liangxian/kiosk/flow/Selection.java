@@ -94,13 +94,37 @@ final class Selection {
     String k = year == null ? pickedKey(memberRef, insurance) : null;
     k = k != null ? k : find(p, memberRef, insurance, year);
     JsonObject item = k == null ? null : p.get(k);
-    if (item == null || tierOf(item, tier) == null) {
+    if (item == null) {
+      return higherTier(memberRef, insurance, year, tier);
+    }
+    if (tierOf(item, tier) == null) {
       return false;
     }
     if (!picked.containsKey(k)) {
       toggle(memberRef, insurance, item.getInteger("year"));
     }
     picked.get(k).put("tier", tier);
+    return true;
+  }
+
+  /**
+   * An item the government pays at its lowest tier (000: DIBAO and others "any tier, the district pays 100 of it"):
+   * a higher tier is the resident's choice, picked alone at that tier; its lowest drops it again. Never picked by
+   * 全家缴费 or the whole-family rule: nothing of it is owed.
+   */
+  private boolean higherTier(String memberRef, String insurance, Integer year, int tier) {
+    Map<String, JsonObject> up = upgradable(household);
+    String k = find(up, memberRef, insurance, year);
+    JsonObject item = k == null ? null : up.get(k);
+    JsonObject t = item == null ? null : tierOf(item, tier);
+    if (t == null) {
+      return false;
+    }
+    if (t.getLong("personalFen", 0L) == 0) {
+      picked.remove(k);
+    } else {
+      pick(k, item, tier);
+    }
     return true;
   }
 
@@ -132,6 +156,7 @@ final class Selection {
   long fen() {
     long sum = 0;
     Map<String, JsonObject> p = payable(household);
+    p.putAll(upgradable(household));
     for (Map.Entry<String, JsonObject> e : picked.entrySet()) {
       sum += personalFen(p.get(e.getKey()), e.getValue().getInteger("tier"));
     }
@@ -238,6 +263,27 @@ final class Selection {
   }
 
   /** member/insurance/year → the item, for every unpaid item of the household, oldest year first as the gateway lists them. */
+  /** Items the government pays at their lowest tier that offer a higher one the resident may pay the rest of. */
+  static Map<String, JsonObject> upgradable(JsonObject household) {
+    Map<String, JsonObject> m = new LinkedHashMap<>();
+    if (household == null) {
+      return m;
+    }
+    JsonArray members = household.getJsonArray("members", new JsonArray());
+    for (int i = 0; i < members.size(); i++) {
+      JsonObject mem = members.getJsonObject(i);
+      for (Object o : mem.getJsonArray("insurances", new JsonArray())) {
+        JsonObject it = (JsonObject) o;
+        JsonArray tiers = it.getJsonArray("tiers");
+        if ("paid-by-government".equals(it.getString("status")) && tiers != null
+            && tiers.stream().anyMatch(t -> ((JsonObject) t).getLong("personalFen", 0L) > 0)) {
+          m.put(mem.getString("ref") + "/" + it.getString("insurance") + "/" + it.getValue("year"), it);
+        }
+      }
+    }
+    return m;
+  }
+
   static Map<String, JsonObject> payable(JsonObject household) {
     Map<String, JsonObject> m = new LinkedHashMap<>();
     if (household == null) {

@@ -42,4 +42,25 @@ class SelectionTest {
     assertThat(s.toggle(A, "medical", 2022)).as("a year not offered").isFalse();
     assertThat(s.wholeFamily()).containsExactly("medical");
   }
+
+  @Test
+  void aHigherTierThanTheOneTheGovernmentPaysIsTheResidentsChoiceAndNeverPickedForThem() {
+    JsonArray tiers = new JsonArray()
+        .add(new JsonObject().put("tier", 100).put("personalFen", 0))
+        .add(new JsonObject().put("tier", 300).put("personalFen", 20000));
+    JsonObject pension = new JsonObject().put("insurance", "pension").put("year", 2020).put("status", "paid-by-government")
+        .put("personalFen", 0).put("tiers", tiers);
+    JsonObject h = new JsonObject().put("household", new JsonObject().put("ref", "h")).put("members", new JsonArray()
+        .add(new JsonObject().put("ref", A).put("insurances", new JsonArray().add(item("medical", 2020, 25000)).add(pension))));
+    Selection s = new Selection(h);
+    s.pickAll();
+    assertThat(s.items().stream().map(o -> ((JsonObject) o).getString("insurance"))).as("nothing of it is owed").containsExactly("medical");
+    assertThat(s.allFen()).isEqualTo(25000);
+    assertThat(s.tier(A, "pension", 300)).isTrue();
+    assertThat(s.fen()).isEqualTo(45000);
+    assertThat(s.items().getJsonObject(1).getInteger("tier")).isEqualTo(300);
+    assertThat(s.tier(A, "pension", 100)).as("back to what the government pays").isTrue();
+    assertThat(s.fen()).isEqualTo(25000);
+    assertThat(s.tier(A, "pension", 500)).as("a tier not offered").isFalse();
+  }
 }
