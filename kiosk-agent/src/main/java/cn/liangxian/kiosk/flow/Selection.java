@@ -265,37 +265,25 @@ final class Selection {
   /** member/insurance/year → the item, for every unpaid item of the household, oldest year first as the gateway lists them. */
   /** Items the government pays at their lowest tier that offer a higher one the resident may pay the rest of. */
   static Map<String, JsonObject> upgradable(JsonObject household) {
-    Map<String, JsonObject> m = new LinkedHashMap<>();
-    if (household == null) {
-      return m;
-    }
-    JsonArray members = household.getJsonArray("members", new JsonArray());
-    for (int i = 0; i < members.size(); i++) {
-      JsonObject mem = members.getJsonObject(i);
-      for (Object o : mem.getJsonArray("insurances", new JsonArray())) {
-        JsonObject it = (JsonObject) o;
-        JsonArray tiers = it.getJsonArray("tiers");
-        if ("paid-by-government".equals(it.getString("status")) && tiers != null
-            && tiers.stream().anyMatch(t -> ((JsonObject) t).getLong("personalFen", 0L) > 0)) {
-          m.put(mem.getString("ref") + "/" + it.getString("insurance") + "/" + it.getValue("year"), it);
-        }
-      }
-    }
-    return m;
+    return items(household, it -> "paid-by-government".equals(it.getString("status")) && it.getJsonArray("tiers") != null
+        && it.getJsonArray("tiers").stream().anyMatch(t -> ((JsonObject) t).getLong("personalFen", 0L) > 0));
   }
 
   static Map<String, JsonObject> payable(JsonObject household) {
+    return items(household, it -> "unpaid".equals(it.getString("status")));
+  }
+
+  /** The household's items that {@code which} takes, by member/insurance/year, in the gateway's order. */
+  private static Map<String, JsonObject> items(JsonObject household, java.util.function.Predicate<JsonObject> which) {
     Map<String, JsonObject> m = new LinkedHashMap<>();
     if (household == null) {
       return m;
     }
-    JsonArray members = household.getJsonArray("members", new JsonArray());
-    for (int i = 0; i < members.size(); i++) {
-      JsonObject mem = members.getJsonObject(i);
-      JsonArray ins = mem.getJsonArray("insurances", new JsonArray());
-      for (int j = 0; j < ins.size(); j++) {
-        JsonObject it = ins.getJsonObject(j);
-        if ("unpaid".equals(it.getString("status"))) {
+    for (Object mo : household.getJsonArray("members", new JsonArray())) {
+      JsonObject mem = (JsonObject) mo;
+      for (Object o : mem.getJsonArray("insurances", new JsonArray())) {
+        JsonObject it = (JsonObject) o;
+        if (which.test(it)) {
           m.put(mem.getString("ref") + "/" + it.getString("insurance") + "/" + it.getValue("year"), it);
         }
       }
