@@ -48,8 +48,8 @@ final class LatePhasesReader {
     if (!ids.add(id)) {
       throw p.field("id").error("rule id '" + id + "' is used twice");
     }
-    Group group = p.has("group") ? GroupsReader.named(p.field("group"), b.groups) : null;
     boolean back = backPayment(p, b);
+    Group group = p.has("group") ? GroupsReader.named(p.field("group"), b.groups) : null;
     LocalDate from = group == null ? from(p.field("from"), b, before, back) : extensionFrom(p.field("from"), b, back);
     LocalDate until = p.has("until") ? until(p.field("until"), from, b, back) : null;
     boolean full = fullFinancing(p.field("amount"), b.insurance);

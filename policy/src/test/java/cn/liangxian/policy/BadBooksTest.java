@@ -241,6 +241,13 @@ class BadBooksTest {
         bad("a tier range whose steps miss its end", "tiers: {yuan: [100, 300], source: 000 三(一)2(1)}",
             "tiers: {yuan: [100], ranges: [{from: 300, to: 1050, step: 100}], source: 000 三(一)2(1)}", "ranges", "pension.tiers.ranges[0].step",
             "do not reach 1050"),
+        bad("a tier range in jiao", "tiers: {yuan: [100, 300], source: 000 三(一)2(1)}",
+            "tiers: {yuan: [100], ranges: [{from: 300.5, to: 500.5, step: 100}], source: 000 三(一)2(1)}", "ranges",
+            "pension.tiers.ranges", "not a whole number of yuan"),
+        bad("a back-payment for one group", "  late: {refuse: no rule, source: 000 三(一)2(6)}",
+            "  late:\n    - {id: back, group: students, from: 2020-01-01, until: 2024-12-31, amount: personal, reductions: false,"
+                + " waitingDays: 0, backPayment: true, source: 000 三(一)2(6)}",
+            "backPayment: true", "pension.late[0].group", "for everyone"),
         bad("a subsidy band with no tier in it", "      - {tier: 300, yuan: 30}\n",
             "      - {tier: 300, yuan: 30}\n    byBand: [{from: 5000, yuan: 80}]\n", "byBand", "pension.subsidy.byBand[0]",
             "no tier offered"),
