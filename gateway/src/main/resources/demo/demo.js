@@ -114,6 +114,17 @@ function defaultTier(it) {
   if (!it.tiers || !it.tiers.length) return undefined;
   return tierOf(it, it.lastTier) ? it.lastTier : Math.min(...it.tiers.map((x) => x.tier));
 }
+// paid by the government at the lowest tier, a higher tier the resident's choice (the difference theirs to pay)
+function upgradable() {
+  const m = new Map();
+  for (const mem of household.members) for (const it of mem.insurances) {
+    if (it.status === 'paid-by-government' && (it.tiers || []).some((t) => t.personalFen > 0)) {
+      m.set(mem.ref + '/' + it.insurance + '/' + it.year, Object.assign({ ref: mem.ref }, it));
+    }
+  }
+  return m;
+}
+
 function pick(key, it) {
   // an order pays one benefit year of a member's insurance: picking one year drops the other
   for (const [k, x] of picked) if (x.memberRef === it.ref && x.insurance === it.insurance && x.year !== it.year) picked.delete(k);
@@ -152,6 +163,13 @@ function renderFamily() {
         const when = it.paidAt ? `（${it.paidAt.slice(0, 10).replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}）` : '';
         cells.append(el('div', { class: 'cell' }, el('span', { class: 'cell-bd', text: `${it.year}年${INS[it.insurance]}` }),
           el('span', { class: 'cell-ft status ' + it.status, text: (STATUS[it.status] || it.status) + when })));
+        if (upgradable().has(key)) {
+          const sel = picked.get(key);
+          const t = sel ? tierOf(it, sel.tier) : null;
+          cells.append(el('div', { class: 'cell access', 'data-higher-for': mem.ref, onclick: () => openTiers(mem, it, key) },
+            el('span', { class: 'cell-bd', text: '缴费档次' }),
+            el('span', { class: 'cell-ft', text: t ? `${t.tier}元档 · 个人缴${yuan(t.personalFen)}` : '可选更高档次，差额自缴' })));
+        }
         // why it cannot be paid here, in the gateway's words
         const why = it.reasonText || (it.reason && CJK.test(it.reason) ? it.reason : '');
         if (why && (it.status === 'not-eligible' || it.status === 'not-available')) {
@@ -182,7 +200,8 @@ function renderFamily() {
       el('span', { class: 'cell-bd', text: CHANNEL[c] || c }), r);
   }));
   let fen = 0;
-  for (const [k, sel] of picked) fen += fenOf(items.get(k), sel);
+  const higher = upgradable();
+  for (const [k, sel] of picked) fen += fenOf(items.get(k) || higher.get(k), sel);
   let all = 0;
   for (const [k, it] of items) all += fenOf(it, picked.get(k) || { tier: defaultTier(it) });
   $('total').textContent = yuan(fen);
@@ -197,10 +216,14 @@ function openTiers(mem, it, key) {
   if (order) return;
   const sheet = $('tierSheet');
   const current = (picked.get(key) || {}).tier ?? defaultTier(it);
-  sheet.replaceChildren(el('div', { class: 'sheet-title', text: `${mem.name} 养老保险 · 选择缴费档次` }),
+  sheet.replaceChildren(el('div', { class: 'sheet-title', text: `${mem.name} ${INS[it.insurance]} · 选择缴费档次` }),
     ...it.tiers.map((t) => el('button', { class: 'sheet-cell' + (t.tier === current ? ' on' : ''), 'data-tier': String(t.tier), onclick: () => {
-      if (!picked.has(key)) pick(key, Object.assign({ ref: mem.ref }, it));
-      picked.get(key).tier = t.tier;
+      if (it.status === 'paid-by-government' && t.personalFen === 0) {
+        picked.delete(key); // back to what the government pays
+      } else {
+        if (!picked.has(key)) pick(key, Object.assign({ ref: mem.ref }, it));
+        picked.get(key).tier = t.tier;
+      }
       closeSheets();
       renderFamily();
     } }, el('span', { text: `${t.tier}元档` }), el('span', { class: 'sub', text: it.insurance === 'pension' ? `个人缴${yuan(t.personalFen)} · 补贴${yuan(t.subsidyFen)}` : `个人缴${yuan(t.personalFen)}` }))),
