@@ -153,6 +153,7 @@ function renderFamily() {
   const box = $('members');
   box.replaceChildren();
   const items = payable();
+  const higher = upgradable();
   for (const mem of household.members) {
     box.append(el('div', { class: 'cells-title who' }, el('b', { text: mem.name }),
       el('span', { text: ` ${SEX[mem.sex] || ''} · ${mem.age}岁 · 尾号${mem.idNumber.slice(-4)}` })));
@@ -163,7 +164,7 @@ function renderFamily() {
         const when = it.paidAt ? `（${it.paidAt.slice(0, 10).replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}）` : '';
         cells.append(el('div', { class: 'cell' }, el('span', { class: 'cell-bd', text: `${it.year}年${INS[it.insurance]}` }),
           el('span', { class: 'cell-ft status ' + it.status, text: (STATUS[it.status] || it.status) + when })));
-        if (upgradable().has(key)) {
+        if (higher.has(key)) {
           const sel = picked.get(key);
           const t = sel ? tierOf(it, sel.tier) : null;
           cells.append(el('div', { class: 'cell access', 'data-higher-for': mem.ref, onclick: () => openTiers(mem, it, key) },
@@ -200,7 +201,6 @@ function renderFamily() {
       el('span', { class: 'cell-bd', text: CHANNEL[c] || c }), r);
   }));
   let fen = 0;
-  const higher = upgradable();
   for (const [k, sel] of picked) fen += fenOf(items.get(k) || higher.get(k), sel);
   let all = 0;
   for (const [k, it] of items) all += fenOf(it, picked.get(k) || { tier: defaultTier(it) });

@@ -254,14 +254,13 @@ function confirmLeave() {
 
 // what is being paid for, member by member, on the screen where the channel is chosen
 function review(s) {
-  const names = new Map(((s.household || {}).members || []).map((m) => [m.ref, m.name]));
   const list = el('div', { class: 'review', id: 'review' });
   for (const x of s.selection || []) {
     const mem = ((s.household || {}).members || []).find((m) => m.ref === x.memberRef);
     const it = mem && mem.insurances.find((i) => i.insurance === x.insurance && i.year === x.year);
     const t = it && x.tier !== undefined ? tierOf(it, x.tier) : null;
     const fen = t ? t.personalFen : it ? it.personalFen : 0;
-    list.append(el('div', { class: 'line' }, el('span', { text: `${names.get(x.memberRef) || ''} ${x.year}年${INS[x.insurance] || x.insurance}`
+    list.append(el('div', { class: 'line' }, el('span', { text: `${mem ? mem.name : ''} ${x.year}年${INS[x.insurance] || x.insurance}`
       + (x.tier !== undefined ? ` ${x.tier}元档` : '') }), el('span', { class: 'amount', text: `${yuan(fen)}元` })));
   }
   return list;

@@ -1,9 +1,6 @@
 package cn.liangxian.gateway.handoff;
 
 import cn.liangxian.gateway.audit.AuditLog;
-import cn.liangxian.gateway.channel.ChannelDays;
-import cn.liangxian.gateway.lookup.Household;
-import cn.liangxian.gateway.lookup.HouseholdAssessor;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.order.OrderStore;
@@ -11,7 +8,6 @@ import cn.liangxian.gateway.outbox.Outbox;
 import cn.liangxian.gateway.refund.ItemRefund;
 import cn.liangxian.gateway.refund.RefundStore;
 import cn.liangxian.gateway.refund.Refunds;
-import cn.liangxian.policy.Insurance;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -117,12 +113,8 @@ public final class AgencyRefunds {
 
   /** What the person paid beyond what they owe with the categories on record now. */
   private Future<Long> difference(SqlConnection conn, Row a) {
-    return households.byRef(conn, a.getUUID("household_ref")).map(h -> {
-      Household.Member m = h.orElseThrow().member(a.getUUID("member_ref"));
-      Regions.Entry region = regions.get(h.get().regionCode()).orElseThrow();
-      var now = HouseholdAssessor.assessAsPaid(m, Insurance.ofCode(a.getString("insurance")).orElseThrow(), region,
-          a.getInteger("year"), ChannelDays.beijingDay(a.getOffsetDateTime("paid_at")), a.getInteger("tier_yuan"));
-      return Math.max(0, a.getLong("amount_fen") - now.personalFen());
-    });
+    return households.byRef(conn, a.getUUID("household_ref")).map(h -> ItemRefund.difference(h.orElseThrow(),
+        a.getUUID("member_ref"), a.getString("insurance"), regions, a.getInteger("year"), a.getOffsetDateTime("paid_at"),
+        a.getInteger("tier_yuan"), a.getLong("amount_fen")));
   }
 }

@@ -25,6 +25,19 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
    */
   public record Decision(long fen, String existing) {}
 
+  /**
+   * What a member paid for an item beyond what they owe with the categories on record now, assessed as at the payment
+   * (the book of the year paid for, on the day it was paid): the difference a category that arrived late makes.
+   */
+  public static long difference(cn.liangxian.gateway.lookup.Household household, UUID memberRef, String insurance,
+      cn.liangxian.gateway.lookup.Regions regions, int year, java.time.OffsetDateTime paidAt, Integer tier, long paidFen) {
+    var region = regions.get(household.regionCode()).orElseThrow();
+    var owed = cn.liangxian.gateway.lookup.HouseholdAssessor.assessAsPaid(household.member(memberRef),
+        cn.liangxian.policy.Insurance.ofCode(insurance).orElseThrow(), region, year,
+        cn.liangxian.gateway.channel.ChannelDays.beijingDay(paidAt), tier);
+    return Math.max(0, paidFen - owed.personalFen());
+  }
+
   /** The whole item's number: the order's trade number, the person and the insurance (M / P). */
   public String wholeNumber() {
     return OutTradeNo.of(orderId) + "-" + personId + (insurance.equals("medical") ? "M" : "P");

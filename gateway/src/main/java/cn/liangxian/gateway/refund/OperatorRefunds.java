@@ -1,12 +1,9 @@
 package cn.liangxian.gateway.refund;
 
 import cn.liangxian.gateway.audit.AuditLog;
-import cn.liangxian.gateway.channel.ChannelDays;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.Replies;
-import cn.liangxian.gateway.lookup.Household;
-import cn.liangxian.gateway.lookup.HouseholdAssessor;
 import cn.liangxian.gateway.lookup.HouseholdStore;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.operator.AuditTrail;
@@ -15,7 +12,6 @@ import cn.liangxian.gateway.operator.Role;
 import cn.liangxian.gateway.operator.Scope;
 import cn.liangxian.gateway.order.OrderStore;
 import cn.liangxian.gateway.outbox.Outbox;
-import cn.liangxian.policy.Insurance;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -120,14 +116,9 @@ public final class OperatorRefunds {
     if (item.whole()) {
       return Future.succeededFuture(item.personalFen());
     }
-    return households.byRef(orders.pool(), item.row().getUUID("household_ref")).map(h -> {
-      Household.Member m = h.orElseThrow().member(item.memberRef());
-      Regions.Entry region = regions.get(h.get().regionCode()).orElseThrow();
-      var now = HouseholdAssessor.assessAsPaid(m, Insurance.ofCode(item.insurance()).orElseThrow(), region,
-          item.row().getInteger("year"), ChannelDays.beijingDay(item.row().getOffsetDateTime("paid_at")),
-          item.row().getInteger("tier_yuan"));
-      return Math.max(0, item.personalFen() - now.personalFen());
-    }).recover(e -> e instanceof cn.liangxian.policy.AssessmentException a
+    return households.byRef(orders.pool(), item.row().getUUID("household_ref")).map(h -> ItemRefund.difference(h.orElseThrow(),
+            item.memberRef(), item.insurance(), regions, item.row().getInteger("year"), item.row().getOffsetDateTime("paid_at"),
+            item.row().getInteger("tier_yuan"), item.personalFen())).recover(e -> e instanceof cn.liangxian.policy.AssessmentException a
         ? Future.failedFuture(Problem.unprocessable("cannot-assess", "Cannot assess the difference",
             "the payment cannot be assessed again with the categories on record now: " + a.getMessage(), null))
         : Future.failedFuture(e));
