@@ -80,6 +80,7 @@ public final class GatewayOptions {
   private Path dataDir;
   private int poolSize;
   private int pipeliningLimit;
+  private boolean nativeTransport;
   private int lookupConnections;
   private boolean databaseDurable;
   private int databaseStartWaitSeconds;
@@ -163,6 +164,7 @@ public final class GatewayOptions {
     behindProxy = h.bool("behindProxy", "GATEWAY_BEHIND_PROXY", false);
     drainMillis = h.integer("drainMillis", "GATEWAY_DRAIN_MILLIS", 3000, 0, 600_000);
     shutdownGraceMillis = h.integer("shutdownGraceMillis", "GATEWAY_SHUTDOWN_GRACE_MILLIS", 25_000, 0, 600_000);
+    nativeTransport = h.bool("nativeTransport", "GATEWAY_NATIVE_TRANSPORT", true);
     h.done();
   }
 
@@ -369,6 +371,11 @@ public final class GatewayOptions {
    * Reads in flight at once on one of the {@link #lookupConnections()} (1: one at a time, and those connections are
    * opened and their statements prepared at start); also the limit of the single connections (leadership).
    */
+  /** Sockets through Linux's epoll (Netty's native transport) where it loads, else Java NIO. */
+  public boolean nativeTransport() {
+    return nativeTransport;
+  }
+
   public int pipeliningLimit() {
     return pipeliningLimit;
   }

@@ -171,7 +171,8 @@ public final class Database implements AutoCloseable {
    */
   public static boolean unavailable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.BindException) {
+      if (t instanceof java.net.BindException || t instanceof io.netty.channel.unix.Errors.NativeIoException n
+          && String.valueOf(n.getMessage()).startsWith("bind(")) {
         return false; // a port of our own taken here: no database coming back will free it
       }
       if (t instanceof SQLException s && s.getSQLState() != null
@@ -182,7 +183,10 @@ public final class Database implements AutoCloseable {
           && (p.getSqlState().startsWith("08") || p.getSqlState().startsWith("57P"))) {
         return true;
       }
+      // a reset through epoll is Netty's NativeIoException ("recvAddress(..) failed: Connection reset by peer"), not
+      // Java NIO's SocketException
       if (t instanceof java.io.EOFException || t instanceof java.net.SocketException
+          || t instanceof io.netty.channel.unix.Errors.NativeIoException
           || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
         return true;
       }

@@ -86,6 +86,17 @@ class DatabaseStartWaitTest {
   }
 
   @Test
+  void throughEpollAResetIsWaitedForAndATakenPortIsNot() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "Linux's epoll (x86-64)");
+    // a connection reset (ECONNRESET) as Netty's native transport reports it, not as Java NIO's SocketException
+    assertThat(Database.unavailable(new IllegalStateException("start-up failed",
+        new io.netty.channel.unix.Errors.NativeIoException("recvAddress(..)", -104)))).isTrue();
+    // a port of our own taken (EADDRINUSE): no database coming back frees it
+    assertThat(Database.unavailable(new IllegalStateException("start-up failed",
+        new io.netty.channel.unix.Errors.NativeIoException("bind(..)", -98)))).isFalse();
+  }
+
+  @Test
   void onlyAMissingOrLostDatabaseIsWaitedForNeverARefusal() {
     // what a failover looks like: no connection, a connection cut mid-migration, the server shutting down
     assertThat(Database.unavailable(new java.sql.SQLException("The connection attempt failed.", "08001"))).isTrue();
