@@ -62,7 +62,10 @@ public final class Handoff {
   }
 
   private Future<Void> fileDue(Receiver r) {
-    return files.writeDue(r).onFailure(e -> LOG.warn("daily file for {} not written yet: {}", r.name(), e.toString()))
+    return files.writeDue(r).onFailure(e -> {
+          setup.metrics().roundFailed(r.name());
+          LOG.warn("daily file for {} not written yet: {}", r.name(), e.toString());
+        })
         .map(n -> {
           setup.metrics().answer(r.name(), "filed", n);
           return null;
@@ -71,7 +74,11 @@ public final class Handoff {
 
   /** Pushes due batches until one comes back short (at most {@code rounds} of them). */
   private Future<Void> pushDue(Receiver r, int rounds) {
-    return store.claim(r, now(), setup.batchSize()).compose(batch -> {
+    return store.claim(r, now(), setup.batchSize()).onFailure(e -> {
+      // nothing goes to this receiver while its records cannot be claimed: never silently
+      setup.metrics().roundFailed(r.name());
+      LOG.error("records for {} could not be claimed for delivery: {}", r.name(), e.toString());
+    }).compose(batch -> {
       if (batch.isEmpty()) {
         return Future.succeededFuture();
       }

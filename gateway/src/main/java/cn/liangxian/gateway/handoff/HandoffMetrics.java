@@ -24,6 +24,7 @@ public final class HandoffMetrics {
   private final AtomicLong refused = new AtomicLong();
   private final Counter retried;
   private final Map<String, Counter> answers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> roundFailures = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
 
   public HandoffMetrics(MeterRegistry registry, List<String> receivers) {
@@ -39,6 +40,17 @@ public final class HandoffMetrics {
     // counters exist at 0 from start-up with their known labels
     for (String r : receivers) {
       ANSWERS.forEach(a -> answer(r, a, 0));
+      roundFailures.put(r, Counter.builder("liangxian_handoff_round_failures_total")
+          .description("delivery rounds of a receiver that failed before any record went out (records not claimed, a daily"
+              + " file not written): its records wait until a round succeeds")
+          .tag("receiver", r).register(registry));
+    }
+  }
+
+  void roundFailed(String receiver) {
+    Counter c = roundFailures.get(receiver);
+    if (c != null) {
+      c.increment();
     }
   }
 

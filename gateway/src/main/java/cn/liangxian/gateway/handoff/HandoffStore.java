@@ -24,7 +24,7 @@ final class HandoffStore {
       + " (select o.merchant from orders o where o.id = r.order_id) as order_merchant";
   // a reversal waits while its contribution has not been answered, so that a receiver never hears of a refund first
   static final String CLAIM = "with c as (update handoff_record set attempts = attempts + 1, first_sent_at = coalesce(first_sent_at, $3),"
-      + " next_attempt_at = $3::timestamptz + least(interval '1 hour', interval '30 seconds' * power(2, attempts))"
+      + " next_attempt_at = $3::timestamptz + least(interval '1 hour', interval '30 seconds' * power(2, least(attempts, 7)))"
       + " where id in (select id from handoff_record r where state = 'PENDING' and region_code = $1 and insurance = $2"
       + " and next_attempt_at <= $3 and (kind = 'CONTRIBUTION' or not exists (select 1 from handoff_record k where"
       + " k.kind = 'CONTRIBUTION' and k.state = 'PENDING' and k.order_id = r.order_id and k.person_id = r.person_id"

@@ -44,11 +44,11 @@ public final class OrderStore {
       + " and (expiry_retry_at is null or expiry_retry_at <= $1) order by expires_at limit 100";
   /** An order the channel could not close yet is left alone a while, longer each time (15 s doubling, 10 minutes at most). */
   static final String EXPIRY_FAILED = "update orders set expiry_attempts = expiry_attempts + 1,"
-      + " expiry_retry_at = $2::timestamptz + least(interval '10 minutes', interval '15 seconds' * power(2, expiry_attempts))"
+      + " expiry_retry_at = $2::timestamptz + least(interval '10 minutes', interval '15 seconds' * power(2, least(expiry_attempts, 6)))"
       + " where id = $1 and state = 'PAYING'";
   static final String EXPIRE = "update orders set state = 'EXPIRED', state_reason = 'not paid in time' where id = $1 and state = 'PAYING'";
   static final String CLAIM_STUCK = "update orders set query_count = query_count + 1,"
-      + " next_query_at = $1::timestamptz + least(interval '10 minutes', interval '15 seconds' * power(2, query_count))"
+      + " next_query_at = $1::timestamptz + least(interval '10 minutes', interval '15 seconds' * power(2, least(query_count, 6)))"
       + " where id in (select id from orders where state = 'PAYING' and created_at < $1::timestamptz - interval '30 seconds'"
       + " and (next_query_at is null or next_query_at <= $1::timestamptz) order by created_at limit 100 for update skip locked)"
       + " returning id";

@@ -30,7 +30,7 @@ public final class RefundStore {
       + " next_attempt_at = $2::timestamptz + interval '2 minutes' where out_refund_no = $1 and state = 'PENDING'";
   /** Claims open refunds that are due, each pushed back by a doubling backoff (30 s up to an hour), and reads them. */
   static final String CLAIM = "with c as (update refund set attempts = attempts + 1,"
-      + " next_attempt_at = $2::timestamptz + least(interval '1 hour', interval '30 seconds' * power(2, attempts))"
+      + " next_attempt_at = $2::timestamptz + least(interval '1 hour', interval '30 seconds' * power(2, least(attempts, 7)))"
       + " where id in (select id from refund where state = $1 and next_attempt_at <= $2 order by next_attempt_at limit 50"
       + " for update skip locked) returning order_id, out_refund_no, amount_fen, reason, channel, paid_fen, merchant)"
       + " select c.order_id, c.out_refund_no, c.amount_fen, c.reason, coalesce(c.channel, o.channel) as channel,"

@@ -86,6 +86,50 @@ class HandoffDeliveryTest {
     }
   }
 
+  /**
+   * A receiver down over a weekend: a record tried for days (an hour apart once the backoff is at its cap) is
+   * still claimed, and so is what was paid after it. The backoff was computed before its cap, and from the
+   * 39th attempt did not fit in an interval: the claim failed, for that receiver's every record, for good.
+   */
+  @Test
+  void aRecordTriedForDaysIsStillClaimedAndSoIsEverythingPaidAfterIt() throws Exception {
+    String[] h = f.household("431103");
+    f.agency.down(true);
+    JsonObject o;
+    try {
+      o = f.pay(h[0], "赵一", "wechat");
+      Eventually.until("tried once", () -> inOrder(o, "attempts >= 1") == 2);
+    } finally {
+      f.agency.down(false);
+    }
+    // as if tried every hour since Friday evening: due again now
+    f.sql("update handoff_record set attempts = 60, next_attempt_at = '" + f.g.clock.instant().minusSeconds(1)
+        + "' where order_id = '" + o.getString("id") + "'");
+    JsonObject later = f.pay(f.household("431103")[0], "赵一", "alipay");
+    Eventually.until("both orders' records accepted", () -> inOrder(o, "state = 'ACCEPTED'") + inOrder(later, "state = 'ACCEPTED'"),
+        n -> n == 4);
+    assertThat(f.count("select extract(epoch from next_attempt_at - first_sent_at)::bigint from handoff_record where order_id = '"
+        + o.getString("id") + "' limit 1")).as("the next try an hour later at most").isLessThanOrEqualTo(3600L);
+    assertThat(f.g.metrics()).doesNotContainPattern("liangxian_handoff_round_failures_total\\{receiver=\"ls-medical\",\\} [1-9]");
+  }
+
+  /** Every doubling backoff in the stores' SQL stays an interval, capped, whatever the count of attempts. */
+  @Test
+  void everyBackoffIsCappedWhateverTheAttempts() throws Exception {
+    java.util.regex.Pattern backoff = java.util.regex.Pattern.compile(
+        "least\\(interval '[^']+', interval '[^']+' \\* power\\(2, least\\((\\w+), \\d+\\)\\)\\)");
+    List<String> found = new java.util.ArrayList<>();
+    for (String sql : List.of(HandoffStore.CLAIM, cn.liangxian.gateway.refund.RefundStoreAccess.claim(),
+        cn.liangxian.gateway.order.OrderStoreAccess.expiryFailed(), cn.liangxian.gateway.order.OrderStoreAccess.claimStuck())) {
+      java.util.regex.Matcher m = backoff.matcher(sql);
+      assertThat(m.find()).as("a capped backoff in " + sql).isTrue();
+      found.add(m.group().replace(m.group(1), "2000000000"));
+    }
+    for (String expression : found) {
+      assertThat(f.count("select extract(epoch from " + expression + ")::bigint")).as(expression).isBetween(600L, 3600L);
+    }
+  }
+
   @Test
   void anAnswerLostOnTheWayIsSentAgainAndCountedAsDuplicateNotTwice() throws Exception {
     String[] h = f.household("431103");
