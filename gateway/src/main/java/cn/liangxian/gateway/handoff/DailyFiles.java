@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * One file per receiver and Beijing day, once the day is over (and ten minutes more, for payments
- * committing across midnight): a header naming the receiver, the day and the wrapped message key, a
+ * committing across midnight), and a further one of that day for records dated it that come later: a header naming the receiver, the day and the wrapped message key, a
  * CSV row per record, a control line (count, total fen), and a detached signature beside it
  * ({@code .sig}, DER, as {@code openssl dgst -verify} reads it). Written once across instances: the
  * instance that claims the day writes it, in the transaction that marks its records FILED.
@@ -41,8 +41,9 @@ final class DailyFiles {
     this.clock = clock;
   }
 
-  static String fileName(Receiver r, LocalDate day) {
-    return r.name() + "-" + day + ".csv";
+  /** {@code <receiver>-<day>.csv}; a further file of the same day {@code <receiver>-<day>-<part>.csv}. */
+  static String fileName(Receiver r, LocalDate day, int part) {
+    return r.name() + "-" + day + (part == 1 ? "" : "-" + part) + ".csv";
   }
 
   /** Writes every finished day's file of this receiver that no instance has written yet: how many records went out. */
@@ -59,18 +60,27 @@ final class DailyFiles {
     });
   }
 
+  /**
+   * The day's records still waiting, locked, into the day's next file. An instance that comes second waits for the
+   * first one's locks and then finds them filed: it writes nothing. Records that reach the outbox after the day's
+   * file was written (dated that day) go to a further file of the day, never nowhere.
+   */
   private Future<Integer> write(Receiver r, LocalDate day, OffsetDateTime now) {
-    String name = fileName(r, day);
-    return store.pool().withTransaction(conn -> HandoffStore.claimFile(conn, r, day, name, now).compose(mine -> !mine
+    return store.pool().withTransaction(conn -> HandoffStore.fileRecords(conn, r, day).compose(rows -> rows.isEmpty()
         ? Future.succeededFuture(0)
-        : HandoffStore.fileRecords(conn, r, day).compose(rows -> vertx.executeBlocking(() -> writeFiles(r, day, rows), false)
-            .compose(total -> HandoffStore.filed(conn, r, day, rows.stream().map(x -> x.getLong("id")).toArray(Long[]::new),
-                name, total, now))
-            .map(rows.size()))));
+        : HandoffStore.nextPart(conn, r, day).compose(part -> {
+          String name = fileName(r, day, part);
+          return HandoffStore.claimFile(conn, r, day, part, name, now).compose(mine -> !mine
+              ? Future.succeededFuture(0)
+              : vertx.executeBlocking(() -> writeFiles(r, day, name, rows), false)
+                  .compose(total -> HandoffStore.filed(conn, r, day, part, rows.stream().map(x -> x.getLong("id"))
+                      .toArray(Long[]::new), name, total, now))
+                  .map(rows.size()));
+        })));
   }
 
   /** Writes the file and its signature (to temporary names, then moved in place): the control total. */
-  private long writeFiles(Receiver r, LocalDate day, List<Row> rows) throws IOException {
+  private long writeFiles(Receiver r, LocalDate day, String name, List<Row> rows) throws IOException {
     byte[] key = AgencyEnvelope.newKey();
     StringBuilder out = new StringBuilder();
     out.append(HEADER).append(",1,").append(r.name()).append(',').append(day).append(',')
@@ -84,8 +94,8 @@ final class DailyFiles {
     out.append(CONTROL).append(',').append(rows.size()).append(',').append(total).append('\n');
     byte[] bytes = out.toString().getBytes(r.charset());
     Files.createDirectories(r.folder());
-    Path csv = r.folder().resolve(fileName(r, day));
-    Path sig = r.folder().resolve(fileName(r, day) + ".sig");
+    Path csv = r.folder().resolve(name);
+    Path sig = r.folder().resolve(name + ".sig");
     Path tmpCsv = r.folder().resolve("." + csv.getFileName() + ".tmp");
     Path tmpSig = r.folder().resolve("." + sig.getFileName() + ".tmp");
     Files.write(tmpCsv, bytes);

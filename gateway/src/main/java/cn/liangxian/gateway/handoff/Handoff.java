@@ -107,6 +107,8 @@ public final class Handoff {
 
   /** The outbox gauges, from the database (the leader calls this). */
   public Future<Void> observe() {
-    return setup.metrics().observe(store, now());
+    String[] filed = setup.receivers().stream().filter(r -> r.transport() == Receiver.Transport.FILE)
+        .map(r -> r.region() + "/" + r.insurance()).toArray(String[]::new);
+    return setup.metrics().observe(store, filed, now());
   }
 }

@@ -32,7 +32,8 @@ public final class HandoffMetrics {
     Gauge.builder("liangxian_handoff_pending", pending, AtomicLong::get)
         .description("contribution and reversal records not yet acknowledged by their receiver").register(registry);
     Gauge.builder("liangxian_handoff_oldest_pending_seconds", oldestSeconds, AtomicLong::get)
-        .description("age of the oldest record not yet acknowledged (alert past an hour)").register(registry);
+        .description("seconds the oldest record not yet acknowledged is past its due time: at once for a receiver pushed to,"
+            + " ten minutes after its Beijing day for one given daily files (alert past an hour)").register(registry);
     Gauge.builder("liangxian_handoff_refused_open", refused, AtomicLong::get)
         .description("records a receiver refused that no operator has resolved yet").register(registry);
     retried = Counter.builder("liangxian_handoff_retried_total").description("records sent again after no answer")
@@ -64,8 +65,8 @@ public final class HandoffMetrics {
     retried.increment(n);
   }
 
-  Future<Void> observe(HandoffStore store, OffsetDateTime now) {
-    return store.gauges().map(r -> {
+  Future<Void> observe(HandoffStore store, String[] filed, OffsetDateTime now) {
+    return store.gauges(filed).map(r -> {
       pending.set(r.getLong("pending"));
       OffsetDateTime oldest = r.getOffsetDateTime("oldest");
       oldestSeconds.set(oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toSeconds()));

@@ -35,8 +35,10 @@ final class HandoffStore {
       + " answered_at = $5, last_error = null from unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) as a(id, state, answer, reason)"
       + " where h.idempotency_id = a.id and h.state = 'PENDING'";
   static final String FAILED = "update handoff_record set last_error = $2 where id = any($1) and state = 'PENDING'";
-  static final String CLAIM_FILE = "insert into handoff_file (receiver, day, file_name, records, total_fen, written_at)"
-      + " values ($1, $2, $3, 0, 0, $4) on conflict do nothing returning receiver";
+  // the next part of a day's files: 1, or more for records that came after the day's first file was written
+  static final String NEXT_PART = "select coalesce(max(part), 0) + 1 as part from handoff_file where receiver = $1 and day = $2";
+  static final String CLAIM_FILE = "insert into handoff_file (receiver, day, part, file_name, records, total_fen, written_at)"
+      + " values ($1, $2, $3, $4, 0, 0, $5) on conflict do nothing returning receiver";
   static final String FILE_DAYS = "select distinct (created_at at time zone 'Asia/Shanghai')::date as day from handoff_record"
       + " where state = 'PENDING' and region_code = $1 and insurance = $2 and created_at < $3 order by day";
   static final String FILE_RECORDS = "select " + COLUMNS + " from handoff_record r join person p on p.id = r.person_id"
@@ -44,11 +46,14 @@ final class HandoffStore {
       + " and (r.created_at at time zone 'Asia/Shanghai')::date = $3 order by r.id for update of r";
   static final String FILED = "update handoff_record set state = 'FILED', file_name = $2, answered_at = $3, answer = 'filed',"
       + " attempts = attempts + 1, first_sent_at = $3 where id = any($1) and state = 'PENDING'";
-  static final String FILE_DONE = "update handoff_file set records = $3, total_fen = $4 where receiver = $1 and day = $2";
+  static final String FILE_DONE = "update handoff_file set records = $4, total_fen = $5 where receiver = $1 and day = $2 and part = $3";
   // what is waiting, through the partial indexes: the records still to send and those refused are few, while the
   // table keeps every record of the window (millions in a province by its end), so no count reads it whole
+  // the oldest is the record longest past its due time: at once for a receiver pushed to, the day's file (ten minutes
+  // after the Beijing day) for one given files ($1: their "region/insurance"), so that a day's waiting is no alarm
   static final String GAUGES = "select (select count(*) from handoff_record where state = 'PENDING') as pending,"
-      + " (select min(created_at) from handoff_record where state = 'PENDING') as oldest,"
+      + " (select min(case when region_code || '/' || insurance = any($1) then ((created_at at time zone 'Asia/Shanghai')::date + 1"
+      + " + interval '10 minutes') at time zone 'Asia/Shanghai' else created_at end) from handoff_record where state = 'PENDING') as oldest,"
       + " (select count(*) from handoff_record where state = 'REFUSED' and resolved_at is null) as refused";
 
   static final List<String> STATEMENTS = List.of(CLAIM, ANSWER, FAILED, FILE_DAYS, GAUGES);
@@ -94,9 +99,14 @@ final class HandoffStore {
         .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(x -> x.getLocalDate("day")).toList());
   }
 
-  /** Claims a day's file for this instance, in the caller's transaction: false when another instance has it. */
-  static Future<Boolean> claimFile(SqlConnection conn, Receiver r, LocalDate day, String name, OffsetDateTime now) {
-    return conn.preparedQuery(CLAIM_FILE).execute(Tuple.of(r.name(), day, name, now)).map(rows -> rows.size() > 0);
+  /** The number the day's next file takes: 1 for its first. */
+  static Future<Integer> nextPart(SqlConnection conn, Receiver r, LocalDate day) {
+    return conn.preparedQuery(NEXT_PART).execute(Tuple.of(r.name(), day)).map(rows -> rows.iterator().next().getInteger("part"));
+  }
+
+  /** Claims a day's file part for this instance, in the caller's transaction: false when another instance has it. */
+  static Future<Boolean> claimFile(SqlConnection conn, Receiver r, LocalDate day, int part, String name, OffsetDateTime now) {
+    return conn.preparedQuery(CLAIM_FILE).execute(Tuple.of(r.name(), day, part, name, now)).map(rows -> rows.size() > 0);
   }
 
   static Future<List<Row>> fileRecords(SqlConnection conn, Receiver r, LocalDate day) {
@@ -104,13 +114,14 @@ final class HandoffStore {
         .map(rows -> StreamSupport.stream(rows.spliterator(), false).toList());
   }
 
-  static Future<Void> filed(SqlConnection conn, Receiver r, LocalDate day, Long[] ids, String name, long totalFen,
+  static Future<Void> filed(SqlConnection conn, Receiver r, LocalDate day, int part, Long[] ids, String name, long totalFen,
       OffsetDateTime now) {
     return conn.preparedQuery(FILED).execute(Tuple.of(ids, name, now))
-        .compose(x -> conn.preparedQuery(FILE_DONE).execute(Tuple.of(r.name(), day, ids.length, totalFen))).mapEmpty();
+        .compose(x -> conn.preparedQuery(FILE_DONE).execute(Tuple.of(r.name(), day, part, ids.length, totalFen))).mapEmpty();
   }
 
-  Future<Row> gauges() {
-    return pool.preparedQuery(GAUGES).execute().map(rows -> rows.iterator().next());
+  /** The outbox's gauges; {@code filed}: the "region/insurance" of the receivers given daily files. */
+  Future<Row> gauges(String[] filed) {
+    return pool.preparedQuery(GAUGES).execute(Tuple.of((Object) filed)).map(rows -> rows.iterator().next());
   }
 }

@@ -218,7 +218,7 @@ class HandoffDeliveryTest {
     assertThat(lines.get(lines.size() - 1)).isEqualTo("#CONTROL," + records + "," + total);
     assertThat(lines.stream().filter(l -> l.contains("如城街道"))).hasSize((int) records); // GB18030 read back as written
     assertThat(String.join("\n", lines)).doesNotContain(h[0]).doesNotContain("赵一");
-    assertThat(f.count("select count(*) from handoff_file where receiver = 'rg-medical'")).isEqualTo(1);
+    assertThat(f.count("select count(*) from handoff_file where receiver = 'rg-medical' and day = '" + day + "'")).isEqualTo(1);
 
     java.nio.file.Path pub = f.keys.resolve("handoff-key.pub.pem");
     assertThat(openssl(pub, sig, csv)).contains("Verified OK");
@@ -226,6 +226,65 @@ class HandoffDeliveryTest {
     java.nio.file.Files.writeString(tampered, java.nio.file.Files.readString(csv, java.nio.charset.Charset.forName("GB18030"))
         .replace("#CONTROL," + records, "#CONTROL," + (records + 1)), java.nio.charset.Charset.forName("GB18030"));
     assertThat(openssl(pub, sig, tampered)).contains("Verification failure");
+  }
+
+  /**
+   * A paid item whose record went missing is given one by the day's reconciliation, dated the day it was paid: after
+   * that day's file was written. It goes to a further file of the day, not nowhere.
+   */
+  @Test
+  void aRecordRepairedAfterItsDaysFileGoesToAFurtherFileOfThatDay() throws Exception {
+    java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
+    java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(1);
+    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(10, 0).atZone(beijing).toInstant()));
+    JsonObject kept = f.pay(f.household("320682")[0], "赵一", "wechat");
+    JsonObject lost = f.pay(f.household("320682")[0], "赵一", "alipay");
+    f.sql("delete from handoff_record where order_id = '" + lost.getString("id") + "'"); // a paid item without its record
+    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.plusDays(1).atTime(0, 30).atZone(beijing).toInstant()));
+    Eventually.until("the day's file", () -> inOrder(kept, "state = 'FILED'") == 2);
+    f.g.clock.advance(Duration.ofHours(1)); // 01:30: the day's reconciliation
+    Eventually.until("the repaired records filed", () -> inOrder(lost, "state = 'FILED'") == 2);
+    String further = "rg-medical-" + day + "-2.csv";
+    assertThat(inOrder(lost, "file_name = '" + further + "'")).isEqualTo(2);
+    assertThat(inOrder(kept, "file_name = 'rg-medical-" + day + ".csv'")).isEqualTo(2);
+    List<String> lines = java.nio.file.Files.readAllLines(f.files.resolve(further), java.nio.charset.Charset.forName("GB18030"));
+    assertThat(lines.get(0)).startsWith("#LIANGXIAN-HANDOFF,1,rg-medical," + day + ",");
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("#CONTROL,2," + f.count("select sum(personal_fen) from handoff_record"
+        + " where file_name = '" + further + "'"));
+    assertThat(openssl(f.keys.resolve("handoff-key.pub.pem"), f.files.resolve(further + ".sig"), f.files.resolve(further)))
+        .contains("Verified OK");
+    assertThat(f.count("select count(*) from handoff_file where receiver = 'rg-medical' and day = '" + day + "'")).isEqualTo(2);
+  }
+
+  /**
+   * The oldest-pending gauge (paging past an hour) counts a file receiver's record from its day's file, not from
+   * its payment: a day's records waiting for their file are no alarm; a pushed receiver's count at once.
+   */
+  @Test
+  void aFileReceiversRecordIsDueAtItsDaysFileAPushedOnesAtOnce() throws Exception {
+    String gauges = HandoffStore.GAUGES.replace("$1", "'{320682/medical}'::text[]");
+    java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
+    java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(3);
+    // compared in PostgreSQL: a file receiver's record written at 09:00 is due at 00:10 the next day; a pushed one at 09:00
+    String at = day.atTime(9, 0).atZone(beijing).toOffsetDateTime().toString();
+    JsonObject file = f.pay(f.household("320682")[0], "赵一", "wechat");
+    JsonObject pushed = f.pay(f.household("431103")[0], "赵一", "wechat");
+    try (java.sql.Connection c = f.g.db.connect(); java.sql.Statement st = c.createStatement()) {
+      c.setAutoCommit(false); // seen by this transaction only, and rolled back
+      st.execute("update handoff_record set state = 'ACCEPTED' where state = 'PENDING'");
+      st.execute("update handoff_record set state = 'PENDING', created_at = '" + at + "' where order_id = '" + file.getString("id") + "'");
+      assertThat(oldest(st, gauges)).isEqualTo(day.plusDays(1).atTime(0, 10).atZone(beijing).toInstant());
+      st.execute("update handoff_record set state = 'PENDING', created_at = '" + at + "' where order_id = '" + pushed.getString("id") + "'");
+      assertThat(oldest(st, gauges)).isEqualTo(java.time.OffsetDateTime.parse(at).toInstant());
+      c.rollback();
+    }
+  }
+
+  static java.time.Instant oldest(java.sql.Statement st, String gauges) throws Exception {
+    try (java.sql.ResultSet rs = st.executeQuery(gauges)) {
+      rs.next();
+      return rs.getObject("oldest", java.time.OffsetDateTime.class).toInstant();
+    }
   }
 
   /** {@code openssl dgst -sm3 -verify}: SM2 signatures with the default identity 1234567812345678 (GB/T 32918). */
