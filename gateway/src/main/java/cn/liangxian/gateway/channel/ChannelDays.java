@@ -33,6 +33,30 @@ public final class ChannelDays {
     }
   }
 
+  /** WeChat Pay's {@code success_time} as the moment it was paid, or null when missing or unreadable. */
+  public static OffsetDateTime timestamp(String rfc3339) {
+    if (rfc3339 == null || rfc3339.isBlank()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(rfc3339);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** Alipay's {@code gmt_payment} or {@code send_pay_date} ({@code yyyy-MM-dd HH:mm:ss}, Beijing time) as a moment, or null. */
+  public static OffsetDateTime beijingTime(String time) {
+    if (time == null || time.isBlank()) {
+      return null;
+    }
+    try {
+      return java.time.LocalDateTime.parse(time.strip().replace(' ', 'T')).atZone(BEIJING).toOffsetDateTime();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
   /** Alipay's {@code gmt_payment} or {@code send_pay_date}: {@code yyyy-MM-dd HH:mm:ss}, Beijing time. */
   public static LocalDate ofBeijingTime(String time) {
     if (time == null || time.length() < 10) {

@@ -28,12 +28,19 @@ public interface PaymentChannel {
   /** Resolves to what the payer's device needs: {@code {"codeUrl"}} or the mini-program's parameters. */
   Future<JsonObject> prepay(Prepay p);
 
-  /** The channel's view of a trade; {@code channelDay} the Beijing day it booked the payment on, if it said. */
-  record Trade(State state, String transactionId, long amountFen, java.time.LocalDate channelDay) {
+  /**
+   * The channel's view of a trade; {@code channelDay} the Beijing day it booked the payment on, {@code paidAt} the
+   * moment it says the payer paid, each if it said.
+   */
+  record Trade(State state, String transactionId, long amountFen, java.time.LocalDate channelDay, OffsetDateTime paidAt) {
     public enum State { PAID, NOT_PAID, CLOSED, NOT_FOUND, REFUNDED }
 
     public Trade(State state, String transactionId, long amountFen) {
-      this(state, transactionId, amountFen, null);
+      this(state, transactionId, amountFen, null, null);
+    }
+
+    public Trade(State state, String transactionId, long amountFen, java.time.LocalDate channelDay) {
+      this(state, transactionId, amountFen, channelDay, null);
     }
   }
 

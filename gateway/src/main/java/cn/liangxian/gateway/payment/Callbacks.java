@@ -122,7 +122,8 @@ public final class Callbacks {
       return;
     }
     payments.apply("wechat", wechat.id(), outTradeNo, res.path("transaction_id").asText(), res.path("amount").path("total").asLong(-1),
-            "callback", ChannelDays.ofTimestamp(res.path("success_time").asText(null)))
+            "callback", ChannelDays.ofTimestamp(res.path("success_time").asText(null)),
+            ChannelDays.timestamp(res.path("success_time").asText(null)))
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("wechat callback could not be applied now: {}", ar.cause().toString());
@@ -176,7 +177,8 @@ public final class Callbacks {
       keep(ctx, "alipay", true, "status " + v.tradeStatus(), order, new JsonObject(), body).onComplete(x -> ctx.response().end("success"));
       return;
     }
-    payments.apply("alipay", app.id(), v.outTradeNo(), v.tradeNo(), v.totalFen(), "callback", ChannelDays.ofBeijingTime(v.gmtPayment()))
+    payments.apply("alipay", app.id(), v.outTradeNo(), v.tradeNo(), v.totalFen(), "callback", ChannelDays.ofBeijingTime(v.gmtPayment()),
+            ChannelDays.beijingTime(v.gmtPayment()))
         .onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("alipay callback could not be applied now: {}", ar.cause().toString());

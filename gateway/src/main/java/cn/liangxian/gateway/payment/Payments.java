@@ -75,11 +75,22 @@ public final class Payments {
    */
   public Future<PaymentOutcome> apply(String channel, String merchant, String outTradeNo, String transactionId, long amountFen,
       String source, java.time.LocalDate channelDay) {
+    return apply(channel, merchant, outTradeNo, transactionId, amountFen, source, channelDay, null);
+  }
+
+  /**
+   * As above, with the moment the channel says the payer paid ({@code channelPaidAt}, null: it did not say): the
+   * order's and the agencies' time of payment, so that a payment at 23:59 on the window's last day, applied after
+   * midnight (a late notification, a query, the next day's bill), is not dated a day late.
+   */
+  public Future<PaymentOutcome> apply(String channel, String merchant, String outTradeNo, String transactionId, long amountFen,
+      String source, java.time.LocalDate channelDay, OffsetDateTime channelPaidAt) {
     UUID id = OutTradeNo.orderId(outTradeNo);
     if (id == null || amountFen <= 0) {
       return Future.succeededFuture(PaymentOutcome.UNKNOWN_ORDER);
     }
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    OffsetDateTime paidAt = paidAt(now, channelDay, channelPaidAt);
     return pool.withTransaction(conn -> OrderStore.lock(conn, id).compose(o -> {
           if (o == null) {
             return Future.succeededFuture(Applied.of(PaymentOutcome.UNKNOWN_ORDER));
@@ -87,7 +98,7 @@ public final class Payments {
           return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {id, channel, transactionId, amountFen, source, now, channelDay,
                   merchant != null ? merchant : o.channel().equals(channel) ? o.merchant() : null}))
               .compose(ins -> ins.size() == 0 ? Future.succeededFuture(Applied.of(PaymentOutcome.DUPLICATE))
-                  : settle(conn, id, o, channel, merchant, outTradeNo, transactionId, amountFen, now));
+                  : settle(conn, id, o, channel, merchant, outTradeNo, transactionId, amountFen, now, paidAt));
         }))
         .map(applied -> {
           metrics.payment(channel, applied.outcome(), amountFen);
@@ -101,9 +112,25 @@ public final class Payments {
         });
   }
 
+  /**
+   * When the payer paid: the channel's moment where it said one (never later than now: a channel's clock ahead of
+   * ours); else, for a payment the channel booked on an earlier Beijing day than today (a bill's, a settlement day
+   * in a notification that came late), the last second of that day; else now.
+   */
+  static OffsetDateTime paidAt(OffsetDateTime now, java.time.LocalDate channelDay, OffsetDateTime channelPaidAt) {
+    if (channelPaidAt != null) {
+      return channelPaidAt.isAfter(now) ? now : channelPaidAt.withOffsetSameInstant(ZoneOffset.UTC);
+    }
+    if (channelDay != null && channelDay.isBefore(now.atZoneSameInstant(cn.liangxian.gateway.channel.ChannelDays.BEIJING).toLocalDate())) {
+      return channelDay.plusDays(1).atStartOfDay(cn.liangxian.gateway.channel.ChannelDays.BEIJING).minusSeconds(1).toOffsetDateTime()
+          .withOffsetSameInstant(ZoneOffset.UTC);
+    }
+    return now;
+  }
+
   /** A new payment: the order becomes paid, or, if it cannot take this money, the money is owed back. */
   private Future<Applied> settle(SqlConnection conn, UUID id, OrderStore.Locked o, String channel, String merchant,
-      String outTradeNo, String transactionId, long amountFen, OffsetDateTime now) {
+      String outTradeNo, String transactionId, long amountFen, OffsetDateTime now, OffsetDateTime paidAt) {
     StrandedReason why;
     String ordersMerchant = o.merchant();
     if (ordersMerchant == null && channels.byName().get(o.channel()) != null) {
@@ -119,8 +146,8 @@ public final class Payments {
       why = StrandedReason.AMOUNT_MISMATCH;
     } else if (o.state().equals("PAYING")) {
       // the hand-off record commits with the payment, or neither does
-      return OrderStore.markPaid(conn, id, now, transactionId)
-          .compose(x -> Outbox.contributions(conn, id, transactionId, now)).map(Applied.of(PaymentOutcome.PAID));
+      return OrderStore.markPaid(conn, id, paidAt, transactionId)
+          .compose(x -> Outbox.contributions(conn, id, transactionId, paidAt, now)).map(Applied.of(PaymentOutcome.PAID));
     } else {
       why = StrandedReason.ofState(o.state());
     }

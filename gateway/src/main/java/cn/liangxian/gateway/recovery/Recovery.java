@@ -88,7 +88,7 @@ public final class Recovery {
       // the channel would not close it (perhaps it was paid at the last moment): ask what it is
       LOG.info("closing order {} at {} failed ({}); asking the channel", id, channel, e.getMessage());
       return c.query(outTradeNo).compose(t -> switch (t.state()) {
-        case PAID -> payments.apply(channel, outTradeNo, t.transactionId(), t.amountFen(), "query", t.channelDay()).map(false);
+        case PAID -> payments.apply(channel, null, outTradeNo, t.transactionId(), t.amountFen(), "query", t.channelDay(), t.paidAt()).map(false);
         case NOT_FOUND, CLOSED -> Future.succeededFuture(true);
         default -> Future.failedFuture(new ChannelException("NOT_CLOSED", "the trade is " + t.state() + " and would not close",
             0, true));
@@ -122,7 +122,7 @@ public final class Recovery {
       }
       String outTradeNo = OutTradeNo.of(id);
       return c.query(outTradeNo).compose(t -> t.state() == PaymentChannel.Trade.State.PAID
-          ? payments.apply(channel, outTradeNo, t.transactionId(), t.amountFen(), "query", t.channelDay())
+          ? payments.apply(channel, null, outTradeNo, t.transactionId(), t.amountFen(), "query", t.channelDay(), t.paidAt())
           : Future.succeededFuture((PaymentOutcome) null));
     });
   }

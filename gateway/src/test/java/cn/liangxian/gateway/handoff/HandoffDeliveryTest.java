@@ -113,6 +113,38 @@ class HandoffDeliveryTest {
     assertThat(f.g.metrics()).doesNotContainPattern("liangxian_handoff_round_failures_total\\{receiver=\"ls-medical\",\\} [1-9]");
   }
 
+  /**
+   * A resident pays at 23:59:30 Beijing; the notification cannot be applied then (the connection dies) and the
+   * sweeper's query finds the payment after midnight. The order and the agency have the time the channel says the
+   * resident paid, not the time the gateway heard of it: on the window's last day, a day later is a year later.
+   */
+  @Test
+  void aPaymentMadeBeforeMidnightAndFoundAfterItIsDatedWhenItWasPaid() throws Exception {
+    java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
+    java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(1);
+    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(23, 59, 30).atZone(beijing).toInstant()));
+    String[] h = f.household("431103");
+    f.sql("create or replace function crash_on_record() returns trigger language plpgsql as $$"
+        + " begin perform pg_terminate_backend(pg_backend_pid()); return new; end $$");
+    f.sql("create trigger crash_on_record before insert on handoff_record for each row execute function crash_on_record()");
+    JsonObject o;
+    try {
+      o = f.g.payWholeHousehold(h[0], "赵一", "medical", 2020, "wechat");
+      Eventually.until("a notification the gateway could not apply", () -> f.g.paymentNotifications(o.getString("outTradeNo")),
+          l -> !l.isEmpty());
+    } finally {
+      f.sql("drop trigger crash_on_record on handoff_record");
+    }
+    f.g.clock.advance(Duration.ofSeconds(61)); // 00:00:31 the next day: the sweeper asks the channel
+    f.g.awaitState(o.getString("id"), "PAID");
+    Eventually.until("both records accepted", () -> inOrder(o, "state = 'ACCEPTED'") == 2);
+    JsonObject record = f.agency.records().values().stream().filter(r -> r.getString("orderId").equals(o.getString("id")))
+        .findFirst().orElseThrow();
+    assertThat(record.getString("paidAt")).startsWith(day + "T23:59:3");
+    assertThat(f.count("select count(*) from orders where id = '" + o.getString("id") + "' and (paid_at at time zone 'Asia/Shanghai')::date = '"
+        + day + "'")).as("the order paid on the day the resident paid").isEqualTo(1);
+  }
+
   /** Every doubling backoff in the stores' SQL stays an interval, capped, whatever the count of attempts. */
   @Test
   void everyBackoffIsCappedWhateverTheAttempts() throws Exception {

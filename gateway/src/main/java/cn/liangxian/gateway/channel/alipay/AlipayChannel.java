@@ -51,7 +51,8 @@ public final class AlipayChannel implements PaymentChannel {
       case "TRADE_CLOSED" -> Trade.State.CLOSED;
       case "NOT_EXIST" -> Trade.State.NOT_FOUND;
       default -> Trade.State.NOT_PAID;
-    }, t.tradeNo(), t.totalFen(), cn.liangxian.gateway.channel.ChannelDays.ofBeijingTime(t.paidAt())));
+    }, t.tradeNo(), t.totalFen(), cn.liangxian.gateway.channel.ChannelDays.ofBeijingTime(t.paidAt()),
+        cn.liangxian.gateway.channel.ChannelDays.beijingTime(t.paidAt())));
   }
 
   @Override

@@ -52,7 +52,8 @@ public final class WechatPayChannel implements PaymentChannel {
       case "CLOSED", "REVOKED", "PAYERROR" -> Trade.State.CLOSED;
       case "NOTFOUND" -> Trade.State.NOT_FOUND;
       default -> Trade.State.NOT_PAID;
-    }, t.transactionId(), t.totalFen(), cn.liangxian.gateway.channel.ChannelDays.ofTimestamp(t.successTime())));
+    }, t.transactionId(), t.totalFen(), cn.liangxian.gateway.channel.ChannelDays.ofTimestamp(t.successTime()),
+        cn.liangxian.gateway.channel.ChannelDays.timestamp(t.successTime())));
   }
 
   @Override
