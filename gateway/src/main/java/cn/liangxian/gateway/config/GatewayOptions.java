@@ -341,10 +341,16 @@ public final class GatewayOptions {
       if (number < 1 || number > 65535) {
         throw new ConfigException("environment: PGPORT must be a port number (1-65535), got '" + port + "'");
       }
-      return Optional.of(checkedUrl("postgresql://" + user + (pass.isEmpty() ? "" : ":" + pass) + "@" + env.get("PGHOST") + ":"
-          + port + "/" + env.getOrDefault("PGDATABASE", user), "PGHOST, PGUSER, PGPASSWORD and PGDATABASE"));
+      // the user, password and database as they are (libpq's variables are not addresses): encoded into the address
+      return Optional.of(checkedUrl("postgresql://" + encoded(user) + (pass.isEmpty() ? "" : ":" + encoded(pass)) + "@"
+          + env.get("PGHOST") + ":" + port + "/" + encoded(env.getOrDefault("PGDATABASE", user)),
+          "PGHOST, PGUSER, PGPASSWORD and PGDATABASE"));
     }
     return Optional.empty();
+  }
+
+  private static String encoded(String part) {
+    return java.net.URLEncoder.encode(part, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static String checkedUrl(String url, String from) {

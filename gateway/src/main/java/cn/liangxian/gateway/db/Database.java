@@ -47,13 +47,9 @@ public final class Database implements AutoCloseable {
 
   public static Database start(GatewayOptions config) {
     if (config.databaseUrl().isPresent()) {
-      URI uri = URI.create(config.databaseUrl().get());
-      String userInfo = uri.getUserInfo() == null ? "postgres" : uri.getUserInfo();
-      String user = userInfo.contains(":") ? userInfo.substring(0, userInfo.indexOf(':')) : userInfo;
-      String pass = userInfo.contains(":") ? userInfo.substring(userInfo.indexOf(':') + 1) : "";
-      String db = uri.getPath() == null || uri.getPath().length() <= 1 ? user : uri.getPath().substring(1);
-      LOG.info("using PostgreSQL at {}:{}/{}", uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), db);
-      return new Database(null, uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), db, user, pass);
+      Address a = Address.of(config.databaseUrl().get());
+      LOG.info("using PostgreSQL at {}:{}/{}", a.host(), a.port(), a.database());
+      return new Database(null, a.host(), a.port(), a.database(), a.user(), a.password());
     }
     Path dir = config.dataDir().resolve("postgres");
     EmbeddedServer.Started pg = EmbeddedServer.start(dir, config.keyDir(), config.databaseDurable());
@@ -68,6 +64,29 @@ public final class Database implements AutoCloseable {
       db.close();
     }, "embedded-postgres-stop"));
     return db;
+  }
+
+  /** A database's {@code postgresql://user:password@host:port/database} address, read. */
+  public record Address(String host, int port, String database, String user, String password) {
+    public static Address of(String url) {
+      URI uri = URI.create(url);
+      // split before decoding: a user or password may hold ':', '@' or '/' percent-encoded
+      String userInfo = uri.getRawUserInfo() == null ? "postgres" : uri.getRawUserInfo();
+      String user = decoded(userInfo.contains(":") ? userInfo.substring(0, userInfo.indexOf(':')) : userInfo);
+      String pass = decoded(userInfo.contains(":") ? userInfo.substring(userInfo.indexOf(':') + 1) : "");
+      String db = uri.getPath() == null || uri.getPath().length() <= 1 ? user : uri.getPath().substring(1);
+      return new Address(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), db, user, pass);
+    }
+
+    @Override
+    public String toString() {
+      return host + ":" + port + "/" + database; // never the password
+    }
+  }
+
+  /** A percent-encoded part of an address ('+' kept as it is: it is no space there). */
+  static String decoded(String part) {
+    return java.net.URLDecoder.decode(part.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** A gateway serves on this database from now until {@link #release()}: the embedded server's stop at exit waits. */

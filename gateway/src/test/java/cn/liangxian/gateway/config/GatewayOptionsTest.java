@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import cn.liangxian.gateway.support.TestGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -192,6 +193,24 @@ class GatewayOptionsTest {
         .hasMessage("environment: PGPORT must be a port number (1-65535), got 'abc'");
     assertThat(GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_DB_URL", "postgresql://u:p@db.example:6432/liangxian"))
         .databaseUrl()).contains("postgresql://u:p@db.example:6432/liangxian");
+  }
+
+  /** libpq's variables hold the password as it is: one with '@', ':', '/', '#', '+' or a space still reaches the database whole. */
+  @Test
+  void aPasswordInPgVariablesIsTakenAsItIs() throws Exception {
+    for (String password : List.of("p@ss:w/rd#1", "Ab+/x9=", "有 空格%41")) {
+      String url = GatewayOptions.fromYaml(shipped(), Map.of("PGHOST", "db.example", "PGUSER", "lx:admin", "PGPASSWORD", password,
+          "PGDATABASE", "liangxian")).databaseUrl().orElseThrow();
+      cn.liangxian.gateway.db.Database.Address a = cn.liangxian.gateway.db.Database.Address.of(url);
+      assertThat(a.password()).isEqualTo(password);
+      assertThat(a.user()).isEqualTo("lx:admin");
+      assertThat(a.host()).isEqualTo("db.example");
+      assertThat(a.database()).isEqualTo("liangxian");
+      assertThat(a.toString()).doesNotContain(password);
+    }
+    // an address written by hand, percent-encoded as addresses are
+    assertThat(cn.liangxian.gateway.db.Database.Address.of("postgresql://u:p%40ss%3Aw%2Frd@db.example:6432/lx").password())
+        .isEqualTo("p@ss:w/rd");
   }
 
   @Test
