@@ -168,7 +168,7 @@ final class GatewayVerticle extends VerticleBase {
         apiBody.handle(ctx);
       }
     });
-    KioskHandlers kiosks = new KioskHandlers(pool, kioskAuth, p.clock(), p.registry());
+    KioskHandlers kiosks = new KioskHandlers(pool, kioskAuth, p.clock(), p.registry(), p.regions());
     router.post("/api/v1/kiosks/heartbeat").handler(callers::identify).handler(CallerAuth.only(Caller.Kind.KIOSK))
         .handler(kiosks::heartbeat);
     router.post("/api/v1/session/:channel").handler(new SessionHandlers(p.residentLogins(), sessions,

@@ -28,8 +28,10 @@ public final class KioskHandlers {
   private final KioskAuth auth;
   private final Clock clock;
   private final MeterRegistry registry;
+  private final cn.liangxian.gateway.lookup.Regions regions;
 
-  public KioskHandlers(Pool pool, KioskAuth auth, Clock clock, MeterRegistry registry) {
+  public KioskHandlers(Pool pool, KioskAuth auth, Clock clock, MeterRegistry registry, cn.liangxian.gateway.lookup.Regions regions) {
+    this.regions = regions;
     this.pool = pool;
     this.auth = auth;
     this.clock = clock;
@@ -60,6 +62,11 @@ public final class KioskHandlers {
     String region = JsonBodies.optionalString(b, "regionCode", 6);
     if (region != null && !region.matches("[0-9]{6}")) {
       throw Problem.invalidField("regionCode", "regionCode is a six-digit administrative division code, e.g. 371312");
+    }
+    if (region != null && regions.get(region).isEmpty()) {
+      // a kiosk there could look up no one and take no payment: a typo in the code, most likely
+      throw new Problem(422, "region-not-served", "Region not served",
+          "no policy book serves region " + region + " here (config regions); check the code", new JsonObject().put("field", "regionCode"));
     }
     if (!op.scope().isAll() && region == null) {
       throw Problem.invalidField("regionCode", "regionCode is required: your account covers " + op.scope());

@@ -58,6 +58,26 @@ class KioskAuthTest {
         .toCompletionStage().toCompletableFuture().get();
   }
 
+  /** A kiosk for a region no book serves here could look up no one: refused, naming the field, and nothing registered. */
+  @Test
+  void aKioskForARegionNotServedHereIsRefused() throws Exception {
+    KeyPair key = java.security.KeyPairGenerator.getInstance("EC").generateKeyPair();
+    HttpResponse<Buffer> r = g.http.post("/api/v1/operator/kiosks").putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", "Bearer " + TOKEN)
+        .sendBuffer(Buffer.buffer(new JsonObject().put("kioskId", "K-999999-0002").put("publicKey", Pem.write(key.getPublic()))
+            .put("regionCode", "999999").encode()))
+        .toCompletionStage().toCompletableFuture().get();
+    assertThat(r.statusCode()).isEqualTo(422);
+    assertThat(r.getHeader("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.bodyAsJsonObject().getString("type")).endsWith("region-not-served");
+    assertThat(r.bodyAsJsonObject().getString("field")).isEqualTo("regionCode");
+    try (java.sql.Connection c = g.db.connect(); java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("select count(*) from kiosk where id = 'K-999999-0002'")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isZero();
+    }
+  }
+
   static String nonce() {
     byte[] b = new byte[16];
     ThreadLocalRandom.current().nextBytes(b);
