@@ -63,7 +63,7 @@ public final class PolicyCli {
                       ONLY_CHILD_PARENT DOWNSIZED_1960S HARDSHIP_WORKER OLD_PARTY_MEMBER STUDENT,
                       and the categories the book declares
           local       boolean, default true: registered (户籍) in the book's region
-          tier        integer yuan, pension only: the tier chosen
+          tier        integer yuan: the tier chosen (pension; medical where the book has medical tiers)
           payDate     "YYYY-MM-DD", default: the first day of the book's collection window
           addOns      array of add-on codes, e.g. ["COMMERCIAL_SUPPLEMENT"]
           enrolledElsewhere  boolean, default false: insured elsewhere or under employee insurance
