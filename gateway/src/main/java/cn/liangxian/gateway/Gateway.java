@@ -156,7 +156,7 @@ public final class Gateway implements AutoCloseable {
     HttpMetrics.histograms(registry);
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
-    // Linux's epoll where Netty's native library loads: fewer system calls and copies a request than Java's NIO
+    // Linux's epoll where asked for (http.nativeTransport) and Netty's native library loads; else Java NIO
     vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(options.nativeTransport()))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
     LOG.info("sockets through {}", vertx.isNativeTransportEnabled() ? "Linux's epoll (Netty's native transport)"

@@ -164,7 +164,7 @@ public final class GatewayOptions {
     behindProxy = h.bool("behindProxy", "GATEWAY_BEHIND_PROXY", false);
     drainMillis = h.integer("drainMillis", "GATEWAY_DRAIN_MILLIS", 3000, 0, 600_000);
     shutdownGraceMillis = h.integer("shutdownGraceMillis", "GATEWAY_SHUTDOWN_GRACE_MILLIS", 25_000, 0, 600_000);
-    nativeTransport = h.bool("nativeTransport", "GATEWAY_NATIVE_TRANSPORT", true);
+    nativeTransport = h.bool("nativeTransport", "GATEWAY_NATIVE_TRANSPORT", false);
     h.done();
   }
 

@@ -25,7 +25,9 @@ final class Outage {
   /** Whether a failure says the database cannot be reached, rather than that a request was wrong. */
   static boolean databaseUnreachable(Throwable f) {
     for (Throwable t = f; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException) {
+      // a reset through Linux's epoll is Netty's NativeIoException, not a SocketException (http.nativeTransport)
+      if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException
+          || t instanceof io.netty.channel.unix.Errors.NativeIoException) {
         return true;
       }
       // 08: connection exception; 57P: the server shutting down or not yet accepting connections;
