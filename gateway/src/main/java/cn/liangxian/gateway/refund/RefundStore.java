@@ -19,7 +19,8 @@ public final class RefundStore {
   static final String INSERT_STRANDED = "insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at,"
       + " updated_at, next_attempt_at, reason_code, channel, paid_fen, merchant) values ($1, $2, $3, $4, 'PENDING', $5, $5,"
       + " $5::timestamptz + interval '30 seconds', $6, $7, $3, $8) on conflict (out_refund_no) do nothing returning id";
-  static final String CONFIRM = "update refund set state = 'SUCCESS', updated_at = now()"
+  /** updated_at of a SUCCESS refund is when it was confirmed, by the gateway's clock: the time its receipt shows. */
+  static final String CONFIRM = "update refund set state = 'SUCCESS', updated_at = $2"
       + " where out_refund_no = $1 and state <> 'SUCCESS' returning order_id";
   static final String PENDING = "select f.order_id, f.out_refund_no, f.amount_fen, f.reason, coalesce(f.channel, o.channel) as channel,"
       + " coalesce(f.paid_fen, o.total_fen) as total_fen, case when f.channel is null then o.merchant else f.merchant end as merchant"
@@ -76,9 +77,9 @@ public final class RefundStore {
         .map(rows -> rows.size() > 0);
   }
 
-  /** Marks a refund confirmed, in the caller's transaction: the order it belongs to, or null when nothing changed. */
-  static Future<UUID> confirm(SqlConnection conn, String outRefundNo) {
-    return conn.preparedQuery(CONFIRM).execute(Tuple.of(outRefundNo))
+  /** Marks a refund confirmed at {@code now}, in the caller's transaction: the order it belongs to, or null when nothing changed. */
+  static Future<UUID> confirm(SqlConnection conn, String outRefundNo, OffsetDateTime now) {
+    return conn.preparedQuery(CONFIRM).execute(Tuple.of(outRefundNo, now))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("order_id"));
   }
 

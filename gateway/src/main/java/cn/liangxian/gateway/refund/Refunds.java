@@ -42,7 +42,7 @@ public final class Refunds {
 
   /** A refund the channel confirms: recorded, and an order whose payment went back entirely is REFUNDED. */
   public Future<Void> confirmed(String outRefundNo) {
-    return store.pool().withTransaction(conn -> RefundStore.confirm(conn, outRefundNo)
+    return store.pool().withTransaction(conn -> RefundStore.confirm(conn, outRefundNo, now())
         .compose(order -> order == null ? Future.succeededFuture() : OrderStore.markRefunded(conn, order)));
   }
 
