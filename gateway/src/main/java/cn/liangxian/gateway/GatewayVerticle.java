@@ -51,6 +51,7 @@ import cn.liangxian.gateway.recovery.PayingGauges;
 import cn.liangxian.gateway.recovery.Cancellation;
 import cn.liangxian.gateway.recovery.Recovery;
 import cn.liangxian.gateway.refund.OperatorRefunds;
+import cn.liangxian.gateway.refund.OrderRefunds;
 import cn.liangxian.gateway.refund.RefundStore;
 import cn.liangxian.gateway.refund.Refunds;
 import cn.liangxian.gateway.roster.CrossChecks;
@@ -234,8 +235,8 @@ final class GatewayVerticle extends VerticleBase {
   /** The statements of the hot path and of money's path, checked against the schema before the first request. */
   private static List<String> statements() {
     return Stream.of(HouseholdStore.STATEMENTS, OrderStore.STATEMENTS, Payments.STATEMENTS, RefundStore.STATEMENTS,
-        CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS, SharedRateLimiter.STATEMENTS, Sessions.STATEMENTS,
-        Outbox.STATEMENTS, Handoff.statements(), BookHandlers.STATEMENTS).flatMap(List::stream).toList();
+        OrderRefunds.STATEMENTS, CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS, SharedRateLimiter.STATEMENTS,
+        Sessions.STATEMENTS, Outbox.STATEMENTS, Handoff.statements(), BookHandlers.STATEMENTS).flatMap(List::stream).toList();
   }
 
   /** One instance per deployment, the leader, sweeps orders and keeps the progress gauges (PostgreSQL computes them). */

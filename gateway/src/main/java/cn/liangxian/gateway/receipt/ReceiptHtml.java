@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.receipt;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** The verification page's HTML: one phone-sized page, no script, nothing fetched from elsewhere. */
@@ -11,23 +12,45 @@ final class ReceiptHtml {
       + "body{margin:0;font-family:'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;background:#ededed;color:#111;font-size:17px}"
       + "header{background:#07a35a;color:#fff;padding:14px 16px;font-size:18px;text-align:center}"
       + ".state{margin:16px;padding:18px;border-radius:10px;background:#fff;text-align:center;font-size:22px;font-weight:bold}"
-      + ".ok{color:#07a35a}.bad{color:#d4380d}.cells{background:#fff;margin:0 0 12px}"
+      + ".ok{color:#07a35a}.bad{color:#d4380d}.warn{color:#d46b08}.cells{background:#fff;margin:0 0 12px}"
+      + ".sub{font-size:16px;font-weight:normal;color:#333;margin-top:8px}.kept span:last-child{font-weight:bold}"
       + ".cell{display:flex;justify-content:space-between;gap:12px;padding:13px 16px;border-bottom:1px solid #eee}"
       + ".cell span:first-child{color:#666;white-space:nowrap}.cell span:last-child{text-align:right;overflow-wrap:anywhere}"
       + "h2{font-size:15px;color:#666;font-weight:normal;margin:16px 16px 6px}</style></head><body>";
 
   static String page(JsonObject r) {
     StringBuilder b = new StringBuilder(HEAD).append("<header>城乡居民医疗/养老保险 缴费凭证核验</header>");
-    boolean valid = r.getBoolean("valid", false);
-    b.append("<div class=\"state ").append(valid ? "ok\" id=\"state\">✓ 凭证有效，已缴费" : "bad\" id=\"state\">此笔缴费已退款，凭证作废")
-        .append("</div><div class=\"cells\">");
+    String status = r.getString("status", Receipts.PAID);
+    b.append(switch (status) {
+      case Receipts.REFUNDED -> "<div class=\"state bad\" id=\"state\">✗ 已全额退款，凭证作废";
+      case Receipts.PARTLY_REFUNDED -> "<div class=\"state warn\" id=\"state\">凭证有效，部分退款"
+          + "<div class=\"sub\">部分款项已退回，其余缴费有效，详见下方明细</div>";
+      default -> "<div class=\"state ok\" id=\"state\">✓ 凭证有效，已缴费";
+    });
+    long refunding = r.getLong("refundingFen", 0L);
+    if (refunding > 0) {
+      b.append("<div class=\"sub\">另有 ").append(yuan(refunding)).append("元 退款处理中，尚未退回</div>");
+    }
+    b.append("</div><div class=\"cells\">");
     cell(b, "凭证号", r.getString("receiptNo"));
     cell(b, "地区", r.getString("region"));
     cell(b, "缴费年度", String.join("、", r.getJsonArray("benefitYears").stream().map(y -> y + "年").toList()));
     cell(b, "缴费时间", r.getString("paidAtText"));
     cell(b, "支付方式", r.getString("channelName"));
     cell(b, "交易号", r.getString("transactionId"));
-    cell(b, "合计", yuan(r.getLong("totalFen")) + "元");
+    long refunded = r.getLong("refundedFen", 0L);
+    if (refunded > 0) {
+      // what was kept, beside what was paid and what went back
+      cell(b, "原缴合计", yuan(r.getLong("totalFen")) + "元");
+      cell(b, "已退款", yuan(refunded) + "元");
+      b.append("<div class=\"cell kept\" id=\"kept\"><span>退款后实缴</span><span>").append(yuan(r.getLong("keptFen")))
+          .append("元</span></div>");
+    } else {
+      cell(b, "合计", yuan(r.getLong("totalFen")) + "元");
+    }
+    if (refunding > 0) {
+      cell(b, "退款处理中", yuan(refunding) + "元（尚未退回，未计入已退款）");
+    }
     b.append("</div><h2>缴费明细</h2><div class=\"cells\">");
     for (Object o : r.getJsonArray("items")) {
       JsonObject i = (JsonObject) o;
@@ -37,11 +60,30 @@ final class ReceiptHtml {
       if (i.getLong("subsidyFen", 0L) > 0) {
         amount.append("<br>政府缴费补贴 ").append(yuan(i.getLong("subsidyFen"))).append("元");
       }
+      refunds(amount, i);
       b.append("<div class=\"cell\"><span>").append(esc(i.getString("name"))).append(" ").append(esc(i.getString("idNumber")))
           .append("<br>").append(i.getInteger("year")).append("年").append(ins).append(tier).append("</span><span>")
           .append(amount).append("</span></div>");
     }
     return b.append("</div></body></html>").toString();
+  }
+
+  /** An item's refunds: marked 已退款 (or 已退差额, 退款处理中), each with its amount and, once back, when. */
+  private static void refunds(StringBuilder b, JsonObject i) {
+    String status = i.getString("status", Receipts.PAID);
+    if (status.equals(Receipts.PAID)) {
+      return;
+    }
+    b.append("<br><b class=\"").append(status.equals(Receipts.REFUNDED) ? "bad" : "warn").append("\">")
+        .append(esc(i.getString("statusText"))).append("</b>");
+    for (Object o : i.getJsonArray("refunds", new JsonArray())) {
+      JsonObject f = (JsonObject) o;
+      if ("SUCCESS".equals(f.getString("state"))) {
+        b.append("<br>退回 ").append(yuan(f.getLong("amountFen"))).append("元<br>退款时间 ").append(esc(f.getString("refundedAtText")));
+      } else {
+        b.append("<br>申请退款 ").append(yuan(f.getLong("amountFen"))).append("元，尚未退回");
+      }
+    }
   }
 
   static String notFound() {

@@ -3,6 +3,7 @@ package cn.liangxian.gateway.receipt;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.order.OrderStore;
 import cn.liangxian.gateway.order.OutTradeNo;
+import cn.liangxian.gateway.refund.OrderRefunds;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -10,8 +11,10 @@ import java.util.UUID;
 /**
  * {@code GET /r/{receiptNo}}: the public verification page the printed receipt's QR code opens. It shows only
  * what the paper shows (names and ID numbers masked, amounts, year, paid time, the channel's transaction id)
- * and whether the payment stands or was refunded. A receipt number is the order's random 128-bit id, so one
- * receipt's number says nothing about another's. {@code Accept: application/json} gives the receipt as JSON.
+ * and whether the payment stands: paid, partly refunded (each refunded item marked, with the amount and when, and
+ * the total kept beside the one paid) or refunded entirely; a refund under way is shown but not counted yet. A
+ * receipt number is the order's random 128-bit id, so one receipt's number says nothing about another's.
+ * {@code Accept: application/json} gives the receipt as JSON.
  */
 public final class ReceiptPage {
   private final OrderStore orders;
@@ -46,13 +49,21 @@ public final class ReceiptPage {
         notFound(ctx, browser);
         return;
       }
-      JsonObject r = Receipts.of(o).put("valid", "PAID".equals(state)).put("state", state);
-      if (html) {
-        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
-            .end(ReceiptHtml.page(r));
-      } else {
-        ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(r.encode());
-      }
+      OrderRefunds.of(orders.pool(), id).onComplete(refunds -> {
+        if (refunds.failed()) {
+          ctx.fail(refunds.cause());
+          return;
+        }
+        // valid while any of the payment stands: a receipt some of whose items were refunded still proves the rest
+        JsonObject r = Receipts.of(o, refunds.result());
+        r.put("valid", !r.getString("status").equals(Receipts.REFUNDED)).put("state", state);
+        if (html) {
+          ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
+              .end(ReceiptHtml.page(r));
+        } else {
+          ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(r.encode());
+        }
+      });
     });
   }
 

@@ -1,0 +1,88 @@
+package cn.liangxian.gateway.refund;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An order's refunds, each with what it gives back: one item whole or an item's difference (told apart by the
+ * numbers {@link ItemRefund} gives them), a payment the order never took (its own {@code R} number, with a reason
+ * code: the money of another payment, not the order's), or else the order's payment, not tied to one item.
+ */
+public final class OrderRefunds {
+  /** What a refund gives back. */
+  public enum Covers {
+    /** One item, whole: it is no longer paid. */
+    ITEM,
+    /** Part of one item's personal amount (a category that arrived late); the item stays paid. */
+    DIFFERENCE,
+    /** A payment the order could not take (paid twice, too late, another channel, merchant or amount). */
+    UNTAKEN_PAYMENT,
+    /** The order's payment, not tied to one item. */
+    ORDER
+  }
+
+  /**
+   * A refund of the order. {@code memberRef} and {@code insurance} name the item of an {@link Covers#ITEM} or
+   * {@link Covers#DIFFERENCE} refund (null otherwise); {@code updatedAt} is when a SUCCESS refund was confirmed.
+   */
+  public record Refund(String outRefundNo, long amountFen, String reason, String state, Covers covers, String memberRef,
+      String insurance, OffsetDateTime updatedAt) {
+    /** The channel confirmed it: the money went back. PENDING and REQUESTED are under way; FAILED is owed still. */
+    public boolean done() {
+      return state.equals("SUCCESS");
+    }
+
+    /** It gives back part of the order's own payment (not another payment's money). */
+    public boolean ofThePayment() {
+      return covers != Covers.UNTAKEN_PAYMENT;
+    }
+  }
+
+  static final String ITEMS = "select p.ref, i.person_id, i.insurance from order_item i join person p on p.id = i.person_id"
+      + " where i.order_id = $1";
+  static final String REFUNDS = "select out_refund_no, amount_fen, reason, state, reason_code, updated_at from refund"
+      + " where order_id = $1 order by id";
+
+  /** Every statement above, checked against the schema when the gateway starts. */
+  public static final List<String> STATEMENTS = List.of(ITEMS, REFUNDS);
+
+  private OrderRefunds() {}
+
+  /** The order's refunds in the order they were made, each with what it covers. */
+  public static Future<List<Refund>> of(Pool pool, UUID orderId) {
+    return pool.preparedQuery(ITEMS).execute(Tuple.of(orderId)).compose(items -> {
+      // an item's refund numbers, whole and difference, to the item they name
+      Map<String, Row> byNumber = new HashMap<>();
+      for (Row i : items) {
+        byNumber.put(new ItemRefund(orderId, i.getLong("person_id"), i.getString("insurance"), true).wholeNumber(), i);
+      }
+      return pool.preparedQuery(REFUNDS).execute(Tuple.of(orderId)).map(rows -> {
+        List<Refund> out = new ArrayList<>();
+        for (Row r : rows) {
+          String no = r.getString("out_refund_no");
+          Row item = byNumber.get(no);
+          Covers covers = Covers.ITEM;
+          if (item == null && no.endsWith("D")) {
+            item = byNumber.get(no.substring(0, no.length() - 1));
+            covers = Covers.DIFFERENCE;
+          }
+          if (item == null) {
+            covers = r.getString("reason_code") != null ? Covers.UNTAKEN_PAYMENT : Covers.ORDER;
+          }
+          out.add(new Refund(no, r.getLong("amount_fen"), r.getString("reason"), r.getString("state"), covers,
+              item == null ? null : item.getUUID("ref").toString(), item == null ? null : item.getString("insurance"),
+              r.getOffsetDateTime("updated_at")));
+        }
+        return out;
+      });
+    });
+  }
+}
