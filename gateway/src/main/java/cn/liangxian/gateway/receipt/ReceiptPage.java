@@ -55,7 +55,7 @@ public final class ReceiptPage {
           return;
         }
         // valid while any of the payment stands: a receipt some of whose items were refunded still proves the rest
-        JsonObject r = Receipts.of(o, refunds.result());
+        JsonObject r = publicView(Receipts.of(o, refunds.result()));
         r.put("valid", !r.getString("status").equals(Receipts.REFUNDED)).put("state", state);
         if (html) {
           ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
@@ -65,6 +65,28 @@ public final class ReceiptPage {
         }
       });
     });
+  }
+
+  /**
+   * What anyone holding the paper may read: not why an item was refunded (a death, another scheme: about a person,
+   * not about the receipt), nor the refunds' own numbers. The resident's own receipt (the API's) keeps both.
+   */
+  static JsonObject publicView(JsonObject receipt) {
+    strip(receipt.getJsonArray("refunds"));
+    io.vertx.core.json.JsonArray items = receipt.getJsonArray("items");
+    if (items != null) {
+      items.forEach(i -> strip(((JsonObject) i).getJsonArray("refunds")));
+    }
+    return receipt;
+  }
+
+  private static void strip(io.vertx.core.json.JsonArray refunds) {
+    if (refunds != null) {
+      refunds.forEach(f -> {
+        ((JsonObject) f).remove("reason");
+        ((JsonObject) f).remove("outRefundNo");
+      });
+    }
   }
 
   private static void notFound(RoutingContext ctx, boolean html) {
