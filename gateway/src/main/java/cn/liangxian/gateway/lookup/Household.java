@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.lookup;
 
+import cn.liangxian.policy.AppliedRule;
 import cn.liangxian.policy.Categories;
 import cn.liangxian.policy.Category;
 import cn.liangxian.policy.Identity;
@@ -25,8 +26,23 @@ public record Household(long id, UUID ref, String regionCode, String township, S
     }
   }
 
-  /** A person-insurance-year an order holds or has paid ({@code paidAt}: when, for a paid one). */
-  public record Hold(String insurance, int year, boolean paid, OffsetDateTime heldUntil, UUID orderId, OffsetDateTime paidAt) {}
+  /**
+   * A person-insurance-year an order holds or has paid ({@code paidAt}: when, for a paid one; {@code item}: what the
+   * order recorded for a paid one, null while it is only held).
+   */
+  public record Hold(String insurance, int year, boolean paid, OffsetDateTime heldUntil, UUID orderId, OffsetDateTime paidAt,
+      PaidItem item) {}
+
+  /**
+   * What was paid for an item, as its order recorded it when it was made: the tier chosen (null without tiers), the
+   * amounts in fen and the clauses that decided them. What a paid item shows, whatever the books say now.
+   */
+  public record PaidItem(Integer tierYuan, long personalFen, long governmentFen, long subsidyFen, long laterSubsidyFen,
+      long totalFen, List<AppliedRule> rules) {
+    public PaidItem {
+      rules = List.copyOf(rules);
+    }
+  }
 
   /** A member as the engine and the API need them: the identity stored beside the encrypted number, never the number. */
   public record Member(long id, UUID ref, Identity identity, String name, boolean local, boolean enrolledElsewhere,

@@ -38,7 +38,10 @@ public final class HouseholdAssessor {
     }
   }
 
-  /** One member and insurance: the status, the assessment (at the lowest tier for pension), and the tier options. */
+  /**
+   * One member and insurance: the status, the assessment (at the lowest tier for pension; for a paid item, what its
+   * order recorded), and the tier options.
+   */
   public record Item(Household.Member member, Insurance insurance, int year, Status status, String reason,
       Assessment assessment, List<TierOption> tiers, Reason why) {
 
@@ -110,6 +113,27 @@ public final class HouseholdAssessor {
 
   private static Item item(Household.Member m, Person p, Insurance ins, InsuranceTerms t, PolicyBook book,
       LocalDate payDate, OffsetDateTime now) {
+    Item assessed = assessed(m, p, ins, t, book, payDate);
+    Household.Hold hold = m.hold(ins.code(), t.benefitYear());
+    if (hold == null || !hold.paid() || hold.item() == null) {
+      return assessed;
+    }
+    // a paid item is what was paid: the tier and amounts its order recorded, never what the books live now would ask
+    // at the lowest tier; only the cover's dates, which the order does not record, come from the books
+    return new Item(m, ins, t.benefitYear(), Status.PAID, null, asPaid(hold.item(), assessed.assessment()), List.of());
+  }
+
+  /** What an order recorded for a paid item, as an assessment, with the cover's dates of {@code current} where it has them. */
+  private static Assessment asPaid(Household.PaidItem paid, Assessment current) {
+    boolean dated = current != null && current.eligible();
+    return new Assessment(true, null, null, paid.personalFen(), paid.governmentFen(), paid.subsidyFen(),
+        paid.laterSubsidyFen(), paid.totalFen(), dated ? current.coverageStart() : null,
+        dated ? current.coverageEnd() : null, paid.rules());
+  }
+
+  /** One member and insurance assessed with the book (a paid item at the lowest tier, with no tier offered). */
+  private static Item assessed(Household.Member m, Person p, Insurance ins, InsuranceTerms t, PolicyBook book,
+      LocalDate payDate) {
     int year = t.benefitYear();
     Household.Hold hold = m.hold(ins.code(), year);
     AgencyNote note = m.agencyNote(ins.code(), year);
@@ -130,7 +154,7 @@ public final class HouseholdAssessor {
             if (ta.eligible()) {
               tiers.add(new TierOption(tier, ta));
               if (paid) {
-                break; // the amounts shown with a paid item are its lowest tier's; no tier is offered to it
+                break; // no tier is offered to a paid item: it shows what its order recorded (see item)
               }
               continue;
             }

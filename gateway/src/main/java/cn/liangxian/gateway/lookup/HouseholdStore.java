@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.lookup;
 
+import cn.liangxian.policy.AppliedRule;
 import cn.liangxian.policy.Identity;
 import cn.liangxian.policy.Sex;
 import io.vertx.core.Future;
@@ -17,9 +18,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Reads households in one round trip: members, their categories and holds, as JSON aggregated by
- * PostgreSQL. A member comes with the birth date, sex and masked number stored beside the encrypted
- * one: reading a household decrypts nothing.
+ * Reads households in one round trip: members, their categories and holds (a paid one with the tier and amounts its
+ * order recorded), as JSON aggregated by PostgreSQL. A member comes with the birth date, sex and masked number stored
+ * beside the encrypted one: reading a household decrypts nothing.
  */
 public final class HouseholdStore {
   private static final String MEMBERS = "select p.id, p.ref, p.id_masked, p.birth_date, p.sex, p.name, p.local,"
@@ -32,8 +33,13 @@ public final class HouseholdStore {
       + "   and not exists (select 1 from cross_check x where x.person_id = p.id and x.resolved_category <> pc.category))"
       + " as categories,"
       + " (select json_agg(json_build_object('i', r.insurance, 'y', r.year, 'p', r.paid, 'u', r.held_until, 'o', r.order_id,"
-      + "     'pa', case when r.paid then (select o.paid_at from orders o where o.id = r.order_id) end))"
-      + "   from reservation r where r.person_id = p.id) as holds,"
+      + "     'pa', o.paid_at, 'x', case when i.order_id is not null then json_build_object('t', i.tier_yuan, 'pf', i.personal_fen,"
+      + "     'gf', i.government_fen, 'sf', i.subsidy_fen, 'lf', i.later_fen, 'tf', i.total_fen, 'r', i.rules) end))"
+      + "   from reservation r left join orders o on r.paid and o.id = r.order_id"
+      // a paid item's tier and amounts as its order recorded them (by the item's primary key): what the lookup shows
+      + "   left join order_item i on r.paid and i.order_id = r.order_id and i.person_id = r.person_id"
+      + "   and i.insurance = r.insurance and i.year = r.year"
+      + "   where r.person_id = p.id) as holds,"
       // what an agency said settles an item without a payment here (see AgencyNote)
       + " (select json_agg(json_build_object('k', a.kind, 'i', a.insurance, 'y', a.year, 'p', a.place))"
       + "   from agency_change a where a.person_id = p.id and a.kind <> 'CATEGORY') as agency"
@@ -144,7 +150,7 @@ public final class HouseholdStore {
         JsonObject h = (JsonObject) o;
         holds.add(new Household.Hold(h.getString("i"), h.getInteger("y"), h.getBoolean("p"),
             h.getString("u") == null ? null : OffsetDateTime.parse(h.getString("u")), UUID.fromString(h.getString("o")),
-            h.getString("pa") == null ? null : OffsetDateTime.parse(h.getString("pa"))));
+            h.getString("pa") == null ? null : OffsetDateTime.parse(h.getString("pa")), paidItem(h.getJsonObject("x"))));
       }
       Identity identity = Identity.of(r.getLocalDate("birth_date"), "M".equals(r.getString("sex")) ? Sex.MALE : Sex.FEMALE,
           r.getString("id_masked"));
@@ -157,6 +163,20 @@ public final class HouseholdStore {
     return Optional.of(new Household(first.getLong("household_id"), first.getUUID("household_ref"),
         first.getString("region_code"), first.getString("township"), first.getString("village"), first.getLong("stamp"),
         members));
+  }
+
+  /** What an order recorded for a paid item (null: none read, the item only held). */
+  private static Household.PaidItem paidItem(JsonObject x) {
+    if (x == null) {
+      return null;
+    }
+    List<AppliedRule> rules = new ArrayList<>();
+    for (Object o : json(x.getValue("r"))) {
+      JsonObject r = (JsonObject) o;
+      rules.add(new AppliedRule(r.getString("id"), r.getString("source")));
+    }
+    return new Household.PaidItem(x.getInteger("t"), x.getLong("pf"), x.getLong("gf"), x.getLong("sf"), x.getLong("lf"),
+        x.getLong("tf"), rules);
   }
 
   private static JsonArray json(Object v) {

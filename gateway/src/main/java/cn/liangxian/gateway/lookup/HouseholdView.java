@@ -163,6 +163,11 @@ public final class HouseholdView {
       g.writeStringField("paidAt", hold.paidAt().atZoneSameInstant(BEIJING).toOffsetDateTime()
           .truncatedTo(ChronoUnit.SECONDS).toString());
     }
+    if (hold != null && hold.item() != null && hold.item().tierYuan() != null) {
+      // the tier it was paid at (pension's; medical's where the book has tiers), as its order recorded it
+      g.writeNumberField("tier", hold.item().tierYuan());
+    }
+    // a paid item's amounts and clauses are those its order recorded (see HouseholdAssessor.item)
     Assessment a = it.assessment();
     if (a != null && a.eligible()) {
       g.writeNumberField("personalFen", a.personalFen());
@@ -170,8 +175,11 @@ public final class HouseholdView {
       g.writeNumberField("subsidyFen", a.subsidyFen());
       g.writeNumberField("laterSubsidyFen", a.laterSubsidyFen());
       g.writeNumberField("totalFen", a.totalFen());
-      g.writeStringField("coverageStart", a.coverageStart().toString());
-      g.writeStringField("coverageEnd", a.coverageEnd().toString());
+      if (a.coverageStart() != null) {
+        // a paid item's cover is not on its order: dated by the books where they still assess it
+        g.writeStringField("coverageStart", a.coverageStart().toString());
+        g.writeStringField("coverageEnd", a.coverageEnd().toString());
+      }
     }
     if (a != null) {
       g.writeArrayFieldStart("rules");

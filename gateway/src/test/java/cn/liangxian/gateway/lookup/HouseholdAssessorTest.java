@@ -3,9 +3,12 @@ package cn.liangxian.gateway.lookup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.policy.AppliedRule;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.Insurance;
 import cn.liangxian.policy.PolicyBook;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -83,8 +86,7 @@ class HouseholdAssessorTest {
     Household.Member child = new Household.Member(2, UUID.randomUUID(), IdNumber.parse(TestGateway.id("371312", "2010-05-01", 12)),
         "张小", true, false, List.of(), List.of(), List.of());
     Household.Member paid = new Household.Member(3, UUID.randomUUID(), IdNumber.parse(TestGateway.id("371312", "1968-07-01", 13)),
-        "李四", true, false, List.of(), List.of(new Household.Hold("pension", 2020, true, null, UUID.randomUUID(),
-        OffsetDateTime.parse("2019-12-01T10:00:00+08:00"))), List.of());
+        "李四", true, false, List.of(), List.of(paidHold("pension", 2020, AT_500)), List.of());
     Household h = new Household(1, UUID.randomUUID(), "371312", "街道", "村", 0L, List.of(adult, child, paid));
     List<HouseholdAssessor.Item> pensions = HouseholdAssessor.assess(h, hedong, LocalDate.of(2019, 12, 10),
         OffsetDateTime.parse("2019-12-10T10:00:00+08:00")).stream().filter(i -> i.insurance() == Insurance.PENSION).toList();
@@ -97,6 +99,55 @@ class HouseholdAssessorTest {
     assertThat(pensions.get(1).tiers()).as("a child under 16 is offered no pension tier").isEmpty();
     assertThat(pensions.get(1).why().code()).isEqualTo("policy.min-age");
     assertThat(pensions.get(2).tiers()).as("a paid item offers nothing to choose").isEmpty();
-    assertThat(pensions.get(2).assessment().personalFen()).isEqualTo(30000);
+    assertThat(pensions.get(2).assessment().personalFen()).as("as paid, at 500, not at the lowest tier").isEqualTo(50000);
+  }
+
+  /** Paid at the 500 tier under the 河东区 book: what the order recorded. */
+  static final Household.PaidItem AT_500 = new Household.PaidItem(500, 50000, 0, 6000, 0, 56000,
+      List.of(new AppliedRule("pension-tiers", "000 三(一)2(1)"), new AppliedRule("pension-subsidy", "000 三(一)2(3)")));
+
+  static Household.Hold paidHold(String insurance, int year, Household.PaidItem item) {
+    return new Household.Hold(insurance, year, true, null, UUID.randomUUID(), OffsetDateTime.parse("2019-12-01T10:00:00+08:00"),
+        item);
+  }
+
+  @Test
+  void aPaidItemShowsTheTierAndAmountsItsOrderRecordedEvenWhenTheBooksNoLongerAssessIt() {
+    Regions.Entry hedong = new Regions.Entry("371312", "临沂市河东区", book("hedong-2020.yaml"), null);
+    Household.Member paid = new Household.Member(3, UUID.randomUUID(), IdNumber.parse(TestGateway.id("371312", "1968-07-01", 13)),
+        "李四", true, false, List.of(), List.of(paidHold("pension", 2020, AT_500)), List.of());
+    // a student since the payment: the book excludes students from the pension, yet what was paid stays paid
+    Household.Member student = new Household.Member(4, UUID.randomUUID(), IdNumber.parse(TestGateway.id("371312", "2001-07-01", 14)),
+        "李小", true, false, List.of(new Household.CategoryRow("STUDENT", LocalDate.of(2019, 12, 5), null)),
+        List.of(paidHold("pension", 2020, AT_500)), List.of());
+    Household h = new Household(1, UUID.randomUUID(), "371312", "街道", "村", 0L, List.of(paid, student));
+    for (LocalDate day : List.of(LocalDate.of(2019, 12, 10), LocalDate.of(2020, 1, 10))) { // in the window, and after it
+      List<HouseholdAssessor.Item> items = HouseholdAssessor.assess(h, hedong, day, OffsetDateTime.parse(day + "T10:00:00+08:00"));
+      JsonObject answer = new JsonObject(Buffer.buffer(HouseholdView.render(h, hedong, day, items)));
+      for (int i = 0; i < 2; i++) {
+        Household.Member m = h.members().get(i);
+        String as = m.name() + " on " + day;
+        HouseholdAssessor.Item pension = items.stream().filter(it -> it.member() == m && it.insurance() == Insurance.PENSION)
+            .findFirst().orElseThrow();
+        assertThat(pension.status()).as(as).isEqualTo(HouseholdAssessor.Status.PAID);
+        assertThat(pension.reason()).as(as).isNull();
+        assertThat(pension.assessment()).extracting(a -> a.personalFen(), a -> a.governmentFen(), a -> a.subsidyFen(),
+            a -> a.laterSubsidyFen(), a -> a.totalFen(), a -> a.rules()).as(as)
+            .containsExactly(50000L, 0L, 6000L, 0L, 56000L, AT_500.rules());
+
+        JsonObject shown = answer.getJsonArray("members").getJsonObject(i).getJsonArray("insurances").stream()
+            .map(o -> (JsonObject) o).filter(o -> o.getString("insurance").equals("pension")).findFirst().orElseThrow();
+        assertThat(shown.getString("status")).as(as).isEqualTo("paid");
+        assertThat(shown.getInteger("tier")).as(as).isEqualTo(500);
+        assertThat(shown.getLong("personalFen")).as(as).isEqualTo(50000);
+        assertThat(shown.getLong("subsidyFen")).as(as).isEqualTo(6000);
+        assertThat(shown.getLong("totalFen")).as(as).isEqualTo(56000);
+        assertThat(shown.getJsonArray("rules").getJsonObject(1).getString("source")).as(as).isEqualTo("000 三(一)2(3)");
+        assertThat(shown.containsKey("tiers")).as(as).isFalse();
+        assertThat(shown.containsKey("reasonCode")).as(as).isFalse();
+        // the cover's dates are not on the order: given where the books still assess the member, left out where not
+        assertThat(shown.getString("coverageStart")).as(as).isEqualTo(i == 0 ? "2020-01-01" : null);
+      }
+    }
   }
 }
