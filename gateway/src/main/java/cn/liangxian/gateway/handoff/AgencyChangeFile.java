@@ -45,7 +45,7 @@ public final class AgencyChangeFile {
     String file = CsvUploads.fileName(ctx, "agency-changes.csv");
     byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     Replies.json(ctx, vertx.executeBlocking(() -> rows(body), false)
-        .compose(rows -> changes.apply(rows, "file " + file + " by " + op.username()))
+        .compose(rows -> changes.apply(rows, AgencyChanges.Sender.operator("file " + file + " by " + op.username(), op.scope())))
         .map(results -> new JsonObject().put("file", file).put("results", results)));
   }
 

@@ -31,8 +31,10 @@ import java.util.Set;
 public final class AgencyChanges {
   static final Set<String> KINDS = Set.of("EMPLOYEE_INSURANCE", "INSURED_ELSEWHERE", "DIED", "CATEGORY", "PAID_ELSEWHERE");
   static final String INSERT = "insert into agency_change (change_id, person_id, kind, insurance, year, category, place,"
-      + " received_at, source) select $1, id, $3, $4, $5, $6, $7, $8, $9 from person where id_index = $2"
-      + " on conflict do nothing returning person_id";
+      + " received_at, source) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing returning person_id";
+  // who the change is about, and where they live: a sender speaks only of the people of its own area
+  static final String PERSON = "select p.id, v.region_code, v.township, v.name as village from person p"
+      + " join household h on h.id = p.household_id join village v on v.id = h.village_id where p.id_index = $1";
   static final String KNOWN = "select 1 from agency_change where change_id = $1";
   static final String REGION = "select v.region_code from person p join household h on h.id = p.household_id"
       + " join village v on v.id = h.village_id where p.id = $1";
@@ -51,6 +53,22 @@ public final class AgencyChanges {
   private final HandoffSetup setup;
   private final Clock clock;
   private final Regions regions;
+
+  /**
+   * Who sends changes, and of whom it may speak: an agency of its region's people and its own insurance only; an
+   * operator's file of the people of the operator's area (any insurance). A person outside is answered
+   * {@code outside} (an agency: unknown-person, as a person it cannot know; an operator: out-of-scope).
+   */
+  public record Sender(String source, cn.liangxian.gateway.operator.Scope scope, String insurance, String outside) {
+    static Sender agency(Receiver r) {
+      return new Sender("agency " + r.name(), new cn.liangxian.gateway.operator.Scope(r.region(), null, null), r.insurance(),
+          "unknown-person");
+    }
+
+    public static Sender operator(String source, cn.liangxian.gateway.operator.Scope scope) {
+      return new Sender(source, scope, null, "out-of-scope");
+    }
+  }
 
   public AgencyChanges(Vertx vertx, Pool pool, HandoffSetup setup, Regions regions, Clock clock) {
     this.vertx = vertx;
@@ -74,7 +92,7 @@ public final class AgencyChanges {
       }
       return open(body);
     }, false);
-    Replies.json(ctx, changes.compose(list -> apply(list, "agency " + sender))
+    Replies.json(ctx, changes.compose(list -> apply(list, Sender.agency(r)))
         .map(results -> new JsonObject().put("results", results)));
   }
 
@@ -104,35 +122,54 @@ public final class AgencyChanges {
     }
   }
 
-  /** Applies each change once; the answer per change: applied, duplicate, unknown-person or refused (with a reason). */
-  public Future<JsonArray> apply(JsonArray changes, String source) {
+  /**
+   * Applies each change once; the answer per change: applied, duplicate, unknown-person, out-of-scope (an operator's
+   * file naming someone outside the operator's area) or refused (with a reason).
+   */
+  public Future<JsonArray> apply(JsonArray changes, Sender sender) {
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     List<Future<JsonObject>> all = new ArrayList<>();
     Future<JsonObject> previous = Future.succeededFuture();
     for (Object o : changes) {
       JsonObject c = (JsonObject) o;
-      previous = previous.compose(x -> one(c, source, now));
+      previous = previous.compose(x -> one(c, sender, now));
       all.add(previous);
     }
     return Future.all(all).map(done -> new JsonArray(all.stream().map(Future::result).map(Object.class::cast).toList()));
   }
 
-  private Future<JsonObject> one(JsonObject c, String source, OffsetDateTime now) {
-    String id = c.getString("changeId");
-    String kind = c.getString("kind");
+  private Future<JsonObject> one(JsonObject given, Sender sender, OffsetDateTime now) {
+    String id = given.getString("changeId");
+    String kind = given.getString("kind");
     JsonObject answer = new JsonObject().put("changeId", id);
-    if (id == null || id.isBlank() || id.length() > 100 || !KINDS.contains(kind) || kind.equals("CATEGORY") && c.getString("category") == null) {
+    if (id == null || id.isBlank() || id.length() > 100 || !KINDS.contains(kind) || kind.equals("CATEGORY") && given.getString("category") == null) {
       return Future.succeededFuture(answer.put("answer", "refused").put("reason", "changeId, a known kind and (for CATEGORY) a category are required"));
     }
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {id,
-        Buffer.buffer(c.getBinary("idIndex")), kind, c.getString("insurance"), c.getInteger("year"), c.getString("category"),
-        c.getString("place"), now, source})).compose(rows -> {
-          if (rows.size() == 0) {
+    String insurance = given.getString("insurance");
+    if (insurance != null && !Set.of("medical", "pension").contains(insurance)) {
+      return Future.succeededFuture(answer.put("answer", "refused").put("reason", "insurance is medical or pension"));
+    }
+    if (sender.insurance() != null && insurance != null && !insurance.equals(sender.insurance())) {
+      return Future.succeededFuture(answer.put("answer", "refused")
+          .put("reason", "this receiver speaks for " + sender.insurance() + " only"));
+    }
+    // an agency's change is about its own insurance, said or not
+    JsonObject c = sender.insurance() == null ? given : given.copy().put("insurance", sender.insurance());
+    return pool.withTransaction(conn -> conn.preparedQuery(PERSON).execute(Tuple.of(Buffer.buffer(c.getBinary("idIndex"))))
+        .compose(people -> {
+          io.vertx.sqlclient.Row p = people.size() == 0 ? null : people.iterator().next();
+          if (p == null) {
             return conn.preparedQuery(KNOWN).execute(Tuple.of(id))
                 .map(k -> answer.put("answer", k.size() > 0 ? "duplicate" : "unknown-person"));
           }
-          long person = rows.iterator().next().getLong("person_id");
-          return effect(conn, c, person, now).map(answer.put("answer", "applied"));
+          if (!sender.scope().covers(p.getString("region_code"), p.getString("township"), p.getString("village"))) {
+            return Future.succeededFuture(answer.put("answer", sender.outside()));
+          }
+          long person = p.getLong("id");
+          return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {id, person, kind, c.getString("insurance"),
+              c.getInteger("year"), c.getString("category"), c.getString("place"), now, sender.source()})).compose(rows -> rows.size() == 0
+                  ? Future.succeededFuture(answer.put("answer", "duplicate"))
+                  : effect(conn, c, person, now).map(answer.put("answer", "applied")));
         }));
   }
 

@@ -41,6 +41,9 @@ public final class AccountHandlers {
     if (!OperatorAccounts.USERNAME.matcher(username).matches()) {
       throw Problem.invalidField("username", "a username is 3-40 lower-case letters, digits, '.', '_' or '-'");
     }
+    if (OperatorAccounts.RESERVED.contains(username)) {
+      throw Problem.invalidField("username", "'" + username + "' names the gateway's own work in the audit log: choose another username");
+    }
     String display = JsonBodies.optionalString(b, "displayName", 50);
     Role role = Role.of(JsonBodies.requiredString(b, "role", 20))
         .orElseThrow(() -> Problem.invalidField("role", "role is admin, finance, township or village"));

@@ -25,6 +25,12 @@ public final class OperatorAccounts {
 
   private static final Logger LOG = LoggerFactory.getLogger(OperatorAccounts.class);
   public static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,39}");
+  /**
+   * The names the gateway's own work is audited under (agencies' refunds, the scheduled reconciliation, imports from
+   * the command line, the first account, the demo): no account may take one, or a district's administrator could
+   * name an account after it and read every district's rows of it (the audit log shows a district its own accounts').
+   */
+  public static final java.util.Set<String> RESERVED = java.util.Set.of("agency", "schedule", "cli", "bootstrap", "demo", "system");
   static final String ADMIN_PASSWORD_FILE = "operator-admin.password";
 
   private final Database db;
@@ -76,6 +82,9 @@ public final class OperatorAccounts {
   public void create(String username, String displayName, Role role, Scope scope, String password, String createdBy) {
     if (username == null || !USERNAME.matcher(username).matches()) {
       throw new IllegalArgumentException("a username is 3-40 lower-case letters, digits, '.', '_' or '-'");
+    }
+    if (RESERVED.contains(username)) {
+      throw new IllegalArgumentException("'" + username + "' names the gateway's own work in the audit log: choose another username");
     }
     String shape = shapeProblem(role, scope);
     if (shape != null) {
