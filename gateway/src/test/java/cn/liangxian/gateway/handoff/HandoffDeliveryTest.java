@@ -32,6 +32,14 @@ class HandoffDeliveryTest {
     f.close();
   }
 
+  /** Until closed, every insert of a hand-off record kills its connection: the payment's transaction dies with it. */
+  AutoCloseable recordsCrash() throws Exception {
+    f.sql("create or replace function crash_in_handoff() returns trigger language plpgsql as $$"
+        + " begin perform pg_terminate_backend(pg_backend_pid()); perform pg_sleep(10); return new; end $$");
+    f.sql("create trigger crash_in_handoff before insert on handoff_record for each row execute function crash_in_handoff()");
+    return () -> f.sql("drop trigger crash_in_handoff on handoff_record");
+  }
+
   long inOrder(JsonObject o, String where) throws Exception {
     return f.count("select count(*) from handoff_record where order_id = '" + o.getString("id") + "' and " + where);
   }
@@ -124,16 +132,11 @@ class HandoffDeliveryTest {
     java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(1);
     f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(23, 59, 30).atZone(beijing).toInstant()));
     String[] h = f.household("431103");
-    f.sql("create or replace function crash_on_record() returns trigger language plpgsql as $$"
-        + " begin perform pg_terminate_backend(pg_backend_pid()); return new; end $$");
-    f.sql("create trigger crash_on_record before insert on handoff_record for each row execute function crash_on_record()");
     JsonObject o;
-    try {
+    try (AutoCloseable crashing = recordsCrash()) {
       o = f.g.payWholeHousehold(h[0], "赵一", "medical", 2020, "wechat");
       Eventually.until("a notification the gateway could not apply", () -> f.g.paymentNotifications(o.getString("outTradeNo")),
           l -> !l.isEmpty());
-    } finally {
-      f.sql("drop trigger crash_on_record on handoff_record");
     }
     f.g.clock.advance(Duration.ofSeconds(61)); // 00:00:31 the next day: the sweeper asks the channel
     f.g.awaitState(o.getString("id"), "PAID");
@@ -332,11 +335,8 @@ class HandoffDeliveryTest {
   void aCrashBetweenMarkingPaidAndWritingTheRecordLeavesNeitherAndTheRetriedPaymentWritesBoth() throws Exception {
     String[] h = f.household("431103");
     // the gateway's connection dies inside the payment's transaction, after the order is marked paid
-    f.sql("create or replace function crash_in_handoff() returns trigger language plpgsql as $$"
-        + " begin perform pg_terminate_backend(pg_backend_pid()); perform pg_sleep(10); return new; end $$");
-    f.sql("create trigger crash_in_handoff before insert on handoff_record for each row execute function crash_in_handoff()");
     JsonObject o;
-    try {
+    try (AutoCloseable crashing = recordsCrash()) {
       o = f.g.payWholeHousehold(h[0], "赵一", "medical", 2020, "wechat");
       String id = o.getString("id");
       Eventually.until("a notification the gateway could not apply", () -> f.g.paymentNotifications(o.getString("outTradeNo")),
@@ -344,8 +344,6 @@ class HandoffDeliveryTest {
       assertThat(f.g.get("/api/v1/orders/" + id).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
       assertThat(f.count("select count(*) from payment where order_id = '" + id + "'")).isZero();
       assertThat(inOrder(o, "true")).isZero();
-    } finally {
-      f.sql("drop trigger crash_in_handoff on handoff_record");
     }
     f.g.clock.advance(Duration.ofSeconds(31)); // the sweeper asks the channel about the order still paying
     f.g.awaitState(o.getString("id"), "PAID");
