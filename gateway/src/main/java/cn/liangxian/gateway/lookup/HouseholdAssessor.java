@@ -118,17 +118,21 @@ public final class HouseholdAssessor {
     if (hold == null || !hold.paid() || hold.item() == null) {
       return assessed;
     }
-    // a paid item is what was paid: the tier and amounts its order recorded, never what the books live now would ask
-    // at the lowest tier; only the cover's dates, which the order does not record, come from the books
+    // a paid item is what was paid: the tier, amounts and cover its order recorded, never what the books live now
+    // would ask at the lowest tier, nor a waiting period of a late phase it was not paid in
     return new Item(m, ins, t.benefitYear(), Status.PAID, null, asPaid(hold.item(), assessed.assessment()), List.of());
   }
 
-  /** What an order recorded for a paid item, as an assessment, with the cover's dates of {@code current} where it has them. */
+  /**
+   * What an order recorded for a paid item, as an assessment: its cover as recorded; an item ordered before the cover
+   * was recorded has the cover of {@code current} where the books still assess it, else none.
+   */
   private static Assessment asPaid(Household.PaidItem paid, Assessment current) {
+    boolean recorded = paid.coverageStart() != null && paid.coverageEnd() != null;
     boolean dated = current != null && current.eligible();
     return new Assessment(true, null, null, paid.personalFen(), paid.governmentFen(), paid.subsidyFen(),
-        paid.laterSubsidyFen(), paid.totalFen(), dated ? current.coverageStart() : null,
-        dated ? current.coverageEnd() : null, paid.rules());
+        paid.laterSubsidyFen(), paid.totalFen(), recorded ? paid.coverageStart() : dated ? current.coverageStart() : null,
+        recorded ? paid.coverageEnd() : dated ? current.coverageEnd() : null, paid.rules());
   }
 
   /** One member and insurance assessed with the book (a paid item at the lowest tier, with no tier offered). */

@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Reads households in one round trip: members, their categories and holds (a paid one with the tier and amounts its
- * order recorded), as JSON aggregated by PostgreSQL. A member comes with the birth date, sex and masked number stored
+ * Reads households in one round trip: members, their categories and holds (a paid one with the tier, amounts and cover
+ * its order recorded), as JSON aggregated by PostgreSQL. A member comes with the birth date, sex and masked number stored
  * beside the encrypted one: reading a household decrypts nothing.
  */
 public final class HouseholdStore {
@@ -34,9 +34,10 @@ public final class HouseholdStore {
       + " as categories,"
       + " (select json_agg(json_build_object('i', r.insurance, 'y', r.year, 'p', r.paid, 'u', r.held_until, 'o', r.order_id,"
       + "     'pa', o.paid_at, 'x', case when i.order_id is not null then json_build_object('t', i.tier_yuan, 'pf', i.personal_fen,"
-      + "     'gf', i.government_fen, 'sf', i.subsidy_fen, 'lf', i.later_fen, 'tf', i.total_fen, 'r', i.rules) end))"
+      + "     'gf', i.government_fen, 'sf', i.subsidy_fen, 'lf', i.later_fen, 'tf', i.total_fen, 'r', i.rules,"
+      + "     'cs', i.coverage_start, 'ce', i.coverage_end) end))"
       + "   from reservation r left join orders o on r.paid and o.id = r.order_id"
-      // a paid item's tier and amounts as its order recorded them (by the item's primary key): what the lookup shows
+      // a paid item's tier, amounts and cover as its order recorded them (by the item's primary key): what the lookup shows
       + "   left join order_item i on r.paid and i.order_id = r.order_id and i.person_id = r.person_id"
       + "   and i.insurance = r.insurance and i.year = r.year"
       + "   where r.person_id = p.id) as holds,"
@@ -176,7 +177,11 @@ public final class HouseholdStore {
       rules.add(new AppliedRule(r.getString("id"), r.getString("source")));
     }
     return new Household.PaidItem(x.getInteger("t"), x.getLong("pf"), x.getLong("gf"), x.getLong("sf"), x.getLong("lf"),
-        x.getLong("tf"), rules);
+        x.getLong("tf"), rules, date(x.getString("cs")), date(x.getString("ce")));
+  }
+
+  private static LocalDate date(String d) {
+    return d == null ? null : LocalDate.parse(d);
   }
 
   private static JsonArray json(Object v) {

@@ -176,7 +176,7 @@ public final class HouseholdView {
       g.writeNumberField("laterSubsidyFen", a.laterSubsidyFen());
       g.writeNumberField("totalFen", a.totalFen());
       if (a.coverageStart() != null) {
-        // a paid item's cover is not on its order: dated by the books where they still assess it
+        // a paid item's cover is the one its order recorded (an older order's: the books' where they still assess it)
         g.writeStringField("coverageStart", a.coverageStart().toString());
         g.writeStringField("coverageEnd", a.coverageEnd().toString());
       }

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
@@ -25,11 +26,15 @@ public final class OrderStore {
       + " on conflict do nothing returning order_id";
   static final String INSERT_ORDER = "insert into orders (id, household_id, region_code, channel, mode, state, total_fen, client_id,"
       + " created_at, expires_at, merchant) values ($1, $2, $3, $4, $5, 'PAYING', $6, $7, $8, $9, $10)";
-  /** All the order's items in one statement, a column an array (a family's order has several). */
+  /**
+   * All the order's items in one statement, a column an array (a family's order has several): the tier, amounts,
+   * clauses and cover each was assessed with, what the item shows while held and once paid.
+   */
   static final String INSERT_ITEMS = "insert into order_item (order_id, person_id, insurance, year, tier_yuan, personal_fen,"
-      + " government_fen, subsidy_fen, later_fen, total_fen, rules) select $1, p, ins, y, tier, pf, gf, sf, lf, tf, r::jsonb"
+      + " government_fen, subsidy_fen, later_fen, total_fen, rules, coverage_start, coverage_end)"
+      + " select $1, p, ins, y, tier, pf, gf, sf, lf, tf, r::jsonb, cs, ce"
       + " from unnest($2::bigint[], $3::text[], $4::int[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[],"
-      + " $10::bigint[], $11::text[]) as i(p, ins, y, tier, pf, gf, sf, lf, tf, r)";
+      + " $10::bigint[], $11::text[], $12::date[], $13::date[]) as i(p, ins, y, tier, pf, gf, sf, lf, tf, r, cs, ce)";
   static final String RESERVE = "insert into reservation (person_id, insurance, year, order_id, held_until)"
       + " select p, ins, y, $4, $5 from unnest($1::bigint[], $2::text[], $3::int[]) as i(p, ins, y)"
       + " on conflict do nothing returning person_id";
@@ -125,7 +130,8 @@ public final class OrderStore {
     return conn.preparedQuery(INSERT_ORDER).execute(Tuple.from(new Object[] {o.id(), o.householdId(), o.regionCode(), o.channel(),
             o.mode(), o.totalFen(), o.clientId(), o.createdAt(), o.expiresAt(), o.merchant()}))
         .compose(x -> conn.preparedQuery(INSERT_ITEMS).execute(Tuple.from(new Object[] {o.id(), items.persons, items.insurances,
-            items.years, items.tiers, items.personal, items.government, items.subsidy, items.later, items.total, items.rules})))
+            items.years, items.tiers, items.personal, items.government, items.subsidy, items.later, items.total, items.rules,
+            items.coverageStart, items.coverageEnd})))
         .compose(x -> conn.preparedQuery(RESERVE).execute(Tuple.of(items.persons, items.insurances, items.years, o.id(),
             o.expiresAt())))
         .compose(reserved -> reserved.size() == lines.size() ? Future.succeededFuture(Reserved.HELD)
@@ -144,11 +150,12 @@ public final class OrderStore {
 
   /** An order's items a column each, as the item insert and the reservation take them (tiers null where there are none). */
   private record Items(Long[] persons, String[] insurances, Integer[] years, Integer[] tiers, Long[] personal, Long[] government,
-      Long[] subsidy, Long[] later, Long[] total, String[] rules) {
+      Long[] subsidy, Long[] later, Long[] total, String[] rules, LocalDate[] coverageStart,
+      LocalDate[] coverageEnd) {
     static Items of(List<OrderDraft.Line> lines) {
       int n = lines.size();
       Items c = new Items(new Long[n], new String[n], new Integer[n], new Integer[n], new Long[n], new Long[n], new Long[n],
-          new Long[n], new Long[n], new String[n]);
+          new Long[n], new Long[n], new String[n], new LocalDate[n], new LocalDate[n]);
       for (int i = 0; i < n; i++) {
         OrderDraft.Line l = lines.get(i);
         var a = l.assessment();
@@ -162,6 +169,8 @@ public final class OrderStore {
         c.later[i] = a.laterSubsidyFen();
         c.total[i] = a.totalFen();
         c.rules[i] = cn.liangxian.gateway.lookup.HouseholdView.rules(a.rules()).encode();
+        c.coverageStart[i] = a.coverageStart();
+        c.coverageEnd[i] = a.coverageEnd();
       }
       return c;
     }

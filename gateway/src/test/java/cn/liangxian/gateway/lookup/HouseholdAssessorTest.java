@@ -102,9 +102,13 @@ class HouseholdAssessorTest {
     assertThat(pensions.get(2).assessment().personalFen()).as("as paid, at 500, not at the lowest tier").isEqualTo(50000);
   }
 
-  /** Paid at the 500 tier under the 河东区 book: what the order recorded. */
+  /** Paid at the 500 tier under the 河东区 book: what the order recorded (ordered before orders recorded the cover). */
   static final Household.PaidItem AT_500 = new Household.PaidItem(500, 50000, 0, 6000, 0, 56000,
-      List.of(new AppliedRule("pension-tiers", "000 三(一)2(1)"), new AppliedRule("pension-subsidy", "000 三(一)2(3)")));
+      List.of(new AppliedRule("pension-tiers", "000 三(一)2(1)"), new AppliedRule("pension-subsidy", "000 三(一)2(3)")), null, null);
+
+  /** 河东区 medical paid in its window: 250 yuan, covered for the whole of 2020, as the order recorded it. */
+  static final Household.PaidItem MEDICAL_IN_THE_WINDOW = new Household.PaidItem(null, 25000, 0, 0, 0, 25000,
+      List.of(new AppliedRule("medical-personal", "000 三(二)2")), LocalDate.of(2020, 1, 1), LocalDate.of(2020, 12, 31));
 
   static Household.Hold paidHold(String insurance, int year, Household.PaidItem item) {
     return new Household.Hold(insurance, year, true, null, UUID.randomUUID(), OffsetDateTime.parse("2019-12-01T10:00:00+08:00"),
@@ -148,6 +152,37 @@ class HouseholdAssessorTest {
         // the cover's dates are not on the order: given where the books still assess the member, left out where not
         assertThat(shown.getString("coverageStart")).as(as).isEqualTo(i == 0 ? "2020-01-01" : null);
       }
+    }
+  }
+
+  static JsonObject shown(JsonObject answer, int member, String insurance) {
+    return answer.getJsonArray("members").getJsonObject(member).getJsonArray("insurances").stream()
+        .map(o -> (JsonObject) o).filter(o -> o.getString("insurance").equals(insurance)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aPaidItemKeepsTheCoverItsOrderRecordedThroughTheLatePhaseAndWhenTheBooksNoLongerAssessIt() {
+    Regions.Entry hedong = new Regions.Entry("371312", "临沂市河东区", book("hedong-2020.yaml"), null);
+    Household.Member unpaid = new Household.Member(1, UUID.randomUUID(), IdNumber.parse(TestGateway.id("371312", "1970-03-01", 11)),
+        "张三", true, false, List.of(), List.of(), List.of());
+    Household.Member paid = new Household.Member(3, UUID.randomUUID(), IdNumber.parse(TestGateway.id("371312", "1968-07-01", 13)),
+        "李四", true, false, List.of(), List.of(paidHold("medical", 2020, MEDICAL_IN_THE_WINDOW)), List.of());
+    // insured elsewhere since the payment: the books no longer assess her here, yet what she paid for stays
+    Household.Member elsewhere = new Household.Member(4, UUID.randomUUID(), IdNumber.parse(TestGateway.id("371312", "1972-07-01", 14)),
+        "王五", true, true, List.of(), List.of(paidHold("medical", 2020, MEDICAL_IN_THE_WINDOW)), List.of());
+    Household h = new Household(1, UUID.randomUUID(), "371312", "街道", "村", 0L, List.of(unpaid, paid, elsewhere));
+    LocalDate late = LocalDate.of(2020, 1, 10);
+    JsonObject answer = new JsonObject(Buffer.buffer(HouseholdView.render(h, hedong, late,
+        HouseholdAssessor.assess(h, hedong, late, OffsetDateTime.parse("2020-01-10T10:00:00+08:00")))));
+    // paying now, in the late phase, is covered only after thirty days
+    assertThat(shown(answer, 0, "medical").getString("status")).isEqualTo("unpaid");
+    assertThat(shown(answer, 0, "medical").getString("coverageStart")).isEqualTo("2020-02-09");
+    for (int i = 1; i < 3; i++) {
+      JsonObject medical = shown(answer, i, "medical");
+      assertThat(medical.getString("status")).isEqualTo("paid");
+      assertThat(medical.getString("coverageStart")).as(h.members().get(i).name()).isEqualTo("2020-01-01");
+      assertThat(medical.getString("coverageEnd")).as(h.members().get(i).name()).isEqualTo("2020-12-31");
+      assertThat(medical.getLong("personalFen")).isEqualTo(25000);
     }
   }
 }

@@ -11,22 +11,34 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A paid item is shown as it was paid: the tier chosen and the amounts the order recorded, whatever the lowest
- * tier is and whatever book is live now; and a book's preview does not count it as changed.
+ * A paid item is shown as it was paid: the tier chosen, the amounts and the cover the order recorded, whatever the
+ * lowest tier is, whatever book is live now and whatever phase of collection today is; and a book's preview does not
+ * count it as changed. 河东区's pay date follows the clock here (the shipped configuration pins it for the demo).
  */
 class PaidItemsLookupTest {
   TestGateway g;
+  @TempDir
+  Path dir;
 
   @BeforeEach
   void start() throws Exception {
-    g = Fixture.load(new TestGateway());
+    Path config = dir.resolve("gateway.yaml");
+    String shipped = Files.readString(TestGateway.repo().resolve("config/gateway.yaml"));
+    String pinned = "{code: \"371312\", book: hedong-2020.yaml, payDate: 2019-12-15}";
+    assertThat(shipped).contains(pinned);
+    Files.writeString(config, shipped.replace(pinned, "{code: \"371312\", book: hedong-2020.yaml}"));
+    g = Fixture.load(new TestGateway(Map.of("GATEWAY_CONFIG", config.toString())));
   }
 
   @AfterEach
@@ -129,5 +141,29 @@ class PaidItemsLookupTest {
       assertThat(medical.containsKey("tier")).as("medical here has no tiers").isFalse();
     }
     assertThat(insurance(after, Fixture.GRANNY, "medical").getString("status")).isEqualTo("paid-by-government");
+  }
+
+  @Test
+  void aMedicalItemPaidInTheWindowIsCoveredFromTheYearsStartWhenLookedUpInTheLatePhase() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    assertThat(insurance(h, Fixture.ZHANG, "medical").getString("coverageStart")).isEqualTo("2020-01-01");
+    JsonArray items = new JsonArray();
+    for (String id : new String[] {Fixture.ZHANG, Fixture.LI, Fixture.CHILD}) {
+      items.add(new JsonObject().put("memberRef", ref(h, id)).put("insurance", "medical").put("year", 2020));
+    }
+    orderAndPay(h, items);
+
+    // the window closed on 2019-12-31: a payment made on 2020-01-10 would be covered thirty days after it
+    g.clock.advance(Duration.ofDays(26));
+    JsonObject late = g.lookup(Fixture.ZHANG, "张三");
+    assertThat(late.getString("payDate")).isEqualTo("2020-01-10");
+    for (String id : new String[] {Fixture.ZHANG, Fixture.LI, Fixture.CHILD}) {
+      JsonObject medical = insurance(late, id, "medical");
+      assertThat(medical.getString("status")).isEqualTo("paid");
+      assertThat(medical.getString("coverageStart")).as("paid in the window, no waiting period").isEqualTo("2020-01-01");
+      assertThat(medical.getString("coverageEnd")).isEqualTo("2020-12-31");
+    }
+    assertThat(g.count("select count(*) from order_item where coverage_start = date '2020-01-01'"
+        + " and coverage_end = date '2020-12-31'")).as("the cover each item was assessed with, recorded").isEqualTo(3);
   }
 }
