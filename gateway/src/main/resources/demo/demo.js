@@ -176,6 +176,10 @@ function renderFamily() {
         if (why && (it.status === 'not-eligible' || it.status === 'not-available')) {
           cells.append(el('div', { class: 'cell why' }, el('span', { class: 'cell-bd', text: why })));
         }
+        // part of a paid item given back since (a category that arrived late): personalFen is what stays paid
+        if (it.status === 'paid' && it.refundedFen > 0) {
+          cells.append(el('div', { class: 'cell why refunded' }, el('span', { class: 'cell-bd', text: `已退差额${yuan(it.refundedFen)}，实缴${yuan(it.personalFen)}` })));
+        }
         continue;
       }
       const sel = picked.get(key);

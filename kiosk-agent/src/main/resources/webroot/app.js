@@ -139,6 +139,10 @@ function itemRow(s, mem, it, chosen) {
     // why it cannot be paid here, in the gateway's words (a person not registered here, not yet 16, a closed window)
     const why = it.reasonText || (it.reason && CJK.test(it.reason) ? it.reason : '');
     if (why && (it.status === 'not-eligible' || it.status === 'not-available')) row.append(el('div', { class: 'why', text: why }));
+    // part of a paid item given back since (a category that arrived late): personalFen is what stays paid
+    if (it.status === 'paid' && it.refundedFen > 0) {
+      row.append(el('div', { class: 'why refunded', text: `已退差额${yuan(it.refundedFen)}元，实缴${yuan(it.personalFen)}元` }));
+    }
     return row;
   }
   const sel = chosen.get(mem.ref + '/' + it.insurance + '/' + it.year);

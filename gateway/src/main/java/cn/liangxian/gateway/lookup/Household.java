@@ -36,11 +36,12 @@ public record Household(long id, UUID ref, String regionCode, String township, S
   /**
    * What was paid for an item, as its order recorded it when it was made: the tier chosen (null without tiers), the
    * amounts in fen, the clauses that decided them and the cover it was assessed with ({@code coverageStart} and
-   * {@code coverageEnd} null for an item ordered before the cover was recorded). What a paid item shows, whatever the
-   * books say now.
+   * {@code coverageEnd} null for an item ordered before the cover was recorded); {@code refundedFen}: the difference
+   * given back since (a category that arrived late), once the channel confirmed it, else 0. What a paid item shows,
+   * whatever the books say now.
    */
   public record PaidItem(Integer tierYuan, long personalFen, long governmentFen, long subsidyFen, long laterSubsidyFen,
-      long totalFen, List<AppliedRule> rules, LocalDate coverageStart, LocalDate coverageEnd) {
+      long totalFen, List<AppliedRule> rules, LocalDate coverageStart, LocalDate coverageEnd, long refundedFen) {
     public PaidItem {
       rules = List.copyOf(rules);
     }

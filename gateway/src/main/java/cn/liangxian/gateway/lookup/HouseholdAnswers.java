@@ -11,7 +11,8 @@ import java.time.LocalDate;
 /**
  * The lookup's answer per household, as sent, kept by one process for all its event loops. An answer
  * is served again only for the same household stamp (bumped in the database, in the same transaction,
- * by every change to its members, categories or reservations, whichever instance made it), the same
+ * by every change to its members, categories or reservations and by a refund of its orders the channel
+ * confirms, whichever instance made it), the same
  * pay date and the same books (the region's books live on that day, replaced whenever a book is
  * published or activated); anything else assesses afresh.
  */

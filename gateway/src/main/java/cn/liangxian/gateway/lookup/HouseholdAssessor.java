@@ -118,20 +118,25 @@ public final class HouseholdAssessor {
     if (hold == null || !hold.paid() || hold.item() == null) {
       return assessed;
     }
-    // a paid item is what was paid: the tier, amounts and cover its order recorded, never what the books live now
-    // would ask at the lowest tier, nor a waiting period of a late phase it was not paid in
+    // a paid item is what was paid: the tier, amounts and cover its order recorded (less a difference given back), never
+    // what the books live now would ask at the lowest tier, nor a waiting period of a late phase it was not paid in
     return new Item(m, ins, t.benefitYear(), Status.PAID, null, asPaid(hold.item(), assessed.assessment()), List.of());
   }
 
   /**
-   * What an order recorded for a paid item, as an assessment: its cover as recorded; an item ordered before the cover
-   * was recorded has the cover of {@code current} where the books still assess it, else none.
+   * What an order recorded for a paid item, as an assessment: its cover as recorded (an item ordered before the cover
+   * was recorded has the cover of {@code current} where the books still assess it, else none), and what the member
+   * paid net of a difference given back since: the personal amount less it, and the total with it (the government's
+   * part and the subsidy as recorded; a later subsidy no more than what the member kept paid).
    */
   private static Assessment asPaid(Household.PaidItem paid, Assessment current) {
     boolean recorded = paid.coverageStart() != null && paid.coverageEnd() != null;
     boolean dated = current != null && current.eligible();
-    return new Assessment(true, null, null, paid.personalFen(), paid.governmentFen(), paid.subsidyFen(),
-        paid.laterSubsidyFen(), paid.totalFen(), recorded ? paid.coverageStart() : dated ? current.coverageStart() : null,
+    long refunded = Math.min(Math.max(0, paid.refundedFen()), paid.personalFen());
+    long personal = paid.personalFen() - refunded;
+    return new Assessment(true, null, null, personal, paid.governmentFen(), paid.subsidyFen(),
+        Math.min(paid.laterSubsidyFen(), personal), paid.totalFen() - refunded,
+        recorded ? paid.coverageStart() : dated ? current.coverageStart() : null,
         recorded ? paid.coverageEnd() : dated ? current.coverageEnd() : null, paid.rules());
   }
 

@@ -19,7 +19,7 @@ import java.util.UUID;
 
 /**
  * Reads households in one round trip: members, their categories and holds (a paid one with the tier, amounts and cover
- * its order recorded), as JSON aggregated by PostgreSQL. A member comes with the birth date, sex and masked number stored
+ * its order recorded, and the difference refunded of it), as JSON aggregated by PostgreSQL. A member comes with the birth date, sex and masked number stored
  * beside the encrypted one: reading a household decrypts nothing.
  */
 public final class HouseholdStore {
@@ -35,11 +35,15 @@ public final class HouseholdStore {
       + " (select json_agg(json_build_object('i', r.insurance, 'y', r.year, 'p', r.paid, 'u', r.held_until, 'o', r.order_id,"
       + "     'pa', o.paid_at, 'x', case when i.order_id is not null then json_build_object('t', i.tier_yuan, 'pf', i.personal_fen,"
       + "     'gf', i.government_fen, 'sf', i.subsidy_fen, 'lf', i.later_fen, 'tf', i.total_fen, 'r', i.rules,"
-      + "     'cs', i.coverage_start, 'ce', i.coverage_end) end))"
+      + "     'cs', i.coverage_start, 'ce', i.coverage_end, 'rf', d.amount_fen) end))"
       + "   from reservation r left join orders o on r.paid and o.id = r.order_id"
       // a paid item's tier, amounts and cover as its order recorded them (by the item's primary key): what the lookup shows
       + "   left join order_item i on r.paid and i.order_id = r.order_id and i.person_id = r.person_id"
       + "   and i.insurance = r.insurance and i.year = r.year"
+      // less the difference given back to a paid item once the channel confirmed it (by its unique number, ItemRefund's:
+      // the order's trade number, the person, M or P and D); a whole item given back is no longer reserved at all
+      + "   left join refund d on r.paid and d.state = 'SUCCESS' and d.out_refund_no = replace(r.order_id::text, '-', '')"
+      + "   || '-' || r.person_id || case r.insurance when 'medical' then 'M' else 'P' end || 'D'"
       + "   where r.person_id = p.id) as holds,"
       // what an agency said settles an item without a payment here (see AgencyNote)
       + " (select json_agg(json_build_object('k', a.kind, 'i', a.insurance, 'y', a.year, 'p', a.place))"
@@ -177,7 +181,7 @@ public final class HouseholdStore {
       rules.add(new AppliedRule(r.getString("id"), r.getString("source")));
     }
     return new Household.PaidItem(x.getInteger("t"), x.getLong("pf"), x.getLong("gf"), x.getLong("sf"), x.getLong("lf"),
-        x.getLong("tf"), rules, date(x.getString("cs")), date(x.getString("ce")));
+        x.getLong("tf"), rules, date(x.getString("cs")), date(x.getString("ce")), x.getValue("rf") == null ? 0 : x.getLong("rf"));
   }
 
   private static LocalDate date(String d) {

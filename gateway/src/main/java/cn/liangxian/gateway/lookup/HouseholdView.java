@@ -175,6 +175,10 @@ public final class HouseholdView {
       g.writeNumberField("subsidyFen", a.subsidyFen());
       g.writeNumberField("laterSubsidyFen", a.laterSubsidyFen());
       g.writeNumberField("totalFen", a.totalFen());
+      if (hold != null && hold.item() != null && hold.item().refundedFen() > 0) {
+        // given back of a paid item since (a category that arrived late): its personalFen and totalFen are net of it
+        g.writeNumberField("refundedFen", hold.item().refundedFen());
+      }
       if (a.coverageStart() != null) {
         // a paid item's cover is the one its order recorded (an older order's: the books' where they still assess it)
         g.writeStringField("coverageStart", a.coverageStart().toString());

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.gateway.operator.Role;
 import cn.liangxian.gateway.operator.Scope;
+import cn.liangxian.gateway.support.Eventually;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.sandbox.fault.SandboxFaults;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -153,5 +155,47 @@ class KeptAnswersTest {
       pay(g, o);
       assertThat(status(b.lookup(Fixture.ZHANG, "张三"), Fixture.ZHANG, "medical")).isEqualTo("paid");
     }
+  }
+
+  @Test
+  void aDifferenceRefundIsShownOnceTheChannelConfirmsItAndNotBefore() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    JsonObject o = order(g, h, Fixture.ZHANG, Fixture.LI, Fixture.CHILD);
+    pay(g, o);
+    g.importCsv("late-dibao.csv", "department,category,id_number,name,valid_from,valid_to\n民政,DIBAO," + Fixture.ZHANG + ",张三,2019-01-01,\n");
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false)); // no REFUND.SUCCESS notification
+    try {
+      String token = g.operatorToken(Role.FINANCE, Scope.ALL);
+      HttpResponse<Buffer> refund = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json")
+          .putHeader("Authorization", "Bearer " + token)
+          .sendBuffer(Buffer.buffer(new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, Fixture.ZHANG))
+              .put("insurance", "medical").put("reason", "category-arrived").encode()))
+          .toCompletionStage().toCompletableFuture().get();
+      assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
+      assertThat(refund.bodyAsJsonObject().getString("state")).isEqualTo("REQUESTED");
+      // under way: not taken off what was paid yet, and the answer is kept
+      JsonObject before = medical(lookupKept(g, Fixture.ZHANG, "张三"), Fixture.ZHANG);
+      assertThat(before.getLong("personalFen")).isEqualTo(25000);
+      assertThat(before.containsKey("refundedFen")).isFalse();
+
+      String stamp = "select stamp from household where ref = '" + h.getJsonObject("household").getString("ref") + "'";
+      long unconfirmed = g.count(stamp);
+      // two minutes on, the sweeper asks the channel, which says it is done
+      g.clock.advance(java.time.Duration.ofMinutes(2).plusSeconds(1));
+      Eventually.until("the refund to be confirmed", () -> g.count("select count(*) from refund where order_id = '"
+          + o.getString("id") + "' and state = 'SUCCESS'") == 1);
+      JsonObject after = medical(g.lookup(Fixture.ZHANG, "张三"), Fixture.ZHANG);
+      assertThat(after.getString("status")).isEqualTo("paid");
+      assertThat(after.getLong("refundedFen")).as("the kept answer is not served after the confirmation").isEqualTo(25000);
+      assertThat(after.getLong("personalFen")).isZero();
+      assertThat(g.count(stamp)).as("one bump for the confirmation, none for the sweeper's claim of it").isEqualTo(unconfirmed + 1);
+    } finally {
+      g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    }
+  }
+
+  static JsonObject medical(JsonObject household, String id) {
+    return member(household, id).getJsonArray("insurances").stream().map(o -> (JsonObject) o)
+        .filter(i -> i.getString("insurance").equals("medical")).findFirst().orElseThrow();
   }
 }

@@ -4,6 +4,9 @@ import static cn.liangxian.gateway.support.TestGateway.member;
 import static cn.liangxian.gateway.support.TestGateway.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.operator.Scope;
+import cn.liangxian.gateway.support.Eventually;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.buffer.Buffer;
@@ -165,5 +168,43 @@ class PaidItemsLookupTest {
     }
     assertThat(g.count("select count(*) from order_item where coverage_start = date '2020-01-01'"
         + " and coverage_end = date '2020-12-31'")).as("the cover each item was assessed with, recorded").isEqualTo(3);
+  }
+
+  /** A finance officer's refund of one paid item ({@code category-arrived}: the difference a late category makes). */
+  JsonObject refund(JsonObject order, String memberRef, String insurance, String reason) throws Exception {
+    HttpResponse<Buffer> r = g.post("/api/v1/operator/refunds", new JsonObject().put("orderId", order.getString("id"))
+        .put("memberRef", memberRef).put("insurance", insurance).put("reason", reason),
+        "Authorization", "Bearer " + g.operatorToken(Role.FINANCE, Scope.ALL));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject();
+  }
+
+  @Test
+  void aDifferenceGivenBackForALateCategoryIsTakenOffWhatWasPaidOnceTheChannelConfirmsIt() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    JsonObject order = orderAndPay(h, new JsonArray()
+        .add(new JsonObject().put("memberRef", ref(h, Fixture.ZHANG)).put("insurance", "pension").put("year", 2020).put("tier", 800)));
+    // on the minimum living allowance since: the district pays 100 yuan of any tier (000 三(一)2(4)), given back to him
+    g.importCsv("late-dibao.csv", "department,category,id_number,name,valid_from,valid_to\n民政,DIBAO," + Fixture.ZHANG + ",张三,2019-01-01,\n");
+    JsonObject difference = refund(order, ref(h, Fixture.ZHANG), "pension", "category-arrived");
+    assertThat(difference.getLong("amountFen")).isEqualTo(10000);
+
+    // WeChat Pay confirms it with a notification
+    Eventually.until("the difference to be confirmed", () -> g.count("select count(*) from refund where out_refund_no = '"
+        + difference.getString("outRefundNo") + "' and state = 'SUCCESS'") == 1);
+    JsonObject pension = insurance(g.lookup(Fixture.ZHANG, "张三"), Fixture.ZHANG, "pension");
+    assertThat(pension.getString("status")).isEqualTo("paid");
+    assertThat(pension.getInteger("tier")).isEqualTo(800);
+    assertThat(pension.getLong("refundedFen")).isEqualTo(10000);
+    assertThat(pension.getLong("personalFen")).as("80000 paid, 10000 given back").isEqualTo(70000);
+    assertThat(pension.getLong("subsidyFen")).isEqualTo(8000);
+    assertThat(pension.getLong("totalFen")).isEqualTo(78000);
+
+    // the rest of it given back too (he died): the item is no longer paid, nothing of it is shown as paid
+    refund(order, ref(h, Fixture.ZHANG), "pension", "death");
+    JsonObject after = insurance(g.lookup(Fixture.ZHANG, "张三"), Fixture.ZHANG, "pension");
+    assertThat(after.getString("status")).isNotEqualTo("paid");
+    assertThat(after.containsKey("refundedFen")).isFalse();
+    assertThat(after.containsKey("paidAt")).isFalse();
   }
 }

@@ -175,6 +175,16 @@ class TouchUiEndToEndTest {
    */
   @Test
   void typedEntryTierSheetPayAndReceipt() throws Exception {
+    // a third member, whose medical paid in December had its whole personal part given back since (the district pays it now)
+    JsonObject household = new JsonObject(resource("household.json"));
+    household.getJsonArray("members").add(new JsonObject("{\"ref\": \"0b6d1e4a-3333-4c1e-9a55-0d3e7f1b2c01\", \"name\": \"王*\","
+        + " \"idNumber\": \"3713**********5678\", \"sex\": \"male\", \"age\": 60, \"insurances\": ["
+        + "{\"insurance\": \"medical\", \"year\": 2020, \"status\": \"paid\", \"paidAt\": \"2019-12-10T09:12:00+08:00\","
+        + " \"personalFen\": 0, \"governmentFen\": 0, \"subsidyFen\": 0, \"laterSubsidyFen\": 0, \"totalFen\": 0, \"refundedFen\": 25000,"
+        + " \"coverageStart\": \"2020-01-01\", \"coverageEnd\": \"2020-12-31\", \"rules\": []},"
+        + "{\"insurance\": \"pension\", \"year\": 2020, \"status\": \"paid\", \"paidAt\": \"2019-12-10T09:12:00+08:00\", \"tier\": 800,"
+        + " \"personalFen\": 80000, \"governmentFen\": 0, \"subsidyFen\": 8000, \"laterSubsidyFen\": 0, \"totalFen\": 88000, \"rules\": []}]}"));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).atPriority(1)
         .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.name", com.github.tomakehurst.wiremock.client.WireMock.equalTo("潘")))
         .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
@@ -208,6 +218,9 @@ class TouchUiEndToEndTest {
     otherSizes("keypad-name");
     touch("#lookup");
     waitScreen("HOUSEHOLD");
+    // what was given back of a paid item is said beside it, with what stays paid
+    assertThat(text("#screen")).contains("已缴费（2019年12月10日）").contains("已退差额250.00元，实缴0.00元");
+    assertThat(page.eval("document.querySelectorAll('.why.refunded').length")).as("only the item given back of").isEqualTo(1);
 
     // medical picked, then the pension at another tier through the sheet, then the pension dropped again
     touch("button.pick[data-insurance=medical]");
