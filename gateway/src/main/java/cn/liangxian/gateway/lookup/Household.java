@@ -28,21 +28,21 @@ public record Household(long id, UUID ref, String regionCode, String township, S
 
   /**
    * A person-insurance-year an order holds or has paid ({@code paidAt}: when, for a paid one; {@code item}: what the
-   * order recorded for a paid one, null while it is only held).
+   * order recorded for it).
    */
   public record Hold(String insurance, int year, boolean paid, OffsetDateTime heldUntil, UUID orderId, OffsetDateTime paidAt,
-      PaidItem item) {}
+      OrderItem item) {}
 
   /**
-   * What was paid for an item, as its order recorded it when it was made: the tier chosen (null without tiers), the
+   * What is paid, or being paid, for an item, as its order recorded it when it was made: the tier chosen (null without tiers), the
    * amounts in fen, the clauses that decided them and the cover it was assessed with ({@code coverageStart} and
    * {@code coverageEnd} null for an item ordered before the cover was recorded); {@code refundedFen}: the difference
-   * given back since (a category that arrived late), once the channel confirmed it, else 0. What a paid item shows,
-   * whatever the books say now.
+   * given back since (a category that arrived late), once the channel confirmed it, else 0. What an item paid or
+   * being paid shows, whatever the books say now.
    */
-  public record PaidItem(Integer tierYuan, long personalFen, long governmentFen, long subsidyFen, long laterSubsidyFen,
+  public record OrderItem(Integer tierYuan, long personalFen, long governmentFen, long subsidyFen, long laterSubsidyFen,
       long totalFen, List<AppliedRule> rules, LocalDate coverageStart, LocalDate coverageEnd, long refundedFen) {
-    public PaidItem {
+    public OrderItem {
       rules = List.copyOf(rules);
     }
   }

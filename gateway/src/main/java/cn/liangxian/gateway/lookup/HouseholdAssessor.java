@@ -39,8 +39,8 @@ public final class HouseholdAssessor {
   }
 
   /**
-   * One member and insurance: the status, the assessment (at the lowest tier for pension; for a paid item, what its
-   * order recorded), and the tier options.
+   * One member and insurance: the status, the assessment (at the lowest tier for pension; for an item paid or being
+   * paid, what its order recorded), and the tier options.
    */
   public record Item(Household.Member member, Insurance insurance, int year, Status status, String reason,
       Assessment assessment, List<TierOption> tiers, Reason why) {
@@ -115,29 +115,31 @@ public final class HouseholdAssessor {
       LocalDate payDate, OffsetDateTime now) {
     Item assessed = assessed(m, p, ins, t, book, payDate);
     Household.Hold hold = m.hold(ins.code(), t.benefitYear());
-    if (hold == null || !hold.paid() || hold.item() == null) {
+    if (hold == null || hold.item() == null || !hold.paid() && assessed.status() != Status.IN_PROGRESS) {
       return assessed;
     }
     // a paid item is what was paid: the tier, amounts and cover its order recorded (less a difference given back), never
-    // what the books live now would ask at the lowest tier, nor a waiting period of a late phase it was not paid in
-    return new Item(m, ins, t.benefitYear(), Status.PAID, null, asPaid(hold.item(), assessed.assessment()), List.of());
+    // what the books live now would ask at the lowest tier, nor a waiting period of a late phase it was not paid in; an
+    // item being paid is what its order asks, at the tier chosen
+    return new Item(m, ins, t.benefitYear(), hold.paid() ? Status.PAID : Status.IN_PROGRESS, null,
+        asOrdered(hold.item(), assessed.assessment()), List.of());
   }
 
   /**
-   * What an order recorded for a paid item, as an assessment: its cover as recorded (an item ordered before the cover
-   * was recorded has the cover of {@code current} where the books still assess it, else none), and what the member
-   * paid net of a difference given back since: the personal amount less it, and the total with it (the government's
-   * part and the subsidy as recorded; a later subsidy no more than what the member kept paid).
+   * What an order recorded for an item it holds or paid, as an assessment: its cover as recorded (an item ordered
+   * before the cover was recorded has the cover of {@code current} where the books still assess it, else none), and
+   * what the member paid net of a difference given back since: the personal amount less it, and the total with it
+   * (the government's part and the subsidy as recorded; a later subsidy no more than what the member kept paid).
    */
-  private static Assessment asPaid(Household.PaidItem paid, Assessment current) {
-    boolean recorded = paid.coverageStart() != null && paid.coverageEnd() != null;
+  private static Assessment asOrdered(Household.OrderItem ordered, Assessment current) {
+    boolean recorded = ordered.coverageStart() != null && ordered.coverageEnd() != null;
     boolean dated = current != null && current.eligible();
-    long refunded = Math.min(Math.max(0, paid.refundedFen()), paid.personalFen());
-    long personal = paid.personalFen() - refunded;
-    return new Assessment(true, null, null, personal, paid.governmentFen(), paid.subsidyFen(),
-        Math.min(paid.laterSubsidyFen(), personal), paid.totalFen() - refunded,
-        recorded ? paid.coverageStart() : dated ? current.coverageStart() : null,
-        recorded ? paid.coverageEnd() : dated ? current.coverageEnd() : null, paid.rules());
+    long refunded = Math.min(Math.max(0, ordered.refundedFen()), ordered.personalFen());
+    long personal = ordered.personalFen() - refunded;
+    return new Assessment(true, null, null, personal, ordered.governmentFen(), ordered.subsidyFen(),
+        Math.min(ordered.laterSubsidyFen(), personal), ordered.totalFen() - refunded,
+        recorded ? ordered.coverageStart() : dated ? current.coverageStart() : null,
+        recorded ? ordered.coverageEnd() : dated ? current.coverageEnd() : null, ordered.rules());
   }
 
   /** One member and insurance assessed with the book (a paid item at the lowest tier, with no tier offered). */

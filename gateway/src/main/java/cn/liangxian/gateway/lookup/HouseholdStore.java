@@ -18,9 +18,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Reads households in one round trip: members, their categories and holds (a paid one with the tier, amounts and cover
- * its order recorded, and the difference refunded of it), as JSON aggregated by PostgreSQL. A member comes with the birth date, sex and masked number stored
- * beside the encrypted one: reading a household decrypts nothing.
+ * Reads households in one round trip: members, their categories and holds (each with the tier, amounts and cover its
+ * order recorded, a paid one with the difference refunded of it), as JSON aggregated by PostgreSQL. A member comes
+ * with the birth date, sex and masked number stored beside the encrypted one: reading a household decrypts nothing.
  */
 public final class HouseholdStore {
   private static final String MEMBERS = "select p.id, p.ref, p.id_masked, p.birth_date, p.sex, p.name, p.local,"
@@ -37,8 +37,9 @@ public final class HouseholdStore {
       + "     'gf', i.government_fen, 'sf', i.subsidy_fen, 'lf', i.later_fen, 'tf', i.total_fen, 'r', i.rules,"
       + "     'cs', i.coverage_start, 'ce', i.coverage_end, 'rf', d.amount_fen) end))"
       + "   from reservation r left join orders o on r.paid and o.id = r.order_id"
-      // a paid item's tier, amounts and cover as its order recorded them (by the item's primary key): what the lookup shows
-      + "   left join order_item i on r.paid and i.order_id = r.order_id and i.person_id = r.person_id"
+      // the tier, amounts and cover of an item paid or being paid as its order recorded them (by the item's primary key):
+      // what the lookup shows
+      + "   left join order_item i on i.order_id = r.order_id and i.person_id = r.person_id"
       + "   and i.insurance = r.insurance and i.year = r.year"
       // less the difference given back to a paid item once the channel confirmed it (by its unique number, ItemRefund's:
       // the order's trade number, the person, M or P and D); a whole item given back is no longer reserved at all
@@ -155,7 +156,7 @@ public final class HouseholdStore {
         JsonObject h = (JsonObject) o;
         holds.add(new Household.Hold(h.getString("i"), h.getInteger("y"), h.getBoolean("p"),
             h.getString("u") == null ? null : OffsetDateTime.parse(h.getString("u")), UUID.fromString(h.getString("o")),
-            h.getString("pa") == null ? null : OffsetDateTime.parse(h.getString("pa")), paidItem(h.getJsonObject("x"))));
+            h.getString("pa") == null ? null : OffsetDateTime.parse(h.getString("pa")), orderItem(h.getJsonObject("x"))));
       }
       Identity identity = Identity.of(r.getLocalDate("birth_date"), "M".equals(r.getString("sex")) ? Sex.MALE : Sex.FEMALE,
           r.getString("id_masked"));
@@ -170,8 +171,8 @@ public final class HouseholdStore {
         members));
   }
 
-  /** What an order recorded for a paid item (null: none read, the item only held). */
-  private static Household.PaidItem paidItem(JsonObject x) {
+  /** What an order recorded for an item it holds or paid (null: none read). */
+  private static Household.OrderItem orderItem(JsonObject x) {
     if (x == null) {
       return null;
     }
@@ -180,7 +181,7 @@ public final class HouseholdStore {
       JsonObject r = (JsonObject) o;
       rules.add(new AppliedRule(r.getString("id"), r.getString("source")));
     }
-    return new Household.PaidItem(x.getInteger("t"), x.getLong("pf"), x.getLong("gf"), x.getLong("sf"), x.getLong("lf"),
+    return new Household.OrderItem(x.getInteger("t"), x.getLong("pf"), x.getLong("gf"), x.getLong("sf"), x.getLong("lf"),
         x.getLong("tf"), rules, date(x.getString("cs")), date(x.getString("ce")), x.getValue("rf") == null ? 0 : x.getLong("rf"));
   }
 

@@ -156,7 +156,7 @@ public final class HouseholdView {
       g.writeStringField("reasonCode", it.why().code());
       g.writeStringField("reasonText", it.why().text());
     }
-    Household.Hold hold = it.status() == HouseholdAssessor.Status.PAID
+    Household.Hold hold = it.status() == HouseholdAssessor.Status.PAID || it.status() == HouseholdAssessor.Status.IN_PROGRESS
         ? it.member().hold(it.insurance().code(), it.year()) : null;
     if (hold != null && hold.paidAt() != null) {
       // when it was paid, in Beijing time: the kiosk lists paid members with the day
@@ -164,10 +164,10 @@ public final class HouseholdView {
           .truncatedTo(ChronoUnit.SECONDS).toString());
     }
     if (hold != null && hold.item() != null && hold.item().tierYuan() != null) {
-      // the tier it was paid at (pension's; medical's where the book has tiers), as its order recorded it
+      // the tier it was paid, or is being paid, at (pension's; medical's where the book has tiers), as its order recorded it
       g.writeNumberField("tier", hold.item().tierYuan());
     }
-    // a paid item's amounts and clauses are those its order recorded (see HouseholdAssessor.item)
+    // the amounts and clauses of an item paid or being paid are those its order recorded (see HouseholdAssessor.item)
     Assessment a = it.assessment();
     if (a != null && a.eligible()) {
       g.writeNumberField("personalFen", a.personalFen());
@@ -180,7 +180,7 @@ public final class HouseholdView {
         g.writeNumberField("refundedFen", hold.item().refundedFen());
       }
       if (a.coverageStart() != null) {
-        // a paid item's cover is the one its order recorded (an older order's: the books' where they still assess it)
+        // a paid or held item's cover is the one its order recorded (an older order's: the books' where they still assess it)
         g.writeStringField("coverageStart", a.coverageStart().toString());
         g.writeStringField("coverageEnd", a.coverageEnd().toString());
       }

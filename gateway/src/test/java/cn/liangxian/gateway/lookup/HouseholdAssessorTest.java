@@ -103,14 +103,14 @@ class HouseholdAssessorTest {
   }
 
   /** Paid at the 500 tier under the 河东区 book: what the order recorded (ordered before orders recorded the cover). */
-  static final Household.PaidItem AT_500 = new Household.PaidItem(500, 50000, 0, 6000, 0, 56000,
+  static final Household.OrderItem AT_500 = new Household.OrderItem(500, 50000, 0, 6000, 0, 56000,
       List.of(new AppliedRule("pension-tiers", "000 三(一)2(1)"), new AppliedRule("pension-subsidy", "000 三(一)2(3)")), null, null, 0);
 
   /** 河东区 medical paid in its window: 250 yuan, covered for the whole of 2020, as the order recorded it. */
-  static final Household.PaidItem MEDICAL_IN_THE_WINDOW = new Household.PaidItem(null, 25000, 0, 0, 0, 25000,
+  static final Household.OrderItem MEDICAL_IN_THE_WINDOW = new Household.OrderItem(null, 25000, 0, 0, 0, 25000,
       List.of(new AppliedRule("medical-personal", "000 三(二)2")), LocalDate.of(2020, 1, 1), LocalDate.of(2020, 12, 31), 0);
 
-  static Household.Hold paidHold(String insurance, int year, Household.PaidItem item) {
+  static Household.Hold paidHold(String insurance, int year, Household.OrderItem item) {
     return new Household.Hold(insurance, year, true, null, UUID.randomUUID(), OffsetDateTime.parse("2019-12-01T10:00:00+08:00"),
         item);
   }
@@ -190,7 +190,7 @@ class HouseholdAssessorTest {
   void aPaidItemShowsWhatWasPaidNetOfADifferenceGivenBack() {
     Regions.Entry hedong = new Regions.Entry("371312", "临沂市河东区", book("hedong-2020.yaml"), null);
     // paid at 800; on the minimum living allowance since, the district pays 100 yuan of it: 100 yuan given back
-    Household.PaidItem at800 = new Household.PaidItem(800, 80000, 0, 8000, 0, 88000, AT_500.rules(), LocalDate.of(2020, 1, 1),
+    Household.OrderItem at800 = new Household.OrderItem(800, 80000, 0, 8000, 0, 88000, AT_500.rules(), LocalDate.of(2020, 1, 1),
         LocalDate.of(2020, 12, 31), 10000);
     Household.Member m = new Household.Member(3, UUID.randomUUID(), IdNumber.parse(TestGateway.id("371312", "1968-07-01", 13)),
         "李四", true, false, List.of(new Household.CategoryRow("DIBAO", LocalDate.of(2019, 1, 1), null)),
@@ -212,5 +212,31 @@ class HouseholdAssessorTest {
     assertThat(shown.getLong("totalFen")).isEqualTo(78000);
     assertThat(shown(answer, 0, "medical").containsKey("refundedFen")).as("nothing given back of it").isFalse();
     assertThat(shown(answer, 0, "medical").getLong("personalFen")).isEqualTo(25000);
+  }
+
+  @Test
+  void anItemBeingPaidShowsTheTierAndAmountsOfTheOrderHoldingIt() {
+    Regions.Entry hedong = new Regions.Entry("371312", "临沂市河东区", book("hedong-2020.yaml"), null);
+    Household.Hold held = new Household.Hold("pension", 2020, false, OffsetDateTime.parse("2019-12-10T10:15:00+08:00"),
+        UUID.randomUUID(), null, AT_500);
+    Household.Member m = new Household.Member(3, UUID.randomUUID(), IdNumber.parse(TestGateway.id("371312", "1968-07-01", 13)),
+        "李四", true, false, List.of(), List.of(held), List.of());
+    Household h = new Household(1, UUID.randomUUID(), "371312", "街道", "村", 0L, List.of(m));
+    LocalDate day = LocalDate.of(2019, 12, 10);
+    List<HouseholdAssessor.Item> items = HouseholdAssessor.assess(h, hedong, day, OffsetDateTime.parse("2019-12-10T10:00:00+08:00"));
+    HouseholdAssessor.Item pension = items.stream().filter(it -> it.insurance() == Insurance.PENSION).findFirst().orElseThrow();
+    assertThat(pension.status()).isEqualTo(HouseholdAssessor.Status.IN_PROGRESS);
+    assertThat(pension.tiers()).isEmpty();
+    assertThat(pension.assessment()).extracting(a -> a.personalFen(), a -> a.subsidyFen(), a -> a.totalFen())
+        .as("the 500 tier its order holds, not the lowest (300)").containsExactly(50000L, 6000L, 56000L);
+
+    JsonObject shown = shown(new JsonObject(Buffer.buffer(HouseholdView.render(h, hedong, day, items))), 0, "pension");
+    assertThat(shown.getString("status")).isEqualTo("in-progress");
+    assertThat(shown.getInteger("tier")).isEqualTo(500);
+    assertThat(shown.getLong("personalFen")).isEqualTo(50000);
+    assertThat(shown.getLong("subsidyFen")).isEqualTo(6000);
+    assertThat(shown.getString("coverageStart")).as("an older order's: the books'").isEqualTo("2020-01-01");
+    assertThat(shown.containsKey("paidAt")).isFalse();
+    assertThat(shown.containsKey("tiers")).isFalse();
   }
 }

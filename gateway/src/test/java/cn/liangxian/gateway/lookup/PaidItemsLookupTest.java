@@ -207,4 +207,31 @@ class PaidItemsLookupTest {
     assertThat(after.containsKey("refundedFen")).isFalse();
     assertThat(after.containsKey("paidAt")).isFalse();
   }
+
+  @Test
+  void anItemBeingPaidShowsTheTierAndAmountsOfItsOrderAndKeepsThemOncePaid() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    HttpResponse<Buffer> r = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household")
+        .getString("ref")).put("channel", "wechat").put("mode", "qr").put("items", new JsonArray()
+            .add(new JsonObject().put("memberRef", ref(h, Fixture.ZHANG)).put("insurance", "pension").put("year", 2020).put("tier", 800))),
+        "Idempotency-Key", UUID.randomUUID().toString());
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    JsonObject order = r.bodyAsJsonObject();
+
+    JsonObject held = insurance(g.lookup(Fixture.ZHANG, "张三"), Fixture.ZHANG, "pension");
+    JsonObject ordered = orderItem(order, ref(h, Fixture.ZHANG), "pension");
+    assertThat(held.getString("status")).isEqualTo("in-progress");
+    assertThat(held.getInteger("tier")).as("the tier being paid, not the lowest").isEqualTo(800);
+    for (String field : new String[] {"personalFen", "governmentFen", "subsidyFen", "laterSubsidyFen", "totalFen", "rules"}) {
+      assertThat(held.getValue(field)).as(field).isEqualTo(ordered.getValue(field));
+    }
+    assertThat(held.getLong("personalFen")).isEqualTo(80000);
+    assertThat(held.containsKey("tiers")).isFalse();
+
+    g.gateway.demo().sandbox().pay(order.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    g.awaitState(order.getString("id"), "PAID");
+    JsonObject paid = insurance(g.lookup(Fixture.ZHANG, "张三"), Fixture.ZHANG, "pension");
+    shownAsPaid(paid, ordered);
+    assertThat(paid.getString("coverageStart")).isEqualTo(held.getString("coverageStart"));
+  }
 }
