@@ -155,12 +155,14 @@ public final class AgencyChanges {
     }
     // an agency's change is about its own insurance, said or not
     JsonObject c = sender.insurance() == null ? given : given.copy().put("insurance", sender.insurance());
-    return pool.withTransaction(conn -> conn.preparedQuery(PERSON).execute(Tuple.of(Buffer.buffer(c.getBinary("idIndex"))))
-        .compose(people -> {
+    // a change id seen before is a duplicate whoever it names: answered before the person is looked at, so that
+    // no answer tells whether an ID number is registered outside the sender's area
+    return pool.withTransaction(conn -> conn.preparedQuery(KNOWN).execute(Tuple.of(id)).compose(known -> known.size() > 0
+        ? Future.succeededFuture(answer.put("answer", "duplicate"))
+        : conn.preparedQuery(PERSON).execute(Tuple.of(Buffer.buffer(c.getBinary("idIndex")))).compose(people -> {
           io.vertx.sqlclient.Row p = people.size() == 0 ? null : people.iterator().next();
           if (p == null) {
-            return conn.preparedQuery(KNOWN).execute(Tuple.of(id))
-                .map(k -> answer.put("answer", k.size() > 0 ? "duplicate" : "unknown-person"));
+            return Future.succeededFuture(answer.put("answer", "unknown-person"));
           }
           if (!sender.scope().covers(p.getString("region_code"), p.getString("township"), p.getString("village"))) {
             return Future.succeededFuture(answer.put("answer", sender.outside()));
@@ -170,7 +172,7 @@ public final class AgencyChanges {
               c.getInteger("year"), c.getString("category"), c.getString("place"), now, sender.source()})).compose(rows -> rows.size() == 0
                   ? Future.succeededFuture(answer.put("answer", "duplicate"))
                   : effect(conn, c, person, now).map(answer.put("answer", "applied")));
-        }));
+        })));
   }
 
   private Future<Void> effect(SqlConnection conn, JsonObject c, long person, OffsetDateTime now) {

@@ -88,7 +88,7 @@ public final class HandoffReconciliation {
           t[4]++;
           // dated the day it was paid: that day's further file, for a receiver given files
           repairs = repairs.compose(x -> Outbox.contributions(conn, row.getUUID("order_id"), row.getString("channel_txn_id"),
-              row.getOffsetDateTime("paid_at"), row.getOffsetDateTime("paid_at")));
+              row.getOffsetDateTime("paid_at")));
         } else if (state.equals("PENDING")) {
           t[4]++;
           repairs = repairs.compose(x -> conn.preparedQuery(RESEND).execute(Tuple.of(row.getLong("record_id"), now)).mapEmpty());

@@ -20,7 +20,7 @@ public final class Outbox {
       + " i.personal_fen, i.government_fen, i.subsidy_fen, i.later_fen, i.rules,"
       + " coalesce((select jsonb_agg(jsonb_build_object('category', c.category, 'department', c.department)"
       + " order by c.category, c.department) from person_category c where c.person_id = i.person_id), '[]'::jsonb),"
-      + " o.channel, $2, $3, $4, $4 from orders o join order_item i on i.order_id = o.id"
+      + " o.channel, $2, $3, $3, $3 from orders o join order_item i on i.order_id = o.id"
       + " join household h on h.id = o.household_id join village v on v.id = h.village_id where o.id = $1"
       + " on conflict do nothing";
   // a reversal copies its contribution; a partial one (a category that arrived late) reverses only the refunded personal part
@@ -39,12 +39,12 @@ public final class Outbox {
   private Outbox() {}
 
   /**
-   * One record per item of an order just marked paid, in the caller's transaction: paid at the moment the payer paid,
-   * written {@code now} (its day's file is that of the day it was written).
+   * One record per item of an order just marked paid, in the caller's transaction, dated the moment the payer paid:
+   * its day's file (a further one when that day's is written) and its day's reconciliation are those of the payment,
+   * however late the gateway heard of it.
    */
-  public static Future<Void> contributions(SqlConnection conn, UUID orderId, String transactionId, OffsetDateTime paidAt,
-      OffsetDateTime now) {
-    return conn.preparedQuery(CONTRIBUTIONS).execute(Tuple.of(orderId, transactionId, paidAt, now)).mapEmpty();
+  public static Future<Void> contributions(SqlConnection conn, UUID orderId, String transactionId, OffsetDateTime paidAt) {
+    return conn.preparedQuery(CONTRIBUTIONS).execute(Tuple.of(orderId, transactionId, paidAt)).mapEmpty();
   }
 
   /** A refund of one item, in the refund's transaction: whole (the item is no longer paid) or part of its personal amount. */

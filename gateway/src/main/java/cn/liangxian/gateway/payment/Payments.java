@@ -147,7 +147,7 @@ public final class Payments {
     } else if (o.state().equals("PAYING")) {
       // the hand-off record commits with the payment, or neither does
       return OrderStore.markPaid(conn, id, paidAt, transactionId)
-          .compose(x -> Outbox.contributions(conn, id, transactionId, paidAt, now)).map(Applied.of(PaymentOutcome.PAID));
+          .compose(x -> Outbox.contributions(conn, id, transactionId, paidAt)).map(Applied.of(PaymentOutcome.PAID));
     } else {
       why = StrandedReason.ofState(o.state());
     }

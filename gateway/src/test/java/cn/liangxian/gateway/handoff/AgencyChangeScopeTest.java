@@ -59,11 +59,31 @@ class AgencyChangeScopeTest {
       assertThat(r.getValue().getJsonArray("results").getJsonObject(0).getString("answer")).isEqualTo("unknown-person");
     }
     assertThat(planned(o)).isZero();
-    assertThat(f.count("select count(*) from agency_change where source like 'agency rg-medical%'")).isZero();
+    assertThat(medicalStatus(h[0], "赵一")).as("still paid, not made not-eligible by another region's agency").isEqualTo("paid");
     // the resident's own region's agency is heard
     var own = f.changes("ls-medical", died(h[0], "medical"));
     assertThat(own.getValue().getJsonArray("results").getJsonObject(0).getString("answer")).isEqualTo("applied");
     assertThat(planned(o)).as("the dead member's paid medical item").isEqualTo(1);
+  }
+
+  /** No answer tells an agency whether an ID number is registered outside its region, not even a change id used twice. */
+  @Test
+  void anotherRegionsResidentIsAnsweredAsANumberNobodyHasWhateverTheChangeId() throws Exception {
+    String[] own = f.household("320682");
+    String[] other = f.household("431103");
+    String nobody = TestGateway.id("320682", "1981-05-05", 7);
+    String changeId = UUID.randomUUID().toString();
+    JsonObject first = died(own[0], "medical").put("changeId", changeId);
+    assertThat(f.changes("rg-medical", first).getValue().getJsonArray("results").getJsonObject(0).getString("answer")).isEqualTo("applied");
+    for (String id : new String[] {nobody, other[0], own[1]}) {
+      JsonObject again = died(id, "medical").put("changeId", changeId);
+      assertThat(f.changes("rg-medical", again).getValue().getJsonArray("results").getJsonObject(0).getString("answer"))
+          .as("a change id seen before, naming " + id.substring(0, 6)).isEqualTo("duplicate");
+    }
+    for (String id : new String[] {nobody, other[0]}) {
+      assertThat(f.changes("rg-medical", died(id, "medical")).getValue().getJsonArray("results").getJsonObject(0).getString("answer"))
+          .isEqualTo("unknown-person");
+    }
   }
 
   @Test

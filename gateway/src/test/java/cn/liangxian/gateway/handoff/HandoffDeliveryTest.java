@@ -148,6 +148,32 @@ class HandoffDeliveryTest {
         + day + "'")).as("the order paid on the day the resident paid").isEqualTo(1);
   }
 
+  /**
+   * An agency given files: an item paid at 23:59:30 and applied after midnight is in the file of the day it was
+   * paid, and that day's reconciliation counts it as delivered.
+   */
+  @Test
+  void aPaymentFoundAfterMidnightIsFiledAndReconciledOnTheDayItWasPaid() throws Exception {
+    java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
+    java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(1);
+    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(23, 59, 30).atZone(beijing).toInstant()));
+    String[] h = f.household("320682");
+    JsonObject o;
+    try (AutoCloseable crashing = recordsCrash()) {
+      o = f.g.payWholeHousehold(h[0], "赵一", "medical", 2020, "wechat");
+      Eventually.until("a notification the gateway could not apply", () -> f.g.paymentNotifications(o.getString("outTradeNo")),
+          l -> !l.isEmpty());
+    }
+    f.g.clock.advance(Duration.ofSeconds(61)); // 00:00:31: the sweeper's query finds it paid
+    f.g.awaitState(o.getString("id"), "PAID");
+    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.plusDays(1).atTime(1, 30).atZone(beijing).toInstant()));
+    Eventually.until("the day reconciled", () -> f.count("select count(*) from handoff_reconciliation where receiver = 'rg-medical'"
+        + " and day = '" + day + "'") == 1);
+    assertThat(inOrder(o, "state = 'FILED' and file_name like 'rg-medical-" + day + "%'")).isEqualTo(2);
+    assertThat(f.count("select count(*) from handoff_reconciliation r, jsonb_array_elements(r.differences) d where r.receiver ="
+        + " 'rg-medical' and r.day = '" + day + "' and d->>'orderId' = '" + o.getString("id") + "'")).as("differences").isZero();
+  }
+
   /** Every doubling backoff in the stores' SQL stays an interval, capped, whatever the count of attempts. */
   @Test
   void everyBackoffIsCappedWhateverTheAttempts() throws Exception {
