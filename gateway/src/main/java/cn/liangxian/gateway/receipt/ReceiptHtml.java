@@ -78,6 +78,9 @@ final class ReceiptHtml {
         .append(esc(i.getString("statusText"))).append("</b>");
     for (Object o : i.getJsonArray("refunds", new JsonArray())) {
       JsonObject f = (JsonObject) o;
+      if (!"SUCCESS".equals(f.getString("state")) && status.equals(Receipts.REFUNDED)) {
+        continue; // refunded whole since: nothing of a refund not carried out is owed
+      }
       if ("SUCCESS".equals(f.getString("state"))) {
         b.append("<br>退回 ").append(yuan(f.getLong("amountFen"))).append("元<br>退款时间 ").append(esc(f.getString("refundedAtText")));
       } else {

@@ -69,13 +69,20 @@ public final class ReceiptPage {
 
   /**
    * What anyone holding the paper may read: not why an item was refunded (a death, another scheme: about a person,
-   * not about the receipt), nor the refunds' own numbers. The resident's own receipt (the API's) keeps both.
+   * not about the receipt), nor whether it was a difference (only a category granted after paying, 低保 or the
+   * like, gives one back), nor the refunds' own numbers. The resident's own receipt (the API's) keeps all three.
    */
   static JsonObject publicView(JsonObject receipt) {
     strip(receipt.getJsonArray("refunds"));
     io.vertx.core.json.JsonArray items = receipt.getJsonArray("items");
     if (items != null) {
-      items.forEach(i -> strip(((JsonObject) i).getJsonArray("refunds")));
+      items.forEach(x -> {
+        JsonObject i = (JsonObject) x;
+        strip(i.getJsonArray("refunds"));
+        if (Receipts.DIFFERENCE_REFUNDED.equals(i.getString("status"))) {
+          i.put("status", Receipts.PARTLY_REFUNDED).put("statusText", "部分退款");
+        }
+      });
     }
     return receipt;
   }
@@ -85,6 +92,7 @@ public final class ReceiptPage {
       refunds.forEach(f -> {
         ((JsonObject) f).remove("reason");
         ((JsonObject) f).remove("outRefundNo");
+        ((JsonObject) f).remove("covers");
       });
     }
   }

@@ -72,7 +72,11 @@ public final class Receipts {
     }
     long total = o.getLong("totalFen");
     long refunded = neverTaken ? total : Math.min(total, sum(refunds.stream().filter(f -> f.ofThePayment() && f.done()).toList()));
-    long refunding = neverTaken ? 0 : sum(refunds.stream().filter(f -> f.ofThePayment() && !f.done()).toList());
+    // a refund not carried out counts as under way, unless its item was refunded whole since: nothing of it is owed
+    java.util.Set<String> wholeBack = refunds.stream().filter(f -> f.covers() == OrderRefunds.Covers.ITEM && f.done())
+        .map(f -> f.memberRef() + "/" + f.insurance()).collect(java.util.stream.Collectors.toSet());
+    long refunding = neverTaken ? 0 : sum(refunds.stream().filter(f -> f.ofThePayment() && !f.done()
+        && !wholeBack.contains(f.memberRef() + "/" + f.insurance())).toList());
     // all of it went back when no item stands any more, or a refund of the order's payment as such gave back all
     boolean orderRefunded = total > 0
         && sum(refunds.stream().filter(f -> f.covers() == OrderRefunds.Covers.ORDER && f.done()).toList()) >= total;
@@ -122,7 +126,8 @@ public final class Receipts {
         .put("personalFen", personal).put("governmentFen", i.getLong("governmentFen"))
         .put("subsidyFen", i.getLong("subsidyFen"))
         .put("status", status).put("statusText", itemStatusText(status)).put("refundedFen", refunded)
-        .put("keptFen", personal - refunded).put("refundingFen", neverTaken ? 0 : sum(own.stream().filter(f -> !f.done()).toList()))
+        .put("keptFen", personal - refunded)
+        .put("refundingFen", neverTaken || status.equals(REFUNDED) ? 0 : sum(own.stream().filter(f -> !f.done()).toList()))
         .put("refundedAt", BeijingTime.offset(refundedAt)).put("refundedAtText", BeijingTime.paper(refundedAt))
         .put("refunds", new JsonArray(own.stream().map(Receipts::refund).toList()));
   }

@@ -75,7 +75,10 @@ public final class OrderRefunds {
             covers = Covers.DIFFERENCE;
           }
           if (item == null) {
-            covers = r.getString("reason_code") != null ? Covers.UNTAKEN_PAYMENT : Covers.ORDER;
+            // a payment the order could not take is refunded under the order's number, R and a letter (with its reason
+            // code since V18; older rows have none)
+            covers = r.getString("reason_code") != null || no.startsWith(cn.liangxian.gateway.order.OutTradeNo.of(orderId) + "R")
+                ? Covers.UNTAKEN_PAYMENT : Covers.ORDER;
           }
           out.add(new Refund(no, r.getLong("amount_fen"), r.getString("reason"), r.getString("state"), covers,
               item == null ? null : item.getUUID("ref").toString(), item == null ? null : item.getString("insurance"),
