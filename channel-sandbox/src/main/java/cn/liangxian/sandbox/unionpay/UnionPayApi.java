@@ -26,6 +26,8 @@ import java.util.function.Supplier;
 public final class UnionPayApi {
   static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
   static final DateTimeFormatter TXN_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+  /** traceTime, 交易传输时间: when UnionPay carried the transaction, MMddHHmmss in Beijing time. */
+  static final DateTimeFormatter TRACE_TIME = DateTimeFormatter.ofPattern("MMddHHmmss");
 
   /** What UnionPay remembers of a request: its orderId with txnTime, and the trade (and refund) it made. */
   record Request(String orderId, String txnTime, String txnType, Trade trade, Refund refund) {}
@@ -141,6 +143,7 @@ public final class UnionPayApi {
     a.put("settleAmt", a.get("txnAmt"));
     a.put("settleCurrencyCode", "156");
     a.put("settleDate", UnionPaySettlement.MMDD.format((r.refund() == null ? r.trade().paidAt() : r.refund().at()).atZone(CHINA)));
+    a.put("traceTime", TRACE_TIME.format((r.refund() == null ? r.trade().paidAt() : r.refund().at()).atZone(CHINA)));
     answer(ctx, a);
   }
 

@@ -82,6 +82,7 @@ public final class UnionPayNotifier {
     f.put("settleCurrencyCode", "156");
     f.put("settleDate", UnionPaySettlement.MMDD.format(at.atZone(UnionPayApi.CHINA)));
     f.put("traceNo", String.format("%06d", Math.floorMod(orderId.hashCode(), 1_000_000)));
+    f.put("traceTime", UnionPayApi.TRACE_TIME.format(at.atZone(UnionPayApi.CHINA)));
     f.put("traceTime", TRACE_TIME.format(at.atZone(UnionPayApi.CHINA)));
     f.put("respCode", "00");
     f.put("respMsg", "成功[0000000]");

@@ -69,6 +69,24 @@ public final class ChannelDays {
     }
   }
 
+  /**
+   * UnionPay's {@code traceTime} ({@code MMddHHmmss}, Beijing time: when it carried the payment) as a moment, in the
+   * year that puts it nearest {@code today}; null when missing or unreadable.
+   */
+  public static OffsetDateTime ofTraceTime(String mmddHHmmss, LocalDate today) {
+    if (mmddHHmmss == null || !mmddHHmmss.matches("\\d{10}")) {
+      return null;
+    }
+    LocalDate day = ofMonthDay(mmddHHmmss.substring(0, 4), today);
+    int h = Integer.parseInt(mmddHHmmss.substring(4, 6));
+    int m = Integer.parseInt(mmddHHmmss.substring(6, 8));
+    int s = Integer.parseInt(mmddHHmmss.substring(8, 10));
+    if (day == null || h > 23 || m > 59 || s > 59) {
+      return null;
+    }
+    return day.atTime(h, m, s).atZone(BEIJING).toOffsetDateTime();
+  }
+
   /** UnionPay's {@code settleDate} ({@code MMdd}): the date of that month and day nearest {@code today}. */
   public static LocalDate ofMonthDay(String mmdd, LocalDate today) {
     if (mmdd == null || !mmdd.matches("\\d{4}")) {

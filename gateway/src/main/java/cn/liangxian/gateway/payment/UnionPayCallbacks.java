@@ -84,9 +84,10 @@ public final class UnionPayCallbacks {
       keep(ctx, true, "txnType " + v.txnType() + " respCode " + v.respCode(), order, body).onComplete(x -> ok(ctx));
       return;
     }
+    java.time.LocalDate today = java.time.LocalDate.now(clock.withZone(cn.liangxian.gateway.channel.ChannelDays.BEIJING));
     payments.apply(CHANNEL, merId, v.orderId(), v.queryId(), v.txnAmt(), "callback",
-        cn.liangxian.gateway.channel.ChannelDays.ofMonthDay(v.settleDate(),
-            java.time.LocalDate.now(clock.withZone(cn.liangxian.gateway.channel.ChannelDays.BEIJING)))).onComplete(ar -> {
+        cn.liangxian.gateway.channel.ChannelDays.ofMonthDay(v.settleDate(), today),
+        cn.liangxian.gateway.channel.ChannelDays.ofTraceTime(v.traceTime(), today)).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("unionpay callback could not be applied now: {}", ar.cause().toString());
         ctx.response().setStatusCode(500).end("retry");

@@ -34,6 +34,17 @@ class PaidAtTest {
   }
 
   @Test
+  void unionPaysTraceTimeIsReadInTheYearNearestToday() {
+    // carried at 23:30 on 31 December, read on 2 January: last year's
+    assertThat(cn.liangxian.gateway.channel.ChannelDays.ofTraceTime("1231233000", LocalDate.parse("2020-01-02")).toInstant())
+        .isEqualTo(OffsetDateTime.parse("2019-12-31T23:30:00+08:00").toInstant());
+    assertThat(cn.liangxian.gateway.channel.ChannelDays.ofTraceTime("0102080000", LocalDate.parse("2020-01-02")).toInstant())
+        .isEqualTo(OffsetDateTime.parse("2020-01-02T08:00:00+08:00").toInstant());
+    assertThat(cn.liangxian.gateway.channel.ChannelDays.ofTraceTime("1231246000", LocalDate.parse("2020-01-02"))).isNull();
+    assertThat(cn.liangxian.gateway.channel.ChannelDays.ofTraceTime(null, LocalDate.parse("2020-01-02"))).isNull();
+  }
+
+  @Test
   void alipaysAndWechatsTimesAreRead() {
     assertThat(cn.liangxian.gateway.channel.ChannelDays.beijingTime("2019-12-31 23:59:30").toInstant())
         .isEqualTo(OffsetDateTime.parse("2019-12-31T23:59:30+08:00").toInstant());

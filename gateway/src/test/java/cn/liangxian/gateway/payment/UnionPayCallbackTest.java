@@ -164,6 +164,7 @@ class UnionPayCallbackTest {
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     JsonObject o = r.bodyAsJsonObject();
     sandbox.faults(new SandboxFaults(0, 0, true, 0, false));
+    Instant paid = g.clock.instant();
     try {
       await(sandbox.pay(o.getString("outTradeNo")));
     } finally {
@@ -172,6 +173,9 @@ class UnionPayCallbackTest {
     g.clock.advance(Duration.ofSeconds(31));
     g.awaitState(o.getString("id"), "PAID");
     assertThat(payments(o.getString("id"))).isEqualTo(1);
+    // dated when UnionPay carried the payment (its traceTime, to the second), not when the query found it
+    assertThat(g.count("select extract(epoch from paid_at)::bigint from orders where id = '" + o.getString("id") + "'"))
+        .isEqualTo(paid.getEpochSecond());
     assertThat(sandbox.calls()).anyMatch(c -> c.equals("POST /gateway/api/queryTrans.do"));
   }
 }

@@ -73,9 +73,10 @@ public final class UnionPayChannel implements PaymentChannel {
             // UnionPay knows a code only once it is scanned: until its payTimeout an unknown one may still be paid
             return new Trade(stillPayable(s) ? Trade.State.NOT_PAID : Trade.State.NOT_FOUND, null, 0);
           }
+          java.time.LocalDate today = LocalDateTime.ofInstant(clock.instant(), UnionPayClient.CHINA).toLocalDate();
           return new Trade(t.origRespCode().equals("00") ? Trade.State.PAID : Trade.State.NOT_PAID, t.queryId(), t.txnAmt(),
-              cn.liangxian.gateway.channel.ChannelDays.ofMonthDay(t.settleDate(),
-                  LocalDateTime.ofInstant(clock.instant(), UnionPayClient.CHINA).toLocalDate()));
+              cn.liangxian.gateway.channel.ChannelDays.ofMonthDay(t.settleDate(), today),
+              cn.liangxian.gateway.channel.ChannelDays.ofTraceTime(t.traceTime(), today));
         }));
   }
 

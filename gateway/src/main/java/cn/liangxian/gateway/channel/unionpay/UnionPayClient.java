@@ -57,7 +57,8 @@ public final class UnionPayClient {
    * A trade as UnionPay reports it; {@code found} false when it has none (respCode 34); {@code settleDate}
    * (MMdd) the day it settles on, when it says.
    */
-  public record Trade(boolean found, String origRespCode, String queryId, long txnAmt, String origRespMsg, String settleDate) {}
+  public record Trade(boolean found, String origRespCode, String queryId, long txnAmt, String origRespMsg, String settleDate,
+      String traceTime) {}
 
   /** txnType 01 / txnSubType 07: the QR code (qrCode) the resident scans. */
   public Future<String> qrCode(String orderId, long fen, String description, String backUrl, String txnTime, String payTimeout) {
@@ -81,9 +82,9 @@ public final class UnionPayClient {
   public Future<Trade> query(String orderId, String txnTime) {
     return call("/gateway/api/queryTrans.do", common("00", "00", orderId, txnTime))
         .map(a -> new Trade(true, a.getOrDefault("origRespCode", ""), a.get("queryId"), amount(a.get("txnAmt")),
-            a.getOrDefault("origRespMsg", ""), a.get("settleDate")))
+            a.getOrDefault("origRespMsg", ""), a.get("settleDate"), a.get("traceTime")))
         .recover(e -> e instanceof ChannelException c && c.code().equals("UNIONPAY_34")
-            ? Future.succeededFuture(new Trade(false, "", null, 0, "查无此交易", null)) : Future.failedFuture(e));
+            ? Future.succeededFuture(new Trade(false, "", null, 0, "查无此交易", null, null)) : Future.failedFuture(e));
   }
 
   /** txnType 04 (退货) of the payment {@code origQryId}; a repeated orderId and txnTime refunds nothing twice (respCode 12). */

@@ -20,8 +20,12 @@ public sealed interface UnionPayNotification {
    * @param txnType 01 a payment, 04 a refund
    * @param respCode 00 when the transaction succeeded
    */
-  /** {@code settleDate}: the MMdd UnionPay settles the transaction on (its settlement file's day). */
-  record Verified(String txnType, String orderId, String queryId, String respCode, long txnAmt, String origQryId, String settleDate)
+  /**
+   * {@code settleDate}: the MMdd UnionPay settles the transaction on (its settlement file's day: after 23:00, the
+   * next); {@code traceTime}: when it carried the transaction, MMddHHmmss, Beijing time.
+   */
+  record Verified(String txnType, String orderId, String queryId, String respCode, long txnAmt, String origQryId, String settleDate,
+      String traceTime)
       implements UnionPayNotification {
     public boolean succeeded() {
       return respCode.equals("00");
@@ -54,6 +58,6 @@ public sealed interface UnionPayNotification {
       return new Rejected(Rejection.BAD_AMOUNT, "txnAmt " + fields.get("txnAmt"));
     }
     return new Verified(fields.get("txnType"), fields.get("orderId"), fields.get("queryId"), fields.get("respCode"), fen,
-        fields.get("origQryId"), fields.get("settleDate"));
+        fields.get("origQryId"), fields.get("settleDate"), fields.get("traceTime"));
   }
 }
