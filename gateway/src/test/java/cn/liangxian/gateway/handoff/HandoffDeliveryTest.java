@@ -32,6 +32,25 @@ class HandoffDeliveryTest {
     f.close();
   }
 
+  /**
+   * A household of {@code region} pays at 23:59:30 Beijing on {@code day}; the notification cannot be applied then
+   * (the connection dies at the hand-off record), and the sweeper's query finds the payment at 00:00:31.
+   */
+  JsonObject paidBeforeMidnightFoundAfter(String region, java.time.LocalDate day) throws Exception {
+    java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
+    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(23, 59, 30).atZone(beijing).toInstant()));
+    String[] h = f.household(region);
+    JsonObject o;
+    try (AutoCloseable crashing = recordsCrash()) {
+      o = f.g.payWholeHousehold(h[0], "赵一", "medical", 2020, "wechat");
+      Eventually.until("a notification the gateway could not apply", () -> f.g.paymentNotifications(o.getString("outTradeNo")),
+          l -> !l.isEmpty());
+    }
+    f.g.clock.advance(Duration.ofSeconds(61));
+    f.g.awaitState(o.getString("id"), "PAID");
+    return o;
+  }
+
   /** Until closed, every insert of a hand-off record kills its connection: the payment's transaction dies with it. */
   AutoCloseable recordsCrash() throws Exception {
     f.sql("create or replace function crash_in_handoff() returns trigger language plpgsql as $$"
@@ -130,16 +149,7 @@ class HandoffDeliveryTest {
   void aPaymentMadeBeforeMidnightAndFoundAfterItIsDatedWhenItWasPaid() throws Exception {
     java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
     java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(1);
-    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(23, 59, 30).atZone(beijing).toInstant()));
-    String[] h = f.household("431103");
-    JsonObject o;
-    try (AutoCloseable crashing = recordsCrash()) {
-      o = f.g.payWholeHousehold(h[0], "赵一", "medical", 2020, "wechat");
-      Eventually.until("a notification the gateway could not apply", () -> f.g.paymentNotifications(o.getString("outTradeNo")),
-          l -> !l.isEmpty());
-    }
-    f.g.clock.advance(Duration.ofSeconds(61)); // 00:00:31 the next day: the sweeper asks the channel
-    f.g.awaitState(o.getString("id"), "PAID");
+    JsonObject o = paidBeforeMidnightFoundAfter("431103", day);
     Eventually.until("both records accepted", () -> inOrder(o, "state = 'ACCEPTED'") == 2);
     JsonObject record = f.agency.records().values().stream().filter(r -> r.getString("orderId").equals(o.getString("id")))
         .findFirst().orElseThrow();
@@ -156,16 +166,7 @@ class HandoffDeliveryTest {
   void aPaymentFoundAfterMidnightIsFiledAndReconciledOnTheDayItWasPaid() throws Exception {
     java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
     java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(1);
-    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(23, 59, 30).atZone(beijing).toInstant()));
-    String[] h = f.household("320682");
-    JsonObject o;
-    try (AutoCloseable crashing = recordsCrash()) {
-      o = f.g.payWholeHousehold(h[0], "赵一", "medical", 2020, "wechat");
-      Eventually.until("a notification the gateway could not apply", () -> f.g.paymentNotifications(o.getString("outTradeNo")),
-          l -> !l.isEmpty());
-    }
-    f.g.clock.advance(Duration.ofSeconds(61)); // 00:00:31: the sweeper's query finds it paid
-    f.g.awaitState(o.getString("id"), "PAID");
+    JsonObject o = paidBeforeMidnightFoundAfter("320682", day);
     f.g.clock.advance(Duration.between(f.g.clock.instant(), day.plusDays(1).atTime(1, 30).atZone(beijing).toInstant()));
     Eventually.until("the day reconciled", () -> f.count("select count(*) from handoff_reconciliation where receiver = 'rg-medical'"
         + " and day = '" + day + "'") == 1);
