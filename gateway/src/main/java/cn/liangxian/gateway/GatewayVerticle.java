@@ -214,16 +214,10 @@ final class GatewayVerticle extends VerticleBase {
           server = s;
           listening.accept(s.actualPort());
           return s;
-        }).recover(e -> Future.failedFuture(bindFailed(e)
+        }).recover(e -> Future.failedFuture(cn.liangxian.gateway.db.Database.bindFailed(e)
             ? new IllegalStateException("cannot listen on " + p.options().httpHost() + ":" + port + " (http.port, GATEWAY_PORT): "
                 + e.getMessage() + "; another process has it, or choose another port", e)
             : e)));
-  }
-
-  /** A port taken or forbidden: Java NIO's BindException, or epoll's {@code bind(..) failed with error(-98): Address already in use}. */
-  static boolean bindFailed(Throwable e) {
-    return e instanceof java.net.BindException
-        || e instanceof io.netty.channel.unix.Errors.NativeIoException && String.valueOf(e.getMessage()).startsWith("bind(");
   }
 
   /** A pool or a pipelined client of this loop's, of at most {@code size} connections, named for its metrics. */

@@ -21,19 +21,10 @@ public final class ChannelDays {
     return at == null ? null : at.atZoneSameInstant(BEIJING).toLocalDate();
   }
 
-  /** WeChat Pay's {@code success_time}, RFC 3339 ({@code 2019-12-15T23:59:59+08:00}). */
-  public static LocalDate ofTimestamp(String rfc3339) {
-    if (rfc3339 == null || rfc3339.isBlank()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(rfc3339).atZoneSameInstant(BEIJING).toLocalDate();
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  /** WeChat Pay's {@code success_time} as the moment it was paid, or null when missing or unreadable. */
+  /**
+   * WeChat Pay's {@code success_time}, RFC 3339 ({@code 2019-12-15T23:59:59+08:00}), as the moment it was paid (its day:
+   * {@link #beijingDay}), or null when missing or unreadable.
+   */
   public static OffsetDateTime timestamp(String rfc3339) {
     if (rfc3339 == null || rfc3339.isBlank()) {
       return null;
@@ -45,25 +36,16 @@ public final class ChannelDays {
     }
   }
 
-  /** Alipay's {@code gmt_payment} or {@code send_pay_date} ({@code yyyy-MM-dd HH:mm:ss}, Beijing time) as a moment, or null. */
+  /**
+   * Alipay's {@code gmt_payment} or {@code send_pay_date} ({@code yyyy-MM-dd HH:mm:ss}, Beijing time) as a moment (its
+   * day: {@link #beijingDay}), or null when missing or unreadable.
+   */
   public static OffsetDateTime beijingTime(String time) {
     if (time == null || time.isBlank()) {
       return null;
     }
     try {
       return java.time.LocalDateTime.parse(time.strip().replace(' ', 'T')).atZone(BEIJING).toOffsetDateTime();
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  /** Alipay's {@code gmt_payment} or {@code send_pay_date}: {@code yyyy-MM-dd HH:mm:ss}, Beijing time. */
-  public static LocalDate ofBeijingTime(String time) {
-    if (time == null || time.length() < 10) {
-      return null;
-    }
-    try {
-      return LocalDate.parse(time.substring(0, 10));
     } catch (DateTimeParseException e) {
       return null;
     }

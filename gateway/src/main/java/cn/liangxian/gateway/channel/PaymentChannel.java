@@ -42,6 +42,11 @@ public interface PaymentChannel {
     public Trade(State state, String transactionId, long amountFen, java.time.LocalDate channelDay) {
       this(state, transactionId, amountFen, channelDay, null);
     }
+
+    /** A trade the channel says was paid at {@code paidAt} (null: it did not say), booked on that moment's Beijing day. */
+    public static Trade paidAt(State state, String transactionId, long amountFen, OffsetDateTime paidAt) {
+      return new Trade(state, transactionId, amountFen, cn.liangxian.gateway.channel.ChannelDays.beijingDay(paidAt), paidAt);
+    }
   }
 
   Future<Trade> query(String outTradeNo);

@@ -373,15 +373,15 @@ public final class GatewayOptions {
     return poolSize;
   }
 
-  /**
-   * Reads in flight at once on one of the {@link #lookupConnections()} (1: one at a time, and those connections are
-   * opened and their statements prepared at start); also the limit of the single connections (leadership).
-   */
   /** Sockets through Linux's epoll (Netty's native transport) where it loads, else Java NIO. */
   public boolean nativeTransport() {
     return nativeTransport;
   }
 
+  /**
+   * Reads in flight at once on one of the {@link #lookupConnections()} (1: one at a time, and those connections are
+   * opened and their statements prepared at start); also the limit of the single connections (leadership).
+   */
   public int pipeliningLimit() {
     return pipeliningLimit;
   }

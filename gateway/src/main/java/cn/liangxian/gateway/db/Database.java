@@ -84,6 +84,15 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * A port taken or forbidden: Java NIO's BindException, or epoll's {@code bind(..) failed with error(-98): Address
+   * already in use} (http.nativeTransport).
+   */
+  public static boolean bindFailed(Throwable e) {
+    return e instanceof java.net.BindException
+        || e instanceof io.netty.channel.unix.Errors.NativeIoException && String.valueOf(e.getMessage()).startsWith("bind(");
+  }
+
   /** A percent-encoded part of an address ('+' kept as it is: it is no space there). */
   static String decoded(String part) {
     return java.net.URLDecoder.decode(part.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
@@ -190,8 +199,7 @@ public final class Database implements AutoCloseable {
    */
   public static boolean unavailable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.BindException || t instanceof io.netty.channel.unix.Errors.NativeIoException n
-          && String.valueOf(n.getMessage()).startsWith("bind(")) {
+      if (bindFailed(t)) {
         return false; // a port of our own taken here: no database coming back will free it
       }
       if (t instanceof SQLException s && s.getSQLState() != null

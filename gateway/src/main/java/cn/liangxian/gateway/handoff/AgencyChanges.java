@@ -36,8 +36,6 @@ public final class AgencyChanges {
   static final String PERSON = "select p.id, v.region_code, v.township, v.name as village from person p"
       + " join household h on h.id = p.household_id join village v on v.id = h.village_id where p.id_index = $1";
   static final String KNOWN = "select 1 from agency_change where change_id = $1";
-  static final String REGION = "select v.region_code from person p join household h on h.id = p.household_id"
-      + " join village v on v.id = h.village_id where p.id = $1";
   // paid items the change settles: each to be refunded after the delay; without a year, the years not yet over
   // ($7, the year of the person's region's pay date): a death or employee insurance does not undo a year already used
   static final String PLAN = "insert into agency_refund (change_id, order_id, person_id, insurance, amount_fen, whole, reason, due_at)"
@@ -171,34 +169,34 @@ public final class AgencyChanges {
           return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {id, person, kind, c.getString("insurance"),
               c.getInteger("year"), c.getString("category"), c.getString("place"), now, sender.source()})).compose(rows -> rows.size() == 0
                   ? Future.succeededFuture(answer.put("answer", "duplicate"))
-                  : effect(conn, c, person, now).map(answer.put("answer", "applied")));
+                  : effect(conn, c, person, p.getString("region_code"), now).map(answer.put("answer", "applied")));
         })));
   }
 
-  private Future<Void> effect(SqlConnection conn, JsonObject c, long person, OffsetDateTime now) {
+  private Future<Void> effect(SqlConnection conn, JsonObject c, long person, String region, OffsetDateTime now) {
     if (c.getString("kind").equals("CATEGORY")) {
       // the difference a category that arrived late makes is refunded by AgencyRefunds, which assesses it again
       return conn.preparedQuery(CATEGORY).execute(Tuple.of(person, c.getString("category"),
               c.getString("department", "agency"), c.getString("validFrom") == null ? null : java.time.LocalDate.parse(c.getString("validFrom"))))
-          .compose(x -> plan(conn, c, person, "category-arrived", now))
-          .compose(t -> conn.preparedQuery(PLAN.replace("i.personal_fen, true", "i.personal_fen, false")).execute(t)).mapEmpty();
+          .compose(x -> conn.preparedQuery(PLAN.replace("i.personal_fen, true", "i.personal_fen, false"))
+              .execute(plan(c, person, region, "category-arrived", now))).mapEmpty();
     }
     String reason = switch (c.getString("kind")) {
       case "DIED" -> "death";
       case "PAID_ELSEWHERE" -> "duplicate";
       default -> "enrolled-elsewhere";
     };
-    return plan(conn, c, person, reason, now).compose(t -> conn.preparedQuery(PLAN).execute(t)).mapEmpty();
+    return conn.preparedQuery(PLAN).execute(plan(c, person, region, reason, now)).mapEmpty();
   }
 
-  /** The plan's parameters; "this year" is that of the pay date of the person's region (pinned in a demo region). */
-  private Future<Tuple> plan(SqlConnection conn, JsonObject c, long person, String reason, OffsetDateTime now) {
-    return conn.preparedQuery(REGION).execute(Tuple.of(person)).map(rows -> {
-      String code = rows.size() == 0 ? null : rows.iterator().next().getString("region_code");
-      int thisYear = code != null && regions.get(code).isPresent() ? regions.get(code).get().payDate().getYear()
-          : now.atZoneSameInstant(cn.liangxian.gateway.channel.ChannelDays.BEIJING).getYear();
-      return Tuple.from(new Object[] {c.getString("changeId"), person, c.getString("insurance"), reason,
-          now.plus(setup.refundDelay()), c.getInteger("year"), thisYear});
-    });
+  /**
+   * The plan's parameters; "this year" is that of the pay date of the person's {@code region} (pinned in a demo
+   * region), read with the person.
+   */
+  private Tuple plan(JsonObject c, long person, String region, String reason, OffsetDateTime now) {
+    int thisYear = regions.get(region).map(r -> r.payDate().getYear())
+        .orElse(now.atZoneSameInstant(cn.liangxian.gateway.channel.ChannelDays.BEIJING).getYear());
+    return Tuple.from(new Object[] {c.getString("changeId"), person, c.getString("insurance"), reason,
+        now.plus(setup.refundDelay()), c.getInteger("year"), thisYear});
   }
 }

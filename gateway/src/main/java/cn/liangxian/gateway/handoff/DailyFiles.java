@@ -17,9 +17,9 @@ import java.util.List;
 
 /**
  * One file per receiver and Beijing day, once the day is over (and ten minutes more, for payments
- * committing across midnight), and a further one of that day for records dated it that come later: a header naming the receiver, the day and the wrapped message key, a
- * CSV row per record, a control line (count, total fen), and a detached signature beside it
- * ({@code .sig}, DER, as {@code openssl dgst -verify} reads it). Written once across instances: the
+ * committing across midnight), and a further one of that day for records dated it that come later: a header
+ * naming the receiver, the day and the wrapped message key, a CSV row per record, a control line (count, total
+ * fen), and a detached signature beside it ({@code .sig}, DER, as {@code openssl dgst -verify} reads it). Written once across instances: the
  * instance that claims the day writes it, in the transaction that marks its records FILED.
  */
 final class DailyFiles {

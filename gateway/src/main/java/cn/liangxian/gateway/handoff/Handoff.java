@@ -28,6 +28,8 @@ public final class Handoff {
   private final DailyFiles files;
   private final Clock clock;
   private boolean running;
+  /** The "region/insurance" of the receivers given daily files: their records are due at the day's file. */
+  private final String[] filed;
 
   public Handoff(Vertx vertx, Pool pool, WebClient client, HandoffSetup setup, Clock clock) {
     this.store = new HandoffStore(pool);
@@ -36,6 +38,8 @@ public final class Handoff {
     ContributionRecord records = new ContributionRecord(setup.cipher(), setup.merchants());
     this.push = new HttpPush(vertx, client, setup.keys(), records, clock);
     this.files = new DailyFiles(vertx, store, setup.keys(), records, clock);
+    this.filed = setup.receivers().stream().filter(r -> r.transport() == Receiver.Transport.FILE)
+        .map(r -> r.region() + "/" + r.insurance()).toArray(String[]::new);
   }
 
   /** The statements of the outbox's hot path, checked at start-up. */
@@ -107,8 +111,6 @@ public final class Handoff {
 
   /** The outbox gauges, from the database (the leader calls this). */
   public Future<Void> observe() {
-    String[] filed = setup.receivers().stream().filter(r -> r.transport() == Receiver.Transport.FILE)
-        .map(r -> r.region() + "/" + r.insurance()).toArray(String[]::new);
     return setup.metrics().observe(store, filed, now());
   }
 }

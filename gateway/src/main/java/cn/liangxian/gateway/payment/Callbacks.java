@@ -16,6 +16,7 @@ import cn.liangxian.gateway.refund.Refunds;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -121,9 +122,9 @@ public final class Callbacks {
           .onComplete(x -> ctx.response().setStatusCode(204).end());
       return;
     }
+    OffsetDateTime paidAt = ChannelDays.timestamp(res.path("success_time").asText(null));
     payments.apply("wechat", wechat.id(), outTradeNo, res.path("transaction_id").asText(), res.path("amount").path("total").asLong(-1),
-            "callback", ChannelDays.ofTimestamp(res.path("success_time").asText(null)),
-            ChannelDays.timestamp(res.path("success_time").asText(null)))
+            "callback", ChannelDays.beijingDay(paidAt), paidAt)
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("wechat callback could not be applied now: {}", ar.cause().toString());
@@ -177,8 +178,8 @@ public final class Callbacks {
       keep(ctx, "alipay", true, "status " + v.tradeStatus(), order, new JsonObject(), body).onComplete(x -> ctx.response().end("success"));
       return;
     }
-    payments.apply("alipay", app.id(), v.outTradeNo(), v.tradeNo(), v.totalFen(), "callback", ChannelDays.ofBeijingTime(v.gmtPayment()),
-            ChannelDays.beijingTime(v.gmtPayment()))
+    OffsetDateTime paidAt = ChannelDays.beijingTime(v.gmtPayment());
+    payments.apply("alipay", app.id(), v.outTradeNo(), v.tradeNo(), v.totalFen(), "callback", ChannelDays.beijingDay(paidAt), paidAt)
         .onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("alipay callback could not be applied now: {}", ar.cause().toString());

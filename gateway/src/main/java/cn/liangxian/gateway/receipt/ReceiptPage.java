@@ -3,7 +3,6 @@ package cn.liangxian.gateway.receipt;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.order.OrderStore;
 import cn.liangxian.gateway.order.OutTradeNo;
-import cn.liangxian.gateway.refund.OrderRefunds;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -49,7 +48,7 @@ public final class ReceiptPage {
         notFound(ctx, browser);
         return;
       }
-      OrderRefunds.of(orders.pool(), id).onComplete(refunds -> {
+      Receipts.refunds(orders, o).onComplete(refunds -> {
         if (refunds.failed()) {
           ctx.fail(refunds.cause());
           return;

@@ -44,8 +44,14 @@ public final class Receipts {
         return Future.failedFuture(Problem.conflict("not-paid", "Not paid", "there is a receipt only for a paid order; this one is "
             + o.getString("state"), new JsonObject().put("state", o.getString("state"))));
       }
-      return OrderRefunds.of(orders.pool(), id).map(refunds -> of(o, refunds));
+      return refunds(orders, o).map(refunds -> of(o, refunds));
     });
+  }
+
+  /** The order's refunds, read only when the order has any (most have none: the order's own read says so). */
+  static Future<List<OrderRefunds.Refund>> refunds(OrderStore orders, JsonObject order) {
+    return order.containsKey("refunds") ? OrderRefunds.of(orders.pool(), UUID.fromString(order.getString("id")))
+        : Future.succeededFuture(List.of());
   }
 
   /**
@@ -72,11 +78,9 @@ public final class Receipts {
     }
     long total = o.getLong("totalFen");
     long refunded = neverTaken ? total : Math.min(total, sum(refunds.stream().filter(f -> f.ofThePayment() && f.done()).toList()));
-    // a refund not carried out counts as under way, unless its item was refunded whole since: nothing of it is owed
-    java.util.Set<String> wholeBack = refunds.stream().filter(f -> f.covers() == OrderRefunds.Covers.ITEM && f.done())
-        .map(f -> f.memberRef() + "/" + f.insurance()).collect(java.util.stream.Collectors.toSet());
-    long refunding = neverTaken ? 0 : sum(refunds.stream().filter(f -> f.ofThePayment() && !f.done()
-        && !wholeBack.contains(f.memberRef() + "/" + f.insurance())).toList());
+    // under way: what the items have under way (none once an item went back whole), and a refund of the order as such
+    long refunding = neverTaken ? 0 : items.stream().mapToLong(x -> ((JsonObject) x).getLong("refundingFen")).sum()
+        + sum(refunds.stream().filter(f -> f.covers() == OrderRefunds.Covers.ORDER && !f.done()).toList());
     // all of it went back when no item stands any more, or a refund of the order's payment as such gave back all
     boolean orderRefunded = total > 0
         && sum(refunds.stream().filter(f -> f.covers() == OrderRefunds.Covers.ORDER && f.done()).toList()) >= total;

@@ -262,13 +262,13 @@ final class Selection {
     return min;
   }
 
-  /** member/insurance/year → the item, for every unpaid item of the household, oldest year first as the gateway lists them. */
   /** Items the government pays at their lowest tier that offer a higher one the resident may pay the rest of. */
   static Map<String, JsonObject> upgradable(JsonObject household) {
     return items(household, it -> "paid-by-government".equals(it.getString("status")) && it.getJsonArray("tiers") != null
         && it.getJsonArray("tiers").stream().anyMatch(t -> ((JsonObject) t).getLong("personalFen", 0L) > 0));
   }
 
+  /** member/insurance/year → the item, for every unpaid item of the household, oldest year first as the gateway lists them. */
   static Map<String, JsonObject> payable(JsonObject household) {
     return items(household, it -> "unpaid".equals(it.getString("status")));
   }

@@ -46,13 +46,12 @@ public final class AlipayChannel implements PaymentChannel {
 
   @Override
   public Future<Trade> query(String outTradeNo) {
-    return client.query(outTradeNo).map(t -> new Trade(switch (t.tradeStatus()) {
+    return client.query(outTradeNo).map(t -> Trade.paidAt(switch (t.tradeStatus()) {
       case "TRADE_SUCCESS", "TRADE_FINISHED" -> Trade.State.PAID;
       case "TRADE_CLOSED" -> Trade.State.CLOSED;
       case "NOT_EXIST" -> Trade.State.NOT_FOUND;
       default -> Trade.State.NOT_PAID;
-    }, t.tradeNo(), t.totalFen(), cn.liangxian.gateway.channel.ChannelDays.ofBeijingTime(t.paidAt()),
-        cn.liangxian.gateway.channel.ChannelDays.beijingTime(t.paidAt())));
+    }, t.tradeNo(), t.totalFen(), cn.liangxian.gateway.channel.ChannelDays.beijingTime(t.paidAt())));
   }
 
   @Override

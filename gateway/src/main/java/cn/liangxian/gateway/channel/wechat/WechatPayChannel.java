@@ -46,14 +46,13 @@ public final class WechatPayChannel implements PaymentChannel {
 
   @Override
   public Future<Trade> query(String outTradeNo) {
-    return client.query(outTradeNo).map(t -> new Trade(switch (t.tradeState()) {
+    return client.query(outTradeNo).map(t -> Trade.paidAt(switch (t.tradeState()) {
       case "SUCCESS" -> Trade.State.PAID;
       case "REFUND" -> Trade.State.REFUNDED;
       case "CLOSED", "REVOKED", "PAYERROR" -> Trade.State.CLOSED;
       case "NOTFOUND" -> Trade.State.NOT_FOUND;
       default -> Trade.State.NOT_PAID;
-    }, t.transactionId(), t.totalFen(), cn.liangxian.gateway.channel.ChannelDays.ofTimestamp(t.successTime()),
-        cn.liangxian.gateway.channel.ChannelDays.timestamp(t.successTime())));
+    }, t.transactionId(), t.totalFen(), cn.liangxian.gateway.channel.ChannelDays.timestamp(t.successTime())));
   }
 
   @Override

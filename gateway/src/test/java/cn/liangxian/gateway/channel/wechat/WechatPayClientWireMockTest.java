@@ -132,7 +132,7 @@ class WechatPayClientWireMockTest {
     WechatPayClient.Transaction t = Await.result(partner.query("1217752501201407033233368018"));
     assertThat(t.tradeState()).isEqualTo("SUCCESS");
     assertThat(t.mchid()).isEqualTo("1230000109");
-    assertThat(cn.liangxian.gateway.channel.ChannelDays.ofTimestamp(t.successTime())).hasToString("2019-12-15");
+    assertThat(cn.liangxian.gateway.channel.ChannelDays.beijingDay(cn.liangxian.gateway.channel.ChannelDays.timestamp(t.successTime()))).hasToString("2019-12-15");
 
     wm.stubFor(post("/v3/pay/partner/transactions/out-trade-no/1217752501201407033233368018/close")
         .willReturn(signed(204, "", platform)));
