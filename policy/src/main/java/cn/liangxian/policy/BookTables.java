@@ -161,6 +161,7 @@ public final class BookTables {
       case GOVERNMENT_FEN -> "政府代缴" + yuan(tr.value());
       case EXTRA_SUBSIDY_FEN -> "另加补贴" + yuan(tr.value()) + (tr.stacks() ? "（可叠加）" : "");
       case LATER_SUBSIDY_PERCENT -> "先全额缴纳，事后补助" + tr.value() + "%（先征后补）";
+      case PERSONAL_FEN -> "个人缴费" + yuan(tr.value()) + "，差额由政府资助";
     };
   }
 

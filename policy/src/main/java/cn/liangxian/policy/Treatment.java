@@ -35,7 +35,9 @@ record Treatment(
     /** an extra subsidy of {@code value} fen credited to the pension account */
     EXTRA_SUBSIDY_FEN,
     /** paid in full now, {@code value} percent given back afterwards (先征后补) */
-    LATER_SUBSIDY_PERCENT
+    LATER_SUBSIDY_PERCENT,
+    /** the person pays {@code value} fen and the government the rest (运城 2023: "个人缴费70元，差额由医疗救助资助") */
+    PERSONAL_FEN
   }
 
   /** Whose age the age band looks at. */

@@ -31,6 +31,7 @@ record TreatmentChoice(Treatment best, Effect effect, List<Treatment> stacked) {
         case GOVERNMENT_FEN -> new Effect(Math.min(base, tr.value()), 0, 0);
         case EXTRA_SUBSIDY_FEN -> new Effect(0, 0, tr.value());
         case LATER_SUBSIDY_PERCENT -> new Effect(0, percentOf(base, tr.value()), 0);
+        case PERSONAL_FEN -> new Effect(Math.max(0, base - tr.value()), 0, 0);
       };
     }
   }

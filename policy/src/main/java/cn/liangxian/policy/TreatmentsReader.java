@@ -13,7 +13,8 @@ import java.util.Set;
  */
 final class TreatmentsReader {
   private static final String[] PENSION_KINDS = {"governmentYuan", "extraSubsidyYuan"};
-  private static final String[] MEDICAL_KINDS = {"exempt", "governmentPercent", "governmentYuan", "laterSubsidyPercent"};
+  private static final String[] MEDICAL_KINDS = {"exempt", "governmentPercent", "governmentYuan", "laterSubsidyPercent",
+      "personalYuan"};
 
   private final NoticeSources sources;
 
@@ -48,7 +49,8 @@ final class TreatmentsReader {
 
   private Treatment treatment(YamlNode t, InsuranceTerms.Builder b, Set<String> ids) {
     t.allowOnly("id", "categories", "unless", "minAge", "maxAge", "ageOf", "exempt", "governmentPercent",
-        "governmentYuan", "extraSubsidyYuan", "laterSubsidyPercent", "stacks", "windowOnly", "source", "note");
+        "governmentYuan", "extraSubsidyYuan", "laterSubsidyPercent", "personalYuan", "stacks", "windowOnly", "source",
+        "note");
     String id = t.field("id").ruleId();
     if (!ids.add(id)) {
       throw t.field("id").error("rule id '" + id + "' is used twice");
@@ -92,7 +94,10 @@ final class TreatmentsReader {
     return ageOf;
   }
 
-  /** Pension treatments pay towards a tier or add a subsidy; medical ones also exempt or give back later. */
+  /**
+   * Pension treatments pay towards a tier or add a subsidy; medical ones also exempt, give back later or leave the person
+   * a fixed part of the amount.
+   */
   private static Measure measure(YamlNode t, InsuranceTerms.Builder b) {
     boolean pension = b.insurance == Insurance.PENSION;
     String kindKey = YamlNode.oneOf(t, pension ? PENSION_KINDS : MEDICAL_KINDS);
@@ -118,6 +123,20 @@ final class TreatmentsReader {
         yield new Measure(Treatment.Kind.GOVERNMENT_FEN, value);
       }
       case "extraSubsidyYuan" -> new Measure(Treatment.Kind.EXTRA_SUBSIDY_FEN, kv.positiveFen());
+      case "personalYuan" -> {
+        // what the person still pays ("个人缴费70元，差额由医疗救助资助"); 0 would be 'exempt'
+        long value = kv.positiveFen();
+        if (!b.tiersFen.isEmpty()) {
+          throw kv.error("with medical tiers the notice must say which tier the person's part is of: give the"
+              + " government's part ('governmentYuan') instead");
+        }
+        long amount = b.personalFen.value();
+        if (value >= amount) {
+          throw kv.error("the person would pay no less than the amount itself (" + BookTables.yuan(amount) + "): leave the"
+              + " treatment out");
+        }
+        yield new Measure(Treatment.Kind.PERSONAL_FEN, value);
+      }
       default -> throw new IllegalStateException(kindKey);
     };
   }

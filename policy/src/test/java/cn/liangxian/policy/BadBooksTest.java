@@ -187,7 +187,10 @@ class BadBooksTest {
     return Arguments.of(what, yaml, lineOf(yaml, lineOf), field, problem);
   }
 
-  /** One case per field books gained: declared categories, reasons, groups, amounts per group, paying days, extensions, ranges, notGiven. */
+  /**
+   * One case per field books gained: declared categories, reasons, groups, amounts per group, paying days, extensions,
+   * ranges, notGiven, a person's own part.
+   */
   static Stream<Arguments> badNewFields() {
     String cats = "regions:\n  - {code: \"371312\", name: 河东区}\n";
     return Stream.of(
@@ -253,7 +256,17 @@ class BadBooksTest {
             "no tier offered"),
         bad("a value the engine needs written as notGiven", "personal: {yuan: 250, source: 000 三(二)2}",
             "personal: {yuan: {notGiven: not in the notice}, source: 000 三(二)2}", "personal:", "medical.personal.yuan",
-            "'notGiven' is not allowed here"));
+            "'notGiven' is not allowed here"),
+        bad("a misspelt personalYuan", "      categories: [DIBAO, WUBAO]\n      exempt: true\n",
+            "      categories: [DIBAO, WUBAO]\n      personalYaun: 30\n", "personalYaun", "medical.treatments[0].personalYaun",
+            "unknown field (allowed here: id, categories, unless, minAge, maxAge, ageOf, exempt, governmentPercent,"
+                + " governmentYuan, extraSubsidyYuan, laterSubsidyPercent, personalYuan,"),
+        bad("a person left to pay the whole amount", "      categories: [DIBAO, WUBAO]\n      exempt: true\n",
+            "      categories: [DIBAO, WUBAO]\n      personalYuan: 250\n", "personalYuan", "medical.treatments[0].personalYuan",
+            "no less than the amount itself (250元)"),
+        bad("a person's part given beside an exemption", "      categories: [DIBAO, WUBAO]\n      exempt: true\n",
+            "      categories: [DIBAO, WUBAO]\n      exempt: true\n      personalYuan: 30\n", "personalYuan",
+            "medical.treatments[0].personalYuan", "give only one of"));
   }
 
   @ParameterizedTest(name = "{0}")
