@@ -47,9 +47,14 @@ final class AssessmentRun {
       return Assessment.notEligible(ineligible, rules);
     }
     boolean newborn = terms.newborn != null && terms.newborn.within(birth, payDate);
-    LatePhase phase = latePhase(newborn);
+    // a child paid for after the newborn time, past the window, may have a rule of its own instead of the late phases
+    Newborn.Later newbornLater = newborn || terms.newborn == null || !payDate.isAfter(terms.windowEnd) ? null
+        : terms.newborn.laterFor(birth, payDate, terms.benefitYear);
+    LatePhase phase = latePhase(newborn || newbornLater != null);
     if (newborn) {
       rule("newborn", terms.newborn.source());
+    } else if (newbornLater != null) {
+      rule("newborn-later", newbornLater.source());
     }
     boolean reductions = reductions(phase);
     Base base = terms.insurance == Insurance.PENSION ? pensionBase(phase, reductions) : medicalBase(phase, reductions);
@@ -59,7 +64,8 @@ final class AssessmentRun {
     long extraSubsidy = phase != null && !phase.subsidies() ? 0 : effect.subsidy();
     long personal = base.fen() - government + addOnsFen();
 
-    LocalDate start = coverageStart(newborn, phase, base.fen() - government == 0);
+    LocalDate start = newbornLater != null ? waited(LocalDate.of(terms.benefitYear, 1, 1), newbornLater.coverage(),
+        "newborn-later", newbornLater.source()) : coverageStart(newborn, phase, base.fen() - government == 0);
     if (start.isAfter(yearEnd)) {
       return Assessment.notEligible(book.reason(ReasonCode.COVERAGE_AFTER_YEAR, "paid on " + payDate
           + ", coverage would start on " + start + ", after the " + terms.benefitYear + " year ends", start,
@@ -255,12 +261,17 @@ final class AssessmentRun {
     if (pension && phase.coverage().days() == 0) {
       return start;
     }
-    if (phase.coverage().kind() == LatePhase.Coverage.Kind.NOT_GIVEN) {
+    return waited(start, phase.coverage(), phase.id(), phase.source());
+  }
+
+  /** Cover after a waiting time ({@code coverage}, of rule {@code id}), never before {@code start}. */
+  private LocalDate waited(LocalDate start, LatePhase.Coverage coverage, String id, String source) {
+    if (coverage.kind() == LatePhase.Coverage.Kind.NOT_GIVEN) {
       throw new AssessmentException(book.reason(ReasonCode.WAITING_NOT_GIVEN, "a payment on " + payDate + " falls in '"
-          + phase.id() + "', whose waiting time notice " + book.notice() + " does not give (" + phase.coverage().notGivenWhy()
-          + ", " + phase.source() + ")"));
+          + id + "', whose waiting time notice " + book.notice() + " does not give (" + coverage.notGivenWhy()
+          + ", " + source + ")"));
     }
-    LocalDate afterPayment = phase.coverage().start(payDate);
+    LocalDate afterPayment = coverage.start(payDate);
     return afterPayment.isAfter(start) ? afterPayment : start;
   }
 

@@ -78,6 +78,13 @@ public final class BookTables {
     if (t.newborn != null) {
       rows.add(List.of("新生儿", t.newborn.chinese() + "参保缴费，按个人缴费标准，自出生之日起享受待遇"
           + (t.newborn.coverBeforeYear() ? "（含上年度出生的）" : ""), t.newborn.source()));
+      Newborn.Later later = t.newborn.later();
+      if (later != null) {
+        String until = later.months() > 0 || later.days() > 0 ? "至" + Newborn.chinese(later.months(), later.days())
+            : "（限当年出生的）";
+        rows.add(List.of("新生儿（逾期）", t.newborn.chinese().replace("内", "后") + until + "参保缴费，按个人缴费标准，"
+            + coverage(later.coverage()) + "享受待遇", later.source()));
+      }
     }
     if (t.excluded != null) {
       rows.add(List.of("不参保人员", names(t.excluded.value()), t.excluded.source()));
@@ -141,13 +148,17 @@ public final class BookTables {
     if (t.insurance == Insurance.PENSION) {
       return "计入当年缴费";
     }
-    String c = switch (p.coverage().kind()) {
-      case AFTER_DAYS -> p.coverage().days() == 0 ? "缴费当日" : "缴费之日起" + p.coverage().days() + "日后";
-      case FROM_DATE -> date(p.coverage().date()) + "起";
+    String c = coverage(p.coverage());
+    return p.governmentPaidFullYear() ? c + "（政府全额代缴者全年）" : c;
+  }
+
+  private static String coverage(LatePhase.Coverage c) {
+    return switch (c.kind()) {
+      case AFTER_DAYS -> c.days() == 0 ? "缴费当日" : "缴费之日起" + c.days() + "日后";
+      case FROM_DATE -> date(c.date()) + "起";
       case NEXT_MONTH -> "缴费次月1日起";
       case NOT_GIVEN -> "通知未公布（不予办理）";
     };
-    return p.governmentPaidFullYear() ? c + "（政府全额代缴者全年）" : c;
   }
 
   private static String what(Treatment tr) {

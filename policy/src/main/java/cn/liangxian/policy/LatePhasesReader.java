@@ -136,8 +136,11 @@ final class LatePhasesReader {
     return d;
   }
 
-  /** Exactly one of {@code waitingDays} (cover that many days after payment) or {@code coverage}. */
-  private static LatePhase.Coverage coverage(YamlNode p, Insurance insurance) {
+  /**
+   * Exactly one of {@code waitingDays} (cover that many days after payment) or {@code coverage}: a late phase's, or a
+   * newborn's later rule's.
+   */
+  static LatePhase.Coverage coverage(YamlNode p, Insurance insurance) {
     String key = YamlNode.oneOf(p, "waitingDays", "coverage");
     if (key.equals("waitingDays")) {
       YamlNode w = p.field("waitingDays");

@@ -233,25 +233,45 @@ final class TermsReader {
     return sources.sourced(full, f);
   }
 
-  /** Within months or days of birth ("出生后6个月内", "出生后90天(含)内"), and whether cover may start before the year. */
+  /**
+   * Within months or days of birth ("出生后6个月内", "出生后90天(含)内"), whether cover may start before the year, and what a
+   * child paid for after that time gets ({@code later}).
+   */
   private Newborn newborn(YamlNode newborn) {
-    YamlNode nb = newborn.allowOnly("withinMonths", "withinDays", "coverBeforeYear", "source", "note");
-    boolean inMonths = YamlNode.oneOf(nb, "withinMonths", "withinDays").equals("withinMonths");
-    int months = 0;
-    int days = 0;
-    if (inMonths) {
-      months = nb.field("withinMonths").integer();
+    YamlNode nb = newborn.allowOnly("withinMonths", "withinDays", "coverBeforeYear", "later", "source", "note");
+    int[] time = newbornTime(nb, true);
+    boolean beforeYear = nb.has("coverBeforeYear") && nb.field("coverBeforeYear").bool();
+    Newborn.Later later = null;
+    if (nb.has("later")) {
+      YamlNode l = nb.field("later").allowOnly("withinMonths", "withinDays", "waitingDays", "coverage", "source", "note");
+      int[] until = newbornTime(l, false);
+      boolean sameUnit = (time[0] > 0) == (until[0] > 0);
+      if ((until[0] > 0 || until[1] > 0) && sameUnit && until[0] <= time[0] && until[1] <= time[1]) {
+        throw l.field(until[0] > 0 ? "withinMonths" : "withinDays").error("ends no later than the newborn time ("
+            + Newborn.chinese(time[0], time[1]) + "), so it would never apply");
+      }
+      later = new Newborn.Later(until[0], until[1], LatePhasesReader.coverage(l, Insurance.MEDICAL), sources.of(l));
+    }
+    return new Newborn(time[0], time[1], beforeYear, later, sources.of(nb));
+  }
+
+  /** {months, days} after birth: exactly one of the two where {@code required}, else at most one (both 0 when absent). */
+  private static int[] newbornTime(YamlNode nb, boolean required) {
+    if (!required && !nb.has("withinMonths") && !nb.has("withinDays")) {
+      return new int[] {0, 0};
+    }
+    if (YamlNode.oneOf(nb, "withinMonths", "withinDays").equals("withinMonths")) {
+      int months = nb.field("withinMonths").integer();
       if (months < 1 || months > 12) {
         throw nb.field("withinMonths").error("must be between 1 and 12 months");
       }
-    } else {
-      days = nb.field("withinDays").integer();
-      if (days < 1 || days > 366) {
-        throw nb.field("withinDays").error("must be between 1 and 366 days");
-      }
+      return new int[] {months, 0};
     }
-    boolean beforeYear = nb.has("coverBeforeYear") && nb.field("coverBeforeYear").bool();
-    return new Newborn(months, days, beforeYear, sources.of(nb));
+    int days = nb.field("withinDays").integer();
+    if (days < 1 || days > 366) {
+      throw nb.field("withinDays").error("must be between 1 and 366 days");
+    }
+    return new int[] {0, days};
   }
 
   private Map<String, AddOn> addOns(YamlNode list) {

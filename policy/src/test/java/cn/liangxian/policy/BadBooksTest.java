@@ -189,7 +189,7 @@ class BadBooksTest {
 
   /**
    * One case per field books gained: declared categories, reasons, groups, amounts per group, paying days, extensions,
-   * ranges, notGiven, a person's own part.
+   * ranges, notGiven, a person's own part, a newborn's later rule.
    */
   static Stream<Arguments> badNewFields() {
     String cats = "regions:\n  - {code: \"371312\", name: 河东区}\n";
@@ -266,7 +266,18 @@ class BadBooksTest {
             "no less than the amount itself (250元)"),
         bad("a person's part given beside an exemption", "      categories: [DIBAO, WUBAO]\n      exempt: true\n",
             "      categories: [DIBAO, WUBAO]\n      exempt: true\n      personalYuan: 30\n", "personalYuan",
-            "medical.treatments[0].personalYuan", "give only one of"));
+            "medical.treatments[0].personalYuan", "give only one of"),
+        bad("a misspelt key in a newborn's later rule", "waitingDays: 30, source: 000 三(二)3}\npension:",
+            "waitingDays: 30, source: 000 三(二)3}\n  newborn:\n    withinDays: 90\n    source: 000 三(二)3\n    later: {coverage:"
+                + " {nextMonth: true}, withinDay: 180, source: 000 三(二)3}\npension:", "later:", "medical.newborn.later.withinDay",
+            "unknown field (allowed here: withinMonths, withinDays, waitingDays, coverage, source, note)"),
+        bad("a newborn's later rule ending within the newborn time", "waitingDays: 30, source: 000 三(二)3}\npension:",
+            "waitingDays: 30, source: 000 三(二)3}\n  newborn:\n    withinDays: 90\n    source: 000 三(二)3\n    later: {withinDays:"
+                + " 60, waitingDays: 0, source: 000 三(二)3}\npension:", "later:", "medical.newborn.later.withinDays",
+            "would never apply"),
+        bad("a newborn's later rule without its cover", "waitingDays: 30, source: 000 三(二)3}\npension:",
+            "waitingDays: 30, source: 000 三(二)3}\n  newborn:\n    withinDays: 90\n    source: 000 三(二)3\n    later: {withinDays:"
+                + " 180, source: 000 三(二)3}\npension:", "later:", "medical.newborn.later", "needs one of [waitingDays, coverage]"));
   }
 
   @ParameterizedTest(name = "{0}")
