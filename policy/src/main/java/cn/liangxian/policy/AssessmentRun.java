@@ -258,7 +258,7 @@ final class AssessmentRun {
       return start;
     }
     boolean pension = terms.insurance == Insurance.PENSION;
-    if (pension && phase.coverage().days() == 0) {
+    if (pension && phase.coverage().fromPayment()) {
       return start;
     }
     return waited(start, phase.coverage(), phase.id(), phase.source());

@@ -154,7 +154,8 @@ public final class BookTables {
 
   private static String coverage(LatePhase.Coverage c) {
     return switch (c.kind()) {
-      case AFTER_DAYS -> c.days() == 0 ? "缴费当日" : "缴费之日起" + c.days() + "日后";
+      case AFTER_DAYS -> c.count() == 0 ? "缴费当日" : "缴费之日起" + c.count() + "日后";
+      case AFTER_MONTHS -> "缴费之日起" + c.count() + "个月后";
       case FROM_DATE -> date(c.date()) + "起";
       case NEXT_MONTH -> "缴费次月1日起";
       case NOT_GIVEN -> "通知未公布（不予办理）";

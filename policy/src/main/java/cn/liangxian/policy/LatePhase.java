@@ -30,10 +30,12 @@ record LatePhase(
     String source) {
 
   /** When cover starts for a late payment. */
-  record Coverage(Kind kind, int days, LocalDate date, String notGivenWhy) {
+  record Coverage(Kind kind, int count, LocalDate date, String notGivenWhy) {
     enum Kind {
-      /** {@code days} after payment; 0 is the day of payment itself */
+      /** {@code count} days after payment; 0 is the day of payment itself */
       AFTER_DAYS,
+      /** {@code count} months after payment, to the same day of the month (the last where that month is shorter) */
+      AFTER_MONTHS,
       /** from a fixed date, or the payment day when later */
       FROM_DATE,
       /** the first day of the month after payment */
@@ -46,9 +48,15 @@ record LatePhase(
       return new Coverage(Kind.AFTER_DAYS, days, null, null);
     }
 
+    /** Whether cover starts on the day of payment itself. */
+    boolean fromPayment() {
+      return kind == Kind.AFTER_DAYS && count == 0;
+    }
+
     LocalDate start(LocalDate payDate) {
       return switch (kind) {
-        case AFTER_DAYS -> payDate.plusDays(days);
+        case AFTER_DAYS -> payDate.plusDays(count);
+        case AFTER_MONTHS -> payDate.plusMonths(count);
         case FROM_DATE -> date.isBefore(payDate) ? payDate : date;
         case NEXT_MONTH -> payDate.withDayOfMonth(1).plusMonths(1);
         case NOT_GIVEN -> throw new IllegalStateException("no waiting time to start cover from: " + notGivenWhy);

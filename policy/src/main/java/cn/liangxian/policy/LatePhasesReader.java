@@ -156,9 +156,17 @@ final class LatePhasesReader {
     if (insurance == Insurance.PENSION) {
       throw c.error("pension buys a contribution year, not cover: use 'waitingDays'");
     }
-    String kind = YamlNode.oneOf(c.allowOnly("afterDays", "from", "nextMonth"), "afterDays", "from", "nextMonth");
+    String kind = YamlNode.oneOf(c.allowOnly("afterDays", "afterMonths", "from", "nextMonth"), "afterDays", "afterMonths", "from",
+        "nextMonth");
     return switch (kind) {
       case "afterDays" -> LatePhase.Coverage.afterDays(c.field("afterDays").nonNegativeInteger());
+      case "afterMonths" -> {
+        int months = c.field("afterMonths").nonNegativeInteger();
+        if (months == 0 || months > 12) {
+          throw c.field("afterMonths").error("a waiting time of 1-12 months; for cover from the day of payment write 'waitingDays: 0'");
+        }
+        yield new LatePhase.Coverage(LatePhase.Coverage.Kind.AFTER_MONTHS, months, null, null);
+      }
       case "from" -> new LatePhase.Coverage(LatePhase.Coverage.Kind.FROM_DATE, 0, c.field("from").date(), null);
       default -> {
         if (!c.field("nextMonth").bool()) {

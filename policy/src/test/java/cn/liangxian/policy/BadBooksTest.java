@@ -277,7 +277,16 @@ class BadBooksTest {
             "would never apply"),
         bad("a newborn's later rule without its cover", "waitingDays: 30, source: 000 三(二)3}\npension:",
             "waitingDays: 30, source: 000 三(二)3}\n  newborn:\n    withinDays: 90\n    source: 000 三(二)3\n    later: {withinDays:"
-                + " 180, source: 000 三(二)3}\npension:", "later:", "medical.newborn.later", "needs one of [waitingDays, coverage]"));
+                + " 180, source: 000 三(二)3}\npension:", "later:", "medical.newborn.later", "needs one of [waitingDays, coverage]"),
+        bad("a waiting time of no months", "waitingDays: 30, source: 000 三(二)3}\n    - {id: full",
+            "coverage: {afterMonths: 0}, source: 000 三(二)3}\n    - {id: full", "{id: grace", "medical.late[0].coverage.afterMonths",
+            "1-12 months"),
+        bad("a waiting time longer than the year", "waitingDays: 30, source: 000 三(二)3}\n    - {id: full",
+            "coverage: {afterMonths: 13}, source: 000 三(二)3}\n    - {id: full", "{id: grace", "medical.late[0].coverage.afterMonths",
+            "1-12 months"),
+        bad("a misspelt waiting time in months", "waitingDays: 30, source: 000 三(二)3}\n    - {id: full",
+            "coverage: {afterMonth: 3}, source: 000 三(二)3}\n    - {id: full", "{id: grace", "medical.late[0].coverage.afterMonth",
+            "unknown field"));
   }
 
   @ParameterizedTest(name = "{0}")
