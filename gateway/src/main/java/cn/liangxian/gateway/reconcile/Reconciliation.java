@@ -75,14 +75,17 @@ public final class Reconciliation {
   static final String FAILED = "update channel_reconciliation set state = 'FAILED', finished_at = $5, next_attempt_at = $6,"
       + " last_error = $7 where channel = $1 and merchant = $2 and day = $3 and claimed_at = $4 and state = 'RUNNING'";
   static final String READ = "select * from channel_reconciliation where channel = $1 and merchant = $2 and day = $3";
-  // ours around the day, by when we received or recorded them: the bill is matched against all of them
+  // ours around the day (by when we received or recorded them), ours booked on the day, and those the bill names
+  // however long ago we recorded them (a refund the channel did days after we asked): the bill is matched against all
   static final String OURS = "select false as refund, p.order_id, p.channel_txn_id as ref, p.amount_fen, p.channel_day,"
       + " (p.received_at at time zone 'Asia/Shanghai') as local_at, null::text as state from payment p"
-      + " where p.channel = $1 and p.received_at >= $2 and p.received_at < $3"
+      + " where p.channel = $1 and (p.received_at >= $2 and p.received_at < $3 or p.channel_day = $6"
+      + " or p.channel_txn_id = any($7))"
       + " and (p.merchant = $4 or p.merchant is null and $5)"
       + " union all select true, f.order_id, f.out_refund_no, f.amount_fen, f.channel_day,"
       + " (f.created_at at time zone 'Asia/Shanghai'), f.state from refund f join orders o on o.id = f.order_id"
-      + " where coalesce(f.channel, o.channel) = $1 and f.created_at >= $2 and f.created_at < $3"
+      + " where coalesce(f.channel, o.channel) = $1 and (f.created_at >= $2 and f.created_at < $3 or f.channel_day = $6"
+      + " or f.out_refund_no = any($8))"
       // a merchant's refunds: those of the payments it took (null: the channel's default merchant)
       + " and (case when f.channel is null then o.merchant else f.merchant end = $4"
       + " or case when f.channel is null then o.merchant else f.merchant end is null and $5)";
@@ -284,20 +287,26 @@ public final class Reconciliation {
     return Future.failedFuture(new IllegalStateException("no bill for " + c.name()));
   }
 
-  /** Ours from the day before to the day after (by when we received or recorded them), keyed like the bill. */
-  private Future<Map<String, Ours>> ours(PaymentChannel c, LocalDate date) {
+  /**
+   * Ours from the day before to the day after (by when we received or recorded them), ours booked on the day and
+   * ours the bill names, keyed like the bill.
+   */
+  private Future<Map<String, Ours>> ours(PaymentChannel c, LocalDate date, List<Line> bill) {
     String channel = c.name();
     boolean isDefault = channels.byName().get(channel) == c;
     OffsetDateTime from = date.minusDays(1).atStartOfDay(ChannelDays.BEIJING).toOffsetDateTime();
     OffsetDateTime to = date.plusDays(2).atStartOfDay(ChannelDays.BEIJING).toOffsetDateTime();
-    return pool.preparedQuery(OURS).execute(Tuple.of(channel, from, to, c.merchant(), isDefault)).map(rows -> {
-      Map<String, Ours> m = new HashMap<>();
-      for (Row r : rows) {
-        Line l = new Line(r.getBoolean("refund"), OutTradeNo.of(r.getUUID("order_id")), r.getString("ref"), r.getLong("amount_fen"));
-        m.put(key(l), new Ours(l, r.getLocalDate("channel_day"), r.getLocalDateTime("local_at"), r.getString("state")));
-      }
-      return m;
-    });
+    String[] paid = bill.stream().filter(l -> !l.refund()).map(Line::ref).toArray(String[]::new);
+    String[] refunded = bill.stream().filter(Line::refund).map(Line::ref).toArray(String[]::new);
+    return pool.preparedQuery(OURS).execute(Tuple.from(new Object[] {channel, from, to, c.merchant(), isDefault, date, paid, refunded}))
+        .map(rows -> {
+          Map<String, Ours> m = new HashMap<>();
+          for (Row r : rows) {
+            Line l = new Line(r.getBoolean("refund"), OutTradeNo.of(r.getUUID("order_id")), r.getString("ref"), r.getLong("amount_fen"));
+            m.put(key(l), new Ours(l, r.getLocalDate("channel_day"), r.getLocalDateTime("local_at"), r.getString("state")));
+          }
+          return m;
+        });
   }
 
   private static String key(Line l) {
@@ -306,7 +315,7 @@ public final class Reconciliation {
 
   /** Fetches the bill and compares; a bill that cannot be had now leaves the row FAILED, to be tried again. */
   private Future<JsonObject> compare(PaymentChannel c, LocalDate date, String actor, OffsetDateTime claimed) {
-    return bill(c, date).compose(lines -> ours(c, date).compose(mine -> compare(c, date, lines, mine, actor, claimed)))
+    return bill(c, date).compose(lines -> ours(c, date, lines).compose(mine -> compare(c, date, lines, mine, actor, claimed)))
         .recover(e -> {
           if (e instanceof Problem) {
             return Future.failedFuture(e);

@@ -44,7 +44,11 @@ class ReconciliationTest {
 
   /** An operator runs the day's reconciliation now (POST); {@link #read} reads it. */
   HttpResponse<Buffer> reconcile(String channel, String token) throws Exception {
-    var req = g.http.post("/api/v1/operator/reconciliation/" + channel + "/2019-12-15");
+    return reconcile(channel, "2019-12-15", token);
+  }
+
+  HttpResponse<Buffer> reconcile(String channel, String date, String token) throws Exception {
+    var req = g.http.post("/api/v1/operator/reconciliation/" + channel + "/" + date);
     if (token != null) {
       req.putHeader("Authorization", "Bearer " + token);
     }
@@ -182,5 +186,45 @@ class ReconciliationTest {
     assertThat(refund.getString("outTradeNo")).isEqualTo(heard.getString("outTradeNo"));
     assertThat(refund.getLong("channelFen")).isEqualTo(100L);
     assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
+  }
+
+  @Test
+  void aRefundAskedForDaysAgoThatTheChannelDidTodayIsMatchedAndConfirmed() throws Exception {
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    g.awaitState(o.getString("id"), "PAID");
+    // the refund cannot reach the channel for days: it waits here, asked for again and again
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, false, 1_000, false));
+    JsonObject h = g.lookup(Fixture.CHEN, "陈一");
+    JsonObject body = new JsonObject().put("orderId", o.getString("id"))
+        .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical").put("reason", "death");
+    HttpResponse<Buffer> refund = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", "Bearer " + TOKEN).sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture().get();
+    assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
+    assertThat(refund.bodyAsJsonObject().getString("state")).isEqualTo("PENDING");
+    // five days on the channel takes it, and its confirmation is lost
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    g.clock.advance(Duration.ofDays(5));
+    cn.liangxian.gateway.support.Eventually.until("the refund requested", () -> refundStates(o).equals("REQUESTED"));
+
+    TOKEN = g.operatorToken(cn.liangxian.gateway.operator.Role.FINANCE, cn.liangxian.gateway.operator.Scope.ALL); // a new login
+    JsonObject report = reconcile("wechat", "2019-12-20", TOKEN).bodyAsJsonObject();
+    JsonArray diffs = report.getJsonArray("differences");
+    assertThat(diffs).as(report.encodePrettily()).singleElement()
+        .satisfies(d -> assertThat(((JsonObject) d).getString("kind")).isEqualTo("refund-not-confirmed-here"))
+        .satisfies(d -> assertThat(((JsonObject) d).getString("repair")).isEqualTo("confirmed"));
+    assertThat(refundStates(o)).isEqualTo("SUCCESS");
+  }
+
+  @Test
+  void aPaymentOfTheDayRecordedDaysLaterIsStillReportedWhenTheBillLacksIt() throws Exception {
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    g.awaitState(o.getString("id"), "PAID");
+    // a payment of ours booked on the 15th that reached us only days later, and that the channel's bill does not have
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("insert into payment (order_id, channel, channel_txn_id, amount_fen, source, received_at, channel_day) values ('"
+          + o.getString("id") + "', 'wechat', 'LATE-1', 100, 'query', '2019-12-18T03:00:00Z', '2019-12-15')");
+    }
+    JsonArray diffs = reconcile("wechat", TOKEN).bodyAsJsonObject().getJsonArray("differences");
+    assertThat(diffs.encode()).contains("here-not-at-channel", "LATE-1");
   }
 }
