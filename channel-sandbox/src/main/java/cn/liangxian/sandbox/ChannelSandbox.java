@@ -139,6 +139,11 @@ public final class ChannelSandbox {
     faults.set(f);
   }
 
+  /** From now on WeChat Pay's trade bills edited so (a line listed twice, a line cut short); any thread. */
+  public void editWechatBill(java.util.function.UnaryOperator<String> edit) {
+    faults.editWechatBill(edit);
+  }
+
   /** Deploys the sandbox's verticle, listening on loopback; port 0 picks a free one. Resolves to the port. */
   public Future<Integer> listen(int port) {
     SandboxVerticle v = new SandboxVerticle(clock, port, wechat, alipay, wechatMerchants, alipayApps, unionpay, unionPayMerchants,

@@ -3,6 +3,7 @@ package cn.liangxian.sandbox.fault;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * The faults in force. Set from any thread (a test, {@code POST /sandbox/faults}), read where the sandbox
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Faults {
   private volatile SandboxFaults current = SandboxFaults.NONE;
   private final AtomicInteger callsToFail = new AtomicInteger();
+  private volatile UnaryOperator<String> wechatBill = UnaryOperator.identity();
 
   public void set(SandboxFaults faults) {
     current = faults;
@@ -19,6 +21,16 @@ public final class Faults {
 
   public SandboxFaults current() {
     return current;
+  }
+
+  /** From now on WeChat Pay's trade bills as {@code edit} makes them (a line twice, a line cut short), hashed as sent. */
+  public void editWechatBill(UnaryOperator<String> edit) {
+    wechatBill = edit;
+  }
+
+  /** A WeChat Pay trade bill as the sandbox sends it, the edit in force applied. */
+  public String wechatBill(String bill) {
+    return wechatBill.apply(bill);
   }
 
   /**

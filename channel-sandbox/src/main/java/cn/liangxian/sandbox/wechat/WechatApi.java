@@ -1,6 +1,7 @@
 package cn.liangxian.sandbox.wechat;
 
 import cn.liangxian.sandbox.Signer;
+import cn.liangxian.sandbox.fault.Faults;
 import cn.liangxian.sandbox.ledger.Ledger;
 import cn.liangxian.sandbox.ledger.Refund;
 import cn.liangxian.sandbox.ledger.Trade;
@@ -31,12 +32,12 @@ public final class WechatApi {
   private final Clock clock;
 
   public WechatApi(WechatPlatform platform, Map<String, WechatMerchant> merchants, Ledger ledger, WechatNotifier notifier,
-      Supplier<String> baseUrl, Clock clock, Signer signer) {
+      Supplier<String> baseUrl, Clock clock, Signer signer, Faults faults) {
     this.ledger = ledger;
     this.platform = platform;
     this.signing = new WechatSigning(platform, merchants, ledger, clock, signer);
     this.notifier = notifier;
-    this.bill = new WechatBill(ledger, signing, baseUrl);
+    this.bill = new WechatBill(ledger, signing, baseUrl, faults);
     this.baseUrl = baseUrl;
     this.clock = clock;
   }

@@ -1,6 +1,7 @@
 package cn.liangxian.sandbox.wechat;
 
 import cn.liangxian.channel.Money;
+import cn.liangxian.sandbox.fault.Faults;
 import cn.liangxian.sandbox.ledger.Ledger;
 import cn.liangxian.sandbox.ledger.Refund;
 import cn.liangxian.sandbox.ledger.Trade;
@@ -23,11 +24,13 @@ final class WechatBill {
   private final Ledger ledger;
   private final WechatSigning signing;
   private final Supplier<String> baseUrl;
+  private final Faults faults;
 
-  WechatBill(Ledger ledger, WechatSigning signing, Supplier<String> baseUrl) {
+  WechatBill(Ledger ledger, WechatSigning signing, Supplier<String> baseUrl, Faults faults) {
     this.ledger = ledger;
     this.signing = signing;
     this.baseUrl = baseUrl;
+    this.faults = faults;
   }
 
   /** {@code GET /v3/bill/tradebill}: the file's SHA-1 and download URL. */
@@ -69,6 +72,10 @@ final class WechatBill {
   }
 
   private String text(String mchid, LocalDate date) {
+    return faults.wechatBill(bill(mchid, date));
+  }
+
+  private String bill(String mchid, LocalDate date) {
     StringBuilder sb = new StringBuilder("交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,"
         + "货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,"
         + "申请退款金额,费率备注\n");

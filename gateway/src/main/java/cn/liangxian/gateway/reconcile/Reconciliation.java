@@ -30,6 +30,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,8 +133,12 @@ public final class Reconciliation {
         .register(registry);
   }
 
-  /** One line of a bill, whatever the channel. */
-  record Line(boolean refund, String outTradeNo, String ref, long fen) {}
+  /** One line of a bill, whatever the channel; {@code problem} says why it cannot be read as a payment or refund. */
+  record Line(boolean refund, String outTradeNo, String ref, long fen, String problem) {
+    Line(boolean refund, String outTradeNo, String ref, long fen) {
+      this(refund, outTradeNo, ref, fen, null);
+    }
+  }
 
   /** One payment or refund of ours: its own day and Beijing time, and (refunds) its state. */
   record Ours(Line line, LocalDate channelDay, LocalDateTime localAt, String state) {
@@ -266,6 +271,10 @@ public final class Reconciliation {
             out.add(new Line(true, r.outTradeNo(), r.outRefundNo(), r.refundFen()));
           } else if (r.tradeState().equals("SUCCESS")) {
             out.add(new Line(false, r.outTradeNo(), r.transactionId(), r.settledFen()));
+          } else {
+            // a line cut short or of a state we do not take: reported, never skipped
+            out.add(new Line(false, r.outTradeNo(), r.transactionId(), r.settledFen(),
+                "trade state '" + r.tradeState() + "' is neither SUCCESS nor REFUND"));
           }
         }
         return out;
@@ -343,8 +352,18 @@ public final class Reconciliation {
       }
     });
     int matched = 0;
+    Set<String> listed = new HashSet<>();
     for (Line b : bill) {
+      if (b.problem() != null) {
+        differences.add(diff("unreadable-bill-line", b, b.fen(), null).put("reason", b.problem()));
+        continue;
+      }
       Ours m = window.get(key(b));
+      if (!listed.add(key(b))) {
+        // the channel counts it twice: never matched twice
+        differences.add(diff("listed-twice-in-bill", b, b.fen(), m == null ? null : m.line().fen()));
+        continue;
+      }
       expected.remove(key(b));
       if (m == null) {
         JsonObject d = diff(b.refund() ? "refund-missing-here" : "paid-at-channel-not-here", b, b.fen(), null);

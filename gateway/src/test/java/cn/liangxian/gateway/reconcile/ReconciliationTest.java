@@ -227,4 +227,41 @@ class ReconciliationTest {
     JsonArray diffs = reconcile("wechat", TOKEN).bodyAsJsonObject().getJsonArray("differences");
     assertThat(diffs.encode()).contains("here-not-at-channel", "LATE-1");
   }
+
+  @Test
+  void aPaymentTheBillListsTwiceIsADifference() throws Exception {
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    g.awaitState(o.getString("id"), "PAID");
+    // the channel's bill lists the one payment twice, as if it had taken the money twice
+    g.gateway.demo().sandbox().editWechatBill(bill -> {
+      String line = bill.lines().filter(l -> l.contains(o.getString("outTradeNo"))).findFirst().orElseThrow();
+      return bill.replace(line + "\n", line + "\n" + line + "\n");
+    });
+    JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(report.getInteger("billLines")).isEqualTo(2);
+    assertThat(report.getInteger("matched")).isEqualTo(1);
+    assertThat(report.getJsonArray("differences")).as(report.encodePrettily()).singleElement().satisfies(d -> {
+      assertThat(((JsonObject) d).getString("kind")).isEqualTo("listed-twice-in-bill");
+      assertThat(((JsonObject) d).getString("outTradeNo")).isEqualTo(o.getString("outTradeNo"));
+    });
+  }
+
+  @Test
+  void aBillLineCutShortIsReportedNotDropped() throws Exception {
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    g.awaitState(o.getString("id"), "PAID");
+    // a refund made at the channel that our books do not have; its line in the bill ends before its trade state
+    g.gateway.channels().get("wechat").refund(o.getString("outTradeNo"), "MANUAL-R1", 100, o.getLong("totalFen"), "test")
+        .toCompletionStage().toCompletableFuture().get();
+    g.gateway.demo().sandbox().editWechatBill(bill -> {
+      String line = bill.lines().filter(l -> l.contains("MANUAL-R1")).findFirst().orElseThrow();
+      return bill.replace(line, String.join(",", java.util.Arrays.asList(line.split(",")).subList(0, 9)));
+    });
+    JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(report.getInteger("billLines")).isEqualTo(2);
+    assertThat(report.getJsonArray("differences")).as(report.encodePrettily()).singleElement().satisfies(d -> {
+      assertThat(((JsonObject) d).getString("kind")).isEqualTo("unreadable-bill-line");
+      assertThat(((JsonObject) d).getString("outTradeNo")).isEqualTo(o.getString("outTradeNo"));
+    });
+  }
 }
