@@ -1,6 +1,11 @@
 package cn.liangxian.gateway.http;
 
 import io.vertx.ext.web.RoutingContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /** The checks every CSV upload shares: {@code text/csv}, and a plain file name (for the report and the audit log). */
@@ -8,6 +13,17 @@ public final class CsvUploads {
   private static final Pattern FILE_NAME = Pattern.compile("[\\p{L}\\p{N}._-]{1,100}");
 
   private CsvUploads() {}
+
+  /** A file's text: UTF-8 when the bytes are valid UTF-8 (a BOM is dropped), else GB18030 (a spreadsheet's GBK). */
+  public static String decode(byte[] bytes) {
+    try {
+      String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+      return s.startsWith("\uFEFF") ? s.substring(1) : s;
+    } catch (CharacterCodingException e) {
+      return new String(bytes, Charset.forName("GB18030"));
+    }
+  }
 
   /**
    * Why a CSV file's text cannot be kept, PostgreSQL refusing the NUL character in text: the line (from 1) of

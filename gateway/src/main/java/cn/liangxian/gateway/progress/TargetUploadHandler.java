@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -39,7 +38,8 @@ public final class TargetUploadHandler {
     String file = CsvUploads.fileName(ctx, "targets.csv");
     List<Targets.Target> rows;
     try {
-      rows = Targets.parse(file, ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(StandardCharsets.UTF_8));
+      // as rosters: UTF-8, else the GBK a spreadsheet saves
+      rows = Targets.parse(file, ctx.body() == null || ctx.body().buffer() == null ? "" : CsvUploads.decode(ctx.body().buffer().getBytes()));
     } catch (Targets.BadTargets e) {
       throw Problem.unprocessable("targets-not-importable", "Targets not importable", e.getMessage(),
           new JsonObject().put("problems", new JsonArray(e.problems())));

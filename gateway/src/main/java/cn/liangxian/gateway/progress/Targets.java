@@ -26,6 +26,9 @@ import java.util.stream.Stream;
 public final class Targets {
   private Targets() {}
 
+  static final java.util.Set<String> COLUMNS = java.util.Set.of("region_code", "township", "village", "insurance", "year", "target",
+      "source");
+
   /** One target: a township's (village empty) or a village's, for an insurance and a year. */
   public record Target(int line, String region, String township, String village, String insurance, int year, int target,
       String source) {}
@@ -56,11 +59,21 @@ public final class Targets {
     try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
         .with(CsvSchema.emptySchema().withHeader()).readValues(text)) {
       int line = 1;
+      Map<String, Integer> seen = new java.util.HashMap<>();
       while (it.hasNextValue()) {
         Map<String, String> r = it.nextValue();
         line++;
+        if (line == 2) {
+          // a misspelled column would be read as empty: a village's target taken for its township's
+          List<String> unknown = r.keySet().stream().filter(k -> !COLUMNS.contains(k)).sorted().toList();
+          if (!unknown.isEmpty()) {
+            throw new BadTargets(file, List.of("unknown column(s) " + String.join(", ", unknown)
+                + "; the header is region_code,township,village,insurance,year,target,source"));
+          }
+        }
         String region = r.getOrDefault("region_code", "").strip();
         String township = r.getOrDefault("township", "").strip();
+        String village = r.getOrDefault("village", "").strip();
         String insurance = r.getOrDefault("insurance", "").strip();
         int target;
         int year;
@@ -77,12 +90,16 @@ public final class Targets {
           problems.add("line " + line + ": insurance must be medical or pension");
         } else if (target < 0 || year < 2000 || year > 2100) {
           problems.add("line " + line + ": target must not be negative and year must be a year");
+        } else if (seen.putIfAbsent(region + "/" + township + "/" + village + "/" + insurance + "/" + year, line) != null) {
+          problems.add("line " + line + ": the same place, insurance and year as line "
+              + seen.get(region + "/" + township + "/" + village + "/" + insurance + "/" + year));
         } else {
           String source = r.getOrDefault("source", "").strip();
-          out.add(new Target(line, region, township, r.getOrDefault("village", "").strip(), insurance, year, target,
-              source.isEmpty() ? file : source));
+          out.add(new Target(line, region, township, village, insurance, year, target, source.isEmpty() ? file : source));
         }
       }
+    } catch (BadTargets e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       problems.add(CsvUploads.unreadable(e) + "; the header is region_code,township,village,insurance,year,target,source");
     }
