@@ -267,7 +267,9 @@ public final class Reconciliation {
       return w.client().tradeBill(date).map(b -> {
         List<Line> out = new ArrayList<>();
         for (TradeBill.Row r : b.rows()) {
-          if (r.tradeState().equals("REFUND")) {
+          if (r.problem() != null) {
+            out.add(new Line(false, r.outTradeNo(), r.transactionId(), 0, r.problem()));
+          } else if (r.tradeState().equals("REFUND")) {
             out.add(new Line(true, r.outTradeNo(), r.outRefundNo(), r.refundFen()));
           } else if (r.tradeState().equals("SUCCESS")) {
             out.add(new Line(false, r.outTradeNo(), r.transactionId(), r.settledFen()));
@@ -284,14 +286,15 @@ public final class Reconciliation {
       return a.client().bill(date).map(b -> {
         List<Line> out = new ArrayList<>();
         for (AlipayBill.Row r : b.rows()) {
-          boolean refund = r.type().equals("退款");
-          out.add(new Line(refund, r.outTradeNo(), refund ? r.refundRequestNo() : r.tradeNo(), r.amountFen()));
+          boolean refund = r.refund() && r.problem() == null;
+          out.add(new Line(refund, r.outTradeNo(), refund ? r.refundRequestNo() : r.tradeNo(), r.amountFen(), r.problem()));
         }
         return out;
       });
     }
     if (c instanceof UnionPayChannel u) {
-      return u.bill(date).map(lines -> lines.stream().map(l -> new Line(l.refund(), l.outTradeNo(), l.ref(), l.fen())).toList());
+      return u.bill(date).map(lines -> lines.stream().map(l -> new Line(l.refund(), l.outTradeNo(), l.ref(), l.fen(), l.problem()))
+          .toList());
     }
     return Future.failedFuture(new IllegalStateException("no bill for " + c.name()));
   }
@@ -355,7 +358,12 @@ public final class Reconciliation {
     Set<String> listed = new HashSet<>();
     for (Line b : bill) {
       if (b.problem() != null) {
-        differences.add(diff("unreadable-bill-line", b, b.fen(), null).put("reason", b.problem()));
+        // a line naming one of ours is that one's difference: ours is not reported again as missing at the channel
+        Ours named = b.ref() == null || b.ref().isEmpty() ? null : window.get(key(b));
+        if (named != null) {
+          expected.remove(key(b));
+        }
+        differences.add(diff("unreadable-bill-line", b, null, named == null ? null : named.line().fen()).put("reason", b.problem()));
         continue;
       }
       Ours m = window.get(key(b));

@@ -264,4 +264,24 @@ class ReconciliationTest {
       assertThat(((JsonObject) d).getString("outTradeNo")).isEqualTo(o.getString("outTradeNo"));
     });
   }
+
+  @Test
+  void aBillLineWhoseAmountIsNotYuanIsReportedAndTheRestOfTheDayReconciled() throws Exception {
+    JsonObject garbled = pay(Fixture.CHEN, "陈一", "wechat");
+    g.awaitState(garbled.getString("id"), "PAID");
+    g.gateway.demo().sandbox().editWechatBill(bill -> {
+      String line = bill.lines().filter(l -> l.contains(garbled.getString("outTradeNo"))).findFirst().orElseThrow();
+      String[] f = line.split(",", -1);
+      f[12] = "`2x0.00"; // 应结订单金额
+      return bill.replace(line, String.join(",", f));
+    });
+    JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(report.getString("state")).as(report.encodePrettily()).isEqualTo("DONE");
+    assertThat(report.getJsonArray("differences")).as(report.encodePrettily()).singleElement().satisfies(d -> {
+      assertThat(((JsonObject) d).getString("kind")).isEqualTo("unreadable-bill-line");
+      assertThat(((JsonObject) d).getString("outTradeNo")).isEqualTo(garbled.getString("outTradeNo"));
+      assertThat(((JsonObject) d).getString("reason")).contains("2x0.00");
+      assertThat(((JsonObject) d).getLong("ourFen")).as("ours, named by the line, not reported again").isEqualTo(garbled.getLong("totalFen"));
+    });
+  }
 }

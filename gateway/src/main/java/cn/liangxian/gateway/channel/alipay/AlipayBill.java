@@ -25,7 +25,11 @@ public record AlipayBill(List<Row> rows) {
    * @param refundRequestNo 退款批次号/请求号
    */
   public record Row(String tradeNo, String outTradeNo, String type, String finishedAt, long amountFen,
-      String refundRequestNo) {}
+      String refundRequestNo, String problem) {
+    public boolean refund() {
+      return type.equals("退款");
+    }
+  }
 
   public static AlipayBill parseZip(byte[] zip) {
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip), GBK)) {
@@ -66,8 +70,17 @@ public record AlipayBill(List<Row> rows) {
       if (amount.startsWith("-")) {
         amount = amount.substring(1);
       }
-      rows.add(new Row(get(f, col, "支付宝交易号"), get(f, col, "商户订单号"), get(f, col, "业务类型"),
-          get(f, col, "完成时间"), amount.isEmpty() ? 0 : Money.yuanToFen(amount), get(f, col, "退款批次号/请求号")));
+      String type = get(f, col, "业务类型");
+      long fen = 0;
+      String problem = type.equals("交易") || type.equals("退款") ? null : "业务类型 '" + type + "' is neither 交易 nor 退款";
+      try {
+        fen = amount.isEmpty() ? 0 : Money.yuanToFen(amount);
+      } catch (IllegalArgumentException e) {
+        // one line the channel got wrong is reported as it is, not the whole day's bill refused
+        problem = "the amount '" + amount + "' is not yuan";
+      }
+      rows.add(new Row(get(f, col, "支付宝交易号"), get(f, col, "商户订单号"), type, get(f, col, "完成时间"), fen,
+          get(f, col, "退款批次号/请求号"), problem));
     }
     if (col == null) {
       throw new IllegalArgumentException("bill has no header row");

@@ -30,7 +30,8 @@ public record SettlementFile(List<Row> rows) {
    * @param txnType 01 a payment (消费), 04 a refund (退货), 31 a cancellation (消费撤销)
    * @param orderId the merchant's orderId of this transaction (a refund's own)
    */
-  public record Row(String txnType, String queryId, String orderId, long amountFen, String origQueryId, String merId) {
+  public record Row(String txnType, String queryId, String orderId, long amountFen, String origQueryId, String merId,
+      String problem) {
     public boolean refund() {
       return txnType.equals("04") || txnType.equals("31");
     }
@@ -58,24 +59,33 @@ public record SettlementFile(List<Row> rows) {
       if (line.isBlank()) {
         continue;
       }
-      String[] f = fields(line, lineNo);
-      long fen;
+      // one line UnionPay got wrong is reported as it is, not the whole day's file refused
+      String[] f = fields(line);
+      if (f == null) {
+        rows.add(new Row("", "", "", 0, "", "",
+            "settlement line " + lineNo + " is too short"));
+        continue;
+      }
+      long fen = 0;
+      String problem = f[TXN_TYPE].equals("01") || f[TXN_TYPE].equals("04") || f[TXN_TYPE].equals("31") ? null
+          : "settlement line " + lineNo + ": transaction code '" + f[TXN_TYPE] + "' is neither a payment nor a refund";
       try {
         fen = Long.parseLong(f[AMOUNT]);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("settlement line " + lineNo + ": amount is not a number");
+        problem = "settlement line " + lineNo + ": amount '" + f[AMOUNT] + "' is not a number";
       }
-      rows.add(new Row(f[TXN_TYPE], f[QUERY_ID], f[ORDER_ID], fen, f[ORIG_QUERY_ID], f[MER_ID]));
+      rows.add(new Row(f[TXN_TYPE], f[QUERY_ID], f[ORDER_ID], fen, f[ORIG_QUERY_ID], f[MER_ID], problem));
     }
     return new SettlementFile(rows);
   }
 
-  private static String[] fields(String line, int lineNo) {
+  /** The line's fields, or null where it is too short to hold them. */
+  private static String[] fields(String line) {
     String[] out = new String[WIDTHS.length];
     int at = 0;
     for (int i = 0; i < WIDTHS.length; i++) {
       if (at + WIDTHS[i] > line.length()) {
-        throw new IllegalArgumentException("settlement line " + lineNo + " is too short");
+        return null;
       }
       out[i] = line.substring(at, at + WIDTHS[i]).strip();
       at += WIDTHS[i] + 1;

@@ -130,8 +130,11 @@ public final class UnionPayChannel implements PaymentChannel {
         }));
   }
 
-  /** One line of the settlement file in our terms: a payment (ref: queryId) or a refund (ref: out_refund_no). */
-  public record BillLine(boolean refund, String outTradeNo, String ref, long fen) {}
+  /**
+   * One line of the settlement file in our terms: a payment (ref: queryId) or a refund (ref: out_refund_no);
+   * {@code problem} says why a line cannot be read as either, else null.
+   */
+  public record BillLine(boolean refund, String outTradeNo, String ref, long fen, String problem) {}
 
   /** The settlement file of a day, refunds named by our out_refund_no. */
   public Future<List<BillLine>> bill(LocalDate day) {
@@ -141,13 +144,14 @@ public final class UnionPayChannel implements PaymentChannel {
           return requests.refunds(refundIds).map(refunds -> {
             List<BillLine> out = new ArrayList<>();
             for (SettlementFile.Row r : file.rows()) {
-              if (!r.refund()) {
-                out.add(new BillLine(false, r.orderId(), r.queryId(), r.amountFen()));
+              if (!r.refund() || r.problem() != null) {
+                out.add(new BillLine(false, r.orderId(), r.queryId(), r.amountFen(), r.problem()));
                 continue;
               }
               UnionPayRequests.Sent s = refunds.get(r.orderId());
               // a refund we never asked for still shows, under UnionPay's orderId
-              out.add(new BillLine(true, s == null ? "" : s.outTradeNo(), s == null ? r.orderId() : s.outRefundNo(), r.amountFen()));
+              out.add(new BillLine(true, s == null ? "" : s.outTradeNo(), s == null ? r.orderId() : s.outRefundNo(), r.amountFen(),
+                  null));
             }
             return out;
           });

@@ -12,10 +12,10 @@ import java.util.Map;
  */
 public record TradeBill(List<Row> rows, long totalCount, long totalSettledFen, long totalRefundFen) {
 
-  /** One trade or refund line. */
+  /** One trade or refund line; {@code problem} says why it cannot be read (its amounts are then 0), else null. */
   public record Row(String time, String appId, String mchid, String transactionId, String outTradeNo,
       String tradeType, String tradeState, long settledFen, String refundId, String outRefundNo, long refundFen,
-      String refundStatus, long orderFen) {}
+      String refundStatus, long orderFen, String problem) {}
 
   public static TradeBill parse(String text) {
     List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
@@ -39,10 +39,21 @@ public record TradeBill(List<Row> rows, long totalCount, long totalSettledFen, l
         break;
       }
       List<String> f = split(lines.get(i));
+      long settled = 0;
+      long refund = 0;
+      long order = 0;
+      String problem = null;
+      try {
+        settled = fen(get(f, col, "应结订单金额"));
+        refund = fen(get(f, col, "退款金额"));
+        order = fen(get(f, col, "订单金额"));
+      } catch (IllegalArgumentException e) {
+        // one line the channel got wrong is reported as it is, not the whole day's bill refused
+        problem = "line " + (i + 1) + ": an amount is not yuan (" + e.getMessage() + ")";
+      }
       rows.add(new Row(get(f, col, "交易时间"), get(f, col, "公众账号ID"), get(f, col, "商户号"), get(f, col, "微信订单号"),
-          get(f, col, "商户订单号"), get(f, col, "交易类型"), get(f, col, "交易状态"), fen(get(f, col, "应结订单金额")),
-          get(f, col, "微信退款单号"), get(f, col, "商户退款单号"), fen(get(f, col, "退款金额")), get(f, col, "退款状态"),
-          fen(get(f, col, "订单金额"))));
+          get(f, col, "商户订单号"), get(f, col, "交易类型"), get(f, col, "交易状态"), settled,
+          get(f, col, "微信退款单号"), get(f, col, "商户退款单号"), refund, get(f, col, "退款状态"), order, problem));
     }
     if (i + 1 >= lines.size()) {
       throw new IllegalArgumentException("bill has no summary rows");

@@ -44,6 +44,22 @@ class AlipayBillTest {
   }
 
   @Test
+  void aLineOfAnotherTypeOrWithoutAnAmountIsKeptWithWhatIsWrongNotTheWholeBillRefused() {
+    String csv = CSV.replace("\t", "");
+    String paid = csv.lines().filter(l -> l.contains(",交易,")).findFirst().orElseThrow();
+    String frozen = paid.replace(",交易,", ",冻结,").replace("LX20191215000002", "LX20191215000005");
+    String garbled = paid.replace("250.00,250.00", "25O.00,25O.00").replace("LX20191215000002", "LX20191215000006");
+    AlipayBill bill = AlipayBill.parseCsv(csv.replace(paid, paid + "\n" + frozen + "\n" + garbled));
+    assertThat(bill.rows()).hasSize(4);
+    assertThat(bill.rows().get(0).problem()).isNull();
+    assertThat(bill.rows().get(1).problem()).contains("冻结");
+    assertThat(bill.rows().get(1).outTradeNo()).isEqualTo("LX20191215000005");
+    assertThat(bill.rows().get(2).problem()).contains("25O.00");
+    assertThat(bill.rows().get(3).refund()).isTrue();
+    assertThat(bill.rows().get(3).problem()).isNull();
+  }
+
+  @Test
   void aFileWithoutTheColumnsIsRefused() {
     assertThatThrownBy(() -> AlipayBill.parseCsv("#only comments\n")).hasMessageContaining("no header");
     assertThatThrownBy(() -> AlipayBill.parseCsv("a,b,c\n1,2,3\n")).hasMessageContaining("lacks");

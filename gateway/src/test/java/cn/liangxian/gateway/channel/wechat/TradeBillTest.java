@@ -33,6 +33,16 @@ class TradeBillTest {
   }
 
   @Test
+  void aLineWithAnAmountThatIsNotYuanIsKeptWithWhatIsWrongNotTheWholeBillRefused() {
+    TradeBill bill = TradeBill.parse(BILL.replace("`250.00,`0.00,`0,`0,", "`25O.00,`0.00,`0,`0,"));
+    assertThat(bill.rows()).hasSize(2);
+    assertThat(bill.rows().get(0).problem()).contains("line 2").contains("25O.00");
+    assertThat(bill.rows().get(0).outTradeNo()).isEqualTo("LX20191215000001");
+    assertThat(bill.rows().get(1).problem()).isNull();
+    assertThat(bill.rows().get(1).refundFen()).isEqualTo(36000);
+  }
+
+  @Test
   void aBillWithoutItsSummaryOrColumnsIsRefused() {
     assertThatThrownBy(() -> TradeBill.parse(BILL.lines().limit(3).reduce("", (a, b) -> a + b + "\n")))
         .hasMessageContaining("no summary");
