@@ -64,6 +64,14 @@ final class RosterCsv {
         }
         if (header == null) {
           header = columns(fields);
+          for (int i = 0; i < header.size(); i++) {
+            int again = header.subList(i + 1, header.size()).indexOf(header.get(i));
+            if (again >= 0 && !header.get(i).isEmpty()) {
+              // one of the two would be read and the other dropped, whichever came last
+              throw new IllegalArgumentException("the header names the column '" + header.get(i) + "' twice ('" + fields.get(i).strip()
+                  + "' in column " + (i + 1) + ", '" + fields.get(i + 1 + again).strip() + "' in column " + (i + 2 + again) + ")");
+            }
+          }
           out.add(new Row(line, headerValues(header)));
           continue;
         }

@@ -80,6 +80,11 @@ class RosterUploadApiTest {
     assertProblem(upload("?file=../../etc/passwd", auth, "text/csv", "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8)), 400,
         "invalid-request");
     assertProblem(upload("", auth, "text/csv", "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8)), 422, "roster-not-importable");
+    // a column named twice, in Chinese and in English: one of the two names would be dropped without a word
+    HttpResponse<Buffer> twice = upload("", auth, "text/csv",
+        "region_code,township,village,household,身份证号,id_number,name,local\n".getBytes(StandardCharsets.UTF_8));
+    assertProblem(twice, 422, "roster-not-importable");
+    assertThat(twice.bodyAsJsonObject().getString("detail")).contains("'id_number' twice", "'身份证号' in column 5", "column 6");
   }
 
   @Test
