@@ -39,7 +39,9 @@ final class VillageRosterImport {
     int imported = store(file, copy.toString(), staged, problems, actor, territory);
     problems.sort(Comparator.comparingInt(RosterProblem::line));
     int rowsRead = rows.size() - 1;
-    return new ImportReport(file, "village roster", rowsRead, imported, rowsRead - problems.size() - imported, problems, 0, 0);
+    // a line at odds with the database twice (its person and its household elsewhere) has two problems, one line refused
+    long refused = problems.stream().mapToInt(RosterProblem::line).distinct().count();
+    return new ImportReport(file, "village roster", rowsRead, imported, (int) (rowsRead - refused - imported), problems, 0, 0);
   }
 
   /** Refuses rows that are bad alone, outside the territory or at odds with an earlier line; writes the rest for COPY. */

@@ -94,6 +94,21 @@ class RosterImportTest {
   }
 
   @Test
+  void aLineAtOddsWithTheDatabaseTwiceIsOneLineRefused() throws Exception {
+    String header = "region_code,township,village,household,id_number,name,local,guardian_id_number,guardian_name,guardian_phone,"
+        + "enrolled_elsewhere\n";
+    String zhao = TestGateway.id("371312", "1970-01-01", 11);
+    g.importCsv("first.csv", header + "371312,汤头街道,汤头村,0001," + zhao + ",赵一,true,,,,false\n"
+        + "371312,汤头街道,西村,0002," + TestGateway.id("371312", "1971-01-01", 13) + ",钱二,true,,,,false\n");
+    // 赵一 is in household 0001, and 0002 is 西村's: the one line is at odds with the database on both counts
+    ImportReport r = g.importCsv("second.csv", header + "371312,汤头街道,东村,0002," + zhao + ",赵一,true,,,,false\n");
+    assertThat(r.problems()).extracting(RosterProblem::reason).hasSize(2);
+    assertThat(r.rows()).isEqualTo(1);
+    assertThat(r.imported()).isZero();
+    assertThat(r.unchanged()).as("the line was refused, not left unchanged, and never fewer than none").isZero();
+  }
+
+  @Test
   void thePlannersStatisticsAreFreshRightAfterAnImport() throws Exception {
     // reltuples is what ANALYZE last counted; autovacuum is kept off these tables of the test's own database
     // (on a busy server it may analyse them at any moment), so only the import's own ANALYZE sets it
