@@ -250,13 +250,18 @@ public final class KioskFlow {
           message = "网络不稳定，正在确认支付结果。如已付款，请稍候，不要重复付款";
           return;
         }
-        message = null;
-        String state = ar.result().getString("state");
+        String state = Recovery.state(ar.result());
         if ("PAID".equals(state)) {
+          message = null;
           paid();
-        } else if (!"PAYING".equals(state)) {
+        } else if (Recovery.dead(state)) {
           closeQuietly(orderKey, state);
           error("订单已失效，未扣款，请重新办理");
+        } else if (!"PAYING".equals(state)) {
+          // an answer that names no state this kiosk knows says nothing of the payment: asked again on the next tick
+          message = "网络不稳定，正在确认支付结果。如已付款，请稍候，不要重复付款";
+        } else {
+          message = null;
         }
       });
     });

@@ -60,7 +60,7 @@ public final class Recovery {
   public Future<Void> resume(OrderJournal.Entry e) {
     return switch (e.step()) {
       case INTENT -> gateway.createOrder(e.key(), e.request()).compose(
-          o -> write(() -> journal.order(e.key(), o.getString("id"))).compose(v -> settle(e.key(), o, true)), err -> {
+          o -> write(() -> journal.order(e.key(), o.getString("id"))).compose(v -> settle(e.key(), o.getString("id"), o, true)), err -> {
         if (err instanceof GatewayException g && g.status() >= 400 && g.status() < 500) {
           return close(e.key(), "never created: " + g.status());
         }
@@ -80,7 +80,7 @@ public final class Recovery {
 
   /** Polls an order whose QR code may be in a resident's hands until it is paid (then prints) or dead. */
   public Future<Void> watch(String key, String orderId) {
-    return gateway.order(orderId).compose(o -> settle(key, o, false), err -> {
+    return gateway.order(orderId).compose(o -> settle(key, orderId, o, false), err -> {
       if (err instanceof GatewayException g && g.status() == 404) {
         return close(key, "unknown to the gateway");
       }
@@ -88,19 +88,28 @@ public final class Recovery {
     });
   }
 
-  private Future<Void> settle(String key, JsonObject o, boolean cancelIfPaying) {
-    String state = o.getString("state");
-    String id = o.getString("id");
+  private Future<Void> settle(String key, String id, JsonObject o, boolean cancelIfPaying) {
+    String state = state(o);
     if ("PAID".equals(state)) {
       return write(() -> journal.step(key, OrderJournal.Step.PAID)).compose(v -> print(key, id));
     }
-    if (DEAD.contains(state)) {
+    if (dead(state)) {
       return close(key, state);
     }
     if (cancelIfPaying) {
       return gateway.cancel(id).compose(c -> close(key, "cancelled on restart"), err -> watch(key, id));
     }
     return delay().compose(v -> watch(key, id));
+  }
+
+  /** The order's state, or null where the answer names none (an empty body, a value that is not text). */
+  static String state(JsonObject order) {
+    return order.getValue("state") instanceof String s ? s : null;
+  }
+
+  /** A state the order never leaves: nothing more is taken for it. Unknown or missing is not dead: ask again. */
+  static boolean dead(String state) {
+    return state != null && DEAD.contains(state);
   }
 
   private Future<Void> print(String key, String orderId) {

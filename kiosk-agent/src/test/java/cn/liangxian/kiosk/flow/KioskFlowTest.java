@@ -314,6 +314,25 @@ class KioskFlowTest {
     assertThat(creates.get(1).getHeader("Idempotency-Key")).isEqualTo(creates.get(0).getHeader("Idempotency-Key"));
   }
 
+  @Test
+  void anAnswerThatNamesNoStateIsNotTakenForAnOrderThatDied() throws Exception {
+    toPaying();
+    // a proxy's empty 200, or a state this kiosk does not know: nothing is known of the payment yet
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(aResponse().withStatus(200)));
+    clock.advance(Duration.ofSeconds(3));
+    flow.tick();
+    until(() -> flow.view().getString("message") != null);
+    assertThat(flow.screen()).isEqualTo(Screen.PAYING);
+    assertThat(flow.view().getString("message")).contains("不要重复付款").doesNotContain("未扣款");
+    assertThat(journal.open()).hasSize(1);
+
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    clock.advance(Duration.ofSeconds(3));
+    flow.tick();
+    until(() -> flow.screen() == Screen.DONE);
+    assertThat(printer.printed()).hasSize(1);
+  }
+
   /** Card read, the medical item picked, on the channel screen. */
   private void toChannel() throws Exception {
     flow.idCardRead("371312196205108490", "潘梅");

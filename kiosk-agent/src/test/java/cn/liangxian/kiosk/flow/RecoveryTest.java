@@ -19,6 +19,7 @@ import cn.liangxian.kiosk.journal.Journal;
 import cn.liangxian.kiosk.journal.OrderJournal;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -110,6 +111,20 @@ class RecoveryTest {
     settle();
     assertThat(printer.printed()).hasSize(1);
     assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders")))).isEmpty();
+  }
+
+  @Test
+  void anAnswerThatNamesNoStateIsAskedAgainAndThePaidOrderPrinted() throws Exception {
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).inScenario("blank").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(aResponse().withStatus(200)).willSetStateTo("typeless"));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).inScenario("blank").whenScenarioStateIs("typeless")
+        .willReturn(okJson("{\"id\":\"" + ORDER + "\",\"state\":7}")).willSetStateTo("answers"));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).inScenario("blank").whenScenarioStateIs("answers")
+        .willReturn(okJson(KioskFlowTest.resource("order-paid.json"))));
+    upTo();
+    settle();
+    assertThat(printer.printed()).hasSize(1);
+    assertThat(journal.open()).isEmpty();
   }
 
   @Test
