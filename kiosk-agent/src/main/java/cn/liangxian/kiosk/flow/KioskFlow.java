@@ -229,6 +229,12 @@ public final class KioskFlow {
       show(Screen.PAYING);
       deadline = clock.instant().plus(OrderPlacement.payWindow(o));
       lastPoll = clock.instant();
+    }, () -> {
+      if (ar.succeeded()) {
+        // the resident left (返回首页, or the screen's time ran out) while the order was made: its QR code was never
+        // shown, so it is cancelled now rather than left holding the household's items until it expires
+        letGo(key, ar.result().getString("id"), "left before its QR code was shown");
+      }
     }));
   }
 
@@ -315,7 +321,7 @@ public final class KioskFlow {
   /** 取消 / 返回首页: cancels an unpaid order at the gateway and goes idle. */
   public synchronized void cancel() {
     if (screen == Screen.PAYING && order != null) {
-      letGo("cancelled by the resident");
+      letGo(orderKey, order.getString("id"), "cancelled by the resident");
     }
     if (screen == Screen.PRINTING) {
       return; // paid: the receipt comes first
@@ -396,9 +402,7 @@ public final class KioskFlow {
    * The screen leaves an unpaid order: cancel it at the gateway; if that fails (it was paid a moment ago, or the
    * network is down) the order is watched in the background and its receipt printed if it turns out paid.
    */
-  private void letGo(String why) {
-    String key = orderKey;
-    String id = order.getString("id");
+  private void letGo(String key, String id, String why) {
     gateway.cancel(id).onComplete(ar -> {
       if (ar.succeeded()) {
         closeQuietly(key, why);
@@ -469,8 +473,14 @@ public final class KioskFlow {
   }
 
   private void answer(long s, Runnable r) {
+    answer(s, r, () -> { });
+  }
+
+  /** As {@link #answer(long, Runnable)}, running {@code gone} instead when the session has ended meanwhile. */
+  private void answer(long s, Runnable r, Runnable gone) {
     synchronized (this) {
       if (s != session) {
+        gone.run();
         return;
       }
       try {

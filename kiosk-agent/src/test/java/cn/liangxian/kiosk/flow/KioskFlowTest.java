@@ -45,6 +45,7 @@ class KioskFlowTest {
 
   @TempDir
   Path dir;
+  final HeldAnswers held = new HeldAnswers();
   WireMockServer wm;
   Vertx vertx;
   PrinterSimulator printer;
@@ -57,7 +58,7 @@ class KioskFlowTest {
 
   @BeforeEach
   void start() throws IOException {
-    wm = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    wm = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1").extensions(held));
     wm.start();
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(resource("household.json"))));
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201)
@@ -78,6 +79,7 @@ class KioskFlowTest {
 
   @AfterEach
   void stop() throws IOException {
+    held.release();
     vertx.close();
     wm.stop();
     printer.close();
@@ -331,6 +333,64 @@ class KioskFlowTest {
     flow.tick();
     until(() -> flow.screen() == Screen.DONE);
     assertThat(printer.printed()).hasSize(1);
+  }
+
+  @Test
+  void leavingWhileTheOrderIsBeingMadeCancelsIt() throws Exception {
+    toChannel();
+    held.hold("POST", "/api/v1/orders");
+    flow.choose("wechat");
+    held.awaitArrived();
+    // 返回首页 on "正在查询": the order comes back after the resident has gone, its QR code never shown
+    flow.cancel();
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    held.release();
+    until(() -> !wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel"))).isEmpty());
+    until(() -> journal.open().isEmpty());
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+  }
+
+  /** Holds the answer to one request (method and path) until the test lets it go. */
+  static final class HeldAnswers implements com.github.tomakehurst.wiremock.extension.ServeEventListener {
+    private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
+    private final java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+    private volatile String held = "";
+
+    void hold(String method, String path) {
+      held = method + " " + path;
+      gate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    void release() {
+      gate.countDown();
+    }
+
+    void awaitArrived() throws InterruptedException {
+      assertThat(arrived.await(Await.LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Override
+    public void beforeResponseSent(com.github.tomakehurst.wiremock.stubbing.ServeEvent e,
+        com.github.tomakehurst.wiremock.extension.Parameters p) {
+      if ((e.getRequest().getMethod().value() + " " + e.getRequest().getUrl()).equals(held)) {
+        arrived.countDown();
+        try {
+          gate.await(Await.LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    @Override
+    public boolean applyGlobally() {
+      return true;
+    }
+
+    @Override
+    public String getName() {
+      return "held-answers";
+    }
   }
 
   /** Card read, the medical item picked, on the channel screen. */
