@@ -63,8 +63,9 @@ public final class PinyinIndex {
   }
 
   /**
-   * Characters read exactly {@code pinyin} first, then those whose reading starts with it (so "zh" already
-   * offers 张 and 赵); at most {@code limit}, none twice.
+   * Every character read exactly {@code pinyin} first (a name's character must never be out of reach: "yi" alone reads
+   * more than a hundred), then those whose reading starts with it (so "zh" already offers 张 and 赵) up to
+   * {@code limit} in all; none twice.
    */
   public List<String> candidates(String pinyin, int limit) {
     String q = pinyin == null ? "" : pinyin.toLowerCase();
@@ -73,6 +74,7 @@ public final class PinyinIndex {
       return List.of();
     }
     out.addAll(byReading.getOrDefault(q, List.of()));
+    limit = Math.max(limit, out.size());
     for (Map.Entry<String, List<String>> e : byReading.entrySet()) {
       if (out.size() >= limit) {
         break;

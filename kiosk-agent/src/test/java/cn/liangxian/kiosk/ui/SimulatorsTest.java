@@ -92,6 +92,26 @@ class SimulatorsTest {
     assertThat(index.candidates("yu", 500).indexOf("余")).isLessThan(index.candidates("yu", 500).indexOf("於"));
   }
 
+  @Test
+  void everyCharacterOfAReadingCanBePickedOnTheNameKeyboard() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      String ui = "http://127.0.0.1:" + new UiServer(vertx, null, null).listen("127.0.0.1", 0).await();
+      // names' level-2 characters under readings that more than 60 characters share: the keyboard pages through all
+      assertThat(candidates(ui, "yu")).contains("钰", "瑜");
+      assertThat(candidates(ui, "yi")).contains("懿", "翊");
+      assertThat(candidates(ui, "qi")).contains("琦", "麒");
+      assertThat(candidates(ui, "ji")).contains("骥");
+      assertThat(candidates(ui, "yu").indexOf("余")).as("level 1 first").isLessThan(candidates(ui, "yu").indexOf("钰"));
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private java.util.List<Object> candidates(String ui, String pinyin) throws Exception {
+    return new JsonObject(fetch(ui + "/api/pinyin?q=" + pinyin).body()).getJsonArray("candidates").getList();
+  }
+
   private HttpResponse<String> send(String url) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
