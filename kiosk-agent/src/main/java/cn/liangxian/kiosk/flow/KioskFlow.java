@@ -278,6 +278,7 @@ public final class KioskFlow {
       return; // told twice (the held status request and the cancel that came too late): one receipt
     }
     show(Screen.PRINTING);
+    paidKey = orderKey;
     long s = session;
     writes.write(() -> journal.step(orderKey, OrderJournal.Step.PAID)).onComplete(ar -> answer(s, () -> {
       if (ar.failed()) {
@@ -309,6 +310,8 @@ public final class KioskFlow {
 
   private boolean printFailed;
   private static final int PRINT_FAILED_SECONDS = 120;
+  /** The order this screen saw paid and prints the receipt of: never handed to the background watch as well. */
+  private String paidKey;
 
   public synchronized void reprint() {
     if (screen == Screen.DONE && printFailed) {
@@ -378,6 +381,9 @@ public final class KioskFlow {
     long s = session;
     show(Screen.LOOKING_UP);
     gateway.cancel(id).onComplete(ar -> answer(s, () -> {
+      if (key.equals(paidKey)) {
+        return; // the status request saw it paid meanwhile: its receipt is being printed here
+      }
       if (ar.succeeded()) {
         closeQuietly(key, "timed out");
         newSession();
@@ -385,17 +391,15 @@ public final class KioskFlow {
         return;
       }
       gateway.order(id).onComplete(o -> answer(s, () -> {
-        if (o.succeeded() && "PAID".equals(o.result().getString("state"))) {
+        if (o.succeeded() && "PAID".equals(Recovery.state(o.result()))) {
           paid();
           return;
         }
-        if (recovery != null) {
-          recovery.watch(key, id);
-        }
+        cancelled(key, id, false, null);
         newSession();
         error("暂时无法确认支付结果。如已付款，凭证会自动打印，请稍候或联系工作人员");
-      }));
-    }));
+      }, () -> cancelled(key, id, false, null)));
+    }, () -> cancelled(key, id, ar.succeeded(), "timed out")));
   }
 
   /**
@@ -403,13 +407,19 @@ public final class KioskFlow {
    * network is down) the order is watched in the background and its receipt printed if it turns out paid.
    */
   private void letGo(String key, String id, String why) {
-    gateway.cancel(id).onComplete(ar -> {
-      if (ar.succeeded()) {
-        closeQuietly(key, why);
-      } else if (recovery != null) {
-        recovery.watch(key, id);
-      }
-    });
+    gateway.cancel(id).onComplete(ar -> cancelled(key, id, ar.succeeded(), why));
+  }
+
+  /**
+   * After the gateway answered the cancel of an order no screen shows (any more): closed if it was cancelled, else
+   * watched in the background, its receipt printed if it turns out paid.
+   */
+  private void cancelled(String key, String id, boolean ok, String why) {
+    if (ok) {
+      closeQuietly(key, why);
+    } else if (recovery != null && !key.equals(paidKey)) {
+      recovery.watch(key, id);
+    }
   }
 
   private Recovery recovery;

@@ -350,6 +350,29 @@ class KioskFlowTest {
     assertThat(flow.screen()).isEqualTo(Screen.IDLE);
   }
 
+  @Test
+  void leavingWhileTheTimedOutOrderIsCancelledStillPrintsTheReceiptOfAPaymentMadeAtTheLastMoment() throws Exception {
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50));
+    toPaying();
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/not-cancellable\",\"status\":409,\"detail\":\"这笔订单已经支付成功，不能取消。\"}")));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    // the held status request the timer sends with the cancel has not seen it paid yet
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", equalTo("20"))
+        .willReturn(okJson(resource("order-paying.json"))));
+    held.hold("POST", "/api/v1/orders/" + ORDER_ID + "/cancel");
+    clock.advance(Duration.ofMinutes(15));
+    flow.tick();
+    held.awaitArrived();
+    // the QR code's time is up and the kiosk is cancelling the order ("正在查询"): the resident presses 返回首页
+    flow.cancel();
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    held.release();
+    until(() -> printer.printed().size() == 1);
+    until(() -> journal.open().isEmpty());
+  }
+
   /** Holds the answer to one request (method and path) until the test lets it go. */
   static final class HeldAnswers implements com.github.tomakehurst.wiremock.extension.ServeEventListener {
     private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
