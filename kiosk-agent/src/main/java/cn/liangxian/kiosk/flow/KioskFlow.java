@@ -348,7 +348,11 @@ public final class KioskFlow {
 
   public synchronized void elder(boolean on) {
     elder = on;
-    if (screen != Screen.IDLE && screen != Screen.PAYING) {
+    if (screen == Screen.IDLE) {
+      // switched on at the first screen by someone who then left: off again for the next resident, after as long as
+      // the household screen waits in 长辈模式
+      deadline = on ? clock.instant().plusSeconds(Screen.HOUSEHOLD.timeoutSeconds() * 2L) : null;
+    } else if (screen != Screen.PAYING) {
       touch();
     }
   }

@@ -373,6 +373,26 @@ class KioskFlowTest {
     until(() -> journal.open().isEmpty());
   }
 
+  @Test
+  void elderModeSwitchedOnAtTheFirstScreenBySomeoneWhoLeftIsOffForTheNextResident() throws Exception {
+    flow.elder(true);
+    assertThat(flow.view().getBoolean("elder")).isTrue();
+    clock.advance(Duration.ofSeconds(Screen.HOUSEHOLD.timeoutSeconds()));
+    flow.tick();
+    assertThat(flow.view().getBoolean("elder")).isTrue();
+    // nobody placed a card or touched the screen: the next resident finds the kiosk as it was
+    clock.advance(Duration.ofSeconds(Screen.HOUSEHOLD.timeoutSeconds()));
+    flow.tick();
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    assertThat(flow.view().getBoolean("elder")).isFalse();
+
+    // switched on, then a card: the resident who chose it keeps it
+    flow.elder(true);
+    flow.idCardRead("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    assertThat(flow.view().getBoolean("elder")).isTrue();
+  }
+
   /** Holds the answer to one request (method and path) until the test lets it go. */
   static final class HeldAnswers implements com.github.tomakehurst.wiremock.extension.ServeEventListener {
     private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
