@@ -24,6 +24,10 @@ final class Selection {
   private final Set<String> wholeFamily = new TreeSet<>();
 
   Selection(JsonObject household) {
+    if (!isHousehold(household)) {
+      // an empty or cut answer must never read as a household with nothing to pay (the flow says 系统繁忙)
+      throw new IllegalArgumentException("the lookup answer is not a household with its members and their insurances");
+    }
     this.household = household;
     for (Object o : household.getJsonArray("wholeFamilyRequired", new JsonArray())) {
       if (o instanceof JsonObject w && w.getString("insurance") != null) {
@@ -40,6 +44,14 @@ final class Selection {
 
   JsonObject household() {
     return household;
+  }
+
+  /** The household's reference, and at least one member, each with a reference and a list of insurance items. */
+  static boolean isHousehold(JsonObject answer) {
+    return answer.getValue("household") instanceof JsonObject h && h.getValue("ref") instanceof String
+        && answer.getValue("members") instanceof JsonArray members && !members.isEmpty()
+        && members.stream().allMatch(m -> m instanceof JsonObject mem && mem.getValue("ref") instanceof String
+            && mem.getValue("insurances") instanceof JsonArray ins && ins.stream().allMatch(JsonObject.class::isInstance));
   }
 
   String householdRef() {

@@ -393,6 +393,20 @@ class KioskFlowTest {
     assertThat(flow.view().getBoolean("elder")).isTrue();
   }
 
+  @Test
+  void aLookupAnswerThatIsNoHouseholdIsNeverShownAsNothingToPay() throws Exception {
+    // an empty 200 (a proxy's), and a household whose member lacks the list of insurances
+    for (String body : new String[] {"", "{\"household\":{\"ref\":\"h\"},\"members\":[{\"ref\":\"m\",\"name\":\"潘*梅\"}]}"}) {
+      wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(aResponse().withStatus(200)
+          .withHeader("Content-Type", "application/json").withBody(body)));
+      flow.idCardRead("371312196205108490", "潘梅");
+      until(() -> flow.screen() != Screen.LOOKING_UP);
+      assertThat(flow.screen()).isEqualTo(Screen.ERROR);
+      assertThat(flow.view().getString("message")).isEqualTo("系统繁忙，请稍后再试");
+      flow.cancel();
+    }
+  }
+
   /** Holds the answer to one request (method and path) until the test lets it go. */
   static final class HeldAnswers implements com.github.tomakehurst.wiremock.extension.ServeEventListener {
     private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
