@@ -25,8 +25,12 @@ public final class EscPosReceiptPrinter implements ReceiptPrinter {
     this.opener = opener;
   }
 
+  /**
+   * One connection at a time (the heartbeat's question waits for a receipt being printed): a serial port opens once,
+   * and a network printer's raw port serves one client.
+   */
   @Override
-  public PrinterStatus status() throws PrintException {
+  public synchronized PrinterStatus status() throws PrintException {
     try (PrinterLine line = opener.open()) {
       return status(line);
     } catch (IOException e) {
@@ -64,7 +68,7 @@ public final class EscPosReceiptPrinter implements ReceiptPrinter {
   }
 
   @Override
-  public void print(Receipt r, BeforeFirstByte beforeFirstByte) throws PrintException {
+  public synchronized void print(Receipt r, BeforeFirstByte beforeFirstByte) throws PrintException {
     try (PrinterLine line = opener.open()) {
       PrinterStatus before = status(line);
       if (before.problem() != null) {

@@ -119,6 +119,72 @@ class EscPosReceiptPrinterTest {
   }
 
   @Test
+  void aStatusQuestionWaitsForTheReceiptBeingPrinted() throws Exception {
+    // a printer serves one connection at a time (a serial port opens once, a network printer's raw port takes one
+    // client): the heartbeat's question in the middle of a receipt must not open a second one
+    java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    PrinterLine.Opener oneAtATime = () -> {
+      most.accumulateAndGet(open.incrementAndGet(), Math::max);
+      return new PrinterLine() {
+        final java.io.InputStream ready = new java.io.InputStream() {
+          @Override
+          public int read() {
+            return PrinterStatus.READY.printerByte();
+          }
+        };
+
+        @Override
+        public java.io.InputStream in() {
+          return ready;
+        }
+
+        @Override
+        public java.io.OutputStream out() {
+          return java.io.OutputStream.nullOutputStream();
+        }
+
+        @Override
+        public void close() {
+          open.decrementAndGet();
+        }
+      };
+    };
+    EscPosReceiptPrinter p = new EscPosReceiptPrinter(oneAtATime);
+    java.util.concurrent.CountDownLatch printing = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch goOn = new java.util.concurrent.CountDownLatch(1);
+    Thread job = new Thread(() -> {
+      try {
+        p.print(RECEIPT, () -> {
+          printing.countDown();
+          try {
+            goOn.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+      } catch (PrintException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    job.start();
+    assertThat(printing.await(Await.LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    Thread heartbeat = new Thread(() -> {
+      try {
+        p.status();
+      } catch (PrintException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    heartbeat.start();
+    Await.until(() -> heartbeat.getState() == Thread.State.BLOCKED || heartbeat.getState() == Thread.State.TERMINATED);
+    goOn.countDown();
+    job.join(Await.LIMIT.toMillis());
+    heartbeat.join(Await.LIMIT.toMillis());
+    assertThat(most.get()).as("connections open at once").isEqualTo(1);
+  }
+
+  @Test
   void anUnreachablePrinterIsReportedInChinese() throws IOException {
     try (RefusedPort nobody = new RefusedPort()) {
       EscPosReceiptPrinter unreachable = new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", nobody.port(), 2000));
