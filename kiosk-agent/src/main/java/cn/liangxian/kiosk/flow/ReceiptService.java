@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * Prints a paid order's receipt at most once: {@code PRINTING} is journaled before the first byte reaches the
  * printer, so a kiosk killed mid-print never prints the same receipt again by itself (the resident or an
- * operator asks for a reprint). A print that fails is journaled as such and may be printed again.
+ * operator asks for a reprint). A print the printer refused, or said it stopped, is journaled as failed and may be
+ * printed again; one whose line failed after the job went out may be on the paper, and stays at most once.
  */
 public final class ReceiptService {
 
@@ -61,7 +62,10 @@ public final class ReceiptService {
       try {
         printer.print(receipt, () -> journal.step(key, OrderJournal.Step.PRINTING));
       } catch (PrintException e) {
-        journal.step(key, OrderJournal.Step.PRINT_FAILED);
+        if (!e.mayHavePrinted()) {
+          journal.step(key, OrderJournal.Step.PRINT_FAILED);
+        }
+        // else PRINTING stands: the receipt may be on the paper, and is printed again only on request
         throw e;
       }
       journal.step(key, OrderJournal.Step.PRINTED);

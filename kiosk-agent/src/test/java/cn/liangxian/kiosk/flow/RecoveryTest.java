@@ -7,9 +7,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cn.liangxian.kiosk.Await;
 import cn.liangxian.kiosk.device.printer.EscPosReceiptPrinter;
+import cn.liangxian.kiosk.device.printer.PrintException;
+import cn.liangxian.kiosk.device.printer.PrinterLine;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
 import cn.liangxian.kiosk.device.printer.TcpPrinterLine;
 import cn.liangxian.kiosk.gateway.GatewayClient;
@@ -43,6 +46,7 @@ class RecoveryTest {
   Journal file;
   OrderJournal journal;
   Recovery recovery;
+  GatewayClient gw;
 
   @BeforeEach
   void start() throws Exception {
@@ -53,7 +57,7 @@ class RecoveryTest {
     vertx = Vertx.vertx();
     printer = new PrinterSimulator(0);
     Clock clock = Clock.systemUTC();
-    GatewayClient gw = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
+    gw = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
         new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock), Await.ANSWER_TIMEOUT_MILLIS);
     file = Journal.open(dir.resolve("journal"));
     journal = new OrderJournal(file, clock);
@@ -124,6 +128,38 @@ class RecoveryTest {
     upTo();
     settle();
     assertThat(printer.printed()).hasSize(1);
+    assertThat(journal.open()).isEmpty();
+  }
+
+  @Test
+  void aReceiptSentWholeToThePrinterIsNotPrintedAgainWhenTheLineFailsAfterIt() throws Exception {
+    // the printer said it could print and took the whole job; then the line broke before it answered the check
+    // after it: the receipt may well be on the paper
+    PrinterLine lostAfterTheJob = new PrinterLine() {
+      final java.io.InputStream in = new java.io.ByteArrayInputStream(new byte[] {0x12, 0x12, 0x12});
+
+      @Override
+      public java.io.InputStream in() {
+        return in;
+      }
+
+      @Override
+      public java.io.OutputStream out() {
+        return java.io.OutputStream.nullOutputStream();
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    ReceiptService once = new ReceiptService(vertx, gw, new EscPosReceiptPrinter(() -> lostAfterTheJob), journal,
+        "https://v.example/r", "K-TEST-1");
+    upTo(OrderJournal.Step.PAID);
+    assertThatThrownBy(() -> once.print("k", ORDER).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(PrintException.class);
+    assertThat(journal.open()).singleElement().satisfies(e -> assertThat(e.step()).isEqualTo(OrderJournal.Step.PRINTING));
+    settle();
+    assertThat(printer.printed()).as("not printed again by the restart").isEmpty();
     assertThat(journal.open()).isEmpty();
   }
 

@@ -69,12 +69,14 @@ public final class EscPosReceiptPrinter implements ReceiptPrinter {
 
   @Override
   public synchronized void print(Receipt r, BeforeFirstByte beforeFirstByte) throws PrintException {
+    boolean sent = false;
     try (PrinterLine line = opener.open()) {
       PrinterStatus before = status(line);
       if (before.problem() != null) {
         throw new PrintException(before.problem(), null);
       }
       beforeFirstByte.run();
+      sent = true;
       EscPos escpos = new EscPos(line.out());
       escpos.setCharsetName("GB18030");
       escpos.initializePrinter();
@@ -98,7 +100,8 @@ public final class EscPosReceiptPrinter implements ReceiptPrinter {
         throw new PrintException(after.problem() + "，凭证未打印完整", null);
       }
     } catch (IOException e) {
-      throw new PrintException(lineFailure(e), e);
+      // a line that fails once the job went out says nothing of the paper: the receipt may be on it
+      throw new PrintException(lineFailure(e), e, sent);
     }
   }
 }
