@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * the same Idempotency-Key finds the order, which is cancelled if unpaid;</li>
  * <li>{@code ORDER} (its QR code may have been shown): watched until paid or dead; never shown again, never
  * asked for again;</li>
- * <li>paid, or a print that the printer refused: the receipt is printed;</li>
+ * <li>paid, or a print that the printer refused: the receipt is printed, unless the order was refunded since;</li>
  * <li>{@code PRINTING} (killed mid-print): not printed again by itself, the receipt may be on the paper;
  * closed, and a reprint stays possible on request.</li>
  * </ul>
@@ -67,7 +67,8 @@ public final class Recovery {
         return retryLater(e, err);
       });
       case ORDER -> watch(e.key(), e.orderId());
-      case PAID, PRINT_FAILED -> print(e.key(), e.orderId());
+      // asked again first: a payment given back since (a refund while the printer had no paper) gets no receipt
+      case PAID, PRINT_FAILED -> watch(e.key(), e.orderId());
       case PRINTING -> {
         LOG.warn("order {} was being printed when the kiosk stopped: not printed again without a request", e.key());
         yield close(e.key(), "print interrupted; reprint on request");

@@ -164,6 +164,17 @@ class RecoveryTest {
   }
 
   @Test
+  void aReceiptLeftUnprintedIsNotPrintedOnceTheOrderWasRefunded() throws Exception {
+    // the printer refused, the resident left, and the payment was given back before the kiosk was restarted
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).willReturn(okJson(
+        KioskFlowTest.resource("order-paid.json").replace("\"state\": \"PAID\"", "\"state\": \"REFUNDED\""))));
+    upTo(OrderJournal.Step.PAID, OrderJournal.Step.PRINT_FAILED);
+    settle();
+    assertThat(printer.printed()).isEmpty();
+    assertThat(journal.open()).isEmpty();
+  }
+
+  @Test
   void anIntentTheGatewayRefusedIsClosed() throws Exception {
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(409)
         .withHeader("Content-Type", "application/problem+json").withBody("{\"type\":\"x\",\"title\":\"t\",\"status\":409}")));
