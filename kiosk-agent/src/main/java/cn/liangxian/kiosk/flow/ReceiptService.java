@@ -92,7 +92,7 @@ public final class ReceiptService {
       }
     }
     lines.add("合计: " + Money.yuan(r.getLong("totalFen", 0L)) + "元");
-    lines.add("支付方式: " + channelName(r.getString("channel")));
+    lines.add("支付方式: " + r.getString("channelName", channelName(r.getString("channel"))));
     lines.add("交易号: " + r.getString("transactionId", ""));
     lines.add("时间: " + beijingTime(r.getString("paidAt")));
     lines.add("自助机: " + kioskId);
@@ -100,11 +100,13 @@ public final class ReceiptService {
     return new Receipt(no, r.getString("title", "城乡居民基本医疗/养老保险缴费凭证"), lines, verifyBaseUrl + "/" + no);
   }
 
+  /** The channel as residents call it, where the gateway's receipt does not name it; one not known here as it is. */
   static String channelName(String channel) {
     return switch (channel == null ? "" : channel) {
+      case "wechat" -> "微信支付";
       case "alipay" -> "支付宝";
       case "unionpay" -> "云闪付（银联）";
-      default -> "微信支付";
+      default -> channel == null ? "" : channel;
     };
   }
 
