@@ -23,7 +23,9 @@ public final class Leadership {
 
   private final Vertx vertx;
   private final PgConnectOptions connectOptions;
-  private PgConnection connection;
+  // the session that holds (or tries for) the lock, opened once: a try due while it is still connecting waits for it,
+  // else each would open a session of its own and one could keep the lock unseen, leading nowhere
+  private Future<PgConnection> connection;
   private volatile boolean leading;
 
   public Leadership(Vertx vertx, PgConnectOptions connectOptions, MeterRegistry registry) {
@@ -40,20 +42,32 @@ public final class Leadership {
 
   /** Leads if it can: true when this instance holds the lock, and its connection still answers. */
   public Future<Boolean> tryLead() {
-    Future<PgConnection> conn = connection != null ? Future.succeededFuture(connection)
-        : PgConnection.connect(vertx, connectOptions).onSuccess(c -> {
-          connection = c;
-          c.closeHandler(v -> dropped(c));
-        });
-    return conn.compose(c -> leading
+    if (connection == null) {
+      Future<PgConnection> opening = PgConnection.connect(vertx, connectOptions);
+      connection = opening;
+      opening.onComplete(ar -> {
+        if (ar.succeeded()) {
+          ar.result().closeHandler(v -> dropped(opening));
+        } else if (connection == opening) {
+          connection = null;
+        }
+      });
+    }
+    Future<PgConnection> session = connection;
+    return session.compose(c -> leading
         ? c.query("select true").execute().map(true)
         : c.preparedQuery("select pg_try_advisory_lock($1) as locked").execute(Tuple.of(LOCK))
             .map(rows -> rows.iterator().next().getBoolean("locked")))
-        .onSuccess(this::now)
         .recover(e -> {
           LOG.warn("cannot tell whether this instance leads: {}", e.toString());
-          now(false);
           return Future.succeededFuture(false);
+        })
+        .map(locked -> {
+          if (connection != session) {
+            return false; // a session given up or lost meanwhile: its answer says nothing of the lead now
+          }
+          now(locked);
+          return locked;
         });
   }
 
@@ -64,7 +78,7 @@ public final class Leadership {
     leading = lead;
   }
 
-  private void dropped(PgConnection c) {
+  private void dropped(Future<PgConnection> c) {
     if (connection == c) {
       connection = null;
       now(false); // the lock went with the session
@@ -73,9 +87,9 @@ public final class Leadership {
 
   /** Gives the lead up (closing the session releases the lock). */
   public Future<Void> resign() {
-    PgConnection c = connection;
+    Future<PgConnection> c = connection;
     connection = null;
     leading = false;
-    return c == null ? Future.succeededFuture() : c.close();
+    return c == null ? Future.succeededFuture() : c.transform(ar -> ar.succeeded() ? ar.result().close() : Future.succeededFuture());
   }
 }
