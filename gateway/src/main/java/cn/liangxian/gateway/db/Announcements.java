@@ -5,8 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgChannel;
 import io.vertx.pgclient.pubsub.PgSubscriber;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,17 +16,15 @@ public final class Announcements {
   private static final Logger LOG = LoggerFactory.getLogger(Announcements.class);
 
   private final PgSubscriber subscriber;
-  private final List<Runnable> onLost = new CopyOnWriteArrayList<>();
-  private volatile boolean closing;
 
   public Announcements(Vertx vertx, PgConnectOptions db) {
-    this.subscriber = PgSubscriber.subscriber(vertx, db).reconnectPolicy(retries -> 1000L);
-    subscriber.closeHandler(v -> {
-      if (closing) {
-        return; // the gateway is stopping: nothing was lost
+    // the subscriber tries again forever and never reports the loss (its close handler runs only once it gives up):
+    // what a lost connection may have missed is made good by each channel's subscribe handler, run again once it is back
+    this.subscriber = PgSubscriber.subscriber(vertx, db).reconnectPolicy(retries -> {
+      if (retries == 0) {
+        LOG.warn("lost the connection that hears the other instances' announcements; reconnecting");
       }
-      LOG.warn("lost the connection that hears the other instances' announcements; reconnecting");
-      onLost.forEach(Runnable::run);
+      return 1000L;
     });
   }
 
@@ -37,17 +33,11 @@ public final class Announcements {
     return subscriber.channel(name);
   }
 
-  /** What to do when announcements may have been missed (the connection was lost). */
-  public void whenLost(Runnable r) {
-    onLost.add(r);
-  }
-
   public Future<Void> connect() {
     return subscriber.connect();
   }
 
   public Future<Void> close() {
-    closing = true;
     return subscriber.close();
   }
 }

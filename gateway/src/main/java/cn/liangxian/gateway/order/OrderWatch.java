@@ -45,9 +45,11 @@ public final class OrderWatch {
     OrderWatch w = new OrderWatch(cap);
     Gauge.builder("liangxian_order_waiters", w, OrderWatch::waiting).description("status requests waiting for a change")
         .register(registry);
-    announcements.channel(CHANNEL).subscribeHandler(v -> w.listening.tryComplete()).handler(w::notified);
-    // while the connection is lost a notification may be missed: everyone looks again at once
-    announcements.whenLost(w::wakeAll);
+    // heard again after a lost connection, whatever changed meanwhile was missed: everyone looks again at once
+    announcements.channel(CHANNEL).subscribeHandler(v -> {
+      w.listening.tryComplete();
+      w.wakeAll();
+    }).handler(w::notified);
     return w;
   }
 
@@ -94,7 +96,7 @@ public final class OrderWatch {
     }
   }
 
-  /** Every waiting request looks again now (the connection was lost, or the process is stopping). */
+  /** Every waiting request looks again now (the connection was lost and is back, or the process is stopping). */
   public void wakeAll() {
     waiting.values().forEach(set -> set.forEach(Waiter::wake));
   }
