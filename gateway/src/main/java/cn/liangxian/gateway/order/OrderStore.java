@@ -44,9 +44,15 @@ public final class OrderStore {
   static final String FORGET_KEY = "delete from idempotency_key where order_id = $1";
   static final String CANCEL = "update orders set state = 'CANCELLED', state_reason = 'cancelled by the payer'"
       + " where id = $1 and state = 'PAYING' returning channel";
-  /** Orders past their time, but not one whose closing at the channel failed a moment ago ({@link #EXPIRY_FAILED}). */
-  static final String DUE = "select id, channel, merchant from orders where state = 'PAYING' and expires_at < $1"
-      + " and (expiry_retry_at is null or expiry_retry_at <= $1) order by expires_at limit 100";
+  /**
+   * Orders past their time, but not one whose closing at the channel failed a moment ago ({@link #EXPIRY_FAILED}),
+   * claimed for two minutes (longer than a close and a query at the channel may take): a sweep due while the last is
+   * still closing them, here or on an instance that took the lead meanwhile, leaves them alone.
+   */
+  static final String DUE = "update orders set expiry_retry_at = $1::timestamptz + interval '2 minutes'"
+      + " where id in (select id from orders where state = 'PAYING' and expires_at < $1"
+      + " and (expiry_retry_at is null or expiry_retry_at <= $1) order by expires_at limit 100 for update skip locked)"
+      + " returning id, channel, merchant";
   /** An order the channel could not close yet is left alone a while, longer each time (15 s doubling, 10 minutes at most). */
   static final String EXPIRY_FAILED = "update orders set expiry_attempts = expiry_attempts + 1,"
       + " expiry_retry_at = $2::timestamptz + least(interval '10 minutes', interval '15 seconds' * power(2, least(expiry_attempts, 6)))"
@@ -230,7 +236,7 @@ public final class OrderStore {
             .map(x -> rows.iterator().next().getString("channel"))));
   }
 
-  /** Orders still paying past their time, oldest first. */
+  /** The oldest hundred orders still paying past their time, claimed for this sweep ({@link #DUE}). */
   public Future<List<Due>> due(OffsetDateTime now) {
     return pool.preparedQuery(DUE).execute(Tuple.of(now)).map(rows -> StreamSupport.stream(rows.spliterator(), false)
         .map(r -> new Due(r.getUUID("id"), r.getString("channel"), r.getString("merchant"))).toList());
