@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The kiosks' public keys as this process has read them, shared by its event loops. A kiosk
  * registered again on any instance is announced by PostgreSQL ({@code NOTIFY} in the registering
- * transaction) and forgotten here; after a lost connection everything is forgotten, since
- * announcements made meanwhile were missed.
+ * transaction) and forgotten here; while the connection that hears it is lost nothing is kept (a key
+ * replaced meanwhile would not be heard of), and once it is back everything is forgotten.
  */
 public final class KioskKeys {
   /** The PostgreSQL channel announcing a kiosk whose key or standing changed; the payload is its id. */
@@ -19,14 +19,23 @@ public final class KioskKeys {
   private final Map<String, PublicKey> keys = new ConcurrentHashMap<>();
   // bumped by every forgetting: a key read before it is not kept (it may be the replaced one)
   private final AtomicLong generation = new AtomicLong();
+  // false while the announcements cannot be heard: every key is read from the database
+  private volatile boolean hearing = true;
 
-  /** Forgets a kiosk's key when an instance announces a change; everything after a reconnect (announcements may be lost). */
+  /** Forgets a kiosk's key when an instance announces a change; keeps none while announcements cannot be heard. */
   public void listen(Announcements announcements) {
-    announcements.channel(CHANNEL).subscribeHandler(v -> forgetAll()).handler(this::forget);
+    announcements.channel(CHANNEL).subscribeHandler(v -> {
+      forgetAll();
+      hearing = true;
+    }).handler(this::forget);
+    announcements.whenLost(() -> {
+      hearing = false;
+      forgetAll();
+    });
   }
 
   PublicKey cached(String kiosk) {
-    return keys.get(kiosk);
+    return hearing ? keys.get(kiosk) : null;
   }
 
   long generation() {
@@ -35,6 +44,9 @@ public final class KioskKeys {
 
   /** Keeps a key read from the database when the read began at {@code readAt}, unless something was forgotten since. */
   void remember(String kiosk, PublicKey key, long readAt) {
+    if (!hearing) {
+      return;
+    }
     keys.put(kiosk, key);
     if (generation.get() != readAt) {
       keys.remove(kiosk);
