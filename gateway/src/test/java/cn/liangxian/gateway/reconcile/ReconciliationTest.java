@@ -60,6 +60,17 @@ class ReconciliationTest {
         .send().toCompletionStage().toCompletableFuture().get();
   }
 
+  /** Finance refunds 陈一's medical item of the order (a death): the operator's answer, checked to be 200. */
+  HttpResponse<Buffer> refundChensMedical(JsonObject o) throws Exception {
+    JsonObject h = g.lookup(Fixture.CHEN, "陈一");
+    JsonObject body = new JsonObject().put("orderId", o.getString("id"))
+        .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical").put("reason", "death");
+    HttpResponse<Buffer> refund = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", "Bearer " + TOKEN).sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture().get();
+    assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
+    return refund;
+  }
+
   @Test
   void operatorRoutesNeedTheToken() throws Exception {
     assertThat(reconcile("wechat", null).statusCode()).isEqualTo(401);
@@ -126,12 +137,7 @@ class ReconciliationTest {
     g.awaitState(o.getString("id"), "PAID");
     // finance refunds; the channel's confirmation of it never arrives
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
-    JsonObject h = g.lookup(Fixture.CHEN, "陈一");
-    JsonObject body = new JsonObject().put("orderId", o.getString("id"))
-        .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical").put("reason", "death");
-    HttpResponse<Buffer> refund = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json")
-        .putHeader("Authorization", "Bearer " + TOKEN).sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture().get();
-    assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
+    HttpResponse<Buffer> refund = refundChensMedical(o);
     cn.liangxian.gateway.support.Eventually.until("the refund requested", () -> refundStates(o).equals("REQUESTED"));
 
     JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
@@ -194,12 +200,7 @@ class ReconciliationTest {
     g.awaitState(o.getString("id"), "PAID");
     // the refund cannot reach the channel for days: it waits here, asked for again and again
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, false, 1_000, false));
-    JsonObject h = g.lookup(Fixture.CHEN, "陈一");
-    JsonObject body = new JsonObject().put("orderId", o.getString("id"))
-        .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical").put("reason", "death");
-    HttpResponse<Buffer> refund = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json")
-        .putHeader("Authorization", "Bearer " + TOKEN).sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture().get();
-    assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
+    HttpResponse<Buffer> refund = refundChensMedical(o);
     assertThat(refund.bodyAsJsonObject().getString("state")).isEqualTo("PENDING");
     // five days on the channel takes it, and its confirmation is lost
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
