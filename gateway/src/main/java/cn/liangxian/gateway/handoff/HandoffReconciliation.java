@@ -39,6 +39,9 @@ public final class HandoffReconciliation {
       + " and r.person_id = i.person_id and r.insurance = i.insurance where o.state = 'PAID' and v.region_code = $1"
       + " and i.insurance = $2 and (o.paid_at at time zone 'Asia/Shanghai')::date = $3"
       + " and exists (select 1 from reservation s where s.order_id = o.id and s.person_id = i.person_id and s.insurance = i.insurance)";
+  // a record of the day a receiver given files has not had yet: its file is still to be written (or being written)
+  static final String UNFILED = "select exists (select 1 from handoff_record r where r.state = 'PENDING' and r.region_code = $1"
+      + " and r.insurance = $2 and r.created_at >= $3 and r.created_at < $4) as unfiled";
   static final String RESEND = "update handoff_record set next_attempt_at = $2 where id = $1 and state = 'PENDING'";
   static final String DONE = "update handoff_reconciliation set paid_items = $3, paid_fen = $4, acknowledged = $5,"
       + " acknowledged_fen = $6, resent = $7, differences = $8 where receiver = $1 and day = $2";
@@ -63,9 +66,20 @@ public final class HandoffReconciliation {
     return all;
   }
 
+  /**
+   * Reconciles the day for the receiver unless another instance has; for a receiver given files, only once the day's
+   * records are in its files: a round that came while the file was being written (or a gateway started after the hour,
+   * or a folder that could not be written) would count them as never delivered, and the day is reconciled once.
+   */
   Future<Boolean> run(Receiver r, LocalDate day, OffsetDateTime now) {
-    return pool.withTransaction(conn -> conn.preparedQuery(CLAIM).execute(Tuple.of(r.name(), day, now)).compose(claimed ->
-        claimed.size() == 0 ? Future.succeededFuture(false) : compare(conn, r, day, now).map(true)));
+    Future<Boolean> filed = r.transport() != Receiver.Transport.FILE ? Future.succeededFuture(true)
+        : pool.preparedQuery(UNFILED).execute(Tuple.of(r.region(), r.insurance(),
+                day.atStartOfDay(ContributionRecord.BEIJING).toOffsetDateTime(),
+                day.plusDays(1).atStartOfDay(ContributionRecord.BEIJING).toOffsetDateTime()))
+            .map(rows -> !rows.iterator().next().getBoolean("unfiled"));
+    return filed.compose(ready -> !ready ? Future.succeededFuture(false)
+        : pool.withTransaction(conn -> conn.preparedQuery(CLAIM).execute(Tuple.of(r.name(), day, now)).compose(claimed ->
+            claimed.size() == 0 ? Future.succeededFuture(false) : compare(conn, r, day, now).map(true))));
   }
 
   private Future<Void> compare(SqlConnection conn, Receiver r, LocalDate day, OffsetDateTime now) {

@@ -167,12 +167,49 @@ class HandoffDeliveryTest {
     java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
     java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(1);
     JsonObject o = paidBeforeMidnightFoundAfter("320682", day);
+    // the day's file ten minutes after it, its reconciliation an hour after: one after the other, as the clock goes
+    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.plusDays(1).atTime(0, 20).atZone(beijing).toInstant()));
+    Eventually.until("the day's file", () -> inOrder(o, "state = 'FILED' and file_name like 'rg-medical-" + day + "%'") == 2);
     f.g.clock.advance(Duration.between(f.g.clock.instant(), day.plusDays(1).atTime(1, 30).atZone(beijing).toInstant()));
     Eventually.until("the day reconciled", () -> f.count("select count(*) from handoff_reconciliation where receiver = 'rg-medical'"
         + " and day = '" + day + "'") == 1);
-    assertThat(inOrder(o, "state = 'FILED' and file_name like 'rg-medical-" + day + "%'")).isEqualTo(2);
     assertThat(f.count("select count(*) from handoff_reconciliation r, jsonb_array_elements(r.differences) d where r.receiver ="
         + " 'rg-medical' and r.day = '" + day + "' and d->>'orderId' = '" + o.getString("id") + "'")).as("differences").isZero();
+  }
+
+  /**
+   * A receiver given files whose day's file cannot be written at the hour (its folder unwritable here; a round that
+   * comes while the file is being written, or a gateway started after the hour, are alike) has that day reconciled
+   * once the file is written, with nothing counted as undelivered, not before.
+   */
+  @Test
+  void aDayIsReconciledForAReceiverGivenFilesOnlyOnceItsFileIsWritten() throws Exception {
+    java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
+    java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate();
+    JsonObject o = f.pay(f.household("320682")[0], "赵一", "wechat");
+    java.nio.file.Path folder = f.files;
+    try (java.util.stream.Stream<java.nio.file.Path> old = java.nio.file.Files.walk(folder)) {
+      old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    java.nio.file.Files.writeString(folder, "not a folder"); // the day's file cannot be written
+    long failed = roundFailures("rg-medical");
+    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.plusDays(1).atTime(1, 30).atZone(beijing).toInstant()));
+    // two rounds that could not write the file, each followed by the reconciliation's turn
+    Eventually.until("two rounds without the file", () -> roundFailures("rg-medical") >= failed + 2);
+    assertThat(f.count("select count(*) from handoff_reconciliation where receiver = 'rg-medical' and day = '" + day + "'"))
+        .as("not reconciled while its records wait for their file").isZero();
+    java.nio.file.Files.delete(folder);
+    java.nio.file.Files.createDirectories(folder);
+    Eventually.until("the day reconciled", () -> f.count("select count(*) from handoff_reconciliation where receiver = 'rg-medical'"
+        + " and day = '" + day + "'") == 1);
+    assertThat(inOrder(o, "state = 'FILED' and file_name = 'rg-medical-" + day + ".csv'")).isEqualTo(2);
+    assertThat(f.count("select jsonb_array_length(differences) from handoff_reconciliation where receiver = 'rg-medical' and day = '"
+        + day + "'")).as("differences").isZero();
+  }
+
+  long roundFailures(String receiver) throws Exception {
+    return f.g.metrics().lines().filter(l -> l.startsWith("liangxian_handoff_round_failures_total{") && l.contains("\"" + receiver + "\""))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   /** Every doubling backoff in the stores' SQL stays an interval, capped, whatever the count of attempts. */
