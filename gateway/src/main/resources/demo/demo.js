@@ -317,9 +317,9 @@ async function paySheet() {
     el('div', { class: 'btn-area' }, el('button', { id: 'confirmPay', class: 'btn primary ' + order.channel, text: '确认支付', onclick: async () => {
       try {
         await sheetCall(true);
-        closeSheets();
-        await result();
-      } catch (e) { closeSheets(); settle(e.message); }
+      } catch (e) { closeSheets(); settle(e.message); return; }
+      closeSheets();
+      await result();
     } })));
   $('mask').classList.remove('hidden');
   sheet.classList.remove('hidden');
@@ -327,25 +327,46 @@ async function paySheet() {
 
 // ---- 结果: the gateway holds the status request until the order changes
 
+// what the result page says: set whole each time, so nothing of an earlier order stays on it
+function resultPage(icon, mark, title, amount, note) {
+  $('resultIcon').className = 'icon ' + icon;
+  $('resultIcon').textContent = mark;
+  $('resultTitle').textContent = title;
+  $('resultAmount').textContent = amount;
+  $('resultNote').textContent = note;
+  $('receipt').replaceChildren();
+  for (const id of ['receiptTitle', 'verify', 'recheck']) $(id).classList.add('hidden');
+  show('result', '缴费结果');
+}
+
+// once the channel has taken the money the resident waits here, never back where 继续支付 and 取消订单 are offered
 async function result() {
-  let o = await client.call('GET', `/api/v1/orders/${order.id}?waitSeconds=20&state=PAYING`);
-  while (o.state === 'PAYING') o = await client.call('GET', `/api/v1/orders/${order.id}?waitSeconds=20&state=PAYING`);
-  if (o.state !== 'PAID') {
-    $('resultIcon').className = 'icon warn';
-    $('resultIcon').textContent = '!';
-    $('resultTitle').textContent = ENDED[o.state] || '支付没有完成';
-    show('result', '缴费结果');
+  resultPage('wait', '…', '已付款，正在确认缴费结果', '', '请稍候，不要重复付款');
+  let o;
+  let r;
+  try {
+    o = await client.call('GET', `/api/v1/orders/${order.id}?waitSeconds=20&state=PAYING`);
+    while (o.state === 'PAYING') o = await client.call('GET', `/api/v1/orders/${order.id}?waitSeconds=20&state=PAYING`);
+    if (o.state === 'PAID') r = await client.call('GET', `/api/v1/orders/${order.id}/receipt`);
+  } catch (e) {
+    // the payment was made: the next step is to look again, not to pay again
+    $('resultNote').textContent = `${e.message}。已付的款不会丢失，请不要重复付款`;
+    $('recheck').classList.remove('hidden');
     return;
   }
-  const r = await client.call('GET', `/api/v1/orders/${order.id}/receipt`);
-  $('resultAmount').textContent = yuan(r.totalFen);
+  if (o.state !== 'PAID') {
+    resultPage('warn', '!', ENDED[o.state] || '支付没有完成', '', '');
+    return;
+  }
+  resultPage('ok', '✓', '支付成功', yuan(r.totalFen), '');
   const cell = (k, v, id) => el('div', { class: 'cell' }, el('span', { class: 'cell-bd', text: k }), el('span', { class: 'cell-ft', id: id || '', text: v }));
   $('receipt').replaceChildren(cell('凭证号', r.receiptNo, 'receiptNo'), cell('缴费年度', r.benefitYears.map((y) => y + '年').join('、')),
     ...r.items.map((i) => cell(`${i.name} ${i.idNumber.slice(-4)}`, `${INS[i.insurance]}${i.tier ? ' ' + i.tier + '元档' : ''} ${yuan(i.personalFen)}`)),
     cell('支付方式', r.channelName, 'channelName'), cell('交易号', r.transactionId), cell('缴费时间', r.paidAtText, 'paidAt'));
   $('verify').href = '/r/' + r.receiptNo;
-  show('result', '缴费结果');
+  for (const id of ['receiptTitle', 'verify']) $(id).classList.remove('hidden');
 }
+$('recheck').onclick = () => result();
 
 $('again').onclick = () => { household = null; order = null; show('find', '城乡居民两险缴费'); };
 $('back').onclick = () => { closeSheets(); show('find', '城乡居民两险缴费'); };

@@ -1,0 +1,112 @@
+package cn.liangxian.gateway.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.Eventually;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Headless Chromium as a 390×844 phone on the demo's pages, driven by taps over the DevTools protocol. */
+final class PhoneBrowser implements AutoCloseable {
+  private final Process chromium;
+  private final Vertx vertx = Vertx.vertx();
+  final Cdp page;
+
+  PhoneBrowser(Path dir) throws Exception {
+    Path profile = dir.resolve("chromium-profile");
+    Files.createDirectories(profile);
+    chromium = new ProcessBuilder(binary().toString(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+        "--remote-debugging-port=0", "--remote-allow-origins=*", "--lang=zh-CN", "--hide-scrollbars", "about:blank")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+    Path portFile = profile.resolve("DevToolsActivePort");
+    Eventually.until("Chromium's DevTools port", () -> Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2);
+    int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
+    // a loaded machine may still be bringing the page target up: list again until it is there
+    String ws = Eventually.until("Chromium's page target", () -> {
+      try {
+        JsonArray targets = new JsonArray(HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
+            HttpResponse.BodyHandlers.ofString()).body());
+        return targets.stream().map(JsonObject.class::cast).filter(t -> "page".equals(t.getString("type")))
+            .map(t -> t.getString("webSocketDebuggerUrl")).findFirst().orElse(null);
+      } catch (java.io.IOException e) {
+        return null;
+      }
+    }, u -> u != null);
+    page = Cdp.connect(vertx, ws);
+    page.send("Page.enable", new JsonObject());
+    page.send("Runtime.enable", new JsonObject());
+    page.send("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", 390).put("height", 844)
+        .put("deviceScaleFactor", 1).put("mobile", true));
+  }
+
+  static Path binary() throws Exception {
+    String env = System.getenv("CHROMIUM");
+    for (String c : List.of(env == null ? "" : env, "/usr/bin/chromium", "/usr/bin/chromium-browser")) {
+      if (!c.isEmpty() && Files.isExecutable(Path.of(c))) {
+        return Path.of(c);
+      }
+    }
+    // as the kiosk's screens' tests do: Debian's chromium and CJK fonts
+    Process p = new ProcessBuilder("bash", TestGateway.repo().resolve("kiosk-agent/scripts/ensure-chromium.sh").toString())
+        .inheritIO().start();
+    assertThat(p.waitFor(15, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as("ensure-chromium.sh installs Debian's chromium").isZero();
+    return Path.of("/usr/bin/chromium");
+  }
+
+  void open(String url) throws Exception {
+    page.send("Page.navigate", new JsonObject().put("url", url));
+    Eventually.until("the page " + url, () -> Boolean.TRUE.equals(page.eval(
+        "document.readyState === 'complete' && !!document.querySelector('script')")));
+  }
+
+  boolean visible(String selector) throws Exception {
+    return Boolean.TRUE.equals(page.eval("(() => { const e = document.querySelector(\"" + selector
+        + "\"); return !!e && e.offsetParent !== null; })()"));
+  }
+
+  void waitVisible(String selector) throws Exception {
+    Eventually.until(selector + " on screen", () -> visible(selector));
+  }
+
+  String text(String selector) throws Exception {
+    Object t = page.eval("(document.querySelector(\"" + selector + "\") || {}).innerText");
+    return t == null ? "" : t.toString();
+  }
+
+  void type(String selector, String value) throws Exception {
+    page.eval("(() => { const e = document.querySelector(\"" + selector + "\"); e.value = " + JsonObject.of("v", value).encode()
+        + ".v; e.dispatchEvent(new Event('input')); })()");
+  }
+
+  /** A press and release at the element's centre, as a finger gives, once it is on screen and enabled. */
+  void tap(String selector) throws Exception {
+    Eventually.until(selector + " to tap", () -> Boolean.TRUE.equals(page.eval("(() => { const e = document.querySelector(\""
+        + selector + "\"); return !!e && !e.disabled && e.offsetParent !== null; })()")));
+    JsonObject r = new JsonObject((String) page.eval("JSON.stringify((() => { const e = document.querySelector(\"" + selector
+        + "\"); e.scrollIntoView({block: 'center'}); const b = e.getBoundingClientRect(); return {x: b.x + b.width / 2, y: b.y + b.height / 2}; })())"));
+    for (String type : List.of("mousePressed", "mouseReleased")) {
+      page.send("Input.dispatchMouseEvent", new JsonObject().put("type", type).put("x", r.getDouble("x"))
+          .put("y", r.getDouble("y")).put("button", "left").put("clickCount", 1));
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    page.close();
+    chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    vertx.close();
+  }
+}

@@ -1,0 +1,58 @@
+package cn.liangxian.gateway.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.support.Eventually;
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.sandbox.fault.SandboxFaults;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The phone demo (the mini-program's pages) in a real browser at a phone's size, as residents use it. */
+class PhoneDemoTest {
+  @TempDir
+  Path dir;
+  TestGateway g;
+  PhoneBrowser phone;
+
+  @BeforeEach
+  void start() throws Exception {
+    g = Fixture.load(new TestGateway());
+    phone = new PhoneBrowser(dir);
+    phone.open("http://127.0.0.1:" + g.gateway.httpPort() + "/demo/");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    phone.close();
+    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    g.close();
+  }
+
+  private void lookUpZhang() throws Exception {
+    phone.type("#id", Fixture.ZHANG);
+    phone.type("#name", "张三");
+    phone.tap("#lookup");
+    phone.waitVisible("#family");
+  }
+
+  /**
+   * Once the channel has taken the money the resident waits on the result page while the gateway hears of it:
+   * not back on the family page, where 继续支付 would say 没有扣款 of a payment made and 取消订单 is offered.
+   */
+  @Test
+  void aPaymentMadeWaitsForItsResultAndIsNeverOfferedAgain() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false)); // the channel's notification does not come
+    lookUpZhang();
+    phone.tap("#pay");
+    phone.tap("#confirmPay");
+    phone.waitVisible("#result");
+    assertThat(phone.text("#resultTitle")).contains("正在确认");
+    assertThat(phone.text("#result")).doesNotContain("没有扣款").doesNotContain("凭证号");
+    assertThat(phone.visible("#pay")).isFalse();
+  }
+}
