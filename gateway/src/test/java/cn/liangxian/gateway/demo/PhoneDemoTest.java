@@ -55,4 +55,15 @@ class PhoneDemoTest {
     assertThat(phone.text("#result")).doesNotContain("没有扣款").doesNotContain("凭证号");
     assertThat(phone.visible("#pay")).isFalse();
   }
+
+  /** Every button and link a finger taps is at least 44 px either way (a switch or radio is tapped by its whole row). */
+  @Test
+  void everyButtonIsBigEnoughForAFinger() throws Exception {
+    lookUpZhang();
+    assertThat(phone.page.eval("JSON.stringify([...document.querySelectorAll('button, a')]"
+        + ".filter(e => e.offsetParent !== null && getComputedStyle(e).visibility !== 'hidden')"
+        + ".map(e => [e.id || e.textContent.trim(), e.getBoundingClientRect()])"
+        + ".filter(([, b]) => b.width < 44 || b.height < 44).map(([n, b]) => n + ' ' + Math.round(b.width) + 'x' + Math.round(b.height)))"))
+        .isEqualTo("[]");
+  }
 }
