@@ -79,6 +79,15 @@ function toast(text, millis) {
   setTimeout(() => $('toast').classList.add('hidden'), millis || 1800);
 }
 
+// 长辈模式: larger text, kept on this phone for the next visit
+function elder(on) {
+  document.body.classList.toggle('elder', on);
+  $('elder').checked = on;
+  localStorage.demoElder = on ? 'on' : '';
+}
+$('elder').onchange = () => elder($('elder').checked);
+elder(localStorage.demoElder === 'on');
+
 // ---- 查询
 
 $('lookup').onclick = async () => {
@@ -341,7 +350,7 @@ function resultPage(icon, mark, title, amount, note) {
 
 // once the channel has taken the money the resident waits here, never back where 继续支付 and 取消订单 are offered
 async function result() {
-  resultPage('wait', '…', '已付款，正在确认缴费结果', '', '请稍候，不要重复付款');
+  resultPage('wait', '…', '已付款，正在确认结果', '', '请稍候，不要重复付款');
   let o;
   let r;
   try {

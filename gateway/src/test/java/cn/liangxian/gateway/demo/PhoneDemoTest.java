@@ -66,4 +66,23 @@ class PhoneDemoTest {
         + ".filter(([, b]) => b.width < 44 || b.height < 44).map(([n, b]) => n + ' ' + Math.round(b.width) + 'x' + Math.round(b.height)))"))
         .isEqualTo("[]");
   }
+
+  /**
+   * 长辈模式, as on the kiosk: larger text, kept on the phone for the next visit, and at 390 px nothing is cut off
+   * or pushed past the screen's edge.
+   */
+  @Test
+  void eldersCanHaveLargerText() throws Exception {
+    phone.tap("#elder");
+    Eventually.until("larger text", () -> Boolean.TRUE.equals(phone.page.eval(
+        "document.body.classList.contains('elder') && parseFloat(getComputedStyle(document.body).fontSize) >= 22")));
+    phone.open("http://127.0.0.1:" + g.gateway.httpPort() + "/demo/");
+    assertThat(phone.page.eval("document.body.classList.contains('elder') && document.getElementById('elder').checked"))
+        .isEqualTo(true);
+    lookUpZhang();
+    assertThat(phone.page.eval("parseFloat(getComputedStyle(document.querySelector('#members .cell')).fontSize)"))
+        .asString().satisfies(px -> assertThat(Double.parseDouble(px)).isGreaterThanOrEqualTo(22));
+    assertThat(phone.page.eval("JSON.stringify([document.documentElement, ...document.querySelectorAll('#family .cell, .paybar')]"
+        + ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText))")).isEqualTo("[]");
+  }
 }
