@@ -139,6 +139,11 @@ public final class ChannelSandbox {
     faults.set(f);
   }
 
+  /** Holds the next API call whose method and path start with {@code call} (such as {@code "POST /v3/pay"}) until released. */
+  public cn.liangxian.sandbox.fault.HeldCall holdNext(String call) {
+    return faults.holdNext(call);
+  }
+
   /** From now on WeChat Pay's trade bills edited so (a line listed twice, a line cut short); any thread. */
   public void editWechatBill(java.util.function.UnaryOperator<String> edit) {
     faults.editWechatBill(edit);

@@ -1,7 +1,10 @@
 package cn.liangxian.sandbox.fault;
 
+import io.vertx.core.Context;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
@@ -13,6 +16,7 @@ public final class Faults {
   private volatile SandboxFaults current = SandboxFaults.NONE;
   private final AtomicInteger callsToFail = new AtomicInteger();
   private volatile UnaryOperator<String> wechatBill = UnaryOperator.identity();
+  private final Queue<HeldCall> toHold = new ConcurrentLinkedQueue<>();
 
   public void set(SandboxFaults faults) {
     current = faults;
@@ -28,6 +32,13 @@ public final class Faults {
     wechatBill = edit;
   }
 
+  /** Holds the next API call whose method and path start with {@code call} (such as {@code "GET /v3/bill"}) until released. */
+  public HeldCall holdNext(String call) {
+    HeldCall h = new HeldCall(call);
+    toHold.add(h);
+    return h;
+  }
+
   /** A WeChat Pay trade bill as the sandbox sends it, the edit in force applied. */
   public String wechatBill(String bill) {
     return wechatBill.apply(bill);
@@ -35,9 +46,21 @@ public final class Faults {
 
   /**
    * Before the API routes: answers the next {@code failCalls} calls with a 500 SYSTEM_ERROR, as a channel having a
-   * bad day, and every call {@code answerDelayMs} late.
+   * bad day, and every call {@code answerDelayMs} late; a call to be held waits until it is released.
    */
   public void failSome(RoutingContext ctx) {
+    String call = ctx.request().method() + " " + ctx.request().path();
+    for (HeldCall h : toHold) {
+      if (h.holds(call) && toHold.remove(h)) {
+        Context c = ctx.vertx().getOrCreateContext();
+        h.arrive(() -> c.runOnContext(v -> pass(ctx)));
+        return;
+      }
+    }
+    pass(ctx);
+  }
+
+  private void pass(RoutingContext ctx) {
     if (callsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("code", "SYSTEM_ERROR").put("message", "系统错误").encode());

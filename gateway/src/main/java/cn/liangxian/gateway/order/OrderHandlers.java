@@ -30,6 +30,9 @@ public final class OrderHandlers {
     // the channel's time is not this process's: left out of the latency admission follows
     orders.create(Caller.of(ctx), key.strip(), req, call -> Admission.outside(ctx, call)).onComplete(ar -> {
       if (ar.failed()) {
+        if (ar.cause() instanceof Problem p && p.slug().equals("order-being-prepared")) {
+          ctx.response().putHeader("Retry-After", Integer.toString(Orders.PREPARING_RETRY_SECONDS));
+        }
         ctx.fail(ar.cause());
         return;
       }

@@ -33,6 +33,9 @@ public final class Orders {
   /** The answer to a create: the order, and whether this call made it (201) or found it (200). */
   public record Created(JsonObject order, boolean fresh) {}
 
+  /** Seconds a repeat is told to wait while the first call with its key is still at the channel. */
+  public static final int PREPARING_RETRY_SECONDS = 1;
+
   private final OrderStore store;
   private final HouseholdStore households;
   private final Regions regions;
@@ -80,7 +83,7 @@ public final class Orders {
   private Future<Created> create(String clientId, String idempotencyKey, OrderRequest req, String payer, ChannelCall channelCall) {
     return store.existing(clientId, idempotencyKey, req.hash()).compose(found -> {
       if (found != null) {
-        return get(found).map(o -> new Created(o, false));
+        return found(found);
       }
       return households.byRef(store.pool(), req.householdRef()).compose(h -> {
         if (h.isEmpty()) {
@@ -110,10 +113,24 @@ public final class Orders {
     }).compose(reserved -> {
       if (reserved == OrderStore.Reserved.KEY_TAKEN) {
         // a concurrent call with the same key won: answer with its order
-        return store.existing(clientId, key, req.hash()).compose(this::get).map(o -> new Created(o, false));
+        return store.existing(clientId, key, req.hash()).compose(this::found);
       }
       metrics.created(req.channel(), region.code());
       return prepay(order, payer, channelCall).map(o -> new Created(o, true));
+    });
+  }
+
+  /**
+   * The order an earlier call with the same key made. While that call is still at the channel the order has nothing to
+   * pay with yet (no QR code, no mini-program parameters): the repeat is told to come back, not shown an order it cannot pay.
+   */
+  private Future<Created> found(UUID id) {
+    return get(id).map(o -> {
+      if ("PAYING".equals(o.getString("state")) && o.getJsonObject("payment") == null) {
+        throw Problem.conflict("order-being-prepared", "Order being prepared", "the first request with this Idempotency-Key is"
+            + " still waiting for the channel; send it again in a moment for the order with its payment", null);
+      }
+      return new Created(o, false);
     });
   }
 
