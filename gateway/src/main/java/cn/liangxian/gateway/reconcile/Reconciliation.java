@@ -426,9 +426,17 @@ public final class Reconciliation {
       }
       return pool.withTransaction(conn -> conn.preparedQuery(DONE).execute(Tuple.from(new Object[] {channel, c.merchant(), date,
               claimed, now, bill.size(), matchedLines, repaired.size(), differences, deferred}))
-          .compose(done -> AuditLog.record(conn, AuditLog.Change.of(actor, "reconciliation.run",
-              channel + "/" + c.merchant() + "/" + date, new JsonObject().put("billLines", bill.size()).put("matched", matchedLines)
-                  .put("differences", differences.size()).put("repaired", repaired)))))
+          .compose(done -> {
+            if (done.rowCount() == 0) {
+              // another run took the day over meanwhile (this one looked abandoned): the report and its audit record are that run's
+              LOG.warn("the {} reconciliation of {} for {} was taken over by another run: its result is not recorded", channel,
+                  c.merchant(), date);
+              return Future.succeededFuture();
+            }
+            return AuditLog.record(conn, AuditLog.Change.of(actor, "reconciliation.run",
+                channel + "/" + c.merchant() + "/" + date, new JsonObject().put("billLines", bill.size()).put("matched", matchedLines)
+                    .put("differences", differences.size()).put("repaired", repaired)));
+          }))
           .compose(v -> read(channel, c.merchant(), date));
     });
   }
