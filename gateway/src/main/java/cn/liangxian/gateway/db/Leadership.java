@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,17 +22,25 @@ public final class Leadership {
   private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
   // any number, the same in every instance: "LXSWEEP1"
   static final long LOCK = 0x4c58_5357_4545_5031L;
+  /** How long a check may go unanswered before the session is taken for dead (a primary lost without a word). */
+  static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
 
   private final Vertx vertx;
   private final PgConnectOptions connectOptions;
+  private final Duration answerWithin;
   // the session that holds (or tries for) the lock, opened once: a try due while it is still connecting waits for it,
   // else each would open a session of its own and one could keep the lock unseen, leading nowhere
   private Future<PgConnection> connection;
   private volatile boolean leading;
 
   public Leadership(Vertx vertx, PgConnectOptions connectOptions, MeterRegistry registry) {
+    this(vertx, connectOptions, registry, ANSWER_WITHIN);
+  }
+
+  Leadership(Vertx vertx, PgConnectOptions connectOptions, MeterRegistry registry, Duration answerWithin) {
     this.vertx = vertx;
     this.connectOptions = connectOptions;
+    this.answerWithin = answerWithin;
     Gauge.builder("liangxian_sweeper_leader", () -> leading ? 1 : 0)
         .description("1 on the instance that sweeps orders and computes the progress gauges, 0 elsewhere").register(registry);
   }
@@ -54,10 +64,14 @@ public final class Leadership {
       });
     }
     Future<PgConnection> session = connection;
-    return session.compose(c -> leading
+    // a session that stops answering (its server lost without a reset) would hold every later try, and the lead, forever:
+    // past answerWithin it is given up and closed, and the next try opens another
+    return session.compose(c -> (leading
         ? c.query("select true").execute().map(true)
         : c.preparedQuery("select pg_try_advisory_lock($1) as locked").execute(Tuple.of(LOCK))
             .map(rows -> rows.iterator().next().getBoolean("locked")))
+        .timeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS)
+        .onFailure(e -> unanswered(session, c)))
         .recover(e -> {
           LOG.warn("cannot tell whether this instance leads: {}", e.toString());
           return Future.succeededFuture(false);
@@ -76,6 +90,14 @@ public final class Leadership {
       LOG.info(lead ? "this instance now sweeps orders and computes the progress gauges" : "this instance no longer leads");
     }
     leading = lead;
+  }
+
+  private void unanswered(Future<PgConnection> session, PgConnection c) {
+    if (connection == session) {
+      connection = null;
+      now(false);
+    }
+    c.close(); // the lock goes with the session, once the server sees it closed
   }
 
   private void dropped(Future<PgConnection> c) {

@@ -74,6 +74,114 @@ class LeadershipTest {
     onLoop(b::resign);
   }
 
+  /**
+   * The primary is lost without a reset: the leader's session neither answers nor closes. The leader gives the lead up
+   * within its bound instead of waiting forever still counted as leader, and leads again through a new session once it
+   * can.
+   */
+  @Test
+  void aLeaderWhoseSessionStopsAnsweringGivesTheLeadUpAndTriesAgainOnANewSession() throws Exception {
+    try (SilentProxy proxy = new SilentProxy(db.connectOptions(1).getHost(), db.connectOptions(1).getPort())) {
+      PgConnectOptions viaProxy = named("instance-a").setHost("127.0.0.1").setPort(proxy.port());
+      Leadership a = new Leadership(vertx, viaProxy, new SimpleMeterRegistry(), java.time.Duration.ofSeconds(2));
+      assertThat(onLoop(a::tryLead)).isTrue();
+
+      proxy.silenceOpenConnections();
+      // the server has lost the session (and its lock) too: another instance leads
+      try (var c = db.connect(); var st = c.createStatement()) {
+        st.execute("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'instance-a'");
+      }
+      Leadership b = new Leadership(vertx, named("instance-b"), new SimpleMeterRegistry());
+      assertThat(onLoop(b::tryLead)).isTrue();
+
+      assertThat(onLoop(a::tryLead)).as("a check left unanswered").isFalse();
+      assertThat(a.leading()).isFalse();
+      assertThat(onLoop(a::tryLead)).as("a new session, while the other instance leads").isFalse();
+      onLoop(b::resign);
+      assertThat(onLoop(a::tryLead)).as("the lead taken again once free").isTrue();
+      onLoop(a::resign);
+    }
+  }
+
+  /**
+   * Passes bytes between the gateway and PostgreSQL until told to go silent: from then on what the open connections
+   * send is dropped and nothing is closed, as when a host vanishes. Connections made after that pass as before.
+   */
+  static final class SilentProxy implements AutoCloseable {
+    private final java.net.ServerSocket server;
+    private final java.util.List<java.net.Socket> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.Set<java.net.Socket> silent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    SilentProxy(String host, int port) throws java.io.IOException {
+      server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      daemon(() -> {
+        while (!server.isClosed()) {
+          try {
+            java.net.Socket client = server.accept();
+            java.net.Socket upstream = new java.net.Socket(host, port);
+            open.add(client);
+            open.add(upstream);
+            pump(client, upstream);
+            pump(upstream, client);
+          } catch (java.io.IOException e) {
+            return; // closed
+          }
+        }
+      });
+    }
+
+    private static void daemon(Runnable r) {
+      Thread t = new Thread(r, "silent-proxy");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    void silenceOpenConnections() {
+      silent.addAll(open);
+    }
+
+    /** Copies {@code from} to {@code to}; a connection gone silent drops what it reads, and its end is passed on to no one. */
+    private void pump(java.net.Socket from, java.net.Socket to) {
+      daemon(() -> {
+        byte[] buf = new byte[8192];
+        try {
+          int n;
+          while ((n = from.getInputStream().read(buf)) >= 0) {
+            if (!silent.contains(from)) {
+              to.getOutputStream().write(buf, 0, n);
+            }
+          }
+        } catch (java.io.IOException e) {
+          // closed from the other side
+        }
+        if (!silent.contains(from)) {
+          closeQuietly(from);
+          closeQuietly(to);
+        }
+      });
+    }
+
+    private static void closeQuietly(java.net.Socket s) {
+      try {
+        s.close();
+      } catch (java.io.IOException e) {
+        // already closed
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      server.close();
+      for (java.net.Socket s : open) {
+        s.close();
+      }
+    }
+  }
+
   @Test
   void aLeadGivenUpWhileStillConnectingIsNotTaken() throws Exception {
     Leadership a = new Leadership(vertx, named("instance-a"), new SimpleMeterRegistry());
