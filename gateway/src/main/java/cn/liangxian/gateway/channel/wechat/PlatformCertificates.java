@@ -55,11 +55,15 @@ public final class PlatformCertificates {
     return claim().compose(mine -> mine ? download() : Future.succeededFuture()).compose(x -> load());
   }
 
+  /**
+   * The turn is claimed for a minute only: an instance that stops in the middle of its download (and so never says how it
+   * went) holds the others up that long, not until the next download is due.
+   */
   private Future<Boolean> claim() {
     OffsetDateTime now = now();
     return pool.preparedQuery("insert into wechat_certificate_download (mchid, next_at) values ($1, $2) on conflict (mchid)"
             + " do update set next_at = excluded.next_at where wechat_certificate_download.next_at <= $3 returning mchid")
-        .execute(Tuple.of(mchid(), now.plus(DOWNLOAD_EVERY), now)).map(rows -> rows.size() == 1);
+        .execute(Tuple.of(mchid(), now.plus(RETRY_AFTER), now)).map(rows -> rows.size() == 1);
   }
 
   private Future<Void> download() {
@@ -67,11 +71,16 @@ public final class PlatformCertificates {
     return client.certificates()
         .compose(a -> vertx.executeBlocking(() -> CertificateDownload.verify(a, m.apiV3Key(), m.platformKeys(), clock.instant()), false))
         .compose(this::store)
+        .compose(x -> nextAt(DOWNLOAD_EVERY))
         .recover(e -> {
           LOG.warn("WeChat Pay platform certificates could not be downloaded: {}; trying again in a minute", e.getMessage());
-          return pool.preparedQuery("update wechat_certificate_download set next_at = $2 where mchid = $1")
-              .execute(Tuple.of(mchid(), now().plus(RETRY_AFTER))).mapEmpty();
+          return nextAt(RETRY_AFTER);
         });
+  }
+
+  private Future<Void> nextAt(Duration after) {
+    return pool.preparedQuery("update wechat_certificate_download set next_at = $2 where mchid = $1")
+        .execute(Tuple.of(mchid(), now().plus(after))).mapEmpty();
   }
 
   private Future<Void> store(List<CertificateDownload.Certificate> certs) {
