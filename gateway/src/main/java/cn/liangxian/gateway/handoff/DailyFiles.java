@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
@@ -20,7 +21,7 @@ import java.util.List;
  * committing across midnight), and a further one of that day for records dated it that come later: a header
  * naming the receiver, the day and the wrapped message key, a CSV row per record, a control line (count, total
  * fen), and a detached signature beside it ({@code .sig}, DER, as {@code openssl dgst -verify} reads it). Written once across instances: the
- * instance that claims the day writes it, in the transaction that marks its records FILED.
+ * instance that claims the day writes it, in the transaction that marks its records FILED, and moves it in place once that commits.
  */
 final class DailyFiles {
   static final Duration GRACE = Duration.ofMinutes(10);
@@ -51,7 +52,7 @@ final class DailyFiles {
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     OffsetDateTime todayStarts = now.minus(GRACE).atZoneSameInstant(ContributionRecord.BEIJING).toLocalDate()
         .atStartOfDay(ContributionRecord.BEIJING).toOffsetDateTime();
-    return store.fileDays(r, todayStarts).compose(days -> {
+    return placeCommitted(r).compose(x -> store.fileDays(r, todayStarts)).compose(days -> {
       Future<Integer> all = Future.succeededFuture(0);
       for (LocalDate day : days) {
         all = all.compose(n -> write(r, day, now).map(m -> n + m));
@@ -60,26 +61,74 @@ final class DailyFiles {
     });
   }
 
+  /** A file written in a transaction that committed: its name and how many records it holds. */
+  private record Written(String name, int records) {}
+
   /**
    * The day's records still waiting, locked, into the day's next file. An instance that comes second waits for the
    * first one's locks and then finds them filed: it writes nothing. Records that reach the outbox after the day's
-   * file was written (dated that day) go to a further file of the day, never nowhere.
+   * file was written (dated that day) go to a further file of the day, never nowhere. The file is written under a
+   * temporary name and moved where the receiver picks it up only once its records are marked filed: a transaction that
+   * fails leaves the receiver no file whose records would go out again in the next one.
    */
   private Future<Integer> write(Receiver r, LocalDate day, OffsetDateTime now) {
     return store.pool().withTransaction(conn -> HandoffStore.fileRecords(conn, r, day).compose(rows -> rows.isEmpty()
-        ? Future.succeededFuture(0)
+        ? Future.succeededFuture((Written) null)
         : HandoffStore.nextPart(conn, r, day).compose(part -> {
           String name = fileName(r, day, part);
           return HandoffStore.claimFile(conn, r, day, part, name, now).compose(mine -> !mine
-              ? Future.succeededFuture(0)
+              ? Future.succeededFuture((Written) null)
               : vertx.executeBlocking(() -> writeFiles(r, day, name, rows), false)
                   .compose(total -> HandoffStore.filed(conn, r, day, part, rows.stream().map(x -> x.getLong("id"))
                       .toArray(Long[]::new), name, total, now))
-                  .map(rows.size()));
-        })));
+                  .map(new Written(name, rows.size())));
+        })))
+        .compose(w -> w == null ? Future.succeededFuture(0)
+            : vertx.executeBlocking(() -> place(r, w.name()), false).map(w.records()));
   }
 
-  /** Writes the file and its signature (to temporary names, then moved in place): the control total. */
+  /**
+   * Files whose transaction committed but which are still under their temporary names (the instance that wrote them
+   * stopped before moving them): moved in place. A temporary file whose name no committed file has is left alone: it is
+   * being written, or its transaction failed and the name's next file replaces it.
+   */
+  private Future<Void> placeCommitted(Receiver r) {
+    return vertx.executeBlocking(() -> {
+      if (!Files.isDirectory(r.folder())) {
+        return List.<String>of();
+      }
+      try (var files = Files.list(r.folder())) {
+        return files.map(p -> p.getFileName().toString())
+            .filter(n -> n.startsWith("." + r.name() + "-") && n.endsWith(".csv.tmp"))
+            .map(n -> n.substring(1, n.length() - ".tmp".length())).toList();
+      }
+    }, false).compose(names -> names.isEmpty() ? Future.succeededFuture() : store.committedFiles(r, names)
+        .compose(committed -> vertx.executeBlocking(() -> {
+          for (String name : committed) {
+            place(r, name);
+          }
+          return null;
+        }, false)));
+  }
+
+  /** Moves a file and its signature from their temporary names in place (another instance may have moved them already). */
+  private static Void place(Receiver r, String name) throws IOException {
+    Path csv = r.folder().resolve(name);
+    Path sig = r.folder().resolve(name + ".sig");
+    moveIfThere(r.folder().resolve("." + name + ".sig.tmp"), sig);
+    moveIfThere(r.folder().resolve("." + name + ".tmp"), csv);
+    return null;
+  }
+
+  private static void moveIfThere(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException e) {
+      // moved already
+    }
+  }
+
+  /** Writes the file and its signature under temporary names ({@link #place} moves them in place): the control total. */
   private long writeFiles(Receiver r, LocalDate day, String name, List<Row> rows) throws IOException {
     byte[] key = AgencyEnvelope.newKey();
     StringBuilder out = new StringBuilder();
@@ -94,14 +143,8 @@ final class DailyFiles {
     out.append(CONTROL).append(',').append(rows.size()).append(',').append(total).append('\n');
     byte[] bytes = out.toString().getBytes(r.charset());
     Files.createDirectories(r.folder());
-    Path csv = r.folder().resolve(name);
-    Path sig = r.folder().resolve(name + ".sig");
-    Path tmpCsv = r.folder().resolve("." + csv.getFileName() + ".tmp");
-    Path tmpSig = r.folder().resolve("." + sig.getFileName() + ".tmp");
-    Files.write(tmpCsv, bytes);
-    Files.write(tmpSig, AgencyEnvelope.signFile(keys.privateKey(), bytes));
-    Files.move(tmpSig, sig, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    Files.move(tmpCsv, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.write(r.folder().resolve("." + name + ".tmp"), bytes);
+    Files.write(r.folder().resolve("." + name + ".sig.tmp"), AgencyEnvelope.signFile(keys.privateKey(), bytes));
     return total;
   }
 }

@@ -46,6 +46,7 @@ final class HandoffStore {
       + " and (r.created_at at time zone 'Asia/Shanghai')::date = $3 order by r.id for update of r";
   static final String FILED = "update handoff_record set state = 'FILED', file_name = $2, answered_at = $3, answer = 'filed',"
       + " attempts = attempts + 1, first_sent_at = $3 where id = any($1) and state = 'PENDING'";
+  static final String COMMITTED_FILES = "select file_name from handoff_file where receiver = $1 and file_name = any($2)";
   static final String FILE_DONE = "update handoff_file set records = $4, total_fen = $5 where receiver = $1 and day = $2 and part = $3";
   // what is waiting, through the partial indexes: the records still to send and those refused are few, while the
   // table keeps every record of the window (millions in a province by its end), so no count reads it whole
@@ -118,6 +119,12 @@ final class HandoffStore {
       OffsetDateTime now) {
     return conn.preparedQuery(FILED).execute(Tuple.of(ids, name, now))
         .compose(x -> conn.preparedQuery(FILE_DONE).execute(Tuple.of(r.name(), day, part, ids.length, totalFen))).mapEmpty();
+  }
+
+  /** Of these file names of the receiver, those whose file's transaction committed. */
+  Future<List<String>> committedFiles(Receiver r, List<String> names) {
+    return pool.preparedQuery(COMMITTED_FILES).execute(Tuple.of(r.name(), (Object) names.toArray(String[]::new)))
+        .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(x -> x.getString("file_name")).toList());
   }
 
   /** The outbox's gauges; {@code filed}: the "region/insurance" of the receivers given daily files. */

@@ -328,6 +328,51 @@ class HandoffDeliveryTest {
   }
 
   /**
+   * The transaction that marks a day's records filed fails at its commit: no file of that day is left where the agency
+   * picks files up, so the records written again into the day's file are delivered once. A file whose transaction
+   * committed but which was not yet moved in place (the instance stopped in between) is moved in place by the next round.
+   */
+  @Test
+  void aDaysFileIsInPlaceOnlyOnceItsRecordsAreMarkedFiled() throws Exception {
+    java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
+    java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(7);
+    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(10, 0).atZone(beijing).toInstant()));
+    JsonObject o = f.pay(f.household("320682")[0], "赵一", "wechat");
+    f.sql("create sequence refused_commits");
+    f.sql("create function refuse_commit() returns trigger language plpgsql as $$"
+        + " begin perform nextval('refused_commits'); raise exception 'commit refused'; end $$");
+    f.sql("create constraint trigger refuse_commit after insert on handoff_file deferrable initially deferred"
+        + " for each row execute function refuse_commit()");
+    String name = "rg-medical-" + day + ".csv";
+    java.nio.file.Path csv = f.files.resolve(name);
+    java.nio.file.Path sig = f.files.resolve(name + ".sig");
+    try {
+      f.g.clock.advance(Duration.between(f.g.clock.instant(), day.plusDays(1).atTime(0, 30).atZone(beijing).toInstant()));
+      Eventually.until("a day's file whose commit was refused", () -> f.count("select case when is_called then last_value else 0 end"
+          + " from refused_commits") >= 2);
+      assertThat(inOrder(o, "state = 'PENDING'")).isEqualTo(2);
+      assertThat(csv).as("a file whose records are not filed").doesNotExist();
+      assertThat(sig).doesNotExist();
+    } finally {
+      f.sql("drop trigger refuse_commit on handoff_file");
+      f.sql("drop function refuse_commit()");
+      f.sql("drop sequence refused_commits");
+    }
+    Eventually.until("the day's file", () -> inOrder(o, "state = 'FILED'") == 2);
+    Eventually.until("the day's file in place", () -> java.nio.file.Files.exists(csv));
+    assertThat(inOrder(o, "file_name = '" + name + "'")).isEqualTo(2);
+    assertThat(openssl(f.keys.resolve("handoff-key.pub.pem"), sig, csv)).contains("Verified OK");
+
+    // as if the instance had stopped between its commit and moving the files in place
+    byte[] written = java.nio.file.Files.readAllBytes(csv);
+    java.nio.file.Files.move(sig, f.files.resolve("." + name + ".sig.tmp"));
+    java.nio.file.Files.move(csv, f.files.resolve("." + name + ".tmp"));
+    Eventually.until("the committed file moved in place", () -> java.nio.file.Files.exists(csv) && java.nio.file.Files.exists(sig));
+    assertThat(java.nio.file.Files.readAllBytes(csv)).isEqualTo(written);
+    assertThat(openssl(f.keys.resolve("handoff-key.pub.pem"), sig, csv)).contains("Verified OK");
+  }
+
+  /**
    * A paid item whose record went missing is given one by the day's reconciliation, dated the day it was paid: after
    * that day's file was written. It goes to a further file of the day, not nowhere.
    */
