@@ -61,7 +61,7 @@ public final class Recovery {
     return switch (e.step()) {
       case INTENT -> gateway.createOrder(e.key(), e.request()).compose(
           o -> write(() -> journal.order(e.key(), o.getString("id"))).compose(v -> settle(e.key(), o.getString("id"), o, true)), err -> {
-        if (err instanceof GatewayException g && g.status() >= 400 && g.status() < 500) {
+        if (err instanceof GatewayException g && g.notCarriedOut() && g.status() < 500) {
           return close(e.key(), "never created: " + g.status());
         }
         return retryLater(e, err);

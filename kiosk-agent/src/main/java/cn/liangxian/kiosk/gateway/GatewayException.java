@@ -34,8 +34,19 @@ public class GatewayException extends RuntimeException {
    * A request that timed out, or failed otherwise on the way (a database failing over), may have been carried out.
    */
   public boolean notCarriedOut() {
-    return (status >= 400 && status < 500) || (status == 503 && NOTHING_DONE.contains(type));
+    return (status >= 400 && status < 500 && !beingPrepared()) || (status == 503 && NOTHING_DONE.contains(type));
   }
+
+  /**
+   * The same order asked again while the gateway still makes its first request's payment (409 order-being-prepared):
+   * the order exists; asked again shortly with the same Idempotency-Key, it comes back with its payment.
+   */
+  public boolean beingPrepared() {
+    return status == 409 && BEING_PREPARED.equals(type);
+  }
+
+  /** The problem type of an order whose payment the gateway is still making. */
+  public static final String BEING_PREPARED = "https://liangxian.cn/problems/order-being-prepared";
 
   /** The problem type of the gateway's admission control, which turned the request away before doing anything. */
   public static final String BUSY = "https://liangxian.cn/problems/busy";
@@ -44,7 +55,7 @@ public class GatewayException extends RuntimeException {
 
   /** The gateway is busy (503) or this kiosk asks too often (429): the same request may be tried again shortly. */
   public boolean tryAgainShortly() {
-    return status == 429 || status == 503;
+    return status == 429 || status == 503 || beingPrepared();
   }
 
   public int status() {

@@ -22,6 +22,7 @@ import cn.liangxian.kiosk.journal.Journal;
 import cn.liangxian.kiosk.journal.OrderJournal;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import cn.liangxian.kiosk.gateway.GatewayException;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -182,5 +183,22 @@ class RecoveryTest {
     settle();
     assertThat(journal.open()).isEmpty();
     assertThat(printer.printed()).isEmpty();
+  }
+
+  @Test
+  void anIntentWhoseOrderIsStillBeingPreparedIsAskedAgainNotClosed() throws Exception {
+    // the first request made the order and is still at the channel: the repeat is told to come back in a second
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).inScenario("prepay").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(aResponse().withStatus(409).withHeader("Retry-After", "1").withHeader("Content-Type", "application/problem+json")
+            .withBody("{\"type\":\"" + GatewayException.BEING_PREPARED + "\",\"title\":\"Order being prepared\",\"status\":409}"))
+        .willSetStateTo("prepared"));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).inScenario("prepay").whenScenarioStateIs("prepared")
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+            .withBody(KioskFlowTest.resource("order-paid.json"))));
+    journal.intent("k3", new JsonObject().put("householdRef", "h"));
+    settle();
+    assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders")))).hasSize(2);
+    assertThat(printer.printed()).as("the order found again, paid, and its receipt printed").hasSize(1);
+    assertThat(journal.open()).isEmpty();
   }
 }
