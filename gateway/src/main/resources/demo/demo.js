@@ -197,8 +197,15 @@ function renderFamily() {
       sw.onchange = () => toggle(key, items.get(key));
       cells.append(el('label', { class: 'cell' }, el('span', { class: 'cell-bd', text: `${it.year}年${INS[it.insurance]}` }),
         el('span', { class: 'cell-ft amount', text: yuan(fenOf(it, sel || { tier: defaultTier(it) })) }), sw));
+      const chosenTier = it.tiers && it.tiers.length ? tierOf(it, sel ? sel.tier : defaultTier(it)) : null;
+      const cover = (chosenTier && chosenTier.coverageStart) || it.coverageStart;
+      if (it.insurance === 'medical' && cover && !cover.endsWith('-01-01')) {
+        // cover that does not start with the year (a late payment's wait, a newborn's birth): said before paying
+        cells.append(el('div', { class: 'cell why cover' }, el('span', { class: 'cell-bd',
+          text: `医保待遇自${cover.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}起享受` })));
+      }
       if (it.tiers && it.tiers.length) {
-        const t = tierOf(it, sel ? sel.tier : defaultTier(it));
+        const t = chosenTier;
         cells.append(el('div', { class: 'cell access', 'data-tier-for': mem.ref, onclick: () => openTiers(mem, it, key) },
           el('span', { class: 'cell-bd', text: '缴费档次' }), el('span', { class: 'cell-ft', text: it.insurance === 'pension' ? `${t.tier}元档 · 补贴${yuan(t.subsidyFen)}` : `${t.tier}元档` })));
       }

@@ -56,6 +56,29 @@ class PhoneDemoTest {
     assertThat(phone.visible("#pay")).isFalse();
   }
 
+  /** Paying after the window, the resident reads when medical cover starts before paying, as at the kiosk. */
+  @Test
+  void aLatePaymentSaysWhenMedicalCoverStarts() throws Exception {
+    // 河东区 without the demo's pinned pay date, so that the clock decides it
+    Path config = dir.resolve("gateway.yaml");
+    String pinned = "{code: \"371312\", book: hedong-2020.yaml, payDate: 2019-12-15}";
+    String shipped = java.nio.file.Files.readString(TestGateway.repo().resolve("config/gateway.yaml"));
+    assertThat(shipped).contains(pinned);
+    java.nio.file.Files.writeString(config, shipped.replace(pinned, "{code: \"371312\", book: hedong-2020.yaml}"));
+    g.close();
+    g = Fixture.load(new TestGateway(java.util.Map.of("GATEWAY_CONFIG", config.toString())));
+    phone.open("http://127.0.0.1:" + g.gateway.httpPort() + "/demo/");
+    g.clock.advance(java.time.Duration.between(g.clock.instant(), java.time.Instant.parse("2020-01-10T02:00:00Z")));
+    String cover = g.lookup(Fixture.ZHANG, "张三").getJsonArray("members").stream().map(m -> (io.vertx.core.json.JsonObject) m)
+        .filter(m -> m.getString("idNumber").endsWith(Fixture.ZHANG.substring(14))) // not 王奶奶, whom 低保 covers all year
+        .flatMap(m -> m.getJsonArray("insurances").stream().map(i -> (io.vertx.core.json.JsonObject) i))
+        .filter(i -> i.getString("insurance").equals("medical")).findFirst().orElseThrow().getString("coverageStart");
+    assertThat(cover).as("a late payment's wait in this region's book").isNotNull().doesNotEndWith("-01-01");
+    java.time.LocalDate d = java.time.LocalDate.parse(cover);
+    lookUpZhang();
+    assertThat(phone.text("#family")).contains("医保待遇自" + d.getYear() + "年" + d.getMonthValue() + "月" + d.getDayOfMonth() + "日起享受");
+  }
+
   /** Every button and link a finger taps is at least 44 px either way (a switch or radio is tapped by its whole row). */
   @Test
   void everyButtonIsBigEnoughForAFinger() throws Exception {
