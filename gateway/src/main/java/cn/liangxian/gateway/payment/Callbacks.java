@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/callbacks/wechatpay} and {@code /alipay}: verify on the raw body, cross-check
- * merchant, app (and Alipay's seller), apply once, answer fast. A duplicate is answered with success, and
+ * merchant, app (and Alipay's seller), WeChat Pay's currency, apply once, answer fast. A duplicate is answered with success, and
  * so is a verified payment its order cannot take (another amount, an order no longer paying): it is
  * recorded and refunded ({@link Payments}). A forged, stale, tampered callback, or one for another
  * merchant or an unknown order, changes nothing, is stored for audit, counted, and answered with failure.
@@ -115,6 +115,11 @@ public final class Callbacks {
         : wechat.mchid().equals(res.path("mchid").asText()) && wechat.appId().equals(res.path("appid").asText());
     if (!ours) {
       refuseWechat(ctx, "wechat", true, "wrong_merchant", headers, body, OutTradeNo.orderId(outTradeNo), 400);
+      return;
+    }
+    // an amount is the order's only in yuan: a total in another currency is refused as another merchant's is
+    if (!"CNY".equals(res.path("amount").path("currency").asText())) {
+      refuseWechat(ctx, "wechat", true, "wrong_currency", headers, body, OutTradeNo.orderId(outTradeNo), 400);
       return;
     }
     if (!"SUCCESS".equals(res.path("trade_state").asText())) {

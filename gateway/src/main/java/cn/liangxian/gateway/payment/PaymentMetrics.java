@@ -49,7 +49,7 @@ public final class PaymentMetrics {
   /** Why Callbacks refuses a notification of this channel: its verification's rejections, then the payment's. */
   private static Stream<String> refusals(String channel) {
     Stream<String> unverified = switch (channel) {
-      case "wechat" -> Stream.concat(Arrays.stream(Notification.Rejection.values()).map(Enum::name), Stream.of("WRONG_MERCHANT"));
+      case "wechat" -> Stream.concat(Arrays.stream(Notification.Rejection.values()).map(Enum::name), Stream.of("WRONG_MERCHANT", "WRONG_CURRENCY"));
       case "unionpay" -> Arrays.stream(UnionPayNotification.Rejection.values()).map(Enum::name);
       default -> Arrays.stream(AlipayNotification.Rejection.values()).map(Enum::name);
     };

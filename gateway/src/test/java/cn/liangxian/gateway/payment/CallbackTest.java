@@ -71,6 +71,11 @@ class CallbackTest {
     assertThat(send(paid.copy().put("out_trade_no", UUID.randomUUID().toString().replace("-", "")), 0, null, false)).isEqualTo(400);
     assertThat(lastOutcome()).isEqualTo("unknown_order");
 
+    // the right amount in another currency is not the order's amount
+    JsonObject dollars = paid.copy().put("amount", paid.getJsonObject("amount").copy().put("currency", "USD").put("payer_currency", "USD"));
+    assertThat(send(dollars, 0, null, false)).isEqualTo(400);
+    assertThat(lastOutcome()).isEqualTo("wrong_currency");
+
     assertThat(send(paid, -400, null, false)).isEqualTo(401);
     assertThat(lastOutcome()).isEqualTo("stale_timestamp (unverified)");
 
