@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The bytes of request bodies one process holds at once, shared by its event loops. Before a body is
  * read its size (Content-Length, else the route's whole limit) is reserved; a body that would not fit
  * is answered 503 with Retry-After before a byte of it is read, and the reservation is given back when
- * the exchange ends. So a few dozen clients sending large bodies cannot exhaust the heap.
+ * the exchange ends. So a few dozen clients sending large bodies cannot exhaust the heap. Callbacks (and
+ * health checks) are counted but never refused, as {@link Admission} treats them.
  */
 public final class BodyBudget {
   private final long budget;
@@ -38,7 +39,11 @@ public final class BodyBudget {
         ctx.fail(new Problem(413, "body-too-large", "Request body too large", "the request body exceeds " + limit + " bytes"));
         return;
       }
-      if (size > 0 && !reserve(size)) {
+      // a channel's callback is never turned away for load (its body is bounded by the limit all the same)
+      boolean never = RouteClass.of(ctx.request().method(), ctx.normalizedPath()).shedding() == RouteClass.Shedding.NEVER;
+      if (size > 0 && never) {
+        held.addAndGet(size);
+      } else if (size > 0 && !reserve(size)) {
         refused.increment();
         ctx.response().putHeader("Retry-After", Integer.toString(retryAfterSeconds));
         ctx.fail(new Problem(503, "bodies-busy", "系统正忙，请稍后再试",

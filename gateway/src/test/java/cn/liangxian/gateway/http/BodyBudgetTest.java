@@ -85,6 +85,31 @@ class BodyBudgetTest {
   }
 
   @Test
+  void aCallbackIsReadEvenWhileTheBudgetIsSpent() throws Exception {
+    String token = g.adminToken();
+    try (Socket upload = new Socket("127.0.0.1", g.gateway.httpPort())) {
+      upload.setSoTimeout(20_000);
+      // all but a few hundred bytes of the budget held by an upload still arriving
+      upload.getOutputStream().write(uploadHead(token, 1_048_000).getBytes(StandardCharsets.ISO_8859_1));
+      upload.getOutputStream().write("region_code,township\n".getBytes(StandardCharsets.UTF_8));
+      upload.getOutputStream().flush();
+      Eventually.until("the upload's body reserved", this::bodiesHeld, n -> n == 1_048_000);
+      // a notification (here one without its signature headers) is read and answered as such, never turned away for load
+      byte[] body = ("{\"id\":\"EV-1\",\"summary\":\"" + "x".repeat(1000) + "\"}").getBytes(StandardCharsets.UTF_8);
+      try (Socket callback = new Socket("127.0.0.1", g.gateway.httpPort())) {
+        callback.setSoTimeout(20_000);
+        OutputStream out = callback.getOutputStream();
+        out.write(("POST /api/v1/callbacks/wechatpay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+            + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
+        out.flush();
+        assertThat(answer(callback.getInputStream())).startsWith("HTTP/1.1 401 ");
+      }
+    }
+    Eventually.until("the budget given back", this::bodiesHeld, n -> n == 0);
+  }
+
+  @Test
   void aBodyBeyondTheBudgetIsRefusedAtOnceAndTheBudgetComesBackWhenTheConnectionGoes() throws Exception {
     String token = g.adminToken();
     try (Socket first = new Socket("127.0.0.1", g.gateway.httpPort())) {
