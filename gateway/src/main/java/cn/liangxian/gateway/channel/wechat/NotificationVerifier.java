@@ -45,8 +45,10 @@ public final class NotificationVerifier {
     } catch (NumberFormatException e) {
       return new Notification.Rejected(Notification.Rejection.STALE_TIMESTAMP, "timestamp is not a number");
     }
-    long skew = Math.abs(clock.instant().getEpochSecond() - seconds);
-    if (skew > MAX_SKEW.toSeconds()) {
+    // a difference so large that it overflows (a timestamp near Long.MIN_VALUE) is stale, never fresh
+    long now = clock.instant().getEpochSecond();
+    long skew = seconds > now ? seconds - now : now - seconds;
+    if (skew < 0 || skew > MAX_SKEW.toSeconds()) {
       return new Notification.Rejected(Notification.Rejection.STALE_TIMESTAMP, "timestamp is " + skew + " s off");
     }
     Optional<PublicKey> key = merchant.platformKeys().get(serial);

@@ -92,6 +92,10 @@ class NotificationVerifierTest {
     String future = Long.toString(NOW + 301);
     assertThat(rejection(verify(future, "n", sign(platform, future, "n", body), serial, body)))
         .isEqualTo(Notification.Rejection.STALE_TIMESTAMP);
+    // so far off that the difference overflows a long: as stale as any
+    String ancient = Long.toString(NOW + Long.MIN_VALUE);
+    assertThat(rejection(verify(ancient, "n", sign(platform, ancient, "n", body), serial, body)))
+        .isEqualTo(Notification.Rejection.STALE_TIMESTAMP);
     assertThat(rejection(verify(ts, "n", sign(platform, ts, "n", body), "UNKNOWN", body)))
         .isEqualTo(Notification.Rejection.UNKNOWN_SERIAL);
     assertThat(rejection(verify(null, "n", "x", serial, body))).isEqualTo(Notification.Rejection.MISSING_HEADERS);
