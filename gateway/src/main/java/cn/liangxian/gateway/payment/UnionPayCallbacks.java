@@ -65,7 +65,7 @@ public final class UnionPayCallbacks {
       if (ar.result() instanceof UnionPayNotification.Rejected r) {
         // past the signature, a wrong merchant or amount is UnionPay's word all the same
         boolean signed = r.reason() == UnionPayNotification.Rejection.WRONG_MERCHANT
-            || r.reason() == UnionPayNotification.Rejection.BAD_AMOUNT;
+            || r.reason() == UnionPayNotification.Rejection.WRONG_CURRENCY || r.reason() == UnionPayNotification.Rejection.BAD_AMOUNT;
         refuse(ctx, signed, r.reason().name().toLowerCase(), body, null);
         return;
       }

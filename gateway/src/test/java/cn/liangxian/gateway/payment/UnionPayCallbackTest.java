@@ -124,6 +124,13 @@ class UnionPayCallbackTest {
     assertThat(send(otherMerchant)).isEqualTo(400);
     assertThat(lastOutcome()).isEqualTo("wrong_merchant");
 
+    // the order's amount in US dollars (ISO 4217 840), signed by UnionPay all the same
+    Map<String, String> dollars = new LinkedHashMap<>(real);
+    dollars.put("currencyCode", "840");
+    unionpay.sign(dollars);
+    assertThat(send(dollars)).isEqualTo(400);
+    assertThat(lastOutcome()).isEqualTo("wrong_currency");
+
     Map<String, String> forged = new LinkedHashMap<>(real);
     new UnionPayPlatform(now).sign(forged); // a forger's own root and middle, UnionPay's name
     assertThat(send(forged)).isEqualTo(400);

@@ -10,11 +10,11 @@ import java.util.Optional;
  * A UnionPay asynchronous notification (form fields to {@code backUrl}), verified: the
  * {@code signPubKeyCert} must chain to UnionPay's certificates and be valid now (an old notification
  * signed by a certificate since expired is stale), the signature must cover every field, and it must name
- * our merchant. Blocking (certificate path and RSA): run it on a worker.
+ * our merchant and renminbi. Blocking (certificate path and RSA): run it on a worker.
  */
 public sealed interface UnionPayNotification {
 
-  enum Rejection { MISSING_FIELDS, UNTRUSTED_CERTIFICATE, BAD_SIGNATURE, WRONG_MERCHANT, BAD_AMOUNT }
+  enum Rejection { MISSING_FIELDS, UNTRUSTED_CERTIFICATE, BAD_SIGNATURE, WRONG_MERCHANT, WRONG_CURRENCY, BAD_AMOUNT }
 
   /**
    * @param txnType 01 a payment, 04 a refund
@@ -50,6 +50,10 @@ public sealed interface UnionPayNotification {
     }
     if (!merchant.merId().equals(fields.get("merId"))) {
       return new Rejected(Rejection.WRONG_MERCHANT, "merId " + fields.get("merId"));
+    }
+    // txnAmt is fen only in renminbi (ISO 4217 numeric 156)
+    if (!"156".equals(fields.get("currencyCode"))) {
+      return new Rejected(Rejection.WRONG_CURRENCY, "currencyCode " + fields.get("currencyCode"));
     }
     long fen;
     try {
