@@ -131,6 +131,13 @@ class UnionPayCallbackTest {
     assertThat(send(dollars)).isEqualTo(400);
     assertThat(lastOutcome()).isEqualTo("wrong_currency");
 
+    // UnionPay's own name of the transaction missing: the payment could not be told from its own re-delivery
+    Map<String, String> nameless = new LinkedHashMap<>(real);
+    nameless.remove("queryId");
+    unionpay.sign(nameless);
+    assertThat(send(nameless)).isEqualTo(400);
+    assertThat(lastOutcome()).startsWith("missing_fields");
+
     Map<String, String> forged = new LinkedHashMap<>(real);
     new UnionPayPlatform(now).sign(forged); // a forger's own root and middle, UnionPay's name
     assertThat(send(forged)).isEqualTo(400);

@@ -25,7 +25,8 @@ public sealed interface AlipayNotification {
   record Rejected(Rejection reason, String detail) implements AlipayNotification {}
 
   static AlipayNotification verify(AlipayMerchant merchant, Map<String, String> fields) {
-    for (String f : new String[] {"sign", "app_id", "out_trade_no", "trade_status", "total_amount"}) {
+    // trade_no is the payment's one name: a payment without it could not be told from its own re-delivery
+    for (String f : new String[] {"sign", "app_id", "out_trade_no", "trade_no", "trade_status", "total_amount"}) {
       String v = fields.get(f);
       if (v == null || v.isEmpty()) {
         return new Rejected(Rejection.MISSING_FIELDS, "no " + f);

@@ -35,7 +35,8 @@ public sealed interface UnionPayNotification {
   record Rejected(Rejection reason, String detail) implements UnionPayNotification {}
 
   static UnionPayNotification verify(UnionPayMerchant merchant, Map<String, String> fields, Instant now) {
-    for (String f : new String[] {"signature", "signPubKeyCert", "merId", "orderId", "txnType", "respCode", "txnAmt"}) {
+    // queryId is the transaction's one name: a payment without it could not be told from its own re-delivery
+    for (String f : new String[] {"signature", "signPubKeyCert", "merId", "orderId", "txnType", "respCode", "txnAmt", "queryId"}) {
       String v = fields.get(f);
       if (v == null || v.isEmpty()) {
         return new Rejected(Rejection.MISSING_FIELDS, "no " + f);

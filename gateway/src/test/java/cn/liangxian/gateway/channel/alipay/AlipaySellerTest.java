@@ -76,4 +76,14 @@ class AlipaySellerTest {
     assertThat(AlipayNotification.verify(noSeller, signed("2021000000000001", "2088999999999999")))
         .isInstanceOf(AlipayNotification.Verified.class);
   }
+
+  /** Alipay's trade number names the payment: one without it would be a second payment at every re-delivery. */
+  @Test
+  void aPaymentWithoutAlipaysTradeNumberIsRefused() {
+    Map<String, String> f = signed("2021000000000001", "2088000000000001");
+    f.remove("trade_no");
+    f.put("sign", AlipaySignatures.signNotification(alipay.getPrivate(), f));
+    assertThat(AlipayNotification.verify(MERCHANT, f)).extracting(n -> ((AlipayNotification.Rejected) n).reason())
+        .isEqualTo(AlipayNotification.Rejection.MISSING_FIELDS);
+  }
 }
