@@ -115,23 +115,11 @@ class OrderLongPollTest {
   void aChangeMadeWhileTheListeningConnectionWasDownWakesTheWaiterOnceItIsBack() throws Exception {
     Future<HttpResponse<Buffer>> waiting = poll("?waitSeconds=25");
     Eventually.until("the request waiting", this::waiters, l -> l.endsWith(" 1.0"));
-    String database = g.db.connectOptions(1).getDatabase();
-    // from the server's own database: a database's connections cannot be disallowed from inside it
-    try (var c = TestGateway.server().connect(); var st = c.createStatement()) {
-      st.execute("alter database " + database + " allow_connections false");
-      try {
-        try (var rs = st.executeQuery("select count(pg_terminate_backend(pid)) from pg_stat_activity"
-            + " where datname = '" + database + "' and query like 'LISTEN%'")) {
-          rs.next();
-          assertThat(rs.getLong(1)).as("listening connections ended").isEqualTo(1);
-        }
-        // the change is made, and announced, while nobody listens: the announcement is lost
-        HttpResponse<Buffer> cancelled = g.post("/api/v1/orders/" + order.getString("id") + "/cancel", new JsonObject());
-        assertThat(cancelled.statusCode()).as(cancelled.bodyAsString()).isEqualTo(200);
-      } finally {
-        st.execute("alter database " + database + " allow_connections true");
-      }
-    }
+    g.withListeningLost(1, () -> {
+      // the change is made, and announced, while nobody listens: the announcement is lost
+      HttpResponse<Buffer> cancelled = g.post("/api/v1/orders/" + order.getString("id") + "/cancel", new JsonObject());
+      assertThat(cancelled.statusCode()).as(cancelled.bodyAsString()).isEqualTo(200);
+    });
     // awaited for less than the 25 s asked: the reconnection woke it, not the timer
     HttpResponse<Buffer> r = waiting.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     assertThat(r.bodyAsJsonObject().getString("state")).isEqualTo("CANCELLED");

@@ -44,6 +44,35 @@ public final class TestGateway implements AutoCloseable {
   private final Vertx clientVertx = Vertx.vertx();
 
   /** The shared embedded server, started once per test run. */
+  /**
+   * Runs {@code meanwhile} while this database's listening connections are lost and cannot come back (new connections
+   * refused; the pools' open ones still serve), then lets them reconnect; {@code listening} is how many must end.
+   */
+  public void withListeningLost(int listening, ThrowingRunnable meanwhile) throws Exception {
+    String database = db.connectOptions(1).getDatabase();
+    // from the server's own database: a database's connections cannot be disallowed from inside it
+    try (var c = server().connect(); var st = c.createStatement()) {
+      st.execute("alter database " + database + " allow_connections false");
+      try {
+        try (var rs = st.executeQuery("select count(pg_terminate_backend(pid)) from pg_stat_activity"
+            + " where datname = '" + database + "' and query like 'LISTEN%'")) {
+          rs.next();
+          if (rs.getLong(1) != listening) {
+            throw new AssertionError("listening connections ended: " + rs.getLong(1) + ", expected " + listening);
+          }
+        }
+        meanwhile.run();
+      } finally {
+        st.execute("alter database " + database + " allow_connections true");
+      }
+    }
+  }
+
+  /** A step of a test that may throw. */
+  public interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
   public static synchronized Database server() throws Exception {
     if (server == null) {
       Path dir = Files.createTempDirectory("gateway-test-");
