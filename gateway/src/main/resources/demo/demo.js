@@ -330,7 +330,10 @@ async function paySheet() {
     el('div', { class: 'pay-amount', id: 'sheetAmount', text: yuan(shown.totalFen) }),
     el('div', { class: 'cell' }, el('span', { class: 'cell-bd', text: '收款方' }), el('span', { class: 'cell-ft', text: '城乡居民两险（演示）' })),
     el('div', { class: 'cell' }, el('span', { class: 'cell-bd', text: '商品' }), el('span', { class: 'cell-ft', text: shown.description || '' })),
-    el('div', { class: 'btn-area' }, el('button', { id: 'confirmPay', class: 'btn primary ' + order.channel, text: '确认支付', onclick: async () => {
+    el('div', { class: 'btn-area' }, el('button', { id: 'confirmPay', class: 'btn primary ' + order.channel, text: '确认支付', onclick: async (ev) => {
+      // a second tap (old fingers often give two) neither pays again nor starts a second wait that clears the first
+      if (ev.currentTarget.disabled) return;
+      ev.currentTarget.disabled = true;
       try {
         await sheetCall(true);
       } catch (e) { closeSheets(); settle(e.message); return; }
@@ -355,8 +358,20 @@ function resultPage(icon, mark, title, amount, note) {
   show('result', '缴费结果');
 }
 
-// once the channel has taken the money the resident waits here, never back where 继续支付 and 取消订单 are offered
+// one look at an order's result at a time: a second (刷新结果 tapped twice) would clear the page the first fills
+let looking = null;
 async function result() {
+  if (looking === order.id) return;
+  looking = order.id;
+  try {
+    await lookAtResult();
+  } finally {
+    looking = null;
+  }
+}
+
+// once the channel has taken the money the resident waits here, never back where 继续支付 and 取消订单 are offered
+async function lookAtResult() {
   resultPage('wait', '…', '已付款，正在确认结果', '', '请稍候，不要重复付款');
   let o;
   let r;

@@ -241,7 +241,9 @@ class RealGatewayEndToEndTest {
         + " body: JSON.stringify(p)}); return r.status + ' ' + (await r.json()).errMsg; })()");
     assertThat(forged).isEqualTo("400 requestPayment:fail 支付验证签名失败");
     browser.touch("#confirmPay");
-    KioskBrowser.waitFor(() -> browser.text("#resultTitle").equals("支付成功") && !browser.page.eval("document.querySelector('#result').className").toString().contains("hidden"));
+    // the result page and the receipt on it, filled once the gateway has the payment
+    KioskBrowser.waitFor(() -> browser.text("#resultTitle").equals("支付成功") && !browser.page.eval("document.querySelector('#result').className").toString().contains("hidden")
+        && !browser.text("#channelName").isEmpty());
     assertThat(browser.text("#channelName")).isEqualTo("微信支付");
     assertThat(browser.text("#paidAt")).matches("\\d{4}年\\d{1,2}月\\d{1,2}日 \\d\\d:\\d\\d:\\d\\d");
     browser.shot("phone-5-result");
