@@ -267,17 +267,13 @@ public final class Reconciliation {
       return w.client().tradeBill(date).map(b -> {
         List<Line> out = new ArrayList<>();
         for (TradeBill.Row r : b.rows()) {
-          if (r.problem() != null) {
-            out.add(new Line(false, r.outTradeNo(), r.transactionId(), 0, r.problem()));
-          } else if (r.tradeState().equals("REFUND")) {
-            out.add(new Line(true, r.outTradeNo(), r.outRefundNo(), r.refundFen()));
-          } else if (r.tradeState().equals("SUCCESS")) {
-            out.add(new Line(false, r.outTradeNo(), r.transactionId(), r.settledFen()));
-          } else {
-            // a line cut short or of a state we do not take: reported, never skipped
-            out.add(new Line(false, r.outTradeNo(), r.transactionId(), r.settledFen(),
-                "trade state '" + r.tradeState() + "' is neither SUCCESS nor REFUND"));
-          }
+          // a line that cannot be read keeps what it says it is (a refund is matched with our refund, never with the
+          // payment); one cut short or of a state we do not take is reported, never skipped
+          boolean refund = r.tradeState().equals("REFUND");
+          String problem = r.problem() != null || refund || r.tradeState().equals("SUCCESS") ? r.problem()
+              : "trade state '" + r.tradeState() + "' is neither SUCCESS nor REFUND";
+          out.add(refund ? new Line(true, r.outTradeNo(), r.outRefundNo(), r.refundFen(), problem)
+              : new Line(false, r.outTradeNo(), r.transactionId(), r.settledFen(), problem));
         }
         return out;
       });
@@ -286,8 +282,8 @@ public final class Reconciliation {
       return a.client().bill(date).map(b -> {
         List<Line> out = new ArrayList<>();
         for (AlipayBill.Row r : b.rows()) {
-          boolean refund = r.refund() && r.problem() == null;
-          out.add(new Line(refund, r.outTradeNo(), refund ? r.refundRequestNo() : r.tradeNo(), r.amountFen(), r.problem()));
+          // a refund line that cannot be read is still a refund's: matched with our refund, never with the payment
+          out.add(new Line(r.refund(), r.outTradeNo(), r.refund() ? r.refundRequestNo() : r.tradeNo(), r.amountFen(), r.problem()));
         }
         return out;
       });
