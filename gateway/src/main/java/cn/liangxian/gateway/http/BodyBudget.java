@@ -39,11 +39,10 @@ public final class BodyBudget {
         ctx.fail(new Problem(413, "body-too-large", "Request body too large", "the request body exceeds " + limit + " bytes"));
         return;
       }
-      // a channel's callback is never turned away for load (its body is bounded by the limit all the same)
+      // a channel's callback is not turned away because uploads hold the budget: it may go over it by a quarter, which
+      // still bounds what anyone posting to those paths (before any signature is checked) can make the process hold
       boolean never = RouteClass.of(ctx.request().method(), ctx.normalizedPath()).shedding() == RouteClass.Shedding.NEVER;
-      if (size > 0 && never) {
-        held.addAndGet(size);
-      } else if (size > 0 && !reserve(size)) {
+      if (size > 0 && !reserve(size, never ? budget + budget / 4 : budget)) {
         refused.increment();
         ctx.response().putHeader("Retry-After", Integer.toString(retryAfterSeconds));
         ctx.fail(new Problem(503, "bodies-busy", "系统正忙，请稍后再试",
@@ -77,9 +76,13 @@ public final class BodyBudget {
   }
 
   boolean reserve(long size) {
+    return reserve(size, budget);
+  }
+
+  private boolean reserve(long size, long bound) {
     while (true) {
       long now = held.get();
-      if (now + size > budget) {
+      if (now + size > bound) {
         return false;
       }
       if (held.compareAndSet(now, now + size)) {
