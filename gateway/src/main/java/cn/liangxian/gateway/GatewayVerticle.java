@@ -250,6 +250,7 @@ final class GatewayVerticle extends VerticleBase {
     timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> leadership.tryLead().compose(leads -> !leads
         ? Future.succeededFuture()
         : step("order sweep", "expiry", recovery::expireDue)
+            .compose(x -> step("order sweep", "stranded orders", recovery::failStranded))
             .compose(x -> step("order sweep", "stuck-order queries", recovery::queryStuck))
             .compose(x -> step("order sweep", "refunds", refunds::retryDue))
             .compose(x -> step("order sweep", "callback log pruning", callbackLog::prune))

@@ -15,6 +15,7 @@ public final class OrderMetrics {
     for (String channel : List.of("wechat", "alipay", "unionpay")) {
       regions.forEach(region -> registry.counter("liangxian_order_events", "event", "created", "channel", channel, "region", region));
       registry.counter("liangxian_order_events", "event", "expired", "channel", channel, "region", "");
+      registry.counter("liangxian_order_events", "event", "stranded", "channel", channel, "region", "");
     }
   }
 
@@ -25,6 +26,11 @@ public final class OrderMetrics {
 
   public void conflict() {
     registry.counter("liangxian_order_conflicts").increment();
+  }
+
+  /** An order left without its payment by an instance that stopped while making it, given up ({@code Orders.PREPARE_AT_MOST}). */
+  public void stranded(String channel) {
+    registry.counter("liangxian_order_events", "event", "stranded", "channel", channel, "region", "").increment();
   }
 
   public void expired(String channel) {

@@ -42,6 +42,15 @@ public final class OrderStore {
   static final String FAIL = "update orders set state = 'FAILED', state_reason = 'channel unavailable' where id = $1 and state = 'PAYING'";
   static final String RELEASE = "delete from reservation where order_id = $1 and not paid";
   static final String FORGET_KEY = "delete from idempotency_key where order_id = $1";
+  /**
+   * An order whose call to its channel never came back here (the instance making it stopped, or the call outlived
+   * any answer): failed like {@link #FAIL}, but only while it still has nothing to pay with and was made before $2.
+   */
+  static final String FAIL_STRANDED = "update orders set state = 'FAILED', state_reason = 'channel call not finished'"
+      + " where id = $1 and state = 'PAYING' and payment is null and created_at < $2";
+  /** The oldest hundred orders still without anything to pay with, made before $1 ({@link #FAIL_STRANDED}). */
+  static final String STRANDED = "select id, channel, merchant from orders where state = 'PAYING' and payment is null and created_at < $1"
+      + " order by created_at limit 100";
   static final String CANCEL = "update orders set state = 'CANCELLED', state_reason = 'cancelled by the payer'"
       + " where id = $1 and state = 'PAYING' returning channel";
   /**
@@ -83,7 +92,7 @@ public final class OrderStore {
 
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(IDEMPOTENCY, CLAIM_KEY, INSERT_ORDER, INSERT_ITEMS, RESERVE, RECORD_PREPAY,
-      FAIL, RELEASE, FORGET_KEY, CANCEL, DUE, EXPIRY_FAILED, EXPIRE, CLAIM_STUCK, CHANNEL_OF, LOCK, MARK_PAID, HOLD_PAID, MARK_REFUNDED, NOTE,
+      FAIL, FAIL_STRANDED, STRANDED, RELEASE, FORGET_KEY, CANCEL, DUE, EXPIRY_FAILED, EXPIRE, CLAIM_STUCK, CHANNEL_OF, LOCK, MARK_PAID, HOLD_PAID, MARK_REFUNDED, NOTE,
       PAID_ITEM, RELEASE_ITEM, NOTIFY, FAIL_PAID_WRONG, STATE_OF, OrderView.SQL);
 
   /** How a reservation went: the key was another call's, or every item is held (else {@link TakenElsewhere}). */
@@ -92,7 +101,7 @@ public final class OrderStore {
   /** An order being paid: its state, amount, channel and merchant (null: the default), locked for the caller's transaction. */
   public record Locked(String state, long totalFen, String channel, String merchant) {}
 
-  /** An order past its time, to be closed at its channel and merchant (null: the default). */
+  /** An order past its time (or stranded), to be closed at its channel and merchant (null: the default) or given up. */
   public record Due(UUID id, String channel, String merchant) {}
 
   /** Where an order is paid: its channel and merchant (null: the channel's default merchant). */
@@ -182,8 +191,9 @@ public final class OrderStore {
     }
   }
 
-  public Future<Void> recordPrepay(UUID id, JsonObject payment) {
-    return pool.preparedQuery(RECORD_PREPAY).execute(Tuple.of(id, payment)).mapEmpty();
+  /** The channel's answer to the order's prepay; false when the order was no longer paying (given up meanwhile). */
+  public Future<Boolean> recordPrepay(UUID id, JsonObject payment) {
+    return pool.preparedQuery(RECORD_PREPAY).execute(Tuple.of(id, payment)).map(r -> r.rowCount() == 1);
   }
 
   /** The channel never took the order: it fails, its items are free again and its key may be used again. */
@@ -192,6 +202,25 @@ public final class OrderStore {
         .compose(x -> conn.preparedQuery(RELEASE).execute(Tuple.of(id)))
         .compose(x -> conn.preparedQuery(FORGET_KEY).execute(Tuple.of(id)))
         .compose(x -> notify(conn, id))).mapEmpty();
+  }
+
+  /**
+   * Gives up an order made before {@code before} whose call to its channel never ended here ({@link #FAIL_STRANDED}):
+   * it fails, its items are free again and its key may be used again. False when it had its payment after all, or
+   * was no longer paying.
+   */
+  public Future<Boolean> failStranded(UUID id, OffsetDateTime before) {
+    return pool.withTransaction(conn -> conn.preparedQuery(FAIL_STRANDED).execute(Tuple.of(id, before))
+        .compose(u -> u.rowCount() == 0 ? Future.succeededFuture(false)
+            : conn.preparedQuery(RELEASE).execute(Tuple.of(id))
+                .compose(x -> conn.preparedQuery(FORGET_KEY).execute(Tuple.of(id)))
+                .compose(x -> notify(conn, id)).map(true)));
+  }
+
+  /** The oldest hundred orders made before {@code before} and still without anything to pay with. */
+  public Future<List<Due>> stranded(OffsetDateTime before) {
+    return pool.preparedQuery(STRANDED).execute(Tuple.of(before)).map(rows -> StreamSupport.stream(rows.spliterator(), false)
+        .map(r -> new Due(r.getUUID("id"), r.getString("channel"), r.getString("merchant"))).toList());
   }
 
   /** The order as the API shows it; 404 when there is none. */

@@ -36,6 +36,15 @@ public final class Orders {
   /** Seconds a repeat is told to wait while the first call with its key is still at the channel. */
   public static final int PREPARING_RETRY_SECONDS = 1;
 
+  /**
+   * How long an order may wait for its channel's answer before it is given up as stranded: far longer than a call to
+   * a channel lasts here (a channel silent for 15 s, connecting or answering, fails it), so an order older than this
+   * with nothing to pay with was left by an instance that stopped while making it. Its items are freed and its key
+   * may be used again; the trade the channel may have opened for it was never shown to anyone and lapses at the
+   * time it was given.
+   */
+  public static final Duration PREPARE_AT_MOST = Duration.ofMinutes(2);
+
   private final OrderStore store;
   private final HouseholdStore households;
   private final Regions regions;
@@ -81,9 +90,15 @@ public final class Orders {
   }
 
   private Future<Created> create(String clientId, String idempotencyKey, OrderRequest req, String payer, ChannelCall channelCall) {
+    return create(clientId, idempotencyKey, req, payer, channelCall, true);
+  }
+
+  private Future<Created> create(String clientId, String idempotencyKey, OrderRequest req, String payer, ChannelCall channelCall,
+      boolean mayRedo) {
     return store.existing(clientId, idempotencyKey, req.hash()).compose(found -> {
       if (found != null) {
-        return found(found);
+        // once given up, the key is free again: the same request makes a new order (once; a race gets the conflict)
+        return found(found, mayRedo ? () -> create(clientId, idempotencyKey, req, payer, channelCall, false) : null);
       }
       return households.byRef(store.pool(), req.householdRef()).compose(h -> {
         if (h.isEmpty()) {
@@ -113,7 +128,7 @@ public final class Orders {
     }).compose(reserved -> {
       if (reserved == OrderStore.Reserved.KEY_TAKEN) {
         // a concurrent call with the same key won: answer with its order
-        return store.existing(clientId, key, req.hash()).compose(this::found);
+        return store.existing(clientId, key, req.hash()).compose(id -> found(id, null));
       }
       metrics.created(req.channel(), region.code());
       return prepay(order, payer, channelCall).map(o -> new Created(o, true));
@@ -123,14 +138,26 @@ public final class Orders {
   /**
    * The order an earlier call with the same key made. While that call is still at the channel the order has nothing to
    * pay with yet (no QR code, no mini-program parameters): the repeat is told to come back, not shown an order it cannot pay.
+   * An order waiting longer than {@link #PREPARE_AT_MOST} was stranded by an instance that stopped: it is given up and
+   * {@code redo} (when not null) makes the order again, so that the resident's repeat is not turned away until it expires.
    */
-  private Future<Created> found(UUID id) {
-    return get(id).map(o -> {
-      if ("PAYING".equals(o.getString("state")) && o.getJsonObject("payment") == null) {
-        throw Problem.conflict("order-being-prepared", "Order being prepared", "the first request with this Idempotency-Key is"
-            + " still waiting for the channel; send it again in a moment for the order with its payment", null);
+  private Future<Created> found(UUID id, Supplier<Future<Created>> redo) {
+    return get(id).compose(o -> {
+      if (!"PAYING".equals(o.getString("state")) || o.getJsonObject("payment") != null) {
+        return Future.succeededFuture(new Created(o, false));
       }
-      return new Created(o, false);
+      OffsetDateTime before = OffsetDateTime.now(clock).minus(PREPARE_AT_MOST);
+      if (redo != null && OffsetDateTime.parse(o.getString("createdAt")).isBefore(before)) {
+        return store.failStranded(id, before).compose(failed -> {
+          if (failed) {
+            LOG.warn("order {} was stranded without its payment for over {}; given up and made again", id, PREPARE_AT_MOST);
+            metrics.stranded(o.getString("channel"));
+          }
+          return redo.get();
+        });
+      }
+      return Future.failedFuture(Problem.conflict("order-being-prepared", "Order being prepared", "the first request with this"
+          + " Idempotency-Key is still waiting for the channel; send it again in a moment for the order with its payment", null));
     });
   }
 
@@ -140,13 +167,28 @@ public final class Orders {
         .collect(Collectors.joining("、")) + " " + years + " " + o.lines().size() + "项";
     return channelCall.make(() -> channels.of(o.channel(), o.merchant()).prepay(new PaymentChannel.Prepay(OutTradeNo.of(o.id()),
             o.totalFen(), description, o.mode(), payerId, o.expiresAt())))
-        .compose(payment -> store.recordPrepay(o.id(), payment).compose(x -> get(o.id())))
+        .compose(payment -> store.recordPrepay(o.id(), payment).compose(recorded -> recorded ? get(o.id())
+            // given up while the channel took its time ({@link #PREPARE_AT_MOST}): the same key now makes a new order
+            : Future.failedFuture(new GivenUp())))
         .recover(e -> {
+          if (e instanceof GivenUp) {
+            return Future.failedFuture(new Problem(503, "channel-unavailable", "Payment channel unavailable",
+                o.channel() + " answered too late; nothing was charged, please try again"));
+          }
           LOG.warn("prepay for order {} failed at {}: {}", o.id(), o.channel(), e.getMessage());
           // nothing was charged: give the items back and let the same key try again
           return store.failPrepay(o.id()).compose(x -> Future.failedFuture(new Problem(503, "channel-unavailable",
               "Payment channel unavailable", o.channel() + " did not answer; nothing was charged, please try again")));
         });
+  }
+
+  /** The order was given up as stranded while its channel's answer was on its way. */
+  private static final class GivenUp extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    GivenUp() {
+      super("given up while the channel answered", null, false, false);
+    }
   }
 
   public Future<JsonObject> get(UUID id) {

@@ -5,6 +5,7 @@ import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.order.OrderMetrics;
 import cn.liangxian.gateway.order.OrderStore;
+import cn.liangxian.gateway.order.Orders;
 import cn.liangxian.gateway.order.OutTradeNo;
 import cn.liangxian.gateway.payment.PaymentOutcome;
 import cn.liangxian.gateway.payment.Payments;
@@ -93,6 +94,28 @@ public final class Recovery {
         default -> Future.failedFuture(new ChannelException("NOT_CLOSED", "the trade is " + t.state() + " and would not close",
             0, true));
       });
+    });
+  }
+
+  /**
+   * Orders left without anything to pay with by an instance that stopped while their channel was asked for it, given
+   * up once {@link Orders#PREPARE_AT_MOST} has passed: their items are free for another order at once, not only when
+   * they would have expired. Nobody was shown a code for them; their trades at the channel lapse by themselves.
+   */
+  public Future<Integer> failStranded() {
+    OffsetDateTime before = now().minus(Orders.PREPARE_AT_MOST);
+    return orders.stranded(before).compose(stranded -> {
+      List<Future<Boolean>> all = new ArrayList<>();
+      for (OrderStore.Due d : stranded) {
+        all.add(orders.failStranded(d.id(), before).onSuccess(failed -> {
+          if (failed) {
+            LOG.warn("order {} was stranded without its payment for over {}; given up", d.id(), Orders.PREPARE_AT_MOST);
+            metrics.stranded(d.channel());
+          }
+        }));
+      }
+      return Future.join(all).transform(x -> Future.succeededFuture(
+          (int) all.stream().filter(f -> f.succeeded() && f.result()).count()));
     });
   }
 

@@ -2,12 +2,16 @@ package cn.liangxian.gateway.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.support.Eventually;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import cn.liangxian.sandbox.fault.HeldCall;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A kiosk sends its order again (its first request timed out on its side) while the channel is still making the
- * first one's QR code: it is told to try again shortly, never handed an order with nothing to scan.
+ * first one's QR code: it is told to try again shortly, never handed an order with nothing to scan. An order whose
+ * instance stopped while making it is given up after {@link Orders#PREPARE_AT_MOST}: the repeat gets a new order,
+ * and another order for the same members is taken, instead of both being turned away until it would have expired.
  */
 class RepeatWhilePrepayingTest {
   @Test
@@ -52,6 +58,97 @@ class RepeatWhilePrepayingTest {
       } finally {
         prepay.release();
       }
+    }
+  }
+
+  /** The instance making the order "stops": its call to the channel is held, and the clock passes the time it may take. */
+  @Test
+  void anOrderLeftWithoutItsPaymentIsGivenUpAndTheRepeatGetsANewOne() throws Exception {
+    try (TestGateway g = Fixture.load(new TestGateway())) {
+      JsonObject body = TestGateway.unpaidMedicalOrder(g.lookup(Fixture.ZHANG, "张三"), "wechat", "qr");
+      String key = UUID.randomUUID().toString();
+      String bearer = g.bearer("repeating-kiosk");
+      HeldCall prepay = g.gateway.demo().sandbox().holdNext("POST /v3/pay/transactions/native");
+      try {
+        CompletableFuture<HttpResponse<Buffer>> first = CompletableFuture.supplyAsync(() -> {
+          try {
+            return g.post("/api/v1/orders", body, "Idempotency-Key", key, "Authorization", bearer);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        prepay.arrived().get(30, TimeUnit.SECONDS);
+        String stranded = onlyOrder(g);
+        g.clock.advance(Orders.PREPARE_AT_MOST.plusSeconds(1));
+
+        HttpResponse<Buffer> repeat = g.post("/api/v1/orders", body, "Idempotency-Key", key, "Authorization", bearer);
+        assertThat(repeat.statusCode()).as(repeat.bodyAsString()).isEqualTo(201);
+        assertThat(repeat.bodyAsJsonObject().getString("id")).isNotEqualTo(stranded);
+        assertThat(repeat.bodyAsJsonObject().getJsonObject("payment").getString("codeUrl")).isNotBlank();
+        HttpResponse<Buffer> old = g.get("/api/v1/orders/" + stranded, "Authorization", bearer);
+        assertThat(old.bodyAsJsonObject().getString("state")).isEqualTo("FAILED");
+        assertThat(old.bodyAsJsonObject().containsKey("payment")).isFalse();
+
+        // the channel's answer to the first call comes after all: it is not put on the order given up
+        prepay.release();
+        HttpResponse<Buffer> late = first.get(30, TimeUnit.SECONDS);
+        assertThat(late.statusCode()).as(late.bodyAsString()).isEqualTo(503);
+        assertThat(late.bodyAsJsonObject().getString("type")).endsWith("/channel-unavailable");
+        assertThat(g.get("/api/v1/orders/" + stranded, "Authorization", bearer).bodyAsJsonObject().getString("state"))
+            .isEqualTo("FAILED");
+        // and the same key still names the new order
+        HttpResponse<Buffer> again = g.post("/api/v1/orders", body, "Idempotency-Key", key, "Authorization", bearer);
+        assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(200);
+        assertThat(again.bodyAsJsonObject().getString("id")).isEqualTo(repeat.bodyAsJsonObject().getString("id"));
+        assertThat(g.metrics()).contains("liangxian_order_events_total{channel=\"wechat\",event=\"stranded\",region=\"\"} 1.0");
+      } finally {
+        prepay.release();
+      }
+    }
+  }
+
+  @Test
+  void theSweepFreesAStrandedOrdersMembersForAnotherOrderLongBeforeItWouldExpire() throws Exception {
+    try (TestGateway g = Fixture.load(new TestGateway())) {
+      JsonObject body = TestGateway.unpaidMedicalOrder(g.lookup(Fixture.ZHANG, "张三"), "wechat", "qr");
+      HeldCall prepay = g.gateway.demo().sandbox().holdNext("POST /v3/pay/transactions/native");
+      try {
+        CompletableFuture.runAsync(() -> {
+          try {
+            g.post("/api/v1/orders", body, "Idempotency-Key", UUID.randomUUID().toString(), "Authorization", g.bearer("kiosk-that-stops"));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        prepay.arrived().get(30, TimeUnit.SECONDS);
+        String stranded = onlyOrder(g);
+        String phone = g.bearer("phone");
+        HttpResponse<Buffer> meanwhile = g.post("/api/v1/orders", body, "Idempotency-Key", UUID.randomUUID().toString(),
+            "Authorization", phone);
+        assertThat(meanwhile.statusCode()).as(meanwhile.bodyAsString()).isEqualTo(409);
+        assertThat(meanwhile.bodyAsJsonObject().getString("type")).endsWith("/being-paid-elsewhere");
+
+        g.clock.advance(Orders.PREPARE_AT_MOST.plusSeconds(1)); // the expiry, 15 minutes, is far off still
+        Eventually.until("the sweep to give the stranded order up", () -> scalar(g, "select state from orders where id = '"
+            + stranded + "'"), "FAILED"::equals);
+        HttpResponse<Buffer> taken = g.post("/api/v1/orders", body, "Idempotency-Key", UUID.randomUUID().toString(),
+            "Authorization", phone);
+        assertThat(taken.statusCode()).as(taken.bodyAsString()).isEqualTo(201);
+        assertThat(taken.bodyAsJsonObject().getJsonObject("payment").getString("codeUrl")).isNotBlank();
+      } finally {
+        prepay.release();
+      }
+    }
+  }
+
+  private static String onlyOrder(TestGateway g) throws Exception {
+    return scalar(g, "select id::text from orders");
+  }
+
+  private static String scalar(TestGateway g, String sql) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      assertThat(rs.next()).as(sql).isTrue();
+      return rs.getString(1);
     }
   }
 }
