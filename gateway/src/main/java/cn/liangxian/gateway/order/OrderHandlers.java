@@ -74,7 +74,7 @@ public final class OrderHandlers {
         return;
       }
       Admission.waiting(ctx); // held: it costs nothing until the order changes or the time is up
-      long timer = ctx.vertx().setTimer(wait * 1000L, t -> w.woken().tryComplete());
+      long timer = ctx.vertx().setTimer(wait * 1000L, t -> watch.timeUp(w));
       w.woken().future().onComplete(x -> {
         ctx.vertx().cancelTimer(timer);
         if (!ctx.response().ended() && !ctx.response().closed()) {

@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.order;
 
 import cn.liangxian.gateway.db.Announcements;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -25,9 +26,13 @@ public final class OrderWatch {
   static final String CHANNEL = "order_state";
 
   /** One waiting request: woken on its own event loop, once. */
-  public record Waiter(UUID order, Context context, Promise<Void> woken) {
+  public record Waiter(UUID order, Context context, Promise<Void> woken, Counter changes) {
     void wake() {
-      context.runOnContext(v -> woken.tryComplete());
+      context.runOnContext(v -> {
+        if (woken.tryComplete()) {
+          changes.increment();
+        }
+      });
     }
   }
 
@@ -36,13 +41,21 @@ public final class OrderWatch {
   private final int cap;
   private final Promise<Void> listening = Promise.promise();
 
-  private OrderWatch(int cap) {
+  /** Held requests answered because their order may have changed, and because their time was up. */
+  private final Counter changes;
+  private final Counter timesUp;
+
+  private OrderWatch(int cap, MeterRegistry registry) {
     this.cap = cap;
+    this.changes = Counter.builder("liangxian_order_waits").tag("ended", "change")
+        .description("held status requests answered, by what ended the wait").register(registry);
+    this.timesUp = Counter.builder("liangxian_order_waits").tag("ended", "time")
+        .description("held status requests answered, by what ended the wait").register(registry);
   }
 
   /** Listens for state changes on the process's announcements; {@link #listening()} once they are heard. */
   public static OrderWatch start(Announcements announcements, int cap, MeterRegistry registry) {
-    OrderWatch w = new OrderWatch(cap);
+    OrderWatch w = new OrderWatch(cap, registry);
     Gauge.builder("liangxian_order_waiters", w, OrderWatch::waiting).description("status requests waiting for a change")
         .register(registry);
     // heard again after a lost connection, whatever changed meanwhile was missed: everyone looks again at once
@@ -63,7 +76,7 @@ public final class OrderWatch {
       count.decrementAndGet();
       return null;
     }
-    Waiter w = new Waiter(order, Vertx.currentContext(), Promise.promise());
+    Waiter w = new Waiter(order, Vertx.currentContext(), Promise.promise(), changes);
     waiting.computeIfAbsent(order, k -> ConcurrentHashMap.newKeySet()).add(w);
     return w;
   }
@@ -76,6 +89,13 @@ public final class OrderWatch {
       }
       return set.isEmpty() ? null : set;
     });
+  }
+
+  /** The wait asked for is over with nothing heard: the request is answered with the order as it is. */
+  public void timeUp(Waiter w) {
+    if (w.woken().tryComplete()) {
+      timesUp.increment();
+    }
   }
 
   public int waiting() {

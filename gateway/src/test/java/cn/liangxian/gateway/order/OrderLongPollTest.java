@@ -55,6 +55,12 @@ class OrderLongPollTest {
     return f.toCompletionStage().toCompletableFuture().get(Eventually.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
+  /** Held requests answered so far, ended by a change ({@code "change"}) or by their time ({@code "time"}). */
+  double waitsEndedBy(String what) throws Exception {
+    return g.metrics().lines().filter(l -> l.startsWith("liangxian_order_waits_total{ended=\"" + what + "\"}"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
+  }
+
   String waiters() throws Exception {
     return g.metrics().lines().filter(l -> l.startsWith("liangxian_order_waiters ")).findFirst().orElse("");
   }
@@ -68,10 +74,12 @@ class OrderLongPollTest {
         m -> m.contains("liangxian_admission_in_flight{class=\"order-read\"} 0.0"));
     assertThat(waiting.isComplete()).isFalse();
     g.gateway.demo().sandbox().pay(order.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
-    // awaited for less than the 25 s asked: the notification answered it, not the timer
-    HttpResponse<Buffer> r = waiting.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    HttpResponse<Buffer> r = await(waiting);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.bodyAsJsonObject().getString("state")).isEqualTo("PAID");
+    // the notification answered it, not the end of the 25 s asked
+    assertThat(waitsEndedBy("change")).isEqualTo(1.0);
+    assertThat(waitsEndedBy("time")).isZero();
     Eventually.until("no request waiting", this::waiters, l -> l.endsWith(" 0.0"));
     // nothing left to wait for: answered at once
     assertThat(await(poll("?waitSeconds=25")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
@@ -100,6 +108,8 @@ class OrderLongPollTest {
     HttpResponse<Buffer> r = await(poll("?waitSeconds=1&state=PAYING"));
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+    assertThat(waitsEndedBy("time")).isEqualTo(1.0);
+    assertThat(waitsEndedBy("change")).isZero();
     Eventually.until("no request waiting", this::waiters, l -> l.endsWith(" 0.0"));
   }
 
@@ -109,6 +119,7 @@ class OrderLongPollTest {
     Eventually.until("the request waiting", this::waiters, l -> l.endsWith(" 1.0"));
     g.post("/api/v1/orders/" + order.getString("id") + "/cancel", new JsonObject());
     assertThat(await(waiting).bodyAsJsonObject().getString("state")).isEqualTo("CANCELLED");
+    assertThat(waitsEndedBy("change")).isEqualTo(1.0);
   }
 
   @Test
@@ -120,9 +131,11 @@ class OrderLongPollTest {
       HttpResponse<Buffer> cancelled = g.post("/api/v1/orders/" + order.getString("id") + "/cancel", new JsonObject());
       assertThat(cancelled.statusCode()).as(cancelled.bodyAsString()).isEqualTo(200);
     });
-    // awaited for less than the 25 s asked: the reconnection woke it, not the timer
-    HttpResponse<Buffer> r = waiting.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    HttpResponse<Buffer> r = await(waiting);
     assertThat(r.bodyAsJsonObject().getString("state")).isEqualTo("CANCELLED");
+    // the reconnection woke it, not the end of the 25 s asked
+    assertThat(waitsEndedBy("change")).isEqualTo(1.0);
+    assertThat(waitsEndedBy("time")).isZero();
   }
 
   @Test
