@@ -233,7 +233,8 @@ public final class Gateway implements AutoCloseable {
 
   private Channels channels(Clock clock) {
     // the channels' own records (UnionPay's requests), shared by every loop: a few connections suffice
-    Pool channelPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4).setName("channels"))
+    Pool channelPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4).setName("channels")
+        .setIdleTimeout(GatewayVerticle.DB_IDLE_MINUTES).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MINUTES))
         .connectingTo(database.connectOptions(1)).using(vertx).build();
     if (!options.sandbox()) {
       Channels real = Channels.real(vertx, options, clock, channelPool, signing);

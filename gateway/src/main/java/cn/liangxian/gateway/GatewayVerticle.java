@@ -220,11 +220,18 @@ final class GatewayVerticle extends VerticleBase {
             : e)));
   }
 
-  /** A pool or a pipelined client of this loop's, of at most {@code size} connections, named for its metrics. */
+  /**
+   * A pool or a pipelined client of this loop's, of at most {@code size} connections, named for its metrics. A
+   * connection idle for {@link #DB_IDLE_MINUTES} is closed here, before the proxy in front of PostgreSQL cuts it
+   * (HAProxy's 30 minutes in {@code config/cluster/haproxy.cfg}) under a query that would then fail.
+   */
   private <C> C built(ClientBuilder<C> builder, int size, String name) {
-    return builder.with(new PoolOptions().setMaxSize(size).setName(name))
+    return builder.with(new PoolOptions().setMaxSize(size).setName(name).setIdleTimeout(DB_IDLE_MINUTES)
+            .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MINUTES))
         .connectingTo(p.database().connectOptions(p.options().pipeliningLimit())).using(vertx).build();
   }
+
+  static final int DB_IDLE_MINUTES = 10;
 
   /** The statements of the hot path and of money's path, checked against the schema before the first request. */
   private static List<String> statements() {
