@@ -65,10 +65,12 @@ class RefundRetryTest {
   @Test
   void anOrderTheChannelCannotCloseHoldsBackNeitherTheRefundsNorItsNeighbours() throws Exception {
     JsonObject o = payFamily(household(), "alipay");
-    // an order past its time at a merchant no longer configured: its channel cannot close it, the sweep tries again later
-    sql("insert into orders (id, household_id, region_code, channel, mode, state, total_fen, client_id, created_at, expires_at, merchant)"
-        + " select gen_random_uuid(), household_id, region_code, 'wechat', 'qr', 'PAYING', 100, 'k', '2019-12-15T01:40:00Z',"
-        + " '2019-12-15T01:55:00Z', 'gone-merchant' from orders where id = '" + o.getString("id") + "'");
+    // an order past its time at a merchant no longer configured (its QR code shown): its channel cannot close it, the
+    // sweep tries again later
+    sql("insert into orders (id, household_id, region_code, channel, mode, state, total_fen, client_id, created_at, expires_at, merchant,"
+        + " payment) select gen_random_uuid(), household_id, region_code, 'wechat', 'qr', 'PAYING', 100, 'k', '2019-12-15T01:40:00Z',"
+        + " '2019-12-15T01:55:00Z', 'gone-merchant', '{\"codeUrl\": \"weixin://wxpay/bizpayurl?pr=gone\"}'::jsonb from orders"
+        + " where id = '" + o.getString("id") + "'");
     String no = o.getString("outTradeNo") + "-sweep";
     sql("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at, next_attempt_at) values ('"
         + o.getString("id") + "', '" + no + "', 25000, 'duplicate', 'PENDING', '2019-12-15T02:00:00Z', '2019-12-15T02:00:00Z',"
