@@ -144,6 +144,15 @@ public final class ChannelSandbox {
     return faults.holdNext(call);
   }
 
+  /**
+   * Alipay answers the next new refund fund_change N, the money not moved when it answered: the refund then never
+   * arrived ({@code NOT_RECEIVED}: its query knows nothing of it until it is requested again), or was still processing
+   * and is done just after ({@code DONE_AFTER_ANSWER}). Once per refund so answered; any thread.
+   */
+  public void alipayRefundUnmoved(Faults.UnmovedRefund what) {
+    faults.alipayRefundUnmoved(what);
+  }
+
   /** From now on WeChat Pay's trade bills edited so (a line listed twice, a line cut short); any thread. */
   public void editWechatBill(java.util.function.UnaryOperator<String> edit) {
     faults.editWechatBill(edit);

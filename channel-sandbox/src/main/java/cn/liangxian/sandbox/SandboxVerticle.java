@@ -102,7 +102,7 @@ final class SandboxVerticle extends VerticleBase {
     router.route("/gateway/api/*").handler(this::record).handler(faults::failSome);
     router.route("/sns/*").handler(this::record).handler(faults::failSome);
     new WechatApi(wechatPlatform, wechatMerchants, ledger, wechat, this::baseUrl, clock, signer, faults).routes(router);
-    new AlipayApi(alipayPlatform, alipayApps, ledger, this::baseUrl, clock, logins, signer).routes(router);
+    new AlipayApi(alipayPlatform, alipayApps, ledger, this::baseUrl, clock, logins, signer, faults).routes(router);
     logins.routes(router);
     unionPayApi = new UnionPayApi(unionPayPlatform, unionPayMerchants, ledger, unionpay, this::baseUrl, clock);
     unionPayApi.routes(router);

@@ -3,6 +3,7 @@ package cn.liangxian.sandbox.alipay;
 import cn.liangxian.channel.Money;
 import cn.liangxian.channel.alipay.AlipaySignatures;
 import cn.liangxian.sandbox.Signer;
+import cn.liangxian.sandbox.fault.Faults;
 import cn.liangxian.sandbox.ledger.Ledger;
 import cn.liangxian.sandbox.ledger.Refund;
 import cn.liangxian.sandbox.ledger.Trade;
@@ -33,10 +34,12 @@ public final class AlipayApi {
   private final Clock clock;
   private final Logins logins;
   private final Signer signer;
+  private final Faults faults;
 
   public AlipayApi(AlipayPlatform platform, Map<String, AlipayApp> apps, Ledger ledger, Supplier<String> baseUrl, Clock clock,
-      Logins logins, Signer signer) {
+      Logins logins, Signer signer, Faults faults) {
     this.signer = signer;
+    this.faults = faults;
     this.platform = platform;
     this.apps = apps;
     this.ledger = ledger;
@@ -180,16 +183,22 @@ public final class AlipayApi {
       return fail("40004", "ACQ.INVALID_PARAMETER", "refund_amount");
     }
     Refund existing = t.refund(req).orElse(null);
+    Faults.UnmovedRefund unmoved = null;
     if (existing == null) {
       if (!t.state().equals("TRADE_SUCCESS") || fen <= 0 || t.refundedFen() + fen > t.totalFen()) {
         return fail("40004", "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额超限或交易状态不合法");
       }
-      t.add(new Refund(req, "R" + ledger.next(), fen, biz.getString("refund_reason"), clock.instant()));
+      unmoved = faults.takeAlipayRefundUnmoved();
+      if (unmoved != Faults.UnmovedRefund.NOT_RECEIVED) {
+        t.add(new Refund(req, "R" + ledger.next(), fen, biz.getString("refund_reason"), clock.instant()));
+      }
     }
-    // a repeated out_request_no answers the first refund again and moves no money (fund_change N)
+    // a repeated out_request_no answers the first refund again and moves no money (fund_change N); so does a refund
+    // Alipay has not carried out when it answers
+    boolean moved = existing == null && unmoved == null;
     return new JsonObject().put("code", "10000").put("msg", "Success").put("trade_no", t.tradeNo())
-        .put("out_trade_no", t.outTradeNo()).put("fund_change", existing == null ? "Y" : "N")
-        .put("refund_fee", Money.fenToYuan(t.refundedFen()));
+        .put("out_trade_no", t.outTradeNo()).put("fund_change", moved ? "Y" : "N")
+        .put("refund_fee", Money.fenToYuan(unmoved == Faults.UnmovedRefund.DONE_AFTER_ANSWER ? t.refundedFen() - fen : t.refundedFen()));
   }
 
   private JsonObject refundQuery(JsonObject biz) {

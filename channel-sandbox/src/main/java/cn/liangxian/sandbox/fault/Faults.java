@@ -17,6 +17,15 @@ public final class Faults {
   private final AtomicInteger callsToFail = new AtomicInteger();
   private volatile UnaryOperator<String> wechatBill = UnaryOperator.identity();
   private final Queue<HeldCall> toHold = new ConcurrentLinkedQueue<>();
+  private final Queue<UnmovedRefund> alipayRefundsUnmoved = new ConcurrentLinkedQueue<>();
+
+  /** What became of an Alipay refund answered fund_change N: no money had moved when Alipay answered. */
+  public enum UnmovedRefund {
+    /** It never arrived: Alipay knows nothing of it until it is requested again. */
+    NOT_RECEIVED,
+    /** It was still being processed: done just after the answer. */
+    DONE_AFTER_ANSWER
+  }
 
   public void set(SandboxFaults faults) {
     current = faults;
@@ -37,6 +46,16 @@ public final class Faults {
     HeldCall h = new HeldCall(call);
     toHold.add(h);
     return h;
+  }
+
+  /** Alipay answers the next new refund fund_change N, and it becomes {@code what}; one call for each refund so answered. */
+  public void alipayRefundUnmoved(UnmovedRefund what) {
+    alipayRefundsUnmoved.add(what);
+  }
+
+  /** Taken by the next new Alipay refund: what becomes of it if it is answered fund_change N, or null for an ordinary refund. */
+  public UnmovedRefund takeAlipayRefundUnmoved() {
+    return alipayRefundsUnmoved.poll();
   }
 
   /** A WeChat Pay trade bill as the sandbox sends it, the edit in force applied. */

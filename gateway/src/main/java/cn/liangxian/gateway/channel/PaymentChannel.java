@@ -53,8 +53,12 @@ public interface PaymentChannel {
 
   Future<Void> close(String outTradeNo);
 
-  /** Idempotent on {@code outRefundNo}. */
-  Future<Void> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason);
+  /**
+   * Idempotent on {@code outRefundNo}. Resolves to {@link RefundState#SUCCESS} only when the channel's answer says the
+   * money went back; else to {@link RefundState#PROCESSING}: taken, and confirmed later by a notification or by
+   * {@link #queryRefund}.
+   */
+  Future<RefundState> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason);
 
   /** Where a refund stands at the channel: done, still under way, never received, or refused for good. */
   enum RefundState { SUCCESS, PROCESSING, NOT_FOUND, FAILED }

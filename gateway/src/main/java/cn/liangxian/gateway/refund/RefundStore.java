@@ -26,7 +26,8 @@ public final class RefundStore {
       + " coalesce(f.paid_fen, o.total_fen) as total_fen, case when f.channel is null then o.merchant else f.merchant end as merchant"
       + " from refund f"
       + " join orders o on o.id = f.order_id where f.order_id = $1 and f.state = 'PENDING'";
-  // a WeChat Pay refund is confirmed by a notification; without one in two minutes the sweeper asks
+  // a refund the channel took without saying it is done (every WeChat Pay and UnionPay refund, an Alipay one answered
+  // fund_change N) is confirmed by a notification; without one in two minutes the sweeper asks
   static final String REQUESTED = "update refund set state = 'REQUESTED', updated_at = $2, last_error = null,"
       + " next_attempt_at = $2::timestamptz + interval '2 minutes' where out_refund_no = $1 and state = 'PENDING'";
   /** Claims open refunds that are due, each pushed back by a doubling backoff (30 s up to an hour), and reads them. */

@@ -83,10 +83,11 @@ public final class Refunds {
   private Future<Void> request(RefundStore.Pending p) {
     return Future.succeededFuture(p).compose(q -> channelOf(q).refund(OutTradeNo.of(q.orderId()), q.outRefundNo(), q.amountFen(),
             q.orderTotalFen(), PayerReasons.of(q.reason())))
-        .compose(x -> store.requested(p.outRefundNo(), now()))
-        .compose(x -> orders.note(p.orderId(), "refunded: " + p.reason()))
-        // Alipay refunds synchronously; WeChat Pay confirms with a REFUND.SUCCESS notification
-        .compose(x -> p.channel().equals("alipay") ? confirmed(p.outRefundNo()) : Future.succeededFuture());
+        .compose(state -> store.requested(p.outRefundNo(), now())
+            .compose(x -> orders.note(p.orderId(), "refunded: " + p.reason()))
+            // done only where the channel's answer says the money went back (Alipay's fund_change Y); otherwise a
+            // notification (WeChat Pay, UnionPay) or the sweeper's query of the refund confirms it
+            .compose(x -> state == PaymentChannel.RefundState.SUCCESS ? confirmed(p.outRefundNo()) : Future.succeededFuture()));
   }
 
   /** A refund the channel took but never confirmed: done, still under way, lost on the way, or refused for good. */

@@ -8,6 +8,7 @@ import cn.liangxian.gateway.operator.Scope;
 import cn.liangxian.gateway.support.Eventually;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.sandbox.fault.Faults;
 import cn.liangxian.sandbox.fault.SandboxFaults;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -137,6 +138,44 @@ class RefundRetryTest {
     }
     g.clock.advance(Duration.ofSeconds(31));
     awaitRefund(no, "SUCCESS");
+  }
+
+  /** What the channel itself says it refunded of the order's trade. */
+  private long refundedAtChannel(JsonObject o) throws Exception {
+    return g.gateway.demo().sandbox().payments().toCompletionStage().toCompletableFuture().get().stream()
+        .filter(p -> p.getString("outTradeNo").equals(o.getString("outTradeNo"))).mapToLong(p -> p.getLong("refundedFen")).sum();
+  }
+
+  @Test
+  void anAlipayRefundAnsweredWithoutFundChangeThatNeverArrivedIsRequestedAgainNotTakenAsDone() throws Exception {
+    JsonObject h = household();
+    JsonObject o = payFamily(h, "alipay");
+    // Alipay answers fund_change N: the refund never arrived, no money went back
+    g.gateway.demo().sandbox().alipayRefundUnmoved(Faults.UnmovedRefund.NOT_RECEIVED);
+    JsonObject refund = refundLi(h, o);
+    String no = refund.getString("outRefundNo");
+    assertThat(refund.getString("state")).as("taken, not done").isEqualTo("REQUESTED");
+    assertThat(refundedAtChannel(o)).isZero();
+    // the refund query knows nothing of it: it is requested again, under the same number, and then done
+    g.clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+    awaitRefund(no, "PENDING");
+    g.clock.advance(Duration.ofMinutes(2));
+    awaitRefund(no, "SUCCESS");
+    assertThat(refundedAtChannel(o)).as("given back once").isEqualTo(refund.getLong("amountFen"));
+  }
+
+  @Test
+  void anAlipayRefundAnsweredWithoutFundChangeIsDoneOnlyOnceItsQuerySaysSo() throws Exception {
+    JsonObject h = household();
+    JsonObject o = payFamily(h, "alipay");
+    // Alipay answers fund_change N while it still processes the refund, and carries it out just after
+    g.gateway.demo().sandbox().alipayRefundUnmoved(Faults.UnmovedRefund.DONE_AFTER_ANSWER);
+    JsonObject refund = refundLi(h, o);
+    String no = refund.getString("outRefundNo");
+    assertThat(refund.getString("state")).as("taken, not done").isEqualTo("REQUESTED");
+    g.clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+    awaitRefund(no, "SUCCESS");
+    assertThat(refundedAtChannel(o)).as("given back once").isEqualTo(refund.getLong("amountFen"));
   }
 
   @Test

@@ -60,13 +60,17 @@ public final class AlipayChannel implements PaymentChannel {
   }
 
   @Override
-  public Future<Void> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason) {
-    return client.refund(outTradeNo, outRefundNo, refundFen, reason).mapEmpty();
+  public Future<RefundState> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason) {
+    // fund_change Y: the money went back as Alipay answered. N: none moved by this answer (a repeated request, or one
+    // still being processed), which says nothing of whether the refund was done: only the refund query tells
+    return client.refund(outTradeNo, outRefundNo, refundFen, reason)
+        .map(r -> r.fundChanged() ? RefundState.SUCCESS : RefundState.PROCESSING);
   }
 
   @Override
   public Future<RefundState> queryRefund(String outTradeNo, String outRefundNo) {
-    // Alipay refunds synchronously: a refund it knows is done, one it does not know never arrived
+    // refund_status REFUND_SUCCESS: done. Without it Alipay did not receive the refund or did not carry it out: it is
+    // requested again under the same out_request_no, which never refunds twice
     return client.queryRefund(outTradeNo, outRefundNo)
         .map(r -> "REFUND_SUCCESS".equals(r.status()) ? RefundState.SUCCESS : RefundState.NOT_FOUND);
   }

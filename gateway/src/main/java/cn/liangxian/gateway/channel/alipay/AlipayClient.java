@@ -51,6 +51,10 @@ public final class AlipayClient {
   /** {@code paidAt}: {@code send_pay_date}, Beijing time, when paid. */
   public record Trade(String outTradeNo, String tradeNo, String tradeStatus, long totalFen, String buyerId, String paidAt) {}
 
+  /**
+   * A refund as Alipay answers it: {@code fundChanged} (the refund's answer: fund_change Y, the money went back),
+   * {@code status} the refund query's refund_status (REFUND_SUCCESS, or NOT_FOUND when it names none).
+   */
   public record Refund(String outTradeNo, String outRequestNo, boolean fundChanged, long refundFen, String status) {}
 
   /** {@code alipay.trade.precreate}: the {@code qr_code} a kiosk shows. */
@@ -105,20 +109,32 @@ public final class AlipayClient {
             ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
-  /** {@code alipay.trade.refund}: the same {@code out_request_no} never refunds twice. */
+  /**
+   * {@code alipay.trade.refund}: the same {@code out_request_no} never refunds twice. Only fund_change Y says the money
+   * went back; N (a repeated request, a refund still being processed) says nothing either way, and {@code status} is
+   * then unknown until {@link #queryRefund} is asked.
+   */
   public Future<Refund> refund(String outTradeNo, String outRequestNo, long refundFen, String reason) {
     JsonObject biz = new JsonObject().put("out_trade_no", outTradeNo).put("out_request_no", outRequestNo)
         .put("refund_amount", Money.fenToYuan(refundFen)).put("refund_reason", reason);
-    return call("alipay.trade.refund", biz, null).map(r -> new Refund(outTradeNo, outRequestNo,
-        "Y".equals(r.getString("fund_change")), Money.yuanToFen(r.getString("refund_fee", "0")), "SUCCESS"));
+    return call("alipay.trade.refund", biz, null).map(r -> {
+      boolean moved = "Y".equals(r.getString("fund_change"));
+      return new Refund(outTradeNo, outRequestNo, moved, Money.yuanToFen(r.getString("refund_fee", "0")),
+          moved ? "REFUND_SUCCESS" : "UNKNOWN");
+    });
   }
 
-  /** {@code alipay.trade.fastpay.refund.query}. */
+  /**
+   * {@code alipay.trade.fastpay.refund.query}: the refund is done only with refund_status REFUND_SUCCESS; an answer
+   * without it means Alipay did not receive the refund or did not carry it out (status NOT_FOUND).
+   */
   public Future<Refund> queryRefund(String outTradeNo, String outRequestNo) {
     JsonObject biz = new JsonObject().put("out_trade_no", outTradeNo).put("out_request_no", outRequestNo);
-    return call("alipay.trade.fastpay.refund.query", biz, null).map(r -> new Refund(outTradeNo, outRequestNo,
-        r.containsKey("refund_amount"), Money.yuanToFen(r.getString("refund_amount", "0")),
-        r.getString("refund_status", r.containsKey("refund_amount") ? "REFUND_SUCCESS" : "NOT_FOUND")));
+    return call("alipay.trade.fastpay.refund.query", biz, null).map(r -> {
+      boolean done = "REFUND_SUCCESS".equals(r.getString("refund_status"));
+      return new Refund(outTradeNo, outRequestNo, done, done ? Money.yuanToFen(r.getString("refund_amount", "0")) : 0,
+          done ? "REFUND_SUCCESS" : "NOT_FOUND");
+    });
   }
 
   /** {@code alipay.data.dataservice.bill.downloadurl.query}, then the zip, then the parsed detail. */

@@ -100,7 +100,7 @@ public final class UnionPayChannel implements PaymentChannel {
   }
 
   @Override
-  public Future<Void> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason) {
+  public Future<RefundState> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason) {
     return requests.get(outTradeNo).compose(s -> s == null
             ? Future.failedFuture(new ChannelException("UNIONPAY_34", "no such trade", 0, false))
             : client.query(s.orderId(), s.txnTime()))
@@ -110,7 +110,9 @@ public final class UnionPayChannel implements PaymentChannel {
           }
           String orderId = UnionPayRequests.refundOrderId(outRefundNo);
           return requests.record(new UnionPayRequests.Sent(orderId, "refund", outTradeNo, outRefundNo, now(), null))
-              .compose(r -> client.refund(r.orderId(), r.txnTime(), t.queryId(), refundFen, notifyUrl.get()));
+              // confirmed by UnionPay's notification, or by the sweeper's query
+              .compose(r -> client.refund(r.orderId(), r.txnTime(), t.queryId(), refundFen, notifyUrl.get()))
+              .map(RefundState.PROCESSING);
         });
   }
 

@@ -61,8 +61,9 @@ public final class WechatPayChannel implements PaymentChannel {
   }
 
   @Override
-  public Future<Void> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason) {
-    return client.refund(outTradeNo, outRefundNo, reason, refundFen, totalFen, notifyUrl.get()).mapEmpty();
+  public Future<RefundState> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason) {
+    // confirmed by the REFUND.SUCCESS notification, or by the sweeper's query
+    return client.refund(outTradeNo, outRefundNo, reason, refundFen, totalFen, notifyUrl.get()).map(RefundState.PROCESSING);
   }
 
   @Override

@@ -12,6 +12,7 @@ import cn.liangxian.channel.Crypto;
 import cn.liangxian.channel.alipay.AlipaySignatures;
 import cn.liangxian.gateway.channel.Await;
 import cn.liangxian.gateway.channel.ChannelException;
+import cn.liangxian.gateway.channel.PaymentChannel.RefundState;
 import cn.liangxian.channel.Vectors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.vertx.core.Vertx;
@@ -103,6 +104,32 @@ class AlipayClientWireMockTest {
       e = e.getCause();
     }
     assertThat(((ChannelException) e).code()).isEqualTo("RESPONSE_NOT_VERIFIED");
+  }
+
+  @Test
+  void aRefundIsDoneOnlyWhenAlipaySaysTheMoneyWentBack() throws Exception {
+    AlipayChannel channel = new AlipayChannel(client, () -> "https://pay.example.cn/cb");
+    for (String fundChange : new String[] {"Y", "N"}) {
+      wm.stubFor(post("/gateway.do").atPriority(1).withRequestBody(containing("method=alipay.trade.refund"))
+          .withRequestBody(containing("FC-" + fundChange)).willReturn(aResponse().withBody(signed("alipay_trade_refund_response",
+              "{\"code\":\"10000\",\"msg\":\"Success\",\"trade_no\":\"2019121522001404330500001234\",\"out_trade_no\":\"FC\","
+                  + "\"fund_change\":\"" + fundChange + "\",\"refund_fee\":\"1.00\"}", alipay))));
+    }
+    assertThat(Await.result(channel.refund("FC", "FC-Y", 100, 100, "重复缴费"))).isEqualTo(RefundState.SUCCESS);
+    // fund_change N: no money moved by this answer (a repeated request, a refund still being processed)
+    assertThat(Await.result(channel.refund("FC", "FC-N", 100, 100, "重复缴费"))).isEqualTo(RefundState.PROCESSING);
+
+    // the refund query: done with refund_status REFUND_SUCCESS; without it, not received or not carried out
+    wm.stubFor(post("/gateway.do").atPriority(1).withRequestBody(containing("method=alipay.trade.fastpay.refund.query"))
+        .withRequestBody(containing("FC-Y")).willReturn(aResponse().withBody(signed("alipay_trade_fastpay_refund_query_response",
+            "{\"code\":\"10000\",\"msg\":\"Success\",\"out_request_no\":\"FC-Y\",\"out_trade_no\":\"FC\","
+                + "\"refund_amount\":\"1.00\",\"total_amount\":\"1.00\",\"refund_status\":\"REFUND_SUCCESS\"}", alipay))));
+    wm.stubFor(post("/gateway.do").atPriority(1).withRequestBody(containing("method=alipay.trade.fastpay.refund.query"))
+        .withRequestBody(containing("FC-N")).willReturn(aResponse().withBody(signed("alipay_trade_fastpay_refund_query_response",
+            "{\"code\":\"10000\",\"msg\":\"Success\",\"out_request_no\":\"FC-N\",\"out_trade_no\":\"FC\","
+                + "\"refund_amount\":\"1.00\",\"total_amount\":\"1.00\"}", alipay))));
+    assertThat(Await.result(channel.queryRefund("FC", "FC-Y"))).isEqualTo(RefundState.SUCCESS);
+    assertThat(Await.result(channel.queryRefund("FC", "FC-N"))).isEqualTo(RefundState.NOT_FOUND);
   }
 
   @Test
