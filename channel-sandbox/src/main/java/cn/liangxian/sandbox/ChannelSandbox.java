@@ -221,6 +221,15 @@ public final class ChannelSandbox {
   }
 
   /**
+   * WeChat Pay takes the payment in another currency than renminbi ({@code currency}, such as USD): its notification,
+   * query and bill name that currency for the trade's amount and the payer's (a fault no merchant may book as fen).
+   */
+  public Future<Void> payInCurrency(String outTradeNo, String currency) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.payInCurrency(outTradeNo, currency));
+  }
+
+  /**
    * A payment that lands after the merchant closed the trade (the channel had taken it when it answered
    * the close): the trade is paid all the same, and the merchant notified.
    */

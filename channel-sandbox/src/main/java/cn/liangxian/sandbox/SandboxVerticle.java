@@ -183,6 +183,19 @@ final class SandboxVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** A trade paid in another currency than renminbi; the channel notifies it so. On the context. */
+  Future<Void> payInCurrency(String outTradeNo, String currency) {
+    Trade t;
+    try {
+      t = ledger.pay(outTradeNo, clock.instant());
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e.getMessage());
+    }
+    t.currency(currency);
+    notifyPaid(t);
+    return Future.succeededFuture();
+  }
+
   /** The payment notification of a paid trade again, as the channels send it for hours. On the context. */
   Future<Void> renotify(String outTradeNo) {
     Trade t = ledger.get(outTradeNo);

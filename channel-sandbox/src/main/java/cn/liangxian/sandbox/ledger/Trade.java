@@ -27,6 +27,7 @@ public final class Trade {
   private String payer;
   private String buyer;
   private String via;
+  private String currency = "CNY";
   private final List<Refund> refunds = new ArrayList<>();
 
   public Trade(Channel channel, String merchantId, String appId, String outTradeNo, long totalFen, String description,
@@ -67,6 +68,15 @@ public final class Trade {
   /** The channel settles the trade at another amount than it was opened with (what a merchant must never keep). */
   public void settleAt(long fen) {
     this.totalFen = fen;
+  }
+
+  /** The currency the trade is paid in (ISO 4217 letters): CNY, unless the channel took another (never fen to a merchant). */
+  public String currency() {
+    return currency;
+  }
+
+  public void currency(String currency) {
+    this.currency = currency;
   }
 
   public String description() {

@@ -88,7 +88,7 @@ final class WechatBill {
       }
       if (t.paidAt().atZone(CHINA).toLocalDate().equals(date)) {
         sb.append(row(TIME.format(t.paidAt().atZone(CHINA)), t.appId(), mchid, "0", "", t.tradeNo(), t.outTradeNo(), t.payer(),
-            t.tradeType(), "SUCCESS", "OTHERS", "CNY", Money.fenToYuan(t.totalFen()), "0.00", "0", "0", "0.00", "0.00", "", "",
+            t.tradeType(), "SUCCESS", "OTHERS", t.currency(), Money.fenToYuan(t.totalFen()), "0.00", "0", "0", "0.00", "0.00", "", "",
             t.description(), "", "0.00000", "0.00%", Money.fenToYuan(t.totalFen()), "0.00", ""));
         count++;
         settled += t.totalFen();

@@ -22,7 +22,7 @@ public final class WechatResources {
     JsonObject r = new JsonObject().put("appid", t.appId()).put("mchid", t.merchantId()).put("out_trade_no", t.outTradeNo())
         .put("trade_type", t.tradeType()).put("trade_state", t.state()).put("trade_state_desc", t.state())
         .put("amount", new JsonObject().put("total", t.totalFen()).put("payer_total", t.paidAt() == null ? 0 : t.totalFen())
-            .put("currency", "CNY").put("payer_currency", "CNY"));
+            .put("currency", t.currency()).put("payer_currency", t.currency()));
     if (t.paidAt() != null) {
       r.put("transaction_id", t.tradeNo()).put("bank_type", "OTHERS")
           .put("success_time", RFC3339.format(t.paidAt().atZone(CHINA).toOffsetDateTime()))
@@ -37,7 +37,7 @@ public final class WechatResources {
         .put("out_trade_no", t.outTradeNo()).put("trade_type", t.tradeType()).put("trade_state", t.state())
         .put("trade_state_desc", t.state())
         .put("amount", new JsonObject().put("total", t.totalFen()).put("payer_total", t.paidAt() == null ? 0 : t.totalFen())
-            .put("currency", "CNY").put("payer_currency", "CNY"));
+            .put("currency", t.currency()).put("payer_currency", t.currency()));
     if (t.paidAt() != null) {
       r.put("transaction_id", t.tradeNo()).put("bank_type", "OTHERS")
           .put("success_time", RFC3339.format(t.paidAt().atZone(CHINA).toOffsetDateTime()))

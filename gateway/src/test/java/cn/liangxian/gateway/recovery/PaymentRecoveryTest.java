@@ -70,6 +70,40 @@ class PaymentRecoveryTest {
   }
 
   @Test
+  void aPaymentWechatTookInAnotherCurrencyIsNeverAppliedByAQueryAndTheSweepGoesOn() throws Exception {
+    var sandbox = g.gateway.demo().sandbox();
+    JsonObject o = orderChen("wechat");
+    String no = o.getString("outTradeNo");
+    // WeChat Pay takes the order's total in US dollars: its notification is refused
+    sandbox.payInCurrency(no, "USD").toCompletionStage().toCompletableFuture().get();
+    Eventually.until("the notification to be refused", () -> g.paymentNotifications(no), l -> l.stream().anyMatch(d -> d.getInteger("status") == 400));
+    // a neighbour paid as usual, whose notification is lost: the sweep must still find it
+    sandbox.faults(new SandboxFaults(0, 0, true, 0, false));
+    HttpResponse<Buffer> r = g.orderUnpaidMedical(g.lookup(Fixture.ZHANG, "张三"), "wechat", "qr");
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    JsonObject neighbour = r.bodyAsJsonObject();
+    sandbox.pay(neighbour.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    sandbox.faults(SandboxFaults.NONE);
+
+    // the query says SUCCESS, in dollars: refused, not a trade paid in fen
+    Throwable refused = g.gateway.channels().get("wechat").query(no).toCompletionStage().toCompletableFuture()
+        .handle((t, e) -> e).get();
+    while (refused instanceof java.util.concurrent.CompletionException) {
+      refused = refused.getCause();
+    }
+    assertThat(refused).isInstanceOfSatisfying(cn.liangxian.gateway.channel.ChannelException.class,
+        e -> assertThat(e.code()).isEqualTo("WRONG_CURRENCY"));
+
+    // past the order's time the stuck-order query and the expiry both ask; neither applies it nor releases its items
+    g.clock.advance(Duration.ofMinutes(16));
+    assertThat(g.awaitState(neighbour.getString("id"), "PAID").getString("state")).isEqualTo("PAID");
+    Eventually.until("the expiry to be put off", () -> count("select expiry_attempts from orders where id = '" + o.getString("id") + "'") > 0);
+    assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+    assertThat(count("select count(*) from payment where order_id = '" + o.getString("id") + "'")).isZero();
+    assertThat(count("select count(*) from reservation where order_id = '" + o.getString("id") + "'")).isEqualTo(1);
+  }
+
+  @Test
   void aCancelAfterThePhonePaidFindsThePaymentAndTheOrderIsPaidNotRefunded() throws Exception {
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
     JsonObject o = orderChen("wechat");

@@ -30,6 +30,7 @@ import java.util.HexFormat;
  * with a body is verified against the live platform keys before it is believed.
  */
 public final class WechatPayClient {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WechatPayClient.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
@@ -104,15 +105,47 @@ public final class WechatPayClient {
         merchant.scheme() == WechatPayScheme.RSA ? "RSA" : "SM2", sig);
   }
 
-  /** {@code GET /v3/pay/transactions/out-trade-no/{out_trade_no}}. */
+  /**
+   * {@code GET /v3/pay/transactions/out-trade-no/{out_trade_no}}. An answer saying the trade was paid in another
+   * currency than CNY is refused: it fails, and nothing is applied.
+   */
   public Future<Transaction> query(String outTradeNo) {
     return call(HttpMethod.GET, transactions() + "/out-trade-no/" + enc(outTradeNo) + merchantQuery(), null)
+        .map(r -> inRenminbi(r, outTradeNo))
         .map(r -> new Transaction(r.getString("out_trade_no", outTradeNo), r.getString("transaction_id"),
             r.getString("trade_state"), r.getJsonObject("amount", new JsonObject()).getLong("total", 0L),
             r.getString("mchid", r.getString("sp_mchid")), r.getString("appid", r.getString("sp_appid")), r.getString("success_time")))
         .recover(e -> e instanceof ChannelException c && c.code().equals("ORDER_NOT_EXIST")
             ? Future.succeededFuture(new Transaction(outTradeNo, null, "NOTFOUND", 0, merchant.mchid(), merchant.appId(), null))
             : Future.failedFuture(e));
+  }
+
+  /**
+   * A paid trade's total is fen of the order only in renminbi: one paid in another currency (amount.currency, or the
+   * payer's, payer_currency, where it is given) is refused as its notification is, and left to an operator.
+   */
+  private static JsonObject inRenminbi(JsonObject r, String outTradeNo) {
+    if (!"SUCCESS".equals(r.getValue("trade_state"))) {
+      return r;
+    }
+    JsonObject amount = r.getValue("amount") instanceof JsonObject a ? a : new JsonObject();
+    Object given = amount.getValue("currency");
+    Object payerGiven = amount.getValue("payer_currency");
+    if (!"CNY".equals(given) || payerGiven != null && !"CNY".equals(payerGiven)) {
+      // a currency code is three letters: nothing longer reaches the log
+      String currency = clipped(given);
+      String payer = clipped(payerGiven);
+      LOG.error("wechat answered a query of {} paid in {} (the payer in {}), not CNY: not applied; an operator must see to it",
+          outTradeNo, currency, payer);
+      throw new ChannelException("WRONG_CURRENCY", "the trade was paid in " + currency + " (the payer in " + payer + "), not CNY",
+          200, false);
+    }
+    return r;
+  }
+
+  private static String clipped(Object value) {
+    String s = String.valueOf(value);
+    return s.length() > 8 ? s.substring(0, 8) + "..." : s;
   }
 
   /** {@code POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close}: 204 on success. */

@@ -20,6 +20,7 @@ import cn.liangxian.channel.Vectors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -154,6 +155,21 @@ class WechatPayClientWireMockTest {
     assertThat(t.tradeState()).isEqualTo("SUCCESS");
     assertThat(t.totalFen()).isEqualTo(25000);
     assertThat(t.transactionId()).isEqualTo("4200000423201912151234567890");
+  }
+
+  @Test
+  void aTradePaidInAnotherCurrencyIsRefused() throws Exception {
+    for (String[] c : new String[][] {{"X4", "USD", "USD"}, {"X5", "CNY", "USD"}, {"X6", null, null}}) {
+      JsonObject amount = new JsonObject().put("total", 25000).put("payer_total", 25000);
+      if (c[1] != null) {
+        amount.put("currency", c[1]).put("payer_currency", c[2]);
+      }
+      wm.stubFor(get("/v3/pay/transactions/out-trade-no/" + c[0] + "?mchid=1230000109").willReturn(signed(200, new JsonObject()
+          .put("appid", "wxd678efh567hg6787").put("mchid", "1230000109").put("out_trade_no", c[0]).put("trade_state", "SUCCESS")
+          .put("transaction_id", "4200000423201912151234567890").put("amount", amount).encode(), platform)));
+      ChannelException e = Await.failure(client.query(c[0]));
+      assertThat(e.code()).as(c[0]).isEqualTo("WRONG_CURRENCY");
+    }
   }
 
   @Test
