@@ -230,6 +230,15 @@ public final class ChannelSandbox {
   }
 
   /**
+   * UnionPay takes the payment without the issuer's answer: its notification says respCode A6 and its query
+   * origRespCode A6 (有缺陷的成功, a success with defects), which settles as any payment. UnionPay trades only.
+   */
+  public Future<Void> payWithDefects(String outTradeNo) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.payWithDefects(outTradeNo));
+  }
+
+  /**
    * A payment that lands after the merchant closed the trade (the channel had taken it when it answered
    * the close): the trade is paid all the same, and the merchant notified.
    */

@@ -196,6 +196,22 @@ final class SandboxVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** A UnionPay trade paid with defects (respCode A6); UnionPay notifies it so. On the context. */
+  Future<Void> payWithDefects(String outTradeNo) {
+    Trade t = ledger.get(outTradeNo);
+    if (t == null || t.channel() != Trade.Channel.UNIONPAY) {
+      return Future.failedFuture("no UnionPay trade " + outTradeNo);
+    }
+    try {
+      ledger.pay(outTradeNo, clock.instant());
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e.getMessage());
+    }
+    t.defective(true);
+    notifyPaid(t);
+    return Future.succeededFuture();
+  }
+
   /** The payment notification of a paid trade again, as the channels send it for hours. On the context. */
   Future<Void> renotify(String outTradeNo) {
     Trade t = ledger.get(outTradeNo);

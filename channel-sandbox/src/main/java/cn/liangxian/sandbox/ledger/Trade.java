@@ -28,6 +28,7 @@ public final class Trade {
   private String buyer;
   private String via;
   private String currency = "CNY";
+  private boolean defective;
   private final List<Refund> refunds = new ArrayList<>();
 
   public Trade(Channel channel, String merchantId, String appId, String outTradeNo, long totalFen, String description,
@@ -77,6 +78,18 @@ public final class Trade {
 
   public void currency(String currency) {
     this.currency = currency;
+  }
+
+  /**
+   * UnionPay carried the payment without the issuer's answer: its notification and query call it a success with
+   * defects (有缺陷的成功, respCode A6), which settles as any other.
+   */
+  public boolean defective() {
+    return defective;
+  }
+
+  public void defective(boolean defective) {
+    this.defective = defective;
   }
 
   public String description() {

@@ -136,8 +136,9 @@ public final class UnionPayApi {
       return;
     }
     Map<String, String> a = ok(f);
-    a.put("origRespCode", "00");
-    a.put("origRespMsg", "成功[0000000]");
+    boolean defective = r.refund() == null && r.trade().defective();
+    a.put("origRespCode", defective ? "A6" : "00");
+    a.put("origRespMsg", defective ? "有缺陷的成功" : "成功[0000000]");
     a.put("queryId", r.refund() == null ? r.trade().tradeNo() : r.refund().refundId());
     a.put("txnAmt", Long.toString(r.refund() == null ? r.trade().totalFen() : r.refund().fen()));
     a.put("settleAmt", a.get("txnAmt"));

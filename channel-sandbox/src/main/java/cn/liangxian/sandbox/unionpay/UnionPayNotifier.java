@@ -41,6 +41,10 @@ public final class UnionPayNotifier {
     f.put("txnAmt", Long.toString(t.totalFen()));
     f.put("settleAmt", Long.toString(t.totalFen()));
     f.put("accNo", t.payer());
+    if (t.defective()) {
+      f.put("respCode", "A6");
+      f.put("respMsg", "有缺陷的成功");
+    }
     return f;
   }
 

@@ -74,7 +74,8 @@ public final class UnionPayChannel implements PaymentChannel {
             return new Trade(stillPayable(s) ? Trade.State.NOT_PAID : Trade.State.NOT_FOUND, null, 0);
           }
           java.time.LocalDate today = LocalDateTime.ofInstant(clock.instant(), UnionPayClient.CHINA).toLocalDate();
-          return new Trade(t.origRespCode().equals("00") ? Trade.State.PAID : Trade.State.NOT_PAID, t.queryId(), t.txnAmt(),
+          // a success with defects (A6) is paid as 00 is: taken as anything else, the order would be released unpaid
+          return new Trade(t.succeeded() ? Trade.State.PAID : Trade.State.NOT_PAID, t.queryId(), t.txnAmt(),
               cn.liangxian.gateway.channel.ChannelDays.ofMonthDay(t.settleDate(), today),
               cn.liangxian.gateway.channel.ChannelDays.ofTraceTime(t.traceTime(), today));
         }));
@@ -87,7 +88,7 @@ public final class UnionPayChannel implements PaymentChannel {
         return Future.succeededFuture(); // never asked for a code: nothing can be paid
       }
       return client.query(s.orderId(), s.txnTime()).compose(t -> {
-        if (t.found() && t.origRespCode().equals("00")) {
+        if (t.succeeded()) {
           return Future.failedFuture(new ChannelException("TRADE_PAID", "the QR code was paid", 200, false));
         }
         if (stillPayable(s)) {
@@ -105,7 +106,7 @@ public final class UnionPayChannel implements PaymentChannel {
             ? Future.failedFuture(new ChannelException("UNIONPAY_34", "no such trade", 0, false))
             : client.query(s.orderId(), s.txnTime()))
         .compose(t -> {
-          if (!t.found() || !t.origRespCode().equals("00")) {
+          if (!t.succeeded()) {
             return Future.failedFuture(new ChannelException("TRADE_NOT_PAID", "only a paid trade is refunded", 200, true));
           }
           String orderId = UnionPayRequests.refundOrderId(outRefundNo);
@@ -124,8 +125,10 @@ public final class UnionPayChannel implements PaymentChannel {
           if (!t.found()) {
             return RefundState.NOT_FOUND;
           }
+          if (t.succeeded()) {
+            return RefundState.SUCCESS;
+          }
           return switch (t.origRespCode()) {
-            case "00" -> RefundState.SUCCESS;
             case "03", "04", "05" -> RefundState.PROCESSING;
             default -> RefundState.FAILED;
           };

@@ -54,11 +54,25 @@ public final class UnionPayClient {
   }
 
   /**
+   * Whether a respCode or origRespCode says the transaction succeeded: 00, or A6 (有缺陷的成功, a success with defects:
+   * UnionPay carried the transaction without every party's answer). An A6 transaction is settled, and UnionPay's
+   * interface rules have the merchant take it as succeeded, as 00; it is never a failure.
+   */
+  public static boolean succeeded(String code) {
+    return "00".equals(code) || "A6".equals(code);
+  }
+
+  /**
    * A trade as UnionPay reports it; {@code found} false when it has none (respCode 34); {@code settleDate}
    * (MMdd) the day it settles on, when it says.
    */
   public record Trade(boolean found, String origRespCode, String queryId, long txnAmt, String origRespMsg, String settleDate,
-      String traceTime) {}
+      String traceTime) {
+    /** UnionPay has the transaction and says it succeeded (origRespCode 00 or A6). */
+    public boolean succeeded() {
+      return found && UnionPayClient.succeeded(origRespCode);
+    }
+  }
 
   /** txnType 01 / txnSubType 07: the QR code (qrCode) the resident scans. */
   public Future<String> qrCode(String orderId, long fen, String description, String backUrl, String txnTime, String payTimeout) {
@@ -166,7 +180,7 @@ public final class UnionPayClient {
     if (!merchant.merId().equals(a.getOrDefault("merId", merchant.merId()))) {
       throw new ChannelException("WRONG_MERCHANT", "the answer names merchant " + a.get("merId"), 200, true);
     }
-    if (!code.equals("00")) {
+    if (!succeeded(code)) {
       // 03/04/05: still being processed; 9x: UnionPay's own trouble; the rest are final answers
       boolean retry = code.equals("03") || code.equals("04") || code.equals("05") || code.startsWith("9");
       throw new ChannelException("UNIONPAY_" + code, a.getOrDefault("respMsg", ""), 200, retry);

@@ -18,7 +18,7 @@ public sealed interface UnionPayNotification {
 
   /**
    * @param txnType 01 a payment, 04 a refund
-   * @param respCode 00 when the transaction succeeded
+   * @param respCode 00 when the transaction succeeded, A6 when it succeeded with defects (a success all the same)
    */
   /**
    * {@code settleDate}: the MMdd UnionPay settles the transaction on (its settlement file's day: after 23:00, the
@@ -28,7 +28,7 @@ public sealed interface UnionPayNotification {
       String traceTime)
       implements UnionPayNotification {
     public boolean succeeded() {
-      return respCode.equals("00");
+      return UnionPayClient.succeeded(respCode);
     }
   }
 

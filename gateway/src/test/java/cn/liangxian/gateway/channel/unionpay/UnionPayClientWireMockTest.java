@@ -166,6 +166,31 @@ class UnionPayClientWireMockTest {
   }
 
   @Test
+  void aSuccessWithDefectsIsASuccess() throws Exception {
+    // 有缺陷的成功: the trade queried, or the answer itself
+    Map<String, String> a = ok("00");
+    a.put("origRespCode", "A6");
+    a.put("origRespMsg", "有缺陷的成功");
+    a.put("queryId", "771912151021000000012");
+    a.put("txnAmt", "25000");
+    wm.stubFor(post(urlEqualTo("/gateway/api/queryTrans.do")).willReturn(aResponse().withBody(answer(a, UNIONPAY_CERT, UNIONPAY_KEY))));
+    UnionPayClient.Trade t = Await.result(client.query("LX20191215000002", "20270601100000"));
+    assertThat(t.succeeded()).isTrue();
+    assertThat(t.txnAmt()).isEqualTo(25000);
+
+    Map<String, String> refund = ok("04");
+    refund.put("respCode", "A6");
+    refund.put("respMsg", "有缺陷的成功");
+    wm.stubFor(post(urlEqualTo("/gateway/api/backTransReq.do")).willReturn(aResponse().withBody(answer(refund, UNIONPAY_CERT, UNIONPAY_KEY))));
+    Await.result(client.refund("R0123456789abcdef0123456789abcde", "20270601100000", "771912151021000000012", 12500, "https://cb"));
+
+    Map<String, String> failed = ok("00");
+    failed.put("origRespCode", "01");
+    wm.stubFor(post(urlEqualTo("/gateway/api/queryTrans.do")).willReturn(aResponse().withBody(answer(failed, UNIONPAY_CERT, UNIONPAY_KEY))));
+    assertThat(Await.result(client.query("LX20191215000002", "20270601100000")).succeeded()).isFalse();
+  }
+
+  @Test
   void refusalsAndOutagesKeepTheirMeaning() throws Exception {
     Map<String, String> refused = ok("04");
     refused.put("respCode", "36");
