@@ -32,13 +32,7 @@ class RepeatWhilePrepayingTest {
       String bearer = g.bearer("repeating-kiosk");
       HeldCall prepay = g.gateway.demo().sandbox().holdNext("POST /v3/pay/transactions/native");
       try {
-        CompletableFuture<HttpResponse<Buffer>> first = CompletableFuture.supplyAsync(() -> {
-          try {
-            return g.post("/api/v1/orders", body, "Idempotency-Key", key, "Authorization", bearer);
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
+        CompletableFuture<HttpResponse<Buffer>> first = order(g, body, key, bearer);
         prepay.arrived().get(30, TimeUnit.SECONDS);
 
         HttpResponse<Buffer> repeat = g.post("/api/v1/orders", body, "Idempotency-Key", key, "Authorization", bearer);
@@ -70,13 +64,7 @@ class RepeatWhilePrepayingTest {
       String bearer = g.bearer("repeating-kiosk");
       HeldCall prepay = g.gateway.demo().sandbox().holdNext("POST /v3/pay/transactions/native");
       try {
-        CompletableFuture<HttpResponse<Buffer>> first = CompletableFuture.supplyAsync(() -> {
-          try {
-            return g.post("/api/v1/orders", body, "Idempotency-Key", key, "Authorization", bearer);
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
+        CompletableFuture<HttpResponse<Buffer>> first = order(g, body, key, bearer);
         prepay.arrived().get(30, TimeUnit.SECONDS);
         String stranded = onlyOrder(g);
         g.clock.advance(Orders.PREPARE_AT_MOST.plusSeconds(1));
@@ -113,13 +101,7 @@ class RepeatWhilePrepayingTest {
       JsonObject body = TestGateway.unpaidMedicalOrder(g.lookup(Fixture.ZHANG, "张三"), "wechat", "qr");
       HeldCall prepay = g.gateway.demo().sandbox().holdNext("POST /v3/pay/transactions/native");
       try {
-        CompletableFuture.runAsync(() -> {
-          try {
-            g.post("/api/v1/orders", body, "Idempotency-Key", UUID.randomUUID().toString(), "Authorization", g.bearer("kiosk-that-stops"));
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
+        order(g, body, UUID.randomUUID().toString(), g.bearer("kiosk-that-stops"));
         prepay.arrived().get(30, TimeUnit.SECONDS);
         String stranded = onlyOrder(g);
         String phone = g.bearer("phone");
@@ -139,6 +121,17 @@ class RepeatWhilePrepayingTest {
         prepay.release();
       }
     }
+  }
+
+  /** The order, sent from another thread: its answer waits for the channel's. */
+  private static CompletableFuture<HttpResponse<Buffer>> order(TestGateway g, JsonObject body, String key, String bearer) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return g.post("/api/v1/orders", body, "Idempotency-Key", key, "Authorization", bearer);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   private static String onlyOrder(TestGateway g) throws Exception {
