@@ -106,11 +106,12 @@ public final class WechatPayClient {
   }
 
   /**
-   * {@code GET /v3/pay/transactions/out-trade-no/{out_trade_no}}. An answer saying the trade was paid in another
-   * currency than CNY is refused: it fails, and nothing is applied.
+   * {@code GET /v3/pay/transactions/out-trade-no/{out_trade_no}}. An answer naming another merchant or app than ours,
+   * or saying the trade was paid in another currency than CNY, is refused: it fails, and nothing is applied.
    */
   public Future<Transaction> query(String outTradeNo) {
     return call(HttpMethod.GET, transactions() + "/out-trade-no/" + enc(outTradeNo) + merchantQuery(), null)
+        .map(r -> ours(r, outTradeNo))
         .map(r -> inRenminbi(r, outTradeNo))
         .map(r -> new Transaction(r.getString("out_trade_no", outTradeNo), r.getString("transaction_id"),
             r.getString("trade_state"), r.getJsonObject("amount", new JsonObject()).getLong("total", 0L),
@@ -118,6 +119,29 @@ public final class WechatPayClient {
         .recover(e -> e instanceof ChannelException c && c.code().equals("ORDER_NOT_EXIST")
             ? Future.succeededFuture(new Transaction(outTradeNo, null, "NOTFOUND", 0, merchant.mchid(), merchant.appId(), null))
             : Future.failedFuture(e));
+  }
+
+  /**
+   * An answer is about our trade only if it names our merchant and app, as its notification must: mchid and appid; for
+   * a service provider's sub-merchant, the provider's sp_mchid and sp_appid and the sub-merchant's sub_mchid. Whatever
+   * state it reports, one naming any other is refused as Alipay's answer naming another seller is, and left to an
+   * operator.
+   */
+  private JsonObject ours(JsonObject r, String outTradeNo) {
+    boolean ours = merchant.partner()
+        ? merchant.mchid().equals(r.getValue("sp_mchid")) && merchant.subMchid().equals(r.getValue("sub_mchid"))
+            && merchant.appId().equals(r.getValue("sp_appid"))
+        : merchant.mchid().equals(r.getValue("mchid")) && merchant.appId().equals(r.getValue("appid"));
+    if (!ours) {
+      String named = merchant.partner()
+          ? "sp_mchid " + clipped(r.getValue("sp_mchid"), 32) + ", sub_mchid " + clipped(r.getValue("sub_mchid"), 32)
+              + ", sp_appid " + clipped(r.getValue("sp_appid"), 32)
+          : "mchid " + clipped(r.getValue("mchid"), 32) + ", appid " + clipped(r.getValue("appid"), 32);
+      LOG.error("wechat answered a query of {} naming {}, not ours ({}): not applied; an operator must see to it",
+          outTradeNo, named, merchant);
+      throw new ChannelException("WRONG_MERCHANT", "the answer names " + named, 200, false);
+    }
+    return r;
   }
 
   /**
@@ -133,8 +157,8 @@ public final class WechatPayClient {
     Object payerGiven = amount.getValue("payer_currency");
     if (!"CNY".equals(given) || payerGiven != null && !"CNY".equals(payerGiven)) {
       // a currency code is three letters: nothing longer reaches the log
-      String currency = clipped(given);
-      String payer = clipped(payerGiven);
+      String currency = clipped(given, 8);
+      String payer = clipped(payerGiven, 8);
       LOG.error("wechat answered a query of {} paid in {} (the payer in {}), not CNY: not applied; an operator must see to it",
           outTradeNo, currency, payer);
       throw new ChannelException("WRONG_CURRENCY", "the trade was paid in " + currency + " (the payer in " + payer + "), not CNY",
@@ -143,9 +167,10 @@ public final class WechatPayClient {
     return r;
   }
 
-  private static String clipped(Object value) {
+  /** A value from an answer as it may reach the log: at most {@code max} characters of it. */
+  private static String clipped(Object value, int max) {
     String s = String.valueOf(value);
-    return s.length() > 8 ? s.substring(0, 8) + "..." : s;
+    return s.length() > max ? s.substring(0, max) + "..." : s;
   }
 
   /** {@code POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close}: 204 on success. */

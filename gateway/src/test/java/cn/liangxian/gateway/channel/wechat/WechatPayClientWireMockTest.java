@@ -173,6 +173,53 @@ class WechatPayClientWireMockTest {
   }
 
   @Test
+  void anAnswerNamingAnotherMerchantOrAppIsRefused() throws Exception {
+    JsonObject paid = new JsonObject().put("trade_state", "SUCCESS").put("transaction_id", "4200000423201912151234567890")
+        .put("amount", new JsonObject().put("total", 25000).put("payer_total", 25000).put("currency", "CNY").put("payer_currency", "CNY"));
+    JsonObject ours = paid.copy().put("appid", "wxd678efh567hg6787").put("mchid", "1230000109");
+    JsonObject[] others = {
+        ours.copy().put("mchid", "1230000110"),
+        ours.copy().put("appid", "wx0000000000000000"),
+        ours.copy().put("mchid", "1230000110").put("trade_state", "CLOSED"),
+        paid.copy().put("appid", "wxd678efh567hg6787"),
+        // a service provider's answer for its sub-merchant, though we collect for ourselves
+        paid.copy().put("sp_appid", "wxd678efh567hg6787").put("sp_mchid", "1230000109").put("sub_mchid", "1900000109")};
+    for (int i = 0; i < others.length; i++) {
+      String no = "M" + i;
+      wm.stubFor(get("/v3/pay/transactions/out-trade-no/" + no + "?mchid=1230000109").willReturn(signed(200,
+          others[i].copy().put("out_trade_no", no).encode(), platform)));
+      ChannelException e = Await.failure(client.query(no));
+      assertThat(e.code()).as(others[i].encode()).isEqualTo("WRONG_MERCHANT");
+    }
+    wm.stubFor(get("/v3/pay/transactions/out-trade-no/M9?mchid=1230000109").willReturn(signed(200,
+        ours.copy().put("out_trade_no", "M9").encode(), platform)));
+    assertThat(Await.result(client.query("M9")).totalFen()).isEqualTo(25000);
+
+    // a service provider compares the provider's sp_mchid and sp_appid and the sub-merchant's sub_mchid
+    WechatPayMerchant sp = new WechatPayMerchant("1230000109", "wxd678efh567hg6787", "444F4864EA9B34415", merchantKey.getPrivate(),
+        "a7cde1f0b2c4d6e8a7cde1f0b2c4d6e8".getBytes(StandardCharsets.US_ASCII), WechatPayScheme.RSA,
+        new PlatformKeys().put(SERIAL, platform.getPublic()), "1900000109");
+    WechatPayClient partner = new WechatPayClient(WebClient.create(vertx), wm.baseUrl(), sp, CLOCK, signing());
+    JsonObject ourSub = paid.copy().put("sp_appid", "wxd678efh567hg6787").put("sp_mchid", "1230000109").put("sub_mchid", "1900000109");
+    JsonObject[] notOurSub = {
+        ourSub.copy().put("sub_mchid", "1900000110"),
+        ourSub.copy().put("sp_mchid", "1230000110"),
+        ourSub.copy().put("sp_appid", "wx0000000000000000"),
+        // the provider's own trade, not the sub-merchant's
+        ours.copy()};
+    for (int i = 0; i < notOurSub.length; i++) {
+      String no = "S" + i;
+      wm.stubFor(get("/v3/pay/partner/transactions/out-trade-no/" + no + "?sp_mchid=1230000109&sub_mchid=1900000109")
+          .willReturn(signed(200, notOurSub[i].copy().put("out_trade_no", no).encode(), platform)));
+      ChannelException e = Await.failure(partner.query(no));
+      assertThat(e.code()).as(notOurSub[i].encode()).isEqualTo("WRONG_MERCHANT");
+    }
+    wm.stubFor(get("/v3/pay/partner/transactions/out-trade-no/S9?sp_mchid=1230000109&sub_mchid=1900000109")
+        .willReturn(signed(200, ourSub.copy().put("out_trade_no", "S9").put("sub_appid", "wx1111111111111111").encode(), platform)));
+    assertThat(Await.result(partner.query("S9")).tradeState()).isEqualTo("SUCCESS");
+  }
+
+  @Test
   void anAnswerSignedByAnyoneElseIsNotBelieved() throws Exception {
     wm.stubFor(get("/v3/pay/transactions/out-trade-no/X1?mchid=1230000109").willReturn(signed(200,
         "{\"out_trade_no\":\"X1\",\"trade_state\":\"SUCCESS\",\"amount\":{\"total\":25000}}", Vectors.rsa())));
