@@ -117,8 +117,11 @@ public final class Callbacks {
       refuseWechat(ctx, "wechat", true, "wrong_merchant", headers, body, OutTradeNo.orderId(outTradeNo), 400);
       return;
     }
-    // an amount is the order's only in yuan: a total in another currency is refused as another merchant's is
-    if (!"CNY".equals(res.path("amount").path("currency").asText())) {
+    // an amount is the order's only in yuan: a total in another currency is refused as another merchant's is, and so is
+    // one the payer paid in another currency (payer_currency, where it is given)
+    var payerCurrency = res.path("amount").path("payer_currency");
+    if (!"CNY".equals(res.path("amount").path("currency").asText())
+        || !payerCurrency.isMissingNode() && !payerCurrency.isNull() && !"CNY".equals(payerCurrency.asText())) {
       refuseWechat(ctx, "wechat", true, "wrong_currency", headers, body, OutTradeNo.orderId(outTradeNo), 400);
       return;
     }

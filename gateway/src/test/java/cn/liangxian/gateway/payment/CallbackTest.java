@@ -75,6 +75,10 @@ class CallbackTest {
     JsonObject dollars = paid.copy().put("amount", paid.getJsonObject("amount").copy().put("currency", "USD").put("payer_currency", "USD"));
     assertThat(send(dollars, 0, null, false)).isEqualTo(400);
     assertThat(lastOutcome()).isEqualTo("wrong_currency");
+    // a total in yuan the payer paid in dollars is not the order's payment either
+    JsonObject payerInDollars = paid.copy().put("amount", paid.getJsonObject("amount").copy().put("payer_currency", "USD"));
+    assertThat(send(payerInDollars, 0, null, false)).isEqualTo(400);
+    assertThat(lastOutcome()).isEqualTo("wrong_currency");
 
     assertThat(send(paid, -400, null, false)).isEqualTo(401);
     assertThat(lastOutcome()).isEqualTo("stale_timestamp (unverified)");
@@ -91,6 +95,11 @@ class CallbackTest {
     // the genuine one, then its duplicate: applied once, both answered with success
     assertThat(send(paid, 0, null, false)).isEqualTo(204);
     assertThat(send(paid, 0, null, false)).isEqualTo(204);
+    // payer_currency is checked where it is given: a re-delivery without it is the same payment
+    JsonObject noPayerCurrency = paid.copy().put("amount", paid.getJsonObject("amount").copy());
+    noPayerCurrency.getJsonObject("amount").remove("payer_currency");
+    assertThat(send(noPayerCurrency, 0, null, false)).isEqualTo(204);
+    assertThat(lastOutcome()).isEqualTo("duplicate");
     assertThat(state()).isEqualTo("PAID");
     try (Connection c = g.db.connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("select count(*) from payment")) {
