@@ -141,6 +141,7 @@ public final class UnionPayApi {
     a.put("origRespMsg", defective ? "有缺陷的成功" : "成功[0000000]");
     a.put("queryId", r.refund() == null ? r.trade().tradeNo() : r.refund().refundId());
     a.put("txnAmt", Long.toString(r.refund() == null ? r.trade().totalFen() : r.refund().fen()));
+    a.put("currencyCode", "156");
     a.put("settleAmt", a.get("txnAmt"));
     a.put("settleCurrencyCode", "156");
     a.put("settleDate", UnionPaySettlement.MMDD.format((r.refund() == null ? r.trade().paidAt() : r.refund().at()).atZone(CHINA)));

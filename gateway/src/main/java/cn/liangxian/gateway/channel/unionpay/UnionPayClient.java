@@ -26,6 +26,7 @@ import java.util.zip.Inflater;
  * certificates; signing and verifying run on a worker, never on the event loop.
  */
 public final class UnionPayClient {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UnionPayClient.class);
   static final ZoneId CHINA = cn.liangxian.gateway.channel.ChannelDays.BEIJING;
   static final DateTimeFormatter TXN_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
@@ -92,13 +93,32 @@ public final class UnionPayClient {
     });
   }
 
-  /** txnType 00: the trade of an orderId sent at txnTime. */
+  /**
+   * txnType 00: the trade of an orderId sent at txnTime. An answer saying it succeeded in another currency than
+   * renminbi is refused: it fails, and nothing is applied.
+   */
   public Future<Trade> query(String orderId, String txnTime) {
     return call("/gateway/api/queryTrans.do", common("00", "00", orderId, txnTime))
+        .map(a -> inRenminbi(a, orderId))
         .map(a -> new Trade(true, a.getOrDefault("origRespCode", ""), a.get("queryId"), amount(a.get("txnAmt")),
             a.getOrDefault("origRespMsg", ""), a.get("settleDate"), a.get("traceTime")))
         .recover(e -> e instanceof ChannelException c && c.code().equals("UNIONPAY_34")
             ? Future.succeededFuture(new Trade(false, "", null, 0, "查无此交易", null, null)) : Future.failedFuture(e));
+  }
+
+  /**
+   * A transaction's txnAmt is fen only in renminbi (currencyCode 156, as its notification must say): an answer saying
+   * it succeeded without naming renminbi is refused, and left to an operator.
+   */
+  private static Map<String, String> inRenminbi(Map<String, String> a, String orderId) {
+    if (!succeeded(a.getOrDefault("origRespCode", "")) || "156".equals(a.get("currencyCode"))) {
+      return a;
+    }
+    String given = a.get("currencyCode");
+    // a currency code is three digits: nothing longer reaches the log
+    String currency = given == null ? "no currency" : given.length() > 8 ? given.substring(0, 8) + "..." : given;
+    LOG.error("unionpay answered a query of {} succeeded in {}, not 156: not applied; an operator must see to it", orderId, currency);
+    throw new ChannelException("WRONG_CURRENCY", "the transaction succeeded in " + currency + ", not 156", 200, false);
   }
 
   /** txnType 04 (退货) of the payment {@code origQryId}; a repeated orderId and txnTime refunds nothing twice (respCode 12). */

@@ -136,6 +136,7 @@ class UnionPayClientWireMockTest {
     a.put("origRespCode", "00");
     a.put("queryId", "771912151021000000012");
     a.put("txnAmt", "25000");
+    a.put("currencyCode", "156");
     wm.stubFor(post(urlEqualTo("/gateway/api/queryTrans.do")).willReturn(aResponse().withBody(answer(a, UNIONPAY_CERT, UNIONPAY_KEY))));
     UnionPayClient.Trade t = Await.result(client.query("LX20191215000002", "20270601100000"));
     assertThat(t.found()).isTrue();
@@ -150,6 +151,29 @@ class UnionPayClientWireMockTest {
     none.put("respMsg", "查无此交易");
     wm.stubFor(post(urlEqualTo("/gateway/api/queryTrans.do")).willReturn(aResponse().withBody(answer(none, UNIONPAY_CERT, UNIONPAY_KEY))));
     assertThat(Await.result(client.query("LX20191215000002", "20270601100000")).found()).isFalse();
+  }
+
+  @Test
+  void aTransactionThatSucceededInAnotherCurrencyIsRefused() throws Exception {
+    // US dollars (840), succeeded or succeeded with defects, or no currency named at all: its txnAmt is not fen
+    for (String[] c : new String[][] {{"00", "840"}, {"A6", "840"}, {"00", null}, {"00", ""}}) {
+      Map<String, String> a = ok("00");
+      a.put("origRespCode", c[0]);
+      a.put("queryId", "771912151021000000012");
+      a.put("txnAmt", "25000");
+      if (c[1] != null) {
+        a.put("currencyCode", c[1]);
+      }
+      wm.stubFor(post(urlEqualTo("/gateway/api/queryTrans.do")).willReturn(aResponse().withBody(answer(a, UNIONPAY_CERT, UNIONPAY_KEY))));
+      ChannelException e = Await.failure(client.query("LX20191215000002", "20270601100000"));
+      assertThat(e.code()).as(c[0] + " in " + c[1]).isEqualTo("WRONG_CURRENCY");
+    }
+    // one that did not succeed pays nothing, whatever its currency
+    Map<String, String> failed = ok("00");
+    failed.put("origRespCode", "01");
+    failed.put("currencyCode", "840");
+    wm.stubFor(post(urlEqualTo("/gateway/api/queryTrans.do")).willReturn(aResponse().withBody(answer(failed, UNIONPAY_CERT, UNIONPAY_KEY))));
+    assertThat(Await.result(client.query("LX20191215000002", "20270601100000")).succeeded()).isFalse();
   }
 
   @Test
@@ -173,6 +197,7 @@ class UnionPayClientWireMockTest {
     a.put("origRespMsg", "有缺陷的成功");
     a.put("queryId", "771912151021000000012");
     a.put("txnAmt", "25000");
+    a.put("currencyCode", "156");
     wm.stubFor(post(urlEqualTo("/gateway/api/queryTrans.do")).willReturn(aResponse().withBody(answer(a, UNIONPAY_CERT, UNIONPAY_KEY))));
     UnionPayClient.Trade t = Await.result(client.query("LX20191215000002", "20270601100000"));
     assertThat(t.succeeded()).isTrue();
