@@ -107,11 +107,14 @@ public final class UnionPayClient {
   }
 
   /**
-   * A transaction's txnAmt is fen only in renminbi (currencyCode 156, as its notification must say): an answer saying
-   * it succeeded without naming renminbi is refused, and left to an operator.
+   * A transaction's txnAmt is fen only in renminbi (currencyCode 156): an answer saying it succeeded in another
+   * currency is refused, and left to an operator. One naming no currency is read as renminbi, the only currency this
+   * merchant's transactions are made in: the same query confirms refunds, and a refund's answer left without the
+   * field must not stay unconfirmed for it.
    */
   private static Map<String, String> inRenminbi(Map<String, String> a, String orderId) {
-    if (!succeeded(a.getOrDefault("origRespCode", "")) || "156".equals(a.get("currencyCode"))) {
+    String code = a.get("currencyCode");
+    if (!succeeded(a.getOrDefault("origRespCode", "")) || code == null || code.isEmpty() || "156".equals(code)) {
       return a;
     }
     String given = a.get("currencyCode");

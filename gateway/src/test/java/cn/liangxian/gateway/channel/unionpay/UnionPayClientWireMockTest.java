@@ -155,8 +155,8 @@ class UnionPayClientWireMockTest {
 
   @Test
   void aTransactionThatSucceededInAnotherCurrencyIsRefused() throws Exception {
-    // US dollars (840), succeeded or succeeded with defects, or no currency named at all: its txnAmt is not fen
-    for (String[] c : new String[][] {{"00", "840"}, {"A6", "840"}, {"00", null}, {"00", ""}}) {
+    // US dollars (840), succeeded or succeeded with defects, or a code that is no currency: its txnAmt is not fen
+    for (String[] c : new String[][] {{"00", "840"}, {"A6", "840"}, {"00", "CNY"}}) {
       Map<String, String> a = ok("00");
       a.put("origRespCode", c[0]);
       a.put("queryId", "771912151021000000012");
@@ -168,6 +168,13 @@ class UnionPayClientWireMockTest {
       ChannelException e = Await.failure(client.query("LX20191215000002", "20270601100000"));
       assertThat(e.code()).as(c[0] + " in " + c[1]).isEqualTo("WRONG_CURRENCY");
     }
+    // one naming no currency is this merchant's renminbi
+    Map<String, String> unnamed = ok("00");
+    unnamed.put("origRespCode", "00");
+    unnamed.put("queryId", "771912151021000000012");
+    unnamed.put("txnAmt", "25000");
+    wm.stubFor(post(urlEqualTo("/gateway/api/queryTrans.do")).willReturn(aResponse().withBody(answer(unnamed, UNIONPAY_CERT, UNIONPAY_KEY))));
+    assertThat(Await.result(client.query("LX20191215000002", "20270601100000")).succeeded()).isTrue();
     // one that did not succeed pays nothing, whatever its currency
     Map<String, String> failed = ok("00");
     failed.put("origRespCode", "01");
