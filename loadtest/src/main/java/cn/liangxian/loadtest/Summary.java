@@ -177,6 +177,13 @@ public final class Summary {
           + " as before the burst: slowest %s ms), to the idle gateway's in %s s (slowest %s ms)%n",
           b.getProperty("overload.backToNormalSeconds", "?"), b.getProperty("overload.probe.normalMs", "?"),
           b.getProperty("overload.backToIdleSeconds", "?"), b.getProperty("overload.probe.idleMs", "?")));
+      if (Files.exists(run.resolve("probe.txt"))) {
+        // the reading above is the last single probe over the mark; by windows, one late outlier does not move it
+        sb.append(ProbeWindows.backAfterBurst(run).map(w -> String.format(Locale.ROOT, "  by %d s windows (p90 within the same"
+            + " mark, none refused): back in the window starting %d s after the burst%n", ProbeWindows.WINDOW_SECONDS, w))
+            .orElse(String.format(Locale.ROOT, "  by %d s windows (p90 within the same mark, none refused): not back while the load"
+            + " lasted%n", ProbeWindows.WINDOW_SECONDS)));
+      }
       if (!"0".equals(b.getProperty("overload.probe.refusedBeforeBurst", "0"))) {
         sb.append(String.format(Locale.ROOT, "  (%s probes refused before the burst: half this knee is more than the machine serves now)%n",
             b.getProperty("overload.probe.refusedBeforeBurst")));
