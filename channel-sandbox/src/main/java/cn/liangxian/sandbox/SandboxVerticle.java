@@ -185,13 +185,18 @@ final class SandboxVerticle extends VerticleBase {
 
   /** A trade paid in another currency than renminbi; the channel notifies it so. On the context. */
   Future<Void> payInCurrency(String outTradeNo, String currency) {
+    return payMarked(outTradeNo, t -> t.currency(currency));
+  }
+
+  /** Pays the trade, marks it as the case asks before its notification is made, and notifies it. On the context. */
+  private Future<Void> payMarked(String outTradeNo, java.util.function.Consumer<Trade> mark) {
     Trade t;
     try {
       t = ledger.pay(outTradeNo, clock.instant());
     } catch (IllegalStateException e) {
       return Future.failedFuture(e.getMessage());
     }
-    t.currency(currency);
+    mark.accept(t);
     notifyPaid(t);
     return Future.succeededFuture();
   }
@@ -202,14 +207,7 @@ final class SandboxVerticle extends VerticleBase {
     if (t == null || t.channel() != Trade.Channel.UNIONPAY) {
       return Future.failedFuture("no UnionPay trade " + outTradeNo);
     }
-    try {
-      ledger.pay(outTradeNo, clock.instant());
-    } catch (IllegalStateException e) {
-      return Future.failedFuture(e.getMessage());
-    }
-    t.defective(true);
-    notifyPaid(t);
-    return Future.succeededFuture();
+    return payMarked(outTradeNo, paid -> paid.defective(true));
   }
 
   /** The payment notification of a paid trade again, as the channels send it for hours. On the context. */
