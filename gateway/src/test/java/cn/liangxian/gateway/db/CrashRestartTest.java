@@ -85,13 +85,12 @@ class CrashRestartTest {
     return pb;
   }
 
-  @Test
-  void aSecondProcessOnTheSameDataLeavesTheRunningGatewaysDatabaseAloneAndIsRefused() throws Exception {
-    int port = startGateway(Map.of("GATEWAY_DB_DURABLE", "false"));
+  /** A second process on the same data (an operator's import while the gateway runs) is refused, and changes nothing. */
+  private void aSecondProcessIsRefused(int port) throws Exception {
     long postgres = postmasterPid();
     Path roster = dir.resolve("one.csv");
     Files.writeString(roster, Fixture.ROSTER);
-    Process second = main(Map.of("GATEWAY_DB_DURABLE", "false"), "roster", "import", roster.toString()).start();
+    Process second = main(Map.of(), "roster", "import", roster.toString()).start();
     String said = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // until it exits
     assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(second.exitValue()).as(said).isEqualTo(2);
@@ -144,10 +143,12 @@ class CrashRestartTest {
     assertThat(dir.resolve("postgres").resolve("postmaster.pid")).as("its PostgreSQL stopped with it").doesNotExist();
   }
 
+  /** One gateway started for both, on the product's durable default: each start costs its own PostgreSQL. */
   @Test
-  void afterSigkillTheNextStartSucceedsAtOnceOnADurablePasswordProtectedServer() throws Exception {
+  void aSecondProcessIsRefusedAndAfterSigkillTheNextStartSucceedsAtOnceOnADurablePasswordProtectedServer() throws Exception {
     int first = startGateway();
     assertThat(ready(first)).isEqualTo(200);
+    aSecondProcessIsRefused(first);
     long postgres = postmasterPid();
 
     gateway.destroyForcibly(); // SIGKILL: no shutdown hook runs
