@@ -89,14 +89,18 @@ public final class KioskAuth {
     }
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     String message = String.join("\n", VERSION, kiosk, ctx.request().method().name(), ctx.request().uri(), ts, nonce, sha256(body));
-    return key(kiosk).compose(key -> {
-      if (key == null) {
+    byte[] m = message.getBytes(StandardCharsets.UTF_8);
+    PublicKey cached = keys.cached(kiosk);
+    // a signature the kept key does not verify is checked once more against the database's: the kiosk's key may have
+    // been replaced on another instance a moment ago, its announcement not here yet (a new key is in force everywhere
+    // as soon as its registration commits; only a refusal costs the read)
+    Future<Check> verifying = cached != null && verifies(cached, m, signature) ? Future.succeededFuture(Check.VERIFIED)
+        : fromDatabase(kiosk).map(key -> key == null ? Check.UNKNOWN : verifies(key, m, signature) ? Check.VERIFIED : Check.BAD);
+    return verifying.compose(check -> {
+      if (check == Check.UNKNOWN) {
         return Future.failedFuture(refused("unknown_kiosk", "unknown kiosk"));
       }
-      byte[] m = message.getBytes(StandardCharsets.UTF_8);
-      // ECDSA P-256, or SM2 for kiosks with a 国密 key: a wrong kind of key simply does not verify
-      boolean ok = Crypto.verify("SHA256withECDSA", key, m, signature) || Crypto.verify("SM3withSM2", key, m, signature);
-      if (!ok) {
+      if (check == Check.BAD) {
         return Future.failedFuture(refused("bad_signature", "the kiosk signature does not verify"));
       }
       OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
@@ -107,11 +111,16 @@ public final class KioskAuth {
     });
   }
 
-  private Future<PublicKey> key(String kiosk) {
-    PublicKey k = keys.cached(kiosk);
-    if (k != null) {
-      return Future.succeededFuture(k);
-    }
+  /** ECDSA P-256, or SM2 for kiosks with a 国密 key: a wrong kind of key simply does not verify. */
+  private static boolean verifies(PublicKey key, byte[] message, String signature) {
+    return Crypto.verify("SHA256withECDSA", key, message, signature) || Crypto.verify("SM3withSM2", key, message, signature);
+  }
+
+  /** What a kiosk's signature came to: verified, no such kiosk, or not verified by its key. */
+  private enum Check { VERIFIED, UNKNOWN, BAD }
+
+  /** The kiosk's key as the database has it now (kept for the next request unless something was forgotten meanwhile). */
+  private Future<PublicKey> fromDatabase(String kiosk) {
     long readAt = keys.generation();
     return pool.preparedQuery("select public_key from kiosk where id = $1").execute(Tuple.of(kiosk)).map(rows -> {
       if (rows.size() == 0) {
