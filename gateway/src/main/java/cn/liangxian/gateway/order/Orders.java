@@ -146,13 +146,15 @@ public final class Orders {
       if (!"PAYING".equals(o.getString("state")) || o.getJsonObject("payment") != null) {
         return Future.succeededFuture(new Created(o, false));
       }
-      OffsetDateTime before = OffsetDateTime.now(clock).minus(PREPARE_AT_MOST);
-      if (redo != null && OffsetDateTime.parse(o.getString("createdAt")).isBefore(before)) {
-        return store.failStranded(id, before).compose(failed -> {
-          if (failed) {
-            LOG.warn("order {} was stranded without its payment for over {}; given up and made again", id, PREPARE_AT_MOST);
-            metrics.stranded(o.getString("channel"));
+      if (redo != null) {
+        // given up only if it is still without its payment and older than PREPARE_AT_MOST (the statement's own test);
+        // otherwise read again: its payment may have come meanwhile, or the first call is still at the channel
+        return store.failStranded(id, OffsetDateTime.now(clock).minus(PREPARE_AT_MOST)).compose(failed -> {
+          if (!failed) {
+            return found(id, null);
           }
+          LOG.warn("order {} was stranded without its payment for over {}; given up and made again", id, PREPARE_AT_MOST);
+          metrics.stranded(o.getString("channel"));
           return redo.get();
         });
       }

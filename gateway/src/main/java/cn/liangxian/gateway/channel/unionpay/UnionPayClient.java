@@ -117,9 +117,8 @@ public final class UnionPayClient {
     if (!succeeded(a.getOrDefault("origRespCode", "")) || code == null || code.isEmpty() || "156".equals(code)) {
       return a;
     }
-    String given = a.get("currencyCode");
     // a currency code is three digits: nothing longer reaches the log
-    String currency = given == null ? "no currency" : given.length() > 8 ? given.substring(0, 8) + "..." : given;
+    String currency = code.length() > 8 ? code.substring(0, 8) + "..." : code;
     LOG.error("unionpay answered a query of {} succeeded in {}, not 156: not applied; an operator must see to it", orderId, currency);
     throw new ChannelException("WRONG_CURRENCY", "the transaction succeeded in " + currency + ", not 156", 200, false);
   }
