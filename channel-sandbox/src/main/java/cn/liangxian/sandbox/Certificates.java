@@ -4,8 +4,6 @@ import cn.liangxian.channel.Crypto;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -20,7 +18,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** X.509 certificates the channels issue in the sandbox (Bouncy Castle), and RSA key pairs for them. */
+/** X.509 certificates the channels issue in the sandbox (Bouncy Castle). */
 public final class Certificates {
   private Certificates() {}
 
@@ -41,16 +39,6 @@ public final class Certificates {
           .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot issue " + subject, e);
-    }
-  }
-
-  public static KeyPair rsa() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return g.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

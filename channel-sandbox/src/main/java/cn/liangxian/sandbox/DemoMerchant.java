@@ -5,8 +5,6 @@ import cn.liangxian.sandbox.alipay.AlipayApp;
 import cn.liangxian.sandbox.unionpay.UnionPayMerchant;
 import cn.liangxian.sandbox.wechat.WechatMerchant;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -24,9 +22,9 @@ public final class DemoMerchant {
   /** The serial number (decimal) of the demo merchant's UnionPay signing certificate. */
   public static final String UNIONPAY_CERT_ID = "69042905377";
 
-  private final KeyPair merchantKey = rsa();
-  private final KeyPair appKey = rsa();
-  private final KeyPair unionPayKey = rsa();
+  private final KeyPair merchantKey = DemoKeys.rsa("demo-merchant-wechat");
+  private final KeyPair appKey = DemoKeys.rsa("demo-merchant-alipay");
+  private final KeyPair unionPayKey = DemoKeys.rsa("demo-merchant-unionpay");
   private final byte[] apiV3Key = printableKey();
   private final String miniProgramSecret = java.util.HexFormat.of().formatHex(printableKey(), 0, 16);
 
@@ -81,13 +79,4 @@ public final class DemoMerchant {
     return k;
   }
 
-  private static KeyPair rsa() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return g.generateKeyPair();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -2,10 +2,9 @@ package cn.liangxian.sandbox.alipay;
 
 import cn.liangxian.channel.Crypto;
 import cn.liangxian.channel.alipay.AlipaySignatures;
+import cn.liangxian.sandbox.DemoKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.util.Map;
 
@@ -18,13 +17,7 @@ public final class AlipayPlatform {
   }
 
   public static AlipayPlatform generate() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return new AlipayPlatform(g.generateKeyPair());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return new AlipayPlatform(DemoKeys.rsa("alipay-platform"));
   }
 
   /** The "Alipay public key" an app trusts. */

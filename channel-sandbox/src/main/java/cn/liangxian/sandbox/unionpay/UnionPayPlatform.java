@@ -4,6 +4,7 @@ import cn.liangxian.channel.Pem;
 import cn.liangxian.channel.unionpay.UnionPaySignatures;
 import cn.liangxian.channel.unionpay.UnionPayTrust;
 import cn.liangxian.sandbox.Certificates;
+import cn.liangxian.sandbox.DemoKeys;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -22,9 +23,9 @@ import java.util.Map;
 public final class UnionPayPlatform {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final KeyPair rootKeys = rsa();
-  private final KeyPair middleKeys = rsa();
-  private final KeyPair signKeys = rsa();
+  private final KeyPair rootKeys;
+  private final KeyPair middleKeys;
+  private final KeyPair signKeys;
   private final X509Certificate root;
   private final X509Certificate middle;
   private final X509Certificate sign;
@@ -32,6 +33,17 @@ public final class UnionPayPlatform {
 
   /** @param now the channel's time: the certificates are valid from a month before it to two years after */
   public UnionPayPlatform(Instant now) {
+    this(now, "unionpay");
+  }
+
+  /**
+   * @param keys the name its keys go by (see {@link DemoKeys}): a second platform in one process, a forger's
+   *     say, names its own so that it never signs with UnionPay's keys
+   */
+  public UnionPayPlatform(Instant now, String keys) {
+    rootKeys = DemoKeys.rsa(keys + "-root");
+    middleKeys = DemoKeys.rsa(keys + "-middle");
+    signKeys = DemoKeys.rsa(keys + "-sign");
     Instant from = now.minus(Duration.ofDays(30));
     Instant to = now.plus(Duration.ofDays(730));
     root = certificate("CN=Sandbox UnionPay Root,O=China UnionPay", rootKeys.getPublic(), null, rootKeys.getPrivate(), true, from, to);
@@ -92,7 +104,4 @@ public final class UnionPayPlatform {
     return Certificates.issue(subject, key, issuer, issuerKey, ca, from, to, serial);
   }
 
-  static KeyPair rsa() {
-    return Certificates.rsa();
-  }
 }

@@ -3,6 +3,7 @@ package cn.liangxian.sandbox.wechat;
 import cn.liangxian.channel.Crypto;
 import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.sandbox.Certificates;
+import cn.liangxian.sandbox.DemoKeys;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -42,12 +43,10 @@ public final class WechatPlatform {
 
   public static WechatPlatform generate() {
     try {
-      KeyPairGenerator r = KeyPairGenerator.getInstance("RSA");
-      r.initialize(2048);
       KeyPairGenerator s = KeyPairGenerator.getInstance("EC", Crypto.BC);
       s.initialize(new ECGenParameterSpec("sm2p256v1"));
       String serial = "PUB_KEY_ID_0000SANDBOX" + HexFormat.of().withUpperCase().formatHex(randomBytes(8));
-      return new WechatPlatform(r.generateKeyPair(), s.generateKeyPair(), serial);
+      return new WechatPlatform(DemoKeys.rsa("wechat-platform"), s.generateKeyPair(), serial);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -55,7 +54,8 @@ public final class WechatPlatform {
 
   /** A new platform certificate valid from {@code from} for {@code validity}: from now on it signs; the older ones stay listed. */
   public synchronized PlatformCertificate rotate(Instant from, Duration validity) {
-    KeyPair keys = Certificates.rsa();
+    // each rotation a key of its own
+    KeyPair keys = DemoKeys.rsa("wechat-platform-certificate-" + (certificates.size() + 1));
     BigInteger number = new BigInteger(1, randomBytes(20));
     X509Certificate cert = Certificates.issue("CN=Tenpay.com Root CA Sandbox Platform,O=Tenpay.com,C=CN", keys.getPublic(), null,
         keys.getPrivate(), false, from, from.plus(validity), number);

@@ -128,9 +128,14 @@ public final class Database implements AutoCloseable {
 
   /** A throwaway database for tests on the same server: {@code create database}. */
   public Database createDatabase(String name) {
+    return createDatabase(name, "template1");
+  }
+
+  /** As {@link #createDatabase(String)}, a copy of the database {@code template} (which nobody may be connected to). */
+  public Database createDatabase(String name, String template) {
     try (Connection c = connect(); var st = c.createStatement()) {
       st.execute("drop database if exists " + name);
-      st.execute("create database " + name);
+      st.execute("create database " + name + " template " + template);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name, e);
     }

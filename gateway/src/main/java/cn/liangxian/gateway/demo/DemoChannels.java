@@ -12,6 +12,7 @@ import cn.liangxian.gateway.channel.unionpay.UnionPayRequests;
 import cn.liangxian.gateway.channel.wechat.PlatformKeys;
 import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
 import cn.liangxian.sandbox.ChannelSandbox;
+import cn.liangxian.sandbox.DemoKeys;
 import cn.liangxian.sandbox.DemoMerchant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -103,7 +104,7 @@ public final class DemoChannels implements AutoCloseable {
           account.apiV3Key(), WechatPayScheme.RSA, new PlatformKeys().put(sandbox.wechatSerial(),
           sandbox.wechatPlatformKey(WechatPayScheme.RSA)), b.wechat().subMchid());
     } else if (b.wechat() != null) {
-      java.security.KeyPair key = rsa();
+      java.security.KeyPair key = DemoKeys.rsa("body-wechat-" + b.wechat().mchid());
       byte[] apiV3 = new byte[32];
       new java.security.SecureRandom().nextBytes(apiV3);
       for (int i = 0; i < apiV3.length; i++) {
@@ -123,7 +124,7 @@ public final class DemoChannels implements AutoCloseable {
       alipay = new AlipayMerchant(DemoMerchant.ALIPAY_APP_ID, account.appKey(), sandbox.alipayPublicKey(), seller, authAppId,
           sandbox.authorizeAlipay(DemoMerchant.ALIPAY_APP_ID, authAppId, seller));
     } else if (b.alipay() != null) {
-      java.security.KeyPair key = rsa();
+      java.security.KeyPair key = DemoKeys.rsa("body-alipay-" + b.alipay().appId());
       String seller = b.alipay().sellerId() != null ? b.alipay().sellerId()
           : cn.liangxian.sandbox.alipay.AlipayApp.sellerOf(b.alipay().appId());
       sandbox.registerAlipay(new cn.liangxian.sandbox.alipay.AlipayApp(b.alipay().appId(), key.getPublic(), seller));
@@ -131,7 +132,7 @@ public final class DemoChannels implements AutoCloseable {
     }
     Channels.UnionPaySetup unionpay = null;
     if (b.unionpay() != null) {
-      java.security.KeyPair key = rsa();
+      java.security.KeyPair key = DemoKeys.rsa("body-unionpay-" + b.unionpay().merId());
       String merId = b.unionpay().merId();
       // a serial number of its own for the body's signing certificate: its certId
       String certId = Long.toString(69_000_000_000L + Math.floorMod(merId.hashCode(), 1_000_000_000L));
@@ -146,15 +147,6 @@ public final class DemoChannels implements AutoCloseable {
         sandbox.baseUrl() + "/gateway.do", unionpay, gatewayBaseUrl);
   }
 
-  private static java.security.KeyPair rsa() {
-    try {
-      java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return g.generateKeyPair();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   /** The sandbox itself: the tests' door to paying, faults, notifications and the ledger. */
   public ChannelSandbox sandbox() {

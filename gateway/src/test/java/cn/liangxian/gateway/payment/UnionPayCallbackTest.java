@@ -139,7 +139,7 @@ class UnionPayCallbackTest {
     assertThat(lastOutcome()).startsWith("missing_fields");
 
     Map<String, String> forged = new LinkedHashMap<>(real);
-    new UnionPayPlatform(now).sign(forged); // a forger's own root and middle, UnionPay's name
+    new UnionPayPlatform(now, "forger").sign(forged); // a forger's own root and middle, UnionPay's name
     assertThat(send(forged)).isEqualTo(400);
     assertThat(lastOutcome()).isEqualTo("untrusted_certificate (unverified)");
 

@@ -34,6 +34,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestGateway implements AutoCloseable {
   private static Database server;
   private static final AtomicInteger DATABASES = new AtomicInteger();
+  /** This JVM's database with every migration applied, copied for each test gateway instead of migrating each anew. */
+  private static String migrated;
+
+  static {
+    // a test JVM starts a sandbox per gateway: their RSA keys are made once, not eight per sandbox
+    cn.liangxian.sandbox.DemoKeys.keepForThisProcess();
+  }
 
   public final Gateway gateway;
   public final MutableClock clock;
@@ -91,6 +98,19 @@ public final class TestGateway implements AutoCloseable {
       }));
     }
     return server;
+  }
+
+  /**
+   * A new database on the test server, its schema already at this version's: a copy of a database migrated once
+   * per JVM (the gateway's start-up then finds nothing to migrate, as an instance does beside a running one).
+   */
+  public static synchronized Database migratedDatabase(String name) throws Exception {
+    if (migrated == null) {
+      String template = "migrated_" + ProcessHandle.current().pid();
+      server().createDatabase(template).migrate();
+      migrated = template;
+    }
+    return server().createDatabase(name, migrated);
   }
 
   /** The repository's top folder (tests run in a module folder). */
@@ -157,7 +177,7 @@ public final class TestGateway implements AutoCloseable {
     this.env = Map.copyOf(env);
     GatewayOptions cfg = config(env);
     clock = first == null ? new MutableClock(Instant.parse("2019-12-15T02:00:00Z")) : first.clock;
-    db = first == null ? server().createDatabase("t" + DATABASES.incrementAndGet() + "_" + ProcessHandle.current().pid()) : first.db;
+    db = first == null ? migratedDatabase("t" + DATABASES.incrementAndGet() + "_" + ProcessHandle.current().pid()) : first.db;
     Regions regions = Regions.load(cfg, clock);
     gateway = Gateway.start(cfg, env, clock, regions, db);
     roster = new RosterImport(db, gateway.cipher(), RosterImport.regionInfo(regions));
