@@ -142,16 +142,26 @@ public final class Orders {
    * {@code redo} (when not null) makes the order again, so that the resident's repeat is not turned away until it expires.
    */
   private Future<Created> found(UUID id, Supplier<Future<Created>> redo) {
+    return found(id, redo, redo != null);
+  }
+
+  private Future<Created> found(UUID id, Supplier<Future<Created>> redo, boolean mayGiveUp) {
     return get(id).compose(o -> {
+      if (redo != null && "FAILED".equals(o.getString("state"))) {
+        // given up after the key was read (the sweep found it stranded, or its channel call failed), its key freed
+        // with it: the repeat makes the order again, as it would have a moment later
+        return redo.get();
+      }
       if (!"PAYING".equals(o.getString("state")) || o.getJsonObject("payment") != null) {
         return Future.succeededFuture(new Created(o, false));
       }
-      if (redo != null) {
+      if (mayGiveUp) {
         // given up only if it is still without its payment and older than PREPARE_AT_MOST (the statement's own test);
-        // otherwise read again: its payment may have come meanwhile, or the first call is still at the channel
+        // otherwise read again: its payment may have come meanwhile, the sweep may have given it up first, or the
+        // first call is still at the channel
         return store.failStranded(id, OffsetDateTime.now(clock).minus(PREPARE_AT_MOST)).compose(failed -> {
           if (!failed) {
-            return found(id, null);
+            return found(id, redo, false);
           }
           LOG.warn("order {} was stranded without its payment for over {}; given up and made again", id, PREPARE_AT_MOST);
           metrics.stranded(o.getString("channel"));
