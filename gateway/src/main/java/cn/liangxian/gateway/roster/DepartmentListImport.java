@@ -9,8 +9,6 @@ import cn.liangxian.gateway.roster.RosterImport.Territory;
 import cn.liangxian.policy.Category;
 import cn.liangxian.policy.IdNumber;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,14 +67,14 @@ final class DepartmentListImport {
 
   ImportReport run(String file, List<Row> rows, String actor, Territory territory) {
     List<RosterProblem> problems = new ArrayList<>();
-    StringWriter copy = new StringWriter();
+    List<String> copy = new ArrayList<>();
     for (Row r : rows.subList(1, rows.size())) {
       String reason = stageRow(r, copy);
       if (reason != null) {
         problems.add(new RosterProblem(r.line(), reason));
       }
     }
-    Stored stored = store(file, copy.toString(), territory, problems, actor);
+    Stored stored = store(file, copy, territory, problems, actor);
     problems.sort(Comparator.comparingInt(RosterProblem::line));
     int rowsRead = rows.size() - 1;
     return new ImportReport(file, "department list", rowsRead, stored.imported(),
@@ -84,7 +82,7 @@ final class DepartmentListImport {
   }
 
   /** The reason a row is refused, or null once its COPY line is written. */
-  private String stageRow(Row r, StringWriter copy) {
+  private String stageRow(Row r, List<String> copy) {
     Category category = names.get(r.get("category"));
     if (r.problem() != null) {
       return r.problem();
@@ -109,13 +107,13 @@ final class DepartmentListImport {
     if (from != null && to != null && to.isBefore(from)) {
       return "valid_to is before valid_from";
     }
-    BulkLoad.line(copy, Integer.toString(r.line()), BulkLoad.bytea(cipher.index(id.value())), r.get("name"), category.name(),
-        r.get("department"), from == null ? null : from.toString(), to == null ? null : to.toString());
+    copy.add(BulkLoad.line(Integer.toString(r.line()), BulkLoad.bytea(cipher.index(id.value())), r.get("name"),
+        category.name(), r.get("department"), from == null ? null : from.toString(), to == null ? null : to.toString()));
     return null;
   }
 
   /** Stages the rows, keeps those naming a person on a roster inside the territory, inserts them: all or nothing. */
-  private Stored store(String file, String copy, Territory territory, List<RosterProblem> problems, String actor) {
+  private Stored store(String file, List<String> copy, Territory territory, List<RosterProblem> problems, String actor) {
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
       Stored stored;
@@ -132,7 +130,7 @@ final class DepartmentListImport {
       c.commit();
       BulkLoad.refreshStatistics(c, stored.imported(), "person_category", "person_category");
       return stored;
-    } catch (SQLException | IOException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException("import of " + file + " failed, nothing was imported: " + e.getMessage(), e);
     }
   }

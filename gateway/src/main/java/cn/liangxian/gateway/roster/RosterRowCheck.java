@@ -5,7 +5,6 @@ import cn.liangxian.gateway.roster.RosterCsv.Row;
 import cn.liangxian.gateway.roster.RosterImport.RegionInfo;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.Sex;
-import java.io.StringWriter;
 import java.util.Locale;
 import java.util.Map;
 
@@ -77,14 +76,13 @@ final class RosterRowCheck {
   /** The row as the staging table's COPY line: ID numbers and phone only encrypted or as blind index. */
   private Checked accepted(Row r, IdNumber id, Boolean local, Boolean elsewhere, IdNumber guardian) {
     byte[] index = cipher.index(id.value());
-    StringWriter line = new StringWriter(256);
-    BulkLoad.line(line, Integer.toString(r.line()), r.get("region_code"), r.get("township"), r.get("village"),
+    String line = BulkLoad.line(Integer.toString(r.line()), r.get("region_code"), r.get("township"), r.get("village"),
         r.get("household"), BulkLoad.bytea(index), BulkLoad.bytea(cipher.encrypt(id.value())), id.masked(), r.get("name"),
         id.birthDate().toString(), id.sex() == Sex.MALE ? "M" : "F", local.toString(), elsewhere.toString(),
         guardian == null ? null : BulkLoad.bytea(cipher.index(guardian.value())),
         guardian == null ? null : r.get("guardian_name"),
         r.get("guardian_phone").isEmpty() ? null : BulkLoad.bytea(cipher.encrypt(r.get("guardian_phone"))));
-    return new Checked(r, null, index, line.toString());
+    return new Checked(r, null, index, line);
   }
 
   private static Boolean bool(String v, boolean dflt) {

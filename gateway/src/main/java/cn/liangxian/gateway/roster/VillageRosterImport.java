@@ -6,8 +6,6 @@ import cn.liangxian.gateway.roster.RosterCsv.Row;
 import cn.liangxian.gateway.roster.RosterImport.Territory;
 import cn.liangxian.gateway.roster.RosterRowCheck.Checked;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -34,9 +32,11 @@ final class VillageRosterImport {
 
   ImportReport run(String file, List<Row> rows, String actor, Territory territory) {
     List<RosterProblem> problems = new ArrayList<>();
-    StringWriter copy = new StringWriter();
-    int staged = checkRows(rows, territory, problems, copy);
-    int imported = store(file, copy.toString(), staged, problems, actor, territory);
+    List<String> copy = new ArrayList<>(rows.size());
+    Phases phases = new Phases(file, rows.size());
+    checkRows(rows, territory, problems, copy);
+    phases.done(copy.size() + " rows checked and encrypted");
+    int imported = store(file, copy, problems, actor, territory, phases);
     problems.sort(Comparator.comparingInt(RosterProblem::line));
     int rowsRead = rows.size() - 1;
     // a line at odds with the database twice (its person and its household elsewhere) has two problems, one line refused
@@ -45,9 +45,8 @@ final class VillageRosterImport {
   }
 
   /** Refuses rows that are bad alone, outside the territory or at odds with an earlier line; writes the rest for COPY. */
-  private int checkRows(List<Row> rows, Territory territory, List<RosterProblem> problems, StringWriter copy) {
+  private void checkRows(List<Row> rows, Territory territory, List<RosterProblem> problems, List<String> copy) {
     WithinFile seen = new WithinFile();
-    int staged = 0;
     // the per-row checks and the encryption are independent of each other: spread over the cores
     List<Checked> checked = rows.subList(1, rows.size()).parallelStream().map(rowCheck::check).toList();
     for (Checked k : checked) {
@@ -63,10 +62,8 @@ final class VillageRosterImport {
         problems.add(new RosterProblem(r.line(), reason));
         continue;
       }
-      copy.write(k.copyLine());
-      staged++;
+      copy.add(k.copyLine());
     }
-    return staged;
   }
 
   /** Within one file a person is listed once, and a household number belongs to one village. */
@@ -97,32 +94,50 @@ final class VillageRosterImport {
   }
 
   /** Stages the checked rows, refuses those at odds with the database, inserts the rest: all or nothing. */
-  private int store(String file, String copy, int staged, List<RosterProblem> problems, String actor, Territory territory) {
-    long copyStart = System.nanoTime();
-    BulkLoad.progress(staged, "{}: {} rows checked and encrypted", file, staged);
+  private int store(String file, List<String> copy, List<RosterProblem> problems, String actor, Territory territory,
+      Phases phases) {
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
       int imported;
       try (Statement st = c.createStatement()) {
         stage(c, st, copy);
-        BulkLoad.progress(staged, "{}: copied to staging in {} ms", file, (System.nanoTime() - copyStart) / 1_000_000);
+        phases.done("copied to staging");
         refuseConflicts(st, territory, problems);
         BulkLoad.dropLines(c, "stage_person", problems);
-        imported = insert(st);
-        BulkLoad.progress(staged, "{}: checked against the database and inserted {} in {} ms", file, imported,
-            (System.nanoTime() - copyStart) / 1_000_000);
+        phases.done("checked against the database");
+        imported = insert(st, phases);
         AuditLog.record(c, AuditLog.Change.of(actor, "roster.import", file,
             new JsonObject().put("kind", "village-roster").put("imported", imported)));
       }
       c.commit();
+      phases.done("committed " + imported + " persons");
       BulkLoad.refreshStatistics(c, imported, "person", "village, household, person");
+      phases.done("statistics refreshed");
       return imported;
-    } catch (SQLException | IOException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException("import of " + file + " failed, nothing was imported: " + e.getMessage(), e);
     }
   }
 
-  private static void stage(Connection c, Statement st, String copy) throws SQLException, IOException {
+  /** Each step of a big import logged with its time, so that an operator sees where a slow one spends it. */
+  private static final class Phases {
+    private final String file;
+    private final int rows;
+    private long since = System.nanoTime();
+
+    Phases(String file, int rows) {
+      this.file = file;
+      this.rows = rows;
+    }
+
+    void done(String what) {
+      long now = System.nanoTime();
+      BulkLoad.progress(rows, "{}: {} in {} ms", file, what, (now - since) / 1_000_000);
+      since = now;
+    }
+  }
+
+  private static void stage(Connection c, Statement st, List<String> copy) throws SQLException {
     // a fresh session: temp_buffers can still grow, so the staging table stays in memory
     st.execute("set local temp_buffers = '512MB'");
     st.execute("set local work_mem = '256MB'");
@@ -159,18 +174,21 @@ final class VillageRosterImport {
   }
 
   /** Villages, households, then persons; rows already there stay as they are. Returns the persons inserted. */
-  private static int insert(Statement st) throws SQLException {
+  private static int insert(Statement st, Phases phases) throws SQLException {
     st.execute("insert into village (region_code, township, name) select distinct region_code, township, village"
         + " from stage_person on conflict do nothing");
     st.execute("insert into household (village_id, region_code, roster_ref) select distinct on (s.region_code, s.household)"
         + " v.id, s.region_code, s.household"
         + " from stage_person s join village v on (v.region_code, v.township, v.name) = (s.region_code, s.township, s.village)"
         + " order by s.region_code, s.household on conflict (region_code, roster_ref) do nothing");
-    return st.executeUpdate("insert into person (household_id, id_index, id_enc, id_masked, name, birth_date, sex, local,"
+    phases.done("villages and households inserted");
+    int persons = st.executeUpdate("insert into person (household_id, id_index, id_enc, id_masked, name, birth_date, sex, local,"
         + " enrolled_elsewhere, guardian_index, guardian_name, guardian_phone_enc)"
         + " select h.id, s.id_index, s.id_enc, s.id_masked, s.name, s.birth_date, s.sex, s.local, s.enrolled_elsewhere,"
         + " s.guardian_index, s.guardian_name, s.guardian_phone_enc from stage_person s"
         + " join household h on (h.region_code, h.roster_ref) = (s.region_code, s.household)"
         + " on conflict (id_index) do nothing");
+    phases.done("persons inserted");
+    return persons;
   }
 }
