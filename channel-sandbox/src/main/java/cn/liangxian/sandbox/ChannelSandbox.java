@@ -266,6 +266,12 @@ public final class ChannelSandbox {
     return v.onContext(() -> v.wechat().crafted(mchid, url, transaction, clockSkewSeconds, serial, tamper));
   }
 
+  /** Sends a REFUND.SUCCESS notification of the sandbox's own making, signed and encrypted as WeChat Pay does. */
+  public Future<Integer> sendWechatRefund(String mchid, String url, JsonObject refund) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.wechat().craftedRefund(mchid, url, refund));
+  }
+
   /** The fields of the UnionPay notification of a paid trade, unsigned (tests alter and sign them); null if none. */
   public Future<Map<String, String>> unionPayNotificationOf(String outTradeNo) {
     SandboxVerticle v = started();

@@ -47,8 +47,14 @@ public final class WechatNotifier {
 
   /** REFUND.SUCCESS, after the notification delay in force, as the refund completes. */
   void refunded(WechatMerchant m, String url, Trade t, Refund r) {
-    delivery.afterNotifyDelay(() -> send(m, url, "REFUND.SUCCESS", "refund",
-        WechatResources.refund(t, r, "SUCCESS").put("refund_status", "SUCCESS").put("mchid", m.mchid()), t.outTradeNo()));
+    JsonObject refund = WechatResources.refund(t, r, "SUCCESS").put("refund_status", "SUCCESS");
+    // a sub-merchant's refund names its service provider and itself, as its trade does
+    if (t.via() != null) {
+      refund.put("sp_mchid", t.via()).put("sub_mchid", t.merchantId());
+    } else {
+      refund.put("mchid", m.mchid());
+    }
+    delivery.afterNotifyDelay(() -> send(m, url, "REFUND.SUCCESS", "refund", refund, t.outTradeNo()));
   }
 
   /**
@@ -58,12 +64,22 @@ public final class WechatNotifier {
    */
   public Future<Integer> crafted(String mchid, String url, JsonObject transaction, long clockSkewSeconds, String serial,
       boolean tamper) {
+    return crafted(mchid, url, "TRANSACTION.SUCCESS", "transaction", "支付成功", transaction, clockSkewSeconds, serial, tamper);
+  }
+
+  /** A refund notification of the sandbox's own making (REFUND.SUCCESS with this resource), sent once, signed and encrypted. */
+  public Future<Integer> craftedRefund(String mchid, String url, JsonObject refund) {
+    return crafted(mchid, url, "REFUND.SUCCESS", "refund", "退款成功", refund, 0, null, false);
+  }
+
+  private Future<Integer> crafted(String mchid, String url, String eventType, String type, String summary, JsonObject resource,
+      long clockSkewSeconds, String serial, boolean tamper) {
     WechatMerchant m = merchants.get(mchid);
     String nonce = WechatPlatform.nonce(6);
     String ciphertext;
     try {
-      ciphertext = ResourceCipher.encrypt(m.scheme().resourceAlgorithm(), m.apiV3Key(), nonce, "transaction",
-          transaction.encode().getBytes(StandardCharsets.UTF_8));
+      ciphertext = ResourceCipher.encrypt(m.scheme().resourceAlgorithm(), m.apiV3Key(), nonce, type,
+          resource.encode().getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
       return Future.failedFuture(e);
     }
@@ -71,10 +87,10 @@ public final class WechatNotifier {
       char c = ciphertext.charAt(8);
       ciphertext = ciphertext.substring(0, 8) + (c == 'A' ? 'B' : 'A') + ciphertext.substring(9);
     }
-    JsonObject body = new JsonObject().put("id", "EV-" + ledger.next()).put("event_type", "TRANSACTION.SUCCESS")
-        .put("resource_type", "encrypt-resource").put("summary", "支付成功")
-        .put("resource", new JsonObject().put("original_type", "transaction").put("algorithm", m.scheme().resourceAlgorithm())
-            .put("ciphertext", ciphertext).put("associated_data", "transaction").put("nonce", nonce));
+    JsonObject body = new JsonObject().put("id", "EV-" + ledger.next()).put("event_type", eventType)
+        .put("resource_type", "encrypt-resource").put("summary", summary)
+        .put("resource", new JsonObject().put("original_type", type).put("algorithm", m.scheme().resourceAlgorithm())
+            .put("ciphertext", ciphertext).put("associated_data", type).put("nonce", nonce));
     return post(m, url, body.encode().getBytes(StandardCharsets.UTF_8), clockSkewSeconds, serial);
   }
 

@@ -99,20 +99,12 @@ public final class Callbacks {
     }
     Notification.Verified v = (Notification.Verified) n;
     if (v.eventType().startsWith("REFUND.")) {
-      Future<Void> applied = "SUCCESS".equals(v.resource().path("refund_status").asText())
-          ? refunds.confirmed(v.resource().path("out_refund_no").asText()) : Future.succeededFuture();
-      applied.compose(x -> keep(ctx, "wechat", true, "refund " + v.resource().path("refund_status").asText(),
-              OutTradeNo.orderId(v.resource().path("out_trade_no").asText()), headers, body))
-          .onComplete(x -> ctx.response().setStatusCode(x.succeeded() ? 204 : 500).end());
+      refund(ctx, wechat, v, headers, body);
       return;
     }
     var res = v.resource();
     String outTradeNo = res.path("out_trade_no").asText();
-    boolean ours = wechat.partner()
-        // a service provider's sub-merchant: the provider's ids and the sub-merchant's
-        ? wechat.mchid().equals(res.path("sp_mchid").asText()) && wechat.subMchid().equals(res.path("sub_mchid").asText())
-            && wechat.appId().equals(res.path("sp_appid").asText())
-        : wechat.mchid().equals(res.path("mchid").asText()) && wechat.appId().equals(res.path("appid").asText());
+    boolean ours = ours(wechat, res) && wechat.appId().equals(res.path(wechat.partner() ? "sp_appid" : "appid").asText());
     if (!ours) {
       refuseWechat(ctx, "wechat", true, "wrong_merchant", headers, body, OutTradeNo.orderId(outTradeNo), 400);
       return;
@@ -147,6 +139,45 @@ public final class Callbacks {
           }
           keep(ctx, "wechat", true, o.name().toLowerCase(), OutTradeNo.orderId(outTradeNo), headers, body)
               .onComplete(x -> ctx.response().setStatusCode(204).end());
+        });
+  }
+
+  /** Whether a notification's resource names this merchant: a service provider's sub-merchant by both their ids. */
+  private static boolean ours(WechatPayMerchant wechat, com.fasterxml.jackson.databind.JsonNode res) {
+    return wechat.partner()
+        ? wechat.mchid().equals(res.path("sp_mchid").asText()) && wechat.subMchid().equals(res.path("sub_mchid").asText())
+        : wechat.mchid().equals(res.path("mchid").asText());
+  }
+
+  /**
+   * REFUND.SUCCESS (or ABNORMAL, CLOSED: kept, nothing changes): confirms the refund it names where that is this
+   * merchant's refund of that amount; otherwise refused and kept for an operator, as a payment's would be.
+   */
+  private void refund(RoutingContext ctx, WechatPayMerchant wechat, Notification.Verified v, JsonObject headers, byte[] body) {
+    var res = v.resource();
+    UUID order = OutTradeNo.orderId(res.path("out_trade_no").asText());
+    if (!ours(wechat, res)) {
+      refuseWechat(ctx, "wechat", true, "wrong_merchant", headers, body, order, 400);
+      return;
+    }
+    String status = res.path("refund_status").asText();
+    if (!"SUCCESS".equals(status)) {
+      keep(ctx, "wechat", true, "refund " + status, order, headers, body)
+          .onComplete(x -> ctx.response().setStatusCode(x.succeeded() ? 204 : 500).end());
+      return;
+    }
+    refunds.notified("wechat", wechat.id(), res.path("out_refund_no").asText(), res.path("amount").path("refund").asLong(-1))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.warn("wechat refund callback could not be applied now: {}", ar.cause().toString());
+            ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("code", "FAIL").put("message", "稍后重试").encode());
+          } else if (ar.result() == Refunds.Notified.WRONG_MERCHANT || ar.result() == Refunds.Notified.AMOUNT_MISMATCH) {
+            refuseWechat(ctx, "wechat", true, ar.result().outcome(), headers, body, order, 400);
+          } else {
+            keep(ctx, "wechat", true, "refund " + ar.result().outcome(), order, headers, body)
+                .onComplete(x -> ctx.response().setStatusCode(204).end());
+          }
         });
   }
 

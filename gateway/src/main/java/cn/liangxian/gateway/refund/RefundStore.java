@@ -42,9 +42,17 @@ public final class RefundStore {
   static final String SETTLE = "update refund set state = $2, updated_at = $3, last_error = $4 where out_refund_no = $1"
       + " and state = 'REQUESTED'";
   static final String ONE = "select out_refund_no, amount_fen, reason, state from refund where out_refund_no = $1";
+  /** A refund as a channel's notification of it is checked: its amount, and the channel and merchant it goes back through. */
+  static final String NOTIFIED = "select f.amount_fen, coalesce(f.channel, o.channel) as channel,"
+      + " case when f.channel is null then o.merchant else f.merchant end as merchant"
+      + " from refund f join orders o on o.id = f.order_id where f.out_refund_no = $1";
 
   /** Every statement above, prepared on each connection when it opens. */
-  public static final List<String> STATEMENTS = List.of(INSERT, INSERT_STRANDED, CONFIRM, PENDING, REQUESTED, ONE, CLAIM, FAILED_ATTEMPT, SETTLE);
+  public static final List<String> STATEMENTS = List.of(INSERT, INSERT_STRANDED, CONFIRM, PENDING, REQUESTED, ONE, NOTIFIED, CLAIM,
+      FAILED_ATTEMPT, SETTLE);
+
+  /** A refund's amount, and the channel and merchant (null: the channel's default) it goes back through. */
+  record Notified(long amountFen, String channel, String merchant) {}
 
   /** A refund of an order, with what its channel needs to carry it out. */
   public record Pending(UUID orderId, String outRefundNo, long amountFen, String reason, String channel, long orderTotalFen,
@@ -106,6 +114,13 @@ public final class RefundStore {
   /** A requested refund the channel never received goes back to PENDING; one it refused for good is FAILED. */
   Future<Void> settle(String outRefundNo, String state, OffsetDateTime now, String error) {
     return pool.preparedQuery(SETTLE).execute(Tuple.of(outRefundNo, state, now, error)).mapEmpty();
+  }
+
+  /** The refund a channel's notification names, or null when there is none. */
+  Future<Notified> notified(String outRefundNo) {
+    return pool.preparedQuery(NOTIFIED).execute(Tuple.of(outRefundNo)).map(rows -> rows.size() == 0 ? null
+        : new Notified(rows.iterator().next().getLong("amount_fen"), rows.iterator().next().getString("channel"),
+            rows.iterator().next().getString("merchant")));
   }
 
   Future<Row> one(String outRefundNo) {

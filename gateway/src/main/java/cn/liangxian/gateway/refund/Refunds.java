@@ -40,6 +40,42 @@ public final class Refunds {
     return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
   }
 
+  /** What a channel's notification of a finished refund came to. */
+  public enum Notified {
+    CONFIRMED, UNKNOWN_REFUND, WRONG_MERCHANT, AMOUNT_MISMATCH;
+
+    /** The outcome as the callback log and the refusal metric name it. */
+    public String outcome() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * A refund a channel's notification says is done: confirmed only where it is a refund of that channel and
+   * merchant, of that amount. A notification naming another merchant's refund, or another amount, changes nothing
+   * and is left to an operator; one naming no refund of ours changes nothing either.
+   */
+  public Future<Notified> notified(String channel, String merchant, String outRefundNo, long refundFen) {
+    return store.notified(outRefundNo).compose(r -> {
+      if (r == null) {
+        LOG.warn("{} notified refund {}, which is not ours: nothing changed", channel, outRefundNo);
+        return Future.succeededFuture(Notified.UNKNOWN_REFUND);
+      }
+      PaymentChannel through = channels.of(r.channel(), r.merchant());
+      if (!r.channel().equals(channel) || through == null || !through.merchant().equals(merchant)) {
+        LOG.error("{} merchant {} notified refund {}, which goes back through {} merchant {}: not applied; an operator must"
+            + " see to it", channel, merchant, outRefundNo, r.channel(), through == null ? r.merchant() : through.merchant());
+        return Future.succeededFuture(Notified.WRONG_MERCHANT);
+      }
+      if (r.amountFen() != refundFen) {
+        LOG.error("{} notified refund {} of {} fen, which is of {} fen: not applied; an operator must see to it", channel,
+            outRefundNo, refundFen, r.amountFen());
+        return Future.succeededFuture(Notified.AMOUNT_MISMATCH);
+      }
+      return confirmed(outRefundNo).map(Notified.CONFIRMED);
+    });
+  }
+
   /** A refund the channel confirms: recorded, and an order whose payment went back entirely is REFUNDED. */
   public Future<Void> confirmed(String outRefundNo) {
     return store.pool().withTransaction(conn -> RefundStore.confirm(conn, outRefundNo, now())
