@@ -71,7 +71,7 @@ public final class UnionPayCallbacks {
       }
       UnionPayNotification.Verified v = (UnionPayNotification.Verified) ar.result();
       if (v.txnType().equals("04")) {
-        refund(ctx, v, body);
+        refund(ctx, merchant.merId(), v, body);
       } else {
         payment(ctx, merchant.merId(), v, body);
       }
@@ -102,20 +102,31 @@ public final class UnionPayCallbacks {
     });
   }
 
-  private void refund(RoutingContext ctx, UnionPayNotification.Verified v, byte[] body) {
+  /**
+   * A refund's result (退货, txnType 04): a success confirms the refund its request was made for, only where that
+   * refund goes back through this merchant and is of this amount; otherwise refused and kept for an operator.
+   */
+  private void refund(RoutingContext ctx, String merId, UnionPayNotification.Verified v, byte[] body) {
     requests.get(v.orderId()).compose(s -> {
       if (s == null || !s.kind().equals("refund")) {
         return Future.succeededFuture("unknown_refund");
       }
-      Future<Void> done = v.succeeded() ? refunds.confirmed(s.outRefundNo()) : Future.succeededFuture();
-      return done.map("refund respCode " + v.respCode());
+      if (!v.succeeded()) {
+        return Future.succeededFuture("refund respCode " + v.respCode());
+      }
+      return refunds.notified(CHANNEL, merId, s.outRefundNo(), v.txnAmt()).map(n -> switch (n) {
+        case WRONG_MERCHANT, AMOUNT_MISMATCH -> n.outcome();
+        default -> "refund respCode " + v.respCode();
+      });
     }).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("unionpay refund callback could not be applied now: {}", ar.cause().toString());
         ctx.response().setStatusCode(500).end("retry");
-        return;
+      } else if (ar.result().equals("wrong_merchant") || ar.result().equals("amount_mismatch")) {
+        refuse(ctx, true, ar.result(), body, null);
+      } else {
+        keep(ctx, true, ar.result(), null, body).onComplete(x -> ok(ctx));
       }
-      keep(ctx, true, ar.result(), null, body).onComplete(x -> ok(ctx));
     });
   }
 
