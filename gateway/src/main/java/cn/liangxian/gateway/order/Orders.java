@@ -95,22 +95,24 @@ public final class Orders {
 
   private Future<Created> create(String clientId, String idempotencyKey, OrderRequest req, String payer, ChannelCall channelCall,
       boolean mayRedo) {
+    // once given up, the key is free again: the same request makes a new order (once; a race gets the conflict)
+    Supplier<Future<Created>> again = mayRedo ? () -> create(clientId, idempotencyKey, req, payer, channelCall, false) : null;
     return store.existing(clientId, idempotencyKey, req.hash()).compose(found -> {
       if (found != null) {
-        // once given up, the key is free again: the same request makes a new order (once; a race gets the conflict)
-        return found(found, mayRedo ? () -> create(clientId, idempotencyKey, req, payer, channelCall, false) : null);
+        return found(found, again);
       }
       return households.byRef(store.pool(), req.householdRef()).compose(h -> {
         if (h.isEmpty()) {
           return Future.failedFuture(Problem.notFound("household-not-found", "No such household",
               "householdRef does not name a household; look the household up again"));
         }
-        return create(clientId, idempotencyKey, req, h.get(), payer, channelCall);
+        return create(clientId, idempotencyKey, req, h.get(), payer, channelCall, again);
       });
     });
   }
 
-  private Future<Created> create(String clientId, String key, OrderRequest req, Household h, String payer, ChannelCall channelCall) {
+  private Future<Created> create(String clientId, String key, OrderRequest req, Household h, String payer, ChannelCall channelCall,
+      Supplier<Future<Created>> again) {
     Regions.Entry region = regions.get(h.regionCode()).orElseThrow();
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     List<OrderDraft.Line> lines = new OrderDraft(h, region, regions.payDate(region), now).lines(req);
@@ -127,8 +129,10 @@ public final class Orders {
       return Future.failedFuture(e);
     }).compose(reserved -> {
       if (reserved == OrderStore.Reserved.KEY_TAKEN) {
-        // a concurrent call with the same key won: answer with its order
-        return store.existing(clientId, key, req.hash()).compose(id -> found(id, null));
+        // a concurrent call with the same key won: answer with its order (or, should it have been given up since and its
+        // key freed, make the order again, as a repeat would)
+        return store.existing(clientId, key, req.hash()).compose(id -> id != null ? found(id, again)
+            : again != null ? again.get() : Future.failedFuture(beingPrepared()));
       }
       metrics.created(req.channel(), region.code());
       return prepay(order, payer, channelCall).map(o -> new Created(o, true));
@@ -168,9 +172,13 @@ public final class Orders {
           return redo.get();
         });
       }
-      return Future.failedFuture(Problem.conflict("order-being-prepared", "Order being prepared", "the first request with this"
-          + " Idempotency-Key is still waiting for the channel; send it again in a moment for the order with its payment", null));
+      return Future.failedFuture(beingPrepared());
     });
+  }
+
+  private static Problem beingPrepared() {
+    return Problem.conflict("order-being-prepared", "Order being prepared", "the first request with this"
+        + " Idempotency-Key is still waiting for the channel; send it again in a moment for the order with its payment", null);
   }
 
   private Future<JsonObject> prepay(OrderDraft.Order o, String payerId, ChannelCall channelCall) {

@@ -116,7 +116,7 @@ public final class UnionPayCallbacks {
       }
       return refunds.notified(CHANNEL, merId, s.outRefundNo(), v.txnAmt()).map(n -> switch (n) {
         case WRONG_MERCHANT, AMOUNT_MISMATCH -> n.outcome();
-        default -> "refund respCode " + v.respCode();
+        default -> "refund " + n.outcome();
       });
     }).onComplete(ar -> {
       if (ar.failed()) {

@@ -1,6 +1,5 @@
 package cn.liangxian.gateway.roster;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,8 +8,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,24 +59,65 @@ final class BulkLoad {
   static void copyIn(Connection c, String table, List<String> lines) throws SQLException {
     CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + table + " from stdin (format csv)");
     try {
-      ByteArrayOutputStream chunk = new ByteArrayOutputStream(CHUNK + 4096);
+      byte[] chunk = new byte[CHUNK];
+      int used = 0;
       for (String line : lines) {
-        chunk.writeBytes(line.getBytes(StandardCharsets.UTF_8));
-        if (chunk.size() >= CHUNK) {
-          copy.writeToCopy(chunk.toByteArray(), 0, chunk.size());
-          chunk.reset();
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        if (used > 0 && used + bytes.length > CHUNK) {
+          copy.writeToCopy(chunk, 0, used);
+          used = 0;
+        }
+        if (bytes.length >= CHUNK) {
+          copy.writeToCopy(bytes, 0, bytes.length);
+        } else {
+          System.arraycopy(bytes, 0, chunk, used, bytes.length);
+          used += bytes.length;
         }
       }
-      if (chunk.size() > 0) {
-        copy.writeToCopy(chunk.toByteArray(), 0, chunk.size());
+      if (used > 0) {
+        copy.writeToCopy(chunk, 0, used);
       }
       copy.endCopy();
-    } finally {
+    } catch (SQLException | RuntimeException e) {
+      // cancelled so that the connection can roll back; a failure to cancel must not hide why the copy failed
       if (copy.isActive()) {
-        copy.cancelCopy();
+        try {
+          copy.cancelCopy();
+        } catch (SQLException | RuntimeException cancel) {
+          e.addSuppressed(cancel);
+        }
       }
+      throw e;
     }
   }
+
+  /**
+   * Why an import's statement failed, for the operator and the log, without what PostgreSQL quotes from the rows
+   * (its message and context may hold a resident's name or number): the SQLSTATE, the staging line and column it
+   * names, and the driver's own words when the server sent none.
+   */
+  static IllegalStateException failed(String file, SQLException e) {
+    StringBuilder why = new StringBuilder("import of ").append(file).append(" failed, nothing was imported: ");
+    ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+    if (server == null) {
+      why.append(e.getSQLState() == null ? "" : "SQLSTATE " + e.getSQLState() + ", ").append(e.getMessage());
+    } else {
+      why.append("SQLSTATE ").append(server.getSQLState());
+      Matcher at = COPY_CONTEXT.matcher(server.getWhere() == null ? "" : server.getWhere());
+      if (at.find()) {
+        why.append(" at staging line ").append(at.group(1));
+        if (at.group(2) != null) {
+          why.append(", column ").append(at.group(2));
+        }
+      }
+      if (server.getConstraint() != null) {
+        why.append(", constraint ").append(server.getConstraint());
+      }
+    }
+    return new IllegalStateException(why.toString());
+  }
+
+  private static final Pattern COPY_CONTEXT = Pattern.compile("COPY \\S+, line (\\d+)(?:, column (\\w+))?");
 
   /** Removes the lines refused so far from the staging table, so that only good rows are inserted. */
   static void dropLines(Connection c, String table, List<RosterProblem> problems) throws SQLException {

@@ -131,7 +131,7 @@ final class DepartmentListImport {
       BulkLoad.refreshStatistics(c, stored.imported(), "person_category", "person_category");
       return stored;
     } catch (SQLException e) {
-      throw new IllegalStateException("import of " + file + " failed, nothing was imported: " + e.getMessage(), e);
+      throw BulkLoad.failed(file, e);
     }
   }
 

@@ -115,7 +115,7 @@ final class VillageRosterImport {
       phases.done("statistics refreshed");
       return imported;
     } catch (SQLException e) {
-      throw new IllegalStateException("import of " + file + " failed, nothing was imported: " + e.getMessage(), e);
+      throw BulkLoad.failed(file, e);
     }
   }
 

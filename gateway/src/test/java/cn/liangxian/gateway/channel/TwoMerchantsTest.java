@@ -8,6 +8,7 @@ import cn.liangxian.gateway.support.Eventually;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import cn.liangxian.sandbox.ChannelSandbox;
+import cn.liangxian.sandbox.fault.SandboxFaults;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -88,9 +89,12 @@ class TwoMerchantsTest {
     assertThat(await(sandbox.transactionOf(rugaoWechat.getString("outTradeNo"))).getString("mchid")).isEqualTo(BODY_MCHID);
     assertThat(await(sandbox.transactionOf(hedong.getString("outTradeNo"))).getString("mchid"))
         .isEqualTo(cn.liangxian.sandbox.DemoMerchant.MCHID);
-    assertThat(g.count("select count(*) from orders where merchant = '" + BODY_MCHID + "' and state = 'PAID'")).isEqualTo(1);
-    assertThat(g.count("select count(*) from orders where merchant = '" + BODY_APP + "' and state = 'PAID'")).isEqualTo(1);
-    assertThat(g.count("select count(*) from orders where merchant = '" + BODY_MER_ID + "' and state = 'PAID'")).isEqualTo(1);
+    assertThat(g.count("select count(*) from orders where merchant = '" + BODY_MCHID + "' and state = 'PAID' and id = '"
+        + rugaoWechat.getString("id") + "'")).isEqualTo(1);
+    assertThat(g.count("select count(*) from orders where merchant = '" + BODY_APP + "' and state = 'PAID' and id = '"
+        + rugaoAlipay.getString("id") + "'")).isEqualTo(1);
+    assertThat(g.count("select count(*) from orders where merchant = '" + BODY_MER_ID + "' and state = 'PAID' and id = '"
+        + rugaoUnionPay.getString("id") + "'")).isEqualTo(1);
 
     // each merchant's bill of the day holds its own payments only, and matches
     String token = g.operatorToken(Role.FINANCE, Scope.ALL);
@@ -128,6 +132,52 @@ class TwoMerchantsTest {
       long refunded = await(sandbox.payments()).stream().filter(p -> p.getString("outTradeNo").equals(o.getString("outTradeNo")))
           .mapToLong(p -> p.getLong("refundedFen")).sum();
       assertThat(refunded).isEqualTo(o.getLong("totalFen") - 1);
+    }
+  }
+
+  @Test
+  void aRefundNotifiedByAnotherMerchantIsRefusedAndOnlyItsOwnMerchantConfirmsIt() throws Exception {
+    int n = ++households;
+    String id = TestGateway.id("320682", "1968-05-05", 300 + 2 * n);
+    assertThat(g.importCsv("rugao-" + n + ".csv", "region_code,township,village,household,id_number,name,local,guardian_id_number,"
+        + "guardian_name,guardian_phone,enrolled_elsewhere\n320682,如城街道,大明社区,RG" + n + "," + id + ",如皋" + n + ",true,,,,false\n")
+        .imported()).isEqualTo(1);
+    JsonObject h = g.lookup(id, "如皋" + n);
+    JsonObject o = order(h, "wechat");
+    await(sandbox.pay(o.getString("outTradeNo")));
+    g.awaitState(o.getString("id"), "PAID");
+    sandbox.faults(new SandboxFaults(0, 0, true, 0, false)); // the refund's notifications are the test's to send
+    try {
+      HttpResponse<Buffer> r = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json")
+          .putHeader("Authorization", "Bearer " + g.operatorToken(Role.FINANCE, Scope.ALL))
+          .sendBuffer(Buffer.buffer(new JsonObject().put("orderId", o.getString("id")).put("memberRef", TestGateway.ref(h, id))
+              .put("insurance", "medical").put("reason", "death").encode()))
+          .toCompletionStage().toCompletableFuture().get();
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+      String outRefundNo = r.bodyAsJsonObject().getString("outRefundNo");
+      long fen = r.bodyAsJsonObject().getLong("amountFen");
+      String base = "http://127.0.0.1:" + g.gateway.httpPort() + "/api/v1/callbacks/wechatpay";
+      JsonObject refund = new JsonObject().put("out_trade_no", o.getString("outTradeNo"))
+          .put("transaction_id", "4200000000000000002").put("out_refund_no", outRefundNo).put("refund_id", "50000000000000000002")
+          .put("refund_status", "SUCCESS").put("success_time", "2019-12-15T10:05:00+08:00").put("user_received_account", "支付用户零钱")
+          .put("amount", new JsonObject().put("total", o.getLong("totalFen")).put("refund", fen)
+              .put("payer_total", o.getLong("totalFen")).put("payer_refund", fen));
+      String defaultMchid = cn.liangxian.sandbox.DemoMerchant.MCHID;
+
+      // the default merchant's own, well-signed notification naming the body's refund: not that merchant's refund
+      assertThat(await(sandbox.sendWechatRefund(defaultMchid, base, refund.copy().put("mchid", defaultMchid)))).isEqualTo(400);
+      assertThat(g.count("select count(*) from callback_log where outcome = 'wrong_merchant' and order_id = '"
+          + o.getString("id") + "'")).isEqualTo(1);
+      assertThat(g.count("select count(*) from refund where out_refund_no = '" + outRefundNo + "' and state = 'REQUESTED'"))
+          .isEqualTo(1);
+
+      // the body's merchant, at its own route: confirmed
+      assertThat(await(sandbox.sendWechatRefund(BODY_MCHID, base + "/" + BODY_MCHID, refund.copy().put("mchid", BODY_MCHID))))
+          .isEqualTo(204);
+      assertThat(g.count("select count(*) from refund where out_refund_no = '" + outRefundNo + "' and state = 'SUCCESS'"))
+          .isEqualTo(1);
+    } finally {
+      sandbox.faults(SandboxFaults.NONE);
     }
   }
 
