@@ -63,5 +63,12 @@ public interface PaymentChannel {
   /** Where a refund stands at the channel: done, still under way, never received, or refused for good. */
   enum RefundState { SUCCESS, PROCESSING, NOT_FOUND, FAILED }
 
-  Future<RefundState> queryRefund(String outTradeNo, String outRefundNo);
+  /** A refund query's answer: where the refund stands, and the amount the channel says it is of (-1: it did not say). */
+  record RefundAnswer(RefundState state, long refundFen) {
+    public static RefundAnswer of(RefundState state) {
+      return new RefundAnswer(state, -1);
+    }
+  }
+
+  Future<RefundAnswer> queryRefund(String outTradeNo, String outRefundNo);
 }

@@ -126,11 +126,19 @@ public final class Refunds {
             .compose(x -> state == PaymentChannel.RefundState.SUCCESS ? confirmed(p.outRefundNo()) : Future.succeededFuture()));
   }
 
+  private Future<Void> amountMismatch(RefundStore.Pending p, long reported) {
+    LOG.error("{} reports refund {} of order {} done at {} fen, which is of {} fen: not confirmed; an operator must see to it",
+        p.channel(), p.outRefundNo(), p.orderId(), reported, p.amountFen());
+    return store.attemptFailed(p.outRefundNo(), "the channel reports " + reported + " fen refunded, " + p.amountFen() + " were asked");
+  }
+
   /** A refund the channel took but never confirmed: done, still under way, lost on the way, or refused for good. */
   private Future<Void> askAbout(RefundStore.Pending p) {
     return Future.succeededFuture(p).compose(q -> channelOf(q).queryRefund(OutTradeNo.of(q.orderId()), q.outRefundNo()))
-        .compose(state -> switch (state) {
-      case SUCCESS -> confirmed(p.outRefundNo());
+        .compose(answer -> switch (answer.state()) {
+      // done, where the channel says it is of the amount asked: another amount is left to an operator, as a notification's is
+      case SUCCESS -> answer.refundFen() < 0 || answer.refundFen() == p.amountFen() ? confirmed(p.outRefundNo())
+          : amountMismatch(p, answer.refundFen());
       case PROCESSING -> Future.<Void>succeededFuture();
       case NOT_FOUND -> store.settle(p.outRefundNo(), "PENDING", now(), "the channel has no such refund: requested again");
       case FAILED -> {

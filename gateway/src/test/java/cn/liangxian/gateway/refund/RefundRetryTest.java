@@ -188,4 +188,31 @@ class RefundRetryTest {
     g.clock.advance(Duration.ofMinutes(2).plusSeconds(1));
     awaitRefund(refund.getString("outRefundNo"), "SUCCESS");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"wechat", "alipay", "unionpay"})
+  void aRefundTheChannelsQueryReportsAtAnotherAmountIsNotConfirmed(String channel) throws Exception {
+    JsonObject h = household();
+    JsonObject o = payFamily(h, channel);
+    // no notification, and Alipay's answer does not say it is done: only the refund query tells
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    if (channel.equals("alipay")) {
+      g.gateway.demo().sandbox().alipayRefundUnmoved(Faults.UnmovedRefund.DONE_AFTER_ANSWER);
+    }
+    JsonObject refund = refundLi(h, o);
+    String no = refund.getString("outRefundNo");
+    assertThat(refund.getString("state")).isEqualTo("REQUESTED");
+    // our record of it no longer matches what the channel refunded (an operator's slip, a channel's fault)
+    long fen = refund.getLong("amountFen");
+    sql("update refund set amount_fen = " + (fen + 1) + " where out_refund_no = '" + no + "'");
+    g.clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+    Eventually.until("the refund asked about", () -> g.count("select count(*) from refund where out_refund_no = '" + no
+        + "' and last_error = 'the channel reports " + fen + " fen refunded, " + (fen + 1) + " were asked'") == 1);
+    assertThat(g.count("select count(*) from refund where out_refund_no = '" + no + "' and state = 'REQUESTED'")).isEqualTo(1);
+    // the amounts agree again: the next query confirms it
+    sql("update refund set amount_fen = " + fen + " where out_refund_no = '" + no + "'");
+    g.clock.advance(Duration.ofHours(1));
+    awaitRefund(no, "SUCCESS");
+    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+  }
 }

@@ -68,10 +68,10 @@ public final class AlipayChannel implements PaymentChannel {
   }
 
   @Override
-  public Future<RefundState> queryRefund(String outTradeNo, String outRefundNo) {
+  public Future<RefundAnswer> queryRefund(String outTradeNo, String outRefundNo) {
     // refund_status REFUND_SUCCESS: done. Without it Alipay did not receive the refund or did not carry it out: it is
     // requested again under the same out_request_no, which never refunds twice
-    return client.queryRefund(outTradeNo, outRefundNo)
-        .map(r -> "REFUND_SUCCESS".equals(r.status()) ? RefundState.SUCCESS : RefundState.NOT_FOUND);
+    return client.queryRefund(outTradeNo, outRefundNo).map(r -> "REFUND_SUCCESS".equals(r.status())
+        ? new RefundAnswer(RefundState.SUCCESS, r.refundFen()) : RefundAnswer.of(RefundState.NOT_FOUND));
   }
 }

@@ -118,20 +118,20 @@ public final class UnionPayChannel implements PaymentChannel {
   }
 
   @Override
-  public Future<RefundState> queryRefund(String outTradeNo, String outRefundNo) {
+  public Future<RefundAnswer> queryRefund(String outTradeNo, String outRefundNo) {
     return requests.get(UnionPayRequests.refundOrderId(outRefundNo)).compose(s -> s == null
-        ? Future.succeededFuture(RefundState.NOT_FOUND)
+        ? Future.succeededFuture(RefundAnswer.of(RefundState.NOT_FOUND))
         : client.query(s.orderId(), s.txnTime()).map(t -> {
           if (!t.found()) {
-            return RefundState.NOT_FOUND;
+            return RefundAnswer.of(RefundState.NOT_FOUND);
           }
           if (t.succeeded()) {
-            return RefundState.SUCCESS;
+            return new RefundAnswer(RefundState.SUCCESS, t.txnAmt() > 0 ? t.txnAmt() : -1); // 0: txnAmt not given
           }
-          return switch (t.origRespCode()) {
+          return RefundAnswer.of(switch (t.origRespCode()) {
             case "03", "04", "05" -> RefundState.PROCESSING;
             default -> RefundState.FAILED;
-          };
+          });
         }));
   }
 

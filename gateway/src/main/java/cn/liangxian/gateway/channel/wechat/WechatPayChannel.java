@@ -67,12 +67,12 @@ public final class WechatPayChannel implements PaymentChannel {
   }
 
   @Override
-  public Future<RefundState> queryRefund(String outTradeNo, String outRefundNo) {
-    return client.queryRefund(outRefundNo).map(r -> switch (r.status()) {
+  public Future<RefundAnswer> queryRefund(String outTradeNo, String outRefundNo) {
+    return client.queryRefund(outRefundNo).map(r -> new RefundAnswer(switch (r.status()) {
       case "SUCCESS" -> RefundState.SUCCESS;
       case "CLOSED", "ABNORMAL" -> RefundState.FAILED;
       default -> RefundState.PROCESSING;
-    }).recover(e -> e instanceof ChannelException c && c.code().equals("RESOURCE_NOT_EXISTS")
-        ? Future.succeededFuture(RefundState.NOT_FOUND) : Future.failedFuture(e));
+    }, r.refundFen())).recover(e -> e instanceof ChannelException c && c.code().equals("RESOURCE_NOT_EXISTS")
+        ? Future.succeededFuture(RefundAnswer.of(RefundState.NOT_FOUND)) : Future.failedFuture(e));
   }
 }

@@ -259,7 +259,7 @@ public final class WechatPayClient {
 
   private static Refund refundOf(JsonObject r) {
     return new Refund(r.getString("out_refund_no"), r.getString("refund_id"), r.getString("status"),
-        r.getJsonObject("amount", new JsonObject()).getLong("refund", 0L));
+        r.getJsonObject("amount", new JsonObject()).getLong("refund", -1L));
   }
 
   /** A signed call whose answer must verify; a 2xx without body gives an empty object. */

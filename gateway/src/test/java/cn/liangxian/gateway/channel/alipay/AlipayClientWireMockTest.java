@@ -12,6 +12,7 @@ import cn.liangxian.channel.Crypto;
 import cn.liangxian.channel.alipay.AlipaySignatures;
 import cn.liangxian.gateway.channel.Await;
 import cn.liangxian.gateway.channel.ChannelException;
+import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.channel.PaymentChannel.RefundState;
 import cn.liangxian.channel.Vectors;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -128,8 +129,8 @@ class AlipayClientWireMockTest {
         .withRequestBody(containing("FC-N")).willReturn(aResponse().withBody(signed("alipay_trade_fastpay_refund_query_response",
             "{\"code\":\"10000\",\"msg\":\"Success\",\"out_request_no\":\"FC-N\",\"out_trade_no\":\"FC\","
                 + "\"refund_amount\":\"1.00\",\"total_amount\":\"1.00\"}", alipay))));
-    assertThat(Await.result(channel.queryRefund("FC", "FC-Y"))).isEqualTo(RefundState.SUCCESS);
-    assertThat(Await.result(channel.queryRefund("FC", "FC-N"))).isEqualTo(RefundState.NOT_FOUND);
+    assertThat(Await.result(channel.queryRefund("FC", "FC-Y"))).isEqualTo(new PaymentChannel.RefundAnswer(RefundState.SUCCESS, 100));
+    assertThat(Await.result(channel.queryRefund("FC", "FC-N")).state()).isEqualTo(RefundState.NOT_FOUND);
   }
 
   @Test
