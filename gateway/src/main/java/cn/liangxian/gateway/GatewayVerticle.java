@@ -240,14 +240,17 @@ final class GatewayVerticle extends VerticleBase {
         Sessions.STATEMENTS, Outbox.STATEMENTS, Handoff.statements(), BookHandlers.STATEMENTS).flatMap(List::stream).toList();
   }
 
-  /** One instance per deployment, the leader, sweeps orders and keeps the progress gauges (PostgreSQL computes them). */
+  /** One instance per deployment, the leader, sweeps orders and keeps the progress gauges (from the counts PostgreSQL keeps). */
   private void backgroundWork(Refunds refunds) {
     Leadership leadership = p.deployment().leadership();
-    ProgressMetrics progress = new ProgressMetrics(new Progress(pool)::of, p.regions(), p.registry(),
+    Progress counts = new Progress(pool);
+    ProgressMetrics progress = new ProgressMetrics(counts::of, p.regions(), p.registry(),
         p.options().progressMetricsBudgetPercent(), System::nanoTime, () -> p.clock().instant().getEpochSecond());
     Runnable refresh = () -> {
       if (leadership.leading()) {
-        progress.refresh().onFailure(e -> LOG.warn("progress metrics not refreshed: {}", e.toString()));
+        // the payments' changes to the paid counts folded in first: the counts read stay a row or two a village
+        counts.fold().onFailure(e -> LOG.warn("progress counts not folded: {}", e.toString()))
+            .eventually(() -> progress.refresh().onFailure(e -> LOG.warn("progress metrics not refreshed: {}", e.toString())));
       }
     };
     leadership.tryLead().onSuccess(x -> refresh.run());

@@ -16,15 +16,12 @@ import java.util.function.LongSupplier;
  * Progress as metrics for the "Progress" dashboard: per region, township and insurance, the persons on
  * the roster, those paid, and the target. Township labels are few per region (tens), never persons.
  *
- * <p>Each region's count reads every person of the region (about 0.35 s of one PostgreSQL core for 200,000
- * persons), so a refresh asks for one region and insurance at a time, and a refresh still running when the
- * next is due is not started again: the counts never take both cores from the payments at once.
- *
- * <p>The counts cost in proportion to the persons on the roster: a province's tens of millions on one
- * database would take a PostgreSQL core for good at one refresh a minute. So a refresh is also held to a
- * share of PostgreSQL's time ({@code budgetPercent} of one core): one that took 3 s at 5% starts the next
- * one a minute after it began, however often the refresh is due. {@code liangxian_progress_counted_at_seconds}
- * says when the counts shown were taken.
+ * <p>Each region's count reads the counts the database keeps a village (a row or two each, see {@link Progress}), one
+ * region and insurance at a time, and a refresh still running when the next is due is not started again. A
+ * province of many thousand villages still costs in proportion to them, so a refresh is also held to a share of
+ * PostgreSQL's time ({@code budgetPercent} of one core): one that took 3 s at 5% starts the next one a minute after
+ * it began, however often the refresh is due. {@code liangxian_progress_counted_at_seconds} says when the counts
+ * shown were taken.
  */
 public final class ProgressMetrics {
   /** One region's progress for one insurance and benefit year ({@link Progress#of}). */
