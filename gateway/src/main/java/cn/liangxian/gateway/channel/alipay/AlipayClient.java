@@ -132,10 +132,9 @@ public final class AlipayClient {
     JsonObject biz = new JsonObject().put("out_trade_no", outTradeNo).put("out_request_no", outRequestNo);
     return call("alipay.trade.fastpay.refund.query", biz, null).map(r -> {
       boolean done = "REFUND_SUCCESS".equals(r.getString("refund_status"));
-      // refund_amount: this request's amount (-1 where the answer does not say)
-      return new Refund(outTradeNo, outRequestNo, done, done && r.containsKey("refund_amount")
-          ? Money.yuanToFen(r.getString("refund_amount")) : done ? -1 : 0,
-          done ? "REFUND_SUCCESS" : "NOT_FOUND");
+      // refund_amount: this request's amount, only where it is done (-1 where the answer does not say)
+      long fen = done && r.containsKey("refund_amount") ? Money.yuanToFen(r.getString("refund_amount")) : -1;
+      return new Refund(outTradeNo, outRequestNo, done, fen, done ? "REFUND_SUCCESS" : "NOT_FOUND");
     });
   }
 
