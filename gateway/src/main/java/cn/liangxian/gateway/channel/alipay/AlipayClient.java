@@ -2,6 +2,7 @@ package cn.liangxian.gateway.channel.alipay;
 
 import cn.liangxian.channel.Money;
 import cn.liangxian.channel.alipay.AlipaySignatures;
+import cn.liangxian.gateway.channel.AnswerEcho;
 import cn.liangxian.gateway.channel.ChannelException;
 import cn.liangxian.gateway.channel.Signing;
 import io.vertx.core.Future;
@@ -77,12 +78,16 @@ public final class AlipayClient {
   }
 
   /**
-   * {@code alipay.trade.query}. An answer naming another app or seller than ours (where it names them)
-   * is refused: it fails, and nothing is applied.
+   * {@code alipay.trade.query}. An answer naming another app or seller than ours (where it names them), or another
+   * trade than the one asked about ({@link AnswerEcho}), is refused: it fails, and nothing is applied.
    */
   public Future<Trade> query(String outTradeNo) {
     return call("alipay.trade.query", new JsonObject().put("out_trade_no", outTradeNo), null)
         .map(r -> ours(r, outTradeNo))
+        .map(r -> {
+          AnswerEcho.check("alipay", "out_trade_no", outTradeNo, r.getValue("out_trade_no"), true, "WRONG_ORDER");
+          return r;
+        })
         .map(r -> new Trade(r.getString("out_trade_no", outTradeNo), r.getString("trade_no"), r.getString("trade_status"),
             Money.yuanToFen(r.getString("total_amount", "0")), r.getString("buyer_user_id", r.getString("buyer_id")),
             r.getString("send_pay_date")))
@@ -131,6 +136,9 @@ public final class AlipayClient {
   public Future<Refund> queryRefund(String outTradeNo, String outRequestNo) {
     JsonObject biz = new JsonObject().put("out_trade_no", outTradeNo).put("out_request_no", outRequestNo);
     return call("alipay.trade.fastpay.refund.query", biz, null).map(r -> {
+      // both are optional in the answer: compared where it gives them
+      AnswerEcho.check("alipay", "out_trade_no", outTradeNo, r.getValue("out_trade_no"), false, "WRONG_ORDER");
+      AnswerEcho.check("alipay", "out_request_no", outRequestNo, r.getValue("out_request_no"), false, "WRONG_REFUND");
       boolean done = "REFUND_SUCCESS".equals(r.getString("refund_status"));
       // refund_amount: this request's amount, only where it is done (-1 where the answer does not say)
       long fen = done && r.containsKey("refund_amount") ? Money.yuanToFen(r.getString("refund_amount")) : -1;

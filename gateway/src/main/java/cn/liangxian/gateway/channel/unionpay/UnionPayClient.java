@@ -2,6 +2,7 @@ package cn.liangxian.gateway.channel.unionpay;
 
 import cn.liangxian.channel.unionpay.UnionPayMessages;
 import cn.liangxian.channel.unionpay.UnionPaySignatures;
+import cn.liangxian.gateway.channel.AnswerEcho;
 import cn.liangxian.gateway.channel.ChannelException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -185,11 +186,16 @@ public final class UnionPayClient {
                 resp.statusCode(), true));
           }
           String text = resp.bodyAsBuffer() == null ? "" : resp.bodyAsBuffer().toString(StandardCharsets.UTF_8);
-          return vertx.executeBlocking(() -> verified(text), false);
+          return vertx.executeBlocking(() -> verified(text, fields), false);
         });
   }
 
-  private Map<String, String> verified(String text) {
+  /**
+   * The answer, once signed by UnionPay and about what was asked: its {@code merId} and {@code orderId} are the
+   * request's (UnionPay echoes both; {@link AnswerEcho}); an answer saying it succeeded must name both, a refusal may
+   * leave them out.
+   */
+  private Map<String, String> verified(String text, Map<String, String> asked) {
     Map<String, String> a = UnionPayMessages.parseAnswer(text);
     String code = a.getOrDefault("respCode", "");
     boolean signed = merchant.trust().signingKey(a.get("signPubKeyCert"), clock.instant())
@@ -199,8 +205,12 @@ public final class UnionPayClient {
       throw new ChannelException(code.isEmpty() ? "RESPONSE_NOT_VERIFIED" : "UNIONPAY_" + code,
           "the answer is not signed by a UnionPay certificate", 200, true);
     }
-    if (!merchant.merId().equals(a.getOrDefault("merId", merchant.merId()))) {
-      throw new ChannelException("WRONG_MERCHANT", "the answer names merchant " + a.get("merId"), 200, true);
+    if (asked.get("merId") != null) {
+      AnswerEcho.check("unionpay", "merId", asked.get("merId"), a.get("merId"), succeeded(code), "WRONG_MERCHANT");
+    }
+    if (asked.get("orderId") != null) {
+      // a settlement file's request names no order
+      AnswerEcho.check("unionpay", "orderId", asked.get("orderId"), a.get("orderId"), succeeded(code), "WRONG_ORDER");
     }
     if (!succeeded(code)) {
       // 03/04/05: still being processed; 9x: UnionPay's own trouble; the rest are final answers

@@ -3,6 +3,7 @@ package cn.liangxian.gateway.channel.wechat;
 import cn.liangxian.channel.Crypto;
 import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.channel.wechat.WechatPaySignatures;
+import cn.liangxian.gateway.channel.AnswerEcho;
 import cn.liangxian.gateway.channel.ChannelException;
 import cn.liangxian.gateway.channel.Signing;
 import io.vertx.core.Future;
@@ -107,11 +108,16 @@ public final class WechatPayClient {
 
   /**
    * {@code GET /v3/pay/transactions/out-trade-no/{out_trade_no}}. An answer naming another merchant or app than ours,
-   * or saying the trade was paid in another currency than CNY, is refused: it fails, and nothing is applied.
+   * another trade than the one asked about ({@link AnswerEcho}), or saying the trade was paid in another currency than
+   * CNY, is refused: it fails, and nothing is applied.
    */
   public Future<Transaction> query(String outTradeNo) {
     return call(HttpMethod.GET, transactions() + "/out-trade-no/" + enc(outTradeNo) + merchantQuery(), null)
         .map(r -> ours(r, outTradeNo))
+        .map(r -> {
+          AnswerEcho.check("wechat", "out_trade_no", outTradeNo, r.getValue("out_trade_no"), true, "WRONG_ORDER");
+          return r;
+        })
         .map(r -> inRenminbi(r, outTradeNo))
         .map(r -> new Transaction(r.getString("out_trade_no", outTradeNo), r.getString("transaction_id"),
             r.getString("trade_state"), r.getJsonObject("amount", new JsonObject()).getLong("total", 0L),
@@ -195,10 +201,13 @@ public final class WechatPayClient {
     return call(HttpMethod.POST, "/v3/refund/domestic/refunds", body).map(WechatPayClient::refundOf);
   }
 
-  /** {@code GET /v3/refund/domestic/refunds/{out_refund_no}}. */
+  /** {@code GET /v3/refund/domestic/refunds/{out_refund_no}}: an answer about another refund is not taken ({@link AnswerEcho}). */
   public Future<Refund> queryRefund(String outRefundNo) {
     return call(HttpMethod.GET, "/v3/refund/domestic/refunds/" + enc(outRefundNo)
-        + (merchant.partner() ? "?sub_mchid=" + enc(merchant.subMchid()) : ""), null).map(WechatPayClient::refundOf);
+        + (merchant.partner() ? "?sub_mchid=" + enc(merchant.subMchid()) : ""), null).map(r -> {
+          AnswerEcho.check("wechat", "out_refund_no", outRefundNo, r.getValue("out_refund_no"), true, "WRONG_REFUND");
+          return refundOf(r);
+        });
   }
 
   /** {@code GET /v3/bill/tradebill}, then the download, its SHA1 checked, then parsed. */

@@ -134,6 +134,35 @@ class AlipayClientWireMockTest {
   }
 
   @Test
+  void anAnswerAboutAnotherTradeOrRefundIsNeverTakenForThisOne() throws Exception {
+    // signed by Alipay, but about another of our trades: its TRADE_SUCCESS would pay an order never paid
+    String paid = "{\"code\":\"10000\",\"msg\":\"Success\",\"trade_no\":\"2013112011001004330000121536\","
+        + "\"trade_status\":\"TRADE_SUCCESS\",\"total_amount\":\"88.88\"";
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.query")).withRequestBody(containing("Q1"))
+        .willReturn(aResponse().withBody(signed("alipay_trade_query_response", paid + ",\"out_trade_no\":\"Q2\"}", alipay))));
+    ChannelException other = Await.failure(client.query("Q1"));
+    assertThat(other.code()).isEqualTo("WRONG_ORDER");
+    assertThat(other.retryable()).isTrue();
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.query")).withRequestBody(containing("Q3"))
+        .willReturn(aResponse().withBody(signed("alipay_trade_query_response", paid + "}", alipay))));
+    assertThat(Await.failure(client.query("Q3")).code()).isEqualTo("MALFORMED_RESPONSE");
+
+    // a refund query's answer may leave both numbers out, but one naming another refund is not this one's
+    String done = "{\"code\":\"10000\",\"msg\":\"Success\",\"refund_amount\":\"1.00\",\"refund_status\":\"REFUND_SUCCESS\"";
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.fastpay.refund.query")).withRequestBody(containing("Q1-R1"))
+        .willReturn(aResponse().withBody(signed("alipay_trade_fastpay_refund_query_response",
+            done + ",\"out_trade_no\":\"Q1\",\"out_request_no\":\"Q1-R2\"}", alipay))));
+    assertThat(Await.failure(client.queryRefund("Q1", "Q1-R1")).code()).isEqualTo("WRONG_REFUND");
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.fastpay.refund.query")).withRequestBody(containing("Q1-R3"))
+        .willReturn(aResponse().withBody(signed("alipay_trade_fastpay_refund_query_response",
+            done + ",\"out_trade_no\":\"Q9\",\"out_request_no\":\"Q1-R3\"}", alipay))));
+    assertThat(Await.failure(client.queryRefund("Q1", "Q1-R3")).code()).isEqualTo("WRONG_ORDER");
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.fastpay.refund.query")).withRequestBody(containing("Q1-R4"))
+        .willReturn(aResponse().withBody(signed("alipay_trade_fastpay_refund_query_response", done + "}", alipay))));
+    assertThat(Await.result(client.queryRefund("Q1", "Q1-R4")).refundFen()).isEqualTo(100);
+  }
+
+  @Test
   void businessErrorsKeepAlipaysSubCode() throws Exception {
     wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.refund")).willReturn(aResponse()
         .withBody(signed("alipay_trade_refund_response", "{\"code\":\"40004\",\"msg\":\"Business Failed\","

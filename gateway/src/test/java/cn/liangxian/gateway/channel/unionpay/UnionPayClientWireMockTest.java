@@ -87,6 +87,13 @@ class UnionPayClientWireMockTest {
     return a;
   }
 
+  /** The answer to the refund the tests ask for, its orderId echoed. */
+  static Map<String, String> refundAnswer() {
+    Map<String, String> a = ok("04");
+    a.put("orderId", "R0123456789abcdef0123456789abcde");
+    return a;
+  }
+
   static Map<String, String> form(LoggedRequest r) {
     Map<String, String> f = new LinkedHashMap<>();
     for (String kv : r.getBodyAsString().split("&")) {
@@ -154,6 +161,39 @@ class UnionPayClientWireMockTest {
   }
 
   @Test
+  void anAnswerAboutAnotherOrderOrMerchantIsNeverTakenForThisOne() throws Exception {
+    // signed by UnionPay, but about what was not asked: a success replayed from another order would otherwise pay this one
+    for (String[] c : new String[][] {{"orderId", "LX20191215000009", "WRONG_ORDER"}, {"merId", "777290058110099", "WRONG_MERCHANT"},
+        {"orderId", null, "MALFORMED_RESPONSE"}, {"merId", null, "MALFORMED_RESPONSE"}}) {
+      Map<String, String> a = ok("00");
+      a.put("origRespCode", "00");
+      a.put("queryId", "771912151021000000012");
+      a.put("txnAmt", "25000");
+      if (c[1] == null) {
+        a.remove(c[0]);
+      } else {
+        a.put(c[0], c[1]);
+      }
+      wm.stubFor(post(urlEqualTo("/gateway/api/queryTrans.do")).willReturn(aResponse().withBody(answer(a, UNIONPAY_CERT, UNIONPAY_KEY))));
+      ChannelException e = Await.failure(client.query("LX20191215000002", "20270601100000"));
+      assertThat(e.code()).as(c[0] + " " + c[1]).isEqualTo(c[2]);
+      assertThat(e.retryable()).isTrue();
+    }
+    // a refusal may leave the echoed fields out, and keeps its meaning
+    Map<String, String> none = ok("00");
+    none.remove("orderId");
+    none.remove("merId");
+    none.put("respCode", "34");
+    none.put("respMsg", "查无此交易");
+    wm.stubFor(post(urlEqualTo("/gateway/api/queryTrans.do")).willReturn(aResponse().withBody(answer(none, UNIONPAY_CERT, UNIONPAY_KEY))));
+    assertThat(Await.result(client.query("LX20191215000002", "20270601100000")).found()).isFalse();
+    // but a refusal naming another order is not this order's
+    none.put("orderId", "LX20191215000009");
+    wm.stubFor(post(urlEqualTo("/gateway/api/queryTrans.do")).willReturn(aResponse().withBody(answer(none, UNIONPAY_CERT, UNIONPAY_KEY))));
+    assertThat(Await.failure(client.query("LX20191215000002", "20270601100000")).code()).isEqualTo("WRONG_ORDER");
+  }
+
+  @Test
   void aTransactionThatSucceededInAnotherCurrencyIsRefused() throws Exception {
     // US dollars (840), succeeded or succeeded with defects, or a code that is no currency: its txnAmt is not fen
     for (String[] c : new String[][] {{"00", "840"}, {"A6", "840"}, {"00", "CNY"}}) {
@@ -185,12 +225,12 @@ class UnionPayClientWireMockTest {
 
   @Test
   void aRefundNamesTheOriginalQueryIdAndARepeatIsNotAnError() throws Exception {
-    wm.stubFor(post(urlEqualTo("/gateway/api/backTransReq.do")).willReturn(aResponse().withBody(answer(ok("04"), UNIONPAY_CERT, UNIONPAY_KEY))));
+    wm.stubFor(post(urlEqualTo("/gateway/api/backTransReq.do")).willReturn(aResponse().withBody(answer(refundAnswer(), UNIONPAY_CERT, UNIONPAY_KEY))));
     Await.result(client.refund("R0123456789abcdef0123456789abcde", "20270601100000", "771912151021000000012", 12500, "https://cb"));
     Map<String, String> sent = form(wm.findAll(postRequestedFor(urlEqualTo("/gateway/api/backTransReq.do"))).get(0));
     assertThat(sent).containsEntry("txnType", "04").containsEntry("txnSubType", "00")
         .containsEntry("origQryId", "771912151021000000012").containsEntry("txnAmt", "12500");
-    Map<String, String> dup = ok("04");
+    Map<String, String> dup = refundAnswer();
     dup.put("respCode", "12");
     wm.stubFor(post(urlEqualTo("/gateway/api/backTransReq.do")).willReturn(aResponse().withBody(answer(dup, UNIONPAY_CERT, UNIONPAY_KEY))));
     Await.result(client.refund("R0123456789abcdef0123456789abcde", "20270601100000", "771912151021000000012", 12500, "https://cb"));
@@ -210,7 +250,7 @@ class UnionPayClientWireMockTest {
     assertThat(t.succeeded()).isTrue();
     assertThat(t.txnAmt()).isEqualTo(25000);
 
-    Map<String, String> refund = ok("04");
+    Map<String, String> refund = refundAnswer();
     refund.put("respCode", "A6");
     refund.put("respMsg", "有缺陷的成功");
     wm.stubFor(post(urlEqualTo("/gateway/api/backTransReq.do")).willReturn(aResponse().withBody(answer(refund, UNIONPAY_CERT, UNIONPAY_KEY))));
@@ -225,6 +265,7 @@ class UnionPayClientWireMockTest {
   @Test
   void refusalsAndOutagesKeepTheirMeaning() throws Exception {
     Map<String, String> refused = ok("04");
+    refused.put("orderId", "R1");
     refused.put("respCode", "36");
     refused.put("respMsg", "原交易状态或金额不符");
     wm.stubFor(post(urlEqualTo("/gateway/api/backTransReq.do")).willReturn(aResponse().withBody(answer(refused, UNIONPAY_CERT, UNIONPAY_KEY))));

@@ -220,6 +220,32 @@ class WechatPayClientWireMockTest {
   }
 
   @Test
+  void anAnswerAboutAnotherTradeOrRefundIsNeverTakenForThisOne() throws Exception {
+    // signed by the platform, but about another of our trades: its SUCCESS would pay an order never paid
+    JsonObject paid = new JsonObject().put("appid", "wxd678efh567hg6787").put("mchid", "1230000109").put("trade_state", "SUCCESS")
+        .put("transaction_id", "4200000423201912151234567890")
+        .put("amount", new JsonObject().put("total", 25000).put("payer_total", 25000).put("currency", "CNY").put("payer_currency", "CNY"));
+    wm.stubFor(get("/v3/pay/transactions/out-trade-no/T1?mchid=1230000109").willReturn(signed(200,
+        paid.copy().put("out_trade_no", "T2").encode(), platform)));
+    ChannelException other = Await.failure(client.query("T1"));
+    assertThat(other.code()).isEqualTo("WRONG_ORDER");
+    assertThat(other.retryable()).isTrue();
+    wm.stubFor(get("/v3/pay/transactions/out-trade-no/T3?mchid=1230000109").willReturn(signed(200, paid.encode(), platform)));
+    assertThat(Await.failure(client.query("T3")).code()).isEqualTo("MALFORMED_RESPONSE");
+
+    JsonObject refunded = new JsonObject().put("refund_id", "50000000382019052709732678859").put("out_trade_no", "T1")
+        .put("status", "SUCCESS").put("amount", new JsonObject().put("refund", 100).put("total", 25000).put("currency", "CNY"));
+    wm.stubFor(get("/v3/refund/domestic/refunds/T1-R1").willReturn(signed(200, refunded.copy().put("out_refund_no", "T1-R2").encode(),
+        platform)));
+    assertThat(Await.failure(client.queryRefund("T1-R1")).code()).isEqualTo("WRONG_REFUND");
+    wm.stubFor(get("/v3/refund/domestic/refunds/T1-R3").willReturn(signed(200, refunded.encode(), platform)));
+    assertThat(Await.failure(client.queryRefund("T1-R3")).code()).isEqualTo("MALFORMED_RESPONSE");
+    wm.stubFor(get("/v3/refund/domestic/refunds/T1-R4").willReturn(signed(200, refunded.copy().put("out_refund_no", "T1-R4").encode(),
+        platform)));
+    assertThat(Await.result(client.queryRefund("T1-R4")).status()).isEqualTo("SUCCESS");
+  }
+
+  @Test
   void anAnswerSignedByAnyoneElseIsNotBelieved() throws Exception {
     wm.stubFor(get("/v3/pay/transactions/out-trade-no/X1?mchid=1230000109").willReturn(signed(200,
         "{\"out_trade_no\":\"X1\",\"trade_state\":\"SUCCESS\",\"amount\":{\"total\":25000}}", Vectors.rsa())));
