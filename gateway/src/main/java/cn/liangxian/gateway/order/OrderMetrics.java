@@ -3,9 +3,13 @@ package cn.liangxian.gateway.order;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Orders created, in conflict and expired, by channel and region. No IDs in labels. */
 public final class OrderMetrics {
+  private static final Logger LOG = LoggerFactory.getLogger(OrderMetrics.class);
   private final MeterRegistry registry;
 
   /** Every series exists from the start (at 0), so a new deployment's dashboards read 0, not "No data". */
@@ -28,8 +32,12 @@ public final class OrderMetrics {
     registry.counter("liangxian_order_conflicts").increment();
   }
 
-  /** An order left without its payment by an instance that stopped while making it, given up ({@code Orders.PREPARE_AT_MOST}). */
-  public void stranded(String channel) {
+  /**
+   * An order left without its payment by an instance that stopped while making it, given up ({@code Orders.PREPARE_AT_MOST})
+   * by the sweep or by a repeat of its request ({@code then} says what follows): logged and counted together, wherever.
+   */
+  public void stranded(UUID order, String channel, String then) {
+    LOG.warn("order {} was stranded without its payment for over {}; given up{}", order, Orders.PREPARE_AT_MOST, then);
     registry.counter("liangxian_order_events", "event", "stranded", "channel", channel, "region", "").increment();
   }
 

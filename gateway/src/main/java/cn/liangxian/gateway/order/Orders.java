@@ -167,8 +167,7 @@ public final class Orders {
           if (!failed) {
             return found(id, redo, false);
           }
-          LOG.warn("order {} was stranded without its payment for over {}; given up and made again", id, PREPARE_AT_MOST);
-          metrics.stranded(o.getString("channel"));
+          metrics.stranded(id, o.getString("channel"), " and made again");
           return redo.get();
         });
       }

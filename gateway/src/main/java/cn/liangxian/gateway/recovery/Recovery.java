@@ -109,8 +109,7 @@ public final class Recovery {
       for (OrderStore.Due d : stranded) {
         all.add(orders.failStranded(d.id(), before).onSuccess(failed -> {
           if (failed) {
-            LOG.warn("order {} was stranded without its payment for over {}; given up", d.id(), Orders.PREPARE_AT_MOST);
-            metrics.stranded(d.channel());
+            metrics.stranded(d.id(), d.channel(), "");
           }
         }));
       }
