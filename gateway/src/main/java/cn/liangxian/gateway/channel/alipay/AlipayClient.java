@@ -88,7 +88,7 @@ public final class AlipayClient {
           AnswerEcho.check("alipay", "out_trade_no", outTradeNo, r.getValue("out_trade_no"), true, "WRONG_ORDER");
           return r;
         })
-        .map(r -> new Trade(r.getString("out_trade_no", outTradeNo), r.getString("trade_no"), r.getString("trade_status"),
+        .map(r -> new Trade(r.getString("out_trade_no"), r.getString("trade_no"), r.getString("trade_status"),
             Money.yuanToFen(r.getString("total_amount", "0")), r.getString("buyer_user_id", r.getString("buyer_id")),
             r.getString("send_pay_date")))
         .recover(e -> e instanceof ChannelException c && c.code().equals("ACQ.TRADE_NOT_EXIST")
@@ -123,6 +123,8 @@ public final class AlipayClient {
     JsonObject biz = new JsonObject().put("out_trade_no", outTradeNo).put("out_request_no", outRequestNo)
         .put("refund_amount", Money.fenToYuan(refundFen)).put("refund_reason", reason);
     return call("alipay.trade.refund", biz, null).map(r -> {
+      // the answer that says the money went back must be about this trade (AnswerEcho): it confirms the refund at once
+      AnswerEcho.check("alipay", "out_trade_no", outTradeNo, r.getValue("out_trade_no"), true, "WRONG_ORDER");
       boolean moved = "Y".equals(r.getString("fund_change"));
       return new Refund(outTradeNo, outRequestNo, moved, Money.yuanToFen(r.getString("refund_fee", "0")),
           moved ? "REFUND_SUCCESS" : "UNKNOWN");
@@ -136,10 +138,10 @@ public final class AlipayClient {
   public Future<Refund> queryRefund(String outTradeNo, String outRequestNo) {
     JsonObject biz = new JsonObject().put("out_trade_no", outTradeNo).put("out_request_no", outRequestNo);
     return call("alipay.trade.fastpay.refund.query", biz, null).map(r -> {
-      // both are optional in the answer: compared where it gives them
-      AnswerEcho.check("alipay", "out_trade_no", outTradeNo, r.getValue("out_trade_no"), false, "WRONG_ORDER");
-      AnswerEcho.check("alipay", "out_request_no", outRequestNo, r.getValue("out_request_no"), false, "WRONG_REFUND");
       boolean done = "REFUND_SUCCESS".equals(r.getString("refund_status"));
+      // optional in the answer, compared where it gives them; a refund done must name its own request
+      AnswerEcho.check("alipay", "out_trade_no", outTradeNo, r.getValue("out_trade_no"), false, "WRONG_ORDER");
+      AnswerEcho.check("alipay", "out_request_no", outRequestNo, r.getValue("out_request_no"), done, "WRONG_REFUND");
       // refund_amount: this request's amount, only where it is done (-1 where the answer does not say)
       long fen = done && r.containsKey("refund_amount") ? Money.yuanToFen(r.getString("refund_amount")) : -1;
       return new Refund(outTradeNo, outRequestNo, done, fen, done ? "REFUND_SUCCESS" : "NOT_FOUND");

@@ -147,7 +147,7 @@ class AlipayClientWireMockTest {
         .willReturn(aResponse().withBody(signed("alipay_trade_query_response", paid + "}", alipay))));
     assertThat(Await.failure(client.query("Q3")).code()).isEqualTo("MALFORMED_RESPONSE");
 
-    // a refund query's answer may leave both numbers out, but one naming another refund is not this one's
+    // a refund query's answer names the refund done, and never another
     String done = "{\"code\":\"10000\",\"msg\":\"Success\",\"refund_amount\":\"1.00\",\"refund_status\":\"REFUND_SUCCESS\"";
     wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.fastpay.refund.query")).withRequestBody(containing("Q1-R1"))
         .willReturn(aResponse().withBody(signed("alipay_trade_fastpay_refund_query_response",
@@ -159,7 +159,23 @@ class AlipayClientWireMockTest {
     assertThat(Await.failure(client.queryRefund("Q1", "Q1-R3")).code()).isEqualTo("WRONG_ORDER");
     wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.fastpay.refund.query")).withRequestBody(containing("Q1-R4"))
         .willReturn(aResponse().withBody(signed("alipay_trade_fastpay_refund_query_response", done + "}", alipay))));
-    assertThat(Await.result(client.queryRefund("Q1", "Q1-R4")).refundFen()).isEqualTo(100);
+    assertThat(Await.failure(client.queryRefund("Q1", "Q1-R4")).code()).isEqualTo("MALFORMED_RESPONSE");
+    // one not done may leave both out: it confirms nothing
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.fastpay.refund.query")).withRequestBody(containing("Q1-R5"))
+        .willReturn(aResponse().withBody(signed("alipay_trade_fastpay_refund_query_response",
+            "{\"code\":\"10000\",\"msg\":\"Success\"}", alipay))));
+    assertThat(Await.result(client.queryRefund("Q1", "Q1-R5")).status()).isEqualTo("NOT_FOUND");
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.fastpay.refund.query")).withRequestBody(containing("Q1-R6"))
+        .willReturn(aResponse().withBody(signed("alipay_trade_fastpay_refund_query_response",
+            done + ",\"out_request_no\":\"Q1-R6\"}", alipay))));
+    assertThat(Await.result(client.queryRefund("Q1", "Q1-R6")).refundFen()).isEqualTo(100);
+
+    // the refund's own answer says at once whether the money went back: about this trade only
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.refund")).withRequestBody(containing("Q1-R7"))
+        .willReturn(aResponse().withBody(signed("alipay_trade_refund_response", "{\"code\":\"10000\",\"msg\":\"Success\","
+            + "\"trade_no\":\"2019121522001404330500001234\",\"out_trade_no\":\"Q2\",\"fund_change\":\"Y\",\"refund_fee\":\"1.00\"}",
+            alipay))));
+    assertThat(Await.failure(client.refund("Q1", "Q1-R7", 100, "重复缴费")).code()).isEqualTo("WRONG_ORDER");
   }
 
   @Test
