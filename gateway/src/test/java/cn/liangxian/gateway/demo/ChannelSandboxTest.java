@@ -172,7 +172,7 @@ class ChannelSandboxTest {
     Notification.Verified refunded = (Notification.Verified) wechatNotices.get(1);
     assertThat(refunded.eventType()).isEqualTo("REFUND.SUCCESS");
     assertThat(refunded.resource().path("out_refund_no").asText()).isEqualTo("LXW0001-R1");
-    assertThat(Await.result(wechat.queryRefund("LXW0001-R1")).status()).isEqualTo("SUCCESS");
+    assertThat(Await.result(wechat.queryRefund("LXW0001", "LXW0001-R1")).status()).isEqualTo("SUCCESS");
 
     TradeBill bill = Await.result(wechat.tradeBill(LocalDate.now(ZoneId.of("Asia/Shanghai"))));
     assertThat(bill.rows()).anySatisfy(r -> {

@@ -68,7 +68,7 @@ public final class WechatPayChannel implements PaymentChannel {
 
   @Override
   public Future<RefundAnswer> queryRefund(String outTradeNo, String outRefundNo) {
-    return client.queryRefund(outRefundNo).map(r -> new RefundAnswer(switch (r.status()) {
+    return client.queryRefund(outTradeNo, outRefundNo).map(r -> new RefundAnswer(switch (r.status()) {
       case "SUCCESS" -> RefundState.SUCCESS;
       case "CLOSED", "ABNORMAL" -> RefundState.FAILED;
       default -> RefundState.PROCESSING;

@@ -201,11 +201,12 @@ public final class WechatPayClient {
     return call(HttpMethod.POST, "/v3/refund/domestic/refunds", body).map(WechatPayClient::refundOf);
   }
 
-  /** {@code GET /v3/refund/domestic/refunds/{out_refund_no}}: an answer about another refund is not taken ({@link AnswerEcho}). */
-  public Future<Refund> queryRefund(String outRefundNo) {
+  /** {@code GET /v3/refund/domestic/refunds/{out_refund_no}}: an answer about another refund or trade is not taken ({@link AnswerEcho}). */
+  public Future<Refund> queryRefund(String outTradeNo, String outRefundNo) {
     return call(HttpMethod.GET, "/v3/refund/domestic/refunds/" + enc(outRefundNo)
         + (merchant.partner() ? "?sub_mchid=" + enc(merchant.subMchid()) : ""), null).map(r -> {
           AnswerEcho.check("wechat", "out_refund_no", outRefundNo, r.getValue("out_refund_no"), true, "WRONG_REFUND");
+          AnswerEcho.check("wechat", "out_trade_no", outTradeNo, r.getValue("out_trade_no"), true, "WRONG_ORDER");
           return refundOf(r);
         });
   }

@@ -237,12 +237,14 @@ class WechatPayClientWireMockTest {
         .put("status", "SUCCESS").put("amount", new JsonObject().put("refund", 100).put("total", 25000).put("currency", "CNY"));
     wm.stubFor(get("/v3/refund/domestic/refunds/T1-R1").willReturn(signed(200, refunded.copy().put("out_refund_no", "T1-R2").encode(),
         platform)));
-    assertThat(Await.failure(client.queryRefund("T1-R1")).code()).isEqualTo("WRONG_REFUND");
+    assertThat(Await.failure(client.queryRefund("T1", "T1-R1")).code()).isEqualTo("WRONG_REFUND");
     wm.stubFor(get("/v3/refund/domestic/refunds/T1-R3").willReturn(signed(200, refunded.encode(), platform)));
-    assertThat(Await.failure(client.queryRefund("T1-R3")).code()).isEqualTo("MALFORMED_RESPONSE");
+    assertThat(Await.failure(client.queryRefund("T1", "T1-R3")).code()).isEqualTo("MALFORMED_RESPONSE");
     wm.stubFor(get("/v3/refund/domestic/refunds/T1-R4").willReturn(signed(200, refunded.copy().put("out_refund_no", "T1-R4").encode(),
         platform)));
-    assertThat(Await.result(client.queryRefund("T1-R4")).status()).isEqualTo("SUCCESS");
+    assertThat(Await.result(client.queryRefund("T1", "T1-R4")).status()).isEqualTo("SUCCESS");
+    // the refund of another trade, under the number asked for
+    assertThat(Await.failure(client.queryRefund("T2", "T1-R4")).code()).isEqualTo("WRONG_ORDER");
   }
 
   @Test
