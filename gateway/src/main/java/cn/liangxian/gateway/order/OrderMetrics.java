@@ -34,10 +34,11 @@ public final class OrderMetrics {
 
   /**
    * An order left without its payment by an instance that stopped while making it, given up ({@code Orders.PREPARE_AT_MOST})
-   * by the sweep or by a repeat of its request ({@code then} says what follows): logged and counted together, wherever.
+   * by the sweep or by a repeat of its request, which then makes it again: logged and counted together, wherever.
    */
-  public void stranded(UUID order, String channel, String then) {
-    LOG.warn("order {} was stranded without its payment for over {}; given up{}", order, Orders.PREPARE_AT_MOST, then);
+  public void stranded(UUID order, String channel, boolean madeAgain) {
+    LOG.warn("order {} was stranded without its payment for over {}; given up{}", order, Orders.PREPARE_AT_MOST,
+        madeAgain ? " and made again" : "");
     registry.counter("liangxian_order_events", "event", "stranded", "channel", channel, "region", "").increment();
   }
 

@@ -167,7 +167,7 @@ public final class Orders {
           if (!failed) {
             return found(id, redo, false);
           }
-          metrics.stranded(id, o.getString("channel"), " and made again");
+          metrics.stranded(id, o.getString("channel"), true);
           return redo.get();
         });
       }

@@ -109,7 +109,7 @@ public final class Recovery {
       for (OrderStore.Due d : stranded) {
         all.add(orders.failStranded(d.id(), before).onSuccess(failed -> {
           if (failed) {
-            metrics.stranded(d.id(), d.channel(), "");
+            metrics.stranded(d.id(), d.channel(), false);
           }
         }));
       }

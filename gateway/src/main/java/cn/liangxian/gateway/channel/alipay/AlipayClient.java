@@ -84,10 +84,6 @@ public final class AlipayClient {
   public Future<Trade> query(String outTradeNo) {
     return call("alipay.trade.query", new JsonObject().put("out_trade_no", outTradeNo), null)
         .map(r -> ours(r, outTradeNo))
-        .map(r -> {
-          AnswerEcho.check("alipay", "out_trade_no", outTradeNo, r.getValue("out_trade_no"), true, "WRONG_ORDER");
-          return r;
-        })
         .map(r -> new Trade(r.getString("out_trade_no"), r.getString("trade_no"), r.getString("trade_status"),
             Money.yuanToFen(r.getString("total_amount", "0")), r.getString("buyer_user_id", r.getString("buyer_id")),
             r.getString("send_pay_date")))
@@ -104,6 +100,8 @@ public final class AlipayClient {
       LOG.error("alipay answered a query of {} for app {} seller {}, not ours ({}): refused", outTradeNo, app, seller, merchant);
       throw new ChannelException("WRONG_SELLER", "the answer names app " + app + " and seller " + seller, 200, false);
     }
+    // and about the trade asked for
+    AnswerEcho.check("alipay", "out_trade_no", outTradeNo, r.getValue("out_trade_no"), true, "WRONG_ORDER");
     return r;
   }
 

@@ -205,9 +205,7 @@ public final class UnionPayClient {
       throw new ChannelException(code.isEmpty() ? "RESPONSE_NOT_VERIFIED" : "UNIONPAY_" + code,
           "the answer is not signed by a UnionPay certificate", 200, true);
     }
-    if (asked.get("merId") != null) {
-      AnswerEcho.check("unionpay", "merId", asked.get("merId"), a.get("merId"), succeeded(code), "WRONG_MERCHANT");
-    }
+    AnswerEcho.check("unionpay", "merId", merchant.merId(), a.get("merId"), succeeded(code), "WRONG_MERCHANT");
     if (asked.get("orderId") != null) {
       // a settlement file's request names no order
       AnswerEcho.check("unionpay", "orderId", asked.get("orderId"), a.get("orderId"), succeeded(code), "WRONG_ORDER");

@@ -114,12 +114,8 @@ public final class WechatPayClient {
   public Future<Transaction> query(String outTradeNo) {
     return call(HttpMethod.GET, transactions() + "/out-trade-no/" + enc(outTradeNo) + merchantQuery(), null)
         .map(r -> ours(r, outTradeNo))
-        .map(r -> {
-          AnswerEcho.check("wechat", "out_trade_no", outTradeNo, r.getValue("out_trade_no"), true, "WRONG_ORDER");
-          return r;
-        })
         .map(r -> inRenminbi(r, outTradeNo))
-        .map(r -> new Transaction(r.getString("out_trade_no", outTradeNo), r.getString("transaction_id"),
+        .map(r -> new Transaction(r.getString("out_trade_no"), r.getString("transaction_id"),
             r.getString("trade_state"), r.getJsonObject("amount", new JsonObject()).getLong("total", 0L),
             r.getString("mchid", r.getString("sp_mchid")), r.getString("appid", r.getString("sp_appid")), r.getString("success_time")))
         .recover(e -> e instanceof ChannelException c && c.code().equals("ORDER_NOT_EXIST")
@@ -147,6 +143,8 @@ public final class WechatPayClient {
           outTradeNo, named, merchant);
       throw new ChannelException("WRONG_MERCHANT", "the answer names " + named, 200, false);
     }
+    // and about the trade asked for
+    AnswerEcho.check("wechat", "out_trade_no", outTradeNo, r.getValue("out_trade_no"), true, "WRONG_ORDER");
     return r;
   }
 
