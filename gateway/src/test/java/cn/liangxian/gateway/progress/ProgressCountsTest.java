@@ -111,6 +111,72 @@ class ProgressCountsTest {
     sameAsRecount("folded after the moves");
   }
 
+  @Test
+  void aTruncateCountsAgainFromTheRowsLeft() throws Exception {
+    pay(Fixture.ZHANG, "张三", "wechat");
+    pay(Fixture.LIU1, "刘一", "alipay");
+    assertThat(paidIn("371312")).isPositive();
+
+    ddl("truncate reservation");
+    assertThat(paidIn("371312")).isZero();
+    sameAsRecount("the reservations truncated");
+
+    pay(Fixture.ZHANG, "张三", "wechat");
+    assertThat(paidIn("371312")).isPositive();
+    sameAsRecount("paid again after the truncate");
+    fold();
+    sameAsRecount("folded after the truncate");
+
+    ddl("truncate person cascade");
+    assertThat(progress("371312", "medical").getLong("enrolled")).isZero();
+    sameAsRecount("the roster truncated");
+  }
+
+  /**
+   * V27 counts what is already there when it is applied: a database with a roster and payments, as one in service
+   * before the counts were kept, is brought back to V26 and migrated again.
+   */
+  @Test
+  void theCountsAreMadeFromTheRowsAlreadyThereWhenTheMigrationRuns() throws Exception {
+    pay(Fixture.ZHANG, "张三", "wechat");
+    pay(Fixture.LIU1, "刘一", "alipay");
+    var held = g.orderUnpaidMedical(g.lookup(Fixture.CHEN, "陈一"), "wechat", "qr");
+    assertThat(held.statusCode()).as(held.bodyAsString()).isEqualTo(201);
+    List<String> before = recountAll();
+    assertThat(before).anyMatch(r -> !r.endsWith("|0"));
+
+    ddl("drop function progress_recounted() cascade; drop function household_moved() cascade;"
+        + " drop function person_moved_paid() cascade; drop function reservation_paid_changed() cascade;"
+        + " drop function person_enrolled_changed() cascade; drop table progress_paid, progress_paid_change;"
+        + " alter table village drop column enrolled; delete from flyway_schema_history where version in ('27', '28', '29')");
+    g.db.migrate();
+
+    assertThat(g.count("select count(*) from flyway_schema_history where version = '27' and success")).isEqualTo(1);
+    sameAsRecount("migrated with a roster and payments already there");
+    assertThat(recountAll()).isEqualTo(before);
+  }
+
+  private void ddl(String statements) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute(statements);
+    }
+  }
+
+  /** The recount of every region and insurance of the current year, to compare one moment with another. */
+  private List<String> recountAll() throws Exception {
+    List<String> all = new ArrayList<>();
+    for (String region : new String[] {"371312", "431103", "320682"}) {
+      for (String insurance : new String[] {"medical", "pension"}) {
+        all.addAll(recount(region, insurance, progressYear()));
+      }
+    }
+    return all;
+  }
+
+  private int progressYear() throws Exception {
+    return progress("371312", "medical").getInteger("year");
+  }
+
   private void sql(String update) throws Exception {
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       assertThat(st.executeUpdate(update)).as(update).isEqualTo(1);
