@@ -123,6 +123,59 @@ class RepeatWhilePrepayingTest {
     }
   }
 
+  /**
+   * The repeat reads its key while the order is still paying, and the order is given up (by the sweep of another
+   * instance) before the repeat reads the order itself: the key is free by then, and the repeat makes the order
+   * again rather than answering with the order given up. The order's table is held locked to stop the repeat
+   * between its two reads.
+   */
+  @Test
+  void anOrderGivenUpBetweenTheRepeatsTwoReadsIsMadeAgain() throws Exception {
+    try (TestGateway g = Fixture.load(new TestGateway())) {
+      JsonObject body = TestGateway.unpaidMedicalOrder(g.lookup(Fixture.ZHANG, "张三"), "wechat", "qr");
+      String key = UUID.randomUUID().toString();
+      String bearer = g.bearer("repeating-kiosk");
+      HeldCall prepay = g.gateway.demo().sandbox().holdNext("POST /v3/pay/transactions/native");
+      try {
+        CompletableFuture<HttpResponse<Buffer>> first = order(g, body, key, bearer);
+        prepay.arrived().get(30, TimeUnit.SECONDS);
+        String stranded = onlyOrder(g);
+
+        CompletableFuture<HttpResponse<Buffer>> repeat;
+        try (Connection sweep = g.db.connect(); Statement st = sweep.createStatement()) {
+          sweep.setAutoCommit(false);
+          st.execute("lock table orders in access exclusive mode");
+          // what the sweep's give-up does (OrderStore.failStranded), not committed yet: the key is still there to read
+          assertThat(st.executeUpdate("update orders set state = 'FAILED', state_reason = 'channel call not finished'"
+              + " where id = '" + stranded + "' and state = 'PAYING' and payment is null")).isEqualTo(1);
+          st.executeUpdate("delete from reservation where order_id = '" + stranded + "' and not paid");
+          st.executeUpdate("delete from idempotency_key where order_id = '" + stranded + "'");
+          repeat = order(g, body, key, bearer);
+          Eventually.until("the repeat to have read its key and wait to read the order", () -> waitingOnOrders(g) > 0);
+          sweep.commit();
+        }
+
+        HttpResponse<Buffer> made = repeat.get(30, TimeUnit.SECONDS);
+        assertThat(made.statusCode()).as(made.bodyAsString()).isEqualTo(201);
+        assertThat(made.bodyAsJsonObject().getString("id")).isNotEqualTo(stranded);
+        assertThat(made.bodyAsJsonObject().getJsonObject("payment").getString("codeUrl")).isNotBlank();
+
+        prepay.release();
+        assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+        HttpResponse<Buffer> again = g.post("/api/v1/orders", body, "Idempotency-Key", key, "Authorization", bearer);
+        assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(200);
+        assertThat(again.bodyAsJsonObject().getString("id")).isEqualTo(made.bodyAsJsonObject().getString("id"));
+      } finally {
+        prepay.release();
+      }
+    }
+  }
+
+  /** Sessions waiting for a lock while reading an order as the API shows it. */
+  private static long waitingOnOrders(TestGateway g) throws Exception {
+    return g.count("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'select o.*,%'");
+  }
+
   /** The order, sent from another thread: its answer waits for the channel's. */
   private static CompletableFuture<HttpResponse<Buffer>> order(TestGateway g, JsonObject body, String key, String bearer) {
     return CompletableFuture.supplyAsync(() -> {
