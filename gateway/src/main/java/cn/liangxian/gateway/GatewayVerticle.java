@@ -309,6 +309,7 @@ final class GatewayVerticle extends VerticleBase {
     // an order belongs to the signed kiosk or logged-in resident that made it: anyone else is told there is none
     var known = CallerAuth.only(Caller.Kind.KIOSK, Caller.Kind.RESIDENT);
     router.post("/api/v1/orders").handler(callers::identify).handler(known).handler(h::create);
+    router.get("/api/v1/orders").handler(callers::identify).handler(known).handler(h::byKey);
     router.get("/api/v1/orders/:id").handler(callers::identify).handler(known).handler(h::get);
     router.post("/api/v1/orders/:id/cancel").handler(callers::identify).handler(known)
         .handler(new Cancellation(orderStore, recovery)::handle);

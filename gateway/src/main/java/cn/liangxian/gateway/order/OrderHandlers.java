@@ -42,6 +42,16 @@ public final class OrderHandlers {
     });
   }
 
+  /** {@code GET /api/v1/orders?idempotencyKey=}: the order the caller's request with that key made, if any. */
+  public void byKey(RoutingContext ctx) {
+    String key = ctx.request().getParam("idempotencyKey");
+    if (key == null || key.isBlank() || key.length() > 128) {
+      throw Problem.invalidField("idempotencyKey", "idempotencyKey (at most 128 characters) names the order to find:"
+          + " the Idempotency-Key its creating request was sent with");
+    }
+    Replies.json(ctx, orders.byKey(Caller.of(ctx).id(), key.strip()));
+  }
+
   /**
    * The order; with {@code waitSeconds} held while it is still PAYING (and still the {@code state} the
    * caller saw) until its state changes or the time is up: a kiosk showing a QR code asks once instead

@@ -132,6 +132,12 @@ public final class OrderStore {
     });
   }
 
+  /** The order the caller's call with this key made, whatever its body was (null if none). */
+  public Future<UUID> byKey(String clientId, String key) {
+    return pool.preparedQuery(IDEMPOTENCY).execute(Tuple.of(clientId, key))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("order_id"));
+  }
+
   /** In one transaction: the idempotency key, the order, its items and their reservations. */
   public Future<Reserved> reserve(OrderDraft.Order o) {
     return pool.withTransaction(conn -> conn.preparedQuery(CLAIM_KEY)

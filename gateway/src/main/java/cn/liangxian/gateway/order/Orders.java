@@ -219,6 +219,17 @@ public final class Orders {
     return store.get(id, owner);
   }
 
+  /**
+   * The order the caller's request with this Idempotency-Key made, without making one: how a kiosk that stopped
+   * while it asked finds what became of its request. 404 when the key made no order (or was freed since, with the
+   * order given up), the same as for another caller's key.
+   */
+  public Future<JsonObject> byKey(String owner, String idempotencyKey) {
+    return store.byKey(owner, idempotencyKey).compose(id -> id == null
+        ? Future.failedFuture(Problem.notFound("order-not-found", "No such order", "no order of yours was made with this Idempotency-Key"))
+        : get(id, owner));
+  }
+
   /** Only the order's state, to the caller who created it; 404 for anyone else. */
   public Future<String> state(UUID id, String owner) {
     return store.state(id, owner);

@@ -116,6 +116,35 @@ class OrderApiTest {
     assertThat(noKey.bodyAsJsonObject().getString("type")).endsWith("/idempotency-key-required");
   }
 
+  /** A caller that lost the answer to its create finds the order by its key, and nothing is made by asking. */
+  @Test
+  void anOrderIsFoundByItsKeyByTheCallerWhoMadeItOnly() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    HttpResponse<Buffer> made = create(order(h, "alipay", hedongMedical(h)), "lost-answer");
+    assertThat(made.statusCode()).as(made.bodyAsString()).isEqualTo(201);
+    long orders = g.count("select count(*) from orders");
+
+    HttpResponse<Buffer> found = g.get("/api/v1/orders?idempotencyKey=lost-answer");
+    assertThat(found.statusCode()).as(found.bodyAsString()).isEqualTo(200);
+    assertThat(found.bodyAsJsonObject().getString("id")).isEqualTo(made.bodyAsJsonObject().getString("id"));
+    assertThat(found.bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+
+    // another caller's key, or a key that made nothing: the same 404, in the resident's words
+    HttpResponse<Buffer> other = g.get("/api/v1/orders?idempotencyKey=lost-answer", "Authorization", g.bearer("someone-else"));
+    HttpResponse<Buffer> none = g.get("/api/v1/orders?idempotencyKey=never-sent");
+    for (HttpResponse<Buffer> r : List.of(other, none)) {
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(404);
+      assertThat(r.getHeader("Content-Type")).startsWith("application/problem+json");
+      assertThat(r.bodyAsJsonObject().getString("type")).endsWith("/order-not-found");
+      assertThat(r.bodyAsJsonObject().getString("title")).isEqualTo("没有这笔订单");
+    }
+    HttpResponse<Buffer> noKey = g.get("/api/v1/orders");
+    assertThat(noKey.statusCode()).as(noKey.bodyAsString()).isEqualTo(400);
+    assertThat(noKey.getHeader("Content-Type")).startsWith("application/problem+json");
+    assertThat(g.get("/api/v1/orders?idempotencyKey=" + "k".repeat(129)).statusCode()).isEqualTo(400);
+    assertThat(g.count("select count(*) from orders")).isEqualTo(orders);
+  }
+
   @Test
   void aSecondLiveOrderForTheSameItemsIs409UntilTheFirstIsCancelledOrExpires() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");

@@ -16,8 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Settles the orders the journal left open, at start-up and for orders the screen let go of:
  * <ul>
- * <li>{@code INTENT} (killed before the order came back; its QR code was never shown): the same request with
- * the same Idempotency-Key finds the order, which is cancelled if unpaid;</li>
+ * <li>{@code INTENT} (killed before the order came back; its QR code was never shown): the order is looked up by
+ * its Idempotency-Key and cancelled if unpaid. Where the gateway knows no order by that key, the request may still
+ * be on its way: the same request with the same key is sent again, and the order it makes or finds is cancelled.
+ * Sent again first, a request whose order the gateway had given up as stranded would make a new order (a new
+ * payment at the channel) only to cancel it;</li>
  * <li>{@code ORDER} (its QR code may have been shown): watched until paid or dead; never shown again, never
  * asked for again;</li>
  * <li>paid, or a print that the printer refused: the receipt is printed, unless the order was refunded since;</li>
@@ -59,10 +62,9 @@ public final class Recovery {
   /** Settles one open order from the step the journal has it at. */
   public Future<Void> resume(OrderJournal.Entry e) {
     return switch (e.step()) {
-      case INTENT -> gateway.createOrder(e.key(), e.request()).compose(
-          o -> write(() -> journal.order(e.key(), o.getString("id"))).compose(v -> settle(e.key(), o.getString("id"), o, true)), err -> {
-        if (err instanceof GatewayException g && g.notCarriedOut() && g.status() < 500) {
-          return close(e.key(), "never created: " + g.status());
+      case INTENT -> gateway.orderByKey(e.key()).compose(o -> cancelFound(e, o), err -> {
+        if (err instanceof GatewayException g && g.status() >= 400 && g.status() < 500 && g.status() != 429) {
+          return repeat(e); // no order by that key (or a gateway that cannot look one up)
         }
         return retryLater(e, err);
       });
@@ -77,6 +79,21 @@ public final class Recovery {
         yield close(e.key(), "printed");
       }
     };
+  }
+
+  /** The request of an {@code INTENT} sent again with its key: the order it makes or finds is cancelled if unpaid. */
+  private Future<Void> repeat(OrderJournal.Entry e) {
+    return gateway.createOrder(e.key(), e.request()).compose(o -> cancelFound(e, o), err -> {
+      if (err instanceof GatewayException g && g.notCarriedOut() && g.status() < 500) {
+        return close(e.key(), "never created: " + g.status());
+      }
+      return retryLater(e, err);
+    });
+  }
+
+  private Future<Void> cancelFound(OrderJournal.Entry e, JsonObject o) {
+    String id = o.getString("id");
+    return write(() -> journal.order(e.key(), id)).compose(v -> settle(e.key(), id, o, true));
   }
 
   /** Polls an order whose QR code may be in a resident's hands until it is paid (then prints) or dead. */

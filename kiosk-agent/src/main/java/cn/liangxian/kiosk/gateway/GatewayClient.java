@@ -51,6 +51,15 @@ public final class GatewayClient {
     return send(HttpMethod.POST, "/api/v1/orders", order, idempotencyKey);
   }
 
+  /**
+   * {@code GET /api/v1/orders?idempotencyKey=}: the order this kiosk's request with that key made, without making
+   * one (404 when it made none).
+   */
+  public Future<JsonObject> orderByKey(String idempotencyKey) {
+    return send(HttpMethod.GET, "/api/v1/orders?idempotencyKey="
+        + java.net.URLEncoder.encode(idempotencyKey, java.nio.charset.StandardCharsets.UTF_8), null, null);
+  }
+
   public Future<JsonObject> order(String id) {
     return send(HttpMethod.GET, "/api/v1/orders/" + id, null, null);
   }

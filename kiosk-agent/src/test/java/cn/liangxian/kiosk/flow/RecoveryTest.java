@@ -1,7 +1,9 @@
 package cn.liangxian.kiosk.flow;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -183,6 +185,40 @@ class RecoveryTest {
     settle();
     assertThat(journal.open()).isEmpty();
     assertThat(printer.printed()).isEmpty();
+  }
+
+  /**
+   * The gateway knows the order the interrupted request made (here one it gave up waiting for its channel on, or
+   * one with its QR code never shown): it is cancelled, and the request is not sent again, which would have made
+   * a new order, and a new payment at the channel, only to cancel it.
+   */
+  @Test
+  void anIntentWhoseOrderTheGatewayFindsByItsKeyIsCancelledWithoutAskingForItAgain() throws Exception {
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders")).withQueryParam("idempotencyKey", equalTo("k4"))
+        .willReturn(okJson(KioskFlowTest.resource("order-paying.json"))));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER + "/cancel"))
+        .willReturn(okJson(new JsonObject(KioskFlowTest.resource("order-paying.json")).put("state", "CANCELLED").encode())));
+    journal.intent("k4", new JsonObject().put("householdRef", "h"));
+    settle();
+    assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER + "/cancel")))).hasSize(1);
+    assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders")))).isEmpty();
+    assertThat(journal.open()).isEmpty();
+    assertThat(printer.printed()).isEmpty();
+  }
+
+  /** A gateway too busy to look the order up is asked again later; the intent is not closed, nor sent again meanwhile. */
+  @Test
+  void anIntentIsLookedUpAgainWhileTheGatewayIsBusy() throws Exception {
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders")).inScenario("busy").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/problem+json")
+            .withBody("{\"type\":\"x\",\"title\":\"t\",\"status\":503}")).willSetStateTo("served"));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders")).inScenario("busy").whenScenarioStateIs("served")
+        .willReturn(okJson(new JsonObject(KioskFlowTest.resource("order-paying.json")).put("state", "EXPIRED").encode())));
+    journal.intent("k5", new JsonObject().put("householdRef", "h"));
+    settle();
+    assertThat(wm.findAll(getRequestedFor(urlPathEqualTo("/api/v1/orders")))).hasSize(2);
+    assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders")))).isEmpty();
+    assertThat(journal.open()).isEmpty();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package cn.liangxian.kiosk.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cn.liangxian.kiosk.Await;
 import cn.liangxian.kiosk.KioskAgent;
@@ -8,8 +9,13 @@ import cn.liangxian.kiosk.KioskOptions;
 import cn.liangxian.kiosk.device.idcard.IdCard;
 import cn.liangxian.kiosk.device.idcard.SamSimulator;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
+import cn.liangxian.kiosk.gateway.GatewayClient;
+import cn.liangxian.kiosk.gateway.GatewayException;
 import cn.liangxian.kiosk.gateway.KioskIdentity;
 import cn.liangxian.kiosk.gateway.KioskRegistration;
+import cn.liangxian.kiosk.gateway.RequestSigner;
+import cn.liangxian.kiosk.journal.Journal;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -20,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -190,6 +197,29 @@ class RealGatewayEndToEndTest {
     assertThat(state.getString("screen")).isEqualTo("DONE");
 
     phoneDemo(gatewayPort);
+
+    // what a kiosk restarted in the middle of its request asks first: the order its key made, found by the key alone
+    agent.close();
+    agent = null;
+    String key;
+    String orderId;
+    try (Journal journal = Journal.open(dir.resolve("journal.log"))) {
+      JsonObject ordered = journal.records().stream().filter(r -> "ORDER".equals(r.getString("step"))).findFirst().orElseThrow();
+      key = ordered.getString("key");
+      orderId = ordered.getString("orderId");
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      GatewayClient client = new GatewayClient(vertx, "http://127.0.0.1:" + gatewayPort, new RequestSigner(identity, Clock.systemUTC()),
+          Await.ANSWER_TIMEOUT_MILLIS);
+      JsonObject found = client.orderByKey(key).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(found.getString("id")).isEqualTo(orderId);
+      assertThat(found.getString("state")).isEqualTo("PAID");
+      assertThatThrownBy(() -> client.orderByKey("never sent").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+          .cause().isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.status()).isEqualTo(404));
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
   }
 
   /**
