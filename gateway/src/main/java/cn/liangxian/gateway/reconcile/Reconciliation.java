@@ -134,9 +134,18 @@ public final class Reconciliation {
   }
 
   /** One line of a bill, whatever the channel; {@code problem} says why it cannot be read as a payment or refund. */
-  record Line(boolean refund, String outTradeNo, String ref, long fen, String problem) {
+  /**
+   * One line of a bill, or one of ours keyed like it. {@code notDone}: a refund the bill lists but says is not paid
+   * back (WeChat Pay's 退款状态 other than SUCCESS: closed, abnormal, still processing), with that status; null for a
+   * refund done, a payment, or a bill that lists done refunds only.
+   */
+  record Line(boolean refund, String outTradeNo, String ref, long fen, String problem, String notDone) {
+    Line(boolean refund, String outTradeNo, String ref, long fen, String problem) {
+      this(refund, outTradeNo, ref, fen, problem, null);
+    }
+
     Line(boolean refund, String outTradeNo, String ref, long fen) {
-      this(refund, outTradeNo, ref, fen, null);
+      this(refund, outTradeNo, ref, fen, null, null);
     }
   }
 
@@ -272,7 +281,10 @@ public final class Reconciliation {
           boolean refund = r.tradeState().equals("REFUND");
           String problem = r.problem() != null || refund || r.tradeState().equals("SUCCESS") ? r.problem()
               : "trade state '" + r.tradeState() + "' is neither SUCCESS nor REFUND";
-          out.add(refund ? new Line(true, r.outTradeNo(), r.outRefundNo(), r.refundFen(), problem)
+          // a refund listed is not yet one paid back: its own status says whether the money went back
+          String status = r.refundStatus() == null ? "" : r.refundStatus().strip();
+          out.add(refund ? new Line(true, r.outTradeNo(), r.outRefundNo(), r.refundFen(), problem,
+                  status.equals("SUCCESS") ? null : status.isEmpty() ? "(none)" : status)
               : new Line(false, r.outTradeNo(), r.transactionId(), r.settledFen(), problem));
         }
         return out;
@@ -369,6 +381,13 @@ public final class Reconciliation {
         continue;
       }
       expected.remove(key(b));
+      if (b.notDone() != null) {
+        // listed, but the channel has not paid it back (closed, abnormal or still processing): never confirmed from
+        // here; a refund still waiting is asked about by the sweeper, which fails it (and alerts) when closed
+        differences.add(diff("refund-not-done-at-channel", b, b.fen(), m == null ? null : m.line().fen())
+            .put("channelStatus", b.notDone()));
+        continue;
+      }
       if (m == null) {
         JsonObject d = diff(b.refund() ? "refund-missing-here" : "paid-at-channel-not-here", b, b.fen(), null);
         differences.add(d);

@@ -149,6 +149,37 @@ class ReconciliationTest {
     assertThat(reconcile("wechat", TOKEN).bodyAsJsonObject().getJsonArray("differences")).isEmpty();
   }
 
+  /**
+   * WeChat Pay lists a refund it closed (the card it would go back to is gone) or flagged abnormal with that status in
+   * 退款状态: the money did not go back, so the refund is reported, not confirmed, and stays waiting for the sweeper's
+   * query, which fails it and raises the alert.
+   */
+  @Test
+  void aRefundTheBillShowsClosedIsReportedNotConfirmed() throws Exception {
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    g.awaitState(o.getString("id"), "PAID");
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    HttpResponse<Buffer> refund = refundChensMedical(o);
+    assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
+    cn.liangxian.gateway.support.Eventually.until("the refund requested", () -> refundStates(o).equals("REQUESTED"));
+    g.gateway.demo().sandbox().editWechatBill(bill -> {
+      String line = bill.lines().filter(l -> l.contains("`REFUND,")).findFirst().orElseThrow();
+      String[] f = line.split(",", -1);
+      f[19] = "`REFUNDCLOSE"; // 退款状态
+      return bill.replace(line, String.join(",", f));
+    });
+
+    JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(report.getJsonArray("differences")).as(report.encodePrettily()).singleElement().satisfies(d -> {
+      JsonObject diff = (JsonObject) d;
+      assertThat(diff.getString("kind")).isEqualTo("refund-not-done-at-channel");
+      assertThat(diff.getString("channelStatus")).isEqualTo("REFUNDCLOSE");
+      assertThat(diff.getString("outTradeNo")).isEqualTo(o.getString("outTradeNo"));
+      assertThat(diff.containsKey("repair")).isFalse();
+    });
+    assertThat(refundStates(o)).isEqualTo("REQUESTED");
+  }
+
   String refundStates(JsonObject o) throws Exception {
     try (Connection c = g.db.connect(); Statement st = c.createStatement();
         var rs = st.executeQuery("select string_agg(state, ',') from refund where order_id = '" + o.getString("id") + "'")) {
