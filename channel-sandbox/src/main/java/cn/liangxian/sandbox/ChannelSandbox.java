@@ -239,6 +239,16 @@ public final class ChannelSandbox {
   }
 
   /**
+   * The resident scans a UnionPay code and pays, but the issuer has not answered yet: the query says origRespCode 05
+   * (交易处理中) until the payment lands ({@link #payAfterClose}, which may come after the code's payTimeout).
+   * UnionPay trades only.
+   */
+  public Future<Void> payPending(String outTradeNo) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.payPending(outTradeNo));
+  }
+
+  /**
    * A payment that lands after the merchant closed the trade (the channel had taken it when it answered
    * the close): the trade is paid all the same, and the merchant notified.
    */

@@ -210,6 +210,16 @@ final class SandboxVerticle extends VerticleBase {
     return payMarked(outTradeNo, paid -> paid.defective(true));
   }
 
+  /** A UnionPay trade scanned and paid whose issuer has not answered yet: its query says 05. On the context. */
+  Future<Void> payPending(String outTradeNo) {
+    Trade t = ledger.get(outTradeNo);
+    if (t == null || t.channel() != Trade.Channel.UNIONPAY || t.paidAt() != null) {
+      return Future.failedFuture("no unpaid UnionPay trade " + outTradeNo);
+    }
+    t.processing(true);
+    return Future.succeededFuture();
+  }
+
   /** The payment notification of a paid trade again, as the channels send it for hours. On the context. */
   Future<Void> renotify(String outTradeNo) {
     Trade t = ledger.get(outTradeNo);

@@ -29,6 +29,7 @@ public final class Trade {
   private String via;
   private String currency = "CNY";
   private boolean defective;
+  private boolean processing;
   private final List<Refund> refunds = new ArrayList<>();
 
   public Trade(Channel channel, String merchantId, String appId, String outTradeNo, long totalFen, String description,
@@ -90,6 +91,18 @@ public final class Trade {
 
   public void defective(boolean defective) {
     this.defective = defective;
+  }
+
+  /**
+   * UnionPay: the code was scanned and paid, but the issuer has not answered yet; until it does, the query says
+   * origRespCode 05 (交易处理中), whatever the code's own payTimeout.
+   */
+  public boolean processing() {
+    return processing && paidAt == null;
+  }
+
+  public void processing(boolean processing) {
+    this.processing = processing;
   }
 
   public String description() {

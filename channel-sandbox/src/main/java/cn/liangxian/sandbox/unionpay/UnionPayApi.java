@@ -131,8 +131,18 @@ public final class UnionPayApi {
     Request r = requests.get(f.getOrDefault("orderId", ""));
     // a QR code is a transaction only once scanned; until then UnionPay has none to report
     if (r == null || !r.txnTime().equals(f.get("txnTime")) || !r.trade().merchantId().equals(f.get("merId"))
-        || (r.refund() == null && r.trade().paidAt() == null)) {
+        || (r.refund() == null && r.trade().paidAt() == null && !r.trade().processing())) {
       answer(ctx, fail(f, "34", "查无此交易"));
+      return;
+    }
+    if (r.refund() == null && r.trade().processing()) {
+      // scanned and paid, the issuer's answer still awaited: the query succeeds, the transaction is not done
+      Map<String, String> p = ok(f);
+      p.put("origRespCode", "05");
+      p.put("origRespMsg", "交易处理中");
+      p.put("txnAmt", Long.toString(r.trade().totalFen()));
+      p.put("currencyCode", "156");
+      answer(ctx, p);
       return;
     }
     Map<String, String> a = ok(f);

@@ -95,9 +95,22 @@ public final class UnionPayChannel implements PaymentChannel {
           return Future.failedFuture(new ChannelException("QR_STILL_PAYABLE",
               "a UnionPay QR code cannot be closed before its payTimeout " + s.payTimeout(), 0, true));
         }
+        if (t.found() && processing(t.origRespCode())) {
+          // scanned and paid in time, the issuer's answer still awaited: it may yet succeed, whatever the payTimeout
+          return Future.failedFuture(new ChannelException("TRADE_PROCESSING",
+              "the trade is still being processed (origRespCode " + t.origRespCode() + ")", 0, true));
+        }
         return Future.succeededFuture();
       });
     });
+  }
+
+  /** origRespCode 03, 04 or 05: UnionPay has the transaction and its outcome is not known yet. */
+  static boolean processing(String origRespCode) {
+    return switch (origRespCode == null ? "" : origRespCode) {
+      case "03", "04", "05" -> true;
+      default -> false;
+    };
   }
 
   @Override
@@ -128,10 +141,7 @@ public final class UnionPayChannel implements PaymentChannel {
           if (t.succeeded()) {
             return new RefundAnswer(RefundState.SUCCESS, t.txnAmt() > 0 ? t.txnAmt() : -1); // 0: txnAmt not given
           }
-          return RefundAnswer.of(switch (t.origRespCode()) {
-            case "03", "04", "05" -> RefundState.PROCESSING;
-            default -> RefundState.FAILED;
-          });
+          return RefundAnswer.of(processing(t.origRespCode()) ? RefundState.PROCESSING : RefundState.FAILED);
         }));
   }
 
