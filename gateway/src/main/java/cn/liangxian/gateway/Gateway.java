@@ -166,7 +166,8 @@ public final class Gateway implements AutoCloseable {
     signing = Signing.create(vertx, options.signingWorkers(), registry);
     channels = channels(clock);
     KioskKeys kioskKeys = new KioskKeys();
-    Leadership leadership = new Leadership(vertx, database.connectOptions(options.pipeliningLimit()), registry);
+    Leadership leadership = new Leadership(vertx, database.connectOptions(options.pipeliningLimit()), registry,
+        java.time.Duration.ofMillis(options.sweepMillis()));
     // one connection hears every announcement of the other instances: kiosk key changes, order states
     announcements = new Announcements(vertx, database.connectOptions(1));
     kioskKeys.listen(announcements);

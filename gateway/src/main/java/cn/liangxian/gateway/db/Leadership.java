@@ -25,22 +25,32 @@ public final class Leadership {
   /** How long a check may go unanswered before the session is taken for dead (a primary lost without a word). */
   static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
 
+  /**
+   * How long the server keeps the leader's session when nothing comes on it, at the least. A leader whose host is lost
+   * without a word (power, network) sends no close: the server, or a balancer in front of it, would keep the session,
+   * and the lock with it, until its own idle timeout (HAProxy's is 30 minutes), and nobody would sweep meanwhile.
+   */
+  static final Duration SILENT_AT_MOST = Duration.ofSeconds(60);
+
   private final Vertx vertx;
   private final PgConnectOptions connectOptions;
   private final Duration answerWithin;
+  private final Duration silentAtMost;
   // the session that holds (or tries for) the lock, opened once: a try due while it is still connecting waits for it,
   // else each would open a session of its own and one could keep the lock unseen, leading nowhere
   private Future<PgConnection> connection;
   private volatile boolean leading;
 
-  public Leadership(Vertx vertx, PgConnectOptions connectOptions, MeterRegistry registry) {
-    this(vertx, connectOptions, registry, ANSWER_WITHIN);
+  /** {@code tryEvery}: how often {@link #tryLead} is called; the server ends a session silent for four times that. */
+  public Leadership(Vertx vertx, PgConnectOptions connectOptions, MeterRegistry registry, Duration tryEvery) {
+    this(vertx, connectOptions, registry, ANSWER_WITHIN, silentAtMost(tryEvery));
   }
 
-  Leadership(Vertx vertx, PgConnectOptions connectOptions, MeterRegistry registry, Duration answerWithin) {
+  Leadership(Vertx vertx, PgConnectOptions connectOptions, MeterRegistry registry, Duration answerWithin, Duration silentAtMost) {
     this.vertx = vertx;
     this.connectOptions = connectOptions;
     this.answerWithin = answerWithin;
+    this.silentAtMost = silentAtMost;
     Gauge.builder("liangxian_sweeper_leader", () -> leading ? 1 : 0)
         .description("1 on the instance that sweeps orders and computes the progress gauges, 0 elsewhere").register(registry);
   }
@@ -50,10 +60,25 @@ public final class Leadership {
     return leading;
   }
 
+  static Duration silentAtMost(Duration tryEvery) {
+    Duration four = tryEvery.multipliedBy(4);
+    return four.compareTo(SILENT_AT_MOST) > 0 ? four : SILENT_AT_MOST;
+  }
+
+  /**
+   * A session of its own, which the server ends once it has been silent for {@code silentAtMost}
+   * ({@code idle_session_timeout}, PostgreSQL 14 and later; an older server keeps it as before).
+   */
+  private Future<PgConnection> open() {
+    return PgConnection.connect(vertx, connectOptions).compose(c -> c.preparedQuery("select set_config('idle_session_timeout', $1,"
+            + " false) where current_setting('server_version_num')::int >= 140000")
+        .execute(Tuple.of(silentAtMost.toMillis() + "ms")).map(c).recover(e -> c.close().transform(x -> Future.failedFuture(e))));
+  }
+
   /** Leads if it can: true when this instance holds the lock, and its connection still answers. */
   public Future<Boolean> tryLead() {
     if (connection == null) {
-      Future<PgConnection> opening = PgConnection.connect(vertx, connectOptions);
+      Future<PgConnection> opening = open();
       connection = opening;
       opening.onComplete(ar -> {
         if (ar.succeeded()) {

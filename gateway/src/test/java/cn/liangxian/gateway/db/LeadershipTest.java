@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** The lead of a deployment: one session holds the lock, and giving the lead up lets another instance take it. */
 class LeadershipTest {
+  /** How often the sweep tries to lead (its default). */
+  static final java.time.Duration EVERY = java.time.Duration.ofSeconds(5);
   static int databases;
   Database db;
   Vertx vertx;
@@ -61,7 +63,7 @@ class LeadershipTest {
 
   @Test
   void triesStartedBeforeTheFirstConnectionIsOpenShareIt() throws Exception {
-    Leadership a = new Leadership(vertx, named("instance-a"), new SimpleMeterRegistry());
+    Leadership a = new Leadership(vertx, named("instance-a"), new SimpleMeterRegistry(), EVERY);
     // a sweep due while the last try is still connecting (a slow connect during a failover) tries again
     List<Boolean> tries = onLoop(() -> Future.all(a.tryLead(), a.tryLead()).map(f -> List.of(f.<Boolean>resultAt(0), f.resultAt(1))));
     assertThat(tries).containsExactly(true, true);
@@ -69,7 +71,7 @@ class LeadershipTest {
     assertThat(sessions("instance-a")).as("sessions of the leader").isEqualTo(1);
 
     onLoop(a::resign);
-    Leadership b = new Leadership(vertx, named("instance-b"), new SimpleMeterRegistry());
+    Leadership b = new Leadership(vertx, named("instance-b"), new SimpleMeterRegistry(), EVERY);
     assertThat(onLoop(b::tryLead)).as("another instance leads once the first gave the lead up").isTrue();
     onLoop(b::resign);
   }
@@ -83,7 +85,7 @@ class LeadershipTest {
   void aLeaderWhoseSessionStopsAnsweringGivesTheLeadUpAndTriesAgainOnANewSession() throws Exception {
     try (SilentProxy proxy = new SilentProxy(db.connectOptions(1).getHost(), db.connectOptions(1).getPort())) {
       PgConnectOptions viaProxy = named("instance-a").setHost("127.0.0.1").setPort(proxy.port());
-      Leadership a = new Leadership(vertx, viaProxy, new SimpleMeterRegistry(), java.time.Duration.ofSeconds(2));
+      Leadership a = new Leadership(vertx, viaProxy, new SimpleMeterRegistry(), java.time.Duration.ofSeconds(2), Leadership.SILENT_AT_MOST);
       assertThat(onLoop(a::tryLead)).isTrue();
 
       proxy.silenceOpenConnections();
@@ -91,7 +93,7 @@ class LeadershipTest {
       try (var c = db.connect(); var st = c.createStatement()) {
         st.execute("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'instance-a'");
       }
-      Leadership b = new Leadership(vertx, named("instance-b"), new SimpleMeterRegistry());
+      Leadership b = new Leadership(vertx, named("instance-b"), new SimpleMeterRegistry(), EVERY);
       assertThat(onLoop(b::tryLead)).isTrue();
 
       assertThat(onLoop(a::tryLead)).as("a check left unanswered").isFalse();
@@ -101,6 +103,31 @@ class LeadershipTest {
       assertThat(onLoop(a::tryLead)).as("the lead taken again once free").isTrue();
       onLoop(a::resign);
     }
+  }
+
+  /**
+   * The leader's host is lost without a word (power, network): its session neither closes nor sends anything, and
+   * nobody ends it by hand. The server ends it once it has been silent for its bound, and another instance leads.
+   */
+  @Test
+  void aLeaderLostWithoutAWordLosesTheLeadOnceItsSessionHasBeenSilentForItsBound() throws Exception {
+    try (SilentProxy proxy = new SilentProxy(db.connectOptions(1).getHost(), db.connectOptions(1).getPort())) {
+      PgConnectOptions viaProxy = named("instance-a").setHost("127.0.0.1").setPort(proxy.port());
+      Leadership a = new Leadership(vertx, viaProxy, new SimpleMeterRegistry(), Leadership.ANSWER_WITHIN, java.time.Duration.ofSeconds(1));
+      assertThat(onLoop(a::tryLead)).isTrue();
+      proxy.silenceOpenConnections();
+
+      Leadership b = new Leadership(vertx, named("instance-b"), new SimpleMeterRegistry(), EVERY);
+      Eventually.until("another instance to lead", () -> onLoop(b::tryLead));
+      assertThat(sessions("instance-a")).as("the silent leader's session, ended by the server").isZero();
+      onLoop(b::resign);
+    }
+  }
+
+  @Test
+  void theServerEndsALeadersSessionSilentForFourTriesOrAMinute() {
+    assertThat(Leadership.silentAtMost(EVERY)).isEqualTo(Leadership.SILENT_AT_MOST);
+    assertThat(Leadership.silentAtMost(java.time.Duration.ofMinutes(1))).isEqualTo(java.time.Duration.ofMinutes(4));
   }
 
   /**
@@ -184,7 +211,7 @@ class LeadershipTest {
 
   @Test
   void aLeadGivenUpWhileStillConnectingIsNotTaken() throws Exception {
-    Leadership a = new Leadership(vertx, named("instance-a"), new SimpleMeterRegistry());
+    Leadership a = new Leadership(vertx, named("instance-a"), new SimpleMeterRegistry(), EVERY);
     // the instance stops while its try is still connecting
     boolean led = onLoop(() -> {
       Future<Boolean> tried = a.tryLead();
@@ -192,7 +219,7 @@ class LeadershipTest {
     });
     assertThat(led).isFalse();
     assertThat(a.leading()).isFalse();
-    Leadership b = new Leadership(vertx, named("instance-b"), new SimpleMeterRegistry());
+    Leadership b = new Leadership(vertx, named("instance-b"), new SimpleMeterRegistry(), EVERY);
     assertThat(onLoop(b::tryLead)).as("another instance leads").isTrue();
     onLoop(b::resign);
   }
