@@ -280,6 +280,43 @@ class HandoffDeliveryTest {
     assertThat(f.agency.takenTwice()).isEmpty();
   }
 
+  /** A refused contribution whose item was refunded since is not sent again: it would cover a person whose money went back. */
+  @Test
+  void aRefusedContributionRefundedSinceCannotBeResentOnlyClosed() throws Exception {
+    String[] h = f.household("431103");
+    f.agency.refuse(h[1], "参保登记库中无此人");
+    JsonObject o = f.pay(h[0], "赵一", "wechat");
+    Eventually.until("the contribution refused", () -> inOrder(o, "kind = 'CONTRIBUTION' and state = 'REFUSED'") == 1);
+    HttpResponse<Buffer> refund = operator("POST", "/api/v1/operator/refunds", f.g.operatorToken(Role.FINANCE, Scope.ALL),
+        new JsonObject().put("orderId", o.getString("id")).put("memberRef", TestGateway.ref(f.g.lookup(h[0], "赵一"), h[1]))
+            .put("insurance", "medical").put("reason", "death"));
+    assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
+    assertThat(inOrder(o, "kind = 'REVERSAL'")).isEqualTo(1);
+
+    String token = f.g.operatorToken(Role.TOWNSHIP, new Scope("431103", "黄阳司镇", null));
+    JsonObject item = operator("GET", "/api/v1/operator/handoff/refused", token, null).bodyAsJsonObject().getJsonArray("refused")
+        .stream().map(x -> (JsonObject) x).filter(x -> x.getString("orderId").equals(o.getString("id")) && x.getString("kind")
+            .equals("CONTRIBUTION")).findFirst().orElseThrow();
+    assertThat(item.getBoolean("refunded")).isTrue();
+    f.agency.accept(h[1]);
+    String path = "/api/v1/operator/handoff/refused/" + item.getLong("id") + "/resolve";
+    HttpResponse<Buffer> resend = operator("POST", path, token, new JsonObject().put("action", "resend").put("note", "roster fixed"));
+    assertThat(resend.statusCode()).as(resend.bodyAsString()).isEqualTo(409);
+    assertThat(resend.getHeader("Content-Type")).startsWith("application/problem+json");
+    assertThat(resend.bodyAsJsonObject().getString("type")).endsWith("/refunded-since");
+    assertThat(f.count("select count(*) from handoff_record where id = " + item.getLong("id") + " and state = 'REFUSED'")).isEqualTo(1);
+    assertThat(operator("POST", path, token, new JsonObject().put("action", "close").put("note", "refunded")).statusCode()).isEqualTo(200);
+    // its reversal, refused too (the agency never had the contribution), is closed as well: nothing of it left open
+    Eventually.until("the reversal answered", () -> inOrder(o, "kind = 'REVERSAL' and state <> 'PENDING'") == 1);
+    for (Object x : operator("GET", "/api/v1/operator/handoff/refused", token, null).bodyAsJsonObject().getJsonArray("refused")) {
+      JsonObject left = (JsonObject) x;
+      if (left.getString("orderId").equals(o.getString("id"))) {
+        assertThat(operator("POST", "/api/v1/operator/handoff/refused/" + left.getLong("id") + "/resolve", token,
+            new JsonObject().put("action", "close").put("note", "refunded")).statusCode()).isEqualTo(200);
+      }
+    }
+  }
+
   @Test
   void aRefundOfAPaidItemIsHandedOffAsAReversalAfterItsContribution() throws Exception {
     String[] h = f.household("431103");
