@@ -118,12 +118,20 @@ public final class AgencySimulator {
       out.add(c.copy().put("idNumber", AgencyEnvelope.seal(key, c.getString("idNumber"))));
     }
     Buffer body = new JsonObject().put("sender", sender).put("key", AgencyEnvelope.wrap(gatewayKey, key)).put("changes", out).toBuffer();
+    return sendSigned(url, sender, body)
+        .map(r -> Map.entry(r.statusCode(), r.bodyAsJsonObject() == null ? new JsonObject() : r.bodyAsJsonObject()));
+  }
+
+  /**
+   * Sends {@code body} as it is, signed with this simulator's key on behalf of receiver {@code sender}: a message
+   * a faulty agency system might send. Resolves to the gateway's response.
+   */
+  public Future<io.vertx.ext.web.client.HttpResponse<Buffer>> sendSigned(String url, String sender, Buffer body) {
     String ts = Long.toString(clock.instant().getEpochSecond());
     String nonce = UUID.randomUUID().toString();
     return io.vertx.ext.web.client.WebClient.create(vertx).postAbs(url).putHeader("Content-Type", "application/json")
         .putHeader(AgencyEnvelope.SENDER, sender).putHeader(AgencyEnvelope.TIMESTAMP, ts).putHeader(AgencyEnvelope.NONCE, nonce)
-        .putHeader(AgencyEnvelope.SIGNATURE, AgencyEnvelope.sign(keys.getPrivate(), ts, nonce, body.getBytes())).sendBuffer(body)
-        .map(r -> Map.entry(r.statusCode(), r.bodyAsJsonObject() == null ? new JsonObject() : r.bodyAsJsonObject()));
+        .putHeader(AgencyEnvelope.SIGNATURE, AgencyEnvelope.sign(keys.getPrivate(), ts, nonce, body.getBytes())).sendBuffer(body);
   }
 
   /** Where the simulator answers, e.g. for its ledger ({@code GET /agency/ledger}). */

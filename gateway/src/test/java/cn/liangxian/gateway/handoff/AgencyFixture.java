@@ -6,7 +6,9 @@ import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import cn.liangxian.sandbox.agency.AgencySimulator;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -104,8 +106,19 @@ final class AgencyFixture implements AutoCloseable {
 
   /** Sends changes to the gateway as the receiver {@code sender} would, signed and sealed. */
   Map.Entry<Integer, JsonObject> changes(String sender, JsonObject... changes) throws Exception {
-    return agency.sendChanges("http://127.0.0.1:" + g.gateway.httpPort() + "/api/v1/agency/changes", sender,
-        Pem.publicKey(Files.readString(keys.resolve("handoff-key.pub.pem"))), java.util.List.of(changes))
+    return agency.sendChanges("http://127.0.0.1:" + g.gateway.httpPort() + "/api/v1/agency/changes", sender, gatewayKey(),
+        java.util.List.of(changes))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** The gateway's public hand-off key, for which an agency wraps its message keys. */
+  java.security.PublicKey gatewayKey() throws Exception {
+    return Pem.publicKey(Files.readString(keys.resolve("handoff-key.pub.pem")));
+  }
+
+  /** Sends {@code message} to the changes endpoint as it is, signed as the receiver {@code sender} signs. */
+  HttpResponse<Buffer> signed(String sender, String message) throws Exception {
+    return agency.sendSigned("http://127.0.0.1:" + g.gateway.httpPort() + "/api/v1/agency/changes", sender, Buffer.buffer(message))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
