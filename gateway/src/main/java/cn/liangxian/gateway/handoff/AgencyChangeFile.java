@@ -26,7 +26,9 @@ import java.util.Map;
  * {@code POST /api/v1/operator/handoff/agency-changes} (administrators, {@code text/csv}, UTF-8 or
  * GB18030): the same changes as the signed endpoint, from a file an agency sent by other means. Columns
  * {@code change_id,kind,id_number,insurance,year,category,department,valid_from,place}; answered per
- * row as the endpoint answers per change. Parsing runs on a worker.
+ * row as the endpoint answers per change. A cell that cannot be read (an ID number not of 18 characters, a
+ * year not a whole number, a date not written as 2019-01-01) is a 400 naming its line and column, and the file
+ * changes nothing. Parsing runs on a worker.
  */
 public final class AgencyChangeFile {
   private final Vertx vertx;
@@ -65,10 +67,14 @@ public final class AgencyChangeFile {
           throw Problem.invalidField("id_number", "line " + (out.size() + 2) + ": id_number must have 18 characters");
         }
         String year = r.get("year");
+        String validFrom = blank(r.get("valid_from"));
+        if (validFrom != null && !ChangeFields.isDate(validFrom)) {
+          throw Problem.invalidField("valid_from", "line " + (out.size() + 2) + ": valid_from must be a date such as 2019-01-01");
+        }
         out.add(new JsonObject().put("changeId", r.get("change_id")).put("kind", r.get("kind")).put("idIndex", cipher.index(id))
             .put("insurance", blank(r.get("insurance"))).put("year", blank(year) == null ? null : Integer.valueOf(year.strip()))
             .put("category", blank(r.get("category"))).put("department", blank(r.get("department")))
-            .put("validFrom", blank(r.get("valid_from"))).put("place", blank(r.get("place"))));
+            .put("validFrom", validFrom).put("place", blank(r.get("place"))));
       }
     } catch (NumberFormatException e) {
       throw Problem.invalidField("year", "line " + (out.size() + 2) + ": year must be a whole number");

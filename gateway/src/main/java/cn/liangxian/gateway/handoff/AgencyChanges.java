@@ -20,6 +20,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/agency/changes}: what an agency tells the gateway, signed with the receiver's key
@@ -29,6 +31,7 @@ import java.util.Set;
  * change id seen before changes nothing. The same rows come from a file through {@link #apply}.
  */
 public final class AgencyChanges {
+  private static final Logger LOG = LoggerFactory.getLogger(AgencyChanges.class);
   static final Set<String> KINDS = Set.of("EMPLOYEE_INSURANCE", "INSURED_ELSEWHERE", "DIED", "CATEGORY", "PAID_ELSEWHERE");
   static final String INSERT = "insert into agency_change (change_id, person_id, kind, insurance, year, category, place,"
       + " received_at, source) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing returning person_id";
@@ -121,36 +124,36 @@ public final class AgencyChanges {
   }
 
   /**
-   * Applies each change once; the answer per change: applied, duplicate, unknown-person, out-of-scope (an operator's
-   * file naming someone outside the operator's area) or refused (with a reason).
+   * Applies each change once, one after another, each in a transaction of its own; the answer per change: applied,
+   * duplicate, unknown-person, out-of-scope (an operator's file naming someone outside the operator's area) or
+   * refused (with a reason). A malformed change is refused before anything is looked up for it, and a change that
+   * fails does not keep the next from being applied: when one failed, the request fails once all were tried, and
+   * those applied are answered duplicate when the batch comes again.
    */
   public Future<JsonArray> apply(JsonArray changes, Sender sender) {
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     List<Future<JsonObject>> all = new ArrayList<>();
     Future<JsonObject> previous = Future.succeededFuture();
     for (Object o : changes) {
-      JsonObject c = (JsonObject) o;
-      previous = previous.compose(x -> one(c, sender, now));
+      JsonObject c = o instanceof JsonObject j ? j : new JsonObject();
+      String wrong = ChangeFields.refusal(c, sender.insurance());
+      if (wrong != null) {
+        all.add(Future.succeededFuture(new JsonObject().put("changeId", c.getValue("changeId") instanceof String id ? id : null)
+            .put("answer", "refused").put("reason", wrong)));
+        continue;
+      }
+      previous = previous.transform(x -> one(c, sender, now)
+          .onFailure(e -> LOG.warn("agency change {} from {} not applied: {}", c.getString("changeId"), sender.source(), e.toString())));
       all.add(previous);
     }
-    return Future.all(all).map(done -> new JsonArray(all.stream().map(Future::result).map(Object.class::cast).toList()));
+    return Future.join(all).map(done -> new JsonArray(all.stream().map(Future::result).map(Object.class::cast).toList()));
   }
 
+  /** One change whose fields {@link ChangeFields} found as they should be. */
   private Future<JsonObject> one(JsonObject given, Sender sender, OffsetDateTime now) {
     String id = given.getString("changeId");
     String kind = given.getString("kind");
     JsonObject answer = new JsonObject().put("changeId", id);
-    if (id == null || id.isBlank() || id.length() > 100 || !KINDS.contains(kind) || kind.equals("CATEGORY") && given.getString("category") == null) {
-      return Future.succeededFuture(answer.put("answer", "refused").put("reason", "changeId, a known kind and (for CATEGORY) a category are required"));
-    }
-    String insurance = given.getString("insurance");
-    if (insurance != null && !Set.of("medical", "pension").contains(insurance)) {
-      return Future.succeededFuture(answer.put("answer", "refused").put("reason", "insurance is medical or pension"));
-    }
-    if (sender.insurance() != null && insurance != null && !insurance.equals(sender.insurance())) {
-      return Future.succeededFuture(answer.put("answer", "refused")
-          .put("reason", "this receiver speaks for " + sender.insurance() + " only"));
-    }
     // an agency's change is about its own insurance, said or not
     JsonObject c = sender.insurance() == null ? given : given.copy().put("insurance", sender.insurance());
     // a change id seen before is a duplicate whoever it names: answered before the person is looked at, so that
@@ -176,8 +179,10 @@ public final class AgencyChanges {
   private Future<Void> effect(SqlConnection conn, JsonObject c, long person, String region, OffsetDateTime now) {
     if (c.getString("kind").equals("CATEGORY")) {
       // the difference a category that arrived late makes is refunded by AgencyRefunds, which assesses it again
-      return conn.preparedQuery(CATEGORY).execute(Tuple.of(person, c.getString("category"),
-              c.getString("department", "agency"), c.getString("validFrom") == null ? null : java.time.LocalDate.parse(c.getString("validFrom"))))
+      // a category without a department (a file's empty cell) is the agency's
+      String department = c.getString("department") == null ? "agency" : c.getString("department");
+      return conn.preparedQuery(CATEGORY).execute(Tuple.of(person, c.getString("category"), department,
+              c.getString("validFrom") == null ? null : java.time.LocalDate.parse(c.getString("validFrom"))))
           .compose(x -> conn.preparedQuery(PLAN.replace("i.personal_fen, true", "i.personal_fen, false"))
               .execute(plan(c, person, region, "category-arrived", now))).mapEmpty();
     }

@@ -199,4 +199,71 @@ class AgencyChangesTest {
     assertThat(medical(h[0], "赵一").getString("reason")).contains("湘潭市");
     assertThat(medical(h[1], "钱二").getString("status")).isEqualTo("unpaid");
   }
+
+  static java.util.List<String> answers(JsonObject reply) {
+    return reply.getJsonArray("results").stream().map(x -> ((JsonObject) x).getString("answer")).toList();
+  }
+
+  /** A malformed change is refused with its reason before anything is looked up; the changes around it are applied. */
+  @Test
+  void aMalformedChangeIsRefusedAndTheOthersOfItsBatchAreApplied() throws Exception {
+    String[] h = f.household("431103");
+    String[] other = f.household("431103");
+    JsonObject noKind = change("DIED", other[0]);
+    noKind.remove("kind");
+    JsonObject[] batch = {change("DIED", h[0]), change("DIED", other[0]).put("year", "2020"), noKind,
+        change("CATEGORY", other[0]).put("category", "TEKUN").put("validFrom", "2019/01/01"), change("DIED", other[0]).put("insurance", 5),
+        change("DIED", other[0]).put("changeId", 7), change("DIED", other[0]).put("place", new JsonObject()),
+        change("INSURED_ELSEWHERE", h[1]).put("place", "湘潭市")};
+    Map.Entry<Integer, JsonObject> r = f.changes("ls-medical", batch);
+    assertThat(r.getKey()).as(r.getValue().encode()).isEqualTo(200);
+    assertThat(answers(r.getValue()))
+        .containsExactly("applied", "refused", "refused", "refused", "refused", "refused", "refused", "applied");
+    JsonArray results = r.getValue().getJsonArray("results");
+    assertThat(results.getJsonObject(1).getString("reason")).contains("year");
+    assertThat(results.getJsonObject(2).getString("reason")).contains("kind");
+    assertThat(results.getJsonObject(3).getString("reason")).contains("validFrom");
+    assertThat(results.getJsonObject(4).getString("reason")).contains("insurance");
+    assertThat(results.getJsonObject(5).getString("reason")).contains("changeId");
+    assertThat(results.getJsonObject(6).getString("reason")).contains("place");
+    assertThat(results.getJsonObject(1).getString("changeId")).isEqualTo(batch[1].getString("changeId"));
+    assertThat(results.encode()).doesNotContain("java.", "Exception");
+    assertThat(medical(h[0], "赵一").getString("reason")).contains("身故");
+    assertThat(medical(h[1], "钱二").getString("reason")).contains("湘潭市");
+    assertThat(medical(other[0], "赵一").getString("status")).as("no malformed change applied").isEqualTo("unpaid");
+    assertThat(f.count("select count(*) from agency_change where change_id in ('" + batch[1].getString("changeId") + "', '"
+        + batch[3].getString("changeId") + "', '" + batch[4].getString("changeId") + "')")).isZero();
+    // the agency sends the batch again: the same answers, the applied ones now duplicates
+    assertThat(answers(f.changes("ls-medical", batch).getValue()))
+        .containsExactly("duplicate", "refused", "refused", "refused", "refused", "refused", "refused", "duplicate");
+  }
+
+  /** A file's cell that cannot be read is a 400 naming its line and column, and the file changes nothing. */
+  @Test
+  void aFilesUnreadableCellIsA400NamingItsLineAndColumnAndChangesNothing() throws Exception {
+    String[] h = f.household("431103");
+    String head = "change_id,kind,id_number,insurance,year,category,department,valid_from,place\n";
+    HttpResponse<Buffer> r = importFile(head + "V-" + h[0] + ",DIED," + h[0] + ",medical,2020,,,,\n"
+        + "V-" + h[1] + ",CATEGORY," + h[1] + ",medical,2020,TEKUN,民政,2019/01/01,\n");
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
+    assertThat(r.getHeader("Content-Type")).contains("problem+json");
+    assertThat(r.bodyAsJsonObject().getString("field")).isEqualTo("valid_from");
+    assertThat(r.bodyAsJsonObject().getString("detail")).contains("line 3");
+    assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("unpaid");
+    // a category without a department is the agency's; a file without a kind column is refused line by line
+    JsonObject o = f.pay(h[1], "钱二", "wechat");
+    HttpResponse<Buffer> category = importFile(head + "W-" + h[1] + ",CATEGORY," + h[1] + ",medical,2020,TEKUN,,2019-01-01,\n");
+    assertThat(category.statusCode()).as(category.bodyAsString()).isEqualTo(200);
+    assertThat(answers(category.bodyAsJsonObject())).containsExactly("applied");
+    assertThat(f.count("select count(*) from agency_refund where order_id = '" + o.getString("id") + "'")).isPositive();
+    HttpResponse<Buffer> noKind = importFile("change_id,id_number,insurance,year\nN-" + h[0] + "," + h[0] + ",medical,2020\n");
+    assertThat(noKind.statusCode()).as(noKind.bodyAsString()).isEqualTo(200);
+    assertThat(answers(noKind.bodyAsJsonObject())).containsExactly("refused");
+    assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("paid");
+  }
+
+  HttpResponse<Buffer> importFile(String csv) throws Exception {
+    return f.g.http.post("/api/v1/operator/handoff/agency-changes?file=changes.csv").putHeader("Authorization", "Bearer " + f.g.adminToken())
+        .putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(csv)).toCompletionStage().toCompletableFuture().get();
+  }
 }

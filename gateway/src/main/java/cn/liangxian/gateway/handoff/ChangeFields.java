@@ -1,0 +1,62 @@
+package cn.liangxian.gateway.handoff;
+
+import io.vertx.core.json.JsonObject;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+
+/**
+ * What a change must hold before anything is looked up for it: each field of the type the agency interface
+ * gives it. A change that does not is refused with a reason naming the field, and the others of its batch
+ * go on; the reasons are fixed texts, never an exception's.
+ */
+final class ChangeFields {
+  static final Set<String> INSURANCES = Set.of("medical", "pension");
+
+  private ChangeFields() {}
+
+  /** Why the change is refused, or null when it may be applied; {@code ownInsurance} is the sender's, null for any. */
+  static String refusal(JsonObject c, String ownInsurance) {
+    if (!(c.getValue("changeId") instanceof String id) || id.isBlank() || id.length() > 100) {
+      return "changeId must be a text of 1 to 100 characters";
+    }
+    if (!(c.getValue("kind") instanceof String kind) || !AgencyChanges.KINDS.contains(kind)) {
+      return "kind must be one of EMPLOYEE_INSURANCE, INSURED_ELSEWHERE, DIED, CATEGORY, PAID_ELSEWHERE";
+    }
+    if (c.getBinary("idIndex") == null) {
+      return "idNumber must be the person's ID number sealed with the message key";
+    }
+    for (String field : new String[] {"insurance", "category", "department", "validFrom", "place"}) {
+      if (c.getValue(field) != null && !(c.getValue(field) instanceof String)) {
+        return field + " must be a text";
+      }
+    }
+    if (c.getValue("year") != null && !(c.getValue("year") instanceof Integer)) {
+      return "year must be a whole number, such as 2020";
+    }
+    String insurance = c.getString("insurance");
+    if (insurance != null && !INSURANCES.contains(insurance)) {
+      return "insurance is medical or pension";
+    }
+    if (ownInsurance != null && insurance != null && !insurance.equals(ownInsurance)) {
+      return "this receiver speaks for " + ownInsurance + " only";
+    }
+    if (kind.equals("CATEGORY") && (c.getString("category") == null || c.getString("category").isBlank())) {
+      return "a CATEGORY change needs its category";
+    }
+    if (c.getString("validFrom") != null && !isDate(c.getString("validFrom"))) {
+      return "validFrom must be a date such as 2019-01-01";
+    }
+    return null;
+  }
+
+  /** Whether the text is a date as the interface writes them (ISO 8601, 2019-01-01). */
+  static boolean isDate(String s) {
+    try {
+      LocalDate.parse(s);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+}
