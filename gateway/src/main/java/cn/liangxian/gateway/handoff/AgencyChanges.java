@@ -105,21 +105,52 @@ public final class AgencyChanges {
     }
   }
 
-  /** The changes with their ID numbers opened and turned into blind indexes; a malformed one is a 400. */
+  /**
+   * The changes with their ID numbers opened and turned into blind indexes. A message not shaped as
+   * docs/agency-interface.md describes (not a JSON object, no key wrapped for the gateway, changes not an array of
+   * objects) is a 400 with a fixed text; a change whose {@code idNumber} does not open keeps no index, and is
+   * refused on its own ({@link ChangeFields}).
+   */
   private JsonArray open(Buffer body) {
+    JsonObject msg;
     try {
-      JsonObject msg = new JsonObject(body);
-      byte[] key = AgencyEnvelope.unwrap(setup.keys().privateKey(), msg.getString("key"));
-      JsonArray out = new JsonArray();
-      for (Object o : msg.getJsonArray("changes")) {
-        JsonObject c = ((JsonObject) o).copy();
-        String id = AgencyEnvelope.open(key, c.getString("idNumber")).strip().toUpperCase();
-        c.remove("idNumber");
-        out.add(c.put("idIndex", setup.cipher().index(id)));
+      msg = new JsonObject(body);
+    } catch (io.vertx.core.json.DecodeException e) {
+      throw Problem.malformedJson("the body must be a JSON object as docs/agency-interface.md describes");
+    }
+    if (!(msg.getValue("key") instanceof String wrapped)) {
+      throw Problem.invalidField("key", "key must be the message key wrapped for the gateway, in Base64");
+    }
+    byte[] key;
+    try {
+      key = AgencyEnvelope.unwrap(setup.keys().privateKey(), wrapped);
+    } catch (IllegalArgumentException e) {
+      throw Problem.invalidField("key", "the message key was not wrapped for the gateway's key");
+    }
+    if (!(msg.getValue("changes") instanceof JsonArray changes)) {
+      throw Problem.invalidField("changes", "changes must be an array of changes");
+    }
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < changes.size(); i++) {
+      if (!(changes.getValue(i) instanceof JsonObject given)) {
+        throw Problem.invalidField("changes", "change " + (i + 1) + " is not an object: each change must be an object");
       }
-      return out;
-    } catch (RuntimeException e) {
-      throw Problem.invalidField("changes", "the changes must be as docs/agency-interface.md describes: " + e.getMessage());
+      JsonObject c = given.copy();
+      c.remove("idNumber");
+      out.add(c.put("idIndex", index(key, given.getValue("idNumber"))));
+    }
+    return out;
+  }
+
+  /** The blind index of a sealed ID number, or null when it is not a text sealed with the message key. */
+  private byte[] index(byte[] key, Object sealed) {
+    if (!(sealed instanceof String s)) {
+      return null;
+    }
+    try {
+      return setup.cipher().index(AgencyEnvelope.open(key, s).strip().toUpperCase());
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -2,6 +2,7 @@ package cn.liangxian.gateway.handoff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.channel.agency.AgencyEnvelope;
 import cn.liangxian.gateway.operator.Role;
 import cn.liangxian.gateway.operator.Scope;
 import cn.liangxian.gateway.support.Eventually;
@@ -236,6 +237,49 @@ class AgencyChangesTest {
     // the agency sends the batch again: the same answers, the applied ones now duplicates
     assertThat(answers(f.changes("ls-medical", batch).getValue()))
         .containsExactly("duplicate", "refused", "refused", "refused", "refused", "refused", "refused", "duplicate");
+  }
+
+  @Test
+  void anIdNumberNotSealedWithTheMessageKeyIsRefusedForItsChangeAlone() throws Exception {
+    String[] h = f.household("431103");
+    byte[] key = AgencyEnvelope.newKey();
+    JsonArray changes = new JsonArray().add(change("DIED", h[0]).put("idNumber", 5)).add(change("DIED", h[0]).put("idNumber", "not sealed"))
+        .add(change("DIED", h[0]).put("idNumber", AgencyEnvelope.seal(AgencyEnvelope.newKey(), h[0])))
+        .add(change("DIED", h[0]).put("idNumber", null)).add(change("DIED", h[1]).put("idNumber", AgencyEnvelope.seal(key, h[1])));
+    HttpResponse<Buffer> r = f.signed("ls-medical", new JsonObject().put("key", AgencyEnvelope.wrap(f.gatewayKey(), key))
+        .put("changes", changes).encode());
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    assertThat(answers(r.bodyAsJsonObject())).containsExactly("refused", "refused", "refused", "refused", "applied");
+    assertThat(r.bodyAsJsonObject().getJsonArray("results").getJsonObject(0).getString("reason")).contains("idNumber");
+    assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("unpaid");
+    assertThat(medical(h[1], "钱二").getString("status")).isEqualTo("not-eligible");
+  }
+
+  /** A message not shaped as documented is a 400 with a fixed text: no Java class or exception text reaches the agency. */
+  @Test
+  void aMessageNotShapedAsDocumentedIsA400WithAFixedText() throws Exception {
+    String key = "\"" + AgencyEnvelope.wrap(f.gatewayKey(), AgencyEnvelope.newKey()) + "\"";
+    Map<String, String> messages = new java.util.LinkedHashMap<>();
+    messages.put("{\"key\":" + key + ",\"changes\":[\"x\"]}", "changes");
+    messages.put("{\"key\":" + key + ",\"changes\":[{}, 5]}", "changes");
+    messages.put("{\"key\":" + key + ",\"changes\":null}", "changes");
+    messages.put("{\"key\":" + key + ",\"changes\":{}}", "changes");
+    messages.put("{\"key\":" + key + "}", "changes");
+    messages.put("{\"key\":5,\"changes\":[]}", "key");
+    messages.put("{\"changes\":[]}", "key");
+    messages.put("{\"key\":\"bm90IGEga2V5\",\"changes\":[]}", "key");
+    messages.put("[]", null);
+    messages.put("null", null);
+    messages.put("not json", null);
+    messages.put("", null);
+    for (Map.Entry<String, String> m : messages.entrySet()) {
+      HttpResponse<Buffer> r = f.signed("ls-medical", m.getKey());
+      assertThat(r.statusCode()).as(m.getKey() + ": " + r.bodyAsString()).isEqualTo(400);
+      assertThat(r.getHeader("Content-Type")).as(m.getKey()).contains("problem+json");
+      JsonObject p = r.bodyAsJsonObject();
+      assertThat(p.getString("detail")).as(m.getKey()).isNotBlank().doesNotContain("java.", "class ", "Exception", "null", "Cannot");
+      assertThat(p.getString("field")).as(m.getKey()).isEqualTo(m.getValue());
+    }
   }
 
   /** A file's cell that cannot be read is a 400 naming its line and column, and the file changes nothing. */
