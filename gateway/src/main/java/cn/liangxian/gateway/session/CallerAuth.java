@@ -64,7 +64,7 @@ public final class CallerAuth {
             : new Problem(401, "kiosk-unauthorized", "Kiosk not authenticated", "this route serves signed kiosks only"));
       } else {
         ctx.fail(new Problem(401, "login-required", "请先登录",
-            "请在微信或支付宝小程序里登录后再下单、查看订单（POST /api/v1/session/wechat 或 /alipay）。"));
+            "log in first with POST /api/v1/session/wechat or /api/v1/session/alipay").resident("请在微信或支付宝小程序里登录后再试"));
       }
     };
   }

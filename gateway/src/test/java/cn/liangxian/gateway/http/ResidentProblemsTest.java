@@ -110,6 +110,12 @@ class ResidentProblemsTest {
     // a login channel there is not: where to log in, in Chinese
     assertChinese(g.post("/api/v1/session/unionpay", new JsonObject().put("code", "x")), 404, "no-such-login", "微信");
 
+    // not logged in: where to log in, in words a resident knows; the API's paths are for developers only
+    HttpResponse<Buffer> anonymous = g.http.get("/api/v1/orders/" + UUID.randomUUID()).send().toCompletionStage().toCompletableFuture().get();
+    assertChinese(anonymous, 401, "login-required", "微信或支付宝小程序");
+    assertThat(anonymous.bodyAsJsonObject().getString("detail")).doesNotContain("/api/", "POST");
+    assertThat(anonymous.bodyAsJsonObject().getString("developerDetail")).contains("POST /api/v1/session/wechat");
+
     // an operator's route answers in English, as before
     HttpResponse<Buffer> op = g.postRaw("/api/v1/operator/login", "application/json", Buffer.buffer("{"));
     assertThat(op.bodyAsJsonObject().getString("title")).isEqualTo("Request body is not valid JSON");
