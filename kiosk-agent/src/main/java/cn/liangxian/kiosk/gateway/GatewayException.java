@@ -31,10 +31,11 @@ public class GatewayException extends RuntimeException {
   /**
    * Whether the gateway said it did nothing with the request: an answer of 4xx, or a 503 that promises it (admission's
    * "这次请求没有办理", a body it had no room to read, a channel that gave no prepay: that order is failed for good).
-   * A request that timed out, or failed otherwise on the way (a database failing over), may have been carried out.
+   * A request that timed out, or failed otherwise on the way (a database failing over), may have been carried out; so
+   * may one answered 503 without a problem type (a proxy's own page), which says nothing of what the gateway did.
    */
   public boolean notCarriedOut() {
-    return (status >= 400 && status < 500 && !beingPrepared()) || (status == 503 && NOTHING_DONE.contains(type));
+    return (status >= 400 && status < 500 && !beingPrepared()) || (status == 503 && type != null && NOTHING_DONE.contains(type));
   }
 
   /**

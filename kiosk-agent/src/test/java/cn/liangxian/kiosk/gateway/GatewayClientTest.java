@@ -183,6 +183,22 @@ class GatewayClientTest {
         .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.residentMessage()).isEqualTo("系统繁忙，请稍后再试"));
   }
 
+  /** A proxy's own 503 page carries no problem type: it says nothing of what the gateway did, and may be asked again. */
+  @Test
+  void aProxysPlain503PageIsABusyGatewayThatMayHaveCarriedTheRequestOut() {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(503)
+        .withHeader("Content-Type", "text/html").withBody("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>")));
+    assertThatThrownBy(() -> await(client.createOrder("k", new JsonObject())))
+        .isInstanceOfSatisfying(GatewayException.class, e -> {
+          assertThat(e.status()).isEqualTo(503);
+          assertThat(e.type()).isNull();
+          assertThat(e.notCarriedOut()).isFalse();
+          assertThat(e.tryAgainShortly()).isTrue();
+          assertThat(e.beingPrepared()).isFalse();
+          assertThat(e.residentMessage()).isEqualTo("系统繁忙，请稍后再试");
+        });
+  }
+
   @Test
   void anUnreachableGatewayIsReportedAsSuch() throws Exception {
     try (RefusedPort nobody = new RefusedPort()) {
