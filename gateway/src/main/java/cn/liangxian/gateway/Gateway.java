@@ -171,7 +171,7 @@ public final class Gateway implements AutoCloseable {
     // one connection hears every announcement of the other instances: kiosk key changes, order states
     announcements = new Announcements(vertx, database.connectOptions(1));
     kioskKeys.listen(announcements);
-    PublishedBooks published = new PublishedBooks(vertx, database, regions);
+    PublishedBooks published = new PublishedBooks(vertx, database, regions, registry);
     published.listen(announcements);
     orderWatch = OrderWatch.start(announcements, options.maxOrderWaiters(), registry);
     await(announcements.connect().compose(x -> orderWatch.listening()));

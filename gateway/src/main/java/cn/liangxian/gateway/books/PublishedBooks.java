@@ -33,14 +33,29 @@ public final class PublishedBooks {
   static final String LIVE = "select id, region_code, file_name, text, active_from from policy_book"
       + " where active_from is not null and (? is null or region_code = ?) order by region_code, active_from, id";
 
+  /** The wait before reading every region's books again after a read failed: doubling from a second, to a minute at most. */
+  static final long RETRY_FIRST_MILLIS = 1_000;
+  static final long RETRY_AT_MOST_MILLIS = 60_000;
+
   private final Vertx vertx;
   private final Database db;
   private final Regions regions;
+  private final java.util.concurrent.atomic.AtomicBoolean retrying = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
 
-  public PublishedBooks(Vertx vertx, Database db, Regions regions) {
+  private final io.micrometer.core.instrument.Counter failedReads;
+  private final io.micrometer.core.instrument.Counter doneReads;
+
+  public PublishedBooks(Vertx vertx, Database db, Regions regions, io.micrometer.core.instrument.MeterRegistry registry) {
     this.vertx = vertx;
     this.db = db;
     this.regions = regions;
+    String about = "reads of the published policy books after an activation or a reconnect; a failed one is made again,"
+        + " every region's, until one succeeds";
+    this.failedReads = io.micrometer.core.instrument.Counter.builder("liangxian_book_reads").tag("outcome", "failed")
+        .description(about).register(registry);
+    this.doneReads = io.micrometer.core.instrument.Counter.builder("liangxian_book_reads").tag("outcome", "done")
+        .description(about).register(registry);
   }
 
   /** Reads every region's activated books into {@code regions}. Blocking: at start-up. */
@@ -53,13 +68,33 @@ public final class PublishedBooks {
     announcements.channel(CHANNEL).subscribeHandler(v -> reload(null)).handler(this::reload);
   }
 
-  /** Reads a region's activated books again (null: every region's), on a worker, in the order asked. */
+  /**
+   * Reads a region's activated books again (null: every region's), on a worker, in the order asked. A read that fails
+   * (the database failing over, just when the announcing connection comes back and asks for it) is not the end of it:
+   * every region's books are read again after a while, until a read succeeds, so that no instance keeps assessing with a
+   * book replaced elsewhere until it restarts.
+   */
   public Future<Void> reload(String region) {
     return vertx.<Void>executeBlocking(() -> {
       apply(regions, read(db, region), region);
       return null;
-    }).onFailure(e -> LOG.error("could not read the published policy books{}: {}",
-        region == null ? "" : " of region " + region, e.toString()));
+    }).onSuccess(v -> {
+      doneReads.increment();
+      if (region == null) {
+        failures.set(0);
+      }
+    }).onFailure(e -> {
+      failedReads.increment();
+      long wait = Math.min(RETRY_AT_MOST_MILLIS, RETRY_FIRST_MILLIS << Math.min(failures.getAndIncrement(), 6));
+      LOG.error("could not read the published policy books{}: {}; every region's read again in {} ms",
+          region == null ? "" : " of region " + region, e.toString(), wait);
+      if (retrying.compareAndSet(false, true)) {
+        vertx.setTimer(wait, t -> {
+          retrying.set(false);
+          reload(null);
+        });
+      }
+    });
   }
 
   private static Map<String, List<Regions.Published>> read(Database db, String region) {
