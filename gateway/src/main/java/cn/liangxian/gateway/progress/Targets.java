@@ -109,7 +109,10 @@ public final class Targets {
     return out;
   }
 
-  /** Loads every CSV of the directory; returns the rows loaded. A bad file stops the start with its lines. */
+  /**
+   * Loads every CSV of the directory; returns the rows set (a row an administrator revised through the API since, or
+   * of a region not served, is left as it is). A bad file stops the start with its lines.
+   */
   public static int load(Database db, Path dir) {
     if (!Files.isDirectory(dir)) {
       return 0;
@@ -121,7 +124,7 @@ public final class Targets {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
     int rows = 0;
-    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(Database.jdbc(UPSERT))) {
+    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(Database.jdbc(FROM_FILES))) {
       for (Path f : files) {
         for (Target t : parse(f.getFileName().toString(), Files.readString(f, StandardCharsets.UTF_8))) {
           ps.setString(1, t.region());
@@ -136,7 +139,10 @@ public final class Targets {
           rows++;
         }
       }
-      ps.executeBatch();
+      rows = 0;
+      for (int n : ps.executeBatch()) {
+        rows += n > 0 || n == java.sql.Statement.SUCCESS_NO_INFO ? 1 : 0;
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot load targets: " + e.getMessage(), e);
     } catch (IOException e) {
@@ -146,9 +152,21 @@ public final class Targets {
   }
 
 
-  /** The same upsert for the asynchronous client ({@code $n} placeholders). */
-  /** A target set or revised; rows of regions this gateway does not serve are left out. */
-  public static final String UPSERT = "insert into target (region_code, township, village, insurance, year, target, source)"
+  /**
+   * A target set or revised by an administrator through the API, marked so; rows of regions this gateway does not serve
+   * are left out.
+   */
+  public static final String UPSERT = "insert into target (region_code, township, village, insurance, year, target, source, revised)"
+      + " select $1, $2, $3, $4, $5, $6, $7, true where exists (select 1 from region where code = $1)"
+      + " on conflict (region_code, township, village, insurance, year) do update set target = excluded.target,"
+      + " source = excluded.source, revised = true";
+
+  /**
+   * A target of the configuration's files, at start: set where there is none, changed where the files set it before,
+   * never where an administrator revised it through the API since ({@link #UPSERT}).
+   */
+  static final String FROM_FILES = "insert into target (region_code, township, village, insurance, year, target, source)"
       + " select $1, $2, $3, $4, $5, $6, $7 where exists (select 1 from region where code = $1)"
-      + " on conflict (region_code, township, village, insurance, year) do update set target = excluded.target, source = excluded.source";
+      + " on conflict (region_code, township, village, insurance, year) do update set target = excluded.target,"
+      + " source = excluded.source where not target.revised";
 }

@@ -54,6 +54,20 @@ class TargetUploadTest {
     assertThat(targetRows()).as("no township of garbled name").isEqualTo(rows);
   }
 
+  /** A gateway starting (another instance, or this one restarted) loads the files' targets, but not over a revision. */
+  @Test
+  void aTargetRevisedThroughTheApiOutlivesTheNextStart() throws Exception {
+    int fromFiles = huangyangsi().getInteger("target");
+    String csv = "region_code,township,village,insurance,year,target,source\n431103,黄阳司镇,,medical,2020," + (fromFiles + 17)
+        + ",revised\n";
+    HttpResponse<Buffer> r = upload(Buffer.buffer(csv));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    try (TestGateway restarted = TestGateway.beside(g)) {
+      assertThat(huangyangsi().getInteger("target")).isEqualTo(fromFiles + 17);
+      assertThat(g.count("select count(*) from target where not revised")).as("the files' other targets, still loaded").isPositive();
+    }
+  }
+
   @Test
   void aMisspelledColumnIsRefusedAndChangesNothing() throws Exception {
     // "vilage": the village targets would each become the township's
