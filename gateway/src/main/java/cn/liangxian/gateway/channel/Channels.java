@@ -148,11 +148,11 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     WebClient http = ChannelHttp.client(vertx);
     Map<String, PaymentChannel> byName = new LinkedHashMap<>();
     if (wechat != null) {
-      byName.put("wechat", new WechatPayChannel(new WechatPayClient(http, wechatBaseUrl, wechat, clock, signing),
+      byName.put("wechat", new WechatPayChannel(new WechatPayClient(vertx, http, wechatBaseUrl, wechat, clock, signing),
           () -> callbackBaseUrl.get() + "/api/v1/callbacks/wechatpay" + wechatNotifySuffix));
     }
     if (alipay != null) {
-      byName.put("alipay", new AlipayChannel(new AlipayClient(http, alipayGatewayUrl, alipay, clock, signing),
+      byName.put("alipay", new AlipayChannel(new AlipayClient(vertx, http, alipayGatewayUrl, alipay, clock, signing),
           () -> callbackBaseUrl.get() + "/api/v1/callbacks/alipay"));
     }
     if (unionpay != null) {

@@ -22,7 +22,7 @@ public record ResidentLogins(Map<String, ResidentLogin> byChannel) {
       AlipayMerchant alipay, String alipayGatewayUrl) {
     WebClient http = ChannelHttp.client(vertx);
     return new ResidentLogins(Map.of("wechat", new MiniProgramLogin(http, wechatApiUrl, wechatAppId, wechatAppSecret),
-        "alipay", new AlipayLogin(new AlipayClient(http, alipayGatewayUrl, alipay, clock, signing))));
+        "alipay", new AlipayLogin(new AlipayClient(vertx, http, alipayGatewayUrl, alipay, clock, signing))));
   }
 
   /** The real services, with the mini-program's AppSecret from its file (or {@code GATEWAY_WECHAT_APP_SECRET}). */

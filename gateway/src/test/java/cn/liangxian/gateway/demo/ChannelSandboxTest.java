@@ -89,10 +89,10 @@ class ChannelSandboxTest {
     WechatPayMerchant gm = new WechatPayMerchant("1900006892", "wxsandbox0000002", "GM-SERIAL", guomiKey.getPrivate(),
         API_V3_KEY, WechatPayScheme.SM2,
         new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.SM2)));
-    wechat = new WechatPayClient(http, sandbox.baseUrl(), m, CLOCK, signing());
-    guomi = new WechatPayClient(http, sandbox.baseUrl(), gm, CLOCK, signing());
+    wechat = new WechatPayClient(vertx, http, sandbox.baseUrl(), m, CLOCK, signing());
+    guomi = new WechatPayClient(vertx, http, sandbox.baseUrl(), gm, CLOCK, signing());
     AlipayMerchant am = new AlipayMerchant("2021000117600000", appKey.getPrivate(), sandbox.alipayPublicKey());
-    alipay = new AlipayClient(http, sandbox.baseUrl() + "/gateway.do", am, CLOCK, signing());
+    alipay = new AlipayClient(vertx, http, sandbox.baseUrl() + "/gateway.do", am, CLOCK, signing());
 
     NotificationVerifier rsaVerifier = new NotificationVerifier(m, CLOCK);
     NotificationVerifier gmVerifier = new NotificationVerifier(gm, CLOCK);
@@ -305,7 +305,7 @@ class ChannelSandboxTest {
     WechatPayMerchant impostor = new WechatPayMerchant("1900006891", "wxsandbox0000001", "X", Vectors.rsa().getPrivate(),
         API_V3_KEY, WechatPayScheme.RSA,
         new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
-    WechatPayClient client = new WechatPayClient(WebClient.create(vertx), sandbox.baseUrl(), impostor, CLOCK, signing());
+    WechatPayClient client = new WechatPayClient(vertx, WebClient.create(vertx), sandbox.baseUrl(), impostor, CLOCK, signing());
     ChannelException e = Await.failure(client.nativePay(prepay("LXW0030", 25000, "/wechat/rsa")));
     assertThat(e.code()).isEqualTo("SIGN_ERROR");
     assertThat(e.status()).isEqualTo(401);

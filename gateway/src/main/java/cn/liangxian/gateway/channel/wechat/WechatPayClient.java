@@ -7,6 +7,7 @@ import cn.liangxian.gateway.channel.AnswerEcho;
 import cn.liangxian.gateway.channel.ChannelException;
 import cn.liangxian.gateway.channel.Signing;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -35,14 +36,19 @@ public final class WechatPayClient {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
+  private final Vertx vertx;
   private final WebClient http;
   private final String baseUrl;
   private final WechatPayMerchant merchant;
   private final Clock clock;
   private final Signing signing;
 
-  /** @param baseUrl {@code https://api.mch.weixin.qq.com}, or the sandbox's; @param signing where signatures run */
-  public WechatPayClient(WebClient http, String baseUrl, WechatPayMerchant merchant, Clock clock, Signing signing) {
+  /**
+   * @param vertx whose workers read the bills; @param baseUrl {@code https://api.mch.weixin.qq.com}, or the sandbox's;
+   * @param signing where signatures run
+   */
+  public WechatPayClient(Vertx vertx, WebClient http, String baseUrl, WechatPayMerchant merchant, Clock clock, Signing signing) {
+    this.vertx = vertx;
     this.http = http;
     this.signing = signing;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -209,26 +215,35 @@ public final class WechatPayClient {
         });
   }
 
-  /** {@code GET /v3/bill/tradebill}, then the download, its SHA1 checked, then parsed. */
+  /**
+   * {@code GET /v3/bill/tradebill}, then the download, its SHA1 checked, then parsed: both on a worker, never on the
+   * event loop, a day's bill running to a hundred thousand lines (a second or two of CPU).
+   */
   public Future<TradeBill> tradeBill(LocalDate date) {
     return call(HttpMethod.GET, "/v3/bill/tradebill?bill_date=" + date + "&bill_type=ALL"
         + (merchant.partner() ? "&sub_mchid=" + enc(merchant.subMchid()) : ""), null).compose(r -> {
       String url = required(r, "download_url");
+      String hashType = r.getString("hash_type", "SHA1");
       String hash = r.getString("hash_value", "");
       URI uri = URI.create(url);
       String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
       // the download answer is the file itself: it carries no platform signature, the SHA1 vouches for it
-      return send(HttpMethod.GET, baseUrl + pathAndQuery, pathAndQuery, null).map(resp -> {
+      return send(HttpMethod.GET, baseUrl + pathAndQuery, pathAndQuery, null).compose(resp -> {
         if (resp.statusCode() != 200) {
           throw new ChannelException("BILL_DOWNLOAD", "bill download answered " + resp.statusCode(), resp.statusCode(), true);
         }
-        byte[] file = resp.bodyAsBuffer() == null ? new byte[0] : resp.bodyAsBuffer().getBytes();
-        if (!"SHA1".equalsIgnoreCase(r.getString("hash_type", "SHA1")) || !sha1(file).equalsIgnoreCase(hash)) {
-          throw new ChannelException("BILL_HASH_MISMATCH", "downloaded bill does not match its SHA1", 200, true);
-        }
-        return TradeBill.parse(new String(file, StandardCharsets.UTF_8));
+        Buffer body = resp.bodyAsBuffer();
+        return vertx.executeBlocking(() -> bill(body == null ? new byte[0] : body.getBytes(), hashType, hash), false);
       });
     });
+  }
+
+  /** A downloaded bill, parsed once it matches the hash its download answer gave. */
+  private static TradeBill bill(byte[] file, String hashType, String hash) {
+    if (!"SHA1".equalsIgnoreCase(hashType) || !sha1(file).equalsIgnoreCase(hash)) {
+      throw new ChannelException("BILL_HASH_MISMATCH", "downloaded bill does not match its SHA1", 200, true);
+    }
+    return TradeBill.parse(new String(file, StandardCharsets.UTF_8));
   }
 
   /** An answer as received, before any key is trusted: its body and the signature headers. */

@@ -2,6 +2,7 @@ package cn.liangxian.gateway.channel.alipay;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -14,6 +15,7 @@ import cn.liangxian.gateway.channel.Await;
 import cn.liangxian.gateway.channel.ChannelException;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.channel.PaymentChannel.RefundState;
+import cn.liangxian.gateway.support.WorkerWatch;
 import cn.liangxian.channel.Vectors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.vertx.core.Vertx;
@@ -23,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,7 +52,7 @@ class AlipayClientWireMockTest {
     wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
     wm.start();
     vertx = Vertx.vertx();
-    client = new AlipayClient(WebClient.create(vertx), wm.baseUrl() + "/gateway.do",
+    client = new AlipayClient(vertx, WebClient.create(vertx), wm.baseUrl() + "/gateway.do",
         new AlipayMerchant("2014072300007148", app.getPrivate(), alipay.getPublic()),
         Clock.fixed(Instant.parse("2019-12-15T02:20:30Z"), ZoneOffset.UTC), signing());
   }
@@ -176,6 +179,30 @@ class AlipayClientWireMockTest {
             + "\"trade_no\":\"2019121522001404330500001234\",\"out_trade_no\":\"Q2\",\"fund_change\":\"Y\",\"refund_fee\":\"1.00\"}",
             alipay))));
     assertThat(Await.failure(client.refund("Q1", "Q1-R7", 100, "重复缴费")).code()).isEqualTo("WRONG_ORDER");
+  }
+
+  @Test
+  void theDailyBillIsUnzippedAndParsedOnAWorkerNeverOnTheEventLoop() throws Exception {
+    java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip, AlipayBill.GBK)) {
+      out.putNextEntry(new java.util.zip.ZipEntry("20881234567890120156_20191215_业务明细.csv"));
+      out.write(AlipayBillTest.CSV.replace("\t", "").getBytes(AlipayBill.GBK));
+    }
+    wm.stubFor(get("/bill/20881234567890120156_20191215.csv.zip").willReturn(aResponse().withBody(zip.toByteArray())));
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.data.dataservice.bill.downloadurl.query"))
+        .willReturn(aResponse().withBody(signed("alipay_data_dataservice_bill_downloadurl_query_response",
+            "{\"code\":\"10000\",\"msg\":\"Success\",\"bill_download_url\":\"" + wm.baseUrl()
+                + "/bill/20881234567890120156_20191215.csv.zip\"}", alipay))));
+    WorkerWatch watch = new WorkerWatch(vertx);
+    AlipayClient watched = new AlipayClient(watch.vertx(), WebClient.create(vertx), wm.baseUrl() + "/gateway.do", client.merchant(),
+        Clock.fixed(Instant.parse("2019-12-15T02:20:30Z"), ZoneOffset.UTC), signing());
+
+    AlipayBill bill = Await.result(watched.bill(LocalDate.of(2019, 12, 15)));
+    assertThat(bill.rows()).extracting(AlipayBill.Row::outTradeNo).containsExactly("LX20191215000002", "LX20191215000003");
+    assertThat(watch.work()).as("the bill is unzipped and parsed on a worker").anySatisfy(w -> {
+      assertThat(w.outcome()).isSameAs(bill);
+      assertThat(w.onWorker()).isTrue();
+    });
   }
 
   @Test

@@ -58,7 +58,7 @@ class CertificateTurnTest {
   Instance instance(Vertx on) {
     WechatPayMerchant m = new WechatPayMerchant("1900009192", "wxturn0000000001", "TURN-MERCHANT-SERIAL", merchantKey.getPrivate(),
         API_V3_KEY, WechatPayScheme.RSA, new PlatformKeys());
-    WechatPayClient client = new WechatPayClient(WebClient.create(on), sandbox.baseUrl(), m, clock,
+    WechatPayClient client = new WechatPayClient(on, WebClient.create(on), sandbox.baseUrl(), m, clock,
         cn.liangxian.gateway.channel.Signing.create(on, 1, new SimpleMeterRegistry()));
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(db.connectOptions(1)).using(on).build();
     return new Instance(client, pool, new PlatformCertificates(on, client, pool, clock));

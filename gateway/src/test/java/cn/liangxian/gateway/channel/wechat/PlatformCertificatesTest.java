@@ -64,7 +64,7 @@ class PlatformCertificatesTest {
   static Instance instance(KeyPair merchantKey) {
     WechatPayMerchant m = new WechatPayMerchant("1900009191", "wxcert0000000001", "CERT-MERCHANT-SERIAL", merchantKey.getPrivate(),
         API_V3_KEY, WechatPayScheme.RSA, new PlatformKeys());
-    WechatPayClient client = new WechatPayClient(WebClient.create(vertx), sandbox.baseUrl(), m, CLOCK,
+    WechatPayClient client = new WechatPayClient(vertx, WebClient.create(vertx), sandbox.baseUrl(), m, CLOCK,
         cn.liangxian.gateway.channel.Signing.create(vertx, 1, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(db.connectOptions(1)).using(vertx).build();
     return new Instance(client, new PlatformCertificates(vertx, client, pool, CLOCK));

@@ -16,6 +16,7 @@ import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.channel.wechat.WechatPaySignatures;
 import cn.liangxian.gateway.channel.Await;
 import cn.liangxian.gateway.channel.ChannelException;
+import cn.liangxian.gateway.support.WorkerWatch;
 import cn.liangxian.channel.Vectors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -55,7 +56,7 @@ class WechatPayClientWireMockTest {
     WechatPayMerchant m = new WechatPayMerchant("1230000109", "wxd678efh567hg6787", "444F4864EA9B34415", merchantKey.getPrivate(),
         "a7cde1f0b2c4d6e8a7cde1f0b2c4d6e8".getBytes(StandardCharsets.US_ASCII), WechatPayScheme.RSA,
         new PlatformKeys().put(SERIAL, platform.getPublic()));
-    client = new WechatPayClient(WebClient.create(vertx), wm.baseUrl(), m, CLOCK, signing());
+    client = new WechatPayClient(vertx, WebClient.create(vertx), wm.baseUrl(), m, CLOCK, signing());
   }
 
   @AfterAll
@@ -111,7 +112,7 @@ class WechatPayClientWireMockTest {
     WechatPayMerchant sp = new WechatPayMerchant("1230000109", "wxd678efh567hg6787", "444F4864EA9B34415", merchantKey.getPrivate(),
         "a7cde1f0b2c4d6e8a7cde1f0b2c4d6e8".getBytes(StandardCharsets.US_ASCII), WechatPayScheme.RSA,
         new PlatformKeys().put(SERIAL, platform.getPublic()), "1900000109");
-    WechatPayClient partner = new WechatPayClient(WebClient.create(vertx), wm.baseUrl(), sp, CLOCK, signing());
+    WechatPayClient partner = new WechatPayClient(vertx, WebClient.create(vertx), wm.baseUrl(), sp, CLOCK, signing());
     wm.stubFor(post("/v3/pay/partner/transactions/native").willReturn(
         signed(200, "{\"code_url\":\"weixin://wxpay/bizpayurl?pr=p4lpSuKzz\"}", platform)));
     assertThat(Await.result(partner.nativePay(new WechatPayClient.Prepay("1217752501201407033233368018", "城乡居民医疗保险 2020",
@@ -158,6 +159,37 @@ class WechatPayClientWireMockTest {
   }
 
   @Test
+  void theDailyBillIsCheckedAgainstItsHashAndParsedOnAWorkerNeverOnTheEventLoop() throws Exception {
+    byte[] file = TradeBillTest.BILL.getBytes(StandardCharsets.UTF_8);
+    String sha1 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(file));
+    wm.stubFor(get("/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isCaNp4Hbm9GBb1Ux")
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/octet-stream").withBody(file)));
+    for (String[] day : new String[][] {{"2019-12-15", sha1}, {"2019-12-16", "79bb0f45fc4c42234a918000b2668d689e2bde04"}}) {
+      wm.stubFor(get("/v3/bill/tradebill?bill_date=" + day[0] + "&bill_type=ALL").willReturn(signed(200, new JsonObject()
+          .put("hash_type", "SHA1").put("hash_value", day[1])
+          .put("download_url", wm.baseUrl() + "/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isCaNp4Hbm9GBb1Ux")
+          .encode(), platform)));
+    }
+    WorkerWatch watch = new WorkerWatch(vertx);
+    WechatPayClient watched = new WechatPayClient(watch.vertx(), WebClient.create(vertx), wm.baseUrl(), client.merchant(), CLOCK,
+        signing());
+
+    TradeBill bill = Await.result(watched.tradeBill(java.time.LocalDate.of(2019, 12, 15)));
+    assertThat(bill.rows()).extracting(TradeBill.Row::outTradeNo).containsExactly("LX20191215000001", "LX20191215000004");
+    assertThat(watch.work()).as("the bill is parsed on a worker").anySatisfy(w -> {
+      assertThat(w.outcome()).isSameAs(bill);
+      assertThat(w.onWorker()).isTrue();
+    });
+    // a file that is not the one the answer vouched for is refused, and it too is hashed on a worker
+    ChannelException e = Await.failure(watched.tradeBill(java.time.LocalDate.of(2019, 12, 16)));
+    assertThat(e.code()).isEqualTo("BILL_HASH_MISMATCH");
+    assertThat(watch.work()).as("the file is hashed on a worker").anySatisfy(w -> {
+      assertThat(w.outcome()).isSameAs(e);
+      assertThat(w.onWorker()).isTrue();
+    });
+  }
+
+  @Test
   void aTradePaidInAnotherCurrencyIsRefused() throws Exception {
     for (String[] c : new String[][] {{"X4", "USD", "USD"}, {"X5", "CNY", "USD"}, {"X6", null, null}}) {
       JsonObject amount = new JsonObject().put("total", 25000).put("payer_total", 25000);
@@ -199,7 +231,7 @@ class WechatPayClientWireMockTest {
     WechatPayMerchant sp = new WechatPayMerchant("1230000109", "wxd678efh567hg6787", "444F4864EA9B34415", merchantKey.getPrivate(),
         "a7cde1f0b2c4d6e8a7cde1f0b2c4d6e8".getBytes(StandardCharsets.US_ASCII), WechatPayScheme.RSA,
         new PlatformKeys().put(SERIAL, platform.getPublic()), "1900000109");
-    WechatPayClient partner = new WechatPayClient(WebClient.create(vertx), wm.baseUrl(), sp, CLOCK, signing());
+    WechatPayClient partner = new WechatPayClient(vertx, WebClient.create(vertx), wm.baseUrl(), sp, CLOCK, signing());
     JsonObject ourSub = paid.copy().put("sp_appid", "wxd678efh567hg6787").put("sp_mchid", "1230000109").put("sub_mchid", "1900000109");
     JsonObject[] notOurSub = {
         ourSub.copy().put("sub_mchid", "1900000110"),
