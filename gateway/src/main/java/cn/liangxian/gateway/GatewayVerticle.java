@@ -365,7 +365,7 @@ final class GatewayVerticle extends VerticleBase {
     router.post("/api/v1/operator/kiosks").handler(kiosks::register);
     var upload = p.limits().bodies().reader(p.options().maxRosterBytes());
     router.post("/api/v1/operator/rosters").handler(upload).handler(new RosterUploadHandler(vertx, p.rosterImport())::handle);
-    router.post("/api/v1/operator/targets").handler(upload).handler(new TargetUploadHandler(pool, p.regions())::handle);
+    router.post("/api/v1/operator/targets").handler(upload).handler(new TargetUploadHandler(vertx, pool, p.regions())::handle);
     router.get("/api/v1/operator/progress/:region/:insurance").handler(new ProgressHandler(p.regions(), new Progress(pool))::handle);
     router.get("/api/v1/operator/postings/:region/:insurance").handler(new PostingHandler(vertx, p.regions(),
         new Posting(vertx, pool, p.regions(), p.clock()), p.clock())::handle);

@@ -10,6 +10,8 @@ import cn.liangxian.gateway.http.Replies;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.progress.Targets;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -21,13 +23,16 @@ import java.util.List;
  * {@code POST /api/v1/operator/targets?file=<name>} (administrators, {@code text/csv}): a published target
  * table, {@code region_code,township,village,insurance,year,target,source}. All or nothing: any bad
  * line, unknown region or row outside the administrator's scope and nothing changes. The audit log
- * keeps every target before and after.
+ * keeps every target before and after. The table (up to the roster's body limit) is decoded, parsed and
+ * checked on a worker, never on the event loop.
  */
 public final class TargetUploadHandler {
+  private final Vertx vertx;
   private final Pool pool;
   private final Regions regions;
 
-  public TargetUploadHandler(Pool pool, Regions regions) {
+  public TargetUploadHandler(Vertx vertx, Pool pool, Regions regions) {
+    this.vertx = vertx;
     this.pool = pool;
     this.regions = regions;
   }
@@ -36,10 +41,17 @@ public final class TargetUploadHandler {
     Operator op = Operator.of(ctx).require(Role.ADMIN);
     ctx.put(AuditTrail.ACTION, "targets.import");
     String file = CsvUploads.fileName(ctx, "targets.csv");
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    Replies.json(ctx, vertx.executeBlocking(() -> rows(op, file, body), false).compose(rows -> store(op, file, rows))
+        .map(imported -> new JsonObject().put("file", file).put("imported", imported)));
+  }
+
+  /** The table's targets, every one in a served region and in the operator's scope; else the problem to answer. */
+  private List<Targets.Target> rows(Operator op, String file, Buffer body) {
     List<Targets.Target> rows;
     try {
       // as rosters: UTF-8, else the GBK a spreadsheet saves
-      rows = Targets.parse(file, ctx.body() == null || ctx.body().buffer() == null ? "" : CsvUploads.decode(ctx.body().buffer().getBytes()));
+      rows = Targets.parse(file, body == null ? "" : CsvUploads.decode(body.getBytes()));
     } catch (Targets.BadTargets e) {
       throw Problem.unprocessable("targets-not-importable", "Targets not importable", e.getMessage(),
           new JsonObject().put("problems", new JsonArray(e.problems())));
@@ -56,9 +68,14 @@ public final class TargetUploadHandler {
         throw op.outOfScope("line " + t.line() + " (" + t.region() + "/" + t.township() + ")");
       }
     }
+    return rows;
+  }
+
+  /** Every target upserted in one transaction with its audit record: how many. */
+  private Future<Integer> store(Operator op, String file, List<Targets.Target> rows) {
     JsonArray before = new JsonArray();
     JsonArray after = new JsonArray();
-    pool.withTransaction(c -> {
+    return pool.withTransaction(c -> {
       Future<?> f = Future.succeededFuture();
       for (Targets.Target t : rows) {
         f = f.compose(x -> c.preparedQuery("select target from target where region_code = $1 and township = $2 and village = $3"
@@ -74,7 +91,6 @@ public final class TargetUploadHandler {
       }
       return f.compose(x -> AuditLog.record(c, new AuditLog.Change(op.username(), "targets.import", file,
           new JsonObject().put("targets", before), new JsonObject().put("targets", after))));
-    }).onSuccess(x -> Replies.json(ctx, 200, new JsonObject().put("file", file).put("imported", rows.size())))
-        .onFailure(ctx::fail);
+    }).map(x -> rows.size());
   }
 }

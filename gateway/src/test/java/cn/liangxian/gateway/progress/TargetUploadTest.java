@@ -2,12 +2,29 @@ package cn.liangxian.gateway.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.http.Failures;
+import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.operator.Operator;
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.operator.Scope;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.gateway.support.WorkerWatch;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
 import java.nio.charset.Charset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,5 +105,55 @@ class TargetUploadTest {
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(422);
     assertThat(r.bodyAsString()).contains("line 3");
     assertThat(huangyangsi().getInteger("target")).isEqualTo(before);
+  }
+
+  @Test
+  void theTableIsDecodedParsedAndCheckedOnAWorkerNeverOnTheEventLoop() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      // the handler alone behind a router of its own, its Vert.x watched, as administrator of everything
+      WorkerWatch watch = new WorkerWatch(vertx);
+      Pool pool = PgBuilder.pool().connectingTo(g.db.connectOptions(1)).using(vertx).build();
+      Router router = Router.router(vertx);
+      router.route().handler(BodyHandler.create(false)).handler(ctx -> {
+        ctx.put("operator", new Operator("admin", Role.ADMIN, Scope.ALL));
+        ctx.next();
+      });
+      Regions regions = Regions.load(g.gateway.options(), g.clock);
+      router.post("/targets").handler(new TargetUploadHandler(watch.vertx(), pool, regions)::handle);
+      router.route().failureHandler(Failures::handle);
+      HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").toCompletionStage()
+          .toCompletableFuture().get(20, TimeUnit.SECONDS);
+      WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+          .setDefaultPort(server.actualPort()));
+
+      String csv = "region_code,township,village,insurance,year,target,source\n431103,黄阳司镇,,pension,2021,31000,revised\n";
+      HttpResponse<Buffer> r = http.post("/targets").putHeader("Content-Type", "text/csv")
+          .sendBuffer(Buffer.buffer(csv.getBytes(Charset.forName("GBK")))).toCompletionStage().toCompletableFuture()
+          .get(20, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+      assertThat(r.bodyAsJsonObject().getInteger("imported")).isEqualTo(1);
+      assertThat(g.count("select count(*) from target where township = '黄阳司镇' and insurance = 'pension' and year = 2021"
+          + " and target = 31000")).isEqualTo(1);
+      assertThat(watch.work()).as("the table is read on a worker").anySatisfy(w -> {
+        assertThat(w.outcome()).isInstanceOf(List.class);
+        assertThat(w.onWorker()).isTrue();
+      });
+
+      // a bad table is refused from the worker as before: 422, every bad line named
+      String twice = csv + csv.substring(csv.indexOf('\n') + 1);
+      r = http.post("/targets").putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(twice)).toCompletionStage()
+          .toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(422);
+      assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(r.bodyAsJsonObject().getJsonArray("problems").encode()).contains("line 3");
+      assertThat(watch.work()).as("the bad table is found bad on a worker").anySatisfy(w -> {
+        assertThat(w.outcome()).isInstanceOf(Problem.class);
+        assertThat(((Problem) w.outcome()).status()).isEqualTo(422);
+        assertThat(w.onWorker()).isTrue();
+      });
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
   }
 }
