@@ -145,7 +145,7 @@ final class GatewayVerticle extends VerticleBase {
     Refunds refunds = new Refunds(refundStore, orderStore, p.channels(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments(), p.channels());
     recovery = new Recovery(orderStore, payments, p.channels(), p.clock(), p.metrics().orders());
-    reconciliation = new Reconciliation(pool, p.channels(), payments, refunds, p.clock(), p.options().reconciliation(),
+    reconciliation = new Reconciliation(vertx, pool, p.channels(), payments, refunds, p.clock(), p.options().reconciliation(),
         p.registry());
     sessions = new Sessions(pool, lookupReads, p.clock(), Duration.ofMinutes(p.options().residents().sessionMinutes()));
     callers = new CallerAuth(kioskAuth, sessions);

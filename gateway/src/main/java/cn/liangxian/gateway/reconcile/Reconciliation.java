@@ -17,10 +17,12 @@ import cn.liangxian.gateway.refund.Refunds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,6 +58,9 @@ import org.slf4j.LoggerFactory;
  * {@code afterBeijingHour}); the one whose conditional insert of the (channel, merchant, day) row succeeds
  * runs it, the others leave it. A bill not out yet marks the row FAILED, tried again later; a run
  * abandoned by a stopped instance is taken over after ten minutes.
+ *
+ * <p>A day's bill may run to a hundred thousand lines: it is read into lines, and matched with ours, on a
+ * worker; only the repairs and the report's writing are the event loop's.
  */
 public final class Reconciliation {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciliation.class);
@@ -94,6 +99,7 @@ public final class Reconciliation {
       + " and channel_day is distinct from $3";
   static final String REFUND_DAY = "update refund set channel_day = $2 where out_refund_no = $1 and channel_day is distinct from $2";
 
+  private final Vertx vertx;
   private final Pool pool;
   private final Channels channels;
   private final Payments payments;
@@ -104,8 +110,9 @@ public final class Reconciliation {
   /** (channel, merchant, day) this instance saw done: not asked about again. */
   private final Set<String> seenDone = ConcurrentHashMap.newKeySet();
 
-  public Reconciliation(Pool pool, Channels channels, Payments payments, Refunds refunds, Clock clock,
+  public Reconciliation(Vertx vertx, Pool pool, Channels channels, Payments payments, Refunds refunds, Clock clock,
       ReconciliationOptions options, MeterRegistry registry) {
+    this.vertx = vertx;
     this.registry = registry;
     // every series from the start: a new deployment reads 0, not "No data"
     for (String channel : List.of("wechat", "alipay", "unionpay")) {
@@ -271,62 +278,76 @@ public final class Reconciliation {
     return v == null ? new JsonArray() : v instanceof JsonArray a ? a : new JsonArray(v.toString());
   }
 
-  private static Future<List<Line>> bill(PaymentChannel c, LocalDate date) {
+  /** A bill's lines, and the references they name (ours are read by them too). */
+  record Bill(List<Line> lines, String[] paid, String[] refunded) {
+    static Bill of(List<Line> lines) {
+      return new Bill(lines, lines.stream().filter(l -> !l.refund()).map(Line::ref).toArray(String[]::new),
+          lines.stream().filter(Line::refund).map(Line::ref).toArray(String[]::new));
+    }
+  }
+
+  /** The channel's bill of the day, read into lines on a worker. */
+  private Future<Bill> bill(PaymentChannel c, LocalDate date) {
     if (c instanceof WechatPayChannel w) {
-      return w.client().tradeBill(date).map(b -> {
-        List<Line> out = new ArrayList<>();
-        for (TradeBill.Row r : b.rows()) {
-          // a line that cannot be read keeps what it says it is (a refund is matched with our refund, never with the
-          // payment); one cut short or of a state we do not take is reported, never skipped
-          boolean refund = r.tradeState().equals("REFUND");
-          String problem = r.problem() != null || refund || r.tradeState().equals("SUCCESS") ? r.problem()
-              : "trade state '" + r.tradeState() + "' is neither SUCCESS nor REFUND";
-          // a refund listed is not yet one paid back: its own status says whether the money went back
-          String status = r.refundStatus() == null ? "" : r.refundStatus().strip();
-          out.add(refund ? new Line(true, r.outTradeNo(), r.outRefundNo(), r.refundFen(), problem,
-                  status.equals("SUCCESS") ? null : status.isEmpty() ? "(none)" : status)
-              : new Line(false, r.outTradeNo(), r.transactionId(), r.settledFen(), problem));
-        }
-        return out;
-      });
+      return w.client().tradeBill(date).compose(b -> vertx.executeBlocking(() -> Bill.of(lines(b)), false));
     }
     if (c instanceof AlipayChannel a) {
-      return a.client().bill(date).map(b -> {
-        List<Line> out = new ArrayList<>();
-        for (AlipayBill.Row r : b.rows()) {
-          // a refund line that cannot be read is still a refund's: matched with our refund, never with the payment
-          out.add(new Line(r.refund(), r.outTradeNo(), r.refund() ? r.refundRequestNo() : r.tradeNo(), r.amountFen(), r.problem()));
-        }
-        return out;
-      });
+      return a.client().bill(date).compose(b -> vertx.executeBlocking(() -> Bill.of(lines(b)), false));
     }
     if (c instanceof UnionPayChannel u) {
-      return u.bill(date).map(lines -> lines.stream().map(l -> new Line(l.refund(), l.outTradeNo(), l.ref(), l.fen(), l.problem()))
-          .toList());
+      return u.bill(date).compose(lines -> vertx.executeBlocking(() -> Bill.of(lines.stream()
+          .map(l -> new Line(l.refund(), l.outTradeNo(), l.ref(), l.fen(), l.problem())).toList()), false));
     }
     return Future.failedFuture(new IllegalStateException("no bill for " + c.name()));
   }
 
+  private static List<Line> lines(TradeBill b) {
+    List<Line> out = new ArrayList<>();
+    for (TradeBill.Row r : b.rows()) {
+      // a line that cannot be read keeps what it says it is (a refund is matched with our refund, never with the
+      // payment); one cut short or of a state we do not take is reported, never skipped
+      boolean refund = r.tradeState().equals("REFUND");
+      String problem = r.problem() != null || refund || r.tradeState().equals("SUCCESS") ? r.problem()
+          : "trade state '" + r.tradeState() + "' is neither SUCCESS nor REFUND";
+      // a refund listed is not yet one paid back: its own status says whether the money went back
+      String status = r.refundStatus() == null ? "" : r.refundStatus().strip();
+      out.add(refund ? new Line(true, r.outTradeNo(), r.outRefundNo(), r.refundFen(), problem,
+              status.equals("SUCCESS") ? null : status.isEmpty() ? "(none)" : status)
+          : new Line(false, r.outTradeNo(), r.transactionId(), r.settledFen(), problem));
+    }
+    return out;
+  }
+
+  private static List<Line> lines(AlipayBill b) {
+    List<Line> out = new ArrayList<>();
+    for (AlipayBill.Row r : b.rows()) {
+      // a refund line that cannot be read is still a refund's: matched with our refund, never with the payment
+      out.add(new Line(r.refund(), r.outTradeNo(), r.refund() ? r.refundRequestNo() : r.tradeNo(), r.amountFen(), r.problem()));
+    }
+    return out;
+  }
+
   /**
    * Ours from the day before to the day after (by when we received or recorded them), ours booked on the day and
-   * ours the bill names, keyed like the bill.
+   * ours the bill names.
    */
-  private Future<Map<String, Ours>> ours(PaymentChannel c, LocalDate date, List<Line> bill) {
+  private Future<RowSet<Row>> ours(PaymentChannel c, LocalDate date, Bill bill) {
     String channel = c.name();
     boolean isDefault = channels.byName().get(channel) == c;
     OffsetDateTime from = date.minusDays(1).atStartOfDay(ChannelDays.BEIJING).toOffsetDateTime();
     OffsetDateTime to = date.plusDays(2).atStartOfDay(ChannelDays.BEIJING).toOffsetDateTime();
-    String[] paid = bill.stream().filter(l -> !l.refund()).map(Line::ref).toArray(String[]::new);
-    String[] refunded = bill.stream().filter(Line::refund).map(Line::ref).toArray(String[]::new);
-    return pool.preparedQuery(OURS).execute(Tuple.from(new Object[] {channel, from, to, c.merchant(), isDefault, date, paid, refunded}))
-        .map(rows -> {
-          Map<String, Ours> m = new HashMap<>();
-          for (Row r : rows) {
-            Line l = new Line(r.getBoolean("refund"), OutTradeNo.of(r.getUUID("order_id")), r.getString("ref"), r.getLong("amount_fen"));
-            m.put(key(l), new Ours(l, r.getLocalDate("channel_day"), r.getLocalDateTime("local_at"), r.getString("state")));
-          }
-          return m;
-        });
+    return pool.preparedQuery(OURS).execute(Tuple.from(new Object[] {channel, from, to, c.merchant(), isDefault, date, bill.paid(),
+        bill.refunded()}));
+  }
+
+  /** Ours as read, keyed like the bill. */
+  private static Map<String, Ours> window(RowSet<Row> rows) {
+    Map<String, Ours> m = new HashMap<>();
+    for (Row r : rows) {
+      Line l = new Line(r.getBoolean("refund"), OutTradeNo.of(r.getUUID("order_id")), r.getString("ref"), r.getLong("amount_fen"));
+      m.put(key(l), new Ours(l, r.getLocalDate("channel_day"), r.getLocalDateTime("local_at"), r.getString("state")));
+    }
+    return m;
   }
 
   private static String key(Line l) {
@@ -335,7 +356,9 @@ public final class Reconciliation {
 
   /** Fetches the bill and compares; a bill that cannot be had now leaves the row FAILED, to be tried again. */
   private Future<JsonObject> compare(PaymentChannel c, LocalDate date, String actor, OffsetDateTime claimed) {
-    return bill(c, date).compose(lines -> ours(c, date, lines).compose(mine -> compare(c, date, lines, mine, actor, claimed)))
+    return bill(c, date).compose(bill -> ours(c, date, bill)
+            .compose(rows -> vertx.executeBlocking(() -> match(date, bill.lines(), window(rows)), false))
+            .compose(m -> settle(c, date, m, actor, claimed)))
         .recover(e -> {
           if (e instanceof Problem) {
             return Future.failedFuture(e);
@@ -349,11 +372,25 @@ public final class Reconciliation {
         });
   }
 
-  private Future<JsonObject> compare(PaymentChannel c, LocalDate date, List<Line> bill, Map<String, Ours> window, String actor,
-      OffsetDateTime claimed) {
-    String channel = c.name();
+  /** A change to our records the bill calls for, with the difference that reports how it went (none for a day's). */
+  record Repair(Kind kind, Line line, JsonObject difference) {
+    enum Kind {
+      /** a payment the channel confirms and we never heard of: applied exactly once like a callback */
+      PAYMENT,
+      /** the day the channel booked one of ours on */
+      DAY,
+      /** a refund the channel has paid back: what we were waiting to hear */
+      REFUND_CONFIRMED
+    }
+  }
+
+  /** The bill against ours: the lines, those matched, the differences, those deferred, and the repairs in the bill's order. */
+  record Matching(int lines, int matched, JsonArray differences, JsonArray deferred, List<Repair> repairs) {}
+
+  /** Matches the bill with ours, changing nothing: CPU work only (a worker's, for a day's bill). */
+  private static Matching match(LocalDate date, List<Line> bill, Map<String, Ours> window) {
     JsonArray differences = new JsonArray();
-    List<Future<?>> repairs = new ArrayList<>();
+    List<Repair> repairs = new ArrayList<>();
     // ours of this day, and ours of the previous day's last half hour that its bill did not list
     LocalDateTime deferredFrom = date.atStartOfDay().minus(DEFER);
     Map<String, Ours> expected = new LinkedHashMap<>();
@@ -392,23 +429,18 @@ public final class Reconciliation {
         JsonObject d = diff(b.refund() ? "refund-missing-here" : "paid-at-channel-not-here", b, b.fen(), null);
         differences.add(d);
         if (!b.refund()) {
-          // a payment the channel confirms and we never heard of: applied exactly once like a callback
-          repairs.add(payments.apply(channel, c.merchant(), b.outTradeNo(), b.ref(), b.fen(), "reconciliation", date)
-              .onComplete(ar -> d.put("repair", ar.succeeded() ? ar.result().name().toLowerCase() : "failed: " + ar.cause().getMessage())));
+          repairs.add(new Repair(Repair.Kind.PAYMENT, b, d));
         }
         continue;
       }
       // the bill says which day the channel booked it on
-      repairs.add(pool.preparedQuery(b.refund() ? REFUND_DAY : PAYMENT_DAY)
-          .execute(b.refund() ? Tuple.of(b.ref(), date) : Tuple.of(channel, b.ref(), date)));
+      repairs.add(new Repair(Repair.Kind.DAY, b, null));
       if (m.line().fen() != b.fen()) {
         differences.add(diff(b.refund() ? "refund-amount-mismatch" : "amount-mismatch", b, b.fen(), m.line().fen()));
       } else if (b.refund() && !"SUCCESS".equals(m.state())) {
-        // the channel has paid this refund back: what we were waiting to hear
         JsonObject d = diff("refund-not-confirmed-here", b, b.fen(), m.line().fen());
         differences.add(d);
-        repairs.add(refunds.confirmed(b.ref())
-            .onComplete(ar -> d.put("repair", ar.succeeded() ? "confirmed" : "failed: " + ar.cause().getMessage())));
+        repairs.add(new Repair(Repair.Kind.REFUND_CONFIRMED, b, d));
       } else {
         matched++;
       }
@@ -422,7 +454,29 @@ public final class Reconciliation {
         differences.add(diff(m.line().refund() ? "refund-missing-at-channel" : "here-not-at-channel", m.line(), null, m.line().fen()));
       }
     }
-    int matchedLines = matched;
+    return new Matching(bill.size(), matched, differences, deferred, repairs);
+  }
+
+  /** Makes the repairs the matching calls for, then records the report (unless another run took the day over). */
+  private Future<JsonObject> settle(PaymentChannel c, LocalDate date, Matching matching, String actor, OffsetDateTime claimed) {
+    String channel = c.name();
+    JsonArray differences = matching.differences();
+    List<Future<?>> repairs = new ArrayList<>();
+    for (Repair r : matching.repairs()) {
+      Line b = r.line();
+      JsonObject d = r.difference();
+      repairs.add(switch (r.kind()) {
+        case PAYMENT -> payments.apply(channel, c.merchant(), b.outTradeNo(), b.ref(), b.fen(), "reconciliation", date)
+            .onComplete(ar -> d.put("repair", ar.succeeded() ? ar.result().name().toLowerCase() : "failed: " + ar.cause().getMessage()));
+        case DAY -> pool.preparedQuery(b.refund() ? REFUND_DAY : PAYMENT_DAY)
+            .execute(b.refund() ? Tuple.of(b.ref(), date) : Tuple.of(channel, b.ref(), date));
+        case REFUND_CONFIRMED -> refunds.confirmed(b.ref())
+            .onComplete(ar -> d.put("repair", ar.succeeded() ? "confirmed" : "failed: " + ar.cause().getMessage()));
+      });
+    }
+    int billLines = matching.lines();
+    int matchedLines = matching.matched();
+    JsonArray deferred = matching.deferred();
     return Future.join(repairs).recover(x -> Future.succeededFuture()).compose(x -> {
       JsonArray repaired = new JsonArray();
       differences.forEach(d -> {
@@ -440,7 +494,7 @@ public final class Reconciliation {
             repaired.size());
       }
       return pool.withTransaction(conn -> conn.preparedQuery(DONE).execute(Tuple.from(new Object[] {channel, c.merchant(), date,
-              claimed, now, bill.size(), matchedLines, repaired.size(), differences, deferred}))
+              claimed, now, billLines, matchedLines, repaired.size(), differences, deferred}))
           .compose(done -> {
             if (done.rowCount() == 0) {
               // another run took the day over meanwhile (this one looked abandoned): the report and its audit record are that run's
@@ -449,7 +503,7 @@ public final class Reconciliation {
               return Future.succeededFuture();
             }
             return AuditLog.record(conn, AuditLog.Change.of(actor, "reconciliation.run",
-                channel + "/" + c.merchant() + "/" + date, new JsonObject().put("billLines", bill.size()).put("matched", matchedLines)
+                channel + "/" + c.merchant() + "/" + date, new JsonObject().put("billLines", billLines).put("matched", matchedLines)
                     .put("differences", differences.size()).put("repaired", repaired)));
           }))
           .compose(v -> read(channel, c.merchant(), date));
