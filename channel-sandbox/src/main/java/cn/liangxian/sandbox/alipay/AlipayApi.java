@@ -138,6 +138,15 @@ public final class AlipayApi {
       t = new Trade(Trade.Channel.ALIPAY, app.sellerId(), app.appId(), no, fen, biz.getString("subject"), notifyUrl,
           mini ? "JSAPI" : "QR", "2019" + System.nanoTime() % 1_000_000_000L + ledger.next(), clock.instant(),
           "WAIT_BUYER_PAY").buyer(mini ? biz.getString("buyer_id", biz.getString("buyer_open_id")) : null).via(app.isvAppId());
+      String expire = biz.getString("time_expire");
+      if (expire != null) {
+        // absolute, Beijing time: no payment past it, whenever the code was scanned
+        try {
+          t.payBy(java.time.LocalDateTime.parse(expire, TIME).atZone(CHINA).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+          return fail("40004", "ACQ.INVALID_PARAMETER", "time_expire");
+        }
+      }
       ledger.open(t);
     }
     JsonObject r = new JsonObject().put("code", "10000").put("msg", "Success").put("out_trade_no", no);

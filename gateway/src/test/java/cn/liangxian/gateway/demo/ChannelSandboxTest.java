@@ -261,6 +261,18 @@ class ChannelSandboxTest {
     assertThat(Await.result(alipay.query("NEVER-CREATED")).tradeStatus()).isEqualTo("NOT_EXIST");
   }
 
+  /** A QR code whose time_expire has passed takes no payment, however late it is scanned. */
+  @Test
+  void alipayTakesNoPaymentPastTheTimeExpireItWasGiven() throws Exception {
+    java.time.OffsetDateTime passed = java.time.OffsetDateTime.now(CLOCK).minusMinutes(1);
+    Await.result(alipay.precreate("LXA0009", 26000, "城乡居民医疗保险 2020", notifyUrl + "/alipay", "15m", passed));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> sandbox.pay("LXA0009").toCompletionStage().toCompletableFuture()
+        .get(30, java.util.concurrent.TimeUnit.SECONDS)).hasMessageContaining("past its");
+    Await.result(alipay.precreate("LXA0010", 26000, "城乡居民医疗保险 2020", notifyUrl + "/alipay", "15m", passed.plusMinutes(16)));
+    Await.result(sandbox.pay("LXA0010"));
+    assertThat(Await.result(alipay.query("LXA0010")).tradeStatus()).isEqualTo("TRADE_SUCCESS");
+  }
+
   @Test
   void alipayMiniProgramCreateNeedsABuyer() throws Exception {
     String tradeNo = Await.result(alipay.create("LXA0002", 32000, "城乡居民医疗保险 2022", "2088102177846875", notifyUrl + "/alipay", "15m"));

@@ -32,10 +32,10 @@ public final class AlipayChannel implements PaymentChannel {
         : Math.max(1, Duration.between(OffsetDateTime.now(p.expiresAt().getOffset()), p.expiresAt()).toMinutes());
     String timeout = minutes + "m";
     if (p.mode().equals("mini")) {
-      return client.create(p.outTradeNo(), p.totalFen(), p.description(), p.payerId(), notifyUrl.get(), timeout)
+      return client.create(p.outTradeNo(), p.totalFen(), p.description(), p.payerId(), notifyUrl.get(), timeout, p.expiresAt())
           .map(tradeNo -> new JsonObject().put("alipayTradeNo", tradeNo));
     }
-    return client.precreate(p.outTradeNo(), p.totalFen(), p.description(), notifyUrl.get(), timeout)
+    return client.precreate(p.outTradeNo(), p.totalFen(), p.description(), notifyUrl.get(), timeout, p.expiresAt())
         .map(qr -> new JsonObject().put("codeUrl", qr));
   }
 

@@ -64,18 +64,42 @@ public final class AlipayClient {
    */
   public record Refund(String outTradeNo, String outRequestNo, boolean fundChanged, long refundFen, String status) {}
 
+  /** {@code time_expire}: the absolute time past which Alipay takes no payment, Beijing time. */
+  static final DateTimeFormatter TIME_EXPIRE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
   /** {@code alipay.trade.precreate}: the {@code qr_code} a kiosk shows. */
   public Future<String> precreate(String outTradeNo, long totalFen, String subject, String notifyUrl, String timeoutExpress) {
-    JsonObject biz = new JsonObject().put("out_trade_no", outTradeNo).put("total_amount", Money.fenToYuan(totalFen))
-        .put("subject", subject).put("timeout_express", timeoutExpress);
+    return precreate(outTradeNo, totalFen, subject, notifyUrl, timeoutExpress, null);
+  }
+
+  /**
+   * {@code alipay.trade.precreate} payable until {@code timeExpire} (when not null). Alipay opens the trade of a QR
+   * code only when it is scanned, and {@code timeout_express} counts from then: a code scanned after the order was
+   * closed here (its trade not existing yet, so "closed") could still be paid for that long. {@code time_expire}
+   * ends it at the order's own end, whenever it is scanned.
+   */
+  public Future<String> precreate(String outTradeNo, long totalFen, String subject, String notifyUrl, String timeoutExpress,
+      java.time.OffsetDateTime timeExpire) {
+    JsonObject biz = expiring(new JsonObject().put("out_trade_no", outTradeNo).put("total_amount", Money.fenToYuan(totalFen))
+        .put("subject", subject).put("timeout_express", timeoutExpress), timeExpire);
     return call("alipay.trade.precreate", biz, notifyUrl).map(r -> required(r, "qr_code"));
+  }
+
+  private static JsonObject expiring(JsonObject biz, java.time.OffsetDateTime timeExpire) {
+    return timeExpire == null ? biz : biz.put("time_expire", TIME_EXPIRE.format(timeExpire.atZoneSameInstant(CHINA)));
   }
 
   /** {@code alipay.trade.create} for a mini-program buyer: the {@code trade_no} passed to {@code my.tradePay}. */
   public Future<String> create(String outTradeNo, long totalFen, String subject, String buyerId, String notifyUrl,
       String timeoutExpress) {
-    JsonObject biz = new JsonObject().put("out_trade_no", outTradeNo).put("total_amount", Money.fenToYuan(totalFen))
-        .put("subject", subject).put("product_code", "JSAPI_PAY").put("timeout_express", timeoutExpress);
+    return create(outTradeNo, totalFen, subject, buyerId, notifyUrl, timeoutExpress, null);
+  }
+
+  /** {@code alipay.trade.create}, payable until {@code timeExpire} (when not null) as {@link #precreate} is. */
+  public Future<String> create(String outTradeNo, long totalFen, String subject, String buyerId, String notifyUrl,
+      String timeoutExpress, java.time.OffsetDateTime timeExpire) {
+    JsonObject biz = expiring(new JsonObject().put("out_trade_no", outTradeNo).put("total_amount", Money.fenToYuan(totalFen))
+        .put("subject", subject).put("product_code", "JSAPI_PAY").put("timeout_express", timeoutExpress), timeExpire);
     if (buyerId != null) {
       // a 2088… user id, or the open id Alipay gives apps created since 2023
       biz.put(buyerId.startsWith("2088") ? "buyer_id" : "buyer_open_id", buyerId);

@@ -75,7 +75,8 @@ class AlipayClientWireMockTest {
         .withHeader("Content-Type", "text/html;charset=utf-8").withBody(signed("alipay_trade_precreate_response",
             "{\"code\":\"10000\",\"msg\":\"Success\",\"out_trade_no\":\"6823789339978248\",\"qr_code\":\"https://qr.alipay.com/bavh4wjlxf12tper3a\"}",
             alipay))));
-    String qr = Await.result(client.precreate("6823789339978248", 36000, "城乡居民医疗保险 2020", "https://pay.example.cn/cb", "15m"));
+    String qr = Await.result(client.precreate("6823789339978248", 36000, "城乡居民医疗保险 2020", "https://pay.example.cn/cb", "15m",
+        java.time.OffsetDateTime.parse("2019-12-15T02:35:30Z")));
     assertThat(qr).isEqualTo("https://qr.alipay.com/bavh4wjlxf12tper3a");
 
     String form = wm.findAll(postRequestedFor(urlEqualTo("/gateway.do"))).stream().map(r -> r.getBodyAsString())
@@ -87,7 +88,8 @@ class AlipayClientWireMockTest {
     }
     assertThat(params).containsEntry("app_id", "2014072300007148").containsEntry("sign_type", "RSA2")
         .containsEntry("charset", "utf-8").containsEntry("timestamp", "2019-12-15 10:20:30");
-    assertThat(params.get("biz_content")).contains("\"total_amount\":\"360.00\"");
+    assertThat(params.get("biz_content")).contains("\"total_amount\":\"360.00\"")
+        .as("payable until the order's end in Beijing time, whenever the code is scanned").contains("\"time_expire\":\"2019-12-15 10:35:30\"");
     assertThat(AlipaySignatures.verifyRequest(app.getPublic(), params)).isTrue();
   }
 
