@@ -149,7 +149,9 @@ class ProgressCountsTest {
         + " drop function person_moved_paid() cascade; drop function reservation_paid_changed() cascade;"
         + " drop function person_enrolled_changed() cascade; drop table progress_paid, progress_paid_change;"
         + " alter table village drop column enrolled; delete from flyway_schema_history where version in ('27', '28', '29')");
-    g.db.migrate();
+    // the later migrations stay applied: the counts' ones run again out of their order
+    org.flywaydb.core.Flyway.configure().dataSource(g.db.jdbcUrl(), g.db.user(), g.db.password()).locations("classpath:db/migration")
+        .outOfOrder(true).load().migrate();
 
     assertThat(g.count("select count(*) from flyway_schema_history where version = '27' and success")).isEqualTo(1);
     sameAsRecount("migrated with a roster and payments already there");
