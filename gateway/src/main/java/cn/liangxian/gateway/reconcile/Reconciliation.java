@@ -95,8 +95,15 @@ public final class Reconciliation {
       // a merchant's refunds: those of the payments it took (null: the channel's default merchant)
       + " and (case when f.channel is null then o.merchant else f.merchant end = $4"
       + " or case when f.channel is null then o.merchant else f.merchant end is null and $5)";
-  static final String PAYMENT_DAY = "update payment set channel_day = $3 where channel = $1 and channel_txn_id = $2"
+  /**
+   * The day the channel booked payments on, a batch of them at once ($2, their transaction ids): a bill of a busy day
+   * lists a hundred thousand, which one statement each would queue before every other request on the pool. Nothing
+   * else updates a payment row, so the rows a batch locks wait on nobody.
+   */
+  static final String PAYMENT_DAY = "update payment set channel_day = $3 where channel = $1 and channel_txn_id = any($2)"
       + " and channel_day is distinct from $3";
+  /** How many payments one {@link #PAYMENT_DAY} statement books. */
+  static final int DAY_BATCH = 5_000;
   static final String REFUND_DAY = "update refund set channel_day = $2 where out_refund_no = $1 and channel_day is distinct from $2";
 
   private final Vertx vertx;
@@ -462,18 +469,30 @@ public final class Reconciliation {
     String channel = c.name();
     JsonArray differences = matching.differences();
     List<Future<?>> repairs = new ArrayList<>();
+    List<String> paidDays = new ArrayList<>();
     for (Repair r : matching.repairs()) {
       Line b = r.line();
       JsonObject d = r.difference();
+      if (r.kind() == Repair.Kind.DAY && !b.refund()) {
+        paidDays.add(b.ref());
+        continue;
+      }
       repairs.add(switch (r.kind()) {
         case PAYMENT -> payments.apply(channel, c.merchant(), b.outTradeNo(), b.ref(), b.fen(), "reconciliation", date)
             .onComplete(ar -> d.put("repair", ar.succeeded() ? ar.result().name().toLowerCase() : "failed: " + ar.cause().getMessage()));
-        case DAY -> pool.preparedQuery(b.refund() ? REFUND_DAY : PAYMENT_DAY)
-            .execute(b.refund() ? Tuple.of(b.ref(), date) : Tuple.of(channel, b.ref(), date));
+        // a refund's day, one statement each: refunds are few, and a refund's row is locked by its own confirmations
+        case DAY -> pool.preparedQuery(REFUND_DAY).execute(Tuple.of(b.ref(), date));
         case REFUND_CONFIRMED -> refunds.confirmed(b.ref())
             .onComplete(ar -> d.put("repair", ar.succeeded() ? "confirmed" : "failed: " + ar.cause().getMessage()));
       });
     }
+    // the payments' day in batches, one after another: one connection of the pool, not all of them
+    Future<?> days = Future.succeededFuture();
+    for (int from = 0; from < paidDays.size(); from += DAY_BATCH) {
+      String[] batch = paidDays.subList(from, Math.min(paidDays.size(), from + DAY_BATCH)).toArray(String[]::new);
+      days = days.compose(x -> pool.preparedQuery(PAYMENT_DAY).execute(Tuple.of(channel, batch, date)));
+    }
+    repairs.add(days);
     int billLines = matching.lines();
     int matchedLines = matching.matched();
     JsonArray deferred = matching.deferred();

@@ -131,6 +131,21 @@ class ReconciliationTest {
     }
   }
 
+  /** The day each payment was booked on is taken from the bill, for every payment it lists (in batches). */
+  @Test
+  void thePaymentsTheBillListsAreBookedOnItsDay() throws Exception {
+    JsonObject a = pay(Fixture.CHEN, "陈一", "wechat");
+    JsonObject b = pay(Fixture.LIU1, "刘一", "wechat");
+    g.awaitState(a.getString("id"), "PAID");
+    g.awaitState(b.getString("id"), "PAID");
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("update payment set channel_day = null where channel = 'wechat'");
+    }
+    JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(report.getString("state")).as(report.encodePrettily()).isEqualTo("DONE");
+    assertThat(g.count("select count(*) from payment where channel = 'wechat' and channel_day = '2019-12-15'")).isEqualTo(2);
+  }
+
   @Test
   void aRefundTheBillShowsDoneIsConfirmedHere() throws Exception {
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
