@@ -48,8 +48,14 @@ public record Household(long id, UUID ref, String regionCode, String township, S
   }
 
   /** A member as the engine and the API need them: the identity stored beside the encrypted number, never the number. */
+  /** {@code spouse}: what the roster says of the member's spouse (birth date and sex), or null when it names none. */
   public record Member(long id, UUID ref, Identity identity, String name, boolean local, boolean enrolledElsewhere,
-      List<CategoryRow> categories, List<Hold> holds, List<AgencyNote> agency) {
+      List<CategoryRow> categories, List<Hold> holds, List<AgencyNote> agency, Identity spouse) {
+
+    public Member(long id, UUID ref, Identity identity, String name, boolean local, boolean enrolledElsewhere,
+        List<CategoryRow> categories, List<Hold> holds, List<AgencyNote> agency) {
+      this(id, ref, identity, name, local, enrolledElsewhere, categories, holds, agency, null);
+    }
 
     /** The agency's note that settles this insurance and year, if any. */
     public AgencyNote agencyNote(String insurance, int year) {
@@ -67,7 +73,7 @@ public record Household(long id, UUID ref, String regionCode, String township, S
           known.find(c.code()).ifPresent(cats::add);
         }
       }
-      return new Person(identity, cats, local, enrolledElsewhere, null);
+      return new Person(identity, cats, local, enrolledElsewhere, spouse);
     }
 
     public Hold hold(String insurance, int year) {

@@ -23,7 +23,8 @@ import java.util.UUID;
  * with the birth date, sex and masked number stored beside the encrypted one: reading a household decrypts nothing.
  */
 public final class HouseholdStore {
-  private static final String MEMBERS = "select p.id, p.ref, p.id_masked, p.birth_date, p.sex, p.name, p.local,"
+  private static final String MEMBERS = "select p.id, p.ref, p.id_masked, p.birth_date, p.sex, p.spouse_birth_date, p.spouse_sex,"
+      + " p.name, p.local,"
       + " p.enrolled_elsewhere, h.id as household_id, h.ref as household_ref, h.stamp, v.region_code, v.township,"
       + " v.name as village,"
       // each aggregate null when there is nothing to aggregate (most members): nothing for the gateway to parse
@@ -160,8 +161,10 @@ public final class HouseholdStore {
       }
       Identity identity = Identity.of(r.getLocalDate("birth_date"), "M".equals(r.getString("sex")) ? Sex.MALE : Sex.FEMALE,
           r.getString("id_masked"));
+      Identity spouse = r.getLocalDate("spouse_birth_date") == null ? null : Identity.of(r.getLocalDate("spouse_birth_date"),
+          "M".equals(r.getString("spouse_sex")) ? Sex.MALE : Sex.FEMALE, "");
       members.add(new Household.Member(r.getLong("id"), r.getUUID("ref"), identity, r.getString("name"), r.getBoolean("local"),
-          r.getBoolean("enrolled_elsewhere"), cats, holds, agency(r)));
+          r.getBoolean("enrolled_elsewhere"), cats, holds, agency(r), spouse));
     }
     if (first == null) {
       return Optional.empty();

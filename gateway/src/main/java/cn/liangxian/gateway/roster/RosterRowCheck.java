@@ -52,7 +52,18 @@ final class RosterRowCheck {
         return refused(r, "invalid guardian ID number: " + e.getMessage());
       }
     }
-    return accepted(r, id, local, elsewhere, guardian);
+    IdNumber spouse = null;
+    if (!r.get("spouse_id_number").isEmpty()) {
+      try {
+        spouse = IdNumber.parse(r.get("spouse_id_number"));
+      } catch (IllegalArgumentException e) {
+        return refused(r, "invalid spouse ID number: " + e.getMessage());
+      }
+      if (spouse.value().equals(id.value())) {
+        return refused(r, "spouse_id_number is the person's own");
+      }
+    }
+    return accepted(r, id, local, elsewhere, guardian, spouse);
   }
 
   /** What a row lacks before its ID number is read: a known region, the place, the household, the name. */
@@ -74,14 +85,16 @@ final class RosterRowCheck {
   }
 
   /** The row as the staging table's COPY line: ID numbers and phone only encrypted or as blind index. */
-  private Checked accepted(Row r, IdNumber id, Boolean local, Boolean elsewhere, IdNumber guardian) {
+  private Checked accepted(Row r, IdNumber id, Boolean local, Boolean elsewhere, IdNumber guardian, IdNumber spouse) {
     byte[] index = cipher.index(id.value());
     String line = BulkLoad.line(Integer.toString(r.line()), r.get("region_code"), r.get("township"), r.get("village"),
         r.get("household"), BulkLoad.bytea(index), BulkLoad.bytea(cipher.encrypt(id.value())), id.masked(), r.get("name"),
         id.birthDate().toString(), id.sex() == Sex.MALE ? "M" : "F", local.toString(), elsewhere.toString(),
         guardian == null ? null : BulkLoad.bytea(cipher.index(guardian.value())),
         guardian == null ? null : r.get("guardian_name"),
-        r.get("guardian_phone").isEmpty() ? null : BulkLoad.bytea(cipher.encrypt(r.get("guardian_phone"))));
+        r.get("guardian_phone").isEmpty() ? null : BulkLoad.bytea(cipher.encrypt(r.get("guardian_phone"))),
+        // of the spouse's number only what an assessment reads: the number itself is not kept
+        spouse == null ? null : spouse.birthDate().toString(), spouse == null ? null : spouse.sex() == Sex.MALE ? "M" : "F");
     return new Checked(r, null, index, line);
   }
 

@@ -143,7 +143,8 @@ final class VillageRosterImport {
     st.execute("set local work_mem = '256MB'");
     st.execute("create temp table stage_person (line int, region_code text, township text, village text, household text,"
         + " id_index bytea, id_enc bytea, id_masked text, name text, birth_date date, sex char(1), local boolean,"
-        + " enrolled_elsewhere boolean, guardian_index bytea, guardian_name text, guardian_phone_enc bytea) on commit drop");
+        + " enrolled_elsewhere boolean, guardian_index bytea, guardian_name text, guardian_phone_enc bytea,"
+        + " spouse_birth_date date, spouse_sex char(1)) on commit drop");
     BulkLoad.copyIn(c, "stage_person", copy);
     st.execute("analyze stage_person"); // temp tables are never auto-analysed; the joins below need the row count
   }
@@ -183,12 +184,17 @@ final class VillageRosterImport {
         + " order by s.region_code, s.household on conflict (region_code, roster_ref) do nothing");
     phases.done("villages and households inserted");
     int persons = st.executeUpdate("insert into person (household_id, id_index, id_enc, id_masked, name, birth_date, sex, local,"
-        + " enrolled_elsewhere, guardian_index, guardian_name, guardian_phone_enc)"
+        + " enrolled_elsewhere, guardian_index, guardian_name, guardian_phone_enc, spouse_birth_date, spouse_sex)"
         + " select h.id, s.id_index, s.id_enc, s.id_masked, s.name, s.birth_date, s.sex, s.local, s.enrolled_elsewhere,"
-        + " s.guardian_index, s.guardian_name, s.guardian_phone_enc from stage_person s"
+        + " s.guardian_index, s.guardian_name, s.guardian_phone_enc, s.spouse_birth_date, s.spouse_sex from stage_person s"
         + " join household h on (h.region_code, h.roster_ref) = (s.region_code, s.household)"
         + " on conflict (id_index) do nothing");
     phases.done("persons inserted");
+    // a person already there keeps everything, but a spouse the file names now (married since, or a roster that did not
+    // say before) is taken: it only adds what an assessment reads
+    st.executeUpdate("update person p set spouse_birth_date = s.spouse_birth_date, spouse_sex = s.spouse_sex from stage_person s"
+        + " where p.id_index = s.id_index and s.spouse_birth_date is not null"
+        + " and (p.spouse_birth_date, p.spouse_sex) is distinct from (s.spouse_birth_date, s.spouse_sex)");
     return persons;
   }
 }
