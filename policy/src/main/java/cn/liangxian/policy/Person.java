@@ -1,5 +1,7 @@
 package cn.liangxian.policy;
 
+import java.time.LocalDate;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -12,11 +14,19 @@ import java.util.Set;
  * @param local has household registration (户籍) in the book's region
  * @param enrolledElsewhere already insured this year elsewhere or under employee insurance
  * @param spouse the spouse's identity when known (002's family-planning subsidy looks at the wife's age)
+ * @param since when the resident was certified in each category, where known (a category absent: not known); a
+ *     treatment for those certified by a date reads it (000: "2019 年 12 月 31 日前获得认定的…")
  */
-public record Person(Identity id, Set<Category> categories, boolean local, boolean enrolledElsewhere, Identity spouse) {
+public record Person(Identity id, Set<Category> categories, boolean local, boolean enrolledElsewhere, Identity spouse,
+    Map<Category, LocalDate> since) {
   public Person {
     Objects.requireNonNull(id, "id");
     categories = categories == null || categories.isEmpty() ? Set.of() : Set.copyOf(categories);
+    since = since == null || since.isEmpty() ? Map.of() : Map.copyOf(since);
+  }
+
+  public Person(Identity id, Set<Category> categories, boolean local, boolean enrolledElsewhere, Identity spouse) {
+    this(id, categories, local, enrolledElsewhere, spouse, Map.of());
   }
 
   /** A local resident, not insured elsewhere, with no spouse on record. */
@@ -27,6 +37,20 @@ public record Person(Identity id, Set<Category> categories, boolean local, boole
   public boolean in(Category category) {
     for (Category c : categories) {
       if (c.isIn(category)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * In one of {@code any} by a category certified on or before {@code by}. A category whose start is not known counts:
+   * a department's list of standing members need not say since when.
+   */
+  public boolean inAnyBy(Set<Category> any, LocalDate by) {
+    for (Category c : categories) {
+      LocalDate from = since.get(c);
+      if ((from == null || !from.isAfter(by)) && any.stream().anyMatch(c::isIn)) {
         return true;
       }
     }

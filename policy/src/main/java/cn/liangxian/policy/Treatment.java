@@ -10,6 +10,7 @@ import java.util.Set;
  * @param windowOnly whether only payments within the collection window get it (泽州 2025: "集中征缴期内参加…的普通居民…进行财政补贴")
  * @param amountNotGiven why the notice gives no amount (a fixed amount, 定额资助), or null: the person it applies to
  *     cannot be assessed (DOMAIN decision 4)
+ * @param certifiedBy for those certified in its categories on or before this date only (null: whenever)
  */
 record Treatment(
     String id,
@@ -23,6 +24,7 @@ record Treatment(
     boolean stacks,
     boolean windowOnly,
     String amountNotGiven,
+    LocalDate certifiedBy,
     String source) {
 
   enum Kind {
@@ -48,7 +50,7 @@ record Treatment(
   }
 
   boolean appliesTo(Person person, LocalDate ageReference) {
-    if (!categories.isEmpty() && !person.inAny(categories)) {
+    if (!categories.isEmpty() && !(certifiedBy == null ? person.inAny(categories) : person.inAnyBy(categories, certifiedBy))) {
       return false;
     }
     if (person.inAny(unless)) {

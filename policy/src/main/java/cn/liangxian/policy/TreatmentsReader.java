@@ -49,8 +49,8 @@ final class TreatmentsReader {
 
   private Treatment treatment(YamlNode t, InsuranceTerms.Builder b, Set<String> ids) {
     t.allowOnly("id", "categories", "unless", "minAge", "maxAge", "ageOf", "exempt", "governmentPercent",
-        "governmentYuan", "extraSubsidyYuan", "laterSubsidyPercent", "personalYuan", "stacks", "windowOnly", "source",
-        "note");
+        "governmentYuan", "extraSubsidyYuan", "laterSubsidyPercent", "personalYuan", "stacks", "windowOnly", "certifiedBy",
+        "source", "note");
     String id = t.field("id").ruleId();
     if (!ids.add(id)) {
       throw t.field("id").error("rule id '" + id + "' is used twice");
@@ -74,8 +74,12 @@ final class TreatmentsReader {
     Measure m = measure(t, b);
     boolean stacks = stacks(t, m.kind());
     boolean windowOnly = t.has("windowOnly") && t.field("windowOnly").bool();
+    java.time.LocalDate certifiedBy = t.has("certifiedBy") ? t.field("certifiedBy").date() : null;
+    if (certifiedBy != null && cats.isEmpty()) {
+      throw t.field("certifiedBy").error("'certifiedBy' needs 'categories': it says by when they were certified");
+    }
     return new Treatment(id, cats, unless, min, max, ageOf, m.kind(), m.value(), stacks, windowOnly, m.notGiven(),
-        sources.of(t));
+        certifiedBy, sources.of(t));
   }
 
   private static Treatment.AgeOf ageOf(YamlNode t, boolean hasBand) {

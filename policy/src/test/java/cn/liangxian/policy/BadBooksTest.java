@@ -109,7 +109,10 @@ class BadBooksTest {
             20, "medical.treatments[0].governmentPercent", "between 1 and 100"),
         Arguments.of("a reduction marked as stacking", replace("      exempt: true\n      source: 000 三(二)2\n    - id: age-70-plus",
             "      exempt: true\n      stacks: true\n      source: 000 三(二)2\n    - id: age-70-plus"),
-            21, "medical.treatments[0].stacks", "reductions never do"));
+            21, "medical.treatments[0].stacks", "reductions never do"),
+        Arguments.of("a certification date for an age band", replace("      minAge: 70\n      exempt: true",
+            "      minAge: 70\n      certifiedBy: 2019-12-31\n      exempt: true"),
+            24, "medical.treatments[1].certifiedBy", "needs 'categories'"));
   }
 
   /** Problems in the pension section: tiers, their subsidies, the late rule and dates. */

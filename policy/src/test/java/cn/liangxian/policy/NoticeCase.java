@@ -49,6 +49,9 @@ final class NoticeCase {
   NoticeCase born(String d) { born = d; return this; }
   NoticeCase woman() { female = true; return this; }
   NoticeCase in(Category... c) { categories.addAll(List.of(c)); return this; }
+  java.util.Map<Category, java.time.LocalDate> since = new java.util.HashMap<>();
+  /** In {@code c}, certified on {@code date}. */
+  NoticeCase certified(Category c, String date) { categories.add(c); since.put(c, java.time.LocalDate.parse(date)); return this; }
   NoticeCase nonLocal() { local = false; return this; }
   NoticeCase elsewhere() { elsewhere = true; return this; }
   NoticeCase wifeBorn(String d) { spouseBorn = d; return this; }

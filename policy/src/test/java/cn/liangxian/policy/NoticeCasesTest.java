@@ -38,6 +38,10 @@ class NoticeCasesTest {
             .owes(250, 0, 0, 0, "2020-01-01"),
         medical("000 三(二)2", "POVERTY paid by the district", HD).in(Category.POVERTY).owes(0, 250, 0, 0, "2020-01-01"),
         medical("000 三(二)2", "WUBAO paid by the district", HD).in(Category.WUBAO).owes(0, 250, 0, 0, "2020-01-01"),
+        medical("000 三(二)2", "DIBAO certified on 2019-12-31: paid by the district", HD).certified(Category.DIBAO, "2019-12-31")
+            .owes(0, 250, 0, 0, "2020-01-01").rule("special-groups-paid-by-district"),
+        medical("000 三(二)2", "DIBAO certified 2020-01-10, after 2019-12-31: pays as anyone else", HD)
+            .certified(Category.DIBAO, "2020-01-10").paid("2020-02-20").owes(250, 0, 0, 0, "2020-03-21"),
         medical("000 三(二)2", "DIBAO paid by the district", HD).in(Category.DIBAO).owes(0, 250, 0, 0, "2020-01-01")
             .rule("special-groups-paid-by-district"),
         medical("000 三(二)2", "PRIORITY_CARE paid by the district", HD).in(Category.PRIORITY_CARE).owes(0, 250, 0, 0, "2020-01-01"),
@@ -240,7 +244,7 @@ class NoticeCasesTest {
     Person person = new Person(
         IdNumber.parse(c.female ? Ids.woman(c.region, c.born) : Ids.man(c.region, c.born)),
         c.categories, c.local, c.elsewhere,
-        c.spouseBorn == null ? null : IdNumber.parse(Ids.woman(c.region, c.spouseBorn)));
+        c.spouseBorn == null ? null : IdNumber.parse(Ids.woman(c.region, c.spouseBorn)), c.since);
     PolicyBook book = Books.get(c.book);
     LocalDate payDate = c.payDate != null ? LocalDate.parse(c.payDate) : book.terms(c.insurance).orElseThrow().windowStart();
 

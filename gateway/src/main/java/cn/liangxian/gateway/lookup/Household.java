@@ -68,12 +68,23 @@ public record Household(long id, UUID ref, String regionCode, String township, S
      */
     public Person person(LocalDate on, Categories known) {
       Set<Category> cats = new HashSet<>();
+      // since when each is held, by the earliest row valid that day; a row that does not say makes it not known
+      java.util.Map<Category, LocalDate> since = new java.util.HashMap<>();
+      Set<Category> sinceUnknown = new HashSet<>();
       for (CategoryRow c : categories) {
         if (c.validOn(on)) {
-          known.find(c.code()).ifPresent(cats::add);
+          known.find(c.code()).ifPresent(cat -> {
+            cats.add(cat);
+            if (c.validFrom() == null) {
+              sinceUnknown.add(cat);
+            } else {
+              since.merge(cat, c.validFrom(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+          });
         }
       }
-      return new Person(identity, cats, local, enrolledElsewhere, spouse);
+      since.keySet().removeAll(sinceUnknown);
+      return new Person(identity, cats, local, enrolledElsewhere, spouse, since);
     }
 
     public Hold hold(String insurance, int year) {

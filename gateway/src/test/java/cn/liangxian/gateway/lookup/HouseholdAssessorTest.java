@@ -32,6 +32,25 @@ class HouseholdAssessorTest {
     return new Household(1, UUID.randomUUID(), "371312", "街道", "村", 0L, List.of(m));
   }
 
+  /**
+   * 河东 (000 三(二)2) pays the medical contribution of those certified by 2019-12-31: the department list's valid_from
+   * is when, and one certified later pays as anyone else; a list row that does not say counts.
+   */
+  @Test
+  void theDistrictPaysForThoseCertifiedByItsDateOnly() {
+    Regions.Entry hedong = new Regions.Entry("371312", "临沂市河东区", book("hedong-2020.yaml"), null);
+    LocalDate late = LocalDate.of(2020, 2, 20);
+    OffsetDateTime at = OffsetDateTime.parse("2020-02-20T10:00:00+08:00");
+    for (Object[] c : new Object[][] {{LocalDate.of(2019, 6, 1), 0L}, {LocalDate.of(2020, 1, 10), 25000L}, {null, 0L}}) {
+      IdNumber id = IdNumber.parse(TestGateway.id("371312", "1980-06-15", 123));
+      Household.Member m = new Household.Member(1, UUID.randomUUID(), id, "张三", true, false,
+          List.of(new Household.CategoryRow("DIBAO", (LocalDate) c[0], null)), List.of(), List.of());
+      HouseholdAssessor.Item medical = HouseholdAssessor.assess(new Household(1, UUID.randomUUID(), "371312", "街道", "村", 0L,
+          List.of(m)), hedong, late, at).stream().filter(i -> i.insurance() == Insurance.MEDICAL).findFirst().orElseThrow();
+      assertThat(medical.assessment().personalFen()).as("certified " + c[0]).isEqualTo(c[1]);
+    }
+  }
+
   @Test
   void aTierWhoseSubsidyIsNotGivenIsLeftOutWhileTheOthersAreOffered() {
     Regions.Entry region = new Regions.Entry("371312", "示例县", book("example-pension-tiers-2024.yaml"), null);
