@@ -21,9 +21,15 @@ import java.util.stream.StreamSupport;
  * conditional {@code UPDATE ... WHERE state = expected}, so that two callers never both win.
  */
 public final class OrderStore {
-  static final String IDEMPOTENCY = "select request_hash, order_id from idempotency_key where client_id = $1 and key = $2";
+  /** The order a key names for a create: none once it was freed (its order given up). */
+  static final String IDEMPOTENCY = "select request_hash, order_id from idempotency_key where client_id = $1 and key = $2"
+      + " and freed_at is null";
+  /** The order a key last named, freed or not: what became of a request whose answer was lost. */
+  static final String BY_KEY = "select order_id from idempotency_key where client_id = $1 and key = $2";
+  /** A key claimed for a new order: a fresh one, or one freed (taken over by one create only); else none is returned. */
   static final String CLAIM_KEY = "insert into idempotency_key (client_id, key, request_hash, order_id) values ($1, $2, $3, $4)"
-      + " on conflict do nothing returning order_id";
+      + " on conflict (client_id, key) do update set request_hash = excluded.request_hash, order_id = excluded.order_id,"
+      + " created_at = now(), freed_at = null where idempotency_key.freed_at is not null returning order_id";
   static final String INSERT_ORDER = "insert into orders (id, household_id, region_code, channel, mode, state, total_fen, client_id,"
       + " created_at, expires_at, merchant) values ($1, $2, $3, $4, $5, 'PAYING', $6, $7, $8, $9, $10)";
   /**
@@ -41,7 +47,7 @@ public final class OrderStore {
   static final String RECORD_PREPAY = "update orders set payment = $2 where id = $1 and state = 'PAYING'";
   static final String FAIL = "update orders set state = 'FAILED', state_reason = 'channel unavailable' where id = $1 and state = 'PAYING'";
   static final String RELEASE = "delete from reservation where order_id = $1 and not paid";
-  static final String FORGET_KEY = "delete from idempotency_key where order_id = $1";
+  static final String FORGET_KEY = "update idempotency_key set freed_at = now() where order_id = $1 and freed_at is null";
   /**
    * An order whose call to its channel never came back here (the instance making it stopped, or the call outlived
    * any answer): failed like {@link #FAIL}, but only while it still has nothing to pay with and was made before $2.
@@ -91,7 +97,7 @@ public final class OrderStore {
   static final String STATE_OF = "select state, client_id from orders where id = $1";
 
   /** Every statement above, prepared on each connection when it opens. */
-  public static final List<String> STATEMENTS = List.of(IDEMPOTENCY, CLAIM_KEY, INSERT_ORDER, INSERT_ITEMS, RESERVE, RECORD_PREPAY,
+  public static final List<String> STATEMENTS = List.of(IDEMPOTENCY, BY_KEY, CLAIM_KEY, INSERT_ORDER, INSERT_ITEMS, RESERVE, RECORD_PREPAY,
       FAIL, FAIL_STRANDED, STRANDED, RELEASE, FORGET_KEY, CANCEL, DUE, EXPIRY_FAILED, EXPIRE, CLAIM_STUCK, CHANNEL_OF, LOCK, MARK_PAID, HOLD_PAID, MARK_REFUNDED, NOTE,
       PAID_ITEM, RELEASE_ITEM, NOTIFY, FAIL_PAID_WRONG, STATE_OF, OrderView.SQL);
 
@@ -132,9 +138,9 @@ public final class OrderStore {
     });
   }
 
-  /** The order the caller's call with this key made, whatever its body was (null if none). */
+  /** The order the caller's call with this key made last, given up since or not, whatever its body was (null if none). */
   public Future<UUID> byKey(String clientId, String key) {
-    return pool.preparedQuery(IDEMPOTENCY).execute(Tuple.of(clientId, key))
+    return pool.preparedQuery(BY_KEY).execute(Tuple.of(clientId, key))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("order_id"));
   }
 

@@ -101,7 +101,8 @@ class RepeatWhilePrepayingTest {
       JsonObject body = TestGateway.unpaidMedicalOrder(g.lookup(Fixture.ZHANG, "张三"), "wechat", "qr");
       HeldCall prepay = g.gateway.demo().sandbox().holdNext("POST /v3/pay/transactions/native");
       try {
-        order(g, body, UUID.randomUUID().toString(), g.bearer("kiosk-that-stops"));
+        String key = UUID.randomUUID().toString();
+        order(g, body, key, g.bearer("kiosk-that-stops"));
         prepay.arrived().get(30, TimeUnit.SECONDS);
         String stranded = onlyOrder(g);
         String phone = g.bearer("phone");
@@ -117,6 +118,12 @@ class RepeatWhilePrepayingTest {
             "Authorization", phone);
         assertThat(taken.statusCode()).as(taken.bodyAsString()).isEqualTo(201);
         assertThat(taken.bodyAsJsonObject().getJsonObject("payment").getString("codeUrl")).isNotBlank();
+        // the kiosk, restarted, asks what became of its request: the order given up, not "none" (which would have it
+        // send the request again, for a new order only to cancel it)
+        HttpResponse<Buffer> asked = g.get("/api/v1/orders?idempotencyKey=" + key, "Authorization", g.bearer("kiosk-that-stops"));
+        assertThat(asked.statusCode()).as(asked.bodyAsString()).isEqualTo(200);
+        assertThat(asked.bodyAsJsonObject().getString("id")).isEqualTo(stranded);
+        assertThat(asked.bodyAsJsonObject().getString("state")).isEqualTo("FAILED");
       } finally {
         prepay.release();
       }
@@ -145,11 +152,11 @@ class RepeatWhilePrepayingTest {
         try (Connection sweep = g.db.connect(); Statement st = sweep.createStatement()) {
           sweep.setAutoCommit(false);
           st.execute("lock table orders in access exclusive mode");
-          // what the sweep's give-up does (OrderStore.failStranded), not committed yet: the key is still there to read
+          // what the sweep's give-up does (OrderStore.failStranded), not committed yet: the key is still the order's to read
           assertThat(st.executeUpdate("update orders set state = 'FAILED', state_reason = 'channel call not finished'"
               + " where id = '" + stranded + "' and state = 'PAYING' and payment is null")).isEqualTo(1);
           st.executeUpdate("delete from reservation where order_id = '" + stranded + "' and not paid");
-          st.executeUpdate("delete from idempotency_key where order_id = '" + stranded + "'");
+          st.executeUpdate(OrderStore.FORGET_KEY.replace("$1", "'" + stranded + "'"));
           repeat = order(g, body, key, bearer);
           Eventually.until("the repeat to have read its key and wait to read the order", () -> waitingOnOrders(g) > 0);
           sweep.commit();
