@@ -3,4 +3,6 @@
 -- restarted mid-request that looked its order up by key was told there was none, and sent the request again, making a
 -- new order (a new trade at the channel) only to cancel it. The key now stays, marked freed: a create takes it over,
 -- and a lookup by key still finds the order given up.
+-- every order writes this table: the instant column add waits for it a moment at most (see V29)
+set local lock_timeout = '3s';
 alter table idempotency_key add column freed_at timestamptz;

@@ -27,17 +27,20 @@ import java.util.Set;
  * closes it (refunded, or settled with the agency). Each resolution is audited with its before and after.
  */
 public final class RefusedRecords {
-  /** What the refunds of a record's item gave back of its personal amount (a contribution's reversals). */
-  static final String REVERSED = "(select coalesce(sum(x.personal_fen), 0) from handoff_record x where x.kind = 'REVERSAL'"
-      + " and x.order_id = r.order_id and x.person_id = r.person_id and x.insurance = r.insurance)";
+  /**
+   * Whether a contribution's item was given back whole since: its order no longer holds it paid (a whole refund
+   * releases the item; a part given back does not). By the reservation's primary key: a row or none.
+   */
+  static final String REFUNDED = "(r.kind = 'CONTRIBUTION' and not exists (select 1 from reservation x where x.person_id = r.person_id"
+      + " and x.insurance = r.insurance and x.year = r.year and x.order_id = r.order_id and x.paid))";
   static final String LIST = "select r.id, r.kind, r.region_code, r.township, r.village, r.insurance, r.year, r.personal_fen,"
-      + " r.order_id, r.answer_reason, r.answered_at, r.attempts, p.id_masked, p.name, " + REVERSED + " as reversed_fen"
+      + " r.order_id, r.answer_reason, r.answered_at, r.attempts, p.id_masked, p.name, " + REFUNDED + " as refunded"
       + " from handoff_record r"
       + " join person p on p.id = r.person_id where r.state = 'REFUSED' and r.resolved_at is null"
       + " and ($1::text is null or r.region_code = $1) and ($2::text is null or r.township = $2)"
       + " and ($3::text is null or r.village = $3) order by r.id limit 500";
   static final String ONE = "select r.region_code, r.township, r.village, r.state, r.answer_reason, r.resolved_at, r.kind,"
-      + " r.personal_fen, " + REVERSED + " as reversed_fen from handoff_record r where r.id = $1 for update of r";
+      + " " + REFUNDED + " as refunded from handoff_record r where r.id = $1 for update of r";
   static final String RESEND = "update handoff_record set state = 'PENDING', next_attempt_at = $2, answer = null,"
       + " answer_reason = null, answered_at = null where id = $1 and state = 'REFUSED' and resolved_at is null";
   static final String CLOSE = "update handoff_record set resolved_at = $2, resolved_by = $3, resolution = $4"
@@ -64,7 +67,7 @@ public final class RefusedRecords {
             .put("insurance", r.getString("insurance")).put("year", r.getInteger("year")).put("personalFen", r.getLong("personal_fen"))
             .put("orderId", r.getUUID("order_id").toString()).put("reason", r.getString("answer_reason"))
             .put("refusedAt", r.getOffsetDateTime("answered_at").toString()).put("attempts", r.getInteger("attempts"))
-            .put("refunded", r.getString("kind").equals("CONTRIBUTION") && r.getLong("reversed_fen") >= r.getLong("personal_fen")));
+            .put("refunded", r.getBoolean("refunded")));
       }
       return new JsonObject().put("refused", out);
     }));
@@ -93,7 +96,7 @@ public final class RefusedRecords {
             "no unresolved refused record " + id));
       }
       op.requireScope(r.getString("region_code"), r.getString("township"), r.getString("village"));
-      if (action.equals("resend") && r.getString("kind").equals("CONTRIBUTION") && r.getLong("reversed_fen") >= r.getLong("personal_fen")) {
+      if (action.equals("resend") && r.getBoolean("refunded")) {
         // sent again, it would cover a person whose money went back: the agency would have the contribution after its reversal
         return Future.failedFuture(Problem.conflict("refunded-since", "Refunded since",
             "this contribution's item was refunded after the agency refused it: close the record instead of sending it again",
