@@ -45,6 +45,7 @@ public final class ResidentTexts {
       Map.entry("unsupported-media-type", t("提交的内容有误", "提交的内容格式不对，请返回重新操作")),
       Map.entry("uri-too-long", t("请求有误", "地址太长，请返回首页")),
       Map.entry("headers-too-large", t("请求有误", "请求太大，请返回首页")),
+      Map.entry("payment-processing", t("付款正在处理中", "这笔订单的付款正在处理中，不能取消；请稍后查看结果。如付款没有成功，不会扣款。")),
       Map.entry("login-required", t("请先登录", "请在微信或支付宝小程序里登录后再试")),
       Map.entry("kiosk-unauthorized", t("本机暂不能办理", "本机未通过验证，暂不能办理，请联系工作人员")),
       Map.entry("unavailable", t("系统繁忙", "系统暂时繁忙，请稍等几秒再试")),

@@ -35,8 +35,14 @@ public final class Cancellation {
         return refused(o);
       }
       return orders.channelOf(id).compose(at -> recovery.closeAtChannel(id, at.channel(), at.merchant()))
-          .recover(e -> Future.failedFuture(new Problem(503, "channel-unavailable", "暂时无法取消，请稍后再试",
-              "支付渠道暂时没有答复，订单没有取消，也没有扣款变化；请稍后再试。", new JsonObject().put("retryAfterSeconds", 5))))
+          .recover(e -> Future.failedFuture(e instanceof cn.liangxian.gateway.channel.ChannelException c
+              && (c.code().equals("TRADE_PROCESSING") || c.code().equals("NOT_CLOSED"))
+              // the channel would not close it and says it is not paid yet: paid, the bank not having answered (UnionPay's
+              // 03/04/05), or being paid (a password being typed): whether money is taken is not known, so nothing is promised
+              ? Problem.conflict("payment-processing", "付款正在处理中", "这笔订单的付款正在处理中，不能取消；请稍后查看结果。"
+                  + "如付款没有成功，不会扣款。", new JsonObject().put("state", "PAYING"))
+              : new Problem(503, "channel-unavailable", "暂时无法取消，请稍后再试",
+                  "支付渠道暂时没有答复，订单没有取消，也没有扣款变化；请稍后再试。", new JsonObject().put("retryAfterSeconds", 5))))
           .compose(closed -> closed ? orders.cancel(id) : Future.succeededFuture((String) null))
           .compose(x -> orders.get(id))
           .compose(after -> "CANCELLED".equals(after.getString("state")) ? Future.succeededFuture(after) : refused(after));

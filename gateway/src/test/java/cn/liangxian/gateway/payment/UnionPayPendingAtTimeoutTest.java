@@ -34,6 +34,11 @@ class UnionPayPendingAtTimeoutTest {
           + id + "'") > 0);
       assertThat(g.get("/api/v1/orders/" + id).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
       assertThat(g.count("select count(*) from reservation where order_id = '" + id + "'")).isPositive();
+      // nor can the resident cancel it meanwhile: whether the money is taken is not known yet, and no one says it is not
+      var cancel = g.post("/api/v1/orders/" + id + "/cancel", new JsonObject());
+      assertThat(cancel.statusCode()).as(cancel.bodyAsString()).isEqualTo(409);
+      assertThat(cancel.bodyAsJsonObject().getString("type")).endsWith("/payment-processing");
+      assertThat(cancel.bodyAsJsonObject().getString("title")).isEqualTo("付款正在处理中");
 
       // the issuer answers: UnionPay completes the payment and notifies it
       sandbox.payAfterClose(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
