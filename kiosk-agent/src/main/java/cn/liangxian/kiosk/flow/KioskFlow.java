@@ -105,11 +105,17 @@ public final class KioskFlow {
     show(Screen.LOOKING_UP);
     long s = session;
     gateway.lookup(idNumber, name).onComplete(ar -> answer(s, () -> {
-      if (ar.failed() && typed && ar.cause() instanceof GatewayException g
-          && (g.status() >= 400 && g.status() < 500 && g.status() != 429 || g.status() == 503)) {
-        // typed: back to the keypad with what was typed still there, and what to correct
+      if (ar.failed() && typed) {
+        // typed: back to the keypad with what was typed still there, and what to correct or when to try again (a
+        // gateway that cannot be reached, or is busy, does not cost the resident the 18 digits and the name)
         show(Screen.KEYPAD);
-        message = g.residentMessage();
+        if (ar.cause() instanceof GatewayException g) {
+          message = g.residentMessage();
+        } else {
+          // the class only: a body that failed to decode may hold the household
+          LOG.warn("lookup failed: {}", ar.cause().getClass().getName());
+          message = "系统繁忙，请稍后再试";
+        }
         return;
       }
       if (ar.failed()) {

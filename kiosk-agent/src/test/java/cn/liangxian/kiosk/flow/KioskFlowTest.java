@@ -233,6 +233,27 @@ class KioskFlowTest {
   }
 
   @Test
+  void aGatewayThatCannotBeReachedOrIsBusyKeepsWhatWasTypedOnTheKeypad() throws Exception {
+    flow.startKeypad();
+    java.util.Map<String, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder> answers = new java.util.LinkedHashMap<>();
+    answers.put("网络暂时不通，请稍后再试", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+    answers.put("系统繁忙，请稍后再试", aResponse().withStatus(500));
+    answers.put("现在缴费人数较多，请5秒后再试", aResponse().withStatus(503).withHeader("Retry-After", "5"));
+    answers.put("操作过于频繁，请稍后再试", aResponse().withStatus(429));
+    for (var a : answers.entrySet()) {
+      wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(a.getValue()));
+      flow.typed("371312196205108490", "潘梅");
+      // back on the keypad (the digits and the name stay on the page), never the error screen that clears them
+      until(() -> flow.screen() != Screen.LOOKING_UP);
+      assertThat(flow.screen()).as(a.getKey()).isEqualTo(Screen.KEYPAD);
+      assertThat(flow.view().getString("message")).isEqualTo(a.getKey());
+    }
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(resource("household.json"))));
+    flow.typed("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+  }
+
+  @Test
   void aFailedPrintIsReportedAndTheReceiptReprinted() throws Exception {
     toPaying();
     printer.status(new PrinterStatus(false, false, true, false));
