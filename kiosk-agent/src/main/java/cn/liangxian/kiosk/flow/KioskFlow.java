@@ -268,7 +268,11 @@ public final class KioskFlow {
           paid();
         } else if (Recovery.dead(state)) {
           closeQuietly(orderKey, state);
-          error("订单已失效，未扣款，请重新办理");
+          error(switch (state) {
+            case "REFUNDED" -> REFUNDED;
+            case "EXPIRED" -> TIMED_OUT;
+            default -> "订单已失效，未扣款，请重新办理";
+          });
         } else if (!"PAYING".equals(state)) {
           // an answer that names no state this kiosk knows says nothing of the payment: asked again on the next tick
           message = "网络不稳定，正在确认支付结果。如已付款，请稍候，不要重复付款";
@@ -313,6 +317,10 @@ public final class KioskFlow {
       touch();
     }));
   }
+
+  private static final String TIMED_OUT = "付款已超时，订单已取消，没有扣款。如需缴费，请重新办理";
+  /** Taken and given back (a refund): not "nothing was taken", which the resident's bill would contradict. */
+  private static final String REFUNDED = "这笔缴费没有办成，款项已原路退回。如需缴费，请重新办理";
 
   private boolean printFailed;
   private static final int PRINT_FAILED_SECONDS = 120;
@@ -383,7 +391,8 @@ public final class KioskFlow {
   /**
    * The QR code's time is up: the order is cancelled at the gateway before the resident is told anything. Cancelled:
    * nothing was taken. Refused because it was paid a moment ago: its receipt is printed now, while the resident is
-   * still here. No answer: the order is watched in the background, and the resident told what will happen.
+   * still here. Refused because the gateway had already expired it: nothing was taken either (or, refunded, it was
+   * given back). No answer: the order is watched in the background, and the resident told what will happen.
    */
   private void expire() {
     String key = orderKey;
@@ -397,12 +406,20 @@ public final class KioskFlow {
       if (ar.succeeded()) {
         closeQuietly(key, "timed out");
         newSession();
-        error("付款已超时，订单已取消，没有扣款。如需缴费，请重新办理");
+        error(TIMED_OUT);
         return;
       }
       gateway.order(id).onComplete(o -> answer(s, () -> {
-        if (o.succeeded() && "PAID".equals(Recovery.state(o.result()))) {
+        String state = o.succeeded() ? Recovery.state(o.result()) : null;
+        if ("PAID".equals(state)) {
           paid();
+          return;
+        }
+        if (Recovery.dead(state)) {
+          // refused because the gateway had already expired (or cancelled) it: nothing was taken, and that is known
+          closeQuietly(key, state);
+          newSession();
+          error("REFUNDED".equals(state) ? REFUNDED : TIMED_OUT);
           return;
         }
         cancelled(key, id, false, null);

@@ -192,6 +192,65 @@ class KioskFlowTest {
   }
 
   @Test
+  void aQrCodeTheGatewayHadAlreadyExpiredIsSaidToHaveTakenNothing() throws Exception {
+    toPaying();
+    // the gateway expired the order on its own clock a moment before the kiosk's cancel arrived
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/not-cancellable\",\"status\":409}")));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(
+        new JsonObject(resource("order-paying.json")).put("state", "EXPIRED").encode())));
+    // the held status request the timer sends with the cancel has not seen it change yet
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", equalTo("20"))
+        .willReturn(okJson(resource("order-paying.json"))));
+    clock.advance(Duration.ofMinutes(15));
+    flow.tick();
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("message")).startsWith("付款已超时，订单已取消，没有扣款").doesNotContain("如已付款");
+    until(() -> journal.open().isEmpty());
+    assertThat(printer.printed()).isEmpty();
+  }
+
+  @Test
+  void aQrCodeSeenExpiredByTheStatusRequestIsSaidToHaveTimedOut() throws Exception {
+    toPaying();
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(
+        new JsonObject(resource("order-paying.json")).put("state", "EXPIRED").encode())));
+    clock.advance(Duration.ofSeconds(3));
+    flow.tick();
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("message")).startsWith("付款已超时，订单已取消，没有扣款");
+    until(() -> journal.open().isEmpty());
+  }
+
+  @Test
+  void aPaymentGivenBackIsSaidToBeGivenBackNotNeverTaken() throws Exception {
+    toPaying();
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(
+        new JsonObject(resource("order-paid.json")).put("state", "REFUNDED").encode())));
+    clock.advance(Duration.ofSeconds(3));
+    flow.tick();
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("message")).contains("款项已原路退回").doesNotContain("未扣款").doesNotContain("没有扣款");
+    until(() -> journal.open().isEmpty());
+
+    // refused at the QR code's expiry because it was paid and given back meanwhile: the same words
+    flow.cancel();
+    toPaying();
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", equalTo("20"))
+        .willReturn(okJson(resource("order-paying.json"))));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/not-cancellable\",\"status\":409}")));
+    clock.advance(Duration.ofMinutes(15));
+    flow.tick();
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("message")).contains("款项已原路退回").doesNotContain("没有扣款");
+    until(() -> journal.open().isEmpty());
+    assertThat(printer.printed()).isEmpty();
+  }
+
+  @Test
   void touchesGiveMoreTimeAndTheChannelScreenGoesBack() throws Exception {
     toChannel();
     clock.advance(Duration.ofSeconds(50));
