@@ -22,6 +22,7 @@ import cn.liangxian.kiosk.device.sscard.SocialSecurityCardWatcher;
 import cn.liangxian.kiosk.flow.KioskFlow;
 import cn.liangxian.kiosk.flow.Recovery;
 import cn.liangxian.kiosk.flow.ReceiptService;
+import cn.liangxian.kiosk.flow.Ticker;
 import cn.liangxian.kiosk.gateway.GatewayClient;
 import cn.liangxian.kiosk.gateway.KioskIdentity;
 import cn.liangxian.kiosk.gateway.RequestSigner;
@@ -94,7 +95,8 @@ public final class KioskAgent implements AutoCloseable {
 
     ReceiptPrinter printer = new EscPosReceiptPrinter(printerLine(o.devices().printer()));
     ReceiptService receipts = new ReceiptService(vertx, gateway, printer, journal, o.gateway().verifyUrl(), o.kioskId());
-    flow = new KioskFlow(vertx, gateway, journal, receipts, clock, Duration.ofMillis(o.payPollMillis()));
+    // screens time out by a clock that only goes forward: an NTP step mid-session moves no screen's time
+    flow = new KioskFlow(vertx, gateway, journal, receipts, clock, Ticker.SYSTEM, Duration.ofMillis(o.payPollMillis()));
     Recovery recovery = new Recovery(vertx, gateway, journal, receipts, o.payPollMillis());
     flow.recovery(recovery);
     recovery.resumeAll().onComplete(ar -> LOG.info("journal settled: {}", ar.succeeded() ? "all orders" : ar.cause().toString()));

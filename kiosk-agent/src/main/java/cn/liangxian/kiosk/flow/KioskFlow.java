@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -17,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * idle → identify → household → select → channel → QR code → paid → receipt → idle. One resident at a time;
- * every screen times out to idle ({@link #tick()}, driven by a timer, against an injected clock) and can be
- * cancelled. Clear personal data (the ID number and name read or typed) lives only until the lookup is sent;
+ * every screen times out to idle ({@link #tick()}, driven by a timer, against an injected {@link Ticker}: never the
+ * wall clock, which an NTP step may move mid-session) and can be cancelled. Clear personal data (the ID number and name read or typed) lives only until the lookup is sent;
  * everything else the screen shows comes masked from the gateway, and all of it is dropped on return to idle.
  * Answers from the gateway for a session that has since ended are ignored.
  */
@@ -32,33 +31,38 @@ public final class KioskFlow {
   private final JournalWrites writes;
   private final OrderPlacement placement;
   private final ReceiptService receipts;
+  /** The wall clock: for what is recorded (the last transaction), never for how long a screen has left. */
   private final Clock clock;
+  private final Ticker ticker;
   /** How long one status request may be held by the gateway (it allows up to 25 s). */
   static final int WAIT_SECONDS = 20;
   private final Duration pollInterval;
 
   private Screen screen = Screen.IDLE;
   private long session;
-  private Instant deadline;
+  /** When the screen's time is up, in {@link Ticker} nanoseconds; null: no time limit (idle). */
+  private Long deadline;
   private boolean elder;
   private String message;
   private Selection selection;
   private String channel;
   private String orderKey;
   private JsonObject order;
-  private Instant lastPoll = Instant.EPOCH;
+  private long lastPoll;
   private boolean polling;
   private String lastTransaction;
 
   public KioskFlow(Vertx vertx, GatewayClient gateway, OrderJournal journal, ReceiptService receipts, Clock clock,
-                   Duration pollInterval) {
+                   Ticker ticker, Duration pollInterval) {
     this.gateway = gateway;
     this.journal = journal;
     this.writes = new JournalWrites(vertx, journal);
     this.placement = new OrderPlacement(gateway, journal, writes);
     this.receipts = receipts;
     this.clock = clock;
+    this.ticker = ticker;
     this.pollInterval = pollInterval;
+    this.lastPoll = ticker.nanos();
   }
 
   // ---- identify
@@ -233,8 +237,8 @@ public final class KioskFlow {
       paidFen = selection.fen();
       paidItems = selection.items().size();
       show(Screen.PAYING);
-      deadline = clock.instant().plus(OrderPlacement.payWindow(o));
-      lastPoll = clock.instant();
+      deadline = ticker.nanos() + OrderPlacement.payWindow(o).toNanos();
+      lastPoll = ticker.nanos();
     }, () -> {
       if (ar.succeeded()) {
         // the resident left (返回首页, or the screen's time ran out) while the order was made: its QR code was never
@@ -249,7 +253,7 @@ public final class KioskFlow {
       return;
     }
     polling = true;
-    lastPoll = clock.instant();
+    lastPoll = ticker.nanos();
     long s = session;
     // held by the gateway until the order changes: the screen moves on as soon as the resident has paid
     gateway.awaitOrder(order.getString("id"), "PAYING", WAIT_SECONDS).onComplete(ar -> {
@@ -365,7 +369,7 @@ public final class KioskFlow {
     if (screen == Screen.IDLE) {
       // switched on at the first screen by someone who then left: off again for the next resident, after as long as
       // the household screen waits in 长辈模式
-      deadline = on ? clock.instant().plusSeconds(Screen.HOUSEHOLD.timeoutSeconds() * 2L) : null;
+      deadline = on ? after(Screen.HOUSEHOLD.timeoutSeconds() * 2L) : null;
     } else if (screen != Screen.PAYING) {
       touch();
     }
@@ -373,11 +377,11 @@ public final class KioskFlow {
 
   /** Called by a timer: polls the order being paid, and sends a screen whose time is up back to idle. */
   public synchronized void tick() {
-    Instant now = clock.instant();
-    if (screen == Screen.PAYING && !now.isBefore(lastPoll.plus(pollInterval))) {
+    long now = ticker.nanos();
+    if (screen == Screen.PAYING && now - lastPoll - pollInterval.toNanos() >= 0) {
       pollOrder();
     }
-    if (deadline != null && !now.isBefore(deadline)) {
+    if (deadline != null && now - deadline >= 0) {
       if (screen == Screen.PAYING) {
         expire();
         return;
@@ -486,7 +490,12 @@ public final class KioskFlow {
   private void touch() {
     // after a failed print: time to fetch staff or fix the paper, and press 重新打印
     int t = screen == Screen.DONE && printFailed ? PRINT_FAILED_SECONDS : screen.timeoutSeconds();
-    deadline = t == 0 ? deadline : clock.instant().plusSeconds(elder ? t * 2L : t);
+    deadline = t == 0 ? deadline : after(elder ? t * 2L : t);
+  }
+
+  /** The {@link Ticker} time {@code seconds} from now. */
+  private long after(long seconds) {
+    return ticker.nanos() + Duration.ofSeconds(seconds).toNanos();
   }
 
   private void error(String text) {
@@ -536,9 +545,8 @@ public final class KioskFlow {
   /** What the screen shows: masked data only. */
   public synchronized JsonObject view() {
     JsonObject v = new JsonObject().put("screen", screen.name()).put("elder", elder).put("message", message);
-    Instant now = clock.instant();
     if (deadline != null) {
-      v.put("secondsLeft", Math.max(0, Duration.between(now, deadline).toSeconds()));
+      v.put("secondsLeft", Math.max(0, Duration.ofNanos(deadline - ticker.nanos()).toSeconds()));
     }
     if (selection != null && (screen == Screen.HOUSEHOLD || screen == Screen.CHANNEL)) {
       v.put("household", selection.household()).put("selection", selection.items()).put("selectedFen", selection.fen());

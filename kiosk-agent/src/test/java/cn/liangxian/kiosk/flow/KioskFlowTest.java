@@ -74,7 +74,7 @@ class KioskFlowTest {
     journal = new OrderJournal(file, clock);
     receipts = new ReceiptService(vertx, gw,
         new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), Await.ANSWER_TIMEOUT_MILLIS)), journal, "https://verify.example/r", "K-TEST-1");
-    flow = new KioskFlow(vertx, gw, journal, receipts, clock, Duration.ofSeconds(2));
+    flow = new KioskFlow(vertx, gw, journal, receipts, clock, clock.ticker(), Duration.ofSeconds(2));
   }
 
   @AfterEach
@@ -159,6 +159,34 @@ class KioskFlowTest {
     flow.tick();
     assertThat(flow.screen()).isEqualTo(Screen.IDLE);
     assertThat(flow.view().containsKey("household")).isFalse();
+  }
+
+  @Test
+  void aClockSetMidSessionMovesNoScreensTime() throws Exception {
+    flow.idCardRead("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    // NTP steps the clock an hour forward, then back again: the resident still has the household screen's time
+    clock.set(clock.instant().plus(Duration.ofHours(1)));
+    flow.tick();
+    assertThat(flow.screen()).isEqualTo(Screen.HOUSEHOLD);
+    assertThat(flow.view().getLong("secondsLeft")).isEqualTo(Screen.HOUSEHOLD.timeoutSeconds());
+    clock.set(clock.instant().minus(Duration.ofHours(2)));
+    flow.toggle(MEMBER, "medical", null);
+    flow.confirmSelection();
+    flow.choose("alipay");
+    until(() -> flow.screen() == Screen.PAYING);
+    assertThat(flow.view().getLong("secondsLeft")).isEqualTo(15 * 60);
+    clock.set(clock.instant().plus(Duration.ofMinutes(30)));
+    flow.tick();
+    assertThat(flow.screen()).as("the QR code is not taken for expired by a clock set forward").isEqualTo(Screen.PAYING);
+    assertThat(flow.view().getLong("secondsLeft")).isEqualTo(15 * 60);
+    assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")))).isEmpty();
+    // what is recorded still reads the wall clock
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    clock.advance(Duration.ofSeconds(3));
+    flow.tick();
+    until(() -> flow.screen() == Screen.DONE);
+    assertThat(flow.lastTransaction()).isEqualTo(clock.instant().toString());
   }
 
   @Test
