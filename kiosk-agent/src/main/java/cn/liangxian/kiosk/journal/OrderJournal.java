@@ -31,10 +31,17 @@ public final class OrderJournal {
 
   private final Journal journal;
   private final Clock clock;
+  /**
+   * The newest record's time, set once the record is on the disk. Read by the heartbeat on an event loop, which must
+   * not wait on the journal's lock: an append holds it through the disk's fsync.
+   */
+  private volatile String lastActivity;
 
   public OrderJournal(Journal journal, Clock clock) {
     this.journal = journal;
     this.clock = clock;
+    JsonObject last = journal.last();
+    this.lastActivity = last == null ? null : last.getString("at");
   }
 
   public void intent(String key, JsonObject request) throws IOException {
@@ -75,10 +82,9 @@ public final class OrderJournal {
     return open;
   }
 
-  /** The last record's time: the heartbeat's "last transaction". */
+  /** The last record's time: the heartbeat's "last transaction". Never waits for a write under way. */
   public String lastActivity() {
-    JsonObject last = journal.last();
-    return last == null ? null : last.getString("at");
+    return lastActivity;
   }
 
   /**
@@ -113,5 +119,6 @@ public final class OrderJournal {
 
   private void write(JsonObject r) throws IOException {
     journal.append(r);
+    lastActivity = r.getString("at");
   }
 }

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.kiosk.Await;
+import cn.liangxian.kiosk.MutableClock;
 import cn.liangxian.kiosk.RefusedPort;
 import cn.liangxian.kiosk.device.printer.EscPosReceiptPrinter;
 import cn.liangxian.kiosk.device.printer.PrinterLine;
@@ -16,6 +17,8 @@ import cn.liangxian.kiosk.device.printer.TcpPrinterLine;
 import cn.liangxian.kiosk.gateway.GatewayClient;
 import cn.liangxian.kiosk.gateway.KioskIdentity;
 import cn.liangxian.kiosk.gateway.RequestSigner;
+import cn.liangxian.kiosk.journal.Journal;
+import cn.liangxian.kiosk.journal.OrderJournal;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.vertx.core.Vertx;
@@ -24,6 +27,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +39,49 @@ class HeartbeatTest {
 
   @TempDir
   Path dir;
+
+  /**
+   * The report is made on an event loop: the last transaction is read without the journal's lock, which an append
+   * holds while the disk forces the record (an fsync may take seconds), so that the event loop never waits for it.
+   */
+  @Test
+  void theLastTransactionIsReadWithoutWaitingForAJournalWrite() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (Journal file = Journal.open(dir.resolve("journal"))) {
+      MutableClock clock = new MutableClock(Instant.parse("2020-01-15T02:00:00Z"));
+      OrderJournal journal = new OrderJournal(file, clock);
+      journal.intent("k", new JsonObject().put("householdRef", "h"));
+      Heartbeat hb = new Heartbeat(vertx, null, "K-1", () -> true, null, journal::lastActivity, clock);
+      CountDownLatch held = new CountDownLatch(1);
+      CountDownLatch done = new CountDownLatch(1);
+      Thread writer = new Thread(() -> {
+        synchronized (file) { // as append holds it through force(true)
+          held.countDown();
+          try {
+            done.await(); // until the report is made, or the test gave up on it
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+      writer.start();
+      assertThat(held.await(Await.LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      try {
+        JsonObject r = CompletableFuture.supplyAsync(() -> hb.report(PrinterStatus.READY))
+            .get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(r.getString("lastTransaction")).isEqualTo("2020-01-15T02:00:00Z");
+      } finally {
+        done.countDown();
+        writer.join();
+      }
+      clock.advance(java.time.Duration.ofMinutes(1));
+      journal.order("k", "o");
+      assertThat(hb.report(PrinterStatus.READY).getString("lastTransaction")).isEqualTo("2020-01-15T02:01:00Z");
+      assertThat(new OrderJournal(file, clock).lastActivity()).as("read back at start").isEqualTo("2020-01-15T02:01:00Z");
+    } finally {
+      vertx.close();
+    }
+  }
 
   @Test
   void reportsReaderPaperAndLastTransactionSigned() throws Exception {
