@@ -22,6 +22,9 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
   public static final String CONFIG_ENV = "KIOSK_CONFIG";
   public static final String KIOSK_ID_ENV = "KIOSK_ID";
   public static final String GATEWAY_URL_ENV = "KIOSK_GATEWAY_URL";
+  /** The shortest order polling ({@code payPollMillis}) and gateway timeout ({@code gateway.timeoutMillis}) taken. */
+  static final int MIN_PAY_POLL_MILLIS = 500;
+  static final int MIN_GATEWAY_TIMEOUT_MILLIS = 1000;
 
   /** The gateway: its base URL, the HTTP timeout, and the base of the receipt's QR code ({@code {verifyUrl}/{receiptNo}}). */
   public record Gateway(String url, int timeoutMillis, String verifyUrl) {}
@@ -66,7 +69,8 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
           + " localhost or ::1 only");
     }
     int heartbeatSeconds = root.integer("heartbeatSeconds", 30, 1, 86_400);
-    int payPollMillis = root.integer("payPollMillis", 2000, 1, 600_000);
+    // a poll every millisecond would be a kiosk flooding its gateway, not a faster one
+    int payPollMillis = root.integer("payPollMillis", 2000, MIN_PAY_POLL_MILLIS, 600_000);
     DeviceOptions devices = DeviceOptions.read(root.section("devices"));
     return new KioskOptions(kioskId, gateway, keyDir, journal, ui, heartbeatSeconds, payPollMillis, devices);
   }
@@ -83,7 +87,8 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
           : new InvalidOptionsException(GATEWAY_URL_ENV + ": " + OptionsSection.describe(url)
               + " is not an http:// or https:// address");
     }
-    int timeoutMillis = s.integer("timeoutMillis", 5000, 1, 600_000);
+    // below a second, a gateway answering in its ordinary time would be taken for one that cannot be reached
+    int timeoutMillis = s.integer("timeoutMillis", 5000, MIN_GATEWAY_TIMEOUT_MILLIS, 600_000);
     String verifyUrl = s.text("verifyUrl", url + "/r");
     if (!isHttpUrl(verifyUrl)) {
       throw s.invalid("verifyUrl", OptionsSection.describe(verifyUrl) + " is not an http:// or https:// address");

@@ -132,7 +132,7 @@ class CrashRecoveryTest {
         "keyDir: '" + dir.resolve("keys") + "'",
         "journal: '" + dir.resolve("journal.log") + "'",
         "ui: {host: 127.0.0.1, port: 0}",
-        "payPollMillis: 300",
+        "payPollMillis: 500",
         "heartbeatSeconds: 86400", // one beat at start: a test that silences the printer knows who asks it
         "devices:",
         "  idcard: {type: sam-tcp, host: 127.0.0.1, port: " + reader.port() + "}",

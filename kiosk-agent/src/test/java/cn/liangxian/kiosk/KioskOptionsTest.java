@@ -102,6 +102,16 @@ class KioskOptionsTest {
   }
 
   @Test
+  void aPollOrTimeoutTooShortToWorkIsRefused() {
+    refused(VALID + "payPollMillis: 1\n", "kiosk.yaml: payPollMillis: 1 is not between 500 and 600000");
+    refused(VALID.replace("  url: http://gw.example:8080", "  url: http://gw.example:8080\n  timeoutMillis: 1"),
+        "kiosk.yaml: gateway.timeoutMillis: 1 is not between 1000 and 600000");
+    assertThat(read(VALID + "payPollMillis: 500\n").payPollMillis()).isEqualTo(500);
+    assertThat(read(VALID.replace("  url: http://gw.example:8080", "  url: http://gw.example:8080\n  timeoutMillis: 1000"))
+        .gateway().timeoutMillis()).isEqualTo(1000);
+  }
+
+  @Test
   void aMisspelledDeviceTypeIsRefusedNotSimulated() {
     refused(VALID.replace("type: tcp", "type: simulatd"),
         "kiosk.yaml: devices.printer.type: 'simulatd' is not one of tcp, serial, simulated");

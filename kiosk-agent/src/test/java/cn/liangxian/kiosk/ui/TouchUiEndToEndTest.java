@@ -73,7 +73,7 @@ class TouchUiEndToEndTest {
         "keyDir: '" + dir.resolve("keys") + "'",
         "journal: '" + dir.resolve("journal.log") + "'",
         "ui: {host: 127.0.0.1, port: 0}",
-        "payPollMillis: 300",
+        "payPollMillis: 500",
         "devices:",
         "  idcard: {type: sam-tcp, host: 127.0.0.1, port: " + reader.port() + "}",
         "  printer: {type: tcp, host: 127.0.0.1, port: " + printer.port() + "}",
