@@ -97,7 +97,7 @@ public final class KioskAgent implements AutoCloseable {
     ReceiptService receipts = new ReceiptService(vertx, gateway, printer, journal, o.gateway().verifyUrl(), o.kioskId());
     // screens time out by a clock that only goes forward: an NTP step mid-session moves no screen's time
     flow = new KioskFlow(vertx, gateway, journal, receipts, clock, Ticker.SYSTEM, Duration.ofMillis(o.payPollMillis()));
-    Recovery recovery = new Recovery(vertx, gateway, journal, receipts, o.payPollMillis());
+    Recovery recovery = new Recovery(vertx, gateway, journal, receipts, o.payPollMillis(), clock);
     flow.recovery(recovery);
     recovery.resumeAll().onComplete(ar -> LOG.info("journal settled: {}", ar.succeeded() ? "all orders" : ar.cause().toString()));
 
@@ -126,7 +126,7 @@ public final class KioskAgent implements AutoCloseable {
     uiPort = ui.listen(o.ui().host(), o.ui().port()).await();
 
     Heartbeat hb = new Heartbeat(vertx, gateway, o.kioskId(), poller == null ? () -> true : poller::healthy, printer,
-        journal::lastActivity, clock);
+        journal::lastActivity, recovery::receiptsLeftUnprinted, clock);
     hb.start(o.heartbeatSeconds() * 1000L);
   }
 

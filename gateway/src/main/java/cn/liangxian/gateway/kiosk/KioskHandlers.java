@@ -21,6 +21,9 @@ import java.util.Set;
 
 /** Registering a kiosk's key (operators) and the kiosks' heartbeat (signed by the kiosk). */
 public final class KioskHandlers {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KioskHandlers.class);
+  /** Paid orders whose receipt a kiosk found unprinted at its restart, too long after for anyone to be there. */
+  static final String LEFT_UNPRINTED = "liangxian_kiosk_receipts_left_unprinted";
   private static final Set<String> PRINTER = Set.of("ok", "paper-out", "cover-open", "offline");
   private static final Set<String> PAPER = Set.of("ok", "low", "out", "unknown");
 
@@ -41,6 +44,7 @@ public final class KioskHandlers {
       PRINTER.forEach(printer -> PAPER.forEach(paper ->
           registry.counter("liangxian_kiosk_heartbeats", "reader", reader, "printer", printer, "paper", paper)));
     }
+    registry.counter(LEFT_UNPRINTED);
   }
 
   /** {@code POST /api/v1/operator/kiosks} {kioskId, publicKey (SPKI PEM), regionCode?}. */
@@ -112,7 +116,7 @@ public final class KioskHandlers {
     if (kiosk == null) {
       throw new Problem(401, "kiosk-unauthorized", "Kiosk not authenticated", "a heartbeat comes from a signed kiosk");
     }
-    JsonObject b = JsonBodies.object(ctx, Set.of("kioskId", "at", "reader", "printer", "lastTransaction"));
+    JsonObject b = JsonBodies.object(ctx, Set.of("kioskId", "at", "reader", "printer", "lastTransaction", "receiptsLeftUnprinted"));
     // equals, not getString: a number or object here is the caller's mistake, not a ClassCastException
     if (!kiosk.equals(b.getValue("kioskId"))) {
       throw Problem.invalidField("kioskId", "kioskId must be the signing kiosk's");
@@ -146,6 +150,13 @@ public final class KioskHandlers {
       // a kiosk whose clock was wrong when it journalled its last order: its heartbeat still counts, the time is not kept
       last = null;
     }
+    // receipts of paid orders the kiosk closed unprinted since its last heartbeat taken (found at its restart, paid too
+    // long before for the resident to be there): counted, and logged for the people who look after the kiosk
+    Object u = b.getValue("receiptsLeftUnprinted");
+    if (u != null && !(u instanceof Integer n && n >= 0 && n <= 100_000)) {
+      throw Problem.invalidField("receiptsLeftUnprinted", "receiptsLeftUnprinted must be a whole number from 0 to 100000");
+    }
+    int unprinted = u == null ? 0 : (Integer) u;
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     pool.preparedQuery("update kiosk set last_seen_at = $2, reader = $3, printer_state = $4, paper = $5,"
             + " last_transaction = coalesce($6, last_transaction) where id = $1")
@@ -155,6 +166,11 @@ public final class KioskHandlers {
             return;
           }
           registry.counter("liangxian_kiosk_heartbeats", "reader", reader, "printer", state, "paper", paper).increment();
+          if (unprinted > 0) {
+            registry.counter(LEFT_UNPRINTED).increment(unprinted);
+            LOG.warn("kiosk {}: {} paid order(s) whose receipt was never printed, found at its restart with nobody there"
+                + " to take it; the receipts are at the gateway", kiosk, unprinted);
+          }
           ctx.response().setStatusCode(204).end();
         });
   }

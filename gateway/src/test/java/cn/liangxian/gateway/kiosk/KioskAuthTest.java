@@ -151,6 +151,31 @@ class KioskAuthTest {
         .sendBuffer(Buffer.buffer("{}")).toCompletionStage().toCompletableFuture().get().statusCode()).isEqualTo(401);
   }
 
+  /**
+   * Receipts of paid orders a kiosk found unprinted at its restart, too late for anyone to be there to take them: the
+   * heartbeat counts them (each once: the kiosk sends those the gateway has not taken yet), and says which kiosk.
+   */
+  @Test
+  void receiptsAKioskLeftUnprintedAreCounted() throws Exception {
+    double before = leftUnprinted();
+    String hb = new JsonObject().put("kioskId", "K-371312-0001").put("reader", "ok")
+        .put("printer", new JsonObject().put("state", "ok").put("paper", "ok")).put("receiptsLeftUnprinted", 2).encode();
+    assertThat(call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/kiosks/heartbeat", hb, hb, 0, nonce()).statusCode()).isEqualTo(204);
+    assertThat(leftUnprinted()).isEqualTo(before + 2);
+    for (Object bad : new Object[] {"2", 1.5, 10_000_000_000L, new JsonObject()}) {
+      String b = new JsonObject(hb).put("receiptsLeftUnprinted", bad).encode();
+      HttpResponse<Buffer> r = call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/kiosks/heartbeat", b, b, 0, nonce());
+      assertThat(r.statusCode()).as(b).isEqualTo(400);
+      assertThat(r.bodyAsJsonObject().getString("field")).isEqualTo("receiptsLeftUnprinted");
+    }
+    assertThat(leftUnprinted()).isEqualTo(before + 2);
+  }
+
+  double leftUnprinted() throws Exception {
+    return g.metrics().lines().filter(l -> l.startsWith("liangxian_kiosk_receipts_left_unprinted_total "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+  }
+
   @Test
   void aHeartbeatWithAFieldOfTheWrongTypeIs400NamingItAndChangesNothing() throws Exception {
     String k = "K-371312-0001";
@@ -162,6 +187,7 @@ class KioskAuthTest {
     bad.put("kioskId", "{\"kioskId\":5,\"reader\":\"ok\",\"printer\":{\"state\":\"ok\",\"paper\":\"ok\"}}");
     bad.put("lastTransaction", "{\"kioskId\":\"" + k + "\",\"reader\":\"ok\",\"lastTransaction\":1576375092,\"printer\":{\"state\":\"ok\",\"paper\":\"ok\"}}");
     bad.put("at", "{\"kioskId\":\"" + k + "\",\"at\":true,\"reader\":\"ok\",\"printer\":{\"state\":\"ok\",\"paper\":\"ok\"}}");
+    bad.put("receiptsLeftUnprinted", "{\"kioskId\":\"" + k + "\",\"reader\":\"ok\",\"receiptsLeftUnprinted\":-1,\"printer\":{\"state\":\"ok\",\"paper\":\"ok\"}}");
     for (var e : bad.entrySet()) {
       String before = kioskRow(k);
       HttpResponse<Buffer> r = call(k, p256, "SHA256withECDSA", "/api/v1/kiosks/heartbeat", e.getValue(), e.getValue(), 0, nonce());

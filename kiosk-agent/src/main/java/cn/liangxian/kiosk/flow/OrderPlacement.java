@@ -40,7 +40,7 @@ final class OrderPlacement {
           if (!(err instanceof GatewayException g) || g.notCarriedOut()) {
             writes.closeQuietly(key, "not created");
           } else if (unsettled != null) {
-            unsettled.accept(new OrderJournal.Entry(key, request, null, OrderJournal.Step.INTENT));
+            unsettled.accept(new OrderJournal.Entry(key, request, null, OrderJournal.Step.INTENT, null));
           }
           return Future.failedFuture(err);
         }))

@@ -7,9 +7,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * payment at the channel) only to cancel it;</li>
  * <li>{@code ORDER} (its QR code may have been shown): watched until paid or dead; never shown again, never
  * asked for again;</li>
- * <li>paid, or a print that the printer refused: the receipt is printed, unless the order was refunded since;</li>
+ * <li>paid, or a print that the printer refused: the receipt is printed, unless the order was refunded since, or was
+ * paid more than {@link #UNATTENDED_AFTER} before (the resident has gone; the receipt would wait in the tray, names
+ * and amounts on it, for whoever comes next): then it is closed unprinted, counted for the heartbeat and logged;</li>
  * <li>{@code PRINTING} (killed mid-print): not printed again by itself, the receipt may be on the paper;
  * closed, and a reprint stays possible on request.</li>
  * </ul>
@@ -32,6 +40,11 @@ public final class Recovery {
 
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
   private static final Set<String> DEAD = Set.of("EXPIRED", "CANCELLED", "FAILED", "REFUNDED");
+  /**
+   * How long after its payment (or the kiosk's last word on the order) a resident may still be standing at the kiosk
+   * for the receipt. A receipt found unprinted at a restart later than this is not printed to nobody.
+   */
+  static final Duration UNATTENDED_AFTER = Duration.ofMinutes(10);
 
   private final Vertx vertx;
   private final GatewayClient gateway;
@@ -39,22 +52,38 @@ public final class Recovery {
   private final ReceiptService receipts;
   private final long pollMillis;
   private final JournalWrites writes;
+  private final Clock clock;
+  private final AtomicInteger leftUnprinted = new AtomicInteger();
 
-  public Recovery(Vertx vertx, GatewayClient gateway, OrderJournal journal, ReceiptService receipts, long pollMillis) {
+  public Recovery(Vertx vertx, GatewayClient gateway, OrderJournal journal, ReceiptService receipts, long pollMillis,
+                  Clock clock) {
     this.vertx = vertx;
     this.gateway = gateway;
     this.journal = journal;
     this.receipts = receipts;
     this.pollMillis = pollMillis;
+    this.clock = clock;
     this.writes = new JournalWrites(vertx, journal);
   }
 
-  /** Settles every open order; completes when all are settled. */
+  /** How many paid orders' receipts were closed unprinted since the agent started, nobody being there to take them. */
+  public int receiptsLeftUnprinted() {
+    return leftUnprinted.get();
+  }
+
+  /**
+   * Settles every open order, at start; completes when all are settled. A paid order's receipt is printed only if
+   * its resident may still be there ({@link #UNATTENDED_AFTER}).
+   */
   public Future<Void> resumeAll() {
     List<Future<Void>> all = new ArrayList<>();
     for (OrderJournal.Entry e : journal.open()) {
       LOG.info("resuming order {} at step {}", e.key(), e.step());
-      all.add(resume(e));
+      all.add(switch (e.step()) {
+        // the time of the kiosk's last word on it: what the resident last saw
+        case ORDER, PAID, PRINT_FAILED -> watch(e.key(), e.orderId(), e.at() == null ? clock.instant() : e.at());
+        default -> resume(e);
+      });
     }
     return Future.join(all).mapEmpty();
   }
@@ -93,22 +122,37 @@ public final class Recovery {
 
   private Future<Void> cancelFound(OrderJournal.Entry e, JsonObject o) {
     String id = o.getString("id");
-    return write(() -> journal.order(e.key(), id)).compose(v -> settle(e.key(), id, o, true));
+    return write(() -> journal.order(e.key(), id)).compose(v -> settle(e.key(), id, o, true, null));
   }
 
   /** Polls an order whose QR code may be in a resident's hands until it is paid (then prints) or dead. */
   public Future<Void> watch(String key, String orderId) {
-    return gateway.order(orderId).compose(o -> settle(key, orderId, o, false), err -> {
+    return watch(key, orderId, null);
+  }
+
+  /**
+   * As {@link #watch(String, String)}; {@code lastSeen}, for an order found open at a restart: when the kiosk last
+   * wrote of it. Paid, its receipt is printed only if that or the payment is recent enough for its resident to
+   * still be there.
+   */
+  private Future<Void> watch(String key, String orderId, Instant lastSeen) {
+    return gateway.order(orderId).compose(o -> settle(key, orderId, o, false, lastSeen), err -> {
       if (err instanceof GatewayException g && g.status() == 404) {
         return close(key, "unknown to the gateway");
       }
-      return retryLater(key, orderId, err);
+      return delay(err).compose(v -> watch(key, orderId, lastSeen));
     });
   }
 
-  private Future<Void> settle(String key, String id, JsonObject o, boolean cancelIfPaying) {
+  private Future<Void> settle(String key, String id, JsonObject o, boolean cancelIfPaying, Instant lastSeen) {
     String state = state(o);
     if ("PAID".equals(state)) {
+      if (lastSeen != null) {
+        Duration ago = Duration.between(latest(lastSeen, paidAt(o)), clock.instant());
+        if (ago.compareTo(UNATTENDED_AFTER) > 0) {
+          return leaveUnprinted(key, ago);
+        }
+      }
       return write(() -> journal.step(key, OrderJournal.Step.PAID)).compose(v -> print(key, id));
     }
     if (dead(state)) {
@@ -117,7 +161,31 @@ public final class Recovery {
     if (cancelIfPaying) {
       return gateway.cancel(id).compose(c -> close(key, "cancelled on restart"), err -> watch(key, id));
     }
-    return delay().compose(v -> watch(key, id));
+    return delay().compose(v -> watch(key, id, lastSeen));
+  }
+
+  /** The later of the kiosk's last word on the order and its payment (the gateway's paidAt, where it gives one). */
+  private static Instant latest(Instant lastSeen, Instant paid) {
+    return paid != null && paid.isAfter(lastSeen) ? paid : lastSeen;
+  }
+
+  private static Instant paidAt(JsonObject o) {
+    try {
+      return o.getValue("paidAt") instanceof String s ? OffsetDateTime.parse(s).toInstant() : null;
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A paid order whose resident has long gone: its receipt is not printed for the next person to pick up. Closed as
+   * left unprinted, counted for the heartbeat, and logged by its key alone (the receipt stays at the gateway).
+   */
+  private Future<Void> leaveUnprinted(String key, Duration ago) {
+    leftUnprinted.incrementAndGet();
+    LOG.warn("order {}: paid, its receipt not printed, last seen {} min ago: not printed now, nobody being there to"
+        + " take it; closed as left unprinted", key, ago.toMinutes());
+    return close(key, "receipt left unprinted: paid long before the restart");
   }
 
   /** The order's state, or null where the answer names none (an empty body, a value that is not text). */
@@ -139,10 +207,6 @@ public final class Recovery {
 
   private Future<Void> retryLater(OrderJournal.Entry e, Throwable err) {
     return delay(err).compose(v -> resume(e));
-  }
-
-  private Future<Void> retryLater(String key, String orderId, Throwable err) {
-    return delay(err).compose(v -> watch(key, orderId));
   }
 
   private Future<Void> delay() {

@@ -3,6 +3,7 @@ package cn.liangxian.kiosk.journal;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +26,8 @@ public final class OrderJournal {
   /** Where an order stands on this kiosk. */
   public enum Step { INTENT, ORDER, PAID, PRINTING, PRINT_FAILED, PRINTED, CLOSED }
 
-  /** One order's latest state. */
-  public record Entry(String key, JsonObject request, String orderId, Step step) {
+  /** One order's latest state; {@code at}: when it was written (this kiosk's clock), null where not known. */
+  public record Entry(String key, JsonObject request, String orderId, Step step, Instant at) {
   }
 
   private final Journal journal;
@@ -68,9 +69,9 @@ public final class OrderJournal {
       Step step = Step.valueOf(r.getString("step"));
       Entry e = byKey.get(key);
       if (step == Step.INTENT) {
-        byKey.put(key, new Entry(key, r.getJsonObject("request"), null, Step.INTENT));
+        byKey.put(key, new Entry(key, r.getJsonObject("request"), null, Step.INTENT, at(r)));
       } else if (e != null) {
-        byKey.put(key, new Entry(key, e.request(), r.getString("orderId", e.orderId()), step));
+        byKey.put(key, new Entry(key, e.request(), r.getString("orderId", e.orderId()), step, at(r)));
       }
     }
     List<Entry> open = new ArrayList<>();
@@ -111,6 +112,14 @@ public final class OrderJournal {
     }
     journal.rewrite(keep);
     return before - keep.size();
+  }
+
+  private static Instant at(JsonObject r) {
+    try {
+      return Instant.parse(r.getString("at"));
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private JsonObject rec(Step step, String key) {

@@ -407,7 +407,7 @@ class KioskFlowTest {
 
   @Test
   void anOrderRequestCutOffOnTheWayIsFoundAgainWithItsKeyAndCancelled() throws Exception {
-    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50));
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).inScenario("cut").whenScenarioStateIs(Scenario.STARTED)
         .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("made"));
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).inScenario("cut").whenScenarioStateIs("made")
@@ -460,7 +460,7 @@ class KioskFlowTest {
 
   @Test
   void leavingWhileTheTimedOutOrderIsCancelledStillPrintsTheReceiptOfAPaymentMadeAtTheLastMoment() throws Exception {
-    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50));
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
     toPaying();
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
         .withHeader("Content-Type", "application/problem+json")

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cn.liangxian.kiosk.Await;
+import cn.liangxian.kiosk.MutableClock;
 import cn.liangxian.kiosk.device.printer.EscPosReceiptPrinter;
 import cn.liangxian.kiosk.device.printer.PrintException;
 import cn.liangxian.kiosk.device.printer.PrinterLine;
@@ -29,7 +30,8 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +52,7 @@ class RecoveryTest {
   OrderJournal journal;
   Recovery recovery;
   GatewayClient gw;
+  MutableClock clock;
 
   @BeforeEach
   void start() throws Exception {
@@ -59,14 +62,15 @@ class RecoveryTest {
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER + "/receipt")).willReturn(okJson(KioskFlowTest.resource("receipt.json"))));
     vertx = Vertx.vertx();
     printer = new PrinterSimulator(0);
-    Clock clock = Clock.systemUTC();
+    // a moment after the fixtures' payment (paidAt 02:01:30)
+    clock = new MutableClock(Instant.parse("2020-01-15T02:01:40Z"));
     gw = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
         new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock), Await.ANSWER_TIMEOUT_MILLIS);
     file = Journal.open(dir.resolve("journal"));
     journal = new OrderJournal(file, clock);
     ReceiptService receipts = new ReceiptService(vertx, gw,
         new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), Await.ANSWER_TIMEOUT_MILLIS)), journal, "https://v.example/r", "K-TEST-1");
-    recovery = new Recovery(vertx, gw, journal, receipts, 100);
+    recovery = new Recovery(vertx, gw, journal, receipts, 100, clock);
   }
 
   @AfterEach
@@ -94,6 +98,62 @@ class RecoveryTest {
     upTo(OrderJournal.Step.PAID);
     settle();
     assertThat(printer.printed()).hasSize(1);
+    assertThat(journal.open()).isEmpty();
+  }
+
+  /**
+   * The printer had no paper (or the receipt could not be fetched) and the resident left; the kiosk restarts a day
+   * later: the receipt, names and amounts on it, is not printed into the tray for whoever comes next.
+   */
+  @Test
+  void aReceiptLeftUnprintedLongAgoIsNotPrintedToNobodyAtARestart() throws Exception {
+    upTo(OrderJournal.Step.PAID, OrderJournal.Step.PRINTING, OrderJournal.Step.PRINT_FAILED);
+    journal.intent("k2", new JsonObject().put("householdRef", "h2"));
+    journal.order("k2", ORDER);
+    journal.step("k2", OrderJournal.Step.PAID);
+    clock.advance(Duration.ofDays(1));
+    settle();
+    assertThat(printer.printed()).isEmpty();
+    assertThat(journal.open()).isEmpty();
+    assertThat(recovery.receiptsLeftUnprinted()).isEqualTo(2);
+    assertThat(file.records().subList(file.size() - 2, file.size())).allSatisfy(r -> {
+      assertThat(r.getString("step")).isEqualTo("CLOSED");
+      assertThat(r.getString("why")).contains("left unprinted");
+    });
+    assertThat(wm.findAll(getRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER + "/receipt")))).isEmpty();
+  }
+
+  /** Within the bound the resident may still be standing there: the receipt is printed. */
+  @Test
+  void aReceiptLeftUnprintedAMomentAgoIsPrintedAtARestart() throws Exception {
+    upTo(OrderJournal.Step.PAID, OrderJournal.Step.PRINTING, OrderJournal.Step.PRINT_FAILED);
+    clock.advance(Recovery.UNATTENDED_AFTER.minusSeconds(30));
+    settle();
+    assertThat(printer.printed()).hasSize(1);
+    assertThat(journal.open()).isEmpty();
+    assertThat(recovery.receiptsLeftUnprinted()).isZero();
+  }
+
+  /**
+   * The kiosk stopped while a QR code was shown and came back an hour later: an order paid back then is not printed,
+   * one paid a moment ago (the gateway's paidAt) is.
+   */
+  @Test
+  void aShownQrCodePaidLongBeforeTheRestartIsNotPrintedOnePaidJustNowIs() throws Exception {
+    upTo();
+    clock.advance(Duration.ofHours(1));
+    settle();
+    assertThat(printer.printed()).isEmpty();
+    assertThat(recovery.receiptsLeftUnprinted()).isEqualTo(1);
+
+    journal.intent("k2", new JsonObject().put("householdRef", "h"));
+    journal.order("k2", ORDER);
+    clock.advance(Duration.ofHours(1));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).willReturn(okJson(new JsonObject(
+        KioskFlowTest.resource("order-paid.json")).put("paidAt", clock.instant().minusSeconds(20).toString()).encode())));
+    settle();
+    assertThat(printer.printed()).hasSize(1);
+    assertThat(recovery.receiptsLeftUnprinted()).isEqualTo(1);
     assertThat(journal.open()).isEmpty();
   }
 

@@ -41,6 +41,57 @@ class HeartbeatTest {
   Path dir;
 
   /**
+   * Receipts closed unprinted at a restart (nobody there to take them) are counted in the heartbeat: each once, in the
+   * first heartbeat the gateway takes; none, no field (a gateway that does not know it takes the heartbeat still).
+   */
+  @Test
+  void receiptsLeftUnprintedAreReportedOnceTheGatewayTakesThem() throws Exception {
+    WireMockServer wm = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+    wm.stubFor(post(urlPathEqualTo("/api/v1/kiosks/heartbeat")).willReturn(aResponse().withStatus(204)));
+    Vertx vertx = Vertx.vertx();
+    try (PrinterSimulator printer = new PrinterSimulator(0)) {
+      Clock clock = Clock.fixed(Instant.parse("2020-01-15T02:00:00Z"), ZoneOffset.UTC);
+      GatewayClient gw = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
+          new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir), clock), Await.ANSWER_TIMEOUT_MILLIS);
+      AtomicInteger unprinted = new AtomicInteger();
+      Heartbeat hb = new Heartbeat(vertx, gw, "K-1", () -> true,
+          new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), Await.ANSWER_TIMEOUT_MILLIS)),
+          () -> null, unprinted::get, clock);
+      assertThat(beat(hb).containsKey("receiptsLeftUnprinted")).isFalse();
+
+      unprinted.set(2);
+      assertThat(beat(hb).getInteger("receiptsLeftUnprinted")).isEqualTo(2);
+      assertThat(beat(hb).containsKey("receiptsLeftUnprinted")).as("told once").isFalse();
+
+      // a gateway that cannot be reached or is busy has not heard of them: told in the next heartbeat it takes
+      unprinted.set(3);
+      wm.stubFor(post(urlPathEqualTo("/api/v1/kiosks/heartbeat")).willReturn(aResponse().withStatus(503)));
+      assertThat(beat(hb).getInteger("receiptsLeftUnprinted")).isEqualTo(1);
+      wm.stubFor(post(urlPathEqualTo("/api/v1/kiosks/heartbeat")).willReturn(aResponse().withStatus(204)));
+      assertThat(beat(hb).getInteger("receiptsLeftUnprinted")).isEqualTo(1);
+      assertThat(beat(hb).containsKey("receiptsLeftUnprinted")).isFalse();
+
+      // one that refuses the field (400) would refuse it again: the next heartbeats go without it
+      unprinted.set(4);
+      wm.stubFor(post(urlPathEqualTo("/api/v1/kiosks/heartbeat")).willReturn(aResponse().withStatus(400)
+          .withHeader("Content-Type", "application/problem+json")
+          .withBody("{\"type\":\"https://liangxian.cn/problems/invalid-field\",\"status\":400,\"field\":\"receiptsLeftUnprinted\"}")));
+      assertThat(beat(hb).getInteger("receiptsLeftUnprinted")).isEqualTo(1);
+      assertThat(beat(hb).containsKey("receiptsLeftUnprinted")).isFalse();
+      var sent = wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/kiosks/heartbeat")));
+      assertThat(new JsonObject(sent.get(1).getBodyAsString()).getInteger("receiptsLeftUnprinted")).isEqualTo(2);
+    } finally {
+      vertx.close();
+      wm.stop();
+    }
+  }
+
+  private static JsonObject beat(Heartbeat hb) throws Exception {
+    return hb.beat().toCompletionStage().toCompletableFuture().get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /**
    * The report is made on an event loop: the last transaction is read without the journal's lock, which an append
    * holds while the disk forces the record (an fsync may take seconds), so that the event loop never waits for it.
    */
@@ -51,7 +102,7 @@ class HeartbeatTest {
       MutableClock clock = new MutableClock(Instant.parse("2020-01-15T02:00:00Z"));
       OrderJournal journal = new OrderJournal(file, clock);
       journal.intent("k", new JsonObject().put("householdRef", "h"));
-      Heartbeat hb = new Heartbeat(vertx, null, "K-1", () -> true, null, journal::lastActivity, clock);
+      Heartbeat hb = new Heartbeat(vertx, null, "K-1", () -> true, null, journal::lastActivity, () -> 0, clock);
       CountDownLatch held = new CountDownLatch(1);
       CountDownLatch done = new CountDownLatch(1);
       Thread writer = new Thread(() -> {
@@ -97,7 +148,7 @@ class HeartbeatTest {
       AtomicInteger printerPort = new AtomicInteger(printer.port());
       PrinterLine.Opener line = () -> TcpPrinterLine.opener("127.0.0.1", printerPort.get(), Await.ANSWER_TIMEOUT_MILLIS).open();
       Heartbeat hb = new Heartbeat(vertx, gw, "K-1", reader::get, new EscPosReceiptPrinter(line),
-          () -> "2020-01-15T01:58:00Z", clock);
+          () -> "2020-01-15T01:58:00Z", () -> 0, clock);
 
       printer.status(new PrinterStatus(false, false, false, true));
       JsonObject r = hb.beat().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
