@@ -73,10 +73,19 @@ function show(page, title) {
   window.scrollTo(0, 0);
 }
 
+// a toast stays twice as long in 长辈模式; one shown after another is not cut short by the first one's timer
+let toastTimer = null;
 function toast(text, millis) {
   $('toast').textContent = text;
   $('toast').classList.remove('hidden');
-  setTimeout(() => $('toast').classList.add('hidden'), millis || 1800);
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => $('toast').classList.add('hidden'), (millis || 1800) * (document.body.classList.contains('elder') ? 2 : 1));
+}
+
+// what happened to a payment or a cancel: kept on the family page by the pay button until the next try, and said at once
+function payNote(text) {
+  $('payError').textContent = text;
+  toast(text, 4000);
 }
 
 // 长辈模式: larger text, kept on this phone for the next visit
@@ -105,6 +114,7 @@ $('lookup').onclick = async () => {
     for (const [key, it] of payable()) if (whole.has(it.insurance + '/' + it.year) || whole.has(it.insurance + '/undefined')) pick(key, it);
     offered = ((await client.call('GET', '/api/v1/channels')).channels || []).filter((c) => (c.modes || []).includes('mini')).map((c) => c.name);
     channel = offered[0] || 'wechat';
+    $('payError').textContent = '';
     renderFamily();
     show('family', '家庭缴费');
   } catch (e) { $('findError').textContent = e.message; }
@@ -268,26 +278,30 @@ $('payAll').onclick = () => {
   renderFamily();
   pay();
 };
-$('pay').onclick = () => (order ? paySheet().catch((e) => settle(e.message)) : pay());
+$('pay').onclick = () => {
+  $('payError').textContent = '';
+  return order ? paySheet().catch((e) => settle(e.message)) : pay();
+};
 
 // a payment that did not go through: an order closed meanwhile is over; otherwise it may still be paid or cancelled
 function settle(text) {
   if (text.includes('超时')) ended(text);
-  else toast(text, 4000);
+  else payNote(text);
 }
 
 // the order is over (cancelled, expired, refused): said where the resident looks, and the family page is live again
 function ended(text) {
   order = null;
   renderFamily();
-  toast(text, 4000);
+  payNote(text);
 }
 
 async function cancelOrder() {
+  $('payError').textContent = '';
   try {
     await client.call('POST', `/api/v1/orders/${order.id}/cancel`, {});
     ended('订单已取消，没有扣款');
-  } catch (e) { toast(e.message, 4000); }
+  } catch (e) { payNote(e.message); }
 }
 
 async function pay() {
@@ -300,7 +314,7 @@ async function pay() {
       items: [...picked.values()] }, { 'Idempotency-Key': crypto.randomUUID() });
     renderFamily();
     await paySheet();
-  } catch (e) { toast(e.message, 4000); }
+  } catch (e) { settle(e.message); }
 }
 
 

@@ -56,6 +56,30 @@ class PhoneDemoTest {
     assertThat(phone.visible("#pay")).isFalse();
   }
 
+  /**
+   * A payment that could not be started stays written by the pay button until the next try, in large type in 长辈模式,
+   * where its toast also stays twice as long.
+   */
+  @Test
+  void aFailureToPayStaysOnThePage() throws Exception {
+    phone.tap("#elder");
+    lookUpZhang();
+    phone.page.eval("(() => { window.toastTimes = []; const st = window.setTimeout;"
+        + " window.setTimeout = (f, ms, ...a) => { window.toastTimes.push(ms); return st(f, ms, ...a); };"
+        + " const real = window.fetch; window.fetch = (url, o) =>"
+        + " String(url).endsWith('/api/v1/orders') ? Promise.reject(new TypeError('Failed to fetch')) : real(url, o); })()");
+    phone.tap("#pay");
+    Eventually.until("the failure written", () -> phone.text("#payError").equals("网络不通，请检查网络后再试"));
+    assertThat(phone.visible("#payError")).isTrue();
+    assertThat(Double.parseDouble(String.valueOf(phone.page.eval(
+        "parseFloat(getComputedStyle(document.getElementById('payError')).fontSize)")))).isGreaterThanOrEqualTo(19);
+    assertThat(String.valueOf(phone.page.eval("JSON.stringify(window.toastTimes)"))).contains("8000");
+    // on screen by the button, not under it or past the screen's edge
+    assertThat(phone.page.eval("(() => { const e = document.getElementById('payError').getBoundingClientRect();"
+        + " return e.top >= 0 && e.bottom <= innerHeight && e.bottom <= document.getElementById('pay').getBoundingClientRect().top; })()"))
+        .isEqualTo(true);
+  }
+
   /** Paying after the window, the resident reads when medical cover starts before paying, as at the kiosk. */
   @Test
   void aLatePaymentSaysWhenMedicalCoverStarts() throws Exception {
