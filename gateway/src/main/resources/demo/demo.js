@@ -17,6 +17,9 @@ let household = null;
 let picked = new Map(); // memberRef/insurance/year → {memberRef, insurance, year, tier}
 let channel = 'wechat';
 let order = null;
+// orders placed here and not yet paid or over, by household: looked up again (‹ then 查询), a household finds its own
+// order still holding its items, with 继续支付 and 取消订单, rather than 缴费中 and nothing to do until it expires
+const openOrders = new Map();
 let offered = ['wechat', 'alipay']; // the channels the gateway takes in a mini-program (GET /api/v1/channels)
 
 // Every call to the gateway goes through here: one place to add a mini-program session's header.
@@ -107,18 +110,50 @@ $('lookup').onclick = async () => {
   }
   try {
     await login(channel);
-    household = await client.call('POST', '/api/v1/lookup', { idNumber: $('id').value.trim().toUpperCase(), name: $('name').value.trim() });
-    order = null;
-    picked = new Map();
-    const whole = new Set((household.wholeFamilyRequired || []).map((w) => w.insurance + '/' + w.year));
-    for (const [key, it] of payable()) if (whole.has(it.insurance + '/' + it.year) || whole.has(it.insurance + '/undefined')) pick(key, it);
     offered = ((await client.call('GET', '/api/v1/channels')).channels || []).filter((c) => (c.modes || []).includes('mini')).map((c) => c.name);
     channel = offered[0] || 'wechat';
+    await findHousehold();
     $('payError').textContent = '';
     renderFamily();
     show('family', '家庭缴费');
   } catch (e) { $('findError').textContent = e.message; }
 };
+
+// the household of the ID number and name typed, with the order it placed here if that is still to be paid
+async function findHousehold() {
+  household = await client.call('POST', '/api/v1/lookup', { idNumber: $('id').value.trim().toUpperCase(), name: $('name').value.trim() });
+  picked = new Map();
+  order = await stillOpen(household.household.ref);
+  if (order) {
+    channel = order.channel;
+    return;
+  }
+  const whole = new Set((household.wholeFamilyRequired || []).map((w) => w.insurance + '/' + w.year));
+  for (const [key, it] of payable()) if (whole.has(it.insurance + '/' + it.year) || whole.has(it.insurance + '/undefined')) pick(key, it);
+}
+
+// an order paid or over: no longer offered to its household
+function forget(o) {
+  for (const [ref, x] of openOrders) if (o && x.id === o.id) openOrders.delete(ref);
+}
+
+// the household's order placed here, as the gateway has it now, while it can still be paid; null once it is over
+async function stillOpen(ref) {
+  const o = openOrders.get(ref);
+  if (!o) return null;
+  let now;
+  try {
+    now = await client.call('GET', `/api/v1/orders/${o.id}`);
+  } catch (e) {
+    return o; // not known now: offered still, so that it can be paid or cancelled, never a dead end
+  }
+  if (now.state === 'PAYING' && now.payment) {
+    openOrders.set(ref, now);
+    return now;
+  }
+  openOrders.delete(ref);
+  return null;
+}
 
 // ---- 家庭: members told apart, a switch per insurance, tiers in an action sheet
 
@@ -234,7 +269,7 @@ function renderFamily() {
   for (const [k, sel] of picked) fen += fenOf(items.get(k) || higher.get(k), sel);
   let all = 0;
   for (const [k, it] of items) all += fenOf(it, picked.get(k) || { tier: defaultTier(it) });
-  $('total').textContent = yuan(fen);
+  $('total').textContent = yuan(order ? order.totalFen : fen);
   // an order placed and not paid: pay it (the sheet again) or cancel it, never a dead end
   $('payAll').textContent = order ? '取消订单' : `全家缴费 ${yuan(all)}`;
   $('payAll').disabled = !order && all === 0;
@@ -290,17 +325,25 @@ function settle(text) {
 }
 
 // the order is over (cancelled, expired, refused): said where the resident looks, and the family page is live again
-function ended(text) {
+async function ended(text) {
+  forget(order);
   order = null;
   renderFamily();
   payNote(text);
+  // looked up while the order held them, its items show 缴费中: looked up again, they can be picked and paid
+  if (household.members.some((m) => m.insurances.some((i) => i.status === 'in-progress'))) {
+    try {
+      await findHousehold();
+      renderFamily();
+    } catch (e) { /* the page stays as it is; 查询 again shows the household anew */ }
+  }
 }
 
 async function cancelOrder() {
   $('payError').textContent = '';
   try {
     await client.call('POST', `/api/v1/orders/${order.id}/cancel`, {});
-    ended('订单已取消，没有扣款');
+    await ended('订单已取消，没有扣款');
   } catch (e) { payNote(e.message); }
 }
 
@@ -312,6 +355,7 @@ async function pay() {
     await login(channel);
     order = await client.call('POST', '/api/v1/orders', { householdRef: household.household.ref, channel, mode: 'mini',
       items: [...picked.values()] }, { 'Idempotency-Key': crypto.randomUUID() });
+    openOrders.set(household.household.ref, order);
     renderFamily();
     await paySheet();
   } catch (e) { settle(e.message); }
@@ -399,6 +443,7 @@ async function lookAtResult() {
     $('recheck').classList.remove('hidden');
     return;
   }
+  forget(order);
   if (o.state !== 'PAID') {
     resultPage('warn', '!', ENDED[o.state] || '支付没有完成', '', '');
     return;

@@ -97,9 +97,14 @@ final class PhoneBrowser implements AutoCloseable {
         + selector + "\"); return !!e && !e.disabled && e.offsetParent !== null; })()")));
     JsonObject r = new JsonObject((String) page.eval("JSON.stringify((() => { const e = document.querySelector(\"" + selector
         + "\"); e.scrollIntoView({block: 'center'}); const b = e.getBoundingClientRect(); return {x: b.x + b.width / 2, y: b.y + b.height / 2}; })())"));
+    tapAt(r.getDouble("x"), r.getDouble("y"));
+  }
+
+  /** A press and release at a point of the screen (the dimmed page above a sheet, say). */
+  void tapAt(double x, double y) throws Exception {
     for (String type : List.of("mousePressed", "mouseReleased")) {
-      page.send("Input.dispatchMouseEvent", new JsonObject().put("type", type).put("x", r.getDouble("x"))
-          .put("y", r.getDouble("y")).put("button", "left").put("clickCount", 1));
+      page.send("Input.dispatchMouseEvent", new JsonObject().put("type", type).put("x", x)
+          .put("y", y).put("button", "left").put("clickCount", 1));
     }
   }
 

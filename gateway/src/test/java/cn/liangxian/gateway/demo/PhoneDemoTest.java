@@ -57,6 +57,40 @@ class PhoneDemoTest {
   }
 
   /**
+   * An order placed, its pay sheet closed, ‹ and 查询 again: the household's order still holds its items, so it is
+   * offered again (继续支付, 取消订单), never 缴费中 with nothing to do until it expires.
+   */
+  @Test
+  void anOrderLeftOpenIsOfferedAgainWhenTheHouseholdIsLookedUpAgain() throws Exception {
+    lookUpZhang();
+    String total = phone.text("#total");
+    phone.tap("#pay");
+    phone.waitVisible("#confirmPay");
+    phone.tapAt(195, 60); // the dimmed page above the sheet
+    Eventually.until("the pay sheet closed", () -> Boolean.TRUE.equals(phone.page.eval(
+        "document.getElementById('paySheet').classList.contains('hidden')")));
+    phone.tap("#back");
+    phone.waitVisible("#find");
+    phone.tap("#lookup");
+    phone.waitVisible("#family");
+    Eventually.until("the open order offered", () -> phone.text("#pay").equals("继续支付"));
+    assertThat(phone.text("#payAll")).isEqualTo("取消订单");
+    assertThat(phone.text("#total")).isEqualTo(total);
+
+    // cancelled: said, and the household looked up anew, its items to be picked and paid again
+    phone.tap("#payAll");
+    Eventually.until("the cancel said", () -> phone.text("#payError").contains("订单已取消，没有扣款"));
+    Eventually.until("the items payable again", () -> phone.text("#pay").equals("去支付") && !phone.text("#members").contains("缴费中"));
+    assertThat(phone.text("#payAll")).startsWith("全家缴费");
+
+    // paid at last: the sheet again, then the result
+    phone.tap("#pay");
+    phone.tap("#confirmPay");
+    phone.waitVisible("#result");
+    Eventually.until("paid", () -> phone.text("#resultTitle").equals("支付成功"));
+  }
+
+  /**
    * A payment that could not be started stays written by the pay button until the next try, in large type in 长辈模式,
    * where its toast also stays twice as long.
    */
