@@ -392,11 +392,16 @@ async function paySheet() {
       // a second tap (old fingers often give two) neither pays again nor starts a second wait that clears the first
       if (ev.currentTarget.disabled) return;
       ev.currentTarget.disabled = true;
+      let sure = true;
       try {
         await sheetCall(true);
-      } catch (e) { closeSheets(); settle(e.message); return; }
+      } catch (e) {
+        // sent, and the answer lost or a failure: the money may have been taken all the same. Only the gateway knows,
+        // so it is asked, as after a payment; never "没有扣款" on the sheet's word, nor 继续支付 offered meanwhile
+        sure = false;
+      }
       closeSheets();
-      await result();
+      await result(sure);
     } })));
   $('mask').classList.remove('hidden');
   sheet.classList.remove('hidden');
@@ -418,19 +423,23 @@ function resultPage(icon, mark, title, amount, note) {
 
 // one look at an order's result at a time: a second (刷新结果 tapped twice) would clear the page the first fills
 let looking = null;
-async function result() {
+let lastSure = true; // whether the channel said it took the money, for 刷新结果
+async function result(sure) {
   if (looking === order.id) return;
   looking = order.id;
   try {
-    await lookAtResult();
+    await lookAtResult(sure !== false);
   } finally {
     looking = null;
   }
 }
 
-// once the channel has taken the money the resident waits here, never back where 继续支付 and 取消订单 are offered
-async function lookAtResult() {
-  resultPage('wait', '…', '已付款，正在确认结果', '', '请稍候，不要重复付款');
+// once the channel has taken the money (or may have: `sure` false) the resident waits here, never back where 继续支付
+// and 取消订单 are offered
+async function lookAtResult(sure) {
+  lastSure = sure;
+  resultPage('wait', '…', sure ? '已付款，正在确认结果' : '正在确认支付结果', '',
+    sure ? '请稍候，不要重复付款' : '支付的结果还没有传回来。如已扣款，款不会丢失，请稍候，不要重复付款');
   let o;
   let r;
   try {
@@ -438,8 +447,8 @@ async function lookAtResult() {
     while (o.state === 'PAYING') o = await client.call('GET', `/api/v1/orders/${order.id}?waitSeconds=20&state=PAYING`);
     if (o.state === 'PAID') r = await client.call('GET', `/api/v1/orders/${order.id}/receipt`);
   } catch (e) {
-    // the payment was made: the next step is to look again, not to pay again
-    $('resultNote').textContent = `${e.message}。已付的款不会丢失，请不要重复付款`;
+    // the payment was made (or may have been): the next step is to look again, not to pay again
+    $('resultNote').textContent = `${e.message}。${sure ? '已付的款' : '如已扣款，款'}不会丢失，请不要重复付款`;
     $('recheck').classList.remove('hidden');
     return;
   }
@@ -456,7 +465,7 @@ async function lookAtResult() {
   $('verify').href = '/r/' + r.receiptNo;
   for (const id of ['receiptTitle', 'verify']) $(id).classList.remove('hidden');
 }
-$('recheck').onclick = () => result();
+$('recheck').onclick = () => result(lastSure);
 
 $('again').onclick = () => { household = null; order = null; show('find', '城乡居民两险缴费'); };
 $('back').onclick = () => { closeSheets(); show('find', '城乡居民两险缴费'); };

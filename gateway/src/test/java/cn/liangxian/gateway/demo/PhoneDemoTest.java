@@ -91,6 +91,28 @@ class PhoneDemoTest {
   }
 
   /**
+   * 确认支付 was sent and its answer lost: the money may have been taken, so the result page asks the gateway (the held
+   * status request) rather than tell the resident nothing was taken; here it was, and the receipt shows.
+   */
+  @Test
+  void aConfirmWhoseAnswerIsLostAsksTheGatewayNeverSaysNothingWasTaken() throws Exception {
+    lookUpZhang();
+    phone.page.eval("(() => { const real = window.fetch; window.fetch = async (url, o) => {"
+        + " const r = await real(url, o);"
+        + " if (String(url).includes('/sandbox/sheet/') && o && o.body && JSON.parse(o.body).confirm) throw new TypeError('Failed to fetch');"
+        + " return r; }; })()");
+    phone.tap("#pay");
+    phone.tap("#confirmPay");
+    phone.waitVisible("#result");
+    assertThat(phone.text("#result")).doesNotContain("没有扣款");
+    // the note not to pay again is not small print
+    assertThat(Double.parseDouble(String.valueOf(phone.page.eval(
+        "parseFloat(getComputedStyle(document.getElementById('resultNote')).fontSize)")))).isGreaterThanOrEqualTo(17);
+    Eventually.until("paid", () -> phone.text("#resultTitle").equals("支付成功"));
+    assertThat(phone.text("#receipt")).contains("凭证号");
+  }
+
+  /**
    * A payment that could not be started stays written by the pay button until the next try, in large type in 长辈模式,
    * where its toast also stays twice as long.
    */
