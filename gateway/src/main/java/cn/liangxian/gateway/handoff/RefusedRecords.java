@@ -39,7 +39,7 @@ public final class RefusedRecords {
       + " join person p on p.id = r.person_id where r.state = 'REFUSED' and r.resolved_at is null"
       + " and ($1::text is null or r.region_code = $1) and ($2::text is null or r.township = $2)"
       + " and ($3::text is null or r.village = $3) order by r.id limit 500";
-  static final String ONE = "select r.region_code, r.township, r.village, r.state, r.answer_reason, r.resolved_at, r.kind,"
+  static final String ONE = "select r.region_code, r.township, r.village, r.state, r.answer_reason, r.resolved_at,"
       + " " + REFUNDED + " as refunded from handoff_record r where r.id = $1 for update of r";
   static final String RESEND = "update handoff_record set state = 'PENDING', next_attempt_at = $2, answer = null,"
       + " answer_reason = null, answered_at = null where id = $1 and state = 'REFUSED' and resolved_at is null";

@@ -147,9 +147,9 @@ public final class Reconciliation {
         .register(registry);
   }
 
-  /** One line of a bill, whatever the channel; {@code problem} says why it cannot be read as a payment or refund. */
   /**
-   * One line of a bill, or one of ours keyed like it. {@code notDone}: a refund the bill lists but says is not paid
+   * One line of a bill, whatever the channel, or one of ours keyed like it; {@code problem} says why it cannot be read
+   * as a payment or refund. {@code notDone}: a refund the bill lists but says is not paid
    * back (WeChat Pay's 退款状态 other than SUCCESS: closed, abnormal, still processing), with that status; null for a
    * refund done, a payment, or a bill that lists done refunds only.
    */

@@ -153,10 +153,11 @@ class RepeatWhilePrepayingTest {
           sweep.setAutoCommit(false);
           st.execute("lock table orders in access exclusive mode");
           // what the sweep's give-up does (OrderStore.failStranded), not committed yet: the key is still the order's to read
-          assertThat(st.executeUpdate("update orders set state = 'FAILED', state_reason = 'channel call not finished'"
-              + " where id = '" + stranded + "' and state = 'PAYING' and payment is null")).isEqualTo(1);
-          st.executeUpdate("delete from reservation where order_id = '" + stranded + "' and not paid");
-          st.executeUpdate(OrderStore.FORGET_KEY.replace("$1", "'" + stranded + "'"));
+          String id = "'" + stranded + "'";
+          assertThat(st.executeUpdate(OrderStore.FAIL_STRANDED.replace("$1", id).replace("$2", "'infinity'::timestamptz")))
+              .isEqualTo(1);
+          st.executeUpdate(OrderStore.RELEASE.replace("$1", id));
+          st.executeUpdate(OrderStore.FORGET_KEY.replace("$1", id));
           repeat = order(g, body, key, bearer);
           Eventually.until("the repeat to have read its key and wait to read the order", () -> waitingOnOrders(g) > 0);
           sweep.commit();
