@@ -137,9 +137,13 @@ public final class Gateway implements AutoCloseable {
       SharedKeys.check(db, cipher);
       roster.registerRegions();
       PublishedBooks.load(db, regions);
-      int targets = Targets.load(db, options.targetsDir());
-      if (targets > 0) {
-        LOG.info("loaded {} collection targets from {}", targets, options.targetsDir());
+      Targets.Loaded targets = Targets.load(db, options.targetsDir());
+      if (targets.rows() > 0) {
+        LOG.info("loaded {} collection targets from {}", targets.rows(), options.targetsDir());
+      }
+      for (String kept : targets.keptRevised()) {
+        LOG.warn("target {} (the file's figure is not applied: an administrator revised it through the API;"
+            + " publish a table with POST /api/v1/operator/targets to change it)", kept);
       }
       if (options.demoRoster()) {
         DemoRoster.loadIfEmpty(db, roster);

@@ -81,8 +81,7 @@ public final class TargetUploadHandler {
         f = f.compose(x -> c.preparedQuery("select target from target where region_code = $1 and township = $2 and village = $3"
                 + " and insurance = $4 and year = $5 for update")
             .execute(Tuple.of(t.region(), t.township(), t.village(), t.insurance(), t.year())).compose(old -> {
-              String key = t.region() + "/" + t.township() + (t.village().isEmpty() ? "" : "/" + t.village()) + " " + t.insurance()
-                  + " " + t.year();
+              String key = Targets.key(t.region(), t.township(), t.village(), t.insurance(), t.year());
               before.add(new JsonObject().put("key", key).put("target", old.size() == 0 ? null : old.iterator().next().getInteger(0)));
               after.add(new JsonObject().put("key", key).put("target", t.target()));
               return c.preparedQuery(Targets.UPSERT).execute(Tuple.from(new Object[] {t.region(), t.township(), t.village(),

@@ -110,12 +110,20 @@ public final class Targets {
   }
 
   /**
-   * Loads every CSV of the directory; returns the rows set (a row an administrator revised through the API since, or
-   * of a region not served, is left as it is). A bad file stops the start with its lines.
+   * What a start made of the files: the rows set, and the files' figures not applied because an administrator revised
+   * the same place, insurance and year through the API since (each as {@code key: file's figure in file, revised
+   * figure}), which the start logs so that a changed file is never dropped unseen.
    */
-  public static int load(Database db, Path dir) {
+  public record Loaded(int rows, List<String> keptRevised) {}
+
+  /**
+   * Loads every CSV of the directory; returns the rows set (a row an administrator revised through the API since, or
+   * of a region not served, is left as it is, and a revised row the files would change is named). A bad file stops
+   * the start with its lines.
+   */
+  public static Loaded load(Database db, Path dir) {
     if (!Files.isDirectory(dir)) {
-      return 0;
+      return new Loaded(0, List.of());
     }
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
@@ -124,9 +132,21 @@ public final class Targets {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
     int rows = 0;
+    List<String> kept = new ArrayList<>();
     try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(Database.jdbc(FROM_FILES))) {
+      Map<String, Integer> revised = new java.util.HashMap<>();
+      try (var st = c.createStatement(); var rs = st.executeQuery(REVISED)) {
+        while (rs.next()) {
+          revised.put(key(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)), rs.getInt(6));
+        }
+      }
       for (Path f : files) {
         for (Target t : parse(f.getFileName().toString(), Files.readString(f, StandardCharsets.UTF_8))) {
+          String key = key(t.region(), t.township(), t.village(), t.insurance(), t.year());
+          Integer now = revised.get(key);
+          if (now != null && now != t.target()) {
+            kept.add(key + ": " + t.target() + " in " + f.getFileName() + " line " + t.line() + ", revised to " + now);
+          }
           ps.setString(1, t.region());
           ps.setString(2, t.township());
           ps.setString(3, t.village());
@@ -148,9 +168,16 @@ public final class Targets {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read targets in " + dir, e);
     }
-    return rows;
+    return new Loaded(rows, List.copyOf(kept));
   }
 
+  /** A place, insurance and year as operators read it: {@code 431103/黄阳司镇[/village] medical 2020}. */
+  static String key(String region, String township, String village, String insurance, int year) {
+    return region + "/" + township + (village.isEmpty() ? "" : "/" + village) + " " + insurance + " " + year;
+  }
+
+  /** The rows an administrator revised through the API: the files leave them alone. */
+  static final String REVISED = "select region_code, township, village, insurance, year, target from target where revised";
 
   /**
    * A target set or revised by an administrator through the API, marked so; rows of regions this gateway does not serve

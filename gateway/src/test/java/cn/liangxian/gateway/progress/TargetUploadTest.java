@@ -85,6 +85,29 @@ class TargetUploadTest {
     }
   }
 
+  /** The files changed for a place revised through the API since: the start leaves the revision and names what it left. */
+  @Test
+  void aFileFigureLeftForARevisionIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String header = "region_code,township,village,insurance,year,target,source\n";
+    HttpResponse<Buffer> r = upload(Buffer.buffer(header + "431103,黄阳司镇,黄阳司村,pension,2019,500,revised\n"));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    java.nio.file.Files.writeString(dir.resolve("targets.csv"), header + "431103,黄阳司镇,黄阳司村,pension,2019,480,文件\n"
+        + "431103,黄阳司镇,,pension,2019,9000,文件\n");
+
+    Targets.Loaded loaded = Targets.load(g.db, dir);
+
+    assertThat(loaded.keptRevised()).containsExactly("431103/黄阳司镇/黄阳司村 pension 2019: 480 in targets.csv line 2, revised to 500");
+    assertThat(g.count("select target from target where village = '黄阳司村' and insurance = 'pension' and year = 2019"))
+        .isEqualTo(500);
+    assertThat(g.count("select target from target where township = '黄阳司镇' and village = '' and insurance = 'pension'"
+        + " and year = 2019")).as("the file's other row, set").isEqualTo(9000);
+    assertThat(loaded.rows()).isEqualTo(1);
+
+    // the same figure in the file as the revision: nothing to say
+    java.nio.file.Files.writeString(dir.resolve("targets.csv"), header + "431103,黄阳司镇,黄阳司村,pension,2019,500,文件\n");
+    assertThat(Targets.load(g.db, dir).keptRevised()).isEmpty();
+  }
+
   @Test
   void aMisspelledColumnIsRefusedAndChangesNothing() throws Exception {
     // "vilage": the village targets would each become the township's
