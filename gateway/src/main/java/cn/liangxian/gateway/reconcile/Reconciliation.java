@@ -104,6 +104,15 @@ public final class Reconciliation {
       + " and channel_day is distinct from $3";
   /** How many payments one {@link #PAYMENT_DAY} statement books. */
   static final int DAY_BATCH = 5_000;
+  /** The ids in order, {@code size} to a batch, the last one holding the rest: none for none. */
+  static List<String[]> inBatches(List<String> ids, int size) {
+    List<String[]> out = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += size) {
+      out.add(ids.subList(from, Math.min(ids.size(), from + size)).toArray(String[]::new));
+    }
+    return out;
+  }
+
   static final String REFUND_DAY = "update refund set channel_day = $2 where out_refund_no = $1 and channel_day is distinct from $2";
 
   private final Vertx vertx;
@@ -488,8 +497,7 @@ public final class Reconciliation {
     }
     // the payments' day in batches, one after another: one connection of the pool, not all of them
     Future<?> days = Future.succeededFuture();
-    for (int from = 0; from < paidDays.size(); from += DAY_BATCH) {
-      String[] batch = paidDays.subList(from, Math.min(paidDays.size(), from + DAY_BATCH)).toArray(String[]::new);
+    for (String[] batch : inBatches(paidDays, DAY_BATCH)) {
       days = days.compose(x -> pool.preparedQuery(PAYMENT_DAY).execute(Tuple.of(channel, batch, date)));
     }
     repairs.add(days);
