@@ -417,7 +417,7 @@ function resultPage(icon, mark, title, amount, note) {
   $('resultAmount').textContent = amount;
   $('resultNote').textContent = note;
   $('receipt').replaceChildren();
-  for (const id of ['receiptTitle', 'verify', 'recheck']) $(id).classList.add('hidden');
+  for (const id of ['receiptTitle', 'verify', 'recheck', 'resultCancel']) $(id).classList.add('hidden');
   show('result', '缴费结果');
 }
 
@@ -439,7 +439,10 @@ async function result(sure) {
 async function lookAtResult(sure) {
   lastSure = sure;
   resultPage('wait', '…', sure ? '已付款，正在确认结果' : '正在确认支付结果', '',
-    sure ? '请稍候，不要重复付款' : '支付的结果还没有传回来。如已扣款，款不会丢失，请稍候，不要重复付款');
+    sure ? '请稍候，不要重复付款' : '支付的结果还没有传回来。如已扣款，款不会丢失，请稍候，不要重复付款；如果您没有付款，可以取消订单');
+  // not knowing whether the money was taken, the resident who did not pay need not wait for the order to expire: the
+  // gateway asks the channel before it cancels, and refuses (已经支付成功, 付款正在处理中) if the money was taken
+  if (!sure) $('resultCancel').classList.remove('hidden');
   let o;
   let r;
   try {
@@ -466,6 +469,20 @@ async function lookAtResult(sure) {
   for (const id of ['receiptTitle', 'verify']) $(id).classList.remove('hidden');
 }
 $('recheck').onclick = () => result(lastSure);
+$('resultCancel').onclick = async (ev) => {
+  const b = ev.currentTarget;
+  if (b.disabled || !order) return;
+  b.disabled = true;
+  try {
+    await client.call('POST', `/api/v1/orders/${order.id}/cancel`, {});
+    forget(order);
+    resultPage('warn', '!', ENDED.CANCELLED, '', '');
+  } catch (e) {
+    $('resultNote').textContent = e.message;
+  } finally {
+    b.disabled = false;
+  }
+};
 
 $('again').onclick = () => { household = null; order = null; show('find', '城乡居民两险缴费'); };
 $('back').onclick = () => { closeSheets(); show('find', '城乡居民两险缴费'); };

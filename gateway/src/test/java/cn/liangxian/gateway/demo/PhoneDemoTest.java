@@ -54,6 +54,7 @@ class PhoneDemoTest {
     assertThat(phone.text("#resultTitle")).contains("正在确认");
     assertThat(phone.text("#result")).doesNotContain("没有扣款").doesNotContain("凭证号");
     assertThat(phone.visible("#pay")).isFalse();
+    assertThat(phone.visible("#resultCancel")).as("the channel said it took the money: no cancel offered").isFalse();
   }
 
   /**
@@ -110,6 +111,28 @@ class PhoneDemoTest {
         "parseFloat(getComputedStyle(document.getElementById('resultNote')).fontSize)")))).isGreaterThanOrEqualTo(17);
     Eventually.until("paid", () -> phone.text("#resultTitle").equals("支付成功"));
     assertThat(phone.text("#receipt")).contains("凭证号");
+  }
+
+  /**
+   * 确认支付 failed before it reached the channel: nothing was taken, and the resident need not wait on the result page
+   * until the order expires. 没有付款，取消订单 asks the gateway, which asks the channel before it cancels.
+   */
+  @Test
+  void aConfirmThatNeverLeftCanBeCancelledFromTheResultPage() throws Exception {
+    lookUpZhang();
+    phone.page.eval("(() => { const real = window.fetch; window.fetch = async (url, o) => {"
+        + " if (String(url).includes('/sandbox/sheet/') && o && o.body && JSON.parse(o.body).confirm) throw new TypeError('Failed to fetch');"
+        + " return real(url, o); }; })()");
+    phone.tap("#pay");
+    phone.tap("#confirmPay");
+    phone.waitVisible("#result");
+    assertThat(phone.text("#result")).doesNotContain("没有扣款");
+    phone.waitVisible("#resultCancel");
+    phone.tap("#resultCancel");
+    Eventually.until("the cancel said", () -> phone.text("#resultTitle").equals("订单已取消，没有扣款"));
+    assertThat(phone.visible("#resultCancel")).isFalse();
+    assertThat(g.count("select count(*) from orders where state = 'CANCELLED'")).isEqualTo(1);
+    assertThat(g.count("select count(*) from orders where state = 'PAYING'")).isZero();
   }
 
   /**
