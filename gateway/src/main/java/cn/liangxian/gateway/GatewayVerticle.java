@@ -89,6 +89,10 @@ import org.slf4j.LoggerFactory;
  */
 final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** The gauges of orders paying, refunds and kiosks, which the leader computes at every sweep. */
+  static final String PAYING_GAUGES = "paying gauges";
+  /** The hand-off's gauges, which the leader computes at every delivery round. */
+  static final String HANDOFF_GAUGES = "hand-off gauges";
   /** The routes whose bodies may be as large as a roster: read after the operator's session is checked. */
   private static final java.util.Set<String> UPLOADS = java.util.Set.of("/api/v1/operator/rosters", "/api/v1/operator/targets");
 
@@ -253,13 +257,23 @@ final class GatewayVerticle extends VerticleBase {
             .eventually(() -> progress.refresh().onFailure(e -> LOG.warn("progress metrics not refreshed: {}", e.toString())));
       }
     };
+    leadership.computes(PAYING_GAUGES);
     leadership.tryLead().onSuccess(x -> refresh.run());
     timers.add(vertx.setPeriodic(p.options().progressMetricsMillis(), t -> refresh.run()));
     // every change is conditional too, so a sweep still running when the lead passes on does no harm
     PayingGauges gauges = p.metrics().paying();
-    timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> leadership.tryLead().compose(leads -> !leads
-        ? Future.succeededFuture()
-        : step("order sweep", "expiry", recovery::expireDue)
+    long[] progressTerm = {leadership.term()};
+    timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> leadership.tryLead().compose(leads -> {
+      if (!leads) {
+        return Future.succeededFuture();
+      }
+      long term = leadership.term();
+      if (progressTerm[0] != term) {
+        // a lead just begun (another instance stopped): its progress gauges now, not at the next minute
+        progressTerm[0] = term;
+        refresh.run();
+      }
+      return step("order sweep", "expiry", recovery::expireDue)
             .compose(x -> step("order sweep", "stranded orders", recovery::failStranded))
             .compose(x -> step("order sweep", "stuck-order queries", recovery::queryStuck))
             .compose(x -> step("order sweep", "refunds", refunds::retryDue))
@@ -267,17 +281,24 @@ final class GatewayVerticle extends VerticleBase {
             .compose(x -> step("order sweep", "kiosk nonce pruning", kioskAuth::pruneNonces))
             .compose(x -> step("order sweep", "kiosk limit pruning", kioskLimiter::prune))
             .compose(x -> step("order sweep", "session pruning", sessions::prune))
-            .compose(x -> step("order sweep", "paying gauges", () -> gauges.observe(pool))))
-        .onFailure(e -> LOG.warn("order sweep: no leadership check: {}", e.toString()))));
+            .compose(x -> step("order sweep", "paying gauges", () -> gauges.observe(pool)
+                .onSuccess(v -> leadership.computed(PAYING_GAUGES, term))));
+    }).onFailure(e -> LOG.warn("order sweep: no leadership check: {}", e.toString()))));
     // every instance looks whether yesterday's bills are due; the one that claims a (channel, merchant, day) runs it
     timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> reconciliation.runDue()
         .onFailure(e -> LOG.warn("scheduled reconciliation failed: {}", e.toString()))));
   }
 
-  /** One step of a periodic round: its failure is logged and the steps after it still run. */
-  private static Future<Void> step(String round, String step, java.util.function.Supplier<Future<?>> work) {
+  /** One step of a periodic round: its failure is logged and counted, and the steps after it still run. */
+  private Future<Void> step(String round, String step, java.util.function.Supplier<Future<?>> work) {
+    // registered at the step's first run, so that the alert on it reads 0 before the first failure
+    io.micrometer.core.instrument.Counter failures = io.micrometer.core.instrument.Counter
+        .builder("liangxian_background_step_failures")
+        .description("steps of the sweep and of the hand-off's rounds that failed (each is tried again at the next round)")
+        .tags("round", round, "step", step).register(p.registry());
     return work.get().<Void>mapEmpty().recover(e -> {
       LOG.warn("{}: {} failed: {}", round, step, e.toString());
+      failures.increment();
       return Future.succeededFuture();
     });
   }
@@ -288,10 +309,15 @@ final class GatewayVerticle extends VerticleBase {
     HandoffReconciliation reconciliation = new HandoffReconciliation(pool, p.clock());
     AgencyRefunds agencyRefunds = new AgencyRefunds(pool, refunds, households, p.regions(), p.clock());
     Leadership leadership = p.deployment().leadership();
+    leadership.computes(HANDOFF_GAUGES);
     timers.add(vertx.setPeriodic(p.options().handoff().sweepMillis(), t -> step("hand-off", "delivery", handoff::deliver)
         .compose(x -> step("hand-off", "reconciliation", () -> reconciliation.runDue(p.handoff().receivers())))
         .compose(x -> step("hand-off", "agency refunds", () -> agencyRefunds.runDue(20)))
-        .compose(x -> step("hand-off", "gauges", () -> leadership.leading() ? handoff.observe() : Future.succeededFuture()))));
+        .compose(x -> {
+          long term = leadership.term();
+          return step("hand-off", "gauges", () -> leadership.leading()
+              ? handoff.observe().onSuccess(v -> leadership.computed(HANDOFF_GAUGES, term)) : Future.succeededFuture());
+        })));
   }
 
   private void lookupRoutes(Router router) {

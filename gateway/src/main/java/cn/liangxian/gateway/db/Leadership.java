@@ -40,6 +40,10 @@ public final class Leadership {
   // else each would open a session of its own and one could keep the lock unseen, leading nowhere
   private Future<PgConnection> connection;
   private volatile boolean leading;
+  // one more each time this instance begins to lead; the gauges it computes say in which term they were computed
+  private final java.util.concurrent.atomic.AtomicLong term = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.Set<String> parts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Map<String, Long> computedIn = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** {@code tryEvery}: how often {@link #tryLead} is called; the server ends a session silent for four times that. */
   public Leadership(Vertx vertx, PgConnectOptions connectOptions, MeterRegistry registry, Duration tryEvery) {
@@ -51,8 +55,35 @@ public final class Leadership {
     this.connectOptions = connectOptions;
     this.answerWithin = answerWithin;
     this.silentAtMost = silentAtMost;
-    Gauge.builder("liangxian_sweeper_leader", () -> leading ? 1 : 0)
-        .description("1 on the instance that sweeps orders and computes the progress gauges, 0 elsewhere").register(registry);
+    Gauge.builder("liangxian_sweeper_leader", () -> shown() ? 1 : 0)
+        .description("1 on the instance that sweeps orders and computes the progress gauges, once it has computed them;"
+            + " 0 elsewhere").register(registry);
+  }
+
+  /**
+   * A group of gauges only the leader computes (from the database), which dashboards and alerts read where
+   * {@code liangxian_sweeper_leader} is 1: an instance that begins to lead shows 1 only once it has computed every such
+   * group, so that nobody reads its values from before (zeros at its start, or stale from an earlier lead). Registered
+   * before the first {@link #tryLead}.
+   */
+  public void computes(String part) {
+    parts.add(part);
+  }
+
+  /** The lead's term as of now (one more at every lead begun), for {@link #computed}. Any thread. */
+  public long term() {
+    return term.get();
+  }
+
+  /** The leader computed {@code part} in the term read before it began ({@link #term}). Any thread. */
+  public void computed(String part, long inTerm) {
+    computedIn.put(part, inTerm);
+  }
+
+  /** Whether this instance leads and every group it computes is of this lead. */
+  boolean shown() {
+    long now = term.get();
+    return leading && parts.stream().allMatch(p -> Long.valueOf(now).equals(computedIn.get(p)));
   }
 
   /** Whether this instance leads, as of the last try. Any thread. */
@@ -113,6 +144,9 @@ public final class Leadership {
   private void now(boolean lead) {
     if (lead != leading) {
       LOG.info(lead ? "this instance now sweeps orders and computes the progress gauges" : "this instance no longer leads");
+      if (lead) {
+        term.incrementAndGet();
+      }
     }
     leading = lead;
   }

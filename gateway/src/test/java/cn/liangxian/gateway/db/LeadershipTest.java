@@ -209,6 +209,40 @@ class LeadershipTest {
     }
   }
 
+  /**
+   * Dashboards and alerts read the leader's gauges where liangxian_sweeper_leader is 1: an instance that begins to lead
+   * shows 1 only once it has computed them in this lead, never with its zeros of the start or values of an earlier lead.
+   */
+  @Test
+  void aLeaderIsShownOnlyOnceItsGaugesAreOfThisLead() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Leadership a = new Leadership(vertx, named("instance-a"), registry, EVERY);
+    a.computes("paying");
+    a.computes("hand-off");
+    java.util.function.DoubleSupplier shown = () -> registry.get("liangxian_sweeper_leader").gauge().value();
+    assertThat(onLoop(a::tryLead)).isTrue();
+    assertThat(shown.getAsDouble()).as("leading, nothing computed yet").isZero();
+    long first = a.term();
+    a.computed("paying", first);
+    assertThat(shown.getAsDouble()).as("one group of two").isZero();
+    a.computed("hand-off", first);
+    assertThat(shown.getAsDouble()).isEqualTo(1);
+
+    // the lead lost (the session closed) and taken again: the values of the first lead are not shown as the second's
+    onLoop(a::resign);
+    assertThat(shown.getAsDouble()).isZero();
+    // the server frees the lock once it has seen the session end
+    Eventually.until("leading again", () -> onLoop(a::tryLead));
+    assertThat(a.term()).isGreaterThan(first);
+    assertThat(shown.getAsDouble()).as("computed in the earlier lead only").isZero();
+    a.computed("paying", first); // a round that began in the first lead and ended in the second
+    a.computed("hand-off", a.term());
+    assertThat(shown.getAsDouble()).isZero();
+    a.computed("paying", a.term());
+    assertThat(shown.getAsDouble()).isEqualTo(1);
+    onLoop(a::resign);
+  }
+
   @Test
   void aLeadGivenUpWhileStillConnectingIsNotTaken() throws Exception {
     Leadership a = new Leadership(vertx, named("instance-a"), new SimpleMeterRegistry(), EVERY);
