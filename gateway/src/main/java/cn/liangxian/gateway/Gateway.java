@@ -194,6 +194,9 @@ public final class Gateway implements AutoCloseable {
     await(vertx.deployVerticle(() -> new GatewayVerticle(parts, port, numbers.incrementAndGet(), this::listening),
         new DeploymentOptions().setInstances(instances)));
     LOG.info("gateway listening on port {} with {} event-loop verticles", httpPort, instances);
+    LOG.info("this instance keeps at most {} connections to PostgreSQL (database.poolSize {}, lookupConnections {} a loop):"
+        + " max_connections must cover every instance's", connectionsAtMost(options.poolSize(), options.lookupConnections(),
+        instances), options.poolSize(), options.lookupConnections());
   }
 
   /** The receiving agencies of the configuration, or in the demo the agency simulator; the gateway's own hand-off key. */
@@ -236,9 +239,22 @@ public final class Gateway implements AutoCloseable {
 
   static final int REFUSED_CALLBACKS_KEPT_PER_MINUTE = 30;
 
+  /** The connections to PostgreSQL of the channels' own records (UnionPay's requests), shared by every loop. */
+  static final int CHANNEL_CONNECTIONS = 4;
+
+  /**
+   * The most connections one instance keeps to PostgreSQL while it serves: each event loop's pool (at least two) and
+   * its lookup connections, the sweep's lock, the announcements and the channels' records. A roster import or a book
+   * read in progress takes one more for its time. PostgreSQL's {@code max_connections} must cover the sum over every
+   * instance.
+   */
+  public static int connectionsAtMost(int poolSize, int lookupConnections, int loops) {
+    return loops * (Math.max(2, poolSize / loops) + lookupConnections) + 1 + 1 + CHANNEL_CONNECTIONS;
+  }
+
   private Channels channels(Clock clock) {
     // the channels' own records (UnionPay's requests), shared by every loop: a few connections suffice
-    Pool channelPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4).setName("channels")
+    Pool channelPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(CHANNEL_CONNECTIONS).setName("channels")
         .setIdleTimeout(GatewayVerticle.DB_IDLE_MINUTES).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MINUTES))
         .connectingTo(database.connectOptions(1)).using(vertx).build();
     if (!options.sandbox()) {

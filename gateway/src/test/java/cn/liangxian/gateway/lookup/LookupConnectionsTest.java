@@ -60,6 +60,9 @@ class LookupConnectionsTest {
       }
       Eventually.until(poolConnections + " connections waiting on the household's lock", () -> g.count("select count(*)"
           + " from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'"), n -> n >= poolConnections);
+      // the most this instance opens, as its start-up line says, with every pool taken: the test's own two left out
+      assertThat(g.count("select count(*) from pg_stat_activity where datname = current_database()") - 2)
+          .isLessThanOrEqualTo(cn.liangxian.gateway.Gateway.connectionsAtMost(4, 2, loops));
 
       // every connection of the orders' pool waits: the lookup is answered all the same, its session and its
       // household read on the loop's own connections
