@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The load test in one command, on loopback only; it stops by itself.
 #
-#   loadtest/run.sh            short run (about 4 minutes once built): 200,000 persons, 85 s of Gatling
+#   loadtest/run.sh            short run (about 6 minutes once built): 200,000 persons, 85 s of Gatling
 #   loadtest/run.sh peak       full run: 1,000,000 persons, 8 minutes of Gatling
 #   loadtest/run.sh soak       30 minutes at a steady rate (SOAK_MINUTES=...)
 #   loadtest/run.sh overload   35 s at half the knee (KNEE journeys/s, 30 by default), 3x the knee for 65 s, then a

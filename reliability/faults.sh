@@ -10,6 +10,13 @@
 seconds=${FAULT_SECONDS:-240}
 expiry_minutes=1
 say() { printf '%s  %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$out/events.txt"; }
+# Debian's PostgreSQL server (and its postgres user), installed when missing (as root)
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  [ "$(id -u)" = 0 ] || { echo "faults: PostgreSQL's server binaries are needed (apt-get install postgresql)" >&2; exit 2; }
+  say "installing postgresql (Debian's package)"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
 pg_bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -1)")
 [ -x "$pg_bin/pg_ctl" ] || { echo "faults: PostgreSQL's server binaries are needed (apt-get install postgresql)" >&2; exit 2; }
 id postgres >/dev/null 2>&1 || { echo "faults: a 'postgres' user is needed (Debian's postgresql package makes it)" >&2; exit 2; }

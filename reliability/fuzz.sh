@@ -15,7 +15,8 @@ pgport=$(grep -oP 'started on port \K[0-9]+' "$out/gateway.log" | head -1)
 jdbc="jdbc:postgresql://127.0.0.1:$pgport/postgres"
 memory "before" $gw | tee "$out/memory-before.txt"
 status=0
-java -Dfuzz.seconds="${FUZZ_SECONDS:-7200}" -cp "$cp" cn.liangxian.reliability.fuzz.FuzzMain 127.0.0.1 $gw_port "$jdbc" postgres "$(cat "$out/data/keys/postgres.password")" \
+# FUZZ_JAVA_OPTS: the fuzzer's own system properties, e.g. -Dfuzz.strictChinese=true
+java ${FUZZ_JAVA_OPTS:-} -Dfuzz.seconds="${FUZZ_SECONDS:-7200}" -cp "$cp" cn.liangxian.reliability.fuzz.FuzzMain 127.0.0.1 $gw_port "$jdbc" postgres "$(cat "$out/data/keys/postgres.password")" \
   "$admin_password" "$requests" "${FUZZ_SEED:-20261201}" "${FUZZ_CONCURRENCY:-8}" | tee "$out/tally.txt" || status=$?
 kill -0 $gw 2>/dev/null && echo "process alive: yes" || { echo "process alive: NO"; status=1; }
 memory "after" $gw | tee "$out/memory-after.txt"
