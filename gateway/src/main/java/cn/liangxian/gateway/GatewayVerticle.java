@@ -139,7 +139,7 @@ final class GatewayVerticle extends VerticleBase {
       oneAtATime = built(PgBuilder.pool(), lookupConnections, "lookups-" + number);
       lookupReads = oneAtATime;
     }
-    kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys(), p.registry());
+    kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys(), p.registry(), p.channels().signing());
     orderStore = new OrderStore(pool);
     // one of each store per loop, shared by the routes and the sweep that use it
     households = new HouseholdStore();

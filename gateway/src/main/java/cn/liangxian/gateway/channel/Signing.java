@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The bounded pool (a named Vert.x worker executor) on which every signature, verification and
- * notification decryption for the payment channels runs: an RSA signature costs about a millisecond of
- * CPU, and on an event loop a burst of orders would stall every lookup queued behind it. Its results
+ * notification decryption for the payment channels runs, and every kiosk request's signature check: an RSA
+ * signature costs about a millisecond of CPU, and on an event loop a burst of orders would stall every
+ * lookup queued behind it. Its results
  * come back on the caller's event loop. Timed per operation as the gateway's own work (the sandbox's
  * signatures, in demo mode, run on its own Vert.x and are not counted here).
  */
@@ -22,12 +23,14 @@ public final class Signing implements AutoCloseable {
   private final Timer signs;
   private final Timer verifies;
   private final Timer decrypts;
+  private final Timer kioskVerifies;
 
   private Signing(WorkerExecutor pool, MeterRegistry registry) {
     this.pool = pool;
     this.signs = timer(registry, "sign");
     this.verifies = timer(registry, "verify");
     this.decrypts = timer(registry, "verify-and-decrypt");
+    this.kioskVerifies = timer(registry, "kiosk-verify");
   }
 
   /** A pool of {@code threads} threads named {@value #POOL_NAME} on this Vert.x (one per process). */
@@ -38,7 +41,7 @@ public final class Signing implements AutoCloseable {
 
   private static Timer timer(MeterRegistry registry, String operation) {
     return Timer.builder("liangxian_channel_crypto").description("the gateway's own signatures, verifications and"
-        + " notification decryptions for the payment channels, on the signing pool").tag("operation", operation)
+        + " notification decryptions for the payment channels, and its checks of kiosks' request signatures, on the signing pool").tag("operation", operation)
         .register(registry);
   }
 
@@ -55,6 +58,11 @@ public final class Signing implements AutoCloseable {
   /** Verifies a notification and decrypts what it carries. */
   public <T> Future<T> verifyAndDecrypt(Callable<T> work) {
     return run(decrypts, work);
+  }
+
+  /** Checks a kiosk request's signature (with the kiosk's key read from its PEM first, when it was not kept). */
+  public <T> Future<T> verifyKiosk(Callable<T> work) {
+    return run(kioskVerifies, work);
   }
 
   private <T> Future<T> run(Timer timer, Callable<T> work) {

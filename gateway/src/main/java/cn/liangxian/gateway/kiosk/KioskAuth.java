@@ -2,6 +2,7 @@ package cn.liangxian.gateway.kiosk;
 
 import cn.liangxian.channel.Crypto;
 import cn.liangxian.channel.Pem;
+import cn.liangxian.gateway.channel.Signing;
 import cn.liangxian.gateway.http.Problem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,6 +28,9 @@ import java.util.Map;
  * query, timestamp, nonce and the SHA-256 of the raw body, one per line. Unknown kiosks, bad
  * signatures, bodies that do not match their hash, timestamps more than 5 minutes off and nonces seen
  * before are refused with 401; the nonce is recorded in PostgreSQL, so a replay fails on every instance.
+ *
+ * <p>The checks that cost nothing (headers, nonce, timestamp) come first, on the event loop: junk is refused without
+ * touching the signing pool. The signature is then checked on the {@link Signing} pool.
  */
 public final class KioskAuth {
   public static final String VERSION = "LX-KIOSK-SIG-V1";
@@ -34,12 +38,15 @@ public final class KioskAuth {
   private final Pool pool;
   private final Clock clock;
   private final KioskKeys keys;
+  private final Signing signing;
   private final Map<String, Counter> refusals = new HashMap<>();
 
-  public KioskAuth(Pool pool, Clock clock, KioskKeys keys, MeterRegistry registry) {
+  /** @param signing the bounded pool every signature check (and key read) runs on, never this event loop */
+  public KioskAuth(Pool pool, Clock clock, KioskKeys keys, MeterRegistry registry, Signing signing) {
     this.pool = pool;
     this.clock = clock;
     this.keys = keys;
+    this.signing = signing;
     // the kiosk dashboard's "refused" panel: kiosk requests only, by reason, at 0 from the start
     for (String reason : REASONS) {
       refusals.put(reason, Counter.builder("liangxian.kiosk.requests.refused").description("Kiosk requests refused (401), by reason")
@@ -93,9 +100,11 @@ public final class KioskAuth {
     PublicKey cached = keys.cached(kiosk);
     // a signature the kept key does not verify is checked once more against the database's: the kiosk's key may have
     // been replaced on another instance a moment ago, its announcement not here yet (a new key is in force everywhere
-    // as soon as its registration commits; only a refusal costs the read)
-    Future<Check> verifying = cached != null && verifies(cached, m, signature) ? Future.succeededFuture(Check.VERIFIED)
-        : fromDatabase(kiosk).map(key -> key == null ? Check.UNKNOWN : verifies(key, m, signature) ? Check.VERIFIED : Check.BAD);
+    // as soon as its registration commits; only a refusal costs the read). Every check, and the key's PEM read, on the
+    // signing pool: the answer continues on this loop
+    Future<Check> verifying = cached == null ? fromDatabase(kiosk, m, signature)
+        : signing.verifyKiosk(() -> verifies(cached, m, signature))
+            .compose(verified -> verified ? Future.succeededFuture(Check.VERIFIED) : fromDatabase(kiosk, m, signature));
     return verifying.compose(check -> {
       if (check == Check.UNKNOWN) {
         return Future.failedFuture(refused("unknown_kiosk", "unknown kiosk"));
@@ -119,18 +128,29 @@ public final class KioskAuth {
   /** What a kiosk's signature came to: verified, no such kiosk, or not verified by its key. */
   private enum Check { VERIFIED, UNKNOWN, BAD }
 
-  /** The kiosk's key as the database has it now (kept for the next request unless something was forgotten meanwhile). */
-  private Future<PublicKey> fromDatabase(String kiosk) {
+  /**
+   * The signature checked against the kiosk's key as the database has it now, the PEM read and the check on the signing
+   * pool; the key is kept for the next request unless something was forgotten meanwhile.
+   */
+  private Future<Check> fromDatabase(String kiosk, byte[] message, String signature) {
     long readAt = keys.generation();
-    return pool.preparedQuery("select public_key from kiosk where id = $1").execute(Tuple.of(kiosk)).map(rows -> {
+    return pool.preparedQuery("select public_key from kiosk where id = $1").execute(Tuple.of(kiosk)).compose(rows -> {
       if (rows.size() == 0) {
-        return null;
+        return Future.succeededFuture(Check.UNKNOWN);
       }
-      PublicKey key = Pem.publicKey(rows.iterator().next().getString("public_key"));
-      keys.remember(kiosk, key, readAt);
-      return key;
+      String pem = rows.iterator().next().getString("public_key");
+      return signing.verifyKiosk(() -> {
+        PublicKey key = Pem.publicKey(pem);
+        return new Read(key, verifies(key, message, signature));
+      }).map(read -> {
+        keys.remember(kiosk, read.key(), readAt);
+        return read.verified() ? Check.VERIFIED : Check.BAD;
+      });
     });
   }
+
+  /** A key read from its PEM, and whether it verified the signature. */
+  private record Read(PublicKey key, boolean verified) {}
 
   /** Forgets a cached key at once (after the kiosk's key is replaced here; other instances hear it from PostgreSQL). */
   public void forget(String kiosk) {

@@ -4,11 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.channel.Crypto;
 import cn.liangxian.channel.Pem;
+import cn.liangxian.gateway.channel.Signing;
+import cn.liangxian.gateway.http.Failures;
+import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
+import cn.liangxian.gateway.support.WorkerWatch;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -19,6 +32,7 @@ import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,12 +101,18 @@ class KioskAuthTest {
   /** Signs as the kiosk agent does; {@code sent} may differ from {@code signed} to model tampering. */
   HttpResponse<Buffer> call(String kiosk, KeyPair key, String algorithm, String path, String signed, String sent, long skew,
       String nonce) throws Exception {
+    return call(g.http, kiosk, key, algorithm, path, signed, sent, skew, nonce);
+  }
+
+  /** As {@link #call(String, KeyPair, String, String, String, String, long, String)}, to the server {@code http} calls. */
+  HttpResponse<Buffer> call(WebClient http, String kiosk, KeyPair key, String algorithm, String path, String signed, String sent,
+      long skew, String nonce) throws Exception {
     String ts = Long.toString(g.clock.instant().getEpochSecond() + skew);
     String message = String.join("\n", "LX-KIOSK-SIG-V1", kiosk, "POST", path, ts, nonce, KioskAuth.sha256(signed.getBytes(StandardCharsets.UTF_8)));
     String sig = Crypto.sign(algorithm, key.getPrivate(), message.getBytes(StandardCharsets.UTF_8));
-    return g.http.post(path).putHeader("Content-Type", "application/json").putHeader("X-Kiosk-Id", kiosk)
+    return http.post(path).putHeader("Content-Type", "application/json").putHeader("X-Kiosk-Id", kiosk)
         .putHeader("X-Kiosk-Timestamp", ts).putHeader("X-Kiosk-Nonce", nonce).putHeader("X-Kiosk-Signature", sig)
-        .sendBuffer(Buffer.buffer(sent)).toCompletionStage().toCompletableFuture().get();
+        .sendBuffer(Buffer.buffer(sent)).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   String lookupBody() {
@@ -214,6 +234,92 @@ class KioskAuthTest {
       rs.next();
       return rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4) + "|" + rs.getString(5);
     }
+  }
+
+  static String heartbeat(String kiosk) {
+    return new JsonObject().put("kioskId", kiosk).put("reader", "ok").put("printer", new JsonObject().put("state", "ok")
+        .put("paper", "ok")).encode();
+  }
+
+  /**
+   * The heartbeat's handlers alone behind a router of their own, the signing pool made on a watched Vert.x: every
+   * signature check (and the read of a key from its PEM) is work of the pool, on its threads; a request refused by
+   * its headers alone (unsigned, stale, a malformed nonce) gives the pool no work at all.
+   */
+  @Test
+  void aKiosksSignatureIsCheckedOnTheSigningPoolNeverOnAnEventLoop() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      WorkerWatch watch = new WorkerWatch(vertx);
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      Signing signing = Signing.create(watch.vertx(), 1, registry);
+      Pool pool = PgBuilder.pool().connectingTo(g.db.connectOptions(1)).using(vertx).build();
+      KioskAuth auth = new KioskAuth(pool, g.clock, new KioskKeys(), registry, signing);
+      KioskHandlers kiosks = new KioskHandlers(pool, auth, g.clock, registry, Regions.load(g.gateway.options(), g.clock));
+      Router router = Router.router(vertx);
+      router.post("/api/v1/kiosks/heartbeat").handler(BodyHandler.create(false)).handler(auth::handle).handler(kiosks::heartbeat);
+      router.route().failureHandler(Failures::handle);
+      HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").toCompletionStage()
+          .toCompletableFuture().get(20, TimeUnit.SECONDS);
+      WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.actualPort()));
+      String path = "/api/v1/kiosks/heartbeat";
+      String ecdsa = heartbeat("K-371312-0001");
+      String gm = heartbeat("K-371312-0002");
+
+      // the first request of each kiosk: its key read from the database, its PEM parsed and the signature checked in one
+      // piece of work; the next one of the kiosk: the kept key's check alone
+      assertThat(call(http, "K-371312-0001", p256, "SHA256withECDSA", path, ecdsa, ecdsa, 0, nonce()).statusCode()).isEqualTo(204);
+      assertThat(watch.work()).hasSize(1);
+      assertThat(call(http, "K-371312-0001", p256, "SHA256withECDSA", path, ecdsa, ecdsa, 0, nonce()).statusCode()).isEqualTo(204);
+      assertThat(watch.work()).hasSize(2);
+      assertThat(call(http, "K-371312-0002", sm2, "SM3withSM2", path, gm, gm, 0, nonce()).statusCode()).isEqualTo(204);
+      assertThat(call(http, "K-371312-0002", sm2, "SM3withSM2", path, gm, gm, 0, nonce()).statusCode()).isEqualTo(204);
+      assertThat(watch.work()).hasSize(4);
+
+      // a forged signature: the kept key's check, then the database's key's, both on the pool; refused as ever
+      KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+      ec.initialize(new ECGenParameterSpec("secp256r1"));
+      HttpResponse<Buffer> forged = call(http, "K-371312-0001", ec.generateKeyPair(), "SHA256withECDSA", path, ecdsa, ecdsa, 0, nonce());
+      assertThat(forged.statusCode()).isEqualTo(401);
+      assertThat(forged.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(forged.bodyAsJsonObject().getString("type")).endsWith("kiosk-unauthorized");
+      assertThat(forged.bodyAsString()).contains("does not verify");
+      assertThat(watch.work()).hasSize(6);
+      assertThat(watch.work()).as("every check on the signing pool's threads").allSatisfy(w -> {
+        assertThat(w.onWorker()).isTrue();
+        assertThat(w.thread()).startsWith(Signing.POOL_NAME);
+        assertThat(w.outcome()).isNotInstanceOf(Throwable.class);
+      });
+
+      // junk is refused by its headers, before any signature is checked
+      HttpResponse<Buffer> stale = call(http, "K-371312-0001", p256, "SHA256withECDSA", path, ecdsa, ecdsa, -301, nonce());
+      assertThat(stale.statusCode()).isEqualTo(401);
+      assertThat(stale.bodyAsString()).contains("5 minutes");
+      HttpResponse<Buffer> badNonce = call(http, "K-371312-0001", p256, "SHA256withECDSA", path, ecdsa, ecdsa, 0, "not-a-nonce");
+      assertThat(badNonce.statusCode()).isEqualTo(401);
+      HttpResponse<Buffer> unsigned = http.post(path).putHeader("Content-Type", "application/json").putHeader("X-Kiosk-Id", "K-371312-0001")
+          .sendBuffer(Buffer.buffer(ecdsa)).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertThat(unsigned.statusCode()).isEqualTo(401);
+      assertThat(unsigned.bodyAsJsonObject().getString("type")).endsWith("kiosk-unauthorized");
+      assertThat(watch.work()).as("no work for the pool").hasSize(6);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The gateway checks its kiosks' signatures on its signing pool: each one counted as the pool's work. */
+  @Test
+  void theGatewayChecksKioskSignaturesOnItsSigningPool() throws Exception {
+    double before = kioskChecks();
+    String hb = heartbeat("K-371312-0001");
+    assertThat(call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/kiosks/heartbeat", hb, hb, 0, nonce()).statusCode())
+        .isEqualTo(204);
+    assertThat(kioskChecks()).isGreaterThanOrEqualTo(before + 1);
+  }
+
+  double kioskChecks() throws Exception {
+    return g.metrics().lines().filter(l -> l.startsWith("liangxian_channel_crypto_seconds_count{operation=\"kiosk-verify\"}"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
   }
 
   static String detail(HttpResponse<Buffer> r) {
