@@ -11,9 +11,15 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.EllipticCurve;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -30,10 +36,13 @@ import java.util.Map;
  * before are refused with 401; the nonce is recorded in PostgreSQL, so a replay fails on every instance.
  *
  * <p>The checks that cost nothing (headers, nonce, timestamp) come first, on the event loop: junk is refused without
- * touching the signing pool. The signature is then checked on the {@link Signing} pool.
+ * touching the signing pool. The signature is then checked on the {@link Signing} pool, by the algorithm the kiosk's
+ * key is for.
  */
 public final class KioskAuth {
   public static final String VERSION = "LX-KIOSK-SIG-V1";
+  /** The curve of a 国密 kiosk's key (sm2p256v1): its signatures are SM3withSM2. */
+  private static final EllipticCurve SM2_CURVE = sm2Curve();
 
   private final Pool pool;
   private final Clock clock;
@@ -120,9 +129,27 @@ public final class KioskAuth {
     });
   }
 
-  /** ECDSA P-256, or SM2 for kiosks with a 国密 key: a wrong kind of key simply does not verify. */
+  /** The kiosk's signature checked by the algorithm its key is for: SM2 for a key on the SM2 curve, else ECDSA. */
   private static boolean verifies(PublicKey key, byte[] message, String signature) {
-    return Crypto.verify("SHA256withECDSA", key, message, signature) || Crypto.verify("SM3withSM2", key, message, signature);
+    return Crypto.verify(algorithm(key), key, message, signature);
+  }
+
+  /**
+   * SM3withSM2 for a 国密 kiosk (its key on the SM2 curve), SHA256withECDSA for any other (P-256; a key of another kind
+   * simply does not verify).
+   */
+  static String algorithm(PublicKey key) {
+    return key instanceof ECPublicKey ec && SM2_CURVE.equals(ec.getParams().getCurve()) ? "SM3withSM2" : "SHA256withECDSA";
+  }
+
+  private static EllipticCurve sm2Curve() {
+    try {
+      AlgorithmParameters p = AlgorithmParameters.getInstance("EC", Crypto.BC);
+      p.init(new ECGenParameterSpec("sm2p256v1"));
+      return p.getParameterSpec(ECParameterSpec.class).getCurve();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the SM2 curve is not known to Bouncy Castle", e);
+    }
   }
 
   /** What a kiosk's signature came to: verified, no such kiosk, or not verified by its key. */

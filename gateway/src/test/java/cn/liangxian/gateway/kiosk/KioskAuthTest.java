@@ -285,6 +285,11 @@ class KioskAuthTest {
       assertThat(forged.bodyAsJsonObject().getString("type")).endsWith("kiosk-unauthorized");
       assertThat(forged.bodyAsString()).contains("does not verify");
       assertThat(watch.work()).hasSize(6);
+      // an SM2 kiosk's key checks SM2 signatures only: the same message signed by ECDSA with it is refused
+      HttpResponse<Buffer> wrongKind = call(http, "K-371312-0002", sm2, "SHA256withECDSA", path, gm, gm, 0, nonce());
+      assertThat(wrongKind.statusCode()).isEqualTo(401);
+      assertThat(wrongKind.bodyAsString()).contains("does not verify");
+      assertThat(watch.work()).hasSize(8);
       assertThat(watch.work()).as("every check on the signing pool's threads").allSatisfy(w -> {
         assertThat(w.onWorker()).isTrue();
         assertThat(w.thread()).startsWith(Signing.POOL_NAME);
@@ -301,10 +306,22 @@ class KioskAuthTest {
           .sendBuffer(Buffer.buffer(ecdsa)).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
       assertThat(unsigned.statusCode()).isEqualTo(401);
       assertThat(unsigned.bodyAsJsonObject().getString("type")).endsWith("kiosk-unauthorized");
-      assertThat(watch.work()).as("no work for the pool").hasSize(6);
+      assertThat(watch.work()).as("no work for the pool").hasSize(8);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
+  }
+
+  /** The algorithm comes from the key as registered (read from its PEM): SM2 for the SM2 curve, ECDSA for any other. */
+  @Test
+  void theSignatureAlgorithmIsTheKeys() throws Exception {
+    assertThat(KioskAuth.algorithm(Pem.publicKey(Pem.write(sm2.getPublic())))).isEqualTo("SM3withSM2");
+    assertThat(KioskAuth.algorithm(sm2.getPublic())).isEqualTo("SM3withSM2");
+    assertThat(KioskAuth.algorithm(Pem.publicKey(Pem.write(p256.getPublic())))).isEqualTo("SHA256withECDSA");
+    KeyPairGenerator k1 = KeyPairGenerator.getInstance("EC", Crypto.BC);
+    k1.initialize(new ECGenParameterSpec("secp256k1"));
+    assertThat(KioskAuth.algorithm(Pem.publicKey(Pem.write(k1.generateKeyPair().getPublic())))).isEqualTo("SHA256withECDSA");
+    assertThat(KioskAuth.algorithm(KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic())).isEqualTo("SHA256withECDSA");
   }
 
   /** The gateway checks its kiosks' signatures on its signing pool: each one counted as the pool's work. */
