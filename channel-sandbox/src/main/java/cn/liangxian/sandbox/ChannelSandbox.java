@@ -276,6 +276,15 @@ public final class ChannelSandbox {
     return v.onContext(() -> v.wechat().crafted(mchid, url, transaction, clockSkewSeconds, serial, tamper));
   }
 
+  /**
+   * A TRANSACTION.SUCCESS notification for this transaction resource, signed and encrypted as WeChat Pay does but not
+   * sent: {@code {headers: {...}, body: "..."}}, for tests that post the very same request again (a replay).
+   */
+  public Future<JsonObject> signedWechat(String mchid, JsonObject transaction) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.wechat().signedTransaction(mchid, transaction));
+  }
+
   /** Sends a REFUND.SUCCESS notification of the sandbox's own making, signed and encrypted as WeChat Pay does. */
   public Future<Integer> sendWechatRefund(String mchid, String url, JsonObject refund) {
     SandboxVerticle v = started();

@@ -75,14 +75,37 @@ public final class WechatNotifier {
   private Future<Integer> crafted(String mchid, String url, String eventType, String type, String summary, JsonObject resource,
       long clockSkewSeconds, String serial, boolean tamper) {
     WechatMerchant m = merchants.get(mchid);
-    String nonce = WechatPlatform.nonce(6);
-    String ciphertext;
+    byte[] bytes;
     try {
-      ciphertext = ResourceCipher.encrypt(m.scheme().resourceAlgorithm(), m.apiV3Key(), nonce, type,
-          resource.encode().getBytes(StandardCharsets.UTF_8));
+      bytes = craftedBody(m, eventType, type, summary, resource, tamper);
     } catch (GeneralSecurityException e) {
       return Future.failedFuture(e);
     }
+    return post(m, url, bytes, clockSkewSeconds, serial);
+  }
+
+  /**
+   * A TRANSACTION.SUCCESS notification of the sandbox's own making, encrypted and signed now as WeChat Pay does, but
+   * not sent: its headers ({@code Wechatpay-*} and Content-Type) and its body (a string), for a test that posts the
+   * very same request more than once, as whoever has seen a genuine one may.
+   */
+  public Future<JsonObject> signedTransaction(String mchid, JsonObject transaction) {
+    WechatMerchant m = merchants.get(mchid);
+    byte[] bytes;
+    try {
+      bytes = craftedBody(m, "TRANSACTION.SUCCESS", "transaction", "支付成功", transaction, false);
+    } catch (GeneralSecurityException e) {
+      return Future.failedFuture(e);
+    }
+    return headers(m, bytes, 0, null).map(h -> new JsonObject().put("headers", h)
+        .put("body", new String(bytes, StandardCharsets.UTF_8)));
+  }
+
+  private byte[] craftedBody(WechatMerchant m, String eventType, String type, String summary, JsonObject resource, boolean tamper)
+      throws GeneralSecurityException {
+    String nonce = WechatPlatform.nonce(6);
+    String ciphertext = ResourceCipher.encrypt(m.scheme().resourceAlgorithm(), m.apiV3Key(), nonce, type,
+        resource.encode().getBytes(StandardCharsets.UTF_8));
     if (tamper) {
       char c = ciphertext.charAt(8);
       ciphertext = ciphertext.substring(0, 8) + (c == 'A' ? 'B' : 'A') + ciphertext.substring(9);
@@ -91,7 +114,7 @@ public final class WechatNotifier {
         .put("resource_type", "encrypt-resource").put("summary", summary)
         .put("resource", new JsonObject().put("original_type", type).put("algorithm", m.scheme().resourceAlgorithm())
             .put("ciphertext", ciphertext).put("associated_data", type).put("nonce", nonce));
-    return post(m, url, body.encode().getBytes(StandardCharsets.UTF_8), clockSkewSeconds, serial);
+    return body.encode().getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -100,15 +123,22 @@ public final class WechatNotifier {
    * Resolves to the HTTP status the merchant answered.
    */
   private Future<Integer> post(WechatMerchant m, String url, byte[] bytes, long skewSeconds, String serial) {
+    return headers(m, bytes, skewSeconds, serial).compose(h -> {
+      var request = http.postAbs(url);
+      h.forEach(e -> request.putHeader(e.getKey(), String.valueOf(e.getValue())));
+      return request.sendBuffer(Buffer.buffer(bytes));
+    }).map(r -> r.statusCode());
+  }
+
+  /** The headers of one delivery of {@code bytes}: signed now, {@code skewSeconds} off the clock, with a fresh nonce. */
+  private Future<JsonObject> headers(WechatMerchant m, byte[] bytes, long skewSeconds, String serial) {
     String ts = Long.toString(clock.instant().getEpochSecond() + skewSeconds);
     String n = WechatPlatform.nonce(16);
     return signer.sign(() -> platform.signFor(m, WechatPaySignatures.responseMessage(ts, n, bytes)))
-        .compose(sig -> http.postAbs(url).putHeader("Content-Type", "application/json")
-            .putHeader("Wechatpay-Timestamp", ts).putHeader("Wechatpay-Nonce", n).putHeader("Wechatpay-Signature", sig)
-            .putHeader("Wechatpay-Serial", serial == null ? platform.serialFor(m) : serial).putHeader("Wechatpay-Signature-Type",
-                m.scheme() == WechatPayScheme.RSA ? "WECHATPAY2-SHA256-RSA2048" : "WECHATPAY2-SM2-WITH-SM3")
-            .sendBuffer(Buffer.buffer(bytes)))
-        .map(r -> r.statusCode());
+        .map(sig -> new JsonObject().put("Content-Type", "application/json")
+            .put("Wechatpay-Timestamp", ts).put("Wechatpay-Nonce", n).put("Wechatpay-Signature", sig)
+            .put("Wechatpay-Serial", serial == null ? platform.serialFor(m) : serial).put("Wechatpay-Signature-Type",
+                m.scheme() == WechatPayScheme.RSA ? "WECHATPAY2-SHA256-RSA2048" : "WECHATPAY2-SM2-WITH-SM3"));
   }
 
   private void send(WechatMerchant m, String url, String event, String originalType, JsonObject resource, String outTradeNo) {
