@@ -21,6 +21,19 @@ import org.slf4j.LoggerFactory;
  * Every callback as it came, with what it did: for audit and disputes. A verified one keeps its raw
  * body (what the signature covers); a refused one keeps a bounded digest, so that anonymous posts cannot
  * fill the disk. Rows are kept for a retention period, refused ones for a short one.
+ *
+ * <p>A verified callback whose body repeats one already kept for its channel (the same SHA-256) is not kept
+ * again: it is counted on the kept row ({@code repeats}, {@code last_seen_at}), in one statement that every
+ * gateway instance sharing the database agrees on (a unique index on the channel and digest of verified rows).
+ * Such a repeat is either the channel's own re-delivery (WeChat Pay, Alipay and UnionPay all send the same
+ * notification again until they are answered, WeChat Pay even twice at once over another link) or a replay of a
+ * genuine notification by whoever holds one. Both are answered as the first was, and neither may grow the
+ * log: a verified row exists only once per body the channel signed, so storage is bounded by what the channels
+ * sent, not by how often anyone posts it, and no per-address limit is needed for verified callbacks (refused
+ * ones have no signature to bound them, hence {@code refusedPerAddress}). The kept row keeps the first
+ * delivery's headers, which with its body still verify; its outcome is the first one's, unless that was
+ * {@code duplicate} and a repeat's says more (two deliveries applied at once: the one that booked the payment
+ * may be logged second).
  */
 public final class CallbackLog {
   private static final Logger LOG = LoggerFactory.getLogger(CallbackLog.class);
@@ -28,8 +41,12 @@ public final class CallbackLog {
   static final int REFUSED_PREFIX_BYTES = 1024;
   static final Duration VERIFIED_RETENTION = Duration.ofDays(400);
   static final Duration REFUSED_RETENTION = Duration.ofDays(7);
+  /** Inserts a callback, or counts a verified one on the row that already keeps its body. */
   static final String INSERT = "insert into callback_log (channel, verified, outcome, order_id, headers, body, body_bytes, body_sha256,"
-      + " received_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+      + " received_at, repeats, last_seen_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $9)"
+      + " on conflict (channel, body_sha256) where verified and repeats is not null do update set"
+      + " repeats = callback_log.repeats + 1, last_seen_at = greatest(callback_log.last_seen_at, excluded.last_seen_at),"
+      + " outcome = case when callback_log.outcome = 'duplicate' then excluded.outcome else callback_log.outcome end";
   static final String PRUNE = "delete from callback_log where id in (select id from callback_log where"
       + " (received_at < $1 and not verified) or received_at < $2 limit 1000)";
 

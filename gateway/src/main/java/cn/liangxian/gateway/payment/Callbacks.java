@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /api/v1/callbacks/wechatpay} and {@code /alipay}: verify on the raw body, cross-check
  * merchant, app (and Alipay's seller), WeChat Pay's currency, apply once, answer fast. A duplicate is answered with success, and
  * so is a verified payment its order cannot take (another amount, an order no longer paying): it is
- * recorded and refunded ({@link Payments}). A forged, stale, tampered callback, or one for another
+ * recorded and refunded ({@link Payments}). The same notification delivered again (by the channel, or replayed by
+ * anyone) is answered as it was the first time and counted on the callback log's row for it, never kept again
+ * ({@link CallbackLog}). A forged, stale, tampered callback, or one for another
  * merchant or an unknown order, changes nothing, is stored for audit, counted, and answered with failure.
  */
 public final class Callbacks {

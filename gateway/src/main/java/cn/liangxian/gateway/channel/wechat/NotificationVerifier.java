@@ -15,6 +15,16 @@ import java.util.Optional;
  * Verifies a notification on its raw body bytes ({@code timestamp\nnonce\nbody\n}, never re-serialised
  * JSON) against the live platform keys, refuses timestamps more than five minutes off, and decrypts
  * its resource with the API v3 key.
+ *
+ * <p>No record of seen {@code Wechatpay-Nonce} values is kept, on purpose: the same signed request posted again
+ * within the five minutes verifies again. WeChat Pay itself sends the same notification more than once (同样的通知可能会多次发送给商户系统:
+ * an unanswered one again for 24 hours, and one whose first link failed or was unclear at once over another link,
+ * which may arrive as the very same request), and asks that a notification already handled be answered with success.
+ * Refusing a seen nonce would answer such a genuine copy with failure, and WeChat Pay would go on re-delivering it
+ * (and raising its alerts) for a day. A replay gains nothing either: the signature covers the body, so a replayed
+ * request can only repeat a notification WeChat Pay really sent; its payment is booked once (a repeat is
+ * DUPLICATE), and the callback log counts it on the row that keeps its body rather than keeping it again
+ * ({@code CallbackLog}). The timestamp window bounds how long a captured request can be replayed at all.
  */
 public final class NotificationVerifier {
   public static final Duration MAX_SKEW = Duration.ofMinutes(5);
