@@ -44,10 +44,12 @@ public final class Callbacks {
   private final Map<String, AlipayMerchant> alipay;
   private final PaymentMetrics metrics;
   private final Signing signing;
+  private final java.time.Clock clock;
 
   public Callbacks(Payments payments, Refunds refunds, CallbackLog log, Map<String, WechatPayMerchant> wechat,
       java.time.Clock clock, Map<String, AlipayMerchant> alipay, Signing signing, PaymentMetrics metrics) {
     this.signing = signing;
+    this.clock = clock;
     this.payments = payments;
     this.refunds = refunds;
     this.log = log;
@@ -199,7 +201,7 @@ public final class Callbacks {
     // (an ISV's notification names the merchant's app as auth_app_id)
     AlipayMerchant app = alipay.getOrDefault(String.valueOf(fields.get("auth_app_id")),
         alipay.getOrDefault(String.valueOf(fields.get("app_id")), alipay.values().iterator().next()));
-    signing.verify(() -> AlipayNotification.verify(app, fields)).onComplete(ar -> {
+    signing.verify(() -> AlipayNotification.verify(app, fields, clock.instant())).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
       } else {

@@ -108,7 +108,7 @@ class ChannelSandboxTest {
     r.post("/alipay").handler(ctx -> {
       Map<String, String> f = new LinkedHashMap<>();
       ctx.request().formAttributes().forEach(e -> f.put(e.getKey(), e.getValue()));
-      alipayNotices.add(AlipayNotification.verify(am, f));
+      alipayNotices.add(AlipayNotification.verify(am, f, CLOCK.instant()));
       ctx.response().end("success");
     });
     receiver = Await.result(vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1"));

@@ -241,7 +241,10 @@ class OrderApiTest {
 
     HttpResponse<Buffer> alipayForged = g.http.post("/api/v1/callbacks/alipay")
         .putHeader("Content-Type", "application/x-www-form-urlencoded")
-        .sendBuffer(Buffer.buffer("app_id=2021000000000001&out_trade_no=" + o.getString("outTradeNo")
+        .sendBuffer(Buffer.buffer("notify_time=" + java.net.URLEncoder.encode(java.time.format.DateTimeFormatter
+                .ofPattern("yyyy-MM-dd HH:mm:ss").format(g.clock.instant().atZone(java.time.ZoneId.of("Asia/Shanghai"))),
+                java.nio.charset.StandardCharsets.UTF_8)
+            + "&app_id=2021000000000001&out_trade_no=" + o.getString("outTradeNo")
             + "&trade_status=TRADE_SUCCESS&total_amount=360.00&trade_no=T1&sign_type=RSA2&sign=Zm9yZ2Vk"))
         .toCompletionStage().toCompletableFuture().get();
     assertThat(alipayForged.bodyAsString()).isEqualTo("failure");
