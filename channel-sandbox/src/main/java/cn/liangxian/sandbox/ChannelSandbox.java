@@ -158,6 +158,11 @@ public final class ChannelSandbox {
     faults.editWechatBill(edit);
   }
 
+  /** From now on WeChat Pay's trade bill of these (mchid, day) is not out yet: {@code STATEMENT_CREATING}; any thread. */
+  public void wechatBillNotOut(java.util.function.BiPredicate<String, java.time.LocalDate> notOut) {
+    faults.wechatBillNotOut(notOut);
+  }
+
   /** Deploys the sandbox's verticle, listening on loopback; port 0 picks a free one. Resolves to the port. */
   public Future<Integer> listen(int port) {
     SandboxVerticle v = new SandboxVerticle(clock, port, wechat, alipay, wechatMerchants, alipayApps, unionpay, unionPayMerchants,

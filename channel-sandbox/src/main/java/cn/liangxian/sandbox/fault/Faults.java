@@ -3,9 +3,11 @@ package cn.liangxian.sandbox.fault;
 import io.vertx.core.Context;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDate;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -16,6 +18,7 @@ public final class Faults {
   private volatile SandboxFaults current = SandboxFaults.NONE;
   private final AtomicInteger callsToFail = new AtomicInteger();
   private volatile UnaryOperator<String> wechatBill = UnaryOperator.identity();
+  private volatile BiPredicate<String, LocalDate> wechatBillNotOut = (mchid, day) -> false;
   private final Queue<HeldCall> toHold = new ConcurrentLinkedQueue<>();
   private final Queue<UnmovedRefund> alipayRefundsUnmoved = new ConcurrentLinkedQueue<>();
 
@@ -39,6 +42,20 @@ public final class Faults {
   /** From now on WeChat Pay's trade bills as {@code edit} makes them (a line twice, a line cut short), hashed as sent. */
   public void editWechatBill(UnaryOperator<String> edit) {
     wechatBill = edit;
+  }
+
+  /**
+   * From now on WeChat Pay answers that the trade bill of these merchants' (mchid, or a service provider's sub_mchid)
+   * days is not out yet ({@code STATEMENT_CREATING}), as it does before it has made the bill; {@code (m, d) -> false}
+   * serves every bill again.
+   */
+  public void wechatBillNotOut(BiPredicate<String, LocalDate> notOut) {
+    wechatBillNotOut = notOut;
+  }
+
+  /** Whether this merchant's trade bill of the day is not out yet. */
+  public boolean wechatBillNotOut(String mchid, LocalDate day) {
+    return wechatBillNotOut.test(mchid, day);
   }
 
   /** Holds the next API call whose method and path start with {@code call} (such as {@code "GET /v3/bill"}) until released. */

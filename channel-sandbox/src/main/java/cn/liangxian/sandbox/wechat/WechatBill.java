@@ -48,6 +48,10 @@ final class WechatBill {
     }
     // a service provider asks for one sub-merchant's bill
     String subMchid = ctx.queryParams().get("sub_mchid");
+    if (faults.wechatBillNotOut(subMchid != null ? subMchid : m.mchid(), date)) {
+      signing.error(ctx, m, 400, "STATEMENT_CREATING", "账单生成中");
+      return;
+    }
     byte[] file = text(subMchid != null ? subMchid : m.mchid(), date).getBytes(StandardCharsets.UTF_8);
     signing.answer(ctx, m, 200, new JsonObject().put("hash_type", "SHA1").put("hash_value", sha1(file))
         .put("download_url", baseUrl.get() + "/v3/billdownload/file?token=" + m.mchid() + "_" + date
