@@ -15,6 +15,7 @@ import cn.liangxian.gateway.order.OutTradeNo;
 import cn.liangxian.gateway.payment.Payments;
 import cn.liangxian.gateway.refund.Refunds;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,10 +56,15 @@ import org.slf4j.LoggerFactory;
  * ours in the last half hour of the day that the bill does not list is not yet a difference: it is
  * deferred to the next day's bill, which either lists it or reports it.
  *
- * <p>Scheduled: every instance looks at every sweep whether yesterday's bill is due (after
- * {@code afterBeijingHour}); the one whose conditional insert of the (channel, merchant, day) row succeeds
- * runs it, the others leave it. A bill not out yet marks the row FAILED, tried again later; a run
- * abandoned by a stopped instance is taken over after ten minutes.
+ * <p>Scheduled: every instance looks at every sweep which days of each channel's merchants are due and not
+ * done: yesterday's once {@code afterBeijingHour} has passed, and the {@code lookBackDays - 1} days before it
+ * (never one before the schedule's first day of that merchant). A day is run by the one instance whose
+ * conditional insert (or update) of its (channel, merchant, day) row succeeds; the others leave it. A bill not
+ * out yet (the channel down) marks the row FAILED, tried again {@code retryMinutes} later, at the next day's
+ * run too, until the day falls out of the look-back; a day never run (every instance down) is run when it is
+ * seen; a run abandoned by a stopped instance is taken over after ten minutes. The days left not done are
+ * counted per channel and merchant ({@code liangxian_reconciliation_days_open}), from the database: every
+ * instance exports the same figure.
  *
  * <p>A day's bill may run to a hundred thousand lines: it is read into lines, and matched with ours, on a
  * worker; only the repairs and the report's writing are the event loop's.
@@ -81,6 +88,19 @@ public final class Reconciliation {
   static final String FAILED = "update channel_reconciliation set state = 'FAILED', finished_at = $5, next_attempt_at = $6,"
       + " last_error = $7 where channel = $1 and merchant = $2 and day = $3 and claimed_at = $4 and state = 'RUNNING'";
   static final String READ = "select * from channel_reconciliation where channel = $1 and merchant = $2 and day = $3";
+  /** The schedule's first day of each (channel, merchant) it is given ($1, $2): the day due ($3) when it first saw it. */
+  static final String START = "insert into channel_reconciliation_start (channel, merchant, first_day)"
+      + " select channel, merchant, $3::date from unnest($1::text[], $2::text[]) as c(channel, merchant) on conflict do nothing";
+  /**
+   * Each (channel, merchant) given ($1, $2) with the schedule's first day of it, and its rows of the days from $3 to
+   * $4 (none: a row of nulls).
+   */
+  static final String WINDOW = "select c.channel, c.merchant, s.first_day, r.day, r.state, r.claimed_at, r.next_attempt_at"
+      + " from unnest($1::text[], $2::text[]) as c(channel, merchant)"
+      + " left join channel_reconciliation_start s on s.channel = c.channel and s.merchant = c.merchant"
+      + " left join channel_reconciliation r on r.channel = c.channel and r.merchant = c.merchant and r.day >= $3 and r.day <= $4";
+  /** A run still RUNNING this long after it was claimed was abandoned: as in {@link #CLAIM}. */
+  static final Duration ABANDONED = Duration.ofMinutes(10);
   // ours around the day (by when we received or recorded them), ours booked on the day, and those the bill names
   // however long ago we recorded them (a refund the channel did days after we asked): the bill is matched against all
   static final String OURS = "select false as refund, p.order_id, p.channel_txn_id as ref, p.amount_fen, p.channel_day,"
@@ -123,18 +143,23 @@ public final class Reconciliation {
   private final Clock clock;
   private final ReconciliationOptions options;
   private final MeterRegistry registry;
-  /** (channel, merchant, day) this instance saw done: not asked about again. */
-  private final Set<String> seenDone = ConcurrentHashMap.newKeySet();
+  /** Days due and not done, and how long since the oldest of them was due, by "channel/merchant": set at each sweep. */
+  private final Map<String, AtomicLong> daysOpen = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> oldestOpenSeconds = new ConcurrentHashMap<>();
+  /** Whether this object has recorded the schedule's first day of every merchant (once is enough). */
+  private volatile boolean started;
+  /** Whether this object has registered the gauges of the days left: the first time it runs the schedule. */
+  private boolean gauges;
 
   public Reconciliation(Vertx vertx, Pool pool, Channels channels, Payments payments, Refunds refunds, Clock clock,
       ReconciliationOptions options, MeterRegistry registry) {
     this.vertx = vertx;
     this.registry = registry;
     // every series from the start: a new deployment reads 0, not "No data"
-    for (String channel : List.of("wechat", "alipay", "unionpay")) {
-      runs(channel, "done");
-      runs(channel, "failed");
-      differences(channel);
+    for (PaymentChannel c : channels.all()) {
+      runs(c.name(), c.merchant(), "done");
+      runs(c.name(), c.merchant(), "failed");
+      differences(c.name(), c.merchant());
     }
     this.pool = pool;
     this.channels = channels;
@@ -144,14 +169,34 @@ public final class Reconciliation {
     this.options = options;
   }
 
-  private Counter runs(String channel, String outcome) {
-    return Counter.builder("liangxian_reconciliation_runs").tag("channel", channel).tag("outcome", outcome)
+  /**
+   * The gauges of the days left open, registered by the one object of the gateway that runs the schedule (each event
+   * loop has a Reconciliation for the routes; a gauge registered by one that never sweeps would read 0 for ever).
+   */
+  private void registerGauges() {
+    for (PaymentChannel c : channels.all()) {
+      String key = c.name() + "/" + c.merchant();
+      Gauge.builder("liangxian_reconciliation_days_open", daysOpen.computeIfAbsent(key, k -> new AtomicLong()), AtomicLong::get)
+          .tag("channel", c.name()).tag("merchant", c.merchant())
+          .description("days whose bill is due and not reconciled yet (failed, running, or never run), among those the schedule"
+              + " still tries (reconciliation.lookBackDays); the same figure on every instance, read from the database")
+          .register(registry);
+      Gauge.builder("liangxian_reconciliation_open_oldest_seconds", oldestOpenSeconds.computeIfAbsent(key, k -> new AtomicLong()),
+              AtomicLong::get).tag("channel", c.name()).tag("merchant", c.merchant())
+          .description("time since the bill of the oldest of those days was due (0: none); from the database")
+          .register(registry);
+    }
+  }
+
+  /** {@code merchant}: the merchant's id (mchid, app_id, merId) as the operator routes' {@code ?merchant=} take it. */
+  private Counter runs(String channel, String merchant, String outcome) {
+    return Counter.builder("liangxian_reconciliation_runs").tag("channel", channel).tag("merchant", merchant).tag("outcome", outcome)
         .description("daily bill reconciliations run on this instance: done, or failed (the bill not out yet, the channel down)")
         .register(registry);
   }
 
-  private Counter differences(String channel) {
-    return Counter.builder("liangxian_reconciliation_differences").tag("channel", channel)
+  private Counter differences(String channel, String merchant) {
+    return Counter.builder("liangxian_reconciliation_differences").tag("channel", channel).tag("merchant", merchant)
         .description("differences the daily reconciliations found between a channel's bill and our records, repaired or not")
         .register(registry);
   }
@@ -188,36 +233,80 @@ public final class Reconciliation {
     return now().atZoneSameInstant(ChannelDays.BEIJING).minusHours(options.afterBeijingHour()).toLocalDate().minusDays(1);
   }
 
-  /** The schedule's part, on every instance: each channel's due day, run here if no other instance has it. How many ran here. */
+  /** When the bills of {@code day} are due: {@code afterBeijingHour} the next day, Beijing time. */
+  private OffsetDateTime dueAt(LocalDate day) {
+    return day.plusDays(1).atTime(options.afterBeijingHour(), 0).atZone(ChannelDays.BEIJING).toOffsetDateTime();
+  }
+
+  /**
+   * The schedule's part, on every instance (by one object of each, on one event loop): each channel's merchant's days
+   * due and not done, within the look-back, the oldest first, each run here if no other instance has it; the gauges of
+   * the days left. How many ran here.
+   */
   public Future<Integer> runDue() {
-    LocalDate day = dueDay();
-    Future<Integer> all = Future.succeededFuture(0);
-    for (PaymentChannel c : channels.all()) {
-      String key = c.name() + "/" + c.merchant() + "/" + day;
-      if (seenDone.contains(key)) {
-        continue;
-      }
-      all = all.compose(n -> claim(c, day, "schedule", false).compose(claimed -> {
-        if (claimed == null) {
-          return read(c.name(), c.merchant(), day).map(r -> {
-            if (r != null && "DONE".equals(r.getString("state"))) {
-              seenDone.add(key);
-            }
-            return n;
-          });
-        }
-        return compare(c, day, "schedule", claimed).map(r -> {
-          if ("DONE".equals(r.getString("state"))) {
-            seenDone.add(key);
-          }
-          return n + 1;
-        });
-      }).recover(e -> {
-        LOG.warn("reconciliation of {} for {} not run now: {}", key, day, e.toString());
-        return Future.succeededFuture(n);
-      }));
+    if (!gauges) {
+      gauges = true;
+      registerGauges();
     }
-    return all;
+    LocalDate due = dueDay();
+    LocalDate earliest = due.minusDays(options.lookBackDays() - 1L);
+    List<PaymentChannel> all = channels.all();
+    String[] names = all.stream().map(PaymentChannel::name).toArray(String[]::new);
+    String[] merchants = all.stream().map(PaymentChannel::merchant).toArray(String[]::new);
+    Future<?> start = started ? Future.succeededFuture()
+        : pool.preparedQuery(START).execute(Tuple.of(names, merchants, due)).onSuccess(x -> started = true);
+    return start.compose(x -> pool.preparedQuery(WINDOW).execute(Tuple.of(names, merchants, earliest, due))).compose(rows -> {
+      OffsetDateTime now = now();
+      Map<String, LocalDate> firstDays = new HashMap<>();
+      Map<String, Row> byDay = new HashMap<>();
+      for (Row r : rows) {
+        String key = r.getString("channel") + "/" + r.getString("merchant");
+        if (r.getLocalDate("first_day") != null) {
+          firstDays.put(key, r.getLocalDate("first_day"));
+        }
+        if (r.getLocalDate("day") != null) {
+          byDay.put(key + "/" + r.getLocalDate("day"), r);
+        }
+      }
+      Future<Integer> ran = Future.succeededFuture(0);
+      for (PaymentChannel c : all) {
+        String key = c.name() + "/" + c.merchant();
+        LocalDate first = firstDays.getOrDefault(key, due);
+        // never before the schedule's first day of the merchant; the day due always
+        LocalDate from = first.isAfter(earliest) ? (first.isAfter(due) ? due : first) : earliest;
+        long open = 0;
+        LocalDate oldest = null;
+        for (LocalDate day = from; !day.isAfter(due); day = day.plusDays(1)) {
+          Row r = byDay.get(key + "/" + day);
+          String state = r == null ? null : r.getString("state");
+          if ("DONE".equals(state)) {
+            continue;
+          }
+          open++;
+          oldest = oldest == null ? day : oldest;
+          if (state == null || "FAILED".equals(state) && r.getOffsetDateTime("next_attempt_at") != null
+              && !r.getOffsetDateTime("next_attempt_at").isAfter(now)
+              || "RUNNING".equals(state) && r.getOffsetDateTime("claimed_at").isBefore(now.minus(ABANDONED))) {
+            LocalDate d = day;
+            ran = ran.compose(n -> runScheduled(c, d).map(one -> n + one));
+          }
+        }
+        daysOpen.computeIfAbsent(key, k -> new AtomicLong()).set(open);
+        oldestOpenSeconds.computeIfAbsent(key, k -> new AtomicLong())
+            .set(oldest == null ? 0 : Math.max(0, Duration.between(dueAt(oldest), now).toSeconds()));
+      }
+      return ran;
+    });
+  }
+
+  /** One day of a merchant's run here if this instance claims it: 1 when it ran (done or failed), 0 when another has it. */
+  private Future<Integer> runScheduled(PaymentChannel c, LocalDate day) {
+    return claim(c, day, "schedule", false)
+        .compose(claimed -> claimed == null ? Future.succeededFuture(0) : compare(c, day, "schedule", claimed).map(1))
+        .recover(e -> {
+          LOG.warn("reconciliation of {}/{} for {} not run now: {}", c.name(), c.merchant(), day, e.toString());
+          return Future.succeededFuture(0);
+        });
   }
 
   /** An operator runs a day again (or for the first time): the report, or 409 while another run is under way. */
@@ -228,7 +317,6 @@ public final class Reconciliation {
         return Future.failedFuture(Problem.conflict("reconciliation-running", "Reconciliation under way",
             "the reconciliation of " + channel + " for " + date + " is running now; read it when it is done", null));
       }
-      seenDone.remove(c.name() + "/" + c.merchant() + "/" + date);
       return compare(c, date, actor, claimed);
     });
   }
@@ -381,7 +469,7 @@ public final class Reconciliation {
           }
           OffsetDateTime now = now();
           LOG.warn("the {} bill of {} for {} could not be reconciled now: {}", c.name(), c.merchant(), date, e.toString());
-          runs(c.name(), "failed").increment();
+          runs(c.name(), c.merchant(), "failed").increment();
           return pool.preparedQuery(FAILED).execute(Tuple.from(new Object[] {c.name(), c.merchant(), date, claimed, now,
                   now.plusMinutes(options.retryMinutes()), String.valueOf(e.getMessage())}))
               .compose(x -> read(c.name(), c.merchant(), date));
@@ -514,8 +602,8 @@ public final class Reconciliation {
         }
       });
       OffsetDateTime now = now();
-      runs(channel, "done").increment();
-      differences(channel).increment(differences.size());
+      runs(channel, c.merchant(), "done").increment();
+      differences(channel, c.merchant()).increment(differences.size());
       if (!differences.isEmpty()) {
         LOG.warn("the {} bill of {} for {}: {} difference(s), {} repaired", channel, c.merchant(), date, differences.size(),
             repaired.size());
