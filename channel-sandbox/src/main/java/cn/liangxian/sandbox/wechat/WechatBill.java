@@ -52,7 +52,13 @@ final class WechatBill {
       signing.error(ctx, m, 400, "STATEMENT_CREATING", "账单生成中");
       return;
     }
-    byte[] file = text(subMchid != null ? subMchid : m.mchid(), date).getBytes(StandardCharsets.UTF_8);
+    String text = text(subMchid != null ? subMchid : m.mchid(), date);
+    // as WeChat Pay: a day without a trade has no bill at all (its header, then at once the totals)
+    if (text.lines().skip(1).findFirst().map(l -> l.startsWith("总交易单数")).orElse(true)) {
+      signing.error(ctx, m, 400, "NO_STATEMENT_EXIST", "账单文件不存在");
+      return;
+    }
+    byte[] file = text.getBytes(StandardCharsets.UTF_8);
     signing.answer(ctx, m, 200, new JsonObject().put("hash_type", "SHA1").put("hash_value", sha1(file))
         .put("download_url", baseUrl.get() + "/v3/billdownload/file?token=" + m.mchid() + "_" + date
             + (subMchid == null ? "" : "_" + subMchid)));

@@ -390,8 +390,21 @@ public final class Reconciliation {
     }
   }
 
-  /** The channel's bill of the day, read into lines on a worker. */
+  /**
+   * What the channels answer for a day on which the merchant took no payment and made no refund: no bill at all
+   * (WeChat Pay's {@code NO_STATEMENT_EXIST} 账单文件不存在, Alipay's {@code isp.bill_not_exist}, UnionPay's respCode 98
+   * 文件不存在). Reconciled as an empty bill: a payment we have of that day is then a difference, and a quiet day is not
+   * left failed, retried and alerted on.
+   */
+  static final java.util.Set<String> NO_BILL = java.util.Set.of("NO_STATEMENT_EXIST", "isp.bill_not_exist", "UNIONPAY_98");
+
+  /** The channel's bill of the day, read into lines on a worker; an empty one when the channel has none ({@link #NO_BILL}). */
   private Future<Bill> bill(PaymentChannel c, LocalDate date) {
+    return billOrNone(c, date).recover(e -> e instanceof cn.liangxian.gateway.channel.ChannelException x && NO_BILL.contains(x.code())
+        ? Future.succeededFuture(Bill.of(List.of())) : Future.failedFuture(e));
+  }
+
+  private Future<Bill> billOrNone(PaymentChannel c, LocalDate date) {
     if (c instanceof WechatPayChannel w) {
       return w.client().tradeBill(date).compose(b -> vertx.executeBlocking(() -> Bill.of(lines(b)), false));
     }

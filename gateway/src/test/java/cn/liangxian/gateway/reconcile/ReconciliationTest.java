@@ -203,6 +203,19 @@ class ReconciliationTest {
     }
   }
 
+  /** A day on which the merchant took nothing has no bill at WeChat Pay (NO_STATEMENT_EXIST): reconciled as empty, done. */
+  @Test
+  void aDayWithoutATradeHasNoBillAndIsReconciledAsEmpty() throws Exception {
+    HttpResponse<Buffer> r = reconcile("wechat", "2019-12-10", TOKEN);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    JsonObject report = r.bodyAsJsonObject();
+    assertThat(report.getInteger("matched")).isZero();
+    assertThat(report.getJsonArray("differences")).isEmpty();
+    assertThat(g.gateway.demo().sandbox().calls()).contains("GET /v3/bill/tradebill");
+    assertThat(g.count("select count(*) from channel_reconciliation where channel = 'wechat' and day = '2019-12-10'"
+        + " and state = 'DONE'")).isEqualTo(1);
+  }
+
   @Test
   void alipayBillsReconcileToo() throws Exception {
     g.awaitState(pay(Fixture.CHEN, "陈一", "alipay").getString("id"), "PAID");

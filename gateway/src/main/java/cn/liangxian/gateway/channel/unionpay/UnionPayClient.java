@@ -201,9 +201,10 @@ public final class UnionPayClient {
     boolean signed = merchant.trust().signingKey(a.get("signPubKeyCert"), clock.instant())
         .map(k -> UnionPaySignatures.verify(k, a)).orElse(false);
     if (!signed) {
-      // an answer we cannot verify is never taken as final: it stays retryable
-      throw new ChannelException(code.isEmpty() ? "RESPONSE_NOT_VERIFIED" : "UNIONPAY_" + code,
-          "the answer is not signed by a UnionPay certificate", 200, true);
+      // an answer we cannot verify is never taken as final, nor read for its code (a forged 12 or 98 would pass for
+      // "refunded already" or "no bill"): it stays retryable
+      throw new ChannelException("RESPONSE_NOT_VERIFIED", "the answer (respCode " + (code.isEmpty() ? "none" : code)
+          + ") is not signed by a UnionPay certificate", 200, true);
     }
     AnswerEcho.check("unionpay", "merId", merchant.merId(), a.get("merId"), succeeded(code), "WRONG_MERCHANT");
     if (asked.get("orderId") != null) {

@@ -130,6 +130,7 @@ class UnionPayClientWireMockTest {
     ChannelException e = Await.failure(client.qrCode("LX20191215000002", 25000, "x", "https://cb", "20270601100000", "20270601101500"));
     assertThat(e.retryable()).isTrue();
     assertThat(e.getMessage()).contains("not signed by a UnionPay certificate");
+    assertThat(e.code()).as("its respCode is not believed either").isEqualTo("RESPONSE_NOT_VERIFIED");
     // signed properly, then altered on the way
     String tampered = answer(a, UNIONPAY_CERT, UNIONPAY_KEY).replace("evil.example", "evil2.example");
     wm.stubFor(post(urlEqualTo("/gateway/api/backTransReq.do")).willReturn(aResponse().withBody(tampered)));
