@@ -13,6 +13,10 @@ for _ in $(seq 120); do curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/
 curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null || { echo "the gateway did not start; see $out/gateway.log" >&2; exit 1; }
 pgport=$(grep -oP 'started on port \K[0-9]+' "$out/gateway.log" | head -1)
 jdbc="jdbc:postgresql://127.0.0.1:$pgport/postgres"
+# the finance account the fuzzer acts as: made on the server, as the accounts API makes no account that moves money
+PGHOST=127.0.0.1 PGPORT=$pgport PGUSER=postgres PGDATABASE=postgres PGPASSWORD="$(cat "$out/data/keys/postgres.password")" \
+  GATEWAY_OPERATOR_PASSWORD=fuzz-finance-password-long java -jar "$out/lib/gateway.jar" operator add fuzz-finance finance \
+  > "$out/operator-add.log" 2>&1 || { echo "the finance account was not created; see $out/operator-add.log" >&2; exit 1; }
 memory "before" $gw | tee "$out/memory-before.txt"
 status=0
 # FUZZ_JAVA_OPTS: the fuzzer's own system properties, e.g. -Dfuzz.strictChinese=true

@@ -18,7 +18,11 @@ import java.time.OffsetDateTime;
 import java.util.Locale;
 import java.util.Set;
 
-/** Administrators manage the accounts inside their scope: create, list, disable. */
+/**
+ * Administrators manage the accounts inside their scope: create, list, disable. They create no account that moves
+ * money ({@link Role#movesMoney}): its password would be theirs to choose, and they could log in as it and refund.
+ * Those are created on the server with {@code gateway.jar operator add}.
+ */
 public final class AccountHandlers {
   private final Vertx vertx;
   private final Pool pool;
@@ -47,6 +51,12 @@ public final class AccountHandlers {
     String display = JsonBodies.optionalString(b, "displayName", 50);
     Role role = Role.of(JsonBodies.requiredString(b, "role", 20))
         .orElseThrow(() -> Problem.invalidField("role", "role is admin, finance, township or village"));
+    if (role.movesMoney()) {
+      throw new Problem(403, "money-account-forbidden", "Not created through the API",
+          "a " + role.code() + " account moves money, and an administrator moves none: it is not created here, where its"
+              + " creator would choose its password. Create it on the server: gateway.jar operator add <username> "
+              + role.code() + " [<region>]");
+    }
     Scope scope;
     try {
       scope = new Scope(JsonBodies.optionalString(b, "region", 6), JsonBodies.optionalString(b, "township", 50),

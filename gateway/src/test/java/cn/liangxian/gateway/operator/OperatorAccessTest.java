@@ -166,6 +166,30 @@ class OperatorAccessTest {
     assertProblem(call(HttpMethod.POST, "/api/v1/operator/refunds", finance, refund), 404, "item-not-found");
   }
 
+  /** An administrator moves no money: it creates no account that does, whose password it would choose. */
+  @Test
+  void noAdministratorCreatesAFinanceAccount() throws Exception {
+    String district = g.operatorToken(Role.ADMIN, new Scope("431103", null, null));
+    JsonObject finance = new JsonObject().put("username", "cashier-hd").put("role", "finance").put("region", "431103")
+        .put("password", "a-long-enough-password");
+    for (String token : new String[] {district, admin}) {
+      for (JsonObject body : new JsonObject[] {finance, finance.copy().put("role", "FINANCE").putNull("region")}) {
+        HttpResponse<Buffer> r = call(HttpMethod.POST, "/api/v1/operator/accounts", token, body);
+        assertProblem(r, 403, "money-account-forbidden");
+        assertThat(r.bodyAsJsonObject().getString("detail")).contains("moves money", "operator add");
+      }
+    }
+    assertThat(scalar("select count(*) from operator_account where username = 'cashier-hd'")).isEqualTo("0");
+    assertThat(scalar("select count(*) from audit_log where action = 'account.create' and subject = 'cashier-hd'"
+        + " and after is not null")).isEqualTo("0");
+    assertProblem(g.post("/api/v1/operator/login", new JsonObject().put("username", "cashier-hd")
+        .put("password", "a-long-enough-password")), 401, "operator-login-failed");
+    // the other roles are still the administrators' to create
+    HttpResponse<Buffer> township = call(HttpMethod.POST, "/api/v1/operator/accounts", district, finance.copy()
+        .put("username", "township-hd").put("role", "township").put("township", "黄阳司镇"));
+    assertThat(township.statusCode()).as(township.bodyAsString()).isEqualTo(201);
+  }
+
   @Test
   void aTownshipSeesOnlyItsVillagesAndAWrongScopeIs403() throws Exception {
     String township = g.operatorToken(Role.TOWNSHIP, new Scope("431103", "黄阳司镇", null));

@@ -39,6 +39,9 @@ class FuzzSampleTest {
     List<Contract.Operation> ops = Contract.read(yaml);
     assertThat(ops).hasSizeGreaterThan(20);
     Context ctx = new Context();
+    // as `gateway.jar operator add` does on the server: the accounts API makes no finance account
+    new cn.liangxian.gateway.operator.OperatorAccounts(g.db, g.gateway.passwordHasher()).create(Setup.FINANCE, Setup.FINANCE,
+        cn.liangxian.gateway.operator.Role.FINANCE, cn.liangxian.gateway.operator.Scope.ALL, Setup.FINANCE_PASSWORD, "cli");
     List<Caller> callers = new Setup(base).prepare(TestGateway.ADMIN_PASSWORD, g.clock, ctx);
     long requests = Long.getLong("fuzz.requests", 1200);
     try (DatabaseState db = new DatabaseState(g.db.jdbcUrl(), g.db.user(), g.db.password())) {
