@@ -51,6 +51,7 @@ import cn.liangxian.gateway.recovery.PayingGauges;
 import cn.liangxian.gateway.recovery.Cancellation;
 import cn.liangxian.gateway.recovery.Recovery;
 import cn.liangxian.gateway.refund.OperatorRefunds;
+import cn.liangxian.gateway.refund.FailedRefunds;
 import cn.liangxian.gateway.refund.OrderRefunds;
 import cn.liangxian.gateway.refund.RefundStore;
 import cn.liangxian.gateway.refund.Refunds;
@@ -240,8 +241,8 @@ final class GatewayVerticle extends VerticleBase {
   /** The statements of the hot path and of money's path, checked against the schema before the first request. */
   private static List<String> statements() {
     return Stream.of(HouseholdStore.STATEMENTS, OrderStore.STATEMENTS, Payments.STATEMENTS, RefundStore.STATEMENTS,
-        OrderRefunds.STATEMENTS, CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS, SharedRateLimiter.STATEMENTS,
-        Sessions.STATEMENTS, Outbox.STATEMENTS, Handoff.statements(), BookHandlers.STATEMENTS).flatMap(List::stream).toList();
+        OrderRefunds.STATEMENTS, FailedRefunds.STATEMENTS, CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS,
+        SharedRateLimiter.STATEMENTS, Sessions.STATEMENTS, Outbox.STATEMENTS, Handoff.statements(), BookHandlers.STATEMENTS).flatMap(List::stream).toList();
   }
 
   /** One instance per deployment, the leader, sweeps orders and keeps the progress gauges (from the counts PostgreSQL keeps). */
@@ -397,6 +398,10 @@ final class GatewayVerticle extends VerticleBase {
         new Posting(vertx, pool, p.regions(), p.clock()), p.clock())::handle);
     router.post("/api/v1/operator/refunds").handler(new OperatorRefunds(orderStore, refundStore, refunds,
         households, p.regions(), p.clock())::handle);
+    // refunds the channel refused for good: finance's worklist, and the record of each paid back another way
+    var failedRefunds = new FailedRefunds(pool, p.clock());
+    router.get("/api/v1/operator/refunds/failed").handler(failedRefunds::list);
+    router.post("/api/v1/operator/refunds/:outRefundNo/settled").handler(failedRefunds::settle);
     CrossChecks crossChecks = new CrossChecks(pool, p.clock());
     router.get("/api/v1/operator/cross-checks").handler(crossChecks::list);
     router.post("/api/v1/operator/cross-checks/:memberRef/resolve").handler(crossChecks::resolve);

@@ -42,9 +42,10 @@ public final class HouseholdStore {
       // what the lookup shows
       + "   left join order_item i on i.order_id = r.order_id and i.person_id = r.person_id"
       + "   and i.insurance = r.insurance and i.year = r.year"
-      // less the difference given back to a paid item once the channel confirmed it (by its unique number, ItemRefund's:
+      // less the difference given back to a paid item once the channel confirmed it, or finance paid it back another way
+      // after the channel refused it (by its unique number, ItemRefund's:
       // the order's trade number, the person, M or P and D); a whole item given back is no longer reserved at all
-      + "   left join refund d on r.paid and d.state = 'SUCCESS' and d.out_refund_no = replace(r.order_id::text, '-', '')"
+      + "   left join refund d on r.paid and (d.state = 'SUCCESS' or d.settled_at is not null) and d.out_refund_no = replace(r.order_id::text, '-', '')"
       + "   || '-' || r.person_id || case r.insurance when 'medical' then 'M' else 'P' end || 'D'"
       + "   where r.person_id = p.id) as holds,"
       // what an agency said settles an item without a payment here (see AgencyNote)

@@ -15,7 +15,8 @@ final class OrderView {
       + " 'governmentFen', i.government_fen, 'subsidyFen', i.subsidy_fen, 'laterSubsidyFen', i.later_fen, 'totalFen', i.total_fen,"
       + " 'rules', i.rules) order by p.birth_date, p.id, i.insurance) from order_item i join person p on p.id = i.person_id"
       + " where i.order_id = o.id) as items, (select json_agg(json_build_object('outRefundNo', f.out_refund_no, 'amountFen', f.amount_fen,"
-      + " 'reason', f.reason, 'state', f.state) order by f.id) from refund f where f.order_id = o.id) as refunds,"
+      + " 'reason', f.reason, 'state', f.state, 'settledElsewhere', f.settled_at is not null) order by f.id) from refund f"
+      + " where f.order_id = o.id) as refunds,"
       + " r.name as region_name from orders o join region r on r.code = o.region_code where o.id = $1";
 
   private static final ZoneId BEIJING = ZoneId.of("Asia/Shanghai");

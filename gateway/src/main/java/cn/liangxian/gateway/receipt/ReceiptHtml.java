@@ -78,10 +78,15 @@ final class ReceiptHtml {
         .append(esc(i.getString("statusText"))).append("</b>");
     for (Object o : i.getJsonArray("refunds", new JsonArray())) {
       JsonObject f = (JsonObject) o;
-      if (!"SUCCESS".equals(f.getString("state")) && status.equals(Receipts.REFUNDED)) {
+      boolean back = "SUCCESS".equals(f.getString("state")) || f.getBoolean("settledElsewhere", false);
+      if (!back && status.equals(Receipts.REFUNDED)) {
         continue; // refunded whole since: nothing of a refund not carried out is owed
       }
-      if ("SUCCESS".equals(f.getString("state"))) {
+      if (f.getBoolean("settledElsewhere", false)) {
+        // refused by the channel, then paid back another way (a bank transfer, cash): back all the same
+        b.append("<br>已退款（线下） ").append(yuan(f.getLong("amountFen"))).append("元<br>退款时间 ")
+            .append(esc(f.getString("refundedAtText")));
+      } else if (back) {
         b.append("<br>退回 ").append(yuan(f.getLong("amountFen"))).append("元<br>退款时间 ").append(esc(f.getString("refundedAtText")));
       } else {
         b.append("<br>申请退款 ").append(yuan(f.getLong("amountFen"))).append("元，尚未退回");

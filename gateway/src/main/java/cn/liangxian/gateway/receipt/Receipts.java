@@ -56,8 +56,8 @@ public final class Receipts {
 
   /**
    * The receipt of a paid (or since refunded) order as the API and the verification page show it: what was paid,
-   * and what of it went back. A refund counts once the channel confirmed it (SUCCESS); one under way (or refused by
-   * the channel, owed still) is shown but not counted. A payment the order could not take, refunded by itself, is
+   * and what of it went back. A refund counts once the channel confirmed it (SUCCESS), or once finance paid back
+   * another way one the channel refused; one under way (or refused by the channel, owed still) is shown but not counted. A payment the order could not take, refunded by itself, is
    * another payment's money: listed, never counted against this one.
    */
   static JsonObject of(JsonObject o, List<OrderRefunds.Refund> refunds) {
@@ -123,7 +123,7 @@ public final class Receipts {
     String status = neverTaken || done.stream().anyMatch(f -> f.covers() == OrderRefunds.Covers.ITEM) ? REFUNDED
         : own.stream().anyMatch(f -> !f.done()) ? REFUNDING
         : done.isEmpty() ? PAID : DIFFERENCE_REFUNDED;
-    String refundedAt = done.stream().map(OrderRefunds.Refund::updatedAt).max(Comparator.naturalOrder()).map(Object::toString)
+    String refundedAt = done.stream().map(OrderRefunds.Refund::backAt).max(Comparator.naturalOrder()).map(Object::toString)
         .orElse(null);
     return new JsonObject().put("name", i.getString("name")).put("idNumber", i.getString("idNumber"))
         .put("insurance", i.getString("insurance")).put("year", i.getInteger("year")).put("tier", i.getInteger("tier"))
@@ -136,12 +136,21 @@ public final class Receipts {
         .put("refunds", new JsonArray(own.stream().map(Receipts::refund).toList()));
   }
 
-  /** A refund as the receipt lists it: the order's fields, what it covers and, once confirmed, when (Beijing time). */
+  /**
+   * A refund as the receipt lists it: the order's fields, what it covers and, once the money went back, when (Beijing
+   * time). One the channel refused and finance paid back another way keeps its state FAILED, says
+   * {@code settledElsewhere} and reads 已退款（线下）; how and under which voucher stay with finance.
+   */
   private static JsonObject refund(OrderRefunds.Refund f) {
-    String at = f.done() && f.updatedAt() != null ? f.updatedAt().toString() : null;
+    String at = f.backAt() == null ? null : f.backAt().toString();
     return new JsonObject().put("outRefundNo", f.outRefundNo()).put("amountFen", f.amountFen()).put("reason", f.reason())
-        .put("state", f.state()).put("covers", f.covers().name()).put("refundedAt", BeijingTime.offset(at))
-        .put("refundedAtText", BeijingTime.paper(at));
+        .put("state", f.state()).put("settledElsewhere", f.settledElsewhere()).put("stateText", stateText(f))
+        .put("covers", f.covers().name()).put("refundedAt", BeijingTime.offset(at)).put("refundedAtText", BeijingTime.paper(at));
+  }
+
+  /** A refund's state as a resident reads it: back, back another way, or not back yet (a refusal is owed still, not news). */
+  static String stateText(OrderRefunds.Refund f) {
+    return f.settledElsewhere() ? "已退款（线下）" : f.done() ? "已退款" : "退款处理中";
   }
 
   private static long sum(List<OrderRefunds.Refund> refunds) {

@@ -19,7 +19,7 @@ public final class PayingGauges {
       + " (select count(*) from refund where state in ('PENDING', 'REQUESTED')),"
       + " (select coalesce(extract(epoch from ($1::timestamptz - min(created_at)))::bigint, 0) from refund"
       + "   where state in ('PENDING', 'REQUESTED')),"
-      + " (select count(*) from refund where state = 'FAILED')";
+      + " (select count(*) from refund where state = 'FAILED' and settled_at is null)";
 
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(OBSERVE);
@@ -45,7 +45,8 @@ public final class PayingGauges {
     Gauge.builder("liangxian_refunds_open_oldest_seconds", refundsOpenOldestSeconds, AtomicLong::get)
         .description("age of the oldest refund not yet confirmed (alert past an hour)").register(registry);
     Gauge.builder("liangxian_refunds_failed", refundsFailed, AtomicLong::get)
-        .description("refunds the channel refused for good: an operator must pay them back").register(registry);
+        .description("refunds the channel refused for good and not yet recorded as paid back another way: finance must pay"
+            + " them back (POST /api/v1/operator/refunds/{outRefundNo}/settled)").register(registry);
   }
 
   public Future<Void> observe(Pool pool) {

@@ -17,7 +17,7 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
   static final String LOCK_ITEM = "select personal_fen from order_item where order_id = $1 and person_id = $2 and insurance = $3"
       + " for update";
   static final String REFUNDED = "select out_refund_no, amount_fen from refund where order_id = $1 and out_refund_no in ($2, $3)"
-      + " and state <> 'FAILED'";
+      + " and (state <> 'FAILED' or settled_at is not null)";
 
   /**
    * What to do, decided under the item's lock: refund {@code fen} under {@link #number()}, or nothing because

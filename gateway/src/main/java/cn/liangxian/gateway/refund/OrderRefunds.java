@@ -31,13 +31,27 @@ public final class OrderRefunds {
 
   /**
    * A refund of the order. {@code memberRef} and {@code insurance} name the item of an {@link Covers#ITEM} or
-   * {@link Covers#DIFFERENCE} refund (null otherwise); {@code updatedAt} is when a SUCCESS refund was confirmed.
+   * {@link Covers#DIFFERENCE} refund (null otherwise); {@code updatedAt} is when a SUCCESS refund was confirmed;
+   * {@code settledAt}, when finance paid a refund the channel refused back another way (null: it did not).
    */
   public record Refund(String outRefundNo, long amountFen, String reason, String state, Covers covers, String memberRef,
-      String insurance, OffsetDateTime updatedAt) {
-    /** The channel confirmed it: the money went back. PENDING and REQUESTED are under way; FAILED is owed still. */
+      String insurance, OffsetDateTime updatedAt, OffsetDateTime settledAt) {
+    /**
+     * The money went back: the channel confirmed it, or finance paid back another way one the channel refused.
+     * PENDING and REQUESTED are under way; FAILED and not settled is owed still.
+     */
     public boolean done() {
-      return state.equals("SUCCESS");
+      return state.equals("SUCCESS") || settledElsewhere();
+    }
+
+    /** The channel refused it and finance paid it back another way (a bank transfer, cash). */
+    public boolean settledElsewhere() {
+      return settledAt != null;
+    }
+
+    /** When the money went back (null while it has not): settled by finance, else confirmed by the channel. */
+    public OffsetDateTime backAt() {
+      return settledAt != null ? settledAt : done() ? updatedAt : null;
     }
 
     /** It gives back part of the order's own payment (not another payment's money). */
@@ -48,7 +62,7 @@ public final class OrderRefunds {
 
   static final String ITEMS = "select p.ref, i.person_id, i.insurance from order_item i join person p on p.id = i.person_id"
       + " where i.order_id = $1";
-  static final String REFUNDS = "select out_refund_no, amount_fen, reason, state, reason_code, updated_at from refund"
+  static final String REFUNDS = "select out_refund_no, amount_fen, reason, state, reason_code, updated_at, settled_at from refund"
       + " where order_id = $1 order by id";
 
   /** Every statement above, checked against the schema when the gateway starts. */
@@ -82,7 +96,7 @@ public final class OrderRefunds {
           }
           out.add(new Refund(no, r.getLong("amount_fen"), r.getString("reason"), r.getString("state"), covers,
               item == null ? null : item.getUUID("ref").toString(), item == null ? null : item.getString("insurance"),
-              r.getOffsetDateTime("updated_at")));
+              r.getOffsetDateTime("updated_at"), r.getOffsetDateTime("settled_at")));
         }
         return out;
       });

@@ -21,7 +21,7 @@ public final class RefundStore {
       + " $5::timestamptz + interval '30 seconds', $6, $7, $3, $8) on conflict (out_refund_no) do nothing returning id";
   /** updated_at of a SUCCESS refund is when it was confirmed, by the gateway's clock: the time its receipt shows. */
   static final String CONFIRM = "update refund set state = 'SUCCESS', updated_at = $2"
-      + " where out_refund_no = $1 and state <> 'SUCCESS' returning order_id";
+      + " where out_refund_no = $1 and state <> 'SUCCESS' returning order_id, settled_at";
   static final String PENDING = "select f.order_id, f.out_refund_no, f.amount_fen, f.reason, coalesce(f.channel, o.channel) as channel,"
       + " coalesce(f.paid_fen, o.total_fen) as total_fen, case when f.channel is null then o.merchant else f.merchant end as merchant"
       + " from refund f"
@@ -86,10 +86,13 @@ public final class RefundStore {
         .map(rows -> rows.size() > 0);
   }
 
-  /** Marks a refund confirmed at {@code now}, in the caller's transaction: the order it belongs to, or null when nothing changed. */
-  static Future<UUID> confirm(SqlConnection conn, String outRefundNo, OffsetDateTime now) {
-    return conn.preparedQuery(CONFIRM).execute(Tuple.of(outRefundNo, now))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("order_id"));
+  /** A refund just confirmed: its order, and when finance had paid it back another way (null: it had not). */
+  record Confirmed(UUID orderId, OffsetDateTime settledAt) {}
+
+  /** Marks a refund confirmed at {@code now}, in the caller's transaction: what it was, or null when nothing changed. */
+  static Future<Confirmed> confirm(SqlConnection conn, String outRefundNo, OffsetDateTime now) {
+    return conn.preparedQuery(CONFIRM).execute(Tuple.of(outRefundNo, now)).map(rows -> rows.size() == 0 ? null
+        : new Confirmed(rows.iterator().next().getUUID("order_id"), rows.iterator().next().getOffsetDateTime("settled_at")));
   }
 
   Future<List<Pending>> pending(UUID orderId) {

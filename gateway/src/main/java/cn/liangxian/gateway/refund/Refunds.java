@@ -76,10 +76,21 @@ public final class Refunds {
     });
   }
 
-  /** A refund the channel confirms: recorded, and an order whose payment went back entirely is REFUNDED. */
+  /**
+   * A refund the channel confirms: recorded, and an order whose payment went back entirely is REFUNDED. One the channel
+   * had refused and finance then paid back another way went back twice: said in the log, for finance to recover one.
+   */
   public Future<Void> confirmed(String outRefundNo) {
-    return store.pool().withTransaction(conn -> RefundStore.confirm(conn, outRefundNo, now())
-        .compose(order -> order == null ? Future.succeededFuture() : OrderStore.markRefunded(conn, order)));
+    return store.pool().withTransaction(conn -> RefundStore.confirm(conn, outRefundNo, now()).compose(c -> {
+      if (c == null) {
+        return Future.succeededFuture();
+      }
+      if (c.settledAt() != null) {
+        LOG.error("refund {} of order {}, refused by the channel and paid back another way at {}, is now confirmed by the"
+            + " channel too: the money went back twice; finance must recover one", outRefundNo, c.orderId(), c.settledAt());
+      }
+      return OrderStore.markRefunded(conn, c.orderId());
+    }));
   }
 
   /** Carries out the pending refunds of an order at its channel (idempotent on out_refund_no). */

@@ -1,0 +1,137 @@
+package cn.liangxian.gateway.refund;
+
+import cn.liangxian.gateway.audit.AuditLog;
+import cn.liangxian.gateway.http.JsonBodies;
+import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.http.Replies;
+import cn.liangxian.gateway.operator.AuditTrail;
+import cn.liangxian.gateway.operator.Operator;
+import cn.liangxian.gateway.operator.Role;
+import cn.liangxian.gateway.order.OrderStore;
+import cn.liangxian.gateway.order.OutTradeNo;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Refunds the channel refused for good (FAILED), which finance pays back another way: {@code GET
+ * /api/v1/operator/refunds/failed[?settled=true]} lists them inside the operator's scope (those still owed, or those
+ * settled), {@code POST /api/v1/operator/refunds/{outRefundNo}/settled} {how, reference} records that one was paid back
+ * (finance; audited with its before and after). A settled refund stays FAILED (no channel moved the money, no bill
+ * lists it) but counts as given back: on the receipt (已退款（线下）), in the lookup, and no longer in
+ * {@code liangxian_refunds_failed}. It is settled once: the same record again answers the same, another is 409.
+ */
+public final class FailedRefunds {
+  static final Pattern NUMBER = Pattern.compile("[0-9A-Za-z_-]{1,64}");
+  static final String PLACE = " from refund f join orders o on o.id = f.order_id join household h on h.id = o.household_id"
+      + " join village v on v.id = h.village_id";
+  static final String LIST = "select f.out_refund_no, f.order_id, f.amount_fen, f.reason, f.last_error, f.created_at, f.updated_at,"
+      + " coalesce(f.channel, o.channel) as channel, v.region_code, v.township, v.name as village, f.settled_at, f.settled_by,"
+      + " f.settled_how, f.settled_reference" + PLACE
+      + " where f.state = 'FAILED' and (f.settled_at is not null) = $4 and ($1::text is null or v.region_code = $1)"
+      + " and ($2::text is null or v.township = $2) and ($3::text is null or v.name = $3) order by f.id limit 500";
+  static final String ONE = "select f.order_id, f.amount_fen, f.state, f.settled_at, f.settled_by, f.settled_how, f.settled_reference,"
+      + " v.region_code, v.township, v.name as village" + PLACE + " where f.out_refund_no = $1 for update of f";
+  static final String SETTLE = "update refund set settled_at = $2, settled_by = $3, settled_how = $4, settled_reference = $5"
+      + " where out_refund_no = $1 and state = 'FAILED' and settled_at is null";
+
+  /** Every statement above, checked against the schema when the gateway starts. */
+  public static final java.util.List<String> STATEMENTS = java.util.List.of(LIST, ONE, SETTLE);
+
+  private final Pool pool;
+  private final Clock clock;
+
+  public FailedRefunds(Pool pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  public void list(RoutingContext ctx) {
+    Operator op = Operator.of(ctx).require(Role.FINANCE);
+    ctx.put(AuditTrail.ACTION, "refund.failed.read");
+    String settledParam = ctx.queryParams().get("settled");
+    if (settledParam != null && !settledParam.equals("true") && !settledParam.equals("false")) {
+      throw Problem.invalidField("settled", "settled is true or false");
+    }
+    boolean settled = "true".equals(settledParam);
+    var s = op.scope();
+    Replies.json(ctx, pool.preparedQuery(LIST).execute(Tuple.of(s.region(), s.township(), s.village(), settled)).map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row r : rows) {
+        JsonObject f = new JsonObject().put("outRefundNo", r.getString("out_refund_no"))
+            .put("orderId", r.getUUID("order_id").toString()).put("outTradeNo", OutTradeNo.of(r.getUUID("order_id")))
+            .put("channel", r.getString("channel")).put("amountFen", r.getLong("amount_fen")).put("reason", r.getString("reason"))
+            .put("lastError", r.getString("last_error")).put("requestedAt", r.getOffsetDateTime("created_at").toString())
+            .put("refusedAt", r.getOffsetDateTime("updated_at").toString())
+            .put("region", r.getString("region_code")).put("township", r.getString("township")).put("village", r.getString("village"))
+            .put("settled", r.getOffsetDateTime("settled_at") != null);
+        if (r.getOffsetDateTime("settled_at") != null) {
+          f.put("settledAt", r.getOffsetDateTime("settled_at").toString()).put("settledBy", r.getString("settled_by"))
+              .put("how", r.getString("settled_how")).put("reference", r.getString("settled_reference"));
+        }
+        out.add(f);
+      }
+      return new JsonObject().put("refunds", out);
+    }));
+  }
+
+  public void settle(RoutingContext ctx) {
+    Operator op = Operator.of(ctx).require(Role.FINANCE);
+    ctx.put(AuditTrail.ACTION, "refund.settle");
+    String no = ctx.pathParam("outRefundNo");
+    if (!NUMBER.matcher(no).matches()) {
+      throw Problem.invalidField("outRefundNo", "outRefundNo is the refund's number (letters, digits, '-' and '_', at most 64)");
+    }
+    JsonObject b = JsonBodies.object(ctx, Set.of("how", "reference"));
+    String how = JsonBodies.requiredString(b, "how", 200);
+    String reference = JsonBodies.requiredString(b, "reference", 100);
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    Replies.json(ctx, pool.withTransaction(conn -> conn.preparedQuery(ONE).execute(Tuple.of(no)).compose(rows -> {
+      Row r = rows.size() == 0 ? null : rows.iterator().next();
+      if (r == null) {
+        return Future.failedFuture(Problem.notFound("refund-not-found", "No such refund", "no refund " + no));
+      }
+      op.requireScope(r.getString("region_code"), r.getString("township"), r.getString("village"));
+      if (!r.getString("state").equals("FAILED")) {
+        return Future.failedFuture(Problem.conflict("refund-not-failed", "Not refused by the channel",
+            "only a refund the channel refused for good (FAILED) is paid back another way; this one is " + r.getString("state"),
+            new JsonObject().put("state", r.getString("state"))));
+      }
+      if (r.getOffsetDateTime("settled_at") != null) {
+        JsonObject recorded = answer(no, r.getLong("amount_fen"), r.getOffsetDateTime("settled_at"), r.getString("settled_by"),
+            r.getString("settled_how"), r.getString("settled_reference"));
+        // the same record sent again (an answer lost on the way): the same answer, nothing written
+        return how.equals(r.getString("settled_how")) && reference.equals(r.getString("settled_reference"))
+            ? Future.succeededFuture(recorded)
+            : Future.failedFuture(Problem.conflict("refund-settled-already", "Settled already",
+                "refund " + no + " was recorded as paid back another way already, by " + r.getString("settled_by") + " at "
+                    + r.getOffsetDateTime("settled_at") + "; a settlement is recorded once", recorded));
+      }
+      JsonObject after = answer(no, r.getLong("amount_fen"), now, op.username(), how, reference);
+      return conn.preparedQuery(SETTLE).execute(Tuple.of(no, now, op.username(), how, reference))
+          // an order that never took its payment, the payment now back, is refunded, as when the channel confirms
+          .compose(x -> OrderStore.markRefunded(conn, r.getUUID("order_id")))
+          .compose(x -> AuditLog.record(conn, new AuditLog.Change(op.username(), "refund.settle", no,
+              new JsonObject().put("order", r.getUUID("order_id").toString()).put("state", "FAILED").put("settled", false)
+                  .put("amountFen", r.getLong("amount_fen")),
+              after.copy().put("order", r.getUUID("order_id").toString()))))
+          .map(after);
+    })));
+  }
+
+  private static JsonObject answer(String no, long fen, OffsetDateTime at, String by, String how, String reference) {
+    return new JsonObject().put("outRefundNo", no).put("amountFen", fen).put("state", "FAILED").put("settled", true)
+        .put("settledAt", Objects.requireNonNull(at).withOffsetSameInstant(ZoneOffset.UTC).toString()).put("settledBy", by)
+        .put("how", how).put("reference", reference);
+  }
+}
