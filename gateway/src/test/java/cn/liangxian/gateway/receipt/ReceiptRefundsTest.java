@@ -42,20 +42,6 @@ class ReceiptRefundsTest {
     g.close();
   }
 
-  /** 张三, 李四 and 张小明's medical insurance for 2020, 250 yuan each, paid on {@code channel} at 10:00:00 Beijing time. */
-  private JsonObject payFamily(JsonObject h, String channel) throws Exception {
-    JsonArray items = new JsonArray();
-    for (String id : new String[] {Fixture.ZHANG, Fixture.LI, Fixture.CHILD}) {
-      items.add(new JsonObject().put("memberRef", ref(h, id)).put("insurance", "medical").put("year", 2020));
-    }
-    JsonObject o = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
-        .put("channel", channel).put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString())
-        .bodyAsJsonObject();
-    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
-    g.awaitState(o.getString("id"), "PAID");
-    return o;
-  }
-
   private JsonObject refund(JsonObject h, JsonObject o, String id, String reason) throws Exception {
     JsonObject body = new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, id)).put("insurance", "medical")
         .put("reason", reason);
@@ -107,7 +93,7 @@ class ReceiptRefundsTest {
   @Test
   void anItemRefundedAfterPaymentIsMarkedWithItsAmountAndDateAndTheKeptTotalIsShown() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
-    JsonObject o = payFamily(h, "alipay");
+    JsonObject o = g.payZhangFamilyMedical(h, "alipay");
     assertThat(state(page(o))).contains("凭证有效，已缴费");
     // three hours and more later, finance refunds 李四's medical insurance: she is insured elsewhere
     g.clock.advance(Duration.ofHours(3).plusMinutes(25).plusSeconds(7));
@@ -158,7 +144,7 @@ class ReceiptRefundsTest {
   @Test
   void everyItemRefundedMeansTheReceiptIsRefundedEntirelyAndNoLongerValid() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
-    JsonObject o = payFamily(h, "alipay");
+    JsonObject o = g.payZhangFamilyMedical(h, "alipay");
     for (String id : new String[] {Fixture.ZHANG, Fixture.LI, Fixture.CHILD}) {
       refund(h, o, id, "duplicate");
     }
@@ -181,7 +167,7 @@ class ReceiptRefundsTest {
   @Test
   void aRefundUnderWayIsShownAsSuchAndCountedOnlyOnceTheChannelConfirmsIt() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
-    JsonObject o = payFamily(h, "wechat");
+    JsonObject o = g.payZhangFamilyMedical(h, "wechat");
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false)); // no REFUND.SUCCESS notification
     assertThat(refund(h, o, Fixture.LI, "death").getString("state")).isEqualTo("REQUESTED");
 
@@ -211,7 +197,7 @@ class ReceiptRefundsTest {
   @Test
   void aDifferenceRefundedForALateCategoryLeavesTheItemPaid() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
-    JsonObject o = payFamily(h, "alipay");
+    JsonObject o = g.payZhangFamilyMedical(h, "alipay");
     g.importCsv("late-dibao.csv", "department,category,id_number,name,valid_from,valid_to\n民政,DIBAO," + Fixture.ZHANG + ",张三,2019-01-01,\n");
     assertThat(refund(h, o, Fixture.ZHANG, "category-arrived").getLong("amountFen")).isEqualTo(25000);
 
@@ -237,7 +223,7 @@ class ReceiptRefundsTest {
   @Test
   void anOlderUntakenPaymentAndARefusedDifferenceCoveredSinceNeitherMisstateTheReceipt() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
-    JsonObject o = payFamily(h, "alipay");
+    JsonObject o = g.payZhangFamilyMedical(h, "alipay");
     String id = o.getString("id");
     long person = g.count("select id from person where ref = '" + ref(h, Fixture.ZHANG) + "'");
     String whole = o.getString("outTradeNo") + "-" + person + "M";
@@ -264,7 +250,7 @@ class ReceiptRefundsTest {
   @Test
   void aSecondPaymentRefundedByItselfIsNotTakenFromTheReceipt() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
-    JsonObject o = payFamily(h, "alipay");
+    JsonObject o = g.payZhangFamilyMedical(h, "alipay");
     // the family paid the same order twice: the second payment went back whole, under its own number
     try (var c = g.db.connect(); var st = c.createStatement()) {
       st.executeUpdate("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at, reason_code,"

@@ -48,20 +48,6 @@ class FailedRefundSettlementTest {
     g.close();
   }
 
-  /** 张三, 李四 and 张小明's medical insurance for 2020, 250 yuan each, paid on {@code channel}. */
-  private JsonObject payFamily(JsonObject h, String channel) throws Exception {
-    JsonArray items = new JsonArray();
-    for (String id : new String[] {Fixture.ZHANG, Fixture.LI, Fixture.CHILD}) {
-      items.add(new JsonObject().put("memberRef", ref(h, id)).put("insurance", "medical").put("year", 2020));
-    }
-    JsonObject o = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
-        .put("channel", channel).put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString())
-        .bodyAsJsonObject();
-    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
-    g.awaitState(o.getString("id"), "PAID");
-    return o;
-  }
-
   private JsonObject refund(JsonObject h, JsonObject o, String id, String reason) throws Exception {
     HttpResponse<Buffer> r = call("POST", "/api/v1/operator/refunds", finance, new JsonObject().put("orderId", o.getString("id"))
         .put("memberRef", ref(h, id)).put("insurance", "medical").put("reason", reason).encode());
@@ -132,7 +118,7 @@ class FailedRefundSettlementTest {
   @Test
   void aRefusedRefundFinancePaidBackAnotherWayEndsThePageAndReadsAsRefunded() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
-    JsonObject o = payFamily(h, "wechat");
+    JsonObject o = g.payZhangFamilyMedical(h, "wechat");
     // WeChat Pay takes the refund and never confirms it; its query then says it refused it for good
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
     JsonObject refund = refund(h, o, Fixture.LI, "death");
@@ -197,7 +183,7 @@ class FailedRefundSettlementTest {
   @Test
   void onlyFinanceInScopeRecordsAndOnlyARefusedRefundWithAProperBody() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三"); // district 371312
-    JsonObject o = payFamily(h, "alipay");
+    JsonObject o = g.payZhangFamilyMedical(h, "alipay");
     String done = refund(h, o, Fixture.ZHANG, "duplicate").getString("outRefundNo");
     assertThat(scalar("select state from refund where out_refund_no = '" + done + "'")).isEqualTo("SUCCESS");
     String refused = o.getString("outTradeNo") + "-F";

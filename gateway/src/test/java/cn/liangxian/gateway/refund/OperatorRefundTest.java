@@ -33,18 +33,6 @@ class OperatorRefundTest {
 
 
 
-  JsonObject payFamily(JsonObject h) throws Exception {
-    JsonArray items = new JsonArray();
-    for (String id : new String[] {Fixture.ZHANG, Fixture.LI, Fixture.CHILD}) {
-      items.add(new JsonObject().put("memberRef", ref(h, id)).put("insurance", "medical").put("year", 2020));
-    }
-    JsonObject o = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
-        .put("channel", "alipay").put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString()).bodyAsJsonObject();
-    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
-    g.awaitState(o.getString("id"), "PAID");
-    return o;
-  }
-
   HttpResponse<Buffer> refund(JsonObject body, String token) throws Exception {
     var req = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json");
     if (token != null) {
@@ -56,7 +44,7 @@ class OperatorRefundTest {
   @Test
   void aWholeItemIsRefundedOnceWithItsReasonAndNoLongerCountsAsPaid() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
-    JsonObject o = payFamily(h);
+    JsonObject o = g.payZhangFamilyMedical(h, "alipay");
     JsonObject body = new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, Fixture.LI))
         .put("insurance", "medical").put("reason", "enrolled-elsewhere");
     assertThat(refund(body, null).statusCode()).isEqualTo(401);
@@ -82,7 +70,7 @@ class OperatorRefundTest {
   @Test
   void aSpecialGroupFlagArrivingAfterAFullPaymentRefundsTheDifference() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
-    JsonObject o = payFamily(h);
+    JsonObject o = g.payZhangFamilyMedical(h, "alipay");
     JsonObject body = new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, Fixture.ZHANG))
         .put("insurance", "medical").put("reason", "category-arrived");
     assertThat(refund(body, TOKEN).statusCode()).isEqualTo(422); // nothing arrived yet

@@ -44,19 +44,6 @@ class RefundRetryTest {
     return g.lookup(Fixture.ZHANG, "张三");
   }
 
-  private JsonObject payFamily(JsonObject h, String channel) throws Exception {
-    JsonArray items = new JsonArray();
-    for (String id : new String[] {Fixture.ZHANG, Fixture.LI, Fixture.CHILD}) {
-      items.add(new JsonObject().put("memberRef", ref(h, id)).put("insurance", "medical").put("year", 2020));
-    }
-    JsonObject o = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
-        .put("channel", channel).put("mode", "qr").put("items", items), "Idempotency-Key", UUID.randomUUID().toString())
-        .bodyAsJsonObject();
-    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
-    g.awaitState(o.getString("id"), "PAID");
-    return o;
-  }
-
   private void sql(String sql) throws Exception {
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       st.executeUpdate(sql);
@@ -65,7 +52,7 @@ class RefundRetryTest {
 
   @Test
   void anOrderTheChannelCannotCloseHoldsBackNeitherTheRefundsNorItsNeighbours() throws Exception {
-    JsonObject o = payFamily(household(), "alipay");
+    JsonObject o = g.payZhangFamilyMedical(household(), "alipay");
     // an order past its time at a merchant no longer configured (its QR code shown): its channel cannot close it, the
     // sweep tries again later
     sql("insert into orders (id, household_id, region_code, channel, mode, state, total_fen, client_id, created_at, expires_at, merchant,"
@@ -113,7 +100,7 @@ class RefundRetryTest {
   @ValueSource(strings = {"alipay", "wechat"})
   void aRefundTheChannelFailedOnceIsRequestedAgainUntilItSucceeds(String channel) throws Exception {
     JsonObject h = household();
-    JsonObject o = payFamily(h, channel);
+    JsonObject o = g.payZhangFamilyMedical(h, channel);
     // the refund call fails (every call fails until then: one failure could go to a sweeper's query instead)
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, false, 1_000, false));
     JsonObject refund = refundLi(h, o);
@@ -128,7 +115,7 @@ class RefundRetryTest {
   @Test
   void aRefundRecordedJustBeforeACrashIsRequestedAfterTheRestart() throws Exception {
     JsonObject h = household();
-    JsonObject o = payFamily(h, "alipay");
+    JsonObject o = g.payZhangFamilyMedical(h, "alipay");
     String no = o.getString("outTradeNo") + "-crash";
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       // what the payment's transaction writes before the channel is called; the gateway then died
@@ -149,7 +136,7 @@ class RefundRetryTest {
   @Test
   void anAlipayRefundAnsweredWithoutFundChangeThatNeverArrivedIsRequestedAgainNotTakenAsDone() throws Exception {
     JsonObject h = household();
-    JsonObject o = payFamily(h, "alipay");
+    JsonObject o = g.payZhangFamilyMedical(h, "alipay");
     // Alipay answers fund_change N: the refund never arrived, no money went back
     g.gateway.demo().sandbox().alipayRefundUnmoved(Faults.UnmovedRefund.NOT_RECEIVED);
     JsonObject refund = refundLi(h, o);
@@ -167,7 +154,7 @@ class RefundRetryTest {
   @Test
   void anAlipayRefundAnsweredWithoutFundChangeIsDoneOnlyOnceItsQuerySaysSo() throws Exception {
     JsonObject h = household();
-    JsonObject o = payFamily(h, "alipay");
+    JsonObject o = g.payZhangFamilyMedical(h, "alipay");
     // Alipay answers fund_change N while it still processes the refund, and carries it out just after
     g.gateway.demo().sandbox().alipayRefundUnmoved(Faults.UnmovedRefund.DONE_AFTER_ANSWER);
     JsonObject refund = refundLi(h, o);
@@ -181,7 +168,7 @@ class RefundRetryTest {
   @Test
   void aWechatRefundWhoseConfirmationNeverCameIsAskedAbout() throws Exception {
     JsonObject h = household();
-    JsonObject o = payFamily(h, "wechat");
+    JsonObject o = g.payZhangFamilyMedical(h, "wechat");
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false)); // no REFUND.SUCCESS notification
     JsonObject refund = refundLi(h, o);
     assertThat(refund.getString("state")).isEqualTo("REQUESTED");
@@ -193,7 +180,7 @@ class RefundRetryTest {
   @ValueSource(strings = {"wechat", "alipay", "unionpay"})
   void aRefundTheChannelsQueryReportsAtAnotherAmountIsNotConfirmed(String channel) throws Exception {
     JsonObject h = household();
-    JsonObject o = payFamily(h, channel);
+    JsonObject o = g.payZhangFamilyMedical(h, channel);
     // no notification, and Alipay's answer does not say it is done: only the refund query tells
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
     if (channel.equals("alipay")) {

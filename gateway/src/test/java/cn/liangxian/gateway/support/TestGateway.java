@@ -379,6 +379,20 @@ public final class TestGateway implements AutoCloseable {
     return member(household, id).getString("ref");
   }
 
+  /** 张三, 李四 and 张小明's medical insurance for 2020 (250 yuan each) ordered as one QR order on {@code channel}, and paid. */
+  public JsonObject payZhangFamilyMedical(JsonObject household, String channel) throws Exception {
+    io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
+    for (String id : new String[] {Fixture.ZHANG, Fixture.LI, Fixture.CHILD}) {
+      items.add(new JsonObject().put("memberRef", ref(household, id)).put("insurance", "medical").put("year", 2020));
+    }
+    JsonObject o = post("/api/v1/orders", new JsonObject().put("householdRef", household.getJsonObject("household").getString("ref"))
+        .put("channel", channel).put("mode", "qr").put("items", items), "Idempotency-Key", java.util.UUID.randomUUID().toString())
+        .bodyAsJsonObject();
+    gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    awaitState(o.getString("id"), "PAID");
+    return o;
+  }
+
   /** Waits for an order to reach one of these states; fails saying where it stayed. */
   public JsonObject awaitState(String orderId, String... states) throws Exception {
     java.util.Set<String> wanted = java.util.Set.of(states);
