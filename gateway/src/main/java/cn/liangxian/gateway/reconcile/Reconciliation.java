@@ -383,25 +383,39 @@ public final class Reconciliation {
   }
 
   /** A bill's lines, and the references they name (ours are read by them too). */
-  record Bill(List<Line> lines, String[] paid, String[] refunded) {
+  record Bill(List<Line> lines, String[] paid, String[] refunded, boolean absent) {
     static Bill of(List<Line> lines) {
       return new Bill(lines, lines.stream().filter(l -> !l.refund()).map(Line::ref).toArray(String[]::new),
-          lines.stream().filter(Line::refund).map(Line::ref).toArray(String[]::new));
+          lines.stream().filter(Line::refund).map(Line::ref).toArray(String[]::new), false);
+    }
+
+    /** The channel's answer that it has no bill of the day ({@link #noBill}). */
+    static Bill absentAtChannel() {
+      return new Bill(List.of(), new String[0], new String[0], true);
     }
   }
 
   /**
-   * What the channels answer for a day on which the merchant took no payment and made no refund: no bill at all
-   * (WeChat Pay's {@code NO_STATEMENT_EXIST} 账单文件不存在, Alipay's {@code isp.bill_not_exist}, UnionPay's respCode 98
-   * 文件不存在). Reconciled as an empty bill: a payment we have of that day is then a difference, and a quiet day is not
-   * left failed, retried and alerted on.
+   * Whether the channel answered, in a signed answer, that it has no bill of the day: what it says for a day on which
+   * the merchant took no payment and made no refund (WeChat Pay's {@code NO_STATEMENT_EXIST} 账单文件不存在, Alipay's
+   * {@code isp.bill_not_exist}, UnionPay's respCode 98 文件不存在). An answer not signed is retryable (WeChat Pay,
+   * Alipay) or carries no code (UnionPay), so it never passes for this. Reconciled as an empty bill when we have nothing
+   * of the day either; see {@link #compare}.
    */
-  static final java.util.Set<String> NO_BILL = java.util.Set.of("NO_STATEMENT_EXIST", "isp.bill_not_exist", "UNIONPAY_98");
+  static boolean noBill(Throwable e) {
+    if (!(e instanceof cn.liangxian.gateway.channel.ChannelException x)) {
+      return false;
+    }
+    return switch (x.code()) {
+      case "NO_STATEMENT_EXIST", "isp.bill_not_exist" -> !x.retryable();
+      case "UNIONPAY_98" -> true;
+      default -> false;
+    };
+  }
 
-  /** The channel's bill of the day, read into lines on a worker; an empty one when the channel has none ({@link #NO_BILL}). */
+  /** The channel's bill of the day, read into lines on a worker; {@link Bill#absentAtChannel} when it has none ({@link #noBill}). */
   private Future<Bill> bill(PaymentChannel c, LocalDate date) {
-    return billOrNone(c, date).recover(e -> e instanceof cn.liangxian.gateway.channel.ChannelException x && NO_BILL.contains(x.code())
-        ? Future.succeededFuture(Bill.of(List.of())) : Future.failedFuture(e));
+    return billOrNone(c, date).recover(e -> noBill(e) ? Future.succeededFuture(Bill.absentAtChannel()) : Future.failedFuture(e));
   }
 
   private Future<Bill> billOrNone(PaymentChannel c, LocalDate date) {
@@ -475,7 +489,12 @@ public final class Reconciliation {
   private Future<JsonObject> compare(PaymentChannel c, LocalDate date, String actor, OffsetDateTime claimed) {
     return bill(c, date).compose(bill -> ours(c, date, bill)
             .compose(rows -> vertx.executeBlocking(() -> match(date, bill.lines(), window(rows)), false))
-            .compose(m -> settle(c, date, m, actor, claimed)))
+            .compose(m -> bill.absent() && !m.differences().isEmpty()
+                // no bill, but payments or refunds of ours that day: a bill not out yet, or a channel not answering
+                // truly; tried again rather than every one of ours reported missing at the channel
+                ? Future.failedFuture(new cn.liangxian.gateway.channel.ChannelException("NO_BILL", "the channel has no bill"
+                    + " of the day, yet " + m.differences().size() + " payment(s) or refund(s) of ours are of it", 200, true))
+                : settle(c, date, m, actor, claimed)))
         .recover(e -> {
           if (e instanceof Problem) {
             return Future.failedFuture(e);

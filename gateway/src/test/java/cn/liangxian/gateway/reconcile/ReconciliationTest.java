@@ -2,6 +2,7 @@ package cn.liangxian.gateway.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.channel.ChannelException;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import cn.liangxian.sandbox.fault.SandboxFaults;
@@ -214,6 +215,39 @@ class ReconciliationTest {
     assertThat(g.gateway.demo().sandbox().calls()).contains("GET /v3/bill/tradebill");
     assertThat(g.count("select count(*) from channel_reconciliation where channel = 'wechat' and day = '2019-12-10'"
         + " and state = 'DONE'")).isEqualTo(1);
+  }
+
+  /**
+   * The channel says it has no bill of a day on which we have a payment: a bill not out yet, or an answer not to be
+   * believed. The day is left failed and tried again, never reconciled with every one of ours missing at the channel.
+   */
+  @Test
+  void noBillForADayWithAPaymentOfOursIsTriedAgain() throws Exception {
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    g.awaitState(o.getString("id"), "PAID");
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("insert into payment (order_id, channel, channel_txn_id, amount_fen, source, received_at, channel_day) values ('"
+          + o.getString("id") + "', 'wechat', 'OURS-11', 100, 'query', '2019-12-11T03:00:00Z', '2019-12-11')");
+    }
+    reconcile("wechat", "2019-12-11", TOKEN);
+    try (Connection c = g.db.connect(); Statement st = c.createStatement();
+        var rs = st.executeQuery("select state, last_error from channel_reconciliation where channel = 'wechat' and day = '2019-12-11'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("FAILED");
+      assertThat(rs.getString(2)).contains("no bill");
+    }
+  }
+
+  /** Only a signed answer that there is no bill counts: one not signed is retryable, or (UnionPay) carries no code. */
+  @Test
+  void onlyASignedNoBillAnswerCounts() {
+    assertThat(Reconciliation.noBill(new ChannelException("NO_STATEMENT_EXIST", "账单文件不存在", 400, false))).isTrue();
+    assertThat(Reconciliation.noBill(new ChannelException("NO_STATEMENT_EXIST", "账单文件不存在", 400, true))).isFalse();
+    assertThat(Reconciliation.noBill(new ChannelException("isp.bill_not_exist", "账单不存在", 200, false))).isTrue();
+    assertThat(Reconciliation.noBill(new ChannelException("isp.bill_not_exist", "账单不存在", 200, true))).isFalse();
+    assertThat(Reconciliation.noBill(new ChannelException("UNIONPAY_98", "文件不存在", 200, true))).isTrue();
+    assertThat(Reconciliation.noBill(new ChannelException("RESPONSE_NOT_VERIFIED", "", 200, true))).isFalse();
+    assertThat(Reconciliation.noBill(new ChannelException("STATEMENT_CREATING", "账单生成中", 400, false))).isFalse();
   }
 
   @Test

@@ -285,9 +285,10 @@ public final class AlipayClient {
       throw new ChannelException("RESPONSE_NOT_VERIFIED", "the answer is not signed by Alipay's key", 200, true);
     }
     if (!ok) {
+      // an error not signed keeps its code for the log, but is never a final answer: it stays retryable
       String code = r.getString("sub_code", r.getString("code", "UNKNOWN"));
       throw new ChannelException(code, r.getString("sub_msg", r.getString("msg", "")), 200,
-          "20000".equals(r.getString("code")) || code.endsWith("SYSTEM_ERROR"));
+          !signed || "20000".equals(r.getString("code")) || code.endsWith("SYSTEM_ERROR"));
     }
     return r;
   }

@@ -207,6 +207,24 @@ class AlipayClientWireMockTest {
     });
   }
 
+  /** An error answer signed by another key keeps its code for the log but is never final: "no bill" forged is retried. */
+  @Test
+  void anErrorNotSignedByAlipayIsNeverFinal() throws Exception {
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.data.dataservice.bill.downloadurl.query"))
+        .willReturn(aResponse().withBody(signed("alipay_data_dataservice_bill_downloadurl_query_response",
+            "{\"code\":\"40004\",\"msg\":\"Business Failed\",\"sub_code\":\"isp.bill_not_exist\",\"sub_msg\":\"账单不存在\"}",
+            Vectors.rsa()))));
+    ChannelException forged = (ChannelException) Await.failure(client.bill(java.time.LocalDate.of(2019, 12, 10)));
+    assertThat(forged.code()).isEqualTo("isp.bill_not_exist");
+    assertThat(forged.retryable()).isTrue();
+
+    wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.data.dataservice.bill.downloadurl.query"))
+        .willReturn(aResponse().withBody(signed("alipay_data_dataservice_bill_downloadurl_query_response",
+            "{\"code\":\"40004\",\"msg\":\"Business Failed\",\"sub_code\":\"isp.bill_not_exist\",\"sub_msg\":\"账单不存在\"}",
+            alipay))));
+    assertThat(((ChannelException) Await.failure(client.bill(java.time.LocalDate.of(2019, 12, 10)))).retryable()).isFalse();
+  }
+
   @Test
   void businessErrorsKeepAlipaysSubCode() throws Exception {
     wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.refund")).willReturn(aResponse()
