@@ -147,7 +147,7 @@ final class GatewayVerticle extends VerticleBase {
     refundStore = new RefundStore(pool);
     kioskLimiter = new SharedRateLimiter(pool, p.options().lookupsPerMinute(), p.options().lookupBurst(), p.clock());
     callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
-    Refunds refunds = new Refunds(refundStore, orderStore, p.channels(), p.clock());
+    Refunds refunds = new Refunds(refundStore, orderStore, p.channels(), p.clock(), p.registry());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments(), p.channels());
     recovery = new Recovery(orderStore, payments, p.channels(), p.clock(), p.metrics().orders());
     reconciliation = new Reconciliation(vertx, pool, p.channels(), payments, refunds, p.clock(), p.options().reconciliation(),
@@ -274,16 +274,17 @@ final class GatewayVerticle extends VerticleBase {
         progressTerm[0] = term;
         refresh.run();
       }
-      return step("order sweep", "expiry", recovery::expireDue)
+      // the gauges first: a lead just begun is shown (liangxian_sweeper_leader) without waiting on the channels' calls
+      return step("order sweep", "paying gauges", () -> gauges.observe(pool)
+              .onSuccess(v -> leadership.computed(PAYING_GAUGES, term)))
+            .compose(x -> step("order sweep", "expiry", recovery::expireDue))
             .compose(x -> step("order sweep", "stranded orders", recovery::failStranded))
             .compose(x -> step("order sweep", "stuck-order queries", recovery::queryStuck))
             .compose(x -> step("order sweep", "refunds", refunds::retryDue))
             .compose(x -> step("order sweep", "callback log pruning", callbackLog::prune))
             .compose(x -> step("order sweep", "kiosk nonce pruning", kioskAuth::pruneNonces))
             .compose(x -> step("order sweep", "kiosk limit pruning", kioskLimiter::prune))
-            .compose(x -> step("order sweep", "session pruning", sessions::prune))
-            .compose(x -> step("order sweep", "paying gauges", () -> gauges.observe(pool)
-                .onSuccess(v -> leadership.computed(PAYING_GAUGES, term))));
+            .compose(x -> step("order sweep", "session pruning", sessions::prune));
     }).onFailure(e -> LOG.warn("order sweep: no leadership check: {}", e.toString()))));
     // every instance looks whether yesterday's bills are due; the one that claims a (channel, merchant, day) runs it
     timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> reconciliation.runDue()

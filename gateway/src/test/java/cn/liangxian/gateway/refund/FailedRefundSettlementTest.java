@@ -178,6 +178,12 @@ class FailedRefundSettlementTest {
     assertThat(scalar("select settled_reference from refund where out_refund_no = '" + no + "'")).isEqualTo("XZ-2020-0042");
     assertThat(scalar("select count(*) from audit_log where action = 'refund.settle' and subject = '" + no + "' and after is not null"))
         .isEqualTo("1");
+
+    // the channel had paid it back after all (its bill lists it done): the money went back twice, counted and alerted on
+    assertThat(g.metrics()).contains("liangxian_refunds_paid_back_twice_total 0.0");
+    HttpResponse<Buffer> bill = call("POST", "/api/v1/operator/reconciliation/wechat/2019-12-15", finance, null);
+    assertThat(bill.statusCode()).as(bill.bodyAsString()).isEqualTo(200);
+    Eventually.until("the refund paid back twice counted", () -> g.metrics().contains("liangxian_refunds_paid_back_twice_total 1.0"));
   }
 
   @Test
