@@ -19,7 +19,8 @@ public final class PayingGauges {
       + " (select count(*) from refund where state in ('PENDING', 'REQUESTED')),"
       + " (select coalesce(extract(epoch from ($1::timestamptz - min(created_at)))::bigint, 0) from refund"
       + "   where state in ('PENDING', 'REQUESTED')),"
-      + " (select count(*) from refund where state = 'FAILED' and settled_at is null)";
+      + " (select count(*) from refund f where f.state = 'FAILED' and f.settled_at is null and "
+      + cn.liangxian.gateway.refund.FailedRefunds.owedFen("f") + " > 0)";
 
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(OBSERVE);

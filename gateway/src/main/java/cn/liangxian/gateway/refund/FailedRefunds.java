@@ -35,13 +35,28 @@ public final class FailedRefunds {
   static final Pattern NUMBER = Pattern.compile("[0-9A-Za-z_-]{1,64}");
   static final String PLACE = " from refund f join orders o on o.id = f.order_id join household h on h.id = o.household_id"
       + " join village v on v.id = h.village_id";
+  /**
+   * What a refund refused by the channel still owes the resident, in SQL, for the refund row {@code f}: its amount less
+   * what the other refund of the same item gave back since (an item's whole refund is {@code X}, its difference
+   * {@code XD}; see {@link ItemRefund}). The whole item given back covers its difference entirely; a difference given
+   * back is taken off the whole. Without it finance would pay back twice what a later refund returned.
+   */
+  public static String owedFen(String f) {
+    return "greatest(0, " + f + ".amount_fen - coalesce((select sum(w.amount_fen) from refund w where w.order_id = " + f
+        + ".order_id and w.out_refund_no = case when right(" + f + ".out_refund_no, 1) = 'D' then left(" + f
+        + ".out_refund_no, -1) else " + f + ".out_refund_no || 'D' end and (w.state <> 'FAILED' or w.settled_at is not null)), 0))";
+  }
+
   static final String LIST = "select f.out_refund_no, f.order_id, f.amount_fen, f.reason, f.last_error, f.created_at, f.updated_at,"
       + " coalesce(f.channel, o.channel) as channel, v.region_code, v.township, v.name as village, f.settled_at, f.settled_by,"
-      + " f.settled_how, f.settled_reference" + PLACE
+      + " f.settled_how, f.settled_reference, " + owedFen("f") + " as owed_fen" + PLACE
       + " where f.state = 'FAILED' and (f.settled_at is not null) = $4 and ($1::text is null or v.region_code = $1)"
-      + " and ($2::text is null or v.township = $2) and ($3::text is null or v.name = $3) order by f.id limit 500";
+      + " and ($2::text is null or v.township = $2) and ($3::text is null or v.name = $3)"
+      // still owed: one another refund of its item covered entirely is owed nothing
+      + " and ($4 or " + owedFen("f") + " > 0) order by f.id limit 500";
   static final String ONE = "select f.order_id, f.amount_fen, f.state, f.settled_at, f.settled_by, f.settled_how, f.settled_reference,"
-      + " v.region_code, v.township, v.name as village" + PLACE + " where f.out_refund_no = $1 for update of f";
+      + " v.region_code, v.township, v.name as village, " + owedFen("f") + " as owed_fen" + PLACE
+      + " where f.out_refund_no = $1 for update of f";
   static final String SETTLE = "update refund set settled_at = $2, settled_by = $3, settled_how = $4, settled_reference = $5"
       + " where out_refund_no = $1 and state = 'FAILED' and settled_at is null";
 
@@ -74,7 +89,7 @@ public final class FailedRefunds {
             .put("lastError", r.getString("last_error")).put("requestedAt", r.getOffsetDateTime("created_at").toString())
             .put("refusedAt", r.getOffsetDateTime("updated_at").toString())
             .put("region", r.getString("region_code")).put("township", r.getString("township")).put("village", r.getString("village"))
-            .put("settled", r.getOffsetDateTime("settled_at") != null);
+            .put("owedFen", r.getLong("owed_fen")).put("settled", r.getOffsetDateTime("settled_at") != null);
         if (r.getOffsetDateTime("settled_at") != null) {
           f.put("settledAt", r.getOffsetDateTime("settled_at").toString()).put("settledBy", r.getString("settled_by"))
               .put("how", r.getString("settled_how")).put("reference", r.getString("settled_reference"));
@@ -117,7 +132,13 @@ public final class FailedRefunds {
                 "refund " + no + " was recorded as paid back another way already, by " + r.getString("settled_by") + " at "
                     + r.getOffsetDateTime("settled_at") + "; a settlement is recorded once", recorded));
       }
-      JsonObject after = answer(no, r.getLong("amount_fen"), now, op.username(), how, reference);
+      if (r.getLong("owed_fen") == 0) {
+        return Future.failedFuture(Problem.conflict("refund-covered", "Given back by another refund",
+            "the other refund of this item has given back all of refund " + no + "'s " + r.getLong("amount_fen")
+                + " fen since: nothing is owed, so nothing is to be paid back another way", new JsonObject().put("owedFen", 0)));
+      }
+      JsonObject after = answer(no, r.getLong("amount_fen"), now, op.username(), how, reference)
+          .put("owedFen", r.getLong("owed_fen"));
       return conn.preparedQuery(SETTLE).execute(Tuple.of(no, now, op.username(), how, reference))
           // an order that never took its payment, the payment now back, is refunded, as when the channel confirms
           .compose(x -> OrderStore.markRefunded(conn, r.getUUID("order_id")))

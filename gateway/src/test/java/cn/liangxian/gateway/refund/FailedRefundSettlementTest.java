@@ -234,4 +234,42 @@ class FailedRefundSettlementTest {
     assertThat(scalar("select settled_by is not null and settled_how = 'bank transfer by the county finance office'"
         + " from refund where out_refund_no = '" + refused + "'")).isEqualTo("t");
   }
+
+  /**
+   * A refused refund the item's other refund gave back since: a difference the whole item's refund covered is owed
+   * nothing (not listed, not counted, not to be settled); a whole refund whose difference went back owes the rest.
+   */
+  @Test
+  void whatAnotherRefundOfTheItemGaveBackIsNotOwedTwice() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    JsonObject o = g.payZhangFamilyMedical(h, "alipay");
+    String whole = refund(h, o, Fixture.ZHANG, "duplicate").getString("outRefundNo");
+    assertThat(scalar("select state from refund where out_refund_no = '" + whole + "'")).isEqualTo("SUCCESS");
+    String orderId = o.getString("id");
+    // 张三's difference, refused before his whole item went back (which gave back all he paid)
+    sql("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at, last_error) values ('"
+        + orderId + "', '" + whole + "D', 3000, 'category', 'FAILED', '2019-12-15T02:00:00Z', '2019-12-15T02:05:00Z', 'refused')");
+    // 李四's whole item refused, after her difference of 3,000 fen went back
+    String liWhole = o.getString("outTradeNo") + "-" + scalar("select min(person_id) from order_item where order_id = '" + orderId
+        + "' and person_id::text <> '" + whole.substring(whole.indexOf('-') + 1, whole.length() - 1) + "'") + "M";
+    sql("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at) values ('"
+        + orderId + "', '" + liWhole + "D', 3000, 'category', 'SUCCESS', '2019-12-15T02:00:00Z', '2019-12-15T02:05:00Z')");
+    sql("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at, last_error) values ('"
+        + orderId + "', '" + liWhole + "', 25000, 'death', 'FAILED', '2019-12-15T03:00:00Z', '2019-12-15T03:05:00Z', 'refused')");
+
+    JsonArray owed = failedList(finance, "");
+    assertThat(lists(owed, whole + "D")).as("covered by the whole refund").isFalse();
+    JsonObject li = owed.stream().map(JsonObject.class::cast).filter(f -> f.getString("outRefundNo").equals(liWhole))
+        .findFirst().orElseThrow();
+    assertThat(li.getLong("amountFen")).isEqualTo(25000);
+    assertThat(li.getLong("owedFen")).as("the rest, her difference given back").isEqualTo(22000);
+    Eventually.until("the gauge to count only what is owed", this::failedGauge, n -> n == 1);
+
+    assertProblem(settle(whole + "D", finance, transfer()), 409, "refund-covered");
+    assertThat(scalar("select settled_at from refund where out_refund_no = '" + whole + "D'")).isNull();
+    HttpResponse<Buffer> rest = settle(liWhole, finance, transfer());
+    assertThat(rest.statusCode()).as(rest.bodyAsString()).isEqualTo(200);
+    assertThat(rest.bodyAsJsonObject().getLong("owedFen")).isEqualTo(22000);
+    Eventually.until("nothing owed", this::failedGauge, n -> n == 0);
+  }
 }
