@@ -46,7 +46,10 @@ public final class CallbackLog {
       + " received_at, repeats, last_seen_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $9)"
       + " on conflict (channel, body_sha256) where verified and repeats is not null do update set"
       + " repeats = callback_log.repeats + 1, last_seen_at = greatest(callback_log.last_seen_at, excluded.last_seen_at),"
-      + " outcome = case when callback_log.outcome = 'duplicate' then excluded.outcome else callback_log.outcome end";
+      // the row says what the notification did: paid, once any delivery of it booked the payment (the one that did may be
+      // logged after a duplicate, or after one refused while its order was not yet there)
+      + " outcome = case when excluded.outcome = 'paid' or callback_log.outcome = 'duplicate' then excluded.outcome"
+      + " else callback_log.outcome end";
   static final String PRUNE = "delete from callback_log where id in (select id from callback_log where"
       + " (received_at < $1 and not verified) or received_at < $2 limit 1000)";
 

@@ -78,4 +78,29 @@ class CallbackLogBoundsTest {
     assertThat(one("select count(*) from callback_log where verified")).isEqualTo(1);
     assertThat(one("select count(*) from callback_log where not verified")).isEqualTo(1);
   }
+
+  /** A notification delivered again is kept once, and its row says paid once any delivery booked the payment. */
+  @Test
+  void aRepeatedNotificationsRowSaysPaidOnceAnyDeliveryBookedIt() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(g.db.connectOptions(1)).using(vertx).build();
+      CallbackLog log = new CallbackLog(pool, g.clock, new cn.liangxian.gateway.http.RateLimiter(60, 60, g.clock));
+      byte[] body = "{\"id\":\"EV-1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      for (String outcome : new String[] {"unknown_order", "paid", "duplicate"}) {
+        log.store("ip:127.0.0.1", "wechat", true, outcome, null, new JsonObject(), body).toCompletionStage().toCompletableFuture()
+            .get(20, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      assertThat(one("select count(*) from callback_log where verified and body = '\\x7b226964223a2245562d31227d'::bytea"))
+          .isEqualTo(1);
+      try (Connection c = g.db.connect(); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("select outcome, repeats from callback_log where verified and body_bytes = " + body.length)) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("paid");
+        assertThat(rs.getLong(2)).isEqualTo(2);
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
 }
