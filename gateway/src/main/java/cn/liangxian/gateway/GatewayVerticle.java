@@ -272,6 +272,7 @@ final class GatewayVerticle extends VerticleBase {
       if (progressTerm[0] != term) {
         // a lead just begun (another instance stopped): its progress gauges now, not at the next minute
         progressTerm[0] = term;
+        progress.dueNow();
         refresh.run();
       }
       // the gauges first: a lead just begun is shown (liangxian_sweeper_leader) without waiting on the channels' calls

@@ -88,6 +88,22 @@ class ProgressMetricsTest {
     assertThat(asked).hasSize(3);
   }
 
+  /** A lead just begun counts at once: the budget's wait is for one leader's refreshes, not for the next leader's first. */
+  @Test
+  void aLeadJustBegunCountsWithoutTheBudgetsWait() throws Exception {
+    Regions regions = lengshuitan();
+    ProgressMetrics metrics = new ProgressMetrics(this::answeredWhenCompleted, regions, registry, 5, () -> nanos, () -> 0);
+    metrics.refresh();
+    nanos += 1_500_000_000L;
+    pending.get(0).complete();
+    pending.get(1).complete();
+    metrics.refresh();
+    assertThat(asked).as("held back by the budget").hasSize(2);
+    metrics.dueNow();
+    metrics.refresh();
+    assertThat(asked).hasSize(3);
+  }
+
   @Test
   void aRefreshThatFailedHoldsTheNextOneBackNotAtAll() throws Exception {
     Regions regions = lengshuitan();
