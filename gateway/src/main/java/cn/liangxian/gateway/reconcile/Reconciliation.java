@@ -99,6 +99,9 @@ public final class Reconciliation {
       + " from unnest($1::text[], $2::text[]) as c(channel, merchant)"
       + " left join channel_reconciliation_start s on s.channel = c.channel and s.merchant = c.merchant"
       + " left join channel_reconciliation r on r.channel = c.channel and r.merchant = c.merchant and r.day >= $3 and r.day <= $4";
+  /** Per channel and merchant, the days before $1 left not done: past the look-back, the schedule no longer tries them. */
+  static final String GIVEN_UP = "select channel, merchant, count(*) as days from channel_reconciliation where day < $1"
+      + " and state <> 'DONE' group by channel, merchant";
   /** A run still RUNNING this long after it was claimed was abandoned: as in {@link #CLAIM}. */
   static final Duration ABANDONED = Duration.ofMinutes(10);
   // ours around the day (by when we received or recorded them), ours booked on the day, and those the bill names
@@ -146,6 +149,7 @@ public final class Reconciliation {
   /** Days due and not done, and how long since the oldest of them was due, by "channel/merchant": set at each sweep. */
   private final Map<String, AtomicLong> daysOpen = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> oldestOpenSeconds = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> givenUp = new ConcurrentHashMap<>();
   /** Whether this object has recorded the schedule's first day of every merchant (once is enough). */
   private volatile boolean started;
   /** Whether this object has registered the gauges of the days left: the first time it runs the schedule. */
@@ -184,6 +188,11 @@ public final class Reconciliation {
       Gauge.builder("liangxian_reconciliation_open_oldest_seconds", oldestOpenSeconds.computeIfAbsent(key, k -> new AtomicLong()),
               AtomicLong::get).tag("channel", c.name()).tag("merchant", c.merchant())
           .description("time since the bill of the oldest of those days was due (0: none); from the database")
+          .register(registry);
+      Gauge.builder("liangxian_reconciliation_days_given_up", givenUp.computeIfAbsent(key, k -> new AtomicLong()), AtomicLong::get)
+          .tag("channel", c.name()).tag("merchant", c.merchant())
+          .description("days not reconciled that fell out of reconciliation.lookBackDays: the schedule no longer tries them,"
+              + " an operator runs them (POST /api/v1/operator/reconciliation/{channel}/{date}); from the database")
           .register(registry);
     }
   }
@@ -255,7 +264,15 @@ public final class Reconciliation {
     String[] merchants = all.stream().map(PaymentChannel::merchant).toArray(String[]::new);
     Future<?> start = started ? Future.succeededFuture()
         : pool.preparedQuery(START).execute(Tuple.of(names, merchants, due)).onSuccess(x -> started = true);
-    return start.compose(x -> pool.preparedQuery(WINDOW).execute(Tuple.of(names, merchants, earliest, due))).compose(rows -> {
+    Future<?> givenUpRead = pool.preparedQuery(GIVEN_UP).execute(Tuple.of(earliest)).onSuccess(rows -> {
+      Map<String, Long> counted = new HashMap<>();
+      rows.forEach(r -> counted.put(r.getString("channel") + "/" + r.getString("merchant"), r.getLong("days")));
+      for (PaymentChannel c : all) {
+        String key = c.name() + "/" + c.merchant();
+        givenUp.computeIfAbsent(key, k -> new AtomicLong()).set(counted.getOrDefault(key, 0L));
+      }
+    });
+    return start.compose(x -> givenUpRead).compose(x -> pool.preparedQuery(WINDOW).execute(Tuple.of(names, merchants, earliest, due))).compose(rows -> {
       OffsetDateTime now = now();
       Map<String, LocalDate> firstDays = new HashMap<>();
       Map<String, Row> byDay = new HashMap<>();

@@ -69,6 +69,7 @@ class UnreconciledDaysTest {
       String after = Eventually.until("no day open", () -> reconciliationMetrics(g), m -> value(m, "liangxian_reconciliation_days_open", wechat) == 0);
       assertThat(value(after, "liangxian_reconciliation_open_oldest_seconds", wechat)).isZero();
       assertThat(row(g, mchid, "2019-12-15")).as("older than the look-back: not tried again").isEqualTo("FAILED/2");
+      assertThat(value(after, "liangxian_reconciliation_days_given_up", wechat)).as("but not forgotten").isEqualTo(1);
       assertThat(value(after, "liangxian_reconciliation_runs_total", Map.of("channel", "wechat", "merchant", mchid, "outcome", "failed")))
           .isEqualTo(3);
     }
