@@ -8,7 +8,7 @@ for want in "$@"; do
   if [[ "$want" == *=* ]]; then
     command -v "${want%%=*}" >/dev/null 2>&1 || missing+=("${want#*=}")
   else
-    dpkg -s "$want" >/dev/null 2>&1 || missing+=("$want")
+    [ "$(dpkg-query -W -f='${Status}' "$want" 2>/dev/null)" = "install ok installed" ] || missing+=("$want")
   fi
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -16,7 +16,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     SUDO="sudo"
   fi
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -q
-  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi

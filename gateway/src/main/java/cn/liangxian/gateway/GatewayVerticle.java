@@ -313,14 +313,15 @@ final class GatewayVerticle extends VerticleBase {
     AgencyRefunds agencyRefunds = new AgencyRefunds(pool, refunds, households, p.regions(), p.clock());
     Leadership leadership = p.deployment().leadership();
     leadership.computes(HANDOFF_GAUGES);
-    timers.add(vertx.setPeriodic(p.options().handoff().sweepMillis(), t -> step("hand-off", "delivery", handoff::deliver)
-        .compose(x -> step("hand-off", "reconciliation", () -> reconciliation.runDue(p.handoff().receivers())))
-        .compose(x -> step("hand-off", "agency refunds", () -> agencyRefunds.runDue(20)))
-        .compose(x -> {
-          long term = leadership.term();
-          return step("hand-off", "gauges", () -> leadership.leading()
-              ? handoff.observe().onSuccess(v -> leadership.computed(HANDOFF_GAUGES, term)) : Future.succeededFuture());
-        })));
+    timers.add(vertx.setPeriodic(p.options().handoff().sweepMillis(), t -> {
+      // the gauges first: a lead just begun is shown without waiting on the agencies' and channels' calls
+      long term = leadership.term();
+      step("hand-off", "gauges", () -> leadership.leading()
+              ? handoff.observe().onSuccess(v -> leadership.computed(HANDOFF_GAUGES, term)) : Future.succeededFuture())
+          .compose(x -> step("hand-off", "delivery", handoff::deliver))
+          .compose(x -> step("hand-off", "reconciliation", () -> reconciliation.runDue(p.handoff().receivers())))
+          .compose(x -> step("hand-off", "agency refunds", () -> agencyRefunds.runDue(20)));
+    }));
   }
 
   private void lookupRoutes(Router router) {

@@ -36,17 +36,26 @@ public final class FailedRefunds {
   static final String PLACE = " from refund f join orders o on o.id = f.order_id join household h on h.id = o.household_id"
       + " join village v on v.id = h.village_id";
   /**
-   * What a refund refused by the channel still owes the resident, in SQL, for the refund row {@code f}: its amount less
-   * what the other refund of the same item gave back since (an item's whole refund is {@code X}, its difference
-   * {@code XD}; see {@link ItemRefund}). The whole item given back covers its difference entirely; a difference given
-   * back is taken off the whole. Without it finance would pay back twice what a later refund returned.
+   * What a refund refused by the channel still owes the resident, in SQL, for the refund row {@code f}. An item's refund
+   * ({@code <trade>-<person><M|P>} for the whole item, the same and {@code D} for a difference; see {@link ItemRefund})
+   * owes at most what the member paid for the item less what the item's other refund gave back or is giving back: a
+   * whole refund decided after the difference was already less by it, and one decided before is owed the rest; the
+   * difference is owed nothing once the whole item went back. Any other refund owes its amount. Without it finance would
+   * pay back twice what another refund returned.
    */
   public static String owedFen(String f) {
-    return "greatest(0, " + f + ".amount_fen - coalesce((select sum(w.amount_fen) from refund w where w.order_id = " + f
-        + ".order_id and w.out_refund_no = case when right(" + f + ".out_refund_no, 1) = 'D' then left(" + f
-        + ".out_refund_no, -1) else " + f + ".out_refund_no || 'D' end and (w.state <> 'FAILED' or w.settled_at is not null)), 0))";
+    String item = "regexp_match(" + f + ".out_refund_no, '-([0-9]+)([MP])D?$')";
+    return "case when " + f + ".out_refund_no ~ '-[0-9]+[MP]D?$' then greatest(0, least(" + f + ".amount_fen,"
+        + " coalesce((select i.personal_fen from order_item i where i.order_id = " + f + ".order_id and i.person_id = (" + item
+        + ")[1]::bigint and i.insurance = case (" + item + ")[2] when 'M' then 'medical' else 'pension' end), " + f + ".amount_fen)"
+        + " - coalesce((select sum(w.amount_fen) from refund w where w.order_id = " + f + ".order_id and w.out_refund_no ="
+        + " case when right(" + f + ".out_refund_no, 1) = 'D' then left(" + f + ".out_refund_no, -1) else " + f
+        + ".out_refund_no || 'D' end and (w.state <> 'FAILED' or w.settled_at is not null)), 0))) else " + f + ".amount_fen end";
   }
 
+  /** Every refund of the refund's order, locked: two settlements of one item's refunds wait for each other. */
+  static final String LOCK_ORDER = "select 1 from refund where order_id = (select order_id from refund where out_refund_no = $1)"
+      + " for update";
   static final String LIST = "select f.out_refund_no, f.order_id, f.amount_fen, f.reason, f.last_error, f.created_at, f.updated_at,"
       + " coalesce(f.channel, o.channel) as channel, v.region_code, v.township, v.name as village, f.settled_at, f.settled_by,"
       + " f.settled_how, f.settled_reference, " + owedFen("f") + " as owed_fen" + PLACE
@@ -61,7 +70,7 @@ public final class FailedRefunds {
       + " where out_refund_no = $1 and state = 'FAILED' and settled_at is null";
 
   /** Every statement above, checked against the schema when the gateway starts. */
-  public static final java.util.List<String> STATEMENTS = java.util.List.of(LIST, ONE, SETTLE);
+  public static final java.util.List<String> STATEMENTS = java.util.List.of(LIST, ONE, SETTLE, LOCK_ORDER);
 
   private final Pool pool;
   private final Clock clock;
@@ -111,7 +120,8 @@ public final class FailedRefunds {
     String how = JsonBodies.requiredString(b, "how", 200);
     String reference = JsonBodies.requiredString(b, "reference", 100);
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-    Replies.json(ctx, pool.withTransaction(conn -> conn.preparedQuery(ONE).execute(Tuple.of(no)).compose(rows -> {
+    Replies.json(ctx, pool.withTransaction(conn -> conn.preparedQuery(LOCK_ORDER).execute(Tuple.of(no))
+        .compose(locked -> conn.preparedQuery(ONE).execute(Tuple.of(no))).compose(rows -> {
       Row r = rows.size() == 0 ? null : rows.iterator().next();
       if (r == null) {
         return Future.failedFuture(Problem.notFound("refund-not-found", "No such refund", "no refund " + no));

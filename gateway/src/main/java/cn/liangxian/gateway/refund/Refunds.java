@@ -87,17 +87,17 @@ public final class Refunds {
    * had refused and finance then paid back another way went back twice: said in the log, for finance to recover one.
    */
   public Future<Void> confirmed(String outRefundNo) {
-    return store.pool().withTransaction(conn -> RefundStore.confirm(conn, outRefundNo, now()).compose(c -> {
-      if (c == null) {
-        return Future.succeededFuture();
-      }
-      if (c.settledAt() != null) {
-        paidBackTwice.increment();
-        LOG.error("refund {} of order {}, refused by the channel and paid back another way at {}, is now confirmed by the"
-            + " channel too: the money went back twice; finance must recover one", outRefundNo, c.orderId(), c.settledAt());
-      }
-      return OrderStore.markRefunded(conn, c.orderId());
-    }));
+    return store.pool().withTransaction(conn -> RefundStore.confirm(conn, outRefundNo, now())
+        .compose(c -> c == null ? Future.succeededFuture((RefundStore.Confirmed) null)
+            : OrderStore.markRefunded(conn, c.orderId()).map(c)))
+        .onSuccess(c -> {
+          // counted once the confirmation is committed
+          if (c != null && c.settledAt() != null) {
+            paidBackTwice.increment();
+            LOG.error("refund {} of order {}, refused by the channel and paid back another way at {}, is now confirmed by"
+                + " the channel too: the money went back twice; finance must recover one", outRefundNo, c.orderId(), c.settledAt());
+          }
+        }).mapEmpty();
   }
 
   /** Carries out the pending refunds of an order at its channel (idempotent on out_refund_no). */
