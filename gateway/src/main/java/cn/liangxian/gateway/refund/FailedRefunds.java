@@ -44,8 +44,8 @@ public final class FailedRefunds {
    * pay back twice what another refund returned.
    */
   public static String owedFen(String f) {
-    String item = "regexp_match(" + f + ".out_refund_no, '-([0-9]+)([MP])D?$')";
-    return "case when " + f + ".out_refund_no ~ '-[0-9]+[MP]D?$' then greatest(0, least(" + f + ".amount_fen,"
+    String item = "regexp_match(" + f + ".out_refund_no, '" + ItemRefund.NUMBER_TAIL + "')";
+    return "case when " + f + ".out_refund_no ~ '" + ItemRefund.NUMBER_TAIL + "' then greatest(0, least(" + f + ".amount_fen,"
         + " coalesce((select i.personal_fen from order_item i where i.order_id = " + f + ".order_id and i.person_id = (" + item
         + ")[1]::bigint and i.insurance = case (" + item + ")[2] when 'M' then 'medical' else 'pension' end), " + f + ".amount_fen)"
         + " - coalesce((select sum(w.amount_fen) from refund w where w.order_id = " + f + ".order_id and w.out_refund_no ="

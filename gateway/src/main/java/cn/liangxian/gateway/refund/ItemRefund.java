@@ -38,6 +38,12 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
     return Math.max(0, paidFen - owed.personalFen());
   }
 
+  /**
+   * The end of an item refund's number, as a PostgreSQL regular expression: the person (group 1), M or P (group 2), and
+   * "D" for a difference ({@link #number}). What reads a refund's item back from its number matches this.
+   */
+  public static final String NUMBER_TAIL = "-([0-9]+)([MP])D?$";
+
   /** The whole item's number: the order's trade number, the person and the insurance (M / P). */
   public String wholeNumber() {
     return OutTradeNo.of(orderId) + "-" + personId + (insurance.equals("medical") ? "M" : "P");
