@@ -108,7 +108,8 @@ public final class AlipayClient {
   }
 
   /**
-   * {@code alipay.trade.query}. An answer naming another app or seller than ours (where it names them), or another
+   * {@code alipay.trade.query}; NOT_EXIST only on Alipay's signed ACQ.TRADE_NOT_EXIST, since it frees the order's items.
+   * An answer naming another app or seller than ours (where it names them), or another
    * trade than the one asked about ({@link AnswerEcho}), is refused: it fails, and nothing is applied.
    */
   public Future<Trade> query(String outTradeNo) {
@@ -117,7 +118,7 @@ public final class AlipayClient {
         .map(r -> new Trade(r.getString("out_trade_no"), r.getString("trade_no"), r.getString("trade_status"),
             Money.yuanToFen(r.getString("total_amount", "0")), r.getString("buyer_user_id", r.getString("buyer_id")),
             r.getString("send_pay_date")))
-        .recover(e -> e instanceof ChannelException c && c.code().equals("ACQ.TRADE_NOT_EXIST")
+        .recover(e -> e instanceof ChannelException c && c.code().equals("ACQ.TRADE_NOT_EXIST") && !c.retryable()
             ? Future.succeededFuture(new Trade(outTradeNo, null, "NOT_EXIST", 0, null, null))
             : Future.failedFuture(e));
   }
@@ -135,10 +136,13 @@ public final class AlipayClient {
     return r;
   }
 
-  /** {@code alipay.trade.close}; a trade the buyer never opened does not exist and is as good as closed. */
+  /**
+   * {@code alipay.trade.close}; a trade the buyer never opened does not exist and is as good as closed, when Alipay's
+   * signed answer says so (one not signed stays retryable).
+   */
   public Future<Void> close(String outTradeNo) {
     return call("alipay.trade.close", new JsonObject().put("out_trade_no", outTradeNo), null).<Void>mapEmpty()
-        .recover(e -> e instanceof ChannelException c && c.code().equals("ACQ.TRADE_NOT_EXIST")
+        .recover(e -> e instanceof ChannelException c && c.code().equals("ACQ.TRADE_NOT_EXIST") && !c.retryable()
             ? Future.succeededFuture() : Future.failedFuture(e));
   }
 

@@ -72,7 +72,7 @@ public final class WechatPayChannel implements PaymentChannel {
       case "SUCCESS" -> RefundState.SUCCESS;
       case "CLOSED", "ABNORMAL" -> RefundState.FAILED;
       default -> RefundState.PROCESSING;
-    }, r.refundFen())).recover(e -> e instanceof ChannelException c && c.code().equals("RESOURCE_NOT_EXISTS")
+    }, r.refundFen())).recover(e -> e instanceof ChannelException c && c.code().equals("RESOURCE_NOT_EXISTS") && !c.retryable()
         ? Future.succeededFuture(RefundAnswer.of(RefundState.NOT_FOUND)) : Future.failedFuture(e));
   }
 }

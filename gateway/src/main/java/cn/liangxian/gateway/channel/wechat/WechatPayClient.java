@@ -115,7 +115,7 @@ public final class WechatPayClient {
   /**
    * {@code GET /v3/pay/transactions/out-trade-no/{out_trade_no}}. An answer naming another merchant or app than ours,
    * another trade than the one asked about ({@link AnswerEcho}), or saying the trade was paid in another currency than
-   * CNY, is refused: it fails, and nothing is applied.
+   * CNY, is refused: it fails, and nothing is applied. NOTFOUND only on a verified ORDER_NOT_EXIST.
    */
   public Future<Transaction> query(String outTradeNo) {
     return call(HttpMethod.GET, transactions() + "/out-trade-no/" + enc(outTradeNo) + merchantQuery(), null)
@@ -124,7 +124,7 @@ public final class WechatPayClient {
         .map(r -> new Transaction(r.getString("out_trade_no"), r.getString("transaction_id"),
             r.getString("trade_state"), r.getJsonObject("amount", new JsonObject()).getLong("total", 0L),
             r.getString("mchid", r.getString("sp_mchid")), r.getString("appid", r.getString("sp_appid")), r.getString("success_time")))
-        .recover(e -> e instanceof ChannelException c && c.code().equals("ORDER_NOT_EXIST")
+        .recover(e -> e instanceof ChannelException c && c.code().equals("ORDER_NOT_EXIST") && !c.retryable()
             ? Future.succeededFuture(new Transaction(outTradeNo, null, "NOTFOUND", 0, merchant.mchid(), merchant.appId(), null))
             : Future.failedFuture(e));
   }
@@ -185,11 +185,12 @@ public final class WechatPayClient {
 
   /** {@code POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close}: 204 on success. */
   public Future<Void> close(String outTradeNo) {
-    // a trade the channel never recorded cannot be paid: as closed as a closed one (Alipay's close says the same)
+    // a trade the channel never recorded cannot be paid: as closed as a closed one (Alipay's close says the same),
+    // when the answer saying so is verified
     JsonObject body = merchant.partner() ? new JsonObject().put("sp_mchid", merchant.mchid()).put("sub_mchid", merchant.subMchid())
         : new JsonObject().put("mchid", merchant.mchid());
     return call(HttpMethod.POST, transactions() + "/out-trade-no/" + enc(outTradeNo) + "/close", body).<Void>mapEmpty()
-        .recover(e -> e instanceof ChannelException c && c.code().equals("ORDER_NOT_EXIST")
+        .recover(e -> e instanceof ChannelException c && c.code().equals("ORDER_NOT_EXIST") && !c.retryable()
             ? Future.succeededFuture() : Future.failedFuture(e));
   }
 

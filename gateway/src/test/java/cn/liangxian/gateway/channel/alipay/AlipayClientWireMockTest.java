@@ -225,6 +225,27 @@ class AlipayClientWireMockTest {
     assertThat(((ChannelException) Await.failure(client.bill(java.time.LocalDate.of(2019, 12, 10)))).retryable()).isFalse();
   }
 
+  /**
+   * "No such trade" frees an order's items (query) or counts as closed (close), so only Alipay's own signed answer says
+   * it: the same answer signed by another key fails, retryable, and the order waits for the next query.
+   */
+  @Test
+  void noSuchTradeCountsOnlyWhenAlipaySignedIt() throws Exception {
+    String notExist = "{\"code\":\"40004\",\"msg\":\"Business Failed\",\"sub_code\":\"ACQ.TRADE_NOT_EXIST\",\"sub_msg\":\"交易不存在\"}";
+    for (String method : new String[] {"query", "close"}) {
+      String member = "alipay_trade_" + method + "_response";
+      wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade." + method))
+          .willReturn(aResponse().withBody(signed(member, notExist, Vectors.rsa()))));
+      ChannelException forged = (ChannelException) Await.failure(method.equals("query") ? client.query("NX1") : client.close("NX1"));
+      assertThat(forged.code()).as(method).isEqualTo("ACQ.TRADE_NOT_EXIST");
+      assertThat(forged.retryable()).as(method).isTrue();
+      wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade." + method))
+          .willReturn(aResponse().withBody(signed(member, notExist, alipay))));
+    }
+    assertThat(Await.result(client.query("NX1")).tradeStatus()).isEqualTo("NOT_EXIST");
+    assertThat(client.close("NX1").toCompletionStage().toCompletableFuture().get()).isNull();
+  }
+
   @Test
   void businessErrorsKeepAlipaysSubCode() throws Exception {
     wm.stubFor(post("/gateway.do").withRequestBody(containing("method=alipay.trade.refund")).willReturn(aResponse()

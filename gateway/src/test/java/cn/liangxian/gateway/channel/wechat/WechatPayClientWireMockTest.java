@@ -293,6 +293,15 @@ class WechatPayClientWireMockTest {
     wm.stubFor(get("/v3/pay/transactions/out-trade-no/X2?mchid=1230000109").willReturn(signed(404,
         "{\"code\":\"ORDER_NOT_EXIST\",\"message\":\"订单不存在\"}", platform)));
     assertThat(Await.result(client.query("X2")).tradeState()).isEqualTo("NOTFOUND");
+    // "no such order" frees the order's items: the same answer signed by another key is never final
+    wm.stubFor(get("/v3/pay/transactions/out-trade-no/X7?mchid=1230000109").willReturn(signed(404,
+        "{\"code\":\"ORDER_NOT_EXIST\",\"message\":\"订单不存在\"}", Vectors.rsa())));
+    ChannelException forged = Await.failure(client.query("X7"));
+    assertThat(forged.code()).isEqualTo("ORDER_NOT_EXIST");
+    assertThat(forged.retryable()).isTrue();
+    wm.stubFor(post("/v3/pay/transactions/out-trade-no/X7/close").willReturn(signed(400,
+        "{\"code\":\"ORDER_NOT_EXIST\",\"message\":\"订单不存在\"}", Vectors.rsa())));
+    assertThat(Await.failure(client.close("X7")).retryable()).isTrue();
     wm.stubFor(post("/v3/refund/domestic/refunds").willReturn(signed(403,
         "{\"code\":\"NOT_ENOUGH\",\"message\":\"基本账户余额不足，请充值后重新发起\"}", platform)));
     ChannelException e = Await.failure(client.refund("X3", "X3-R1", "重复缴费", 100, 100, "https://pay.example.cn/cb"));
