@@ -418,6 +418,7 @@ final class GatewayVerticle extends VerticleBase {
     router.get("/api/v1/operator/handoff/reconciliation/:receiver/:date")
         .handler(ctx -> handoffReconciliation.handle(ctx, p.handoff().receivers()));
     ReconciliationHandler reconciliations = new ReconciliationHandler(p.regions(), reconciliation);
+    router.get("/api/v1/operator/reconciliation/days-left").handler(reconciliations::daysLeft);
     router.get("/api/v1/operator/reconciliation/:channel/:date").handler(reconciliations::read);
     router.post("/api/v1/operator/reconciliation/:channel/:date").handler(reconciliations::run);
   }

@@ -99,9 +99,29 @@ public final class Reconciliation {
       + " from unnest($1::text[], $2::text[]) as c(channel, merchant)"
       + " left join channel_reconciliation_start s on s.channel = c.channel and s.merchant = c.merchant"
       + " left join channel_reconciliation r on r.channel = c.channel and r.merchant = c.merchant and r.day >= $3 and r.day <= $4";
-  /** Per channel and merchant, the days before $1 left not done: past the look-back, the schedule no longer tries them. */
-  static final String GIVEN_UP = "select channel, merchant, count(*) as days from channel_reconciliation where day < $1"
-      + " and state <> 'DONE' group by channel, merchant";
+  /**
+   * Per channel and merchant, the days before $1 left not done: past the look-back, the schedule no longer tries them.
+   * Those since the schedule's first day of the merchant that were never run at all (every instance down for longer
+   * than the look-back) count too, as do earlier days an operator ran and that failed.
+   */
+  static final String GIVEN_UP = "select k.channel, k.merchant, count(*) as days from ("
+      + "select s.channel, s.merchant, d::date as day from channel_reconciliation_start s,"
+      + " generate_series(s.first_day, $1::date - 1, interval '1 day') as d"
+      + " union select channel, merchant, day from channel_reconciliation where day < $1) as k"
+      + " left join channel_reconciliation r on r.channel = k.channel and r.merchant = k.merchant and r.day = k.day"
+      + " where r.state is distinct from 'DONE' group by k.channel, k.merchant";
+  /**
+   * Every day up to $1 not done, of each channel and merchant since the schedule's first day of it (and earlier days an
+   * operator ran): its row where it has one (none: never run), the oldest first, at most $2.
+   */
+  static final String LEFT = "select k.channel, k.merchant, k.day, r.state, r.attempts, r.last_error, r.next_attempt_at from ("
+      + "select s.channel, s.merchant, d::date as day from channel_reconciliation_start s,"
+      + " generate_series(s.first_day, $1::date, interval '1 day') as d"
+      + " union select channel, merchant, day from channel_reconciliation where day <= $1) as k"
+      + " left join channel_reconciliation r on r.channel = k.channel and r.merchant = k.merchant and r.day = k.day"
+      + " where r.state is distinct from 'DONE' order by k.day, k.channel, k.merchant limit $2";
+  /** The most days {@link #daysLeft} lists. */
+  static final int LEFT_AT_MOST = 1_000;
   /** A run still RUNNING this long after it was claimed was abandoned: as in {@link #CLAIM}. */
   static final Duration ABANDONED = Duration.ofMinutes(10);
   // ours around the day (by when we received or recorded them), ours booked on the day, and those the bill names
@@ -335,6 +355,37 @@ public final class Reconciliation {
             "the reconciliation of " + channel + " for " + date + " is running now; read it when it is done", null));
       }
       return compare(c, date, actor, claimed);
+    });
+  }
+
+  /**
+   * The days due and not reconciled, of every channel and merchant: those the schedule still tries ({@code givenUp}
+   * false) and those that fell out of the look-back ({@code givenUp} true: only an operator's run reconciles them);
+   * {@code state} NOT_RUN for a day never run at all. The oldest first; {@code truncated} past {@link #LEFT_AT_MOST}.
+   */
+  public Future<JsonObject> daysLeft() {
+    LocalDate due = dueDay();
+    LocalDate earliest = due.minusDays(options.lookBackDays() - 1L);
+    return pool.preparedQuery(LEFT).execute(Tuple.of(due, LEFT_AT_MOST + 1)).map(rows -> {
+      JsonArray days = new JsonArray();
+      for (Row r : rows) {
+        if (days.size() == LEFT_AT_MOST) {
+          break;
+        }
+        LocalDate day = r.getLocalDate("day");
+        JsonObject d = new JsonObject().put("channel", r.getString("channel")).put("merchant", r.getString("merchant"))
+            .put("date", day.toString()).put("state", r.getString("state") == null ? "NOT_RUN" : r.getString("state"))
+            .put("givenUp", day.isBefore(earliest)).put("attempts", r.getInteger("attempts") == null ? 0 : r.getInteger("attempts"));
+        if (r.getString("last_error") != null) {
+          d.put("lastError", r.getString("last_error"));
+        }
+        if (r.getOffsetDateTime("next_attempt_at") != null && !day.isBefore(earliest)) {
+          d.put("nextAttemptAt", r.getOffsetDateTime("next_attempt_at").toString());
+        }
+        days.add(d);
+      }
+      return new JsonObject().put("dueDay", due.toString()).put("lookBackFrom", earliest.toString()).put("days", days)
+          .put("truncated", rows.size() > LEFT_AT_MOST);
     });
   }
 

@@ -12,8 +12,8 @@ import java.time.LocalDate;
 
 /**
  * The finance routes of the daily reconciliation of a channel's bill (it runs by itself, once per channel,
- * merchant and day): {@code GET} reads what the run found, changing nothing; {@code POST} runs it again
- * (or now, before its time), audited.
+ * merchant and day): {@code GET} reads what the run found, or which days are left, changing nothing; {@code POST}
+ * runs it again (or now, before its time), audited.
  */
 public final class ReconciliationHandler {
   private final Regions regions;
@@ -22,6 +22,12 @@ public final class ReconciliationHandler {
   public ReconciliationHandler(Regions regions, Reconciliation reconciliation) {
     this.regions = regions;
     this.reconciliation = reconciliation;
+  }
+
+  /** {@code GET /api/v1/operator/reconciliation/days-left}: the days due and not reconciled, given up or not. */
+  public void daysLeft(RoutingContext ctx) {
+    finance(ctx, "reconciliation.read");
+    Replies.json(ctx, reconciliation.daysLeft());
   }
 
   /** {@code GET /api/v1/operator/reconciliation/:channel/:date}: the day's result as it was run. */

@@ -72,6 +72,25 @@ class UnreconciledDaysTest {
       assertThat(value(after, "liangxian_reconciliation_days_given_up", wechat)).as("but not forgotten").isEqualTo(1);
       assertThat(value(after, "liangxian_reconciliation_runs_total", Map.of("channel", "wechat", "merchant", mchid, "outcome", "failed")))
           .isEqualTo(3);
+
+      // every instance down for three days: the 18th falls out of the look-back without ever being run
+      g.clock.advance(Duration.ofDays(3));
+      Eventually.until("the 19th and the 20th reconciled", () -> row(g, mchid, "2019-12-19").equals("DONE/1")
+          && row(g, mchid, "2019-12-20").equals("DONE/1"));
+      assertThat(row(g, mchid, "2019-12-18")).as("never run").isEqualTo("none");
+      Eventually.until("the day never run counted as given up", () -> reconciliationMetrics(g),
+          m -> value(m, "liangxian_reconciliation_days_given_up", wechat) == 2
+              && value(m, "liangxian_reconciliation_days_given_up", Map.of("channel", "alipay")) == 1);
+      // and listed for finance, the oldest first, with what is known of each
+      var left = g.get("/api/v1/operator/reconciliation/days-left", "Authorization",
+          "Bearer " + g.operatorToken(cn.liangxian.gateway.operator.Role.FINANCE, cn.liangxian.gateway.operator.Scope.ALL)).bodyAsJsonObject();
+      assertThat(left.getString("lookBackFrom")).isEqualTo("2019-12-19");
+      var wechatDays = left.getJsonArray("days").stream().map(o -> (io.vertx.core.json.JsonObject) o)
+          .filter(d -> d.getString("merchant").equals(mchid)).toList();
+      assertThat(wechatDays).extracting(d -> d.getString("date") + " " + d.getString("state") + " " + d.getBoolean("givenUp")
+          + " " + d.getInteger("attempts")).containsExactly("2019-12-15 FAILED true 2", "2019-12-18 NOT_RUN true 0");
+      assertThat(wechatDays.get(0).getString("lastError")).isNotBlank();
+      assertThat(left.getJsonArray("days")).hasSize(2 + 2); // and the 18th of Alipay and UnionPay
     }
   }
 
