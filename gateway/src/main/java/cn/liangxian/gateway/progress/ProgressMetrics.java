@@ -39,6 +39,8 @@ public final class ProgressMetrics {
   private final LongSupplier nanoTime;
   // touched on the leader's event loop only
   private boolean refreshing;
+  /** {@link #dueNow} was asked while a refresh was counting: the next one starts as soon as that one ends. */
+  private boolean dueAfterRefresh;
   private long notBefore;
   private volatile double countedAtSeconds = Double.NaN; // read by the scrape
 
@@ -71,6 +73,8 @@ public final class ProgressMetrics {
    */
   public void dueNow() {
     notBefore = nanoTime.getAsLong();
+    // a refresh still counting (begun before this lead) must not put the budget's wait back when it ends
+    dueAfterRefresh = refreshing;
   }
 
   /** Counts every region and insurance, one after the other; nothing if the last refresh is still counting. */
@@ -102,7 +106,8 @@ public final class ProgressMetrics {
       refreshing = false;
       // after counts taken, the next refresh starts no sooner than their time is the budget's share of the time
       // between them; a refresh that failed (a failover, say, where it waited long) holds nothing back
-      notBefore = x.succeeded() ? start + (nanoTime.getAsLong() - start) * 100 / budgetPercent : start;
+      notBefore = x.succeeded() && !dueAfterRefresh ? start + (nanoTime.getAsLong() - start) * 100 / budgetPercent : start;
+      dueAfterRefresh = false;
     });
   }
 

@@ -104,6 +104,28 @@ class ProgressMetricsTest {
     assertThat(asked).hasSize(3);
   }
 
+  /** A refresh still counting from before the lead began does not put the budget's wait back when it ends. */
+  @Test
+  void aLeadBegunWhileARefreshCountsCountsAsSoonAsThatOneEnds() throws Exception {
+    Regions regions = lengshuitan();
+    ProgressMetrics metrics = new ProgressMetrics(this::answeredWhenCompleted, regions, registry, 5, () -> nanos, () -> 0);
+    metrics.refresh();
+    metrics.dueNow(); // the lead begins while the first refresh still counts
+    metrics.refresh();
+    assertThat(asked).as("one refresh at a time").hasSize(1);
+    nanos += 1_500_000_000L;
+    pending.get(0).complete();
+    pending.get(1).complete();
+    metrics.refresh();
+    assertThat(asked).as("not held back by the budget").hasSize(3);
+    // and the one after it is held back as usual
+    nanos += 1_500_000_000L;
+    pending.get(2).complete();
+    pending.get(3).complete();
+    metrics.refresh();
+    assertThat(asked).hasSize(4);
+  }
+
   @Test
   void aRefreshThatFailedHoldsTheNextOneBackNotAtAll() throws Exception {
     Regions regions = lengshuitan();
