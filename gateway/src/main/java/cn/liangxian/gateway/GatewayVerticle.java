@@ -52,6 +52,7 @@ import cn.liangxian.gateway.recovery.Cancellation;
 import cn.liangxian.gateway.recovery.Recovery;
 import cn.liangxian.gateway.refund.OperatorRefunds;
 import cn.liangxian.gateway.refund.FailedRefunds;
+import cn.liangxian.gateway.refund.PaidBackTwice;
 import cn.liangxian.gateway.refund.OrderRefunds;
 import cn.liangxian.gateway.refund.RefundStore;
 import cn.liangxian.gateway.refund.Refunds;
@@ -147,7 +148,7 @@ final class GatewayVerticle extends VerticleBase {
     refundStore = new RefundStore(pool);
     kioskLimiter = new SharedRateLimiter(pool, p.options().lookupsPerMinute(), p.options().lookupBurst(), p.clock());
     callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
-    Refunds refunds = new Refunds(refundStore, orderStore, p.channels(), p.clock(), p.registry());
+    Refunds refunds = new Refunds(refundStore, orderStore, p.channels(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments(), p.channels());
     recovery = new Recovery(orderStore, payments, p.channels(), p.clock(), p.metrics().orders());
     reconciliation = new Reconciliation(vertx, pool, p.channels(), payments, refunds, p.clock(), p.options().reconciliation(),
@@ -241,7 +242,7 @@ final class GatewayVerticle extends VerticleBase {
   /** The statements of the hot path and of money's path, checked against the schema before the first request. */
   private static List<String> statements() {
     return Stream.of(HouseholdStore.STATEMENTS, OrderStore.STATEMENTS, Payments.STATEMENTS, RefundStore.STATEMENTS,
-        OrderRefunds.STATEMENTS, FailedRefunds.STATEMENTS, CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS,
+        OrderRefunds.STATEMENTS, FailedRefunds.STATEMENTS, PaidBackTwice.STATEMENTS, CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS,
         SharedRateLimiter.STATEMENTS, Sessions.STATEMENTS, Outbox.STATEMENTS, Handoff.statements(), BookHandlers.STATEMENTS).flatMap(List::stream).toList();
   }
 
@@ -405,6 +406,9 @@ final class GatewayVerticle extends VerticleBase {
     var failedRefunds = new FailedRefunds(pool, p.clock());
     router.get("/api/v1/operator/refunds/failed").handler(failedRefunds::list);
     router.post("/api/v1/operator/refunds/:outRefundNo/settled").handler(failedRefunds::settle);
+    PaidBackTwice twice = new PaidBackTwice(pool, p.clock());
+    router.get("/api/v1/operator/refunds/paid-back-twice").handler(twice::list);
+    router.post("/api/v1/operator/refunds/:outRefundNo/recovered").handler(twice::recover);
     CrossChecks crossChecks = new CrossChecks(pool, p.clock());
     router.get("/api/v1/operator/cross-checks").handler(crossChecks::list);
     router.post("/api/v1/operator/cross-checks/:memberRef/resolve").handler(crossChecks::resolve);

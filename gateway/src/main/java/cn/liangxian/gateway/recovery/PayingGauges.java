@@ -11,7 +11,10 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What the sweeper sees on each round: orders still paying, refunds still owed, kiosks heard from lately. */
+/**
+ * What the sweeper sees on each round: orders still paying, refunds still owed or paid back twice, kiosks heard from
+ * lately.
+ */
 public final class PayingGauges {
   static final String OBSERVE = "select (select count(*) from orders where state = 'PAYING'),"
       + " (select coalesce(extract(epoch from ($1::timestamptz - min(created_at)))::bigint, 0) from orders where state = 'PAYING'),"
@@ -20,7 +23,8 @@ public final class PayingGauges {
       + " (select coalesce(extract(epoch from ($1::timestamptz - min(created_at)))::bigint, 0) from refund"
       + "   where state in ('PENDING', 'REQUESTED')),"
       + " (select count(*) from refund f where f.state = 'FAILED' and f.settled_at is null and "
-      + cn.liangxian.gateway.refund.FailedRefunds.owedFen("f") + " > 0)";
+      + cn.liangxian.gateway.refund.FailedRefunds.owedFen("f") + " > 0),"
+      + " (" + cn.liangxian.gateway.refund.PaidBackTwice.OPEN + ")";
 
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(OBSERVE);
@@ -31,6 +35,7 @@ public final class PayingGauges {
   private final AtomicLong refundsOpen = new AtomicLong();
   private final AtomicLong refundsOpenOldestSeconds = new AtomicLong();
   private final AtomicLong refundsFailed = new AtomicLong();
+  private final AtomicLong paidBackTwice = new AtomicLong();
   private final Clock clock;
 
   public PayingGauges(MeterRegistry registry, Clock clock) {
@@ -48,6 +53,9 @@ public final class PayingGauges {
     Gauge.builder("liangxian_refunds_failed", refundsFailed, AtomicLong::get)
         .description("refunds the channel refused for good and not yet recorded as paid back another way: finance must pay"
             + " them back (POST /api/v1/operator/refunds/{outRefundNo}/settled)").register(registry);
+    Gauge.builder("liangxian_refunds_paid_back_twice", paidBackTwice, AtomicLong::get)
+        .description("refunds finance paid back another way that the channel then confirmed too, not yet recovered: finance"
+            + " recovers one and records it (POST /api/v1/operator/refunds/{outRefundNo}/recovered)").register(registry);
   }
 
   public Future<Void> observe(Pool pool) {
@@ -59,6 +67,7 @@ public final class PayingGauges {
       refundsOpen.set(r.getLong(3));
       refundsOpenOldestSeconds.set(Math.max(0, r.getLong(4)));
       refundsFailed.set(r.getLong(5));
+      paidBackTwice.set(r.getLong(6));
       return null;
     });
   }

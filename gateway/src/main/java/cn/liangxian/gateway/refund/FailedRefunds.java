@@ -112,13 +112,10 @@ public final class FailedRefunds {
   public void settle(RoutingContext ctx) {
     Operator op = Operator.of(ctx).require(Role.FINANCE);
     ctx.put(AuditTrail.ACTION, "refund.settle");
-    String no = ctx.pathParam("outRefundNo");
-    if (!NUMBER.matcher(no).matches()) {
-      throw Problem.invalidField("outRefundNo", "outRefundNo is the refund's number (letters, digits, '-' and '_', at most 64)");
-    }
-    JsonObject b = JsonBodies.object(ctx, Set.of("how", "reference"));
-    String how = JsonBodies.requiredString(b, "how", 200);
-    String reference = JsonBodies.requiredString(b, "reference", 100);
+    String no = number(ctx);
+    Voucher v = Voucher.of(ctx);
+    String how = v.how();
+    String reference = v.reference();
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     Replies.json(ctx, pool.withTransaction(conn -> conn.preparedQuery(LOCK_ORDER).execute(Tuple.of(no))
         .compose(locked -> conn.preparedQuery(ONE).execute(Tuple.of(no))).compose(rows -> {
@@ -158,6 +155,24 @@ public final class FailedRefunds {
               after.copy().put("order", r.getUUID("order_id").toString()))))
           .map(after);
     })));
+  }
+
+  /** The refund's number from the path: 400 for anything that cannot be one. */
+  static String number(RoutingContext ctx) {
+    String no = ctx.pathParam("outRefundNo");
+    if (!NUMBER.matcher(no).matches()) {
+      throw Problem.invalidField("outRefundNo", "outRefundNo is the refund's number (letters, digits, '-' and '_', at most 64)");
+    }
+    return no;
+  }
+
+  /** What finance records of money moved outside the channels: how, in its own words, and under which voucher. */
+  record Voucher(String how, String reference) {
+    /** From the request's body, which holds these two and nothing else: 400 otherwise. */
+    static Voucher of(RoutingContext ctx) {
+      JsonObject b = JsonBodies.object(ctx, Set.of("how", "reference"));
+      return new Voucher(JsonBodies.requiredString(b, "how", 200), JsonBodies.requiredString(b, "reference", 100));
+    }
   }
 
   private static JsonObject answer(String no, long fen, OffsetDateTime at, String by, String how, String reference) {

@@ -5,8 +5,6 @@ import cn.liangxian.gateway.channel.Channels;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import cn.liangxian.gateway.order.OrderStore;
 import cn.liangxian.gateway.order.OutTradeNo;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -30,16 +28,12 @@ public final class Refunds {
   private final OrderStore orders;
   private final Channels channels;
   private final Clock clock;
-  private final Counter paidBackTwice;
 
-  public Refunds(RefundStore store, OrderStore orders, Channels channels, Clock clock, MeterRegistry registry) {
+  public Refunds(RefundStore store, OrderStore orders, Channels channels, Clock clock) {
     this.store = store;
     this.orders = orders;
     this.channels = channels;
     this.clock = clock;
-    this.paidBackTwice = Counter.builder("liangxian_refunds_paid_back_twice")
-        .description("refunds finance paid back another way that the channel then confirmed too: one must be recovered")
-        .register(registry);
   }
 
   private OffsetDateTime now() {
@@ -91,11 +85,10 @@ public final class Refunds {
         .compose(c -> c == null ? Future.succeededFuture((RefundStore.Confirmed) null)
             : OrderStore.markRefunded(conn, c.orderId()).map(c)))
         .onSuccess(c -> {
-          // counted once the confirmation is committed
+          // said once the confirmation is committed; liangxian_refunds_paid_back_twice counts it until finance recovers one
           if (c != null && c.settledAt() != null) {
-            paidBackTwice.increment();
             LOG.error("refund {} of order {}, refused by the channel and paid back another way at {}, is now confirmed by"
-                + " the channel too: the money went back twice; finance must recover one", outRefundNo, c.orderId(), c.settledAt());
+                + " the channel too: the money went back twice; finance must recover one (GET /api/v1/operator/refunds/paid-back-twice)", outRefundNo, c.orderId(), c.settledAt());
           }
         }).mapEmpty();
   }

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * else records it, and nothing else is recorded so.
  */
 class FailedRefundSettlementTest {
+  static final Pattern TWICE_GAUGE = Pattern.compile("(?m)^liangxian_refunds_paid_back_twice(?:\\{[^}]*\\})? ([0-9.]+)$");
   static final Pattern FAILED_GAUGE = Pattern.compile("(?m)^liangxian_refunds_failed(?:\\{[^}]*\\})? ([0-9.]+)$");
 
   TestGateway g;
@@ -180,10 +181,47 @@ class FailedRefundSettlementTest {
         .isEqualTo("1");
 
     // the channel had paid it back after all (its bill lists it done): the money went back twice, counted and alerted on
-    assertThat(g.metrics()).contains("liangxian_refunds_paid_back_twice_total 0.0");
+    assertThat(twiceGauge()).isZero();
+    assertProblem(call("POST", "/api/v1/operator/refunds/" + no + "/recovered", finance, transfer().encode()), 409,
+        "refund-not-paid-back-twice");
     HttpResponse<Buffer> bill = call("POST", "/api/v1/operator/reconciliation/wechat/2019-12-15", finance, null);
     assertThat(bill.statusCode()).as(bill.bodyAsString()).isEqualTo(200);
-    Eventually.until("the refund paid back twice counted", () -> g.metrics().contains("liangxian_refunds_paid_back_twice_total 1.0"));
+    Eventually.until("the refund paid back twice counted", this::twiceGauge, n -> n == 1);
+    JsonObject twice = twiceList(finance, "").stream().map(JsonObject.class::cast).filter(f -> f.getString("outRefundNo").equals(no))
+        .findFirst().orElseThrow();
+    assertThat(twice.getLong("amountFen")).isEqualTo(refund.getLong("amountFen"));
+    assertThat(twice.getString("settledReference")).isEqualTo("XZ-2020-0042");
+    assertThat(twice.getBoolean("recovered")).isFalse();
+
+    // finance recovers one and records it, once: the gauge, and so the alert, end
+    JsonObject returned = new JsonObject().put("how", "returned by the resident at the township office").put("reference", "TH-2020-0007");
+    HttpResponse<Buffer> recovered = call("POST", "/api/v1/operator/refunds/" + no + "/recovered", finance, returned.encode());
+    assertThat(recovered.statusCode()).as(recovered.bodyAsString()).isEqualTo(200);
+    assertThat(recovered.bodyAsJsonObject().getBoolean("recovered")).isTrue();
+    Eventually.until("the recovered refund no longer counted", this::twiceGauge, n -> n == 0);
+    assertThat(twiceList(finance, "")).isEmpty();
+    assertThat(twiceList(finance, "?recovered=true").getJsonObject(0).getString("reference")).isEqualTo("TH-2020-0007");
+    HttpResponse<Buffer> sameAgain = call("POST", "/api/v1/operator/refunds/" + no + "/recovered", finance, returned.encode());
+    assertThat(sameAgain.bodyAsJsonObject().getString("recoveredAt")).isEqualTo(recovered.bodyAsJsonObject().getString("recoveredAt"));
+    assertProblem(call("POST", "/api/v1/operator/refunds/" + no + "/recovered", finance, returned.copy().put("reference", "TH-2").encode()),
+        409, "refund-recovered-already");
+    String admin = g.adminToken();
+    assertProblem(call("POST", "/api/v1/operator/refunds/" + no + "/recovered", admin, returned.encode()), 403, "operator-forbidden");
+    assertProblem(call("GET", "/api/v1/operator/refunds/paid-back-twice?recovered=maybe", finance, null), 400, "invalid-request");
+    assertThat(scalar("select count(*) from audit_log where action = 'refund.recover' and subject = '" + no + "' and after is not null"))
+        .isEqualTo("1");
+  }
+
+  /** What the gauge of refunds paid back twice says now (the leader's sweep sets it). */
+  private long twiceGauge() throws Exception {
+    Matcher m = TWICE_GAUGE.matcher(g.metrics());
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+  }
+
+  private JsonArray twiceList(String token, String query) throws Exception {
+    HttpResponse<Buffer> r = call("GET", "/api/v1/operator/refunds/paid-back-twice" + query, token, null);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject().getJsonArray("refunds");
   }
 
   @Test
