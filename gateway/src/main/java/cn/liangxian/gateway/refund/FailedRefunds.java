@@ -83,11 +83,7 @@ public final class FailedRefunds {
   public void list(RoutingContext ctx) {
     Operator op = Operator.of(ctx).require(Role.FINANCE);
     ctx.put(AuditTrail.ACTION, "refund.failed.read");
-    String settledParam = ctx.queryParams().get("settled");
-    if (settledParam != null && !settledParam.equals("true") && !settledParam.equals("false")) {
-      throw Problem.invalidField("settled", "settled is true or false");
-    }
-    boolean settled = "true".equals(settledParam);
+    boolean settled = flag(ctx, "settled");
     var s = op.scope();
     Replies.json(ctx, pool.preparedQuery(LIST).execute(Tuple.of(s.region(), s.township(), s.village(), settled)).map(rows -> {
       JsonArray out = new JsonArray();
@@ -155,6 +151,15 @@ public final class FailedRefunds {
               after.copy().put("order", r.getUUID("order_id").toString()))))
           .map(after);
     })));
+  }
+
+  /** A query parameter true or false (absent: false); 400 for anything else. */
+  static boolean flag(RoutingContext ctx, String name) {
+    String v = ctx.queryParams().get(name);
+    if (v != null && !v.equals("true") && !v.equals("false")) {
+      throw Problem.invalidField(name, name + " is true or false");
+    }
+    return "true".equals(v);
   }
 
   /** The refund's number from the path: 400 for anything that cannot be one. */

@@ -56,12 +56,9 @@ public final class PaidBackTwice {
   public void list(RoutingContext ctx) {
     Operator op = Operator.of(ctx).require(Role.FINANCE);
     ctx.put(AuditTrail.ACTION, "refund.twice.read");
-    String recoveredParam = ctx.queryParams().get("recovered");
-    if (recoveredParam != null && !recoveredParam.equals("true") && !recoveredParam.equals("false")) {
-      throw Problem.invalidField("recovered", "recovered is true or false");
-    }
+    boolean recovered = FailedRefunds.flag(ctx, "recovered");
     var s = op.scope();
-    Replies.json(ctx, pool.preparedQuery(LIST).execute(Tuple.of(s.region(), s.township(), s.village(), "true".equals(recoveredParam)))
+    Replies.json(ctx, pool.preparedQuery(LIST).execute(Tuple.of(s.region(), s.township(), s.village(), recovered))
         .map(rows -> {
           JsonArray out = new JsonArray();
           for (Row r : rows) {

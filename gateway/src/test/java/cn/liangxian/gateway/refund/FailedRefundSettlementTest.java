@@ -88,14 +88,31 @@ class FailedRefundSettlementTest {
     }
   }
 
-  /** What the gauge says now (the leader's sweep sets it). */
+  /** What the gauge of refunds owed says now (the leader's sweep sets it). */
   private long failedGauge() throws Exception {
-    Matcher m = FAILED_GAUGE.matcher(g.metrics());
+    return gauge(FAILED_GAUGE);
+  }
+
+  /** What the gauge of refunds paid back twice says now (the leader's sweep sets it). */
+  private long twiceGauge() throws Exception {
+    return gauge(TWICE_GAUGE);
+  }
+
+  private long gauge(Pattern series) throws Exception {
+    Matcher m = series.matcher(g.metrics());
     return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
   }
 
   private JsonArray failedList(String token, String query) throws Exception {
-    HttpResponse<Buffer> r = call("GET", "/api/v1/operator/refunds/failed" + query, token, null);
+    return refunds("/api/v1/operator/refunds/failed" + query, token);
+  }
+
+  private JsonArray twiceList(String token, String query) throws Exception {
+    return refunds("/api/v1/operator/refunds/paid-back-twice" + query, token);
+  }
+
+  private JsonArray refunds(String path, String token) throws Exception {
+    HttpResponse<Buffer> r = call("GET", path, token, null);
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     return r.bodyAsJsonObject().getJsonArray("refunds");
   }
@@ -210,18 +227,6 @@ class FailedRefundSettlementTest {
     assertProblem(call("GET", "/api/v1/operator/refunds/paid-back-twice?recovered=maybe", finance, null), 400, "invalid-request");
     assertThat(scalar("select count(*) from audit_log where action = 'refund.recover' and subject = '" + no + "' and after is not null"))
         .isEqualTo("1");
-  }
-
-  /** What the gauge of refunds paid back twice says now (the leader's sweep sets it). */
-  private long twiceGauge() throws Exception {
-    Matcher m = TWICE_GAUGE.matcher(g.metrics());
-    return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
-  }
-
-  private JsonArray twiceList(String token, String query) throws Exception {
-    HttpResponse<Buffer> r = call("GET", "/api/v1/operator/refunds/paid-back-twice" + query, token, null);
-    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
-    return r.bodyAsJsonObject().getJsonArray("refunds");
   }
 
   @Test
