@@ -9,6 +9,7 @@ import cn.liangxian.gateway.operator.Operator;
 import cn.liangxian.gateway.operator.Role;
 import cn.liangxian.gateway.order.OrderStore;
 import cn.liangxian.gateway.order.OutTradeNo;
+import cn.liangxian.gateway.privacy.Masking;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -53,12 +54,27 @@ public final class FailedRefunds {
         + ".out_refund_no || 'D' end and (w.state <> 'FAILED' or w.settled_at is not null)), 0))) else " + f + ".amount_fen end";
   }
 
+  /**
+   * The member an item's refund gives back to ({@code p}; none for a whole order's refund), joined after {@link #PLACE}:
+   * finance finds whom to pay back by the masked name and ID number ({@link #person}).
+   */
+  static final String MEMBER = " left join person p on p.id = (regexp_match(f.out_refund_no, '" + ItemRefund.NUMBER_TAIL
+      + "'))[1]::bigint and p.household_id = h.id";
+
+  /** The member's masked name and ID number, where the refund is an item's ({@link #MEMBER}, columns name, id_masked). */
+  static JsonObject person(JsonObject out, Row r) {
+    if (r.getString("id_masked") != null) {
+      out.put("name", Masking.name(r.getString("name"))).put("idNumber", r.getString("id_masked"));
+    }
+    return out;
+  }
+
   /** Every refund of the refund's order, locked: two settlements of one item's refunds wait for each other. */
   static final String LOCK_ORDER = "select 1 from refund where order_id = (select order_id from refund where out_refund_no = $1)"
       + " for update";
   static final String LIST = "select f.out_refund_no, f.order_id, f.amount_fen, f.reason, f.last_error, f.created_at, f.updated_at,"
       + " coalesce(f.channel, o.channel) as channel, v.region_code, v.township, v.name as village, f.settled_at, f.settled_by,"
-      + " f.settled_how, f.settled_reference, " + owedFen("f") + " as owed_fen" + PLACE
+      + " f.settled_how, f.settled_reference, p.name, p.id_masked, " + owedFen("f") + " as owed_fen" + PLACE + MEMBER
       + " where f.state = 'FAILED' and (f.settled_at is not null) = $4 and ($1::text is null or v.region_code = $1)"
       + " and ($2::text is null or v.township = $2) and ($3::text is null or v.name = $3)"
       // still owed: one another refund of its item covered entirely is owed nothing
@@ -88,7 +104,7 @@ public final class FailedRefunds {
     Replies.json(ctx, pool.preparedQuery(LIST).execute(Tuple.of(s.region(), s.township(), s.village(), settled)).map(rows -> {
       JsonArray out = new JsonArray();
       for (Row r : rows) {
-        JsonObject f = new JsonObject().put("outRefundNo", r.getString("out_refund_no"))
+        JsonObject f = person(new JsonObject(), r).put("outRefundNo", r.getString("out_refund_no"))
             .put("orderId", r.getUUID("order_id").toString()).put("outTradeNo", OutTradeNo.of(r.getUUID("order_id")))
             .put("channel", r.getString("channel")).put("amountFen", r.getLong("amount_fen")).put("reason", r.getString("reason"))
             .put("lastError", r.getString("last_error")).put("requestedAt", r.getOffsetDateTime("created_at").toString())

@@ -31,8 +31,8 @@ public final class PaidBackTwice {
   static final String TWICE = "f.state = 'SUCCESS' and f.settled_at is not null";
   static final String LIST = "select f.out_refund_no, f.order_id, f.amount_fen, coalesce(f.channel, o.channel) as channel,"
       + " f.updated_at, f.settled_at, f.settled_by, f.settled_how, f.settled_reference, f.recovered_at, f.recovered_by,"
-      + " f.recovered_how, f.recovered_reference, v.region_code, v.township, v.name as village" + FailedRefunds.PLACE
-      + " where " + TWICE + " and (f.recovered_at is not null) = $4 and ($1::text is null or v.region_code = $1)"
+      + " f.recovered_how, f.recovered_reference, v.region_code, v.township, v.name as village, p.name, p.id_masked"
+      + FailedRefunds.PLACE + FailedRefunds.MEMBER + " where " + TWICE + " and (f.recovered_at is not null) = $4 and ($1::text is null or v.region_code = $1)"
       + " and ($2::text is null or v.township = $2) and ($3::text is null or v.name = $3) order by f.id limit 500";
   static final String ONE = "select f.order_id, f.amount_fen, f.state, f.settled_at, f.recovered_at, f.recovered_by,"
       + " f.recovered_how, f.recovered_reference, v.region_code, v.township, v.name as village" + FailedRefunds.PLACE
@@ -62,7 +62,7 @@ public final class PaidBackTwice {
         .map(rows -> {
           JsonArray out = new JsonArray();
           for (Row r : rows) {
-            JsonObject f = new JsonObject().put("outRefundNo", r.getString("out_refund_no"))
+            JsonObject f = FailedRefunds.person(new JsonObject(), r).put("outRefundNo", r.getString("out_refund_no"))
                 .put("orderId", r.getUUID("order_id").toString()).put("outTradeNo", OutTradeNo.of(r.getUUID("order_id")))
                 .put("channel", r.getString("channel")).put("amountFen", r.getLong("amount_fen"))
                 .put("confirmedAt", utc(r.getOffsetDateTime("updated_at")))

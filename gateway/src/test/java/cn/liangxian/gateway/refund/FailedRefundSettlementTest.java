@@ -145,7 +145,11 @@ class FailedRefundSettlementTest {
     // what the sweeper writes when the channel's query answers that it refused the refund for good
     sql("update refund set state = 'FAILED', last_error = 'refused by the channel' where out_refund_no = '" + no + "'");
     Eventually.until("the gauge to count the refusal", this::failedGauge, n -> n == 1);
-    assertThat(lists(failedList(finance, ""), no)).isTrue();
+    JsonObject owed = failedList(finance, "").stream().map(JsonObject.class::cast).filter(f -> f.getString("outRefundNo").equals(no))
+        .findFirst().orElseThrow();
+    // whom to pay back, masked
+    assertThat(owed.getString("idNumber")).isEqualTo(masked(Fixture.LI));
+    assertThat(owed.getString("name")).startsWith("李").contains("*");
     JsonObject before = g.get("/api/v1/orders/" + o.getString("id") + "/receipt").bodyAsJsonObject();
     assertThat(item(before, Fixture.LI).getString("status")).as("owed still, shown not counted").isEqualTo("REFUNDING");
     assertThat(before.getLong("refundedFen")).isZero();
@@ -209,6 +213,7 @@ class FailedRefundSettlementTest {
     assertThat(twice.getLong("amountFen")).isEqualTo(refund.getLong("amountFen"));
     assertThat(twice.getString("settledReference")).isEqualTo("XZ-2020-0042");
     assertThat(twice.getBoolean("recovered")).isFalse();
+    assertThat(twice.getString("idNumber")).isEqualTo(masked(Fixture.LI));
 
     // finance recovers one and records it, once: the gauge, and so the alert, end
     JsonObject returned = new JsonObject().put("how", "returned by the resident at the township office").put("reference", "TH-2020-0007");
