@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Checks the files a site installs on machines of its own: the systemd units (systemd-analyze verify, as systemd
+# would load them) and HAProxy's configuration with the site's example addresses (haproxy -c). Installs Debian's
+# systemd and haproxy first where they are missing. The gateway's settings file is checked by the gateway's tests
+# (DeploymentFilesTest: every GATEWAY_* variable in it is one the gateway knows).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+"$here/../../.ci/ensure-debian-packages.sh" systemd haproxy
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# the units as installed, each beside what it names: its user's account and the files it runs
+for unit in liangxian-gateway.service liangxian-kiosk-agent.service liangxian-kiosk-browser.service; do
+  out=$(systemd-analyze verify --man=no "$here/$unit" 2>&1 | grep -v -E "Special user|/opt/liangxian/.*(is not executable|No such file)" || true)
+  if [ -n "$out" ]; then
+    echo "$unit: $out" >&2
+    exit 1
+  fi
+  echo "$unit: verified"
+done
+
+# HAProxy with the site's addresses, exactly as Debian's unit starts it (its environment file, then -c)
+mkdir -p "$work/run"
+cp "$here/../cluster/503.http" "$work/"
+(set -a; . "$here/haproxy.env"; LX_RUN_DIR=$work/run LX_CONFIG_DIR=$work; set +a
+  haproxy -c -f "$here/../cluster/haproxy.cfg")
+echo "haproxy.cfg with haproxy.env: valid"
