@@ -30,10 +30,25 @@ final class Outage {
           || t instanceof io.netty.channel.unix.Errors.NativeIoException) {
         return true;
       }
+      // a write to a connection the server (or the balancer in front of it) already closed, through Java's own
+      // transport: a bare IOException ("Broken pipe", "Connection reset by peer") raised in the database client
+      if (t instanceof java.io.IOException && raisedByDatabaseClient(t)) {
+        return true;
+      }
       // 08: connection exception; 57P: the server shutting down or not yet accepting connections;
       // 25006: a write reached a standby (a connection made before a failover): nothing was applied
       if (t instanceof PgException pg && pg.getSqlState() != null
           && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P") || pg.getSqlState().equals("25006"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the database client is on the failure's stack: its socket failed, not a file or a request's body. */
+  private static boolean raisedByDatabaseClient(Throwable t) {
+    for (StackTraceElement e : t.getStackTrace()) {
+      if (e.getClassName().startsWith("io.vertx.pgclient.") || e.getClassName().startsWith("io.vertx.sqlclient.")) {
         return true;
       }
     }
