@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Callbacks {
   private static final Logger LOG = LoggerFactory.getLogger(Callbacks.class);
+  /**
+   * The answer to a verified notification that could not be applied now (the database failing over, say): 503, which
+   * every channel takes as "deliver it again later" (WeChat Pay: any 4xx/5xx with code FAIL; UnionPay: anything but
+   * 200), and which says what happened: a passing unavailability, not a fault of the gateway's.
+   */
+  static final int NOT_NOW = 503;
 
   private final Payments payments;
   private final Refunds refunds;
@@ -132,7 +138,7 @@ public final class Callbacks {
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("wechat callback could not be applied now: {}", ar.cause().toString());
-            ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+            ctx.response().setStatusCode(NOT_NOW).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("code", "FAIL").put("message", "稍后重试").encode());
             return;
           }
@@ -167,14 +173,14 @@ public final class Callbacks {
     String status = res.path("refund_status").asText();
     if (!"SUCCESS".equals(status)) {
       keep(ctx, "wechat", true, "refund " + status, order, headers, body)
-          .onComplete(x -> ctx.response().setStatusCode(x.succeeded() ? 204 : 500).end());
+          .onComplete(x -> ctx.response().setStatusCode(x.succeeded() ? 204 : NOT_NOW).end());
       return;
     }
     refunds.notified("wechat", wechat.id(), res.path("out_refund_no").asText(), res.path("amount").path("refund").asLong(-1))
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("wechat refund callback could not be applied now: {}", ar.cause().toString());
-            ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+            ctx.response().setStatusCode(NOT_NOW).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("code", "FAIL").put("message", "稍后重试").encode());
           } else if (ar.result() == Refunds.Notified.WRONG_MERCHANT || ar.result() == Refunds.Notified.AMOUNT_MISMATCH) {
             refuseWechat(ctx, "wechat", true, ar.result().outcome(), headers, body, order, 400);

@@ -90,7 +90,7 @@ public final class UnionPayCallbacks {
         cn.liangxian.gateway.channel.ChannelDays.ofTraceTime(v.traceTime(), today)).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("unionpay callback could not be applied now: {}", ar.cause().toString());
-        ctx.response().setStatusCode(500).end("retry");
+        ctx.response().setStatusCode(Callbacks.NOT_NOW).end("retry");
         return;
       }
       PaymentOutcome o = ar.result();
@@ -121,7 +121,7 @@ public final class UnionPayCallbacks {
     }).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("unionpay refund callback could not be applied now: {}", ar.cause().toString());
-        ctx.response().setStatusCode(500).end("retry");
+        ctx.response().setStatusCode(Callbacks.NOT_NOW).end("retry");
       } else if (ar.result().equals("wrong_merchant") || ar.result().equals("amount_mismatch")) {
         refuse(ctx, true, ar.result(), body, null);
       } else {

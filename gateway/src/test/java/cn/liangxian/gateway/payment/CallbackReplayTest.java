@@ -86,6 +86,11 @@ class CallbackReplayTest {
 
   /** The very same request (headers, nonce, signature and body), as anyone who has seen it may post it. */
   HttpResponse<Buffer> post(JsonObject signed) throws Exception {
+    return post(g, signed);
+  }
+
+  /** As above, to the gateway {@code g}. */
+  static HttpResponse<Buffer> post(TestGateway g, JsonObject signed) throws Exception {
     var req = g.http.post("/api/v1/callbacks/wechatpay");
     signed.getJsonObject("headers").forEach(e -> req.putHeader(e.getKey(), String.valueOf(e.getValue())));
     return await(req.sendBuffer(Buffer.buffer(signed.getString("body"))));
