@@ -96,8 +96,14 @@ class NoticeCasesTest {
         pension("000 三(一)1", "only registered residents", HD).nonLocal().tier(300).notEligible("registered"),
         pension("000 三(一)2(1)", "a tier not offered", HD).tier(700).refused("not offered"),
         pension("000 三(一)2(1)", "no tier chosen", HD).refused("needs a tier"),
-        pension("000 三(一)2(6)", "a back-payment after the window earns no subsidy", HD).tier(300).paid("2020-01-05")
-            .owes(300, 0, 0, 0, "2020-01-01").rule("back-payment-without-subsidy"));
+        pension("000 三(一)2(6)", "paid during 2020 for 2020: the year itself, subsidy kept", HD).tier(300).paid("2020-01-05")
+            .owes(300, 0, 30, 0, "2020-01-01").rule("paid-in-the-year"),
+        pension("000 三(一)2(4)", "DIBAO paid during 2020: the district still pays 100", HD).in(Category.DIBAO).tier(100)
+            .paid("2020-06-30").owes(0, 100, 0, 0, "2020-01-01").rule("paid-in-the-year"),
+        pension("000 三(一)2(6)", "paid back during 2021 earns no subsidy", HD).tier(300).paid("2021-03-01")
+            .owes(300, 0, 0, 0, "2020-01-01").rule("back-payment-without-subsidy"),
+        pension("000 三(一)2(6)", "not paid back in the next year: refused", HD).tier(300).paid("2022-01-05")
+            .refused("2021-12-31"));
   }
 
   static Stream<NoticeCase> zhangshanziMedical() {
