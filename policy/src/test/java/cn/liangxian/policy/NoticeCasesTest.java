@@ -239,6 +239,10 @@ class NoticeCasesTest {
         medical("004 三", "an add-on the book does not offer", RG).addOn("DENTAL").refused("not offered"),
         medical("004 四(二)", "paid 2019-11-26: 180 days' transition", RG).paid("2019-11-26").owes(360, 0, 0, 0, "2020-05-24")
             .rule("late-180-day-transition"),
+        medical("004 四(三)", "DIBAO funded in the 扫尾 phase: the full year, no transition", RG).in(Category.DIBAO)
+            .paid("2019-12-01").owes(0, 360, 0, 0, "2020-01-01").rule("late-180-day-transition"),
+        medical("004 五(二)2", "PRIORITY_CARE advanced late: the full year too", RG).in(Category.PRIORITY_CARE)
+            .paid("2019-11-30").owes(0, 360, 0, 0, "2020-01-01"),
         medical("004 四(二)", "paid 2020-07-10: coverage would start in 2021", RG).paid("2020-07-10").notEligible("after the 2020 year ends"),
         medical("004 四(二)", "before the window opens", RG).paid("2019-11-01").refused("opens on 2019-11-16"),
         medical("004 一(一)3", "a non-local resident of 6 months enrols", RG).nonLocal().owes(360, 0, 0, 0, "2020-01-01"));
