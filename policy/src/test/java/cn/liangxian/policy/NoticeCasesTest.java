@@ -96,6 +96,8 @@ class NoticeCasesTest {
         pension("000 三(一)1", "only registered residents", HD).nonLocal().tier(300).notEligible("registered"),
         pension("000 三(一)2(1)", "a tier not offered", HD).tier(700).refused("not offered"),
         pension("000 三(一)2(1)", "no tier chosen", HD).refused("needs a tier"),
+        pension("000 三(一)2(4)", "WUBAO (rural 特困) at tier 100: paid by the district", HD).in(Category.WUBAO).tier(100)
+            .owes(0, 100, 0, 0, "2020-01-01"),
         pension("000 三(一)2(6)", "paid during 2020 for 2020: the year itself, subsidy kept", HD).tier(300).paid("2020-01-05")
             .owes(300, 0, 30, 0, "2020-01-01").rule("paid-in-the-year"),
         pension("000 三(一)2(4)", "DIBAO paid during 2020: the district still pays 100", HD).in(Category.DIBAO).tier(100)
@@ -206,6 +208,7 @@ class NoticeCasesTest {
         medical("003 二", "an adult pays 250", LST).owes(250, 0, 0, 0, "2020-01-01"),
         medical("003 二", "no age exemption: 80 pays 250", LST).born("1939-01-01").owes(250, 0, 0, 0, "2020-01-01"),
         medical("003 二", "TEKUN fully funded", LST).in(Category.TEKUN).owes(0, 250, 0, 0, "2020-01-01"),
+        medical("003 二", "WUBAO (rural 特困) fully funded too", LST).in(Category.WUBAO).owes(0, 250, 0, 0, "2020-01-01"),
         medical("003 二", "SOCIAL_BOTTOM_LINE fully funded (50% assistance, rest treasury)", LST)
             .in(Category.SOCIAL_BOTTOM_LINE).owes(0, 250, 0, 0, "2020-01-01"),
         medical("003 三(六)", "DIBAO pays 250 now, 75 (30%) given back later", LST).in(Category.DIBAO)
