@@ -30,7 +30,7 @@ final class BookReader {
 
   PolicyBook read(String yaml) {
     YamlNode book = new YamlNode(file, "", compose(yaml))
-        .allowOnly("id", "notice", "title", "inService", "regions", "categories", "reasons", "medical", "pension");
+        .allowOnly("id", "notice", "title", "inService", "regions", "categories", "reasons", "medical", "pension", "roster");
     String id = book.field("id").string();
     String notice = book.field("notice").string();
     // the seed notices are numbered 000-004; another city's is named by its document number (文号)
@@ -54,7 +54,29 @@ final class BookReader {
     if (terms.isEmpty()) {
       throw book.error("states neither medical nor pension terms");
     }
-    return new PolicyBook(new PolicyBook.Head(id, file, notice, title, inService), regions, categories, reasons, terms);
+    return new PolicyBook(new PolicyBook.Head(id, file, notice, title, inService), regions, categories, reasons, terms,
+        guardian(book, sources));
+  }
+
+  /**
+   * {@code roster: {guardian: {underAge, phone, source}}}: the notice registers minors only with a guardian. Left out, the
+   * rosters of the book's regions take a guardian where given and ask for none.
+   */
+  private static PolicyBook.GuardianRule guardian(YamlNode book, NoticeSources sources) {
+    if (!book.has("roster")) {
+      return null;
+    }
+    YamlNode roster = book.field("roster").allowOnly("guardian");
+    if (!roster.has("guardian")) {
+      return null;
+    }
+    YamlNode g = roster.field("guardian").allowOnly("underAge", "phone", "source", "note");
+    int under = g.field("underAge").age();
+    if (under < 1 || under > 18) {
+      throw g.field("underAge").error("a guardian is for minors: an age from 1 to 18, got " + under);
+    }
+    boolean phone = g.has("phone") && g.field("phone").bool();
+    return new PolicyBook.GuardianRule(under, phone, sources.of(g));
   }
 
   /** The YAML node tree, which keeps line numbers; duplicate keys are refused, not silently merged. */

@@ -23,15 +23,23 @@ public final class PolicyBook {
    */
   record Head(String id, String file, String notice, String title, boolean inService) {}
 
+  /**
+   * A notice's rule for the village rosters: a person younger than {@code underAge} on the book's age date is registered
+   * only with a guardian (name and ID number; and phone where {@code phone}).
+   */
+  public record GuardianRule(int underAge, boolean phone, String source) {}
+
   private final Head head;
   private final List<Region> regions;
   private final Categories categories;
   private final ReasonTexts reasons;
   private final Map<Insurance, InsuranceTerms> terms;
+  private final GuardianRule guardian;
 
   PolicyBook(Head head, List<Region> regions, Categories categories, ReasonTexts reasons,
-      Map<Insurance, InsuranceTerms> terms) {
+      Map<Insurance, InsuranceTerms> terms, GuardianRule guardian) {
     this.head = head;
+    this.guardian = guardian;
     this.regions = List.copyOf(regions);
     this.categories = categories;
     this.reasons = reasons;
@@ -89,6 +97,11 @@ public final class PolicyBook {
   }
 
   /** The national groups and the categories this book declares. */
+  /** The notice's guardian rule for minors on the rosters, where it has one ({@code roster.guardian}). */
+  public java.util.Optional<GuardianRule> guardian() {
+    return java.util.Optional.ofNullable(guardian);
+  }
+
   public Categories categories() {
     return categories;
   }

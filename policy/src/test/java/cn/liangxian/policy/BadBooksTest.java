@@ -162,7 +162,11 @@ class BadBooksTest {
             15, "medical.personal", "duplicate key"),
         Arguments.of("not YAML at all", replace("title: test", "title: [unclosed"), 4, "", "not valid YAML"),
         Arguments.of("a notice named in two words", replace("notice: \"000\"", "notice: \"泰医保发 12号\""), 2, "notice",
-            "in one word"));
+            "in one word"),
+        Arguments.of("a guardian for adults", replace("title: test\n", "title: test\nroster:\n  guardian: {underAge: 20,"
+            + " source: 000 三(二)1}\n"), 5, "roster.guardian.underAge", "from 1 to 18"),
+        Arguments.of("a misspelt roster rule", replace("title: test\n", "title: test\nroster:\n  guardians: {underAge: 16,"
+            + " source: 000 三(二)1}\n"), 5, "roster.guardians", "unknown field"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -23,7 +23,8 @@ final class RegionRegistration {
     for (Regions.Entry e : regions.all()) {
       LocalDate ageDate = e.book().terms(Insurance.MEDICAL).or(() -> e.book().terms(Insurance.PENSION))
           .map(InsuranceTerms::ageReferenceDate).orElse(regions.payDate(e));
-      m.put(e.code(), new RegionInfo(e.code(), e.name(), e.book().file(), ageDate, e.book().categories()));
+      m.put(e.code(), new RegionInfo(e.code(), e.name(), e.book().file(), ageDate, e.book().categories(),
+          e.book().guardian().orElse(null)));
     }
     return m;
   }

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  */
 public final class RosterImport {
   /** What the importer needs to know of a region: its name and the date ages are counted on. */
-  public record RegionInfo(String code, String name, String book, LocalDate ageDate, Categories categories) {}
+  public record RegionInfo(String code, String name, String book, LocalDate ageDate, Categories categories,
+      cn.liangxian.policy.PolicyBook.GuardianRule guardian) {}
 
   /** The places an importer may change: rows elsewhere are rejected, one by one, with the reason. */
   @FunctionalInterface

@@ -4,12 +4,16 @@ import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.roster.RosterCsv.Row;
 import cn.liangxian.gateway.roster.RosterImport.RegionInfo;
 import cn.liangxian.policy.IdNumber;
+import cn.liangxian.policy.PolicyBook;
 import cn.liangxian.policy.Sex;
 import java.util.Locale;
 import java.util.Map;
 
 /** A village-roster row checked on its own, without the rest of the file or the database, and encrypted. */
 final class RosterRowCheck {
+  /** Below this age a guardian given on a row is kept where the region's book names no age of its own. */
+  static final int MINOR_UNDER = 16;
+
   private final PersonalDataCipher cipher;
   private final Map<String, RegionInfo> regions;
 
@@ -42,10 +46,16 @@ final class RosterRowCheck {
       return refused(r, "local and enrolled_elsewhere must be true/false (是/否)");
     }
     IdNumber guardian = null;
-    if (id.ageOn(info.ageDate()) < 16) {
-      if (r.get("guardian_id_number").isEmpty() || r.get("guardian_name").isEmpty()) {
-        return refused(r, "under 16 without guardian (guardian_id_number and guardian_name are required)");
-      }
+    // the guardian is a minor's: where the region's notice requires one (its book's roster.guardian), a row without
+    // it is refused; elsewhere one given is kept, and checked
+    PolicyBook.GuardianRule rule = info.guardian();
+    int age = id.ageOn(info.ageDate());
+    if (rule != null && age < rule.underAge() && (r.get("guardian_id_number").isEmpty() || r.get("guardian_name").isEmpty()
+        || rule.phone() && r.get("guardian_phone").isEmpty())) {
+      return refused(r, "under " + rule.underAge() + " without guardian (guardian_id_number, guardian_name"
+          + (rule.phone() ? " and guardian_phone are" : " are") + " required by " + rule.source() + ")");
+    }
+    if (age < (rule == null ? MINOR_UNDER : rule.underAge()) && !r.get("guardian_id_number").isEmpty()) {
       try {
         guardian = IdNumber.parse(r.get("guardian_id_number"));
       } catch (IllegalArgumentException e) {

@@ -47,7 +47,7 @@ class RosterImportTest {
         "371312,汤头街道,汤头村,H1," + good + ",赵一,true,,,,false",                                   // 2 ok
         "371312,汤头街道,汤头村,H1,371312197001010000,钱二,true,,,,false",                           // 3 bad check digit
         "999999,汤头街道,汤头村,H2," + TestGateway.id("371312", "1972-01-01", 17) + ",孙三,true,,,,false", // 4 unknown region
-        "371312,汤头街道,汤头村,H1," + child + ",赵小,true,,,,false",                                  // 5 under 16, no guardian
+        "371312,汤头街道,汤头村,H1," + child + ",赵小,true,371312197001010000,赵一,,false",            // 5 guardian's ID bad
         "371312,汤头街道,汤头村,H3," + twice + ",李四,true,,,,false",                                  // 6 ok
         "371312,汤头街道,汤头村,H4," + twice + ",李四,true,,,,false",                                  // 7 second household
         "371312,汤头街道,汤头村,H1,,周五,true,,,,false",                                              // 8 no ID
@@ -63,10 +63,31 @@ class RosterImportTest {
     assertThat(r.problems().get(6).reason()).contains("has 12 fields where the header has 11 columns");
     assertThat(r.problems().get(0).reason()).contains("invalid ID number", "check character");
     assertThat(r.problems().get(1).reason()).contains("unknown region code '999999'");
-    assertThat(r.problems().get(2).reason()).contains("under 16 without guardian");
+    assertThat(r.problems().get(2).reason()).contains("invalid guardian ID number");
     assertThat(r.problems().get(3).reason()).contains("person in two households", "line 6");
     assertThat(r.problems().get(4).reason()).contains("invalid ID number");
     assertThat(r.problems().get(5).reason()).contains("true/false");
+  }
+
+  /**
+   * A guardian for a minor is required only where the region's notice asks for one (张山子镇: name, ID number and phone
+   * under 16, its book's roster.guardian); elsewhere a child is registered without one.
+   */
+  @Test
+  void aGuardianIsRequiredWhereTheRegionsNoticeAsksForOne() {
+    String parent = TestGateway.id("370405", "1980-01-01", 31);
+    String child = TestGateway.id("370405", "2012-01-01", 33);
+    String hedongChild = TestGateway.id("371312", "2012-02-02", 35);
+    String csv = String.join("\n",
+        "region_code,township,village,household,id_number,name,local,guardian_id_number,guardian_name,guardian_phone,enrolled_elsewhere",
+        "370405,张山子镇,张山子村,Z1," + child + ",孙小,true,,,,false",                                   // 2 no guardian
+        "370405,张山子镇,张山子村,Z1," + child + ",孙小,true," + parent + ",孙大,,false",                 // 3 no phone
+        "370405,张山子镇,张山子村,Z1," + child + ",孙小,true," + parent + ",孙大,13800000000,false",      // 4 ok
+        "371312,汤头街道,汤头村,H9," + hedongChild + ",钱小,true,,,,false") + "\n";                      // 5 ok here
+    ImportReport r = g.importCsv("village.csv", csv);
+    assertThat(r.problems()).extracting(RosterProblem::line).containsExactly(2, 3);
+    assertThat(r.problems().get(0).reason()).contains("under 16 without guardian", "guardian_phone", "001 附件2 五");
+    assertThat(r.imported()).isEqualTo(2);
   }
 
   @Test
