@@ -202,7 +202,7 @@ class BookPublishTest {
   @Test
   @Order(6)
   void nextYearsBookUploadedAndActivatedInOneCallJoinsThisYearsOnEveryInstance() throws Exception {
-    String next = hedong.replace("2020", "YEAR").replace("2019", "2020").replace("YEAR", "2021");
+    String next = TestGateway.aYearLater(hedong);
     HttpResponse<Buffer> r = upload(a.adminToken(), "?file=hedong-2021.yaml&activateOn=2019-12-20&sample=0", next);
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     JsonObject up = r.bodyAsJsonObject();

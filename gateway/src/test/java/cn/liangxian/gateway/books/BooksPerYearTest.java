@@ -50,8 +50,7 @@ class BooksPerYearTest {
    * subsidy of 35 yuan, and its collection opened early (2020-01-10) so that both years are open on one day.
    */
   static String nextYear(String book) {
-    return book.replace("2020", "YEAR").replace("2019", "2020").replace("YEAR", "2021")
-        .replace("start: 2020-12-08", "start: 2020-01-10").replace("personal: {yuan: 250", "personal: {yuan: 280")
+    return TestGateway.aYearLater(book).replace("start: 2020-12-08", "start: 2020-01-10").replace("personal: {yuan: 250", "personal: {yuan: 280")
         .replace("{tier: 300, yuan: 30}", "{tier: 300, yuan: 35}");
   }
 
@@ -89,7 +88,7 @@ class BooksPerYearTest {
     assertThat(first.getLong("totalFen")).isEqualTo(3 * 25000 + 30000);
     assertThat(line(first, "pension", 2021).getLong("subsidyFen")).as("the 2021 book's subsidy of the 300 tier").isEqualTo(3500);
 
-    // next year's medical insurance (the 2021 book's 280 yuan) and this year's pension, a back-payment
+    // next year's medical insurance (the 2021 book's 280 yuan) and this year's pension, paid during the year itself
     JsonArray second = new JsonArray();
     for (String id : List.of(Fixture.ZHANG, Fixture.LI, Fixture.CHILD)) {
       second.add(item(h, id, "medical", 2021, null));
@@ -97,8 +96,8 @@ class BooksPerYearTest {
     second.add(item(h, Fixture.LI, "pension", 2020, 300));
     JsonObject other = created(h, second);
     assertThat(other.getLong("totalFen")).isEqualTo(3 * 28000 + 30000);
-    assertThat(line(other, "pension", 2020).getLong("subsidyFen")).as("a back-payment has no subsidy (000 三(一)2(6))")
-        .isZero();
+    assertThat(line(other, "pension", 2020).getLong("subsidyFen"))
+        .as("paid during 2020: the year itself, not 下年度补缴, keeps its subsidy (000 三(一)2(6))").isEqualTo(3000);
 
     // the household now shows every one of those items held by an order, each in its year
     JsonObject after = g.lookup(Fixture.LI, "李四");

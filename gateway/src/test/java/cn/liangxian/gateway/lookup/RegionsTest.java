@@ -38,7 +38,7 @@ class RegionsTest {
   @Test
   void aBookOfAnotherYearJoinsTheOnesLiveAndTheNewestIsWhatProgressGoesBy() throws Exception {
     PolicyBook next = PolicyBook.parse("hedong-2021.yaml",
-        hedong().replace("2020", "YEAR").replace("2019", "2020").replace("YEAR", "2021"));
+        TestGateway.aYearLater(hedong()));
     Regions.Entry e = entry(List.of(new Regions.Published(2, next, LocalDate.of(2020, 1, 1))));
     var books = e.books(LocalDate.of(2020, 12, 10));
     assertThat(books.years(Insurance.PENSION)).containsExactly(2020, 2021);

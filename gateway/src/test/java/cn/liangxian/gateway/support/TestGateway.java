@@ -197,6 +197,12 @@ public final class TestGateway implements AutoCloseable {
     return r.bodyAsJsonObject().getString("token");
   }
 
+  /** A book's text a year later: every date and year in it moved on by one (2021 first, so that nothing is moved twice). */
+  public static String aYearLater(String book) {
+    return book.replace("2021", "NEXT").replace("2020", "YEAR").replace("2019", "2020").replace("YEAR", "2021")
+        .replace("NEXT", "2022");
+  }
+
   /** The first administrator's token (every region). */
   public String adminToken() throws Exception {
     return login("admin", ADMIN_PASSWORD);
