@@ -347,6 +347,7 @@ public final class TestGateway implements AutoCloseable {
    */
   public static Path configWithMerchants(String merchants) throws Exception {
     Path config = Files.createTempFile("gateway-merchants-", ".yaml");
+    config.toFile().deleteOnExit(); // read once, at the gateway's start: nothing of a run is left behind
     Files.writeString(config, Files.readString(repo().resolve("config/gateway.yaml"))
         .replace("  merchants: []\n", "  merchants:\n" + merchants));
     return config;
