@@ -163,6 +163,12 @@ public final class HouseholdView {
       g.writeStringField("paidAt", hold.paidAt().atZoneSameInstant(BEIJING).toOffsetDateTime()
           .truncatedTo(ChronoUnit.SECONDS).toString());
     }
+    if (hold != null && it.status() == HouseholdAssessor.Status.IN_PROGRESS && hold.heldUntil() != null) {
+      // when the order holding it expires (read with the hold, no query of its own): until then no other order may take
+      // the item, and a page can say when it may be paid again. A kept answer never shows it stale: the hold's row
+      // changes (paid, released) bump the household's stamp
+      g.writeStringField("heldUntil", hold.heldUntil().toInstant().toString());
+    }
     if (hold != null && hold.item() != null && hold.item().tierYuan() != null) {
       // the tier it was paid, or is being paid, at (pension's; medical's where the book has tiers), as its order recorded it
       g.writeNumberField("tier", hold.item().tierYuan());

@@ -127,6 +127,31 @@ class KeptAnswersTest {
     assertThat(status(after, Fixture.GRANNY, "medical")).isEqualTo("paid-by-government");
   }
 
+  /**
+   * An item another order holds says until when (that order's expiry, read with the hold): kept with the answer while
+   * the hold stands, and gone with it once the order expired and released the item, which is payable again at once.
+   */
+  @Test
+  void anItemHeldSaysUntilWhenAndIsPayableOnceTheHoldEnds() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    assertThat(medical(h, Fixture.LI).containsKey("heldUntil")).as("not held").isFalse();
+    JsonObject o = order(g, h, Fixture.ZHANG, Fixture.LI, Fixture.CHILD);
+    java.time.Instant expires = java.time.OffsetDateTime.parse(o.getString("expiresAt")).toInstant();
+
+    JsonObject held = medical(lookupKept(g, Fixture.LI, "李四"), Fixture.LI);
+    assertThat(held.getString("status")).isEqualTo("in-progress");
+    assertThat(held.getString("heldUntil")).as("the order's expiry, as a UTC instant").endsWith("Z");
+    assertThat(java.time.Instant.parse(held.getString("heldUntil"))).isEqualTo(expires);
+    assertThat(medical(g.lookup(Fixture.LI, "李四"), Fixture.GRANNY).containsKey("heldUntil")).as("not in the order").isFalse();
+
+    g.clock.advance(java.time.Duration.between(g.clock.instant(), expires).plusSeconds(1));
+    g.awaitState(o.getString("id"), "EXPIRED");
+    JsonObject free = medical(g.lookup(Fixture.LI, "李四"), Fixture.LI);
+    assertThat(free.getString("status")).as("the kept answer is not served once the hold ended").isEqualTo("unpaid");
+    assertThat(free.containsKey("heldUntil")).isFalse();
+    order(g, h, Fixture.ZHANG, Fixture.LI, Fixture.CHILD); // payable again
+  }
+
   @Test
   void aRefundIsShownAtOnce() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");

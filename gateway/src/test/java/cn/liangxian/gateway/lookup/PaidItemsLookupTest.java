@@ -233,5 +233,7 @@ class PaidItemsLookupTest {
     JsonObject paid = insurance(g.lookup(Fixture.ZHANG, "张三"), Fixture.ZHANG, "pension");
     shownAsPaid(paid, ordered);
     assertThat(paid.getString("coverageStart")).isEqualTo(held.getString("coverageStart"));
+    assertThat(held.getString("heldUntil")).as("until its order expires").isNotNull();
+    assertThat(paid.containsKey("heldUntil")).as("paid: held no more").isFalse();
   }
 }
