@@ -78,6 +78,15 @@ public final class ResidentTexts {
     return t == null ? "暂时无法办理，请联系工作人员" : t[1];
   }
 
+  /**
+   * How long to wait before trying again, in the resident's words (what Retry-After says in seconds): 请N秒后再试 under a
+   * minute, else whole minutes, rounded up so that a resident who waits as told is let in.
+   */
+  public static String retryIn(long seconds) {
+    long s = Math.max(1, seconds);
+    return s < 60 ? "请" + s + "秒后再试" : "请" + (s + 59) / 60 + "分钟后再试";
+  }
+
   /** True when the text has a CJK character: it was written for residents. */
   public static boolean chinese(String s) {
     return s != null && s.codePoints().anyMatch(c -> c >= 0x4E00 && c <= 0x9FFF);

@@ -3,6 +3,7 @@ package cn.liangxian.gateway.lookup;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
+import cn.liangxian.gateway.http.ResidentTexts;
 import cn.liangxian.gateway.http.SharedRateLimiter;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.http.Caller;
@@ -84,7 +85,8 @@ public final class LookupHandler {
     long wait = clientWait == 0 ? addressLimiter.acquire(RateLimiter.addressOf(ctx)) : clientWait;
     if (wait > 0) {
       ctx.response().putHeader("Retry-After", Long.toString(wait));
-      ctx.fail(new Problem(429, "rate-limited", "Too many lookups", "try again in " + wait + " s"));
+      ctx.fail(new Problem(429, "rate-limited", "Too many lookups", "try again in " + wait + " s")
+          .resident("查询太频繁，" + ResidentTexts.retryIn(wait)));
       return;
     }
     lookup(ctx);

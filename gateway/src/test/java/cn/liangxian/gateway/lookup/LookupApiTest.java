@@ -95,6 +95,10 @@ class LookupApiTest {
         limited++;
         retryAfter = r.getHeader("Retry-After");
         assertThat(r.bodyAsJsonObject().getString("type")).endsWith("/rate-limited");
+        // the resident reads how long to wait, as Retry-After says it
+        long s = Long.parseLong(retryAfter);
+        assertThat(r.bodyAsJsonObject().getString("detail"))
+            .isEqualTo(s < 60 ? "查询太频繁，请" + s + "秒后再试" : "查询太频繁，请" + (s + 59) / 60 + "分钟后再试");
       } else {
         assertThat(r.statusCode()).isEqualTo(200);
       }
@@ -118,6 +122,8 @@ class LookupApiTest {
       assertThat(statuses).containsExactly(200, 200, 200, 200, 429, 429);
       assertThat(last.bodyAsJsonObject().getString("type")).endsWith("/rate-limited");
       assertThat(Long.parseLong(last.getHeader("Retry-After"))).isPositive();
+      // one a minute: a minute to wait, said so
+      assertThat(last.bodyAsJsonObject().getString("detail")).isEqualTo("查询太频繁，请1分钟后再试");
     }
   }
 
