@@ -10,8 +10,37 @@ const CJK = /[\u4e00-\u9fff]/;
 // how an order ended, in the resident's words
 const ENDED = { EXPIRED: '订单已超时，没有扣款', CANCELLED: '订单已取消，没有扣款', FAILED: '支付没有成功，没有扣款', REFUNDED: '已退款' };
 const CHANNEL = { wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付' };
+// what a resident is told when the gateway or the channel cannot be reached: never that their phone is at fault
+const UNREACHABLE = '连不上缴费服务，请稍后再试';
+
+// a random (version 4) UUID; crypto.randomUUID exists only on https or this machine's own address, and the demo is
+// also opened over plain http on a LAN address, where crypto.getRandomValues still does
+function uuid() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+// what an error says to the resident: our own Chinese words, else plain Chinese (never "Failed to fetch" or a stack)
+function words(e) {
+  const m = e && e.message;
+  return m && CJK.test(m) ? m : '暂时无法办理，请稍后再试';
+}
+
+// fetch, its failure to reach the server said in the resident's words
+async function reach(url, options, unreachable) {
+  try {
+    return await fetch(url, options);
+  } catch (e) {
+    throw new Error(unreachable || UNREACHABLE);
+  }
+}
+
 // this phone's user at the channel: the sandbox hands out login codes for it, as wx.login / my.getAuthCode do
-const PHONE_USER = 'demo-phone-' + (localStorage.demoPhone || (localStorage.demoPhone = crypto.randomUUID().slice(0, 8)));
+const PHONE_USER = 'demo-phone-' + (localStorage.demoPhone || (localStorage.demoPhone = uuid().slice(0, 8)));
 
 let household = null;
 let picked = new Map(); // memberRef/insurance/year → {memberRef, insurance, year, tier}
@@ -26,13 +55,8 @@ let offered = ['wechat', 'alipay']; // the channels the gateway takes in a mini-
 const client = {
   headers: {},
   async call(method, path, body, extra) {
-    let r;
-    try {
-      r = await fetch(path, { method, headers: Object.assign({ 'Content-Type': 'application/json' }, client.headers, extra || {}),
-        body: body ? JSON.stringify(body) : undefined });
-    } catch (e) {
-      throw new Error('网络不通，请检查网络后再试');
-    }
+    const r = await reach(path, { method, headers: Object.assign({ 'Content-Type': 'application/json' }, client.headers, extra || {}),
+      body: body ? JSON.stringify(body) : undefined });
     const data = await r.json().catch(() => ({}));
     if (!r.ok) {
       // the gateway writes what a resident may read in Chinese; anything else is said in plain words
@@ -44,16 +68,29 @@ const client = {
   session: null, // the channel the session token was opened in
 };
 
-const sandbox = fetch('/demo/sandbox.json').then((r) => r.json());
+// where the sandbox is: read when first needed, and read again after a failure (never a rejection left from page load)
+let sandboxRead = null;
+function sandbox() {
+  if (!sandboxRead) {
+    sandboxRead = reach('/demo/sandbox.json').then((r) => {
+      if (!r.ok) throw new Error(UNREACHABLE);
+      return r.json();
+    }).catch((e) => {
+      sandboxRead = null;
+      throw e;
+    });
+  }
+  return sandboxRead;
+}
 
 // wx.login / my.getAuthCode (imitated by the sandbox), then the gateway exchanges the code for a session
 async function login(ch) {
   if (client.session === ch) return;
-  const s = await sandbox;
+  const s = await sandbox();
   const app = ch === 'wechat' ? `appid=${s.wechatAppId}` : `app_id=${s.alipayAppId}`;
-  const r = await fetch(`${s.sandboxUrl}/sandbox/login/${ch}?${app}&user=${PHONE_USER}`, { method: 'POST' });
-  if (!r.ok) throw new Error('登录没有成功，请重新进入小程序');
-  const got = await r.json();
+  const r = await reach(`${s.sandboxUrl}/sandbox/login/${ch}?${app}&user=${PHONE_USER}`, { method: 'POST' });
+  const got = r.ok ? await r.json().catch(() => null) : null;
+  if (!got) throw new Error('登录没有成功，请重新进入小程序');
   delete client.headers.Authorization;
   const session = await client.call('POST', `/api/v1/session/${ch}`, { code: got.code || got.authCode });
   client.headers.Authorization = `Bearer ${session.token}`;
@@ -116,7 +153,7 @@ $('lookup').onclick = async () => {
     $('payError').textContent = '';
     renderFamily();
     show('family', '家庭缴费');
-  } catch (e) { $('findError').textContent = e.message; }
+  } catch (e) { $('findError').textContent = words(e); }
 };
 
 // the household of the ID number and name typed, with the order it placed here if that is still to be paid
@@ -315,7 +352,7 @@ $('payAll').onclick = () => {
 };
 $('pay').onclick = () => {
   $('payError').textContent = '';
-  return order ? paySheet().catch((e) => settle(e.message)) : pay();
+  return order ? paySheet().catch((e) => settle(words(e))) : pay();
 };
 
 // a payment that did not go through: an order closed meanwhile is over; otherwise it may still be paid or cancelled
@@ -344,7 +381,7 @@ async function cancelOrder() {
   try {
     await client.call('POST', `/api/v1/orders/${order.id}/cancel`, {});
     await ended('订单已取消，没有扣款');
-  } catch (e) { payNote(e.message); }
+  } catch (e) { payNote(words(e)); }
 }
 
 async function pay() {
@@ -354,11 +391,11 @@ async function pay() {
     // the payer is the resident of the session: a session opened in the channel paid with
     await login(channel);
     order = await client.call('POST', '/api/v1/orders', { householdRef: household.household.ref, channel, mode: 'mini',
-      items: [...picked.values()] }, { 'Idempotency-Key': crypto.randomUUID() });
+      items: [...picked.values()] }, { 'Idempotency-Key': uuid() });
     openOrders.set(household.household.ref, order);
     renderFamily();
     await paySheet();
-  } catch (e) { settle(e.message); }
+  } catch (e) { settle(words(e)); }
 }
 
 
@@ -366,12 +403,8 @@ async function pay() {
 async function sheetCall(confirm) {
   const p = order.payment;
   const body = order.channel === 'alipay' ? { tradeNO: p.alipayTradeNo, confirm } : Object.assign({ confirm }, p.wechatPayment);
-  let r;
-  try {
-    r = await fetch(`${(await sandbox).sandboxUrl}/sandbox/sheet/${order.channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  } catch (e) {
-    throw new Error('网络不通，支付没有完成，请稍后再试');
-  }
+  const r = await reach(`${(await sandbox()).sandboxUrl}/sandbox/sheet/${order.channel}`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }, '连不上支付服务，支付没有完成，请稍后再试');
   const data = await r.json().catch(() => ({}));
   if (!r.ok) {
     // the channel's own words (requestPayment:fail …) are for developers; the resident is told what it means
@@ -451,7 +484,7 @@ async function lookAtResult(sure) {
     if (o.state === 'PAID') r = await client.call('GET', `/api/v1/orders/${order.id}/receipt`);
   } catch (e) {
     // the payment was made (or may have been): the next step is to look again, not to pay again
-    $('resultNote').textContent = `${e.message}。${sure ? '已付的款' : '如已扣款，款'}不会丢失，请不要重复付款`;
+    $('resultNote').textContent = `${words(e)}。${sure ? '已付的款' : '如已扣款，款'}不会丢失，请不要重复付款`;
     $('recheck').classList.remove('hidden');
     return;
   }
@@ -478,7 +511,7 @@ $('resultCancel').onclick = async (ev) => {
     forget(order);
     resultPage('warn', '!', ENDED.CANCELLED, '', '');
   } catch (e) {
-    $('resultNote').textContent = e.message;
+    $('resultNote').textContent = words(e);
   } finally {
     b.disabled = false;
   }

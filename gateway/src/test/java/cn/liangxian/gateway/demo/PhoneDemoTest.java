@@ -148,7 +148,7 @@ class PhoneDemoTest {
         + " const real = window.fetch; window.fetch = (url, o) =>"
         + " String(url).endsWith('/api/v1/orders') ? Promise.reject(new TypeError('Failed to fetch')) : real(url, o); })()");
     phone.tap("#pay");
-    Eventually.until("the failure written", () -> phone.text("#payError").equals("网络不通，请检查网络后再试"));
+    Eventually.until("the failure written", () -> phone.text("#payError").equals("连不上缴费服务，请稍后再试"));
     assertThat(phone.visible("#payError")).isTrue();
     assertThat(Double.parseDouble(String.valueOf(phone.page.eval(
         "parseFloat(getComputedStyle(document.getElementById('payError')).fontSize)")))).isGreaterThanOrEqualTo(19);
@@ -157,6 +157,58 @@ class PhoneDemoTest {
     assertThat(phone.page.eval("(() => { const e = document.getElementById('payError').getBoundingClientRect();"
         + " return e.top >= 0 && e.bottom <= innerHeight && e.bottom <= document.getElementById('pay').getBoundingClientRect().top; })()"))
         .isEqualTo(true);
+  }
+
+  /** What the page shows in #findError once 查询 was tapped and it had something to say. */
+  private String findError() throws Exception {
+    return Eventually.until("a word under 查询", () -> phone.text("#findError"), t -> !t.isEmpty());
+  }
+
+  /**
+   * The service cannot be reached (the page's settings at load, then the channel's login): the resident reads in plain
+   * Chinese that it cannot be reached, never "Failed to fetch" nor that their phone is at fault; once it is back, 查询
+   * works without opening the page again.
+   */
+  @Test
+  void aServiceThatCannotBeReachedIsSaidInChineseAndQueryWorksOnceItIsBack() throws Exception {
+    phone.page.send("Page.addScriptToEvaluateOnNewDocument", new io.vertx.core.json.JsonObject().put("source",
+        "window.down = /sandbox/; const real = window.fetch;"
+        + " window.fetch = (url, o) => window.down && window.down.test(String(url)) ? Promise.reject(new TypeError('Failed to fetch')) : real(url, o);"));
+    phone.open("http://127.0.0.1:" + g.gateway.httpPort() + "/demo/");
+    phone.type("#id", Fixture.ZHANG);
+    phone.type("#name", "张三");
+    phone.tap("#lookup");
+    assertThat(findError()).as("the page's settings not read at load").isEqualTo("连不上缴费服务，请稍后再试");
+
+    phone.page.eval("window.down = /sandbox\\/login/; document.getElementById('findError').textContent = ''");
+    phone.tap("#lookup");
+    assertThat(findError()).as("the channel's login not reached").isEqualTo("连不上缴费服务，请稍后再试");
+
+    phone.page.eval("window.down = null");
+    phone.tap("#lookup");
+    phone.waitVisible("#family");
+  }
+
+  /**
+   * Opened over plain http on a LAN address, the browser has no crypto.randomUUID: the page still loads, looks up and
+   * pays, each order with a random (version 4) Idempotency-Key of its own.
+   */
+  @Test
+  void withoutRandomUuidThePageStillLooksUpAndPays() throws Exception {
+    phone.page.send("Page.addScriptToEvaluateOnNewDocument", new io.vertx.core.json.JsonObject().put("source",
+        "delete Crypto.prototype.randomUUID; window.keys = []; const real = window.fetch; window.fetch = (url, o) => {"
+        + " if (o && o.headers && o.headers['Idempotency-Key']) window.keys.push(o.headers['Idempotency-Key']); return real(url, o); };"));
+    phone.page.eval("localStorage.removeItem('demoPhone')");
+    phone.open("http://127.0.0.1:" + g.gateway.httpPort() + "/demo/");
+    assertThat(phone.page.eval("typeof crypto.randomUUID")).isEqualTo("undefined");
+    assertThat(String.valueOf(phone.page.eval("localStorage.demoPhone"))).matches("[0-9a-f]{8}");
+    lookUpZhang();
+    phone.tap("#pay");
+    phone.tap("#confirmPay");
+    phone.waitVisible("#result");
+    Eventually.until("paid", () -> phone.text("#resultTitle").equals("支付成功"));
+    assertThat(String.valueOf(phone.page.eval("window.keys.join(',')")))
+        .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   }
 
   /** Paying after the window, the resident reads when medical cover starts before paying, as at the kiosk. */
