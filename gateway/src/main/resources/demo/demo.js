@@ -238,13 +238,18 @@ function toggle(key, it) {
 function renderFamily() {
   const h = household.household;
   $('place').textContent = `${h.region.name} ${h.township} ${h.village}`;
-  const whole = [...new Set((household.wholeFamilyRequired || []).map((w) => INS[w.insurance]))];
-  $('rule').textContent = whole.length && picked.size ? `本地${whole.join('、')}须全家一起缴，已为您全部选上`
-    : payable().size === 0 ? '您家本年度没有需要缴费的项目' : '';
-  const box = $('members');
-  box.replaceChildren();
   const items = payable();
   const higher = upgradable();
+  // nothing to pay here: no amounts of 0.00, no pay button nor channels, only what there is to say, in large type
+  const nothing = !order && items.size === 0 && higher.size === 0;
+  $('family').classList.toggle('nothing-to-pay', nothing);
+  $('done').textContent = nothing ? '您家本年度没有需要缴费的项目' : '';
+  $('done').classList.toggle('hidden', !nothing);
+  const whole = [...new Set((household.wholeFamilyRequired || []).map((w) => INS[w.insurance]))];
+  $('rule').textContent = whole.length && picked.size ? `本地${whole.join('、')}须全家一起缴，已为您全部选上`
+    : !nothing && !order && items.size === 0 ? '您家本年度没有需要缴费的项目' : '';
+  const box = $('members');
+  box.replaceChildren();
   for (const mem of household.members) {
     box.append(el('div', { class: 'cells-title who' }, el('b', { text: mem.name }),
       el('span', { text: ` ${SEX[mem.sex] || ''} · ${mem.age}岁 · 尾号${mem.idNumber.slice(-4)}` })));
@@ -309,7 +314,8 @@ function renderFamily() {
   $('total').textContent = yuan(order ? order.totalFen : fen);
   // an order placed and not paid: pay it (the sheet again) or cancel it, never a dead end
   $('payAll').textContent = order ? '取消订单' : `全家缴费 ${yuan(all)}`;
-  $('payAll').disabled = !order && all === 0;
+  // nothing the whole family owes (a higher tier may still be chosen): no 全家缴费 of nothing
+  $('payAll').parentElement.classList.toggle('hidden', !order && all === 0);
   $('pay').disabled = !order && picked.size === 0;
   $('pay').textContent = order ? '继续支付' : '去支付';
 }

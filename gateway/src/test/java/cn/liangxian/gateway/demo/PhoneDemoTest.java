@@ -6,7 +6,14 @@ import cn.liangxian.gateway.support.Eventually;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import cn.liangxian.sandbox.fault.SandboxFaults;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,10 +41,51 @@ class PhoneDemoTest {
   }
 
   private void lookUpZhang() throws Exception {
-    phone.type("#id", Fixture.ZHANG);
-    phone.type("#name", "张三");
+    lookUp(Fixture.ZHANG, "张三");
+  }
+
+  private void lookUp(String id, String name) throws Exception {
+    phone.type("#id", id);
+    phone.type("#name", name);
     phone.tap("#lookup");
     phone.waitVisible("#family");
+  }
+
+  private double fontSize(String selector) throws Exception {
+    return Double.parseDouble(String.valueOf(phone.page.eval(
+        "parseFloat(getComputedStyle(document.querySelector(\"" + selector + "\")).fontSize)")));
+  }
+
+  /** An order made elsewhere (a kiosk, another phone) for members' items of one insurance, as the gateway answers it. */
+  private JsonObject orderElsewhere(JsonObject household, String insurance, String... ids) throws Exception {
+    JsonArray items = new JsonArray();
+    for (String id : ids) {
+      items.add(new JsonObject().put("memberRef", TestGateway.ref(household, id)).put("insurance", insurance).put("year", 2020));
+    }
+    HttpResponse<Buffer> r = g.post("/api/v1/orders", new JsonObject().put("householdRef", household.getJsonObject("household")
+        .getString("ref")).put("channel", "wechat").put("mode", "qr").put("items", items),
+        "Idempotency-Key", UUID.randomUUID().toString());
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    return r.bodyAsJsonObject();
+  }
+
+  /**
+   * A household with nothing to pay is told so in large type, and offered nothing to pay: no 全家缴费 ¥0.00, no
+   * 合计 with 去支付, no choice of channel.
+   */
+  @Test
+  void nothingOwedIsSaidInLargeTypeWithNoPayControls() throws Exception {
+    JsonObject o = orderElsewhere(g.lookup(Fixture.CHEN, "陈一"), "medical", Fixture.CHEN);
+    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    g.awaitState(o.getString("id"), "PAID");
+    lookUp(Fixture.CHEN, "陈一");
+    assertThat(phone.visible("#done")).isTrue();
+    assertThat(phone.text("#done")).isEqualTo("您家本年度没有需要缴费的项目");
+    assertThat(fontSize("#done")).isGreaterThanOrEqualTo(20);
+    for (String control : List.of("#payAll", "#pay", "#total", "#channels")) {
+      assertThat(phone.visible(control)).as(control).isFalse();
+    }
+    assertThat(phone.text("#family")).doesNotContain("0.00").doesNotContain("支付方式");
   }
 
   /**
@@ -171,7 +219,7 @@ class PhoneDemoTest {
    */
   @Test
   void aServiceThatCannotBeReachedIsSaidInChineseAndQueryWorksOnceItIsBack() throws Exception {
-    phone.page.send("Page.addScriptToEvaluateOnNewDocument", new io.vertx.core.json.JsonObject().put("source",
+    phone.page.send("Page.addScriptToEvaluateOnNewDocument", new JsonObject().put("source",
         "window.down = /sandbox/; const real = window.fetch;"
         + " window.fetch = (url, o) => window.down && window.down.test(String(url)) ? Promise.reject(new TypeError('Failed to fetch')) : real(url, o);"));
     phone.open("http://127.0.0.1:" + g.gateway.httpPort() + "/demo/");
@@ -195,7 +243,7 @@ class PhoneDemoTest {
    */
   @Test
   void withoutRandomUuidThePageStillLooksUpAndPays() throws Exception {
-    phone.page.send("Page.addScriptToEvaluateOnNewDocument", new io.vertx.core.json.JsonObject().put("source",
+    phone.page.send("Page.addScriptToEvaluateOnNewDocument", new JsonObject().put("source",
         "delete Crypto.prototype.randomUUID; window.keys = []; const real = window.fetch; window.fetch = (url, o) => {"
         + " if (o && o.headers && o.headers['Idempotency-Key']) window.keys.push(o.headers['Idempotency-Key']); return real(url, o); };"));
     phone.page.eval("localStorage.removeItem('demoPhone')");
