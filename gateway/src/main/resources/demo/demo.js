@@ -49,6 +49,7 @@ let order = null;
 // orders placed here and not yet paid or over, by household: looked up again (‹ then 查询), a household finds its own
 // order still holding its items, with 继续支付 and 取消订单, rather than 缴费中 and nothing to do until it expires
 const openOrders = new Map();
+let heldHere = false; // the household as last looked up shows items held by this page's own order, ended since
 let offered = ['wechat', 'alipay']; // the channels the gateway takes in a mini-program (GET /api/v1/channels)
 
 // Every call to the gateway goes through here: one place to add a mini-program session's header.
@@ -159,6 +160,7 @@ $('lookup').onclick = async () => {
 // the household of the ID number and name typed, with the order it placed here if that is still to be paid
 async function findHousehold() {
   household = await client.call('POST', '/api/v1/lookup', { idNumber: $('id').value.trim().toUpperCase(), name: $('name').value.trim() });
+  heldHere = false;
   picked = new Map();
   order = await stillOpen(household.household.ref);
   if (order) {
@@ -241,13 +243,18 @@ function renderFamily() {
   const items = payable();
   const higher = upgradable();
   // nothing to pay here: no amounts of 0.00, no pay button nor channels, only what there is to say, in large type
-  const nothing = !order && items.size === 0 && higher.size === 0;
+  const nothing = !order && !heldHere && items.size === 0 && higher.size === 0;
+  // items a payment started elsewhere holds (not this page's own order, offered with 继续支付 and 取消订单): never
+  // "nothing to pay", but where to finish it, or when they may be paid here
+  const held = order || heldHere ? [] : household.members.flatMap((m) => m.insurances).filter((i) => i.status === 'in-progress');
   $('family').classList.toggle('nothing-to-pay', nothing);
-  $('done').textContent = nothing ? '您家本年度没有需要缴费的项目' : '';
-  $('done').classList.toggle('hidden', !nothing);
+  $('held').textContent = held.length ? heldText(held) : '';
+  $('held').classList.toggle('hidden', !held.length);
+  $('done').textContent = nothing && !held.length ? '您家本年度没有需要缴费的项目' : '';
+  $('done').classList.toggle('hidden', !nothing || held.length > 0);
   const whole = [...new Set((household.wholeFamilyRequired || []).map((w) => INS[w.insurance]))];
   $('rule').textContent = whole.length && picked.size ? `本地${whole.join('、')}须全家一起缴，已为您全部选上`
-    : !nothing && !order && items.size === 0 ? '您家本年度没有需要缴费的项目' : '';
+    : !nothing && !order && !heldHere && !held.length && items.size === 0 ? '您家本年度没有需要缴费的项目' : '';
   const box = $('members');
   box.replaceChildren();
   for (const mem of household.members) {
@@ -320,6 +327,20 @@ function renderFamily() {
   $('pay').textContent = order ? '继续支付' : '去支付';
 }
 
+// a time in Beijing time, as 10点05分: the minute it is over, so that "after" is never too early
+function beijingTime(iso) {
+  const d = new Date(Math.ceil(Date.parse(iso) / 60000) * 60000 + 8 * 3600 * 1000);
+  return `${d.getUTCHours()}点${String(d.getUTCMinutes()).padStart(2, '0')}分`;
+}
+
+// what the resident reads of items a payment started elsewhere holds: finish it there, or when they are free again
+// (the latest hold's end: the gateway's heldUntil, the expiry of the order holding each)
+function heldText(held) {
+  const ends = held.map((i) => i.heldUntil).filter((t) => t && !Number.isNaN(Date.parse(t))).sort((a, b) => Date.parse(a) - Date.parse(b));
+  const when = ends.length ? `${beijingTime(ends[ends.length - 1])}后` : '过一会儿';
+  return `有一笔缴费还没有付款完成（可能在另一部手机或缴费机上），请在那里付完；如果不付，${when}可以重新缴费`;
+}
+
 function openTiers(mem, it, key) {
   if (order) return;
   const sheet = $('tierSheet');
@@ -371,10 +392,12 @@ function settle(text) {
 async function ended(text) {
   forget(order);
   order = null;
+  // looked up while the order held them, its items show 缴费中 (held by this page's own order, never said to be held
+  // elsewhere): looked up again, they can be picked and paid
+  heldHere = household.members.some((m) => m.insurances.some((i) => i.status === 'in-progress'));
   renderFamily();
   payNote(text);
-  // looked up while the order held them, its items show 缴费中: looked up again, they can be picked and paid
-  if (household.members.some((m) => m.insurances.some((i) => i.status === 'in-progress'))) {
+  if (heldHere) {
     try {
       await findHousehold();
       renderFamily();

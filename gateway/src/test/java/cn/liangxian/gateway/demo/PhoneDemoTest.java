@@ -69,6 +69,49 @@ class PhoneDemoTest {
     return r.bodyAsJsonObject();
   }
 
+  private String color(String selector) throws Exception {
+    return String.valueOf(phone.page.eval("getComputedStyle(document.querySelector(\"" + selector + "\")).color"));
+  }
+
+  /** When a hold ends, as the page says it: in Beijing time, the minute it is over. */
+  private static String beijing(String instant) {
+    java.time.Instant t = java.time.OffsetDateTime.parse(instant).toInstant();
+    java.time.Instant minute = t.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    java.time.ZonedDateTime at = (minute.equals(t) ? minute : minute.plusSeconds(60)).atZone(java.time.ZoneId.of("Asia/Shanghai"));
+    return at.getHour() + "点" + String.format("%02d", at.getMinute()) + "分";
+  }
+
+  /**
+   * Items a payment started elsewhere (another phone, a kiosk) holds: the page says, in a warning colour and never
+   * the green of paid, to finish it there, or when they may be paid here (the hold's end in Beijing time); a household
+   * all of whose items are held is never told it has nothing to pay, and is offered nothing to pay meanwhile.
+   */
+  @Test
+  void itemsHeldByAPaymentStartedElsewhereSayWhereToFinishItAndWhenTheyAreFree() throws Exception {
+    // the family's medical in an order made elsewhere; their pensions may still be paid here
+    JsonObject o = orderElsewhere(g.lookup(Fixture.ZHANG, "张三"), "medical", Fixture.ZHANG, Fixture.LI, Fixture.CHILD);
+    lookUpZhang();
+    assertThat(phone.text("#held")).isEqualTo("有一笔缴费还没有付款完成（可能在另一部手机或缴费机上），请在那里付完；如果不付，"
+        + beijing(o.getString("expiresAt")) + "后可以重新缴费");
+    assertThat(fontSize("#held")).isGreaterThanOrEqualTo(20);
+    assertThat(phone.visible("#pay")).as("the pensions may still be paid").isTrue();
+    String paid = "rgb(6, 122, 60)";
+    assertThat(color("#held")).isNotEqualTo(paid);
+    assertThat(color("#members .status.in-progress")).isNotEqualTo(paid).isEqualTo(color("#held"));
+
+    JsonObject chen = orderElsewhere(g.lookup(Fixture.CHEN, "陈一"), "medical", Fixture.CHEN);
+    phone.tap("#back");
+    phone.waitVisible("#find");
+    lookUp(Fixture.CHEN, "陈一");
+    Eventually.until("陈一's household", () -> phone.text("#place").contains("如皋"));
+    assertThat(phone.text("#held")).isEqualTo("有一笔缴费还没有付款完成（可能在另一部手机或缴费机上），请在那里付完；如果不付，"
+        + beijing(chen.getString("expiresAt")) + "后可以重新缴费");
+    assertThat(phone.text("#family")).doesNotContain("没有需要缴费");
+    for (String control : List.of("#payAll", "#pay", "#channels")) {
+      assertThat(phone.visible(control)).as(control).isFalse();
+    }
+  }
+
   /**
    * A household with nothing to pay is told so in large type, and offered nothing to pay: no 全家缴费 ¥0.00, no
    * 合计 with 去支付, no choice of channel.
