@@ -5,7 +5,7 @@ const $ = (id) => document.getElementById(id);
 const yuan = (fen) => '¥' + (fen / 100).toFixed(2);
 const INS = { medical: '医疗保险', pension: '养老保险' };
 const SEX = { male: '男', female: '女' };
-const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '缴费中', 'not-eligible': '不在此缴费', 'not-available': '暂不能缴' };
+const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '缴费中', 'not-eligible': '暂不能参保', 'not-available': '暂不能缴费' };
 const CJK = /[\u4e00-\u9fff]/;
 // how an order ended, in the resident's words
 const ENDED = { EXPIRED: '订单已超时，没有扣款', CANCELLED: '订单已取消，没有扣款', FAILED: '支付没有成功，没有扣款', REFUNDED: '已退款' };
@@ -202,6 +202,14 @@ function payable() {
   return m;
 }
 
+// an item's status in the resident's words: one not to be paid here says whether it need not be paid at all (the
+// reason says so: an agency's note, say) or cannot be yet (too young, the window not open), never "不在此缴费"
+function statusText(it) {
+  const why = it.reasonText || it.reason || '';
+  if (it.status === 'not-eligible' && /不需要|无需|不用/.test(why)) return '无需缴费';
+  return STATUS[it.status] || '暂不能缴费';
+}
+
 function tierOf(it, t) { return (it.tiers || []).find((x) => x.tier === t); }
 function defaultTier(it) {
   if (!it.tiers || !it.tiers.length) return undefined;
@@ -266,7 +274,7 @@ function renderFamily() {
       if (it.status !== 'unpaid') {
         const when = it.paidAt ? `（${it.paidAt.slice(0, 10).replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}）` : '';
         cells.append(el('div', { class: 'cell' }, el('span', { class: 'cell-bd', text: `${it.year}年${INS[it.insurance]}` }),
-          el('span', { class: 'cell-ft status ' + it.status, text: (STATUS[it.status] || it.status) + when })));
+          el('span', { class: 'cell-ft status ' + it.status, text: statusText(it) + when })));
         if (higher.has(key)) {
           const sel = picked.get(key);
           const t = sel ? tierOf(it, sel.tier) : null;
@@ -277,7 +285,7 @@ function renderFamily() {
         // why it cannot be paid here, in the gateway's words
         const why = it.reasonText || (it.reason && CJK.test(it.reason) ? it.reason : '');
         if (why && (it.status === 'not-eligible' || it.status === 'not-available')) {
-          cells.append(el('div', { class: 'cell why' }, el('span', { class: 'cell-bd', text: why })));
+          cells.append(el('div', { class: 'cell why reason' }, el('span', { class: 'cell-bd', text: why })));
         }
         // part of a paid item given back since (a category that arrived late): personalFen is what stays paid
         if (it.status === 'paid' && it.refundedFen > 0) {

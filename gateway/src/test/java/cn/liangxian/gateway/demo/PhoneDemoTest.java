@@ -113,6 +113,24 @@ class PhoneDemoTest {
   }
 
   /**
+   * A child too young for the pension reads 暂不能参保 and why, in neutral grey: not "不在此缴费", and not in the red
+   * of an error; an item an agency says need not be paid reads 无需缴费.
+   */
+  @Test
+  void anItemNotToBePaidHereSaysWhyInNeutralWords() throws Exception {
+    lookUpZhang();
+    assertThat(phone.text("#members")).doesNotContain("不在此缴费");
+    assertThat(phone.text("#members .status.not-eligible")).isEqualTo("暂不能参保");
+    assertThat(phone.text("#members .cell.why")).startsWith("须年满16周岁才能参保");
+    String grey = color("#members .status.not-eligible");
+    assertThat(grey).isEqualTo("rgb(85, 85, 85)");
+    assertThat(color("#members .cell.why .cell-bd")).isEqualTo(grey);
+    assertThat(phone.page.eval("statusText({status: 'not-eligible', reason: '经办机构告知此人已身故，不需要缴费'})")).isEqualTo("无需缴费");
+    assertThat(phone.page.eval("statusText({status: 'not-eligible', reasonText: '须年满16周岁才能参保（按2019年12月31日计算）'})"))
+        .isEqualTo("暂不能参保");
+  }
+
+  /**
    * A household with nothing to pay is told so in large type, and offered nothing to pay: no 全家缴费 ¥0.00, no
    * 合计 with 去支付, no choice of channel.
    */
