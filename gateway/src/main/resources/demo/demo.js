@@ -2,7 +2,10 @@
 // The phone demo: a mini-program's pages (查询 → 家庭 → 支付 → 结果) against the public API, the pay sheet
 // imitated by the channel sandbox with the very parameters wx.requestPayment / my.tradePay take.
 const $ = (id) => document.getElementById(id);
-const yuan = (fen) => '¥' + (fen / 100).toFixed(2);
+// money as the kiosk says it, 1250.00元, from integer fen (no floating point)
+const yuan = (fen) => `${Math.trunc(fen / 100)}.${String(Math.abs(fen % 100)).padStart(2, '0')}元`;
+// a pension tier's subsidy, said only where there is one (no 补贴0.00元)
+const subsidy = (it, t) => (it.insurance === 'pension' && t.subsidyFen > 0 ? ` · 补贴${yuan(t.subsidyFen)}` : '');
 const INS = { medical: '医疗保险', pension: '养老保险' };
 const SEX = { male: '男', female: '女' };
 const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '缴费中', 'not-eligible': '暂不能参保', 'not-available': '暂不能缴费' };
@@ -309,7 +312,7 @@ function renderFamily() {
       if (it.tiers && it.tiers.length) {
         const t = chosenTier;
         cells.append(el('div', { class: 'cell access', 'data-tier-for': mem.ref, onclick: () => openTiers(mem, it, key) },
-          el('span', { class: 'cell-bd', text: '缴费档次' }), el('span', { class: 'cell-ft', text: it.insurance === 'pension' ? `${t.tier}元档 · 补贴${yuan(t.subsidyFen)}` : `${t.tier}元档` })));
+          el('span', { class: 'cell-bd', text: '缴费档次' }), el('span', { class: 'cell-ft', text: `${t.tier}元档${subsidy(it, t)}` })));
       }
     }
     box.append(cells);
@@ -363,7 +366,7 @@ function openTiers(mem, it, key) {
       }
       closeSheets();
       renderFamily();
-    } }, el('span', { text: `${t.tier}元档` }), el('span', { class: 'sub', text: it.insurance === 'pension' ? `个人缴${yuan(t.personalFen)} · 补贴${yuan(t.subsidyFen)}` : `个人缴${yuan(t.personalFen)}` }))),
+    } }, el('span', { text: `${t.tier}元档` }), el('span', { class: 'sub', text: `个人缴${yuan(t.personalFen)}${subsidy(it, t)}` }))),
     el('button', { class: 'sheet-cell cancel', text: '取消', onclick: closeSheets }));
   $('mask').classList.remove('hidden');
   sheet.classList.remove('hidden');

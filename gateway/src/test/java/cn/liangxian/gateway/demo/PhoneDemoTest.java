@@ -131,6 +131,29 @@ class PhoneDemoTest {
   }
 
   /**
+   * Money reads as the kiosk says it, 250.00元, never ¥250.00; a tier's subsidy is said only where there is one (冷水滩's
+   * pension tiers have none: no 补贴0.00元).
+   */
+  @Test
+  void moneyReadsInYuanAndASubsidyOfNothingIsNotSaid() throws Exception {
+    lookUpZhang();
+    assertThat(String.valueOf(phone.page.eval("document.body.innerText"))).doesNotContain("¥");
+    assertThat(phone.text("#members")).contains("250.00元").contains("300元档 · 补贴30.00元");
+    assertThat(phone.text("#total")).matches("[0-9]+\\.[0-9]{2}元");
+    assertThat(phone.text("#payAll")).matches("全家缴费 [0-9]+\\.[0-9]{2}元");
+    phone.tap("#pay");
+    phone.waitVisible("#confirmPay");
+    assertThat(phone.text("#sheetAmount")).isEqualTo(phone.text("#total")).endsWith("元");
+
+    phone.open("http://127.0.0.1:" + g.gateway.httpPort() + "/demo/");
+    lookUp(Fixture.LIU1, "刘一");
+    assertThat(phone.text("#members")).contains("100元档").doesNotContain("补贴0.00元");
+    phone.tap("[data-tier-for]");
+    assertThat(Eventually.until("the tier sheet", () -> phone.text("#tierSheet"), t -> t.contains("元档")))
+        .contains("个人缴100.00元").doesNotContain("补贴");
+  }
+
+  /**
    * A household with nothing to pay is told so in large type, and offered nothing to pay: no 全家缴费 ¥0.00, no
    * 合计 with 去支付, no choice of channel.
    */
