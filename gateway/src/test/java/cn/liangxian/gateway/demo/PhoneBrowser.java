@@ -29,26 +29,47 @@ final class PhoneBrowser implements AutoCloseable {
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
         "--remote-debugging-port=0", "--remote-allow-origins=*", "--lang=zh-CN", "--hide-scrollbars", "about:blank")
         .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
-    Path portFile = profile.resolve("DevToolsActivePort");
+    try {
+      page = connect(profile.resolve("DevToolsActivePort"));
+      page.send("Page.enable", new JsonObject());
+      page.send("Runtime.enable", new JsonObject());
+      page.send("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", 390).put("height", 844)
+          .put("deviceScaleFactor", 1).put("mobile", true));
+    } catch (Exception | AssertionError e) {
+      // never a browser left running after a test that could not start it
+      chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      vertx.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The page's DevTools connection. A loaded machine may still be bringing the page target up, or close the first
+   * handshake while it does: listed and connected again until it holds.
+   */
+  private Cdp connect(Path portFile) throws Exception {
     Eventually.until("Chromium's DevTools port", () -> Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2);
     int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
-    // a loaded machine may still be bringing the page target up: list again until it is there
-    String ws = Eventually.until("Chromium's page target", () -> {
+    return Eventually.until("Chromium's page target, connected", () -> {
+      String ws;
       try {
         JsonArray targets = new JsonArray(HttpClient.newHttpClient().send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
             HttpResponse.BodyHandlers.ofString()).body());
-        return targets.stream().map(JsonObject.class::cast).filter(t -> "page".equals(t.getString("type")))
+        ws = targets.stream().map(JsonObject.class::cast).filter(t -> "page".equals(t.getString("type")))
             .map(t -> t.getString("webSocketDebuggerUrl")).findFirst().orElse(null);
       } catch (java.io.IOException e) {
         return null;
       }
-    }, u -> u != null);
-    page = Cdp.connect(vertx, ws);
-    page.send("Page.enable", new JsonObject());
-    page.send("Runtime.enable", new JsonObject());
-    page.send("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", 390).put("height", 844)
-        .put("deviceScaleFactor", 1).put("mobile", true));
+      if (ws == null) {
+        return null;
+      }
+      try {
+        return Cdp.connect(vertx, ws);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        return null; // the handshake closed or never answered: the target is listed and connected again
+      }
+    }, c -> c != null);
   }
 
   static Path binary() throws Exception {
