@@ -74,30 +74,127 @@ public final class ReceiptService {
     }, true));
   }
 
+  /** A line of 58 mm paper: 32 columns in the printer's Chinese mode, where a Chinese character takes two. */
+  static final int PAPER_COLUMNS = 32;
+
   Receipt toReceipt(JsonObject r) {
     List<String> lines = new ArrayList<>();
-    lines.add("地区: " + r.getString("region", ""));
-    JsonArray items = r.getJsonArray("items", new JsonArray());
-    for (int i = 0; i < items.size(); i++) {
-      JsonObject it = items.getJsonObject(i);
-      String ins = "pension".equals(it.getString("insurance")) ? "养老" : "医疗";
-      String tier = it.getInteger("tier") != null ? " 档次" + it.getInteger("tier") + "元" : "";
-      lines.add(it.getString("name") + " " + it.getString("idNumber"));
-      lines.add("  " + it.getInteger("year") + "年 " + ins + tier + " 个人缴费 " + Money.yuan(it.getLong("personalFen", 0L)) + "元");
-      if (it.getLong("subsidyFen", 0L) > 0) {
-        lines.add("  政府缴费补贴 " + Money.yuan(it.getLong("subsidyFen")) + "元");
+    labelled(lines, "地区:", text(r, "region", ""));
+    JsonArray items = r.getValue("items") instanceof JsonArray a ? a : new JsonArray();
+    for (Object o : items) {
+      if (!(o instanceof JsonObject it)) {
+        continue;
       }
-      if (it.getLong("governmentFen", 0L) > 0) {
-        lines.add("  财政补助 " + Money.yuan(it.getLong("governmentFen")) + "元");
+      String ins = "pension".equals(it.getString("insurance")) ? "养老" : "医疗";
+      lines.addAll(fit("", "  ", List.of(text(it, "name", ""), text(it, "idNumber", ""))));
+      List<String> what = new ArrayList<>();
+      if (it.getValue("year") instanceof Number y) {
+        what.add(y.intValue() + "年");
+      }
+      what.add(ins);
+      if (it.getValue("tier") instanceof Number t) {
+        what.add("档次" + t.intValue() + "元");
+      }
+      // the amount stays with its label: a line too long for the paper breaks before 个人缴费, never inside it
+      what.add("个人缴费 " + Money.yuan(fen(it, "personalFen")) + "元");
+      lines.addAll(fit("  ", "    ", what));
+      if (fen(it, "subsidyFen") > 0) {
+        lines.addAll(fit("  ", "    ", List.of("政府缴费补贴", Money.yuan(fen(it, "subsidyFen")) + "元")));
+      }
+      if (fen(it, "governmentFen") > 0) {
+        lines.addAll(fit("  ", "    ", List.of("财政补助", Money.yuan(fen(it, "governmentFen")) + "元")));
       }
     }
-    lines.add("合计: " + Money.yuan(r.getLong("totalFen", 0L)) + "元");
-    lines.add("支付方式: " + r.getString("channelName", channelName(r.getString("channel"))));
-    lines.add("交易号: " + r.getString("transactionId", ""));
-    lines.add("时间: " + beijingTime(r.getString("paidAt")));
-    lines.add("自助机: " + kioskId);
-    String no = r.getString("receiptNo", r.getString("orderId"));
-    return new Receipt(no, r.getString("title", "城乡居民基本医疗/养老保险缴费凭证"), lines, verifyBaseUrl + "/" + no);
+    labelled(lines, "合计:", Money.yuan(fen(r, "totalFen")) + "元");
+    labelled(lines, "支付方式:", text(r, "channelName", channelName(text(r, "channel", null))));
+    labelled(lines, "交易号:", text(r, "transactionId", ""));
+    labelled(lines, "时间:", beijingTime(text(r, "paidAt", null)));
+    labelled(lines, "自助机:", kioskId);
+    String no = text(r, "receiptNo", text(r, "orderId", ""));
+    return new Receipt(no, text(r, "title", "城乡居民基本医疗/养老保险缴费凭证"), lines, verifyBaseUrl + "/" + no);
+  }
+
+  /** "label: value", the value on the next line where both do not fit; nothing at all where there is no value. */
+  private static void labelled(List<String> lines, String label, String value) {
+    if (value != null && !value.isBlank()) {
+      lines.addAll(fit("", "  ", List.of(label, value)));
+    }
+  }
+
+  /**
+   * The answer's text, or {@code otherwise} where it has none: absent, an explicit null (which
+   * {@code getString(key, def)} returns as null) or not text.
+   */
+  private static String text(JsonObject o, String key, String otherwise) {
+    return o.getValue(key) instanceof String s ? s : otherwise;
+  }
+
+  private static long fen(JsonObject o, String key) {
+    return o.getValue(key) instanceof Number n ? n.longValue() : 0L;
+  }
+
+  /**
+   * {@code parts} joined by spaces on lines of at most {@link #PAPER_COLUMNS}, breaking only between parts: the first
+   * line begins with {@code indent}, the others with {@code more}. A part too long for a line by itself is cut where
+   * the line ends. Empty parts are left out.
+   */
+  static List<String> fit(String indent, String more, List<String> parts) {
+    List<String> out = new ArrayList<>();
+    StringBuilder line = new StringBuilder(indent);
+    boolean empty = true;
+    for (String part : parts) {
+      if (part == null || part.isEmpty()) {
+        continue;
+      }
+      int room = PAPER_COLUMNS - columns(line) - (empty ? 0 : 1);
+      if (columns(part) <= room) {
+        line.append(empty ? "" : " ").append(part);
+        empty = false;
+        continue;
+      }
+      if (!empty) {
+        out.add(line.toString());
+        line = new StringBuilder(more);
+      }
+      String rest = part;
+      while (columns(line) + columns(rest) > PAPER_COLUMNS) {
+        int cut = fitting(rest, PAPER_COLUMNS - columns(line));
+        line.append(rest, 0, cut);
+        out.add(line.toString());
+        line = new StringBuilder(more);
+        rest = rest.substring(cut);
+      }
+      line.append(rest);
+      empty = false;
+    }
+    if (!empty) {
+      out.add(line.toString());
+    }
+    return out;
+  }
+
+  /**
+   * The columns a text takes on the paper: the printer prints a GB18030 character of one byte (ASCII) in one column
+   * and every other character, Chinese or full-width punctuation, in two.
+   */
+  static int columns(CharSequence s) {
+    return s.codePoints().map(c -> c < 0x80 ? 1 : 2).sum();
+  }
+
+  /** How many chars of {@code s} fill at most {@code columns} (at least one character, so that a line always moves on). */
+  private static int fitting(String s, int columns) {
+    int used = 0;
+    int i = 0;
+    while (i < s.length()) {
+      int c = s.codePointAt(i);
+      int w = c < 0x80 ? 1 : 2;
+      if (used + w > columns && i > 0) {
+        break;
+      }
+      used += w;
+      i += Character.charCount(c);
+    }
+    return i;
   }
 
   /** The channel as residents call it, where the gateway's receipt does not name it; one not known here as it is. */
