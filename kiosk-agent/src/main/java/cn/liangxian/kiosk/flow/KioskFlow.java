@@ -122,6 +122,11 @@ public final class KioskFlow {
         }
         return;
       }
+      if (ar.failed() && ar.cause() instanceof GatewayException g && g.status() == 404) {
+        // a card's number and name are what the state issued: nothing on it to check, unlike a typed one
+        error(NOT_ON_ROSTER);
+        return;
+      }
       if (ar.failed()) {
         fail(ar.cause());
         return;
@@ -322,6 +327,8 @@ public final class KioskFlow {
     }));
   }
 
+  /** A card read whose holder the gateway does not know. */
+  static final String NOT_ON_ROSTER = "没有查到您的参保登记，请联系村（社区）协办员。请取回身份证。";
   private static final String TIMED_OUT = "付款已超时，订单已取消，没有扣款。如需缴费，请重新办理";
   /** Taken and given back (a refund): not "nothing was taken", which the resident's bill would contradict. */
   private static final String REFUNDED = "这笔缴费没有办成，款项已原路退回。如需缴费，请重新办理";

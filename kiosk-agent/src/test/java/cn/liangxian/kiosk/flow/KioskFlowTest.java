@@ -320,6 +320,18 @@ class KioskFlowTest {
   }
 
   @Test
+  void aCardWhoseHolderIsNotOnTheRosterIsToldWhomToAskNotToCheckTheCard() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(aResponse().withStatus(404)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/household-not-found\",\"title\":\"未查到参保信息\","
+            + "\"status\":404,\"detail\":\"未查到参保信息，请核对身份证号和姓名\"}")));
+    flow.idCardRead("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("message")).isEqualTo("没有查到您的参保登记，请联系村（社区）协办员。请取回身份证。")
+        .doesNotContain("核对");
+  }
+
+  @Test
   void aGatewayThatCannotBeReachedOrIsBusyKeepsWhatWasTypedOnTheKeypad() throws Exception {
     flow.startKeypad();
     java.util.Map<String, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder> answers = new java.util.LinkedHashMap<>();
