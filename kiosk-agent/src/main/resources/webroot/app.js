@@ -3,7 +3,8 @@
 const $ = (id) => document.getElementById(id);
 const yuan = (fen) => (fen / 100).toFixed(2);
 const INS = { medical: '医疗保险', pension: '养老保险' };
-const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '缴费办理中', 'not-eligible': '不在此缴费', 'not-available': '暂不能缴费' };
+// in-progress: held by an order begun elsewhere and not paid; said as not finished, never in the colour of 已缴费
+const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '付款未完成', 'not-eligible': '不在此缴费', 'not-available': '暂不能缴费' };
 const CJK = /[\u4e00-\u9fff]/;
 // screens whose time runs out while the resident reads or types: every touch starts it again, and it warns first
 const TIMED = ['KEYPAD', 'HOUSEHOLD', 'CHANNEL'];
@@ -31,10 +32,10 @@ function el(tag, attrs, ...kids) {
   return e;
 }
 
-// a sentence that may break only between its phrases (after ， or a space, or at |), never inside a word
+// a sentence that may break only between its phrases (after ，；。 or a space, or at |), never inside a word
 function phrases(cls, text, id) {
   const p = el('p', Object.assign({ class: cls }, id ? { id } : {}));
-  for (const part of text.split(/(?<=[，。 ])|\|/)) p.append(el('span', { class: 'phrase', text: part }));
+  for (const part of text.split(/(?<=[，；。 ])|\|/)) p.append(el('span', { class: 'phrase', text: part }));
   return p;
 }
 
@@ -206,10 +207,13 @@ const SCREENS = {
     }
     const whole = (s.wholeFamily || []).map((i) => INS[i] || i);
     const top = el('div', { class: 'top' });
+    // a payment begun elsewhere and not finished: said first, in the colour of a warning
+    if (s.inProgress) top.append(phrases('notice', s.inProgress, 'inProgress'));
     if (s.allFen > 0) top.append(el('button', { id: 'payAll', class: 'primary payall', text: `全家缴费 ¥${yuan(s.allFen)}`, onclick: () => act({ action: 'payAll' }) }));
     const picked = (s.selection || []).length > 0;
-    top.append(el('p', { class: s.message ? 'hint done-all' : 'hint', id: 'hint', text: s.message
-      || (whole.length && picked ? `本地${whole.join('、')}须全家一起缴，已为您全部选上` : '请选择要缴费的人员和险种') }));
+    const hint = s.message || (whole.length && picked ? `本地${whole.join('、')}须全家一起缴，已为您全部选上`
+      : s.payable !== false ? '请选择要缴费的人员和险种' : '');
+    if (hint) top.append(el('p', { class: s.message ? 'hint done-all' : 'hint', id: 'hint', text: hint }));
     const ok = el('button', { id: 'confirm', class: 'primary', text: '去缴费', onclick: () => act({ action: 'confirm' }) });
     if (!s.selection || !s.selection.length) ok.setAttribute('disabled', 'disabled');
     const bar = el('div', { class: 'paybar' }, el('span', { id: 'total', class: 'total' }, `合计 ¥${yuan(s.selectedFen || 0)}`,

@@ -133,8 +133,9 @@ public final class KioskFlow {
       }
       selection = new Selection(ar.result());
       show(Screen.HOUSEHOLD);
-      if (!selection.hasPayable()) {
-        // the family sees who is paid, paid for by the government or not concerned, and that nothing is owed
+      if (!selection.hasPayable() && !selection.hasInProgress()) {
+        // the family sees who is paid, paid for by the government or not concerned, and that nothing is owed; never
+        // while a payment begun elsewhere is not finished (that resident would leave thinking it paid)
         message = "您家本年度没有需要缴费的项目";
       }
       offered(s);
@@ -327,6 +328,13 @@ public final class KioskFlow {
     }));
   }
 
+  /**
+   * An item held by an order begun and not paid (a QR code on another kiosk, a pay sheet on a phone): it is not paid,
+   * and cannot be paid here until that order is paid or expires. The lookup says no more of that order than that it is
+   * being paid (not when it expires), so the time is the gateway's order life: 15 minutes at most from its start.
+   */
+  static final String IN_PROGRESS = "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；"
+      + "如果不付，约15分钟后可以在这里重新缴费";
   /** A card read whose holder the gateway does not know. */
   static final String NOT_ON_ROSTER = "没有查到您的参保登记，请联系村（社区）协办员。请取回身份证。";
   private static final String TIMED_OUT = "付款已超时，订单已取消，没有扣款。如需缴费，请重新办理";
@@ -559,6 +567,10 @@ public final class KioskFlow {
       v.put("household", selection.household()).put("selection", selection.items()).put("selectedFen", selection.fen());
     }
     if (selection != null && screen == Screen.HOUSEHOLD) {
+      v.put("payable", selection.hasPayable());
+      if (selection.hasInProgress()) {
+        v.put("inProgress", IN_PROGRESS);
+      }
       v.put("allFen", selection.allFen()).put("wholeFamily", new io.vertx.core.json.JsonArray(List.copyOf(selection.wholeFamily())));
     }
     if (screen == Screen.CHANNEL) {

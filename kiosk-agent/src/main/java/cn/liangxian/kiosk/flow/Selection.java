@@ -71,6 +71,14 @@ final class Selection {
   }
 
   /**
+   * Something is held by an order not paid yet (a QR code or a phone's pay sheet left open, here or elsewhere): the
+   * gateway frees it when that order is paid, cancelled or expires.
+   */
+  boolean hasInProgress() {
+    return !items(household, it -> "in-progress".equals(it.getString("status"))).isEmpty();
+  }
+
+  /**
    * Adds or removes one member's insurance of a year (null: the oldest unpaid one), for every member where the
    * whole household must pay; picking one year drops another year of the same item. False, and nothing changes,
    * when the household has no such unpaid item.

@@ -319,6 +319,46 @@ class KioskFlowTest {
         .withHeader("Content-Type", equalTo("application/json")))).hasSize(1);
   }
 
+  /**
+   * Items held by a payment begun elsewhere and not finished: never "nothing to pay" (the resident would leave
+   * thinking it paid), but to finish it there, or pay here once it has expired.
+   */
+  @Test
+  void aPaymentBegunElsewhereIsNeverSaidToLeaveNothingToPay() throws Exception {
+    JsonObject household = new JsonObject(resource("household.json"));
+    JsonObject pan = household.getJsonArray("members").getJsonObject(0);
+    pan.getJsonArray("insurances").getJsonObject(0).put("status", "in-progress");
+    pan.getJsonArray("insurances").getJsonObject(1).put("status", "in-progress").remove("tiers");
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
+    flow.idCardRead("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    JsonObject v = flow.view();
+    assertThat(v.getString("inProgress")).isEqualTo(
+        "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；如果不付，约15分钟后可以在这里重新缴费");
+    assertThat(v.getString("message")).isNull();
+    assertThat(v.getBoolean("payable")).isFalse();
+    assertThat(v.encode()).doesNotContain("没有需要缴费");
+
+    // one item held, the other still to pay: the warning stands beside what can be paid
+    flow.cancel();
+    pan.getJsonArray("insurances").getJsonObject(1).put("status", "unpaid");
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
+    flow.idCardRead("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    assertThat(flow.view().getString("inProgress")).contains("约15分钟后");
+    assertThat(flow.view().getBoolean("payable")).isTrue();
+
+    // nothing held and nothing to pay: said so
+    flow.cancel();
+    pan.getJsonArray("insurances").getJsonObject(0).put("status", "paid");
+    pan.getJsonArray("insurances").getJsonObject(1).put("status", "paid");
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
+    flow.idCardRead("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    assertThat(flow.view().getString("message")).isEqualTo("您家本年度没有需要缴费的项目");
+    assertThat(flow.view().containsKey("inProgress")).isFalse();
+  }
+
   @Test
   void aCardWhoseHolderIsNotOnTheRosterIsToldWhomToAskNotToCheckTheCard() throws Exception {
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(aResponse().withStatus(404)

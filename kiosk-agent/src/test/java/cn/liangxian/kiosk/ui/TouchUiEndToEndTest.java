@@ -260,6 +260,36 @@ class TouchUiEndToEndTest {
     assertThat(text("#screen")).doesNotContain("潘*梅");
   }
 
+  /**
+   * A household whose items are held by a payment begun elsewhere and not finished: said first, in a warning's colour,
+   * never in the green of 已缴费, and never as a household with nothing to pay.
+   */
+  @Test
+  void aPaymentBegunElsewhereIsAWarningNotAPaidItem() throws Exception {
+    JsonObject household = new JsonObject(resource("household.json"));
+    JsonObject pan = household.getJsonArray("members").getJsonObject(0);
+    pan.getJsonArray("insurances").getJsonObject(0).put("status", "in-progress");
+    pan.getJsonArray("insurances").getJsonObject(1).put("status", "in-progress").remove("tiers");
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
+    viewport(1080, 1920);
+    navigate("http://127.0.0.1:" + agent.uiPort() + "/");
+    waitScreen("IDLE");
+    reader.place(CARD);
+    waitScreen("HOUSEHOLD");
+    reader.remove();
+    assertThat(text("#inProgress")).isEqualTo(
+        "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；如果不付，约15分钟后可以在这里重新缴费");
+    assertThat(visible("#inProgress")).isTrue();
+    assertThat(text("#screen")).doesNotContain("没有需要缴费").contains("付款未完成");
+    String green = (String) page.eval("getComputedStyle(document.querySelector('.item.paid-by-government .status')).color");
+    assertThat(page.eval("getComputedStyle(document.querySelector('#inProgress')).color")).isNotEqualTo(green);
+    assertThat(page.eval("getComputedStyle(document.querySelector('.item.in-progress .status')).color"))
+        .as("held by a payment not finished: not the green of a paid item").isNotEqualTo(green);
+    assertThat(browser.brokenLabels()).isEmpty();
+    shot("household-in-progress-portrait");
+    otherSizes("household-in-progress");
+  }
+
   /** The screen as it is, shot sideways and phone-sized too, then upright again. */
   private void otherSizes(String name) throws Exception {
     viewport(1920, 1080);
