@@ -4,7 +4,16 @@ const $ = (id) => document.getElementById(id);
 const yuan = (fen) => (fen / 100).toFixed(2);
 const INS = { medical: '医疗保险', pension: '养老保险' };
 // in-progress: held by an order begun elsewhere and not paid; said as not finished, never in the colour of 已缴费
-const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '付款未完成', 'not-eligible': '不在此缴费', 'not-available': '暂不能缴费' };
+const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '付款未完成', 'not-eligible': '暂不能参保', 'not-available': '暂不能缴费' };
+// not eligible because covered otherwise (insured elsewhere or as an employee, a group the scheme leaves out): nothing to pay
+const NO_NEED = { codes: ['policy.enrolled-elsewhere', 'policy.excluded'], words: /已在其他|职工医保|不参加|无需缴费|不用缴费/ };
+
+function statusText(it) {
+  if (it.status === 'not-eligible' && (NO_NEED.codes.includes(it.reasonCode) || NO_NEED.words.test(it.reasonText || it.reason || ''))) {
+    return '无需缴费';
+  }
+  return STATUS[it.status] || it.status;
+}
 const CJK = /[\u4e00-\u9fff]/;
 // screens whose time runs out while the resident reads or types: every touch starts it again, and it warns first
 const TIMED = ['KEYPAD', 'HOUSEHOLD', 'CHANNEL'];
@@ -136,7 +145,7 @@ function itemRow(s, mem, it, chosen) {
   }
   if (it.status !== 'unpaid') {
     const when = it.paidAt ? `（${it.paidAt.slice(0, 10).replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}）` : '';
-    const row = el('div', { class: 'item done ' + it.status }, label, el('span', { class: 'status', text: (STATUS[it.status] || it.status) + when }));
+    const row = el('div', { class: 'item done ' + it.status }, label, el('span', { class: 'status', text: statusText(it) + when }));
     // why it cannot be paid here, in the gateway's words (a person not registered here, not yet 16, a closed window)
     const why = it.reasonText || (it.reason && CJK.test(it.reason) ? it.reason : '');
     if (why && (it.status === 'not-eligible' || it.status === 'not-available')) row.append(el('div', { class: 'why', text: why }));

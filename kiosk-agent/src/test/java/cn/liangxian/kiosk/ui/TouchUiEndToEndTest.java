@@ -262,14 +262,21 @@ class TouchUiEndToEndTest {
 
   /**
    * A household whose items are held by a payment begun elsewhere and not finished: said first, in a warning's colour,
-   * never in the green of 已缴费, and never as a household with nothing to pay.
+   * never in the green of 已缴费, and never as a household with nothing to pay. A child not yet 16 and a member insured
+   * elsewhere: 暂不能参保 and 无需缴费 with the reason, in grey, not an error's red.
    */
   @Test
-  void aPaymentBegunElsewhereIsAWarningNotAPaidItem() throws Exception {
+  void aPaymentBegunElsewhereIsAWarningNotAPaidItemAndItemsNotPaidHereAreNoError() throws Exception {
     JsonObject household = new JsonObject(resource("household.json"));
     JsonObject pan = household.getJsonArray("members").getJsonObject(0);
     pan.getJsonArray("insurances").getJsonObject(0).put("status", "in-progress");
     pan.getJsonArray("insurances").getJsonObject(1).put("status", "in-progress").remove("tiers");
+    household.getJsonArray("members").getJsonObject(1).getJsonArray("insurances").getJsonObject(1)
+        .put("reasonCode", "policy.min-age").put("reasonText", "须年满16周岁才能参保（按2020年12月31日计算）");
+    household.getJsonArray("members").add(new JsonObject("{\"ref\": \"0b6d1e4a-3333-4c1e-9a55-0d3e7f1b2c01\", \"name\": \"王*\","
+        + " \"idNumber\": \"3713**********5678\", \"sex\": \"male\", \"age\": 35, \"insurances\": ["
+        + "{\"insurance\": \"medical\", \"year\": 2020, \"status\": \"not-eligible\", \"reason\": \"enrolled elsewhere\","
+        + " \"reasonCode\": \"policy.enrolled-elsewhere\", \"reasonText\": \"本年度已在其他地方或职工医保参保，不能重复参保\"}]}"));
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
     viewport(1080, 1920);
     navigate("http://127.0.0.1:" + agent.uiPort() + "/");
@@ -285,6 +292,14 @@ class TouchUiEndToEndTest {
     assertThat(page.eval("getComputedStyle(document.querySelector('#inProgress')).color")).isNotEqualTo(green);
     assertThat(page.eval("getComputedStyle(document.querySelector('.item.in-progress .status')).color"))
         .as("held by a payment not finished: not the green of a paid item").isNotEqualTo(green);
+    // not paid here: neutral words, in grey like the reason beside them
+    assertThat(texts(".item.not-eligible .status")).containsExactly("暂不能参保", "无需缴费");
+    assertThat(texts(".item.not-eligible .why")).containsExactly("须年满16周岁才能参保（按2020年12月31日计算）",
+        "本年度已在其他地方或职工医保参保，不能重复参保");
+    assertThat(text("#screen")).doesNotContain("不在此缴费");
+    String grey = (String) page.eval("getComputedStyle(document.querySelector('.mmeta')).color");
+    assertThat(page.eval("[...document.querySelectorAll('.item.not-eligible .status, .item.not-eligible .why')]"
+        + ".every(e => getComputedStyle(e).color === '" + grey + "')")).isEqualTo(true);
     assertThat(browser.brokenLabels()).isEmpty();
     shot("household-in-progress-portrait");
     otherSizes("household-in-progress");
@@ -320,6 +335,12 @@ class TouchUiEndToEndTest {
     waitFor(() -> Boolean.TRUE.equals(page.eval("(() => { const b = [...document.querySelectorAll('.cand')]"
         + ".find(e => e.innerText === '" + want + "'); if (b) b.dataset.want = '1'; return !!b; })()")));
     touch(".cand[data-want='1']");
+  }
+
+  /** The text of every element the selector finds, in the page's order. */
+  private List<Object> texts(String selector) throws Exception {
+    return new io.vertx.core.json.JsonArray((String) page.eval("JSON.stringify([...document.querySelectorAll(\"" + selector
+        + "\")].map(e => e.innerText))")).getList();
   }
 
   private boolean visible(String selector) throws Exception {
