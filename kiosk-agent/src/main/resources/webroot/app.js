@@ -205,7 +205,8 @@ const SCREENS = {
       el('div', { class: 'actions' }, el('button', { id: 'keypad', onclick: () => act({ action: 'keypad' }), text: '手动输入身份证号' }))];
   },
   KEYPAD: (s) => entryScreen(s),
-  LOOKING_UP: () => [phrases('big', '正在查询，请稍候…')],
+  // what the agent says it is doing (正在生成付款码 while the order is made), else a lookup
+  LOOKING_UP: (s) => [phrases('big', s.message || '正在查询，请稍候…')],
   HOUSEHOLD: (s) => {
     const chosen = new Map((s.selection || []).map((x) => [x.memberRef + '/' + x.insurance + '/' + x.year, x]));
     const list = el('div', { class: 'members' });

@@ -91,7 +91,7 @@ public final class KioskAgent implements AutoCloseable {
       LOG.warn("journal not cut to its open orders this time: {}", e.toString());
     }
     GatewayClient gateway = new GatewayClient(vertx, o.gateway().url(), new RequestSigner(identity, clock),
-        o.gateway().timeoutMillis());
+        o.gateway().timeoutMillis(), o.gateway().orderTimeoutMillis());
 
     ReceiptPrinter printer = new EscPosReceiptPrinter(printerLine(o.devices().printer()));
     ReceiptService receipts = new ReceiptService(vertx, gateway, printer, journal, o.gateway().verifyUrl(), o.kioskId());

@@ -26,8 +26,19 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
   static final int MIN_PAY_POLL_MILLIS = 500;
   static final int MIN_GATEWAY_TIMEOUT_MILLIS = 1000;
 
-  /** The gateway: its base URL, the HTTP timeout, and the base of the receipt's QR code ({@code {verifyUrl}/{receiptNo}}). */
-  public record Gateway(String url, int timeoutMillis, String verifyUrl) {}
+  /**
+   * The gateway: its base URL, the HTTP timeout, the timeout of an order's creation (the gateway waits up to 15 s for the
+   * payment channel then), and the base of the receipt's QR code ({@code {verifyUrl}/{receiptNo}}).
+   */
+  public record Gateway(String url, int timeoutMillis, int orderTimeoutMillis, String verifyUrl) {}
+
+  /** An order's creation waits this long by default: above the 15 s the gateway gives the payment channel. */
+  static final int ORDER_TIMEOUT_MILLIS = 20_000;
+  /**
+   * The longest wait for an order's creation taken: the screen that shows it (正在生成付款码) returns to the first one after
+   * 30 s, the printer's check and the journal's write also in that time.
+   */
+  static final int MAX_ORDER_TIMEOUT_MILLIS = 25_000;
 
   /** The touch UI's address; loopback only. Port 0: any free port (tests). */
   public record Ui(String host, int port) {}
@@ -76,7 +87,7 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
   }
 
   private static Gateway gateway(OptionsSection s, Map<String, String> env) {
-    s.takes("url", "timeoutMillis", "verifyUrl");
+    s.takes("url", "timeoutMillis", "orderTimeoutMillis", "verifyUrl");
     String fromFile = s.text("url", null);
     String url = overridden(env, GATEWAY_URL_ENV, fromFile);
     if (url == null || url.isBlank()) {
@@ -89,11 +100,13 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
     }
     // below a second, a gateway answering in its ordinary time would be taken for one that cannot be reached
     int timeoutMillis = s.integer("timeoutMillis", 5000, MIN_GATEWAY_TIMEOUT_MILLIS, 600_000);
+    int orderTimeoutMillis = s.integer("orderTimeoutMillis", ORDER_TIMEOUT_MILLIS, MIN_GATEWAY_TIMEOUT_MILLIS,
+        MAX_ORDER_TIMEOUT_MILLIS);
     String verifyUrl = s.text("verifyUrl", url + "/r");
     if (!isHttpUrl(verifyUrl)) {
       throw s.invalid("verifyUrl", OptionsSection.describe(verifyUrl) + " is not an http:// or https:// address");
     }
-    return new Gateway(url, timeoutMillis, verifyUrl);
+    return new Gateway(url, timeoutMillis, orderTimeoutMillis, verifyUrl);
   }
 
   private static String overridden(Map<String, String> env, String name, String value) {

@@ -43,7 +43,7 @@ class KioskOptionsTest {
   void theShippedConfigurationLoads() {
     KioskOptions o = KioskOptions.load(Path.of("..", "config", "kiosk.yaml"), Map.of());
     assertThat(o.kioskId()).isEqualTo("K-371312-0001");
-    assertThat(o.gateway()).isEqualTo(new KioskOptions.Gateway("http://127.0.0.1:8080", 5000, "http://127.0.0.1:8080/r"));
+    assertThat(o.gateway()).isEqualTo(new KioskOptions.Gateway("http://127.0.0.1:8080", 5000, 20000, "http://127.0.0.1:8080/r"));
     assertThat(o.keyDir()).isEqualTo(Path.of("./data/kiosk/keys"));
     assertThat(o.journal()).isEqualTo(Path.of("./data/kiosk/journal.log"));
     assertThat(o.ui()).isEqualTo(new KioskOptions.Ui("127.0.0.1", 8700));
@@ -59,7 +59,7 @@ class KioskOptionsTest {
   @Test
   void defaultsAndTheEnvironmentsOverrides() {
     KioskOptions o = read(VALID);
-    assertThat(o.gateway()).isEqualTo(new KioskOptions.Gateway("http://gw.example:8080", 5000, "http://gw.example:8080/r"));
+    assertThat(o.gateway()).isEqualTo(new KioskOptions.Gateway("http://gw.example:8080", 5000, 20000, "http://gw.example:8080/r"));
     assertThat(o.ui()).isEqualTo(new KioskOptions.Ui("127.0.0.1", 8700));
     assertThat(o.devices().socialSecurityCard().type()).isEqualTo(SocialSecurityCardDevice.Type.NONE);
     assertThat(o.devices().scanner().type()).isEqualTo(ScannerDevice.Type.NONE);
@@ -107,6 +107,11 @@ class KioskOptionsTest {
     refused(VALID.replace("  url: http://gw.example:8080", "  url: http://gw.example:8080\n  timeoutMillis: 1"),
         "kiosk.yaml: gateway.timeoutMillis: 1 is not between 1000 and 600000");
     assertThat(read(VALID + "payPollMillis: 500\n").payPollMillis()).isEqualTo(500);
+    // an order's creation waits on the payment channel: its own time, within the 30 s of the screen that shows it
+    refused(VALID.replace("  url: http://gw.example:8080", "  url: http://gw.example:8080\n  orderTimeoutMillis: 30000"),
+        "kiosk.yaml: gateway.orderTimeoutMillis: 30000 is not between 1000 and 25000");
+    assertThat(read(VALID.replace("  url: http://gw.example:8080", "  url: http://gw.example:8080\n  orderTimeoutMillis: 18000"))
+        .gateway().orderTimeoutMillis()).isEqualTo(18000);
     assertThat(read(VALID.replace("  url: http://gw.example:8080", "  url: http://gw.example:8080\n  timeoutMillis: 1000"))
         .gateway().timeoutMillis()).isEqualTo(1000);
   }

@@ -213,6 +213,7 @@ public final class KioskFlow {
     String key = "kiosk-" + UUID.randomUUID();
     orderKey = key;
     show(Screen.LOOKING_UP);
+    message = MAKING_CODE;
     long s = session;
     receipts.problem().onComplete(pr -> answer(s, () -> {
       if (pr.succeeded() && pr.result() != null) {
@@ -228,6 +229,22 @@ public final class KioskFlow {
 
   private void place(long s, String key, JsonObject request) {
     placement.place(key, request).onComplete(ar -> answer(s, () -> {
+      if (ar.failed() && ar.cause() instanceof GatewayException g && g.timedOut()) {
+        // the channel was slow and the gateway's answer did not come in time: no QR code was shown, so nothing can have
+        // been paid; the order it may have made is found again by its key and cancelled (OrderPlacement, Recovery). The
+        // choice stays on the screen for another press, which makes a new order
+        lostOrder = true;
+        show(Screen.CHANNEL);
+        message = CHANNEL_SLOW;
+        return;
+      }
+      if (ar.failed() && ar.cause() instanceof GatewayException g && lostOrder && g.status() == 409
+          && BEING_PAID_ELSEWHERE.equals(g.type())) {
+        // pressed again while the order whose answer was lost still holds the items: it is being cancelled
+        show(Screen.CHANNEL);
+        message = LOST_ORDER_HELD;
+        return;
+      }
       if (ar.failed() && ar.cause() instanceof GatewayException g && g.tryAgainShortly()) {
         // busy: the choice stays on the screen with when to press again, nothing to pick anew
         show(Screen.CHANNEL);
@@ -335,6 +352,20 @@ public final class KioskFlow {
    */
   static final String IN_PROGRESS = "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；"
       + "如果不付，约15分钟后可以在这里重新缴费";
+  /** While the order and its QR code are made (the gateway asks the payment channel, up to 15 s). */
+  static final String MAKING_CODE = "正在生成付款码，请稍候…";
+  /**
+   * The order's creation had no answer in time. True: no QR code was shown, so nothing was taken whatever the gateway
+   * did; the order it may have made is cancelled by its key.
+   */
+  static final String CHANNEL_SLOW = "支付渠道响应慢，没有扣款，请再点一次";
+  /**
+   * Pressed again while the order whose answer was lost still holds the items (its cancel waits on the same slow
+   * channel); if the channel does not let it be cancelled, it expires with the gateway's order life.
+   */
+  static final String LOST_ORDER_HELD = "刚才的订单还在撤销，没有扣款。请稍等一会儿再点一次；如果一直不行，约15分钟后再来缴费";
+  /** The gateway's problem type for an order whose items another order holds. */
+  static final String BEING_PAID_ELSEWHERE = "https://liangxian.cn/problems/being-paid-elsewhere";
   /** A card read whose holder the gateway does not know. */
   static final String NOT_ON_ROSTER = "没有查到您的参保登记，请联系村（社区）协办员。请取回身份证。";
   private static final String TIMED_OUT = "付款已超时，订单已取消，没有扣款。如需缴费，请重新办理";
@@ -342,6 +373,8 @@ public final class KioskFlow {
   private static final String REFUNDED = "这笔缴费没有办成，款项已原路退回。如需缴费，请重新办理";
 
   private boolean printFailed;
+  /** An order's creation in this session had no answer in time: the order it may have made is being cancelled. */
+  private boolean lostOrder;
   private static final int PRINT_FAILED_SECONDS = 120;
   /** The order this screen saw paid and prints the receipt of: never handed to the background watch as well. */
   private String paidKey;
@@ -491,6 +524,7 @@ public final class KioskFlow {
     orderKey = null;
     message = null;
     printFailed = false;
+    lostOrder = false;
     polling = false;
     paidFen = 0;
     paidItems = 0;

@@ -24,6 +24,14 @@ public final class GatewayClient {
   private final String basePath;
 
   public GatewayClient(Vertx vertx, String baseUrl, RequestSigner signer, int timeoutMillis) {
+    this(vertx, baseUrl, signer, timeoutMillis, Math.max(timeoutMillis, 20_000));
+  }
+
+  /**
+   * {@code orderTimeoutMillis}: how long an order's creation may take, longer than other requests: the gateway asks the
+   * payment channel for the order's QR code meanwhile, and waits up to 15 s for it.
+   */
+  public GatewayClient(Vertx vertx, String baseUrl, RequestSigner signer, int timeoutMillis, int orderTimeoutMillis) {
     URI u = URI.create(baseUrl);
     boolean tls = "https".equals(u.getScheme());
     int port = u.getPort() > 0 ? u.getPort() : tls ? 443 : 80;
@@ -32,9 +40,11 @@ public final class GatewayClient {
     this.signer = signer;
     this.basePath = u.getPath() == null || u.getPath().equals("/") ? "" : u.getPath().replaceAll("/$", "");
     this.timeoutMillis = timeoutMillis;
+    this.orderTimeoutMillis = orderTimeoutMillis;
   }
 
   private final int timeoutMillis;
+  private final int orderTimeoutMillis;
 
   /** The household of the person with this ID number and name; members masked, amounts in fen. */
   public Future<JsonObject> lookup(String idNumber, String name) {
@@ -46,9 +56,12 @@ public final class GatewayClient {
     return send(HttpMethod.GET, "/api/v1/channels", null, null);
   }
 
-  /** Creates (or, with the same key and body, finds again) an order. */
+  /**
+   * Creates (or, with the same key and body, finds again) an order; given the order timeout. A request that times out
+   * fails as {@link GatewayException#timedOut()}: the order may have been made.
+   */
   public Future<JsonObject> createOrder(String idempotencyKey, JsonObject order) {
-    return send(HttpMethod.POST, "/api/v1/orders", order, idempotencyKey);
+    return send(HttpMethod.POST, "/api/v1/orders", order, idempotencyKey, orderTimeoutMillis);
   }
 
   /**
@@ -114,7 +127,9 @@ public final class GatewayClient {
     }
     return f.recover(err -> {
       LOG.warn("gateway {} {} unreachable: {}", method, path.replaceAll("/orders/[^/]+", "/orders/{id}"), err.toString());
-      return Future.failedFuture(new GatewayException(0, "unreachable", err.getMessage()));
+      // no answer in time (the request went out: it may have been carried out), or none at all
+      return Future.failedFuture(new GatewayException(0, err instanceof java.util.concurrent.TimeoutException
+          ? GatewayException.TIMED_OUT : "unreachable", err.getMessage()));
     }).compose(resp -> {
       if (resp.statusCode() / 100 == 2) {
         Buffer rb = resp.body();

@@ -54,6 +54,14 @@ public class GatewayException extends RuntimeException {
   private static final java.util.Set<String> NOTHING_DONE = java.util.Set.of(BUSY,
       "https://liangxian.cn/problems/bodies-busy", "https://liangxian.cn/problems/channel-unavailable");
 
+  /** The type of a request that had no answer within its time (it may have been carried out). */
+  public static final String TIMED_OUT = "timed-out";
+
+  /** No answer came within the request's time: sent, it may have been carried out. */
+  public boolean timedOut() {
+    return status == 0 && TIMED_OUT.equals(type);
+  }
+
   /** The gateway is busy (503) or this kiosk asks too often (429): the same request may be tried again shortly. */
   public boolean tryAgainShortly() {
     return status == 429 || status == 503 || beingPrepared();

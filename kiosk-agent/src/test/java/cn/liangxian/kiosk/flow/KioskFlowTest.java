@@ -3,6 +3,8 @@ package cn.liangxian.kiosk.flow;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -476,6 +478,55 @@ class KioskFlowTest {
     assertThat(creates.get(1).getHeader("Idempotency-Key")).isEqualTo(creates.get(0).getHeader("Idempotency-Key"));
   }
 
+  /**
+   * A slow channel: the order's creation has its own time (above the 15 s the gateway gives the channel) and, when even
+   * that runs out, the choice stays on the screen with the truth: no QR code was shown, so nothing was taken, and the
+   * order the gateway may have made is found again by its key and cancelled.
+   */
+  @Test
+  void anOrderWhoseAnswerDoesNotComeInTimeKeepsTheChoiceAndIsCancelledByItsKey() throws Exception {
+    GatewayClient slow = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
+        new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock), Await.ANSWER_TIMEOUT_MILLIS, 1500);
+    flow = new KioskFlow(vertx, slow, journal, receipts, clock, clock.ticker(), Duration.ofSeconds(2));
+    flow.recovery(new Recovery(vertx, slow, journal, receipts, 50, clock));
+    // the gateway made the order, but its answer is held past the order's time
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders")).withQueryParam("idempotencyKey", matching("kiosk-.+"))
+        .willReturn(okJson(resource("order-paying.json"))));
+    held.hold("POST", "/api/v1/orders");
+    toChannel();
+    flow.choose("wechat");
+    held.awaitArrived();
+    assertThat(flow.screen()).isEqualTo(Screen.LOOKING_UP);
+    assertThat(flow.view().getString("message")).isEqualTo("正在生成付款码，请稍候…");
+    until(() -> flow.screen() == Screen.CHANNEL && flow.view().getString("message") != null);
+    assertThat(flow.view().getString("message")).isEqualTo("支付渠道响应慢，没有扣款，请再点一次");
+    assertThat(flow.view().getLong("selectedFen")).as("the choice is kept").isEqualTo(25000);
+    assertThat(flow.view().containsKey("order")).isFalse();
+    // the order the lost answer made is found by the same key and cancelled
+    until(() -> journal.open().isEmpty());
+    wm.verify(postRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")));
+    String key = wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders"))).get(0).getHeader("Idempotency-Key");
+    wm.verify(getRequestedFor(urlPathEqualTo("/api/v1/orders")).withQueryParam("idempotencyKey", equalTo(key)));
+    held.release();
+
+    // pressed again while that order still holds the items (its cancel waits on the same channel): no error screen
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(409)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/being-paid-elsewhere\",\"title\":\"Being paid elsewhere\","
+            + "\"status\":409,\"detail\":\"a member of this order is being paid in another order (perhaps on a phone)\"}")));
+    flow.choose("wechat");
+    until(() -> flow.screen() == Screen.CHANNEL && flow.view().getString("message") != null);
+    assertThat(flow.view().getString("message")).startsWith("刚才的订单还在撤销，没有扣款");
+    assertThat(flow.view().getLong("selectedFen")).isEqualTo(25000);
+
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201)
+        .withHeader("Content-Type", "application/json").withBody(resource("order-paying.json"))));
+    flow.choose("wechat");
+    until(() -> flow.screen() == Screen.PAYING);
+    var creates = wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders")));
+    assertThat(creates.get(creates.size() - 1).getHeader("Idempotency-Key")).as("a new order").isNotEqualTo(key);
+  }
+
   @Test
   void anAnswerThatNamesNoStateIsNotTakenForAnOrderThatDied() throws Exception {
     toPaying();
@@ -501,7 +552,7 @@ class KioskFlowTest {
     held.hold("POST", "/api/v1/orders");
     flow.choose("wechat");
     held.awaitArrived();
-    // 返回首页 on "正在查询": the order comes back after the resident has gone, its QR code never shown
+    // 返回首页 on "正在生成付款码": the order comes back after the resident has gone, its QR code never shown
     flow.cancel();
     assertThat(flow.screen()).isEqualTo(Screen.IDLE);
     held.release();

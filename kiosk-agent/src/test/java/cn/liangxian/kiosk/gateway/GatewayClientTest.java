@@ -121,6 +121,42 @@ class GatewayClientTest {
     assertThat(new GatewayException(409, "conflict", null).notCarriedOut()).isTrue();
   }
 
+  /**
+   * An order's creation has its own, longer time (the gateway waits on the payment channel meanwhile): it is still
+   * waited for after another request's time ran out; and a request that has no answer in its time says so.
+   */
+  @Test
+  void anOrderHasItsOwnTimeAndARequestWithoutAnswerTimesOut() throws Exception {
+    io.vertx.core.Promise<Void> answerOrders = io.vertx.core.Promise.promise();
+    String made = resource("order-paying.json");
+    // answers orders when the test says, anything else never
+    io.vertx.core.http.HttpServer silent = vertx.createHttpServer().requestHandler(req -> {
+      if (req.path().equals("/api/v1/orders")) {
+        answerOrders.future().onComplete(x -> req.response().setStatusCode(201)
+            .putHeader("Content-Type", "application/json").end(made));
+      }
+    }).listen(0, "127.0.0.1").await();
+    String url = "http://127.0.0.1:" + silent.actualPort();
+    RequestSigner signer = new RequestSigner(identity, Clock.fixed(NOW, ZoneOffset.UTC));
+    JsonObject body = new JsonObject().put("householdRef", "h").put("channel", "wechat").put("mode", "qr");
+
+    GatewayClient shortOrders = new GatewayClient(vertx, url, signer, 1000, 1000);
+    assertThatThrownBy(() -> await(shortOrders.createOrder("kiosk-1", body))).isInstanceOfSatisfying(GatewayException.class, e -> {
+      assertThat(e.timedOut()).isTrue();
+      assertThat(e.notCarriedOut()).as("sent: the order may have been made").isFalse();
+    });
+
+    GatewayClient c = new GatewayClient(vertx, url, signer, 1000, Await.ANSWER_TIMEOUT_MILLIS);
+    Future<JsonObject> order = c.createOrder("kiosk-2", body);
+    assertThatThrownBy(() -> await(c.lookup("371312196205108490", "潘梅"))).isInstanceOfSatisfying(GatewayException.class, e -> {
+      assertThat(e.timedOut()).isTrue();
+      assertThat(e.residentMessage()).isEqualTo("网络暂时不通，请稍后再试");
+    });
+    answerOrders.complete();
+    assertThat(await(order).getString("state")).as("still waited for after the lookup's time ran out").isEqualTo("PAYING");
+    assertThat(new GatewayException(0, "unreachable", "reset").timedOut()).isFalse();
+  }
+
   @Test
   void lookupIsSignedSoTheGatewayCanVerifyIt() throws Exception {
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(resource("household.json"))));
