@@ -196,13 +196,16 @@ function tierSheet(s, chosen) {
 }
 
 const SCREENS = {
-  IDLE: () => {
+  IDLE: (s) => {
     resetTyped();
+    // a printer that cannot print (no payment taken here) or a reader that cannot read: said before anything is done
+    const notices = (s.notices || []).map((t, i) => phrases('notice device', t, 'device' + i));
+    const keypad = el('div', { class: 'actions' }, el('button', { id: 'keypad', onclick: () => act({ action: 'keypad' }), text: '手动输入身份证号' }));
+    if (s.readerFault) return [...notices, keypad];
     const pic = el('div', { class: 'picture' });
     pic.innerHTML = CARD_PICTURE;
-    return [phrases('big', '请将身份证放在|下方读卡区'), pic,
-      el('p', { class: 'hint', text: '身份证已放在读卡区的，请拿起后重新放上；也可以手动输入身份证号' }),
-      el('div', { class: 'actions' }, el('button', { id: 'keypad', onclick: () => act({ action: 'keypad' }), text: '手动输入身份证号' }))];
+    return [...notices, phrases('big', '请将身份证放在|下方读卡区'), pic,
+      el('p', { class: 'hint', text: '身份证已放在读卡区的，请拿起后重新放上；也可以手动输入身份证号' }), keypad];
   },
   KEYPAD: (s) => entryScreen(s),
   // what the agent says it is doing (正在生成付款码 while the order is made), else a lookup
@@ -219,13 +222,19 @@ const SCREENS = {
     const top = el('div', { class: 'top' });
     // a payment begun elsewhere and not finished: said first, in the colour of a warning
     if (s.inProgress) top.append(phrases('notice', s.inProgress, 'inProgress'));
-    if (s.allFen > 0) top.append(el('button', { id: 'payAll', class: 'primary payall', text: `全家缴费 ¥${yuan(s.allFen)}`, onclick: () => act({ action: 'payAll' }) }));
+    // the printer cannot print a receipt: nothing is paid here until it can, the buttons say so by being off
+    if (s.payBlocked) top.append(phrases('notice', s.payBlocked, 'payBlocked'));
+    if (s.allFen > 0) {
+      const all = el('button', { id: 'payAll', class: 'primary payall', text: `全家缴费 ¥${yuan(s.allFen)}`, onclick: () => act({ action: 'payAll' }) });
+      if (s.payBlocked) all.setAttribute('disabled', 'disabled');
+      top.append(all);
+    }
     const picked = (s.selection || []).length > 0;
     const hint = s.message || (whole.length && picked ? `本地${whole.join('、')}须全家一起缴，已为您全部选上`
       : s.payable !== false ? '请选择要缴费的人员和险种' : '');
     if (hint) top.append(el('p', { class: s.message ? 'hint done-all' : 'hint', id: 'hint', text: hint }));
     const ok = el('button', { id: 'confirm', class: 'primary', text: '去缴费', onclick: () => act({ action: 'confirm' }) });
-    if (!s.selection || !s.selection.length) ok.setAttribute('disabled', 'disabled');
+    if (!s.selection || !s.selection.length || s.payBlocked) ok.setAttribute('disabled', 'disabled');
     const bar = el('div', { class: 'paybar' }, el('span', { id: 'total', class: 'total' }, `合计 ¥${yuan(s.selectedFen || 0)}`,
       el('span', { class: 'count', text: `（${(s.selection || []).length}项）` })), ok);
     const out = [el('div', { class: 'scroll' }, top, list), bar];
@@ -233,9 +242,12 @@ const SCREENS = {
     return out;
   },
   CHANNEL: (s) => [phrases('big', `应缴 ¥${yuan(s.selectedFen || 0)}，请选择支付方式`),
-    s.message ? el('p', { class: 'error', id: 'busy', text: s.message }) : '',
-    el('div', { class: 'actions channels' }, ...(s.channels || ['wechat', 'alipay']).map((ch) =>
-      el('button', { id: ch, class: 'channel ' + ch, onclick: () => act({ action: 'channel', channel: ch }) }, badge(ch)))),
+    s.message || s.payBlocked ? el('p', { class: 'error', id: 'busy', text: s.message || s.payBlocked }) : '',
+    el('div', { class: 'actions channels' }, ...(s.channels || ['wechat', 'alipay']).map((ch) => {
+      const b = el('button', { id: ch, class: 'channel ' + ch, onclick: () => act({ action: 'channel', channel: ch }) }, badge(ch));
+      if (s.payBlocked) b.setAttribute('disabled', 'disabled');
+      return b;
+    })),
     el('div', { class: 'actions' }, el('button', { id: 'back', class: 'secondary', text: '上一步', onclick: () => act({ action: 'back' }) })),
     el('div', { class: 'scroll' }, review(s))],
   PAYING: (s) => [phrases('big', `请用${(CHANNELS[s.order.channel] || {}).scan || ''}扫码支付 ¥${yuan(s.order.totalFen)}`, 'amount'),

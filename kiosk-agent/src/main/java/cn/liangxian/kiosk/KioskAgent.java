@@ -119,6 +119,11 @@ public final class KioskAgent implements AutoCloseable {
       scanner.start();
     }
     vertx.setPeriodic(250, t -> flow.tick());
+    // what the first screen says of the devices, and whether the pay buttons may be pressed
+    flow.readerHealth(poller == null ? () -> true : poller::healthy);
+    if (o.deviceCheckSeconds() > 0) {
+      vertx.setPeriodic(0, o.deviceCheckSeconds() * 1000L, t -> flow.checkPrinter());
+    }
 
     Simulators sim = samSimulator == null && printerSimulator == null ? null
         : new Simulators(samSimulator, printerSimulator, DEMO_CARD);

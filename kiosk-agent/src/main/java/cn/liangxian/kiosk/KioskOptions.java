@@ -17,7 +17,7 @@ import java.util.Map;
  * Plain data: tests build it from a file or in code.
  */
 public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path journal, Ui ui, int heartbeatSeconds,
-                           int payPollMillis, DeviceOptions devices) {
+                           int payPollMillis, int deviceCheckSeconds, DeviceOptions devices) {
 
   public static final String CONFIG_ENV = "KIOSK_CONFIG";
   public static final String KIOSK_ID_ENV = "KIOSK_ID";
@@ -64,7 +64,8 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
   /** {@code source} names the file in refusals. */
   public static KioskOptions fromYaml(String source, String yaml, Map<String, String> env) {
     OptionsSection root = OptionsSection.parse(source, yaml)
-        .takes("kioskId", "gateway", "keyDir", "journal", "ui", "heartbeatSeconds", "payPollMillis", "devices");
+        .takes("kioskId", "gateway", "keyDir", "journal", "ui", "heartbeatSeconds", "payPollMillis", "deviceCheckSeconds",
+            "devices");
     String kioskId = overridden(env, KIOSK_ID_ENV, root.text("kioskId", null));
     if (kioskId == null || kioskId.isBlank()) {
       throw root.invalid("kioskId", "missing; this kiosk's id at the gateway (or set " + KIOSK_ID_ENV + ")");
@@ -82,8 +83,12 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
     int heartbeatSeconds = root.integer("heartbeatSeconds", 30, 1, 86_400);
     // a poll every millisecond would be a kiosk flooding its gateway, not a faster one
     int payPollMillis = root.integer("payPollMillis", 2000, MIN_PAY_POLL_MILLIS, 600_000);
+    // how often the printer is asked whether it could print, for the first screen and the pay buttons; 0: only before a
+    // payment (a kiosk with a printer that must not be asked in between)
+    int deviceCheckSeconds = root.integer("deviceCheckSeconds", 5, 0, 3600);
     DeviceOptions devices = DeviceOptions.read(root.section("devices"));
-    return new KioskOptions(kioskId, gateway, keyDir, journal, ui, heartbeatSeconds, payPollMillis, devices);
+    return new KioskOptions(kioskId, gateway, keyDir, journal, ui, heartbeatSeconds, payPollMillis, deviceCheckSeconds,
+        devices);
   }
 
   private static Gateway gateway(OptionsSection s, Map<String, String> env) {

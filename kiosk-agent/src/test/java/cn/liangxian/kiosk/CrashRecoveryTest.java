@@ -134,6 +134,7 @@ class CrashRecoveryTest {
         "ui: {host: 127.0.0.1, port: 0}",
         "payPollMillis: 500",
         "heartbeatSeconds: 86400", // one beat at start: a test that silences the printer knows who asks it
+        "deviceCheckSeconds: 0", // nor a check for the first screen
         "devices:",
         "  idcard: {type: sam-tcp, host: 127.0.0.1, port: " + reader.port() + "}",
         "  printer: {type: tcp, host: 127.0.0.1, port: " + printer.port() + "}",

@@ -49,6 +49,7 @@ class KioskOptionsTest {
     assertThat(o.ui()).isEqualTo(new KioskOptions.Ui("127.0.0.1", 8700));
     assertThat(o.heartbeatSeconds()).isEqualTo(30);
     assertThat(o.payPollMillis()).isEqualTo(2000);
+    assertThat(o.deviceCheckSeconds()).isEqualTo(5);
     assertThat(o.devices().idCard().type()).isEqualTo(IdCardDevice.Type.SIMULATED);
     assertThat(o.devices().idCard().pollMillis()).isEqualTo(300);
     assertThat(o.devices().socialSecurityCard()).isEqualTo(new SocialSecurityCardDevice(SocialSecurityCardDevice.Type.NONE, ""));
@@ -83,7 +84,7 @@ class KioskOptionsTest {
         "kiosk.yaml: devices.printer.colour: unknown key; devices.printer takes type, host, port, serialPort, baud");
     refused(VALID.replace("keyDir:", "keyDirectory:"),
         "kiosk.yaml: keyDirectory: unknown key; the file takes kioskId, gateway, keyDir, journal, ui, heartbeatSeconds,"
-            + " payPollMillis, devices");
+            + " payPollMillis, deviceCheckSeconds, devices");
     refused(VALID + "  camera: {type: usb}\n",
         "kiosk.yaml: devices.camera: unknown key; devices takes idcard, sscard, scanner, printer");
   }
@@ -107,6 +108,9 @@ class KioskOptionsTest {
     refused(VALID.replace("  url: http://gw.example:8080", "  url: http://gw.example:8080\n  timeoutMillis: 1"),
         "kiosk.yaml: gateway.timeoutMillis: 1 is not between 1000 and 600000");
     assertThat(read(VALID + "payPollMillis: 500\n").payPollMillis()).isEqualTo(500);
+    assertThat(read(VALID).deviceCheckSeconds()).isEqualTo(5);
+    assertThat(read(VALID + "deviceCheckSeconds: 0\n").deviceCheckSeconds()).as("only before a payment").isZero();
+    refused(VALID + "deviceCheckSeconds: -1\n", "kiosk.yaml: deviceCheckSeconds: -1 is not between 0 and 3600");
     // an order's creation waits on the payment channel: its own time, within the 30 s of the screen that shows it
     refused(VALID.replace("  url: http://gw.example:8080", "  url: http://gw.example:8080\n  orderTimeoutMillis: 30000"),
         "kiosk.yaml: gateway.orderTimeoutMillis: 30000 is not between 1000 and 25000");

@@ -216,11 +216,14 @@ public final class KioskFlow {
     message = MAKING_CODE;
     long s = session;
     receipts.problem().onComplete(pr -> answer(s, () -> {
+      if (pr.succeeded()) {
+        printer(pr.result());
+      }
       if (pr.succeeded() && pr.result() != null) {
         // no receipt could be printed: nobody pays here until the printer is seen to
         LOG.warn("order not placed, the printer cannot print: {}", pr.result());
         show(Screen.CHANNEL);
-        message = pr.result() + "，本机暂停收费，请联系工作人员，或用手机微信、支付宝缴费";
+        message = pr.result() + PAUSED;
         return;
       }
       place(s, key, request);
@@ -352,6 +355,8 @@ public final class KioskFlow {
    */
   static final String IN_PROGRESS = "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；"
       + "如果不付，约15分钟后可以在这里重新缴费";
+  /** After the printer's reason it cannot print: nobody pays here until it can. */
+  static final String PAUSED = "，本机暂停收费，请联系工作人员，或用手机微信、支付宝缴费";
   /** While the order and its QR code are made (the gateway asks the payment channel, up to 15 s). */
   static final String MAKING_CODE = "正在生成付款码，请稍候…";
   /**
@@ -503,6 +508,62 @@ public final class KioskFlow {
 
   private Recovery recovery;
 
+  // ---- devices
+
+  /** The printer's reason it cannot print a receipt, as last asked (plain Chinese), or null: it can. */
+  private String printerProblem;
+  private boolean checkingPrinter;
+  private java.util.function.BooleanSupplier readerHealthy = () -> true;
+
+  /** The ID-card reader's health (its poller's), shown on the first screen; none set: no reader to speak of. */
+  public synchronized void readerHealth(java.util.function.BooleanSupplier healthy) {
+    this.readerHealthy = healthy;
+  }
+
+  /**
+   * Asks the printer whether it could print a receipt now (a timer calls it, every few seconds): what the first screen
+   * says, and whether the pay buttons may be pressed. One question at a time.
+   */
+  public io.vertx.core.Future<String> checkPrinter() {
+    synchronized (this) {
+      if (checkingPrinter) {
+        return io.vertx.core.Future.succeededFuture(printerProblem);
+      }
+      checkingPrinter = true;
+    }
+    return receipts.problem().andThen(ar -> {
+      synchronized (this) {
+        checkingPrinter = false;
+        if (ar.succeeded()) {
+          printer(ar.result());
+        }
+      }
+    });
+  }
+
+  private synchronized void printer(String problem) {
+    if (!java.util.Objects.equals(problem, printerProblem)) {
+      if (problem == null) {
+        LOG.info("the printer can print again: payments taken");
+      } else {
+        LOG.warn("the printer cannot print ({}): no payment taken until it can", problem);
+      }
+    }
+    printerProblem = problem;
+  }
+
+  /** What the first screen says of the devices, if anything: a printer that cannot print, a reader that cannot read. */
+  private io.vertx.core.json.JsonArray notices(boolean readerOk) {
+    io.vertx.core.json.JsonArray n = new io.vertx.core.json.JsonArray();
+    if (printerProblem != null) {
+      n.add("本机" + printerProblem + "，暂停收费，请到其他机器缴费");
+    }
+    if (!readerOk) {
+      n.add("读卡器故障，请点“手动输入身份证号”");
+    }
+    return n;
+  }
+
   public synchronized void recovery(Recovery r) {
     this.recovery = r;
     placement.unsettled(e -> r.resume(e));
@@ -594,6 +655,20 @@ public final class KioskFlow {
   /** What the screen shows: masked data only. */
   public synchronized JsonObject view() {
     JsonObject v = new JsonObject().put("screen", screen.name()).put("elder", elder).put("message", message);
+    if (screen == Screen.IDLE) {
+      boolean readerOk = readerHealthy.getAsBoolean();
+      io.vertx.core.json.JsonArray notices = notices(readerOk);
+      if (!notices.isEmpty()) {
+        v.put("notices", notices);
+      }
+      if (!readerOk) {
+        v.put("readerFault", true);
+      }
+    }
+    if (printerProblem != null && (screen == Screen.HOUSEHOLD || screen == Screen.CHANNEL)) {
+      // the pay buttons are not pressed while no receipt could be printed (choose asks the printer again anyway)
+      v.put("payBlocked", printerProblem + PAUSED);
+    }
     if (deadline != null) {
       v.put("secondsLeft", Math.max(0, Duration.ofNanos(deadline - ticker.nanos()).toSeconds()));
     }

@@ -440,6 +440,36 @@ class KioskFlowTest {
     until(() -> flow.screen() == Screen.PAYING);
   }
 
+  /**
+   * A printer that cannot print and a reader that cannot read are said on the first screen, before anyone has placed a
+   * card or made a choice; the pay buttons are off (payBlocked) while the printer cannot print.
+   */
+  @Test
+  void theFirstScreenSaysWhatTheDevicesCannotDoAndPayingWaitsForThePrinter() throws Exception {
+    assertThat(flow.checkPrinter().toCompletionStage().toCompletableFuture().get()).isNull();
+    assertThat(flow.view().containsKey("notices")).isFalse();
+    printer.status(new PrinterStatus(false, false, true, false));
+    assertThat(flow.checkPrinter().toCompletionStage().toCompletableFuture().get()).isEqualTo("打印机缺纸");
+    assertThat(flow.view().getJsonArray("notices")).containsExactly("本机打印机缺纸，暂停收费，请到其他机器缴费");
+    boolean[] readerOk = {false};
+    flow.readerHealth(() -> readerOk[0]);
+    assertThat(flow.view().getJsonArray("notices")).containsExactly("本机打印机缺纸，暂停收费，请到其他机器缴费",
+        "读卡器故障，请点“手动输入身份证号”");
+    assertThat(flow.view().getBoolean("readerFault")).isTrue();
+    readerOk[0] = true;
+
+    toChannel();
+    assertThat(flow.view().getString("payBlocked")).startsWith("打印机缺纸，本机暂停收费");
+    flow.back();
+    assertThat(flow.view().getString("payBlocked")).as("on the household screen too").startsWith("打印机缺纸，本机暂停收费");
+    printer.status(PrinterStatus.READY);
+    flow.checkPrinter().toCompletionStage().toCompletableFuture().get();
+    assertThat(flow.view().containsKey("payBlocked")).isFalse();
+    flow.cancel();
+    assertThat(flow.view().containsKey("notices")).isFalse();
+    assertThat(flow.view().containsKey("readerFault")).isFalse();
+  }
+
   @Test
   void aBusyGatewayKeepsTheChoiceOnScreenWithWhenToTryAgain() throws Exception {
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3")

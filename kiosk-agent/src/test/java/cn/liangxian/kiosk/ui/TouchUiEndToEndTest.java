@@ -305,6 +305,54 @@ class TouchUiEndToEndTest {
     otherSizes("household-in-progress");
   }
 
+  /**
+   * A printer out of paper is said on the first screen, before anyone places a card, and its pay buttons are off until
+   * it has paper again; a reader that cannot read (unplugged) sends residents to the keypad from the first screen.
+   */
+  @Test
+  void devicesThatCannotPrintOrReadAreSaidOnTheFirstScreen() throws Exception {
+    viewport(1080, 1920);
+    navigate("http://127.0.0.1:" + agent.uiPort() + "/");
+    waitScreen("IDLE");
+    printer.status(new cn.liangxian.kiosk.device.printer.PrinterStatus(false, false, true, false));
+    waitFor(() -> text("#screen").contains("本机打印机缺纸，暂停收费，请到其他机器缴费"));
+    assertThat(visible("#device0")).isTrue();
+    assertThat(browser.brokenLabels()).isEmpty();
+    shot("idle-printer-out-portrait");
+    otherSizes("idle-printer-out");
+
+    reader.place(CARD);
+    waitScreen("HOUSEHOLD");
+    reader.remove();
+    assertThat(text("#payBlocked")).startsWith("打印机缺纸，本机暂停收费");
+    assertThat(page.eval("document.querySelector('#payAll').disabled && document.querySelector('#confirm').disabled"))
+        .isEqualTo(true);
+    shot("household-printer-out-portrait");
+    // paper again: the buttons come back by themselves
+    printer.status(cn.liangxian.kiosk.device.printer.PrinterStatus.READY);
+    waitFor(() -> Boolean.FALSE.equals(page.eval("document.querySelector('#payAll').disabled")));
+    touch("#payAll");
+    waitScreen("CHANNEL");
+    printer.status(new cn.liangxian.kiosk.device.printer.PrinterStatus(false, false, true, false));
+    waitFor(() -> Boolean.TRUE.equals(page.eval("[...document.querySelectorAll('button.channel')].every(b => b.disabled)")));
+    assertThat(text("#busy")).startsWith("打印机缺纸，本机暂停收费");
+    shot("channel-printer-out-portrait");
+    touch("#cancel");
+    waitScreen("IDLE");
+
+    // the reader unplugged
+    printer.status(cn.liangxian.kiosk.device.printer.PrinterStatus.READY);
+    reader.close();
+    reader.disconnect();
+    waitFor(() -> text("#screen").contains("读卡器故障，请点“手动输入身份证号”")
+        && !text("#screen").contains("打印机缺纸"));
+    assertThat(visible("#keypad")).isTrue();
+    assertThat(text("#screen")).doesNotContain("请将身份证放在");
+    shot("idle-reader-fault-portrait");
+    touch("#keypad");
+    waitScreen("KEYPAD");
+  }
+
   /** The screen as it is, shot sideways and phone-sized too, then upright again. */
   private void otherSizes(String name) throws Exception {
     viewport(1920, 1080);
