@@ -93,7 +93,21 @@ function render(s) {
   m.dataset.screen = s.screen;
   m.replaceChildren(...(SCREENS[s.screen] || SCREENS.ERROR)(s));
   const again = m.querySelector('.scroll');
-  if (again) again.scrollTop = top;
+  if (again) {
+    again.scrollTop = top;
+    // laid out again (a window turned, fonts loaded, a member's card grown): the cue follows
+    new ResizeObserver(moreBelow).observe(again);
+    for (const c of again.children) new ResizeObserver(moreBelow).observe(c);
+  }
+  moreBelow();
+}
+
+// the household's cue that more members are below: shown while the list overflows and is not scrolled to its end
+function moreBelow() {
+  const cue = $('moreBelow');
+  const list = document.querySelector('#screen .scroll');
+  if (!cue || !list) return;
+  cue.classList.toggle('hidden', list.scrollHeight - list.clientHeight - list.scrollTop <= 8);
 }
 
 function badge(ch) {
@@ -237,7 +251,11 @@ const SCREENS = {
     if (!s.selection || !s.selection.length || s.payBlocked) ok.setAttribute('disabled', 'disabled');
     const bar = el('div', { class: 'paybar' }, el('span', { id: 'total', class: 'total' }, `合计 ¥${yuan(s.selectedFen || 0)}`,
       el('span', { class: 'count', text: `（${(s.selection || []).length}项）` })), ok);
-    const out = [el('div', { class: 'scroll' }, top, list), bar];
+    const scroll = el('div', { class: 'scroll' }, top, list);
+    scroll.addEventListener('scroll', moreBelow);
+    // members below the fold (four in 长辈模式 sideways show two): said, until the list is scrolled to its end
+    const cue = el('p', { id: 'moreBelow', class: 'more-below hidden', text: `全家共${s.household.members.length}人，向下滑动查看全部` });
+    const out = [scroll, cue, bar];
     if (sheet) out.push(tierSheet(s, chosen));
     return out;
   },

@@ -131,7 +131,24 @@ class TouchUiEndToEndTest {
         assertThat(text("#total")).contains("¥1000.00");
         assertThat(visible("#confirm")).as(tag + ": 去缴费 on screen without scrolling").isTrue();
         assertThat(browser.brokenLabels()).as(tag + " household").isEmpty();
+        // members below the fold are said to be there (scroll bars are hidden on a kiosk)
+        boolean overflows = Boolean.TRUE.equals(page.eval("(() => { const l = document.querySelector('#screen .scroll');"
+            + " return l.scrollHeight - l.clientHeight - l.scrollTop > 8; })()"));
+        if (tag.equals("landscape-elder")) {
+          assertThat(overflows).as("four members in 长辈模式 sideways: two below the fold").isTrue();
+        }
+        if (overflows) {
+          waitFor(() -> shown("#moreBelow"));
+          assertThat(text("#moreBelow")).isEqualTo("全家共4人，向下滑动查看全部");
+        } else {
+          assertThat(shown("#moreBelow")).as(tag + ": every member on screen, no cue").isFalse();
+        }
         shot("household-" + tag);
+        if (overflows) {
+          page.eval("(() => { const l = document.querySelector('#screen .scroll'); l.scrollTop = l.scrollHeight; return true; })()");
+          waitFor(() -> !shown("#moreBelow"));
+          shot("household-bottom-" + tag);
+        }
         touch("#payAll");
         waitScreen("CHANNEL");
         // the channels the gateway offers, UnionPay among them
@@ -389,6 +406,12 @@ class TouchUiEndToEndTest {
   private List<Object> texts(String selector) throws Exception {
     return new io.vertx.core.json.JsonArray((String) page.eval("JSON.stringify([...document.querySelectorAll(\"" + selector
         + "\")].map(e => e.innerText))")).getList();
+  }
+
+  /** On screen and laid out (an element not displayed has an empty box at the corner, which {@link #visible} takes). */
+  private boolean shown(String selector) throws Exception {
+    return Boolean.TRUE.equals(page.eval("(() => { const e = document.querySelector(\"" + selector + "\");"
+        + " return !!e && e.offsetParent !== null; })()")) && visible(selector);
   }
 
   private boolean visible(String selector) throws Exception {
