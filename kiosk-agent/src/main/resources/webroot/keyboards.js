@@ -1,6 +1,6 @@
 'use strict';
 // The on-screen keyboards of the entry screen: digits and X for the ID number, pinyin with candidate
-// characters (GB2312 levels 1 and 2, from the agent) for the name. What is typed stays in `typed` until the
+// characters (every CJK ideograph with a reading, GB2312's first, from the agent) for the name. What is typed stays in `typed` until the
 // kiosk goes back to its idle screen, so a wrong name never costs the 18 digits.
 const typed = { idNumber: '', name: '', field: 'idNumber', pinyin: '', page: 0, candidates: [] };
 
@@ -59,6 +59,8 @@ function nameKeyboard(onChange) {
     box.append(r);
   }
   box.append(el('div', { class: 'letters' },
+    // 吕, 绿, 女: ü has no key of its own
+    el('span', { class: 'vhint', id: 'vHint', text: 'ü 请按 v' }),
     el('button', { class: 'secondary wide', id: 'nameDelete', text: '删除', onclick: async () => {
       if (typed.pinyin) { typed.pinyin = typed.pinyin.slice(0, -1); await loadCandidates(); } else typed.name = typed.name.slice(0, -1);
       typed.page = 0;

@@ -2,6 +2,7 @@ package cn.liangxian.kiosk.ui;
 
 import java.nio.charset.Charset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,16 +15,24 @@ import net.sourceforge.pinyin4j.format.HanyuPinyinVCharType;
 import net.sourceforge.pinyin4j.format.exception.BadHanyuPinyinOutputFormatCombination;
 
 /**
- * The on-screen name keyboard's candidates: every character of GB2312 levels 1 and 2 (6,763, the characters
- * names are written in) under its pinyin readings (pinyin4j), in GB2312 order, so the common level-1
- * characters come before level 2. Built once (about a second: call it off the event loop).
+ * The on-screen name keyboard's candidates: every CJK Unified Ideograph pinyin4j has a reading for (about 20,000 of the
+ * basic block: names use characters beyond GB2312, 喆, 堃, 玥) under its pinyin readings. GB2312's characters come
+ * first, in GB2312 order (the common level-1 characters before level 2), then the others by code point: within a
+ * reading, and among the readings a few letters begin. Built once (about a second: call it off the event loop).
  */
 public final class PinyinIndex {
 
-  private final Map<String, List<String>> byReading;
+  /** The CJK Unified Ideographs of the Basic Multilingual Plane: Extension A, and the basic block. */
+  private static final int[][] UNIFIED = {{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}};
 
-  private PinyinIndex(Map<String, List<String>> byReading) {
-    this.byReading = byReading;
+  /** reading → GB2312's characters read so, in GB2312 order; readings in the order they first appear there. */
+  private final Map<String, List<String>> common;
+  /** reading → the other characters read so, by code point. */
+  private final Map<String, List<String>> others;
+
+  private PinyinIndex(Map<String, List<String>> common, Map<String, List<String>> others) {
+    this.common = common;
+    this.others = others;
   }
 
   public static PinyinIndex build() {
@@ -31,7 +40,8 @@ public final class PinyinIndex {
     f.setToneType(HanyuPinyinToneType.WITHOUT_TONE);
     f.setVCharType(HanyuPinyinVCharType.WITH_V); // lü is typed "lv", as on every pinyin keyboard
     Charset gb = Charset.forName("GB2312");
-    Map<String, List<String>> m = new LinkedHashMap<>();
+    Map<String, List<String>> common = new LinkedHashMap<>();
+    Set<Character> inGb2312 = new HashSet<>();
     // rows 0xB0-0xF7: level 1 (16-55) then level 2 (56-87)
     for (int hi = 0xB0; hi <= 0xF7; hi++) {
       for (int lo = 0xA1; lo <= 0xFE; lo++) {
@@ -39,12 +49,25 @@ public final class PinyinIndex {
         if (s.length() != 1 || s.charAt(0) == '\uFFFD') {
           continue;
         }
-        for (String reading : readings(s.charAt(0), f)) {
-          m.computeIfAbsent(reading, k -> new ArrayList<>()).add(s);
+        inGb2312.add(s.charAt(0));
+        add(common, s.charAt(0), f);
+      }
+    }
+    Map<String, List<String>> others = new LinkedHashMap<>();
+    for (int[] block : UNIFIED) {
+      for (int c = block[0]; c <= block[1]; c++) {
+        if (!inGb2312.contains((char) c)) {
+          add(others, (char) c, f);
         }
       }
     }
-    return new PinyinIndex(m);
+    return new PinyinIndex(common, others);
+  }
+
+  private static void add(Map<String, List<String>> m, char c, HanyuPinyinOutputFormat f) {
+    for (String reading : readings(c, f)) {
+      m.computeIfAbsent(reading, k -> new ArrayList<>()).add(String.valueOf(c));
+    }
   }
 
   private static Set<String> readings(char c, HanyuPinyinOutputFormat f) {
@@ -53,7 +76,10 @@ public final class PinyinIndex {
       String[] p = PinyinHelper.toHanyuPinyinStringArray(c, f);
       if (p != null) {
         for (String s : p) {
-          r.add(s.replace("u:", "v"));
+          String reading = s.replace("u:", "v");
+          if (reading.matches("[a-z]{1,6}")) {
+            r.add(reading);
+          }
         }
       }
     } catch (BadHanyuPinyinOutputFormatCombination e) {
@@ -63,9 +89,9 @@ public final class PinyinIndex {
   }
 
   /**
-   * Every character read exactly {@code pinyin} first (a name's character must never be out of reach: "yi" alone reads
-   * more than a hundred), then those whose reading starts with it (so "zh" already offers 张 and 赵) up to
-   * {@code limit} in all; none twice.
+   * Every character read exactly {@code pinyin} first, GB2312's before the others (a name's character must never be out
+   * of reach: "yi" alone reads more than a hundred), then those whose reading starts with it (so "zh" already offers
+   * 扎 and 渣), GB2312's first again, up to {@code limit} in all; none twice.
    */
   public List<String> candidates(String pinyin, int limit) {
     String q = pinyin == null ? "" : pinyin.toLowerCase();
@@ -73,22 +99,26 @@ public final class PinyinIndex {
     if (q.isEmpty() || !q.matches("[a-z]{1,6}")) {
       return List.of();
     }
-    out.addAll(byReading.getOrDefault(q, List.of()));
-    limit = Math.max(limit, out.size());
-    for (Map.Entry<String, List<String>> e : byReading.entrySet()) {
-      if (out.size() >= limit) {
-        break;
-      }
-      if (e.getKey().startsWith(q)) {
-        out.addAll(e.getValue());
+    out.addAll(common.getOrDefault(q, List.of()));
+    out.addAll(others.getOrDefault(q, List.of()));
+    int most = Math.max(limit, out.size());
+    for (Map<String, List<String>> m : List.of(common, others)) {
+      for (Map.Entry<String, List<String>> e : m.entrySet()) {
+        if (out.size() >= most) {
+          break;
+        }
+        if (e.getKey().startsWith(q)) {
+          out.addAll(e.getValue());
+        }
       }
     }
-    return out.stream().limit(limit).toList();
+    return out.stream().limit(most).toList();
   }
 
   public int characters() {
     Set<String> all = new LinkedHashSet<>();
-    byReading.values().forEach(all::addAll);
+    common.values().forEach(all::addAll);
+    others.values().forEach(all::addAll);
     return all.size();
   }
 }

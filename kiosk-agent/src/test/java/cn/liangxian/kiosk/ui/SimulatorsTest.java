@@ -80,13 +80,18 @@ class SimulatorsTest {
     // a reading's start already offers characters, level 1 before level 2
     assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=zh").body()).getJsonArray("candidates").getList()).contains("扎", "渣");
     assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=lv").body()).getJsonArray("candidates").getList()).contains("吕", "绿");
+    // names' characters beyond GB2312
+    assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=zhe").body()).getJsonArray("candidates").getList()).contains("喆");
+    assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=kun").body()).getJsonArray("candidates").getList()).contains("堃");
+    assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=yue").body()).getJsonArray("candidates").getList()).contains("玥");
     assertThat(new JsonObject(fetch(ui + "/api/pinyin?q=x1").body()).getJsonArray("candidates")).isEmpty();
   }
 
   @Test
-  void theIndexHoldsGb2312LevelsOneAndTwo() {
+  void theIndexHoldsGb2312LevelsOneAndTwoAndTheOtherIdeographs() {
     PinyinIndex index = PinyinIndex.build();
-    assertThat(index.characters()).isEqualTo(6763);
+    // GB2312's 6,763 and the rest of the basic block pinyin4j reads (喆, 堃, 玥: PinyinIndexTest)
+    assertThat(index.characters()).isGreaterThan(20_000);
     // a rare level-2 surname character is there, after the level-1 ones of its reading
     assertThat(index.candidates("yu", 500)).contains("於", "余", "俞");
     assertThat(index.candidates("yu", 500).indexOf("余")).isLessThan(index.candidates("yu", 500).indexOf("於"));

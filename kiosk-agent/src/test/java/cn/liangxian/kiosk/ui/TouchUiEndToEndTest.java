@@ -217,6 +217,9 @@ class TouchUiEndToEndTest {
       touch("button.key[data-key='" + c + "']");
     }
     touch("#name");
+    // ü has no key: said on the keyboard
+    assertThat(text("#vHint")).isEqualTo("ü 请按 v");
+    assertThat(visible("#vHint")).isTrue();
     typeName("pan");
     touch("#lookup");
     waitFor(() -> text("#entryError").contains("校验位"));
