@@ -276,7 +276,12 @@ const SCREENS = {
   DONE: (s) => [phrases('big', s.message || '缴费成功', 'done'),
     el('p', { class: 'hint', id: 'takeCard', text: '请取回您的身份证' }),
     s.paid ? el('p', { class: 'summary', id: 'paidSummary', text: `已缴 ${s.paid.items} 项，共 ¥${yuan(s.paid.fen)}（${(CHANNELS[s.paid.channel] || {}).name || ''}）` }) : '',
-    s.canReprint ? el('div', { class: 'actions' }, el('button', { id: 'reprint', text: '重新打印', onclick: () => act({ action: 'reprint' }) })) : ''],
+    s.canReprint ? el('div', { class: 'actions' }, el('button', { id: 'reprint', text: '重新打印', onclick: () => act({ action: 'reprint' }) })) : '',
+    // no paper came out: the receipt's number and the code its paper would carry, to photograph
+    s.receipt ? el('div', { class: 'receipt-card', id: 'receiptCard' },
+      el('p', { class: 'receipt-no', id: 'receiptNo', text: `凭证号：${s.receipt.no}` }),
+      el('img', { class: 'verify-qr', id: 'verifyQr', alt: '凭证核验二维码', src: '/api/receipt-qr.svg?no=' + encodeURIComponent(s.receipt.no) }),
+      el('p', { class: 'hint', id: 'photoHint', text: '请拍照留存，或到村（社区）补打' })) : ''],
   ERROR: (s) => [el('p', { class: 'error', id: 'error', text: s.message || '系统繁忙，请稍后再试' })],
 };
 

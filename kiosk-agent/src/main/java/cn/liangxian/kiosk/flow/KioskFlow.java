@@ -332,7 +332,15 @@ public final class KioskFlow {
   private void print() {
     show(Screen.PRINTING);
     long s = session;
-    receipts.print(orderKey, order.getString("id")).onComplete(ar -> answer(s, () -> {
+    String key = orderKey;
+    receipts.receipt(order.getString("id")).compose(r -> {
+      synchronized (this) {
+        if (s == session) {
+          receipt = r; // its number and verification code are shown if the paper does not come out
+        }
+      }
+      return receipts.print(key, r);
+    }).onComplete(ar -> answer(s, () -> {
       if (ar.succeeded()) {
         LOG.info("order {}: receipt printed", orderKey);
         message = "缴费成功，请取走凭证";
@@ -378,6 +386,8 @@ public final class KioskFlow {
   private static final String REFUNDED = "这笔缴费没有办成，款项已原路退回。如需缴费，请重新办理";
 
   private boolean printFailed;
+  /** The receipt being printed (masked, as on paper): its number and verification URL stand in for a failed print. */
+  private cn.liangxian.kiosk.device.printer.Receipt receipt;
   /** An order's creation in this session had no answer in time: the order it may have made is being cancelled. */
   private boolean lostOrder;
   private static final int PRINT_FAILED_SECONDS = 120;
@@ -585,6 +595,7 @@ public final class KioskFlow {
     orderKey = null;
     message = null;
     printFailed = false;
+    receipt = null;
     lostOrder = false;
     polling = false;
     paidFen = 0;
@@ -692,6 +703,10 @@ public final class KioskFlow {
     if (screen == Screen.DONE) {
       v.put("canReprint", printFailed).put("paid", new JsonObject().put("fen", paidFen).put("items", paidItems)
           .put("channel", channel));
+      if (printFailed && receipt != null) {
+        // no paper came out: the receipt's number and the code of its verification page, to be photographed
+        v.put("receipt", new JsonObject().put("no", receipt.receiptNo()).put("verifyUrl", receipt.verifyUrl()));
+      }
     }
     return v;
   }

@@ -57,8 +57,17 @@ public final class ReceiptService {
 
   /** Fetches the receipt and prints it; fails with a {@link PrintException} whose message may be shown. */
   public Future<Void> print(String key, String orderId) {
-    return gateway.receipt(orderId).compose(r -> vertx.executeBlocking(() -> {
-      Receipt receipt = toReceipt(r);
+    return receipt(orderId).compose(r -> print(key, r));
+  }
+
+  /** The paid order's receipt as the gateway keeps it, as it is printed (its number, lines and verification URL). */
+  public Future<Receipt> receipt(String orderId) {
+    return gateway.receipt(orderId).map(this::toReceipt);
+  }
+
+  /** Prints a receipt fetched before; fails with a {@link PrintException} whose message may be shown. */
+  public Future<Void> print(String key, Receipt receipt) {
+    return vertx.executeBlocking(() -> {
       try {
         printer.print(receipt, () -> journal.step(key, OrderJournal.Step.PRINTING));
       } catch (PrintException e) {
@@ -71,7 +80,7 @@ public final class ReceiptService {
       journal.step(key, OrderJournal.Step.PRINTED);
       journal.closed(key, "printed");
       return null;
-    }, true));
+    }, true);
   }
 
   /** A line of 58 mm paper: 32 columns in the printer's Chinese mode, where a Chinese character takes two. */

@@ -42,6 +42,7 @@ public final class UiServer {
     r.get("/api/state").handler(this::state);
     r.post("/api/action").handler(this::action);
     r.get("/api/qr.svg").handler(this::qr);
+    r.get("/api/receipt-qr.svg").handler(this::receiptQr);
     r.get("/api/pinyin").handler(this::pinyin);
     if (sim != null) {
       sim.routes(r);
@@ -72,6 +73,17 @@ public final class UiServer {
     }
     ctx.response().putHeader("Content-Type", "image/svg+xml").putHeader("Cache-Control", "no-store")
         .end(QrSvg.svg(order.getString("codeUrl")));
+  }
+
+  /** The verification code of a paid order's receipt that did not come out of the printer (the one printed on it). */
+  private void receiptQr(RoutingContext ctx) {
+    JsonObject receipt = flow.view().getJsonObject("receipt");
+    if (receipt == null) {
+      ctx.fail(404);
+      return;
+    }
+    ctx.response().putHeader("Content-Type", "image/svg+xml").putHeader("Cache-Control", "no-store")
+        .end(QrSvg.svg(receipt.getString("verifyUrl")));
   }
 
   private void action(RoutingContext ctx) {

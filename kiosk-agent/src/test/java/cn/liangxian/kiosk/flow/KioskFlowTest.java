@@ -404,11 +404,16 @@ class KioskFlowTest {
     until(() -> flow.screen() == Screen.DONE);
     assertThat(flow.view().getString("message")).contains("打印机缺纸").contains("重新打印");
     assertThat(flow.view().getBoolean("canReprint")).isTrue();
+    // no paper: the receipt's number and the address its QR code carries, to be photographed
+    assertThat(flow.view().getJsonObject("receipt")).isEqualTo(new JsonObject().put("no", "LX3c0a9f5e7d214b8e")
+        .put("verifyUrl", "https://verify.example/r/LX3c0a9f5e7d214b8e"));
     assertThat(printer.printed()).isEmpty();
     printer.status(PrinterStatus.READY);
     flow.reprint();
     until(() -> printer.printed().size() == 1);
     until(() -> "缴费成功，请取走凭证".equals(flow.view().getString("message")));
+    assertThat(printer.printed().get(0).qrCodes()).containsExactly("https://verify.example/r/LX3c0a9f5e7d214b8e");
+    assertThat(flow.view().containsKey("receipt")).as("printed: nothing to photograph").isFalse();
   }
 
   @Test

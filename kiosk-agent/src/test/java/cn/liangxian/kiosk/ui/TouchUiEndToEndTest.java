@@ -373,6 +373,46 @@ class TouchUiEndToEndTest {
     waitScreen("KEYPAD");
   }
 
+  /**
+   * Paid, and the printer ran out of paper: the screen shows the receipt's number and the code of its verification page
+   * (the one the paper carries), to be photographed; reprinted, the paper carries the same code.
+   */
+  @Test
+  void aReceiptThatDidNotPrintIsShownWithItsNumberAndVerificationCode() throws Exception {
+    viewport(1080, 1920);
+    navigate("http://127.0.0.1:" + agent.uiPort() + "/");
+    waitScreen("IDLE");
+    reader.place(CARD);
+    waitScreen("HOUSEHOLD");
+    reader.remove();
+    touch("button.pick[data-insurance=medical]");
+    touch("#confirm");
+    waitScreen("CHANNEL");
+    touch("#wechat");
+    waitScreen("PAYING");
+    printer.status(new cn.liangxian.kiosk.device.printer.PrinterStatus(false, false, true, false));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).willReturn(okJson(resource("order-paid.json"))));
+    waitScreen("DONE");
+    waitFor(() -> text("#done").contains("凭证打印失败"));
+    assertThat(text("#receiptNo")).isEqualTo("凭证号：LX3c0a9f5e7d214b8e");
+    assertThat(text("#photoHint")).isEqualTo("请拍照留存，或到村（社区）补打");
+    waitFor(() -> ((Number) page.eval("document.querySelector('#verifyQr').naturalWidth")).intValue() > 0);
+    assertThat(visible("#verifyQr")).isTrue();
+    String shown = (String) page.eval("fetch('/api/state').then(r => r.json()).then(s => s.receipt.verifyUrl)");
+    assertThat(shown).isEqualTo("https://verify.example/r/LX3c0a9f5e7d214b8e");
+    assertThat(browser.brokenLabels()).isEmpty();
+    shot("done-print-failed-portrait");
+    viewport(1920, 1080);
+    waitFor(() -> visible("#verifyQr") && visible("#photoHint"));
+    otherSizes("done-print-failed");
+
+    printer.status(cn.liangxian.kiosk.device.printer.PrinterStatus.READY);
+    touch("#reprint");
+    waitFor(() -> text("#done").equals("缴费成功，请取走凭证"));
+    assertThat(page.eval("!document.querySelector('#receiptCard')")).isEqualTo(true);
+    assertThat(printer.printed()).singleElement().satisfies(p -> assertThat(p.qrCodes()).containsExactly(shown));
+  }
+
   /** The screen as it is, shot sideways and phone-sized too, then upright again. */
   private void otherSizes(String name) throws Exception {
     viewport(1920, 1080);
