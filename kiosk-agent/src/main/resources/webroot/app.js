@@ -1,7 +1,8 @@
 'use strict';
 // The page only shows what /api/state says and reports touches to /api/action; the agent decides everything.
 const $ = (id) => document.getElementById(id);
-const yuan = (fen) => (fen / 100).toFixed(2);
+// fen (an integer) as yuan with two decimals, exactly; money is said as 1450.00元 everywhere, never with ¥
+const yuan = (fen) => { const a = Math.abs(fen); return (fen < 0 ? '-' : '') + Math.floor(a / 100) + '.' + String(a % 100).padStart(2, '0'); };
 const INS = { medical: '医疗保险', pension: '养老保险' };
 // in-progress: held by an order begun elsewhere and not paid; said as not finished, never in the colour of 已缴费
 const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '付款未完成', 'not-eligible': '暂不能参保', 'not-available': '暂不能缴费' };
@@ -183,7 +184,7 @@ function itemRow(s, mem, it, chosen) {
   }
   if (it.tiers && it.tiers.length) {
     row.append(el('div', { class: 'tierline' },
-      el('span', { class: 'tierinfo', text: it.insurance === 'pension' ? `${t.tier}元档 · 政府补贴${yuan(t.subsidyFen)}元` : `${t.tier}元档` }),
+      el('span', { class: 'tierinfo', text: it.insurance === 'pension' && t.subsidyFen > 0 ? `${t.tier}元档 · 政府补贴${yuan(t.subsidyFen)}元` : `${t.tier}元档` }),
       el('button', { class: 'change-tier secondary', 'data-member': mem.ref, text: '更改档次',
         onclick: () => { sheet = { mem, it }; last = ''; render(s); } })));
   }
@@ -202,7 +203,7 @@ function tierSheet(s, chosen) {
       onclick: () => { sheet = null; act({ action: 'toggle', memberRef: mem.ref, insurance: it.insurance, year: it.year, tier: t.tier }); } },
     el('span', { class: 'box', text: on ? '✓' : '' }), el('span', { class: 'tname', text: `${t.tier}元档` }),
     el('span', { class: 'tfen', text: `个人缴${yuan(t.personalFen)}元` }),
-    it.insurance === 'pension' ? el('span', { class: 'tsub', text: `补贴${yuan(t.subsidyFen)}元` }) : ''));
+    it.insurance === 'pension' && t.subsidyFen > 0 ? el('span', { class: 'tsub', text: `补贴${yuan(t.subsidyFen)}元` }) : ''));
   }
   return el('div', { class: 'sheet', id: 'tierSheet' }, el('div', { class: 'sheet-body' },
     el('h2', { text: `${mem.name} ${INS[it.insurance] || ''} 选择缴费档次` }), list,
@@ -239,7 +240,7 @@ const SCREENS = {
     // the printer cannot print a receipt: nothing is paid here until it can, the buttons say so by being off
     if (s.payBlocked) top.append(phrases('notice', s.payBlocked, 'payBlocked'));
     if (s.allFen > 0) {
-      const all = el('button', { id: 'payAll', class: 'primary payall', text: `全家缴费 ¥${yuan(s.allFen)}`, onclick: () => act({ action: 'payAll' }) });
+      const all = el('button', { id: 'payAll', class: 'primary payall', text: `全家缴费 ${yuan(s.allFen)}元`, onclick: () => act({ action: 'payAll' }) });
       if (s.payBlocked) all.setAttribute('disabled', 'disabled');
       top.append(all);
     }
@@ -249,7 +250,7 @@ const SCREENS = {
     if (hint) top.append(el('p', { class: s.message ? 'hint done-all' : 'hint', id: 'hint', text: hint }));
     const ok = el('button', { id: 'confirm', class: 'primary', text: '去缴费', onclick: () => act({ action: 'confirm' }) });
     if (!s.selection || !s.selection.length || s.payBlocked) ok.setAttribute('disabled', 'disabled');
-    const bar = el('div', { class: 'paybar' }, el('span', { id: 'total', class: 'total' }, `合计 ¥${yuan(s.selectedFen || 0)}`,
+    const bar = el('div', { class: 'paybar' }, el('span', { id: 'total', class: 'total' }, `合计 ${yuan(s.selectedFen || 0)}元`,
       el('span', { class: 'count', text: `（${(s.selection || []).length}项）` })), ok);
     const scroll = el('div', { class: 'scroll' }, top, list);
     scroll.addEventListener('scroll', moreBelow);
@@ -259,7 +260,7 @@ const SCREENS = {
     if (sheet) out.push(tierSheet(s, chosen));
     return out;
   },
-  CHANNEL: (s) => [phrases('big', `应缴 ¥${yuan(s.selectedFen || 0)}，请选择支付方式`),
+  CHANNEL: (s) => [phrases('big', `应缴 ${yuan(s.selectedFen || 0)}元，请选择支付方式`),
     s.message || s.payBlocked ? el('p', { class: 'error', id: 'busy', text: s.message || s.payBlocked }) : '',
     el('div', { class: 'actions channels' }, ...(s.channels || ['wechat', 'alipay']).map((ch) => {
       const b = el('button', { id: ch, class: 'channel ' + ch, onclick: () => act({ action: 'channel', channel: ch }) }, badge(ch));
@@ -268,14 +269,14 @@ const SCREENS = {
     })),
     el('div', { class: 'actions' }, el('button', { id: 'back', class: 'secondary', text: '上一步', onclick: () => act({ action: 'back' }) })),
     el('div', { class: 'scroll' }, review(s))],
-  PAYING: (s) => [phrases('big', `请用${(CHANNELS[s.order.channel] || {}).scan || ''}扫码支付 ¥${yuan(s.order.totalFen)}`, 'amount'),
+  PAYING: (s) => [phrases('big', `请用${(CHANNELS[s.order.channel] || {}).scan || ''}扫码支付 ${yuan(s.order.totalFen)}元`, 'amount'),
     el('div', { class: 'center' }, badge(s.order.channel)),
     el('img', { class: 'qr', id: 'qr', alt: '付款二维码', src: '/api/qr.svg?t=' + Date.now() }),
     s.message ? el('p', { class: 'error', id: 'unsure', text: s.message }) : ''],
   PRINTING: () => [phrases('big', '支付成功，正在打印凭证…')],
   DONE: (s) => [phrases('big', s.message || '缴费成功', 'done'),
-    el('p', { class: 'hint', id: 'takeCard', text: '请取回您的身份证' }),
-    s.paid ? el('p', { class: 'summary', id: 'paidSummary', text: `已缴 ${s.paid.items} 项，共 ¥${yuan(s.paid.fen)}（${(CHANNELS[s.paid.channel] || {}).name || ''}）` }) : '',
+    s.byCard ? el('p', { class: 'hint', id: 'takeCard', text: '请取回您的身份证' }) : '',
+    s.paid ? el('p', { class: 'summary', id: 'paidSummary', text: `已缴 ${s.paid.items} 项，共 ${yuan(s.paid.fen)}元（${(CHANNELS[s.paid.channel] || {}).name || ''}）` }) : '',
     s.canReprint ? el('div', { class: 'actions' }, el('button', { id: 'reprint', text: '重新打印', onclick: () => act({ action: 'reprint' }) })) : '',
     // no paper came out: the receipt's number and the code its paper would carry, to photograph
     s.receipt ? el('div', { class: 'receipt-card', id: 'receiptCard' },
@@ -313,7 +314,9 @@ function review(s) {
     const it = mem && mem.insurances.find((i) => i.insurance === x.insurance && i.year === x.year);
     const t = it && x.tier !== undefined ? tierOf(it, x.tier) : null;
     const fen = t ? t.personalFen : it ? it.personalFen : 0;
-    list.append(el('div', { class: 'line' }, el('span', { text: `${mem ? mem.name : ''} ${x.year}年${INS[x.insurance] || x.insurance}`
+    // 尾号 tells apart members of one surname, masked alike (王*, 王*)
+    const tail = mem && mem.idNumber ? ` 尾号${mem.idNumber.slice(-4)}` : '';
+    list.append(el('div', { class: 'line' }, el('span', { text: `${mem ? mem.name : ''}${tail} ${x.year}年${INS[x.insurance] || x.insurance}`
       + (x.tier !== undefined ? ` ${x.tier}元档` : '') }), el('span', { class: 'amount', text: `${yuan(fen)}元` })));
   }
   return list;

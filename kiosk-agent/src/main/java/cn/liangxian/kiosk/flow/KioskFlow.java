@@ -71,6 +71,7 @@ public final class KioskFlow {
   public synchronized void idCardRead(String idNumber, String name) {
     if (screen == Screen.IDLE || screen == Screen.KEYPAD) {
       newSession();
+      byCard = true;
       lookup(idNumber, name, false);
     }
   }
@@ -386,6 +387,8 @@ public final class KioskFlow {
   private static final String REFUNDED = "这笔缴费没有办成，款项已原路退回。如需缴费，请重新办理";
 
   private boolean printFailed;
+  /** The session began with a card read (an ID card, a social-security card): the resident is told to take it back. */
+  private boolean byCard;
   /** The receipt being printed (masked, as on paper): its number and verification URL stand in for a failed print. */
   private cn.liangxian.kiosk.device.printer.Receipt receipt;
   /** An order's creation in this session had no answer in time: the order it may have made is being cancelled. */
@@ -595,6 +598,7 @@ public final class KioskFlow {
     orderKey = null;
     message = null;
     printFailed = false;
+    byCard = false;
     receipt = null;
     lostOrder = false;
     polling = false;
@@ -701,8 +705,8 @@ public final class KioskFlow {
           .put("codeUrl", order.getJsonObject("payment").getString("codeUrl")));
     }
     if (screen == Screen.DONE) {
-      v.put("canReprint", printFailed).put("paid", new JsonObject().put("fen", paidFen).put("items", paidItems)
-          .put("channel", channel));
+      v.put("canReprint", printFailed).put("byCard", byCard).put("paid", new JsonObject().put("fen", paidFen)
+          .put("items", paidItems).put("channel", channel));
       if (printFailed && receipt != null) {
         // no paper came out: the receipt's number and the code of its verification page, to be photographed
         v.put("receipt", new JsonObject().put("no", receipt.receiptNo()).put("verifyUrl", receipt.verifyUrl()));

@@ -127,6 +127,7 @@ class KioskFlowTest {
         .withQueryParam("waitSeconds", com.github.tomakehurst.wiremock.client.WireMock.equalTo("20"))
         .withQueryParam("state", com.github.tomakehurst.wiremock.client.WireMock.equalTo("PAYING")));
     assertThat(flow.view().getString("message")).isEqualTo("缴费成功，请取走凭证");
+    assertThat(flow.view().getBoolean("byCard")).as("read from a card: told to take it back").isTrue();
     assertThat(printer.printed()).singleElement().satisfies(p -> {
       assertThat(p.text()).contains("潘*梅 3713**********8490").contains("合计: 250.00元").contains("微信支付");
       // Beijing time as read on paper, the kiosk, and what the government adds, decoded from the ESC/POS bytes
@@ -371,6 +372,22 @@ class KioskFlowTest {
     until(() -> flow.screen() == Screen.ERROR);
     assertThat(flow.view().getString("message")).isEqualTo("没有查到您的参保登记，请联系村（社区）协办员。请取回身份证。")
         .doesNotContain("核对");
+  }
+
+  @Test
+  void aTypedNumberIsNotToldToTakeACardBack() throws Exception {
+    flow.startKeypad();
+    flow.typed("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    flow.toggle(MEMBER, "medical", null);
+    flow.confirmSelection();
+    flow.choose("alipay");
+    until(() -> flow.screen() == Screen.PAYING);
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    clock.advance(Duration.ofSeconds(3));
+    flow.tick();
+    until(() -> flow.screen() == Screen.DONE);
+    assertThat(flow.view().getBoolean("byCard")).isFalse();
   }
 
   @Test

@@ -125,10 +125,11 @@ class TouchUiEndToEndTest {
         reader.remove();
         // the whole household's medical is picked from the start; 全家缴费 adds the pensions at their default tiers
         assertThat(page.eval("document.querySelectorAll('button.pick.on[data-insurance=medical]').length")).isEqualTo(4);
-        assertThat(text("#payAll")).isEqualTo("全家缴费 ¥1400.00");
+        assertThat(text("#payAll")).isEqualTo("全家缴费 1400.00元");
         assertThat(text("#screen")).contains("女 · 57岁 · 尾号8490").contains("男 · 9岁 · 尾号3417")
             .contains("已缴费（2019年12月2日）").contains("300元档");
-        assertThat(text("#total")).contains("¥1000.00");
+        assertThat(text("#total")).contains("合计 1000.00元");
+        assertThat(text("#screen")).as(tag + ": money in 元, never ¥").doesNotContain("¥");
         assertThat(visible("#confirm")).as(tag + ": 去缴费 on screen without scrolling").isTrue();
         assertThat(browser.brokenLabels()).as(tag + " household").isEmpty();
         // members below the fold are said to be there (scroll bars are hidden on a kiosk)
@@ -156,7 +157,11 @@ class TouchUiEndToEndTest {
         assertThat(text(".channels")).contains("微信支付").contains("支付宝").contains("云闪付");
         assertThat(browser.brokenLabels()).as(tag + " channel").isEmpty();
         shot("channel-" + tag);
-        assertThat(text("#review")).as(tag + ": what is paid for, listed before paying").contains("医疗保险").contains("元");
+        assertThat(text("#review")).as(tag + ": what is paid for, listed before paying").contains("医疗保险").contains("元")
+            // members of one surname masked alike (王*) told apart by their ID number's tail
+            .contains("王* 尾号4513 2020年医疗保险").contains("王* 尾号2026 2020年医疗保险");
+        assertThat(text("#screen")).doesNotContain("¥");
+        assertThat(text("#screen").replaceAll("\\s", "")).contains("应缴1400.00元");
         touch("#wechat");
         waitScreen("PAYING");
         waitFor(() -> ((Number) page.eval("document.querySelector('#qr').naturalWidth")).intValue() > 0);
@@ -244,7 +249,7 @@ class TouchUiEndToEndTest {
 
     // medical picked, then the pension at another tier through the sheet, then the pension dropped again
     touch("button.pick[data-insurance=medical]");
-    waitFor(() -> text("#total").contains("¥250.00"));
+    waitFor(() -> text("#total").contains("合计 250.00元"));
     touch("button.change-tier[data-member='0b6d1e4a-1111-4c1e-9a55-0d3e7f1b2c01']");
     waitFor(() -> visible("#tierSheet"));
     assertThat(text("#tierSheet")).contains("300元档").contains("个人缴300.00元").contains("补贴40.00元");
@@ -252,18 +257,20 @@ class TouchUiEndToEndTest {
     shot("tier-sheet-portrait");
     otherSizes("tier-sheet");
     touch("#tierSheet button.tier[data-tier='300']");
-    waitFor(() -> text("#total").contains("¥550.00"));
+    waitFor(() -> text("#total").contains("合计 550.00元"));
     touch("button.pick[data-insurance=pension]");
-    waitFor(() -> text("#total").contains("¥250.00"));
+    waitFor(() -> text("#total").contains("合计 250.00元"));
     touch("#confirm");
     waitScreen("CHANNEL");
     touch("#wechat");
     waitScreen("PAYING");
-    assertThat(text("#amount").replaceAll("\\s", "")).contains("请用微信扫码支付¥250.00");
+    assertThat(text("#amount").replaceAll("\\s", "")).contains("请用微信扫码支付250.00元");
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).willReturn(okJson(resource("order-paid.json"))));
     waitScreen("DONE");
     assertThat(text("#done")).isEqualTo("缴费成功，请取走凭证");
-    assertThat(text("#paidSummary")).isEqualTo("已缴 1 项，共 ¥250.00（微信支付）");
+    assertThat(text("#paidSummary")).isEqualTo("已缴 1 项，共 250.00元（微信支付）");
+    // the number was typed: no card to take back
+    assertThat(page.eval("!document.querySelector('#takeCard')")).isEqualTo(true);
     for (String[] size : List.of(new String[] {"1080", "1920", "portrait"}, new String[] {"1920", "1080", "landscape"},
         new String[] {"390", "844", "phone"})) {
       viewport(Integer.parseInt(size[0]), Integer.parseInt(size[1]));
@@ -296,7 +303,11 @@ class TouchUiEndToEndTest {
     household.getJsonArray("members").add(new JsonObject("{\"ref\": \"0b6d1e4a-3333-4c1e-9a55-0d3e7f1b2c01\", \"name\": \"王*\","
         + " \"idNumber\": \"3713**********5678\", \"sex\": \"male\", \"age\": 35, \"insurances\": ["
         + "{\"insurance\": \"medical\", \"year\": 2020, \"status\": \"not-eligible\", \"reason\": \"enrolled elsewhere\","
-        + " \"reasonCode\": \"policy.enrolled-elsewhere\", \"reasonText\": \"本年度已在其他地方或职工医保参保，不能重复参保\"}]}"));
+        + " \"reasonCode\": \"policy.enrolled-elsewhere\", \"reasonText\": \"本年度已在其他地方或职工医保参保，不能重复参保\"},"
+        // a tier the government adds nothing to: no 政府补贴0.00元
+        + "{\"insurance\": \"pension\", \"year\": 2020, \"status\": \"unpaid\", \"personalFen\": 10000, \"subsidyFen\": 0,"
+        + " \"tiers\": [{\"tier\": 100, \"personalFen\": 10000, \"subsidyFen\": 0, \"governmentFen\": 0},"
+        + " {\"tier\": 200, \"personalFen\": 20000, \"subsidyFen\": 3000, \"governmentFen\": 0}]}]}"));
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
     viewport(1080, 1920);
     navigate("http://127.0.0.1:" + agent.uiPort() + "/");
@@ -316,7 +327,14 @@ class TouchUiEndToEndTest {
     assertThat(texts(".item.not-eligible .status")).containsExactly("暂不能参保", "无需缴费");
     assertThat(texts(".item.not-eligible .why")).containsExactly("须年满16周岁才能参保（按2020年12月31日计算）",
         "本年度已在其他地方或职工医保参保，不能重复参保");
-    assertThat(text("#screen")).doesNotContain("不在此缴费");
+    assertThat(text("#screen")).doesNotContain("不在此缴费").doesNotContain("补贴0.00元");
+    assertThat(texts(".tierinfo")).containsExactly("100元档");
+    touch("button.change-tier[data-member='0b6d1e4a-3333-4c1e-9a55-0d3e7f1b2c01']");
+    waitFor(() -> visible("#tierSheet"));
+    assertThat(text("#tierSheet button.tier[data-tier='100']")).doesNotContain("补贴");
+    assertThat(text("#tierSheet button.tier[data-tier='200']")).contains("补贴30.00元");
+    touch("#closeSheet");
+    waitFor(() -> page.eval("document.querySelector('#tierSheet')") == null);
     String grey = (String) page.eval("getComputedStyle(document.querySelector('.mmeta')).color");
     assertThat(page.eval("[...document.querySelectorAll('.item.not-eligible .status, .item.not-eligible .why')]"
         + ".every(e => getComputedStyle(e).color === '" + grey + "')")).isEqualTo(true);
@@ -395,6 +413,7 @@ class TouchUiEndToEndTest {
     waitScreen("DONE");
     waitFor(() -> text("#done").contains("凭证打印失败"));
     assertThat(text("#receiptNo")).isEqualTo("凭证号：LX3c0a9f5e7d214b8e");
+    assertThat(text("#takeCard")).as("read from a card").isEqualTo("请取回您的身份证");
     assertThat(text("#photoHint")).isEqualTo("请拍照留存，或到村（社区）补打");
     waitFor(() -> ((Number) page.eval("document.querySelector('#verifyQr').naturalWidth")).intValue() > 0);
     assertThat(visible("#verifyQr")).isTrue();
