@@ -12,6 +12,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.kiosk.Await;
+import cn.liangxian.kiosk.HeldAnswers;
 import cn.liangxian.kiosk.MutableClock;
 import cn.liangxian.kiosk.device.printer.EscPosReceiptPrinter;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
@@ -667,49 +668,6 @@ class KioskFlowTest {
       assertThat(flow.screen()).isEqualTo(Screen.ERROR);
       assertThat(flow.view().getString("message")).isEqualTo("系统繁忙，请稍后再试");
       flow.cancel();
-    }
-  }
-
-  /** Holds the answer to one request (method and path) until the test lets it go. */
-  static final class HeldAnswers implements com.github.tomakehurst.wiremock.extension.ServeEventListener {
-    private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
-    private final java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
-    private volatile String held = "";
-
-    void hold(String method, String path) {
-      held = method + " " + path;
-      gate = new java.util.concurrent.CountDownLatch(1);
-    }
-
-    void release() {
-      gate.countDown();
-    }
-
-    void awaitArrived() throws InterruptedException {
-      assertThat(arrived.await(Await.LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    }
-
-    @Override
-    public void beforeResponseSent(com.github.tomakehurst.wiremock.stubbing.ServeEvent e,
-        com.github.tomakehurst.wiremock.extension.Parameters p) {
-      if ((e.getRequest().getMethod().value() + " " + e.getRequest().getUrl()).equals(held)) {
-        arrived.countDown();
-        try {
-          gate.await(Await.LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException x) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-
-    @Override
-    public boolean applyGlobally() {
-      return true;
-    }
-
-    @Override
-    public String getName() {
-      return "held-answers";
     }
   }
 

@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.kiosk.Await;
+import cn.liangxian.kiosk.HeldAnswers;
 import cn.liangxian.kiosk.KioskAgent;
 import cn.liangxian.kiosk.KioskOptions;
 import cn.liangxian.kiosk.device.idcard.IdCard;
@@ -50,9 +51,11 @@ class TouchUiEndToEndTest {
   KioskBrowser browser;
   Cdp page;
 
+  final HeldAnswers held = new HeldAnswers();
+
   @BeforeEach
-  void start() throws Exception {
-    wm = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+  void start(org.junit.jupiter.api.TestInfo test) throws Exception {
+    wm = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1").extensions(held));
     wm.start();
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(resource("household.json"))));
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201)
@@ -69,7 +72,10 @@ class TouchUiEndToEndTest {
     Path config = dir.resolve("kiosk.yaml");
     Files.writeString(config, String.join("\n",
         "kioskId: K-E2E-1",
-        "gateway: {url: 'http://127.0.0.1:" + wm.port() + "', timeoutMillis: " + Await.ANSWER_TIMEOUT_MILLIS + ", verifyUrl: 'https://verify.example/r'}",
+        "gateway: {url: 'http://127.0.0.1:" + wm.port() + "', timeoutMillis: " + Await.ANSWER_TIMEOUT_MILLIS
+            // a slow channel's test runs out of an order's time sooner than the 20 s a kiosk gives it
+            + ", orderTimeoutMillis: " + (test.getDisplayName().contains("Slow") ? 2000 : Await.ANSWER_TIMEOUT_MILLIS)
+            + ", verifyUrl: 'https://verify.example/r'}",
         "keyDir: '" + dir.resolve("keys") + "'",
         "journal: '" + dir.resolve("journal.log") + "'",
         "ui: {host: 127.0.0.1, port: 0}",
@@ -85,6 +91,7 @@ class TouchUiEndToEndTest {
 
   @AfterEach
   void stop() throws Exception {
+    held.release();
     if (browser != null) {
       browser.close();
     }
@@ -430,6 +437,43 @@ class TouchUiEndToEndTest {
     waitFor(() -> text("#done").equals("缴费成功，请取走凭证"));
     assertThat(page.eval("!document.querySelector('#receiptCard')")).isEqualTo(true);
     assertThat(printer.printed()).singleElement().satisfies(p -> assertThat(p.qrCodes()).containsExactly(shown));
+  }
+
+  /**
+   * A slow channel: while the QR code is made the screen says so; when the order's answer does not come in its time the
+   * choice stays on the pay-method screen with the truth (no QR code was shown: nothing was taken) and a press again
+   * makes the QR code.
+   */
+  @Test
+  void aSlowChannelKeepsTheChoiceAndSaysNothingWasTaken() throws Exception {
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders")).withQueryParam("idempotencyKey",
+        com.github.tomakehurst.wiremock.client.WireMock.matching("kiosk-.+")).willReturn(okJson(resource("order-paying.json"))));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER + "/cancel")).willReturn(okJson("{\"state\":\"CANCELLED\"}")));
+    viewport(1080, 1920);
+    navigate("http://127.0.0.1:" + agent.uiPort() + "/");
+    waitScreen("IDLE");
+    reader.place(CARD);
+    waitScreen("HOUSEHOLD");
+    reader.remove();
+    touch("button.pick[data-insurance=medical]");
+    touch("#confirm");
+    waitScreen("CHANNEL");
+    held.hold("POST", "/api/v1/orders");
+    touch("#wechat");
+    waitScreen("LOOKING_UP");
+    assertThat(text("#screen").replaceAll("\\s", "")).isEqualTo("正在生成付款码，请稍候…");
+    shot("making-code-portrait");
+    held.awaitArrived();
+    waitScreen("CHANNEL");
+    waitFor(() -> text("#busy").equals("支付渠道响应慢，没有扣款，请再点一次"));
+    assertThat(text("#review")).as("the choice kept").contains("潘*梅 尾号8490 2020年医疗保险");
+    assertThat(browser.brokenLabels()).isEmpty();
+    shot("channel-slow-portrait");
+    // the order the lost answer made is cancelled by its key; the channel answers again
+    waitFor(() -> !wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER + "/cancel"))).isEmpty());
+    held.release();
+    touch("#wechat");
+    waitScreen("PAYING");
   }
 
   /** The screen as it is, shot sideways and phone-sized too, then upright again. */
