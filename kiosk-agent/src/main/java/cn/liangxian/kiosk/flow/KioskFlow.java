@@ -359,11 +359,20 @@ public final class KioskFlow {
 
   /**
    * An item held by an order begun and not paid (a QR code on another kiosk, a pay sheet on a phone): it is not paid,
-   * and cannot be paid here until that order is paid or expires. The lookup says no more of that order than that it is
-   * being paid (not when it expires), so the time is the gateway's order life: 15 minutes at most from its start.
+   * and cannot be paid here until that order is paid or expires: at the time the lookup gives ({@code heldUntil}), in
+   * Beijing time; where it gives none, the gateway's order life, 15 minutes at most from the order's start.
    */
   static final String IN_PROGRESS = "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；"
       + "如果不付，约15分钟后可以在这里重新缴费";
+
+  /** {@link #IN_PROGRESS}, with the time the holding order ends where the lookup says it (rounded up to the minute). */
+  static String inProgress(java.util.Optional<java.time.Instant> heldUntil) {
+    return heldUntil.map(t -> {
+      java.time.ZonedDateTime at = t.plusSeconds(59).atZone(java.time.ZoneId.of("Asia/Shanghai"));
+      return "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；如果不付，" + at.getHour() + "点"
+          + String.format("%02d", at.getMinute()) + "分以后可以在这里重新缴费";
+    }).orElse(IN_PROGRESS);
+  }
   /** After the printer's reason it cannot print: nobody pays here until it can. */
   static final String PAUSED = "，本机暂停收费，请联系工作人员，或用手机微信、支付宝缴费";
   /** While the order and its QR code are made (the gateway asks the payment channel, up to 15 s). */
@@ -693,7 +702,7 @@ public final class KioskFlow {
     if (selection != null && screen == Screen.HOUSEHOLD) {
       v.put("payable", selection.hasPayable());
       if (selection.hasInProgress()) {
-        v.put("inProgress", IN_PROGRESS);
+        v.put("inProgress", inProgress(selection.heldUntil()));
       }
       v.put("allFen", selection.allFen()).put("wholeFamily", new io.vertx.core.json.JsonArray(List.copyOf(selection.wholeFamily())));
     }

@@ -79,6 +79,16 @@ final class Selection {
   }
 
   /**
+   * When the last of the orders holding items ends (the lookup's {@code heldUntil}): after it the items may be paid
+   * here; empty where nothing is held, or the gateway did not say (one that does not give it).
+   */
+  java.util.Optional<java.time.Instant> heldUntil() {
+    return items(household, it -> "in-progress".equals(it.getString("status"))).values().stream()
+        .map(it -> it.getString("heldUntil")).filter(java.util.Objects::nonNull).map(java.time.Instant::parse)
+        .max(java.util.Comparator.naturalOrder());
+  }
+
+  /**
    * Adds or removes one member's insurance of a year (null: the oldest unpaid one), for every member where the
    * whole household must pay; picking one year drops another year of the same item. False, and nothing changes,
    * when the household has no such unpaid item.

@@ -352,6 +352,14 @@ class KioskFlowTest {
     assertThat(flow.view().getString("inProgress")).contains("约15分钟后");
     assertThat(flow.view().getBoolean("payable")).isTrue();
 
+    // the gateway says when the holding order ends: that time, in Beijing time, rounded up to the minute
+    flow.cancel();
+    pan.getJsonArray("insurances").getJsonObject(0).put("heldUntil", "2019-12-10T02:14:30Z");
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
+    flow.idCardRead("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    assertThat(flow.view().getString("inProgress")).endsWith("如果不付，10点15分以后可以在这里重新缴费");
+
     // nothing held and nothing to pay: said so
     flow.cancel();
     pan.getJsonArray("insurances").getJsonObject(0).put("status", "paid");
