@@ -267,7 +267,7 @@ class RealGatewayEndToEndTest {
     // the sheet checks what it is given: the same parameters with one character of paySign changed are refused
     String forged = (String) browser.page.eval("(async () => { const p = Object.assign({}, order.payment.wechatPayment);"
         + " p.paySign = (p.paySign[0] === 'A' ? 'B' : 'A') + p.paySign.slice(1);"
-        + " const r = await fetch((await sandbox).sandboxUrl + '/sandbox/sheet/wechat', {method: 'POST', headers: {'Content-Type': 'application/json'},"
+        + " const r = await fetch((await sandbox()).sandboxUrl + '/sandbox/sheet/wechat', {method: 'POST', headers: {'Content-Type': 'application/json'},"
         + " body: JSON.stringify(p)}); return r.status + ' ' + (await r.json()).errMsg; })()");
     assertThat(forged).isEqualTo("400 requestPayment:fail 支付验证签名失败");
     browser.touch("#confirmPay");
