@@ -398,12 +398,8 @@ class TouchUiEndToEndTest {
     waitScreen("KEYPAD");
   }
 
-  /**
-   * Paid, and the printer ran out of paper: the screen shows the receipt's number and the code of its verification page
-   * (the one the paper carries), to be photographed; reprinted, the paper carries the same code.
-   */
-  @Test
-  void aReceiptThatDidNotPrintIsShownWithItsNumberAndVerificationCode() throws Exception {
+  /** Upright, a card read, its holder's medical insurance picked and confirmed: the pay-method screen. */
+  private void cardToChannels() throws Exception {
     viewport(1080, 1920);
     navigate("http://127.0.0.1:" + agent.uiPort() + "/");
     waitScreen("IDLE");
@@ -413,6 +409,15 @@ class TouchUiEndToEndTest {
     touch("button.pick[data-insurance=medical]");
     touch("#confirm");
     waitScreen("CHANNEL");
+  }
+
+  /**
+   * Paid, and the printer ran out of paper: the screen shows the receipt's number and the code of its verification page
+   * (the one the paper carries), to be photographed; reprinted, the paper carries the same code.
+   */
+  @Test
+  void aReceiptThatDidNotPrintIsShownWithItsNumberAndVerificationCode() throws Exception {
+    cardToChannels();
     touch("#wechat");
     waitScreen("PAYING");
     printer.status(new cn.liangxian.kiosk.device.printer.PrinterStatus(false, false, true, false));
@@ -449,15 +454,7 @@ class TouchUiEndToEndTest {
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders")).withQueryParam("idempotencyKey",
         com.github.tomakehurst.wiremock.client.WireMock.matching("kiosk-.+")).willReturn(okJson(resource("order-paying.json"))));
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER + "/cancel")).willReturn(okJson("{\"state\":\"CANCELLED\"}")));
-    viewport(1080, 1920);
-    navigate("http://127.0.0.1:" + agent.uiPort() + "/");
-    waitScreen("IDLE");
-    reader.place(CARD);
-    waitScreen("HOUSEHOLD");
-    reader.remove();
-    touch("button.pick[data-insurance=medical]");
-    touch("#confirm");
-    waitScreen("CHANNEL");
+    cardToChannels();
     held.hold("POST", "/api/v1/orders");
     touch("#wechat");
     waitScreen("LOOKING_UP");
