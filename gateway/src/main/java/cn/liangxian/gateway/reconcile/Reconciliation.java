@@ -104,22 +104,27 @@ public final class Reconciliation {
    * Those since the schedule's first day of the merchant that were never run at all (every instance down for longer
    * than the look-back) count too, as do earlier days an operator ran and that failed.
    */
-  static final String GIVEN_UP = "select k.channel, k.merchant, count(*) as days from ("
-      + "select s.channel, s.merchant, d::date as day from channel_reconciliation_start s,"
-      + " generate_series(s.first_day, $1::date - 1, interval '1 day') as d"
-      + " union select channel, merchant, day from channel_reconciliation where day < $1) as k"
-      + " left join channel_reconciliation r on r.channel = k.channel and r.merchant = k.merchant and r.day = k.day"
-      + " where r.state is distinct from 'DONE' group by k.channel, k.merchant";
+  static final String GIVEN_UP = "select k.channel, k.merchant, count(*) as days from " + notDone("$1::date - 1")
+      + " group by k.channel, k.merchant";
   /**
    * Every day up to $1 not done, of each channel and merchant since the schedule's first day of it (and earlier days an
    * operator ran): its row where it has one (none: never run), the oldest first, at most $2.
    */
-  static final String LEFT = "select k.channel, k.merchant, k.day, r.state, r.attempts, r.last_error, r.next_attempt_at from ("
-      + "select s.channel, s.merchant, d::date as day from channel_reconciliation_start s,"
-      + " generate_series(s.first_day, $1::date, interval '1 day') as d"
-      + " union select channel, merchant, day from channel_reconciliation where day <= $1) as k"
-      + " left join channel_reconciliation r on r.channel = k.channel and r.merchant = k.merchant and r.day = k.day"
-      + " where r.state is distinct from 'DONE' order by k.day, k.channel, k.merchant limit $2";
+  static final String LEFT = "select k.channel, k.merchant, k.day, r.state, r.attempts, r.last_error, r.next_attempt_at from "
+      + notDone("$1::date") + " order by k.day, k.channel, k.merchant limit $2";
+  /**
+   * The days up to {@code lastDay} (an SQL date) not done, as {@code k} (channel, merchant, day) with their row {@code r}
+   * where they have one: every day since the schedule's first day of each channel and merchant, and earlier days an
+   * operator ran.
+   */
+  private static String notDone(String lastDay) {
+    return "(select s.channel, s.merchant, d::date as day from channel_reconciliation_start s,"
+        + " generate_series(s.first_day, " + lastDay + ", interval '1 day') as d"
+        + " union select channel, merchant, day from channel_reconciliation where day <= " + lastDay + ") as k"
+        + " left join channel_reconciliation r on r.channel = k.channel and r.merchant = k.merchant and r.day = k.day"
+        + " where r.state is distinct from 'DONE'";
+  }
+
   /** The most days {@link #daysLeft} lists. */
   static final int LEFT_AT_MOST = 1_000;
   /** A run still RUNNING this long after it was claimed was abandoned: as in {@link #CLAIM}. */

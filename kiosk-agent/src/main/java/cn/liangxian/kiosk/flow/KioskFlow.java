@@ -243,7 +243,7 @@ public final class KioskFlow {
         return;
       }
       if (ar.failed() && ar.cause() instanceof GatewayException g && lostOrder && g.status() == 409
-          && BEING_PAID_ELSEWHERE.equals(g.type())) {
+          && GatewayException.BEING_PAID_ELSEWHERE.equals(g.type())) {
         // pressed again while the order whose answer was lost still holds the items: it is being cancelled
         show(Screen.CHANNEL);
         message = LOST_ORDER_HELD;
@@ -362,16 +362,17 @@ public final class KioskFlow {
    * and cannot be paid here until that order is paid or expires: at the time the lookup gives ({@code heldUntil}), in
    * Beijing time; where it gives none, the gateway's order life, 15 minutes at most from the order's start.
    */
-  static final String IN_PROGRESS = "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；"
-      + "如果不付，约15分钟后可以在这里重新缴费";
+  static final String IN_PROGRESS = inProgress(java.util.Optional.empty());
 
   /** {@link #IN_PROGRESS}, with the time the holding order ends where the lookup says it (rounded up to the minute). */
   static String inProgress(java.util.Optional<java.time.Instant> heldUntil) {
-    return heldUntil.map(t -> {
-      java.time.ZonedDateTime at = t.plusSeconds(59).atZone(java.time.ZoneId.of("Asia/Shanghai"));
-      return "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；如果不付，" + at.getHour() + "点"
-          + String.format("%02d", at.getMinute()) + "分以后可以在这里重新缴费";
-    }).orElse(IN_PROGRESS);
+    String when = heldUntil.map(t -> {
+      // the minute it is over, so that "after" is never too early
+      java.time.Instant minute = t.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+      java.time.ZonedDateTime at = (minute.equals(t) ? t : minute.plusSeconds(60)).atZone(java.time.ZoneId.of("Asia/Shanghai"));
+      return at.getHour() + "点" + String.format("%02d", at.getMinute()) + "分以后";
+    }).orElse("约15分钟后");
+    return "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；如果不付，" + when + "可以在这里重新缴费";
   }
   /** After the printer's reason it cannot print: nobody pays here until it can. */
   static final String PAUSED = "，本机暂停收费，请联系工作人员，或用手机微信、支付宝缴费";
@@ -387,8 +388,6 @@ public final class KioskFlow {
    * channel); if the channel does not let it be cancelled, it expires with the gateway's order life.
    */
   static final String LOST_ORDER_HELD = "刚才的订单还在撤销，没有扣款。请稍等一会儿再点一次；如果一直不行，约15分钟后再来缴费";
-  /** The gateway's problem type for an order whose items another order holds. */
-  static final String BEING_PAID_ELSEWHERE = "https://liangxian.cn/problems/being-paid-elsewhere";
   /** A card read whose holder the gateway does not know. */
   static final String NOT_ON_ROSTER = "没有查到您的参保登记，请联系村（社区）协办员。请取回身份证。";
   private static final String TIMED_OUT = "付款已超时，订单已取消，没有扣款。如需缴费，请重新办理";

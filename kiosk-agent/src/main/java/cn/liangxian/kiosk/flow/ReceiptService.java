@@ -187,7 +187,11 @@ public final class ReceiptService {
    * and every other character, Chinese or full-width punctuation, in two.
    */
   static int columns(CharSequence s) {
-    return s.codePoints().map(c -> c < 0x80 ? 1 : 2).sum();
+    return s.codePoints().map(ReceiptService::columns).sum();
+  }
+
+  private static int columns(int codePoint) {
+    return codePoint < 0x80 ? 1 : 2;
   }
 
   /** How many chars of {@code s} fill at most {@code columns} (at least one character, so that a line always moves on). */
@@ -196,7 +200,7 @@ public final class ReceiptService {
     int i = 0;
     while (i < s.length()) {
       int c = s.codePointAt(i);
-      int w = c < 0x80 ? 1 : 2;
+      int w = columns(c);
       if (used + w > columns && i > 0) {
         break;
       }

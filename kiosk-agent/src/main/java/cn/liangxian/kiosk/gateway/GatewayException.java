@@ -54,6 +54,9 @@ public class GatewayException extends RuntimeException {
   private static final java.util.Set<String> NOTHING_DONE = java.util.Set.of(BUSY,
       "https://liangxian.cn/problems/bodies-busy", "https://liangxian.cn/problems/channel-unavailable");
 
+  /** The gateway's problem type for an order whose items another order holds. */
+  public static final String BEING_PAID_ELSEWHERE = "https://liangxian.cn/problems/being-paid-elsewhere";
+
   /** The type of a request that had no answer within its time (it may have been carried out). */
   public static final String TIMED_OUT = "timed-out";
 

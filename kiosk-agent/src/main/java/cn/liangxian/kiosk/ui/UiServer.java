@@ -66,24 +66,23 @@ public final class UiServer {
   }
 
   private void qr(RoutingContext ctx) {
-    JsonObject order = flow.view().getJsonObject("order");
-    if (order == null) {
-      ctx.fail(404);
-      return;
-    }
-    ctx.response().putHeader("Content-Type", "image/svg+xml").putHeader("Cache-Control", "no-store")
-        .end(QrSvg.svg(order.getString("codeUrl")));
+    qr(ctx, "order", "codeUrl");
   }
 
   /** The verification code of a paid order's receipt that did not come out of the printer (the one printed on it). */
   private void receiptQr(RoutingContext ctx) {
-    JsonObject receipt = flow.view().getJsonObject("receipt");
-    if (receipt == null) {
+    qr(ctx, "receipt", "verifyUrl");
+  }
+
+  /** The QR code of {@code field} of the screen's {@code part}; 404 while the screen shows none. */
+  private void qr(RoutingContext ctx, String part, String field) {
+    JsonObject shown = flow.view().getJsonObject(part);
+    if (shown == null) {
       ctx.fail(404);
       return;
     }
     ctx.response().putHeader("Content-Type", "image/svg+xml").putHeader("Cache-Control", "no-store")
-        .end(QrSvg.svg(receipt.getString("verifyUrl")));
+        .end(QrSvg.svg(shown.getString(field)));
   }
 
   private void action(RoutingContext ctx) {
