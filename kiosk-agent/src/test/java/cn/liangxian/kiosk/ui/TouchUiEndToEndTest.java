@@ -80,6 +80,7 @@ class TouchUiEndToEndTest {
         "journal: '" + dir.resolve("journal.log") + "'",
         "ui: {host: 127.0.0.1, port: 0}",
         "payPollMillis: 500",
+        "deviceCheckSeconds: 1", // the printer asked every second, so that a fault reaches the first screen soon
         "devices:",
         "  idcard: {type: sam-tcp, host: 127.0.0.1, port: " + reader.port() + "}",
         "  printer: {type: tcp, host: 127.0.0.1, port: " + printer.port() + "}",
