@@ -3,14 +3,16 @@
 #
 #   loadtest/cluster.sh
 #
-# Starts etcd, two PostgreSQL nodes under Patroni (a primary and a synchronous streaming standby),
-# the channel sandbox as its own process, three gateways and HAProxy in front of both (config/cluster/),
+# Starts three etcd members, two PostgreSQL nodes under Patroni (a primary and a synchronous streaming standby),
+# from the site's files (config/cluster/patroni.yml, config/systemd/etcd.env and patroni.env, with loopback
+# addresses), the channel sandbox as its own process, three gateways and HAProxy in front of both (config/cluster/),
 # and Prometheus scraping the gateways. Imports the population through `gateway.jar roster import`, runs
 # the Gatling journey through HAProxy, and meanwhile:
 #   1. kills one gateway with SIGKILL and starts it again,
-#   2. stops the PostgreSQL primary at once (its Patroni killed, PostgreSQL stopped in immediate mode),
-#      so that Patroni promotes the standby; the old primary then rejoins as a standby,
-#   3. restarts a gateway gracefully (SIGTERM: not ready, drained, in-flight requests finished).
+#   2. kills etcd's leader with SIGKILL (the other two elect another; Patroni goes on),
+#   3. stops the PostgreSQL primary at once (its Patroni killed, PostgreSQL stopped in immediate mode),
+#      so that Patroni promotes the standby with two etcd members left; the old primary then rejoins as a standby,
+#   4. restarts a gateway gracefully (SIGTERM: not ready, drained, in-flight requests finished).
 # A probe sends lookups through HAProxy all along; per event it reports the requests that failed and
 # the time until the cluster served again. Then: the lost-payment check against the sandbox's ledger,
 # the double-charge check, HAProxy's per-address lookup limit with three gateways, and every dashboard
@@ -27,7 +29,9 @@ base=${CLUSTER_BASE_PORT:-27000}
 http_port=$((base + 80)) pg_port=$((base + 543)) stats_port=$((base + 404)) sandbox_port=$((base + 90))
 gw_ports=($((base + 81)) $((base + 82)) $((base + 83)))
 pg1_port=$((base + 432)) pg2_port=$((base + 433)) api1_port=$((base + 8)) api2_port=$((base + 9))
-etcd_port=$((base + 379)) etcd_peer=$((base + 380)) prom_port=$((base + 990))
+prom_port=$((base + 990))
+etcd_client() { echo $((base + 369 + 10 * $1)); } # member 1, 2, 3: 379, 389, 399
+etcd_peer() { echo $((base + 370 + 10 * $1)); }   # 380, 390, 400
 persons=${PERSONS:-20000}
 out=$repo/loadtest/target/cluster-runs/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out/logs"
@@ -79,7 +83,7 @@ stop_all() {
     [ -f "$d/postmaster.pid" ] && runuser -u postgres -- "$pg_bin/pg_ctl" -D "$d" stop -m fast >/dev/null 2>&1 || true
   done
   for p in "${gw_pid[@]:-}" "${pids[@]:-}" "${patroni_pid[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
-  [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$pgrun" "$out/etcd" "$out/prometheus" "$out"/gw*/
+  [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$pgrun" "$out"/etcd? "$out/prometheus" "$out"/gw*/
 }
 gw_pid=()
 trap stop_all EXIT
@@ -94,23 +98,75 @@ wait_for() { # what seconds command...
   within "$@" || { echo "cluster: $what did not happen within ${1}s; logs in $out/logs" >&2; exit 1; }
 }
 
-say "etcd on 127.0.0.1:$etcd_port"
-etcd --name lx --data-dir "$out/etcd" --listen-client-urls "http://127.0.0.1:$etcd_port" \
-  --advertise-client-urls "http://127.0.0.1:$etcd_port" --listen-peer-urls "http://127.0.0.1:$etcd_peer" \
-  --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" --initial-cluster "lx=http://127.0.0.1:$etcd_peer" \
-  > "$out/logs/etcd.log" 2>&1 &
-pids+=($!)
-wait_for "etcd answering" 30 curl -sf "http://127.0.0.1:$etcd_port/health"
+# The site's files for etcd and Patroni (config/systemd/etcd.env, patroni.env) with each node's own values moved to
+# loopback: a variable in them that the rig does not know stops it, so the site's files and the rig cannot drift apart.
+site_env() { # file value-function: the file's KEY=VALUE lines with the rig's values
+  local file=$1 fn=$2 key value
+  while IFS='=' read -r key value; do
+    case $key in ''|'#'*) continue ;; esac
+    value=$("$fn" "$key" "$value") || { echo "cluster: $file sets $key, which the rig does not know" >&2; return 1; }
+    printf '%s=%s\n' "$key" "$value"
+  done < "$file"
+}
+etcd_cluster="etcd1=http://127.0.0.1:$(etcd_peer 1),etcd2=http://127.0.0.1:$(etcd_peer 2),etcd3=http://127.0.0.1:$(etcd_peer 3)"
+etcd_hosts="127.0.0.1:$(etcd_client 1),127.0.0.1:$(etcd_client 2),127.0.0.1:$(etcd_client 3)"
+etcd_value() { # key site-value: member $member's
+  case $1 in
+    ETCD_NAME) echo "etcd$member" ;;
+    ETCD_DATA_DIR) echo "$out/etcd$member" ;;
+    ETCD_LISTEN_PEER_URLS|ETCD_INITIAL_ADVERTISE_PEER_URLS) echo "http://127.0.0.1:$(etcd_peer "$member")" ;;
+    ETCD_LISTEN_CLIENT_URLS|ETCD_ADVERTISE_CLIENT_URLS) echo "http://127.0.0.1:$(etcd_client "$member")" ;;
+    ETCD_INITIAL_CLUSTER) echo "$etcd_cluster" ;;
+    ETCD_INITIAL_CLUSTER_STATE|ETCD_INITIAL_CLUSTER_TOKEN) echo "$2" ;;
+    *) return 1 ;;
+  esac
+}
+etcd_pid=()
+say "etcd: three members on 127.0.0.1:$(etcd_client 1), $(etcd_client 2) and $(etcd_client 3)"
+for member in 1 2 3; do
+  vars=$(site_env config/systemd/etcd.env etcd_value)
+  mapfile -t vars <<< "$vars"
+  env "${vars[@]}" etcd > "$out/logs/etcd$member.log" 2>&1 &
+  etcd_pid[$member]=$!
+  pids+=($!)
+done
+for member in 1 2 3; do
+  wait_for "etcd member $member answering" 30 curl -sf "http://127.0.0.1:$(etcd_client $member)/health"
+done
+etcd_leader() { # the member etcd has elected leader
+  local m status
+  for m in 1 2 3; do
+    status=$(curl -sf -X POST -d '{}' "http://127.0.0.1:$(etcd_client $m)/v3/maintenance/status" 2>/dev/null) || continue
+    [ "$(grep -oP '"member_id":"\K[0-9]+' <<< "$status")" = "$(grep -oP '"leader":"\K[0-9]+' <<< "$status")" ] && { echo "$m"; return; }
+  done
+  return 1
+}
 
+patroni_value() { # key site-value: node $node's (PostgreSQL on $node_pg, its REST API on $node_api)
+  case $1 in
+    PATRONI_NAME) echo "pg$node" ;;
+    PATRONI_RESTAPI_LISTEN|PATRONI_RESTAPI_CONNECT_ADDRESS) echo "127.0.0.1:$node_api" ;;
+    PATRONI_ETCD3_HOSTS) echo "$etcd_hosts" ;;
+    PATRONI_POSTGRESQL_LISTEN|PATRONI_POSTGRESQL_CONNECT_ADDRESS) echo "127.0.0.1:$node_pg" ;;
+    PATRONI_POSTGRESQL_DATA_DIR) echo "$pgrun/pg$node" ;;
+    PATRONI_POSTGRESQL_BIN_DIR) echo "$pg_bin" ;;
+    PATRONI_POSTGRESQL_PGPASS) echo "$pgrun/pgpass-pg$node" ;;
+    PATRONI_SUPERUSER_PASSWORD|PATRONI_REPLICATION_PASSWORD) echo "$password" ;;
+    *) return 1 ;;
+  esac
+}
+# Debian's PostgreSQL puts its sockets there (postgresql-common makes it at boot)
+install -d -o postgres -g postgres -m 2775 /var/run/postgresql
+cp config/cluster/patroni.yml "$pgrun/patroni.yml"
+chown postgres: "$pgrun/patroni.yml"
 start_patroni() { # n pg_port api_port
-  local n=$1 cfg=$pgrun/patroni-pg$1.yml
-  sed -e "s|@NAME@|pg$n|g" -e "s|@API_PORT@|$3|g" -e "s|@ETCD_PORT@|$etcd_port|g" -e "s|@PG_PORT@|$2|g" \
-    -e "s|@DATA_DIR@|$pgrun/pg$n|g" -e "s|@BIN_DIR@|$pg_bin|g" -e "s|@RUN_DIR@|$pgrun|g" -e "s|@PASSWORD@|$password|g" \
-    config/cluster/patroni.yml > "$cfg"
-  chown postgres: "$cfg"
+  node=$1 node_pg=$2 node_api=$3
+  vars=$(site_env config/systemd/patroni.env patroni_value)
+  mapfile -t vars <<< "$vars"
   # setpriv runs patroni itself (no parent in between), so its pid is the one to kill
-  setpriv --reuid postgres --regid postgres --init-groups env HOME="$pgrun" patroni "$cfg" >> "$out/logs/patroni-pg$n.log" 2>&1 &
-  patroni_pid[$n]=$!
+  setpriv --reuid postgres --regid postgres --init-groups env HOME="$pgrun" "${vars[@]}" patroni "$pgrun/patroni.yml" \
+    >> "$out/logs/patroni-pg$1.log" 2>&1 &
+  patroni_pid[$1]=$!
 }
 say "PostgreSQL under Patroni: pg1 (primary) on $pg1_port, pg2 (standby) on $pg2_port"
 start_patroni 1 $pg1_port $api1_port
@@ -201,7 +257,7 @@ gatling=$!
 sql() { PGPASSWORD=$password psql -h 127.0.0.1 -p $pg_port -U postgres -Atc "$1" postgres; }
 wal_start=$(sql "select pg_current_wal_lsn()") orders_start=$(sql "select count(*) from orders")
 event "start"
-# the faults on a fixed timeline (15 s, 35 s, 55 s into the run), whatever the restarts take
+# the faults on a fixed timeline (15 s, 25 s, 35 s, 55 s into the run), whatever the restarts take
 at() { local wait=$(( $1 * 1000 - ($(now_ms) - run_start) )); [ $wait -gt 0 ] && sleep "$((wait / 1000)).$(printf %03d $((wait % 1000)))"; return 0; }
 restart_gateway() { # n: started again, then ready (in the background)
   start_gateway "$1"
@@ -213,6 +269,10 @@ at 15
 event "SIGKILL gateway 2"
 kill -KILL "${gw_pid[2]}"; wait "${gw_pid[2]}" 2>/dev/null || true
 restart_gateway 2
+at 25
+leader=$(etcd_leader || echo 1)
+event "SIGKILL etcd member $leader (its leader)"
+kill -KILL "${etcd_pid[$leader]}"; wait "${etcd_pid[$leader]}" 2>/dev/null || true
 at 35
 primary=$(curl -sf "http://127.0.0.1:$api1_port/primary" >/dev/null && echo 1 || echo 2)
 standby=$((3 - primary))

@@ -2,7 +2,8 @@
 # Checks the files a site installs on machines of its own: the systemd units (systemd-analyze verify, as systemd
 # would load them) and HAProxy's configuration with the site's example addresses (haproxy -c). Installs Debian's
 # systemd and haproxy first where they are missing. The gateway's settings file is checked by the gateway's tests
-# (DeploymentFilesTest: every GATEWAY_* variable in it is one the gateway knows).
+# (DeploymentFilesTest: every GATEWAY_* variable in it is one the gateway knows), and so are etcd's and Patroni's
+# settings files (they agree with each other and with the balancer's; loadtest/cluster.sh runs them on loopback).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/../../.ci/ensure-debian-packages.sh" systemd haproxy
