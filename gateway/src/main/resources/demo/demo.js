@@ -345,10 +345,12 @@ function beijingTime(iso) {
 }
 
 // what the resident reads of items a payment started elsewhere holds: finish it there, or when they are free again
-// (the latest hold's end: the gateway's heldUntil, the expiry of the order holding each)
+// (the latest hold's end: the gateway's heldUntil, the expiry of the order holding each; one already past is not a time
+// the resident has missed: the gateway frees the items at its next sweep, seconds later)
 function heldText(held) {
   const ends = held.map((i) => i.heldUntil).filter((t) => t && !Number.isNaN(Date.parse(t))).sort((a, b) => Date.parse(a) - Date.parse(b));
-  const when = ends.length ? `${beijingTime(ends[ends.length - 1])}后` : '过一会儿';
+  const last = ends.length ? ends[ends.length - 1] : null;
+  const when = !last ? '过一会儿' : Date.parse(last) <= Date.now() ? '稍等一两分钟' : `${beijingTime(last)}后`;
   return `有一笔缴费还没有付款完成（可能在另一部手机或缴费机上），请在那里付完；如果不付，${when}可以重新缴费`;
 }
 

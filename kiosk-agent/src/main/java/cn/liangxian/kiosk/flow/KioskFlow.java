@@ -362,11 +362,18 @@ public final class KioskFlow {
    * and cannot be paid here until that order is paid or expires: at the time the lookup gives ({@code heldUntil}), in
    * Beijing time; where it gives none, the gateway's order life, 15 minutes at most from the order's start.
    */
-  static final String IN_PROGRESS = inProgress(java.util.Optional.empty());
+  static final String IN_PROGRESS = inProgress(java.util.Optional.empty(), java.time.Instant.EPOCH);
 
-  /** {@link #IN_PROGRESS}, with the time the holding order ends where the lookup says it (rounded up to the minute). */
-  static String inProgress(java.util.Optional<java.time.Instant> heldUntil) {
+  /**
+   * {@link #IN_PROGRESS}, with the time the holding order ends where the lookup says it (rounded up to the minute). An
+   * end already past is not given as a time the resident has missed: the gateway frees the items within its next
+   * sweep (seconds), after asking the channel whether the order was paid after all.
+   */
+  static String inProgress(java.util.Optional<java.time.Instant> heldUntil, java.time.Instant now) {
     String when = heldUntil.map(t -> {
+      if (!t.isAfter(now)) {
+        return "稍等一两分钟";
+      }
       // the minute it is over, so that "after" is never too early
       java.time.Instant minute = t.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
       java.time.ZonedDateTime at = (minute.equals(t) ? t : minute.plusSeconds(60)).atZone(java.time.ZoneId.of("Asia/Shanghai"));
@@ -701,7 +708,7 @@ public final class KioskFlow {
     if (selection != null && screen == Screen.HOUSEHOLD) {
       v.put("payable", selection.hasPayable());
       if (selection.hasInProgress()) {
-        v.put("inProgress", inProgress(selection.heldUntil()));
+        v.put("inProgress", inProgress(selection.heldUntil(), clock.instant()));
       }
       v.put("allFen", selection.allFen()).put("wholeFamily", new io.vertx.core.json.JsonArray(List.copyOf(selection.wholeFamily())));
     }

@@ -354,11 +354,19 @@ class KioskFlowTest {
 
     // the gateway says when the holding order ends: that time, in Beijing time, rounded up to the minute
     flow.cancel();
-    pan.getJsonArray("insurances").getJsonObject(0).put("heldUntil", "2019-12-10T02:14:30Z");
+    pan.getJsonArray("insurances").getJsonObject(0).put("heldUntil", "2020-01-15T02:14:30Z");
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
     flow.idCardRead("371312196205108490", "潘梅");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
     assertThat(flow.view().getString("inProgress")).endsWith("如果不付，10点15分以后可以在这里重新缴费");
+
+    // an end already past (the gateway frees the items at its next sweep): no time the resident has missed
+    flow.cancel();
+    pan.getJsonArray("insurances").getJsonObject(0).put("heldUntil", "2020-01-15T01:59:00Z");
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
+    flow.idCardRead("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    assertThat(flow.view().getString("inProgress")).endsWith("如果不付，稍等一两分钟可以在这里重新缴费").doesNotContain("点");
 
     // nothing held and nothing to pay: said so
     flow.cancel();
