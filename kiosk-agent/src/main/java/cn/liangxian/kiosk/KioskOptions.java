@@ -1,5 +1,6 @@
 package cn.liangxian.kiosk;
 
+import cn.liangxian.kiosk.gateway.GatewayClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -33,7 +34,7 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
   public record Gateway(String url, int timeoutMillis, int orderTimeoutMillis, String verifyUrl) {}
 
   /** An order's creation waits this long by default: above the 15 s the gateway gives the payment channel. */
-  static final int ORDER_TIMEOUT_MILLIS = 20_000;
+  static final int ORDER_TIMEOUT_MILLIS = GatewayClient.ORDER_TIMEOUT_MILLIS;
   /**
    * The longest wait for an order's creation taken: the screen that shows it (正在生成付款码) returns to the first one after
    * 30 s, the printer's check and the journal's write also in that time.

@@ -4,12 +4,22 @@ import cn.liangxian.kiosk.device.printer.PrintException;
 import cn.liangxian.kiosk.gateway.GatewayClient;
 import cn.liangxian.kiosk.gateway.GatewayException;
 import cn.liangxian.kiosk.journal.OrderJournal;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,10 +162,10 @@ public final class KioskFlow {
       if (ar.failed()) {
         return;
       }
-      List<String> names = new java.util.ArrayList<>();
-      for (Object o : ar.result().getJsonArray("channels", new io.vertx.core.json.JsonArray())) {
+      List<String> names = new ArrayList<>();
+      for (Object o : ar.result().getJsonArray("channels", new JsonArray())) {
         if (o instanceof JsonObject c && c.getString("name", "").matches("[a-z]{1,16}")
-            && c.getJsonArray("modes", new io.vertx.core.json.JsonArray()).contains("qr")) {
+            && c.getJsonArray("modes", new JsonArray()).contains("qr")) {
           names.add(c.getString("name"));
         }
       }
@@ -362,21 +372,21 @@ public final class KioskFlow {
    * and cannot be paid here until that order is paid or expires: at the time the lookup gives ({@code heldUntil}), in
    * Beijing time; where it gives none, the gateway's order life, 15 minutes at most from the order's start.
    */
-  static final String IN_PROGRESS = inProgress(java.util.Optional.empty(), java.time.Instant.EPOCH);
+  static final String IN_PROGRESS = inProgress(Optional.empty(), Instant.EPOCH);
 
   /**
    * {@link #IN_PROGRESS}, with the time the holding order ends where the lookup says it (rounded up to the minute). An
    * end already past is not given as a time the resident has missed: the gateway frees the items within its next
    * sweep (seconds), after asking the channel whether the order was paid after all.
    */
-  static String inProgress(java.util.Optional<java.time.Instant> heldUntil, java.time.Instant now) {
+  static String inProgress(Optional<Instant> heldUntil, Instant now) {
     String when = heldUntil.map(t -> {
       if (!t.isAfter(now)) {
         return "稍等一两分钟";
       }
       // the minute it is over, so that "after" is never too early
-      java.time.Instant minute = t.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
-      java.time.ZonedDateTime at = (minute.equals(t) ? t : minute.plusSeconds(60)).atZone(java.time.ZoneId.of("Asia/Shanghai"));
+      Instant minute = t.truncatedTo(ChronoUnit.MINUTES);
+      ZonedDateTime at = (minute.equals(t) ? t : minute.plusSeconds(60)).atZone(ZoneId.of("Asia/Shanghai"));
       return at.getHour() + "点" + String.format("%02d", at.getMinute()) + "分以后";
     }).orElse("约15分钟后");
     return "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；如果不付，" + when + "可以在这里重新缴费";
@@ -541,10 +551,10 @@ public final class KioskFlow {
   /** The printer's reason it cannot print a receipt, as last asked (plain Chinese), or null: it can. */
   private String printerProblem;
   private boolean checkingPrinter;
-  private java.util.function.BooleanSupplier readerHealthy = () -> true;
+  private BooleanSupplier readerHealthy = () -> true;
 
   /** The ID-card reader's health (its poller's), shown on the first screen; none set: no reader to speak of. */
-  public synchronized void readerHealth(java.util.function.BooleanSupplier healthy) {
+  public synchronized void readerHealth(BooleanSupplier healthy) {
     this.readerHealthy = healthy;
   }
 
@@ -552,10 +562,10 @@ public final class KioskFlow {
    * Asks the printer whether it could print a receipt now (a timer calls it, every few seconds): what the first screen
    * says, and whether the pay buttons may be pressed. One question at a time.
    */
-  public io.vertx.core.Future<String> checkPrinter() {
+  public Future<String> checkPrinter() {
     synchronized (this) {
       if (checkingPrinter) {
-        return io.vertx.core.Future.succeededFuture(printerProblem);
+        return Future.succeededFuture(printerProblem);
       }
       checkingPrinter = true;
     }
@@ -570,7 +580,7 @@ public final class KioskFlow {
   }
 
   private synchronized void printer(String problem) {
-    if (!java.util.Objects.equals(problem, printerProblem)) {
+    if (!Objects.equals(problem, printerProblem)) {
       if (problem == null) {
         LOG.info("the printer can print again: payments taken");
       } else {
@@ -581,8 +591,8 @@ public final class KioskFlow {
   }
 
   /** What the first screen says of the devices, if anything: a printer that cannot print, a reader that cannot read. */
-  private io.vertx.core.json.JsonArray notices(boolean readerOk) {
-    io.vertx.core.json.JsonArray n = new io.vertx.core.json.JsonArray();
+  private JsonArray notices(boolean readerOk) {
+    JsonArray n = new JsonArray();
     if (printerProblem != null) {
       n.add("本机" + printerProblem + "，暂停收费，请到其他机器缴费");
     }
@@ -687,7 +697,7 @@ public final class KioskFlow {
     JsonObject v = new JsonObject().put("screen", screen.name()).put("elder", elder).put("message", message);
     if (screen == Screen.IDLE) {
       boolean readerOk = readerHealthy.getAsBoolean();
-      io.vertx.core.json.JsonArray notices = notices(readerOk);
+      JsonArray notices = notices(readerOk);
       if (!notices.isEmpty()) {
         v.put("notices", notices);
       }
@@ -710,10 +720,10 @@ public final class KioskFlow {
       if (selection.hasInProgress()) {
         v.put("inProgress", inProgress(selection.heldUntil(), clock.instant()));
       }
-      v.put("allFen", selection.allFen()).put("wholeFamily", new io.vertx.core.json.JsonArray(List.copyOf(selection.wholeFamily())));
+      v.put("allFen", selection.allFen()).put("wholeFamily", new JsonArray(List.copyOf(selection.wholeFamily())));
     }
     if (screen == Screen.CHANNEL) {
-      v.put("channels", new io.vertx.core.json.JsonArray(channels()));
+      v.put("channels", new JsonArray(channels()));
     }
     if (order != null && screen == Screen.PAYING) {
       v.put("order", new JsonObject().put("totalFen", order.getLong("totalFen")).put("channel", channel)

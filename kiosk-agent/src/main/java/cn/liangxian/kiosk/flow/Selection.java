@@ -2,10 +2,15 @@ package cn.liangxian.kiosk.flow;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * A household as the gateway answered it (members masked) and what the resident picked from it: one item per
@@ -82,10 +87,10 @@ final class Selection {
    * When the last of the orders holding items ends (the lookup's {@code heldUntil}): after it the items may be paid
    * here; empty where nothing is held, or the gateway did not say (one that does not give it).
    */
-  java.util.Optional<java.time.Instant> heldUntil() {
+  Optional<Instant> heldUntil() {
     return items(household, it -> "in-progress".equals(it.getString("status"))).values().stream()
-        .map(it -> it.getString("heldUntil")).filter(java.util.Objects::nonNull).map(java.time.Instant::parse)
-        .max(java.util.Comparator.naturalOrder());
+        .map(it -> it.getString("heldUntil")).filter(Objects::nonNull).map(Instant::parse)
+        .max(Comparator.naturalOrder());
   }
 
   /**
@@ -103,7 +108,7 @@ final class Selection {
     boolean on = !picked.containsKey(k);
     p.forEach((key, item) -> {
       if (key.equals(k) || whole(chosen) && insurance.equals(item.getString("insurance"))
-          && java.util.Objects.equals(chosen.getValue("year"), item.getValue("year"))) {
+          && Objects.equals(chosen.getValue("year"), item.getValue("year"))) {
         if (on) {
           pick(key, item, null);
         } else {
@@ -304,7 +309,7 @@ final class Selection {
   }
 
   /** The household's items that {@code which} takes, by member/insurance/year, in the gateway's order. */
-  private static Map<String, JsonObject> items(JsonObject household, java.util.function.Predicate<JsonObject> which) {
+  private static Map<String, JsonObject> items(JsonObject household, Predicate<JsonObject> which) {
     Map<String, JsonObject> m = new LinkedHashMap<>();
     if (household == null) {
       return m;

@@ -23,14 +23,18 @@ public final class GatewayClient {
   private final RequestSigner signer;
   private final String basePath;
 
+  /**
+   * How long an order's creation may take by default ({@code gateway.orderTimeoutMillis} in kiosk.yaml): the gateway
+   * asks the payment channel for the order's QR code meanwhile, and waits up to 15 s for it.
+   */
+  public static final int ORDER_TIMEOUT_MILLIS = 20_000;
+
+  /** With orders given {@link #ORDER_TIMEOUT_MILLIS}, or the other requests' time if that is longer. */
   public GatewayClient(Vertx vertx, String baseUrl, RequestSigner signer, int timeoutMillis) {
-    this(vertx, baseUrl, signer, timeoutMillis, Math.max(timeoutMillis, 20_000));
+    this(vertx, baseUrl, signer, timeoutMillis, Math.max(timeoutMillis, ORDER_TIMEOUT_MILLIS));
   }
 
-  /**
-   * {@code orderTimeoutMillis}: how long an order's creation may take, longer than other requests: the gateway asks the
-   * payment channel for the order's QR code meanwhile, and waits up to 15 s for it.
-   */
+  /** {@code orderTimeoutMillis}: how long an order's creation may take, longer than other requests. */
   public GatewayClient(Vertx vertx, String baseUrl, RequestSigner signer, int timeoutMillis, int orderTimeoutMillis) {
     URI u = URI.create(baseUrl);
     boolean tls = "https".equals(u.getScheme());
