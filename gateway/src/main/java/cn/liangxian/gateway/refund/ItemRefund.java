@@ -11,13 +11,18 @@ import java.util.UUID;
  * The refund of one paid item (a person's insurance in an order), by an operator or on an agency's word: the whole
  * item (death, employee insurance, insured or paid elsewhere) or the difference a category that arrived late makes.
  * Each has a number of its own, the same whoever asks, so neither can happen twice; the whole refund after a
- * difference was refunded gives back the rest, and a difference after the whole refund gives back nothing.
+ * difference was refunded gives back the rest, and a difference after the whole refund gives back nothing, whether or
+ * not the channel refused the first: together they never give back more than the member paid for the item.
  */
 public record ItemRefund(UUID orderId, long personId, String insurance, boolean whole) {
   static final String LOCK_ITEM = "select personal_fen from order_item where order_id = $1 and person_id = $2 and insurance = $3"
       + " for update";
-  static final String REFUNDED = "select out_refund_no, amount_fen from refund where order_id = $1 and out_refund_no in ($2, $3)"
-      + " and (state <> 'FAILED' or settled_at is not null)";
+  /**
+   * The item's refunds made already, refused by the channel ones too: one refused is owed still (finance pays it back
+   * another way, or the channel pays it after all, as a WeChat Pay refund ABNORMAL and handled since does), so the item's
+   * other refund gives back only what it does not.
+   */
+  static final String REFUNDED = "select out_refund_no, amount_fen from refund where order_id = $1 and out_refund_no in ($2, $3)";
 
   /**
    * What to do, decided under the item's lock: refund {@code fen} under {@link #number()}, or nothing because

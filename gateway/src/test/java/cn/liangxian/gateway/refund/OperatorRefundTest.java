@@ -90,4 +90,66 @@ class OperatorRefundTest {
       assertThat(rs.getLong(2)).isEqualTo(25000);
     }
   }
+
+  private void sql(String sql) throws Exception {
+    try (java.sql.Connection c = g.db.connect(); java.sql.Statement st = c.createStatement()) {
+      st.executeUpdate(sql);
+    }
+  }
+
+  /**
+   * A difference the channel refused is owed still (finance pays it back, or the channel pays it after all: a WeChat Pay
+   * refund ABNORMAL and handled since, listed done on a later bill): the whole item refunded afterwards gives back only
+   * the rest, so that the item never goes back for more than was paid for it.
+   */
+  @Test
+  void aWholeRefundAfterARefusedDifferenceGivesBackOnlyTheRest() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    JsonObject o = g.payZhangFamilyMedical(h, "wechat");
+    // WeChat Pay takes refunds and never confirms them
+    g.gateway.demo().sandbox().faults(new cn.liangxian.sandbox.fault.SandboxFaults(0, 0, true, 0, false));
+    long person = g.count("select id from person where ref = '" + ref(h, Fixture.ZHANG) + "'");
+    String whole = o.getString("outTradeNo") + "-" + person + "M";
+    // 张三's difference of 100 yuan, refused by the channel (what the sweeper writes when its query says so)
+    sql("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at, last_error) values ('"
+        + o.getString("id") + "', '" + whole + "D', 10000, 'category-arrived', 'FAILED', '2019-12-15T02:00:00Z',"
+        + " '2019-12-15T02:00:00Z', 'refused by the channel')");
+    JsonObject body = new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, Fixture.ZHANG))
+        .put("insurance", "medical").put("reason", "death");
+    HttpResponse<Buffer> r = refund(body, TOKEN);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    assertThat(r.bodyAsJsonObject().getString("outRefundNo")).isEqualTo(whole);
+    assertThat(r.bodyAsJsonObject().getLong("amountFen")).as("250 yuan paid, 100 of them owed by the refused difference")
+        .isEqualTo(15000);
+    assertThat(g.count("select sum(amount_fen) from refund where out_refund_no like '" + whole + "%'")).isEqualTo(25000);
+    // the refused difference is on finance's worklist still, for all of it
+    JsonObject owed = g.get("/api/v1/operator/refunds/failed", "Authorization", "Bearer " + TOKEN).bodyAsJsonObject()
+        .getJsonArray("refunds").stream().map(JsonObject.class::cast).filter(f -> f.getString("outRefundNo").equals(whole + "D"))
+        .findFirst().orElseThrow();
+    assertThat(owed.getLong("owedFen")).isEqualTo(10000);
+    g.gateway.demo().sandbox().faults(cn.liangxian.sandbox.fault.SandboxFaults.NONE);
+  }
+
+  /** A whole item whose refund the channel refused is owed whole still: a difference asked for since adds nothing to it. */
+  @Test
+  void aDifferenceAfterARefusedWholeRefundAddsNothing() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    JsonObject o = g.payZhangFamilyMedical(h, "wechat");
+    // WeChat Pay takes refunds and never confirms them
+    g.gateway.demo().sandbox().faults(new cn.liangxian.sandbox.fault.SandboxFaults(0, 0, true, 0, false));
+    JsonObject body = new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, Fixture.ZHANG))
+        .put("insurance", "medical").put("reason", "death");
+    HttpResponse<Buffer> death = refund(body, TOKEN);
+    assertThat(death.statusCode()).as(death.bodyAsString()).isEqualTo(200);
+    String whole = death.bodyAsJsonObject().getString("outRefundNo");
+    assertThat(death.bodyAsJsonObject().getLong("amountFen")).isEqualTo(25000);
+    sql("update refund set state = 'FAILED', last_error = 'refused by the channel' where out_refund_no = '" + whole + "'");
+    g.importCsv("late-dibao.csv", "department,category,id_number,name,valid_from,valid_to\n民政,DIBAO," + Fixture.ZHANG
+        + ",张三,2019-01-01,\n");
+    HttpResponse<Buffer> r = refund(body.copy().put("reason", "category-arrived"), TOKEN);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isIn(200, 422);
+    assertThat(g.count("select count(*) from refund where out_refund_no = '" + whole + "D'")).as("no difference refunded").isZero();
+    assertThat(g.count("select sum(amount_fen) from refund where order_id = '" + o.getString("id") + "'")).isEqualTo(25000);
+    g.gateway.demo().sandbox().faults(cn.liangxian.sandbox.fault.SandboxFaults.NONE);
+  }
 }
