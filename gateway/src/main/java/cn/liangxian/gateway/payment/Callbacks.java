@@ -132,6 +132,12 @@ public final class Callbacks {
           .onComplete(x -> ctx.response().setStatusCode(204).end());
       return;
     }
+    if (res.path("transaction_id").asText().isBlank()) {
+      // the payment's one name at WeChat Pay: a payment without it could not be told from its own re-delivery, nor found
+      // in the bill; the stuck-order query books it, named, if it was paid
+      refuseWechat(ctx, "wechat", true, "malformed", headers, body, OutTradeNo.orderId(outTradeNo), 400);
+      return;
+    }
     OffsetDateTime paidAt = ChannelDays.timestamp(res.path("success_time").asText(null));
     payments.apply("wechat", wechat.id(), outTradeNo, res.path("transaction_id").asText(), res.path("amount").path("total").asLong(-1),
             "callback", ChannelDays.beijingDay(paidAt), paidAt)

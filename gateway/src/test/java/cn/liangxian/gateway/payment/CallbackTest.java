@@ -79,6 +79,15 @@ class CallbackTest {
     JsonObject payerInDollars = paid.copy().put("amount", paid.getJsonObject("amount").copy().put("payer_currency", "USD"));
     assertThat(send(payerInDollars, 0, null, false)).isEqualTo(400);
     assertThat(lastOutcome()).isEqualTo("wrong_currency");
+    // signed, but without the payment's name at WeChat Pay: it could not be told from its own re-delivery, nor matched
+    // in the bill (the stuck-order query books the payment with its name)
+    assertThat(send(paid.copy().put("transaction_id", ""), 0, null, false)).isEqualTo(400);
+    assertThat(lastOutcome()).isEqualTo("malformed");
+    JsonObject nameless = paid.copy();
+    nameless.remove("transaction_id");
+    assertThat(send(nameless, 0, null, false)).isEqualTo(400);
+    assertThat(lastOutcome()).isEqualTo("malformed");
+    assertThat(state()).isEqualTo("PAYING");
 
     assertThat(send(paid, -400, null, false)).isEqualTo(401);
     assertThat(lastOutcome()).isEqualTo("stale_timestamp (unverified)");
