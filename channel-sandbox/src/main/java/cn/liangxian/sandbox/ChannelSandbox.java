@@ -235,6 +235,15 @@ public final class ChannelSandbox {
   }
 
   /**
+   * The payer of a paid trade closes their WeChat Pay account: WeChat Pay refuses any new refund of the trade for good
+   * (403 USER_ACCOUNT_ABNORMAL, 用户账户异常或已注销，不能原路退回), and the merchant must pay it back another way.
+   */
+  public Future<Void> closePayerAccount(String outTradeNo) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.closePayerAccount(outTradeNo));
+  }
+
+  /**
    * UnionPay takes the payment without the issuer's answer: its notification says respCode A6 and its query
    * origRespCode A6 (有缺陷的成功, a success with defects), which settles as any payment. UnionPay trades only.
    */

@@ -183,6 +183,16 @@ final class SandboxVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** The payer of a trade closes their account. On the context. */
+  Future<Void> closePayerAccount(String outTradeNo) {
+    Trade t = ledger.get(outTradeNo);
+    if (t == null) {
+      return Future.failedFuture("no such trade " + outTradeNo);
+    }
+    t.payerAccountClosed(true);
+    return Future.succeededFuture();
+  }
+
   /** A trade paid in another currency than renminbi; the channel notifies it so. On the context. */
   Future<Void> payInCurrency(String outTradeNo, String currency) {
     return payMarked(outTradeNo, t -> t.currency(currency));

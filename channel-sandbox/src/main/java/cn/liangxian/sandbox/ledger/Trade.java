@@ -28,6 +28,7 @@ public final class Trade {
   private String buyer;
   private String via;
   private String currency = "CNY";
+  private boolean payerAccountClosed;
   private boolean defective;
   private boolean processing;
   private final List<Refund> refunds = new ArrayList<>();
@@ -70,6 +71,15 @@ public final class Trade {
   /** The channel settles the trade at another amount than it was opened with (what a merchant must never keep). */
   public void settleAt(long fen) {
     this.totalFen = fen;
+  }
+
+  /** Whether the payer's account is closed since: WeChat Pay cannot refund the trade the way it came. */
+  public boolean payerAccountClosed() {
+    return payerAccountClosed;
+  }
+
+  public void payerAccountClosed(boolean closed) {
+    this.payerAccountClosed = closed;
   }
 
   /** The currency the trade is paid in (ISO 4217 letters): CNY, unless the channel took another (never fen to a merchant). */

@@ -209,6 +209,10 @@ public final class WechatApi {
     }
     Refund refund = t.refund(outRefundNo).orElse(null);
     boolean fresh = refund == null;
+    if (fresh && t.payerAccountClosed()) {
+      signing.error(ctx, m, 403, "USER_ACCOUNT_ABNORMAL", "用户账户异常或已注销，不能原路退回，请使用其他方式进行退款");
+      return;
+    }
     if (fresh) {
       if (!(t.state().equals("SUCCESS") || t.state().equals("REFUND")) || fen <= 0 || t.refundedFen() + fen > t.totalFen()) {
         signing.error(ctx, m, 400, "INVALID_REQUEST", "订单状态或退款金额不正确");

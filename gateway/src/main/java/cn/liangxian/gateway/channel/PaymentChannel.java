@@ -60,6 +60,15 @@ public interface PaymentChannel {
    */
   Future<RefundState> refund(String outTradeNo, String outRefundNo, long refundFen, long totalFen, String reason);
 
+  /**
+   * Whether {@link #refund}'s failure is the channel's signed word that it will never carry this refund back the way
+   * the payment came (WeChat Pay's USER_ACCOUNT_ABNORMAL: the payer's account is closed): the refund is then owed by
+   * finance another way, as one refused after it was taken is. Anything else is asked again later.
+   */
+  default boolean refusesRefundForGood(ChannelException e) {
+    return false;
+  }
+
   /** Where a refund stands at the channel: done, still under way, never received, or refused for good. */
   enum RefundState { SUCCESS, PROCESSING, NOT_FOUND, FAILED }
 

@@ -41,6 +41,9 @@ public final class RefundStore {
   static final String FAILED_ATTEMPT = "update refund set last_error = $2 where out_refund_no = $1";
   static final String SETTLE = "update refund set state = $2, updated_at = $3, last_error = $4 where out_refund_no = $1"
       + " and state = 'REQUESTED'";
+  /** A refund the channel refused when asked for it, never taken (see PaymentChannel.refusesRefundForGood). */
+  static final String REFUSED = "update refund set state = 'FAILED', updated_at = $2, last_error = $3 where out_refund_no = $1"
+      + " and state = 'PENDING'";
   static final String ONE = "select out_refund_no, amount_fen, reason, state from refund where out_refund_no = $1";
   /** A refund as a channel's notification of it is checked: its amount, and the channel and merchant it goes back through. */
   static final String NOTIFIED = "select f.amount_fen, coalesce(f.channel, o.channel) as channel,"
@@ -49,7 +52,7 @@ public final class RefundStore {
 
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(INSERT, INSERT_STRANDED, CONFIRM, PENDING, REQUESTED, ONE, NOTIFIED, CLAIM,
-      FAILED_ATTEMPT, SETTLE);
+      FAILED_ATTEMPT, SETTLE, REFUSED);
 
   /** A refund's amount, and the channel and merchant (null: the channel's default) it goes back through. */
   record Notified(long amountFen, String channel, String merchant) {}
@@ -117,6 +120,11 @@ public final class RefundStore {
   /** A requested refund the channel never received goes back to PENDING; one it refused for good is FAILED. */
   Future<Void> settle(String outRefundNo, String state, OffsetDateTime now, String error) {
     return pool.preparedQuery(SETTLE).execute(Tuple.of(outRefundNo, state, now, error)).mapEmpty();
+  }
+
+  /** A pending refund the channel refused when asked: FAILED, owed by finance another way. */
+  Future<Void> refused(String outRefundNo, OffsetDateTime now, String error) {
+    return pool.preparedQuery(REFUSED).execute(Tuple.of(outRefundNo, now, error)).mapEmpty();
   }
 
   /** The refund a channel's notification names, or null when there is none. */

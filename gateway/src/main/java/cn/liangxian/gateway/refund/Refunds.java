@@ -111,11 +111,22 @@ public final class Refunds {
     List<Future<?>> all = new ArrayList<>();
     for (RefundStore.Pending p : pending) {
       all.add(request(p).onFailure(e -> {
+        if (e instanceof ChannelException c && refusedForGood(p, c)) {
+          LOG.error("refund {} of order {} was refused by {} when asked for ({}): an operator must pay it back another way",
+              p.outRefundNo(), p.orderId(), p.channel(), c.code());
+          store.refused(p.outRefundNo(), now(), "refused by the channel: " + c.getMessage());
+          return;
+        }
         LOG.warn("refund {} not requested yet: {}", p.outRefundNo(), e.getMessage());
         store.attemptFailed(p.outRefundNo(), e.getMessage());
       }));
     }
     return Future.join(all).mapEmpty();
+  }
+
+  private boolean refusedForGood(RefundStore.Pending p, ChannelException e) {
+    PaymentChannel c = channels.of(p.channel(), p.merchant());
+    return c != null && c.refusesRefundForGood(e);
   }
 
   /** The channel and merchant that took the payment: the refund goes back through them. */

@@ -133,6 +133,30 @@ class FailedRefundSettlementTest {
     return r.bodyAsString();
   }
 
+  /**
+   * WeChat Pay refuses, when asked, to refund a payer whose account is closed (USER_ACCOUNT_ABNORMAL, signed): the refund
+   * is not asked for again and again, but owed by finance at once, on the worklist and the gauge behind the alert.
+   */
+  @Test
+  void aRefundTheChannelWillNotTakeBackTheWayItCameIsOwedByFinanceAtOnce() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    JsonObject o = g.payZhangFamilyMedical(h, "wechat");
+    g.gateway.demo().sandbox().closePayerAccount(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    String no = refund(h, o, Fixture.LI, "death").getString("outRefundNo");
+    Eventually.until("the refusal to be recorded", () -> scalar("select state from refund where out_refund_no = '" + no + "'"),
+        "FAILED"::equals);
+    assertThat(scalar("select last_error from refund where out_refund_no = '" + no + "'"))
+        .startsWith("refused by the channel: USER_ACCOUNT_ABNORMAL");
+    Eventually.until("the gauge to count the refusal", this::failedGauge, n -> n == 1);
+    JsonObject owed = failedList(finance, "").stream().map(JsonObject.class::cast).filter(f -> f.getString("outRefundNo").equals(no))
+        .findFirst().orElseThrow();
+    assertThat(owed.getString("idNumber")).isEqualTo(masked(Fixture.LI));
+    // and finance records paying it back as any refused refund
+    assertThat(settle(no, finance, transfer()).statusCode()).isEqualTo(200);
+    Eventually.until("the gauge to drop the settled refund", this::failedGauge, n -> n == 0);
+  }
+
   @Test
   void aRefusedRefundFinancePaidBackAnotherWayEndsThePageAndReadsAsRefunded() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");

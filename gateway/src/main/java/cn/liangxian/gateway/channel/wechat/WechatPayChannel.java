@@ -66,6 +66,15 @@ public final class WechatPayChannel implements PaymentChannel {
     return client.refund(outTradeNo, outRefundNo, reason, refundFen, totalFen, notifyUrl.get()).map(RefundState.PROCESSING);
   }
 
+  /**
+   * 用户账户异常或已注销，不能原路退回，请使用其他方式进行退款: WeChat Pay's signed refusal of a refund to a closed account.
+   * (NOT_ENOUGH, the merchant's balance short, is asked again: it goes through once the day's payments come in.)
+   */
+  @Override
+  public boolean refusesRefundForGood(ChannelException e) {
+    return !e.retryable() && e.code().equals("USER_ACCOUNT_ABNORMAL");
+  }
+
   @Override
   public Future<RefundAnswer> queryRefund(String outTradeNo, String outRefundNo) {
     return client.queryRefund(outTradeNo, outRefundNo).map(r -> new RefundAnswer(switch (r.status()) {
