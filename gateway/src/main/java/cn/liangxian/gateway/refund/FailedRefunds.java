@@ -142,14 +142,11 @@ public final class FailedRefunds {
             new JsonObject().put("state", r.getString("state"))));
       }
       if (r.getOffsetDateTime("settled_at") != null) {
-        JsonObject recorded = answer(no, r.getLong("amount_fen"), r.getOffsetDateTime("settled_at"), r.getString("settled_by"),
-            r.getString("settled_how"), r.getString("settled_reference"));
-        // the same record sent again (an answer lost on the way): the same answer, nothing written
-        return how.equals(r.getString("settled_how")) && reference.equals(r.getString("settled_reference"))
-            ? Future.succeededFuture(recorded)
-            : Future.failedFuture(Problem.conflict("refund-settled-already", "Settled already",
-                "refund " + no + " was recorded as paid back another way already, by " + r.getString("settled_by") + " at "
-                    + r.getOffsetDateTime("settled_at") + "; a settlement is recorded once", recorded));
+        return v.again(new Voucher(r.getString("settled_how"), r.getString("settled_reference")),
+            answer(no, r.getLong("amount_fen"), r.getOffsetDateTime("settled_at"), r.getString("settled_by"),
+                r.getString("settled_how"), r.getString("settled_reference")),
+            "refund-settled-already", "Settled already", "refund " + no + " was recorded as paid back another way already, by "
+                + r.getString("settled_by") + " at " + r.getOffsetDateTime("settled_at") + "; a settlement is recorded once");
       }
       if (r.getLong("owed_fen") == 0) {
         return Future.failedFuture(Problem.conflict("refund-covered", "Given back by another refund",
@@ -193,6 +190,14 @@ public final class FailedRefunds {
     static Voucher of(RoutingContext ctx) {
       JsonObject b = JsonBodies.object(ctx, Set.of("how", "reference"));
       return new Voucher(JsonBodies.requiredString(b, "how", 200), JsonBodies.requiredString(b, "reference", 100));
+    }
+
+    /**
+     * This voucher sent where {@code recorded} was recorded already (such a record is made once): the same one again
+     * (an answer lost on the way) gets the same answer and writes nothing; another is refused, 409 {@code type}.
+     */
+    Future<JsonObject> again(Voucher recorded, JsonObject answer, String type, String title, String detail) {
+      return equals(recorded) ? Future.succeededFuture(answer) : Future.failedFuture(Problem.conflict(type, title, detail, answer));
     }
   }
 

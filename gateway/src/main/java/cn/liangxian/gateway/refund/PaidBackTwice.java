@@ -99,14 +99,10 @@ public final class PaidBackTwice {
             new JsonObject().put("state", r.getString("state")).put("settled", r.getOffsetDateTime("settled_at") != null)));
       }
       if (r.getOffsetDateTime("recovered_at") != null) {
-        JsonObject recorded = answer(no, r.getLong("amount_fen"), r.getOffsetDateTime("recovered_at"), r.getString("recovered_by"),
-            new FailedRefunds.Voucher(r.getString("recovered_how"), r.getString("recovered_reference")));
-        // the same record sent again (an answer lost on the way): the same answer, nothing written
-        return v.how().equals(r.getString("recovered_how")) && v.reference().equals(r.getString("recovered_reference"))
-            ? Future.succeededFuture(recorded)
-            : Future.failedFuture(Problem.conflict("refund-recovered-already", "Recovered already",
-                "refund " + no + " was recorded as recovered already, by " + r.getString("recovered_by") + " at "
-                    + r.getOffsetDateTime("recovered_at") + "; a recovery is recorded once", recorded));
+        FailedRefunds.Voucher was = new FailedRefunds.Voucher(r.getString("recovered_how"), r.getString("recovered_reference"));
+        return v.again(was, answer(no, r.getLong("amount_fen"), r.getOffsetDateTime("recovered_at"), r.getString("recovered_by"), was),
+            "refund-recovered-already", "Recovered already", "refund " + no + " was recorded as recovered already, by "
+                + r.getString("recovered_by") + " at " + r.getOffsetDateTime("recovered_at") + "; a recovery is recorded once");
       }
       JsonObject after = answer(no, r.getLong("amount_fen"), now, op.username(), v);
       return conn.preparedQuery(RECOVER).execute(Tuple.of(no, now, op.username(), v.how(), v.reference()))
