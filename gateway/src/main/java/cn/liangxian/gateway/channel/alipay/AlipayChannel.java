@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.channel.alipay;
 
+import cn.liangxian.gateway.channel.ChannelException;
 import cn.liangxian.gateway.channel.PaymentChannel;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -65,6 +66,15 @@ public final class AlipayChannel implements PaymentChannel {
     // still being processed), which says nothing of whether the refund was done: only the refund query tells
     return client.refund(outTradeNo, outRefundNo, refundFen, reason)
         .map(r -> r.fundChanged() ? RefundState.SUCCESS : RefundState.PROCESSING);
+  }
+
+  /**
+   * ACQ.TRADE_HAS_FINISHED, signed: the trade is finished (TRADE_FINISHED, past the refundable period) and Alipay takes
+   * no refund of it any more. (ACQ.SELLER_BALANCE_NOT_ENOUGH is asked again: it goes through once money comes in.)
+   */
+  @Override
+  public boolean refusesRefundForGood(ChannelException e) {
+    return !e.retryable() && e.code().equals("ACQ.TRADE_HAS_FINISHED");
   }
 
   @Override

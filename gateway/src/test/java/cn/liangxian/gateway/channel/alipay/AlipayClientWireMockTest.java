@@ -138,6 +138,28 @@ class AlipayClientWireMockTest {
     assertThat(Await.result(channel.queryRefund("FC", "FC-N")).state()).isEqualTo(RefundState.NOT_FOUND);
   }
 
+  /** A refund Alipay refuses for good only on its signed ACQ.TRADE_HAS_FINISHED; a short balance is asked again. */
+  @Test
+  void aRefundOfAFinishedTradeIsRefusedForGoodOnlyWhenAlipaySignedIt() throws Exception {
+    AlipayChannel channel = new AlipayChannel(client, () -> "https://pay.example.cn/cb");
+    String finished = "{\"code\":\"40004\",\"msg\":\"Business Failed\",\"sub_code\":\"ACQ.TRADE_HAS_FINISHED\","
+        + "\"sub_msg\":\"交易已完结\"}";
+    String poor = "{\"code\":\"40004\",\"msg\":\"Business Failed\",\"sub_code\":\"ACQ.SELLER_BALANCE_NOT_ENOUGH\","
+        + "\"sub_msg\":\"卖家余额不足\"}";
+    wm.stubFor(post("/gateway.do").atPriority(1).withRequestBody(containing("method=alipay.trade.refund"))
+        .withRequestBody(containing("FIN-SIGNED")).willReturn(aResponse().withBody(signed("alipay_trade_refund_response", finished, alipay))));
+    wm.stubFor(post("/gateway.do").atPriority(1).withRequestBody(containing("method=alipay.trade.refund"))
+        .withRequestBody(containing("FIN-FORGED")).willReturn(aResponse().withBody(signed("alipay_trade_refund_response", finished,
+            Vectors.rsa()))));
+    wm.stubFor(post("/gateway.do").atPriority(1).withRequestBody(containing("method=alipay.trade.refund"))
+        .withRequestBody(containing("POOR")).willReturn(aResponse().withBody(signed("alipay_trade_refund_response", poor, alipay))));
+    assertThat(channel.refusesRefundForGood(Await.failure(channel.refund("FIN", "FIN-SIGNED", 100, 100, "重复缴费")))).isTrue();
+    assertThat(channel.refusesRefundForGood(Await.failure(channel.refund("FIN", "FIN-FORGED", 100, 100, "重复缴费"))))
+        .as("not signed by Alipay").isFalse();
+    assertThat(channel.refusesRefundForGood(Await.failure(channel.refund("FIN", "POOR", 100, 100, "重复缴费"))))
+        .as("asked again once money comes in").isFalse();
+  }
+
   @Test
   void anAnswerAboutAnotherTradeOrRefundIsNeverTakenForThisOne() throws Exception {
     // signed by Alipay, but about another of our trades: its TRADE_SUCCESS would pay an order never paid
