@@ -54,7 +54,7 @@ for tool in wrk pgbench; do
 done
 
 classpath_file=$PWD/loadtest/target/classpath.txt
-if [ "${BUILD:-1}" != 0 ]; then
+if [ "${BUILD:-1}" != 0 ] || [ ! -f "$classpath_file" ] || [ ! -f gateway/target/gateway.jar ]; then
   echo "== build"
   # package, not install: nothing of this build lands in the local Maven repository; each module writes its
   # classpath to its own target/classpath.txt (a relative output file resolves against the module)

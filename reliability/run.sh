@@ -4,7 +4,8 @@
 #   reliability/run.sh fuzz      >= 100,000 hostile requests (FUZZ_REQUESTS, FUZZ_SEED) against a gateway of its own
 #   reliability/run.sh faults    live payments while the gateway is killed, PostgreSQL stopped, the channel misbehaves
 #
-# BUILD=0 skips the Maven build. Ports 28080 (gateway), 28090 (channel sandbox), 28432 (PostgreSQL of the fault run).
+# BUILD=0 skips the Maven build (done anyway when a jar or the classpath it writes is missing). Ports: fuzz 28080
+# (gateway), 28090 (channel sandbox); faults 28180, 28190 and 28432 (its PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-}
@@ -16,7 +17,8 @@ gw_port=28080 sandbox_port=28090 pg_port=28432
 [ "$what" = faults ] && gw_port=28180 sandbox_port=28190
 
 classpath_file=$PWD/reliability/target/classpath.txt
-if [ "${BUILD:-1}" != 0 ]; then
+if [ "${BUILD:-1}" != 0 ] || [ ! -f "$classpath_file" ] || [ ! -f gateway/target/gateway.jar ] \
+    || [ ! -f channel-sandbox/target/channel-sandbox.jar ]; then
   echo "== build"
   mvn -q -B -DskipTests -pl reliability,channel-sandbox,loadtest -am package dependency:build-classpath \
     -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=runtime
