@@ -28,9 +28,17 @@ public final class ChannelHttp {
   }
 
   static WebClient client(Vertx vertx, int connectionsPerHost, int waitingAtMost, int silenceSeconds) {
-    WebClientOptions options = new WebClientOptions().setConnectTimeout(silenceSeconds * 1000).setIdleTimeout(silenceSeconds)
-        .setKeepAlive(true).setUserAgent("liangxian-gateway");
-    return WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(connectionsPerHost)
+    return WebClient.create(vertx, options(silenceSeconds), new PoolOptions().setHttp1MaxSize(connectionsPerHost)
         .setMaxWaitQueueSize(waitingAtMost));
+  }
+
+  /**
+   * A connection left unused in the pool is dropped by the pool (keep-alive timeout) before its own idle timeout
+   * closes it: otherwise a call could be given a connection in the very moment its idle timeout closes it, and fail
+   * with "Connection was closed" although the channel is fine.
+   */
+  static WebClientOptions options(int silenceSeconds) {
+    return new WebClientOptions().setConnectTimeout(silenceSeconds * 1000).setIdleTimeout(silenceSeconds)
+        .setKeepAlive(true).setKeepAliveTimeout(Math.max(1, silenceSeconds * 2 / 3)).setUserAgent("liangxian-gateway");
   }
 }

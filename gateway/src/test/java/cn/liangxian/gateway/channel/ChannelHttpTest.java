@@ -70,6 +70,12 @@ class ChannelHttpTest {
   }
 
   @Test
+  void anUnusedConnectionLeavesThePoolBeforeItsIdleTimeoutClosesIt() {
+    var options = ChannelHttp.options(ChannelHttp.SILENCE_SECONDS);
+    assertThat(options.getKeepAliveTimeout()).isPositive().isLessThan(options.getIdleTimeout());
+  }
+
+  @Test
   void aChannelThatFallsSilentFailsTheCall() throws Exception {
     wechatAnswersAfter(8000);
     MiniProgramLogin login = new MiniProgramLogin(ChannelHttp.client(vertx, 4, 4, 1), wm.baseUrl(), "wx1234567890abcdef", "s");
