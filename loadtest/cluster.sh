@@ -146,12 +146,12 @@ patroni_value() { # key site-value: node $node's (PostgreSQL on $node_pg, its RE
   case $1 in
     PATRONI_NAME) echo "pg$node" ;;
     PATRONI_RESTAPI_LISTEN|PATRONI_RESTAPI_CONNECT_ADDRESS) echo "127.0.0.1:$node_api" ;;
-    PATRONI_ETCD3_HOSTS) echo "$etcd_hosts" ;;
+    PATRONI_RESTAPI_USERNAME) echo "$2" ;;
     PATRONI_POSTGRESQL_LISTEN|PATRONI_POSTGRESQL_CONNECT_ADDRESS) echo "127.0.0.1:$node_pg" ;;
     PATRONI_POSTGRESQL_DATA_DIR) echo "$pgrun/pg$node" ;;
     PATRONI_POSTGRESQL_BIN_DIR) echo "$pg_bin" ;;
     PATRONI_POSTGRESQL_PGPASS) echo "$pgrun/pgpass-pg$node" ;;
-    PATRONI_SUPERUSER_PASSWORD|PATRONI_REPLICATION_PASSWORD) echo "$password" ;;
+    PATRONI_SUPERUSER_PASSWORD|PATRONI_REPLICATION_PASSWORD|PATRONI_RESTAPI_PASSWORD) echo "$password" ;;
     *) return 1 ;;
   esac
 }
@@ -164,7 +164,9 @@ start_patroni() { # n pg_port api_port
   vars=$(site_env config/systemd/patroni.env patroni_value)
   mapfile -t vars <<< "$vars"
   # setpriv runs patroni itself (no parent in between), so its pid is the one to kill
-  setpriv --reuid postgres --regid postgres --init-groups env HOME="$pgrun" "${vars[@]}" patroni "$pgrun/patroni.yml" \
+  # the etcd members' addresses are the file's own (the same on every node): the rig's instead
+  setpriv --reuid postgres --regid postgres --init-groups env HOME="$pgrun" "${vars[@]}" PATRONI_ETCD3_HOSTS="$etcd_hosts" \
+    patroni "$pgrun/patroni.yml" \
     >> "$out/logs/patroni-pg$1.log" 2>&1 &
   patroni_pid[$1]=$!
 }
@@ -270,8 +272,12 @@ event "SIGKILL gateway 2"
 kill -KILL "${gw_pid[2]}"; wait "${gw_pid[2]}" 2>/dev/null || true
 restart_gateway 2
 at 25
-leader=$(etcd_leader || echo 1)
-event "SIGKILL etcd member $leader (its leader)"
+if leader=$(etcd_leader); then
+  event "SIGKILL etcd member $leader (its leader)"
+else
+  leader=1
+  event "SIGKILL etcd member 1 (no leader found)"
+fi
 kill -KILL "${etcd_pid[$leader]}"; wait "${etcd_pid[$leader]}" 2>/dev/null || true
 at 35
 primary=$(curl -sf "http://127.0.0.1:$api1_port/primary" >/dev/null && echo 1 || echo 2)

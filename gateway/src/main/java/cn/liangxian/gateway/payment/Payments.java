@@ -89,6 +89,11 @@ public final class Payments {
     if (id == null || amountFen <= 0) {
       return Future.succeededFuture(PaymentOutcome.UNKNOWN_ORDER);
     }
+    if (transactionId == null || transactionId.isBlank()) {
+      // the payment's one name at its channel: without it a payment could not be told from its own re-delivery, nor
+      // found in the bill; booked once the channel names it (its notification again, the query, the bill)
+      return Future.failedFuture(new IllegalArgumentException(channel + " named no transaction for the payment of order " + id));
+    }
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     OffsetDateTime paidAt = paidAt(now, channelDay, channelPaidAt);
     return pool.withTransaction(conn -> OrderStore.lock(conn, id).compose(o -> {

@@ -110,15 +110,15 @@ public final class Refunds {
   private Future<Void> requestAll(List<RefundStore.Pending> pending) {
     List<Future<?>> all = new ArrayList<>();
     for (RefundStore.Pending p : pending) {
-      all.add(request(p).onFailure(e -> {
+      // what the channel said is written before this ends, so that whoever reads the refund next reads it
+      all.add(request(p).recover(e -> {
         if (e instanceof ChannelException c && refusedForGood(p, c)) {
           LOG.error("refund {} of order {} was refused by {} when asked for ({}): an operator must pay it back another way",
               p.outRefundNo(), p.orderId(), p.channel(), c.code());
-          store.refused(p.outRefundNo(), now(), "refused by the channel: " + c.getMessage());
-          return;
+          return store.refused(p.outRefundNo(), now(), "refused by the channel: " + c.getMessage());
         }
         LOG.warn("refund {} not requested yet: {}", p.outRefundNo(), e.getMessage());
-        store.attemptFailed(p.outRefundNo(), e.getMessage());
+        return store.attemptFailed(p.outRefundNo(), e.getMessage()).transform(x -> Future.<Void>failedFuture(e));
       }));
     }
     return Future.join(all).mapEmpty();

@@ -77,12 +77,14 @@ class DeploymentFilesTest {
   @Test
   void patronisFileIsTheSameOnEveryNodeAndEachNodesValuesComeFromItsSettings() throws Exception {
     Map<String, Object> patroni = yaml("config/cluster/patroni.yml");
-    assertThat(patroni).doesNotContainKeys("name", "restapi", "etcd", "etcd3");
+    assertThat(patroni).doesNotContainKeys("name", "restapi", "etcd");
     assertThat(map(patroni, "postgresql")).doesNotContainKeys("listen", "connect_address", "data_dir", "bin_dir", "pgpass");
     Map<String, String> node = environmentFile(TestGateway.repo().resolve("config/systemd/patroni.env"));
+    // the REST API's changes (switchover, restart, configuration) ask for a password
     assertThat(node.keySet()).containsExactlyInAnyOrder("PATRONI_NAME", "PATRONI_RESTAPI_LISTEN", "PATRONI_RESTAPI_CONNECT_ADDRESS",
-        "PATRONI_ETCD3_HOSTS", "PATRONI_POSTGRESQL_LISTEN", "PATRONI_POSTGRESQL_CONNECT_ADDRESS", "PATRONI_POSTGRESQL_DATA_DIR",
-        "PATRONI_POSTGRESQL_BIN_DIR", "PATRONI_POSTGRESQL_PGPASS", "PATRONI_SUPERUSER_PASSWORD", "PATRONI_REPLICATION_PASSWORD");
+        "PATRONI_RESTAPI_USERNAME", "PATRONI_RESTAPI_PASSWORD", "PATRONI_POSTGRESQL_LISTEN", "PATRONI_POSTGRESQL_CONNECT_ADDRESS",
+        "PATRONI_POSTGRESQL_DATA_DIR", "PATRONI_POSTGRESQL_BIN_DIR", "PATRONI_POSTGRESQL_PGPASS", "PATRONI_SUPERUSER_PASSWORD",
+        "PATRONI_REPLICATION_PASSWORD");
     // the users whose passwords it gives are the ones the file names
     Map<String, Object> auth = map(map(patroni, "postgresql"), "authentication");
     assertThat(auth.keySet()).containsExactlyInAnyOrder("superuser", "replication");
@@ -108,7 +110,8 @@ class DeploymentFilesTest {
     List<String> memberHosts = members.values().stream().map(DeploymentFilesTest::host).toList();
 
     Map<String, String> node = environmentFile(TestGateway.repo().resolve("config/systemd/patroni.env"));
-    assertThat(Arrays.asList(node.get("PATRONI_ETCD3_HOSTS").split(","))).as("Patroni asks every etcd member")
+    String etcdHosts = String.valueOf(map(yaml("config/cluster/patroni.yml"), "etcd3").get("hosts"));
+    assertThat(Arrays.asList(etcdHosts.split(","))).as("Patroni asks every etcd member")
         .containsExactlyInAnyOrderElementsOf(memberHosts.stream().map(h -> h + ":" + clientPort).toList());
     String nodeHost = host(node.get("PATRONI_POSTGRESQL_CONNECT_ADDRESS"));
     assertThat(node.get("PATRONI_POSTGRESQL_LISTEN")).as("its own address, and loopback for Patroni's own connection")
@@ -128,6 +131,10 @@ class DeploymentFilesTest {
     String pg2 = balancer.get("LX_PG2_HOST");
     assertThat(admits(hba, "replication", "replicator", pg2)).isTrue();
     assertThat(admits(hba, "postgres", "postgres", pg2)).isTrue();
+    assertThat(admits(hba, "postgres", "postgres", nodeHost)).isTrue();
+    // the third etcd machine holds no database: not let in as the superuser
+    String third = memberHosts.stream().filter(h -> !h.equals(nodeHost) && !h.equals(pg2)).findFirst().orElseThrow();
+    assertThat(admits(hba, "postgres", "postgres", third)).isFalse();
     for (String gateway : List.of("LX_GW1_HOST", "LX_GW2_HOST", "LX_GW3_HOST")) {
       assertThat(admits(hba, "liangxian", "liangxian", balancer.get(gateway))).as(gateway).isTrue();
     }

@@ -143,9 +143,9 @@ class FailedRefundSettlementTest {
     JsonObject o = g.payZhangFamilyMedical(h, "wechat");
     g.gateway.demo().sandbox().closePayerAccount(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
-    String no = refund(h, o, Fixture.LI, "death").getString("outRefundNo");
-    Eventually.until("the refusal to be recorded", () -> scalar("select state from refund where out_refund_no = '" + no + "'"),
-        "FAILED"::equals);
+    JsonObject refund = refund(h, o, Fixture.LI, "death");
+    String no = refund.getString("outRefundNo");
+    assertThat(refund.getString("state")).as("the operator's answer says so already").isEqualTo("FAILED");
     assertThat(scalar("select last_error from refund where out_refund_no = '" + no + "'"))
         .startsWith("refused by the channel: USER_ACCOUNT_ABNORMAL");
     Eventually.until("the gauge to count the refusal", this::failedGauge, n -> n == 1);
