@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the files a site installs on machines of its own: the systemd units and the drop-in for Debian's Patroni and
-# etcd units (systemd-analyze verify, as systemd
-# would load them) and HAProxy's configuration with the site's example addresses (haproxy -c). Installs Debian's
+# etcd units (systemd-analyze verify, as systemd would load them) and HAProxy's configuration with the site's example
+# addresses (haproxy -c). Installs Debian's
 # systemd and haproxy first where they are missing. The gateway's settings file is checked by the gateway's tests
 # (DeploymentFilesTest: every GATEWAY_* variable in it is one the gateway knows), and so are etcd's and Patroni's
 # settings files (they agree with each other and with the balancer's; loadtest/cluster.sh runs them on loopback).
