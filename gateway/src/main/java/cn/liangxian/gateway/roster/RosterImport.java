@@ -3,6 +3,7 @@ package cn.liangxian.gateway.roster;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.policy.Categories;
+import cn.liangxian.policy.PolicyBook.GuardianRule;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.roster.RosterCsv.Row;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
 public final class RosterImport {
   /** What the importer needs to know of a region: its name and the date ages are counted on. */
   public record RegionInfo(String code, String name, String book, LocalDate ageDate, Categories categories,
-      cn.liangxian.policy.PolicyBook.GuardianRule guardian) {}
+      GuardianRule guardian) {}
 
   /** The places an importer may change: rows elsewhere are rejected, one by one, with the reason. */
   @FunctionalInterface

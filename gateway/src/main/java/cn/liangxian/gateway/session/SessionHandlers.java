@@ -7,6 +7,7 @@ import cn.liangxian.gateway.http.Admission;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
+import cn.liangxian.gateway.http.ResidentTexts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -50,7 +51,7 @@ public final class SessionHandlers {
     long wait = perAddress.acquire(RateLimiter.addressOf(ctx));
     if (wait > 0) {
       ctx.response().putHeader("Retry-After", Long.toString(wait));
-      throw new Problem(429, "rate-limited", "登录太频繁，请稍后再试", "请 " + wait + " 秒后再试。");
+      throw new Problem(429, "rate-limited", "登录太频繁，请稍后再试", ResidentTexts.retryIn(wait) + "。");
     }
     String code = JsonBodies.requiredString(JsonBodies.object(ctx, Set.of("code")), "code", 128);
     if (!code.matches("[\\x21-\\x7e]+")) {

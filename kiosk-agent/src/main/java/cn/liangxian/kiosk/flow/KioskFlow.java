@@ -1,6 +1,7 @@
 package cn.liangxian.kiosk.flow;
 
 import cn.liangxian.kiosk.device.printer.PrintException;
+import cn.liangxian.kiosk.device.printer.Receipt;
 import cn.liangxian.kiosk.gateway.GatewayClient;
 import cn.liangxian.kiosk.gateway.GatewayException;
 import cn.liangxian.kiosk.journal.OrderJournal;
@@ -415,7 +416,7 @@ public final class KioskFlow {
   /** The session began with a card read (an ID card, a social-security card): the resident is told to take it back. */
   private boolean byCard;
   /** The receipt being printed (masked, as on paper): its number and verification URL stand in for a failed print. */
-  private cn.liangxian.kiosk.device.printer.Receipt receipt;
+  private Receipt receipt;
   /** An order's creation in this session had no answer in time: the order it may have made is being cancelled. */
   private boolean lostOrder;
   private static final int PRINT_FAILED_SECONDS = 120;

@@ -333,9 +333,7 @@ class KioskFlowTest {
     JsonObject pan = household.getJsonArray("members").getJsonObject(0);
     pan.getJsonArray("insurances").getJsonObject(0).put("status", "in-progress");
     pan.getJsonArray("insurances").getJsonObject(1).put("status", "in-progress").remove("tiers");
-    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
-    flow.idCardRead("371312196205108490", "潘梅");
-    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    cardOf(household);
     JsonObject v = flow.view();
     assertThat(v.getString("inProgress")).isEqualTo(
         "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；如果不付，约15分钟后可以在这里重新缴费");
@@ -346,37 +344,36 @@ class KioskFlowTest {
     // one item held, the other still to pay: the warning stands beside what can be paid
     flow.cancel();
     pan.getJsonArray("insurances").getJsonObject(1).put("status", "unpaid");
-    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
-    flow.idCardRead("371312196205108490", "潘梅");
-    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    cardOf(household);
     assertThat(flow.view().getString("inProgress")).contains("约15分钟后");
     assertThat(flow.view().getBoolean("payable")).isTrue();
 
     // the gateway says when the holding order ends: that time, in Beijing time, rounded up to the minute
     flow.cancel();
     pan.getJsonArray("insurances").getJsonObject(0).put("heldUntil", "2020-01-15T02:14:30Z");
-    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
-    flow.idCardRead("371312196205108490", "潘梅");
-    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    cardOf(household);
     assertThat(flow.view().getString("inProgress")).endsWith("如果不付，10点15分以后可以在这里重新缴费");
 
     // an end already past (the gateway frees the items at its next sweep): no time the resident has missed
     flow.cancel();
     pan.getJsonArray("insurances").getJsonObject(0).put("heldUntil", "2020-01-15T01:59:00Z");
-    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
-    flow.idCardRead("371312196205108490", "潘梅");
-    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    cardOf(household);
     assertThat(flow.view().getString("inProgress")).endsWith("如果不付，稍等一两分钟可以在这里重新缴费").doesNotContain("点");
 
     // nothing held and nothing to pay: said so
     flow.cancel();
     pan.getJsonArray("insurances").getJsonObject(0).put("status", "paid");
     pan.getJsonArray("insurances").getJsonObject(1).put("status", "paid");
+    cardOf(household);
+    assertThat(flow.view().getString("message")).isEqualTo("您家本年度没有需要缴费的项目");
+    assertThat(flow.view().containsKey("inProgress")).isFalse();
+  }
+
+  /** 潘梅's card read, the gateway answering its lookup with {@code household}: the household screen. */
+  private void cardOf(JsonObject household) throws Exception {
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
     flow.idCardRead("371312196205108490", "潘梅");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
-    assertThat(flow.view().getString("message")).isEqualTo("您家本年度没有需要缴费的项目");
-    assertThat(flow.view().containsKey("inProgress")).isFalse();
   }
 
   @Test

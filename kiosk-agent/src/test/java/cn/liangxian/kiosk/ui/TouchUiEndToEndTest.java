@@ -129,8 +129,7 @@ class TouchUiEndToEndTest {
         shot("idle-" + tag);
         browser.countFromHere();
         reader.place(CARD);
-        waitScreen("HOUSEHOLD");
-        reader.remove();
+        cardRead();
         // the whole household's medical is picked from the start; 全家缴费 adds the pensions at their default tiers
         assertThat(page.eval("document.querySelectorAll('button.pick.on[data-insurance=medical]').length")).isEqualTo(4);
         assertThat(text("#payAll")).isEqualTo("全家缴费 1400.00元");
@@ -317,12 +316,7 @@ class TouchUiEndToEndTest {
         + " \"tiers\": [{\"tier\": 100, \"personalFen\": 10000, \"subsidyFen\": 0, \"governmentFen\": 0},"
         + " {\"tier\": 200, \"personalFen\": 20000, \"subsidyFen\": 3000, \"governmentFen\": 0}]}]}"));
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
-    viewport(1080, 1920);
-    navigate("http://127.0.0.1:" + agent.uiPort() + "/");
-    waitScreen("IDLE");
-    reader.place(CARD);
-    waitScreen("HOUSEHOLD");
-    reader.remove();
+    cardToHousehold();
     assertThat(text("#inProgress")).isEqualTo(
         "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；如果不付，约15分钟后可以在这里重新缴费");
     assertThat(visible("#inProgress")).isTrue();
@@ -368,8 +362,7 @@ class TouchUiEndToEndTest {
     otherSizes("idle-printer-out");
 
     reader.place(CARD);
-    waitScreen("HOUSEHOLD");
-    reader.remove();
+    cardRead();
     assertThat(text("#payBlocked")).startsWith("打印机缺纸，本机暂停收费");
     assertThat(page.eval("document.querySelector('#payAll').disabled && document.querySelector('#confirm').disabled"))
         .isEqualTo(true);
@@ -399,14 +392,24 @@ class TouchUiEndToEndTest {
     waitScreen("KEYPAD");
   }
 
-  /** Upright, a card read, its holder's medical insurance picked and confirmed: the pay-method screen. */
-  private void cardToChannels() throws Exception {
+  /** Upright, a card read (and taken back): the household screen. */
+  private void cardToHousehold() throws Exception {
     viewport(1080, 1920);
     navigate("http://127.0.0.1:" + agent.uiPort() + "/");
     waitScreen("IDLE");
     reader.place(CARD);
+    cardRead();
+  }
+
+  /** The card on the reader read: the household screen, the card taken back. */
+  private void cardRead() throws Exception {
     waitScreen("HOUSEHOLD");
     reader.remove();
+  }
+
+  /** Upright, a card read, its holder's medical insurance picked and confirmed: the pay-method screen. */
+  private void cardToChannels() throws Exception {
+    cardToHousehold();
     touch("button.pick[data-insurance=medical]");
     touch("#confirm");
     waitScreen("CHANNEL");
