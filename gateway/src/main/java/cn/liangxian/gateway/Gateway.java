@@ -58,7 +58,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -183,7 +182,7 @@ public final class Gateway implements AutoCloseable {
         new ProcessParts.Metrics(new LookupMetrics(registry),
         new OrderMetrics(registry, regions.all().stream().map(Regions.Entry::code).toList()), new PaymentMetrics(registry),
             new PayingGauges(registry, clock)),
-        channels, passwordHasher, passwordHasher.hash(UUID.randomUUID().toString()), roster, resource("/openapi.yaml"),
+        channels, passwordHasher, passwordHasher.unknownAccountHash(), roster, resource("/openapi.yaml"),
         Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served),
         new ProcessParts.Deployment(kioskKeys, leadership, draining), orderWatch, residentLogins(clock),
         sandboxUrl().orElse(null), new HouseholdAnswers(options.cachedHouseholds(), registry),

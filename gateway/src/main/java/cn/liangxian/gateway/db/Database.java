@@ -131,11 +131,15 @@ public final class Database implements AutoCloseable {
     return createDatabase(name, "template1");
   }
 
-  /** As {@link #createDatabase(String)}, a copy of the database {@code template} (which nobody may be connected to). */
+  /**
+   * As {@link #createDatabase(String)}, a copy of the database {@code template} (which nobody may be connected to).
+   * Copied file by file (PostgreSQL 15 and later): on the tests' unsynced server a third of the time the default
+   * strategy takes, which writes every block of the copy to the WAL.
+   */
   public Database createDatabase(String name, String template) {
     try (Connection c = connect(); var st = c.createStatement()) {
       st.execute("drop database if exists " + name);
-      st.execute("create database " + name + " template " + template);
+      st.execute("create database " + name + " template " + template + " strategy file_copy");
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name, e);
     }

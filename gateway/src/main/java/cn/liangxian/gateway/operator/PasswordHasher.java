@@ -55,6 +55,16 @@ public final class PasswordHasher {
         + "$" + B64.encodeToString(out);
   }
 
+  /**
+   * The hash of a random password, with these parameters, made once per process: a login naming no account is
+   * verified against it, so that it costs what a wrong password costs.
+   */
+  public String unknownAccountHash() {
+    return UNKNOWN.computeIfAbsent(memoryKiB + "," + iterations + "," + parallelism, k -> hash(java.util.UUID.randomUUID().toString()));
+  }
+
+  private static final java.util.Map<String, String> UNKNOWN = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Whether {@code password} matches {@code phc}; false for anything that is not an Argon2id PHC string. */
   public boolean verify(String password, String phc) {
     String[] parts = phc == null ? new String[0] : phc.split("\\$");
