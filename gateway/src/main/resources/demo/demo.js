@@ -55,12 +55,24 @@ const openOrders = new Map();
 let heldHere = false; // the household as last looked up shows items held by this page's own order, ended since
 let offered = ['wechat', 'alipay']; // the channels the gateway takes in a mini-program (GET /api/v1/channels)
 
+// "now" as the gateway's clock has it, from its last answer's Date header: a phone's own clock may be far out (an old
+// phone, a battery changed), and a hold's end compared with it would be said wrongly
+let clockOffset = 0;
+function gatewayNow() {
+  return Date.now() + clockOffset;
+}
+function noteGatewayTime(r) {
+  const said = Date.parse(r.headers.get('Date') || '');
+  if (!Number.isNaN(said)) clockOffset = said - Date.now();
+}
+
 // Every call to the gateway goes through here: one place to add a mini-program session's header.
 const client = {
   headers: {},
   async call(method, path, body, extra) {
     const r = await reach(path, { method, headers: Object.assign({ 'Content-Type': 'application/json' }, client.headers, extra || {}),
       body: body ? JSON.stringify(body) : undefined });
+    noteGatewayTime(r);
     const data = await r.json().catch(() => ({}));
     if (!r.ok) {
       // the gateway writes what a resident may read in Chinese; anything else is said in plain words
@@ -345,12 +357,12 @@ function beijingTime(iso) {
 }
 
 // what the resident reads of items a payment started elsewhere holds: finish it there, or when they are free again
-// (the latest hold's end: the gateway's heldUntil, the expiry of the order holding each; one already past is not a time
-// the resident has missed: the gateway frees the items at its next sweep, seconds later)
+// (the latest hold's end: the gateway's heldUntil, the expiry of the order holding each; one already past by the gateway's
+// clock is not a time the resident has missed: the gateway frees the items at its next sweep, seconds later)
 function heldText(held) {
   const ends = held.map((i) => i.heldUntil).filter((t) => t && !Number.isNaN(Date.parse(t))).sort((a, b) => Date.parse(a) - Date.parse(b));
   const last = ends.length ? ends[ends.length - 1] : null;
-  const when = !last ? '过一会儿' : Date.parse(last) <= Date.now() ? '稍等一两分钟' : `${beijingTime(last)}后`;
+  const when = !last ? '过一会儿' : Date.parse(last) <= gatewayNow() ? '稍等一两分钟' : `${beijingTime(last)}后`;
   return `有一笔缴费还没有付款完成（可能在另一部手机或缴费机上），请在那里付完；如果不付，${when}可以重新缴费`;
 }
 

@@ -19,6 +19,7 @@ import cn.liangxian.gateway.http.InvalidRequests;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.http.Replies;
+import cn.liangxian.gateway.http.ResponseDate;
 import cn.liangxian.gateway.http.SharedRateLimiter;
 import cn.liangxian.gateway.http.SlowClients;
 import cn.liangxian.gateway.kiosk.KioskAuth;
@@ -161,6 +162,7 @@ final class GatewayVerticle extends VerticleBase {
       router.allowForward(io.vertx.ext.web.AllowForwardHeaders.X_FORWARD);
     }
     router.route().handler(AccessLog::handle);
+    router.route().handler(new ResponseDate(p.clock())::handle);
     router.route().handler(NulCharacters::handle);
     // before any body is read: what cannot be served at once is turned away at once
     router.route().handler(p.limits().admission()::handle);

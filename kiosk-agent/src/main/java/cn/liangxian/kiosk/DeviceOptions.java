@@ -1,5 +1,7 @@
 package cn.liangxian.kiosk;
 
+import cn.liangxian.kiosk.device.idcard.IdCardPoller;
+
 /**
  * The devices under {@code devices:}. The ID-card reader and the printer must say what they are: a kiosk whose
  * file forgot them would otherwise take a simulator and "print into nothing". The social-security card reader
@@ -9,7 +11,10 @@ package cn.liangxian.kiosk;
 public record DeviceOptions(IdCardDevice idCard, SocialSecurityCardDevice socialSecurityCard, ScannerDevice scanner,
                             PrinterDevice printer) {
 
-  /** {@code devices.idcard}: the SAM ID-card reader. {@code pollMillis} is raised to 300 by the poller. */
+  /**
+   * {@code devices.idcard}: the SAM ID-card reader. {@code pollMillis} below the reader's 300 ms is refused at start-up, not
+   * quietly raised: the file says what the kiosk does.
+   */
   public record IdCardDevice(Type type, String serialPort, int baud, String host, int port, int pollMillis) {
     public enum Type { SAM_SERIAL, SAM_TCP, SIMULATED, NONE }
   }
@@ -40,7 +45,7 @@ public record DeviceOptions(IdCardDevice idCard, SocialSecurityCardDevice social
     IdCardDevice.Type type = s.oneOf("type", IdCardDevice.Type.class, null);
     return new IdCardDevice(type, address(s, "serialPort", type, IdCardDevice.Type.SAM_SERIAL),
         s.integer("baud", 115200, 1, 4_000_000), address(s, "host", type, IdCardDevice.Type.SAM_TCP),
-        s.integer("port", 7001, 1, 65535), s.integer("pollMillis", 300, 1, 60_000));
+        s.integer("port", 7001, 1, 65535), s.integer("pollMillis", 300, (int) IdCardPoller.MIN_INTERVAL.toMillis(), 60_000));
   }
 
   private static SocialSecurityCardDevice socialSecurityCard(OptionsSection s) {

@@ -105,6 +105,9 @@ class KioskOptionsTest {
   @Test
   void aPollOrTimeoutTooShortToWorkIsRefused() {
     refused(VALID + "payPollMillis: 1\n", "kiosk.yaml: payPollMillis: 1 is not between 500 and 600000");
+    // the SAM needs its pause between two reads: a faster poll is refused, not quietly slowed
+    refused(VALID.replace("    port: 7001\n", "    port: 7001\n    pollMillis: 100\n"),
+        "kiosk.yaml: devices.idcard.pollMillis: 100 is not between 300 and 60000");
     refused(VALID.replace("  url: http://gw.example:8080", "  url: http://gw.example:8080\n  timeoutMillis: 1"),
         "kiosk.yaml: gateway.timeoutMillis: 1 is not between 1000 and 600000");
     assertThat(read(VALID + "payPollMillis: 500\n").payPollMillis()).isEqualTo(500);
