@@ -719,7 +719,7 @@ public final class KioskFlow {
     if (selection != null && screen == Screen.HOUSEHOLD) {
       v.put("payable", selection.hasPayable());
       if (selection.hasInProgress()) {
-        v.put("inProgress", inProgress(selection.heldUntil(), clock.instant()));
+        v.put("inProgress", inProgress(selection.heldUntil(), gateway.now())); // the gateway's end, by its clock
       }
       v.put("allFen", selection.allFen()).put("wholeFamily", new JsonArray(List.copyOf(selection.wholeFamily())));
     }

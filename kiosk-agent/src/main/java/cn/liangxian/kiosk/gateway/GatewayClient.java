@@ -98,6 +98,14 @@ public final class GatewayClient {
     return send(HttpMethod.GET, "/api/v1/orders/" + id + "/receipt", null, null);
   }
 
+  /**
+   * Now by the gateway's clock (this kiosk's own, set right once the gateway refused it as off): what a hold's end the
+   * gateway gave is compared with.
+   */
+  public java.time.Instant now() {
+    return signer.gatewayNow();
+  }
+
   public Future<JsonObject> heartbeat(JsonObject health) {
     return send(HttpMethod.POST, "/api/v1/kiosks/heartbeat", health, null);
   }

@@ -56,6 +56,11 @@ public final class RequestSigner {
     return offset;
   }
 
+  /** Now by the gateway's clock, as far as this kiosk knows it: its own clock, set right once the gateway said it is off. */
+  public java.time.Instant gatewayNow() {
+    return clock.instant().plusSeconds(offsetSeconds.get());
+  }
+
   /** The headers to add to a request. */
   public Map<String, String> sign(String method, String pathAndQuery, byte[] body) {
     String ts = Long.toString(clock.instant().getEpochSecond() + offsetSeconds.get());

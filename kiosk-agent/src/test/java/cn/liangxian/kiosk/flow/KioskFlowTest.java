@@ -53,6 +53,7 @@ class KioskFlowTest {
   Vertx vertx;
   PrinterSimulator printer;
   MutableClock clock = new MutableClock(Instant.parse("2020-01-15T02:00:00Z"));
+  RequestSigner signer;
   Journal file;
   OrderJournal journal;
   GatewayClient gw;
@@ -71,8 +72,8 @@ class KioskFlowTest {
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(okJson("{\"state\":\"CANCELLED\"}")));
     vertx = Vertx.vertx();
     printer = new PrinterSimulator(0);
-    gw = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
-        new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock), Await.ANSWER_TIMEOUT_MILLIS);
+    signer = new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock);
+    gw = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(), signer, Await.ANSWER_TIMEOUT_MILLIS);
     file = Journal.open(dir.resolve("journal"));
     journal = new OrderJournal(file, clock);
     receipts = new ReceiptService(vertx, gw,
@@ -359,6 +360,18 @@ class KioskFlowTest {
     pan.getJsonArray("insurances").getJsonObject(0).put("heldUntil", "2020-01-15T01:59:00Z");
     cardOf(household);
     assertThat(flow.view().getString("inProgress")).endsWith("如果不付，稍等一两分钟可以在这里重新缴费").doesNotContain("点");
+
+    // a kiosk whose clock is years ahead, set right by the gateway (it refused a request for it and said its time):
+    // the hold's end is compared with the gateway's time, not said to be over
+    flow.cancel();
+    Instant gatewayTime = clock.instant();
+    clock.set(Instant.parse("2031-06-01T00:00:00Z"));
+    signer.followGatewayClock(gatewayTime.getEpochSecond());
+    pan.getJsonArray("insurances").getJsonObject(0).put("heldUntil", "2020-01-15T02:14:30Z");
+    cardOf(household);
+    assertThat(flow.view().getString("inProgress")).endsWith("如果不付，10点15分以后可以在这里重新缴费");
+    signer.followGatewayClock(clock.instant().getEpochSecond());
+    clock.set(gatewayTime);
 
     // nothing held and nothing to pay: said so
     flow.cancel();

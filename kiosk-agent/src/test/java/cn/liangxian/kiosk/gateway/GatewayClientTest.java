@@ -84,7 +84,9 @@ class GatewayClientTest {
         .willSetStateTo("told"));
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).inScenario("clock").whenScenarioStateIs("told")
         .willReturn(okJson("{\"household\":{}}")));
+    assertThat(client.now()).as("its own clock, until told otherwise").isEqualTo(NOW);
     assertThat(await(client.lookup("371312196205108490", "潘梅")).containsKey("household")).isTrue();
+    assertThat(client.now()).as("what a hold's end is compared with").isEqualTo(java.time.Instant.ofEpochSecond(gatewayTime));
     List<LoggedRequest> sent = wm.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo("/api/v1/lookup")));
     assertThat(sent).hasSize(2);
     assertThat(sent.get(0).getHeader(RequestSigner.TIMESTAMP)).isEqualTo(Long.toString(NOW.getEpochSecond()));
