@@ -244,15 +244,6 @@ public final class ChannelSandbox {
   }
 
   /**
-   * The merchant refunds a paid WeChat Pay trade in full on WeChat Pay's merchant platform, outside the gateway: the
-   * trade's state becomes REFUND (查询订单: 转入退款), and no notification is sent. WeChat Pay trades only.
-   */
-  public Future<Void> refundOnMerchantPlatform(String outTradeNo) {
-    SandboxVerticle v = started();
-    return v.onContext(() -> v.refundOnMerchantPlatform(outTradeNo));
-  }
-
-  /**
    * UnionPay takes the payment without the issuer's answer: its notification says respCode A6 and its query
    * origRespCode A6 (有缺陷的成功, a success with defects), which settles as any payment. UnionPay trades only.
    */

@@ -193,21 +193,6 @@ final class SandboxVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /**
-   * The merchant gives a paid WeChat Pay trade back in full on WeChat Pay's merchant platform, not through the gateway:
-   * the trade's state becomes REFUND, and nobody is notified. On the context.
-   */
-  Future<Void> refundOnMerchantPlatform(String outTradeNo) {
-    Trade t = ledger.get(outTradeNo);
-    if (t == null || t.channel() != Trade.Channel.WECHAT || !t.state().equals("SUCCESS")) {
-      return Future.failedFuture("no paid WeChat Pay trade " + outTradeNo);
-    }
-    t.add(new cn.liangxian.sandbox.ledger.Refund("PLATFORM-" + ledger.next(), "5030" + ledger.next(), t.totalFen() - t.refundedFen(),
-        "商户平台退款", clock.instant()));
-    t.state("REFUND");
-    return Future.succeededFuture();
-  }
-
   /** A trade paid in another currency than renminbi; the channel notifies it so. On the context. */
   Future<Void> payInCurrency(String outTradeNo, String currency) {
     return payMarked(outTradeNo, t -> t.currency(currency));

@@ -89,7 +89,7 @@ public final class Recovery {
       // the channel would not close it (perhaps it was paid at the last moment): ask what it is
       LOG.info("closing order {} at {} failed ({}); asking the channel", id, channel, e.getMessage());
       return c.query(outTradeNo).compose(t -> switch (t.state()) {
-        case PAID, REFUNDED -> paid(id, channel, outTradeNo, t).map(false);
+        case PAID -> payments.apply(channel, null, outTradeNo, t.transactionId(), t.amountFen(), "query", t.channelDay(), t.paidAt()).map(false);
         case NOT_FOUND, CLOSED -> Future.succeededFuture(true);
         default -> Future.failedFuture(new ChannelException("NOT_CLOSED", "the trade is " + t.state() + " and would not close",
             0, true));
@@ -144,23 +144,8 @@ public final class Recovery {
       }
       String outTradeNo = OutTradeNo.of(id);
       return c.query(outTradeNo).compose(t -> t.state() == PaymentChannel.Trade.State.PAID
-          || t.state() == PaymentChannel.Trade.State.REFUNDED ? paid(id, channel, outTradeNo, t)
+          ? payments.apply(channel, null, outTradeNo, t.transactionId(), t.amountFen(), "query", t.channelDay(), t.paidAt())
           : Future.succeededFuture((PaymentOutcome) null));
     });
-  }
-
-  /**
-   * Books the payment of a trade the channel says was paid. So too one it says was paid and then given back (WeChat
-   * Pay's trade state REFUND, 转入退款) by a refund that is not ours, made on the channel's merchant platform before
-   * the payment was heard of here: the money came in, as the day's bill lists and reconciliation would book it a day
-   * later, and the order stops holding its items. The refund is the finance office's to settle: it stands as a
-   * difference in that day's reconciliation (a refund the bill lists that the gateway never asked for).
-   */
-  private Future<PaymentOutcome> paid(UUID id, String channel, String outTradeNo, PaymentChannel.Trade t) {
-    if (t.state() == PaymentChannel.Trade.State.REFUNDED) {
-      LOG.warn("order {}: {} says its trade was paid and then refunded outside the gateway (on the merchant platform);"
-          + " the payment is booked, and that refund, not the gateway's, is for the finance office to settle", id, channel);
-    }
-    return payments.apply(channel, null, outTradeNo, t.transactionId(), t.amountFen(), "query", t.channelDay(), t.paidAt());
   }
 }

@@ -69,33 +69,6 @@ class PaymentRecoveryTest {
     assertThat(g.get("/api/v1/orders/" + o.getString("id") + "/receipt").statusCode()).isEqualTo(200);
   }
 
-  /**
-   * The callback lost, and the payment given back on WeChat Pay's merchant platform before the sweep asked: the trade's
-   * state is REFUND. The money came in, so the payment is booked (as the day's reconciliation would book it), and the
-   * order no longer holds the resident's items until someone looks.
-   */
-  @Test
-  void aTradeRefundedOnTheMerchantPlatformBeforeItsPaymentWasHeardOfIsBookedAndHoldsNothing() throws Exception {
-    var sandbox = g.gateway.demo().sandbox();
-    sandbox.faults(new SandboxFaults(0, 0, true, 0, false)); // the channel never calls back
-    JsonObject o = orderChen("wechat");
-    sandbox.pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
-    Eventually.until("the sandbox to drop the notification", () -> g.paymentNotifications(o.getString("outTradeNo")),
-        l -> l.stream().anyMatch(d -> d.getInteger("status") == -1));
-    sandbox.refundOnMerchantPlatform(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
-    assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
-
-    g.clock.advance(Duration.ofSeconds(31));
-    JsonObject paid = g.awaitState(o.getString("id"), "PAID");
-    assertThat(paid.getString("transactionId")).isNotBlank();
-    assertThat(count("select count(*) from payment where source = 'query' and order_id = '" + o.getString("id") + "'")).isEqualTo(1);
-    JsonObject medical = g.lookup(Fixture.CHEN, "陈一").getJsonArray("members").getJsonObject(0).getJsonArray("insurances")
-        .stream().map(JsonObject.class::cast).filter(i -> i.getString("insurance").equals("medical")).findFirst().orElseThrow();
-    assertThat(medical.getString("status")).as("no longer held by the order").isEqualTo("paid");
-    assertThat(count("select count(*) from refund where order_id = '" + o.getString("id") + "'"))
-        .as("the gateway asks for no refund of its own: the channel's is the finance office's").isZero();
-  }
-
   @Test
   void aPaymentWechatTookInAnotherCurrencyIsNeverAppliedByAQueryAndTheSweepGoesOn() throws Exception {
     var sandbox = g.gateway.demo().sandbox();
