@@ -131,8 +131,12 @@ final class PhoneBrowser implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    page.close();
-    chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    vertx.close();
+    try {
+      page.close();
+    } finally {
+      // never a browser left running, however its connection ended
+      chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      vertx.close();
+    }
   }
 }
