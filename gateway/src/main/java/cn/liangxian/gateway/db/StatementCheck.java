@@ -20,17 +20,17 @@ public final class StatementCheck {
   public static Future<Void> prepareOnEveryConnection(Pool pool, int connections, List<String> hot) {
     List<Future<Void>> each = new java.util.ArrayList<>();
     for (int i = 0; i < connections; i++) {
-      // all at once on the connection: pipelined, one round trip instead of one each
-      each.add(pool.getConnection().compose(conn -> Future.all(hot.stream().map(sql -> conn.prepare(sql)).toList())
+      // all at once on the connection: pipelined; the connection goes back only once every answer is in (join)
+      each.add(pool.getConnection().compose(conn -> Future.join(hot.stream().map(sql -> conn.prepare(sql)).toList())
           .<Void>mapEmpty().eventually(conn::close)));
     }
     return Future.all(each).mapEmpty();
   }
 
   public static Future<Void> prepareAll(Pool pool, List<String> statements) {
-    // all at once on one connection: pipelined, one round trip instead of one each
-    return pool.withConnection(conn -> Future.all(statements.stream().map(sql -> conn.prepare(sql).compose(ps -> ps.close())
+    // all at once on one connection: pipelined; the connection goes back only once every answer is in (join)
+    return pool.withConnection(conn -> Future.join(statements.stream().map(sql -> conn.prepare(sql).compose(ps -> ps.close())
         .recover(e -> Future.failedFuture(new IllegalStateException("a statement does not fit the database schema ("
-            + e.getMessage() + "): " + sql)))).toList()).mapEmpty());
+            + e.getMessage() + "): " + sql, e)))).toList()).mapEmpty());
   }
 }
