@@ -13,7 +13,8 @@ public record DeviceOptions(IdCardDevice idCard, SocialSecurityCardDevice social
 
   /**
    * {@code devices.idcard}: the SAM ID-card reader. {@code pollMillis} below the reader's 300 ms is refused at start-up, not
-   * quietly raised: the file says what the kiosk does.
+   * quietly raised: the file says what the kiosk does. With {@code type: none} nothing is polled, so a value left there
+   * from another reader stops nothing (it must still be a whole number).
    */
   public record IdCardDevice(Type type, String serialPort, int baud, String host, int port, int pollMillis) {
     public enum Type { SAM_SERIAL, SAM_TCP, SIMULATED, NONE }
@@ -45,7 +46,8 @@ public record DeviceOptions(IdCardDevice idCard, SocialSecurityCardDevice social
     IdCardDevice.Type type = s.oneOf("type", IdCardDevice.Type.class, null);
     return new IdCardDevice(type, address(s, "serialPort", type, IdCardDevice.Type.SAM_SERIAL),
         s.integer("baud", 115200, 1, 4_000_000), address(s, "host", type, IdCardDevice.Type.SAM_TCP),
-        s.integer("port", 7001, 1, 65535), s.integer("pollMillis", 300, (int) IdCardPoller.MIN_INTERVAL.toMillis(), 60_000));
+        s.integer("port", 7001, 1, 65535),
+        s.integer("pollMillis", 300, type == IdCardDevice.Type.NONE ? 1 : (int) IdCardPoller.MIN_INTERVAL.toMillis(), 60_000));
   }
 
   private static SocialSecurityCardDevice socialSecurityCard(OptionsSection s) {

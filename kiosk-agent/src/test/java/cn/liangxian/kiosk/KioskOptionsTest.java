@@ -108,6 +108,13 @@ class KioskOptionsTest {
     // the SAM needs its pause between two reads: a faster poll is refused, not quietly slowed
     refused(VALID.replace("    port: 7001\n", "    port: 7001\n    pollMillis: 100\n"),
         "kiosk.yaml: devices.idcard.pollMillis: 100 is not between 300 and 60000");
+    refused(VALID.replace("    port: 7001\n", "    port: 7001\n    pollMillis: 100\n").replace("type: sam-tcp", "type: simulated"),
+        "kiosk.yaml: devices.idcard.pollMillis: 100 is not between 300 and 60000");
+    // a kiosk without a reader polls nothing: a value left from another reader does not stop it
+    assertThat(read(VALID.replace("    port: 7001\n", "    port: 7001\n    pollMillis: 100\n").replace("type: sam-tcp", "type: none"))
+        .devices().idCard().pollMillis()).isEqualTo(100);
+    refused(VALID.replace("    port: 7001\n", "    port: 7001\n    pollMillis: fast\n").replace("type: sam-tcp", "type: none"),
+        "kiosk.yaml: devices.idcard.pollMillis: 'fast' is not a whole number between 1 and 60000");
     refused(VALID.replace("  url: http://gw.example:8080", "  url: http://gw.example:8080\n  timeoutMillis: 1"),
         "kiosk.yaml: gateway.timeoutMillis: 1 is not between 1000 and 600000");
     assertThat(read(VALID + "payPollMillis: 500\n").payPollMillis()).isEqualTo(500);
