@@ -27,10 +27,34 @@ public final class StatementCheck {
     return Future.all(each).mapEmpty();
   }
 
+  /**
+   * Prepares every statement at once on one connection (pipelined). The connection goes back only once every answer
+   * is in. Statements the schema cannot run all stop the start together, one line each, so that a migration out of
+   * step is mended in one go. A failure that is not the server's answer (a connection lost in a failover) stops it
+   * with that cause, as it is.
+   */
   public static Future<Void> prepareAll(Pool pool, List<String> statements) {
-    // all at once on one connection: pipelined; the connection goes back only once every answer is in (join)
-    return pool.withConnection(conn -> Future.join(statements.stream().map(sql -> conn.prepare(sql).compose(ps -> ps.close())
-        .recover(e -> Future.failedFuture(new IllegalStateException("a statement does not fit the database schema ("
-            + e.getMessage() + "): " + sql, e)))).toList()).mapEmpty());
+    return pool.withConnection(conn -> {
+      List<Future<Void>> each = statements.stream().map(sql -> conn.prepare(sql).compose(ps -> ps.close())).toList();
+      return Future.join(each).<Void>mapEmpty().recover(first -> {
+        List<String> misfits = new java.util.ArrayList<>();
+        List<Throwable> causes = new java.util.ArrayList<>();
+        for (int i = 0; i < each.size(); i++) {
+          Throwable e = each.get(i).cause();
+          if (e == null) {
+            continue;
+          }
+          if (!(e instanceof io.vertx.pgclient.PgException)) {
+            return Future.failedFuture(e);
+          }
+          misfits.add(statements.get(i) + " (" + e.getMessage() + ")");
+          causes.add(e);
+        }
+        IllegalStateException unfit = new IllegalStateException((misfits.size() == 1 ? "a statement does not fit"
+            : misfits.size() + " statements do not fit") + " the database schema: " + String.join("; ", misfits), causes.get(0));
+        causes.stream().skip(1).forEach(unfit::addSuppressed);
+        return Future.failedFuture(unfit);
+      });
+    });
   }
 }

@@ -22,10 +22,11 @@ class StatementCheckTest {
   Path keys;
 
   @Test
-  void aStatementTheSchemaCannotRunStopsTheStartNamingIt() throws Exception {
+  void statementsTheSchemaCannotRunStopTheStartNamingEachOfThem() throws Exception {
     Database db = TestGateway.migratedDatabase("unfit_" + ProcessHandle.current().pid());
     try (var c = db.connect(); var st = c.createStatement()) {
       st.execute("alter table callback_log rename column outcome to outcome_was");
+      st.execute("alter table resident_session rename column subject to subject_was");
     }
     Map<String, String> env = new HashMap<>(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
         "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_DATA_DIR", keys.toString(),
@@ -36,12 +37,14 @@ class StatementCheckTest {
     MutableClock clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
 
     assertThatThrownBy(() -> Gateway.start(options, env, clock, Regions.load(options, clock), db).close())
-        .hasMessageContaining("a statement does not fit the database schema")
-        .hasMessageContaining("outcome")
-        .hasMessageContaining("insert into callback_log");
+        .hasMessageContaining("statements do not fit the database schema")
+        .hasMessageContaining("\"outcome\"")
+        .hasMessageContaining("insert into callback_log")
+        .as("every misfit is named, not only the first").hasMessageContaining("\"subject\"").hasMessageContaining("insert into resident_session");
 
     try (var c = db.connect(); var st = c.createStatement()) {
       st.execute("alter table callback_log rename column outcome_was to outcome");
+      st.execute("alter table resident_session rename column subject_was to subject");
     }
     try (Gateway started = Gateway.start(options, env, clock, Regions.load(options, clock), db)) {
       assertThat(started.httpPort()).as("the same database, its column back, lets the gateway start").isPositive();
