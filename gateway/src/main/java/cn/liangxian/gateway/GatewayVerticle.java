@@ -55,6 +55,7 @@ import cn.liangxian.gateway.refund.OperatorRefunds;
 import cn.liangxian.gateway.refund.FailedRefunds;
 import cn.liangxian.gateway.refund.PaidBackTwice;
 import cn.liangxian.gateway.refund.OrderRefunds;
+import cn.liangxian.gateway.refund.OutsideRefunds;
 import cn.liangxian.gateway.refund.RefundStore;
 import cn.liangxian.gateway.refund.Refunds;
 import cn.liangxian.gateway.roster.CrossChecks;
@@ -244,7 +245,7 @@ final class GatewayVerticle extends VerticleBase {
   /** The statements of the hot path and of money's path, checked against the schema before the first request. */
   private static List<String> statements() {
     return Stream.of(HouseholdStore.STATEMENTS, OrderStore.STATEMENTS, Payments.STATEMENTS, RefundStore.STATEMENTS,
-        OrderRefunds.STATEMENTS, FailedRefunds.STATEMENTS, PaidBackTwice.STATEMENTS, CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS,
+        OrderRefunds.STATEMENTS, OutsideRefunds.STATEMENTS, FailedRefunds.STATEMENTS, PaidBackTwice.STATEMENTS, CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS,
         SharedRateLimiter.STATEMENTS, Sessions.STATEMENTS, Outbox.STATEMENTS, Handoff.statements(), BookHandlers.STATEMENTS).flatMap(List::stream).toList();
   }
 

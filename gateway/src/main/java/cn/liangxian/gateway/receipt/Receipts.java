@@ -66,24 +66,26 @@ public final class Receipts {
     String paidAt = o.getString("paidAt");
     // an order whose state is REFUNDED never became paid: the money it got went back entirely
     boolean neverTaken = "REFUNDED".equals(o.getString("state"));
+    long total = o.getLong("totalFen");
+    // a refund of the order's payment as such that gave all of it back (one made on the channel's merchant platform) gave
+    // back every item with it
+    List<OrderRefunds.Refund> ofTheOrder = refunds.stream().filter(f -> f.covers() == OrderRefunds.Covers.ORDER && f.done()).toList();
+    boolean orderRefunded = total > 0 && sum(ofTheOrder) >= total;
     JsonArray items = new JsonArray();
     boolean anyStands = false;
     for (Object x : o.getJsonArray("items")) {
       JsonObject i = (JsonObject) x;
       List<OrderRefunds.Refund> own = refunds.stream().filter(f -> f.memberRef() != null
           && f.memberRef().equals(i.getString("memberRef")) && f.insurance().equals(i.getString("insurance"))).toList();
-      JsonObject item = item(i, own, neverTaken);
+      JsonObject item = item(i, own, neverTaken, orderRefunded ? ofTheOrder : List.of());
       anyStands |= !item.getString("status").equals(REFUNDED);
       items.add(item);
     }
-    long total = o.getLong("totalFen");
     long refunded = neverTaken ? total : Math.min(total, sum(refunds.stream().filter(f -> f.ofThePayment() && f.done()).toList()));
     // under way: what the items have under way (none once an item went back whole), and a refund of the order as such
     long refunding = neverTaken ? 0 : items.stream().mapToLong(x -> ((JsonObject) x).getLong("refundingFen")).sum()
         + sum(refunds.stream().filter(f -> f.covers() == OrderRefunds.Covers.ORDER && !f.done()).toList());
     // all of it went back when no item stands any more, or a refund of the order's payment as such gave back all
-    boolean orderRefunded = total > 0
-        && sum(refunds.stream().filter(f -> f.covers() == OrderRefunds.Covers.ORDER && f.done()).toList()) >= total;
     String status = !anyStands || orderRefunded ? REFUNDED : refunded > 0 ? PARTLY_REFUNDED : PAID;
     return new JsonObject().put("receiptNo", o.getString("outTradeNo")).put("orderId", o.getString("id"))
         .put("title", "城乡居民基本医疗/养老保险缴费凭证").put("region", o.getString("region")).put("benefitYears", years)
@@ -116,11 +118,14 @@ public final class Receipts {
     };
   }
 
-  private static JsonObject item(JsonObject i, List<OrderRefunds.Refund> own, boolean neverTaken) {
+  /** An item: {@code wholeOrder}, the refunds of the order as such that gave all of it back (none: they did not). */
+  private static JsonObject item(JsonObject i, List<OrderRefunds.Refund> own, boolean neverTaken,
+      List<OrderRefunds.Refund> wholeOrder) {
     long personal = i.getLong("personalFen");
-    List<OrderRefunds.Refund> done = own.stream().filter(OrderRefunds.Refund::done).toList();
-    long refunded = neverTaken ? personal : Math.min(personal, sum(done));
-    String status = neverTaken || done.stream().anyMatch(f -> f.covers() == OrderRefunds.Covers.ITEM) ? REFUNDED
+    List<OrderRefunds.Refund> done = wholeOrder.isEmpty() ? own.stream().filter(OrderRefunds.Refund::done).toList() : wholeOrder;
+    boolean allBack = neverTaken || !wholeOrder.isEmpty();
+    long refunded = allBack ? personal : Math.min(personal, sum(done));
+    String status = allBack || done.stream().anyMatch(f -> f.covers() == OrderRefunds.Covers.ITEM) ? REFUNDED
         : own.stream().anyMatch(f -> !f.done()) ? REFUNDING
         : done.isEmpty() ? PAID : DIFFERENCE_REFUNDED;
     String refundedAt = done.stream().map(OrderRefunds.Refund::backAt).max(Comparator.naturalOrder()).map(Object::toString)

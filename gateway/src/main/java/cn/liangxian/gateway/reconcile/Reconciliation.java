@@ -13,6 +13,7 @@ import cn.liangxian.gateway.config.ReconciliationOptions;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.order.OutTradeNo;
 import cn.liangxian.gateway.payment.Payments;
+import cn.liangxian.gateway.refund.OutsideRefunds;
 import cn.liangxian.gateway.refund.Refunds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -38,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -47,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * A channel's daily bill (per merchant) against our records, matched by payment transaction and refund
  * number, amount and status. Every difference is reported, none dropped: paid at the channel but not
  * here (repaired as a verified payment, through the same exactly-once path as a callback, refunded when
- * its order cannot take it), a refund the bill shows done that we had not seen confirmed (confirmed),
- * here but not at the channel, amount mismatches. Running it twice gives the same report and repairs
+ * its order cannot take it), a refund the bill shows done that we had not seen confirmed (confirmed), a
+ * refund made on the channel's merchant platform that we never asked for (booked when it gave an order's whole
+ * payment back, see {@link OutsideRefunds}), here but not at the channel, amount mismatches. Running it twice gives the same report and repairs
  * nothing twice.
  *
  * <p>The day is the channel's: Beijing time, and a payment belongs to the day the channel booked it on
@@ -168,6 +171,7 @@ public final class Reconciliation {
   private final Channels channels;
   private final Payments payments;
   private final Refunds refunds;
+  private final OutsideRefunds outside;
   private final Clock clock;
   private final ReconciliationOptions options;
   private final MeterRegistry registry;
@@ -194,6 +198,7 @@ public final class Reconciliation {
     this.channels = channels;
     this.payments = payments;
     this.refunds = refunds;
+    this.outside = new OutsideRefunds(pool, clock);
     this.clock = clock;
     this.options = options;
   }
@@ -590,7 +595,12 @@ public final class Reconciliation {
       /** the day the channel booked one of ours on */
       DAY,
       /** a refund the channel has paid back: what we were waiting to hear */
-      REFUND_CONFIRMED
+      REFUND_CONFIRMED,
+      /**
+       * a refund the channel made that we never asked for (on its merchant platform): booked once the day's payments
+       * are, where it gave an order's whole payment back ({@link OutsideRefunds})
+       */
+      OUTSIDE_REFUND
     }
   }
 
@@ -638,9 +648,7 @@ public final class Reconciliation {
       if (m == null) {
         JsonObject d = diff(b.refund() ? "refund-missing-here" : "paid-at-channel-not-here", b, b.fen(), null);
         differences.add(d);
-        if (!b.refund()) {
-          repairs.add(new Repair(Repair.Kind.PAYMENT, b, d));
-        }
+        repairs.add(new Repair(b.refund() ? Repair.Kind.OUTSIDE_REFUND : Repair.Kind.PAYMENT, b, d));
         continue;
       }
       // the bill says which day the channel booked it on
@@ -673,6 +681,8 @@ public final class Reconciliation {
     JsonArray differences = matching.differences();
     List<Future<?>> repairs = new ArrayList<>();
     List<String> paidDays = new ArrayList<>();
+    List<Future<?>> paid = new ArrayList<>();
+    List<Repair> outsideRefunds = new ArrayList<>();
     for (Repair r : matching.repairs()) {
       Line b = r.line();
       JsonObject d = r.difference();
@@ -680,14 +690,24 @@ public final class Reconciliation {
         paidDays.add(b.ref());
         continue;
       }
+      if (r.kind() == Repair.Kind.OUTSIDE_REFUND) {
+        outsideRefunds.add(r);
+        continue;
+      }
       repairs.add(switch (r.kind()) {
-        case PAYMENT -> payments.apply(channel, c.merchant(), b.outTradeNo(), b.ref(), b.fen(), "reconciliation", date)
-            .onComplete(ar -> d.put("repair", ar.succeeded() ? ar.result().name().toLowerCase() : "failed: " + ar.cause().getMessage()));
+        case PAYMENT -> add(paid, payments.apply(channel, c.merchant(), b.outTradeNo(), b.ref(), b.fen(), "reconciliation", date)
+            .onComplete(ar -> d.put("repair", ar.succeeded() ? ar.result().name().toLowerCase() : "failed: " + ar.cause().getMessage())));
         // a refund's day, one statement each: refunds are few, and a refund's row is locked by its own confirmations
         case DAY -> pool.preparedQuery(REFUND_DAY).execute(Tuple.of(b.ref(), date));
         case REFUND_CONFIRMED -> refunds.confirmed(b.ref())
             .onComplete(ar -> d.put("repair", ar.succeeded() ? "confirmed" : "failed: " + ar.cause().getMessage()));
+        case OUTSIDE_REFUND -> throw new IllegalStateException("not a repair of its own: " + r.kind());
       });
+    }
+    // a refund made at the channel is of a payment the bill may list too, booked just above: after the day's payments
+    if (!outsideRefunds.isEmpty()) {
+      repairs.add(Future.join(paid).<Void>mapEmpty().otherwiseEmpty().compose(x -> Future.join(outsideRefunds.stream()
+          .map(r -> outsideRefund(r.line(), r.difference(), date, actor)).toList())));
     }
     // the payments' day in batches, one after another: one connection of the pool, not all of them
     Future<?> days = Future.succeededFuture();
@@ -731,6 +751,36 @@ public final class Reconciliation {
     });
   }
 
+  /** A future added to a list, as it is. */
+  private static <T> Future<T> add(List<Future<?>> list, Future<T> f) {
+    list.add(f);
+    return f;
+  }
+
+  /**
+   * A refund the bill lists that we never asked for: booked where it gave back an order's whole payment; the report says
+   * what became of it ({@code repair} once booked, {@code left} when it is the finance office's).
+   */
+  private Future<OutsideRefunds.Outcome> outsideRefund(Line b, JsonObject d, LocalDate date, String actor) {
+    UUID order = OutTradeNo.orderId(b.outTradeNo());
+    Future<OutsideRefunds.Outcome> recorded = order == null ? Future.succeededFuture(OutsideRefunds.Outcome.NO_ORDER)
+        : outside.record(order, b.ref(), b.fen(), date, actor);
+    return recorded.onComplete(ar -> {
+      if (ar.failed()) {
+        d.put("repair", "failed: " + ar.cause().getMessage());
+      } else if (ar.result() == OutsideRefunds.Outcome.RECORDED) {
+        LOG.warn("order {}: the {} bill lists refund {} of the whole payment ({} fen), made at the channel and not through the"
+            + " gateway; it is recorded, the order's items are released and the agencies get a reversal", order, date,
+            b.ref(), b.fen());
+        d.put("repair", "refund-recorded");
+      } else if (ar.result() == OutsideRefunds.Outcome.RECORDED_ALREADY) {
+        d.put("repair", "duplicate");
+      } else {
+        d.put("left", ar.result().text());
+      }
+    });
+  }
+
   private static JsonObject diff(String kind, Line l, Long channelFen, Long ourFen) {
     return new JsonObject().put("kind", kind).put("outTradeNo", l.outTradeNo()).put(l.refund() ? "outRefundNo" : "transactionId", l.ref())
         .put("channelFen", channelFen).put("ourFen", ourFen);
@@ -745,7 +795,8 @@ public final class Reconciliation {
       sb.append(String.join(",", d.getString("kind"), d.getString("outTradeNo"),
           d.getString("transactionId", d.getString("outRefundNo", "")),
           d.getValue("channelFen") == null ? "" : d.getValue("channelFen").toString(),
-          d.getValue("ourFen") == null ? "" : d.getValue("ourFen").toString(), d.getString("repair", ""))).append('\n');
+          d.getValue("ourFen") == null ? "" : d.getValue("ourFen").toString(),
+          d.getString("repair", d.getString("left", "")))).append('\n');
     }
     return sb.toString();
   }

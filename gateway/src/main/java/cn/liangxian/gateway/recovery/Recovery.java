@@ -91,6 +91,10 @@ public final class Recovery {
       return c.query(outTradeNo).compose(t -> switch (t.state()) {
         case PAID -> payments.apply(channel, null, outTradeNo, t.transactionId(), t.amountFen(), "query", t.channelDay(), t.paidAt()).map(false);
         case NOT_FOUND, CLOSED -> Future.succeededFuture(true);
+        // paid, and given back on the channel's merchant platform before we heard of it: how much went back only the
+        // day's bill tells, and its reconciliation books both the payment and the refund; the order holds till then
+        case REFUNDED -> Future.failedFuture(new ChannelException("REFUNDED_AT_CHANNEL", "the trade was paid and then refunded"
+            + " at the channel, not through the gateway; the day's reconciliation books both from the bill", 0, true));
         default -> Future.failedFuture(new ChannelException("NOT_CLOSED", "the trade is " + t.state() + " and would not close",
             0, true));
       });

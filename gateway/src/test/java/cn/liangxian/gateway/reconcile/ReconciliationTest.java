@@ -284,6 +284,88 @@ class ReconciliationTest {
     assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
   }
 
+  /** 陈一's medical item in the lookup's answer now. */
+  String chensMedical() throws Exception {
+    return g.lookup(Fixture.CHEN, "陈一").getJsonArray("members").getJsonObject(0).getJsonArray("insurances").stream()
+        .map(JsonObject.class::cast).filter(i -> i.getString("insurance").equals("medical")).findFirst().orElseThrow()
+        .getString("status");
+  }
+
+  long count(String sql) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement(); var rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * The payment's notification lost, and the whole payment given back on WeChat Pay's merchant platform, not through the
+   * gateway, before it heard of the payment: the order stayed paying, since such a trade will not close. The day's bill
+   * lists both. The payment is booked and the refund recorded under the channel's number: the item may be paid again,
+   * the agency gets the contribution and its reversal, the receipt says all of it went back, and a second run matches
+   * both.
+   */
+  @Test
+  void aWholePaymentGivenBackOnTheMerchantPlatformIsRecordedItsItemsFreedAndReversed() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    long total = o.getLong("totalFen");
+    g.gateway.channels().get("wechat").refund(o.getString("outTradeNo"), "PLATFORM-1", total, total, "商户平台退款")
+        .toCompletionStage().toCompletableFuture().get();
+    // past its expiry, the order will not close (the trade is REFUND at WeChat Pay): it stays paying, its item held
+    g.clock.advance(Duration.ofMinutes(16));
+    cn.liangxian.gateway.support.Eventually.until("the sweep to try to expire the order",
+        () -> count("select expiry_attempts from orders where id = '" + o.getString("id") + "'"), n -> n > 0);
+    assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+    assertThat(chensMedical()).isEqualTo("in-progress");
+
+    JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    JsonArray diffs = report.getJsonArray("differences");
+    assertThat(diffs).hasSize(2);
+    JsonObject refund = diffs.stream().map(x -> (JsonObject) x).filter(d -> d.getString("kind").equals("refund-missing-here"))
+        .findFirst().orElseThrow();
+    assertThat(refund.getString("outRefundNo")).isEqualTo("PLATFORM-1");
+    assertThat(refund.getString("repair")).isEqualTo("refund-recorded");
+    assertThat(diffs.encode()).contains("paid-at-channel-not-here");
+    assertThat(report.getInteger("repaired")).isEqualTo(2);
+
+    String id = o.getString("id");
+    assertThat(g.get("/api/v1/orders/" + id).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
+    assertThat(chensMedical()).as("given back: the resident may pay it again").isEqualTo("unpaid");
+    assertThat(count("select count(*) from refund where order_id = '" + id + "' and out_refund_no = 'PLATFORM-1'"
+        + " and state = 'SUCCESS' and amount_fen = " + total)).isEqualTo(1);
+    assertThat(count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'CONTRIBUTION'")).isEqualTo(1);
+    assertThat(count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'"
+        + " and refund_no = 'PLATFORM-1' and personal_fen = " + total)).as("the agency hears it went back").isEqualTo(1);
+    assertThat(count("select count(*) from audit_log where action = 'refund.outside' and subject = 'PLATFORM-1'")).isEqualTo(1);
+    JsonObject receipt = g.get("/api/v1/orders/" + id + "/receipt").bodyAsJsonObject();
+    assertThat(receipt.getString("statusText")).isEqualTo("已全额退款");
+    assertThat(receipt.getLong("refundedFen")).isEqualTo(total);
+    assertThat(receipt.getJsonArray("items").getJsonObject(0).getString("statusText")).isEqualTo("已退款");
+
+    JsonObject second = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(second.getJsonArray("differences")).as("both match now, nothing is booked twice").isEmpty();
+    assertThat(count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'")).isEqualTo(1);
+  }
+
+  /** Part of a payment given back at the channel: which member's item it was for is not known, so it is left to finance. */
+  @Test
+  void partOfAPaymentGivenBackAtTheChannelIsLeftToFinanceAndChangesNothing() throws Exception {
+    JsonObject o = pay(Fixture.ZHANG, "张三", "wechat");
+    g.awaitState(o.getString("id"), "PAID");
+    g.gateway.channels().get("wechat").refund(o.getString("outTradeNo"), "PLATFORM-2", 100, o.getLong("totalFen"), "商户平台退款")
+        .toCompletionStage().toCompletableFuture().get();
+
+    JsonObject refund = reconcile("wechat", TOKEN).bodyAsJsonObject().getJsonArray("differences").stream()
+        .map(x -> (JsonObject) x).filter(d -> d.getString("kind").equals("refund-missing-here")).findFirst().orElseThrow();
+    assertThat(refund.getString("repair")).isNull();
+    assertThat(refund.getString("left")).startsWith("left to finance: part of the payment");
+    assertThat(count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
+    assertThat(count("select count(*) from handoff_record where order_id = '" + o.getString("id") + "' and kind = 'REVERSAL'"))
+        .isZero();
+  }
+
   @Test
   void aRefundAskedForDaysAgoThatTheChannelDidTodayIsMatchedAndConfirmed() throws Exception {
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
