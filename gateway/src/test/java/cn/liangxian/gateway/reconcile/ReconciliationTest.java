@@ -291,13 +291,6 @@ class ReconciliationTest {
         .getString("status");
   }
 
-  long count(String sql) throws Exception {
-    try (Connection c = g.db.connect(); Statement st = c.createStatement(); var rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
   /**
    * The payment's notification lost, and the whole payment given back on WeChat Pay's merchant platform, not through the
    * gateway, before it heard of the payment: the order stayed paying, since such a trade will not close. The day's bill
@@ -316,7 +309,7 @@ class ReconciliationTest {
     // past its expiry, the order will not close (the trade is REFUND at WeChat Pay): it stays paying, its item held
     g.clock.advance(Duration.ofMinutes(16));
     cn.liangxian.gateway.support.Eventually.until("the sweep to try to expire the order",
-        () -> count("select expiry_attempts from orders where id = '" + o.getString("id") + "'"), n -> n > 0);
+        () -> g.count("select expiry_attempts from orders where id = '" + o.getString("id") + "'"), n -> n > 0);
     assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
     assertThat(chensMedical()).isEqualTo("in-progress");
 
@@ -333,12 +326,12 @@ class ReconciliationTest {
     String id = o.getString("id");
     assertThat(g.get("/api/v1/orders/" + id).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
     assertThat(chensMedical()).as("given back: the resident may pay it again").isEqualTo("unpaid");
-    assertThat(count("select count(*) from refund where order_id = '" + id + "' and out_refund_no = 'PLATFORM-1'"
+    assertThat(g.count("select count(*) from refund where order_id = '" + id + "' and out_refund_no = 'PLATFORM-1'"
         + " and state = 'SUCCESS' and amount_fen = " + total)).isEqualTo(1);
-    assertThat(count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'CONTRIBUTION'")).isEqualTo(1);
-    assertThat(count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'"
+    assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'CONTRIBUTION'")).isEqualTo(1);
+    assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'"
         + " and refund_no = 'PLATFORM-1' and personal_fen = " + total)).as("the agency hears it went back").isEqualTo(1);
-    assertThat(count("select count(*) from audit_log where action = 'refund.outside' and subject = 'PLATFORM-1'")).isEqualTo(1);
+    assertThat(g.count("select count(*) from audit_log where action = 'refund.outside' and subject = 'PLATFORM-1'")).isEqualTo(1);
     JsonObject receipt = g.get("/api/v1/orders/" + id + "/receipt").bodyAsJsonObject();
     assertThat(receipt.getString("statusText")).isEqualTo("已全额退款");
     assertThat(receipt.getLong("refundedFen")).isEqualTo(total);
@@ -346,7 +339,7 @@ class ReconciliationTest {
 
     JsonObject second = reconcile("wechat", TOKEN).bodyAsJsonObject();
     assertThat(second.getJsonArray("differences")).as("both match now, nothing is booked twice").isEmpty();
-    assertThat(count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'")).isEqualTo(1);
+    assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'")).isEqualTo(1);
   }
 
   /** Part of a payment given back at the channel: which member's item it was for is not known, so it is left to finance. */
@@ -361,8 +354,8 @@ class ReconciliationTest {
         .map(x -> (JsonObject) x).filter(d -> d.getString("kind").equals("refund-missing-here")).findFirst().orElseThrow();
     assertThat(refund.getString("repair")).isNull();
     assertThat(refund.getString("left")).startsWith("left to finance: part of the payment");
-    assertThat(count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
-    assertThat(count("select count(*) from handoff_record where order_id = '" + o.getString("id") + "' and kind = 'REVERSAL'"))
+    assertThat(g.count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
+    assertThat(g.count("select count(*) from handoff_record where order_id = '" + o.getString("id") + "' and kind = 'REVERSAL'"))
         .isZero();
   }
 
