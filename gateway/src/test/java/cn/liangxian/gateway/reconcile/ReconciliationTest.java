@@ -284,6 +284,12 @@ class ReconciliationTest {
     assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
   }
 
+  /** A refund of the order's payment made at WeChat Pay, as on its merchant platform: the gateway's records know nothing of it. */
+  void refundAtWechat(JsonObject o, String outRefundNo, long fen) throws Exception {
+    g.gateway.channels().get("wechat").refund(o.getString("outTradeNo"), outRefundNo, fen, o.getLong("totalFen"), "商户平台退款")
+        .toCompletionStage().toCompletableFuture().get();
+  }
+
   /** 陈一's medical item in the lookup's answer now. */
   String chensMedical() throws Exception {
     return g.lookup(Fixture.CHEN, "陈一").getJsonArray("members").getJsonObject(0).getJsonArray("insurances").stream()
@@ -304,8 +310,7 @@ class ReconciliationTest {
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
     g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
     long total = o.getLong("totalFen");
-    g.gateway.channels().get("wechat").refund(o.getString("outTradeNo"), "PLATFORM-1", total, total, "商户平台退款")
-        .toCompletionStage().toCompletableFuture().get();
+    refundAtWechat(o, "PLATFORM-1", total);
     // past its expiry, the order will not close (the trade is REFUND at WeChat Pay): it stays paying, its item held
     g.clock.advance(Duration.ofMinutes(16));
     cn.liangxian.gateway.support.Eventually.until("the sweep to try to expire the order",
@@ -347,8 +352,7 @@ class ReconciliationTest {
   void partOfAPaymentGivenBackAtTheChannelIsLeftToFinanceAndChangesNothing() throws Exception {
     JsonObject o = pay(Fixture.ZHANG, "张三", "wechat");
     g.awaitState(o.getString("id"), "PAID");
-    g.gateway.channels().get("wechat").refund(o.getString("outTradeNo"), "PLATFORM-2", 100, o.getLong("totalFen"), "商户平台退款")
-        .toCompletionStage().toCompletableFuture().get();
+    refundAtWechat(o, "PLATFORM-2", 100);
 
     JsonObject refund = reconcile("wechat", TOKEN).bodyAsJsonObject().getJsonArray("differences").stream()
         .map(x -> (JsonObject) x).filter(d -> d.getString("kind").equals("refund-missing-here")).findFirst().orElseThrow();
@@ -417,8 +421,7 @@ class ReconciliationTest {
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
     g.awaitState(o.getString("id"), "PAID");
     // a refund made at the channel that our books do not have; its line in the bill ends before its trade state
-    g.gateway.channels().get("wechat").refund(o.getString("outTradeNo"), "MANUAL-R1", 100, o.getLong("totalFen"), "test")
-        .toCompletionStage().toCompletableFuture().get();
+    refundAtWechat(o, "MANUAL-R1", 100);
     g.gateway.demo().sandbox().editWechatBill(bill -> {
       String line = bill.lines().filter(l -> l.contains("MANUAL-R1")).findFirst().orElseThrow();
       return bill.replace(line, String.join(",", java.util.Arrays.asList(line.split(",")).subList(0, 9)));
