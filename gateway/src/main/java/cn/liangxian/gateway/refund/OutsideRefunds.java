@@ -28,8 +28,8 @@ import java.util.UUID;
  * of an order that has refunds of the gateway's own or is not paid.
  */
 public final class OutsideRefunds {
-  /** The reason the refund is stored under: what the receipt says of it. */
-  static final String REASON = "在支付平台上办理的退款";
+  /** The reason the refund and its reversals are stored under, a code as an operator's reasons are (see the agency interface). */
+  static final String REASON = "refunded-at-channel";
 
   static final String LOCK_ORDER = "select state, total_fen from orders where id = $1 for update";
   static final String LOCK_ITEMS = "select person_id, insurance, personal_fen from order_item where order_id = $1"

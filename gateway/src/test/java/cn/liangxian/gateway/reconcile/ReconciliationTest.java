@@ -335,7 +335,7 @@ class ReconciliationTest {
         + " and state = 'SUCCESS' and amount_fen = " + total)).isEqualTo(1);
     assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'CONTRIBUTION'")).isEqualTo(1);
     assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'"
-        + " and refund_no = 'PLATFORM-1' and personal_fen = " + total)).as("the agency hears it went back").isEqualTo(1);
+        + " and refund_no = 'PLATFORM-1' and reason = 'refunded-at-channel' and personal_fen = " + total)).as("the agency hears it went back").isEqualTo(1);
     assertThat(g.count("select count(*) from audit_log where action = 'refund.outside' and subject = 'PLATFORM-1'")).isEqualTo(1);
     JsonObject receipt = g.get("/api/v1/orders/" + id + "/receipt").bodyAsJsonObject();
     assertThat(receipt.getString("statusText")).isEqualTo("已全额退款");
