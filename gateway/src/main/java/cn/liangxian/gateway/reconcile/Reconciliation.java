@@ -707,7 +707,7 @@ public final class Reconciliation {
     // a refund made at the channel is of a payment the bill may list too, booked just above: after the day's payments
     if (!outsideRefunds.isEmpty()) {
       repairs.add(Future.join(paid).<Void>mapEmpty().otherwiseEmpty().compose(x -> Future.join(outsideRefunds.stream()
-          .map(r -> outsideRefund(r.line(), r.difference(), date, actor)).toList())));
+          .map(r -> outsideRefund(c, r.line(), r.difference(), date, actor)).toList())));
     }
     // the payments' day in batches, one after another: one connection of the pool, not all of them
     Future<?> days = Future.succeededFuture();
@@ -758,25 +758,34 @@ public final class Reconciliation {
   }
 
   /**
-   * A refund the bill lists that we never asked for: booked where it gave back an order's whole payment; the report says
-   * what became of it ({@code repair} once booked, {@code left} when it is the finance office's).
+   * A refund the bill lists that we never asked for: booked where it gave back an order's whole payment, or a payment its
+   * order could not take; the report says what became of it ({@code repair} once booked, {@code left} when it is the
+   * finance office's).
    */
-  private Future<OutsideRefunds.Outcome> outsideRefund(Line b, JsonObject d, LocalDate date, String actor) {
+  private Future<OutsideRefunds.Outcome> outsideRefund(PaymentChannel c, Line b, JsonObject d, LocalDate date, String actor) {
     UUID order = OutTradeNo.orderId(b.outTradeNo());
+    boolean isDefault = channels.byName().get(c.name()) == c;
     Future<OutsideRefunds.Outcome> recorded = order == null ? Future.succeededFuture(OutsideRefunds.Outcome.NO_ORDER)
-        : outside.record(order, b.ref(), b.fen(), date, actor);
+        : outside.record(c.name(), m -> m == null ? isDefault : m.equals(c.merchant()), order, b.ref(), b.fen(), date, actor);
     return recorded.onComplete(ar -> {
       if (ar.failed()) {
         d.put("repair", "failed: " + ar.cause().getMessage());
-      } else if (ar.result() == OutsideRefunds.Outcome.RECORDED) {
+        return;
+      }
+      OutsideRefunds.Outcome outcome = ar.result();
+      if (outcome == OutsideRefunds.Outcome.RECORDED) {
         LOG.warn("order {}: the {} bill lists refund {} of the whole payment ({} fen), made at the channel and not through the"
             + " gateway; it is recorded, the order's items are released and the agencies get a reversal", order, date,
             b.ref(), b.fen());
-        d.put("repair", "refund-recorded");
-      } else if (ar.result() == OutsideRefunds.Outcome.RECORDED_ALREADY) {
-        d.put("repair", "duplicate");
+      } else if (outcome == OutsideRefunds.Outcome.UNTAKEN_PAYMENT_BACK) {
+        LOG.warn("order {}: the {} bill lists refund {} ({} fen), made at the channel and not through the gateway, of a payment"
+            + " the order could not take; the refund owed of it is that one now, and is not asked for again", order, date,
+            b.ref(), b.fen());
+      }
+      if (outcome.repair() != null) {
+        d.put("repair", outcome.repair());
       } else {
-        d.put("left", ar.result().text());
+        d.put("left", outcome.left());
       }
     });
   }

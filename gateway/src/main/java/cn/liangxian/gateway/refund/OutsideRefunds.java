@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -15,61 +16,85 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A refund the channel made that the gateway never asked for: the merchant gave a payment back on the channel's own
  * merchant platform (WeChat Pay's 商户平台, Alipay's 商家中心, UnionPay's 商户服务平台). Only the channel's bill tells of it,
- * with its amount, which no order query gives. The day's reconciliation records it here.
+ * with its amount, which no order query gives. The day's reconciliation records it here, once the day's payments are
+ * booked, in one of two ways:
  *
- * <p>One that gave the order's whole payment back is booked like the refund of every item: each item is released
- * (a resident may pay it again), the agencies get a reversal of each, and the refund is recorded under the channel's
- * number, confirmed, so that the bill matches it from then on. One that gave back part of it is not booked, since
- * nothing says which member's item it was for: it stays a difference of the day for the finance office, as does one
- * of an order that has refunds of the gateway's own or is not paid.
+ * <ul>
+ *   <li>A payment the order could not take (its order expired meanwhile, as an Alipay order does once its trade is
+ *       refunded in full and so closed) has a refund of its own owed and not yet carried out: the channel's refund is that
+ *       one. It takes the channel's number and is done, so that the gateway never asks the channel to give the same
+ *       money back again, and finance is not told it is owed. One that finance had already paid back another way went
+ *       back twice: it is listed for finance to recover one.
+ *   <li>One that gave back the whole payment of a paid order is booked like the refund of every item: each item is
+ *       released (the resident may pay again), the agencies get a reversal of each, and the refund is recorded under the
+ *       channel's number, confirmed.
+ * </ul>
+ *
+ * Anything else (part of a payment: nothing says which member's item it was for; an order with refunds of the gateway's
+ * own; an order that is not paid) stays a difference of the day for the finance office, and says why.
  */
 public final class OutsideRefunds {
+  private static final Logger LOG = LoggerFactory.getLogger(OutsideRefunds.class);
+
   /** The reason the refund and its reversals are stored under, a code as an operator's reasons are (see the agency interface). */
   static final String REASON = "refunded-at-channel";
 
-  static final String LOCK_ORDER = "select state, total_fen from orders where id = $1 for update";
+  static final String LOCK_ORDER = "select state, total_fen, channel, merchant from orders where id = $1 for update";
   static final String LOCK_ITEMS = "select person_id, insurance, personal_fen from order_item where order_id = $1"
       + " order by person_id, insurance for update";
-  static final String REFUNDS = "select out_refund_no from refund where order_id = $1";
+  static final String REFUNDS = "select id, out_refund_no, state, reason_code, channel, paid_fen, merchant, settled_at from refund"
+      + " where order_id = $1 order by id";
   static final String INSERT = "insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at,"
       + " channel_day) values ($1, $2, $3, $4, 'SUCCESS', $5, $5, $6) on conflict (out_refund_no) do nothing returning id";
+  /** An untaken payment's refund, done by the channel's: it takes the channel's number, and is never asked for again. */
+  static final String TAKE_OVER = "update refund set out_refund_no = $2, state = 'SUCCESS', updated_at = $3, channel_day = $4,"
+      + " last_error = null where id = $1 and state in ('PENDING', 'FAILED')";
 
   /** Every statement above, checked against the schema when the gateway starts. */
-  public static final List<String> STATEMENTS = List.of(LOCK_ORDER, LOCK_ITEMS, REFUNDS, INSERT);
+  public static final List<String> STATEMENTS = List.of(LOCK_ORDER, LOCK_ITEMS, REFUNDS, INSERT, TAKE_OVER);
 
   /** What became of a refund the bill lists and the gateway did not have. */
   public enum Outcome {
     /** The order's whole payment went back: recorded, its items released and reversed. */
-    RECORDED("recorded: the whole payment went back; its items are released and the agencies get a reversal"),
+    RECORDED("refund-recorded", null),
+    /** A payment the order could not take, whose own refund was owed still: that refund is this one. */
+    UNTAKEN_PAYMENT_BACK("untaken-payment-refunded", null),
     /** Recorded before (another run of the day). */
-    RECORDED_ALREADY("recorded already"),
+    RECORDED_ALREADY("duplicate", null),
     /** Not an order of ours. */
-    NO_ORDER("left to finance: no order of ours has this trade number"),
-    /** The order is not paid here. */
-    NOT_PAID("left to finance: the order is not paid here"),
+    NO_ORDER(null, "left to finance: no order of ours has this trade number"),
+    /** The order is not paid here, and no refund of an untaken payment of that amount is owed. */
+    NOT_PAID(null, "left to finance: the order is not paid here"),
+    /** The order was paid through another channel or merchant. */
+    OTHER_CHANNEL(null, "left to finance: the order was paid through another channel or merchant"),
     /** Less than the order's payment: which item it was for is not known. */
-    PART("left to finance: part of the payment; which member's item it was for is not known"),
+    PART(null, "left to finance: part of the payment; which member's item it was for is not known"),
     /** The order has refunds of the gateway's own. */
-    OTHER_REFUNDS("left to finance: the order has refunds of the gateway's own too");
+    OTHER_REFUNDS(null, "left to finance: the order has refunds of the gateway's own too");
 
-    private final String text;
+    private final String repair;
+    private final String left;
 
-    Outcome(String text) {
-      this.text = text;
+    Outcome(String repair, String left) {
+      this.repair = repair;
+      this.left = left;
     }
 
-    /** What the day's reconciliation report says of it. */
-    public String text() {
-      return text;
+    /** What the day's reconciliation report says was repaired (null: nothing). */
+    public String repair() {
+      return repair;
     }
 
-    /** The refund is booked here now. */
-    public boolean booked() {
-      return this == RECORDED || this == RECORDED_ALREADY;
+    /** Why the difference is left to finance (null: it is not). */
+    public String left() {
+      return left;
     }
   }
 
@@ -83,33 +108,43 @@ public final class OutsideRefunds {
 
   /**
    * Records a refund the channel's bill of {@code channelDay} lists under {@code outRefundNo} (the channel's number for
-   * it), of {@code fen}, against the order of {@code orderId}; {@code actor} is who ran the reconciliation. One
-   * transaction: the order and its items are locked, so that an operator's refund of an item meanwhile waits for it,
-   * and sees it.
+   * it), of {@code fen}, against the order of {@code orderId}; {@code ofTheBill} tells whether a merchant (null: the
+   * channel's default one) is the bill's; {@code actor} is who ran the reconciliation. One transaction: the order and its
+   * items are locked, so that an operator's refund of an item, or a payment, meanwhile waits for it, and sees it.
    */
-  public Future<Outcome> record(UUID orderId, String outRefundNo, long fen, LocalDate channelDay, String actor) {
+  public Future<Outcome> record(String channel, Predicate<String> ofTheBill, UUID orderId, String outRefundNo, long fen,
+      LocalDate channelDay, String actor) {
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_ORDER).execute(Tuple.of(orderId)).compose(order -> {
       if (order.size() == 0) {
         return Future.succeededFuture(Outcome.NO_ORDER);
       }
       Row o = order.iterator().next();
-      if (!o.getString("state").equals("PAID")) {
-        return Future.succeededFuture(Outcome.NOT_PAID);
-      }
-      if (fen != o.getLong("total_fen")) {
-        return Future.succeededFuture(Outcome.PART);
-      }
       return conn.preparedQuery(LOCK_ITEMS).execute(Tuple.of(orderId))
           .compose(items -> conn.preparedQuery(REFUNDS).execute(Tuple.of(orderId)).compose(refunds -> {
-            boolean recorded = false;
+            Row untaken = null;
             for (Row r : refunds) {
               if (r.getString("out_refund_no").equals(outRefundNo)) {
-                recorded = true;
+                return Future.succeededFuture(Outcome.RECORDED_ALREADY);
+              }
+              // a payment the order could not take, through this channel and merchant, of this amount, its refund owed
+              if (untaken == null && r.getString("reason_code") != null && channel.equals(r.getString("channel"))
+                  && ofTheBill.test(r.getString("merchant")) && r.getLong("paid_fen") != null && r.getLong("paid_fen") == fen
+                  && (r.getString("state").equals("PENDING") || r.getString("state").equals("FAILED"))) {
+                untaken = r;
               }
             }
-            if (recorded) {
-              return Future.succeededFuture(Outcome.RECORDED_ALREADY);
+            if (untaken != null) {
+              return untakenPaymentBack(conn, orderId, untaken, outRefundNo, channelDay, actor, now);
+            }
+            if (!o.getString("state").equals("PAID")) {
+              return Future.succeededFuture(Outcome.NOT_PAID);
+            }
+            if (!channel.equals(o.getString("channel")) || !ofTheBill.test(o.getString("merchant"))) {
+              return Future.succeededFuture(Outcome.OTHER_CHANNEL);
+            }
+            if (fen != o.getLong("total_fen")) {
+              return Future.succeededFuture(Outcome.PART);
             }
             if (refunds.size() > 0) {
               return Future.succeededFuture(Outcome.OTHER_REFUNDS);
@@ -120,9 +155,33 @@ public final class OutsideRefunds {
     }));
   }
 
+  /**
+   * The refund owed of a payment the order could not take is the channel's: done, under its number. An order that never
+   * became paid is REFUNDED, as {@link Refunds#confirmed} marks one. One finance had paid back another way is now paid
+   * back twice, and counted so until finance recovers one.
+   */
+  private static Future<Outcome> untakenPaymentBack(SqlConnection conn, UUID orderId, Row untaken, String outRefundNo,
+      LocalDate channelDay, String actor, OffsetDateTime now) {
+    String ours = untaken.getString("out_refund_no");
+    boolean settled = untaken.getValue("settled_at") != null;
+    return conn.preparedQuery(TAKE_OVER).execute(Tuple.of(untaken.getLong("id"), outRefundNo, now, channelDay))
+        .compose(x -> OrderStore.markRefunded(conn, orderId))
+        .compose(x -> AuditLog.record(conn, new AuditLog.Change(actor, "refund.outside", outRefundNo,
+            new JsonObject().put("order", orderId.toString()).put("outRefundNo", ours).put("state", untaken.getString("state")),
+            new JsonObject().put("order", orderId.toString()).put("outRefundNo", outRefundNo).put("state", "SUCCESS"))))
+        .map(x -> {
+          if (settled) {
+            LOG.error("refund {} of order {}, which finance paid back another way, was given back at the channel too (its"
+                + " refund {}): the money went back twice; finance must recover one (GET /api/v1/operator/refunds/paid-back-twice)",
+                ours, orderId, outRefundNo);
+          }
+          return Outcome.UNTAKEN_PAYMENT_BACK;
+        });
+  }
+
   /** Each item released and reversed, and the audit row, in the refund's transaction. */
-  private static Future<Void> book(io.vertx.sqlclient.SqlConnection conn, UUID orderId, String outRefundNo, long fen,
-      RowSet<Row> items, String actor, OffsetDateTime now) {
+  private static Future<Void> book(SqlConnection conn, UUID orderId, String outRefundNo, long fen, RowSet<Row> items,
+      String actor, OffsetDateTime now) {
     Future<Void> done = Future.succeededFuture();
     for (Row i : items) {
       long personId = i.getLong("person_id");

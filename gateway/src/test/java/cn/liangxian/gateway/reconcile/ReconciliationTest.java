@@ -286,7 +286,12 @@ class ReconciliationTest {
 
   /** A refund of the order's payment made at WeChat Pay, as on its merchant platform: the gateway's records know nothing of it. */
   void refundAtWechat(JsonObject o, String outRefundNo, long fen) throws Exception {
-    g.gateway.channels().get("wechat").refund(o.getString("outTradeNo"), outRefundNo, fen, o.getLong("totalFen"), "商户平台退款")
+    refundAt("wechat", o, outRefundNo, fen);
+  }
+
+  /** A refund of the order's payment made at the channel, as on its merchant platform: the gateway's records know nothing of it. */
+  void refundAt(String channel, JsonObject o, String outRefundNo, long fen) throws Exception {
+    g.gateway.channels().get(channel).refund(o.getString("outTradeNo"), outRefundNo, fen, o.getLong("totalFen"), "商户平台退款")
         .toCompletionStage().toCompletableFuture().get();
   }
 
@@ -345,6 +350,44 @@ class ReconciliationTest {
     JsonObject second = reconcile("wechat", TOKEN).bodyAsJsonObject();
     assertThat(second.getJsonArray("differences")).as("both match now, nothing is booked twice").isEmpty();
     assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'")).isEqualTo(1);
+  }
+
+  /**
+   * Alipay: the notification lost, and the whole payment given back on Alipay's platform before the gateway heard of it.
+   * Alipay closes a trade refunded in full, so the order expires and frees its item. The day's bill lists the payment,
+   * which the expired order cannot take (a refund of it falls due), and the refund: that refund due is the channel's,
+   * done under its number and never asked for again. The order reads refunded, and a second run matches both.
+   */
+  @Test
+  void aPaymentGivenBackOnAlipaysPlatformBeforeItWasHeardOfIsTheRefundItsExpiredOrderOwes() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject o = pay(Fixture.CHEN, "陈一", "alipay");
+    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    long total = o.getLong("totalFen");
+    refundAt("alipay", o, "PLATFORM-A", total);
+    g.clock.advance(Duration.ofMinutes(16));
+    String id = o.getString("id");
+    g.awaitState(id, "EXPIRED");
+    assertThat(chensMedical()).isEqualTo("unpaid");
+
+    JsonObject report = reconcile("alipay", TOKEN).bodyAsJsonObject();
+    JsonArray diffs = report.getJsonArray("differences");
+    assertThat(diffs).hasSize(2);
+    JsonObject refund = diffs.stream().map(x -> (JsonObject) x).filter(d -> d.getString("kind").equals("refund-missing-here"))
+        .findFirst().orElseThrow();
+    assertThat(refund.getString("repair")).isEqualTo("untaken-payment-refunded");
+    assertThat(g.count("select count(*) from refund where order_id = '" + id + "'")).as("one refund: the money went back once")
+        .isEqualTo(1);
+    assertThat(g.count("select count(*) from refund where order_id = '" + id + "' and out_refund_no = 'PLATFORM-A'"
+        + " and state = 'SUCCESS' and reason_code is not null and amount_fen = " + total)).isEqualTo(1);
+    assertThat(g.get("/api/v1/orders/" + id).bodyAsJsonObject().getString("state")).isEqualTo("REFUNDED");
+    assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "'")).as("never paid here").isZero();
+
+    // nothing is owed: the refund is not asked for again, and the failed-refund list has nothing of it
+    g.clock.advance(Duration.ofHours(2));
+    assertThat(g.count("select count(*) from refund where state <> 'SUCCESS'")).isZero();
+    JsonObject second = reconcile("alipay", TOKEN).bodyAsJsonObject();
+    assertThat(second.getJsonArray("differences")).as("both match now").isEmpty();
   }
 
   /** Part of a payment given back at the channel: which member's item it was for is not known, so it is left to finance. */
