@@ -705,9 +705,16 @@ public final class Reconciliation {
       });
     }
     // a refund made at the channel is of a payment the bill may list too, booked just above: after the day's payments
+    // refunds whose payment is not booked yet: the day is tried again later, when it may be
+    List<String> waiting = new ArrayList<>();
     if (!outsideRefunds.isEmpty()) {
       repairs.add(Future.join(paid).<Void>mapEmpty().otherwiseEmpty().compose(x -> Future.join(outsideRefunds.stream()
-          .map(r -> outsideRefund(c, r.line(), r.difference(), date, actor)).toList())));
+          .map(r -> outsideRefund(c, r.line(), r.difference(), date, actor)
+              .onSuccess(o -> {
+                if (o.waits()) {
+                  waiting.add(r.line().ref());
+                }
+              })).toList())));
     }
     // the payments' day in batches, one after another: one connection of the pool, not all of them
     Future<?> days = Future.succeededFuture();
@@ -718,7 +725,11 @@ public final class Reconciliation {
     int billLines = matching.lines();
     int matchedLines = matching.matched();
     JsonArray deferred = matching.deferred();
-    return Future.join(repairs).recover(x -> Future.succeededFuture()).compose(x -> {
+    return Future.join(repairs).recover(x -> Future.succeededFuture()).compose(x -> !waiting.isEmpty()
+        // what was repaired stays so, and is not repaired twice when the day runs again
+        ? Future.failedFuture(new IllegalStateException("refund(s) " + waiting + " at the channel give back payments not booked"
+            + " here yet (their day not reconciled yet?): the day is tried again"))
+        : Future.succeededFuture()).compose(x -> {
       JsonArray repaired = new JsonArray();
       differences.forEach(d -> {
         JsonObject o = (JsonObject) d;

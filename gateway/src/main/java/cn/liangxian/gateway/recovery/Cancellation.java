@@ -36,6 +36,11 @@ public final class Cancellation {
       }
       return orders.channelOf(id).compose(at -> recovery.closeAtChannel(id, at.channel(), at.merchant()))
           .recover(e -> Future.failedFuture(e instanceof cn.liangxian.gateway.channel.ChannelException c
+              && c.code().equals(Recovery.REFUNDED_AT_CHANNEL)
+              // paid, and given back on the channel's platform: the day's reconciliation books both; nothing to cancel
+              ? Problem.conflict("refunded-at-channel", "付款已经退回", "这笔订单的付款已经在支付平台退回，不能取消；"
+                  + "明天对账后会更新。", new JsonObject().put("state", "PAYING"))
+              : e instanceof cn.liangxian.gateway.channel.ChannelException c
               && (c.code().equals("TRADE_PROCESSING") || c.code().equals("NOT_CLOSED"))
               // the channel would not close it and says it is not paid yet: paid, the bank not having answered (UnionPay's
               // 03/04/05), or being paid (a password being typed): whether money is taken is not known, so nothing is promised

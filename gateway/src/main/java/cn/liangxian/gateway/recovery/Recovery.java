@@ -73,6 +73,9 @@ public final class Recovery {
         });
   }
 
+  /** The code of the failure to close a trade paid and then refunded at the channel, not through the gateway. */
+  public static final String REFUNDED_AT_CHANNEL = "REFUNDED_AT_CHANNEL";
+
   /**
    * Makes sure the channel will take no payment for the order any more, before anything releases its
    * items: true when the trade is closed there (or was never opened); false when the channel says it was
@@ -93,7 +96,7 @@ public final class Recovery {
         case NOT_FOUND, CLOSED -> Future.succeededFuture(true);
         // paid, and given back on the channel's merchant platform before we heard of it: how much went back only the
         // day's bill tells, and its reconciliation books both the payment and the refund; the order holds till then
-        case REFUNDED -> Future.failedFuture(new ChannelException("REFUNDED_AT_CHANNEL", "the trade was paid and then refunded"
+        case REFUNDED -> Future.failedFuture(new ChannelException(REFUNDED_AT_CHANNEL, "the trade was paid and then refunded"
             + " at the channel, not through the gateway; the day's reconciliation books both from the bill", 0, true));
         default -> Future.failedFuture(new ChannelException("NOT_CLOSED", "the trade is " + t.state() + " and would not close",
             0, true));

@@ -23,6 +23,12 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
    * other refund gives back only what it does not.
    */
   static final String REFUNDED = "select out_refund_no, amount_fen from refund where order_id = $1 and out_refund_no in ($2, $3)";
+  /**
+   * The order's whole payment given back on the channel's platform ({@link OutsideRefunds}): every item went back with
+   * it, so no item of it is refunded again.
+   */
+  static final String ORDER_BACK = "select out_refund_no from refund where order_id = $1 and reason = '" + OutsideRefunds.REASON
+      + "' and reason_code is null and state = 'SUCCESS' limit 1";
 
   /**
    * What to do, decided under the item's lock: refund {@code fen} under {@link #number()}, or nothing because
@@ -71,7 +77,9 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
         return Future.succeededFuture(new Decision(0, null));
       }
       long paid = item.iterator().next().getLong("personal_fen");
-      return conn.preparedQuery(REFUNDED).execute(Tuple.of(orderId, wholeNo, differenceNo)).map(rows -> {
+      return conn.preparedQuery(ORDER_BACK).execute(Tuple.of(orderId)).compose(back -> back.size() > 0
+          ? Future.succeededFuture(new Decision(0, back.iterator().next().getString("out_refund_no")))
+          : conn.preparedQuery(REFUNDED).execute(Tuple.of(orderId, wholeNo, differenceNo)).map(rows -> {
         long difference = 0;
         boolean wholeDone = false;
         boolean differenceDone = false;
@@ -90,7 +98,7 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
           return paid - difference > 0 ? new Decision(paid - difference, null) : new Decision(0, differenceNo);
         }
         return differenceDone ? new Decision(0, differenceNo) : new Decision(Math.min(differenceFen, paid), null);
-      });
+      }));
     });
   }
 }

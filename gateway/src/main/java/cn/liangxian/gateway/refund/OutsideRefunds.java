@@ -46,11 +46,17 @@ public final class OutsideRefunds {
   /** The reason the refund and its reversals are stored under, a code as an operator's reasons are (see the agency interface). */
   static final String REASON = "refunded-at-channel";
 
-  static final String LOCK_ORDER = "select state, total_fen, channel, merchant from orders where id = $1 for update";
+  // no key update: a refund of an item under way (its item locked, its refund row inserted, which key-shares the order)
+  // finishes first, and is seen; "for update" would deadlock with it
+  static final String LOCK_ORDER = "select state, total_fen, channel, merchant from orders where id = $1 for no key update";
   static final String LOCK_ITEMS = "select person_id, insurance, personal_fen from order_item where order_id = $1"
       + " order by person_id, insurance for update";
   static final String REFUNDS = "select id, out_refund_no, state, reason_code, channel, paid_fen, merchant, settled_at from refund"
-      + " where order_id = $1 order by id";
+      + " where order_id = $1 order by id for update";
+  /** Whether a payment of the order through the channel is booked here: the refund gives back that payment. */
+  static final String PAID_THROUGH = "select count(*) from payment where order_id = $1 and channel = $2";
+  /** The order whose refund has the number already (out_refund_no is unique across all refunds). */
+  static final String NUMBERED = "select order_id from refund where out_refund_no = $1";
   static final String INSERT = "insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at,"
       + " channel_day) values ($1, $2, $3, $4, 'SUCCESS', $5, $5, $6) on conflict (out_refund_no) do nothing returning id";
   /** An untaken payment's refund, done by the channel's: it takes the channel's number, and is never asked for again. */
@@ -58,7 +64,7 @@ public final class OutsideRefunds {
       + " last_error = null where id = $1 and state in ('PENDING', 'FAILED')";
 
   /** Every statement above, checked against the schema when the gateway starts. */
-  public static final List<String> STATEMENTS = List.of(LOCK_ORDER, LOCK_ITEMS, REFUNDS, INSERT, TAKE_OVER);
+  public static final List<String> STATEMENTS = List.of(LOCK_ORDER, LOCK_ITEMS, REFUNDS, PAID_THROUGH, NUMBERED, INSERT, TAKE_OVER);
 
   /** What became of a refund the bill lists and the gateway did not have. */
   public enum Outcome {
@@ -70,6 +76,12 @@ public final class OutsideRefunds {
     RECORDED_ALREADY("duplicate", null),
     /** Not an order of ours. */
     NO_ORDER(null, "left to finance: no order of ours has this trade number"),
+    /** The payment it gives back is not booked here yet: the day waits for it (see {@link #waits}). */
+    PAYMENT_NOT_BOOKED(null, "waits: the payment it gives back is not booked here yet"),
+    /** The bill gives it no number. */
+    NO_NUMBER(null, "left to finance: the bill gives the refund no number"),
+    /** Another refund of ours has its number. */
+    NUMBER_TAKEN(null, "left to finance: a refund of another order has this number"),
     /** The order is not paid here, and no refund of an untaken payment of that amount is owed. */
     NOT_PAID(null, "left to finance: the order is not paid here"),
     /** The order was paid through another channel or merchant. */
@@ -96,6 +108,15 @@ public final class OutsideRefunds {
     public String left() {
       return left;
     }
+
+    /**
+     * The day must be reconciled again later: the payment this refund gives back is not booked yet (its own day not
+     * reconciled yet, or its repair failed). Recording the refund without it would leave the agencies a contribution
+     * for money that went back, once the payment is booked.
+     */
+    public boolean waits() {
+      return this == PAYMENT_NOT_BOOKED;
+    }
   }
 
   private final Pool pool;
@@ -115,44 +136,64 @@ public final class OutsideRefunds {
   public Future<Outcome> record(String channel, Predicate<String> ofTheBill, UUID orderId, String outRefundNo, long fen,
       LocalDate channelDay, String actor) {
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    if (outRefundNo == null || outRefundNo.isBlank()) {
+      return Future.succeededFuture(Outcome.NO_NUMBER);
+    }
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_ORDER).execute(Tuple.of(orderId)).compose(order -> {
       if (order.size() == 0) {
         return Future.succeededFuture(Outcome.NO_ORDER);
       }
       Row o = order.iterator().next();
-      return conn.preparedQuery(LOCK_ITEMS).execute(Tuple.of(orderId))
-          .compose(items -> conn.preparedQuery(REFUNDS).execute(Tuple.of(orderId)).compose(refunds -> {
-            Row untaken = null;
-            for (Row r : refunds) {
-              if (r.getString("out_refund_no").equals(outRefundNo)) {
-                return Future.succeededFuture(Outcome.RECORDED_ALREADY);
-              }
-              // a payment the order could not take, through this channel and merchant, of this amount, its refund owed
-              if (untaken == null && r.getString("reason_code") != null && channel.equals(r.getString("channel"))
-                  && ofTheBill.test(r.getString("merchant")) && r.getLong("paid_fen") != null && r.getLong("paid_fen") == fen
-                  && (r.getString("state").equals("PENDING") || r.getString("state").equals("FAILED"))) {
-                untaken = r;
-              }
-            }
-            if (untaken != null) {
-              return untakenPaymentBack(conn, orderId, untaken, outRefundNo, channelDay, actor, now);
-            }
-            if (!o.getString("state").equals("PAID")) {
-              return Future.succeededFuture(Outcome.NOT_PAID);
-            }
-            if (!channel.equals(o.getString("channel")) || !ofTheBill.test(o.getString("merchant"))) {
-              return Future.succeededFuture(Outcome.OTHER_CHANNEL);
-            }
-            if (fen != o.getLong("total_fen")) {
-              return Future.succeededFuture(Outcome.PART);
-            }
-            if (refunds.size() > 0) {
-              return Future.succeededFuture(Outcome.OTHER_REFUNDS);
-            }
-            return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {orderId, outRefundNo, fen, REASON, now, channelDay}))
-                .compose(x -> book(conn, orderId, outRefundNo, fen, items, actor, now)).map(Outcome.RECORDED);
-          }));
+      return conn.preparedQuery(PAID_THROUGH).execute(Tuple.of(orderId, channel)).compose(paid -> {
+        if (paid.iterator().next().getLong(0) == 0) {
+          return Future.succeededFuture(Outcome.PAYMENT_NOT_BOOKED);
+        }
+        return conn.preparedQuery(NUMBERED).execute(Tuple.of(outRefundNo)).compose(numbered -> {
+          if (numbered.size() > 0 && !orderId.equals(numbered.iterator().next().getUUID("order_id"))) {
+            return Future.succeededFuture(Outcome.NUMBER_TAKEN);
+          }
+          return recordLocked(conn, o, channel, ofTheBill, orderId, outRefundNo, fen, channelDay, actor, now);
+        });
+      });
     }));
+  }
+
+  /** {@link #record} once the order is locked and its payment through the channel known to be booked. */
+  private static Future<Outcome> recordLocked(SqlConnection conn, Row o, String channel, Predicate<String> ofTheBill, UUID orderId,
+      String outRefundNo, long fen, LocalDate channelDay, String actor, OffsetDateTime now) {
+    return conn.preparedQuery(LOCK_ITEMS).execute(Tuple.of(orderId))
+        .compose(items -> conn.preparedQuery(REFUNDS).execute(Tuple.of(orderId)).compose(refunds -> {
+          Row untaken = null;
+          for (Row r : refunds) {
+            if (r.getString("out_refund_no").equals(outRefundNo)) {
+              return Future.succeededFuture(Outcome.RECORDED_ALREADY);
+            }
+            // a payment the order could not take, through this channel and merchant, of this amount, its refund owed
+            if (untaken == null && r.getString("reason_code") != null && channel.equals(r.getString("channel"))
+                && ofTheBill.test(r.getString("merchant")) && r.getLong("paid_fen") != null && r.getLong("paid_fen") == fen
+                && (r.getString("state").equals("PENDING") || r.getString("state").equals("FAILED"))) {
+              untaken = r;
+            }
+          }
+          if (untaken != null) {
+            return untakenPaymentBack(conn, orderId, untaken, outRefundNo, channelDay, actor, now);
+          }
+          if (!o.getString("state").equals("PAID")) {
+            return Future.succeededFuture(Outcome.NOT_PAID);
+          }
+          if (!channel.equals(o.getString("channel")) || !ofTheBill.test(o.getString("merchant"))) {
+            return Future.succeededFuture(Outcome.OTHER_CHANNEL);
+          }
+          if (fen != o.getLong("total_fen")) {
+            return Future.succeededFuture(Outcome.PART);
+          }
+          if (refunds.size() > 0) {
+            return Future.succeededFuture(Outcome.OTHER_REFUNDS);
+          }
+          return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {orderId, outRefundNo, fen, REASON, now, channelDay}))
+              .compose(ins -> ins.size() == 0 ? Future.succeededFuture(Outcome.NUMBER_TAKEN)
+                  : book(conn, orderId, outRefundNo, fen, items, actor, now).map(Outcome.RECORDED));
+        }));
   }
 
   /**
@@ -183,17 +224,23 @@ public final class OutsideRefunds {
   private static Future<Void> book(SqlConnection conn, UUID orderId, String outRefundNo, long fen, RowSet<Row> items,
       String actor, OffsetDateTime now) {
     Future<Void> done = Future.succeededFuture();
+    int released = 0;
     for (Row i : items) {
       long personId = i.getLong("person_id");
       String insurance = i.getString("insurance");
       long personal = i.getLong("personal_fen");
+      if (personal == 0) {
+        continue; // the government pays all of it: no money of it went back, and it stays paid
+      }
+      released++;
       done = done.compose(x -> OrderStore.releaseItem(conn, orderId, personId, insurance))
           .compose(x -> Outbox.reversal(conn, new Outbox.Reversal(orderId, personId, insurance, personal, REASON, true,
               outRefundNo, now)));
     }
+    int releasedItems = released;
     return done.compose(x -> AuditLog.record(conn, new AuditLog.Change(actor, "refund.outside", outRefundNo,
         new JsonObject().put("order", orderId.toString()).put("state", "PAID").put("refundedFen", 0),
-        new JsonObject().put("order", orderId.toString()).put("refundedFen", fen).put("items", items.size())
+        new JsonObject().put("order", orderId.toString()).put("refundedFen", fen).put("items", releasedItems)
             .put("itemsPaid", false))));
   }
 }

@@ -322,6 +322,11 @@ class ReconciliationTest {
         () -> g.count("select expiry_attempts from orders where id = '" + o.getString("id") + "'"), n -> n > 0);
     assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
     assertThat(chensMedical()).isEqualTo("in-progress");
+    // nor can the resident cancel it: the money went back already, and tomorrow's reconciliation says so
+    var cancel = g.post("/api/v1/orders/" + o.getString("id") + "/cancel", new JsonObject());
+    assertThat(cancel.statusCode()).as(cancel.bodyAsString()).isEqualTo(409);
+    assertThat(cancel.bodyAsJsonObject().getString("type")).endsWith("/refunded-at-channel");
+    assertThat(cancel.bodyAsJsonObject().getString("title")).isEqualTo("付款已经退回");
 
     JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
     JsonArray diffs = report.getJsonArray("differences");
@@ -350,6 +355,69 @@ class ReconciliationTest {
     JsonObject second = reconcile("wechat", TOKEN).bodyAsJsonObject();
     assertThat(second.getJsonArray("differences")).as("both match now, nothing is booked twice").isEmpty();
     assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'")).isEqualTo(1);
+
+    // finance refunding the item afterwards is answered with the refund that gave it back: nothing goes back twice
+    assertThat(refundChensMedical(o).bodyAsJsonObject().getString("outRefundNo")).isEqualTo("PLATFORM-1");
+    assertThat(g.count("select count(*) from refund where order_id = '" + id + "'")).isEqualTo(1);
+    assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'")).isEqualTo(1);
+  }
+
+  /**
+   * The whole payment given back at the channel, but the bill of the day lacks the payment (its own day's bill, say, not
+   * reconciled yet): the refund is not recorded without it, and the day is tried again. Once the bill has the payment,
+   * both are booked.
+   */
+  @Test
+  void aRefundAtTheChannelWhosePaymentIsNotBookedYetLeavesTheDayToBeTriedAgain() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    refundAtWechat(o, "PLATFORM-4", o.getLong("totalFen"));
+    // the bill without the payment's line (its 交易状态, the tenth field, SUCCESS; the refund's is REFUND)
+    g.gateway.demo().sandbox().editWechatBill(bill -> bill.lines().filter(l -> !(l.contains(o.getString("outTradeNo"))
+        && l.split(",", -1)[9].equals("`SUCCESS"))).collect(java.util.stream.Collectors.joining("\n", "", "\n")));
+
+    JsonObject waiting = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(waiting.getString("state")).as(waiting.encodePrettily()).isEqualTo("FAILED");
+    assertThat(waiting.getString("lastError")).contains("PLATFORM-4", "not booked");
+    assertThat(waiting.getString("nextAttemptAt")).isNotNull();
+    assertThat(g.count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
+    assertThat(chensMedical()).isEqualTo("in-progress");
+
+    g.gateway.demo().sandbox().editWechatBill(java.util.function.UnaryOperator.identity());
+    JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(report.getString("state")).isEqualTo("DONE");
+    assertThat(report.getJsonArray("differences").encode()).contains("\"repair\":\"paid\"", "\"repair\":\"refund-recorded\"");
+    assertThat(chensMedical()).isEqualTo("unpaid");
+  }
+
+  /**
+   * Finance refunding an item of the order at the very moment the day's reconciliation records the whole payment given
+   * back at the channel: neither deadlocks the other. The item's refund, holding its item and inserting its refund,
+   * finishes first; reconciliation then sees it and leaves the refund at the channel to finance.
+   */
+  @Test
+  void anItemRefundUnderWayWhileReconciliationRecordsARefundAtTheChannelFinishesAndIsSeen() throws Exception {
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    String id = o.getString("id");
+    g.awaitState(id, "PAID");
+    refundAtWechat(o, "PLATFORM-5", o.getLong("totalFen"));
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      // as an operator's refund of the item does: the item locked first, then its refund inserted
+      st.execute("select personal_fen from order_item where order_id = '" + id + "' for update");
+      var run = g.http.post("/api/v1/operator/reconciliation/wechat/2019-12-15").putHeader("Authorization", "Bearer " + TOKEN)
+          .send().toCompletionStage().toCompletableFuture();
+      cn.liangxian.gateway.support.Eventually.until("reconciliation to wait for the item", () -> g.count(
+          "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%from order_item%for update%'") > 0);
+      st.execute("insert into refund (order_id, out_refund_no, amount_fen, reason, state) values ('" + id + "', 'OP-ITEM-1', "
+          + o.getLong("totalFen") + ", 'death', 'PENDING')");
+      c.commit();
+      JsonObject refund = run.get().bodyAsJsonObject().getJsonArray("differences").stream().map(x -> (JsonObject) x)
+          .filter(d -> d.getString("kind").equals("refund-missing-here")).findFirst().orElseThrow();
+      assertThat(refund.getString("left")).startsWith("left to finance: the order has refunds of the gateway's own");
+    }
+    assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'")).isZero();
   }
 
   /**
@@ -383,8 +451,7 @@ class ReconciliationTest {
     assertThat(g.get("/api/v1/orders/" + id).bodyAsJsonObject().getString("state")).isEqualTo("REFUNDED");
     assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "'")).as("never paid here").isZero();
 
-    // nothing is owed: the refund is not asked for again, and the failed-refund list has nothing of it
-    g.clock.advance(Duration.ofHours(2));
+    // nothing is owed: no refund is left for the sweep to ask the channel for, nor one for finance to pay back
     assertThat(g.count("select count(*) from refund where state <> 'SUCCESS'")).isZero();
     JsonObject second = reconcile("alipay", TOKEN).bodyAsJsonObject();
     assertThat(second.getJsonArray("differences")).as("both match now").isEmpty();
