@@ -235,6 +235,16 @@ public final class ChannelSandbox {
   }
 
   /**
+   * The merchant gives back {@code fen} of a paid trade on the channel's own merchant platform, not through the gateway
+   * (WeChat Pay's 商户平台, Alipay's 商家中心, UnionPay's 商户服务平台): the channel's bill lists it, nobody is notified.
+   * Resolves to the refund's number as the bill gives it.
+   */
+  public Future<String> refundOnMerchantPlatform(String outTradeNo, long fen) {
+    SandboxVerticle v = started();
+    return v.onContext(() -> v.refundOnMerchantPlatform(outTradeNo, fen));
+  }
+
+  /**
    * The payer of a paid trade closes their WeChat Pay account: WeChat Pay refuses any new refund of the trade for good
    * (403 USER_ACCOUNT_ABNORMAL, 用户账户异常或已注销，不能原路退回), and the merchant must pay it back another way.
    */

@@ -183,6 +183,33 @@ final class SandboxVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /**
+   * The merchant gives back {@code fen} of a paid trade on the channel's own merchant platform, not through the gateway:
+   * WeChat Pay's trade state becomes REFUND, Alipay closes a trade refunded in full, UnionPay books a refund transaction
+   * of its own; each lists it in its bill, and nobody is notified. The refund's number, as the bill gives it. On the context.
+   */
+  Future<String> refundOnMerchantPlatform(String outTradeNo, long fen) {
+    Trade t = ledger.get(outTradeNo);
+    if (t == null || t.paidAt() == null || fen <= 0 || t.refundedFen() + fen > t.totalFen()) {
+      return Future.failedFuture("no paid trade " + outTradeNo + " with " + fen + " fen left to refund");
+    }
+    String no = "PLATFORM" + ledger.next();
+    switch (t.channel()) {
+      case WECHAT -> {
+        t.add(new cn.liangxian.sandbox.ledger.Refund(no, "5030" + ledger.next(), fen, "商户平台退款", clock.instant()));
+        t.state("REFUND");
+      }
+      case ALIPAY -> {
+        t.add(new cn.liangxian.sandbox.ledger.Refund(no, "R" + ledger.next(), fen, "商家中心退款", clock.instant()));
+        if (t.refundedFen() == t.totalFen()) {
+          t.state("TRADE_CLOSED");
+        }
+      }
+      case UNIONPAY -> no = unionPayApi.refundOnPlatform(t, fen);
+    }
+    return Future.succeededFuture(no);
+  }
+
   /** The payer of a trade closes their account. On the context. */
   Future<Void> closePayerAccount(String outTradeNo) {
     Trade t = ledger.get(outTradeNo);

@@ -123,6 +123,19 @@ public final class UnionPayApi {
     return a;
   }
 
+  /**
+   * A refund the merchant makes on UnionPay's merchant service platform, not through the gateway: a refund transaction of
+   * its own (an orderId the platform gives it) that the settlement file lists with the payment's queryId; nobody is
+   * notified. Its orderId.
+   */
+  public String refundOnPlatform(Trade t, long fen) {
+    String orderId = "PLATFORM" + ledger.next();
+    Refund refund = new Refund(orderId, queryId(), fen, "", clock.instant());
+    t.add(refund);
+    requests.put(orderId, new Request(orderId, TXN_TIME.format(clock.instant().atZone(CHINA)), "04", t, refund));
+    return orderId;
+  }
+
   private void query(RoutingContext ctx) {
     Map<String, String> f = request(ctx);
     if (f == null) {

@@ -284,15 +284,16 @@ class ReconciliationTest {
     assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
   }
 
-  /** A refund of the order's payment made at WeChat Pay, as on its merchant platform: the gateway's records know nothing of it. */
+  /** A refund of the order's payment made at WeChat Pay through the gateway's client, which the gateway's records lack. */
   void refundAtWechat(JsonObject o, String outRefundNo, long fen) throws Exception {
-    refundAt("wechat", o, outRefundNo, fen);
+    g.gateway.channels().get("wechat").refund(o.getString("outTradeNo"), outRefundNo, fen, o.getLong("totalFen"), "商户平台退款")
+        .toCompletionStage().toCompletableFuture().get();
   }
 
-  /** A refund of the order's payment made at the channel, as on its merchant platform: the gateway's records know nothing of it. */
-  void refundAt(String channel, JsonObject o, String outRefundNo, long fen) throws Exception {
-    g.gateway.channels().get(channel).refund(o.getString("outTradeNo"), outRefundNo, fen, o.getLong("totalFen"), "商户平台退款")
-        .toCompletionStage().toCompletableFuture().get();
+  /** {@code fen} of the order's payment given back on its channel's merchant platform: its number, as the bill gives it. */
+  String refundOnPlatform(JsonObject o, long fen) throws Exception {
+    return g.gateway.demo().sandbox().refundOnMerchantPlatform(o.getString("outTradeNo"), fen).toCompletionStage()
+        .toCompletableFuture().get();
   }
 
   /** 陈一's medical item in the lookup's answer now. */
@@ -315,7 +316,7 @@ class ReconciliationTest {
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
     g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
     long total = o.getLong("totalFen");
-    refundAtWechat(o, "PLATFORM-1", total);
+    String no = refundOnPlatform(o, total);
     // past its expiry, the order will not close (the trade is REFUND at WeChat Pay): it stays paying, its item held
     g.clock.advance(Duration.ofMinutes(16));
     cn.liangxian.gateway.support.Eventually.until("the sweep to try to expire the order",
@@ -333,7 +334,7 @@ class ReconciliationTest {
     assertThat(diffs).hasSize(2);
     JsonObject refund = diffs.stream().map(x -> (JsonObject) x).filter(d -> d.getString("kind").equals("refund-missing-here"))
         .findFirst().orElseThrow();
-    assertThat(refund.getString("outRefundNo")).isEqualTo("PLATFORM-1");
+    assertThat(refund.getString("outRefundNo")).isEqualTo(no);
     assertThat(refund.getString("repair")).isEqualTo("refund-recorded");
     assertThat(diffs.encode()).contains("paid-at-channel-not-here");
     assertThat(report.getInteger("repaired")).isEqualTo(2);
@@ -341,12 +342,12 @@ class ReconciliationTest {
     String id = o.getString("id");
     assertThat(g.get("/api/v1/orders/" + id).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
     assertThat(chensMedical()).as("given back: the resident may pay it again").isEqualTo("unpaid");
-    assertThat(g.count("select count(*) from refund where order_id = '" + id + "' and out_refund_no = 'PLATFORM-1'"
+    assertThat(g.count("select count(*) from refund where order_id = '" + id + "' and out_refund_no = '" + no + "'"
         + " and state = 'SUCCESS' and amount_fen = " + total)).isEqualTo(1);
     assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'CONTRIBUTION'")).isEqualTo(1);
     assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'"
-        + " and refund_no = 'PLATFORM-1' and reason = 'refunded-at-channel' and personal_fen = " + total)).as("the agency hears it went back").isEqualTo(1);
-    assertThat(g.count("select count(*) from audit_log where action = 'refund.outside' and subject = 'PLATFORM-1'")).isEqualTo(1);
+        + " and refund_no = '" + no + "' and reason = 'refunded-at-channel' and personal_fen = " + total)).as("the agency hears it went back").isEqualTo(1);
+    assertThat(g.count("select count(*) from audit_log where action = 'refund.outside' and subject = '" + no + "'")).isEqualTo(1);
     JsonObject receipt = g.get("/api/v1/orders/" + id + "/receipt").bodyAsJsonObject();
     assertThat(receipt.getString("statusText")).isEqualTo("已全额退款");
     assertThat(receipt.getLong("refundedFen")).isEqualTo(total);
@@ -357,7 +358,7 @@ class ReconciliationTest {
     assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'")).isEqualTo(1);
 
     // finance refunding the item afterwards is answered with the refund that gave it back: nothing goes back twice
-    assertThat(refundChensMedical(o).bodyAsJsonObject().getString("outRefundNo")).isEqualTo("PLATFORM-1");
+    assertThat(refundChensMedical(o).bodyAsJsonObject().getString("outRefundNo")).isEqualTo(no);
     assertThat(g.count("select count(*) from refund where order_id = '" + id + "'")).isEqualTo(1);
     assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'")).isEqualTo(1);
   }
@@ -372,14 +373,14 @@ class ReconciliationTest {
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
     g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
-    refundAtWechat(o, "PLATFORM-4", o.getLong("totalFen"));
+    String no = refundOnPlatform(o, o.getLong("totalFen"));
     // the bill without the payment's line (its 交易状态, the tenth field, SUCCESS; the refund's is REFUND)
     g.gateway.demo().sandbox().editWechatBill(bill -> bill.lines().filter(l -> !(l.contains(o.getString("outTradeNo"))
         && l.split(",", -1)[9].equals("`SUCCESS"))).collect(java.util.stream.Collectors.joining("\n", "", "\n")));
 
     JsonObject waiting = reconcile("wechat", TOKEN).bodyAsJsonObject();
     assertThat(waiting.getString("state")).as(waiting.encodePrettily()).isEqualTo("FAILED");
-    assertThat(waiting.getString("lastError")).contains("PLATFORM-4", "not booked");
+    assertThat(waiting.getString("lastError")).contains(no, "not booked");
     assertThat(waiting.getString("nextAttemptAt")).isNotNull();
     assertThat(g.count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
     assertThat(chensMedical()).isEqualTo("in-progress");
@@ -401,7 +402,7 @@ class ReconciliationTest {
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
     String id = o.getString("id");
     g.awaitState(id, "PAID");
-    refundAtWechat(o, "PLATFORM-5", o.getLong("totalFen"));
+    refundOnPlatform(o, o.getLong("totalFen"));
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       c.setAutoCommit(false);
       // as an operator's refund of the item does: the item locked first, then its refund inserted
@@ -432,7 +433,7 @@ class ReconciliationTest {
     JsonObject o = pay(Fixture.CHEN, "陈一", "alipay");
     g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
     long total = o.getLong("totalFen");
-    refundAt("alipay", o, "PLATFORM-A", total);
+    String no = refundOnPlatform(o, total);
     g.clock.advance(Duration.ofMinutes(16));
     String id = o.getString("id");
     g.awaitState(id, "EXPIRED");
@@ -446,7 +447,7 @@ class ReconciliationTest {
     assertThat(refund.getString("repair")).isEqualTo("untaken-payment-refunded");
     assertThat(g.count("select count(*) from refund where order_id = '" + id + "'")).as("one refund: the money went back once")
         .isEqualTo(1);
-    assertThat(g.count("select count(*) from refund where order_id = '" + id + "' and out_refund_no = 'PLATFORM-A'"
+    assertThat(g.count("select count(*) from refund where order_id = '" + id + "' and out_refund_no = '" + no + "'"
         + " and state = 'SUCCESS' and reason_code is not null and amount_fen = " + total)).isEqualTo(1);
     assertThat(g.get("/api/v1/orders/" + id).bodyAsJsonObject().getString("state")).isEqualTo("REFUNDED");
     assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "'")).as("never paid here").isZero();
@@ -457,12 +458,33 @@ class ReconciliationTest {
     assertThat(second.getJsonArray("differences")).as("both match now").isEmpty();
   }
 
+  /**
+   * UnionPay: the whole payment given back on UnionPay's merchant service platform. Its settlement file names such a
+   * refund by UnionPay's own orderId and the payment's queryId only; the order is found through the payment, and the
+   * refund recorded as WeChat Pay's is.
+   */
+  @Test
+  void aWholePaymentGivenBackOnUnionPaysPlatformIsFoundThroughItsPaymentAndRecorded() throws Exception {
+    JsonObject o = pay(Fixture.CHEN, "陈一", "unionpay");
+    String id = o.getString("id");
+    g.awaitState(id, "PAID");
+    String no = refundOnPlatform(o, o.getLong("totalFen"));
+
+    JsonObject refund = reconcile("unionpay", TOKEN).bodyAsJsonObject().getJsonArray("differences").stream()
+        .map(x -> (JsonObject) x).filter(d -> d.getString("kind").equals("refund-missing-here")).findFirst().orElseThrow();
+    assertThat(refund.getString("outTradeNo")).isEqualTo(o.getString("outTradeNo"));
+    assertThat(refund.getString("outRefundNo")).isEqualTo(no);
+    assertThat(refund.getString("repair")).isEqualTo("refund-recorded");
+    assertThat(chensMedical()).isEqualTo("unpaid");
+    assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'")).isEqualTo(1);
+  }
+
   /** Part of a payment given back at the channel: which member's item it was for is not known, so it is left to finance. */
   @Test
   void partOfAPaymentGivenBackAtTheChannelIsLeftToFinanceAndChangesNothing() throws Exception {
     JsonObject o = pay(Fixture.ZHANG, "张三", "wechat");
     g.awaitState(o.getString("id"), "PAID");
-    refundAtWechat(o, "PLATFORM-2", 100);
+    refundOnPlatform(o, 100);
 
     JsonObject refund = reconcile("wechat", TOKEN).bodyAsJsonObject().getJsonArray("differences").stream()
         .map(x -> (JsonObject) x).filter(d -> d.getString("kind").equals("refund-missing-here")).findFirst().orElseThrow();

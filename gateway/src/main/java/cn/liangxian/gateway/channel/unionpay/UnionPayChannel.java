@@ -10,7 +10,9 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -156,7 +158,12 @@ public final class UnionPayChannel implements PaymentChannel {
     return client.settlementZip(day).compose(zip -> vertx.executeBlocking(() -> SettlementFile.parseZip(zip), false))
         .compose(file -> {
           List<String> refundIds = file.rows().stream().filter(SettlementFile.Row::refund).map(SettlementFile.Row::orderId).toList();
-          return requests.refunds(refundIds).map(refunds -> {
+          // the payment a refund gives back, by its queryId: in the file (paid the same day), else as booked here
+          Map<String, String> paidIn = new HashMap<>();
+          file.rows().stream().filter(r -> !r.refund() && r.problem() == null).forEach(r -> paidIn.put(r.queryId(), r.orderId()));
+          List<String> elsewhere = file.rows().stream().filter(r -> r.refund() && r.problem() == null && r.origQueryId() != null
+              && !r.origQueryId().isBlank() && !paidIn.containsKey(r.origQueryId())).map(SettlementFile.Row::origQueryId).toList();
+          return requests.refunds(refundIds).compose(refunds -> requests.paymentOrders(elsewhere).map(booked -> {
             List<BillLine> out = new ArrayList<>();
             for (SettlementFile.Row r : file.rows()) {
               if (!r.refund() || r.problem() != null) {
@@ -164,12 +171,14 @@ public final class UnionPayChannel implements PaymentChannel {
                 continue;
               }
               UnionPayRequests.Sent s = refunds.get(r.orderId());
-              // a refund we never asked for still shows, under UnionPay's orderId
-              out.add(new BillLine(true, s == null ? "" : s.outTradeNo(), s == null ? r.orderId() : s.outRefundNo(), r.amountFen(),
-                  null));
+              // a refund we never asked for (made on UnionPay's merchant platform) shows under UnionPay's orderId, of the
+              // order whose payment it gives back ("" when that payment is not known)
+              String order = s != null ? s.outTradeNo()
+                  : paidIn.getOrDefault(r.origQueryId(), booked.getOrDefault(r.origQueryId(), ""));
+              out.add(new BillLine(true, order, s == null ? r.orderId() : s.outRefundNo(), r.amountFen(), null));
             }
             return out;
-          });
+          }));
         });
   }
 

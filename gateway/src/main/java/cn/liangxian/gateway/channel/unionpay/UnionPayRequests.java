@@ -51,6 +51,23 @@ public final class UnionPayRequests {
         });
   }
 
+  /**
+   * The orders (their out_trade_no) of the UnionPay payments booked here under these queryIds: a refund we never asked
+   * for names only the queryId of the payment it gives back (origQryId).
+   */
+  public Future<Map<String, String>> paymentOrders(List<String> queryIds) {
+    if (queryIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return pool.preparedQuery("select channel_txn_id, order_id from payment where channel = 'unionpay' and channel_txn_id = any($1)")
+        .execute(Tuple.of(queryIds.toArray(new String[0])))
+        .map(rows -> {
+          Map<String, String> m = new java.util.HashMap<>();
+          rows.forEach(r -> m.put(r.getString("channel_txn_id"), cn.liangxian.gateway.order.OutTradeNo.of(r.getUUID("order_id"))));
+          return m;
+        });
+  }
+
   /** A refund's orderId at UnionPay: letters and digits only, 32 long, the same for the same out_refund_no. */
   public static String refundOrderId(String outRefundNo) {
     try {
