@@ -479,6 +479,23 @@ class ReconciliationTest {
     assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "' and kind = 'REVERSAL'")).isEqualTo(1);
   }
 
+  /** The same a day after the payment: the day's file lacks the payment, and the order is found as the payment is booked here. */
+  @Test
+  void aPaymentOfAnEarlierDayGivenBackOnUnionPaysPlatformIsFoundAsBookedHere() throws Exception {
+    JsonObject o = pay(Fixture.CHEN, "陈一", "unionpay");
+    g.awaitState(o.getString("id"), "PAID");
+    g.clock.advance(Duration.ofDays(1));
+    String no = refundOnPlatform(o, o.getLong("totalFen"));
+    TOKEN = g.operatorToken(cn.liangxian.gateway.operator.Role.FINANCE, cn.liangxian.gateway.operator.Scope.ALL); // a new login
+
+    JsonObject report = reconcile("unionpay", "2019-12-16", TOKEN).bodyAsJsonObject();
+    assertThat(report.getString("state")).as(report.encodePrettily()).isEqualTo("DONE");
+    JsonObject refund = report.getJsonArray("differences").stream().map(x -> (JsonObject) x).filter(d -> d.getString("kind").equals("refund-missing-here")).findFirst().orElseThrow();
+    assertThat(refund.getString("outTradeNo")).isEqualTo(o.getString("outTradeNo"));
+    assertThat(refund.getString("outRefundNo")).isEqualTo(no);
+    assertThat(refund.getString("repair")).isEqualTo("refund-recorded");
+  }
+
   /** Part of a payment given back at the channel: which member's item it was for is not known, so it is left to finance. */
   @Test
   void partOfAPaymentGivenBackAtTheChannelIsLeftToFinanceAndChangesNothing() throws Exception {

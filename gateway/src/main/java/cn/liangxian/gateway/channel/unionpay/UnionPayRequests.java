@@ -59,11 +59,13 @@ public final class UnionPayRequests {
     if (queryIds.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    return pool.preparedQuery("select channel_txn_id, order_id from payment where channel = 'unionpay' and channel_txn_id = any($1)")
+    // the order's out_trade_no is its id's 32 hex digits (as the order package writes it; this package does not depend on it)
+    return pool.preparedQuery("select channel_txn_id, replace(order_id::text, '-', '') as out_trade_no from payment"
+            + " where channel = 'unionpay' and channel_txn_id = any($1)")
         .execute(Tuple.of(queryIds.toArray(new String[0])))
         .map(rows -> {
           Map<String, String> m = new java.util.HashMap<>();
-          rows.forEach(r -> m.put(r.getString("channel_txn_id"), cn.liangxian.gateway.order.OutTradeNo.of(r.getUUID("order_id"))));
+          rows.forEach(r -> m.put(r.getString("channel_txn_id"), r.getString("out_trade_no")));
           return m;
         });
   }
