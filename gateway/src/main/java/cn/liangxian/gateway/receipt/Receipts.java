@@ -85,8 +85,9 @@ public final class Receipts {
     // under way: what the items have under way (none once an item went back whole), and a refund of the order as such
     long refunding = neverTaken ? 0 : items.stream().mapToLong(x -> ((JsonObject) x).getLong("refundingFen")).sum()
         + sum(refunds.stream().filter(f -> f.covers() == OrderRefunds.Covers.ORDER && !f.done()).toList());
-    // all of it went back when no item stands any more, or a refund of the order's payment as such gave back all
-    String status = !anyStands || orderRefunded ? REFUNDED : refunded > 0 ? PARTLY_REFUNDED : PAID;
+    // all of it went back when no item stands any more (a refund of the order's payment as such that gave back all of
+    // it gave back every item with it, but one the government pays in full, which stands)
+    String status = !anyStands ? REFUNDED : refunded > 0 ? PARTLY_REFUNDED : PAID;
     return new JsonObject().put("receiptNo", o.getString("outTradeNo")).put("orderId", o.getString("id"))
         .put("title", "城乡居民基本医疗/养老保险缴费凭证").put("region", o.getString("region")).put("benefitYears", years)
         .put("items", items)
@@ -122,8 +123,10 @@ public final class Receipts {
   private static JsonObject item(JsonObject i, List<OrderRefunds.Refund> own, boolean neverTaken,
       List<OrderRefunds.Refund> wholeOrder) {
     long personal = i.getLong("personalFen");
-    List<OrderRefunds.Refund> done = wholeOrder.isEmpty() ? own.stream().filter(OrderRefunds.Refund::done).toList() : wholeOrder;
-    boolean allBack = neverTaken || !wholeOrder.isEmpty();
+    // an item the government pays in full had no money in the payment: it stands after the payment went back
+    boolean withTheOrder = !wholeOrder.isEmpty() && personal > 0;
+    List<OrderRefunds.Refund> done = withTheOrder ? wholeOrder : own.stream().filter(OrderRefunds.Refund::done).toList();
+    boolean allBack = neverTaken || withTheOrder;
     long refunded = allBack ? personal : Math.min(personal, sum(done));
     String status = allBack || done.stream().anyMatch(f -> f.covers() == OrderRefunds.Covers.ITEM) ? REFUNDED
         : own.stream().anyMatch(f -> !f.done()) ? REFUNDING

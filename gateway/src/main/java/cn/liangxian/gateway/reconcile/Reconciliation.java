@@ -139,10 +139,10 @@ public final class Reconciliation {
       + " where p.channel = $1 and (p.received_at >= $2 and p.received_at < $3 or p.channel_day = $6"
       + " or p.channel_txn_id = any($7))"
       + " and (p.merchant = $4 or p.merchant is null and $5)"
-      + " union all select true, f.order_id, f.out_refund_no, f.amount_fen, f.channel_day,"
+      + " union all select true, f.order_id, coalesce(f.channel_refund_no, f.out_refund_no), f.amount_fen, f.channel_day,"
       + " (f.created_at at time zone 'Asia/Shanghai'), f.state from refund f join orders o on o.id = f.order_id"
       + " where coalesce(f.channel, o.channel) = $1 and (f.created_at >= $2 and f.created_at < $3 or f.channel_day = $6"
-      + " or f.out_refund_no = any($8))"
+      + " or f.out_refund_no = any($8) or f.channel_refund_no = any($8))"
       // a merchant's refunds: those of the payments it took (null: the channel's default merchant)
       + " and (case when f.channel is null then o.merchant else f.merchant end = $4"
       + " or case when f.channel is null then o.merchant else f.merchant end is null and $5)";
@@ -164,7 +164,8 @@ public final class Reconciliation {
     return out;
   }
 
-  static final String REFUND_DAY = "update refund set channel_day = $2 where out_refund_no = $1 and channel_day is distinct from $2";
+  static final String REFUND_DAY = "update refund set channel_day = $2 where (out_refund_no = $1 or channel_refund_no = $1)"
+      + " and channel_day is distinct from $2";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -725,8 +726,9 @@ public final class Reconciliation {
     int billLines = matching.lines();
     int matchedLines = matching.matched();
     JsonArray deferred = matching.deferred();
-    return Future.join(repairs).recover(x -> Future.succeededFuture()).compose(x -> !waiting.isEmpty()
-        // what was repaired stays so, and is not repaired twice when the day runs again
+    return Future.join(repairs).recover(x -> Future.succeededFuture()).compose(x -> !waiting.isEmpty() && "schedule".equals(actor)
+        // the schedule tries the day again (what was repaired stays so, and is not repaired twice); an operator's run
+        // records the day, those refunds marked as waiting
         ? Future.failedFuture(new IllegalStateException("refund(s) " + waiting + " at the channel give back payments not booked"
             + " here yet (their day not reconciled yet?): the day is tried again"))
         : Future.succeededFuture()).compose(x -> {

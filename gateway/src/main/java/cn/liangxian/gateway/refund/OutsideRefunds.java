@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A payment the order could not take (its order expired meanwhile, as an Alipay order does once its trade is
  *       refunded in full and so closed) has a refund of its own owed and not yet carried out: the channel's refund is that
- *       one. It takes the channel's number and is done, so that the gateway never asks the channel to give the same
+ *       one. It is done, and matched by the channel's number from then on (it keeps ours), so that the gateway never asks the channel to give the same
  *       money back again, and finance is not told it is owed. One that finance had already paid back another way went
  *       back twice: it is listed for finance to recover one.
  *   <li>One that gave back the whole payment of a paid order is booked like the refund of every item: each item is
@@ -51,16 +51,19 @@ public final class OutsideRefunds {
   static final String LOCK_ORDER = "select state, total_fen, channel, merchant from orders where id = $1 for no key update";
   static final String LOCK_ITEMS = "select person_id, insurance, personal_fen from order_item where order_id = $1"
       + " order by person_id, insurance for update";
-  static final String REFUNDS = "select id, out_refund_no, state, reason_code, channel, paid_fen, merchant, settled_at from refund"
-      + " where order_id = $1 order by id for update";
+  static final String REFUNDS = "select id, out_refund_no, channel_refund_no, state, reason_code, channel, paid_fen, merchant,"
+      + " settled_at from refund where order_id = $1 order by id for update";
   /** Whether a payment of the order through the channel is booked here: the refund gives back that payment. */
   static final String PAID_THROUGH = "select count(*) from payment where order_id = $1 and channel = $2";
   /** The order whose refund has the number already (out_refund_no is unique across all refunds). */
-  static final String NUMBERED = "select order_id from refund where out_refund_no = $1";
+  static final String NUMBERED = "select order_id from refund where out_refund_no = $1 or channel_refund_no = $1";
   static final String INSERT = "insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at,"
       + " channel_day) values ($1, $2, $3, $4, 'SUCCESS', $5, $5, $6) on conflict (out_refund_no) do nothing returning id";
-  /** An untaken payment's refund, done by the channel's: it takes the channel's number, and is never asked for again. */
-  static final String TAKE_OVER = "update refund set out_refund_no = $2, state = 'SUCCESS', updated_at = $3, channel_day = $4,"
+  /**
+   * An untaken payment's refund, done by the channel's: it keeps our number (finance and the channel's notifications know it
+   * by that), the bill's is added, and it is never asked for again.
+   */
+  static final String TAKE_OVER = "update refund set channel_refund_no = $2, state = 'SUCCESS', updated_at = $3, channel_day = $4,"
       + " last_error = null where id = $1 and state in ('PENDING', 'FAILED')";
 
   /** Every statement above, checked against the schema when the gateway starts. */
@@ -77,7 +80,7 @@ public final class OutsideRefunds {
     /** Not an order of ours. */
     NO_ORDER(null, "left to finance: no order of ours has this trade number"),
     /** The payment it gives back is not booked here yet: the day waits for it (see {@link #waits}). */
-    PAYMENT_NOT_BOOKED(null, "waits: the payment it gives back is not booked here yet"),
+    PAYMENT_NOT_BOOKED(null, "waits: the payment it gives back is not booked here yet; reconcile this day again once it is"),
     /** The bill gives it no number. */
     NO_NUMBER(null, "left to finance: the bill gives the refund no number"),
     /** Another refund of ours has its number. */
@@ -112,7 +115,8 @@ public final class OutsideRefunds {
     /**
      * The day must be reconciled again later: the payment this refund gives back is not booked yet (its own day not
      * reconciled yet, or its repair failed). Recording the refund without it would leave the agencies a contribution
-     * for money that went back, once the payment is booked.
+     * for money that went back, once the payment is booked. The schedule tries such a day again; an operator's run
+     * records it, the refund marked as waiting.
      */
     public boolean waits() {
       return this == PAYMENT_NOT_BOOKED;
@@ -139,7 +143,7 @@ public final class OutsideRefunds {
     if (outRefundNo == null || outRefundNo.isBlank()) {
       return Future.succeededFuture(Outcome.NO_NUMBER);
     }
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_ORDER).execute(Tuple.of(orderId)).compose(order -> {
+    return inTransaction(ATTEMPTS, conn -> conn.preparedQuery(LOCK_ORDER).execute(Tuple.of(orderId)).compose(order -> {
       if (order.size() == 0) {
         return Future.succeededFuture(Outcome.NO_ORDER);
       }
@@ -158,6 +162,20 @@ public final class OutsideRefunds {
     }));
   }
 
+  /** How many times a transaction another one deadlocked with is run: the second nearly always goes through. */
+  static final int ATTEMPTS = 3;
+
+  /**
+   * The work in a transaction, run again when PostgreSQL aborted it for a deadlock (40P01) or a serialization failure
+   * (40001): finance settling a refund, or the channel confirming one, locks the refund before its order, the other way
+   * round from here. Nothing of an aborted attempt stays.
+   */
+  private <T> Future<T> inTransaction(int attempts, java.util.function.Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(work).recover(e -> attempts > 1 && e instanceof io.vertx.pgclient.PgException p
+        && ("40P01".equals(p.getSqlState()) || "40001".equals(p.getSqlState()))
+        ? inTransaction(attempts - 1, work) : Future.failedFuture(e));
+  }
+
   /** {@link #record} once the order is locked and its payment through the channel known to be booked. */
   private static Future<Outcome> recordLocked(SqlConnection conn, Row o, String channel, Predicate<String> ofTheBill, UUID orderId,
       String outRefundNo, long fen, LocalDate channelDay, String actor, OffsetDateTime now) {
@@ -165,7 +183,7 @@ public final class OutsideRefunds {
         .compose(items -> conn.preparedQuery(REFUNDS).execute(Tuple.of(orderId)).compose(refunds -> {
           Row untaken = null;
           for (Row r : refunds) {
-            if (r.getString("out_refund_no").equals(outRefundNo)) {
+            if (r.getString("out_refund_no").equals(outRefundNo) || outRefundNo.equals(r.getString("channel_refund_no"))) {
               return Future.succeededFuture(Outcome.RECORDED_ALREADY);
             }
             // a payment the order could not take, through this channel and merchant, of this amount, its refund owed
@@ -197,7 +215,7 @@ public final class OutsideRefunds {
   }
 
   /**
-   * The refund owed of a payment the order could not take is the channel's: done, under its number. An order that never
+   * The refund owed of a payment the order could not take is the channel's: done, known by its number too. An order that never
    * became paid is REFUNDED, as {@link Refunds#confirmed} marks one. One finance had paid back another way is now paid
    * back twice, and counted so until finance recovers one.
    */
@@ -209,7 +227,8 @@ public final class OutsideRefunds {
         .compose(x -> OrderStore.markRefunded(conn, orderId))
         .compose(x -> AuditLog.record(conn, new AuditLog.Change(actor, "refund.outside", outRefundNo,
             new JsonObject().put("order", orderId.toString()).put("outRefundNo", ours).put("state", untaken.getString("state")),
-            new JsonObject().put("order", orderId.toString()).put("outRefundNo", outRefundNo).put("state", "SUCCESS"))))
+            new JsonObject().put("order", orderId.toString()).put("outRefundNo", ours).put("channelRefundNo", outRefundNo)
+                .put("state", "SUCCESS"))))
         .map(x -> {
           if (settled) {
             LOG.error("refund {} of order {}, which finance paid back another way, was given back at the channel too (its"

@@ -364,24 +364,34 @@ class ReconciliationTest {
   }
 
   /**
-   * The whole payment given back at the channel, but the bill of the day lacks the payment (its own day's bill, say, not
-   * reconciled yet): the refund is not recorded without it, and the day is tried again. Once the bill has the payment,
-   * both are booked.
+   * The whole payment given back at the channel, paid with the notification lost; its payment not in the bill (as when
+   * its own day's bill is not reconciled yet). Returns the refund's number.
    */
-  @Test
-  void aRefundAtTheChannelWhosePaymentIsNotBookedYetLeavesTheDayToBeTriedAgain() throws Exception {
-    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
-    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+  String refundedWithoutItsPaymentInTheBill(JsonObject o) throws Exception {
     g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
     String no = refundOnPlatform(o, o.getLong("totalFen"));
     // the bill without the payment's line (its 交易状态, the tenth field, SUCCESS; the refund's is REFUND)
     g.gateway.demo().sandbox().editWechatBill(bill -> bill.lines().filter(l -> !(l.contains(o.getString("outTradeNo"))
         && l.split(",", -1)[9].equals("`SUCCESS"))).collect(java.util.stream.Collectors.joining("\n", "", "\n")));
+    return no;
+  }
+
+  /**
+   * An operator's run of a day whose bill lists a refund at the channel of a payment not booked here: the refund is not
+   * recorded without its payment, and the day's report says it waits for it. Once the bill has the payment, a run books
+   * both.
+   */
+  @Test
+  void aRefundAtTheChannelWhosePaymentIsNotBookedYetWaitsForIt() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    String no = refundedWithoutItsPaymentInTheBill(o);
 
     JsonObject waiting = reconcile("wechat", TOKEN).bodyAsJsonObject();
-    assertThat(waiting.getString("state")).as(waiting.encodePrettily()).isEqualTo("FAILED");
-    assertThat(waiting.getString("lastError")).contains(no, "not booked");
-    assertThat(waiting.getString("nextAttemptAt")).isNotNull();
+    assertThat(waiting.getString("state")).as(waiting.encodePrettily()).isEqualTo("DONE");
+    JsonObject refund = waiting.getJsonArray("differences").stream().map(x -> (JsonObject) x)
+        .filter(d -> no.equals(d.getString("outRefundNo"))).findFirst().orElseThrow();
+    assertThat(refund.getString("left")).startsWith("waits: the payment it gives back is not booked here yet");
     assertThat(g.count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
     assertThat(chensMedical()).isEqualTo("in-progress");
 
@@ -390,6 +400,28 @@ class ReconciliationTest {
     assertThat(report.getString("state")).isEqualTo("DONE");
     assertThat(report.getJsonArray("differences").encode()).contains("\"repair\":\"paid\"", "\"repair\":\"refund-recorded\"");
     assertThat(chensMedical()).isEqualTo("unpaid");
+  }
+
+  /** The same day run by the schedule: it is tried again later rather than recorded, and once the bill has the payment, done. */
+  @Test
+  void theScheduleTriesADayAgainWhileARefundAtTheChannelWaitsForItsPayment() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    String no = refundedWithoutItsPaymentInTheBill(o);
+    String day = "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
+        + g.gateway.channels().get("wechat").merchant() + "'";
+
+    g.clock.advance(Duration.ofDays(1)); // the day's bill is due
+    cn.liangxian.gateway.support.Eventually.until("the schedule to run the day and leave it to be tried again",
+        () -> g.count(day.formatted("count(*)") + " and state = 'FAILED' and last_error like '%" + no + "%not booked%'") == 1);
+    assertThat(g.count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
+
+    g.gateway.demo().sandbox().editWechatBill(java.util.function.UnaryOperator.identity());
+    g.clock.advance(Duration.ofMinutes(31)); // past reconciliation.retryMinutes
+    cn.liangxian.gateway.support.Eventually.until("the schedule to run it again", () -> g.count(day.formatted("count(*)")
+        + " and state = 'DONE'") == 1);
+    assertThat(g.count("select count(*) from refund where order_id = '" + o.getString("id") + "' and out_refund_no = '" + no
+        + "' and state = 'SUCCESS'")).isEqualTo(1);
   }
 
   /**
@@ -405,16 +437,20 @@ class ReconciliationTest {
     refundOnPlatform(o, o.getLong("totalFen"));
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       c.setAutoCommit(false);
+      var pid = st.executeQuery("select pg_backend_pid()"); // this transaction's backend
+      pid.next();
+      long holder = pid.getLong(1);
       // as an operator's refund of the item does: the item locked first, then its refund inserted
       st.execute("select personal_fen from order_item where order_id = '" + id + "' for update");
       var run = g.http.post("/api/v1/operator/reconciliation/wechat/2019-12-15").putHeader("Authorization", "Bearer " + TOKEN)
           .send().toCompletionStage().toCompletableFuture();
-      cn.liangxian.gateway.support.Eventually.until("reconciliation to wait for the item", () -> g.count(
-          "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%from order_item%for update%'") > 0);
+      cn.liangxian.gateway.support.Eventually.until("reconciliation to wait for the item this transaction holds", () -> g.count(
+          "select count(*) from pg_stat_activity where " + holder + " = any(pg_blocking_pids(pid))"
+              + " and query like '%from order_item%for update%'") > 0);
       st.execute("insert into refund (order_id, out_refund_no, amount_fen, reason, state) values ('" + id + "', 'OP-ITEM-1', "
           + o.getLong("totalFen") + ", 'death', 'PENDING')");
       c.commit();
-      JsonObject refund = run.get().bodyAsJsonObject().getJsonArray("differences").stream().map(x -> (JsonObject) x)
+      JsonObject refund = run.get(60, java.util.concurrent.TimeUnit.SECONDS).bodyAsJsonObject().getJsonArray("differences").stream().map(x -> (JsonObject) x)
           .filter(d -> d.getString("kind").equals("refund-missing-here")).findFirst().orElseThrow();
       assertThat(refund.getString("left")).startsWith("left to finance: the order has refunds of the gateway's own");
     }
@@ -447,7 +483,7 @@ class ReconciliationTest {
     assertThat(refund.getString("repair")).isEqualTo("untaken-payment-refunded");
     assertThat(g.count("select count(*) from refund where order_id = '" + id + "'")).as("one refund: the money went back once")
         .isEqualTo(1);
-    assertThat(g.count("select count(*) from refund where order_id = '" + id + "' and out_refund_no = '" + no + "'"
+    assertThat(g.count("select count(*) from refund where order_id = '" + id + "' and channel_refund_no = '" + no + "' and out_refund_no like '%R_'"
         + " and state = 'SUCCESS' and reason_code is not null and amount_fen = " + total)).isEqualTo(1);
     assertThat(g.get("/api/v1/orders/" + id).bodyAsJsonObject().getString("state")).isEqualTo("REFUNDED");
     assertThat(g.count("select count(*) from handoff_record where order_id = '" + id + "'")).as("never paid here").isZero();

@@ -160,7 +160,8 @@ public final class UnionPayChannel implements PaymentChannel {
           List<String> refundIds = file.rows().stream().filter(SettlementFile.Row::refund).map(SettlementFile.Row::orderId).toList();
           // the payment a refund gives back, by its queryId: in the file (paid the same day), else as booked here
           Map<String, String> paidIn = new HashMap<>();
-          file.rows().stream().filter(r -> !r.refund() && r.problem() == null).forEach(r -> paidIn.put(r.queryId(), r.orderId()));
+          file.rows().stream().filter(r -> !r.refund() && r.problem() == null && r.queryId() != null && !r.queryId().isBlank())
+              .forEach(r -> paidIn.put(r.queryId(), r.orderId()));
           List<String> elsewhere = file.rows().stream().filter(r -> r.refund() && r.problem() == null && r.origQueryId() != null
               && !r.origQueryId().isBlank() && !paidIn.containsKey(r.origQueryId())).map(SettlementFile.Row::origQueryId).toList();
           return requests.refunds(refundIds).compose(refunds -> requests.paymentOrders(elsewhere).map(booked -> {
@@ -173,7 +174,7 @@ public final class UnionPayChannel implements PaymentChannel {
               UnionPayRequests.Sent s = refunds.get(r.orderId());
               // a refund we never asked for (made on UnionPay's merchant platform) shows under UnionPay's orderId, of the
               // order whose payment it gives back ("" when that payment is not known)
-              String order = s != null ? s.outTradeNo()
+              String order = s != null ? s.outTradeNo() : r.origQueryId() == null || r.origQueryId().isBlank() ? ""
                   : paidIn.getOrDefault(r.origQueryId(), booked.getOrDefault(r.origQueryId(), ""));
               out.add(new BillLine(true, order, s == null ? r.orderId() : s.outRefundNo(), r.amountFen(), null));
             }
