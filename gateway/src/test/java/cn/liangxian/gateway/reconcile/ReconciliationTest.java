@@ -495,6 +495,40 @@ class ReconciliationTest {
   }
 
   /**
+   * The same, but the gateway heard of the payment after the order expired, asked Alipay to give it back, was refused,
+   * and finance paid it back by bank transfer meanwhile: with the channel's refund too, the money went back twice.
+   * The refund keeps the number finance knows, and is listed for finance to recover one.
+   */
+  @Test
+  void anUntakenPaymentFinancePaidBackThatWasGivenBackOnThePlatformTooIsListedAsPaidBackTwice() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject o = pay(Fixture.CHEN, "陈一", "alipay");
+    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    String id = o.getString("id");
+    String no = refundOnPlatform(o, o.getLong("totalFen"));
+    g.clock.advance(Duration.ofMinutes(16));
+    g.awaitState(id, "EXPIRED");
+    g.gateway.demo().sandbox().renotify(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    cn.liangxian.gateway.support.Eventually.until("the payment the expired order cannot take to be owed back",
+        () -> g.count("select count(*) from refund where order_id = '" + id + "' and reason_code is not null") == 1);
+    // Alipay refuses it (the trade is closed); finance pays it back by bank transfer and records so
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("update refund set state = 'FAILED', settled_at = now(), settled_by = 'finance-1', settled_how = 'bank transfer',"
+          + " settled_reference = 'V-1' where order_id = '" + id + "'");
+    }
+    TOKEN = g.operatorToken(cn.liangxian.gateway.operator.Role.FINANCE, cn.liangxian.gateway.operator.Scope.ALL);
+
+    JsonObject refund = reconcile("alipay", TOKEN).bodyAsJsonObject().getJsonArray("differences").stream().map(x -> (JsonObject) x)
+        .filter(d -> no.equals(d.getString("outRefundNo"))).findFirst().orElseThrow();
+    assertThat(refund.getString("repair")).isEqualTo("untaken-payment-refunded");
+    HttpResponse<Buffer> twice = g.http.get("/api/v1/operator/refunds/paid-back-twice").putHeader("Authorization", "Bearer " + TOKEN)
+        .send().toCompletionStage().toCompletableFuture().get();
+    assertThat(twice.statusCode()).as(twice.bodyAsString()).isEqualTo(200);
+    assertThat(twice.bodyAsJsonObject().getJsonArray("refunds")).singleElement()
+        .satisfies(f -> assertThat(((JsonObject) f).getString("outRefundNo")).startsWith(o.getString("outTradeNo") + "R"));
+  }
+
+  /**
    * UnionPay: the whole payment given back on UnionPay's merchant service platform. Its settlement file names such a
    * refund by UnionPay's own orderId and the payment's queryId only; the order is found through the payment, and the
    * refund recorded as WeChat Pay's is.
