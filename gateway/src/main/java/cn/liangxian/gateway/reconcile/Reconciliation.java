@@ -50,9 +50,9 @@ import org.slf4j.LoggerFactory;
  * number, amount and status. Every difference is reported, none dropped: paid at the channel but not
  * here (repaired as a verified payment, through the same exactly-once path as a callback, refunded when
  * its order cannot take it), a refund the bill shows done that we had not seen confirmed (confirmed), a
- * refund made on the channel's merchant platform that we never asked for (booked when it gave an order's whole
- * payment back, see {@link OutsideRefunds}), here but not at the channel, amount mismatches. Running it twice gives the same report and repairs
- * nothing twice.
+ * refund made on the channel's merchant platform that we never asked for (booked where it gave back an order's
+ * whole payment, or a payment its order could not take: see {@link OutsideRefunds}), here but not at the
+ * channel, amount mismatches. Running it twice gives the same report and repairs nothing twice.
  *
  * <p>The day is the channel's: Beijing time, and a payment belongs to the day the channel booked it on
  * (its {@code channel_day}, from the channel's own time, else set by the bill that lists it). A record of
@@ -705,8 +705,8 @@ public final class Reconciliation {
         case OUTSIDE_REFUND -> throw new IllegalStateException("not a repair of its own: " + r.kind());
       });
     }
-    // a refund made at the channel is of a payment the bill may list too, booked just above: after the day's payments
-    // refunds whose payment is not booked yet: the day is tried again later, when it may be
+    // a refund made at the channel is of a payment the bill may list too, booked just above: after the day's payments.
+    // Those whose payment is not booked yet are noted: the schedule tries the day again later
     List<String> waiting = new ArrayList<>();
     if (!outsideRefunds.isEmpty()) {
       repairs.add(Future.join(paid).<Void>mapEmpty().otherwiseEmpty().compose(x -> Future.join(outsideRefunds.stream()
