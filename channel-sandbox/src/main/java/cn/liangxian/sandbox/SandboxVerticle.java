@@ -193,20 +193,13 @@ final class SandboxVerticle extends VerticleBase {
     if (t == null || t.paidAt() == null || fen <= 0 || t.refundedFen() + fen > t.totalFen()) {
       return Future.failedFuture("no paid trade " + outTradeNo + " with " + fen + " fen left to refund");
     }
-    String no = "PLATFORM" + ledger.next();
-    switch (t.channel()) {
-      case WECHAT -> {
-        t.add(new cn.liangxian.sandbox.ledger.Refund(no, "5030" + ledger.next(), fen, "商户平台退款", clock.instant()));
-        t.state("REFUND");
-      }
-      case ALIPAY -> {
-        t.add(new cn.liangxian.sandbox.ledger.Refund(no, "R" + ledger.next(), fen, "商家中心退款", clock.instant()));
-        if (t.refundedFen() == t.totalFen()) {
-          t.state("TRADE_CLOSED");
-        }
-      }
-      case UNIONPAY -> no = unionPayApi.refundOnPlatform(t, fen);
+    if (t.channel() == Trade.Channel.UNIONPAY) {
+      return Future.succeededFuture(unionPayApi.refundOnPlatform(t, fen));
     }
+    // the channel's own refund number: WeChat Pay's refund_id, Alipay's
+    String no = "PLATFORM" + ledger.next();
+    String channelsOwn = (t.channel() == Trade.Channel.WECHAT ? "5030" : "R") + ledger.next();
+    t.add(new cn.liangxian.sandbox.ledger.Refund(no, channelsOwn, fen, "商户平台退款", clock.instant()));
     return Future.succeededFuture(no);
   }
 

@@ -200,10 +200,6 @@ public final class AlipayApi {
       unmoved = faults.takeAlipayRefundUnmoved();
       if (unmoved != Faults.UnmovedRefund.NOT_RECEIVED) {
         t.add(new Refund(req, "R" + ledger.next(), fen, biz.getString("refund_reason"), clock.instant()));
-        if (t.refundedFen() == t.totalFen()) {
-          // refunded in full, the trade is closed (TRADE_CLOSED: 交易完成全额退款); partly, it stays TRADE_SUCCESS
-          t.state("TRADE_CLOSED");
-        }
       }
     }
     // a repeated out_request_no answers the first refund again and moves no money (fund_change N); so does a refund

@@ -205,8 +205,22 @@ public final class Trade {
     return refunds.stream().filter(r -> r.outRefundNo().equals(outRefundNo)).findFirst();
   }
 
+  /**
+   * A refund of the trade, through the API or on the merchant platform alike; the trade's state then is what its channel
+   * says after one: WeChat Pay's REFUND (转入退款) after any refund, Alipay's TRADE_CLOSED once refunded in full
+   * (交易完成全额退款; partly, it stays TRADE_SUCCESS), UnionPay's unchanged.
+   */
   public void add(Refund refund) {
     refunds.add(refund);
+    switch (channel) {
+      case WECHAT -> state("REFUND");
+      case ALIPAY -> {
+        if (refundedFen() == totalFen()) {
+          state("TRADE_CLOSED");
+        }
+      }
+      case UNIONPAY -> { }
+    }
   }
 
   public long refundedFen() {

@@ -220,7 +220,6 @@ public final class WechatApi {
       }
       refund = new Refund(outRefundNo, "5030" + ledger.next(), fen, b.getString("reason"), clock.instant());
       t.add(refund);
-      t.state("REFUND");
     }
     // a repeated out_refund_no answers the first refund again and refunds nothing more
     signing.answer(ctx, m, 200, WechatResources.refund(t, refund, "PROCESSING"));

@@ -543,11 +543,16 @@ public final class Reconciliation {
    */
   private Future<RowSet<Row>> ours(PaymentChannel c, LocalDate date, Bill bill) {
     String channel = c.name();
-    boolean isDefault = channels.byName().get(channel) == c;
+    boolean isDefault = isDefault(c);
     OffsetDateTime from = date.minusDays(1).atStartOfDay(ChannelDays.BEIJING).toOffsetDateTime();
     OffsetDateTime to = date.plusDays(2).atStartOfDay(ChannelDays.BEIJING).toOffsetDateTime();
     return pool.preparedQuery(OURS).execute(Tuple.from(new Object[] {channel, from, to, c.merchant(), isDefault, date, bill.paid(),
         bill.refunded()}));
+  }
+
+  /** Whether the merchant is its channel's default one: a payment or order with no merchant recorded is the default's. */
+  private boolean isDefault(PaymentChannel c) {
+    return channels.byName().get(c.name()) == c;
   }
 
   /** Ours as read, keyed like the bill. */
@@ -777,7 +782,8 @@ public final class Reconciliation {
    */
   private Future<OutsideRefunds.Outcome> outsideRefund(PaymentChannel c, Line b, JsonObject d, LocalDate date, String actor) {
     UUID order = OutTradeNo.orderId(b.outTradeNo());
-    boolean isDefault = channels.byName().get(c.name()) == c;
+    boolean isDefault = isDefault(c);
+    // a merchant of the bill: its own, or none recorded (the channel's default merchant) when the bill is the default's
     Future<OutsideRefunds.Outcome> recorded = order == null ? Future.succeededFuture(OutsideRefunds.Outcome.NO_ORDER)
         : outside.record(c.name(), m -> m == null ? isDefault : m.equals(c.merchant()), order, b.ref(), b.fen(), date, actor);
     return recorded.onComplete(ar -> {

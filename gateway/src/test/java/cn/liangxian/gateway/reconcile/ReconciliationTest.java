@@ -287,13 +287,13 @@ class ReconciliationTest {
   /** A refund of the order's payment made at WeChat Pay through the gateway's client, which the gateway's records lack. */
   void refundAtWechat(JsonObject o, String outRefundNo, long fen) throws Exception {
     g.gateway.channels().get("wechat").refund(o.getString("outTradeNo"), outRefundNo, fen, o.getLong("totalFen"), "商户平台退款")
-        .toCompletionStage().toCompletableFuture().get();
+        .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** {@code fen} of the order's payment given back on its channel's merchant platform: its number, as the bill gives it. */
   String refundOnPlatform(JsonObject o, long fen) throws Exception {
     return g.gateway.demo().sandbox().refundOnMerchantPlatform(o.getString("outTradeNo"), fen).toCompletionStage()
-        .toCompletableFuture().get();
+        .toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** 陈一's medical item in the lookup's answer now. */
@@ -508,7 +508,8 @@ class ReconciliationTest {
     String no = refundOnPlatform(o, o.getLong("totalFen"));
     g.clock.advance(Duration.ofMinutes(16));
     g.awaitState(id, "EXPIRED");
-    g.gateway.demo().sandbox().renotify(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    g.gateway.demo().sandbox().renotify(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture()
+        .get(30, java.util.concurrent.TimeUnit.SECONDS);
     cn.liangxian.gateway.support.Eventually.until("the payment the expired order cannot take to be owed back",
         () -> g.count("select count(*) from refund where order_id = '" + id + "' and reason_code is not null") == 1);
     // Alipay refuses it (the trade is closed); finance pays it back by bank transfer and records so
@@ -522,7 +523,7 @@ class ReconciliationTest {
         .filter(d -> no.equals(d.getString("outRefundNo"))).findFirst().orElseThrow();
     assertThat(refund.getString("repair")).isEqualTo("untaken-payment-refunded");
     HttpResponse<Buffer> twice = g.http.get("/api/v1/operator/refunds/paid-back-twice").putHeader("Authorization", "Bearer " + TOKEN)
-        .send().toCompletionStage().toCompletableFuture().get();
+        .send().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(twice.statusCode()).as(twice.bodyAsString()).isEqualTo(200);
     assertThat(twice.bodyAsJsonObject().getJsonArray("refunds")).singleElement()
         .satisfies(f -> assertThat(((JsonObject) f).getString("outRefundNo")).startsWith(o.getString("outTradeNo") + "R"));

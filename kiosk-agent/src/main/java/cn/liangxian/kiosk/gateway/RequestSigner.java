@@ -63,7 +63,7 @@ public final class RequestSigner {
 
   /** The headers to add to a request. */
   public Map<String, String> sign(String method, String pathAndQuery, byte[] body) {
-    String ts = Long.toString(clock.instant().getEpochSecond() + offsetSeconds.get());
+    String ts = Long.toString(gatewayNow().getEpochSecond());
     byte[] n = new byte[16];
     random.nextBytes(n);
     String nonce = HexFormat.of().formatHex(n);
