@@ -153,34 +153,49 @@ public final class UnionPayChannel implements PaymentChannel {
    */
   public record BillLine(boolean refund, String outTradeNo, String ref, long fen, String problem) {}
 
-  /** The settlement file of a day, refunds named by our out_refund_no. */
+  /**
+   * The settlement file of a day, refunds named by our out_refund_no. Parsing the file, and reading its lines into ours,
+   * go through a lot of lines on a busy day: a worker's, not the event loop's.
+   */
   public Future<List<BillLine>> bill(LocalDate day) {
-    return client.settlementZip(day).compose(zip -> vertx.executeBlocking(() -> SettlementFile.parseZip(zip), false))
-        .compose(file -> {
-          List<String> refundIds = file.rows().stream().filter(SettlementFile.Row::refund).map(SettlementFile.Row::orderId).toList();
-          // the payment a refund gives back, by its queryId: in the file (paid the same day), else as booked here
-          Map<String, String> paidIn = new HashMap<>();
-          file.rows().stream().filter(r -> !r.refund() && r.problem() == null && r.queryId() != null && !r.queryId().isBlank())
-              .forEach(r -> paidIn.put(r.queryId(), r.orderId()));
-          List<String> elsewhere = file.rows().stream().filter(r -> r.refund() && r.problem() == null && r.origQueryId() != null
-              && !r.origQueryId().isBlank() && !paidIn.containsKey(r.origQueryId())).map(SettlementFile.Row::origQueryId).toList();
-          return requests.refunds(refundIds).compose(refunds -> requests.paymentOrders(elsewhere).map(booked -> {
-            List<BillLine> out = new ArrayList<>();
-            for (SettlementFile.Row r : file.rows()) {
-              if (!r.refund() || r.problem() != null) {
-                out.add(new BillLine(false, r.orderId(), r.queryId(), r.amountFen(), r.problem()));
-                continue;
-              }
-              UnionPayRequests.Sent s = refunds.get(r.orderId());
-              // a refund we never asked for (made on UnionPay's merchant platform) shows under UnionPay's orderId, of the
-              // order whose payment it gives back ("" when that payment is not known)
-              String order = s != null ? s.outTradeNo() : r.origQueryId() == null || r.origQueryId().isBlank() ? ""
-                  : paidIn.getOrDefault(r.origQueryId(), booked.getOrDefault(r.origQueryId(), ""));
-              out.add(new BillLine(true, order, s == null ? r.orderId() : s.outRefundNo(), r.amountFen(), null));
-            }
-            return out;
-          }));
-        });
+    return client.settlementZip(day).compose(zip -> vertx.executeBlocking(() -> Settlement.of(SettlementFile.parseZip(zip)), false))
+        .compose(file -> requests.refunds(file.refundIds()).compose(refunds -> requests.paymentOrders(file.paidElsewhere())
+            .compose(booked -> vertx.executeBlocking(() -> file.lines(refunds, booked), false))));
+  }
+
+  /**
+   * A settlement file as read, with what its refunds need looked up: the orderIds of its refunds, and the payments they
+   * give back (by queryId) that it does not list itself.
+   */
+  private record Settlement(SettlementFile file, Map<String, String> paidIn, List<String> refundIds, List<String> paidElsewhere) {
+    static Settlement of(SettlementFile file) {
+      List<String> refundIds = file.rows().stream().filter(SettlementFile.Row::refund).map(SettlementFile.Row::orderId).toList();
+      // the payment a refund gives back, by its queryId: in the file (paid the same day), else as booked here
+      Map<String, String> paidIn = new HashMap<>();
+      file.rows().stream().filter(r -> !r.refund() && r.problem() == null && r.queryId() != null && !r.queryId().isBlank())
+          .forEach(r -> paidIn.put(r.queryId(), r.orderId()));
+      List<String> elsewhere = file.rows().stream().filter(r -> r.refund() && r.problem() == null && r.origQueryId() != null
+          && !r.origQueryId().isBlank() && !paidIn.containsKey(r.origQueryId())).map(SettlementFile.Row::origQueryId).toList();
+      return new Settlement(file, paidIn, refundIds, elsewhere);
+    }
+
+    /** The lines in our terms, given the refunds we asked for (by orderId) and the payments booked here (by queryId). */
+    List<BillLine> lines(Map<String, UnionPayRequests.Sent> refunds, Map<String, String> booked) {
+      List<BillLine> out = new ArrayList<>();
+      for (SettlementFile.Row r : file.rows()) {
+        if (!r.refund() || r.problem() != null) {
+          out.add(new BillLine(false, r.orderId(), r.queryId(), r.amountFen(), r.problem()));
+          continue;
+        }
+        UnionPayRequests.Sent s = refunds.get(r.orderId());
+        // a refund we never asked for (made on UnionPay's merchant platform) shows under UnionPay's orderId, of the
+        // order whose payment it gives back ("" when that payment is not known)
+        String order = s != null ? s.outTradeNo() : r.origQueryId() == null || r.origQueryId().isBlank() ? ""
+            : paidIn.getOrDefault(r.origQueryId(), booked.getOrDefault(r.origQueryId(), ""));
+        out.add(new BillLine(true, order, s == null ? r.orderId() : s.outRefundNo(), r.amountFen(), null));
+      }
+      return out;
+    }
   }
 
   private boolean stillPayable(UnionPayRequests.Sent s) {
