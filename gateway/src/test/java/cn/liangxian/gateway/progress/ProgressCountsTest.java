@@ -158,9 +158,20 @@ class ProgressCountsTest {
     assertThat(recountAll()).isEqualTo(before);
   }
 
+  /**
+   * The statements, in one transaction, while the gateway runs: its sweep may read the same tables meanwhile and
+   * deadlock with them (PostgreSQL then aborts one, and nothing of it stays), so an aborted one is run again.
+   */
   private void ddl(String statements) throws Exception {
-    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
-      st.execute(statements);
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+        st.execute(statements);
+        return;
+      } catch (java.sql.SQLException e) {
+        if (!"40P01".equals(e.getSQLState()) || attempt == 5) {
+          throw e;
+        }
+      }
     }
   }
 
