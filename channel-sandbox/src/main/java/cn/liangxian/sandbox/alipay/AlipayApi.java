@@ -171,7 +171,8 @@ public final class AlipayApi {
     if (t == null) {
       return fail("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在");
     }
-    if (!t.state().equals("WAIT_BUYER_PAY") && !t.state().equals("TRADE_CLOSED")) {
+    // only a trade waiting for its buyer closes; Alipay refuses one closed already as it refuses a paid one
+    if (!t.state().equals("WAIT_BUYER_PAY")) {
       return fail("40004", "ACQ.TRADE_STATUS_ERROR", "交易状态不合法");
     }
     t.state("TRADE_CLOSED");
@@ -194,8 +195,12 @@ public final class AlipayApi {
     Refund existing = t.refund(req).orElse(null);
     Faults.UnmovedRefund unmoved = null;
     if (existing == null) {
-      if (!t.state().equals("TRADE_SUCCESS") || fen <= 0 || t.refundedFen() + fen > t.totalFen()) {
-        return fail("40004", "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额超限或交易状态不合法");
+      if (!t.state().equals("TRADE_SUCCESS")) {
+        // not paid, or closed (refunded in full)
+        return fail("40004", "ACQ.TRADE_STATUS_ERROR", "交易状态不合法");
+      }
+      if (fen <= 0 || t.refundedFen() + fen > t.totalFen()) {
+        return fail("40004", "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额超限");
       }
       unmoved = faults.takeAlipayRefundUnmoved();
       if (unmoved != Faults.UnmovedRefund.NOT_RECEIVED) {
