@@ -85,11 +85,16 @@ public final class Reconciliation {
       + " where (channel_reconciliation.state = 'RUNNING' and channel_reconciliation.claimed_at < excluded.claimed_at - interval '10 minutes')"
       + " or (channel_reconciliation.state = 'FAILED' and ($6 or channel_reconciliation.next_attempt_at <= excluded.claimed_at))"
       + " or (channel_reconciliation.state = 'DONE' and $6) returning attempts";
+  /** The run's own row, still its own (another run may have taken an abandoned-looking one over): what earlier runs repaired. */
+  static final String MINE = "select repaired_earlier from channel_reconciliation where channel = $1 and merchant = $2 and day = $3"
+      + " and claimed_at = $4 and state = 'RUNNING' for update";
   static final String DONE = "update channel_reconciliation set state = 'DONE', finished_at = $5, bill_lines = $6, matched = $7,"
-      + " repaired = $8, differences = $9, deferred = $10 where channel = $1 and merchant = $2 and day = $3 and claimed_at = $4"
-      + " and state = 'RUNNING'";
+      + " repaired = $8, differences = $9, deferred = $10, repaired_earlier = null where channel = $1 and merchant = $2"
+      + " and day = $3 and claimed_at = $4 and state = 'RUNNING'";
+  /** $8: the differences the failed run repaired (an empty array: none), added to those of earlier failed runs. */
   static final String FAILED = "update channel_reconciliation set state = 'FAILED', finished_at = $5, next_attempt_at = $6,"
-      + " last_error = $7 where channel = $1 and merchant = $2 and day = $3 and claimed_at = $4 and state = 'RUNNING'";
+      + " last_error = $7, repaired_earlier = nullif(coalesce(repaired_earlier, '[]'::jsonb) || $8::jsonb, '[]'::jsonb)"
+      + " where channel = $1 and merchant = $2 and day = $3 and claimed_at = $4 and state = 'RUNNING'";
   static final String READ = "select * from channel_reconciliation where channel = $1 and merchant = $2 and day = $3";
   /** The schedule's first day of each (channel, merchant) it is given ($1, $2): the day due ($3) when it first saw it. */
   static final String START = "insert into channel_reconciliation_start (channel, merchant, first_day)"
@@ -446,6 +451,9 @@ public final class Reconciliation {
       if ("DONE".equals(r.getString("state"))) {
         o.put("billLines", r.getInteger("bill_lines")).put("matched", r.getInteger("matched")).put("repaired", r.getInteger("repaired"))
             .put("differences", json(r.getValue("differences"))).put("deferred", json(r.getValue("deferred")));
+      } else if (r.getValue("repaired_earlier") != null) {
+        // not done yet: what its failed runs repaired meanwhile
+        o.put("repairedEarlier", json(r.getValue("repaired_earlier")));
       }
       if (r.getString("last_error") != null) {
         o.put("lastError", r.getString("last_error"));
@@ -588,7 +596,8 @@ public final class Reconciliation {
           LOG.warn("the {} bill of {} for {} could not be reconciled now: {}", c.name(), c.merchant(), date, e.toString());
           runs(c.name(), c.merchant(), "failed").increment();
           return pool.preparedQuery(FAILED).execute(Tuple.from(new Object[] {c.name(), c.merchant(), date, claimed, now,
-                  now.plusMinutes(options.retryMinutes()), String.valueOf(e.getMessage())}))
+                  now.plusMinutes(options.retryMinutes()), String.valueOf(e.getMessage()),
+                  e instanceof Waiting w ? w.repaired : new JsonArray()}))
               .compose(x -> read(c.name(), c.merchant(), date));
         });
   }
@@ -732,41 +741,69 @@ public final class Reconciliation {
     int matchedLines = matching.matched();
     JsonArray deferred = matching.deferred();
     return Future.join(repairs).recover(x -> Future.succeededFuture()).compose(x -> !waiting.isEmpty() && "schedule".equals(actor)
-        // the schedule tries the day again (what was repaired stays so, and is not repaired twice); an operator's run
-        // records the day, those refunds marked as waiting
-        ? Future.failedFuture(new IllegalStateException("refund(s) " + waiting + " at the channel give back payments not booked"
-            + " here yet (their day not reconciled yet?): the day is tried again"))
-        : Future.succeededFuture()).compose(x -> {
-      JsonArray repaired = new JsonArray();
-      differences.forEach(d -> {
-        JsonObject o = (JsonObject) d;
-        String r = o.getString("repair");
-        if (r != null && !r.startsWith("failed") && !r.equals("duplicate")) {
-          repaired.add(o.getString("outTradeNo"));
-        }
-      });
-      OffsetDateTime now = now();
-      runs(channel, c.merchant(), "done").increment();
-      differences(channel, c.merchant()).increment(differences.size());
-      if (!differences.isEmpty()) {
-        LOG.warn("the {} bill of {} for {}: {} difference(s), {} repaired", channel, c.merchant(), date, differences.size(),
-            repaired.size());
+        // the schedule tries the day again (what was repaired stays so, and is not repaired twice, and goes into the
+        // report of the run that completes the day); an operator's run records the day, those refunds marked as waiting
+        ? Future.failedFuture(new Waiting("refund(s) " + waiting + " at the channel give back payments not booked"
+            + " here yet (their day not reconciled yet?): the day is tried again", repairedOf(differences, now())))
+        : Future.succeededFuture()).compose(x -> pool.withTransaction(conn -> conn.preparedQuery(MINE)
+            .execute(Tuple.of(channel, c.merchant(), date, claimed)).compose(mine -> {
+              if (mine.size() == 0) {
+                // another run took the day over meanwhile (this one looked abandoned): the report and its audit record are that run's
+                LOG.warn("the {} reconciliation of {} for {} was taken over by another run: its result is not recorded", channel,
+                    c.merchant(), date);
+                return Future.succeededFuture();
+              }
+              // what failed runs of the day repaired first, then this run's differences
+              JsonArray all = json(mine.iterator().next().getValue("repaired_earlier")).copy().addAll(differences);
+              JsonArray repaired = new JsonArray();
+              all.forEach(d -> {
+                if (isRepaired((JsonObject) d)) {
+                  repaired.add(((JsonObject) d).getString("outTradeNo"));
+                }
+              });
+              runs(channel, c.merchant(), "done").increment();
+              differences(channel, c.merchant()).increment(all.size());
+              if (!all.isEmpty()) {
+                LOG.warn("the {} bill of {} for {}: {} difference(s), {} repaired", channel, c.merchant(), date, all.size(),
+                    repaired.size());
+              }
+              return conn.preparedQuery(DONE).execute(Tuple.from(new Object[] {channel, c.merchant(), date, claimed, now(),
+                      billLines, matchedLines, repaired.size(), all, deferred}))
+                  .compose(done -> AuditLog.record(conn, AuditLog.Change.of(actor, "reconciliation.run",
+                      channel + "/" + c.merchant() + "/" + date, new JsonObject().put("billLines", billLines)
+                          .put("matched", matchedLines).put("differences", all.size()).put("repaired", repaired))));
+            }))
+        .compose(v -> read(channel, c.merchant(), date)));
+  }
+
+  /** A difference the run repaired: a repair made, not one that failed, nor one an earlier run had made. */
+  private static boolean isRepaired(JsonObject d) {
+    String r = d.getString("repair");
+    return r != null && !r.startsWith("failed") && !r.equals("duplicate");
+  }
+
+  /** The differences a run repaired, each with the time it was ({@code repairedAt}): carried into the day's report. */
+  private static JsonArray repairedOf(JsonArray differences, OffsetDateTime at) {
+    JsonArray repaired = new JsonArray();
+    differences.forEach(d -> {
+      if (isRepaired((JsonObject) d)) {
+        repaired.add(((JsonObject) d).copy().put("repairedAt", at.toString()));
       }
-      return pool.withTransaction(conn -> conn.preparedQuery(DONE).execute(Tuple.from(new Object[] {channel, c.merchant(), date,
-              claimed, now, billLines, matchedLines, repaired.size(), differences, deferred}))
-          .compose(done -> {
-            if (done.rowCount() == 0) {
-              // another run took the day over meanwhile (this one looked abandoned): the report and its audit record are that run's
-              LOG.warn("the {} reconciliation of {} for {} was taken over by another run: its result is not recorded", channel,
-                  c.merchant(), date);
-              return Future.succeededFuture();
-            }
-            return AuditLog.record(conn, AuditLog.Change.of(actor, "reconciliation.run",
-                channel + "/" + c.merchant() + "/" + date, new JsonObject().put("billLines", billLines).put("matched", matchedLines)
-                    .put("differences", differences.size()).put("repaired", repaired)));
-          }))
-          .compose(v -> read(channel, c.merchant(), date));
     });
+    return repaired;
+  }
+
+  /**
+   * A scheduled run that made its repairs, and leaves the day to be tried again: a refund at the channel waits for its
+   * payment. What it repaired is carried into the report of the run that completes the day.
+   */
+  private static final class Waiting extends IllegalStateException {
+    private final transient JsonArray repaired;
+
+    Waiting(String message, JsonArray repaired) {
+      super(message);
+      this.repaired = repaired;
+    }
   }
 
   /** A future added to a list, as it is. */

@@ -57,7 +57,11 @@ class ReconciliationTest {
   }
 
   HttpResponse<Buffer> read(String channel) throws Exception {
-    return g.http.get("/api/v1/operator/reconciliation/" + channel + "/2019-12-15").putHeader("Authorization", "Bearer " + TOKEN)
+    return read(channel, TOKEN);
+  }
+
+  HttpResponse<Buffer> read(String channel, String token) throws Exception {
+    return g.http.get("/api/v1/operator/reconciliation/" + channel + "/2019-12-15").putHeader("Authorization", "Bearer " + token)
         .send().toCompletionStage().toCompletableFuture().get();
   }
 
@@ -402,10 +406,15 @@ class ReconciliationTest {
     assertThat(chensMedical()).isEqualTo("unpaid");
   }
 
-  /** The same day run by the schedule: it is tried again later rather than recorded, and once the bill has the payment, done. */
+  /**
+   * The same day run by the schedule: it is tried again later rather than recorded, and once the bill has the payment,
+   * done. What the first run repaired (a payment whose notification was lost, booked from the bill) stays repaired, and
+   * is in the day's report: the run that completes the day no longer finds it a difference.
+   */
   @Test
   void theScheduleTriesADayAgainWhileARefundAtTheChannelWaitsForItsPayment() throws Exception {
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
     String no = refundedWithoutItsPaymentInTheBill(o);
     String day = "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
@@ -415,6 +424,12 @@ class ReconciliationTest {
     cn.liangxian.gateway.support.Eventually.until("the schedule to run the day and leave it to be tried again",
         () -> g.count(day.formatted("count(*)") + " and state = 'FAILED' and last_error like '%" + no + "%not booked%'") == 1);
     assertThat(g.count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
+    assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
+    String token = g.operatorToken(cn.liangxian.gateway.operator.Role.FINANCE, cn.liangxian.gateway.operator.Scope.ALL); // the day passed: a new login
+    JsonObject failed = read("wechat", token).bodyAsJsonObject();
+    assertThat(failed.getString("state")).isEqualTo("FAILED");
+    assertThat(failed.getJsonArray("repairedEarlier")).as(failed.encodePrettily()).singleElement()
+        .satisfies(d -> assertThat(((JsonObject) d).getString("outTradeNo")).isEqualTo(unheard.getString("outTradeNo")));
 
     g.gateway.demo().sandbox().editWechatBill(java.util.function.UnaryOperator.identity());
     g.clock.advance(Duration.ofMinutes(31)); // past reconciliation.retryMinutes
@@ -422,6 +437,16 @@ class ReconciliationTest {
         + " and state = 'DONE'") == 1);
     assertThat(g.count("select count(*) from refund where order_id = '" + o.getString("id") + "' and out_refund_no = '" + no
         + "' and state = 'SUCCESS'")).isEqualTo(1);
+    JsonObject done = read("wechat", token).bodyAsJsonObject();
+    JsonArray diffs = done.getJsonArray("differences");
+    JsonObject earlier = diffs.getJsonObject(0);
+    assertThat(earlier.getString("outTradeNo")).as(done.encodePrettily()).isEqualTo(unheard.getString("outTradeNo"));
+    assertThat(earlier.getString("repair")).isEqualTo("paid");
+    assertThat(earlier.getString("repairedAt")).isNotNull();
+    assertThat(diffs.encode()).contains("\"repair\":\"refund-recorded\"");
+    assertThat(done.getInteger("repaired")).isEqualTo(3); // the first run's payment; this run's payment and its refund
+    assertThat(done.containsKey("repairedEarlier")).isFalse();
+    assertThat(g.count("select count(*) from payment where order_id = '" + unheard.getString("id") + "'")).isEqualTo(1);
   }
 
   /**
