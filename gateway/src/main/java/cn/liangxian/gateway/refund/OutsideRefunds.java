@@ -53,8 +53,11 @@ public final class OutsideRefunds {
       + " order by person_id, insurance for update";
   static final String REFUNDS = "select id, out_refund_no, channel_refund_no, state, reason_code, channel, paid_fen, merchant,"
       + " settled_at from refund where order_id = $1 order by id for update";
-  /** Whether a payment of the order through the channel is booked here: the refund gives back that payment. */
-  static final String PAID_THROUGH = "select count(*) from payment where order_id = $1 and channel = $2";
+  /**
+   * The merchants of the order's payments through the channel booked here (null: its default merchant): the refund gives
+   * back a payment through the bill's merchant.
+   */
+  static final String PAID_THROUGH = "select merchant from payment where order_id = $1 and channel = $2";
   /** The order whose refund has the number already (out_refund_no is unique across all refunds). */
   static final String NUMBERED = "select order_id from refund where out_refund_no = $1 or channel_refund_no = $1";
   static final String INSERT = "insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at,"
@@ -149,7 +152,11 @@ public final class OutsideRefunds {
       }
       Row o = order.iterator().next();
       return conn.preparedQuery(PAID_THROUGH).execute(Tuple.of(orderId, channel)).compose(paid -> {
-        if (paid.iterator().next().getLong(0) == 0) {
+        boolean booked = false;
+        for (Row p : paid) {
+          booked |= ofTheBill.test(p.getString("merchant"));
+        }
+        if (!booked) {
           return Future.succeededFuture(Outcome.PAYMENT_NOT_BOOKED);
         }
         return conn.preparedQuery(NUMBERED).execute(Tuple.of(outRefundNo)).compose(numbered -> {
@@ -176,7 +183,7 @@ public final class OutsideRefunds {
         ? inTransaction(attempts - 1, work) : Future.failedFuture(e));
   }
 
-  /** {@link #record} once the order is locked and its payment through the channel known to be booked. */
+  /** {@link #record} once the order is locked and its payment through the bill's merchant known to be booked. */
   private static Future<Outcome> recordLocked(SqlConnection conn, Row o, String channel, Predicate<String> ofTheBill, UUID orderId,
       String outRefundNo, long fen, LocalDate channelDay, String actor, OffsetDateTime now) {
     return conn.preparedQuery(LOCK_ITEMS).execute(Tuple.of(orderId))

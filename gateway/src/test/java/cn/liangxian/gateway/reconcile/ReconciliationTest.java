@@ -415,6 +415,11 @@ class ReconciliationTest {
   void theScheduleTriesADayAgainWhileARefundAtTheChannelWaitsForItsPayment() throws Exception {
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
     JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");
+    // nor is it found by asking the channel (as while its queries fail): only the bill books it
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("update orders set next_query_at = '2100-01-01', expiry_retry_at = '2100-01-01' where id = '"
+          + unheard.getString("id") + "'");
+    }
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
     String no = refundedWithoutItsPaymentInTheBill(o);
     String day = "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
@@ -606,6 +611,27 @@ class ReconciliationTest {
     assertThat(g.count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
     assertThat(g.count("select count(*) from handoff_record where order_id = '" + o.getString("id") + "' and kind = 'REVERSAL'"))
         .isZero();
+  }
+
+  /**
+   * The bill of one merchant lists a refund at the channel of an order whose only payment booked here was taken by another
+   * merchant of the channel: it gives back no payment booked here, and waits (the bill's own payment is not booked yet).
+   */
+  @Test
+  void aRefundAtTheChannelGivesBackOnlyAPaymentBookedThroughTheBillsMerchant() throws Exception {
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    g.awaitState(o.getString("id"), "PAID");
+    String no = refundOnPlatform(o, o.getLong("totalFen"));
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("update payment set merchant = 'another-merchant' where order_id = '" + o.getString("id") + "'");
+    }
+
+    JsonObject refund = reconcile("wechat", TOKEN).bodyAsJsonObject().getJsonArray("differences").stream()
+        .map(x -> (JsonObject) x).filter(d -> no.equals(d.getString("outRefundNo")))
+        .findFirst().orElseThrow();
+    assertThat(refund.getString("left")).as(refund.encode()).startsWith("waits: the payment it gives back is not booked here yet");
+    assertThat(g.count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
+    assertThat(chensMedical()).isEqualTo("paid");
   }
 
   @Test
