@@ -94,9 +94,11 @@ final class BulkLoad {
   /**
    * Why an import's statement failed, for the operator and the log, without what PostgreSQL quotes from the rows
    * (its message and context may hold a resident's name or number): the SQLSTATE, the staging line and column it
-   * names, and the driver's own words when the server sent none.
+   * names, and the driver's own words when the server sent none. A value the file holds that PostgreSQL refuses (SQLSTATE
+   * class 22, data exception, or 23, a constraint) is the file's fault: an {@link IllegalArgumentException}, which an
+   * upload answers 422; anything else (the database unreachable) an {@link IllegalStateException}.
    */
-  static IllegalStateException failed(String file, SQLException e) {
+  static RuntimeException failed(String file, SQLException e) {
     StringBuilder why = new StringBuilder("import of ").append(file).append(" failed, nothing was imported: ");
     ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
     if (server == null) {
@@ -114,7 +116,9 @@ final class BulkLoad {
         why.append(", constraint ").append(server.getConstraint());
       }
     }
-    return new IllegalStateException(why.toString());
+    String state = server != null ? server.getSQLState() : e.getSQLState();
+    return state != null && (state.startsWith("22") || state.startsWith("23")) ? new IllegalArgumentException(why.toString())
+        : new IllegalStateException(why.toString());
   }
 
   private static final Pattern COPY_CONTEXT = Pattern.compile("COPY \\S+, line (\\d+)(?:, column (\\w+))?");

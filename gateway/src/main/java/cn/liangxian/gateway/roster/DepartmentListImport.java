@@ -2,6 +2,7 @@ package cn.liangxian.gateway.roster;
 
 import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.http.RequestDates;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.roster.RosterCsv.Row;
 import cn.liangxian.gateway.roster.RosterImport.RegionInfo;
@@ -81,6 +82,9 @@ final class DepartmentListImport {
         rowsRead - problems.size() - stored.imported(), problems, stored.flagged(), 0);
   }
 
+  private static final String DATES = "valid_from and valid_to must be dates YYYY-MM-DD from " + RequestDates.FIRST_YEAR
+      + " to " + RequestDates.LAST_YEAR;
+
   /** The reason a row is refused, or null once its COPY line is written. */
   private String stageRow(Row r, List<String> copy) {
     Category category = names.get(r.get("category"));
@@ -100,9 +104,13 @@ final class DepartmentListImport {
       from = r.get("valid_from").isEmpty() ? null : LocalDate.parse(r.get("valid_from"));
       to = r.get("valid_to").isEmpty() ? null : LocalDate.parse(r.get("valid_to"));
     } catch (DateTimeParseException e) {
-      return "valid_from and valid_to must be dates YYYY-MM-DD";
+      return DATES;
     } catch (IllegalArgumentException e) {
       return "invalid ID number: " + e.getMessage();
+    }
+    // Java reads "+999999999-12-31" as a date, which PostgreSQL would refuse, failing the whole list
+    if (from != null && !RequestDates.concerns(from.getYear()) || to != null && !RequestDates.concerns(to.getYear())) {
+      return DATES;
     }
     if (from != null && to != null && to.isBefore(from)) {
       return "valid_to is before valid_from";

@@ -67,6 +67,9 @@ class BulkLoadTest {
       assertThat(told).contains("roster.csv").contains("SQLSTATE 22007").contains("line 2").contains("column born")
           .doesNotContain("张三丰");
       assertThat(BulkLoad.failed("roster.csv", e).getCause()).isNull();
+      assertThat(BulkLoad.failed("roster.csv", e)).as("a value of the file refused: the file's fault").isInstanceOf(IllegalArgumentException.class);
+      assertThat(BulkLoad.failed("roster.csv", new SQLException("Connection refused", "08001")))
+          .as("the database unreachable: not the file's fault").isInstanceOf(IllegalStateException.class);
       c.rollback();
       // the copy was ended: the same connection goes on
       try (ResultSet rs = st.executeQuery("select 1")) {
