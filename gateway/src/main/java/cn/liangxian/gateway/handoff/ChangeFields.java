@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.handoff;
 
+import cn.liangxian.gateway.http.RequestDates;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -17,7 +18,7 @@ final class ChangeFields {
 
   /** Why the change is refused, or null when it may be applied; {@code ownInsurance} is the sender's, null for any. */
   static String refusal(JsonObject c, String ownInsurance) {
-    if (!(c.getValue("changeId") instanceof String id) || id.isBlank() || id.length() > 100) {
+    if (!(c.getValue("changeId") instanceof String id) || id.isBlank() || id.length() > 100 || id.indexOf('\0') >= 0) {
       return "changeId must be a text of 1 to 100 characters";
     }
     if (!(c.getValue("kind") instanceof String kind) || !AgencyChanges.KINDS.contains(kind)) {
@@ -30,8 +31,12 @@ final class ChangeFields {
       if (c.getValue(field) != null && !(c.getValue(field) instanceof String)) {
         return field + " must be a text";
       }
+      // PostgreSQL stores no NUL in a text: it would fail the whole batch, again at every retry
+      if (c.getValue(field) instanceof String v && v.indexOf('\0') >= 0) {
+        return field + " must not hold a NUL character";
+      }
     }
-    if (c.getValue("year") != null && !(c.getValue("year") instanceof Integer)) {
+    if (c.getValue("year") != null && !(c.getValue("year") instanceof Integer y && RequestDates.concerns(y))) {
       return "year must be a whole number, such as 2020";
     }
     String insurance = c.getString("insurance");
@@ -50,11 +55,13 @@ final class ChangeFields {
     return null;
   }
 
-  /** Whether the text is a date as the interface writes them (ISO 8601, 2019-01-01). */
+  /**
+   * Whether the text is a date as the interface writes them (ISO 8601, 2019-01-01), of a year a collection can concern:
+   * Java reads "+999999999-12-31" as a date, which PostgreSQL refuses or keeps as another day.
+   */
   static boolean isDate(String s) {
     try {
-      LocalDate.parse(s);
-      return true;
+      return RequestDates.concerns(LocalDate.parse(s).getYear());
     } catch (DateTimeParseException e) {
       return false;
     }

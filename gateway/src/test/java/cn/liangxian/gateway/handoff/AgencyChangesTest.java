@@ -215,11 +215,16 @@ class AgencyChangesTest {
     JsonObject[] batch = {change("DIED", h[0]), change("DIED", other[0]).put("year", "2020"), noKind,
         change("CATEGORY", other[0]).put("category", "TEKUN").put("validFrom", "2019/01/01"), change("DIED", other[0]).put("insurance", 5),
         change("DIED", other[0]).put("changeId", 7), change("DIED", other[0]).put("place", new JsonObject()),
+        // what PostgreSQL cannot store, refused for the change alone rather than failing the batch at every retry
+        change("INSURED_ELSEWHERE", other[0]).put("place", "湘\u0000潭"),
+        change("CATEGORY", other[0]).put("category", "TEKUN").put("validFrom", "+999999999-12-31"),
+        change("DIED", other[0]).put("year", 99999),
         change("INSURED_ELSEWHERE", h[1]).put("place", "湘潭市")};
     Map.Entry<Integer, JsonObject> r = f.changes("ls-medical", batch);
     assertThat(r.getKey()).as(r.getValue().encode()).isEqualTo(200);
     assertThat(answers(r.getValue()))
-        .containsExactly("applied", "refused", "refused", "refused", "refused", "refused", "refused", "applied");
+        .containsExactly("applied", "refused", "refused", "refused", "refused", "refused", "refused", "refused", "refused",
+            "refused", "applied");
     JsonArray results = r.getValue().getJsonArray("results");
     assertThat(results.getJsonObject(1).getString("reason")).contains("year");
     assertThat(results.getJsonObject(2).getString("reason")).contains("kind");
@@ -227,6 +232,9 @@ class AgencyChangesTest {
     assertThat(results.getJsonObject(4).getString("reason")).contains("insurance");
     assertThat(results.getJsonObject(5).getString("reason")).contains("changeId");
     assertThat(results.getJsonObject(6).getString("reason")).contains("place");
+    assertThat(results.getJsonObject(7).getString("reason")).isEqualTo("place must not hold a NUL character");
+    assertThat(results.getJsonObject(8).getString("reason")).contains("validFrom");
+    assertThat(results.getJsonObject(9).getString("reason")).contains("year");
     assertThat(results.getJsonObject(1).getString("changeId")).isEqualTo(batch[1].getString("changeId"));
     assertThat(results.encode()).doesNotContain("java.", "Exception");
     assertThat(medical(h[0], "赵一").getString("reason")).contains("身故");
@@ -236,7 +244,8 @@ class AgencyChangesTest {
         + batch[3].getString("changeId") + "', '" + batch[4].getString("changeId") + "')")).isZero();
     // the agency sends the batch again: the same answers, the applied ones now duplicates
     assertThat(answers(f.changes("ls-medical", batch).getValue()))
-        .containsExactly("duplicate", "refused", "refused", "refused", "refused", "refused", "refused", "duplicate");
+        .containsExactly("duplicate", "refused", "refused", "refused", "refused", "refused", "refused", "refused", "refused",
+            "refused", "duplicate");
   }
 
   @Test
