@@ -145,7 +145,7 @@ public final class LookupHandler {
     Household h = read.result().get();
     Regions.Entry region = regions.get(h.regionCode()).orElse(null);
     if (region == null) {
-      ctx.fail(new Problem(503, "region-not-served", "Region not served", "this household's region has no policy book here"));
+      ctx.fail(Regions.notServed());
       return;
     }
     LocalDate payDate = regions.payDate(region);

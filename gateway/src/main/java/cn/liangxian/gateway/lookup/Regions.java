@@ -251,6 +251,21 @@ public final class Regions {
     return Optional.ofNullable(byCode.get(code));
   }
 
+  /**
+   * The region of a household read from the database, which this instance must serve to answer for it: else a 503
+   * {@code region-not-served} (a region added on another instance first, while a configuration change rolls through
+   * them, or taken out of the configuration while its households stay).
+   */
+  public Entry served(String code) {
+    return get(code).orElseThrow(Regions::notServed);
+  }
+
+  /** The answer for a household whose region has no policy book here. */
+  public static cn.liangxian.gateway.http.Problem notServed() {
+    return new cn.liangxian.gateway.http.Problem(503, "region-not-served", "Region not served",
+        "this household's region has no policy book here");
+  }
+
   /** Every region, in the order of the configuration. */
   public List<Entry> all() {
     return order.stream().map(byCode::get).toList();

@@ -113,7 +113,7 @@ public final class Orders {
 
   private Future<Created> create(String clientId, String key, OrderRequest req, Household h, String payer, ChannelCall channelCall,
       Supplier<Future<Created>> again) {
-    Regions.Entry region = regions.get(h.regionCode()).orElseThrow();
+    Regions.Entry region = regions.served(h.regionCode());
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     List<OrderDraft.Line> lines = new OrderDraft(h, region, regions.payDate(region), now).lines(req);
     long total = lines.stream().mapToLong(l -> l.assessment().personalFen()).sum();

@@ -42,7 +42,7 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
    */
   public static long difference(cn.liangxian.gateway.lookup.Household household, UUID memberRef, String insurance,
       cn.liangxian.gateway.lookup.Regions regions, int year, java.time.OffsetDateTime paidAt, Integer tier, long paidFen) {
-    var region = regions.get(household.regionCode()).orElseThrow();
+    var region = regions.served(household.regionCode());
     var owed = cn.liangxian.gateway.lookup.HouseholdAssessor.assessAsPaid(household.member(memberRef),
         cn.liangxian.policy.Insurance.ofCode(insurance).orElseThrow(), region, year,
         cn.liangxian.gateway.channel.ChannelDays.beijingDay(paidAt), tier);

@@ -54,6 +54,25 @@ class OrderApiTest {
     return g.post("/api/v1/orders", body, "Idempotency-Key", key);
   }
 
+  /**
+   * A household whose region this instance has no book for (its region added on another instance first, while a
+   * configuration change rolls through them): its order is answered 503 region-not-served, as its lookup is, and nothing
+   * is ordered.
+   */
+  @Test
+  void anOrderForAHouseholdOfARegionNotServedHereIsAnswered503AndChangesNothing() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    try (java.sql.Connection c = g.db.connect(); java.sql.Statement st = c.createStatement()) {
+      st.execute("insert into region (code, name, book) values ('999999', '别处', 'elsewhere')");
+      st.execute("update village set region_code = '999999' where region_code = '371312'");
+    }
+    HttpResponse<Buffer> r = create(order(h, "wechat", hedongMedical(h)), "key-unserved");
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(503);
+    assertThat(r.getHeader("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.bodyAsJsonObject().getString("type")).endsWith("/region-not-served");
+    assertThat(g.count("select count(*) from orders")).isZero();
+  }
+
   @Test
   void createPayReceive() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
