@@ -77,11 +77,14 @@ public final class ProgressMetrics {
     dueAfterRefresh = refreshing;
   }
 
-  /** Counts every region and insurance, one after the other; nothing if the last refresh is still counting. */
-  public Future<Void> refresh() {
+  /**
+   * Counts every region and insurance, one after the other: true once the counts are published; false, counting nothing,
+   * while the last refresh is still counting or the budget holds the next one back.
+   */
+  public Future<Boolean> refresh() {
     long start = nanoTime.getAsLong();
     if (refreshing || start - notBefore < 0) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(false);
     }
     refreshing = true;
     long takenAt = epochSeconds.getAsLong();
@@ -98,10 +101,10 @@ public final class ProgressMetrics {
         }
       }
     }
-    return chain.<Void>map(x -> {
+    return chain.map(x -> {
       publish(counted);
       countedAtSeconds = takenAt;
-      return null;
+      return true;
     }).andThen(x -> {
       refreshing = false;
       // after counts taken, the next refresh starts no sooner than their time is the budget's share of the time
