@@ -121,6 +121,8 @@ final class GatewayVerticle extends VerticleBase {
   private RefundStore refundStore;
   private CallbackLog callbackLog;
   private SharedRateLimiter kioskLimiter;
+  private SharedRateLimiter residentLogins;
+  private SharedRateLimiter operatorLogins;
   private Sessions sessions;
   private CallerAuth callers;
   private Recovery recovery;
@@ -153,7 +155,11 @@ final class GatewayVerticle extends VerticleBase {
     // one of each store per loop, shared by the routes and the sweep that use it
     households = new HouseholdStore();
     refundStore = new RefundStore(pool);
-    kioskLimiter = new SharedRateLimiter(pool, p.options().lookupsPerMinute(), p.options().lookupBurst(), p.clock());
+    kioskLimiter = new SharedRateLimiter(pool, "kiosk", p.options().lookupsPerMinute(), p.options().lookupBurst(), p.clock());
+    // logins per address, for the whole deployment: the balancer spreads an address over every instance
+    int logins = p.options().loginsPerMinutePerAddress();
+    residentLogins = new SharedRateLimiter(pool, "resident-login", logins, Math.max(1, logins / 2), p.clock());
+    operatorLogins = new SharedRateLimiter(pool, "operator-login", logins, Math.max(1, logins / 2), p.clock());
     callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
     Refunds refunds = new Refunds(refundStore, orderStore, p.channels(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments(), p.channels());
@@ -187,7 +193,7 @@ final class GatewayVerticle extends VerticleBase {
     router.post("/api/v1/kiosks/heartbeat").handler(callers::identify).handler(CallerAuth.only(Caller.Kind.KIOSK))
         .handler(kiosks::heartbeat);
     router.post("/api/v1/session/:channel").handler(new SessionHandlers(p.residentLogins(), sessions,
-        p.limits().residentLogins(), p.registry())::login);
+        residentLogins, p.registry())::login);
     lookupRoutes(router);
     orderRoutes(router);
     callbackRoutes(router, refunds);
@@ -299,7 +305,8 @@ final class GatewayVerticle extends VerticleBase {
             .compose(x -> step("order sweep", "refunds", refunds::retryDue))
             .compose(x -> step("order sweep", "callback log pruning", callbackLog::prune))
             .compose(x -> step("order sweep", "kiosk nonce pruning", kioskAuth::pruneNonces))
-            .compose(x -> step("order sweep", "kiosk limit pruning", kioskLimiter::prune))
+            .compose(x -> step("order sweep", "shared limit pruning", () -> SharedRateLimiter.prune(pool, p.clock(),
+                List.of(kioskLimiter, residentLogins, operatorLogins))))
             .compose(x -> step("order sweep", "session pruning", sessions::prune));
     }).onFailure(e -> LOG.warn("order sweep: no leadership check: {}", e.toString()))));
     // every instance looks whether yesterday's bills are due; the one that claims a (channel, merchant, day) runs it
@@ -386,14 +393,16 @@ final class GatewayVerticle extends VerticleBase {
     OperatorAuth auth = new OperatorAuth(vertx, pool, p.clock(), p.hasher(), p.dummyPasswordHash(), p.registry());
     AccountHandlers accounts = new AccountHandlers(vertx, pool, p.clock(), p.hasher());
     router.route("/api/v1/operator/*").handler(audit::handle);
-    router.post("/api/v1/operator/login").handler(ctx -> {
-      long wait = p.limits().loginsPerAddress().acquire(RateLimiter.addressOf(ctx));
-      if (wait > 0) {
-        ctx.response().putHeader("Retry-After", Long.toString(wait));
-        throw new Problem(429, "rate-limited", "Too many login attempts", "try again in " + wait + " s");
+    router.post("/api/v1/operator/login").handler(ctx -> operatorLogins.acquire(RateLimiter.addressOf(ctx)).onComplete(limit -> {
+      if (limit.failed()) {
+        ctx.fail(limit.cause());
+      } else if (limit.result() > 0) {
+        ctx.response().putHeader("Retry-After", Long.toString(limit.result()));
+        ctx.fail(new Problem(429, "rate-limited", "Too many login attempts", "try again in " + limit.result() + " s"));
+      } else {
+        ctx.next();
       }
-      ctx.next();
-    }).handler(auth::login);
+    })).handler(auth::login);
     // every other operator route answers only a logged-in operator
     router.route("/api/v1/operator/*").handler(auth::authenticate);
     router.post("/api/v1/operator/logout").handler(auth::logout);

@@ -38,9 +38,8 @@ record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Databa
     HandoffSetup handoff, PublishedBooks publishedBooks) {
 
   /** The request limits: token buckets per key, and the process's bound on requests in flight. */
-  record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,
-      RateLimiter refusedCallbacksPerAddress, Admission admission, BodyBudget bodies, RateLimiter anonymousLookups,
-      RateLimiter residentLogins) {}
+  record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter refusedCallbacksPerAddress, Admission admission,
+      BodyBudget bodies, RateLimiter anonymousLookups) {}
 
   /** What keeps this instance in step with the others on the same database. */
   record Deployment(KioskKeys kioskKeys, Leadership leadership, java.util.concurrent.atomic.AtomicBoolean draining) {}

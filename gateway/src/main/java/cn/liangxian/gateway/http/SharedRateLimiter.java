@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * A token bucket per client kept in PostgreSQL, so that the limit holds for the whole deployment
  * however many instances the balancer spreads a client over (an in-memory bucket per instance lets N
- * instances grant N times the burst). One statement per request: the row lock orders concurrent takers.
+ * instances grant N times the burst). One statement per request: the row lock orders concurrent takers. For what is
+ * asked rarely enough to afford it: a kiosk's lookups, logins.
  */
 public final class SharedRateLimiter {
   // the bucket refilled since its last take, at most the burst; one token taken when there is one
@@ -25,12 +26,18 @@ public final class SharedRateLimiter {
   public static final List<String> STATEMENTS = List.of(TAKE, PRUNE);
 
   private final Pool pool;
+  private final String name;
   private final double perSecond;
   private final double burst;
   private final Clock clock;
 
-  public SharedRateLimiter(Pool pool, int perMinute, int burst, Clock clock) {
+  /**
+   * {@code name} keeps this limit's buckets apart from the others' in the one table (a kiosk's lookups, an address's
+   * logins): each bucket's key is the name, a colon and the client.
+   */
+  public SharedRateLimiter(Pool pool, String name, int perMinute, int burst, Clock clock) {
     this.pool = pool;
+    this.name = name;
     this.perSecond = perMinute / 60.0;
     this.burst = Math.max(1, burst);
     this.clock = clock;
@@ -38,16 +45,25 @@ public final class SharedRateLimiter {
 
   /** 0 when the call may go ahead, else the seconds to wait (for Retry-After). */
   public Future<Long> acquire(String client) {
-    return pool.preparedQuery(TAKE).execute(Tuple.of(client, burst, now(), perSecond)).map(rows -> {
+    return pool.preparedQuery(TAKE).execute(Tuple.of(name + ":" + client, burst, now(), perSecond)).map(rows -> {
       Row r = rows.iterator().next();
       return r.getBoolean(0) ? 0L : (long) Math.max(1, Math.ceil((1 - r.getDouble(1)) / perSecond));
     });
   }
 
-  /** Buckets untouched long enough to be full again are dropped (the leader's sweep). */
-  public Future<Void> prune() {
-    long refillSeconds = (long) Math.ceil(burst / perSecond) + 60;
-    return pool.preparedQuery(PRUNE).execute(Tuple.of(now().minusSeconds(refillSeconds))).mapEmpty();
+  /** How long an empty bucket of this limit takes to be full again, and a minute more. */
+  long refillSeconds() {
+    return (long) Math.ceil(burst / perSecond) + 60;
+  }
+
+  /**
+   * Buckets untouched long enough to be full again are dropped (the leader's sweep): those of every limit sharing the
+   * table, after the longest refill of {@code limits}, so that none is dropped before it is full.
+   */
+  public static Future<Void> prune(Pool pool, Clock clock, List<SharedRateLimiter> limits) {
+    long refillSeconds = limits.stream().mapToLong(SharedRateLimiter::refillSeconds).max().orElse(60);
+    return pool.preparedQuery(PRUNE).execute(Tuple.of(OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)
+        .minusSeconds(refillSeconds))).mapEmpty();
   }
 
   private OffsetDateTime now() {

@@ -7,6 +7,7 @@ import cn.liangxian.gateway.http.Admission;
 import cn.liangxian.gateway.http.JsonBodies;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.RateLimiter;
+import cn.liangxian.gateway.http.SharedRateLimiter;
 import cn.liangxian.gateway.http.ResidentTexts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
@@ -26,10 +27,11 @@ public final class SessionHandlers {
 
   private final ResidentLogins logins;
   private final Sessions sessions;
-  private final RateLimiter perAddress;
+  private final SharedRateLimiter perAddress;
   private final MeterRegistry registry;
 
-  public SessionHandlers(ResidentLogins logins, Sessions sessions, RateLimiter perAddress, MeterRegistry registry) {
+  /** {@code perAddress}: the logins an address may make, for the whole deployment (each is a call to the channel). */
+  public SessionHandlers(ResidentLogins logins, Sessions sessions, SharedRateLimiter perAddress, MeterRegistry registry) {
     this.logins = logins;
     this.sessions = sessions;
     this.perAddress = perAddress;
@@ -48,15 +50,24 @@ public final class SessionHandlers {
       throw Problem.notFound("no-such-login", "没有这种登录方式", "log in with /api/v1/session/wechat or /api/v1/session/alipay")
           .resident("请在微信或支付宝小程序里登录");
     }
-    long wait = perAddress.acquire(RateLimiter.addressOf(ctx));
-    if (wait > 0) {
-      ctx.response().putHeader("Retry-After", Long.toString(wait));
-      throw new Problem(429, "rate-limited", "登录太频繁，请稍后再试", ResidentTexts.retryIn(wait) + "。");
-    }
     String code = JsonBodies.requiredString(JsonBodies.object(ctx, Set.of("code")), "code", 128);
     if (!code.matches("[\\x21-\\x7e]+")) {
       throw Problem.invalidField("code", "code is the login code of wx.login or my.getAuthCode, as the phone got it");
     }
+    perAddress.acquire(RateLimiter.addressOf(ctx)).onComplete(limit -> {
+      if (limit.failed()) {
+        ctx.fail(limit.cause());
+      } else if (limit.result() > 0) {
+        ctx.response().putHeader("Retry-After", Long.toString(limit.result()));
+        ctx.fail(new Problem(429, "rate-limited", "登录太频繁，请稍后再试", ResidentTexts.retryIn(limit.result()) + "。"));
+      } else {
+        exchange(ctx, channel, login, code);
+      }
+    });
+  }
+
+  /** The code exchanged at the channel for the resident's id there, and a session opened for it. */
+  private void exchange(RoutingContext ctx, String channel, ResidentLogin login, String code) {
     // the channel's time is not this process's: left out of the latency admission follows
     Admission.outside(ctx, () -> login.subject(code)).compose(subject -> sessions.open(channel, subject)).onComplete(ar -> {
       if (ar.succeeded()) {

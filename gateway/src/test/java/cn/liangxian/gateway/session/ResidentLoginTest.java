@@ -176,6 +176,31 @@ class ResidentLoginTest {
     return (ChannelException) x;
   }
 
+  /**
+   * Each login is a call to the channel (against the mini-program's quota there): an address's logins are limited for the
+   * whole deployment, wherever the balancer sends each, in plain Chinese with when to try again.
+   */
+  @Test
+  void loginsPerAddressAreLimitedAcrossInstances() throws Exception {
+    try (TestGateway small = new TestGateway(java.util.Map.of("GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", "4"));
+        TestGateway beside = TestGateway.beside(small)) {
+      // a burst of half a minute's worth: two, one on each instance (each with its own sandbox channel)
+      for (TestGateway at : java.util.List.of(small, beside)) {
+        HttpResponse<Buffer> r = at.post("/api/v1/session/wechat", new JsonObject().put("code",
+            at.gateway.demo().sandbox().logins().wechatCode(DemoMerchant.WECHAT_APP_ID, "phone-" + at.gateway.httpPort())));
+        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+      }
+      String code = beside.gateway.demo().sandbox().logins().wechatCode(DemoMerchant.WECHAT_APP_ID, "one-more");
+      HttpResponse<Buffer> refused = beside.post("/api/v1/session/wechat", new JsonObject().put("code", code));
+      assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(429);
+      assertThat(refused.getHeader("Retry-After")).isNotBlank();
+      assertThat(refused.bodyAsJsonObject().getString("title")).isEqualTo("登录太频繁，请稍后再试");
+      small.clock.advance(Duration.ofSeconds(15)); // one login's worth, at four a minute
+      HttpResponse<Buffer> later = beside.post("/api/v1/session/wechat", new JsonObject().put("code", code));
+      assertThat(later.statusCode()).as("the code was not spent by the refused attempt: " + later.bodyAsString()).isEqualTo(201);
+    }
+  }
+
   @Test
   void badLoginRequestsAre4xxProblems() throws Exception {
     assertThat(g.post("/api/v1/session/wechat", new JsonObject()).statusCode()).isEqualTo(400);
