@@ -19,6 +19,7 @@ public final class GatewayClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayClient.class);
 
+  private final Vertx vertx;
   private final WebClient client;
   private final RequestSigner signer;
   private final String basePath;
@@ -41,6 +42,7 @@ public final class GatewayClient {
     int port = u.getPort() > 0 ? u.getPort() : tls ? 443 : 80;
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(u.getHost()).setDefaultPort(port)
         .setSsl(tls).setConnectTimeout(timeoutMillis).setIdleTimeout(30).setUserAgent("liangxian-kiosk-agent"));
+    this.vertx = vertx;
     this.signer = signer;
     this.basePath = u.getPath() == null || u.getPath().equals("/") ? "" : u.getPath().replaceAll("/$", "");
     this.timeoutMillis = timeoutMillis;
@@ -122,27 +124,28 @@ public final class GatewayClient {
       boolean mayFollowClock) {
     String full = basePath + path;
     Buffer b = body == null ? null : body.toBuffer();
-    HttpRequest<Buffer> req = client.request(method, full).timeout(timeout);
-    for (Map.Entry<String, String> h : signer.sign(method.name(), full, b == null ? null : b.getBytes()).entrySet()) {
-      req.putHeader(h.getKey(), h.getValue());
-    }
-    req.putHeader("Accept", "application/json");
-    if (idempotencyKey != null) {
-      req.putHeader("Idempotency-Key", idempotencyKey);
-    }
-    Future<HttpResponse<Buffer>> f;
-    if (b != null) {
-      req.putHeader("Content-Type", "application/json");
-      f = req.sendBuffer(b);
-    } else {
-      f = req.send();
-    }
-    return f.recover(err -> {
-      LOG.warn("gateway {} {} unreachable: {}", method, path.replaceAll("/orders/[^/]+", "/orders/{id}"), err.toString());
-      // no answer in time (the request went out: it may have been carried out), or none at all
-      return Future.failedFuture(new GatewayException(0, err instanceof java.util.concurrent.TimeoutException
-          ? GatewayException.TIMED_OUT : "unreachable", err.getMessage()));
-    }).compose(resp -> {
+    // signed on a worker: an ECDSA or SM2 signature is no work for an event loop (nor for the thread of the card reader,
+    // which asks with the kiosk's flow held)
+    Future<Map<String, String>> signed = vertx.executeBlocking(() -> signer.sign(method.name(), full, b == null ? null
+        : b.getBytes()), false);
+    Future<HttpResponse<Buffer>> f = signed.compose(headers -> {
+      HttpRequest<Buffer> req = client.request(method, full).timeout(timeout);
+      headers.forEach(req::putHeader);
+      req.putHeader("Accept", "application/json");
+      if (idempotencyKey != null) {
+        req.putHeader("Idempotency-Key", idempotencyKey);
+      }
+      if (b != null) {
+        req.putHeader("Content-Type", "application/json");
+      }
+      return (b != null ? req.sendBuffer(b) : req.send()).recover(err -> {
+        LOG.warn("gateway {} {} unreachable: {}", method, path.replaceAll("/orders/[^/]+", "/orders/{id}"), err.toString());
+        // no answer in time (the request went out: it may have been carried out), or none at all
+        return Future.failedFuture(new GatewayException(0, err instanceof java.util.concurrent.TimeoutException
+            ? GatewayException.TIMED_OUT : "unreachable", err.getMessage()));
+      });
+    });
+    return f.compose(resp -> {
       if (resp.statusCode() / 100 == 2) {
         Buffer rb = resp.body();
         return Future.succeededFuture(rb == null || rb.length() == 0 ? new JsonObject() : rb.toJsonObject());
