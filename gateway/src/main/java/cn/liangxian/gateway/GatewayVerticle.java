@@ -95,11 +95,6 @@ final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   /** The gauges of orders paying, refunds and kiosks, which the leader computes at every sweep. */
   static final String PAYING_GAUGES = "paying gauges";
-  /**
-   * The progress counts against targets, which the leader counts within its budget: the dashboard shows the leader's, so
-   * an instance that begins to lead is shown once it has counted them, not with counts of an earlier lead, or none.
-   */
-  static final String PROGRESS_GAUGES = "progress gauges";
   /** The hand-off's gauges, which the leader computes at every delivery round. */
   static final String HANDOFF_GAUGES = "hand-off gauges";
   /** The routes whose bodies may be as large as a roster: read after the operator's session is checked. */
@@ -268,18 +263,12 @@ final class GatewayVerticle extends VerticleBase {
         p.options().progressMetricsBudgetPercent(), System::nanoTime, () -> p.clock().instant().getEpochSecond());
     Runnable refresh = () -> {
       if (leadership.leading()) {
-        long term = leadership.term();
         // the payments' changes to the paid counts folded in first: the counts read stay a row or two a village
         counts.fold().onFailure(e -> LOG.warn("progress counts not folded: {}", e.toString()))
-            .eventually(() -> progress.refresh().onSuccess(counted -> {
-              if (counted) {
-                leadership.computed(PROGRESS_GAUGES, term);
-              }
-            }).onFailure(e -> LOG.warn("progress metrics not refreshed: {}", e.toString())));
+            .eventually(() -> progress.refresh().onFailure(e -> LOG.warn("progress metrics not refreshed: {}", e.toString())));
       }
     };
     leadership.computes(PAYING_GAUGES);
-    leadership.computes(PROGRESS_GAUGES);
     leadership.tryLead().onSuccess(x -> refresh.run());
     timers.add(vertx.setPeriodic(p.options().progressMetricsMillis(), t -> refresh.run()));
     // every change is conditional too, so a sweep still running when the lead passes on does no harm

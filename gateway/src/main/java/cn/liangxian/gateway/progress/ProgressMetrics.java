@@ -77,14 +77,11 @@ public final class ProgressMetrics {
     dueAfterRefresh = refreshing;
   }
 
-  /**
-   * Counts every region and insurance, one after the other: true once the counts are published; false, counting nothing,
-   * while the last refresh is still counting or the budget holds the next one back.
-   */
-  public Future<Boolean> refresh() {
+  /** Counts every region and insurance, one after the other; nothing if the last refresh is still counting. */
+  public Future<Void> refresh() {
     long start = nanoTime.getAsLong();
     if (refreshing || start - notBefore < 0) {
-      return Future.succeededFuture(false);
+      return Future.succeededFuture();
     }
     refreshing = true;
     long takenAt = epochSeconds.getAsLong();
@@ -101,10 +98,10 @@ public final class ProgressMetrics {
         }
       }
     }
-    return chain.map(x -> {
+    return chain.<Void>map(x -> {
       publish(counted);
       countedAtSeconds = takenAt;
-      return true;
+      return null;
     }).andThen(x -> {
       refreshing = false;
       // after counts taken, the next refresh starts no sooner than their time is the budget's share of the time
