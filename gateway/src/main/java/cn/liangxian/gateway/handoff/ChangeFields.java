@@ -56,12 +56,12 @@ final class ChangeFields {
   }
 
   /**
-   * Whether the text is a date as the interface writes them (ISO 8601, 2019-01-01), of a year a collection can concern:
-   * Java reads "+999999999-12-31" as a date, which PostgreSQL refuses or keeps as another day.
+   * Whether the text is a date as the interface writes them (ISO 8601, 2019-01-01), one a database stores as written
+   * ({@link RequestDates#storable}): a status certified in 1995 is; "+999999999-12-31", which Java reads, is not.
    */
   static boolean isDate(String s) {
     try {
-      return RequestDates.concerns(LocalDate.parse(s).getYear());
+      return RequestDates.storable(LocalDate.parse(s).getYear());
     } catch (DateTimeParseException e) {
       return false;
     }

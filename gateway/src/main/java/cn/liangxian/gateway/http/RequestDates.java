@@ -53,6 +53,15 @@ public final class RequestDates {
     return y;
   }
 
+  /**
+   * Whether a date of this year can be stored and compared as written: a status a department certified long ago (1995),
+   * or "no end" (9999-12-31), is; "+999999999-12-31", which Java reads, is not (PostgreSQL refuses it or keeps another
+   * day). For the dates of a status, not for the years a collection concerns ({@link #concerns}).
+   */
+  public static boolean storable(int year) {
+    return year >= 1900 && year <= 9999;
+  }
+
   /** Whether a collection can concern this year. */
   public static boolean concerns(int year) {
     return year >= FIRST_YEAR && year <= LAST_YEAR;

@@ -82,8 +82,7 @@ final class DepartmentListImport {
         rowsRead - problems.size() - stored.imported(), problems, stored.flagged(), 0);
   }
 
-  private static final String DATES = "valid_from and valid_to must be dates YYYY-MM-DD from " + RequestDates.FIRST_YEAR
-      + " to " + RequestDates.LAST_YEAR;
+  private static final String DATES = "valid_from and valid_to must be dates YYYY-MM-DD from 1900 to 9999";
 
   /** The reason a row is refused, or null once its COPY line is written. */
   private String stageRow(Row r, List<String> copy) {
@@ -109,7 +108,7 @@ final class DepartmentListImport {
       return "invalid ID number: " + e.getMessage();
     }
     // Java reads "+999999999-12-31" as a date, which PostgreSQL would refuse, failing the whole list
-    if (from != null && !RequestDates.concerns(from.getYear()) || to != null && !RequestDates.concerns(to.getYear())) {
+    if (from != null && !RequestDates.storable(from.getYear()) || to != null && !RequestDates.storable(to.getYear())) {
       return DATES;
     }
     if (from != null && to != null && to.isBefore(from)) {

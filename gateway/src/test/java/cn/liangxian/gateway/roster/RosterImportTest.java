@@ -193,11 +193,13 @@ class RosterImportTest {
         "民政,DIBAO," + Fixture.LI + ",李五,,",
         "民政,DIBAO," + Fixture.ZHANG + ",张三,2020-01-01,2019-01-01",
         // a date Java reads and PostgreSQL would refuse: this row refused, not the whole list
-        "民政,DIBAO," + Fixture.ZHANG + ",张三,+999999999-12-31,") + "\n";
+        "民政,DIBAO," + Fixture.ZHANG + ",张三,+999999999-12-31,",
+        // certified long ago, with no end: as written
+        "残联,DISABLED," + Fixture.LI + ",李四,1995-03-01,9999-12-31") + "\n";
     ImportReport r = g.importCsv("departments.csv", csv);
-    assertThat(r.imported()).isEqualTo(2);
+    assertThat(r.imported()).isEqualTo(3);
     assertThat(r.problems()).extracting(RosterProblem::line).containsExactly(4, 5, 6, 7, 8);
-    assertThat(r.problems().get(4).reason()).contains("valid_from and valid_to must be dates YYYY-MM-DD from 2000 to 2099");
+    assertThat(r.problems().get(4).reason()).contains("valid_from and valid_to must be dates YYYY-MM-DD from 1900 to 9999");
     assertThat(r.problems().get(0).reason()).contains("unknown category 'GOLD_MEMBER'");
     assertThat(r.problems().get(1).reason()).contains("on no village roster");
     assertThat(r.problems().get(2).reason()).contains("name does not match");
