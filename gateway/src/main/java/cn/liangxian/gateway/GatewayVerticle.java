@@ -188,7 +188,7 @@ final class GatewayVerticle extends VerticleBase {
     router.post("/api/v1/kiosks/heartbeat").handler(callers::identify).handler(CallerAuth.only(Caller.Kind.KIOSK))
         .handler(kiosks::heartbeat);
     router.post("/api/v1/session/:channel").handler(new SessionHandlers(p.residentLogins(), sessions,
-        residentLogins, p.registry())::login);
+        p.limits().residentLogins(), residentLogins, p.registry())::login);
     lookupRoutes(router);
     orderRoutes(router);
     callbackRoutes(router, refunds);
@@ -280,8 +280,10 @@ final class GatewayVerticle extends VerticleBase {
       }
       long term = leadership.term();
       if (progressTerm[0] != term) {
-        // a lead just begun (another instance stopped): its progress gauges now, not at the next minute
+        // a lead just begun (another instance stopped): its progress gauges now, not at the next minute, and none of an
+        // earlier lead of this instance's shown meanwhile
         progressTerm[0] = term;
+        progress.forget();
         progress.dueNow();
         refresh.run();
       }
@@ -382,16 +384,21 @@ final class GatewayVerticle extends VerticleBase {
     OperatorAuth auth = new OperatorAuth(vertx, pool, p.clock(), p.hasher(), p.dummyPasswordHash(), p.registry());
     AccountHandlers accounts = new AccountHandlers(vertx, pool, p.clock(), p.hasher());
     router.route("/api/v1/operator/*").handler(audit::handle);
-    router.post("/api/v1/operator/login").handler(ctx -> operatorLogins.acquire(RateLimiter.addressOf(ctx)).onComplete(limit -> {
-      if (limit.failed()) {
-        ctx.fail(limit.cause());
-      } else if (limit.result() > 0) {
-        ctx.response().putHeader("Retry-After", Long.toString(limit.result()));
-        ctx.fail(new Problem(429, "rate-limited", "Too many login attempts", "try again in " + limit.result() + " s"));
-      } else {
-        ctx.next();
-      }
-    })).handler(auth::login);
+    // this process's limit first (a flood costs no database write per attempt), then the deployment's
+    router.post("/api/v1/operator/login").handler(ctx -> {
+      String address = RateLimiter.addressOf(ctx);
+      long waitHere = p.limits().loginsPerAddress().acquire(address);
+      (waitHere > 0 ? Future.succeededFuture(waitHere) : operatorLogins.acquire(address)).onComplete(limit -> {
+        if (limit.failed()) {
+          ctx.fail(limit.cause());
+        } else if (limit.result() > 0) {
+          ctx.response().putHeader("Retry-After", Long.toString(limit.result()));
+          ctx.fail(new Problem(429, "rate-limited", "Too many login attempts", "try again in " + limit.result() + " s"));
+        } else {
+          ctx.next();
+        }
+      });
+    }).handler(auth::login);
     // every other operator route answers only a logged-in operator
     router.route("/api/v1/operator/*").handler(auth::authenticate);
     router.post("/api/v1/operator/logout").handler(auth::logout);

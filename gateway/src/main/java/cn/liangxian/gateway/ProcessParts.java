@@ -37,9 +37,14 @@ record ProcessParts(GatewayOptions options, Clock clock, Regions regions, Databa
     String sandboxUrl, HouseholdAnswers answers,
     HandoffSetup handoff, PublishedBooks publishedBooks) {
 
-  /** The request limits: token buckets per key, and the process's bound on requests in flight. */
-  record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter refusedCallbacksPerAddress, Admission admission,
-      BodyBudget bodies, RateLimiter anonymousLookups) {}
+  /**
+   * The request limits: token buckets per key, and the process's bound on requests in flight. {@code loginsPerAddress}
+   * and {@code residentLogins} are this process's first filter of an address's logins: what it lets through is counted
+   * again for the whole deployment, in PostgreSQL, so that a flood costs no database write per attempt.
+   */
+  record Limits(RateLimiter lookups, RateLimiter lookupsPerAddress, RateLimiter loginsPerAddress,
+      RateLimiter refusedCallbacksPerAddress, Admission admission, BodyBudget bodies, RateLimiter anonymousLookups,
+      RateLimiter residentLogins) {}
 
   /** What keeps this instance in step with the others on the same database. */
   record Deployment(KioskKeys kioskKeys, Leadership leadership, java.util.concurrent.atomic.AtomicBoolean draining) {}

@@ -77,6 +77,15 @@ public final class ProgressMetrics {
     dueAfterRefresh = refreshing;
   }
 
+  /**
+   * The counts of an earlier lead dropped, when this instance begins to lead again: it shows none (the dashboard reads
+   * the leader's) rather than counts hours old, until it has counted ({@link #dueNow}: at once). Leader's event loop only.
+   */
+  public void forget() {
+    publish(List.of());
+    countedAtSeconds = Double.NaN;
+  }
+
   /** Counts every region and insurance, one after the other; nothing if the last refresh is still counting. */
   public Future<Void> refresh() {
     long start = nanoTime.getAsLong();

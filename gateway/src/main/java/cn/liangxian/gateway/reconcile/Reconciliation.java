@@ -95,6 +95,9 @@ public final class Reconciliation {
   static final String FAILED = "update channel_reconciliation set state = 'FAILED', finished_at = $5, next_attempt_at = $6,"
       + " last_error = $7, repaired_earlier = nullif(coalesce(repaired_earlier, '[]'::jsonb) || $8::jsonb, '[]'::jsonb)"
       + " where channel = $1 and merchant = $2 and day = $3 and claimed_at = $4 and state = 'RUNNING'";
+  /** What a run taken over repaired ($4), for the report of the run that took it over, while that one is not done. */
+  static final String CARRY = "update channel_reconciliation set repaired_earlier = coalesce(repaired_earlier, '[]'::jsonb)"
+      + " || $4::jsonb where channel = $1 and merchant = $2 and day = $3 and state <> 'DONE'";
   static final String READ = "select * from channel_reconciliation where channel = $1 and merchant = $2 and day = $3";
   /** The schedule's first day of each (channel, merchant) it is given ($1, $2): the day due ($3) when it first saw it. */
   static final String START = "insert into channel_reconciliation_start (channel, merchant, first_day)"
@@ -595,9 +598,19 @@ public final class Reconciliation {
           OffsetDateTime now = now();
           LOG.warn("the {} bill of {} for {} could not be reconciled now: {}", c.name(), c.merchant(), date, e.toString());
           runs(c.name(), c.merchant(), "failed").increment();
+          JsonArray repaired = e instanceof Waiting w ? w.repaired : new JsonArray();
           return pool.preparedQuery(FAILED).execute(Tuple.from(new Object[] {c.name(), c.merchant(), date, claimed, now,
-                  now.plusMinutes(options.retryMinutes()), String.valueOf(e.getMessage()),
-                  e instanceof Waiting w ? w.repaired : new JsonArray()}))
+                  now.plusMinutes(options.retryMinutes()), String.valueOf(e.getMessage()), repaired}))
+              .compose(x -> x.rowCount() > 0 || repaired.isEmpty() ? Future.succeededFuture()
+                  // another run took the day over meanwhile (this one looked abandoned): what this one repaired goes into
+                  // that run's report, unless it is done already
+                  : pool.preparedQuery(CARRY).execute(Tuple.of(c.name(), c.merchant(), date, repaired)).onSuccess(carried -> {
+                    if (carried.rowCount() == 0) {
+                      LOG.warn("the {} reconciliation of {} for {} was taken over and done by another run; what this one"
+                          + " repaired is in no report: {}", c.name(), c.merchant(), date, repaired.stream()
+                          .map(d -> ((JsonObject) d).getString("outTradeNo")).toList());
+                    }
+                  }))
               .compose(x -> read(c.name(), c.merchant(), date));
         });
   }

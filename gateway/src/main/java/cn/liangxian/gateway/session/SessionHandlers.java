@@ -27,11 +27,17 @@ public final class SessionHandlers {
 
   private final ResidentLogins logins;
   private final Sessions sessions;
+  private final RateLimiter here;
   private final SharedRateLimiter perAddress;
   private final MeterRegistry registry;
 
-  /** {@code perAddress}: the logins an address may make, for the whole deployment (each is a call to the channel). */
-  public SessionHandlers(ResidentLogins logins, Sessions sessions, SharedRateLimiter perAddress, MeterRegistry registry) {
+  /**
+   * {@code perAddress}: the logins an address may make, for the whole deployment (each is a call to the channel);
+   * {@code here}: the same limit in this process, asked first, so that a flood costs no database write per attempt.
+   */
+  public SessionHandlers(ResidentLogins logins, Sessions sessions, RateLimiter here, SharedRateLimiter perAddress,
+      MeterRegistry registry) {
+    this.here = here;
     this.logins = logins;
     this.sessions = sessions;
     this.perAddress = perAddress;
@@ -54,7 +60,9 @@ public final class SessionHandlers {
     if (!code.matches("[\\x21-\\x7e]+")) {
       throw Problem.invalidField("code", "code is the login code of wx.login or my.getAuthCode, as the phone got it");
     }
-    perAddress.acquire(RateLimiter.addressOf(ctx)).onComplete(limit -> {
+    String address = RateLimiter.addressOf(ctx);
+    long waitHere = here.acquire(address);
+    (waitHere > 0 ? io.vertx.core.Future.succeededFuture(waitHere) : perAddress.acquire(address)).onComplete(limit -> {
       if (limit.failed()) {
         ctx.fail(limit.cause());
       } else if (limit.result() > 0) {

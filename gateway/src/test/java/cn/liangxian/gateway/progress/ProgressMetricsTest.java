@@ -88,6 +88,31 @@ class ProgressMetricsTest {
     assertThat(asked).hasSize(3);
   }
 
+  /** A lead begun again shows no counts of its earlier lead: none until it has counted. */
+  @Test
+  void aLeadBegunAgainForgetsTheCountsOfItsEarlierLead() throws Exception {
+    Regions regions = lengshuitan();
+    ProgressMetrics metrics = new ProgressMetrics(this::answeredWhenCompleted, regions, registry, 100, () -> nanos, () -> 1_764_000_000L);
+    metrics.refresh();
+    int counts = 0;
+    while (pending.size() > counts) {
+      pending.get(counts++).complete();
+    }
+    assertThat(registry.find("liangxian_progress_paid").gauges()).isNotEmpty();
+    assertThat(registry.get("liangxian_progress_counted_at").gauge().value()).isEqualTo(1_764_000_000.0);
+
+    metrics.forget();
+    assertThat(registry.find("liangxian_progress_paid").gauges()).isEmpty();
+    assertThat(registry.find("liangxian_progress_enrolled").gauges()).isEmpty();
+    assertThat(registry.get("liangxian_progress_counted_at").gauge().value()).isNaN();
+    metrics.dueNow();
+    metrics.refresh();
+    while (pending.size() > counts) {
+      pending.get(counts++).complete();
+    }
+    assertThat(registry.find("liangxian_progress_paid").gauges()).isNotEmpty();
+  }
+
   /** A lead just begun counts at once: the budget's wait is for one leader's refreshes, not for the next leader's first. */
   @Test
   void aLeadJustBegunCountsWithoutTheBudgetsWait() throws Exception {
