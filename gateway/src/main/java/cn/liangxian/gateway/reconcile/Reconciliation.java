@@ -866,7 +866,7 @@ public final class Reconciliation {
 
   /** The report as CSV for operators' spreadsheets. */
   public static String csv(JsonObject report) {
-    StringBuilder sb = new StringBuilder("kind,out_trade_no,reference,channel_fen,our_fen,repair\n");
+    StringBuilder sb = new StringBuilder("kind,out_trade_no,reference,channel_fen,our_fen,repair,repaired_at\n");
     JsonArray differences = report.getJsonArray("differences", new JsonArray());
     for (Object o : differences) {
       JsonObject d = (JsonObject) o;
@@ -874,7 +874,7 @@ public final class Reconciliation {
           d.getString("transactionId", d.getString("outRefundNo", "")),
           d.getValue("channelFen") == null ? "" : d.getValue("channelFen").toString(),
           d.getValue("ourFen") == null ? "" : d.getValue("ourFen").toString(),
-          d.getString("repair", d.getString("left", "")))).append('\n');
+          d.getString("repair", d.getString("left", "")), d.getString("repairedAt", ""))).append('\n');
     }
     return sb.toString();
   }

@@ -451,6 +451,10 @@ class ReconciliationTest {
     assertThat(diffs.encode()).contains("\"repair\":\"refund-recorded\"");
     assertThat(done.getInteger("repaired")).isEqualTo(3); // the first run's payment; this run's payment and its refund
     assertThat(done.containsKey("repairedEarlier")).isFalse();
+    HttpResponse<Buffer> csv = g.http.get("/api/v1/operator/reconciliation/wechat/2019-12-15").putHeader("Authorization", "Bearer " + token)
+        .putHeader("Accept", "text/csv").send().toCompletionStage().toCompletableFuture().get();
+    assertThat(csv.bodyAsString().lines().toList().get(1)).as("the first run's repair, with when it was made")
+        .startsWith("paid-at-channel-not-here," + unheard.getString("outTradeNo")).endsWith(",paid," + earlier.getString("repairedAt"));
     assertThat(g.count("select count(*) from payment where order_id = '" + unheard.getString("id") + "'")).isEqualTo(1);
   }
 
