@@ -225,6 +225,7 @@ public final class Gateway implements AutoCloseable {
 
   private ProcessParts.Limits limits(Clock clock) {
     int logins = options.loginsPerMinutePerAddress();
+    int residentLogins = options.residents().loginsPerMinutePerAddress();
     return new ProcessParts.Limits(new RateLimiter(options.lookupsPerMinute(), options.lookupBurst(), clock),
         new RateLimiter(options.lookupsPerMinutePerAddress(), options.lookupBurstPerAddress(), clock),
         new RateLimiter(logins, Math.max(1, logins / 2), clock),
@@ -233,7 +234,7 @@ public final class Gateway implements AutoCloseable {
         new Admission(options.admission(), registry),
         new BodyBudget(options.bodiesInFlightBytes(), options.admission().retryAfterSeconds(), registry),
         new RateLimiter(options.anonymousLookupsPerMinute(), options.anonymousLookupBurst(), clock),
-        new RateLimiter(logins, Math.max(1, logins / 2), clock));
+        new RateLimiter(residentLogins, Math.max(1, residentLogins / 2), clock));
   }
 
   static final int REFUSED_CALLBACKS_KEPT_PER_MINUTE = 30;

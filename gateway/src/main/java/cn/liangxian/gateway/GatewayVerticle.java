@@ -153,7 +153,8 @@ final class GatewayVerticle extends VerticleBase {
     kioskLimiter = new SharedRateLimiter(pool, "kiosk", p.options().lookupsPerMinute(), p.options().lookupBurst(), p.clock());
     // logins per address, for the whole deployment: the balancer spreads an address over every instance
     int logins = p.options().loginsPerMinutePerAddress();
-    residentLogins = new SharedRateLimiter(pool, "resident-login", logins, Math.max(1, logins / 2), p.clock());
+    int residents = p.options().residents().loginsPerMinutePerAddress();
+    residentLogins = new SharedRateLimiter(pool, "resident-login", residents, Math.max(1, residents / 2), p.clock());
     operatorLogins = new SharedRateLimiter(pool, "operator-login", logins, Math.max(1, logins / 2), p.clock());
     callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
     Refunds refunds = new Refunds(refundStore, orderStore, p.channels(), p.clock());

@@ -7,14 +7,18 @@ package cn.liangxian.gateway.config;
  *
  * @param wechatAppId the mini-program's appid; null: {@code channels.wechat.appId} (a JSAPI payment must be
  *     made in the app the openid belongs to)
+ * @param loginsPerMinutePerAddress the logins an address may make, for every instance together: phones behind a
+ *     carrier's NAT share one, so far more than an operator's
  */
-public record ResidentOptions(int sessionMinutes, String wechatApiUrl, String wechatAppId, String wechatAppSecretFile) {
+public record ResidentOptions(int sessionMinutes, String wechatApiUrl, String wechatAppId, String wechatAppSecretFile,
+    int loginsPerMinutePerAddress) {
 
   static ResidentOptions read(Settings r) {
     Settings w = r.section("wechat");
     ResidentOptions o = new ResidentOptions(r.integer("sessionMinutes", "GATEWAY_SESSION_MINUTES", 120, 1, 30 * 24 * 60),
         w.string("apiUrl", null, "https://api.weixin.qq.com"), w.string("appId", null, null),
-        w.string("appSecretFile", null, "wechat-mini-program.secret"));
+        w.string("appSecretFile", null, "wechat-mini-program.secret"),
+        r.integer("loginsPerMinutePerAddress", "GATEWAY_RESIDENT_LOGINS_PER_MINUTE_PER_ADDRESS", 600, 1, Integer.MAX_VALUE));
     w.done();
     r.done();
     return o;

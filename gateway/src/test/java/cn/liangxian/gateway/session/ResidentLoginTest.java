@@ -182,7 +182,7 @@ class ResidentLoginTest {
    */
   @Test
   void loginsPerAddressAreLimitedAcrossInstances() throws Exception {
-    try (TestGateway small = new TestGateway(java.util.Map.of("GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", "4"));
+    try (TestGateway small = new TestGateway(java.util.Map.of("GATEWAY_RESIDENT_LOGINS_PER_MINUTE_PER_ADDRESS", "4"));
         TestGateway beside = TestGateway.beside(small)) {
       // a burst of half a minute's worth: two, one on each instance (each with its own sandbox channel)
       for (TestGateway at : java.util.List.of(small, beside)) {

@@ -168,7 +168,7 @@ public final class TestGateway implements AutoCloseable {
     if (keys != null) {
       env.putAll(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0",
           "GATEWAY_DEMO_ROSTER", "false", "GATEWAY_SWEEP_MILLIS", "200", "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_DATA_DIR", keys.toString(),
-          "GATEWAY_OPERATOR_ADMIN_PASSWORD", ADMIN_PASSWORD, "GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", "100000",
+          "GATEWAY_OPERATOR_ADMIN_PASSWORD", ADMIN_PASSWORD, "GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", "100000", "GATEWAY_RESIDENT_LOGINS_PER_MINUTE_PER_ADDRESS", "100000",
           // fixed admission limits: a request slowed by a busy test machine must not shrink them for the next test
           // (the limits that follow latency are driven directly in AdmissionTest)
           "GATEWAY_ADMISSION_LATENCY_TARGET_MILLIS", "0"));
