@@ -459,6 +459,58 @@ class ReconciliationTest {
   }
 
   /**
+   * A scheduled run that another run took over while it worked (it looked abandoned) can no longer record the day: what
+   * it repaired is handed to the run that took it over, and reaches the report of the run that completes the day.
+   */
+  @Test
+  void whatARunTakenOverRepairedReachesTheDaysReport() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("update orders set next_query_at = '2100-01-01', expiry_retry_at = '2100-01-01' where id = '"
+          + unheard.getString("id") + "'"); // only the bill books it
+    }
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    refundedWithoutItsPaymentInTheBill(o);
+    String day = "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
+        + g.gateway.channels().get("wechat").merchant() + "'";
+
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      // the run books the unheard payment, then waits here, on the order its refund at the channel gives back
+      st.execute("select id from orders where id = '" + o.getString("id") + "' for update");
+      var pid = st.executeQuery("select pg_backend_pid()");
+      pid.next();
+      int me = pid.getInt(1);
+      g.clock.advance(Duration.ofDays(1)); // the day's bill is due
+      cn.liangxian.gateway.support.Eventually.until("the run to wait on the order", () -> g.count("select count(*) from"
+          + " pg_stat_activity where query like '%for no key update%' and " + me + " = any(pg_blocking_pids(pid))") == 1);
+      assertThat(g.count("select count(*) from payment where order_id = '" + unheard.getString("id") + "'")).isEqualTo(1);
+      // meanwhile another run takes the day over
+      try (Connection other = g.db.connect(); Statement takes = other.createStatement()) {
+        assertThat(takes.executeUpdate("update channel_reconciliation set claimed_at = claimed_at + interval '1 second',"
+            + " run_by = 'another-run' where channel = 'wechat' and day = '2019-12-15' and state = 'RUNNING'")).isEqualTo(1);
+      }
+      c.rollback();
+    }
+    cn.liangxian.gateway.support.Eventually.until("its repairs handed to the run that took it over", () -> g.count(
+        day.formatted("count(*)") + " and state = 'RUNNING' and run_by = 'another-run' and repaired_earlier::text like '%"
+        + unheard.getString("outTradeNo") + "%'") == 1);
+
+    // that run never finishes; the schedule takes the day over from it, and completes it once the bill has the payment
+    g.gateway.demo().sandbox().editWechatBill(java.util.function.UnaryOperator.identity());
+    g.clock.advance(Duration.ofMinutes(11));
+    cn.liangxian.gateway.support.Eventually.until("the day done", () -> g.count(day.formatted("count(*)")
+        + " and state = 'DONE'") == 1);
+    String token = g.operatorToken(cn.liangxian.gateway.operator.Role.FINANCE, cn.liangxian.gateway.operator.Scope.ALL);
+    JsonObject done = read("wechat", token).bodyAsJsonObject();
+    JsonObject first = done.getJsonArray("differences").getJsonObject(0);
+    assertThat(first.getString("outTradeNo")).as(done.encodePrettily()).isEqualTo(unheard.getString("outTradeNo"));
+    assertThat(first.getString("repair")).isEqualTo("paid");
+    assertThat(first.getString("repairedAt")).isNotNull();
+  }
+
+  /**
    * Finance refunding an item of the order at the very moment the day's reconciliation records the whole payment given
    * back at the channel: neither deadlocks the other. The item's refund, holding its item and inserting its refund,
    * finishes first; reconciliation then sees it and leaves the refund at the channel to finance.
