@@ -15,7 +15,7 @@
 #   4. restarts a gateway gracefully (SIGTERM: not ready, drained, in-flight requests finished).
 # A probe sends lookups through HAProxy all along; per event it reports the requests that failed and
 # the time until the cluster served again. Then: the lost-payment check against the sandbox's ledger,
-# the double-charge check, HAProxy's per-address lookup limit with three gateways, and every dashboard
+# the double-charge check, HAProxy's lookup limits per address and per resident with three gateways, and every dashboard
 # expression evaluated by Prometheus. Exit status 0 only if lost 0, double 0, the limit held and every
 # dashboard expression returned data. Installs what is missing from Debian's packages (as root).
 #
@@ -179,7 +179,8 @@ wait_for "pg2 streaming as the synchronous standby" 120 curl -sf "http://127.0.0
 export LX_RUN_DIR=$out LX_CONFIG_DIR=$repo/config/cluster LX_BIND=127.0.0.1 LX_HTTP_PORT=$http_port LX_PG_PORT=$pg_port LX_STATS_PORT=$stats_port \
   LX_GW1_PORT=${gw_ports[0]} LX_GW2_PORT=${gw_ports[1]} LX_GW3_PORT=${gw_ports[2]} \
   LX_PG1_PORT=$pg1_port LX_PG2_PORT=$pg2_port LX_PG1_API_PORT=$api1_port LX_PG2_API_PORT=$api2_port \
-  LX_UNLIMITED_SRC=127.0.0.1 LX_LOOKUPS_PER_MINUTE_PER_ADDRESS=${EDGE_LOOKUPS_PER_MINUTE:-60}
+  LX_UNLIMITED_SRC=127.0.0.1 LX_LOOKUPS_PER_MINUTE_PER_ADDRESS=${EDGE_LOOKUPS_PER_MINUTE:-60} \
+  LX_LOOKUPS_PER_MINUTE_PER_RESIDENT=${EDGE_RESIDENT_LOOKUPS_PER_MINUTE:-20}
 haproxy -c -q -f config/cluster/haproxy.cfg
 say "HAProxy: gateways on 127.0.0.1:$http_port, the primary on 127.0.0.1:$pg_port, stats on 127.0.0.1:$stats_port"
 haproxy -db -f config/cluster/haproxy.cfg > "$out/logs/haproxy.log" 2>&1 &
@@ -329,6 +330,18 @@ codes=$(for _ in $(seq $((limit + 20))); do
 served=$(grep -vc '^429$' <<< "$codes" || true) refused=$(grep -c '^429$' <<< "$codes" || true)
 echo "edge limit: $((limit + 20)) lookups from one address across 3 gateways: $served served, $refused refused 429 (limit $limit a minute)"
 [ "$served" -eq "$limit" ] || limit_status=1
+# and per logged-in resident (the mini-program's session token), from an address of its own, whose limit is higher
+rlimit=$LX_LOOKUPS_PER_MINUTE_PER_RESIDENT
+code=$(curl -s -X POST "http://127.0.0.1:$sandbox_port/sandbox/login/wechat?appid=wxdemo0000000001&user=edge-limit" \
+  | grep -oP '"code"\s*:\s*"\K[^"]+')
+token=$(curl -s --interface 127.0.0.3 -X POST "http://127.0.0.1:$http_port/api/v1/session/wechat" \
+  -H 'Content-Type: application/json' -d "{\"code\":\"$code\"}" | grep -oP '"token"\s*:\s*"\K[^"]+' || true)
+codes=$(for _ in $(seq $((rlimit + 10))); do
+  curl -s -o /dev/null -w '%{http_code}\n' --interface 127.0.0.3 -X POST "http://127.0.0.1:$http_port/api/v1/lookup" \
+    -H 'Content-Type: application/json' -H "Authorization: Bearer $token" -d "$probe_body"; done)
+served=$(grep -c '^200$' <<< "$codes" || true) refused=$(grep -c '^429$' <<< "$codes" || true)
+echo "edge limit: $((rlimit + 10)) lookups by one logged-in resident across 3 gateways: $served answered, $refused refused 429 (limit $rlimit a minute)"
+[ -n "$token" ] && [ "$served" -eq "$rlimit" ] && [ "$refused" -eq 10 ] || limit_status=1
 
 sleep 3 # a last scrape
 java -cp "$cp" cn.liangxian.loadtest.checks.DashboardQueries "http://127.0.0.1:$prom_port" config/grafana/dashboards \
