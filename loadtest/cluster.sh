@@ -20,7 +20,9 @@
 # dashboard expression returned data. Installs what is missing from Debian's packages (as root).
 #
 # Environment (optional): PERSONS (20000), JOURNEYS (journeys/s, 10), LOOKUP_FAMILIES (15), BUILD=0 to
-# skip the Maven build, CLUSTER_BASE_PORT (27000: every port is base + a fixed offset), KEEP_DATA=1.
+# skip the Maven build, CLUSTER_BASE_PORT (27000: every port is base + a fixed offset), KEEP_DATA=1,
+# EDGE_LOOKUPS_PER_MINUTE (60) and EDGE_RESIDENT_LOOKUPS_PER_MINUTE (20): HAProxy's limits for the run, lower than a
+# site's (config/systemd/haproxy.env) so that checking them takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
