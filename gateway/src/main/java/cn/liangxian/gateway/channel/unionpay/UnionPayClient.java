@@ -212,11 +212,22 @@ public final class UnionPayClient {
       AnswerEcho.check("unionpay", "orderId", asked.get("orderId"), a.get("orderId"), succeeded(code), "WRONG_ORDER");
     }
     if (!succeeded(code)) {
-      // 03/04/05: still being processed; 9x: UnionPay's own trouble; the rest are final answers
-      boolean retry = code.equals("03") || code.equals("04") || code.equals("05") || code.startsWith("9");
-      throw new ChannelException("UNIONPAY_" + code, a.getOrDefault("respMsg", ""), 200, retry);
+      throw new ChannelException("UNIONPAY_" + code, a.getOrDefault("respMsg", ""), 200, retryable(code));
     }
     return a;
+  }
+
+  /**
+   * Whether a respCode says to ask again later rather than that the request was refused: 02 系统未开放或暂时关闭,
+   * 06 系统繁忙 and 37 已超过最大查询次数或操作过于频繁 (UnionPay did not take it, for now), 03 交易通讯超时, 04 交易状态未明
+   * and 05 交易已受理 (it may have taken it: ask its status), 9x UnionPay's own trouble. The rest are final answers
+   * (10-14 the message, 30-44 the merchant or the transaction, 60-82 the card).
+   */
+  static boolean retryable(String respCode) {
+    return switch (respCode) {
+      case "02", "03", "04", "05", "06", "37" -> true;
+      default -> respCode.startsWith("9");
+    };
   }
 
   static long amount(String fen) {

@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -277,5 +278,22 @@ class UnionPayClientWireMockTest {
     ChannelException down = Await.failure(client.query("LX1", "20270601100000"));
     assertThat(down.retryable()).isTrue();
     assertThat(down.code()).isEqualTo("HTTP_502");
+  }
+
+  @Test
+  void aBusyOrThrottledUnionPayIsAskedAgainLater() throws Exception {
+    // 02 系统未开放或暂时关闭, 06 系统繁忙, 37 已超过最大查询次数或操作过于频繁: not taken for now, never refused for good
+    for (String code : List.of("02", "06", "37", "99")) {
+      Map<String, String> busy = ok("00");
+      busy.put("respCode", code);
+      busy.put("respMsg", "稍后再试");
+      wm.stubFor(post(urlEqualTo("/gateway/api/queryTrans.do")).willReturn(aResponse().withBody(answer(busy, UNIONPAY_CERT, UNIONPAY_KEY))));
+      ChannelException e = Await.failure(client.query("LX20191215000002", "20270601100000"));
+      assertThat(e.code()).isEqualTo("UNIONPAY_" + code);
+      assertThat(e.retryable()).as(code).isTrue();
+    }
+    for (String code : List.of("01", "12", "31", "36", "61")) {
+      assertThat(UnionPayClient.retryable(code)).as(code).isFalse();
+    }
   }
 }
