@@ -229,7 +229,8 @@ public final class Gateway implements AutoCloseable {
     return new ProcessParts.Limits(new RateLimiter(options.lookupsPerMinute(), options.lookupBurst(), clock),
         new RateLimiter(options.lookupsPerMinutePerAddress(), options.lookupBurstPerAddress(), clock),
         new RateLimiter(logins, Math.max(1, logins / 2), clock),
-        // a forger's posts are kept for audit up to this many per address and minute on each instance: a flood fills no disk
+        // a forger's posts are kept for audit up to this many per address and minute (this process's first filter; the
+        // database's limit holds for every instance together): a flood fills no disk
         new RateLimiter(REFUSED_CALLBACKS_KEPT_PER_MINUTE, REFUSED_CALLBACKS_KEPT_PER_MINUTE, clock),
         new Admission(options.admission(), registry),
         new BodyBudget(options.bodiesInFlightBytes(), options.admission().retryAfterSeconds(), registry),

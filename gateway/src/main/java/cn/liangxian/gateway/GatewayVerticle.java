@@ -118,6 +118,7 @@ final class GatewayVerticle extends VerticleBase {
   private SharedRateLimiter kioskLimiter;
   private SharedRateLimiter residentLogins;
   private SharedRateLimiter operatorLogins;
+  private SharedRateLimiter refusedCallbacks;
   private Sessions sessions;
   private CallerAuth callers;
   private Recovery recovery;
@@ -156,7 +157,9 @@ final class GatewayVerticle extends VerticleBase {
     int residents = p.options().residents().loginsPerMinutePerAddress();
     residentLogins = new SharedRateLimiter(pool, "resident-login", residents, Math.max(1, residents / 2), p.clock());
     operatorLogins = new SharedRateLimiter(pool, "operator-login", logins, Math.max(1, logins / 2), p.clock());
-    callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress());
+    refusedCallbacks = new SharedRateLimiter(pool, "refused-callback", Gateway.REFUSED_CALLBACKS_KEPT_PER_MINUTE,
+        Gateway.REFUSED_CALLBACKS_KEPT_PER_MINUTE, p.clock());
+    callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress(), refusedCallbacks);
     Refunds refunds = new Refunds(refundStore, orderStore, p.channels(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments(), p.channels());
     recovery = new Recovery(orderStore, payments, p.channels(), p.clock(), p.metrics().orders());
@@ -298,7 +301,7 @@ final class GatewayVerticle extends VerticleBase {
             .compose(x -> step("order sweep", "callback log pruning", callbackLog::prune))
             .compose(x -> step("order sweep", "kiosk nonce pruning", kioskAuth::pruneNonces))
             .compose(x -> step("order sweep", "shared limit pruning", () -> SharedRateLimiter.prune(pool, p.clock(),
-                List.of(kioskLimiter, residentLogins, operatorLogins))))
+                List.of(kioskLimiter, residentLogins, operatorLogins, refusedCallbacks))))
             .compose(x -> step("order sweep", "session pruning", sessions::prune));
     }).onFailure(e -> LOG.warn("order sweep: no leadership check: {}", e.toString()))));
     // every instance looks whether yesterday's bills are due; the one that claims a (channel, merchant, day) runs it

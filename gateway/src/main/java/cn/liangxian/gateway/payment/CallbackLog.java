@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.payment;
 
 import cn.liangxian.gateway.http.RateLimiter;
+import cn.liangxian.gateway.http.SharedRateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -59,20 +60,35 @@ public final class CallbackLog {
   private final Pool pool;
   private final Clock clock;
   private final RateLimiter refusedPerAddress;
+  private final SharedRateLimiter refusedForTheDeployment;
 
-  /** {@code refusedPerAddress}: how many refused callbacks an address may have kept (a flood keeps no more). */
-  public CallbackLog(Pool pool, Clock clock, RateLimiter refusedPerAddress) {
+  /**
+   * How many refused callbacks an address may have kept (a flood keeps no more): {@code refusedPerAddress} in this
+   * process, a first filter, then {@code refusedForTheDeployment} in the database, the same limit for every instance
+   * together (N instances would otherwise keep N times as many).
+   */
+  public CallbackLog(Pool pool, Clock clock, RateLimiter refusedPerAddress, SharedRateLimiter refusedForTheDeployment) {
     this.pool = pool;
     this.clock = clock;
     this.refusedPerAddress = refusedPerAddress;
+    this.refusedForTheDeployment = refusedForTheDeployment;
   }
 
   /** Never fails: a callback is answered whether or not its copy could be kept. */
   Future<Void> store(String address, String channel, boolean verified, String outcome, UUID order, JsonObject headers,
       byte[] body) {
-    if (!verified && refusedPerAddress.acquire(address) > 0) {
+    if (verified) {
+      return insert(channel, true, outcome, order, headers, body);
+    }
+    if (refusedPerAddress.acquire(address) > 0) {
       return Future.succeededFuture(); // counted as refused all the same; only its copy is not kept
     }
+    return refusedForTheDeployment.acquire(address).transform(limit -> limit.succeeded() && limit.result() == 0
+        ? insert(channel, false, outcome, order, headers, body)
+        : Future.succeededFuture());
+  }
+
+  private Future<Void> insert(String channel, boolean verified, String outcome, UUID order, JsonObject headers, byte[] body) {
     byte[] kept = verified || body.length <= REFUSED_PREFIX_BYTES ? body : Arrays.copyOf(body, REFUSED_PREFIX_BYTES);
     return pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {channel, verified, outcome, order, bounded(headers, verified),
             Buffer.buffer(kept), body.length, Buffer.buffer(sha256(body)), OffsetDateTime.now(clock)}))

@@ -64,6 +64,22 @@ class CallbackLogBoundsTest {
     assertThat(one("select count(*) from callback_log where verified and length(body) = body_bytes and body_bytes > 100")).isEqualTo(1);
   }
 
+  /** The balancer spreads a forger's posts over every instance: what they keep together is one instance's bound. */
+  @Test
+  void aFloodSpreadOverTwoInstancesKeepsNoMoreThanOneWould() throws Exception {
+    try (TestGateway beside = TestGateway.beside(g)) {
+      for (TestGateway at : java.util.List.of(g, beside)) {
+        for (int i = 0; i < 40; i++) {
+          var r = at.http.post("/api/v1/callbacks/wechatpay").putHeader("Content-Type", "application/json")
+              .sendBuffer(Buffer.buffer("{\"id\":\"forged-" + i + "\"}")).toCompletionStage().toCompletableFuture().get();
+          assertThat(r.statusCode()).isEqualTo(401);
+        }
+      }
+      // the clock stands still: each instance's own filter lets 30 through, the database keeps the first 30 of them
+      assertThat(one("select count(*) from callback_log where not verified")).isEqualTo(30);
+    }
+  }
+
   @Test
   void refusedCallbacksGoAfterAWeekAndVerifiedOnesStay() throws Exception {
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
@@ -85,7 +101,8 @@ class CallbackLogBoundsTest {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
       io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(g.db.connectOptions(1)).using(vertx).build();
-      CallbackLog log = new CallbackLog(pool, g.clock, new cn.liangxian.gateway.http.RateLimiter(60, 60, g.clock));
+      CallbackLog log = new CallbackLog(pool, g.clock, new cn.liangxian.gateway.http.RateLimiter(60, 60, g.clock),
+          new cn.liangxian.gateway.http.SharedRateLimiter(pool, "refused-callback", 60, 60, g.clock));
       byte[] body = "{\"id\":\"EV-1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
       for (String outcome : new String[] {"unknown_order", "paid", "duplicate"}) {
         log.store("ip:127.0.0.1", "wechat", true, outcome, null, new JsonObject(), body).toCompletionStage().toCompletableFuture()
