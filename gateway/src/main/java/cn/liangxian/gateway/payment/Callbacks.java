@@ -76,7 +76,9 @@ public final class Callbacks {
     String mchid = ctx.pathParam("mchid") != null ? ctx.pathParam("mchid") : wechat.keySet().iterator().next();
     WechatPayMerchant merchant = wechat.get(mchid);
     if (merchant == null) {
-      refuseWechat(ctx, "wechat", false, "wrong_merchant", new JsonObject(), bodyOf(ctx), null, 404);
+      // anyone may post to a path naming a merchant we do not have: not "wrong_merchant", which only a notification
+      // whose signature verified can be (what the operators' alert reads)
+      refuseWechat(ctx, "wechat", false, "unknown_merchant", new JsonObject(), bodyOf(ctx), null, 404);
       return;
     }
     NotificationVerifier wechatVerifier = wechatVerifiers.get(mchid);

@@ -62,6 +62,17 @@ class CallbackTest {
     }
   }
 
+  /** A post naming a merchant we do not have is nobody's: never counted as a verified notification's wrong merchant. */
+  @Test
+  void aPostToAnUnknownMerchantsPathIsRefusedAsUnknown() throws Exception {
+    var r = g.http.post("/api/v1/callbacks/wechatpay/1999999999").putHeader("Content-Type", "application/json")
+        .sendBuffer(io.vertx.core.buffer.Buffer.buffer("{\"id\":\"EV-x\"}")).toCompletionStage().toCompletableFuture().get();
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(lastOutcome()).isEqualTo("unknown_merchant (unverified)");
+    assertThat(g.get("/metrics").bodyAsString())
+        .contains("liangxian_callbacks_refused_total{channel=\"wechat\",reason=\"unknown_merchant\"");
+  }
+
   @Test
   void mismatchedOrUnverifiableCallbacksAreRefusedThenTheRealOneIsAppliedOnce() throws Exception {
     // (a verified payment of another amount is recorded and refunded: StrandedMoneyTest)
