@@ -168,6 +168,7 @@ public final class Gateway implements AutoCloseable {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     signing = Signing.create(vertx, options.signingWorkers(), registry);
     channels = channels(clock);
+    channels.certificateGauges(registry);
     KioskKeys kioskKeys = new KioskKeys();
     Leadership leadership = new Leadership(vertx, database.connectOptions(options.pipeliningLimit()), registry,
         java.time.Duration.ofMillis(options.sweepMillis()));

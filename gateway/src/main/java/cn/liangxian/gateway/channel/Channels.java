@@ -17,6 +17,8 @@ import cn.liangxian.gateway.channel.wechat.WechatPayMerchant;
 import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.gateway.config.ConfigException;
 import cn.liangxian.gateway.config.GatewayOptions;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
@@ -116,6 +118,27 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     return out;
   }
 
+  /**
+   * When each UnionPay merchant's certificates expire, as gauges (seconds since the epoch) for the operators' alerts:
+   * its signing certificate (UnionPay refuses what is signed with it once it has expired: no QR code is made), and
+   * UnionPay's root and middle certificates (answers and notifications chaining to them are no longer believed).
+   */
+  public void certificateGauges(MeterRegistry registry) {
+    unionPayMerchants().forEach((merId, c) -> {
+      UnionPayMerchant m = c.client().merchant();
+      expiry(registry, "unionpay", merId, "sign", m.signCertNotAfter());
+      expiry(registry, "unionpay", merId, "root", m.trust().root().getNotAfter().toInstant());
+      expiry(registry, "unionpay", merId, "middle", m.trust().middle().getNotAfter().toInstant());
+    });
+  }
+
+  private static void expiry(MeterRegistry registry, String channel, String merchant, String certificate, java.time.Instant notAfter) {
+    double at = notAfter.getEpochSecond();
+    Gauge.builder("liangxian_channel_certificate_expiry_timestamp_seconds", () -> at)
+        .description("When a channel certificate this instance relies on expires")
+        .tags("channel", channel, "merchant", merchant, "certificate", certificate).register(registry);
+  }
+
   /** Every Alipay merchant by its own app_id (an ISV's merchant: the authorizing app's), the default first. */
   public Map<String, AlipayMerchant> alipayApps() {
     Map<String, AlipayMerchant> out = new LinkedHashMap<>();
@@ -212,7 +235,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
 
   private static UnionPaySetup unionPaySetup(GatewayOptions options, GatewayOptions.UnionPay u, String signKeyEnv, Pool pool) {
     X509Certificate signCert = Pem.certificate(secret(options, u.signCertFile(), null));
-    return new UnionPaySetup(new UnionPayMerchant(u.merId(), UnionPaySignatures.certId(signCert),
+    return new UnionPaySetup(new UnionPayMerchant(u.merId(), UnionPaySignatures.certId(signCert), signCert.getNotAfter().toInstant(),
         Pem.privateKey(secret(options, u.signKeyFile(), signKeyEnv)),
         new UnionPayTrust(Pem.certificate(secret(options, u.rootCertFile(), null)),
             Pem.certificate(secret(options, u.middleCertFile(), null)))), u.gatewayUrl(), u.fileUrl(), new UnionPayRequests(pool));

@@ -77,8 +77,9 @@ public final class DemoChannels implements AutoCloseable {
         new PlatformKeys().put(sandbox.wechatSerial(), sandbox.wechatPlatformKey(WechatPayScheme.RSA)));
     AlipayMerchant alipay = new AlipayMerchant(DemoMerchant.ALIPAY_APP_ID, account.appKey(), sandbox.alipayPublicKey(),
         cn.liangxian.sandbox.alipay.AlipayApp.sellerOf(DemoMerchant.ALIPAY_APP_ID));
+    java.security.cert.X509Certificate unionPayCert = account.unionPayCertificate(sandbox);
     UnionPayMerchant unionpay = new UnionPayMerchant(DemoMerchant.UNIONPAY_MER_ID,
-        UnionPaySignatures.certId(account.unionPayCertificate(sandbox)), account.unionPayKey(),
+        UnionPaySignatures.certId(unionPayCert), unionPayCert.getNotAfter().toInstant(), account.unionPayKey(),
         new UnionPayTrust(sandbox.unionPayRoot(), sandbox.unionPayMiddle()));
     Channels channels = Channels.of(vertx, clock, signing, wechat, sandbox.baseUrl(), alipay, sandbox.baseUrl() + "/gateway.do",
         new Channels.UnionPaySetup(unionpay, sandbox.baseUrl(), sandbox.baseUrl() + "/unionpay/file", new UnionPayRequests(pool)),
@@ -138,8 +139,8 @@ public final class DemoChannels implements AutoCloseable {
       String certId = Long.toString(69_000_000_000L + Math.floorMod(merId.hashCode(), 1_000_000_000L));
       sandbox.registerUnionPay(new cn.liangxian.sandbox.unionpay.UnionPayMerchant(merId, certId, key.getPublic()));
       java.security.cert.X509Certificate cert = sandbox.unionPayPlatform().merchantCertificate(merId, key.getPublic(), certId);
-      unionpay = new Channels.UnionPaySetup(new UnionPayMerchant(merId, UnionPaySignatures.certId(cert), key.getPrivate(),
-          new UnionPayTrust(sandbox.unionPayRoot(), sandbox.unionPayMiddle())), sandbox.baseUrl(), sandbox.baseUrl() + "/unionpay/file",
+      unionpay = new Channels.UnionPaySetup(new UnionPayMerchant(merId, UnionPaySignatures.certId(cert), cert.getNotAfter().toInstant(),
+          key.getPrivate(), new UnionPayTrust(sandbox.unionPayRoot(), sandbox.unionPayMiddle())), sandbox.baseUrl(), sandbox.baseUrl() + "/unionpay/file",
           new UnionPayRequests(pool));
     }
     LOG.info("collecting body {} (regions {}) pays into its own sandbox merchant(s)", b.name(), b.regions());

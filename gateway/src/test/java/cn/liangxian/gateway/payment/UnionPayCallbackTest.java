@@ -77,6 +77,22 @@ class UnionPayCallbackTest {
     }
   }
 
+  /** The operators' alert reads when each certificate the merchant relies on expires. */
+  @Test
+  void theMerchantsCertificatesExpiriesAreGauges() throws Exception {
+    String m = g.metrics();
+    for (var c : Map.of("root", sandbox.unionPayRoot(), "middle", sandbox.unionPayMiddle()).entrySet()) {
+      String line = m.lines().filter(l -> l.startsWith("liangxian_channel_certificate_expiry_timestamp_seconds{")
+          && l.contains("certificate=\"" + c.getKey() + "\"") && l.contains("channel=\"unionpay\"")).findFirst().orElseThrow();
+      assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+          .isEqualTo((double) c.getValue().getNotAfter().toInstant().getEpochSecond());
+    }
+    String sign = m.lines().filter(l -> l.startsWith("liangxian_channel_certificate_expiry_timestamp_seconds{")
+        && l.contains("certificate=\"sign\"")).findFirst().orElseThrow();
+    assertThat(sign).contains("merchant=\"" + cn.liangxian.sandbox.DemoMerchant.UNIONPAY_MER_ID + "\"");
+    assertThat(Double.parseDouble(sign.substring(sign.lastIndexOf(' ') + 1))).isGreaterThan(g.clock.instant().getEpochSecond());
+  }
+
   @Test
   void aResidentScansTheCodeAndTheOrderIsPaidOnce() throws Exception {
     JsonArray offered = g.get("/api/v1/channels").bodyAsJsonObject().getJsonArray("channels");

@@ -50,8 +50,8 @@ class UnionPayClientWireMockTest {
     wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
     wm.start();
     vertx = Vertx.vertx();
-    UnionPayMerchant m = new UnionPayMerchant("777290058110048",
-        UnionPaySignatures.certId(Pem.certificate(Vectors.text("unionpay-merchant-cert.pem"))),
+    java.security.cert.X509Certificate cert = Pem.certificate(Vectors.text("unionpay-merchant-cert.pem"));
+    UnionPayMerchant m = new UnionPayMerchant("777290058110048", UnionPaySignatures.certId(cert), cert.getNotAfter().toInstant(),
         Pem.privateKey(Vectors.text("merchant-rsa.pem")),
         new UnionPayTrust(Pem.certificate(Vectors.text("unionpay-root.pem")), Pem.certificate(Vectors.text("unionpay-middle.pem"))));
     client = new UnionPayClient(vertx, WebClient.create(vertx), wm.baseUrl(), wm.baseUrl() + "/file", m, CLOCK);
