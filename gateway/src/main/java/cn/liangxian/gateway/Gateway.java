@@ -263,7 +263,8 @@ public final class Gateway implements AutoCloseable {
       Channels real = Channels.real(vertx, options, clock, channelPool, signing);
       if (options.wechat().certificates()) {
         // certificate mode: one instance downloads, every instance reloads from the database each minute
-        PlatformCertificates.start(vertx, ((WechatPayChannel) real.byName().get("wechat")).client(), channelPool, clock, 60_000);
+        PlatformCertificates.start(vertx, ((WechatPayChannel) real.byName().get("wechat")).client(), channelPool, clock, 60_000,
+            registry);
       }
       LOG.info("payment channels: WeChat Pay merchant {} ({}), Alipay app {}", real.wechat().mchid(), real.wechat().scheme(),
           real.alipay().appId());

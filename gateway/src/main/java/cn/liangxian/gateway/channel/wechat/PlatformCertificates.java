@@ -1,6 +1,8 @@
 package cn.liangxian.gateway.channel.wechat;
 
 import cn.liangxian.channel.Pem;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -35,6 +37,8 @@ public final class PlatformCertificates {
   private final Pool pool;
   private final Clock clock;
   private final Set<String> managed = new HashSet<>();
+  /** When the last to expire of the certificates loaded expires, seconds since the epoch; NaN before any is loaded. */
+  private volatile double latestExpiry = Double.NaN;
 
   public PlatformCertificates(Vertx vertx, WechatPayClient client, Pool pool, Clock clock) {
     this.vertx = vertx;
@@ -44,10 +48,22 @@ public final class PlatformCertificates {
   }
 
   /** Refreshes now, then every {@code reloadMillis}; the downloads themselves happen every {@link #DOWNLOAD_EVERY}. */
-  public static PlatformCertificates start(Vertx vertx, WechatPayClient client, Pool pool, Clock clock, long reloadMillis) {
+  public static PlatformCertificates start(Vertx vertx, WechatPayClient client, Pool pool, Clock clock, long reloadMillis,
+      MeterRegistry registry) {
     PlatformCertificates c = new PlatformCertificates(vertx, client, pool, clock);
+    c.gauge(registry);
     vertx.setPeriodic(0, reloadMillis, t -> c.refresh().onFailure(e -> LOG.warn("platform certificates not refreshed: {}", e.toString())));
     return c;
+  }
+
+  /**
+   * When the certificate that lasts longest expires, for the operators' alert: it comes near only when no newer one has
+   * been downloaded (WeChat Pay publishes the next well before), i.e. when the downloads keep failing.
+   */
+  public void gauge(MeterRegistry registry) {
+    Gauge.builder("liangxian_channel_certificate_expiry_timestamp_seconds", () -> latestExpiry)
+        .description("When a channel certificate this instance relies on expires")
+        .tags("channel", "wechat", "merchant", mchid(), "certificate", "platform").register(registry);
   }
 
   /** Downloads if it is this instance's turn, then loads every stored certificate not yet expired. */
@@ -102,7 +118,8 @@ public final class PlatformCertificates {
   }
 
   private Future<Void> load() {
-    return pool.preparedQuery("select serial_no, certificate from wechat_platform_certificate where mchid = $1 and expire_time > $2")
+    return pool.preparedQuery("select serial_no, certificate, expire_time from wechat_platform_certificate where mchid = $1"
+            + " and expire_time > $2")
         .execute(Tuple.of(mchid(), now())).compose(rows -> {
           Set<String> live = new HashSet<>();
           List<Row> list = new java.util.ArrayList<>();
@@ -115,6 +132,8 @@ public final class PlatformCertificates {
                 keys.put(r.getString("serial_no"), Pem.publicKey(r.getString("certificate")));
               }
             }
+            latestExpiry = list.stream().mapToDouble(r -> r.getOffsetDateTime("expire_time").toEpochSecond()).max()
+                .orElse(Double.NaN);
             synchronized (managed) {
               for (String gone : managed) {
                 if (!live.contains(gone)) {

@@ -87,9 +87,27 @@ class PlatformCertificatesTest {
         "城乡居民医疗保险 2020", 100, "http://127.0.0.1:9/cb", null, null, null));
   }
 
+  /** The operators' alert reads when the certificate that lasts longest expires, as this instance has loaded them. */
+  static double expiryGauge(io.micrometer.core.instrument.MeterRegistry registry) {
+    return registry.get("liangxian_channel_certificate_expiry_timestamp_seconds").tags("channel", "wechat", "merchant", "1900009191",
+        "certificate", "platform").gauge().value();
+  }
+
+  /** What the database says of the live certificates: the latest expiry, in seconds since the epoch. */
+  static double latestStoredExpiry() throws Exception {
+    try (var c = db.connect(); var st = c.createStatement(); var rs = st.executeQuery(
+        "select extract(epoch from max(expire_time)) from wechat_platform_certificate where expire_time > '" + CLOCK.instant() + "'")) {
+      rs.next();
+      return rs.getDouble(1);
+    }
+  }
+
   @Test
   void downloadedOnceForTwoInstancesRotatedAndExpired() throws Exception {
     String first = sandbox.wechatCertificateSerials().get(0);
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    a.certificates().gauge(registry);
+    assertThat(expiryGauge(registry)).as("nothing loaded yet").isNaN();
     // before any download nothing the platform signs can be believed
     assertThat(Await.failure(call(a)).code()).isEqualTo("RESPONSE_NOT_VERIFIED");
 
@@ -100,6 +118,8 @@ class PlatformCertificatesTest {
     assertThat(a.keys().serials()).containsExactly(first);
     assertThat(b.keys().serials()).containsExactly(first);
     assertThat(Await.result(call(a))).startsWith(sandbox.baseUrl());
+    double firstExpires = latestStoredExpiry();
+    assertThat(expiryGauge(registry)).isEqualTo(firstExpires).isGreaterThan(CLOCK.instant().getEpochSecond());
 
     // WeChat Pay starts signing with a new certificate: not trusted until it has been downloaded
     String second = sandbox.rotateWechatCertificate(Duration.ofDays(3650));
@@ -113,6 +133,7 @@ class PlatformCertificatesTest {
     assertThat(a.keys().serials()).containsExactlyInAnyOrder(first, second);
     assertThat(b.keys().serials()).containsExactlyInAnyOrder(first, second);
     assertThat(Await.result(call(b))).startsWith(sandbox.baseUrl());
+    assertThat(expiryGauge(registry)).as("the new one lasts longer").isEqualTo(latestStoredExpiry()).isGreaterThan(firstExpires);
 
     // the first certificate expires (five years): no longer trusted anywhere, the new one still is
     CLOCK.advance(Duration.ofDays(5 * 365 + 2));
