@@ -266,8 +266,9 @@ public final class Gateway implements AutoCloseable {
         PlatformCertificates.start(vertx, ((WechatPayChannel) real.byName().get("wechat")).client(), channelPool, clock, 60_000,
             registry);
       }
-      LOG.info("payment channels: WeChat Pay merchant {} ({}), Alipay app {}", real.wechat().mchid(), real.wechat().scheme(),
-          real.alipay().appId());
+      LOG.info("payment channels: WeChat Pay merchant {} ({}), Alipay app {}, UnionPay merchant {}{}", real.wechat().mchid(),
+          real.wechat().scheme(), real.alipay().appId(), real.unionpay() == null ? "none" : real.unionpay().client().merchant().merId(),
+          real.bodies().isEmpty() ? "" : "; bodies " + real.bodies().stream().map(Channels.Body::name).toList());
       return real;
     }
     demo = DemoChannels.start(vertx, clock, signing, options.sandboxPort(), () -> "http://127.0.0.1:" + httpPort, channelPool,
