@@ -56,6 +56,10 @@ public final class Failures {
       p = Problem.badRequest("malformed-body", "Request body could not be decoded", "the body is not a well-formed form, or a field of it is too large");
     } else if (f == null) {
       p = byStatus(ctx, ctx.statusCode());
+    } else if ((!ctx.request().isEnded() || ctx.response().closed()) && ioFailure(f)) {
+      // the caller's own connection was reset under the request (its body not all read yet, or the connection closed):
+      // nothing of ours failed, and no one is left to answer
+      p = new Problem(400, "client-closed", "Request abandoned", "the connection closed before the request was answered");
     } else if (Outage.databaseUnreachable(f)) {
       Outage.refused(ctx.request().method().name(), ctx.request().path(), f);
       ctx.response().putHeader("Retry-After", Integer.toString(Outage.RETRY_AFTER_SECONDS));
@@ -85,6 +89,15 @@ public final class Failures {
       case 415 -> new Problem(415, "unsupported-media-type", "Unsupported media type", "send application/json");
       default -> status >= 400 && status < 500 ? new Problem(status, "client-error", "Request refused", null) : internal(null);
     };
+  }
+
+  private static boolean ioFailure(Throwable f) {
+    for (Throwable t = f; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.io.IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A form body the HTTP decoder could not read (bad %-escapes, binary, a field too large): the caller's, not ours. */

@@ -35,6 +35,14 @@ final class Outage {
       if (t instanceof java.io.IOException && raisedByDatabaseClient(t)) {
         return true;
       }
+      // a read from a connection the server reset (PostgreSQL stopped in immediate mode, its machine gone): Java's
+      // transport raises it in Netty's read loop, and the database client fails the statements in flight with it as
+      // it is, so the client is not on its stack. A request's own connection reset is told apart by the caller
+      // (Failures: its body not all read, or its response closed); the channels' clients wrap their sockets' failures
+      // (ChannelException NETWORK), so every other socket a request waits on is the database's
+      if (t instanceof java.io.IOException && raisedInNettyRead(t)) {
+        return true;
+      }
       // 08: connection exception; 57P: the server shutting down or not yet accepting connections;
       // 25006: a write reached a standby (a connection made before a failover): nothing was applied
       if (t instanceof PgException pg && pg.getSqlState() != null
@@ -49,6 +57,16 @@ final class Outage {
   private static boolean raisedByDatabaseClient(Throwable t) {
     for (StackTraceElement e : t.getStackTrace()) {
       if (e.getClassName().startsWith("io.vertx.pgclient.") || e.getClassName().startsWith("io.vertx.sqlclient.")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a socket read in Netty's event loop raised it: a connection of ours was reset under it. */
+  private static boolean raisedInNettyRead(Throwable t) {
+    for (StackTraceElement e : t.getStackTrace()) {
+      if (e.getClassName().startsWith("io.netty.channel.") && e.getMethodName().equals("read")) {
         return true;
       }
     }

@@ -2,6 +2,10 @@ package cn.liangxian.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import cn.liangxian.gateway.support.Eventually;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.json.JsonObject;
@@ -11,11 +15,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 
 /**
  * Large bodies cost memory only for a logged-in operator, and within the process's budget: an upload
@@ -131,5 +137,47 @@ class BodyBudgetTest {
     // an ordinary API body is read again
     var r = g.post("/api/v1/lookup", new JsonObject().put("idNumber", "371312196205108490").put("name", "某某"));
     assertThat(r.statusCode()).isIn(200, 404);
+  }
+
+  /**
+   * A caller whose connection is reset while its body is still arriving (a phone losing its network, an upload cut
+   * off) is nothing of ours that failed: no 500, no error logged, and it is not taken for the database's outage
+   * (the same "Connection reset", raised in the same read loop, is one when it comes from PostgreSQL).
+   */
+  @Test
+  void aCallerResetMidBodyIsAnAbandonedRequestNotAnErrorOrAnOutage() throws Exception {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger access = (Logger) LoggerFactory.getLogger(AccessLog.class);
+    Level accessLevel = access.getLevel();
+    access.setLevel(Level.INFO);
+    List<Logger> watched = List.of((Logger) LoggerFactory.getLogger(Failures.class), (Logger) LoggerFactory.getLogger(Outage.class),
+        access);
+    watched.forEach(l -> l.addAppender(logs));
+    String token = g.adminToken();
+    try {
+      String lookup = "POST /api/v1/lookup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 300\r\n\r\n";
+      for (String head : new String[] {lookup, uploadHead(token, 700_000)}) {
+        long before = logs.list.stream().filter(e -> e.getLoggerName().equals(AccessLog.class.getName())).count();
+        try (Socket s = new Socket("127.0.0.1", g.gateway.httpPort())) {
+          s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+          s.getOutputStream().write("{\"idNumber\":".getBytes(StandardCharsets.UTF_8));
+          s.getOutputStream().flush();
+          long length = Long.parseLong(head.replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
+          Eventually.until("the body reserved", this::bodiesHeld, n -> n == length);
+          s.setSoLinger(true, 0); // closed with a reset
+        }
+        Eventually.until("the request's end logged", () -> logs.list.stream()
+            .filter(e -> e.getLoggerName().equals(AccessLog.class.getName())).toList(), l -> l.size() > before);
+        Eventually.until("the budget given back", this::bodiesHeld, n -> n == 0);
+      }
+    } finally {
+      watched.forEach(l -> l.detachAppender(logs));
+      access.setLevel(accessLevel);
+    }
+    assertThat(logs.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.ERROR)).extracting(ILoggingEvent::getFormattedMessage)
+        .isEmpty();
+    assertThat(logs.list).filteredOn(e -> e.getLoggerName().equals(AccessLog.class.getName()))
+        .extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.matches(".* 5\\d\\d \\d+ms"));
   }
 }

@@ -34,4 +34,15 @@ class OutageTest {
     assertThat(Outage.databaseUnreachable(raisedIn("cn.liangxian.gateway.roster.RosterFile", "Broken pipe"))).isFalse();
     assertThat(Outage.databaseUnreachable(raisedIn("io.vertx.core.http.impl.Http1xServerConnection", "Broken pipe"))).isFalse();
   }
+
+  @Test
+  void aResetReadInNettysLoopIsAnOutage() {
+    // as Java's transport raises it under the database client's statements in flight (DatabaseResetTest: end to end)
+    java.net.SocketException e = new java.net.SocketException("Connection reset");
+    e.setStackTrace(new StackTraceElement[] {
+        new StackTraceElement("sun.nio.ch.SocketChannelImpl", "read", "SocketChannelImpl.java", 426),
+        new StackTraceElement("io.netty.channel.socket.nio.NioSocketChannel", "doReadBytes", "NioSocketChannel.java", 350),
+        new StackTraceElement("io.netty.channel.nio.AbstractNioByteChannel$NioByteUnsafe", "read", "AbstractNioByteChannel.java", 161)});
+    assertThat(Outage.databaseUnreachable(e)).isTrue();
+  }
 }
