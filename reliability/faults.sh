@@ -97,5 +97,12 @@ java -cp "$cp" cn.liangxian.loadtest.LostPayments "http://127.0.0.1:$sandbox_por
 java -cp "$cp" cn.liangxian.loadtest.checks.DoubleCharges "$jdbc" | tee "$out/double.txt" || status=1
 java -cp "$cp" cn.liangxian.reliability.faults.FaultChecks "jdbc:postgresql://127.0.0.1:$pg_port/postgres" postgres "$password" \
   "$out/created.txt" 60 | tee "$out/accounted.txt" || status=1
-echo "faults: lost $(grep -oP 'lost \K[0-9]+' "$out/lost.txt" || echo '?'), double $(grep -oP 'double \K[0-9]+' "$out/double.txt" || echo '?'); events and reports in $out"
+# the gateway's own answers: an outage is 503 with Retry-After; any other 5xx is a fault of ours ("never a 500")
+grep '"loggerName":"cn.liangxian.gateway.http.AccessLog"' "$out/gateway.log" \
+  | grep -oP '"formattedMessage":"\S+ \S+ \K5[0-9][0-9](?= )' | sort | uniq -c > "$out/5xx.txt" || true
+internal=$(awk '$2 != 503 {n += $1} END {print n + 0}' "$out/5xx.txt")
+echo "server errors: $(awk '{printf "%s%s: %s", sep, $2, $1; sep = ", "}' "$out/5xx.txt"); other than 503: $internal" \
+  | tee "$out/server-errors.txt"
+[ "$internal" = 0 ] || status=1
+echo "faults: lost $(grep -oP 'lost \K[0-9]+' "$out/lost.txt" || echo '?'), double $(grep -oP 'double \K[0-9]+' "$out/double.txt" || echo '?'), 5xx other than 503 $internal; events and reports in $out"
 exit $status
