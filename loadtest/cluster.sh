@@ -16,8 +16,8 @@
 # A probe sends lookups through HAProxy all along; per event it reports the requests that failed and
 # the time until the cluster served again. Then: the lost-payment check against the sandbox's ledger,
 # the double-charge check, HAProxy's lookup limits per address and per resident with three gateways, and every dashboard
-# expression evaluated by Prometheus. Exit status 0 only if lost 0, double 0, the limit held and every
-# dashboard expression returned data. Installs what is missing from Debian's packages (as root).
+# expression evaluated by Prometheus. Exit status 0 only if lost 0, double 0, the limit held, every
+# dashboard expression returned data and no gateway answered a 5xx other than 503. Installs what is missing from Debian's packages (as root).
 #
 # Environment (optional): PERSONS (20000), JOURNEYS (journeys/s, 10), LOOKUP_FAMILIES (15), BUILD=0 to
 # skip the Maven build, CLUSTER_BASE_PORT (27000: every port is base + a fixed offset), KEEP_DATA=1,
@@ -348,7 +348,12 @@ echo "edge limit: $((rlimit + 10)) lookups by one logged-in resident across 3 ga
 sleep 3 # a last scrape
 java -cp "$cp" cn.liangxian.loadtest.checks.DashboardQueries "http://127.0.0.1:$prom_port" config/grafana/dashboards \
   | tee "$out/dashboards.txt" || dash_status=$?
+# the gateways' own answers: a failover is 503 with Retry-After; any other 5xx is a fault of ours
+cat "$out"/logs/gateway-*.log | grep '"loggerName":"cn.liangxian.gateway.http.AccessLog"' \
+  | grep -oP '"formattedMessage":"\S+ \S+ \K5[0-9][0-9](?= )' | sort | uniq -c > "$out/5xx.txt" || true
+internal=$(awk '$2 != 503 {n += $1} END {print n + 0}' "$out/5xx.txt")
+echo "gateways' server errors: $(awk '{printf "%s%s: %s", sep, $2, $1; sep = ", "}' "$out/5xx.txt"); other than 503: $internal"
 lost=$(grep -oP 'lost \K[0-9]+' "$out/lost.txt" || echo "?") double=$(grep -oP 'double \K[0-9]+' "$out/double.txt" || echo "?")
 echo
-echo "lost $lost, double $double; elapsed $(( $(date +%s) - started )) s; logs and reports in $out"
-[ "$lost_status" = 0 ] && [ "$double_status" = 0 ] && [ "$limit_status" = 0 ] && [ "$dash_status" = 0 ]
+echo "lost $lost, double $double, 5xx other than 503 $internal; elapsed $(( $(date +%s) - started )) s; logs and reports in $out"
+[ "$lost_status" = 0 ] && [ "$double_status" = 0 ] && [ "$limit_status" = 0 ] && [ "$dash_status" = 0 ] && [ "$internal" = 0 ]
