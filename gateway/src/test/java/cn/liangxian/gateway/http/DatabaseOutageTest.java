@@ -17,10 +17,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,14 +33,9 @@ class DatabaseOutageTest {
 
   @Test
   void whileTheDatabaseIsDownRequestsAre503WithRetryAfterAndTheOutageIsLoggedOnce() throws Exception {
-    Map<String, String> env = new HashMap<>(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
-        "GATEWAY_DATA_DIR", dir.toString(), "GATEWAY_OPERATOR_ADMIN_PASSWORD", TestGateway.ADMIN_PASSWORD,
-        "GATEWAY_DB_DURABLE", "false"));
     // a lookup reads the database whoever asks: anonymous callers' limit out of the way for these 21
-    env.put("GATEWAY_ANONYMOUS_LOOKUP_BURST", "1000");
-    env.put("GATEWAY_POLICY_DIR", TestGateway.repo().resolve("config/policies").toString());
-    env.put("GATEWAY_TARGETS_DIR", TestGateway.repo().resolve("config/targets").toString());
-    GatewayOptions options = GatewayOptions.fromYaml(Files.readString(TestGateway.repo().resolve("config/gateway.yaml")), env);
+    Map<String, String> env = TestGateway.ownDatabaseEnv(dir, Map.of("GATEWAY_ANONYMOUS_LOOKUP_BURST", "1000"));
+    GatewayOptions options = TestGateway.options(env);
     MutableClock clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
     Database own = Database.start(options); // an embedded server of its own, so that stopping it harms no other test
     ListAppender<ILoggingEvent> logs = new ListAppender<>();

@@ -18,12 +18,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,12 +41,8 @@ class DatabaseResetTest {
 
   @Test
   void aStatementInFlightWhenTheDatabaseResetsItsConnectionIsA503() throws Exception {
-    Map<String, String> env = new HashMap<>(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
-        "GATEWAY_DATA_DIR", dir.toString(), "GATEWAY_OPERATOR_ADMIN_PASSWORD", TestGateway.ADMIN_PASSWORD,
-        "GATEWAY_DB_DURABLE", "false"));
-    env.put("GATEWAY_POLICY_DIR", TestGateway.repo().resolve("config/policies").toString());
-    env.put("GATEWAY_TARGETS_DIR", TestGateway.repo().resolve("config/targets").toString());
-    GatewayOptions options = GatewayOptions.fromYaml(Files.readString(TestGateway.repo().resolve("config/gateway.yaml")), env);
+    Map<String, String> env = TestGateway.ownDatabaseEnv(dir, Map.of());
+    GatewayOptions options = TestGateway.options(env);
     MutableClock clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
     try (Database own = Database.start(options);
         ResettingProxy proxy = new ResettingProxy(own.connectOptions(1).getHost(), own.connectOptions(1).getPort());

@@ -122,6 +122,24 @@ public final class TestGateway implements AutoCloseable {
     return p;
   }
 
+  /**
+   * The environment of a gateway with an embedded database of its own in {@code dataDir} (for a test that stops or
+   * cuts off its database, harming no other test): any port, no demo roster, the repository's books and targets.
+   */
+  public static Map<String, String> ownDatabaseEnv(Path dataDir, Map<String, String> more) {
+    Map<String, String> env = new HashMap<>(Map.of("GATEWAY_PORT", "0", "GATEWAY_SANDBOX_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
+        "GATEWAY_DATA_DIR", dataDir.toString(), "GATEWAY_OPERATOR_ADMIN_PASSWORD", ADMIN_PASSWORD, "GATEWAY_DB_DURABLE", "false"));
+    env.put("GATEWAY_POLICY_DIR", repo().resolve("config/policies").toString());
+    env.put("GATEWAY_TARGETS_DIR", repo().resolve("config/targets").toString());
+    env.putAll(more);
+    return env;
+  }
+
+  /** The repository's configuration read with {@code env} as the process's environment. */
+  public static GatewayOptions options(Map<String, String> env) throws Exception {
+    return GatewayOptions.fromYaml(Files.readString(repo().resolve("config/gateway.yaml")), env);
+  }
+
   static GatewayOptions config(Map<String, String> env) throws Exception {
     Path repo = repo();
     Map<String, String> e = new HashMap<>(env);
