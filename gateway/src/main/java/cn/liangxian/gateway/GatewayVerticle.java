@@ -173,6 +173,7 @@ final class GatewayVerticle extends VerticleBase {
       router.allowForward(io.vertx.ext.web.AllowForwardHeaders.X_FORWARD);
     }
     router.route().handler(AccessLog::handle);
+    router.route().handler(Failures::watchConnection);
     router.route().handler(new ResponseDate(p.clock())::handle);
     router.route().handler(NulCharacters::handle);
     // before any body is read: what cannot be served at once is turned away at once

@@ -56,9 +56,8 @@ public final class Failures {
       p = Problem.badRequest("malformed-body", "Request body could not be decoded", "the body is not a well-formed form, or a field of it is too large");
     } else if (f == null) {
       p = byStatus(ctx, ctx.statusCode());
-    } else if ((!ctx.request().isEnded() || ctx.response().closed()) && ioFailure(f)) {
-      // the caller's own connection was reset under the request (its body not all read yet, or the connection closed):
-      // nothing of ours failed, and no one is left to answer
+    } else if ((ctx.get(CLIENT_CONNECTION_FAILED) != null || ctx.response().closed()) && ioFailure(f)) {
+      // the caller's own connection was reset under the request: nothing of ours failed, and no one is left to answer
       p = new Problem(400, "client-closed", "Request abandoned", "the connection closed before the request was answered");
     } else if (Outage.databaseUnreachable(f)) {
       Outage.refused(ctx.request().method().name(), ctx.request().path(), f);
@@ -89,6 +88,21 @@ public final class Failures {
       case 415 -> new Problem(415, "unsupported-media-type", "Unsupported media type", "send application/json");
       default -> status >= 400 && status < 500 ? new Problem(status, "client-error", "Request refused", null) : internal(null);
     };
+  }
+
+  private static final String CLIENT_CONNECTION_FAILED = "clientConnectionFailed";
+
+  /**
+   * Marks the request when its caller's connection fails under it (reset mid-body, say): the same "Connection reset",
+   * raised in the same read loop, is the database's outage when it comes from one of the database's connections, and
+   * only the connection it came from tells them apart. Vert.x tells the connection before the request.
+   */
+  public static void watchConnection(RoutingContext ctx) {
+    io.vertx.core.http.HttpConnection connection = ctx.request().connection();
+    if (connection != null) {
+      connection.exceptionHandler(e -> ctx.put(CLIENT_CONNECTION_FAILED, Boolean.TRUE));
+    }
+    ctx.next();
   }
 
   private static boolean ioFailure(Throwable f) {

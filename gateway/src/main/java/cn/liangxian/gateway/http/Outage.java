@@ -38,7 +38,7 @@ final class Outage {
       // a read from a connection the server reset (PostgreSQL stopped in immediate mode, its machine gone): Java's
       // transport raises it in Netty's read loop, and the database client fails the statements in flight with it as
       // it is, so the client is not on its stack. A request's own connection reset is told apart by the caller
-      // (Failures: its body not all read, or its response closed); the channels' clients wrap their sockets' failures
+      // (Failures.watchConnection: the caller's connection said so first); the channels' clients wrap their sockets' failures
       // (ChannelException NETWORK), so every other socket a request waits on is the database's
       if (t instanceof java.io.IOException && raisedInNettyRead(t)) {
         return true;
