@@ -101,7 +101,7 @@ public final class GatewayClient {
   }
 
   /**
-   * Now by the gateway's clock (this kiosk's own, set right once the gateway refused it as off): what a hold's end the
+   * Now by the gateway's clock (this kiosk's own, set right by the gateway's Date header or its refusal): what a hold's end the
    * gateway gave is compared with.
    */
   public java.time.Instant now() {
@@ -146,6 +146,7 @@ public final class GatewayClient {
       });
     });
     return f.compose(resp -> {
+      followDate(resp.getHeader("Date"));
       if (resp.statusCode() / 100 == 2) {
         Buffer rb = resp.body();
         return Future.succeededFuture(rb == null || rb.length() == 0 ? new JsonObject() : rb.toJsonObject());
@@ -173,6 +174,25 @@ public final class GatewayClient {
           resp.statusCode(), type);
       return Future.failedFuture(new GatewayException(resp.statusCode(), type, detail, retryAfter(resp.getHeader("Retry-After"))));
     });
+  }
+
+  /** The gateway's time from an answer's Date header (RFC 9110's IMF-fixdate); one that cannot be read is ignored. */
+  private void followDate(String date) {
+    if (date == null) {
+      return;
+    }
+    java.time.Instant at;
+    try {
+      at = java.time.ZonedDateTime.parse(date.strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      return;
+    }
+    Long offset = signer.observeGatewayDate(at);
+    if (offset != null && offset != 0) {
+      LOG.warn("this kiosk's clock is {} s off the gateway's: following the gateway's time; set the kiosk's clock", offset);
+    } else if (offset != null) {
+      LOG.info("this kiosk's clock agrees with the gateway's again: using it");
+    }
   }
 
   /** Retry-After in seconds (RFC 9110 delta-seconds; an HTTP date or garbage is taken as not given), at most an hour. */

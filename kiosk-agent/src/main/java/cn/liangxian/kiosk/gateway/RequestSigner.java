@@ -56,7 +56,30 @@ public final class RequestSigner {
     return offset;
   }
 
-  /** Now by the gateway's clock, as far as this kiosk knows it: its own clock, set right once the gateway said it is off. */
+  /**
+   * How far the gateway's {@code Date} (whole seconds, and the trip) may be from this kiosk's clock before the kiosk
+   * follows it: a clock that is right reads 0 or 1 s behind.
+   */
+  static final long DATE_SLACK_SECONDS = 2;
+
+  /**
+   * An answer of the gateway said its time in its {@code Date} header: follow it when this kiosk's clock is more than
+   * {@link #DATE_SLACK_SECONDS} off, so that a clock drifting inside the gateway's five minutes shows no hold's end
+   * minutes off and never drifts past them into a refusal; go back to the kiosk's own once that is right again.
+   * Returns the new offset in seconds, or null when it did not change.
+   */
+  public Long observeGatewayDate(java.time.Instant gatewayDate) {
+    long off = gatewayDate.getEpochSecond() - clock.instant().getEpochSecond();
+    long current = offsetSeconds.get();
+    if (Math.abs(off - current) <= DATE_SLACK_SECONDS) {
+      return null;
+    }
+    long next = Math.abs(off) <= DATE_SLACK_SECONDS ? 0 : off;
+    offsetSeconds.set(next);
+    return next;
+  }
+
+  /** Now by the gateway's clock, as far as this kiosk knows it: its own clock, set right when the gateway says it is off. */
   public java.time.Instant gatewayNow() {
     return clock.instant().plusSeconds(offsetSeconds.get());
   }

@@ -2,6 +2,7 @@ package cn.liangxian.kiosk.gateway;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -92,6 +93,35 @@ class GatewayClientTest {
     assertThat(sent.get(0).getHeader(RequestSigner.TIMESTAMP)).isEqualTo(Long.toString(NOW.getEpochSecond()));
     assertThat(sent.get(1).getHeader(RequestSigner.TIMESTAMP)).isEqualTo(Long.toString(gatewayTime));
     assertThat(sent.get(1).getHeader(RequestSigner.NONCE)).isNotEqualTo(sent.get(0).getHeader(RequestSigner.NONCE));
+  }
+
+  static String httpDate(Instant at) {
+    return java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(at.atZone(ZoneOffset.UTC));
+  }
+
+  /**
+   * A clock that drifts inside the gateway's five minutes is never refused, so only the Date header can tell it: the
+   * kiosk follows it past two seconds off, and goes back to its own clock once that is right again.
+   */
+  @Test
+  void aKioskFollowsTheGatewaysDateWhenItsClockHasDrifted() throws Exception {
+    Instant ahead = NOW.plusSeconds(180); // this kiosk's clock three minutes slow
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/a")).willReturn(okJson("{}").withHeader("Date", httpDate(NOW.plusSeconds(1)))));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/b")).willReturn(okJson("{}").withHeader("Date", "not a date")));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/c")).willReturn(okJson("{}").withHeader("Date", httpDate(ahead))));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/d")).willReturn(okJson("{}").withHeader("Date", httpDate(NOW))));
+
+    await(client.order("a"));
+    assertThat(client.now()).as("a second off: the header's rounding and the trip").isEqualTo(NOW);
+    await(client.order("b"));
+    assertThat(client.now()).as("a Date that cannot be read").isEqualTo(NOW);
+    await(client.order("c"));
+    assertThat(client.now()).as("three minutes off: followed").isEqualTo(ahead);
+    await(client.order("a"));
+    assertThat(wm.findAll(getRequestedFor(urlPathEqualTo("/api/v1/orders/a"))).get(1).getHeader(RequestSigner.TIMESTAMP))
+        .as("signed by the gateway's time").isEqualTo(Long.toString(ahead.getEpochSecond()));
+    await(client.order("d"));
+    assertThat(client.now()).as("the kiosk's clock right again").isEqualTo(NOW);
   }
 
   @Test
