@@ -3,7 +3,9 @@
 #
 #   loadtest/run.sh            short run (about 6 minutes once built): 200,000 persons, 85 s of Gatling
 #   loadtest/run.sh peak       full run: 1,000,000 persons, 8 minutes of Gatling
-#   loadtest/run.sh soak       30 minutes at a steady rate (SOAK_MINUTES=...)
+#   loadtest/run.sh soak       30 minutes at a steady rate (SOAK_MINUTES=...), judged window by window
+#                              (SOAK_WINDOW_MINUTES, 5): each served, and nothing growing once settled (the heap after
+#                              a full collection, open files, threads, database connections)
 #   loadtest/run.sh overload   35 s at half the knee (KNEE journeys/s, 30 by default), 3x the knee for 65 s, then a
 #                              minute at half the knee: p99 of the admitted and of the refused, lost payments,
 #                              callbacks refused, and how long after the burst a lookup is back to its latency
@@ -308,6 +310,43 @@ if [ "$profile" = knee ]; then
   scraper=$!
   pids+=($scraper)
 fi
+if [ "$profile" = soak ]; then
+  soak_window=${SOAK_WINDOW_MINUTES:-5}
+  { echo "soak.minutes=${SOAK_MINUTES:-30}"; echo "soak.windowMinutes=$soak_window"; echo "soak.rampSeconds=60"
+    echo "clockTicks=$hz"; echo "p99Ms=${P99_MS:-1000}"; echo "maxErrorPercent=${MAX_ERROR_PERCENT:-1}"; } >> "$base"
+  # every 15 s: the gateway's metrics, its resident memory, open files and threads, PostgreSQL's client connections and the
+  # CPU so far by process; at the hold's start and at each window's end first a full collection (jcmd GC.run), so that the
+  # heap read then is what is still referenced (marked loadtest_full_gc 1)
+  mkdir -p "$out/scrapes"
+  soak_scrape() { # full-gc-flag
+    local at gw=${pids[0]}
+    at=$(date +%s%3N)
+    { curl -sf "http://127.0.0.1:$gw_port/metrics" || true
+      echo "loadtest_full_gc $1"
+      echo "loadtest_gateway_rss_bytes $(awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$gw/status")"
+      echo "loadtest_gateway_fds $(find "/proc/$gw/fd" -mindepth 1 -maxdepth 1 | wc -l)"
+      echo "loadtest_gateway_threads $(find "/proc/$gw/task" -mindepth 1 -maxdepth 1 | wc -l)"
+      echo "loadtest_postgres_connections $(psql -h localhost -p "$pgport" -U postgres -Atc \
+        "select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()" postgres 2>/dev/null || echo 0)"
+      threads_ticks "$gw" | sed 's/^/# cpu /'
+      echo "# cpu postgres $(pg_ticks)"
+      [ -s "$out/gatling.pid" ] && echo "# cpu gatling $(ticks "$(cat "$out/gatling.pid")")"
+    } > "$out/scrapes/$at.part" && mv "$out/scrapes/$at.part" "$out/scrapes/$at.prom"
+  }
+  ( for _ in $(seq 240); do [ -s "$out/start.txt" ] && break; sleep 0.5; done
+    next_gc=$(( $(cat "$out/start.txt") + 60000 ))
+    while :; do
+      if [ "$(date +%s%3N)" -ge "$next_gc" ]; then
+        jcmd "${pids[0]}" GC.run > /dev/null 2>&1 && soak_scrape 1 || soak_scrape 0
+        next_gc=$(( next_gc + soak_window * 60000 ))
+      else
+        soak_scrape 0
+      fi
+      sleep 15
+    done ) &
+  scraper=$!
+  pids+=($scraper)
+fi
 # what each statement costs PostgreSQL during the simulation (the embedded server preloads pg_stat_statements)
 psql -q -h localhost -p "$pgport" -U postgres -c "create extension if not exists pg_stat_statements" \
   -c "select pg_stat_statements_reset()" postgres > /dev/null 2>&1 || true
@@ -323,6 +362,11 @@ gatling=$!
 echo $gatling > "$out/gatling.pid"
 wait $gatling || gatling_status=$?
 gatling_to=$(date +%Y-%m-%dT%H:%M:%S)
+if [ "$profile" = soak ]; then
+  # the last window's end: the same full collection and scrape, now that Gatling is done
+  kill "$scraper" 2>/dev/null || true
+  jcmd "${pids[0]}" GC.run > /dev/null 2>&1 && soak_scrape 1
+fi
 if [ "$profile" = knee ]; then
   kill "$scraper" 2>/dev/null || true
   echo "== the knee, level by level"
@@ -390,6 +434,11 @@ psql -h localhost -p "$pgport" -U postgres -P pager=off -c "select calls, round(
 echo "journeys.perSecond=${JOURNEYS:-30}" >> "$base"
 echo "lookupFamilies.perSecond=${LOOKUP_FAMILIES:-60}" >> "$base"
 echo "spike.factor=${SPIKE:-2}" >> "$base"
+soak_status=0
+if [ "$profile" = soak ]; then
+  echo "== the soak, window by window"
+  java -cp "$cp" cn.liangxian.loadtest.Soak "$out" || soak_status=$?
+fi
 
 echo "== lost-payment check: the sandbox's confirmed payments against the database"
 lost_status=0
@@ -400,4 +449,4 @@ echo "lost.status=$lost_status" >> "$base"
 echo "elapsed.seconds=$(( $(date +%s) - started ))" >> "$base"
 
 java -cp "$cp" cn.liangxian.loadtest.Summary "$out" | tee "$out/summary.txt"
-[ "$gatling_status" = 0 ] && [ "$lost_status" = 0 ]
+[ "$gatling_status" = 0 ] && [ "$lost_status" = 0 ] && [ "$soak_status" = 0 ]

@@ -162,12 +162,32 @@ public final class Knee {
     return knee;
   }
 
-  /** The levels of a run folder: its start, its schedule (baselines.properties) and its scrapes. */
-  static List<Level> levels(Path run) throws IOException {
+  /** A run's scrapes ({@code scrapes/<epoch ms>.prom}), oldest first. */
+  static List<Scrape> scrapes(Path run) throws IOException {
+    List<Scrape> scrapes = new ArrayList<>();
+    try (Stream<Path> files = Files.list(run.resolve("scrapes"))) {
+      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".prom")).toList()) {
+        String name = f.getFileName().toString();
+        scrapes.add(parse(Long.parseLong(name.substring(0, name.length() - ".prom".length())),
+            Files.readAllLines(f, StandardCharsets.UTF_8)));
+      }
+    }
+    scrapes.sort((x, y) -> Long.compare(x.atMillis(), y.atMillis()));
+    return scrapes;
+  }
+
+  /** The run's properties (baselines.properties). */
+  static Properties baselines(Path run) throws IOException {
     Properties b = new Properties();
     try (Reader r = Files.newBufferedReader(run.resolve("baselines.properties"), StandardCharsets.UTF_8)) {
       b.load(r);
     }
+    return b;
+  }
+
+  /** The levels of a run folder: its start, its schedule (baselines.properties) and its scrapes. */
+  static List<Level> levels(Path run) throws IOException {
+    Properties b = baselines(run);
     long start = Long.parseLong(Files.readString(run.resolve("start.txt")).strip());
     double step = Double.parseDouble(b.getProperty("knee.step"));
     int count = Integer.parseInt(b.getProperty("knee.levels"));
@@ -176,15 +196,7 @@ public final class Knee {
     double hz = Double.parseDouble(b.getProperty("clockTicks", "100"));
     double p99Mark = Double.parseDouble(b.getProperty("p99Ms", "1000"));
     double maxErrors = Double.parseDouble(b.getProperty("maxErrorPercent", "1"));
-    List<Scrape> scrapes = new ArrayList<>();
-    try (Stream<Path> files = Files.list(run.resolve("scrapes"))) {
-      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".prom")).sorted().toList()) {
-        String name = f.getFileName().toString();
-        scrapes.add(parse(Long.parseLong(name.substring(0, name.length() - ".prom".length())),
-            Files.readAllLines(f, StandardCharsets.UTF_8)));
-      }
-    }
-    scrapes.sort((x, y) -> Long.compare(x.atMillis(), y.atMillis()));
+    List<Scrape> scrapes = scrapes(run);
     List<Level> levels = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       long from = start + i * (levelSeconds + rampSeconds) * 1000L + SETTLE_SECONDS * 1000L;

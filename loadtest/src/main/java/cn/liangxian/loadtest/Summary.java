@@ -241,8 +241,8 @@ public final class Summary {
           pct(dbl(b.getProperty("wrk.gatewayKept.rps")), dbl(b.getProperty("pgbench.kept.tps")))));
     }
     double cryptoCeiling = signs > 0 && verifies > 0 ? cores / (SIGNS_PER_JOURNEY / signs + VERIFIES_PER_JOURNEY / verifies) : 0;
-    // overload and knee runs have no midnight spike: their own figures (above and below) say what held
-    boolean spiked = !List.of("overload", "knee").contains(b.getProperty("profile", ""));
+    // overload, knee and soak runs have no midnight spike: their own figures (above and below) say what held
+    boolean spiked = !List.of("overload", "knee", "soak").contains(b.getProperty("profile", ""));
     if (spiked) {
       sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", String.format(Locale.ROOT,
           "spike journeys/s (%.0f) / RSA ceiling (%,.0f journeys/s on %d cores)", journeys * spike, cryptoCeiling, cores),
@@ -270,6 +270,25 @@ public final class Summary {
       sb.append(String.format(Locale.ROOT, "  %-60s %7s%n", String.format(Locale.ROOT,
           "knee / the ceiling less the load generator's share (%.0f%%)", 100 * gatlingShare), pct(knee, cryptoCeiling * (1 - gatlingShare))));
       kneeBudget(sb, k, knee, cores, cryptoCeiling);
+    }
+
+    Path soakFile = run.resolve("soak.properties");
+    if (Files.exists(soakFile)) {
+      Properties k = new Properties();
+      try (Reader r = Files.newBufferedReader(soakFile, StandardCharsets.UTF_8)) {
+        k.load(r);
+      }
+      sb.append(String.format(Locale.ROOT, "%nThe soak, window by window (from the gateway's metrics, /proc and PostgreSQL; the live heap"
+          + " after a full collection at each window's end)%n"));
+      Path table = run.resolve("soak.txt");
+      if (Files.exists(table)) {
+        sb.append(Files.readString(table, StandardCharsets.UTF_8));
+      }
+      sb.append(Boolean.parseBoolean(k.getProperty("soak.steady")) ? "  steady: every window served, nothing grew once settled\n"
+          : "  NOT steady:\n");
+      for (int i = 1; k.containsKey("soak.reason." + i); i++) {
+        sb.append("    ").append(k.getProperty("soak.reason." + i)).append('\n');
+      }
     }
 
     sb.append('\n');
