@@ -189,13 +189,13 @@ public final class ChannelSandbox {
     return id == null ? Future.succeededFuture() : vertx.undeploy(id);
   }
 
-  /** "METHOD path" of every WeChat Pay API call received, oldest first. Any thread. */
+  /** "METHOD path" of the WeChat Pay API calls received, the last 10,000, oldest first. Any thread. */
   public List<String> calls() {
     SandboxVerticle v = verticle;
     return v == null ? List.of() : v.calls();
   }
 
-  /** Every notification delivery attempt: channel, outTradeNo, event, HTTP status answered. Any thread. */
+  /** The notification delivery attempts, the last 10,000: channel, outTradeNo, event, HTTP status answered. Any thread. */
   public List<JsonObject> deliveries() {
     SandboxVerticle v = verticle;
     return v == null ? List.of() : v.deliveries();

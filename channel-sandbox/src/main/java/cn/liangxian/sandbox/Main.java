@@ -1,7 +1,9 @@
 package cn.liangxian.sandbox;
 
 import cn.liangxian.channel.Pem;
+import cn.liangxian.channel.agency.AgencyEnvelope;
 import cn.liangxian.channel.wechat.WechatPayScheme;
+import cn.liangxian.sandbox.agency.AgencySimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -19,11 +21,19 @@ import java.util.concurrent.TimeUnit;
  * {@code SANDBOX_PORT} (8090; 0 for any free one), with a demo merchant account whose keys, and the
  * channels' public keys, it writes to {@code SANDBOX_KEY_DIR} ({@code ./sandbox-keys}) under the names a
  * gateway's configuration for real channels reads.
+ *
+ * <p>With {@code SANDBOX_AGENCY_PORT} it also runs the receiving agencies' simulator, so that a gateway under
+ * measurement holds nothing of what the outside world keeps: its public key is written to the key directory as
+ * {@code agency.pub.pem}, its receivers answer at {@code /agency/<receiver>/records}, and it believes the gateway's
+ * hand-off key from {@code SANDBOX_AGENCY_TRUST} (a PEM file; a gateway writes it on its first start, so it is read
+ * once it is there).
  */
 public final class Main {
   private static final String USAGE = """
       usage: java -jar channel-sandbox.jar
-        Environment: SANDBOX_PORT (default 8090, 0: any free port), SANDBOX_KEY_DIR (default ./sandbox-keys)""";
+        Environment: SANDBOX_PORT (default 8090, 0: any free port), SANDBOX_KEY_DIR (default ./sandbox-keys),
+          SANDBOX_AGENCY_PORT (unset: no agency simulator; 0: any free port) with SANDBOX_AGENCY_TRUST (the gateway's
+          hand-off public key, PEM) and SANDBOX_AGENCY_SCHEME (SM2 or RSA, default SM2)""";
 
   private Main() {}
 
@@ -35,6 +45,14 @@ public final class Main {
       System.exit(args.length == 1 && args[0].equals("--help") ? 0 : 2);
     }
     Path keys = Path.of(env.getOrDefault("SANDBOX_KEY_DIR", "sandbox-keys")).toAbsolutePath();
+    Integer agencyPort = env.containsKey("SANDBOX_AGENCY_PORT") ? port(env.get("SANDBOX_AGENCY_PORT")) : null;
+    String trust = env.get("SANDBOX_AGENCY_TRUST");
+    AgencyEnvelope.Scheme scheme = scheme(env.getOrDefault("SANDBOX_AGENCY_SCHEME", "SM2"));
+    if (env.containsKey("SANDBOX_AGENCY_PORT") && (agencyPort == null || trust == null || trust.isBlank() || scheme == null)) {
+      System.err.println("channel sandbox: SANDBOX_AGENCY_PORT needs a port, SANDBOX_AGENCY_TRUST a file and SANDBOX_AGENCY_SCHEME"
+          + " SM2 or RSA\n" + USAGE);
+      System.exit(2);
+    }
     Vertx vertx = Vertx.vertx();
     ChannelSandbox sandbox;
     try {
@@ -47,6 +65,18 @@ public final class Main {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(vertx::close, "sandbox-shutdown"));
     System.out.println(banner(sandbox, keys));
+    if (agencyPort != null) {
+      try {
+        AgencySimulator agency = startAgency(vertx, Clock.systemUTC(), agencyPort, keys, Path.of(trust).toAbsolutePath(), scheme)
+            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        System.out.println("  Agency simulator  " + agency.baseUrl() + "   (receivers " + agency.baseUrl()
+            + "/agency/<name>/records, key " + keys.resolve(AGENCY_KEY) + ", believing " + trust + " once it is there)\n");
+      } catch (ExecutionException e) {
+        System.err.println("channel sandbox: cannot start the agency simulator: " + e.getCause().getMessage());
+        vertx.close();
+        System.exit(1);
+      }
+    }
     Thread.currentThread().join();
   }
 
@@ -73,6 +103,32 @@ public final class Main {
     return sandbox.listen(port).map(p -> sandbox);
   }
 
+  /** The agency simulator's public key in the key directory, for the gateway's receivers. */
+  static final String AGENCY_KEY = "agency.pub.pem";
+
+  /**
+   * The receiving agencies' simulator on {@code vertx}: its public key written to {@code keys}, and the gateway's key
+   * believed from {@code trust} as soon as that file is there (looked for every second until it is).
+   */
+  static Future<AgencySimulator> startAgency(Vertx vertx, Clock clock, int port, Path keys, Path trust, AgencyEnvelope.Scheme scheme) {
+    AgencySimulator agency = new AgencySimulator(vertx, clock, scheme);
+    try {
+      Files.createDirectories(keys);
+      Files.writeString(keys.resolve(AGENCY_KEY), Pem.write(agency.publicKey()));
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    vertx.setPeriodic(0, 1000, timer -> vertx.fileSystem().readFile(trust.toString()).onSuccess(pem -> {
+      try {
+        agency.trust(Pem.publicKey(pem.toString(StandardCharsets.US_ASCII)));
+        vertx.cancelTimer(timer);
+      } catch (IllegalArgumentException e) {
+        // not all written yet: the next look reads it again
+      }
+    }));
+    return agency.listen(port).map(p -> agency);
+  }
+
   static String banner(ChannelSandbox sandbox, Path keys) {
     String base = sandbox.baseUrl();
     return "\n  Liangxian channel sandbox is up: WeChat Pay, Alipay and UnionPay stand-ins, no real money moves\n\n"
@@ -87,6 +143,14 @@ public final class Main {
         + "  Ledger          " + base + "/sandbox/payments\n"
         + "  Faults          POST " + base + "/sandbox/faults\n"
         + "  Keys written to " + keys + "\n";
+  }
+
+  private static AgencyEnvelope.Scheme scheme(String s) {
+    try {
+      return AgencyEnvelope.Scheme.of(s);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static Integer port(String s) {

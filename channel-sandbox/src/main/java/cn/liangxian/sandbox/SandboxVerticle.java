@@ -35,7 +35,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -48,7 +47,10 @@ final class SandboxVerticle extends VerticleBase {
   static final int NOTIFYING_CONNECTIONS = 128;
 
   private final Clock clock;
-  private final List<String> calls = new CopyOnWriteArrayList<>();
+  /** How many of the most recent WeChat Pay API calls are kept for tests to read. */
+  static final int KEPT_RECORDS = 10_000;
+
+  private final Recent<String> calls = new Recent<>(KEPT_RECORDS);
   private final int requestedPort;
   private final WechatPlatform wechatPlatform;
   private final AlipayPlatform alipayPlatform;
@@ -273,10 +275,9 @@ final class SandboxVerticle extends VerticleBase {
     return wechat;
   }
 
-  /** Every notification attempt so far; safe from any thread. */
-  /** "METHOD path" of every WeChat Pay API call received, in order (a test counts what the merchant asked). */
+  /** "METHOD path" of the WeChat Pay API calls received, in order, the last {@link #KEPT_RECORDS} (a test counts what the merchant asked). */
   List<String> calls() {
-    return List.copyOf(calls);
+    return calls.list();
   }
 
   private void record(RoutingContext ctx) {
@@ -284,6 +285,7 @@ final class SandboxVerticle extends VerticleBase {
     ctx.next();
   }
 
+  /** The notification attempts (the last {@link Delivery#KEPT_ATTEMPTS}); safe from any thread. */
   List<JsonObject> deliveries() {
     return delivery == null ? List.of() : delivery.attempts();
   }

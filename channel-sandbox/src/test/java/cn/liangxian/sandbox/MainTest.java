@@ -3,9 +3,12 @@ package cn.liangxian.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.channel.Pem;
+import cn.liangxian.channel.agency.AgencyEnvelope;
 import cn.liangxian.channel.wechat.WechatPayScheme;
 import cn.liangxian.channel.wechat.WechatPaySignatures;
+import cn.liangxian.sandbox.agency.AgencySimulator;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -60,5 +64,49 @@ class MainTest {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void theAgencySimulatorBelievesTheGatewaysKeyOnceItsFileIsThere() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Path keys = dir.resolve("keys");
+      Path trust = dir.resolve("handoff-key.pub.pem");
+      AgencySimulator agency = Main.startAgency(vertx, Clock.systemUTC(), 0, keys, trust, AgencyEnvelope.Scheme.SM2)
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      assertThat(Pem.publicKey(Files.readString(keys.resolve(Main.AGENCY_KEY)))).isEqualTo(agency.publicKey());
+
+      KeyPair gateway = AgencyEnvelope.generate(AgencyEnvelope.Scheme.SM2);
+      assertThat(post(agency, gateway)).as("the gateway's key is not there yet").isEqualTo(401);
+      Files.writeString(trust, Pem.write(gateway.getPublic()));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      int status = post(agency, gateway);
+      while (status != 200 && System.nanoTime() < deadline) {
+        Thread.sleep(100); // the simulator looks for the file every second
+        status = post(agency, gateway);
+      }
+      assertThat(status).isEqualTo(200);
+      assertThat(agency.records()).containsOnlyKeys("R1");
+      assertThat(agency.records().get("R1").getString("name")).isEqualTo("张三");
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** One record posted as a gateway signs it; the HTTP status the simulator answers. */
+  private static int post(AgencySimulator agency, KeyPair gateway) throws Exception {
+    byte[] key = AgencyEnvelope.newKey();
+    JsonObject record = new JsonObject().put("recordId", "R1").put("kind", "PAID").put("insurance", "medical").put("year", 2021)
+        .put("orderId", "O1").put("idNumber", AgencyEnvelope.seal(key, "110101199003071234"))
+        .put("name", AgencyEnvelope.seal(key, "张三"));
+    byte[] body = new JsonObject().put("batchId", "B1").put("key", AgencyEnvelope.wrap(agency.publicKey(), key))
+        .put("records", new JsonArray().add(record)).encode().getBytes(StandardCharsets.UTF_8);
+    String ts = Long.toString(Instant.now().getEpochSecond());
+    String nonce = java.util.UUID.randomUUID().toString();
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(agency.url("medical-test")))
+        .header(AgencyEnvelope.TIMESTAMP, ts).header(AgencyEnvelope.NONCE, nonce)
+        .header(AgencyEnvelope.SIGNATURE, AgencyEnvelope.sign(gateway.getPrivate(), ts, nonce, body))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 }

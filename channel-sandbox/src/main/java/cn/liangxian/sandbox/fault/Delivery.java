@@ -1,11 +1,10 @@
 package cn.liangxian.sandbox.fault;
 
+import cn.liangxian.sandbox.Recent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 
 /**
@@ -15,10 +14,12 @@ import java.util.function.Supplier;
  */
 public final class Delivery {
   private static final int RETRIES = 5;
+  /** How many of the most recent attempts are kept for tests to read. */
+  public static final int KEPT_ATTEMPTS = 10_000;
 
   private final Vertx vertx;
   private final Faults faults;
-  private final Queue<JsonObject> attempts = new ConcurrentLinkedQueue<>();
+  private final Recent<JsonObject> attempts = new Recent<>(KEPT_ATTEMPTS);
 
   public Delivery(Vertx vertx, Faults faults) {
     this.vertx = vertx;
@@ -44,9 +45,9 @@ public final class Delivery {
     vertx.setTimer(Math.max(1, faults.current().notifyDelayMs()), x -> action.run());
   }
 
-  /** Every delivery attempt: channel, outTradeNo, event, HTTP status answered (0: no answer, -1: dropped). */
+  /** The delivery attempts, the last {@link #KEPT_ATTEMPTS}: channel, outTradeNo, event, HTTP status answered (0: no answer, -1: dropped). */
   public List<JsonObject> attempts() {
-    return List.copyOf(attempts);
+    return attempts.list();
   }
 
   private void attempt(String channel, String outTradeNo, String event, Supplier<Future<Integer>> send, int tries) {

@@ -14,14 +14,16 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Mini-program login as the channels run it. A phone's {@code wx.login} / {@code my.getAuthCode} is
  * {@code POST /sandbox/login/{wechat|alipay}} here (a code for a made-up user of an app); the server
  * side is WeChat's {@code GET /sns/jscode2session} and Alipay's {@code alipay.system.oauth.token}
  * (answered by the Alipay gateway with this class's help). A code is good once, for five minutes
- * (WeChat) or ten (Alipay), and only for the app it was issued to. Codes are kept in a concurrent map:
- * tests ask for them from their own threads.
+ * (WeChat) or ten (Alipay), and only for the app it was issued to. Codes are kept in a concurrent map
+ * (tests ask for them from their own threads) until they expire: a code past its life is invalid anyway,
+ * so a sandbox serving logins for hours keeps the last minutes' codes only.
  */
 public final class Logins {
   static final Duration WECHAT_CODE_LIFE = Duration.ofMinutes(5);
@@ -38,6 +40,8 @@ public final class Logins {
   private final Map<String, String> wechatSecrets = new ConcurrentHashMap<>();
   private final Map<String, Code> wechatCodes = new ConcurrentHashMap<>();
   private final Map<String, Code> alipayCodes = new ConcurrentHashMap<>();
+  /** When the expired codes are next dropped (at most once a minute, as codes are issued). */
+  private final AtomicReference<Instant> nextPrune = new AtomicReference<>(Instant.MIN);
 
   public Logins(Clock clock) {
     this.clock = clock;
@@ -58,6 +62,7 @@ public final class Logins {
   /** {@code wx.login} on a phone of {@code user} in mini-program {@code appId}. */
   public String wechatCode(String appId, String user) {
     String code = token(24);
+    prune();
     wechatCodes.put(code, new Code(appId, user, clock.instant()));
     return code;
   }
@@ -65,6 +70,7 @@ public final class Logins {
   /** {@code my.getAuthCode} on a phone of {@code user} in the Alipay app {@code appId}. */
   public String alipayCode(String appId, String user) {
     String code = HexFormat.of().formatHex(bytes(16));
+    prune();
     alipayCodes.put(code, new Code(appId, user, clock.instant()));
     return code;
   }
@@ -125,6 +131,22 @@ public final class Logins {
       return new AlipayGrant(null, "isv.code-invalid", "授权码code无效");
     }
     return new AlipayGrant(alipayUserId(c.user()), null, null);
+  }
+
+  /** Drops the codes past their life, used or not, at most once a minute. */
+  private void prune() {
+    Instant now = clock.instant();
+    Instant next = nextPrune.get();
+    if (now.isBefore(next) || !nextPrune.compareAndSet(next, now.plusSeconds(60))) {
+      return;
+    }
+    wechatCodes.values().removeIf(c -> expired(c, WECHAT_CODE_LIFE));
+    alipayCodes.values().removeIf(c -> expired(c, ALIPAY_CODE_LIFE));
+  }
+
+  /** Codes held, for tests. */
+  int codesHeld() {
+    return wechatCodes.size() + alipayCodes.size();
   }
 
   private boolean expired(Code c, Duration life) {
