@@ -79,10 +79,10 @@ java -Xmx6g -jar gateway/target/gateway.jar roster import "$pop/village-roster.c
   > "$out/import.txt" 2>&1
 grep -v -e '^{' -e '^  line' "$out/import.txt"
 
-pids=()
+pids=() simulators=
 cleanup() { # stop what was started; the database goes too (KEEP_DATA=1 keeps it), the reports stay
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}" $simulators; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}" $simulators; do wait "$p" 2>/dev/null || true; done
   [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$out/data" "$out/bodies.txt"
 }
 trap cleanup EXIT
@@ -90,6 +90,27 @@ trap cleanup EXIT
 # JIT has compiled, and what it then measures is mostly the recompilation (see the lookups' baseline below)
 jfr_opts=()
 [ "${JFR:-0}" = 1 ] && jfr_opts=(-XX:StartFlightRecording:name=gateway,settings=profile,maxage=10m)
+# SIMULATORS=apart (the soak's default): the channel sandbox and the agency simulator in a process of their own
+# (channel-sandbox.jar), as the channels and the agencies are on deadline night, so that the gateway's process holds
+# nothing of what they keep (every trade, every record received); inside (the others' default): in the gateway's process
+simulators_mode=${SIMULATORS:-$([ "$profile" = soak ] && echo apart || echo inside)}
+case "$simulators_mode" in
+  apart)
+    # the sandbox writes its keys beside the gateway's, and believes the gateway's hand-off key once the gateway wrote it
+    SANDBOX_PORT=$sandbox_port SANDBOX_KEY_DIR=$GATEWAY_DATA_DIR/keys SANDBOX_AGENCY_PORT=0 \
+      SANDBOX_AGENCY_TRUST=$GATEWAY_DATA_DIR/keys/handoff-key.pub.pem java -Xmx2g -jar channel-sandbox/target/channel-sandbox.jar \
+      > "$out/simulators.log" 2>&1 &
+    simulators=$!
+    for _ in $(seq 60); do grep -q "Agency simulator" "$out/simulators.log" && break; sleep 1; done
+    agency_port=$(grep -oP 'Agency simulator +http://127\.0\.0\.1:\K[0-9]+' "$out/simulators.log" | head -1)
+    [ -n "$agency_port" ] || { echo "the channel sandbox did not start; see $out/simulators.log" >&2; exit 1; }
+    python3 loadtest/sandbox-gateway-config.py "$out/gateway.yaml" "$sandbox_port" \
+      "$(cat "$GATEWAY_DATA_DIR/keys/wechat-pay-public-key.serial")" "$agency_port"
+    # the sandbox's notifications come back to this run's port
+    export GATEWAY_CONFIG=$out/gateway.yaml GATEWAY_SANDBOX=false GATEWAY_PUBLIC_URL=http://127.0.0.1:$gw_port ;;
+  inside) ;;
+  *) echo "SIMULATORS must be apart or inside, got $simulators_mode" >&2; exit 2 ;;
+esac
 java -Xmx4g "${jfr_opts[@]}" -jar gateway/target/gateway.jar > "$out/gateway.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 90); do curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null && break; sleep 1; done
@@ -106,6 +127,7 @@ faults=${FAULTS:-'{"duplicates":1,"reorder":true,"notifyDelayMs":200}'}
 curl -sf -X POST "http://127.0.0.1:$sandbox_port/sandbox/faults" -H 'Content-Type: application/json' -d "$faults"
 echo "faults=$faults" >> "$base"
 echo "persons=$persons" >> "$base"
+echo "simulators=$simulators_mode" >> "$base"
 echo "cores=$(nproc)" >> "$base"
 
 # the lookup's keys for pgbench, and bodies for wrk, from the same residents
@@ -325,12 +347,15 @@ if [ "$profile" = soak ]; then
       echo "loadtest_full_gc $1"
       echo "loadtest_gateway_rss_bytes $(awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$gw/status")"
       echo "loadtest_gateway_fds $(find "/proc/$gw/fd" -mindepth 1 -maxdepth 1 | wc -l)"
+      # of them, the callers' open connections: as many as the load generator keeps (the gateway closes one silent 60 s)
+      echo "loadtest_gateway_inbound_connections $(ss -Htn state established "( sport = :$gw_port )" | wc -l)"
       echo "loadtest_gateway_threads $(find "/proc/$gw/task" -mindepth 1 -maxdepth 1 | wc -l)"
       echo "loadtest_postgres_connections $(psql -h localhost -p "$pgport" -U postgres -Atc \
         "select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()" postgres 2>/dev/null || echo 0)"
       threads_ticks "$gw" | sed 's/^/# cpu /'
       echo "# cpu postgres $(pg_ticks)"
       [ -s "$out/gatling.pid" ] && echo "# cpu gatling $(ticks "$(cat "$out/gatling.pid")")"
+      [ -n "$simulators" ] && echo "# cpu simulators $(ticks "$simulators")"
     } > "$out/scrapes/$at.part" && mv "$out/scrapes/$at.part" "$out/scrapes/$at.prom"
   }
   ( for _ in $(seq 240); do [ -s "$out/start.txt" ] && break; sleep 0.5; done
@@ -442,7 +467,7 @@ fi
 
 echo "== lost-payment check: the sandbox's confirmed payments against the database"
 lost_status=0
-agency_url=$(grep -oP 'Agency simulator +\K\S+' "$out/gateway.log" | head -1)
+agency_url=$(grep -ohP 'Agency simulator +\K\S+' "$out/gateway.log" "$out/simulators.log" 2>/dev/null | head -1)
 java -cp "$cp" cn.liangxian.loadtest.LostPayments "http://127.0.0.1:$sandbox_port" "$jdbc" 60 "$agency_url" | tee "$out/lost.txt" \
   || lost_status=$?
 echo "lost.status=$lost_status" >> "$base"

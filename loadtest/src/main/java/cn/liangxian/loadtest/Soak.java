@@ -21,7 +21,8 @@ import java.util.Properties;
  *       rate offered, p99 of the admitted answers under the pass mark, under the error share in 5xx;</li>
  *   <li>nothing grows once the run has settled (from the end of the window that reaches a third of the
  *       hold, when the process' caches have had time to fill, to the end): the heap after a full
- *       collection, open files, threads and the database connections.</li>
+ *       collection, the files and connections it opened itself (its callers' left out), threads and the
+ *       database connections.</li>
  * </ul>
  *
  * <pre>java -cp loadtest.jar cn.liangxian.loadtest.Soak &lt;run folder&gt;</pre>
@@ -41,10 +42,11 @@ public final class Soak {
    * One window: its level as the knee reads it, and what the process held. {@code liveHeapMiB} is the heap
    * after the full collection at the window's end (NaN when it was not taken); the others are the most seen
    * in the window's scrapes, but RSS, cached households, orders waiting for payment and hand-offs pending,
-   * which are as they stood at its end.
+   * which are as they stood at its end. {@code fds} are the process' own open files and connections: those of
+   * its callers ({@code inbound}, as many as the load generator keeps open) left out.
    */
   record Window(int number, double fromMinute, double toMinute, Knee.Level level, double liveHeapMiB, double rssMiB,
-      int fds, int threads, int connections, double cachedHouseholds, double ordersPaying, double handoffsPending) {}
+      int fds, int inbound, int threads, int connections, double cachedHouseholds, double ordersPaying, double handoffsPending) {}
 
   /** The verdict, with a line for each thing that broke it. */
   record Verdict(boolean steady, List<String> reasons) {}
@@ -73,7 +75,8 @@ public final class Soak {
           .findFirst().map(Soak::liveHeap).orElse(Double.NaN);
       windows.add(new Window(i + 1, (from - holdFrom) / 60_000.0, (to - holdFrom) / 60_000.0,
           Knee.level(i + 1, offered, a, z, hz, p99MarkMs, maxErrorPercent), live / MIB, gauge(z, "loadtest_gateway_rss_bytes") / MIB,
-          (int) most(in, "loadtest_gateway_fds"), (int) most(in, "loadtest_gateway_threads"),
+          (int) in.stream().mapToDouble(s -> gauge(s, "loadtest_gateway_fds") - gauge(s, "loadtest_gateway_inbound_connections")).max()
+              .orElse(0), (int) most(in, "loadtest_gateway_inbound_connections"), (int) most(in, "loadtest_gateway_threads"),
           (int) most(in, "loadtest_postgres_connections"), Knee.sum(z.samples(), "cache_size", "cache=\"household_answers\""),
           gauge(z, "liangxian_orders_paying"), gauge(z, "liangxian_handoff_pending")));
     }
@@ -123,7 +126,7 @@ public final class Soak {
               base.liveHeapMiB(), base.number(), last.liveHeapMiB()));
         }
         int laterConnections = windows.stream().filter(w -> w.number() > base.number()).mapToInt(Window::connections).max().orElse(0);
-        grew(reasons, "open files", base.fds(), last.fds(), FDS_SLACK, base.number());
+        grew(reasons, "open files and connections of its own", base.fds(), last.fds(), FDS_SLACK, base.number());
         grew(reasons, "threads", base.threads(), last.threads(), THREADS_SLACK, base.number());
         grew(reasons, "database connections", base.connections(), laterConnections, CONNECTIONS_SLACK, base.number());
       }
@@ -144,18 +147,18 @@ public final class Soak {
   /** The table as printed. */
   static String table(List<Window> windows) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "  %-9s %7s %8s %7s %6s %9s %7s %5s %7s %7s %9s %8s %9s  %s%n", "minutes", "paid/s",
-        "answers", "p99 ms", "5xx", "live heap", "RSS", "fds", "threads", "PG conn", "kept hh.", "paying", "hand-offs",
+    sb.append(String.format(Locale.ROOT, "  %-9s %7s %8s %7s %6s %9s %7s %5s %7s %7s %7s %9s %8s %9s  %s%n", "minutes", "paid/s",
+        "answers", "p99 ms", "5xx", "live heap", "RSS", "fds", "callers", "threads", "PG conn", "kept hh.", "paying", "hand-offs",
         "CPU ms a journey: gateway / PostgreSQL"));
     for (Window w : windows) {
       Knee.Level l = w.level();
       Map<String, Double> cpu = l.cpuMsPerJourney();
       double gateway = cpu.entrySet().stream().filter(e -> Summary.GATEWAY_THREADS.contains(e.getKey()))
           .mapToDouble(Map.Entry::getValue).sum();
-      sb.append(String.format(Locale.ROOT, "  %3.0f-%-5.0f %7.1f %,8d %7s %,6d %9s %7.0f %5d %7d %7d %,9.0f %,8.0f %,9.0f  %.1f / %.1f%s%n",
+      sb.append(String.format(Locale.ROOT, "  %3.0f-%-5.0f %7.1f %,8d %7s %,6d %9s %7.0f %5d %7d %7d %7d %,9.0f %,8.0f %,9.0f  %.1f / %.1f%s%n",
           w.fromMinute(), w.toMinute(), l.paidPerSecond(), l.requests(), ms(l.p99Ms()), l.errors(),
           Double.isNaN(w.liveHeapMiB()) ? "-" : String.format(Locale.ROOT, "%.0f MiB", w.liveHeapMiB()), w.rssMiB(), w.fds(),
-          w.threads(), w.connections(), w.cachedHouseholds(), w.ordersPaying(), w.handoffsPending(), gateway,
+          w.inbound(), w.threads(), w.connections(), w.cachedHouseholds(), w.ordersPaying(), w.handoffsPending(), gateway,
           cpu.getOrDefault("postgres", 0.0), l.served() ? "" : "  (not served)"));
     }
     return sb.toString();

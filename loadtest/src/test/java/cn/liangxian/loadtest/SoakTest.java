@@ -41,7 +41,10 @@ class SoakTest {
       // the heap used between collections: whatever has been allocated since, not what is referenced
       lines.add("jvm_memory_used_bytes{area=\"heap\",id=\"G1 Eden Space\"} " + (full ? 0 : 900.0 * MIB));
       lines.add("loadtest_gateway_rss_bytes " + 1200.0 * MIB);
-      lines.add("loadtest_gateway_fds " + h.fds());
+      // the callers' connections come and go with the load, on top of the process' own
+      int callers = 1000 + (i % 3) * 400;
+      lines.add("loadtest_gateway_fds " + (h.fds() + callers));
+      lines.add("loadtest_gateway_inbound_connections " + callers);
       lines.add("loadtest_gateway_threads " + h.threads());
       lines.add("loadtest_postgres_connections " + h.connections());
       lines.add("cache_size{cache=\"household_answers\",} 50000.0");
@@ -64,7 +67,8 @@ class SoakTest {
     assertThat(first.level().paidPerSecond()).isEqualTo(20.0);
     assertThat(first.level().served()).isTrue();
     assertThat(first.liveHeapMiB()).as("the heap after the collection at the window's end, not the heap used between").isEqualTo(300);
-    assertThat(first.fds()).isEqualTo(180);
+    assertThat(first.fds()).as("its own: the callers' connections left out").isEqualTo(180);
+    assertThat(first.inbound()).isEqualTo(1800);
     assertThat(first.connections()).isEqualTo(17);
     assertThat(first.cachedHouseholds()).isEqualTo(50_000);
     assertThat(first.ordersPaying()).isEqualTo(12);
@@ -93,7 +97,7 @@ class SoakTest {
     Soak.Verdict v = Soak.judge(w, 6);
     assertThat(v.steady()).isFalse();
     assertThat(v.reasons()).hasSize(3);
-    assertThat(v.reasons().get(0)).startsWith("open files grew from 260 (window 2) to 420");
+    assertThat(v.reasons().get(0)).startsWith("open files and connections of its own grew from 260 (window 2) to 420");
     assertThat(v.reasons().get(1)).startsWith("threads grew from 100 (window 2) to 180");
     assertThat(v.reasons().get(2)).startsWith("database connections grew from 25 (window 2) to 41");
 
