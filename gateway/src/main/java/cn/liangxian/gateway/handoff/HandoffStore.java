@@ -49,12 +49,21 @@ final class HandoffStore {
   static final String COMMITTED_FILES = "select file_name from handoff_file where receiver = $1 and file_name = any($2)";
   static final String FILE_DONE = "update handoff_file set records = $4, total_fen = $5 where receiver = $1 and day = $2 and part = $3";
   // what is waiting, through the partial indexes: the records still to send and those refused are few, while the
-  // table keeps every record of the window (millions in a province by its end), so no count reads it whole
+  // table keeps every record of the window (millions in a province by its end), so no count reads it whole; but a
+  // receiver given daily files keeps a whole day's records waiting, so the oldest is read receiver by receiver, each
+  // the first entry of its part of handoff_pending_by_receiver (the receivers themselves found by skipping through
+  // that index, one probe each), never by reading every record waiting
   // the oldest is the record longest past its due time: at once for a receiver pushed to, the day's file (ten minutes
   // after the Beijing day) for one given files ($1: their "region/insurance"), so that a day's waiting is no alarm
-  static final String GAUGES = "select (select count(*) from handoff_record where state = 'PENDING') as pending,"
-      + " (select min(case when region_code || '/' || insurance = any($1) then ((created_at at time zone 'Asia/Shanghai')::date + 1"
-      + " + interval '10 minutes') at time zone 'Asia/Shanghai' else created_at end) from handoff_record where state = 'PENDING') as oldest,"
+  static final String GAUGES = "with recursive waiting(region_code, insurance) as ("
+      + "(select region_code, insurance from handoff_record where state = 'PENDING' order by region_code, insurance limit 1)"
+      + " union all select n.region_code, n.insurance from waiting w, lateral (select region_code, insurance from handoff_record"
+      + " where state = 'PENDING' and (region_code, insurance) > (w.region_code, w.insurance) order by region_code, insurance"
+      + " limit 1) n)"
+      + " select (select count(*) from handoff_record where state = 'PENDING') as pending,"
+      + " (select min(case when w.region_code || '/' || w.insurance = any($1) then ((o.at at time zone 'Asia/Shanghai')::date + 1"
+      + " + interval '10 minutes') at time zone 'Asia/Shanghai' else o.at end) from waiting w, lateral (select min(created_at) as at"
+      + " from handoff_record where state = 'PENDING' and region_code = w.region_code and insurance = w.insurance) o) as oldest,"
       + " (select count(*) from handoff_record where state = 'REFUSED' and resolved_at is null) as refused";
 
   static final List<String> STATEMENTS = List.of(CLAIM, ANSWER, FAILED, FILE_DAYS, GAUGES);

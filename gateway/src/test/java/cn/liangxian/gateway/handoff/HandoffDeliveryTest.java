@@ -457,6 +457,20 @@ class HandoffDeliveryTest {
       assertThat(oldest(st, gauges)).isEqualTo(day.plusDays(1).atTime(0, 10).atZone(beijing).toInstant());
       st.execute("update handoff_record set state = 'PENDING', created_at = '" + at + "' where order_id = '" + pushed.getString("id") + "'");
       assertThat(oldest(st, gauges)).isEqualTo(java.time.OffsetDateTime.parse(at).toInstant());
+      // read receiver by receiver: the file receiver's record of the day before is due at this day's start, before 09:00
+      String earlier = day.minusDays(1).atTime(23, 0).atZone(beijing).toOffsetDateTime().toString();
+      st.execute("update handoff_record set created_at = '" + earlier + "' where id = (select min(id) from handoff_record"
+          + " where order_id = '" + file.getString("id") + "')");
+      assertThat(oldest(st, gauges)).isEqualTo(day.atTime(0, 10).atZone(beijing).toInstant());
+      try (java.sql.ResultSet rs = st.executeQuery(gauges)) {
+        rs.next();
+        assertThat(rs.getLong("pending")).as("two members of each household").isEqualTo(4);
+      }
+      st.execute("update handoff_record set state = 'ACCEPTED' where state = 'PENDING'");
+      try (java.sql.ResultSet rs = st.executeQuery(gauges)) {
+        rs.next();
+        assertThat(rs.getObject("oldest")).as("nothing waits").isNull();
+      }
       c.rollback();
     }
   }
