@@ -17,7 +17,9 @@
 # Environment (all optional): PERSONS, JOURNEYS (journeys/s at the hold), LOOKUP_FAMILIES (families/s
 # checking what they owe), SPIKE (midnight factor), KNEE (overload), P99_MS, MAX_ERROR_PERCENT, SOAK_MINUTES, BUILD=0 to
 # skip the Maven build, KEEP_DATA=1 to keep the run's database, FAULTS (the sandbox's misbehaviour, JSON as
-# POST /sandbox/faults takes; by default every notification is delivered twice, newest first, 200 ms late).
+# POST /sandbox/faults takes; by default every notification is delivered twice, newest first, 200 ms late),
+# SIMULATORS=apart|inside (the channel sandbox and the agency simulator in a process of their own, the soak's default,
+# or inside the gateway's, the others').
 #
 # It builds, generates the population, imports it through `gateway.jar roster import`, starts a gateway
 # with its channel sandbox on an embedded PostgreSQL, measures the baselines (the lookup SQL through
