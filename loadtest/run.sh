@@ -317,20 +317,25 @@ if [ "$profile" = overload ]; then
     curl -sf "http://127.0.0.1:$gw_port/metrics" > "$out/metrics-before.txt" ) &
   pids+=($!)
 fi
+# one scrape into scrapes/<epoch ms>.prom (knee and soak): the gateway's metrics, the lines given, and the CPU so far of
+# its threads by class, of PostgreSQL, of Gatling and of the simulators' own process when they run apart
+scrape() { # [line ...]
+  local at
+  at=$(date +%s%3N)
+  mkdir -p "$out/scrapes"
+  { curl -sf "http://127.0.0.1:$gw_port/metrics" || true
+    if [ $# -gt 0 ]; then printf '%s\n' "$@"; fi
+    threads_ticks "${pids[0]}" | sed 's/^/# cpu /'
+    echo "# cpu postgres $(pg_ticks)"
+    if [ -s "$out/gatling.pid" ]; then echo "# cpu gatling $(ticks "$(cat "$out/gatling.pid")")"; fi
+    if [ -n "$simulators" ]; then echo "# cpu simulators $(ticks "$simulators")"; fi
+  } > "$out/scrapes/$at.part" && mv "$out/scrapes/$at.part" "$out/scrapes/$at.prom"
+}
 if [ "$profile" = knee ]; then
   { echo "knee.step=$knee_step"; echo "knee.levels=$knee_levels"; echo "knee.levelSeconds=$knee_level_seconds"
     echo "knee.rampSeconds=3"; echo "clockTicks=$hz"; echo "p99Ms=${P99_MS:-1000}"; echo "maxErrorPercent=${MAX_ERROR_PERCENT:-1}"; } >> "$base"
   # every 2 s: the gateway's metrics, and the CPU so far of its threads by class, of PostgreSQL and of Gatling
-  mkdir -p "$out/scrapes"
-  ( while :; do
-      at=$(date +%s%3N)
-      { curl -sf "http://127.0.0.1:$gw_port/metrics" || true
-        threads_ticks "${pids[0]}" | sed 's/^/# cpu /'
-        echo "# cpu postgres $(pg_ticks)"
-        [ -s "$out/gatling.pid" ] && echo "# cpu gatling $(ticks "$(cat "$out/gatling.pid")")"
-      } > "$out/scrapes/$at.part" && mv "$out/scrapes/$at.part" "$out/scrapes/$at.prom"
-      sleep 2
-    done ) &
+  ( while :; do scrape; sleep 2; done ) &
   scraper=$!
   pids+=($scraper)
 fi
@@ -341,25 +346,17 @@ if [ "$profile" = soak ]; then
   # every 15 s: the gateway's metrics, its resident memory, open files and threads, PostgreSQL's client connections and the
   # CPU so far by process; at the hold's start and at each window's end first a full collection (jcmd GC.run), so that the
   # heap read then is what is still referenced (marked loadtest_full_gc 1)
-  mkdir -p "$out/scrapes"
   soak_scrape() { # full-gc-flag
-    local at gw=${pids[0]}
-    at=$(date +%s%3N)
-    { curl -sf "http://127.0.0.1:$gw_port/metrics" || true
-      echo "loadtest_full_gc $1"
-      echo "loadtest_gateway_rss_bytes $(awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$gw/status")"
-      echo "loadtest_gateway_fds $(find "/proc/$gw/fd" -mindepth 1 -maxdepth 1 | wc -l)"
-      # of them, the callers' open connections: as many as the load generator keeps (the gateway closes one silent 60 s)
-      echo "loadtest_gateway_inbound_connections $(ss -Htn state established "( sport = :$gw_port )" | wc -l)"
-      echo "loadtest_gateway_threads $(find "/proc/$gw/task" -mindepth 1 -maxdepth 1 | wc -l)"
-      echo "loadtest_postgres_connections $(psql -h localhost -p "$pgport" -U postgres -Atc \
-        "select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()" postgres 2>/dev/null || echo 0)"
-      threads_ticks "$gw" | sed 's/^/# cpu /'
-      echo "# cpu postgres $(pg_ticks)"
-      [ -s "$out/gatling.pid" ] && echo "# cpu gatling $(ticks "$(cat "$out/gatling.pid")")"
-      [ -n "$simulators" ] && echo "# cpu simulators $(ticks "$simulators")"
-    } > "$out/scrapes/$at.part" && mv "$out/scrapes/$at.part" "$out/scrapes/$at.prom"
+    local gw=${pids[0]}
+    scrape "loadtest_full_gc $1" \
+      "loadtest_gateway_rss_bytes $(awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$gw/status")" \
+      "loadtest_gateway_fds $(find "/proc/$gw/fd" -mindepth 1 -maxdepth 1 | wc -l)" \
+      "loadtest_gateway_inbound_connections $(ss -Htn state established "( sport = :$gw_port )" | wc -l)" \
+      "loadtest_gateway_threads $(find "/proc/$gw/task" -mindepth 1 -maxdepth 1 | wc -l)" \
+      "loadtest_postgres_connections $(psql -h localhost -p "$pgport" -U postgres -Atc "select count(*) from pg_stat_activity
+        where backend_type = 'client backend' and pid <> pg_backend_pid()" postgres 2>/dev/null || echo 0)"
   }
+  # (of the open files, the callers' connections: as many as the load generator keeps; the gateway closes one silent 60 s)
   ( for _ in $(seq 240); do [ -s "$out/start.txt" ] && break; sleep 0.5; done
     next_gc=$(( $(cat "$out/start.txt") + 60000 ))
     while :; do

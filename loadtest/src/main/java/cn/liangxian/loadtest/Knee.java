@@ -178,11 +178,16 @@ public final class Knee {
 
   /** The run's properties (baselines.properties). */
   static Properties baselines(Path run) throws IOException {
-    Properties b = new Properties();
-    try (Reader r = Files.newBufferedReader(run.resolve("baselines.properties"), StandardCharsets.UTF_8)) {
-      b.load(r);
+    return properties(run.resolve("baselines.properties"));
+  }
+
+  /** A properties file of a run, read as UTF-8. */
+  static Properties properties(Path file) throws IOException {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
     }
-    return b;
+    return p;
   }
 
   /** The levels of a run folder: its start, its schedule (baselines.properties) and its scrapes. */

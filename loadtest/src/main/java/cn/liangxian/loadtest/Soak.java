@@ -100,7 +100,8 @@ public final class Soak {
   /**
    * Steady: every window served, and from the end of the window that reaches a third of the hold (the
    * baseline) to the last, no growth past the slack of the heap after a full collection, open files,
-   * threads and database connections. Fewer than three windows judge only the first.
+   * threads and database connections. Fewer than three windows, or none reaching a third of the hold, judge only
+   * the first.
    */
   static Verdict judge(List<Window> windows, int holdMinutes) {
     List<String> reasons = new ArrayList<>();
@@ -115,21 +116,21 @@ public final class Soak {
             l.errors(), l.requests()));
       }
     }
-    if (windows.size() >= 3) {
-      Window base = windows.stream().filter(w -> w.toMinute() >= holdMinutes / 3.0).findFirst().orElseThrow();
-      Window last = windows.get(windows.size() - 1);
-      if (base != last) {
-        if (Double.isNaN(base.liveHeapMiB()) || Double.isNaN(last.liveHeapMiB())) {
-          reasons.add("the heap after a full collection was not read at the end of window " + base.number() + " or of the last");
-        } else if (last.liveHeapMiB() > base.liveHeapMiB() * (1 + HEAP_GROWTH) + HEAP_SLACK_MIB) {
-          reasons.add(String.format(Locale.ROOT, "the heap after a full collection grew from %.0f MiB (end of window %d) to %.0f MiB",
-              base.liveHeapMiB(), base.number(), last.liveHeapMiB()));
-        }
-        int laterConnections = windows.stream().filter(w -> w.number() > base.number()).mapToInt(Window::connections).max().orElse(0);
-        grew(reasons, "open files and connections of its own", base.fds(), last.fds(), FDS_SLACK, base.number());
-        grew(reasons, "threads", base.threads(), last.threads(), THREADS_SLACK, base.number());
-        grew(reasons, "database connections", base.connections(), laterConnections, CONNECTIONS_SLACK, base.number());
+    // a run cut short before a third of its hold has nothing settled to compare
+    Window base = windows.size() < 3 ? null
+        : windows.stream().filter(w -> w.toMinute() >= holdMinutes / 3.0).findFirst().orElse(null);
+    Window last = windows.get(windows.size() - 1);
+    if (base != null && base != last) {
+      if (Double.isNaN(base.liveHeapMiB()) || Double.isNaN(last.liveHeapMiB())) {
+        reasons.add("the heap after a full collection was not read at the end of window " + base.number() + " or of the last");
+      } else if (last.liveHeapMiB() > base.liveHeapMiB() * (1 + HEAP_GROWTH) + HEAP_SLACK_MIB) {
+        reasons.add(String.format(Locale.ROOT, "the heap after a full collection grew from %.0f MiB (end of window %d) to %.0f MiB",
+            base.liveHeapMiB(), base.number(), last.liveHeapMiB()));
       }
+      int laterConnections = windows.stream().filter(w -> w.number() > base.number()).mapToInt(Window::connections).max().orElse(0);
+      grew(reasons, "open files and connections of its own", base.fds(), last.fds(), FDS_SLACK, base.number());
+      grew(reasons, "threads", base.threads(), last.threads(), THREADS_SLACK, base.number());
+      grew(reasons, "database connections", base.connections(), laterConnections, CONNECTIONS_SLACK, base.number());
     }
     return new Verdict(reasons.isEmpty(), reasons);
   }
@@ -164,6 +165,16 @@ public final class Soak {
     return sb.toString();
   }
 
+  /** The verdict as printed, from soak.properties: steady, or each reason it was not. */
+  static String verdict(Properties soak) {
+    StringBuilder sb = new StringBuilder(Boolean.parseBoolean(soak.getProperty("soak.steady"))
+        ? "  steady: every window served, nothing grew once settled\n" : "  NOT steady:\n");
+    for (int i = 1; soak.containsKey("soak.reason." + i); i++) {
+      sb.append("    ").append(soak.getProperty("soak.reason." + i)).append('\n');
+    }
+    return sb.toString();
+  }
+
   /** Reads a run folder, writes soak.txt and soak.properties, and answers the verdict. */
   static Verdict run(Path run) throws IOException {
     Properties b = Knee.baselines(run);
@@ -182,9 +193,7 @@ public final class Soak {
       p.append("soak.reason.").append(i + 1).append('=').append(v.reasons().get(i)).append('\n');
     }
     Files.writeString(run.resolve("soak.properties"), p.toString(), StandardCharsets.UTF_8);
-    System.out.print(table);
-    System.out.println(v.steady() ? "  steady: every window served, nothing grew once settled"
-        : "  NOT steady:\n    " + String.join("\n    ", v.reasons()));
+    System.out.print(table + verdict(Knee.properties(run.resolve("soak.properties"))));
     return v;
   }
 

@@ -3,7 +3,6 @@ package cn.liangxian.loadtest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,10 +115,7 @@ public final class Summary {
 
   /** The summary of a run folder, as printed. */
   public static String of(Path run) throws IOException {
-    Properties b = new Properties();
-    try (Reader r = Files.newBufferedReader(run.resolve("baselines.properties"), StandardCharsets.UTF_8)) {
-      b.load(r);
-    }
+    Properties b = Knee.baselines(run);
     List<Row> rows = List.of();
     Optional<Path> report = findReport(run.resolve("gatling"));
     if (report.isPresent()) {
@@ -254,10 +250,7 @@ public final class Summary {
 
     Path kneeFile = run.resolve("knee.properties");
     if (Files.exists(kneeFile)) {
-      Properties k = new Properties();
-      try (Reader r = Files.newBufferedReader(kneeFile, StandardCharsets.UTF_8)) {
-        k.load(r);
-      }
+      Properties k = Knee.properties(kneeFile);
       double knee = dbl(k.getProperty("knee.journeysPerSecond"));
       double gatlingShare = dbl(k.getProperty("knee.gatlingShare"));
       sb.append(String.format(Locale.ROOT, "%nThe pay path's knee, journeys only, by level (from the gateway's metrics and /proc)%n"));
@@ -274,21 +267,13 @@ public final class Summary {
 
     Path soakFile = run.resolve("soak.properties");
     if (Files.exists(soakFile)) {
-      Properties k = new Properties();
-      try (Reader r = Files.newBufferedReader(soakFile, StandardCharsets.UTF_8)) {
-        k.load(r);
-      }
       sb.append(String.format(Locale.ROOT, "%nThe soak, window by window (from the gateway's metrics, /proc and PostgreSQL; the live heap"
           + " after a full collection at each window's end)%n"));
       Path table = run.resolve("soak.txt");
       if (Files.exists(table)) {
         sb.append(Files.readString(table, StandardCharsets.UTF_8));
       }
-      sb.append(Boolean.parseBoolean(k.getProperty("soak.steady")) ? "  steady: every window served, nothing grew once settled\n"
-          : "  NOT steady:\n");
-      for (int i = 1; k.containsKey("soak.reason." + i); i++) {
-        sb.append("    ").append(k.getProperty("soak.reason." + i)).append('\n');
-      }
+      sb.append(Soak.verdict(Knee.properties(soakFile)));
     }
 
     sb.append('\n');

@@ -120,6 +120,10 @@ class SoakTest {
     assertThat(w).as("two of six windows measured").hasSize(2);
     assertThat(Soak.judge(w, 6).steady()).as("too few windows to judge growth; both served").isTrue();
     assertThat(Soak.judge(List.of(), 6).reasons()).containsExactly("no window was measured (the run ended before the hold)");
+    // three windows of a 60-minute hold: none reaches its third, so nothing has settled to compare
+    List<Soak.Window> three = windows(hold(3, i -> new Held(300 + 100L * i, 180, 60, 17), 0), 60);
+    assertThat(three).hasSize(3);
+    assertThat(Soak.judge(three, 60).steady()).isTrue();
   }
 
   @Test

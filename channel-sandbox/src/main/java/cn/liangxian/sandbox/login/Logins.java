@@ -137,11 +137,15 @@ public final class Logins {
   private void prune() {
     Instant now = clock.instant();
     Instant next = nextPrune.get();
-    if (now.isBefore(next) || !nextPrune.compareAndSet(next, now.plusSeconds(60))) {
-      return;
+    if (!now.isBefore(next) && nextPrune.compareAndSet(next, now.plusSeconds(60))) {
+      prune(now);
     }
-    wechatCodes.values().removeIf(c -> expired(c, WECHAT_CODE_LIFE));
-    alipayCodes.values().removeIf(c -> expired(c, ALIPAY_CODE_LIFE));
+  }
+
+  /** Drops the codes past their life at {@code now}. */
+  void prune(Instant now) {
+    wechatCodes.values().removeIf(c -> expired(c, WECHAT_CODE_LIFE, now));
+    alipayCodes.values().removeIf(c -> expired(c, ALIPAY_CODE_LIFE, now));
   }
 
   /** Codes held, for tests. */
@@ -150,7 +154,11 @@ public final class Logins {
   }
 
   private boolean expired(Code c, Duration life) {
-    return clock.instant().isAfter(c.issuedAt().plus(life));
+    return expired(c, life, clock.instant());
+  }
+
+  private static boolean expired(Code c, Duration life, Instant now) {
+    return now.isAfter(c.issuedAt().plus(life));
   }
 
   private static JsonObject error(int code, String message) {
