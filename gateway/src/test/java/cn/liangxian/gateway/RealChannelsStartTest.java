@@ -46,14 +46,22 @@ class RealChannelsStartTest {
 
   @Test
   void withTheSandboxOffTheGatewayStartsOnTheRealMerchantsAndItsBannerNamesNoSandbox() throws Exception {
-    Files.writeString(keys.resolve("wechat-merchant-key.pem"), Pem.write(rsa().getPrivate()));
+    KeyPair merchant = rsa();
+    Files.writeString(keys.resolve("wechat-merchant-key.pem"), Pem.write(merchant.getPrivate()));
+    // the merchant API certificate, as WeChat Pay's CA issues it for the merchant's key: its expiry becomes a gauge
+    Instant certificateEnds = Instant.parse("2024-12-15T02:00:00Z");
+    Files.writeString(keys.resolve("apiclient_cert.pem"), Pem.write(cn.liangxian.sandbox.Certificates.issue("CN=1900000109",
+        merchant.getPublic(), null, merchant.getPrivate(), false, Instant.parse("2019-12-15T02:00:00Z"), certificateEnds,
+        new java.math.BigInteger("5157F09EFDC096DE15EBE81A47057A7232F1B8E1", 16))));
     Files.writeString(keys.resolve("wechat-apiv3.key"), "abcdefghijklmnopqrstuvwxyz012345");
     Files.writeString(keys.resolve("wechat-mini-program.secret"), "0123456789abcdef0123456789abcdef");
     Files.writeString(keys.resolve("wechat-pay-public-key.pem"), Pem.write(rsa().getPublic()));
     Files.writeString(keys.resolve("alipay-app-key.pem"), Pem.write(rsa().getPrivate()));
     Files.writeString(keys.resolve("alipay-public-key.pem"), Pem.write(rsa().getPublic()));
     String yaml = Files.readString(TestGateway.repo().resolve("config/gateway.yaml")).replace("mchid: \"\"", "mchid: \"1900000109\"")
-        .replace("appId: \"\"", "appId: \"2021000000000109\"").replace("merchantSerial: \"\"", "merchantSerial: \"SERIAL0109\"");
+        .replace("appId: \"\"", "appId: \"2021000000000109\"")
+        .replace("merchantSerial: \"\"", "merchantSerial: \"5157F09EFDC096DE15EBE81A47057A7232F1B8E1\"")
+        .replace("merchantCertificateFile: \"\"", "merchantCertificateFile: apiclient_cert.pem");
     Map<String, String> env = env();
     GatewayOptions options = GatewayOptions.fromYaml(yaml, env);
     MutableClock clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
@@ -68,6 +76,12 @@ class RealChannelsStartTest {
       HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + g.httpPort() + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(200);
+      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + g.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String gauge = metrics.lines().filter(l -> l.startsWith("liangxian_channel_certificate_expiry_timestamp_seconds{")
+          && l.contains("channel=\"wechat\"")).findFirst().orElseThrow();
+      assertThat(gauge).contains("certificate=\"merchant\"", "merchant=\"1900000109\"");
+      assertThat(Double.parseDouble(gauge.substring(gauge.lastIndexOf(' ') + 1))).isEqualTo((double) certificateEnds.getEpochSecond());
     }
   }
 

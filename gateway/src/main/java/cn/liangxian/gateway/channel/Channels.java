@@ -34,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The payment channels by name, with the merchant identities their callbacks are checked against and
@@ -44,6 +46,8 @@ import java.util.function.Supplier;
  */
 public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wechat, AlipayMerchant alipay,
     UnionPayChannel unionpay, Signing signing, List<Body> bodies) {
+  private static final Logger LOG = LoggerFactory.getLogger(Channels.class);
+
   public Channels {
     byName = Map.copyOf(byName);
     bodies = List.copyOf(bodies);
@@ -119,11 +123,17 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
   }
 
   /**
-   * When each UnionPay merchant's certificates expire, as gauges (seconds since the epoch) for the operators' alerts:
+   * When each WeChat Pay merchant's API certificate expires (where the deployment gave it) and each UnionPay merchant's
+   * certificates expire, as gauges (seconds since the epoch) for the operators' alerts:
    * its signing certificate (UnionPay refuses what is signed with it once it has expired: no QR code is made), and
    * UnionPay's root and middle certificates (answers and notifications chaining to them are no longer believed).
    */
   public void certificateGauges(MeterRegistry registry) {
+    wechatMerchants().forEach((id, m) -> {
+      if (m.certificateNotAfter() != null) {
+        expiry(registry, "wechat", m.mchid(), "merchant", m.certificateNotAfter());
+      }
+    });
     unionPayMerchants().forEach((merId, c) -> {
       UnionPayMerchant m = c.client().merchant();
       expiry(registry, "unionpay", merId, "sign", m.signCertNotAfter());
@@ -201,29 +211,86 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     GatewayOptions.Wechat w = options.wechat();
     GatewayOptions.Alipay a = options.alipay();
     // the default merchants' secrets may come from the environment instead of their files
-    WechatPayMerchant wechat = wechatMerchant(options, w, "GATEWAY_WECHAT_MERCHANT_KEY", "GATEWAY_WECHAT_APIV3_KEY");
+    WechatPayMerchant wechat = wechatMerchant(options, w, "GATEWAY_WECHAT_MERCHANT_KEY", "GATEWAY_WECHAT_APIV3_KEY", "channels.wechat",
+        clock);
     AlipayMerchant alipay = alipayMerchant(options, a, "GATEWAY_ALIPAY_APP_KEY", "GATEWAY_ALIPAY_PUBLIC_KEY",
         "GATEWAY_ALIPAY_APP_AUTH_TOKEN");
     UnionPaySetup union = options.unionpay().merId() == null ? null
         : unionPaySetup(options, options.unionpay(), "GATEWAY_UNIONPAY_SIGN_KEY", pool);
     List<Body> bodies = new ArrayList<>();
-    for (GatewayOptions.Merchant m : options.merchants()) {
+    for (int i = 0; i < options.merchants().size(); i++) {
+      GatewayOptions.Merchant m = options.merchants().get(i);
       bodies.add(body(vertx, clock, signing, m.name(), m.regions(),
-          m.wechat() == null ? null : wechatMerchant(options, m.wechat(), null, null), w.baseUrl(),
+          m.wechat() == null ? null : wechatMerchant(options, m.wechat(), null, null, "channels.merchants[" + i + "].wechat", clock),
+          w.baseUrl(),
           m.alipay() == null ? null : alipayMerchant(options, m.alipay(), null, null, null), a.gatewayUrl(),
           m.unionpay() == null ? null : unionPaySetup(options, m.unionpay(), null, pool), options::publicBaseUrl));
     }
     return of(vertx, clock, signing, wechat, w.baseUrl(), alipay, a.gatewayUrl(), union, options::publicBaseUrl).withBodies(bodies);
   }
 
-  private static WechatPayMerchant wechatMerchant(GatewayOptions options, GatewayOptions.Wechat w, String keyEnv, String apiV3Env) {
+  private static WechatPayMerchant wechatMerchant(GatewayOptions options, GatewayOptions.Wechat w, String keyEnv, String apiV3Env,
+      String where, Clock clock) {
     PlatformKeys platform = new PlatformKeys();
     for (GatewayOptions.PlatformKeyFile k : w.platformKeys()) {
       platform.put(k.serial(), Pem.publicKey(secret(options, k.file(), null)));
     }
-    return new WechatPayMerchant(w.mchid(), w.appId(), w.merchantSerial(), Pem.privateKey(secret(options, w.merchantKeyFile(), keyEnv)),
-        secret(options, w.apiV3KeyFile(), apiV3Env).strip().getBytes(StandardCharsets.US_ASCII), WechatPayScheme.valueOf(w.scheme()),
-        platform, w.subMchid());
+    java.security.PrivateKey key = Pem.privateKey(secret(options, w.merchantKeyFile(), keyEnv));
+    WechatPayScheme scheme = WechatPayScheme.valueOf(w.scheme());
+    java.time.Instant notAfter = w.merchantCertificateFile() == null ? null
+        : merchantCertificate(secret(options, w.merchantCertificateFile(), null), w, key, scheme, where, clock);
+    return new WechatPayMerchant(w.mchid(), w.appId(), w.merchantSerial(), key,
+        secret(options, w.apiV3KeyFile(), apiV3Env).strip().getBytes(StandardCharsets.US_ASCII), scheme, platform, w.subMchid(),
+        notAfter);
+  }
+
+  /**
+   * When the merchant API certificate (WeChat Pay's {@code apiclient_cert.pem}) expires, once it is known to be the one
+   * the merchant signs under: its serial is {@code merchantSerial} and its key the pair of the merchant key. Either
+   * mismatch would have WeChat Pay refuse every request, so it stops the start; an expired or nearly expired certificate
+   * is logged (and gauged for the alerts), not refused: the other channels still take payments.
+   */
+  static java.time.Instant merchantCertificate(String pem, GatewayOptions.Wechat w, java.security.PrivateKey key, WechatPayScheme scheme,
+      String where, Clock clock) {
+    X509Certificate cert;
+    try {
+      cert = Pem.certificate(pem);
+    } catch (RuntimeException e) {
+      throw new ConfigException(where + ".merchantCertificateFile " + w.merchantCertificateFile() + " is not a PEM certificate");
+    }
+    String serial = cert.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+    java.math.BigInteger configured;
+    try {
+      configured = new java.math.BigInteger(w.merchantSerial(), 16);
+    } catch (RuntimeException e) {
+      configured = null;
+    }
+    if (!cert.getSerialNumber().equals(configured)) {
+      throw new ConfigException(where + ".merchantSerial " + w.merchantSerial() + " is not the serial of " + where
+          + ".merchantCertificateFile " + w.merchantCertificateFile() + " (" + serial + "): WeChat Pay would refuse every request");
+    }
+    byte[] probe = ("merchant certificate check " + serial).getBytes(StandardCharsets.US_ASCII);
+    boolean paired;
+    try {
+      paired = cn.liangxian.channel.Crypto.verify(scheme.signatureAlgorithm(), cert.getPublicKey(), probe,
+          cn.liangxian.channel.Crypto.sign(scheme.signatureAlgorithm(), key, probe));
+    } catch (RuntimeException e) {
+      paired = false;
+    }
+    if (!paired) {
+      throw new ConfigException(where + ".merchantCertificateFile " + w.merchantCertificateFile() + " is the certificate of another key"
+          + " than " + where + ".merchantKeyFile (or not a " + scheme + " key): WeChat Pay would refuse every request");
+    }
+    java.time.Instant notAfter = cert.getNotAfter().toInstant();
+    java.time.Instant now = clock.instant();
+    if (!notAfter.isAfter(now)) {
+      LOG.error("the WeChat Pay merchant API certificate {} of merchant {} expired at {}: WeChat Pay takes no request signed under it;"
+          + " renew it in the merchant platform (API安全) and configure the new certificate, key and serial", serial, w.mchid(), notAfter);
+    } else if (notAfter.isBefore(now.plus(java.time.Duration.ofDays(30)))) {
+      LOG.warn("the WeChat Pay merchant API certificate {} of merchant {} expires at {}: renew it in the merchant platform (API安全)",
+          serial, w.mchid(), notAfter);
+    }
+    return notAfter;
   }
 
   private static AlipayMerchant alipayMerchant(GatewayOptions options, GatewayOptions.Alipay a, String appKeyEnv, String publicKeyEnv,

@@ -19,7 +19,8 @@ final class ChannelSections {
     Wechat wechat = new Wechat(w.string("baseUrl", null, "https://api.mch.weixin.qq.com"), w.string("mchid", null, null),
         w.string("appId", null, null), w.oneOf("scheme", null, "RSA", List.of("RSA", "SM2")), w.string("merchantSerial", null, null),
         w.string("merchantKeyFile", null, null), w.string("apiV3KeyFile", null, null), platform,
-        w.oneOf("keyMode", null, "publicKey", List.of("publicKey", "certificates")), w.string("subMchid", null, null));
+        w.oneOf("keyMode", null, "publicKey", List.of("publicKey", "certificates")), w.string("subMchid", null, null),
+        w.string("merchantCertificateFile", null, null));
     w.done();
     return wechat;
   }

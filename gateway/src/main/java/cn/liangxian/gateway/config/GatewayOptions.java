@@ -32,7 +32,7 @@ public final class GatewayOptions {
 
   /** The real WeChat Pay merchant (used when the sandbox is off); key material lives in files or the environment. */
   public record Wechat(String baseUrl, String mchid, String appId, String scheme, String merchantSerial, String merchantKeyFile,
-      String apiV3KeyFile, List<PlatformKeyFile> platformKeys, String keyMode, String subMchid) {
+      String apiV3KeyFile, List<PlatformKeyFile> platformKeys, String keyMode, String subMchid, String merchantCertificateFile) {
     /** The merchant paid into: the sub-merchant when mchid is a service provider's (服务商). */
     public String id() {
       return subMchid != null ? subMchid : mchid;

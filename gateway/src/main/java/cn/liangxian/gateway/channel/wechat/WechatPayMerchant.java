@@ -17,13 +17,20 @@ import java.util.Objects;
  * @param platformKeys WeChat Pay's keys that sign responses and notifications
  * @param subMchid a sub-merchant (特约商户) this service provider (服务商: mchid, appId and the keys are the
  *     provider's, sent as sp_mchid and sp_appid) collects for; null for a merchant collecting for itself
+ * @param certificateNotAfter when the merchant API certificate {@code serialNo} names expires, where the deployment
+ *     gave the certificate (WeChat Pay takes no request signed under an expired one); null where it did not
  */
 public record WechatPayMerchant(
     String mchid, String appId, String serialNo, PrivateKey privateKey, byte[] apiV3Key,
-    WechatPayScheme scheme, PlatformKeys platformKeys, String subMchid) {
+    WechatPayScheme scheme, PlatformKeys platformKeys, String subMchid, java.time.Instant certificateNotAfter) {
   public WechatPayMerchant(String mchid, String appId, String serialNo, PrivateKey privateKey, byte[] apiV3Key,
       WechatPayScheme scheme, PlatformKeys platformKeys) {
     this(mchid, appId, serialNo, privateKey, apiV3Key, scheme, platformKeys, null);
+  }
+
+  public WechatPayMerchant(String mchid, String appId, String serialNo, PrivateKey privateKey, byte[] apiV3Key,
+      WechatPayScheme scheme, PlatformKeys platformKeys, String subMchid) {
+    this(mchid, appId, serialNo, privateKey, apiV3Key, scheme, platformKeys, subMchid, null);
   }
 
   /** The merchant the money is paid into: the sub-merchant, for a service provider. */
