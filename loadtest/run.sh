@@ -466,7 +466,10 @@ fi
 
 echo "== lost-payment check: the sandbox's confirmed payments against the database"
 lost_status=0
-agency_url=$(grep -ohP 'Agency simulator +\K\S+' "$out/gateway.log" "$out/simulators.log" 2>/dev/null | head -1)
+# the agency simulator's address, from whichever process ran it (a grep over a missing log would fail the run)
+simulator_logs=("$out/gateway.log")
+if [ -f "$out/simulators.log" ]; then simulator_logs+=("$out/simulators.log"); fi
+agency_url=$(grep -ohP 'Agency simulator +\K\S+' "${simulator_logs[@]}" | head -1 || true)
 java -cp "$cp" cn.liangxian.loadtest.LostPayments "http://127.0.0.1:$sandbox_port" "$jdbc" 60 "$agency_url" | tee "$out/lost.txt" \
   || lost_status=$?
 echo "lost.status=$lost_status" >> "$base"
