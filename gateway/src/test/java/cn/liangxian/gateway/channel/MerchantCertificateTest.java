@@ -49,23 +49,18 @@ class MerchantCertificateTest {
         "wechat-merchant-key.pem", "wechat-apiv3.key", List.of(), "publicKey", null, "apiclient_cert.pem");
   }
 
-  @Test
-  void theCertificateOfTheSerialAndTheKeyGivesItsExpiry() {
-    KeyPair merchant = Vectors.rsa();
-    String pem = certificate(merchant, SERIAL);
-    assertThat(Channels.merchantCertificate(pem, wechat(SERIAL, "RSA"), merchant.getPrivate(), WechatPayScheme.RSA, "channels.wechat", CLOCK))
-        .isEqualTo(NOT_AFTER);
-    // as the merchant platform shows it (no leading zero) or in lower case, the serial is the same number
-    assertThat(Channels.merchantCertificate(pem, wechat(SERIAL.substring(1).toLowerCase(java.util.Locale.ROOT), "RSA"),
-        merchant.getPrivate(), WechatPayScheme.RSA, "channels.wechat", CLOCK)).isEqualTo(NOT_AFTER);
+  private static java.time.Instant expiry(KeyPair merchant, String serial, WechatPayScheme scheme) {
+    return Channels.merchantCertificate(certificate(merchant, SERIAL), wechat(serial, scheme.name()), merchant.getPrivate(), scheme,
+        "channels.wechat", CLOCK);
   }
 
   @Test
-  void aGuomiMerchantsCertificateIsCheckedWithSm2() {
-    KeyPair merchant = Vectors.sm2();
-    String pem = certificate(merchant, SERIAL);
-    assertThat(Channels.merchantCertificate(pem, wechat(SERIAL, "SM2"), merchant.getPrivate(), WechatPayScheme.SM2, "channels.wechat", CLOCK))
-        .isEqualTo(NOT_AFTER);
+  void theCertificateOfTheSerialAndTheKeyGivesItsExpiry() {
+    assertThat(expiry(Vectors.rsa(), SERIAL, WechatPayScheme.RSA)).isEqualTo(NOT_AFTER);
+    // as the merchant platform shows it (no leading zero) or in lower case, the serial is the same number
+    assertThat(expiry(Vectors.rsa(), SERIAL.substring(1).toLowerCase(java.util.Locale.ROOT), WechatPayScheme.RSA)).isEqualTo(NOT_AFTER);
+    // a 国密 merchant's, checked with SM2
+    assertThat(expiry(Vectors.sm2(), SERIAL, WechatPayScheme.SM2)).isEqualTo(NOT_AFTER);
   }
 
   @Test
