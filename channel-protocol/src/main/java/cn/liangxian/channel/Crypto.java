@@ -34,6 +34,19 @@ public final class Crypto {
     }
   }
 
+  /**
+   * Whether {@code publicKey} (a certificate's, say) is the pair of {@code privateKey} for {@code algorithm}: a probe
+   * signed with one verifies with the other. False for keys of another kind, never an exception.
+   */
+  public static boolean pairs(String algorithm, PrivateKey privateKey, PublicKey publicKey) {
+    byte[] probe = "key pair check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try {
+      return verify(algorithm, publicKey, probe, sign(algorithm, privateKey, probe));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   /** False for a wrong signature, malformed Base64 or a key of the wrong kind: never an exception. */
   public static boolean verify(String algorithm, PublicKey key, byte[] message, String signatureBase64) {
     if (signatureBase64 == null || key == null) {

@@ -58,10 +58,12 @@ public final class Pem {
 
   /** The serial number of a certificate as WeChat Pay writes it: upper-case hex. */
   public static String certificateSerial(String pem) {
-    if (read(pem) instanceof X509CertificateHolder cert) {
-      return cert.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
-    }
-    throw new IllegalArgumentException("not a certificate PEM");
+    return serial(certificate(pem));
+  }
+
+  /** A certificate's serial number as WeChat Pay writes it: upper-case hex (no leading zeros). */
+  public static String serial(X509Certificate cert) {
+    return cert.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
   }
 
   /** An X.509 certificate. */

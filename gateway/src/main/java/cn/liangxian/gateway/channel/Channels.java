@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.channel;
 
+import cn.liangxian.channel.Crypto;
 import cn.liangxian.channel.Pem;
 import cn.liangxian.gateway.channel.alipay.AlipayChannel;
 import cn.liangxian.gateway.channel.alipay.AlipayClient;
@@ -22,12 +23,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
+import java.math.BigInteger;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,7 +147,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     });
   }
 
-  private static void expiry(MeterRegistry registry, String channel, String merchant, String certificate, java.time.Instant notAfter) {
+  private static void expiry(MeterRegistry registry, String channel, String merchant, String certificate, Instant notAfter) {
     double at = notAfter.getEpochSecond();
     Gauge.builder("liangxian_channel_certificate_expiry_timestamp_seconds", () -> at)
         .description("When a channel certificate this instance relies on expires")
@@ -235,9 +240,9 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     for (GatewayOptions.PlatformKeyFile k : w.platformKeys()) {
       platform.put(k.serial(), Pem.publicKey(secret(options, k.file(), null)));
     }
-    java.security.PrivateKey key = Pem.privateKey(secret(options, w.merchantKeyFile(), keyEnv));
+    PrivateKey key = Pem.privateKey(secret(options, w.merchantKeyFile(), keyEnv));
     WechatPayScheme scheme = WechatPayScheme.valueOf(w.scheme());
-    java.time.Instant notAfter = w.merchantCertificateFile() == null ? null
+    Instant notAfter = w.merchantCertificateFile() == null ? null
         : merchantCertificate(secret(options, w.merchantCertificateFile(), null), w, key, scheme, where, clock);
     return new WechatPayMerchant(w.mchid(), w.appId(), w.merchantSerial(), key,
         secret(options, w.apiV3KeyFile(), apiV3Env).strip().getBytes(StandardCharsets.US_ASCII), scheme, platform, w.subMchid(),
@@ -250,7 +255,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
    * mismatch would have WeChat Pay refuse every request, so it stops the start; an expired or nearly expired certificate
    * is logged (and gauged for the alerts), not refused: the other channels still take payments.
    */
-  static java.time.Instant merchantCertificate(String pem, GatewayOptions.Wechat w, java.security.PrivateKey key, WechatPayScheme scheme,
+  static Instant merchantCertificate(String pem, GatewayOptions.Wechat w, PrivateKey key, WechatPayScheme scheme,
       String where, Clock clock) {
     X509Certificate cert;
     try {
@@ -258,35 +263,27 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     } catch (RuntimeException e) {
       throw new ConfigException(where + ".merchantCertificateFile " + w.merchantCertificateFile() + " is not a PEM certificate");
     }
-    String serial = cert.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
-    java.math.BigInteger configured;
+    String serial = Pem.serial(cert);
+    BigInteger configured;
     try {
-      configured = new java.math.BigInteger(w.merchantSerial(), 16);
-    } catch (RuntimeException e) {
-      configured = null;
+      configured = new BigInteger(w.merchantSerial(), 16);
+    } catch (NumberFormatException e) {
+      configured = null; // no number: no certificate's serial
     }
     if (!cert.getSerialNumber().equals(configured)) {
       throw new ConfigException(where + ".merchantSerial " + w.merchantSerial() + " is not the serial of " + where
           + ".merchantCertificateFile " + w.merchantCertificateFile() + " (" + serial + "): WeChat Pay would refuse every request");
     }
-    byte[] probe = ("merchant certificate check " + serial).getBytes(StandardCharsets.US_ASCII);
-    boolean paired;
-    try {
-      paired = cn.liangxian.channel.Crypto.verify(scheme.signatureAlgorithm(), cert.getPublicKey(), probe,
-          cn.liangxian.channel.Crypto.sign(scheme.signatureAlgorithm(), key, probe));
-    } catch (RuntimeException e) {
-      paired = false;
-    }
-    if (!paired) {
+    if (!Crypto.pairs(scheme.signatureAlgorithm(), key, cert.getPublicKey())) {
       throw new ConfigException(where + ".merchantCertificateFile " + w.merchantCertificateFile() + " is the certificate of another key"
           + " than " + where + ".merchantKeyFile (or not a " + scheme + " key): WeChat Pay would refuse every request");
     }
-    java.time.Instant notAfter = cert.getNotAfter().toInstant();
-    java.time.Instant now = clock.instant();
+    Instant notAfter = cert.getNotAfter().toInstant();
+    Instant now = clock.instant();
     if (!notAfter.isAfter(now)) {
       LOG.error("the WeChat Pay merchant API certificate {} of merchant {} expired at {}: WeChat Pay takes no request signed under it;"
           + " renew it in the merchant platform (API安全) and configure the new certificate, key and serial", serial, w.mchid(), notAfter);
-    } else if (notAfter.isBefore(now.plus(java.time.Duration.ofDays(30)))) {
+    } else if (notAfter.isBefore(now.plus(Duration.ofDays(30)))) {
       LOG.warn("the WeChat Pay merchant API certificate {} of merchant {} expires at {}: renew it in the merchant platform (API安全)",
           serial, w.mchid(), notAfter);
     }

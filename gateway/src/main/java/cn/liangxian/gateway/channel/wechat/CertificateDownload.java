@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -92,7 +91,7 @@ public final class CertificateDownload {
     } catch (IllegalArgumentException e) {
       throw refused("certificate " + d.path("serial_no").asText() + " is not an X.509 certificate");
     }
-    String serial = cert.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
+    String serial = Pem.serial(cert);
     if (!serial.equalsIgnoreCase(d.path("serial_no").asText())) {
       throw refused("certificate listed as " + d.path("serial_no").asText() + " has serial " + serial);
     }
