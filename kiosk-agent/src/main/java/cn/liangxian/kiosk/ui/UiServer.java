@@ -50,9 +50,10 @@ public final class UiServer {
     r.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
     r.route().failureHandler(ctx -> {
       LOG.warn("ui request failed: {}", ctx.failure() == null ? ctx.statusCode() : ctx.failure().toString());
-      ctx.response().setStatusCode(ctx.statusCode() > 0 ? ctx.statusCode() : 500)
+      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      ctx.response().setStatusCode(status)
           .putHeader("Content-Type", "application/json; charset=utf-8")
-          .end(new JsonObject().put("message", "系统繁忙，请稍后再试").encode());
+          .end(new JsonObject().put("message", status >= 500 ? "系统繁忙，请稍后再试" : "操作没有成功，请重新点一下").encode());
     });
     return vertx.createHttpServer().requestHandler(r).listen(port, host).map(s -> {
       server = s;
@@ -97,6 +98,21 @@ public final class UiServer {
       ctx.fail(400);
       return;
     }
+    try {
+      if (!act(a)) {
+        ctx.fail(400);
+        return;
+      }
+    } catch (ClassCastException e) {
+      // a field of the wrong JSON type ("year": "2026", "on": "yes"): the page never sends one
+      ctx.fail(400);
+      return;
+    }
+    state(ctx);
+  }
+
+  /** Does what the resident touched; false for an action the screen does not know. */
+  private boolean act(JsonObject a) {
     switch (a.getString("action", "")) {
       case "keypad" -> flow.startKeypad();
       case "typed" -> flow.typed(a.getString("idNumber"), a.getString("name"));
@@ -110,11 +126,10 @@ public final class UiServer {
       case "touch" -> flow.stillHere();
       case "back" -> flow.back();
       default -> {
-        ctx.fail(400);
-        return;
+        return false;
       }
     }
-    state(ctx);
+    return true;
   }
 
   /** {@code GET /api/pinyin?q=zhang}: the name keyboard's candidate characters for what was typed. */

@@ -64,6 +64,15 @@ class SimulatorsTest {
     assertThat(send(ui + "/api/sim/idcard?idNumber=37131219620510849X&name=" + URLEncoder.encode("潘梅", StandardCharsets.UTF_8))
         .statusCode()).isEqualTo(204);
     Await.until(() -> agent.flow().screen() == Screen.HOUSEHOLD);
+    // a touch with a field of the wrong type, or an action the screen does not know: 400 in plain words, nothing done
+    for (String wrong : new String[] {"{\"action\": \"toggle\", \"memberRef\": \"m1\", \"insurance\": \"pension\", \"year\": \"2026\"}",
+        "{\"action\": \"elder\", \"on\": \"yes\"}", "{\"action\": 7}", "{\"action\": \"fly\"}", "[1]", "not json"}) {
+      HttpResponse<String> refused = postJson(ui + "/api/action", wrong);
+      assertThat(refused.statusCode()).as(wrong).isEqualTo(400);
+      assertThat(new JsonObject(refused.body()).getString("message")).as(wrong).isEqualTo("操作没有成功，请重新点一下");
+    }
+    assertThat(agent.flow().screen()).isEqualTo(Screen.HOUSEHOLD);
+    assertThat(new JsonObject(fetch(ui + "/api/state").body()).getBoolean("elder", false)).isFalse();
     wm.verify(postRequestedFor(urlPathEqualTo("/api/v1/lookup"))
         .withRequestBody(equalToJson("{\"idNumber\": \"37131219620510849X\", \"name\": \"潘梅\"}")));
     assertThat(send(ui + "/api/sim/idcard?do=remove").statusCode()).isEqualTo(204);
@@ -120,6 +129,11 @@ class SimulatorsTest {
   private HttpResponse<String> send(String url) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> postJson(String url, String json) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> fetch(String url) throws Exception {
