@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.lookup;
 
 import cn.liangxian.gateway.privacy.Masking;
+import cn.liangxian.gateway.receipt.BeijingTime;
 import cn.liangxian.policy.AppliedRule;
 import cn.liangxian.policy.Assessment;
 import cn.liangxian.policy.Insurance;
@@ -14,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,6 @@ public final class HouseholdView {
   private HouseholdView() {}
 
   private static final JsonFactory JSON = new JsonFactory();
-  private static final ZoneId BEIJING = ZoneId.of("Asia/Shanghai");
 
   /**
    * The answer's bytes, written field by field as they are produced (no tree of objects built first and
@@ -160,14 +159,13 @@ public final class HouseholdView {
         ? it.member().hold(it.insurance().code(), it.year()) : null;
     if (hold != null && hold.paidAt() != null) {
       // when it was paid, in Beijing time: the kiosk lists paid members with the day
-      g.writeStringField("paidAt", hold.paidAt().atZoneSameInstant(BEIJING).toOffsetDateTime()
-          .truncatedTo(ChronoUnit.SECONDS).toString());
+      g.writeStringField("paidAt", BeijingTime.iso(hold.paidAt().truncatedTo(ChronoUnit.SECONDS)));
     }
     if (hold != null && it.status() == HouseholdAssessor.Status.IN_PROGRESS && hold.heldUntil() != null) {
       // when the order holding it expires (read with the hold, no query of its own): until then no other order may take
       // the item, and a page can say when it may be paid again. A kept answer never shows it stale: the hold's row
       // changes (paid, released) bump the household's stamp
-      g.writeStringField("heldUntil", hold.heldUntil().toInstant().toString());
+      g.writeStringField("heldUntil", BeijingTime.iso(hold.heldUntil()));
     }
     if (hold != null && hold.item() != null && hold.item().tierYuan() != null) {
       // the tier it was paid, or is being paid, at (pension's; medical's where the book has tiers), as its order recorded it

@@ -1,11 +1,10 @@
 package cn.liangxian.gateway.order;
 
 import cn.liangxian.gateway.privacy.Masking;
+import cn.liangxian.gateway.receipt.BeijingTime;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 /** An order as the API shows it: items with masked names and ID numbers, refunds, the pay data while paying. */
@@ -19,7 +18,6 @@ final class OrderView {
       + " where f.order_id = o.id) as refunds,"
       + " r.name as region_name from orders o join region r on r.code = o.region_code where o.id = $1";
 
-  private static final ZoneId BEIJING = ZoneId.of("Asia/Shanghai");
 
   private OrderView() {}
 
@@ -27,12 +25,11 @@ final class OrderView {
     JsonObject o = new JsonObject().put("id", r.getUUID("id").toString()).put("outTradeNo", OutTradeNo.of(r.getUUID("id")))
         .put("state", r.getString("state")).put("channel", r.getString("channel")).put("mode", r.getString("mode"))
         .put("totalFen", r.getLong("total_fen")).put("region", r.getString("region_name"))
-        .put("createdAt", r.getOffsetDateTime("created_at").toString())
-        .put("expiresAt", r.getOffsetDateTime("expires_at").toString()).put("items", items(r));
+        .put("createdAt", BeijingTime.iso(r.getOffsetDateTime("created_at")))
+        .put("expiresAt", BeijingTime.iso(r.getOffsetDateTime("expires_at"))).put("items", items(r));
     if (r.getOffsetDateTime("paid_at") != null) {
       // Beijing time with its offset, to the second, as residents' apps show it
-      o.put("paidAt", r.getOffsetDateTime("paid_at").atZoneSameInstant(BEIJING).toOffsetDateTime()
-          .truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).put("transactionId", r.getString("channel_txn_id"));
+      o.put("paidAt", BeijingTime.iso(r.getOffsetDateTime("paid_at").truncatedTo(ChronoUnit.SECONDS))).put("transactionId", r.getString("channel_txn_id"));
     }
     if (r.getString("state_reason") != null) {
       o.put("stateReason", r.getString("state_reason"));

@@ -18,6 +18,14 @@ public final class BeijingTime {
         .truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
   }
 
+  /**
+   * A moment as the API writes it: ISO 8601 in Beijing's offset, its fraction of a second kept where it has one
+   * (2026-12-01T13:51:51.250+08:00); null stays null. Every time a resident's page or kiosk receives is written so.
+   */
+  public static String iso(OffsetDateTime t) {
+    return t == null ? null : t.atZoneSameInstant(ZONE).toOffsetDateTime().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+  }
+
   public static String paper(String iso) {
     return iso == null ? null : OffsetDateTime.parse(iso).atZoneSameInstant(ZONE).format(PAPER);
   }

@@ -257,6 +257,6 @@ class HouseholdAssessorTest {
     assertThat(shown.getString("coverageStart")).as("an older order's: the books'").isEqualTo("2020-01-01");
     assertThat(shown.containsKey("paidAt")).isFalse();
     assertThat(shown.containsKey("tiers")).isFalse();
-    assertThat(shown.getString("heldUntil")).as("its order's expiry, as a UTC instant").isEqualTo("2019-12-10T02:15:00Z");
+    assertThat(shown.getString("heldUntil")).as("its order's expiry, in Beijing time").isEqualTo("2019-12-10T10:15:00+08:00");
   }
 }

@@ -140,8 +140,8 @@ class KeptAnswersTest {
 
     JsonObject held = medical(lookupKept(g, Fixture.LI, "李四"), Fixture.LI);
     assertThat(held.getString("status")).isEqualTo("in-progress");
-    assertThat(held.getString("heldUntil")).as("the order's expiry, as a UTC instant").endsWith("Z");
-    assertThat(java.time.Instant.parse(held.getString("heldUntil"))).isEqualTo(expires);
+    assertThat(held.getString("heldUntil")).as("the order's expiry, in Beijing time").endsWith("+08:00");
+    assertThat(java.time.OffsetDateTime.parse(held.getString("heldUntil")).toInstant()).isEqualTo(expires);
     assertThat(medical(g.lookup(Fixture.LI, "李四"), Fixture.GRANNY).containsKey("heldUntil")).as("not in the order").isFalse();
 
     g.clock.advance(java.time.Duration.between(g.clock.instant(), expires).plusSeconds(1));

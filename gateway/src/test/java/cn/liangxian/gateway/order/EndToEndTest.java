@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,6 +68,10 @@ class EndToEndTest {
     JsonObject now = Eventually.until("the order to be paid", () -> g.get("/api/v1/orders/" + o.getString("id"),
         "Authorization", session).bodyAsJsonObject(), x -> x.getString("state").equals("PAID"));
     assertThat(now.getString("state")).isEqualTo("PAID");
+    // every time a resident's page or kiosk receives is in Beijing time, with its offset
+    assertThat(List.of(now.getString("createdAt"), now.getString("expiresAt"), now.getString("paidAt"))).allMatch(t -> t.endsWith("+08:00"));
+    assertThat(java.time.Duration.between(java.time.OffsetDateTime.parse(now.getString("createdAt")),
+        java.time.OffsetDateTime.parse(now.getString("expiresAt")))).isPositive();
     if (mode.equals("mini")) {
       String user = "e2e-" + channel + "-" + mode;
       JsonObject t = g.gateway.demo().sandbox().transactionOf(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();

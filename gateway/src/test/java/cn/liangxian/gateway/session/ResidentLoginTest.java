@@ -52,6 +52,7 @@ class ResidentLoginTest {
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     String token = r.bodyAsJsonObject().getString("token");
     assertThat(r.bodyAsJsonObject().getString("channel")).isEqualTo("wechat");
+    assertThat(r.bodyAsJsonObject().getString("expiresAt")).as("in Beijing time").endsWith("+08:00");
     assertThat(r.bodyAsString()).doesNotContain(Logins.openid(DemoMerchant.WECHAT_APP_ID, "granny-wang"));
     try (var c = g.db.connect(); var st = c.prepareStatement("select channel, subject, token_hash from resident_session where token_hash = ?")) {
       st.setBytes(1, MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));

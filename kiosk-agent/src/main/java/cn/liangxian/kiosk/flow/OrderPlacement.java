@@ -6,7 +6,7 @@ import cn.liangxian.kiosk.journal.OrderJournal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 
 /**
  * Asks the gateway for an order so that a kiosk killed at any moment can settle it on restart: the journal knows
@@ -63,7 +63,7 @@ final class OrderPlacement {
    */
   static Duration payWindow(JsonObject o) {
     try {
-      Duration d = Duration.between(Instant.parse(o.getString("createdAt")), Instant.parse(o.getString("expiresAt")));
+      Duration d = Duration.between(OffsetDateTime.parse(o.getString("createdAt")), OffsetDateTime.parse(o.getString("expiresAt")));
       return d.isNegative() || d.isZero() ? Duration.ofMinutes(15) : d;
     } catch (RuntimeException e) {
       return Duration.ofMinutes(15);

@@ -89,7 +89,7 @@ final class Selection {
    */
   Optional<Instant> heldUntil() {
     return items(household, it -> "in-progress".equals(it.getString("status"))).values().stream()
-        .map(it -> it.getString("heldUntil")).filter(Objects::nonNull).map(Instant::parse)
+        .map(it -> it.getString("heldUntil")).filter(Objects::nonNull).map(t -> java.time.OffsetDateTime.parse(t).toInstant())
         .max(Comparator.naturalOrder());
   }
 

@@ -349,9 +349,10 @@ class KioskFlowTest {
     assertThat(flow.view().getString("inProgress")).contains("约15分钟后");
     assertThat(flow.view().getBoolean("payable")).isTrue();
 
-    // the gateway says when the holding order ends: that time, in Beijing time, rounded up to the minute
+    // the gateway says when the holding order ends: that time, in Beijing time, rounded up to the minute (written with
+    // +08:00 as the gateway writes it; an older gateway's UTC time below)
     flow.cancel();
-    pan.getJsonArray("insurances").getJsonObject(0).put("heldUntil", "2020-01-15T02:14:30Z");
+    pan.getJsonArray("insurances").getJsonObject(0).put("heldUntil", "2020-01-15T10:14:30+08:00");
     cardOf(household);
     assertThat(flow.view().getString("inProgress")).endsWith("如果不付，10点15分以后可以在这里重新缴费");
 
