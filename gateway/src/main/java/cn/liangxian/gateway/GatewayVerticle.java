@@ -159,7 +159,7 @@ final class GatewayVerticle extends VerticleBase {
     operatorLogins = new SharedRateLimiter(pool, "operator-login", logins, Math.max(1, logins / 2), p.clock());
     refusedCallbacks = new SharedRateLimiter(pool, "refused-callback", Gateway.REFUSED_CALLBACKS_KEPT_PER_MINUTE,
         Gateway.REFUSED_CALLBACKS_KEPT_PER_MINUTE, p.clock());
-    callbackLog = new CallbackLog(pool, p.clock(), p.limits().refusedCallbacksPerAddress(), refusedCallbacks);
+    callbackLog = new CallbackLog(vertx, p.cipher(), pool, p.clock(), p.limits().refusedCallbacksPerAddress(), refusedCallbacks);
     Refunds refunds = new Refunds(refundStore, orderStore, p.channels(), p.clock());
     payments = new Payments(pool, refunds, p.clock(), p.metrics().payments(), p.channels());
     recovery = new Recovery(orderStore, payments, p.channels(), p.clock(), p.metrics().orders());
@@ -300,6 +300,7 @@ final class GatewayVerticle extends VerticleBase {
             .compose(x -> step("order sweep", "stuck-order queries", recovery::queryStuck))
             .compose(x -> step("order sweep", "refunds", refunds::retryDue))
             .compose(x -> step("order sweep", "callback log pruning", callbackLog::prune))
+            .compose(x -> step("order sweep", "callback log sealing", callbackLog::sealClear))
             .compose(x -> step("order sweep", "kiosk nonce pruning", kioskAuth::pruneNonces))
             .compose(x -> step("order sweep", "shared limit pruning", () -> SharedRateLimiter.prune(pool, p.clock(),
                 List.of(kioskLimiter, residentLogins, operatorLogins, refusedCallbacks))))

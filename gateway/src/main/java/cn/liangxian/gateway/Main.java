@@ -41,6 +41,9 @@ public final class Main {
       if (args.length >= 2 && args[0].equals("roster") && args[1].equals("import")) {
         return importRosters(List.of(args).subList(2, args.length), env);
       }
+      if (args.length == 3 && args[0].equals("callback") && args[1].equals("show")) {
+        return showCallback(args[2], env);
+      }
       if (args.length == 2 && args[0].equals("demo") && args[1].equals("reset")) {
         return resetDemo(env);
       }
@@ -66,6 +69,9 @@ public final class Main {
         java -jar gateway/target/gateway.jar operator add <username> <role> [<region> [<township> [<village>]]]
                                                                   create an operator account: role admin | finance | township | village;
                                                                   the password from GATEWAY_OPERATOR_PASSWORD or typed at the console
+        java -jar gateway/target/gateway.jar callback show <order id | row>
+                                                                  the payment channels' notifications kept for an order (or one row of
+                                                                  callback_log), for a dispute: bodies opened with the personal-data key
         java -jar gateway/target/gateway.jar demo reset           the demo afresh: removes the embedded database under ./data (orders,
                                                                   payments, registered kiosks); the next start loads the demo roster again
       Environment: GATEWAY_CONFIG, GATEWAY_PORT, GATEWAY_DATA_DIR, GATEWAY_DB_URL (or PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD),
@@ -221,6 +227,30 @@ public final class Main {
     }
     System.out.println("created operator " + a.get(0) + " (" + role.code() + ", " + scope + ")");
     return 0;
+  }
+
+  private static int showCallback(String which, Map<String, String> env) {
+    if (!which.matches("\\d{1,18}|\\p{XDigit}{8}(-\\p{XDigit}{4}){3}-\\p{XDigit}{12}")) {
+      System.err.println("gateway: callback show: give a row of callback_log by its number, or an order by its id"
+          + " (e.g. 3f0c1d2e-...), not '" + which + "'");
+      return 2;
+    }
+    GatewayOptions config = GatewayOptions.load(env);
+    try (Database db = Database.start(config)) {
+      db.migrate();
+      PersonalDataCipher cipher = PersonalDataCipher.load(config.keyDir(), env);
+      cn.liangxian.gateway.privacy.SharedKeys.check(db, cipher);
+      List<String> shown = cn.liangxian.gateway.payment.CallbackLog.show(db, cipher, which);
+      if (shown.isEmpty()) {
+        System.err.println("gateway: callback show: no callback of " + which + " is kept (none received, or past its retention)");
+        return 1;
+      }
+      System.out.println(String.join("\n\n", shown));
+      return 0;
+    } catch (java.sql.SQLException e) {
+      System.err.println("gateway: callback show: " + e.getMessage());
+      return 1;
+    }
   }
 
   private static int importRosters(List<String> files, Map<String, String> env) {

@@ -130,6 +130,23 @@ class MainTest {
     }
   }
 
+  @Test
+  void callbackShowRefusesAnArgumentThatIsNeitherARowNorAnOrder() {
+    for (String which : new String[] {"x", "12;drop", "3f0c1d2e"}) {
+      PrintStream err = System.err;
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+      try {
+        assertThat(Main.run(new String[] {"callback", "show", which}, Map.of("GATEWAY_DATA_DIR", dir.toString()))).isEqualTo(2);
+      } finally {
+        System.setErr(err);
+      }
+      assertThat(out.toString(StandardCharsets.UTF_8).lines()).singleElement().asString()
+          .startsWith("gateway: callback show: give a row of callback_log by its number, or an order by its id").contains(which);
+      assertThat(dir.resolve("postgres")).doesNotExist();
+    }
+  }
+
   private static Map<String, String> with(Map<String, String> env, String key, String value) {
     Map<String, String> more = new java.util.HashMap<>(env);
     more.put(key, value);

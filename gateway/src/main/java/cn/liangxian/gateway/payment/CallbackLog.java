@@ -2,16 +2,26 @@ package cn.liangxian.gateway.payment;
 
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.http.SharedRateLimiter;
+import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
+import cn.liangxian.gateway.receipt.BeijingTime;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -35,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * delivery's headers, which with its body still verify; its outcome is the first one's, unless that was
  * {@code duplicate} and a repeat's says more (two deliveries applied at once: the one that booked the payment
  * may be logged second).
+ *
+ * <p>A body is kept sealed ({@link #PURPOSE}, under the personal-data key): what a channel says names the payer
+ * (Alipay's {@code buyer_id} and {@code buyer_logon_id}, UnionPay's {@code accNo}). The digest that finds repeats is of
+ * the body as it came. {@code gateway callback show <id>} opens one for a dispute; rows kept in clear by an earlier
+ * version are sealed by the sweep ({@link #sealClear()}).
  */
 public final class CallbackLog {
   private static final Logger LOG = LoggerFactory.getLogger(CallbackLog.class);
@@ -42,9 +57,13 @@ public final class CallbackLog {
   static final int REFUSED_PREFIX_BYTES = 1024;
   static final Duration VERIFIED_RETENTION = Duration.ofDays(400);
   static final Duration REFUSED_RETENTION = Duration.ofDays(7);
+  /** What a body is sealed for: it opens as nothing else, and nothing else opens as it. */
+  public static final String PURPOSE = "callback_log.body.v1";
+  /** Rows an earlier version kept in clear, sealed this many at a sweep. */
+  static final int SEAL_BATCH = 200;
   /** Inserts a callback, or counts a verified one on the row that already keeps its body. */
   static final String INSERT = "insert into callback_log (channel, verified, outcome, order_id, headers, body, body_bytes, body_sha256,"
-      + " received_at, repeats, last_seen_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $9)"
+      + " received_at, repeats, last_seen_at, sealed) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $9, true)"
       + " on conflict (channel, body_sha256) where verified and repeats is not null do update set"
       + " repeats = callback_log.repeats + 1, last_seen_at = greatest(callback_log.last_seen_at, excluded.last_seen_at),"
       // the row says what the notification did: paid, once any delivery of it booked the payment (the one that did may be
@@ -54,9 +73,14 @@ public final class CallbackLog {
   static final String PRUNE = "delete from callback_log where id in (select id from callback_log where"
       + " (received_at < $1 and not verified) or received_at < $2 limit 1000)";
 
-  /** Every statement above, prepared on each connection when it opens. */
-  public static final List<String> STATEMENTS = List.of(INSERT, PRUNE);
+  static final String CLEAR = "select id, body from callback_log where not sealed order by id limit $1";
+  static final String SEAL = "update callback_log set body = $2, sealed = true where id = $1 and not sealed";
 
+  /** Every statement above, prepared on each connection when it opens. */
+  public static final List<String> STATEMENTS = List.of(INSERT, PRUNE, CLEAR, SEAL);
+
+  private final Vertx vertx;
+  private final PersonalDataCipher cipher;
   private final Pool pool;
   private final Clock clock;
   private final RateLimiter refusedPerAddress;
@@ -67,7 +91,10 @@ public final class CallbackLog {
    * process, a first filter, then {@code refusedForTheDeployment} in the database, the same limit for every instance
    * together (N instances would otherwise keep N times as many).
    */
-  public CallbackLog(Pool pool, Clock clock, RateLimiter refusedPerAddress, SharedRateLimiter refusedForTheDeployment) {
+  public CallbackLog(Vertx vertx, PersonalDataCipher cipher, Pool pool, Clock clock, RateLimiter refusedPerAddress,
+      SharedRateLimiter refusedForTheDeployment) {
+    this.vertx = vertx;
+    this.cipher = cipher;
     this.pool = pool;
     this.clock = clock;
     this.refusedPerAddress = refusedPerAddress;
@@ -90,8 +117,9 @@ public final class CallbackLog {
 
   private Future<Void> insert(String channel, boolean verified, String outcome, UUID order, JsonObject headers, byte[] body) {
     byte[] kept = verified || body.length <= REFUSED_PREFIX_BYTES ? body : Arrays.copyOf(body, REFUSED_PREFIX_BYTES);
+    // SM4-GCM of a notification (a few kilobytes) takes microseconds: on the caller's thread
     return pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {channel, verified, outcome, order, bounded(headers, verified),
-            Buffer.buffer(kept), body.length, Buffer.buffer(sha256(body)), OffsetDateTime.now(clock)}))
+            Buffer.buffer(cipher.seal(kept, PURPOSE)), body.length, Buffer.buffer(sha256(body)), OffsetDateTime.now(clock)}))
         .onFailure(e -> LOG.error("callback could not be stored for audit: {}", e.toString())).mapEmpty();
   }
 
@@ -113,6 +141,82 @@ public final class CallbackLog {
     OffsetDateTime now = OffsetDateTime.now(clock);
     return pool.preparedQuery(PRUNE).execute(Tuple.of(now.minus(REFUSED_RETENTION), now.minus(VERIFIED_RETENTION)))
         .map(rows -> rows.rowCount());
+  }
+
+  /**
+   * Seals a batch of the rows an earlier version kept in clear (none once they are all sealed: the partial index is
+   * then empty); the number sealed. Run by the sweep, on one instance at a time; the sealing itself on a worker.
+   */
+  public Future<Integer> sealClear() {
+    return pool.preparedQuery(CLEAR).execute(Tuple.of(SEAL_BATCH)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(0);
+      }
+      List<Tuple> clear = new ArrayList<>(rows.size());
+      rows.forEach(r -> clear.add(Tuple.of(r.getLong("id"), r.getBuffer("body"))));
+      return vertx.executeBlocking(() -> {
+        List<Tuple> sealed = new ArrayList<>(clear.size());
+        clear.forEach(t -> sealed.add(Tuple.of(t.getLong(0), Buffer.buffer(cipher.seal(t.getBuffer(1).getBytes(), PURPOSE)))));
+        return sealed;
+      }, false).compose(sealed -> pool.preparedQuery(SEAL).executeBatch(sealed)).map(x -> clear.size());
+    });
+  }
+
+  /**
+   * The kept callbacks an operator reads for a dispute ({@code gateway callback show <id | order id>}): a row by its
+   * number, or every row of an order, oldest first; for each what it did and when, its headers, and its body opened (a
+   * row kept in clear by an earlier version as it is). Blocking; empty where none is kept (never received, or pruned).
+   */
+  public static List<String> show(Database db, PersonalDataCipher cipher, String idOrOrder) throws SQLException {
+    UUID order = null;
+    long id = -1;
+    try {
+      id = Long.parseLong(idOrOrder);
+    } catch (NumberFormatException e) {
+      order = UUID.fromString(idOrOrder); // IllegalArgumentException: neither
+    }
+    try (Connection c = db.connect(); PreparedStatement st = c.prepareStatement("select id, channel, verified, outcome, order_id,"
+        + " received_at, repeats, last_seen_at, headers::text, body, body_bytes, sealed from callback_log where "
+        + (order == null ? "id = ?" : "order_id = ?") + " order by id")) {
+      st.setObject(1, order == null ? id : order);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(shown(rs, cipher));
+        }
+      }
+      return out;
+    }
+  }
+
+  private static String shown(ResultSet rs, PersonalDataCipher cipher) throws SQLException {
+    long id = rs.getLong("id");
+    byte[] body = rs.getBytes("body");
+    boolean sealed = rs.getBoolean("sealed");
+    String opened;
+    try {
+      opened = new String(sealed ? cipher.open(body, PURPOSE) : body, StandardCharsets.UTF_8);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("callback " + id + " does not open with this personal-data key (GATEWAY_ID_SM4_KEY,"
+          + " or id-sm4.key in the key folder): give it the key the gateways use");
+    }
+    boolean verified = rs.getBoolean("verified");
+    int bytes = rs.getInt("body_bytes");
+    int kept = verified ? bytes : Math.min(bytes, REFUSED_PREFIX_BYTES);
+    StringBuilder out = new StringBuilder();
+    out.append("callback ").append(id).append(": ").append(rs.getString("channel")).append(verified ? ", verified" : ", refused")
+        .append(", outcome ").append(rs.getString("outcome"));
+    if (rs.getString("order_id") != null) {
+      out.append(", order ").append(rs.getString("order_id"));
+    }
+    out.append("\nreceived ").append(BeijingTime.iso(rs.getObject("received_at", OffsetDateTime.class)));
+    if (rs.getLong("repeats") > 0) {
+      out.append(", delivered again ").append(rs.getLong("repeats")).append(" times, last ")
+          .append(BeijingTime.iso(rs.getObject("last_seen_at", OffsetDateTime.class)));
+    }
+    return out.append("\nheaders ").append(rs.getString("headers")).append("\nbody (").append(bytes).append(" bytes")
+        .append(kept < bytes ? ", the first " + kept + " kept" : "")
+        .append(sealed ? ", sealed at rest" : ", kept in clear by an earlier version").append("):\n").append(opened).toString();
   }
 
   private static byte[] sha256(byte[] body) {

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * ID numbers at rest: encrypted with SM4-GCM (random 96-bit nonce, stored before the ciphertext and
  * its tag), and found again through a keyed blind index, HMAC-SM3 of the normalised number, so that
- * lookup never needs to decrypt. Thread-safe: a cipher is made per call.
+ * lookup never needs to decrypt. Other personal data at rest (guardians' phones, the payment channels'
+ * notifications) is sealed under the same key, each bound to its purpose. Thread-safe.
  */
 public final class PersonalDataCipher {
   private static final Logger LOG = LoggerFactory.getLogger(PersonalDataCipher.class);
@@ -106,28 +107,53 @@ public final class PersonalDataCipher {
   }
 
   public byte[] encrypt(String idNumber) {
+    return seal(idNumber.getBytes(StandardCharsets.US_ASCII), AAD);
+  }
+
+  public String decrypt(byte[] stored) {
+    try {
+      return new String(open(stored, AAD), StandardCharsets.US_ASCII);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("stored ID number does not decrypt with this key", e);
+    }
+  }
+
+  /**
+   * Other personal data at rest under the same key: {@code plain} sealed with SM4-GCM as ID numbers are (nonce, then
+   * ciphertext and tag), bound to {@code purpose} (e.g. {@code callback_log.body.v1}), so that a value sealed for one
+   * column never opens as another's.
+   */
+  public byte[] seal(byte[] plain, String purpose) {
+    return seal(plain, purpose.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** What {@link #seal(byte[], String)} sealed for {@code purpose}; refused for another key, purpose or a changed byte. */
+  public byte[] open(byte[] stored, String purpose) throws GeneralSecurityException {
+    return open(stored, purpose.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private byte[] seal(byte[] plain, byte[] aad) {
     try {
       byte[] nonce = new byte[12];
       RANDOM.nextBytes(nonce);
       Cipher c = CIPHERS.get();
       c.init(Cipher.ENCRYPT_MODE, encryptionKey, new GCMParameterSpec(128, nonce));
-      c.updateAAD(AAD);
-      byte[] ct = c.doFinal(idNumber.getBytes(StandardCharsets.US_ASCII));
+      c.updateAAD(aad);
+      byte[] ct = c.doFinal(plain);
       return ByteBuffer.allocate(nonce.length + ct.length).put(nonce).put(ct).array();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SM4-GCM unavailable", e);
     }
   }
 
-  public String decrypt(byte[] stored) {
-    try {
-      Cipher c = CIPHERS.get();
-      c.init(Cipher.DECRYPT_MODE, encryptionKey, new GCMParameterSpec(128, stored, 0, 12));
-      c.updateAAD(AAD);
-      return new String(c.doFinal(stored, 12, stored.length - 12), StandardCharsets.US_ASCII);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("stored ID number does not decrypt with this key", e);
+  private byte[] open(byte[] stored, byte[] aad) throws GeneralSecurityException {
+    if (stored.length < 12 + 16) {
+      throw new javax.crypto.AEADBadTagException("too short to be sealed: " + stored.length + " bytes");
     }
+    Cipher c = CIPHERS.get();
+    c.init(Cipher.DECRYPT_MODE, encryptionKey, new GCMParameterSpec(128, stored, 0, 12));
+    c.updateAAD(aad);
+    return c.doFinal(stored, 12, stored.length - 12);
   }
 
   /** The blind index of a normalised 18-character ID number. */

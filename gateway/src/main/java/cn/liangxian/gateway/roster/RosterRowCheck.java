@@ -6,6 +6,7 @@ import cn.liangxian.gateway.roster.RosterImport.RegionInfo;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.PolicyBook;
 import cn.liangxian.policy.Sex;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,6 +14,8 @@ import java.util.Map;
 final class RosterRowCheck {
   /** Below this age a guardian given on a row is kept where the region's book names no age of its own. */
   static final int MINOR_UNDER = 16;
+  /** What a guardian's phone number is sealed for at rest ({@code person.guardian_phone_enc}), as UTF-8. */
+  static final String GUARDIAN_PHONE = "person.guardian_phone.v1";
 
   private final PersonalDataCipher cipher;
   private final Map<String, RegionInfo> regions;
@@ -102,7 +105,8 @@ final class RosterRowCheck {
         id.birthDate().toString(), id.sex() == Sex.MALE ? "M" : "F", local.toString(), elsewhere.toString(),
         guardian == null ? null : BulkLoad.bytea(cipher.index(guardian.value())),
         guardian == null ? null : r.get("guardian_name"),
-        r.get("guardian_phone").isEmpty() ? null : BulkLoad.bytea(cipher.encrypt(r.get("guardian_phone"))),
+        r.get("guardian_phone").isEmpty() ? null
+            : BulkLoad.bytea(cipher.seal(r.get("guardian_phone").getBytes(StandardCharsets.UTF_8), GUARDIAN_PHONE)),
         // of the spouse's number only what an assessment reads: the number itself is not kept
         spouse == null ? null : spouse.birthDate().toString(), spouse == null ? null : spouse.sex() == Sex.MALE ? "M" : "F");
     return new Checked(r, null, index, line);

@@ -11,6 +11,12 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +25,8 @@ import org.junit.jupiter.api.Test;
 /** Anonymous posts to the callback routes cannot fill the disk: refused ones keep a bounded digest, a flood keeps less. */
 class CallbackLogBoundsTest {
   TestGateway g;
+  @org.junit.jupiter.api.io.TempDir
+  Path dir;
 
   @BeforeEach
   void start() throws Exception {
@@ -48,7 +56,9 @@ class CallbackLogBoundsTest {
     }
     long kept = one("select count(*) from callback_log where not verified");
     assertThat(kept).isPositive().isLessThanOrEqualTo(30);
-    assertThat(one("select max(length(body)) from callback_log where not verified")).isLessThanOrEqualTo(1024);
+    // the first 1,024 bytes, sealed: a nonce and a tag more
+    assertThat(one("select max(length(body)) from callback_log where not verified")).isLessThanOrEqualTo(1024 + SEAL_OVERHEAD);
+    assertThat(one("select count(*) from callback_log where not sealed")).isZero();
     assertThat(one("select min(body_bytes) from callback_log where not verified")).isEqualTo(big.length());
     assertThat(one("select count(*) from callback_log where not verified and length(body_sha256) = 32")).isEqualTo(kept);
     assertThat(one("select max(length(headers::text)) from callback_log where not verified")).isLessThan(1024);
@@ -61,7 +71,82 @@ class CallbackLogBoundsTest {
             .put("year", 2020))), "Idempotency-Key", UUID.randomUUID().toString()).bodyAsJsonObject();
     g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
     g.awaitNotified(o.getString("outTradeNo"), 1);
-    assertThat(one("select count(*) from callback_log where verified and length(body) = body_bytes and body_bytes > 100")).isEqualTo(1);
+    assertThat(one("select count(*) from callback_log where verified and sealed and length(body) = body_bytes + " + SEAL_OVERHEAD
+        + " and body_bytes > 100")).isEqualTo(1);
+  }
+
+  /** SM4-GCM's nonce and tag around a sealed body. */
+  static final int SEAL_OVERHEAD = 12 + 16;
+
+  /**
+   * What a channel says names the payer (Alipay's buyer_id, UnionPay's accNo): a notification is kept sealed, and opens
+   * for a dispute by its order with the deployment's key, through the command line as through the class.
+   */
+  @Test
+  void aNotificationIsKeptSealedAndOpensForADisputeByItsOrder() throws Exception {
+    JsonObject h = g.lookup(Fixture.CHEN, "陈一");
+    JsonObject o = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
+        .put("channel", "wechat").put("mode", "qr").put("items", new JsonArray().add(new JsonObject()
+            .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical")
+            .put("year", 2020))), "Idempotency-Key", UUID.randomUUID().toString()).bodyAsJsonObject();
+    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    g.awaitNotified(o.getString("outTradeNo"), 1);
+    try (Connection c = g.db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select body from callback_log where order_id = '" + o.getString("id") + "'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(new String(rs.getBytes(1), StandardCharsets.ISO_8859_1)).doesNotContain("TRANSACTION.SUCCESS", "event_type");
+    }
+    List<String> shown = CallbackLog.show(g.db, g.gateway.cipher(), o.getString("id"));
+    assertThat(shown).singleElement().asString()
+        .startsWith("callback ").contains(": wechat, verified, outcome paid, order " + o.getString("id"))
+        .contains("received 2019-12-15T10:", "+08:00", "Wechatpay-Serial", "sealed at rest", "\"event_type\":\"TRANSACTION.SUCCESS\"");
+
+    // the command an operator runs, on the deployment's database with its key folder
+    Map<String, String> env = TestGateway.ownDatabaseEnv(dir, Map.of("GATEWAY_KEY_DIR", g.keyDir().toString(),
+        "GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
+        "GATEWAY_DB_URL", g.db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + g.db.user() + ":" + g.db.password() + "@")));
+    PrintStream was = System.out;
+    PrintStream wasErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    int status;
+    try {
+      status = cn.liangxian.gateway.MainAccess.run(env, "callback", "show", o.getString("id"));
+    } finally {
+      System.setOut(was);
+      System.setErr(wasErr);
+    }
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8).strip()).as("after the log's line naming the database").endsWith(shown.get(0));
+  }
+
+  /** Rows an earlier version kept in clear are sealed by the sweep, a batch at a time, and still open as they were. */
+  @Test
+  void rowsKeptInClearBeforeAreSealedByTheSweepAndStillOpen() throws Exception {
+    String alipay = "notify_type=trade_status_sync&buyer_id=2088102122524333&buyer_logon_id=159****5620&trade_status=TRADE_SUCCESS";
+    try (Connection c = g.db.connect(); java.sql.PreparedStatement st = c.prepareStatement("insert into callback_log"
+        + " (channel, verified, outcome, headers, body, body_bytes, received_at) select 'alipay', true, 'paid', '{}', ?, ?,"
+        + " '2019-12-14T00:00:00Z' from generate_series(1, ?)")) {
+      st.setBytes(1, alipay.getBytes(StandardCharsets.UTF_8));
+      st.setInt(2, alipay.length());
+      st.setInt(3, CallbackLog.SEAL_BATCH + 5); // more than one sweep's batch
+      st.executeUpdate();
+    }
+    Eventually.until("the sweeper to seal the rows kept in clear", () -> one("select count(*) from callback_log where not sealed") == 0);
+    assertThat(one("select count(*) from callback_log where channel = 'alipay' and length(body) = body_bytes + " + SEAL_OVERHEAD))
+        .isEqualTo(CallbackLog.SEAL_BATCH + 5);
+    assertThat(one("select count(*) from callback_log where position('2088102122524333'::bytea in body) > 0")).isZero();
+    long first = one("select min(id) from callback_log where channel = 'alipay'");
+    assertThat(CallbackLog.show(g.db, g.gateway.cipher(), Long.toString(first))).singleElement().asString()
+        .contains("alipay, verified, outcome paid", "sealed at rest").endsWith(alipay);
+
+    // a key that is not the deployment's opens nothing, and says which key to give
+    cn.liangxian.gateway.privacy.PersonalDataCipher other = new cn.liangxian.gateway.privacy.PersonalDataCipher(new byte[16], new byte[32]);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CallbackLog.show(g.db, other, Long.toString(first)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("GATEWAY_ID_SM4_KEY").hasMessageNotContaining("2088");
+    assertThat(CallbackLog.show(g.db, g.gateway.cipher(), "999999999")).isEmpty();
   }
 
   /** The balancer spreads a forger's posts over every instance: what they keep together is one instance's bound. */
@@ -101,15 +186,14 @@ class CallbackLogBoundsTest {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
       io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(g.db.connectOptions(1)).using(vertx).build();
-      CallbackLog log = new CallbackLog(pool, g.clock, new cn.liangxian.gateway.http.RateLimiter(60, 60, g.clock),
+      CallbackLog log = new CallbackLog(vertx, g.gateway.cipher(), pool, g.clock, new cn.liangxian.gateway.http.RateLimiter(60, 60, g.clock),
           new cn.liangxian.gateway.http.SharedRateLimiter(pool, "refused-callback", 60, 60, g.clock));
       byte[] body = "{\"id\":\"EV-1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
       for (String outcome : new String[] {"unknown_order", "paid", "duplicate"}) {
         log.store("ip:127.0.0.1", "wechat", true, outcome, null, new JsonObject(), body).toCompletionStage().toCompletableFuture()
             .get(20, java.util.concurrent.TimeUnit.SECONDS);
       }
-      assertThat(one("select count(*) from callback_log where verified and body = '\\x7b226964223a2245562d31227d'::bytea"))
-          .isEqualTo(1);
+      assertThat(one("select count(*) from callback_log where verified and body_bytes = " + body.length)).isEqualTo(1);
       try (Connection c = g.db.connect(); Statement st = c.createStatement();
           ResultSet rs = st.executeQuery("select outcome, repeats from callback_log where verified and body_bytes = " + body.length)) {
         assertThat(rs.next()).isTrue();

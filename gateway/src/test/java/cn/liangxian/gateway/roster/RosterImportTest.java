@@ -74,7 +74,7 @@ class RosterImportTest {
    * under 16, its book's roster.guardian); elsewhere a child is registered without one.
    */
   @Test
-  void aGuardianIsRequiredWhereTheRegionsNoticeAsksForOne() {
+  void aGuardianIsRequiredWhereTheRegionsNoticeAsksForOne() throws Exception {
     String parent = TestGateway.id("370405", "1980-01-01", 31);
     String child = TestGateway.id("370405", "2012-01-01", 33);
     String hedongChild = TestGateway.id("371312", "2012-02-02", 35);
@@ -88,6 +88,17 @@ class RosterImportTest {
     assertThat(r.problems()).extracting(RosterProblem::line).containsExactly(2, 3);
     assertThat(r.problems().get(0).reason()).contains("under 16 without guardian", "guardian_phone", "001 附件2 五");
     assertThat(r.imported()).isEqualTo(2);
+    // the guardian's phone is kept sealed for its own column, never in clear, and never opens as an ID number would
+    try (Connection c = g.db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select guardian_phone_enc from person where guardian_phone_enc is not null")) {
+      assertThat(rs.next()).isTrue();
+      byte[] stored = rs.getBytes(1);
+      assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("13800000000");
+      assertThat(new String(g.gateway.cipher().open(stored, RosterRowCheck.GUARDIAN_PHONE), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo("13800000000");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> g.gateway.cipher().decrypt(stored)).isInstanceOf(IllegalStateException.class);
+      assertThat(rs.next()).isFalse();
+    }
   }
 
   @Test

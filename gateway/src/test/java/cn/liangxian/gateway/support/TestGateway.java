@@ -203,6 +203,11 @@ public final class TestGateway implements AutoCloseable {
     made.users.incrementAndGet(); // started: its close counts
   }
 
+  /** The folder of this deployment's keys (the personal-data key among them), shared by the gateways beside it. */
+  public Path keyDir() {
+    return made.dir();
+  }
+
   public static final String ADMIN_PASSWORD = "admin-password-for-tests";
   private final AtomicInteger operators = new AtomicInteger();
 
