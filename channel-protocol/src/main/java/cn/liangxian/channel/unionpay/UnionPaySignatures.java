@@ -16,7 +16,7 @@ import java.util.TreeMap;
 public final class UnionPaySignatures {
   public static final String VERSION = "5.1.0";
   public static final String SIGN_METHOD_RSA = "01";
-  private static final String ALGORITHM = "SHA256withRSA";
+  public static final String ALGORITHM = "SHA256withRSA";
 
   private UnionPaySignatures() {}
 

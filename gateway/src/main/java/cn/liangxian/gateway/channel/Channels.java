@@ -221,7 +221,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     AlipayMerchant alipay = alipayMerchant(options, a, "GATEWAY_ALIPAY_APP_KEY", "GATEWAY_ALIPAY_PUBLIC_KEY",
         "GATEWAY_ALIPAY_APP_AUTH_TOKEN");
     UnionPaySetup union = options.unionpay().merId() == null ? null
-        : unionPaySetup(options, options.unionpay(), "GATEWAY_UNIONPAY_SIGN_KEY", pool);
+        : unionPaySetup(options, options.unionpay(), "GATEWAY_UNIONPAY_SIGN_KEY", pool, "channels.unionpay");
     List<Body> bodies = new ArrayList<>();
     for (int i = 0; i < options.merchants().size(); i++) {
       GatewayOptions.Merchant m = options.merchants().get(i);
@@ -229,7 +229,8 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
           m.wechat() == null ? null : wechatMerchant(options, m.wechat(), null, null, "channels.merchants[" + i + "].wechat", clock),
           w.baseUrl(),
           m.alipay() == null ? null : alipayMerchant(options, m.alipay(), null, null, null), a.gatewayUrl(),
-          m.unionpay() == null ? null : unionPaySetup(options, m.unionpay(), null, pool), options::publicBaseUrl));
+          m.unionpay() == null ? null : unionPaySetup(options, m.unionpay(), null, pool, "channels.merchants[" + i + "].unionpay"),
+          options::publicBaseUrl));
     }
     return of(vertx, clock, signing, wechat, w.baseUrl(), alipay, a.gatewayUrl(), union, options::publicBaseUrl).withBodies(bodies);
   }
@@ -297,12 +298,27 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
         a.authAppId() == null ? null : secret(options, a.appAuthTokenFile(), authTokenEnv));
   }
 
-  private static UnionPaySetup unionPaySetup(GatewayOptions options, GatewayOptions.UnionPay u, String signKeyEnv, Pool pool) {
+  private static UnionPaySetup unionPaySetup(GatewayOptions options, GatewayOptions.UnionPay u, String signKeyEnv, Pool pool,
+      String where) {
     X509Certificate signCert = Pem.certificate(secret(options, u.signCertFile(), null));
+    PrivateKey signKey = Pem.privateKey(secret(options, u.signKeyFile(), signKeyEnv));
+    signingPair(signKey, signCert, u, where);
     return new UnionPaySetup(new UnionPayMerchant(u.merId(), UnionPaySignatures.certId(signCert), signCert.getNotAfter().toInstant(),
-        Pem.privateKey(secret(options, u.signKeyFile(), signKeyEnv)),
+        signKey,
         new UnionPayTrust(Pem.certificate(secret(options, u.rootCertFile(), null)),
             Pem.certificate(secret(options, u.middleCertFile(), null)))), u.gatewayUrl(), u.fileUrl(), new UnionPayRequests(pool));
+  }
+
+  /**
+   * UnionPay names the certificate a request was signed under by its serial ({@code certId}) and checks the signature
+   * with it: a signing key that is not the certificate's would have every request refused, as 验签失败 at the first QR
+   * code. Refused at start instead, naming both keys.
+   */
+  static void signingPair(PrivateKey signKey, X509Certificate signCert, GatewayOptions.UnionPay u, String where) {
+    if (!Crypto.pairs(UnionPaySignatures.ALGORITHM, signKey, signCert.getPublicKey())) {
+      throw new ConfigException(where + ".signCertFile " + u.signCertFile() + " is the certificate of another key than " + where
+          + ".signKeyFile (or not an RSA key): UnionPay would refuse every request");
+    }
   }
 
   /** A secret from the environment variable if set, else from the file (relative to the key directory). */
