@@ -147,6 +147,24 @@ class MainTest {
     }
   }
 
+  @Test
+  void callbackShowWhereNoDeploymentIsMakesNoneAndSaysWhatToSet() {
+    PrintStream err = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(Main.run(new String[] {"callback", "show", "42"}, Map.of("GATEWAY_CONFIG",
+          TestGateway.repo().resolve("config/gateway.yaml").toString(), "GATEWAY_DATA_DIR", dir.toString(),
+          "GATEWAY_KEY_DIR", dir.resolve("keys").toString()))).isEqualTo(2);
+    } finally {
+      System.setErr(err);
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8).lines()).singleElement().asString()
+        .startsWith("gateway: callback show: no deployment here: set GATEWAY_DB_URL");
+    assertThat(dir.resolve("postgres")).doesNotExist();
+    assertThat(dir.resolve("keys")).doesNotExist();
+  }
+
   private static Map<String, String> with(Map<String, String> env, String key, String value) {
     Map<String, String> more = new java.util.HashMap<>(env);
     more.put(key, value);

@@ -302,7 +302,8 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
       String where) {
     X509Certificate signCert = Pem.certificate(secret(options, u.signCertFile(), null));
     PrivateKey signKey = Pem.privateKey(secret(options, u.signKeyFile(), signKeyEnv));
-    signingPair(signKey, signCert, u, where);
+    String env = signKeyEnv == null ? null : options.env().get(signKeyEnv);
+    signingPair(signKey, signCert, u, where, env != null && !env.isBlank() ? signKeyEnv : where + ".signKeyFile");
     return new UnionPaySetup(new UnionPayMerchant(u.merId(), UnionPaySignatures.certId(signCert), signCert.getNotAfter().toInstant(),
         signKey,
         new UnionPayTrust(Pem.certificate(secret(options, u.rootCertFile(), null)),
@@ -312,12 +313,13 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
   /**
    * UnionPay names the certificate a request was signed under by its serial ({@code certId}) and checks the signature
    * with it: a signing key that is not the certificate's would have every request refused, as 验签失败 at the first QR
-   * code. Refused at start instead, naming both keys.
+   * code. Refused at start instead, naming the certificate's file and where the key came from ({@code keyFrom}: its file's
+   * setting, or the environment variable that gave it).
    */
-  static void signingPair(PrivateKey signKey, X509Certificate signCert, GatewayOptions.UnionPay u, String where) {
+  static void signingPair(PrivateKey signKey, X509Certificate signCert, GatewayOptions.UnionPay u, String where, String keyFrom) {
     if (!Crypto.pairs(UnionPaySignatures.ALGORITHM, signKey, signCert.getPublicKey())) {
-      throw new ConfigException(where + ".signCertFile " + u.signCertFile() + " is the certificate of another key than " + where
-          + ".signKeyFile (or not an RSA key): UnionPay would refuse every request");
+      throw new ConfigException(where + ".signCertFile " + u.signCertFile() + " is the certificate of another key than " + keyFrom
+          + " (or not an RSA key): UnionPay would refuse every request");
     }
   }
 

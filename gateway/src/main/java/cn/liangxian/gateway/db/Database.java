@@ -249,6 +249,11 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** host:port/database, as operators' messages name it (never the password). */
+  public String address() {
+    return host + ":" + port + "/" + database;
+  }
+
   public String jdbcUrl() {
     return "jdbc:postgresql://" + host + ":" + port + "/" + database;
   }

@@ -1,7 +1,7 @@
 package cn.liangxian.gateway.lookup;
 
 import cn.liangxian.gateway.privacy.Masking;
-import cn.liangxian.gateway.receipt.BeijingTime;
+import cn.liangxian.gateway.time.BeijingTime;
 import cn.liangxian.policy.AppliedRule;
 import cn.liangxian.policy.Assessment;
 import cn.liangxian.policy.Insurance;
@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -159,7 +158,7 @@ public final class HouseholdView {
         ? it.member().hold(it.insurance().code(), it.year()) : null;
     if (hold != null && hold.paidAt() != null) {
       // when it was paid, in Beijing time: the kiosk lists paid members with the day
-      g.writeStringField("paidAt", BeijingTime.iso(hold.paidAt().truncatedTo(ChronoUnit.SECONDS)));
+      g.writeStringField("paidAt", BeijingTime.iso(hold.paidAt()));
     }
     if (hold != null && it.status() == HouseholdAssessor.Status.IN_PROGRESS && hold.heldUntil() != null) {
       // when the order holding it expires (read with the hold, no query of its own): until then no other order may take

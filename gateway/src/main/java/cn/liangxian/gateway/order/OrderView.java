@@ -1,11 +1,10 @@
 package cn.liangxian.gateway.order;
 
 import cn.liangxian.gateway.privacy.Masking;
-import cn.liangxian.gateway.receipt.BeijingTime;
+import cn.liangxian.gateway.time.BeijingTime;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import java.time.temporal.ChronoUnit;
 
 /** An order as the API shows it: items with masked names and ID numbers, refunds, the pay data while paying. */
 final class OrderView {
@@ -29,7 +28,7 @@ final class OrderView {
         .put("expiresAt", BeijingTime.iso(r.getOffsetDateTime("expires_at"))).put("items", items(r));
     if (r.getOffsetDateTime("paid_at") != null) {
       // Beijing time with its offset, to the second, as residents' apps show it
-      o.put("paidAt", BeijingTime.iso(r.getOffsetDateTime("paid_at").truncatedTo(ChronoUnit.SECONDS))).put("transactionId", r.getString("channel_txn_id"));
+      o.put("paidAt", BeijingTime.iso(r.getOffsetDateTime("paid_at"))).put("transactionId", r.getString("channel_txn_id"));
     }
     if (r.getString("state_reason") != null) {
       o.put("stateReason", r.getString("state_reason"));

@@ -4,7 +4,7 @@ import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.http.SharedRateLimiter;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
-import cn.liangxian.gateway.receipt.BeijingTime;
+import cn.liangxian.gateway.time.BeijingTime;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -6,6 +6,7 @@ import cn.liangxian.gateway.order.OrderHandlers;
 import cn.liangxian.gateway.order.OrderStore;
 import cn.liangxian.gateway.http.Caller;
 import cn.liangxian.gateway.refund.OrderRefunds;
+import cn.liangxian.gateway.time.BeijingTime;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -92,7 +93,7 @@ public final class Receipts {
         .put("title", "城乡居民基本医疗/养老保险缴费凭证").put("region", o.getString("region")).put("benefitYears", years)
         .put("items", items)
         .put("totalFen", total).put("channel", o.getString("channel"))
-        .put("channelName", BeijingTime.channelName(o.getString("channel")))
+        .put("channelName", channelName(o.getString("channel")))
         .put("transactionId", o.getString("transactionId")).put("paidAt", BeijingTime.offset(paidAt))
         .put("paidAtText", BeijingTime.paper(paidAt))
         .put("refunds", new JsonArray(refunds.stream().map(Receipts::refund).toList()))
@@ -163,5 +164,15 @@ public final class Receipts {
 
   private static long sum(List<OrderRefunds.Refund> refunds) {
     return refunds.stream().mapToLong(OrderRefunds.Refund::amountFen).sum();
+  }
+
+  /** The channel as residents call it. */
+  static String channelName(String channel) {
+    return switch (channel == null ? "" : channel) {
+      case "wechat" -> "微信支付";
+      case "alipay" -> "支付宝";
+      case "unionpay" -> "云闪付（银联）";
+      default -> channel;
+    };
   }
 }

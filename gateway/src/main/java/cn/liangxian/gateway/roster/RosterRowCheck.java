@@ -14,8 +14,20 @@ import java.util.Map;
 final class RosterRowCheck {
   /** Below this age a guardian given on a row is kept where the region's book names no age of its own. */
   static final int MINOR_UNDER = 16;
-  /** What a guardian's phone number is sealed for at rest ({@code person.guardian_phone_enc}), as UTF-8. */
+  /**
+   * What a guardian's phone number is sealed for at rest ({@code person.guardian_phone_enc}), as UTF-8. Rows imported
+   * before it were sealed as ID numbers are: {@link #guardianPhone} reads both.
+   */
   static final String GUARDIAN_PHONE = "person.guardian_phone.v1";
+
+  /** A guardian's phone number as kept in {@code person.guardian_phone_enc}, sealed either way it has been. */
+  static String guardianPhone(PersonalDataCipher cipher, byte[] stored) {
+    try {
+      return new String(cipher.open(stored, GUARDIAN_PHONE), StandardCharsets.UTF_8);
+    } catch (java.security.GeneralSecurityException e) {
+      return cipher.decrypt(stored); // imported before the phone had a purpose of its own; IllegalStateException if neither
+    }
+  }
 
   private final PersonalDataCipher cipher;
   private final Map<String, RegionInfo> regions;

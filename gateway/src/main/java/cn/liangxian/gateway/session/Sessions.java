@@ -57,7 +57,7 @@ public final class Sessions {
     OffsetDateTime now = now();
     OffsetDateTime expires = now.plus(life);
     return pool.preparedQuery(INSERT).execute(Tuple.of(Buffer.buffer(sha256(token)), channel, subject, now, expires))
-        .map(x -> new JsonObject().put("token", token).put("expiresAt", cn.liangxian.gateway.receipt.BeijingTime.iso(expires)));
+        .map(x -> new JsonObject().put("token", token).put("expiresAt", cn.liangxian.gateway.time.BeijingTime.iso(expires)));
   }
 
   /** The resident a token stands for; null when it is unknown or expired. */

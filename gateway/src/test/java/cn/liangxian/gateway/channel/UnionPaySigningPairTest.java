@@ -20,19 +20,23 @@ class UnionPaySigningPairTest {
   @Test
   void theKeyOfTheCertificateIsAccepted() {
     assertThatCode(() -> Channels.signingPair(Pem.privateKey(Vectors.text("unionpay-sign-key.pem")),
-        Pem.certificate(Vectors.text("unionpay-sign.pem")), UNIONPAY, "channels.unionpay")).doesNotThrowAnyException();
+        Pem.certificate(Vectors.text("unionpay-sign.pem")), UNIONPAY, "channels.unionpay", "channels.unionpay.signKeyFile"))
+        .doesNotThrowAnyException();
   }
 
   @Test
   void anotherKeyStopsTheStartNamingBothFiles() {
     X509Certificate cert = Pem.certificate(Vectors.text("unionpay-sign.pem"));
     PrivateKey other = Pem.privateKey(Vectors.text("merchant-rsa.pem"));
-    assertThatThrownBy(() -> Channels.signingPair(other, cert, UNIONPAY, "channels.merchants[0].unionpay"))
+    assertThatThrownBy(() -> Channels.signingPair(other, cert, UNIONPAY, "channels.merchants[0].unionpay",
+        "channels.merchants[0].unionpay.signKeyFile"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("channels.merchants[0].unionpay.signCertFile unionpay-sign-cert.pem is the certificate of another key than"
             + " channels.merchants[0].unionpay.signKeyFile (or not an RSA key): UnionPay would refuse every request");
-    // an SM2 key beside an RSA certificate
-    assertThatThrownBy(() -> Channels.signingPair(Vectors.sm2().getPrivate(), cert, UNIONPAY, "channels.unionpay"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("another key");
+    // an SM2 key, from the environment, beside an RSA certificate
+    assertThatThrownBy(() -> Channels.signingPair(Vectors.sm2().getPrivate(), cert, UNIONPAY, "channels.unionpay",
+        "GATEWAY_UNIONPAY_SIGN_KEY")).isInstanceOf(ConfigException.class)
+        .hasMessage("channels.unionpay.signCertFile unionpay-sign-cert.pem is the certificate of another key than"
+            + " GATEWAY_UNIONPAY_SIGN_KEY (or not an RSA key): UnionPay would refuse every request");
   }
 }

@@ -96,6 +96,9 @@ class RosterImportTest {
       assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("13800000000");
       assertThat(new String(g.gateway.cipher().open(stored, RosterRowCheck.GUARDIAN_PHONE), java.nio.charset.StandardCharsets.UTF_8))
           .isEqualTo("13800000000");
+      assertThat(RosterRowCheck.guardianPhone(g.gateway.cipher(), stored)).isEqualTo("13800000000");
+      // one imported before the phone had a purpose of its own (sealed as an ID number) reads the same
+      assertThat(RosterRowCheck.guardianPhone(g.gateway.cipher(), g.gateway.cipher().encrypt("13900000000"))).isEqualTo("13900000000");
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> g.gateway.cipher().decrypt(stored)).isInstanceOf(IllegalStateException.class);
       assertThat(rs.next()).isFalse();
     }

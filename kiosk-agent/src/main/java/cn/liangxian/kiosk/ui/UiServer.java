@@ -98,38 +98,88 @@ public final class UiServer {
       ctx.fail(400);
       return;
     }
+    Runnable touch;
     try {
-      if (!act(a)) {
-        ctx.fail(400);
-        return;
-      }
-    } catch (ClassCastException e) {
+      touch = touch(a);
+    } catch (IllegalArgumentException e) {
       // a field of the wrong JSON type ("year": "2026", "on": "yes"): the page never sends one
       ctx.fail(400);
       return;
     }
+    if (touch == null) {
+      ctx.fail(400);
+      return;
+    }
+    touch.run();
     state(ctx);
   }
 
-  /** Does what the resident touched; false for an action the screen does not know. */
-  private boolean act(JsonObject a) {
-    switch (a.getString("action", "")) {
-      case "keypad" -> flow.startKeypad();
-      case "typed" -> flow.typed(a.getString("idNumber"), a.getString("name"));
-      case "toggle" -> flow.toggle(a.getString("memberRef"), a.getString("insurance"), a.getInteger("year"), a.getInteger("tier"));
-      case "confirm" -> flow.confirmSelection();
-      case "payAll" -> flow.payAll();
-      case "channel" -> flow.choose(a.getString("channel"));
-      case "cancel" -> flow.cancel();
-      case "reprint" -> flow.reprint();
-      case "elder" -> flow.elder(a.getBoolean("on", false));
-      case "touch" -> flow.stillHere();
-      case "back" -> flow.back();
-      default -> {
-        return false;
-      }
+  /**
+   * What the resident touched, its fields read and checked before anything is done; null for an action the screen does
+   * not know. IllegalArgumentException for a field of the wrong type (null counts as absent).
+   */
+  private Runnable touch(JsonObject a) {
+    if (!(a.getValue("action") instanceof String action)) {
+      return null;
     }
-    return true;
+    switch (action) {
+      case "keypad":
+        return flow::startKeypad;
+      case "typed": {
+        String id = field(a, "idNumber", String.class);
+        String name = field(a, "name", String.class);
+        return () -> flow.typed(id, name);
+      }
+      case "toggle": {
+        String member = field(a, "memberRef", String.class);
+        String insurance = field(a, "insurance", String.class);
+        Integer year = whole(a, "year");
+        Integer tier = whole(a, "tier");
+        return () -> flow.toggle(member, insurance, year, tier);
+      }
+      case "confirm":
+        return flow::confirmSelection;
+      case "payAll":
+        return flow::payAll;
+      case "channel": {
+        String channel = field(a, "channel", String.class);
+        return () -> flow.choose(channel);
+      }
+      case "cancel":
+        return flow::cancel;
+      case "reprint":
+        return flow::reprint;
+      case "elder": {
+        boolean on = Boolean.TRUE.equals(field(a, "on", Boolean.class));
+        return () -> flow.elder(on);
+      }
+      case "touch":
+        return flow::stillHere;
+      case "back":
+        return flow::back;
+      default:
+        return null;
+    }
+  }
+
+  private static <T> T field(JsonObject a, String name, Class<T> type) {
+    Object v = a.getValue(name);
+    if (v != null && !type.isInstance(v)) {
+      throw new IllegalArgumentException(name + " is not a " + type.getSimpleName());
+    }
+    return type.cast(v);
+  }
+
+  /** A whole number (JSON has no other kind the page sends for a year or a tier). */
+  private static Integer whole(JsonObject a, String name) {
+    Number n = field(a, name, Number.class);
+    if (n == null) {
+      return null;
+    }
+    if (n.doubleValue() != Math.rint(n.doubleValue()) || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(name + " is not a whole number");
+    }
+    return n.intValue();
   }
 
   /** {@code GET /api/pinyin?q=zhang}: the name keyboard's candidate characters for what was typed. */

@@ -66,12 +66,21 @@ class SimulatorsTest {
     Await.until(() -> agent.flow().screen() == Screen.HOUSEHOLD);
     // a touch with a field of the wrong type, or an action the screen does not know: 400 in plain words, nothing done
     for (String wrong : new String[] {"{\"action\": \"toggle\", \"memberRef\": \"m1\", \"insurance\": \"pension\", \"year\": \"2026\"}",
-        "{\"action\": \"elder\", \"on\": \"yes\"}", "{\"action\": 7}", "{\"action\": \"fly\"}", "[1]", "not json"}) {
+        "{\"action\": \"elder\", \"on\": \"yes\"}", "{\"action\": 7}", "{\"action\": null}", "{}",
+        "{\"action\": \"toggle\", \"memberRef\": \"m1\", \"insurance\": \"pension\", \"tier\": 1.5}",
+        "{\"action\": \"typed\", \"idNumber\": 37131219620510849}", "{\"action\": \"fly\"}", "[1]", "not json"}) {
       HttpResponse<String> refused = postJson(ui + "/api/action", wrong);
       assertThat(refused.statusCode()).as(wrong).isEqualTo(400);
       assertThat(new JsonObject(refused.body()).getString("message")).as(wrong).isEqualTo("操作没有成功，请重新点一下");
     }
     assertThat(agent.flow().screen()).isEqualTo(Screen.HOUSEHOLD);
+    assertThat(new JsonObject(fetch(ui + "/api/state").body()).getBoolean("elder", false)).isFalse();
+    // an absent or null switch is off, as the page would mean it
+    assertThat(postJson(ui + "/api/action", "{\"action\": \"elder\", \"on\": null}").statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(fetch(ui + "/api/state").body()).getBoolean("elder", false)).isFalse();
+    assertThat(postJson(ui + "/api/action", "{\"action\": \"elder\", \"on\": true}").statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(fetch(ui + "/api/state").body()).getBoolean("elder", false)).isTrue();
+    assertThat(postJson(ui + "/api/action", "{\"action\": \"elder\"}").statusCode()).isEqualTo(200);
     assertThat(new JsonObject(fetch(ui + "/api/state").body()).getBoolean("elder", false)).isFalse();
     wm.verify(postRequestedFor(urlPathEqualTo("/api/v1/lookup"))
         .withRequestBody(equalToJson("{\"idNumber\": \"37131219620510849X\", \"name\": \"潘梅\"}")));
