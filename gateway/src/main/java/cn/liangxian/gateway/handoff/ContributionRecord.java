@@ -43,7 +43,9 @@ final class ContributionRecord {
         .put("channel", r.getString("channel")).put("merchant", r.getString("order_merchant") != null
             ? r.getString("order_merchant") : merchants.get(r.getString("channel")))
         .put("transactionId", r.getString("channel_txn_id"))
-        .put("paidAt", r.getOffsetDateTime("paid_at").atZoneSameInstant(BEIJING).toOffsetDateTime().toString())
+        // always with its seconds: OffsetDateTime.toString() leaves ":00" off a payment made on the minute, which a strict
+        // reader of ISO 8601 (yyyy-MM-dd'T'HH:mm:ssXXX) refuses
+        .put("paidAt", cn.liangxian.gateway.time.BeijingTime.iso(r.getOffsetDateTime("paid_at")))
         .put("orderId", r.getUUID("order_id").toString()).put("receiptNo", receipt)
         .put("reason", r.getString("reason")).put("refundNo", r.getString("refund_no"));
   }

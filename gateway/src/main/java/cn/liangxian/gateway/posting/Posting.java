@@ -111,7 +111,7 @@ public final class Posting {
     return new JsonObject().put("region", region.code()).put("regionName", region.name()).put("township", township)
         .put("village", village).put("insurance", ins.code()).put("year", year)
         .put("period", new JsonObject().put("from", from.toString()).put("to", from.plusDays(days - 1L).toString()))
-        .put("generatedAt", now.atZoneSameInstant(CHINA).toOffsetDateTime().withNano(0).toString())
+        .put("generatedAt", cn.liangxian.gateway.time.BeijingTime.iso(now))
         .put("summary", summary).put("persons", lines);
   }
 

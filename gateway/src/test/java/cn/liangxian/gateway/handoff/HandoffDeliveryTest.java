@@ -77,7 +77,8 @@ class HandoffDeliveryTest {
     assertThat(first.getString("region")).isEqualTo("431103");
     assertThat(first.getString("village")).isEqualTo("黄阳司村");
     assertThat(first.getString("receiptNo")).isEqualTo(o.getString("outTradeNo"));
-    assertThat(first.getString("paidAt")).endsWith("+08:00");
+    // to the second even on the minute (the test clock's payment is at 10:00:00 Beijing time), as a strict reader takes it
+    assertThat(first.getString("paidAt")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+08:00");
     assertThat(first.getString("merchant")).isNotBlank();
     assertThat(first.getString("transactionId")).isNotBlank();
     assertThat(first.getLong("personalFen")).isEqualTo(25000L); // 冷水滩 2020: 250 yuan
