@@ -64,6 +64,13 @@ class CallbackLogBoundsTest {
     assertThat(one("select max(length(headers::text)) from callback_log where not verified")).isLessThan(1024);
 
     // a real notification keeps its raw body in full: it is what the signature covers
+    JsonObject o = paidOrder();
+    assertThat(one("select count(*) from callback_log where verified and sealed and length(body) = body_bytes + " + SEAL_OVERHEAD
+        + " and body_bytes > 100")).isEqualTo(1);
+  }
+
+  /** 陈一's medical insurance of 2020 ordered and paid through the sandbox's WeChat Pay, its notification applied. */
+  private JsonObject paidOrder() throws Exception {
     JsonObject h = g.lookup(Fixture.CHEN, "陈一");
     JsonObject o = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
         .put("channel", "wechat").put("mode", "qr").put("items", new JsonArray().add(new JsonObject()
@@ -71,8 +78,7 @@ class CallbackLogBoundsTest {
             .put("year", 2020))), "Idempotency-Key", UUID.randomUUID().toString()).bodyAsJsonObject();
     g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
     g.awaitNotified(o.getString("outTradeNo"), 1);
-    assertThat(one("select count(*) from callback_log where verified and sealed and length(body) = body_bytes + " + SEAL_OVERHEAD
-        + " and body_bytes > 100")).isEqualTo(1);
+    return o;
   }
 
   /** SM4-GCM's nonce and tag around a sealed body. */
@@ -84,13 +90,7 @@ class CallbackLogBoundsTest {
    */
   @Test
   void aNotificationIsKeptSealedAndOpensForADisputeByItsOrder() throws Exception {
-    JsonObject h = g.lookup(Fixture.CHEN, "陈一");
-    JsonObject o = g.post("/api/v1/orders", new JsonObject().put("householdRef", h.getJsonObject("household").getString("ref"))
-        .put("channel", "wechat").put("mode", "qr").put("items", new JsonArray().add(new JsonObject()
-            .put("memberRef", h.getJsonArray("members").getJsonObject(0).getString("ref")).put("insurance", "medical")
-            .put("year", 2020))), "Idempotency-Key", UUID.randomUUID().toString()).bodyAsJsonObject();
-    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
-    g.awaitNotified(o.getString("outTradeNo"), 1);
+    JsonObject o = paidOrder();
     try (Connection c = g.db.connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("select body from callback_log where order_id = '" + o.getString("id") + "'")) {
       assertThat(rs.next()).isTrue();
