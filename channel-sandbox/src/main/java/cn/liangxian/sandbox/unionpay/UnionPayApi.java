@@ -167,7 +167,7 @@ public final class UnionPayApi {
     a.put("currencyCode", "156");
     a.put("settleAmt", a.get("txnAmt"));
     a.put("settleCurrencyCode", "156");
-    a.put("settleDate", UnionPaySettlement.MMDD.format((r.refund() == null ? r.trade().paidAt() : r.refund().at()).atZone(CHINA)));
+    a.put("settleDate", UnionPaySettlement.MMDD.format(UnionPaySettlement.settleDay(r.refund() == null ? r.trade().paidAt() : r.refund().at())));
     a.put("traceTime", TRACE_TIME.format((r.refund() == null ? r.trade().paidAt() : r.refund().at()).atZone(CHINA)));
     answer(ctx, a);
   }

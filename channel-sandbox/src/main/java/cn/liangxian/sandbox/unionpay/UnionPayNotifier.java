@@ -84,7 +84,7 @@ public final class UnionPayNotifier {
     f.put("txnTime", txnTime == null ? UnionPayApi.TXN_TIME.format(at.atZone(UnionPayApi.CHINA)) : txnTime);
     f.put("currencyCode", "156");
     f.put("settleCurrencyCode", "156");
-    f.put("settleDate", UnionPaySettlement.MMDD.format(at.atZone(UnionPayApi.CHINA)));
+    f.put("settleDate", UnionPaySettlement.MMDD.format(UnionPaySettlement.settleDay(at)));
     f.put("traceNo", String.format("%06d", Math.floorMod(orderId.hashCode(), 1_000_000)));
     f.put("traceTime", UnionPayApi.TRACE_TIME.format(at.atZone(UnionPayApi.CHINA)));
     f.put("traceTime", TRACE_TIME.format(at.atZone(UnionPayApi.CHINA)));

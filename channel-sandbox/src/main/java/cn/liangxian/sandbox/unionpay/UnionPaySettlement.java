@@ -71,7 +71,16 @@ final class UnionPaySettlement {
   }
 
   private static boolean on(Instant at, LocalDate day) {
-    return at.atZone(UnionPayApi.CHINA).toLocalDate().equals(day);
+    return settleDay(at).equals(day);
+  }
+
+  /**
+   * The day UnionPay settles a transaction on: its Beijing day, or the next one for a transaction after 23:00 (UnionPay's
+   * settlement day turns at 23:00 Beijing time, so that day's file lists it with its own time of 23:xx of the day before).
+   */
+  static LocalDate settleDay(Instant at) {
+    ZonedDateTime t = at.atZone(UnionPayApi.CHINA);
+    return t.getHour() >= 23 ? t.toLocalDate().plusDays(1) : t.toLocalDate();
   }
 
   private String line(String code, Instant at, long fen, String queryId, String orderId, String txnType, String txnSubType,

@@ -253,15 +253,20 @@ public final class Reconciliation {
    * One line of a bill, whatever the channel, or one of ours keyed like it; {@code problem} says why it cannot be read
    * as a payment or refund. {@code notDone}: a refund the bill lists but says is not paid
    * back (WeChat Pay's 退款状态 other than SUCCESS: closed, abnormal, still processing), with that status; null for a
-   * refund done, a payment, or a bill that lists done refunds only.
+   * refund done, a payment, or a bill that lists done refunds only. {@code paidAt}: when a payment was made, as the
+   * bill says (null where it does not): a payment the bill books here is dated by it, not by the bill's day.
    */
-  record Line(boolean refund, String outTradeNo, String ref, long fen, String problem, String notDone) {
+  record Line(boolean refund, String outTradeNo, String ref, long fen, String problem, String notDone, OffsetDateTime paidAt) {
+    Line(boolean refund, String outTradeNo, String ref, long fen, String problem, String notDone) {
+      this(refund, outTradeNo, ref, fen, problem, notDone, null);
+    }
+
     Line(boolean refund, String outTradeNo, String ref, long fen, String problem) {
-      this(refund, outTradeNo, ref, fen, problem, null);
+      this(refund, outTradeNo, ref, fen, problem, null, null);
     }
 
     Line(boolean refund, String outTradeNo, String ref, long fen) {
-      this(refund, outTradeNo, ref, fen, null, null);
+      this(refund, outTradeNo, ref, fen, null, null, null);
     }
   }
 
@@ -517,7 +522,7 @@ public final class Reconciliation {
     }
     if (c instanceof UnionPayChannel u) {
       return u.bill(date).compose(lines -> vertx.executeBlocking(() -> Bill.of(lines.stream()
-          .map(l -> new Line(l.refund(), l.outTradeNo(), l.ref(), l.fen(), l.problem())).toList()), false));
+          .map(l -> new Line(l.refund(), l.outTradeNo(), l.ref(), l.fen(), l.problem(), null, l.paidAt())).toList()), false));
     }
     return Future.failedFuture(new IllegalStateException("no bill for " + c.name()));
   }
@@ -534,7 +539,8 @@ public final class Reconciliation {
       String status = r.refundStatus() == null ? "" : r.refundStatus().strip();
       out.add(refund ? new Line(true, r.outTradeNo(), r.outRefundNo(), r.refundFen(), problem,
               status.equals("SUCCESS") ? null : status.isEmpty() ? "(none)" : status)
-          : new Line(false, r.outTradeNo(), r.transactionId(), r.settledFen(), problem));
+          : new Line(false, r.outTradeNo(), r.transactionId(), r.settledFen(), problem, null,
+              cn.liangxian.gateway.channel.ChannelDays.beijingTime(r.time())));
     }
     return out;
   }
@@ -543,7 +549,8 @@ public final class Reconciliation {
     List<Line> out = new ArrayList<>();
     for (AlipayBill.Row r : b.rows()) {
       // a refund line that cannot be read is still a refund's: matched with our refund, never with the payment
-      out.add(new Line(r.refund(), r.outTradeNo(), r.refund() ? r.refundRequestNo() : r.tradeNo(), r.amountFen(), r.problem()));
+      out.add(new Line(r.refund(), r.outTradeNo(), r.refund() ? r.refundRequestNo() : r.tradeNo(), r.amountFen(), r.problem(), null,
+          r.refund() ? null : cn.liangxian.gateway.channel.ChannelDays.beijingTime(r.finishedAt())));
     }
     return out;
   }
@@ -723,7 +730,8 @@ public final class Reconciliation {
         continue;
       }
       repairs.add(switch (r.kind()) {
-        case PAYMENT -> add(paid, payments.apply(channel, c.merchant(), b.outTradeNo(), b.ref(), b.fen(), "reconciliation", date)
+        case PAYMENT -> add(paid, payments.apply(channel, c.merchant(), b.outTradeNo(), b.ref(), b.fen(), "reconciliation", date,
+            b.paidAt())
             .onComplete(ar -> d.put("repair", ar.succeeded() ? ar.result().name().toLowerCase() : "failed: " + ar.cause().getMessage())));
         // a refund's day, one statement each: refunds are few, and a refund's row is locked by its own confirmations
         case DAY -> pool.preparedQuery(REFUND_DAY).execute(Tuple.of(b.ref(), date));

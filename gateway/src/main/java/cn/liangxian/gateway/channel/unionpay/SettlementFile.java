@@ -19,6 +19,7 @@ public record SettlementFile(List<Row> rows) {
    * 商户订单号, 支付卡类型, 原始交易的系统跟踪号, 原始交易日期时间, 商户手续费, 结算金额, 支付方式, 集团商户代码, 交易类型,
    * 交易子类, 业务类型, 帐号类型, 账单类型, 账单号码, 交互方式, 原交易查询流水号, 商户代码. */
   static final int[] WIDTHS = {3, 11, 11, 6, 10, 19, 12, 4, 2, 21, 2, 32, 2, 6, 10, 13, 13, 4, 15, 2, 2, 6, 2, 4, 32, 1, 21, 15};
+  static final int TRACE_TIME = 4;
   static final int AMOUNT = 6;
   static final int QUERY_ID = 9;
   static final int ORDER_ID = 11;
@@ -29,9 +30,15 @@ public record SettlementFile(List<Row> rows) {
   /**
    * @param txnType 01 a payment (消费), 04 a refund (退货), 31 a cancellation (消费撤销)
    * @param orderId the merchant's orderId of this transaction (a refund's own)
+   * @param traceTime 交易传输时间 ({@code MMddHHmmss}, Beijing time): when UnionPay carried it, which for a payment after
+   *     23:00 is the day before the settlement day
    */
   public record Row(String txnType, String queryId, String orderId, long amountFen, String origQueryId, String merId,
-      String problem) {
+      String problem, String traceTime) {
+    public Row(String txnType, String queryId, String orderId, long amountFen, String origQueryId, String merId, String problem) {
+      this(txnType, queryId, orderId, amountFen, origQueryId, merId, problem, null);
+    }
+
     public boolean refund() {
       return txnType.equals("04") || txnType.equals("31");
     }
@@ -74,7 +81,7 @@ public record SettlementFile(List<Row> rows) {
       } catch (NumberFormatException e) {
         problem = "settlement line " + lineNo + ": amount '" + f[AMOUNT] + "' is not a number";
       }
-      rows.add(new Row(f[TXN_TYPE], f[QUERY_ID], f[ORDER_ID], fen, f[ORIG_QUERY_ID], f[MER_ID], problem));
+      rows.add(new Row(f[TXN_TYPE], f[QUERY_ID], f[ORDER_ID], fen, f[ORIG_QUERY_ID], f[MER_ID], problem, f[TRACE_TIME]));
     }
     return new SettlementFile(rows);
   }

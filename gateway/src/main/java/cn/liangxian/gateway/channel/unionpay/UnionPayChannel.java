@@ -149,9 +149,14 @@ public final class UnionPayChannel implements PaymentChannel {
 
   /**
    * One line of the settlement file in our terms: a payment (ref: queryId) or a refund (ref: out_refund_no);
-   * {@code problem} says why a line cannot be read as either, else null.
+   * {@code problem} says why a line cannot be read as either, else null; {@code paidAt} when a payment was made, as the file
+   * says (null where it does not, and for refunds).
    */
-  public record BillLine(boolean refund, String outTradeNo, String ref, long fen, String problem) {}
+  public record BillLine(boolean refund, String outTradeNo, String ref, long fen, String problem, OffsetDateTime paidAt) {
+    public BillLine(boolean refund, String outTradeNo, String ref, long fen, String problem) {
+      this(refund, outTradeNo, ref, fen, problem, null);
+    }
+  }
 
   /**
    * The settlement file of a day, refunds named by our out_refund_no. Parsing the file, and reading its lines into ours,
@@ -160,7 +165,7 @@ public final class UnionPayChannel implements PaymentChannel {
   public Future<List<BillLine>> bill(LocalDate day) {
     return client.settlementZip(day).compose(zip -> vertx.executeBlocking(() -> Settlement.of(SettlementFile.parseZip(zip)), false))
         .compose(file -> requests.refunds(file.refundIds()).compose(refunds -> requests.paymentOrders(file.paidElsewhere())
-            .compose(booked -> vertx.executeBlocking(() -> file.lines(refunds, booked), false))));
+            .compose(booked -> vertx.executeBlocking(() -> file.lines(refunds, booked, day), false))));
   }
 
   /**
@@ -179,12 +184,17 @@ public final class UnionPayChannel implements PaymentChannel {
       return new Settlement(file, paidIn, refundIds, elsewhere);
     }
 
-    /** The lines in our terms, given the refunds we asked for (by orderId) and the payments booked here (by queryId). */
-    List<BillLine> lines(Map<String, UnionPayRequests.Sent> refunds, Map<String, String> booked) {
+    /**
+     * The lines in our terms, given the refunds we asked for (by orderId), the payments booked here (by queryId) and the
+     * settlement day (the year of a line's MMddHHmmss: the one nearest it).
+     */
+    List<BillLine> lines(Map<String, UnionPayRequests.Sent> refunds, Map<String, String> booked, LocalDate day) {
       List<BillLine> out = new ArrayList<>();
       for (SettlementFile.Row r : file.rows()) {
         if (!r.refund() || r.problem() != null) {
-          out.add(new BillLine(false, r.orderId(), r.queryId(), r.amountFen(), r.problem()));
+          // when it was paid: a payment after 23:00 is settled the next day, and must not be dated by the file's day
+          out.add(new BillLine(false, r.orderId(), r.queryId(), r.amountFen(), r.problem(),
+              cn.liangxian.gateway.channel.ChannelDays.ofTraceTime(r.traceTime(), day)));
           continue;
         }
         UnionPayRequests.Sent s = refunds.get(r.orderId());
