@@ -83,7 +83,7 @@ public final class BookHandlers {
     String type = ctx.request().getHeader("Content-Type");
     if (!YAML_TYPES.contains(MediaTypes.of(type))) {
       throw new Problem(415, "unsupported-media-type", "Unsupported media type",
-          "send the book as application/yaml (UTF-8), the text of a file of config/policies");
+          "send the book as application/yaml (UTF-8 or GB18030), the text of a file of config/policies");
     }
     String file = ctx.queryParams().get("file") == null ? "uploaded-book.yaml" : ctx.queryParams().get("file");
     if (!file.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
@@ -92,11 +92,13 @@ public final class BookHandlers {
     String regionParam = ctx.queryParams().get("region");
     LocalDate activateOn = date(ctx.queryParams().get("activateOn"));
     int sample = sample(ctx.queryParams().get("sample"));
-    String text = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(StandardCharsets.UTF_8);
-    // YAML is parsed on a worker: a large or deeply nested upload never holds an event loop
-    vertx.executeBlocking(() -> PolicyBook.parse(file, text), false)
+    byte[] bytes = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    // read and parsed on a worker: a large or deeply nested upload never holds an event loop
+    vertx.executeBlocking(() -> Uploaded.of(file, bytes), false)
         .recover(e -> Future.failedFuture(e instanceof PolicyBookException b ? invalid(b) : e))
-        .compose(book -> {
+        .compose(uploaded -> {
+          PolicyBook book = uploaded.book();
+          String text = uploaded.text();
           Regions.Entry region = region(book, regionParam, file);
           op.requireScope(region.code(), null, null);
           LocalDate day = activateOn != null ? activateOn : region.payDate();
@@ -129,6 +131,23 @@ public final class BookHandlers {
             ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(ar.result().toBuffer());
           }
         });
+  }
+
+  /** A book as uploaded: its text and what it says. */
+  private record Uploaded(String text, PolicyBook book) {
+    /**
+     * The text in UTF-8, or GB18030 where it is not (a book saved by a Chinese Windows editor: read as UTF-8 its notes
+     * and sources would be kept as replacement characters); a NUL, which no book has and PostgreSQL keeps in no text,
+     * refused.
+     */
+    static Uploaded of(String file, byte[] bytes) {
+      String text = cn.liangxian.gateway.http.CsvUploads.decode(bytes);
+      String nul = cn.liangxian.gateway.http.CsvUploads.nulProblem(text);
+      if (nul != null) {
+        throw Problem.invalidField("body", file + ": " + nul.replace(", which no field may hold", ""));
+      }
+      return new Uploaded(text, PolicyBook.parse(file, text));
+    }
   }
 
   /**

@@ -24,13 +24,13 @@ public final class Replies {
     });
   }
 
-  /** JSON, or CSV (rendered by {@code csv}) for a caller sending {@code Accept: text/csv}. */
+  /** JSON, or CSV (rendered by {@code csv}, after a BOM) for a caller sending {@code Accept: text/csv}. */
   public static void jsonOrCsv(RoutingContext ctx, Future<JsonObject> f, Function<JsonObject, String> csv) {
     f.onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
       } else if (String.valueOf(ctx.request().getHeader("Accept")).contains("text/csv")) {
-        ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8").end(csv.apply(ar.result()));
+        ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8").end(CsvLines.BOM + csv.apply(ar.result()));
       } else {
         json(ctx, 200, ar.result());
       }

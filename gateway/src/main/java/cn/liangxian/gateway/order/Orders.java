@@ -175,17 +175,24 @@ public final class Orders {
     });
   }
 
+  /**
+   * What the payer's app lists the payment as, e.g. 城乡居民医保、养老 2020年、2021年 3项: Chinese punctuation only, since
+   * Alipay's subject may hold none of its special characters (/ = &, among others).
+   */
+  static String description(java.util.List<OrderDraft.Line> lines) {
+    String years = lines.stream().map(l -> l.year() + "年").distinct().collect(Collectors.joining("、"));
+    return "城乡居民" + lines.stream().map(l -> l.insurance() == Insurance.MEDICAL ? "医保" : "养老").distinct()
+        .collect(Collectors.joining("、")) + " " + years + " " + lines.size() + "项";
+  }
+
   private static Problem beingPrepared() {
     return Problem.conflict("order-being-prepared", "Order being prepared", "the first request with this"
         + " Idempotency-Key is still waiting for the channel; send it again in a moment for the order with its payment", null);
   }
 
   private Future<JsonObject> prepay(OrderDraft.Order o, String payerId, ChannelCall channelCall) {
-    String years = o.lines().stream().map(l -> Integer.toString(l.year())).distinct().collect(Collectors.joining("/"));
-    String description = "城乡居民" + o.lines().stream().map(l -> l.insurance() == Insurance.MEDICAL ? "医保" : "养老").distinct()
-        .collect(Collectors.joining("、")) + " " + years + " " + o.lines().size() + "项";
     return channelCall.make(() -> channels.of(o.channel(), o.merchant()).prepay(new PaymentChannel.Prepay(OutTradeNo.of(o.id()),
-            o.totalFen(), description, o.mode(), payerId, o.expiresAt())))
+            o.totalFen(), description(o.lines()), o.mode(), payerId, o.expiresAt())))
         .compose(payment -> store.recordPrepay(o.id(), payment).compose(recorded -> recorded ? get(o.id())
             // given up while the channel took its time ({@link #PREPARE_AT_MOST}): the same key now makes a new order
             : Future.failedFuture(new GivenUp())))

@@ -79,7 +79,7 @@ public final class PostingHandler {
         }
         // a BOM, so that spreadsheet programs read the Chinese as UTF-8
         ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8").putHeader("Cache-Control", "no-store")
-            .end("\uFEFF" + Posting.csv(ar.result()), StandardCharsets.UTF_8.name());
+            .end(cn.liangxian.gateway.http.CsvLines.BOM + Posting.csv(ar.result()), StandardCharsets.UTF_8.name());
       });
     } else {
       Replies.json(ctx, answer);

@@ -96,8 +96,7 @@ public final class Progress {
   }
 
   private static String row(String township, String village, JsonObject o) {
-    return String.join(",", township, village, o.getValue("enrolled").toString(), o.getValue("paid").toString(),
-        o.getValue("target") == null ? "" : o.getValue("target").toString(),
-        o.getValue("paidRate") == null ? "" : String.format("%.4f", o.getDouble("paidRate"))) + "\n";
+    return cn.liangxian.gateway.http.CsvLines.line(township, village, o.getValue("enrolled"), o.getValue("paid"), o.getValue("target"),
+        cn.liangxian.gateway.http.CsvLines.rate(o.getDouble("paidRate")));
   }
 }

@@ -878,11 +878,10 @@ public final class Reconciliation {
     JsonArray differences = report.getJsonArray("differences", new JsonArray());
     for (Object o : differences) {
       JsonObject d = (JsonObject) o;
-      sb.append(String.join(",", d.getString("kind"), d.getString("outTradeNo"),
-          d.getString("transactionId", d.getString("outRefundNo", "")),
-          d.getValue("channelFen") == null ? "" : d.getValue("channelFen").toString(),
-          d.getValue("ourFen") == null ? "" : d.getValue("ourFen").toString(),
-          d.getString("repair", d.getString("left", "")), d.getString("repairedAt", ""))).append('\n');
+      // a repair that failed says why in the exception's words: commas and quotes in it keep to their column
+      sb.append(cn.liangxian.gateway.http.CsvLines.line(d.getString("kind"), d.getString("outTradeNo"),
+          d.getString("transactionId", d.getString("outRefundNo", "")), d.getValue("channelFen"), d.getValue("ourFen"),
+          d.getString("repair", d.getString("left", "")), d.getString("repairedAt", "")));
     }
     return sb.toString();
   }

@@ -59,6 +59,10 @@ class BookPublishTest {
   }
 
   HttpResponse<Buffer> upload(String token, String query, String yaml) throws Exception {
+    return upload(token, query, yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  HttpResponse<Buffer> upload(String token, String query, byte[] yaml) throws Exception {
     return a.http.post("/api/v1/operator/books" + query).putHeader("Content-Type", "application/yaml")
         .putHeader("Authorization", "Bearer " + token).sendBuffer(Buffer.buffer(yaml))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -108,6 +112,11 @@ class BookPublishTest {
     assertThat(notYaml.statusCode()).isEqualTo(422);
     assertThat(notYaml.bodyAsJsonObject().getString("detail")).contains("not valid YAML");
 
+    // a NUL, which no book has and PostgreSQL keeps in no text: 400 naming the line, not a failure to store it
+    HttpResponse<Buffer> nul = upload(a.adminToken(), "?file=hedong-2020.yaml", raised().replace("title: ", "title: \u0000"));
+    assertThat(nul.statusCode()).as(nul.bodyAsString()).isEqualTo(400);
+    assertThat(nul.bodyAsJsonObject().getString("detail")).isEqualTo("hedong-2020.yaml: line 5 contains a NUL character (U+0000)");
+
     assertThat(count("select count(*) from policy_book")).isZero();
     assertPersonal(25000);
   }
@@ -139,9 +148,13 @@ class BookPublishTest {
   @Test
   @Order(4)
   void aGoodBookIsPreviewedThenActivatedAndBothInstancesAssessWithIt() throws Exception {
-    HttpResponse<Buffer> r = upload(a.adminToken(), "?file=hedong-2020-amended.yaml", raised());
+    // saved by a Chinese Windows editor, in GB18030: its Chinese is kept as written, not as replacement characters
+    HttpResponse<Buffer> r = upload(a.adminToken(), "?file=hedong-2020-amended.yaml",
+        raised().getBytes(java.nio.charset.Charset.forName("GB18030")));
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     JsonObject up = r.bodyAsJsonObject();
+    assertThat(up.getString("title")).isEqualTo("河东区 2020 年度居民基本养老保险和医疗保险征缴工作实施方案");
+    assertThat(count("select count(*) from policy_book where text like '%000 三(二)%' and text not like '%\uFFFD%'")).isEqualTo(1);
     assertThat(up.getString("state")).isEqualTo("uploaded");
     assertThat(up.getString("region")).isEqualTo("371312");
     JsonObject preview = up.getJsonObject("preview");

@@ -62,7 +62,8 @@ class ProgressTest {
       assertThat(township(after, "黄阳司镇").getDouble("paidRate")).isEqualTo(2 / 42_988.0);
 
       String csv = progress(g, path, "text/csv", TOKEN).bodyAsString();
-      assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo("township,village,enrolled,paid,target,paid_rate");
+      // a BOM first, so that a spreadsheet on a Chinese Windows reads the townships' names as UTF-8
+      assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo("\uFEFFtownship,village,enrolled,paid,target,paid_rate");
       assertThat(csv).contains("黄阳司镇,,2,2,42988,0.0000", "黄阳司镇,黄阳司村,2,2,,");
       assertThat(progress(g, "/api/v1/operator/progress/431103/pension", null, TOKEN).bodyAsJsonObject().getLong("target"))
           .isEqualTo(150_812);
