@@ -82,6 +82,6 @@ final class ContributionRecord {
 
   /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
   static String quote(String s) {
-    return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    return cn.liangxian.gateway.http.CsvLines.field(s);
   }
 }

@@ -16,10 +16,14 @@ public final class CsvLines {
       if (i > 0) {
         sb.append(',');
       }
-      String s = fields[i] == null ? "" : fields[i].toString();
-      sb.append(s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") ? '"' + s.replace("\"", "\"\"") + '"' : s);
+      sb.append(field(fields[i] == null ? "" : fields[i].toString()));
     }
     return sb.append('\n').toString();
+  }
+
+  /** One field, quoted where it holds a comma, a quote or a line break. */
+  public static String field(String s) {
+    return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") ? '"' + s.replace("\"", "\"\"") + '"' : s;
   }
 
   /** A share as a spreadsheet reads it wherever the gateway runs: 0.1234, never 0,1234. */
