@@ -349,6 +349,8 @@ class HandoffDeliveryTest {
     Eventually.until("the day's file", () -> inOrder(o, "state = 'FILED'") == 2);
     java.nio.file.Path csv = f.files.resolve("rg-medical-" + day + ".csv");
     java.nio.file.Path sig = f.files.resolve("rg-medical-" + day + ".csv.sig");
+    // moved in place once the records marked filed committed (its signature first): a moment after they read FILED
+    Eventually.until("the day's file in place", () -> java.nio.file.Files.exists(csv));
     List<String> lines = java.nio.file.Files.readAllLines(csv, java.nio.charset.Charset.forName("GB18030"));
     long total = f.count("select sum(personal_fen) from handoff_record where file_name = 'rg-medical-" + day + ".csv'");
     long records = f.count("select count(*) from handoff_record where file_name = 'rg-medical-" + day + ".csv'");
@@ -427,6 +429,7 @@ class HandoffDeliveryTest {
     f.g.clock.advance(Duration.ofHours(1)); // 01:30: the day's reconciliation
     Eventually.until("the repaired records filed", () -> inOrder(lost, "state = 'FILED'") == 2);
     String further = "rg-medical-" + day + "-2.csv";
+    Eventually.until("the further file in place", () -> java.nio.file.Files.exists(f.files.resolve(further)));
     assertThat(inOrder(lost, "file_name = '" + further + "'")).isEqualTo(2);
     assertThat(inOrder(kept, "file_name = 'rg-medical-" + day + ".csv'")).isEqualTo(2);
     List<String> lines = java.nio.file.Files.readAllLines(f.files.resolve(further), java.nio.charset.Charset.forName("GB18030"));
