@@ -28,8 +28,12 @@ public final class ResponseDate {
     this.clock = clock;
   }
 
+  /**
+   * Stamped as the answer's headers are written, not as the request arrives: a long poll answered 20 s after it came
+   * would otherwise tell a kiosk its clock was 20 s ahead.
+   */
   public void handle(RoutingContext ctx) {
-    ctx.response().putHeader(HttpHeaders.DATE, now());
+    ctx.addHeadersEndHandler(v -> ctx.response().putHeader(HttpHeaders.DATE, now()));
     ctx.next();
   }
 

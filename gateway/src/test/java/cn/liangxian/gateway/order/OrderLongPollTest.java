@@ -73,9 +73,12 @@ class OrderLongPollTest {
     Eventually.until("its admission place given back", g::metrics,
         m -> m.contains("liangxian_admission_in_flight{class=\"order-read\"} 0.0"));
     assertThat(waiting.isComplete()).isFalse();
+    g.clock.advance(java.time.Duration.ofSeconds(20)); // the wait goes on for a while (as the gateway's clock tells)
     g.gateway.demo().sandbox().pay(order.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
     HttpResponse<Buffer> r = await(waiting);
     assertThat(r.statusCode()).isEqualTo(200);
+    // the time it was answered at, not the time it came: a kiosk takes its clock's offset from this
+    assertThat(r.getHeader("Date")).isEqualTo("Sun, 15 Dec 2019 02:00:20 GMT");
     assertThat(r.bodyAsJsonObject().getString("state")).isEqualTo("PAID");
     // the notification answered it, not the end of the 25 s asked
     assertThat(waitsEndedBy("change")).isEqualTo(1.0);
