@@ -8,7 +8,7 @@ const yuan = (fen) => `${Math.trunc(fen / 100)}.${String(Math.abs(fen % 100)).pa
 const subsidy = (it, t) => (it.insurance === 'pension' && t.subsidyFen > 0 ? ` · 补贴${yuan(t.subsidyFen)}` : '');
 const INS = { medical: '医疗保险', pension: '养老保险' };
 const SEX = { male: '男', female: '女' };
-const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '缴费中', 'not-eligible': '暂不能参保', 'not-available': '暂不能缴费' };
+const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '付款未完成', 'not-eligible': '暂不能参保', 'not-available': '暂不能缴费' };
 const CJK = /[\u4e00-\u9fff]/;
 // how an order ended, in the resident's words
 const ENDED = { EXPIRED: '订单已超时，没有扣款', CANCELLED: '订单已取消，没有扣款', FAILED: '支付没有成功，没有扣款', REFUNDED: '已退款' };
@@ -50,7 +50,7 @@ let picked = new Map(); // memberRef/insurance/year → {memberRef, insurance, y
 let channel = 'wechat';
 let order = null;
 // orders placed here and not yet paid or over, by household: looked up again (‹ then 查询), a household finds its own
-// order still holding its items, with 继续支付 and 取消订单, rather than 缴费中 and nothing to do until it expires
+// order still holding its items, with 继续支付 and 取消订单, rather than 付款未完成 and nothing to do until it expires
 const openOrders = new Map();
 let heldHere = false; // the household as last looked up shows items held by this page's own order, ended since
 let offered = ['wechat', 'alipay']; // the channels the gateway takes in a mini-program (GET /api/v1/channels)
@@ -251,6 +251,7 @@ function pick(key, it) {
 function fenOf(it, sel) { const t = sel && sel.tier !== undefined ? tierOf(it, sel.tier) : null; return t ? t.personalFen : it.personalFen; }
 
 function toggle(key, it) {
+  if (order) return;
   // the whole-family rule is per insurance and benefit year (a region may collect two years at once)
   const whole = (household.wholeFamilyRequired || []).some((w) => w.insurance === it.insurance && (w.year === undefined || w.year === it.year));
   const on = !picked.has(key);
@@ -311,6 +312,8 @@ function renderFamily() {
       const sel = picked.get(key);
       const sw = el('input', { type: 'checkbox', class: 'switch', 'data-member': mem.ref, 'data-insurance': it.insurance, 'aria-label': INS[it.insurance] });
       sw.checked = !!sel;
+      // an order placed holds what it was placed for: pay it or cancel it, nothing switched off under it
+      sw.disabled = !!order;
       sw.onchange = () => toggle(key, items.get(key));
       cells.append(el('label', { class: 'cell' }, el('span', { class: 'cell-bd', text: `${it.year}年${INS[it.insurance]}` }),
         el('span', { class: 'cell-ft amount', text: yuan(fenOf(it, sel || { tier: defaultTier(it) })) }), sw));
@@ -344,6 +347,9 @@ function renderFamily() {
   $('total').textContent = yuan(order ? order.totalFen : fen);
   // an order placed and not paid: pay it (the sheet again) or cancel it, never a dead end
   $('payAll').textContent = order ? '取消订单' : `全家缴费 ${yuan(all)}`;
+  // not in the pay button's green: a resident tapping where 全家缴费 was, to pay, must not cancel by it
+  $('payAll').classList.toggle('primary', !order);
+  $('payAll').classList.toggle('default', !!order);
   // nothing the whole family owes (a higher tier may still be chosen): no 全家缴费 of nothing
   $('payAll').parentElement.classList.toggle('hidden', !order && all === 0);
   $('pay').disabled = !order && picked.size === 0;
@@ -417,7 +423,7 @@ function settle(text) {
 async function ended(text) {
   forget(order);
   order = null;
-  // looked up while the order held them, its items show 缴费中 (held by this page's own order, never said to be held
+  // looked up while the order held them, its items show 付款未完成 (held by this page's own order, never said to be held
   // elsewhere): looked up again, they can be picked and paid
   heldHere = household.members.some((m) => m.insurances.some((i) => i.status === 'in-progress'));
   renderFamily();

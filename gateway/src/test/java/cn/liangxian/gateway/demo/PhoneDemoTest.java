@@ -212,7 +212,7 @@ class PhoneDemoTest {
 
   /**
    * An order placed, its pay sheet closed, ‹ and 查询 again: the household's order still holds its items, so it is
-   * offered again (继续支付, 取消订单), never 缴费中 with nothing to do until it expires.
+   * offered again (继续支付, 取消订单), never 付款未完成 with nothing to do until it expires.
    */
   @Test
   void anOrderLeftOpenIsOfferedAgainWhenTheHouseholdIsLookedUpAgain() throws Exception {
@@ -229,12 +229,16 @@ class PhoneDemoTest {
     phone.waitVisible("#family");
     Eventually.until("the open order offered", () -> phone.text("#pay").equals("继续支付"));
     assertThat(phone.text("#payAll")).isEqualTo("取消订单");
+    assertThat(phone.page.eval("document.getElementById('payAll').className")).as("not the pay button's green").isEqualTo("btn default");
     assertThat(phone.text("#total")).isEqualTo(total);
+    // what the order holds cannot be switched off under it (it would still be charged)
+    assertThat(phone.page.eval("[...document.querySelectorAll('#members input.switch')].length > 0"
+        + " && [...document.querySelectorAll('#members input.switch')].every((s) => s.disabled)")).isEqualTo(true);
 
     // cancelled: said, and the household looked up anew, its items to be picked and paid again
     phone.tap("#payAll");
     Eventually.until("the cancel said", () -> phone.text("#payError").contains("订单已取消，没有扣款"));
-    Eventually.until("the items payable again", () -> phone.text("#pay").equals("去支付") && !phone.text("#members").contains("缴费中"));
+    Eventually.until("the items payable again", () -> phone.text("#pay").equals("去支付") && !phone.text("#members").contains("付款未完成"));
     assertThat(phone.text("#payAll")).startsWith("全家缴费");
 
     // paid at last: the sheet again, then the result
