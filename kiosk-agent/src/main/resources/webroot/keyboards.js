@@ -75,6 +75,10 @@ function nameKeyboard(onChange) {
 
 function entryScreen(s) {
   const wrap = el('div', { class: 'entry' });
+  // the agent's message is about what was sent: shown until either field is changed, not after it was mended
+  const sent = typed.idNumber + '\u0000' + typed.name;
+  // a number found wrong: its keypad up, to mend it at once
+  if (s.message && s.message.startsWith('身份证号')) typed.field = 'idNumber';
   const draw = () => {
     const idField = el('button', { class: 'field' + (typed.field === 'idNumber' ? ' active' : ''), id: 'idNumber',
       onclick: () => { typed.field = 'idNumber'; draw(); } },
@@ -86,7 +90,8 @@ function entryScreen(s) {
       onclick: () => act({ action: 'typed', idNumber: typed.idNumber, name: typed.name }) });
     if (typed.idNumber.length !== 18 || !typed.name) lookup.setAttribute('disabled', 'disabled');
     const fields = el('div', { class: 'fields' }, idField, nameField,
-      s.message ? el('p', { class: 'error', id: 'entryError', text: s.message }) : '', lookup);
+      s.message && typed.idNumber + '\u0000' + typed.name === sent ? el('p', { class: 'error', id: 'entryError', text: s.message }) : '',
+      lookup);
     const keys = typed.field === 'idNumber' ? idKeypad(draw) : nameKeyboard(draw);
     wrap.replaceChildren(fields, keys);
   };

@@ -236,8 +236,10 @@ class TouchUiEndToEndTest {
     touch("#lookup");
     waitFor(() -> text("#entryError").contains("校验位"));
     shot("keypad-bad-check-digit-portrait");
-    touch("#idNumber");
+    // the number's keypad is up to mend it, and the error goes once the number is changed
+    assertThat(page.eval("document.querySelector(\"button.key[data-key='7']\") !== null")).isEqualTo(true);
     touch("button.key[data-key='删除']");
+    assertThat(page.eval("document.getElementById('entryError') === null")).as("said of a number no longer there").isEqualTo(true);
     touch("button.key[data-key='0']");
     touch("#lookup");
     waitFor(() -> text("#entryError").contains("请核对姓名"));
