@@ -263,7 +263,8 @@ function toggle(key, it) {
 
 function renderFamily() {
   const h = household.household;
-  $('place').textContent = `${h.region.name} ${h.township} ${h.village}`;
+  // a region whose name is already the township's (如皋市如城街道) is not followed by it again
+  $('place').textContent = [h.region.name, h.region.name.endsWith(h.township) ? '' : h.township, h.village].filter(Boolean).join(' ');
   const items = payable();
   const higher = upgradable();
   // nothing to pay here: no amounts of 0.00, no pay button nor channels, only what there is to say, in large type
@@ -556,7 +557,7 @@ async function lookAtResult(sure) {
   resultPage('ok', '✓', '支付成功', yuan(r.totalFen), '');
   const cell = (k, v, id) => el('div', { class: 'cell' }, el('span', { class: 'cell-bd', text: k }), el('span', { class: 'cell-ft', id: id || '', text: v }));
   $('receipt').replaceChildren(cell('凭证号', r.receiptNo, 'receiptNo'), cell('缴费年度', r.benefitYears.map((y) => y + '年').join('、')),
-    ...r.items.map((i) => cell(`${i.name} ${i.idNumber.slice(-4)}`, `${INS[i.insurance]}${i.tier ? ' ' + i.tier + '元档' : ''} ${yuan(i.personalFen)}`)),
+    ...r.items.map((i) => cell(`${i.name} 尾号${i.idNumber.slice(-4)}`, `${INS[i.insurance]}${i.tier ? ' ' + i.tier + '元档' : ''} ${yuan(i.personalFen)}`)),
     cell('支付方式', r.channelName, 'channelName'), cell('交易号', r.transactionId), cell('缴费时间', r.paidAtText, 'paidAt'));
   $('verify').href = '/r/' + r.receiptNo;
   for (const id of ['receiptTitle', 'verify']) $(id).classList.remove('hidden');
