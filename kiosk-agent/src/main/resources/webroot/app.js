@@ -45,7 +45,7 @@ function el(tag, attrs, ...kids) {
 // a sentence that may break only between its phrases (after ，；。 or a space, or at |), never inside a word
 function phrases(cls, text, id) {
   const p = el('p', Object.assign({ class: cls }, id ? { id } : {}));
-  for (const part of text.split(/(?<=[，；。 ])|\|/)) p.append(el('span', { class: 'phrase', text: part }));
+  for (const part of text.split(/(?<=[，；：。 ])|\|/)) p.append(el('span', { class: 'phrase', text: part }));
   return p;
 }
 

@@ -90,7 +90,8 @@ function entryScreen(s) {
       onclick: () => act({ action: 'typed', idNumber: typed.idNumber, name: typed.name }) });
     if (typed.idNumber.length !== 18 || !typed.name) lookup.setAttribute('disabled', 'disabled');
     const fields = el('div', { class: 'fields' }, idField, nameField,
-      s.message && typed.idNumber + '\u0000' + typed.name === sent ? el('p', { class: 'error', id: 'entryError', text: s.message }) : '',
+      // in phrases, as every other sentence on the screen: 长辈模式's large type breaks between them, not inside a word
+      s.message && typed.idNumber + '\u0000' + typed.name === sent ? phrases('error', s.message, 'entryError') : '',
       lookup);
     const keys = typed.field === 'idNumber' ? idKeypad(draw) : nameKeyboard(draw);
     wrap.replaceChildren(fields, keys);
