@@ -72,7 +72,7 @@ public final class AuditLog {
     return pool.preparedQuery(READ).execute(Tuple.of(since, actor, region, limit)).map(rows -> {
       JsonArray out = new JsonArray();
       for (Row r : rows) {
-        out.add(new JsonObject().put("id", r.getLong("id")).put("at", r.getOffsetDateTime("at").toString())
+        out.add(new JsonObject().put("id", r.getLong("id")).put("at", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("at")))
             .put("actor", r.getString("actor")).put("role", r.getString("role")).put("scope", r.getString("scope"))
             .put("action", r.getString("action")).put("subject", r.getString("subject"))
             .put("method", r.getString("method")).put("path", r.getString("path")).put("status", r.getInteger("status"))

@@ -173,11 +173,11 @@ public final class BookHandlers {
       for (Row r : ar.result()) {
         uploaded.add(new JsonObject().put("id", r.getLong("id")).put("region", r.getString("region_code"))
             .put("book", r.getString("book_id")).put("file", r.getString("file_name"))
-            .put("uploadedBy", r.getString("uploaded_by")).put("uploadedAt", r.getOffsetDateTime("uploaded_at").toString())
+            .put("uploadedBy", r.getString("uploaded_by")).put("uploadedAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("uploaded_at")))
             .put("state", r.getLocalDate("active_from") == null ? "uploaded" : "activated")
             .put("activeFrom", r.getLocalDate("active_from") == null ? null : r.getLocalDate("active_from").toString())
             .put("activatedBy", r.getString("activated_by"))
-            .put("activatedAt", r.getOffsetDateTime("activated_at") == null ? null : r.getOffsetDateTime("activated_at").toString()));
+            .put("activatedAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("activated_at"))));
       }
       JsonArray live = new JsonArray();
       for (Regions.Entry e : regions.all()) {

@@ -52,7 +52,7 @@ public final class AgencyRefundHandlers {
             .put("region", r.getString("region_code")).put("township", r.getString("township")).put("village", r.getString("village"))
             .put("orderId", r.getUUID("order_id").toString()).put("insurance", r.getString("insurance"))
             .put("whole", r.getBoolean("whole")).put("amountFen", r.getLong("amount_fen"))
-            .put("dueAt", r.getOffsetDateTime("due_at").toString()));
+            .put("dueAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("due_at"))));
       }
       return new JsonObject().put("waiting", out);
     }));

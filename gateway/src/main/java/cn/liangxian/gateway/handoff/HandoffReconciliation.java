@@ -142,7 +142,7 @@ public final class HandoffReconciliation {
       return new JsonObject().put("receiver", receiver).put("day", day.toString()).put("paidItems", x.getInteger("paid_items"))
           .put("paidFen", x.getLong("paid_fen")).put("acknowledged", x.getInteger("acknowledged"))
           .put("acknowledgedFen", x.getLong("acknowledged_fen")).put("resent", x.getInteger("resent"))
-          .put("differences", x.getValue("differences")).put("runAt", x.getOffsetDateTime("run_at").toString());
+          .put("differences", x.getValue("differences")).put("runAt", cn.liangxian.gateway.time.UtcTime.iso(x.getOffsetDateTime("run_at")));
     });
   }
 }

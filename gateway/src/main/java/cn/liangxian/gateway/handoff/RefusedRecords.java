@@ -66,7 +66,7 @@ public final class RefusedRecords {
             .put("name", Masking.name(r.getString("name"))).put("idNumber", r.getString("id_masked"))
             .put("insurance", r.getString("insurance")).put("year", r.getInteger("year")).put("personalFen", r.getLong("personal_fen"))
             .put("orderId", r.getUUID("order_id").toString()).put("reason", r.getString("answer_reason"))
-            .put("refusedAt", r.getOffsetDateTime("answered_at").toString()).put("attempts", r.getInteger("attempts"))
+            .put("refusedAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("answered_at"))).put("attempts", r.getInteger("attempts"))
             .put("refunded", r.getBoolean("refunded")));
       }
       return new JsonObject().put("refused", out);

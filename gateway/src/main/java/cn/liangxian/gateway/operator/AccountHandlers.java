@@ -109,7 +109,7 @@ public final class AccountHandlers {
                   .put("disabled", r.getValue("disabled_at") != null)
                   .put("locked", r.getOffsetDateTime("locked_until") != null
                       && r.getOffsetDateTime("locked_until").isAfter(OffsetDateTime.now(clock)))
-                  .put("createdAt", r.getOffsetDateTime("created_at").toString()).put("createdBy", r.getString("created_by")));
+                  .put("createdAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("created_at"))).put("createdBy", r.getString("created_by")));
             }
           }
           return new JsonObject().put("accounts", out);

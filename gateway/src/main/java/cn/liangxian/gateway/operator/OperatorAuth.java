@@ -147,7 +147,7 @@ public final class OperatorAuth {
         .map(x -> {
           ctx.put(Operator.KEY, op);
           // the owner learns that someone tried: the failures since the last login, from any address
-          return new JsonObject().put("token", t).put("expiresAt", expires.toString()).put("operator", op.toJson())
+          return new JsonObject().put("token", t).put("expiresAt", cn.liangxian.gateway.time.UtcTime.iso(expires)).put("operator", op.toJson())
               .put("failedLoginsSinceLastLogin", failures);
         });
   }

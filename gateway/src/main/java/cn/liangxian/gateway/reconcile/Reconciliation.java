@@ -404,7 +404,7 @@ public final class Reconciliation {
           d.put("lastError", r.getString("last_error"));
         }
         if (r.getOffsetDateTime("next_attempt_at") != null && !day.isBefore(earliest)) {
-          d.put("nextAttemptAt", r.getOffsetDateTime("next_attempt_at").toString());
+          d.put("nextAttemptAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("next_attempt_at")));
         }
         days.add(d);
       }
@@ -452,9 +452,9 @@ public final class Reconciliation {
       Row r = rows.iterator().next();
       JsonObject o = new JsonObject().put("channel", channel).put("merchant", merchant).put("date", day.toString())
           .put("state", r.getString("state")).put("runBy", r.getString("run_by")).put("attempts", r.getInteger("attempts"))
-          .put("claimedAt", r.getOffsetDateTime("claimed_at").toString());
+          .put("claimedAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("claimed_at")));
       if (r.getOffsetDateTime("finished_at") != null) {
-        o.put("finishedAt", r.getOffsetDateTime("finished_at").toString());
+        o.put("finishedAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("finished_at")));
       }
       if ("DONE".equals(r.getString("state"))) {
         o.put("billLines", r.getInteger("bill_lines")).put("matched", r.getInteger("matched")).put("repaired", r.getInteger("repaired"))
@@ -467,7 +467,7 @@ public final class Reconciliation {
         o.put("lastError", r.getString("last_error"));
       }
       if (r.getOffsetDateTime("next_attempt_at") != null) {
-        o.put("nextAttemptAt", r.getOffsetDateTime("next_attempt_at").toString());
+        o.put("nextAttemptAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("next_attempt_at")));
       }
       return o;
     });
@@ -808,7 +808,7 @@ public final class Reconciliation {
     JsonArray repaired = new JsonArray();
     differences.forEach(d -> {
       if (isRepaired((JsonObject) d)) {
-        repaired.add(((JsonObject) d).copy().put("repairedAt", at.toString()));
+        repaired.add(((JsonObject) d).copy().put("repairedAt", cn.liangxian.gateway.time.UtcTime.iso(at)));
       }
     });
     return repaired;

@@ -107,12 +107,12 @@ public final class FailedRefunds {
         JsonObject f = person(new JsonObject(), r).put("outRefundNo", r.getString("out_refund_no"))
             .put("orderId", r.getUUID("order_id").toString()).put("outTradeNo", OutTradeNo.of(r.getUUID("order_id")))
             .put("channel", r.getString("channel")).put("amountFen", r.getLong("amount_fen")).put("reason", r.getString("reason"))
-            .put("lastError", r.getString("last_error")).put("requestedAt", r.getOffsetDateTime("created_at").toString())
-            .put("refusedAt", r.getOffsetDateTime("updated_at").toString())
+            .put("lastError", r.getString("last_error")).put("requestedAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("created_at")))
+            .put("refusedAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("updated_at")))
             .put("region", r.getString("region_code")).put("township", r.getString("township")).put("village", r.getString("village"))
             .put("owedFen", r.getLong("owed_fen")).put("settled", r.getOffsetDateTime("settled_at") != null);
         if (r.getOffsetDateTime("settled_at") != null) {
-          f.put("settledAt", r.getOffsetDateTime("settled_at").toString()).put("settledBy", r.getString("settled_by"))
+          f.put("settledAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("settled_at"))).put("settledBy", r.getString("settled_by"))
               .put("how", r.getString("settled_how")).put("reference", r.getString("settled_reference"));
         }
         out.add(f);
@@ -203,7 +203,7 @@ public final class FailedRefunds {
 
   private static JsonObject answer(String no, long fen, OffsetDateTime at, String by, String how, String reference) {
     return new JsonObject().put("outRefundNo", no).put("amountFen", fen).put("state", "FAILED").put("settled", true)
-        .put("settledAt", Objects.requireNonNull(at).withOffsetSameInstant(ZoneOffset.UTC).toString()).put("settledBy", by)
+        .put("settledAt", cn.liangxian.gateway.time.UtcTime.iso(Objects.requireNonNull(at))).put("settledBy", by)
         .put("how", how).put("reference", reference);
   }
 }

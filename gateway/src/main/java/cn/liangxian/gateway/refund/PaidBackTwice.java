@@ -121,6 +121,6 @@ public final class PaidBackTwice {
   }
 
   private static String utc(OffsetDateTime t) {
-    return t.withOffsetSameInstant(ZoneOffset.UTC).toString();
+    return cn.liangxian.gateway.time.UtcTime.iso(t);
   }
 }

@@ -60,7 +60,7 @@ public final class CrossChecks {
             .put("township", r.getString("township")).put("village", r.getString("village"))
             .put("categories", new JsonArray(List.of(r.getArrayOfStrings("categories"))))
             .put("departments", new JsonArray(List.of(r.getArrayOfStrings("departments"))))
-            .put("flaggedAt", r.getOffsetDateTime("flagged_at").toString()));
+            .put("flaggedAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("flagged_at"))));
       }
       return new JsonObject().put("crossChecks", out);
     }));
