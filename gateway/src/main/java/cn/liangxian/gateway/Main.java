@@ -236,9 +236,9 @@ public final class Main {
       return 2;
     }
     GatewayOptions config = GatewayOptions.load(env);
-    Path keys = config.keyDir();
+    java.util.Optional<PersonalDataCipher> keys = PersonalDataCipher.existing(config.keyDir(), env);
     if (config.databaseUrl().isEmpty() && !Files.isRegularFile(config.dataDir().resolve("postgres").resolve("PG_VERSION"))
-        || !Files.isRegularFile(keys.resolve("id-sm4.key")) && env.get("GATEWAY_ID_SM4_KEY") == null) {
+        || keys.isEmpty()) {
       // nothing to read: an embedded database or keys would be made afresh, and say nothing was ever received
       System.err.println("gateway: callback show: no deployment here: set GATEWAY_DB_URL (or PGHOST) to its database and"
           + " GATEWAY_KEY_DIR (or GATEWAY_ID_SM4_KEY and GATEWAY_ID_INDEX_KEY) to its keys");
@@ -246,7 +246,7 @@ public final class Main {
     }
     // read only: no migration (a newer jar's would change the schema under the running gateways)
     try (Database db = Database.start(config)) {
-      PersonalDataCipher cipher = PersonalDataCipher.load(keys, env);
+      PersonalDataCipher cipher = keys.get();
       cn.liangxian.gateway.privacy.SharedKeys.check(db, cipher);
       List<String> shown = cn.liangxian.gateway.payment.CallbackLog.show(db, cipher, which);
       if (shown.isEmpty()) {

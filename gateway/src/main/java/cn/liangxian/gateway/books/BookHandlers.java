@@ -142,9 +142,9 @@ public final class BookHandlers {
      */
     static Uploaded of(String file, byte[] bytes) {
       String text = cn.liangxian.gateway.http.CsvUploads.decode(bytes);
-      String nul = cn.liangxian.gateway.http.CsvUploads.nulProblem(text);
-      if (nul != null) {
-        throw Problem.invalidField("body", file + ": " + nul.replace(", which no field may hold", ""));
+      long nul = cn.liangxian.gateway.http.CsvUploads.nulLine(text);
+      if (nul > 0) {
+        throw Problem.invalidField("body", file + ": line " + nul + " contains a NUL character (U+0000)");
       }
       return new Uploaded(text, PolicyBook.parse(file, text));
     }

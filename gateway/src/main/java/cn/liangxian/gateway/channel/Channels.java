@@ -302,8 +302,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
       String where) {
     X509Certificate signCert = Pem.certificate(secret(options, u.signCertFile(), null));
     PrivateKey signKey = Pem.privateKey(secret(options, u.signKeyFile(), signKeyEnv));
-    String env = signKeyEnv == null ? null : options.env().get(signKeyEnv);
-    signingPair(signKey, signCert, u, where, env != null && !env.isBlank() ? signKeyEnv : where + ".signKeyFile");
+    signingPair(signKey, signCert, u, where, fromEnvironment(options, signKeyEnv) ? signKeyEnv : where + ".signKeyFile");
     return new UnionPaySetup(new UnionPayMerchant(u.merId(), UnionPaySignatures.certId(signCert), signCert.getNotAfter().toInstant(),
         signKey,
         new UnionPayTrust(Pem.certificate(secret(options, u.rootCertFile(), null)),
@@ -323,11 +322,16 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     }
   }
 
+  /** Whether the secret of {@code envName} comes from the environment (set, and not blank) rather than its file. */
+  private static boolean fromEnvironment(GatewayOptions options, String envName) {
+    String v = envName == null ? null : options.env().get(envName);
+    return v != null && !v.isBlank();
+  }
+
   /** A secret from the environment variable if set, else from the file (relative to the key directory). */
   static String secret(GatewayOptions options, String file, String envName) {
-    String v = envName == null ? null : options.env().get(envName);
-    if (v != null && !v.isBlank()) {
-      return v;
+    if (fromEnvironment(options, envName)) {
+      return options.env().get(envName);
     }
     if (file == null || file.isBlank()) {
       throw new ConfigException("channel secret missing: set " + envName + " or name its file in config/gateway.yaml");

@@ -62,7 +62,7 @@ final class ContributionRecord {
         line.append(',');
       }
       Object v = j.getValue(c);
-      line.append(quote(v == null ? "" : v.toString()));
+      line.append(cn.liangxian.gateway.http.CsvLines.field(v == null ? "" : v.toString()));
     }
     return line.toString();
   }
@@ -78,10 +78,5 @@ final class ContributionRecord {
       return v;
     }
     return v == null ? new JsonArray() : new JsonArray(v.toString());
-  }
-
-  /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
-  static String quote(String s) {
-    return cn.liangxian.gateway.http.CsvLines.field(s);
   }
 }

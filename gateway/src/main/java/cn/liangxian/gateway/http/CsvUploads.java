@@ -30,12 +30,14 @@ public final class CsvUploads {
    * the first one; null for none.
    */
   public static String nulProblem(String text) {
+    long line = nulLine(text);
+    return line < 0 ? null : "line " + line + " contains a NUL character (U+0000), which no field may hold";
+  }
+
+  /** The line (from 1) of the first NUL character in {@code text}, which PostgreSQL keeps in no text; -1 for none. */
+  public static long nulLine(String text) {
     int at = text.indexOf('\0');
-    if (at < 0) {
-      return null;
-    }
-    long line = 1 + text.substring(0, at).chars().filter(c -> c == '\n').count();
-    return "line " + line + " contains a NUL character (U+0000), which no field may hold";
+    return at < 0 ? -1 : 1 + text.substring(0, at).chars().filter(c -> c == '\n').count();
   }
 
   /**

@@ -152,13 +152,11 @@ public final class CallbackLog {
       if (rows.size() == 0) {
         return Future.succeededFuture(0);
       }
-      List<Tuple> clear = new ArrayList<>(rows.size());
-      rows.forEach(r -> clear.add(Tuple.of(r.getLong("id"), r.getBuffer("body"))));
       return vertx.executeBlocking(() -> {
-        List<Tuple> sealed = new ArrayList<>(clear.size());
-        clear.forEach(t -> sealed.add(Tuple.of(t.getLong(0), Buffer.buffer(cipher.seal(t.getBuffer(1).getBytes(), PURPOSE)))));
+        List<Tuple> sealed = new ArrayList<>(rows.size());
+        rows.forEach(r -> sealed.add(Tuple.of(r.getLong("id"), Buffer.buffer(cipher.seal(r.getBuffer("body").getBytes(), PURPOSE)))));
         return sealed;
-      }, false).compose(sealed -> pool.preparedQuery(SEAL).executeBatch(sealed)).map(x -> clear.size());
+      }, false).compose(sealed -> pool.preparedQuery(SEAL).executeBatch(sealed)).map(x -> rows.size());
     });
   }
 
@@ -193,16 +191,16 @@ public final class CallbackLog {
     long id = rs.getLong("id");
     byte[] body = rs.getBytes("body");
     boolean sealed = rs.getBoolean("sealed");
-    String opened;
+    byte[] opened;
     try {
-      opened = new String(sealed ? cipher.open(body, PURPOSE) : body, StandardCharsets.UTF_8);
+      opened = sealed ? cipher.open(body, PURPOSE) : body;
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException("callback " + id + " does not open with this personal-data key (GATEWAY_ID_SM4_KEY,"
           + " or id-sm4.key in the key folder): give it the key the gateways use");
     }
     boolean verified = rs.getBoolean("verified");
     int bytes = rs.getInt("body_bytes");
-    int kept = verified ? bytes : Math.min(bytes, REFUSED_PREFIX_BYTES);
+    int kept = opened.length; // all of it, or a refused callback's first bytes
     StringBuilder out = new StringBuilder();
     out.append("callback ").append(id).append(": ").append(rs.getString("channel")).append(verified ? ", verified" : ", refused")
         .append(", outcome ").append(rs.getString("outcome"));
@@ -216,7 +214,7 @@ public final class CallbackLog {
     }
     return out.append("\nheaders ").append(rs.getString("headers")).append("\nbody (").append(bytes).append(" bytes")
         .append(kept < bytes ? ", the first " + kept + " kept" : "")
-        .append(sealed ? ", sealed at rest" : ", kept in clear by an earlier version").append("):\n").append(opened).toString();
+        .append(sealed ? ", sealed at rest" : ", kept in clear by an earlier version").append("):\n").append(new String(opened, StandardCharsets.UTF_8)).toString();
   }
 
   private static byte[] sha256(byte[] body) {

@@ -125,11 +125,9 @@ public final class Posting {
     StringBuilder sb = new StringBuilder("no,household,name,id_number,status,personal_yuan,tier_yuan,paid_on\n");
     for (Object o : p.getJsonArray("persons")) {
       JsonObject l = (JsonObject) o;
-      sb.append(l.getInteger("no")).append(',').append(l.getInteger("household")).append(',').append(l.getString("name"))
-          .append(',').append(l.getString("idNumber")).append(',').append(l.getString("statusText")).append(',')
-          .append(l.getLong("personalFen") == null ? "" : yuan(l.getLong("personalFen"))).append(',')
-          .append(l.getInteger("tierYuan") == null ? "" : l.getInteger("tierYuan").toString()).append(',')
-          .append(l.getString("paidOn") == null ? "" : l.getString("paidOn")).append('\n');
+      sb.append(cn.liangxian.gateway.http.CsvLines.line(l.getInteger("no"), l.getInteger("household"), l.getString("name"),
+          l.getString("idNumber"), l.getString("statusText"), l.getLong("personalFen") == null ? null : yuan(l.getLong("personalFen")),
+          l.getInteger("tierYuan"), l.getString("paidOn")));
     }
     return sb.toString();
   }

@@ -47,7 +47,7 @@ public final class PostingPdf {
       doc.add(gap);
       doc.add(new Paragraph("公示期内如有异议，请向本村（居）委会或" + p.getString("township")
           + "社会保障服务机构反映。姓名与公民身份号码按个人信息保护要求部分隐去。", f.text()));
-      doc.add(new Paragraph("制表时间：" + p.getString("generatedAt").replace('T', ' '), f.small()));
+      doc.add(new Paragraph("制表时间：" + cn.liangxian.gateway.time.BeijingTime.paper(p.getString("generatedAt")), f.small()));
       doc.close();
     } catch (DocumentException e) {
       throw new UncheckedIOException(new IOException("the posting could not be rendered: " + e.getMessage(), e));

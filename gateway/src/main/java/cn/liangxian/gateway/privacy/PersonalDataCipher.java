@@ -56,17 +56,34 @@ public final class PersonalDataCipher {
    * {@code keyDir}; generated there on first start, with a warning that they are demo keys.
    */
   public static PersonalDataCipher load(Path keyDir, Map<String, String> env) {
-    return new PersonalDataCipher(key(keyDir, env, "GATEWAY_ID_SM4_KEY", "id-sm4.key", 16, true),
-        key(keyDir, env, "GATEWAY_ID_INDEX_KEY", "id-index.key", 32, false));
+    return new PersonalDataCipher(key(keyDir, env, "GATEWAY_ID_SM4_KEY", "id-sm4.key", 16, true, true),
+        key(keyDir, env, "GATEWAY_ID_INDEX_KEY", "id-index.key", 32, false, true));
   }
 
-  /** @param exact the key is {@code length} bytes exactly (SM4), else at least (the index's HMAC) */
-  private static byte[] key(Path dir, Map<String, String> env, String var, String file, int length, boolean exact) {
+  /**
+   * As {@link #load}, for a tool that reads a deployment's data (it must never make keys of its own): empty where either
+   * key is neither in the environment nor in {@code keyDir}.
+   */
+  public static java.util.Optional<PersonalDataCipher> existing(Path keyDir, Map<String, String> env) {
+    byte[] sm4 = key(keyDir, env, "GATEWAY_ID_SM4_KEY", "id-sm4.key", 16, true, false);
+    byte[] index = key(keyDir, env, "GATEWAY_ID_INDEX_KEY", "id-index.key", 32, false, false);
+    return sm4 == null || index == null ? java.util.Optional.empty() : java.util.Optional.of(new PersonalDataCipher(sm4, index));
+  }
+
+  /**
+   * @param exact the key is {@code length} bytes exactly (SM4), else at least (the index's HMAC)
+   * @param generate make a demo key where there is none; else null for none
+   */
+  private static byte[] key(Path dir, Map<String, String> env, String var, String file, int length, boolean exact,
+      boolean generate) {
     String v = env.get(var);
     if (v != null && !v.isBlank()) {
       return decoded(v, var, length, exact);
     }
     Path p = dir.resolve(file);
+    if (!generate && !Files.exists(p)) {
+      return null;
+    }
     try {
       if (!Files.exists(p)) {
         Files.createDirectories(dir);

@@ -261,10 +261,6 @@ public final class Reconciliation {
       this(refund, outTradeNo, ref, fen, problem, notDone, null);
     }
 
-    Line(boolean refund, String outTradeNo, String ref, long fen, String problem) {
-      this(refund, outTradeNo, ref, fen, problem, null, null);
-    }
-
     Line(boolean refund, String outTradeNo, String ref, long fen) {
       this(refund, outTradeNo, ref, fen, null, null, null);
     }
