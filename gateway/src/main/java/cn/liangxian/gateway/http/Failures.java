@@ -24,6 +24,11 @@ public final class Failures {
     if (ctx.response().ended()) {
       return;
     }
+    if (BrowserPage.wanted(ctx, p)) {
+      ctx.response().setStatusCode(404).putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
+          .end(BrowserPage.NOT_FOUND);
+      return;
+    }
     ctx.response().setStatusCode(p.status()).putHeader("Content-Type", "application/problem+json")
         // the route as the router resolved it ("//api/v1/orders" is the orders route): its residents read Chinese
         .end(p.toJson(ctx.request().path(), ResidentTexts.residentFacing(normalized(ctx))).toBuffer());

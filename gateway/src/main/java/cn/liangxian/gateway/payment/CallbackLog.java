@@ -117,9 +117,11 @@ public final class CallbackLog {
 
   private Future<Void> insert(String channel, boolean verified, String outcome, UUID order, JsonObject headers, byte[] body) {
     byte[] kept = verified || body.length <= REFUSED_PREFIX_BYTES ? body : Arrays.copyOf(body, REFUSED_PREFIX_BYTES);
-    // SM4-GCM of a notification (a few kilobytes) takes microseconds: on the caller's thread
-    return pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {channel, verified, outcome, order, bounded(headers, verified),
-            Buffer.buffer(cipher.seal(kept, PURPOSE)), body.length, Buffer.buffer(sha256(body)), OffsetDateTime.now(clock)}))
+    // sealed on a worker: a notification is a few kilobytes, but a body may be up to the callbacks' limit (64 KiB, about a
+    // millisecond of SM4-GCM and SHA-256), and the event loop serves lookups meanwhile
+    return vertx.executeBlocking(() -> new byte[][] {cipher.seal(kept, PURPOSE), sha256(body)}, false)
+        .compose(sealed -> pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {channel, verified, outcome, order,
+            bounded(headers, verified), Buffer.buffer(sealed[0]), body.length, Buffer.buffer(sealed[1]), OffsetDateTime.now(clock)})))
         .onFailure(e -> LOG.error("callback could not be stored for audit: {}", e.toString())).mapEmpty();
   }
 

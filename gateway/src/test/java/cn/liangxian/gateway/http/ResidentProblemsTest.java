@@ -122,6 +122,24 @@ class ResidentProblemsTest {
   }
 
   @Test
+  void aBrowserAskingForAPageThereIsNotIsShownOneInChinese() throws Exception {
+    String browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    for (String path : List.of("/", "/r/", "/r", "/demo/nope.html", "/favicon.ico")) {
+      HttpResponse<Buffer> page = g.get(path, "Accept", browser);
+      assertThat(page.statusCode()).as(path).isEqualTo(404);
+      assertThat(page.getHeader("Content-Type")).as(path).isEqualTo("text/html; charset=utf-8");
+      assertThat(page.bodyAsString()).as(path).contains("没有这个页面", "扫描凭证上的二维码").doesNotContain("no-such-route");
+    }
+    // programs, and the API's paths even from a browser, keep problem+json
+    assertThat(g.get("/").getHeader("Content-Type")).isEqualTo("application/problem+json");
+    HttpResponse<Buffer> api = g.get("/api/v1/nothing", "Accept", browser);
+    assertThat(api.statusCode()).isEqualTo(404);
+    assertThat(api.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    // a page that is there is untouched: a receipt number that names nothing has the receipt page's own answer
+    assertThat(g.get("/r/" + UUID.randomUUID().toString().replace("-", ""), "Accept", browser).bodyAsString()).contains("没有查到这张凭证");
+  }
+
+  @Test
   void aChineseTitleWithAnEnglishDetailStillTellsTheResidentInChinese() {
     JsonObject p = new Problem(408, "request-timeout", "请求超时，请重试", "the request body did not arrive within 30000 ms")
         .toJson("/api/v1/lookup", true);

@@ -1,0 +1,38 @@
+package cn.liangxian.gateway.http;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * What a phone's browser is shown when a page it asked for is not there: a short Chinese page, not the problem+json
+ * programs read. A resident reaches the gateway in a browser only through a receipt's QR code ({@code /r/…}) and the
+ * demonstration ({@code /demo/}); one who shortens the address, or mistypes it, lands on {@code /} or {@code /r/}.
+ * Programs (no {@code text/html} in Accept) and the API's, health and metrics paths keep problem+json.
+ */
+final class BrowserPage {
+  private BrowserPage() {}
+
+  static final String NOT_FOUND = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+      + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>没有这个页面</title><style>"
+      + "body{margin:0;font-family:'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;background:#ededed;color:#111;font-size:19px}"
+      + "header{background:#07a35a;color:#fff;padding:14px 16px;font-size:18px;text-align:center}"
+      + "main{margin:16px;padding:18px;border-radius:10px;background:#fff;line-height:1.7}"
+      + "h1{font-size:22px;margin:0 0 8px;color:#d4380d;text-align:center}p{margin:8px 0}</style></head><body>"
+      + "<header>城乡居民医疗/养老保险缴费</header><main><h1>没有这个页面</h1>"
+      + "<p>这个网址不对，请核对后重新打开。</p>"
+      + "<p>缴费：请用村（社区）的自助缴费机，或微信、支付宝里的缴费小程序。</p>"
+      + "<p>核验缴费凭证：请用手机扫描凭证上的二维码。</p>"
+      + "<p>有疑问请联系村（社区）协办员。</p></main></body></html>";
+
+  /** True when a failed request is a browser's asking for a page: it gets {@link #NOT_FOUND}, not problem+json. */
+  static boolean wanted(RoutingContext ctx, Problem p) {
+    HttpMethod m = ctx.request().method();
+    if (p.status() != 404 && p.status() != 405 || !(HttpMethod.GET.equals(m) || HttpMethod.HEAD.equals(m))) {
+      return false;
+    }
+    String accept = ctx.request().getHeader("Accept");
+    String path = ctx.request().path();
+    return accept != null && accept.contains("text/html") && path != null && !path.startsWith("/api/")
+        && !path.startsWith("/health") && !path.startsWith("/metrics") && !path.startsWith("/openapi");
+  }
+}
