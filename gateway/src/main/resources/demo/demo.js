@@ -346,6 +346,8 @@ function renderFamily() {
   let all = 0;
   for (const [k, it] of items) all += fenOf(it, picked.get(k) || { tier: defaultTier(it) });
   $('total').textContent = yuan(order ? order.totalFen : fen);
+  // nothing picked yet: not in the red of a sum to pay
+  $('total').classList.toggle('zero', !order && fen === 0);
   // an order placed and not paid: pay it (the sheet again) or cancel it, never a dead end
   $('payAll').textContent = order ? '取消订单' : `全家缴费 ${yuan(all)}`;
   // not in the pay button's green: a resident tapping where 全家缴费 was, to pay, must not cancel by it

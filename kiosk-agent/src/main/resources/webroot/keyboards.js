@@ -77,8 +77,9 @@ function entryScreen(s) {
   const wrap = el('div', { class: 'entry' });
   // the agent's message is about what was sent: shown until either field is changed, not after it was mended
   const sent = typed.idNumber + '\u0000' + typed.name;
-  // a number found wrong: its keypad up, to mend it at once
-  if (s.message && s.message.startsWith('身份证号')) typed.field = 'idNumber';
+  // the field the agent found wrong (the number's length or check digit, the gateway's check, a missing name): its
+  // keyboard up, to mend it at once
+  if (s.mend === 'idNumber' || s.mend === 'name') typed.field = s.mend;
   const draw = () => {
     const idField = el('button', { class: 'field' + (typed.field === 'idNumber' ? ' active' : ''), id: 'idNumber',
       onclick: () => { typed.field = 'idNumber'; draw(); } },

@@ -193,6 +193,26 @@ class PhoneDemoTest {
       assertThat(phone.visible(control)).as(control).isFalse();
     }
     assertThat(phone.text("#family")).doesNotContain("0.00").doesNotContain("支付方式");
+
+    // in 长辈模式's large type (its switch is on the first page) no line of it holds a lone character
+    phone.page.eval("elder(true)");
+    assertThat(phone.page.eval("(() => { const t = document.getElementById('done').firstChild, tops = new Map();"
+        + " for (let i = 0; i < t.length; i++) { const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1);"
+        + " const y = Math.round(r.getBoundingClientRect().top); tops.set(y, (tops.get(y) || 0) + 1); }"
+        + " return Math.min(...tops.values()); })()")).asString().satisfies(n -> assertThat(Integer.parseInt(n)).isGreaterThan(1));
+    phone.page.eval("elder(false)");
+  }
+
+  /** 合计 is in red only when there is a sum to pay: with nothing picked it is grey. */
+  @Test
+  void theTotalIsRedOnlyWhenThereIsSomethingToPay() throws Exception {
+    lookUpZhang();
+    String red = "rgb(198, 40, 40)";
+    assertThat(phone.text("#total")).isNotEqualTo("0.00元");
+    assertThat(phone.page.eval("getComputedStyle(document.getElementById('total')).color")).asString().isEqualTo(red);
+    phone.page.eval("[...document.querySelectorAll('#members input.switch')].filter(s => s.checked).forEach(s => s.click())");
+    Eventually.until("nothing picked", () -> phone.text("#total"), t -> t.equals("0.00元"));
+    assertThat(phone.page.eval("getComputedStyle(document.getElementById('total')).color")).asString().isNotEqualTo(red);
   }
 
   /**

@@ -55,6 +55,8 @@ public final class KioskFlow {
   private Long deadline;
   private boolean elder;
   private String message;
+  /** On the keypad, which field {@link #message} asks the resident to mend ("idNumber" or "name"), or null. */
+  private String mend;
   private Selection selection;
   private String channel;
   private String orderKey;
@@ -101,16 +103,19 @@ public final class KioskFlow {
     }
     if (idNumber == null || !ID_NUMBER.matcher(idNumber).matches()) {
       message = "身份证号应为18位，请核对";
+      mend = "idNumber";
       touch();
       return;
     }
     if (!IdCheckDigit.valid(idNumber)) {
       message = "身份证号有误：最后一位（校验位）与前17位不符，请逐位核对";
+      mend = "idNumber";
       touch();
       return;
     }
     if (name == null || name.isBlank() || name.length() > 20) {
       message = "请输入姓名";
+      mend = "name";
       touch();
       return;
     }
@@ -127,6 +132,7 @@ public final class KioskFlow {
         show(Screen.KEYPAD);
         if (ar.cause() instanceof GatewayException g) {
           message = g.residentMessage();
+          mend = g.invalidIdNumber() ? "idNumber" : null;
         } else {
           // the class only: a body that failed to decode may hold the household
           LOG.warn("lookup failed: {}", ar.cause().getClass().getName());
@@ -635,6 +641,7 @@ public final class KioskFlow {
   private void show(Screen s) {
     screen = s;
     message = null;
+    mend = null;
     touch();
   }
 
@@ -696,6 +703,9 @@ public final class KioskFlow {
   /** What the screen shows: masked data only. */
   public synchronized JsonObject view() {
     JsonObject v = new JsonObject().put("screen", screen.name()).put("elder", elder).put("message", message);
+    if (screen == Screen.KEYPAD && message != null && mend != null) {
+      v.put("mend", mend);
+    }
     if (screen == Screen.IDLE) {
       boolean readerOk = readerHealthy.getAsBoolean();
       JsonArray notices = notices(readerOk);

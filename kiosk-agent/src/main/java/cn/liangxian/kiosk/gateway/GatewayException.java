@@ -78,13 +78,18 @@ public class GatewayException extends RuntimeException {
     return type;
   }
 
+  /** The gateway found the ID number itself wrong (its check digit, its date, its region): the number is to be mended. */
+  public boolean invalidIdNumber() {
+    return status == 400 && type != null && type.endsWith("/invalid-id-number");
+  }
+
   public String residentMessage() {
     // the gateway writes its problems for residents in Chinese: say what it said (a 5xx other than "busy" stays generic)
     if ((status >= 400 && status < 500 || status == 503) && detail != null && detail.codePoints().anyMatch(c -> c >= 0x4E00 && c <= 0x9FFF)
         && detail.length() <= 120) {
       return detail;
     }
-    if (status == 400 && type != null && type.endsWith("/invalid-id-number")) {
+    if (invalidIdNumber()) {
       return "身份证号有误，请逐位核对";
     }
     if (status == 503 && retryAfterSeconds > 0) {

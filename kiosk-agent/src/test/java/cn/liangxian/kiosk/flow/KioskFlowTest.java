@@ -320,8 +320,36 @@ class KioskFlowTest {
     // back on the keypad (what was typed stays on the page) with what to correct
     until(() -> flow.screen() == Screen.KEYPAD && flow.view().getString("message") != null);
     assertThat(flow.view().getString("message")).isEqualTo("未查到参保信息，请核对身份证号和姓名");
+    assertThat(flow.view().getString("mend")).as("either may be wrong: the resident's choice").isNull();
     assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/lookup"))
         .withHeader("Content-Type", equalTo("application/json")))).hasSize(1);
+  }
+
+  /** The screen brings up the keyboard of the field a message asks to mend: said by the agent, not read from the words. */
+  @Test
+  void keypadMessagesSayWhichFieldToMend() throws Exception {
+    flow.startKeypad();
+    flow.typed("12345", "潘梅");
+    assertThat(flow.view().getString("mend")).isEqualTo("idNumber");
+    flow.typed("371312196205108491", "潘梅");
+    assertThat(flow.view().getString("mend")).isEqualTo("idNumber");
+    flow.typed("371312196205108490", " ");
+    assertThat(flow.view().getString("message")).isEqualTo("请输入姓名");
+    assertThat(flow.view().getString("mend")).isEqualTo("name");
+    // the gateway's own check of the number (a date that is not one, a region there is not), in its words
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(aResponse().withStatus(400)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/invalid-id-number\",\"title\":\"身份证号有误\",\"status\":400,"
+            + "\"detail\":\"身份证号里的出生日期不对，请逐位核对\"}")));
+    flow.typed("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.KEYPAD && flow.view().getString("message") != null);
+    assertThat(flow.view().getString("message")).isEqualTo("身份证号里的出生日期不对，请逐位核对");
+    assertThat(flow.view().getString("mend")).isEqualTo("idNumber");
+    // a busy gateway: nothing to mend
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "5")));
+    flow.typed("371312196205108490", "潘梅");
+    until(() -> flow.screen() == Screen.KEYPAD && flow.view().getString("message") != null);
+    assertThat(flow.view().getString("mend")).isNull();
   }
 
   /**
