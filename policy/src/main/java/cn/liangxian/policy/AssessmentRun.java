@@ -66,6 +66,14 @@ final class AssessmentRun {
 
     LocalDate start = newbornLater != null ? waited(LocalDate.of(terms.benefitYear, 1, 1), newbornLater.coverage(),
         "newborn-later", newbornLater.source()) : coverageStart(newborn, phase, base.fen() - government == 0);
+    if (terms.continuity != null && !newborn && newbornLater == null) {
+      // back after a break in cover: the wait it sets, counted from the year's start or the payment, where later
+      LocalDate afterBreak = terms.continuity.start(person, terms.benefitYear, payDate);
+      if (afterBreak != null) {
+        rule("continuity", terms.continuity.source());
+        start = afterBreak.isAfter(start) ? afterBreak : start;
+      }
+    }
     if (start.isAfter(yearEnd)) {
       return Assessment.notEligible(book.reason(ReasonCode.COVERAGE_AFTER_YEAR, "paid on " + payDate
           + ", coverage would start on " + start + ", after the " + terms.benefitYear + " year ends", start,

@@ -47,6 +47,8 @@ public final class InsuranceTerms {
   final List<LatePhase> late;
   final Sourced<Void> lateRefused;
   final Newborn newborn;
+  /** The wait after a break in cover (medical), or null: a break makes no one wait. */
+  final Continuity continuity;
   final Map<String, AddOn> addOns;
   final Sourced<Boolean> wholeFamily;
 
@@ -87,6 +89,7 @@ public final class InsuranceTerms {
     this.late = List.copyOf(b.late);
     this.lateRefused = b.lateRefused;
     this.newborn = b.newborn;
+    this.continuity = b.continuity;
     this.addOns = Map.copyOf(b.addOns);
     this.wholeFamily = b.wholeFamily;
     this.windowStartNotGiven = b.windowStartNotGiven;
@@ -249,6 +252,7 @@ public final class InsuranceTerms {
     PayingDays payingDays;
     Sourced<Void> lateRefused;
     Newborn newborn;
+    Continuity continuity;
     Map<String, AddOn> addOns = Map.of();
     Sourced<Boolean> wholeFamily;
   }

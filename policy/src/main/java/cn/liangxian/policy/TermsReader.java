@@ -3,6 +3,7 @@ package cn.liangxian.policy;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Reads one insurance section of a book (medical or pension) into its terms, section by section. */
@@ -33,7 +34,7 @@ final class TermsReader {
     } else {
       n.allowOnly("benefitYear", "source", "window", "ageReferenceDate", "eligibility", "personal", "governmentShare",
           "fullFinancing", "tiers",
-          "treatments", "late", "newborn", "addOns", "wholeFamily", "groups", "payingDays");
+          "treatments", "late", "newborn", "continuity", "addOns", "wholeFamily", "groups", "payingDays");
     }
     InsuranceTerms.Builder b = new InsuranceTerms.Builder();
     b.categories = categories;
@@ -66,6 +67,9 @@ final class TermsReader {
     late.read(n.field("late"), b);
     if (n.has("newborn")) {
       b.newborn = newborn(n.field("newborn"));
+    }
+    if (n.has("continuity")) {
+      b.continuity = continuity(n.field("continuity"), b);
     }
     if (n.has("addOns")) {
       b.addOns = addOns(n.field("addOns"));
@@ -253,6 +257,31 @@ final class TermsReader {
       later = new Newborn.Later(until[0], until[1], LatePhasesReader.coverage(l, Insurance.MEDICAL), sources.of(l));
     }
     return new Newborn(time[0], time[1], beforeYear, later, sources.of(nb));
+  }
+
+  /**
+   * The wait after a break in cover ("未连续参保的…固定待遇等待期3个月；每多断保1年…增加1个月"): months for a break of a year, what
+   * each further year adds, the most in all where the notice caps it, and the categories it spares.
+   */
+  private Continuity continuity(YamlNode node, InsuranceTerms.Builder b) {
+    YamlNode c = node.allowOnly("lapsedWaitMonths", "perExtraYearMonths", "maxWaitMonths", "except", "source", "note");
+    int lapsed = c.field("lapsedWaitMonths").integer();
+    if (lapsed < 1 || lapsed > 12) {
+      throw c.field("lapsedWaitMonths").error("must be between 1 and 12 months");
+    }
+    int perYear = c.has("perExtraYearMonths") ? c.field("perExtraYearMonths").integer() : 0;
+    if (perYear < 0 || perYear > 12) {
+      throw c.field("perExtraYearMonths").error("must be between 0 and 12 months");
+    }
+    Integer max = null;
+    if (c.has("maxWaitMonths")) {
+      max = c.field("maxWaitMonths").integer();
+      if (max < lapsed || max > 12) {
+        throw c.field("maxWaitMonths").error("must be between lapsedWaitMonths (" + lapsed + ") and 12 months");
+      }
+    }
+    Set<Category> except = c.has("except") ? c.field("except").categories(b.categories) : Set.of();
+    return new Continuity(lapsed, perYear, max, except, sources.of(c));
   }
 
   /** {months, days} after birth: exactly one of the two where {@code required}, else at most one (both 0 when absent). */

@@ -15,7 +15,8 @@ import java.util.Set;
 /** One input line of {@code policy assess}, read strictly: a misspelt field is an error, never ignored. */
 record AssessRequest(Person person, Insurance insurance, Integer tierYuan, LocalDate payDate, Set<String> addOns) {
   static final Set<String> FIELDS = Set.of(
-      "idNumber", "insurance", "categories", "local", "tier", "payDate", "addOns", "enrolledElsewhere", "spouseIdNumber");
+      "idNumber", "insurance", "categories", "local", "tier", "payDate", "addOns", "enrolledElsewhere", "spouseIdNumber",
+      "lastMedicalYear");
 
   /** @throws IllegalArgumentException with a message fit for the {@code error} field */
   static AssessRequest from(JsonNode n, boolean insuranceRequired, Categories known) {
@@ -41,7 +42,9 @@ record AssessRequest(Person person, Insurance insurance, Integer tierYuan, Local
     Integer tier = tier(n);
     LocalDate payDate = payDate(n);
     Set<String> addOns = new LinkedHashSet<>(strings(n, "addOns"));
-    return new AssessRequest(new Person(idNumber, categories, local, elsewhere, spouse), insurance, tier, payDate, addOns);
+    Integer lastMedicalYear = lastMedicalYear(n);
+    return new AssessRequest(new Person(idNumber, categories, local, elsewhere, spouse, java.util.Map.of(), lastMedicalYear),
+        insurance, tier, payDate, addOns);
   }
 
   private static IdNumber idNumber(JsonNode n) {
@@ -102,6 +105,18 @@ record AssessRequest(Person person, Insurance insurance, Integer tierYuan, Local
       throw new IllegalArgumentException("tier must be a positive whole number of yuan, got " + t);
     }
     return t.asInt();
+  }
+
+  /** The last benefit year the person had resident medical cover (the agency's record), or null: not known. */
+  private static Integer lastMedicalYear(JsonNode n) {
+    JsonNode y = n.get("lastMedicalYear");
+    if (y == null || y.isNull()) {
+      return null;
+    }
+    if (!y.isIntegralNumber() || !y.canConvertToInt() || y.asInt() < 1990 || y.asInt() > 2100) {
+      throw new IllegalArgumentException("lastMedicalYear must be a year such as 2024, got " + y);
+    }
+    return y.asInt();
   }
 
   private static LocalDate payDate(JsonNode n) {
