@@ -145,6 +145,11 @@ function payNote(text) {
 }
 
 // 长辈模式: larger text, kept on this phone for the next visit
+// the wait is a break in cover's (a book's continuity rule): said, so that a resident knows why cover starts later
+function afterBreak(it) {
+  return !!(it && it.rules && it.rules.some((r) => r.id === 'continuity'));
+}
+
 function elder(on) {
   document.body.classList.toggle('elder', on);
   $('elder').checked = on;
@@ -323,7 +328,7 @@ function renderFamily() {
       if (it.insurance === 'medical' && cover && !cover.endsWith('-01-01')) {
         // cover that does not start with the year (a late payment's wait, a newborn's birth): said before paying
         cells.append(el('div', { class: 'cell why cover' }, el('span', { class: 'cell-bd',
-          text: `医保待遇自${cover.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}起享受` })));
+          text: `${afterBreak(chosenTier) || afterBreak(it) ? '断保后再参保，' : ''}医保待遇自${cover.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}起享受` })));
       }
       if (it.tiers && it.tiers.length) {
         const t = chosenTier;

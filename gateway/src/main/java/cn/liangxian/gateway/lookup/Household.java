@@ -48,9 +48,17 @@ public record Household(long id, UUID ref, String regionCode, String township, S
   }
 
   /** A member as the engine and the API need them: the identity stored beside the encrypted number, never the number. */
-  /** {@code spouse}: what the roster says of the member's spouse (birth date and sex), or null when it names none. */
+  /**
+   * {@code spouse}: what the roster says of the member's spouse (birth date and sex), or null when it names none;
+   * {@code medicalLastYear}: the last benefit year the agency's roster says the member had resident medical cover, or null.
+   */
   public record Member(long id, UUID ref, Identity identity, String name, boolean local, boolean enrolledElsewhere,
-      List<CategoryRow> categories, List<Hold> holds, List<AgencyNote> agency, Identity spouse) {
+      List<CategoryRow> categories, List<Hold> holds, List<AgencyNote> agency, Identity spouse, Integer medicalLastYear) {
+
+    public Member(long id, UUID ref, Identity identity, String name, boolean local, boolean enrolledElsewhere,
+        List<CategoryRow> categories, List<Hold> holds, List<AgencyNote> agency, Identity spouse) {
+      this(id, ref, identity, name, local, enrolledElsewhere, categories, holds, agency, spouse, null);
+    }
 
     public Member(long id, UUID ref, Identity identity, String name, boolean local, boolean enrolledElsewhere,
         List<CategoryRow> categories, List<Hold> holds, List<AgencyNote> agency) {
@@ -84,7 +92,21 @@ public record Household(long id, UUID ref, String regionCode, String township, S
         }
       }
       since.keySet().removeAll(sinceUnknown);
-      return new Person(identity, cats, local, enrolledElsewhere, spouse, since);
+      return new Person(identity, cats, local, enrolledElsewhere, spouse, since, lastCovered());
+    }
+
+    /**
+     * The last year of medical cover known: the roster's, or a later year paid here (a payment the agency's roster does
+     * not show yet is cover all the same).
+     */
+    Integer lastCovered() {
+      Integer last = medicalLastYear;
+      for (Hold h : holds) {
+        if (h.paid() && "medical".equals(h.insurance()) && (last == null || h.year() > last)) {
+          last = h.year();
+        }
+      }
+      return last;
     }
 
     public Hold hold(String insurance, int year) {

@@ -24,6 +24,7 @@ import java.util.UUID;
  */
 public final class HouseholdStore {
   private static final String MEMBERS = "select p.id, p.ref, p.id_masked, p.birth_date, p.sex, p.spouse_birth_date, p.spouse_sex,"
+      + " p.medical_last_year,"
       + " p.name, p.local,"
       + " p.enrolled_elsewhere, h.id as household_id, h.ref as household_ref, h.stamp, v.region_code, v.township,"
       + " v.name as village,"
@@ -165,7 +166,7 @@ public final class HouseholdStore {
       Identity spouse = r.getLocalDate("spouse_birth_date") == null ? null : Identity.of(r.getLocalDate("spouse_birth_date"),
           "M".equals(r.getString("spouse_sex")) ? Sex.MALE : Sex.FEMALE, "");
       members.add(new Household.Member(r.getLong("id"), r.getUUID("ref"), identity, r.getString("name"), r.getBoolean("local"),
-          r.getBoolean("enrolled_elsewhere"), cats, holds, agency(r), spouse));
+          r.getBoolean("enrolled_elsewhere"), cats, holds, agency(r), spouse, r.getInteger("medical_last_year")));
     }
     if (first == null) {
       return Optional.empty();

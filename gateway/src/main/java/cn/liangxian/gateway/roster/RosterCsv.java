@@ -20,7 +20,8 @@ final class RosterCsv {
       Map.entry("地区代码", "region_code"), Map.entry("乡镇", "township"), Map.entry("村", "village"),
       Map.entry("户号", "household"), Map.entry("身份证号", "id_number"), Map.entry("姓名", "name"),
       Map.entry("本地户籍", "local"), Map.entry("监护人身份证号", "guardian_id_number"), Map.entry("监护人姓名", "guardian_name"),
-      Map.entry("监护人电话", "guardian_phone"), Map.entry("配偶身份证号", "spouse_id_number"), Map.entry("已在他处参保", "enrolled_elsewhere"), Map.entry("部门", "department"),
+      Map.entry("监护人电话", "guardian_phone"), Map.entry("配偶身份证号", "spouse_id_number"), Map.entry("已在他处参保", "enrolled_elsewhere"),
+      Map.entry("上次参保年度", "medical_last_year"), Map.entry("部门", "department"),
       Map.entry("类别", "category"), Map.entry("起始日期", "valid_from"), Map.entry("截止日期", "valid_to"));
 
   private RosterCsv() {}

@@ -88,7 +88,12 @@ final class RosterRowCheck {
         return refused(r, "spouse_id_number is the person's own");
       }
     }
-    return accepted(r, id, local, elsewhere, guardian, spouse);
+    String lastYear = r.get("medical_last_year").replaceFirst("年$", "");
+    if (!lastYear.isEmpty() && !(lastYear.matches("(19|20|21)[0-9]{2}") && Integer.parseInt(lastYear) >= 1990
+        && Integer.parseInt(lastYear) <= 2100)) {
+      return refused(r, "medical_last_year (上次参保年度) must be a year such as 2025, or empty where not known");
+    }
+    return accepted(r, id, local, elsewhere, guardian, spouse, lastYear.isEmpty() ? null : lastYear);
   }
 
   /** What a row lacks before its ID number is read: a known region, the place, the household, the name. */
@@ -110,7 +115,8 @@ final class RosterRowCheck {
   }
 
   /** The row as the staging table's COPY line: ID numbers and phone only encrypted or as blind index. */
-  private Checked accepted(Row r, IdNumber id, Boolean local, Boolean elsewhere, IdNumber guardian, IdNumber spouse) {
+  private Checked accepted(Row r, IdNumber id, Boolean local, Boolean elsewhere, IdNumber guardian, IdNumber spouse,
+      String medicalLastYear) {
     byte[] index = cipher.index(id.value());
     String line = BulkLoad.line(Integer.toString(r.line()), r.get("region_code"), r.get("township"), r.get("village"),
         r.get("household"), BulkLoad.bytea(index), BulkLoad.bytea(cipher.encrypt(id.value())), id.masked(), r.get("name"),
@@ -120,7 +126,8 @@ final class RosterRowCheck {
         r.get("guardian_phone").isEmpty() ? null
             : BulkLoad.bytea(cipher.seal(r.get("guardian_phone").getBytes(StandardCharsets.UTF_8), GUARDIAN_PHONE)),
         // of the spouse's number only what an assessment reads: the number itself is not kept
-        spouse == null ? null : spouse.birthDate().toString(), spouse == null ? null : spouse.sex() == Sex.MALE ? "M" : "F");
+        spouse == null ? null : spouse.birthDate().toString(), spouse == null ? null : spouse.sex() == Sex.MALE ? "M" : "F",
+        medicalLastYear);
     return new Checked(r, null, index, line);
   }
 

@@ -144,7 +144,7 @@ final class VillageRosterImport {
     st.execute("create temp table stage_person (line int, region_code text, township text, village text, household text,"
         + " id_index bytea, id_enc bytea, id_masked text, name text, birth_date date, sex char(1), local boolean,"
         + " enrolled_elsewhere boolean, guardian_index bytea, guardian_name text, guardian_phone_enc bytea,"
-        + " spouse_birth_date date, spouse_sex char(1)) on commit drop");
+        + " spouse_birth_date date, spouse_sex char(1), medical_last_year smallint) on commit drop");
     BulkLoad.copyIn(c, "stage_person", copy);
     st.execute("analyze stage_person"); // temp tables are never auto-analysed; the joins below need the row count
   }
@@ -184,9 +184,10 @@ final class VillageRosterImport {
         + " order by s.region_code, s.household on conflict (region_code, roster_ref) do nothing");
     phases.done("villages and households inserted");
     int persons = st.executeUpdate("insert into person (household_id, id_index, id_enc, id_masked, name, birth_date, sex, local,"
-        + " enrolled_elsewhere, guardian_index, guardian_name, guardian_phone_enc, spouse_birth_date, spouse_sex)"
+        + " enrolled_elsewhere, guardian_index, guardian_name, guardian_phone_enc, spouse_birth_date, spouse_sex, medical_last_year)"
         + " select h.id, s.id_index, s.id_enc, s.id_masked, s.name, s.birth_date, s.sex, s.local, s.enrolled_elsewhere,"
-        + " s.guardian_index, s.guardian_name, s.guardian_phone_enc, s.spouse_birth_date, s.spouse_sex from stage_person s"
+        + " s.guardian_index, s.guardian_name, s.guardian_phone_enc, s.spouse_birth_date, s.spouse_sex, s.medical_last_year"
+        + " from stage_person s"
         + " join household h on (h.region_code, h.roster_ref) = (s.region_code, s.household)"
         + " on conflict (id_index) do nothing");
     phases.done("persons inserted");
@@ -195,6 +196,11 @@ final class VillageRosterImport {
     st.executeUpdate("update person p set spouse_birth_date = s.spouse_birth_date, spouse_sex = s.spouse_sex from stage_person s"
         + " where p.id_index = s.id_index and s.spouse_birth_date is not null"
         + " and (p.spouse_birth_date, p.spouse_sex) is distinct from (s.spouse_birth_date, s.spouse_sex)");
+    // and a later year of cover the agency records (this year's roster after last year's): never an earlier one, which
+    // would make a resident wait for a break an older file did not yet know had ended
+    st.executeUpdate("update person p set medical_last_year = s.medical_last_year from stage_person s"
+        + " where p.id_index = s.id_index and s.medical_last_year is not null"
+        + " and (p.medical_last_year is null or p.medical_last_year < s.medical_last_year)");
     return persons;
   }
 }

@@ -1,0 +1,72 @@
+package cn.liangxian.gateway.lookup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.liangxian.gateway.roster.ImportReport;
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A resident back after a break in medical cover waits, as a book's {@code continuity} says (国办发〔2024〕38号): the roster's
+ * 上次参保年度 says how long the break was, the lookup says when cover starts before anyone pays, and a later roster that
+ * records a later year of cover changes the answer kept for the household.
+ */
+class BreakInCoverTest {
+  static final String BACK = TestGateway.id("371312", "1975-02-01", 301);
+  static final String STAYED = TestGateway.id("371312", "1977-03-01", 302);
+  static final String UNKNOWN = TestGateway.id("371312", "1999-04-01", 303);
+  static final String HEADER = "地区代码,乡镇,村,户号,身份证号,姓名,本地户籍,上次参保年度\n";
+
+  @Test
+  void aBreakInCoverOnTheRosterMakesTheLookupSayTheLaterStart() throws Exception {
+    try (TestGateway g = Fixture.load(new TestGateway())) {
+      ImportReport roster = g.importCsv("hedong-2020.csv", HEADER
+          + "371312,芝麻墩街道,相公村,XG1," + BACK + ",赵一,是,2018年\n"
+          + "371312,芝麻墩街道,相公村,XG1," + STAYED + ",赵二,是,2019\n"
+          + "371312,芝麻墩街道,相公村,XG1," + UNKNOWN + ",赵三,是,\n"
+          + "371312,芝麻墩街道,相公村,XG2," + TestGateway.id("371312", "1980-05-01", 304) + ",钱四,是,去年\n");
+      assertThat(roster.imported()).as(roster.problems().toString()).isEqualTo(3);
+      assertThat(roster.problems()).singleElement().satisfies(p -> assertThat(p.reason()).contains("上次参保年度"));
+      assertThat(g.count("select count(*) from person where medical_last_year = 2018")).isEqualTo(1);
+      // before the book says anything of breaks: the year's start for all
+      assertThat(coverageStart(g, BACK)).isEqualTo("2020-01-01");
+
+      String hedong = Files.readString(TestGateway.repo().resolve("config/policies/hedong-2020.yaml"));
+      String withContinuity = hedong.replaceFirst("\n  late:\n", "\n  continuity: {lapsedWaitMonths: 3, perExtraYearMonths: 1,"
+          + " source: 000 三(二)3}\n  late:\n");
+      HttpResponse<Buffer> up = g.http.post("/api/v1/operator/books?file=hedong-2020-continuity.yaml&activateOn=2019-12-15&sample=0")
+          .putHeader("Content-Type", "application/yaml").putHeader("Authorization", "Bearer " + g.adminToken())
+          .sendBuffer(Buffer.buffer(withContinuity)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(up.statusCode()).as(up.bodyAsString()).isEqualTo(201);
+
+      JsonObject back = medical(g, BACK);
+      assertThat(back.getString("coverageStart")).as("a year without cover: three months from the year's start").isEqualTo("2020-04-01");
+      assertThat(back.getJsonArray("rules").stream().map(r -> ((JsonObject) r).getString("id"))).contains("continuity");
+      assertThat(back.getLong("personalFen")).as("the same amount: only cover waits").isEqualTo(25_000);
+      assertThat(coverageStart(g, STAYED)).as("covered last year").isEqualTo("2020-01-01");
+      assertThat(coverageStart(g, UNKNOWN)).as("the roster says nothing").isEqualTo("2020-01-01");
+
+      // the agency's next roster records cover in 2019 after all: taken, and the household assessed again; an older
+      // year for another never undoes a later one
+      assertThat(g.importCsv("hedong-2020-again.csv", HEADER
+          + "371312,芝麻墩街道,相公村,XG1," + BACK + ",赵一,是,2019\n"
+          + "371312,芝麻墩街道,相公村,XG1," + STAYED + ",赵二,是,2016\n").problems()).isEmpty();
+      assertThat(coverageStart(g, BACK)).isEqualTo("2020-01-01");
+      assertThat(coverageStart(g, STAYED)).isEqualTo("2020-01-01");
+    }
+  }
+
+  static JsonObject medical(TestGateway g, String id) throws Exception {
+    return LookupApiTest.insurance(TestGateway.member(g.lookup(BACK, "赵一"), id), "medical");
+  }
+
+  static String coverageStart(TestGateway g, String id) throws Exception {
+    return medical(g, id).getString("coverageStart");
+  }
+}
