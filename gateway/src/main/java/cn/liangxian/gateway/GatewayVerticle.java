@@ -275,6 +275,11 @@ final class GatewayVerticle extends VerticleBase {
     };
     leadership.computes(PAYING_GAUGES);
     leadership.tryLead().onSuccess(x -> refresh.run());
+    // every instance, leader or not: the stamps it writes are compared with the others'
+    cn.liangxian.gateway.db.ClockSkew skew = new cn.liangxian.gateway.db.ClockSkew(pool, p.clock(), p.registry());
+    Runnable measure = () -> step("clock", "skew", skew::measure);
+    measure.run();
+    timers.add(vertx.setPeriodic(60_000, t -> measure.run()));
     timers.add(vertx.setPeriodic(p.options().progressMetricsMillis(), t -> refresh.run()));
     // every change is conditional too, so a sweep still running when the lead passes on does no harm
     PayingGauges gauges = p.metrics().paying();

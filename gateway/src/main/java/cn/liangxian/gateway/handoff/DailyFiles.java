@@ -65,14 +65,16 @@ final class DailyFiles {
   private record Written(String name, int records) {}
 
   /**
-   * The day's records still waiting, locked, into the day's next file. An instance that comes second waits for the
-   * first one's locks and then finds them filed: it writes nothing. Records that reach the outbox after the day's
+   * The day's records still waiting, locked, into the day's next file. An instance that comes while another writes the
+   * day's file passes the day by ({@link HandoffStore#take}); one that comes after finds the records filed: it writes
+   * nothing. Records that reach the outbox after the day's
    * file was written (dated that day) go to a further file of the day, never nowhere. The file is written under a
    * temporary name and moved where the receiver picks it up only once its records are marked filed: a transaction that
    * fails leaves the receiver no file whose records would go out again in the next one.
    */
   private Future<Integer> write(Receiver r, LocalDate day, OffsetDateTime now) {
-    return store.pool().withTransaction(conn -> HandoffStore.fileRecords(conn, r, day).compose(rows -> rows.isEmpty()
+    return store.pool().withTransaction(conn -> HandoffStore.take(conn, "file/" + r.name(), day).compose(taken -> !taken
+        ? Future.succeededFuture(List.<Row>of()) : HandoffStore.fileRecords(conn, r, day)).compose(rows -> rows.isEmpty()
         ? Future.succeededFuture((Written) null)
         : HandoffStore.nextPart(conn, r, day).compose(part -> {
           String name = fileName(r, day, part);

@@ -37,7 +37,8 @@ public final class HandoffReconciliation {
       + " r.state from orders o join order_item i on i.order_id = o.id join household h on h.id = o.household_id"
       + " join village v on v.id = h.village_id left join handoff_record r on r.kind = 'CONTRIBUTION' and r.order_id = o.id"
       + " and r.person_id = i.person_id and r.insurance = i.insurance where o.state = 'PAID' and v.region_code = $1"
-      + " and i.insurance = $2 and (o.paid_at at time zone 'Asia/Shanghai')::date = $3"
+      // the Beijing day as a range of instants, which an index on paid_at could serve, not a date computed row by row
+      + " and i.insurance = $2 and o.paid_at >= $3 and o.paid_at < $4"
       + " and exists (select 1 from reservation s where s.order_id = o.id and s.person_id = i.person_id and s.insurance = i.insurance)";
   // a record of the day a receiver given files has not had yet: its file is still to be written (or being written)
   static final String UNFILED = "select exists (select 1 from handoff_record r where r.state = 'PENDING' and r.region_code = $1"
@@ -78,12 +79,17 @@ public final class HandoffReconciliation {
                 day.plusDays(1).atStartOfDay(ContributionRecord.BEIJING).toOffsetDateTime()))
             .map(rows -> !rows.iterator().next().getBoolean("unfiled"));
     return filed.compose(ready -> !ready ? Future.succeededFuture(false)
-        : pool.withTransaction(conn -> conn.preparedQuery(CLAIM).execute(Tuple.of(r.name(), day, now)).compose(claimed ->
-            claimed.size() == 0 ? Future.succeededFuture(false) : compare(conn, r, day, now).map(true))));
+        // taken first: without it the claim's insert waits on another instance's uncommitted row for its whole run
+        : pool.withTransaction(conn -> HandoffStore.take(conn, "reconciliation/" + r.name(), day).compose(taken -> !taken
+            ? Future.succeededFuture(false)
+            : conn.preparedQuery(CLAIM).execute(Tuple.of(r.name(), day, now)).compose(claimed ->
+                claimed.size() == 0 ? Future.succeededFuture(false) : compare(conn, r, day, now).map(true)))));
   }
 
   private Future<Void> compare(SqlConnection conn, Receiver r, LocalDate day, OffsetDateTime now) {
-    return conn.preparedQuery(ITEMS).execute(Tuple.of(r.region(), r.insurance(), day)).compose(rows -> {
+    return conn.preparedQuery(ITEMS).execute(Tuple.of(r.region(), r.insurance(),
+        day.atStartOfDay(ContributionRecord.BEIJING).toOffsetDateTime(),
+        day.plusDays(1).atStartOfDay(ContributionRecord.BEIJING).toOffsetDateTime())).compose(rows -> {
       long[] t = new long[5]; // paid items, paid fen, acknowledged, acknowledged fen, resent
       JsonArray differences = new JsonArray();
       Future<Void> repairs = Future.succeededFuture();
