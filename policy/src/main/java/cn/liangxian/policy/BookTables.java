@@ -44,7 +44,8 @@ public final class BookTables {
     if (!t.treatments.isEmpty()) {
       List<List<String>> rows = new ArrayList<>();
       for (Treatment tr : t.treatments) {
-        rows.add(List.of(who(tr.categories(), tr.minAge(), tr.maxAge(), tr.unless()), what(tr), tr.source()));
+        rows.add(List.of(who(tr.categories(), tr.minAge(), tr.maxAge(), tr.unless())
+            + (tr.alsoIn().isEmpty() ? "" : "中的" + names(tr.alsoIn())), what(tr), tr.source()));
       }
       out.add(new Table(name + "：资助和减免（不重复享受，取最优）", List.of("适用对象", "待遇", "条款"), rows));
     }

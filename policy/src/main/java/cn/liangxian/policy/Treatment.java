@@ -25,6 +25,7 @@ record Treatment(
     boolean windowOnly,
     String amountNotGiven,
     LocalDate certifiedBy,
+    Set<Category> alsoIn,
     String source) {
 
   enum Kind {
@@ -54,6 +55,10 @@ record Treatment(
       return false;
     }
     if (person.inAny(unless)) {
+      return false;
+    }
+    // both at once ("低保边缘家庭人口中…重度残疾人"): in one of the categories and in one of these too
+    if (!alsoIn.isEmpty() && !person.inAny(alsoIn)) {
       return false;
     }
     if (minAge == null && maxAge == null) {

@@ -50,7 +50,7 @@ final class TreatmentsReader {
   private Treatment treatment(YamlNode t, InsuranceTerms.Builder b, Set<String> ids) {
     t.allowOnly("id", "categories", "unless", "minAge", "maxAge", "ageOf", "exempt", "governmentPercent",
         "governmentYuan", "extraSubsidyYuan", "laterSubsidyPercent", "personalYuan", "stacks", "windowOnly", "certifiedBy",
-        "source", "note");
+        "alsoIn", "source", "note");
     String id = t.field("id").ruleId();
     if (!ids.add(id)) {
       throw t.field("id").error("rule id '" + id + "' is used twice");
@@ -70,6 +70,16 @@ final class TreatmentsReader {
         throw t.field("unless").error(c + " is both in 'categories' and 'unless'");
       }
     }
+    // in two categories at once ("低保边缘家庭人口中的重度残疾人"): the person is in one of 'categories' and one of these
+    Set<Category> alsoIn = t.has("alsoIn") ? t.field("alsoIn").categories(b.categories) : Set.of();
+    if (!alsoIn.isEmpty() && cats.isEmpty()) {
+      throw t.field("alsoIn").error("'alsoIn' needs 'categories': it narrows them to those also in these");
+    }
+    for (Category c : alsoIn) {
+      if (cats.contains(c) || unless.contains(c)) {
+        throw t.field("alsoIn").error(c + " is also in 'categories' or 'unless'");
+      }
+    }
     Treatment.AgeOf ageOf = ageOf(t, min != null || max != null);
     Measure m = measure(t, b);
     boolean stacks = stacks(t, m.kind());
@@ -79,7 +89,7 @@ final class TreatmentsReader {
       throw t.field("certifiedBy").error("'certifiedBy' needs 'categories': it says by when they were certified");
     }
     return new Treatment(id, cats, unless, min, max, ageOf, m.kind(), m.value(), stacks, windowOnly, m.notGiven(),
-        certifiedBy, sources.of(t));
+        certifiedBy, alsoIn, sources.of(t));
   }
 
   private static Treatment.AgeOf ageOf(YamlNode t, boolean hasBand) {
