@@ -328,7 +328,7 @@ function renderFamily() {
       if (it.insurance === 'medical' && cover && !cover.endsWith('-01-01')) {
         // cover that does not start with the year (a late payment's wait, a newborn's birth): said before paying
         cells.append(el('div', { class: 'cell why cover' }, el('span', { class: 'cell-bd',
-          text: `${afterBreak(chosenTier) || afterBreak(it) ? '断保后再参保，' : ''}医保待遇自${cover.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}起享受` })));
+          text: `${afterBreak(chosenTier) || afterBreak(it) ? '以前中断过参保，' : ''}医保待遇自${cover.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}起享受` })));
       }
       if (it.tiers && it.tiers.length) {
         const t = chosenTier;

@@ -182,7 +182,7 @@ function itemRow(s, mem, it, chosen) {
     // cover that does not start with the year (a late payment's wait, a newborn's birth): said before paying
     // a break in cover's wait (the book's continuity rule) says so, or a resident wonders why cover starts later
     const afterBreak = [t, it].some((x) => x && x.rules && x.rules.some((r) => r.id === 'continuity'));
-    row.append(el('div', { class: 'why', text: `${afterBreak ? '断保后再参保，' : ''}医保待遇自${cover.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}起享受` }));
+    row.append(el('div', { class: 'why', text: `${afterBreak ? '以前中断过参保，' : ''}医保待遇自${cover.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')}起享受` }));
   }
   if (it.tiers && it.tiers.length) {
     row.append(el('div', { class: 'tierline' },

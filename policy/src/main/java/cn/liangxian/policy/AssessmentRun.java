@@ -69,9 +69,10 @@ final class AssessmentRun {
     if (terms.continuity != null && !newborn && newbornLater == null) {
       // back after a break in cover: the wait it sets, counted from the year's start or the payment, where later
       LocalDate afterBreak = terms.continuity.start(person, terms.benefitYear, payDate);
-      if (afterBreak != null) {
+      // said only where the break decides the start (a late phase's longer wait is that phase's)
+      if (afterBreak != null && !afterBreak.isBefore(start)) {
         rule("continuity", terms.continuity.source());
-        start = afterBreak.isAfter(start) ? afterBreak : start;
+        start = afterBreak;
       }
     }
     if (start.isAfter(yearEnd)) {

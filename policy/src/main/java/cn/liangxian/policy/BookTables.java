@@ -89,10 +89,10 @@ public final class BookTables {
     }
     Continuity c = t.continuity;
     if (c != null) {
-      rows.add(List.of("断保后续保", "断保1年的，待遇等待期" + c.lapsedMonths() + "个月"
+      rows.add(List.of("断保后续保", "断保1年及以上的，待遇等待期" + c.lapsedMonths() + "个月"
           + (c.perExtraYearMonths() > 0 ? "；每多断保1年，增加" + c.perExtraYearMonths() + "个月" : "")
-          + (c.maxMonths() != null ? "；最长" + c.maxMonths() + "个月" : "")
-          + "；集中缴费期内缴费的自1月1日起计算，之后缴费的自缴费之日起计算"
+          + "；最长" + c.maxMonths() + "个月"
+          + "；当年1月1日前缴费的自1月1日起计算，之后缴费的自缴费之日起计算"
           + (c.except().isEmpty() ? "" : "（" + names(c.except()) + "除外）"), c.source()));
     }
     if (t.excluded != null) {

@@ -9,17 +9,18 @@ import java.util.Set;
  * 每多断保1年，在固定待遇等待期基础上增加1个月的变动待遇等待期". A break of one benefit year or more waits {@code lapsedMonths}; each
  * further year without cover adds {@code perExtraYearMonths}, up to {@code maxMonths} in all where the notice caps it.
  *
- * <p>The wait is counted from the benefit year's first day for a payment made before it (in the collection window), from
- * the day of payment for one made within it; where a late phase also makes the resident wait, the later start holds. What
+ * <p>The wait is counted from the benefit year's first day for a payment made before it ("参保后": cover cannot start
+ * before the year), from the day of payment for one made within it, in the window or after; where a late phase also makes the resident wait, the later start holds. What
  * the resident's last covered year was comes from the agency's roster ({@link Person#lastMedicalYear()}); a person of
  * whom it says nothing waits for nothing here (a newborn, a first enrolment, or simply not known).
  *
  * @param lapsedMonths the fixed wait after a break of one year or more (固定待遇等待期)
  * @param perExtraYearMonths what each further year of the break adds (变动待遇等待期), 0 for none
- * @param maxMonths the most the two together come to, or null where the notice gives no cap
+ * @param maxMonths the most the two together come to: a book states it (a break of many years would otherwise wait past
+ *     the year's end, and the payment be refused), with a note where the notice gives none
  * @param except categories that never wait for a break (困难群众 where the notice spares them), may be empty
  */
-record Continuity(int lapsedMonths, int perExtraYearMonths, Integer maxMonths, Set<Category> except, String source) {
+record Continuity(int lapsedMonths, int perExtraYearMonths, int maxMonths, Set<Category> except, String source) {
   Continuity {
     except = except == null ? Set.of() : Set.copyOf(except);
   }
@@ -34,8 +35,7 @@ record Continuity(int lapsedMonths, int perExtraYearMonths, Integer maxMonths, S
     if (lapsed <= 0) {
       return 0;
     }
-    int m = lapsedMonths + perExtraYearMonths * (lapsed - 1);
-    return maxMonths == null ? m : Math.min(m, maxMonths);
+    return Math.min(lapsedMonths + perExtraYearMonths * (lapsed - 1), maxMonths);
   }
 
   /**

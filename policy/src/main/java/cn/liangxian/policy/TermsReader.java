@@ -273,12 +273,10 @@ final class TermsReader {
     if (perYear < 0 || perYear > 12) {
       throw c.field("perExtraYearMonths").error("must be between 0 and 12 months");
     }
-    Integer max = null;
-    if (c.has("maxWaitMonths")) {
-      max = c.field("maxWaitMonths").integer();
-      if (max < lapsed || max > 12) {
-        throw c.field("maxWaitMonths").error("must be between lapsedWaitMonths (" + lapsed + ") and 12 months");
-      }
+    // required: without a cap a break of many years waits past the year's end, and the payment is refused
+    int max = c.field("maxWaitMonths").integer();
+    if (max < lapsed || max > 12) {
+      throw c.field("maxWaitMonths").error("must be between lapsedWaitMonths (" + lapsed + ") and 12 months");
     }
     Set<Category> except = c.has("except") ? c.field("except").categories(b.categories) : Set.of();
     return new Continuity(lapsed, perYear, max, except, sources.of(c));

@@ -72,13 +72,13 @@ class ContinuityTest {
   @Test
   void theBooksTableSaysTheWait() {
     assertThat(BookTables.of(BOOK)).flatExtracting(BookTables.Table::rows).flatExtracting(row -> row)
-        .anySatisfy(cell -> assertThat(cell).startsWith("断保1年的，待遇等待期3个月；每多断保1年，增加1个月；最长6个月").contains("城乡最低生活保障对象除外"));
+        .anySatisfy(cell -> assertThat(cell).startsWith("断保1年及以上的，待遇等待期3个月；每多断保1年，增加1个月；最长6个月").contains("城乡最低生活保障对象除外"));
   }
 
   @Test
   void aWaitOutsideOneToTwelveMonthsOrACapBelowTheFixedWaitIsRefusedNamingTheKey() {
     for (String[] bad : new String[][] {{"lapsedWaitMonths: 3", "lapsedWaitMonths: 0", "lapsedWaitMonths"},
-        {"maxWaitMonths: 6", "maxWaitMonths: 2", "maxWaitMonths"}, {"perExtraYearMonths: 1", "perExtraYearMonth: 1", "perExtraYearMonth"}}) {
+        {"maxWaitMonths: 6", "maxWaitMonths: 2", "maxWaitMonths"}, {" maxWaitMonths: 6,", "", "maxWaitMonths"}, {"perExtraYearMonths: 1", "perExtraYearMonth: 1", "perExtraYearMonth"}}) {
       String yaml = BadBooksTest.replace("  late:\n    - {id: grace", CONTINUITY.replace(bad[0], bad[1]) + "\n    - {id: grace");
       PolicyBookException e = catchThrowableOfType(() -> PolicyBook.parse("bad.yaml", yaml), PolicyBookException.class);
       assertThat(e).as(bad[1]).isNotNull();
@@ -89,7 +89,7 @@ class ContinuityTest {
   @Test
   void pensionHasNoSuchWait() {
     String yaml = BadBooksTest.replace("  late: {refuse: no rule, source: 000 三(一)2(6)}",
-        "  continuity: {lapsedWaitMonths: 3, source: 000 三(一)1}\n  late: {refuse: no rule, source: 000 三(一)2(6)}");
+        "  continuity: {lapsedWaitMonths: 3, maxWaitMonths: 3, source: 000 三(一)1}\n  late: {refuse: no rule, source: 000 三(一)2(6)}");
     assertThat(catchThrowableOfType(() -> PolicyBook.parse("bad.yaml", yaml), PolicyBookException.class).getMessage())
         .contains("continuity");
   }

@@ -25,13 +25,12 @@ final class BrowserPage {
       + "<p>有疑问请联系村（社区）协办员。</p></main></body></html>";
 
   /** True when a failed request is a browser's asking for a page: it gets {@link #NOT_FOUND}, not problem+json. */
-  static boolean wanted(RoutingContext ctx, Problem p) {
+  static boolean wanted(RoutingContext ctx, Problem p, String path) {
     HttpMethod m = ctx.request().method();
     if (p.status() != 404 && p.status() != 405 || !(HttpMethod.GET.equals(m) || HttpMethod.HEAD.equals(m))) {
       return false;
     }
     String accept = ctx.request().getHeader("Accept");
-    String path = ctx.request().path();
     return accept != null && accept.contains("text/html") && path != null && !path.startsWith("/api/")
         && !path.startsWith("/health") && !path.startsWith("/metrics") && !path.startsWith("/openapi");
   }

@@ -6,7 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one failure handler of the router: every failure leaves as problem+json. Caller mistakes are
+ * The one failure handler of the router: every failure leaves as problem+json (but a browser's request for a page there
+ * is not, which is shown a Chinese page: {@link BrowserPage}). Caller mistakes are
  * 4xx with what to fix; our own faults are logged here and answered 503 or 500 without detail, never
  * with a stack trace.
  */
@@ -24,7 +25,7 @@ public final class Failures {
     if (ctx.response().ended()) {
       return;
     }
-    if (BrowserPage.wanted(ctx, p)) {
+    if (BrowserPage.wanted(ctx, p, normalized(ctx))) {
       ctx.response().setStatusCode(404).putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
           .end(BrowserPage.NOT_FOUND);
       return;

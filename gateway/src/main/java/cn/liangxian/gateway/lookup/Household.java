@@ -75,6 +75,11 @@ public record Household(long id, UUID ref, String regionCode, String township, S
      * to the book count (a code the book does not declare was refused at import, or belongs to another year's book).
      */
     public Person person(LocalDate on, Categories known) {
+      return person(on, known, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #person(LocalDate, Categories)}, for an assessment of {@code benefitYear}: cover known before it counts. */
+    public Person person(LocalDate on, Categories known, int benefitYear) {
       Set<Category> cats = new HashSet<>();
       // since when each is held, by the earliest row valid that day; a row that does not say makes it not known
       java.util.Map<Category, LocalDate> since = new java.util.HashMap<>();
@@ -92,18 +97,26 @@ public record Household(long id, UUID ref, String regionCode, String township, S
         }
       }
       since.keySet().removeAll(sinceUnknown);
-      return new Person(identity, cats, local, enrolledElsewhere, spouse, since, lastCovered());
+      return new Person(identity, cats, local, enrolledElsewhere, spouse, since, lastCoveredBefore(benefitYear));
     }
 
     /**
-     * The last year of medical cover known: the roster's, or a later year paid here (a payment the agency's roster does
-     * not show yet is cover all the same).
+     * The last year of medical cover known before {@code benefitYear}: the roster's, a later year paid here (a payment the
+     * agency's roster does not show yet is cover all the same), or one the agency says was insured or paid elsewhere. A
+     * year paid at or after the one assessed says nothing of a break before it (a family paying two open years at once).
      */
-    Integer lastCovered() {
-      Integer last = medicalLastYear;
+    Integer lastCoveredBefore(int benefitYear) {
+      Integer last = medicalLastYear != null && medicalLastYear < benefitYear ? medicalLastYear : null;
       for (Hold h : holds) {
-        if (h.paid() && "medical".equals(h.insurance()) && (last == null || h.year() > last)) {
+        if (h.paid() && "medical".equals(h.insurance()) && h.year() < benefitYear && (last == null || h.year() > last)) {
           last = h.year();
+        }
+      }
+      for (AgencyNote a : agency) {
+        boolean cover = "INSURED_ELSEWHERE".equals(a.kind()) || "PAID_ELSEWHERE".equals(a.kind());
+        if (cover && "medical".equals(a.insurance()) && a.year() != null && a.year() < benefitYear
+            && (last == null || a.year() > last)) {
+          last = a.year();
         }
       }
       return last;

@@ -68,7 +68,7 @@ public final class HouseholdAssessor {
       for (Insurance ins : Insurance.values()) {
         for (int year : years(books, ins, payDate)) {
           PolicyBook book = books.book(ins, year).orElseThrow();
-          Person p = m.person(payDate, book.categories());
+          Person p = m.person(payDate, book.categories(), year);
           out.add(item(m, p, ins, book.terms(ins).orElseThrow(), book, payDate, now));
         }
       }
@@ -108,7 +108,8 @@ public final class HouseholdAssessor {
 
   /** One member and insurance from a given book. */
   public static Assessment assessOne(Household.Member m, Insurance ins, PolicyBook book, LocalDate payDate, Integer tier) {
-    return PolicyEngine.assess(m.person(payDate, book.categories()), ins, book, payDate, tier, Set.of());
+    int year = book.terms(ins).map(t -> t.benefitYear()).orElse(Integer.MAX_VALUE);
+    return PolicyEngine.assess(m.person(payDate, book.categories(), year), ins, book, payDate, tier, Set.of());
   }
 
   private static Item item(Household.Member m, Person p, Insurance ins, InsuranceTerms t, PolicyBook book,

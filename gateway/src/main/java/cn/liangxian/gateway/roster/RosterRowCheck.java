@@ -89,9 +89,12 @@ final class RosterRowCheck {
       }
     }
     String lastYear = r.get("medical_last_year").replaceFirst("年$", "");
-    if (!lastYear.isEmpty() && !(lastYear.matches("(19|20|21)[0-9]{2}") && Integer.parseInt(lastYear) >= 1990
-        && Integer.parseInt(lastYear) <= 2100)) {
-      return refused(r, "medical_last_year (上次参保年度) must be a year such as 2025, or empty where not known");
+    // not after the year the region's book collects for (its age date's year, or the one after): a mistyped 2052 would
+    // spare the person any wait for good, as a later year is never replaced by an earlier one
+    int latest = info.ageDate().getYear() + 1;
+    if (!lastYear.isEmpty() && !(lastYear.matches("(19|20)[0-9]{2}") && Integer.parseInt(lastYear) >= 1990
+        && Integer.parseInt(lastYear) <= latest)) {
+      return refused(r, "medical_last_year (上次参保年度) must be a year from 1990 to " + latest + ", or empty where not known");
     }
     return accepted(r, id, local, elsewhere, guardian, spouse, lastYear.isEmpty() ? null : lastYear);
   }

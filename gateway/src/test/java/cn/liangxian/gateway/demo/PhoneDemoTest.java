@@ -411,7 +411,7 @@ class PhoneDemoTest {
     java.time.LocalDate d = java.time.LocalDate.parse(cover);
     lookUpZhang();
     assertThat(phone.text("#family")).contains("医保待遇自" + d.getYear() + "年" + d.getMonthValue() + "月" + d.getDayOfMonth() + "日起享受")
-        .as("a late payment's wait is not a break in cover's").doesNotContain("断保");
+        .as("a late payment's wait is not a break in cover's").doesNotContain("中断过参保");
     // a wait set by a break in cover (the book's continuity rule) says so
     assertThat(phone.page.eval("afterBreak({rules: [{id: 'late-grace'}, {id: 'continuity'}]}) && !afterBreak({rules: [{id: 'late-grace'}]})"
         + " && !afterBreak(null)")).isEqualTo(true);

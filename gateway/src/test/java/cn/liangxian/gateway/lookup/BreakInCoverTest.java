@@ -30,15 +30,16 @@ class BreakInCoverTest {
           + "371312,芝麻墩街道,相公村,XG1," + BACK + ",赵一,是,2018年\n"
           + "371312,芝麻墩街道,相公村,XG1," + STAYED + ",赵二,是,2019\n"
           + "371312,芝麻墩街道,相公村,XG1," + UNKNOWN + ",赵三,是,\n"
-          + "371312,芝麻墩街道,相公村,XG2," + TestGateway.id("371312", "1980-05-01", 304) + ",钱四,是,去年\n");
+          + "371312,芝麻墩街道,相公村,XG2," + TestGateway.id("371312", "1980-05-01", 304) + ",钱四,是,去年\n"
+          + "371312,芝麻墩街道,相公村,XG3," + TestGateway.id("371312", "1981-05-01", 305) + ",孙五,是,2052\n");
       assertThat(roster.imported()).as(roster.problems().toString()).isEqualTo(3);
-      assertThat(roster.problems()).singleElement().satisfies(p -> assertThat(p.reason()).contains("上次参保年度"));
+      assertThat(roster.problems()).hasSize(2).allSatisfy(p -> assertThat(p.reason()).contains("上次参保年度", "1990 to 2020"));
       assertThat(g.count("select count(*) from person where medical_last_year = 2018")).isEqualTo(1);
       // before the book says anything of breaks: the year's start for all
       assertThat(coverageStart(g, BACK)).isEqualTo("2020-01-01");
 
       String hedong = Files.readString(TestGateway.repo().resolve("config/policies/hedong-2020.yaml"));
-      String withContinuity = hedong.replaceFirst("\n  late:\n", "\n  continuity: {lapsedWaitMonths: 3, perExtraYearMonths: 1,"
+      String withContinuity = hedong.replaceFirst("\n  late:\n", "\n  continuity: {lapsedWaitMonths: 3, perExtraYearMonths: 1, maxWaitMonths: 6,"
           + " source: 000 三(二)3}\n  late:\n");
       HttpResponse<Buffer> up = g.http.post("/api/v1/operator/books?file=hedong-2020-continuity.yaml&activateOn=2019-12-15&sample=0")
           .putHeader("Content-Type", "application/yaml").putHeader("Authorization", "Bearer " + g.adminToken())

@@ -51,6 +51,30 @@ class HouseholdAssessorTest {
     }
   }
 
+  /**
+   * How long a member's break in medical cover was, for a book's continuity rule: the roster's last year, a later year
+   * paid here, or one the agency says was insured or paid elsewhere; never a year at or after the one assessed (a family
+   * paying two open years at once in one order would otherwise be told of a break by the order it paid them in).
+   */
+  @Test
+  void theLastYearOfCoverBeforeTheYearAssessed() {
+    IdNumber id = IdNumber.parse(TestGateway.id("371312", "1980-06-15", 123));
+    Household.Hold paid2025 = new Household.Hold("medical", 2025, true, null, UUID.randomUUID(), OffsetDateTime.parse(
+        "2024-09-05T10:00:00+08:00"), null);
+    Household.Hold pension2024 = new Household.Hold("pension", 2024, true, null, UUID.randomUUID(), null, null);
+    Household.Hold held2024 = new Household.Hold("medical", 2024, false, OffsetDateTime.parse("2024-09-05T10:15:00+08:00"),
+        UUID.randomUUID(), null, null);
+    AgencyNote elsewhere2023 = new AgencyNote("PAID_ELSEWHERE", "medical", 2023, "南京市");
+    Household.Member m = new Household.Member(1, UUID.randomUUID(), id, "张三", true, false, List.of(),
+        List.of(paid2025, pension2024, held2024), List.of(elsewhere2023), null, 2021);
+    var known = book("hedong-2020.yaml").categories();
+    LocalDate on = LocalDate.of(2024, 9, 5);
+    assertThat(m.person(on, known, 2024).lastMedicalYear()).as("the agency's note of 2023 after the roster's 2021").isEqualTo(2023);
+    assertThat(m.person(on, known, 2025).lastMedicalYear()).as("2025 paid says nothing of 2025's own break").isEqualTo(2023);
+    assertThat(m.person(on, known, 2026).lastMedicalYear()).isEqualTo(2025);
+    assertThat(m.person(on, known, 2021).lastMedicalYear()).as("nothing known before 2021").isNull();
+  }
+
   @Test
   void aTierWhoseSubsidyIsNotGivenIsLeftOutWhileTheOthersAreOffered() {
     Regions.Entry region = new Regions.Entry("371312", "示例县", book("example-pension-tiers-2024.yaml"), null);
