@@ -123,6 +123,8 @@ public final class Population {
   public static Summary write(int persons, long seed, Path dir) throws IOException {
     Files.createDirectories(dir);
     Random rnd = new Random(seed);
+    // the last year of medical cover, drawn apart so that every other draw (and so the population) stays as it was
+    Random cover = new Random(seed ^ 0x5EEDL);
     double totalWeight = REGIONS.stream().mapToDouble(Region::weight).sum();
     Map<Long, Integer> sequences = new HashMap<>();
     Map<Integer, Integer> sizes = new TreeMap<>();
@@ -139,7 +141,7 @@ public final class Population {
     try (BufferedWriter roster = Files.newBufferedWriter(dir.resolve("village-roster.csv"), StandardCharsets.UTF_8);
         BufferedWriter lists = Files.newBufferedWriter(dir.resolve("department-lists.csv"), StandardCharsets.UTF_8)) {
       roster.write("region_code,township,village,household,id_number,name,local,guardian_id_number,guardian_name,guardian_phone,"
-          + "enrolled_elsewhere\n");
+          + "enrolled_elsewhere,medical_last_year\n");
       lists.write("department,category,id_number,name,valid_from,valid_to\n");
       while (written < persons) {
         int size = Math.min(drawSize(rnd), persons - written);
@@ -170,7 +172,7 @@ public final class Population {
           roster.write(String.join(",", region.code(), township, village, household, id, name, Boolean.toString(local),
               guardian == null ? "" : guardian[0], guardian == null ? "" : guardian[1],
               guardian == null ? "" : "13" + String.format("%09d", rnd.nextInt(1_000_000_000)),
-              Boolean.toString(rnd.nextDouble() < ENROLLED_ELSEWHERE)));
+              Boolean.toString(rnd.nextDouble() < ENROLLED_ELSEWHERE), lastCovered(cover, today.getYear())));
           roster.write('\n');
           if (first == null) {
             first = new String[] {id, name};
@@ -211,6 +213,16 @@ public final class Population {
   /** Orphans are children; the others are drawn among everyone. */
   private static boolean groupApplies(Group g, LocalDate birth, LocalDate today) {
     return !g.category().equals("ORPHAN") || age(birth, today) < 18;
+  }
+
+  /**
+   * 上次参保年度 as an agency's roster might give it: most covered the year before, some after a break of a year or a few,
+   * and some of whom it says nothing.
+   */
+  static String lastCovered(Random rnd, int year) {
+    double d = rnd.nextDouble();
+    return d < 0.88 ? Integer.toString(year) : d < 0.92 ? Integer.toString(year - 1) : d < 0.95
+        ? Integer.toString(year - 2 - rnd.nextInt(3)) : "";
   }
 
   static int drawSize(Random rnd) {

@@ -39,7 +39,9 @@ class PopulationTest {
     Set<String> ids = new HashSet<>();
     for (String line : roster.subList(1, roster.size())) {
       String[] f = line.split(",", -1);
-      assertThat(f).hasSize(11);
+      assertThat(f).hasSize(12);
+      // the last year of medical cover (上次参保年度): the year before the window's benefit year, an earlier one, or none
+      assertThat(f[11]).matches("|20(1[0-9])");
       IdNumber id = IdNumber.parse(f[4]); // throws on a bad check character, region or date
       assertThat(id.regionCode()).isEqualTo(f[0]);
       assertThat(ids.add(f[4])).as("duplicate %s", f[4]).isTrue();
