@@ -4,14 +4,21 @@ import java.util.List;
 
 /**
  * What an import did: rows read, rows new to the database (zero when the same file is imported again),
- * rows rejected with their reasons, and persons flagged for cross-check.
+ * rows rejected with their reasons, persons flagged for cross-check, and the header's columns it did not read (a
+ * misspelt optional column, 上次参保年份 for 上次参保年度, would otherwise be dropped without a word).
  */
 public record ImportReport(String file, String kind, int rows, int imported, int unchanged, List<RosterProblem> problems,
-    int crossChecks, long millis) {
+    int crossChecks, long millis, List<String> ignoredColumns) {
+
+  public ImportReport(String file, String kind, int rows, int imported, int unchanged, List<RosterProblem> problems,
+      int crossChecks, long millis) {
+    this(file, kind, rows, imported, unchanged, problems, crossChecks, millis, List.of());
+  }
 
   public String summary() {
     return file + " (" + kind + "): " + rows + " rows, " + imported + " imported, " + unchanged + " already present, "
         + problems.size() + " rejected" + (crossChecks > 0 ? ", " + crossChecks + " flagged for cross-check" : "")
-        + " in " + millis + " ms";
+        + " in " + millis + " ms"
+        + (ignoredColumns.isEmpty() ? "" : "; columns not read: " + String.join(", ", ignoredColumns));
   }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** A roster file as rows: its bytes decoded, its header's Chinese names mapped to column names. */
 final class RosterCsv {
@@ -24,7 +25,19 @@ final class RosterCsv {
       Map.entry("上次参保年度", "medical_last_year"), Map.entry("部门", "department"),
       Map.entry("类别", "category"), Map.entry("起始日期", "valid_from"), Map.entry("截止日期", "valid_to"));
 
+  /** The columns a village roster's import reads. */
+  static final Set<String> ROSTER_COLUMNS = Set.of("region_code", "township", "village", "household", "id_number", "name",
+      "local", "guardian_id_number", "guardian_name", "guardian_phone", "spouse_id_number", "enrolled_elsewhere",
+      "medical_last_year");
+  /** The columns a department list's import reads. */
+  static final Set<String> DEPARTMENT_COLUMNS = Set.of("department", "category", "id_number", "name", "valid_from", "valid_to");
+
   private RosterCsv() {}
+
+  /** The header's named columns an import of its kind does not read, in the file's order. */
+  static List<String> ignored(java.util.Collection<String> header, Set<String> read) {
+    return header.stream().filter(h -> !h.isEmpty() && !read.contains(h)).toList();
+  }
 
   /**
    * One line of the file by column name; the first row is the header, each name mapped to itself. {@code problem}

@@ -102,6 +102,7 @@ public final class RosterImport {
           + " list (needs a 'department' column)");
     }
     return new ImportReport(report.file(), report.kind(), report.rows(), report.imported(), report.unchanged(),
-        report.problems(), report.crossChecks(), (System.nanoTime() - start) / 1_000_000);
+        report.problems(), report.crossChecks(), (System.nanoTime() - start) / 1_000_000,
+        RosterCsv.ignored(header, header.contains("department") ? RosterCsv.DEPARTMENT_COLUMNS : RosterCsv.ROSTER_COLUMNS));
   }
 }

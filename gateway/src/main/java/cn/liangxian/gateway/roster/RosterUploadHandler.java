@@ -54,6 +54,7 @@ public final class RosterUploadHandler {
     JsonArray rejected = new JsonArray();
     r.problems().forEach(p -> rejected.add(new JsonObject().put("line", p.line()).put("reason", p.reason())));
     return new JsonObject().put("file", r.file()).put("kind", r.kind()).put("rows", r.rows()).put("imported", r.imported())
-        .put("unchanged", r.unchanged()).put("rejected", rejected).put("crossChecks", r.crossChecks()).put("millis", r.millis());
+        .put("unchanged", r.unchanged()).put("rejected", rejected).put("crossChecks", r.crossChecks()).put("millis", r.millis())
+        .put("ignoredColumns", new JsonArray(r.ignoredColumns()));
   }
 }

@@ -35,6 +35,12 @@ class BreakInCoverTest {
       assertThat(roster.imported()).as(roster.problems().toString()).isEqualTo(3);
       assertThat(roster.problems()).hasSize(2).allSatisfy(p -> assertThat(p.reason()).contains("上次参保年度", "1990 to 2020"));
       assertThat(g.count("select count(*) from person where medical_last_year = 2018")).isEqualTo(1);
+      assertThat(roster.ignoredColumns()).isEmpty();
+      // a header's misspelt column is said, not dropped without a word
+      ImportReport misspelt = g.importCsv("misspelt.csv", HEADER.replace("上次参保年度", "上次参保年份") + "371312,芝麻墩街道,相公村,XG4,"
+          + TestGateway.id("371312", "1982-05-01", 306) + ",李六,是,2018\n");
+      assertThat(misspelt.ignoredColumns()).containsExactly("上次参保年份");
+      assertThat(misspelt.summary()).endsWith("; columns not read: 上次参保年份");
       // before the book says anything of breaks: the year's start for all
       assertThat(coverageStart(g, BACK)).isEqualTo("2020-01-01");
 
