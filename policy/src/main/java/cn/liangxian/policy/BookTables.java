@@ -78,7 +78,9 @@ public final class BookTables {
     }
     if (t.newborn != null) {
       rows.add(List.of("新生儿", t.newborn.chinese() + "参保缴费，按个人缴费标准，自出生之日起享受待遇"
-          + (t.newborn.coverBeforeYear() ? "（含上年度出生的）" : ""), t.newborn.source()));
+          + (t.newborn.coverBeforeYear() ? "（含上年度出生的）" : "")
+          + (t.newborn.afterYearEnd() ? "；跨年度的，仍可在此期限内按" + t.benefitYear + "年度标准缴纳" + t.benefitYear + "年度" : ""),
+          t.newborn.source()));
       Newborn.Later later = t.newborn.later();
       if (later != null) {
         String until = later.months() > 0 || later.days() > 0 ? "至" + Newborn.chinese(later.months(), later.days())

@@ -118,6 +118,14 @@ public final class InsuranceTerms {
   }
 
   /** Whether a back-payment of this year takes a payment on {@code day} (after the year has ended). */
+  /**
+   * Whether a child born on {@code birth} may pay this year on {@code payDate}, after the year has ended, as a newborn
+   * (the book's {@code newborn.afterYearEnd}).
+   */
+  public boolean newbornAfterYearEnd(LocalDate birth, LocalDate payDate) {
+    return newborn != null && newborn.paysAfterYearEnd(birth, payDate, benefitYear);
+  }
+
   boolean backPaymentOn(LocalDate day) {
     return late.stream().anyMatch(p -> p.backPayment() && p.covers(day));
   }

@@ -11,10 +11,21 @@ import java.time.LocalDate;
  * @param days the time after birth in days, the last day included ("90天(含)"), or 0 when given in months
  * @param coverBeforeYear whether a child born before the benefit year is covered from birth
  * @param later what a child paid for after that time still gets, or null: the late phases apply as to anyone
+ * @param afterYearEnd whether a child born in the benefit year may still pay it within that time once the year has ended
+ *     ("出生90日内跨年度的，可按出生年度和当年度的个人缴费标准缴纳两个年度"): covered from birth to the year's end, at its personal rate
  */
-record Newborn(int months, int days, boolean coverBeforeYear, Later later, String source) {
+record Newborn(int months, int days, boolean coverBeforeYear, Later later, boolean afterYearEnd, String source) {
   Newborn(int months, int days, boolean coverBeforeYear, String source) {
-    this(months, days, coverBeforeYear, null, source);
+    this(months, days, coverBeforeYear, null, false, source);
+  }
+
+  Newborn(int months, int days, boolean coverBeforeYear, Later later, String source) {
+    this(months, days, coverBeforeYear, later, false, source);
+  }
+
+  /** A child born in {@code benefitYear} paying it after the year ended, still within the newborn time, where allowed. */
+  boolean paysAfterYearEnd(LocalDate birth, LocalDate payDate, int benefitYear) {
+    return afterYearEnd && birth.getYear() == benefitYear && payDate.getYear() > benefitYear && within(birth, payDate);
   }
 
   /**

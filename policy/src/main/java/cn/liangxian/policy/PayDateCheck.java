@@ -43,7 +43,7 @@ final class PayDateCheck {
               + " were taken until " + last, last);
         }
       }
-    } else if (payDate.isAfter(yearEnd)) {
+    } else if (payDate.isAfter(yearEnd) && !terms.newbornAfterYearEnd(birth, payDate)) {
       throw refused(ReasonCode.YEAR_ENDED, "the " + terms.benefitYear + " " + terms.insurance.code()
           + " year ended on " + yearEnd + "; " + book.file() + " does not cover payments on " + payDate,
           terms.benefitYear, terms.insurance);
@@ -53,7 +53,8 @@ final class PayDateCheck {
           + payDate);
     }
     PayingDays days = terms.payingDays;
-    if (days != null && !days.payable(payDate)) {
+    // the year's paying days say nothing of a newborn's payment after the year
+    if (days != null && !payDate.isAfter(yearEnd) && !days.payable(payDate)) {
       LocalDate next = days.next(payDate, yearEnd);
       if (next == null) {
         throw refused(ReasonCode.NO_PAYING_DAY_LEFT, "no payment is taken on " + payDate + " (" + days.sourceFor(payDate)

@@ -98,6 +98,20 @@ public final class RegionBooks {
     return out;
   }
 
+  /**
+   * As {@link #openYears(Insurance, LocalDate)}, for a person born on {@code birth}: with the year of their birth, ended,
+   * where its book lets a newborn pay it after the year's end and they are still within its newborn time.
+   */
+  public List<Integer> openYears(Insurance insurance, LocalDate payDate, LocalDate birth) {
+    List<Integer> out = openYears(insurance, payDate);
+    for (PolicyBook b : books) {
+      b.terms(insurance).filter(t -> !out.contains(t.benefitYear) && t.newbornAfterYearEnd(birth, payDate))
+          .ifPresent(t -> out.add(t.benefitYear()));
+    }
+    out.sort(Comparator.naturalOrder());
+    return out;
+  }
+
   private static boolean open(InsuranceTerms t, LocalDate payDate) {
     LocalDate first = t.earliestStart();
     if (first != null && payDate.isBefore(first)) {

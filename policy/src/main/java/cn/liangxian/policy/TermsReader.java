@@ -242,7 +242,7 @@ final class TermsReader {
    * child paid for after that time gets ({@code later}).
    */
   private Newborn newborn(YamlNode newborn) {
-    YamlNode nb = newborn.allowOnly("withinMonths", "withinDays", "coverBeforeYear", "later", "source", "note");
+    YamlNode nb = newborn.allowOnly("withinMonths", "withinDays", "coverBeforeYear", "later", "afterYearEnd", "source", "note");
     int[] time = newbornTime(nb, true);
     boolean beforeYear = nb.has("coverBeforeYear") && nb.field("coverBeforeYear").bool();
     Newborn.Later later = null;
@@ -256,7 +256,8 @@ final class TermsReader {
       }
       later = new Newborn.Later(until[0], until[1], LatePhasesReader.coverage(l, Insurance.MEDICAL), sources.of(l));
     }
-    return new Newborn(time[0], time[1], beforeYear, later, sources.of(nb));
+    boolean afterYearEnd = nb.has("afterYearEnd") && nb.field("afterYearEnd").bool();
+    return new Newborn(time[0], time[1], beforeYear, later, afterYearEnd, sources.of(nb));
   }
 
   /**

@@ -66,7 +66,7 @@ public final class HouseholdAssessor {
     List<Item> out = new ArrayList<>();
     for (Household.Member m : h.members()) {
       for (Insurance ins : Insurance.values()) {
-        for (int year : years(books, ins, payDate)) {
+        for (int year : years(books, ins, payDate, m.identity().birthDate())) {
           PolicyBook book = books.book(ins, year).orElseThrow();
           Person p = m.person(payDate, book.categories(), year);
           out.add(item(m, p, ins, book.terms(ins).orElseThrow(), book, payDate, now));
@@ -78,7 +78,15 @@ public final class HouseholdAssessor {
 
   /** The benefit years of an insurance shown on a day: those open, else the newest one set (none: not offered). */
   public static List<Integer> years(RegionBooks books, Insurance ins, LocalDate payDate) {
-    List<Integer> open = books.openYears(ins, payDate);
+    return years(books, ins, payDate, null);
+  }
+
+  /**
+   * As {@link #years(RegionBooks, Insurance, LocalDate)}, for a member born on {@code birth} (null: not asked): with the
+   * ended year of their birth where its book lets a newborn still pay it ({@code newborn.afterYearEnd}).
+   */
+  public static List<Integer> years(RegionBooks books, Insurance ins, LocalDate payDate, LocalDate birth) {
+    List<Integer> open = birth == null ? books.openYears(ins, payDate) : books.openYears(ins, payDate, birth);
     if (!open.isEmpty()) {
       return open;
     }

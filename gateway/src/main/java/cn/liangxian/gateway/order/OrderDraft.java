@@ -63,7 +63,7 @@ public final class OrderDraft {
       throw Problem.unprocessable("unknown-member", "Unknown member", "memberRef " + it.memberRef()
           + " is not a member of this household", new JsonObject().put("memberRef", it.memberRef().toString()));
     }
-    List<Integer> years = HouseholdAssessor.years(books, it.insurance(), payDate);
+    List<Integer> years = HouseholdAssessor.years(books, it.insurance(), payDate, m.identity().birthDate());
     if (years.isEmpty()) {
       throw Problem.unprocessable("not-offered", "Insurance not offered", it.insurance().code()
           + " is not collected in this region", null);

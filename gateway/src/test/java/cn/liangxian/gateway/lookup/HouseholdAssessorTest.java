@@ -75,6 +75,37 @@ class HouseholdAssessorTest {
     assertThat(m.person(on, known, 2021).lastMedicalYear()).as("nothing known before 2021").isNull();
   }
 
+  /**
+   * A book whose newborns may pay the year of their birth after it ended ({@code newborn.afterYearEnd}): in January the
+   * child born in November is offered the year before at its amount, covered from birth; the parent is not.
+   */
+  @Test
+  void aNewbornOfTheYearBeforeIsOfferedThatYearWithinItsTime() throws Exception {
+    Path dir = Path.of("config", "policies");
+    String text = Files.readString((Files.isDirectory(dir) ? dir : Path.of("..").resolve(dir)).resolve("hedong-2020.yaml"));
+    String newborn = "  newborn: {withinMonths: 6, source: 000 三(二)3}";
+    assertThat(text).contains(newborn);
+    PolicyBook hedong = PolicyBook.parse("hedong-2020.yaml", text.replace(newborn,
+        "  newborn: {withinMonths: 6, afterYearEnd: true, source: 000 三(二)3}"));
+    Regions.Entry region = new Regions.Entry("371312", "临沂市河东区", hedong, null);
+    Household.Member parent = new Household.Member(1, UUID.randomUUID(), IdNumber.parse(TestGateway.id("371312", "1990-03-01", 21)),
+        "赵一", true, false, List.of(), List.of(), List.of());
+    Household.Member baby = new Household.Member(2, UUID.randomUUID(), IdNumber.parse(TestGateway.id("371312", "2020-11-20", 22)),
+        "赵小", true, false, List.of(), List.of(), List.of());
+    Household h = new Household(1, UUID.randomUUID(), "371312", "街道", "村", 0L, List.of(parent, baby));
+    List<HouseholdAssessor.Item> medical = HouseholdAssessor.assess(h, region, LocalDate.of(2021, 1, 15),
+        OffsetDateTime.parse("2021-01-15T10:00:00+08:00")).stream().filter(i -> i.insurance() == Insurance.MEDICAL).toList();
+    HouseholdAssessor.Item forBaby = medical.stream().filter(i -> i.member() == baby).findFirst().orElseThrow();
+    assertThat(forBaby.year()).isEqualTo(2020);
+    assertThat(forBaby.status()).isEqualTo(HouseholdAssessor.Status.UNPAID);
+    assertThat(forBaby.assessment().personalFen()).isEqualTo(25_000);
+    assertThat(forBaby.assessment().coverageStart()).isEqualTo(LocalDate.of(2020, 11, 20));
+    assertThat(medical.stream().filter(i -> i.member() == parent)).allSatisfy(i ->
+        assertThat(i.status()).as("the year ended for the parent").isNotEqualTo(HouseholdAssessor.Status.UNPAID));
+    assertThat(HouseholdAssessor.years(region.books(LocalDate.of(2021, 1, 15)), Insurance.MEDICAL, LocalDate.of(2021, 1, 15),
+        LocalDate.of(2020, 11, 20))).containsExactly(2020);
+  }
+
   @Test
   void aTierWhoseSubsidyIsNotGivenIsLeftOutWhileTheOthersAreOffered() {
     Regions.Entry region = new Regions.Entry("371312", "示例县", book("example-pension-tiers-2024.yaml"), null);
