@@ -82,6 +82,8 @@ public final class Gateway implements AutoCloseable {
   private Signing signing;
   private OrderWatch orderWatch;
   private Announcements announcements;
+  /** How long the announcements' connection may go without hearing this instance's heartbeat before it is taken for lost. */
+  static final java.time.Duration ANNOUNCEMENTS_ANSWER_WITHIN = java.time.Duration.ofSeconds(10);
   private volatile int httpPort;
   private volatile List<String> routes = List.of();
   private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
@@ -179,6 +181,7 @@ public final class Gateway implements AutoCloseable {
     published.listen(announcements);
     orderWatch = OrderWatch.start(announcements, options.maxOrderWaiters(), registry);
     await(announcements.connect().compose(x -> orderWatch.listening()));
+    announcements.watch(ANNOUNCEMENTS_ANSWER_WITHIN, database.connectOptions(1));
     ProcessParts parts = new ProcessParts(options, clock, regions, database, cipher, registry, limits(clock),
         new ProcessParts.Metrics(new LookupMetrics(registry),
         new OrderMetrics(registry, regions.all().stream().map(Regions.Entry::code).toList()), new PaymentMetrics(registry),
@@ -246,12 +249,12 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * The most connections one instance keeps to PostgreSQL while it serves: each event loop's pool (at least two) and
-   * its lookup connections, the sweep's lock, the announcements and the channels' records. A roster import or a book
+   * its lookup connections, the sweep's lock, the announcements and their heartbeat, and the channels' records. A roster import or a book
    * read in progress takes one more for its time. PostgreSQL's {@code max_connections} must cover the sum over every
    * instance.
    */
   public static int connectionsAtMost(int poolSize, int lookupConnections, int loops) {
-    return loops * (Math.max(2, poolSize / loops) + lookupConnections) + 1 + 1 + CHANNEL_CONNECTIONS;
+    return loops * (Math.max(2, poolSize / loops) + lookupConnections) + 1 + 1 + 1 + CHANNEL_CONNECTIONS;
   }
 
   private Channels channels(Clock clock) {

@@ -25,7 +25,12 @@ public final class Eventually {
    * {@code what} and the last value seen.
    */
   public static <T> T until(String what, Probe<T> probe, Predicate<? super T> done) throws Exception {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    return until(what, probe, done, TIMEOUT);
+  }
+
+  /** As {@link #until(String, Probe, Predicate)}, within {@code timeout}: for what takes a known longer time of its own. */
+  public static <T> T until(String what, Probe<T> probe, Predicate<? super T> done, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       T value = probe.get();
       if (done.test(value)) {
@@ -33,7 +38,7 @@ public final class Eventually {
       }
       if (System.nanoTime() - deadline > 0) {
         String last = String.valueOf(value);
-        throw new AssertionError("waited " + TIMEOUT.toSeconds() + " s for " + what + "; last saw: "
+        throw new AssertionError("waited " + timeout.toSeconds() + " s for " + what + "; last saw: "
             + (last.length() > 2000 ? last.substring(0, 2000) + "..." : last));
       }
       Thread.sleep(PAUSE_MILLIS);
