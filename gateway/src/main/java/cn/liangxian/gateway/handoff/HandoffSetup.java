@@ -18,9 +18,21 @@ import java.util.Map;
 public record HandoffSetup(List<Receiver> receivers, ExchangeKeys keys, PersonalDataCipher cipher, Map<String, String> merchants,
     HandoffMetrics metrics, int batchSize, Duration refundDelay) {
 
-  /** The receivers of the configuration, their public keys read from the key directory (a missing one stops the start). */
+  /**
+   * The receivers of the configuration, their public keys read from the key directory (a missing one stops the start). On
+   * a database of its own (GATEWAY_DB_URL: other instances may share it) a receiver given files needs a folder named for it:
+   * the instance that claims a day writes its file, and under the default, this machine's own data directory, the agency
+   * would fetch only the days this machine happened to claim.
+   */
   public static List<Receiver> configured(GatewayOptions options) {
     HandoffOptions h = options.handoff();
+    if (options.databaseUrl().isPresent() && h.fileFolder() == null) {
+      h.receivers().stream().filter(r -> !r.transport().equals("http") && r.folder() == null).findFirst().ifPresent(r -> {
+        throw new ConfigException("handoff.receivers " + r.name() + ": daily files need a folder every instance shares on a"
+            + " deployment's database: set handoff.fileFolder (GATEWAY_HANDOFF_FILE_FOLDER) or the receiver's folder; the"
+            + " default, " + folder(options) + ", is this machine's own");
+      });
+    }
     return h.receivers().stream().map(r -> new Receiver(r.name(), r.region(), r.insurance(),
         r.transport().equals("http") ? Receiver.Transport.HTTP : Receiver.Transport.FILE, r.url(),
         publicKey(options.keyDir().resolve(r.keyFile()), r.name()), Charset.forName(r.charset()),

@@ -99,6 +99,27 @@ class GatewayOptionsTest {
     return Files.readString(TestGateway.repo().resolve("config/gateway.yaml"));
   }
 
+  /**
+   * On a deployment's database (several instances may share it) a receiver given daily files needs a folder they all
+   * share: the default, under one machine's data directory, would keep the days other machines claim from the agency.
+   */
+  @Test
+  void dailyFilesOnADeploymentsDatabaseNeedAFolderNamedForThem() throws Exception {
+    String yaml = shipped().replace("  receivers: []\n", "  receivers:\n    - {name: rugao-pension, region: \"320682\","
+        + " insurance: pension, transport: file, charset: GB18030, keyFile: no-such.pub.pem}\n");
+    Map<String, String> external = Map.of("GATEWAY_DB_URL", "postgresql://u:secret@db.example:5432/liangxian");
+    assertThatThrownBy(() -> cn.liangxian.gateway.handoff.HandoffSetup.configured(GatewayOptions.fromYaml(yaml, external)))
+        .hasMessageStartingWith("handoff.receivers rugao-pension: daily files need a folder every instance shares")
+        .hasMessageContaining("GATEWAY_HANDOFF_FILE_FOLDER");
+    // with one named, or on the embedded database (one instance), the next check is the receiver's key
+    Map<String, String> shared = Map.of("GATEWAY_DB_URL", "postgresql://u:secret@db.example:5432/liangxian",
+        "GATEWAY_HANDOFF_FILE_FOLDER", "/srv/sftp");
+    for (Map<String, String> env : List.of(shared, Map.<String, String>of())) {
+      assertThatThrownBy(() -> cn.liangxian.gateway.handoff.HandoffSetup.configured(GatewayOptions.fromYaml(yaml, env)))
+          .hasMessageContaining("cannot read its public key");
+    }
+  }
+
   @Test
   void anUnknownKeyStopsTheStartNamingTheFileTheKeyAndWhatIsAccepted() throws Exception {
     String typo = shipped().replace("  maxBodyBytes: 65536", "  maxBodyByte: 65536");
