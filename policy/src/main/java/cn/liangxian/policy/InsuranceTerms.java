@@ -117,7 +117,6 @@ public final class InsuranceTerms {
     return windowStart != null ? windowStart : windowEnd;
   }
 
-  /** Whether a back-payment of this year takes a payment on {@code day} (after the year has ended). */
   /**
    * Whether a child born on {@code birth} may pay this year on {@code payDate}, after the year has ended, as a newborn
    * (the book's {@code newborn.afterYearEnd}).
@@ -126,8 +125,18 @@ public final class InsuranceTerms {
     return newborn != null && newborn.paysAfterYearEnd(birth, payDate, benefitYear);
   }
 
+  /** Whether a back-payment of this year takes a payment on {@code day} (after the year has ended). */
   boolean backPaymentOn(LocalDate day) {
     return late.stream().anyMatch(p -> p.backPayment() && p.covers(day));
+  }
+
+  /**
+   * The pension tiers offered for a payment on {@code day}, in fen: a back-payment phase's own ("应缴未缴年度可选择当年的任一
+   * 缴费档次进行补缴") where one with its own tiers covers the day, else the year's.
+   */
+  List<Long> tiersFenOn(LocalDate day) {
+    return late.stream().filter(p -> p.backPayment() && !p.tiersFen().isEmpty() && p.covers(day)).findFirst()
+        .map(LatePhase::tiersFen).orElse(tiersFen);
   }
 
   /** The first day anyone may pay: the window's start or a group's earlier start; null when the notice gives none. */
@@ -188,11 +197,16 @@ public final class InsuranceTerms {
    * tiers when the book has them and the person's group chooses (others pay their group's amount).
    */
   public List<Integer> tiersYuanFor(Person person) {
+    return tiersYuanFor(person, null);
+  }
+
+  /** As {@link #tiersYuanFor(Person)}, for a payment on {@code day} (null: the year's own tiers): see {@link #tiersFenOn}. */
+  public List<Integer> tiersYuanFor(Person person, LocalDate day) {
     List<Integer> out = new ArrayList<>();
     if (insurance == Insurance.MEDICAL && !choosesMedicalTier(person)) {
       return out;
     }
-    for (long tier : tiersFen) {
+    for (long tier : day == null ? tiersFen : tiersFenOn(day)) {
       Sourced<Set<Category>> only = restrictedTiers.get(tier);
       if (only == null || person.inAny(only.value())) {
         out.add((int) (tier / 100));

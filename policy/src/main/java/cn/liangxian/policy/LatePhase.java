@@ -1,6 +1,7 @@
 package cn.liangxian.policy;
 
 import java.time.LocalDate;
+import java.util.List;
 
 /**
  * What a payment made on or after {@code from} (after the collection window) costs and when its
@@ -27,6 +28,7 @@ record LatePhase(
     Coverage coverage,
     boolean governmentPaidFullYear,
     boolean backPayment,
+    List<Long> tiersFen,
     String source) {
 
   /** When cover starts for a late payment. */

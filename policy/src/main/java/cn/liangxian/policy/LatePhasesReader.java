@@ -43,7 +43,7 @@ final class LatePhasesReader {
 
   private LatePhase phase(YamlNode p, InsuranceTerms.Builder b, List<LatePhase> before, Set<String> ids) {
     p.allowOnly("id", "from", "until", "group", "amount", "reductions", "subsidies", "waitingDays", "coverage",
-        "governmentPaidFullYear", "backPayment", "source");
+        "governmentPaidFullYear", "backPayment", "tiers", "source");
     String id = p.field("id").ruleId();
     if (!ids.add(id)) {
       throw p.field("id").error("rule id '" + id + "' is used twice");
@@ -62,8 +62,20 @@ final class LatePhasesReader {
       subsidies = p.field("subsidies").bool();
     }
     boolean govFullYear = p.has("governmentPaidFullYear") && p.field("governmentPaidFullYear").bool();
+    List<Long> tiers = List.of();
+    if (p.has("tiers")) {
+      // a back-payment at other tiers than the year's (the current year's: "应缴未缴年度可选择当年的任一缴费档次进行补缴")
+      if (!back) {
+        throw p.field("tiers").error("only a back-payment ('backPayment: true') has tiers of its own");
+      }
+      if (subsidies) {
+        throw p.field("tiers").error("the year's subsidies are by its own tiers: a back-payment at other tiers gives none"
+            + " ('subsidies: false')");
+      }
+      tiers = List.copyOf(PensionTiersReader.tiers(p.field("tiers").allowOnly("yuan", "ranges", "note")));
+    }
     return new LatePhase(id, from, until, group, full, p.field("reductions").bool(), subsidies, coverage, govFullYear, back,
-        sources.of(p));
+        tiers, sources.of(p));
   }
 
   /**

@@ -9,12 +9,15 @@ final class TierChoice {
   private final PolicyBook book;
   private final Person person;
   private final List<AppliedRule> rules;
+  /** The day paid on: a back-payment phase may offer tiers of its own ({@link InsuranceTerms#tiersFenOn}). */
+  private final java.time.LocalDate payDate;
 
-  TierChoice(InsuranceTerms terms, PolicyBook book, Person person, List<AppliedRule> rules) {
+  TierChoice(InsuranceTerms terms, PolicyBook book, Person person, List<AppliedRule> rules, java.time.LocalDate payDate) {
     this.terms = terms;
     this.book = book;
     this.person = person;
     this.rules = rules;
+    this.payDate = payDate;
   }
 
   /** The chosen tier in fen; records the rules that allow it. */
@@ -22,19 +25,20 @@ final class TierChoice {
     // what is offered is spelt out only for a refusal: a lookup checks every tier of every member
     if (tierYuan == null) {
       throw new AssessmentException(book.reason(ReasonCode.TIER_MISSING, "pension needs a tier; offered: "
-          + terms.tiersYuanFor(person), offered()));
+          + terms.tiersYuanFor(person, payDate), offered()));
     }
     long fen = tierYuan * 100L;
-    if (!terms.tiersFen.contains(fen)) {
+    List<Long> tiers = terms.tiersFenOn(payDate);
+    if (!tiers.contains(fen)) {
       throw new AssessmentException(book.reason(ReasonCode.TIER_NOT_OFFERED, "tier " + tierYuan + " is not offered by "
-          + book.file() + "; offered: " + terms.tiersYuan(), tierYuan, offered()));
+          + book.file() + " on " + payDate + "; offered: " + tiers.stream().map(f -> f / 100).toList(), tierYuan, offered()));
     }
     Sourced<Set<Category>> only = terms.restrictedTiers.get(fen);
     if (only != null) {
       if (!person.inAny(only.value())) {
         throw new AssessmentException(book.reason(ReasonCode.TIER_RESTRICTED, "tier " + tierYuan + " is only for "
             + AssessmentRun.describe(only.value()) + " (" + only.source() + "); offered to this person: "
-            + terms.tiersYuanFor(person), tierYuan, AssessmentRun.chineseNames(only.value()), offered()));
+            + terms.tiersYuanFor(person, payDate), tierYuan, AssessmentRun.chineseNames(only.value()), offered()));
       }
       rules.add(new AppliedRule("restricted-tier-" + tierYuan, only.source()));
     }
@@ -44,6 +48,6 @@ final class TierChoice {
 
   /** The tiers offered to this person, as the refusal's Chinese text lists them. */
   private String offered() {
-    return String.join("、", terms.tiersYuanFor(person).stream().map(String::valueOf).toList());
+    return String.join("、", terms.tiersYuanFor(person, payDate).stream().map(String::valueOf).toList());
   }
 }

@@ -164,11 +164,11 @@ public final class HouseholdAssessor {
     List<TierOption> tiers = new ArrayList<>();
     Assessment a;
     try {
-      if (ins == Insurance.PENSION || !t.tiersYuanFor(p).isEmpty()) {
+      if (ins == Insurance.PENSION || !t.tiersYuanFor(p, payDate).isEmpty()) {
         // by tier: pension's, or medical's where the book has tiers and the member's group chooses one
         AssessmentException refused = null;
         Assessment ineligible = null;
-        for (int tier : t.tiersYuanFor(p)) {
+        for (int tier : t.tiersYuanFor(p, payDate)) {
           try {
             Assessment ta = PolicyEngine.assess(p, ins, book, payDate, tier, Set.of());
             if (ta.eligible()) {
