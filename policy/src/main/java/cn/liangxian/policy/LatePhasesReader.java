@@ -28,11 +28,26 @@ final class LatePhasesReader {
     List<LatePhase> phases = new ArrayList<>();
     List<LatePhase> general = new ArrayList<>();
     Set<String> ids = new HashSet<>();
-    for (YamlNode p : l.list()) {
+    List<YamlNode> nodes = l.list();
+    for (YamlNode p : nodes) {
       LatePhase phase = phase(p, b, general, ids);
       phases.add(phase);
       if (phase.group() == null) {
         general.add(phase);
+      }
+    }
+    // a group's extension taken on a day a back-payment at tiers of its own runs would leave that group's members at the
+    // year's tiers and subsidies while the lookup offered the back-payment's: the notice is to say which holds
+    for (int i = 0; i < phases.size(); i++) {
+      LatePhase back = phases.get(i);
+      if (back.backPayment() && !back.tiersFen().isEmpty()) {
+        for (LatePhase ext : phases) {
+          if (ext.group() != null && !ext.from().isAfter(back.until())
+              && (ext.until() == null || !ext.until().isBefore(back.from()))) {
+            throw nodes.get(i).field("tiers").error("a back-payment at tiers of its own overlaps the extension '" + ext.id()
+                + "' for " + ext.group().name() + ": which tiers hold for them is not said");
+          }
+        }
       }
     }
     if (phases.isEmpty()) {

@@ -12,12 +12,21 @@ final class TierChoice {
   /** The day paid on: a back-payment phase may offer tiers of its own ({@link InsuranceTerms#tiersFenOn}). */
   private final java.time.LocalDate payDate;
 
-  TierChoice(InsuranceTerms terms, PolicyBook book, Person person, List<AppliedRule> rules, java.time.LocalDate payDate) {
+  /** The late phase the payment falls in, or null: a back-payment's own tiers are offered in it. */
+  private final LatePhase phase;
+
+  TierChoice(InsuranceTerms terms, PolicyBook book, Person person, List<AppliedRule> rules, java.time.LocalDate payDate,
+      LatePhase phase) {
     this.terms = terms;
     this.book = book;
     this.person = person;
     this.rules = rules;
     this.payDate = payDate;
+    this.phase = phase;
+  }
+
+  private boolean ownTiers() {
+    return phase != null && !phase.tiersFen().isEmpty();
   }
 
   /** The chosen tier in fen; records the rules that allow it. */
@@ -28,7 +37,7 @@ final class TierChoice {
           + terms.tiersYuanFor(person, payDate), offered()));
     }
     long fen = tierYuan * 100L;
-    List<Long> tiers = terms.tiersFenOn(payDate);
+    List<Long> tiers = ownTiers() ? phase.tiersFen() : terms.tiersFen;
     if (!tiers.contains(fen)) {
       throw new AssessmentException(book.reason(ReasonCode.TIER_NOT_OFFERED, "tier " + tierYuan + " is not offered by "
           + book.file() + " on " + payDate + "; offered: " + tiers.stream().map(f -> f / 100).toList(), tierYuan, offered()));
@@ -42,7 +51,7 @@ final class TierChoice {
       }
       rules.add(new AppliedRule("restricted-tier-" + tierYuan, only.source()));
     }
-    rules.add(new AppliedRule("tier-" + tierYuan, terms.tiersSource));
+    rules.add(new AppliedRule("tier-" + tierYuan, ownTiers() ? phase.source() : terms.tiersSource));
     return fen;
   }
 

@@ -51,6 +51,18 @@ class BackPaymentTiersTest {
         .anySatisfy(cell -> assertThat(cell).isEqualTo("个人缴费标准（补缴），可选档次：200元、500元、1000元"));
   }
 
+  /** A group's extension on the days of such a back-payment: which tiers hold for that group is not said, so refused. */
+  @Test
+  void aGroupsExtensionOverlappingItIsRefused() {
+    String yaml = BadBooksTest.GOOD.replace("  late: {refuse: no rule, source: 000 三(一)2(6)}",
+        "  groups:\n    - {id: hardship, name: 低保对象, categories: [DIBAO], source: 000 三(一)2(6)}\n" + BACK
+            + "\n    - {id: hardship-until-march, group: hardship, from: 2020-01-01, until: 2020-03-31, amount: personal,"
+            + " reductions: true, waitingDays: 0, source: 000 三(一)2(6)}");
+    PolicyBookException e = catchThrowableOfType(() -> PolicyBook.parse("bad.yaml", yaml), PolicyBookException.class);
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage()).contains("pension.late[0].tiers", "overlaps the extension 'hardship-until-march'");
+  }
+
   @Test
   void tiersOfItsOwnOnlyForABackPaymentThatGivesNoSubsidy() {
     for (String[] bad : new String[][] {{"subsidies: false, ", "", "subsidies: false"},

@@ -54,53 +54,107 @@ public final class Announcements {
   }
 
   /**
-   * Listens for its own heartbeat, sent every {@code every} through a connection of its own, and closes the listening
-   * connection when one is not heard within two beats: a primary lost without a reset (a host gone, a partition) leaves it
-   * open and silent, and the subscriber would wait on it for good, hearing nothing, while kiosk keys and books were trusted
-   * as current. It is lost at once ({@link #whenLost}), and connected again once its close completes. (A query of its own
-   * on the silent connection would hold that close for Vert.x's grace period, half a minute.)
+   * Listens for its own heartbeat, sent every {@code every} through a connection of its own, and takes the listening
+   * connection for lost when a heartbeat the database took is not heard on it a beat later, or when the database does not
+   * take one within two beats: a primary lost without a reset (a host gone, a partition) leaves the connection open and
+   * silent, and the subscriber would wait on it for good, hearing nothing, while kiosk keys and books were trusted as
+   * current. It is lost at once ({@link #whenLost}), closed, and connected again once its close completes (a silent peer
+   * holds a close for Vert.x's grace period); the heartbeat's own connection, which may have gone to the same lost primary,
+   * is replaced. The counts start again with every listening connection.
    */
   public void watch(java.time.Duration every, PgConnectOptions db) {
-    long ms = every.toMillis();
-    String me = java.util.UUID.randomUUID().toString();
-    AtomicLong sent = new AtomicLong();
-    AtomicLong heard = new AtomicLong();
-    subscriber.channel(HEARTBEAT).handler(payload -> {
-      if (payload != null && payload.startsWith(me + ":")) {
-        heard.accumulateAndGet(Long.parseLong(payload.substring(me.length() + 1)), Math::max);
+    Watch w = new Watch(db);
+    subscriber.channel(HEARTBEAT).handler(w::heard);
+    watching.set(vertx.setPeriodic(every.toMillis(), t -> w.beat(every.toMillis())));
+    watch = w;
+  }
+
+  /** The watch's state, for one listening connection at a time (a generation); its methods run on any thread. */
+  private final class Watch {
+    private final String me = java.util.UUID.randomUUID().toString();
+    private final PgConnectOptions db;
+    private io.vertx.sqlclient.Pool pool;
+    private PgConnection listening;
+    private PgConnection closing;
+    private long generation;
+    private long next;
+    private long confirmed;
+    private long heard;
+    /** The beat the heartbeat still unanswered was sent at, or -1. */
+    private long outstandingSince = -1;
+
+    Watch(PgConnectOptions db) {
+      this.db = db;
+      this.pool = pool();
+    }
+
+    private io.vertx.sqlclient.Pool pool() {
+      return io.vertx.pgclient.PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(1).setName("heartbeat"))
+          .connectingTo(db).using(vertx).build();
+    }
+
+    synchronized void heard(String payload) {
+      if (payload == null || !payload.startsWith(me + ":")) {
+        return; // another instance's
       }
-    });
-    heartbeats = io.vertx.pgclient.PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(1).setName("heartbeat"))
-        .connectingTo(db).using(vertx).build();
-    io.vertx.sqlclient.Pool pool = heartbeats;
-    java.util.concurrent.atomic.AtomicReference<PgConnection> closing = new java.util.concurrent.atomic.AtomicReference<>();
-    watching.set(vertx.setPeriodic(ms, t -> {
-      beats.incrementAndGet();
+      String[] gn = payload.substring(me.length() + 1).split(":");
+      if (gn.length == 2 && Long.parseLong(gn[0]) == generation) {
+        heard = Math.max(heard, Long.parseLong(gn[1]));
+      }
+    }
+
+    synchronized void beat(long ms) {
+      long beat = beats.incrementAndGet();
       PgConnection c = subscriber.actualConnection();
-      if (c != null && c == closing.get()) {
-        return; // closing still (a silent peer holds the close for its grace period); the subscriber reconnects after it
+      if (c == null || c == closing) {
+        return; // connecting, or the lost one still closing: the subscriber connects again after it
       }
-      long last = sent.get();
-      if (c != null && last > 1 && heard.get() < last - 1) {
-        // the heartbeat sent two beats ago never came back on the listening connection (one late beat, a database busy for
-        // a moment, is not a loss)
-        LOG.warn("the connection that hears the other instances' announcements did not hear this instance within {} ms;"
-            + " closing it", 2 * ms);
-        sent.set(0);
-        closing.set(c);
+      if (c != listening) {
+        listening = c;
+        generation++;
+        next = 0;
+        confirmed = 0;
+        heard = 0;
+        outstandingSince = -1;
+      }
+      // the heartbeat before the last one the database took is heard by now (the last may still be on its way)
+      boolean deaf = heard < confirmed - 1;
+      boolean unanswered = outstandingSince >= 0 && beat - outstandingSince >= 2;
+      if (deaf || unanswered) {
+        LOG.warn("the connection that hears the other instances' announcements is taken for lost: {}; closing it", deaf
+            ? "it did not hear this instance's heartbeat within " + ms + " ms" : "the database took no heartbeat in " + 2 * ms + " ms");
+        closing = c;
+        listening = null;
+        io.vertx.sqlclient.Pool old = pool;
+        pool = pool();
+        old.close();
         onLost.forEach(Runnable::run);
         c.close();
         return;
       }
-      if (c == null) {
-        sent.set(0); // connecting: nothing to hear yet
-        return;
+      if (outstandingSince >= 0) {
+        return; // one heartbeat at a time
       }
-      long n = last + 1;
-      sent.set(n);
-      pool.preparedQuery("select pg_notify($1, $2)").execute(io.vertx.sqlclient.Tuple.of(HEARTBEAT, me + ":" + n))
-          .onFailure(e -> sent.compareAndSet(n, 0)); // not sent (the database unreachable): nothing to miss
-    }));
+      long g = generation;
+      long n = ++next;
+      outstandingSince = beat;
+      pool.preparedQuery("select pg_notify($1, $2)").execute(io.vertx.sqlclient.Tuple.of(HEARTBEAT, me + ":" + g + ":" + n))
+          .onComplete(ar -> answered(g, n, ar.succeeded()));
+    }
+
+    private synchronized void answered(long g, long n, boolean taken) {
+      if (g != generation) {
+        return; // of an earlier listening connection
+      }
+      outstandingSince = -1;
+      if (taken) {
+        confirmed = Math.max(confirmed, n); // not taken (the database refused it): nothing to hear
+      }
+    }
+
+    synchronized void close() {
+      pool.close();
+    }
   }
 
   /** How many times the watch has looked. */
@@ -110,12 +164,12 @@ public final class Announcements {
 
   /** The channel each instance's watch sends its heartbeat on (and hears only its own). */
   static final String HEARTBEAT = "announcements_heartbeat";
-  private io.vertx.sqlclient.Pool heartbeats;
+  private Watch watch;
 
   public Future<Void> close() {
-    vertx.cancelTimer(watching.get());
-    if (heartbeats != null) {
-      heartbeats.close();
+    if (watch != null) {
+      vertx.cancelTimer(watching.get());
+      watch.close();
     }
     return subscriber.close();
   }

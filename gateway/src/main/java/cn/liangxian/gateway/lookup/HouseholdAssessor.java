@@ -78,7 +78,21 @@ public final class HouseholdAssessor {
 
   /** The benefit years of an insurance shown on a day: those open, else the newest one set (none: not offered). */
   public static List<Integer> years(RegionBooks books, Insurance ins, LocalDate payDate) {
-    return years(books, ins, payDate, null);
+    List<Integer> open = books.openYears(ins, payDate);
+    if (!open.isEmpty()) {
+      return open;
+    }
+    List<Integer> all = books.years(ins);
+    return all.isEmpty() ? List.of() : List.of(all.get(all.size() - 1));
+  }
+
+  /** The years shown for any member of the household: each member's ({@link #years(RegionBooks, Insurance, LocalDate, LocalDate)}). */
+  public static List<Integer> years(RegionBooks books, Insurance ins, LocalDate payDate, Household h) {
+    java.util.TreeSet<Integer> out = new java.util.TreeSet<>(years(books, ins, payDate));
+    for (Household.Member m : h.members()) {
+      out.addAll(years(books, ins, payDate, m.identity().birthDate()));
+    }
+    return List.copyOf(out);
   }
 
   /**
@@ -86,12 +100,14 @@ public final class HouseholdAssessor {
    * ended year of their birth where its book lets a newborn still pay it ({@code newborn.afterYearEnd}).
    */
   public static List<Integer> years(RegionBooks books, Insurance ins, LocalDate payDate, LocalDate birth) {
-    List<Integer> open = birth == null ? books.openYears(ins, payDate) : books.openYears(ins, payDate, birth);
-    if (!open.isEmpty()) {
-      return open;
+    List<Integer> everyone = years(books, ins, payDate);
+    if (birth == null) {
+      return everyone;
     }
-    List<Integer> all = books.years(ins);
-    return all.isEmpty() ? List.of() : List.of(all.get(all.size() - 1));
+    // beside everyone's years (the newest set, before collection opens), the ended year of the member's birth
+    java.util.TreeSet<Integer> out = new java.util.TreeSet<>(everyone);
+    out.addAll(books.openYears(ins, payDate, birth));
+    return List.copyOf(out);
   }
 
   /** One member and insurance, at a chosen tier (pension) or the standard (medical), from the newest live book. */

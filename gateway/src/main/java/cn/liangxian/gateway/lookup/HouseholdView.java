@@ -75,7 +75,7 @@ public final class HouseholdView {
     List<Object[]> wholeFamily = new ArrayList<>();
     RegionBooks books = region.books(payDate);
     for (Insurance ins : Insurance.values()) {
-      List<Integer> years = HouseholdAssessor.years(books, ins, payDate);
+      List<Integer> years = HouseholdAssessor.years(books, ins, payDate, h);
       if (years.isEmpty()) {
         continue;
       }

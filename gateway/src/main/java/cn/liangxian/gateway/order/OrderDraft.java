@@ -137,7 +137,7 @@ public final class OrderDraft {
   /** Everyone who still has to pay must be in the order where the book of that year says so (000 五2, 003 三(二)). */
   private void wholeFamily(List<Line> lines) {
     for (Insurance ins : Insurance.values()) {
-      for (int year : HouseholdAssessor.years(books, ins, payDate)) {
+      for (int year : HouseholdAssessor.years(books, ins, payDate, household)) {
         InsuranceTerms t = books.book(ins, year).flatMap(b -> b.terms(ins)).orElse(null);
         boolean ordered = lines.stream().anyMatch(l -> l.insurance() == ins && l.year() == year);
         if (t == null || !t.wholeFamilyRequired() || !ordered) {

@@ -14,14 +14,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The connection that hears the other instances' announcements, lost without a reset (the primary's host gone): it
- * neither answers nor closes. The watch takes it for lost once this instance's own heartbeat is not heard on it within a
- * beat: what relies on hearing the others (kiosk keys kept in memory, waiting status requests) stops relying on it at
- * once, and the connection is closed so that the subscriber connects again.
+ * The connection that hears the other instances' announcements, lost without a reset (the primary's host gone): it, and
+ * every other connection to that host, neither answers nor closes. The watch takes it for lost within a few beats, also
+ * after the connection was reset and connected again before (its counts start again with each connection): what relies
+ * on hearing the others (kiosk keys kept in memory, waiting status requests) stops relying on it at once, and the
+ * connection is closed so that the subscriber connects again.
  */
 class AnnouncementsTest {
   @Test
-  void aSilentConnectionIsTakenForLostWithinABeat() throws Exception {
+  void aSilentConnectionIsTakenForLostWithinAFewBeatsAfterAReconnectToo() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (TestGateway g = new TestGateway();
         LeadershipTest.SilentProxy proxy = new LeadershipTest.SilentProxy(g.db.connectOptions(1).getHost(),
@@ -34,23 +35,65 @@ class AnnouncementsTest {
       AtomicInteger subscribed = new AtomicInteger();
       a.channel("announcements_test").handler(heard::add).subscribeHandler(v -> subscribed.incrementAndGet());
       a.connect().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      a.watch(Duration.ofSeconds(1), g.db.connectOptions(1));
+      a.watch(Duration.ofSeconds(1), viaProxy); // the heartbeat goes the same way, to the same host
       Eventually.until("subscribed", () -> subscribed.get() >= 1);
       notify(g, "first");
       Eventually.until("the first heard", () -> heard.contains("first"));
 
+      // a reset (a restart of the database): the subscriber connects again at once, and the watch counts anew; several
+      // beats first, so that counts kept from before the reset would blind it
+      long started = a.beats();
+      Eventually.until("some beats", () -> a.beats() >= started + 4);
+      int lostBeforeReset = lost.get();
+      try (var c = g.db.connect(); var st = c.createStatement()) {
+        st.execute("select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen%'");
+      }
+      Eventually.until("subscribed again after the reset", () -> subscribed.get() >= 2);
+      notify(g, "second");
+      Eventually.until("the second heard", () -> heard.contains("second"));
+      long afterReset = a.beats();
+      Eventually.until("a few beats on the new connection", () -> a.beats() >= afterReset + 3);
       int lostBefore = lost.get();
+      assertThat(lostBefore).as("the reset is the subscriber's own word at most").isLessThanOrEqualTo(lostBeforeReset + 1);
+
+      long silenced = a.beats();
       proxy.silenceOpenConnections();
       notify(g, "missed"); // sent to a connection that passes nothing on
       Eventually.until("the silent connection taken for lost", () -> lost.get() > lostBefore);
+      assertThat(a.beats() - silenced).as("beats from the silence to the loss").isLessThanOrEqualTo(4);
       int lostOnce = lost.get();
-      // and not again at every beat while the silent connection is being closed (Vert.x holds a close for its grace
-      // period; the subscriber connects again after it, and says so itself): two more beats
+      // and not again at every beat while the silent connection is being closed
       long beatsAtLoss = a.beats();
-      Eventually.until("two more beats", () -> a.beats() >= beatsAtLoss + 2);
-      assertThat(lost.get()).isBetween(lostOnce, lostOnce + 1);
+      Eventually.until("three more beats", () -> a.beats() >= beatsAtLoss + 3);
+      assertThat(lost.get()).isEqualTo(lostOnce);
       assertThat(heard).doesNotContain("missed");
-      a.close(); // completes once the proxy, closed next, ends the silent connection
+      a.close(); // completes once the proxy, closed next, ends the silent connections
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Only the listening connection gone silent, the database still taking heartbeats: it is taken for lost as deaf. */
+  @Test
+  void aListeningConnectionThatNoLongerHearsIsTakenForLost() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (TestGateway g = new TestGateway();
+        LeadershipTest.SilentProxy proxy = new LeadershipTest.SilentProxy(g.db.connectOptions(1).getHost(),
+            g.db.connectOptions(1).getPort())) {
+      Announcements a = new Announcements(vertx, g.db.connectOptions(1).setHost("127.0.0.1").setPort(proxy.port()));
+      AtomicInteger lost = new AtomicInteger();
+      a.whenLost(lost::incrementAndGet);
+      a.connect().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // straight to the database; beats of 2 s, so that a busy machine's late notification is no loss
+      a.watch(Duration.ofSeconds(2), g.db.connectOptions(1));
+      long started = a.beats();
+      Eventually.until("some beats", () -> a.beats() >= started + 3);
+      assertThat(lost.get()).as("heard all along").isZero();
+      long silenced = a.beats();
+      proxy.silenceOpenConnections();
+      Eventually.until("the deaf connection taken for lost", () -> lost.get() > 0);
+      assertThat(a.beats() - silenced).as("beats from the silence to the loss").isLessThanOrEqualTo(4);
+      a.close();
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

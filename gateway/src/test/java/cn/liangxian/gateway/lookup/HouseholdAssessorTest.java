@@ -7,6 +7,7 @@ import cn.liangxian.policy.AppliedRule;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.Insurance;
 import cn.liangxian.policy.PolicyBook;
+import cn.liangxian.policy.RegionBooks;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -104,6 +105,14 @@ class HouseholdAssessorTest {
         assertThat(i.status()).as("the year ended for the parent").isNotEqualTo(HouseholdAssessor.Status.UNPAID));
     assertThat(HouseholdAssessor.years(region.books(LocalDate.of(2021, 1, 15)), Insurance.MEDICAL, LocalDate.of(2021, 1, 15),
         LocalDate.of(2020, 11, 20))).containsExactly(2020);
+    // with the next year's book, open (in its late phase): everyone is shown 2021, the child 2020 beside it
+    PolicyBook next = PolicyBook.parse("hedong-2021.yaml", TestGateway.aYearLater(text));
+    RegionBooks both = RegionBooks.examples("371312", List.of(hedong, next));
+    LocalDate january = LocalDate.of(2021, 1, 15);
+    assertThat(HouseholdAssessor.years(both, Insurance.MEDICAL, january, LocalDate.of(1990, 3, 1))).containsExactly(2021);
+    assertThat(HouseholdAssessor.years(both, Insurance.MEDICAL, january, LocalDate.of(2020, 11, 20))).containsExactly(2020, 2021);
+    assertThat(HouseholdAssessor.years(both, Insurance.MEDICAL, january, h)).as("the household's figures count the child's year")
+        .containsExactly(2020, 2021);
   }
 
   @Test
