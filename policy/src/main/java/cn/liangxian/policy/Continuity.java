@@ -7,12 +7,13 @@ import java.util.Set;
  * The waiting time of a resident who comes back to the medical insurance after a break in cover (断保后续保). The
  * national rule from 2025 (国办发〔2024〕38号), as local notices restate it: "对未连续参保的人员，设置参保后固定待遇等待期3个月；
  * 每多断保1年，在固定待遇等待期基础上增加1个月的变动待遇等待期". A break of one benefit year or more waits {@code lapsedMonths}; each
- * further year without cover adds {@code perExtraYearMonths}, up to {@code maxMonths} in all where the notice caps it.
+ * further year without cover adds {@code perExtraYearMonths}, up to {@code maxMonths} in all.
  *
  * <p>The wait is counted from the benefit year's first day for a payment made before it ("参保后": cover cannot start
- * before the year), from the day of payment for one made within it, in the window or after; where a late phase also makes the resident wait, the later start holds. What
- * the resident's last covered year was comes from the agency's roster ({@link Person#lastMedicalYear()}); a person of
- * whom it says nothing waits for nothing here (a newborn, a first enrolment, or simply not known).
+ * before the year), from the day of payment for one made within it, in the window or after; where a late phase also
+ * makes the resident wait, the later start holds. The resident's last covered year comes from the agency's roster, a
+ * payment here or the agency's notes ({@link Person#lastMedicalYear()}); a person of whom none says anything waits for
+ * nothing here (a newborn, a first enrolment, or simply not known).
  *
  * @param lapsedMonths the fixed wait after a break of one year or more (固定待遇等待期)
  * @param perExtraYearMonths what each further year of the break adds (变动待遇等待期), 0 for none
