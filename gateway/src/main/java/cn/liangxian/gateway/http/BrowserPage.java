@@ -17,11 +17,13 @@ final class BrowserPage {
       + "body{margin:0;font-family:'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;background:#ededed;color:#111;font-size:19px}"
       + "header{background:#07a35a;color:#fff;padding:14px 16px;font-size:18px;text-align:center}"
       + "main{margin:16px;padding:18px;border-radius:10px;background:#fff;line-height:1.7}"
-      + "h1{font-size:22px;margin:0 0 8px;color:#d4380d;text-align:center}p{margin:8px 0}</style></head><body>"
+      + "h1{font-size:22px;margin:0 0 8px;color:#d4380d;text-align:center}p{margin:8px 0}.n{display:inline-block}</style></head><body>"
       + "<header>城乡居民医疗/养老保险缴费</header><main><h1>没有这个页面</h1>"
       + "<p>这个网址不对，请核对后重新打开。</p>"
-      + "<p>缴费：请用村（社区）的自助缴费机，或微信、支付宝里的缴费小程序。</p>"
-      + "<p>核验缴费凭证：请用手机扫描凭证上的二维码。</p>"
+      // in phrases, each kept whole on its line: a browser breaks Chinese between any two characters (手 / 机)
+      + "<p><span class=\"n\">缴费：</span><span class=\"n\">请用村（社区）的自助缴费机，</span>"
+      + "<span class=\"n\">或微信、支付宝里的缴费小程序。</span></p>"
+      + "<p><span class=\"n\">核验缴费凭证：</span><span class=\"n\">请用手机扫描凭证上的二维码。</span></p>"
       + "<p>有疑问请联系村（社区）协办员。</p></main></body></html>";
 
   /** True when a failed request is a browser's asking for a page: it gets {@link #NOT_FOUND}, not problem+json. */
