@@ -145,7 +145,7 @@ final class AssessmentRun {
 
   /** Pension: the chosen tier, with its contribution subsidy unless a late phase withholds it. */
   private Base pensionBase(LatePhase phase, boolean reductions) {
-    long tier = new TierChoice(terms, book, person, rules, payDate, phase).tierFen(tierYuan);
+    long tier = new TierChoice(terms, book, person, rules, phase).tierFen(tierYuan);
     long tierSubsidy = 0;
     if (phase == null || phase.subsidies()) {
       Sourced<Long> s = terms.subsidyByTierFen.get(tier);

@@ -197,16 +197,21 @@ public final class InsuranceTerms {
    * tiers when the book has them and the person's group chooses (others pay their group's amount).
    */
   public List<Integer> tiersYuanFor(Person person) {
-    return tiersYuanFor(person, null);
+    return tiersYuanFor(person, tiersFen);
   }
 
   /** As {@link #tiersYuanFor(Person)}, for a payment on {@code day} (null: the year's own tiers): see {@link #tiersFenOn}. */
   public List<Integer> tiersYuanFor(Person person, LocalDate day) {
+    return tiersYuanFor(person, day == null ? tiersFen : tiersFenOn(day));
+  }
+
+  /** Of {@code tiers} (in fen), those this person may choose, in yuan (the year's restrictions hold for the same amount). */
+  List<Integer> tiersYuanFor(Person person, List<Long> tiers) {
     List<Integer> out = new ArrayList<>();
     if (insurance == Insurance.MEDICAL && !choosesMedicalTier(person)) {
       return out;
     }
-    for (long tier : day == null ? tiersFen : tiersFenOn(day)) {
+    for (long tier : tiers) {
       Sourced<Set<Category>> only = restrictedTiers.get(tier);
       if (only == null || person.inAny(only.value())) {
         out.add((int) (tier / 100));

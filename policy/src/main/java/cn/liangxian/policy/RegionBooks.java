@@ -104,11 +104,27 @@ public final class RegionBooks {
    */
   public List<Integer> openYears(Insurance insurance, LocalDate payDate, LocalDate birth) {
     List<Integer> out = openYears(insurance, payDate);
-    for (PolicyBook b : books) {
-      b.terms(insurance).filter(t -> !out.contains(t.benefitYear) && t.newbornAfterYearEnd(birth, payDate))
-          .ifPresent(t -> out.add(t.benefitYear()));
+    for (int year : yearsOfBirth(insurance, payDate, birth)) {
+      if (!out.contains(year)) {
+        out.add(year);
+      }
     }
     out.sort(Comparator.naturalOrder());
+    return out;
+  }
+
+  /**
+   * The ended years a person born on {@code birth} may still pay on {@code payDate} as a newborn
+   * ({@code newborn.afterYearEnd}): the year of their birth, or none (for nearly everyone, without a list made).
+   */
+  public List<Integer> yearsOfBirth(Insurance insurance, LocalDate payDate, LocalDate birth) {
+    List<Integer> out = List.of();
+    for (PolicyBook b : books) {
+      Optional<InsuranceTerms> t = b.terms(insurance);
+      if (t.isPresent() && t.get().newbornAfterYearEnd(birth, payDate)) {
+        out = List.of(t.get().benefitYear());
+      }
+    }
     return out;
   }
 

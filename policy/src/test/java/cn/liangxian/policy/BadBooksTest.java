@@ -64,6 +64,14 @@ class BadBooksTest {
         late: {refuse: no rule, source: 000 三(一)2(6)}
       """;
 
+  /** Why {@code yaml} does not load (the test fails when it does). */
+  static String loadError(String yaml) {
+    PolicyBookException e = org.assertj.core.api.Assertions.catchThrowableOfType(() -> PolicyBook.parse("bad.yaml", yaml),
+        PolicyBookException.class);
+    org.assertj.core.api.Assertions.assertThat(e).as("the book loads").isNotNull();
+    return e.getMessage();
+  }
+
   static String replace(String from, String to) {
     if (!GOOD.contains(from)) {
       throw new IllegalArgumentException("test book has no '" + from + "'");

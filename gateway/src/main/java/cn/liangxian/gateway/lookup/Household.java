@@ -72,13 +72,9 @@ public record Household(long id, UUID ref, String regionCode, String township, S
 
     /**
      * The person as the engine sees them on a date under a book: only categories valid that day and known
-     * to the book count (a code the book does not declare was refused at import, or belongs to another year's book).
+     * to the book count (a code the book does not declare was refused at import, or belongs to another year's book);
+     * cover known before {@code benefitYear}, the year assessed, says how long a break in cover was.
      */
-    public Person person(LocalDate on, Categories known) {
-      return person(on, known, Integer.MAX_VALUE);
-    }
-
-    /** As {@link #person(LocalDate, Categories)}, for an assessment of {@code benefitYear}: cover known before it counts. */
     public Person person(LocalDate on, Categories known, int benefitYear) {
       Set<Category> cats = new HashSet<>();
       // since when each is held, by the earliest row valid that day; a row that does not say makes it not known

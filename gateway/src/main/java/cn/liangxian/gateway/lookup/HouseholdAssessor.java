@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** What each member owes for each insurance and open benefit year their region's books set, and where it stands. Pure. */
@@ -64,9 +65,13 @@ public final class HouseholdAssessor {
    */
   public static List<Item> assess(Household h, RegionBooks books, LocalDate payDate, OffsetDateTime now) {
     List<Item> out = new ArrayList<>();
+    Map<Insurance, List<Integer>> everyone = new java.util.EnumMap<>(Insurance.class);
+    for (Insurance ins : Insurance.values()) {
+      everyone.put(ins, years(books, ins, payDate));
+    }
     for (Household.Member m : h.members()) {
       for (Insurance ins : Insurance.values()) {
-        for (int year : years(books, ins, payDate, m.identity().birthDate())) {
+        for (int year : withYearOfBirth(everyone.get(ins), books, ins, payDate, m.identity().birthDate())) {
           PolicyBook book = books.book(ins, year).orElseThrow();
           Person p = m.person(payDate, book.categories(), year);
           out.add(item(m, p, ins, book.terms(ins).orElseThrow(), book, payDate, now));
@@ -88,11 +93,11 @@ public final class HouseholdAssessor {
 
   /** The years shown for any member of the household: each member's ({@link #years(RegionBooks, Insurance, LocalDate, LocalDate)}). */
   public static List<Integer> years(RegionBooks books, Insurance ins, LocalDate payDate, Household h) {
-    java.util.TreeSet<Integer> out = new java.util.TreeSet<>(years(books, ins, payDate));
+    List<Integer> out = years(books, ins, payDate);
     for (Household.Member m : h.members()) {
-      out.addAll(years(books, ins, payDate, m.identity().birthDate()));
+      out = withYearOfBirth(out, books, ins, payDate, m.identity().birthDate());
     }
-    return List.copyOf(out);
+    return out;
   }
 
   /**
@@ -100,13 +105,18 @@ public final class HouseholdAssessor {
    * ended year of their birth where its book lets a newborn still pay it ({@code newborn.afterYearEnd}).
    */
   public static List<Integer> years(RegionBooks books, Insurance ins, LocalDate payDate, LocalDate birth) {
-    List<Integer> everyone = years(books, ins, payDate);
-    if (birth == null) {
-      return everyone;
+    return withYearOfBirth(years(books, ins, payDate), books, ins, payDate, birth);
+  }
+
+  /** {@code years} (everyone's), with the ended year of a birth on {@code birth} beside them where it may still be paid. */
+  private static List<Integer> withYearOfBirth(List<Integer> years, RegionBooks books, Insurance ins, LocalDate payDate,
+      LocalDate birth) {
+    List<Integer> ofBirth = birth == null ? List.of() : books.yearsOfBirth(ins, payDate, birth);
+    if (ofBirth.isEmpty() || years.containsAll(ofBirth)) {
+      return years; // nearly every member: nothing made
     }
-    // beside everyone's years (the newest set, before collection opens), the ended year of the member's birth
-    java.util.TreeSet<Integer> out = new java.util.TreeSet<>(everyone);
-    out.addAll(books.openYears(ins, payDate, birth));
+    java.util.TreeSet<Integer> out = new java.util.TreeSet<>(years);
+    out.addAll(ofBirth);
     return List.copyOf(out);
   }
 
