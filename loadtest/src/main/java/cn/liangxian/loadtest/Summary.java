@@ -192,6 +192,13 @@ public final class Summary {
     sb.append(String.format(Locale.ROOT, "  %-44s %12s %9s %9s%n", "", "per second", "p50", "p99"));
     sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f %9s %9s%n", "gateway POST /api/v1/lookup (wrk, 64 conn.)", gatewayLookups,
         b.getProperty("wrk.gateway.p50", "-"), b.getProperty("wrk.gateway.p99", "-")));
+    long asked = Long.parseLong(b.getProperty("wrk.gateway.requests", "0"));
+    long residents = Long.parseLong(b.getProperty("wrk.gateway.residents", "0"));
+    if (residents > 0 && asked > residents) {
+      // wrk walked past the end of its residents: the rest were asked again and answered from what was kept
+      sb.append(String.format(Locale.ROOT, "    %,d of its %,d lookups asked again for residents already answered (kept)%n",
+          asked - residents, asked));
+    }
     sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f %9s %9s%n", "trivial Vert.x endpoint (wrk, 64 conn.)", trivial,
         b.getProperty("wrk.trivial.p50", "-"), b.getProperty("wrk.trivial.p99", "-")));
     sb.append(String.format(Locale.ROOT, "  %-44s %,12.0f %9s%n", "lookup SQL (pgbench, 16 clients)", pgbenchBefore,

@@ -67,6 +67,15 @@ class SummaryTest {
   }
 
   @Test
+  void measuredLookupsThatRanPastTheirResidentsAreCounted(@org.junit.jupiter.api.io.TempDir Path run) throws Exception {
+    String common = "profile=short\npersons=10\ncores=2\ngatling.status=0\npgbench.tps=6000\nwrk.gateway.rps=3000\n";
+    Files.writeString(run.resolve("baselines.properties"), common + "wrk.gateway.residents=50000\nwrk.gateway.requests=48000\n");
+    assertThat(Summary.of(run)).doesNotContain("asked again");
+    Files.writeString(run.resolve("baselines.properties"), common + "wrk.gateway.residents=50000\nwrk.gateway.requests=56000\n");
+    assertThat(Summary.of(run)).contains("6,000 of its 56,000 lookups asked again for residents already answered (kept)");
+  }
+
+  @Test
   void anOverloadRunSaysHowSoonTheProbeWasBackToTheLatencyOfTheSameLoadAndOfAnIdleGateway(@org.junit.jupiter.api.io.TempDir Path run)
       throws Exception {
     Files.writeString(run.resolve("baselines.properties"), "profile=overload\npersons=10\ncores=2\ngatling.status=0\n"

@@ -51,6 +51,16 @@ public final class HouseholdAnswers {
     return k.body();
   }
 
+  /**
+   * Notes that the person with this blind index belongs to a household whose answer is kept (served to them from another
+   * member's lookup), so that their next lookup reads only the stamp.
+   */
+  public void remember(byte[] idIndex, long householdId) {
+    if (keeping) {
+      households.put(ByteBuffer.wrap(idIndex.clone()), householdId);
+    }
+  }
+
   /** Keeps an answer assessed from the household as read at {@code stamp}; an older answer never replaces a newer one. */
   public void put(byte[] idIndex, long householdId, long stamp, LocalDate payDate, RegionBooks books, byte[] body) {
     if (!keeping) {

@@ -7,8 +7,10 @@ import cn.liangxian.policy.Assessment;
 import cn.liangxian.policy.Insurance;
 import cn.liangxian.policy.InsuranceTerms;
 import cn.liangxian.policy.RegionBooks;
+import cn.liangxian.policy.Sex;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,28 +42,91 @@ public final class HouseholdView {
     return bytes;
   }
 
+  private static final SerializedString MALE = new SerializedString("male");
+  private static final SerializedString FEMALE = new SerializedString("female");
+  // the answer's field names, encoded once (Jackson writes a SerializedString's bytes as they are)
+  private static final SerializedString AGE = new SerializedString("age");
+  private static final SerializedString CODE = new SerializedString("code");
+  private static final SerializedString COVERAGE_END = new SerializedString("coverageEnd");
+  private static final SerializedString COVERAGE_START = new SerializedString("coverageStart");
+  private static final SerializedString DUE_FEN = new SerializedString("dueFen");
+  private static final SerializedString GOVERNMENT_FEN = new SerializedString("governmentFen");
+  private static final SerializedString HELD_UNTIL = new SerializedString("heldUntil");
+  private static final SerializedString HOUSEHOLD = new SerializedString("household");
+  private static final SerializedString ID = new SerializedString("id");
+  private static final SerializedString ID_NUMBER = new SerializedString("idNumber");
+  private static final SerializedString INSURANCE = new SerializedString("insurance");
+  private static final SerializedString INSURANCES = new SerializedString("insurances");
+  private static final SerializedString LATER_SUBSIDY_FEN = new SerializedString("laterSubsidyFen");
+  private static final SerializedString MEMBERS = new SerializedString("members");
+  private static final SerializedString NAME = new SerializedString("name");
+  private static final SerializedString NOTE = new SerializedString("note");
+  private static final SerializedString PAID_AT = new SerializedString("paidAt");
+  private static final SerializedString PAY_DATE = new SerializedString("payDate");
+  private static final SerializedString PERSONAL_FEN = new SerializedString("personalFen");
+  private static final SerializedString REASON = new SerializedString("reason");
+  private static final SerializedString REASON_CODE = new SerializedString("reasonCode");
+  private static final SerializedString REASON_TEXT = new SerializedString("reasonText");
+  private static final SerializedString REF = new SerializedString("ref");
+  private static final SerializedString REFUNDED_FEN = new SerializedString("refundedFen");
+  private static final SerializedString REGION = new SerializedString("region");
+  private static final SerializedString RULES = new SerializedString("rules");
+  private static final SerializedString SEX = new SerializedString("sex");
+  private static final SerializedString SOURCE = new SerializedString("source");
+  private static final SerializedString STATUS = new SerializedString("status");
+  private static final SerializedString SUBSIDY_FEN = new SerializedString("subsidyFen");
+  private static final SerializedString TIER = new SerializedString("tier");
+  private static final SerializedString TIERS = new SerializedString("tiers");
+  private static final SerializedString TOTALS = new SerializedString("totals");
+  private static final SerializedString TOTAL_FEN = new SerializedString("totalFen");
+  private static final SerializedString TOWNSHIP = new SerializedString("township");
+  private static final SerializedString UNPAID_MEMBERS = new SerializedString("unpaidMembers");
+  private static final SerializedString VILLAGE = new SerializedString("village");
+  private static final SerializedString WHOLE_FAMILY_REQUIRED = new SerializedString("wholeFamilyRequired");
+  private static final SerializedString YEAR = new SerializedString("year");
+  private static final SerializedString YEARS = new SerializedString("years");
+
+  private static void str(JsonGenerator g, SerializedString name, String value) throws IOException {
+    g.writeFieldName(name);
+    g.writeString(value);
+  }
+
+  private static void str(JsonGenerator g, SerializedString name, SerializedString value) throws IOException {
+    g.writeFieldName(name);
+    g.writeString(value);
+  }
+
+  private static void num(JsonGenerator g, SerializedString name, long value) throws IOException {
+    g.writeFieldName(name);
+    g.writeNumber(value);
+  }
+
   private static void write(JsonGenerator g, Household h, Regions.Entry region, LocalDate payDate,
       List<HouseholdAssessor.Item> items) throws IOException {
     g.writeStartObject();
-    g.writeObjectFieldStart("household");
-    g.writeStringField("ref", h.ref().toString());
-    g.writeObjectFieldStart("region");
-    g.writeStringField("code", region.code());
-    g.writeStringField("name", region.name());
+    g.writeFieldName(HOUSEHOLD);
+    g.writeStartObject();
+    str(g, REF, h.ref().toString());
+    g.writeFieldName(REGION);
+    g.writeStartObject();
+    str(g, CODE, region.code());
+    str(g, NAME, region.name());
     g.writeEndObject();
-    g.writeStringField("township", h.township());
-    g.writeStringField("village", h.village());
+    str(g, TOWNSHIP, h.township());
+    str(g, VILLAGE, h.village());
     g.writeEndObject();
-    g.writeStringField("payDate", payDate.toString());
-    g.writeArrayFieldStart("members");
+    str(g, PAY_DATE, payDate.toString());
+    g.writeFieldName(MEMBERS);
+    g.writeStartArray();
     for (Household.Member m : h.members()) {
       g.writeStartObject();
-      g.writeStringField("ref", m.ref().toString());
-      g.writeStringField("name", Masking.name(m.name()));
-      g.writeStringField("idNumber", m.identity().masked());
-      g.writeStringField("sex", m.identity().sex().name().toLowerCase());
-      g.writeNumberField("age", m.identity().ageOn(payDate));
-      g.writeArrayFieldStart("insurances");
+      str(g, REF, m.ref().toString());
+      str(g, NAME, Masking.name(m.name()));
+      str(g, ID_NUMBER, m.identity().masked());
+      str(g, SEX, m.identity().sex() == Sex.MALE ? MALE : FEMALE);
+      num(g, AGE, m.identity().ageOn(payDate));
+      g.writeFieldName(INSURANCES);
+    g.writeStartArray();
       for (HouseholdAssessor.Item it : items) {
         if (it.member() == m) {
           item(g, it);
@@ -71,7 +136,8 @@ public final class HouseholdView {
       g.writeEndObject();
     }
     g.writeEndArray();
-    g.writeObjectFieldStart("totals");
+    g.writeFieldName(TOTALS);
+    g.writeStartObject();
     List<Object[]> wholeFamily = new ArrayList<>();
     RegionBooks books = region.books(payDate);
     for (Insurance ins : Insurance.values()) {
@@ -111,30 +177,32 @@ public final class HouseholdView {
         }
       }
       g.writeObjectFieldStart(ins.code());
-      g.writeNumberField("year", years.get(years.size() - 1));
-      g.writeNumberField("unpaidMembers", unpaidAll);
-      g.writeNumberField("dueFen", dueAll);
-      g.writeNumberField("governmentFen", governmentAll);
-      g.writeStringField("note", ins == Insurance.PENSION ? "pension amounts at each member's lowest tier" : null);
-      g.writeArrayFieldStart("years");
+      num(g, YEAR, years.get(years.size() - 1));
+      num(g, UNPAID_MEMBERS, unpaidAll);
+      num(g, DUE_FEN, dueAll);
+      num(g, GOVERNMENT_FEN, governmentAll);
+      str(g, NOTE, ins == Insurance.PENSION ? "pension amounts at each member's lowest tier" : null);
+      g.writeFieldName(YEARS);
+    g.writeStartArray();
       for (long[] line : perYear) {
         g.writeStartObject();
-        g.writeNumberField("year", (int) line[0]);
-        g.writeNumberField("unpaidMembers", (int) line[1]);
-        g.writeNumberField("dueFen", line[2]);
-        g.writeNumberField("governmentFen", line[3]);
+        num(g, YEAR, (int) line[0]);
+        num(g, UNPAID_MEMBERS, (int) line[1]);
+        num(g, DUE_FEN, line[2]);
+        num(g, GOVERNMENT_FEN, line[3]);
         g.writeEndObject();
       }
       g.writeEndArray();
       g.writeEndObject();
     }
     g.writeEndObject();
-    g.writeArrayFieldStart("wholeFamilyRequired");
+    g.writeFieldName(WHOLE_FAMILY_REQUIRED);
+    g.writeStartArray();
     for (Object[] w : wholeFamily) {
       g.writeStartObject();
-      g.writeStringField("insurance", (String) w[0]);
-      g.writeNumberField("year", (Integer) w[1]);
-      g.writeStringField("source", (String) w[2]);
+      str(g, INSURANCE, (String) w[0]);
+      num(g, YEAR, (Integer) w[1]);
+      str(g, SOURCE, (String) w[2]);
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -143,71 +211,73 @@ public final class HouseholdView {
 
   private static void item(JsonGenerator g, HouseholdAssessor.Item it) throws IOException {
     g.writeStartObject();
-    g.writeStringField("insurance", it.insurance().code());
-    g.writeNumberField("year", it.year());
-    g.writeStringField("status", it.status().code);
+    str(g, INSURANCE, it.insurance().code());
+    num(g, YEAR, it.year());
+    str(g, STATUS, it.status().code);
     if (it.reason() != null) {
-      g.writeStringField("reason", it.reason());
+      str(g, REASON, it.reason());
     }
     if (it.why() != null) {
       // the engine's stable code and its Chinese text (the book's wording where it gives one)
-      g.writeStringField("reasonCode", it.why().code());
-      g.writeStringField("reasonText", it.why().text());
+      str(g, REASON_CODE, it.why().code());
+      str(g, REASON_TEXT, it.why().text());
     }
     Household.Hold hold = it.status() == HouseholdAssessor.Status.PAID || it.status() == HouseholdAssessor.Status.IN_PROGRESS
         ? it.member().hold(it.insurance().code(), it.year()) : null;
     if (hold != null && hold.paidAt() != null) {
       // when it was paid, in Beijing time: the kiosk lists paid members with the day
-      g.writeStringField("paidAt", BeijingTime.iso(hold.paidAt()));
+      str(g, PAID_AT, BeijingTime.iso(hold.paidAt()));
     }
     if (hold != null && it.status() == HouseholdAssessor.Status.IN_PROGRESS && hold.heldUntil() != null) {
       // when the order holding it expires (read with the hold, no query of its own): until then no other order may take
       // the item, and a page can say when it may be paid again. A kept answer never shows it stale: the hold's row
       // changes (paid, released) bump the household's stamp
-      g.writeStringField("heldUntil", BeijingTime.iso(hold.heldUntil()));
+      str(g, HELD_UNTIL, BeijingTime.iso(hold.heldUntil()));
     }
     if (hold != null && hold.item() != null && hold.item().tierYuan() != null) {
       // the tier it was paid, or is being paid, at (pension's; medical's where the book has tiers), as its order recorded it
-      g.writeNumberField("tier", hold.item().tierYuan());
+      num(g, TIER, hold.item().tierYuan());
     }
     // the amounts and clauses of an item paid or being paid are those its order recorded (see HouseholdAssessor.item)
     Assessment a = it.assessment();
     if (a != null && a.eligible()) {
-      g.writeNumberField("personalFen", a.personalFen());
-      g.writeNumberField("governmentFen", a.governmentFen());
-      g.writeNumberField("subsidyFen", a.subsidyFen());
-      g.writeNumberField("laterSubsidyFen", a.laterSubsidyFen());
-      g.writeNumberField("totalFen", a.totalFen());
+      num(g, PERSONAL_FEN, a.personalFen());
+      num(g, GOVERNMENT_FEN, a.governmentFen());
+      num(g, SUBSIDY_FEN, a.subsidyFen());
+      num(g, LATER_SUBSIDY_FEN, a.laterSubsidyFen());
+      num(g, TOTAL_FEN, a.totalFen());
       if (hold != null && hold.item() != null && hold.item().refundedFen() > 0) {
         // given back of a paid item since (a category that arrived late): its personalFen and totalFen are net of it
-        g.writeNumberField("refundedFen", hold.item().refundedFen());
+        num(g, REFUNDED_FEN, hold.item().refundedFen());
       }
       if (a.coverageStart() != null) {
         // a paid or held item's cover is the one its order recorded (an older order's: the books' where they still assess it)
-        g.writeStringField("coverageStart", a.coverageStart().toString());
-        g.writeStringField("coverageEnd", a.coverageEnd().toString());
+        str(g, COVERAGE_START, a.coverageStart().toString());
+        str(g, COVERAGE_END, a.coverageEnd().toString());
       }
     }
     if (a != null) {
-      g.writeArrayFieldStart("rules");
+      g.writeFieldName(RULES);
+    g.writeStartArray();
       for (AppliedRule r : a.rules()) {
         g.writeStartObject();
-        g.writeStringField("id", r.id());
-        g.writeStringField("source", r.source());
+        str(g, ID, r.id());
+        str(g, SOURCE, r.source());
         g.writeEndObject();
       }
       g.writeEndArray();
     }
     if (!it.tiers().isEmpty()) {
-      g.writeArrayFieldStart("tiers");
+      g.writeFieldName(TIERS);
+    g.writeStartArray();
       for (HouseholdAssessor.TierOption t : it.tiers()) {
         // lean: a pension tier has no later subsidy, and its total is the sum of the three parts
         Assessment ta = t.assessment();
         g.writeStartObject();
-        g.writeNumberField("tier", t.tierYuan());
-        g.writeNumberField("personalFen", ta.personalFen());
-        g.writeNumberField("governmentFen", ta.governmentFen());
-        g.writeNumberField("subsidyFen", ta.subsidyFen());
+        num(g, TIER, t.tierYuan());
+        num(g, PERSONAL_FEN, ta.personalFen());
+        num(g, GOVERNMENT_FEN, ta.governmentFen());
+        num(g, SUBSIDY_FEN, ta.subsidyFen());
         g.writeEndObject();
       }
       g.writeEndArray();

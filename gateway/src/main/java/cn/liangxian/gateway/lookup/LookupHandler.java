@@ -9,6 +9,7 @@ import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.http.Caller;
 import cn.liangxian.policy.IdNumber;
 import cn.liangxian.policy.InvalidIdNumberException;
+import cn.liangxian.policy.RegionBooks;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -105,7 +106,7 @@ public final class LookupHandler {
     String name = JsonBodies.requiredString(body, "name", 50);
     byte[] index = cipher.index(id.value());
     if (answers.householdOf(index) == null) {
-      // nothing kept for this person: the household in one round trip, assessed, and kept
+      // nothing kept for this person: the household in one round trip, assessed and kept (or kept from another member)
       store.byPerson(pool, index, name).onComplete(read -> assessed(ctx, read, index));
       return;
     }
@@ -149,9 +150,16 @@ public final class LookupHandler {
       return;
     }
     LocalDate payDate = regions.payDate(region);
-    byte[] body = HouseholdView.render(h, region, payDate,
-        HouseholdAssessor.assess(h, region, payDate, OffsetDateTime.now(regions.clock())));
-    answers.put(index, h.id(), h.stamp(), payDate, region.books(payDate), body);
+    RegionBooks books = region.books(payDate);
+    // the household read is the one this person's name was checked against; its answer may already be kept from another
+    // member's lookup (a family checking one after the other), and is the same whoever asked: served, not assessed again
+    byte[] body = answers.get(h.id(), h.stamp(), payDate, books);
+    if (body == null) {
+      body = HouseholdView.render(h, region, payDate, HouseholdAssessor.assess(h, region, payDate, OffsetDateTime.now(regions.clock())));
+      answers.put(index, h.id(), h.stamp(), payDate, books, body);
+    } else {
+      answers.remember(index, h.id());
+    }
     answer(ctx, body);
   }
 

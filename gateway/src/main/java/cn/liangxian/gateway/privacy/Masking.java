@@ -9,16 +9,17 @@ public final class Masking {
     if (name == null || name.isEmpty()) {
       return "";
     }
-    int[] cps = name.codePoints().toArray();
-    if (cps.length == 1) {
+    // by code point (a rare character outside the basic plane is one character, not two), without a stream: this runs
+    // for every member of every lookup
+    int count = name.codePointCount(0, name.length());
+    if (count == 1) {
       return "*";
     }
-    StringBuilder sb = new StringBuilder().appendCodePoint(cps[0]);
-    if (cps.length == 2) {
-      return sb.append('*').toString();
+    String first = name.substring(0, name.offsetByCodePoints(0, 1));
+    if (count == 2) {
+      return first + "*";
     }
-    sb.append("*".repeat(cps.length - 2));
-    return sb.appendCodePoint(cps[cps.length - 1]).toString();
+    return first + "*".repeat(count - 2) + name.substring(name.offsetByCodePoints(0, count - 1));
   }
 
   /** 371312198001011231 → 3713**********1231. */

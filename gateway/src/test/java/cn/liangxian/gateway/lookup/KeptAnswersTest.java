@@ -92,6 +92,26 @@ class KeptAnswersTest {
     assertThat(status(h, newborn, "medical")).isEqualTo("unpaid");
   }
 
+  /**
+   * A family checking one after the other: the second member's lookup reads the household (and checks their name) but is
+   * answered with what the first one's assessed, and sees a payment at once like any kept answer.
+   */
+  @Test
+  void aMemberIsAnsweredWithTheAnswerKeptForAnotherMember() throws Exception {
+    JsonObject first = g.lookup(Fixture.ZHANG, "张三");
+    double before = keptAnswersServed(g);
+    JsonObject other = g.lookup(Fixture.LI, "李四");
+    assertThat(keptAnswersServed(g)).as("李四's first lookup is answered from 张三's").isEqualTo(before + 1);
+    assertThat(other).isEqualTo(first);
+    HttpResponse<Buffer> wrongName = g.post("/api/v1/lookup", new JsonObject().put("idNumber", Fixture.LI).put("name", "李五"));
+    assertThat(wrongName.statusCode()).as("the name is still checked").isEqualTo(404);
+    lookupKept(g, Fixture.LI, "李四");
+
+    pay(g, order(g, first, Fixture.ZHANG, Fixture.LI, Fixture.CHILD));
+    assertThat(status(g.lookup(Fixture.LI, "李四"), Fixture.ZHANG, "medical")).isEqualTo("paid");
+    assertThat(status(g.lookup(Fixture.ZHANG, "张三"), Fixture.LI, "medical")).isEqualTo("paid");
+  }
+
   /** The household's stamp moves once per statement: once for a payment's reservations, once each for a move. */
   @Test
   void anUpdateBumpsEachHouseholdItTouchesOnce() throws Exception {
