@@ -5,8 +5,10 @@
 # a first one (no answer kept: GATEWAY_LOOKUP_CACHED_HOUSEHOLDS=0), so the residents can be asked again.
 #
 #   A_ENV="GATEWAY_NATIVE_TRANSPORT=true" B_ENV="GATEWAY_NATIVE_TRANSPORT=false" loadtest/ab.sh
+#   A_JAR=/path/to/an/earlier/gateway.jar loadtest/ab.sh     (two builds: an earlier one against this one)
 #
-# Environment: A_ENV, B_ENV (space-separated GATEWAY_*=value settings), PERSONS (200000), ROUNDS (3),
+# Environment: A_ENV, B_ENV (space-separated GATEWAY_*=value settings), A_JAR, B_JAR (the gateway.jar each runs;
+# gateway/target/gateway.jar by default; both builds must have the same migrations), PERSONS (200000), ROUNDS (3),
 # SECONDS_EACH (5), WARM_UP_SECONDS (40). Needs gateway/target/gateway.jar (mvn -q -B -DskipTests package)
 # and the population of loadtest/run.sh (it generates one when missing). Loopback only; stops by itself.
 set -euo pipefail
@@ -17,7 +19,10 @@ read -r -a b_env <<< "${B_ENV:-}"
 for tool in wrk curl bc; do
   command -v $tool >/dev/null || { echo "loadtest/ab.sh: $tool is needed (apt-get install $tool)" >&2; exit 2; }
 done
-[ -f gateway/target/gateway.jar ] || { echo "loadtest/ab.sh: build first: mvn -q -B -DskipTests package" >&2; exit 2; }
+a_jar=${A_JAR:-gateway/target/gateway.jar} b_jar=${B_JAR:-gateway/target/gateway.jar}
+for jar in "$a_jar" "$b_jar"; do
+  [ -f "$jar" ] || { echo "loadtest/ab.sh: no $jar: build first (mvn -q -B -DskipTests package)" >&2; exit 2; }
+done
 out=loadtest/target/ab/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 pop=loadtest/target/population-$persons
@@ -36,43 +41,46 @@ cleanup() {
 }
 trap cleanup EXIT
 echo "== import $persons persons"
-env "${common[@]}" GATEWAY_DATA_DIR="$out/data" java -Xmx6g -jar gateway/target/gateway.jar roster import \
+env "${common[@]}" GATEWAY_DATA_DIR="$out/data" java -Xmx6g -jar "$a_jar" roster import \
   "$pop/village-roster.csv" "$pop/department-lists.csv" > "$out/import.txt" 2>&1
 ready() { for _ in $(seq 120); do curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null && return 0; sleep 1; done; return 1; }
 env "${common[@]}" "${a_env[@]}" GATEWAY_DATA_DIR="$out/data" GATEWAY_PORT=18701 GATEWAY_SANDBOX_PORT=18702 \
-  java -Xmx4g -jar gateway/target/gateway.jar > "$out/a.log" 2>&1 &
+  java -Xmx4g -jar "$a_jar" > "$out/a.log" 2>&1 &
 pids+=($!); a=$!
 ready 18701 || { echo "gateway A did not start: $out/a.log" >&2; exit 1; }
 pgport=$(grep -oP 'started on port \K[0-9]+' "$out/a.log" | head -1)
 pw=$(cat "$out/data/keys/postgres.password")
 env "${common[@]}" "${b_env[@]}" GATEWAY_DATA_DIR="$out/data-b" GATEWAY_KEY_DIR="$out/data/keys" \
   GATEWAY_DB_URL="postgresql://postgres:$pw@127.0.0.1:$pgport/postgres" GATEWAY_PORT=18703 GATEWAY_SANDBOX_PORT=18704 \
-  java -Xmx4g -jar gateway/target/gateway.jar > "$out/b.log" 2>&1 &
+  java -Xmx4g -jar "$b_jar" > "$out/b.log" 2>&1 &
 pids+=($!); b=$!
 ready 18703 || { echo "gateway B did not start: $out/b.log" >&2; exit 1; }
 awk -F, 'NR > 1 { printf "{\"idNumber\":\"%s\",\"name\":\"%s\"}\n", $1, $2 }' "$pop/residents.csv" > "$out/bodies.txt"
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+kernel_ticks() { awk '{ print $15 }' "/proc/$1/stat"; } # of them, the time the kernel spent for the process (its sockets)
 pg_ticks() { local s=0 t; for p in $(pgrep -f "postgres" || true); do t=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) && s=$((s + t)); done; echo $s; }
 hz=$(getconf CLK_TCK)
 run() { # name port pid seconds
-  local g0 p0 g1 p1 n
-  g0=$(ticks "$3"); p0=$(pg_ticks)
+  local g0 p0 g1 p1 n k0 k1
+  g0=$(ticks "$3"); p0=$(pg_ticks); k0=$(kernel_ticks "$3")
   BODIES="$out/bodies.txt" wrk -t2 -c64 -d"$4s" --latency -s loadtest/bench/lookup.lua "http://127.0.0.1:$2" > "$out/wrk-$1.txt"
-  g1=$(ticks "$3"); p1=$(pg_ticks)
+  g1=$(ticks "$3"); p1=$(pg_ticks); k1=$(kernel_ticks "$3")
   # answered lookups only: a refusal (503 from admission control while the JIT warms up) is no lookup
   refused=$(awk '/Non-2xx/ { print $NF }' "$out/wrk-$1.txt"); refused=${refused:-0}
   n=$(( $(awk '/requests in/ { print $1 }' "$out/wrk-$1.txt") - refused ))
-  printf "%-3s %9.0f lookups/s   gateway %.3f ms, PostgreSQL %.3f ms a lookup   p99 %s   refused %s\n" "$1" \
-    "$(echo "$n / $4" | bc -l)" "$(echo "($g1 - $g0) * 1000 / $hz / $n" | bc -l)" \
-    "$(echo "($p1 - $p0) * 1000 / $hz / $n" | bc -l)" "$(awk '/ 99% / { print $2 }' "$out/wrk-$1.txt")" "$refused" | tee -a "$out/summary.txt"
+  local used=$((g1 - g0)); [ "$used" -gt 0 ] || used=1
+  printf "%-3s %9.0f lookups/s   gateway %.3f ms, PostgreSQL %.3f ms a lookup   p99 %s   refused %s   gateway in the kernel %.0f%%\n" \
+    "$1" "$(echo "$n / $4" | bc -l)" "$(echo "($g1 - $g0) * 1000 / $hz / $n" | bc -l)" \
+    "$(echo "($p1 - $p0) * 1000 / $hz / $n" | bc -l)" "$(awk '/ 99% / { print $2 }' "$out/wrk-$1.txt")" "$refused" \
+    "$(echo "($k1 - $k0) * 100 / $used" | bc -l)" | tee -a "$out/summary.txt"
 }
-echo "A: ${A_ENV:-(defaults)}   B: ${B_ENV:-(defaults)}" | tee "$out/summary.txt"
+echo "A: ${A_ENV:-(defaults)} $a_jar   B: ${B_ENV:-(defaults)} $b_jar" | tee "$out/summary.txt"
 echo "== warm-up, ${warm}s each"
 run wA 18701 "$a" "$warm" > /dev/null; run wB 18703 "$b" "$warm" > /dev/null
 for r in $(seq "$rounds"); do
   run "A$r" 18701 "$a" "$each"; run "B$r" 18703 "$b" "$each"; run "B$r" 18703 "$b" "$each"; run "A$r" 18701 "$a" "$each"
 done
-awk '/lookups\/s/ { side = substr($1, 1, 1); n[side]++; rps[side] += $2; gw[side] += $5; pg[side] += $8 }
+awk '/lookups\/s/ && /^[AB]/ { side = substr($1, 1, 1); n[side]++; rps[side] += $2; gw[side] += $5; pg[side] += $8 }
   END { for (s in n) printf "%s mean: %.0f lookups/s, gateway %.3f ms, PostgreSQL %.3f ms a lookup (%d runs)\n", s, rps[s] / n[s], gw[s] / n[s], pg[s] / n[s], n[s] }' \
   "$out/summary.txt" | sort | tee -a "$out/summary.txt"
 echo "results: $out/summary.txt"

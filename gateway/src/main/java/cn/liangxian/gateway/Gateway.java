@@ -19,6 +19,7 @@ import cn.liangxian.gateway.handoff.Receiver;
 import cn.liangxian.gateway.http.Admission;
 import cn.liangxian.gateway.http.BodyBudget;
 import cn.liangxian.gateway.http.HttpMetrics;
+import cn.liangxian.gateway.http.HttpServerMeters;
 import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.kiosk.KioskKeys;
 import cn.liangxian.gateway.lookup.HouseholdAnswers;
@@ -163,7 +164,7 @@ public final class Gateway implements AutoCloseable {
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
     // Linux's epoll where asked for (http.nativeTransport) and Netty's native library loads; else Java NIO
     vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(options.nativeTransport()))
-        .withMetrics(new MicrometerMetricsFactory(registry)).build();
+        .withMetrics(new HttpServerMeters(new MicrometerMetricsFactory(registry), registry)).build();
     LOG.info("sockets through {}", vertx.isNativeTransportEnabled() ? "Linux's epoll (Netty's native transport)"
         : options.nativeTransport() ? "Java NIO (Netty's native transport unavailable: " + vertx.unavailableNativeTransportCause() + ")"
         : "Java NIO (http.nativeTransport false)");
