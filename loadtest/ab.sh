@@ -12,6 +12,9 @@
 # SECONDS_EACH (5), WARM_UP_SECONDS (40). Needs gateway/target/gateway.jar (mvn -q -B -DskipTests package)
 # and the population of loadtest/run.sh (it generates one when missing). Loopback only; stops by itself.
 set -euo pipefail
+# the builds named are found from where the script was called, before it moves to the repository's root
+[ -z "${A_JAR:-}" ] || A_JAR=$(realpath "$A_JAR")
+[ -z "${B_JAR:-}" ] || B_JAR=$(realpath "$B_JAR")
 cd "$(dirname "$0")/.."
 persons=${PERSONS:-200000} rounds=${ROUNDS:-3} each=${SECONDS_EACH:-5} warm=${WARM_UP_SECONDS:-40}
 read -r -a a_env <<< "${A_ENV:-}"
@@ -80,7 +83,8 @@ run wA 18701 "$a" "$warm" > /dev/null; run wB 18703 "$b" "$warm" > /dev/null
 for r in $(seq "$rounds"); do
   run "A$r" 18701 "$a" "$each"; run "B$r" 18703 "$b" "$each"; run "B$r" 18703 "$b" "$each"; run "A$r" 18701 "$a" "$each"
 done
-awk '/lookups\/s/ && /^[AB]/ { side = substr($1, 1, 1); n[side]++; rps[side] += $2; gw[side] += $5; pg[side] += $8 }
-  END { for (s in n) printf "%s mean: %.0f lookups/s, gateway %.3f ms, PostgreSQL %.3f ms a lookup (%d runs)\n", s, rps[s] / n[s], gw[s] / n[s], pg[s] / n[s], n[s] }' \
+awk '/lookups\/s/ && /^[AB]/ { side = substr($1, 1, 1); n[side]++; rps[side] += $2; gw[side] += $5; pg[side] += $8; k[side] += $NF }
+  END { for (s in n) printf "%s mean: %.0f lookups/s, gateway %.3f ms, PostgreSQL %.3f ms a lookup, gateway in the kernel %.0f%% (%d runs)\n",
+    s, rps[s] / n[s], gw[s] / n[s], pg[s] / n[s], k[s] / n[s], n[s] }' \
   "$out/summary.txt" | sort | tee -a "$out/summary.txt"
 echo "results: $out/summary.txt"

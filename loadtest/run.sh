@@ -181,7 +181,8 @@ threads_ticks() {
 # the measurement asks for the residents (one a household), each once (lookup.lua walks the file), and the warm-up
 # before it for the other members of the roster. The gateway serves a household's kept answer to any member whose name
 # it checked, so once the warm-up is over every household's stamp is moved on (below), as a roster change would: no
-# measured lookup finds an answer it may serve, and each one is read, assessed and written, the path the warm-up compiled
+# measured lookup finds an answer it may serve, and each one is read, assessed and written. The warm-up compiles that
+# path with the first member it asks of each household; it serves the others what it kept
 cp "$out/bodies.txt" "$out/bodies-measured.txt"
 echo "wrk.gateway.residents=$(wc -l < "$out/bodies-measured.txt")" >> "$base"
 awk -F, 'NR == FNR { if (FNR > 1) asked[$1] = 1; next }
@@ -210,8 +211,9 @@ while [ "$warmed" -lt "$warm_up_max" ]; do
   [ "$warmed" -ge 30 ] && [ "$jit_percent" -lt 5 ] && break
 done
 rm -f "${quarters[@]}"
-# every answer the warm-up kept is no longer the household's as it stands (vacuumed, so that pgbench and the gateway read
-# the table as the import left it)
+# every answer the warm-up kept is no longer the household's as it stands. The update writes every household row anew
+# (the table about doubles, its index entries churn); the vacuum frees the old rows, not the space. pgbench and the
+# gateway read the same table after it, but runs from before 5 December 2026, night, read the table as the import left it
 psql -q -h localhost -p "$pgport" -U postgres -c "update household set stamp = stamp + 1" -c "vacuum analyze household" postgres
 { echo "warmUp.seconds=$warmed"; echo "warmUp.jitPercent=$jit_percent"; } >> "$base"
 # the lookup SQL through pgbench right before the gateway's lookups are measured, and again right after them

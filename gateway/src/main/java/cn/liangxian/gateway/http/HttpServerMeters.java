@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.metrics.MetricsOptions;
@@ -39,22 +40,27 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The binding builds its tags and looks its meters up in the registry five times a request (the active-requests
  * gauge, the request and response sizes, the count and the time): 6-8% of the event loops' samples on a lookup. Here a
  * request is a start time and the route Vert.x Web reports, and its answer one lookup, by route, method and code, of
- * a counter and a timer registered once. Not kept: the sizes of requests and answers and the requests in progress,
- * which no panel shows.
+ * a counter and a timer registered once, and the connections open (every server of the process together). Not kept,
+ * as no panel, alert or load test reads them: the sizes of requests and answers, the requests in progress, the bytes
+ * read and written, errors, resets and WebSocket connections; nor does the binding's {@code disabledMetricsCategories}
+ * apply to these meters.
  */
 public final class HttpServerMeters implements VertxMetricsFactory {
   private final VertxMetricsFactory binding;
   private final MeterRegistry registry;
+  private final LongAdder connections = new LongAdder();
 
   /** {@code binding}: the Micrometer binding, which makes every meter but the HTTP server's. */
   public HttpServerMeters(VertxMetricsFactory binding, MeterRegistry registry) {
     this.binding = binding;
     this.registry = registry;
+    Gauge.builder("vertx.http.server.active.connections", connections, LongAdder::doubleValue)
+        .description("Number of opened connections to the server").register(registry);
   }
 
   @Override
   public VertxMetrics metrics(VertxOptions options) {
-    return new Metrics(binding.metrics(options), registry);
+    return new Metrics(binding.metrics(options), registry, connections);
   }
 
   @Override
@@ -73,10 +79,10 @@ public final class HttpServerMeters implements VertxMetricsFactory {
   }
 
   /** The binding's meters but the HTTP server's. */
-  private record Metrics(VertxMetrics binding, MeterRegistry registry) implements VertxMetrics {
+  private record Metrics(VertxMetrics binding, MeterRegistry registry, LongAdder connections) implements VertxMetrics {
     @Override
     public HttpServerMetrics<?, ?, ?> createHttpServerMetrics(HttpServerOptions options, SocketAddress localAddress) {
-      return new Server(registry);
+      return new Server(registry, connections);
     }
 
     @Override
@@ -149,12 +155,16 @@ public final class HttpServerMeters implements VertxMetricsFactory {
   static final class Server implements HttpServerMetrics<Request, Void, Void> {
     private final MeterRegistry registry;
     private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();
-    private final LongAdder connections = new LongAdder();
+    private final LongAdder connections;
 
-    Server(MeterRegistry registry) {
+    Server(MeterRegistry registry, LongAdder connections) {
       this.registry = registry;
-      Gauge.builder("vertx.http.server.active.connections", connections, LongAdder::doubleValue)
-          .description("Number of opened connections to the server").register(registry);
+      this.connections = connections;
+    }
+
+    /** The route, method and code combinations seen: bounded by the routes, the methods HTTP defines and the codes. */
+    int kept() {
+      return meters.size();
     }
 
     @Override
@@ -173,6 +183,11 @@ public final class HttpServerMeters implements VertxMetricsFactory {
       // a method a client makes up is OTHER here already: the meters are kept by it, and there could be any number
       String method = request.method().name();
       return new Request(HttpMetrics.METHODS.contains(method) ? method : "OTHER");
+    }
+
+    @Override
+    public Request responsePushed(Void socketMetric, HttpMethod method, String uri, HttpResponse response) {
+      return new Request(HttpMetrics.METHODS.contains(method.name()) ? method.name() : "OTHER"); // HTTP/2 only
     }
 
     @Override

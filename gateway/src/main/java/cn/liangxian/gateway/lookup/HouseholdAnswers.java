@@ -3,7 +3,7 @@ package cn.liangxian.gateway.lookup;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.micrometer.core.instrument.Gauge;
 import cn.liangxian.policy.RegionBooks;
 import java.nio.ByteBuffer;
 import java.time.LocalDate;
@@ -28,9 +28,12 @@ public final class HouseholdAnswers {
     this.keeping = households > 0;
     // the caches' upkeep (eviction, the access buffers) runs on the thread that touched them, an event loop, in a
     // few microseconds, rather than waking a thread of the common pool after every lookup that keeps an answer
-    this.kept = Caffeine.newBuilder().maximumSize(households).executor(Runnable::run).recordStats().build();
+    this.kept = Caffeine.newBuilder().maximumSize(households).executor(Runnable::run).build();
     this.households = Caffeine.newBuilder().maximumSize(households * 4L).executor(Runnable::run).build();
-    CaffeineCacheMetrics.monitor(registry, kept, "household_answers");
+    // how many are kept; how many answers were served kept is counted by the lookup (LookupMetrics): a read here may
+    // find an answer of an older stamp, which is no answer served
+    Gauge.builder("cache.size", kept, Cache::estimatedSize).tag("cache", "household_answers")
+        .description("households whose lookup answer this process keeps").register(registry);
   }
 
   /**
@@ -44,7 +47,7 @@ public final class HouseholdAnswers {
 
   /** The answer kept for this household as it stands now, or null. */
   public byte[] get(long householdId, long stamp, LocalDate payDate, RegionBooks books) {
-    Kept k = kept.getIfPresent(householdId);
+    Kept k = kept.asMap().get(householdId);
     if (k == null || k.stamp() != stamp || !k.payDate().equals(payDate) || k.books() != books) {
       return null;
     }

@@ -126,7 +126,7 @@ public final class HouseholdView {
       str(g, SEX, m.identity().sex() == Sex.MALE ? MALE : FEMALE);
       num(g, AGE, m.identity().ageOn(payDate));
       g.writeFieldName(INSURANCES);
-    g.writeStartArray();
+      g.writeStartArray();
       for (HouseholdAssessor.Item it : items) {
         if (it.member() == m) {
           item(g, it);
@@ -183,7 +183,7 @@ public final class HouseholdView {
       num(g, GOVERNMENT_FEN, governmentAll);
       str(g, NOTE, ins == Insurance.PENSION ? "pension amounts at each member's lowest tier" : null);
       g.writeFieldName(YEARS);
-    g.writeStartArray();
+      g.writeStartArray();
       for (long[] line : perYear) {
         g.writeStartObject();
         num(g, YEAR, (int) line[0]);
@@ -258,7 +258,7 @@ public final class HouseholdView {
     }
     if (a != null) {
       g.writeFieldName(RULES);
-    g.writeStartArray();
+      g.writeStartArray();
       for (AppliedRule r : a.rules()) {
         g.writeStartObject();
         str(g, ID, r.id());
@@ -269,7 +269,7 @@ public final class HouseholdView {
     }
     if (!it.tiers().isEmpty()) {
       g.writeFieldName(TIERS);
-    g.writeStartArray();
+      g.writeStartArray();
       for (HouseholdAssessor.TierOption t : it.tiers()) {
         // lean: a pension tier has no later subsidy, and its total is the sum of the three parts
         Assessment ta = t.assessment();

@@ -128,7 +128,7 @@ public final class LookupHandler {
     byte[] kept = region == null ? null
         : answers.get(stamp.householdId(), stamp.stamp(), payDate, region.books(payDate));
     if (kept != null) {
-      answer(ctx, kept);
+      answer(ctx, kept, true);
     } else {
       store.byId(pool, stamp.householdId()).onComplete(read -> assessed(ctx, read, index));
     }
@@ -153,24 +153,25 @@ public final class LookupHandler {
     RegionBooks books = region.books(payDate);
     // the household read is the one this person's name was checked against; its answer may already be kept from another
     // member's lookup (a family checking one after the other), and is the same whoever asked: served, not assessed again
-    byte[] body = answers.get(h.id(), h.stamp(), payDate, books);
-    if (body == null) {
-      body = HouseholdView.render(h, region, payDate, HouseholdAssessor.assess(h, region, payDate, OffsetDateTime.now(regions.clock())));
-      answers.put(index, h.id(), h.stamp(), payDate, books, body);
-    } else {
+    byte[] kept = answers.get(h.id(), h.stamp(), payDate, books);
+    if (kept != null) {
       answers.remember(index, h.id());
+      answer(ctx, kept, true);
+      return;
     }
-    answer(ctx, body);
+    byte[] body = HouseholdView.render(h, region, payDate, HouseholdAssessor.assess(h, region, payDate, OffsetDateTime.now(regions.clock())));
+    answers.put(index, h.id(), h.stamp(), payDate, books, body);
+    answer(ctx, body, false);
   }
 
   private void notFound(RoutingContext ctx) {
-    metrics.lookup("not-found");
+    metrics.notFound();
     ctx.fail(Problem.notFound("household-not-found", "No household found",
         "no household matches this ID number and name; check both, or ask the village collector"));
   }
 
-  private void answer(RoutingContext ctx, byte[] body) {
-    metrics.lookup("found");
+  private void answer(RoutingContext ctx, byte[] body, boolean kept) {
+    metrics.found(kept);
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
         .end(Buffer.buffer(body));
   }

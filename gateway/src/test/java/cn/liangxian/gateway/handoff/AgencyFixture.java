@@ -129,6 +129,13 @@ final class AgencyFixture implements AutoCloseable {
     }
   }
 
+  String sqlText(String sql) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
   void sql(String sql) throws Exception {
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       st.execute(sql);

@@ -16,7 +16,7 @@ class HttpServerMetersTest {
 
   HttpServerMetersTest() {
     HttpMetrics.histograms(registry);
-    server = new HttpServerMeters.Server(registry);
+    server = new HttpServerMeters.Server(registry, new java.util.concurrent.atomic.LongAdder());
   }
 
   void serve(String method, int code, String... routes) {
@@ -53,14 +53,19 @@ class HttpServerMetersTest {
     assertThat(count("unmatched", "GET", "404")).isEqualTo(1);
     assertThat(count("unmatched", "OTHER", "405")).isEqualTo(2);
     assertThat(registry.find("vertx.http.server.requests").meters()).hasSize(2);
+    assertThat(server.kept()).as("made-up methods kept as one, not one each").isEqualTo(2);
   }
 
   @Test
-  void openConnectionsAreGauged() {
-    server.connected(null, null);
-    server.connected(null, null);
-    server.disconnected(null, null);
-    assertThat(registry.get("vertx.http.server.active.connections").gauge().value()).isEqualTo(1);
+  void openConnectionsOfEveryServerAreGaugedTogether() {
+    HttpServerMeters meters = new HttpServerMeters(options -> new io.vertx.core.spi.metrics.VertxMetrics() {}, registry);
+    HttpServerMeters.Server one = (HttpServerMeters.Server) meters.metrics(null).createHttpServerMetrics(null, null);
+    HttpServerMeters.Server two = (HttpServerMeters.Server) meters.metrics(null).createHttpServerMetrics(null, null);
+    one.connected(null, null);
+    one.connected(null, null);
+    two.connected(null, null);
+    one.disconnected(null, null);
+    assertThat(registry.get("vertx.http.server.active.connections").gauge().value()).isEqualTo(2);
   }
 
   static HttpRequest request(HttpMethod method) {

@@ -26,8 +26,7 @@ import org.junit.jupiter.api.Test;
  * happened: a roster change, an order, a payment, a refund, on this instance or another one.
  */
 class KeptAnswersTest {
-  private static final Pattern HITS = Pattern.compile(
-      "cache_gets_total\\{[^}]*cache=\"household_answers\"[^}]*result=\"hit\"[^}]*} ([0-9.E]+)");
+  private static final Pattern HITS = Pattern.compile("liangxian_lookup_answers_total\\{answer=\"kept\"[^}]*} ([0-9.E]+)");
   TestGateway g;
 
   @BeforeEach
