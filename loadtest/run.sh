@@ -213,7 +213,7 @@ done
 rm -f "${quarters[@]}"
 # every answer the warm-up kept is no longer the household's as it stands. The update writes every household row anew
 # (the table about doubles, its index entries churn); the vacuum frees the old rows, not the space. pgbench and the
-# gateway read the same table after it, but runs from before 5 December 2026, night, read the table as the import left it
+# gateway read the same table after it, but runs from before 5 December 2026, late night, read the table as the import left it
 psql -q -h localhost -p "$pgport" -U postgres -c "update household set stamp = stamp + 1" -c "vacuum analyze household" postgres
 { echo "warmUp.seconds=$warmed"; echo "warmUp.jitPercent=$jit_percent"; } >> "$base"
 # the lookup SQL through pgbench right before the gateway's lookups are measured, and again right after them
