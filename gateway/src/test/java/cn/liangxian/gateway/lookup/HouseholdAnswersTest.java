@@ -46,6 +46,40 @@ class HouseholdAnswersTest {
     assertThat(answers.get(7, 5, day, book)).isSameAs(newer);
   }
 
+  /** The households asked about last are kept: the one asked about longest ago makes room, however often it was asked. */
+  @Test
+  void theHouseholdUsedLongestAgoMakesRoom() {
+    HouseholdAnswers three = new HouseholdAnswers(3, new SimpleMeterRegistry());
+    RegionBooks book = book();
+    for (int id = 1; id <= 3; id++) {
+      three.put(null, id, 1, day, book, body);
+    }
+    for (int i = 0; i < 5; i++) {
+      assertThat(three.get(2, 1, day, book)).isNotNull(); // asked often, but not last
+    }
+    assertThat(three.get(1, 1, day, book)).isNotNull();
+    assertThat(three.get(3, 1, day, book)).isNotNull();
+    three.put(null, 4, 1, day, book, body); // a new household: kept, never turned away
+    assertThat(three.get(4, 1, day, book)).isNotNull();
+    assertThat(three.get(2, 1, day, book)).as("used longest ago").isNull();
+    assertThat(three.get(1, 1, day, book)).isNotNull();
+    assertThat(three.size()).isEqualTo(3);
+  }
+
+  @Test
+  void aPersonIsLedToTheirHouseholdWhileItsAnswerIsKept() {
+    HouseholdAnswers two = new HouseholdAnswers(2, new SimpleMeterRegistry());
+    RegionBooks book = book();
+    byte[] a = {1};
+    byte[] b = {2};
+    two.put(a, 7, 1, day, book, body);
+    two.remember(b, 7);
+    assertThat(two.householdOf(new byte[] {2})).isEqualTo(7L);
+    two.put(null, 8, 1, day, book, body);
+    two.put(null, 9, 1, day, book, body); // 7 made room
+    assertThat(two.householdOf(a)).as("no answer kept to lead to").isNull();
+  }
+
   @Test
   void noneKeptWhenSizedZero() {
     HouseholdAnswers none = new HouseholdAnswers(0, new SimpleMeterRegistry());
