@@ -192,7 +192,7 @@ awk -F, 'NR == FNR { if (FNR > 1) asked[$1] = 1; next }
 # gateway as it runs all day rather than a process still compiling its first minute: it ends after the first
 # round in which the compiler threads spent less than 5% of one core, but not before 30 s nor after
 # WARM_UP_SECONDS (150). Each round asks the next quarter of the other members; after the fourth, the first
-# quarter again (those answers are kept by then).
+# quarter again (assessed again where more households went through than the gateway keeps: it keeps the latest).
 warm_up_max=${WARM_UP_SECONDS:-150}
 echo "== baseline: the gateway's lookups through wrk (64 connections, ${seconds}s, after a warm-up of 30-${warm_up_max}s)"
 split -n l/4 -d "$out/bodies-warm-up.txt" "$out/warm-up-part-"

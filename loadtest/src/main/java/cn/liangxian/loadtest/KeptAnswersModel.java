@@ -111,6 +111,11 @@ public final class KeptAnswersModel {
     double shared = Double.parseDouble(a.get("sharedShare"));
     System.out.printf(Locale.ROOT, "%d new households a second, a second member within %d s, %d kept, %d s:%n", perSecond, within,
         kept, seconds);
+    if ((double) kept / perSecond > seconds - 300) {
+      // counted over the last five minutes: the store must be full by then, or it measures one that still has room
+      System.out.printf(Locale.ROOT, "  (the store fills after about %d s: give seconds=%d or more)%n", kept / perSecond,
+          kept / perSecond + 300);
+    }
     System.out.printf(Locale.ROOT, "  the latest used kept:  %5.1f%% of second members served kept%n",
         100 * servedKept(latest(kept), perSecond, within, shared, seconds, 1));
     System.out.printf(Locale.ROOT, "  W-TinyLFU (Caffeine):  %5.1f%% of second members served kept%n",

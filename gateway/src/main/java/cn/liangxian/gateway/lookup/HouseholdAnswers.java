@@ -18,12 +18,13 @@ import java.util.function.BiFunction;
  * published or activated); anything else assesses afresh.
  *
  * <p>The households kept are the ones asked about last. An answer is asked for again within minutes (the family
- * checking one after the other, the payer after paying) and seldom after, so the household looked up longest ago
- * makes room. A cache that admits by frequency (Caffeine's W-TinyLFU, used here before) keeps the households it has
- * seen more than once instead and turns the new ones away. Modelled with 50,000 kept and a second member asking within
- * a minute ({@code loadtest}'s {@code KeptAnswersModel}), it served that member 2-10% of the time at 100-2,000 new
- * households a second; keeping the latest serves every one while a minute's households fit (100% at 100 and 500 a
- * second), and 27% at 2,000.
+ * checking one after the other) and seldom after, so the household looked up longest ago makes room. A cache that
+ * admits by frequency (Caffeine's W-TinyLFU, used here before) keeps the households it has seen more than once instead
+ * and turns the new ones away. Modelled with 50,000 kept and a second member asking within a minute ({@code loadtest}'s
+ * {@code KeptAnswersModel}), it served that member 2-10% of the time at 100-2,000 new households a second; keeping the
+ * latest serves every one while the households asked about in that minute fit, new and asked again (100% at 100 and
+ * 500 a second), and 27% at 2,000. This is per process: behind a balancer that spreads requests, a family's next
+ * lookup reaches this process one time in as many as there are.
  */
 public final class HouseholdAnswers {
   private record Kept(long stamp, LocalDate payDate, RegionBooks books, byte[] body) {}
@@ -36,7 +37,7 @@ public final class HouseholdAnswers {
   public HouseholdAnswers(int households, MeterRegistry registry) {
     this.keeping = households > 0;
     this.kept = new Latest<>(households);
-    this.households = new Latest<>(households * 4);
+    this.households = new Latest<>((int) Math.min(Integer.MAX_VALUE, households * 4L));
     // how many are kept; how many answers were served kept is counted by the lookup (LookupMetrics): a read here may
     // find an answer of an older stamp, which is no answer served
     Gauge.builder("cache.size", kept, Latest::size).tag("cache", "household_answers")
@@ -98,7 +99,10 @@ public final class HouseholdAnswers {
     private final LinkedHashMap<K, V> map;
 
     Latest(int capacity) {
-      this.map = new LinkedHashMap<>(16, 0.75f, true) { // in the order used, the oldest first
+      // sized for what it will hold (up to a million entries' table), so that it is not rehashed under the lock while
+      // it fills: the event loops would wait on a table of 200,000 entries being moved
+      int table = (int) Math.min(1 << 20, capacity / 0.75 + 1);
+      this.map = new LinkedHashMap<>(table, 0.75f, true) { // in the order used, the oldest first
         @Override
         protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
           return size() > capacity;

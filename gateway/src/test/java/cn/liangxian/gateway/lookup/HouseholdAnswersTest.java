@@ -66,6 +66,19 @@ class HouseholdAnswersTest {
     assertThat(three.size()).isEqualTo(3);
   }
 
+  /** An answer kept again (the household changed, and was assessed anew) is a use: its household stays. */
+  @Test
+  void anAnswerKeptAgainIsAUse() {
+    HouseholdAnswers two = new HouseholdAnswers(2, new SimpleMeterRegistry());
+    RegionBooks book = book();
+    two.put(null, 1, 1, day, book, body);
+    two.put(null, 2, 1, day, book, body);
+    two.put(null, 1, 2, day, book, body); // 1 paid, say: its new answer
+    two.put(null, 3, 1, day, book, body);
+    assertThat(two.get(1, 2, day, book)).isNotNull();
+    assertThat(two.get(2, 1, day, book)).as("used longest ago").isNull();
+  }
+
   @Test
   void aPersonIsLedToTheirHouseholdWhileItsAnswerIsKept() {
     HouseholdAnswers two = new HouseholdAnswers(2, new SimpleMeterRegistry());
