@@ -389,6 +389,12 @@ fi
 # what each statement costs PostgreSQL during the simulation (the embedded server preloads pg_stat_statements)
 psql -q -h localhost -p "$pgport" -U postgres -c "create extension if not exists pg_stat_statements" \
   -c "select pg_stat_statements_reset()" postgres > /dev/null 2>&1 || true
+# the lookups that found a household, by how their answer was made (kept, or assessed), from the gateway's counters
+lookup_answers() {
+  curl -sf "http://127.0.0.1:$gw_port/metrics" | awk '/^liangxian_lookup_answers_total\{/ {
+    match($0, /answer="[a-z]+"/); printf "%s %d\n", substr($0, RSTART + 8, RLENGTH - 9), $NF }' || true
+}
+lookup_answers > "$out/lookup-answers-before.txt"
 echo "== Gatling: PeakSimulation, profile $profile"
 gatling_status=0
 gatling_from=$(date +%Y-%m-%dT%H:%M:%S)
@@ -413,6 +419,9 @@ if [ "$profile" = knee ]; then
 fi
 grep -E 'Global:|assertion|Reports generated|Please open' "$out/gatling.txt" | head -8 || true
 echo "gatling.status=$gatling_status" >> "$base"
+lookup_answers > "$out/lookup-answers-after.txt"
+awk 'NR == FNR { before[$1] = $2; next } { printf "simulation.lookups.%s=%d\n", $1, $2 - before[$1] }' \
+  "$out/lookup-answers-before.txt" "$out/lookup-answers-after.txt" >> "$base"
 if [ "$profile" = overload ]; then
   curl -sf "http://127.0.0.1:$gw_port/metrics" > "$out/metrics-after.txt"
   kill "$probe" 2>/dev/null || true

@@ -158,6 +158,13 @@ public final class Summary {
       sb.append("  (no Gatling report found)\n");
     }
     statusPerOrder(rows).ifPresent(line -> sb.append(line));
+    long kept = num(b.getProperty("simulation.lookups.kept"));
+    long assessed = num(b.getProperty("simulation.lookups.assessed"));
+    if (kept + assessed > 0) {
+      // the journeys' and the families' lookups that found a household: how many its kept answer served
+      sb.append(String.format(Locale.ROOT, "  lookups answered from a kept answer: %,d of %,d (%.0f%%), the others assessed%n", kept,
+          kept + assessed, 100.0 * kept / (kept + assessed)));
+    }
     if (b.containsKey("overload.admitted.p99Ms")) {
       sb.append(String.format(Locale.ROOT, "  overload: p99 admitted %s ms (%s requests), p99 refused %s ms (%s requests),"
           + " callbacks refused %s%n", b.getProperty("overload.admitted.p99Ms"),

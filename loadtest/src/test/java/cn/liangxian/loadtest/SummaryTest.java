@@ -78,6 +78,15 @@ class SummaryTest {
   }
 
   @Test
+  void theSimulationsLookupsAnsweredKeptAreCounted(@org.junit.jupiter.api.io.TempDir Path run) throws Exception {
+    String common = "profile=short\npersons=10\ncores=2\ngatling.status=0\npgbench.tps=6000\nwrk.gateway.rps=3000\n";
+    Files.writeString(run.resolve("baselines.properties"), common);
+    assertThat(Summary.of(run)).doesNotContain("kept answer:");
+    Files.writeString(run.resolve("baselines.properties"), common + "simulation.lookups.kept=3000\nsimulation.lookups.assessed=1000\n");
+    assertThat(Summary.of(run)).contains("lookups answered from a kept answer: 3,000 of 4,000 (75%), the others assessed");
+  }
+
+  @Test
   void anOverloadRunSaysHowSoonTheProbeWasBackToTheLatencyOfTheSameLoadAndOfAnIdleGateway(@org.junit.jupiter.api.io.TempDir Path run)
       throws Exception {
     Files.writeString(run.resolve("baselines.properties"), "profile=overload\npersons=10\ncores=2\ngatling.status=0\n"
