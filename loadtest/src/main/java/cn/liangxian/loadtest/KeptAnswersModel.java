@@ -104,11 +104,26 @@ public final class KeptAnswersModel {
       }
       a.put(kv[0], kv[1]);
     }
-    int perSecond = Integer.parseInt(a.get("householdsPerSecond"));
-    int within = Integer.parseInt(a.get("withinSeconds"));
-    int kept = Integer.parseInt(a.get("kept"));
-    int seconds = Integer.parseInt(a.get("seconds"));
-    double shared = Double.parseDouble(a.get("sharedShare"));
+    int perSecond;
+    int within;
+    int kept;
+    int seconds;
+    double shared;
+    try {
+      perSecond = Integer.parseInt(a.get("householdsPerSecond"));
+      within = Integer.parseInt(a.get("withinSeconds"));
+      kept = Integer.parseInt(a.get("kept"));
+      seconds = Integer.parseInt(a.get("seconds"));
+      shared = Double.parseDouble(a.get("sharedShare"));
+    } catch (NumberFormatException e) {
+      System.err.println("KeptAnswersModel: not a number: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (perSecond <= 0 || within <= 0 || kept <= 0 || seconds <= 0 || shared < 0 || shared > 1) {
+      System.err.println("KeptAnswersModel: householdsPerSecond, withinSeconds, kept and seconds must be positive, sharedShare 0-1");
+      System.exit(2);
+    }
     System.out.printf(Locale.ROOT, "%d new households a second, a second member within %d s, %d kept, %d s:%n", perSecond, within,
         kept, seconds);
     if ((double) kept / perSecond > seconds - 300) {

@@ -142,8 +142,9 @@ public final class HttpServerMeters implements VertxMetricsFactory {
     final String method;
     String route = "";
 
-    Request(String method) {
-      this.method = method;
+    Request(HttpMethod method) {
+      // a method a client makes up is OTHER here already: the meters are kept by it, and there could be any number
+      this.method = HttpMetrics.method(method.name());
     }
   }
 
@@ -180,14 +181,12 @@ public final class HttpServerMeters implements VertxMetricsFactory {
 
     @Override
     public Request requestBegin(Void socketMetric, HttpRequest request) {
-      // a method a client makes up is OTHER here already: the meters are kept by it, and there could be any number
-      String method = request.method().name();
-      return new Request(HttpMetrics.METHODS.contains(method) ? method : "OTHER");
+      return new Request(request.method());
     }
 
     @Override
     public Request responsePushed(Void socketMetric, HttpMethod method, String uri, HttpResponse response) {
-      return new Request(HttpMetrics.METHODS.contains(method.name()) ? method.name() : "OTHER"); // HTTP/2 only
+      return new Request(method); // HTTP/2 only
     }
 
     @Override
