@@ -211,10 +211,10 @@ while [ "$warmed" -lt "$warm_up_max" ]; do
   [ "$warmed" -ge 30 ] && [ "$jit_percent" -lt 5 ] && break
 done
 rm -f "${quarters[@]}"
-# every answer the warm-up kept is no longer the household's as it stands. The update writes every household row anew
-# (the table about doubles, its index entries churn); the vacuum frees the old rows, not the space. pgbench and the
-# gateway read the same table after it, but runs from before 5 December 2026, late night, read the table as the import left it
-psql -q -h localhost -p "$pgport" -U postgres -c "update household set stamp = stamp + 1" -c "vacuum analyze household" postgres
+# every answer the warm-up kept is no longer the household's as it stands. The update writes every household row anew;
+# the table and its indexes are then rewritten compact (vacuum full, a second or so while nothing else runs), so that
+# pgbench and the gateway read it as an import leaves it, as in the runs before the stamps were moved
+psql -q -h localhost -p "$pgport" -U postgres -c "update household set stamp = stamp + 1" -c "vacuum full analyze household" postgres
 { echo "warmUp.seconds=$warmed"; echo "warmUp.jitPercent=$jit_percent"; } >> "$base"
 # the lookup SQL through pgbench right before the gateway's lookups are measured, and again right after them
 # (below): the machine's speed drifts within minutes, and the share is taken against the mean of the two

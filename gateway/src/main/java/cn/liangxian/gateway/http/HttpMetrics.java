@@ -28,10 +28,8 @@ public final class HttpMetrics {
 
   public static void histograms(MeterRegistry registry) {
     registry.config().meterFilter(MeterFilter.replaceTagValues("method", HttpMetrics::method));
-    // Vert.x joins every route a request passed through with '>' (the operator routes' audit and login
-    // checks, then the route itself); the label is the route that answered, and "unmatched" for none
-    registry.config().meterFilter(MeterFilter.replaceTagValues("route",
-        route -> route.isEmpty() ? "unmatched" : route.substring(route.lastIndexOf('>') + 1)));
+    // the route that answered (HttpServerMeters keeps the last one a request passed through), "unmatched" for none
+    registry.config().meterFilter(MeterFilter.replaceTagValues("route", route -> route.isEmpty() ? "unmatched" : route));
     registry.config().meterFilter(new MeterFilter() {
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {

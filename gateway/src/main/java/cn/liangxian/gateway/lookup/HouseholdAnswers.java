@@ -81,14 +81,9 @@ public final class HouseholdAnswers {
       return;
     }
     if (idIndex != null) {
-      households.put(ByteBuffer.wrap(idIndex.clone()), householdId);
+      remember(idIndex, householdId);
     }
     kept.merge(householdId, new Kept(stamp, payDate, books, body), (old, fresh) -> old.stamp() > fresh.stamp() ? old : fresh);
-  }
-
-  /** Households kept (for tests and the metrics page). */
-  public long size() {
-    return kept.size();
   }
 
   /**
