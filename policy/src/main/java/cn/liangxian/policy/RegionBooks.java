@@ -99,21 +99,6 @@ public final class RegionBooks {
   }
 
   /**
-   * As {@link #openYears(Insurance, LocalDate)}, for a person born on {@code birth}: with the year of their birth, ended,
-   * where its book lets a newborn pay it after the year's end and they are still within its newborn time.
-   */
-  public List<Integer> openYears(Insurance insurance, LocalDate payDate, LocalDate birth) {
-    List<Integer> out = openYears(insurance, payDate);
-    for (int year : yearsOfBirth(insurance, payDate, birth)) {
-      if (!out.contains(year)) {
-        out.add(year);
-      }
-    }
-    out.sort(Comparator.naturalOrder());
-    return out;
-  }
-
-  /**
    * The ended years a person born on {@code birth} may still pay on {@code payDate} as a newborn
    * ({@code newborn.afterYearEnd}): the year of their birth, or none (for nearly everyone, without a list made).
    */

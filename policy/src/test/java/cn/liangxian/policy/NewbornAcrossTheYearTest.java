@@ -55,8 +55,8 @@ class NewbornAcrossTheYearTest {
     RegionBooks books = RegionBooks.examples("371312", List.of(BOOK));
     LocalDate january = LocalDate.of(2021, 1, 15);
     assertThat(books.openYears(Insurance.MEDICAL, january)).isEmpty();
-    assertThat(books.openYears(Insurance.MEDICAL, january, LocalDate.of(2020, 11, 20))).containsExactly(2020);
-    assertThat(books.openYears(Insurance.MEDICAL, january, LocalDate.of(1980, 6, 15))).isEmpty();
+    assertThat(books.yearsOfBirth(Insurance.MEDICAL, january, LocalDate.of(2020, 11, 20))).containsExactly(2020);
+    assertThat(books.yearsOfBirth(Insurance.MEDICAL, january, LocalDate.of(1980, 6, 15))).isEmpty();
     assertThat(BookTables.of(BOOK)).flatExtracting(BookTables.Table::rows).flatExtracting(row -> row)
         .anySatisfy(cell -> assertThat(cell).contains("跨年度的，仍可在此期限内按2020年度标准缴纳2020年度"));
   }

@@ -141,7 +141,7 @@ public final class HouseholdView {
     List<Object[]> wholeFamily = new ArrayList<>();
     RegionBooks books = region.books(payDate);
     for (Insurance ins : Insurance.values()) {
-      List<Integer> years = HouseholdAssessor.years(books, ins, payDate, h);
+      List<Integer> years = yearsOf(items, ins);
       if (years.isEmpty()) {
         continue;
       }
@@ -207,6 +207,18 @@ public final class HouseholdView {
     }
     g.writeEndArray();
     g.writeEndObject();
+  }
+
+  /** The benefit years the items were assessed for, oldest first: the household's years, not worked out again. */
+  private static List<Integer> yearsOf(List<HouseholdAssessor.Item> items, Insurance ins) {
+    List<Integer> years = new ArrayList<>(2);
+    for (HouseholdAssessor.Item it : items) {
+      if (it.insurance() == ins && !years.contains(it.year())) {
+        years.add(it.year());
+      }
+    }
+    years.sort(null);
+    return years;
   }
 
   private static void item(JsonGenerator g, HouseholdAssessor.Item it) throws IOException {

@@ -25,11 +25,7 @@ public final class Eventually {
    * {@code what} and the last value seen.
    */
   public static <T> T until(String what, Probe<T> probe, Predicate<? super T> done) throws Exception {
-    return until(what, probe, done, TIMEOUT);
-  }
-
-  /** As {@link #until(String, Probe, Predicate)}, within {@code timeout}: for what takes a known longer time of its own. */
-  public static <T> T until(String what, Probe<T> probe, Predicate<? super T> done, Duration timeout) throws Exception {
+    Duration timeout = TIMEOUT;
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       T value = probe.get();
