@@ -192,15 +192,16 @@ final class VillageRosterImport {
         + " on conflict (id_index) do nothing");
     phases.done("persons inserted");
     // a person already there keeps everything, but a spouse the file names now (married since, or a roster that did not
-    // say before) is taken: it only adds what an assessment reads
-    st.executeUpdate("update person p set spouse_birth_date = s.spouse_birth_date, spouse_sex = s.spouse_sex from stage_person s"
-        + " where p.id_index = s.id_index and s.spouse_birth_date is not null"
-        + " and (p.spouse_birth_date, p.spouse_sex) is distinct from (s.spouse_birth_date, s.spouse_sex)");
-    // and a later year of cover the agency records (this year's roster after last year's): never an earlier one, which
-    // would make a resident wait for a break an older file did not yet know had ended
-    st.executeUpdate("update person p set medical_last_year = s.medical_last_year from stage_person s"
-        + " where p.id_index = s.id_index and s.medical_last_year is not null"
-        + " and (p.medical_last_year is null or p.medical_last_year < s.medical_last_year)");
+    // say before) is taken: it only adds what an assessment reads; and a later year of cover the agency records (this
+    // year's roster after last year's), never an earlier one, which would make a resident wait for a break an older file
+    // did not yet know had ended. One pass over the staged rows for both (greatest ignores a missing year)
+    st.executeUpdate("update person p set"
+        + " spouse_birth_date = coalesce(s.spouse_birth_date, p.spouse_birth_date),"
+        + " spouse_sex = case when s.spouse_birth_date is null then p.spouse_sex else s.spouse_sex end,"
+        + " medical_last_year = greatest(p.medical_last_year, s.medical_last_year)"
+        + " from stage_person s where p.id_index = s.id_index"
+        + " and (s.spouse_birth_date is not null and (p.spouse_birth_date, p.spouse_sex) is distinct from (s.spouse_birth_date, s.spouse_sex)"
+        + " or s.medical_last_year is not null and (p.medical_last_year is null or p.medical_last_year < s.medical_last_year))");
     return persons;
   }
 }
