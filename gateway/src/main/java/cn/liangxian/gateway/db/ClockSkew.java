@@ -32,16 +32,19 @@ public final class ClockSkew {
 
   /** Measures once; the skew in seconds. */
   public Future<Double> measure() {
-    Instant before = clock.instant();
-    long sent = System.nanoTime();
-    return pool.query(NOW).execute().map(rows -> {
-      long roundTripNanos = System.nanoTime() - sent;
-      Instant db = rows.iterator().next().getOffsetDateTime("now").toInstant();
-      // the database read its clock about half way through the round trip
-      double mine = before.getEpochSecond() + before.getNano() / 1e9 + roundTripNanos / 2e9;
-      double s = db.getEpochSecond() + db.getNano() / 1e9 - mine;
-      skew.set(s);
-      return s;
+    // the clocks are read once the connection is held: a wait for one (at the peak) is no part of the round trip
+    return pool.withConnection(conn -> {
+      Instant before = clock.instant();
+      long sent = System.nanoTime();
+      return conn.query(NOW).execute().map(rows -> {
+        long roundTripNanos = System.nanoTime() - sent;
+        Instant db = rows.iterator().next().getOffsetDateTime("now").toInstant();
+        // the database read its clock about half way through the round trip
+        double mine = before.getEpochSecond() + before.getNano() / 1e9 + roundTripNanos / 2e9;
+        double s = db.getEpochSecond() + db.getNano() / 1e9 - mine;
+        skew.set(s);
+        return s;
+      });
     });
   }
 }
