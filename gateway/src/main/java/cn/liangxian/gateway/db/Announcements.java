@@ -8,7 +8,6 @@ import io.vertx.pgclient.pubsub.PgChannel;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +21,8 @@ public final class Announcements {
   private final Vertx vertx;
   private final PgSubscriber subscriber;
   private final List<Runnable> onLost = new CopyOnWriteArrayList<>();
-  /** The timer of the watch (0: none), and how many times it has looked. */
-  private final AtomicLong watching = new AtomicLong();
-  private final AtomicLong beats = new AtomicLong();
+  /** The heartbeat's watch, once started; closed with the rest. */
+  private volatile Watch watch;
 
   public Announcements(Vertx vertx, PgConnectOptions db) {
     this.vertx = vertx;
@@ -63,16 +61,35 @@ public final class Announcements {
    * is replaced. The counts start again with every listening connection.
    */
   public void watch(java.time.Duration every, PgConnectOptions db) {
-    Watch w = new Watch(db);
+    Watch w = watching(every, db);
+    w.timer = vertx.setPeriodic(every.toMillis(), t -> w.beat());
+  }
+
+  /**
+   * The watch of {@link #watch} with no timer: each {@link Watch#beat} is a look the caller makes (a test then drives the
+   * beats at its own pace, and waits for what each one sent to be heard rather than for a clock).
+   */
+  Watch watching(java.time.Duration every, PgConnectOptions db) {
+    Watch w = new Watch(db, every.toMillis());
+    synchronized (this) {
+      if (watch != null) {
+        throw new IllegalStateException("already watching");
+      }
+      watch = w;
+    }
     subscriber.channel(HEARTBEAT).handler(w::heard);
-    watching.set(vertx.setPeriodic(every.toMillis(), t -> w.beat(every.toMillis())));
-    watch = w;
+    return w;
   }
 
   /** The watch's state, for one listening connection at a time (a generation); its methods run on any thread. */
-  private final class Watch {
+  final class Watch {
     private final String me = java.util.UUID.randomUUID().toString();
     private final PgConnectOptions db;
+    private final long ms;
+    /** The periodic timer that beats (-1: beaten by hand). */
+    private volatile long timer = -1;
+    /** How many times it has looked. */
+    private long beats;
     private io.vertx.sqlclient.Pool pool;
     private PgConnection listening;
     private PgConnection closing;
@@ -83,8 +100,9 @@ public final class Announcements {
     /** The beat the heartbeat still unanswered was sent at, or -1. */
     private long outstandingSince = -1;
 
-    Watch(PgConnectOptions db) {
+    Watch(PgConnectOptions db, long ms) {
       this.db = db;
+      this.ms = ms;
       this.pool = pool();
     }
 
@@ -103,11 +121,15 @@ public final class Announcements {
       }
     }
 
-    synchronized void beat(long ms) {
-      long beat = beats.incrementAndGet();
+    /**
+     * One look: the listening connection taken for lost, or the next heartbeat sent, or nothing while one is awaited or
+     * the subscriber connects. True when it sent a heartbeat.
+     */
+    synchronized boolean beat() {
+      long beat = ++beats;
       PgConnection c = subscriber.actualConnection();
       if (c == null || c == closing) {
-        return; // connecting, or the lost one still closing: the subscriber connects again after it
+        return false; // connecting, or the lost one still closing: the subscriber connects again after it
       }
       if (c != listening) {
         listening = c;
@@ -130,16 +152,17 @@ public final class Announcements {
         old.close();
         onLost.forEach(Runnable::run);
         c.close();
-        return;
+        return false;
       }
       if (outstandingSince >= 0) {
-        return; // one heartbeat at a time
+        return false; // one heartbeat at a time
       }
       long g = generation;
       long n = ++next;
       outstandingSince = beat;
       pool.preparedQuery("select pg_notify($1, $2)").execute(io.vertx.sqlclient.Tuple.of(HEARTBEAT, me + ":" + g + ":" + n))
           .onComplete(ar -> answered(g, n, ar.succeeded()));
+      return true;
     }
 
     private synchronized void answered(long g, long n, boolean taken) {
@@ -152,24 +175,36 @@ public final class Announcements {
       }
     }
 
+    /** How many times it has looked. */
+    synchronized long beats() {
+      return beats;
+    }
+
+    /** Whether a heartbeat sent is still awaiting the database's answer. */
+    synchronized boolean awaitingAnswer() {
+      return outstandingSince >= 0;
+    }
+
+    /** Whether every heartbeat sent on this listening connection was answered and heard: the next beat finds it well. */
+    synchronized boolean settled() {
+      return listening != null && outstandingSince < 0 && heard >= confirmed;
+    }
+
     synchronized void close() {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
       pool.close();
     }
   }
 
-  /** How many times the watch has looked. */
-  long beats() {
-    return beats.get();
-  }
-
   /** The channel each instance's watch sends its heartbeat on (and hears only its own). */
   static final String HEARTBEAT = "announcements_heartbeat";
-  private Watch watch;
 
   public Future<Void> close() {
-    if (watch != null) {
-      vertx.cancelTimer(watching.get());
-      watch.close();
+    Watch w = watch;
+    if (w != null) {
+      w.close();
     }
     return subscriber.close();
   }

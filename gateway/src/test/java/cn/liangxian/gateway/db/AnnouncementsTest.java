@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
  * connection is closed so that the subscriber connects again.
  */
 class AnnouncementsTest {
+  /** The period the watch's messages name; its beats are driven here, one look at a time, and need no clock. */
+  private static final Duration EVERY = Duration.ofSeconds(2);
+
   @Test
   void aSilentConnectionIsTakenForLostWithinAFewBeatsAfterAReconnectToo() throws Exception {
     Vertx vertx = Vertx.vertx();
@@ -35,17 +38,15 @@ class AnnouncementsTest {
       AtomicInteger subscribed = new AtomicInteger();
       a.channel("announcements_test").handler(heard::add).subscribeHandler(v -> subscribed.incrementAndGet());
       a.connect().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      // the heartbeat goes the same way, to the same host; beats of 2 s, so that a busy machine's late notification is
-      // no loss
-      a.watch(Duration.ofSeconds(2), viaProxy);
+      // the heartbeat goes the same way, to the same host
+      Announcements.Watch w = a.watching(EVERY, viaProxy);
       Eventually.until("subscribed", () -> subscribed.get() >= 1);
       notify(g, "first");
       Eventually.until("the first heard", () -> heard.contains("first"));
 
       // a reset (a restart of the database): the subscriber connects again at once, and the watch counts anew; several
-      // beats first, so that counts kept from before the reset would blind it
-      long started = a.beats();
-      Eventually.until("some beats", () -> a.beats() >= started + 3);
+      // heartbeats heard first, so that counts kept from before the reset would blind it
+      heartbeatsHeard(w, 3);
       int lostBeforeReset = lost.get();
       try (var c = g.db.connect(); var st = c.createStatement()) {
         st.execute("select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen%'");
@@ -53,20 +54,19 @@ class AnnouncementsTest {
       Eventually.until("subscribed again after the reset", () -> subscribed.get() >= 2);
       notify(g, "second");
       Eventually.until("the second heard", () -> heard.contains("second"));
-      long afterReset = a.beats();
-      Eventually.until("a few beats on the new connection", () -> a.beats() >= afterReset + 3);
+      heartbeatsHeard(w, 3);
       int lostBefore = lost.get();
       assertThat(lostBefore).as("the reset is the subscriber's own word at most").isLessThanOrEqualTo(lostBeforeReset + 1);
 
-      long silenced = a.beats();
       proxy.silenceOpenConnections();
       notify(g, "missed"); // sent to a connection that passes nothing on
-      Eventually.until("the silent connection taken for lost", () -> lost.get() > lostBefore);
-      assertThat(a.beats() - silenced).as("beats from the silence to the loss").isLessThanOrEqualTo(4);
+      // the heartbeat sent next is never answered: two beats later the connection is taken for lost
+      int beats = beatsUntilLost(w, lost, lostBefore, () -> {});
+      assertThat(beats).as("beats from the silence to the loss").isLessThanOrEqualTo(4);
       int lostOnce = lost.get();
       // and not again at every beat while the silent connection is being closed
-      long beatsAtLoss = a.beats();
-      Eventually.until("two more beats", () -> a.beats() >= beatsAtLoss + 2);
+      w.beat();
+      w.beat();
       assertThat(lost.get()).isEqualTo(lostOnce);
       assertThat(heard).doesNotContain("missed");
       a.close(); // completes once the proxy, closed next, ends the silent connections
@@ -86,19 +86,43 @@ class AnnouncementsTest {
       AtomicInteger lost = new AtomicInteger();
       a.whenLost(lost::incrementAndGet);
       a.connect().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      // straight to the database; beats of 2 s, so that a busy machine's late notification is no loss
-      a.watch(Duration.ofSeconds(2), g.db.connectOptions(1));
-      long started = a.beats();
-      Eventually.until("some beats", () -> a.beats() >= started + 3);
+      // the heartbeat straight to the database
+      Announcements.Watch w = a.watching(EVERY, g.db.connectOptions(1));
+      heartbeatsHeard(w, 3);
       assertThat(lost.get()).as("heard all along").isZero();
-      long silenced = a.beats();
       proxy.silenceOpenConnections();
-      Eventually.until("the deaf connection taken for lost", () -> lost.get() > 0);
-      assertThat(a.beats() - silenced).as("beats from the silence to the loss").isLessThanOrEqualTo(4);
+      // each heartbeat is taken by the database and never heard: the second one unheard is the loss
+      int beats = beatsUntilLost(w, lost, 0, () -> Eventually.until("the heartbeat answered", () -> !w.awaitingAnswer()));
+      assertThat(beats).as("beats from the silence to the loss").isLessThanOrEqualTo(4);
       a.close();
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** {@code n} beats on a well connection, each sending a heartbeat that is answered and heard before the next. */
+  private static void heartbeatsHeard(Announcements.Watch w, int n) throws Exception {
+    for (int i = 0; i < n; i++) {
+      Eventually.until("the watch on the listening connection", w::beat);
+      Eventually.until("the heartbeat answered and heard", w::settled);
+    }
+  }
+
+  /** Beats (after each, {@code between}) until the loss is reported, up to 10; how many it took. */
+  private static int beatsUntilLost(Announcements.Watch w, AtomicInteger lost, int before, Step between) throws Exception {
+    for (int beats = 1; beats <= 10; beats++) {
+      w.beat();
+      if (lost.get() > before) {
+        return beats;
+      }
+      between.run();
+    }
+    throw new AssertionError("not taken for lost within 10 beats");
+  }
+
+  @FunctionalInterface
+  private interface Step {
+    void run() throws Exception;
   }
 
   static void notify(TestGateway g, String payload) throws Exception {
