@@ -1,5 +1,6 @@
 package cn.liangxian.gateway;
 
+import cn.liangxian.gateway.logging.Logs;
 import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.lookup.Regions;
@@ -23,7 +24,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv()));
+    int status;
+    try {
+      status = run(args, System.getenv());
+    } finally {
+      Logs.stop(); // what the console's buffer holds is written before the process ends
+    }
+    System.exit(status);
   }
 
   static int run(String[] args, Map<String, String> env) {
@@ -125,7 +132,10 @@ public final class Main {
   private static int serve(Map<String, String> env) {
     GatewayOptions config = GatewayOptions.load(env);
     Gateway g = Gateway.start(config, env, Clock.systemUTC());
-    Runtime.getRuntime().addShutdownHook(new Thread(g::stopGracefully, "gateway-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      g.stopGracefully();
+      Logs.stop(); // the last lines of the stop written out before the JVM halts
+    }, "gateway-shutdown"));
     System.out.println(banner(g, config, env));
     return waitForever();
   }

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.http;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -15,17 +16,18 @@ public final class AccessLog {
   private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._-]{8,64}");
   public static final String KEY = "requestId";
+  private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
 
   private AccessLog() {}
 
   public static void handle(RoutingContext ctx) {
-    String given = ctx.request().getHeader("X-Request-Id");
+    String given = ctx.request().getHeader(REQUEST_ID);
     // a correlation id, not a secret: a fast random is enough (UUID.randomUUID would take SecureRandom's lock per request)
     String id = given != null && SANE.matcher(given).matches() ? given
         : Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
     long start = System.nanoTime();
     ctx.put(KEY, id);
-    ctx.response().putHeader("X-Request-Id", id);
+    ctx.response().putHeader(REQUEST_ID, id);
     ctx.addBodyEndHandler(v -> {
       MDC.put(KEY, id);
       try {

@@ -1,0 +1,149 @@
+package cn.liangxian.gateway.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import cn.liangxian.gateway.support.Eventually;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+
+/** The console written a buffer at a time: lines wait for the flush, go out together, and none is left at the stop. */
+class BatchedConsoleAppenderTest {
+  /** A flush period no test waits for: the flush is called, or the buffer fills. */
+  private static final long NEVER = 3_600_000;
+
+  private final LoggerContext context = new LoggerContext();
+  private final Console console = new Console();
+
+  {
+    context.setMDCAdapter(MDC.getMDCAdapter()); // as SLF4J gives the process's context
+  }
+
+  @AfterEach
+  void stop() {
+    context.stop();
+  }
+
+  @Test
+  void linesWaitForTheFlushAndGoOutInOneWrite() {
+    BatchedConsoleAppender<ILoggingEvent> a = appender(64 * 1024, NEVER);
+    Logger log = logger(a);
+    for (int i = 1; i <= 100; i++) {
+      log.info("line {}", i);
+    }
+    assertThat(console.text()).isEmpty();
+    a.flush();
+    assertThat(console.lines()).hasSize(100).startsWith("line 1").endsWith("line 100");
+    assertThat(console.writes.get()).as("one write for the hundred lines").isEqualTo(1);
+  }
+
+  @Test
+  void aFullBufferIsWrittenWithoutWaitingAndNoLineIsCut() {
+    BatchedConsoleAppender<ILoggingEvent> a = appender(1024, NEVER);
+    Logger log = logger(a);
+    for (int i = 1; i <= 200; i++) {
+      log.info("line {} of two hundred, some thirty bytes", i);
+    }
+    int before = console.writes.get();
+    assertThat(before).as("writes while the buffer filled").isBetween(2, 20);
+    assertThat(console.text()).endsWith("\n");
+    a.flush();
+    assertThat(console.lines()).hasSize(200).endsWith("line 200 of two hundred, some thirty bytes");
+  }
+
+  @Test
+  void whatWaitsIsWrittenByTheTimer() throws Exception {
+    Logger log = logger(appender(64 * 1024, 10));
+    log.info("on its own");
+    Eventually.until("the line written", () -> console.lines().contains("on its own"));
+  }
+
+  @Test
+  void theStopWritesWhatWaitsAndLeavesTheConsoleOpen() {
+    BatchedConsoleAppender<ILoggingEvent> a = appender(64 * 1024, NEVER);
+    logger(a).info("the last words");
+    a.stop();
+    assertThat(console.lines()).containsExactly("the last words");
+    assertThat(console.closed).isFalse();
+  }
+
+  @Test
+  void aBufferOrPeriodOfNothingIsRefused() {
+    BatchedConsoleAppender<ILoggingEvent> a = new BatchedConsoleAppender<>();
+    a.setContext(context);
+    a.setTarget(console);
+    a.setEncoder(encoder());
+    a.setFlushMillis(0);
+    a.start();
+    assertThat(a.isStarted()).isFalse();
+    assertThat(context.getStatusManager().getCopyOfStatusList()).anyMatch(s -> s.getMessage().contains("flushMillis"));
+  }
+
+  private BatchedConsoleAppender<ILoggingEvent> appender(int bufferSize, long flushMillis) {
+    BatchedConsoleAppender<ILoggingEvent> a = new BatchedConsoleAppender<>();
+    a.setContext(context);
+    a.setTarget(console);
+    a.setBufferSize(bufferSize);
+    a.setFlushMillis(flushMillis);
+    a.setEncoder(encoder());
+    a.start();
+    assertThat(a.isStarted()).isTrue();
+    return a;
+  }
+
+  private PatternLayoutEncoder encoder() {
+    PatternLayoutEncoder e = new PatternLayoutEncoder();
+    e.setContext(context);
+    e.setPattern("%msg%n");
+    e.start();
+    return e;
+  }
+
+  private Logger logger(BatchedConsoleAppender<ILoggingEvent> a) {
+    Logger log = context.getLogger("test");
+    log.setAdditive(false);
+    log.addAppender(a);
+    return log;
+  }
+
+  /** Standard output as a test sees it: what was written, in how many writes, and whether it was closed. */
+  private static final class Console extends OutputStream {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    final AtomicInteger writes = new AtomicInteger();
+    volatile boolean closed;
+
+    @Override
+    public synchronized void write(int b) {
+      writes.incrementAndGet();
+      bytes.write(b);
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      writes.incrementAndGet();
+      bytes.write(b, off, len);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+
+    synchronized String text() {
+      return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    List<String> lines() {
+      return text().lines().toList();
+    }
+  }
+}
