@@ -23,14 +23,20 @@ import java.util.Map;
 public final class Main {
   private Main() {}
 
+  /** The gateway this process serves, once started: the stop at exit stops it gracefully first. */
+  private static volatile Gateway serving;
+
   public static void main(String[] args) {
-    int status;
-    try {
-      status = run(args, System.getenv());
-    } finally {
-      Logs.stop(); // what the console's buffer holds is written before the process ends
-    }
-    System.exit(status);
+    // however the process ends (a command done, SIGTERM, an error): the gateway stopped first if one runs, then the
+    // logging, so that the stop's own lines and what the console's buffer holds are written before the JVM halts
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Gateway g = serving;
+      if (g != null) {
+        g.stopGracefully();
+      }
+      Logs.stop();
+    }, "gateway-shutdown"));
+    System.exit(run(args, System.getenv()));
   }
 
   static int run(String[] args, Map<String, String> env) {
@@ -132,10 +138,8 @@ public final class Main {
   private static int serve(Map<String, String> env) {
     GatewayOptions config = GatewayOptions.load(env);
     Gateway g = Gateway.start(config, env, Clock.systemUTC());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      g.stopGracefully();
-      Logs.stop(); // the last lines of the stop written out before the JVM halts
-    }, "gateway-shutdown"));
+    serving = g;
+    Logs.flush(); // the start's lines before the banner, not after it
     System.out.println(banner(g, config, env));
     return waitForever();
   }

@@ -32,7 +32,16 @@ public final class AccessLog {
       MDC.put(KEY, id);
       try {
         String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "-" : ctx.currentRoute().getPath();
-        LOG.info("{} {} {} {}ms", ctx.request().method(), route, ctx.response().getStatusCode(), (System.nanoTime() - start) / 1_000_000);
+        int status = ctx.response().getStatusCode();
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        if (status >= 500 && status != 503) {
+          // a fault of ours at WARN: written to the console at once, not with the next batch (a process killed right after
+          // it still leaves it in the log). Not a 503: a request turned away under load is no fault, and thousands a
+          // second must not each wake the console's thread
+          LOG.warn("{} {} {} {}ms", ctx.request().method(), route, status, ms);
+        } else {
+          LOG.info("{} {} {} {}ms", ctx.request().method(), route, status, ms);
+        }
       } finally {
         MDC.remove(KEY);
       }

@@ -3,6 +3,7 @@ package cn.liangxian.gateway.logging;
 import ch.qos.logback.core.OutputStreamAppender;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
+import java.io.Flushable;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * the asynchronous queue held always was. The gateway stops the logging (and so flushes) as its last step
  * ({@link Logs#stop}).
  */
-public final class BatchedConsoleAppender<E> extends OutputStreamAppender<E> {
+public final class BatchedConsoleAppender<E> extends OutputStreamAppender<E> implements Flushable {
   private int bufferSize = 64 * 1024;
   private long flushMillis = 200;
   private OutputStream target;
@@ -48,7 +49,7 @@ public final class BatchedConsoleAppender<E> extends OutputStreamAppender<E> {
       return;
     }
     OutputStream out = target != null ? target : new FileOutputStream(FileDescriptor.out);
-    setOutputStream(new BufferedOutputStream(out, bufferSize));
+    setOutputStream(new BufferedOutputStream(new Forgiving(out), bufferSize));
     setImmediateFlush(false);
     super.start();
     if (!isStarted()) {
@@ -83,6 +84,48 @@ public final class BatchedConsoleAppender<E> extends OutputStreamAppender<E> {
       flusher.shutdownNow();
     }
     super.stop(); // flushes (closeOutputStream, below)
+  }
+
+  /**
+   * The console, losing a write it cannot make (a full non-blocking pipe, a reader gone) rather than failing it: a failed
+   * write would stop the appender for good, as {@code System.out} never did, and keep the buffer full. Said once.
+   */
+  private final class Forgiving extends OutputStream {
+    private final OutputStream out;
+    private long lost;
+
+    Forgiving(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        lost(e);
+      }
+    }
+
+    @Override
+    public void flush() {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        lost(e);
+      }
+    }
+
+    private void lost(IOException e) {
+      if (lost++ == 0) {
+        addError("could not write the log to the console: what it did not take is lost (said once)", e);
+      }
+    }
   }
 
   /** Flushed, not closed: standard output outlives the logging (a command's last words, the JVM's own). */

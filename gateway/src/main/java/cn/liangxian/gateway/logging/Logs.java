@@ -1,21 +1,48 @@
 package cn.liangxian.gateway.logging;
 
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.Appender;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /** The process's logging as a whole. */
 public final class Logs {
+  /** How long the stop may take: a console that takes nothing (a stalled reader) must not hold the process's exit. */
+  static final long STOP_MILLIS = TimeUnit.SECONDS.toMillis(3);
+
   private Logs() {}
 
+  /** What the root logger's batching appenders hold, written out now: before the process prints to the console itself. */
+  public static void flush() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext c) {
+      for (Iterator<Appender<ch.qos.logback.classic.spi.ILoggingEvent>> it = c.getLogger(Logger.ROOT_LOGGER_NAME)
+          .iteratorForAppenders(); it.hasNext(); ) {
+        if (it.next() instanceof BatchedAsyncAppender a) {
+          a.flush();
+        }
+      }
+    }
+  }
+
   /**
-   * Stops the logging: the asynchronous queue drained and the console's buffer written out. The last thing a process
-   * does before it exits; nothing logged after it is written.
+   * Stops the logging: the queue handed over and the console's buffer written out, within {@link #STOP_MILLIS}. The last
+   * thing a process does before it exits; nothing logged after it is written.
    */
   public static void stop() {
     ILoggerFactory f = LoggerFactory.getILoggerFactory();
-    if (f instanceof LoggerContext c) {
-      c.stop();
+    if (!(f instanceof LoggerContext c) || !c.isStarted()) {
+      return;
+    }
+    Thread t = new Thread(c::stop, "log-stop");
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join(STOP_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

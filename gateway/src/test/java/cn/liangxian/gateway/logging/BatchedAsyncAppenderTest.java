@@ -94,6 +94,62 @@ class BatchedAsyncAppenderTest {
   }
 
   @Test
+  void theLeastSeriousAreDroppedFirst() {
+    assertThat(BatchedAsyncAppender.admits(8, 10, false)).isTrue();
+    assertThat(BatchedAsyncAppender.admits(9, 10, false)).as("INFO past four fifths").isFalse();
+    assertThat(BatchedAsyncAppender.admits(10, 10, true)).as("a warning up to the full queue").isTrue();
+    assertThat(BatchedAsyncAppender.admits(11, 10, true)).as("anything past it").isFalse();
+  }
+
+  @Test
+  void severalThreadsLoggingAtOnceLoseNothingAndKeepTheirOwnOrder() throws Exception {
+    BatchedAsyncAppender a = appender(8192, NEVER);
+    Logger log = logger(a);
+    List<Thread> callers = new java.util.ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      String name = "t" + t;
+      callers.add(new Thread(() -> {
+        for (int i = 0; i < 1000; i++) {
+          log.info("{} {}", name, i);
+        }
+      }));
+    }
+    callers.forEach(Thread::start);
+    for (Thread t : callers) {
+      t.join();
+    }
+    a.stop();
+    assertThat(a.dropped()).isZero();
+    assertThat(received.messages()).hasSize(4000);
+    for (int t = 0; t < 4; t++) {
+      String prefix = "t" + t + " ";
+      assertThat(received.messages().stream().filter(m -> m.startsWith(prefix)).map(m -> Integer.parseInt(m.substring(prefix.length()))))
+          .as("thread %d's lines in its order", t).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 1000).boxed().toList());
+    }
+  }
+
+  @Test
+  void anAppenderFailingWithAnErrorDoesNotEndTheHandOver() throws Exception {
+    received.failOn = "boom";
+    Logger log = logger(appender(8192, NEVER));
+    log.warn("boom");
+    log.warn("after");
+    Eventually.until("the line after the failure handed over", () -> received.messages().contains("after"));
+    log.warn("later still");
+    Eventually.until("and the next batch", () -> received.messages().contains("later still"));
+  }
+
+  @Test
+  void aWarningIsWrittenOutWithItsBatch() throws Exception {
+    Logger log = logger(appender(8192, NEVER));
+    log.info("quiet");
+    assertThat(received.flushes.get()).isZero();
+    log.warn("loud");
+    Eventually.until("the batch flushed", () -> received.flushes.get() >= 1);
+    assertThat(received.messages()).containsExactly("quiet", "loud");
+  }
+
+  @Test
   void settingsOfNothingOrNoAppenderAreRefused() {
     BatchedAsyncAppender none = new BatchedAsyncAppender();
     none.setContext(context);
@@ -141,13 +197,24 @@ class BatchedAsyncAppenderTest {
     return log;
   }
 
-  /** What the console would have been handed, in order. */
-  private static final class Received extends AppenderBase<ILoggingEvent> {
+  /** What the console would have been handed, in order, and how often it was flushed. */
+  private static final class Received extends AppenderBase<ILoggingEvent> implements java.io.Flushable {
     final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
+    final java.util.concurrent.atomic.AtomicInteger flushes = new java.util.concurrent.atomic.AtomicInteger();
+    /** A message whose line fails with an Error, as an appender out of memory would. */
+    volatile String failOn;
 
     @Override
     protected void append(ILoggingEvent e) {
+      if (e.getFormattedMessage().equals(failOn)) {
+        throw new AssertionError("an appender failing");
+      }
       events.add(e);
+    }
+
+    @Override
+    public void flush() {
+      flushes.incrementAndGet();
     }
 
     List<String> messages() {

@@ -85,7 +85,33 @@ class BatchedConsoleAppenderTest {
     a.setFlushMillis(0);
     a.start();
     assertThat(a.isStarted()).isFalse();
-    assertThat(context.getStatusManager().getCopyOfStatusList()).anyMatch(s -> s.getMessage().contains("flushMillis"));
+    BatchedConsoleAppender<ILoggingEvent> b = new BatchedConsoleAppender<>();
+    b.setContext(context);
+    b.setTarget(console);
+    b.setEncoder(encoder());
+    b.setBufferSize(0);
+    b.start();
+    assertThat(b.isStarted()).isFalse();
+    assertThat(context.getStatusManager().getCopyOfStatusList()).filteredOn(s -> s.getMessage().contains("bufferSize and flushMillis"))
+        .hasSize(2);
+  }
+
+  @Test
+  void aConsoleThatRefusesAWriteLosesItButNotTheAppender() {
+    BatchedConsoleAppender<ILoggingEvent> a = appender(64 * 1024, NEVER);
+    Logger log = logger(a);
+    console.refusing = true;
+    log.info("not taken");
+    a.flush();
+    log.info("nor this");
+    a.flush();
+    console.refusing = false;
+    log.info("taken again");
+    a.flush();
+    assertThat(a.isStarted()).isTrue();
+    assertThat(console.lines()).containsExactly("taken again");
+    assertThat(context.getStatusManager().getCopyOfStatusList()).filteredOn(s -> s.getMessage().contains("could not write"))
+        .as("said once").hasSize(1);
   }
 
   private BatchedConsoleAppender<ILoggingEvent> appender(int bufferSize, long flushMillis) {
@@ -120,15 +146,19 @@ class BatchedConsoleAppenderTest {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     final AtomicInteger writes = new AtomicInteger();
     volatile boolean closed;
+    /** A console that takes nothing (a full pipe): every write fails. */
+    volatile boolean refusing;
 
     @Override
-    public synchronized void write(int b) {
-      writes.incrementAndGet();
-      bytes.write(b);
+    public synchronized void write(int b) throws java.io.IOException {
+      write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
-    public synchronized void write(byte[] b, int off, int len) {
+    public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
+      if (refusing) {
+        throw new java.io.IOException("Resource temporarily unavailable");
+      }
       writes.incrementAndGet();
       bytes.write(b, off, len);
     }
