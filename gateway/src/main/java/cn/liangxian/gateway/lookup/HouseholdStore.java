@@ -92,7 +92,7 @@ public final class HouseholdStore {
 
   private static List<AgencyNote> agency(Row r) {
     List<AgencyNote> notes = new ArrayList<>();
-    for (Object o : json(r.getValue("agency"))) {
+    for (Object o : json(r.getValue(AGENCY))) {
       JsonObject a = (JsonObject) o;
       notes.add(new AgencyNote(a.getString("k"), a.getString("i"), a.getInteger("y"), a.getString("p")));
     }
@@ -128,7 +128,7 @@ public final class HouseholdStore {
     List<Household> out = new ArrayList<>();
     List<Row> current = new ArrayList<>();
     for (Row r : rows) {
-      if (!current.isEmpty() && current.get(0).getLong("household_id") != r.getLong("household_id").longValue()) {
+      if (!current.isEmpty() && current.get(0).getLong(HOUSEHOLD_ID) != r.getLong(HOUSEHOLD_ID).longValue()) {
         out.add(household(current).orElseThrow());
         current = new ArrayList<>();
       }
@@ -140,39 +140,84 @@ public final class HouseholdStore {
     return out;
   }
 
+  /**
+   * The columns of {@link #MEMBERS} in their order, read by position: read by name, each value was a search of the twenty
+   * names, on every row of every lookup. Checked against the statement's own names the first time rows are read.
+   */
+  private static final List<String> COLUMNS = List.of("id", "ref", "id_masked", "birth_date", "sex", "spouse_birth_date",
+      "spouse_sex", "medical_last_year", "name", "local", "enrolled_elsewhere", "household_id", "household_ref", "stamp",
+      "region_code", "township", "village", "categories", "holds", "agency");
+  private static final int ID = 0;
+  private static final int REF = 1;
+  private static final int ID_MASKED = 2;
+  private static final int BIRTH_DATE = 3;
+  private static final int SEX = 4;
+  private static final int SPOUSE_BIRTH_DATE = 5;
+  private static final int SPOUSE_SEX = 6;
+  private static final int MEDICAL_LAST_YEAR = 7;
+  private static final int NAME = 8;
+  private static final int LOCAL = 9;
+  private static final int ENROLLED_ELSEWHERE = 10;
+  private static final int HOUSEHOLD_ID = 11;
+  private static final int HOUSEHOLD_REF = 12;
+  private static final int STAMP = 13;
+  private static final int REGION_CODE = 14;
+  private static final int TOWNSHIP = 15;
+  private static final int VILLAGE = 16;
+  private static final int CATEGORIES = 17;
+  private static final int HOLDS = 18;
+  private static final int AGENCY = 19;
+  private static volatile boolean columnsChecked;
+
+  /** That the statement's columns are those {@link #COLUMNS} names, in that order (once: the statements are constants). */
+  static void checkColumns(Row r) {
+    if (columnsChecked) {
+      return;
+    }
+    for (int i = 0; i < COLUMNS.size(); i++) {
+      if (!COLUMNS.get(i).equals(r.getColumnName(i))) {
+        throw new IllegalStateException("HouseholdStore.MEMBERS selects " + r.getColumnName(i) + " as column " + i
+            + ", read as " + COLUMNS.get(i) + ": keep COLUMNS in the statement's order");
+      }
+    }
+    columnsChecked = true;
+  }
+
   private static Optional<Household> household(Iterable<Row> rows) {
     List<Household.Member> members = new ArrayList<>();
     Row first = null;
     for (Row r : rows) {
       if (first == null) {
+        checkColumns(r);
         first = r;
       }
       List<Household.CategoryRow> cats = new ArrayList<>();
-      for (Object o : json(r.getValue("categories"))) {
+      for (Object o : json(r.getValue(CATEGORIES))) {
         JsonObject c = (JsonObject) o;
         cats.add(new Household.CategoryRow(c.getString("c"),
             c.getString("f") == null ? null : LocalDate.parse(c.getString("f")),
             c.getString("t") == null ? null : LocalDate.parse(c.getString("t"))));
       }
       List<Household.Hold> holds = new ArrayList<>();
-      for (Object o : json(r.getValue("holds"))) {
+      for (Object o : json(r.getValue(HOLDS))) {
         JsonObject h = (JsonObject) o;
         holds.add(new Household.Hold(h.getString("i"), h.getInteger("y"), h.getBoolean("p"),
             h.getString("u") == null ? null : OffsetDateTime.parse(h.getString("u")), UUID.fromString(h.getString("o")),
             h.getString("pa") == null ? null : OffsetDateTime.parse(h.getString("pa")), orderItem(h.getJsonObject("x"))));
       }
-      Identity identity = Identity.of(r.getLocalDate("birth_date"), "M".equals(r.getString("sex")) ? Sex.MALE : Sex.FEMALE,
-          r.getString("id_masked"));
-      Identity spouse = r.getLocalDate("spouse_birth_date") == null ? null : Identity.of(r.getLocalDate("spouse_birth_date"),
-          "M".equals(r.getString("spouse_sex")) ? Sex.MALE : Sex.FEMALE, "");
-      members.add(new Household.Member(r.getLong("id"), r.getUUID("ref"), identity, r.getString("name"), r.getBoolean("local"),
-          r.getBoolean("enrolled_elsewhere"), cats, holds, agency(r), spouse, r.getInteger("medical_last_year")));
+      Identity identity = Identity.of(r.getLocalDate(BIRTH_DATE), "M".equals(r.getString(SEX)) ? Sex.MALE : Sex.FEMALE,
+          r.getString(ID_MASKED));
+      LocalDate spouseBirth = r.getLocalDate(SPOUSE_BIRTH_DATE);
+      Identity spouse = spouseBirth == null ? null : Identity.of(spouseBirth,
+          "M".equals(r.getString(SPOUSE_SEX)) ? Sex.MALE : Sex.FEMALE, "");
+      members.add(new Household.Member(r.getLong(ID), r.getUUID(REF), identity, r.getString(NAME), r.getBoolean(LOCAL),
+          r.getBoolean(ENROLLED_ELSEWHERE), cats, holds, agency(r), spouse, r.getInteger(MEDICAL_LAST_YEAR)));
     }
     if (first == null) {
       return Optional.empty();
     }
-    return Optional.of(new Household(first.getLong("household_id"), first.getUUID("household_ref"),
-        first.getString("region_code"), first.getString("township"), first.getString("village"), first.getLong("stamp"),
+    return Optional.of(new Household(first.getLong(HOUSEHOLD_ID), first.getUUID(HOUSEHOLD_REF),
+        first.getString(REGION_CODE), first.getString(TOWNSHIP), first.getString(VILLAGE), first.getLong(STAMP),
         members));
   }
 
