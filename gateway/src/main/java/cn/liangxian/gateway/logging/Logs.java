@@ -3,7 +3,9 @@ package cn.liangxian.gateway.logging;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.Appender;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
@@ -17,14 +19,25 @@ public final class Logs {
 
   /** What the root logger's batching appenders hold, written out now: before the process prints to the console itself. */
   public static void flush() {
+    batching().forEach(BatchedAsyncAppender::flush);
+  }
+
+  /** How many log events the root logger's batching appenders dropped, their queues full. */
+  public static long dropped() {
+    return batching().stream().mapToLong(BatchedAsyncAppender::dropped).sum();
+  }
+
+  private static List<BatchedAsyncAppender> batching() {
+    List<BatchedAsyncAppender> out = new ArrayList<>(1);
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext c) {
       for (Iterator<Appender<ch.qos.logback.classic.spi.ILoggingEvent>> it = c.getLogger(Logger.ROOT_LOGGER_NAME)
           .iteratorForAppenders(); it.hasNext(); ) {
         if (it.next() instanceof BatchedAsyncAppender a) {
-          a.flush();
+          out.add(a);
         }
       }
     }
+    return out;
   }
 
   /**

@@ -31,6 +31,8 @@ class MetricsTest {
           && l.contains("route=\"/api/v1/lookup\""))).anyMatch(l -> l.contains("le=\"1.0\""))
           .anyMatch(l -> l.contains("le=\"0.05\""));
       assertThat(metrics).contains("liangxian_lookups_total{outcome=\"found\"}");
+      // the console's queue dropped nothing (the tests log to the console directly: no queue, nothing dropped)
+      assertThat(metrics.lines()).contains("liangxian_log_events_dropped_total 0.0");
       assertThat(metrics).doesNotContain(Fixture.CHEN, "陈一");
       assertThat(g.get("/health/ready").bodyAsJsonObject().getString("database")).isEqualTo("reachable");
       assertThat(g.get("/health/live").statusCode()).isEqualTo(200);
