@@ -51,13 +51,8 @@ env "${common[@]}" "${a_env[@]}" GATEWAY_DATA_DIR="$out/data" GATEWAY_PORT=18701
   java -Xmx4g -jar "$a_jar" > "$out/a.log" 2>&1 &
 pids+=($!); a=$!
 ready 18701 || { echo "gateway A did not start: $out/a.log" >&2; exit 1; }
-# the log reaches its file a batch at a time (within a second): the line is waited for
-pgport=
-for _ in $(seq 50); do
-  pgport=$(grep -oP 'started on port \K[0-9]+' "$out/a.log" | head -1)
-  [ -n "$pgport" ] && break; sleep 0.2
-done
-[ -n "$pgport" ] || { echo "no PostgreSQL port in $out/a.log" >&2; exit 1; }
+# the embedded PostgreSQL's port, from its postmaster.pid (the fourth line), written before the gateway was ready
+pgport=$(sed -n 4p "$(find "$out/data" -name postmaster.pid | head -1)")
 pw=$(cat "$out/data/keys/postgres.password")
 env "${common[@]}" "${b_env[@]}" GATEWAY_DATA_DIR="$out/data-b" GATEWAY_KEY_DIR="$out/data/keys" \
   GATEWAY_DB_URL="postgresql://postgres:$pw@127.0.0.1:$pgport/postgres" GATEWAY_PORT=18703 GATEWAY_SANDBOX_PORT=18704 \

@@ -118,13 +118,8 @@ java -Xmx4g "${jfr_opts[@]}" -jar gateway/target/gateway.jar > "$out/gateway.log
 pids+=($!)
 for _ in $(seq 90); do curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null || { echo "the gateway did not start; see $out/gateway.log" >&2; exit 1; }
-# the log reaches its file a batch at a time (within a second): the line is waited for
-pgport=
-for _ in $(seq 50); do
-  pgport=$(grep -oP 'started on port \K[0-9]+' "$out/gateway.log" | head -1)
-  [ -n "$pgport" ] && break; sleep 0.2
-done
-[ -n "$pgport" ] || { echo "no PostgreSQL port in $out/gateway.log" >&2; exit 1; }
+# the embedded PostgreSQL's port, from its postmaster.pid (the fourth line), written before the gateway was ready
+pgport=$(sed -n 4p "$(find "$GATEWAY_DATA_DIR" -name postmaster.pid | head -1)")
 # the embedded PostgreSQL asks for the password it generated into the key directory
 export PGPASSWORD=$(cat "$GATEWAY_DATA_DIR/keys/postgres.password")
 jdbc="jdbc:postgresql://localhost:$pgport/postgres?user=postgres&password=$PGPASSWORD"

@@ -11,13 +11,8 @@ gw=$!
 pids+=($gw)
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null || { echo "the gateway did not start; see $out/gateway.log" >&2; exit 1; }
-# the log reaches its file a batch at a time (within a second): the line is waited for
-pgport=
-for _ in $(seq 50); do
-  pgport=$(grep -oP 'started on port \K[0-9]+' "$out/gateway.log" | head -1)
-  [ -n "$pgport" ] && break; sleep 0.2
-done
-[ -n "$pgport" ] || { echo "no PostgreSQL port in $out/gateway.log" >&2; exit 1; }
+# the embedded PostgreSQL's port, from its postmaster.pid (the fourth line), written before the gateway was ready
+pgport=$(sed -n 4p "$(find "$out/data" -name postmaster.pid | head -1)")
 jdbc="jdbc:postgresql://127.0.0.1:$pgport/postgres"
 # the finance account the fuzzer acts as: made on the server, as the accounts API makes no account that moves money
 PGHOST=127.0.0.1 PGPORT=$pgport PGUSER=postgres PGDATABASE=postgres PGPASSWORD="$(cat "$out/data/keys/postgres.password")" \
