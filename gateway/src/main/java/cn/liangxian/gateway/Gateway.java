@@ -161,9 +161,7 @@ public final class Gateway implements AutoCloseable {
 
   private void serve(Clock clock, Regions regions, RosterImport roster) {
     HttpMetrics.histograms(registry);
-    // log lines the console's queue dropped under a flood (Logs): none is the normal; any says the access log has gaps
-    io.micrometer.core.instrument.FunctionCounter.builder("liangxian_log_events_dropped", this, x -> Logs.dropped())
-        .description("log events dropped because the console's queue was full").register(registry);
+    Logs.meters(registry);
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
     // Linux's epoll where asked for (http.nativeTransport) and Netty's native library loads; else Java NIO

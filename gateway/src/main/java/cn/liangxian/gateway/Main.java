@@ -1,8 +1,8 @@
 package cn.liangxian.gateway;
 
-import cn.liangxian.gateway.logging.Logs;
 import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
+import cn.liangxian.gateway.logging.Logs;
 import cn.liangxian.gateway.lookup.Regions;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.roster.DemoRoster;

@@ -17,6 +17,8 @@ public final class AccessLog {
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._-]{8,64}");
   public static final String KEY = "requestId";
   private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
+  /** Method, route template, status, milliseconds. */
+  private static final String LINE = "{} {} {} {}ms";
 
   private AccessLog() {}
 
@@ -38,9 +40,9 @@ public final class AccessLog {
           // a fault of ours at WARN: written to the console at once, not with the next batch (a process killed right after
           // it still leaves it in the log). Not a 503: a request turned away under load is no fault, and thousands a
           // second must not each wake the console's thread
-          LOG.warn("{} {} {} {}ms", ctx.request().method(), route, status, ms);
+          LOG.warn(LINE, ctx.request().method(), route, status, ms);
         } else {
-          LOG.info("{} {} {} {}ms", ctx.request().method(), route, status, ms);
+          LOG.info(LINE, ctx.request().method(), route, status, ms);
         }
       } finally {
         MDC.remove(KEY);

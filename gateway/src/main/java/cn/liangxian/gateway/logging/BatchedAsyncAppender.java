@@ -28,8 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * 0.136 ms a lookup, and raised the kernel's share of its CPU from 28% to 34% ({@code loadtest/README.md}).
  *
  * <p>What a caller's thread must be read on it is (its name, the MDC, the message formatted with its arguments, as
- * {@code AsyncAppender} does), then the event waits in the queue. A warning or an error wakes the thread at once, and
- * the batch it is in is flushed to the console ({@link Flushable} appenders) as soon as it is handed over. At most
+ * {@code AsyncAppender} does), then the event waits in the queue. Each batch handed over is written out with one flush of
+ * the appenders that buffer ({@link Flushable}: the console), so a line reaches the console within {@code drainMillis};
+ * a warning or an error wakes the thread at once. At most
  * {@code queueSize} events wait (8192): beyond four fifths of it, events below WARN are dropped, and beyond it, every
  * event, so that a console that cannot keep up never holds the caller back; how many were dropped is counted
  * ({@link #dropped()}) and said on the console after the batch.
@@ -118,14 +119,17 @@ public final class BatchedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
 
   /**
    * Hands what waits to the appenders, in the order it was queued (no more than waited when it began: callers that keep
-   * up with it do not keep it from ending), says how many were dropped, and flushes the appenders after a warning.
+   * up with it do not keep it from ending), says how many were dropped, and writes the batch out ({@link Flushable}
+   * appenders: the console's buffer), a write a batch rather than a line.
    */
   private void drain() {
     synchronized (draining) {
-      boolean flush = urgent.getAndSet(false);
+      urgent.set(false);
+      boolean any = false;
       ILoggingEvent e;
       for (int n = waiting.get(); n > 0 && (e = queue.poll()) != null; n--) {
         waiting.decrementAndGet();
+        any = true;
         try {
           appenders.appendLoopOnAppenders(e);
         } catch (Throwable t) { // an appender's Error (out of memory while encoding) loses that line, not the batch after it
@@ -136,9 +140,9 @@ public final class BatchedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
       if (lost != said) {
         say(Level.WARN, (lost - said) + " log events dropped: more were logged than the console took");
         said = lost;
-        flush = true;
+        any = true;
       }
-      if (flush) {
+      if (any) {
         flushAppenders();
       }
     }
@@ -148,7 +152,6 @@ public final class BatchedAsyncAppender extends UnsynchronizedAppenderBase<ILogg
   public void flush() {
     if (isStarted()) {
       drain();
-      flushAppenders();
     }
   }
 

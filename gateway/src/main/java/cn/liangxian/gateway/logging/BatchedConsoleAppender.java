@@ -3,31 +3,25 @@ package cn.liangxian.gateway.logging;
 import ch.qos.logback.core.OutputStreamAppender;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
-import java.io.Flushable;
 import java.io.FileOutputStream;
+import java.io.Flushable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The console (standard output), written a buffer at a time: the lines of the last {@code flushMillis} (200 by default) go
- * out together in one write, or sooner when {@code bufferSize} bytes (64 KiB) are waiting, and every one on {@link #stop}.
+ * The console (standard output), written a buffer at a time: what waits goes out in one write when it is flushed, or
+ * sooner when {@code bufferSize} bytes (64 KiB) are waiting, and on {@link #stop}.
  *
  * <p>Logback's {@code ConsoleAppender} writes each line through {@code System.out}, which flushes every write: a system call
- * a line. With a line a request (the access log) at thousands of requests a second, that was a fifth of the gateway's CPU
- * for a lookup ({@code loadtest/README.md}). Meant behind an {@code AsyncAppender}, as in the gateway's {@code logback.xml}:
- * a full buffer is written by the appender's own thread, never an event loop. A line reaches the console at most
- * {@code flushMillis} after it was written; what a process killed outright had not yet flushed is lost with it, as what
- * the asynchronous queue held always was. The gateway stops the logging (and so flushes) as its last step
- * ({@link Logs#stop}).
+ * a line, and the access log writes a line a request. Meant behind a {@link BatchedAsyncAppender}, as in the gateway's
+ * {@code logback.xml}, which flushes it after each batch it hands over (every 100 ms at most): the buffer is written by
+ * that appender's thread, never an event loop, and it keeps no timer of its own. What a process killed outright had not
+ * yet flushed is lost with it, as what the queue held always was. The gateway stops the logging (and so flushes) as its
+ * last step ({@link Logs#stop}).
  */
 public final class BatchedConsoleAppender<E> extends OutputStreamAppender<E> implements Flushable {
   private int bufferSize = 64 * 1024;
-  private long flushMillis = 200;
   private OutputStream target;
-  private ScheduledExecutorService flusher;
 
   /** Where the lines go (tests); standard output when none is set. */
   void setTarget(OutputStream target) {
@@ -38,32 +32,20 @@ public final class BatchedConsoleAppender<E> extends OutputStreamAppender<E> imp
     this.bufferSize = bytes;
   }
 
-  public void setFlushMillis(long millis) {
-    this.flushMillis = millis;
-  }
-
   @Override
   public void start() {
-    if (bufferSize < 1 || flushMillis < 1) {
-      addError("bufferSize and flushMillis must be positive (are " + bufferSize + " and " + flushMillis + ")");
+    if (bufferSize < 1) {
+      addError("bufferSize must be positive (is " + bufferSize + ")");
       return;
     }
     OutputStream out = target != null ? target : new FileOutputStream(FileDescriptor.out);
     setOutputStream(new BufferedOutputStream(new Forgiving(out), bufferSize));
     setImmediateFlush(false);
     super.start();
-    if (!isStarted()) {
-      return;
-    }
-    flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "log-console-flush");
-      t.setDaemon(true);
-      return t;
-    });
-    flusher.scheduleWithFixedDelay(this::flush, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
   }
 
   /** Writes out what is waiting. */
+  @Override
   public void flush() {
     streamWriteLock.lock();
     try {
@@ -76,14 +58,6 @@ public final class BatchedConsoleAppender<E> extends OutputStreamAppender<E> imp
     } finally {
       streamWriteLock.unlock();
     }
-  }
-
-  @Override
-  public void stop() {
-    if (flusher != null) {
-      flusher.shutdownNow();
-    }
-    super.stop(); // flushes (closeOutputStream, below)
   }
 
   /**

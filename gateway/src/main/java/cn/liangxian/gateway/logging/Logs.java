@@ -3,6 +3,8 @@ package cn.liangxian.gateway.logging;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.Appender;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,6 +22,15 @@ public final class Logs {
   /** What the root logger's batching appenders hold, written out now: before the process prints to the console itself. */
   public static void flush() {
     batching().forEach(BatchedAsyncAppender::flush);
+  }
+
+  /**
+   * {@code liangxian_log_events_dropped_total}: the log events the console's queue dropped under a flood. None is the
+   * normal; any says the access log has gaps.
+   */
+  public static void meters(MeterRegistry registry) {
+    FunctionCounter.builder("liangxian_log_events_dropped", Logs.class, c -> dropped())
+        .description("log events dropped because the console's queue was full").register(registry);
   }
 
   /** How many log events the root logger's batching appenders dropped, their queues full. */

@@ -140,6 +140,14 @@ class BatchedAsyncAppenderTest {
   }
 
   @Test
+  void eachBatchIsWrittenOutWithinItsPeriod() throws Exception {
+    Logger log = logger(appender(8192, 10));
+    log.info("on its own");
+    Eventually.until("the line handed over and written out",
+        () -> received.messages().contains("on its own") && received.flushes.get() >= 1);
+  }
+
+  @Test
   void aWarningIsWrittenOutWithItsBatch() throws Exception {
     Logger log = logger(appender(8192, NEVER));
     log.info("quiet");

@@ -6,7 +6,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import cn.liangxian.gateway.support.Eventually;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +17,6 @@ import org.slf4j.MDC;
 
 /** The console written a buffer at a time: lines wait for the flush, go out together, and none is left at the stop. */
 class BatchedConsoleAppenderTest {
-  /** A flush period no test waits for: the flush is called, or the buffer fills. */
-  private static final long NEVER = 3_600_000;
-
   private final LoggerContext context = new LoggerContext();
   private final Console console = new Console();
 
@@ -35,7 +31,7 @@ class BatchedConsoleAppenderTest {
 
   @Test
   void linesWaitForTheFlushAndGoOutInOneWrite() {
-    BatchedConsoleAppender<ILoggingEvent> a = appender(64 * 1024, NEVER);
+    BatchedConsoleAppender<ILoggingEvent> a = appender(64 * 1024);
     Logger log = logger(a);
     for (int i = 1; i <= 100; i++) {
       log.info("line {}", i);
@@ -48,7 +44,7 @@ class BatchedConsoleAppenderTest {
 
   @Test
   void aFullBufferIsWrittenWithoutWaitingAndNoLineIsCut() {
-    BatchedConsoleAppender<ILoggingEvent> a = appender(1024, NEVER);
+    BatchedConsoleAppender<ILoggingEvent> a = appender(1024);
     Logger log = logger(a);
     for (int i = 1; i <= 200; i++) {
       log.info("line {} of two hundred, some thirty bytes", i);
@@ -61,15 +57,8 @@ class BatchedConsoleAppenderTest {
   }
 
   @Test
-  void whatWaitsIsWrittenByTheTimer() throws Exception {
-    Logger log = logger(appender(64 * 1024, 10));
-    log.info("on its own");
-    Eventually.until("the line written", () -> console.lines().contains("on its own"));
-  }
-
-  @Test
   void theStopWritesWhatWaitsAndLeavesTheConsoleOpen() {
-    BatchedConsoleAppender<ILoggingEvent> a = appender(64 * 1024, NEVER);
+    BatchedConsoleAppender<ILoggingEvent> a = appender(64 * 1024);
     logger(a).info("the last words");
     a.stop();
     assertThat(console.lines()).containsExactly("the last words");
@@ -77,28 +66,21 @@ class BatchedConsoleAppenderTest {
   }
 
   @Test
-  void aBufferOrPeriodOfNothingIsRefused() {
+  void aBufferOfNothingIsRefused() {
     BatchedConsoleAppender<ILoggingEvent> a = new BatchedConsoleAppender<>();
     a.setContext(context);
     a.setTarget(console);
     a.setEncoder(encoder());
-    a.setFlushMillis(0);
+    a.setBufferSize(0);
     a.start();
     assertThat(a.isStarted()).isFalse();
-    BatchedConsoleAppender<ILoggingEvent> b = new BatchedConsoleAppender<>();
-    b.setContext(context);
-    b.setTarget(console);
-    b.setEncoder(encoder());
-    b.setBufferSize(0);
-    b.start();
-    assertThat(b.isStarted()).isFalse();
-    assertThat(context.getStatusManager().getCopyOfStatusList()).filteredOn(s -> s.getMessage().contains("bufferSize and flushMillis"))
-        .hasSize(2);
+    assertThat(context.getStatusManager().getCopyOfStatusList()).filteredOn(s -> s.getMessage().contains("bufferSize must be positive"))
+        .hasSize(1);
   }
 
   @Test
   void aConsoleThatRefusesAWriteLosesItButNotTheAppender() {
-    BatchedConsoleAppender<ILoggingEvent> a = appender(64 * 1024, NEVER);
+    BatchedConsoleAppender<ILoggingEvent> a = appender(64 * 1024);
     Logger log = logger(a);
     console.refusing = true;
     log.info("not taken");
@@ -114,12 +96,11 @@ class BatchedConsoleAppenderTest {
         .as("said once").hasSize(1);
   }
 
-  private BatchedConsoleAppender<ILoggingEvent> appender(int bufferSize, long flushMillis) {
+  private BatchedConsoleAppender<ILoggingEvent> appender(int bufferSize) {
     BatchedConsoleAppender<ILoggingEvent> a = new BatchedConsoleAppender<>();
     a.setContext(context);
     a.setTarget(console);
     a.setBufferSize(bufferSize);
-    a.setFlushMillis(flushMillis);
     a.setEncoder(encoder());
     a.start();
     assertThat(a.isStarted()).isTrue();

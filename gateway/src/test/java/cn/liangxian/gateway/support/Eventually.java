@@ -25,8 +25,7 @@ public final class Eventually {
    * {@code what} and the last value seen.
    */
   public static <T> T until(String what, Probe<T> probe, Predicate<? super T> done) throws Exception {
-    Duration timeout = TIMEOUT;
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (true) {
       T value = probe.get();
       if (done.test(value)) {
@@ -34,7 +33,7 @@ public final class Eventually {
       }
       if (System.nanoTime() - deadline > 0) {
         String last = String.valueOf(value);
-        throw new AssertionError("waited " + timeout.toSeconds() + " s for " + what + "; last saw: "
+        throw new AssertionError("waited " + TIMEOUT.toSeconds() + " s for " + what + "; last saw: "
             + (last.length() > 2000 ? last.substring(0, 2000) + "..." : last));
       }
       Thread.sleep(PAUSE_MILLIS);
