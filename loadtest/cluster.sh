@@ -256,7 +256,8 @@ java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" \
   -Dloadtest.base="http://127.0.0.1:$http_port" -Dloadtest.sandbox="http://127.0.0.1:$sandbox_port" \
   -Dloadtest.residents="$repo/$pop/residents.csv" -Dloadtest.profile=short \
   -Dloadtest.journeysPerSecond="${JOURNEYS:-10}" -Dloadtest.lookupFamiliesPerSecond="${LOOKUP_FAMILIES:-15}" \
-  -Dloadtest.spikeFactor=2 -Dloadtest.p99Ms=5000 -Dloadtest.maxErrorPercent=5 \
+  -Dloadtest.spikeFactor=2 -Dloadtest.maxErrorPercent=5 \
+  -Dgatling.charting.indicators.lowerBound=1000 -Dgatling.charting.indicators.higherBound=5000 \
   io.gatling.app.Gatling -s cn.liangxian.loadtest.sim.PeakSimulation -rf "$out/gatling" > "$out/gatling.txt" 2>&1 &
 gatling=$!
 sql() { PGPASSWORD=$password psql -h 127.0.0.1 -p $pg_port -U postgres -Atc "$1" postgres; }
@@ -314,7 +315,10 @@ echo
 echo "== events (UTC), probe lookups through HAProxy (10/s): failed in the event's window, time until served again"
 java -cp "$cp" cn.liangxian.loadtest.checks.FaultTimeline "$events" "$probe_log" | tee "$out/timeline.txt"
 grep -E 'Global:|OK=|KO=|> request count|> failed' "$out/gatling.txt" | head -6 || true
-echo "gatling.status=$gatling_status (its assertions: p99 under 5 s, errors under 5 %)"
+echo "gatling.status=$gatling_status (its assertion: errors under 5 %)"
+# the p99 under 5 s, counted exactly from Gatling's ranges (its percentiles are estimates)
+java -cp "$cp" cn.liangxian.loadtest.LatencyMark "$out/gatling.txt" 5000 | tr '\n' ' ' || true
+echo
 echo "orders created during the run: $orders; WAL written: $wal_bytes bytes, $(( wal_bytes / (orders > 0 ? orders : 1) )) bytes per order"
 echo "  (every write of the run counted against its orders: lookups write nothing, status requests nothing)"
 

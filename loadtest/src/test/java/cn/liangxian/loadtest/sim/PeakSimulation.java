@@ -62,7 +62,6 @@ public class PeakSimulation extends Simulation {
   static final double SPIKE = Double.parseDouble(System.getProperty("loadtest.spikeFactor", "2.5"));
   static final int SOAK_MINUTES = Integer.parseInt(System.getProperty("loadtest.soakMinutes", "30"));
   static final int WARM_UP_SECONDS = Integer.parseInt(System.getProperty("loadtest.warmUpSeconds", "60"));
-  static final int P99_MS = Integer.parseInt(System.getProperty("loadtest.p99Ms", "1000"));
   static final int STATUS_WAIT_SECONDS = 20;
   static final double KNEE_STEP = Double.parseDouble(System.getProperty("loadtest.kneeStep", "20"));
   static final int KNEE_LEVELS = Integer.parseInt(System.getProperty("loadtest.kneeLevels", "8"));
@@ -232,9 +231,11 @@ public class PeakSimulation extends Simulation {
     if (LOOKUPS > 0) {
       populations.add(lookups.injectOpen(profile(LOOKUPS)));
     }
-    // under overload the excess is refused by design: the run is judged on lost payments and the gateway's metrics
+    // under overload the excess is refused by design: the run is judged on lost payments and the gateway's metrics.
+    // The p99 is judged by the run's script, exactly, from Gatling's count of the requests at or over its mark
+    // (LatencyMark, with the report's higher bound set at the mark): Gatling's own percentiles are t-digest estimates,
+    // which read 1,002 ms for a run whose requests took under 800 ms for 99.6% of them
     List<Assertion> assertions = List.of("overload", "knee", "warm-up").contains(PROFILE) ? List.of() : List.of(
-        global().responseTime().percentile(99.0).lt(P99_MS),
         global().failedRequests().percent().lt(MAX_ERROR_PERCENT));
     setUp(populations).protocols(protocol).assertions(assertions)
         .maxDuration(PROFILE.equals("soak") ? Duration.ofMinutes(SOAK_MINUTES + 5) : Duration.ofMinutes(15));
