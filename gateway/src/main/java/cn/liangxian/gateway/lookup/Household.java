@@ -98,9 +98,14 @@ public record Household(long id, UUID ref, String regionCode, String township, S
 
     /**
      * The last year of medical cover known before {@code benefitYear}: the roster's, a later year paid here (a payment the
-     * agency's roster does not show yet is cover all the same), or one the agency says was insured or paid elsewhere. A
-     * year paid at or after the one assessed says nothing of a break before it (a family paying two open years at once).
+     * agency's roster does not show yet is cover all the same), or one the agency says was insured or paid elsewhere, or
+     * covered by employee medical insurance (国办发〔2024〕38号: moving between the employees' and the residents' schemes is
+     * no break). A year paid at or after the one assessed says nothing of a break before it (a family paying two open
+     * years at once).
      */
+    /** The agency's notes that say a person had medical cover in the note's year. */
+    static final Set<String> COVER = Set.of("INSURED_ELSEWHERE", "PAID_ELSEWHERE", "EMPLOYEE_INSURANCE");
+
     Integer lastCoveredBefore(int benefitYear) {
       Integer last = medicalLastYear != null && medicalLastYear < benefitYear ? medicalLastYear : null;
       for (Hold h : holds) {
@@ -109,7 +114,7 @@ public record Household(long id, UUID ref, String regionCode, String township, S
         }
       }
       for (AgencyNote a : agency) {
-        boolean cover = "INSURED_ELSEWHERE".equals(a.kind()) || "PAID_ELSEWHERE".equals(a.kind());
+        boolean cover = COVER.contains(a.kind());
         if (cover && "medical".equals(a.insurance()) && a.year() != null && a.year() < benefitYear
             && (last == null || a.year() > last)) {
           last = a.year();
