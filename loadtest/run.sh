@@ -42,7 +42,7 @@ esac
 # the p99 mark of the profiles Gatling's figures judge (short, peak, soak), in ms: at least 2 (half of it is the report's
 # lower range bound)
 p99_mark=${P99_MS:-1000}
-if ! [[ "$p99_mark" =~ ^[0-9]+$ ]] || [ "$p99_mark" -lt 2 ]; then
+if ! [[ "$p99_mark" =~ ^[1-9][0-9]{0,8}$ ]] || [ "$p99_mark" -lt 2 ]; then
   echo "loadtest: P99_MS must be a whole number of milliseconds, 2 or more (got '$p99_mark')" >&2; exit 2
 fi
 started=$(date +%s)
