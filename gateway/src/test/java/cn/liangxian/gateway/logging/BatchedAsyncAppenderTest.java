@@ -11,8 +11,8 @@ import ch.qos.logback.core.status.Status;
 import cn.liangxian.gateway.support.Eventually;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.MDC;
 
 /**
@@ -23,17 +23,10 @@ class BatchedAsyncAppenderTest {
   /** A drain period no test waits for: a warning, or the stop, hands the events over. */
   private static final long NEVER = 3_600_000;
 
-  private final LoggerContext context = new LoggerContext();
+  @RegisterExtension
+  final LogbackContext logback = new LogbackContext();
+  private final LoggerContext context = logback.context;
   private final Received received = new Received();
-
-  {
-    context.setMDCAdapter(MDC.getMDCAdapter()); // as SLF4J gives the process's context
-  }
-
-  @AfterEach
-  void stop() {
-    context.stop();
-  }
 
   @Test
   void eventsWaitForTheBatchAndAWarningBringsItAtOnce() throws Exception {

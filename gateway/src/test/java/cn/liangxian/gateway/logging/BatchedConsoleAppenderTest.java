@@ -11,23 +11,16 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.MDC;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The console written a buffer at a time: lines wait for the flush, go out together, and none is left at the stop. */
 class BatchedConsoleAppenderTest {
-  private final LoggerContext context = new LoggerContext();
+  @RegisterExtension
+  final LogbackContext logback = new LogbackContext();
+  private final LoggerContext context = logback.context;
   private final Console console = new Console();
 
-  {
-    context.setMDCAdapter(MDC.getMDCAdapter()); // as SLF4J gives the process's context
-  }
-
-  @AfterEach
-  void stop() {
-    context.stop();
-  }
 
   @Test
   void linesWaitForTheFlushAndGoOutInOneWrite() {
