@@ -9,19 +9,36 @@ public final class CsvLines {
 
   private CsvLines() {}
 
-  /** One line of {@code fields} (null as empty), each quoted where it holds a comma, a quote or a line break. */
+  /**
+   * One line of {@code fields} for a spreadsheet (null as empty): each quoted where it holds a comma, a quote or a line
+   * break, and text a spreadsheet would run as a formula kept as text ({@link #cell}).
+   */
   public static String line(Object... fields) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < fields.length; i++) {
       if (i > 0) {
         sb.append(',');
       }
-      sb.append(field(fields[i] == null ? "" : fields[i].toString()));
+      sb.append(field(fields[i] == null ? "" : fields[i] instanceof Number ? fields[i].toString() : cell(fields[i].toString())));
     }
     return sb.append('\n').toString();
   }
 
-  /** One field, quoted where it holds a comma, a quote or a line break. */
+  private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("[-+]?\\d+(\\.\\d+)?");
+
+  /**
+   * Text as a spreadsheet shows it rather than runs it: one that starts with {@code = + - @}, a tab or a carriage return
+   * (a formula, "CSV injection": a roster's name or a channel's reference could carry one) gets a leading apostrophe.
+   * A plain number (-1.50) is left as it is.
+   */
+  static String cell(String s) {
+    if (s.isEmpty() || "=+-@\t\r".indexOf(s.charAt(0)) < 0 || NUMBER.matcher(s).matches()) {
+      return s;
+    }
+    return "'" + s;
+  }
+
+  /** One field exactly as given (a file a program reads), quoted where it holds a comma, a quote or a line break. */
   public static String field(String s) {
     return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") ? '"' + s.replace("\"", "\"\"") + '"' : s;
   }

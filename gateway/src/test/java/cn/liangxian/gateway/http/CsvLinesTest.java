@@ -15,6 +15,16 @@ class CsvLinesTest {
   }
 
   @Test
+  void textASpreadsheetWouldRunAsAFormulaIsKeptAsText() {
+    assertThat(CsvLines.line("=HYPERLINK(\"http://x\",\"点这里\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"))
+        .isEqualTo("\"'=HYPERLINK(\"\"http://x\"\",\"\"点这里\"\")\",'+1+1,'-2+3,'@SUM(A1),'\tx,\"'\rx\"\n");
+    // numbers, as numbers or as text, and text that only holds such a character later, are left as they are
+    assertThat(CsvLines.line(-36000L, "-1.50", "+3", "a=b", "张-三", "")).isEqualTo("-36000,-1.50,+3,a=b,张-三,\n");
+    // a file a program reads keeps every field exactly
+    assertThat(CsvLines.field("=1+1")).isEqualTo("=1+1");
+  }
+
+  @Test
   void aRateIsWrittenWithAPointWhateverTheMachinesLocale() {
     Locale was = Locale.getDefault();
     try {
