@@ -16,8 +16,9 @@ import java.util.Set;
  * @param spouse the spouse's identity when known (002's family-planning subsidy looks at the wife's age)
  * @param since when the resident was certified in each category, where known (a category absent: not known); a
  *     treatment for those certified by a date reads it (000: "2019 年 12 月 31 日前获得认定的…")
- * @param lastMedicalYear the last benefit year the resident was covered by the resident medical insurance, as the
- *     agency's roster says, or null where it says nothing: a break in cover makes them wait ({@code continuity})
+ * @param lastMedicalYear the last benefit year before the one assessed in which the resident had medical cover (the
+ *     agency's roster, a payment, or the agency's word of cover elsewhere or under employee insurance), or null where
+ *     nothing says: a break in cover makes them wait ({@code continuity})
  */
 public record Person(Identity id, Set<Category> categories, boolean local, boolean enrolledElsewhere, Identity spouse,
     Map<Category, LocalDate> since, Integer lastMedicalYear) {

@@ -96,16 +96,17 @@ public record Household(long id, UUID ref, String regionCode, String township, S
       return new Person(identity, cats, local, enrolledElsewhere, spouse, since, lastCoveredBefore(benefitYear));
     }
 
+    /** The agency's notes that say a person had medical cover in the note's year. */
+    static final Set<String> COVER = Set.of("INSURED_ELSEWHERE", "PAID_ELSEWHERE", "EMPLOYEE_INSURANCE");
+
     /**
      * The last year of medical cover known before {@code benefitYear}: the roster's, a later year paid here (a payment the
      * agency's roster does not show yet is cover all the same), or one the agency says was insured or paid elsewhere, or
      * covered by employee medical insurance (国办发〔2024〕38号: moving between the employees' and the residents' schemes is
-     * no break). A year paid at or after the one assessed says nothing of a break before it (a family paying two open
-     * years at once).
+     * no break), for medical or for every insurance (a note naming none). A year paid at or after the one assessed says
+     * nothing of a break before it (a family paying two open years at once). A note's year counts whole: the agency
+     * says a year where the cover ran to its end.
      */
-    /** The agency's notes that say a person had medical cover in the note's year. */
-    static final Set<String> COVER = Set.of("INSURED_ELSEWHERE", "PAID_ELSEWHERE", "EMPLOYEE_INSURANCE");
-
     Integer lastCoveredBefore(int benefitYear) {
       Integer last = medicalLastYear != null && medicalLastYear < benefitYear ? medicalLastYear : null;
       for (Hold h : holds) {
@@ -115,7 +116,7 @@ public record Household(long id, UUID ref, String regionCode, String township, S
       }
       for (AgencyNote a : agency) {
         boolean cover = COVER.contains(a.kind());
-        if (cover && "medical".equals(a.insurance()) && a.year() != null && a.year() < benefitYear
+        if (cover && (a.insurance() == null || "medical".equals(a.insurance())) && a.year() != null && a.year() < benefitYear
             && (last == null || a.year() > last)) {
           last = a.year();
         }

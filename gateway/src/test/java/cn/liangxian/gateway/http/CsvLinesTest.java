@@ -19,7 +19,10 @@ class CsvLinesTest {
     assertThat(CsvLines.line("=HYPERLINK(\"http://x\",\"点这里\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"))
         .isEqualTo("\"'=HYPERLINK(\"\"http://x\"\",\"\"点这里\"\")\",'+1+1,'-2+3,'@SUM(A1),'\tx,\"'\rx\"\n");
     // numbers, as numbers or as text, and text that only holds such a character later, are left as they are
-    assertThat(CsvLines.line(-36000L, "-1.50", "+3", "a=b", "张-三", "")).isEqualTo("-36000,-1.50,+3,a=b,张-三,\n");
+    assertThat(CsvLines.line(-36000L, "-1.50", "+3", "a=b", "张-三", "", "2020-01-15T10:00:00Z"))
+        .isEqualTo("-36000,-1.50,+3,a=b,张-三,,2020-01-15T10:00:00Z\n");
+    // a lone sign is no number, and could start a formula
+    assertThat(CsvLines.line("-")).isEqualTo("'-\n");
     // a file a program reads keeps every field exactly
     assertThat(CsvLines.field("=1+1")).isEqualTo("=1+1");
   }

@@ -22,6 +22,10 @@ class LastCoveredTest {
     assertThat(member(2017, new AgencyNote("EMPLOYEE_INSURANCE", "medical", 2019, null)).lastCoveredBefore(2020)).isEqualTo(2019);
     assertThat(member(2017, new AgencyNote("INSURED_ELSEWHERE", "medical", 2019, "长沙市")).lastCoveredBefore(2020)).isEqualTo(2019);
     assertThat(member(2017, new AgencyNote("PAID_ELSEWHERE", "medical", 2019, null)).lastCoveredBefore(2020)).isEqualTo(2019);
+    // a note naming no insurance settles both, medical among them (as the lookup reads it)
+    AgencyNote both = new AgencyNote("EMPLOYEE_INSURANCE", null, 2019, null);
+    assertThat(both.covers("medical", 2019)).isTrue();
+    assertThat(member(2017, both).lastCoveredBefore(2020)).isEqualTo(2019);
   }
 
   @Test
