@@ -74,6 +74,16 @@ final class EmbeddedServer {
             .setServerConfig("checkpoint_timeout", "15min")
             // what each statement costs, for the operators and the load test (CREATE EXTENSION pg_stat_statements to read it)
             .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+            // the server's own log (its errors, refused logins, checkpoints, an autovacuum that took a second or more) in
+            // files of its own under <data>/postgres/log, one a weekday, each emptied a week later: the gateway's log keeps
+            // none of the server's lines
+            .setServerConfig("logging_collector", "on")
+            .setServerConfig("log_directory", "log")
+            .setServerConfig("log_filename", "postgresql-%a.log")
+            .setServerConfig("log_truncate_on_rotation", "on")
+            .setServerConfig("log_rotation_age", "1d")
+            .setServerConfig("log_rotation_size", "0")
+            .setServerConfig("log_autovacuum_min_duration", "1s")
             .setConnectConfig("password", password)
             .start();
       } catch (IOException | RuntimeException e) {

@@ -172,5 +172,22 @@ class CrashRestartTest {
     } catch (SQLException refused) {
       assertThat(refused.getMessage()).contains("password authentication failed");
     }
+    // the server's own log keeps the refusal, in its files under the data directory (the gateway's log keeps none of it)
+    Path logs = dir.resolve("postgres").resolve("log");
+    Eventually.until("the refused login in the embedded server's log", () -> serverLog(logs),
+        text -> text.contains("password authentication failed for user \"postgres\""));
+  }
+
+  private static String serverLog(Path logs) throws java.io.IOException {
+    if (!Files.isDirectory(logs)) {
+      return "";
+    }
+    StringBuilder all = new StringBuilder();
+    try (var files = Files.list(logs)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().matches("postgresql-[A-Z][a-z]{2}\\.log")).toList()) {
+        all.append(Files.readString(f, StandardCharsets.UTF_8));
+      }
+    }
+    return all.toString();
   }
 }
