@@ -39,8 +39,8 @@ case "$profile" in
     knee_level_seconds=${KNEE_LEVEL_SECONDS:-30}; JOURNEYS=$knee_step; LOOKUP_FAMILIES=${LOOKUP_FAMILIES:-0} ;;
   *) echo "usage: loadtest/run.sh [short|peak|soak|overload|knee]" >&2; exit 2 ;;
 esac
-# the p99 mark of the profiles Gatling's figures judge (short, peak, soak), in ms: at least 2 (half of it is the report's
-# lower range bound)
+# the p99 mark in ms, at least 2 (half of it is the report's lower range bound): the whole run's for short, peak and
+# soak (LatencyMark), each level's for the knee and each window's for the soak (from the gateway's metrics)
 p99_mark=${P99_MS:-1000}
 if ! [[ "$p99_mark" =~ ^[1-9][0-9]{0,8}$ ]] || [ "$p99_mark" -lt 2 ]; then
   echo "loadtest: P99_MS must be a whole number of milliseconds, 2 or more (got '$p99_mark')" >&2; exit 2
