@@ -36,9 +36,14 @@ public final class LatencyMark {
       return answeredAtOrOverMark + (failed > 0 && slowestFailedMs >= mark ? failed : 0);
     }
 
-    /** At most one request in a hundred at or over the mark: the nearest-rank 99th percentile is under it. */
+    /** The most requests that may take the mark or longer with the nearest-rank 99th percentile under it: one in a hundred. */
+    public long allowed() {
+      return requests / 100;
+    }
+
+    /** At most {@link #allowed} requests at or over the mark: the nearest-rank 99th percentile is under it. */
     public boolean p99UnderMark() {
-      return atOrOverMark() <= requests / 100;
+      return atOrOverMark() <= allowed();
     }
 
     public double shareAtOrOverMark() {
@@ -76,7 +81,7 @@ public final class LatencyMark {
   /** The properties the run's summary reads. */
   public static List<String> properties(Counts c) {
     return List.of("latency.mark=" + c.mark(), "latency.requests=" + c.requests(), "latency.failed=" + c.failed(),
-        "latency.atOrOverMark=" + c.atOrOverMark(), "latency.p99UnderMark=" + c.p99UnderMark());
+        "latency.atOrOverMark=" + c.atOrOverMark(), "latency.allowed=" + c.allowed(), "latency.p99UnderMark=" + c.p99UnderMark());
   }
 
   private static long num(String s) {

@@ -117,13 +117,13 @@ class SummaryTest {
     String common = "profile=short\npersons=10\ncores=2\ngatling.status=0\npgbench.tps=6000\nwrk.gateway.rps=3000\n"
         + "journeys.perSecond=30\nspike.factor=2\n";
     Files.writeString(run.resolve("baselines.properties"), common + "latency.mark=1000\nlatency.requests=42668\n"
-        + "latency.failed=376\nlatency.atOrOverMark=171\nlatency.p99UnderMark=true\nlatency.status=0\n");
+        + "latency.failed=376\nlatency.atOrOverMark=171\nlatency.allowed=426\nlatency.p99UnderMark=true\nlatency.status=0\n");
     String held = Summary.of(run);
     assertThat(held).contains("p99 under 1,000 ms, counted: 171 of 42,668 requests (0.40%) took 1,000 ms or more, at most 426 may: held",
         "assertions (p99, error share): held");
 
     Files.writeString(run.resolve("baselines.properties"), common + "latency.mark=1000\nlatency.requests=42668\n"
-        + "latency.failed=0\nlatency.atOrOverMark=427\nlatency.p99UnderMark=false\nlatency.status=1\n");
+        + "latency.failed=0\nlatency.atOrOverMark=427\nlatency.allowed=426\nlatency.p99UnderMark=false\nlatency.status=1\n");
     String failed = Summary.of(run);
     assertThat(failed).contains("427 of 42,668 requests (1.00%) took 1,000 ms or more, at most 426 may: not held",
         "assertions (p99, error share): FAILED (p99 not under 1000 ms)");

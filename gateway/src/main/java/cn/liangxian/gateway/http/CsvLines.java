@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.http;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Lines of the CSV files operators open in a spreadsheet (RFC 4180). */
 public final class CsvLines {
@@ -24,7 +25,7 @@ public final class CsvLines {
     return sb.append('\n').toString();
   }
 
-  private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("[-+]?\\d+(\\.\\d+)?");
+  private static final Pattern NUMBER = Pattern.compile("[-+]?\\d+(\\.\\d+)?");
 
   /**
    * Text as a spreadsheet shows it rather than runs it: one that starts with {@code = + - @}, a tab or a carriage return

@@ -142,32 +142,42 @@ public final class HouseholdStore {
 
   /**
    * The columns of {@link #MEMBERS} in their order, read by position: read by name, each value was a search of the twenty
-   * names, on every row of every lookup. Checked against the statement's own names the first time rows are read.
+   * names, on every row of every lookup. Each position below is found in this list, never written twice; the list is
+   * checked against the statement's own names the first time rows are read.
    */
   private static final List<String> COLUMNS = List.of("id", "ref", "id_masked", "birth_date", "sex", "spouse_birth_date",
       "spouse_sex", "medical_last_year", "name", "local", "enrolled_elsewhere", "household_id", "household_ref", "stamp",
       "region_code", "township", "village", "categories", "holds", "agency");
-  private static final int ID = 0;
-  private static final int REF = 1;
-  private static final int ID_MASKED = 2;
-  private static final int BIRTH_DATE = 3;
-  private static final int SEX = 4;
-  private static final int SPOUSE_BIRTH_DATE = 5;
-  private static final int SPOUSE_SEX = 6;
-  private static final int MEDICAL_LAST_YEAR = 7;
-  private static final int NAME = 8;
-  private static final int LOCAL = 9;
-  private static final int ENROLLED_ELSEWHERE = 10;
-  private static final int HOUSEHOLD_ID = 11;
-  private static final int HOUSEHOLD_REF = 12;
-  private static final int STAMP = 13;
-  private static final int REGION_CODE = 14;
-  private static final int TOWNSHIP = 15;
-  private static final int VILLAGE = 16;
-  private static final int CATEGORIES = 17;
-  private static final int HOLDS = 18;
-  private static final int AGENCY = 19;
+  private static final int ID = column("id");
+  private static final int REF = column("ref");
+  private static final int ID_MASKED = column("id_masked");
+  private static final int BIRTH_DATE = column("birth_date");
+  private static final int SEX = column("sex");
+  private static final int SPOUSE_BIRTH_DATE = column("spouse_birth_date");
+  private static final int SPOUSE_SEX = column("spouse_sex");
+  private static final int MEDICAL_LAST_YEAR = column("medical_last_year");
+  private static final int NAME = column("name");
+  private static final int LOCAL = column("local");
+  private static final int ENROLLED_ELSEWHERE = column("enrolled_elsewhere");
+  private static final int HOUSEHOLD_ID = column("household_id");
+  private static final int HOUSEHOLD_REF = column("household_ref");
+  private static final int STAMP = column("stamp");
+  private static final int REGION_CODE = column("region_code");
+  private static final int TOWNSHIP = column("township");
+  private static final int VILLAGE = column("village");
+  private static final int CATEGORIES = column("categories");
+  private static final int HOLDS = column("holds");
+  private static final int AGENCY = column("agency");
   private static volatile boolean columnsChecked;
+
+  /** The position of a column {@link #COLUMNS} names. */
+  private static int column(String name) {
+    int i = COLUMNS.indexOf(name);
+    if (i < 0) {
+      throw new IllegalStateException("HouseholdStore.COLUMNS names no column " + name);
+    }
+    return i;
+  }
 
   /** That the statement's columns are those {@link #COLUMNS} names, in that order (once: the statements are constants). */
   static void checkColumns(Row r) {
