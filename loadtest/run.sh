@@ -99,6 +99,8 @@ trap cleanup EXIT
 jfr_opts=()
 # a sample each millisecond (method-profiling=max) rather than every 10 ms: the measured lookups last 8 s
 [ "${JFR:-0}" = 1 ] && jfr_opts=(-XX:StartFlightRecording:name=gateway,settings=profile,method-profiling=max,maxage=10m)
+# PERF=1 (below): the JIT keeps the frame pointer, so that perf can walk the Java stacks above each sample
+[ "${PERF:-0}" = 1 ] && jfr_opts+=(-XX:+PreserveFramePointer)
 # SIMULATORS=apart (the soak's default): the channel sandbox and the agency simulator in a process of their own
 # (channel-sandbox.jar), as the channels and the agencies are on deadline night, so that the gateway's process holds
 # nothing of what they keep (every trade, every record received); inside (the others' default): in the gateway's process
@@ -167,6 +169,8 @@ wrk_to() { # name url [script]: 64 connections, latency percentiles into the bas
 # CPU time (utime + stime, in clock ticks) of the gateway's process, and of PostgreSQL: its postmaster (with
 # the children it reaped) and every backend it runs
 ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# its system time alone (stime): the kernel's part, sockets and epoll, which no profile of the JVM shows
+system_ticks() { awk '{ print $15 + $17 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 postmaster=$(head -1 "$(find "$GATEWAY_DATA_DIR" -name postmaster.pid | head -1)")
 pg_ticks() {
   local sum=0 p
@@ -255,18 +259,38 @@ jfr_top() {
 }
 # JFR=1: the gateway's CPU samples during the measured lookups (jfr-lookups-top.txt)
 measured_from=$(date +%Y-%m-%dT%H:%M:%S)
+# PERF=1: every process on the machine sampled by perf during the measured lookups, the kernel's part included (JFR
+# sees none of it); the JIT's compiled methods are named from the perf map the gateway writes when asked
+perf_recorder=
+if [ "${PERF:-0}" = 1 ]; then
+  command -v perf > /dev/null || { echo "loadtest: PERF=1 needs perf (apt-get install linux-perf)" >&2; exit 2; }
+  perf record -F 997 -a -g -o "$out/lookups.perf.data" > "$out/perf-record.txt" 2>&1 &
+  perf_recorder=$!
+fi
 threads_ticks "${pids[0]}" > "$out/threads-before.txt"
-gw_before=$(ticks "${pids[0]}") pg_before=$(pg_ticks)
+gw_before=$(ticks "${pids[0]}") pg_before=$(pg_ticks) gw_system_before=$(system_ticks "${pids[0]}")
 BODIES_FILE=$out/bodies-measured.txt wrk_to gateway "http://127.0.0.1:$gw_port" loadtest/bench/lookup.lua
-gw_after=$(ticks "${pids[0]}") pg_after=$(pg_ticks)
+gw_after=$(ticks "${pids[0]}") pg_after=$(pg_ticks) gw_system_after=$(system_ticks "${pids[0]}")
 threads_ticks "${pids[0]}" > "$out/threads-after.txt"
 measured_to=$(date +%Y-%m-%dT%H:%M:%S)
 [ "${JFR:-0}" = 1 ] && jfr_top lookups "$measured_from" "$measured_to"
+if [ -n "$perf_recorder" ]; then
+  kill -INT "$perf_recorder" 2> /dev/null || true; wait "$perf_recorder" || true
+  # where perf could not record (not root, kernel.perf_event_paranoid above 0), perf-record.txt says why
+  jcmd "${pids[0]}" Compiler.perfmap > /dev/null || true
+  { echo "-- by process and object (self)"
+    perf report -i "$out/lookups.perf.data" --no-children --sort comm,dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | sed -n 1,30p
+    echo "-- by symbol (self)"
+    perf report -i "$out/lookups.perf.data" --no-children --sort comm,sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | sed -n 1,80p
+  } > "$out/perf-lookups-top.txt" || true
+fi
 pgbench_to after lookup.pgbench.sql pgbench.after.tps
 served=$(awk '/requests in/ { print $1 }' "$out/wrk-gateway.txt")
 echo "wrk.gateway.requests=$served" >> "$base"
 awk -v g=$((gw_after - gw_before)) -v p=$((pg_after - pg_before)) -v n="$served" -v hz="$hz" 'BEGIN {
   printf "cpu.gateway.msPerLookup=%.3f\ncpu.postgres.msPerLookup=%.3f\n", g * 1000 / hz / n, p * 1000 / hz / n }' >> "$base"
+awk -v s=$((gw_system_after - gw_system_before)) -v n="$served" -v hz="$hz" 'BEGIN {
+  printf "cpu.gateway.system.msPerLookup=%.3f\n", s * 1000 / hz / n }' >> "$base"
 awk -v n="$served" -v hz="$hz" 'NR == FNR { before[$1] = $2; next } { printf "cpu.gateway.%s.msPerLookup=%.3f\n", $1, ($2 - before[$1]) * 1000 / hz / n }' \
   "$out/threads-before.txt" "$out/threads-after.txt" | sort >> "$base"
 grep '^cpu\.' "$base" | sed 's/^/  /'

@@ -267,6 +267,10 @@ public final class Summary {
           b.getProperty("cpu.gateway.jit.msPerLookup", "-"), b.getProperty("cpu.gateway.gc.msPerLookup", "-"),
           b.getProperty("cpu.gateway.other.msPerLookup", "-")));
     }
+    if (b.containsKey("cpu.gateway.system.msPerLookup")) {
+      sb.append(String.format(Locale.ROOT, "  %-44s %12s ms (sockets, epoll, page faults: no JVM profile shows it)%n",
+          "  of the gateway's, in the kernel", b.getProperty("cpu.gateway.system.msPerLookup")));
+    }
     if (b.containsKey("warmUp.seconds")) {
       sb.append(String.format(Locale.ROOT, "  %-44s %12s s, the JIT compilers at %s%% of a core in its last 10 s%n",
           "  measured after a warm-up of", b.getProperty("warmUp.seconds"), b.getProperty("warmUp.jitPercent", "?")));

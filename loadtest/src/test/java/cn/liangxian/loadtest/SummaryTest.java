@@ -57,9 +57,11 @@ class SummaryTest {
   void theLookupShareIsTakenAgainstPgbenchBeforeAndAfterTheLookups(@org.junit.jupiter.api.io.TempDir Path run) throws Exception {
     Files.writeString(run.resolve("baselines.properties"), "profile=short\npersons=10\ncores=2\ngatling.status=0\n"
         + "pgbench.tps=6000\npgbench.after.tps=4000\nwrk.gateway.rps=3000\nwarmUp.seconds=70\nwarmUp.jitPercent=4\npayWarmUp.seconds=60\n"
-        + "cpu.gateway.msPerLookup=0.180\ncpu.postgres.msPerLookup=0.230\ncpu.postgres.msPerPgbenchTransaction=0.150\n");
+        + "cpu.gateway.msPerLookup=0.180\ncpu.postgres.msPerLookup=0.230\ncpu.postgres.msPerPgbenchTransaction=0.150\n"
+        + "cpu.gateway.system.msPerLookup=0.045\n");
     String s = Summary.of(run);
     assertThat(s).contains("the same, right after the gateway's lookups", "4,000");
+    assertThat(s).containsPattern("of the gateway's, in the kernel +0.045 ms \\(sockets");
     assertThat(s).containsPattern("lookups / the lookup SQL through pgbench \\(mean of both\\) +60%"); // 3000 / 5000
     assertThat(s).contains("measured after a warm-up of", "70 s, the JIT compilers at 4% of a core");
     assertThat(s).containsPattern("CPU per pgbench transaction, the same SQL +0.150 ms PostgreSQL");
