@@ -13,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -121,9 +124,37 @@ final class EmbeddedServer {
           + "local all all scram-sha-256\n"
           + "host  all all 127.0.0.1/32 scram-sha-256\n"
           + "host  all all ::1/128 scram-sha-256\n", StandardCharsets.UTF_8);
+      agreeWithTheCommandLine(st);
       st.execute("select pg_reload_conf()");
     } catch (SQLException e) {
       throw new IOException("cannot set the embedded PostgreSQL's password: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The reload re-reads postgresql.conf as initdb wrote it, whose max_connections and shared_buffers differ from those
+   * this server was started with on its command line; a setting that takes a restart and differs is logged as an error
+   * in the file ("contains errors"), an alarm for nothing. Each such setting's running value is written where the reload
+   * reads last (postgresql.auto.conf), so that it finds none differing; the command line still sets them at every start.
+   */
+  private static void agreeWithTheCommandLine(Statement st) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("select distinct f.name from pg_file_settings f join pg_settings s on s.name = f.name"
+        + " where s.context = 'postmaster' and s.source = 'command line'")) {
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+    }
+    for (String name : names) {
+      if (!name.matches("[a-z_]+")) {
+        continue; // every server setting's name is so; anything else is left as it is rather than quoted
+      }
+      String value;
+      try (ResultSet rs = st.executeQuery("select current_setting('" + name + "')")) {
+        rs.next();
+        value = rs.getString(1);
+      }
+      st.execute("alter system set " + name + " = '" + value.replace("'", "''") + "'");
     }
   }
 
