@@ -6,9 +6,11 @@
 #
 #   A_ENV="GATEWAY_NATIVE_TRANSPORT=true" B_ENV="GATEWAY_NATIVE_TRANSPORT=false" loadtest/ab.sh
 #   A_JAR=/path/to/an/earlier/gateway.jar loadtest/ab.sh     (two builds: an earlier one against this one)
+#   A_JAVA="-Xms2g -Xmx2g -XX:+AlwaysPreTouch" loadtest/ab.sh  (two sets of JVM options)
 #
 # Environment: A_ENV, B_ENV (space-separated GATEWAY_*=value settings), A_JAR, B_JAR (the gateway.jar each runs;
-# gateway/target/gateway.jar by default; both builds must have the same migrations), PERSONS (200000), ROUNDS (3),
+# gateway/target/gateway.jar by default; both builds must have the same migrations), A_JAVA, B_JAVA (the JVM's options,
+# -Xmx4g by default), PERSONS (200000), ROUNDS (3),
 # SECONDS_EACH (5), WARM_UP_SECONDS (40). Needs gateway/target/gateway.jar (mvn -q -B -DskipTests package)
 # and the population of loadtest/run.sh (it generates one when missing). Loopback only; stops by itself.
 set -euo pipefail
@@ -19,6 +21,8 @@ cd "$(dirname "$0")/.."
 persons=${PERSONS:-200000} rounds=${ROUNDS:-3} each=${SECONDS_EACH:-5} warm=${WARM_UP_SECONDS:-40}
 read -r -a a_env <<< "${A_ENV:-}"
 read -r -a b_env <<< "${B_ENV:-}"
+read -r -a a_java <<< "${A_JAVA:--Xmx4g}"
+read -r -a b_java <<< "${B_JAVA:--Xmx4g}"
 for tool in wrk curl bc; do
   command -v $tool >/dev/null || { echo "loadtest/ab.sh: $tool is needed (apt-get install $tool)" >&2; exit 2; }
 done
@@ -48,7 +52,7 @@ env "${common[@]}" GATEWAY_DATA_DIR="$out/data" java -Xmx6g -jar "$a_jar" roster
   "$pop/village-roster.csv" "$pop/department-lists.csv" > "$out/import.txt" 2>&1
 ready() { for _ in $(seq 120); do curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null && return 0; sleep 1; done; return 1; }
 env "${common[@]}" "${a_env[@]}" GATEWAY_DATA_DIR="$out/data" GATEWAY_PORT=18701 GATEWAY_SANDBOX_PORT=18702 \
-  java -Xmx4g -jar "$a_jar" > "$out/a.log" 2>&1 &
+  java "${a_java[@]}" -jar "$a_jar" > "$out/a.log" 2>&1 &
 pids+=($!); a=$!
 ready 18701 || { echo "gateway A did not start: $out/a.log" >&2; exit 1; }
 # the embedded PostgreSQL's port, from its postmaster.pid (the fourth line), written before the gateway was ready
@@ -56,7 +60,7 @@ pgport=$(sed -n 4p "$(find "$out/data" -name postmaster.pid | head -1)")
 pw=$(cat "$out/data/keys/postgres.password")
 env "${common[@]}" "${b_env[@]}" GATEWAY_DATA_DIR="$out/data-b" GATEWAY_KEY_DIR="$out/data/keys" \
   GATEWAY_DB_URL="postgresql://postgres:$pw@127.0.0.1:$pgport/postgres" GATEWAY_PORT=18703 GATEWAY_SANDBOX_PORT=18704 \
-  java -Xmx4g -jar "$b_jar" > "$out/b.log" 2>&1 &
+  java "${b_java[@]}" -jar "$b_jar" > "$out/b.log" 2>&1 &
 pids+=($!); b=$!
 ready 18703 || { echo "gateway B did not start: $out/b.log" >&2; exit 1; }
 awk -F, 'NR > 1 { printf "{\"idNumber\":\"%s\",\"name\":\"%s\"}\n", $1, $2 }' "$pop/residents.csv" > "$out/bodies.txt"
@@ -78,7 +82,7 @@ run() { # name port pid seconds
     "$(echo "($p1 - $p0) * 1000 / $hz / $n" | bc -l)" "$(awk '/ 99% / { print $2 }' "$out/wrk-$1.txt")" "$refused" \
     "$(echo "($k1 - $k0) * 100 / $used" | bc -l)" | tee -a "$out/summary.txt"
 }
-echo "A: ${A_ENV:-(defaults)} $a_jar   B: ${B_ENV:-(defaults)} $b_jar" | tee "$out/summary.txt"
+echo "A: ${A_ENV:-(defaults)} ${a_java[*]} $a_jar   B: ${B_ENV:-(defaults)} ${b_java[*]} $b_jar" | tee "$out/summary.txt"
 echo "== warm-up, ${warm}s each"
 run wA 18701 "$a" "$warm" > /dev/null; run wB 18703 "$b" "$warm" > /dev/null
 for r in $(seq "$rounds"); do
