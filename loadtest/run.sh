@@ -89,6 +89,8 @@ grep -v -e '^{' -e '^  line' "$out/import.txt"
 
 pids=() simulators=
 cleanup() { # stop what was started; the database goes too (KEEP_DATA=1 keeps it), the reports stay
+  # a perf recorder (PERF=1) still running because the run stopped while it recorded: stopped first, its data written
+  [ -z "${perf_recorder:-}" ] || { kill -INT "$perf_recorder" 2>/dev/null || true; wait "$perf_recorder" 2>/dev/null || true; }
   for p in "${pids[@]}" $simulators; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}" $simulators; do wait "$p" 2>/dev/null || true; done
   [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$out/data" "$out/bodies.txt"
@@ -276,6 +278,7 @@ measured_to=$(date +%Y-%m-%dT%H:%M:%S)
 [ "${JFR:-0}" = 1 ] && jfr_top lookups "$measured_from" "$measured_to"
 if [ -n "$perf_recorder" ]; then
   kill -INT "$perf_recorder" 2> /dev/null || true; wait "$perf_recorder" || true
+  perf_recorder=
   # where perf could not record (not root, kernel.perf_event_paranoid above 0), perf-record.txt says why
   jcmd "${pids[0]}" Compiler.perfmap > /dev/null || true
   { echo "-- by process and object (self)"
