@@ -11,6 +11,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -120,11 +121,11 @@ final class EmbeddedServer {
     }
     try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
       st.execute("alter role postgres password '" + password.replace("'", "''") + "'");
+      leaveToTheCommandLine(st);
       Files.writeString(hba, HBA_MARK + " (" + PASSWORD_FILE + " in the key directory)\n"
           + "local all all scram-sha-256\n"
           + "host  all all 127.0.0.1/32 scram-sha-256\n"
           + "host  all all ::1/128 scram-sha-256\n", StandardCharsets.UTF_8);
-      agreeWithTheCommandLine(st);
       st.execute("select pg_reload_conf()");
     } catch (SQLException e) {
       throw new IOException("cannot set the embedded PostgreSQL's password: " + e.getMessage(), e);
@@ -133,29 +134,35 @@ final class EmbeddedServer {
 
   /**
    * The reload re-reads postgresql.conf as initdb wrote it, whose max_connections and shared_buffers differ from those
-   * this server was started with on its command line; a setting that takes a restart and differs is logged as an error
-   * in the file ("contains errors"), an alarm for nothing. Each such setting's running value is written where the reload
-   * reads last (postgresql.auto.conf), so that it finds none differing; the command line still sets them at every start.
+   * this server is started with on its command line; a setting that takes a restart and differs is logged as an error in
+   * the file ("contains errors"), an alarm for nothing. Those lines are commented out, marked as set on the command line:
+   * it sets them at every start, and no value of them is kept anywhere else to fall out of step with the code.
    */
-  private static void agreeWithTheCommandLine(Statement st) throws SQLException {
-    List<String> names = new ArrayList<>();
-    try (ResultSet rs = st.executeQuery("select distinct f.name from pg_file_settings f join pg_settings s on s.name = f.name"
-        + " where s.context = 'postmaster' and s.source = 'command line'")) {
+  private static void leaveToTheCommandLine(Statement st) throws SQLException, IOException {
+    Path conf;
+    List<Integer> lines = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("select current_setting('config_file')")) {
+      rs.next();
+      conf = Path.of(rs.getString(1));
+    }
+    try (ResultSet rs = st.executeQuery("select f.sourceline from pg_file_settings f join pg_settings s on s.name = f.name"
+        + " where s.context = 'postmaster' and s.source = 'command line' and f.sourcefile = current_setting('config_file')")) {
       while (rs.next()) {
-        names.add(rs.getString(1));
+        lines.add(rs.getInt(1));
       }
     }
-    for (String name : names) {
-      if (!name.matches("[a-z_]+")) {
-        continue; // every server setting's name is so; anything else is left as it is rather than quoted
-      }
-      String value;
-      try (ResultSet rs = st.executeQuery("select current_setting('" + name + "')")) {
-        rs.next();
-        value = rs.getString(1);
-      }
-      st.execute("alter system set " + name + " = '" + value.replace("'", "''") + "'");
+    if (lines.isEmpty()) {
+      return;
     }
+    List<String> text = new ArrayList<>(Files.readAllLines(conf, StandardCharsets.UTF_8));
+    for (int n : lines) {
+      if (n >= 1 && n <= text.size()) {
+        text.set(n - 1, "#" + text.get(n - 1) + "\t# set on the command line at every start (the gateway's EmbeddedServer)");
+      }
+    }
+    Path written = conf.resolveSibling(conf.getFileName() + ".new");
+    Files.write(written, text, StandardCharsets.UTF_8);
+    Files.move(written, conf, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static Path ownerFile(Path dir) {
