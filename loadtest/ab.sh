@@ -10,7 +10,7 @@
 #
 # Environment: A_ENV, B_ENV (space-separated GATEWAY_*=value settings), A_JAR, B_JAR (the gateway.jar each runs;
 # gateway/target/gateway.jar by default; both builds must have the same migrations), A_JAVA, B_JAVA (the JVM's options,
-# -Xmx4g by default), PERSONS (200000), ROUNDS (3),
+# -Xmx4g by default; given, they replace it whole, the heap's size included), PERSONS (200000), ROUNDS (3),
 # SECONDS_EACH (5), WARM_UP_SECONDS (40). Needs gateway/target/gateway.jar (mvn -q -B -DskipTests package)
 # and the population of loadtest/run.sh (it generates one when missing). Loopback only; stops by itself.
 set -euo pipefail

@@ -51,6 +51,9 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 gw_port=18080 sandbox_port=18090 trivial_port=18280
 
+if [ "${PERF:-0}" = 1 ] && ! command -v perf >/dev/null; then
+  echo "loadtest: PERF=1 needs perf (apt-get install linux-perf)" >&2; exit 2
+fi
 for tool in wrk pgbench; do
   if ! command -v $tool >/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -98,11 +101,11 @@ cleanup() { # stop what was started; the database goes too (KEEP_DATA=1 keeps it
 trap cleanup EXIT
 # JFR=1 records the gateway's CPU samples from its start: a recording started later re-instruments classes the
 # JIT has compiled, and what it then measures is mostly the recompilation (see the lookups' baseline below)
-jfr_opts=()
+jvm_opts=()
 # a sample each millisecond (method-profiling=max) rather than every 10 ms: the measured lookups last 8 s
-[ "${JFR:-0}" = 1 ] && jfr_opts=(-XX:StartFlightRecording:name=gateway,settings=profile,method-profiling=max,maxage=10m)
+[ "${JFR:-0}" = 1 ] && jvm_opts=(-XX:StartFlightRecording:name=gateway,settings=profile,method-profiling=max,maxage=10m)
 # PERF=1 (below): the JIT keeps the frame pointer, so that perf can walk the Java stacks above each sample
-[ "${PERF:-0}" = 1 ] && jfr_opts+=(-XX:+PreserveFramePointer)
+[ "${PERF:-0}" = 1 ] && jvm_opts+=(-XX:+PreserveFramePointer)
 # SIMULATORS=apart (the soak's default): the channel sandbox and the agency simulator in a process of their own
 # (channel-sandbox.jar), as the channels and the agencies are on deadline night, so that the gateway's process holds
 # nothing of what they keep (every trade, every record received); inside (the others' default): in the gateway's process
@@ -124,7 +127,7 @@ case "$simulators_mode" in
   inside) ;;
   *) echo "SIMULATORS must be apart or inside, got $simulators_mode" >&2; exit 2 ;;
 esac
-java -Xmx4g "${jfr_opts[@]}" -jar gateway/target/gateway.jar > "$out/gateway.log" 2>&1 &
+java -Xmx4g "${jvm_opts[@]}" -jar gateway/target/gateway.jar > "$out/gateway.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 90); do curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null || { echo "the gateway did not start; see $out/gateway.log" >&2; exit 1; }
@@ -171,7 +174,7 @@ wrk_to() { # name url [script]: 64 connections, latency percentiles into the bas
 # CPU time (utime + stime, in clock ticks) of the gateway's process, and of PostgreSQL: its postmaster (with
 # the children it reaped) and every backend it runs
 ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-# its system time alone (stime): the kernel's part, sockets and epoll, which no profile of the JVM shows
+# its system time alone (stime + cstime): the kernel's part, sockets and epoll, which no profile of the JVM shows
 system_ticks() { awk '{ print $15 + $17 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 postmaster=$(head -1 "$(find "$GATEWAY_DATA_DIR" -name postmaster.pid | head -1)")
 pg_ticks() {
@@ -263,30 +266,36 @@ jfr_top() {
 measured_from=$(date +%Y-%m-%dT%H:%M:%S)
 # PERF=1: every process on the machine sampled by perf during the measured lookups, the kernel's part included (JFR
 # sees none of it); the JIT's compiled methods are named from the perf map the gateway writes when asked
+# (its own start a second before the measured window and its stop right after wrk, so that neither is sampled nor
+# counted in the CPU figures; the recording's own cost while it samples is in them)
 perf_recorder=
 if [ "${PERF:-0}" = 1 ]; then
-  command -v perf > /dev/null || { echo "loadtest: PERF=1 needs perf (apt-get install linux-perf)" >&2; exit 2; }
   perf record -F 997 -a -g -o "$out/lookups.perf.data" > "$out/perf-record.txt" 2>&1 &
   perf_recorder=$!
+  sleep 1
 fi
 threads_ticks "${pids[0]}" > "$out/threads-before.txt"
 gw_before=$(ticks "${pids[0]}") pg_before=$(pg_ticks) gw_system_before=$(system_ticks "${pids[0]}")
 BODIES_FILE=$out/bodies-measured.txt wrk_to gateway "http://127.0.0.1:$gw_port" loadtest/bench/lookup.lua
+[ -z "$perf_recorder" ] || kill -INT "$perf_recorder" 2> /dev/null || true
 gw_after=$(ticks "${pids[0]}") pg_after=$(pg_ticks) gw_system_after=$(system_ticks "${pids[0]}")
 threads_ticks "${pids[0]}" > "$out/threads-after.txt"
 measured_to=$(date +%Y-%m-%dT%H:%M:%S)
-[ "${JFR:-0}" = 1 ] && jfr_top lookups "$measured_from" "$measured_to"
 if [ -n "$perf_recorder" ]; then
-  kill -INT "$perf_recorder" 2> /dev/null || true; wait "$perf_recorder" || true
+  wait "$perf_recorder" || true
   perf_recorder=
-  # where perf could not record (not root, kernel.perf_event_paranoid above 0), perf-record.txt says why
+  # where perf could not record (not root, kernel.perf_event_paranoid above 0), perf-record.txt says why; the JIT's
+  # map of its compiled methods goes where perf reads it (/tmp/perf-<pid>.map), and is kept beside the data after the
+  # report: copied back there, `perf report -i lookups.perf.data` names the Java frames again
   jcmd "${pids[0]}" Compiler.perfmap > /dev/null || true
   { echo "-- by process and object (self)"
     perf report -i "$out/lookups.perf.data" --no-children --sort comm,dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | sed -n 1,30p
     echo "-- by symbol (self)"
     perf report -i "$out/lookups.perf.data" --no-children --sort comm,sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | sed -n 1,80p
   } > "$out/perf-lookups-top.txt" || true
+  mv "/tmp/perf-${pids[0]}.map" "$out/" 2> /dev/null || true
 fi
+[ "${JFR:-0}" = 1 ] && jfr_top lookups "$measured_from" "$measured_to"
 pgbench_to after lookup.pgbench.sql pgbench.after.tps
 served=$(awk '/requests in/ { print $1 }' "$out/wrk-gateway.txt")
 echo "wrk.gateway.requests=$served" >> "$base"

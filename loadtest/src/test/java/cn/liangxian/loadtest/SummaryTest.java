@@ -44,7 +44,7 @@ class SummaryTest {
   void theTablePutsTheGatewayAgainstEachBaseline() throws Exception {
     String s = Summary.of(fixture());
     assertThat(s).contains("profile short, 100,000 persons, 2 cores, 170 s");
-    assertThat(s).contains("lookups / the lookup SQL through pgbench", "33%"); // 3000 / 9000.5
+    assertThat(s).contains("lookups / the lookup SQL through pgbench", "33.3%"); // 3000 / 9000.5
     assertThat(s).contains("lookups / the trivial Vert.x endpoint", " 5.0%"); // 3000 / 60000
     // 2 cores / (3/1000 + 3/30000) = 645 journeys/s; the spike is 25/s
     assertThat(s).contains("RSA ceiling (645 journeys/s on 2 cores)", " 3.9%"); // 25 / 645
@@ -62,7 +62,7 @@ class SummaryTest {
     String s = Summary.of(run);
     assertThat(s).contains("the same, right after the gateway's lookups", "4,000");
     assertThat(s).containsPattern("of the gateway's, in the kernel +0.045 ms \\(sockets");
-    assertThat(s).containsPattern("lookups / the lookup SQL through pgbench \\(mean of both\\) +60%"); // 3000 / 5000
+    assertThat(s).containsPattern("lookups / the lookup SQL through pgbench \\(mean of both\\) +60.0%"); // 3000 / 5000
     assertThat(s).contains("measured after a warm-up of", "70 s, the JIT compilers at 4% of a core");
     assertThat(s).containsPattern("CPU per pgbench transaction, the same SQL +0.150 ms PostgreSQL");
     assertThat(s).contains("after a warm-up of the pay path: 60 s at a third of these rates on other residents, not counted");
