@@ -57,7 +57,7 @@ class CrashRecoveryTest {
 
   static final String ORDER = "3c0a9f5e-7d21-4b8e-8f0a-5a1c2e3d4f50";
   static final String MEMBER = "0b6d1e4a-1111-4c1e-9a55-0d3e7f1b2c01";
-  static final IdCard CARD = new IdCard("潘梅", "女", "01", "19620510", "山东省临沂市河东区九曲街道", "371312196205108490",
+  static final IdCard CARD = new IdCard("潘梅", "男", "01", "19620510", "山东省临沂市河东区九曲街道", "371312196205108490",
       "临沂市公安局河东分局", "20150101", "长期");
 
   static Path classArchive;

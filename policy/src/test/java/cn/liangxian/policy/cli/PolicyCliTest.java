@@ -131,6 +131,34 @@ class PolicyCliTest {
     assertThat(h.get("totals").get("laterSubsidyFen").asLong()).isEqualTo(7500);
   }
 
+  static Path sample(String name) {
+    Path p = Path.of("config", "samples", name);
+    return Files.exists(p) ? p : Path.of("..").resolve(p);
+  }
+
+  /** The README's two examples, each on the sample made for it: the same family, a line a person and a line a household. */
+  @Test
+  void theReadmesSamplesAssessAsTheReadmeShowsThem() throws Exception {
+    Path book = book("hedong-2020.yaml");
+    Result persons = run(Files.readString(sample("hedong-household.jsonl")), "assess", "--book", book.toString());
+    assertThat(persons.status()).isZero();
+    assertThat(persons.lines()).hasSize(8).allSatisfy(l -> assertThat(l.has("error")).isFalse());
+    Result family = run(Files.readString(sample("hedong-family.jsonl")), "household", "--book", book.toString());
+    assertThat(family.status()).as(family.stdout()).isZero();
+    assertThat(family.lines()).hasSize(2);
+    JsonNode medical = family.lines().get(0);
+    assertThat(medical.get("wholeFamilyRequired").asBoolean()).isTrue();
+    // 250 yuan each, the grandmother's paid by the government (低保)
+    assertThat(medical.get("totals").get("personalFen").asLong()).isEqualTo(75000);
+    assertThat(medical.get("totals").get("governmentFen").asLong()).isEqualTo(25000);
+    JsonNode pension = family.lines().get(1);
+    // the members' lines are the assess lines of the same people: the child of nine may not enrol
+    for (int i = 0; i < 4; i++) {
+      assertThat(pension.get("members").get(i).get("totalFen")).isEqualTo(persons.lines().get(4 + i).get("totalFen"));
+    }
+    assertThat(pension.get("members").get(3).get("reasonCode").asText()).isEqualTo("policy.min-age");
+  }
+
   @Test
   void aHouseholdLineWithAMisspelledOrMisplacedFieldIsAnErrorNotADefault() throws Exception {
     String adult = "431103198001011230";
