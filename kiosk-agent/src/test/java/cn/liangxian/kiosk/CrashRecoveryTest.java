@@ -57,7 +57,7 @@ class CrashRecoveryTest {
 
   static final String ORDER = "3c0a9f5e-7d21-4b8e-8f0a-5a1c2e3d4f50";
   static final String MEMBER = "0b6d1e4a-1111-4c1e-9a55-0d3e7f1b2c01";
-  static final IdCard CARD = new IdCard("潘梅", "男", "01", "19620510", "山东省临沂市河东区九曲街道", "371312196205108490",
+  static final IdCard CARD = new IdCard("潘威", "男", "01", "19620510", "山东省临沂市河东区九曲街道", "371312196205108490",
       "临沂市公安局河东分局", "20150101", "长期");
 
   static Path classArchive;
@@ -162,7 +162,7 @@ class CrashRecoveryTest {
 
     startAgent();
     until(() -> printer.printed().size() == 1);
-    assertThat(printer.printed().get(0).text()).contains("潘*梅").contains("合计: 250.00元");
+    assertThat(printer.printed().get(0).text()).contains("潘*威").contains("合计: 250.00元");
     assertThat(screen()).isEqualTo("IDLE");
     kill();
 
@@ -308,7 +308,7 @@ class CrashRecoveryTest {
         String line;
         while ((line = r.readLine()) != null) {
           System.out.println("agent " + name + "| " + line);
-          if (line.contains("371312196205108490") || line.contains("潘梅")) {
+          if (line.contains("371312196205108490") || line.contains("潘威")) {
             leaked = true;
           }
           Matcher m = ui.matcher(line);

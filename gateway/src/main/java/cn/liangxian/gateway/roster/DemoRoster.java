@@ -25,7 +25,13 @@ import org.slf4j.LoggerFactory;
 public final class DemoRoster {
   private static final Logger LOG = LoggerFactory.getLogger(DemoRoster.class);
   private static final String SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘";
-  private static final String GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英建华玉兰文辉力国庆春梅海燕志强红梅晓东";
+  /**
+   * Given names' characters, a man's and a woman's, drawn at the same place in each (the roster, its ID numbers and
+   * everything else drawn stay as they were when both drew from one list: only a name that did not suit its holder's
+   * sex, which the ID number gives, changed).
+   */
+  private static final String GIVEN_MALE = "伟斌峰鹏俊浩宇鑫强磊军洋勇亮杰成涛明超斌峰鹏平刚俊浩建华宇鑫文辉力国庆春威海成志强斌峰晓东";
+  private static final String GIVEN_FEMALE = "萍芳娜秀英敏静丽玲婷慧琴莉艳洁娟颖明倩秀兰霞平雪桂英芬华玉兰文萍玲婷慧春梅海燕琴莉红梅晓洁";
 
   /** Region code, townships and villages. */
   private record Place(String region, String township, String[] villages) {}
@@ -97,8 +103,9 @@ public final class DemoRoster {
       String body = region + birth.format(DateTimeFormatter.BASIC_ISO_DATE) + String.format("%03d", seq);
       id = body + IdNumber.checkCharacter(body);
     } while (!ids.add(id));
-    String name = surname + "" + GIVEN.charAt(rnd.nextInt(GIVEN.length()))
-        + (rnd.nextInt(3) == 0 ? "" : String.valueOf(GIVEN.charAt(rnd.nextInt(GIVEN.length()))));
+    String given = male ? GIVEN_MALE : GIVEN_FEMALE;
+    String name = surname + "" + given.charAt(rnd.nextInt(given.length()))
+        + (rnd.nextInt(3) == 0 ? "" : String.valueOf(given.charAt(rnd.nextInt(given.length()))));
     return new String[] {id, name, birth.toString()};
   }
 

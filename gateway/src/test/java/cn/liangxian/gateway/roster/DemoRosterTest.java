@@ -20,6 +20,30 @@ class DemoRosterTest {
     }
   }
 
+  /** A name that suits its holder: the kiosk shows 男 or 女 from the ID number beside it, as the card itself says. */
+  @Test
+  void aMadeUpNameSuitsTheSexItsIdNumberGives() {
+    String womensOnly = "芳娜秀英静丽艳娟兰霞桂玉梅燕红萍玲婷慧琴莉洁颖倩雪芬";
+    String mensOnly = "伟强磊军洋勇杰涛超刚建辉力国庆志东斌峰鹏俊浩宇鑫亮成威";
+    String[] rows = DemoRoster.csv(300, 20191215L).get(0).split("\n");
+    int men = 0;
+    int women = 0;
+    for (int i = 1; i < rows.length; i++) {
+      String[] f = rows[i].split(",", -1);
+      boolean man = (f[4].charAt(16) - '0') % 2 == 1;
+      String given = f[5].substring(1);
+      for (char c : given.toCharArray()) {
+        assertThat((man ? womensOnly : mensOnly).indexOf(c)).as("%s, a %s", f[5], man ? "man" : "woman").isNegative();
+      }
+      men += man ? 1 : 0;
+      women += man ? 0 : 1;
+    }
+    assertThat(men).isPositive();
+    assertThat(women).isPositive();
+    // the demo card's resident, and the README's, as the roster names them
+    assertThat(rows).anyMatch(r -> r.contains(",371312196205108490,潘威,"));
+  }
+
   @Test
   void aRealRosterNeverGivesExamples() throws Exception {
     try (TestGateway g = new TestGateway()) {

@@ -57,7 +57,7 @@ public final class Simulators {
     if (!ID_NUMBER.matcher(id).matches() || name == null || name.isBlank() || name.length() > 15) {
       ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json; charset=utf-8")
           .end(new JsonObject().put("message", "give idNumber (18 characters) and name, e.g. "
-              + "?idNumber=371312196205108490&name=潘梅").encode());
+              + "?idNumber=371312196205108490&name=潘威").encode());
       return;
     }
     String birth = id.substring(6, 14);

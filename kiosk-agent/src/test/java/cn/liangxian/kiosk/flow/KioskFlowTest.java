@@ -102,10 +102,10 @@ class KioskFlowTest {
 
   @Test
   void cardToHouseholdToPaidToPrintedReceiptAndBackToIdle() throws Exception {
-    flow.idCardRead("371312196205108490", "潘梅");
+    flow.idCardRead("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
     JsonObject v = flow.view();
-    assertThat(v.encode()).doesNotContain("371312196205108490").doesNotContain("潘梅").contains("潘*梅");
+    assertThat(v.encode()).doesNotContain("371312196205108490").doesNotContain("潘威").contains("潘*威");
 
     flow.toggle(MEMBER, "medical", null);
     flow.toggle(MEMBER, "pension", 300);
@@ -131,7 +131,7 @@ class KioskFlowTest {
     assertThat(flow.view().getString("message")).isEqualTo("缴费成功，请取走凭证");
     assertThat(flow.view().getBoolean("byCard")).as("read from a card: told to take it back").isTrue();
     assertThat(printer.printed()).singleElement().satisfies(p -> {
-      assertThat(p.text()).contains("潘*梅 3713**********8490").contains("合计: 250.00元").contains("微信支付");
+      assertThat(p.text()).contains("潘*威 3713**********8490").contains("合计: 250.00元").contains("微信支付");
       // Beijing time as read on paper, the kiosk, and what the government adds, decoded from the ESC/POS bytes
       assertThat(p.lines()).contains("时间: 2020年1月15日 10:01:30", "自助机: K-TEST-1", "财政补助 520.00元");
       assertThat(p.qrCodes()).containsExactly("https://verify.example/r/LX3c0a9f5e7d214b8e");
@@ -155,7 +155,7 @@ class KioskFlowTest {
     assertThat(flow.screen()).isEqualTo(Screen.IDLE);
 
     flow.elder(true);
-    flow.idCardRead("371312196205108490", "潘梅");
+    flow.idCardRead("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
     clock.advance(Duration.ofSeconds(200));
     flow.tick();
@@ -168,7 +168,7 @@ class KioskFlowTest {
 
   @Test
   void aClockSetMidSessionMovesNoScreensTime() throws Exception {
-    flow.idCardRead("371312196205108490", "潘梅");
+    flow.idCardRead("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
     // NTP steps the clock an hour forward, then back again: the resident still has the household screen's time
     clock.set(clock.instant().plus(Duration.ofHours(1)));
@@ -308,15 +308,15 @@ class KioskFlowTest {
   @Test
   void keypadInputIsCheckedAndTheGatewaysNoIsPlainChinese() throws Exception {
     flow.startKeypad();
-    flow.typed("12345", "潘梅");
+    flow.typed("12345", "潘威");
     assertThat(flow.view().getString("message")).isEqualTo("身份证号应为18位，请核对");
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(aResponse().withStatus(404)
         .withHeader("Content-Type", "application/problem+json")
         .withBody("{\"type\":\"https://liangxian.cn/problems/not-found\",\"title\":\"Not found\",\"status\":404}")));
-    flow.typed("371312196205108491", "潘梅");
+    flow.typed("371312196205108491", "潘威");
     assertThat(flow.view().getString("message")).contains("校验位");
     assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/lookup")))).isEmpty();
-    flow.typed("371312196205108490", "潘梅");
+    flow.typed("371312196205108490", "潘威");
     // back on the keypad (what was typed stays on the page) with what to correct
     until(() -> flow.screen() == Screen.KEYPAD && flow.view().getString("message") != null);
     assertThat(flow.view().getString("message")).isEqualTo("未查到参保信息，请核对身份证号和姓名");
@@ -329,9 +329,9 @@ class KioskFlowTest {
   @Test
   void keypadMessagesSayWhichFieldToMend() throws Exception {
     flow.startKeypad();
-    flow.typed("12345", "潘梅");
+    flow.typed("12345", "潘威");
     assertThat(flow.view().getString("mend")).isEqualTo("idNumber");
-    flow.typed("371312196205108491", "潘梅");
+    flow.typed("371312196205108491", "潘威");
     assertThat(flow.view().getString("mend")).isEqualTo("idNumber");
     flow.typed("371312196205108490", " ");
     assertThat(flow.view().getString("message")).isEqualTo("请输入姓名");
@@ -341,13 +341,13 @@ class KioskFlowTest {
         .withHeader("Content-Type", "application/problem+json")
         .withBody("{\"type\":\"https://liangxian.cn/problems/invalid-id-number\",\"title\":\"身份证号有误\",\"status\":400,"
             + "\"detail\":\"身份证号里的出生日期不对，请逐位核对\"}")));
-    flow.typed("371312196205108490", "潘梅");
+    flow.typed("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.KEYPAD && flow.view().getString("message") != null);
     assertThat(flow.view().getString("message")).isEqualTo("身份证号里的出生日期不对，请逐位核对");
     assertThat(flow.view().getString("mend")).isEqualTo("idNumber");
     // a busy gateway: nothing to mend
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "5")));
-    flow.typed("371312196205108490", "潘梅");
+    flow.typed("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.KEYPAD && flow.view().getString("message") != null);
     assertThat(flow.view().getString("mend")).isNull();
   }
@@ -411,10 +411,10 @@ class KioskFlowTest {
     assertThat(flow.view().containsKey("inProgress")).isFalse();
   }
 
-  /** 潘梅's card read, the gateway answering its lookup with {@code household}: the household screen. */
+  /** 潘威's card read, the gateway answering its lookup with {@code household}: the household screen. */
   private void cardOf(JsonObject household) throws Exception {
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(household.encode())));
-    flow.idCardRead("371312196205108490", "潘梅");
+    flow.idCardRead("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
   }
 
@@ -424,7 +424,7 @@ class KioskFlowTest {
         .withHeader("Content-Type", "application/problem+json")
         .withBody("{\"type\":\"https://liangxian.cn/problems/household-not-found\",\"title\":\"未查到参保信息\","
             + "\"status\":404,\"detail\":\"未查到参保信息，请核对身份证号和姓名\"}")));
-    flow.idCardRead("371312196205108490", "潘梅");
+    flow.idCardRead("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.ERROR);
     assertThat(flow.view().getString("message")).isEqualTo("没有查到您的参保登记，请联系村（社区）协办员。请取回身份证。")
         .doesNotContain("核对");
@@ -433,7 +433,7 @@ class KioskFlowTest {
   @Test
   void aTypedNumberIsNotToldToTakeACardBack() throws Exception {
     flow.startKeypad();
-    flow.typed("371312196205108490", "潘梅");
+    flow.typed("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
     flow.toggle(MEMBER, "medical", null);
     flow.confirmSelection();
@@ -456,14 +456,14 @@ class KioskFlowTest {
     answers.put("操作过于频繁，请稍后再试", aResponse().withStatus(429));
     for (var a : answers.entrySet()) {
       wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(a.getValue()));
-      flow.typed("371312196205108490", "潘梅");
+      flow.typed("371312196205108490", "潘威");
       // back on the keypad (the digits and the name stay on the page), never the error screen that clears them
       until(() -> flow.screen() != Screen.LOOKING_UP);
       assertThat(flow.screen()).as(a.getKey()).isEqualTo(Screen.KEYPAD);
       assertThat(flow.view().getString("message")).isEqualTo(a.getKey());
     }
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(resource("household.json"))));
-    flow.typed("371312196205108490", "潘梅");
+    flow.typed("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
   }
 
@@ -707,7 +707,7 @@ class KioskFlowTest {
 
     // switched on, then a card: the resident who chose it keeps it
     flow.elder(true);
-    flow.idCardRead("371312196205108490", "潘梅");
+    flow.idCardRead("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
     assertThat(flow.view().getBoolean("elder")).isTrue();
   }
@@ -715,10 +715,10 @@ class KioskFlowTest {
   @Test
   void aLookupAnswerThatIsNoHouseholdIsNeverShownAsNothingToPay() throws Exception {
     // an empty 200 (a proxy's), and a household whose member lacks the list of insurances
-    for (String body : new String[] {"", "{\"household\":{\"ref\":\"h\"},\"members\":[{\"ref\":\"m\",\"name\":\"潘*梅\"}]}"}) {
+    for (String body : new String[] {"", "{\"household\":{\"ref\":\"h\"},\"members\":[{\"ref\":\"m\",\"name\":\"潘*威\"}]}"}) {
       wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(aResponse().withStatus(200)
           .withHeader("Content-Type", "application/json").withBody(body)));
-      flow.idCardRead("371312196205108490", "潘梅");
+      flow.idCardRead("371312196205108490", "潘威");
       until(() -> flow.screen() != Screen.LOOKING_UP);
       assertThat(flow.screen()).isEqualTo(Screen.ERROR);
       assertThat(flow.view().getString("message")).isEqualTo("系统繁忙，请稍后再试");
@@ -728,7 +728,7 @@ class KioskFlowTest {
 
   /** Card read, the medical item picked, on the channel screen. */
   private void toChannel() throws Exception {
-    flow.idCardRead("371312196205108490", "潘梅");
+    flow.idCardRead("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
     flow.toggle(MEMBER, "medical", null);
     flow.confirmSelection();

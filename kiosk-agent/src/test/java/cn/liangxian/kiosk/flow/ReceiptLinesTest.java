@@ -30,7 +30,7 @@ class ReceiptLinesTest {
   void everyLineFitsFiftyEightMillimetrePaperBrokenBetweenItsParts() {
     JsonObject r = new JsonObject().put("receiptNo", "LX3c0a9f5e7d214b8e").put("region", "临沂市河东区")
         .put("items", new JsonArray()
-            .add(new JsonObject().put("name", "潘*梅").put("idNumber", "3713**********8490").put("insurance", "pension")
+            .add(new JsonObject().put("name", "潘*威").put("idNumber", "3713**********8490").put("insurance", "pension")
                 .put("year", 2020).put("tier", 300).put("personalFen", 30000).put("subsidyFen", 4000).put("governmentFen", 0))
             .add(new JsonObject().put("name", "王*").put("idNumber", "3713**********1234").put("insurance", "medical")
                 .put("year", 2020).put("tier", null).put("personalFen", 25000).put("subsidyFen", 0).put("governmentFen", 52000))
@@ -41,7 +41,7 @@ class ReceiptLinesTest {
     List<String> lines = service.toReceipt(r).lines();
     assertThat(lines).containsExactly(
         "地区: 临沂市河东区",
-        "潘*梅 3713**********8490",
+        "潘*威 3713**********8490",
         "  2020年 养老 档次300元",
         "    个人缴费 300.00元",
         "  政府缴费补贴 40.00元",
@@ -76,11 +76,11 @@ class ReceiptLinesTest {
   void explicitNullsAreNeverPrinted() {
     JsonObject r = new JsonObject().put("receiptNo", "LX1").put("region", null).put("title", null).put("channel", "alipay")
         .put("channelName", null).put("transactionId", null).put("paidAt", null).put("totalFen", 25000)
-        .put("items", new JsonArray().add(new JsonObject().put("name", "潘*梅").put("idNumber", null).put("insurance", "medical")
+        .put("items", new JsonArray().add(new JsonObject().put("name", "潘*威").put("idNumber", null).put("insurance", "medical")
             .put("year", 2020).put("personalFen", 25000).put("subsidyFen", null).put("governmentFen", null)));
     var receipt = service.toReceipt(r);
     assertThat(receipt.lines()).noneMatch(l -> l.contains("null"))
-        .containsExactly("潘*梅", "  2020年 医疗 个人缴费 250.00元", "合计: 250.00元", "支付方式: 支付宝", "自助机: K-1");
+        .containsExactly("潘*威", "  2020年 医疗 个人缴费 250.00元", "合计: 250.00元", "支付方式: 支付宝", "自助机: K-1");
     assertThat(receipt.title()).isEqualTo("城乡居民基本医疗/养老保险缴费凭证");
     assertThat(service.toReceipt(new JsonObject().put("receiptNo", null).put("orderId", "o1")).verifyUrl())
         .isEqualTo("https://verify.example/r/o1");

@@ -86,7 +86,7 @@ class GatewayClientTest {
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).inScenario("clock").whenScenarioStateIs("told")
         .willReturn(okJson("{\"household\":{}}")));
     assertThat(client.now()).as("its own clock, until told otherwise").isEqualTo(NOW);
-    assertThat(await(client.lookup("371312196205108490", "潘梅")).containsKey("household")).isTrue();
+    assertThat(await(client.lookup("371312196205108490", "潘威")).containsKey("household")).isTrue();
     assertThat(client.now()).as("what a hold's end is compared with").isEqualTo(java.time.Instant.ofEpochSecond(gatewayTime));
     List<LoggedRequest> sent = wm.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo("/api/v1/lookup")));
     assertThat(sent).hasSize(2);
@@ -180,7 +180,7 @@ class GatewayClientTest {
 
     GatewayClient c = new GatewayClient(vertx, url, signer, 1000, Await.ANSWER_TIMEOUT_MILLIS);
     Future<JsonObject> order = c.createOrder("kiosk-2", body);
-    assertThatThrownBy(() -> await(c.lookup("371312196205108490", "潘梅"))).isInstanceOfSatisfying(GatewayException.class, e -> {
+    assertThatThrownBy(() -> await(c.lookup("371312196205108490", "潘威"))).isInstanceOfSatisfying(GatewayException.class, e -> {
       assertThat(e.timedOut()).isTrue();
       assertThat(e.residentMessage()).isEqualTo("网络暂时不通，请稍后再试");
     });
@@ -192,16 +192,16 @@ class GatewayClientTest {
   @Test
   void lookupIsSignedSoTheGatewayCanVerifyIt() throws Exception {
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(resource("household.json"))));
-    JsonObject h = await(client.lookup("371312196205108490", "潘梅"));
+    JsonObject h = await(client.lookup("371312196205108490", "潘威"));
     assertThat(h.getJsonArray("members")).hasSize(2);
-    assertThat(h.getJsonArray("members").getJsonObject(0).getString("name")).isEqualTo("潘*梅");
+    assertThat(h.getJsonArray("members").getJsonObject(0).getString("name")).isEqualTo("潘*威");
 
     LoggedRequest r = wm.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo("/api/v1/lookup"))).get(0);
     assertThat(r.getHeader("X-Kiosk-Id")).isEqualTo("K-371312-0001");
     assertThat(r.getHeader("X-Kiosk-Timestamp")).isEqualTo(Long.toString(NOW.getEpochSecond()));
     assertThat(r.getHeader("X-Kiosk-Nonce")).matches("[0-9a-f]{32}");
     assertThat(r.getHeader("X-Kiosk-Content-SHA256")).isEqualTo(RequestSigner.sha256Hex(r.getBody()));
-    assertThat(new JsonObject(r.getBodyAsString()).getString("name")).isEqualTo("潘梅");
+    assertThat(new JsonObject(r.getBodyAsString()).getString("name")).isEqualTo("潘威");
     assertThat(verify(r, r.getBody())).isTrue();
     // the same signature does not cover another body, path or kiosk
     assertThat(verify(r, "{\"idNumber\":\"x\"}".getBytes(StandardCharsets.UTF_8))).isFalse();

@@ -151,7 +151,7 @@ class RealGatewayEndToEndTest {
     browser.waitScreen("IDLE");
 
     // a made-up resident of the gateway's demo roster
-    reader.place(new IdCard("潘梅", "男", "01", "19620510", "山东省临沂市河东区", "371312196205108490",
+    reader.place(new IdCard("潘威", "男", "01", "19620510", "山东省临沂市河东区", "371312196205108490",
         "临沂市公安局河东分局", "20150101", "长期"));
     browser.waitScreen("HOUSEHOLD");
     reader.remove();

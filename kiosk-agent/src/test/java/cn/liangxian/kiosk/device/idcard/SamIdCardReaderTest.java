@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class SamIdCardReaderTest {
 
-  static final IdCard CARD = new IdCard("潘梅", "男", "01", "19620510", "山东省临沂市河东区九曲街道", "371312196205108490",
+  static final IdCard CARD = new IdCard("潘威", "男", "01", "19620510", "山东省临沂市河东区九曲街道", "371312196205108490",
       "临沂市公安局河东分局", "20150101", "长期");
 
   SamSimulator sim;

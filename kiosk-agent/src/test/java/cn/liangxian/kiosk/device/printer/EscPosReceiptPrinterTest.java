@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EscPosReceiptPrinterTest {
 
   static final Receipt RECEIPT = new Receipt("LX20200115000001", "城乡居民基本医疗保险缴费凭证",
-      List.of("潘*梅 3713**********8490", "医疗 2020年 个人缴费 250.00元", "合计 250.00元", "微信支付 4200000001"),
+      List.of("潘*威 3713**********8490", "医疗 2020年 个人缴费 250.00元", "合计 250.00元", "微信支付 4200000001"),
       "https://gateway.example/r/LX20200115000001");
 
   PrinterSimulator sim;
@@ -38,7 +38,7 @@ class EscPosReceiptPrinterTest {
     printer.print(RECEIPT);
     assertThat(sim.printed()).hasSize(1);
     PrinterSimulator.Printed p = sim.printed().get(0);
-    assertThat(p.lines()).containsExactly("城乡居民基本医疗保险缴费凭证", "凭证号: LX20200115000001", "潘*梅 3713**********8490",
+    assertThat(p.lines()).containsExactly("城乡居民基本医疗保险缴费凭证", "凭证号: LX20200115000001", "潘*威 3713**********8490",
         "医疗 2020年 个人缴费 250.00元", "合计 250.00元", "微信支付 4200000001", "扫码核验");
     assertThat(p.qrCodes()).containsExactly("https://gateway.example/r/LX20200115000001");
     assertThat(sim.errors()).isEmpty();

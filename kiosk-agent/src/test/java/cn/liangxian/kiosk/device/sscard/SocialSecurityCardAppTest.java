@@ -14,15 +14,15 @@ class SocialSecurityCardAppTest {
 
   @Test
   void selectsTheApplicationAndReadsNumberAndName() throws CardException {
-    SocialSecurityCard c = SocialSecurityCardApp.read(new SimulatedCardChannel("371312196205108490", "潘梅"));
+    SocialSecurityCard c = SocialSecurityCardApp.read(new SimulatedCardChannel("371312196205108490", "潘威"));
     assertThat(c.ssn()).isEqualTo("371312196205108490");
-    assertThat(c.name()).isEqualTo("潘梅");
-    assertThat(c.toString()).doesNotContain("371312196205108490").doesNotContain("潘梅");
+    assertThat(c.name()).isEqualTo("潘威");
+    assertThat(c.toString()).doesNotContain("371312196205108490").doesNotContain("潘威");
   }
 
   @Test
   void theSimulatedCardRefusesWhatARealOneRefuses() {
-    SimulatedCardChannel ch = new SimulatedCardChannel("371312196205108490", "潘梅");
+    SimulatedCardChannel ch = new SimulatedCardChannel("371312196205108490", "潘威");
     // READ RECORD before SELECT: 6985, conditions of use not satisfied
     assertThat(ch.transmit(new CommandAPDU(0x00, 0xB2, 0x01, 0x34, 256)).getSW()).isEqualTo(0x6985);
     // another application: 6A82, not found
