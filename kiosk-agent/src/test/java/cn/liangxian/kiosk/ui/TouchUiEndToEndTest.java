@@ -133,7 +133,7 @@ class TouchUiEndToEndTest {
         // the whole household's medical is picked from the start; 全家缴费 adds the pensions at their default tiers
         assertThat(page.eval("document.querySelectorAll('button.pick.on[data-insurance=medical]').length")).isEqualTo(4);
         assertThat(text("#payAll")).isEqualTo("全家缴费 1400.00元");
-        assertThat(text("#screen")).contains("女 · 57岁 · 尾号8490").contains("男 · 9岁 · 尾号3417")
+        assertThat(text("#screen")).contains("男 · 57岁 · 尾号8490").contains("男 · 9岁 · 尾号3417")
             .contains("已缴费（2019年12月2日）").contains("300元档");
         assertThat(text("#total")).contains("合计 1000.00元");
         assertThat(text("#screen")).as(tag + ": money in 元, never ¥").doesNotContain("¥");
