@@ -458,6 +458,9 @@ class HandoffDeliveryTest {
     JsonObject pushed = f.pay(f.household("431103")[0], "赵一", "wechat");
     try (java.sql.Connection c = f.g.db.connect(); java.sql.Statement st = c.createStatement()) {
       c.setAutoCommit(false); // seen by this transaction only, and rolled back
+      // the table first, before any of its rows: a hand-off round still answering the records just paid (its update of
+      // several rows in an order of its own) finishes first, and waits for the rollback after, never deadlocked with this
+      st.execute("lock table handoff_record in share row exclusive mode");
       st.execute("update handoff_record set state = 'ACCEPTED' where state = 'PENDING'");
       st.execute("update handoff_record set state = 'PENDING', created_at = '" + at + "' where order_id = '" + file.getString("id") + "'");
       assertThat(oldest(st, gauges)).isEqualTo(day.plusDays(1).atTime(0, 10).atZone(beijing).toInstant());

@@ -598,7 +598,10 @@ class ReconciliationTest {
         .get(30, java.util.concurrent.TimeUnit.SECONDS);
     cn.liangxian.gateway.support.Eventually.until("the payment the expired order cannot take to be owed back",
         () -> g.count("select count(*) from refund where order_id = '" + id + "' and reason_code is not null") == 1);
-    // Alipay refuses it (the trade is closed); finance pays it back by bank transfer and records so
+    // Alipay refuses it (the trade is closed); finance pays it back by bank transfer and records so, once the gateway's
+    // request of it has been answered: its answer written after this would be a race this test does not mean to run
+    cn.liangxian.gateway.support.Eventually.until("the refund asked of Alipay and answered", () -> g.count("select count(*) from refund"
+        + " where order_id = '" + id + "' and (state <> 'PENDING' or last_error is not null)") == 1);
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       st.execute("update refund set state = 'FAILED', settled_at = now(), settled_by = 'finance-1', settled_how = 'bank transfer',"
           + " settled_reference = 'V-1' where order_id = '" + id + "'");
