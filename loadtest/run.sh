@@ -288,10 +288,10 @@ if [ -n "$perf_recorder" ]; then
   # map of its compiled methods goes where perf reads it (/tmp/perf-<pid>.map), and is kept beside the data after the
   # report: copied back there, `perf report -i lookups.perf.data` names the Java frames again
   jcmd "${pids[0]}" Compiler.perfmap > /dev/null || true
-  { echo "-- by process and object (self)"
-    perf report -i "$out/lookups.perf.data" --no-children --sort comm,dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | sed -n 1,30p
-    echo "-- by symbol (self)"
-    perf report -i "$out/lookups.perf.data" --no-children --sort comm,sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | sed -n 1,80p
+  perf_top() { # sort-keys lines: the recording's samples by those keys (self), the first lines
+    perf report -i "$out/lookups.perf.data" --no-children --sort "$1" --stdio -g none 2>/dev/null | grep -v -e '^#' -e '^$' | sed -n "1,$2p"
+  }
+  { echo "-- by process and object (self)"; perf_top comm,dso 30; echo "-- by symbol (self)"; perf_top comm,sym 80
   } > "$out/perf-lookups-top.txt" || true
   mv "/tmp/perf-${pids[0]}.map" "$out/" 2> /dev/null || true
 fi
@@ -299,10 +299,9 @@ fi
 pgbench_to after lookup.pgbench.sql pgbench.after.tps
 served=$(awk '/requests in/ { print $1 }' "$out/wrk-gateway.txt")
 echo "wrk.gateway.requests=$served" >> "$base"
-awk -v g=$((gw_after - gw_before)) -v p=$((pg_after - pg_before)) -v n="$served" -v hz="$hz" 'BEGIN {
-  printf "cpu.gateway.msPerLookup=%.3f\ncpu.postgres.msPerLookup=%.3f\n", g * 1000 / hz / n, p * 1000 / hz / n }' >> "$base"
-awk -v s=$((gw_system_after - gw_system_before)) -v n="$served" -v hz="$hz" 'BEGIN {
-  printf "cpu.gateway.system.msPerLookup=%.3f\n", s * 1000 / hz / n }' >> "$base"
+awk -v g=$((gw_after - gw_before)) -v p=$((pg_after - pg_before)) -v s=$((gw_system_after - gw_system_before)) -v n="$served" \
+  -v hz="$hz" 'BEGIN { printf "cpu.gateway.msPerLookup=%.3f\ncpu.postgres.msPerLookup=%.3f\ncpu.gateway.system.msPerLookup=%.3f\n",
+  g * 1000 / hz / n, p * 1000 / hz / n, s * 1000 / hz / n }' >> "$base"
 awk -v n="$served" -v hz="$hz" 'NR == FNR { before[$1] = $2; next } { printf "cpu.gateway.%s.msPerLookup=%.3f\n", $1, ($2 - before[$1]) * 1000 / hz / n }' \
   "$out/threads-before.txt" "$out/threads-after.txt" | sort >> "$base"
 grep '^cpu\.' "$base" | sed 's/^/  /'

@@ -51,9 +51,9 @@ public final class KioskAgent implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(KioskAgent.class);
 
-  /** A made-up resident (the gateway's demo roster), the card the simulated reader holds: its sex is its number's (odd 17th digit). */
-  static final IdCard DEMO_CARD = new IdCard("潘威", "男", "01", "19620510", "山东省临沂市河东区九曲街道", "371312196205108490",
-      "临沂市公安局河东分局", "20150101", "长期");
+  /** A made-up resident (the gateway's demo roster), the card the simulated reader holds. */
+  static final IdCard DEMO_CARD = IdCard.madeUp("潘威", "371312196205108490", "山东省临沂市河东区九曲街道", "临沂市公安局河东分局",
+      "20150101");
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private Vertx vertx;

@@ -139,19 +139,17 @@ final class EmbeddedServer {
    * it sets them at every start, and no value of them is kept anywhere else to fall out of step with the code.
    */
   private static void leaveToTheCommandLine(Statement st) throws SQLException, IOException {
-    Path conf;
+    Path conf = null;
     List<Integer> lines = new ArrayList<>();
-    try (ResultSet rs = st.executeQuery("select current_setting('config_file')")) {
-      rs.next();
-      conf = Path.of(rs.getString(1));
-    }
-    try (ResultSet rs = st.executeQuery("select f.sourceline from pg_file_settings f join pg_settings s on s.name = f.name"
-        + " where s.context = 'postmaster' and s.source = 'command line' and f.sourcefile = current_setting('config_file')")) {
+    try (ResultSet rs = st.executeQuery("select f.sourcefile, f.sourceline from pg_file_settings f join pg_settings s"
+        + " on s.name = f.name where s.context = 'postmaster' and s.source = 'command line'"
+        + " and f.sourcefile = current_setting('config_file')")) {
       while (rs.next()) {
-        lines.add(rs.getInt(1));
+        conf = Path.of(rs.getString(1));
+        lines.add(rs.getInt(2));
       }
     }
-    if (lines.isEmpty()) {
+    if (conf == null) {
       return;
     }
     List<String> text = new ArrayList<>(Files.readAllLines(conf, StandardCharsets.UTF_8));

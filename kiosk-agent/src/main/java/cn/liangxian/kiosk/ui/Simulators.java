@@ -60,9 +60,7 @@ public final class Simulators {
               + "?idNumber=371312196205108490&name=潘威").encode());
       return;
     }
-    String birth = id.substring(6, 14);
-    String sex = (id.charAt(16) - '0') % 2 == 1 ? "男" : "女";
-    reader.place(new IdCard(name.strip(), sex, "01", birth, "（模拟身份证）", id, "（模拟签发机关）", "20200101", "长期"));
+    reader.place(IdCard.madeUp(name.strip(), id, "（模拟身份证）", "（模拟签发机关）", "20200101"));
     ctx.response().setStatusCode(204).end();
   }
 
