@@ -12,6 +12,7 @@ import cn.liangxian.gateway.channel.wechat.WechatPayChannel;
 import cn.liangxian.gateway.config.ReconciliationOptions;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.order.OutTradeNo;
+import cn.liangxian.gateway.payment.PaymentOutcome;
 import cn.liangxian.gateway.payment.Payments;
 import cn.liangxian.gateway.refund.OutsideRefunds;
 import cn.liangxian.gateway.refund.Refunds;
@@ -728,7 +729,15 @@ public final class Reconciliation {
       repairs.add(switch (r.kind()) {
         case PAYMENT -> add(paid, payments.apply(channel, c.merchant(), b.outTradeNo(), b.ref(), b.fen(), "reconciliation", date,
             b.paidAt())
-            .onComplete(ar -> d.put("repair", ar.succeeded() ? ar.result().name().toLowerCase() : "failed: " + ar.cause().getMessage())));
+            .onComplete(ar -> {
+              if (ar.failed()) {
+                d.put("repair", "failed: " + ar.cause().getMessage());
+              } else if (ar.result() == PaymentOutcome.UNKNOWN_ORDER) {
+                d.put("left", "left to finance: no order of ours has this trade number"); // nothing was booked
+              } else {
+                d.put("repair", ar.result().name().toLowerCase());
+              }
+            }));
         // a refund's day, one statement each: refunds are few, and a refund's row is locked by its own confirmations
         case DAY -> pool.preparedQuery(REFUND_DAY).execute(Tuple.of(b.ref(), date));
         case REFUND_CONFIRMED -> refunds.confirmed(b.ref())
@@ -757,12 +766,22 @@ public final class Reconciliation {
     int billLines = matching.lines();
     int matchedLines = matching.matched();
     JsonArray deferred = matching.deferred();
-    return Future.join(repairs).recover(x -> Future.succeededFuture()).compose(x -> !waiting.isEmpty() && "schedule".equals(actor)
-        // the schedule tries the day again (what was repaired stays so, and is not repaired twice, and goes into the
-        // report of the run that completes the day); an operator's run records the day, those refunds marked as waiting
-        ? Future.failedFuture(new Waiting("refund(s) " + waiting + " at the channel give back payments not booked"
-            + " here yet (their day not reconciled yet?): the day is tried again", repairedOf(differences, now())))
-        : Future.succeededFuture()).compose(x -> pool.withTransaction(conn -> conn.preparedQuery(MINE)
+    return Future.join(repairs).transform(joined -> {
+      // a repair that failed (the database failing over under it, a deadlock outlasting its tries) was not made: the day
+      // is not done, whoever ran it, and is tried again (what was repaired stays so, is not repaired twice, and goes into
+      // the report of the run that completes the day)
+      List<String> failed = failedRepairs(differences);
+      if (joined.failed() || !failed.isEmpty()) {
+        return Future.failedFuture(new Waiting((failed.isEmpty() ? "a repair failed: " + joined.cause().getMessage()
+            : failed.size() + " repair(s) failed: " + String.join("; ", failed)) + "; the day is tried again",
+            repairedOf(differences, now())));
+      }
+      // the schedule tries the day again; an operator's run records the day, those refunds marked as waiting
+      return !waiting.isEmpty() && "schedule".equals(actor)
+          ? Future.failedFuture(new Waiting("refund(s) " + waiting + " at the channel give back payments not booked"
+              + " here yet (their day not reconciled yet?): the day is tried again", repairedOf(differences, now())))
+          : Future.succeededFuture();
+    }).compose(x -> pool.withTransaction(conn -> conn.preparedQuery(MINE)
             .execute(Tuple.of(channel, c.merchant(), date, claimed)).compose(mine -> {
               if (mine.size() == 0) {
                 // another run took the day over meanwhile (this one looked abandoned): the report and its audit record are that run's
@@ -793,6 +812,19 @@ public final class Reconciliation {
         .compose(v -> read(channel, c.merchant(), date)));
   }
 
+  /** The repairs of these differences that failed: each trade's number with what went wrong. */
+  private static List<String> failedRepairs(JsonArray differences) {
+    List<String> failed = new ArrayList<>();
+    differences.forEach(o -> {
+      JsonObject d = (JsonObject) o;
+      String r = d.getString("repair");
+      if (r != null && r.startsWith("failed")) {
+        failed.add(d.getString("outTradeNo") + " " + r);
+      }
+    });
+    return failed;
+  }
+
   /** A difference the run repaired: a repair made, not one that failed, nor one an earlier run had made. */
   private static boolean isRepaired(JsonObject d) {
     String r = d.getString("repair");
@@ -811,7 +843,7 @@ public final class Reconciliation {
   }
 
   /**
-   * A scheduled run that made its repairs, and leaves the day to be tried again: a refund at the channel waits for its
+   * A run that leaves the day to be tried again: a repair failed, or (a scheduled run) a refund at the channel waits for its
    * payment. What it repaired is carried into the report of the run that completes the day.
    */
   private static final class Waiting extends IllegalStateException {

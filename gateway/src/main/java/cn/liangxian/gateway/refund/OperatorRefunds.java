@@ -74,16 +74,22 @@ public final class OperatorRefunds {
     Operator op = Operator.of(ctx).require(Role.FINANCE);
     ctx.put(AuditTrail.ACTION, "refund.request");
     JsonObject b = JsonBodies.object(ctx, Set.of("orderId", "memberRef", "insurance", "reason"));
-    UUID order;
-    UUID member;
-    try {
-      order = UUID.fromString(JsonBodies.requiredString(b, "orderId", 40));
-      member = UUID.fromString(JsonBodies.requiredString(b, "memberRef", 40));
-    } catch (IllegalArgumentException e) {
-      throw Problem.invalidField("orderId", "orderId and memberRef must be references");
+    UUID order = reference(b, "orderId");
+    UUID member = reference(b, "memberRef");
+    String insurance = JsonBodies.requiredString(b, "insurance", 10);
+    if (cn.liangxian.policy.Insurance.ofCode(insurance).isEmpty()) {
+      throw Problem.invalidField("insurance", "insurance must be \"medical\" or \"pension\"");
     }
-    Replies.json(ctx, refund(order, member, JsonBodies.requiredString(b, "insurance", 10),
-        JsonBodies.requiredString(b, "reason", 30), op.username(), op.scope()));
+    Replies.json(ctx, refund(order, member, insurance, JsonBodies.requiredString(b, "reason", 30), op.username(), op.scope()));
+  }
+
+  /** A field holding a reference (a UUID), refused by its own name when it is not one. */
+  private static UUID reference(JsonObject b, String field) {
+    try {
+      return UUID.fromString(JsonBodies.requiredString(b, field, 40));
+    } catch (IllegalArgumentException e) {
+      throw Problem.invalidField(field, field + " must be a reference (a UUID as the order or the lookup gave it)");
+    }
   }
 
   Future<JsonObject> refund(UUID orderId, UUID memberRef, String insurance, String reason, String operator, Scope scope) {

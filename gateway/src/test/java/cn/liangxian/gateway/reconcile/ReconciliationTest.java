@@ -136,6 +136,74 @@ class ReconciliationTest {
     }
   }
 
+  /**
+   * A repair the database refuses (as one failing over under it would) was not made: the day is left FAILED with what went
+   * wrong, not DONE, and the next run makes the repair and completes it.
+   */
+  @Test
+  void aRepairThatFailsLeavesTheDayToBeTriedAgainAndTheNextRunMakesIt() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");
+    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      // nor is it found by asking the channel: only the bill books it
+      st.execute("update orders set next_query_at = '2100-01-01', expiry_retry_at = '2100-01-01' where id = '"
+          + unheard.getString("id") + "'");
+      st.execute("create function refuse_booking() returns trigger language plpgsql as $$ begin"
+          + " raise exception 'the database went away'; end $$");
+      st.execute("create trigger refuse_booking before insert on payment for each row when (new.source = 'reconciliation')"
+          + " execute function refuse_booking()");
+    }
+
+    JsonObject failed = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(failed.getString("state")).as(failed.encodePrettily()).isEqualTo("FAILED");
+    assertThat(failed.getString("lastError")).contains(unheard.getString("outTradeNo"), "the database went away",
+        "the day is tried again");
+    assertThat(failed.getString("nextAttemptAt")).isNotNull();
+    assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("drop trigger refuse_booking on payment");
+    }
+    JsonObject done = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(done.getString("state")).as(done.encodePrettily()).isEqualTo("DONE");
+    assertThat(done.getJsonArray("differences")).singleElement().satisfies(d -> {
+      assertThat(((JsonObject) d).getString("outTradeNo")).isEqualTo(unheard.getString("outTradeNo"));
+      assertThat(((JsonObject) d).getString("repair")).isEqualTo("paid");
+    });
+    assertThat(done.getInteger("repaired")).isEqualTo(1);
+    assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
+  }
+
+  /** A payment the bill lists under a trade number that is no order of ours: nothing to book, left to finance, not "repaired". */
+  @Test
+  void aPaymentOfNoOrderOfOursIsLeftToFinanceNotCountedRepaired() throws Exception {
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    g.awaitState(o.getString("id"), "PAID");
+    String txn;
+    try (Connection c = g.db.connect(); Statement st = c.createStatement();
+        var rs = st.executeQuery("select channel_txn_id from payment where order_id = '" + o.getString("id") + "'")) {
+      rs.next();
+      txn = rs.getString(1);
+    }
+    // the bill lists a second payment, of a trade number no order of ours has
+    String stranger = java.util.UUID.randomUUID().toString().replace("-", "");
+    g.gateway.demo().sandbox().editWechatBill(bill -> {
+      String line = bill.lines().filter(l -> l.contains(o.getString("outTradeNo"))).findFirst().orElseThrow();
+      return bill.replace(line + "\n", line + "\n" + line.replace(txn, txn + "9")
+          .replace(o.getString("outTradeNo"), stranger) + "\n");
+    });
+    JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(report.getString("state")).as(report.encodePrettily()).isEqualTo("DONE");
+    JsonObject d = report.getJsonArray("differences").stream().map(x -> (JsonObject) x)
+        .filter(x -> stranger.equals(x.getString("outTradeNo"))).findFirst().orElseThrow();
+    assertThat(d.getString("kind")).isEqualTo("paid-at-channel-not-here");
+    assertThat(d.containsKey("repair")).as(d.encode()).isFalse();
+    assertThat(d.getString("left")).startsWith("left to finance: no order of ours");
+    assertThat(report.getInteger("matched")).as("ours, still matched").isEqualTo(1);
+    assertThat(report.getInteger("repaired")).isZero();
+  }
+
   /** The day each payment was booked on is taken from the bill, for every payment it lists (in batches). */
   @Test
   void thePaymentsTheBillListsAreBookedOnItsDay() throws Exception {

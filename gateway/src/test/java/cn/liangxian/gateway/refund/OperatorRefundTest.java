@@ -68,6 +68,20 @@ class OperatorRefundTest {
   }
 
   @Test
+  void aBadReferenceOrInsuranceIsRefusedByItsOwnNameBeforeAnyItemIsLookedFor() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    JsonObject o = g.payZhangFamilyMedical(h, "alipay");
+    JsonObject body = new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, Fixture.LI))
+        .put("insurance", "medical").put("reason", "death");
+    for (String[] bad : new String[][] {{"orderId", "abc"}, {"memberRef", "abc"}, {"insurance", "dental"}, {"insurance", "Medical"}}) {
+      HttpResponse<Buffer> r = refund(body.copy().put(bad[0], bad[1]), TOKEN);
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
+      assertThat(r.bodyAsJsonObject().getString("field")).as(r.bodyAsString()).isEqualTo(bad[0]);
+    }
+    assertThat(g.count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
+  }
+
+  @Test
   void aSpecialGroupFlagArrivingAfterAFullPaymentRefundsTheDifference() throws Exception {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
     JsonObject o = g.payZhangFamilyMedical(h, "alipay");
