@@ -33,6 +33,7 @@ public final class ResidentTexts {
       Map.entry("not-paid", t("尚未支付", "这笔订单还没有支付成功，暂无缴费凭证")),
       Map.entry("receipt-not-found", t("没有这张凭证", "没有查到这张缴费凭证，请核对凭证号")),
       Map.entry("channel-unavailable", t("支付暂不可用", "支付渠道暂时没有响应，没有扣款，请稍后再试")),
+      Map.entry("order-not-confirmed", t("订单暂未确认", "订单暂时没能确认，请稍等片刻再试")),
       Map.entry("invalid-request", t("填写有误", "提交的内容有误，请返回重新操作")),
       Map.entry("malformed-json", t("提交的内容有误", "提交的内容格式有误，请返回重新操作")),
       Map.entry("malformed-body", t("提交的内容有误", "提交的内容无法识别，请返回重新操作")),

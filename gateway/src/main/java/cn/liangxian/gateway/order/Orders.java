@@ -193,28 +193,30 @@ public final class Orders {
   private Future<JsonObject> prepay(OrderDraft.Order o, String payerId, ChannelCall channelCall) {
     return channelCall.make(() -> channels.of(o.channel(), o.merchant()).prepay(new PaymentChannel.Prepay(OutTradeNo.of(o.id()),
             o.totalFen(), description(o.lines()), o.mode(), payerId, o.expiresAt())))
-        .compose(payment -> store.recordPrepay(o.id(), payment).compose(recorded -> recorded ? get(o.id())
-            // given up while the channel took its time ({@link #PREPARE_AT_MOST}): the same key now makes a new order
-            : Future.failedFuture(new GivenUp())))
         .recover(e -> {
-          if (e instanceof GivenUp) {
-            return Future.failedFuture(new Problem(503, "channel-unavailable", "Payment channel unavailable",
-                o.channel() + " answered too late; nothing was charged, please try again"));
-          }
           LOG.warn("prepay for order {} failed at {}: {}", o.id(), o.channel(), e.getMessage());
           // nothing was charged: give the items back and let the same key try again
           return store.failPrepay(o.id()).compose(x -> Future.failedFuture(new Problem(503, "channel-unavailable",
               "Payment channel unavailable", o.channel() + " did not answer; nothing was charged, please try again")));
-        });
+        })
+        // the channel made the payment. From here on a failure is the database's (failing over): whether the payment was
+        // recorded is not known, and a repeat with the key may already have handed out its code, so the order is neither
+        // failed nor its key freed. The repeat finds it (with its payment, or given up as stranded once PREPARE_AT_MOST has
+        // passed, and made anew); a kiosk's recovery cancels it by its key
+        .compose(payment -> store.recordPrepay(o.id(), payment)
+            .recover(e -> Future.failedFuture(notConfirmed(o, e)))
+            .compose(recorded -> recorded ? get(o.id()).recover(e -> get(o.id())).recover(e -> Future.failedFuture(notConfirmed(o, e)))
+                // given up while the channel took its time ({@link #PREPARE_AT_MOST}): the same key now makes a new order
+                : Future.failedFuture(new Problem(503, "channel-unavailable", "Payment channel unavailable",
+                    o.channel() + " answered too late; nothing was charged, please try again"))));
   }
 
-  /** The order was given up as stranded while its channel's answer was on its way. */
-  private static final class GivenUp extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    GivenUp() {
-      super("given up while the channel answered", null, false, false);
-    }
+  /** The channel made the order's payment, and it could not be recorded or read back here: the order stays as it is. */
+  private static Problem notConfirmed(OrderDraft.Order o, Throwable e) {
+    LOG.warn("order {}: {} made its payment, but it could not be recorded or read back here: {}; the order is left for the"
+        + " repeat with its key, or the sweep", o.id(), o.channel(), e.toString());
+    return new Problem(503, "order-not-confirmed", "Order not confirmed", "the payment was made at " + o.channel()
+        + " but could not be recorded here now; send the same request with the same Idempotency-Key again in a moment");
   }
 
   public Future<JsonObject> get(UUID id) {

@@ -179,6 +179,50 @@ class RepeatWhilePrepayingTest {
     }
   }
 
+  /**
+   * The channel made the payment, and the database would not record it (as one failing over would not): whether it was
+   * recorded is not known, so the order is neither failed nor its key freed. The first answer says so (not "nothing was
+   * charged"); the repeat with the key is told the order is being prepared, and once it has been left longer than
+   * {@link Orders#PREPARE_AT_MOST} it gets a new order.
+   */
+  @Test
+  void aPaymentMadeButNotRecordedLeavesTheOrderToTheRepeatNeitherFailedNorItsKeyFreed() throws Exception {
+    try (TestGateway g = Fixture.load(new TestGateway())) {
+      JsonObject body = TestGateway.unpaidMedicalOrder(g.lookup(Fixture.ZHANG, "张三"), "wechat", "qr");
+      String key = UUID.randomUUID().toString();
+      String bearer = g.bearer("repeating-kiosk");
+      try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+        st.execute("create function refuse_payment() returns trigger language plpgsql as $$ begin"
+            + " raise exception 'the database went away'; end $$");
+        st.execute("create trigger refuse_payment before update of payment on orders for each row"
+            + " when (new.payment is not null) execute function refuse_payment()");
+      }
+      HttpResponse<Buffer> first = g.post("/api/v1/orders", body, "Idempotency-Key", key, "Authorization", bearer);
+      assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(503);
+      assertThat(first.bodyAsJsonObject().getString("type")).endsWith("/order-not-confirmed");
+      assertThat(first.bodyAsString()).doesNotContain("nothing was charged", "没有扣款");
+      String made = onlyOrder(g);
+      assertThat(scalar(g, "select state from orders where id = '" + made + "'")).isEqualTo("PAYING");
+      assertThat(g.count("select count(*) from idempotency_key where order_id = '" + made + "' and freed_at is null")).isEqualTo(1);
+      assertThat(g.count("select count(*) from reservation where order_id = '" + made + "'")).as("its items still held")
+          .isEqualTo(body.getJsonArray("items").size());
+
+      try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+        st.execute("drop trigger refuse_payment on orders");
+      }
+      HttpResponse<Buffer> repeat = g.post("/api/v1/orders", body, "Idempotency-Key", key, "Authorization", bearer);
+      assertThat(repeat.statusCode()).as(repeat.bodyAsString()).isEqualTo(409);
+      assertThat(repeat.bodyAsJsonObject().getString("type")).endsWith("/order-being-prepared");
+
+      g.clock.advance(Orders.PREPARE_AT_MOST.plusSeconds(1));
+      HttpResponse<Buffer> again = g.post("/api/v1/orders", body, "Idempotency-Key", key, "Authorization", bearer);
+      assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(201);
+      assertThat(again.bodyAsJsonObject().getString("id")).isNotEqualTo(made);
+      assertThat(again.bodyAsJsonObject().getJsonObject("payment").getString("codeUrl")).isNotBlank();
+      assertThat(scalar(g, "select state from orders where id = '" + made + "'")).isEqualTo("FAILED");
+    }
+  }
+
   /** Sessions waiting for a lock while reading an order as the API shows it. */
   private static long waitingOnOrders(TestGateway g) throws Exception {
     return g.count("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'select o.*,%'");

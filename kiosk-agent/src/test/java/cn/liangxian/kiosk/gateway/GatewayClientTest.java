@@ -149,6 +149,8 @@ class GatewayClientTest {
         .as("the order was failed for good: asking again with its key would open another").isTrue();
     GatewayException failedOver = new GatewayException(503, "https://liangxian.cn/problems/unavailable", null, 5);
     assertThat(failedOver.notCarriedOut()).as("only admission's 503 promises nothing was done").isFalse();
+    assertThat(new GatewayException(503, "https://liangxian.cn/problems/order-not-confirmed", null, 5).notCarriedOut())
+        .as("the channel made the payment and it may be recorded: the order is found by its key, and cancelled").isFalse();
     assertThat(new GatewayException(0, "unreachable", "reset").notCarriedOut()).isFalse();
     assertThat(new GatewayException(409, "conflict", null).notCarriedOut()).isTrue();
   }
