@@ -47,6 +47,15 @@ public final class HandoffReconciliation {
   static final String DONE = "update handoff_reconciliation set paid_items = $3, paid_fen = $4, acknowledged = $5,"
       + " acknowledged_fen = $6, resent = $7, differences = $8 where receiver = $1 and day = $2";
   static final String READ = "select * from handoff_reconciliation where receiver = $1 and day = $2";
+  /**
+   * The receiver's ($1) days from $2 to $3 that no instance has reconciled, from its first day reconciled on: a day missed
+   * while every instance or the database was down, or whose file could not be written in time.
+   */
+  static final String MISSED = "select d::date as day from generate_series($2::date, $3::date, interval '1 day') as d"
+      + " where d::date >= (select min(day) from handoff_reconciliation where receiver = $1)"
+      + " and not exists (select 1 from handoff_reconciliation x where x.receiver = $1 and x.day = d::date) order by 1";
+  /** How many days before yesterday a missed day is still reconciled: the channels' bills' look-back, a week. */
+  static final int LOOK_BACK_DAYS = 7;
 
   private final Pool pool;
   private final Clock clock;
@@ -56,13 +65,24 @@ public final class HandoffReconciliation {
     this.clock = clock;
   }
 
-  /** Reconciles yesterday (Beijing) for every receiver once it is due and no instance has; how many were run here. */
+  /**
+   * Reconciles yesterday (Beijing) for every receiver once it is due and no instance has, and the days of the week before
+   * it that were missed (from the receiver's first day reconciled on); how many were run here.
+   */
   public Future<Integer> runDue(Iterable<Receiver> receivers) {
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     LocalDate day = now.minus(AFTER).atZoneSameInstant(ContributionRecord.BEIJING).toLocalDate().minusDays(1);
     Future<Integer> all = Future.succeededFuture(0);
     for (Receiver r : receivers) {
-      all = all.compose(n -> run(r, day, now).map(ran -> n + (ran ? 1 : 0)));
+      all = all.compose(n -> pool.preparedQuery(MISSED).execute(Tuple.of(r.name(), day.minusDays(LOOK_BACK_DAYS), day.minusDays(1)))
+          .compose(missed -> {
+            Future<Integer> ran = Future.succeededFuture(n);
+            for (Row m : missed) {
+              LocalDate d = m.getLocalDate("day");
+              ran = ran.compose(k -> run(r, d, now).map(done -> k + (done ? 1 : 0)));
+            }
+            return ran.compose(k -> run(r, day, now).map(done -> k + (done ? 1 : 0)));
+          }));
     }
     return all;
   }

@@ -64,4 +64,39 @@ class ReconciliationClaimTest {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
+
+  /**
+   * A day no instance reconciled (every one of them down through it, or its file not written in time) is reconciled by a
+   * later round, within the week before yesterday; the days before the receiver's first day reconciled are left alone.
+   */
+  @Test
+  void aDayMissedIsReconciledByALaterRoundAndNoDayBeforeTheFirst() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (TestGateway g = new TestGateway()) {
+      Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(g.db.connectOptions(1)).using(vertx).build();
+      HandoffReconciliation reconciliation = new HandoffReconciliation(pool, g.clock);
+      Receiver receiver = new Receiver("look-back-test-medical", "371312", "medical", Receiver.Transport.HTTP, "http://127.0.0.1:9/", null, null, null);
+      String days = "select string_agg(day::text, ',' order by day) from handoff_reconciliation where receiver = '" + receiver.name() + "'";
+      assertThat(reconciliation.runDue(java.util.List.of(receiver)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+          .as("its first day: yesterday alone").isEqualTo(1);
+      LocalDate first = LocalDate.parse(scalar(g, days));
+
+      g.clock.advance(java.time.Duration.ofDays(3)); // two days pass with no round at all
+      assertThat(reconciliation.runDue(java.util.List.of(receiver)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+          .isEqualTo(3);
+      assertThat(scalar(g, days)).isEqualTo(first + "," + first.plusDays(1) + "," + first.plusDays(2) + "," + first.plusDays(3));
+      assertThat(reconciliation.runDue(java.util.List.of(receiver)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+          .as("each day once").isZero();
+      pool.close();
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String scalar(TestGateway g, String sql) throws Exception {
+    try (Connection c = g.db.connect(); java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
 }
