@@ -44,8 +44,7 @@ public final class BookTables {
     if (!t.treatments.isEmpty()) {
       List<List<String>> rows = new ArrayList<>();
       for (Treatment tr : t.treatments) {
-        rows.add(List.of(who(tr.categories(), tr.minAge(), tr.maxAge(), tr.unless())
-            + (tr.alsoIn().isEmpty() ? "" : "中的" + names(tr.alsoIn())), what(tr), tr.source()));
+        rows.add(List.of(who(tr), what(tr), tr.source()));
       }
       out.add(new Table(name + "：资助和减免（不重复享受，取最优）", List.of("适用对象", "待遇", "条款"), rows));
     }
@@ -189,17 +188,31 @@ public final class BookTables {
     };
   }
 
+  /**
+   * Whom a treatment is for, every condition the engine applies said: the categories (certified by a date, where the book
+   * says), those in another category too, the age band (the wife's, where it looks at hers), and whom it leaves out.
+   */
+  static String who(Treatment tr) {
+    String cats = tr.categories().isEmpty() ? "" : (tr.certifiedBy() == null ? "" : date(tr.certifiedBy()) + "前（含当日）认定的")
+        + names(tr.categories()) + (tr.alsoIn().isEmpty() ? "" : "中的" + names(tr.alsoIn()));
+    return who(cats, tr.minAge(), tr.maxAge(), tr.ageOf() == Treatment.AgeOf.WIFE ? "女方" : "", tr.unless());
+  }
+
   static String who(Set<Category> cats, Integer min, Integer max, Set<Category> unless) {
+    return who(cats.isEmpty() ? "" : names(cats), min, max, "", unless);
+  }
+
+  private static String who(String cats, Integer min, Integer max, String whoseAge, Set<Category> unless) {
     List<String> parts = new ArrayList<>();
     if (!cats.isEmpty()) {
-      parts.add(names(cats));
+      parts.add(cats);
     }
     if (min != null && max != null) {
-      parts.add(min + "至" + max + "周岁");
+      parts.add(whoseAge + min + "至" + max + "周岁");
     } else if (min != null) {
-      parts.add(min + "周岁以上");
+      parts.add(whoseAge + min + "周岁以上");
     } else if (max != null) {
-      parts.add(max + "周岁及以下");
+      parts.add(whoseAge + max + "周岁及以下");
     }
     if (!unless.isEmpty()) {
       parts.add("不含" + names(unless));
