@@ -43,6 +43,11 @@ public final class PublishedBooks {
   private final java.util.concurrent.atomic.AtomicBoolean retrying = new java.util.concurrent.atomic.AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
 
+  /**
+   * Where the reads run: one at a time, in the order asked, whichever context asks (the announcements' connection, or the
+   * request that activated a book). Two reads at once could finish out of order, the older read's books applied last.
+   */
+  private final io.vertx.core.WorkerExecutor reads;
   private final io.micrometer.core.instrument.Counter failedReads;
   private final io.micrometer.core.instrument.Counter doneReads;
 
@@ -50,6 +55,7 @@ public final class PublishedBooks {
     this.vertx = vertx;
     this.db = db;
     this.regions = regions;
+    this.reads = vertx.createSharedWorkerExecutor("policy-book-reads", 1);
     String about = "reads of the published policy books after an activation or a reconnect; a failed one is made again,"
         + " every region's, until one succeeds";
     this.failedReads = io.micrometer.core.instrument.Counter.builder("liangxian_book_reads").tag("outcome", "failed")
@@ -69,16 +75,17 @@ public final class PublishedBooks {
   }
 
   /**
-   * Reads a region's activated books again (null: every region's), on a worker, in the order asked. A read that fails
+   * Reads a region's activated books again (null: every region's), on a worker of its own, one read at a time in the order
+   * asked. A read that fails
    * (the database failing over, just when the announcing connection comes back and asks for it) is not the end of it:
    * every region's books are read again after a while, until a read succeeds, so that no instance keeps assessing with a
    * book replaced elsewhere until it restarts.
    */
   public Future<Void> reload(String region) {
-    return vertx.<Void>executeBlocking(() -> {
+    return reads.<Void>executeBlocking(() -> {
       apply(regions, read(db, region), region);
       return null;
-    }).onSuccess(v -> {
+    }, false).onSuccess(v -> {
       doneReads.increment();
       if (region == null) {
         failures.set(0);

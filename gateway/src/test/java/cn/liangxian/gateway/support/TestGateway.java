@@ -46,6 +46,8 @@ public final class TestGateway implements AutoCloseable {
   public final MutableClock clock;
   public final WebClient http;
   public final Database db;
+  /** The regions the gateway serves, with their books as it has them. */
+  public final Regions regions;
   public final RosterImport roster;
   private final Map<String, String> env;
   private final Vertx clientVertx = Vertx.vertx();
@@ -196,7 +198,7 @@ public final class TestGateway implements AutoCloseable {
     GatewayOptions cfg = config(env);
     clock = first == null ? new MutableClock(Instant.parse("2019-12-15T02:00:00Z")) : first.clock;
     db = first == null ? migratedDatabase("t" + DATABASES.incrementAndGet() + "_" + ProcessHandle.current().pid()) : first.db;
-    Regions regions = Regions.load(cfg, clock);
+    regions = Regions.load(cfg, clock);
     gateway = Gateway.start(cfg, env, clock, regions, db);
     roster = new RosterImport(db, gateway.cipher(), RosterImport.regionInfo(regions));
     http = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.httpPort()));
