@@ -258,7 +258,12 @@ public final class Admission {
     String n = Integer.toString(retryAfterSeconds);
     Problem p = new Problem(503, "busy", "现在缴费人数较多，请 " + n + " 秒后再试",
         "系统正忙，这次请求没有办理，也没有扣款；请 " + n + " 秒后重试。", new JsonObject().put("retryAfterSeconds", retryAfterSeconds));
-    ctx.response().setStatusCode(503).putHeader("Retry-After", n).putHeader("Content-Type", "application/problem+json")
-        .putHeader("Cache-Control", "no-store").end(p.toJson(ctx.request().path()).toBuffer());
+    String page = BrowserPage.of(ctx, 503, ctx.request().path()); // a resident's phone opening a receipt's page
+    ctx.response().setStatusCode(503).putHeader("Retry-After", n).putHeader("Cache-Control", "no-store");
+    if (page != null) {
+      ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page);
+    } else {
+      ctx.response().putHeader("Content-Type", "application/problem+json").end(p.toJson(ctx.request().path()).toBuffer());
+    }
   }
 }

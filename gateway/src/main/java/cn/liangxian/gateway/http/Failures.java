@@ -25,9 +25,12 @@ public final class Failures {
     if (ctx.response().ended()) {
       return;
     }
-    if (BrowserPage.wanted(ctx, p, normalized(ctx))) {
-      ctx.response().setStatusCode(404).putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
-          .end(BrowserPage.NOT_FOUND);
+    String page = BrowserPage.of(ctx, p.status(), normalized(ctx));
+    if (page != null) {
+      // a page not there is 404 whatever the router made of it (a 405 for a path only posted to); the others keep theirs
+      int status = page == BrowserPage.NOT_FOUND ? 404 : p.status();
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
+          .end(page);
       return;
     }
     ctx.response().setStatusCode(p.status()).putHeader("Content-Type", "application/problem+json")

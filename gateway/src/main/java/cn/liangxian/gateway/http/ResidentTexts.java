@@ -26,7 +26,7 @@ public final class ResidentTexts {
       Map.entry("order-being-prepared", t("正在生成付款码", "订单正在生成付款码，请稍等一两秒再试")),
       Map.entry("paid-by-government", t("无需缴费", "所选人员的个人缴费由政府代缴，无需缴费")),
       Map.entry("whole-family", t("须全家一起缴费", "本地规定须全家一起缴费，请把尚未缴费的家庭成员都选上")),
-      Map.entry("idempotency-key-required", t("请求不完整", "请求缺少防重复标识，请重新打开缴费页面")),
+      Map.entry("idempotency-key-required", t("页面出了点问题", "页面出了点问题，请重新打开缴费页面")),
       Map.entry("idempotency-key-reused", t("请求重复", "这次请求与之前的不同，请重新打开缴费页面")),
       Map.entry("order-not-found", t("没有这笔订单", "没有找到这笔订单，请重新查询")),
       Map.entry("not-cancellable", t("订单不能取消", "这笔订单已支付或已结束，不能取消")),

@@ -38,8 +38,8 @@ public final class Cancellation {
           .recover(e -> Future.failedFuture(e instanceof cn.liangxian.gateway.channel.ChannelException c
               && c.code().equals(Recovery.REFUNDED_AT_CHANNEL)
               // paid, and given back on the channel's platform: the day's reconciliation books both; nothing to cancel
-              ? Problem.conflict("refunded-at-channel", "付款已经退回", "这笔订单的付款已经在支付平台退回，不能取消；"
-                  + "对账后会更新。", new JsonObject().put("state", "PAYING"))
+              ? Problem.conflict("refunded-at-channel", "付款已经退回", "这笔款已原路退回，不用再取消；"
+                  + "如需缴费，请重新下单。", new JsonObject().put("state", "PAYING"))
               : e instanceof cn.liangxian.gateway.channel.ChannelException c
               && (c.code().equals("TRADE_PROCESSING") || c.code().equals("NOT_CLOSED"))
               // the channel would not close it and says it is not paid yet: paid, the bank not having answered (UnionPay's

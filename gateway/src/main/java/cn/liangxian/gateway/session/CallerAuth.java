@@ -70,6 +70,6 @@ public final class CallerAuth {
   }
 
   static Problem expired() {
-    return new Problem(401, "session-expired", "登录已过期，请重新进入小程序", "会话无效或已过期：请重新登录后再试。");
+    return new Problem(401, "session-expired", "登录已过期，请重新进入小程序", "登录已过期，请关闭小程序后重新进入。");
   }
 }

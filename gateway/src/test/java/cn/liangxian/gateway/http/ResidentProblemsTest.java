@@ -141,6 +141,30 @@ class ResidentProblemsTest {
     assertThat(g.get("/r/" + UUID.randomUUID().toString().replace("-", ""), "Accept", browser).bodyAsString()).contains("没有查到这张凭证");
   }
 
+  /** A receipt's page that cannot be served now (the database failing over) is a Chinese page to a phone, never JSON. */
+  @Test
+  void aReceiptsPageThatCannotBeServedNowIsAChinesePageToABrowser() throws Exception {
+    String browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    String receipt = "/r/" + UUID.randomUUID().toString().replace("-", "");
+    try {
+      sql("alter table orders rename to orders_away");
+      HttpResponse<Buffer> page = g.get(receipt, "Accept", browser);
+      assertThat(page.statusCode()).isGreaterThanOrEqualTo(500);
+      assertThat(page.getHeader("Content-Type")).isEqualTo("text/html; charset=utf-8");
+      assertThat(page.bodyAsString()).contains("系统繁忙", "刷新本页").doesNotContain("developerDetail", "problems/", "\"type\"");
+      // a program asking the same keeps its problem+json
+      assertThat(g.get(receipt).getHeader("Content-Type")).isEqualTo("application/problem+json");
+    } finally {
+      sql("alter table orders_away rename to orders");
+    }
+  }
+
+  private void sql(String statement) throws Exception {
+    try (java.sql.Connection c = g.db.connect(); java.sql.Statement st = c.createStatement()) {
+      st.execute(statement);
+    }
+  }
+
   @Test
   void aChineseTitleWithAnEnglishDetailStillTellsTheResidentInChinese() {
     JsonObject p = new Problem(408, "request-timeout", "请求超时，请重试", "the request body did not arrive within 30000 ms")
