@@ -547,7 +547,7 @@ public final class KioskFlow {
     if (ok) {
       closeQuietly(key, why);
     } else if (recovery != null && !key.equals(paidKey)) {
-      recovery.watch(key, id);
+      recovery.watch(key, id, clock.instant());
     }
   }
 

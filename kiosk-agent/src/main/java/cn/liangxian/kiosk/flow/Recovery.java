@@ -131,11 +131,12 @@ public final class Recovery {
   }
 
   /**
-   * As {@link #watch(String, String)}; {@code lastSeen}, for an order found open at a restart: when the kiosk last
-   * wrote of it. Paid, its receipt is printed only if that or the payment is recent enough for its resident to
-   * still be there.
+   * As {@link #watch(String, String)}; {@code lastSeen}: when the kiosk last wrote of an order found open at a restart,
+   * or when the screen let go of it (its resident told the receipt would print by itself). Paid, its receipt is printed
+   * only if that or the payment is recent enough for its resident to still be there ({@link #UNATTENDED_AFTER}): a
+   * gateway back hours later does not print it for the next person to pick up, it is left unprinted and counted.
    */
-  private Future<Void> watch(String key, String orderId, Instant lastSeen) {
+  public Future<Void> watch(String key, String orderId, Instant lastSeen) {
     return gateway.order(orderId).compose(o -> settle(key, orderId, o, false, lastSeen), err -> {
       if (err instanceof GatewayException g && g.status() == 404) {
         return close(key, "unknown to the gateway");

@@ -692,6 +692,28 @@ class KioskFlowTest {
     until(() -> journal.open().isEmpty());
   }
 
+  /**
+   * The screen let go of an order while the gateway could not be reached, telling its resident the receipt would print by
+   * itself; the gateway answers again long after, the order paid: its receipt is not printed for the next person at the
+   * kiosk to pick up, but left unprinted and counted for the heartbeat.
+   */
+  @Test
+  void aReceiptFoundPaidLongAfterTheScreenLetGoIsLeftUnprintedNotPrintedForTheNextPerson() throws Exception {
+    Recovery recovery = new Recovery(vertx, gw, journal, receipts, 50, clock);
+    flow.recovery(recovery);
+    toPaying();
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(503)));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(aResponse().withStatus(503)));
+    flow.cancel(); // 返回首页: the cancel is not answered, the order watched
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    until(() -> wm.findAll(getRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER_ID))).size() >= 2);
+    clock.advance(Recovery.UNATTENDED_AFTER.plusHours(1)); // past the payment too (order-paid.json: 02:01:30)
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    until(() -> journal.open().isEmpty());
+    assertThat(printer.printed()).isEmpty();
+    assertThat(recovery.receiptsLeftUnprinted()).isEqualTo(1);
+  }
+
   @Test
   void elderModeSwitchedOnAtTheFirstScreenBySomeoneWhoLeftIsOffForTheNextResident() throws Exception {
     flow.elder(true);
