@@ -623,6 +623,9 @@ public final class KioskFlow {
 
   /** Drops the resident's data and invalidates pending answers. */
   private void newSession() {
+    if (screen == Screen.DONE && printFailed && orderKey != null && recovery != null) {
+      recovery.leftUnprinted(orderKey); // paid, no receipt, and the resident gone: told at the next heartbeat
+    }
     session++;
     selection = null;
     channel = null;

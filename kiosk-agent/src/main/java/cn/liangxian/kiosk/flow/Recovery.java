@@ -189,6 +189,17 @@ public final class Recovery {
     return close(key, "receipt left unprinted: paid long before the restart");
   }
 
+  /**
+   * A paid order whose receipt did not come out (or may have been cut off), whose resident has left the screen without a
+   * reprint: closed now rather than at the next start, and counted for the heartbeat, so the operator hears of it the
+   * same day. Its receipt stays at the gateway, to be reprinted by the village collector.
+   */
+  public Future<Void> leftUnprinted(String key) {
+    leftUnprinted.incrementAndGet();
+    LOG.warn("order {}: paid, its receipt not printed, and its resident left the screen: closed as left unprinted", key);
+    return close(key, "receipt left unprinted: the resident left the screen");
+  }
+
   /** The order's state, or null where the answer names none (an empty body, a value that is not text). */
   static String state(JsonObject order) {
     return order.getValue("state") instanceof String s ? s : null;

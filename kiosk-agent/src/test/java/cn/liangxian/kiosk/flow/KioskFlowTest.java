@@ -489,6 +489,27 @@ class KioskFlowTest {
     assertThat(flow.view().containsKey("receipt")).as("printed: nothing to photograph").isFalse();
   }
 
+  /** Paid, the receipt not printed, and the resident walks away without a reprint: the operator hears of it the same day. */
+  @Test
+  void aPaidResidentWhoLeavesWithoutAReceiptIsCountedAndTheOrderClosed() throws Exception {
+    Recovery recovery = new Recovery(vertx, gw, journal, receipts, 50, clock);
+    flow.recovery(recovery);
+    toPaying();
+    printer.status(new PrinterStatus(false, false, true, false));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    clock.advance(Duration.ofSeconds(3));
+    flow.tick();
+    until(() -> flow.screen() == Screen.DONE);
+    assertThat(journal.open()).hasSize(1);
+    assertThat(recovery.receiptsLeftUnprinted()).isZero();
+    clock.advance(Duration.ofMinutes(3)); // nobody pressed 重新打印
+    flow.tick();
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    until(() -> journal.open().isEmpty());
+    assertThat(recovery.receiptsLeftUnprinted()).isEqualTo(1);
+    assertThat(printer.printed()).isEmpty();
+  }
+
   @Test
   void whileTheGatewayCannotBeReachedTheQrScreenSaysNotToPayAgain() throws Exception {
     toPaying();
