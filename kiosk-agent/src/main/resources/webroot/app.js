@@ -277,7 +277,7 @@ const SCREENS = {
     s.message ? el('p', { class: 'error', id: 'unsure', text: s.message }) : ''],
   PRINTING: () => [phrases('big', '支付成功，正在打印凭证…')],
   DONE: (s) => [phrases('big', s.message || '缴费成功', 'done'),
-    s.byCard ? el('p', { class: 'hint', id: 'takeCard', text: '请取回您的身份证' }) : '',
+    s.takeCard ? el('p', { class: 'hint', id: 'takeCard', text: s.takeCard }) : '',
     s.paid ? el('p', { class: 'summary', id: 'paidSummary', text: `已缴 ${s.paid.items} 项，共 ${yuan(s.paid.fen)}元（${(CHANNELS[s.paid.channel] || {}).name || ''}）` }) : '',
     s.canReprint ? el('div', { class: 'actions' }, el('button', { id: 'reprint', text: '重新打印', onclick: () => act({ action: 'reprint' }) })) : '',
     // no paper came out: the receipt's number and the code its paper would carry, to photograph
@@ -285,7 +285,8 @@ const SCREENS = {
       el('p', { class: 'receipt-no', id: 'receiptNo', text: `凭证号：${s.receipt.no}` }),
       el('img', { class: 'verify-qr', id: 'verifyQr', alt: '凭证核验二维码', src: '/api/receipt-qr.svg?no=' + encodeURIComponent(s.receipt.no) }),
       el('p', { class: 'hint', id: 'photoHint', text: '请拍照留存，或到村（社区）补打' })) : ''],
-  ERROR: (s) => [el('p', { class: 'error', id: 'error', text: s.message || '系统繁忙，请稍后再试' })],
+  ERROR: (s) => [el('p', { class: 'error', id: 'error', text: s.message || '系统繁忙，请稍后再试' }),
+    s.takeCard ? el('p', { class: 'hint', id: 'takeCard', text: s.takeCard }) : ''],
 };
 
 let screenNow = 'IDLE';

@@ -108,7 +108,7 @@ public final class KioskAgent implements AutoCloseable {
       poller.start();
     }
     SocialSecurityCardWatcher ss = o.devices().socialSecurityCard().type() == SocialSecurityCardDevice.Type.PCSC
-        ? SocialSecurityCardWatcher.open(o.devices().socialSecurityCard().terminal(), f::idCardRead) : null;
+        ? SocialSecurityCardWatcher.open(o.devices().socialSecurityCard().terminal(), f::socialSecurityCardRead) : null;
     if (ss != null) {
       closeables.add(ss);
       ss.start();

@@ -82,9 +82,18 @@ public final class KioskFlow {
 
   /** An ID card was read (on the reader's thread). Ignored unless the kiosk is idle or on the keypad. */
   public synchronized void idCardRead(String idNumber, String name) {
+    cardRead(idNumber, name, "身份证");
+  }
+
+  /** A social security card was read (on its reader's thread): as an ID card, the resident told to take back that card. */
+  public synchronized void socialSecurityCardRead(String idNumber, String name) {
+    cardRead(idNumber, name, "社保卡");
+  }
+
+  private void cardRead(String idNumber, String name, String kind) {
     if (screen == Screen.IDLE || screen == Screen.KEYPAD) {
       newSession();
-      byCard = true;
+      card = kind;
       lookup(idNumber, name, false);
     }
   }
@@ -413,14 +422,17 @@ public final class KioskFlow {
    */
   static final String LOST_ORDER_HELD = "刚才的订单还在撤销，没有扣款。请稍等一会儿再点一次；如果一直不行，约15分钟后再来缴费";
   /** A card read whose holder the gateway does not know. */
-  static final String NOT_ON_ROSTER = "没有查到您的参保登记，请联系村（社区）协办员。请取回身份证。";
+  static final String NOT_ON_ROSTER = "没有查到您的参保登记，请联系村（社区）协办员。";
   private static final String TIMED_OUT = "付款已超时，订单已取消，没有扣款。如需缴费，请重新办理";
   /** Taken and given back (a refund): not "nothing was taken", which the resident's bill would contradict. */
   private static final String REFUNDED = "这笔缴费没有办成，款项已原路退回。如需缴费，请重新办理";
 
   private boolean printFailed;
   /** The session began with a card read (an ID card, a social-security card): the resident is told to take it back. */
-  private boolean byCard;
+  /** The card the session began with (身份证, 社保卡), to be taken back; null: typed in. */
+  private String card;
+  /** The card of the session an error screen ended, until the kiosk is idle again. */
+  private String endedCard;
   /** The receipt being printed (masked, as on paper): its number and verification URL stand in for a failed print. */
   private Receipt receipt;
   /** An order's creation in this session had no answer in time: the order it may have made is being cancelled. */
@@ -616,6 +628,7 @@ public final class KioskFlow {
 
   private void idle() {
     newSession();
+    endedCard = null;
     elder = false; // 长辈模式 is the resident's choice, not the next one's
     screen = Screen.IDLE;
     deadline = null;
@@ -627,13 +640,14 @@ public final class KioskFlow {
       recovery.leftUnprinted(orderKey); // paid, no receipt, and the resident gone: told at the next heartbeat
     }
     session++;
+    endedCard = card;
+    card = null;
     selection = null;
     channel = null;
     order = null;
     orderKey = null;
     message = null;
     printFailed = false;
-    byCard = false;
     receipt = null;
     lostOrder = false;
     polling = false;
@@ -743,8 +757,13 @@ public final class KioskFlow {
       v.put("order", new JsonObject().put("totalFen", order.getLong("totalFen")).put("channel", channel)
           .put("codeUrl", order.getJsonObject("payment").getString("codeUrl")));
     }
+    // a session begun with a card that ends (paid, or on an error) reminds its resident to take the card back
+    String takeBack = card != null ? card : endedCard;
+    if ((screen == Screen.DONE || screen == Screen.ERROR) && takeBack != null) {
+      v.put("takeCard", "请取回您的" + takeBack);
+    }
     if (screen == Screen.DONE) {
-      v.put("canReprint", printFailed).put("byCard", byCard).put("paid", new JsonObject().put("fen", paidFen)
+      v.put("canReprint", printFailed).put("paid", new JsonObject().put("fen", paidFen)
           .put("items", paidItems).put("channel", channel));
       if (printFailed && receipt != null) {
         // no paper came out: the receipt's number and the code of its verification page, to be photographed

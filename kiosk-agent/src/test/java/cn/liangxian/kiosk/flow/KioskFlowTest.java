@@ -129,7 +129,7 @@ class KioskFlowTest {
         .withQueryParam("waitSeconds", com.github.tomakehurst.wiremock.client.WireMock.equalTo("20"))
         .withQueryParam("state", com.github.tomakehurst.wiremock.client.WireMock.equalTo("PAYING")));
     assertThat(flow.view().getString("message")).isEqualTo("缴费成功，请取走凭证");
-    assertThat(flow.view().getBoolean("byCard")).as("read from a card: told to take it back").isTrue();
+    assertThat(flow.view().getString("takeCard")).as("read from a card: told to take it back").isEqualTo("请取回您的身份证");
     assertThat(printer.printed()).singleElement().satisfies(p -> {
       assertThat(p.text()).contains("潘*威 3713**********8490").contains("合计: 250.00元").contains("微信支付");
       // Beijing time as read on paper, the kiosk, and what the government adds, decoded from the ESC/POS bytes
@@ -426,8 +426,31 @@ class KioskFlowTest {
             + "\"status\":404,\"detail\":\"未查到参保信息，请核对身份证号和姓名\"}")));
     flow.idCardRead("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.ERROR);
-    assertThat(flow.view().getString("message")).isEqualTo("没有查到您的参保登记，请联系村（社区）协办员。请取回身份证。")
+    assertThat(flow.view().getString("message")).isEqualTo("没有查到您的参保登记，请联系村（社区）协办员。")
         .doesNotContain("核对");
+    assertThat(flow.view().getString("takeCard")).isEqualTo("请取回您的身份证");
+  }
+
+  /** Every screen that ends a card session reminds its resident to take back the card it began with. */
+  @Test
+  void anErrorThatEndsACardSessionSaysToTakeBackTheCardItBeganWith() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(aResponse().withStatus(503)));
+    flow.socialSecurityCardRead("371312196205108490", "潘威");
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("takeCard")).isEqualTo("请取回您的社保卡");
+
+    // a QR code's time up, the order cancelled: the session is over, its card still on the pad
+    flow.cancel();
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(resource("household.json"))));
+    toPaying();
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(okJson(resource("order-paying.json")
+        .replace("PAYING", "CANCELLED"))));
+    clock.advance(Duration.ofMinutes(16));
+    flow.tick();
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("takeCard")).isEqualTo("请取回您的身份证");
+    flow.cancel();
+    assertThat(flow.view().containsKey("takeCard")).as("idle: nothing to take back").isFalse();
   }
 
   @Test
@@ -443,7 +466,7 @@ class KioskFlowTest {
     clock.advance(Duration.ofSeconds(3));
     flow.tick();
     until(() -> flow.screen() == Screen.DONE);
-    assertThat(flow.view().getBoolean("byCard")).isFalse();
+    assertThat(flow.view().containsKey("takeCard")).isFalse();
   }
 
   @Test

@@ -417,6 +417,19 @@ class TouchUiEndToEndTest {
     waitScreen("CHANNEL");
   }
 
+  /** A card session that ends on an error (the gateway busy) still reminds its resident to take the card back. */
+  @Test
+  void anErrorThatEndsACardSessionSaysToTakeTheCardBack() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(aResponse().withStatus(503)));
+    viewport(1080, 1920);
+    navigate("http://127.0.0.1:" + agent.uiPort() + "/");
+    waitScreen("IDLE");
+    reader.place(CARD);
+    waitScreen("ERROR");
+    assertThat(text("#takeCard")).isEqualTo("请取回您的身份证");
+    assertThat(visible("#takeCard")).isTrue();
+  }
+
   /**
    * Paid, and the printer ran out of paper: the screen shows the receipt's number and the code of its verification page
    * (the one the paper carries), to be photographed; reprinted, the paper carries the same code.
