@@ -84,7 +84,7 @@ function render(s) {
   $('elder').setAttribute('aria-checked', String(!!s.elder));
   $('elderState').textContent = s.elder ? '开' : '关';
   $('countdown').textContent = s.secondsLeft !== undefined && s.screen !== 'IDLE' ? `剩余 ${minutes(s.secondsLeft)}` : '';
-  $('cancel').style.visibility = s.screen === 'IDLE' || s.screen === 'PRINTING' ? 'hidden' : 'visible';
+  $('cancel').style.visibility = ['IDLE', 'PRINTING', 'UNAVAILABLE'].includes(s.screen) ? 'hidden' : 'visible';
   if (key === last) return;
   last = key;
   const m = $('screen');
@@ -285,6 +285,9 @@ const SCREENS = {
       el('p', { class: 'receipt-no', id: 'receiptNo', text: `凭证号：${s.receipt.no}` }),
       el('img', { class: 'verify-qr', id: 'verifyQr', alt: '凭证核验二维码', src: '/api/receipt-qr.svg?no=' + encodeURIComponent(s.receipt.no) }),
       el('p', { class: 'hint', id: 'photoHint', text: '请拍照留存，或到村（社区）补打' })) : ''],
+  // the kiosk's own service does not answer (restarting): nothing of the last resident's left on the screen
+  UNAVAILABLE: () => [phrases('big', '系统维护中，请稍候', 'unavailable'),
+    phrases('hint', '请稍等片刻，或到其他缴费机办理。|如已扫码付款，请不要重复付款，请联系工作人员。', 'unavailableHint')],
   ERROR: (s) => [el('p', { class: 'error', id: 'error', text: s.message || '系统繁忙，请稍后再试' }),
     s.takeCard ? el('p', { class: 'hint', id: 'takeCard', text: s.takeCard }) : ''],
 };
@@ -326,13 +329,21 @@ function review(s) {
 }
 $('elder').addEventListener('click', () => act({ action: 'elder', on: !document.body.classList.contains('elder') }));
 
+// polls in a row the kiosk's service did not answer: past two seconds of them, the screen is cleared
+let unanswered = 0;
 async function poll() {
+  let answered = false;
   try {
     const r = await fetch('/api/state', { cache: 'no-store' });
-    if (r.ok) render(await r.json());
+    if (r.ok) {
+      render(await r.json());
+      answered = true;
+    }
   } catch (e) {
-    // the agent restarts: keep the last screen and try again
+    // the agent restarts: try again
   }
+  unanswered = answered ? 0 : unanswered + 1;
+  if (unanswered === 5) render({ screen: 'UNAVAILABLE' });
   setTimeout(poll, 400);
 }
 poll();

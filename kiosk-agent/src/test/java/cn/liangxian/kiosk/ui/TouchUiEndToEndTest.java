@@ -417,6 +417,20 @@ class TouchUiEndToEndTest {
     waitScreen("CHANNEL");
   }
 
+  /**
+   * The kiosk's own service stops answering (it restarts, or died): the screen does not stay frozen on the last resident's
+   * household with touches doing nothing, it is cleared within seconds and says what is going on.
+   */
+  @Test
+  void whileTheKiosksServiceDoesNotAnswerTheScreenIsClearedAndSaysSo() throws Exception {
+    cardToHousehold();
+    assertThat(text("#screen")).contains("潘*威");
+    agent.close();
+    waitScreen("UNAVAILABLE");
+    assertThat(text("#screen")).contains("系统维护中", "不要重复付款").doesNotContain("潘*威", "3713");
+    assertThat(browser.brokenLabels()).isEmpty();
+  }
+
   /** A card session that ends on an error (the gateway busy) still reminds its resident to take the card back. */
   @Test
   void anErrorThatEndsACardSessionSaysToTakeTheCardBack() throws Exception {
