@@ -492,12 +492,7 @@ class KioskFlowTest {
 
   @Test
   void aFailedPrintIsReportedAndTheReceiptReprinted() throws Exception {
-    toPaying();
-    printer.status(new PrinterStatus(false, false, true, false));
-    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
-    clock.advance(Duration.ofSeconds(3));
-    flow.tick();
-    until(() -> flow.screen() == Screen.DONE);
+    paidWithoutPaper();
     assertThat(flow.view().getString("message")).contains("打印机缺纸").contains("重新打印");
     assertThat(flow.view().getBoolean("canReprint")).isTrue();
     // no paper: the receipt's number and the address its QR code carries, to be photographed
@@ -517,12 +512,7 @@ class KioskFlowTest {
   void aPaidResidentWhoLeavesWithoutAReceiptIsCountedAndTheOrderClosed() throws Exception {
     Recovery recovery = new Recovery(vertx, gw, journal, receipts, 50, clock);
     flow.recovery(recovery);
-    toPaying();
-    printer.status(new PrinterStatus(false, false, true, false));
-    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
-    clock.advance(Duration.ofSeconds(3));
-    flow.tick();
-    until(() -> flow.screen() == Screen.DONE);
+    paidWithoutPaper();
     assertThat(journal.open()).hasSize(1);
     assertThat(recovery.receiptsLeftUnprinted()).isZero();
     clock.advance(Duration.ofMinutes(3)); // nobody pressed 重新打印
@@ -798,6 +788,16 @@ class KioskFlowTest {
     until(() -> flow.screen() == Screen.HOUSEHOLD);
     flow.toggle(MEMBER, "medical", null);
     flow.confirmSelection();
+  }
+
+  /** Paid on the QR code while the printer has no paper: the DONE screen, its receipt not printed. */
+  private void paidWithoutPaper() throws Exception {
+    toPaying();
+    printer.status(new PrinterStatus(false, false, true, false));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    clock.advance(Duration.ofSeconds(3));
+    flow.tick();
+    until(() -> flow.screen() == Screen.DONE);
   }
 
   private void toPaying() throws Exception {
