@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /** The bulk path into PostgreSQL: COPY lines into a staging table, dropping refused lines, ANALYZE afterwards. */
 final class BulkLoad {
+  /** The class of the advisory locks that take roster and department-list imports one at a time (with their key). */
+  static final int ROSTER_LOCK = 1381188690;
+
   // logged under the importer's name, as before the split: log filters and alerts keep matching
   private static final Logger LOG = LoggerFactory.getLogger(RosterImport.class);
   private static final HexFormat HEX = HexFormat.of();

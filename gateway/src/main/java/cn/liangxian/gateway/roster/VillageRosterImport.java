@@ -80,6 +80,9 @@ final class VillageRosterImport {
       String knownVillage = householdVillage.putIfAbsent(r.get("region_code") + "/" + household, village);
       Integer firstLine = seenPerson.putIfAbsent(key, r.line());
       if (knownVillage != null && !knownVillage.equals(village)) {
+        if (firstLine == null) {
+          seenPerson.remove(key); // a line refused does not list the person: a later good line of theirs is the one
+        }
         return "household " + household + " is also listed in another village";
       }
       if (firstLine != null) {
@@ -102,6 +105,11 @@ final class VillageRosterImport {
       try (Statement st = c.createStatement()) {
         stage(c, st, copy);
         phases.done("copied to staging");
+        // one import of a region at a time, on any instance: two villages' files naming household 0001 of one region
+        // would each find it free, and the second's persons would join the first's household in the other village
+        st.execute("select pg_advisory_xact_lock(" + BulkLoad.ROSTER_LOCK + ", hashtext(region_code))"
+            + " from (select distinct region_code from stage_person order by 1) r");
+        phases.done("the regions' imports taken");
         refuseConflicts(st, territory, problems);
         BulkLoad.dropLines(c, "stage_person", problems);
         phases.done("checked against the database");
