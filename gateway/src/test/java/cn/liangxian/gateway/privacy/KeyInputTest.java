@@ -31,4 +31,32 @@ class KeyInputTest {
     PersonalDataCipher cipher = PersonalDataCipher.load(keys, Map.of("GATEWAY_ID_SM4_KEY", Base64.getEncoder().encodeToString(new byte[16])));
     assertThat(cipher.decrypt(cipher.encrypt("371312196205108490"))).isEqualTo("371312196205108490");
   }
+
+  /** Keys the gateway generated are demo keys, and every start that reads them says so, not only the first. */
+  @Test
+  void generatedKeysAreCalledDemoKeysAtEveryStart() throws Exception {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PersonalDataCipher.class);
+    log.addAppender(logs);
+    try {
+      PersonalDataCipher first = PersonalDataCipher.load(keys, Map.of());
+      assertThat(logs.list).extracting(e -> e.getFormattedMessage()).anyMatch(m -> m.startsWith("generated a DEMO key"));
+      logs.list.clear();
+      PersonalDataCipher again = PersonalDataCipher.load(keys, Map.of());
+      assertThat(again.decrypt(first.encrypt("371312196205108490"))).isEqualTo("371312196205108490");
+      assertThat(logs.list).extracting(e -> e.getFormattedMessage()).filteredOn(m -> m.contains("is a DEMO key")).hasSize(2);
+
+      // keys of the operator's own, in the same folder: nothing said
+      Path own = keys.resolve("own");
+      Files.createDirectories(own);
+      Files.writeString(own.resolve("id-sm4.key"), Base64.getEncoder().encodeToString(new byte[16]) + "\n");
+      Files.writeString(own.resolve("id-index.key"), Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+      logs.list.clear();
+      PersonalDataCipher.load(own, Map.of());
+      assertThat(logs.list).isEmpty();
+    } finally {
+      log.detachAppender(logs);
+    }
+  }
 }
