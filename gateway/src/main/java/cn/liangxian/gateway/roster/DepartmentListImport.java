@@ -63,7 +63,7 @@ final class DepartmentListImport {
     }
   }
 
-  /** The counts a department list's import reports. */
+  /** The counts a department list's import reports: rows inserted or whose dates changed, and persons newly cross-checked. */
   private record Stored(int imported, int flagged) {}
 
   ImportReport run(String file, List<Row> rows, String actor, Territory territory) {
@@ -129,10 +129,13 @@ final class DepartmentListImport {
             + " valid_from date, valid_to date) on commit drop");
         BulkLoad.copyIn(c, "stage_category", copy);
         refuseUnknown(c, st, territory, regions, problems);
-        int imported = insert(st, file);
-        stored = new Stored(imported, crossCheck(st));
+        // one department list at a time, on any instance: two lists naming one person, imported at once, would each see
+        // only its own department's row for them, and neither flag the person for a cross-check
+        st.execute("select pg_advisory_xact_lock(" + BulkLoad.ROSTER_LOCK + ", hashtext('department lists'))");
+        int[] written = insert(st, file);
+        stored = new Stored(written[0] + written[1], crossCheck(st));
         AuditLog.record(c, AuditLog.Change.of(actor, "roster.import", file,
-            new JsonObject().put("kind", "department-list").put("imported", imported)));
+            new JsonObject().put("kind", "department-list").put("imported", written[0]).put("datesChanged", written[1])));
       }
       c.commit();
       BulkLoad.refreshStatistics(c, stored.imported(), "person_category", "person_category");
@@ -193,10 +196,26 @@ final class DepartmentListImport {
   /** The one answer about a row an importer limited to a territory may not learn more of. */
   static final String OUTSIDE = "not on a village roster of your area";
 
-  private static int insert(Statement st, String file) throws SQLException {
-    return st.executeUpdate("insert into person_category (person_id, category, department, valid_from, valid_to, source)"
-        + " select p.id, s.category, s.department, s.valid_from, s.valid_to, '" + file.replace("'", "''") + "'"
-        + " from stage_category s join person p on p.id_index = s.id_index on conflict do nothing");
+  /**
+   * New rows inserted; a row the department lists again with other dates (a status ended, renewed, or certified on
+   * another day) takes the new dates, since they decide whether the category applies on a pay date. A person listed twice
+   * in one file under one category takes the first line's. Returns the rows inserted and the rows whose dates changed.
+   */
+  private static int[] insert(Statement st, String file) throws SQLException {
+    int[] written = new int[2];
+    try (ResultSet rs = st.executeQuery("insert into person_category (person_id, category, department, valid_from, valid_to, source)"
+        + " select distinct on (p.id, s.category, s.department) p.id, s.category, s.department, s.valid_from, s.valid_to, '"
+        + file.replace("'", "''") + "'"
+        + " from stage_category s join person p on p.id_index = s.id_index order by p.id, s.category, s.department, s.line"
+        + " on conflict (person_id, category, department) do update set valid_from = excluded.valid_from,"
+        + " valid_to = excluded.valid_to, source = excluded.source"
+        + " where (person_category.valid_from, person_category.valid_to) is distinct from (excluded.valid_from, excluded.valid_to)"
+        + " returning xmax = 0 as inserted")) {
+      while (rs.next()) {
+        written[rs.getBoolean(1) ? 0 : 1]++;
+      }
+    }
+    return written;
   }
 
   /** The same person on two departments' lists: flagged, so that no one is paid for twice. Returns those newly flagged. */

@@ -273,6 +273,30 @@ class RosterImportTest {
     assertThat(count("select count(*) from cross_check")).isEqualTo(1);
   }
 
+  /**
+   * A department lists a person again with other dates (their 低保 ended in June): the new dates are taken, and decide
+   * what they owe; the same list again changes nothing.
+   */
+  @Test
+  void aDepartmentListImportedAgainWithOtherDatesTakesThem() throws Exception {
+    g.importCsv("roster.csv", Fixture.ROSTER);
+    String header = "部门,类别,身份证号,姓名,起始日期,截止日期\n";
+    ImportReport first = g.importCsv("dibao.csv", header + "民政,低保," + Fixture.ZHANG + ",张三,2019-01-01,\n");
+    assertThat(first.imported()).isEqualTo(1);
+    assertThat(count("select count(*) from person_category where valid_to is null")).isEqualTo(1);
+
+    ImportReport ended = g.importCsv("dibao.csv", header + "民政,低保," + Fixture.ZHANG + ",张三,2019-01-01,2019-06-30\n"
+        + "民政,低保," + Fixture.ZHANG + ",张三,2019-01-01,2030-12-31\n"); // listed twice: the first line's dates
+    assertThat(ended.imported()).as("dates changed").isEqualTo(1);
+    assertThat(count("select count(*) from person_category where valid_to = '2019-06-30'")).isEqualTo(1);
+    assertThat(count("select count(*) from audit_log where action = 'roster.import' and after->>'datesChanged' = '1'"))
+        .isEqualTo(1);
+
+    ImportReport again = g.importCsv("dibao.csv", header + "民政,低保," + Fixture.ZHANG + ",张三,2019-01-01,2019-06-30\n");
+    assertThat(again.imported()).isZero();
+    assertThat(again.unchanged()).isEqualTo(1);
+  }
+
   /** 河东区's book with categories of its own declared (a sub-class of 低保 and a group of no national kind). */
   static PolicyBook hedongDeclaring() throws Exception {
     Path file = policies().resolve("hedong-2020.yaml");
