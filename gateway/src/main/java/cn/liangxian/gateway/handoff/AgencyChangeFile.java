@@ -58,6 +58,7 @@ public final class AgencyChangeFile {
     if (nul != null) {
       throw Problem.invalidField("file", nul);
     }
+    checkHeader(text);
     try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
         .with(CsvSchema.emptySchema().withHeader()).readValues(text)) {
       while (it.hasNext()) {
@@ -85,6 +86,32 @@ public final class AgencyChangeFile {
       throw Problem.invalidField("file", "not a CSV of agency changes: " + CsvUploads.unreadable(e));
     }
     return out;
+  }
+
+  /** The columns an agency-change file may have; the first three it must. */
+  static final java.util.List<String> COLUMNS = java.util.List.of("change_id", "kind", "id_number", "insurance", "year",
+      "category", "department", "valid_from", "place");
+
+  /**
+   * A column misspelled ({@code yaer}) or missing would be read as empty, and a change for one year and insurance would
+   * plan refunds for every open year and both: refused, naming it, before anything is applied.
+   */
+  private static void checkHeader(String text) {
+    String first = text.lines().findFirst().orElse("");
+    java.util.Set<String> header = new java.util.LinkedHashSet<>();
+    for (String h : first.split(",", -1)) {
+      header.add(h.strip().replace("\"", ""));
+    }
+    for (String h : header) {
+      if (!COLUMNS.contains(h)) {
+        throw Problem.invalidField("file", "line 1: unknown column '" + h + "' (the columns are " + String.join(", ", COLUMNS) + ")");
+      }
+    }
+    for (String required : COLUMNS.subList(0, 3)) {
+      if (!header.contains(required)) {
+        throw Problem.invalidField("file", "line 1: the column " + required + " is missing");
+      }
+    }
   }
 
   private static String blank(String s) {

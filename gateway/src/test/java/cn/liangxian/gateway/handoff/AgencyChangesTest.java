@@ -309,9 +309,19 @@ class AgencyChangesTest {
     assertThat(category.statusCode()).as(category.bodyAsString()).isEqualTo(200);
     assertThat(answers(category.bodyAsJsonObject())).containsExactly("applied");
     assertThat(f.count("select count(*) from agency_refund where order_id = '" + o.getString("id") + "'")).isPositive();
-    HttpResponse<Buffer> noKind = importFile("change_id,id_number,insurance,year\nN-" + h[0] + "," + h[0] + ",medical,2020\n");
+    HttpResponse<Buffer> noKind = importFile("change_id,kind,id_number,insurance,year\nN-" + h[0] + ",," + h[0] + ",medical,2020\n");
     assertThat(noKind.statusCode()).as(noKind.bodyAsString()).isEqualTo(200);
     assertThat(answers(noKind.bodyAsJsonObject())).containsExactly("refused");
+    assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("paid");
+    // a column misspelled, or one it must have missing, would widen a change to every year and insurance: the file is
+    // refused, naming the column, and nothing of it applied
+    for (String[] bad : new String[][] {{"change_id,kind,id_number,insurance,yaer\n", "unknown column 'yaer'"},
+        {"change_id,id_number,insurance,year\n", "the column kind is missing"}}) {
+      HttpResponse<Buffer> refused = importFile(bad[0] + "B-" + h[0] + ",DIED," + h[0] + ",medical,2020\n");
+      assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(400);
+      assertThat(refused.bodyAsJsonObject().getString("detail")).contains(bad[1]);
+    }
+    assertThat(f.count("select count(*) from agency_change where change_id = 'B-" + h[0] + "'")).isZero();
     assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("paid");
   }
 
