@@ -142,10 +142,21 @@ public final class KioskAuth {
     return key instanceof ECPublicKey ec && SM2_CURVE.equals(ec.getParams().getCurve()) ? "SM3withSM2" : "SHA256withECDSA";
   }
 
+  /** Whether a kiosk can sign with this key in a way {@link #verifies} checks: ECDSA on P-256, or SM2. */
+  static boolean signable(PublicKey key) {
+    return key instanceof ECPublicKey ec && (SM2_CURVE.equals(ec.getParams().getCurve()) || P256_CURVE.equals(ec.getParams().getCurve()));
+  }
+
+  private static final EllipticCurve P256_CURVE = curve("secp256r1");
+
   private static EllipticCurve sm2Curve() {
+    return curve("sm2p256v1");
+  }
+
+  private static EllipticCurve curve(String name) {
     try {
       AlgorithmParameters p = AlgorithmParameters.getInstance("EC", Crypto.BC);
-      p.init(new ECGenParameterSpec("sm2p256v1"));
+      p.init(new ECGenParameterSpec(name));
       return p.getParameterSpec(ECParameterSpec.class).getCurve();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the SM2 curve is not known to Bouncy Castle", e);

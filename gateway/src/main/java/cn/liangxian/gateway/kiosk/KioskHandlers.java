@@ -57,11 +57,16 @@ public final class KioskHandlers {
       throw Problem.invalidField("kioskId", "kioskId may hold letters, digits, '.', '_' and '-'");
     }
     String pem = JsonBodies.requiredString(b, "publicKey", 4096);
+    java.security.PublicKey key;
     try {
-      Pem.publicKey(pem);
+      key = Pem.publicKey(pem);
     } catch (IllegalArgumentException e) {
       // the parser's own message names its classes: not for the caller
       throw Problem.invalidField("publicKey", "publicKey must be a public key in PEM (-----BEGIN PUBLIC KEY-----)");
+    }
+    if (!KioskAuth.signable(key)) {
+      // taken, it would replace a working kiosk's key with one none of its requests could be verified by
+      throw Problem.invalidField("publicKey", "publicKey must be an ECDSA P-256 or SM2 key: a kiosk signs its requests with one");
     }
     String region = JsonBodies.optionalString(b, "regionCode", 6);
     if (region != null && !region.matches("[0-9]{6}")) {

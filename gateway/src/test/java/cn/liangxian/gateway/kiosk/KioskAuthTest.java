@@ -324,6 +324,24 @@ class KioskAuthTest {
     assertThat(KioskAuth.algorithm(KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic())).isEqualTo("SHA256withECDSA");
   }
 
+  /**
+   * A key no kiosk signs with (RSA, or EC on another curve) is refused at registration, naming publicKey: taken, it would
+   * replace a working kiosk's key with one none of its requests could be verified by.
+   */
+  @Test
+  void aKeyNoKioskSignsWithIsRefusedAndTheKioskKeepsItsOwn() throws Exception {
+    KeyPairGenerator k1 = KeyPairGenerator.getInstance("EC", Crypto.BC);
+    k1.initialize(new ECGenParameterSpec("secp256k1"));
+    for (KeyPair wrong : new KeyPair[] {KeyPairGenerator.getInstance("RSA").generateKeyPair(), k1.generateKeyPair()}) {
+      HttpResponse<Buffer> r = register("K-371312-0001", wrong);
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
+      assertThat(r.bodyAsJsonObject().getString("field")).isEqualTo("publicKey");
+    }
+    String hb = heartbeat("K-371312-0001");
+    assertThat(call("K-371312-0001", p256, "SHA256withECDSA", "/api/v1/kiosks/heartbeat", hb, hb, 0, nonce()).statusCode())
+        .as("still verified by its own key").isEqualTo(204);
+  }
+
   /** The gateway checks its kiosks' signatures on its signing pool: each one counted as the pool's work. */
   @Test
   void theGatewayChecksKioskSignaturesOnItsSigningPool() throws Exception {
