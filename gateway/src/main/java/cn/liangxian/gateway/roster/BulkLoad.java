@@ -120,8 +120,26 @@ final class BulkLoad {
       }
     }
     String state = server != null ? server.getSQLState() : e.getSQLState();
-    return state != null && (state.startsWith("22") || state.startsWith("23")) ? new IllegalArgumentException(why.toString())
+    if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+      return new IllegalArgumentException(why.toString());
+    }
+    // the connection lost, a deadlock or a serialisation failure, the server shutting down or out of resources: the
+    // file is not at fault, and the same import may be sent again
+    // (never with the exception as its cause: PostgreSQL's detail quotes the row's values, a name among them, and a
+    // cause would be logged)
+    return state != null && TRANSIENT.matcher(state).matches() ? new Unavailable(why.toString())
         : new IllegalStateException(why.toString());
+  }
+
+  private static final Pattern TRANSIENT = Pattern.compile("08...|40...|53...|57P0[1-3]");
+
+  /** An import the database could not take now (failing over, a deadlock): nothing imported, to be sent again. */
+  static final class Unavailable extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    Unavailable(String message) {
+      super(message);
+    }
   }
 
   private static final Pattern COPY_CONTEXT = Pattern.compile("COPY \\S+, line (\\d+)(?:, column (\\w+))?");

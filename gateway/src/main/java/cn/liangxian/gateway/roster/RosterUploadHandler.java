@@ -44,6 +44,9 @@ public final class RosterUploadHandler {
             .end(toJson(ar.result()).encode());
       } else if (ar.cause() instanceof IllegalArgumentException e) {
         ctx.fail(Problem.unprocessable("roster-not-importable", "Roster not importable", e.getMessage(), null));
+      } else if (ar.cause() instanceof BulkLoad.Unavailable e) {
+        ctx.response().putHeader("Retry-After", "10");
+        ctx.fail(new Problem(503, "unavailable", "Database unavailable", e.getMessage() + "; send the file again in a moment"));
       } else {
         ctx.fail(ar.cause());
       }

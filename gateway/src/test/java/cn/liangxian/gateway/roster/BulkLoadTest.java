@@ -77,4 +77,17 @@ class BulkLoadTest {
       }
     }
   }
+
+  /** A database that could not take the import now is told apart from a file at fault: the same file may be sent again. */
+  @org.junit.jupiter.api.Test
+  void aFailureOfTheDatabaseIsToldApartFromAFileAtFault() {
+    org.assertj.core.api.Assertions.assertThat(BulkLoad.failed("a.csv", new java.sql.SQLException("deadlock detected", "40P01")))
+        .isInstanceOf(BulkLoad.Unavailable.class).hasMessageContaining("nothing was imported").hasNoCause();
+    org.assertj.core.api.Assertions.assertThat(BulkLoad.failed("a.csv", new java.sql.SQLException("connection lost", "08006")))
+        .isInstanceOf(BulkLoad.Unavailable.class);
+    org.assertj.core.api.Assertions.assertThat(BulkLoad.failed("a.csv", new java.sql.SQLException("duplicate key", "23505")))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThat(BulkLoad.failed("a.csv", new java.sql.SQLException("no such table", "42P01")))
+        .isExactlyInstanceOf(IllegalStateException.class);
+  }
 }
