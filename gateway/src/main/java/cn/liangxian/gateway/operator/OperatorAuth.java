@@ -218,7 +218,12 @@ public final class OperatorAuth {
             ? hasher.hash(next) : null, false))
         .compose(hash -> {
           if (hash == null) {
-            return Future.failedFuture(Problem.invalidField("current", "the current password is wrong"));
+            // a stolen token must not let its holder guess the password at leisure: a wrong guess ends this login, and the
+            // next guess goes through the login, whose failures lock the address out
+            return pool.preparedQuery("update operator_session set ended_at = $2 where token_hash = $1 and ended_at is null")
+                .execute(Tuple.of(Buffer.buffer(thisToken), now()))
+                .compose(x -> Future.failedFuture(Problem.invalidField("current",
+                    "the current password is wrong; this login has ended: log in again to try once more")));
           }
           return pool.withTransaction(c -> c.preparedQuery("update operator_account set password_hash = $2 where username = $1")
               .execute(Tuple.of(op.username(), hash))

@@ -117,9 +117,13 @@ class OperatorAccessTest {
   void anOperatorChangesItsPasswordAndLogsOut() throws Exception {
     String first = g.operatorToken(Role.FINANCE, new Scope("320682", null, null));
     String name = call(HttpMethod.GET, "/api/v1/operator/me", first, null).bodyAsJsonObject().getString("username");
-    String second = g.login(name, name + "-password-long");
-    assertProblem(call(HttpMethod.POST, "/api/v1/operator/password", second, new JsonObject().put("current", "wrong-password-x")
+    String guessing = g.login(name, name + "-password-long");
+    assertProblem(call(HttpMethod.POST, "/api/v1/operator/password", guessing, new JsonObject().put("current", "wrong-password-x")
         .put("password", "a-new-password-123")), 400, "invalid-request");
+    // a wrong guess ends that login: a stolen token does not let its holder guess at leisure
+    assertProblem(call(HttpMethod.GET, "/api/v1/operator/me", guessing, null), 401, "operator-unauthorized");
+    assertThat(call(HttpMethod.GET, "/api/v1/operator/me", first, null).statusCode()).as("the others go on").isEqualTo(200);
+    String second = g.login(name, name + "-password-long");
     assertProblem(call(HttpMethod.POST, "/api/v1/operator/password", second, new JsonObject().put("current", name + "-password-long")
         .put("password", "aaaaaaaaaaaaaaa")), 400, "invalid-request");
     assertThat(call(HttpMethod.POST, "/api/v1/operator/password", second, new JsonObject().put("current", name + "-password-long")
