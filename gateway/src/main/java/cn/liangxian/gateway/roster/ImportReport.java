@@ -3,7 +3,8 @@ package cn.liangxian.gateway.roster;
 import java.util.List;
 
 /**
- * What an import did: rows read, rows new to the database (zero when the same file is imported again),
+ * What an import did: rows read, rows that changed the database (new persons or categories, and those already there
+ * a later file adds to: a spouse, a later year of cover, a department's new dates; zero when the same file is imported again),
  * rows rejected with their reasons, persons flagged for cross-check, and the header's columns it did not read (a
  * misspelt optional column, 上次参保年份 for 上次参保年度, would otherwise be dropped without a word).
  */

@@ -113,9 +113,10 @@ final class VillageRosterImport {
         refuseConflicts(st, territory, problems);
         BulkLoad.dropLines(c, "stage_person", problems);
         phases.done("checked against the database");
-        imported = insert(st, phases);
+        int[] written = insert(st, phases);
+        imported = written[0] + written[1];
         AuditLog.record(c, AuditLog.Change.of(actor, "roster.import", file,
-            new JsonObject().put("kind", "village-roster").put("imported", imported)));
+            new JsonObject().put("kind", "village-roster").put("imported", written[0]).put("updated", written[1])));
       }
       c.commit();
       phases.done("committed " + imported + " persons");
@@ -182,8 +183,11 @@ final class VillageRosterImport {
     }
   }
 
-  /** Villages, households, then persons; rows already there stay as they are. Returns the persons inserted. */
-  private static int insert(Statement st, Phases phases) throws SQLException {
+  /**
+   * Villages, households, then persons; rows already there stay as they are, but for what a later file may add. Returns
+   * the persons inserted, and those already there the file added to.
+   */
+  private static int[] insert(Statement st, Phases phases) throws SQLException {
     st.execute("insert into village (region_code, township, name) select distinct region_code, township, village"
         + " from stage_person on conflict do nothing");
     st.execute("insert into household (village_id, region_code, roster_ref) select distinct on (s.region_code, s.household)"
@@ -203,13 +207,13 @@ final class VillageRosterImport {
     // say before) is taken: it only adds what an assessment reads; and a later year of cover the agency records (this
     // year's roster after last year's), never an earlier one, which would make a resident wait for a break an older file
     // did not yet know had ended. One pass over the staged rows for both (greatest ignores a missing year)
-    st.executeUpdate("update person p set"
+    int updated = st.executeUpdate("update person p set"
         + " spouse_birth_date = coalesce(s.spouse_birth_date, p.spouse_birth_date),"
         + " spouse_sex = case when s.spouse_birth_date is null then p.spouse_sex else s.spouse_sex end,"
         + " medical_last_year = greatest(p.medical_last_year, s.medical_last_year)"
         + " from stage_person s where p.id_index = s.id_index"
         + " and (s.spouse_birth_date is not null and (p.spouse_birth_date, p.spouse_sex) is distinct from (s.spouse_birth_date, s.spouse_sex)"
         + " or s.medical_last_year is not null and (p.medical_last_year is null or p.medical_last_year < s.medical_last_year))");
-    return persons;
+    return new int[] {persons, updated};
   }
 }

@@ -61,9 +61,15 @@ class BreakInCoverTest {
 
       // the agency's next roster records cover in 2019 after all: taken, and the household assessed again; an older
       // year for another never undoes a later one
-      assertThat(g.importCsv("hedong-2020-again.csv", HEADER
+      ImportReport again = g.importCsv("hedong-2020-again.csv", HEADER
           + "371312,芝麻墩街道,相公村,XG1," + BACK + ",赵一,是,2019\n"
-          + "371312,芝麻墩街道,相公村,XG1," + STAYED + ",赵二,是,2016\n").problems()).isEmpty();
+          + "371312,芝麻墩街道,相公村,XG1," + STAYED + ",赵二,是,2016\n");
+      assertThat(again.problems()).isEmpty();
+      // the later year taken is a change, reported and audited as one; the earlier one is not
+      assertThat(again.imported()).isEqualTo(1);
+      assertThat(again.unchanged()).isEqualTo(1);
+      assertThat(g.count("select count(*) from audit_log where subject = 'hedong-2020-again.csv' and after->>'updated' = '1'"))
+          .isEqualTo(1);
       assertThat(coverageStart(g, BACK)).isEqualTo("2020-01-01");
       assertThat(coverageStart(g, STAYED)).isEqualTo("2020-01-01");
     }
