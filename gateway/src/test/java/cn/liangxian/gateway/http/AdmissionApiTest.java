@@ -14,6 +14,23 @@ import org.junit.jupiter.api.Test;
 /** A gateway that may serve no lookup at all: each is turned away at once, in Chinese, while callbacks and health are served. */
 class AdmissionApiTest {
 
+  /** A resident's phone opening a receipt's page when it is turned away is shown a Chinese page, not problem+json. */
+  @Test
+  void aReceiptsPageTurnedAwayIsAChinesePageToAPhone() throws Exception {
+    try (TestGateway g = new TestGateway(Map.of("GATEWAY_ADMISSION_ORDER_READS", "0", "GATEWAY_ADMISSION_RETRY_AFTER_SECONDS", "5"))) {
+      String receipt = "/r/" + java.util.UUID.randomUUID().toString().replace("-", "");
+      HttpResponse<Buffer> page = g.get(receipt, "Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+      assertThat(page.statusCode()).isEqualTo(503);
+      assertThat(page.getHeader("Retry-After")).isEqualTo("5");
+      assertThat(page.getHeader("Content-Type")).isEqualTo("text/html; charset=utf-8");
+      assertThat(page.bodyAsString()).contains("系统繁忙", "刷新本页").doesNotContain("\"type\"");
+      // a program turned away the same keeps its problem+json
+      HttpResponse<Buffer> program = g.get(receipt);
+      assertThat(program.statusCode()).isEqualTo(503);
+      assertThat(program.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    }
+  }
+
   @Test
   void aShedLookupIsAnsweredAtOnceWithRetryAfterWhileCallbacksAndHealthAreServed() throws Exception {
     try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_ADMISSION_LOOKUPS", "0",
