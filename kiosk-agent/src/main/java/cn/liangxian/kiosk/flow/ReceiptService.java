@@ -77,8 +77,15 @@ public final class ReceiptService {
         // else PRINTING stands: the receipt may be on the paper, and is printed again only on request
         throw e;
       }
-      journal.step(key, OrderJournal.Step.PRINTED);
-      journal.closed(key, "printed");
+      try {
+        journal.step(key, OrderJournal.Step.PRINTED);
+        journal.closed(key, "printed");
+      } catch (java.io.IOException e) {
+        // the receipt is in the tray: a journal the disk would not take is no failed print (told so, the resident would
+        // be offered a second copy). The entry stays at PRINTING, closed at the next start without printing again
+        org.slf4j.LoggerFactory.getLogger(ReceiptService.class).error("order {}: receipt printed, but the journal could not"
+            + " record it: {}", key, e.toString());
+      }
       return null;
     }, true);
   }
