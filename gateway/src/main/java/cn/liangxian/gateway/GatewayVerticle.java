@@ -95,8 +95,6 @@ final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   /** The gauges of orders paying, refunds and kiosks, which the leader computes at every sweep. */
   static final String PAYING_GAUGES = "paying gauges";
-  /** The progress counts (enrolled, paid, targets), which the leader counts every progressMetricsMillis. */
-  static final String PROGRESS_GAUGES = "progress gauges";
   /** The hand-off's gauges, which the leader computes at every delivery round. */
   static final String HANDOFF_GAUGES = "hand-off gauges";
   /** The routes whose bodies may be as large as a roster: read after the operator's session is checked. */
@@ -276,9 +274,6 @@ final class GatewayVerticle extends VerticleBase {
       }
     };
     leadership.computes(PAYING_GAUGES);
-    // the progress counts forgotten as a lead begins: any published after are of this lead
-    leadership.computes(PROGRESS_GAUGES);
-    progress.whenCounted(() -> leadership.computed(PROGRESS_GAUGES, leadership.term()));
     leadership.tryLead().onSuccess(x -> refresh.run());
     // every instance, leader or not: the stamps it writes are compared with the others'
     cn.liangxian.gateway.db.ClockSkew skew = new cn.liangxian.gateway.db.ClockSkew(pool, p.clock(), p.registry());
@@ -299,7 +294,6 @@ final class GatewayVerticle extends VerticleBase {
         // earlier lead of this instance's shown meanwhile
         progressTerm[0] = term;
         progress.forget();
-        leadership.computed(PROGRESS_GAUGES, -1); // not shown again until counted in this lead
         progress.dueNow();
         refresh.run();
       }

@@ -43,7 +43,6 @@ public final class ProgressMetrics {
   private boolean dueAfterRefresh;
   private long notBefore;
   private volatile double countedAtSeconds = Double.NaN; // read by the scrape
-  private Runnable onCounted = () -> {};
 
   /**
    * @param budgetPercent the share of one PostgreSQL core the counts may take, 1 to 100
@@ -66,11 +65,6 @@ public final class ProgressMetrics {
     this.enrolled = MultiGauge.builder("liangxian_progress_enrolled").description("persons on the roster").register(registry);
     this.paid = MultiGauge.builder("liangxian_progress_paid").description("persons whose contribution is paid").register(registry);
     this.target = MultiGauge.builder("liangxian_progress_target").description("the township's target").register(registry);
-  }
-
-  /** What to do each time counts are published (not when they are forgotten): the leader's flag waits for them. */
-  public void whenCounted(Runnable r) {
-    onCounted = r;
   }
 
   /**
@@ -116,7 +110,6 @@ public final class ProgressMetrics {
     return chain.<Void>map(x -> {
       publish(counted);
       countedAtSeconds = takenAt;
-      onCounted.run();
       return null;
     }).andThen(x -> {
       refreshing = false;

@@ -49,31 +49,6 @@ class ProgressMetricsTest {
     assertThat(asked).hasSize(counts + 1);
   }
 
-  /** The leader's flag waits for counts: it is told when counts are published, never when they are forgotten or failed. */
-  @Test
-  void whoeverWaitsForCountsIsToldWhenTheyArePublishedOnly() throws Exception {
-    int[] told = {0};
-    ProgressMetrics metrics = new ProgressMetrics(this::answeredWhenCompleted, lengshuitan(), registry, 100, () -> nanos, () -> 0);
-    metrics.whenCounted(() -> told[0]++);
-    metrics.forget();
-    Future<Void> refresh = metrics.refresh();
-    assertThat(told[0]).as("still counting").isZero();
-    int counts = 0;
-    while (pending.size() > counts) {
-      pending.get(counts++).complete();
-    }
-    assertThat(refresh.succeeded()).isTrue();
-    assertThat(told[0]).isEqualTo(1);
-    metrics.forget();
-    assertThat(told[0]).isEqualTo(1);
-
-    ProgressMetrics failing = new ProgressMetrics((region, insurance, year) -> Future.failedFuture("connection lost"),
-        lengshuitan(), new SimpleMeterRegistry(), 100, () -> nanos, () -> 0);
-    failing.whenCounted(() -> told[0]++);
-    assertThat(failing.refresh().failed()).isTrue();
-    assertThat(told[0]).isEqualTo(1);
-  }
-
   @Test
   void aFailedCountEndsTheRefreshAndTheNextOneCountsAgain() throws Exception {
     Regions regions = lengshuitan();
