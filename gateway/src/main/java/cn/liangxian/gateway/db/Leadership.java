@@ -56,8 +56,9 @@ public final class Leadership {
     this.answerWithin = answerWithin;
     this.silentAtMost = silentAtMost;
     Gauge.builder("liangxian_sweeper_leader", () -> shown() ? 1 : 0)
-        .description("1 on the instance that sweeps orders and computes the progress gauges, once it has computed them;"
-            + " 0 elsewhere").register(registry);
+        .description("1 on the instance that sweeps orders and computes the leader's gauges, once it has computed those"
+            + " of the sweep and the hand-off (the progress counts follow within their own interval); 0 elsewhere")
+        .register(registry);
   }
 
   /**
