@@ -217,6 +217,7 @@ awk -F, 'NR == FNR { if (FNR > 1) asked[$1] = 1; next }
 warm_up_max=${WARM_UP_SECONDS:-150}
 echo "== baseline: the gateway's lookups through wrk (64 connections, ${seconds}s, after a warm-up of 30-${warm_up_max}s)"
 warm_up_lines=$(wc -l < "$out/bodies-warm-up.txt")
+[ "$warm_up_lines" -gt 0 ] || { echo "loadtest: no household has a second member to warm the gateway up with" >&2; exit 2; }
 jit_ticks() { threads_ticks "$1" | awk '$1 == "jit" { print $2 }'; }
 warmed=0 jit_percent=100 asked=0
 : > "$out/warm-up.txt"

@@ -100,7 +100,10 @@ public final class AgencyChangeFile {
     String first = text.lines().findFirst().orElse("");
     java.util.Set<String> header = new java.util.LinkedHashSet<>();
     for (String h : first.split(",", -1)) {
-      header.add(h.strip().replace("\"", ""));
+      String name = h.strip().replace("\"", "");
+      if (!name.isEmpty()) { // a trailing comma, as spreadsheets write: no column
+        header.add(name);
+      }
     }
     for (String h : header) {
       if (!COLUMNS.contains(h)) {

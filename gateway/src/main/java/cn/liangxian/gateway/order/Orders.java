@@ -199,8 +199,8 @@ public final class Orders {
           return store.failPrepay(o.id()).compose(x -> Future.failedFuture(new Problem(503, "channel-unavailable",
               "Payment channel unavailable", o.channel() + " did not answer; nothing was charged, please try again")));
         })
-        // the channel made the payment. From here on a failure is the database's (failing over): whether the payment was
-        // recorded is not known, and a repeat with the key may already have handed out its code, so the order is neither
+        // the channel created the payment request (its QR code or pay sheet). From here on a failure is the database's
+        // (failing over): whether it was recorded is not known, and a repeat with the key may already have handed out its code, so the order is neither
         // failed nor its key freed. The repeat finds it (with its payment, or given up as stranded once PREPARE_AT_MOST has
         // passed, and made anew); a kiosk's recovery cancels it by its key
         .compose(payment -> store.recordPrepay(o.id(), payment)
@@ -211,11 +211,11 @@ public final class Orders {
                     o.channel() + " answered too late; nothing was charged, please try again"))));
   }
 
-  /** The channel made the order's payment, and it could not be recorded or read back here: the order stays as it is. */
+  /** The channel created the order's payment request, and it could not be recorded or read back here: the order stays. */
   private static Problem notConfirmed(OrderDraft.Order o, Throwable e) {
-    LOG.warn("order {}: {} made its payment, but it could not be recorded or read back here: {}; the order is left for the"
+    LOG.warn("order {}: {} created its payment request, but it could not be recorded or read back here: {}; the order is left for the"
         + " repeat with its key, or the sweep", o.id(), o.channel(), e.toString());
-    return new Problem(503, "order-not-confirmed", "Order not confirmed", "the payment was made at " + o.channel()
+    return new Problem(503, "order-not-confirmed", "Order not confirmed", "the payment request was created at " + o.channel()
         + " but could not be recorded here now; send the same request with the same Idempotency-Key again in a moment");
   }
 

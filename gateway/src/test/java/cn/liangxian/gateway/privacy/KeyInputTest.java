@@ -47,6 +47,13 @@ class KeyInputTest {
       assertThat(again.decrypt(first.encrypt("371312196205108490"))).isEqualTo("371312196205108490");
       assertThat(logs.list).extracting(e -> e.getFormattedMessage()).filteredOn(m -> m.contains("is a DEMO key")).hasSize(2);
 
+      // a key of the operator's own put in the demo key's place: no longer called a demo key, whatever is left beside it
+      Files.writeString(keys.resolve("id-sm4.key"), Base64.getEncoder().encodeToString(new byte[16]) + "\n");
+      logs.list.clear();
+      PersonalDataCipher.load(keys, Map.of());
+      assertThat(logs.list).extracting(e -> e.getFormattedMessage()).filteredOn(m -> m.contains("is a DEMO key")).singleElement()
+          .asString().contains("id-index.key");
+
       // keys of the operator's own, in the same folder: nothing said
       Path own = keys.resolve("own");
       Files.createDirectories(own);
