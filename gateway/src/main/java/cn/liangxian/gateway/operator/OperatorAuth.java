@@ -213,22 +213,27 @@ public final class OperatorAuth {
     }
     String h = ctx.request().getHeader("Authorization");
     byte[] thisToken = sha256(h.substring(7).strip());
-    pool.preparedQuery("select password_hash from operator_account where username = $1").execute(Tuple.of(op.username()))
+    Buffer token = Buffer.buffer(thisToken);
+    // a stolen token must not let its holder guess the password at leisure, nor many guesses at once: the login is ended
+    // before its guess is checked (one guess holds it; any other sent meanwhile finds it ended), and opened again only
+    // for the right password. A wrong guess leaves it ended: the next goes through the login, whose failures lock out
+    pool.preparedQuery("update operator_session set ended_at = $2 where token_hash = $1 and ended_at is null")
+        .execute(Tuple.of(token, now()))
+        .compose(held -> held.rowCount() == 0 ? Future.failedFuture(unauthorized(ctx))
+            : pool.preparedQuery("select password_hash from operator_account where username = $1").execute(Tuple.of(op.username())))
         .compose(rows -> vertx.executeBlocking(() -> hasher.verify(current, rows.iterator().next().getString("password_hash"))
             ? hasher.hash(next) : null, false))
         .compose(hash -> {
           if (hash == null) {
-            // a stolen token must not let its holder guess the password at leisure: a wrong guess ends this login, and the
-            // next guess goes through the login, whose failures lock the address out
-            return pool.preparedQuery("update operator_session set ended_at = $2 where token_hash = $1 and ended_at is null")
-                .execute(Tuple.of(Buffer.buffer(thisToken), now()))
-                .compose(x -> Future.failedFuture(Problem.invalidField("current",
-                    "the current password is wrong; this login has ended: log in again to try once more")));
+            return Future.failedFuture(Problem.invalidField("current",
+                "the current password is wrong; this login has ended: log in again to try once more"));
           }
           return pool.withTransaction(c -> c.preparedQuery("update operator_account set password_hash = $2 where username = $1")
               .execute(Tuple.of(op.username(), hash))
               .compose(x -> c.preparedQuery("update operator_session set ended_at = $3 where username = $1 and token_hash <> $2"
-                  + " and ended_at is null").execute(Tuple.of(op.username(), Buffer.buffer(thisToken), now())))
+                  + " and ended_at is null").execute(Tuple.of(op.username(), token, now())))
+              .compose(x -> c.preparedQuery("update operator_session set ended_at = null where token_hash = $1")
+                  .execute(Tuple.of(token)))
               .compose(x -> AuditLog.record(c, AuditLog.Change.of(op.username(), "account.password", op.username(),
                   new JsonObject().put("changed", true)))));
         })

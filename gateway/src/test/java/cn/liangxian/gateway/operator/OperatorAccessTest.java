@@ -122,6 +122,21 @@ class OperatorAccessTest {
         .put("password", "a-new-password-123")), 400, "invalid-request");
     // a wrong guess ends that login: a stolen token does not let its holder guess at leisure
     assertProblem(call(HttpMethod.GET, "/api/v1/operator/me", guessing, null), 401, "operator-unauthorized");
+    // nor many guesses at once: one is checked, the others find the login ended
+    String racing = g.login(name, name + "-password-long");
+    List<java.util.concurrent.CompletableFuture<Integer>> guesses = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      JsonObject guess = new JsonObject().put("current", "wrong-password-" + i).put("password", "a-new-password-123");
+      guesses.add(g.http.post("/api/v1/operator/password").putHeader("Authorization", "Bearer " + racing)
+          .putHeader("Content-Type", "application/json").sendBuffer(io.vertx.core.buffer.Buffer.buffer(guess.encode()))
+          .map(HttpResponse::statusCode).toCompletionStage().toCompletableFuture());
+    }
+    List<Integer> statuses = new java.util.ArrayList<>();
+    for (var f : guesses) {
+      statuses.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    }
+    assertThat(statuses).as("checked once at most").filteredOn(st -> st == 400).hasSizeLessThanOrEqualTo(1);
+    assertThat(statuses).filteredOn(st -> st == 401).hasSizeGreaterThanOrEqualTo(4);
     assertThat(call(HttpMethod.GET, "/api/v1/operator/me", first, null).statusCode()).as("the others go on").isEqualTo(200);
     String second = g.login(name, name + "-password-long");
     assertProblem(call(HttpMethod.POST, "/api/v1/operator/password", second, new JsonObject().put("current", name + "-password-long")
