@@ -98,11 +98,14 @@ public final class PersonalDataCipher {
       return null;
     }
     try {
+      Path mark = dir.resolve(file + DEMO_MARK);
+      String text;
       if (!Files.exists(p)) {
         Files.createDirectories(dir);
         byte[] k = new byte[length];
         RANDOM.nextBytes(k);
-        Files.writeString(p, Base64.getEncoder().encodeToString(k) + "\n");
+        text = Base64.getEncoder().encodeToString(k) + "\n";
+        Files.writeString(p, text);
         try {
           Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException ignored) {
@@ -111,13 +114,15 @@ public final class PersonalDataCipher {
         LOG.warn("generated a DEMO key {}: for real data provide {} or your own key file", p, var);
         // remembered beside it, by its digest: every later start says so too while the file holds that key (a key of
         // the operator's own put in its place later is no demo key, whatever is left beside it)
-        Files.writeString(dir.resolve(file + DEMO_MARK), digest(Files.readString(p)) + "\n");
-      } else if (Files.exists(dir.resolve(file + DEMO_MARK))
-          && Files.readString(dir.resolve(file + DEMO_MARK)).strip().equals(digest(Files.readString(p)))) {
-        LOG.warn("the ID key {} is a DEMO key the gateway generated on its first start: real residents' data needs a key"
-            + " of your own ({} or your own key file)", p, var);
+        Files.writeString(mark, digest(text) + "\n");
+      } else {
+        text = Files.readString(p);
+        if (Files.exists(mark) && Files.readString(mark).strip().equals(digest(text))) {
+          LOG.warn("the ID key {} is a DEMO key the gateway generated on its first start: real residents' data needs a key"
+              + " of your own ({} or your own key file)", p, var);
+        }
       }
-      return decoded(Files.readString(p), p.toString(), length, exact);
+      return decoded(text, p.toString(), length, exact);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create key " + p, e);
     }
