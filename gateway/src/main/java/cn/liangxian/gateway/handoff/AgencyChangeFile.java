@@ -58,7 +58,11 @@ public final class AgencyChangeFile {
     if (nul != null) {
       throw Problem.invalidField("file", nul);
     }
-    checkHeader(text);
+    try {
+      checkHeader(text);
+    } catch (IOException e) {
+      throw Problem.invalidField("file", "not a CSV of agency changes: " + CsvUploads.unreadable(e));
+    }
     try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
         .with(CsvSchema.emptySchema().withHeader()).readValues(text)) {
       while (it.hasNext()) {
@@ -96,13 +100,16 @@ public final class AgencyChangeFile {
    * A column misspelled ({@code yaer}) or missing would be read as empty, and a change for one year and insurance would
    * plan refunds for every open year and both: refused, naming it, before anything is applied.
    */
-  private static void checkHeader(String text) {
-    String first = text.lines().findFirst().orElse("");
+  private static void checkHeader(String text) throws IOException {
     java.util.Set<String> header = new java.util.LinkedHashSet<>();
-    for (String h : first.split(",", -1)) {
-      String name = h.strip().replace("\"", "");
-      if (!name.isEmpty()) { // a trailing comma, as spreadsheets write: no column
-        header.add(name);
+    // the header row as the CSV reader below reads it (quotes and all), not split by hand
+    try (MappingIterator<String[]> rows = new CsvMapper().enable(com.fasterxml.jackson.dataformat.csv.CsvParser.Feature.WRAP_AS_ARRAY)
+        .readerFor(String[].class).readValues(text)) {
+      for (String h : rows.hasNext() ? rows.next() : new String[0]) {
+        String name = h.strip();
+        if (!name.isEmpty()) { // a trailing comma, as spreadsheets write: no column
+          header.add(name);
+        }
       }
     }
     for (String h : header) {
