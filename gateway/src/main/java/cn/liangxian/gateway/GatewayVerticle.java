@@ -58,6 +58,7 @@ import cn.liangxian.gateway.refund.OrderRefunds;
 import cn.liangxian.gateway.refund.OutsideRefunds;
 import cn.liangxian.gateway.refund.RefundStore;
 import cn.liangxian.gateway.refund.Refunds;
+import cn.liangxian.gateway.roster.ClearIdTails;
 import cn.liangxian.gateway.roster.CrossChecks;
 import cn.liangxian.gateway.roster.RosterUploadHandler;
 import cn.liangxian.gateway.http.Caller;
@@ -147,9 +148,9 @@ final class GatewayVerticle extends VerticleBase {
       lookupReads = oneAtATime;
     }
     kioskAuth = new KioskAuth(pool, p.clock(), p.deployment().kioskKeys(), p.registry(), p.channels().signing());
-    orderStore = new OrderStore(pool);
+    orderStore = new OrderStore(pool, p.cipher());
     // one of each store per loop, shared by the routes and the sweep that use it
-    households = new HouseholdStore();
+    households = new HouseholdStore(p.cipher());
     refundStore = new RefundStore(pool);
     kioskLimiter = new SharedRateLimiter(pool, "kiosk", p.options().lookupsPerMinute(), p.options().lookupBurst(), p.clock());
     // logins per address, for the whole deployment: the balancer spreads an address over every instance
@@ -256,7 +257,7 @@ final class GatewayVerticle extends VerticleBase {
   /** The statements of the hot path and of money's path, checked against the schema before the first request. */
   private static List<String> statements() {
     return Stream.of(HouseholdStore.STATEMENTS, OrderStore.STATEMENTS, Payments.STATEMENTS, RefundStore.STATEMENTS,
-        OrderRefunds.STATEMENTS, OutsideRefunds.STATEMENTS, FailedRefunds.STATEMENTS, PaidBackTwice.STATEMENTS, CallbackLog.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS,
+        OrderRefunds.STATEMENTS, OutsideRefunds.STATEMENTS, FailedRefunds.STATEMENTS, PaidBackTwice.STATEMENTS, CallbackLog.STATEMENTS, ClearIdTails.STATEMENTS, AuditLog.STATEMENTS, PayingGauges.STATEMENTS,
         SharedRateLimiter.STATEMENTS, Sessions.STATEMENTS, Outbox.STATEMENTS, Handoff.statements(), BookHandlers.STATEMENTS).flatMap(List::stream).toList();
   }
 
@@ -283,6 +284,7 @@ final class GatewayVerticle extends VerticleBase {
     timers.add(vertx.setPeriodic(p.options().progressMetricsMillis(), t -> refresh.run()));
     // every change is conditional too, so a sweep still running when the lead passes on does no harm
     PayingGauges gauges = p.metrics().paying();
+    ClearIdTails idTails = new ClearIdTails(vertx, pool, p.cipher());
     long[] progressTerm = {leadership.term()};
     timers.add(vertx.setPeriodic(p.options().sweepMillis(), t -> leadership.tryLead().compose(leads -> {
       if (!leads) {
@@ -306,6 +308,7 @@ final class GatewayVerticle extends VerticleBase {
             .compose(x -> step("order sweep", "refunds", refunds::retryDue))
             .compose(x -> step("order sweep", "callback log pruning", callbackLog::prune))
             .compose(x -> step("order sweep", "callback log sealing", callbackLog::sealClear))
+            .compose(x -> step("order sweep", "ID tail sealing", idTails::sealRound))
             .compose(x -> step("order sweep", "kiosk nonce pruning", kioskAuth::pruneNonces))
             .compose(x -> step("order sweep", "shared limit pruning", () -> SharedRateLimiter.prune(pool, p.clock(),
                 List.of(kioskLimiter, residentLogins, operatorLogins, refusedCallbacks))))
@@ -429,23 +432,23 @@ final class GatewayVerticle extends VerticleBase {
     router.post("/api/v1/operator/targets").handler(upload).handler(new TargetUploadHandler(vertx, pool, p.regions())::handle);
     router.get("/api/v1/operator/progress/:region/:insurance").handler(new ProgressHandler(p.regions(), new Progress(pool))::handle);
     router.get("/api/v1/operator/postings/:region/:insurance").handler(new PostingHandler(vertx, p.regions(),
-        new Posting(vertx, pool, p.regions(), p.clock()), p.clock())::handle);
+        new Posting(vertx, pool, p.regions(), p.clock(), households), p.clock())::handle);
     router.post("/api/v1/operator/refunds").handler(new OperatorRefunds(orderStore, refundStore, refunds,
         households, p.regions(), p.clock())::handle);
     // refunds the channel refused for good: finance's worklist, and the record of each paid back another way
-    var failedRefunds = new FailedRefunds(pool, p.clock());
+    var failedRefunds = new FailedRefunds(pool, p.clock(), p.cipher());
     router.get("/api/v1/operator/refunds/failed").handler(failedRefunds::list);
     router.post("/api/v1/operator/refunds/:outRefundNo/settled").handler(failedRefunds::settle);
-    PaidBackTwice twice = new PaidBackTwice(pool, p.clock());
+    PaidBackTwice twice = new PaidBackTwice(pool, p.clock(), p.cipher());
     router.get("/api/v1/operator/refunds/paid-back-twice").handler(twice::list);
     router.post("/api/v1/operator/refunds/:outRefundNo/recovered").handler(twice::recover);
-    CrossChecks crossChecks = new CrossChecks(pool, p.clock());
+    CrossChecks crossChecks = new CrossChecks(pool, p.clock(), p.cipher());
     router.get("/api/v1/operator/cross-checks").handler(crossChecks::list);
     router.post("/api/v1/operator/cross-checks/:memberRef/resolve").handler(crossChecks::resolve);
-    RefusedRecords refused = new RefusedRecords(pool, p.clock());
+    RefusedRecords refused = new RefusedRecords(pool, p.clock(), p.cipher());
     router.get("/api/v1/operator/handoff/refused").handler(refused::list);
     router.post("/api/v1/operator/handoff/refused/:id/resolve").handler(refused::resolve);
-    AgencyRefundHandlers agencyRefunds = new AgencyRefundHandlers(pool);
+    AgencyRefundHandlers agencyRefunds = new AgencyRefundHandlers(pool, p.cipher());
     router.get("/api/v1/operator/handoff/agency-refunds").handler(agencyRefunds::list);
     router.post("/api/v1/operator/handoff/agency-refunds/:id/stop").handler(agencyRefunds::stop);
     HandoffReconciliation handoffReconciliation = new HandoffReconciliation(pool, p.clock());

@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -23,7 +24,7 @@ import java.util.Set;
  * (finance; audited). A stopped refund is never carried out.
  */
 public final class AgencyRefundHandlers {
-  static final String LIST = "select a.id, a.order_id, a.insurance, a.amount_fen, a.whole, a.reason, a.due_at, c.kind, p.id_masked,"
+  static final String LIST = "select a.id, a.order_id, a.insurance, a.amount_fen, a.whole, a.reason, a.due_at, c.kind, p.id_masked, p.id_tail,"
       + " p.name, v.region_code, v.township, v.name as village from agency_refund a join agency_change c on c.change_id = a.change_id"
       + " join person p on p.id = a.person_id join household h on h.id = p.household_id join village v on v.id = h.village_id"
       + " where a.state = 'WAITING' and ($1::text is null or v.region_code = $1) and ($2::text is null or v.township = $2)"
@@ -35,9 +36,11 @@ public final class AgencyRefundHandlers {
       + " and state = 'WAITING'";
 
   private final Pool pool;
+  private final PersonalDataCipher cipher;
 
-  public AgencyRefundHandlers(Pool pool) {
+  public AgencyRefundHandlers(Pool pool, PersonalDataCipher cipher) {
     this.pool = pool;
+    this.cipher = cipher;
   }
 
   public void list(RoutingContext ctx) {
@@ -48,7 +51,7 @@ public final class AgencyRefundHandlers {
       JsonArray out = new JsonArray();
       for (Row r : rows) {
         out.add(new JsonObject().put("id", r.getLong("id")).put("change", r.getString("kind")).put("reason", r.getString("reason"))
-            .put("name", Masking.name(r.getString("name"))).put("idNumber", r.getString("id_masked"))
+            .put("name", Masking.name(r.getString("name"))).put("idNumber", cipher.masked(r.getString("id_masked"), r.getBuffer("id_tail")))
             .put("region", r.getString("region_code")).put("township", r.getString("township")).put("village", r.getString("village"))
             .put("orderId", r.getUUID("order_id").toString()).put("insurance", r.getString("insurance"))
             .put("whole", r.getBoolean("whole")).put("amountFen", r.getLong("amount_fen"))

@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -34,7 +35,7 @@ public final class RefusedRecords {
   static final String REFUNDED = "(r.kind = 'CONTRIBUTION' and not exists (select 1 from reservation x where x.person_id = r.person_id"
       + " and x.insurance = r.insurance and x.year = r.year and x.order_id = r.order_id and x.paid))";
   static final String LIST = "select r.id, r.kind, r.region_code, r.township, r.village, r.insurance, r.year, r.personal_fen,"
-      + " r.order_id, r.answer_reason, r.answered_at, r.attempts, p.id_masked, p.name, " + REFUNDED + " as refunded"
+      + " r.order_id, r.answer_reason, r.answered_at, r.attempts, p.id_masked, p.id_tail, p.name, " + REFUNDED + " as refunded"
       + " from handoff_record r"
       + " join person p on p.id = r.person_id where r.state = 'REFUSED' and r.resolved_at is null"
       + " and ($1::text is null or r.region_code = $1) and ($2::text is null or r.township = $2)"
@@ -47,10 +48,12 @@ public final class RefusedRecords {
       + " where id = $1 and state = 'REFUSED' and resolved_at is null";
 
   private final Pool pool;
+  private final PersonalDataCipher cipher;
   private final Clock clock;
 
-  public RefusedRecords(Pool pool, Clock clock) {
+  public RefusedRecords(Pool pool, Clock clock, PersonalDataCipher cipher) {
     this.pool = pool;
+    this.cipher = cipher;
     this.clock = clock;
   }
 
@@ -63,7 +66,7 @@ public final class RefusedRecords {
       for (Row r : rows) {
         out.add(new JsonObject().put("id", r.getLong("id")).put("kind", r.getString("kind"))
             .put("region", r.getString("region_code")).put("township", r.getString("township")).put("village", r.getString("village"))
-            .put("name", Masking.name(r.getString("name"))).put("idNumber", r.getString("id_masked"))
+            .put("name", Masking.name(r.getString("name"))).put("idNumber", cipher.masked(r.getString("id_masked"), r.getBuffer("id_tail")))
             .put("insurance", r.getString("insurance")).put("year", r.getInteger("year")).put("personalFen", r.getLong("personal_fen"))
             .put("orderId", r.getUUID("order_id").toString()).put("reason", r.getString("answer_reason"))
             .put("refusedAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("answered_at"))).put("attempts", r.getInteger("attempts"))

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.lookup;
 
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.policy.AppliedRule;
 import cn.liangxian.policy.Identity;
 import cn.liangxian.policy.Sex;
@@ -20,10 +21,11 @@ import java.util.UUID;
 /**
  * Reads households in one round trip: members, their categories and holds (each with the tier, amounts and cover its
  * order recorded, a paid one with the difference refunded of it), as JSON aggregated by PostgreSQL. A member comes
- * with the birth date, sex and masked number stored beside the encrypted one: reading a household decrypts nothing.
+ * with the birth date, sex and masked number stored beside the encrypted one: reading a household decrypts no number,
+ * only the masked number's sealed tail (one SM4 block, see {@link PersonalDataCipher#masked}).
  */
 public final class HouseholdStore {
-  private static final String MEMBERS = "select p.id, p.ref, p.id_masked, p.birth_date, p.sex, p.spouse_birth_date, p.spouse_sex,"
+  private static final String MEMBERS = "select p.id, p.ref, p.id_masked, p.id_tail, p.birth_date, p.sex, p.spouse_birth_date, p.spouse_sex,"
       + " p.medical_last_year,"
       + " p.name, p.local,"
       + " p.enrolled_elsewhere, h.id as household_id, h.ref as household_ref, h.stamp, v.region_code, v.township,"
@@ -76,6 +78,17 @@ public final class HouseholdStore {
   /** Every statement above, checked against the schema at start-up. */
   public static final List<String> STATEMENTS = List.of(BY_PERSON, STAMP_BY_PERSON, BY_ID, BY_REF, BY_VILLAGE, SAMPLE);
 
+  private final PersonalDataCipher cipher;
+
+  /** @param cipher opens the masked numbers' tails */
+  public HouseholdStore(PersonalDataCipher cipher) {
+    this.cipher = cipher;
+  }
+
+  private static byte[] tail(Buffer b) {
+    return b == null ? null : b.getBytes();
+  }
+
   /** Which household a person is in, and its stamp as read. */
   public record Stamp(long householdId, long stamp, String regionCode) {}
 
@@ -100,15 +113,15 @@ public final class HouseholdStore {
   }
 
   public Future<Optional<Household>> byPerson(SqlClient db, byte[] idIndex, String name) {
-    return db.preparedQuery(BY_PERSON).execute(Tuple.of(Buffer.buffer(idIndex), name)).map(HouseholdStore::household);
+    return db.preparedQuery(BY_PERSON).execute(Tuple.of(Buffer.buffer(idIndex), name)).map(this::household);
   }
 
   public Future<Optional<Household>> byId(SqlClient db, long householdId) {
-    return db.preparedQuery(BY_ID).execute(Tuple.of(householdId)).map(HouseholdStore::household);
+    return db.preparedQuery(BY_ID).execute(Tuple.of(householdId)).map(this::household);
   }
 
   public Future<Optional<Household>> byRef(SqlClient db, UUID ref) {
-    return db.preparedQuery(BY_REF).execute(Tuple.of(ref)).map(HouseholdStore::household);
+    return db.preparedQuery(BY_REF).execute(Tuple.of(ref)).map(this::household);
   }
 
   /** Every household of a village, in roster order; a whole village is read into objects on a worker. */
@@ -124,7 +137,7 @@ public final class HouseholdStore {
   }
 
   /** Rows ordered by household, one household per run of rows. */
-  private static List<Household> grouped(Iterable<Row> rows) {
+  private List<Household> grouped(Iterable<Row> rows) {
     List<Household> out = new ArrayList<>();
     List<Row> current = new ArrayList<>();
     for (Row r : rows) {
@@ -145,12 +158,13 @@ public final class HouseholdStore {
    * names, on every row of every lookup. Each position below is found in this list, never written twice; the list is
    * checked against the statement's own names the first time rows are read.
    */
-  private static final List<String> COLUMNS = List.of("id", "ref", "id_masked", "birth_date", "sex", "spouse_birth_date",
+  private static final List<String> COLUMNS = List.of("id", "ref", "id_masked", "id_tail", "birth_date", "sex", "spouse_birth_date",
       "spouse_sex", "medical_last_year", "name", "local", "enrolled_elsewhere", "household_id", "household_ref", "stamp",
       "region_code", "township", "village", "categories", "holds", "agency");
   private static final int ID = column("id");
   private static final int REF = column("ref");
   private static final int ID_MASKED = column("id_masked");
+  private static final int ID_TAIL = column("id_tail");
   private static final int BIRTH_DATE = column("birth_date");
   private static final int SEX = column("sex");
   private static final int SPOUSE_BIRTH_DATE = column("spouse_birth_date");
@@ -193,7 +207,7 @@ public final class HouseholdStore {
     columnsChecked = true;
   }
 
-  private static Optional<Household> household(Iterable<Row> rows) {
+  private Optional<Household> household(Iterable<Row> rows) {
     List<Household.Member> members = new ArrayList<>();
     Row first = null;
     for (Row r : rows) {
@@ -216,7 +230,7 @@ public final class HouseholdStore {
             h.getString("pa") == null ? null : OffsetDateTime.parse(h.getString("pa")), orderItem(h.getJsonObject("x"))));
       }
       Identity identity = Identity.of(r.getLocalDate(BIRTH_DATE), "M".equals(r.getString(SEX)) ? Sex.MALE : Sex.FEMALE,
-          r.getString(ID_MASKED));
+          cipher.masked(r.getString(ID_MASKED), tail(r.getBuffer(ID_TAIL))));
       LocalDate spouseBirth = r.getLocalDate(SPOUSE_BIRTH_DATE);
       Identity spouse = spouseBirth == null ? null : Identity.of(spouseBirth,
           "M".equals(r.getString(SPOUSE_SEX)) ? Sex.MALE : Sex.FEMALE, "");

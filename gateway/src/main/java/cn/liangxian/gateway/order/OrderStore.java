@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.order;
 
 import cn.liangxian.gateway.http.Problem;
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -114,9 +115,11 @@ public final class OrderStore {
   public record PaidAt(String channel, String merchant) {}
 
   private final Pool pool;
+  private final PersonalDataCipher cipher;
 
-  public OrderStore(Pool pool) {
+  public OrderStore(Pool pool, PersonalDataCipher cipher) {
     this.pool = pool;
+    this.cipher = cipher;
   }
 
   public Pool pool() {
@@ -245,7 +248,7 @@ public final class OrderStore {
    * or it is another caller's, the same answer either way (an order id tells nobody else anything).
    */
   public Future<JsonObject> get(UUID id, String owner) {
-    return pool.preparedQuery(OrderView.SQL).execute(Tuple.of(id)).map(rows -> OrderView.of(owned(rows, id, owner)));
+    return pool.preparedQuery(OrderView.SQL).execute(Tuple.of(id)).map(rows -> OrderView.of(owned(rows, id, owner), cipher));
   }
 
   /**

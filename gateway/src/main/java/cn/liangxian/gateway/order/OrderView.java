@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.order;
 
 import cn.liangxian.gateway.privacy.Masking;
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import cn.liangxian.gateway.time.BeijingTime;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +10,7 @@ import io.vertx.sqlclient.Row;
 /** An order as the API shows it: items with masked names and ID numbers, refunds, the pay data while paying. */
 final class OrderView {
   static final String SQL = "select o.*, (select json_agg(json_build_object('memberRef', p.ref, 'name', p.name,"
-      + " 'idMasked', p.id_masked, 'insurance', i.insurance, 'year', i.year, 'tier', i.tier_yuan, 'personalFen', i.personal_fen,"
+      + " 'idMasked', p.id_masked, 'idTail', p.id_tail, 'insurance', i.insurance, 'year', i.year, 'tier', i.tier_yuan, 'personalFen', i.personal_fen,"
       + " 'governmentFen', i.government_fen, 'subsidyFen', i.subsidy_fen, 'laterSubsidyFen', i.later_fen, 'totalFen', i.total_fen,"
       + " 'rules', i.rules) order by p.birth_date, p.id, i.insurance) from order_item i join person p on p.id = i.person_id"
       + " where i.order_id = o.id) as items, (select json_agg(json_build_object('outRefundNo', f.out_refund_no, 'amountFen', f.amount_fen,"
@@ -20,12 +21,12 @@ final class OrderView {
 
   private OrderView() {}
 
-  static JsonObject of(Row r) {
+  static JsonObject of(Row r, PersonalDataCipher cipher) {
     JsonObject o = new JsonObject().put("id", r.getUUID("id").toString()).put("outTradeNo", OutTradeNo.of(r.getUUID("id")))
         .put("state", r.getString("state")).put("channel", r.getString("channel")).put("mode", r.getString("mode"))
         .put("totalFen", r.getLong("total_fen")).put("region", r.getString("region_name"))
         .put("createdAt", BeijingTime.iso(r.getOffsetDateTime("created_at")))
-        .put("expiresAt", BeijingTime.iso(r.getOffsetDateTime("expires_at"))).put("items", items(r));
+        .put("expiresAt", BeijingTime.iso(r.getOffsetDateTime("expires_at"))).put("items", items(r, cipher));
     if (r.getOffsetDateTime("paid_at") != null) {
       // Beijing time with its offset, to the second, as residents' apps show it
       o.put("paidAt", BeijingTime.iso(r.getOffsetDateTime("paid_at"))).put("transactionId", r.getString("channel_txn_id"));
@@ -44,14 +45,17 @@ final class OrderView {
     return o;
   }
 
-  private static JsonArray items(Row r) {
+  private static JsonArray items(Row r, PersonalDataCipher cipher) {
     JsonArray items = new JsonArray();
     Object raw = r.getValue("items");
     JsonArray src = raw instanceof JsonArray a ? a : new JsonArray(String.valueOf(raw));
     for (Object o : src) {
       JsonObject i = ((JsonObject) o).copy();
       i.put("name", Masking.name(i.getString("name")));
-      i.put("idNumber", i.remove("idMasked"));
+      // a bytea in json_build_object is its hex text, \\x...
+      Object tail = i.remove("idTail");
+      i.put("idNumber", cipher.masked((String) i.remove("idMasked"),
+          tail == null ? null : java.util.HexFormat.of().parseHex(tail.toString().substring(2))));
       items.add(i);
     }
     return items;

@@ -44,10 +44,10 @@ public final class Posting {
   private final Regions regions;
   private final Clock clock;
 
-  public Posting(Vertx vertx, Pool pool, Regions regions, Clock clock) {
+  public Posting(Vertx vertx, Pool pool, Regions regions, Clock clock, HouseholdStore store) {
     this.vertx = vertx;
     this.pool = pool;
-    this.store = new HouseholdStore();
+    this.store = store;
     this.regions = regions;
     this.clock = clock;
   }

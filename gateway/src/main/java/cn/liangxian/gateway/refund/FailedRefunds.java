@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -61,10 +62,10 @@ public final class FailedRefunds {
   static final String MEMBER = " left join person p on p.id = (regexp_match(f.out_refund_no, '" + ItemRefund.NUMBER_TAIL
       + "'))[1]::bigint and p.household_id = h.id";
 
-  /** The member's masked name and ID number, where the refund is an item's ({@link #MEMBER}, columns name, id_masked). */
-  static JsonObject person(JsonObject out, Row r) {
+  /** The member's masked name and ID number, where the refund is an item's ({@link #MEMBER}, columns name, id_masked, id_tail). */
+  static JsonObject person(JsonObject out, Row r, PersonalDataCipher cipher) {
     if (r.getString("id_masked") != null) {
-      out.put("name", Masking.name(r.getString("name"))).put("idNumber", r.getString("id_masked"));
+      out.put("name", Masking.name(r.getString("name"))).put("idNumber", cipher.masked(r.getString("id_masked"), r.getBuffer("id_tail")));
     }
     return out;
   }
@@ -74,7 +75,7 @@ public final class FailedRefunds {
       + " for update";
   static final String LIST = "select f.out_refund_no, f.order_id, f.amount_fen, f.reason, f.last_error, f.created_at, f.updated_at,"
       + " coalesce(f.channel, o.channel) as channel, v.region_code, v.township, v.name as village, f.settled_at, f.settled_by,"
-      + " f.settled_how, f.settled_reference, p.name, p.id_masked, " + owedFen("f") + " as owed_fen" + PLACE + MEMBER
+      + " f.settled_how, f.settled_reference, p.name, p.id_masked, p.id_tail, " + owedFen("f") + " as owed_fen" + PLACE + MEMBER
       + " where f.state = 'FAILED' and (f.settled_at is not null) = $4 and ($1::text is null or v.region_code = $1)"
       + " and ($2::text is null or v.township = $2) and ($3::text is null or v.name = $3)"
       // still owed: one another refund of its item covered entirely is owed nothing
@@ -89,10 +90,12 @@ public final class FailedRefunds {
   public static final java.util.List<String> STATEMENTS = java.util.List.of(LIST, ONE, SETTLE, LOCK_ORDER);
 
   private final Pool pool;
+  private final PersonalDataCipher cipher;
   private final Clock clock;
 
-  public FailedRefunds(Pool pool, Clock clock) {
+  public FailedRefunds(Pool pool, Clock clock, PersonalDataCipher cipher) {
     this.pool = pool;
+    this.cipher = cipher;
     this.clock = clock;
   }
 
@@ -104,7 +107,7 @@ public final class FailedRefunds {
     Replies.json(ctx, pool.preparedQuery(LIST).execute(Tuple.of(s.region(), s.township(), s.village(), settled)).map(rows -> {
       JsonArray out = new JsonArray();
       for (Row r : rows) {
-        JsonObject f = person(new JsonObject(), r).put("outRefundNo", r.getString("out_refund_no"))
+        JsonObject f = person(new JsonObject(), r, cipher).put("outRefundNo", r.getString("out_refund_no"))
             .put("orderId", r.getUUID("order_id").toString()).put("outTradeNo", OutTradeNo.of(r.getUUID("order_id")))
             .put("channel", r.getString("channel")).put("amountFen", r.getLong("amount_fen")).put("reason", r.getString("reason"))
             .put("lastError", r.getString("last_error")).put("requestedAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("created_at")))

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -31,7 +32,7 @@ public final class PaidBackTwice {
   static final String TWICE = "f.state = 'SUCCESS' and f.settled_at is not null";
   static final String LIST = "select f.out_refund_no, f.order_id, f.amount_fen, coalesce(f.channel, o.channel) as channel,"
       + " f.updated_at, f.settled_at, f.settled_by, f.settled_how, f.settled_reference, f.recovered_at, f.recovered_by,"
-      + " f.recovered_how, f.recovered_reference, v.region_code, v.township, v.name as village, p.name, p.id_masked"
+      + " f.recovered_how, f.recovered_reference, v.region_code, v.township, v.name as village, p.name, p.id_masked, p.id_tail"
       + FailedRefunds.PLACE + FailedRefunds.MEMBER + " where " + TWICE + " and (f.recovered_at is not null) = $4 and ($1::text is null or v.region_code = $1)"
       + " and ($2::text is null or v.township = $2) and ($3::text is null or v.name = $3) order by f.id limit 500";
   static final String ONE = "select f.order_id, f.amount_fen, f.state, f.settled_at, f.recovered_at, f.recovered_by,"
@@ -46,10 +47,12 @@ public final class PaidBackTwice {
   public static final java.util.List<String> STATEMENTS = java.util.List.of(LIST, ONE, RECOVER, OPEN);
 
   private final Pool pool;
+  private final PersonalDataCipher cipher;
   private final Clock clock;
 
-  public PaidBackTwice(Pool pool, Clock clock) {
+  public PaidBackTwice(Pool pool, Clock clock, PersonalDataCipher cipher) {
     this.pool = pool;
+    this.cipher = cipher;
     this.clock = clock;
   }
 
@@ -62,7 +65,7 @@ public final class PaidBackTwice {
         .map(rows -> {
           JsonArray out = new JsonArray();
           for (Row r : rows) {
-            JsonObject f = FailedRefunds.person(new JsonObject(), r).put("outRefundNo", r.getString("out_refund_no"))
+            JsonObject f = FailedRefunds.person(new JsonObject(), r, cipher).put("outRefundNo", r.getString("out_refund_no"))
                 .put("orderId", r.getUUID("order_id").toString()).put("outTradeNo", OutTradeNo.of(r.getUUID("order_id")))
                 .put("channel", r.getString("channel")).put("amountFen", r.getLong("amount_fen"))
                 .put("confirmedAt", utc(r.getOffsetDateTime("updated_at")))

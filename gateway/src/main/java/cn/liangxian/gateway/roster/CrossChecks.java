@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -30,7 +31,7 @@ import java.util.UUID;
  * /api/v1/operator/cross-checks/{memberRef}/resolve} {category, reason}; each resolution audited.
  */
 public final class CrossChecks {
-  static final String LIST = "select p.ref, p.id_masked, p.name, x.categories, x.departments, x.flagged_at, v.region_code, v.township,"
+  static final String LIST = "select p.ref, p.id_masked, p.id_tail, p.name, x.categories, x.departments, x.flagged_at, v.region_code, v.township,"
       + " v.name as village from cross_check x join person p on p.id = x.person_id join household h on h.id = p.household_id"
       + " join village v on v.id = h.village_id where x.resolved_at is null and ($1::text is null or v.region_code = $1)"
       + " and ($2::text is null or v.township = $2) and ($3::text is null or v.name = $3) order by x.flagged_at limit 500";
@@ -41,10 +42,12 @@ public final class CrossChecks {
       + " where person_id = $1 and resolved_at is null";
 
   private final Pool pool;
+  private final PersonalDataCipher cipher;
   private final Clock clock;
 
-  public CrossChecks(Pool pool, Clock clock) {
+  public CrossChecks(Pool pool, Clock clock, PersonalDataCipher cipher) {
     this.pool = pool;
+    this.cipher = cipher;
     this.clock = clock;
   }
 
@@ -56,7 +59,7 @@ public final class CrossChecks {
       JsonArray out = new JsonArray();
       for (Row r : rows) {
         out.add(new JsonObject().put("memberRef", r.getUUID("ref").toString()).put("name", Masking.name(r.getString("name")))
-            .put("idNumber", r.getString("id_masked")).put("region", r.getString("region_code"))
+            .put("idNumber", cipher.masked(r.getString("id_masked"), r.getBuffer("id_tail"))).put("region", r.getString("region_code"))
             .put("township", r.getString("township")).put("village", r.getString("village"))
             .put("categories", new JsonArray(List.of(r.getArrayOfStrings("categories"))))
             .put("departments", new JsonArray(List.of(r.getArrayOfStrings("departments"))))

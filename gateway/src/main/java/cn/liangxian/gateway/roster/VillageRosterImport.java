@@ -151,7 +151,7 @@ final class VillageRosterImport {
     st.execute("set local temp_buffers = '512MB'");
     st.execute("set local work_mem = '256MB'");
     st.execute("create temp table stage_person (line int, region_code text, township text, village text, household text,"
-        + " id_index bytea, id_enc bytea, id_masked text, name text, birth_date date, sex char(1), local boolean,"
+        + " id_index bytea, id_enc bytea, id_masked text, id_tail bytea, name text, birth_date date, sex char(1), local boolean,"
         + " enrolled_elsewhere boolean, guardian_index bytea, guardian_name text, guardian_phone_enc bytea,"
         + " spouse_birth_date date, spouse_sex char(1), medical_last_year smallint) on commit drop");
     BulkLoad.copyIn(c, "stage_person", copy);
@@ -195,9 +195,9 @@ final class VillageRosterImport {
         + " from stage_person s join village v on (v.region_code, v.township, v.name) = (s.region_code, s.township, s.village)"
         + " order by s.region_code, s.household on conflict (region_code, roster_ref) do nothing");
     phases.done("villages and households inserted");
-    int persons = st.executeUpdate("insert into person (household_id, id_index, id_enc, id_masked, name, birth_date, sex, local,"
+    int persons = st.executeUpdate("insert into person (household_id, id_index, id_enc, id_masked, id_tail, name, birth_date, sex, local,"
         + " enrolled_elsewhere, guardian_index, guardian_name, guardian_phone_enc, spouse_birth_date, spouse_sex, medical_last_year)"
-        + " select h.id, s.id_index, s.id_enc, s.id_masked, s.name, s.birth_date, s.sex, s.local, s.enrolled_elsewhere,"
+        + " select h.id, s.id_index, s.id_enc, s.id_masked, s.id_tail, s.name, s.birth_date, s.sex, s.local, s.enrolled_elsewhere,"
         + " s.guardian_index, s.guardian_name, s.guardian_phone_enc, s.spouse_birth_date, s.spouse_sex, s.medical_last_year"
         + " from stage_person s"
         + " join household h on (h.region_code, h.roster_ref) = (s.region_code, s.household)"
