@@ -118,6 +118,8 @@ final class GatewayVerticle extends VerticleBase {
   private CallbackLog callbackLog;
   private SharedRateLimiter kioskLimiter;
   private SharedRateLimiter residentLogins;
+  /** Anonymous callers' lookups per address, for the whole deployment (after each instance's own first filter). */
+  private SharedRateLimiter anonymousLookups;
   private SharedRateLimiter operatorLogins;
   private SharedRateLimiter refusedCallbacks;
   private Sessions sessions;
@@ -153,6 +155,8 @@ final class GatewayVerticle extends VerticleBase {
     households = new HouseholdStore(p.cipher());
     refundStore = new RefundStore(pool);
     kioskLimiter = new SharedRateLimiter(pool, "kiosk", p.options().lookupsPerMinute(), p.options().lookupBurst(), p.clock());
+    anonymousLookups = new SharedRateLimiter(pool, "anonymous-lookup", p.options().anonymousLookupsPerMinute(),
+        p.options().anonymousLookupBurst(), p.clock());
     // logins per address, for the whole deployment: the balancer spreads an address over every instance
     int logins = p.options().loginsPerMinutePerAddress();
     int residents = p.options().residents().loginsPerMinutePerAddress();
@@ -311,7 +315,7 @@ final class GatewayVerticle extends VerticleBase {
             .compose(x -> step("order sweep", "ID tail sealing", idTails::sealRound))
             .compose(x -> step("order sweep", "kiosk nonce pruning", kioskAuth::pruneNonces))
             .compose(x -> step("order sweep", "shared limit pruning", () -> SharedRateLimiter.prune(pool, p.clock(),
-                List.of(kioskLimiter, residentLogins, operatorLogins, refusedCallbacks))))
+                List.of(kioskLimiter, anonymousLookups, residentLogins, operatorLogins, refusedCallbacks))))
             .compose(x -> step("order sweep", "session pruning", sessions::prune));
     }).onFailure(e -> LOG.warn("order sweep: no leadership check: {}", e.toString()))));
     // every instance looks whether yesterday's bills are due; the one that claims a (channel, merchant, day) runs it
@@ -353,7 +357,7 @@ final class GatewayVerticle extends VerticleBase {
 
   private void lookupRoutes(Router router) {
     LookupHandler lookup = new LookupHandler(lookupReads, households, p.answers(), p.cipher(), p.regions(), p.limits().lookups(),
-        p.limits().lookupsPerAddress(), p.limits().anonymousLookups(), kioskLimiter, p.metrics().lookups());
+        p.limits().lookupsPerAddress(), p.limits().anonymousLookups(), kioskLimiter, anonymousLookups, p.metrics().lookups());
     // anyone may look a household up (as on a county's public page); anonymous callers are limited harder
     router.post("/api/v1/lookup").handler(callers::identify).handler(lookup::handle);
   }

@@ -12,16 +12,26 @@ import java.util.List;
 /**
  * A token bucket per client kept in PostgreSQL, so that the limit holds for the whole deployment
  * however many instances the balancer spreads a client over (an in-memory bucket per instance lets N
- * instances grant N times the burst). One statement per request: the row lock orders concurrent takers. For what is
- * asked rarely enough to afford it: a kiosk's lookups, logins.
+ * instances grant N times the burst). One statement per request at the limits a deployment runs with: the row lock
+ * orders concurrent takers. For what is asked rarely enough to afford it: a kiosk's lookups, an anonymous caller's,
+ * logins.
+ *
+ * <p>A limit so high that a second's refill is a hundred tokens or more (a load test's) takes a lease: up to a second's
+ * refill, at most a tenth of the burst, in one statement, spent here without asking again. Leased tokens are taken
+ * from the shared bucket, so the instances together never grant more than it does; tokens one instance leased and did
+ * not spend are lost to the others (at most a lease per client and instance, and a bounded number of clients kept).
  */
 public final class SharedRateLimiter {
   // the bucket refilled since its last take, at most the burst; one token taken when there is one
   private static final String REFILLED = "least($2::float8, b.tokens + greatest(0, extract(epoch from ($3::timestamptz - b.at))) * $4::float8)";
-  static final String TAKE = "insert into rate_bucket as b (key, tokens, at, granted) values ($1, $2::float8 - 1, $3::timestamptz, true)"
-      + " on conflict (key) do update set tokens = " + REFILLED + " - case when " + REFILLED + " >= 1 then 1 else 0 end,"
+  /** Of the tokens there, the whole ones up to the lease ($5). */
+  private static final String TAKEN = "least($5::int, floor(" + REFILLED + "))::int";
+  private static final String FIRST = "least($5::int, floor($2::float8))::int";
+  static final String TAKE = "insert into rate_bucket as b (key, tokens, at, granted, taken)"
+      + " values ($1, $2::float8 - " + FIRST + ", $3::timestamptz, true, " + FIRST + ")"
+      + " on conflict (key) do update set tokens = " + REFILLED + " - " + TAKEN + ", taken = " + TAKEN + ","
       + " granted = " + REFILLED + " >= 1, at = greatest(b.at, $3::timestamptz)"
-      + " returning granted, tokens";
+      + " returning taken, tokens";
   static final String PRUNE = "delete from rate_bucket where at < $1";
   public static final List<String> STATEMENTS = List.of(TAKE, PRUNE);
 
@@ -30,6 +40,19 @@ public final class SharedRateLimiter {
   private final double perSecond;
   private final double burst;
   private final Clock clock;
+  /** Tokens taken per statement: 1 but for limits whose second's refill is more than a token. */
+  private final int lease;
+  /** Per client, leased tokens not yet spent (only where a lease is more than one), the least recently used dropped. */
+  private final java.util.Map<String, Integer> leased = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Integer> eldest) {
+          return size() > LEASED_CLIENTS;
+        }
+      });
+  static final int LEASED_CLIENTS = 10_000;
+  /** Below this many tokens a second (360,000 an hour: no limit a deployment sets per client), one token a statement. */
+  static final double LEASE_FROM_PER_SECOND = 100;
 
   /**
    * {@code name} keeps this limit's buckets apart from the others' in the one table (a kiosk's lookups, an address's
@@ -41,14 +64,44 @@ public final class SharedRateLimiter {
     this.perSecond = perMinute / 60.0;
     this.burst = Math.max(1, burst);
     this.clock = clock;
+    this.lease = perSecond < LEASE_FROM_PER_SECOND ? 1
+        : (int) Math.max(1, Math.min(Math.floor(this.burst / 10), Math.min(Math.floor(perSecond), Integer.MAX_VALUE)));
+  }
+
+  /** Tokens one statement takes at most. */
+  int lease() {
+    return lease;
   }
 
   /** 0 when the call may go ahead, else the seconds to wait (for Retry-After). */
   public Future<Long> acquire(String client) {
-    return pool.preparedQuery(TAKE).execute(Tuple.of(name + ":" + client, burst, now(), perSecond)).map(rows -> {
+    if (lease > 1 && spentLeased(client)) {
+      return Future.succeededFuture(0L);
+    }
+    return pool.preparedQuery(TAKE).execute(Tuple.of(name + ":" + client, burst, now(), perSecond, lease)).map(rows -> {
       Row r = rows.iterator().next();
-      return r.getBoolean(0) ? 0L : (long) Math.max(1, Math.ceil((1 - r.getDouble(1)) / perSecond));
+      int taken = r.getInteger(0);
+      if (taken > 1) {
+        leased.merge(client, taken - 1, Integer::sum);
+      }
+      return taken >= 1 ? 0L : (long) Math.max(1, Math.ceil((1 - r.getDouble(1)) / perSecond));
     });
+  }
+
+  /** One of the client's leased tokens spent, if it has one. */
+  private boolean spentLeased(String client) {
+    synchronized (leased) {
+      Integer left = leased.get(client);
+      if (left == null) {
+        return false;
+      }
+      if (left <= 1) {
+        leased.remove(client);
+      } else {
+        leased.put(client, left - 1);
+      }
+      return true;
+    }
   }
 
   /** How long an empty bucket of this limit takes to be full again, and a minute more. */

@@ -39,12 +39,13 @@ public final class LookupHandler {
   private final RateLimiter addressLimiter;
   private final RateLimiter anonymousLimiter;
   private final SharedRateLimiter kioskLimiter;
+  private final SharedRateLimiter sharedAnonymousLimiter;
   private final LookupMetrics metrics;
   private final HouseholdAnswers answers;
 
   public LookupHandler(SqlClient pool, HouseholdStore store, HouseholdAnswers answers, PersonalDataCipher cipher, Regions regions,
       RateLimiter limiter, RateLimiter addressLimiter, RateLimiter anonymousLimiter, SharedRateLimiter kioskLimiter,
-      LookupMetrics metrics) {
+      SharedRateLimiter sharedAnonymousLimiter, LookupMetrics metrics) {
     this.pool = pool;
     this.store = store;
     this.answers = answers;
@@ -54,22 +55,33 @@ public final class LookupHandler {
     this.addressLimiter = addressLimiter;
     this.anonymousLimiter = anonymousLimiter;
     this.kioskLimiter = kioskLimiter;
+    this.sharedAnonymousLimiter = sharedAnonymousLimiter;
     this.metrics = metrics;
   }
 
   /**
    * A kiosk (its id proven by its signature, checked before this handler) is limited for the whole
-   * deployment, in PostgreSQL; other callers per instance here and per address at the edge (HAProxy).
+   * deployment, in PostgreSQL, and so is an anonymous caller's address, after a first filter here that costs the
+   * database nothing for a caller this instance already refuses (whoever asks without a kiosk's signature or a session
+   * may be trying names against numbers: three instances must not grant three times the burst). A logged-in resident
+   * per instance here and per session at the edge (HAProxy); every caller per address at the edge too.
    */
   public void handle(RoutingContext ctx) {
     // a logged-in resident has a bucket of its own; anyone unknown shares the address's smaller one
     Caller caller = Caller.of(ctx);
     String client = caller.id();
-    if (caller.kind() != Caller.Kind.KIOSK) {
-      admitted(ctx, (caller.known() ? limiter : anonymousLimiter).acquire(client));
+    if (caller.kind() == Caller.Kind.RESIDENT) {
+      admitted(ctx, limiter.acquire(client));
       return;
     }
-    kioskLimiter.acquire(client).onComplete(ar -> {
+    if (caller.kind() == Caller.Kind.ANONYMOUS) {
+      long wait = anonymousLimiter.acquire(client);
+      if (wait > 0) {
+        admitted(ctx, wait);
+        return;
+      }
+    }
+    (caller.kind() == Caller.Kind.KIOSK ? kioskLimiter : sharedAnonymousLimiter).acquire(client).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
