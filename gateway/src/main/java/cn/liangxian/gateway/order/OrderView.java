@@ -10,7 +10,7 @@ import io.vertx.sqlclient.Row;
 /** An order as the API shows it: items with masked names and ID numbers, refunds, the pay data while paying. */
 final class OrderView {
   static final String SQL = "select o.*, (select json_agg(json_build_object('memberRef', p.ref, 'name', p.name,"
-      + " 'idMasked', p.id_masked, 'idTail', p.id_tail, 'insurance', i.insurance, 'year', i.year, 'tier', i.tier_yuan, 'personalFen', i.personal_fen,"
+      + " 'idMasked', p.id_masked, 'idTail', encode(p.id_tail, 'base64'), 'insurance', i.insurance, 'year', i.year, 'tier', i.tier_yuan, 'personalFen', i.personal_fen,"
       + " 'governmentFen', i.government_fen, 'subsidyFen', i.subsidy_fen, 'laterSubsidyFen', i.later_fen, 'totalFen', i.total_fen,"
       + " 'rules', i.rules) order by p.birth_date, p.id, i.insurance) from order_item i join person p on p.id = i.person_id"
       + " where i.order_id = o.id) as items, (select json_agg(json_build_object('outRefundNo', f.out_refund_no, 'amountFen', f.amount_fen,"
@@ -52,10 +52,10 @@ final class OrderView {
     for (Object o : src) {
       JsonObject i = ((JsonObject) o).copy();
       i.put("name", Masking.name(i.getString("name")));
-      // a bytea in json_build_object is its hex text, \\x...
+      // Base64 as the statement encodes it (a bytea's own text follows the session's bytea_output)
       Object tail = i.remove("idTail");
       i.put("idNumber", cipher.masked((String) i.remove("idMasked"),
-          tail == null ? null : java.util.HexFormat.of().parseHex(tail.toString().substring(2))));
+          tail == null ? null : java.util.Base64.getMimeDecoder().decode(tail.toString())));
       items.add(i);
     }
     return items;

@@ -21,6 +21,13 @@ import org.slf4j.LoggerFactory;
 final class BulkLoad {
   /** The class of the advisory locks that take roster and department-list imports one at a time (with their key). */
   static final int ROSTER_LOCK = 1381188690;
+  /**
+   * Taken shared by every import, for its transaction, and tried exclusively by the sweep that seals ID tails
+   * ({@link ClearIdTails}): the sweep's update and an import's would otherwise lock persons and households in opposite
+   * orders. The sweep waits for no import: it tries again at its next round.
+   */
+  static final String IMPORTING = "select pg_advisory_xact_lock_shared(" + ROSTER_LOCK + ", hashtext('ID tail sealing'))";
+  static final String SEALING = "select pg_try_advisory_xact_lock(" + ROSTER_LOCK + ", hashtext('ID tail sealing')) as taken";
 
   // logged under the importer's name, as before the split: log filters and alerts keep matching
   private static final Logger LOG = LoggerFactory.getLogger(RosterImport.class);

@@ -8,17 +8,17 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Seals the masked ID numbers' tails an earlier version kept in clear (V42): a batch of persons at a time, each number
- * opened from its SM4-GCM form on a worker and its last four characters sealed beside a mask that stops short of them
- * ({@link PersonalDataCipher#sealTail}). Run by the sweep, on one instance at a time; each batch is one statement, so the
- * households it touches are bumped once. A number that does not open (another key, a changed byte) is logged by its row
- * and kept starred, an empty tail, rather than tried again at every round.
+ * Seals the masked ID numbers' tails an earlier version kept in clear (V42): a batch of persons at a time, the last four
+ * characters of each clear mask sealed ({@link PersonalDataCipher#sealTail}) and starred in the mask (no number is
+ * decrypted: the tail is what the mask shows). Run by the sweep, on one instance at a time; each batch is one
+ * statement, so the households it touches are bumped once, and it runs only while no roster or department list is
+ * being imported ({@link BulkLoad#SEALING}): else it tries again at the next round. A mask whose tail is not what an ID
+ * number ends in is kept starred, an empty tail.
  */
 public final class ClearIdTails {
   private static final Logger LOG = LoggerFactory.getLogger(ClearIdTails.class);
@@ -26,11 +26,11 @@ public final class ClearIdTails {
   static final int BATCH = 1000;
   static final int BATCHES_PER_ROUND = 5;
 
-  static final String CLEAR = "select id, id_enc, id_masked from person where id_tail is null order by id limit $1";
+  static final String CLEAR = "select id, id_masked from person where id_tail is null order by id limit $1";
   static final String SEAL = "update person p set id_masked = v.masked, id_tail = v.tail"
       + " from unnest($1::bigint[], $2::text[], $3::bytea[]) as v(id, masked, tail) where p.id = v.id and p.id_tail is null";
   /** Both statements, checked against the schema at start-up. */
-  public static final List<String> STATEMENTS = List.of(CLEAR, SEAL);
+  public static final List<String> STATEMENTS = List.of(CLEAR, SEAL, BulkLoad.SEALING);
 
   private final Vertx vertx;
   private final Pool pool;
@@ -51,6 +51,9 @@ public final class ClearIdTails {
 
   private Future<Integer> sealBatches(int left, int done) {
     return sealBatch().compose(n -> {
+      if (n < 0) {
+        return Future.succeededFuture(done); // an import is running: the next round
+      }
       if (n < BATCH || left <= 1) {
         if (n < BATCH && sealed > 0) {
           LOG.info("sealed the clear tails of {} masked ID numbers; none is left in clear", sealed);
@@ -62,16 +65,22 @@ public final class ClearIdTails {
     });
   }
 
-  /** One batch: the number of persons sealed (0 once none is left). */
+  /** One batch: the number of persons sealed (0 once none is left), -1 while an import keeps the sweep out. */
   Future<Integer> sealBatch() {
     return pool.preparedQuery(CLEAR).execute(Tuple.of(BATCH)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(0);
       }
-      return vertx.executeBlocking(() -> sealed(rows), false)
-          .compose(t -> pool.preparedQuery(SEAL).execute(t)).map(r -> {
-            sealed += rows.size();
-            return rows.size();
+      return vertx.executeBlocking(() -> sealed(rows), false).compose(t -> pool.withTransaction(c -> c.query(BulkLoad.SEALING)
+          .execute().compose(lock -> {
+            if (!lock.iterator().next().getBoolean(0)) {
+              LOG.debug("ID tail sealing waits for a roster import");
+              return Future.succeededFuture(-1);
+            }
+            return c.preparedQuery(SEAL).execute(t).map(r -> r.rowCount());
+          }))).map(n -> {
+            sealed += Math.max(0, n);
+            return n;
           });
     });
   }
@@ -81,23 +90,13 @@ public final class ClearIdTails {
     Long[] ids = new Long[rows.size()];
     String[] masks = new String[rows.size()];
     Buffer[] tails = new Buffer[rows.size()];
-    List<Long> unopened = new ArrayList<>();
     int i = 0;
     for (Row r : rows) {
+      String mask = r.getString("id_masked");
       ids[i] = r.getLong("id");
-      masks[i] = PersonalDataCipher.maskedAtRest(r.getString("id_masked"));
-      Buffer tail;
-      try {
-        tail = Buffer.buffer(cipher.sealTail(cipher.decrypt(r.getBuffer("id_enc").getBytes())));
-      } catch (RuntimeException e) {
-        unopened.add(ids[i]);
-        tail = Buffer.buffer(); // shown starred: see PersonalDataCipher.masked
-      }
-      tails[i++] = tail;
-    }
-    if (!unopened.isEmpty()) {
-      LOG.warn("{} stored ID numbers do not open with this key (person rows {}): their masks are kept starred",
-          unopened.size(), unopened);
+      masks[i] = PersonalDataCipher.maskedAtRest(mask);
+      // shown starred where the mask does not end as an ID number does (see PersonalDataCipher.masked)
+      tails[i++] = mask.matches(".*[0-9]{3}[0-9X]") ? Buffer.buffer(cipher.sealTail(mask)) : Buffer.buffer();
     }
     return Tuple.of(ids, masks, tails);
   }

@@ -131,6 +131,7 @@ final class DepartmentListImport {
         refuseUnknown(c, st, territory, regions, problems);
         // one department list at a time, on any instance: two lists naming one person, imported at once, would each see
         // only its own department's row for them, and neither flag the person for a cross-check
+        st.execute(BulkLoad.IMPORTING);
         st.execute("select pg_advisory_xact_lock(" + BulkLoad.ROSTER_LOCK + ", hashtext('department lists'))");
         int[] written = insert(st, file);
         stored = new Stored(written[0] + written[1], crossCheck(st));

@@ -107,6 +107,7 @@ final class VillageRosterImport {
         phases.done("copied to staging");
         // one import of a region at a time, on any instance: two villages' files naming household 0001 of one region
         // would each find it free, and the second's persons would join the first's household in the other village
+        st.execute(BulkLoad.IMPORTING);
         st.execute("select pg_advisory_xact_lock(" + BulkLoad.ROSTER_LOCK + ", hashtext(region_code))"
             + " from (select distinct region_code from stage_person order by 1) r");
         phases.done("the regions' imports taken");
