@@ -3,4 +3,5 @@
 -- refill where that is a hundred or more, at most a tenth of the burst; else one, as before (the limits a deployment
 -- runs with). The instance spends the rest without asking. `granted` is kept for instances of the version before,
 -- during an upgrade.
+set local lock_timeout = '3s';
 alter table rate_bucket add column taken integer not null default 0;

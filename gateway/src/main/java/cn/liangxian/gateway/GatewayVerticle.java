@@ -154,8 +154,9 @@ final class GatewayVerticle extends VerticleBase {
     // one of each store per loop, shared by the routes and the sweep that use it
     households = new HouseholdStore(p.cipher());
     refundStore = new RefundStore(pool);
-    kioskLimiter = new SharedRateLimiter(pool, "kiosk", p.options().lookupsPerMinute(), p.options().lookupBurst(), p.clock());
-    anonymousLookups = new SharedRateLimiter(pool, "anonymous-lookup", p.options().anonymousLookupsPerMinute(),
+    // on the lookups' own connections, as the lookups they limit: orders waiting on a lock never hold one up
+    kioskLimiter = new SharedRateLimiter(lookupReads, "kiosk", p.options().lookupsPerMinute(), p.options().lookupBurst(), p.clock());
+    anonymousLookups = new SharedRateLimiter(lookupReads, "anonymous-lookup", p.options().anonymousLookupsPerMinute(),
         p.options().anonymousLookupBurst(), p.clock());
     // logins per address, for the whole deployment: the balancer spreads an address over every instance
     int logins = p.options().loginsPerMinutePerAddress();

@@ -3,6 +3,7 @@ package cn.liangxian.gateway.http;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -17,9 +18,10 @@ import java.util.List;
  * logins.
  *
  * <p>A limit so high that a second's refill is a hundred tokens or more (a load test's) takes a lease: up to a second's
- * refill, at most a tenth of the burst, in one statement, spent here without asking again. Leased tokens are taken
- * from the shared bucket, so the instances together never grant more than it does; tokens one instance leased and did
- * not spend are lost to the others (at most a lease per client and instance, and a bounded number of clients kept).
+ * refill, at most a tenth of the burst, in one statement, spent here without asking again for up to a second. Leased
+ * tokens are taken from the shared bucket, and a holder keeps at most one lease per client (what two statements at once
+ * took beyond it is dropped), so the instances together grant no more than the bucket gave, at most a second's lease
+ * early; tokens a holder leased and did not spend within the second are lost to the others.
  */
 public final class SharedRateLimiter {
   // the bucket refilled since its last take, at most the burst; one token taken when there is one
@@ -35,21 +37,26 @@ public final class SharedRateLimiter {
   static final String PRUNE = "delete from rate_bucket where at < $1";
   public static final List<String> STATEMENTS = List.of(TAKE, PRUNE);
 
-  private final Pool pool;
+  private final SqlClient pool;
   private final String name;
   private final double perSecond;
   private final double burst;
   private final Clock clock;
   /** Tokens taken per statement: 1 but for limits whose second's refill is more than a token. */
   private final int lease;
-  /** Per client, leased tokens not yet spent (only where a lease is more than one), the least recently used dropped. */
-  private final java.util.Map<String, Integer> leased = java.util.Collections.synchronizedMap(
+  /** A lease's tokens not yet spent, and until when they may be (the clock's millis). */
+  private record Lease(int left, long until) {}
+
+  /** Per client, its lease (only where a lease is more than one), the least recently used dropped. */
+  private final java.util.Map<String, Lease> leased = java.util.Collections.synchronizedMap(
       new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, Integer> eldest) {
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Lease> eldest) {
           return size() > LEASED_CLIENTS;
         }
       });
+  /** How long a lease may be spent: the second whose refill it is. */
+  static final long LEASE_MILLIS = 1_000;
   static final int LEASED_CLIENTS = 10_000;
   /** Below this many tokens a second (360,000 an hour: no limit a deployment sets per client), one token a statement. */
   static final double LEASE_FROM_PER_SECOND = 100;
@@ -58,7 +65,7 @@ public final class SharedRateLimiter {
    * {@code name} keeps this limit's buckets apart from the others' in the one table (a kiosk's lookups, an address's
    * logins): each bucket's key is the name, a colon and the client.
    */
-  public SharedRateLimiter(Pool pool, String name, int perMinute, int burst, Clock clock) {
+  public SharedRateLimiter(SqlClient pool, String name, int perMinute, int burst, Clock clock) {
     this.pool = pool;
     this.name = name;
     this.perSecond = perMinute / 60.0;
@@ -82,7 +89,10 @@ public final class SharedRateLimiter {
       Row r = rows.iterator().next();
       int taken = r.getInteger(0);
       if (taken > 1) {
-        leased.merge(client, taken - 1, Integer::sum);
+        long until = clock.millis() + LEASE_MILLIS;
+        // at most one lease held: what a statement running beside this one took too is dropped, never added up
+        leased.merge(client, new Lease(taken - 1, until),
+            (held, fresh) -> held.until() < clock.millis() ? fresh : new Lease(Math.min(lease, held.left() + fresh.left()), until));
       }
       return taken >= 1 ? 0L : (long) Math.max(1, Math.ceil((1 - r.getDouble(1)) / perSecond));
     });
@@ -91,14 +101,18 @@ public final class SharedRateLimiter {
   /** One of the client's leased tokens spent, if it has one. */
   private boolean spentLeased(String client) {
     synchronized (leased) {
-      Integer left = leased.get(client);
-      if (left == null) {
+      Lease held = leased.get(client);
+      if (held == null) {
         return false;
       }
-      if (left <= 1) {
+      if (held.until() < clock.millis()) {
+        leased.remove(client);
+        return false;
+      }
+      if (held.left() <= 1) {
         leased.remove(client);
       } else {
-        leased.put(client, left - 1);
+        leased.put(client, new Lease(held.left() - 1, held.until()));
       }
       return true;
     }

@@ -67,21 +67,18 @@ public final class ClearIdTails {
 
   /** One batch: the number of persons sealed (0 once none is left), -1 while an import keeps the sweep out. */
   Future<Integer> sealBatch() {
-    return pool.preparedQuery(CLEAR).execute(Tuple.of(BATCH)).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.succeededFuture(0);
+    // the lock first: while an import runs, nothing is read or sealed in vain
+    return pool.withTransaction(c -> c.query(BulkLoad.SEALING).execute().compose(lock -> {
+      if (!lock.iterator().next().getBoolean(0)) {
+        LOG.debug("ID tail sealing waits for a roster import");
+        return Future.succeededFuture(-1);
       }
-      return vertx.executeBlocking(() -> sealed(rows), false).compose(t -> pool.withTransaction(c -> c.query(BulkLoad.SEALING)
-          .execute().compose(lock -> {
-            if (!lock.iterator().next().getBoolean(0)) {
-              LOG.debug("ID tail sealing waits for a roster import");
-              return Future.succeededFuture(-1);
-            }
-            return c.preparedQuery(SEAL).execute(t).map(r -> r.rowCount());
-          }))).map(n -> {
-            sealed += Math.max(0, n);
-            return n;
-          });
+      return c.preparedQuery(CLEAR).execute(Tuple.of(BATCH)).compose(rows -> rows.size() == 0 ? Future.succeededFuture(0)
+          : vertx.executeBlocking(() -> sealed(rows), false).compose(t -> c.preparedQuery(SEAL).execute(t))
+              .map(r -> r.rowCount()));
+    })).map(n -> {
+      sealed += Math.max(0, n);
+      return n;
     });
   }
 

@@ -108,5 +108,16 @@ class SharedRateLimiterTest {
     }
     assertThat(granted).isEqualTo(1_000);
     assertThat(bucketRows("anonymous-lookup:ip:10.0.0.2")).isOne();
+
+    // a lease is a second's: one left unspent is not granted from later, the bucket is asked again
+    clock.advance(Duration.ofSeconds(2)); // full again
+    assertThat(acquire(a, "ip:10.0.0.2")).isZero();
+    assertThat(tokens("anonymous-lookup:ip:10.0.0.2")).isEqualTo(900);
+    for (int i = 0; i < 50; i++) {
+      assertThat(acquire(a, "ip:10.0.0.2")).isZero();
+    }
+    clock.advance(Duration.ofMillis(1_001)); // 49 leased tokens left, past their second
+    assertThat(acquire(a, "ip:10.0.0.2")).isZero();
+    assertThat(tokens("anonymous-lookup:ip:10.0.0.2")).as("a new lease taken").isEqualTo(900);
   }
 }
