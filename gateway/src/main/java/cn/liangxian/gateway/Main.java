@@ -57,6 +57,9 @@ public final class Main {
       if (args.length == 3 && args[0].equals("callback") && args[1].equals("show")) {
         return showCallback(args[2], env);
       }
+      if (args.length == 2 && args[0].equals("keys") && args[1].equals("reseal")) {
+        return resealKeys(env);
+      }
       if (args.length == 2 && args[0].equals("demo") && args[1].equals("reset")) {
         return resetDemo(env);
       }
@@ -85,10 +88,12 @@ public final class Main {
         java -jar gateway/target/gateway.jar callback show <order id | row>
                                                                   the payment channels' notifications kept for an order (or one row of
                                                                   callback_log), for a dispute: bodies opened with the personal-data key
+        java -jar gateway/target/gateway.jar keys reseal          what an older personal-data key sealed (GATEWAY_ID_SM4_OLD_KEYS), sealed
+                                                                  again under the current one (GATEWAY_ID_SM4_KEY); then the older can go
         java -jar gateway/target/gateway.jar demo reset           the demo afresh: removes the embedded database under ./data (orders,
                                                                   payments, registered kiosks); the next start loads the demo roster again
       Environment: GATEWAY_CONFIG, GATEWAY_PORT, GATEWAY_DATA_DIR, GATEWAY_DB_URL (or PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD),
-      GATEWAY_KEY_DIR, GATEWAY_ID_SM4_KEY, GATEWAY_ID_INDEX_KEY; see config/gateway.yaml.""";
+      GATEWAY_KEY_DIR, GATEWAY_ID_SM4_KEY, GATEWAY_ID_SM4_OLD_KEYS, GATEWAY_ID_INDEX_KEY; see config/gateway.yaml.""";
 
   /**
    * Removes the embedded database of a demo, so that the next start creates it and loads the demo roster
@@ -272,6 +277,39 @@ public final class Main {
       return 0;
     } catch (java.sql.SQLException e) {
       System.err.println("gateway: callback show: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** {@code gateway keys reseal}: see {@link cn.liangxian.gateway.privacy.KeyRotation}. */
+  private static int resealKeys(Map<String, String> env) {
+    GatewayOptions config = GatewayOptions.load(env);
+    java.util.Optional<PersonalDataCipher> keys = PersonalDataCipher.existing(config.keyDir(), env);
+    if (config.databaseUrl().isEmpty() && !Files.isRegularFile(config.dataDir().resolve("postgres").resolve("PG_VERSION"))
+        || keys.isEmpty()) {
+      System.err.println("gateway: keys reseal: no deployment here: set GATEWAY_DB_URL (or PGHOST) to its database and"
+          + " GATEWAY_KEY_DIR (or GATEWAY_ID_SM4_KEY, GATEWAY_ID_SM4_OLD_KEYS and GATEWAY_ID_INDEX_KEY) to its keys");
+      return 2;
+    }
+    // no migration: the schema is the running gateways'
+    try (Database db = Database.start(config)) {
+      PersonalDataCipher cipher = keys.get();
+      cn.liangxian.gateway.privacy.SharedKeys.check(db, cipher);
+      var r = cn.liangxian.gateway.privacy.KeyRotation.reseal(db, cipher);
+      System.out.println("sealed again under the current key: " + r.idNumbers() + " ID numbers, " + r.tails()
+          + " masked numbers' tails, " + r.guardianPhones() + " guardians' phones, " + r.callbackBodies()
+          + " channel notifications; the key check");
+      if (r.unopened() > 0) {
+        System.err.println("gateway: keys reseal: " + r.unopened() + " values open with none of the keys given and were left"
+            + " as they are: give the key they were sealed under in GATEWAY_ID_SM4_OLD_KEYS and run it again");
+        return 1;
+      }
+      System.out.println(cipher.olderKeys() == 0 ? "nothing is sealed under another key"
+          : "nothing is left under an older key: GATEWAY_ID_SM4_OLD_KEYS can be emptied on every instance (keep the older"
+              + " keys with the backups taken before)");
+      return 0;
+    } catch (java.sql.SQLException e) {
+      System.err.println("gateway: keys reseal: " + e.getMessage());
       return 1;
     }
   }

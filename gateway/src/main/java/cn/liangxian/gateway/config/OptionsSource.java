@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
 final class OptionsSource {
   /** Variables read directly (secrets, the file's name, an external database) beside those that override a key. */
   private static final Set<String> OTHER_VARIABLES = Set.of("GATEWAY_CONFIG", "GATEWAY_DB_URL", "GATEWAY_ID_SM4_KEY",
-      "GATEWAY_ID_INDEX_KEY", "GATEWAY_WECHAT_MERCHANT_KEY", "GATEWAY_WECHAT_APIV3_KEY", "GATEWAY_ALIPAY_APP_KEY",
+      "GATEWAY_ID_SM4_OLD_KEYS", "GATEWAY_ID_INDEX_KEY", "GATEWAY_WECHAT_MERCHANT_KEY", "GATEWAY_WECHAT_APIV3_KEY", "GATEWAY_ALIPAY_APP_KEY",
       "GATEWAY_ALIPAY_PUBLIC_KEY", "GATEWAY_ALIPAY_APP_AUTH_TOKEN", "GATEWAY_WECHAT_APP_SECRET", "GATEWAY_UNIONPAY_SIGN_KEY",
       "GATEWAY_OPERATOR_ADMIN_PASSWORD", "GATEWAY_OPERATOR_PASSWORD",
       // the kiosk agent's `register` reads these: exported in the same shell, they must not stop the gateway

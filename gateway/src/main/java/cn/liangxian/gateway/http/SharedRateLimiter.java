@@ -17,8 +17,9 @@ import java.util.List;
  * orders concurrent takers. For what is asked rarely enough to afford it: a kiosk's lookups, an anonymous caller's,
  * logins.
  *
- * <p>A limit so high that a second's refill is a hundred tokens or more (a load test's) takes a lease: up to a second's
- * refill, at most a tenth of the burst, in one statement, spent here without asking again for up to a second. Leased
+ * <p>A limit so high that a second's refill is a hundred tokens or more (a load test's) takes a lease: up to a
+ * hundredth of a second's refill or of the burst, whichever is less, in one statement, spent here without asking again
+ * for up to a second. Leased
  * tokens are taken from the shared bucket, and a holder keeps at most one lease per client (what two statements at once
  * took beyond it is dropped), so the instances together grant no more than the bucket gave, at most a second's lease
  * early; tokens a holder leased and did not spend within the second are lost to the others.
@@ -58,8 +59,12 @@ public final class SharedRateLimiter {
   /** How long a lease may be spent: the second whose refill it is. */
   static final long LEASE_MILLIS = 1_000;
   static final int LEASED_CLIENTS = 10_000;
-  /** Below this many tokens a second (360,000 an hour: no limit a deployment sets per client), one token a statement. */
-  static final double LEASE_FROM_PER_SECOND = 100;
+  /**
+   * A lease is this share of the burst or of a second's refill, whichever is less: one token below a hundred a second
+   * (360,000 an hour: no limit a deployment sets per client), and requests in flight at once that each take one leave
+   * the bucket more than they took, unless they are a hundred.
+   */
+  static final double LEASE_SHARE = 100;
 
   /**
    * {@code name} keeps this limit's buckets apart from the others' in the one table (a kiosk's lookups, an address's
@@ -71,8 +76,7 @@ public final class SharedRateLimiter {
     this.perSecond = perMinute / 60.0;
     this.burst = Math.max(1, burst);
     this.clock = clock;
-    this.lease = perSecond < LEASE_FROM_PER_SECOND ? 1
-        : (int) Math.max(1, Math.min(Math.floor(this.burst / 10), Math.min(Math.floor(perSecond), Integer.MAX_VALUE)));
+    this.lease = (int) Math.max(1, Math.min(Math.min(this.burst, perSecond) / LEASE_SHARE, Integer.MAX_VALUE));
   }
 
   /** Tokens one statement takes at most. */

@@ -37,21 +37,59 @@ import org.slf4j.LoggerFactory;
  * its clear part with the tail starred ({@link #maskedAtRest}), and the tail sealed ({@link #sealTail}), opened where a
  * masked number is shown ({@link #masked}). The tail is sealed with SM4 in counter mode under a key of its own, derived
  * from the ID key: one block per member, cheap enough for every lookup, where SM4-GCM's set-up would not be.
+ *
+ * <p>The SM4 key can be changed: what is sealed is sealed under the current key, and opened under it or under any of
+ * the older keys given beside it ({@code GATEWAY_ID_SM4_OLD_KEYS}); {@code gateway keys reseal} seals again under the
+ * current key what an older one sealed (see {@link KeyRotation}), after which the older keys can go. A tail says which
+ * key sealed it by a one-byte tag. The index key (HMAC-SM3) is not changed this way: every blind index would be another.
  */
 public final class PersonalDataCipher {
   private static final Logger LOG = LoggerFactory.getLogger(PersonalDataCipher.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final byte[] AAD = "person.id_number.v1".getBytes(StandardCharsets.US_ASCII);
+  /** What a guardian's phone is sealed for (before it had a purpose of its own, it was sealed as an ID number). */
+  public static final String GUARDIAN_PHONE = "person.guardian_phone.v1";
 
   private static final byte[] TAIL_PURPOSE = "person.id_tail.v1".getBytes(StandardCharsets.US_ASCII);
-  /** A sealed tail: a random 12-byte nonce (the counter block's first 12 bytes, its counter 0), then the 4 bytes. */
-  static final int TAIL_BYTES = 16;
+  /**
+   * A sealed tail: the tag of the key that sealed it, a random 12-byte nonce (the counter block's first 12 bytes, its
+   * counter 0), then the 4 bytes.
+   */
+  static final int TAIL_BYTES = 17;
   private static final int TAIL = 4;
 
-  private final SecretKeySpec encryptionKey;
+  /** An SM4 key: as GCM uses it, and the tails' key derived from it, with the tag a tail names it by. */
+  private static final class Sm4Key {
+    final SecretKeySpec gcm;
+    final byte tag;
+    /** SM4 with the tails' key expanded, per thread (an engine keeps its state between the rounds of a block). */
+    final ThreadLocal<SM4Engine> tails;
+
+    Sm4Key(byte[] key) {
+      if (key.length != 16) {
+        throw new IllegalArgumentException("an SM4 key is 16 bytes, not " + key.length);
+      }
+      gcm = new SecretKeySpec(key, "SM4");
+      byte[] derived = tailKey(key);
+      SM3Digest sm3 = new SM3Digest();
+      sm3.update(derived, 0, derived.length);
+      byte[] digest = new byte[sm3.getDigestSize()];
+      sm3.doFinal(digest, 0);
+      tag = digest[0];
+      KeyParameter tailKey = new KeyParameter(derived);
+      tails = ThreadLocal.withInitial(() -> {
+        SM4Engine e = new SM4Engine();
+        e.init(true, tailKey);
+        return e;
+      });
+    }
+  }
+
+  /** What is sealed now is sealed under this key. */
+  private final Sm4Key current;
+  /** Keys what is kept may have been sealed under before: opened with, never sealed with. */
+  private final java.util.List<Sm4Key> older;
   private final SecretKeySpec indexKey;
-  /** SM4 with the tails' key expanded, per thread (an engine keeps its state between the rounds of a block). */
-  private final ThreadLocal<SM4Engine> tailEngines;
   /** A Mac per thread for this key (a Mac is not thread-safe, and making one per call is slow). */
   private final ThreadLocal<Mac> macs = new ThreadLocal<>();
   /** Likewise a Cipher per thread: looking one up at every call costs more than the decryption. */
@@ -64,17 +102,37 @@ public final class PersonalDataCipher {
   });
 
   public PersonalDataCipher(byte[] sm4Key, byte[] hmacKey) {
+    this(sm4Key, java.util.List.of(), hmacKey);
+  }
+
+  /** @param olderSm4Keys keys kept data may have been sealed under before {@code sm4Key}: opened with, never sealed with */
+  public PersonalDataCipher(byte[] sm4Key, java.util.List<byte[]> olderSm4Keys, byte[] hmacKey) {
     if (sm4Key.length != 16 || hmacKey.length < 32) {
       throw new IllegalArgumentException("the SM4 key must be 16 bytes and the index key at least 32");
     }
-    this.encryptionKey = new SecretKeySpec(sm4Key, "SM4");
+    this.current = new Sm4Key(sm4Key);
+    java.util.List<Sm4Key> keys = new java.util.ArrayList<>();
+    java.util.Set<Byte> tags = new java.util.HashSet<>(java.util.List.of(current.tag));
+    for (int i = 0; i < olderSm4Keys.size(); i++) {
+      byte[] k = olderSm4Keys.get(i);
+      if (Arrays.equals(k, sm4Key) || keys.stream().anyMatch(o -> Arrays.equals(o.gcm.getEncoded(), k))) {
+        continue; // the current key listed among the older ones too (a rotation half done): one key
+      }
+      Sm4Key older = new Sm4Key(k);
+      if (!tags.add(older.tag)) {
+        // one chance in 256 a pair: a tail could not say which of the two sealed it
+        throw new IllegalArgumentException("older SM4 key " + (i + 1) + " has the same one-byte tag as another key given;"
+            + " make the new key again (e.g. `openssl rand -base64 16`)");
+      }
+      keys.add(older);
+    }
+    this.older = java.util.List.copyOf(keys);
     this.indexKey = new SecretKeySpec(hmacKey, "HmacSM3");
-    KeyParameter tailKey = new KeyParameter(tailKey(sm4Key));
-    this.tailEngines = ThreadLocal.withInitial(() -> {
-      SM4Engine e = new SM4Engine();
-      e.init(true, tailKey);
-      return e;
-    });
+  }
+
+  /** How many older SM4 keys this cipher opens with. */
+  public int olderKeys() {
+    return older.size();
   }
 
   /** The tails' key: HMAC-SM3 of their purpose under the ID key, its first 16 bytes (never the ID key itself in CTR). */
@@ -95,12 +153,18 @@ public final class PersonalDataCipher {
   /** The last four characters of an ID number, sealed for the column beside {@link #maskedAtRest}. */
   public byte[] sealTail(String idNumber) {
     byte[] out = new byte[TAIL_BYTES];
-    RANDOM.nextBytes(out); // the nonce; its last four bytes are overwritten below
-    byte[] stream = keyStream(out);
+    RANDOM.nextBytes(out); // the nonce; the tag before it and the four bytes after it are written below
+    out[0] = current.tag;
+    byte[] stream = keyStream(current, out);
     for (int i = 0; i < TAIL; i++) {
-      out[12 + i] = (byte) (idNumber.charAt(idNumber.length() - TAIL + i) ^ stream[i]);
+      out[13 + i] = (byte) (idNumber.charAt(idNumber.length() - TAIL + i) ^ stream[i]);
     }
     return out;
+  }
+
+  /** Whether a sealed tail was sealed under the current key (else {@code gateway keys reseal} seals it again). */
+  public boolean tailUnderCurrentKey(byte[] tail) {
+    return tail != null && tail.length == TAIL_BYTES && tail[0] == current.tag;
   }
 
   /**
@@ -112,13 +176,14 @@ public final class PersonalDataCipher {
     if (tail == null) {
       return atRest;
     }
-    if (tail.length != TAIL_BYTES || atRest.length() < TAIL) {
+    Sm4Key key = tail.length == TAIL_BYTES ? tailKeyTagged(tail[0]) : null;
+    if (key == null || atRest.length() < TAIL) {
       return maskedAtRest(atRest);
     }
-    byte[] stream = keyStream(tail);
+    byte[] stream = keyStream(key, tail);
     char[] out = atRest.toCharArray();
     for (int i = 0; i < TAIL; i++) {
-      char c = (char) ((tail[12 + i] ^ stream[i]) & 0xff);
+      char c = (char) ((tail[13 + i] ^ stream[i]) & 0xff);
       if (!(c >= '0' && c <= '9' || i == TAIL - 1 && c == 'X')) {
         return maskedAtRest(atRest);
       }
@@ -132,11 +197,24 @@ public final class PersonalDataCipher {
     return masked(atRest, tail == null ? null : tail.getBytes());
   }
 
+  /** The key whose tag a tail names; null for none of this cipher's. */
+  private Sm4Key tailKeyTagged(byte tag) {
+    if (tag == current.tag) {
+      return current;
+    }
+    for (Sm4Key k : older) {
+      if (k.tag == tag) {
+        return k;
+      }
+    }
+    return null;
+  }
+
   /** SM4 of the counter block (the nonce, counter 0): the key stream the tail is XORed with. */
-  private byte[] keyStream(byte[] sealed) {
+  private static byte[] keyStream(Sm4Key key, byte[] sealed) {
     byte[] block = new byte[16];
-    System.arraycopy(sealed, 0, block, 0, 12);
-    tailEngines.get().processBlock(block, 0, block, 0);
+    System.arraycopy(sealed, 1, block, 0, 12);
+    key.tails.get().processBlock(block, 0, block, 0);
     return block;
   }
 
@@ -146,7 +224,40 @@ public final class PersonalDataCipher {
    */
   public static PersonalDataCipher load(Path keyDir, Map<String, String> env) {
     return new PersonalDataCipher(key(keyDir, env, "GATEWAY_ID_SM4_KEY", "id-sm4.key", 16, true, true),
-        key(keyDir, env, "GATEWAY_ID_INDEX_KEY", "id-index.key", 32, false, true));
+        olderKeys(keyDir, env), key(keyDir, env, "GATEWAY_ID_INDEX_KEY", "id-index.key", 32, false, true));
+  }
+
+  /** Where the older SM4 keys are read from when {@code GATEWAY_ID_SM4_OLD_KEYS} is not set: one key a line. */
+  static final String OLD_KEYS_FILE = "id-sm4.old-keys";
+
+  /**
+   * The SM4 keys kept data may have been sealed under before the current one: {@code GATEWAY_ID_SM4_OLD_KEYS}
+   * (Base64 keys separated by commas or spaces), else the lines of {@link #OLD_KEYS_FILE} in {@code keyDir} (blank
+   * lines and lines from {@code #} on left out); none where neither is there.
+   */
+  static java.util.List<byte[]> olderKeys(Path dir, Map<String, String> env) {
+    String v = env.get("GATEWAY_ID_SM4_OLD_KEYS");
+    String from = "GATEWAY_ID_SM4_OLD_KEYS";
+    if (v == null || v.isBlank()) {
+      Path p = dir.resolve(OLD_KEYS_FILE);
+      if (!Files.exists(p)) {
+        return java.util.List.of();
+      }
+      try {
+        v = Files.readString(p).replaceAll("(?m)#.*$", "");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + p, e);
+      }
+      from = p.toString();
+    }
+    java.util.List<byte[]> keys = new java.util.ArrayList<>();
+    String[] parts = v.strip().split("[\\s,]+");
+    for (int i = 0; i < parts.length; i++) {
+      if (!parts[i].isEmpty()) {
+        keys.add(decoded(parts[i], from + " (key " + (i + 1) + ")", 16, true));
+      }
+    }
+    return keys;
   }
 
   /**
@@ -156,7 +267,8 @@ public final class PersonalDataCipher {
   public static java.util.Optional<PersonalDataCipher> existing(Path keyDir, Map<String, String> env) {
     byte[] sm4 = key(keyDir, env, "GATEWAY_ID_SM4_KEY", "id-sm4.key", 16, true, false);
     byte[] index = key(keyDir, env, "GATEWAY_ID_INDEX_KEY", "id-index.key", 32, false, false);
-    return sm4 == null || index == null ? java.util.Optional.empty() : java.util.Optional.of(new PersonalDataCipher(sm4, index));
+    return sm4 == null || index == null ? java.util.Optional.empty()
+        : java.util.Optional.of(new PersonalDataCipher(sm4, olderKeys(keyDir, env), index));
   }
 
   /** Beside a key file the gateway generated, the digest of that key: a demo key, said at every start that reads it. */
@@ -268,7 +380,7 @@ public final class PersonalDataCipher {
       byte[] nonce = new byte[12];
       RANDOM.nextBytes(nonce);
       Cipher c = CIPHERS.get();
-      c.init(Cipher.ENCRYPT_MODE, encryptionKey, new GCMParameterSpec(128, nonce));
+      c.init(Cipher.ENCRYPT_MODE, current.gcm, new GCMParameterSpec(128, nonce));
       c.updateAAD(aad);
       byte[] ct = c.doFinal(plain);
       return ByteBuffer.allocate(nonce.length + ct.length).put(nonce).put(ct).array();
@@ -281,10 +393,48 @@ public final class PersonalDataCipher {
     if (stored.length < 12 + 16) {
       throw new javax.crypto.AEADBadTagException("too short to be sealed: " + stored.length + " bytes");
     }
+    try {
+      return open(current, stored, aad);
+    } catch (javax.crypto.AEADBadTagException e) {
+      for (Sm4Key k : older) {
+        try {
+          return open(k, stored, aad);
+        } catch (javax.crypto.AEADBadTagException ignored) {
+          // not this one either
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static byte[] open(Sm4Key key, byte[] stored, byte[] aad) throws GeneralSecurityException {
     Cipher c = CIPHERS.get();
-    c.init(Cipher.DECRYPT_MODE, encryptionKey, new GCMParameterSpec(128, stored, 0, 12));
+    c.init(Cipher.DECRYPT_MODE, key.gcm, new GCMParameterSpec(128, stored, 0, 12));
     c.updateAAD(aad);
     return c.doFinal(stored, 12, stored.length - 12);
+  }
+
+  /**
+   * {@code stored} sealed again under the current key, where an older key sealed it ({@code null} where the current key
+   * did: nothing to do); refused where no key of this cipher opens it.
+   */
+  byte[] resealed(byte[] stored, byte[] aad) throws GeneralSecurityException {
+    try {
+      open(current, stored, aad);
+      return null;
+    } catch (javax.crypto.AEADBadTagException e) {
+      return seal(open(stored, aad), aad);
+    }
+  }
+
+  /** As {@link #resealed(byte[], byte[])} for an ID number. */
+  byte[] resealedIdNumber(byte[] stored) throws GeneralSecurityException {
+    return resealed(stored, AAD);
+  }
+
+  /** As {@link #resealed(byte[], byte[])} for what was sealed for {@code purpose}. */
+  byte[] resealed(byte[] stored, String purpose) throws GeneralSecurityException {
+    return resealed(stored, purpose.getBytes(StandardCharsets.US_ASCII));
   }
 
   /** The blind index of a normalised 18-character ID number. */

@@ -28,6 +28,8 @@ final class BulkLoad {
    */
   static final String IMPORTING = "select pg_advisory_xact_lock_shared(" + ROSTER_LOCK + ", hashtext('ID tail sealing'))";
   static final String SEALING = "select pg_try_advisory_xact_lock(" + ROSTER_LOCK + ", hashtext('ID tail sealing')) as taken";
+  /** As {@link #SEALING}, waiting for the imports under way to end (a command's, not the sweep's). */
+  static final String SEALING_WAIT = "select pg_advisory_xact_lock(" + ROSTER_LOCK + ", hashtext('ID tail sealing'))";
 
   // logged under the importer's name, as before the split: log filters and alerts keep matching
   private static final Logger LOG = LoggerFactory.getLogger(RosterImport.class);

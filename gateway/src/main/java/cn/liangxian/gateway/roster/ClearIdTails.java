@@ -29,6 +29,8 @@ public final class ClearIdTails {
   static final String CLEAR = "select id, id_masked from person where id_tail is null order by id limit $1";
   static final String SEAL = "update person p set id_masked = v.masked, id_tail = v.tail"
       + " from unnest($1::bigint[], $2::text[], $3::bytea[]) as v(id, masked, tail) where p.id = v.id and p.id_tail is null";
+  /** Taken by a transaction that writes persons in batches outside an import (gateway keys reseal): imports wait for it. */
+  public static final String WAIT_FOR_IMPORTS = BulkLoad.SEALING_WAIT;
   /** Both statements, checked against the schema at start-up. */
   public static final List<String> STATEMENTS = List.of(CLEAR, SEAL, BulkLoad.SEALING);
 

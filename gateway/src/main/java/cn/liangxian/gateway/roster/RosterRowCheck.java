@@ -18,7 +18,7 @@ final class RosterRowCheck {
    * What a guardian's phone number is sealed for at rest ({@code person.guardian_phone_enc}), as UTF-8. Rows imported
    * before it were sealed as ID numbers are: {@link #guardianPhone} reads both.
    */
-  static final String GUARDIAN_PHONE = "person.guardian_phone.v1";
+  static final String GUARDIAN_PHONE = PersonalDataCipher.GUARDIAN_PHONE;
 
   /** A guardian's phone number as kept in {@code person.guardian_phone_enc}, sealed either way it has been. */
   static String guardianPhone(PersonalDataCipher cipher, byte[] stored) {

@@ -90,34 +90,35 @@ class SharedRateLimiterTest {
    */
   @Test
   void aLoadTestsLimitLeasesTokensAndTheInstancesStillGrantNoMoreThanTheBucket() throws Exception {
-    SharedRateLimiter a = new SharedRateLimiter(pool, "anonymous-lookup", 6_000_000, 1_000, clock);
-    SharedRateLimiter b = new SharedRateLimiter(pool, "anonymous-lookup", 6_000_000, 1_000, clock);
-    assertThat(a.lease()).isEqualTo(100); // a tenth of the burst (a second's refill is 100,000)
+    SharedRateLimiter a = new SharedRateLimiter(pool, "anonymous-lookup", 6_000_000, 10_000, clock);
+    SharedRateLimiter b = new SharedRateLimiter(pool, "anonymous-lookup", 6_000_000, 10_000, clock);
+    assertThat(a.lease()).isEqualTo(100); // a hundredth of the burst (a second's refill is 100,000)
+    assertThat(new SharedRateLimiter(pool, "anonymous-lookup", 1_000_000_000, 1_000_000, clock).lease()).isEqualTo(10_000);
     acquire(a, "ip:10.0.0.2");
-    // one statement took a lease: 99 are left here, 900 in the bucket
-    assertThat(tokens("anonymous-lookup:ip:10.0.0.2")).isEqualTo(900);
+    // one statement took a lease: 99 are left here, 9,900 in the bucket
+    assertThat(tokens("anonymous-lookup:ip:10.0.0.2")).isEqualTo(9_900);
     for (int i = 0; i < 99; i++) {
       assertThat(acquire(a, "ip:10.0.0.2")).isZero();
     }
-    assertThat(tokens("anonymous-lookup:ip:10.0.0.2")).as("spent without asking").isEqualTo(900);
+    assertThat(tokens("anonymous-lookup:ip:10.0.0.2")).as("spent without asking").isEqualTo(9_900);
     int granted = 100;
-    for (int i = 0; i < 2_000; i++) {
+    for (int i = 0; i < 10_000; i++) {
       if (acquire(i % 2 == 0 ? a : b, "ip:10.0.0.2") == 0) {
         granted++;
       }
     }
-    assertThat(granted).isEqualTo(1_000);
+    assertThat(granted).isEqualTo(10_000);
     assertThat(bucketRows("anonymous-lookup:ip:10.0.0.2")).isOne();
 
     // a lease is a second's: one left unspent is not granted from later, the bucket is asked again
     clock.advance(Duration.ofSeconds(2)); // full again
     assertThat(acquire(a, "ip:10.0.0.2")).isZero();
-    assertThat(tokens("anonymous-lookup:ip:10.0.0.2")).isEqualTo(900);
+    assertThat(tokens("anonymous-lookup:ip:10.0.0.2")).isEqualTo(9_900);
     for (int i = 0; i < 50; i++) {
       assertThat(acquire(a, "ip:10.0.0.2")).isZero();
     }
     clock.advance(Duration.ofMillis(1_001)); // 49 leased tokens left, past their second
     assertThat(acquire(a, "ip:10.0.0.2")).isZero();
-    assertThat(tokens("anonymous-lookup:ip:10.0.0.2")).as("a new lease taken").isEqualTo(900);
+    assertThat(tokens("anonymous-lookup:ip:10.0.0.2")).as("a new lease taken").isEqualTo(9_900);
   }
 }

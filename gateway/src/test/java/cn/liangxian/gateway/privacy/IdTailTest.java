@@ -27,7 +27,7 @@ class IdTailTest {
     assertThat(new String(tail, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("108X");
     assertThat(cipher.masked(atRest, tail)).isEqualTo(shown);
     // a fresh nonce each time: two residents with the same tail do not show it by equal bytes
-    assertThat(java.util.Arrays.copyOfRange(cipher.sealTail(ID), 12, 16)).isNotEqualTo(java.util.Arrays.copyOfRange(tail, 12, 16));
+    assertThat(java.util.Arrays.copyOfRange(cipher.sealTail(ID), 13, 17)).isNotEqualTo(java.util.Arrays.copyOfRange(tail, 13, 17));
     assertThat(cipher.masked(atRest, cipher.sealTail("371312198001011231"))).isEqualTo("3713**********1231");
   }
 
@@ -37,12 +37,12 @@ class IdTailTest {
     byte[] tail = cipher.sealTail(ID);
     org.bouncycastle.crypto.engines.SM4Engine sm4 = new org.bouncycastle.crypto.engines.SM4Engine();
     sm4.init(true, new org.bouncycastle.crypto.params.KeyParameter(bytes(16, 1)));
-    byte[] block = java.util.Arrays.copyOf(tail, 16);
-    java.util.Arrays.fill(block, 12, 16, (byte) 0);
+    byte[] block = new byte[16];
+    System.arraycopy(tail, 1, block, 0, 12); // after the key's tag, the nonce; the counter 0
     sm4.processBlock(block, 0, block, 0);
     StringBuilder opened = new StringBuilder();
     for (int i = 0; i < 4; i++) {
-      opened.append((char) ((tail[12 + i] ^ block[i]) & 0xff));
+      opened.append((char) ((tail[13 + i] ^ block[i]) & 0xff));
     }
     assertThat(opened.toString()).isNotEqualTo("108X");
   }

@@ -1,0 +1,171 @@
+package cn.liangxian.gateway.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cn.liangxian.gateway.MainAccess;
+import cn.liangxian.gateway.payment.CallbackLog;
+import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The personal-data key changed: older keys open what they sealed, and {@code gateway keys reseal} moves it all over. */
+class KeyRotationTest {
+  static final byte[] INDEX = filled(32, 9);
+
+  static byte[] filled(int n, int v) {
+    byte[] b = new byte[n];
+    java.util.Arrays.fill(b, (byte) v);
+    return b;
+  }
+
+  @Test
+  void anOlderKeyOpensWhatItSealedAndTheCurrentOneSealsWhatIsNew() throws Exception {
+    PersonalDataCipher old = new PersonalDataCipher(filled(16, 1), INDEX);
+    PersonalDataCipher both = new PersonalDataCipher(filled(16, 2), List.of(filled(16, 1)), INDEX);
+    PersonalDataCipher fresh = new PersonalDataCipher(filled(16, 2), INDEX);
+    String id = "371312198001011231";
+    byte[] enc = old.encrypt(id);
+    byte[] tail = old.sealTail(id);
+    byte[] phone = old.seal("13800001111".getBytes(StandardCharsets.UTF_8), PersonalDataCipher.GUARDIAN_PHONE);
+    assertThat(both.decrypt(enc)).isEqualTo(id);
+    assertThat(both.masked("3713**************", tail)).isEqualTo("3713**********1231");
+    assertThat(both.open(phone, PersonalDataCipher.GUARDIAN_PHONE)).asString(StandardCharsets.UTF_8).isEqualTo("13800001111");
+    assertThat(both.index(id)).isEqualTo(old.index(id));
+    // what is sealed now is the current key's: the old key alone does not open it, the new one alone does
+    assertThatThrownBy(() -> old.decrypt(both.encrypt(id))).isInstanceOf(IllegalStateException.class);
+    assertThat(fresh.decrypt(both.encrypt(id))).isEqualTo(id);
+    assertThat(fresh.masked("3713**************", both.sealTail(id))).isEqualTo("3713**********1231");
+    // a tail of a key not given shows starred, never other digits
+    assertThat(fresh.masked("3713**************", tail)).isEqualTo("3713**************");
+    assertThat(both.tailUnderCurrentKey(tail)).isFalse();
+    assertThat(both.tailUnderCurrentKey(both.sealTail(id))).isTrue();
+  }
+
+  /** A tail names its key by one byte: two keys with the same byte cannot be given together. */
+  @Test
+  void twoKeysATailCannotTellApartAreRefusedNamingWhatToDo() {
+    Map<Byte, byte[]> byTag = new HashMap<>();
+    byte[] first = null;
+    byte[] second = null;
+    for (int i = 0; i < 10_000 && second == null; i++) {
+      byte[] k = java.nio.ByteBuffer.allocate(16).putInt(i).array();
+      byte tag = new PersonalDataCipher(k, INDEX).sealTail("371312198001011231")[0];
+      if (byTag.containsKey(tag)) {
+        first = byTag.get(tag);
+        second = k;
+      }
+      byTag.put(tag, k);
+    }
+    byte[] a = first;
+    byte[] b = second;
+    assertThat(b).isNotNull();
+    assertThatThrownBy(() -> new PersonalDataCipher(filled(16, 7), List.of(a, b), INDEX))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same one-byte tag").hasMessageContaining("openssl rand");
+    // the current key among the older ones too is one key, not a clash
+    assertThat(new PersonalDataCipher(a, List.of(a), INDEX).olderKeys()).isZero();
+  }
+
+  @Test
+  void theOlderKeysAreReadFromTheEnvironmentOrAFileAndABadOneIsNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    String k1 = Base64.getEncoder().encodeToString(filled(16, 1));
+    String k3 = Base64.getEncoder().encodeToString(filled(16, 3));
+    assertThat(PersonalDataCipher.olderKeys(dir, Map.of())).isEmpty();
+    assertThat(PersonalDataCipher.olderKeys(dir, Map.of("GATEWAY_ID_SM4_OLD_KEYS", k1 + ", " + k3))).hasSize(2);
+    Files.writeString(dir.resolve(PersonalDataCipher.OLD_KEYS_FILE), "# the key before March\n" + k1 + "\n\n" + k3 + "  # and before\n");
+    assertThat(PersonalDataCipher.olderKeys(dir, Map.of())).hasSize(2);
+    assertThatThrownBy(() -> PersonalDataCipher.olderKeys(dir, Map.of("GATEWAY_ID_SM4_OLD_KEYS", k1 + ",c2hvcnQ=")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GATEWAY_ID_SM4_OLD_KEYS (key 2)")
+        .hasMessageContaining("5 bytes").hasMessageNotContaining("c2hvcnQ");
+  }
+
+  /**
+   * The three steps of a change, on a deployment's database: an instance with the new key and the old one among the
+   * older serves what the old key sealed; {@code gateway keys reseal} seals it all again; then an instance with the new
+   * key alone reads everything, and the reseal run again finds nothing.
+   */
+  @Test
+  void aDeploymentsKeyIsChangedAndEverythingResealed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    try (TestGateway g = Fixture.load(new TestGateway())) {
+      JsonObject paid = g.payZhangFamilyMedical(g.lookup(Fixture.ZHANG, "张三"), "wechat");
+      String oldKey = Files.readString(g.keyDir().resolve("id-sm4.key")).strip();
+      String newKey = Base64.getEncoder().encodeToString(filled(16, 5));
+      Map<String, String> step2 = Map.of("GATEWAY_ID_SM4_KEY", newKey, "GATEWAY_ID_SM4_OLD_KEYS", oldKey);
+
+      try (TestGateway changed = TestGateway.beside(g, step2)) {
+        assertThat(masks(changed.lookup(Fixture.ZHANG, "张三"))).contains(TestGateway.masked(Fixture.ZHANG), TestGateway.masked(Fixture.CHILD));
+      }
+
+      Map<String, String> env = TestGateway.ownDatabaseEnv(dir, new HashMap<>(Map.of("GATEWAY_KEY_DIR", g.keyDir().toString(),
+          "GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
+          "GATEWAY_DB_URL", g.db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + g.db.user() + ":" + g.db.password() + "@"))));
+      Map<String, String> cli = new HashMap<>(env);
+      cli.putAll(step2);
+      String[] out = new String[2];
+      assertThat(run(cli, out)).as(out[1]).isZero();
+      assertThat(out[0]).contains("sealed again under the current key: 7 ID numbers, 7 masked numbers' tails, 1 guardians' phones",
+          "nothing is left under an older key");
+      assertThat(out[0] + out[1]).doesNotContain(oldKey, newKey, Fixture.ZHANG);
+
+      PersonalDataCipher fresh = new PersonalDataCipher(Base64.getDecoder().decode(newKey),
+          Base64.getDecoder().decode(Files.readString(g.keyDir().resolve("id-index.key")).strip()));
+      List<String> ids = new ArrayList<>();
+      try (Connection c = g.db.connect(); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("select id_enc, guardian_phone_enc from person order by id")) {
+        while (rs.next()) {
+          ids.add(fresh.decrypt(rs.getBytes(1)));
+          if (rs.getBytes(2) != null) {
+            assertThat(fresh.open(rs.getBytes(2), PersonalDataCipher.GUARDIAN_PHONE)).asString(StandardCharsets.UTF_8).isEqualTo("13800001111");
+          }
+        }
+      }
+      assertThat(ids).contains(Fixture.ZHANG, Fixture.CHEN);
+      assertThat(CallbackLog.show(g.db, fresh, paid.getString("id"))).isNotEmpty().allSatisfy(s -> assertThat(s).contains("TRANSACTION.SUCCESS"));
+      SharedKeys.check(g.db, fresh);
+      assertThat(KeyRotation.reseal(g.db, new PersonalDataCipher(Base64.getDecoder().decode(newKey),
+          List.of(Base64.getDecoder().decode(oldKey)), Base64.getDecoder().decode(Files.readString(g.keyDir().resolve("id-index.key")).strip()))).total())
+          .as("run again: nothing left").isZero();
+
+      try (TestGateway after = TestGateway.beside(g, Map.of("GATEWAY_ID_SM4_KEY", newKey))) {
+        assertThat(masks(after.lookup(Fixture.ZHANG, "张三"))).contains(TestGateway.masked(Fixture.ZHANG), TestGateway.masked(Fixture.CHILD));
+      }
+    }
+  }
+
+  private static List<String> masks(JsonObject household) {
+    JsonArray members = household.getJsonArray("members");
+    return members.stream().map(m -> ((JsonObject) m).getString("idNumber")).toList();
+  }
+
+  private static int run(Map<String, String> env, String[] outAndErr) {
+    PrintStream was = System.out;
+    PrintStream wasErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      return MainAccess.run(env, "keys", "reseal");
+    } finally {
+      System.setOut(was);
+      System.setErr(wasErr);
+      outAndErr[0] = out.toString(StandardCharsets.UTF_8);
+      outAndErr[1] = err.toString(StandardCharsets.UTF_8);
+    }
+  }
+}
