@@ -260,7 +260,7 @@ public final class Main {
         || keys.isEmpty()) {
       // nothing to read: an embedded database or keys would be made afresh, and say nothing was ever received
       System.err.println("gateway: callback show: no deployment here: set GATEWAY_DB_URL (or PGHOST) to its database and"
-          + " GATEWAY_KEY_DIR (or GATEWAY_ID_SM4_KEY and GATEWAY_ID_INDEX_KEY) to its keys");
+          + " GATEWAY_KEY_DIR (or GATEWAY_ID_SM4_KEY, GATEWAY_ID_SM4_OLD_KEYS and GATEWAY_ID_INDEX_KEY) to its keys");
       return 2;
     }
     // read only: no migration (a newer jar's would change the schema under the running gateways)

@@ -198,7 +198,7 @@ public final class CallbackLog {
       opened = sealed ? cipher.open(body, PURPOSE) : body;
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException("callback " + id + " does not open with this personal-data key (GATEWAY_ID_SM4_KEY,"
-          + " or id-sm4.key in the key folder): give it the key the gateways use");
+          + " or id-sm4.key in the key folder) nor an older one given (GATEWAY_ID_SM4_OLD_KEYS): give it the key the gateways use");
     }
     boolean verified = rs.getBoolean("verified");
     int bytes = rs.getInt("body_bytes");

@@ -41,8 +41,12 @@ public final class KeyRotation {
       c.setAutoCommit(false);
       persons(c, cipher, n);
       callbacks(c, cipher, n);
-      try (PreparedStatement st = c.prepareStatement("update id_key_check set enc_check = ?")) {
+      // the check value under the current key, and the keys retired kept by theirs: an instance that still seals with
+      // one of them is refused at its start (SharedKeys)
+      try (PreparedStatement st = c.prepareStatement("update id_key_check set enc_check = ?,"
+          + " retired = coalesce(retired, '{}') || ?::bytea[]")) {
         st.setBytes(1, cipher.encrypt(SharedKeys.CHECK_TEXT));
+        st.setArray(2, c.createArrayOf("bytea", cipher.sealedUnderOlderKeys(SharedKeys.CHECK_TEXT).toArray(new byte[0][])));
         st.executeUpdate();
       }
       c.commit();

@@ -121,8 +121,8 @@ public final class PersonalDataCipher {
       Sm4Key older = new Sm4Key(k);
       if (!tags.add(older.tag)) {
         // one chance in 256 a pair: a tail could not say which of the two sealed it
-        throw new IllegalArgumentException("older SM4 key " + (i + 1) + " has the same one-byte tag as another key given;"
-            + " make the new key again (e.g. `openssl rand -base64 16`)");
+        throw new IllegalArgumentException("older SM4 key " + (i + 1) + " has the same one-byte tag as another key given"
+            + " (one chance in 256): make whichever of the two is new again (e.g. `openssl rand -base64 16`)");
       }
       keys.add(older);
     }
@@ -376,11 +376,15 @@ public final class PersonalDataCipher {
   }
 
   private byte[] seal(byte[] plain, byte[] aad) {
+    return seal(current, plain, aad);
+  }
+
+  private static byte[] seal(Sm4Key key, byte[] plain, byte[] aad) {
     try {
       byte[] nonce = new byte[12];
       RANDOM.nextBytes(nonce);
       Cipher c = CIPHERS.get();
-      c.init(Cipher.ENCRYPT_MODE, current.gcm, new GCMParameterSpec(128, nonce));
+      c.init(Cipher.ENCRYPT_MODE, key.gcm, new GCMParameterSpec(128, nonce));
       c.updateAAD(aad);
       byte[] ct = c.doFinal(plain);
       return ByteBuffer.allocate(nonce.length + ct.length).put(nonce).put(ct).array();
@@ -425,6 +429,24 @@ public final class PersonalDataCipher {
     } catch (javax.crypto.AEADBadTagException e) {
       return seal(open(stored, aad), aad);
     }
+  }
+
+  /** Whether the current key (not an older one) opens what was sealed for {@code text}'s check, and it is that text. */
+  boolean currentKeyOpens(byte[] stored, String text) {
+    try {
+      return text.equals(new String(open(current, stored, AAD), StandardCharsets.US_ASCII));
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  /** {@code text} sealed as an ID number under each older key: what the reseal keeps of the keys it retires. */
+  java.util.List<byte[]> sealedUnderOlderKeys(String text) {
+    java.util.List<byte[]> out = new java.util.ArrayList<>();
+    for (Sm4Key k : older) {
+      out.add(seal(k, text.getBytes(StandardCharsets.US_ASCII), AAD));
+    }
+    return out;
   }
 
   /** As {@link #resealed(byte[], byte[])} for an ID number. */

@@ -102,48 +102,76 @@ class KeyRotationTest {
   @Test
   void aDeploymentsKeyIsChangedAndEverythingResealed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     try (TestGateway g = Fixture.load(new TestGateway())) {
+      // more persons than a batch of the reseal
+      StringBuilder csv = new StringBuilder("region_code,township,village,household,id_number,name,local,guardian_id_number,"
+          + "guardian_name,guardian_phone,enrolled_elsewhere\n");
+      for (int i = 0; i < KeyRotation.BATCH + 20; i++) {
+        String id = TestGateway.id("371312", java.time.LocalDate.parse("1960-01-01").plusDays(i / 900).toString(), 1 + i % 900);
+        csv.append("371312,汤头街道,汤头村,K").append(i / 4).append(',').append(id).append(",某人,true,,,,false\n");
+      }
+      assertThat(g.importCsv("many.csv", csv.toString()).imported()).isEqualTo(KeyRotation.BATCH + 20);
+      int persons = KeyRotation.BATCH + 20 + 7;
       JsonObject paid = g.payZhangFamilyMedical(g.lookup(Fixture.ZHANG, "张三"), "wechat");
       String oldKey = Files.readString(g.keyDir().resolve("id-sm4.key")).strip();
       String newKey = Base64.getEncoder().encodeToString(filled(16, 5));
+      byte[] indexKey = Base64.getDecoder().decode(Files.readString(g.keyDir().resolve("id-index.key")).strip());
       Map<String, String> step2 = Map.of("GATEWAY_ID_SM4_KEY", newKey, "GATEWAY_ID_SM4_OLD_KEYS", oldKey);
 
       try (TestGateway changed = TestGateway.beside(g, step2)) {
         assertThat(masks(changed.lookup(Fixture.ZHANG, "张三"))).contains(TestGateway.masked(Fixture.ZHANG), TestGateway.masked(Fixture.CHILD));
       }
 
-      Map<String, String> env = TestGateway.ownDatabaseEnv(dir, new HashMap<>(Map.of("GATEWAY_KEY_DIR", g.keyDir().toString(),
+      // one number sealed under a key nobody gave: said, left as it is, the rest done
+      PersonalDataCipher stranger = new PersonalDataCipher(filled(16, 6), indexKey);
+      setIdEnc(g, Fixture.LIU2, stranger.encrypt(Fixture.LIU2));
+      Map<String, String> cli = TestGateway.ownDatabaseEnv(dir, new HashMap<>(Map.of("GATEWAY_KEY_DIR", g.keyDir().toString(),
           "GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
           "GATEWAY_DB_URL", g.db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + g.db.user() + ":" + g.db.password() + "@"))));
-      Map<String, String> cli = new HashMap<>(env);
+      cli = new HashMap<>(cli);
       cli.putAll(step2);
       String[] out = new String[2];
-      assertThat(run(cli, out)).as(out[1]).isZero();
-      assertThat(out[0]).contains("sealed again under the current key: 7 ID numbers, 7 masked numbers' tails, 1 guardians' phones",
-          "nothing is left under an older key");
+      assertThat(run(cli, out)).as(out[1]).isOne();
+      assertThat(out[0]).contains("sealed again under the current key: " + (persons - 1) + " ID numbers, " + (persons - 1)
+          + " masked numbers' tails, 1 guardians' phones");
+      assertThat(out[1]).contains("1 values open with none of the keys given");
       assertThat(out[0] + out[1]).doesNotContain(oldKey, newKey, Fixture.ZHANG);
 
-      PersonalDataCipher fresh = new PersonalDataCipher(Base64.getDecoder().decode(newKey),
-          Base64.getDecoder().decode(Files.readString(g.keyDir().resolve("id-index.key")).strip()));
+      PersonalDataCipher fresh = new PersonalDataCipher(Base64.getDecoder().decode(newKey), indexKey);
+      setIdEnc(g, Fixture.LIU2, fresh.encrypt(Fixture.LIU2)); // the key found
+      assertThat(run(cli, out)).as(out[1]).isZero();
+      assertThat(out[0]).contains("sealed again under the current key: 0 ID numbers, 1 masked numbers' tails, 0 guardians' phones",
+          "nothing is left under an older key");
+
       List<String> ids = new ArrayList<>();
       try (Connection c = g.db.connect(); Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("select id_enc, guardian_phone_enc from person order by id")) {
+          ResultSet rs = st.executeQuery("select id_enc, guardian_phone_enc, id_masked, id_tail from person order by id")) {
         while (rs.next()) {
           ids.add(fresh.decrypt(rs.getBytes(1)));
+          assertThat(fresh.masked(rs.getString(3), rs.getBytes(4))).isEqualTo(TestGateway.masked(ids.get(ids.size() - 1)));
           if (rs.getBytes(2) != null) {
             assertThat(fresh.open(rs.getBytes(2), PersonalDataCipher.GUARDIAN_PHONE)).asString(StandardCharsets.UTF_8).isEqualTo("13800001111");
           }
         }
       }
-      assertThat(ids).contains(Fixture.ZHANG, Fixture.CHEN);
+      assertThat(ids).hasSize(persons).contains(Fixture.ZHANG, Fixture.CHEN);
       assertThat(CallbackLog.show(g.db, fresh, paid.getString("id"))).isNotEmpty().allSatisfy(s -> assertThat(s).contains("TRANSACTION.SUCCESS"));
       SharedKeys.check(g.db, fresh);
-      assertThat(KeyRotation.reseal(g.db, new PersonalDataCipher(Base64.getDecoder().decode(newKey),
-          List.of(Base64.getDecoder().decode(oldKey)), Base64.getDecoder().decode(Files.readString(g.keyDir().resolve("id-index.key")).strip()))).total())
-          .as("run again: nothing left").isZero();
 
       try (TestGateway after = TestGateway.beside(g, Map.of("GATEWAY_ID_SM4_KEY", newKey))) {
         assertThat(masks(after.lookup(Fixture.ZHANG, "张三"))).contains(TestGateway.masked(Fixture.ZHANG), TestGateway.masked(Fixture.CHILD));
       }
+      // an instance left with the settings of before: its current key was retired, it would seal what others cannot open
+      assertThatThrownBy(() -> SharedKeys.check(g.db, new PersonalDataCipher(Base64.getDecoder().decode(oldKey),
+          List.of(Base64.getDecoder().decode(newKey)), indexKey)))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("retired by `gateway keys reseal`");
+    }
+  }
+
+  private static void setIdEnc(TestGateway g, String id, byte[] enc) throws Exception {
+    try (Connection c = g.db.connect(); var st = c.prepareStatement("update person set id_enc = ? where id_index = ?")) {
+      st.setBytes(1, enc);
+      st.setBytes(2, g.gateway.cipher().index(id));
+      assertThat(st.executeUpdate()).isOne();
     }
   }
 
