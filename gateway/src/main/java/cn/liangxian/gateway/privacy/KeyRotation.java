@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code gateway keys reseal}: what an older SM4 key sealed, sealed again under the current one, so that the older keys
@@ -39,6 +41,7 @@ public final class KeyRotation {
     long[] n = new long[5];
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
+      refuseTheFirstStep(c, cipher);
       persons(c, cipher, n);
       callbacks(c, cipher, n);
       // the check value under the current key, and the keys retired kept by theirs: an instance that still seals with
@@ -61,10 +64,14 @@ public final class KeyRotation {
       try (Statement lock = c.createStatement()) {
         lock.execute(cn.liangxian.gateway.roster.ClearIdTails.WAIT_FOR_IMPORTS);
       }
+      List<Long> ids = new ArrayList<>();
+      List<byte[]> encs = new ArrayList<>();
+      List<String> masks = new ArrayList<>();
+      List<byte[]> tails = new ArrayList<>();
+      List<byte[]> phones = new ArrayList<>();
+      // no key update: the orders' references to these persons (their foreign keys) are not held up
       try (PreparedStatement sel = c.prepareStatement("select id, id_enc, id_masked, id_tail, guardian_phone_enc from person"
-              + " where id > ? order by id limit " + BATCH + " for update");
-          PreparedStatement upd = c.prepareStatement("update person set id_enc = ?, id_masked = ?, id_tail = ?,"
-              + " guardian_phone_enc = ? where id = ?")) {
+          + " where id > ? order by id limit " + BATCH + " for no key update")) {
         sel.setLong(1, last);
         try (ResultSet rs = sel.executeQuery()) {
           while (rs.next()) {
@@ -103,21 +110,61 @@ public final class KeyRotation {
               }
             }
             if (changed) {
-              upd.setBytes(1, newEnc != null ? newEnc : enc);
-              upd.setString(2, mask);
-              upd.setBytes(3, tail);
-              upd.setBytes(4, phone);
-              upd.setLong(5, last);
-              upd.addBatch();
+              ids.add(last);
+              encs.add(newEnc != null ? newEnc : enc);
+              masks.add(mask);
+              tails.add(tail);
+              phones.add(phone);
             }
           }
         }
-        upd.executeBatch();
+      }
+      if (!ids.isEmpty()) {
+        // one statement a batch: the households it touches are bumped once each, not once a member
+        try (PreparedStatement upd = c.prepareStatement("update person p set id_enc = v.enc, id_masked = v.masked,"
+            + " id_tail = v.tail, guardian_phone_enc = v.phone from unnest(?::bigint[], ?::bytea[], ?::text[], ?::bytea[],"
+            + " ?::bytea[]) as v(id, enc, masked, tail, phone) where p.id = v.id")) {
+          upd.setArray(1, c.createArrayOf("bigint", ids.toArray(new Long[0])));
+          upd.setArray(2, c.createArrayOf("bytea", encs.toArray(new byte[0][])));
+          upd.setArray(3, c.createArrayOf("text", masks.toArray(new String[0])));
+          upd.setArray(4, c.createArrayOf("bytea", tails.toArray(new byte[0][])));
+          upd.setArray(5, c.createArrayOf("bytea", phones.toArray(new byte[0][])));
+          upd.executeUpdate();
+        }
       }
       c.commit();
       if (read < BATCH) {
         return;
       }
+    }
+  }
+
+  /**
+   * Refused at the first step of a change (the new key among the older ones, the database's check value still under
+   * the current key): the reseal would retire the new key. Once a change is done, run again with the same keys, it is
+   * not refused: the older keys are those it retired.
+   */
+  private static void refuseTheFirstStep(Connection c, PersonalDataCipher cipher) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select enc_check, retired from id_key_check")) {
+      if (!rs.next()) {
+        return;
+      }
+      java.sql.Array r = rs.getArray(2);
+      List<byte[]> retired = new ArrayList<>();
+      if (r != null) {
+        for (Object o : (Object[]) r.getArray()) {
+          retired.add((byte[]) o);
+        }
+      }
+      if (cipher.currentKeyOpens(rs.getBytes(1), SharedKeys.CHECK_TEXT)
+          && !cipher.olderKeysAmong(retired, SharedKeys.CHECK_TEXT)) {
+        throw new IllegalStateException("keys reseal refused: the database is already under the current key"
+            + " (GATEWAY_ID_SM4_KEY), and an older key given (GATEWAY_ID_SM4_OLD_KEYS) was never retired: that is the first"
+            + " step of a change, and the reseal would retire the new key. Make the new key current on every instance (the"
+            + " old one among the older), then run it");
+      }
+    } finally {
+      c.rollback();
     }
   }
 
@@ -151,7 +198,7 @@ public final class KeyRotation {
     while (true) {
       int read = 0;
       try (PreparedStatement sel = c.prepareStatement("select id, body from callback_log where sealed and id > ?"
-              + " order by id limit " + BATCH + " for update");
+              + " order by id limit " + BATCH + " for no key update");
           PreparedStatement upd = c.prepareStatement("update callback_log set body = ? where id = ?")) {
         sel.setLong(1, last);
         try (ResultSet rs = sel.executeQuery()) {

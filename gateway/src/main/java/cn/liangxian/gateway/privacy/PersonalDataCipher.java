@@ -440,6 +440,27 @@ public final class PersonalDataCipher {
     }
   }
 
+  /** Whether each older key opens one of {@code sealedChecks} to {@code text}: all of them retired already. */
+  boolean olderKeysAmong(java.util.List<byte[]> sealedChecks, String text) {
+    for (Sm4Key k : older) {
+      boolean found = false;
+      for (byte[] r : sealedChecks) {
+        try {
+          if (text.equals(new String(open(k, r, AAD), StandardCharsets.US_ASCII))) {
+            found = true;
+            break;
+          }
+        } catch (GeneralSecurityException e) {
+          // another key's
+        }
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** {@code text} sealed as an ID number under each older key: what the reseal keeps of the keys it retires. */
   java.util.List<byte[]> sealedUnderOlderKeys(String text) {
     java.util.List<byte[]> out = new java.util.ArrayList<>();

@@ -51,6 +51,16 @@ class SharedRateLimiterTest {
     }
   }
 
+  java.time.Instant takenAt(String key) throws Exception {
+    try (var c = db.connect(); var st = c.prepareStatement("select at from rate_bucket where key = ?")) {
+      st.setString(1, key);
+      try (var rs = st.executeQuery()) {
+        rs.next();
+        return rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
+      }
+    }
+  }
+
   double tokens(String key) throws Exception {
     try (var c = db.connect(); var st = c.prepareStatement("select tokens from rate_bucket where key = ?")) {
       st.setString(1, key);
@@ -119,6 +129,7 @@ class SharedRateLimiterTest {
     }
     clock.advance(Duration.ofMillis(1_001)); // 49 leased tokens left, past their second
     assertThat(acquire(a, "ip:10.0.0.2")).isZero();
-    assertThat(tokens("anonymous-lookup:ip:10.0.0.2")).as("a new lease taken").isEqualTo(9_900);
+    assertThat(takenAt("anonymous-lookup:ip:10.0.0.2")).as("a new lease taken").isEqualTo(clock.instant());
+    assertThat(tokens("anonymous-lookup:ip:10.0.0.2")).isEqualTo(9_900);
   }
 }

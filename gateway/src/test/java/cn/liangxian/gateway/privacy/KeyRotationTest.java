@@ -117,9 +117,17 @@ class KeyRotationTest {
       byte[] indexKey = Base64.getDecoder().decode(Files.readString(g.keyDir().resolve("id-index.key")).strip());
       Map<String, String> step2 = Map.of("GATEWAY_ID_SM4_KEY", newKey, "GATEWAY_ID_SM4_OLD_KEYS", oldKey);
 
-      try (TestGateway changed = TestGateway.beside(g, step2)) {
+      Map<String, String> step1 = Map.of("GATEWAY_ID_SM4_KEY", oldKey, "GATEWAY_ID_SM4_OLD_KEYS", newKey);
+      String late = TestGateway.id("320682", "1990-02-02", 777);
+      try (TestGateway first = TestGateway.beside(g, step1); TestGateway changed = TestGateway.beside(g, step2)) {
         assertThat(masks(changed.lookup(Fixture.ZHANG, "张三"))).contains(TestGateway.masked(Fixture.ZHANG), TestGateway.masked(Fixture.CHILD));
+        // what an instance at step 2 seals, one still at step 1 reads: that is what step 1 is for
+        assertThat(changed.importCsv("late.csv", "region_code,township,village,household,id_number,name,local,"
+            + "guardian_id_number,guardian_name,guardian_phone,enrolled_elsewhere\n320682,如城街道,大明社区,RG9," + late
+            + ",晚一,true,,,,false\n").imported()).isOne();
+        assertThat(masks(first.lookup(late, "晚一"))).containsExactly(TestGateway.masked(late));
       }
+      persons++;
 
       // one number sealed under a key nobody gave: said, left as it is, the rest done
       PersonalDataCipher stranger = new PersonalDataCipher(filled(16, 6), indexKey);
@@ -127,11 +135,17 @@ class KeyRotationTest {
       Map<String, String> cli = TestGateway.ownDatabaseEnv(dir, new HashMap<>(Map.of("GATEWAY_KEY_DIR", g.keyDir().toString(),
           "GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
           "GATEWAY_DB_URL", g.db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + g.db.user() + ":" + g.db.password() + "@"))));
+      String[] out = new String[2];
+      // at step 1 the reseal would retire the new key: refused, nothing written
+      Map<String, String> atStep1 = new HashMap<>(cli);
+      atStep1.putAll(step1);
+      assertThat(run(atStep1, out)).isEqualTo(2);
+      assertThat(out[1]).contains("keys reseal refused", "first step of a change");
       cli = new HashMap<>(cli);
       cli.putAll(step2);
-      String[] out = new String[2];
       assertThat(run(cli, out)).as(out[1]).isOne();
-      assertThat(out[0]).contains("sealed again under the current key: " + (persons - 1) + " ID numbers, " + (persons - 1)
+      // all but the one no key opens and the one sealed at step 2
+      assertThat(out[0]).contains("sealed again under the current key: " + (persons - 2) + " ID numbers, " + (persons - 2)
           + " masked numbers' tails, 1 guardians' phones");
       assertThat(out[1]).contains("1 values open with none of the keys given");
       assertThat(out[0] + out[1]).doesNotContain(oldKey, newKey, Fixture.ZHANG);
