@@ -178,7 +178,8 @@ public final class Gateway implements AutoCloseable {
     Leadership leadership = new Leadership(vertx, database.connectOptions(options.pipeliningLimit()), registry,
         java.time.Duration.ofMillis(options.sweepMillis()));
     // one connection hears every announcement of the other instances: kiosk key changes, order states
-    announcements = new Announcements(vertx, database.connectOptions(1));
+    // named by the key this instance seals with (its tag): `gateway keys reseal` finds an instance still on another
+    announcements = new Announcements(vertx, database.connectOptions(1).addProperty("application_name", cipher.sealingName()));
     kioskKeys.listen(announcements);
     PublishedBooks published = new PublishedBooks(vertx, database, regions, registry);
     published.listen(announcements);

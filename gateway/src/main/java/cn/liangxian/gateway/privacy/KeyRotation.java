@@ -42,17 +42,11 @@ public final class KeyRotation {
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
       refuseTheFirstStep(c, cipher);
-      persons(c, cipher, n);
+      refuseWhileOthersSealUnderAnotherKey(c, cipher);
       callbacks(c, cipher, n);
-      // the check value under the current key, and the keys retired kept by theirs: an instance that still seals with
-      // one of them is refused at its start (SharedKeys)
-      try (PreparedStatement st = c.prepareStatement("update id_key_check set enc_check = ?,"
-          + " retired = coalesce(retired, '{}') || ?::bytea[]")) {
-        st.setBytes(1, cipher.encrypt(SharedKeys.CHECK_TEXT));
-        st.setArray(2, c.createArrayOf("bytea", cipher.sealedUnderOlderKeys(SharedKeys.CHECK_TEXT).toArray(new byte[0][])));
-        st.executeUpdate();
-      }
-      c.commit();
+      // the persons last: their last batch and the retiring are one transaction, which roster imports wait for, so that
+      // none adds persons after the last batch was read and before the older keys are retired
+      persons(c, cipher, n);
     }
     return new Resealed(n[0], n[1], n[2], n[3], n[4]);
   }
@@ -132,10 +126,25 @@ public final class KeyRotation {
           upd.executeUpdate();
         }
       }
-      c.commit();
       if (read < BATCH) {
+        retire(c, cipher);
+        c.commit();
         return;
       }
+      c.commit();
+    }
+  }
+
+  /**
+   * The check value under the current key, and the keys retired kept by theirs: an instance that still seals with one
+   * of them is refused at its start (SharedKeys).
+   */
+  private static void retire(Connection c, PersonalDataCipher cipher) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("update id_key_check set enc_check = ?,"
+        + " retired = coalesce(retired, '{}') || ?::bytea[]")) {
+      st.setBytes(1, cipher.encrypt(SharedKeys.CHECK_TEXT));
+      st.setArray(2, c.createArrayOf("bytea", cipher.sealedUnderOlderKeys(SharedKeys.CHECK_TEXT).toArray(new byte[0][])));
+      st.executeUpdate();
     }
   }
 
@@ -162,6 +171,29 @@ public final class KeyRotation {
             + " (GATEWAY_ID_SM4_KEY), and an older key given (GATEWAY_ID_SM4_OLD_KEYS) was never retired: that is the first"
             + " step of a change, and the reseal would retire the new key. Make the new key current on every instance (the"
             + " old one among the older), then run it");
+      }
+    } finally {
+      c.rollback();
+    }
+  }
+
+  /**
+   * Refused while a gateway instance or a roster import is connected that seals under another key (each names its
+   * connection by its key's tag, {@link PersonalDataCipher#sealingName}): what it sealed after the reseal passed would
+   * be left under a key about to go.
+   */
+  private static void refuseWhileOthersSealUnderAnotherKey(Connection c, PersonalDataCipher cipher) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("select count(*), string_agg(distinct coalesce(host(client_addr), 'local'),"
+        + " ', ') from pg_stat_activity where datname = current_database() and application_name like ? and application_name <> ?")) {
+      st.setString(1, PersonalDataCipher.SEALING_NAME + "%");
+      st.setString(2, cipher.sealingName());
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        if (rs.getLong(1) > 0) {
+          throw new IllegalStateException("keys reseal refused: " + rs.getLong(1) + " connection(s) from " + rs.getString(2)
+              + " seal under another SM4 key than this one: a gateway instance (or a roster import) not yet given the new"
+              + " key as its current one. Finish step 2 on every instance, then run it");
+        }
       }
     } finally {
       c.rollback();

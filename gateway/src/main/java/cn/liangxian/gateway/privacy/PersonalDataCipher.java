@@ -130,6 +130,14 @@ public final class PersonalDataCipher {
     this.indexKey = new SecretKeySpec(hmacKey, "HmacSM3");
   }
 
+  /** What a connection of a process sealing with this cipher is named in PostgreSQL (its current key's tag, no more). */
+  public String sealingName() {
+    return SEALING_NAME + String.format("%02x", current.tag & 0xff);
+  }
+
+  /** The start of {@link #sealingName()}: the reseal finds the instances sealing under another key by it. */
+  public static final String SEALING_NAME = "liangxian sealing sm4:";
+
   /** How many older SM4 keys this cipher opens with. */
   public int olderKeys() {
     return older.size();

@@ -30,6 +30,11 @@ final class RosterRowCheck {
   }
 
   private final PersonalDataCipher cipher;
+
+  /** What the import's connection is named: by the key its rows are sealed under. */
+  String sealingName() {
+    return cipher.sealingName();
+  }
   private final Map<String, RegionInfo> regions;
 
   RosterRowCheck(PersonalDataCipher cipher, Map<String, RegionInfo> regions) {

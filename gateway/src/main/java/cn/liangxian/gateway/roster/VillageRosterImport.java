@@ -103,6 +103,8 @@ final class VillageRosterImport {
       c.setAutoCommit(false);
       int imported;
       try (Statement st = c.createStatement()) {
+        // named by the key its rows are sealed under, as a gateway's listening connection is (see KeyRotation)
+        st.execute("set application_name = '" + rowCheck.sealingName() + "'");
         stage(c, st, copy);
         phases.done("copied to staging");
         // one import of a region at a time, on any instance: two villages' files naming household 0001 of one region

@@ -101,7 +101,9 @@ class KeyRotationTest {
    */
   @Test
   void aDeploymentsKeyIsChangedAndEverythingResealed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    try (TestGateway g = Fixture.load(new TestGateway())) {
+    TestGateway g = Fixture.load(new TestGateway());
+    TestGateway changed = null;
+    try {
       // more persons than a batch of the reseal
       StringBuilder csv = new StringBuilder("region_code,township,village,household,id_number,name,local,guardian_id_number,"
           + "guardian_name,guardian_phone,enrolled_elsewhere\n");
@@ -119,7 +121,8 @@ class KeyRotationTest {
 
       Map<String, String> step1 = Map.of("GATEWAY_ID_SM4_KEY", oldKey, "GATEWAY_ID_SM4_OLD_KEYS", newKey);
       String late = TestGateway.id("320682", "1990-02-02", 777);
-      try (TestGateway first = TestGateway.beside(g, step1); TestGateway changed = TestGateway.beside(g, step2)) {
+      changed = TestGateway.beside(g, step2);
+      try (TestGateway first = TestGateway.beside(g, step1)) {
         assertThat(masks(changed.lookup(Fixture.ZHANG, "张三"))).contains(TestGateway.masked(Fixture.ZHANG), TestGateway.masked(Fixture.CHILD));
         // what an instance at step 2 seals, one still at step 1 reads: that is what step 1 is for
         assertThat(changed.importCsv("late.csv", "region_code,township,village,household,id_number,name,local,"
@@ -143,6 +146,11 @@ class KeyRotationTest {
       assertThat(out[1]).contains("keys reseal refused", "first step of a change");
       cli = new HashMap<>(cli);
       cli.putAll(step2);
+      // the instance started first still seals under the old key: refused while it is connected
+      assertThat(run(cli, out)).isEqualTo(2);
+      assertThat(out[1]).contains("seal under another SM4 key", "Finish step 2 on every instance");
+      g.close();
+      g = null;
       assertThat(run(cli, out)).as(out[1]).isOne();
       // all but the one no key opens and the one sealed at step 2
       assertThat(out[0]).contains("sealed again under the current key: " + (persons - 2) + " ID numbers, " + (persons - 2)
@@ -151,13 +159,13 @@ class KeyRotationTest {
       assertThat(out[0] + out[1]).doesNotContain(oldKey, newKey, Fixture.ZHANG);
 
       PersonalDataCipher fresh = new PersonalDataCipher(Base64.getDecoder().decode(newKey), indexKey);
-      setIdEnc(g, Fixture.LIU2, fresh.encrypt(Fixture.LIU2)); // the key found
+      setIdEnc(changed, Fixture.LIU2, fresh.encrypt(Fixture.LIU2)); // the key found
       assertThat(run(cli, out)).as(out[1]).isZero();
       assertThat(out[0]).contains("sealed again under the current key: 0 ID numbers, 1 masked numbers' tails, 0 guardians' phones",
           "nothing is left under an older key");
 
       List<String> ids = new ArrayList<>();
-      try (Connection c = g.db.connect(); Statement st = c.createStatement();
+      try (Connection c = changed.db.connect(); Statement st = c.createStatement();
           ResultSet rs = st.executeQuery("select id_enc, guardian_phone_enc, id_masked, id_tail from person order by id")) {
         while (rs.next()) {
           ids.add(fresh.decrypt(rs.getBytes(1)));
@@ -168,16 +176,24 @@ class KeyRotationTest {
         }
       }
       assertThat(ids).hasSize(persons).contains(Fixture.ZHANG, Fixture.CHEN);
-      assertThat(CallbackLog.show(g.db, fresh, paid.getString("id"))).isNotEmpty().allSatisfy(s -> assertThat(s).contains("TRANSACTION.SUCCESS"));
-      SharedKeys.check(g.db, fresh);
+      assertThat(CallbackLog.show(changed.db, fresh, paid.getString("id"))).isNotEmpty().allSatisfy(s -> assertThat(s).contains("TRANSACTION.SUCCESS"));
+      SharedKeys.check(changed.db, fresh);
 
-      try (TestGateway after = TestGateway.beside(g, Map.of("GATEWAY_ID_SM4_KEY", newKey))) {
+      try (TestGateway after = TestGateway.beside(changed, Map.of("GATEWAY_ID_SM4_KEY", newKey, "GATEWAY_ID_SM4_OLD_KEYS", ""))) {
         assertThat(masks(after.lookup(Fixture.ZHANG, "张三"))).contains(TestGateway.masked(Fixture.ZHANG), TestGateway.masked(Fixture.CHILD));
       }
       // an instance left with the settings of before: its current key was retired, it would seal what others cannot open
-      assertThatThrownBy(() -> SharedKeys.check(g.db, new PersonalDataCipher(Base64.getDecoder().decode(oldKey),
+      var db = changed.db;
+      assertThatThrownBy(() -> SharedKeys.check(db, new PersonalDataCipher(Base64.getDecoder().decode(oldKey),
           List.of(Base64.getDecoder().decode(newKey)), indexKey)))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("retired by `gateway keys reseal`");
+    } finally {
+      if (changed != null) {
+        changed.close();
+      }
+      if (g != null) {
+        g.close();
+      }
     }
   }
 
