@@ -255,12 +255,8 @@ public final class Main {
       return 2;
     }
     GatewayOptions config = GatewayOptions.load(env);
-    java.util.Optional<PersonalDataCipher> keys = PersonalDataCipher.existing(config.keyDir(), env);
-    if (config.databaseUrl().isEmpty() && !Files.isRegularFile(config.dataDir().resolve("postgres").resolve("PG_VERSION"))
-        || keys.isEmpty()) {
-      // nothing to read: an embedded database or keys would be made afresh, and say nothing was ever received
-      System.err.println("gateway: callback show: no deployment here: set GATEWAY_DB_URL (or PGHOST) to its database and"
-          + " GATEWAY_KEY_DIR (or GATEWAY_ID_SM4_KEY, GATEWAY_ID_SM4_OLD_KEYS and GATEWAY_ID_INDEX_KEY) to its keys");
+    java.util.Optional<PersonalDataCipher> keys = deploymentKeys(config, env, "callback show");
+    if (keys.isEmpty()) {
       return 2;
     }
     // read only: no migration (a newer jar's would change the schema under the running gateways)
@@ -281,14 +277,28 @@ public final class Main {
     }
   }
 
-  /** {@code gateway keys reseal}: see {@link cn.liangxian.gateway.privacy.KeyRotation}. */
-  private static int resealKeys(Map<String, String> env) {
-    GatewayOptions config = GatewayOptions.load(env);
+  /**
+   * The keys of the deployment a command reads (it must never make keys, nor an embedded database, of its own); empty,
+   * said on the console, where there is none here.
+   */
+  private static java.util.Optional<PersonalDataCipher> deploymentKeys(GatewayOptions config, Map<String, String> env,
+      String command) {
     java.util.Optional<PersonalDataCipher> keys = PersonalDataCipher.existing(config.keyDir(), env);
     if (config.databaseUrl().isEmpty() && !Files.isRegularFile(config.dataDir().resolve("postgres").resolve("PG_VERSION"))
         || keys.isEmpty()) {
-      System.err.println("gateway: keys reseal: no deployment here: set GATEWAY_DB_URL (or PGHOST) to its database and"
+      // nothing to read: an embedded database or keys would be made afresh, and say nothing was ever there
+      System.err.println("gateway: " + command + ": no deployment here: set GATEWAY_DB_URL (or PGHOST) to its database and"
           + " GATEWAY_KEY_DIR (or GATEWAY_ID_SM4_KEY, GATEWAY_ID_SM4_OLD_KEYS and GATEWAY_ID_INDEX_KEY) to its keys");
+      return java.util.Optional.empty();
+    }
+    return keys;
+  }
+
+  /** {@code gateway keys reseal}: see {@link cn.liangxian.gateway.privacy.KeyRotation}. */
+  private static int resealKeys(Map<String, String> env) {
+    GatewayOptions config = GatewayOptions.load(env);
+    java.util.Optional<PersonalDataCipher> keys = deploymentKeys(config, env, "keys reseal");
+    if (keys.isEmpty()) {
       return 2;
     }
     // no migration: the schema is the running gateways'

@@ -11,8 +11,6 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -105,21 +103,9 @@ class CallbackLogBoundsTest {
     Map<String, String> env = TestGateway.ownDatabaseEnv(dir, Map.of("GATEWAY_KEY_DIR", g.keyDir().toString(),
         "GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
         "GATEWAY_DB_URL", g.db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + g.db.user() + ":" + g.db.password() + "@")));
-    PrintStream was = System.out;
-    PrintStream wasErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    int status;
-    try {
-      status = cn.liangxian.gateway.MainAccess.run(env, "callback", "show", o.getString("id"));
-    } finally {
-      System.setOut(was);
-      System.setErr(wasErr);
-    }
-    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8).strip()).as("beside the log's lines").contains(shown.get(0));
+    cn.liangxian.gateway.MainAccess.Ran ran = cn.liangxian.gateway.MainAccess.captured(env, "callback", "show", o.getString("id"));
+    assertThat(ran.status()).as(ran.err()).isZero();
+    assertThat(ran.out().strip()).as("beside the log's lines").contains(shown.get(0));
   }
 
   /** Rows an earlier version kept in clear are sealed by the sweep, a batch at a time, and still open as they were. */

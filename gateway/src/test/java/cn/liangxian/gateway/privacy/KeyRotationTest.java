@@ -9,8 +9,6 @@ import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,19 +209,10 @@ class KeyRotationTest {
   }
 
   private static int run(Map<String, String> env, String[] outAndErr) {
-    PrintStream was = System.out;
-    PrintStream wasErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      return MainAccess.run(env, "keys", "reseal");
-    } finally {
-      System.setOut(was);
-      System.setErr(wasErr);
-      outAndErr[0] = out.toString(StandardCharsets.UTF_8);
-      outAndErr[1] = err.toString(StandardCharsets.UTF_8);
-    }
+    MainAccess.Ran ran = MainAccess.captured(env, "keys", "reseal");
+    outAndErr[0] = ran.out();
+    outAndErr[1] = ran.err();
+    return ran.status();
   }
+
 }
