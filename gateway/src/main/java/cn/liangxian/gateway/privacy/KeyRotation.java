@@ -184,9 +184,10 @@ public final class KeyRotation {
    */
   private static void refuseWhileOthersSealUnderAnotherKey(Connection c, PersonalDataCipher cipher) throws SQLException {
     try (PreparedStatement st = c.prepareStatement("select count(*), string_agg(distinct coalesce(host(client_addr), 'local'),"
-        + " ', ') from pg_stat_activity where datname = current_database() and application_name like ? and application_name <> ?")) {
+        + " ', ') from pg_stat_activity where datname = current_database() and application_name like ?"
+        + " and application_name not like ?")) {
       st.setString(1, PersonalDataCipher.SEALING_NAME + "%");
-      st.setString(2, cipher.sealingName());
+      st.setString(2, PersonalDataCipher.SEALING_NAME + cipher.sealingTag() + " %");
       try (ResultSet rs = st.executeQuery()) {
         rs.next();
         if (rs.getLong(1) > 0) {

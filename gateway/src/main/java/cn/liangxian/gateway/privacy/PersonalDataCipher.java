@@ -130,12 +130,30 @@ public final class PersonalDataCipher {
     this.indexKey = new SecretKeySpec(hmacKey, "HmacSM3");
   }
 
-  /** What a connection of a process sealing with this cipher is named in PostgreSQL (its current key's tag, no more). */
+  /**
+   * What a connection of a process sealing with this cipher is named in PostgreSQL: the tag of the key it seals under,
+   * and those of the keys it opens with (tags only, never a key), e.g. {@code liangxian sealing sm4:3f opens:3f,a0}.
+   * The reseal finds an instance still sealing under another key by it, and an instance beginning to seal under a new
+   * key one that could not open it.
+   */
   public String sealingName() {
-    return SEALING_NAME + String.format("%02x", current.tag & 0xff);
+    StringBuilder b = new StringBuilder(SEALING_NAME).append(hex(current.tag)).append(" opens:").append(hex(current.tag));
+    for (Sm4Key k : older) {
+      b.append(',').append(hex(k.tag));
+    }
+    return b.toString();
   }
 
-  /** The start of {@link #sealingName()}: the reseal finds the instances sealing under another key by it. */
+  /** The tag of the key this cipher seals under, as {@link #sealingName()} writes it. */
+  String sealingTag() {
+    return hex(current.tag);
+  }
+
+  private static String hex(byte tag) {
+    return String.format("%02x", tag & 0xff);
+  }
+
+  /** The start of {@link #sealingName()}. */
   public static final String SEALING_NAME = "liangxian sealing sm4:";
 
   /** How many older SM4 keys this cipher opens with. */

@@ -54,6 +54,7 @@ public final class SharedKeys {
             }
           }
         }
+        refuseUnlessKeysAgree(c, cipher);
         if (!cipher.currentKeyOpens(rs.getBytes(2), CHECK_TEXT)) {
           LOG.info("this instance seals with a new SM4 key, the database's check value is under an older one it was given:"
               + " once every instance has the new key, `gateway keys reseal` seals the rest again under it");
@@ -62,6 +63,42 @@ public final class SharedKeys {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot check the ID-number keys against the database: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Refused while another instance (or an import) is connected whose keys do not agree with this one's, by the names
+   * their connections carry ({@link PersonalDataCipher#sealingName}): one that seals under a key this instance was not
+   * given (it could not read what that one writes), or one not given the key this instance seals under (the first step
+   * of a change not done there).
+   */
+  private static void refuseUnlessKeysAgree(Connection c, PersonalDataCipher cipher) throws SQLException {
+    java.util.Set<String> mine = opens(cipher.sealingName());
+    try (PreparedStatement st = c.prepareStatement("select application_name, coalesce(host(client_addr), 'local')"
+        + " from pg_stat_activity where datname = current_database() and application_name like ?")) {
+      st.setString(1, PersonalDataCipher.SEALING_NAME + "%");
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          String name = rs.getString(1);
+          String theirs = name.substring(PersonalDataCipher.SEALING_NAME.length()).split(" ")[0];
+          if (!mine.contains(theirs)) {
+            throw new IllegalStateException("an instance connected from " + rs.getString(2) + " seals under an SM4 key this"
+                + " one was not given (GATEWAY_ID_SM4_KEY, GATEWAY_ID_SM4_OLD_KEYS): it could not read what that one"
+                + " writes; give every instance the same keys");
+          }
+          if (!opens(name).contains(cipher.sealingTag())) {
+            throw new IllegalStateException("this instance would seal under a new SM4 key (GATEWAY_ID_SM4_KEY) that an"
+                + " instance connected from " + rs.getString(2) + " cannot open: give every instance the new key among the"
+                + " older ones (GATEWAY_ID_SM4_OLD_KEYS) first, the first step of a change");
+          }
+        }
+      }
+    }
+  }
+
+  /** The tags a connection's name says its process opens with. */
+  private static java.util.Set<String> opens(String sealingName) {
+    int at = sealingName.indexOf(" opens:");
+    return at < 0 ? java.util.Set.of() : new java.util.HashSet<>(java.util.List.of(sealingName.substring(at + 7).split(",")));
   }
 
   private static IllegalStateException refusal() {

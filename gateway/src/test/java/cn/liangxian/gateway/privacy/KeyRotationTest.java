@@ -119,23 +119,34 @@ class KeyRotationTest {
 
       Map<String, String> step1 = Map.of("GATEWAY_ID_SM4_KEY", oldKey, "GATEWAY_ID_SM4_OLD_KEYS", newKey);
       String late = TestGateway.id("320682", "1990-02-02", 777);
-      changed = TestGateway.beside(g, step2);
-      try (TestGateway first = TestGateway.beside(g, step1)) {
-        assertThat(masks(changed.lookup(Fixture.ZHANG, "张三"))).contains(TestGateway.masked(Fixture.ZHANG), TestGateway.masked(Fixture.CHILD));
-        // what an instance at step 2 seals, one still at step 1 reads: that is what step 1 is for
-        assertThat(changed.importCsv("late.csv", "region_code,township,village,household,id_number,name,local,"
-            + "guardian_id_number,guardian_name,guardian_phone,enrolled_elsewhere\n320682,如城街道,大明社区,RG9," + late
-            + ",晚一,true,,,,false\n").imported()).isOne();
-        assertThat(masks(first.lookup(late, "晚一"))).containsExactly(TestGateway.masked(late));
-      }
+      // the first instance was never given the new key: one beginning to seal under it is refused meanwhile
+      TestGateway original = g;
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestGateway.beside(original, step2).close())
+          .hasStackTraceContaining("cannot open").hasStackTraceContaining("the first step of a change");
+      TestGateway first = TestGateway.beside(g, step1);
+      g.close();
+      g = first; // step 1 done on every instance
+      changed = TestGateway.beside(first, step2);
+      assertThat(masks(changed.lookup(Fixture.ZHANG, "张三"))).contains(TestGateway.masked(Fixture.ZHANG), TestGateway.masked(Fixture.CHILD));
+      // what an instance at step 2 seals, one still at step 1 reads: that is what step 1 is for
+      assertThat(changed.importCsv("late.csv", "region_code,township,village,household,id_number,name,local,"
+          + "guardian_id_number,guardian_name,guardian_phone,enrolled_elsewhere\n320682,如城街道,大明社区,RG9," + late
+          + ",晚一,true,,,,false\n").imported()).isOne();
+      assertThat(masks(first.lookup(late, "晚一"))).containsExactly(TestGateway.masked(late));
       persons++;
+      // and one started meanwhile without the new key could not read what that one writes: refused
+      TestGateway stepOne = first;
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestGateway.beside(stepOne,
+          Map.of("GATEWAY_ID_SM4_KEY", oldKey, "GATEWAY_ID_SM4_OLD_KEYS", "")).close())
+          .hasStackTraceContaining("seals under an SM4 key this one was not given");
 
       // one number sealed under a key nobody gave: said, left as it is, the rest done
       PersonalDataCipher stranger = new PersonalDataCipher(filled(16, 6), indexKey);
-      setIdEnc(g, Fixture.LIU2, stranger.encrypt(Fixture.LIU2));
-      Map<String, String> cli = TestGateway.ownDatabaseEnv(dir, new HashMap<>(Map.of("GATEWAY_KEY_DIR", g.keyDir().toString(),
+      setIdEnc(changed, Fixture.LIU2, stranger.encrypt(Fixture.LIU2));
+      Map<String, String> cli = TestGateway.ownDatabaseEnv(dir, new HashMap<>(Map.of("GATEWAY_KEY_DIR", changed.keyDir().toString(),
           "GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
-          "GATEWAY_DB_URL", g.db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + g.db.user() + ":" + g.db.password() + "@"))));
+          "GATEWAY_DB_URL", changed.db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + changed.db.user() + ":"
+              + changed.db.password() + "@"))));
       String[] out = new String[2];
       // at step 1 the reseal would retire the new key: refused, nothing written
       Map<String, String> atStep1 = new HashMap<>(cli);
@@ -144,7 +155,7 @@ class KeyRotationTest {
       assertThat(out[1]).contains("keys reseal refused", "first step of a change");
       cli = new HashMap<>(cli);
       cli.putAll(step2);
-      // the instance started first still seals under the old key: refused while it is connected
+      // an instance still at step 1 seals under the old key: refused while it is connected
       assertThat(run(cli, out)).isEqualTo(2);
       assertThat(out[1]).contains("seal under another SM4 key", "Finish step 2 on every instance");
       g.close();
