@@ -315,8 +315,8 @@ public final class Main {
         return 1;
       }
       System.out.println(cipher.olderKeys() == 0 ? "nothing is sealed under another key"
-          : "nothing is left under an older key: GATEWAY_ID_SM4_OLD_KEYS can be emptied on every instance (keep the older"
-              + " keys with the backups taken before)");
+          : "nothing is left under an older key: GATEWAY_ID_SM4_OLD_KEYS (or id-sm4.old-keys) can be emptied on every"
+              + " instance (keep the older keys with the backups taken before)");
       return 0;
     } catch (java.sql.SQLException e) {
       System.err.println("gateway: keys reseal: " + e.getMessage());
