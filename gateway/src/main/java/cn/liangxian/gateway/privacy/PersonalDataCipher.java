@@ -270,7 +270,8 @@ public final class PersonalDataCipher {
         return java.util.List.of();
       }
       try {
-        v = Files.readString(p).replaceAll("(?m)#.*$", "");
+        // a byte-order mark an editor put first is not part of a key
+        v = Files.readString(p).replace("\uFEFF", "").replaceAll("(?m)#.*$", "");
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + p, e);
       }

@@ -85,7 +85,7 @@ class KeyRotationTest {
     String k3 = Base64.getEncoder().encodeToString(filled(16, 3));
     assertThat(PersonalDataCipher.olderKeys(dir, Map.of())).isEmpty();
     assertThat(PersonalDataCipher.olderKeys(dir, Map.of("GATEWAY_ID_SM4_OLD_KEYS", k1 + ", " + k3))).hasSize(2);
-    Files.writeString(dir.resolve(PersonalDataCipher.OLD_KEYS_FILE), "# the key before March\n" + k1 + "\n\n" + k3 + "  # and before\n");
+    Files.writeString(dir.resolve(PersonalDataCipher.OLD_KEYS_FILE), "\uFEFF# the key before March\r\n" + k1 + "\r\n\n" + k3 + "  # and before\n");
     assertThat(PersonalDataCipher.olderKeys(dir, Map.of())).hasSize(2);
     assertThatThrownBy(() -> PersonalDataCipher.olderKeys(dir, Map.of("GATEWAY_ID_SM4_OLD_KEYS", k1 + ",c2hvcnQ=")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GATEWAY_ID_SM4_OLD_KEYS (key 2)")
