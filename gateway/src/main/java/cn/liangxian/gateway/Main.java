@@ -262,7 +262,7 @@ public final class Main {
     // read only: no migration (a newer jar's would change the schema under the running gateways)
     try (Database db = Database.start(config)) {
       PersonalDataCipher cipher = keys.get();
-      cn.liangxian.gateway.privacy.SharedKeys.check(db, cipher);
+      cn.liangxian.gateway.privacy.SharedKeys.check(db, cipher, false);
       List<String> shown = cn.liangxian.gateway.payment.CallbackLog.show(db, cipher, which);
       if (shown.isEmpty()) {
         System.err.println("gateway: callback show: no callback of " + which + " is kept in " + db.address()
@@ -304,7 +304,7 @@ public final class Main {
     // no migration: the schema is the running gateways'
     try (Database db = Database.start(config)) {
       PersonalDataCipher cipher = keys.get();
-      cn.liangxian.gateway.privacy.SharedKeys.check(db, cipher);
+      cn.liangxian.gateway.privacy.SharedKeys.check(db, cipher, false); // its own check of the others follows
       var r = cn.liangxian.gateway.privacy.KeyRotation.reseal(db, cipher);
       System.out.println("sealed again under the current key: " + r.idNumbers() + " ID numbers, " + r.tails()
           + " masked numbers' tails, " + r.guardianPhones() + " guardians' phones, " + r.callbackBodies()

@@ -183,15 +183,16 @@ public final class KeyRotation {
    * be left under a key about to go.
    */
   private static void refuseWhileOthersSealUnderAnotherKey(Connection c, PersonalDataCipher cipher) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement("select count(*), string_agg(distinct coalesce(host(client_addr), 'local'),"
-        + " ', ') from pg_stat_activity where datname = current_database() and application_name like ?"
-        + " and application_name not like ?")) {
+    try (PreparedStatement st = c.prepareStatement("select count(*), string_agg('process ' || pid || coalesce(' at '"
+        + " || host(client_addr), ''), ', ') from pg_stat_activity where datname = current_database() and application_name"
+        + " like ? and application_name not like ? and application_name <> ?")) {
       st.setString(1, PersonalDataCipher.SEALING_NAME + "%");
       st.setString(2, PersonalDataCipher.SEALING_NAME + cipher.sealingTag() + " %");
+      st.setString(3, PersonalDataCipher.SEALING_NAME + cipher.sealingTag());
       try (ResultSet rs = st.executeQuery()) {
         rs.next();
         if (rs.getLong(1) > 0) {
-          throw new IllegalStateException("keys reseal refused: " + rs.getLong(1) + " connection(s) from " + rs.getString(2)
+          throw new IllegalStateException("keys reseal refused: " + rs.getLong(1) + " connection(s) (" + rs.getString(2) + ")"
               + " seal under another SM4 key than this one: a gateway instance (or a roster import) not yet given the new"
               + " key as its current one. Finish step 2 on every instance, then run it");
         }

@@ -126,6 +126,11 @@ public final class PersonalDataCipher {
       }
       keys.add(older);
     }
+    if (keys.size() > MAX_OLDER_KEYS) {
+      // a connection's name lists every key's tag, and PostgreSQL keeps 63 bytes of it
+      throw new IllegalArgumentException(keys.size() + " older SM4 keys given: at most " + MAX_OLDER_KEYS + " (those not"
+          + " yet resealed away)");
+    }
     this.older = java.util.List.copyOf(keys);
     this.indexKey = new SecretKeySpec(hmacKey, "HmacSM3");
   }
@@ -152,6 +157,9 @@ public final class PersonalDataCipher {
   private static String hex(byte tag) {
     return String.format("%02x", tag & 0xff);
   }
+
+  /** Older keys at most: {@link #sealingName()} with every tag fits in PostgreSQL's 63 bytes of a name. */
+  static final int MAX_OLDER_KEYS = 10;
 
   /** The start of {@link #sealingName()}. */
   public static final String SEALING_NAME = "liangxian sealing sm4:";

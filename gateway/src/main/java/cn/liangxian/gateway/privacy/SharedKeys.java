@@ -21,8 +21,16 @@ public final class SharedKeys {
 
   private SharedKeys() {}
 
-  /** Records this cipher's check values on a new database, else compares them; blocking, at start-up. */
+  /** As {@link #check(Database, PersonalDataCipher, boolean)} for a process that seals (a gateway's start). */
   public static void check(Database db, PersonalDataCipher cipher) {
+    check(db, cipher, true);
+  }
+
+  /**
+   * Records this cipher's check values on a new database, else compares them; blocking, at start-up. A process that
+   * seals is also checked against the others connected ({@link #refuseUnlessKeysAgree}); a tool that only reads is not.
+   */
+  public static void check(Database db, PersonalDataCipher cipher, boolean seals) {
     byte[] index = cipher.index(CHECK_TEXT);
     try (Connection c = db.connect()) {
       // a database written before the check existed: its first stored number must decrypt with these keys
@@ -54,7 +62,9 @@ public final class SharedKeys {
             }
           }
         }
-        refuseUnlessKeysAgree(c, cipher);
+        if (seals) {
+          refuseUnlessKeysAgree(c, cipher);
+        }
         if (!cipher.currentKeyOpens(rs.getBytes(2), CHECK_TEXT)) {
           LOG.info("this instance seals with a new SM4 key, the database's check value is under an older one it was given:"
               + " once every instance has the new key, `gateway keys reseal` seals the rest again under it");
@@ -73,21 +83,22 @@ public final class SharedKeys {
    */
   private static void refuseUnlessKeysAgree(Connection c, PersonalDataCipher cipher) throws SQLException {
     java.util.Set<String> mine = opens(cipher.sealingName());
-    try (PreparedStatement st = c.prepareStatement("select application_name, coalesce(host(client_addr), 'local')"
-        + " from pg_stat_activity where datname = current_database() and application_name like ?")) {
+    // by its process id (which pg_terminate_backend takes), and its address where this role may see it
+    try (PreparedStatement st = c.prepareStatement("select application_name, 'process ' || pid || coalesce(' at '"
+        + " || host(client_addr), '') from pg_stat_activity where datname = current_database() and application_name like ?")) {
       st.setString(1, PersonalDataCipher.SEALING_NAME + "%");
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           String name = rs.getString(1);
           String theirs = name.substring(PersonalDataCipher.SEALING_NAME.length()).split(" ")[0];
           if (!mine.contains(theirs)) {
-            throw new IllegalStateException("an instance connected from " + rs.getString(2) + " seals under an SM4 key this"
+            throw new IllegalStateException("an instance connected (" + rs.getString(2) + ") seals under an SM4 key this"
                 + " one was not given (GATEWAY_ID_SM4_KEY, GATEWAY_ID_SM4_OLD_KEYS): it could not read what that one"
                 + " writes; give every instance the same keys");
           }
           if (!opens(name).contains(cipher.sealingTag())) {
             throw new IllegalStateException("this instance would seal under a new SM4 key (GATEWAY_ID_SM4_KEY) that an"
-                + " instance connected from " + rs.getString(2) + " cannot open: give every instance the new key among the"
+                + " instance connected (" + rs.getString(2) + ") cannot open: give every instance the new key among the"
                 + " older ones (GATEWAY_ID_SM4_OLD_KEYS) first, the first step of a change");
           }
         }
@@ -98,7 +109,10 @@ public final class SharedKeys {
   /** The tags a connection's name says its process opens with. */
   private static java.util.Set<String> opens(String sealingName) {
     int at = sealingName.indexOf(" opens:");
-    return at < 0 ? java.util.Set.of() : new java.util.HashSet<>(java.util.List.of(sealingName.substring(at + 7).split(",")));
+    if (at < 0) { // a name without the list: its process opens with the key it seals under
+      return java.util.Set.of(sealingName.substring(PersonalDataCipher.SEALING_NAME.length()).split(" ")[0]);
+    }
+    return new java.util.HashSet<>(java.util.List.of(sealingName.substring(at + 7).split(",")));
   }
 
   private static IllegalStateException refusal() {
