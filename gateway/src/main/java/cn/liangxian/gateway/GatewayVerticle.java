@@ -406,8 +406,7 @@ final class GatewayVerticle extends VerticleBase {
     // this process's limit first (a flood costs no database write per attempt), then the deployment's
     router.post("/api/v1/operator/login").handler(ctx -> {
       String address = RateLimiter.addressOf(ctx);
-      long waitHere = p.limits().loginsPerAddress().acquire(address);
-      (waitHere > 0 ? Future.succeededFuture(waitHere) : operatorLogins.acquire(address)).onComplete(limit -> {
+      operatorLogins.acquire(address, p.limits().loginsPerAddress()).onComplete(limit -> {
         if (limit.failed()) {
           ctx.fail(limit.cause());
         } else if (limit.result() > 0) {

@@ -254,15 +254,7 @@ public final class Main {
           + " (e.g. 3f0c1d2e-...), not '" + which + "'");
       return 2;
     }
-    GatewayOptions config = GatewayOptions.load(env);
-    java.util.Optional<PersonalDataCipher> keys = deploymentKeys(config, env, "callback show");
-    if (keys.isEmpty()) {
-      return 2;
-    }
-    // read only: no migration (a newer jar's would change the schema under the running gateways)
-    try (Database db = Database.start(config)) {
-      PersonalDataCipher cipher = keys.get();
-      cn.liangxian.gateway.privacy.SharedKeys.check(db, cipher, false);
+    return onDeployment(env, "callback show", (db, cipher) -> {
       List<String> shown = cn.liangxian.gateway.payment.CallbackLog.show(db, cipher, which);
       if (shown.isEmpty()) {
         System.err.println("gateway: callback show: no callback of " + which + " is kept in " + db.address()
@@ -271,40 +263,42 @@ public final class Main {
       }
       System.out.println(String.join("\n\n", shown));
       return 0;
+    });
+  }
+
+  /** What a command does on a deployment's database with its keys; its exit status. */
+  private interface DeploymentCommand {
+    int run(Database db, PersonalDataCipher cipher) throws java.sql.SQLException;
+  }
+
+  /**
+   * Runs {@code command} on the deployment's database and keys, read as they are: no migration (a newer jar's would change
+   * the schema under the running gateways), and never keys or an embedded database made afresh (exit 2, said on the
+   * console, where there is no deployment here). The keys are checked against the database first; a tool only reads,
+   * so it is not checked against the processes connected.
+   */
+  private static int onDeployment(Map<String, String> env, String name, DeploymentCommand command) {
+    GatewayOptions config = GatewayOptions.load(env);
+    java.util.Optional<PersonalDataCipher> keys = PersonalDataCipher.existing(config.keyDir(), env);
+    if (config.databaseUrl().isEmpty() && !Files.isRegularFile(config.dataDir().resolve("postgres").resolve("PG_VERSION"))
+        || keys.isEmpty()) {
+      System.err.println("gateway: " + name + ": no deployment here: set GATEWAY_DB_URL (or PGHOST) to its database and"
+          + " GATEWAY_KEY_DIR (or GATEWAY_ID_SM4_KEY, GATEWAY_ID_SM4_OLD_KEYS and GATEWAY_ID_INDEX_KEY) to its keys");
+      return 2;
+    }
+    try (Database db = Database.start(config)) {
+      cn.liangxian.gateway.privacy.SharedKeys.check(db, keys.get(), false);
+      return command.run(db, keys.get());
     } catch (java.sql.SQLException e) {
-      System.err.println("gateway: callback show: " + e.getMessage());
+      System.err.println("gateway: " + name + ": " + e.getMessage());
       return 1;
     }
   }
 
-  /**
-   * The keys of the deployment a command reads (it must never make keys, nor an embedded database, of its own); empty,
-   * said on the console, where there is none here.
-   */
-  private static java.util.Optional<PersonalDataCipher> deploymentKeys(GatewayOptions config, Map<String, String> env,
-      String command) {
-    java.util.Optional<PersonalDataCipher> keys = PersonalDataCipher.existing(config.keyDir(), env);
-    if (config.databaseUrl().isEmpty() && !Files.isRegularFile(config.dataDir().resolve("postgres").resolve("PG_VERSION"))
-        || keys.isEmpty()) {
-      // nothing to read: an embedded database or keys would be made afresh, and say nothing was ever there
-      System.err.println("gateway: " + command + ": no deployment here: set GATEWAY_DB_URL (or PGHOST) to its database and"
-          + " GATEWAY_KEY_DIR (or GATEWAY_ID_SM4_KEY, GATEWAY_ID_SM4_OLD_KEYS and GATEWAY_ID_INDEX_KEY) to its keys");
-      return java.util.Optional.empty();
-    }
-    return keys;
-  }
-
   /** {@code gateway keys reseal}: see {@link cn.liangxian.gateway.privacy.KeyRotation}. */
   private static int resealKeys(Map<String, String> env) {
-    GatewayOptions config = GatewayOptions.load(env);
-    java.util.Optional<PersonalDataCipher> keys = deploymentKeys(config, env, "keys reseal");
-    if (keys.isEmpty()) {
-      return 2;
-    }
-    // no migration: the schema is the running gateways'
-    try (Database db = Database.start(config)) {
-      PersonalDataCipher cipher = keys.get();
-      cn.liangxian.gateway.privacy.SharedKeys.check(db, cipher, false); // its own check of the others follows
+    // the reseal checks the processes connected itself, as sealing under this key
+    return onDeployment(env, "keys reseal", (db, cipher) -> {
       var r = cn.liangxian.gateway.privacy.KeyRotation.reseal(db, cipher);
       System.out.println("sealed again under the current key: " + r.idNumbers() + " ID numbers, " + r.tails()
           + " masked numbers' tails, " + r.guardianPhones() + " guardians' phones, " + r.callbackBodies()
@@ -318,10 +312,7 @@ public final class Main {
           : "nothing is left under an older key: GATEWAY_ID_SM4_OLD_KEYS (or id-sm4.old-keys) can be emptied on every"
               + " instance (keep the older keys with the backups taken before)");
       return 0;
-    } catch (java.sql.SQLException e) {
-      System.err.println("gateway: keys reseal: " + e.getMessage());
-      return 1;
-    }
+    });
   }
 
   private static int importRosters(List<String> files, Map<String, String> env) {

@@ -102,6 +102,15 @@ public final class SharedRateLimiter {
     });
   }
 
+  /**
+   * As {@link #acquire(String)}, after this process's own limit {@code here}: a caller this process already refuses
+   * costs the database nothing (a flood writes no bucket row per attempt).
+   */
+  public Future<Long> acquire(String client, RateLimiter here) {
+    long wait = here.acquire(client);
+    return wait > 0 ? Future.succeededFuture(wait) : acquire(client);
+  }
+
   /** One of the client's leased tokens spent, if it has one. */
   private boolean spentLeased(String client) {
     synchronized (leased) {

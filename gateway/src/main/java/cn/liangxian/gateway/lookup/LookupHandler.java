@@ -74,14 +74,8 @@ public final class LookupHandler {
       admitted(ctx, limiter.acquire(client));
       return;
     }
-    if (caller.kind() == Caller.Kind.ANONYMOUS) {
-      long wait = anonymousLimiter.acquire(client);
-      if (wait > 0) {
-        admitted(ctx, wait);
-        return;
-      }
-    }
-    (caller.kind() == Caller.Kind.KIOSK ? kioskLimiter : sharedAnonymousLimiter).acquire(client).onComplete(ar -> {
+    (caller.kind() == Caller.Kind.KIOSK ? kioskLimiter.acquire(client)
+        : sharedAnonymousLimiter.acquire(client, anonymousLimiter)).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;

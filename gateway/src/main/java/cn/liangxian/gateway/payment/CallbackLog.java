@@ -107,10 +107,8 @@ public final class CallbackLog {
     if (verified) {
       return insert(channel, true, outcome, order, headers, body);
     }
-    if (refusedPerAddress.acquire(address) > 0) {
-      return Future.succeededFuture(); // counted as refused all the same; only its copy is not kept
-    }
-    return refusedForTheDeployment.acquire(address).transform(limit -> limit.succeeded() && limit.result() == 0
+    // counted as refused all the same when over either limit; only its copy is not kept
+    return refusedForTheDeployment.acquire(address, refusedPerAddress).transform(limit -> limit.succeeded() && limit.result() == 0
         ? insert(channel, false, outcome, order, headers, body)
         : Future.succeededFuture());
   }

@@ -158,15 +158,8 @@ public final class KeyRotation {
       if (!rs.next()) {
         return;
       }
-      java.sql.Array r = rs.getArray(2);
-      List<byte[]> retired = new ArrayList<>();
-      if (r != null) {
-        for (Object o : (Object[]) r.getArray()) {
-          retired.add((byte[]) o);
-        }
-      }
       if (cipher.currentKeyOpens(rs.getBytes(1), SharedKeys.CHECK_TEXT)
-          && !cipher.olderKeysAmong(retired, SharedKeys.CHECK_TEXT)) {
+          && !cipher.olderKeysAmong(SharedKeys.retired(rs.getArray(2)), SharedKeys.CHECK_TEXT)) {
         throw new IllegalStateException("keys reseal refused: the database is already under the current key"
             + " (GATEWAY_ID_SM4_KEY), and an older key given (GATEWAY_ID_SM4_OLD_KEYS) was never retired: that is the first"
             + " step of a change, and the reseal would retire the new key. Make the new key current on every instance (the"
@@ -183,19 +176,13 @@ public final class KeyRotation {
    * be left under a key about to go.
    */
   private static void refuseWhileOthersSealUnderAnotherKey(Connection c, PersonalDataCipher cipher) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement("select count(*), string_agg('process ' || pid || coalesce(' at '"
-        + " || host(client_addr), ''), ', ') from pg_stat_activity where datname = current_database() and application_name"
-        + " like ? and application_name not like ? and application_name <> ?")) {
-      st.setString(1, PersonalDataCipher.SEALING_NAME + "%");
-      st.setString(2, PersonalDataCipher.SEALING_NAME + cipher.sealingTag() + " %");
-      st.setString(3, PersonalDataCipher.SEALING_NAME + cipher.sealingTag());
-      try (ResultSet rs = st.executeQuery()) {
-        rs.next();
-        if (rs.getLong(1) > 0) {
-          throw new IllegalStateException("keys reseal refused: " + rs.getLong(1) + " connection(s) (" + rs.getString(2) + ")"
-              + " seal under another SM4 key than this one: a gateway instance (or a roster import) not yet given the new"
-              + " key as its current one. Finish step 2 on every instance, then run it");
-        }
+    try {
+      List<String> others = SharedKeys.sealing(c).stream().filter(s -> !s.sealsUnder().equals(cipher.sealingTag()))
+          .map(SharedKeys.Sealing::where).toList();
+      if (!others.isEmpty()) {
+        throw new IllegalStateException("keys reseal refused: " + others.size() + " connection(s) (" + String.join(", ", others)
+            + ") seal under another SM4 key than this one: a gateway instance (or a roster import) not yet given the new"
+            + " key as its current one. Finish step 2 on every instance, then run it");
       }
     } finally {
       c.rollback();

@@ -52,14 +52,11 @@ public final class SharedKeys {
         if (!MessageDigest.isEqual(index, rs.getBytes(1)) || !decrypts(cipher, rs.getBytes(2))) {
           throw refusal();
         }
-        java.sql.Array retired = rs.getArray(3);
-        if (retired != null) {
-          for (Object r : (Object[]) retired.getArray()) {
-            if (cipher.currentKeyOpens((byte[]) r, CHECK_TEXT)) {
-              throw new IllegalStateException("the SM4 key this instance seals with (GATEWAY_ID_SM4_KEY or id-sm4.key) was"
-                  + " retired by `gateway keys reseal`: nothing is sealed under it any more, and the other instances may no"
-                  + " longer hold it; give this instance the deployment's current key");
-            }
+        for (byte[] r : retired(rs.getArray(3))) {
+          if (cipher.currentKeyOpens(r, CHECK_TEXT)) {
+            throw new IllegalStateException("the SM4 key this instance seals with (GATEWAY_ID_SM4_KEY or id-sm4.key) was"
+                + " retired by `gateway keys reseal`: nothing is sealed under it any more, and the other instances may no"
+                + " longer hold it; give this instance the deployment's current key");
           }
         }
         if (seals) {
@@ -82,37 +79,64 @@ public final class SharedKeys {
    * of a change not done there).
    */
   private static void refuseUnlessKeysAgree(Connection c, PersonalDataCipher cipher) throws SQLException {
-    java.util.Set<String> mine = opens(cipher.sealingName());
-    // by its process id (which pg_terminate_backend takes), and its address where this role may see it
+    java.util.Set<String> mine = new Sealing(cipher.sealingName(), "this process").opens();
+    for (Sealing other : sealing(c)) {
+      if (!mine.contains(other.sealsUnder())) {
+        throw new IllegalStateException("an instance connected (" + other.where() + ") seals under an SM4 key this"
+            + " one was not given (GATEWAY_ID_SM4_KEY, GATEWAY_ID_SM4_OLD_KEYS): it could not read what that one"
+            + " writes; give every instance the same keys");
+      }
+      if (!other.opens().contains(cipher.sealingTag())) {
+        throw new IllegalStateException("this instance would seal under a new SM4 key (GATEWAY_ID_SM4_KEY) that an"
+            + " instance connected (" + other.where() + ") cannot open: give every instance the new key among the"
+            + " older ones (GATEWAY_ID_SM4_OLD_KEYS) first, the first step of a change");
+      }
+    }
+  }
+
+  /**
+   * A process connected that seals (a gateway's listening connection, a roster import's), by its connection's name
+   * ({@link PersonalDataCipher#sealingName}), and where it is: its process id, which pg_terminate_backend takes, and its
+   * address where this role may see it.
+   */
+  record Sealing(String name, String where) {
+    /** The tag of the key it seals under. */
+    String sealsUnder() {
+      return name.substring(PersonalDataCipher.SEALING_NAME.length()).split(" ")[0];
+    }
+
+    /** The tags of the keys it opens with (a name without the list: the key it seals under). */
+    java.util.Set<String> opens() {
+      int at = name.indexOf(" opens:");
+      return at < 0 ? java.util.Set.of(sealsUnder())
+          : new java.util.HashSet<>(java.util.List.of(name.substring(at + " opens:".length()).split(",")));
+    }
+  }
+
+  /** The processes connected to this database that seal, as their connections name them. */
+  static java.util.List<Sealing> sealing(Connection c) throws SQLException {
+    java.util.List<Sealing> out = new java.util.ArrayList<>();
     try (PreparedStatement st = c.prepareStatement("select application_name, 'process ' || pid || coalesce(' at '"
         + " || host(client_addr), '') from pg_stat_activity where datname = current_database() and application_name like ?")) {
       st.setString(1, PersonalDataCipher.SEALING_NAME + "%");
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          String name = rs.getString(1);
-          String theirs = name.substring(PersonalDataCipher.SEALING_NAME.length()).split(" ")[0];
-          if (!mine.contains(theirs)) {
-            throw new IllegalStateException("an instance connected (" + rs.getString(2) + ") seals under an SM4 key this"
-                + " one was not given (GATEWAY_ID_SM4_KEY, GATEWAY_ID_SM4_OLD_KEYS): it could not read what that one"
-                + " writes; give every instance the same keys");
-          }
-          if (!opens(name).contains(cipher.sealingTag())) {
-            throw new IllegalStateException("this instance would seal under a new SM4 key (GATEWAY_ID_SM4_KEY) that an"
-                + " instance connected (" + rs.getString(2) + ") cannot open: give every instance the new key among the"
-                + " older ones (GATEWAY_ID_SM4_OLD_KEYS) first, the first step of a change");
-          }
+          out.add(new Sealing(rs.getString(1), rs.getString(2)));
         }
       }
     }
+    return out;
   }
 
-  /** The tags a connection's name says its process opens with. */
-  private static java.util.Set<String> opens(String sealingName) {
-    int at = sealingName.indexOf(" opens:");
-    if (at < 0) { // a name without the list: its process opens with the key it seals under
-      return java.util.Set.of(sealingName.substring(PersonalDataCipher.SEALING_NAME.length()).split(" ")[0]);
+  /** The check values of the keys a reseal retired (column {@code id_key_check.retired}); none for a null array. */
+  static java.util.List<byte[]> retired(java.sql.Array column) throws SQLException {
+    java.util.List<byte[]> out = new java.util.ArrayList<>();
+    if (column != null) {
+      for (Object o : (Object[]) column.getArray()) {
+        out.add((byte[]) o);
+      }
     }
-    return new java.util.HashSet<>(java.util.List.of(sealingName.substring(at + 7).split(",")));
+    return out;
   }
 
   private static IllegalStateException refusal() {

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClearIdTails {
   private static final Logger LOG = LoggerFactory.getLogger(ClearIdTails.class);
+  /** A clear mask whose tail is what an ID number ends in: three digits, then a digit or X. */
+  private static final java.util.regex.Pattern ENDS_AS_ID = java.util.regex.Pattern.compile(".*[0-9]{3}[0-9X]");
   /** Persons sealed a batch at a time, and at most this many batches a round. */
   static final int BATCH = 1000;
   static final int BATCHES_PER_ROUND = 5;
@@ -95,7 +97,7 @@ public final class ClearIdTails {
       ids[i] = r.getLong("id");
       masks[i] = PersonalDataCipher.maskedAtRest(mask);
       // shown starred where the mask does not end as an ID number does (see PersonalDataCipher.masked)
-      tails[i++] = mask.matches(".*[0-9]{3}[0-9X]") ? Buffer.buffer(cipher.sealTail(mask)) : Buffer.buffer();
+      tails[i++] = ENDS_AS_ID.matcher(mask).matches() ? Buffer.buffer(cipher.sealTail(mask)) : Buffer.buffer();
     }
     return Tuple.of(ids, masks, tails);
   }

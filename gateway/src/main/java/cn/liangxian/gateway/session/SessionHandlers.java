@@ -61,8 +61,7 @@ public final class SessionHandlers {
       throw Problem.invalidField("code", "code is the login code of wx.login or my.getAuthCode, as the phone got it");
     }
     String address = RateLimiter.addressOf(ctx);
-    long waitHere = here.acquire(address);
-    (waitHere > 0 ? io.vertx.core.Future.succeededFuture(waitHere) : perAddress.acquire(address)).onComplete(limit -> {
+    perAddress.acquire(address, here).onComplete(limit -> {
       if (limit.failed()) {
         ctx.fail(limit.cause());
       } else if (limit.result() > 0) {
