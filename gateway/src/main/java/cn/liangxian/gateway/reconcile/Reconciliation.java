@@ -536,7 +536,7 @@ public final class Reconciliation {
       String status = r.refundStatus() == null ? "" : r.refundStatus().strip();
       out.add(refund ? new Line(true, r.outTradeNo(), r.outRefundNo(), r.refundFen(), problem,
               status.equals("SUCCESS") ? null : status.isEmpty() ? "(none)" : status)
-          : new Line(false, r.outTradeNo(), r.transactionId(), r.settledFen(), problem, null,
+          : new Line(false, r.outTradeNo(), r.transactionId(), r.orderFen(), problem, null,
               cn.liangxian.gateway.channel.ChannelDays.beijingTime(r.time())));
     }
     return out;

@@ -9,10 +9,23 @@ import java.util.Map;
  * A WeChat Pay trade bill (交易账单): a CSV whose first line names the columns, whose data fields are
  * each prefixed with a backtick, followed by a summary header (总交易单数,...) and one summary row.
  * Amounts are yuan strings, read as exact fen.
+ *
+ * <p>A payment's amount is the order's (订单金额), what the resident was charged for and what a notification's
+ * {@code amount.total} says, not what is settled to the merchant (应结订单金额: the order less a coupon the channel did
+ * not fund, 免充值券). A refund's is the amount asked (申请退款金额), not what went back less such a coupon (退款金额).
+ * Bills of merchants still on the early format have neither column: there the order's amount is 总金额 and a refund's
+ * 退款金额.
  */
 public record TradeBill(List<Row> rows, long totalCount, long totalSettledFen, long totalRefundFen) {
 
-  /** One trade or refund line; {@code problem} says why it cannot be read (its amounts are then 0), else null. */
+  /**
+   * One trade or refund line; {@code problem} says why it cannot be read (its amounts are then 0), else null.
+   *
+   * @param orderFen the order's amount (订单金额, 总金额 in the early format)
+   * @param settledFen what the merchant is settled (应结订单金额), less than the order's by a coupon the channel did not fund;
+   *     the order's in the early format, which does not say
+   * @param refundFen the refund asked (申请退款金额, 退款金额 in the early format)
+   */
   public record Row(String time, String appId, String mchid, String transactionId, String outTradeNo,
       String tradeType, String tradeState, long settledFen, String refundId, String outRefundNo, long refundFen,
       String refundStatus, long orderFen, String problem) {}
@@ -27,7 +40,17 @@ public record TradeBill(List<Row> rows, long totalCount, long totalSettledFen, l
     for (int i = 0; i < header.size(); i++) {
       col.put(header.get(i).strip().replace("\uFEFF", ""), i);
     }
-    for (String required : List.of("交易时间", "微信订单号", "商户订单号", "交易状态", "应结订单金额")) {
+    for (String required : List.of("交易时间", "微信订单号", "商户订单号", "交易状态")) {
+      if (!col.containsKey(required)) {
+        throw new IllegalArgumentException("bill header lacks " + required);
+      }
+    }
+    // the early format (总金额) or today's (订单金额 beside 应结订单金额): one or the other, whole
+    boolean early = !col.containsKey("订单金额");
+    String orderColumn = early ? "总金额" : "订单金额";
+    String settledColumn = early ? "总金额" : "应结订单金额";
+    String refundColumn = early ? "退款金额" : "申请退款金额";
+    for (String required : List.of(orderColumn, settledColumn, refundColumn)) {
       if (!col.containsKey(required)) {
         throw new IllegalArgumentException("bill header lacks " + required);
       }
@@ -44,9 +67,9 @@ public record TradeBill(List<Row> rows, long totalCount, long totalSettledFen, l
       long order = 0;
       String problem = null;
       try {
-        settled = fen(get(f, col, "应结订单金额"));
-        refund = fen(get(f, col, "退款金额"));
-        order = fen(get(f, col, "订单金额"));
+        settled = fen(get(f, col, settledColumn));
+        refund = fen(get(f, col, refundColumn));
+        order = fen(get(f, col, orderColumn));
       } catch (IllegalArgumentException e) {
         // one line the channel got wrong is reported as it is, not the whole day's bill refused
         problem = "line " + (i + 1) + ": an amount is not yuan (" + e.getMessage() + ")";
@@ -70,7 +93,8 @@ public record TradeBill(List<Row> rows, long totalCount, long totalSettledFen, l
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("bill summary has no 总交易单数");
     }
-    return new TradeBill(rows, count, fen(get(sv, scol, "应结订单总金额")), fen(get(sv, scol, "退款总金额")));
+    return new TradeBill(rows, count, fen(get(sv, scol, early ? "总交易额" : "应结订单总金额")),
+        fen(get(sv, scol, early ? "总退款金额" : "申请退款总金额")));
   }
 
   private static String get(List<String> fields, Map<String, Integer> col, String name) {
