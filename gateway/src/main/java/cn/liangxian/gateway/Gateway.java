@@ -268,10 +268,18 @@ public final class Gateway implements AutoCloseable {
         .connectingTo(database.connectOptions(1)).using(vertx).build();
     if (!options.sandbox()) {
       Channels real = Channels.real(vertx, options, clock, channelPool, signing);
+      // certificate mode: one instance downloads, every instance reloads from the database each minute; a collecting
+      // body's merchant in that mode has certificates of its own (WeChat Pay's keys are per merchant)
       if (options.wechat().certificates()) {
-        // certificate mode: one instance downloads, every instance reloads from the database each minute
         PlatformCertificates.start(vertx, ((WechatPayChannel) real.byName().get("wechat")).client(), channelPool, clock, 60_000,
             registry);
+      }
+      for (int i = 0; i < options.merchants().size(); i++) {
+        GatewayOptions.Wechat w = options.merchants().get(i).wechat();
+        if (w != null && w.certificates()) {
+          PlatformCertificates.start(vertx, ((WechatPayChannel) real.bodies().get(i).byName().get("wechat")).client(), channelPool,
+              clock, 60_000, registry);
+        }
       }
       LOG.info("payment channels: WeChat Pay merchant {} ({}), Alipay app {}, UnionPay merchant {}{}", real.wechat().mchid(),
           real.wechat().scheme(), real.alipay().appId(), real.unionpay() == null ? "none" : real.unionpay().client().merchant().merId(),

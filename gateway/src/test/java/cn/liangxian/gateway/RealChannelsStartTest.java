@@ -110,8 +110,14 @@ class RealChannelsStartTest {
         .replace("baseUrl: https://api.mch.weixin.qq.com", "baseUrl: http://127.0.0.1:1")
         .replaceAll("(?m)^      - \\{serial: \"PUB_KEY_ID_\\.\\.\\.\", file: wechat-pay-public-key.pem}\\n", "")
         .replace("    platformKeys:", "    platformKeys: []");
+    // a collecting body's WeChat Pay merchant in certificate mode too: its certificates are its own to download
+    Files.writeString(keys.resolve("rugao-wechat-key.pem"), Pem.write(rsa().getPrivate()));
+    Files.writeString(keys.resolve("rugao-wechat-apiv3.key"), "zyxwvutsrqponmlkjihgfedcba543210");
+    String body = "  merchants:\n    - name: rugao-medical\n      regions: [\"320682\"]\n"
+        + "      wechat: {mchid: \"1900000002\", appId: \"wx0000000000000002\", merchantSerial: \"SERIAL0002\","
+        + " merchantKeyFile: rugao-wechat-key.pem, apiV3KeyFile: rugao-wechat-apiv3.key, keyMode: certificates}\n";
     Map<String, String> env = env();
-    GatewayOptions options = GatewayOptions.fromYaml(yaml, env);
+    GatewayOptions options = GatewayOptions.fromYaml(yaml.replace("  merchants: []\n", body), env);
     assertThat(options.wechat().certificates()).isTrue();
     MutableClock clock = new MutableClock(Instant.parse("2027-06-01T02:00:00Z"));
     var db = TestGateway.server().createDatabase("realup_" + ProcessHandle.current().pid());
@@ -120,7 +126,21 @@ class RealChannelsStartTest {
       HttpResponse<String> offered = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + g.httpPort() + "/api/v1/channels")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(offered.body()).contains("\"unionpay\"", "云闪付");
+      // each merchant's download was claimed (and, the address closed, put off for a retry)
+      cn.liangxian.gateway.support.Eventually.until("both merchants' certificate downloads claimed", () -> {
+        try (var c = db.connect(); var st = c.createStatement();
+            var rs = st.executeQuery("select string_agg(mchid, ',' order by mchid) from wechat_certificate_download")) {
+          rs.next();
+          return "1900000002,1900000109".equals(rs.getString(1));
+        }
+      });
     }
+    // in public-key mode a body's merchant needs WeChat Pay's key, as the default one does
+    String noKey = yaml.replace("keyMode: certificates", "keyMode: publicKey").replace("    platformKeys: []",
+        "    platformKeys: [{serial: \"PUB_KEY_ID_0109\", file: wechat-merchant-key.pem}]")
+        .replace("  merchants: []\n", body.replace(", keyMode: certificates", ""));
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(noKey, env))
+        .hasMessageContaining("channels.merchants[0].wechat.platformKeys needs at least one key");
     assertThatThrownBy(() -> GatewayOptions.fromYaml(yaml.replace("    merId: ", "    merchantId: "), env))
         .hasMessageContaining("channels.unionpay.merchantId");
   }

@@ -108,6 +108,11 @@ final class ChannelSections {
       if (m.wechat() != null && !ids.add("wechat/" + m.wechat().id())) {
         throw new ConfigException(where + ".wechat " + m.wechat().id() + " is another merchant's");
       }
+      // as the default merchant's: without keys to verify WeChat Pay's answers with, every payment would be refused
+      if (m.wechat() != null && !sandbox && m.wechat().platformKeys().isEmpty() && !m.wechat().certificates()) {
+        throw new ConfigException(where + ".wechat.platformKeys needs at least one key when demo.sandbox is false"
+            + " (or keyMode: certificates, to download the platform certificates)");
+      }
       if (m.alipay() != null && !ids.add("alipay/" + m.alipay().id())) {
         throw new ConfigException(where + ".alipay " + m.alipay().id() + " is another merchant's app");
       }
