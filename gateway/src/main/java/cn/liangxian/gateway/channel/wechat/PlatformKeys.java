@@ -30,4 +30,13 @@ public final class PlatformKeys {
   public Set<String> serials() {
     return Set.copyOf(keys.keySet());
   }
+
+  /**
+   * The WeChat Pay public key's id, where the merchant verifies with it ({@code PUB_KEY_ID_...}; the first in order if
+   * several are live): sent as {@code Wechatpay-Serial} with every request, so that WeChat Pay signs its answer with that
+   * key, not a platform certificate, also while the merchant is being switched from certificates to the public key.
+   */
+  public Optional<String> publicKeyId() {
+    return keys.keySet().stream().filter(s -> s.startsWith("PUB_KEY_ID_")).sorted().findFirst();
+  }
 }

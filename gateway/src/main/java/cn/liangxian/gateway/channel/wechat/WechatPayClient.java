@@ -318,6 +318,7 @@ public final class WechatPayClient {
               .putHeader("Authorization", auth)
               .putHeader("Accept", "application/json")
               .putHeader("User-Agent", "liangxian-gateway");
+          merchant.platformKeys().publicKeyId().ifPresent(id -> req.putHeader("Wechatpay-Serial", id));
           if (body == null || method == HttpMethod.GET) {
             return req.send();
           }

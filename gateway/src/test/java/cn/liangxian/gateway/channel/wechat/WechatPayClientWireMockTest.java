@@ -95,6 +95,8 @@ class WechatPayClientWireMockTest {
         .withHeader("Authorization", matching("WECHATPAY2-SHA256-RSA2048 mchid=\"1230000109\",nonce_str=\"[0-9A-F]{32}\","
             + "signature=\"[A-Za-z0-9+/=]+\",timestamp=\"1576376430\",serial_no=\"444F4864EA9B34415\""))
         .withHeader("Content-Type", equalTo("application/json"))
+        // the public key's id, so that WeChat Pay signs the answer with that key (also while a merchant is switched to it)
+        .withHeader("Wechatpay-Serial", equalTo(SERIAL))
         .withRequestBody(equalToJson("{\"appid\":\"wxd678efh567hg6787\",\"mchid\":\"1230000109\","
             + "\"description\":\"城乡居民医疗保险 2020\",\"out_trade_no\":\"1217752501201407033233368018\","
             + "\"notify_url\":\"https://pay.example.cn/api/v1/callbacks/wechatpay\","
