@@ -167,7 +167,8 @@ final class GatewayVerticle extends VerticleBase {
         Gateway.REFUSED_CALLBACKS_KEPT_PER_MINUTE, p.clock());
     callbackLog = new CallbackLog(vertx, p.cipher(), pool, p.clock(), p.limits().refusedCallbacksPerAddress(), refusedCallbacks);
     Refunds refunds = new Refunds(refundStore, orderStore, p.channels(), p.clock());
-    payments = new Payments(pool, refunds, p.clock(), p.metrics().payments(), p.channels());
+    payments = new Payments(pool, refunds, p.clock(), p.metrics().payments(), p.channels(),
+        cn.liangxian.gateway.handoff.AgencyChanges.paidOrders(p.handoff(), p.regions()));
     recovery = new Recovery(orderStore, payments, p.channels(), p.clock(), p.metrics().orders());
     reconciliation = new Reconciliation(vertx, pool, p.channels(), payments, refunds, p.clock(), p.options().reconciliation(),
         p.registry());

@@ -46,6 +46,22 @@ public final class AgencyChanges {
       + " join order_item i on i.order_id = r.order_id and i.person_id = r.person_id and i.insurance = r.insurance"
       + " where r.person_id = $2 and r.paid and i.personal_fen > 0 and ($3::text is null or r.insurance = $3)"
       + " and (r.year = $6 or ($6::int is null and r.year >= $7)) on conflict do nothing";
+  // the person's items, held against a payment being settled meanwhile: the payment waits for this change to commit,
+  // and then plans its refund itself ({@link #PAID_ORDER}); a payment settled first is seen paid by the plan below
+  static final String HOLD = "select 1 from reservation where person_id = $1 for no key update";
+  // a payment settled after a change about one of its people (the order taken before the change came): the refunds
+  // the change would have planned, planned now; a category only where it came after the order was assessed (with a
+  // margin for the instances' clocks), since an order assessed after it already charges by it
+  static final String PAID_ORDER_CHANGED = "select o.region_code from orders o where o.id = $1 and exists (select 1 from reservation r"
+      + " join agency_change c on c.person_id = r.person_id where r.order_id = $1)";
+  static final String PAID_ORDER = "insert into agency_refund (change_id, order_id, person_id, insurance, amount_fen, whole, reason, due_at)"
+      + " select c.change_id, r.order_id, r.person_id, r.insurance, i.personal_fen, c.kind <> 'CATEGORY',"
+      + " case c.kind when 'DIED' then 'death' when 'PAID_ELSEWHERE' then 'duplicate' when 'CATEGORY' then 'category-arrived'"
+      + " else 'enrolled-elsewhere' end, $2 from reservation r join orders o on o.id = r.order_id"
+      + " join order_item i on i.order_id = r.order_id and i.person_id = r.person_id and i.insurance = r.insurance"
+      + " join agency_change c on c.person_id = r.person_id and (c.insurance is null or c.insurance = r.insurance)"
+      + " where r.order_id = $1 and r.paid and i.personal_fen > 0 and (c.year = r.year or (c.year is null and r.year >= $3))"
+      + " and (c.kind <> 'CATEGORY' or c.received_at > o.created_at - interval '10 minutes') on conflict do nothing";
   static final String CATEGORY = "insert into person_category (person_id, category, department, valid_from, source)"
       + " values ($1, $2, $3, $4, 'agency') on conflict do nothing";
 
@@ -208,6 +224,10 @@ public final class AgencyChanges {
   }
 
   private Future<Void> effect(SqlConnection conn, JsonObject c, long person, String region, OffsetDateTime now) {
+    return conn.preparedQuery(HOLD).execute(Tuple.of(person)).compose(held -> plan(conn, c, person, region, now));
+  }
+
+  private Future<Void> plan(SqlConnection conn, JsonObject c, long person, String region, OffsetDateTime now) {
     if (c.getString("kind").equals("CATEGORY")) {
       // the difference a category that arrived late makes is refunded by AgencyRefunds, which assesses it again
       // a category without a department (a file's empty cell) is the agency's
@@ -230,9 +250,31 @@ public final class AgencyChanges {
    * region), read with the person.
    */
   private Tuple plan(JsonObject c, long person, String region, String reason, OffsetDateTime now) {
-    int thisYear = regions.get(region).map(r -> r.payDate().getYear())
-        .orElse(now.atZoneSameInstant(cn.liangxian.gateway.channel.ChannelDays.BEIJING).getYear());
     return Tuple.from(new Object[] {c.getString("changeId"), person, c.getString("insurance"), reason,
-        now.plus(setup.refundDelay()), c.getInteger("year"), thisYear});
+        now.plus(setup.refundDelay()), c.getInteger("year"), thisYear(regions, region, now)});
+  }
+
+  private static int thisYear(Regions regions, String region, OffsetDateTime now) {
+    return regions.get(region).map(r -> r.payDate().getYear())
+        .orElse(now.atZoneSameInstant(cn.liangxian.gateway.channel.ChannelDays.BEIJING).getYear());
+  }
+
+  /**
+   * What a payment does about the agencies' news, in its transaction: an order taken before a change about one of its
+   * people, and paid after it, has the refunds planned that the change would have planned had the order been paid
+   * then. The change holds the person's items while it plans ({@link #HOLD}), so one of the two always sees the other.
+   */
+  public interface PaidOrders {
+    PaidOrders NONE = (conn, order, now) -> Future.succeededFuture();
+
+    Future<Void> paid(SqlConnection conn, java.util.UUID order, OffsetDateTime now);
+  }
+
+  /** {@link PaidOrders} with the delay before a refund and the regions' pay dates of this deployment. */
+  public static PaidOrders paidOrders(HandoffSetup setup, Regions regions) {
+    return (conn, order, now) -> conn.preparedQuery(PAID_ORDER_CHANGED).execute(Tuple.of(order)).compose(rows -> rows.size() == 0
+        ? Future.succeededFuture()
+        : conn.preparedQuery(PAID_ORDER).execute(Tuple.of(order, now.plus(setup.refundDelay()),
+            thisYear(regions, rows.iterator().next().getString("region_code"), now))).mapEmpty());
   }
 }

@@ -95,6 +95,28 @@ class AgencyChangesTest {
     assertThat(f.count("select count(*) from audit_log where action = 'agency.refund'")).isPositive();
   }
 
+  /**
+   * The order is taken, the agency says the person died, then the payer pays: the change found nothing paid to plan a
+   * refund for, so the payment plans it, and the money goes back after the delay as for an order paid before.
+   */
+  @Test
+  void aDeathThatCameWhileTheOrderWasBeingPaidIsRefundedAsOneThatCameAfter() throws Exception {
+    String[] h = f.household("431103");
+    HttpResponse<Buffer> taken = f.g.orderUnpaidMedical(f.g.lookup(h[0], "赵一"), "wechat", "qr");
+    assertThat(taken.statusCode()).as(taken.bodyAsString()).isEqualTo(201);
+    JsonObject o = taken.bodyAsJsonObject();
+    assertThat(f.changes("ls-medical", change("DIED", h[0])).getValue().getJsonArray("results").getJsonObject(0)
+        .getString("answer")).isEqualTo("applied");
+    f.g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
+    f.g.awaitState(o.getString("id"), "PAID");
+    assertThat(waiting().stream().map(x -> ((JsonObject) x).getString("orderId"))).contains(o.getString("id"));
+    f.g.clock.advance(Duration.ofMinutes(61));
+    Eventually.until("the refund carried out", () -> f.count("select count(*) from refund where order_id = '" + o.getString("id")
+        + "' and reason = 'death'") == 1);
+    Eventually.until("its reversal sent", () -> f.count("select count(*) from handoff_record where order_id = '"
+        + o.getString("id") + "' and kind = 'REVERSAL'") == 1);
+  }
+
   @Test
   void anOperatorStopsAWaitingRefundAndItIsNeverCarriedOut() throws Exception {
     String[] h = f.household("431103");
