@@ -19,7 +19,10 @@ public final class Outbox {
       + " select 'CONTRIBUTION', o.id, i.person_id, v.region_code, v.township, v.name, i.insurance, i.year, i.tier_yuan,"
       + " i.personal_fen, i.government_fen, i.subsidy_fen, i.later_fen, i.rules,"
       + " coalesce((select jsonb_agg(jsonb_build_object('category', c.category, 'department', c.department)"
-      + " order by c.category, c.department) from person_category c where c.person_id = i.person_id), '[]'::jsonb),"
+      + " order by c.category, c.department) from person_category c where c.person_id = i.person_id"
+      // as the lookup assessed it: a cross-check an operator resolved leaves only the category chosen
+      + " and not exists (select 1 from cross_check x where x.person_id = c.person_id and x.resolved_category <> c.category)),"
+      + " '[]'::jsonb),"
       + " o.channel, $2, $3, $3, $3 from orders o join order_item i on i.order_id = o.id"
       + " join household h on h.id = o.household_id join village v on v.id = h.village_id where o.id = $1"
       + " on conflict do nothing";

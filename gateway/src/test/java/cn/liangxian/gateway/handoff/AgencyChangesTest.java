@@ -206,6 +206,11 @@ class AgencyChangesTest {
     assertThat(now.getLong("personalFen")).isEqualTo(25000L);
     assertThat(f.count("select count(*) from audit_log where action = 'cross-check.resolve' and after->>'category' = 'DIBAO'"))
         .isEqualTo(1);
+    // the agency is told the category chosen, not both lists' (the double funding the cross-check is there to prevent)
+    JsonObject o = f.pay(h[0], "赵一", "wechat");
+    String records = "select count(*) from handoff_record where kind = 'CONTRIBUTION' and order_id = '" + o.getString("id") + "'";
+    assertThat(f.count(records + " and categories::text like '%DIBAO%'")).isEqualTo(1);
+    assertThat(f.count(records + " and categories::text like '%TEKUN%'")).isZero();
   }
 
   @Test
