@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgencyChanges {
   private static final Logger LOG = LoggerFactory.getLogger(AgencyChanges.class);
+  private static final String AGENCY = "agency ";
   static final Set<String> KINDS = Set.of("EMPLOYEE_INSURANCE", "INSURED_ELSEWHERE", "DIED", "CATEGORY", "PAID_ELSEWHERE");
   static final String INSERT = "insert into agency_change (change_id, person_id, kind, insurance, year, category, place,"
       + " received_at, source) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing returning person_id";
@@ -77,8 +78,16 @@ public final class AgencyChanges {
    * {@code outside} (an agency: unknown-person, as a person it cannot know; an operator: out-of-scope).
    */
   public record Sender(String source, cn.liangxian.gateway.operator.Scope scope, String insurance, String outside) {
+    /**
+     * Where a change id is unique: each agency numbers its own changes, so its ids are kept under its name
+     * ({@code agency ls-medical:1001}, beside another agency's 1001); administrators' files share one numbering.
+     */
+    String key(String changeId) {
+      return source.startsWith(AGENCY) ? source + ":" + changeId : changeId;
+    }
+
     static Sender agency(Receiver r) {
-      return new Sender("agency " + r.name(), new cn.liangxian.gateway.operator.Scope(r.region(), null, null), r.insurance(),
+      return new Sender(AGENCY + r.name(), new cn.liangxian.gateway.operator.Scope(r.region(), null, null), r.insurance(),
           "unknown-person");
     }
 
@@ -199,13 +208,14 @@ public final class AgencyChanges {
   /** One change whose fields {@link ChangeFields} found as they should be. */
   private Future<JsonObject> one(JsonObject given, Sender sender, OffsetDateTime now) {
     String id = given.getString("changeId");
+    String key = sender.key(id);
     String kind = given.getString("kind");
     JsonObject answer = new JsonObject().put("changeId", id);
     // an agency's change is about its own insurance, said or not
     JsonObject c = sender.insurance() == null ? given : given.copy().put("insurance", sender.insurance());
     // a change id seen before is a duplicate whoever it names: answered before the person is looked at, so that
     // no answer tells whether an ID number is registered outside the sender's area
-    return pool.withTransaction(conn -> conn.preparedQuery(KNOWN).execute(Tuple.of(id)).compose(known -> known.size() > 0
+    return pool.withTransaction(conn -> conn.preparedQuery(KNOWN).execute(Tuple.of(key)).compose(known -> known.size() > 0
         ? Future.succeededFuture(answer.put("answer", "duplicate"))
         : conn.preparedQuery(PERSON).execute(Tuple.of(Buffer.buffer(c.getBinary("idIndex")))).compose(people -> {
           io.vertx.sqlclient.Row p = people.size() == 0 ? null : people.iterator().next();
@@ -216,10 +226,11 @@ public final class AgencyChanges {
             return Future.succeededFuture(answer.put("answer", sender.outside()));
           }
           long person = p.getLong("id");
-          return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {id, person, kind, c.getString("insurance"),
+          return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {key, person, kind, c.getString("insurance"),
               c.getInteger("year"), c.getString("category"), c.getString("place"), now, sender.source()})).compose(rows -> rows.size() == 0
                   ? Future.succeededFuture(answer.put("answer", "duplicate"))
-                  : effect(conn, c, person, p.getString("region_code"), now).map(answer.put("answer", "applied")));
+                  : effect(conn, c.copy().put("changeId", key), person, p.getString("region_code"), now)
+                      .map(answer.put("answer", "applied")));
         })));
   }
 

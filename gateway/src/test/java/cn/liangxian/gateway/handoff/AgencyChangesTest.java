@@ -117,6 +117,24 @@ class AgencyChangesTest {
         + o.getString("id") + "' and kind = 'REVERSAL'") == 1);
   }
 
+  /** Each agency numbers its own changes: another agency's change of the same id is another change, applied. */
+  @Test
+  void twoAgenciesChangesOfOneIdAreTwoChanges() throws Exception {
+    String[] here = f.household("431103");
+    String[] there = f.household("320682");
+    String id = "1001-" + UUID.randomUUID();
+    assertThat(f.changes("ls-medical", change("DIED", here[0]).put("changeId", id)).getValue().getJsonArray("results")
+        .getJsonObject(0).getString("answer")).isEqualTo("applied");
+    assertThat(f.changes("rg-medical", change("DIED", there[0]).put("changeId", id)).getValue().getJsonArray("results")
+        .getJsonObject(0).getString("answer")).isEqualTo("applied");
+    assertThat(TestGateway.member(f.g.lookup(there[0], "赵一"), there[0]).getJsonArray("insurances").stream()
+        .map(o -> (JsonObject) o).filter(i -> i.getString("insurance").equals("medical")).findFirst().orElseThrow()
+        .getString("status")).isEqualTo("not-eligible");
+    // each agency's resend is still its own duplicate
+    assertThat(f.changes("rg-medical", change("DIED", there[0]).put("changeId", id)).getValue().getJsonArray("results")
+        .getJsonObject(0).getString("answer")).isEqualTo("duplicate");
+  }
+
   @Test
   void anOperatorStopsAWaitingRefundAndItIsNeverCarriedOut() throws Exception {
     String[] h = f.household("431103");
