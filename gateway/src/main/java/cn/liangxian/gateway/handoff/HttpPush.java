@@ -61,28 +61,53 @@ final class HttpPush {
         .putHeader(AgencyEnvelope.NONCE, nonce)
         .putHeader(AgencyEnvelope.SIGNATURE_ALGORITHM, AgencyEnvelope.Scheme.ofKey(keys.privateKey()).signature)
         .putHeader(AgencyEnvelope.SIGNATURE, signed.getValue()).sendBuffer(signed.getKey()))
-        .compose(resp -> vertx.executeBlocking(() -> answers(r, resp), false));
+        .compose(resp -> vertx.executeBlocking(() -> answers(r, resp, nonce, sent(batch)), false));
   }
 
-  private static Map<UUID, Answer> answers(Receiver r, HttpResponse<Buffer> resp) {
-    if (resp.statusCode() != 200) {
-      throw new IllegalStateException(r.name() + " answered HTTP " + resp.statusCode());
+  /** The record ids a batch carries. */
+  private static java.util.Set<UUID> sent(List<Row> batch) {
+    java.util.Set<UUID> ids = new java.util.HashSet<>();
+    batch.forEach(row -> ids.add(row.getUUID("idempotency_id")));
+    return ids;
+  }
+
+  /**
+   * The receiver's answers to this batch: signed with its key, for the batch sent ({@code batchId}), and only for the
+   * records it carried, so that no answer to another batch, another receiver's records or an answer replayed marks a
+   * record answered that this receiver was not sent now.
+   */
+  private static Map<UUID, Answer> answers(Receiver r, HttpResponse<Buffer> resp, String batchId, java.util.Set<UUID> sent) {
+    return answers(r, resp.statusCode(), resp::getHeader, resp.body() == null ? Buffer.buffer() : resp.body(), batchId, sent);
+  }
+
+  static Map<UUID, Answer> answers(Receiver r, int status, java.util.function.UnaryOperator<String> header, Buffer body,
+      String batchId, java.util.Set<UUID> sent) {
+    if (status != 200) {
+      throw new IllegalStateException(r.name() + " answered HTTP " + status);
     }
-    Buffer body = resp.body() == null ? Buffer.buffer() : resp.body();
-    if (!AgencyEnvelope.verify(r.key(), resp.getHeader(AgencyEnvelope.TIMESTAMP), resp.getHeader(AgencyEnvelope.NONCE),
-        body.getBytes(), resp.getHeader(AgencyEnvelope.SIGNATURE))) {
+    if (!AgencyEnvelope.verify(r.key(), header.apply(AgencyEnvelope.TIMESTAMP), header.apply(AgencyEnvelope.NONCE),
+        body.getBytes(), header.apply(AgencyEnvelope.SIGNATURE))) {
       throw new IllegalStateException(r.name() + "'s answer is not signed with its key");
     }
+    JsonObject answered = new JsonObject(body.toString(StandardCharsets.UTF_8));
+    if (!batchId.equals(answered.getValue("batchId"))) {
+      throw new IllegalStateException(r.name() + " answered for batch " + answered.getValue("batchId") + ", not the one sent ("
+          + batchId + ")");
+    }
     Map<UUID, Answer> out = new HashMap<>();
-    JsonArray results = new JsonObject(body.toString(StandardCharsets.UTF_8)).getJsonArray("results", new JsonArray());
+    JsonArray results = answered.getJsonArray("results", new JsonArray());
     for (Object o : results) {
       JsonObject a = (JsonObject) o;
       String answer = a.getString("answer");
       UUID id = recordId(a.getValue("recordId"));
-      if (id == null) {
-        LOG.warn("{} answered for a record id that is none of ours: {}", r.name(), a.getValue("recordId"));
+      if (id == null || !sent.contains(id)) {
+        LOG.warn("{} answered for a record id that it was not sent in this batch: {}", r.name(), a.getValue("recordId"));
       } else if (List.of("accepted", "duplicate", "refused").contains(answer)) {
         out.put(id, new Answer(answer, a.getString("reason")));
+      } else {
+        // sent again later, as a record left unanswered: the word may be one the interface does not have yet
+        LOG.warn("{} answered record {} with '{}', which is not accepted, duplicate or refused: it is sent again later", r.name(),
+            id, answer);
       }
     }
     return out;
