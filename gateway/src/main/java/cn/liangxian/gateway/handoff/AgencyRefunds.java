@@ -93,12 +93,15 @@ public final class AgencyRefunds {
     String ins = a.getString("insurance");
     boolean whole = a.getBoolean("whole");
     ItemRefund refund = new ItemRefund(order, person, ins, whole);
-    String no = refund.number();
     Future<Long> asked = whole ? Future.succeededFuture(a.getLong("amount_fen")) : difference(conn, a);
-    // what is left of the item to refund: a whole refund after a difference gives back the rest
-    Future<Long> amount = asked.compose(fen -> fen <= 0 ? Future.succeededFuture(0L)
-        : refund.decide(conn, fen).map(d -> d.existing() != null ? 0L : d.fen()));
-    return amount.compose(fen -> fen <= 0 ? conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id"))).map(x -> false)
+    // what is left of the item to refund, and its number: a whole refund after differences gives back the rest, a later
+    // category's difference what the earlier ones did not
+    Future<ItemRefund.Decision> decided = asked.compose(fen -> fen <= 0
+        ? Future.succeededFuture(new ItemRefund.Decision(0, null, refund.number())) : refund.decide(conn, fen));
+    return decided.compose(d -> {
+      long fen = d.existing() != null ? 0L : d.fen();
+      String no = d.number();
+      return fen <= 0 ? conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id"))).map(x -> false)
         : RefundStore.insert(conn, order, no, fen, a.getString("reason"), now).compose(fresh -> !fresh
             ? conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id"))).map(x -> false)
             : (whole ? OrderStore.releaseItem(conn, order, person, ins) : Future.<Void>succeededFuture())
@@ -107,8 +110,8 @@ public final class AgencyRefunds {
                 .compose(x -> AuditLog.record(conn, AuditLog.Change.of("agency", "agency.refund", no, new JsonObject()
                     .put("order", order.toString()).put("insurance", ins).put("reason", a.getString("reason"))
                     .put("amountFen", fen).put("change", a.getString("change_id")))))
-                .map(true)))
-        .map(refunded -> refunded ? order : null);
+                .map(true));
+    }).map(refunded -> refunded ? order : null);
   }
 
   /** What the person paid beyond what they owe with the categories on record now. */

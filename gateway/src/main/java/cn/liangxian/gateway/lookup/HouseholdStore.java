@@ -45,11 +45,12 @@ public final class HouseholdStore {
       // what the lookup shows
       + "   left join order_item i on i.order_id = r.order_id and i.person_id = r.person_id"
       + "   and i.insurance = r.insurance and i.year = r.year"
-      // less the difference given back to a paid item once the channel confirmed it, or finance paid it back another way
-      // after the channel refused it (by its unique number, ItemRefund's:
-      // the order's trade number, the person, M or P and D); a whole item given back is no longer reserved at all
-      + "   left join refund d on r.paid and (d.state = 'SUCCESS' or d.settled_at is not null) and d.out_refund_no = replace(r.order_id::text, '-', '')"
-      + "   || '-' || r.person_id || case r.insurance when 'medical' then 'M' else 'P' end || 'D'"
+      // less the differences given back to a paid item once the channel confirmed them, or finance paid them back another
+      // way after the channel refused them (by their numbers, ItemRefund's: the order's trade number, the person, M or P
+      // and D, D2...); a whole item given back is no longer reserved at all
+      + "   left join lateral (select sum(d.amount_fen) as amount_fen from refund d where r.paid and d.order_id = r.order_id"
+      + "   and (d.state = 'SUCCESS' or d.settled_at is not null) and d.out_refund_no ~ ('^' || replace(r.order_id::text, '-', '')"
+      + "   || '-' || r.person_id || case r.insurance when 'medical' then 'M' else 'P' end || 'D[0-9]*$')) d on true"
       + "   where r.person_id = p.id) as holds,"
       // what an agency said settles an item without a payment here (see AgencyNote)
       + " (select json_agg(json_build_object('k', a.kind, 'i', a.insurance, 'y', a.year, 'p', a.place))"

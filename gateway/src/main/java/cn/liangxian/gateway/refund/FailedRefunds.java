@@ -39,7 +39,7 @@ public final class FailedRefunds {
       + " join village v on v.id = h.village_id";
   /**
    * What a refund refused by the channel still owes the resident, in SQL, for the refund row {@code f}. An item's refund
-   * ({@code <trade>-<person><M|P>} for the whole item, the same and {@code D} for a difference; see {@link ItemRefund})
+   * ({@code <trade>-<person><M|P>} for the whole item, the same and {@code D}, {@code D2}... for differences; see {@link ItemRefund})
    * owes at most what the member paid for the item less what the item's other refund gave back or is giving back: a
    * whole refund decided after the difference was already less by it, and one decided before is owed the rest; the
    * difference is owed nothing once the whole item went back. Any other refund owes its amount. Without it finance would
@@ -50,9 +50,10 @@ public final class FailedRefunds {
     return "case when " + f + ".out_refund_no ~ '" + ItemRefund.NUMBER_TAIL + "' then greatest(0, least(" + f + ".amount_fen,"
         + " coalesce((select i.personal_fen from order_item i where i.order_id = " + f + ".order_id and i.person_id = (" + item
         + ")[1]::bigint and i.insurance = case (" + item + ")[2] when 'M' then 'medical' else 'pension' end), " + f + ".amount_fen)"
-        + " - coalesce((select sum(w.amount_fen) from refund w where w.order_id = " + f + ".order_id and w.out_refund_no ="
-        + " case when right(" + f + ".out_refund_no, 1) = 'D' then left(" + f + ".out_refund_no, -1) else " + f
-        + ".out_refund_no || 'D' end and (w.state <> 'FAILED' or w.settled_at is not null)), 0))) else " + f + ".amount_fen end";
+        // the item's other refunds (its whole one, its differences), by the item's number they share
+        + " - coalesce((select sum(w.amount_fen) from refund w where w.order_id = " + f + ".order_id and w.out_refund_no <> " + f
+        + ".out_refund_no and regexp_replace(w.out_refund_no, 'D[0-9]*$', '') = regexp_replace(" + f + ".out_refund_no, 'D[0-9]*$', '')"
+        + " and (w.state <> 'FAILED' or w.settled_at is not null)), 0))) else " + f + ".amount_fen end";
   }
 
   /**

@@ -10,9 +10,11 @@ import java.util.UUID;
 /**
  * The refund of one paid item (a person's insurance in an order), by an operator or on an agency's word: the whole
  * item (death, employee insurance, insured or paid elsewhere) or the difference a category that arrived late makes.
- * Each has a number of its own, the same whoever asks, so neither can happen twice; the whole refund after a
- * difference was refunded gives back the rest, and a difference after the whole refund gives back nothing, whether or
- * not the channel refused the first: together they never give back more than the member paid for the item.
+ * Each has a number of its own, the same whoever asks, so neither can happen twice: the whole item's, and the
+ * differences' ({@code D}, then {@code D2}, {@code D3} for a later category that lowers the amount further). A
+ * difference gives back what the member paid beyond what they owe now less the differences given back before; the
+ * whole refund after differences gives back the rest, and a difference after the whole refund gives back nothing,
+ * whether or not the channel refused the first: together they never give back more than the member paid for the item.
  */
 public record ItemRefund(UUID orderId, long personId, String insurance, boolean whole) {
   static final String LOCK_ITEM = "select personal_fen from order_item where order_id = $1 and person_id = $2 and insurance = $3"
@@ -22,7 +24,8 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
    * another way, or the channel pays it after all, as a WeChat Pay refund ABNORMAL and handled since does), so the item's
    * other refund gives back only what it does not.
    */
-  static final String REFUNDED = "select out_refund_no, amount_fen from refund where order_id = $1 and out_refund_no in ($2, $3)";
+  static final String REFUNDED = "select out_refund_no, amount_fen from refund where order_id = $1 and (out_refund_no = $2"
+      + " or out_refund_no ~ ('^' || $2 || 'D[0-9]*$'))";
   /**
    * The order's whole payment given back on the channel's platform ({@link OutsideRefunds}): every item went back with
    * it, so no item of it is refunded again.
@@ -31,10 +34,10 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
       + "' and reason_code is null and state = 'SUCCESS' limit 1";
 
   /**
-   * What to do, decided under the item's lock: refund {@code fen} under {@link #number()}, or nothing because
+   * What to do, decided under the item's lock: refund {@code fen} under {@code number}, or nothing because
    * {@code existing} (a refund number) already covers it; {@code fen} 0 with no existing refund: nothing is owed.
    */
-  public record Decision(long fen, String existing) {}
+  public record Decision(long fen, String existing, String number) {}
 
   /**
    * What a member paid for an item beyond what they owe with the categories on record now, assessed as at the payment
@@ -53,14 +56,19 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
    * The end of an item refund's number, as a PostgreSQL regular expression: the person (group 1), M or P (group 2), and
    * "D" for a difference ({@link #number}). What reads a refund's item back from its number matches this.
    */
-  public static final String NUMBER_TAIL = "-([0-9]+)([MP])D?$";
+  public static final String NUMBER_TAIL = "-([0-9]+)([MP])(?:D[0-9]*)?$";
+
+  /** The item's whole number of one of its refunds' numbers: a difference's without its {@code D} and count. */
+  public static String itemNumber(String refundNumber) {
+    return refundNumber.replaceFirst("D[0-9]*$", "");
+  }
 
   /** The whole item's number: the order's trade number, the person and the insurance (M / P). */
   public String wholeNumber() {
     return OutTradeNo.of(orderId) + "-" + personId + (insurance.equals("medical") ? "M" : "P");
   }
 
-  /** The refund's number: the whole item's, or for a difference that number and "D". */
+  /** The refund's number: the whole item's, or for the item's first difference that number and "D" (see {@link #decide}). */
   public String number() {
     return whole ? wholeNumber() : wholeNumber() + "D";
   }
@@ -71,34 +79,46 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
    */
   public Future<Decision> decide(SqlConnection conn, long differenceFen) {
     String wholeNo = wholeNumber();
-    String differenceNo = wholeNo + "D";
     return conn.preparedQuery(LOCK_ITEM).execute(Tuple.of(orderId, personId, insurance)).compose(item -> {
       if (item.size() == 0) {
-        return Future.succeededFuture(new Decision(0, null));
+        return Future.succeededFuture(new Decision(0, null, number()));
       }
       long paid = item.iterator().next().getLong("personal_fen");
       return conn.preparedQuery(ORDER_BACK).execute(Tuple.of(orderId)).compose(back -> back.size() > 0
-          ? Future.succeededFuture(new Decision(0, back.iterator().next().getString("out_refund_no")))
-          : conn.preparedQuery(REFUNDED).execute(Tuple.of(orderId, wholeNo, differenceNo)).map(rows -> {
-        long difference = 0;
+          ? Future.succeededFuture(new Decision(0, back.iterator().next().getString("out_refund_no"), number()))
+          : conn.preparedQuery(REFUNDED).execute(Tuple.of(orderId, wholeNo)).map(rows -> {
+        long differences = 0;
+        int count = 0;
+        String last = null;
         boolean wholeDone = false;
-        boolean differenceDone = false;
         for (Row r : rows) {
-          if (r.getString("out_refund_no").equals(wholeNo)) {
+          String no = r.getString("out_refund_no");
+          if (no.equals(wholeNo)) {
             wholeDone = true;
           } else {
-            differenceDone = true;
-            difference = r.getLong("amount_fen");
+            differences += r.getLong("amount_fen");
+            count++;
+            if (last == null || differenceCount(no) > differenceCount(last)) {
+              last = no;
+            }
           }
         }
         if (wholeDone) {
-          return new Decision(0, wholeNo);
+          return new Decision(0, wholeNo, wholeNo);
         }
         if (whole) {
-          return paid - difference > 0 ? new Decision(paid - difference, null) : new Decision(0, differenceNo);
+          return paid - differences > 0 ? new Decision(paid - differences, null, wholeNo) : new Decision(0, last, wholeNo);
         }
-        return differenceDone ? new Decision(0, differenceNo) : new Decision(Math.min(differenceFen, paid), null);
+        String next = wholeNo + "D" + (count == 0 ? "" : Integer.toString(count + 1));
+        long more = Math.min(differenceFen, paid) - differences;
+        return more > 0 ? new Decision(more, null, next) : new Decision(0, last, next);
       }));
     });
+  }
+
+  /** Which difference of the item a number is: 1 for {@code D}, n for {@code Dn}. */
+  private static int differenceCount(String number) {
+    String tail = number.substring(number.lastIndexOf('D') + 1);
+    return tail.isEmpty() ? 1 : Integer.parseInt(tail);
   }
 }

@@ -144,8 +144,9 @@ public final class OperatorRefunds {
             return Future.failedFuture(Problem.unprocessable("nothing-to-refund", "Nothing to refund",
                 "nothing of this item is left to refund", null));
           }
-          return RefundStore.insert(conn, item.orderId(), refund.number(), d.fen(), item.reason(), now)
-              .compose(fresh -> !fresh ? Future.succeededFuture(false) : book(conn, item, refund.number(), d.fen(), operator, now));
+          answered[0] = d.number();
+          return RefundStore.insert(conn, item.orderId(), d.number(), d.fen(), item.reason(), now)
+              .compose(fresh -> !fresh ? Future.succeededFuture(false) : book(conn, item, d.number(), d.fen(), operator, now));
         }))
         .compose(x -> refunds.requestPending(item.orderId()).recover(e -> Future.succeededFuture()))
         .compose(x -> store.one(answered[0]))

@@ -84,8 +84,8 @@ public final class OrderRefunds {
           String no = r.getString("out_refund_no");
           Row item = byNumber.get(no);
           Covers covers = Covers.ITEM;
-          if (item == null && no.endsWith("D")) {
-            item = byNumber.get(no.substring(0, no.length() - 1));
+          if (item == null && !ItemRefund.itemNumber(no).equals(no)) {
+            item = byNumber.get(ItemRefund.itemNumber(no));
             covers = Covers.DIFFERENCE;
           }
           if (item == null) {

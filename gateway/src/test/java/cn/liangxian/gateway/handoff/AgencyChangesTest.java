@@ -187,6 +187,29 @@ class AgencyChangesTest {
     assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("paid");
   }
 
+  /** A later category that lowers the amount further gives back what the first difference did not, under a number of its own. */
+  @Test
+  void aSecondCategoryThatArrivedLateRefundsWhatTheFirstDifferenceDidNot() throws Exception {
+    String[] h = f.household("431103");
+    JsonObject o = f.pay(h[0], "赵一", "alipay");
+    String refunds = "select count(*) from refund where order_id = '" + o.getString("id") + "' and reason = 'category-arrived'";
+    f.changes("ls-medical", change("CATEGORY", h[0]).put("category", "POVERTY").put("department", "扶贫办").put("validFrom", "2019-01-01"));
+    f.g.clock.advance(Duration.ofMinutes(61));
+    Eventually.until("the first difference refunded", () -> f.count(refunds) == 1);
+    long first = f.count("select amount_fen from refund where order_id = '" + o.getString("id") + "'");
+    assertThat(first).as("part of the 250 yuan").isBetween(1L, 24999L);
+    f.changes("ls-medical", change("CATEGORY", h[0]).put("category", "TEKUN").put("department", "民政").put("validFrom", "2019-01-01"));
+    f.g.clock.advance(Duration.ofMinutes(61));
+    Eventually.until("the second difference refunded", () -> f.count(refunds) == 2);
+    assertThat(f.count("select sum(amount_fen) from refund where order_id = '" + o.getString("id") + "'")).as("all of it, once")
+        .isEqualTo(25000L);
+    assertThat(f.count("select count(*) from refund where order_id = '" + o.getString("id") + "' and out_refund_no like '%MD2'"))
+        .isEqualTo(1);
+    assertThat(f.count("select count(*) from handoff_record where order_id = '" + o.getString("id") + "' and kind = 'REVERSAL'"))
+        .isEqualTo(2);
+    assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("paid");
+  }
+
   @Test
   void aChangeNotSignedByAKnownReceiverChangesNothing() throws Exception {
     String[] h = f.household("431103");
