@@ -99,6 +99,16 @@ public final class Reconciliation {
   /** What a run taken over repaired ($4), for the report of the run that took it over, while that one is not done. */
   static final String CARRY = "update channel_reconciliation set repaired_earlier = coalesce(repaired_earlier, '[]'::jsonb)"
       + " || $4::jsonb where channel = $1 and merchant = $2 and day = $3 and state <> 'DONE'";
+  /**
+   * The same into a report already done (the run that took the day over finished first, having found those payments
+   * booked): added to its differences and its count of repairs, each once.
+   */
+  static final String CARRY_DONE = "with added as (select coalesce(jsonb_agg(x), '[]'::jsonb) as list, count(x)::int as n"
+      + " from channel_reconciliation c, jsonb_array_elements($4::jsonb) x where c.channel = $1 and c.merchant = $2 and c.day = $3"
+      + " and not exists (select 1 from jsonb_array_elements(coalesce(c.differences, '[]'::jsonb)) y"
+      + " where y->>'outTradeNo' is not distinct from x->>'outTradeNo' and y->>'kind' is not distinct from x->>'kind'))"
+      + " update channel_reconciliation set differences = coalesce(differences, '[]'::jsonb) || added.list,"
+      + " repaired = coalesce(repaired, 0) + added.n from added where channel = $1 and merchant = $2 and day = $3 and state = 'DONE'";
   static final String READ = "select * from channel_reconciliation where channel = $1 and merchant = $2 and day = $3";
   /** The schedule's first day of each (channel, merchant) it is given ($1, $2): the day due ($3) when it first saw it. */
   static final String START = "insert into channel_reconciliation_start (channel, merchant, first_day)"
@@ -607,14 +617,8 @@ public final class Reconciliation {
                   now.plusMinutes(options.retryMinutes()), String.valueOf(e.getMessage()), repaired}))
               .compose(x -> x.rowCount() > 0 || repaired.isEmpty() ? Future.succeededFuture()
                   // another run took the day over meanwhile (this one looked abandoned): what this one repaired goes into
-                  // that run's report, unless it is done already
-                  : pool.preparedQuery(CARRY).execute(Tuple.of(c.name(), c.merchant(), date, repaired)).onSuccess(carried -> {
-                    if (carried.rowCount() == 0) {
-                      LOG.warn("the {} reconciliation of {} for {} was taken over and done by another run; what this one"
-                          + " repaired is in no report: {}", c.name(), c.merchant(), date, repaired.stream()
-                          .map(d -> ((JsonObject) d).getString("outTradeNo")).toList());
-                    }
-                  }))
+                  // that run's report
+                  : carry(pool, c.name(), c.merchant(), date, repaired))
               .compose(x -> read(c.name(), c.merchant(), date));
         });
   }
@@ -784,10 +788,12 @@ public final class Reconciliation {
     }).compose(x -> pool.withTransaction(conn -> conn.preparedQuery(MINE)
             .execute(Tuple.of(channel, c.merchant(), date, claimed)).compose(mine -> {
               if (mine.size() == 0) {
-                // another run took the day over meanwhile (this one looked abandoned): the report and its audit record are that run's
+                // another run took the day over meanwhile (this one looked abandoned): the report and its audit record are that
+                // run's, and what this one repaired goes into it (that run finds it booked already), unless it is done
+                JsonArray repairedHere = repairedOf(differences, now());
                 LOG.warn("the {} reconciliation of {} for {} was taken over by another run: its result is not recorded", channel,
                     c.merchant(), date);
-                return Future.succeededFuture();
+                return repairedHere.isEmpty() ? Future.succeededFuture() : carry(conn, channel, c.merchant(), date, repairedHere);
               }
               // what failed runs of the day repaired first, then this run's differences
               JsonArray all = json(mine.iterator().next().getValue("repaired_earlier")).copy().addAll(differences);
@@ -829,6 +835,22 @@ public final class Reconciliation {
   private static boolean isRepaired(JsonObject d) {
     String r = d.getString("repair");
     return r != null && !r.startsWith("failed") && !r.equals("duplicate");
+  }
+
+  /**
+   * What a run taken over repaired, into the day's report: the running one's (written when it is done), else the one done
+   * already, never lost to a log line.
+   */
+  static Future<Void> carry(io.vertx.sqlclient.SqlClient db, String channel, String merchant, LocalDate date, JsonArray repaired) {
+    return db.preparedQuery(CARRY).execute(Tuple.of(channel, merchant, date, repaired)).compose(carried -> carried.rowCount() > 0
+        ? Future.<Void>succeededFuture()
+        : db.preparedQuery(CARRY_DONE).execute(Tuple.of(channel, merchant, date, repaired)).map(done -> {
+          if (done.rowCount() == 0) {
+            LOG.warn("the {} reconciliation of {} for {} has no report to carry what a run repaired into: {}", channel, merchant,
+                date, repaired.stream().map(d -> ((JsonObject) d).getString("outTradeNo")).toList());
+          }
+          return null;
+        }));
   }
 
   /** The differences a run repaired, each with the time it was ({@code repairedAt}): carried into the day's report. */
