@@ -715,6 +715,7 @@ public final class Reconciliation {
   private Future<JsonObject> settle(PaymentChannel c, LocalDate date, Matching matching, String actor, OffsetDateTime claimed) {
     String channel = c.name();
     JsonArray differences = matching.differences();
+    int[] counted = {-1}; // the differences of the report this run wrote, once it is written
     List<Future<?>> repairs = new ArrayList<>();
     List<String> paidDays = new ArrayList<>();
     List<Future<?>> paid = new ArrayList<>();
@@ -803,8 +804,8 @@ public final class Reconciliation {
                   repaired.add(((JsonObject) d).getString("outTradeNo"));
                 }
               });
-              runs(channel, c.merchant(), "done").increment();
-              differences(channel, c.merchant()).increment(all.size());
+              // counted once the report is committed: a commit that fails leaves the day failed, and counted as such
+              counted[0] = all.size();
               if (!all.isEmpty()) {
                 LOG.warn("the {} bill of {} for {}: {} difference(s), {} repaired", channel, c.merchant(), date, all.size(),
                     repaired.size());
@@ -815,6 +816,12 @@ public final class Reconciliation {
                       channel + "/" + c.merchant() + "/" + date, new JsonObject().put("billLines", billLines)
                           .put("matched", matchedLines).put("differences", all.size()).put("repaired", repaired))));
             }))
+        .onSuccess(v -> {
+          if (counted[0] >= 0) {
+            runs(channel, c.merchant(), "done").increment();
+            differences(channel, c.merchant()).increment(counted[0]);
+          }
+        })
         .compose(v -> read(channel, c.merchant(), date)));
   }
 

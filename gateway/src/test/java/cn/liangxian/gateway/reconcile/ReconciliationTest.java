@@ -219,6 +219,37 @@ class ReconciliationTest {
     assertThat(g.count("select count(*) from payment where channel = 'wechat' and channel_day = '2019-12-15'")).isEqualTo(2);
   }
 
+  /** A report whose commit fails leaves the day failed, and the run is counted failed, not done as well. */
+  @Test
+  void aRunWhoseReportCannotBeCommittedIsCountedFailedOnly() throws Exception {
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    g.awaitState(o.getString("id"), "PAID");
+    String mchid = g.gateway.channels().get("wechat").merchant();
+    Map<String, String> done = Map.of("channel", "wechat", "merchant", mchid, "outcome", "done");
+    Map<String, String> failed = Map.of("channel", "wechat", "merchant", mchid, "outcome", "failed");
+    String before = g.metrics();
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      // the database refuses the report once, as a failover at the commit would
+      st.execute("create function refuse_done() returns trigger language plpgsql as $$ begin"
+          + " if new.state = 'DONE' and new.day = '2019-12-15' and new.channel = 'wechat' then raise exception 'refused once'; end if;"
+          + " return new; end $$");
+      st.execute("create trigger refuse_done before update on channel_reconciliation for each row execute function refuse_done()");
+    }
+    JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(report.getString("state")).as(report.encodePrettily()).isEqualTo("FAILED");
+    String after = g.metrics();
+    assertThat(UnreconciledDaysTest.value(after, "liangxian_reconciliation_runs_total", done))
+        .isEqualTo(UnreconciledDaysTest.value(before, "liangxian_reconciliation_runs_total", done));
+    assertThat(UnreconciledDaysTest.value(after, "liangxian_reconciliation_runs_total", failed))
+        .isEqualTo(UnreconciledDaysTest.value(before, "liangxian_reconciliation_runs_total", failed) + 1);
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("drop trigger refuse_done on channel_reconciliation");
+    }
+    assertThat(reconcile("wechat", TOKEN).bodyAsJsonObject().getString("state")).isEqualTo("DONE");
+    assertThat(UnreconciledDaysTest.value(g.metrics(), "liangxian_reconciliation_runs_total", done))
+        .isEqualTo(UnreconciledDaysTest.value(before, "liangxian_reconciliation_runs_total", done) + 1);
+  }
+
   @Test
   void aRefundTheBillShowsDoneIsConfirmedHere() throws Exception {
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
