@@ -39,7 +39,8 @@ public final class AgencyChanges {
   // who the change is about, and where they live: a sender speaks only of the people of its own area
   static final String PERSON = "select p.id, v.region_code, v.township, v.name as village from person p"
       + " join household h on h.id = p.household_id join village v on v.id = h.village_id where p.id_index = $1";
-  static final String KNOWN = "select 1 from agency_change where change_id = $1";
+  // by its key, or (written by an instance of the version before V46, during a rolling upgrade) its bare id from the same sender
+  static final String KNOWN = "select 1 from agency_change where change_id = $1 or (change_id = $2 and source = $3)";
   // paid items the change settles: each to be refunded after the delay; without a year, the years not yet over
   // ($7, the year of the person's region's pay date): a death or employee insurance does not undo a year already used
   static final String PLAN = "insert into agency_refund (change_id, order_id, person_id, insurance, amount_fen, whole, reason, due_at)"
@@ -47,11 +48,9 @@ public final class AgencyChanges {
       + " join order_item i on i.order_id = r.order_id and i.person_id = r.person_id and i.insurance = r.insurance"
       + " where r.person_id = $2 and r.paid and i.personal_fen > 0 and ($3::text is null or r.insurance = $3)"
       + " and (r.year = $6 or ($6::int is null and r.year >= $7)) on conflict do nothing";
-  // the person's items, held against a payment being settled meanwhile: the payment waits for this change to commit,
-  // and then plans its refund itself ({@link #PAID_ORDER}); a payment settled first is seen paid by the plan below
-  static final String HOLD = "select 1 from reservation where person_id = $1 for no key update";
   // a payment settled after a change about one of its people (the order taken before the change came): the refunds
-  // the change would have planned, planned now; a category only where it came after the order was assessed (with a
+  // the change would have planned, planned now. The change and the payment each bump the person's household (V9, V17)
+  // before they plan, so the later of the two waits for the other to commit and then sees it; a category only where it came after the order was assessed (with a
   // margin for the instances' clocks), since an order assessed after it already charges by it
   static final String PAID_ORDER_CHANGED = "select o.region_code from orders o where o.id = $1 and exists (select 1 from reservation r"
       + " join agency_change c on c.person_id = r.person_id where r.order_id = $1)";
@@ -215,7 +214,7 @@ public final class AgencyChanges {
     JsonObject c = sender.insurance() == null ? given : given.copy().put("insurance", sender.insurance());
     // a change id seen before is a duplicate whoever it names: answered before the person is looked at, so that
     // no answer tells whether an ID number is registered outside the sender's area
-    return pool.withTransaction(conn -> conn.preparedQuery(KNOWN).execute(Tuple.of(key)).compose(known -> known.size() > 0
+    return pool.withTransaction(conn -> conn.preparedQuery(KNOWN).execute(Tuple.of(key, id, sender.source())).compose(known -> known.size() > 0
         ? Future.succeededFuture(answer.put("answer", "duplicate"))
         : conn.preparedQuery(PERSON).execute(Tuple.of(Buffer.buffer(c.getBinary("idIndex")))).compose(people -> {
           io.vertx.sqlclient.Row p = people.size() == 0 ? null : people.iterator().next();
@@ -235,10 +234,6 @@ public final class AgencyChanges {
   }
 
   private Future<Void> effect(SqlConnection conn, JsonObject c, long person, String region, OffsetDateTime now) {
-    return conn.preparedQuery(HOLD).execute(Tuple.of(person)).compose(held -> plan(conn, c, person, region, now));
-  }
-
-  private Future<Void> plan(SqlConnection conn, JsonObject c, long person, String region, OffsetDateTime now) {
     if (c.getString("kind").equals("CATEGORY")) {
       // the difference a category that arrived late makes is refunded by AgencyRefunds, which assesses it again
       // a category without a department (a file's empty cell) is the agency's
@@ -273,7 +268,7 @@ public final class AgencyChanges {
   /**
    * What a payment does about the agencies' news, in its transaction: an order taken before a change about one of its
    * people, and paid after it, has the refunds planned that the change would have planned had the order been paid
-   * then. The change holds the person's items while it plans ({@link #HOLD}), so one of the two always sees the other.
+   * then. Both bump the person's household first, so one of the two always sees the other.
    */
   public interface PaidOrders {
     PaidOrders NONE = (conn, order, now) -> Future.succeededFuture();

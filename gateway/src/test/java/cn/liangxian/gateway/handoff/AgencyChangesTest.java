@@ -117,6 +117,33 @@ class AgencyChangesTest {
         + o.getString("id") + "' and kind = 'REVERSAL'") == 1);
   }
 
+  /**
+   * A change still being applied when the payment is settled: the payment waits for it (both bump the household) and
+   * then plans the refund it says. The change is written here in a transaction of the test's, held open until the
+   * payment waits on it.
+   */
+  @Test
+  void aChangeCommittedWhileThePaymentWaitedOnItIsPlannedByThePayment() throws Exception {
+    String[] h = f.household("431103");
+    HttpResponse<Buffer> taken = f.g.orderUnpaidMedical(f.g.lookup(h[0], "赵一"), "wechat", "qr");
+    assertThat(taken.statusCode()).as(taken.bodyAsString()).isEqualTo(201);
+    JsonObject o = taken.bodyAsJsonObject();
+    long person = f.count("select min(person_id) from order_item where order_id = '" + o.getString("id") + "'");
+    try (java.sql.Connection c = f.g.db.connect(); java.sql.Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      st.execute("insert into agency_change (change_id, person_id, kind, insurance, year, received_at, source) values ('agency"
+          + " ls-medical:held-" + UUID.randomUUID() + "', " + person + ", 'DIED', 'medical', 2020, now(), 'agency ls-medical')");
+      var paying = f.g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture();
+      Eventually.until("the payment waiting for the change", () -> f.count("select count(*) from pg_stat_activity where"
+          + " datname = current_database() and wait_event_type = 'Lock'") > 0);
+      c.commit();
+      paying.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    f.g.awaitState(o.getString("id"), "PAID");
+    assertThat(f.count("select count(*) from agency_refund where order_id = '" + o.getString("id") + "' and reason = 'death'"))
+        .isEqualTo(1);
+  }
+
   /** Each agency numbers its own changes: another agency's change of the same id is another change, applied. */
   @Test
   void twoAgenciesChangesOfOneIdAreTwoChanges() throws Exception {
@@ -132,6 +159,16 @@ class AgencyChangesTest {
         .getString("status")).isEqualTo("not-eligible");
     // each agency's resend is still its own duplicate
     assertThat(f.changes("rg-medical", change("DIED", there[0]).put("changeId", id)).getValue().getJsonArray("results")
+        .getJsonObject(0).getString("answer")).isEqualTo("duplicate");
+    // and so is one an instance of the version before wrote under its bare id (during a rolling upgrade)
+    String[] before = f.household("431103");
+    String bare = "1002-" + UUID.randomUUID();
+    long person = f.count("select min(id) from person where id not in (select person_id from agency_change)");
+    try (java.sql.Connection c = f.g.db.connect(); java.sql.Statement st = c.createStatement()) {
+      st.execute("insert into agency_change (change_id, person_id, kind, insurance, year, received_at, source) values ('" + bare
+          + "', " + person + ", 'DIED', 'medical', 2020, now(), 'agency ls-medical')");
+    }
+    assertThat(f.changes("ls-medical", change("DIED", before[0]).put("changeId", bare)).getValue().getJsonArray("results")
         .getJsonObject(0).getString("answer")).isEqualTo("duplicate");
   }
 

@@ -13,14 +13,20 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PlatformKeys {
   private final Map<String, PublicKey> keys = new ConcurrentHashMap<>();
+  /** The public keys' ids in the order given (the configuration's): the first is named in requests. */
+  private final java.util.List<String> publicKeyIds = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public PlatformKeys put(String serial, PublicKey key) {
     keys.put(serial, key);
+    if (serial.startsWith("PUB_KEY_ID_") && !publicKeyIds.contains(serial)) {
+      publicKeyIds.add(serial);
+    }
     return this;
   }
 
   public void remove(String serial) {
     keys.remove(serial);
+    publicKeyIds.remove(serial);
   }
 
   public Optional<PublicKey> get(String serial) {
@@ -32,11 +38,12 @@ public final class PlatformKeys {
   }
 
   /**
-   * The WeChat Pay public key's id, where the merchant verifies with it ({@code PUB_KEY_ID_...}; the first in order if
-   * several are live): sent as {@code Wechatpay-Serial} with every request, so that WeChat Pay signs its answer with that
-   * key, not a platform certificate, also while the merchant is being switched from certificates to the public key.
+   * The WeChat Pay public key's id, where the merchant verifies with it ({@code PUB_KEY_ID_...}; the first given if
+   * several are live, as while a new key replaces the old one: list the new one first): sent as {@code Wechatpay-Serial}
+   * with every request, so that WeChat Pay signs its answer with that key, not a platform certificate, also while the
+   * merchant is being switched from certificates to the public key.
    */
   public Optional<String> publicKeyId() {
-    return keys.keySet().stream().filter(s -> s.startsWith("PUB_KEY_ID_")).sorted().findFirst();
+    return publicKeyIds.stream().findFirst();
   }
 }

@@ -14,7 +14,10 @@ class PlatformKeysTest {
   void theIdSentWithRequestsIsThePublicKeysNeverACertificatesSerial() {
     PlatformKeys certificates = new PlatformKeys().put("5157F09EFDC096DE15EBE81A47057A7232F1B8E1", KEY);
     assertThat(certificates.publicKeyId()).isEmpty();
+    // the keys as configured: the new one first while it replaces the old
     certificates.put("PUB_KEY_ID_0114232134912410000000000002", KEY).put("PUB_KEY_ID_0114232134912410000000000001", KEY);
+    assertThat(certificates.publicKeyId()).contains("PUB_KEY_ID_0114232134912410000000000002");
+    certificates.remove("PUB_KEY_ID_0114232134912410000000000002");
     assertThat(certificates.publicKeyId()).contains("PUB_KEY_ID_0114232134912410000000000001");
   }
 }
