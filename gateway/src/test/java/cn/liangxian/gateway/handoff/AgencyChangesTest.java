@@ -95,6 +95,13 @@ class AgencyChangesTest {
     assertThat(f.count("select count(*) from audit_log where action = 'agency.refund'")).isPositive();
   }
 
+  /** The household's medical order taken, not yet paid. */
+  JsonObject taken(String[] h) throws Exception {
+    HttpResponse<Buffer> taken = f.g.orderUnpaidMedical(f.g.lookup(h[0], "赵一"), "wechat", "qr");
+    assertThat(taken.statusCode()).as(taken.bodyAsString()).isEqualTo(201);
+    return taken.bodyAsJsonObject();
+  }
+
   /**
    * The order is taken, the agency says the person died, then the payer pays: the change found nothing paid to plan a
    * refund for, so the payment plans it, and the money goes back after the delay as for an order paid before.
@@ -102,9 +109,7 @@ class AgencyChangesTest {
   @Test
   void aDeathThatCameWhileTheOrderWasBeingPaidIsRefundedAsOneThatCameAfter() throws Exception {
     String[] h = f.household("431103");
-    HttpResponse<Buffer> taken = f.g.orderUnpaidMedical(f.g.lookup(h[0], "赵一"), "wechat", "qr");
-    assertThat(taken.statusCode()).as(taken.bodyAsString()).isEqualTo(201);
-    JsonObject o = taken.bodyAsJsonObject();
+    JsonObject o = taken(h);
     assertThat(f.changes("ls-medical", change("DIED", h[0])).getValue().getJsonArray("results").getJsonObject(0)
         .getString("answer")).isEqualTo("applied");
     f.g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get();
@@ -125,9 +130,7 @@ class AgencyChangesTest {
   @Test
   void aChangeCommittedWhileThePaymentWaitedOnItIsPlannedByThePayment() throws Exception {
     String[] h = f.household("431103");
-    HttpResponse<Buffer> taken = f.g.orderUnpaidMedical(f.g.lookup(h[0], "赵一"), "wechat", "qr");
-    assertThat(taken.statusCode()).as(taken.bodyAsString()).isEqualTo(201);
-    JsonObject o = taken.bodyAsJsonObject();
+    JsonObject o = taken(h);
     long person = f.count("select min(person_id) from order_item where order_id = '" + o.getString("id") + "'");
     try (java.sql.Connection c = f.g.db.connect(); java.sql.Statement st = c.createStatement()) {
       c.setAutoCommit(false);
