@@ -35,7 +35,9 @@ public final class RefusedRecords {
   static final String REFUNDED = "(r.kind = 'CONTRIBUTION' and not exists (select 1 from reservation x where x.person_id = r.person_id"
       + " and x.insurance = r.insurance and x.year = r.year and x.order_id = r.order_id and x.paid))";
   static final String LIST = "select r.id, r.kind, r.region_code, r.township, r.village, r.insurance, r.year, r.personal_fen,"
-      + " r.order_id, r.answer_reason, r.answered_at, r.attempts, p.id_masked, p.id_tail, p.name, " + REFUNDED + " as refunded"
+      + " r.order_id, r.answer_reason, r.answered_at, r.attempts, p.id_masked, p.id_tail, p.name, " + REFUNDED + " as refunded,"
+      // how many are open in the scope, the list showing the first LIMIT of them
+      + " count(*) over () as total"
       + " from handoff_record r"
       + " join person p on p.id = r.person_id where r.state = 'REFUSED' and r.resolved_at is null"
       + " and ($1::text is null or r.region_code = $1) and ($2::text is null or r.township = $2)"
@@ -63,7 +65,9 @@ public final class RefusedRecords {
     var s = op.scope();
     Replies.json(ctx, pool.preparedQuery(LIST).execute(Tuple.of(s.region(), s.township(), s.village())).map(rows -> {
       JsonArray out = new JsonArray();
+      long total = 0;
       for (Row r : rows) {
+        total = r.getLong("total");
         out.add(new JsonObject().put("id", r.getLong("id")).put("kind", r.getString("kind"))
             .put("region", r.getString("region_code")).put("township", r.getString("township")).put("village", r.getString("village"))
             .put("name", Masking.name(r.getString("name"))).put("idNumber", cipher.masked(r.getString("id_masked"), r.getBuffer("id_tail")))
@@ -72,7 +76,7 @@ public final class RefusedRecords {
             .put("refusedAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("answered_at"))).put("attempts", r.getInteger("attempts"))
             .put("refunded", r.getBoolean("refunded")));
       }
-      return new JsonObject().put("refused", out);
+      return new JsonObject().put("refused", out).put("total", total);
     }));
   }
 

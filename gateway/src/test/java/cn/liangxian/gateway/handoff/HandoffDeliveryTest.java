@@ -259,7 +259,11 @@ class HandoffDeliveryTest {
     Eventually.until("the refused record on the operators' gauge", () -> f.g.metrics().lines()
         .anyMatch(l -> l.equals("liangxian_handoff_refused_open 1.0")));
     String token = f.g.operatorToken(Role.TOWNSHIP, new Scope("431103", "黄阳司镇", null));
-    JsonArray list = operator("GET", "/api/v1/operator/handoff/refused", token, null).bodyAsJsonObject().getJsonArray("refused");
+    JsonObject worklist = operator("GET", "/api/v1/operator/handoff/refused", token, null).bodyAsJsonObject();
+    JsonArray list = worklist.getJsonArray("refused");
+    // how many are open in the scope, beside those shown
+    assertThat(worklist.getLong("total")).isEqualTo(f.count("select count(*) from handoff_record where state = 'REFUSED'"
+        + " and resolved_at is null and region_code = '431103' and township = '黄阳司镇'")).isEqualTo(list.size());
     JsonObject item = list.stream().map(x -> (JsonObject) x).filter(x -> x.getString("orderId").equals(o.getString("id")))
         .findFirst().orElseThrow();
     assertThat(item.getString("reason")).isEqualTo("参保登记库中无此人");
