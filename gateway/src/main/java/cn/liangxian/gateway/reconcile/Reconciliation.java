@@ -106,7 +106,9 @@ public final class Reconciliation {
   static final String CARRY_DONE = "with added as (select coalesce(jsonb_agg(x), '[]'::jsonb) as list, count(x)::int as n"
       + " from channel_reconciliation c, jsonb_array_elements($4::jsonb) x where c.channel = $1 and c.merchant = $2 and c.day = $3"
       + " and not exists (select 1 from jsonb_array_elements(coalesce(c.differences, '[]'::jsonb)) y"
-      + " where y->>'outTradeNo' is not distinct from x->>'outTradeNo' and y->>'kind' is not distinct from x->>'kind'))"
+      + " where y->>'outTradeNo' is not distinct from x->>'outTradeNo' and y->>'kind' is not distinct from x->>'kind'"
+      + " and y->>'outRefundNo' is not distinct from x->>'outRefundNo'"
+      + " and y->>'transactionId' is not distinct from x->>'transactionId'))"
       + " update channel_reconciliation set differences = coalesce(differences, '[]'::jsonb) || added.list,"
       + " repaired = coalesce(repaired, 0) + added.n from added where channel = $1 and merchant = $2 and day = $3 and state = 'DONE'";
   static final String READ = "select * from channel_reconciliation where channel = $1 and merchant = $2 and day = $3";

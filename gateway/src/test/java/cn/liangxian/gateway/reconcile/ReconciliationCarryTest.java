@@ -39,7 +39,8 @@ class ReconciliationCarryTest {
         st.execute("insert into channel_reconciliation (channel, merchant, day, state, run_by, claimed_at)"
             + " values ('wechat', '1900000109', '2019-12-16', 'RUNNING', 'schedule', now())");
       }
-      JsonArray repaired = new JsonArray().add(paid("A")).add(paid("B"));
+      // A's other refund is another difference of the same order: told apart by its refund number
+      JsonArray repaired = new JsonArray().add(paid("A")).add(paid("B")).add(paid("A").put("outRefundNo", "A-1M"));
       for (int run = 0; run < 2; run++) {
         Reconciliation.carry(pool, "wechat", "1900000109", DAY, repaired).toCompletionStage().toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
@@ -50,8 +51,9 @@ class ReconciliationCarryTest {
           ResultSet rs = st.executeQuery("select day, repaired, differences::text, repaired_earlier::text from channel_reconciliation"
               + " order by day")) {
         rs.next();
-        assertThat(rs.getInt(2)).as("A was in the report already, B added once").isEqualTo(2);
-        assertThat(new JsonArray(rs.getString(3)).stream().map(d -> ((JsonObject) d).getString("outTradeNo"))).containsExactly("A", "B");
+        assertThat(rs.getInt(2)).as("A was in the report already, B and A's refund added once").isEqualTo(3);
+        assertThat(new JsonArray(rs.getString(3)).stream().map(d -> ((JsonObject) d).getString("outTradeNo")))
+            .containsExactly("A", "B", "A");
         rs.next();
         assertThat(rs.getString(4)).as("a report still running takes them when it is done").contains("\"C\"");
       }
