@@ -41,27 +41,26 @@ public final class AgencyChanges {
       + " join household h on h.id = p.household_id join village v on v.id = h.village_id where p.id_index = $1";
   // by its key, or (written by an instance of the version before V46, during a rolling upgrade) its bare id from the same sender
   static final String KNOWN = "select 1 from agency_change where change_id = $1 or (change_id = $2 and source = $3)";
-  // paid items the change settles: each to be refunded after the delay; without a year, the years not yet over
-  // ($7, the year of the person's region's pay date): a death or employee insurance does not undo a year already used
-  static final String PLAN = "insert into agency_refund (change_id, order_id, person_id, insurance, amount_fen, whole, reason, due_at)"
-      + " select $1, r.order_id, r.person_id, r.insurance, i.personal_fen, true, $4, $5 from reservation r"
-      + " join order_item i on i.order_id = r.order_id and i.person_id = r.person_id and i.insurance = r.insurance"
-      + " where r.person_id = $2 and r.paid and i.personal_fen > 0 and ($3::text is null or r.insurance = $3)"
-      + " and (r.year = $6 or ($6::int is null and r.year >= $7)) on conflict do nothing";
-  // a payment settled after a change about one of its people (the order taken before the change came): the refunds
-  // the change would have planned, planned now. The change and the payment each bump the person's household (V9, V17)
-  // before they plan, so the later of the two waits for the other to commit and then sees it; a category only where it came after the order was assessed (with a
-  // margin for the instances' clocks), since an order assessed after it already charges by it
-  static final String PAID_ORDER_CHANGED = "select o.region_code from orders o where o.id = $1 and exists (select 1 from reservation r"
-      + " join agency_change c on c.person_id = r.person_id where r.order_id = $1)";
-  static final String PAID_ORDER = "insert into agency_refund (change_id, order_id, person_id, insurance, amount_fen, whole, reason, due_at)"
-      + " select c.change_id, r.order_id, r.person_id, r.insurance, i.personal_fen, c.kind <> 'CATEGORY',"
+  /**
+   * The refunds a change makes due for paid items, each carried out after the delay ($2): the whole item for a death,
+   * employee insurance or cover elsewhere, the difference for a category that arrived late (AgencyRefunds assesses it
+   * again). Without a year, the years not yet over ($3, the year of the person's region's pay date): a death or employee
+   * insurance does not undo a year already used. A category counts only where it came after the order was assessed
+   * (with a margin for the instances' clocks): an order assessed after it already charges by it. Planned by the change
+   * for the items paid then ({@link #PLAN}), and by a payment settled after the change for its own ({@link #PAID_ORDER}:
+   * the order taken before the change came). The change and the payment each bump the person's household (V9, V17)
+   * before they plan, so the later of the two waits for the other to commit and then sees it.
+   */
+  private static final String PLANNED = "insert into agency_refund (change_id, order_id, person_id, insurance, amount_fen, whole,"
+      + " reason, due_at) select c.change_id, r.order_id, r.person_id, r.insurance, i.personal_fen, c.kind <> 'CATEGORY',"
       + " case c.kind when 'DIED' then 'death' when 'PAID_ELSEWHERE' then 'duplicate' when 'CATEGORY' then 'category-arrived'"
-      + " else 'enrolled-elsewhere' end, $2 from reservation r join orders o on o.id = r.order_id"
+      + " else 'enrolled-elsewhere' end, $2 from agency_change c join reservation r on r.person_id = c.person_id and r.paid"
+      + " and (c.insurance is null or r.insurance = c.insurance) and (r.year = c.year or (c.year is null and r.year >= $3))"
+      + " join orders o on o.id = r.order_id"
       + " join order_item i on i.order_id = r.order_id and i.person_id = r.person_id and i.insurance = r.insurance"
-      + " join agency_change c on c.person_id = r.person_id and (c.insurance is null or c.insurance = r.insurance)"
-      + " where r.order_id = $1 and r.paid and i.personal_fen > 0 and (c.year = r.year or (c.year is null and r.year >= $3))"
-      + " and (c.kind <> 'CATEGORY' or c.received_at > o.created_at - interval '10 minutes') on conflict do nothing";
+      + " where i.personal_fen > 0 and (c.kind <> 'CATEGORY' or c.received_at > o.created_at - interval '10 minutes')";
+  static final String PLAN = PLANNED + " and c.change_id = $1 on conflict do nothing";
+  static final String PAID_ORDER = PLANNED + " and r.order_id = $1 on conflict do nothing";
   static final String CATEGORY = "insert into person_category (person_id, category, department, valid_from, source)"
       + " values ($1, $2, $3, $4, 'agency') on conflict do nothing";
 
@@ -228,38 +227,25 @@ public final class AgencyChanges {
           return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {key, person, kind, c.getString("insurance"),
               c.getInteger("year"), c.getString("category"), c.getString("place"), now, sender.source()})).compose(rows -> rows.size() == 0
                   ? Future.succeededFuture(answer.put("answer", "duplicate"))
-                  : effect(conn, c.copy().put("changeId", key), person, p.getString("region_code"), now)
+                  : effect(conn, c, key, person, p.getString("region_code"), now)
                       .map(answer.put("answer", "applied")));
         })));
   }
 
-  private Future<Void> effect(SqlConnection conn, JsonObject c, long person, String region, OffsetDateTime now) {
+  /** A category that arrived late is kept with the person's; then the refunds the change makes due are planned. */
+  private Future<Void> effect(SqlConnection conn, JsonObject c, String key, long person, String region, OffsetDateTime now) {
+    Future<?> category = Future.succeededFuture();
     if (c.getString("kind").equals("CATEGORY")) {
-      // the difference a category that arrived late makes is refunded by AgencyRefunds, which assesses it again
       // a category without a department (a file's empty cell) is the agency's
       String department = c.getString("department") == null ? "agency" : c.getString("department");
-      return conn.preparedQuery(CATEGORY).execute(Tuple.of(person, c.getString("category"), department,
-              c.getString("validFrom") == null ? null : java.time.LocalDate.parse(c.getString("validFrom"))))
-          .compose(x -> conn.preparedQuery(PLAN.replace("i.personal_fen, true", "i.personal_fen, false"))
-              .execute(plan(c, person, region, "category-arrived", now))).mapEmpty();
+      category = conn.preparedQuery(CATEGORY).execute(Tuple.of(person, c.getString("category"), department,
+          c.getString("validFrom") == null ? null : java.time.LocalDate.parse(c.getString("validFrom"))));
     }
-    String reason = switch (c.getString("kind")) {
-      case "DIED" -> "death";
-      case "PAID_ELSEWHERE" -> "duplicate";
-      default -> "enrolled-elsewhere";
-    };
-    return conn.preparedQuery(PLAN).execute(plan(c, person, region, reason, now)).mapEmpty();
+    return category.compose(x -> conn.preparedQuery(PLAN).execute(Tuple.of(key, now.plus(setup.refundDelay()),
+        thisYear(regions, region, now)))).mapEmpty();
   }
 
-  /**
-   * The plan's parameters; "this year" is that of the pay date of the person's {@code region} (pinned in a demo
-   * region), read with the person.
-   */
-  private Tuple plan(JsonObject c, long person, String region, String reason, OffsetDateTime now) {
-    return Tuple.from(new Object[] {c.getString("changeId"), person, c.getString("insurance"), reason,
-        now.plus(setup.refundDelay()), c.getInteger("year"), thisYear(regions, region, now)});
-  }
-
+  /** "This year": that of the pay date of the {@code region} (pinned in a demo region), else of today in Beijing. */
   private static int thisYear(Regions regions, String region, OffsetDateTime now) {
     return regions.get(region).map(r -> r.payDate().getYear())
         .orElse(now.atZoneSameInstant(cn.liangxian.gateway.channel.ChannelDays.BEIJING).getYear());
@@ -268,19 +254,15 @@ public final class AgencyChanges {
   /**
    * What a payment does about the agencies' news, in its transaction: an order taken before a change about one of its
    * people, and paid after it, has the refunds planned that the change would have planned had the order been paid
-   * then. Both bump the person's household first, so one of the two always sees the other.
+   * then ({@link #PAID_ORDER}).
    */
   public interface PaidOrders {
-    PaidOrders NONE = (conn, order, now) -> Future.succeededFuture();
-
-    Future<Void> paid(SqlConnection conn, java.util.UUID order, OffsetDateTime now);
+    Future<Void> paid(SqlConnection conn, java.util.UUID order, String region, OffsetDateTime now);
   }
 
   /** {@link PaidOrders} with the delay before a refund and the regions' pay dates of this deployment. */
   public static PaidOrders paidOrders(HandoffSetup setup, Regions regions) {
-    return (conn, order, now) -> conn.preparedQuery(PAID_ORDER_CHANGED).execute(Tuple.of(order)).compose(rows -> rows.size() == 0
-        ? Future.succeededFuture()
-        : conn.preparedQuery(PAID_ORDER).execute(Tuple.of(order, now.plus(setup.refundDelay()),
-            thisYear(regions, rows.iterator().next().getString("region_code"), now))).mapEmpty());
+    return (conn, order, region, now) -> conn.preparedQuery(PAID_ORDER)
+        .execute(Tuple.of(order, now.plus(setup.refundDelay()), thisYear(regions, region, now))).mapEmpty();
   }
 }

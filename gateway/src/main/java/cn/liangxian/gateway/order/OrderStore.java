@@ -80,7 +80,7 @@ public final class OrderStore {
       + " and (next_query_at is null or next_query_at <= $1::timestamptz) order by created_at limit 100 for update skip locked)"
       + " returning id";
   static final String CHANNEL_OF = "select channel, merchant from orders where id = $1";
-  static final String LOCK = "select state, total_fen, channel, merchant from orders where id = $1 for update";
+  static final String LOCK = "select state, total_fen, channel, merchant, region_code from orders where id = $1 for update";
   static final String MARK_PAID = "update orders set state = 'PAID', paid_at = $2, channel_txn_id = $3, state_reason = null"
       + " where id = $1 and state = 'PAYING'";
   static final String HOLD_PAID = "update reservation set paid = true, held_until = null where order_id = $1";
@@ -106,7 +106,7 @@ public final class OrderStore {
   public enum Reserved { KEY_TAKEN, HELD }
 
   /** An order being paid: its state, amount, channel and merchant (null: the default), locked for the caller's transaction. */
-  public record Locked(String state, long totalFen, String channel, String merchant) {}
+  public record Locked(String state, long totalFen, String channel, String merchant, String region) {}
 
   /** An order past its time (or stranded), to be closed at its channel and merchant (null: the default) or given up. */
   public record Due(UUID id, String channel, String merchant) {}
@@ -322,7 +322,8 @@ public final class OrderStore {
         return null;
       }
       Row o = rows.iterator().next();
-      return new Locked(o.getString("state"), o.getLong("total_fen"), o.getString("channel"), o.getString("merchant"));
+      return new Locked(o.getString("state"), o.getLong("total_fen"), o.getString("channel"), o.getString("merchant"),
+          o.getString("region_code"));
     });
   }
 

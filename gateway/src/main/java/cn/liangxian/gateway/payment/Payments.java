@@ -48,11 +48,7 @@ public final class Payments {
 
   private final cn.liangxian.gateway.handoff.AgencyChanges.PaidOrders agencies;
 
-  public Payments(Pool pool, Refunds refunds, Clock clock, PaymentMetrics metrics, cn.liangxian.gateway.channel.Channels channels) {
-    this(pool, refunds, clock, metrics, channels, cn.liangxian.gateway.handoff.AgencyChanges.PaidOrders.NONE);
-  }
-
-  /** As above; {@code agencies}: what a payment does, in its transaction, about news the agencies sent while it was being made. */
+  /** {@code agencies}: what a payment does, in its transaction, about news the agencies sent while it was being made. */
   public Payments(Pool pool, Refunds refunds, Clock clock, PaymentMetrics metrics, cn.liangxian.gateway.channel.Channels channels,
       cn.liangxian.gateway.handoff.AgencyChanges.PaidOrders agencies) {
     this.agencies = agencies;
@@ -163,7 +159,7 @@ public final class Payments {
       return OrderStore.markPaid(conn, id, paidAt, transactionId)
           .compose(x -> Outbox.contributions(conn, id, transactionId, paidAt))
           // an agency's news about one of its people that came while the order was being paid: refunded as it says
-          .compose(x -> agencies.paid(conn, id, now)).map(Applied.of(PaymentOutcome.PAID));
+          .compose(x -> agencies.paid(conn, id, o.region(), now)).map(Applied.of(PaymentOutcome.PAID));
     } else {
       why = StrandedReason.ofState(o.state());
     }

@@ -70,7 +70,7 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
 
   /** The refund's number: the whole item's, or for the item's first difference that number and "D" (see {@link #decide}). */
   public String number() {
-    return whole ? wholeNumber() : wholeNumber() + "D";
+    return whole ? wholeNumber() : differenceNumber(1);
   }
 
   /**
@@ -89,36 +89,31 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
           : conn.preparedQuery(REFUNDED).execute(Tuple.of(orderId, wholeNo)).map(rows -> {
         long differences = 0;
         int count = 0;
-        String last = null;
         boolean wholeDone = false;
         for (Row r : rows) {
-          String no = r.getString("out_refund_no");
-          if (no.equals(wholeNo)) {
+          if (r.getString("out_refund_no").equals(wholeNo)) {
             wholeDone = true;
           } else {
             differences += r.getLong("amount_fen");
             count++;
-            if (last == null || differenceCount(no) > differenceCount(last)) {
-              last = no;
-            }
           }
         }
+        // the differences are numbered in turn (D, D2, D3...): the last made is the count's
+        String last = count == 0 ? null : differenceNumber(count);
         if (wholeDone) {
           return new Decision(0, wholeNo, wholeNo);
         }
         if (whole) {
           return paid - differences > 0 ? new Decision(paid - differences, null, wholeNo) : new Decision(0, last, wholeNo);
         }
-        String next = wholeNo + "D" + (count == 0 ? "" : Integer.toString(count + 1));
         long more = Math.min(differenceFen, paid) - differences;
-        return more > 0 ? new Decision(more, null, next) : new Decision(0, last, next);
+        return more > 0 ? new Decision(more, null, differenceNumber(count + 1)) : new Decision(0, last, differenceNumber(count + 1));
       }));
     });
   }
 
-  /** Which difference of the item a number is: 1 for {@code D}, n for {@code Dn}. */
-  private static int differenceCount(String number) {
-    String tail = number.substring(number.lastIndexOf('D') + 1);
-    return tail.isEmpty() ? 1 : Integer.parseInt(tail);
+  /** The item's {@code n}th difference's number: the whole item's and D, then D2, D3... */
+  private String differenceNumber(int n) {
+    return wholeNumber() + "D" + (n == 1 ? "" : Integer.toString(n));
   }
 }

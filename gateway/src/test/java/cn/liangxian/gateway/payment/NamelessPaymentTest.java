@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class NamelessPaymentTest {
   @Test
   void aPaymentWithoutItsChannelsTransactionIsRefusedBeforeTheDatabaseIsTouched() {
-    Payments payments = new Payments(null, null, Clock.systemUTC(), null, null);
+    Payments payments = new Payments(null, null, Clock.systemUTC(), null, null, (conn, order, region, now) -> null);
     String outTradeNo = OutTradeNo.of(UUID.randomUUID());
     for (String name : new String[] {null, "", "  "}) {
       var applied = payments.apply("wechat", null, outTradeNo, name, 25000, "query", null, null);

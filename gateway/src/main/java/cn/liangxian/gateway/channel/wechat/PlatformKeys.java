@@ -4,7 +4,7 @@ import java.security.PublicKey;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.LinkedHashMap;
 
 /**
  * The keys WeChat Pay signs responses and notifications with, by {@code Wechatpay-Serial}: platform
@@ -12,21 +12,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * once while a key is rotated.
  */
 public final class PlatformKeys {
-  private final Map<String, PublicKey> keys = new ConcurrentHashMap<>();
-  /** The public keys' ids in the order given (the configuration's): the first is named in requests. */
-  private final java.util.List<String> publicKeyIds = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /**
+   * By serial, in the order given (the configuration's, then each download's): replaced whole on a change, which is rare
+   * (start-up, a certificate downloaded), and read without a lock on every answer and notification.
+   */
+  private volatile Map<String, PublicKey> keys = Map.of();
 
-  public PlatformKeys put(String serial, PublicKey key) {
-    keys.put(serial, key);
-    if (serial.startsWith("PUB_KEY_ID_") && !publicKeyIds.contains(serial)) {
-      publicKeyIds.add(serial);
-    }
+  public synchronized PlatformKeys put(String serial, PublicKey key) {
+    Map<String, PublicKey> next = new LinkedHashMap<>(keys);
+    next.put(serial, key);
+    keys = java.util.Collections.unmodifiableMap(next);
     return this;
   }
 
-  public void remove(String serial) {
-    keys.remove(serial);
-    publicKeyIds.remove(serial);
+  public synchronized void remove(String serial) {
+    Map<String, PublicKey> next = new LinkedHashMap<>(keys);
+    next.remove(serial);
+    keys = java.util.Collections.unmodifiableMap(next);
   }
 
   public Optional<PublicKey> get(String serial) {
@@ -44,6 +46,6 @@ public final class PlatformKeys {
    * merchant is being switched from certificates to the public key.
    */
   public Optional<String> publicKeyId() {
-    return publicKeyIds.stream().findFirst();
+    return keys.keySet().stream().filter(s -> s.startsWith("PUB_KEY_ID_")).findFirst();
   }
 }
