@@ -817,7 +817,12 @@ public final class Reconciliation {
                   .compose(done -> AuditLog.record(conn, AuditLog.Change.of(actor, "reconciliation.run",
                       channel + "/" + c.merchant() + "/" + date, new JsonObject().put("billLines", billLines)
                           .put("matched", matchedLines).put("differences", all.size()).put("repaired", repaired))));
-            }))
+            })
+            // the report not written (the database failing over at its commit): the day is failed, and what this run
+            // repaired is kept in its row for the report of the run that completes it, which finds those booked already
+            .recover(e -> Future.failedFuture(e instanceof Waiting || e instanceof Problem ? e
+                : new Waiting("the day's report could not be written: " + e.getMessage() + "; the day is tried again",
+                    repairedOf(differences, now())))))
         .onSuccess(v -> {
           if (counted[0] >= 0) {
             runs(channel, c.merchant(), "done").increment();

@@ -253,6 +253,42 @@ class ReconciliationTest {
         .isEqualTo(UnreconciledDaysTest.value(before, "liangxian_reconciliation_runs_total", done) + 1);
   }
 
+  /**
+   * A run that booked a payment only the bill knew of, and whose report the database then refused: the payment stays
+   * booked, the day failed, and the repair is reported by the run that completes the day, which finds it booked already.
+   */
+  @Test
+  void aRepairOfARunWhoseReportCannotBeCommittedReachesTheDaysReport() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");
+    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("update orders set next_query_at = '2100-01-01', expiry_retry_at = '2100-01-01' where id = '"
+          + unheard.getString("id") + "'"); // only the bill books it
+      st.execute("create function refuse_report() returns trigger language plpgsql as $$ begin"
+          + " if new.state = 'DONE' and new.day = '2019-12-15' and new.channel = 'wechat' then raise exception 'refused once'; end if;"
+          + " return new; end $$");
+      st.execute("create trigger refuse_report before update on channel_reconciliation for each row execute function refuse_report()");
+    }
+    JsonObject failed = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(failed.getString("state")).as(failed.encodePrettily()).isEqualTo("FAILED");
+    assertThat(failed.getString("lastError")).contains("refused once");
+    assertThat(failed.getJsonArray("repairedEarlier")).as(failed.encodePrettily()).singleElement()
+        .satisfies(d -> assertThat(((JsonObject) d).getString("outTradeNo")).isEqualTo(unheard.getString("outTradeNo")));
+    assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
+
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("drop trigger refuse_report on channel_reconciliation");
+    }
+    JsonObject done = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(done.getString("state")).as(done.encodePrettily()).isEqualTo("DONE");
+    assertThat(done.getJsonArray("differences")).singleElement().satisfies(d -> {
+      assertThat(((JsonObject) d).getString("outTradeNo")).isEqualTo(unheard.getString("outTradeNo"));
+      assertThat(((JsonObject) d).getString("repair")).isEqualTo("paid");
+    });
+    assertThat(done.getInteger("repaired")).isEqualTo(1);
+  }
+
   @Test
   void aRefundTheBillShowsDoneIsConfirmedHere() throws Exception {
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
