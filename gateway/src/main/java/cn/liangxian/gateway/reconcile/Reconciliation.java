@@ -798,8 +798,16 @@ public final class Reconciliation {
                     c.merchant(), date);
                 return repairedHere.isEmpty() ? Future.succeededFuture() : carry(conn, channel, c.merchant(), date, repairedHere);
               }
-              // what failed runs of the day repaired first, then this run's differences
-              JsonArray all = json(mine.iterator().next().getValue("repaired_earlier")).copy().addAll(differences);
+              // what failed runs of the day repaired first, then this run's differences but those they name already (a
+              // payment an earlier run booked that this run found booked: its "duplicate" is the same difference)
+              JsonArray all = json(mine.iterator().next().getValue("repaired_earlier")).copy();
+              Set<String> earlier = new HashSet<>();
+              all.forEach(d -> earlier.add(sameness((JsonObject) d)));
+              differences.forEach(d -> {
+                if (!earlier.contains(sameness((JsonObject) d))) {
+                  all.add(d);
+                }
+              });
               JsonArray repaired = new JsonArray();
               all.forEach(d -> {
                 if (isRepaired((JsonObject) d)) {
@@ -830,6 +838,15 @@ public final class Reconciliation {
           }
         })
         .compose(v -> read(channel, c.merchant(), date)));
+  }
+
+  /**
+   * What makes two differences of a day the same one: the trade, the kind, and the refund and transaction numbers (as in
+   * {@link #CARRY_DONE}).
+   */
+  static String sameness(JsonObject d) {
+    return String.join("\u0000", String.valueOf(d.getString("outTradeNo")), String.valueOf(d.getString("kind")),
+        String.valueOf(d.getString("outRefundNo")), String.valueOf(d.getString("transactionId")));
   }
 
   /** The repairs of these differences that failed: each trade's number with what went wrong. */

@@ -289,6 +289,50 @@ class ReconciliationTest {
     assertThat(done.getInteger("repaired")).isEqualTo(1);
   }
 
+  /**
+   * A repair an earlier run of the day made and left for the day's report (its report refused, or the day taken over from
+   * it) that this run reports too (it read ours before that run booked the payment): listed and counted once.
+   */
+  @Test
+  void aRepairAnEarlierRunLeftIsListedOnceWhenThisRunFindsItToo() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");
+    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    String outTradeNo = unheard.getString("outTradeNo");
+    java.util.concurrent.atomic.AtomicReference<String> transaction = new java.util.concurrent.atomic.AtomicReference<>();
+    g.gateway.demo().sandbox().editWechatBill(bill -> {
+      bill.lines().filter(l -> l.contains("`" + outTradeNo + ",")).findFirst()
+          .ifPresent(l -> transaction.set(l.split(",", -1)[5].substring(1))); // 微信订单号
+      return bill;
+    });
+    String mchid = g.gateway.channels().get("wechat").merchant();
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("update orders set next_query_at = '2100-01-01', expiry_retry_at = '2100-01-01' where id = '"
+          + unheard.getString("id") + "'"); // only the bill books it
+    }
+    JsonObject first = reconcile("wechat", TOKEN).bodyAsJsonObject(); // this run reads the bill, booking the payment
+    assertThat(transaction.get()).as(first.encodePrettily()).isNotNull();
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      // as an earlier run that booked the payment would have left it, while this one had not read ours yet
+      st.execute("update channel_reconciliation set state = 'FAILED', next_attempt_at = null, repaired_earlier = jsonb_build_array("
+          + "jsonb_build_object('kind', 'paid-at-channel-not-here', 'outTradeNo', '" + outTradeNo + "', 'transactionId', '"
+          + transaction.get() + "', 'repair', 'paid', 'repairedAt', '2019-12-16T01:00:00Z')) where channel = 'wechat'"
+          + " and merchant = '" + mchid + "' and day = '2019-12-15'");
+      st.execute("delete from handoff_record where order_id = '" + unheard.getString("id") + "'");
+      st.execute("delete from payment where order_id = '" + unheard.getString("id") + "'");
+      st.execute("update reservation set paid = false where order_id = '" + unheard.getString("id") + "'");
+      st.execute("update orders set state = 'PAYING', paid_at = null, channel_txn_id = null where id = '"
+          + unheard.getString("id") + "'");
+    }
+    JsonObject done = reconcile("wechat", TOKEN).bodyAsJsonObject();
+    assertThat(done.getString("state")).as(done.encodePrettily()).isEqualTo("DONE");
+    assertThat(done.getJsonArray("differences")).as(done.encodePrettily()).singleElement().satisfies(d -> {
+      assertThat(((JsonObject) d).getString("outTradeNo")).isEqualTo(outTradeNo);
+      assertThat(((JsonObject) d).getString("repairedAt")).isEqualTo("2019-12-16T01:00:00Z");
+    });
+    assertThat(done.getInteger("repaired")).isEqualTo(1);
+  }
+
   @Test
   void aRefundTheBillShowsDoneIsConfirmedHere() throws Exception {
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
