@@ -23,7 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * {@code POST /api/v1/operator/handoff/agency-changes} (administrators, {@code text/csv}, UTF-8 or
+ * {@code POST /api/v1/operator/handoff/agency-changes} (finance, {@code text/csv}, UTF-8 or
  * GB18030): the same changes as the signed endpoint, from a file an agency sent by other means. Columns
  * {@code change_id,kind,id_number,insurance,year,category,department,valid_from,place}; answered per
  * row as the endpoint answers per change. A cell that cannot be read (an ID number not of 18 characters, a
@@ -42,12 +42,14 @@ public final class AgencyChangeFile {
   }
 
   public void handle(RoutingContext ctx) {
-    Operator op = Operator.of(ctx).require(Role.ADMIN);
+    // finance's: the changes release paid items and plan their refunds (administrators move no money)
+    Operator op = Operator.of(ctx).require(Role.FINANCE);
     ctx.put(AuditTrail.ACTION, "agency.changes.import");
     String file = CsvUploads.fileName(ctx, "agency-changes.csv");
     byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     Replies.json(ctx, vertx.executeBlocking(() -> rows(body), false)
-        .compose(rows -> changes.apply(rows, AgencyChanges.Sender.operator("file " + file + " by " + op.username(), op.scope())))
+        .compose(rows -> changes.apply(rows, AgencyChanges.Sender.operator("file " + file + " by " + op.username(), op.username(),
+            op.scope())))
         .map(results -> new JsonObject().put("file", file).put("results", results)));
   }
 

@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.handoff;
 
 import cn.liangxian.channel.agency.AgencyEnvelope;
+import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.Replies;
 import cn.liangxian.gateway.lookup.Regions;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class AgencyChanges {
   private static final Logger LOG = LoggerFactory.getLogger(AgencyChanges.class);
   private static final String AGENCY = "agency ";
+  private static final String OPERATOR = "operator ";
   static final Set<String> KINDS = Set.of("EMPLOYEE_INSURANCE", "INSURED_ELSEWHERE", "DIED", "CATEGORY", "PAID_ELSEWHERE");
   static final String INSERT = "insert into agency_change (change_id, person_id, kind, insurance, year, category, place,"
       + " received_at, source) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing returning person_id";
@@ -75,22 +77,27 @@ public final class AgencyChanges {
    * operator's file of the people of the operator's area (any insurance). A person outside is answered
    * {@code outside} (an agency: unknown-person, as a person it cannot know; an operator: out-of-scope).
    */
-  public record Sender(String source, cn.liangxian.gateway.operator.Scope scope, String insurance, String outside) {
+  public record Sender(String source, cn.liangxian.gateway.operator.Scope scope, String insurance, String outside, String operator) {
     /**
      * Where a change id is unique: each agency numbers its own changes, so its ids are kept under its name
-     * ({@code agency ls-medical:1001}, beside another agency's 1001); administrators' files share one numbering.
+     * ({@code agency ls-medical:1001}, beside another agency's 1001); operators' files under their district's code
+     * ({@code operator 431103:F-7}, beside another district's F-7; {@code operator *} for the whole province's).
      */
     String key(String changeId) {
-      return source.startsWith(AGENCY) ? source + ":" + changeId : changeId;
+      if (source.startsWith(AGENCY)) {
+        return source + ":" + changeId;
+      }
+      return OPERATOR + (scope.region() == null ? "*" : scope.region()) + ":" + changeId;
     }
 
     static Sender agency(Receiver r) {
       return new Sender(AGENCY + r.name(), new cn.liangxian.gateway.operator.Scope(r.region(), null, null), r.insurance(),
-          "unknown-person");
+          "unknown-person", null);
     }
 
-    public static Sender operator(String source, cn.liangxian.gateway.operator.Scope scope) {
-      return new Sender(source, scope, null, "out-of-scope");
+    /** An operator's file ({@code source}: which file, by whom), of the people of the operator's area. */
+    public static Sender operator(String source, String username, cn.liangxian.gateway.operator.Scope scope) {
+      return new Sender(source, scope, null, "out-of-scope", username);
     }
   }
 
@@ -228,6 +235,12 @@ public final class AgencyChanges {
               c.getInteger("year"), c.getString("category"), c.getString("place"), now, sender.source()})).compose(rows -> rows.size() == 0
                   ? Future.succeededFuture(answer.put("answer", "duplicate"))
                   : effect(conn, c, key, person, p.getString("region_code"), now)
+                      // an operator's change, which may release paid items and plan their refunds, names the operator
+                      .compose(x -> sender.operator() == null ? Future.<Void>succeededFuture()
+                          : AuditLog.record(conn, AuditLog.Change.of(sender.operator(), "agency.change", "agency_change " + key,
+                              new JsonObject().put("kind", kind).put("insurance", c.getString("insurance"))
+                                  .put("year", c.getInteger("year")).put("category", c.getString("category"))
+                                  .put("source", sender.source()))))
                       .map(answer.put("answer", "applied")));
         })));
   }

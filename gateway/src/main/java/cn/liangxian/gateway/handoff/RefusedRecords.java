@@ -25,7 +25,9 @@ import java.util.Set;
  * The operators' worklist of records a receiver refused: {@code GET /api/v1/operator/handoff/refused}
  * lists them (reason, person masked, the order) inside the operator's scope; {@code POST
  * .../refused/{id}/resolve} {action: resend | close, note} sends one again once the roster is fixed, or
- * closes it (refunded, or settled with the agency). Each resolution is audited with its before and after.
+ * closes it: a contribution refunded since, or a reversal of a contribution the agency never took, by whoever may resolve;
+ * any other (money or cover left behind) only by finance, settled with the agency. Each resolution is audited with its
+ * before and after.
  */
 public final class RefusedRecords {
   /**
@@ -42,8 +44,16 @@ public final class RefusedRecords {
       + " join person p on p.id = r.person_id where r.state = 'REFUSED' and r.resolved_at is null"
       + " and ($1::text is null or r.region_code = $1) and ($2::text is null or r.township = $2)"
       + " and ($3::text is null or r.village = $3) order by r.id limit 500";
-  static final String ONE = "select r.region_code, r.township, r.village, r.state, r.answer_reason, r.resolved_at,"
-      + " " + REFUNDED + " as refunded from handoff_record r where r.id = $1 for update of r";
+  /**
+   * Whether closing the record leaves no money or cover behind: a contribution whose item was given back whole since, or
+   * a reversal of a contribution the agency never took (it has nothing to reverse). Anything else, a payment left
+   * without cover or cover kept for money paid back, is finance's to close (settled with the agency).
+   */
+  static final String SETTLED = "(" + REFUNDED + " or (r.kind = 'REVERSAL' and not exists (select 1 from handoff_record c"
+      + " where c.kind = 'CONTRIBUTION' and c.order_id = r.order_id and c.person_id = r.person_id and c.insurance = r.insurance"
+      + " and c.state in ('ACCEPTED', 'FILED'))))";
+  static final String ONE = "select r.kind, r.region_code, r.township, r.village, r.state, r.answer_reason, r.resolved_at,"
+      + " " + REFUNDED + " as refunded, " + SETTLED + " as settled from handoff_record r where r.id = $1 for update of r";
   static final String RESEND = "update handoff_record set state = 'PENDING', next_attempt_at = $2, answer = null,"
       + " answer_reason = null, answered_at = null where id = $1 and state = 'REFUSED' and resolved_at is null";
   static final String CLOSE = "update handoff_record set resolved_at = $2, resolved_by = $3, resolution = $4"
@@ -108,6 +118,16 @@ public final class RefusedRecords {
         return Future.failedFuture(Problem.conflict("refunded-since", "Refunded since",
             "this contribution's item was refunded after the agency refused it: close the record instead of sending it again",
             new JsonObject().put("id", id)));
+      }
+      if (action.equals("close") && !r.getBoolean("settled") && op.role() != Role.FINANCE) {
+        // closed, it would leave a resident's payment without cover (a contribution), or the agency keeping cover for money
+        // paid back (a reversal): finance settles that with the agency
+        return Future.failedFuture(new Problem(403, "operator-forbidden", "Not allowed for this role",
+            r.getString("kind").equals("CONTRIBUTION")
+                ? "this contribution's item is still paid: send it again once the agency's roster is fixed, or ask finance"
+                    + " to close it (settled with the agency, or refunded)"
+                : "the agency took the contribution this reversal undoes: send it again, or ask finance to close it"
+                    + " (settled with the agency)"));
       }
       Future<?> change = action.equals("resend") ? conn.preparedQuery(RESEND).execute(Tuple.of(id, now))
           : conn.preparedQuery(CLOSE).execute(Tuple.of(id, now, op.username(), note));

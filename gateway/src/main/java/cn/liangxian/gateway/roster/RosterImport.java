@@ -84,6 +84,25 @@ public final class RosterImport {
 
   /** As {@link #importCsv(String, byte[], String)}, changing only persons inside {@code territory}. */
   public ImportReport importCsv(String name, byte[] content, String actor, Territory territory) {
+    return importCsv(name, content, actor, territory, true);
+  }
+
+  /**
+   * A department list, read by one who may not import them ({@code departmentLists} false: a township's or a village's
+   * staff, whose own residents' special groups it would give): refused before anything changes.
+   */
+  public static final class DepartmentListRefused extends IllegalStateException {
+    DepartmentListRefused(String file) {
+      super(file + " is a department list (it has a 'department' column): special groups come from the departments"
+          + " through the district's administrators, not from township or village staff");
+    }
+  }
+
+  /**
+   * As {@link #importCsv(String, byte[], String, Territory)}; a department list only where {@code departmentLists}
+   * (else {@link DepartmentListRefused}).
+   */
+  public ImportReport importCsv(String name, byte[] content, String actor, Territory territory, boolean departmentLists) {
     long start = System.nanoTime();
     List<Row> rows = RosterCsv.parse(RosterCsv.decode(content));
     BulkLoad.progress(rows.size(), "{}: {} lines parsed in {} ms", name, rows.size(), (System.nanoTime() - start) / 1_000_000);
@@ -93,6 +112,9 @@ public final class RosterImport {
     Set<String> header = rows.get(0).values().keySet();
     ImportReport report;
     Map<String, RegionInfo> served = regions.get();
+    if (header.contains("department") && !departmentLists) {
+      throw new DepartmentListRefused(name);
+    }
     if (header.contains("department")) {
       report = new DepartmentListImport(db, cipher, served).run(name, rows, actor, territory);
     } else if (header.contains("household")) {

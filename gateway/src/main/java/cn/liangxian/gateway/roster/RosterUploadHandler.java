@@ -28,7 +28,10 @@ public final class RosterUploadHandler {
     this.importer = importer;
   }
 
-  /** Administrators, township staff and village collectors; rows outside the operator's scope are rejected. */
+  /**
+   * Administrators, township staff and village collectors; rows outside the operator's scope are rejected. A department
+   * list (who is in a special group, so owes less or nothing) administrators only: 403 for the others.
+   */
   public void handle(RoutingContext ctx) {
     Operator op = Operator.of(ctx).require(Role.ADMIN, Role.TOWNSHIP, Role.VILLAGE);
     ctx.put(AuditTrail.ACTION, "roster.import");
@@ -38,10 +41,13 @@ public final class RosterUploadHandler {
     }
     byte[] content = ctx.body().buffer().getBytes();
     String name = file;
-    vertx.executeBlocking(() -> importer.importCsv(name, content, op.username(), op.scope()::covers), false).onComplete(ar -> {
+    vertx.executeBlocking(() -> importer.importCsv(name, content, op.username(), op.scope()::covers,
+        op.role() == Role.ADMIN), false).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
             .end(toJson(ar.result()).encode());
+      } else if (ar.cause() instanceof RosterImport.DepartmentListRefused e) {
+        ctx.fail(new Problem(403, "operator-forbidden", "Not allowed for this role", e.getMessage()));
       } else if (ar.cause() instanceof IllegalArgumentException e) {
         ctx.fail(Problem.unprocessable("roster-not-importable", "Roster not importable", e.getMessage(), null));
       } else if (ar.cause() instanceof BulkLoad.Unavailable e) {

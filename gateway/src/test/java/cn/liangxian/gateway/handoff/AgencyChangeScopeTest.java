@@ -104,10 +104,10 @@ class AgencyChangeScopeTest {
   }
 
   @Test
-  void aDistrictAdministratorsFileChangesNoOneOutsideTheDistrict() throws Exception {
+  void aDistrictsFileChangesNoOneOutsideTheDistrict() throws Exception {
     String[] h = f.household("431103");
     JsonObject o = f.pay(h[0], "赵一", "alipay");
-    String district = f.g.operatorToken(Role.ADMIN, new Scope("320682", null, null));
+    String district = f.g.operatorToken(Role.FINANCE, new Scope("320682", null, null));
     String csv = "change_id,kind,id_number,insurance,year,category,department,valid_from,place\n"
         + "X-" + h[0] + ",DIED," + h[0] + ",medical,2020,,,,\n";
     var r = f.g.http.post("/api/v1/operator/handoff/agency-changes?file=x.csv")

@@ -295,12 +295,12 @@ class AgencyChangesTest {
   }
 
   @Test
-  void theSameChangesComeFromAGb18030FileAnAdministratorImports() throws Exception {
+  void theSameChangesComeFromAGb18030FileFinanceImports() throws Exception {
     String[] h = f.household("431103");
     String csv = "change_id,kind,id_number,insurance,year,category,department,valid_from,place\n"
         + "F-" + h[0] + ",INSURED_ELSEWHERE," + h[0] + ",medical,2020,,,,湘潭市\n" + "F-bad,NO_SUCH_KIND," + h[1] + ",,,,,,\n";
     var r = f.g.http.post("/api/v1/operator/handoff/agency-changes?file=ybj-2019-12.csv")
-        .putHeader("Authorization", "Bearer " + f.g.adminToken()).putHeader("Content-Type", "text/csv")
+        .putHeader("Authorization", "Bearer " + finance).putHeader("Content-Type", "text/csv")
         .sendBuffer(Buffer.buffer(csv.getBytes(java.nio.charset.Charset.forName("GB18030")))).toCompletionStage().toCompletableFuture().get();
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     assertThat(r.bodyAsJsonObject().getJsonArray("results").stream().map(x -> ((JsonObject) x).getString("answer")))
@@ -430,12 +430,56 @@ class AgencyChangesTest {
       assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(400);
       assertThat(refused.bodyAsJsonObject().getString("detail")).contains(bad[1]);
     }
-    assertThat(f.count("select count(*) from agency_change where change_id = 'B-" + h[0] + "'")).isZero();
+    assertThat(f.count("select count(*) from agency_change where change_id like '%:B-" + h[0] + "'")).isZero();
     assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("paid");
   }
 
+  /**
+   * An agency's file releases paid items and plans their refunds: finance imports it, an administrator (who moves no money)
+   * may not, and each change applied names the account that imported it in the audit log.
+   */
+  @Test
+  void onlyFinanceImportsAFileAndEachChangeNamesTheAccount() throws Exception {
+    String[] h = f.household("431103");
+    JsonObject o = f.pay(h[0], "赵一", "wechat");
+    String row = "change_id,kind,id_number,insurance,year\nD-" + h[0] + ",DIED," + h[0] + ",medical,2020\n";
+    for (String token : java.util.List.of(f.g.adminToken(), f.g.operatorToken(Role.TOWNSHIP, new Scope("431103", "黄阳司镇", null)))) {
+      HttpResponse<Buffer> r = f.g.http.post("/api/v1/operator/handoff/agency-changes?file=c.csv").putHeader("Authorization", "Bearer " + token)
+          .putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(row)).toCompletionStage().toCompletableFuture().get();
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(403);
+    }
+    assertThat(f.count("select count(*) from agency_refund where order_id = '" + o.getString("id") + "'")).isZero();
+    assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("paid");
+
+    String clerk = f.g.operatorToken(Role.FINANCE, new Scope("431103", null, null));
+    HttpResponse<Buffer> r = f.g.http.post("/api/v1/operator/handoff/agency-changes?file=c.csv").putHeader("Authorization", "Bearer " + clerk)
+        .putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(row)).toCompletionStage().toCompletableFuture().get();
+    assertThat(answers(r.bodyAsJsonObject())).as(r.bodyAsString()).containsExactly("applied");
+    assertThat(f.count("select count(*) from agency_refund where order_id = '" + o.getString("id") + "'")).isPositive();
+    assertThat(f.count("select count(*) from audit_log a join operator_account x on x.username = a.actor where x.role = 'FINANCE'"
+        + " and a.action = 'agency.change' and a.subject = 'agency_change operator 431103:D-" + h[0] + "'"
+        + " and a.after->>'kind' = 'DIED' and a.after::text not like '%" + h[0] + "%'")).isEqualTo(1);
+  }
+
+  /** Two districts number their files' changes each their own way: the same id from both is two changes, both applied. */
+  @Test
+  void twoDistrictsFilesWithTheSameChangeIdAreBothApplied() throws Exception {
+    String[] here = f.household("431103");
+    String[] there = f.household("320682");
+    String head = "change_id,kind,id_number,insurance,year,category,department,valid_from,place\n";
+    for (String[] d : new String[][] {{"431103", here[0]}, {"320682", there[0]}}) {
+      String token = f.g.operatorToken(Role.FINANCE, new Scope(d[0], null, null));
+      HttpResponse<Buffer> r = f.g.http.post("/api/v1/operator/handoff/agency-changes?file=c.csv").putHeader("Authorization", "Bearer " + token)
+          .putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(head + "7,INSURED_ELSEWHERE," + d[1] + ",medical,2020,,,,湘潭市\n"))
+          .toCompletionStage().toCompletableFuture().get();
+      assertThat(answers(r.bodyAsJsonObject())).as(r.bodyAsString()).containsExactly("applied");
+    }
+    assertThat(medical(here[0], "赵一").getString("reason")).contains("湘潭市");
+    assertThat(medical(there[0], "赵一").getString("reason")).contains("湘潭市");
+  }
+
   HttpResponse<Buffer> importFile(String csv) throws Exception {
-    return f.g.http.post("/api/v1/operator/handoff/agency-changes?file=changes.csv").putHeader("Authorization", "Bearer " + f.g.adminToken())
+    return f.g.http.post("/api/v1/operator/handoff/agency-changes?file=changes.csv").putHeader("Authorization", "Bearer " + finance)
         .putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(csv)).toCompletionStage().toCompletableFuture().get();
   }
 }

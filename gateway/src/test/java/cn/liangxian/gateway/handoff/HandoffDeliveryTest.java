@@ -287,6 +287,34 @@ class HandoffDeliveryTest {
     assertThat(f.agency.takenTwice()).isEmpty();
   }
 
+  /**
+   * A refused contribution still paid, closed, would leave the resident's payment without cover: township staff may send it
+   * again, not close it; finance closes it (settled with the agency), audited.
+   */
+  @Test
+  void aRefusedContributionStillPaidIsClosedByFinanceOnly() throws Exception {
+    String[] h = f.household("431103");
+    f.agency.refuse(h[1], "参保登记库中无此人");
+    JsonObject o = f.pay(h[0], "赵一", "wechat");
+    Eventually.until("the contribution refused", () -> inOrder(o, "kind = 'CONTRIBUTION' and state = 'REFUSED'") == 1);
+    String township = f.g.operatorToken(Role.TOWNSHIP, new Scope("431103", "黄阳司镇", null));
+    JsonObject item = operator("GET", "/api/v1/operator/handoff/refused", township, null).bodyAsJsonObject().getJsonArray("refused")
+        .stream().map(x -> (JsonObject) x).filter(x -> x.getString("orderId").equals(o.getString("id"))).findFirst().orElseThrow();
+    assertThat(item.getBoolean("refunded")).isFalse();
+    String path = "/api/v1/operator/handoff/refused/" + item.getLong("id") + "/resolve";
+    for (String token : List.of(township, f.g.operatorToken(Role.ADMIN, new Scope("431103", null, null)))) {
+      HttpResponse<Buffer> close = operator("POST", path, token, new JsonObject().put("action", "close").put("note", "不再处理"));
+      assertThat(close.statusCode()).as(close.bodyAsString()).isEqualTo(403);
+      assertThat(close.bodyAsJsonObject().getString("detail")).contains("finance");
+    }
+    assertThat(f.count("select count(*) from handoff_record where id = " + item.getLong("id") + " and resolved_at is null")).isEqualTo(1);
+    HttpResponse<Buffer> byFinance = operator("POST", path, f.g.operatorToken(Role.FINANCE, Scope.ALL),
+        new JsonObject().put("action", "close").put("note", "经办机构已手工登记"));
+    assertThat(byFinance.statusCode()).as(byFinance.bodyAsString()).isEqualTo(200);
+    assertThat(f.count("select count(*) from audit_log where action = 'handoff.refused.resolve' and subject = 'handoff_record "
+        + item.getLong("id") + "' and after->>'action' = 'close'")).isEqualTo(1);
+  }
+
   /** A refused contribution whose item was refunded since is not sent again: it would cover a person whose money went back. */
   @Test
   void aRefusedContributionRefundedSinceCannotBeResentOnlyClosed() throws Exception {

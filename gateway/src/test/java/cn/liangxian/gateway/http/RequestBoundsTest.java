@@ -96,7 +96,7 @@ class RequestBoundsTest {
 
     HttpResponse<Buffer> changes = upload("/api/v1/operator/handoff/agency-changes?file=c.csv",
         ("change_id,kind,id_number,insurance,year,category,department,valid_from,place\nC1,INSURED_ELSEWHERE," + Fixture.LIU1
-            + ",medical,2020,,,,湘\0潭\n").getBytes(StandardCharsets.UTF_8));
+            + ",medical,2020,,,,湘\0潭\n").getBytes(StandardCharsets.UTF_8), finance);
     assertThat(changes.statusCode()).as(changes.bodyAsString()).isEqualTo(400);
     assertThat(changes.bodyAsString()).contains("line 2", "NUL");
   }
@@ -112,7 +112,11 @@ class RequestBoundsTest {
   }
 
   private HttpResponse<Buffer> upload(String path, byte[] body) throws Exception {
-    return g.http.post(path).putHeader("Authorization", "Bearer " + admin).putHeader("Content-Type", "text/csv")
+    return upload(path, body, admin);
+  }
+
+  private HttpResponse<Buffer> upload(String path, byte[] body, String token) throws Exception {
+    return g.http.post(path).putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "text/csv")
         .sendBuffer(Buffer.buffer(body)).toCompletionStage().toCompletableFuture().get();
   }
 

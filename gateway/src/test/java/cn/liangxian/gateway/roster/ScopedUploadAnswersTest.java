@@ -17,17 +17,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A village collector's upload is no oracle for ID numbers elsewhere in the province: about anyone
- * outside the collector's village the answer says one thing, whatever the truth is.
+ * An operator's upload is no oracle for ID numbers elsewhere in the province: about anyone outside the
+ * operator's area (a collector's village, an administrator's district) the answer says one thing, whatever the truth is.
+ * Department lists are the district administrators' only: a collector's is refused, changing nothing.
  */
 class ScopedUploadAnswersTest {
   static TestGateway g;
   static String collector;
+  static String districtAdmin;
 
   @BeforeAll
   static void start() throws Exception {
     g = Fixture.load(new TestGateway());
     collector = g.operatorToken(Role.VILLAGE, new Scope("431103", "黄阳司镇", "黄阳司村"));
+    districtAdmin = g.operatorToken(Role.ADMIN, new Scope("431103", null, null));
   }
 
   @AfterAll
@@ -36,11 +39,32 @@ class ScopedUploadAnswersTest {
   }
 
   private JsonArray rejected(String file, String csv) throws Exception {
-    HttpResponse<Buffer> r = g.http.post("/api/v1/operator/rosters?file=" + file).putHeader("Authorization", "Bearer " + collector)
+    return rejected(collector, file, csv);
+  }
+
+  private static HttpResponse<Buffer> upload(String token, String file, String csv) throws Exception {
+    return g.http.post("/api/v1/operator/rosters?file=" + file).putHeader("Authorization", "Bearer " + token)
         .putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(csv.getBytes(StandardCharsets.UTF_8)))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private JsonArray rejected(String token, String file, String csv) throws Exception {
+    HttpResponse<Buffer> r = upload(token, file, csv);
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     return r.bodyAsJsonObject().getJsonArray("rejected");
+  }
+
+  /** A collector's own villager put on a special group by the collector: refused, the villager's categories as they were. */
+  @Test
+  void aCollectorsDepartmentListIsRefusedAndChangesNothing() throws Exception {
+    String categories = "select count(*) from person_category c join person p on p.id = c.person_id where p.name = '刘一'";
+    long before = g.count(categories);
+    HttpResponse<Buffer> r = upload(collector, "lists.csv", String.join("\n",
+        "department,category,id_number,name,valid_from,valid_to", "民政,低保," + Fixture.LIU1 + ",刘一,2019-01-01,") + "\n");
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(403);
+    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(r.bodyAsJsonObject().getString("detail")).contains("department list");
+    assertThat(g.count(categories)).isEqualTo(before);
   }
 
   private static String reason(JsonArray rejected, int line) {
@@ -51,12 +75,12 @@ class ScopedUploadAnswersTest {
   @Test
   void aDepartmentListSaysTheSameOfAStrangerAWrongNameAndSomeoneElsewhere() throws Exception {
     String nobody = TestGateway.id("371312", "1960-05-05", 77);
-    JsonArray rejected = rejected("lists.csv", String.join("\n",
+    JsonArray rejected = rejected(districtAdmin, "lists.csv", String.join("\n",
         "department,category,id_number,name,valid_from,valid_to",
         "民政,低保," + Fixture.ZHANG + ",张三,2019-01-01,",      // 2: lives in 371312/汤头街道/汤头村, right name
         "民政,低保," + Fixture.ZHANG + ",王五,2019-01-01,",      // 3: the same number, a wrong name
         "民政,低保," + nobody + ",赵六,2019-01-01,",             // 4: on no roster at all
-        "民政,低保," + Fixture.LIU1 + ",刘错,2019-01-01,") + "\n"); // 5: in the collector's village, wrong name
+        "民政,低保," + Fixture.LIU1 + ",刘错,2019-01-01,") + "\n"); // 5: in the administrator's district, wrong name
     assertThat(reason(rejected, 2)).isEqualTo(reason(rejected, 3)).isEqualTo(reason(rejected, 4))
         .isEqualTo("not on a village roster of your area");
     assertThat(rejected.encode()).doesNotContain("371312", "汤头", "on no village roster");
