@@ -179,7 +179,7 @@ $('lookup').onclick = async () => {
 
 // the household of the ID number and name typed, with the order it placed here if that is still to be paid
 async function findHousehold() {
-  household = await client.call('POST', '/api/v1/lookup', { idNumber: $('id').value.trim().toUpperCase(), name: $('name').value.trim() });
+  household = await client.call('POST', '/api/v1/lookup', { idNumber: $('id').value.normalize('NFKC').trim().toUpperCase(), name: $('name').value.trim() });
   heldHere = false;
   picked = new Map();
   order = await stillOpen(household.household.ref);
@@ -558,7 +558,9 @@ async function lookAtResult(sure) {
   }
   forget(order);
   if (o.state !== 'PAID') {
-    resultPage('warn', '!', ENDED[o.state] || '支付没有完成', '', '');
+    // money taken all the same (paid with another amount, or after the order ended) is given back: never "没有扣款"
+    const givenBack = Array.isArray(o.refunds) && o.refunds.length > 0 && o.state !== 'REFUNDED';
+    resultPage('warn', '!', givenBack ? '这笔缴费没有办成，款项将原路退回' : ENDED[o.state] || '支付没有完成', '', '');
     return;
   }
   resultPage('ok', '✓', '支付成功', yuan(r.totalFen), '');
@@ -585,6 +587,14 @@ $('resultCancel').onclick = async (ev) => {
   }
 };
 
-$('again').onclick = () => { household = null; order = null; show('find', '城乡居民两险缴费'); };
+// 返回首页 once a payment is done: the last resident's ID number and name not left on the first page (a village
+// helper's phone serves many); ‹ keeps them, to look the same household up again
+$('again').onclick = () => {
+  household = null;
+  order = null;
+  $('id').value = '';
+  $('name').value = '';
+  show('find', '城乡居民两险缴费');
+};
 $('back').onclick = () => { closeSheets(); show('find', '城乡居民两险缴费'); };
 show('find', '城乡居民两险缴费');

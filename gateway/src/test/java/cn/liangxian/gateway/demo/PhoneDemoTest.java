@@ -315,6 +315,30 @@ class PhoneDemoTest {
   }
 
   /**
+   * The channel took another amount than the order's (here the order's total changed under its QR code): the gateway fails
+   * the order and gives the money back, and the page says so, never that nothing was taken. 返回首页 then leaves no ID
+   * number nor name on the first page for the next resident.
+   */
+  @Test
+  void aPaymentGivenBackIsSaidToGoBackAndTheFirstPageIsLeftEmpty() throws Exception {
+    lookUpZhang();
+    phone.tap("#pay");
+    phone.waitVisible("#confirmPay");
+    try (java.sql.Connection c = g.db.connect(); java.sql.Statement st = c.createStatement()) {
+      assertThat(st.executeUpdate("update orders set total_fen = total_fen + 1 where state = 'PAYING' and household_id ="
+          + " (select household_id from person where name = '张三')")).isEqualTo(1);
+    }
+    phone.tap("#confirmPay");
+    phone.waitVisible("#result");
+    Eventually.until("the result", () -> phone.text("#resultTitle"), t -> !t.contains("正在确认") && !t.equals("…"));
+    assertThat(phone.text("#resultTitle")).isEqualTo("这笔缴费没有办成，款项将原路退回");
+    assertThat(phone.text("#result")).doesNotContain("没有扣款");
+    phone.tap("#again");
+    phone.waitVisible("#find");
+    assertThat(phone.page.eval("document.getElementById('id').value + document.getElementById('name').value")).isEqualTo("");
+  }
+
+  /**
    * A payment that could not be started stays written by the pay button until the next try, in large type in 长辈模式,
    * where its toast also stays twice as long.
    */

@@ -73,6 +73,18 @@ class LookupApiTest {
     assertThat(h.getJsonArray("wholeFamilyRequired").encode()).contains("medical", "000 五2");
   }
 
+  /** A number typed with a Chinese input method's full-width digits and letter (３７１３…Ｘ) finds the same household. */
+  @Test
+  void anIdNumberInFullWidthDigitsFindsTheSameHousehold() throws Exception {
+    StringBuilder wide = new StringBuilder();
+    Fixture.LI.chars().forEach(c -> wide.append((char) (c >= '0' && c <= '9' || c == 'X' ? c - 0x21 + 0xFF01 : c)));
+    assertThat(wide.toString()).doesNotContain("0", "1", "2", "3", "7");
+    HttpResponse<Buffer> r = g.post("/api/v1/lookup", new JsonObject().put("idNumber", wide.toString()).put("name", "李四"),
+        "Authorization", g.bearer("full-width-test"));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    assertThat(r.bodyAsJsonObject().getJsonArray("members")).hasSize(4);
+  }
+
   @Test
   void aWrongNameAnswersExactlyLikeAnUnknownIdNumber() throws Exception {
     HttpResponse<Buffer> wrongName = g.post("/api/v1/lookup", new JsonObject().put("idNumber", Fixture.LI).put("name", "王五"),

@@ -276,7 +276,10 @@ public final class KioskFlow {
         return;
       }
       if (ar.failed() && ar.cause() instanceof GatewayException g && g.tryAgainShortly()) {
-        // busy: the choice stays on the screen with when to press again, nothing to pick anew
+        // busy: the choice stays on the screen with when to press again, nothing to pick anew. An order the gateway may
+        // have made all the same (503 order-not-confirmed: its payment request made, not recorded) is being cancelled by
+        // its key, as a lost answer's: a press meanwhile is told so, not turned away as paid elsewhere
+        lostOrder = lostOrder || g.status() == 503 && !g.notCarriedOut();
         show(Screen.CHANNEL);
         message = g.residentMessage();
         return;
@@ -287,8 +290,9 @@ public final class KioskFlow {
       }
       JsonObject o = ar.result();
       order = o;
-      paidFen = selection.fen();
-      paidItems = selection.items().size();
+      // what the order charges, as the gateway computed it (the book may have changed since the lookup)
+      paidFen = o.getValue("totalFen") instanceof Number n ? n.longValue() : selection.fen();
+      paidItems = o.getValue("items") instanceof io.vertx.core.json.JsonArray items ? items.size() : selection.items().size();
       show(Screen.PAYING);
       deadline = ticker.nanos() + OrderPlacement.payWindow(o).toNanos();
       lastPoll = ticker.nanos();
@@ -325,7 +329,9 @@ public final class KioskFlow {
           paid();
         } else if (Recovery.dead(state)) {
           closeQuietly(orderKey, state);
-          error(switch (state) {
+          // an order that ended with money given back (paid with another amount, or paid after it expired): the resident
+          // was charged, and is told the money goes back, never that nothing was taken
+          error(givenBack(ar.result()) ? REFUNDED : switch (state) {
             case "REFUNDED" -> REFUNDED;
             case "EXPIRED" -> TIMED_OUT;
             default -> "订单已失效，未扣款，请重新办理";
@@ -338,6 +344,11 @@ public final class KioskFlow {
         }
       });
     });
+  }
+
+  /** Whether the order has refunds: a payment was taken for it and is being, or was, given back. */
+  static boolean givenBack(JsonObject order) {
+    return order.getValue("refunds") instanceof io.vertx.core.json.JsonArray r && !r.isEmpty();
   }
 
   private void paid() {

@@ -283,6 +283,67 @@ class KioskFlowTest {
     assertThat(printer.printed()).isEmpty();
   }
 
+  /**
+   * The channel took another amount than the order's (the gateway fails the order and refunds the payment, or a payment
+   * came after the order ended): the resident was charged, and is told the money goes back, never that nothing was taken.
+   */
+  @Test
+  void anOrderThatEndedWithItsPaymentGivenBackIsSaidToGiveItBack() throws Exception {
+    for (String state : java.util.List.of("FAILED", "EXPIRED")) {
+      wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paying.json"))));
+      toPaying();
+      wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(new JsonObject(resource("order-paying.json"))
+          .put("state", state).put("stateReason", "paid with 3000 fen instead of 25000 fen: refunded")
+          .put("refunds", new io.vertx.core.json.JsonArray().add(new JsonObject().put("amountFen", 3000).put("state", "REQUESTED")))
+          .encode())));
+      clock.advance(Duration.ofSeconds(3));
+      flow.tick();
+      until(() -> flow.screen() == Screen.ERROR);
+      assertThat(flow.view().getString("message")).as(state).contains("款项已原路退回").doesNotContain("未扣款", "没有扣款");
+      until(() -> journal.open().isEmpty());
+      flow.cancel();
+    }
+  }
+
+  /**
+   * The gateway made the order's payment request but could not record it (503 order-not-confirmed): the choice stays, and a
+   * press while that order still holds the items (it is being cancelled by its key) is told so, not that it is paid elsewhere.
+   */
+  @Test
+  void anOrderNotConfirmedIsCancelledByItsKeyAndAPressMeanwhileIsToldSo() throws Exception {
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "2")
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/order-not-confirmed\",\"title\":\"订单暂未确认\","
+            + "\"status\":503,\"detail\":\"订单暂时没能确认，请稍等片刻再试\"}")));
+    toChannel();
+    flow.choose("wechat");
+    until(() -> flow.screen() == Screen.CHANNEL && flow.view().getString("message") != null);
+    assertThat(flow.view().getString("message")).isEqualTo("订单暂时没能确认，请稍等片刻再试");
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(409)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/being-paid-elsewhere\",\"title\":\"Being paid elsewhere\","
+            + "\"status\":409,\"detail\":\"a member of this order is being paid in another order (perhaps on a phone)\"}")));
+    flow.choose("wechat");
+    until(() -> flow.screen() == Screen.CHANNEL && flow.view().getString("message") != null
+        && flow.view().getString("message").startsWith("刚才的订单还在撤销"));
+    assertThat(flow.view().getLong("selectedFen")).isEqualTo(25000);
+  }
+
+  /** The success screen says what the order charged, as the gateway computed it, not the kiosk's own sum of the choice. */
+  @Test
+  void theSuccessScreenSaysWhatTheOrderCharged() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+        .withBody(new JsonObject(resource("order-paying.json")).put("totalFen", 26000).encode())));
+    toPaying();
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    clock.advance(Duration.ofSeconds(3));
+    flow.tick();
+    until(() -> flow.screen() == Screen.DONE);
+    assertThat(flow.view().getJsonObject("paid").getLong("fen")).isEqualTo(26000);
+    assertThat(flow.view().getJsonObject("paid").getInteger("items")).isEqualTo(1);
+  }
+
   @Test
   void touchesGiveMoreTimeAndTheChannelScreenGoesBack() throws Exception {
     toChannel();
