@@ -222,11 +222,13 @@ function payable() {
   return m;
 }
 
-// an item's status in the resident's words: one not to be paid here says whether it need not be paid at all (the
-// reason says so: an agency's note, say) or cannot be yet (too young, the window not open), never "不在此缴费"
+// an item's status in the resident's words: one not to be paid here says whether it need not be paid at all (covered
+// otherwise: insured elsewhere or as an employee, a group the scheme leaves out, by the engine's codes; or what an agency
+// said of the person, a note without a code) or cannot be yet (too young, the window not open), never "不在此缴费".
+// The kiosk decides the same way
+const NO_NEED_CODES = ['policy.enrolled-elsewhere', 'policy.excluded'];
 function statusText(it) {
-  const why = it.reasonText || it.reason || '';
-  if (it.status === 'not-eligible' && /不需要|无需|不用/.test(why)) return '无需缴费';
+  if (it.status === 'not-eligible' && (NO_NEED_CODES.includes(it.reasonCode) || (!it.reasonCode && !!it.reason))) return '无需缴费';
   return STATUS[it.status] || '暂不能缴费';
 }
 

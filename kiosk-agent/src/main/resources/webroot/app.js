@@ -6,14 +6,16 @@ const yuan = (fen) => { const a = Math.abs(fen); return (fen < 0 ? '-' : '') + M
 const INS = { medical: '医疗保险', pension: '养老保险' };
 // in-progress: held by an order begun elsewhere and not paid; said as not finished, never in the colour of 已缴费
 const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '付款未完成', 'not-eligible': '暂不能参保', 'not-available': '暂不能缴费' };
-// not eligible because covered otherwise (insured elsewhere or as an employee, a group the scheme leaves out): nothing to pay
-const NO_NEED = { codes: ['policy.enrolled-elsewhere', 'policy.excluded'], words: /已在其他|职工医保|不参加|无需缴费|不用缴费/ };
+// not eligible because covered otherwise, nothing to pay: insured elsewhere or as an employee, a group the scheme leaves
+// out (the engine's codes), or what an agency said of the person (died, employee insurance, insured or paid elsewhere: a
+// note, which has no code). The phone page decides the same way
+const NO_NEED_CODES = ['policy.enrolled-elsewhere', 'policy.excluded'];
 
 function statusText(it) {
-  if (it.status === 'not-eligible' && (NO_NEED.codes.includes(it.reasonCode) || NO_NEED.words.test(it.reasonText || it.reason || ''))) {
+  if (it.status === 'not-eligible' && (NO_NEED_CODES.includes(it.reasonCode) || (!it.reasonCode && !!it.reason))) {
     return '无需缴费';
   }
-  return STATUS[it.status] || it.status;
+  return STATUS[it.status] || '暂不能缴费';
 }
 const CJK = /[\u4e00-\u9fff]/;
 // screens whose time runs out while the resident reads or types: every touch starts it again, and it warns first

@@ -329,6 +329,12 @@ class TouchUiEndToEndTest {
         .as("held by a payment not finished: not the green of a paid item").isNotEqualTo(green);
     // not paid here: neutral words, in grey like the reason beside them
     assertThat(texts(".item.not-eligible .status")).containsExactly("暂不能参保", "无需缴费");
+    // an agency's note (no code, its own words) is covered otherwise too; a status this kiosk does not know is no code
+    assertThat(page.eval("statusText({status: 'not-eligible', reason: '经办机构告知此人已参加职工医疗保险，不需要再缴居民医疗保险'})"))
+        .isEqualTo("无需缴费");
+    assertThat(page.eval("statusText({status: 'not-eligible', reason: '此人2020年度的医疗保险已在湘潭市缴费，本地显示的金额不需要再缴，请勿重复缴费'})"))
+        .isEqualTo("无需缴费");
+    assertThat(page.eval("statusText({status: 'no-such-status'})")).isEqualTo("暂不能缴费");
     assertThat(texts(".item.not-eligible .why")).containsExactly("须年满16周岁才能参保（按2020年12月31日计算）",
         "本年度已在其他地方或职工医保参保，不能重复参保");
     assertThat(text("#screen")).doesNotContain("不在此缴费").doesNotContain("补贴0.00元");
