@@ -114,7 +114,7 @@ function moreBelow() {
 }
 
 function badge(ch) {
-  const c = CHANNELS[ch] || { name: ch, mark: ch };
+  const c = CHANNELS[ch] || { name: '其他支付方式', mark: '付' };
   return el('span', { class: 'badge ' + ch }, el('span', { class: 'mark', text: c.mark }), el('span', { text: c.name }));
 }
 
@@ -146,7 +146,7 @@ function defaultTier(it) {
 }
 
 function itemRow(s, mem, it, chosen) {
-  const label = el('span', { class: 'ins', text: `${it.year}年${INS[it.insurance] || it.insurance}` });
+  const label = el('span', { class: 'ins', text: `${it.year}年${INS[it.insurance] || '保险'}` });
   // paid by the government at its lowest tier, a higher one the resident's choice (the difference theirs to pay)
   const higher = it.status === 'paid-by-government' && (it.tiers || []).some((t) => t.personalFen > 0);
   if (higher) {

@@ -166,13 +166,13 @@ public final class Receipts {
     return refunds.stream().mapToLong(OrderRefunds.Refund::amountFen).sum();
   }
 
-  /** The channel as residents call it. */
+  /** The channel as residents call it; one not named here (a channel added later) in words, never its code. */
   static String channelName(String channel) {
     return switch (channel == null ? "" : channel) {
       case "wechat" -> "微信支付";
       case "alipay" -> "支付宝";
       case "unionpay" -> "云闪付（银联）";
-      default -> channel;
+      default -> "其他支付方式";
     };
   }
 }

@@ -217,13 +217,16 @@ public final class ReceiptService {
     return i;
   }
 
-  /** The channel as residents call it, where the gateway's receipt does not name it; one not known here as it is. */
+  /**
+   * The channel as residents call it, where the gateway's receipt does not name it; one not known here in words, never its
+   * code on paper.
+   */
   static String channelName(String channel) {
     return switch (channel == null ? "" : channel) {
       case "wechat" -> "微信支付";
       case "alipay" -> "支付宝";
       case "unionpay" -> "云闪付（银联）";
-      default -> channel == null ? "" : channel;
+      default -> "其他支付方式";
     };
   }
 
