@@ -91,8 +91,8 @@ public final class IdNumber implements Identity {
   private static void checkRegion(String s) {
     String province = s.substring(0, 2);
     if (!PROVINCES.contains(" " + province + " ")) {
-      throw new InvalidIdNumberException(
-          "ID number region code " + s.substring(0, 6) + " is not a Chinese region (province " + province + ")");
+      // which part is wrong, never its digits: the message reaches import reports, command output and logs
+      throw new InvalidIdNumberException("ID number region code (its first six digits) is not a Chinese region");
     }
   }
 
@@ -104,10 +104,10 @@ public final class IdNumber implements Identity {
           Integer.parseInt(yyyymmdd.substring(4, 6)),
           Integer.parseInt(yyyymmdd.substring(6, 8)));
     } catch (DateTimeException e) {
-      throw new InvalidIdNumberException("ID number birth date " + yyyymmdd + " is not a real date");
+      throw new InvalidIdNumberException("ID number birth date (its digits 7 to 14) is not a real date");
     }
     if (birth.isBefore(EARLIEST_BIRTH)) {
-      throw new InvalidIdNumberException("ID number birth date " + yyyymmdd + " is before 1880");
+      throw new InvalidIdNumberException("ID number birth date (its digits 7 to 14) is before 1880");
     }
     return birth;
   }
