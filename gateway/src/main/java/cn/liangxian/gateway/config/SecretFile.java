@@ -20,12 +20,15 @@ public final class SecretFile {
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
         try {
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system
+          // only its owner's from its first byte: created so, never written under the process's umask and narrowed after
+          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+          Files.createFile(file);
+        } catch (java.nio.file.FileAlreadyExistsException made) {
+          return Files.readString(file, StandardCharsets.UTF_8).strip(); // another process made it meanwhile
         }
+        Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
       }
       return Files.readString(file, StandardCharsets.UTF_8).strip();
     } catch (IOException e) {

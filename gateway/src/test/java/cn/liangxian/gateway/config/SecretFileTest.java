@@ -1,0 +1,25 @@
+package cn.liangxian.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A secret made on a first start: random, readable by its owner only, and the same secret read at every later start. */
+class SecretFileTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void madeOnceOwnerOnlyAndReadTheSameAfterwards() throws Exception {
+    Path file = dir.resolve("keys/operator-admin.password");
+    String first = SecretFile.readOrCreate(file, "a test secret");
+    assertThat(first).hasSize(24).matches("[A-Za-z0-9_-]+");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(SecretFile.readOrCreate(file, "a test secret")).isEqualTo(first);
+    assertThat(SecretFile.readOrCreate(dir.resolve("other"), "another")).isNotEqualTo(first);
+  }
+}
