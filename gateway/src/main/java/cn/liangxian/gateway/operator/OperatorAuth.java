@@ -117,7 +117,10 @@ public final class OperatorAuth {
             if (locked || !ok) {
               return failed(username, address, now, locked).compose(x -> Future.failedFuture(badLogin()));
             }
-            return session(ctx, username, address, r, now);
+            // a hash made with weaker parameters than today's is made again from the password just proven
+            Future<String> fresh = hasher.outdated(hash) ? vertx.executeBlocking(() -> hasher.hash(password), false)
+                : Future.succeededFuture();
+            return fresh.compose(h -> session(ctx, username, address, r, now, hash, h));
           });
         })
         .onSuccess(body -> {
@@ -130,8 +133,12 @@ public final class OperatorAuth {
         });
   }
 
-  /** A new session for a right password: this source's failures forgotten, the owner told how many there were. */
-  private Future<JsonObject> session(RoutingContext ctx, String username, String address, Row r, OffsetDateTime now) {
+  /**
+   * A new session for a right password: this source's failures forgotten, the owner told how many there were; the
+   * password's hash replaced by {@code fresh} where one was made (unless the password was changed meanwhile).
+   */
+  private Future<JsonObject> session(RoutingContext ctx, String username, String address, Row r, OffsetDateTime now,
+      String hash, String fresh) {
     byte[] token = new byte[32];
     RANDOM.nextBytes(token);
     String t = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
@@ -139,8 +146,9 @@ public final class OperatorAuth {
     Operator op = new Operator(username, Role.valueOf(r.getString("role")),
         new Scope(r.getString("region_code"), r.getString("township"), r.getString("village")));
     int failures = r.getInteger("failed_logins");
-    return pool.withTransaction(c -> c.preparedQuery("update operator_account set failed_logins = 0, locked_until = null"
-            + " where username = $1").execute(Tuple.of(username))
+    return pool.withTransaction(c -> c.preparedQuery("update operator_account set failed_logins = 0, locked_until = null,"
+            + " password_hash = case when $2::text is not null and password_hash = $3 then $2 else password_hash end"
+            + " where username = $1").execute(Tuple.of(username, fresh, hash))
         .compose(x -> c.preparedQuery("delete from login_lock where username = $1 and address = $2").execute(Tuple.of(username, address)))
         .compose(x -> c.preparedQuery("insert into operator_session (token_hash, username, created_at, expires_at)"
             + " values ($1, $2, $3, $4)").execute(Tuple.of(Buffer.buffer(sha256(t)), username, now, expires))))

@@ -94,6 +94,22 @@ class OperatorAccessTest {
     assertThat(me.bodyAsJsonObject().getJsonObject("scope").getString("label")).isEqualTo("*");
   }
 
+  /** A password stored under weaker parameters than today's is hashed again at its next login, and still logs in. */
+  @Test
+  void aHashWithWeakerParametersIsMadeAgainAtTheNextLogin() throws Exception {
+    String password = "weak-params-password-1";
+    String weak = new PasswordHasher(1024, 1, 1).hash(password);
+    new OperatorAccounts(g.db, g.gateway.passwordHasher()).create("older.hash", "older.hash", Role.TOWNSHIP,
+        new Scope("371312", "汤头街道", null), password, "test");
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      assertThat(st.executeUpdate("update operator_account set password_hash = '" + weak + "' where username = 'older.hash'")).isEqualTo(1);
+    }
+    assertThat(g.login("older.hash", password)).isNotBlank();
+    assertThat(scalar("select password_hash from operator_account where username = 'older.hash'"))
+        .startsWith("$argon2id$v=19$m=19456,t=2,p=1$").isNotEqualTo(weak);
+    assertThat(g.login("older.hash", password)).isNotBlank();
+  }
+
   @Test
   void fiveWrongPasswordsLockTheAccountAndUnknownNamesLookTheSame() throws Exception {
     String token = g.operatorToken(Role.TOWNSHIP, new Scope("431103", "黄阳司镇", null));
