@@ -97,9 +97,13 @@ public final class AccountHandlers {
   public void list(RoutingContext ctx) {
     Operator admin = Operator.of(ctx).require(Role.ADMIN);
     ctx.put(AuditTrail.ACTION, "account.list");
-    Replies.json(ctx, pool.preparedQuery("select username, display_name, role, region_code, township, village, disabled_at,"
-            + " locked_until, created_at, created_by from operator_account where $1::text is null or region_code = $1 order by username")
-        .execute(Tuple.of(admin.scope().region())).map(rows -> {
+    // wrong passwords lock the address that typed them out of the account, not the account (V7): how many addresses are
+    // locked out now, and the failures since the account's last login, tell its administrator someone is trying
+    Replies.json(ctx, pool.preparedQuery("select a.username, a.display_name, a.role, a.region_code, a.township, a.village,"
+            + " a.disabled_at, a.failed_logins, a.created_at, a.created_by, (select count(*) from login_lock l"
+            + " where l.username = a.username and l.locked_until > $2) as locked_addresses from operator_account a"
+            + " where $1::text is null or a.region_code = $1 order by a.username")
+        .execute(Tuple.of(admin.scope().region(), OffsetDateTime.now(clock))).map(rows -> {
           JsonArray out = new JsonArray();
           for (Row r : rows) {
             Scope s = new Scope(r.getString("region_code"), r.getString("township"), r.getString("village"));
@@ -107,8 +111,7 @@ public final class AccountHandlers {
               out.add(new JsonObject().put("username", r.getString("username")).put("displayName", r.getString("display_name"))
                   .put("role", r.getString("role").toLowerCase(Locale.ROOT)).put("scope", Operator.scopeJson(s))
                   .put("disabled", r.getValue("disabled_at") != null)
-                  .put("locked", r.getOffsetDateTime("locked_until") != null
-                      && r.getOffsetDateTime("locked_until").isAfter(OffsetDateTime.now(clock)))
+                  .put("lockedAddresses", r.getLong("locked_addresses")).put("failedLoginsSinceLastLogin", r.getInteger("failed_logins"))
                   .put("createdAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("created_at"))).put("createdBy", r.getString("created_by")));
             }
           }

@@ -123,6 +123,11 @@ class OperatorAccessTest {
     }
     HttpResponse<Buffer> right = g.post("/api/v1/operator/login", new JsonObject().put("username", name).put("password", name + "-password-long"));
     assertProblem(right, 401, "operator-login-failed");
+    // the administrator's list says an address is locked out of the account, and how many failures since its last login
+    JsonObject listed = call(HttpMethod.GET, "/api/v1/operator/accounts", admin, null).bodyAsJsonObject().getJsonArray("accounts")
+        .stream().map(JsonObject.class::cast).filter(a -> a.getString("username").equals(name)).findFirst().orElseThrow();
+    assertThat(listed.getLong("lockedAddresses")).isEqualTo(1);
+    assertThat(listed.getInteger("failedLoginsSinceLastLogin")).isEqualTo(OperatorAuth.MAX_FAILURES);
     // after the lock has passed the right password works again
     g.clock.advance(OperatorAuth.LOCK.plusSeconds(1));
     assertThat(g.login(name, name + "-password-long")).isNotBlank();
