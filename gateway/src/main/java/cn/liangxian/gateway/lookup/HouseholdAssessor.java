@@ -177,6 +177,9 @@ public final class HouseholdAssessor {
         recorded ? ordered.coverageEnd() : dated ? current.coverageEnd() : null, ordered.rules());
   }
 
+  /** Why an item has nothing to pay: no tier of the book is one the member may choose. */
+  static final String NO_TIER = "本地的缴费档次都不适用于您，请到经办窗口咨询";
+
   /** One member and insurance assessed with the book (a paid item at the lowest tier, with no tier offered). */
   private static Item assessed(Household.Member m, Person p, Insurance ins, InsuranceTerms t, PolicyBook book,
       LocalDate payDate) {
@@ -222,7 +225,9 @@ public final class HouseholdAssessor {
           throw refused;
         }
         if (a == null) {
-          return new Item(m, ins, year, Status.NOT_AVAILABLE, "no tier is offered", null, List.of());
+          // every tier the book has is for groups the member is not in: said to the resident in Chinese (the screens
+          // show an item's reason where it has no code's text)
+          return new Item(m, ins, year, Status.NOT_AVAILABLE, NO_TIER, null, List.of());
         }
       } else {
         a = PolicyEngine.assess(p, ins, book, payDate, null, Set.of());

@@ -34,6 +34,26 @@ class HouseholdAssessorTest {
   }
 
   /**
+   * A book whose every pension tier is for hardship groups only: a member in none has nothing to choose, told why in
+   * Chinese (what a screen shows where an item has no code's text), never in the words of a log.
+   */
+  @Test
+  void aMemberNoTierIsForIsToldWhyInChinese() throws Exception {
+    Path dir = Path.of("config", "policies");
+    String text = Files.readString((Files.isDirectory(dir) ? dir : Path.of("..").resolve(dir)).resolve("hedong-2020.yaml"));
+    // the 100 tier alone (the hardship groups'), and its subsidy alone
+    String only100 = text.replace("yuan: [100, 300, 500, 600, 800, 1000, 1500, 2000, 2500, 3000, 4000, 5000]", "yuan: [100]")
+        .replaceAll("\\n      - \\{tier: [1-9][0-9]*[0-9]0, yuan: [0-9]+\\}", "");
+    assertThat(only100).isNotEqualTo(text);
+    Regions.Entry hedong = new Regions.Entry("371312", "临沂市河东区", PolicyBook.parse("only-100.yaml", only100), null);
+    HouseholdAssessor.Item pension = HouseholdAssessor.assess(household("ONLY_CHILD_PARENT"), hedong, LocalDate.of(2019, 12, 10),
+        OffsetDateTime.parse("2019-12-10T10:00:00+08:00")).stream().filter(i -> i.insurance() == Insurance.PENSION).findFirst()
+        .orElseThrow();
+    assertThat(pension.status()).isEqualTo(HouseholdAssessor.Status.NOT_AVAILABLE);
+    assertThat(pension.reason()).isEqualTo("本地的缴费档次都不适用于您，请到经办窗口咨询");
+  }
+
+  /**
    * 河东 (000 三(二)2) pays the medical contribution of those certified by 2019-12-31: the department list's valid_from
    * is when, and one certified later pays as anyone else; a list row that does not say counts.
    */
