@@ -331,11 +331,7 @@ public final class KioskFlow {
           closeQuietly(orderKey, state);
           // an order that ended with money given back (paid with another amount, or paid after it expired): the resident
           // was charged, and is told the money goes back, never that nothing was taken
-          error(givenBack(ar.result()) ? REFUNDED : switch (state) {
-            case "REFUNDED" -> REFUNDED;
-            case "EXPIRED" -> TIMED_OUT;
-            default -> "订单已失效，未扣款，请重新办理";
-          });
+          error(givenBackText(ar.result(), state, "EXPIRED".equals(state) ? TIMED_OUT : "订单已失效，未扣款，请重新办理"));
         } else if (!"PAYING".equals(state)) {
           // an answer that names no state this kiosk knows says nothing of the payment: asked again on the next tick
           message = "网络不稳定，正在确认支付结果。如已付款，请稍候，不要重复付款";
@@ -346,9 +342,18 @@ public final class KioskFlow {
     });
   }
 
-  /** Whether the order has refunds: a payment was taken for it and is being, or was, given back. */
-  static boolean givenBack(JsonObject order) {
-    return order.getValue("refunds") instanceof io.vertx.core.json.JsonArray r && !r.isEmpty();
+  /**
+   * What a dead order says: money taken for it is said to have gone back once every refund of it is done, to be going
+   * back while one is under way (it may yet end with finance); an order without refunds says {@code otherwise}.
+   */
+  static String givenBackText(JsonObject order, String state, String otherwise) {
+    io.vertx.core.json.JsonArray refunds = order == null ? null
+        : order.getValue("refunds") instanceof io.vertx.core.json.JsonArray r ? r : null;
+    if (refunds == null || refunds.isEmpty()) {
+      return "REFUNDED".equals(state) ? REFUNDED : otherwise;
+    }
+    boolean done = refunds.stream().allMatch(x -> x instanceof JsonObject f && "SUCCESS".equals(f.getString("state")));
+    return done ? REFUNDED : REFUNDING;
   }
 
   private void paid() {
@@ -437,6 +442,7 @@ public final class KioskFlow {
   private static final String TIMED_OUT = "付款已超时，订单已取消，没有扣款。如需缴费，请重新办理";
   /** Taken and given back (a refund): not "nothing was taken", which the resident's bill would contradict. */
   private static final String REFUNDED = "这笔缴费没有办成，款项已原路退回。如需缴费，请重新办理";
+  private static final String REFUNDING = "这笔缴费没有办成，款项将原路退回。如需缴费，请重新办理";
 
   private boolean printFailed;
   /** The session began with a card read (an ID card, a social-security card): the resident is told to take it back. */
@@ -541,10 +547,11 @@ public final class KioskFlow {
           return;
         }
         if (Recovery.dead(state)) {
-          // refused because the gateway had already expired (or cancelled) it: nothing was taken, and that is known
+          // refused because the gateway had already expired (or cancelled) it: nothing was taken, and that is known;
+          // unless a payment came at the last moment that the order could not take, which is being given back
           closeQuietly(key, state);
           newSession();
-          error("REFUNDED".equals(state) ? REFUNDED : TIMED_OUT);
+          error(givenBackText(o.result(), state, TIMED_OUT));
           return;
         }
         cancelled(key, id, false, null);

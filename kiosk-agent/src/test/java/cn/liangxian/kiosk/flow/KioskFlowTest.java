@@ -1,6 +1,7 @@
 package cn.liangxian.kiosk.flow;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -299,10 +300,29 @@ class KioskFlowTest {
       clock.advance(Duration.ofSeconds(3));
       flow.tick();
       until(() -> flow.screen() == Screen.ERROR);
-      assertThat(flow.view().getString("message")).as(state).contains("款项已原路退回").doesNotContain("未扣款", "没有扣款");
+      // the refund only asked for yet: going back, not gone back (it may still end with finance)
+      assertThat(flow.view().getString("message")).as(state).contains("款项将原路退回").doesNotContain("未扣款", "没有扣款");
       until(() -> journal.open().isEmpty());
       flow.cancel();
     }
+
+    // paid at the last moment as the QR code's time ran out: the cancel is refused, the order read has ended with its
+    // payment given back (done now)
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paying.json"))));
+    toPaying();
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", equalTo("20"))
+        .willReturn(okJson(resource("order-paying.json"))));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", absent())
+        .willReturn(okJson(new JsonObject(resource("order-paying.json")).put("state", "EXPIRED")
+            .put("refunds", new io.vertx.core.json.JsonArray().add(new JsonObject().put("amountFen", 25000).put("state", "SUCCESS")))
+            .encode())));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/not-cancellable\",\"status\":409}")));
+    clock.advance(Duration.ofMinutes(15));
+    flow.tick();
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("message")).contains("款项已原路退回").doesNotContain("没有扣款");
   }
 
   /**
