@@ -406,7 +406,7 @@ final class GatewayVerticle extends VerticleBase {
     router.route("/api/v1/operator/*").handler(audit::handle);
     // this process's limit first (a flood costs no database write per attempt), then the deployment's
     router.post("/api/v1/operator/login").handler(ctx -> {
-      String address = RateLimiter.addressOf(ctx);
+      String address = RateLimiter.limitKeyOf(ctx);
       operatorLogins.acquire(address, p.limits().loginsPerAddress()).onComplete(limit -> {
         if (limit.failed()) {
           ctx.fail(limit.cause());

@@ -48,4 +48,37 @@ public final class RateLimiter {
     return "ip:" + (ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress());
   }
 
+  /**
+   * What a per-address limit (or a login lock) counts under: the address, but an IPv6 address's /64, which one subscriber
+   * is given whole and may take addresses from at will (one limit per address would be one per guess).
+   */
+  public static String limitKeyOf(io.vertx.ext.web.RoutingContext ctx) {
+    return "ip:" + (ctx.request().remoteAddress() == null ? "unknown" : network(ctx.request().remoteAddress().hostAddress()));
+  }
+
+  /** An IPv4 address as it is (also one written as IPv6, ::ffff:a.b.c.d); an IPv6 one as its /64 network. */
+  static String network(String host) {
+    if (host.indexOf(':') < 0) {
+      return host;
+    }
+    String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    int zone = literal.indexOf('%');
+    literal = zone < 0 ? literal : literal.substring(0, zone);
+    try {
+      // an address literal: parsed, never looked up
+      java.net.InetAddress a = java.net.InetAddress.getByName(literal);
+      if (a instanceof java.net.Inet4Address) {
+        return a.getHostAddress();
+      }
+      byte[] b = a.getAddress();
+      StringBuilder out = new StringBuilder();
+      for (int i = 0; i < 8; i += 2) {
+        out.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff))).append(':');
+      }
+      return out.append(":/64").toString();
+    } catch (java.net.UnknownHostException e) {
+      return host;
+    }
+  }
+
 }

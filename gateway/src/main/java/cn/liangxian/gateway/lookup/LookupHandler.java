@@ -89,7 +89,7 @@ public final class LookupHandler {
   }
 
   private void admitted(RoutingContext ctx, long clientWait) {
-    long wait = clientWait == 0 ? addressLimiter.acquire(RateLimiter.addressOf(ctx)) : clientWait;
+    long wait = clientWait == 0 ? addressLimiter.acquire(RateLimiter.limitKeyOf(ctx)) : clientWait;
     if (wait > 0) {
       ctx.response().putHeader("Retry-After", Long.toString(wait));
       ctx.fail(new Problem(429, "rate-limited", "Too many lookups", "try again in " + wait + " s")

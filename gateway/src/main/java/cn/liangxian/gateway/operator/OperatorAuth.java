@@ -102,7 +102,7 @@ public final class OperatorAuth {
     String password = JsonBodies.requiredSecret(b, "password", 256);
     ctx.put(AuditTrail.ACTOR, username);
     OffsetDateTime now = now();
-    String address = RateLimiter.addressOf(ctx);
+    String address = RateLimiter.limitKeyOf(ctx);
     pool.preparedQuery("select a.password_hash, a.role, a.region_code, a.township, a.village, a.failed_logins, a.disabled_at,"
             + " l.locked_until from operator_account a left join login_lock l on l.username = a.username and l.address = $2"
             + " where a.username = $1").execute(Tuple.of(username, address))

@@ -40,7 +40,7 @@ public final class CallerAuth {
   private Future<Caller> resident(RoutingContext ctx) {
     String h = ctx.request().getHeader("Authorization");
     if (h == null) {
-      return Future.succeededFuture(Caller.anonymous(RateLimiter.addressOf(ctx).substring(3)));
+      return Future.succeededFuture(Caller.anonymous(RateLimiter.limitKeyOf(ctx).substring(3)));
     }
     if (!h.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Future.failedFuture(expired());

@@ -60,7 +60,7 @@ public final class SessionHandlers {
     if (!code.matches("[\\x21-\\x7e]+")) {
       throw Problem.invalidField("code", "code is the login code of wx.login or my.getAuthCode, as the phone got it");
     }
-    String address = RateLimiter.addressOf(ctx);
+    String address = RateLimiter.limitKeyOf(ctx);
     perAddress.acquire(address, here).onComplete(limit -> {
       if (limit.failed()) {
         ctx.fail(limit.cause());
