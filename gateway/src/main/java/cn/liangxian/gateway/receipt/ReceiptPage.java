@@ -26,9 +26,9 @@ public final class ReceiptPage {
     UUID id = OutTradeNo.orderId(ctx.pathParam("receiptNo"));
     String accept = String.valueOf(ctx.request().getHeader("Accept"));
     boolean html = !accept.contains("application/json");
-    // whoever gets a page for a receipt (the printed QR code opened by a phone's browser or scanner app, which may send
-    // */* or nothing) gets one, in Chinese, for a number that names nothing too; a client asking for JSON a problem+json
-    boolean browser = html;
+    // a browser (the printed QR code opened on a phone) gets a page even for a number that names nothing;
+    // any other client a problem+json, as from every route
+    boolean browser = accept.contains("text/html");
     if (id == null) {
       notFound(ctx, browser);
       return;
