@@ -69,7 +69,9 @@ public final class AgencyChangeFile {
         .with(CsvSchema.emptySchema().withHeader()).readValues(text)) {
       while (it.hasNext()) {
         Map<String, String> r = it.next();
-        String id = r.getOrDefault("id_number", "").strip().toUpperCase();
+        // a spreadsheet's full-width digits (３７１３…) are the same number
+        String id = java.text.Normalizer.normalize(r.getOrDefault("id_number", ""), java.text.Normalizer.Form.NFKC).strip()
+            .toUpperCase();
         if (id.length() != 18) {
           throw Problem.invalidField("id_number", "line " + (out.size() + 2) + ": id_number must have 18 characters");
         }

@@ -41,8 +41,12 @@ public final class AgencyChanges {
   // who the change is about, and where they live: a sender speaks only of the people of its own area
   static final String PERSON = "select p.id, v.region_code, v.township, v.name as village from person p"
       + " join household h on h.id = p.household_id join village v on v.id = h.village_id where p.id_index = $1";
-  // by its key, or (written by an instance of the version before V46, during a rolling upgrade) its bare id from the same sender
-  static final String KNOWN = "select 1 from agency_change where change_id = $1 or (change_id = $2 and source = $3)";
+  /**
+   * By its key, or by its bare id: from the same sender (written by an instance of the version before V46, during a
+   * rolling upgrade), or, for an operator's file ($4), from any operator's file imported before ids were kept per district.
+   */
+  static final String KNOWN = "select 1 from agency_change where change_id = $1 or (change_id = $2 and (source = $3"
+      + " or ($4 and source like 'file %')))";
   /**
    * The refunds a change makes due for paid items, each carried out after the delay ($2): the whole item for a death,
    * employee insurance or cover elsewhere, the difference for a category that arrived late (AgencyRefunds assesses it
@@ -80,14 +84,17 @@ public final class AgencyChanges {
   public record Sender(String source, cn.liangxian.gateway.operator.Scope scope, String insurance, String outside, String operator) {
     /**
      * Where a change id is unique: each agency numbers its own changes, so its ids are kept under its name
-     * ({@code agency ls-medical:1001}, beside another agency's 1001); operators' files under their district's code
-     * ({@code operator 431103:F-7}, beside another district's F-7; {@code operator *} for the whole province's).
+     * ({@code agency ls-medical:1001}, beside another agency's 1001); operators' files under the district of the person
+     * the change is about ({@code operator 431103:F-7}, beside another district's F-7), whether a district's account or
+     * the whole province's imports it, so that the same file imported by both is applied once.
      */
-    String key(String changeId) {
-      if (source.startsWith(AGENCY)) {
-        return source + ":" + changeId;
-      }
-      return OPERATOR + (scope.region() == null ? "*" : scope.region()) + ":" + changeId;
+    String key(String changeId, String personsRegion) {
+      return source.startsWith(AGENCY) ? source + ":" + changeId : OPERATOR + personsRegion + ":" + changeId;
+    }
+
+    /** Whether the change's key is known before its person is looked up: an agency's, or a district account's file. */
+    boolean keyedBeforeThePerson() {
+      return operator == null || scope.region() != null;
     }
 
     static Sender agency(Receiver r) {
@@ -213,36 +220,55 @@ public final class AgencyChanges {
   /** One change whose fields {@link ChangeFields} found as they should be. */
   private Future<JsonObject> one(JsonObject given, Sender sender, OffsetDateTime now) {
     String id = given.getString("changeId");
-    String key = sender.key(id);
-    String kind = given.getString("kind");
     JsonObject answer = new JsonObject().put("changeId", id);
     // an agency's change is about its own insurance, said or not
     JsonObject c = sender.insurance() == null ? given : given.copy().put("insurance", sender.insurance());
-    // a change id seen before is a duplicate whoever it names: answered before the person is looked at, so that
-    // no answer tells whether an ID number is registered outside the sender's area
-    return pool.withTransaction(conn -> conn.preparedQuery(KNOWN).execute(Tuple.of(key, id, sender.source())).compose(known -> known.size() > 0
-        ? Future.succeededFuture(answer.put("answer", "duplicate"))
-        : conn.preparedQuery(PERSON).execute(Tuple.of(Buffer.buffer(c.getBinary("idIndex")))).compose(people -> {
-          io.vertx.sqlclient.Row p = people.size() == 0 ? null : people.iterator().next();
-          if (p == null) {
-            return Future.succeededFuture(answer.put("answer", "unknown-person"));
-          }
-          if (!sender.scope().covers(p.getString("region_code"), p.getString("township"), p.getString("village"))) {
-            return Future.succeededFuture(answer.put("answer", sender.outside()));
-          }
-          long person = p.getLong("id");
-          return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {key, person, kind, c.getString("insurance"),
-              c.getInteger("year"), c.getString("category"), c.getString("place"), now, sender.source()})).compose(rows -> rows.size() == 0
-                  ? Future.succeededFuture(answer.put("answer", "duplicate"))
-                  : effect(conn, c, key, person, p.getString("region_code"), now)
-                      // an operator's change, which may release paid items and plan their refunds, names the operator
-                      .compose(x -> sender.operator() == null ? Future.<Void>succeededFuture()
-                          : AuditLog.record(conn, AuditLog.Change.of(sender.operator(), "agency.change", "agency_change " + key,
-                              new JsonObject().put("kind", kind).put("insurance", c.getString("insurance"))
-                                  .put("year", c.getInteger("year")).put("category", c.getString("category"))
-                                  .put("source", sender.source()))))
-                      .map(answer.put("answer", "applied")));
-        })));
+    Tuple person = Tuple.of(Buffer.buffer(c.getBinary("idIndex")));
+    return pool.withTransaction(conn -> {
+      if (!sender.keyedBeforeThePerson()) {
+        // the whole province's file: the person first (no one is outside its area), then the key under their district
+        return conn.preparedQuery(PERSON).execute(person).compose(people -> people.size() == 0
+            ? Future.succeededFuture(answer.put("answer", "unknown-person"))
+            : known(conn, sender, sender.key(id, people.iterator().next().getString("region_code")), id).compose(dup -> dup
+                ? Future.succeededFuture(answer.put("answer", "duplicate"))
+                : apply(conn, c, sender, people.iterator().next(), now, answer)));
+      }
+      // a change id seen before is a duplicate whoever it names: answered before the person is looked at, so that
+      // no answer tells whether an ID number is registered outside the sender's area
+      String key = sender.key(id, sender.scope().region());
+      return known(conn, sender, key, id).compose(dup -> dup ? Future.succeededFuture(answer.put("answer", "duplicate"))
+          : conn.preparedQuery(PERSON).execute(person).compose(people -> people.size() == 0
+              ? Future.succeededFuture(answer.put("answer", "unknown-person"))
+              : apply(conn, c, sender, people.iterator().next(), now, answer)));
+    });
+  }
+
+  private static Future<Boolean> known(SqlConnection conn, Sender sender, String key, String id) {
+    return conn.preparedQuery(KNOWN).execute(Tuple.of(key, id, sender.source(), sender.operator() != null))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** The change of a person found, inside the sender's area: recorded, its effects made, an operator's audited. */
+  private Future<JsonObject> apply(SqlConnection conn, JsonObject c, Sender sender, io.vertx.sqlclient.Row p, OffsetDateTime now,
+      JsonObject answer) {
+    if (!sender.scope().covers(p.getString("region_code"), p.getString("township"), p.getString("village"))) {
+      return Future.succeededFuture(answer.put("answer", sender.outside()));
+    }
+    String key = sender.key(c.getString("changeId"), p.getString("region_code"));
+    String kind = c.getString("kind");
+    long person = p.getLong("id");
+    return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {key, person, kind, c.getString("insurance"),
+        c.getInteger("year"), c.getString("category"), c.getString("place"), now, sender.source()})).compose(rows -> rows.size() == 0
+            ? Future.succeededFuture(answer.put("answer", "duplicate"))
+            : effect(conn, c, key, person, p.getString("region_code"), now)
+                // an operator's change, which may release paid items and plan their refunds, names the operator; the
+                // person by their row's number, never the change's own id (an agency's may hold an ID number)
+                .compose(x -> sender.operator() == null ? Future.<Void>succeededFuture()
+                    : AuditLog.record(conn, AuditLog.Change.of(sender.operator(), "agency.change", "person " + person,
+                        new JsonObject().put("kind", kind).put("insurance", c.getString("insurance"))
+                            .put("year", c.getInteger("year")).put("category", c.getString("category"))
+                            .put("source", sender.source()))))
+                .map(answer.put("answer", "applied")));
   }
 
   /** A category that arrived late is kept with the person's; then the refunds the change makes due are planned. */
