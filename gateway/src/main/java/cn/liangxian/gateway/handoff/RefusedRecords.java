@@ -46,12 +46,14 @@ public final class RefusedRecords {
       + " and ($3::text is null or r.village = $3) order by r.id limit 500";
   /**
    * Whether closing the record leaves no money or cover behind: a contribution whose item was given back whole since, or
-   * a reversal of a contribution the agency never took (it has nothing to reverse). Anything else, a payment left
-   * without cover or cover kept for money paid back, is finance's to close (settled with the agency).
+   * a reversal of a contribution the agency never took and that is closed itself (it can no longer be sent, so the
+   * agency has nothing to reverse; one still open could be sent again, the whole of it, after part was paid back).
+   * Anything else, a payment left without cover or cover kept for money paid back, is finance's to close (settled with
+   * the agency).
    */
-  static final String SETTLED = "(" + REFUNDED + " or (r.kind = 'REVERSAL' and not exists (select 1 from handoff_record c"
+  static final String SETTLED = "(" + REFUNDED + " or (r.kind = 'REVERSAL' and exists (select 1 from handoff_record c"
       + " where c.kind = 'CONTRIBUTION' and c.order_id = r.order_id and c.person_id = r.person_id and c.insurance = r.insurance"
-      + " and c.state in ('ACCEPTED', 'FILED'))))";
+      + " and c.state not in ('ACCEPTED', 'FILED') and c.resolved_at is not null)))";
   static final String ONE = "select r.kind, r.region_code, r.township, r.village, r.state, r.answer_reason, r.resolved_at,"
       + " " + REFUNDED + " as refunded, " + SETTLED + " as settled from handoff_record r where r.id = $1 for update of r";
   static final String RESEND = "update handoff_record set state = 'PENDING', next_attempt_at = $2, answer = null,"

@@ -340,9 +340,15 @@ class HandoffDeliveryTest {
     assertThat(resend.getHeader("Content-Type")).startsWith("application/problem+json");
     assertThat(resend.bodyAsJsonObject().getString("type")).endsWith("/refunded-since");
     assertThat(f.count("select count(*) from handoff_record where id = " + item.getLong("id") + " and state = 'REFUSED'")).isEqualTo(1);
-    assertThat(operator("POST", path, token, new JsonObject().put("action", "close").put("note", "refunded")).statusCode()).isEqualTo(200);
-    // its reversal, refused too (the agency never had the contribution), is closed as well: nothing of it left open
+    // its reversal, refused too (the agency never had the contribution): not closed by the township while the contribution
+    // is open (sent again, the whole of it would be covered after it was paid back)
     Eventually.until("the reversal answered", () -> inOrder(o, "kind = 'REVERSAL' and state <> 'PENDING'") == 1);
+    long reversal = f.count("select id from handoff_record where kind = 'REVERSAL' and order_id = '" + o.getString("id") + "'");
+    HttpResponse<Buffer> early = operator("POST", "/api/v1/operator/handoff/refused/" + reversal + "/resolve", token,
+        new JsonObject().put("action", "close").put("note", "refunded"));
+    assertThat(early.statusCode()).as(early.bodyAsString()).isEqualTo(403);
+    assertThat(operator("POST", path, token, new JsonObject().put("action", "close").put("note", "refunded")).statusCode()).isEqualTo(200);
+    // the contribution closed, the reversal is closed as well: nothing of it left open
     for (Object x : operator("GET", "/api/v1/operator/handoff/refused", token, null).bodyAsJsonObject().getJsonArray("refused")) {
       JsonObject left = (JsonObject) x;
       if (left.getString("orderId").equals(o.getString("id"))) {
