@@ -19,20 +19,41 @@ public final class SecretFile {
       if (!Files.exists(file)) {
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try {
-          // only its owner's from its first byte: created so, never written under the process's umask and narrowed after
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-          Files.createFile(file);
-        } catch (java.nio.file.FileAlreadyExistsException made) {
-          return Files.readString(file, StandardCharsets.UTF_8).strip(); // another process made it meanwhile
-        }
-        Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
+        writeOwnerOnly(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
       }
       return Files.readString(file, StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + what + " in " + file, e);
+    }
+  }
+
+  /**
+   * Writes {@code content} to {@code file} unless it exists: readable by its owner only from its first byte, and whole or
+   * not there at all (written beside it, then linked into place, which fails if another process made it meanwhile: that
+   * one's is kept). Whether this call made it.
+   */
+  public static boolean writeOwnerOnly(Path file, String content) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp;
+    try {
+      tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    }
+    try {
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      try {
+        Files.createLink(file, tmp);
+      } catch (UnsupportedOperationException noLinks) {
+        Files.move(tmp, file);
+      }
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException made) {
+      return false;
+    } finally {
+      Files.deleteIfExists(tmp);
     }
   }
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -28,11 +27,9 @@ public record ExchangeKeys(PrivateKey privateKey, PublicKey publicKey) {
       if (!Files.exists(priv)) {
         KeyPair pair = AgencyEnvelope.generate(AgencyEnvelope.Scheme.valueOf(scheme));
         Files.createDirectories(keyDir);
-        Files.writeString(priv, Pem.write(pair.getPrivate()));
-        try {
-          Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system
+        // the private key its owner's only from its first byte; the public one written once the private one is in place
+        if (!cn.liangxian.gateway.config.SecretFile.writeOwnerOnly(priv, Pem.write(pair.getPrivate()))) {
+          return load(keyDir, file, scheme); // another process made it meanwhile: its key, not this one
         }
         Files.writeString(pub, Pem.write(pair.getPublic()));
         LOG.warn("generated a DEMO hand-off key {} ({}): give the agencies {} or provide your own key", priv, scheme, pub);

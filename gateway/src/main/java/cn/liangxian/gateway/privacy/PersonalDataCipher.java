@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -341,11 +340,9 @@ public final class PersonalDataCipher {
         byte[] k = new byte[length];
         RANDOM.nextBytes(k);
         text = Base64.getEncoder().encodeToString(k) + "\n";
-        Files.writeString(p, text);
-        try {
-          Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system
+        // its owner's only from its first byte, whole or not there; another process's made meanwhile is the key
+        if (!cn.liangxian.gateway.config.SecretFile.writeOwnerOnly(p, text)) {
+          text = Files.readString(p);
         }
         LOG.warn("generated a DEMO key {}: for real data provide {} or your own key file", p, var);
         // remembered beside it, by its digest: every later start says so too while the file holds that key (a key of
