@@ -64,7 +64,7 @@ public final class IdNumber implements Identity {
           "ID number check character must be a digit or X, got '" + s.charAt(17) + "'");
     }
     checkRegion(s);
-    LocalDate birth = birthDate(s.substring(6, 14));
+    LocalDate birth = birthDate(s.substring(6, 14), "7 to 14");
     char expected = checkCharacter(s);
     if (expected != last) {
       throw new InvalidIdNumberException(
@@ -84,7 +84,7 @@ public final class IdNumber implements Identity {
     // 15-digit numbers carry a 2-digit year of the 1900s and no check character.
     String body = s.substring(0, 6) + "19" + s.substring(6);
     checkRegion(body);
-    LocalDate birth = birthDate(body.substring(6, 14));
+    LocalDate birth = birthDate(body.substring(6, 14), "7 to 12");
     return new IdNumber(body + checkCharacter(body), birth);
   }
 
@@ -96,7 +96,8 @@ public final class IdNumber implements Identity {
     }
   }
 
-  private static LocalDate birthDate(String yyyymmdd) {
+  /** The birth date of these digits; {@code where} names them in the number as typed, for the message. */
+  private static LocalDate birthDate(String yyyymmdd, String where) {
     LocalDate birth;
     try {
       birth = LocalDate.of(
@@ -104,10 +105,10 @@ public final class IdNumber implements Identity {
           Integer.parseInt(yyyymmdd.substring(4, 6)),
           Integer.parseInt(yyyymmdd.substring(6, 8)));
     } catch (DateTimeException e) {
-      throw new InvalidIdNumberException("ID number birth date (its digits 7 to 14) is not a real date");
+      throw new InvalidIdNumberException("ID number birth date (its digits " + where + ") is not a real date");
     }
     if (birth.isBefore(EARLIEST_BIRTH)) {
-      throw new InvalidIdNumberException("ID number birth date (its digits 7 to 14) is before 1880");
+      throw new InvalidIdNumberException("ID number birth date (its digits " + where + ") is before 1880");
     }
     return birth;
   }

@@ -69,7 +69,7 @@ class IdNumberTest {
       "110105194902300021    | birth date (its digits 7 to 14) is not a real date",
       "110105187001010021    | birth date (its digits 7 to 14) is before 1880",
       "11010549023000A       | legacy 15-digit ID number character 15 must be a digit",
-      "110105490230002       | birth date (its digits 7 to 14) is not a real date",
+      "110105490230002       | birth date (its digits 7 to 12) is not a real date",
   })
   void saysWhatIsWrong(String input, String message) {
     assertThatThrownBy(() -> IdNumber.parse(input))
