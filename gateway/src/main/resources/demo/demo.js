@@ -560,9 +560,11 @@ async function lookAtResult(sure) {
   }
   forget(order);
   if (o.state !== 'PAID') {
-    // money taken all the same (paid with another amount, or after the order ended) is given back: never "没有扣款"
-    const givenBack = Array.isArray(o.refunds) && o.refunds.length > 0 && o.state !== 'REFUNDED';
-    resultPage('warn', '!', givenBack ? '这笔缴费没有办成，款项将原路退回' : ENDED[o.state] || '支付没有完成', '', '');
+    // money taken all the same (paid with another amount, or after the order ended) is given back, never "没有扣款":
+    // gone back once every refund of it is done, going back while one is under way (as the kiosk says it)
+    const refunds = Array.isArray(o.refunds) ? o.refunds : [];
+    const back = refunds.length === 0 ? null : refunds.every((f) => f.state === 'SUCCESS') ? '已' : '将';
+    resultPage('warn', '!', back ? `这笔缴费没有办成，款项${back}原路退回` : ENDED[o.state] || '支付没有完成', '', '');
     return;
   }
   resultPage('ok', '✓', '支付成功', yuan(r.totalFen), '');
