@@ -68,6 +68,9 @@ public final class OperatorAuth {
     return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
   }
 
+  /** Who the audit log says tried to log in under a name no account has. */
+  static final String UNKNOWN_NAME = "(no such account)";
+
   /** Lets the request on with its {@link Operator}, or answers 401. */
   public void authenticate(RoutingContext ctx) {
     String h = ctx.request().getHeader("Authorization");
@@ -100,7 +103,6 @@ public final class OperatorAuth {
     JsonObject b = JsonBodies.object(ctx, Set.of("username", "password"));
     String username = JsonBodies.requiredString(b, "username", 40).strip().toLowerCase(java.util.Locale.ROOT);
     String password = JsonBodies.requiredSecret(b, "password", 256);
-    ctx.put(AuditTrail.ACTOR, username);
     OffsetDateTime now = now();
     String address = RateLimiter.limitKeyOf(ctx);
     pool.preparedQuery("select a.password_hash, a.role, a.region_code, a.township, a.village, a.failed_logins, a.disabled_at,"
@@ -108,6 +110,8 @@ public final class OperatorAuth {
             + " where a.username = $1").execute(Tuple.of(username, address))
         .compose(rows -> {
           Row r = rows.size() == 0 ? null : rows.iterator().next();
+          // the audit names the account tried; a name no account has is not kept (it may be a password typed there)
+          ctx.put(AuditTrail.ACTOR, r == null ? UNKNOWN_NAME : username);
           String hash = r == null ? dummyHash : r.getString("password_hash");
           return vertx.executeBlocking(() -> hasher.verify(password, hash), false).compose(ok -> {
             boolean locked = r != null && r.getOffsetDateTime("locked_until") != null && r.getOffsetDateTime("locked_until").isAfter(now);

@@ -112,7 +112,7 @@ public final class PaidBackTwice {
           .compose(x -> AuditLog.record(conn, new AuditLog.Change(op.username(), "refund.recover", no,
               new JsonObject().put("order", r.getUUID("order_id").toString()).put("state", "SUCCESS").put("settled", true)
                   .put("recovered", false).put("amountFen", r.getLong("amount_fen")),
-              after.copy().put("order", r.getUUID("order_id").toString()))))
+              FailedRefunds.audited(after).put("order", r.getUUID("order_id").toString()))))
           .map(after);
     })));
   }

@@ -116,6 +116,11 @@ class OperatorAccessTest {
     String name = call(HttpMethod.GET, "/api/v1/operator/me", token, null).bodyAsJsonObject().getString("username");
     HttpResponse<Buffer> unknown = g.post("/api/v1/operator/login", new JsonObject().put("username", "nobody-here").put("password", "x"));
     assertProblem(unknown, 401, "operator-login-failed");
+    // audited, without the name typed (it may be a password typed in the wrong field)
+    Eventually.until("the attempt audited", () -> Long.parseLong(scalar("select count(*) from audit_log where actor = '"
+        + OperatorAuth.UNKNOWN_NAME + "' and path = '/api/v1/operator/login'")) > 0);
+    assertThat(scalar("select count(*) from audit_log where actor = 'nobody-here' or before::text like '%nobody-here%'"
+        + " or after::text like '%nobody-here%'")).isEqualTo("0");
     for (int i = 0; i < OperatorAuth.MAX_FAILURES; i++) {
       HttpResponse<Buffer> wrong = g.post("/api/v1/operator/login", new JsonObject().put("username", name).put("password", "wrong-" + i));
       assertProblem(wrong, 401, "operator-login-failed");

@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.privacy;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
@@ -33,5 +34,15 @@ class MaskingTest {
     assertEquals("3713**********1231", Masking.idNumber("371312198001011231"));
     assertEquals("****", Masking.idNumber("1234567"));
     assertEquals("****", Masking.idNumber(null));
+  }
+
+  /** Free text an operator typed: long digit runs (accounts, cards, phones, ID numbers) masked but their last four. */
+  @Test
+  void longDigitRunsInFreeTextAreMaskedButTheirLastFour() {
+    assertThat(Masking.digitRuns("转账至 6222 0212 3456 7890，张三")).isEqualTo("转账至 **** **** **** 7890，张三");
+    assertThat(Masking.digitRuns("手机13812345678")).isEqualTo("手机*******5678");
+    assertThat(Masking.digitRuns("凭证 XZ-2020-0042, 2020年1月15日")).isEqualTo("凭证 XZ-2020-0042, 2020年1月15日");
+    assertThat(Masking.digitRuns("身份证371312198001011231")).isEqualTo("身份证**************1231");
+    assertThat(Masking.digitRuns(null)).isNull();
   }
 }
