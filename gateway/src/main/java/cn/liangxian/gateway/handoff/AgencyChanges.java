@@ -43,10 +43,12 @@ public final class AgencyChanges {
       + " join household h on h.id = p.household_id join village v on v.id = h.village_id where p.id_index = $1";
   /**
    * By its key, or by its bare id: from the same sender (written by an instance of the version before V46, during a
-   * rolling upgrade), or, for an operator's file ($4), from any operator's file imported before ids were kept per district.
+   * rolling upgrade), or, for an operator's file ($4: the district of the key), from an operator's file imported before
+   * ids were kept per district, about a person of that same district (another district's old id is another change).
    */
-  static final String KNOWN = "select 1 from agency_change where change_id = $1 or (change_id = $2 and (source = $3"
-      + " or ($4 and source like 'file %')))";
+  static final String KNOWN = "select 1 from agency_change a where a.change_id = $1 or (a.change_id = $2 and (a.source = $3"
+      + " or ($4::text is not null and a.source like 'file %' and exists (select 1 from person p join household h"
+      + " on h.id = p.household_id join village v on v.id = h.village_id where p.id = a.person_id and v.region_code = $4))))";
   /**
    * The refunds a change makes due for paid items, each carried out after the delay ($2): the whole item for a death,
    * employee insurance or cover elsewhere, the difference for a category that arrived late (AgencyRefunds assesses it
@@ -229,22 +231,24 @@ public final class AgencyChanges {
         // the whole province's file: the person first (no one is outside its area), then the key under their district
         return conn.preparedQuery(PERSON).execute(person).compose(people -> people.size() == 0
             ? Future.succeededFuture(answer.put("answer", "unknown-person"))
-            : known(conn, sender, sender.key(id, people.iterator().next().getString("region_code")), id).compose(dup -> dup
+            : known(conn, sender, sender.key(id, people.iterator().next().getString("region_code")), id,
+                people.iterator().next().getString("region_code")).compose(dup -> dup
                 ? Future.succeededFuture(answer.put("answer", "duplicate"))
                 : apply(conn, c, sender, people.iterator().next(), now, answer)));
       }
       // a change id seen before is a duplicate whoever it names: answered before the person is looked at, so that
       // no answer tells whether an ID number is registered outside the sender's area
       String key = sender.key(id, sender.scope().region());
-      return known(conn, sender, key, id).compose(dup -> dup ? Future.succeededFuture(answer.put("answer", "duplicate"))
+      return known(conn, sender, key, id, sender.scope().region()).compose(dup -> dup ? Future.succeededFuture(answer.put("answer", "duplicate"))
           : conn.preparedQuery(PERSON).execute(person).compose(people -> people.size() == 0
               ? Future.succeededFuture(answer.put("answer", "unknown-person"))
               : apply(conn, c, sender, people.iterator().next(), now, answer)));
     });
   }
 
-  private static Future<Boolean> known(SqlConnection conn, Sender sender, String key, String id) {
-    return conn.preparedQuery(KNOWN).execute(Tuple.of(key, id, sender.source(), sender.operator() != null))
+  /** Whether the change is known already: by its key, or by its bare id ({@link #KNOWN}) in {@code district}'s files. */
+  private static Future<Boolean> known(SqlConnection conn, Sender sender, String key, String id, String district) {
+    return conn.preparedQuery(KNOWN).execute(Tuple.of(key, id, sender.source(), sender.operator() == null ? null : district))
         .map(rows -> rows.size() > 0);
   }
 

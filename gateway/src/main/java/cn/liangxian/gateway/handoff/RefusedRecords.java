@@ -53,13 +53,20 @@ public final class RefusedRecords {
    */
   static final String SETTLED = "(" + REFUNDED + " or (r.kind = 'REVERSAL' and exists (select 1 from handoff_record c"
       + " where c.kind = 'CONTRIBUTION' and c.order_id = r.order_id and c.person_id = r.person_id and c.insurance = r.insurance"
-      + " and c.state not in ('ACCEPTED', 'FILED') and c.resolved_at is not null)))";
+      + " and c.state not in ('ACCEPTED', 'FILED') and c.resolved_at is not null"
+      // closed because its item was given back whole, not settled with the agency while paid (the agency may have it)
+      + " and c.closed_refunded)))";
+  /** Whether a reversal's contribution is still open (refused, not closed): it could be sent again. */
+  static final String CONTRIBUTION_OPEN = "(r.kind = 'REVERSAL' and exists (select 1 from handoff_record c"
+      + " where c.kind = 'CONTRIBUTION' and c.order_id = r.order_id and c.person_id = r.person_id and c.insurance = r.insurance"
+      + " and c.state = 'REFUSED' and c.resolved_at is null))";
   static final String ONE = "select r.kind, r.region_code, r.township, r.village, r.state, r.answer_reason, r.resolved_at,"
-      + " " + REFUNDED + " as refunded, " + SETTLED + " as settled from handoff_record r where r.id = $1 for update of r";
+      + " " + REFUNDED + " as refunded, " + SETTLED + " as settled, " + CONTRIBUTION_OPEN + " as contribution_open"
+      + " from handoff_record r where r.id = $1 for update of r";
   static final String RESEND = "update handoff_record set state = 'PENDING', next_attempt_at = $2, answer = null,"
       + " answer_reason = null, answered_at = null where id = $1 and state = 'REFUSED' and resolved_at is null";
-  static final String CLOSE = "update handoff_record set resolved_at = $2, resolved_by = $3, resolution = $4"
-      + " where id = $1 and state = 'REFUSED' and resolved_at is null";
+  static final String CLOSE = "update handoff_record set resolved_at = $2, resolved_by = $3, resolution = $4,"
+      + " closed_refunded = $5 where id = $1 and state = 'REFUSED' and resolved_at is null";
 
   private final Pool pool;
   private final PersonalDataCipher cipher;
@@ -128,11 +135,14 @@ public final class RefusedRecords {
             r.getString("kind").equals("CONTRIBUTION")
                 ? "this contribution's item is still paid: send it again once the agency's roster is fixed, or ask finance"
                     + " to close it (settled with the agency, or refunded)"
-                : "the agency took the contribution this reversal undoes: send it again, or ask finance to close it"
-                    + " (settled with the agency)"));
+                : r.getBoolean("contribution_open")
+                    ? "the contribution this reversal undoes is still open (it could be sent again): close it first, or ask"
+                        + " finance to close this one"
+                    : "the agency may have the contribution this reversal undoes: send it again, or ask finance to close it"
+                        + " (settled with the agency)"));
       }
       Future<?> change = action.equals("resend") ? conn.preparedQuery(RESEND).execute(Tuple.of(id, now))
-          : conn.preparedQuery(CLOSE).execute(Tuple.of(id, now, op.username(), note));
+          : conn.preparedQuery(CLOSE).execute(Tuple.of(id, now, op.username(), note, r.getBoolean("refunded")));
       JsonObject before = new JsonObject().put("state", "REFUSED").put("reason", r.getString("answer_reason"));
       JsonObject after = new JsonObject().put("action", action).put("note", note)
           .put("state", action.equals("resend") ? "PENDING" : "REFUSED (closed)");

@@ -492,6 +492,13 @@ class AgencyChangesTest {
     HttpResponse<Buffer> again = importFile("change_id,kind,id_number,insurance,year\nO-" + old[0] + ",INSURED_ELSEWHERE," + old[0]
         + ",medical,2020\n");
     assertThat(answers(again.bodyAsJsonObject())).as(again.bodyAsString()).containsExactly("duplicate");
+    // another district's file with that same old id, about one of its own people: another change, applied
+    String[] there = f.household("320682");
+    HttpResponse<Buffer> elsewhere = f.g.http.post("/api/v1/operator/handoff/agency-changes?file=m.csv")
+        .putHeader("Authorization", "Bearer " + f.g.operatorToken(Role.FINANCE, new Scope("320682", null, null)))
+        .putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer("change_id,kind,id_number,insurance,year\nO-" + old[0]
+            + ",INSURED_ELSEWHERE," + there[0] + ",medical,2020\n")).toCompletionStage().toCompletableFuture().get();
+    assertThat(answers(elsewhere.bodyAsJsonObject())).as(elsewhere.bodyAsString()).containsExactly("applied");
   }
 
   /** A file's ID number in a spreadsheet's full-width digits is the same person's. */
