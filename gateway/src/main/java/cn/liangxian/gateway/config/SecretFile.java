@@ -46,7 +46,11 @@ public final class SecretFile {
       Files.writeString(tmp, content, StandardCharsets.UTF_8);
       try {
         Files.createLink(file, tmp);
-      } catch (UnsupportedOperationException noLinks) {
+      } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+        if (noLinks instanceof java.nio.file.FileAlreadyExistsException made) {
+          throw made;
+        }
+        // a file system without hard links (vfat, SMB): moved into place, which refuses a file there already too
         Files.move(tmp, file);
       }
       return true;

@@ -30,11 +30,13 @@ public final class Masking {
     return id.substring(0, 4) + "*".repeat(id.length() - 8) + id.substring(id.length() - 4);
   }
 
-  private static final java.util.regex.Pattern DIGIT_RUN = java.util.regex.Pattern.compile("[0-9０-９](?: ?[0-9０-９]){7,}");
+  private static final java.util.regex.Pattern DIGIT_RUN =
+      java.util.regex.Pattern.compile("[0-9０-９](?:[\\s\\u3000\\u00A0-]*[0-9０-９]){7,}");
 
   /**
-   * Free text with every run of eight or more digits (a bank account, a card, a phone or an ID number, spaced or not;
-   * a voucher's code of short digit groups joined by dashes, XZ-2020-0042, is no such run) masked but its last four: 转账至 6222 0212 3456 7890 → 转账至 **** **** **** 7890.
+   * Free text with every run of eight or more digits (a bank account, a card, a phone or an ID number, spaced in any
+   * way or not; joined by dashes, eleven or more: a voucher's code or a date of shorter groups, XZ-2020-0042, is left)
+   * masked but its last four: 转账至 6222 0212 3456 7890 → 转账至 **** **** **** 7890.
    */
   public static String digitRuns(String text) {
     if (text == null) {
@@ -45,6 +47,11 @@ public final class Masking {
     while (m.find()) {
       String run = m.group();
       long digits = run.chars().filter(Character::isDigit).count();
+      if (run.indexOf('-') >= 0 && digits < 11) {
+        // short groups joined by dashes: a voucher's code or a date (XZ-2020-0042, 2020-01-15), no account
+        m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(run));
+        continue;
+      }
       StringBuilder masked = new StringBuilder();
       long seen = 0;
       for (char c : run.toCharArray()) {

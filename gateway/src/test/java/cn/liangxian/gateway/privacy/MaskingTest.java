@@ -43,6 +43,10 @@ class MaskingTest {
     assertThat(Masking.digitRuns("手机13812345678")).isEqualTo("手机*******5678");
     assertThat(Masking.digitRuns("凭证 XZ-2020-0042, 2020年1月15日")).isEqualTo("凭证 XZ-2020-0042, 2020年1月15日");
     assertThat(Masking.digitRuns("身份证371312198001011231")).isEqualTo("身份证**************1231");
+    assertThat(Masking.digitRuns("6222　0212　3456　7890")).as("full-width spaces").isEqualTo("****　****　****　7890");
+    assertThat(Masking.digitRuns("6222  0212\u00A03456 7890")).isEqualTo("****  ****\u00A0**** 7890");
+    assertThat(Masking.digitRuns("电话 138-1234-5678")).isEqualTo("电话 ***-****-5678");
+    assertThat(Masking.digitRuns("2020-01-15 转账")).isEqualTo("2020-01-15 转账");
     assertThat(Masking.digitRuns(null)).isNull();
   }
 }
