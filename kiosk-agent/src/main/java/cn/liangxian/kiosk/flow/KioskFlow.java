@@ -352,7 +352,9 @@ public final class KioskFlow {
     if (refunds == null || refunds.isEmpty()) {
       return "REFUNDED".equals(state) ? REFUNDED : otherwise;
     }
-    boolean done = refunds.stream().allMatch(x -> x instanceof JsonObject f && "SUCCESS".equals(f.getString("state")));
+    // done: the order says so, or every refund went back at the channel or was paid back another way by finance
+    boolean done = "REFUNDED".equals(state) || refunds.stream().allMatch(x -> x instanceof JsonObject f
+        && ("SUCCESS".equals(f.getString("state")) || Boolean.TRUE.equals(f.getBoolean("settledElsewhere"))));
     return done ? REFUNDED : REFUNDING;
   }
 

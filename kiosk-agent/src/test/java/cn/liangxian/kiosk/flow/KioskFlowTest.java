@@ -323,6 +323,14 @@ class KioskFlowTest {
     flow.tick();
     until(() -> flow.screen() == Screen.ERROR);
     assertThat(flow.view().getString("message")).contains("款项已原路退回").doesNotContain("没有扣款");
+
+    // a refund the channel refused and finance paid back another way is back too
+    assertThat(KioskFlow.givenBackText(new JsonObject().put("state", "FAILED").put("refunds", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("state", "FAILED").put("settledElsewhere", true))), "FAILED", "x")).contains("款项已原路退回");
+    assertThat(KioskFlow.givenBackText(new JsonObject().put("state", "REFUNDED").put("refunds", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("state", "FAILED"))), "REFUNDED", "x")).contains("款项已原路退回");
+    assertThat(KioskFlow.givenBackText(new JsonObject().put("state", "FAILED").put("refunds", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("state", "PROCESSING"))), "FAILED", "x")).contains("款项将原路退回");
   }
 
   /**
