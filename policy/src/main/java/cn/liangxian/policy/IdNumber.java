@@ -37,7 +37,8 @@ public final class IdNumber implements Identity {
     if (text == null) {
       throw new InvalidIdNumberException("ID number is missing");
     }
-    String s = text.strip();
+    // typed or exported with full-width digits (３７１３…, Ｘ): the same number
+    String s = java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKC).strip();
     if (s.isEmpty()) {
       throw new InvalidIdNumberException("ID number is empty");
     }

@@ -87,4 +87,10 @@ class IdNumberTest {
   void nullIsMissing() {
     assertThatThrownBy(() -> IdNumber.parse(null)).hasMessage("ID number is missing");
   }
+
+  /** Full-width digits and X, as a Chinese input method or a spreadsheet writes them, are the same number. */
+  @Test
+  void fullWidthDigitsAreTheSameNumber() {
+    assertThat(IdNumber.parse("１１０１０５１９４９１２３１００２Ｘ").value()).isEqualTo(IdNumber.parse("11010519491231002X").value());
+  }
 }

@@ -103,9 +103,8 @@ public final class LookupHandler {
     JsonObject body = JsonBodies.object(ctx, FIELDS);
     IdNumber id;
     try {
-      // typed with a Chinese input method's full-width digits (３７１３…, Ｘ): the same number
-      id = IdNumber.parse(java.text.Normalizer.normalize(JsonBodies.requiredString(body, "idNumber", 32),
-          java.text.Normalizer.Form.NFKC));
+      // typed with a Chinese input method's full-width digits (３７１３…, Ｘ): the same number (IdNumber reads them)
+      id = IdNumber.parse(JsonBodies.requiredString(body, "idNumber", 32));
     } catch (InvalidIdNumberException e) {
       throw new Problem(400, "invalid-id-number", "Invalid ID number", e.getMessage(),
           new JsonObject().put("field", "idNumber")).resident(e.getMessage().contains("check character is wrong")
