@@ -180,8 +180,8 @@ public final class OperatorAuth {
             return Future.succeededFuture();
           }
           Duration lock = lockFor(l.getInteger("locks"));
-          LOG.warn("{} wrong passwords for operator account '{}' from {}: that address is locked out of it for {} minutes",
-              MAX_FAILURES, username, address, lock.toMinutes());
+          LOG.warn("{} wrong passwords for operator account '{}' from {} (the address, or an IPv6 address's /64): locked out"
+              + " of it for {} minutes", MAX_FAILURES, username, address, lock.toMinutes());
           return c.preparedQuery("update login_lock set failures = 0, locks = locks + 1, locked_until = $3"
               + " where username = $1 and address = $2").execute(Tuple.of(username, address, now.plus(lock))).mapEmpty();
         }));
