@@ -109,7 +109,9 @@ public final class AgencyRefunds {
                 .compose(x -> conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id"))))
                 .compose(x -> AuditLog.record(conn, AuditLog.Change.of("agency", "agency.refund", no, new JsonObject()
                     .put("order", order.toString()).put("insurance", ins).put("reason", a.getString("reason"))
-                    .put("amountFen", fen).put("change", a.getString("change_id")))))
+                    // the planned refund by its row's number: the change's own id is the agency's text, which may hold
+                    // an ID number
+                    .put("amountFen", fen).put("agencyRefund", a.getLong("id")))))
                 .map(true));
     }).map(refunded -> refunded ? order : null);
   }

@@ -127,6 +127,9 @@ class AgencyChangeScopeTest {
     f.g.clock.advance(Duration.ofMinutes(61));
     Eventually.until("the death refund carried out in 431103", () -> f.count(
         "select count(*) from audit_log where action = 'agency.refund' and after->>'order' = '" + o.getString("id") + "'") == 1);
+    // the planned refund named by its row, not by the agency's own change id
+    assertThat(f.count("select count(*) from audit_log where action = 'agency.refund' and after->>'order' = '" + o.getString("id")
+        + "' and after->>'agencyRefund' is not null and after->'change' is null")).isEqualTo(1);
     String district = f.g.operatorToken(Role.ADMIN, new Scope("320682", null, null));
     for (String name : new String[] {"agency", "schedule", "cli", "bootstrap"}) {
       var created = f.g.http.post("/api/v1/operator/accounts").putHeader("Authorization", "Bearer " + district)
