@@ -26,19 +26,48 @@ public record ExchangeKeys(PrivateKey privateKey, PublicKey publicKey) {
     try {
       if (!Files.exists(priv)) {
         KeyPair pair = AgencyEnvelope.generate(AgencyEnvelope.Scheme.valueOf(scheme));
-        Files.createDirectories(keyDir);
-        // the private key its owner's only from its first byte; the public one written once the private one is in place
-        if (!cn.liangxian.gateway.config.SecretFile.writeOwnerOnly(priv, Pem.write(pair.getPrivate()))) {
-          return load(keyDir, file, scheme); // another process made it meanwhile: its key, not this one
+        // the private key its owner's only from its first byte, whole or not there; another process's made meanwhile
+        // is the key
+        if (cn.liangxian.gateway.config.SecretFile.writeOwnerOnly(priv, Pem.write(pair.getPrivate()))) {
+          LOG.warn("generated a DEMO hand-off key {} ({}): give the agencies {} or provide your own key", priv, scheme, pub);
         }
-        Files.writeString(pub, Pem.write(pair.getPublic()));
-        LOG.warn("generated a DEMO hand-off key {} ({}): give the agencies {} or provide your own key", priv, scheme, pub);
-        return new ExchangeKeys(pair.getPrivate(), pair.getPublic());
       }
       PrivateKey key = Pem.privateKey(Files.readString(priv));
-      return new ExchangeKeys(key, Pem.publicKey(Files.readString(pub)));
+      if (Files.exists(pub)) {
+        return new ExchangeKeys(key, Pem.publicKey(Files.readString(pub)));
+      }
+      // the public half, for the agencies, from the private one: whoever finds it missing (the process that made the key,
+      // another starting with it, or a start after one stopped between the two files) writes the same, whole
+      PublicKey half = publicOf(key);
+      Path tmp = Files.createTempFile(keyDir, "." + pub.getFileName(), ".tmp");
+      try {
+        Files.writeString(tmp, Pem.write(half));
+        Files.move(tmp, pub, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      return new ExchangeKeys(key, half);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the hand-off key " + priv, e);
     }
+  }
+
+  /** The public half of an RSA or an SM2 (elliptic-curve) private key. */
+  static PublicKey publicOf(PrivateKey key) {
+    try {
+      if (key instanceof java.security.interfaces.RSAPrivateCrtKey rsa) {
+        return java.security.KeyFactory.getInstance("RSA").generatePublic(
+            new java.security.spec.RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+      }
+      if (key instanceof org.bouncycastle.jce.interfaces.ECPrivateKey ec) {
+        org.bouncycastle.jce.spec.ECParameterSpec curve = ec.getParameters();
+        return java.security.KeyFactory.getInstance("EC", cn.liangxian.channel.Crypto.BC).generatePublic(
+            new org.bouncycastle.jce.spec.ECPublicKeySpec(curve.getG().multiply(ec.getD()).normalize(), curve));
+      }
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot derive the public half of the hand-off key", e);
+    }
+    throw new IllegalArgumentException("the hand-off key is neither RSA (with its CRT parameters) nor elliptic-curve: "
+        + key.getAlgorithm());
   }
 }
