@@ -287,6 +287,21 @@ class HandoffDeliveryTest {
     assertThat(f.agency.takenTwice()).isEmpty();
   }
 
+  /** The household paid on WeChat, the agency refusing its second member's contribution: the order, once it is refused. */
+  JsonObject paidWithTheContributionRefused(String[] h) throws Exception {
+    f.agency.refuse(h[1], "参保登记库中无此人");
+    JsonObject o = f.pay(h[0], "赵一", "wechat");
+    Eventually.until("the contribution refused", () -> inOrder(o, "kind = 'CONTRIBUTION' and state = 'REFUSED'") == 1);
+    return o;
+  }
+
+  /** Finance refunds the second member's medical item whole (a death). */
+  HttpResponse<Buffer> refundTheSecondMember(JsonObject o, String[] h) throws Exception {
+    return operator("POST", "/api/v1/operator/refunds", f.g.operatorToken(Role.FINANCE, Scope.ALL),
+        new JsonObject().put("orderId", o.getString("id")).put("memberRef", TestGateway.ref(f.g.lookup(h[0], "赵一"), h[1]))
+            .put("insurance", "medical").put("reason", "death"));
+  }
+
   /**
    * A refused contribution still paid, closed, would leave the resident's payment without cover: township staff may send it
    * again, not close it; finance closes it (settled with the agency), audited.
@@ -294,9 +309,7 @@ class HandoffDeliveryTest {
   @Test
   void aRefusedContributionStillPaidIsClosedByFinanceOnly() throws Exception {
     String[] h = f.household("431103");
-    f.agency.refuse(h[1], "参保登记库中无此人");
-    JsonObject o = f.pay(h[0], "赵一", "wechat");
-    Eventually.until("the contribution refused", () -> inOrder(o, "kind = 'CONTRIBUTION' and state = 'REFUSED'") == 1);
+    JsonObject o = paidWithTheContributionRefused(h);
     String township = f.g.operatorToken(Role.TOWNSHIP, new Scope("431103", "黄阳司镇", null));
     JsonObject item = operator("GET", "/api/v1/operator/handoff/refused", township, null).bodyAsJsonObject().getJsonArray("refused")
         .stream().map(x -> (JsonObject) x).filter(x -> x.getString("orderId").equals(o.getString("id"))).findFirst().orElseThrow();
@@ -316,9 +329,7 @@ class HandoffDeliveryTest {
 
     // refunded since, its reversal refused too: the agency may hold the contribution (settled with it while paid), so the
     // township does not close the reversal; finance does
-    HttpResponse<Buffer> refund = operator("POST", "/api/v1/operator/refunds", f.g.operatorToken(Role.FINANCE, Scope.ALL),
-        new JsonObject().put("orderId", o.getString("id")).put("memberRef", TestGateway.ref(f.g.lookup(h[0], "赵一"), h[1]))
-            .put("insurance", "medical").put("reason", "death"));
+    HttpResponse<Buffer> refund = refundTheSecondMember(o, h);
     assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
     Eventually.until("the reversal refused", () -> inOrder(o, "kind = 'REVERSAL' and state = 'REFUSED'") == 1);
     long reversal = f.count("select id from handoff_record where kind = 'REVERSAL' and order_id = '" + o.getString("id") + "'");
@@ -333,12 +344,8 @@ class HandoffDeliveryTest {
   @Test
   void aRefusedContributionRefundedSinceCannotBeResentOnlyClosed() throws Exception {
     String[] h = f.household("431103");
-    f.agency.refuse(h[1], "参保登记库中无此人");
-    JsonObject o = f.pay(h[0], "赵一", "wechat");
-    Eventually.until("the contribution refused", () -> inOrder(o, "kind = 'CONTRIBUTION' and state = 'REFUSED'") == 1);
-    HttpResponse<Buffer> refund = operator("POST", "/api/v1/operator/refunds", f.g.operatorToken(Role.FINANCE, Scope.ALL),
-        new JsonObject().put("orderId", o.getString("id")).put("memberRef", TestGateway.ref(f.g.lookup(h[0], "赵一"), h[1]))
-            .put("insurance", "medical").put("reason", "death"));
+    JsonObject o = paidWithTheContributionRefused(h);
+    HttpResponse<Buffer> refund = refundTheSecondMember(o, h);
     assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
     assertThat(inOrder(o, "kind = 'REVERSAL'")).isEqualTo(1);
 

@@ -137,18 +137,38 @@ class ReconciliationTest {
   }
 
   /**
+   * A payment the channel took whose notification never came, nor is it found by asking the channel: only the bill
+   * books it.
+   */
+  JsonObject unheardPayment() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");
+    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("update orders set next_query_at = '2100-01-01', expiry_retry_at = '2100-01-01' where id = '"
+          + unheard.getString("id") + "'");
+    }
+    return unheard;
+  }
+
+  /** The day done, its one difference the unheard payment, booked by the bill and counted once. */
+  static void assertRepairedOnce(JsonObject done, JsonObject unheard) {
+    assertThat(done.getString("state")).as(done.encodePrettily()).isEqualTo("DONE");
+    assertThat(done.getJsonArray("differences")).as(done.encodePrettily()).singleElement().satisfies(d -> {
+      assertThat(((JsonObject) d).getString("outTradeNo")).isEqualTo(unheard.getString("outTradeNo"));
+      assertThat(((JsonObject) d).getString("repair")).isEqualTo("paid");
+    });
+    assertThat(done.getInteger("repaired")).isEqualTo(1);
+  }
+
+  /**
    * A repair the database refuses (as one failing over under it would) was not made: the day is left FAILED with what went
    * wrong, not DONE, and the next run makes the repair and completes it.
    */
   @Test
   void aRepairThatFailsLeavesTheDayToBeTriedAgainAndTheNextRunMakesIt() throws Exception {
-    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
-    JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");
-    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    JsonObject unheard = unheardPayment();
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
-      // nor is it found by asking the channel: only the bill books it
-      st.execute("update orders set next_query_at = '2100-01-01', expiry_retry_at = '2100-01-01' where id = '"
-          + unheard.getString("id") + "'");
       st.execute("create function refuse_booking() returns trigger language plpgsql as $$ begin"
           + " raise exception 'the database went away'; end $$");
       st.execute("create trigger refuse_booking before insert on payment for each row when (new.source = 'reconciliation')"
@@ -165,13 +185,7 @@ class ReconciliationTest {
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       st.execute("drop trigger refuse_booking on payment");
     }
-    JsonObject done = reconcile("wechat", TOKEN).bodyAsJsonObject();
-    assertThat(done.getString("state")).as(done.encodePrettily()).isEqualTo("DONE");
-    assertThat(done.getJsonArray("differences")).singleElement().satisfies(d -> {
-      assertThat(((JsonObject) d).getString("outTradeNo")).isEqualTo(unheard.getString("outTradeNo"));
-      assertThat(((JsonObject) d).getString("repair")).isEqualTo("paid");
-    });
-    assertThat(done.getInteger("repaired")).isEqualTo(1);
+    assertRepairedOnce(reconcile("wechat", TOKEN).bodyAsJsonObject(), unheard);
     assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
   }
 
@@ -259,12 +273,8 @@ class ReconciliationTest {
    */
   @Test
   void aRepairOfARunWhoseReportCannotBeCommittedReachesTheDaysReport() throws Exception {
-    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
-    JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");
-    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    JsonObject unheard = unheardPayment();
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
-      st.execute("update orders set next_query_at = '2100-01-01', expiry_retry_at = '2100-01-01' where id = '"
-          + unheard.getString("id") + "'"); // only the bill books it
       st.execute("create function refuse_report() returns trigger language plpgsql as $$ begin"
           + " if new.state = 'DONE' and new.day = '2019-12-15' and new.channel = 'wechat' then raise exception 'refused once'; end if;"
           + " return new; end $$");
@@ -280,13 +290,7 @@ class ReconciliationTest {
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       st.execute("drop trigger refuse_report on channel_reconciliation");
     }
-    JsonObject done = reconcile("wechat", TOKEN).bodyAsJsonObject();
-    assertThat(done.getString("state")).as(done.encodePrettily()).isEqualTo("DONE");
-    assertThat(done.getJsonArray("differences")).singleElement().satisfies(d -> {
-      assertThat(((JsonObject) d).getString("outTradeNo")).isEqualTo(unheard.getString("outTradeNo"));
-      assertThat(((JsonObject) d).getString("repair")).isEqualTo("paid");
-    });
-    assertThat(done.getInteger("repaired")).isEqualTo(1);
+    assertRepairedOnce(reconcile("wechat", TOKEN).bodyAsJsonObject(), unheard);
   }
 
   /**
@@ -295,9 +299,7 @@ class ReconciliationTest {
    */
   @Test
   void aRepairAnEarlierRunLeftIsListedOnceWhenThisRunFindsItToo() throws Exception {
-    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
-    JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");
-    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    JsonObject unheard = unheardPayment();
     String outTradeNo = unheard.getString("outTradeNo");
     java.util.concurrent.atomic.AtomicReference<String> transaction = new java.util.concurrent.atomic.AtomicReference<>();
     g.gateway.demo().sandbox().editWechatBill(bill -> {
@@ -306,10 +308,6 @@ class ReconciliationTest {
       return bill;
     });
     String mchid = g.gateway.channels().get("wechat").merchant();
-    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
-      st.execute("update orders set next_query_at = '2100-01-01', expiry_retry_at = '2100-01-01' where id = '"
-          + unheard.getString("id") + "'"); // only the bill books it
-    }
     JsonObject first = reconcile("wechat", TOKEN).bodyAsJsonObject(); // this run reads the bill, booking the payment
     assertThat(transaction.get()).as(first.encodePrettily()).isNotNull();
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {

@@ -273,12 +273,7 @@ class KioskFlowTest {
     toPaying();
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", equalTo("20"))
         .willReturn(okJson(resource("order-paying.json"))));
-    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
-        .withHeader("Content-Type", "application/problem+json")
-        .withBody("{\"type\":\"https://liangxian.cn/problems/not-cancellable\",\"status\":409}")));
-    clock.advance(Duration.ofMinutes(15));
-    flow.tick();
-    until(() -> flow.screen() == Screen.ERROR);
+    refusedCancelAtTheQrCodesEnd();
     assertThat(flow.view().getString("message")).contains("款项已原路退回").doesNotContain("没有扣款");
     until(() -> journal.open().isEmpty());
     assertThat(printer.printed()).isEmpty();
@@ -316,12 +311,7 @@ class KioskFlowTest {
         .willReturn(okJson(new JsonObject(resource("order-paying.json")).put("state", "EXPIRED")
             .put("refunds", new io.vertx.core.json.JsonArray().add(new JsonObject().put("amountFen", 25000).put("state", "SUCCESS")))
             .encode())));
-    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
-        .withHeader("Content-Type", "application/problem+json")
-        .withBody("{\"type\":\"https://liangxian.cn/problems/not-cancellable\",\"status\":409}")));
-    clock.advance(Duration.ofMinutes(15));
-    flow.tick();
-    until(() -> flow.screen() == Screen.ERROR);
+    refusedCancelAtTheQrCodesEnd();
     assertThat(flow.view().getString("message")).contains("款项已原路退回").doesNotContain("没有扣款");
 
     // a refund the channel refused and finance paid back another way is back too
@@ -869,6 +859,16 @@ class KioskFlowTest {
       assertThat(flow.view().getString("message")).isEqualTo("系统繁忙，请稍后再试");
       flow.cancel();
     }
+  }
+
+  /** The QR code's time runs out and its cancel is refused (paid meanwhile): the flow on its error screen. */
+  private void refusedCancelAtTheQrCodesEnd() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/not-cancellable\",\"status\":409}")));
+    clock.advance(Duration.ofMinutes(15));
+    flow.tick();
+    until(() -> flow.screen() == Screen.ERROR);
   }
 
   /** Card read, the medical item picked, on the channel screen. */
