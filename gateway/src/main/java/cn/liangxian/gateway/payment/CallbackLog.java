@@ -101,7 +101,10 @@ public final class CallbackLog {
     this.refusedForTheDeployment = refusedForTheDeployment;
   }
 
-  /** Never fails: a callback is answered whether or not its copy could be kept. */
+  /**
+   * Never fails: a callback is answered whether or not its copy could be kept. {@code address}: what the refused ones are
+   * limited by (an IPv6 address's /64, {@code RateLimiter.limitKeyOf}), never stored.
+   */
   Future<Void> store(String address, String channel, boolean verified, String outcome, UUID order, JsonObject headers,
       byte[] body) {
     if (verified) {

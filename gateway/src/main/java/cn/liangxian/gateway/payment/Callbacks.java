@@ -297,6 +297,6 @@ public final class Callbacks {
 
   private Future<Void> keep(RoutingContext ctx, String channel, boolean verified, String outcome, UUID order, JsonObject headers,
       byte[] body) {
-    return log.store(RateLimiter.addressOf(ctx), channel, verified, outcome, order, headers, body);
+    return log.store(RateLimiter.limitKeyOf(ctx), channel, verified, outcome, order, headers, body);
   }
 }

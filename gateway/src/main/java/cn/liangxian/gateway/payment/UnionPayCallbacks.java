@@ -155,7 +155,7 @@ public final class UnionPayCallbacks {
   }
 
   private Future<Void> keep(RoutingContext ctx, boolean verified, String outcome, UUID order, byte[] body) {
-    return log.store(RateLimiter.addressOf(ctx), CHANNEL, verified, outcome, order, new JsonObject(), body);
+    return log.store(RateLimiter.limitKeyOf(ctx), CHANNEL, verified, outcome, order, new JsonObject(), body);
   }
 
   private static byte[] bodyOf(RoutingContext ctx) {
