@@ -60,4 +60,17 @@ public final class SecretFile {
       Files.deleteIfExists(tmp);
     }
   }
+
+  /** Writes {@code content} to {@code file} whole, in place of what is there: written beside it, then moved into place. */
+  public static void writeWhole(Path file, String content) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    try {
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
 }

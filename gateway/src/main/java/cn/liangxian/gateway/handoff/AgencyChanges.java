@@ -229,27 +229,32 @@ public final class AgencyChanges {
     return pool.withTransaction(conn -> {
       if (!sender.keyedBeforeThePerson()) {
         // the whole province's file: the person first (no one is outside its area), then the key under their district
-        return conn.preparedQuery(PERSON).execute(person).compose(people -> people.size() == 0
-            ? Future.succeededFuture(answer.put("answer", "unknown-person"))
-            : known(conn, sender, sender.key(id, people.iterator().next().getString("region_code")), id,
-                people.iterator().next().getString("region_code")).compose(dup -> dup
-                ? Future.succeededFuture(answer.put("answer", "duplicate"))
-                : apply(conn, c, sender, people.iterator().next(), now, answer)));
+        return conn.preparedQuery(PERSON).execute(person).compose(people -> {
+          if (people.size() == 0) {
+            return Future.succeededFuture(answer.put("answer", "unknown-person"));
+          }
+          io.vertx.sqlclient.Row p = people.iterator().next();
+          return known(conn, sender, id, p.getString("region_code"))
+              .compose(dup -> dup ? Future.succeededFuture(answer.put("answer", "duplicate")) : apply(conn, c, sender, p, now, answer));
+        });
       }
       // a change id seen before is a duplicate whoever it names: answered before the person is looked at, so that
       // no answer tells whether an ID number is registered outside the sender's area
-      String key = sender.key(id, sender.scope().region());
-      return known(conn, sender, key, id, sender.scope().region()).compose(dup -> dup ? Future.succeededFuture(answer.put("answer", "duplicate"))
+      return known(conn, sender, id, sender.scope().region()).compose(dup -> dup
+          ? Future.succeededFuture(answer.put("answer", "duplicate"))
           : conn.preparedQuery(PERSON).execute(person).compose(people -> people.size() == 0
               ? Future.succeededFuture(answer.put("answer", "unknown-person"))
               : apply(conn, c, sender, people.iterator().next(), now, answer)));
     });
   }
 
-  /** Whether the change is known already: by its key, or by its bare id ({@link #KNOWN}) in {@code district}'s files. */
-  private static Future<Boolean> known(SqlConnection conn, Sender sender, String key, String id, String district) {
-    return conn.preparedQuery(KNOWN).execute(Tuple.of(key, id, sender.source(), sender.operator() == null ? null : district))
-        .map(rows -> rows.size() > 0);
+  /**
+   * Whether the change is known already: by its key under {@code district} (the person's: an agency's key has none), or by
+   * its bare id ({@link #KNOWN}) in that district's files.
+   */
+  private static Future<Boolean> known(SqlConnection conn, Sender sender, String id, String district) {
+    return conn.preparedQuery(KNOWN).execute(Tuple.of(sender.key(id, district), id, sender.source(),
+        sender.operator() == null ? null : district)).map(rows -> rows.size() > 0);
   }
 
   /** The change of a person found, inside the sender's area: recorded, its effects made, an operator's audited. */

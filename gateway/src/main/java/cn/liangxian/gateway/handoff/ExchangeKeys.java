@@ -39,13 +39,7 @@ public record ExchangeKeys(PrivateKey privateKey, PublicKey publicKey) {
       // the public half, for the agencies, from the private one: whoever finds it missing (the process that made the key,
       // another starting with it, or a start after one stopped between the two files) writes the same, whole
       PublicKey half = publicOf(key);
-      Path tmp = Files.createTempFile(keyDir, "." + pub.getFileName(), ".tmp");
-      try {
-        Files.writeString(tmp, Pem.write(half));
-        Files.move(tmp, pub, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      cn.liangxian.gateway.config.SecretFile.writeWhole(pub, Pem.write(half));
       return new ExchangeKeys(key, half);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the hand-off key " + priv, e);

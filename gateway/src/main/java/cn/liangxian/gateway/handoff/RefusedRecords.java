@@ -45,24 +45,20 @@ public final class RefusedRecords {
       + " and ($1::text is null or r.region_code = $1) and ($2::text is null or r.township = $2)"
       + " and ($3::text is null or r.village = $3) order by r.id limit 500";
   /**
-   * Whether closing the record leaves no money or cover behind: a contribution whose item was given back whole since, or
-   * a reversal of a contribution the agency never took and that is closed itself (it can no longer be sent, so the
-   * agency has nothing to reverse; one still open could be sent again, the whole of it, after part was paid back).
-   * Anything else, a payment left without cover or cover kept for money paid back, is finance's to close (settled with
-   * the agency).
+   * The record, locked, with whether closing it leaves no money or cover behind ({@code settled}): a contribution whose
+   * item was given back whole since, or a reversal whose contribution the agency never took and that was closed itself
+   * because its item had been given back whole ({@code closed_refunded}: not settled with the agency while paid, when the
+   * agency may hold it; one still open could be sent again, the whole of it, after part was paid back). Anything else is
+   * finance's to close (settled with the agency). {@code contribution_open}: a reversal's contribution refused and not
+   * closed. A reversal's contribution is one row at most (unique per order, person and insurance).
    */
-  static final String SETTLED = "(" + REFUNDED + " or (r.kind = 'REVERSAL' and exists (select 1 from handoff_record c"
-      + " where c.kind = 'CONTRIBUTION' and c.order_id = r.order_id and c.person_id = r.person_id and c.insurance = r.insurance"
-      + " and c.state not in ('ACCEPTED', 'FILED') and c.resolved_at is not null"
-      // closed because its item was given back whole, not settled with the agency while paid (the agency may have it)
-      + " and c.closed_refunded)))";
-  /** Whether a reversal's contribution is still open (refused, not closed): it could be sent again. */
-  static final String CONTRIBUTION_OPEN = "(r.kind = 'REVERSAL' and exists (select 1 from handoff_record c"
-      + " where c.kind = 'CONTRIBUTION' and c.order_id = r.order_id and c.person_id = r.person_id and c.insurance = r.insurance"
-      + " and c.state = 'REFUSED' and c.resolved_at is null))";
   static final String ONE = "select r.kind, r.region_code, r.township, r.village, r.state, r.answer_reason, r.resolved_at,"
-      + " " + REFUNDED + " as refunded, " + SETTLED + " as settled, " + CONTRIBUTION_OPEN + " as contribution_open"
-      + " from handoff_record r where r.id = $1 for update of r";
+      + " " + REFUNDED + " as refunded, " + REFUNDED + " or coalesce(c.state not in ('ACCEPTED', 'FILED')"
+      + " and c.resolved_at is not null and c.closed_refunded, false) as settled,"
+      + " coalesce(c.state = 'REFUSED' and c.resolved_at is null, false) as contribution_open"
+      + " from handoff_record r left join handoff_record c on r.kind = 'REVERSAL' and c.kind = 'CONTRIBUTION'"
+      + " and c.order_id = r.order_id and c.person_id = r.person_id and c.insurance = r.insurance"
+      + " where r.id = $1 for update of r";
   static final String RESEND = "update handoff_record set state = 'PENDING', next_attempt_at = $2, answer = null,"
       + " answer_reason = null, answered_at = null where id = $1 and state = 'REFUSED' and resolved_at is null";
   static final String CLOSE = "update handoff_record set resolved_at = $2, resolved_by = $3, resolution = $4,"
