@@ -113,19 +113,22 @@ public final class OperatorAuth {
           // the audit names the account tried; a name no account has is not kept (it may be a password typed there)
           ctx.put(AuditTrail.ACTOR, r == null ? UNKNOWN_NAME : username);
           String hash = r == null ? dummyHash : r.getString("password_hash");
-          return vertx.executeBlocking(() -> hasher.verify(password, hash), false).compose(ok -> {
-            boolean locked = r != null && r.getOffsetDateTime("locked_until") != null && r.getOffsetDateTime("locked_until").isAfter(now);
-            if (r == null || r.getOffsetDateTime("disabled_at") != null) {
+          boolean open = r != null && r.getOffsetDateTime("disabled_at") == null;
+          // the try is counted before the password is checked, so guesses sent side by side are counted as they come
+          Future<Boolean> mayTry = open ? tryFrom(username, address, now) : Future.succeededFuture(false);
+          // the password is checked even where the answer is known, so that time tells nothing of the account
+          return mayTry.compose(may -> vertx.executeBlocking(() -> hasher.verify(password, hash), false).compose(ok -> {
+            if (!open || !may) {
               return Future.failedFuture(badLogin());
             }
-            if (locked || !ok) {
-              return failed(username, address, now, locked).compose(x -> Future.failedFuture(badLogin()));
+            if (!ok) {
+              return failed(username, address, now).compose(x -> Future.failedFuture(badLogin()));
             }
             // a hash made with weaker parameters than today's is made again from the password just proven
             Future<String> fresh = hasher.outdated(hash) ? vertx.executeBlocking(() -> hasher.hash(password), false)
                 : Future.succeededFuture();
             return fresh.compose(h -> session(ctx, username, address, r, now, hash, h));
-          });
+          }));
         })
         .onSuccess(body -> {
           loginsOk.increment();
@@ -164,19 +167,35 @@ public final class OperatorAuth {
         });
   }
 
-  /** Counts a failure for the account (to tell its owner) and for this source, which a fifth locks out of the account. */
-  private Future<Void> failed(String username, String address, OffsetDateTime now, boolean alreadyLocked) {
-    if (alreadyLocked) {
-      return Future.succeededFuture();
-    }
+  /**
+   * Counts a try from this source before its password is checked: false where the source is locked out, or where
+   * {@link #MAX_FAILURES} tries since its last lock are already counted (sent side by side, still being checked).
+   */
+  private Future<Boolean> tryFrom(String username, String address, OffsetDateTime now) {
+    return pool.preparedQuery("insert into login_lock (username, address, failures) values ($1, $2, 1)"
+            + " on conflict (username, address) do update set failures = case when login_lock.locked_until > $3"
+            + " then login_lock.failures else login_lock.failures + 1 end returning failures, locked_until")
+        .execute(Tuple.of(username, address, now))
+        .map(rows -> {
+          Row l = rows.iterator().next();
+          OffsetDateTime until = l.getOffsetDateTime("locked_until");
+          return (until == null || !until.isAfter(now)) && l.getInteger("failures") <= MAX_FAILURES;
+        });
+  }
+
+  /**
+   * A wrong password from a source whose try was counted: the account's failures (to tell its owner) go up, and the
+   * source is locked out once {@link #MAX_FAILURES} tries are counted (once, however many fail side by side).
+   */
+  private Future<Void> failed(String username, String address, OffsetDateTime now) {
     return pool.withTransaction(c -> c.preparedQuery("update operator_account set failed_logins = failed_logins + 1"
             + " where username = $1").execute(Tuple.of(username))
-        .compose(x -> c.preparedQuery("insert into login_lock (username, address, failures) values ($1, $2, 1)"
-            + " on conflict (username, address) do update set failures = login_lock.failures + 1 returning failures, locks")
-            .execute(Tuple.of(username, address)))
+        .compose(x -> c.preparedQuery("select failures, locks, locked_until from login_lock where username = $1 and address = $2"
+            + " for update").execute(Tuple.of(username, address)))
         .compose(rows -> {
-          Row l = rows.iterator().next();
-          if (l.getInteger("failures") < MAX_FAILURES) {
+          Row l = rows.size() == 0 ? null : rows.iterator().next();
+          OffsetDateTime until = l == null ? null : l.getOffsetDateTime("locked_until");
+          if (l == null || l.getInteger("failures") < MAX_FAILURES || (until != null && until.isAfter(now))) {
             return Future.succeededFuture();
           }
           Duration lock = lockFor(l.getInteger("locks"));

@@ -67,4 +67,24 @@ class LoginLockoutTest {
     assertThat(OperatorAuth.lockFor(1)).isEqualTo(Duration.ofMinutes(30));
     assertThat(OperatorAuth.lockFor(20)).isEqualTo(Duration.ofHours(24));
   }
+
+  @Test
+  void guessesSentSideBySideAreCountedAsTheyComeNotAfterTheirPasswordsAreChecked() throws Exception {
+    int guesses = 4 * OperatorAuth.MAX_FAILURES;
+    java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<Buffer>>> sent = new java.util.ArrayList<>();
+    for (int i = 0; i < guesses; i++) {
+      sent.add(stranger.post("/api/v1/operator/login").putHeader("Content-Type", "application/json")
+          .sendBuffer(Buffer.buffer(new JsonObject().put("username", "admin").put("password", "side-" + i).encode()))
+          .toCompletionStage().toCompletableFuture());
+    }
+    for (var f : sent) {
+      assertThat(f.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(401);
+    }
+    // the guesser is locked out, and no more than five of its passwords were ever checked against the account
+    assertThat(strangerLogsIn(TestGateway.ADMIN_PASSWORD).statusCode()).isEqualTo(401);
+    HttpResponse<Buffer> owner = g.post("/api/v1/operator/login", new JsonObject().put("username", "admin")
+        .put("password", TestGateway.ADMIN_PASSWORD));
+    assertThat(owner.statusCode()).as(owner.bodyAsString()).isEqualTo(200);
+    assertThat(owner.bodyAsJsonObject().getInteger("failedLoginsSinceLastLogin")).isEqualTo(OperatorAuth.MAX_FAILURES);
+  }
 }
