@@ -162,13 +162,20 @@ public final class Main {
     }
   }
 
-  /** A private key file: readable by its owner only, where the file system says who that is. */
+  /** A private key file: readable by its owner only from its first byte, where the file system says who that is. */
   private static void secret(Path p, String content) throws IOException {
-    Files.writeString(p, content);
+    Path tmp;
     try {
-      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // not a POSIX file system
+      tmp = Files.createTempFile(p.toAbsolutePath().getParent(), "." + p.getFileName(), ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      tmp = Files.createTempFile(p.toAbsolutePath().getParent(), "." + p.getFileName(), ".tmp");
+    }
+    try {
+      Files.writeString(tmp, content);
+      Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
   }
 }

@@ -48,6 +48,14 @@ class MainTest {
       assertThat(Files.readString(keys.resolve("wechat-apiv3.key")).strip()).matches("[a-z]{32}");
       assertThat(Main.banner(sandbox, keys)).contains("channel sandbox listening on port " + sandbox.port(), keys.toString());
 
+      // the merchant's private keys are its owner's only, and nothing half-written is left beside them
+      for (String secret : new String[] {"wechat-merchant-key.pem", "wechat-apiv3.key", "alipay-app-key.pem", "unionpay-sign-key.pem"}) {
+        assertThat(Files.getPosixFilePermissions(keys.resolve(secret))).as(secret)
+            .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      }
+      try (var files = Files.list(keys)) {
+        assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+      }
       // the merchant key on disk is the one the sandbox knows
       PrivateKey merchant = Pem.privateKey(Files.readString(keys.resolve("wechat-merchant-key.pem")));
       byte[] body = new JsonObject().put("appid", DemoMerchant.WECHAT_APP_ID).put("mchid", DemoMerchant.MCHID)

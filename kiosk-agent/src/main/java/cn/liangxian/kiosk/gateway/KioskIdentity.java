@@ -45,17 +45,10 @@ public record KioskIdentity(String kioskId, KeyPair keys) {
     if (!Files.exists(priv)) {
       Files.createDirectories(dir);
       KeyPair kp = generate();
-      // readable by the agent's user only from the moment it exists, and on the disk before it is used
-      try {
-        Files.createFile(priv, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(priv); // not a POSIX file system
-      }
-      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(priv, java.nio.file.StandardOpenOption.WRITE)) {
-        ch.write(java.nio.ByteBuffer.wrap(pem(kp.getPrivate()).getBytes(StandardCharsets.US_ASCII)));
-        ch.force(true);
-      }
-      Files.writeString(pub, pem(kp.getPublic()), StandardCharsets.US_ASCII);
+      // the public half first, so that a private key on the disk always has its public half beside it; each file is
+      // written beside its place and then moved there, whole, the private one readable by the agent's user only
+      inPlace(pub, pem(kp.getPublic()), false);
+      inPlace(priv, pem(kp.getPrivate()), true);
       return new KioskIdentity(kioskId, kp);
     }
     JcaPEMKeyConverter conv = new JcaPEMKeyConverter().setProvider(BC);
@@ -64,6 +57,27 @@ public record KioskIdentity(String kioskId, KeyPair keys) {
       PrivateKey k = conv.getPrivateKey((PrivateKeyInfo) p.readObject());
       PublicKey pk = conv.getPublicKey((SubjectPublicKeyInfo) p2.readObject());
       return new KioskIdentity(kioskId, new KeyPair(pk, k));
+    }
+  }
+
+  /** Writes a key file beside its place, on the disk, then moves it there: a crash leaves the old file or the new whole. */
+  private static void inPlace(Path file, String pem, boolean ownerOnly) throws IOException {
+    Path tmp;
+    try {
+      tmp = ownerOnly ? Files.createTempFile(file.getParent(), ".kiosk-key", ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+          : Files.createTempFile(file.getParent(), ".kiosk-pub", ".tmp");
+    } catch (UnsupportedOperationException notPosix) {
+      tmp = Files.createTempFile(file.getParent(), ".kiosk", ".tmp");
+    }
+    try {
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.write(java.nio.ByteBuffer.wrap(pem.getBytes(StandardCharsets.US_ASCII)));
+        ch.force(true);
+      }
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
   }
 
