@@ -222,14 +222,11 @@ function payable() {
   return m;
 }
 
-// an item's status in the resident's words: one not to be paid here says whether it need not be paid at all (covered
-// otherwise: insured elsewhere or as an employee, a group the scheme leaves out, by the engine's codes; or what an agency
-// said of the person, a note without a code) or cannot be yet (too young, the window not open), never "不在此缴费".
-// The kiosk decides the same way
-const NO_NEED_CODES = ['policy.enrolled-elsewhere', 'policy.excluded'];
+// an item's status in the resident's words is the gateway's (statusText: whether one not to be paid here need not be
+// paid at all or cannot be yet, decided there once for every screen, never "不在此缴费"); the status's own words where
+// an answer has none
 function statusText(it) {
-  if (it.status === 'not-eligible' && (NO_NEED_CODES.includes(it.reasonCode) || (!it.reasonCode && !!it.reason))) return '无需缴费';
-  return STATUS[it.status] || '暂不能缴费';
+  return it.statusText || STATUS[it.status] || '暂不能缴费';
 }
 
 function tierOf(it, t) { return (it.tiers || []).find((x) => x.tier === t); }

@@ -6,16 +6,10 @@ const yuan = (fen) => { const a = Math.abs(fen); return (fen < 0 ? '-' : '') + M
 const INS = { medical: '医疗保险', pension: '养老保险' };
 // in-progress: held by an order begun elsewhere and not paid; said as not finished, never in the colour of 已缴费
 const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-progress': '付款未完成', 'not-eligible': '暂不能参保', 'not-available': '暂不能缴费' };
-// not eligible because covered otherwise, nothing to pay: insured elsewhere or as an employee, a group the scheme leaves
-// out (the engine's codes), or what an agency said of the person (died, employee insurance, insured or paid elsewhere: a
-// note, which has no code). The phone page decides the same way
-const NO_NEED_CODES = ['policy.enrolled-elsewhere', 'policy.excluded'];
-
+// an item's status in the resident's words is the gateway's (statusText: 无需缴费 or 暂不能参保 decided there once, for
+// every screen); the status's own words where a gateway sends none
 function statusText(it) {
-  if (it.status === 'not-eligible' && (NO_NEED_CODES.includes(it.reasonCode) || (!it.reasonCode && !!it.reason))) {
-    return '无需缴费';
-  }
-  return STATUS[it.status] || '暂不能缴费';
+  return it.statusText || STATUS[it.status] || '暂不能缴费';
 }
 const CJK = /[\u4e00-\u9fff]/;
 // screens whose time runs out while the resident reads or types: every touch starts it again, and it warns first

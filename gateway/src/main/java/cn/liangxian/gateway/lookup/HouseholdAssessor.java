@@ -26,6 +26,9 @@ public final class HouseholdAssessor {
   private static final Set<String> WHOEVER_THE_TIER = Set.of(ReasonCode.ENROLLED_ELSEWHERE.code(), ReasonCode.LOCAL_ONLY.code(),
       ReasonCode.MIN_AGE.code(), ReasonCode.MAX_AGE.code(), ReasonCode.EXCLUDED.code());
 
+  /** Reasons not to enrol that mean the person is covered otherwise, with nothing to pay here. */
+  private static final Set<String> COVERED_OTHERWISE = Set.of(ReasonCode.ENROLLED_ELSEWHERE.code(), ReasonCode.EXCLUDED.code());
+
   private HouseholdAssessor() {}
 
   public enum Status {
@@ -49,6 +52,24 @@ public final class HouseholdAssessor {
     Item(Household.Member member, Insurance insurance, int year, Status status, String reason, Assessment assessment,
         List<TierOption> tiers) {
       this(member, insurance, year, status, reason, assessment, tiers, null);
+    }
+
+    /**
+     * The status in the resident's words, decided here once for every screen (the kiosk, the phone, a mini-program). An
+     * item not to be paid here says whether it need not be paid at all, being covered otherwise (insured elsewhere or as
+     * an employee, or a group the scheme leaves out, by the engine's codes; or what an agency said of the person, a note
+     * without a code), or cannot be yet (too young, the window not open): never "不在此缴费".
+     */
+    public String statusText() {
+      return switch (status) {
+        case UNPAID -> "未缴费";
+        case PAID -> "已缴费";
+        case PAID_BY_GOVERNMENT -> "政府代缴";
+        // held by an order begun elsewhere and not paid: said as not finished, never as paid
+        case IN_PROGRESS -> "付款未完成";
+        case NOT_ELIGIBLE -> (why == null ? reason != null : COVERED_OTHERWISE.contains(why.code())) ? "无需缴费" : "暂不能参保";
+        case NOT_AVAILABLE -> "暂不能缴费";
+      };
     }
   }
 

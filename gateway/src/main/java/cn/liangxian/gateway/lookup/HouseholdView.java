@@ -74,6 +74,7 @@ public final class HouseholdView {
   private static final SerializedString SEX = new SerializedString("sex");
   private static final SerializedString SOURCE = new SerializedString("source");
   private static final SerializedString STATUS = new SerializedString("status");
+  private static final SerializedString STATUS_TEXT = new SerializedString("statusText");
   private static final SerializedString SUBSIDY_FEN = new SerializedString("subsidyFen");
   private static final SerializedString TIER = new SerializedString("tier");
   private static final SerializedString TIERS = new SerializedString("tiers");
@@ -226,6 +227,7 @@ public final class HouseholdView {
     str(g, INSURANCE, it.insurance().code());
     num(g, YEAR, it.year());
     str(g, STATUS, it.status().code);
+    str(g, STATUS_TEXT, it.statusText());
     if (it.reason() != null) {
       str(g, REASON, it.reason());
     }

@@ -181,6 +181,35 @@ class HouseholdAssessorTest {
     assertThat(item.why().text()).contains("2023年11月1日");
   }
 
+  /**
+   * The status in the resident's words is decided once, here, for every screen: an item not to be paid here need not be
+   * paid at all where the person is covered otherwise (by the engine's codes, or an agency's note, which has none), and
+   * cannot be yet otherwise.
+   */
+  @Test
+  void anItemNotToBePaidHereSaysWhetherItNeedNotBePaidAtAllOrCannotBeYet() {
+    Household.Member m = household("NONE").members().get(0);
+    java.util.function.BiFunction<String, String, String> notEligible = (code, note) -> new HouseholdAssessor.Item(m,
+        Insurance.MEDICAL, 2020, HouseholdAssessor.Status.NOT_ELIGIBLE, note, null, List.of(),
+        code == null ? null : new cn.liangxian.policy.Reason(code, "某某", "detail")).statusText();
+    assertThat(notEligible.apply(cn.liangxian.policy.ReasonCode.ENROLLED_ELSEWHERE.code(), "enrolled elsewhere")).isEqualTo("无需缴费");
+    assertThat(notEligible.apply(cn.liangxian.policy.ReasonCode.EXCLUDED.code(), "excluded")).isEqualTo("无需缴费");
+    // an agency's note, in whatever words: covered otherwise
+    assertThat(notEligible.apply(null, "经办机构告知此人已参加职工医疗保险，不需要再缴居民医疗保险")).isEqualTo("无需缴费");
+    assertThat(notEligible.apply(null, "此人2020年度的医疗保险已在湘潭市缴费，本地显示的金额不需要再缴，请勿重复缴费"))
+        .isEqualTo("无需缴费");
+    assertThat(notEligible.apply(cn.liangxian.policy.ReasonCode.MIN_AGE.code(), "too young")).isEqualTo("暂不能参保");
+    assertThat(notEligible.apply(cn.liangxian.policy.ReasonCode.LOCAL_ONLY.code(), "not local")).isEqualTo("暂不能参保");
+    java.util.Map<HouseholdAssessor.Status, String> words = new java.util.EnumMap<>(HouseholdAssessor.Status.class);
+    for (HouseholdAssessor.Status s : HouseholdAssessor.Status.values()) {
+      words.put(s, new HouseholdAssessor.Item(m, Insurance.PENSION, 2020, s, null, null, List.of()).statusText());
+    }
+    assertThat(words).containsEntry(HouseholdAssessor.Status.UNPAID, "未缴费").containsEntry(HouseholdAssessor.Status.PAID, "已缴费")
+        .containsEntry(HouseholdAssessor.Status.PAID_BY_GOVERNMENT, "政府代缴")
+        .containsEntry(HouseholdAssessor.Status.IN_PROGRESS, "付款未完成")
+        .containsEntry(HouseholdAssessor.Status.NOT_AVAILABLE, "暂不能缴费");
+  }
+
   @Test
   void tiersAreOfferedOnlyWithAnUnpaidItemAndOnlyTheTiersThePersonMayTake() {
     Regions.Entry hedong = new Regions.Entry("371312", "临沂市河东区", book("hedong-2020.yaml"), null);

@@ -64,6 +64,9 @@ class LookupApiTest {
     JsonObject child = insurance(TestGateway.member(h, Fixture.CHILD), "pension");
     assertThat(child.getString("status")).isEqualTo("not-eligible");
     assertThat(child.getString("reason")).contains("16");
+    assertThat(child.getString("statusText")).as("not yet, in the resident's words").isEqualTo("暂不能参保");
+    assertThat(insurance(granny, "medical").getString("statusText")).isEqualTo("政府代缴");
+    assertThat(zhang.getString("statusText")).isEqualTo("未缴费");
 
     JsonArray tiers = insurance(TestGateway.member(h, Fixture.ZHANG), "pension").getJsonArray("tiers");
     assertThat(tiers.getJsonObject(0).getInteger("tier")).isEqualTo(300); // 100 is for hardship groups only

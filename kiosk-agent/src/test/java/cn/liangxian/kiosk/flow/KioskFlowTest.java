@@ -439,8 +439,8 @@ class KioskFlowTest {
   void aPaymentBegunElsewhereIsNeverSaidToLeaveNothingToPay() throws Exception {
     JsonObject household = new JsonObject(resource("household.json"));
     JsonObject pan = household.getJsonArray("members").getJsonObject(0);
-    pan.getJsonArray("insurances").getJsonObject(0).put("status", "in-progress");
-    pan.getJsonArray("insurances").getJsonObject(1).put("status", "in-progress").remove("tiers");
+    pan.getJsonArray("insurances").getJsonObject(0).put("status", "in-progress").put("statusText", "付款未完成");
+    pan.getJsonArray("insurances").getJsonObject(1).put("status", "in-progress").put("statusText", "付款未完成").remove("tiers");
     cardOf(household);
     JsonObject v = flow.view();
     assertThat(v.getString("inProgress")).isEqualTo(
@@ -451,7 +451,7 @@ class KioskFlowTest {
 
     // one item held, the other still to pay: the warning stands beside what can be paid
     flow.cancel();
-    pan.getJsonArray("insurances").getJsonObject(1).put("status", "unpaid");
+    pan.getJsonArray("insurances").getJsonObject(1).put("status", "unpaid").put("statusText", "未缴费");
     cardOf(household);
     assertThat(flow.view().getString("inProgress")).contains("约15分钟后");
     assertThat(flow.view().getBoolean("payable")).isTrue();
@@ -483,8 +483,8 @@ class KioskFlowTest {
 
     // nothing held and nothing to pay: said so
     flow.cancel();
-    pan.getJsonArray("insurances").getJsonObject(0).put("status", "paid");
-    pan.getJsonArray("insurances").getJsonObject(1).put("status", "paid");
+    pan.getJsonArray("insurances").getJsonObject(0).put("status", "paid").put("statusText", "已缴费");
+    pan.getJsonArray("insurances").getJsonObject(1).put("status", "paid").put("statusText", "已缴费");
     cardOf(household);
     assertThat(flow.view().getString("message")).isEqualTo("您家本年度没有需要缴费的项目");
     assertThat(flow.view().containsKey("inProgress")).isFalse();
