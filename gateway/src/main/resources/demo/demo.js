@@ -560,7 +560,8 @@ async function lookAtResult(sure) {
     // money taken all the same (paid with another amount, or after the order ended) is given back, never "没有扣款":
     // gone back once every refund of it is done, going back while one is under way (as the kiosk says it)
     const refunds = Array.isArray(o.refunds) ? o.refunds : [];
-    const done = o.state === 'REFUNDED' || refunds.every((f) => f.state === 'SUCCESS' || f.settledElsewhere === true);
+    // whether the money is back is the gateway's word (refundsDone)
+    const done = o.state === 'REFUNDED' || o.refundsDone === true;
     const back = refunds.length === 0 ? null : done ? '已' : '将';
     resultPage('warn', '!', back ? `这笔缴费没有办成，款项${back}原路退回` : ENDED[o.state] || '支付没有完成', '', '');
     return;

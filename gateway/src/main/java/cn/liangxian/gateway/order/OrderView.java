@@ -36,7 +36,12 @@ final class OrderView {
     }
     Object refunds = r.getValue("refunds");
     if (refunds != null) {
-      o.put("refunds", refunds instanceof JsonArray a ? a : new JsonArray(refunds.toString()));
+      JsonArray all = refunds instanceof JsonArray a ? a : new JsonArray(refunds.toString());
+      o.put("refunds", all);
+      // whether the money taken is back, decided here once for every screen ("已原路退回" or "将原路退回"): every refund
+      // went back at the channel or was paid back another way by finance, or the order says it is refunded whole
+      o.put("refundsDone", r.getString("state").equals("REFUNDED") || all.stream().allMatch(x -> x instanceof JsonObject f
+          && ("SUCCESS".equals(f.getString("state")) || Boolean.TRUE.equals(f.getBoolean("settledElsewhere")))));
     }
     Object payment = r.getValue("payment");
     if (payment != null && r.getString("state").equals("PAYING")) {

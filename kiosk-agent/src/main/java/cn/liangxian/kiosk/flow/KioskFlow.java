@@ -343,8 +343,9 @@ public final class KioskFlow {
   }
 
   /**
-   * What a dead order says: money taken for it is said to have gone back once every refund of it is done, to be going
-   * back while one is under way (it may yet end with finance); an order without refunds says {@code otherwise}.
+   * What a dead order says: money taken for it is said to have gone back once the gateway says every refund of it is
+   * done ({@code refundsDone}), to be going back while one is under way (it may yet end with finance); an order without
+   * refunds says {@code otherwise}.
    */
   static String givenBackText(JsonObject order, String state, String otherwise) {
     io.vertx.core.json.JsonArray refunds = order == null ? null
@@ -352,10 +353,7 @@ public final class KioskFlow {
     if (refunds == null || refunds.isEmpty()) {
       return "REFUNDED".equals(state) ? REFUNDED : otherwise;
     }
-    // done: the order says so, or every refund went back at the channel or was paid back another way by finance
-    boolean done = "REFUNDED".equals(state) || refunds.stream().allMatch(x -> x instanceof JsonObject f
-        && ("SUCCESS".equals(f.getString("state")) || Boolean.TRUE.equals(f.getBoolean("settledElsewhere"))));
-    return done ? REFUNDED : REFUNDING;
+    return "REFUNDED".equals(state) || Boolean.TRUE.equals(order.getBoolean("refundsDone")) ? REFUNDED : REFUNDING;
   }
 
   private void paid() {

@@ -310,17 +310,18 @@ class KioskFlowTest {
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", absent())
         .willReturn(okJson(new JsonObject(resource("order-paying.json")).put("state", "EXPIRED")
             .put("refunds", new io.vertx.core.json.JsonArray().add(new JsonObject().put("amountFen", 25000).put("state", "SUCCESS")))
-            .encode())));
+            .put("refundsDone", true).encode())));
     refusedCancelAtTheQrCodesEnd();
     assertThat(flow.view().getString("message")).contains("款项已原路退回").doesNotContain("没有扣款");
 
-    // a refund the channel refused and finance paid back another way is back too
+    // the gateway says whether the money is back (a refund the channel refused and finance paid back another way is)
     assertThat(KioskFlow.givenBackText(new JsonObject().put("state", "FAILED").put("refunds", new io.vertx.core.json.JsonArray()
-        .add(new JsonObject().put("state", "FAILED").put("settledElsewhere", true))), "FAILED", "x")).contains("款项已原路退回");
+        .add(new JsonObject().put("state", "FAILED").put("settledElsewhere", true))).put("refundsDone", true), "FAILED", "x"))
+        .contains("款项已原路退回");
     assertThat(KioskFlow.givenBackText(new JsonObject().put("state", "REFUNDED").put("refunds", new io.vertx.core.json.JsonArray()
         .add(new JsonObject().put("state", "FAILED"))), "REFUNDED", "x")).contains("款项已原路退回");
     assertThat(KioskFlow.givenBackText(new JsonObject().put("state", "FAILED").put("refunds", new io.vertx.core.json.JsonArray()
-        .add(new JsonObject().put("state", "PROCESSING"))), "FAILED", "x")).contains("款项将原路退回");
+        .add(new JsonObject().put("state", "PROCESSING"))).put("refundsDone", false), "FAILED", "x")).contains("款项将原路退回");
   }
 
   /**
