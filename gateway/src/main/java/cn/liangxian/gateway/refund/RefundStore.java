@@ -22,7 +22,7 @@ public final class RefundStore {
   /** updated_at of a SUCCESS refund is when it was confirmed, by the gateway's clock: the time its receipt shows. */
   static final String CONFIRM = "update refund set state = 'SUCCESS', updated_at = $2"
       + " where out_refund_no = $1 and state <> 'SUCCESS' returning order_id, settled_at";
-  static final String PENDING = "select f.order_id, f.out_refund_no, f.amount_fen, f.reason, coalesce(f.channel, o.channel) as channel,"
+  static final String PENDING = "select f.order_id, f.out_refund_no, f.amount_fen, f.reason, f.created_at, coalesce(f.channel, o.channel) as channel,"
       + " coalesce(f.paid_fen, o.total_fen) as total_fen, case when f.channel is null then o.merchant else f.merchant end as merchant"
       + " from refund f"
       + " join orders o on o.id = f.order_id where f.order_id = $1 and f.state = 'PENDING'";
@@ -34,8 +34,8 @@ public final class RefundStore {
   static final String CLAIM = "with c as (update refund set attempts = attempts + 1,"
       + " next_attempt_at = $2::timestamptz + least(interval '1 hour', interval '30 seconds' * power(2, least(attempts, 7)))"
       + " where id in (select id from refund where state = $1 and next_attempt_at <= $2 order by next_attempt_at limit 50"
-      + " for update skip locked) returning order_id, out_refund_no, amount_fen, reason, channel, paid_fen, merchant)"
-      + " select c.order_id, c.out_refund_no, c.amount_fen, c.reason, coalesce(c.channel, o.channel) as channel,"
+      + " for update skip locked) returning order_id, out_refund_no, amount_fen, reason, created_at, channel, paid_fen, merchant)"
+      + " select c.order_id, c.out_refund_no, c.amount_fen, c.reason, c.created_at, coalesce(c.channel, o.channel) as channel,"
       + " coalesce(c.paid_fen, o.total_fen) as total_fen, case when c.channel is null then o.merchant else c.merchant end as merchant"
       + " from c join orders o on o.id = c.order_id";
   static final String FAILED_ATTEMPT = "update refund set last_error = $2 where out_refund_no = $1";
@@ -59,10 +59,10 @@ public final class RefundStore {
 
   /** A refund of an order, with what its channel needs to carry it out. */
   public record Pending(UUID orderId, String outRefundNo, long amountFen, String reason, String channel, long orderTotalFen,
-      String merchant) {
+      String merchant, OffsetDateTime createdAt) {
     static Pending of(Row r) {
       return new Pending(r.getUUID("order_id"), r.getString("out_refund_no"), r.getLong("amount_fen"), r.getString("reason"),
-          r.getString("channel"), r.getLong("total_fen"), r.getString("merchant"));
+          r.getString("channel"), r.getLong("total_fen"), r.getString("merchant"), r.getOffsetDateTime("created_at"));
     }
   }
 

@@ -202,4 +202,36 @@ class RefundRetryTest {
     awaitRefund(no, "SUCCESS");
     g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
   }
+
+  /**
+   * A refund its channel refuses on every try, not for a passing reason (here: the merchant that took the payment is no
+   * longer configured), is asked for again for a day and then given up as FAILED, where finance sees it and pays it back
+   * another way: never owed for ever out of every worklist.
+   */
+  @Test
+  void aRefundRefusedOnEveryTryIsGivenUpAfterADayForFinanceToPayBack() throws Exception {
+    JsonObject o = g.payZhangFamilyMedical(household(), "wechat");
+    String no = o.getString("outTradeNo") + "-gone";
+    java.time.Instant now = g.clock.instant();
+    sql("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at, next_attempt_at, channel,"
+        + " merchant, paid_fen) values ('" + o.getString("id") + "', '" + no + "', 25000, 'paid twice', 'PENDING', '" + now + "', '"
+        + now + "', '" + now.plusSeconds(30) + "', 'wechat', 'gone-merchant', 25000)");
+    g.clock.advance(Duration.ofSeconds(31));
+    Eventually.until("the refund refused once", () -> g.count("select count(*) from refund where out_refund_no = '" + no
+        + "' and last_error like '%gone-merchant%'") == 1);
+    assertThat(refundState(no)).as("asked for again while the day lasts").isEqualTo("PENDING");
+    g.clock.advance(Duration.ofHours(2));
+    Eventually.until("the refund asked for again", () -> g.count("select count(*) from refund where out_refund_no = '" + no
+        + "' and attempts >= 2") == 1);
+    assertThat(refundState(no)).isEqualTo("PENDING");
+    g.clock.advance(Duration.ofDays(1));
+    awaitRefund(no, "FAILED");
+    // a day later: finance's session of the morning has ended, a new one reads the list
+    String finance = g.operatorToken(Role.FINANCE, Scope.ALL);
+    var listed = g.http.get("/api/v1/operator/refunds/failed").putHeader("Authorization", "Bearer " + finance).send()
+        .toCompletionStage().toCompletableFuture().get();
+    assertThat(listed.statusCode()).as(listed.bodyAsString()).isEqualTo(200);
+    assertThat(listed.bodyAsJsonObject().getJsonArray("refunds").stream().map(JsonObject.class::cast)
+        .anyMatch(f -> f.getString("outRefundNo").equals(no))).as("on finance's list to pay back").isTrue();
+  }
 }
