@@ -34,6 +34,7 @@ public final class AgencySimulator {
   private final Map<String, JsonObject> records = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> takenAsNew = new ConcurrentHashMap<>();
   private final Map<String, String> refusals = new ConcurrentHashMap<>();
+  private final java.util.Set<String> rejectedWhole = ConcurrentHashMap.newKeySet();
   private final AtomicInteger batches = new AtomicInteger();
   private final AtomicInteger answersToLose = new AtomicInteger();
   private volatile boolean down;
@@ -85,6 +86,18 @@ public final class AgencySimulator {
   /** Records of this person are refused with this reason. */
   public void refuse(String idNumber, String reason) {
     refusals.put(idNumber, reason);
+  }
+
+  /**
+   * A batch that carries a record of this person is answered 400 whole and none of it is taken, as a receiver that
+   * checks a whole batch before it takes any does when one record will not pass (or {@code false}: taken again).
+   */
+  public void rejectBatchesWith(String idNumber, boolean reject) {
+    if (reject) {
+      rejectedWhole.add(idNumber);
+    } else {
+      rejectedWhole.remove(idNumber);
+    }
   }
 
   /** Records of this person are taken again (the roster was fixed). */
@@ -172,6 +185,13 @@ public final class AgencySimulator {
     batches.incrementAndGet();
     JsonObject batch = new JsonObject(body.toString(StandardCharsets.UTF_8));
     byte[] key = AgencyEnvelope.unwrap(keys.getPrivate(), batch.getString("key"));
+    for (Object o : batch.getJsonArray("records")) {
+      if (rejectedWhole.contains(AgencyEnvelope.open(key, ((JsonObject) o).getString("idNumber")))) {
+        req.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("error", "record " + ((JsonObject) o).getString("recordId") + " does not pass").encode());
+        return;
+      }
+    }
     JsonArray results = new JsonArray();
     for (Object o : batch.getJsonArray("records")) {
       results.add(take((JsonObject) o, key));

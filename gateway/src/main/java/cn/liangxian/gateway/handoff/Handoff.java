@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -88,12 +89,30 @@ public final class Handoff {
       }
       int again = (int) batch.stream().filter(b -> b.getInteger("attempts") > 1).count();
       setup.metrics().retried(again);
-      return push.send(r, batch).compose(answers -> record(r, answers), e -> {
-        setup.metrics().answer(r.name(), "failed", batch.size());
-        LOG.warn("{} records for {} not delivered yet: {}", batch.size(), r.name(), e.getMessage());
-        return store.failed(batch.stream().map(b -> b.getLong("id")).toArray(Long[]::new), String.valueOf(e.getMessage()))
-            .compose(x -> Future.<Void>failedFuture(e));
-      }).compose(x -> batch.size() == setup.batchSize() && rounds > 1 ? pushDue(r, rounds - 1) : Future.succeededFuture());
+      return send(r, batch)
+          .compose(x -> batch.size() == setup.batchSize() && rounds > 1 ? pushDue(r, rounds - 1) : Future.succeededFuture());
+    });
+  }
+
+  /**
+   * Sends a batch and records the answers. One the receiver rejects whole, or that cannot be made, is sent again in
+   * halves at once, down to single records: a record it will not take holds back only itself, never the residents sent
+   * beside it (their records would otherwise fail with it in step, on every try). A receiver that cannot be reached is
+   * not asked more often: the batch waits for its next try.
+   */
+  private Future<Void> send(Receiver r, List<Row> batch) {
+    return push.send(r, batch).compose(answers -> record(r, answers), e -> {
+      if (e instanceof HttpPush.Rejected && batch.size() > 1) {
+        LOG.warn("{} records for {} rejected as a whole ({}): sent again in halves", batch.size(), r.name(), e.getMessage());
+        List<Row> first = batch.subList(0, batch.size() / 2);
+        List<Row> second = batch.subList(batch.size() / 2, batch.size());
+        return send(r, first).transform(a -> send(r, second).transform(b -> a.failed() ? Future.<Void>failedFuture(a.cause())
+            : b.failed() ? Future.<Void>failedFuture(b.cause()) : Future.<Void>succeededFuture()));
+      }
+      setup.metrics().answer(r.name(), "failed", batch.size());
+      LOG.warn("{} records for {} not delivered yet: {}", batch.size(), r.name(), e.getMessage());
+      return store.failed(batch.stream().map(b -> b.getLong("id")).toArray(Long[]::new), String.valueOf(e.getMessage()))
+          .compose(x -> Future.<Void>failedFuture(e));
     });
   }
 

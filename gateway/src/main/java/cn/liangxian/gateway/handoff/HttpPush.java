@@ -45,7 +45,20 @@ final class HttpPush {
     this.clock = clock;
   }
 
-  /** The answers by record id; a failed future when the receiver could not be reached or its answer is not its own. */
+  /**
+   * A batch the receiver would not take whole (it answered 4xx: something in it does not pass its checks), or that could
+   * not be made (a record that cannot be built): sent again in parts, it holds back only the record at fault.
+   */
+  static final class Rejected extends IllegalStateException {
+    Rejected(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * The answers by record id; a failed future when the receiver could not be reached or its answer is not its own
+   * ({@link Rejected} where it refused the batch whole).
+   */
   Future<Map<UUID, Answer>> send(Receiver r, List<Row> batch) {
     String timestamp = Long.toString(clock.instant().getEpochSecond());
     String nonce = UUID.randomUUID().toString();
@@ -56,7 +69,7 @@ final class HttpPush {
       Buffer body = new JsonObject().put("sender", SENDER).put("receiver", r.name()).put("batchId", nonce)
           .put("key", AgencyEnvelope.wrap(r.key(), key)).put("records", out).toBuffer();
       return Map.entry(body, AgencyEnvelope.sign(keys.privateKey(), timestamp, nonce, body.getBytes()));
-    }, false).compose(signed -> client.postAbs(r.url()).timeout(TIMEOUT_MILLIS).putHeader("Content-Type", "application/json")
+    }, false).recover(e -> Future.failedFuture(new Rejected("the batch for " + r.name() + " could not be made: " + e, e))).compose(signed -> client.postAbs(r.url()).timeout(TIMEOUT_MILLIS).putHeader("Content-Type", "application/json")
         .putHeader(AgencyEnvelope.SENDER, SENDER).putHeader(AgencyEnvelope.TIMESTAMP, timestamp)
         .putHeader(AgencyEnvelope.NONCE, nonce)
         .putHeader(AgencyEnvelope.SIGNATURE_ALGORITHM, AgencyEnvelope.Scheme.ofKey(keys.privateKey()).signature)
@@ -82,6 +95,10 @@ final class HttpPush {
 
   static Map<UUID, Answer> answers(Receiver r, int status, java.util.function.UnaryOperator<String> header, Buffer body,
       String batchId, java.util.Set<UUID> sent) {
+    if (status >= 400 && status < 500 && status != 401 && status != 408 && status != 429) {
+      // not its signature (401: every batch would be), its patience or its load: something in this batch
+      throw new Rejected(r.name() + " answered HTTP " + status + " to the whole batch", null);
+    }
     if (status != 200) {
       throw new IllegalStateException(r.name() + " answered HTTP " + status);
     }

@@ -115,6 +115,30 @@ class HandoffDeliveryTest {
   }
 
   /**
+   * A receiver that checks a whole batch before it takes any answers 400 to every batch that carries a record it will not
+   * pass: the records sent beside it are sent again without it at once, and only that record waits (with the receiver's
+   * answer on it) until the receiver takes it.
+   */
+  @Test
+  void aRecordAReceiverWillNotPassHoldsBackOnlyItselfNotTheRecordsSentBesideIt() throws Exception {
+    String[] h = f.household("431103");
+    f.agency.rejectBatchesWith(h[1], true);
+    JsonObject o;
+    try {
+      o = f.pay(h[0], "赵一", "wechat");
+      Eventually.until("the record sent beside it accepted", () -> f.count("select count(*) from handoff_record r join person p"
+          + " on p.id = r.person_id where r.order_id = '" + o.getString("id") + "' and r.state = 'ACCEPTED' and p.name = '赵一'") == 1);
+      Eventually.until("the record at fault tried, with the receiver's answer", () -> inOrder(o, "state = 'PENDING'"
+          + " and last_error like '%HTTP 400%'") == 1);
+    } finally {
+      f.agency.rejectBatchesWith(h[1], false);
+    }
+    f.g.clock.advance(Duration.ofMinutes(61));
+    Eventually.until("both records accepted", () -> inOrder(o, "state = 'ACCEPTED'") == 2);
+    assertThat(f.agency.takenTwice()).isEmpty();
+  }
+
+  /**
    * A receiver down over a weekend: a record tried for days (an hour apart once the backoff is at its cap) is
    * still claimed, and so is what was paid after it. The backoff was computed before its cap, and from the
    * 39th attempt did not fit in an interval: the claim failed, for that receiver's every record, for good.
