@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -51,6 +52,8 @@ public final class Orders {
   private final Channels channels;
   private final Clock clock;
   private final Duration expiry;
+  /** The least time an order is given to be scanned and paid in; the channels take no shorter one either. */
+  static final Duration LEAST_TIME_TO_PAY = Duration.ofMinutes(3);
   private final OrderMetrics metrics;
 
   public Orders(OrderStore store, HouseholdStore households, Regions regions, Channels channels, Clock clock,
@@ -111,15 +114,46 @@ public final class Orders {
     });
   }
 
+  /**
+   * When the order must be paid by: its time, or the end of the day it was assessed on where the next day assesses it
+   * otherwise (the collection window's last day, a late phase beginning, a book taking effect). A payment after that
+   * midnight would be taken at the day before's amounts and cover, and the channel is told the order's end. Too little
+   * of the day left to pay in: 409, to order again after midnight.
+   */
+  private OffsetDateTime expiresAt(Household h, Regions.Entry region, OrderRequest req, LocalDate payDate,
+      List<OrderDraft.Line> lines, OffsetDateTime now) {
+    OffsetDateTime full = now.plus(expiry);
+    OffsetDateTime midnight = payDate.plusDays(1).atStartOfDay(Regions.CHINA).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC);
+    if (region.pinnedPayDate() != null || !full.isAfter(midnight)) {
+      return full;
+    }
+    boolean same;
+    try {
+      same = new OrderDraft(h, region, payDate.plusDays(1), now).lines(req).equals(lines);
+    } catch (RuntimeException refusedTomorrow) {
+      same = false;
+    }
+    if (same) {
+      return full;
+    }
+    if (Duration.between(now, midnight).compareTo(LEAST_TIME_TO_PAY) < 0) {
+      throw Problem.conflict("pay-day-ending", "The pay day is ending", "what this order pays changes at midnight, Beijing"
+          + " time, and too little of today is left to pay it in; order again after midnight", null);
+    }
+    return midnight;
+  }
+
   private Future<Created> create(String clientId, String key, OrderRequest req, Household h, String payer, ChannelCall channelCall,
       Supplier<Future<Created>> again) {
     Regions.Entry region = regions.served(h.regionCode());
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-    List<OrderDraft.Line> lines = new OrderDraft(h, region, regions.payDate(region), now).lines(req);
+    LocalDate payDate = regions.payDate(region);
+    List<OrderDraft.Line> lines = new OrderDraft(h, region, payDate, now).lines(req);
     long total = lines.stream().mapToLong(l -> l.assessment().personalFen()).sum();
+    OffsetDateTime expires = expiresAt(h, region, req, payDate, lines, now);
     // paid into the merchant of the region's collecting body (or the channel's default merchant)
     OrderDraft.Order order = new OrderDraft.Order(UUID.randomUUID(), clientId, key, req.hash(), h.id(), region.code(),
-        req.channel(), req.mode(), lines, total, now, now.plus(expiry), channels.forRegion(req.channel(), region.code()).merchant());
+        req.channel(), req.mode(), lines, total, now, expires, channels.forRegion(req.channel(), region.code()).merchant());
     return store.reserve(order).recover(e -> {
       if (e instanceof OrderStore.TakenElsewhere) {
         metrics.conflict();
