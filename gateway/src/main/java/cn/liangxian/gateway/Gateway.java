@@ -138,6 +138,8 @@ public final class Gateway implements AutoCloseable {
     try (AutoCloseable turn = db.startupLock()) {
       db.migrate();
       SharedKeys.check(db, cipher);
+      cn.liangxian.gateway.handoff.HandoffKeyCheck.check(db, cn.liangxian.gateway.handoff.ExchangeKeys.load(options.keyDir(),
+          options.handoff().keyFile(), options.handoff().scheme()).privateKey(), env.get("GATEWAY_HANDOFF_KEY_REPLACES"));
       roster.registerRegions();
       PublishedBooks.load(db, regions);
       Targets.Loaded targets = Targets.load(db, options.targetsDir());

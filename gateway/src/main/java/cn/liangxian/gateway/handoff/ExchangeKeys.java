@@ -33,12 +33,16 @@ public record ExchangeKeys(PrivateKey privateKey, PublicKey publicKey) {
         }
       }
       PrivateKey key = Pem.privateKey(Files.readString(priv));
-      if (Files.exists(pub)) {
-        return new ExchangeKeys(key, Pem.publicKey(Files.readString(pub)));
-      }
       // the public half, for the agencies, from the private one: whoever finds it missing (the process that made the key,
-      // another starting with it, or a start after one stopped between the two files) writes the same, whole
+      // another starting with it, or a start after one stopped between the two files) writes the same, whole; one left
+      // from another key is written again, since the agencies must be given the half of the key that signs
       PublicKey half = publicOf(key);
+      if (Files.exists(pub)) {
+        if (java.util.Arrays.equals(Pem.publicKey(Files.readString(pub)).getEncoded(), half.getEncoded())) {
+          return new ExchangeKeys(key, half);
+        }
+        LOG.warn("{} is not the public half of {}: written again from it", pub, priv);
+      }
       cn.liangxian.gateway.config.SecretFile.writeWhole(pub, Pem.write(half));
       return new ExchangeKeys(key, half);
     } catch (IOException e) {

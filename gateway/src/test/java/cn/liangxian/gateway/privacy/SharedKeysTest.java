@@ -26,8 +26,10 @@ class SharedKeysTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("ID-number keys of this instance differ")
           .hasMessageContaining("GATEWAY_ID_SM4_KEY");
-      // the same keys given another way (the environment) are the same keys: it starts
+      // the same keys given another way (the environment) are the same keys: it starts (with the deployment's hand-off
+      // key, which it must share too: HandoffKeyCheckTest)
       Path keys = first.gateway.options().keyDir();
+      Files.copy(keys.resolve("handoff-key.pem"), own.resolve("handoff-key.pem"));
       Map<String, String> sameKeys = Map.of("GATEWAY_KEY_DIR", own.toString(),
           "GATEWAY_ID_SM4_KEY", Files.readString(keys.resolve("id-sm4.key")).trim(),
           "GATEWAY_ID_INDEX_KEY", Files.readString(keys.resolve("id-index.key")).trim());
