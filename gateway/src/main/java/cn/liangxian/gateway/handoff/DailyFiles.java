@@ -145,8 +145,22 @@ final class DailyFiles {
     out.append(CONTROL).append(',').append(rows.size()).append(',').append(total).append('\n');
     byte[] bytes = out.toString().getBytes(r.charset());
     Files.createDirectories(r.folder());
-    Files.write(r.folder().resolve("." + name + ".tmp"), bytes);
-    Files.write(r.folder().resolve("." + name + ".sig.tmp"), AgencyEnvelope.signFile(keys.privateKey(), bytes));
+    // on the disk before the transaction that marks the records filed commits: a file moved in place after a power cut
+    // must be the whole file its signature signs
+    durably(r.folder().resolve("." + name + ".tmp"), bytes);
+    durably(r.folder().resolve("." + name + ".sig.tmp"), AgencyEnvelope.signFile(keys.privateKey(), bytes));
     return total;
+  }
+
+  /** Writes the file and waits until its bytes are on the disk. */
+  private static void durably(Path file, byte[] bytes) throws IOException {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
   }
 }

@@ -9,7 +9,10 @@ import io.vertx.sqlclient.Row;
 
 /** An order as the API shows it: items with masked names and ID numbers, refunds, the pay data while paying. */
 final class OrderView {
-  static final String SQL = "select o.*, (select json_agg(json_build_object('memberRef', p.ref, 'name', p.name,"
+  // the columns it shows named, never o.*: a statement prepared on an instance still running while a later version adds
+  // a column would otherwise fail on every connection that had it prepared ("cached plan must not change result type")
+  static final String SQL = "select o.id, o.state, o.channel, o.mode, o.total_fen, o.created_at, o.expires_at, o.paid_at,"
+      + " o.channel_txn_id, o.state_reason, o.payment, o.client_id, (select json_agg(json_build_object('memberRef', p.ref, 'name', p.name,"
       + " 'idMasked', p.id_masked, 'idTail', encode(p.id_tail, 'base64'), 'insurance', i.insurance, 'year', i.year, 'tier', i.tier_yuan, 'personalFen', i.personal_fen,"
       + " 'governmentFen', i.government_fen, 'subsidyFen', i.subsidy_fen, 'laterSubsidyFen', i.later_fen, 'totalFen', i.total_fen,"
       + " 'rules', i.rules) order by p.birth_date, p.id, i.insurance) from order_item i join person p on p.id = i.person_id"
