@@ -97,10 +97,14 @@ public final class Posting {
             .put("name", Masking.name(item.member().name())).put("idNumber", item.member().identity().masked())
             .put("status", item.status().code).put("statusText", STATUS_ZH.get(item.status()));
         if (p != null) {
-          line.put("personalFen", p.getLong("personal_fen")).put("tierYuan", p.getInteger("tier_yuan"))
+          // what stays paid, as the lookup and the receipt say it: net of a difference given back since (a category that
+          // arrived late), once the channel confirmed it or finance paid it back another way
+          long personal = item.status() == HouseholdAssessor.Status.PAID && item.assessment() != null
+              ? item.assessment().personalFen() : p.getLong("personal_fen");
+          line.put("personalFen", personal).put("tierYuan", p.getInteger("tier_yuan"))
               .put("paidOn", p.getOffsetDateTime("paid_at") == null ? null
                   : p.getOffsetDateTime("paid_at").atZoneSameInstant(CHINA).toLocalDate().toString());
-          paidFen += p.getLong("personal_fen");
+          paidFen += personal;
         }
         counts.merge(item.status().code, 1, Integer::sum);
         lines.add(line);

@@ -89,4 +89,41 @@ class PostingTest {
       assertThat(get(g, PATH, finance, null).statusCode()).isEqualTo(403);
     }
   }
+
+  /**
+   * A difference given back since (a category that arrived late: 张三 is found on the 低保 list after paying) is not
+   * posted as paid: the posting says what stays paid, as the lookup and the receipt do.
+   */
+  @Test
+  void aDifferenceGivenBackSinceIsNotPostedAsPaid() throws Exception {
+    try (TestGateway g = Fixture.load(new TestGateway())) {
+      String path = "/api/v1/operator/postings/371312/medical?township=" + enc("汤头街道") + "&village=" + enc("汤头村");
+      JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+      JsonObject o = g.payZhangFamilyMedical(h, "alipay");
+      g.importCsv("late-dibao.csv", "department,category,id_number,name,valid_from,valid_to\n民政,DIBAO," + Fixture.ZHANG
+          + ",张三,2019-01-01,\n");
+      String finance = g.operatorToken(Role.FINANCE, Scope.ALL);
+      HttpResponse<Buffer> refund = g.http.post("/api/v1/operator/refunds").putHeader("Content-Type", "application/json")
+          .putHeader("Authorization", "Bearer " + finance)
+          .sendBuffer(Buffer.buffer(new JsonObject().put("orderId", o.getString("id")).put("memberRef", TestGateway.ref(h, Fixture.ZHANG))
+              .put("insurance", "medical").put("reason", "category-arrived").encode()))
+          .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
+      long back = refund.bodyAsJsonObject().getLong("amountFen");
+      assertThat(back).isPositive();
+      cn.liangxian.gateway.support.Eventually.until("the difference given back", () -> g.count("select count(*) from refund"
+          + " where order_id = '" + o.getString("id") + "' and state = 'SUCCESS'") == 1);
+
+      JsonObject posted = get(g, path, g.adminToken(), null).bodyAsJsonObject();
+      JsonObject zhang = posted.getJsonArray("persons").stream().map(x -> (JsonObject) x)
+          .filter(p -> p.getString("idNumber").equals(TestGateway.masked(Fixture.ZHANG))).findFirst().orElseThrow();
+      JsonObject shown = g.lookup(Fixture.ZHANG, "张三").getJsonArray("members").stream().map(x -> (JsonObject) x)
+          .filter(m -> m.getString("idNumber").equals(TestGateway.masked(Fixture.ZHANG))).findFirst().orElseThrow()
+          .getJsonArray("insurances").stream().map(x -> (JsonObject) x).filter(i -> i.getString("insurance").equals("medical"))
+          .findFirst().orElseThrow();
+      assertThat(zhang.getLong("personalFen")).as("what stays paid, as the lookup says").isEqualTo(shown.getLong("personalFen"))
+          .isEqualTo(25000 - back);
+      assertThat(posted.getJsonObject("summary").getLong("personalPaidFen")).isEqualTo(o.getLong("totalFen") - back);
+    }
+  }
 }
