@@ -225,7 +225,7 @@ class RepeatWhilePrepayingTest {
 
   /** Sessions waiting for a lock while reading an order as the API shows it. */
   private static long waitingOnOrders(TestGateway g) throws Exception {
-    return g.count("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'select o.*,%'");
+    return g.count("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%from orders o join region r on r.code = o.region_code where o.id = $1'");
   }
 
   /** The order, sent from another thread: its answer waits for the channel's. */
