@@ -169,17 +169,31 @@ public final class OperatorAuth {
 
   /**
    * Counts a try from this source before its password is checked: false where the source is locked out, or where
-   * {@link #MAX_FAILURES} tries since its last lock are already counted (sent side by side, still being checked).
+   * {@link #MAX_FAILURES} tries since its last lock are already counted (sent side by side, still being checked), which
+   * locks it out now. Tries counted more than {@link #LOCK} apart start again from one: a count whose checks never ended
+   * (the process stopped, a write failed) is not held against the source for good.
    */
   private Future<Boolean> tryFrom(String username, String address, OffsetDateTime now) {
-    return pool.preparedQuery("insert into login_lock (username, address, failures) values ($1, $2, 1)"
-            + " on conflict (username, address) do update set failures = case when login_lock.locked_until > $3"
-            + " then login_lock.failures else login_lock.failures + 1 end returning failures, locked_until")
-        .execute(Tuple.of(username, address, now))
-        .map(rows -> {
+    return pool.preparedQuery("insert into login_lock (username, address, failures, tried_at) values ($1, $2, 1, $3)"
+            + " on conflict (username, address) do update set"
+            + " failures = case when login_lock.locked_until > $3 then login_lock.failures"
+            + " when login_lock.tried_at is null or login_lock.tried_at < $4 then 1"
+            + " else login_lock.failures + 1 end,"
+            + " tried_at = case when login_lock.locked_until > $3 then login_lock.tried_at else $3 end"
+            + " returning failures, locked_until")
+        .execute(Tuple.of(username, address, now, now.minus(LOCK)))
+        .compose(rows -> {
           Row l = rows.iterator().next();
           OffsetDateTime until = l.getOffsetDateTime("locked_until");
-          return (until == null || !until.isAfter(now)) && l.getInteger("failures") <= MAX_FAILURES;
+          if (until != null && until.isAfter(now)) {
+            return Future.succeededFuture(false);
+          }
+          if (l.getInteger("failures") <= MAX_FAILURES) {
+            return Future.succeededFuture(true);
+          }
+          // more tries than a lock allows were counted without one being set (their checks still running, or never
+          // finished): the source is locked out now, as the fifth failure would have done
+          return pool.withTransaction(c -> lock(c, username, address, now)).map(false);
         });
   }
 
@@ -190,8 +204,13 @@ public final class OperatorAuth {
   private Future<Void> failed(String username, String address, OffsetDateTime now) {
     return pool.withTransaction(c -> c.preparedQuery("update operator_account set failed_logins = failed_logins + 1"
             + " where username = $1").execute(Tuple.of(username))
-        .compose(x -> c.preparedQuery("select failures, locks, locked_until from login_lock where username = $1 and address = $2"
-            + " for update").execute(Tuple.of(username, address)))
+        .compose(x -> lock(c, username, address, now)));
+  }
+
+  /** Locks the source out of the account, once {@link #MAX_FAILURES} tries are counted and no lock holds: in {@code c}. */
+  private Future<Void> lock(io.vertx.sqlclient.SqlConnection c, String username, String address, OffsetDateTime now) {
+    return c.preparedQuery("select failures, locks, locked_until from login_lock where username = $1 and address = $2"
+            + " for update").execute(Tuple.of(username, address))
         .compose(rows -> {
           Row l = rows.size() == 0 ? null : rows.iterator().next();
           OffsetDateTime until = l == null ? null : l.getOffsetDateTime("locked_until");
@@ -199,11 +218,11 @@ public final class OperatorAuth {
             return Future.succeededFuture();
           }
           Duration lock = lockFor(l.getInteger("locks"));
-          LOG.warn("{} wrong passwords for operator account '{}' from {} (the address, or an IPv6 address's /64): locked out"
-              + " of it for {} minutes", MAX_FAILURES, username, address, lock.toMinutes());
+          LOG.warn("{} tries with wrong passwords for operator account '{}' from {} (the address, or an IPv6 address's /64):"
+              + " locked out of it for {} minutes", MAX_FAILURES, username, address, lock.toMinutes());
           return c.preparedQuery("update login_lock set failures = 0, locks = locks + 1, locked_until = $3"
               + " where username = $1 and address = $2").execute(Tuple.of(username, address, now.plus(lock))).mapEmpty();
-        }));
+        });
   }
 
   /** 15 minutes for a source's first lock, twice as long for each next one, a day at most. */

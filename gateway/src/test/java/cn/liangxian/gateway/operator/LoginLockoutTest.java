@@ -37,6 +37,12 @@ class LoginLockoutTest {
     g.close();
   }
 
+  private void sql(String sql) throws Exception {
+    try (var c = g.db.connect(); var st = c.createStatement()) {
+      st.executeUpdate(sql);
+    }
+  }
+
   private HttpResponse<Buffer> strangerLogsIn(String password) throws Exception {
     return stranger.post("/api/v1/operator/login").putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(new JsonObject().put("username", "admin").put("password", password).encode()))
@@ -86,5 +92,28 @@ class LoginLockoutTest {
         .put("password", TestGateway.ADMIN_PASSWORD));
     assertThat(owner.statusCode()).as(owner.bodyAsString()).isEqualTo(200);
     assertThat(owner.bodyAsJsonObject().getInteger("failedLoginsSinceLastLogin")).isEqualTo(OperatorAuth.MAX_FAILURES);
+  }
+
+  /**
+   * Tries whose checks never ended (the process stopped mid-check, a write failed) are counted but never failed: they
+   * lock the source out once there are more than five, as failures would, and are forgotten once no try has come for a
+   * while; never held against the source for good with no lock to show for it.
+   */
+  @Test
+  void triesCountedButNeverFinishedLockForAWhileAndAreThenForgotten() throws Exception {
+    // five tries counted from the stranger's address, none of them finished, and no lock
+    sql("insert into login_lock (username, address, failures, tried_at) values ('admin', 'ip:127.0.0.2', "
+        + OperatorAuth.MAX_FAILURES + ", '" + g.clock.instant() + "')");
+    assertThat(strangerLogsIn(TestGateway.ADMIN_PASSWORD).statusCode()).as("a sixth try is more than a lock allows").isEqualTo(401);
+    assertThat(g.count("select count(*) from login_lock where username = 'admin' and address = 'ip:127.0.0.2'"
+        + " and locked_until > '" + g.clock.instant() + "'")).as("a lock to show for it").isEqualTo(1);
+    g.clock.advance(OperatorAuth.LOCK.plusSeconds(1));
+    assertThat(strangerLogsIn(TestGateway.ADMIN_PASSWORD).statusCode()).as("after the lock the owner's password works")
+        .isEqualTo(200);
+
+    // counted long ago and never finished, without a lock: forgotten
+    sql("insert into login_lock (username, address, failures, tried_at) values ('admin', 'ip:127.0.0.2', "
+        + OperatorAuth.MAX_FAILURES + ", '" + g.clock.instant().minus(OperatorAuth.LOCK).minusSeconds(1) + "')");
+    assertThat(strangerLogsIn(TestGateway.ADMIN_PASSWORD).statusCode()).isEqualTo(200);
   }
 }
