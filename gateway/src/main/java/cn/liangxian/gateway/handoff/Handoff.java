@@ -89,25 +89,29 @@ public final class Handoff {
       }
       int again = (int) batch.stream().filter(b -> b.getInteger("attempts") > 1).count();
       setup.metrics().retried(again);
-      return send(r, batch)
+      // a rejected batch is sent again in halves, within a budget: enough to find one or two records at fault, not a
+      // request per record where the receiver rejects every part for a reason of its own
+      int budget = 2 * (32 - Integer.numberOfLeadingZeros(Math.max(1, batch.size() - 1))) + 2;
+      return send(r, batch, new java.util.concurrent.atomic.AtomicInteger(budget))
           .compose(x -> batch.size() == setup.batchSize() && rounds > 1 ? pushDue(r, rounds - 1) : Future.succeededFuture());
     });
   }
 
   /**
    * Sends a batch and records the answers. One the receiver rejects whole, or that cannot be made, is sent again in
-   * halves at once, down to single records: a record it will not take holds back only itself, never the residents sent
+   * halves at once, down to single records while the round's budget of requests lasts (what is left over waits for its
+   * next try): a record it will not take holds back only itself, never the residents sent
    * beside it (their records would otherwise fail with it in step, on every try). A receiver that cannot be reached is
    * not asked more often: the batch waits for its next try.
    */
-  private Future<Void> send(Receiver r, List<Row> batch) {
+  private Future<Void> send(Receiver r, List<Row> batch, java.util.concurrent.atomic.AtomicInteger budget) {
     return push.send(r, batch).compose(answers -> record(r, answers), e -> {
-      if (e instanceof HttpPush.Rejected && batch.size() > 1) {
+      if (e instanceof HttpPush.Rejected && batch.size() > 1 && budget.addAndGet(-2) >= 0) {
         LOG.warn("{} records for {} rejected as a whole ({}): sent again in halves", batch.size(), r.name(), e.getMessage());
         List<Row> first = batch.subList(0, batch.size() / 2);
         List<Row> second = batch.subList(batch.size() / 2, batch.size());
-        return send(r, first).transform(a -> send(r, second).transform(b -> a.failed() ? Future.<Void>failedFuture(a.cause())
-            : b.failed() ? Future.<Void>failedFuture(b.cause()) : Future.<Void>succeededFuture()));
+        return send(r, first, budget).transform(a -> send(r, second, budget).transform(b -> a.failed()
+            ? Future.<Void>failedFuture(a.cause()) : b.failed() ? Future.<Void>failedFuture(b.cause()) : Future.<Void>succeededFuture()));
       }
       setup.metrics().answer(r.name(), "failed", batch.size());
       LOG.warn("{} records for {} not delivered yet: {}", batch.size(), r.name(), e.getMessage());

@@ -46,7 +46,8 @@ final class HttpPush {
   }
 
   /**
-   * A batch the receiver would not take whole (it answered 4xx: something in it does not pass its checks), or that could
+   * A batch the receiver would not take whole (it answered 400, 413 or 422: something in it does not pass its checks, or
+   * it is too big), or that could
    * not be made (a record that cannot be built): sent again in parts, it holds back only the record at fault.
    */
   static final class Rejected extends IllegalStateException {
@@ -95,8 +96,8 @@ final class HttpPush {
 
   static Map<UUID, Answer> answers(Receiver r, int status, java.util.function.UnaryOperator<String> header, Buffer body,
       String batchId, java.util.Set<UUID> sent) {
-    if (status >= 400 && status < 500 && status != 401 && status != 408 && status != 429) {
-      // not its signature (401: every batch would be), its patience or its load: something in this batch
+    if (status == 400 || status == 413 || status == 422) {
+      // something in this batch, or its size: not the receiver's address, its rules for every sender, nor its load
       throw new Rejected(r.name() + " answered HTTP " + status + " to the whole batch", null);
     }
     if (status != 200) {

@@ -50,4 +50,20 @@ class HttpPushAnswersTest {
   void aWordTheInterfaceDoesNotHaveLeavesTheRecordToBeSentAgain() {
     assertThat(answer("batch-1", new JsonArray().add(result(SENT, "REFUSED")))).isEmpty();
   }
+
+  /**
+   * Only an answer that says the batch itself will not pass (400, 413, 422) has it sent again in parts: a refusal of
+   * every sender (403 of an allow-list, a moved address's 404, a signature refused) is waited out, not multiplied.
+   */
+  @Test
+  void onlyABatchTheReceiverWillNotPassIsSentAgainInParts() {
+    for (int status : new int[] {400, 413, 422}) {
+      assertThatThrownBy(() -> HttpPush.answers(LS, status, h -> null, Buffer.buffer("{}"), "batch-1", Set.of(SENT)))
+          .as("HTTP " + status).isInstanceOf(HttpPush.Rejected.class);
+    }
+    for (int status : new int[] {401, 403, 404, 405, 408, 429, 500, 502, 503}) {
+      assertThatThrownBy(() -> HttpPush.answers(LS, status, h -> null, Buffer.buffer("{}"), "batch-1", Set.of(SENT)))
+          .as("HTTP " + status).isNotInstanceOf(HttpPush.Rejected.class).hasMessageContaining("HTTP " + status);
+    }
+  }
 }
