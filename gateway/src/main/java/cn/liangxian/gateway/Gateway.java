@@ -138,8 +138,12 @@ public final class Gateway implements AutoCloseable {
     try (AutoCloseable turn = db.startupLock()) {
       db.migrate();
       SharedKeys.check(db, cipher);
-      cn.liangxian.gateway.handoff.HandoffKeyCheck.check(db, cn.liangxian.gateway.handoff.ExchangeKeys.load(options.keyDir(),
-          options.handoff().keyFile(), options.handoff().scheme()).privateKey(), env.get("GATEWAY_HANDOFF_KEY_REPLACES"));
+      if (!cn.liangxian.gateway.handoff.HandoffSetup.configured(options).isEmpty()) {
+        // the agencies trust one key: checked where there are agencies to sign for and to hear from
+        boolean made = !java.nio.file.Files.exists(options.keyDir().resolve(options.handoff().keyFile()));
+        cn.liangxian.gateway.handoff.HandoffKeyCheck.check(db, cn.liangxian.gateway.handoff.ExchangeKeys.load(options.keyDir(),
+            options.handoff().keyFile(), options.handoff().scheme()).privateKey(), made, env.get("GATEWAY_HANDOFF_KEY_REPLACES"));
+      }
       roster.registerRegions();
       PublishedBooks.load(db, regions);
       Targets.Loaded targets = Targets.load(db, options.targetsDir());

@@ -30,10 +30,25 @@ public final class HandoffKeyCheck {
     }
   }
 
-  /** Records this instance's key on a new database, else compares it; blocking, at start-up. */
-  public static void check(Database db, PrivateKey key, String replaces) {
+  /**
+   * Records this instance's key on a new database, else compares it; blocking, at start-up. A key {@code madeNow} (this
+   * start generated it) is not recorded where records were handed off already: the deployment has a key, and this
+   * instance was not given it.
+   */
+  public static void check(Database db, PrivateKey key, boolean madeNow, String replaces) {
     String mine = fingerprint(key);
     try (Connection c = db.connect()) {
+      if (madeNow) {
+        try (PreparedStatement st = c.prepareStatement("select not exists (select 1 from handoff_key_check)"
+            + " and exists (select 1 from handoff_record where state <> 'PENDING')"); ResultSet rs = st.executeQuery()) {
+          rs.next();
+          if (rs.getBoolean(1)) {
+            throw new IllegalStateException("this instance made itself a new hand-off key at this start, but records were"
+                + " handed off from this database under the deployment's key: give it the deployment's handoff-key.pem in"
+                + " its key folder");
+          }
+        }
+      }
       try (PreparedStatement st = c.prepareStatement(
           "insert into handoff_key_check (public_key_sha256) values (?) on conflict do nothing")) {
         st.setString(1, mine);
