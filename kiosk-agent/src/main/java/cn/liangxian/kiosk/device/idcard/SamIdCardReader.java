@@ -14,7 +14,8 @@ import java.util.Optional;
  *
  * <p>The line is opened on the first poll and again after any failure on it (the reader unplugged, a frame that
  * does not parse, an answer that came too late): a fresh line carries no stale answer, so commands and answers
- * never fall out of step, and a reader plugged back in is found again without a restart.
+ * never fall out of step, and a reader plugged back in is found again without a restart. A failed line does not
+ * forget that the card on the reader was read: only the reader saying it holds no card lets a card be read again.
  */
 public final class SamIdCardReader implements IdCardReader {
 
@@ -105,7 +106,8 @@ public final class SamIdCardReader implements IdCardReader {
       // the line is gone already
     }
     channel = null;
-    cardRead = false;
+    // the card read before the failure is still on the reader: read again, it would start a second session with the
+    // last resident's household. Only the reader finding no card (find answers 80) lets the next card be read
   }
 
   @Override

@@ -116,6 +116,19 @@ class SamIdCardReaderTest {
   }
 
   @Test
+  void aLineErrorAfterTheCardWasReadDoesNotReadTheSameCardAgain() throws IOException {
+    sim.place(CARD);
+    assertThat(reader.poll()).contains(CARD);
+    sim.corruptNextChecksum();
+    assertThatThrownBy(reader::poll).isInstanceOf(SamProtocolException.class);
+    assertThat(reader.poll()).as("the card still on the reader, read before the line failed").isEmpty();
+    sim.remove();
+    assertThat(reader.poll()).isEmpty();
+    sim.place(CARD);
+    assertThat(reader.poll()).as("placed again after it left").contains(CARD);
+  }
+
+  @Test
   void simulatorAnswersBadCommandsWithTheProtocolStatuses() throws IOException {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), sim.port())) {
       OutputStream out = s.getOutputStream();
