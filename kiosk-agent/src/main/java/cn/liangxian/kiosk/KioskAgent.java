@@ -39,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,7 @@ public final class KioskAgent implements AutoCloseable {
   private int uiPort;
   private SamSimulator samSimulator;
   private PrinterSimulator printerSimulator;
+  private BooleanSupplier readersHealthy = () -> true;
 
   public static KioskAgent start(KioskOptions options) throws Exception {
     KioskAgent a = new KioskAgent();
@@ -107,8 +109,10 @@ public final class KioskAgent implements AutoCloseable {
       closeables.add(poller);
       poller.start();
     }
+    // the optional readers are opened by their own threads, and again until they answer: one missing or unplugged (pcscd
+    // not running) is a fault the heartbeat reports, as the ID-card reader's, never a kiosk that cannot start
     SocialSecurityCardWatcher ss = o.devices().socialSecurityCard().type() == SocialSecurityCardDevice.Type.PCSC
-        ? SocialSecurityCardWatcher.open(o.devices().socialSecurityCard().terminal(), f::socialSecurityCardRead) : null;
+        ? SocialSecurityCardWatcher.pcsc(o.devices().socialSecurityCard().terminal(), f::socialSecurityCardRead) : null;
     if (ss != null) {
       closeables.add(ss);
       ss.start();
@@ -118,9 +122,12 @@ public final class KioskAgent implements AutoCloseable {
       closeables.add(scanner);
       scanner.start();
     }
+    BooleanSupplier idReader = poller == null ? () -> true : poller::healthy;
+    readersHealthy = () -> idReader.getAsBoolean() && (ss == null || ss.healthy()) && (scanner == null || scanner.healthy());
     vertx.setPeriodic(250, t -> flow.tick());
     // what the first screen says of the devices, and whether the pay buttons may be pressed
-    flow.readerHealth(poller == null ? () -> true : poller::healthy);
+    // the first screen's 读卡器故障 is the ID-card reader's, for which typing the number stands in
+    flow.readerHealth(idReader);
     if (o.deviceCheckSeconds() > 0) {
       vertx.setPeriodic(0, o.deviceCheckSeconds() * 1000L, t -> flow.checkPrinter());
     }
@@ -130,7 +137,8 @@ public final class KioskAgent implements AutoCloseable {
     UiServer ui = new UiServer(vertx, flow, sim);
     uiPort = ui.listen(o.ui().host(), o.ui().port()).await();
 
-    Heartbeat hb = new Heartbeat(vertx, gateway, o.kioskId(), poller == null ? () -> true : poller::healthy, printer,
+    // the heartbeat's one reader state says a fault of any reader the configuration names (its log says which)
+    Heartbeat hb = new Heartbeat(vertx, gateway, o.kioskId(), readersHealthy, printer,
         journal::lastActivity, recovery::receiptsLeftUnprinted, clock);
     hb.start(o.heartbeatSeconds() * 1000L);
   }
@@ -165,9 +173,18 @@ public final class KioskAgent implements AutoCloseable {
     return reader == null ? null : new IdCardPoller(reader, Duration.ofMillis(d.pollMillis()), onCard);
   }
 
-  private static LineScanner scanner(ScannerDevice d, Consumer<String> onCode) throws IOException {
+  private static LineScanner scanner(ScannerDevice d, Consumer<String> onCode) {
     return switch (d.type()) {
-      case SERIAL -> new LineScanner(SerialLine.open(d.serialPort(), d.baud(), 0).inputStream(), onCode);
+      case SERIAL -> new LineScanner(() -> {
+        StreamChannel ch = SerialLine.open(d.serialPort(), d.baud(), 0);
+        // closed with its port, so that a line opened again is a new one
+        return new java.io.FilterInputStream(ch.inputStream()) {
+          @Override
+          public void close() throws IOException {
+            ch.close();
+          }
+        };
+      }, LineScanner.RETRY, onCode);
       case STDIN -> new LineScanner(System.in, onCode);
       case NONE -> null;
     };
@@ -187,6 +204,11 @@ public final class KioskAgent implements AutoCloseable {
 
   public KioskFlow flow() {
     return flow;
+  }
+
+  /** Whether every reader the configuration names (ID card, social-security card, code scanner) answers. */
+  boolean readersHealthy() {
+    return readersHealthy.getAsBoolean();
   }
 
   @Override

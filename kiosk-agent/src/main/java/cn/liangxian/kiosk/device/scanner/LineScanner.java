@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,18 +13,46 @@ import org.slf4j.LoggerFactory;
  * A QR / payment-code scanner that sends each code as a line: a serial scanner, or a keyboard-wedge scanner
  * typing into the agent's terminal. CR, LF or CR LF end a code; blank lines and over-long lines (a stuck
  * trigger, line noise) are dropped. Codes are never logged: a payment code is money.
+ *
+ * <p>A scanner on a line of its own (a serial port) is opened by the scanner's thread, not before: one missing at start
+ * or unplugged later is a fault the heartbeat reports, never a kiosk that cannot start; its line is opened again after
+ * a pause until it answers, as the ID-card reader's is.
  */
 public final class LineScanner implements AutoCloseable {
 
   static final int MAX = 512;
   private static final Logger LOG = LoggerFactory.getLogger(LineScanner.class);
+  /** How long after a line that would not open, or failed, it is opened again. */
+  public static final Duration RETRY = Duration.ofSeconds(5);
 
-  private final InputStream in;
+  /** Opens the scanner's line (closing the stream closes the line). */
+  @FunctionalInterface
+  public interface Line {
+    InputStream open() throws IOException;
+  }
+
+  private final Line line;
+  /** 0: one stream, read to its end and not opened again (the agent's terminal). */
+  private final long retryMillis;
   private final Consumer<String> onCode;
   private final Thread thread;
+  private volatile InputStream in;
+  private volatile boolean running = true;
+  private volatile boolean healthy = true;
 
+  /** Codes from one stream, to its end (the agent's terminal). */
   public LineScanner(InputStream in, Consumer<String> onCode) {
-    this.in = in;
+    this(() -> in, 0L, onCode);
+  }
+
+  /** Codes from a line opened by the scanner's thread, and opened again {@code retry} after it fails or ends. */
+  public LineScanner(Line line, Duration retry, Consumer<String> onCode) {
+    this(line, Math.max(1, retry.toMillis()), onCode);
+  }
+
+  private LineScanner(Line line, long retryMillis, Consumer<String> onCode) {
+    this.line = line;
+    this.retryMillis = retryMillis;
     this.onCode = onCode;
     this.thread = new Thread(this::run, "scanner");
     this.thread.setDaemon(true);
@@ -34,37 +63,113 @@ public final class LineScanner implements AutoCloseable {
     return this;
   }
 
+  /** Whether the scanner's line is open and answers (true until the first try says otherwise). */
+  public boolean healthy() {
+    return healthy;
+  }
+
   private void run() {
+    while (running) {
+      try {
+        in = line.open();
+      } catch (IOException | RuntimeException e) {
+        fault(e);
+        if (retryMillis == 0 || !pause()) {
+          return;
+        }
+        continue;
+      }
+      if (!running) {
+        closeQuietly(in); // closed while the line was being opened
+        return;
+      }
+      well();
+      try {
+        read(in);
+        if (retryMillis == 0) {
+          return; // the terminal's input ended
+        }
+        // a serial line does not end while its scanner is there
+        fault(new IOException("the scanner's line ended"));
+      } catch (IOException e) {
+        if (retryMillis == 0) {
+          LOG.warn("scanner stopped: {}", e.toString());
+          return;
+        }
+        fault(e);
+      }
+      closeQuietly(in);
+      if (!pause()) {
+        return;
+      }
+    }
+  }
+
+  private void read(InputStream in) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     boolean overflow = false;
-    try {
-      int b;
-      while ((b = in.read()) >= 0) {
-        if (b == '\r' || b == '\n') {
-          if (!overflow && line.size() > 0) {
-            String code = line.toString(StandardCharsets.UTF_8).strip();
-            if (!code.isEmpty()) {
-              onCode.accept(code);
-            }
-          } else if (overflow) {
-            LOG.info("scanner: dropped an over-long line");
+    int b;
+    while ((b = in.read()) >= 0) {
+      if (b == '\r' || b == '\n') {
+        if (!overflow && line.size() > 0) {
+          String code = line.toString(StandardCharsets.UTF_8).strip();
+          if (!code.isEmpty()) {
+            onCode.accept(code);
           }
-          line.reset();
-          overflow = false;
-        } else if (line.size() >= MAX) {
-          overflow = true;
-        } else {
-          line.write(b);
+        } else if (overflow) {
+          LOG.info("scanner: dropped an over-long line");
         }
+        line.reset();
+        overflow = false;
+      } else if (line.size() >= MAX) {
+        overflow = true;
+      } else {
+        line.write(b);
       }
+    }
+  }
+
+  private void well() {
+    if (!healthy) {
+      LOG.info("scanner answers again");
+    }
+    healthy = true;
+  }
+
+  /** A scanner fault: said once when it starts (the line is opened again), not on every try. */
+  private void fault(Exception e) {
+    if (running && healthy) {
+      LOG.warn("scanner fault: {}{}", e.toString(), retryMillis == 0 ? "" : "; its line opened again every "
+          + retryMillis + " ms");
+    }
+    healthy = false;
+  }
+
+  /** False when the scanner was closed meanwhile. */
+  private boolean pause() {
+    try {
+      Thread.sleep(retryMillis);
+      return running;
+    } catch (InterruptedException e) {
+      return false;
+    }
+  }
+
+  private static void closeQuietly(InputStream s) {
+    try {
+      s.close();
     } catch (IOException e) {
-      LOG.warn("scanner stopped: {}", e.toString());
+      // the line is gone already
     }
   }
 
   @Override
   public void close() throws IOException {
+    running = false;
     thread.interrupt();
-    in.close();
+    InputStream s = in;
+    if (s != null) {
+      s.close();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package cn.liangxian.kiosk.device.sscard;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BiConsumer;
 import javax.smartcardio.Card;
@@ -8,44 +9,87 @@ import javax.smartcardio.TerminalFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Waits on a PC/SC reader for a social-security card, reads it once, waits for it to leave. Its own thread. */
+/**
+ * Waits on a PC/SC reader for a social-security card, reads it once, waits for it to leave. Its own thread.
+ *
+ * <p>The reader is looked for by the thread, not before: one missing at start (unplugged, pcscd not running) is a fault
+ * the heartbeat reports, never a kiosk that cannot start; it is looked for again every {@link #RETRY} until found, and
+ * again after it fails (unplugged later), as the ID-card reader's line is opened again.
+ */
 public final class SocialSecurityCardWatcher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SocialSecurityCardWatcher.class);
+  /** How long after a reader not found, or failed, it is looked for again. */
+  public static final Duration RETRY = Duration.ofSeconds(5);
 
-  private final CardTerminal terminal;
+  /** The PC/SC readers there are now (pcscd's); may fail, as when pcscd is not running. */
+  @FunctionalInterface
+  public interface Terminals {
+    List<CardTerminal> list() throws Exception;
+  }
+
+  private final Terminals terminals;
+  private final String want;
+  private final long retryMillis;
   private final BiConsumer<String, String> onCard;
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile boolean healthy = true;
 
-  public SocialSecurityCardWatcher(CardTerminal terminal, BiConsumer<String, String> onCard) {
-    this.terminal = terminal;
+  /** Watches the first reader {@code terminals} lists whose name contains {@code want} (empty: the first reader). */
+  public SocialSecurityCardWatcher(Terminals terminals, String want, Duration retry, BiConsumer<String, String> onCard) {
+    this.terminals = terminals;
+    this.want = want;
+    this.retryMillis = Math.max(1, retry.toMillis());
     this.onCard = onCard;
     this.thread = new Thread(this::run, "sscard-watcher");
     this.thread.setDaemon(true);
   }
 
-  /** The first PC/SC reader whose name contains {@code want} (empty: the first reader). */
-  public static SocialSecurityCardWatcher open(String want, BiConsumer<String, String> onCard) throws Exception {
-    List<CardTerminal> all = TerminalFactory.getDefault().terminals().list();
-    for (CardTerminal t : all) {
-      if (t.getName().contains(want)) {
-        return new SocialSecurityCardWatcher(t, onCard);
-      }
-    }
-    throw new IllegalStateException("no PC/SC reader named like '" + want + "' (found " + all.size() + ")");
+  /** The system's PC/SC reader whose name contains {@code want} (empty: the first reader). */
+  public static SocialSecurityCardWatcher pcsc(String want, BiConsumer<String, String> onCard) {
+    return new SocialSecurityCardWatcher(() -> TerminalFactory.getDefault().terminals().list(), want, RETRY, onCard);
   }
 
-  public void start() {
+  public SocialSecurityCardWatcher start() {
     thread.start();
+    return this;
+  }
+
+  /** Whether the reader was found and answers (true until the first look says otherwise). */
+  public boolean healthy() {
+    return healthy;
   }
 
   private void run() {
+    CardTerminal terminal = null;
     while (running) {
+      if (terminal == null) {
+        try {
+          terminal = find();
+          well();
+        } catch (Exception e) {
+          fault(e);
+          if (!pause(retryMillis)) {
+            return;
+          }
+          continue;
+        }
+      }
       try {
         if (!terminal.waitForCardPresent(1000)) {
           continue;
         }
+      } catch (Exception e) {
+        // unplugged, or pcscd stopped: looked for again by its name
+        fault(e);
+        terminal = null;
+        if (!pause(retryMillis)) {
+          return;
+        }
+        continue;
+      }
+      try {
         Card card = terminal.connect("*");
         try {
           SocialSecurityCard sc = SocialSecurityCardApp.read(card.getBasicChannel());
@@ -57,13 +101,47 @@ public final class SocialSecurityCardWatcher implements AutoCloseable {
           // read once per insertion
         }
       } catch (Exception e) {
+        // a card that could not be read (another card, one pulled out while read): the reader itself answers
         LOG.info("social-security card not read: {}", e.toString());
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException ie) {
+        if (!pause(1000)) {
           return;
         }
       }
+    }
+  }
+
+  private CardTerminal find() throws Exception {
+    List<CardTerminal> all = terminals.list();
+    for (CardTerminal t : all) {
+      if (t.getName().contains(want)) {
+        return t;
+      }
+    }
+    throw new IllegalStateException("no PC/SC reader named like '" + want + "' (found " + all.size() + ")");
+  }
+
+  private void well() {
+    if (!healthy) {
+      LOG.info("social-security card reader found again");
+    }
+    healthy = true;
+  }
+
+  /** A reader fault: said once when it starts (the reader is looked for again), not on every look. */
+  private void fault(Exception e) {
+    if (running && healthy) {
+      LOG.warn("social-security card reader fault: {}; looked for again every {} ms", e.toString(), retryMillis);
+    }
+    healthy = false;
+  }
+
+  /** False when the watcher was closed meanwhile. */
+  private boolean pause(long millis) {
+    try {
+      Thread.sleep(millis);
+      return running;
+    } catch (InterruptedException ie) {
+      return false;
     }
   }
 

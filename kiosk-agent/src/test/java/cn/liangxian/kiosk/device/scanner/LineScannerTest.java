@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.kiosk.Await;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class LineScannerTest {
@@ -20,5 +24,27 @@ class LineScannerTest {
     Await.until(() -> codes.contains("last"), codes::toString);
     s.close();
     assertThat(codes).containsExactly("134567890123456789", "https://qr.example/a?b=1", "weixin://x", "last");
+  }
+
+  @Test
+  void aSerialLineThatWillNotOpenOrEndsIsAFaultAndIsOpenedAgain() throws Exception {
+    AtomicInteger opened = new AtomicInteger();
+    AtomicBoolean plugged = new AtomicBoolean();
+    List<String> codes = new CopyOnWriteArrayList<>();
+    LineScanner s = new LineScanner(() -> {
+      if (!plugged.get()) {
+        throw new IOException("cannot open serial port");
+      }
+      // each line gives one code and then ends, as a scanner unplugged would
+      return new ByteArrayInputStream(("code" + opened.incrementAndGet() + "\n").getBytes(StandardCharsets.UTF_8));
+    }, Duration.ofMillis(10), codes::add).start();
+    try {
+      Await.until(() -> !s.healthy());
+      plugged.set(true);
+      Await.until(() -> codes.contains("code3"), codes::toString);
+      assertThat(codes.subList(0, 3)).containsExactly("code1", "code2", "code3");
+    } finally {
+      s.close();
+    }
   }
 }
