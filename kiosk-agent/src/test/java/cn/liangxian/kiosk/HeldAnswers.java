@@ -5,6 +5,16 @@ public final class HeldAnswers implements com.github.tomakehurst.wiremock.extens
   private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
   private final java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
   private volatile String held = "";
+  private final String name;
+
+  public HeldAnswers() {
+    this("held-answers");
+  }
+
+  /** Another name, for a second request held at the same time (each extension of a server has its own). */
+  public HeldAnswers(String name) {
+    this.name = name;
+  }
 
   public void hold(String method, String path) {
     held = method + " " + path;
@@ -39,7 +49,7 @@ public final class HeldAnswers implements com.github.tomakehurst.wiremock.extens
 
   @Override
   public String getName() {
-    return "held-answers";
+    return name;
   }
 }
 

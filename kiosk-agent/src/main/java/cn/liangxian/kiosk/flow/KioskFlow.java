@@ -541,6 +541,12 @@ public final class KioskFlow {
         return;
       }
       gateway.order(id).onComplete(o -> answer(s, () -> {
+        if (key.equals(paidKey)) {
+          // the held status request saw it paid while this was asked: its receipt is printed on this screen, which
+          // stays; an answer read before the payment (or none at all) would tell a paid resident it is not known
+          LOG.info("order {}: seen paid while its refused cancel was looked into: its receipt is printed here", key);
+          return;
+        }
         String state = o.succeeded() ? Recovery.state(o.result()) : null;
         if ("PAID".equals(state)) {
           paid();

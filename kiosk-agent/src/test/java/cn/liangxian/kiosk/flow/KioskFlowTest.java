@@ -50,6 +50,8 @@ class KioskFlowTest {
   @TempDir
   Path dir;
   final HeldAnswers held = new HeldAnswers();
+  /** A second request held at the same time as {@link #held}'s. */
+  final HeldAnswers heldToo = new HeldAnswers("held-too");
   WireMockServer wm;
   Vertx vertx;
   PrinterSimulator printer;
@@ -63,7 +65,7 @@ class KioskFlowTest {
 
   @BeforeEach
   void start() throws IOException {
-    wm = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1").extensions(held));
+    wm = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1").extensions(held, heldToo));
     wm.start();
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(resource("household.json"))));
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201)
@@ -85,6 +87,7 @@ class KioskFlowTest {
   @AfterEach
   void stop() throws IOException {
     held.release();
+    heldToo.release();
     vertx.close();
     wm.stop();
     printer.close();
@@ -223,6 +226,49 @@ class KioskFlowTest {
     until(() -> flow.screen() == Screen.DONE);
     assertThat(flow.view().getString("message")).isEqualTo("缴费成功，请取走凭证");
     assertThat(printer.printed()).hasSize(1);
+  }
+
+  /**
+   * The QR code's time runs out while a held status request is out; the cancel is refused and the order looked up. The
+   * status request sees it paid first: the receipt printed on the screen stays there, whatever the lookup answers after.
+   */
+  @Test
+  void aPaymentSeenWhileTheRefusedCancelIsLookedIntoKeepsItsReceiptOnTheScreen() throws Exception {
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Logger flowLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(KioskFlow.class);
+    log.start();
+    flowLog.addAppender(log);
+    try {
+      toPaying();
+      wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
+          .withHeader("Content-Type", "application/problem+json")
+          .withBody("{\"type\":\"https://liangxian.cn/problems/not-cancellable\",\"status\":409}")));
+      wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", equalTo("20"))
+          .willReturn(okJson(resource("order-paid.json"))));
+      // the lookup after the refused cancel gets no answer (a network that dropped it)
+      wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", absent())
+          .willReturn(aResponse().withStatus(503)));
+      held.hold("GET", "/api/v1/orders/" + ORDER_ID + "?waitSeconds=20&state=PAYING");
+      heldToo.hold("GET", "/api/v1/orders/" + ORDER_ID);
+      clock.advance(Duration.ofMinutes(15).minusSeconds(1));
+      flow.tick(); // a status request, held by the gateway until the order changes
+      held.awaitArrived();
+      clock.advance(Duration.ofSeconds(1));
+      flow.tick(); // the QR code's time is up: cancelled, refused, looked up
+      heldToo.awaitArrived();
+      held.release(); // paid: the receipt is printed
+      until(() -> flow.screen() == Screen.DONE);
+      assertThat(printer.printed()).hasSize(1);
+      heldToo.release();
+      until(() -> flow.screen() != Screen.DONE || log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("seen paid")));
+      assertThat(flow.screen()).isEqualTo(Screen.DONE);
+      assertThat(flow.view().getString("message")).isEqualTo("缴费成功，请取走凭证");
+      assertThat(printer.printed()).hasSize(1);
+      until(() -> journal.open().isEmpty());
+    } finally {
+      flowLog.detachAppender(log);
+    }
   }
 
   @Test
