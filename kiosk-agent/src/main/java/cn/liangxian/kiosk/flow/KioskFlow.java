@@ -387,6 +387,11 @@ public final class KioskFlow {
       if (ar.succeeded()) {
         LOG.info("order {}: receipt printed", orderKey);
         message = "缴费成功，请取走凭证";
+      } else if (ar.cause() instanceof PrintException p && p.mayHavePrinted()) {
+        // the job went out and only the printer's word after it is missing: the receipt is likely in the tray, and a
+        // resident told it failed would press for a second one
+        LOG.warn("order {}: receipt sent, the printer not heard after it: {}", orderKey, ar.cause().toString());
+        message = MAY_HAVE_PRINTED;
       } else {
         LOG.warn("order {}: receipt not printed: {}", orderKey, ar.cause().toString());
         message = "缴费成功，但凭证打印失败（" + (ar.cause() instanceof PrintException p ? p.getMessage()
@@ -423,6 +428,8 @@ public final class KioskFlow {
     }).orElse("约15分钟后");
     return "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；如果不付，" + when + "可以在这里重新缴费";
   }
+  /** The receipt went to the printer, which was not heard after it: it may be in the tray; a reprint only if it is not. */
+  static final String MAY_HAVE_PRINTED = "缴费成功。凭证可能已经打印出来，请先查看出纸口；如未出凭证，可点击“重新打印”，或请工作人员帮助补打";
   /** After the printer's reason it cannot print: nobody pays here until it can. */
   static final String PAUSED = "，本机暂停收费，请联系工作人员，或用手机微信、支付宝缴费";
   /** While the order and its QR code are made (the gateway asks the payment channel, up to 15 s). */

@@ -633,6 +633,28 @@ class KioskFlowTest {
     assertThat(flow.view().containsKey("receipt")).as("printed: nothing to photograph").isFalse();
   }
 
+  /**
+   * The receipt went to the printer and only the printer's word after it is missing (the line dropped): the resident is
+   * told it may be in the tray, to look there first, and to reprint only if it is not; never that printing failed.
+   */
+  @Test
+  void aReceiptSentToAPrinterNotHeardAfterItIsSaidToBeLikelyInTheTray() throws Exception {
+    toPaying();
+    printer.hangUpAfterNextCut();
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    clock.advance(Duration.ofSeconds(3));
+    flow.tick();
+    until(() -> flow.screen() == Screen.DONE);
+    assertThat(printer.printed()).hasSize(1);
+    assertThat(flow.view().getString("message")).isEqualTo(
+        "缴费成功。凭证可能已经打印出来，请先查看出纸口；如未出凭证，可点击“重新打印”，或请工作人员帮助补打")
+        .doesNotContain("失败");
+    assertThat(flow.view().getBoolean("canReprint")).as("a receipt that did not come out can still be had").isTrue();
+    flow.reprint();
+    until(() -> printer.printed().size() == 2);
+    until(() -> "缴费成功，请取走凭证".equals(flow.view().getString("message")));
+  }
+
   /** Paid, the receipt not printed, and the resident walks away without a reprint: the operator hears of it the same day. */
   @Test
   void aPaidResidentWhoLeavesWithoutAReceiptIsCountedAndTheOrderClosed() throws Exception {

@@ -61,6 +61,13 @@ public final class PrinterSimulator implements AutoCloseable {
     this.statusAfterNextCut = s;
   }
 
+  /** The line drops just after the next receipt is cut (a cable pulled, the printer switched off): the paper is out. */
+  public void hangUpAfterNextCut() {
+    this.hangUpAfterNextCut = true;
+  }
+
+  private volatile boolean hangUpAfterNextCut;
+
   /** A printer that stops answering status requests (hung firmware, a cable half out). */
   public void silent(boolean s) {
     this.answering.set(0);
@@ -108,6 +115,9 @@ public final class PrinterSimulator implements AutoCloseable {
           break;
         }
         d.step(b, in, out);
+        if (d.hangUp) {
+          break;
+        }
       }
     } catch (EOFException | SocketException e) {
       // the job ended
@@ -123,6 +133,7 @@ public final class PrinterSimulator implements AutoCloseable {
     boolean chinese;
     String qrStored;
     final boolean quiet;
+    boolean hangUp;
 
     Decoder(boolean quiet) {
       this.quiet = quiet;
@@ -243,6 +254,10 @@ public final class PrinterSimulator implements AutoCloseable {
       printed.add(new Printed(text, List.copyOf(qr)));
       lines.clear();
       qr.clear();
+      if (hangUpAfterNextCut) {
+        hangUpAfterNextCut = false;
+        hangUp = true;
+      }
       PrinterStatus after = statusAfterNextCut;
       if (after != null) {
         statusAfterNextCut = null;
