@@ -62,7 +62,14 @@ public final class KioskFlow {
   private String orderKey;
   private JsonObject order;
   private long lastPoll;
+  /**
+   * No status request before this ({@link Ticker} nanoseconds): as long as a busy gateway asked to be left alone
+   * (Retry-After), at most {@link #MAX_POLL_BACKOFF_SECONDS} and never past the QR code's end.
+   */
+  private long pollNotBefore;
   private boolean polling;
+  /** The longest a Retry-After keeps the QR screen from asking after its payment: the resident is waiting for it. */
+  static final int MAX_POLL_BACKOFF_SECONDS = 30;
   private String lastTransaction;
 
   public KioskFlow(Vertx vertx, GatewayClient gateway, OrderJournal journal, ReceiptService receipts, Clock clock,
@@ -296,6 +303,7 @@ public final class KioskFlow {
       show(Screen.PAYING);
       deadline = ticker.nanos() + OrderPlacement.payWindow(o).toNanos();
       lastPoll = ticker.nanos();
+      pollNotBefore = lastPoll;
     }, () -> {
       if (ar.succeeded()) {
         // the resident left (返回首页, or the screen's time ran out) while the order was made: its QR code was never
@@ -303,6 +311,11 @@ public final class KioskFlow {
         letGo(key, ar.result().getString("id"), "left before its QR code was shown");
       }
     }));
+  }
+
+  /** Whether a status request of the order on the QR screen is out (one at a time, sent by {@link #tick()}). */
+  synchronized boolean asking() {
+    return polling;
   }
 
   private void pollOrder() {
@@ -319,8 +332,13 @@ public final class KioskFlow {
       }
       answer(s, () -> {
         if (ar.failed()) {
-          // retried on the next tick; meanwhile a resident who has paid is told not to pay again
+          // retried on a later tick; meanwhile a resident who has paid is told not to pay again
           message = "网络不稳定，正在确认支付结果。如已付款，请稍候，不要重复付款";
+          if (ar.cause() instanceof GatewayException g && g.retryAfterSeconds() > 0) {
+            // a busy gateway said when to come back: not sooner (a kiosk asking every poll interval keeps it busy)
+            long at = ticker.nanos() + Duration.ofSeconds(Math.min(g.retryAfterSeconds(), MAX_POLL_BACKOFF_SECONDS)).toNanos();
+            pollNotBefore = deadline != null && at - deadline > 0 ? deadline : at;
+          }
           return;
         }
         String state = Recovery.state(ar.result());
@@ -512,7 +530,7 @@ public final class KioskFlow {
   /** Called by a timer: polls the order being paid, and sends a screen whose time is up back to idle. */
   public synchronized void tick() {
     long now = ticker.nanos();
-    if (screen == Screen.PAYING && now - lastPoll - pollInterval.toNanos() >= 0) {
+    if (screen == Screen.PAYING && now - lastPoll - pollInterval.toNanos() >= 0 && now - pollNotBefore >= 0) {
       pollOrder();
     }
     if (deadline != null && now - deadline >= 0) {

@@ -686,6 +686,52 @@ class KioskFlowTest {
     until(() -> flow.screen() == Screen.DONE);
   }
 
+  /**
+   * A busy gateway answers the QR screen's status request with Retry-After: the screen does not ask again sooner, at
+   * most 30 s later whatever it asked, and never past the QR code's end.
+   */
+  @Test
+  void aBusyGatewaysRetryAfterIsHonouredByTheQrScreensStatusRequests() throws Exception {
+    toPaying();
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(aResponse().withStatus(503)
+        .withHeader("Retry-After", "10")));
+    clock.advance(Duration.ofSeconds(2));
+    flow.tick();
+    until(() -> !flow.asking() && flow.view().getString("message") != null);
+    assertThat(flow.view().getString("message")).contains("不要重复付款");
+    clock.advance(Duration.ofSeconds(9)); // past the poll interval (2 s), before the 10 s asked
+    flow.tick();
+    assertThat(flow.asking()).as("asked again before the gateway's Retry-After").isFalse();
+
+    // an hour asked: 30 s at most
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(aResponse().withStatus(503)
+        .withHeader("Retry-After", "3600")));
+    clock.advance(Duration.ofSeconds(1));
+    flow.tick();
+    assertThat(flow.asking()).isTrue();
+    until(() -> !flow.asking());
+    clock.advance(Duration.ofSeconds(29));
+    flow.tick();
+    assertThat(flow.asking()).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    flow.tick();
+    assertThat(flow.asking()).isTrue();
+    until(() -> !flow.asking());
+
+    // 20 s before the QR code's end (15 minutes from its start): asked once more at its end, not 30 s later
+    clock.advance(Duration.ofMinutes(15).minusSeconds(42 + 20));
+    flow.tick();
+    assertThat(flow.asking()).isTrue();
+    until(() -> !flow.asking());
+    clock.advance(Duration.ofSeconds(19));
+    flow.tick();
+    assertThat(flow.asking()).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    flow.tick();
+    assertThat(flow.asking()).as("asked at the QR code's end, as its cancel goes out").isTrue();
+    until(() -> !flow.asking() && flow.screen() == Screen.ERROR);
+  }
+
   @Test
   void nobodyPaysAtAKioskThatCannotPrintTheirReceipt() throws Exception {
     printer.status(new PrinterStatus(false, false, true, false));
