@@ -77,7 +77,7 @@ public final class KioskFlow {
     this.gateway = gateway;
     this.journal = journal;
     this.writes = new JournalWrites(vertx, journal);
-    this.placement = new OrderPlacement(gateway, journal, writes);
+    this.placement = new OrderPlacement(gateway, journal, writes, ticker);
     this.receipts = receipts;
     this.clock = clock;
     this.ticker = ticker;
@@ -295,20 +295,20 @@ public final class KioskFlow {
         fail(ar.cause());
         return;
       }
-      JsonObject o = ar.result();
+      JsonObject o = ar.result().order();
       order = o;
       // what the order charges, as the gateway computed it (the book may have changed since the lookup)
       paidFen = o.getValue("totalFen") instanceof Number n ? n.longValue() : selection.fen();
       paidItems = o.getValue("items") instanceof io.vertx.core.json.JsonArray items ? items.size() : selection.items().size();
       show(Screen.PAYING);
-      deadline = ticker.nanos() + OrderPlacement.payWindow(o).toNanos();
+      deadline = ar.result().endsAt(); // the order's end by the gateway's clock, not its life counted from now
       lastPoll = ticker.nanos();
       pollNotBefore = lastPoll;
     }, () -> {
       if (ar.succeeded()) {
         // the resident left (返回首页, or the screen's time ran out) while the order was made: its QR code was never
         // shown, so it is cancelled now rather than left holding the household's items until it expires
-        letGo(key, ar.result().getString("id"), "left before its QR code was shown");
+        letGo(key, ar.result().order().getString("id"), "left before its QR code was shown");
       }
     }));
   }

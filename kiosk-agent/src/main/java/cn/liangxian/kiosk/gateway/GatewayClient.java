@@ -67,7 +67,19 @@ public final class GatewayClient {
    * fails as {@link GatewayException#timedOut()}: the order may have been made.
    */
   public Future<JsonObject> createOrder(String idempotencyKey, JsonObject order) {
-    return send(HttpMethod.POST, "/api/v1/orders", order, idempotencyKey, orderTimeoutMillis);
+    return createOrderDated(idempotencyKey, order).map(Dated::body);
+  }
+
+  /** As {@link #createOrder}, with the gateway's time when it answered: how long the order has left by its clock. */
+  public Future<Dated> createOrderDated(String idempotencyKey, JsonObject order) {
+    return exchange(HttpMethod.POST, "/api/v1/orders", order, idempotencyKey, orderTimeoutMillis, true);
+  }
+
+  /**
+   * An answer's body and the gateway's time when it sent it (its Date header: whole seconds, the gateway's clock up to
+   * a second past it), null where the answer gave none that could be read (a proxy that drops it).
+   */
+  public record Dated(JsonObject body, java.time.Instant date) {
   }
 
   /**
@@ -117,10 +129,10 @@ public final class GatewayClient {
   }
 
   private Future<JsonObject> send(HttpMethod method, String path, JsonObject body, String idempotencyKey, long timeout) {
-    return send(method, path, body, idempotencyKey, timeout, true);
+    return exchange(method, path, body, idempotencyKey, timeout, true).map(Dated::body);
   }
 
-  private Future<JsonObject> send(HttpMethod method, String path, JsonObject body, String idempotencyKey, long timeout,
+  private Future<Dated> exchange(HttpMethod method, String path, JsonObject body, String idempotencyKey, long timeout,
       boolean mayFollowClock) {
     String full = basePath + path;
     Buffer b = body == null ? null : body.toBuffer();
@@ -146,10 +158,11 @@ public final class GatewayClient {
       });
     });
     return f.compose(resp -> {
-      followDate(resp.getHeader("Date"));
+      java.time.Instant date = date(resp.getHeader("Date"));
+      followDate(date);
       if (resp.statusCode() / 100 == 2) {
         Buffer rb = resp.body();
-        return Future.succeededFuture(rb == null || rb.length() == 0 ? new JsonObject() : rb.toJsonObject());
+        return Future.succeededFuture(new Dated(rb == null || rb.length() == 0 ? new JsonObject() : rb.toJsonObject(), date));
       }
       String type = null;
       String detail = null;
@@ -168,7 +181,7 @@ public final class GatewayClient {
         // refused for this kiosk's clock, before anything was done: sign by the gateway's time and ask once more
         long offset = signer.followGatewayClock(serverTime);
         LOG.warn("this kiosk's clock is {} s off the gateway's: signing by the gateway's time; set the kiosk's clock", offset);
-        return send(method, path, body, idempotencyKey, timeout, false);
+        return exchange(method, path, body, idempotencyKey, timeout, false);
       }
       LOG.info("gateway {} {} answered {} {}", method, path.replaceAll("/orders/[^/]+", "/orders/{id}"),
           resp.statusCode(), type);
@@ -176,15 +189,21 @@ public final class GatewayClient {
     });
   }
 
-  /** The gateway's time from an answer's Date header (RFC 9110's IMF-fixdate); one that cannot be read is ignored. */
-  private void followDate(String date) {
+  /** The gateway's time from an answer's Date header (RFC 9110's IMF-fixdate), or null: none, or one that cannot be read. */
+  static java.time.Instant date(String date) {
     if (date == null) {
-      return;
+      return null;
     }
-    java.time.Instant at;
     try {
-      at = java.time.ZonedDateTime.parse(date.strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return java.time.ZonedDateTime.parse(date.strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
     } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** This kiosk's clock set by the gateway's, from an answer's Date (null: none to follow). */
+  private void followDate(java.time.Instant at) {
+    if (at == null) {
       return;
     }
     Long offset = signer.observeGatewayDate(at);

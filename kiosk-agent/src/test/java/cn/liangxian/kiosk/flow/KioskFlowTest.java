@@ -198,6 +198,35 @@ class KioskFlowTest {
     assertThat(flow.lastTransaction()).isEqualTo(clock.instant().toString());
   }
 
+  /**
+   * The gateway sets the order's end before it asks the payment channel for the QR code: the screen counts down to that
+   * end by the gateway's clock (its answer's Date), whatever this kiosk's clock says, not the order's whole life from
+   * the answer on.
+   */
+  @Test
+  void theQrCodeCountsDownToTheOrdersEndByTheGatewaysClock() throws Exception {
+    // created at 02:00:00 to end at 02:15:00, answered at 02:00:12 (12 s with the channel), by the gateway's clock
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201)
+        .withHeader("Content-Type", "application/json").withHeader("Date", "Wed, 15 Jan 2020 02:00:12 GMT")
+        .withBody(resource("order-paying.json"))));
+    clock.set(Instant.parse("2020-01-15T01:53:00Z")); // this kiosk's clock 7 minutes behind
+    toPaying();
+    assertThat(flow.view().getLong("secondsLeft")).isEqualTo(15 * 60 - 12 - 1);
+  }
+
+  /** An answer without the gateway's time: the order's life, less how long its creation took. */
+  @Test
+  void withoutTheGatewaysTimeTheQrCodeCountsDownTheOrdersLifeLessItsCreation() throws Exception {
+    toChannel();
+    held.hold("POST", "/api/v1/orders");
+    flow.choose("wechat");
+    held.awaitArrived();
+    clock.advance(Duration.ofSeconds(12)); // the channel slow to give the QR code
+    held.release();
+    until(() -> flow.screen() == Screen.PAYING);
+    assertThat(flow.view().getLong("secondsLeft")).isEqualTo(15 * 60 - 12);
+  }
+
   @Test
   void theQrCodeTimesOutAndTheOrderIsCancelled() throws Exception {
     toPaying();
