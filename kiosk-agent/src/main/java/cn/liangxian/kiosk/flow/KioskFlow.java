@@ -98,6 +98,11 @@ public final class KioskFlow {
   }
 
   private void cardRead(String idNumber, String name, String kind) {
+    if (trayTakenBy != null) {
+      // a receipt of a resident who has left is printing: the next session begins once it is out (the first screen
+      // says to wait, and to place the card again)
+      return;
+    }
     if (screen == Screen.IDLE || screen == Screen.KEYPAD) {
       newSession();
       card = kind;
@@ -106,7 +111,7 @@ public final class KioskFlow {
   }
 
   public synchronized void startKeypad() {
-    if (screen == Screen.IDLE) {
+    if (screen == Screen.IDLE && trayTakenBy == null) {
       newSession();
       show(Screen.KEYPAD);
     }
@@ -446,6 +451,12 @@ public final class KioskFlow {
     }).orElse("约15分钟后");
     return "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；如果不付，" + when + "可以在这里重新缴费";
   }
+  /** Leaving the QR code: its order is cancelled at the gateway before the first screen comes back. */
+  static final String CANCELLING = "正在取消订单，请稍候…";
+  /** The order was neither cancelled nor seen paid: it is watched, and its receipt printed if it turns out paid. */
+  static final String UNCONFIRMED = "暂时无法确认支付结果。如已付款，凭证会自动打印，请稍候或联系工作人员";
+  /** On the first screen while the receipt of a resident who left the screen is printed: no session until it is out. */
+  static final String TRAY_TAKEN = "正在打印上一位缴费人的凭证，请稍候";
   /** The receipt went to the printer, which was not heard after it: it may be in the tray; a reprint only if it is not. */
   static final String MAY_HAVE_PRINTED = "缴费成功。凭证可能已经打印出来，请先查看出纸口；如未出凭证，可点击“重新打印”，或请工作人员帮助补打";
   /** After the printer's reason it cannot print: nobody pays here until it can. */
@@ -482,6 +493,10 @@ public final class KioskFlow {
   private static final int PRINT_FAILED_SECONDS = 120;
   /** The order this screen saw paid and prints the receipt of: never handed to the background watch as well. */
   private String paidKey;
+  /** The order whose resident the error screen on show told its receipt would print by itself, if paid. */
+  private String handedOff;
+  /** The order whose receipt is being printed in the background (its resident gone from the screen), or null. */
+  private String trayTakenBy;
 
   public synchronized void reprint() {
     if (screen == Screen.DONE && printFailed) {
@@ -491,10 +506,14 @@ public final class KioskFlow {
 
   // ---- leave
 
-  /** 取消 / 返回首页: cancels an unpaid order at the gateway and goes idle. */
+  /**
+   * 取消 / 返回首页: goes idle; an unpaid order on the QR screen is cancelled at the gateway first (the page asks the
+   * resident to confirm), and a resident whose payment is not known is told its receipt prints by itself if paid.
+   */
   public synchronized void cancel() {
     if (screen == Screen.PAYING && order != null) {
-      letGo(orderKey, order.getString("id"), "cancelled by the resident");
+      endOrder(false);
+      return;
     }
     if (screen == Screen.PRINTING) {
       return; // paid: the receipt comes first
@@ -535,7 +554,7 @@ public final class KioskFlow {
     }
     if (deadline != null && now - deadline >= 0) {
       if (screen == Screen.PAYING) {
-        expire();
+        endOrder(true);
         return;
       }
       if (screen != Screen.PRINTING) {
@@ -545,24 +564,34 @@ public final class KioskFlow {
   }
 
   /**
-   * The QR code's time is up: the order is cancelled at the gateway before the resident is told anything. Cancelled:
-   * nothing was taken. Refused because it was paid a moment ago: its receipt is printed now, while the resident is
-   * still here. Refused because the gateway had already expired it: nothing was taken either (or, refunded, it was
-   * given back). No answer: the order is watched in the background, and the resident told what will happen.
+   * The QR code's time is up ({@code timedOut}), or its resident confirmed leaving it (取消 / 返回首页): the order is
+   * cancelled at the gateway before the resident is told anything. Cancelled: nothing was taken (a resident who left goes
+   * back to the first screen). Refused because it was paid a moment ago: its receipt is printed now, while the resident
+   * is still here. Refused because the gateway had already expired it: nothing was taken either (or, refunded, it was
+   * given back). No answer: the order is watched in the background, its receipt printed if it turns out paid once no
+   * other resident's session is under way, and the resident told so.
    */
-  private void expire() {
+  private void endOrder(boolean timedOut) {
     String key = orderKey;
     String id = order.getString("id");
+    String why = timedOut ? "timed out" : "cancelled by the resident";
     long s = session;
     show(Screen.LOOKING_UP);
+    if (!timedOut) {
+      message = CANCELLING;
+    }
     gateway.cancel(id).onComplete(ar -> answer(s, () -> {
       if (key.equals(paidKey)) {
         return; // the status request saw it paid meanwhile: its receipt is being printed here
       }
       if (ar.succeeded()) {
-        closeQuietly(key, "timed out");
-        newSession();
-        error(TIMED_OUT);
+        closeQuietly(key, why);
+        if (timedOut) {
+          newSession();
+          error(TIMED_OUT);
+        } else {
+          idle();
+        }
         return;
       }
       gateway.order(id).onComplete(o -> answer(s, () -> {
@@ -581,20 +610,27 @@ public final class KioskFlow {
           // refused because the gateway had already expired (or cancelled) it: nothing was taken, and that is known;
           // unless a payment came at the last moment that the order could not take, which is being given back
           closeQuietly(key, state);
-          newSession();
-          error(givenBackText(o.result(), state, TIMED_OUT));
+          String text = givenBackText(o.result(), state, timedOut ? TIMED_OUT : null);
+          if (text == null) {
+            idle();
+          } else {
+            newSession();
+            error(text);
+          }
           return;
         }
         cancelled(key, id, false, null);
         newSession();
-        error("暂时无法确认支付结果。如已付款，凭证会自动打印，请稍候或联系工作人员");
+        handedOff = key; // this error screen is its resident's: a receipt that turns out paid may print while it shows
+        error(UNCONFIRMED);
       }, () -> cancelled(key, id, false, null)));
-    }, () -> cancelled(key, id, ar.succeeded(), "timed out")));
+    }, () -> cancelled(key, id, ar.succeeded(), why)));
   }
 
   /**
    * The screen leaves an unpaid order: cancel it at the gateway; if that fails (it was paid a moment ago, or the
-   * network is down) the order is watched in the background and its receipt printed if it turns out paid.
+   * network is down) the order is watched in the background and its receipt printed if it turns out paid, once no
+   * other resident's session is under way.
    */
   private void letGo(String key, String id, String why) {
     gateway.cancel(id).onComplete(ar -> cancelled(key, id, ar.succeeded(), why));
@@ -602,7 +638,8 @@ public final class KioskFlow {
 
   /**
    * After the gateway answered the cancel of an order no screen shows (any more): closed if it was cancelled, else
-   * watched in the background, its receipt printed if it turns out paid.
+   * watched in the background, its receipt printed if it turns out paid (never into another resident's hands:
+   * {@link #takeTray}).
    */
   private void cancelled(String key, String id, boolean ok, String why) {
     if (ok) {
@@ -667,16 +704,53 @@ public final class KioskFlow {
     if (!readerOk) {
       n.add("读卡器故障，请点“手动输入身份证号”");
     }
+    if (trayTakenBy != null) {
+      n.add(TRAY_TAKEN);
+    }
     return n;
   }
 
   public synchronized void recovery(Recovery r) {
     this.recovery = r;
     placement.unsettled(e -> r.resume(e));
+    r.tray(new Recovery.Tray() {
+      @Override
+      public boolean take(String key) {
+        return takeTray(key);
+      }
+
+      @Override
+      public void free(String key) {
+        freeTray(key);
+      }
+    });
+  }
+
+  /**
+   * Whether the receipt of an order the screen let go of may be printed now: only while no other resident's session is
+   * under way (the kiosk idle, or the error screen that told this order's resident it would print by itself), so that
+   * it is never printed into another resident's hands. Taken, no session starts until {@link #freeTray}.
+   */
+  private synchronized boolean takeTray(String key) {
+    if (trayTakenBy != null && !trayTakenBy.equals(key)) {
+      return false;
+    }
+    if (screen != Screen.IDLE && !(screen == Screen.ERROR && key.equals(handedOff))) {
+      return false;
+    }
+    trayTakenBy = key;
+    return true;
+  }
+
+  private synchronized void freeTray(String key) {
+    if (key.equals(trayTakenBy)) {
+      trayTakenBy = null;
+    }
   }
 
   private void idle() {
     newSession();
+    handedOff = null;
     endedCard = null;
     elder = false; // 长辈模式 is the resident's choice, not the next one's
     screen = Screen.IDLE;

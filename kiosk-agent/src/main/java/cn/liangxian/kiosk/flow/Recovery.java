@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * asked for again;</li>
  * <li>paid, or a print that the printer refused: the receipt is printed, unless the order was refunded since, or was
  * paid more than {@link #UNATTENDED_AFTER} before (the resident has gone; the receipt would wait in the tray, names
- * and amounts on it, for whoever comes next): then it is closed unprinted, counted for the heartbeat and logged;</li>
+ * and amounts on it, for whoever comes next): then it is closed unprinted, counted for the heartbeat and logged. It is
+ * printed only while no other resident's session is under way ({@link Tray}), never into their hands; one the printer
+ * refuses is tried again, as long as its resident may still be there;</li>
  * <li>{@code PRINTING} (killed mid-print): not printed again by itself, the receipt may be on the paper;
  * closed, and a reprint stays possible on request.</li>
  * </ul>
@@ -54,6 +56,30 @@ public final class Recovery {
   private final JournalWrites writes;
   private final Clock clock;
   private final AtomicInteger leftUnprinted = new AtomicInteger();
+  private volatile Tray tray = FREE;
+
+  /**
+   * The screen's word on whether a receipt printed in the background would reach its own resident: not while another
+   * resident's session is under way, whose hands it would fall into.
+   */
+  public interface Tray {
+    /** Whether the receipt of {@code key} may be printed now; true keeps every new session waiting until {@link #free}. */
+    boolean take(String key);
+
+    void free(String key);
+  }
+
+  /** No screen (the recovery alone): every receipt may be printed at once. */
+  private static final Tray FREE = new Tray() {
+    @Override
+    public boolean take(String key) {
+      return true;
+    }
+
+    @Override
+    public void free(String key) {
+    }
+  };
 
   public Recovery(Vertx vertx, GatewayClient gateway, OrderJournal journal, ReceiptService receipts, long pollMillis,
                   Clock clock) {
@@ -64,6 +90,11 @@ public final class Recovery {
     this.pollMillis = pollMillis;
     this.clock = clock;
     this.writes = new JournalWrites(vertx, journal);
+  }
+
+  /** Who says when a receipt printed in the background would reach its own resident (the kiosk's screen). */
+  public void tray(Tray t) {
+    this.tray = t;
   }
 
   /** How many paid orders' receipts were closed unprinted since the agent started, nobody being there to take them. */
@@ -148,13 +179,15 @@ public final class Recovery {
   private Future<Void> settle(String key, String id, JsonObject o, boolean cancelIfPaying, Instant lastSeen) {
     String state = state(o);
     if ("PAID".equals(state)) {
+      // since when its resident may be waiting for the receipt: the kiosk's last word on it, or its payment
+      Instant since = lastSeen != null ? latest(lastSeen, paidAt(o)) : latest(clock.instant(), paidAt(o));
       if (lastSeen != null) {
-        Duration ago = Duration.between(latest(lastSeen, paidAt(o)), clock.instant());
+        Duration ago = Duration.between(since, clock.instant());
         if (ago.compareTo(UNATTENDED_AFTER) > 0) {
-          return leaveUnprinted(key, ago);
+          return leaveUnprinted(key, ago, "paid long before it was found paid");
         }
       }
-      return write(() -> journal.step(key, OrderJournal.Step.PAID)).compose(v -> print(key, id));
+      return write(() -> journal.step(key, OrderJournal.Step.PAID)).compose(v -> print(key, id, since, false, false));
     }
     if (dead(state)) {
       return close(key, state);
@@ -182,11 +215,11 @@ public final class Recovery {
    * A paid order whose resident has long gone: its receipt is not printed for the next person to pick up. Closed as
    * left unprinted, counted for the heartbeat, and logged by its key alone (the receipt stays at the gateway).
    */
-  private Future<Void> leaveUnprinted(String key, Duration ago) {
+  private Future<Void> leaveUnprinted(String key, Duration ago, String why) {
     leftUnprinted.incrementAndGet();
     LOG.warn("order {}: paid, its receipt not printed, last seen {} min ago: not printed now, nobody being there to"
-        + " take it; closed as left unprinted", key, ago.toMinutes());
-    return close(key, "receipt left unprinted: paid long before the restart");
+        + " take it ({}); closed as left unprinted", key, ago.toMinutes(), why);
+    return close(key, "receipt left unprinted: " + why);
   }
 
   /**
@@ -210,10 +243,39 @@ public final class Recovery {
     return state != null && DEAD.contains(state);
   }
 
-  private Future<Void> print(String key, String orderId) {
-    return receipts.print(key, orderId).recover(err -> {
-      LOG.warn("receipt of order {} not printed: {}", key, err.getMessage());
-      return Future.succeededFuture();
+  /**
+   * Prints the receipt of a paid order no screen shows, once no other resident's session is under way; one the printer
+   * refused (no paper) is tried again. Both wait at most until {@link #UNATTENDED_AFTER} after {@code since}: then the
+   * receipt is left unprinted and counted, as the screen does when its resident leaves a failed print. One that may be on
+   * the paper (the line failed after the job went out) is not printed again without a request: closed, and counted.
+   */
+  private Future<Void> print(String key, String orderId, Instant since, boolean saidWaiting, boolean saidFailed) {
+    Duration ago = Duration.between(since, clock.instant());
+    if (ago.compareTo(UNATTENDED_AFTER) > 0) {
+      return leaveUnprinted(key, ago, "the kiosk could not print it while its resident may have waited");
+    }
+    if (!tray.take(key)) {
+      if (!saidWaiting) {
+        LOG.info("order {}: paid; its receipt is printed once no other resident's session is under way", key);
+      }
+      return delay().compose(v -> print(key, orderId, since, true, saidFailed));
+    }
+    return receipts.print(key, orderId).transform(ar -> {
+      tray.free(key);
+      if (ar.succeeded()) {
+        LOG.info("order {}: receipt printed", key);
+        return Future.succeededFuture();
+      }
+      if (ar.cause() instanceof cn.liangxian.kiosk.device.printer.PrintException p && p.mayHavePrinted()) {
+        leftUnprinted.incrementAndGet();
+        LOG.warn("order {}: receipt sent, the printer not heard after it ({}): it may be on the paper, not printed again"
+            + " without a request; counted as left unprinted", key, p.getMessage());
+        return close(key, "print interrupted; reprint on request");
+      }
+      if (!saidFailed) {
+        LOG.warn("receipt of order {} not printed: {}; tried again until it is", key, ar.cause().getMessage());
+      }
+      return delay(ar.cause()).compose(v -> print(key, orderId, since, saidWaiting, true));
     });
   }
 

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.kiosk.Await;
 import cn.liangxian.kiosk.HeldAnswers;
+import cn.liangxian.kiosk.LogLines;
 import cn.liangxian.kiosk.MutableClock;
 import cn.liangxian.kiosk.device.printer.EscPosReceiptPrinter;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
@@ -264,11 +265,7 @@ class KioskFlowTest {
   @Test
   void aPaymentSeenWhileTheRefusedCancelIsLookedIntoKeepsItsReceiptOnTheScreen() throws Exception {
     flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
-    ch.qos.logback.classic.Logger flowLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(KioskFlow.class);
-    log.start();
-    flowLog.addAppender(log);
-    try {
+    try (LogLines log = new LogLines(KioskFlow.class)) {
       toPaying();
       wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
           .withHeader("Content-Type", "application/problem+json")
@@ -290,13 +287,11 @@ class KioskFlowTest {
       until(() -> flow.screen() == Screen.DONE);
       assertThat(printer.printed()).hasSize(1);
       heldToo.release();
-      until(() -> flow.screen() != Screen.DONE || log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("seen paid")));
+      until(() -> flow.screen() != Screen.DONE || log.contains("seen paid"));
       assertThat(flow.screen()).isEqualTo(Screen.DONE);
       assertThat(flow.view().getString("message")).isEqualTo("缴费成功，请取走凭证");
       assertThat(printer.printed()).hasSize(1);
       until(() -> journal.open().isEmpty());
-    } finally {
-      flowLog.detachAppender(log);
     }
   }
 
@@ -455,7 +450,10 @@ class KioskFlowTest {
   void cancellingWhilePayingCancelsTheOrder() throws Exception {
     toPaying();
     flow.cancel();
-    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    // the order cancelled before the first screen comes back
+    assertThat(flow.screen()).isEqualTo(Screen.LOOKING_UP);
+    assertThat(flow.view().getString("message")).isEqualTo("正在取消订单，请稍候…");
+    until(() -> flow.screen() == Screen.IDLE);
     until(() -> journal.open().isEmpty());
     wm.verify(postRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")));
   }
@@ -962,13 +960,118 @@ class KioskFlowTest {
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(503)));
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(aResponse().withStatus(503)));
     flow.cancel(); // 返回首页: the cancel is not answered, the order watched
-    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("message")).contains("如已付款，凭证会自动打印");
     until(() -> wm.findAll(getRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER_ID))).size() >= 2);
     clock.advance(Recovery.UNATTENDED_AFTER.plusHours(1)); // past the payment too (order-paid.json: 02:01:30)
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
     until(() -> journal.open().isEmpty());
     assertThat(printer.printed()).isEmpty();
     assertThat(recovery.receiptsLeftUnprinted()).isEqualTo(1);
+  }
+
+  /**
+   * A resident leaves the QR code (返回首页) and its cancel is not answered: told the receipt prints by itself if paid.
+   * The order turns out paid while the next resident is at the kiosk: its receipt waits until that session is over,
+   * never printed into their hands.
+   */
+  @Test
+  void aReceiptFoundPaidInTheBackgroundWaitsUntilTheNextResidentsSessionIsOver() throws Exception {
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
+    try (LogLines log = new LogLines(Recovery.class)) {
+      leftWithoutAnAnswer();
+      clock.advance(Duration.ofSeconds(Screen.ERROR.timeoutSeconds()));
+      flow.tick();
+      assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+
+      flow.idCardRead("371312196205108490", "潘威"); // the next resident
+      until(() -> flow.screen() == Screen.HOUSEHOLD);
+      wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+      until(() -> log.contains("once no other resident's session is under way") || !printer.printed().isEmpty());
+      assertThat(printer.printed()).as("not printed while another resident is at the kiosk").isEmpty();
+      assertThat(journal.open()).singleElement().satisfies(e -> assertThat(e.step()).isEqualTo(OrderJournal.Step.PAID));
+
+      flow.cancel(); // that resident's session is over
+      until(() -> printer.printed().size() == 1);
+      until(() -> journal.open().isEmpty());
+      // the first screen said to wait while it printed, and takes the next card once it is out
+      until(() -> !flow.view().containsKey("notices"));
+      flow.idCardRead("371312196205108490", "潘威");
+      until(() -> flow.screen() == Screen.HOUSEHOLD);
+    }
+  }
+
+  /** While the receipt of a resident who left prints, the first screen says so and no session begins. */
+  @Test
+  void whileTheReceiptOfAResidentWhoLeftPrintsNoSessionBegins() throws Exception {
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
+    leftWithoutAnAnswer();
+    clock.advance(Duration.ofSeconds(Screen.ERROR.timeoutSeconds()));
+    flow.tick();
+    held.hold("GET", "/api/v1/orders/" + ORDER_ID + "/receipt");
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    held.awaitArrived(); // being printed
+    assertThat(flow.view().getJsonArray("notices")).containsExactly("正在打印上一位缴费人的凭证，请稍候");
+    flow.idCardRead("371312196205108490", "潘威");
+    flow.startKeypad();
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    held.release();
+    until(() -> printer.printed().size() == 1);
+    until(() -> !flow.view().containsKey("notices"));
+    flow.idCardRead("371312196205108490", "潘威");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+  }
+
+  /** The resident who left is still at the error screen that told them the receipt would print: it prints there. */
+  @Test
+  void aReceiptFoundPaidWhileItsResidentIsToldItWillPrintIsPrintedAtOnce() throws Exception {
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
+    leftWithoutAnAnswer();
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    until(() -> printer.printed().size() == 1);
+    assertThat(flow.screen()).isEqualTo(Screen.ERROR);
+    until(() -> journal.open().isEmpty());
+  }
+
+  /**
+   * A receipt printed in the background that the printer refuses (no paper) is tried again, as the screen offers a
+   * reprint; still unprinted once its resident has long gone, it is closed and counted for the heartbeat, as the screen
+   * does when a resident leaves a failed print.
+   */
+  @Test
+  void aReceiptThePrinterRefusedInTheBackgroundIsTriedAgainThenCountedAsLeftUnprinted() throws Exception {
+    Recovery recovery = new Recovery(vertx, gw, journal, receipts, 50, clock);
+    flow.recovery(recovery);
+    leftWithoutAnAnswer();
+    printer.status(new PrinterStatus(false, false, true, false));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    until(() -> journal.open().stream().anyMatch(e -> e.step() == OrderJournal.Step.PRINT_FAILED));
+    printer.status(PrinterStatus.READY); // paper put in
+    until(() -> printer.printed().size() == 1);
+    until(() -> journal.open().isEmpty());
+    assertThat(recovery.receiptsLeftUnprinted()).isZero();
+
+    flow.cancel();
+    until(() -> !flow.view().containsKey("notices")); // the receipt out: a new session may begin
+    leftWithoutAnAnswer();
+    printer.status(new PrinterStatus(false, false, true, false));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    until(() -> journal.open().stream().anyMatch(e -> e.step() == OrderJournal.Step.PRINT_FAILED));
+    clock.advance(Recovery.UNATTENDED_AFTER.plusMinutes(2)); // past the payment too (order-paid.json: 02:01:30)
+    until(() -> journal.open().isEmpty());
+    assertThat(recovery.receiptsLeftUnprinted()).isEqualTo(1);
+    assertThat(printer.printed()).hasSize(1);
+  }
+
+  /** On the QR code, 返回首页: the cancel and the lookup after it unanswered, the resident told what will happen. */
+  private void leftWithoutAnAnswer() throws Exception {
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paying.json"))));
+    toPaying();
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(503)));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(aResponse().withStatus(503)));
+    flow.cancel();
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("message")).isEqualTo("暂时无法确认支付结果。如已付款，凭证会自动打印，请稍候或联系工作人员");
   }
 
   @Test
