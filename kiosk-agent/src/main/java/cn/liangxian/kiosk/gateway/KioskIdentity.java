@@ -134,7 +134,9 @@ public record KioskIdentity(String kioskId, KeyPair keys) {
     try {
       tmp = ownerOnly ? Files.createTempFile(file.getParent(), ".kiosk-key", ".tmp",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-          : Files.createTempFile(file.getParent(), ".kiosk-pub", ".tmp");
+          // the public half readable by all, as the technician registering the kiosk reads it
+          : Files.createTempFile(file.getParent(), ".kiosk-pub", ".tmp",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
     } catch (UnsupportedOperationException notPosix) {
       tmp = Files.createTempFile(file.getParent(), ".kiosk", ".tmp");
     }

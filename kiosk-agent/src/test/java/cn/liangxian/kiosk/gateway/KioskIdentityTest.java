@@ -23,6 +23,9 @@ class KioskIdentityTest {
     KioskIdentity made = KioskIdentity.loadOrCreate("K-1", keys);
     assertThat(Files.getPosixFilePermissions(keys.resolve("kiosk-key.pem")))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    // the public half is for the technician who registers the kiosk, whoever they are logged in as
+    assertThat(Files.getPosixFilePermissions(keys.resolve("kiosk-pub.pem")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
     try (Stream<Path> files = Files.list(keys)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("kiosk-key.pem", "kiosk-pub.pem");
     }
