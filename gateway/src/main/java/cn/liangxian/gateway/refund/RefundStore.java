@@ -22,7 +22,7 @@ public final class RefundStore {
   /** updated_at of a SUCCESS refund is when it was confirmed, by the gateway's clock: the time its receipt shows. */
   static final String CONFIRM = "update refund set state = 'SUCCESS', updated_at = $2"
       + " where out_refund_no = $1 and state <> 'SUCCESS' returning order_id, settled_at";
-  static final String PENDING = "select f.order_id, f.out_refund_no, f.amount_fen, f.reason, f.created_at, coalesce(f.channel, o.channel) as channel,"
+  static final String PENDING = "select f.order_id, f.out_refund_no, f.amount_fen, f.reason, coalesce(f.channel, o.channel) as channel,"
       + " coalesce(f.paid_fen, o.total_fen) as total_fen, case when f.channel is null then o.merchant else f.merchant end as merchant"
       + " from refund f"
       + " join orders o on o.id = f.order_id where f.order_id = $1 and f.state = 'PENDING'";
@@ -34,11 +34,15 @@ public final class RefundStore {
   static final String CLAIM = "with c as (update refund set attempts = attempts + 1,"
       + " next_attempt_at = $2::timestamptz + least(interval '1 hour', interval '30 seconds' * power(2, least(attempts, 7)))"
       + " where id in (select id from refund where state = $1 and next_attempt_at <= $2 order by next_attempt_at limit 50"
-      + " for update skip locked) returning order_id, out_refund_no, amount_fen, reason, created_at, channel, paid_fen, merchant)"
-      + " select c.order_id, c.out_refund_no, c.amount_fen, c.reason, c.created_at, coalesce(c.channel, o.channel) as channel,"
+      + " for update skip locked) returning order_id, out_refund_no, amount_fen, reason, channel, paid_fen, merchant)"
+      + " select c.order_id, c.out_refund_no, c.amount_fen, c.reason, coalesce(c.channel, o.channel) as channel,"
       + " coalesce(c.paid_fen, o.total_fen) as total_fen, case when c.channel is null then o.merchant else c.merchant end as merchant"
       + " from c join orders o on o.id = c.order_id";
-  static final String FAILED_ATTEMPT = "update refund set last_error = $2 where out_refund_no = $1";
+  // a try that failed for a passing reason: the channel did not refuse it outright, so no run of refusals goes on
+  static final String FAILED_ATTEMPT = "update refund set last_error = $2, refused_since = null where out_refund_no = $1";
+  /** A try the channel refused outright: since when it has on every try. */
+  static final String REFUSED_AGAIN = "update refund set last_error = $2, refused_since = coalesce(refused_since, $3)"
+      + " where out_refund_no = $1 and state = 'PENDING' returning refused_since";
   static final String SETTLE = "update refund set state = $2, updated_at = $3, last_error = $4 where out_refund_no = $1"
       + " and state = 'REQUESTED'";
   /** A refund the channel refused when asked for it, never taken (see PaymentChannel.refusesRefundForGood). */
@@ -52,17 +56,17 @@ public final class RefundStore {
 
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(INSERT, INSERT_STRANDED, CONFIRM, PENDING, REQUESTED, ONE, NOTIFIED, CLAIM,
-      FAILED_ATTEMPT, SETTLE, REFUSED);
+      FAILED_ATTEMPT, SETTLE, REFUSED, REFUSED_AGAIN);
 
   /** A refund's amount, and the channel and merchant (null: the channel's default) it goes back through. */
   record Notified(long amountFen, String channel, String merchant) {}
 
   /** A refund of an order, with what its channel needs to carry it out. */
   public record Pending(UUID orderId, String outRefundNo, long amountFen, String reason, String channel, long orderTotalFen,
-      String merchant, OffsetDateTime createdAt) {
+      String merchant) {
     static Pending of(Row r) {
       return new Pending(r.getUUID("order_id"), r.getString("out_refund_no"), r.getLong("amount_fen"), r.getString("reason"),
-          r.getString("channel"), r.getLong("total_fen"), r.getString("merchant"), r.getOffsetDateTime("created_at"));
+          r.getString("channel"), r.getLong("total_fen"), r.getString("merchant"));
     }
   }
 
@@ -115,6 +119,12 @@ public final class RefundStore {
 
   Future<Void> attemptFailed(String outRefundNo, String error) {
     return pool.preparedQuery(FAILED_ATTEMPT).execute(Tuple.of(outRefundNo, error)).mapEmpty();
+  }
+
+  /** Notes an outright refusal of a pending refund: since when the channel has refused it so (null: not pending). */
+  Future<OffsetDateTime> refusedAgain(String outRefundNo, String error, OffsetDateTime now) {
+    return pool.preparedQuery(REFUSED_AGAIN).execute(Tuple.of(outRefundNo, error, now))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getOffsetDateTime("refused_since"));
   }
 
   /** A requested refund the channel never received goes back to PENDING; one it refused for good is FAILED. */

@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
 public final class Refunds {
   private static final Logger LOG = LoggerFactory.getLogger(Refunds.class);
   /**
-   * How long a refund the channel refuses outright (not for a passing reason: its network, its load, an unverified
-   * answer) is asked for again before it is given up as FAILED, for finance to pay back another way. A day covers a
-   * merchant account short of money until it is topped up, and a configuration put right.
+   * How long a refund the channel refuses outright on every try (not for a passing reason: its network, its load, an
+   * unverified answer) is asked for again before it is given up as FAILED, for finance to pay back another way. Three
+   * days cover a merchant account short of money over a weekend until it is topped up, and a configuration put right.
    */
-  static final java.time.Duration REFUSED_FOR_GOOD_AFTER = java.time.Duration.ofDays(1);
+  static final java.time.Duration REFUSED_FOR_GOOD_AFTER = java.time.Duration.ofDays(3);
 
   private final RefundStore store;
   private final OrderStore orders;
@@ -123,14 +123,20 @@ public final class Refunds {
               p.outRefundNo(), p.orderId(), p.channel(), c.code());
           return store.refused(p.outRefundNo(), now(), "refused by the channel: " + c.getMessage());
         }
-        if (e instanceof ChannelException c && !c.retryable() && p.createdAt() != null
-            && !p.createdAt().plus(REFUSED_FOR_GOOD_AFTER).isAfter(now())) {
+        if (e instanceof ChannelException c && !c.retryable()) {
           // a refusal the channel gives on every try (a trade too old to refund, an amount it will not take, a merchant no
           // longer configured) would leave the money owed for ever, and finance can only pay back a refund that has failed
-          LOG.error("refund {} of order {} is still refused by {} ({}) a day after it was due: given up, an operator must pay it"
-              + " back another way", p.outRefundNo(), p.orderId(), p.channel(), c.code());
-          return store.refused(p.outRefundNo(), now(), "refused by the channel on every try for a day: " + c.code() + " "
-              + c.getMessage());
+          OffsetDateTime now = now();
+          return store.refusedAgain(p.outRefundNo(), e.getMessage(), now).compose(since -> {
+            if (since == null || since.plus(REFUSED_FOR_GOOD_AFTER).isAfter(now)) {
+              LOG.warn("refund {} refused by {} ({}), since {}: asked for again", p.outRefundNo(), p.channel(), c.code(), since);
+              return Future.<Void>failedFuture(e);
+            }
+            LOG.error("refund {} of order {} has been refused by {} ({}) on every try since {}: given up, an operator must pay"
+                + " it back another way", p.outRefundNo(), p.orderId(), p.channel(), c.code(), since);
+            return store.refused(p.outRefundNo(), now, "refused by the channel on every try since " + since + ": " + c.code()
+                + " " + c.getMessage());
+          });
         }
         LOG.warn("refund {} not requested yet: {}", p.outRefundNo(), e.getMessage());
         return store.attemptFailed(p.outRefundNo(), e.getMessage()).transform(x -> Future.<Void>failedFuture(e));

@@ -205,11 +205,11 @@ class RefundRetryTest {
 
   /**
    * A refund its channel refuses on every try, not for a passing reason (here: the merchant that took the payment is no
-   * longer configured), is asked for again for a day and then given up as FAILED, where finance sees it and pays it back
+   * longer configured), is asked for again for three days and then given up as FAILED, where finance sees it and pays it back
    * another way: never owed for ever out of every worklist.
    */
   @Test
-  void aRefundRefusedOnEveryTryIsGivenUpAfterADayForFinanceToPayBack() throws Exception {
+  void aRefundRefusedOnEveryTryIsGivenUpAfterThreeDaysForFinanceToPayBack() throws Exception {
     JsonObject o = g.payZhangFamilyMedical(household(), "wechat");
     String no = o.getString("outTradeNo") + "-gone";
     java.time.Instant now = g.clock.instant();
@@ -224,9 +224,15 @@ class RefundRetryTest {
     Eventually.until("the refund asked for again", () -> g.count("select count(*) from refund where out_refund_no = '" + no
         + "' and attempts >= 2") == 1);
     assertThat(refundState(no)).isEqualTo("PENDING");
+    assertThat(g.count("select count(*) from refund where out_refund_no = '" + no + "' and refused_since = '" + now.plusSeconds(31)
+        + "'")).as("refused since its first try").isEqualTo(1);
     g.clock.advance(Duration.ofDays(1));
+    Eventually.until("the refund asked for again a day on", () -> g.count("select count(*) from refund where out_refund_no = '"
+        + no + "' and attempts >= 3") == 1);
+    assertThat(refundState(no)).as("a weekend's refusals are waited out").isEqualTo("PENDING");
+    g.clock.advance(Duration.ofDays(2));
     awaitRefund(no, "FAILED");
-    // a day later: finance's session of the morning has ended, a new one reads the list
+    // days later: finance's session of the morning has ended, a new one reads the list
     String finance = g.operatorToken(Role.FINANCE, Scope.ALL);
     var listed = g.http.get("/api/v1/operator/refunds/failed").putHeader("Authorization", "Bearer " + finance).send()
         .toCompletionStage().toCompletableFuture().get();
