@@ -558,12 +558,11 @@ async function lookAtResult(sure) {
   forget(order);
   if (o.state !== 'PAID') {
     // money taken all the same (paid with another amount, or after the order ended) is given back, never "没有扣款":
-    // gone back once every refund of it is done, going back while one is under way (as the kiosk says it)
+    // where it is in the gateway's words (moneyBack: gone back, going back, or to be given back by the staff), as the
+    // kiosk says it
     const refunds = Array.isArray(o.refunds) ? o.refunds : [];
-    // whether the money is back is the gateway's word (refundsDone)
-    const done = o.state === 'REFUNDED' || o.refundsDone === true;
-    const back = refunds.length === 0 ? null : done ? '已' : '将';
-    resultPage('warn', '!', back ? `这笔缴费没有办成，款项${back}原路退回` : ENDED[o.state] || '支付没有完成', '', '');
+    const back = refunds.length === 0 ? null : o.moneyBack || (o.state === 'REFUNDED' ? '已原路退回' : '将原路退回');
+    resultPage('warn', '!', back ? `这笔缴费没有办成，款项${back}` : ENDED[o.state] || '支付没有完成', '', '');
     return;
   }
   resultPage('ok', '✓', '支付成功', yuan(r.totalFen), '');

@@ -41,16 +41,41 @@ final class OrderView {
     if (refunds != null) {
       JsonArray all = refunds instanceof JsonArray a ? a : new JsonArray(refunds.toString());
       o.put("refunds", all);
-      // whether the money taken is back, decided here once for every screen ("已原路退回" or "将原路退回"): every refund
-      // went back at the channel or was paid back another way by finance, or the order says it is refunded whole
-      o.put("refundsDone", r.getString("state").equals("REFUNDED") || all.stream().allMatch(x -> x instanceof JsonObject f
-          && ("SUCCESS".equals(f.getString("state")) || Boolean.TRUE.equals(f.getBoolean("settledElsewhere")))));
+      o.put("moneyBack", moneyBack(r.getString("state"), all));
     }
     Object payment = r.getValue("payment");
     if (payment != null && r.getString("state").equals("PAYING")) {
       o.put("payment", payment instanceof JsonObject j ? j : new JsonObject(payment.toString()));
     }
     return o;
+  }
+
+  /**
+   * Where the money the refunds give back is, in the resident's words, decided here once for every screen (款项…): gone
+   * back the way it came, given back another way by finance (cash, a bank transfer), still going back the way it came,
+   * or refused by the channel and to be given back by the staff.
+   */
+  static String moneyBack(String orderState, JsonArray refunds) {
+    boolean owedByStaff = false;
+    boolean underWay = false;
+    boolean otherWay = false;
+    for (Object x : refunds) {
+      JsonObject f = x instanceof JsonObject j ? j : new JsonObject();
+      boolean settled = Boolean.TRUE.equals(f.getBoolean("settledElsewhere"));
+      otherWay |= settled;
+      if ("FAILED".equals(f.getString("state")) && !settled) {
+        owedByStaff = true;
+      } else if (!"SUCCESS".equals(f.getString("state")) && !settled) {
+        underWay = true;
+      }
+    }
+    if (owedByStaff) {
+      return "将由工作人员退还";
+    }
+    if (underWay && !orderState.equals("REFUNDED")) {
+      return "将原路退回";
+    }
+    return otherWay ? "已退回" : "已原路退回";
   }
 
   private static JsonArray items(Row r, PersonalDataCipher cipher) {

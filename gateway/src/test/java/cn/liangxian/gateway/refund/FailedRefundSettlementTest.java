@@ -178,8 +178,8 @@ class FailedRefundSettlementTest {
     assertThat(item(before, Fixture.LI).getString("status")).as("owed still, shown not counted").isEqualTo("REFUNDING");
     assertThat(before.getLong("refundedFen")).isZero();
     assertThat(page(o)).doesNotContain("已退款（线下）");
-    // the order says its money is not all back yet (a screen says 将原路退回)
-    assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getBoolean("refundsDone")).isFalse();
+    // the order says the staff will give the money back (the channel refused to)
+    assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("moneyBack")).isEqualTo("将由工作人员退还");
 
     HttpResponse<Buffer> settled = settle(no, finance, transfer());
     assertThat(settled.statusCode()).as(settled.bodyAsString()).isEqualTo(200);
@@ -201,8 +201,8 @@ class FailedRefundSettlementTest {
     JsonObject after = g.get("/api/v1/orders/" + o.getString("id") + "/receipt").bodyAsJsonObject();
     assertThat(item(after, Fixture.LI).getString("status")).isEqualTo("REFUNDED");
     assertThat(item(after, Fixture.LI).getString("statusText")).isEqualTo("已退款");
-    assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getBoolean("refundsDone"))
-        .as("paid back another way is back (a screen says 已原路退回)").isTrue();
+    assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("moneyBack"))
+        .as("paid back another way: back, not the way it came").isEqualTo("已退回");
     assertThat(after.getLong("refundedFen")).isEqualTo(refund.getLong("amountFen"));
     assertThat(after.getLong("refundingFen")).isZero();
     JsonObject line = item(after, Fixture.LI).getJsonArray("refunds").getJsonObject(0);

@@ -366,9 +366,8 @@ public final class KioskFlow {
   }
 
   /**
-   * What a dead order says: money taken for it is said to have gone back once the gateway says every refund of it is
-   * done ({@code refundsDone}), to be going back while one is under way (it may yet end with finance); an order without
-   * refunds says {@code otherwise}.
+   * What a dead order says: where the money taken for it is, in the gateway's words ({@code moneyBack}: gone back, going
+   * back, or to be given back by the staff); an order without refunds says {@code otherwise}.
    */
   static String givenBackText(JsonObject order, String state, String otherwise) {
     io.vertx.core.json.JsonArray refunds = order == null ? null
@@ -376,8 +375,14 @@ public final class KioskFlow {
     if (refunds == null || refunds.isEmpty()) {
       return "REFUNDED".equals(state) ? REFUNDED : otherwise;
     }
-    return "REFUNDED".equals(state) || Boolean.TRUE.equals(order.getBoolean("refundsDone")) ? REFUNDED : REFUNDING;
+    String back = order.getString("moneyBack");
+    if (back != null && back.codePoints().allMatch(c -> c >= 0x4E00 && c <= 0x9FFF) && back.length() <= 12) {
+      return "这笔缴费没有办成，款项" + back + "。如需缴费，请重新办理";
+    }
+    // a gateway that does not say: gone back once the order says so, else going back
+    return "REFUNDED".equals(state) ? REFUNDED : REFUNDING;
   }
+
 
   private void paid() {
     if (screen == Screen.PRINTING || screen == Screen.DONE) {

@@ -380,18 +380,22 @@ class KioskFlowTest {
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", absent())
         .willReturn(okJson(new JsonObject(resource("order-paying.json")).put("state", "EXPIRED")
             .put("refunds", new io.vertx.core.json.JsonArray().add(new JsonObject().put("amountFen", 25000).put("state", "SUCCESS")))
-            .put("refundsDone", true).encode())));
+            .put("moneyBack", "已原路退回").encode())));
     refusedCancelAtTheQrCodesEnd();
     assertThat(flow.view().getString("message")).contains("款项已原路退回").doesNotContain("没有扣款");
 
-    // the gateway says whether the money is back (a refund the channel refused and finance paid back another way is)
+    // where the money is, in the gateway's words: paid back another way by finance, to be given back by the staff
     assertThat(KioskFlow.givenBackText(new JsonObject().put("state", "FAILED").put("refunds", new io.vertx.core.json.JsonArray()
-        .add(new JsonObject().put("state", "FAILED").put("settledElsewhere", true))).put("refundsDone", true), "FAILED", "x"))
-        .contains("款项已原路退回");
+        .add(new JsonObject().put("state", "FAILED").put("settledElsewhere", true))).put("moneyBack", "已退回"), "FAILED", "x"))
+        .isEqualTo("这笔缴费没有办成，款项已退回。如需缴费，请重新办理");
+    assertThat(KioskFlow.givenBackText(new JsonObject().put("state", "FAILED").put("refunds", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("state", "FAILED"))).put("moneyBack", "将由工作人员退还"), "FAILED", "x"))
+        .contains("款项将由工作人员退还");
+    // a gateway that does not say: gone back once the order is refunded, else going back; never words it sends in English
     assertThat(KioskFlow.givenBackText(new JsonObject().put("state", "REFUNDED").put("refunds", new io.vertx.core.json.JsonArray()
         .add(new JsonObject().put("state", "FAILED"))), "REFUNDED", "x")).contains("款项已原路退回");
     assertThat(KioskFlow.givenBackText(new JsonObject().put("state", "FAILED").put("refunds", new io.vertx.core.json.JsonArray()
-        .add(new JsonObject().put("state", "PROCESSING"))).put("refundsDone", false), "FAILED", "x")).contains("款项将原路退回");
+        .add(new JsonObject().put("state", "PROCESSING"))).put("moneyBack", "refunding"), "FAILED", "x")).contains("款项将原路退回");
   }
 
   /**
