@@ -23,7 +23,7 @@ public final class ResidentTexts {
       Map.entry("not-payable", t("不能缴费", "该人员本年度不能缴这项保险费")),
       Map.entry("already-paid", t("已经缴过费", "所选人员本年度已缴费，无需再缴")),
       Map.entry("being-paid-elsewhere", t("正在别处缴费", "所选人员正在另一笔订单中缴费，请等它完成，或15分钟后再试")),
-      Map.entry("pay-day-ending", t("今天的缴费时间快到了", "今晚24点以后缴费标准会变，现在已来不及付完，请在24点以后重新缴费")),
+      Map.entry("pay-day-ending", t("今天的缴费时间快到了", "24点以后缴费，金额或参保生效日期会不同，现在已来不及付完，请在24点以后重新缴费")),
       Map.entry("order-being-prepared", t("正在生成付款码", "订单正在生成付款码，请稍等一两秒再试")),
       Map.entry("paid-by-government", t("无需缴费", "所选人员的个人缴费由政府代缴，无需缴费")),
       Map.entry("whole-family", t("须全家一起缴费", "本地规定须全家一起缴费，请把尚未缴费的家庭成员都选上")),

@@ -129,7 +129,7 @@ public final class Orders {
     }
     boolean same;
     try {
-      same = new OrderDraft(h, region, payDate.plusDays(1), now).lines(req).equals(lines);
+      same = sameTerms(lines, new OrderDraft(h, region, payDate.plusDays(1), now).lines(req));
     } catch (RuntimeException refusedTomorrow) {
       same = false;
     }
@@ -137,10 +137,36 @@ public final class Orders {
       return full;
     }
     if (Duration.between(now, midnight).compareTo(LEAST_TIME_TO_PAY) < 0) {
-      throw Problem.conflict("pay-day-ending", "The pay day is ending", "what this order pays changes at midnight, Beijing"
-          + " time, and too little of today is left to pay it in; order again after midnight", null);
+      throw Problem.conflict("pay-day-ending", "The pay day is ending", "what this order pays, or the cover it gives, changes at"
+          + " midnight, Beijing time, and too little of today is left to pay it in; order again after midnight", null);
     }
     return midnight;
+  }
+
+  /**
+   * Whether a payment tomorrow would be taken on today's terms: the same amounts and the same cover, but for a cover that
+   * begins a day later where it waits a number of days from the payment (every night of a late phase); the clauses cited
+   * may differ (a book taking effect that re-cites the same amounts).
+   */
+  static boolean sameTerms(List<OrderDraft.Line> today, List<OrderDraft.Line> tomorrow) {
+    if (today.size() != tomorrow.size()) {
+      return false;
+    }
+    for (int i = 0; i < today.size(); i++) {
+      OrderDraft.Line a = today.get(i);
+      OrderDraft.Line b = tomorrow.get(i);
+      cn.liangxian.policy.Assessment x = a.assessment();
+      cn.liangxian.policy.Assessment y = b.assessment();
+      boolean startsAsToday = java.util.Objects.equals(x.coverageStart(), y.coverageStart())
+          || x.coverageStart() != null && x.coverageStart().plusDays(1).equals(y.coverageStart());
+      if (a.member().id() != b.member().id() || a.insurance() != b.insurance() || a.year() != b.year()
+          || !java.util.Objects.equals(a.tier(), b.tier()) || x.eligible() != y.eligible() || x.personalFen() != y.personalFen()
+          || x.governmentFen() != y.governmentFen() || x.subsidyFen() != y.subsidyFen() || x.laterSubsidyFen() != y.laterSubsidyFen()
+          || x.totalFen() != y.totalFen() || !startsAsToday || !java.util.Objects.equals(x.coverageEnd(), y.coverageEnd())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Future<Created> create(String clientId, String key, OrderRequest req, Household h, String payer, ChannelCall channelCall,

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An order made late in the evening is assessed on today's terms: where tomorrow's differ (河东's window ends on 31
  * December, and from 1 January a payment waits 30 days for its cover), it must be paid by midnight, and one with too
- * little of the day left is not made at all. On an ordinary evening it keeps its whole time. 河东's pay date follows the
+ * little of the day left is not made at all. On an ordinary evening, and on one of the late phase (whose cover begins a
+ * day later each night), it keeps its whole time. 河东's pay date follows the
  * clock here (the shipped configuration pins it for the demo).
  */
 class PayDayEndTest {
@@ -66,6 +67,15 @@ class PayDayEndTest {
     HttpResponse<Buffer> r = orderMedical();
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     assertThat(r.bodyAsJsonObject().getString("expiresAt")).isEqualTo("2019-12-16T00:10:00+08:00");
+  }
+
+  /** Each night of the late phase the cover (30 days from the payment) begins a day later: no change, the whole time. */
+  @Test
+  void anOrderOnALatePhasesEveningKeepsItsWholeTime() throws Exception {
+    at("2020-01-15T23:55:00+08:00");
+    HttpResponse<Buffer> r = orderMedical();
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    assertThat(r.bodyAsJsonObject().getString("expiresAt")).isEqualTo("2020-01-16T00:10:00+08:00");
   }
 
   @Test
