@@ -149,6 +149,12 @@ final class DailyFiles {
     // must be the whole file its signature signs
     durably(r.folder().resolve("." + name + ".tmp"), bytes);
     durably(r.folder().resolve("." + name + ".sig.tmp"), AgencyEnvelope.signFile(keys.privateKey(), bytes));
+    // and their names in the folder: a power cut must not keep the commit and lose the files it speaks of
+    try (java.nio.channels.FileChannel folder = java.nio.channels.FileChannel.open(r.folder(), java.nio.file.StandardOpenOption.READ)) {
+      folder.force(true);
+    } catch (IOException notOnThisSystem) {
+      // a system whose folders cannot be opened to be synced (not Linux): the files' own sync is what it has
+    }
     return total;
   }
 
