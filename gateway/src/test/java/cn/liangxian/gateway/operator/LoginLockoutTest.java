@@ -86,7 +86,7 @@ class LoginLockoutTest {
     for (var f : sent) {
       assertThat(f.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(401);
     }
-    // the guesser is locked out, and no more than five of its passwords were ever checked against the account
+    // the guesser is locked out, and no more than five of its wrong passwords were counted against the account
     assertThat(strangerLogsIn(TestGateway.ADMIN_PASSWORD).statusCode()).isEqualTo(401);
     HttpResponse<Buffer> owner = g.post("/api/v1/operator/login", new JsonObject().put("username", "admin")
         .put("password", TestGateway.ADMIN_PASSWORD));
