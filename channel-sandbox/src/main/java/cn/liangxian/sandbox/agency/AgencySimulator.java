@@ -35,6 +35,8 @@ public final class AgencySimulator {
   private final Map<String, AtomicInteger> takenAsNew = new ConcurrentHashMap<>();
   private final Map<String, String> refusals = new ConcurrentHashMap<>();
   private final java.util.Set<String> rejectedWhole = ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> silent = ConcurrentHashMap.newKeySet();
+  private final java.util.List<HttpServerRequest> unanswered = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicInteger batches = new AtomicInteger();
   private final AtomicInteger answersToLose = new AtomicInteger();
   private volatile boolean down;
@@ -97,6 +99,26 @@ public final class AgencySimulator {
       rejectedWhole.add(idNumber);
     } else {
       rejectedWhole.remove(idNumber);
+    }
+  }
+
+  /**
+   * Requests for this receiver are taken and never answered (a system that hangs), or, {@code false}, answered again:
+   * those left waiting are answered 503 then.
+   */
+  public void silent(String receiver, boolean silent) {
+    if (silent) {
+      this.silent.add(receiver);
+      return;
+    }
+    this.silent.remove(receiver);
+    for (HttpServerRequest req : unanswered) {
+      unanswered.remove(req);
+      vertx.runOnContext(v -> {
+        if (!req.response().ended() && !req.response().closed()) {
+          req.response().setStatusCode(503).end("was silent");
+        }
+      });
     }
   }
 
@@ -164,6 +186,10 @@ public final class AgencySimulator {
       return;
     }
     req.body().onSuccess(body -> {
+      if (silent.contains(req.path().substring("/agency/".length(), req.path().length() - "/records".length()))) {
+        unanswered.add(req);
+        return;
+      }
       if (delayMillis > 0) {
         vertx.setTimer(delayMillis, t -> answer(req, body));
       } else {

@@ -28,7 +28,8 @@ public final class Handoff {
   private final HttpPush push;
   private final DailyFiles files;
   private final Clock clock;
-  private boolean running;
+  /** The receivers whose round is under way (on this verticle's event loop only). */
+  private final java.util.Set<String> busy = new java.util.HashSet<>();
   /** The "region/insurance" of the receivers given daily files: their records are due at the day's file. */
   private final String[] filed;
 
@@ -52,18 +53,20 @@ public final class Handoff {
     return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
   }
 
-  /** One round: every receiver's due records pushed, or its finished days filed. Rounds never overlap. */
+  /** One round: every receiver's due records pushed, or its finished days filed, side by side; a receiver's rounds never overlap. */
   public Future<Void> deliver() {
-    if (running) {
-      return Future.succeededFuture();
-    }
-    running = true;
-    Future<Void> all = Future.succeededFuture();
+    // the receivers side by side, each in its own rounds: one that does not answer (its 20 s timeout) holds back none of
+    // the others, nor what is paid for them meanwhile
+    List<Future<Void>> each = new ArrayList<>();
     for (Receiver r : setup.receivers()) {
-      all = all.compose(x -> (r.transport() == Receiver.Transport.HTTP ? pushDue(r, 20) : fileDue(r))
-          .recover(e -> Future.succeededFuture())); // logged where it failed
+      if (!busy.add(r.name())) {
+        continue; // its last round is still under way
+      }
+      each.add((r.transport() == Receiver.Transport.HTTP ? pushDue(r, 20) : fileDue(r))
+          .recover(e -> Future.succeededFuture()) // logged where it failed
+          .onComplete(x -> busy.remove(r.name())));
     }
-    return all.onComplete(x -> running = false);
+    return Future.join(each).mapEmpty();
   }
 
   private Future<Void> fileDue(Receiver r) {

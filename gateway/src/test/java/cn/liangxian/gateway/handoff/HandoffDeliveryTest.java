@@ -139,6 +139,26 @@ class HandoffDeliveryTest {
   }
 
   /**
+   * A receiver that takes a request and never answers holds back no other receiver: their records are delivered while
+   * its request still waits (before its timeout would have written a failure on its records).
+   */
+  @Test
+  void aReceiverThatNeverAnswersHoldsBackNoOtherReceiver() throws Exception {
+    f.agency.silent("hd-medical", true);
+    try {
+      // 河东's household pays first: its receiver is served first in every round
+      JsonObject hd = f.g.payZhangFamilyMedical(f.g.lookup(cn.liangxian.gateway.support.Fixture.ZHANG, "张三"), "wechat");
+      Eventually.until("河东's records sent and waiting", () -> inOrder(hd, "attempts >= 1") >= 1);
+      String[] h = f.household("431103");
+      JsonObject ls = f.pay(h[0], "赵一", "alipay");
+      Eventually.until("冷水滩's records accepted", () -> inOrder(ls, "state = 'ACCEPTED'") == 2);
+      assertThat(inOrder(hd, "last_error is not null")).as("河东's request still waiting, no failure written yet").isZero();
+    } finally {
+      f.agency.silent("hd-medical", false);
+    }
+  }
+
+  /**
    * A receiver down over a weekend: a record tried for days (an hour apart once the backoff is at its cap) is
    * still claimed, and so is what was paid after it. The backoff was computed before its cap, and from the
    * 39th attempt did not fit in an interval: the claim failed, for that receiver's every record, for good.
