@@ -16,7 +16,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -36,12 +35,7 @@ class PaidItemsLookupTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path config = dir.resolve("gateway.yaml");
-    String shipped = Files.readString(TestGateway.repo().resolve("config/gateway.yaml"));
-    String pinned = "{code: \"371312\", book: hedong-2020.yaml, payDate: 2019-12-15}";
-    assertThat(shipped).contains(pinned);
-    Files.writeString(config, shipped.replace(pinned, "{code: \"371312\", book: hedong-2020.yaml}"));
-    g = Fixture.load(new TestGateway(Map.of("GATEWAY_CONFIG", config.toString())));
+    g = Fixture.hedongOnTheClock(dir);
   }
 
   @AfterEach

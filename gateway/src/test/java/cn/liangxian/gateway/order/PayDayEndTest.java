@@ -9,11 +9,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,12 +32,7 @@ class PayDayEndTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path config = dir.resolve("gateway.yaml");
-    String shipped = Files.readString(TestGateway.repo().resolve("config/gateway.yaml"));
-    String pinned = "{code: \"371312\", book: hedong-2020.yaml, payDate: 2019-12-15}";
-    assertThat(shipped).contains(pinned);
-    Files.writeString(config, shipped.replace(pinned, "{code: \"371312\", book: hedong-2020.yaml}"));
-    g = Fixture.load(new TestGateway(Map.of("GATEWAY_CONFIG", config.toString())));
+    g = Fixture.hedongOnTheClock(dir);
   }
 
   @AfterEach

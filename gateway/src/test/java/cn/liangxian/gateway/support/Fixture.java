@@ -27,6 +27,21 @@ public final class Fixture {
       "民政,DIBAO," + GRANNY + ",王奶奶,2019-01-01,",
       "民政,低保," + LIU2 + ",刘二,2019-01-01,") + "\n";
 
+  /**
+   * The fixture on a gateway whose 河东区 (371312) assesses on the test clock's day, not on the pay date the shipped
+   * configuration pins for the demo; its configuration written in {@code dir}.
+   */
+  public static TestGateway hedongOnTheClock(java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path config = dir.resolve("gateway.yaml");
+    String shipped = java.nio.file.Files.readString(TestGateway.repo().resolve("config/gateway.yaml"));
+    String pinned = "{code: \"371312\", book: hedong-2020.yaml, payDate: 2019-12-15}";
+    if (!shipped.contains(pinned)) {
+      throw new IllegalStateException("the configuration no longer pins 371312's pay date as " + pinned);
+    }
+    java.nio.file.Files.writeString(config, shipped.replace(pinned, "{code: \"371312\", book: hedong-2020.yaml}"));
+    return load(new TestGateway(java.util.Map.of("GATEWAY_CONFIG", config.toString())));
+  }
+
   public static TestGateway load(TestGateway g) {
     var roster = g.importCsv("fixture-roster.csv", ROSTER);
     var departments = g.importCsv("fixture-departments.csv", DEPARTMENTS);
