@@ -46,7 +46,9 @@ public final class HandoffReconciliation {
   static final String RESEND = "update handoff_record set next_attempt_at = $2 where id = $1 and state = 'PENDING'";
   static final String DONE = "update handoff_reconciliation set paid_items = $3, paid_fen = $4, acknowledged = $5,"
       + " acknowledged_fen = $6, resent = $7, differences = $8 where receiver = $1 and day = $2";
-  static final String READ = "select * from handoff_reconciliation where receiver = $1 and day = $2";
+  // the columns named, never *: a column a later version adds would fail this statement where it is prepared already
+  static final String READ = "select paid_items, paid_fen, acknowledged, acknowledged_fen, resent, differences, run_at"
+      + " from handoff_reconciliation where receiver = $1 and day = $2";
   /**
    * The receiver's ($1) days from $2 to $3 that no instance has reconciled, from its first day reconciled on: a day missed
    * while every instance or the database was down, or whose file could not be written in time.

@@ -111,7 +111,10 @@ public final class Reconciliation {
       + " and y->>'transactionId' is not distinct from x->>'transactionId'))"
       + " update channel_reconciliation set differences = coalesce(differences, '[]'::jsonb) || added.list,"
       + " repaired = coalesce(repaired, 0) + added.n from added where channel = $1 and merchant = $2 and day = $3 and state = 'DONE'";
-  static final String READ = "select * from channel_reconciliation where channel = $1 and merchant = $2 and day = $3";
+  // the columns named, never *: a column a later version adds would fail this statement where it is prepared already
+  static final String READ = "select state, run_by, attempts, claimed_at, finished_at, bill_lines, matched, repaired,"
+      + " next_attempt_at, last_error, deferred, differences, repaired_earlier from channel_reconciliation"
+      + " where channel = $1 and merchant = $2 and day = $3";
   /** The schedule's first day of each (channel, merchant) it is given ($1, $2): the day due ($3) when it first saw it. */
   static final String START = "insert into channel_reconciliation_start (channel, merchant, first_day)"
       + " select channel, merchant, $3::date from unnest($1::text[], $2::text[]) as c(channel, merchant) on conflict do nothing";
