@@ -77,7 +77,21 @@ public record KioskIdentity(String kioskId, KeyPair keys) {
       }
       inPlace(pub, pem(half));
     }
+    readableByAll(pub);
     return new KioskIdentity(kioskId, new KeyPair(half, k));
+  }
+
+  /**
+   * The public half readable by all, as the technician registering the kiosk reads it: set on the file itself at every
+   * start, since a mode given at creation is cut by the umask (a 077 one leaves it the agent's only), and a kiosk
+   * installed before kept the 0600 its first start gave it. A file system without POSIX modes has nothing to set.
+   */
+  private static void readableByAll(Path pub) throws IOException {
+    try {
+      Files.setPosixFilePermissions(pub, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException notPosix) {
+      // nothing to set
+    }
   }
 
   /** The public half of an elliptic-curve private key (the kiosk's is P-256): its curve's generator times its secret. */
@@ -134,7 +148,7 @@ public record KioskIdentity(String kioskId, KeyPair keys) {
     try {
       tmp = ownerOnly ? Files.createTempFile(file.getParent(), ".kiosk-key", ".tmp",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-          // the public half readable by all, as the technician registering the kiosk reads it
+          // the public half readable by all (readableByAll sets it whatever the umask leaves of this)
           : Files.createTempFile(file.getParent(), ".kiosk-pub", ".tmp",
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
     } catch (UnsupportedOperationException notPosix) {

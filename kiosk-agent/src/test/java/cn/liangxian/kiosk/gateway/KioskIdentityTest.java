@@ -34,6 +34,22 @@ class KioskIdentityTest {
     assertThat(again.publicKeyPem()).isEqualTo(made.publicKeyPem());
   }
 
+  /**
+   * A kiosk installed when its public half was made the agent's only (or under a umask that cut its mode): readable by
+   * all again at the next start, whose file was the right key and is not written again.
+   */
+  @Test
+  void aPublicHalfLeftOwnerOnlyIsMadeReadableByAllAtTheNextStart() throws Exception {
+    Path keys = dir.resolve("keys");
+    KioskIdentity.loadOrCreate("K-1", keys);
+    Path pub = keys.resolve("kiosk-pub.pem");
+    Files.setPosixFilePermissions(pub, PosixFilePermissions.fromString("rw-------"));
+    KioskIdentity.loadOrCreate("K-1", keys);
+    assertThat(Files.getPosixFilePermissions(pub)).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
+    assertThat(Files.getPosixFilePermissions(keys.resolve("kiosk-key.pem")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+  }
+
   @Test
   void aMissingOrForeignPublicHalfIsWrittenAgainFromThePrivateKey() throws Exception {
     Path keys = dir.resolve("keys");
