@@ -185,7 +185,7 @@ public final class GatewayClient {
       }
       LOG.info("gateway {} {} answered {} {}", method, path.replaceAll("/orders/[^/]+", "/orders/{id}"),
           resp.statusCode(), type);
-      return Future.failedFuture(new GatewayException(resp.statusCode(), type, detail, retryAfter(resp.getHeader("Retry-After"))));
+      return Future.failedFuture(new GatewayException(resp.statusCode(), type, detail, retryAfter(resp.getHeader("Retry-After"), date, now())));
     });
   }
 
@@ -214,12 +214,29 @@ public final class GatewayClient {
     }
   }
 
-  /** Retry-After in seconds (RFC 9110 delta-seconds; an HTTP date or garbage is taken as not given), at most an hour. */
-  static int retryAfter(String header) {
-    if (header == null || !header.strip().matches("[0-9]{1,6}")) {
+  /** The longest Retry-After this kiosk stays away for, however long the answer asked. */
+  static final int MAX_RETRY_AFTER_SECONDS = 3600;
+
+  /**
+   * Retry-After in seconds, at most {@link #MAX_RETRY_AFTER_SECONDS}: RFC 9110's delta-seconds (a number too long to
+   * read is the longest), or its HTTP date, counted from the answer's {@code Date} ({@code sent}) or, where it gave none,
+   * from now by the gateway's clock ({@code now}), both the gateway's time as the date is. 0: none that can be read, or
+   * a date already past.
+   */
+  static int retryAfter(String header, java.time.Instant sent, java.time.Instant now) {
+    if (header == null) {
       return 0;
     }
-    return Math.min(3600, Integer.parseInt(header.strip()));
+    String h = header.strip();
+    if (h.matches("[0-9]+")) {
+      return h.length() > 6 ? MAX_RETRY_AFTER_SECONDS : Math.min(MAX_RETRY_AFTER_SECONDS, Integer.parseInt(h));
+    }
+    java.time.Instant at = date(h);
+    if (at == null) {
+      return 0;
+    }
+    long seconds = java.time.Duration.between(sent != null ? sent : now, at).getSeconds();
+    return (int) Math.max(0, Math.min(MAX_RETRY_AFTER_SECONDS, seconds));
   }
 
   public void close() {

@@ -93,7 +93,9 @@ public class GatewayException extends RuntimeException {
       return "身份证号有误，请逐位核对";
     }
     if (status == 503 && retryAfterSeconds > 0) {
-      return "现在缴费人数较多，请" + retryAfterSeconds + "秒后再试";
+      // past a minute in whole minutes (rounded up): nobody counts 3600 seconds
+      return "现在缴费人数较多，请" + (retryAfterSeconds <= 60 ? retryAfterSeconds + "秒"
+          : (retryAfterSeconds + 59) / 60 + "分钟") + "后再试";
     }
     if (status == 0) {
       return "网络暂时不通，请稍后再试";

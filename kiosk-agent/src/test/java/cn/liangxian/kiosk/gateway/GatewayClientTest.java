@@ -135,14 +135,20 @@ class GatewayClientTest {
 
   @Test
   void retryAfterIsReadAsSecondsAndABusyAnswerSaysWhenToComeBack() {
-    assertThat(GatewayClient.retryAfter("3")).isEqualTo(3);
-    assertThat(GatewayClient.retryAfter(" 120 ")).isEqualTo(120);
-    assertThat(GatewayClient.retryAfter("999999")).as("at most an hour").isEqualTo(3600);
-    assertThat(GatewayClient.retryAfter("Wed, 21 Oct 2026 07:28:00 GMT")).isZero();
-    assertThat(GatewayClient.retryAfter("-1")).isZero();
-    assertThat(GatewayClient.retryAfter(null)).isZero();
+    assertThat(GatewayClient.retryAfter("3", null, NOW)).isEqualTo(3);
+    assertThat(GatewayClient.retryAfter(" 120 ", null, NOW)).isEqualTo(120);
+    assertThat(GatewayClient.retryAfter("999999", null, NOW)).as("at most an hour").isEqualTo(3600);
+    assertThat(GatewayClient.retryAfter("1000000", null, NOW)).as("too long to read: the longest, not none").isEqualTo(3600);
+    assertThat(GatewayClient.retryAfter("99999999999999999999", null, NOW)).isEqualTo(3600);
+    assertThat(GatewayClient.retryAfter("-1", null, NOW)).isZero();
+    assertThat(GatewayClient.retryAfter("soon", null, NOW)).isZero();
+    assertThat(GatewayClient.retryAfter(null, null, NOW)).isZero();
     GatewayException busy = new GatewayException(503, GatewayException.BUSY, "Service Unavailable", 5);
     assertThat(busy.residentMessage()).isEqualTo("现在缴费人数较多，请5秒后再试");
+    assertThat(new GatewayException(503, GatewayException.BUSY, null, 3600).residentMessage())
+        .isEqualTo("现在缴费人数较多，请60分钟后再试");
+    assertThat(new GatewayException(503, GatewayException.BUSY, null, 90).residentMessage())
+        .isEqualTo("现在缴费人数较多，请2分钟后再试");
     assertThat(busy.notCarriedOut()).isTrue();
     assertThat(busy.tryAgainShortly()).isTrue();
     assertThat(new GatewayException(503, "https://liangxian.cn/problems/channel-unavailable", null, 5).notCarriedOut())
@@ -153,6 +159,25 @@ class GatewayClientTest {
         .as("the channel made the payment and it may be recorded: the order is found by its key, and cancelled").isFalse();
     assertThat(new GatewayException(0, "unreachable", "reset").notCarriedOut()).isFalse();
     assertThat(new GatewayException(409, "conflict", null).notCarriedOut()).isTrue();
+  }
+
+  /**
+   * A Retry-After given as an HTTP date is the time from the answer's Date to it (the gateway's clock, whatever this
+   * kiosk's says), or from now by the gateway's clock where the answer has no Date; at most an hour, none once past.
+   */
+  @Test
+  void retryAfterGivenAsADateIsCountedFromTheAnswersDate() throws Exception {
+    Instant sent = Instant.parse("2026-10-21T07:27:30Z");
+    assertThat(GatewayClient.retryAfter("Wed, 21 Oct 2026 07:28:00 GMT", sent, NOW)).isEqualTo(30);
+    assertThat(GatewayClient.retryAfter("Wed, 21 Oct 2026 07:28:00 GMT", null, sent.minusSeconds(15))).isEqualTo(45);
+    assertThat(GatewayClient.retryAfter("Wed, 21 Oct 2026 09:28:00 GMT", sent, NOW)).as("at most an hour").isEqualTo(3600);
+    assertThat(GatewayClient.retryAfter("Wed, 21 Oct 2026 07:27:00 GMT", sent, NOW)).as("already past").isZero();
+
+    // over the wire: this kiosk's clock (NOW) years off the gateway's, which the answer's Date says
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/busy")).willReturn(aResponse().withStatus(503)
+        .withHeader("Date", httpDate(sent)).withHeader("Retry-After", "Wed, 21 Oct 2026 07:28:00 GMT")));
+    assertThatThrownBy(() -> await(client.order("busy"))).isInstanceOfSatisfying(GatewayException.class,
+        g -> assertThat(g.retryAfterSeconds()).isEqualTo(30));
   }
 
   /**
