@@ -1,5 +1,8 @@
 package cn.liangxian.kiosk.device.sscard;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -14,7 +17,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The reader is looked for by the thread, not before: one missing at start (unplugged, pcscd not running) is a fault
  * the heartbeat reports, never a kiosk that cannot start; it is looked for again every {@link #RETRY} until found, and
- * again after it fails (unplugged later), as the ID-card reader's line is opened again.
+ * again after it fails (unplugged later), as the ID-card reader's line is opened again. A fault does not forget the card
+ * that was read: a card left in the reader while it was unplugged and plugged back is not read again (a second session
+ * with the last resident's household); only the reader seen empty lets it be read again.
  */
 public final class SocialSecurityCardWatcher implements AutoCloseable {
 
@@ -35,6 +40,11 @@ public final class SocialSecurityCardWatcher implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean healthy = true;
+  /**
+   * The last card handed on (a hash of its number: the number itself is kept no longer than its reading), until the
+   * reader is seen without a card. The thread's own.
+   */
+  private byte[] delivered;
 
   /** Watches the first reader {@code terminals} lists whose name contains {@code want} (empty: the first reader). */
   public SocialSecurityCardWatcher(Terminals terminals, String want, Duration retry, BiConsumer<String, String> onCard) {
@@ -48,7 +58,25 @@ public final class SocialSecurityCardWatcher implements AutoCloseable {
 
   /** The system's PC/SC reader whose name contains {@code want} (empty: the first reader). */
   public static SocialSecurityCardWatcher pcsc(String want, BiConsumer<String, String> onCard) {
-    return new SocialSecurityCardWatcher(() -> TerminalFactory.getDefault().terminals().list(), want, RETRY, onCard);
+    return new SocialSecurityCardWatcher(SocialSecurityCardWatcher::pcscTerminals, want, RETRY, onCard);
+  }
+
+  /**
+   * pcscd's readers, from a factory made for this look: the JDK's default factory is chosen once per process, and one
+   * chosen while pcscd was not running stays the factory of no readers, so that a reader would never be found. Where no
+   * provider offers PC/SC by that name, the default's choice.
+   */
+  static List<CardTerminal> pcscTerminals() throws Exception {
+    TerminalFactory f;
+    try {
+      f = TerminalFactory.getInstance("PC/SC", null);
+    } catch (NoSuchAlgorithmException e) {
+      if (e.getCause() != null) {
+        throw e; // the provider is there and could not reach pcscd (not running): a fault, looked for again
+      }
+      f = TerminalFactory.getDefault();
+    }
+    return f.terminals().list();
   }
 
   public SocialSecurityCardWatcher start() {
@@ -78,6 +106,7 @@ public final class SocialSecurityCardWatcher implements AutoCloseable {
       }
       try {
         if (!terminal.waitForCardPresent(1000)) {
+          delivered = null; // seen empty: the next card is read, the last one too when it is put back
           continue;
         }
       } catch (Exception e) {
@@ -93,13 +122,21 @@ public final class SocialSecurityCardWatcher implements AutoCloseable {
         Card card = terminal.connect("*");
         try {
           SocialSecurityCard sc = SocialSecurityCardApp.read(card.getBasicChannel());
-          onCard.accept(sc.ssn(), sc.name());
+          byte[] h = hash(sc.ssn());
+          if (MessageDigest.isEqual(h, delivered)) {
+            // still in the reader since it was read, across a fault (unplugged and plugged back, pcscd restarted)
+            LOG.info("the social-security card read before the reader's fault is still in it: not read again");
+          } else {
+            delivered = h;
+            onCard.accept(sc.ssn(), sc.name());
+          }
         } finally {
           card.disconnect(false);
         }
         while (running && !terminal.waitForCardAbsent(1000)) {
           // read once per insertion
         }
+        delivered = null;
       } catch (Exception e) {
         // a card that could not be read (another card, one pulled out while read): the reader itself answers
         LOG.info("social-security card not read: {}", e.toString());
@@ -108,6 +145,10 @@ public final class SocialSecurityCardWatcher implements AutoCloseable {
         }
       }
     }
+  }
+
+  private static byte[] hash(String number) throws NoSuchAlgorithmException {
+    return MessageDigest.getInstance("SHA-256").digest(number.getBytes(StandardCharsets.UTF_8));
   }
 
   private CardTerminal find() throws Exception {

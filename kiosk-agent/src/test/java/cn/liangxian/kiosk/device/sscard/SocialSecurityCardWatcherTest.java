@@ -3,6 +3,7 @@ package cn.liangxian.kiosk.device.sscard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.liangxian.kiosk.Await;
+import cn.liangxian.kiosk.LogLines;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,6 +50,40 @@ class SocialSecurityCardWatcherTest {
     }
   }
 
+  /**
+   * A card left in the reader while it is unplugged and plugged back (or pcscd restarts) is not read again: the next
+   * session would show the last resident's household. Taken out and put back, it is read.
+   */
+  @Test
+  void aCardLeftInTheReaderAcrossAFaultIsNotReadAgain() throws Exception {
+    FakeTerminal reader = new FakeTerminal("ACS ACR39U ICC Reader 00 00");
+    Pcscd pcscd = new Pcscd(reader, new FakeTerminal("Generic Smart Card Reader 01 00"));
+    pcscd.running = true;
+    pcscd.plugged = true;
+    List<String> read = new CopyOnWriteArrayList<>();
+    try (LogLines log = new LogLines(SocialSecurityCardWatcher.class);
+        SocialSecurityCardWatcher w = new SocialSecurityCardWatcher(pcscd, "ACR39", Duration.ofMillis(10),
+            (ssn, name) -> read.add(ssn)).start()) {
+      reader.insert();
+      Await.until(() -> read.size() == 1);
+
+      pcscd.plugged = false; // unplugged with the card in it
+      reader.unplugged = true;
+      Await.until(() -> !w.healthy());
+      reader.unplugged = false;
+      pcscd.plugged = true;
+      Await.until(() -> reader.connects == 2 && reader.absentWaits > 0); // the card read, and waited on to leave
+      assertThat(read).as("not handed on again").hasSize(1);
+      assertThat(log.contains("still in it")).isTrue();
+      assertThat(log.contains("371312196205108490")).as("no number logged").isFalse();
+
+      reader.remove();
+      Await.until(() -> reader.presentWaits > 0); // seen empty
+      reader.insert();
+      Await.until(() -> read.size() == 2);
+    }
+  }
+
   /** pcscd: its readers, while it runs. */
   static final class Pcscd implements SocialSecurityCardWatcher.Terminals {
     final FakeTerminal reader;
@@ -76,6 +111,10 @@ class SocialSecurityCardWatcherTest {
     private final String name;
     private boolean present;
     volatile boolean unplugged;
+    /** Cards connected to; waits for the card to leave, and waits that found none, since the last connect. */
+    volatile int connects;
+    volatile int absentWaits;
+    volatile int presentWaits;
 
     FakeTerminal(String name) {
       this.name = name;
@@ -98,6 +137,9 @@ class SocialSecurityCardWatcherTest {
 
     @Override
     public Card connect(String protocol) {
+      connects++;
+      absentWaits = 0;
+      presentWaits = 0;
       return new Card() {
         @Override
         public ATR getATR() {
@@ -145,12 +187,18 @@ class SocialSecurityCardWatcherTest {
 
     @Override
     public synchronized boolean waitForCardPresent(long timeout) throws CardException {
-      return waitFor(true, timeout);
+      boolean there = waitFor(true, timeout);
+      if (!there) {
+        presentWaits++;
+      }
+      return there;
     }
 
     @Override
     public synchronized boolean waitForCardAbsent(long timeout) throws CardException {
-      return waitFor(false, timeout);
+      boolean gone = waitFor(false, timeout);
+      absentWaits++;
+      return gone;
     }
 
     /** Until the card is (or is not) there, or the timeout; a notify is what moves it, not the time. */
