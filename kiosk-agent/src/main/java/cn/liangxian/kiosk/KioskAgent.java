@@ -99,7 +99,7 @@ public final class KioskAgent implements AutoCloseable {
     ReceiptService receipts = new ReceiptService(vertx, gateway, printer, journal, o.gateway().verifyUrl(), o.kioskId());
     // screens time out by a clock that only goes forward: an NTP step mid-session moves no screen's time
     flow = new KioskFlow(vertx, gateway, journal, receipts, clock, Ticker.SYSTEM, Duration.ofMillis(o.payPollMillis()));
-    Recovery recovery = new Recovery(vertx, gateway, journal, receipts, o.payPollMillis(), clock);
+    Recovery recovery = new Recovery(vertx, gateway, journal, receipts, o.payPollMillis(), clock, Ticker.SYSTEM);
     flow.recovery(recovery);
     recovery.resumeAll().onComplete(ar -> LOG.info("journal settled: {}", ar.succeeded() ? "all orders" : ar.cause().toString()));
 

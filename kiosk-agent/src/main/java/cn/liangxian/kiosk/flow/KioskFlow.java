@@ -650,7 +650,7 @@ public final class KioskFlow {
     if (ok) {
       closeQuietly(key, why);
     } else if (recovery != null && !key.equals(paidKey)) {
-      recovery.watch(key, id, clock.instant());
+      recovery.letGo(key, id);
     }
   }
 

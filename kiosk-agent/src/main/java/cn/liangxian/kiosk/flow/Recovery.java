@@ -29,9 +29,12 @@ import org.slf4j.LoggerFactory;
  * payment at the channel) only to cancel it;</li>
  * <li>{@code ORDER} (its QR code may have been shown): watched until paid or dead; never shown again, never
  * asked for again;</li>
- * <li>paid, or a print that the printer refused: the receipt is printed, unless the order was refunded since, or was
- * paid more than {@link #UNATTENDED_AFTER} before (the resident has gone; the receipt would wait in the tray, names
- * and amounts on it, for whoever comes next): then it is closed unprinted, counted for the heartbeat and logged. It is
+ * <li>paid, or a print that the printer refused: the receipt is printed, unless the order was refunded since, or its
+ * resident has waited more than {@link #UNATTENDED_AFTER} (gone; the receipt would wait in the tray, names and amounts
+ * on it, for whoever comes next): then it is closed unprinted, counted for the heartbeat and logged. The wait is
+ * measured by the {@link Ticker} from when the screen let go of the order; at a restart, from the payment by the
+ * gateway's clock (its paidAt against the gateway's time) or from the journal's last word by the kiosk's: never the
+ * kiosk's clock against the gateway's, which may be an hour apart. It is
  * printed only while no other resident's session is under way ({@link Tray}), never into their hands; one the printer
  * refuses is tried again, as long as its resident may still be there;</li>
  * <li>{@code PRINTING} (killed mid-print): not printed again by itself, the receipt may be on the paper;
@@ -54,7 +57,9 @@ public final class Recovery {
   private final ReceiptService receipts;
   private final long pollMillis;
   private final JournalWrites writes;
+  /** The wall clock: only against the journal's times, which it wrote. */
   private final Clock clock;
+  private final Ticker ticker;
   private final AtomicInteger leftUnprinted = new AtomicInteger();
   private volatile Tray tray = FREE;
 
@@ -82,8 +87,9 @@ public final class Recovery {
   };
 
   public Recovery(Vertx vertx, GatewayClient gateway, OrderJournal journal, ReceiptService receipts, long pollMillis,
-                  Clock clock) {
+                  Clock clock, Ticker ticker) {
     this.vertx = vertx;
+    this.ticker = ticker;
     this.gateway = gateway;
     this.journal = journal;
     this.receipts = receipts;
@@ -112,7 +118,7 @@ public final class Recovery {
       LOG.info("resuming order {} at step {}", e.key(), e.step());
       all.add(switch (e.step()) {
         // the time of the kiosk's last word on it: what the resident last saw
-        case ORDER, PAID, PRINT_FAILED -> watch(e.key(), e.orderId(), e.at() == null ? clock.instant() : e.at());
+        case ORDER, PAID, PRINT_FAILED -> watch(e.key(), e.orderId(), restarted(e.at()));
         default -> resume(e);
       });
     }
@@ -153,41 +159,60 @@ public final class Recovery {
 
   private Future<Void> cancelFound(OrderJournal.Entry e, JsonObject o) {
     String id = o.getString("id");
-    return write(() -> journal.order(e.key(), id)).compose(v -> settle(e.key(), id, o, true, null));
+    return write(() -> journal.order(e.key(), id)).compose(v -> settle(e.key(), id, o, true, Waiting.UNKNOWN));
+  }
+
+  /**
+   * Until when a resident may be waiting at the kiosk for an order's receipt, in {@link Ticker} nanoseconds ({@code
+   * ends}; null: not known, counted from when it is found paid), and whether the order was found open at a restart,
+   * where the payment's own time may say a later end.
+   */
+  private record Waiting(Long ends, boolean restarted) {
+    static final Waiting UNKNOWN = new Waiting(null, false);
+  }
+
+  /**
+   * An order found open at a restart, the journal's last word on it written at {@code lastWord} by this kiosk's clock:
+   * the time since is read on the same clock (a clock set back since reads as nothing known).
+   */
+  private Waiting restarted(Instant lastWord) {
+    Duration ago = lastWord == null ? null : Duration.between(lastWord, clock.instant());
+    return new Waiting(ago == null || ago.isNegative() ? null : ticker.nanos() + UNATTENDED_AFTER.minus(ago).toNanos(), true);
   }
 
   /** Polls an order whose QR code may be in a resident's hands until it is paid (then prints) or dead. */
   public Future<Void> watch(String key, String orderId) {
-    return watch(key, orderId, null);
+    return watch(key, orderId, Waiting.UNKNOWN);
   }
 
   /**
-   * As {@link #watch(String, String)}; {@code lastSeen}: when the kiosk last wrote of an order found open at a restart,
-   * or when the screen let go of it (its resident told the receipt would print by itself). Paid, its receipt is printed
-   * only if that or the payment is recent enough for its resident to still be there ({@link #UNATTENDED_AFTER}): a
-   * gateway back hours later does not print it for the next person to pick up, it is left unprinted and counted.
+   * As {@link #watch(String, String)}, for an order the screen lets go of now, its resident told the receipt would print
+   * by itself: paid, its receipt is printed only while that resident may still be there ({@link #UNATTENDED_AFTER}
+   * from now by the {@link Ticker}, whatever the clocks say): a gateway back hours later does not print it for the next
+   * person to pick up, it is left unprinted and counted.
    */
-  public Future<Void> watch(String key, String orderId, Instant lastSeen) {
-    return gateway.order(orderId).compose(o -> settle(key, orderId, o, false, lastSeen), err -> {
+  public Future<Void> letGo(String key, String orderId) {
+    return watch(key, orderId, new Waiting(ticker.nanos() + UNATTENDED_AFTER.toNanos(), false));
+  }
+
+  private Future<Void> watch(String key, String orderId, Waiting waiting) {
+    return gateway.order(orderId).compose(o -> settle(key, orderId, o, false, waiting), err -> {
       if (err instanceof GatewayException g && g.status() == 404) {
         return close(key, "unknown to the gateway");
       }
-      return delay(err).compose(v -> watch(key, orderId, lastSeen));
+      return delay(err).compose(v -> watch(key, orderId, waiting));
     });
   }
 
-  private Future<Void> settle(String key, String id, JsonObject o, boolean cancelIfPaying, Instant lastSeen) {
+  private Future<Void> settle(String key, String id, JsonObject o, boolean cancelIfPaying, Waiting waiting) {
     String state = state(o);
     if ("PAID".equals(state)) {
-      // since when its resident may be waiting for the receipt: the kiosk's last word on it, or its payment
-      Instant since = lastSeen != null ? latest(lastSeen, paidAt(o)) : latest(clock.instant(), paidAt(o));
-      if (lastSeen != null) {
-        Duration ago = Duration.between(since, clock.instant());
-        if (ago.compareTo(UNATTENDED_AFTER) > 0) {
-          return leaveUnprinted(key, ago, "paid long before it was found paid");
-        }
+      long now = ticker.nanos();
+      long ends = ends(waiting, o, now);
+      if (now - ends > 0) {
+        return leaveUnprinted(key, UNATTENDED_AFTER.plusNanos(now - ends), "paid long before it was found paid");
       }
-      return write(() -> journal.step(key, OrderJournal.Step.PAID)).compose(v -> print(key, id, since, false, false));
+      return write(() -> journal.step(key, OrderJournal.Step.PAID)).compose(v -> print(key, id, ends, false, false));
     }
     if (dead(state)) {
       return close(key, state);
@@ -195,12 +220,23 @@ public final class Recovery {
     if (cancelIfPaying) {
       return gateway.cancel(id).compose(c -> close(key, "cancelled on restart"), err -> watch(key, id));
     }
-    return delay().compose(v -> watch(key, id, lastSeen));
+    return delay().compose(v -> watch(key, id, waiting));
   }
 
-  /** The later of the kiosk's last word on the order and its payment (the gateway's paidAt, where it gives one). */
-  private static Instant latest(Instant lastSeen, Instant paid) {
-    return paid != null && paid.isAfter(lastSeen) ? paid : lastSeen;
+  /**
+   * Until when the resident of an order found paid may be waiting for its receipt ({@link Ticker} nanoseconds): as the
+   * screen let it go, or, at a restart, the later of the journal's last word and the payment, this by the gateway's
+   * paidAt against the gateway's time (its answers' Date), never against this kiosk's clock. Nothing known: from now.
+   */
+  private long ends(Waiting waiting, JsonObject o, long now) {
+    Long ends = waiting.ends();
+    Instant paid = waiting.restarted() ? paidAt(o) : null;
+    if (paid != null) {
+      Duration ago = Duration.between(paid, gateway.now());
+      long byPayment = now + UNATTENDED_AFTER.minus(ago.isNegative() ? Duration.ZERO : ago).toNanos();
+      ends = ends == null || byPayment - ends > 0 ? byPayment : ends;
+    }
+    return ends != null ? ends : now + UNATTENDED_AFTER.toNanos();
   }
 
   private static Instant paidAt(JsonObject o) {
@@ -245,20 +281,21 @@ public final class Recovery {
 
   /**
    * Prints the receipt of a paid order no screen shows, once no other resident's session is under way; one the printer
-   * refused (no paper) is tried again. Both wait at most until {@link #UNATTENDED_AFTER} after {@code since}: then the
+   * refused (no paper) is tried again. Both wait at most until {@code ends} ({@link Ticker} nanoseconds): then the
    * receipt is left unprinted and counted, as the screen does when its resident leaves a failed print. One that may be on
    * the paper (the line failed after the job went out) is not printed again without a request: closed, and counted.
    */
-  private Future<Void> print(String key, String orderId, Instant since, boolean saidWaiting, boolean saidFailed) {
-    Duration ago = Duration.between(since, clock.instant());
-    if (ago.compareTo(UNATTENDED_AFTER) > 0) {
-      return leaveUnprinted(key, ago, "the kiosk could not print it while its resident may have waited");
+  private Future<Void> print(String key, String orderId, long ends, boolean saidWaiting, boolean saidFailed) {
+    long late = ticker.nanos() - ends;
+    if (late > 0) {
+      return leaveUnprinted(key, UNATTENDED_AFTER.plusNanos(late),
+          "the kiosk could not print it while its resident may have waited");
     }
     if (!tray.take(key)) {
       if (!saidWaiting) {
         LOG.info("order {}: paid; its receipt is printed once no other resident's session is under way", key);
       }
-      return delay().compose(v -> print(key, orderId, since, true, saidFailed));
+      return delay().compose(v -> print(key, orderId, ends, true, saidFailed));
     }
     return receipts.print(key, orderId).transform(ar -> {
       tray.free(key);
@@ -275,7 +312,7 @@ public final class Recovery {
       if (!saidFailed) {
         LOG.warn("receipt of order {} not printed: {}; tried again until it is", key, ar.cause().getMessage());
       }
-      return delay(ar.cause()).compose(v -> print(key, orderId, since, saidWaiting, true));
+      return delay(ar.cause()).compose(v -> print(key, orderId, ends, saidWaiting, true));
     });
   }
 

@@ -264,7 +264,7 @@ class KioskFlowTest {
    */
   @Test
   void aPaymentSeenWhileTheRefusedCancelIsLookedIntoKeepsItsReceiptOnTheScreen() throws Exception {
-    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker()));
     try (LogLines log = new LogLines(KioskFlow.class)) {
       toPaying();
       wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
@@ -404,7 +404,7 @@ class KioskFlowTest {
    */
   @Test
   void anOrderNotConfirmedIsCancelledByItsKeyAndAPressMeanwhileIsToldSo() throws Exception {
-    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker()));
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "2")
         .withHeader("Content-Type", "application/problem+json")
         .withBody("{\"type\":\"https://liangxian.cn/problems/order-not-confirmed\",\"title\":\"订单暂未确认\","
@@ -689,7 +689,7 @@ class KioskFlowTest {
   /** Paid, the receipt not printed, and the resident walks away without a reprint: the operator hears of it the same day. */
   @Test
   void aPaidResidentWhoLeavesWithoutAReceiptIsCountedAndTheOrderClosed() throws Exception {
-    Recovery recovery = new Recovery(vertx, gw, journal, receipts, 50, clock);
+    Recovery recovery = new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker());
     flow.recovery(recovery);
     paidWithoutPaper();
     assertThat(journal.open()).hasSize(1);
@@ -828,7 +828,7 @@ class KioskFlowTest {
 
   @Test
   void anOrderRequestCutOffOnTheWayIsFoundAgainWithItsKeyAndCancelled() throws Exception {
-    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker()));
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).inScenario("cut").whenScenarioStateIs(Scenario.STARTED)
         .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("made"));
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).inScenario("cut").whenScenarioStateIs("made")
@@ -855,7 +855,7 @@ class KioskFlowTest {
     GatewayClient slow = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
         new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock), Await.ANSWER_TIMEOUT_MILLIS, 1500);
     flow = new KioskFlow(vertx, slow, journal, receipts, clock, clock.ticker(), Duration.ofSeconds(2));
-    flow.recovery(new Recovery(vertx, slow, journal, receipts, 50, clock));
+    flow.recovery(new Recovery(vertx, slow, journal, receipts, 50, clock, clock.ticker()));
     // the gateway made the order, but its answer is held past the order's time
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders")).withQueryParam("idempotencyKey", matching("kiosk-.+"))
         .willReturn(okJson(resource("order-paying.json"))));
@@ -930,7 +930,7 @@ class KioskFlowTest {
 
   @Test
   void leavingWhileTheTimedOutOrderIsCancelledStillPrintsTheReceiptOfAPaymentMadeAtTheLastMoment() throws Exception {
-    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker()));
     toPaying();
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
         .withHeader("Content-Type", "application/problem+json")
@@ -958,7 +958,7 @@ class KioskFlowTest {
    */
   @Test
   void aReceiptFoundPaidLongAfterTheScreenLetGoIsLeftUnprintedNotPrintedForTheNextPerson() throws Exception {
-    Recovery recovery = new Recovery(vertx, gw, journal, receipts, 50, clock);
+    Recovery recovery = new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker());
     flow.recovery(recovery);
     toPaying();
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(503)));
@@ -981,7 +981,7 @@ class KioskFlowTest {
    */
   @Test
   void aReceiptFoundPaidInTheBackgroundWaitsUntilTheNextResidentsSessionIsOver() throws Exception {
-    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker()));
     try (LogLines log = new LogLines(Recovery.class)) {
       leftWithoutAnAnswer();
       clock.advance(Duration.ofSeconds(Screen.ERROR.timeoutSeconds()));
@@ -1008,7 +1008,7 @@ class KioskFlowTest {
   /** While the receipt of a resident who left prints, the first screen says so and no session begins. */
   @Test
   void whileTheReceiptOfAResidentWhoLeftPrintsNoSessionBegins() throws Exception {
-    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker()));
     leftWithoutAnAnswer();
     clock.advance(Duration.ofSeconds(Screen.ERROR.timeoutSeconds()));
     flow.tick();
@@ -1029,7 +1029,7 @@ class KioskFlowTest {
   /** The resident who left is still at the error screen that told them the receipt would print: it prints there. */
   @Test
   void aReceiptFoundPaidWhileItsResidentIsToldItWillPrintIsPrintedAtOnce() throws Exception {
-    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock));
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker()));
     leftWithoutAnAnswer();
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
     until(() -> printer.printed().size() == 1);
@@ -1044,7 +1044,7 @@ class KioskFlowTest {
    */
   @Test
   void aReceiptThePrinterRefusedInTheBackgroundIsTriedAgainThenCountedAsLeftUnprinted() throws Exception {
-    Recovery recovery = new Recovery(vertx, gw, journal, receipts, 50, clock);
+    Recovery recovery = new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker());
     flow.recovery(recovery);
     leftWithoutAnAnswer();
     printer.status(new PrinterStatus(false, false, true, false));
@@ -1065,6 +1065,34 @@ class KioskFlowTest {
     until(() -> journal.open().isEmpty());
     assertThat(recovery.receiptsLeftUnprinted()).isEqualTo(1);
     assertThat(printer.printed()).hasSize(1);
+  }
+
+  /**
+   * The resident's wait for a receipt the screen let go of is measured by the ticker, never the kiosk's clock: set an
+   * hour forward (NTP) just after, the receipt found paid a moment later is printed, not taken for one paid an hour ago;
+   * set an hour back, one found paid after its resident's ten minutes is left unprinted, not kept for another hour.
+   */
+  @Test
+  void theWaitForAReceiptTheScreenLetGoIsMeasuredByTheTickerNotTheClock() throws Exception {
+    Recovery recovery = new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker());
+    flow.recovery(recovery);
+    leftWithoutAnAnswer();
+    clock.set(clock.instant().plus(Duration.ofHours(1)));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    until(() -> printer.printed().size() == 1);
+    until(() -> journal.open().isEmpty());
+    assertThat(recovery.receiptsLeftUnprinted()).isZero();
+
+    flow.cancel();
+    until(() -> !flow.view().containsKey("notices"));
+    leftWithoutAnAnswer();
+    clock.set(clock.instant().minus(Duration.ofHours(2)));
+    clock.advance(Recovery.UNATTENDED_AFTER.plusMinutes(1));
+    flow.tick();
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+    until(() -> journal.open().isEmpty());
+    assertThat(printer.printed()).hasSize(1);
+    assertThat(recovery.receiptsLeftUnprinted()).isEqualTo(1);
   }
 
   /** On the QR code, 返回首页: the cancel and the lookup after it unanswered, the resident told what will happen. */

@@ -12,11 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cn.liangxian.kiosk.Await;
+import cn.liangxian.kiosk.LogLines;
 import cn.liangxian.kiosk.MutableClock;
 import cn.liangxian.kiosk.device.printer.EscPosReceiptPrinter;
 import cn.liangxian.kiosk.device.printer.PrintException;
 import cn.liangxian.kiosk.device.printer.PrinterLine;
 import cn.liangxian.kiosk.device.printer.PrinterSimulator;
+import cn.liangxian.kiosk.device.printer.PrinterStatus;
 import cn.liangxian.kiosk.device.printer.TcpPrinterLine;
 import cn.liangxian.kiosk.gateway.GatewayClient;
 import cn.liangxian.kiosk.gateway.KioskIdentity;
@@ -70,7 +72,7 @@ class RecoveryTest {
     journal = new OrderJournal(file, clock);
     ReceiptService receipts = new ReceiptService(vertx, gw,
         new EscPosReceiptPrinter(TcpPrinterLine.opener("127.0.0.1", printer.port(), Await.ANSWER_TIMEOUT_MILLIS)), journal, "https://v.example/r", "K-TEST-1");
-    recovery = new Recovery(vertx, gw, journal, receipts, 100, clock);
+    recovery = new Recovery(vertx, gw, journal, receipts, 100, clock, clock.ticker());
   }
 
   @AfterEach
@@ -155,6 +157,53 @@ class RecoveryTest {
     assertThat(printer.printed()).hasSize(1);
     assertThat(recovery.receiptsLeftUnprinted()).isEqualTo(1);
     assertThat(journal.open()).isEmpty();
+  }
+
+  /**
+   * At a restart the payment's age is read on the gateway's clock (paidAt against its answer's Date), not this kiosk's,
+   * an hour slow. The kiosk stopped with a QR code shown, 8 minutes ago, and it was paid 3 minutes ago: a receipt the
+   * printer cannot print is given up ten minutes after the payment, not kept waiting for the next person an hour more.
+   */
+  @Test
+  void atARestartAPaymentsAgeIsReadOnTheGatewaysClockNotAKioskClockAnHourSlow() throws Exception {
+    upTo();
+    clock.advance(Duration.ofMinutes(8));
+    Instant gatewayNow = clock.instant().plus(Duration.ofHours(1));
+    paidAtByTheGateway(gatewayNow.minus(Duration.ofMinutes(3)), gatewayNow);
+    printer.status(new PrinterStatus(false, false, true, false)); // no paper
+    try (LogLines log = new LogLines(Recovery.class)) {
+      java.util.concurrent.CompletableFuture<Void> settled = recovery.resumeAll().toCompletionStage().toCompletableFuture();
+      Await.until(() -> log.contains("tried again until it is"));
+      assertThat(settled).isNotDone();
+      clock.advance(Recovery.UNATTENDED_AFTER.minus(Duration.ofMinutes(3)).plusSeconds(1));
+      settled.get(20, TimeUnit.SECONDS);
+    }
+    assertThat(printer.printed()).isEmpty();
+    assertThat(recovery.receiptsLeftUnprinted()).isEqualTo(1);
+    assertThat(journal.open()).isEmpty();
+  }
+
+  /**
+   * The kiosk stopped while a QR code was shown, an hour ago by its own clock, which is an hour fast: paid 20 s ago by
+   * the gateway's clock, its resident may be there, and the receipt is printed, not taken for one paid an hour ago.
+   */
+  @Test
+  void atARestartAPaymentMadeJustNowIsPrintedWhateverTheKiosksClockSays() throws Exception {
+    upTo();
+    clock.advance(Duration.ofHours(1));
+    Instant gatewayNow = clock.instant().minus(Duration.ofHours(1));
+    paidAtByTheGateway(gatewayNow.minusSeconds(20), gatewayNow);
+    settle();
+    assertThat(printer.printed()).hasSize(1);
+    assertThat(recovery.receiptsLeftUnprinted()).isZero();
+    assertThat(journal.open()).isEmpty();
+  }
+
+  /** The order answered paid at {@code paidAt}, its answer dated {@code now}: both by the gateway's clock. */
+  private void paidAtByTheGateway(Instant paidAt, Instant now) throws Exception {
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).willReturn(okJson(new JsonObject(
+        KioskFlowTest.resource("order-paid.json")).put("paidAt", paidAt.toString()).encode())
+        .withHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atZone(java.time.ZoneOffset.UTC)))));
   }
 
   @Test
