@@ -50,6 +50,8 @@ public final class Recovery {
    * for the receipt. A receipt found unprinted at a restart later than this is not printed to nobody.
    */
   static final Duration UNATTENDED_AFTER = Duration.ofMinutes(10);
+  /** The longest a Retry-After keeps a receipt its resident may be waiting for from being asked for again. */
+  static final Duration MAX_WAITING_BACKOFF = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final GatewayClient gateway;
@@ -200,7 +202,7 @@ public final class Recovery {
       if (err instanceof GatewayException g && g.status() == 404) {
         return close(key, "unknown to the gateway");
       }
-      return delay(err).compose(v -> watch(key, orderId, waiting));
+      return delay(err, waiting.ends()).compose(v -> watch(key, orderId, waiting));
     });
   }
 
@@ -220,7 +222,7 @@ public final class Recovery {
     if (cancelIfPaying) {
       return gateway.cancel(id).compose(c -> close(key, "cancelled on restart"), err -> watch(key, id));
     }
-    return delay().compose(v -> watch(key, id, waiting));
+    return delay(null, waiting.ends()).compose(v -> watch(key, id, waiting));
   }
 
   /**
@@ -295,7 +297,7 @@ public final class Recovery {
       if (!saidWaiting) {
         LOG.info("order {}: paid; its receipt is printed once no other resident's session is under way", key);
       }
-      return delay().compose(v -> print(key, orderId, ends, true, saidFailed));
+      return delay(null, ends).compose(v -> print(key, orderId, ends, true, saidFailed));
     }
     return receipts.print(key, orderId).transform(ar -> {
       tray.free(key);
@@ -312,27 +314,29 @@ public final class Recovery {
       if (!saidFailed) {
         LOG.warn("receipt of order {} not printed: {}; tried again until it is", key, ar.cause().getMessage());
       }
-      return delay(ar.cause()).compose(v -> print(key, orderId, ends, saidWaiting, true));
+      return delay(ar.cause(), ends).compose(v -> print(key, orderId, ends, saidWaiting, true));
     });
   }
 
   private Future<Void> retryLater(OrderJournal.Entry e, Throwable err) {
-    return delay(err).compose(v -> resume(e));
-  }
-
-  private Future<Void> delay() {
-    return delay(null);
+    return delay(err, null).compose(v -> resume(e));
   }
 
   /**
    * The poll interval, or as long as a busy gateway asked (Retry-After), spread by up to a fifth so that kiosks
-   * turned away together do not come back together.
+   * turned away together do not come back together. While a resident may be waiting for the receipt (until {@code
+   * waitEnds}, {@link Ticker} nanoseconds; null: nobody known to wait), at most {@link #MAX_WAITING_BACKOFF} and never
+   * past that end: a gateway asking for an hour would otherwise have the receipt given up unasked.
    */
-  private Future<Void> delay(Throwable err) {
+  private Future<Void> delay(Throwable err, Long waitEnds) {
     long millis = pollMillis;
     if (err instanceof GatewayException g && g.retryAfterSeconds() > 0) {
       long asked = g.retryAfterSeconds() * 1000L;
       millis = Math.max(millis, asked + java.util.concurrent.ThreadLocalRandom.current().nextLong(asked / 5 + 1));
+    }
+    long left = waitEnds == null ? 0 : Duration.ofNanos(waitEnds - ticker.nanos()).toMillis();
+    if (left > 0) {
+      millis = Math.min(millis, Math.min(MAX_WAITING_BACKOFF.toMillis(), left));
     }
     Promise<Void> p = Promise.promise();
     vertx.setTimer(Math.max(1, millis), t -> p.complete());

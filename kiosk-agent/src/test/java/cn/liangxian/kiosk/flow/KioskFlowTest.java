@@ -1095,6 +1095,26 @@ class KioskFlowTest {
     assertThat(recovery.receiptsLeftUnprinted()).isEqualTo(1);
   }
 
+  /**
+   * A busy gateway asks for an hour (Retry-After) while the resident who was told the receipt prints by itself may still
+   * be waiting: the order is asked after again before that resident's time is up, not after it, and its receipt printed.
+   */
+  @Test
+  void aLongRetryAfterDoesNotOutlastTheWaitOfAResidentToldTheReceiptPrints() throws Exception {
+    Recovery recovery = new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker());
+    flow.recovery(recovery);
+    leftWithoutAnAnswer();
+    clock.advance(Recovery.UNATTENDED_AFTER.minusSeconds(2)); // two seconds of the resident's ten minutes left
+    flow.tick();
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).inScenario("busy").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3600")).willSetStateTo("paid"));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).inScenario("busy").whenScenarioStateIs("paid")
+        .willReturn(okJson(resource("order-paid.json"))));
+    until(() -> printer.printed().size() == 1);
+    until(() -> journal.open().isEmpty());
+    assertThat(recovery.receiptsLeftUnprinted()).isZero();
+  }
+
   /** On the QR code, 返回首页: the cancel and the lookup after it unanswered, the resident told what will happen. */
   private void leftWithoutAnAnswer() throws Exception {
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paying.json"))));
