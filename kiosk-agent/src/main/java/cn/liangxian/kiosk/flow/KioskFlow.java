@@ -98,6 +98,7 @@ public final class KioskFlow {
   }
 
   private void cardRead(String idNumber, String name, String kind) {
+    used();
     if (trayTakenBy != null) {
       // a receipt of a resident who has left is printing: the next session begins once it is out (the first screen
       // says to wait, and to place the card again)
@@ -502,6 +503,13 @@ public final class KioskFlow {
   private String handedOff;
   /** The order whose receipt is being printed in the background (its resident gone from the screen), or null. */
   private String trayTakenBy;
+  /**
+   * How long the kiosk is left alone (no session, no card placed, no touch) before a receipt of a resident who left is
+   * printed where it is not on that resident's own screen: longer than the previous resident takes to leave the tray.
+   */
+  static final Duration QUIET_BEFORE_BACKGROUND_PRINT = Duration.ofSeconds(60);
+  /** When the kiosk was last in use ({@link Ticker} nanoseconds); null: not since the agent started. */
+  private Long lastUse;
 
   public synchronized void reprint() {
     if (screen == Screen.DONE && printFailed) {
@@ -528,6 +536,9 @@ public final class KioskFlow {
 
   /** The resident is still at it (typing, reading the tier sheet): the screen's time starts again. */
   public synchronized void stillHere() {
+    if (screen == Screen.IDLE) {
+      used(); // someone at the first screen: no receipt of a resident who left comes out into their hands
+    }
     if (screen != Screen.IDLE && screen != Screen.PAYING && screen != Screen.LOOKING_UP && screen != Screen.PRINTING) {
       touch();
     }
@@ -542,6 +553,7 @@ public final class KioskFlow {
 
   public synchronized void elder(boolean on) {
     elder = on;
+    used();
     if (screen == Screen.IDLE) {
       // switched on at the first screen by someone who then left: off again for the next resident, after as long as
       // the household screen waits in 长辈模式
@@ -573,8 +585,9 @@ public final class KioskFlow {
    * cancelled at the gateway before the resident is told anything. Cancelled: nothing was taken (a resident who left goes
    * back to the first screen). Refused because it was paid a moment ago: its receipt is printed now, while the resident
    * is still here. Refused because the gateway had already expired it: nothing was taken either (or, refunded, it was
-   * given back). No answer: the order is watched in the background, its receipt printed if it turns out paid once no
-   * other resident's session is under way, and the resident told so.
+   * given back). No answer: the order is watched in the background, its receipt printed if it turns out paid while the
+   * resident's error screen shows or once the kiosk has been left alone a while ({@link #takeTray}), and the resident
+   * told so.
    */
   private void endOrder(boolean timedOut) {
     String key = orderKey;
@@ -634,8 +647,8 @@ public final class KioskFlow {
 
   /**
    * The screen leaves an unpaid order: cancel it at the gateway; if that fails (it was paid a moment ago, or the
-   * network is down) the order is watched in the background and its receipt printed if it turns out paid, once no
-   * other resident's session is under way.
+   * network is down) the order is watched in the background and its receipt printed if it turns out paid, never into
+   * another resident's hands ({@link #takeTray}).
    */
   private void letGo(String key, String id, String why) {
     gateway.cancel(id).onComplete(ar -> cancelled(key, id, ar.succeeded(), why));
@@ -732,22 +745,32 @@ public final class KioskFlow {
   }
 
   /**
-   * Whether the receipt of an order the screen let go of may be printed now: only while no other resident's session is
-   * under way (the kiosk idle, or the error screen that told this order's resident it would print by itself), so that
-   * it is never printed into another resident's hands. Taken, no session starts until {@link #freeTray}.
+   * Whether the receipt of an order the screen let go of may be printed now: on the error screen that told this order's
+   * resident it would print by itself, while it still shows (that resident's session), or once the kiosk has been left
+   * alone {@link #QUIET_BEFORE_BACKGROUND_PRINT}; never while another resident's session is under way, nor in the first
+   * moments after one ended, when the resident who just finished (or the next one) is at the tray: it would be printed
+   * into their hands. Taken, no session starts until {@link #freeTray}.
    */
-  private synchronized boolean takeTray(String key) {
+  synchronized boolean takeTray(String key) {
     if (trayTakenBy != null && !trayTakenBy.equals(key)) {
       return false;
     }
-    if (screen != Screen.IDLE && !(screen == Screen.ERROR && key.equals(handedOff))) {
+    boolean itsResidentsScreen = screen == Screen.ERROR && key.equals(handedOff);
+    boolean leftAlone = screen == Screen.IDLE
+        && (lastUse == null || ticker.nanos() - lastUse - QUIET_BEFORE_BACKGROUND_PRINT.toNanos() >= 0);
+    if (!itsResidentsScreen && !leftAlone) {
       return false;
     }
     trayTakenBy = key;
     return true;
   }
 
-  private synchronized void freeTray(String key) {
+  /** Someone is at the kiosk now (a session ended, a card placed, the first screen touched). */
+  private void used() {
+    lastUse = ticker.nanos();
+  }
+
+  synchronized void freeTray(String key) {
     if (key.equals(trayTakenBy)) {
       trayTakenBy = null;
     }
@@ -755,7 +778,7 @@ public final class KioskFlow {
 
   private void idle() {
     newSession();
-    handedOff = null;
+    used(); // the resident who just finished may be at the tray still, the next one may be coming up
     endedCard = null;
     elder = false; // 长辈模式 is the resident's choice, not the next one's
     screen = Screen.IDLE;
@@ -768,6 +791,7 @@ public final class KioskFlow {
       recovery.leftUnprinted(orderKey); // paid, no receipt, and the resident gone: told at the next heartbeat
     }
     session++;
+    handedOff = null; // told on a screen of the session that ends here
     endedCard = card;
     card = null;
     selection = null;

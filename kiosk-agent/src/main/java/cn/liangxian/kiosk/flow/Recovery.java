@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * measured by the {@link Ticker} from when the screen let go of the order; at a restart, from the payment by the
  * gateway's clock (its paidAt against the gateway's time) or from the journal's last word by the kiosk's: never the
  * kiosk's clock against the gateway's, which may be an hour apart. It is
- * printed only while no other resident's session is under way ({@link Tray}), never into their hands; one the printer
+ * printed only when the screen says it would reach its own resident ({@link Tray}), never another's hands; one the printer
  * refuses is tried again, as long as its resident may still be there;</li>
  * <li>{@code PRINTING} (killed mid-print): not printed again by itself, the receipt may be on the paper;
  * closed, and a reprint stays possible on request.</li>
@@ -67,7 +67,7 @@ public final class Recovery {
 
   /**
    * The screen's word on whether a receipt printed in the background would reach its own resident: not while another
-   * resident's session is under way, whose hands it would fall into.
+   * resident's session is under way, nor just after one, whose hands it would fall into.
    */
   public interface Tray {
     /** Whether the receipt of {@code key} may be printed now; true keeps every new session waiting until {@link #free}. */
@@ -282,7 +282,7 @@ public final class Recovery {
   }
 
   /**
-   * Prints the receipt of a paid order no screen shows, once no other resident's session is under way; one the printer
+   * Prints the receipt of a paid order no screen shows, once the screen says it would reach its own resident; one the printer
    * refused (no paper) is tried again. Both wait at most until {@code ends} ({@link Ticker} nanoseconds): then the
    * receipt is left unprinted and counted, as the screen does when its resident leaves a failed print. One that may be on
    * the paper (the line failed after the job went out) is not printed again without a request: closed, and counted.
@@ -295,7 +295,7 @@ public final class Recovery {
     }
     if (!tray.take(key)) {
       if (!saidWaiting) {
-        LOG.info("order {}: paid; its receipt is printed once no other resident's session is under way", key);
+        LOG.info("order {}: paid; its receipt is printed once the kiosk has been left alone a while", key);
       }
       return delay(null, ends).compose(v -> print(key, orderId, ends, true, saidFailed));
     }

@@ -947,6 +947,7 @@ class KioskFlowTest {
     flow.cancel();
     assertThat(flow.screen()).isEqualTo(Screen.IDLE);
     held.release();
+    clock.advance(KioskFlow.QUIET_BEFORE_BACKGROUND_PRINT);
     until(() -> printer.printed().size() == 1);
     until(() -> journal.open().isEmpty());
   }
@@ -991,11 +992,12 @@ class KioskFlowTest {
       flow.idCardRead("371312196205108490", "潘威"); // the next resident
       until(() -> flow.screen() == Screen.HOUSEHOLD);
       wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
-      until(() -> log.contains("once no other resident's session is under way") || !printer.printed().isEmpty());
+      until(() -> log.contains("once the kiosk has been left alone a while") || !printer.printed().isEmpty());
       assertThat(printer.printed()).as("not printed while another resident is at the kiosk").isEmpty();
       assertThat(journal.open()).singleElement().satisfies(e -> assertThat(e.step()).isEqualTo(OrderJournal.Step.PAID));
 
-      flow.cancel(); // that resident's session is over
+      flow.cancel(); // that resident's session is over: they may be at the tray a while yet
+      clock.advance(KioskFlow.QUIET_BEFORE_BACKGROUND_PRINT);
       until(() -> printer.printed().size() == 1);
       until(() -> journal.open().isEmpty());
       // the first screen said to wait while it printed, and takes the next card once it is out
@@ -1012,6 +1014,7 @@ class KioskFlowTest {
     leftWithoutAnAnswer();
     clock.advance(Duration.ofSeconds(Screen.ERROR.timeoutSeconds()));
     flow.tick();
+    clock.advance(KioskFlow.QUIET_BEFORE_BACKGROUND_PRINT);
     held.hold("GET", "/api/v1/orders/" + ORDER_ID + "/receipt");
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
     held.awaitArrived(); // being printed
@@ -1104,8 +1107,10 @@ class KioskFlowTest {
     Recovery recovery = new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker());
     flow.recovery(recovery);
     leftWithoutAnAnswer();
-    clock.advance(Recovery.UNATTENDED_AFTER.minusSeconds(2)); // two seconds of the resident's ten minutes left
+    clock.advance(Duration.ofSeconds(Screen.ERROR.timeoutSeconds()));
     flow.tick();
+    // two seconds of the resident's ten minutes left, the kiosk left alone since
+    clock.advance(Recovery.UNATTENDED_AFTER.minusSeconds(2 + Screen.ERROR.timeoutSeconds()));
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).inScenario("busy").whenScenarioStateIs(Scenario.STARTED)
         .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3600")).willSetStateTo("paid"));
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).inScenario("busy").whenScenarioStateIs("paid")
@@ -1113,6 +1118,42 @@ class KioskFlowTest {
     until(() -> printer.printed().size() == 1);
     until(() -> journal.open().isEmpty());
     assertThat(recovery.receiptsLeftUnprinted()).isZero();
+  }
+
+  /**
+   * The receipt of a resident who left the QR code comes out on the error screen that told that resident it would print
+   * by itself, or once the kiosk has been left alone a minute: never in the moments after a session ended, when the
+   * resident who just finished (or the next one) is at the tray, nor after a card or a touch at the first screen.
+   */
+  @Test
+  void aReceiptOfAResidentWhoLeftIsPrintedOnTheirScreenOrAfterAQuietMinuteNeverJustAfterASession() throws Exception {
+    leftWithoutAnAnswer(); // nothing watched in the background here: the screen's word is asked directly
+    String key = journal.open().get(0).key();
+    assertThat(flow.takeTray("kiosk-another-order")).as("not that order's resident's screen").isFalse();
+    assertThat(flow.takeTray(key)).as("on the screen that told its resident").isTrue();
+    flow.freeTray(key);
+
+    flow.cancel(); // 返回首页: the resident who was told may be at the tray, or the next one coming up
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    assertThat(flow.takeTray(key)).isFalse();
+    clock.advance(KioskFlow.QUIET_BEFORE_BACKGROUND_PRINT.minusSeconds(1));
+    assertThat(flow.takeTray(key)).isFalse();
+    flow.stillHere(); // someone touches the first screen
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(flow.takeTray(key)).isFalse();
+    clock.advance(KioskFlow.QUIET_BEFORE_BACKGROUND_PRINT);
+    assertThat(flow.takeTray(key)).as("left alone a minute").isTrue();
+    flow.freeTray(key);
+
+    // the next resident finishes: not in their hands either
+    flow.idCardRead("371312196205108490", "潘威");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    assertThat(flow.takeTray(key)).isFalse();
+    clock.advance(KioskFlow.QUIET_BEFORE_BACKGROUND_PRINT);
+    flow.cancel();
+    assertThat(flow.takeTray(key)).isFalse();
+    clock.advance(KioskFlow.QUIET_BEFORE_BACKGROUND_PRINT);
+    assertThat(flow.takeTray(key)).isTrue();
   }
 
   /** On the QR code, 返回首页: the cancel and the lookup after it unanswered, the resident told what will happen. */
