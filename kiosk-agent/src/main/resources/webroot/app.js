@@ -80,7 +80,8 @@ function render(s) {
   $('elder').setAttribute('aria-checked', String(!!s.elder));
   $('elderState').textContent = s.elder ? '开' : '关';
   $('countdown').textContent = s.secondsLeft !== undefined && s.screen !== 'IDLE' ? `剩余 ${minutes(s.secondsLeft)}` : '';
-  $('cancel').style.visibility = ['IDLE', 'PRINTING', 'UNAVAILABLE'].includes(s.screen) ? 'hidden' : 'visible';
+  // none while the order left is being cancelled: the resident waits to hear what became of it (paid, a receipt coming)
+  $('cancel').style.visibility = ['IDLE', 'PRINTING', 'UNAVAILABLE'].includes(s.screen) || s.cancelling ? 'hidden' : 'visible';
   if (key === last) return;
   last = key;
   const m = $('screen');

@@ -337,6 +337,12 @@ public final class KioskFlow {
         polling = false;
       }
       answer(s, () -> {
+        if (ending && !(ar.succeeded() && "PAID".equals(Recovery.state(ar.result())))) {
+          // the order is being cancelled: a CANCELLED here is that cancel's own doing, which its answer says (a resident
+          // who left goes to the first screen, not through 订单已失效); only a payment seen first is this answer's to tell
+          LOG.info("order {}: a status answer while its cancel is under way: left to the cancel's answer", orderKey);
+          return;
+        }
         if (ar.failed()) {
           // retried on a later tick; meanwhile a resident who has paid is told not to pay again
           message = "网络不稳定，正在确认支付结果。如已付款，请稍候，不要重复付款";
@@ -389,6 +395,7 @@ public final class KioskFlow {
     if (screen == Screen.PRINTING || screen == Screen.DONE) {
       return; // told twice (the held status request and the cancel that came too late): one receipt
     }
+    ending = false; // what became of the order is known: the receipt's screens are the resident's own
     show(Screen.PRINTING);
     paidKey = orderKey;
     long s = session;
@@ -497,6 +504,20 @@ public final class KioskFlow {
   /** An order's creation in this session had no answer in time: the order it may have made is being cancelled. */
   private boolean lostOrder;
   private static final int PRINT_FAILED_SECONDS = 120;
+  /** The order on the screen is being cancelled ({@link #endOrder}): no 返回首页 until what became of it is known. */
+  private boolean ending;
+  /** Beyond the cancel's and the lookup's own time, for signing them and the answers' way back. */
+  private static final int ENDING_SLACK_SECONDS = 5;
+
+  /**
+   * How long the screen that says the order is being cancelled waits: for the cancel and the lookup after it, each
+   * given the gateway's timeout, and never less than any lookup's screen.
+   */
+  private long endingSeconds() {
+    return Math.max(Screen.LOOKING_UP.timeoutSeconds(),
+        Duration.ofMillis(2L * gateway.timeoutMillis()).toSeconds() + ENDING_SLACK_SECONDS);
+  }
+
   /** The order this screen saw paid and prints the receipt of: never handed to the background watch as well. */
   private String paidKey;
   /** The order whose resident the error screen on show told its receipt would print by itself, if paid. */
@@ -531,6 +552,11 @@ public final class KioskFlow {
     if (screen == Screen.PRINTING) {
       return; // paid: the receipt comes first
     }
+    if (ending) {
+      // the order is being cancelled: its resident is told what became of it (paid, a receipt printing here or by
+      // itself) before the first screen comes back; the page shows no 返回首页 meanwhile
+      return;
+    }
     idle();
   }
 
@@ -558,8 +584,8 @@ public final class KioskFlow {
       // switched on at the first screen by someone who then left: off again for the next resident, after as long as
       // the household screen waits in 长辈模式
       deadline = on ? after(Screen.HOUSEHOLD.timeoutSeconds() * 2L) : null;
-    } else if (screen != Screen.PAYING) {
-      touch();
+    } else if (screen != Screen.PAYING && !ending) {
+      touch(); // not the cancel's own time, which is as long as its answer takes
     }
   }
 
@@ -572,6 +598,17 @@ public final class KioskFlow {
     if (deadline != null && now - deadline >= 0) {
       if (screen == Screen.PAYING) {
         endOrder(true);
+        return;
+      }
+      if (ending) {
+        // neither the cancel nor the lookup after it answered in their time: whatever they answer later closes the order
+        // or hands it to the background watch (endOrder), and this resident is told a receipt prints by itself if paid
+        String key = orderKey;
+        LOG.warn("order {}: its cancel not answered in {} s: its resident told a receipt prints if it was paid", key,
+            endingSeconds());
+        newSession();
+        handedOff = key;
+        error(UNCONFIRMED);
         return;
       }
       if (screen != Screen.PRINTING) {
@@ -598,6 +635,8 @@ public final class KioskFlow {
     if (!timedOut) {
       message = CANCELLING;
     }
+    ending = true;
+    deadline = after(endingSeconds());
     gateway.cancel(id).onComplete(ar -> answer(s, () -> {
       if (key.equals(paidKey)) {
         return; // the status request saw it paid meanwhile: its receipt is being printed here
@@ -805,6 +844,7 @@ public final class KioskFlow {
     polling = false;
     paidFen = 0;
     paidItems = 0;
+    ending = false;
   }
 
   private void show(Screen s) {
@@ -884,6 +924,9 @@ public final class KioskFlow {
       if (!readerOk) {
         v.put("readerFault", true);
       }
+    }
+    if (ending && screen == Screen.LOOKING_UP) {
+      v.put("cancelling", true); // no 返回首页 while the order is cancelled
     }
     if (printerProblem != null && (screen == Screen.HOUSEHOLD || screen == Screen.CHANNEL)) {
       // the pay buttons are not pressed while no receipt could be printed (choose asks the printer again anyway)

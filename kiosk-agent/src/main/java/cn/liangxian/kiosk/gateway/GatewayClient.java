@@ -52,6 +52,11 @@ public final class GatewayClient {
   private final int timeoutMillis;
   private final int orderTimeoutMillis;
 
+  /** How long a request other than an order's creation (a cancel, a lookup) waits for its answer. */
+  public int timeoutMillis() {
+    return timeoutMillis;
+  }
+
   /** The household of the person with this ID number and name; members masked, amounts in fen. */
   public Future<JsonObject> lookup(String idNumber, String name) {
     return send(HttpMethod.POST, "/api/v1/lookup", new JsonObject().put("idNumber", idNumber).put("name", name), null);

@@ -462,6 +462,64 @@ class KioskFlowTest {
     wm.verify(postRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")));
   }
 
+  /**
+   * 确定返回首页 on the QR code: while its cancel is under way (longer than a lookup's screen, as long as the cancel and the
+   * lookup after it may take) the screen says so and takes no 返回首页; the held status request answering CANCELLED, the
+   * cancel's own doing, is not shown as 订单已失效: the resident goes straight back to the first screen.
+   */
+  @Test
+  void whileTheOrderIsCancelledThereIsNoLeavingAndItsCancelIsNotShownAsAnOrderThatDied() throws Exception {
+    try (LogLines log = new LogLines(KioskFlow.class)) {
+      toPaying();
+      wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", equalTo("20"))
+          .willReturn(okJson(new JsonObject(resource("order-paying.json")).put("state", "CANCELLED").encode())));
+      held.hold("GET", "/api/v1/orders/" + ORDER_ID + "?waitSeconds=20&state=PAYING");
+      heldToo.hold("POST", "/api/v1/orders/" + ORDER_ID + "/cancel");
+      clock.advance(Duration.ofSeconds(3));
+      flow.tick(); // a status request, held by the gateway until the order changes
+      held.awaitArrived();
+      flow.cancel(); // 确定返回首页
+      heldToo.awaitArrived();
+      assertThat(flow.view().getString("message")).isEqualTo("正在取消订单，请稍候…");
+      assertThat(flow.view().getBoolean("cancelling")).isTrue();
+      assertThat(flow.view().getLong("secondsLeft")).isGreaterThanOrEqualTo(2L * Await.ANSWER_TIMEOUT_MILLIS / 1000);
+
+      flow.cancel(); // pressed again
+      flow.elder(true);
+      clock.advance(Duration.ofSeconds(Screen.LOOKING_UP.timeoutSeconds()));
+      flow.tick();
+      assertThat(flow.screen()).isEqualTo(Screen.LOOKING_UP);
+
+      held.release(); // CANCELLED: the cancel took effect
+      until(() -> log.contains("while its cancel is under way"));
+      assertThat(flow.screen()).isEqualTo(Screen.LOOKING_UP);
+      assertThat(flow.view().getString("message")).isEqualTo("正在取消订单，请稍候…");
+      heldToo.release();
+      until(() -> flow.screen() == Screen.IDLE);
+      until(() -> journal.open().isEmpty());
+      assertThat(file.records().get(file.size() - 1).getString("why")).isEqualTo("cancelled by the resident");
+    }
+  }
+
+  /**
+   * The cancel of a QR code left gets no answer in all the time it and the lookup after it may take: the resident is
+   * told a receipt prints by itself if it was paid, not sent to the first screen untold; the cancel's late answer
+   * settles the order.
+   */
+  @Test
+  void aCancelUnansweredInItsTimeTellsItsResidentAReceiptPrintsIfPaid() throws Exception {
+    toPaying();
+    held.hold("POST", "/api/v1/orders/" + ORDER_ID + "/cancel");
+    flow.cancel();
+    held.awaitArrived();
+    clock.advance(Duration.ofSeconds(flow.view().getLong("secondsLeft")));
+    flow.tick();
+    assertThat(flow.screen()).isEqualTo(Screen.ERROR);
+    assertThat(flow.view().getString("message")).isEqualTo("暂时无法确认支付结果。如已付款，凭证会自动打印，请稍候或联系工作人员");
+    held.release(); // cancelled after all
+    until(() -> journal.open().isEmpty());
+  }
+
   @Test
   void keypadInputIsCheckedAndTheGatewaysNoIsPlainChinese() throws Exception {
     flow.startKeypad();
@@ -928,8 +986,12 @@ class KioskFlowTest {
     assertThat(flow.screen()).isEqualTo(Screen.IDLE);
   }
 
+  /**
+   * The QR code's time is up and the kiosk cancels the order: 返回首页 pressed meanwhile is not taken, and the refused
+   * cancel's payment, made at the last moment, has its receipt printed there, for the resident still in front of it.
+   */
   @Test
-  void leavingWhileTheTimedOutOrderIsCancelledStillPrintsTheReceiptOfAPaymentMadeAtTheLastMoment() throws Exception {
+  void aPressWhileTheTimedOutOrderIsCancelledIsNotTakenAndALastMomentPaymentIsPrintedThere() throws Exception {
     flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker()));
     toPaying();
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
@@ -945,10 +1007,12 @@ class KioskFlowTest {
     held.awaitArrived();
     // the QR code's time is up and the kiosk is cancelling the order ("正在查询"): the resident presses 返回首页
     flow.cancel();
-    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    assertThat(flow.screen()).isEqualTo(Screen.LOOKING_UP);
+    assertThat(flow.view().getBoolean("cancelling")).as("no 返回首页 on the page").isTrue();
     held.release();
-    clock.advance(KioskFlow.QUIET_BEFORE_BACKGROUND_PRINT);
-    until(() -> printer.printed().size() == 1);
+    until(() -> flow.screen() == Screen.DONE);
+    assertThat(flow.view().getString("message")).isEqualTo("缴费成功，请取走凭证");
+    assertThat(printer.printed()).hasSize(1);
     until(() -> journal.open().isEmpty());
   }
 
