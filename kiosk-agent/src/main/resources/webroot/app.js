@@ -215,6 +215,8 @@ const SCREENS = {
     // a printer that cannot print (no payment taken here) or a reader that cannot read: said before anything is done
     const notices = (s.notices || []).map((t, i) => phrases('notice device', t, 'device' + i));
     const keypad = el('div', { class: 'actions' }, el('button', { id: 'keypad', onclick: () => act({ action: 'keypad' }), text: '手动输入身份证号' }));
+    // off while the last resident's receipt prints: no session begins until it is out (the notice says so)
+    if (s.keypadOff) keypad.firstChild.setAttribute('disabled', 'disabled');
     if (s.readerFault) return [...notices, keypad];
     const pic = el('div', { class: 'picture' });
     pic.innerHTML = CARD_PICTURE;

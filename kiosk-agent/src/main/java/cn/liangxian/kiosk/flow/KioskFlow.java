@@ -468,8 +468,11 @@ public final class KioskFlow {
   static final String CANCELLING = "正在取消订单，请稍候…";
   /** The order was neither cancelled nor seen paid: it is watched, and its receipt printed if it turns out paid. */
   static final String UNCONFIRMED = "暂时无法确认支付结果。如已付款，凭证会自动打印，请稍候或联系工作人员";
-  /** On the first screen while the receipt of a resident who left the screen is printed: no session until it is out. */
-  static final String TRAY_TAKEN = "正在打印上一位缴费人的凭证，请稍候";
+  /**
+   * On the first screen while the receipt of a resident who left the screen is printed: no session until it is out, and
+   * a card placed meanwhile has been read and is not read again where it lies, so it is to be placed again.
+   */
+  static final String TRAY_TAKEN = "正在打印上一位缴费人的凭证，请稍候。打印完成后请重新放卡";
   /** The receipt went to the printer, which was not heard after it: it may be in the tray; a reprint only if it is not. */
   static final String MAY_HAVE_PRINTED = "缴费成功。凭证可能已经打印出来，请先查看出纸口；如未出凭证，可点击“重新打印”，或请工作人员帮助补打";
   /** After the printer's reason it cannot print: nobody pays here until it can. */
@@ -923,6 +926,9 @@ public final class KioskFlow {
       }
       if (!readerOk) {
         v.put("readerFault", true);
+      }
+      if (trayTakenBy != null) {
+        v.put("keypadOff", true); // no session begins until the receipt is out: 手动输入 would do nothing
       }
     }
     if (ending && screen == Screen.LOOKING_UP) {

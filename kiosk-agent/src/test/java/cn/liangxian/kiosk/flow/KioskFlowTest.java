@@ -1082,13 +1082,16 @@ class KioskFlowTest {
     held.hold("GET", "/api/v1/orders/" + ORDER_ID + "/receipt");
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
     held.awaitArrived(); // being printed
-    assertThat(flow.view().getJsonArray("notices")).containsExactly("正在打印上一位缴费人的凭证，请稍候");
+    // a card placed now is not read again where it lies (the reader has read it): the resident is told to place it again
+    assertThat(flow.view().getJsonArray("notices")).containsExactly("正在打印上一位缴费人的凭证，请稍候。打印完成后请重新放卡");
+    assertThat(flow.view().getBoolean("keypadOff")).as("手动输入 off: it would do nothing").isTrue();
     flow.idCardRead("371312196205108490", "潘威");
     flow.startKeypad();
     assertThat(flow.screen()).isEqualTo(Screen.IDLE);
     held.release();
     until(() -> printer.printed().size() == 1);
     until(() -> !flow.view().containsKey("notices"));
+    assertThat(flow.view().containsKey("keypadOff")).isFalse();
     flow.idCardRead("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
   }
