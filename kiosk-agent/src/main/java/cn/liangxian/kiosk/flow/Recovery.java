@@ -235,7 +235,10 @@ public final class Recovery {
     Instant paid = waiting.restarted() ? paidAt(o) : null;
     if (paid != null) {
       Duration ago = Duration.between(paid, gateway.now());
-      long byPayment = now + UNATTENDED_AFTER.minus(ago.isNegative() ? Duration.ZERO : ago).toNanos();
+      // paid longer ago than a resident waits (a date a gateway sends as "none", years back): already past, in nanoseconds
+      // that cannot overflow
+      long byPayment = ago.compareTo(UNATTENDED_AFTER) >= 0 ? now - 1
+          : now + UNATTENDED_AFTER.minus(ago.isNegative() ? Duration.ZERO : ago).toNanos();
       ends = ends == null || byPayment - ends > 0 ? byPayment : ends;
     }
     return ends != null ? ends : now + UNATTENDED_AFTER.toNanos();

@@ -234,7 +234,8 @@ public final class GatewayClient {
     }
     String h = header.strip();
     if (h.matches("[0-9]+")) {
-      return h.length() > 6 ? MAX_RETRY_AFTER_SECONDS : Math.min(MAX_RETRY_AFTER_SECONDS, Integer.parseInt(h));
+      String digits = h.replaceFirst("^0+(?=.)", ""); // 0000030 is 30
+      return digits.length() > 6 ? MAX_RETRY_AFTER_SECONDS : Math.min(MAX_RETRY_AFTER_SECONDS, Integer.parseInt(digits));
     }
     java.time.Instant at = date(h);
     if (at == null) {

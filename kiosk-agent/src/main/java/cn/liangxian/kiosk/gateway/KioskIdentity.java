@@ -86,11 +86,18 @@ public record KioskIdentity(String kioskId, KeyPair keys) {
    * start, since a mode given at creation is cut by the umask (a 077 one leaves it the agent's only), and a kiosk
    * installed before kept the 0600 its first start gave it. A file system without POSIX modes has nothing to set.
    */
-  private static void readableByAll(Path pub) throws IOException {
+  private static void readableByAll(Path pub) {
     try {
-      Files.setPosixFilePermissions(pub, PosixFilePermissions.fromString("rw-r--r--"));
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(pub);
+      if (!mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+        Files.setPosixFilePermissions(pub, PosixFilePermissions.fromString("rw-r--r--"));
+      }
     } catch (UnsupportedOperationException notPosix) {
       // nothing to set
+    } catch (IOException notOurs) {
+      // a file another user owns, or a read-only key folder: the kiosk works with it as it is
+      LOG.warn("could not make {} readable by all ({}): the kiosk runs on, its technician reads it as its owner",
+          pub.getFileName(), notOurs.toString());
     }
   }
 

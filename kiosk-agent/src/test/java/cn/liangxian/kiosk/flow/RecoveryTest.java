@@ -199,6 +199,19 @@ class RecoveryTest {
     assertThat(journal.open()).isEmpty();
   }
 
+  /**
+   * A gateway that says an order was paid at a time no one waits that long for (the year 1, a "none" some systems send):
+   * the order is settled as any other, not left open for ever on an overflow of the wait's arithmetic.
+   */
+  @Test
+  void atARestartAPaidAtCenturiesAgoIsSettledNotLeftOpen() throws Exception {
+    upTo();
+    Instant gatewayNow = clock.instant();
+    paidAtByTheGateway(Instant.parse("0001-01-01T00:00:00Z"), gatewayNow);
+    settle();
+    assertThat(journal.open()).isEmpty();
+  }
+
   /** The order answered paid at {@code paidAt}, its answer dated {@code now}: both by the gateway's clock. */
   private void paidAtByTheGateway(Instant paidAt, Instant now) throws Exception {
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).willReturn(okJson(new JsonObject(

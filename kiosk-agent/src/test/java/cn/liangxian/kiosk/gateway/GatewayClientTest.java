@@ -140,6 +140,8 @@ class GatewayClientTest {
     assertThat(GatewayClient.retryAfter("999999", null, NOW)).as("at most an hour").isEqualTo(3600);
     assertThat(GatewayClient.retryAfter("1000000", null, NOW)).as("too long to read: the longest, not none").isEqualTo(3600);
     assertThat(GatewayClient.retryAfter("99999999999999999999", null, NOW)).isEqualTo(3600);
+    assertThat(GatewayClient.retryAfter("0000030", null, NOW)).as("leading zeros are no length").isEqualTo(30);
+    assertThat(GatewayClient.retryAfter("0", null, NOW)).isZero();
     assertThat(GatewayClient.retryAfter("-1", null, NOW)).isZero();
     assertThat(GatewayClient.retryAfter("soon", null, NOW)).isZero();
     assertThat(GatewayClient.retryAfter(null, null, NOW)).isZero();
