@@ -81,6 +81,7 @@ public final class KioskFlow {
     this.receipts = receipts;
     this.clock = clock;
     this.ticker = ticker;
+    this.started = ticker.nanos();
     this.pollInterval = pollInterval;
     this.lastPoll = ticker.nanos();
   }
@@ -534,6 +535,8 @@ public final class KioskFlow {
   static final Duration QUIET_BEFORE_BACKGROUND_PRINT = Duration.ofSeconds(60);
   /** When the kiosk was last in use ({@link Ticker} nanoseconds); null: not since the agent started. */
   private Long lastUse;
+  /** When the agent started ({@link Ticker} nanoseconds). */
+  private final long started;
 
   public synchronized void reprint() {
     if (screen == Screen.DONE && printFailed) {
@@ -705,7 +708,15 @@ public final class KioskFlow {
     if (ok) {
       closeQuietly(key, why);
     } else if (recovery != null && !key.equals(paidKey)) {
-      recovery.letGo(key, id);
+      // written before it is watched: a restart before its receipt prints still knows its resident had left
+      Recovery r = recovery;
+      long at = ticker.nanos(); // its resident's wait is counted from now, however long the write takes
+      writes.write(() -> journal.step(key, OrderJournal.Step.LET_GO)).onComplete(ar -> {
+        if (ar.failed()) {
+          LOG.error("journal write failed: {}", ar.cause().toString());
+        }
+        r.letGo(key, id, at);
+      });
     }
   }
 
@@ -775,8 +786,8 @@ public final class KioskFlow {
     placement.unsettled(e -> r.resume(e));
     r.tray(new Recovery.Tray() {
       @Override
-      public boolean take(String key) {
-        return takeTray(key);
+      public boolean take(String key, boolean left) {
+        return takeTray(key, left);
       }
 
       @Override
@@ -793,13 +804,17 @@ public final class KioskFlow {
    * moments after one ended, when the resident who just finished (or the next one) is at the tray: it would be printed
    * into their hands. Taken, no session starts until {@link #freeTray}.
    */
-  synchronized boolean takeTray(String key) {
+  synchronized boolean takeTray(String key, boolean left) {
     if (trayTakenBy != null && !trayTakenBy.equals(key)) {
       return false;
     }
     boolean itsResidentsScreen = screen == Screen.ERROR && key.equals(handedOff);
+    // not in use since the agent started: a receipt whose resident a restart cut short prints at once, one whose
+    // resident had left before it waits the quiet time from the start, as the restart may have cut another's session
+    boolean atOnce = lastUse == null && !left;
+    long since = lastUse != null ? lastUse : started;
     boolean leftAlone = screen == Screen.IDLE
-        && (lastUse == null || ticker.nanos() - lastUse - QUIET_BEFORE_BACKGROUND_PRINT.toNanos() >= 0);
+        && (atOnce || ticker.nanos() - since - QUIET_BEFORE_BACKGROUND_PRINT.toNanos() >= 0);
     if (!itsResidentsScreen && !leftAlone) {
       return false;
     }

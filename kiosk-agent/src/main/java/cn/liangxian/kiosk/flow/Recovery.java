@@ -70,8 +70,11 @@ public final class Recovery {
    * resident's session is under way, nor just after one, whose hands it would fall into.
    */
   public interface Tray {
-    /** Whether the receipt of {@code key} may be printed now; true keeps every new session waiting until {@link #free}. */
-    boolean take(String key);
+    /**
+     * Whether the receipt of {@code key} may be printed now; true keeps every new session waiting until {@link #free}.
+     * {@code left}: its resident left the screen before it was found paid (not one whose session a restart cut short).
+     */
+    boolean take(String key, boolean left);
 
     void free(String key);
   }
@@ -79,7 +82,7 @@ public final class Recovery {
   /** No screen (the recovery alone): every receipt may be printed at once. */
   private static final Tray FREE = new Tray() {
     @Override
-    public boolean take(String key) {
+    public boolean take(String key, boolean left) {
       return true;
     }
 
@@ -120,7 +123,8 @@ public final class Recovery {
       LOG.info("resuming order {} at step {}", e.key(), e.step());
       all.add(switch (e.step()) {
         // the time of the kiosk's last word on it: what the resident last saw
-        case ORDER, PAID, PRINT_FAILED -> watch(e.key(), e.orderId(), restarted(e.at()));
+        // one whose resident had left before the restart waits, as before it, for the kiosk to be left alone
+        case ORDER, LET_GO, PAID, PRINT_FAILED -> watch(e.key(), e.orderId(), restarted(e.at(), e.left()));
         default -> resume(e);
       });
     }
@@ -137,6 +141,7 @@ public final class Recovery {
         return retryLater(e, err);
       });
       case ORDER -> watch(e.key(), e.orderId());
+      case LET_GO -> watch(e.key(), e.orderId(), new Waiting(null, false, true));
       // asked again first: a payment given back since (a refund while the printer had no paper) gets no receipt
       case PAID, PRINT_FAILED -> watch(e.key(), e.orderId());
       case PRINTING -> {
@@ -169,17 +174,19 @@ public final class Recovery {
    * ends}; null: not known, counted from when it is found paid), and whether the order was found open at a restart,
    * where the payment's own time may say a later end.
    */
-  private record Waiting(Long ends, boolean restarted) {
-    static final Waiting UNKNOWN = new Waiting(null, false);
+  private record Waiting(Long ends, boolean restarted, boolean left) {
+    static final Waiting UNKNOWN = new Waiting(null, false, false);
   }
 
   /**
    * An order found open at a restart, the journal's last word on it written at {@code lastWord} by this kiosk's clock:
    * the time since is read on the same clock (a clock set back since reads as nothing known).
    */
-  private Waiting restarted(Instant lastWord) {
+  private Waiting restarted(Instant lastWord, boolean left) {
     Duration ago = lastWord == null ? null : Duration.between(lastWord, clock.instant());
-    return new Waiting(ago == null || ago.isNegative() ? null : ticker.nanos() + UNATTENDED_AFTER.minus(ago).toNanos(), true);
+    return new Waiting(ago == null || ago.isNegative() ? null
+        : ago.compareTo(UNATTENDED_AFTER) >= 0 ? ticker.nanos() - 1 : ticker.nanos() + UNATTENDED_AFTER.minus(ago).toNanos(),
+        true, left);
   }
 
   /** Polls an order whose QR code may be in a resident's hands until it is paid (then prints) or dead. */
@@ -194,7 +201,12 @@ public final class Recovery {
    * person to pick up, it is left unprinted and counted.
    */
   public Future<Void> letGo(String key, String orderId) {
-    return watch(key, orderId, new Waiting(ticker.nanos() + UNATTENDED_AFTER.toNanos(), false));
+    return letGo(key, orderId, ticker.nanos());
+  }
+
+  /** As {@link #letGo(String, String)}, for an order the screen let go of at {@code at} ({@link Ticker} nanoseconds). */
+  public Future<Void> letGo(String key, String orderId, long at) {
+    return watch(key, orderId, new Waiting(at + UNATTENDED_AFTER.toNanos(), false, true));
   }
 
   private Future<Void> watch(String key, String orderId, Waiting waiting) {
@@ -214,7 +226,7 @@ public final class Recovery {
       if (now - ends > 0) {
         return leaveUnprinted(key, UNATTENDED_AFTER.plusNanos(now - ends), "paid long before it was found paid");
       }
-      return write(() -> journal.step(key, OrderJournal.Step.PAID)).compose(v -> print(key, id, ends, false, false));
+      return write(() -> journal.step(key, OrderJournal.Step.PAID)).compose(v -> print(key, id, ends, waiting.left(), false, false));
     }
     if (dead(state)) {
       return close(key, state);
@@ -290,17 +302,17 @@ public final class Recovery {
    * receipt is left unprinted and counted, as the screen does when its resident leaves a failed print. One that may be on
    * the paper (the line failed after the job went out) is not printed again without a request: closed, and counted.
    */
-  private Future<Void> print(String key, String orderId, long ends, boolean saidWaiting, boolean saidFailed) {
+  private Future<Void> print(String key, String orderId, long ends, boolean left, boolean saidWaiting, boolean saidFailed) {
     long late = ticker.nanos() - ends;
     if (late > 0) {
       return leaveUnprinted(key, UNATTENDED_AFTER.plusNanos(late),
           "the kiosk could not print it while its resident may have waited");
     }
-    if (!tray.take(key)) {
+    if (!tray.take(key, left)) {
       if (!saidWaiting) {
         LOG.info("order {}: paid; its receipt is printed once the kiosk has been left alone a while", key);
       }
-      return delay(null, ends).compose(v -> print(key, orderId, ends, true, saidFailed));
+      return delay(null, ends).compose(v -> print(key, orderId, ends, left, true, saidFailed));
     }
     return receipts.print(key, orderId).transform(ar -> {
       tray.free(key);
@@ -317,7 +329,7 @@ public final class Recovery {
       if (!saidFailed) {
         LOG.warn("receipt of order {} not printed: {}; tried again until it is", key, ar.cause().getMessage());
       }
-      return delay(ar.cause(), ends).compose(v -> print(key, orderId, ends, saidWaiting, true));
+      return delay(ar.cause(), ends).compose(v -> print(key, orderId, ends, left, saidWaiting, true));
     });
   }
 

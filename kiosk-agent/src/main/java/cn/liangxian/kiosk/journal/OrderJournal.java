@@ -24,10 +24,21 @@ import java.util.Map;
 public final class OrderJournal {
 
   /** Where an order stands on this kiosk. */
-  public enum Step { INTENT, ORDER, PAID, PRINTING, PRINT_FAILED, PRINTED, CLOSED }
+  public enum Step {
+    INTENT, ORDER,
+    /** The screen let go of the order (its resident left, its cancel not answered): watched in the background. */
+    LET_GO,
+    PAID, PRINTING, PRINT_FAILED, PRINTED, CLOSED
+  }
 
-  /** One order's latest state; {@code at}: when it was written (this kiosk's clock), null where not known. */
-  public record Entry(String key, JsonObject request, String orderId, Step step, Instant at) {
+  /**
+   * One order's latest state; {@code at}: when it was written (this kiosk's clock), null where not known; {@code left}:
+   * the screen let go of it at some step (its resident had left), whatever came after.
+   */
+  public record Entry(String key, JsonObject request, String orderId, Step step, Instant at, boolean left) {
+    public Entry(String key, JsonObject request, String orderId, Step step, Instant at) {
+      this(key, request, orderId, step, at, false);
+    }
   }
 
   private final Journal journal;
@@ -71,7 +82,7 @@ public final class OrderJournal {
       if (step == Step.INTENT) {
         byKey.put(key, new Entry(key, r.getJsonObject("request"), null, Step.INTENT, at(r)));
       } else if (e != null) {
-        byKey.put(key, new Entry(key, e.request(), r.getString("orderId", e.orderId()), step, at(r)));
+        byKey.put(key, new Entry(key, e.request(), r.getString("orderId", e.orderId()), step, at(r), e.left() || step == Step.LET_GO));
       }
     }
     List<Entry> open = new ArrayList<>();

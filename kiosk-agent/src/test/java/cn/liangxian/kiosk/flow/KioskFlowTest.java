@@ -1196,34 +1196,63 @@ class KioskFlowTest {
   void aReceiptOfAResidentWhoLeftIsPrintedOnTheirScreenOrAfterAQuietMinuteNeverJustAfterASession() throws Exception {
     leftWithoutAnAnswer(); // nothing watched in the background here: the screen's word is asked directly
     String key = journal.open().get(0).key();
-    assertThat(flow.takeTray("kiosk-another-order")).as("not that order's resident's screen").isFalse();
-    assertThat(flow.takeTray(key)).as("on the screen that told its resident").isTrue();
+    assertThat(flow.takeTray("kiosk-another-order", true)).as("not that order's resident's screen").isFalse();
+    assertThat(flow.takeTray(key, true)).as("on the screen that told its resident").isTrue();
     flow.freeTray(key);
 
     flow.cancel(); // 返回首页: the resident who was told may be at the tray, or the next one coming up
     assertThat(flow.screen()).isEqualTo(Screen.IDLE);
-    assertThat(flow.takeTray(key)).isFalse();
+    assertThat(flow.takeTray(key, true)).isFalse();
     clock.advance(KioskFlow.QUIET_BEFORE_BACKGROUND_PRINT.minusSeconds(1));
-    assertThat(flow.takeTray(key)).isFalse();
+    assertThat(flow.takeTray(key, true)).isFalse();
     flow.stillHere(); // someone touches the first screen
     clock.advance(Duration.ofSeconds(1));
-    assertThat(flow.takeTray(key)).isFalse();
+    assertThat(flow.takeTray(key, true)).isFalse();
     clock.advance(KioskFlow.QUIET_BEFORE_BACKGROUND_PRINT);
-    assertThat(flow.takeTray(key)).as("left alone a minute").isTrue();
+    assertThat(flow.takeTray(key, true)).as("left alone a minute").isTrue();
     flow.freeTray(key);
 
     // the next resident finishes: not in their hands either
     flow.idCardRead("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
-    assertThat(flow.takeTray(key)).isFalse();
+    assertThat(flow.takeTray(key, true)).isFalse();
     clock.advance(KioskFlow.QUIET_BEFORE_BACKGROUND_PRINT);
     flow.cancel();
-    assertThat(flow.takeTray(key)).isFalse();
+    assertThat(flow.takeTray(key, true)).isFalse();
     clock.advance(KioskFlow.QUIET_BEFORE_BACKGROUND_PRINT);
-    assertThat(flow.takeTray(key)).isTrue();
+    assertThat(flow.takeTray(key, true)).isTrue();
   }
 
   /** On the QR code, 返回首页: the cancel and the lookup after it unanswered, the resident told what will happen. */
+  /**
+   * Just after the agent started, nobody yet seen: the receipt of a resident the restart cut short (on the QR code or
+   * at the printer) prints at once, for them; one whose resident had left before the restart waits for the kiosk to be
+   * left alone a minute from the start, as the resident whose session the restart cut short may be at the tray.
+   */
+  @Test
+  void justAfterAStartAReceiptWhoseResidentHadLeftWaitsAQuietMinuteAndOneCutShortPrintsAtOnce() {
+    assertThat(flow.takeTray("kiosk-cut-short", false)).as("its resident's own, at once").isTrue();
+    flow.freeTray("kiosk-cut-short");
+    assertThat(flow.takeTray("kiosk-left-before", true)).isFalse();
+    clock.advance(KioskFlow.QUIET_BEFORE_BACKGROUND_PRINT);
+    assertThat(flow.takeTray("kiosk-left-before", true)).as("a quiet minute after the start").isTrue();
+  }
+
+  /** The resident left the QR code and its cancel was not answered: the journal says so, for a restart to know. */
+  @Test
+  void anOrderLetGoIsJournalledAsSuchAndKnownSoAfterItIsFoundPaid() throws Exception {
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker()));
+    leftWithoutAnAnswer();
+    until(() -> journal.open().size() == 1 && journal.open().get(0).left());
+    // paid meanwhile, the printer out of paper: found paid and tried, still known as one whose resident left
+    try (cn.liangxian.kiosk.LogLines log = new cn.liangxian.kiosk.LogLines(Recovery.class)) {
+      printer.status(new PrinterStatus(false, false, true, false));
+      wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
+      until(() -> log.contains("receipt of order"));
+    }
+    assertThat(journal.open()).singleElement().matches(OrderJournal.Entry::left, "left");
+  }
+
   private void leftWithoutAnAnswer() throws Exception {
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paying.json"))));
     toPaying();

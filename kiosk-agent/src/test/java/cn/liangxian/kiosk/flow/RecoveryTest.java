@@ -212,6 +212,40 @@ class RecoveryTest {
     assertThat(journal.open()).isEmpty();
   }
 
+  /**
+   * At a restart, an order the screen had let go of (its resident left) is asked of the screen as one whose resident
+   * left, even where the printer refused it since (PRINT_FAILED after LET_GO): the screen holds it for a quiet minute;
+   * one the restart cut short is asked as its own resident's.
+   */
+  @Test
+  void atARestartAnOrderWhoseResidentHadLeftIsSaidToBeSo() throws Exception {
+    java.util.List<Boolean> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    recovery.tray(new Recovery.Tray() {
+      @Override
+      public boolean take(String key, boolean left) {
+        asked.add(left);
+        return true;
+      }
+
+      @Override
+      public void free(String key) {
+      }
+    });
+    upTo(OrderJournal.Step.LET_GO, OrderJournal.Step.PAID, OrderJournal.Step.PRINT_FAILED);
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).willReturn(okJson(new JsonObject(
+        KioskFlowTest.resource("order-paid.json")).put("paidAt", clock.instant().toString()).encode())));
+    settle();
+    assertThat(asked).containsExactly(true);
+    assertThat(printer.printed()).hasSize(1);
+
+    asked.clear();
+    journal.intent("k2", new JsonObject().put("householdRef", "h"));
+    journal.order("k2", ORDER);
+    journal.step("k2", OrderJournal.Step.PAID);
+    settle();
+    assertThat(asked).containsExactly(false);
+  }
+
   /** The order answered paid at {@code paidAt}, its answer dated {@code now}: both by the gateway's clock. */
   private void paidAtByTheGateway(Instant paidAt, Instant now) throws Exception {
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER)).willReturn(okJson(new JsonObject(
