@@ -19,8 +19,9 @@ public final class IdCardPoller implements AutoCloseable {
   private final long intervalMillis;
   private final Consumer<IdCard> listener;
   private final Thread thread;
-  private volatile boolean healthy = true;
   private volatile boolean running = true;
+  private final cn.liangxian.kiosk.device.DeviceHealth health =
+      new cn.liangxian.kiosk.device.DeviceHealth(LOG, "id card reader", "");
 
   public IdCardPoller(IdCardReader reader, Duration interval, Consumer<IdCard> listener) {
     this.reader = reader;
@@ -40,25 +41,25 @@ public final class IdCardPoller implements AutoCloseable {
   }
 
   public boolean healthy() {
-    return healthy;
+    return health.healthy();
   }
 
   private void run() {
     while (running) {
       try {
         Optional<IdCard> card = reader.poll();
-        well();
+        health.well();
         card.ifPresent(listener);
       } catch (IdCardReaderException e) {
         if (e.cardMoved()) {
           // a card moved while being read: the next poll tries again
-          well();
+          health.well();
           LOG.info("id card read failed: {}", e.getMessage());
         } else {
-          fault(e);
+          health.fault(e, running);
         }
       } catch (Exception e) {
-        fault(e);
+        health.fault(e, running);
       }
       try {
         Thread.sleep(intervalMillis);
@@ -67,21 +68,6 @@ public final class IdCardPoller implements AutoCloseable {
         return;
       }
     }
-  }
-
-  private void well() {
-    if (!healthy) {
-      LOG.info("id card reader answers again");
-    }
-    healthy = true;
-  }
-
-  /** A reader fault: said once when it starts (the poll goes on, and reopens the line), not on every poll. */
-  private void fault(Exception e) {
-    if (running && healthy) {
-      LOG.warn("id card reader fault: {}", e.toString());
-    }
-    healthy = false;
   }
 
   @Override

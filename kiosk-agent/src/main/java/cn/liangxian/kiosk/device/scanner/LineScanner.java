@@ -38,7 +38,7 @@ public final class LineScanner implements AutoCloseable {
   private final Thread thread;
   private volatile InputStream in;
   private volatile boolean running = true;
-  private volatile boolean healthy = true;
+  private final cn.liangxian.kiosk.device.DeviceHealth health;
 
   /** Codes from one stream, to its end (the agent's terminal). */
   public LineScanner(InputStream in, Consumer<String> onCode) {
@@ -53,6 +53,8 @@ public final class LineScanner implements AutoCloseable {
   private LineScanner(Line line, long retryMillis, Consumer<String> onCode) {
     this.line = line;
     this.retryMillis = retryMillis;
+    this.health = new cn.liangxian.kiosk.device.DeviceHealth(LOG, "scanner",
+        retryMillis == 0 ? "" : "its line opened again every " + retryMillis + " ms");
     this.onCode = onCode;
     this.thread = new Thread(this::run, "scanner");
     this.thread.setDaemon(true);
@@ -65,7 +67,7 @@ public final class LineScanner implements AutoCloseable {
 
   /** Whether the scanner's line is open and answers (true until the first try says otherwise). */
   public boolean healthy() {
-    return healthy;
+    return health.healthy();
   }
 
   private void run() {
@@ -73,7 +75,7 @@ public final class LineScanner implements AutoCloseable {
       try {
         in = line.open();
       } catch (IOException | RuntimeException e) {
-        fault(e);
+        health.fault(e, running);
         if (retryMillis == 0 || !pause()) {
           return;
         }
@@ -83,20 +85,20 @@ public final class LineScanner implements AutoCloseable {
         closeQuietly(in); // closed while the line was being opened
         return;
       }
-      well();
+      health.well();
       try {
         read(in);
         if (retryMillis == 0) {
           return; // the terminal's input ended
         }
         // a serial line does not end while its scanner is there
-        fault(new IOException("the scanner's line ended"));
+        health.fault(new IOException("the scanner's line ended"), running);
       } catch (IOException e) {
         if (retryMillis == 0) {
           LOG.warn("scanner stopped: {}", e.toString());
           return;
         }
-        fault(e);
+        health.fault(e, running);
       }
       closeQuietly(in);
       if (!pause()) {
@@ -127,22 +129,6 @@ public final class LineScanner implements AutoCloseable {
         line.write(b);
       }
     }
-  }
-
-  private void well() {
-    if (!healthy) {
-      LOG.info("scanner answers again");
-    }
-    healthy = true;
-  }
-
-  /** A scanner fault: said once when it starts (the line is opened again), not on every try. */
-  private void fault(Exception e) {
-    if (running && healthy) {
-      LOG.warn("scanner fault: {}{}", e.toString(), retryMillis == 0 ? "" : "; its line opened again every "
-          + retryMillis + " ms");
-    }
-    healthy = false;
   }
 
   /** False when the scanner was closed meanwhile. */

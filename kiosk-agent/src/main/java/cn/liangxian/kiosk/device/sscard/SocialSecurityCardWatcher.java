@@ -39,7 +39,7 @@ public final class SocialSecurityCardWatcher implements AutoCloseable {
   private final BiConsumer<String, String> onCard;
   private final Thread thread;
   private volatile boolean running = true;
-  private volatile boolean healthy = true;
+  private final cn.liangxian.kiosk.device.DeviceHealth health;
   /**
    * The last card handed on (a hash of its number: the number itself is kept no longer than its reading), until the
    * reader is seen without a card. The thread's own.
@@ -51,6 +51,8 @@ public final class SocialSecurityCardWatcher implements AutoCloseable {
     this.terminals = terminals;
     this.want = want;
     this.retryMillis = Math.max(1, retry.toMillis());
+    this.health = new cn.liangxian.kiosk.device.DeviceHealth(LOG, "social-security card reader",
+        "looked for again every " + retryMillis + " ms");
     this.onCard = onCard;
     this.thread = new Thread(this::run, "sscard-watcher");
     this.thread.setDaemon(true);
@@ -86,7 +88,7 @@ public final class SocialSecurityCardWatcher implements AutoCloseable {
 
   /** Whether the reader was found and answers (true until the first look says otherwise). */
   public boolean healthy() {
-    return healthy;
+    return health.healthy();
   }
 
   private void run() {
@@ -95,9 +97,9 @@ public final class SocialSecurityCardWatcher implements AutoCloseable {
       if (terminal == null) {
         try {
           terminal = find();
-          well();
+          health.well();
         } catch (Exception e) {
-          fault(e);
+          health.fault(e, running);
           if (!pause(retryMillis)) {
             return;
           }
@@ -111,7 +113,7 @@ public final class SocialSecurityCardWatcher implements AutoCloseable {
         }
       } catch (Exception e) {
         // unplugged, or pcscd stopped: looked for again by its name
-        fault(e);
+        health.fault(e, running);
         terminal = null;
         if (!pause(retryMillis)) {
           return;
@@ -159,21 +161,6 @@ public final class SocialSecurityCardWatcher implements AutoCloseable {
       }
     }
     throw new IllegalStateException("no PC/SC reader named like '" + want + "' (found " + all.size() + ")");
-  }
-
-  private void well() {
-    if (!healthy) {
-      LOG.info("social-security card reader found again");
-    }
-    healthy = true;
-  }
-
-  /** A reader fault: said once when it starts (the reader is looked for again), not on every look. */
-  private void fault(Exception e) {
-    if (running && healthy) {
-      LOG.warn("social-security card reader fault: {}; looked for again every {} ms", e.toString(), retryMillis);
-    }
-    healthy = false;
   }
 
   /** False when the watcher was closed meanwhile. */
