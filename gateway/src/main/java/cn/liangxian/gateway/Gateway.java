@@ -75,6 +75,8 @@ public final class Gateway implements AutoCloseable {
   private final GatewayOptions options;
   private final Database database;
   private final PersonalDataCipher cipher;
+  /** The hand-off key, loaded (or made) once at start-up, before the check that the deployment shares it. */
+  private ExchangeKeys exchangeKeys;
   private final PasswordHasher passwordHasher = new PasswordHasher();
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Vertx vertx;
@@ -138,11 +140,10 @@ public final class Gateway implements AutoCloseable {
     try (AutoCloseable turn = db.startupLock()) {
       db.migrate();
       SharedKeys.check(db, cipher);
+      g.exchangeKeys = ExchangeKeys.load(options.keyDir(), options.handoff().keyFile(), options.handoff().scheme());
       if (!cn.liangxian.gateway.handoff.HandoffSetup.configured(options).isEmpty()) {
         // the agencies trust one key: checked where there are agencies to sign for and to hear from
-        boolean made = !java.nio.file.Files.exists(options.keyDir().resolve(options.handoff().keyFile()));
-        cn.liangxian.gateway.handoff.HandoffKeyCheck.check(db, cn.liangxian.gateway.handoff.ExchangeKeys.load(options.keyDir(),
-            options.handoff().keyFile(), options.handoff().scheme()).privateKey(), made, env.get("GATEWAY_HANDOFF_KEY_REPLACES"));
+        cn.liangxian.gateway.handoff.HandoffKeyCheck.check(db, g.exchangeKeys, env.get("GATEWAY_HANDOFF_KEY_REPLACES"));
       }
       roster.registerRegions();
       PublishedBooks.load(db, regions);
@@ -214,7 +215,7 @@ public final class Gateway implements AutoCloseable {
 
   /** The receiving agencies of the configuration, or in the demo the agency simulator; the gateway's own hand-off key. */
   private HandoffSetup handoff() {
-    ExchangeKeys keys = ExchangeKeys.load(options.keyDir(), options.handoff().keyFile(), options.handoff().scheme());
+    ExchangeKeys keys = exchangeKeys;
     List<Receiver> receivers = HandoffSetup.configured(options);
     if (receivers.isEmpty() && options.sandbox()) {
       demoAgency = DemoAgency.start(Clock.systemUTC(), keys.publicKey(),

@@ -36,7 +36,8 @@ public final class AgencySimulator {
   private final Map<String, String> refusals = new ConcurrentHashMap<>();
   private final java.util.Set<String> rejectedWhole = ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> silent = ConcurrentHashMap.newKeySet();
-  private final java.util.List<HttpServerRequest> unanswered = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The requests left unanswered, by receiver. */
+  private final Map<String, java.util.Queue<HttpServerRequest>> unanswered = new ConcurrentHashMap<>();
   private final AtomicInteger batches = new AtomicInteger();
   private final AtomicInteger answersToLose = new AtomicInteger();
   private volatile boolean down;
@@ -112,8 +113,8 @@ public final class AgencySimulator {
       return;
     }
     this.silent.remove(receiver);
-    for (HttpServerRequest req : unanswered) {
-      unanswered.remove(req);
+    java.util.Queue<HttpServerRequest> waiting = unanswered.remove(receiver);
+    for (HttpServerRequest req : waiting == null ? java.util.List.<HttpServerRequest>of() : waiting) {
       vertx.runOnContext(v -> {
         if (!req.response().ended() && !req.response().closed()) {
           req.response().setStatusCode(503).end("was silent");
@@ -186,8 +187,9 @@ public final class AgencySimulator {
       return;
     }
     req.body().onSuccess(body -> {
-      if (silent.contains(req.path().substring("/agency/".length(), req.path().length() - "/records".length()))) {
-        unanswered.add(req);
+      String receiver = req.path().substring("/agency/".length(), req.path().length() - "/records".length());
+      if (silent.contains(receiver)) {
+        unanswered.computeIfAbsent(receiver, r -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(req);
         return;
       }
       if (delayMillis > 0) {

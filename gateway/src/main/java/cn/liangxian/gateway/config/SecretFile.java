@@ -43,7 +43,7 @@ public final class SecretFile {
       tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     }
     try {
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      durably(tmp, content);
       try {
         Files.createLink(file, tmp);
       } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
@@ -61,16 +61,36 @@ public final class SecretFile {
     }
   }
 
-  /** Writes {@code content} to {@code file} whole, in place of what is there: written beside it, then moved into place. */
+  /**
+   * Writes {@code content}, which is no secret (a public key for others to be given), to {@code file} whole, in place of
+   * what is there and readable by all: written beside it, then moved into place.
+   */
   public static void writeWhole(Path file, String content) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     try {
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      durably(tmp, content);
+      try {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException notPosix) {
+        // nothing to set
+      }
       Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Writes the file and waits until its bytes are on the disk, before it is linked or moved into place. */
+  private static void durably(Path tmp, String content) throws IOException {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
+        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
     }
   }
 }

@@ -16,19 +16,23 @@ import org.slf4j.LoggerFactory;
  * The gateway's own key for the agencies: it signs what the gateway sends and unwraps what agencies
  * send it. Read from the key directory; on a first start a demo key is generated there (and said so),
  * with its public half beside it ({@code .pub.pem}) for the agencies.
+ *
+ * <p>{@code made}: this load generated the private key (no file was there).
  */
-public record ExchangeKeys(PrivateKey privateKey, PublicKey publicKey) {
+public record ExchangeKeys(PrivateKey privateKey, PublicKey publicKey, boolean made) {
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeKeys.class);
 
   public static ExchangeKeys load(Path keyDir, String file, String scheme) {
     Path priv = keyDir.resolve(file);
     Path pub = keyDir.resolve(file.replaceFirst("\\.pem$", "") + ".pub.pem");
     try {
+      boolean made = false;
       if (!Files.exists(priv)) {
         KeyPair pair = AgencyEnvelope.generate(AgencyEnvelope.Scheme.valueOf(scheme));
         // the private key its owner's only from its first byte, whole or not there; another process's made meanwhile
         // is the key
-        if (cn.liangxian.gateway.config.SecretFile.writeOwnerOnly(priv, Pem.write(pair.getPrivate()))) {
+        made = cn.liangxian.gateway.config.SecretFile.writeOwnerOnly(priv, Pem.write(pair.getPrivate()));
+        if (made) {
           LOG.warn("generated a DEMO hand-off key {} ({}): give the agencies {} or provide your own key", priv, scheme, pub);
         }
       }
@@ -39,12 +43,12 @@ public record ExchangeKeys(PrivateKey privateKey, PublicKey publicKey) {
       PublicKey half = publicOf(key);
       if (Files.exists(pub)) {
         if (java.util.Arrays.equals(Pem.publicKey(Files.readString(pub)).getEncoded(), half.getEncoded())) {
-          return new ExchangeKeys(key, half);
+          return new ExchangeKeys(key, half, made);
         }
         LOG.warn("{} is not the public half of {}: written again from it", pub, priv);
       }
       cn.liangxian.gateway.config.SecretFile.writeWhole(pub, Pem.write(half));
-      return new ExchangeKeys(key, half);
+      return new ExchangeKeys(key, half, made);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the hand-off key " + priv, e);
     }

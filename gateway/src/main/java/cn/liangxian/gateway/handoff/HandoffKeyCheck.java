@@ -3,7 +3,6 @@ package cn.liangxian.gateway.handoff;
 import cn.liangxian.gateway.db.Database;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.PrivateKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,22 +20,23 @@ public final class HandoffKeyCheck {
 
   private HandoffKeyCheck() {}
 
-  /** The SHA-256, in hex, of the public half of {@code key} (derived from it, whatever a .pub.pem beside it says). */
-  public static String fingerprint(PrivateKey key) {
+  /** The SHA-256, in hex, of a public key. */
+  public static String fingerprint(java.security.PublicKey key) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(ExchangeKeys.publicOf(key).getEncoded()));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
   /**
-   * Records this instance's key on a new database, else compares it; blocking, at start-up. A key {@code madeNow} (this
-   * start generated it) is not recorded where records were handed off already: the deployment has a key, and this
+   * Records this instance's key on a new database, else compares it; blocking, at start-up. A key this start generated
+   * ({@link ExchangeKeys#made}) is not recorded where records were handed off already: the deployment has a key, and this
    * instance was not given it.
    */
-  public static void check(Database db, PrivateKey key, boolean madeNow, String replaces) {
-    String mine = fingerprint(key);
+  public static void check(Database db, ExchangeKeys keys, String replaces) {
+    String mine = fingerprint(keys.publicKey());
+    boolean madeNow = keys.made();
     try (Connection c = db.connect()) {
       if (madeNow) {
         try (PreparedStatement st = c.prepareStatement("select not exists (select 1 from handoff_key_check)"

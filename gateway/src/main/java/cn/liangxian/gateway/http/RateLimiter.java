@@ -43,11 +43,6 @@ public final class RateLimiter {
     return (long) result[0];
   }
 
-  /** The network address the request came from (the peer: a proxy in front is one address). */
-  public static String addressOf(io.vertx.ext.web.RoutingContext ctx) {
-    return "ip:" + (ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress());
-  }
-
   /**
    * What a per-address limit (or a login lock) counts under: the address, but an IPv6 address's /64, which one subscriber
    * is given whole and may take addresses from at will (one limit per address would be one per guess).

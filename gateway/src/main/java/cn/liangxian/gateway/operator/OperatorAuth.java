@@ -105,9 +105,9 @@ public final class OperatorAuth {
     String password = JsonBodies.requiredSecret(b, "password", 256);
     OffsetDateTime now = now();
     String address = RateLimiter.limitKeyOf(ctx);
-    pool.preparedQuery("select a.password_hash, a.role, a.region_code, a.township, a.village, a.failed_logins, a.disabled_at,"
-            + " l.locked_until from operator_account a left join login_lock l on l.username = a.username and l.address = $2"
-            + " where a.username = $1").execute(Tuple.of(username, address))
+    // whether this source is locked out is read where its try is counted (tryFrom)
+    pool.preparedQuery("select a.password_hash, a.role, a.region_code, a.township, a.village, a.failed_logins, a.disabled_at"
+            + " from operator_account a where a.username = $1").execute(Tuple.of(username))
         .compose(rows -> {
           Row r = rows.size() == 0 ? null : rows.iterator().next();
           // the audit names the account tried; a name no account has is not kept (it may be a password typed there)

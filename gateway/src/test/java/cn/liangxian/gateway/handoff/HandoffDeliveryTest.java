@@ -146,7 +146,7 @@ class HandoffDeliveryTest {
   void aReceiverThatNeverAnswersHoldsBackNoOtherReceiver() throws Exception {
     f.agency.silent("hd-medical", true);
     try {
-      // 河东's household pays first: its receiver is served first in every round
+      // 河东's household pays first: its receiver's request waits, unanswered
       JsonObject hd = f.g.payZhangFamilyMedical(f.g.lookup(cn.liangxian.gateway.support.Fixture.ZHANG, "张三"), "wechat");
       Eventually.until("河东's records sent and waiting", () -> inOrder(hd, "attempts >= 1") >= 1);
       String[] h = f.household("431103");

@@ -38,14 +38,14 @@ class HandoffKeyCheckTest {
       // given a key of its own: refused, naming the deployment's
       Files.writeString(other.resolve("handoff-key.pem"), Pem.write(
           cn.liangxian.channel.agency.AgencyEnvelope.generate(cn.liangxian.channel.agency.AgencyEnvelope.Scheme.SM2).getPrivate()));
-      String deployment = HandoffKeyCheck.fingerprint(Pem.privateKey(Files.readString(f.keys.resolve("handoff-key.pem"))));
+      String deployment = HandoffKeyCheck.fingerprint(ExchangeKeys.publicOf(Pem.privateKey(Files.readString(f.keys.resolve("handoff-key.pem")))));
       assertThatThrownBy(() -> TestGateway.beside(f.g, Map.of("GATEWAY_KEY_DIR", other.toString())).close())
           .hasStackTraceContaining("hand-off key").hasStackTraceContaining(deployment.substring(0, 16))
           .hasStackTraceContaining("GATEWAY_HANDOFF_KEY_REPLACES");
       // changed on purpose: the new key is the deployment's from then on, and the old one is refused
       try (TestGateway changed = TestGateway.beside(f.g, Map.of("GATEWAY_KEY_DIR", other.toString(),
           "GATEWAY_HANDOFF_KEY_REPLACES", deployment.substring(0, 16)))) {
-        String now = HandoffKeyCheck.fingerprint(Pem.privateKey(Files.readString(other.resolve("handoff-key.pem"))));
+        String now = HandoffKeyCheck.fingerprint(ExchangeKeys.publicOf(Pem.privateKey(Files.readString(other.resolve("handoff-key.pem")))));
         assertThat(f.g.count("select count(*) from handoff_key_check where public_key_sha256 = '" + now + "'")).isEqualTo(1);
       }
       assertThatThrownBy(() -> TestGateway.beside(f.g).close()).hasStackTraceContaining("hand-off key");
