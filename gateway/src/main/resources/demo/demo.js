@@ -226,7 +226,7 @@ function payable() {
 // paid at all or cannot be yet, decided there once for every screen, never "不在此缴费"); the status's own words where
 // an answer has none
 function statusText(it) {
-  return it.statusText || STATUS[it.status] || '暂不能缴费';
+  return (it.statusText && CJK.test(it.statusText) ? it.statusText : null) || STATUS[it.status] || '暂不能缴费';
 }
 
 function tierOf(it, t) { return (it.tiers || []).find((x) => x.tier === t); }

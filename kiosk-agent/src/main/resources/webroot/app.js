@@ -9,7 +9,7 @@ const STATUS = { paid: '已缴费', 'paid-by-government': '政府代缴', 'in-pr
 // an item's status in the resident's words is the gateway's (statusText: 无需缴费 or 暂不能参保 decided there once, for
 // every screen); the status's own words where a gateway sends none
 function statusText(it) {
-  return it.statusText || STATUS[it.status] || '暂不能缴费';
+  return (it.statusText && CJK.test(it.statusText) ? it.statusText : null) || STATUS[it.status] || '暂不能缴费';
 }
 const CJK = /[\u4e00-\u9fff]/;
 // screens whose time runs out while the resident reads or types: every touch starts it again, and it warns first

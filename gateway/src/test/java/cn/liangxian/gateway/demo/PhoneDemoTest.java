@@ -153,6 +153,8 @@ class PhoneDemoTest {
     assertThat(phone.page.eval("statusText({status: 'not-eligible', statusText: '无需缴费', reason: '经办机构告知此人已身故，不需要缴费'})"))
         .isEqualTo("无需缴费");
     assertThat(phone.page.eval("statusText({status: 'paid'})")).isEqualTo("已缴费");
+    assertThat(phone.page.eval("statusText({status: 'paid', statusText: 'paid'})")).as("words a resident cannot read are not shown")
+        .isEqualTo("已缴费");
     assertThat(phone.page.eval("statusText({status: 'no-such-status'})")).isEqualTo("暂不能缴费");
   }
 

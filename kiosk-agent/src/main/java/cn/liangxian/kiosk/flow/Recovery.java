@@ -195,16 +195,11 @@ public final class Recovery {
   }
 
   /**
-   * As {@link #watch(String, String)}, for an order the screen lets go of now, its resident told the receipt would print
-   * by itself: paid, its receipt is printed only while that resident may still be there ({@link #UNATTENDED_AFTER}
-   * from now by the {@link Ticker}, whatever the clocks say): a gateway back hours later does not print it for the next
-   * person to pick up, it is left unprinted and counted.
+   * As {@link #watch(String, String)}, for an order the screen let go of at {@code at} ({@link Ticker} nanoseconds), its
+   * resident told the receipt would print by itself: paid, its receipt is printed only while that resident may still be
+   * there ({@link #UNATTENDED_AFTER} from then by the {@link Ticker}, whatever the clocks say): a gateway back hours later
+   * does not print it for the next person to pick up, it is left unprinted and counted.
    */
-  public Future<Void> letGo(String key, String orderId) {
-    return letGo(key, orderId, ticker.nanos());
-  }
-
-  /** As {@link #letGo(String, String)}, for an order the screen let go of at {@code at} ({@link Ticker} nanoseconds). */
   public Future<Void> letGo(String key, String orderId, long at) {
     return watch(key, orderId, new Waiting(at + UNATTENDED_AFTER.toNanos(), false, true));
   }

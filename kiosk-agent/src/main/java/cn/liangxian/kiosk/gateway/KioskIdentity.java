@@ -124,10 +124,9 @@ public record KioskIdentity(String kioskId, KeyPair keys) {
     try {
       try {
         Files.createLink(file, tmp);
+      } catch (java.nio.file.FileAlreadyExistsException made) {
+        return false;
       } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
-        if (noLinks instanceof java.nio.file.FileAlreadyExistsException made) {
-          throw made;
-        }
         // a file system without hard links: moved into place, which refuses a file there already too
         Files.move(tmp, file);
       }

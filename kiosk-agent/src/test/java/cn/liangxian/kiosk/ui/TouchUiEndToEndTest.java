@@ -333,6 +333,8 @@ class TouchUiEndToEndTest {
     // the words are the gateway's (decided there once, for every screen); an answer without them reads as its status,
     // and a status this kiosk does not know is no code
     assertThat(page.eval("statusText({status: 'paid'})")).isEqualTo("已缴费");
+    assertThat(page.eval("statusText({status: 'paid', statusText: 'paid'})")).as("words a resident cannot read are not shown")
+        .isEqualTo("已缴费");
     assertThat(page.eval("statusText({status: 'no-such-status'})")).isEqualTo("暂不能缴费");
     assertThat(texts(".item.not-eligible .why")).containsExactly("须年满16周岁才能参保（按2020年12月31日计算）",
         "本年度已在其他地方或职工医保参保，不能重复参保");
