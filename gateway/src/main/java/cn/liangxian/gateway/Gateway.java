@@ -227,7 +227,8 @@ public final class Gateway implements AutoCloseable {
     }
     return new HandoffSetup(receivers, keys, cipher, Map.of("wechat", channels.wechat().mchid(), "alipay",
         channels.alipay().appId()), new HandoffMetrics(registry, receivers.stream().map(Receiver::name).toList()),
-        options.handoff().batchSize(), java.time.Duration.ofMinutes(options.handoff().refundDelayMinutes()));
+        options.handoff().batchSize(), java.time.Duration.ofMillis(options.handoff().pushTimeoutMillis()),
+        java.time.Duration.ofMinutes(options.handoff().refundDelayMinutes()));
   }
 
   /** Every loop's server must share one port, else requests would reach one loop only. */

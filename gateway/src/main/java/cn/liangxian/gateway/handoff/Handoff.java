@@ -38,7 +38,7 @@ public final class Handoff {
     this.setup = setup;
     this.clock = clock;
     ContributionRecord records = new ContributionRecord(setup.cipher(), setup.merchants());
-    this.push = new HttpPush(vertx, client, setup.keys(), records, clock);
+    this.push = new HttpPush(vertx, client, setup.keys(), records, clock, setup.pushTimeout());
     this.files = new DailyFiles(vertx, store, setup.keys(), records, clock);
     this.filed = setup.receivers().stream().filter(r -> r.transport() == Receiver.Transport.FILE)
         .map(r -> r.region() + "/" + r.insurance()).toArray(String[]::new);
@@ -55,7 +55,7 @@ public final class Handoff {
 
   /** One round: every receiver's due records pushed, or its finished days filed, side by side; a receiver's rounds never overlap. */
   public Future<Void> deliver() {
-    // the receivers side by side, each in its own rounds: one that does not answer (its 20 s timeout) holds back none of
+    // the receivers side by side, each in its own rounds: one that does not answer (until its push timeout) holds back none of
     // the others, nor what is paid for them meanwhile
     List<Future<Void>> each = new ArrayList<>();
     for (Receiver r : setup.receivers()) {
@@ -82,7 +82,7 @@ public final class Handoff {
 
   /** Pushes due batches until one comes back short (at most {@code rounds} of them). */
   private Future<Void> pushDue(Receiver r, int rounds) {
-    return store.claim(r, now(), setup.batchSize()).onFailure(e -> {
+    return store.claim(r, now(), setup.batchSize(), setup.pushTimeout()).onFailure(e -> {
       // nothing goes to this receiver while its records cannot be claimed: never silently
       setup.metrics().roundFailed(r.name());
       LOG.error("records for {} could not be claimed for delivery: {}", r.name(), e.toString());
@@ -118,7 +118,7 @@ public final class Handoff {
       }
       setup.metrics().answer(r.name(), "failed", batch.size());
       LOG.warn("{} records for {} not delivered yet: {}", batch.size(), r.name(), e.getMessage());
-      return store.failed(batch.stream().map(b -> b.getLong("id")).toArray(Long[]::new), String.valueOf(e.getMessage()))
+      return store.failed(batch.stream().map(b -> b.getLong("id")).toArray(Long[]::new), String.valueOf(e.getMessage()), now())
           .compose(x -> Future.<Void>failedFuture(e));
     });
   }

@@ -22,9 +22,14 @@ final class HandoffStore {
       + " r.channel_txn_id, r.paid_at, r.reason, r.refund_no, r.attempts, p.id_enc, p.name,"
       // the merchant the order was paid into (a collecting body's own; null: the channel's default)
       + " (select o.merchant from orders o where o.id = r.order_id) as order_merchant";
-  // a reversal waits while its contribution has not been answered, so that a receiver never hears of a refund first
+  /** The wait before the next try after a failed one: 30 s, doubling to an hour ($1: the tries that failed, the first 0). */
+  private static final String BACKOFF = "least(interval '1 hour', interval '30 seconds' * power(2, least(%s, 7)))";
+  // a claimed record is not due again while its request may still be answered (its lease, $5 ms: the push timeout and
+  // half a minute to seal and sign the batch), however short its backoff: claimed again meanwhile by another instance, it
+  // would be sent twice. A failure then sets its next try by the backoff, counted from the failure.
+  // A reversal waits while its contribution has not been answered, so that a receiver never hears of a refund first
   static final String CLAIM = "with c as (update handoff_record set attempts = attempts + 1, first_sent_at = coalesce(first_sent_at, $3),"
-      + " next_attempt_at = $3::timestamptz + least(interval '1 hour', interval '30 seconds' * power(2, least(attempts, 7)))"
+      + " next_attempt_at = $3::timestamptz + greatest($5 * interval '1 millisecond', " + BACKOFF.formatted("attempts") + ")"
       + " where id in (select id from handoff_record r where state = 'PENDING' and region_code = $1 and insurance = $2"
       + " and next_attempt_at <= $3 and (kind = 'CONTRIBUTION' or not exists (select 1 from handoff_record k where"
       + " k.kind = 'CONTRIBUTION' and k.state = 'PENDING' and k.order_id = r.order_id and k.person_id = r.person_id"
@@ -34,7 +39,8 @@ final class HandoffStore {
   static final String ANSWER = "update handoff_record h set state = a.state, answer = a.answer, answer_reason = a.reason,"
       + " answered_at = $5, last_error = null from unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) as a(id, state, answer, reason)"
       + " where h.idempotency_id = a.id and h.state = 'PENDING'";
-  static final String FAILED = "update handoff_record set last_error = $2 where id = any($1) and state = 'PENDING'";
+  static final String FAILED = "update handoff_record set last_error = $2, next_attempt_at = $3::timestamptz + "
+      + BACKOFF.formatted("attempts - 1") + " where id = any($1) and state = 'PENDING'";
   // the next part of a day's files: 1, or more for records that came after the day's first file was written
   static final String NEXT_PART = "select coalesce(max(part), 0) + 1 as part from handoff_file where receiver = $1 and day = $2";
   static final String CLAIM_FILE = "insert into handoff_file (receiver, day, part, file_name, records, total_fen, written_at)"
@@ -78,9 +84,12 @@ final class HandoffStore {
     return pool;
   }
 
-  /** Claims up to {@code limit} due records of one region and insurance, with their person's encrypted fields. */
-  Future<List<Row>> claim(Receiver r, OffsetDateTime now, int limit) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(r.region(), r.insurance(), now, limit))
+  /**
+   * Claims up to {@code limit} due records of one region and insurance, with their person's encrypted fields, for at
+   * least the push timeout and half a minute.
+   */
+  Future<List<Row>> claim(Receiver r, OffsetDateTime now, int limit, java.time.Duration pushTimeout) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(r.region(), r.insurance(), now, limit, pushTimeout.plusSeconds(30).toMillis()))
         .map(rows -> StreamSupport.stream(rows.spliterator(), false).toList());
   }
 
@@ -99,8 +108,9 @@ final class HandoffStore {
         answers.stream().map(Answered::reason).toArray(String[]::new), now)).mapEmpty();
   }
 
-  Future<Void> failed(Long[] ids, String error) {
-    return pool.preparedQuery(FAILED).execute(Tuple.of(ids, error)).mapEmpty();
+  /** Records a failed try of the records, due again after their backoff. */
+  Future<Void> failed(Long[] ids, String error, OffsetDateTime now) {
+    return pool.preparedQuery(FAILED).execute(Tuple.of(ids, error, now)).mapEmpty();
   }
 
   /** The Beijing days before {@code before} that still have records waiting for a file. */

@@ -29,20 +29,22 @@ final class HttpPush {
   record Answer(String answer, String reason) {}
 
   static final String SENDER = "liangxian-gateway";
-  static final int TIMEOUT_MILLIS = 20_000;
 
   private final Vertx vertx;
   private final WebClient client;
   private final ExchangeKeys keys;
   private final ContributionRecord records;
   private final Clock clock;
+  /** How long the receiver may be silent before the batch counts as not delivered. */
+  private final long timeoutMillis;
 
-  HttpPush(Vertx vertx, WebClient client, ExchangeKeys keys, ContributionRecord records, Clock clock) {
+  HttpPush(Vertx vertx, WebClient client, ExchangeKeys keys, ContributionRecord records, Clock clock, java.time.Duration timeout) {
     this.vertx = vertx;
     this.client = client;
     this.keys = keys;
     this.records = records;
     this.clock = clock;
+    this.timeoutMillis = timeout.toMillis();
   }
 
   /**
@@ -70,7 +72,7 @@ final class HttpPush {
       Buffer body = new JsonObject().put("sender", SENDER).put("receiver", r.name()).put("batchId", nonce)
           .put("key", AgencyEnvelope.wrap(r.key(), key)).put("records", out).toBuffer();
       return Map.entry(body, AgencyEnvelope.sign(keys.privateKey(), timestamp, nonce, body.getBytes()));
-    }, false).recover(e -> Future.failedFuture(new Rejected("the batch for " + r.name() + " could not be made: " + e, e))).compose(signed -> client.postAbs(r.url()).timeout(TIMEOUT_MILLIS).putHeader("Content-Type", "application/json")
+    }, false).recover(e -> Future.failedFuture(new Rejected("the batch for " + r.name() + " could not be made: " + e, e))).compose(signed -> client.postAbs(r.url()).timeout(timeoutMillis).putHeader("Content-Type", "application/json")
         .putHeader(AgencyEnvelope.SENDER, SENDER).putHeader(AgencyEnvelope.TIMESTAMP, timestamp)
         .putHeader(AgencyEnvelope.NONCE, nonce)
         .putHeader(AgencyEnvelope.SIGNATURE_ALGORITHM, AgencyEnvelope.Scheme.ofKey(keys.privateKey()).signature)

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class AgencyFixture implements AutoCloseable {
   private static final AtomicInteger SEQ = new AtomicInteger(500);
+  /** The gateway's wait for a receiver's answer: longer than any test waits. */
+  static final java.time.Duration PUSH_TIMEOUT = java.time.Duration.ofMinutes(5);
   final Vertx vertx = Vertx.vertx();
   final AgencySimulator agency;
   final Path keys;
@@ -76,8 +78,9 @@ final class AgencyFixture implements AutoCloseable {
     }
     Path config = keys.resolve("gateway.yaml");
     Files.writeString(config, yaml);
+    // a receiver kept silent waits out the test (the push timeout), never a time the machine's speed decides
     env = Map.of("GATEWAY_CONFIG", config.toString(), "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_HANDOFF_SWEEP_MILLIS", "100",
-        "GATEWAY_HANDOFF_REFUND_DELAY_MINUTES", "60");
+        "GATEWAY_HANDOFF_REFUND_DELAY_MINUTES", "60", "GATEWAY_HANDOFF_PUSH_TIMEOUT_MILLIS", String.valueOf(PUSH_TIMEOUT.toMillis()));
     g = Fixture.load(new TestGateway(env));
     agency.trust(Pem.publicKey(Files.readString(keys.resolve("handoff-key.pub.pem"))));
   }

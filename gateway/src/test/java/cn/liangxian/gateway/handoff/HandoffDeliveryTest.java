@@ -153,6 +153,9 @@ class HandoffDeliveryTest {
       JsonObject ls = f.pay(h[0], "赵一", "alipay");
       Eventually.until("冷水滩's records accepted", () -> inOrder(ls, "state = 'ACCEPTED'") == 2);
       assertThat(inOrder(hd, "last_error is not null")).as("河东's request still waiting, no failure written yet").isZero();
+      // claimed for as long as its request may be answered: another instance's round would have sent it again at 30 s
+      assertThat(inOrder(hd, "next_attempt_at >= first_sent_at + interval '" + AgencyFixture.PUSH_TIMEOUT.toSeconds() + " seconds'"))
+          .as("河东's records not due again while their request is unanswered").isEqualTo(inOrder(hd, "attempts >= 1"));
     } finally {
       f.agency.silent("hd-medical", false);
     }
@@ -173,6 +176,8 @@ class HandoffDeliveryTest {
       // the round over: the failure written on both records. Until then the gateway still updates them, and an update
       // of the same two rows here would take their locks in another order (a deadlock PostgreSQL breaks by failing one)
       Eventually.until("tried once, and the failure recorded", () -> inOrder(o, "attempts >= 1 and last_error is not null") == 2);
+      // a failure answered at once is tried again after its backoff, not after the claim's longer lease
+      assertThat(inOrder(o, "next_attempt_at <= first_sent_at + interval '31 seconds'")).as("due again 30 s after the failure").isEqualTo(2);
     } finally {
       f.agency.down(false);
     }

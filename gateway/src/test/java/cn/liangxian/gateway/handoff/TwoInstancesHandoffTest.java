@@ -27,9 +27,10 @@ class TwoInstancesHandoffTest {
       String[] h = f.household("431103");
       orders.add(second.payWholeHousehold(h[0], "赵一", "medical", 2020, "wechat").getString("id"));
       second.awaitState(orders.get(4), "PAID");
-      // the batch whose answer is lost has been sent once (the clock moved on only after it: its retry is due then)
+      // the batch whose answer is lost has been sent once and its failure written (the clock moved on only after it: its
+      // retry, 30 s after the failure, is due then)
       Eventually.until("the last household's records sent once", () -> f.count("select count(*) from handoff_record"
-          + " where region_code = '431103' and state = 'PENDING' and attempts >= 1") == 2);
+          + " where region_code = '431103' and state = 'PENDING' and attempts >= 1 and last_error is not null") == 2);
       f.g.clock.advance(Duration.ofSeconds(31));
       Eventually.until("every pushed record accepted", () -> f.count("select count(*) from handoff_record where state = 'PENDING'"
           + " and region_code = '431103'") == 0);
