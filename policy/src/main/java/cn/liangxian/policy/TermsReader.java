@@ -47,6 +47,11 @@ final class TermsReader {
     window(n.field("window"), b);
     YamlNode ref = n.field("ageReferenceDate").allowOnly("date", "source", "note");
     b.ageReference = sources.sourced(ref.field("date").date(), ref);
+    if (!withinBenefitYearOrTheOneBefore(b.ageReference.value(), b.benefitYear)) {
+      // a slip of the year counts every resident older or younger by years: exempt as 70+, or refused as under 16
+      throw ref.field("date").error("ages are counted on " + b.ageReference.value() + ", neither in the benefit year "
+          + b.benefitYear + " nor in the year before it");
+    }
     eligibility(n.field("eligibility"), b, pension);
     b.groups = groups.groups(n, b);
     if (n.field("window").has("earlier")) {
@@ -100,6 +105,19 @@ final class TermsReader {
     if (b.windowEnd.isAfter(LocalDate.of(b.benefitYear, 12, 31))) {
       throw w.field("end").error("window ends after the benefit year " + b.benefitYear);
     }
+    // collected in the year before the benefit year or in it: a window years away is a year mistyped
+    if (b.windowStart != null && !withinBenefitYearOrTheOneBefore(b.windowStart, b.benefitYear)) {
+      throw w.field("start").error("window starts on " + b.windowStart + ", neither in the benefit year " + b.benefitYear
+          + " nor in the year before it");
+    }
+    if (!withinBenefitYearOrTheOneBefore(b.windowEnd, b.benefitYear)) {
+      throw w.field("end").error("window ends on " + b.windowEnd + ", neither in the benefit year " + b.benefitYear
+          + " nor in the year before it");
+    }
+  }
+
+  private static boolean withinBenefitYearOrTheOneBefore(LocalDate day, int benefitYear) {
+    return day.getYear() == benefitYear || day.getYear() == benefitYear - 1;
   }
 
   /** Groups that may pay before the window opens: each names a declared group and a start before the window's. */
