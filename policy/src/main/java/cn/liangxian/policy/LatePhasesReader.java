@@ -50,10 +50,25 @@ final class LatePhasesReader {
         }
       }
     }
+    // two extensions for one group on one day: which of their amounts and covers holds is not said (the last was taken)
+    for (int i = 0; i < phases.size(); i++) {
+      LatePhase later = phases.get(i);
+      for (int j = 0; j < i; j++) {
+        LatePhase earlier = phases.get(j);
+        if (later.group() != null && earlier.group() == later.group() && overlap(earlier, later)) {
+          throw nodes.get(i).field("from").error("the extension '" + later.id() + "' for " + later.group().name()
+              + " overlaps its extension '" + earlier.id() + "': give each its own days ('until')");
+        }
+      }
+    }
     if (phases.isEmpty()) {
       throw l.error("give the late phases, or 'refuse' with a note when the notice says nothing");
     }
     b.late = phases;
+  }
+
+  private static boolean overlap(LatePhase a, LatePhase b) {
+    return (a.until() == null || !b.from().isAfter(a.until())) && (b.until() == null || !a.from().isAfter(b.until()));
   }
 
   private LatePhase phase(YamlNode p, InsuranceTerms.Builder b, List<LatePhase> before, Set<String> ids) {

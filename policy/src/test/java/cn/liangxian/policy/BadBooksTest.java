@@ -349,6 +349,20 @@ class BadBooksTest {
     }
   }
 
+  /** Two extensions for one group on the same days: the reader took the last, and its amount and cover, silently. */
+  @Test
+  void twoExtensionsForOneGroupOnTheSameDaysAreRefused() throws Exception {
+    String shipped = Files.readString(Books.dir().resolve("example-features-2024.yaml"));
+    String april = "    - id: late-returners-in-april\n      group: returning-workers\n      from: 2024-04-01\n";
+    assertThat(shipped).contains(april);
+    String yaml = shipped.replace(april, april.replace("2024-04-01", "2024-02-01"));
+    failsToLoadNamingFileLineAndField("an extension from 2-01 beside one until 2-28", yaml, lineOf(yaml, "from: 2024-02-01"),
+        "medical.late[2].from", "overlaps its extension 'returning-workers-until-2-28'");
+    // one that follows the other is two extensions, each with its days
+    assertThat(PolicyBook.parse("bad.yaml", shipped.replace(april, april.replace("2024-04-01", "2024-03-01")))
+        .terms(Insurance.MEDICAL)).isPresent();
+  }
+
   @Test
   void anEmptyBook() {
     assertThatThrownBy(() -> PolicyBook.parse("empty.yaml", "")).hasMessage("empty.yaml:1: the book is empty");
