@@ -19,7 +19,7 @@ final class GroupAmountsReader {
     Set<String> seen = new HashSet<>();
     for (YamlNode row : personal.field("byGroup").list()) {
       row.allowOnly("group", "yuan", "governmentYuan", "source");
-      Group g = GroupsReader.named(row.field("group"), b.groups);
+      Group g = GroupsReader.namedAsTheirs(row.field("group"), b.groups, "its amount");
       String id = g.id();
       if (!seen.add(id)) {
         throw row.field("group").error("group '" + id + "' has two amounts");

@@ -29,6 +29,33 @@ final class GroupsReader {
     return g;
   }
 
+  /**
+   * The group named, where a person's group decides something (an amount, a choice of tiers): a load error when a group
+   * above it takes each of its members first, so that what is given for it would never apply. (An extension for such a
+   * group is another matter: it asks whether a person is in the group, not which group is theirs.)
+   */
+  static Group namedAsTheirs(YamlNode id, Map<String, Group> groups, String what) {
+    Group g = named(id, groups);
+    for (Group above : groups.values()) {
+      if (above == g) {
+        break;
+      }
+      if (takesEveryMemberOf(above, g)) {
+        throw id.error("group '" + above.id() + "' above takes every member of '" + g.id() + "' first, so " + what
+            + " would never apply: put '" + g.id() + "' above it");
+      }
+    }
+    return g;
+  }
+
+  /** Every person in {@code g} is in {@code above}: its categories among those above, its ages within theirs. */
+  private static boolean takesEveryMemberOf(Group above, Group g) {
+    boolean categories = above.categories().isEmpty() || !g.categories().isEmpty() && above.categories().containsAll(g.categories());
+    boolean from = above.minAge() == null || g.minAge() != null && g.minAge() >= above.minAge();
+    boolean to = above.maxAge() == null || g.maxAge() != null && g.maxAge() <= above.maxAge();
+    return categories && from && to;
+  }
+
   Map<String, Group> groups(YamlNode n, InsuranceTerms.Builder b) {
     Map<String, Group> groups = new LinkedHashMap<>();
     if (!n.has("groups")) {

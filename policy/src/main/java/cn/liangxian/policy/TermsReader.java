@@ -217,7 +217,7 @@ final class TermsReader {
     java.util.Set<String> groupIds = new java.util.LinkedHashSet<>();
     if (t.has("groups")) {
       for (YamlNode g : t.field("groups").list()) {
-        String id = GroupsReader.named(g, b.groups).id();
+        String id = GroupsReader.namedAsTheirs(g, b.groups, "its choice of tiers").id();
         groupIds.add(id);
         long own = b.personalByGroup.stream().filter(a -> a.group().id().equals(id)).mapToLong(GroupAmount::personalFen)
             .findFirst().orElse(b.personalFen.value());

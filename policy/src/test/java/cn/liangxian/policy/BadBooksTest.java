@@ -229,6 +229,11 @@ class BadBooksTest {
             "reasons[0].text", "gives only 1"),
         bad("inService that is not true or false", "title: test\n", "title: test\ninService: maybe\n", "inService",
             "inService", "true or false"),
+        bad("an amount for a group whose every member an earlier group takes", "  personal: {yuan: 250, source: 000 三(二)2}",
+            "  groups:\n    - {id: elderly, name: 老年, minAge: 60, source: 000 三(二)2}\n    - {id: seniors, name: 高龄, minAge: 70,"
+                + " source: 000 三(二)2}\n    - {id: others, name: 其他, source: 000 三(二)2}\n  personal:\n    source: 000 三(二)2\n"
+                + "    byGroup:\n      - {group: elderly, yuan: 200}\n      - {group: seniors, yuan: 100}\n      - {group: others, yuan: 250}",
+            "{group: seniors", "medical.personal.byGroup[1].group", "group 'elderly' above takes every member of 'seniors' first"),
         bad("ages counted on a day decades away (a mistyped year)", "ageReferenceDate: {date: 2019-12-31,",
             "ageReferenceDate: {date: 2091-12-31,", "date: 2091-12-31", "medical.ageReferenceDate.date",
             "neither in the benefit year 2020 nor in the year before it"),
@@ -361,6 +366,16 @@ class BadBooksTest {
     // one that follows the other is two extensions, each with its days
     assertThat(PolicyBook.parse("bad.yaml", shipped.replace(april, april.replace("2024-04-01", "2024-03-01")))
         .terms(Insurance.MEDICAL)).isPresent();
+  }
+
+  /** The older group above the wider one is the way to give it its own amount: it loads. */
+  @Test
+  void aNarrowerGroupAboveAWiderOneKeepsItsAmount() {
+    PolicyBook book = PolicyBook.parse("groups.yaml", replace("  personal: {yuan: 250, source: 000 三(二)2}",
+        "  groups:\n    - {id: seniors, name: 高龄, minAge: 70, source: 000 三(二)2}\n    - {id: elderly, name: 老年, minAge: 60,"
+            + " source: 000 三(二)2}\n    - {id: others, name: 其他, source: 000 三(二)2}\n  personal:\n    source: 000 三(二)2\n"
+            + "    byGroup:\n      - {group: elderly, yuan: 200}\n      - {group: seniors, yuan: 100}\n      - {group: others, yuan: 250}"));
+    assertThat(book.terms(Insurance.MEDICAL)).isPresent();
   }
 
   @Test
