@@ -31,6 +31,17 @@ final class GroupAmountsReader {
     if (out.isEmpty()) {
       throw personal.field("byGroup").error("must give at least one group's amount");
     }
+    // what a person pays is their group's amount: a group without one, or a person in no group, could not pay at all
+    for (Group g : b.groups.values()) {
+      if (!seen.contains(g.id()) && GroupsReader.hiddenBy(g, b.groups) == null) {
+        throw personal.field("byGroup").error("group '" + g.id() + "' has no amount, so its members could not pay: give"
+            + " one (a person pays their own group's, the first group above that takes them)");
+      }
+    }
+    if (b.groups.values().stream().noneMatch(Group::everyone)) {
+      throw personal.field("byGroup").error("a person in none of the groups could not pay: declare a last group without"
+          + " categories or ages (everyone else), with its amount");
+    }
     return out;
   }
 }

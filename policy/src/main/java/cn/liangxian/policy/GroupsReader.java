@@ -36,16 +36,25 @@ final class GroupsReader {
    */
   static Group namedAsTheirs(YamlNode id, Map<String, Group> groups, String what) {
     Group g = named(id, groups);
-    for (Group above : groups.values()) {
-      if (above == g) {
-        break;
-      }
-      if (takesEveryMemberOf(above, g)) {
-        throw id.error("group '" + above.id() + "' above takes every member of '" + g.id() + "' first, so " + what
-            + " would never apply: put '" + g.id() + "' above it");
-      }
+    Group above = hiddenBy(g, groups);
+    if (above != null) {
+      throw id.error("group '" + above.id() + "' above takes every member of '" + g.id() + "' first, so " + what
+          + " would never apply: put '" + g.id() + "' above it");
     }
     return g;
+  }
+
+  /** The group above {@code g} that takes each of its members first, or null: then {@code g} is someone's group. */
+  static Group hiddenBy(Group g, Map<String, Group> groups) {
+    for (Group above : groups.values()) {
+      if (above == g) {
+        return null;
+      }
+      if (takesEveryMemberOf(above, g)) {
+        return above;
+      }
+    }
+    return null;
   }
 
   /** Every person in {@code g} is in {@code above}: its categories among those above, its ages within theirs. */

@@ -234,6 +234,14 @@ class BadBooksTest {
                 + " source: 000 三(二)2}\n    - {id: others, name: 其他, source: 000 三(二)2}\n  personal:\n    source: 000 三(二)2\n"
                 + "    byGroup:\n      - {group: elderly, yuan: 200}\n      - {group: seniors, yuan: 100}\n      - {group: others, yuan: 250}",
             "{group: seniors", "medical.personal.byGroup[1].group", "group 'elderly' above takes every member of 'seniors' first"),
+        bad("a group without an amount", "  personal: {yuan: 250, source: 000 三(二)2}",
+            "  groups:\n    - {id: elderly, name: 老年, minAge: 60, source: 000 三(二)2}\n    - {id: others, name: 其他, source: 000 三(二)2}\n"
+                + "  personal:\n    source: 000 三(二)2\n    byGroup:\n      - {group: others, yuan: 250}",
+            "- {group: others, yuan: 250}", "medical.personal.byGroup", "group 'elderly' has no amount, so its members could not pay"),
+        bad("groups that leave some persons in none", "  personal: {yuan: 250, source: 000 三(二)2}",
+            "  groups:\n    - {id: elderly, name: 老年, minAge: 60, source: 000 三(二)2}\n"
+                + "  personal:\n    source: 000 三(二)2\n    byGroup:\n      - {group: elderly, yuan: 200}",
+            "- {group: elderly, yuan: 200}", "medical.personal.byGroup", "a person in none of the groups could not pay"),
         bad("ages counted on a day decades away (a mistyped year)", "ageReferenceDate: {date: 2019-12-31,",
             "ageReferenceDate: {date: 2091-12-31,", "date: 2091-12-31", "medical.ageReferenceDate.date",
             "neither in the benefit year 2020 nor in the year before it"),
