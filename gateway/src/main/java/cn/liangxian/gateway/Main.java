@@ -44,6 +44,8 @@ public final class Main {
       if (args.length == 0 || args[0].equals("run")) {
         return serve(env);
       }
+      // a command's standard output is its answer (saved, piped): the log lines it writes go to standard error
+      cn.liangxian.gateway.logging.BatchedConsoleAppender.toStandardError();
       if (args[0].equals("--help") || args[0].equals("help")) {
         System.out.println(HELP);
         return 0;
@@ -172,6 +174,9 @@ public final class Main {
       for (String[] e : examples) {
         sb.append("    ").append(e[0]).append("  ").append(e[1]).append("  (").append(e[2]).append(")\n");
       }
+    } else if (config.demoRoster()) {
+      sb.append("  No demo residents are listed: a roster besides the demo's was imported here, and imported residents\n")
+          .append("  are never printed (`java -jar gateway/target/gateway.jar demo reset` starts the demo afresh).\n");
     }
     sb.append("\n  curl -s -X POST ").append(base).append("/api/v1/lookup -H 'Content-Type: application/json' \\\n")
         .append("       -d '{\"idNumber\":\"<ID number>\",\"name\":\"<name>\"}'\n");
@@ -302,7 +307,7 @@ public final class Main {
       var r = cn.liangxian.gateway.privacy.KeyRotation.reseal(db, cipher);
       System.out.println("sealed again under the current key: " + r.idNumbers() + " ID numbers, " + r.tails()
           + " masked numbers' tails, " + r.guardianPhones() + " guardians' phones, " + r.callbackBodies()
-          + " channel notifications; the key check");
+          + " channel notifications, and the deployment's key check");
       if (r.unopened() > 0) {
         System.err.println("gateway: keys reseal: " + r.unopened() + " values open with none of the keys given and were left"
             + " as they are: give the key they were sealed under in GATEWAY_ID_SM4_OLD_KEYS and run it again");

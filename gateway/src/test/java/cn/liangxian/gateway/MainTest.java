@@ -147,6 +147,19 @@ class MainTest {
     }
   }
 
+  /** `callback show … > dispute.txt` saved the log lines (demo keys, the embedded database starting) with the answer. */
+  @Test
+  void aCommandLogsToStandardErrorSoThatItsOutputIsItsAnswerAlone() {
+    PrintStream out = System.out;
+    System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    try {
+      assertThat(Main.run(new String[] {"--help"}, Map.of())).isZero();
+    } finally {
+      System.setOut(out);
+    }
+    assertThat(cn.liangxian.gateway.logging.BatchedConsoleAppender.logsToStandardError()).isTrue();
+  }
+
   @Test
   void callbackShowWhereNoDeploymentIsMakesNoneAndSaysWhatToSet() {
     PrintStream err = System.err;

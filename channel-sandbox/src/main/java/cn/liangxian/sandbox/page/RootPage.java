@@ -22,10 +22,10 @@ public final class RootPage {
     StringBuilder b = new StringBuilder("<!doctype html><html lang=zh-CN><meta charset=utf-8>"
         + "<meta name=viewport content=\"width=device-width\"><title>支付渠道沙箱</title><style>body{font:17px sans-serif;"
         + "margin:1.5em;max-width:46em}li{margin:.4em 0}code{background:#eee;padding:0 .3em}</style>"
-        + "<h1>支付渠道沙箱（演示，不产生真实扣款）</h1><p>WeChat Pay API v3 and Alipay's open API as the gateway calls them, "
+        + "<h1>支付渠道沙箱（演示，不产生真实扣款）</h1><p>WeChat Pay API v3, Alipay's open API and UnionPay's online payment API as the gateway calls them, "
         + "with keys of their own.</p><ul>"
         + "<li><a href=\"/sandbox/payments\">/sandbox/payments</a>: every confirmed payment (JSON)</li>"
-        + "<li><code>/sandbox/pay/{wechat|alipay}/{out_trade_no}</code>: the page a QR code opens, with 确认支付</li>"
+        + "<li><code>/sandbox/pay/{wechat|alipay|unionpay}/{out_trade_no}</code>: the page a QR code opens, with 确认支付</li>"
         + "<li><code>POST /sandbox/sheet/wechat</code>, <code>POST /sandbox/sheet/alipay</code>: the mini-program pay sheet "
         + "(<code>wx.requestPayment</code> / <code>my.tradePay</code> parameters, checked)</li>"
         + "<li><code>POST /sandbox/faults</code>: injected faults</li></ul><h2>等待支付的交易</h2><ul id=open>");

@@ -62,6 +62,10 @@ public final class PublishedBooks {
         .description(about).register(registry);
     this.doneReads = io.micrometer.core.instrument.Counter.builder("liangxian_book_reads").tag("outcome", "done")
         .description(about).register(registry);
+    io.micrometer.core.instrument.Gauge.builder("liangxian_policy_books_not_served", regions, Regions::booksNotServed)
+        .description("activated policy books this instance does not serve: they no longer load (a newer engine reads them"
+            + " otherwise) or a region's do not fit together; their residents are assessed without them")
+        .register(registry);
   }
 
   /** Reads every region's activated books into {@code regions}. Blocking: at start-up. */
@@ -104,8 +108,12 @@ public final class PublishedBooks {
     });
   }
 
-  private static Map<String, List<Regions.Published>> read(Database db, String region) {
+  /** The activated books read, by region, and those of each region that no longer load. */
+  private record Read(Map<String, List<Regions.Published>> books, Map<String, Integer> failing) {}
+
+  private static Read read(Database db, String region) {
     Map<String, List<Regions.Published>> out = new LinkedHashMap<>();
+    Map<String, Integer> failing = new java.util.HashMap<>();
     try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(LIVE)) {
       ps.setString(1, region);
       ps.setString(2, region);
@@ -120,6 +128,7 @@ public final class PublishedBooks {
           } catch (PolicyBookException | IllegalArgumentException e) {
             // checked when it was published; a later engine may read it otherwise: the region keeps its other books
             LOG.error("published policy book {} of region {} no longer loads and is not served: {}", id, code, e.getMessage());
+            failing.merge(code, 1, Integer::sum);
             continue;
           }
           out.computeIfAbsent(code, k -> new ArrayList<>())
@@ -129,22 +138,26 @@ public final class PublishedBooks {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the published policy books: " + e.getMessage(), e);
     }
-    return out;
+    return new Read(out, failing);
   }
 
-  private static void apply(Regions regions, Map<String, List<Regions.Published>> read, String only) {
+  private static void apply(Regions regions, Read read, String only) {
     for (Regions.Entry e : regions.all()) {
       if (only != null && !only.equals(e.code())) {
         continue;
       }
-      List<Regions.Published> next = read.getOrDefault(e.code(), List.of());
+      List<Regions.Published> next = read.books().getOrDefault(e.code(), List.of());
+      int failing = read.failing().getOrDefault(e.code(), 0);
       if (next.isEmpty() && e.published().isEmpty()) {
+        regions.notServed(e.code(), failing);
         continue; // nothing published here: the entry (and the answers kept for it) stays
       }
       try {
         regions.publish(e.code(), next);
+        regions.notServed(e.code(), failing);
       } catch (IllegalArgumentException x) {
         LOG.error("the published policy books of region {} do not fit together and are not served: {}", e.code(), x.getMessage());
+        regions.notServed(e.code(), failing + next.size());
       }
     }
   }

@@ -18,10 +18,41 @@ import java.io.OutputStream;
  * that appender's thread, never an event loop, and it keeps no timer of its own. What a process killed outright had not
  * yet flushed is lost with it, as what the queue held always was. The gateway stops the logging (and so flushes) as its
  * last step ({@link Logs#stop}).
+ *
+ * <p>A command of the command line ({@code gateway roster import}, {@code callback show} ...) logs to standard error
+ * instead ({@link #toStandardError}): its standard output is its answer, which an operator saves or pipes.
  */
 public final class BatchedConsoleAppender<E> extends OutputStreamAppender<E> implements Flushable {
   private int bufferSize = 64 * 1024;
   private OutputStream target;
+
+  private static final OutputStream OUT = new FileOutputStream(FileDescriptor.out);
+  private static final OutputStream ERR = new FileOutputStream(FileDescriptor.err);
+  /** Where the console lines go: standard output (the server), or standard error (a command's). */
+  private static volatile OutputStream console = OUT;
+
+  /** The console lines of this process go to standard error from now on: a command's output is its own. */
+  public static void toStandardError() {
+    console = ERR;
+  }
+
+  /** Whether the console lines go to standard error. */
+  public static boolean logsToStandardError() {
+    return console == ERR;
+  }
+
+  /** Standard output or standard error, as the process chose, at every write. */
+  private static final OutputStream CONSOLE = new OutputStream() {
+    @Override
+    public void write(int b) throws IOException {
+      console.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      console.write(b, off, len);
+    }
+  };
 
   /** Where the lines go (tests); standard output when none is set. */
   void setTarget(OutputStream target) {
@@ -38,7 +69,7 @@ public final class BatchedConsoleAppender<E> extends OutputStreamAppender<E> imp
       addError("bufferSize must be positive (is " + bufferSize + ")");
       return;
     }
-    OutputStream out = target != null ? target : new FileOutputStream(FileDescriptor.out);
+    OutputStream out = target != null ? target : CONSOLE;
     setOutputStream(new BufferedOutputStream(new Forgiving(out), bufferSize));
     setImmediateFlush(false);
     super.start();

@@ -194,6 +194,22 @@ public final class Regions {
 
   private final Map<String, Entry> byCode;
   private final Clock clock;
+  /** Per region, its activated books the last read could not serve (they no longer load, or do not fit together). */
+  private final Map<String, Integer> notServed = new ConcurrentHashMap<>();
+
+  /** Records how many of a region's activated books its last read could not serve. */
+  public void notServed(String code, int books) {
+    if (books == 0) {
+      notServed.remove(code);
+    } else {
+      notServed.put(code, books);
+    }
+  }
+
+  /** The activated books not served, of every region. */
+  public int booksNotServed() {
+    return notServed.values().stream().mapToInt(Integer::intValue).sum();
+  }
 
   public Regions(Map<String, Entry> byCode, Clock clock) {
     this.byCode = new ConcurrentHashMap<>();

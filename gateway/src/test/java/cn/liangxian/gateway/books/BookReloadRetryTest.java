@@ -43,6 +43,43 @@ class BookReloadRetryTest {
     }
   }
 
+  /**
+   * An activated book a newer engine no longer reads (a check it did not make when the book was published) is left out,
+   * the region served by its other books: and the operators see it on a gauge, not only in the log.
+   */
+  @Test
+  void anActivatedBookThatNoLongerLoadsIsCountedOnAGauge() throws Exception {
+    try (TestGateway g = Fixture.load(new TestGateway())) {
+      String raised = Files.readString(TestGateway.repo().resolve("config/policies/hedong-2020.yaml"))
+          .replace("personal: {yuan: 250", "personal: {yuan: 300");
+      HttpResponse<Buffer> up = g.http.post("/api/v1/operator/books?file=hedong-2020-amended.yaml")
+          .putHeader("Content-Type", "application/yaml").putHeader("Authorization", "Bearer " + g.adminToken())
+          .sendBuffer(Buffer.buffer(raised)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(up.statusCode()).as(up.bodyAsString()).isEqualTo(201);
+      long id = up.bodyAsJsonObject().getLong("id");
+      sql(g, "update policy_book set active_from = '2019-12-15', activated_by = 'admin', activated_at = now() where id = " + id);
+      sql(g, "select pg_notify('" + PublishedBooks.CHANNEL + "', '371312')");
+      Eventually.until("assessed with the activated book", () -> BookPublishTest.personalFen(g) == 30000);
+      assertThat(notServed(g)).isZero();
+
+      // as a later engine would read it: a field it no longer knows
+      sql(g, "update policy_book set text = replace(text, 'personal: {yuan: 300', 'personal: {yaun: 300') where id = " + id);
+      sql(g, "select pg_notify('" + PublishedBooks.CHANNEL + "', '371312')");
+      Eventually.until("the book counted as not served", () -> notServed(g) == 1);
+      assertThat(BookPublishTest.personalFen(g)).as("assessed with the configured book").isEqualTo(25000);
+
+      sql(g, "update policy_book set text = replace(text, 'personal: {yaun: 300', 'personal: {yuan: 300') where id = " + id);
+      sql(g, "select pg_notify('" + PublishedBooks.CHANNEL + "', '371312')");
+      Eventually.until("the book served again", () -> notServed(g) == 0);
+      assertThat(BookPublishTest.personalFen(g)).isEqualTo(30000);
+    }
+  }
+
+  private static double notServed(TestGateway g) throws Exception {
+    return g.metrics().lines().filter(l -> l.startsWith("liangxian_policy_books_not_served "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+  }
+
   private static double reads(TestGateway g, String outcome) throws Exception {
     String prefix = "liangxian_book_reads_total{outcome=\"" + outcome + "\"} ";
     return g.metrics().lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
