@@ -168,7 +168,12 @@ public final class PolicyCli {
         w.println(args[i] + ": ok (" + b.id() + ", " + String.join("+",
             List.of(Insurance.values()).stream().filter(x -> b.terms(x).isPresent()).map(Insurance::code).toList())
             + (b.inService() ? "" : ", an example, not in service") + ")");
-      } catch (PolicyBookException | UncheckedIOException e) {
+      } catch (PolicyBookException e) {
+        // named as given, as a good one is: two books of one name in two folders are told apart
+        String message = e.getMessage();
+        err.println(message.startsWith(e.file() + ":") ? args[i] + message.substring(e.file().length()) : message);
+        status = SOME_LINES_FAILED;
+      } catch (UncheckedIOException e) {
         err.println(e.getMessage());
         status = SOME_LINES_FAILED;
       }
