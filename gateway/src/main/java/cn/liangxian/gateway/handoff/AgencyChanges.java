@@ -5,6 +5,7 @@ import cn.liangxian.gateway.audit.AuditLog;
 import cn.liangxian.gateway.http.Problem;
 import cn.liangxian.gateway.http.Replies;
 import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.roster.CategoryNames;
 import cn.liangxian.gateway.privacy.PersonalDataCipher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -263,19 +264,34 @@ public final class AgencyChanges {
     if (!sender.scope().covers(p.getString("region_code"), p.getString("township"), p.getString("village"))) {
       return Future.succeededFuture(answer.put("answer", sender.outside()));
     }
-    String key = sender.key(c.getString("changeId"), p.getString("region_code"));
     String kind = c.getString("kind");
+    final JsonObject change;
+    if (kind.equals("CATEGORY")) {
+      // kept as the book's code, whichever way the agency wrote it (DIBAO, 低保, 最低生活保障对象); one the person's
+      // region's book does not know would give no one anything and plan a refund of nothing: refused, nothing recorded
+      var known = regions.get(p.getString("region_code")).map(r -> r.book().categories());
+      var category = known.flatMap(k -> CategoryNames.find(k, c.getString("category")));
+      if (category.isEmpty()) {
+        return Future.succeededFuture(answer.put("answer", "refused").put("reason", "unknown category '"
+            + cn.liangxian.gateway.privacy.Masking.digitRuns(c.getString("category")) + "'" + known.map(k -> " (known: "
+            + k.knownCodes() + ")").orElse(": the person's region is not served here")));
+      }
+      change = c.copy().put("category", category.get().code());
+    } else {
+      change = c;
+    }
+    String key = sender.key(change.getString("changeId"), p.getString("region_code"));
     long person = p.getLong("id");
-    return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {key, person, kind, c.getString("insurance"),
-        c.getInteger("year"), c.getString("category"), c.getString("place"), now, sender.source()})).compose(rows -> rows.size() == 0
+    return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {key, person, kind, change.getString("insurance"),
+        change.getInteger("year"), change.getString("category"), change.getString("place"), now, sender.source()})).compose(rows -> rows.size() == 0
             ? Future.succeededFuture(answer.put("answer", "duplicate"))
-            : effect(conn, c, key, person, p.getString("region_code"), now)
+            : effect(conn, change, key, person, p.getString("region_code"), now)
                 // an operator's change, which may release paid items and plan their refunds, names the operator; the
                 // person by their row's number, never the change's own id (an agency's may hold an ID number)
                 .compose(x -> sender.operator() == null ? Future.<Void>succeededFuture()
                     : AuditLog.record(conn, AuditLog.Change.of(sender.operator(), "agency.change", "person " + person,
-                        new JsonObject().put("kind", kind).put("insurance", c.getString("insurance"))
-                            .put("year", c.getInteger("year")).put("category", c.getString("category"))
+                        new JsonObject().put("kind", kind).put("insurance", change.getString("insurance"))
+                            .put("year", change.getInteger("year")).put("category", change.getString("category"))
                             .put("source", sender.source()))))
                 .map(answer.put("answer", "applied")));
   }

@@ -35,14 +35,7 @@ final class DepartmentListImport {
       CATEGORY_NAMES.put(c.name(), c);
       CATEGORY_NAMES.put(c.chineseName(), c);
     }
-    CATEGORY_NAMES.put("低保", Category.DIBAO);
-    CATEGORY_NAMES.put("特困", Category.TEKUN);
-    CATEGORY_NAMES.put("五保", Category.WUBAO);
-    CATEGORY_NAMES.put("建档立卡", Category.POVERTY);
-    CATEGORY_NAMES.put("重度残疾", Category.SEVERE_DISABLED);
-    CATEGORY_NAMES.put("残疾", Category.DISABLED);
-    CATEGORY_NAMES.put("优抚", Category.PRIORITY_CARE);
-    CATEGORY_NAMES.put("孤儿", Category.ORPHAN);
+    CATEGORY_NAMES.putAll(CategoryNames.shortNames());
   }
 
   private final Database db;
@@ -92,7 +85,8 @@ final class DepartmentListImport {
     } else if (r.get("department").isEmpty() || r.get("department").length() > 30) {
       return "department is required";
     } else if (category == null) {
-      return "unknown category '" + r.get("category") + "' (known: " + String.join(", ", new java.util.TreeSet<>(
+      // the cell masked: a column put in the wrong place may hold an ID number
+      return "unknown category '" + cn.liangxian.gateway.privacy.Masking.digitRuns(r.get("category")) + "' (known: " + String.join(", ", new java.util.TreeSet<>(
           names.values().stream().map(Category::code).toList())) + ")";
     }
     IdNumber id;
