@@ -185,7 +185,7 @@ class AgencyChangesTest {
     assertThat(w.getString("idNumber")).isEqualTo(TestGateway.masked(h[0]));
     assertThat(w.getString("change")).isEqualTo("EMPLOYEE_INSURANCE");
     HttpResponse<Buffer> stop = operator("POST", "/api/v1/operator/handoff/agency-refunds/" + w.getLong("id") + "/stop",
-        new JsonObject().put("reason", "the agency's list was wrong; confirmed by phone"));
+        new JsonObject().put("reason", "the agency's list was wrong; confirmed by phone, 13812345678"));
     assertThat(stop.statusCode()).as(stop.bodyAsString()).isEqualTo(200);
     f.g.clock.advance(Duration.ofMinutes(61));
     // a later due refund is carried out, so the sweep has run past the stopped one
@@ -197,6 +197,10 @@ class AgencyChangesTest {
         + o2.getString("id") + "'") == 1);
     assertThat(f.count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
     assertThat(f.count("select count(*) from audit_log where action = 'agency.refund.stop' and after is not null")).isEqualTo(1);
+    // administrators read the audit log: the phone number in the reason is masked there
+    assertThat(f.count("select count(*) from audit_log where action = 'agency.refund.stop' and after->>'reason' like"
+        + " '%confirmed by phone, *******5678'")).isEqualTo(1);
+    assertThat(f.count("select count(*) from audit_log where after::text like '%13812345678%'")).isZero();
     assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("paid");
   }
 
@@ -279,14 +283,14 @@ class AgencyChangesTest {
         .sendBuffer(new JsonObject().put("category", "ORPHAN").put("reason", "x").toBuffer()).toCompletionStage().toCompletableFuture().get();
     assertThat(bad.statusCode()).isEqualTo(400);
     var ok = f.g.http.post(path).putHeader("Authorization", "Bearer " + township).putHeader("Content-Type", "application/json")
-        .sendBuffer(new JsonObject().put("category", "DIBAO").put("reason", "扶贫办名单有误，已核实为低保").toBuffer())
+        .sendBuffer(new JsonObject().put("category", "DIBAO").put("reason", "扶贫办名单有误，已核实为低保，核实人电话13912345678").toBuffer())
         .toCompletionStage().toCompletableFuture().get();
     assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(200);
     JsonObject now = medical(h[0], "赵一");
     assertThat(now.getString("status")).as("DIBAO in 冷水滩 pays in full first (先征后补)").isEqualTo("unpaid");
     assertThat(now.getLong("personalFen")).isEqualTo(25000L);
-    assertThat(f.count("select count(*) from audit_log where action = 'cross-check.resolve' and after->>'category' = 'DIBAO'"))
-        .isEqualTo(1);
+    assertThat(f.count("select count(*) from audit_log where action = 'cross-check.resolve' and after->>'category' = 'DIBAO'"
+        + " and after->>'reason' like '%核实人电话*******5678'")).as("the phone number masked in the audit log").isEqualTo(1);
     // the agency is told the category chosen, not both lists' (the double funding the cross-check is there to prevent)
     JsonObject o = f.pay(h[0], "赵一", "wechat");
     String records = "select count(*) from handoff_record where kind = 'CONTRIBUTION' and order_id = '" + o.getString("id") + "'";
