@@ -69,11 +69,12 @@ public final class AgencyChangeFile {
         .with(CsvSchema.emptySchema().withHeader()).readValues(text)) {
       while (it.hasNext()) {
         Map<String, String> r = it.next();
-        // a spreadsheet's full-width digits (３７１３…) are the same number
-        String id = java.text.Normalizer.normalize(r.getOrDefault("id_number", ""), java.text.Normalizer.Form.NFKC).strip()
-            .toUpperCase();
-        if (id.length() != 18) {
-          throw Problem.invalidField("id_number", "line " + (out.size() + 2) + ": id_number must have 18 characters");
+        // a spreadsheet's full-width digits (３７１３…), a legacy 15-digit number: the same person, as the roster has them
+        String id;
+        try {
+          id = cn.liangxian.policy.IdNumber.parse(r.getOrDefault("id_number", "")).value();
+        } catch (cn.liangxian.policy.InvalidIdNumberException e) {
+          throw Problem.invalidField("id_number", "line " + (out.size() + 2) + ": id_number is not an ID number: " + e.getMessage());
         }
         String year = r.get("year");
         String validFrom = blank(r.get("valid_from"));

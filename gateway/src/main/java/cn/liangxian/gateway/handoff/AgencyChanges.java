@@ -182,13 +182,16 @@ public final class AgencyChanges {
     return out;
   }
 
-  /** The blind index of a sealed ID number, or null when it is not a text sealed with the message key. */
+  /**
+   * The blind index of a sealed ID number, as the roster indexes it (full-width digits, a legacy 15-digit number: the
+   * same person), or null when it is not an ID number sealed with the message key.
+   */
   private byte[] index(byte[] key, Object sealed) {
     if (!(sealed instanceof String s)) {
       return null;
     }
     try {
-      return setup.cipher().index(AgencyEnvelope.open(key, s).strip().toUpperCase());
+      return setup.cipher().index(cn.liangxian.policy.IdNumber.parse(AgencyEnvelope.open(key, s)).value());
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -214,7 +217,9 @@ public final class AgencyChanges {
         continue;
       }
       previous = previous.transform(x -> one(c, sender, now)
-          .onFailure(e -> LOG.warn("agency change {} from {} not applied: {}", c.getString("changeId"), sender.source(), e.toString())));
+          // the change's own id masked: an agency's may hold an ID number
+          .onFailure(e -> LOG.warn("agency change {} from {} not applied: {}",
+              cn.liangxian.gateway.privacy.Masking.digitRuns(c.getString("changeId")), sender.source(), e.toString())));
       all.add(previous);
     }
     return Future.join(all).map(done -> new JsonArray(all.stream().map(Future::result).map(Object.class::cast).toList()));

@@ -25,7 +25,7 @@ final class ChangeFields {
       return "kind must be one of EMPLOYEE_INSURANCE, INSURED_ELSEWHERE, DIED, CATEGORY, PAID_ELSEWHERE";
     }
     if (c.getBinary("idIndex") == null) {
-      return "idNumber must be the person's ID number sealed with the message key";
+      return "idNumber must be the person's ID number (18 characters, or 15 for a legacy one) sealed with the message key";
     }
     for (String field : new String[] {"insurance", "category", "department", "validFrom", "place"}) {
       if (c.getValue(field) != null && !(c.getValue(field) instanceof String)) {

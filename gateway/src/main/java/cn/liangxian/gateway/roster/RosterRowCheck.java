@@ -107,7 +107,8 @@ final class RosterRowCheck {
   /** What a row lacks before its ID number is read: a known region, the place, the household, the name. */
   private static String missing(Row r, RegionInfo info) {
     if (info == null) {
-      return "unknown region code '" + r.get("region_code") + "'";
+      // the cell masked: a column put in the wrong place may hold an ID number
+      return "unknown region code '" + cn.liangxian.gateway.privacy.Masking.digitRuns(r.get("region_code")) + "'";
     } else if (r.get("township").isEmpty() || r.get("village").isEmpty()) {
       return "township and village are required";
     } else if (r.get("household").isEmpty()) {

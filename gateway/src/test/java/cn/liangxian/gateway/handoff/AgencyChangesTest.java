@@ -64,6 +64,25 @@ class AgencyChangesTest {
     return operator("GET", "/api/v1/operator/handoff/agency-refunds", null).bodyAsJsonObject().getJsonArray("waiting");
   }
 
+  /**
+   * An agency's number in full-width digits, or in the legacy 15-digit form, is the person the roster has: it was answered
+   * unknown-person, and the person's items stayed payable and their paid ones unrefunded.
+   */
+  @Test
+  void anIdNumberInFullWidthDigitsOrTheLegacyFormIsThePersonOfTheRoster() throws Exception {
+    String[] h = f.household("431103");
+    StringBuilder wide = new StringBuilder();
+    h[0].chars().forEach(ch -> wide.append(Character.isDigit(ch) ? (char) ('０' + ch - '0') : (char) ch));
+    String legacy = h[1].substring(0, 6) + h[1].substring(8, 17); // born 1970 and 1972: the 15-digit form drops "19"
+    Map.Entry<Integer, JsonObject> r = f.changes("ls-medical", change("DIED", wide.toString()), change("DIED", legacy),
+        change("DIED", "12345"));
+    assertThat(r.getKey()).as(r.getValue().encode()).isEqualTo(200);
+    assertThat(answers(r.getValue())).containsExactly("applied", "applied", "refused");
+    assertThat(r.getValue().getJsonArray("results").getJsonObject(2).getString("reason")).contains("or 15 for a legacy one");
+    assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("not-eligible");
+    assertThat(medical(h[1], "钱二").getString("status")).isEqualTo("not-eligible");
+  }
+
   @Test
   void aDeathMakesUnpaidItemsNotEligibleAndRefundsPaidOnesAfterTheDelay() throws Exception {
     String[] h = f.household("431103");
