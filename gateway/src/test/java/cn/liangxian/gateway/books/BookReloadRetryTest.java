@@ -21,17 +21,11 @@ class BookReloadRetryTest {
   @Test
   void aReadOfTheBooksThatFailedIsMadeAgainUntilItSucceeds() throws Exception {
     try (TestGateway g = Fixture.load(new TestGateway())) {
-      String raised = Files.readString(TestGateway.repo().resolve("config/policies/hedong-2020.yaml"))
-          .replace("personal: {yuan: 250", "personal: {yuan: 300");
-      HttpResponse<Buffer> up = g.http.post("/api/v1/operator/books?file=hedong-2020-amended.yaml")
-          .putHeader("Content-Type", "application/yaml").putHeader("Authorization", "Bearer " + g.adminToken())
-          .sendBuffer(Buffer.buffer(raised)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      assertThat(up.statusCode()).as(up.bodyAsString()).isEqualTo(201);
+      long id = publishRaised(g);
       assertThat(BookPublishTest.personalFen(g)).isEqualTo(25000);
 
       // activated, and announced, while the books cannot be read
-      sql(g, "update policy_book set active_from = '2019-12-15', activated_by = 'admin', activated_at = now() where id = "
-          + up.bodyAsJsonObject().getLong("id"));
+      sql(g, "update policy_book set active_from = '2019-12-15', activated_by = 'admin', activated_at = now() where id = " + id);
       sql(g, "alter table policy_book rename to policy_book_away");
       sql(g, "select pg_notify('" + PublishedBooks.CHANNEL + "', '371312')");
       Eventually.until("the read to have failed", () -> reads(g, "failed") > 0);
@@ -50,13 +44,7 @@ class BookReloadRetryTest {
   @Test
   void anActivatedBookThatNoLongerLoadsIsCountedOnAGauge() throws Exception {
     try (TestGateway g = Fixture.load(new TestGateway())) {
-      String raised = Files.readString(TestGateway.repo().resolve("config/policies/hedong-2020.yaml"))
-          .replace("personal: {yuan: 250", "personal: {yuan: 300");
-      HttpResponse<Buffer> up = g.http.post("/api/v1/operator/books?file=hedong-2020-amended.yaml")
-          .putHeader("Content-Type", "application/yaml").putHeader("Authorization", "Bearer " + g.adminToken())
-          .sendBuffer(Buffer.buffer(raised)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      assertThat(up.statusCode()).as(up.bodyAsString()).isEqualTo(201);
-      long id = up.bodyAsJsonObject().getLong("id");
+      long id = publishRaised(g);
       sql(g, "update policy_book set active_from = '2019-12-15', activated_by = 'admin', activated_at = now() where id = " + id);
       sql(g, "select pg_notify('" + PublishedBooks.CHANNEL + "', '371312')");
       Eventually.until("assessed with the activated book", () -> BookPublishTest.personalFen(g) == 30000);
@@ -73,6 +61,17 @@ class BookReloadRetryTest {
       Eventually.until("the book served again", () -> notServed(g) == 0);
       assertThat(BookPublishTest.personalFen(g)).isEqualTo(30000);
     }
+  }
+
+  /** Publishes 河东's book with the personal amount raised to 300 yuan, not activated: its id. */
+  private static long publishRaised(TestGateway g) throws Exception {
+    String raised = Files.readString(TestGateway.repo().resolve("config/policies/hedong-2020.yaml"))
+        .replace("personal: {yuan: 250", "personal: {yuan: 300");
+    HttpResponse<Buffer> up = g.http.post("/api/v1/operator/books?file=hedong-2020-amended.yaml")
+        .putHeader("Content-Type", "application/yaml").putHeader("Authorization", "Bearer " + g.adminToken())
+        .sendBuffer(Buffer.buffer(raised)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(up.statusCode()).as(up.bodyAsString()).isEqualTo(201);
+    return up.bodyAsJsonObject().getLong("id");
   }
 
   private static double notServed(TestGateway g) throws Exception {
