@@ -167,9 +167,9 @@ final class AssessmentRun {
     long personal = medicalTier(standard);
     TreatmentChoice choice = reductions ? choose(personal, phase) : TreatmentChoice.NONE;
     // A full-financing phase that keeps reductions keeps them at the standard rate for the people
-    // they apply to (000 三(二)3: special groups are paid for and covered all year); everyone else
-    // owes the full amount.
-    boolean full = phase != null && phase.fullFinancing() && choice.best() == null;
+    // they apply to (000 三(二)3: special groups are paid for and covered all year), unless the book says
+    // they are reductions of the full amount (reducedFrom: full); everyone else owes the full amount.
+    boolean full = phase != null && phase.fullFinancing() && (choice.best() == null || phase.reducedFromFull());
     if (!full) {
       rule("personal", amounts.personalSource());
       return new Base(personal, 0, choice);

@@ -148,7 +148,8 @@ public final class BookTables {
       String period = date(p.from()) + (p.until() == null ? "起" : " 至 " + date(p.until()));
       String amount = (p.fullFinancing() ? "筹资总额（个人缴费+政府补助）" : "个人缴费标准") + (p.backPayment() ? "（补缴）" : "")
           + (p.tiersFen().isEmpty() ? "" : "，可选档次：" + String.join("、", p.tiersFen().stream().map(BookTables::yuan).toList()));
-      String reductions = (p.reductions() ? "享受" : "不享受") + (p.subsidies() ? "" : "，无缴费补贴");
+      String reductions = (!p.reductions() ? "不享受" : !p.fullFinancing() ? "享受" : p.reducedFromFull() ? "享受，按筹资总额减免"
+          : "享受，减免人员按个人缴费标准") + (p.subsidies() ? "" : "，无缴费补贴");
       rows.add(List.of(period, p.group() == null ? "所有人" : p.group().name(), amount, reductions, coverage(p, t),
           p.source()));
     }

@@ -11,6 +11,9 @@ import java.util.List;
  * @param group the only group the phase is for (an extension), or null for everyone
  * @param fullFinancing pays the full financing amount (personal + fiscal) instead of the personal rate
  * @param reductions category and age reductions still apply
+ * @param reducedFromFull in a full-financing phase with reductions, a reduction is of the full amount ("享受减半的按筹资
+ *     总额的 50%"); otherwise the people a reduction applies to keep the personal rate with it (000 三(二)3: the special
+ *     groups are paid for as in the window)
  * @param subsidies the pension contribution subsidy is still credited
  * @param coverage when cover starts for a payment in this phase
  * @param governmentPaidFullYear people whose personal part the government pays keep the full year (000 三(二)3)
@@ -24,6 +27,7 @@ record LatePhase(
     Group group,
     boolean fullFinancing,
     boolean reductions,
+    boolean reducedFromFull,
     boolean subsidies,
     Coverage coverage,
     boolean governmentPaidFullYear,

@@ -72,7 +72,7 @@ final class LatePhasesReader {
   }
 
   private LatePhase phase(YamlNode p, InsuranceTerms.Builder b, List<LatePhase> before, Set<String> ids) {
-    p.allowOnly("id", "from", "until", "group", "amount", "reductions", "subsidies", "waitingDays", "coverage",
+    p.allowOnly("id", "from", "until", "group", "amount", "reductions", "reducedFrom", "subsidies", "waitingDays", "coverage",
         "governmentPaidFullYear", "backPayment", "tiers", "source");
     String id = p.field("id").ruleId();
     if (!ids.add(id)) {
@@ -104,7 +104,21 @@ final class LatePhasesReader {
       }
       tiers = List.copyOf(PensionTiersReader.tiers(p.field("tiers").allowOnly("yuan", "ranges", "note")));
     }
-    return new LatePhase(id, from, until, group, full, p.field("reductions").bool(), subsidies, coverage, govFullYear, back,
+    boolean reductions = p.field("reductions").bool();
+    boolean reducedFromFull = false;
+    if (p.has("reducedFrom")) {
+      // what a reduction is of in a phase that owes the full amount: the personal rate (as in the window) or the full amount
+      YamlNode r = p.field("reducedFrom");
+      if (!full || !reductions) {
+        throw r.error("only a phase with 'amount: full' and 'reductions: true' says what its reductions are of");
+      }
+      reducedFromFull = switch (r.string()) {
+        case "personal" -> false;
+        case "full" -> true;
+        default -> throw r.error("must be 'personal' or 'full', got '" + r.string() + "'");
+      };
+    }
+    return new LatePhase(id, from, until, group, full, reductions, reducedFromFull, subsidies, coverage, govFullYear, back,
         tiers, sources.of(p));
   }
 
