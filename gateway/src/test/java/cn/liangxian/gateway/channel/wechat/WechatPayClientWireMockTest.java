@@ -1,5 +1,6 @@
 package cn.liangxian.gateway.channel.wechat;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -107,6 +108,28 @@ class WechatPayClientWireMockTest {
     assertThat(WechatPaySignatures.verify(WechatPayScheme.RSA, merchantKey.getPublic(),
         WechatPaySignatures.requestMessage("POST", "/v3/pay/transactions/native", 1576376430L, auth.get("nonce_str"),
             req.getBody()), auth.get("signature"))).isTrue();
+  }
+
+  /** time_expire as the API documents it: whole seconds at Beijing's offset, not the instant's nanoseconds and Z. */
+  @Test
+  void theCodesEndIsSentInTheDocumentedForm() throws Exception {
+    wm.stubFor(post("/v3/pay/transactions/native").willReturn(
+        signed(200, "{\"code_url\":\"weixin://wxpay/bizpayurl?pr=p4lpSuKzz\"}", platform)));
+    Await.result(client.nativePay(new WechatPayClient.Prepay("1217752501201407033233368018", "城乡居民医疗保险 2020", 25000,
+        "https://pay.example.cn/api/v1/callbacks/wechatpay", java.time.OffsetDateTime.parse("2019-12-15T02:35:30.358707755Z"),
+        null, null)));
+    wm.verify(postRequestedFor(urlEqualTo("/v3/pay/transactions/native"))
+        .withRequestBody(matchingJsonPath("$.time_expire", equalTo("2019-12-15T10:35:30+08:00"))));
+  }
+
+  /** "202 USER_PAYING": the payer is typing the password. Not closed: the order must not be released as if it were. */
+  @Test
+  void aCloseAnsweredUserPayingIsNoClose() throws Exception {
+    wm.stubFor(post("/v3/pay/transactions/out-trade-no/1217752501201407033233368018/close")
+        .willReturn(signed(202, "{\"code\":\"USER_PAYING\",\"message\":\"用户支付中，需要输入密码\"}", platform)));
+    cn.liangxian.gateway.channel.ChannelException e = Await.failure(client.close("1217752501201407033233368018"));
+    assertThat(e.code()).isEqualTo("USER_PAYING");
+    assertThat(e.retryable()).as("asked about again, not given up").isTrue();
   }
 
   @Test
