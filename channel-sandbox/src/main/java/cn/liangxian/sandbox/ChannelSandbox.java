@@ -139,6 +139,15 @@ public final class ChannelSandbox {
     faults.set(f);
   }
 
+  /** A WeChat Pay refund held at the channel (its query answers ABNORMAL) until {@link #releaseWechatRefund}. */
+  public void holdWechatRefund(String outRefundNo) {
+    faults.holdWechatRefund(outRefundNo);
+  }
+
+  public void releaseWechatRefund(String outRefundNo) {
+    faults.releaseWechatRefund(outRefundNo);
+  }
+
   /** Holds the next API call whose method and path start with {@code call} (such as {@code "POST /v3/pay"}) until released. */
   public cn.liangxian.sandbox.fault.HeldCall holdNext(String call) {
     return faults.holdNext(call);

@@ -21,6 +21,24 @@ public final class Faults {
   private volatile BiPredicate<String, LocalDate> wechatBillNotOut = (mchid, day) -> false;
   private final Queue<HeldCall> toHold = new ConcurrentLinkedQueue<>();
   private final Queue<UnmovedRefund> alipayRefundsUnmoved = new ConcurrentLinkedQueue<>();
+  private final java.util.Set<String> wechatRefundsHeld = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A WeChat Pay refund the channel holds (ABNORMAL: the money left the merchant's account but the payer's card is closed)
+   * until {@link #releaseWechatRefund}: its query answers ABNORMAL, then SUCCESS.
+   */
+  public void holdWechatRefund(String outRefundNo) {
+    wechatRefundsHeld.add(outRefundNo);
+  }
+
+  /** The merchant platform sent a held refund on: its query answers SUCCESS again. */
+  public void releaseWechatRefund(String outRefundNo) {
+    wechatRefundsHeld.remove(outRefundNo);
+  }
+
+  public boolean wechatRefundHeld(String outRefundNo) {
+    return wechatRefundsHeld.contains(outRefundNo);
+  }
 
   /** What became of an Alipay refund answered fund_change N: no money had moved when Alipay answered. */
   public enum UnmovedRefund {

@@ -30,6 +30,7 @@ public final class WechatApi {
   private final WechatBill bill;
   private final Supplier<String> baseUrl;
   private final Clock clock;
+  private final Faults faults;
 
   public WechatApi(WechatPlatform platform, Map<String, WechatMerchant> merchants, Ledger ledger, WechatNotifier notifier,
       Supplier<String> baseUrl, Clock clock, Signer signer, Faults faults) {
@@ -38,6 +39,7 @@ public final class WechatApi {
     this.signing = new WechatSigning(platform, merchants, ledger, clock, signer);
     this.notifier = notifier;
     this.bill = new WechatBill(ledger, signing, baseUrl, faults);
+    this.faults = faults;
     this.baseUrl = baseUrl;
     this.clock = clock;
   }
@@ -236,7 +238,7 @@ public final class WechatApi {
     for (Trade t : ledger.trades()) {
       for (Refund r : t.refunds()) {
         if (r.outRefundNo().equals(ctx.pathParam("no"))) {
-          signing.answer(ctx, m, 200, WechatResources.refund(t, r, "SUCCESS"));
+          signing.answer(ctx, m, 200, WechatResources.refund(t, r, faults.wechatRefundHeld(r.outRefundNo()) ? "ABNORMAL" : "SUCCESS"));
           return;
         }
       }

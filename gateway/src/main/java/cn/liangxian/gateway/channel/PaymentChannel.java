@@ -69,8 +69,13 @@ public interface PaymentChannel {
     return false;
   }
 
-  /** Where a refund stands at the channel: done, still under way, never received, or refused for good. */
-  enum RefundState { SUCCESS, PROCESSING, NOT_FOUND, FAILED }
+  /**
+   * Where a refund stands at the channel: done, still under way, never received, refused for good, or held: the money
+   * left the merchant's account but could not reach the payer (WeChat Pay's ABNORMAL, "退款资金会停留在退款的中间账户内": the
+   * payer's card was closed), and waits at the channel until the merchant says where it goes (the merchant platform's
+   * 交易中心, or the abnormal-refund API). Held is not failed: finance paying it back another way would pay it twice.
+   */
+  enum RefundState { SUCCESS, PROCESSING, NOT_FOUND, FAILED, HELD }
 
   /** A refund query's answer: where the refund stands, and the amount the channel says it is of (-1: it did not say). */
   record RefundAnswer(RefundState state, long refundFen) {

@@ -183,6 +183,15 @@ public final class Refunds {
       case SUCCESS -> answer.refundFen() < 0 || answer.refundFen() == p.amountFen() ? confirmed(p.outRefundNo())
           : amountMismatch(p, answer.refundFen());
       case PROCESSING -> Future.<Void>succeededFuture();
+      case HELD -> {
+        // open, asked about again (with its backoff) until the channel says it went back: the page for refunds owed over an
+        // hour calls an operator, who has the merchant platform send it on (to the payer's new card, or the merchant's)
+        LOG.error("refund {} of order {}: {} took the money but could not pay it to the payer; it waits at the channel until"
+            + " the merchant platform's abnormal-refund handling sends it on: not paid back another way", p.outRefundNo(),
+            p.orderId(), p.channel());
+        yield store.attemptFailed(p.outRefundNo(), "held by the channel (ABNORMAL): the money left the merchant's account but"
+            + " did not reach the payer; handle it in the merchant platform (交易中心, 退款异常), never pay it back another way");
+      }
       case NOT_FOUND -> store.settle(p.outRefundNo(), "PENDING", now(), "the channel has no such refund: requested again");
       case FAILED -> {
         LOG.error("refund {} of order {} was refused by {}: an operator must pay it back another way", p.outRefundNo(),

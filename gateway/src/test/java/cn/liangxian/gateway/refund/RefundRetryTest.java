@@ -112,6 +112,36 @@ class RefundRetryTest {
         .amountFen()).as("the channel moved the money back once, and only the refund").isEqualTo(75000);
   }
 
+  /**
+   * WeChat Pay's refund ABNORMAL: the money left the merchant's account and waits at WeChat Pay for the merchant to say
+   * where it goes (the payer's card is closed). It was taken as refused and put on finance's list to pay back another
+   * way: the resident would have been paid twice once the merchant platform sent the held money on.
+   */
+  @Test
+  void aWechatRefundHeldAtTheChannelStaysOpenUntilItGoesThroughAndIsNeverFinancesToPay() throws Exception {
+    JsonObject h = household();
+    JsonObject o = g.payZhangFamilyMedical(h, "wechat");
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false)); // no notification: the query tells
+    JsonObject refund = refundLi(h, o);
+    String no = refund.getString("outRefundNo");
+    awaitRefund(no, "REQUESTED");
+    g.gateway.demo().sandbox().holdWechatRefund(no);
+    g.clock.advance(Duration.ofMinutes(2).plusSeconds(1)); // a requested refund is asked about two minutes on
+    Eventually.until("the held refund asked about", () -> lastError(no), e -> e != null && e.startsWith("held by the channel"));
+    assertThat(refundState(no)).as("open, not FAILED: finance must not pay it back another way").isEqualTo("REQUESTED");
+    g.gateway.demo().sandbox().releaseWechatRefund(no);
+    g.clock.advance(Duration.ofHours(1));
+    awaitRefund(no, "SUCCESS");
+  }
+
+  private String lastError(String outRefundNo) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select last_error from refund where out_refund_no = '" + outRefundNo + "'")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
   @Test
   void aRefundRecordedJustBeforeACrashIsRequestedAfterTheRestart() throws Exception {
     JsonObject h = household();

@@ -79,7 +79,8 @@ public final class WechatPayChannel implements PaymentChannel {
   public Future<RefundAnswer> queryRefund(String outTradeNo, String outRefundNo) {
     return client.queryRefund(outTradeNo, outRefundNo).map(r -> new RefundAnswer(switch (r.status()) {
       case "SUCCESS" -> RefundState.SUCCESS;
-      case "CLOSED", "ABNORMAL" -> RefundState.FAILED;
+      case "CLOSED" -> RefundState.FAILED; // "出资账户的余额不足": no money moved
+      case "ABNORMAL" -> RefundState.HELD;
       default -> RefundState.PROCESSING;
     }, r.refundFen())).recover(e -> e instanceof ChannelException c && c.code().equals("RESOURCE_NOT_EXISTS") && !c.retryable()
         ? Future.succeededFuture(RefundAnswer.of(RefundState.NOT_FOUND)) : Future.failedFuture(e));
