@@ -191,7 +191,7 @@ public final class Admission {
   public void handle(RoutingContext ctx) {
     RouteClass c = RouteClass.of(ctx.request().method(), ctx.request().path());
     if (!enter(c)) {
-      turnAway(ctx);
+      turnAway(ctx, c);
       return;
     }
     AtomicBoolean left = new AtomicBoolean();
@@ -254,7 +254,18 @@ public final class Admission {
     return times == null ? 0 : times[0] + (times[1] == 0 ? 0 : System.nanoTime() - times[1]);
   }
 
-  private void turnAway(RoutingContext ctx) {
+  private void turnAway(RoutingContext ctx, RouteClass c) {
+    // turned away before routing: counted under its route on the HTTP panels (a lookup refused is a lookup's 503, not
+    // an "unmatched" request's), where the class has one route
+    String route = switch (c) {
+      case LOOKUP -> "/api/v1/lookup";
+      case LOGIN -> "/api/v1/session/:channel";
+      case ORDER_CREATE -> "/api/v1/orders";
+      default -> null;
+    };
+    if (route != null) {
+      ctx.request().routed(route);
+    }
     String n = Integer.toString(retryAfterSeconds);
     Problem p = new Problem(503, "busy", "现在缴费人数较多，请 " + n + " 秒后再试",
         "系统正忙，这次请求没有办理，也没有扣款；请 " + n + " 秒后重试。", new JsonObject().put("retryAfterSeconds", retryAfterSeconds));

@@ -49,8 +49,12 @@ public final class PaymentMetrics {
   /** Why Callbacks refuses a notification of this channel: its verification's rejections, then the payment's. */
   private static Stream<String> refusals(String channel) {
     Stream<String> unverified = switch (channel) {
-      case "wechat" -> Stream.concat(Arrays.stream(Notification.Rejection.values()).map(Enum::name), Stream.of("WRONG_MERCHANT", "WRONG_CURRENCY"));
-      case "unionpay" -> Arrays.stream(UnionPayNotification.Rejection.values()).map(Enum::name);
+      // a refund notified verified at another amount than asked (AMOUNT_MISMATCH), and WeChat Pay's posts to a merchant's
+      // path this deployment does not have (UNKNOWN_MERCHANT)
+      case "wechat" -> Stream.concat(Arrays.stream(Notification.Rejection.values()).map(Enum::name),
+          Stream.of("WRONG_MERCHANT", "WRONG_CURRENCY", "AMOUNT_MISMATCH", "UNKNOWN_MERCHANT"));
+      case "unionpay" -> Stream.concat(Arrays.stream(UnionPayNotification.Rejection.values()).map(Enum::name),
+          Stream.of("WRONG_MERCHANT", "AMOUNT_MISMATCH")).distinct();
       default -> Arrays.stream(AlipayNotification.Rejection.values()).map(Enum::name);
     };
     // a verified payment of another amount is no refusal: it is recorded and refunded (liangxian_stranded_payments)
