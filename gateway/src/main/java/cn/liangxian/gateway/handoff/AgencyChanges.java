@@ -272,14 +272,18 @@ public final class AgencyChanges {
     String kind = c.getString("kind");
     final JsonObject change;
     if (kind.equals("CATEGORY")) {
-      // kept as the book's code, whichever way the agency wrote it (DIBAO, 低保, 最低生活保障对象); one the person's
-      // region's book does not know would give no one anything and plan a refund of nothing: refused, nothing recorded
-      var known = regions.get(p.getString("region_code")).map(r -> r.book().categories());
-      var category = known.flatMap(k -> CategoryNames.find(k, c.getString("category")));
+      // kept as the book's code, whichever way the agency wrote it (DIBAO, 低保, 最低生活保障对象); one none of the person's
+      // region's books knows (of any year: the change may be about an earlier one) would give no one anything and plan a
+      // refund of nothing: refused, nothing recorded
+      List<cn.liangxian.policy.Categories> known = regions.get(p.getString("region_code"))
+          .map(r -> r.books().books().stream().map(cn.liangxian.policy.PolicyBook::categories).toList()).orElse(List.of());
+      var category = known.stream().map(k -> CategoryNames.find(k, c.getString("category"))).flatMap(java.util.Optional::stream)
+          .findFirst();
       if (category.isEmpty()) {
         return Future.succeededFuture(answer.put("answer", "refused").put("reason", "unknown category '"
-            + cn.liangxian.gateway.privacy.Masking.digitRuns(c.getString("category")) + "'" + known.map(k -> " (known: "
-            + k.knownCodes() + ")").orElse(": the person's region is not served here")));
+            + cn.liangxian.gateway.privacy.Masking.digitRuns(c.getString("category")) + "'" + (known.isEmpty()
+            ? ": the person's region is not served here" : " (known: " + String.join(", ", known.stream()
+                .flatMap(k -> k.all().stream()).map(cn.liangxian.policy.Category::code).distinct().sorted().toList()) + ")")));
       }
       change = c.copy().put("category", category.get().code());
     } else {

@@ -35,7 +35,7 @@ final class DepartmentListImport {
       CATEGORY_NAMES.put(c.name(), c);
       CATEGORY_NAMES.put(c.chineseName(), c);
     }
-    CATEGORY_NAMES.putAll(CategoryNames.shortNames());
+    CATEGORY_NAMES.putAll(CategoryNames.otherNames());
   }
 
   private final Database db;
