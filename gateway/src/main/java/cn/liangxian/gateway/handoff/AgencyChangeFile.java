@@ -69,19 +69,20 @@ public final class AgencyChangeFile {
         .with(CsvSchema.emptySchema().withHeader()).readValues(text)) {
       while (it.hasNext()) {
         Map<String, String> r = it.next();
-        // a spreadsheet's full-width digits (３７１３…), a legacy 15-digit number: the same person, as the roster has them
-        String id;
+        // a spreadsheet's full-width digits (３７１３…), a legacy 15-digit number: the same person, as the roster has them;
+        // one that is no ID number (a typo) is refused for its own row, the file's other changes applied
+        byte[] index;
         try {
-          id = cn.liangxian.policy.IdNumber.parse(r.getOrDefault("id_number", "")).value();
+          index = cipher.index(cn.liangxian.policy.IdNumber.parse(r.getOrDefault("id_number", "")).value());
         } catch (cn.liangxian.policy.InvalidIdNumberException e) {
-          throw Problem.invalidField("id_number", "line " + (out.size() + 2) + ": id_number is not an ID number: " + e.getMessage());
+          index = null;
         }
         String year = r.get("year");
         String validFrom = blank(r.get("valid_from"));
         if (validFrom != null && !ChangeFields.isDate(validFrom)) {
           throw Problem.invalidField("valid_from", "line " + (out.size() + 2) + ": valid_from must be a date such as 2019-01-01");
         }
-        out.add(new JsonObject().put("changeId", r.get("change_id")).put("kind", r.get("kind")).put("idIndex", cipher.index(id))
+        out.add(new JsonObject().put("changeId", r.get("change_id")).put("kind", r.get("kind")).put("idIndex", index)
             .put("insurance", blank(r.get("insurance"))).put("year", blank(year) == null ? null : Integer.valueOf(year.strip()))
             .put("category", blank(r.get("category"))).put("department", blank(r.get("department")))
             .put("validFrom", validFrom).put("place", blank(r.get("place"))));

@@ -321,15 +321,21 @@ class AgencyChangesTest {
   void theSameChangesComeFromAGb18030FileFinanceImports() throws Exception {
     String[] h = f.household("431103");
     String csv = "change_id,kind,id_number,insurance,year,category,department,valid_from,place\n"
-        + "F-" + h[0] + ",INSURED_ELSEWHERE," + h[0] + ",medical,2020,,,,湘潭市\n" + "F-bad,NO_SUCH_KIND," + h[1] + ",,,,,,\n";
+        + "F-" + h[0] + ",INSURED_ELSEWHERE," + h[0] + ",medical,2020,,,,湘潭市\n" + "F-bad,NO_SUCH_KIND," + h[1] + ",,,,,,\n"
+        // a typo in one number (its check digit) is that row's refusal, not the file's
+        + "F-typo,DIED," + h[1].substring(0, 17) + (h[1].charAt(17) == '1' ? '2' : '1') + ",medical,2020,,,,\n"
+        // full-width digits, as a spreadsheet may export them: the same person
+        + "F-wide,INSURED_ELSEWHERE," + h[1].chars().mapToObj(ch -> String.valueOf(Character.isDigit(ch) ? (char) ('０' + ch - '0')
+            : (char) ch)).collect(java.util.stream.Collectors.joining()) + ",medical,2020,,,,长沙市\n";
     var r = f.g.http.post("/api/v1/operator/handoff/agency-changes?file=ybj-2019-12.csv")
         .putHeader("Authorization", "Bearer " + finance).putHeader("Content-Type", "text/csv")
         .sendBuffer(Buffer.buffer(csv.getBytes(java.nio.charset.Charset.forName("GB18030")))).toCompletionStage().toCompletableFuture().get();
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     assertThat(r.bodyAsJsonObject().getJsonArray("results").stream().map(x -> ((JsonObject) x).getString("answer")))
-        .containsExactly("applied", "refused");
+        .containsExactly("applied", "refused", "refused", "applied");
+    assertThat(r.bodyAsJsonObject().getJsonArray("results").getJsonObject(2).getString("reason")).contains("ID number");
     assertThat(medical(h[0], "赵一").getString("reason")).contains("湘潭市");
-    assertThat(medical(h[1], "钱二").getString("status")).isEqualTo("unpaid");
+    assertThat(medical(h[1], "钱二").getString("reason")).as("not died: the typo named no one").contains("长沙市");
   }
 
   static java.util.List<String> answers(JsonObject reply) {
