@@ -34,7 +34,7 @@ class KneeTest {
     l.add("vertx_http_server_response_time_seconds_bucket{" + held + ",le=\"5.0\"} 0");
     l.add("vertx_http_server_response_time_seconds_bucket{" + held + ",le=\"+Inf\"} " + paid);
     l.add("vertx_http_server_response_time_seconds_count{" + held + "} " + paid);
-    String shed = "code=\"503\",method=\"POST\",route=\"/api/v1/orders\""; // turned away at the door, under its route
+    String shed = "code=\"503\",method=\"POST\",route=\"/api/v1/orders (turned away)\""; // turned away at the door
     l.add("vertx_http_server_response_time_seconds_bucket{" + shed + ",le=\"0.1\"} " + refused);
     l.add("vertx_http_server_response_time_seconds_bucket{" + shed + ",le=\"+Inf\"} " + refused);
     l.add("vertx_http_server_response_time_seconds_count{" + shed + "} " + refused);
