@@ -38,7 +38,7 @@ final class GroupAmountsReader {
             + " one (a person pays their own group's, the first group above that takes them)");
       }
     }
-    if (b.groups.values().stream().noneMatch(Group::everyone)) {
+    if (!GroupsReader.agesTaken(b.groups.values(), 0, null)) {
       throw personal.field("byGroup").error("a person in none of the groups could not pay: declare a last group without"
           + " categories or ages (everyone else), with its amount");
     }

@@ -36,25 +36,54 @@ final class GroupsReader {
    */
   static Group namedAsTheirs(YamlNode id, Map<String, Group> groups, String what) {
     Group g = named(id, groups);
-    Group above = hiddenBy(g, groups);
+    String above = hiddenBy(g, groups);
     if (above != null) {
-      throw id.error("group '" + above.id() + "' above takes every member of '" + g.id() + "' first, so " + what
-          + " would never apply: put '" + g.id() + "' above it");
+      throw id.error(above + " above take" + (above.contains(" and ") ? "" : "s") + " every member of '" + g.id()
+          + "' first, so " + what + " would never apply: put '" + g.id() + "' above it");
     }
     return g;
   }
 
-  /** The group above {@code g} that takes each of its members first, or null: then {@code g} is someone's group. */
-  static Group hiddenBy(Group g, Map<String, Group> groups) {
-    for (Group above : groups.values()) {
-      if (above == g) {
-        return null;
+  /**
+   * The group or groups above {@code g} that take each of its members first ("group 'elderly'", "groups 'minors' and
+   * 'adults'"), or null: then {@code g} is someone's group.
+   */
+  static String hiddenBy(Group g, Map<String, Group> groups) {
+    List<Group> above = new ArrayList<>();
+    for (Group a : groups.values()) {
+      if (a == g) {
+        break;
       }
-      if (takesEveryMemberOf(above, g)) {
-        return above;
+      if (takesEveryMemberOf(a, g)) {
+        return "group '" + a.id() + "'";
       }
+      above.add(a);
+    }
+    // groups by age alone above it that together take every age it has ("学生儿童" to 17, "成年居民" from 18)
+    List<Group> byAge = above.stream().filter(a -> a.categories().isEmpty()).toList();
+    if (byAge.size() > 1 && agesTaken(byAge, g.minAge() == null ? 0 : g.minAge(), g.maxAge())) {
+      return "groups " + String.join(" and ", byAge.stream().map(a -> "'" + a.id() + "'").toList());
     }
     return null;
+  }
+
+  /** Whether the groups by age alone among {@code groups} take every age from {@code from} to {@code to} (null: no end). */
+  static boolean agesTaken(java.util.Collection<Group> groups, int from, Integer to) {
+    List<int[]> bands = groups.stream().filter(a -> a.categories().isEmpty())
+        .map(a -> new int[] {a.minAge() == null ? 0 : a.minAge(), a.maxAge() == null ? Integer.MAX_VALUE : a.maxAge()})
+        .sorted(java.util.Comparator.comparingInt(b -> b[0])).toList();
+    long next = from; // the first age not yet taken
+    long end = to == null ? Integer.MAX_VALUE : to;
+    for (int[] b : bands) {
+      if (b[0] > next) {
+        break;
+      }
+      next = Math.max(next, (long) b[1] + 1);
+      if (next > end) {
+        return true;
+      }
+    }
+    return next > end;
   }
 
   /** Every person in {@code g} is in {@code above}: its categories among those above, its ages within theirs. */

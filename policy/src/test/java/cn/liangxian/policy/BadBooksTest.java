@@ -386,6 +386,30 @@ class BadBooksTest {
     assertThat(book.terms(Insurance.MEDICAL)).isPresent();
   }
 
+  /**
+   * Groups by age that take everyone between them ("学生儿童 … 成年居民 …") need no group for everyone else, and one after
+   * them (for an extension, say) needs no amount: nobody's group is it.
+   */
+  @Test
+  void groupsByAgeThatTakeEveryoneBetweenThemLoad() {
+    String groups = "  groups:\n    - {id: minors, name: 学生儿童, maxAge: 17, source: 000 三(二)2}\n"
+        + "    - {id: adults, name: 成年居民, minAge: 18, source: 000 三(二)2}\n";
+    String amounts = "  personal:\n    source: 000 三(二)2\n    byGroup:\n      - {group: minors, yuan: 200}\n      - {group: adults, yuan: 250}";
+    assertThat(PolicyBook.parse("ages.yaml", replace("  personal: {yuan: 250, source: 000 三(二)2}", groups + amounts))
+        .terms(Insurance.MEDICAL)).isPresent();
+    assertThat(PolicyBook.parse("ages.yaml", replace("  personal: {yuan: 250, source: 000 三(二)2}",
+        groups + "    - {id: others, name: 其他, source: 000 三(二)2}\n" + amounts)).terms(Insurance.MEDICAL)).isPresent();
+    assertThat(PolicyBook.parse("ages.yaml", replace("  personal: {yuan: 250, source: 000 三(二)2}",
+        "  groups:\n    - {id: all, name: 全体, minAge: 0, source: 000 三(二)2}\n"
+            + "  personal:\n    source: 000 三(二)2\n    byGroup:\n      - {group: all, yuan: 250}")).terms(Insurance.MEDICAL)).isPresent();
+    // an amount for the group after them would never apply
+    PolicyBookException e = catchThrowableOfType(PolicyBookException.class, () -> PolicyBook.parse("bad.yaml",
+        replace("  personal: {yuan: 250, source: 000 三(二)2}", groups + "    - {id: others, name: 其他, source: 000 三(二)2}\n"
+            + amounts + "\n      - {group: others, yuan: 300}")));
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage()).contains("groups 'minors' and 'adults' above take every member of 'others' first");
+  }
+
   @Test
   void anEmptyBook() {
     assertThatThrownBy(() -> PolicyBook.parse("empty.yaml", "")).hasMessage("empty.yaml:1: the book is empty");
