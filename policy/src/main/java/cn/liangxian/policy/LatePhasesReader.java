@@ -50,14 +50,24 @@ final class LatePhasesReader {
         }
       }
     }
-    // two extensions for one group on one day: which of their amounts and covers holds is not said (the last was taken)
+    // two extensions for one group on one day: which of their amounts and covers holds is not said (the last was taken).
+    // One without an end is followed by the next, as the phases for everyone are: listed in the order they start
     for (int i = 0; i < phases.size(); i++) {
       LatePhase later = phases.get(i);
       for (int j = 0; j < i; j++) {
         LatePhase earlier = phases.get(j);
-        if (later.group() != null && earlier.group() == later.group() && overlap(earlier, later)) {
+        if (later.group() == null || earlier.group() != later.group()) {
+          continue;
+        }
+        if (!later.from().isAfter(earlier.from())) {
           throw nodes.get(i).field("from").error("the extension '" + later.id() + "' for " + later.group().name()
-              + " overlaps its extension '" + earlier.id() + "': give each its own days ('until')");
+              + " does not start after its extension '" + earlier.id() + "' above: list a group's extensions in the order"
+              + " they start");
+        }
+        if (earlier.until() != null && !later.from().isAfter(earlier.until())) {
+          throw nodes.get(i).field("from").error("the extension '" + later.id() + "' for " + later.group().name()
+              + " overlaps its extension '" + earlier.id() + "', which runs until " + earlier.until()
+              + ": give each its own days");
         }
       }
     }
@@ -65,10 +75,6 @@ final class LatePhasesReader {
       throw l.error("give the late phases, or 'refuse' with a note when the notice says nothing");
     }
     b.late = phases;
-  }
-
-  private static boolean overlap(LatePhase a, LatePhase b) {
-    return (a.until() == null || !b.from().isAfter(a.until())) && (b.until() == null || !a.from().isAfter(b.until()));
   }
 
   private LatePhase phase(YamlNode p, InsuranceTerms.Builder b, List<LatePhase> before, Set<String> ids) {

@@ -374,6 +374,17 @@ class BadBooksTest {
     // one that follows the other is two extensions, each with its days
     assertThat(PolicyBook.parse("bad.yaml", shipped.replace(april, april.replace("2024-04-01", "2024-03-01")))
         .terms(Insurance.MEDICAL)).isPresent();
+    // one without an end is followed by the next, as the phases for everyone are
+    String open = shipped.replace("      until: 2024-02-28\n", "");
+    assertThat(open).isNotEqualTo(shipped);
+    assertThat(PolicyBook.parse("open.yaml", open).terms(Insurance.MEDICAL)).isPresent();
+    // but listed in the order they start
+    String january = "    - id: returning-workers-until-2-28\n      group: returning-workers\n      from: 2024-01-01\n";
+    assertThat(shipped).contains(january);
+    String swapped = open.replace(january, january.replace("2024-01-01", "2024-04-15"));
+    PolicyBookException e = catchThrowableOfType(PolicyBookException.class, () -> PolicyBook.parse("bad.yaml", swapped));
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage()).contains("does not start after its extension 'returning-workers-until-2-28' above");
   }
 
   /** The older group above the wider one is the way to give it its own amount: it loads. */
