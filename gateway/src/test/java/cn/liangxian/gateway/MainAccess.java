@@ -10,7 +10,12 @@ public final class MainAccess {
   private MainAccess() {}
 
   public static int run(Map<String, String> env, String... args) {
-    return Main.run(args, env);
+    try {
+      return Main.run(args, env);
+    } finally {
+      // a command sends the process's log lines to standard error; the tests after it run gateways, whose go to standard output
+      cn.liangxian.gateway.logging.BatchedConsoleAppender.toStandardOutput();
+    }
   }
 
   /** What a command said and how it ended. */

@@ -16,6 +16,12 @@ class MainTest {
   @TempDir
   Path dir;
 
+  /** A command run here sends this JVM's log lines to standard error: back to standard output for the tests after it. */
+  @org.junit.jupiter.api.AfterEach
+  void logsBackToStandardOutput() {
+    cn.liangxian.gateway.logging.BatchedConsoleAppender.toStandardOutput();
+  }
+
 
   private String run(Map<String, String> env) {
     PrintStream err = System.err;
@@ -150,6 +156,7 @@ class MainTest {
   /** `callback show … > dispute.txt` saved the log lines (demo keys, the embedded database starting) with the answer. */
   @Test
   void aCommandLogsToStandardErrorSoThatItsOutputIsItsAnswerAlone() {
+    cn.liangxian.gateway.logging.BatchedConsoleAppender.toStandardOutput();
     PrintStream out = System.out;
     System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     try {
@@ -158,6 +165,8 @@ class MainTest {
       System.setOut(out);
     }
     assertThat(cn.liangxian.gateway.logging.BatchedConsoleAppender.logsToStandardError()).isTrue();
+    cn.liangxian.gateway.logging.BatchedConsoleAppender.toStandardOutput();
+    assertThat(cn.liangxian.gateway.logging.BatchedConsoleAppender.logsToStandardError()).isFalse();
   }
 
   @Test

@@ -113,7 +113,9 @@ public final class Handoff {
         LOG.warn("{} records for {} rejected as a whole ({}): sent again in halves", batch.size(), r.name(), e.getMessage());
         List<Row> first = batch.subList(0, batch.size() / 2);
         List<Row> second = batch.subList(batch.size() / 2, batch.size());
-        return send(r, first, budget).transform(a -> send(r, second, budget).transform(b -> a.failed()
+        // each half held for a lease of its own as it goes: the halves go one after another, each up to the timeout,
+        // and another instance would otherwise claim and send what waits its turn
+        return resend(r, first, budget).transform(a -> resend(r, second, budget).transform(b -> a.failed()
             ? Future.<Void>failedFuture(a.cause()) : b.failed() ? Future.<Void>failedFuture(b.cause()) : Future.<Void>succeededFuture()));
       }
       setup.metrics().answer(r.name(), "failed", batch.size());
@@ -121,6 +123,11 @@ public final class Handoff {
       return store.failed(batch.stream().map(b -> b.getLong("id")).toArray(Long[]::new), String.valueOf(e.getMessage()), now())
           .compose(x -> Future.<Void>failedFuture(e));
     });
+  }
+
+  private Future<Void> resend(Receiver r, List<Row> half, java.util.concurrent.atomic.AtomicInteger budget) {
+    return store.renew(half.stream().map(b -> b.getLong("id")).toArray(Long[]::new), now(), setup.pushTimeout())
+        .compose(x -> send(r, half, budget));
   }
 
   private Future<Void> record(Receiver r, Map<UUID, HttpPush.Answer> answers) {

@@ -39,6 +39,9 @@ final class HandoffStore {
   static final String ANSWER = "update handoff_record h set state = a.state, answer = a.answer, answer_reason = a.reason,"
       + " answered_at = $5, last_error = null from unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) as a(id, state, answer, reason)"
       + " where h.idempotency_id = a.id and h.state = 'PENDING'";
+  // a half of a rejected batch sent again holds its records for another lease: the halves go one after another
+  static final String RENEW = "update handoff_record set next_attempt_at = $2::timestamptz + $3 * interval '1 millisecond'"
+      + " where id = any($1) and state = 'PENDING'";
   static final String FAILED = "update handoff_record set last_error = $2, next_attempt_at = $3::timestamptz + "
       + BACKOFF.formatted("attempts - 1") + " where id = any($1) and state = 'PENDING'";
   // the next part of a day's files: 1, or more for records that came after the day's first file was written
@@ -72,7 +75,7 @@ final class HandoffStore {
       + " from handoff_record where state = 'PENDING' and region_code = w.region_code and insurance = w.insurance) o) as oldest,"
       + " (select count(*) from handoff_record where state = 'REFUSED' and resolved_at is null) as refused";
 
-  static final List<String> STATEMENTS = List.of(CLAIM, ANSWER, FAILED, FILE_DAYS, GAUGES);
+  static final List<String> STATEMENTS = List.of(CLAIM, ANSWER, RENEW, FAILED, FILE_DAYS, GAUGES);
 
   private final Pool pool;
 
@@ -106,6 +109,11 @@ final class HandoffStore {
         answers.stream().map(Answered::state).toArray(String[]::new),
         answers.stream().map(Answered::answer).toArray(String[]::new),
         answers.stream().map(Answered::reason).toArray(String[]::new), now)).mapEmpty();
+  }
+
+  /** Holds records claimed already for another lease (the push timeout and half a minute) from {@code now}. */
+  Future<Void> renew(Long[] ids, OffsetDateTime now, java.time.Duration pushTimeout) {
+    return pool.preparedQuery(RENEW).execute(Tuple.of(ids, now, pushTimeout.plusSeconds(30).toMillis())).mapEmpty();
   }
 
   /** Records a failed try of the records, due again after their backoff. */

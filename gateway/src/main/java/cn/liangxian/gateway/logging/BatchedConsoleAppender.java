@@ -36,6 +36,11 @@ public final class BatchedConsoleAppender<E> extends OutputStreamAppender<E> imp
     console = ERR;
   }
 
+  /** The console lines of this process go to standard output, as a server's do (the default). */
+  public static void toStandardOutput() {
+    console = OUT;
+  }
+
   /** Whether the console lines go to standard error. */
   public static boolean logsToStandardError() {
     return console == ERR;

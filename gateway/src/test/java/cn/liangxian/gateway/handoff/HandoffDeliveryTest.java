@@ -93,9 +93,12 @@ class HandoffDeliveryTest {
     try {
       JsonObject o = f.pay(h[0], "赵一", "alipay");
       for (int minute = 0; minute < 60; minute += 5) {
-        // each step waits for the sweep to have tried every due record and pushed it back
+        // each step waits for the sweep to have tried every due record and written its failure: neither due nor claimed
+        // (held for the push timeout and half a minute) any more
         String now = f.g.clock.instant().toString();
-        Eventually.until("due records tried", () -> inOrder(o, "state = 'PENDING' and next_attempt_at <= '" + now + "'") == 0);
+        Eventually.until("due records tried", () -> inOrder(o, "state = 'PENDING' and (next_attempt_at <= '" + now + "' or"
+            + " next_attempt_at = '" + now + "'::timestamptz + interval '" + AgencyFixture.PUSH_TIMEOUT.plusSeconds(30).toSeconds()
+            + " seconds')") == 0);
         f.g.clock.advance(Duration.ofMinutes(5));
       }
       assertThat(inOrder(o, "state = 'PENDING'")).isEqualTo(2);
@@ -156,6 +159,13 @@ class HandoffDeliveryTest {
       // claimed for as long as its request may be answered: another instance's round would have sent it again at 30 s
       assertThat(inOrder(hd, "next_attempt_at >= first_sent_at + interval '" + AgencyFixture.PUSH_TIMEOUT.toSeconds() + " seconds'"))
           .as("河东's records not due again while their request is unanswered").isEqualTo(inOrder(hd, "attempts >= 1"));
+      // ten minutes on, the request fails (the receiver answers 503): due again 30 s after the failure, not after the claim
+      f.g.clock.advance(Duration.ofMinutes(10));
+      String failedAt = f.g.clock.instant().toString();
+      f.agency.silent("hd-medical", false);
+      Eventually.until("河东's failure written", () -> inOrder(hd, "last_error is not null") == inOrder(hd, "attempts >= 1"));
+      assertThat(inOrder(hd, "next_attempt_at = '" + failedAt + "'::timestamptz + interval '30 seconds'"))
+          .as("the backoff counted from the failure").isEqualTo(inOrder(hd, "attempts >= 1"));
     } finally {
       f.agency.silent("hd-medical", false);
     }
