@@ -30,7 +30,7 @@ public final class PublishedBooks {
   /** The PostgreSQL channel announcing a region whose published books changed; the payload is its code. */
   public static final String CHANNEL = "policy_book";
 
-  static final String LIVE = "select id, region_code, file_name, text, active_from from policy_book"
+  static final String LIVE = "select id, region_code, book_id, file_name, text, active_from from policy_book"
       + " where active_from is not null and (? is null or region_code = ?) order by region_code, active_from, id";
 
   /** The wait before reading every region's books again after a read failed: doubling from a second, to a minute at most. */
@@ -63,8 +63,8 @@ public final class PublishedBooks {
     this.doneReads = io.micrometer.core.instrument.Counter.builder("liangxian_book_reads").tag("outcome", "done")
         .description(about).register(registry);
     io.micrometer.core.instrument.Gauge.builder("liangxian_policy_books_not_served", regions, Regions::booksNotServed)
-        .description("activated policy books this instance does not serve: they no longer load (a newer engine reads them"
-            + " otherwise) or a region's do not fit together; their residents are assessed without them")
+        .description("activated policy books this instance does not serve, no later activation of the same book replacing"
+            + " them: they no longer load (a newer engine reads them otherwise); their residents are assessed without them")
         .register(registry);
   }
 
@@ -113,7 +113,8 @@ public final class PublishedBooks {
 
   private static Read read(Database db, String region) {
     Map<String, List<Regions.Published>> out = new LinkedHashMap<>();
-    Map<String, Integer> failing = new java.util.HashMap<>();
+    // the books that no longer load, by region and book id: one a later activation of the same book replaced is no loss
+    Map<String, Integer> failingBooks = new LinkedHashMap<>();
     try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(LIVE)) {
       ps.setString(1, region);
       ps.setString(2, region);
@@ -128,9 +129,11 @@ public final class PublishedBooks {
           } catch (PolicyBookException | IllegalArgumentException e) {
             // checked when it was published; a later engine may read it otherwise: the region keeps its other books
             LOG.error("published policy book {} of region {} no longer loads and is not served: {}", id, code, e.getMessage());
-            failing.merge(code, 1, Integer::sum);
+            failingBooks.merge(code + "\u0000" + rs.getString("book_id"), 1, Integer::sum);
             continue;
           }
+          // activated later (the rows come in the order of activation), a book that loads replaces those of its id before it
+          failingBooks.remove(code + "\u0000" + rs.getString("book_id"));
           out.computeIfAbsent(code, k -> new ArrayList<>())
               .add(new Regions.Published(id, book, rs.getObject("active_from", java.time.LocalDate.class)));
         }
@@ -138,6 +141,8 @@ public final class PublishedBooks {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the published policy books: " + e.getMessage(), e);
     }
+    Map<String, Integer> failing = new java.util.HashMap<>();
+    failingBooks.forEach((key, n) -> failing.merge(key.substring(0, key.indexOf('\u0000')), n, Integer::sum));
     return new Read(out, failing);
   }
 
@@ -157,7 +162,7 @@ public final class PublishedBooks {
         regions.notServed(e.code(), failing);
       } catch (IllegalArgumentException x) {
         LOG.error("the published policy books of region {} do not fit together and are not served: {}", e.code(), x.getMessage());
-        regions.notServed(e.code(), failing + next.size());
+        regions.notServed(e.code(), failing);
       }
     }
   }

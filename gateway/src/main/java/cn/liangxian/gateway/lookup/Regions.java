@@ -194,7 +194,7 @@ public final class Regions {
 
   private final Map<String, Entry> byCode;
   private final Clock clock;
-  /** Per region, its activated books the last read could not serve (they no longer load, or do not fit together). */
+  /** Per region, its activated books the last read could not serve (they no longer load), none later replacing them. */
   private final Map<String, Integer> notServed = new ConcurrentHashMap<>();
 
   /** Records how many of a region's activated books its last read could not serve. */

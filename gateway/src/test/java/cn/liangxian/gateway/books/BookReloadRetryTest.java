@@ -56,9 +56,11 @@ class BookReloadRetryTest {
       Eventually.until("the book counted as not served", () -> notServed(g) == 1);
       assertThat(BookPublishTest.personalFen(g)).as("assessed with the configured book").isEqualTo(25000);
 
-      sql(g, "update policy_book set text = replace(text, 'personal: {yaun: 300', 'personal: {yuan: 300') where id = " + id);
+      // the alert's advice: the corrected book published and activated; the old row stays activated, replaced
+      long corrected = publishRaised(g);
+      sql(g, "update policy_book set active_from = '2019-12-15', activated_by = 'admin', activated_at = now() where id = " + corrected);
       sql(g, "select pg_notify('" + PublishedBooks.CHANNEL + "', '371312')");
-      Eventually.until("the book served again", () -> notServed(g) == 0);
+      Eventually.until("the replaced book no longer counted", () -> notServed(g) == 0);
       assertThat(BookPublishTest.personalFen(g)).isEqualTo(30000);
     }
   }
