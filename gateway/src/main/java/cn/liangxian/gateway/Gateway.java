@@ -193,6 +193,9 @@ public final class Gateway implements AutoCloseable {
     orderWatch = OrderWatch.start(announcements, options.maxOrderWaiters(), registry);
     await(announcements.connect().compose(x -> orderWatch.listening()));
     announcements.watch(ANNOUNCEMENTS_ANSWER_WITHIN, database.connectOptions(1));
+    // what an order's age is measured against (OrdersStuckPaying): the configured time an order is paid within
+    io.micrometer.core.instrument.Gauge.builder("liangxian_order_expiry_seconds", () -> options.orderExpiryMinutes() * 60)
+        .description("the time an order may be paid within (orders.expiryMinutes)").register(registry);
     ProcessParts parts = new ProcessParts(options, clock, regions, database, cipher, registry, limits(clock),
         new ProcessParts.Metrics(new LookupMetrics(registry),
         new OrderMetrics(registry, regions.all().stream().map(Regions.Entry::code).toList()), new PaymentMetrics(registry),

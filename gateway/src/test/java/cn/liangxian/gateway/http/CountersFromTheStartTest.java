@@ -24,7 +24,9 @@ class CountersFromTheStartTest {
           "liangxian_callbacks_refused_total{channel=\"unionpay\",reason=\"amount_mismatch\"} 0.0",
           "liangxian_callbacks_refused_total{channel=\"wechat\",reason=\"unknown_merchant\"} 0.0",
           "liangxian_kiosk_heartbeats_total{paper=\"ok\",printer=\"ok\",reader=\"ok\"} 0.0",
-          "liangxian_kiosk_receipts_left_unprinted_total 0.0");
+          "liangxian_kiosk_receipts_left_unprinted_total 0.0",
+          // what OrdersStuckPaying measures an order's age against
+          "liangxian_order_expiry_seconds 900.0");
     }
   }
 }
