@@ -205,8 +205,16 @@ public final class WechatApi {
     Trade t = ledger.get(b.getString("out_trade_no", ""));
     long fen = b.getJsonObject("amount", new JsonObject()).getLong("refund", 0L);
     String outRefundNo = b.getString("out_refund_no");
-    if (t == null || outRefundNo == null) {
+    // a trade of the calling merchant's (or, for a service provider, of the sub-merchant it names) only
+    if (t == null || outRefundNo == null || !(t.merchantId().equals(m.mchid())
+        || m.mchid().equals(t.via()) && t.merchantId().equals(b.getString("sub_mchid")))) {
       signing.error(ctx, m, 404, "RESOURCE_NOT_EXISTS", "订单不存在");
+      return;
+    }
+    // amount.total is the original order's amount, as WeChat Pay checks it ("原订单金额")
+    Long total = b.getJsonObject("amount", new JsonObject()).getLong("total");
+    if (total == null || total != t.totalFen()) {
+      signing.error(ctx, m, 400, "PARAM_ERROR", "原订单金额与订单不一致");
       return;
     }
     Refund refund = t.refund(outRefundNo).orElse(null);

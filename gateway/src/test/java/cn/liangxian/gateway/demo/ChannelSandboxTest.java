@@ -163,6 +163,9 @@ class ChannelSandboxTest {
     assertThat(t.tradeState()).isEqualTo("SUCCESS");
     assertThat(t.totalFen()).isEqualTo(25000);
 
+    // the original order's amount is checked, as WeChat Pay does: a refund naming another total is refused
+    assertThat(Await.failure(wechat.refund("LXW0001", "LXW0001-R0", "重复缴费", 25000, 26000, notifyUrl + "/wechat/rsa")).code())
+        .isEqualTo("PARAM_ERROR");
     WechatPayClient.Refund refund = Await.result(wechat.refund("LXW0001", "LXW0001-R1", "重复缴费", 25000, 25000, notifyUrl + "/wechat/rsa"));
     assertThat(refund.refundFen()).isEqualTo(25000);
     // the same out_refund_no again refunds nothing more
