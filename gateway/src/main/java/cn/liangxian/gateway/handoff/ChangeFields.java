@@ -21,6 +21,10 @@ final class ChangeFields {
     if (!(c.getValue("changeId") instanceof String id) || id.isBlank() || id.length() > 100 || id.indexOf('\0') >= 0) {
       return "changeId must be a text of 1 to 100 characters";
     }
+    if (holdsAnIdNumber(id)) {
+      // kept in clear as the change's key (what tells a change sent again): an ID number must not be in it
+      return "changeId must not hold an ID number: number the agency's changes in a sequence of its own";
+    }
     if (!(c.getValue("kind") instanceof String kind) || !AgencyChanges.KINDS.contains(kind)) {
       return "kind must be one of EMPLOYEE_INSURANCE, INSURED_ELSEWHERE, DIED, CATEGORY, PAID_ELSEWHERE";
     }
@@ -53,6 +57,22 @@ final class ChangeFields {
       return "validFrom must be a date such as 2019-01-01";
     }
     return null;
+  }
+
+  private static final java.util.regex.Pattern EIGHTEEN = java.util.regex.Pattern.compile("(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])");
+
+  /** Whether a run of 18 characters in the text is a resident ID number (its region, birth date and check digit valid). */
+  static boolean holdsAnIdNumber(String text) {
+    java.util.regex.Matcher m = EIGHTEEN.matcher(java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKC));
+    while (m.find()) {
+      try {
+        cn.liangxian.policy.IdNumber.parse(m.group());
+        return true;
+      } catch (IllegalArgumentException e) {
+        // a serial number of 18 digits: no ID number
+      }
+    }
+    return false;
   }
 
   /**

@@ -109,7 +109,7 @@ class AgencyChangeScopeTest {
     JsonObject o = f.pay(h[0], "赵一", "alipay");
     String district = f.g.operatorToken(Role.FINANCE, new Scope("320682", null, null));
     String csv = "change_id,kind,id_number,insurance,year,category,department,valid_from,place\n"
-        + "X-" + h[0] + ",DIED," + h[0] + ",medical,2020,,,,\n";
+        + "X-" + h[0].hashCode() + ",DIED," + h[0] + ",medical,2020,,,,\n";
     var r = f.g.http.post("/api/v1/operator/handoff/agency-changes?file=x.csv")
         .putHeader("Authorization", "Bearer " + district).putHeader("Content-Type", "text/csv")
         .sendBuffer(Buffer.buffer(csv)).toCompletionStage().toCompletableFuture().get();
