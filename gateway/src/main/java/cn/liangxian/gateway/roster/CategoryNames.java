@@ -25,7 +25,7 @@ public final class CategoryNames {
 
   /** The text as names are compared: NFKC (full-width to half-width), without spaces, codes in upper case. */
   static String normal(String text) {
-    return Normalizer.normalize(text, Normalizer.Form.NFKC).replaceAll("\\s+", "").toUpperCase(Locale.ROOT);
+    return text == null ? "" : Normalizer.normalize(text, Normalizer.Form.NFKC).replaceAll("\\s+", "").toUpperCase(Locale.ROOT);
   }
 
   /** The category {@code text} names among those {@code known}, or empty. */

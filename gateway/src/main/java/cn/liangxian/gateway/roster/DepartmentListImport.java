@@ -30,12 +30,13 @@ import java.util.Map;
 final class DepartmentListImport {
   private static final Map<String, Category> CATEGORY_NAMES = new HashMap<>();
 
+  // by the names' compared form (CategoryNames.normal): a spreadsheet's full-width brackets, spaces and case are the same
   static {
     for (Category c : Category.values()) {
-      CATEGORY_NAMES.put(c.name(), c);
-      CATEGORY_NAMES.put(c.chineseName(), c);
+      CATEGORY_NAMES.put(CategoryNames.normal(c.name()), c);
+      CATEGORY_NAMES.put(CategoryNames.normal(c.chineseName()), c);
     }
-    CATEGORY_NAMES.putAll(CategoryNames.otherNames());
+    CategoryNames.otherNames().forEach((name, c) -> CATEGORY_NAMES.put(CategoryNames.normal(name), c));
   }
 
   private final Database db;
@@ -50,8 +51,8 @@ final class DepartmentListImport {
     this.regions = regions;
     for (RegionInfo r : regions.values()) {
       for (Category c : r.categories().declared()) {
-        names.putIfAbsent(c.code(), c);
-        names.putIfAbsent(c.chineseName(), c);
+        names.putIfAbsent(CategoryNames.normal(c.code()), c);
+        names.putIfAbsent(CategoryNames.normal(c.chineseName()), c);
       }
     }
   }
@@ -79,7 +80,7 @@ final class DepartmentListImport {
 
   /** The reason a row is refused, or null once its COPY line is written. */
   private String stageRow(Row r, List<String> copy) {
-    Category category = names.get(r.get("category"));
+    Category category = names.get(CategoryNames.normal(r.get("category")));
     if (r.problem() != null) {
       return r.problem();
     } else if (r.get("department").isEmpty() || r.get("department").length() > 30) {

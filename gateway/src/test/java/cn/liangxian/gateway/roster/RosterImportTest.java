@@ -315,7 +315,8 @@ class RosterImportTest {
         "431103", new Regions.Entry("431103", "永州市冷水滩区", PolicyBook.load(policies().resolve("lengshuitan-2020.yaml")), null)), g.clock);
     RosterImport importer = new RosterImport(g.db, g.gateway.cipher(), RosterImport.regionInfo(regions));
     String csv = String.join("\n", "department,category,id_number,name,valid_from,valid_to",
-        "民政,DIBAO_1_2," + Fixture.GRANNY + ",王奶奶,,",
+        // a code in another case, as a spreadsheet may have it: the same category
+        "民政,dibao_1_2," + Fixture.GRANNY + ",王奶奶,,",
         "人社,外出务工返乡人员," + Fixture.ZHANG + ",张三,,",
         "民政,DIBAO_1_2," + Fixture.LIU1 + ",刘一,,",
         "民政,GOLD_MEMBER," + Fixture.LI + ",李四,,") + "\n";
