@@ -90,6 +90,10 @@ final class LatePhasesReader {
     LocalDate until = p.has("until") ? until(p.field("until"), from, b, back) : null;
     boolean full = fullFinancing(p.field("amount"), b.insurance);
     LatePhase.Coverage coverage = coverage(p, b.insurance);
+    if (coverage.kind() == LatePhase.Coverage.Kind.FROM_DATE && coverage.date().getYear() != b.benefitYear) {
+      // cover of the benefit year starts in it: another year is a mistyped one
+      throw p.field("coverage").field("from").error("cover from " + coverage.date() + ", outside the benefit year " + b.benefitYear);
+    }
     boolean subsidies = true;
     if (p.has("subsidies")) {
       if (b.insurance != Insurance.PENSION) {

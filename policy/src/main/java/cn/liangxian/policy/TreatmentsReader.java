@@ -88,6 +88,10 @@ final class TreatmentsReader {
     if (certifiedBy != null && cats.isEmpty()) {
       throw t.field("certifiedBy").error("'certifiedBy' needs 'categories': it says by when they were certified");
     }
+    if (certifiedBy != null && certifiedBy.getYear() > b.benefitYear) {
+      // a mistyped year: everyone certified would count, whenever certified
+      throw t.field("certifiedBy").error("certified by " + certifiedBy + ", after the benefit year " + b.benefitYear);
+    }
     return new Treatment(id, cats, unless, min, max, ageOf, m.kind(), m.value(), stacks, windowOnly, m.notGiven(),
         certifiedBy, alsoIn, sources.of(t));
   }

@@ -242,6 +242,12 @@ class BadBooksTest {
             "  groups:\n    - {id: elderly, name: 老年, minAge: 60, source: 000 三(二)2}\n"
                 + "  personal:\n    source: 000 三(二)2\n    byGroup:\n      - {group: elderly, yuan: 200}",
             "- {group: elderly, yuan: 200}", "medical.personal.byGroup", "a person in none of the groups could not pay"),
+        bad("a certification date after the benefit year (a mistyped year)", "      categories: [DIBAO, WUBAO]\n      exempt: true\n",
+            "      categories: [DIBAO, WUBAO]\n      exempt: true\n      certifiedBy: 2091-12-31\n", "certifiedBy", "medical.treatments[0].certifiedBy",
+            "after the benefit year 2020"),
+        bad("cover from a day outside the benefit year", "{id: grace, from: 2020-01-01, amount: personal, reductions: true, waitingDays: 30,",
+            "{id: grace, from: 2020-01-01, amount: personal, reductions: true, coverage: {from: 1999-01-01},", "{id: grace",
+            "medical.late[0].coverage.from", "outside the benefit year 2020"),
         bad("ages counted on a day decades away (a mistyped year)", "ageReferenceDate: {date: 2019-12-31,",
             "ageReferenceDate: {date: 2091-12-31,", "date: 2091-12-31", "medical.ageReferenceDate.date",
             "neither in the benefit year 2020 nor in the year before it"),
