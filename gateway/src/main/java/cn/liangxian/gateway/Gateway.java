@@ -198,7 +198,7 @@ public final class Gateway implements AutoCloseable {
         .description("the time an order may be paid within (orders.expiryMinutes)").register(registry);
     ProcessParts parts = new ProcessParts(options, clock, regions, database, cipher, registry, limits(clock),
         new ProcessParts.Metrics(new LookupMetrics(registry),
-        new OrderMetrics(registry, regions.all().stream().map(Regions.Entry::code).toList()), new PaymentMetrics(registry),
+        new OrderMetrics(registry, regions.all().stream().map(Regions.Entry::code).toList()), new PaymentMetrics(registry, regions.all().stream().map(Regions.Entry::code).toList()),
             new PayingGauges(registry, clock)),
         channels, passwordHasher, passwordHasher.unknownAccountHash(), roster, resource("/openapi.yaml"),
         Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served),

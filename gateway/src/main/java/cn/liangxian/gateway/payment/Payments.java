@@ -34,7 +34,12 @@ public final class Payments {
   public static final List<String> STATEMENTS = List.of(INSERT);
 
   /** What a payment did, and why it is refunded when it is. */
-  private record Applied(PaymentOutcome outcome, StrandedReason stranded) {
+  /** What a payment did: its outcome, why it could not be taken (null: it was), and the region of the order it paid. */
+  private record Applied(PaymentOutcome outcome, StrandedReason stranded, String region) {
+    Applied(PaymentOutcome outcome, StrandedReason stranded) {
+      this(outcome, stranded, null);
+    }
+
     static Applied of(PaymentOutcome o) {
       return new Applied(o, null);
     }
@@ -111,7 +116,7 @@ public final class Payments {
                   : settle(conn, id, o, channel, merchant, outTradeNo, transactionId, amountFen, now, paidAt));
         }))
         .map(applied -> {
-          metrics.payment(channel, applied.outcome(), amountFen);
+          metrics.payment(channel, applied.outcome(), amountFen, applied.region());
           if (applied.stranded() != null) {
             metrics.stranded(channel, applied.stranded(), amountFen);
             LOG.warn("payment {} of order {} at {} ({} fen) cannot be taken: {}; refunding it", transactionId, id, channel, amountFen,
@@ -159,7 +164,7 @@ public final class Payments {
       return OrderStore.markPaid(conn, id, paidAt, transactionId)
           .compose(x -> Outbox.contributions(conn, id, transactionId, paidAt))
           // an agency's news about one of its people that came while the order was being paid: refunded as it says
-          .compose(x -> agencies.paid(conn, id, o.region(), now)).map(Applied.of(PaymentOutcome.PAID));
+          .compose(x -> agencies.paid(conn, id, o.region(), now)).map(new Applied(PaymentOutcome.PAID, null, o.region()));
     } else {
       why = StrandedReason.ofState(o.state());
     }

@@ -25,6 +25,9 @@ class CountersFromTheStartTest {
           "liangxian_callbacks_refused_total{channel=\"wechat\",reason=\"unknown_merchant\"} 0.0",
           "liangxian_kiosk_heartbeats_total{paper=\"ok\",printer=\"ok\",reader=\"ok\"} 0.0",
           "liangxian_kiosk_receipts_left_unprinted_total 0.0",
+          // each region's throughput, from the start
+          "liangxian_region_payments_total{region=\"371312\"} 0.0",
+          "liangxian_region_paid_fen_total{region=\"371312\"} 0.0",
           // what OrdersStuckPaying measures an order's age against
           "liangxian_order_expiry_seconds 900.0");
     }

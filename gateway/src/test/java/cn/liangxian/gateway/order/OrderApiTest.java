@@ -113,6 +113,9 @@ class OrderApiTest {
       assertThat(rs.getInt(1)).isEqualTo(1);
     }
     assertThat(g.gateway.demo().sandbox().deliveries()).allSatisfy(d -> assertThat(d.getInteger("status")).isEqualTo(204));
+    // counted once for its region (the duplicate not), for the progress dashboard's throughput by region
+    assertThat(g.metrics()).contains("liangxian_region_payments_total{region=\"371312\"} 1.0",
+        "liangxian_region_paid_fen_total{region=\"371312\"} 75000.0");
   }
 
   @Test
