@@ -141,7 +141,7 @@ public final class Gateway implements AutoCloseable {
       db.migrate();
       SharedKeys.check(db, cipher);
       g.exchangeKeys = ExchangeKeys.load(options.keyDir(), options.handoff().keyFile(), options.handoff().scheme());
-      if (!cn.liangxian.gateway.handoff.HandoffSetup.configured(options).isEmpty()) {
+      if (!options.handoff().receivers().isEmpty()) {
         // the agencies trust one key: checked where there are agencies to sign for and to hear from
         cn.liangxian.gateway.handoff.HandoffKeyCheck.check(db, g.exchangeKeys, env.get("GATEWAY_HANDOFF_KEY_REPLACES"));
       }

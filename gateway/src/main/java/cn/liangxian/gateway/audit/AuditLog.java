@@ -34,6 +34,28 @@ public final class AuditLog {
 
   /** A change: who made it, what (e.g. {@code refund.request}), to what, and the state before and after (either may be null). */
   public record Change(String actor, String action, String subject, JsonObject before, JsonObject after) {
+    /**
+     * The free text an operator or an agency writes ({@code reason}, {@code note}) kept with its long digit runs masked
+     * (an ID number, a phone): every administrator reads the audit log.
+     */
+    public Change {
+      before = masked(before);
+      after = masked(after);
+    }
+
+    private static JsonObject masked(JsonObject state) {
+      if (state == null || !(state.getValue("reason") instanceof String || state.getValue("note") instanceof String)) {
+        return state;
+      }
+      JsonObject m = state.copy();
+      for (String key : FREE_TEXT) {
+        if (m.getValue(key) instanceof String text) {
+          m.put(key, cn.liangxian.gateway.privacy.Masking.digitRuns(text));
+        }
+      }
+      return m;
+    }
+
     public static Change of(String actor, String action, String subject, JsonObject after) {
       return new Change(actor, action, subject, null, after);
     }
@@ -42,6 +64,8 @@ public final class AuditLog {
   /** An operator's request once answered. */
   public record Request(OffsetDateTime at, String actor, String role, String scope, String action, String method, String path,
       int status, String requestId, String address) {}
+
+  private static final List<String> FREE_TEXT = List.of("reason", "note");
 
   private AuditLog() {}
 

@@ -113,8 +113,8 @@ public final class PublishedBooks {
 
   private static Read read(Database db, String region) {
     Map<String, List<Regions.Published>> out = new LinkedHashMap<>();
-    // the books that no longer load, by region and book id: one a later activation of the same book replaced is no loss
-    Map<String, Integer> failingBooks = new LinkedHashMap<>();
+    // the rows that no longer load, by region and book id: one a later activation of the same book replaced is no loss
+    Map<String, Map<String, Integer>> failingBooks = new LinkedHashMap<>();
     try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(LIVE)) {
       ps.setString(1, region);
       ps.setString(2, region);
@@ -129,11 +129,14 @@ public final class PublishedBooks {
           } catch (PolicyBookException | IllegalArgumentException e) {
             // checked when it was published; a later engine may read it otherwise: the region keeps its other books
             LOG.error("published policy book {} of region {} no longer loads and is not served: {}", id, code, e.getMessage());
-            failingBooks.merge(code + "\u0000" + rs.getString("book_id"), 1, Integer::sum);
+            failingBooks.computeIfAbsent(code, k -> new java.util.HashMap<>()).merge(rs.getString("book_id"), 1, Integer::sum);
             continue;
           }
           // activated later (the rows come in the order of activation), a book that loads replaces those of its id before it
-          failingBooks.remove(code + "\u0000" + rs.getString("book_id"));
+          Map<String, Integer> failingHere = failingBooks.get(code);
+          if (failingHere != null) {
+            failingHere.remove(rs.getString("book_id"));
+          }
           out.computeIfAbsent(code, k -> new ArrayList<>())
               .add(new Regions.Published(id, book, rs.getObject("active_from", java.time.LocalDate.class)));
         }
@@ -142,7 +145,7 @@ public final class PublishedBooks {
       throw new IllegalStateException("cannot read the published policy books: " + e.getMessage(), e);
     }
     Map<String, Integer> failing = new java.util.HashMap<>();
-    failingBooks.forEach((key, n) -> failing.merge(key.substring(0, key.indexOf('\u0000')), n, Integer::sum));
+    failingBooks.forEach((code, books) -> failing.put(code, books.values().stream().mapToInt(Integer::intValue).sum()));
     return new Read(out, failing);
   }
 
@@ -152,17 +155,14 @@ public final class PublishedBooks {
         continue;
       }
       List<Regions.Published> next = read.books().getOrDefault(e.code(), List.of());
-      int failing = read.failing().getOrDefault(e.code(), 0);
+      regions.notServed(e.code(), read.failing().getOrDefault(e.code(), 0));
       if (next.isEmpty() && e.published().isEmpty()) {
-        regions.notServed(e.code(), failing);
         continue; // nothing published here: the entry (and the answers kept for it) stays
       }
       try {
         regions.publish(e.code(), next);
-        regions.notServed(e.code(), failing);
       } catch (IllegalArgumentException x) {
         LOG.error("the published policy books of region {} do not fit together and are not served: {}", e.code(), x.getMessage());
-        regions.notServed(e.code(), failing);
       }
     }
   }

@@ -139,13 +139,11 @@ public final class RefusedRecords {
       }
       Future<?> change = action.equals("resend") ? conn.preparedQuery(RESEND).execute(Tuple.of(id, now))
           : conn.preparedQuery(CLOSE).execute(Tuple.of(id, now, op.username(), note, r.getBoolean("refunded")));
-      // the audit log, which every administrator reads, keeps the agency's reason and the note with their long digit runs
-      // masked (an ID number, a phone)
-      JsonObject before = new JsonObject().put("state", "REFUSED").put("reason", cn.liangxian.gateway.privacy.Masking.digitRuns(r.getString("answer_reason")));
+      JsonObject before = new JsonObject().put("state", "REFUSED").put("reason", r.getString("answer_reason"));
       JsonObject after = new JsonObject().put("action", action).put("note", note)
           .put("state", action.equals("resend") ? "PENDING" : "REFUSED (closed)");
       return change.compose(x -> AuditLog.record(conn, new AuditLog.Change(op.username(), "handoff.refused.resolve",
-          "handoff_record " + id, before, after.copy().put("note", cn.liangxian.gateway.privacy.Masking.digitRuns(note))))).map(after.put("id", id));
+          "handoff_record " + id, before, after))).map(after.put("id", id));
     })));
   }
 }

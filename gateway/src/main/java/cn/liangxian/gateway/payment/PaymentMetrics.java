@@ -13,14 +13,10 @@ import java.util.stream.Stream;
 public final class PaymentMetrics {
   private final MeterRegistry registry;
 
-  public PaymentMetrics(MeterRegistry registry) {
-    this(registry, List.of());
-  }
-
   /** With the regions served: their payments counted from the start, each region's throughput on the dashboards. */
   public PaymentMetrics(MeterRegistry registry, java.util.Collection<String> regions) {
     this.registry = registry;
-    regions.forEach(this::regionCounters);
+    regions.forEach(r -> byRegion.computeIfAbsent(r, this::regionCounters));
     // every series exists from the start: a new deployment's dashboards read 0, not "No data"
     for (String channel : List.of("wechat", "alipay", "unionpay")) {
       for (PaymentOutcome o : PaymentOutcome.values()) {
@@ -73,20 +69,25 @@ public final class PaymentMetrics {
     if (outcome == PaymentOutcome.PAID) {
       Counter.builder("liangxian_paid_fen").tag("channel", channel).register(registry).increment(fen);
       if (region != null) {
-        Counter[] c = regionCounters(region);
-        c[0].increment();
-        c[1].increment(fen);
+        RegionCounters c = byRegion.computeIfAbsent(region, this::regionCounters);
+        c.payments().increment();
+        c.fen().increment(fen);
       }
     }
   }
 
+  /** A region's two counters, made once: a payment only finds them. */
+  private record RegionCounters(Counter payments, Counter fen) {}
+
+  private final java.util.Map<String, RegionCounters> byRegion = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** A region's orders paid and their money: throughput by region, as progress is counted by region. */
-  private Counter[] regionCounters(String region) {
-    return new Counter[] {
+  private RegionCounters regionCounters(String region) {
+    return new RegionCounters(
         Counter.builder("liangxian_region_payments").tag("region", region).description("orders paid, by the order's region")
             .register(registry),
         Counter.builder("liangxian_region_paid_fen").tag("region", region)
-            .description("money (fen) paid for orders, by the order's region").register(registry)};
+            .description("money (fen) paid for orders, by the order's region").register(registry));
   }
 
   void refused(String channel, String reason) {

@@ -33,7 +33,6 @@ public final class Payments {
   /** Every statement above, prepared on each connection when it opens. */
   public static final List<String> STATEMENTS = List.of(INSERT);
 
-  /** What a payment did, and why it is refunded when it is. */
   /** What a payment did: its outcome, why it could not be taken (null: it was), and the region of the order it paid. */
   private record Applied(PaymentOutcome outcome, StrandedReason stranded, String region) {
     Applied(PaymentOutcome outcome, StrandedReason stranded) {

@@ -21,11 +21,13 @@ public final class CategoryNames {
       Map.entry("重度残疾人", Category.SEVERE_DISABLED), Map.entry("残疾", Category.DISABLED), Map.entry("残疾人", Category.DISABLED),
       Map.entry("优抚", Category.PRIORITY_CARE), Map.entry("优抚对象", Category.PRIORITY_CARE), Map.entry("孤儿", Category.ORPHAN));
 
+  private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
+
   private CategoryNames() {}
 
   /** The text as names are compared: NFKC (full-width to half-width), without spaces, codes in upper case. */
   static String normal(String text) {
-    return text == null ? "" : Normalizer.normalize(text, Normalizer.Form.NFKC).replaceAll("\\s+", "").toUpperCase(Locale.ROOT);
+    return text == null ? "" : SPACES.matcher(Normalizer.normalize(text, Normalizer.Form.NFKC)).replaceAll("").toUpperCase(Locale.ROOT);
   }
 
   /** The category {@code text} names among those {@code known}, or empty. */

@@ -384,7 +384,7 @@ public final class KioskFlow {
       return "REFUNDED".equals(state) ? REFUNDED : otherwise;
     }
     String back = order.getString("moneyBack");
-    if (back != null && back.codePoints().allMatch(c -> c >= 0x4E00 && c <= 0x9FFF) && back.length() <= 12) {
+    if (cn.liangxian.kiosk.gateway.GatewayException.forResident(back, 12)) {
       return "这笔缴费没有办成，款项" + back + "。如需缴费，请重新办理";
     }
     // a gateway that does not say: gone back once the order says so, else going back

@@ -83,10 +83,14 @@ public class GatewayException extends RuntimeException {
     return status == 400 && type != null && type.endsWith("/invalid-id-number");
   }
 
+  /** Whether the gateway's words are for a resident: Chinese, and no longer than {@code max} characters. */
+  public static boolean forResident(String text, int max) {
+    return text != null && text.length() <= max && text.codePoints().anyMatch(c -> c >= 0x4E00 && c <= 0x9FFF);
+  }
+
   public String residentMessage() {
     // the gateway writes its problems for residents in Chinese: say what it said (a 5xx other than "busy" stays generic)
-    if ((status >= 400 && status < 500 || status == 503) && detail != null && detail.codePoints().anyMatch(c -> c >= 0x4E00 && c <= 0x9FFF)
-        && detail.length() <= 120) {
+    if ((status >= 400 && status < 500 || status == 503) && forResident(detail, 120)) {
       return detail;
     }
     if (invalidIdNumber()) {

@@ -23,7 +23,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 
 /**
@@ -34,12 +33,6 @@ import java.util.HexFormat;
 public final class WechatPayClient {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WechatPayClient.class);
   private static final SecureRandom RANDOM = new SecureRandom();
-  /**
-   * {@code time_expire} as the API documents it, "yyyy-MM-DDTHH:mm:ss+TIMEZONE" (2015-05-20T13:29:35+08:00): whole seconds,
-   * Beijing's offset, never the fractions and the Z of the instant the order was made with.
-   */
-  private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
-  private static final java.time.ZoneOffset BEIJING = java.time.ZoneOffset.ofHours(8);
 
   private final Vertx vertx;
   private final WebClient http;
@@ -189,19 +182,16 @@ public final class WechatPayClient {
   }
 
   /**
-   * {@code POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close}: 204 on success. A 2xx that carries a code is no
-   * close: "202 USER_PAYING 用户支付中，需要输入密码" (the payer is typing the password; wait and query the order): a
-   * retryable failure, so that the order is asked about again rather than released while it is being paid.
+   * {@code POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close}: 204 on success. "202 USER_PAYING 用户支付中，需要
+   * 输入密码" (the payer is typing the password) is a retryable failure ({@link #call}): the order is asked about again
+   * rather than released while it is being paid.
    */
   public Future<Void> close(String outTradeNo) {
     // a trade the channel never recorded cannot be paid: as closed as a closed one (Alipay's close says the same),
     // when the answer saying so is verified
     JsonObject body = merchant.partner() ? new JsonObject().put("sp_mchid", merchant.mchid()).put("sub_mchid", merchant.subMchid())
         : new JsonObject().put("mchid", merchant.mchid());
-    return call(HttpMethod.POST, transactions() + "/out-trade-no/" + enc(outTradeNo) + "/close", body)
-        .<Void>compose(answer -> answer.getValue("code") instanceof String code
-            ? Future.failedFuture(new ChannelException(code, answer.getString("message", "") + " (the trade is not closed)", 202, true))
-            : Future.succeededFuture())
+    return call(HttpMethod.POST, transactions() + "/out-trade-no/" + enc(outTradeNo) + "/close", body).<Void>mapEmpty()
         .recover(e -> e instanceof ChannelException c && c.code().equals("ORDER_NOT_EXIST") && !c.retryable()
             ? Future.succeededFuture() : Future.failedFuture(e));
   }
@@ -285,8 +275,9 @@ public final class WechatPayClient {
         .put("description", p.description()).put("out_trade_no", p.outTradeNo()).put("notify_url", p.notifyUrl())
         .put("amount", new JsonObject().put("total", p.totalFen()).put("currency", "CNY"));
     if (p.timeExpire() != null) {
-      // cut to the second below: the code ends no later than the order does
-      body.put("time_expire", RFC3339.format(p.timeExpire().withOffsetSameInstant(BEIJING).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+      // as the API documents it, "yyyy-MM-DDTHH:mm:ss+TIMEZONE" (2015-05-20T13:29:35+08:00): whole seconds (cut down: the
+      // code ends no later than the order does) at Beijing's offset, never the instant's fractions and Z
+      body.put("time_expire", cn.liangxian.gateway.time.BeijingTime.iso(p.timeExpire()));
     }
     if (p.attach() != null) {
       body.put("attach", p.attach());
@@ -316,7 +307,12 @@ public final class WechatPayClient {
           throw new ChannelException("RESPONSE_NOT_VERIFIED", "the answer is not signed by a live WeChat Pay platform key"
               + " (serial " + resp.getHeader("Wechatpay-Serial") + ")", resp.statusCode(), true);
         }
-        return answer.length == 0 ? new JsonObject() : parse(answer);
+        JsonObject ok = answer.length == 0 ? new JsonObject() : parse(answer);
+        if (ok.getValue("code") instanceof String code) {
+          // a 2xx that carries a code is no success: "202 USER_PAYING 用户支付中" to a close (wait, then query); asked again
+          throw new ChannelException(code, ok.getString("message", ""), resp.statusCode(), true);
+        }
+        return ok;
       });
     });
   }

@@ -135,14 +135,25 @@ public final class SocialSecurityCardWatcher implements AutoCloseable {
         } finally {
           card.disconnect(false);
         }
+      } catch (Exception e) {
+        // a card that could not be read (another card, one pulled out while read): the reader itself answers
+        LOG.info("social-security card not read: {}", e.toString());
+        if (!pause(1000)) {
+          return;
+        }
+        continue;
+      }
+      try {
         while (running && !terminal.waitForCardAbsent(1000)) {
           // read once per insertion
         }
         delivered = null;
       } catch (Exception e) {
-        // a card that could not be read (another card, one pulled out while read): the reader itself answers
-        LOG.info("social-security card not read: {}", e.toString());
-        if (!pause(1000)) {
+        // the reader itself gone while the card was in it (unplugged, pcscd stopped): a fault, as while waiting for a card;
+        // the card read stays read until the reader is seen empty
+        health.fault(e, running);
+        terminal = null;
+        if (!pause(retryMillis)) {
           return;
         }
       }
