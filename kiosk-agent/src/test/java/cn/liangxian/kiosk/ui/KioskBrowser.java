@@ -128,7 +128,15 @@ final class KioskBrowser implements AutoCloseable {
   @Override
   public void close() throws Exception {
     page.close();
-    chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    // Chromium's own processes (renderers, the GPU and zygote helpers, crashpad) stopped with it, and waited for: one left
+    // writing into the profile after the browser is gone fails the test folder's removal. Taken before the browser stops,
+    // when they are still its descendants
+    java.util.List<ProcessHandle> all = new java.util.ArrayList<>(chromium.descendants().toList());
+    all.add(chromium.toHandle());
+    all.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle p : all) {
+      p.onExit().get(10, TimeUnit.SECONDS);
+    }
     vertx.close();
   }
 }
