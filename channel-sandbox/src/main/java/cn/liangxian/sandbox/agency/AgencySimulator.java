@@ -36,6 +36,9 @@ public final class AgencySimulator {
   private final Map<String, String> refusals = new ConcurrentHashMap<>();
   private final java.util.Set<String> rejectedWhole = ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> silent = ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> heldPersons = ConcurrentHashMap.newKeySet();
+  /** Batches waiting for a person of theirs to be let go ({@link #holdBatchesWith}), with their bodies. */
+  private final java.util.Queue<Map.Entry<HttpServerRequest, Buffer>> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
   /** The requests left unanswered, by receiver. */
   private final Map<String, java.util.Queue<HttpServerRequest>> unanswered = new ConcurrentHashMap<>();
   private final AtomicInteger batches = new AtomicInteger();
@@ -101,6 +104,29 @@ public final class AgencySimulator {
     } else {
       rejectedWhole.remove(idNumber);
     }
+  }
+
+  /**
+   * A batch that carries a record of this person (and is not rejected whole) is taken and left unanswered, as a slow
+   * receiver's is, until {@code false} lets the person go: then it is answered as any other.
+   */
+  public void holdBatchesWith(String idNumber, boolean hold) {
+    if (hold) {
+      heldPersons.add(idNumber);
+      return;
+    }
+    heldPersons.remove(idNumber);
+    for (int n = held.size(); n > 0; n--) {
+      Map.Entry<HttpServerRequest, Buffer> waiting = held.poll();
+      if (waiting != null) {
+        vertx.runOnContext(v -> answer(waiting.getKey(), waiting.getValue()));
+      }
+    }
+  }
+
+  /** The batches held now ({@link #holdBatchesWith}). */
+  public int batchesHeld() {
+    return held.size();
   }
 
   /**
@@ -217,6 +243,13 @@ public final class AgencySimulator {
       if (rejectedWhole.contains(AgencyEnvelope.open(key, ((JsonObject) o).getString("idNumber")))) {
         req.response().setStatusCode(400).putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("error", "record " + ((JsonObject) o).getString("recordId") + " does not pass").encode());
+        return;
+      }
+    }
+    for (Object o : batch.getJsonArray("records")) {
+      if (heldPersons.contains(AgencyEnvelope.open(key, ((JsonObject) o).getString("idNumber")))) {
+        batches.decrementAndGet(); // counted when it is answered
+        held.add(Map.entry(req, body));
         return;
       }
     }

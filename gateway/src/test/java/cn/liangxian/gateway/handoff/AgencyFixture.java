@@ -87,17 +87,26 @@ final class AgencyFixture implements AutoCloseable {
 
   /** A new two-person household (adults, no special group) in 冷水滩 (HTTP) or 如皋 (files): its ID numbers. */
   String[] household(String region) {
-    int n = SEQ.addAndGet(2);
-    String a = TestGateway.id(region, "1970-02-02", n + 1);
-    String b = TestGateway.id(region, "1972-03-03", n + 2);
+    return household(region, 2);
+  }
+
+  /** A new household of {@code size} adults (no special group, at most four) in 冷水滩 or 如皋: its ID numbers. */
+  String[] household(String region, int size) {
+    String[] names = {"赵一", "钱二", "孙三", "李四"};
+    int n = SEQ.addAndGet(size);
     String place = region.equals("320682") ? "320682,如城街道,大明社区," : "431103,黄阳司镇,黄阳司村,";
-    var report = g.importCsv("household-" + n + ".csv", String.join("\n",
-        "region_code,township,village,household,id_number,name,local,guardian_id_number,guardian_name,guardian_phone,enrolled_elsewhere",
-        place + "T" + n + "," + a + ",赵一" + ",true,,,,false", place + "T" + n + "," + b + ",钱二" + ",true,,,,false") + "\n");
-    if (report.imported() != 2) {
+    String[] ids = new String[size];
+    StringBuilder csv = new StringBuilder(
+        "region_code,township,village,household,id_number,name,local,guardian_id_number,guardian_name,guardian_phone,enrolled_elsewhere\n");
+    for (int i = 0; i < size; i++) {
+      ids[i] = TestGateway.id(region, (1970 + 2 * i) + "-0" + (2 + i) + "-0" + (2 + i), n + 1 + i);
+      csv.append(place).append('T').append(n).append(',').append(ids[i]).append(',').append(names[i]).append(",true,,,,false\n");
+    }
+    var report = g.importCsv("household-" + n + ".csv", csv.toString());
+    if (report.imported() != size) {
       throw new IllegalStateException("household did not import: " + report.problems());
     }
-    return new String[] {a, b};
+    return ids;
   }
 
   /** Pays a household's medical insurance for 2020 on the sandbox and waits until the order is paid. */

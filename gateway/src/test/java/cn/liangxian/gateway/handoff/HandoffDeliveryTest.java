@@ -142,6 +142,41 @@ class HandoffDeliveryTest {
   }
 
   /**
+   * A batch rejected whole goes again in halves, one after another, each up to the push timeout. What waits for its
+   * turn is held for a lease counted from when its half goes, not from the first claim: once the first half has taken
+   * longer than that lease, another instance would otherwise claim the second half and send it a second time.
+   */
+  @Test
+  void aHalfSentAgainIsHeldForALeaseOfItsOwnFromWhenItGoes() throws Exception {
+    String[] h = f.household("431103", 3);
+    // [赵一, 钱二, 孙三] is rejected for 孙三; [赵一] then waits at a slow receiver; [钱二, 孙三] goes after it
+    f.agency.rejectBatchesWith(h[2], true);
+    f.agency.holdBatchesWith(h[0], true);
+    f.agency.holdBatchesWith(h[1], true);
+    JsonObject o;
+    try {
+      o = f.pay(h[0], "赵一", "wechat");
+      Eventually.until("the first half waiting at the receiver", () -> f.agency.batchesHeld() == 1);
+      // the first half takes longer than the lease of the first claim
+      f.g.clock.advance(AgencyFixture.PUSH_TIMEOUT.plusMinutes(5));
+      String secondHalfGoes = f.g.clock.instant().toString();
+      f.agency.holdBatchesWith(h[0], false);
+      Eventually.until("赵一's record accepted", () -> inOrder(o, "state = 'ACCEPTED'") == 1);
+      Eventually.until("the second half waiting at the receiver", () -> f.agency.batchesHeld() == 1);
+      assertThat(inOrder(o, "state = 'PENDING' and next_attempt_at >= '" + secondHalfGoes + "'::timestamptz + interval '"
+          + AgencyFixture.PUSH_TIMEOUT.toSeconds() + " seconds'"))
+          .as("钱二's and 孙三's records not due again while their half may still be answered").isEqualTo(2);
+    } finally {
+      f.agency.holdBatchesWith(h[0], false);
+      f.agency.holdBatchesWith(h[1], false);
+      f.agency.rejectBatchesWith(h[2], false);
+    }
+    f.g.clock.advance(Duration.ofMinutes(61));
+    Eventually.until("every record accepted", () -> inOrder(o, "state = 'ACCEPTED'") == 3);
+    assertThat(f.agency.takenTwice()).isEmpty();
+  }
+
+  /**
    * A receiver that takes a request and never answers holds back no other receiver: their records are delivered while
    * its request still waits (before its timeout would have written a failure on its records).
    */
