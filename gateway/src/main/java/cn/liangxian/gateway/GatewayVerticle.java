@@ -393,8 +393,8 @@ final class GatewayVerticle extends VerticleBase {
     if (channels.unionpay() != null) {
       java.util.Map<String, cn.liangxian.gateway.channel.unionpay.UnionPayMerchant> unionMerchants = new java.util.LinkedHashMap<>();
       channels.unionPayMerchants().forEach((merId, c) -> unionMerchants.put(merId, c.client().merchant()));
-      UnionPayCallbacks union = new UnionPayCallbacks(vertx, payments, refunds, callbackLog, unionMerchants,
-          channels.unionpay().requests(), p.metrics().payments(), p.clock());
+      UnionPayCallbacks union = new UnionPayCallbacks(payments, refunds, callbackLog, unionMerchants,
+          channels.unionpay().requests(), p.metrics().payments(), p.clock(), channels.signing());
       router.post("/api/v1/callbacks/unionpay").handler(union::handle).failureHandler(union::failed);
     }
   }

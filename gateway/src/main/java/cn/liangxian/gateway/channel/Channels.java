@@ -195,7 +195,7 @@ public record Channels(Map<String, PaymentChannel> byName, WechatPayMerchant wec
     }
     if (unionpay != null) {
       byName.put("unionpay", new UnionPayChannel(vertx, new UnionPayClient(vertx, http, unionpay.gatewayUrl(), unionpay.fileUrl(),
-          unionpay.merchant(), clock), unionpay.requests(), () -> callbackBaseUrl.get() + "/api/v1/callbacks/unionpay", clock));
+          unionpay.merchant(), clock, signing), unionpay.requests(), () -> callbackBaseUrl.get() + "/api/v1/callbacks/unionpay", clock));
     }
     return byName;
   }

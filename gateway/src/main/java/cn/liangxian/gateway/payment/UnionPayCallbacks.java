@@ -10,7 +10,6 @@ import cn.liangxian.gateway.http.RateLimiter;
 import cn.liangxian.gateway.order.OutTradeNo;
 import cn.liangxian.gateway.refund.Refunds;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -30,7 +29,6 @@ public final class UnionPayCallbacks {
   private static final Logger LOG = LoggerFactory.getLogger(UnionPayCallbacks.class);
   private static final String CHANNEL = "unionpay";
 
-  private final Vertx vertx;
   private final Payments payments;
   private final Refunds refunds;
   private final CallbackLog log;
@@ -39,10 +37,11 @@ public final class UnionPayCallbacks {
   private final UnionPayRequests requests;
   private final PaymentMetrics metrics;
   private final Clock clock;
+  private final cn.liangxian.gateway.channel.Signing signing;
 
-  public UnionPayCallbacks(Vertx vertx, Payments payments, Refunds refunds, CallbackLog log, Map<String, UnionPayMerchant> merchants,
-      UnionPayRequests requests, PaymentMetrics metrics, Clock clock) {
-    this.vertx = vertx;
+  public UnionPayCallbacks(Payments payments, Refunds refunds, CallbackLog log, Map<String, UnionPayMerchant> merchants,
+      UnionPayRequests requests, PaymentMetrics metrics, Clock clock, cn.liangxian.gateway.channel.Signing signing) {
+    this.signing = signing;
     this.payments = payments;
     this.refunds = refunds;
     this.log = log;
@@ -57,7 +56,7 @@ public final class UnionPayCallbacks {
     ctx.request().formAttributes().forEach(e -> fields.put(e.getKey(), e.getValue()));
     byte[] body = bodyOf(ctx);
     UnionPayMerchant merchant = merchants.getOrDefault(String.valueOf(fields.get("merId")), merchants.values().iterator().next());
-    vertx.executeBlocking(() -> UnionPayNotification.verify(merchant, fields, clock.instant()), false).onComplete(ar -> {
+    signing.verifyAndDecrypt(() -> UnionPayNotification.verify(merchant, fields, clock.instant())).onComplete(ar -> {
       if (ar.failed()) {
         refuse(ctx, false, "malformed", body, null);
         return;

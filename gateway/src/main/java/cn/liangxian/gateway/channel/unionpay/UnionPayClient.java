@@ -37,13 +37,16 @@ public final class UnionPayClient {
   private final String fileUrl;
   private final UnionPayMerchant merchant;
   private final Clock clock;
+  private final cn.liangxian.gateway.channel.Signing signing;
 
   /**
    * @param gatewayUrl {@code https://gateway.95516.com} (its {@code /gateway/api/*.do}), or the sandbox's
    * @param fileUrl the file transfer address, {@code https://filedownload.95516.com/}, or the sandbox's
    */
-  public UnionPayClient(Vertx vertx, WebClient http, String gatewayUrl, String fileUrl, UnionPayMerchant merchant, Clock clock) {
+  public UnionPayClient(Vertx vertx, WebClient http, String gatewayUrl, String fileUrl, UnionPayMerchant merchant, Clock clock,
+      cn.liangxian.gateway.channel.Signing signing) {
     this.vertx = vertx;
+    this.signing = signing;
     this.http = http;
     this.gatewayUrl = gatewayUrl.endsWith("/") ? gatewayUrl.substring(0, gatewayUrl.length() - 1) : gatewayUrl;
     this.fileUrl = fileUrl;
@@ -143,7 +146,8 @@ public final class UnionPayClient {
     f.remove("orderId");
     f.put("settleDate", String.format("%02d%02d", day.getMonthValue(), day.getDayOfMonth()));
     f.put("fileType", "00");
-    return call(fileUrl, f).map(a -> inflate(a.getOrDefault("fileContent", "")));
+    // a busy day's file is megabytes: decoded and inflated on a worker, not the event loop
+    return call(fileUrl, f).compose(a -> vertx.executeBlocking(() -> inflate(a.getOrDefault("fileContent", "")), false));
   }
 
   private Map<String, String> common(String txnType, String txnSubType, String orderId, String txnTime) {
@@ -176,7 +180,7 @@ public final class UnionPayClient {
 
   private Future<Map<String, String>> call(String pathOrUrl, Map<String, String> fields) {
     String url = pathOrUrl.startsWith("http") ? pathOrUrl : gatewayUrl + pathOrUrl;
-    return vertx.executeBlocking(() -> UnionPayMessages.form(signed(fields)), false)
+    return signing.sign(() -> UnionPayMessages.form(signed(fields)))
         .compose(body -> http.postAbs(url).putHeader("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
             .sendBuffer(Buffer.buffer(body))
             .recover(e -> Future.failedFuture(new ChannelException("NETWORK", String.valueOf(e.getMessage()), 0, true))))
@@ -185,8 +189,9 @@ public final class UnionPayClient {
             return Future.failedFuture(new ChannelException("HTTP_" + resp.statusCode(), "UnionPay answered " + resp.statusCode(),
                 resp.statusCode(), true));
           }
-          String text = resp.bodyAsBuffer() == null ? "" : resp.bodyAsBuffer().toString(StandardCharsets.UTF_8);
-          return vertx.executeBlocking(() -> verified(text, fields), false);
+          Buffer answer = resp.bodyAsBuffer();
+          // read as text on the signing pool too: a day's settlement file comes in one answer
+          return signing.verify(() -> verified(answer == null ? "" : answer.toString(StandardCharsets.UTF_8), fields));
         });
   }
 

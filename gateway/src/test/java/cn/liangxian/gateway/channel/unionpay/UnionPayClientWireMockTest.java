@@ -44,6 +44,7 @@ class UnionPayClientWireMockTest {
   static WireMockServer wm;
   static Vertx vertx;
   static UnionPayClient client;
+  static io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
   @BeforeAll
   static void start() {
@@ -54,7 +55,8 @@ class UnionPayClientWireMockTest {
     UnionPayMerchant m = new UnionPayMerchant("777290058110048", UnionPaySignatures.certId(cert), cert.getNotAfter().toInstant(),
         Pem.privateKey(Vectors.text("merchant-rsa.pem")),
         new UnionPayTrust(Pem.certificate(Vectors.text("unionpay-root.pem")), Pem.certificate(Vectors.text("unionpay-middle.pem"))));
-    client = new UnionPayClient(vertx, WebClient.create(vertx), wm.baseUrl(), wm.baseUrl() + "/file", m, CLOCK);
+    client = new UnionPayClient(vertx, WebClient.create(vertx), wm.baseUrl(), wm.baseUrl() + "/file", m, CLOCK,
+        cn.liangxian.gateway.channel.Signing.create(vertx, 2, registry));
   }
 
   @AfterAll
@@ -112,6 +114,9 @@ class UnionPayClientWireMockTest {
     String qr = Await.result(client.qrCode("LX20191215000002", 25000, "城乡居民医疗保险 2020", "https://pay.example.cn/cb",
         "20270601100000", "20270601101500"));
     assertThat(qr).isEqualTo("https://qr.95516.com/00010000/01234567890123456789");
+    // signed and checked on the signing pool, counted as the gateway's own signatures beside WeChat Pay's and Alipay's
+    assertThat(registry.get("liangxian_channel_crypto").tag("operation", "sign").timer().count()).isPositive();
+    assertThat(registry.get("liangxian_channel_crypto").tag("operation", "verify").timer().count()).isPositive();
     Map<String, String> sent = form(wm.findAll(postRequestedFor(urlEqualTo("/gateway/api/backTransReq.do"))).get(0));
     assertThat(sent).containsEntry("version", "5.1.0").containsEntry("signMethod", "01").containsEntry("txnType", "01")
         .containsEntry("txnSubType", "07").containsEntry("bizType", "000000").containsEntry("channelType", "08")
