@@ -102,6 +102,12 @@ public final class Pem {
       return o;
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed PEM: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Bouncy Castle's Base64 decoder throws an IllegalStateException of its own for a character outside its alphabet,
+      // and its ASN.1 readers others for a structure cut short: all of them a text that is no PEM
+      throw new IllegalArgumentException("malformed PEM: " + e.getClass().getSimpleName(), e);
     }
   }
 }

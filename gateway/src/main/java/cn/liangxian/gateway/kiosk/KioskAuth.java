@@ -187,6 +187,20 @@ public final class KioskAuth {
     });
   }
 
+  /**
+   * A kiosk's key as an administrator gives it, read on the signing pool: null where the text is no public key in PEM
+   * (the parser's words are not for the caller).
+   */
+  public Future<PublicKey> readKey(String pem) {
+    return signing.verifyKiosk(() -> {
+      try {
+        return Pem.publicKey(pem);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    });
+  }
+
   /** A key read from its PEM, and whether it verified the signature. */
   private record Read(PublicKey key, boolean verified) {}
 

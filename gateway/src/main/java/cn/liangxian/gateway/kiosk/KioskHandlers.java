@@ -57,17 +57,6 @@ public final class KioskHandlers {
       throw Problem.invalidField("kioskId", "kioskId may hold letters, digits, '.', '_' and '-'");
     }
     String pem = JsonBodies.requiredString(b, "publicKey", 4096);
-    java.security.PublicKey key;
-    try {
-      key = Pem.publicKey(pem);
-    } catch (IllegalArgumentException e) {
-      // the parser's own message names its classes: not for the caller
-      throw Problem.invalidField("publicKey", "publicKey must be a public key in PEM (-----BEGIN PUBLIC KEY-----)");
-    }
-    if (!KioskAuth.signable(key)) {
-      // taken, it would replace a working kiosk's key with one none of its requests could be verified by
-      throw Problem.invalidField("publicKey", "publicKey must be an ECDSA P-256 or SM2 key: a kiosk signs its requests with one");
-    }
     String region = JsonBodies.optionalString(b, "regionCode", 6);
     if (region != null && !region.matches("[0-9]{6}")) {
       throw Problem.invalidField("regionCode", "regionCode is a six-digit administrative division code, e.g. 371312");
@@ -83,7 +72,32 @@ public final class KioskHandlers {
     if (region != null) {
       op.requireScope(region, null, null);
     }
-    pool.withTransaction(conn -> conn.preparedQuery("select region_code, public_key from kiosk where id = $1 for update")
+    // the key is read on the signing pool, as every kiosk key is
+    auth.readKey(pem).compose(key -> {
+      if (key == null) {
+        return io.vertx.core.Future.<Boolean>failedFuture(
+            Problem.invalidField("publicKey", "publicKey must be a public key in PEM (-----BEGIN PUBLIC KEY-----)"));
+      }
+      if (!KioskAuth.signable(key)) {
+        // taken, it would replace a working kiosk's key with one none of its requests could be verified by
+        return io.vertx.core.Future.<Boolean>failedFuture(
+            Problem.invalidField("publicKey", "publicKey must be an ECDSA P-256 or SM2 key: a kiosk signs its requests with one"));
+      }
+      return store(op, id, pem, region);
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      auth.forget(id);
+      ctx.response().setStatusCode(ar.result() ? 201 : 200).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("kioskId", id).put("registered", true).toBuffer());
+    });
+  }
+
+  /** Stores the kiosk's key and region, audited; every instance forgets the old key once it commits. True: a new kiosk. */
+  private io.vertx.core.Future<Boolean> store(Operator op, String id, String pem, String region) {
+    return pool.withTransaction(conn -> conn.preparedQuery("select region_code, public_key from kiosk where id = $1 for update")
         .execute(Tuple.of(id)).compose(existing -> {
           JsonObject before = null;
           if (existing.size() > 0) {
@@ -103,16 +117,7 @@ public final class KioskHandlers {
                   : b4.put("keyChanged", !pem.equals(existing.iterator().next().getString("public_key"))),
                   new JsonObject().put("regionCode", region)))
               .map(rows.iterator().next().getBoolean("created")));
-        }))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            ctx.fail(ar.cause());
-            return;
-          }
-          auth.forget(id);
-          ctx.response().setStatusCode(ar.result() ? 201 : 200).putHeader("Content-Type", "application/json")
-              .end(new JsonObject().put("kioskId", id).put("registered", true).toBuffer());
-        });
+        }));
   }
 
   /** {@code POST /api/v1/kiosks/heartbeat}: device health from a signed kiosk. */

@@ -103,12 +103,17 @@ class RequestBoundsTest {
 
   @Test
   void aKioskKeyThatIsNotPemIsRefusedWithoutTheParsersWords() throws Exception {
-    HttpResponse<Buffer> r = g.http.post("/api/v1/operator/kiosks").putHeader("Authorization", "Bearer " + admin)
-        .putHeader("Content-Type", "application/json").sendBuffer(new JsonObject().put("kioskId", "K-371312-0009")
-            .put("publicKey", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").put("regionCode", "371312").toBuffer())
-        .toCompletionStage().toCompletableFuture().get();
-    assertField(r, 400, "publicKey");
-    assertThat(r.bodyAsString()).doesNotContain("java.", "Exception");
+    // too short a key; a character outside Base64 (a stray '*', a full-width letter pasted from a document); a key cut short
+    for (String body : java.util.List.of("AAAA", "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE*AAA", "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgＡＢ",
+        "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE")) {
+      HttpResponse<Buffer> r = g.http.post("/api/v1/operator/kiosks").putHeader("Authorization", "Bearer " + admin)
+          .putHeader("Content-Type", "application/json").sendBuffer(new JsonObject().put("kioskId", "K-371312-0009")
+              .put("publicKey", "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----").put("regionCode", "371312").toBuffer())
+          .toCompletionStage().toCompletableFuture().get();
+      assertField(r, 400, "publicKey");
+      assertThat(r.bodyAsString()).doesNotContain("java.", "Exception");
+    }
+    assertThat(g.count("select count(*) from kiosk where id = 'K-371312-0009'")).isZero();
   }
 
   private HttpResponse<Buffer> upload(String path, byte[] body) throws Exception {
