@@ -35,6 +35,9 @@ public final class EscPosReceiptPrinter implements ReceiptPrinter {
       return status(line);
     } catch (IOException e) {
       throw new PrintException(lineFailure(e), e);
+    } catch (RuntimeException e) {
+      // a driver's unchecked failure is a printer that cannot be reached: said so, never a crash of the flow asking
+      throw new PrintException("打印机无法连接", e);
     }
   }
 
@@ -102,6 +105,8 @@ public final class EscPosReceiptPrinter implements ReceiptPrinter {
     } catch (IOException e) {
       // a line that fails once the job went out says nothing of the paper: the receipt may be on it
       throw new PrintException(lineFailure(e), e, sent);
+    } catch (RuntimeException e) {
+      throw new PrintException("打印机无法连接", e, sent);
     }
   }
 }

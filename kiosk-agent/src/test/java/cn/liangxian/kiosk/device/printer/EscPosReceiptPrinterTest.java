@@ -192,4 +192,28 @@ class EscPosReceiptPrinterTest {
       assertThatThrownBy(unreachable::status).isInstanceOf(PrintException.class).hasMessage("打印机无法连接");
     }
   }
+
+  /**
+   * A serial printer whose adapter was pulled out: its device file is gone, and the serial library says so with an
+   * unchecked exception of its own. That is the printer not connected, as a network printer that does not answer is.
+   */
+  @Test
+  void aSerialPrinterWhoseDeviceIsGoneIsReportedInChinese() throws IOException {
+    java.nio.file.Path gone = java.nio.file.Files.createTempDirectory("no-printer").resolve("ttyUSB9");
+    EscPosReceiptPrinter unplugged = new EscPosReceiptPrinter(SerialPrinterLine.opener(gone.toString(), 9600, 2000));
+    assertThatThrownBy(unplugged::status).isInstanceOf(PrintException.class).hasMessage("打印机无法连接");
+    assertThatThrownBy(() -> unplugged.print(RECEIPT)).isInstanceOf(PrintException.class).hasMessage("打印机无法连接")
+        .satisfies(e -> assertThat(((PrintException) e).mayHavePrinted()).isFalse());
+    java.nio.file.Files.delete(gone.getParent());
+  }
+
+  /** Whatever else a printer's line throws while it opens is a printer that cannot be reached, never a crash of the flow. */
+  @Test
+  void anOpenerThatThrowsUncheckedIsAPrinterNotConnected() {
+    EscPosReceiptPrinter broken = new EscPosReceiptPrinter(() -> {
+      throw new IllegalStateException("driver gone");
+    });
+    assertThatThrownBy(broken::status).isInstanceOf(PrintException.class).hasMessage("打印机无法连接");
+    assertThatThrownBy(() -> broken.print(RECEIPT)).isInstanceOf(PrintException.class).hasMessage("打印机无法连接");
+  }
 }
