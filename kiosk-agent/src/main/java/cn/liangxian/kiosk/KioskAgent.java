@@ -128,6 +128,7 @@ public final class KioskAgent implements AutoCloseable {
     // what the first screen says of the devices, and whether the pay buttons may be pressed
     // the first screen's 读卡器故障 is the ID-card reader's, for which typing the number stands in
     flow.readerHealth(idReader);
+    flow.printerWatched(o.deviceCheckSeconds() > 0);
     if (o.deviceCheckSeconds() > 0) {
       vertx.setPeriodic(0, o.deviceCheckSeconds() * 1000L, t -> flow.checkPrinter());
     }

@@ -257,7 +257,7 @@ public final class KioskFlow {
     message = MAKING_CODE;
     long s = session;
     receipts.problem().onComplete(pr -> answer(s, () -> {
-      if (pr.succeeded()) {
+      if (pr.succeeded() && printerWatched) {
         printer(pr.result());
       }
       if (pr.succeeded() && pr.result() != null) {
@@ -727,7 +727,17 @@ public final class KioskFlow {
   /** The printer's reason it cannot print a receipt, as last asked (plain Chinese), or null: it can. */
   private String printerProblem;
   private boolean checkingPrinter;
+  /** Whether a timer asks the printer ({@link #checkPrinter}); without one, only the press of a channel does. */
+  private boolean printerWatched = true;
   private BooleanSupplier readerHealthy = () -> true;
+
+  /**
+   * {@code false}: nothing asks the printer between payments (deviceCheckSeconds 0), so a problem found at a press is
+   * said then and not kept: kept, it would turn the pay buttons off with nothing left to turn them on again.
+   */
+  public synchronized void printerWatched(boolean watched) {
+    this.printerWatched = watched;
+  }
 
   /** The ID-card reader's health (its poller's), shown on the first screen; none set: no reader to speak of. */
   public synchronized void readerHealth(BooleanSupplier healthy) {

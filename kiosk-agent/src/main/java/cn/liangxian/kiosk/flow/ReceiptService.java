@@ -51,6 +51,9 @@ public final class ReceiptService {
         return printer.status().problem();
       } catch (PrintException e) {
         return e.getMessage();
+      } catch (RuntimeException e) {
+        // a printer whose own driver fails is one that cannot print: asked before a payment, never let through
+        return "打印机无法连接";
       }
     }, false);
   }

@@ -851,6 +851,29 @@ class KioskFlowTest {
   }
 
   /**
+   * A kiosk whose printer nothing asks between payments (deviceCheckSeconds 0): a problem found at a press is said then,
+   * and the pay buttons stay on, so that the next press, once the paper is in, asks again and pays.
+   */
+  @Test
+  void withoutAPrinterCheckBetweenPaymentsAProblemFoundAtAPressDoesNotTurnTheButtonsOffForGood() throws Exception {
+    flow.printerWatched(false);
+    try {
+      printer.status(new PrinterStatus(false, false, true, false));
+      toChannel();
+      flow.choose("wechat");
+      until(() -> flow.screen() == Screen.CHANNEL && flow.view().getString("message") != null);
+      assertThat(flow.view().getString("message")).startsWith("打印机缺纸，本机暂停收费");
+      assertThat(flow.view().containsKey("payBlocked")).as("the buttons stay on: a press asks the printer again").isFalse();
+      assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/v1/orders")))).isEmpty();
+      printer.status(PrinterStatus.READY);
+      flow.choose("wechat");
+      until(() -> flow.screen() == Screen.PAYING);
+    } finally {
+      flow.printerWatched(true);
+    }
+  }
+
+  /**
    * A printer that cannot print and a reader that cannot read are said on the first screen, before anyone has placed a
    * card or made a choice; the pay buttons are off (payBlocked) while the printer cannot print.
    */
