@@ -37,22 +37,53 @@ public final class Main {
 
   private Main() {}
 
+  /** The sandbox's variables: any other {@code SANDBOX_} name is a misspelling, refused, never passed over. */
+  static final java.util.Set<String> VARIABLES = java.util.Set.of("SANDBOX_PORT", "SANDBOX_KEY_DIR", "SANDBOX_AGENCY_PORT",
+      "SANDBOX_AGENCY_TRUST", "SANDBOX_AGENCY_SCHEME");
+
+  /** Why the environment cannot start the sandbox, in one line naming the variable and what it takes; null when it can. */
+  static String refusal(Map<String, String> env) {
+    for (String name : new java.util.TreeSet<>(env.keySet())) {
+      if (name.startsWith("SANDBOX_") && !VARIABLES.contains(name)) {
+        return "channel sandbox: environment: " + name + " is not a setting; accepted: "
+            + String.join(", ", new java.util.TreeSet<>(VARIABLES));
+      }
+    }
+    if (env.containsKey("SANDBOX_PORT") && port(env.get("SANDBOX_PORT")) == null) {
+      return "channel sandbox: SANDBOX_PORT: '" + env.get("SANDBOX_PORT") + "' is not a port (0 to 65535; 0: any free port)";
+    }
+    if (env.containsKey("SANDBOX_AGENCY_SCHEME") && scheme(env.get("SANDBOX_AGENCY_SCHEME")) == null) {
+      return "channel sandbox: SANDBOX_AGENCY_SCHEME: '" + env.get("SANDBOX_AGENCY_SCHEME") + "' is neither SM2 nor RSA";
+    }
+    if (!env.containsKey("SANDBOX_AGENCY_PORT")) {
+      return env.containsKey("SANDBOX_AGENCY_TRUST") || env.containsKey("SANDBOX_AGENCY_SCHEME")
+          ? "channel sandbox: SANDBOX_AGENCY_TRUST and SANDBOX_AGENCY_SCHEME are the agency simulator's, which runs only with"
+              + " SANDBOX_AGENCY_PORT" : null;
+    }
+    if (port(env.get("SANDBOX_AGENCY_PORT")) == null) {
+      return "channel sandbox: SANDBOX_AGENCY_PORT: '" + env.get("SANDBOX_AGENCY_PORT") + "' is not a port (0 to 65535)";
+    }
+    String trust = env.get("SANDBOX_AGENCY_TRUST");
+    return trust == null || trust.isBlank()
+        ? "channel sandbox: SANDBOX_AGENCY_PORT needs SANDBOX_AGENCY_TRUST, the gateway's hand-off public key (PEM file)" : null;
+  }
+
   public static void main(String[] args) throws Exception {
     Map<String, String> env = System.getenv();
-    Integer port = args.length == 0 ? port(env.getOrDefault("SANDBOX_PORT", "8090")) : null;
-    if (port == null) {
+    if (args.length > 0) {
       System.err.println(USAGE);
       System.exit(args.length == 1 && args[0].equals("--help") ? 0 : 2);
     }
+    String refused = refusal(env);
+    if (refused != null) {
+      System.err.println(refused);
+      System.exit(2);
+    }
+    int port = port(env.getOrDefault("SANDBOX_PORT", "8090"));
     Path keys = Path.of(env.getOrDefault("SANDBOX_KEY_DIR", "sandbox-keys")).toAbsolutePath();
     Integer agencyPort = env.containsKey("SANDBOX_AGENCY_PORT") ? port(env.get("SANDBOX_AGENCY_PORT")) : null;
     String trust = env.get("SANDBOX_AGENCY_TRUST");
     AgencyEnvelope.Scheme scheme = scheme(env.getOrDefault("SANDBOX_AGENCY_SCHEME", "SM2"));
-    if (env.containsKey("SANDBOX_AGENCY_PORT") && (agencyPort == null || trust == null || trust.isBlank() || scheme == null)) {
-      System.err.println("channel sandbox: SANDBOX_AGENCY_PORT needs a port, SANDBOX_AGENCY_TRUST a file and SANDBOX_AGENCY_SCHEME"
-          + " SM2 or RSA\n" + USAGE);
-      System.exit(2);
-    }
     Vertx vertx = Vertx.vertx();
     ChannelSandbox sandbox;
     try {

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.time.Clock;
@@ -32,6 +33,23 @@ class MainTest {
 
   @TempDir
   Path dir;
+
+  /** A misspelt or unusable variable stops the sandbox with one line naming it, never a default taken in its place. */
+  @Test
+  void aMisspeltOrUnusableVariableIsRefusedByName() {
+    assertThat(Main.refusal(Map.of("SANDBOX_PROT", "9000"))).isEqualTo("channel sandbox: environment: SANDBOX_PROT is not a"
+        + " setting; accepted: SANDBOX_AGENCY_PORT, SANDBOX_AGENCY_SCHEME, SANDBOX_AGENCY_TRUST, SANDBOX_KEY_DIR, SANDBOX_PORT");
+    assertThat(Main.refusal(Map.of("SANDBOX_KEYDIR", "/tmp/k"))).contains("SANDBOX_KEYDIR is not a setting");
+    assertThat(Main.refusal(Map.of("SANDBOX_PORT", "80x"))).isEqualTo(
+        "channel sandbox: SANDBOX_PORT: '80x' is not a port (0 to 65535; 0: any free port)");
+    assertThat(Main.refusal(Map.of("SANDBOX_AGENCY_PORT", "0", "SANDBOX_AGENCY_TRUST", "k.pem", "SANDBOX_AGENCY_SCHEME", "SM3")))
+        .contains("SANDBOX_AGENCY_SCHEME: 'SM3' is neither SM2 nor RSA");
+    assertThat(Main.refusal(Map.of("SANDBOX_AGENCY_SCHEME", "RSA"))).contains("runs only with SANDBOX_AGENCY_PORT");
+    assertThat(Main.refusal(Map.of("SANDBOX_AGENCY_PORT", "0"))).contains("needs SANDBOX_AGENCY_TRUST");
+    assertThat(Main.refusal(Map.of("SANDBOX_PORT", "0", "SANDBOX_KEY_DIR", "k", "SANDBOX_AGENCY_PORT", "0",
+        "SANDBOX_AGENCY_TRUST", "k.pem", "SANDBOX_AGENCY_SCHEME", "RSA", "PATH", "/bin"))).isNull();
+    assertThat(Main.refusal(Map.of())).isNull();
+  }
 
   @Test
   void writesTheKeysOfTheDemoAccountAndTheChannelsAndTheyWork() throws Exception {

@@ -51,6 +51,8 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
   }
 
   public static KioskOptions load(Path file, Map<String, String> env) {
+    // before the file: KIOSK_CONIFG misspelt would otherwise read config/kiosk.yaml in its place
+    refuseUnknownVariables(env);
     String yaml;
     try {
       yaml = Files.readString(file, StandardCharsets.UTF_8);
@@ -62,8 +64,25 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
     return fromYaml(file.toString(), yaml, env);
   }
 
+  /**
+   * The agent's own variables, and the kiosk browser script's (set in the same session): any other {@code KIOSK_} name
+   * is a misspelling, refused, never passed over for the file's value.
+   */
+  static final java.util.Set<String> VARIABLES = java.util.Set.of(CONFIG_ENV, KIOSK_ID_ENV, GATEWAY_URL_ENV, "KIOSK_BROWSER_PROFILE");
+
+  /** Refuses a {@code KIOSK_} variable that is none of {@link #VARIABLES}, naming it. */
+  static void refuseUnknownVariables(Map<String, String> env) {
+    for (String name : new java.util.TreeSet<>(env.keySet())) {
+      if (name.startsWith("KIOSK_") && !VARIABLES.contains(name)) {
+        throw new InvalidOptionsException("environment: " + name + " is not a setting; accepted: "
+            + String.join(", ", new java.util.TreeSet<>(VARIABLES)));
+      }
+    }
+  }
+
   /** {@code source} names the file in refusals. */
   public static KioskOptions fromYaml(String source, String yaml, Map<String, String> env) {
+    refuseUnknownVariables(env);
     OptionsSection root = OptionsSection.parse(source, yaml)
         .takes("kioskId", "gateway", "keyDir", "journal", "ui", "heartbeatSeconds", "payPollMillis", "deviceCheckSeconds",
             "devices");

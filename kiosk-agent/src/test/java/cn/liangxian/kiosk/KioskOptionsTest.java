@@ -57,6 +57,24 @@ class KioskOptionsTest {
     assertThat(o.devices().printer()).isEqualTo(new PrinterDevice(PrinterDevice.Type.SIMULATED, "192.168.1.50", 9100, "/dev/ttyS1", 115200));
   }
 
+  /**
+   * A misspelt variable stops the agent naming it: KIOSK_GATEWAY_ULR would otherwise leave the kiosk on the file's
+   * gateway, and KIOSK_CONIFG read config/kiosk.yaml in place of the file meant.
+   */
+  @Test
+  void aMisspeltVariableIsRefusedByName() throws Exception {
+    assertThatThrownBy(() -> KioskOptions.fromYaml("kiosk.yaml", VALID, Map.of("KIOSK_GATEWAY_ULR", "https://gw.example")))
+        .isInstanceOf(InvalidOptionsException.class)
+        .hasMessage("environment: KIOSK_GATEWAY_ULR is not a setting; accepted: KIOSK_BROWSER_PROFILE, KIOSK_CONFIG,"
+            + " KIOSK_GATEWAY_URL, KIOSK_ID");
+    Path file = Files.writeString(dir.resolve("kiosk.yaml"), VALID);
+    assertThatThrownBy(() -> KioskOptions.load(file, Map.of("KIOSK_CONIFG", "/etc/liangxian/kiosk.yaml")))
+        .isInstanceOf(InvalidOptionsException.class).hasMessageStartingWith("environment: KIOSK_CONIFG is not a setting");
+    // the browser script's own variable, and others' names, are not the agent's to refuse
+    assertThat(KioskOptions.load(file, Map.of("KIOSK_BROWSER_PROFILE", "/tmp/p", "GATEWAY_PORT", "1", "PATH", "/bin")).kioskId())
+        .isEqualTo("K-371312-0009");
+  }
+
   @Test
   void defaultsAndTheEnvironmentsOverrides() {
     KioskOptions o = read(VALID);

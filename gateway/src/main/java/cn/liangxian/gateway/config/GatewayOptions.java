@@ -349,6 +349,14 @@ public final class GatewayOptions {
     return Optional.empty();
   }
 
+  /** PostgreSQL's variables set while neither PGHOST nor GATEWAY_DB_URL is: unused (the embedded database starts). */
+  public java.util.List<String> postgresVariablesWithoutHost() {
+    if (databaseUrl().isPresent()) {
+      return java.util.List.of();
+    }
+    return java.util.stream.Stream.of("PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD").filter(env::containsKey).toList();
+  }
+
   private static String encoded(String part) {
     return java.net.URLEncoder.encode(part, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }

@@ -51,6 +51,12 @@ public final class Database implements AutoCloseable {
       LOG.info("using PostgreSQL at {}:{}/{}", a.host(), a.port(), a.database());
       return new Database(null, a.host(), a.port(), a.database(), a.user(), a.password());
     }
+    java.util.List<String> unused = config.postgresVariablesWithoutHost();
+    if (!unused.isEmpty()) {
+      // PGHOST misspelt would otherwise start an empty database here without a word
+      LOG.warn("{} set without PGHOST: they are not used; starting the embedded PostgreSQL (set PGHOST, or GATEWAY_DB_URL,"
+          + " to use a PostgreSQL of your own)", String.join(", ", unused));
+    }
     Path dir = config.dataDir().resolve("postgres");
     EmbeddedServer.Started pg = EmbeddedServer.start(dir, config.keyDir(), config.databaseDurable());
     Database db = new Database(pg.server(), "localhost", pg.server().getPort(), "postgres", "postgres", pg.password());

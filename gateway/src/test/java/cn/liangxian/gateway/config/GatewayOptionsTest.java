@@ -91,6 +91,11 @@ class GatewayOptionsTest {
     assertThat(c.wechat().baseUrl()).isEqualTo("https://api.mch.weixin.qq.com");
     assertThat(c.sandbox()).isTrue();
     assertThat(c.databaseUrl()).contains("postgresql://lx@db.example:5432/lx");
+    assertThat(c.postgresVariablesWithoutHost()).isEmpty();
+    // PGHOST misspelt: the others are named at start-up as unused, the embedded database starting in their place
+    GatewayOptions misspelt = GatewayOptions.fromYaml(yaml, Map.of("PG_HOST", "db.example", "PGUSER", "lx", "PGPASSWORD", "p"));
+    assertThat(misspelt.databaseUrl()).isEmpty();
+    assertThat(misspelt.postgresVariablesWithoutHost()).containsExactly("PGUSER", "PGPASSWORD");
     assertThatThrownBy(() -> GatewayOptions.fromYaml(yaml, Map.of("GATEWAY_PORT", "eighty")).httpPort())
         .hasMessageContaining("http.port (GATEWAY_PORT) must be a whole number");
   }
