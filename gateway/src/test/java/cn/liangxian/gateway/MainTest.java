@@ -35,6 +35,34 @@ class MainTest {
     return out.toString(StandardCharsets.UTF_8);
   }
 
+  /** A command whose database cannot be reached says so in a line naming it, never a stack trace. */
+  @Test
+  void aCommandWhoseDatabaseCannotBeReachedSaysSoInOneLine() throws Exception {
+    Path csv = Files.writeString(dir.resolve("r.csv"), "region_code,township,village,household,id_number,name\n");
+    try (java.net.Socket held = new java.net.Socket()) {
+      // a loopback port bound and never listening: refused for as long as the test holds it
+      held.setReuseAddress(false);
+      held.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+      String url = "postgresql://lx:secret@127.0.0.1:" + held.getLocalPort() + "/liangxian";
+      PrintStream err = System.err;
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+      int status;
+      try {
+        status = Main.run(new String[] {"roster", "import", csv.toString()}, Map.of("GATEWAY_DB_URL", url,
+            "GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(), "GATEWAY_DATA_DIR", dir.toString(),
+            "GATEWAY_POLICY_DIR", TestGateway.repo().resolve("config/policies").toString()));
+      } finally {
+        System.setErr(err);
+      }
+      String said = out.toString(StandardCharsets.UTF_8);
+      assertThat(status).as(said).isEqualTo(2);
+      assertThat(said.lines().filter(l -> l.startsWith("gateway: "))).singleElement().asString()
+          .startsWith("gateway: the database at 127.0.0.1:" + held.getLocalPort() + "/liangxian cannot be reached or migrated: ");
+      assertThat(said).doesNotContain("\tat ", "secret");
+    }
+  }
+
   @Test
   void aTypoInTheConfigurationStopsTheStartWithOneLineNamingFileAndKey() throws Exception {
     Path file = dir.resolve("gateway.yaml");

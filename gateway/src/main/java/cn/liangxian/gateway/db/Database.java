@@ -252,6 +252,14 @@ public final class Database implements AutoCloseable {
           .collect(java.util.stream.Collectors.joining("; "));
       throw new IllegalStateException("the database at " + host + ":" + port + "/" + database
           + " cannot be brought to this version's schema: " + reasons, e);
+    } catch (org.flywaydb.core.api.FlywayException e) {
+      // a database not reached (a wrong host, port or password): one line for the command that asked, the driver's reason
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
+      throw new IllegalStateException("the database at " + address() + " cannot be reached or migrated: " + why, e);
     }
   }
 
