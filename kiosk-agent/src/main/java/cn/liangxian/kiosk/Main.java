@@ -75,9 +75,15 @@ public final class Main {
           + " exists (the gateway writes it on its first start)");
       return BAD_OPTIONS;
     }
-    var kiosk = cn.liangxian.kiosk.gateway.KioskIdentity.loadOrCreate(options.kioskId(), options.keyDir());
-    return new cn.liangxian.kiosk.gateway.KioskRegistration(options.gateway().url())
-        .register(kiosk, env.getOrDefault("GATEWAY_OPERATOR_USER", "admin"), password, System.out, System.err);
+    try {
+      var kiosk = cn.liangxian.kiosk.gateway.KioskIdentity.loadOrCreate(options.kioskId(), options.keyDir());
+      return new cn.liangxian.kiosk.gateway.KioskRegistration(options.gateway().url())
+          .register(kiosk, env.getOrDefault("GATEWAY_OPERATOR_USER", "admin"), password, System.out, System.err);
+    } catch (Exception e) {
+      // a key folder that cannot be written, a key file of another kind, a gateway answering something else: one line
+      System.err.println("kiosk-agent: cannot register: " + why(e, options));
+      return CANNOT_START;
+    }
   }
 
   /** The agent started, or null, with one line on {@code err} saying why it could not (no stack trace). */
