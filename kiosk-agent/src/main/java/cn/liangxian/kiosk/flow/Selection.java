@@ -211,6 +211,13 @@ final class Selection {
       counted.add(item);
       sum += personalFen(e.getValue(), sel != null ? sel.getInteger("tier") : defaultTier(e.getValue()));
     }
+    // a higher tier than the one the government pays, chosen already: pickAll keeps it, and the resident pays its part
+    Map<String, JsonObject> upgradable = upgradable(household);
+    for (Map.Entry<String, JsonObject> e : picked.entrySet()) {
+      if (upgradable.containsKey(e.getKey())) {
+        sum += personalFen(upgradable.get(e.getKey()), e.getValue().getInteger("tier"));
+      }
+    }
     return sum;
   }
 

@@ -59,6 +59,10 @@ class SelectionTest {
     assertThat(s.tier(A, "pension", 300)).isTrue();
     assertThat(s.fen()).isEqualTo(45000);
     assertThat(s.items().getJsonObject(1).getInteger("tier")).isEqualTo(300);
+    // 全家缴费 keeps the higher tier chosen: its button says what the next screen will ask
+    assertThat(s.allFen()).isEqualTo(45000);
+    s.pickAll();
+    assertThat(s.fen()).isEqualTo(s.allFen());
     assertThat(s.tier(A, "pension", 100)).as("back to what the government pays").isTrue();
     assertThat(s.fen()).isEqualTo(25000);
     assertThat(s.tier(A, "pension", 500)).as("a tier not offered").isFalse();
