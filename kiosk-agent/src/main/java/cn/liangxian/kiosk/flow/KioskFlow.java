@@ -332,12 +332,20 @@ public final class KioskFlow {
     polling = true;
     lastPoll = ticker.nanos();
     long s = session;
+    JsonObject asked = order;
     // held by the gateway until the order changes: the screen moves on as soon as the resident has paid
     gateway.awaitOrder(order.getString("id"), "PAYING", WAIT_SECONDS).onComplete(ar -> {
       synchronized (this) {
         polling = false;
       }
       answer(s, () -> {
+        boolean seenPaid = ar.succeeded() && "PAID".equals(Recovery.state(ar.result()));
+        if (order != asked || screen != Screen.PAYING && !ending && !seenPaid) {
+          // the screen moved on meanwhile (paid and printed, or another order): a late answer, failed or still unpaid,
+          // must not write over what it says now (缴费成功, a reprint's words)
+          LOG.info("order {}: a status answer after its screen moved on: not shown", orderKey);
+          return;
+        }
         if (ending && !(ar.succeeded() && "PAID".equals(Recovery.state(ar.result())))) {
           // the order is being cancelled: a CANCELLED here is that cancel's own doing, which its answer says (a resident
           // who left goes to the first screen, not through 订单已失效); only a payment seen first is this answer's to tell

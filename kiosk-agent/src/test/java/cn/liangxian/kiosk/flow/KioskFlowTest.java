@@ -295,6 +295,37 @@ class KioskFlowTest {
     }
   }
 
+  /**
+   * The QR code's time runs out while a held status request is out; the cancel is refused, the order found paid and its
+   * receipt printed. The status request's answer then comes, failed: it must not write "网络不稳定" over 缴费成功.
+   */
+  @Test
+  void aLateStatusAnswerDoesNotWriteOverTheSuccessScreen() throws Exception {
+    try (LogLines log = new LogLines(KioskFlow.class)) {
+      toPaying();
+      wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
+          .withHeader("Content-Type", "application/problem+json")
+          .withBody("{\"type\":\"https://liangxian.cn/problems/not-cancellable\",\"status\":409}")));
+      wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", equalTo("20"))
+          .willReturn(aResponse().withStatus(503)));
+      wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", absent())
+          .willReturn(okJson(resource("order-paid.json"))));
+      held.hold("GET", "/api/v1/orders/" + ORDER_ID + "?waitSeconds=20&state=PAYING");
+      clock.advance(Duration.ofMinutes(15).minusSeconds(1));
+      flow.tick(); // a status request, held
+      held.awaitArrived();
+      clock.advance(Duration.ofSeconds(1));
+      flow.tick(); // the QR code's time is up: cancelled, refused, found paid, printed
+      until(() -> flow.screen() == Screen.DONE);
+      assertThat(flow.view().getString("message")).isEqualTo("缴费成功，请取走凭证");
+      held.release(); // the status request's answer, failed
+      until(() -> !"缴费成功，请取走凭证".equals(flow.view().getString("message")) || log.contains("after its screen moved on"));
+      assertThat(flow.screen()).isEqualTo(Screen.DONE);
+      assertThat(flow.view().getString("message")).isEqualTo("缴费成功，请取走凭证");
+      assertThat(printer.printed()).hasSize(1);
+    }
+  }
+
   @Test
   void aQrCodeTheGatewayHadAlreadyExpiredIsSaidToHaveTakenNothing() throws Exception {
     toPaying();
