@@ -665,6 +665,14 @@ public final class KioskFlow {
         }
         return;
       }
+      if (ar.cause() instanceof GatewayException g && g.refundedAtChannel()) {
+        // paid, and the money given back on the channel's platform already: no receipt will come, and the resident is
+        // told where the money is, never "如已付款，凭证会自动打印"
+        closeQuietly(key, "refunded at the channel");
+        newSession();
+        error(REFUNDED);
+        return;
+      }
       gateway.order(id).onComplete(o -> answer(s, () -> {
         if (key.equals(paidKey)) {
           // the held status request saw it paid while this was asked: its receipt is printed on this screen, which

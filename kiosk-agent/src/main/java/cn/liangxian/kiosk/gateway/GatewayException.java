@@ -78,6 +78,14 @@ public class GatewayException extends RuntimeException {
     return type;
   }
 
+  /**
+   * The order was paid and the payment given back on the channel's own platform (a merchant's refund there): nothing to
+   * cancel, and no receipt to wait for; the resident is told the money went back.
+   */
+  public boolean refundedAtChannel() {
+    return status == 409 && type != null && type.endsWith("/refunded-at-channel");
+  }
+
   /** The gateway found the ID number itself wrong (its check digit, its date, its region): the number is to be mended. */
   public boolean invalidIdNumber() {
     return status == 400 && type != null && type.endsWith("/invalid-id-number");

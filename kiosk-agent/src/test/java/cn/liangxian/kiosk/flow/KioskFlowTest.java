@@ -498,6 +498,24 @@ class KioskFlowTest {
   }
 
   /**
+   * The resident cancels an order that was paid and given back on the channel's platform already: the gateway refuses
+   * the cancel (refunded-at-channel). The resident is told the money went back, not to wait for a receipt.
+   */
+  @Test
+  void aCancelRefusedBecauseTheMoneyWentBackAtTheChannelSaysSo() throws Exception {
+    toPaying();
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/refunded-at-channel\",\"status\":409,"
+            + "\"detail\":\"这笔款已原路退回，不用再取消；如需缴费，请重新下单。\",\"state\":\"PAYING\"}")));
+    flow.cancel();
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("message")).isEqualTo("这笔缴费没有办成，款项已原路退回。如需缴费，请重新办理");
+    until(() -> journal.open().isEmpty());
+    assertThat(printer.printed()).isEmpty();
+  }
+
+  /**
    * 确定返回首页 on the QR code: while its cancel is under way (longer than a lookup's screen, as long as the cancel and the
    * lookup after it may take) the screen says so and takes no 返回首页; the held status request answering CANCELLED, the
    * cancel's own doing, is not shown as 订单已失效: the resident goes straight back to the first screen.
