@@ -172,6 +172,11 @@ public final class ChannelSandbox {
     faults.wechatBillNotOut(notOut);
   }
 
+  /** From now on Alipay's bill of these (app id, day) does not exist yet: {@code isp.bill_not_exist}; any thread. */
+  public void alipayBillNotOut(java.util.function.BiPredicate<String, java.time.LocalDate> notOut) {
+    faults.alipayBillNotOut(notOut);
+  }
+
   /** Deploys the sandbox's verticle, listening on loopback; port 0 picks a free one. Resolves to the port. */
   public Future<Integer> listen(int port) {
     SandboxVerticle v = new SandboxVerticle(clock, port, wechat, alipay, wechatMerchants, alipayApps, unionpay, unionPayMerchants,

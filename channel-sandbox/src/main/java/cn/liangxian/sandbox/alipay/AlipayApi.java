@@ -94,7 +94,8 @@ public final class AlipayApi {
       case "alipay.trade.close" -> close(biz);
       case "alipay.trade.refund" -> refund(biz);
       case "alipay.trade.fastpay.refund.query" -> refundQuery(biz);
-      case "alipay.data.dataservice.bill.downloadurl.query" -> new JsonObject().put("code", "10000").put("msg", "Success")
+      case "alipay.data.dataservice.bill.downloadurl.query" -> billNotOut(acting, biz) ? fail("40004", "isp.bill_not_exist", "账单不存在")
+          : new JsonObject().put("code", "10000").put("msg", "Success")
           .put("bill_download_url", baseUrl.get() + "/sandbox/alipay/bill?app_id=" + acting.appId() + "&bill_date="
               + biz.getString("bill_date", ""));
       default -> fail("40004", "isv.invalid-method", "不存在的方法名");
@@ -241,6 +242,14 @@ public final class AlipayApi {
       ctx.response().putHeader("Content-Type", "application/json;charset=utf-8")
           .end("{\"" + member + "\":" + raw + ",\"sign\":\"" + signed.result() + "\"}");
     });
+  }
+
+  private boolean billNotOut(AlipayApp acting, JsonObject biz) {
+    try {
+      return faults.alipayBillNotOut(acting.appId(), java.time.LocalDate.parse(biz.getString("bill_date", "")));
+    } catch (java.time.format.DateTimeParseException e) {
+      return false; // the bill's own page answers a date it cannot read
+    }
   }
 
   private static JsonObject fail(String code, String subCode, String subMsg) {

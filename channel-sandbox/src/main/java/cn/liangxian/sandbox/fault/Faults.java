@@ -19,6 +19,7 @@ public final class Faults {
   private final AtomicInteger callsToFail = new AtomicInteger();
   private volatile UnaryOperator<String> wechatBill = UnaryOperator.identity();
   private volatile BiPredicate<String, LocalDate> wechatBillNotOut = (mchid, day) -> false;
+  private volatile BiPredicate<String, LocalDate> alipayBillNotOut = (appId, day) -> false;
   private final Queue<HeldCall> toHold = new ConcurrentLinkedQueue<>();
   private final Queue<UnmovedRefund> alipayRefundsUnmoved = new ConcurrentLinkedQueue<>();
   private final java.util.Set<String> wechatRefundsHeld = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -69,6 +70,19 @@ public final class Faults {
    */
   public void wechatBillNotOut(BiPredicate<String, LocalDate> notOut) {
     wechatBillNotOut = notOut;
+  }
+
+  /**
+   * From now on Alipay answers that these apps' bills of these days do not exist ({@code isp.bill_not_exist}), as it does
+   * while a day's bill is late ("当日数据一般于次日 9 点前生成，特殊情况可能延迟"); {@code (a, d) -> false} serves them again.
+   */
+  public void alipayBillNotOut(BiPredicate<String, LocalDate> notOut) {
+    alipayBillNotOut = notOut;
+  }
+
+  /** Whether this app's bill of the day is not out yet. */
+  public boolean alipayBillNotOut(String appId, LocalDate day) {
+    return alipayBillNotOut.test(appId, day);
   }
 
   /** Whether this merchant's trade bill of the day is not out yet. */

@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * conditional insert (or update) of its (channel, merchant, day) row succeeds; the others leave it. A bill not
  * out yet (the channel down) marks the row FAILED, tried again {@code retryMinutes} later, at the next day's
  * run too, until the day falls out of the look-back; a day never run (every instance down) is run when it is
- * seen; a run abandoned by a stopped instance is taken over after ten minutes. The days left not done are
+ * seen; a run abandoned by a stopped instance is taken over after ten minutes. A day done against no bill at all is
+ * looked at once more a day later ({@link #RECHECK}): a bill that was only late is read then. The days left not done are
  * counted per channel and merchant ({@code liangxian_reconciliation_days_open}), from the database: every
  * instance exports the same figure.
  *
@@ -85,12 +86,16 @@ public final class Reconciliation {
       // a run still RUNNING ten minutes after it was claimed was abandoned (its instance stopped)
       + " where (channel_reconciliation.state = 'RUNNING' and channel_reconciliation.claimed_at < excluded.claimed_at - interval '10 minutes')"
       + " or (channel_reconciliation.state = 'FAILED' and ($6 or channel_reconciliation.next_attempt_at <= excluded.claimed_at))"
-      + " or (channel_reconciliation.state = 'DONE' and $6) returning attempts";
+      + " or (channel_reconciliation.state = 'DONE' and $6)"
+      // a day done against no bill, looked at once more at its due time ($7) and a day after it: see RECHECK
+      + " or (channel_reconciliation.state = 'DONE' and channel_reconciliation.no_bill and ("
+      + "(channel_reconciliation.finished_at < $7 and excluded.claimed_at >= $7) or (channel_reconciliation.finished_at"
+      + " < $7 + interval '1 day' and excluded.claimed_at >= $7 + interval '1 day'))) returning attempts";
   /** The run's own row, still its own (another run may have taken an abandoned-looking one over): what earlier runs repaired. */
   static final String MINE = "select repaired_earlier from channel_reconciliation where channel = $1 and merchant = $2 and day = $3"
       + " and claimed_at = $4 and state = 'RUNNING' for update";
   static final String DONE = "update channel_reconciliation set state = 'DONE', finished_at = $5, bill_lines = $6, matched = $7,"
-      + " repaired = $8, differences = $9, deferred = $10, repaired_earlier = null where channel = $1 and merchant = $2"
+      + " repaired = $8, differences = $9, deferred = $10, no_bill = $11, repaired_earlier = null where channel = $1 and merchant = $2"
       + " and day = $3 and claimed_at = $4 and state = 'RUNNING'";
   /** $8: the differences the failed run repaired (an empty array: none), added to those of earlier failed runs. */
   static final String FAILED = "update channel_reconciliation set state = 'FAILED', finished_at = $5, next_attempt_at = $6,"
@@ -112,7 +117,7 @@ public final class Reconciliation {
       + " update channel_reconciliation set differences = coalesce(differences, '[]'::jsonb) || added.list,"
       + " repaired = coalesce(repaired, 0) + added.n from added where channel = $1 and merchant = $2 and day = $3 and state = 'DONE'";
   // the columns named, never *: a column a later version adds would fail this statement where it is prepared already
-  static final String READ = "select state, run_by, attempts, claimed_at, finished_at, bill_lines, matched, repaired,"
+  static final String READ = "select state, run_by, attempts, claimed_at, finished_at, bill_lines, no_bill, matched, repaired,"
       + " next_attempt_at, last_error, deferred, differences, repaired_earlier from channel_reconciliation"
       + " where channel = $1 and merchant = $2 and day = $3";
   /** The schedule's first day of each (channel, merchant) it is given ($1, $2): the day due ($3) when it first saw it. */
@@ -122,7 +127,8 @@ public final class Reconciliation {
    * Each (channel, merchant) given ($1, $2) with the schedule's first day of it, and its rows of the days from $3 to
    * $4 (none: a row of nulls).
    */
-  static final String WINDOW = "select c.channel, c.merchant, s.first_day, r.day, r.state, r.claimed_at, r.next_attempt_at"
+  static final String WINDOW = "select c.channel, c.merchant, s.first_day, r.day, r.state, r.claimed_at, r.next_attempt_at,"
+      + " r.no_bill, r.finished_at"
       + " from unnest($1::text[], $2::text[]) as c(channel, merchant)"
       + " left join channel_reconciliation_start s on s.channel = c.channel and s.merchant = c.merchant"
       + " left join channel_reconciliation r on r.channel = c.channel and r.merchant = c.merchant and r.day >= $3 and r.day <= $4";
@@ -156,6 +162,13 @@ public final class Reconciliation {
   static final int LEFT_AT_MOST = 1_000;
   /** A run still RUNNING this long after it was claimed was abandoned: as in {@link #CLAIM}. */
   static final Duration ABANDONED = Duration.ofMinutes(10);
+  /**
+   * A day done against no bill (the channel's signed answer that it has none: no trade that day, or a bill not out yet,
+   * as Alipay's and UnionPay's late files may be, or an operator's run before the bill was made) is looked at once more
+   * by the schedule: at its due time if it was done before it, and this long after its due time. A payment at the
+   * channel that the run could not see is found then, a false difference cleared. Still no bill, it stays done.
+   */
+  static final Duration RECHECK = Duration.ofDays(1);
   // ours around the day (by when we received or recorded them), ours booked on the day, and those the bill names
   // however long ago we recorded them (a refund the channel did days after we asked): the bill is matched against all
   static final String OURS = "select false as refund, p.order_id, p.channel_txn_id as ref, p.amount_fen, p.channel_day,"
@@ -298,6 +311,13 @@ public final class Reconciliation {
     return now().atZoneSameInstant(ChannelDays.BEIJING).minusHours(options.afterBeijingHour()).toLocalDate().minusDays(1);
   }
 
+  /** Whether a day done against no bill, last at {@code finished}, is to be looked at once more now ({@link #RECHECK}). */
+  private boolean recheckDue(LocalDate day, OffsetDateTime finished, OffsetDateTime now) {
+    OffsetDateTime due = dueAt(day);
+    OffsetDateTime later = due.plus(RECHECK);
+    return finished.isBefore(due) && !now.isBefore(due) || finished.isBefore(later) && !now.isBefore(later);
+  }
+
   /** When the bills of {@code day} are due: {@code afterBeijingHour} the next day, Beijing time. */
   private OffsetDateTime dueAt(LocalDate day) {
     return day.plusDays(1).atTime(options.afterBeijingHour(), 0).atZone(ChannelDays.BEIJING).toOffsetDateTime();
@@ -353,6 +373,11 @@ public final class Reconciliation {
           Row r = byDay.get(key + "/" + day);
           String state = r == null ? null : r.getString("state");
           if ("DONE".equals(state)) {
+            OffsetDateTime finished = r.getOffsetDateTime("finished_at");
+            if (Boolean.TRUE.equals(r.getBoolean("no_bill")) && finished != null && recheckDue(day, finished, now)) {
+              LocalDate d = day;
+              ran = ran.compose(n -> runScheduled(c, d, true).map(one -> n + one));
+            }
             continue;
           }
           open++;
@@ -361,7 +386,7 @@ public final class Reconciliation {
               && !r.getOffsetDateTime("next_attempt_at").isAfter(now)
               || "RUNNING".equals(state) && r.getOffsetDateTime("claimed_at").isBefore(now.minus(ABANDONED))) {
             LocalDate d = day;
-            ran = ran.compose(n -> runScheduled(c, d).map(one -> n + one));
+            ran = ran.compose(n -> runScheduled(c, d, false).map(one -> n + one));
           }
         }
         daysOpen.computeIfAbsent(key, k -> new AtomicLong()).set(open);
@@ -373,9 +398,9 @@ public final class Reconciliation {
   }
 
   /** One day of a merchant's run here if this instance claims it: 1 when it ran (done or failed), 0 when another has it. */
-  private Future<Integer> runScheduled(PaymentChannel c, LocalDate day) {
+  private Future<Integer> runScheduled(PaymentChannel c, LocalDate day, boolean recheck) {
     return claim(c, day, "schedule", false)
-        .compose(claimed -> claimed == null ? Future.succeededFuture(0) : compare(c, day, "schedule", claimed).map(1))
+        .compose(claimed -> claimed == null ? Future.succeededFuture(0) : compare(c, day, "schedule", claimed, recheck).map(1))
         .recover(e -> {
           LOG.warn("reconciliation of {}/{} for {} not run now: {}", c.name(), c.merchant(), day, e.toString());
           return Future.succeededFuture(0);
@@ -390,7 +415,7 @@ public final class Reconciliation {
         return Future.failedFuture(Problem.conflict("reconciliation-running", "Reconciliation under way",
             "the reconciliation of " + channel + " for " + date + " is running now; read it when it is done", null));
       }
-      return compare(c, date, actor, claimed);
+      return compare(c, date, actor, claimed, false);
     });
   }
 
@@ -452,7 +477,7 @@ public final class Reconciliation {
   /** Claims the day's row for this instance: the claim's time (the run's identity), or null when another run has it. */
   private Future<OffsetDateTime> claim(PaymentChannel c, LocalDate day, String by, boolean force) {
     OffsetDateTime at = now();
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(c.name(), c.merchant(), day, by, at, force))
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(c.name(), c.merchant(), day, by, at, force, dueAt(day)))
         .map(rows -> rows.size() == 0 ? null : at);
   }
 
@@ -469,7 +494,7 @@ public final class Reconciliation {
         o.put("finishedAt", cn.liangxian.gateway.time.UtcTime.iso(r.getOffsetDateTime("finished_at")));
       }
       if ("DONE".equals(r.getString("state"))) {
-        o.put("billLines", r.getInteger("bill_lines")).put("matched", r.getInteger("matched")).put("repaired", r.getInteger("repaired"))
+        o.put("noBill", r.getBoolean("no_bill")).put("billLines", r.getInteger("bill_lines")).put("matched", r.getInteger("matched")).put("repaired", r.getInteger("repaired"))
             .put("differences", json(r.getValue("differences"))).put("deferred", json(r.getValue("deferred")));
       } else if (r.getValue("repaired_earlier") != null) {
         // not done yet: what its failed runs repaired meanwhile
@@ -600,16 +625,17 @@ public final class Reconciliation {
   }
 
   /** Fetches the bill and compares; a bill that cannot be had now leaves the row FAILED, to be tried again. */
-  private Future<JsonObject> compare(PaymentChannel c, LocalDate date, String actor, OffsetDateTime claimed) {
+  private Future<JsonObject> compare(PaymentChannel c, LocalDate date, String actor, OffsetDateTime claimed, boolean recheck) {
     return bill(c, date).compose(bill -> ours(c, date, bill)
             .compose(rows -> vertx.executeBlocking(() -> match(date, bill.lines(), window(rows)), false))
-            .compose(m -> bill.absent() && !m.differences().isEmpty() && "schedule".equals(actor)
+            // a day looked at once more (RECHECK) was done against no bill already: done so again, not failed for good
+            .compose(m -> bill.absent() && !m.differences().isEmpty() && "schedule".equals(actor) && !recheck
                 // no bill, but payments or refunds of ours that day: a bill not out yet, or a channel not answering
                 // truly; the schedule tries again rather than report every one of ours missing at the channel. An
                 // operator's run records the day with those differences (a refund never taken leaves no bill either)
                 ? Future.failedFuture(new cn.liangxian.gateway.channel.ChannelException("NO_BILL", "the channel has no bill"
                     + " of the day, yet " + m.differences().size() + " payment(s) or refund(s) of ours are of it", 200, true))
-                : settle(c, date, m, actor, claimed)))
+                : settle(c, date, m, actor, claimed, bill.absent())))
         .recover(e -> {
           if (e instanceof Problem) {
             return Future.failedFuture(e);
@@ -717,7 +743,8 @@ public final class Reconciliation {
   }
 
   /** Makes the repairs the matching calls for, then records the report (unless another run took the day over). */
-  private Future<JsonObject> settle(PaymentChannel c, LocalDate date, Matching matching, String actor, OffsetDateTime claimed) {
+  private Future<JsonObject> settle(PaymentChannel c, LocalDate date, Matching matching, String actor, OffsetDateTime claimed,
+      boolean noBill) {
     String channel = c.name();
     JsonArray differences = matching.differences();
     int[] counted = {-1}; // the differences of the report this run wrote, once it is written
@@ -824,7 +851,7 @@ public final class Reconciliation {
                     repaired.size());
               }
               return conn.preparedQuery(DONE).execute(Tuple.from(new Object[] {channel, c.merchant(), date, claimed, now(),
-                      billLines, matchedLines, repaired.size(), all, deferred}))
+                      billLines, matchedLines, repaired.size(), all, deferred, noBill}))
                   .compose(done -> AuditLog.record(conn, AuditLog.Change.of(actor, "reconciliation.run",
                       channel + "/" + c.merchant() + "/" + date, new JsonObject().put("billLines", billLines)
                           .put("matched", matchedLines).put("differences", all.size()).put("repaired", repaired))));
