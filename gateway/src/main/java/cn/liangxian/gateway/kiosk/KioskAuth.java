@@ -211,9 +211,15 @@ public final class KioskAuth {
 
   /** Nonces older than the timestamp window can no longer be replayed: they are dropped. */
   public Future<Void> pruneNonces() {
+    // a request is taken while its timestamp is within 5 minutes of the taking instance's clock, so its nonce may be
+    // replayed up to 10 minutes after it was seen: kept 5 minutes longer still, for instances whose clocks (the one
+    // that saw it, the one it is replayed to, the leader pruning) disagree by up to that (ClockSkew pages before)
     return pool.preparedQuery("delete from kiosk_nonce where seen_at < $1")
-        .execute(Tuple.of(OffsetDateTime.now(clock).minusMinutes(10).withOffsetSameInstant(ZoneOffset.UTC))).mapEmpty();
+        .execute(Tuple.of(OffsetDateTime.now(clock).minus(NONCES_KEPT).withOffsetSameInstant(ZoneOffset.UTC))).mapEmpty();
   }
+
+  /** How long a nonce is kept after it was seen: twice the timestamp window, and a margin for instances' clocks. */
+  static final java.time.Duration NONCES_KEPT = java.time.Duration.ofMinutes(15);
 
   private Problem refused(String reason, String detail) {
     return refused(reason, detail, null);

@@ -92,6 +92,32 @@ class KioskAuthTest {
     }
   }
 
+  /**
+   * A nonce may be replayed for up to 10 minutes after it was seen (a timestamp 5 minutes ahead, taken 5 minutes late):
+   * the sweep keeps it 15, a margin for instances whose clocks disagree, and then lets it go.
+   */
+  @Test
+  void aNonceIsKeptLongerThanItCouldBeReplayed() throws Exception {
+    java.time.Instant now = g.clock.instant();
+    String kept = nonce();
+    String gone = nonce();
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      st.execute("insert into kiosk_nonce (kiosk_id, nonce, seen_at) values ('K-371312-0001', '" + kept + "', '"
+          + now.minus(java.time.Duration.ofMinutes(11)) + "'), ('K-371312-0001', '" + gone + "', '"
+          + now.minus(java.time.Duration.ofMinutes(16)) + "')");
+    }
+    cn.liangxian.gateway.support.Eventually.until("the nonce of 16 minutes ago pruned", () -> nonces(gone) == 0);
+    assertThat(nonces(kept)).as("one of 11 minutes ago, still replayable where clocks differ").isOne();
+  }
+
+  long nonces(String nonce) throws Exception {
+    try (Connection c = g.db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select count(*) from kiosk_nonce where nonce = '" + nonce + "'")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   static String nonce() {
     byte[] b = new byte[16];
     ThreadLocalRandom.current().nextBytes(b);
