@@ -61,6 +61,11 @@ function nameKeyboard(onChange) {
   box.append(el('div', { class: 'letters' },
     // 吕, 绿, 女: ü has no key of its own
     el('span', { class: 'vhint', id: 'vHint', text: 'ü 请按 v' }),
+    // the dot of a name such as 阿卜杜热合曼·买买提, as the ID card writes it: between two characters, once
+    el('button', { class: 'secondary', id: 'nameDot', text: '· 间隔号', onclick: () => {
+      if (!typed.pinyin && typed.name && !typed.name.endsWith('·')) typed.name = (typed.name + '·').slice(0, 15);
+      onChange();
+    } }),
     el('button', { class: 'secondary wide', id: 'nameDelete', text: '删除', onclick: async () => {
       if (typed.pinyin) { typed.pinyin = typed.pinyin.slice(0, -1); await loadCandidates(); } else typed.name = typed.name.slice(0, -1);
       typed.page = 0;

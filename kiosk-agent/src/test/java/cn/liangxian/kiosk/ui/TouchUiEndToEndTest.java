@@ -247,6 +247,12 @@ class TouchUiEndToEndTest {
     touch("#name");
     typeName("wei");
     assertThat(text("#name")).contains("潘威");
+    // the dot of a name such as 阿卜杜热合曼·买买提 has a key: one between two characters, taken back as any character
+    touch("#nameDot");
+    touch("#nameDot");
+    assertThat(text("#name")).contains("潘威·").doesNotContain("··");
+    touch("#nameDelete");
+    assertThat(text("#name")).contains("潘威").doesNotContain("·");
     assertThat(browser.brokenLabels()).as("keypad").isEmpty();
     shot("keypad-name-portrait");
     otherSizes("keypad-name");
