@@ -39,9 +39,10 @@ public final class RosterUploadHandler {
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
       throw Problem.badRequest("empty-roster", "Empty roster", "the body is empty");
     }
-    byte[] content = ctx.body().buffer().getBytes();
+    // copied out of the request's buffer on the worker: a file of tens of megabytes is not the event loop's to copy
+    io.vertx.core.buffer.Buffer body = ctx.body().buffer();
     String name = file;
-    vertx.executeBlocking(() -> importer.importCsv(name, content, op.username(), op.scope()::covers,
+    vertx.executeBlocking(() -> importer.importCsv(name, body.getBytes(), op.username(), op.scope()::covers,
         op.role() == Role.ADMIN), false).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
