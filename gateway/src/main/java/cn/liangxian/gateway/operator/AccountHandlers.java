@@ -29,8 +29,11 @@ public final class AccountHandlers {
   private final Clock clock;
   private final PasswordHasher hasher;
 
+  private final PasswordWork passwords;
+
   public AccountHandlers(Vertx vertx, Pool pool, Clock clock, PasswordHasher hasher) {
     this.vertx = vertx;
+    this.passwords = new PasswordWork(vertx);
     this.pool = pool;
     this.clock = clock;
     this.hasher = hasher;
@@ -77,7 +80,7 @@ public final class AccountHandlers {
       throw Problem.invalidField("password", weak);
     }
     JsonObject after = new JsonObject().put("username", username).put("role", role.code()).put("scope", scope.toString());
-    vertx.executeBlocking(() -> hasher.hash(password), false)
+    passwords.run(() -> hasher.hash(password))
         .compose(hash -> pool.withTransaction(c -> c.preparedQuery(OperatorAccounts.INSERT)
             .execute(Tuple.from(new Object[] {username, display == null ? username : display, hash, role.name(), scope.region(),
                 scope.township(), scope.village(), admin.username()}))

@@ -43,7 +43,7 @@ public final class OperatorAuth {
       + " from operator_session s join operator_account a on a.username = s.username"
       + " where s.token_hash = $1 and s.ended_at is null and s.expires_at > $2 and a.disabled_at is null";
 
-  private final Vertx vertx;
+  private final PasswordWork passwords;
   private final Pool pool;
   private final Clock clock;
   private final PasswordHasher hasher;
@@ -57,7 +57,7 @@ public final class OperatorAuth {
         .description("operator login attempts").register(registry);
     this.loginsFailed = io.micrometer.core.instrument.Counter.builder("liangxian_operator_logins").tag("outcome", "failure")
         .description("operator login attempts").register(registry);
-    this.vertx = vertx;
+    this.passwords = new PasswordWork(vertx);
     this.pool = pool;
     this.clock = clock;
     this.hasher = hasher;
@@ -117,7 +117,7 @@ public final class OperatorAuth {
           // the try is counted before the password is checked, so guesses sent side by side are counted as they come
           Future<Boolean> mayTry = open ? tryFrom(username, address, now) : Future.succeededFuture(false);
           // the password is checked even where the answer is known, so that time tells nothing of the account
-          return mayTry.compose(may -> vertx.executeBlocking(() -> hasher.verify(password, hash), false).compose(ok -> {
+          return mayTry.compose(may -> passwords.run(() -> hasher.verify(password, hash)).compose(ok -> {
             if (!open || !may) {
               return Future.failedFuture(badLogin());
             }
@@ -125,7 +125,7 @@ public final class OperatorAuth {
               return failed(username, address, now).compose(x -> Future.failedFuture(badLogin()));
             }
             // a hash made with weaker parameters than today's is made again from the password just proven
-            Future<String> fresh = hasher.outdated(hash) ? vertx.executeBlocking(() -> hasher.hash(password), false)
+            Future<String> fresh = hasher.outdated(hash) ? passwords.run(() -> hasher.hash(password))
                 : Future.succeededFuture();
             return fresh.compose(h -> session(ctx, username, address, r, now, hash, h));
           }));
@@ -271,8 +271,8 @@ public final class OperatorAuth {
         .execute(Tuple.of(token, now()))
         .compose(held -> held.rowCount() == 0 ? Future.failedFuture(unauthorized(ctx))
             : pool.preparedQuery("select password_hash from operator_account where username = $1").execute(Tuple.of(op.username())))
-        .compose(rows -> vertx.executeBlocking(() -> hasher.verify(current, rows.iterator().next().getString("password_hash"))
-            ? hasher.hash(next) : null, false))
+        .compose(rows -> passwords.run(() -> hasher.verify(current, rows.iterator().next().getString("password_hash"))
+            ? hasher.hash(next) : null))
         .compose(hash -> {
           if (hash == null) {
             return Future.failedFuture(Problem.invalidField("current",
