@@ -145,7 +145,11 @@ public final class Recovery {
       // asked again first: a payment given back since (a refund while the printer had no paper) gets no receipt
       case PAID, PRINT_FAILED -> watch(e.key(), e.orderId());
       case PRINTING -> {
-        LOG.warn("order {} was being printed when the kiosk stopped: not printed again without a request", e.key());
+        // as a background print that went out and was not heard after: it may be on the paper, or lost; counted (the
+        // heartbeat's receiptsLeftUnprinted), so that the operator hears of it
+        leftUnprinted.incrementAndGet();
+        LOG.warn("order {} was being printed when the kiosk stopped: not printed again without a request; counted as left"
+            + " unprinted", e.key());
         yield close(e.key(), "print interrupted; reprint on request");
       }
       case PRINTED, CLOSED -> {

@@ -259,6 +259,8 @@ class RecoveryTest {
     settle();
     assertThat(printer.printed()).isEmpty();
     assertThat(journal.open()).isEmpty();
+    // it may be on the paper, or lost with the stop: the operator hears of it as of any receipt left unprinted
+    assertThat(recovery.receiptsLeftUnprinted()).isOne();
   }
 
   @Test
