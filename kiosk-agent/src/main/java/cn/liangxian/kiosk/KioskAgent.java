@@ -66,6 +66,16 @@ public final class KioskAgent implements AutoCloseable {
   private PrinterSimulator printerSimulator;
   private BooleanSupplier readersHealthy = () -> true;
 
+  /** Whether the address names this machine (a loopback address or localhost). */
+  static boolean loopback(String url) {
+    try {
+      String host = java.net.URI.create(url).getHost();
+      return host == null || host.equalsIgnoreCase("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   public static KioskAgent start(KioskOptions options) throws Exception {
     KioskAgent a = new KioskAgent();
     try {
@@ -78,6 +88,11 @@ public final class KioskAgent implements AutoCloseable {
   }
 
   private void boot(KioskOptions o) throws Exception {
+    if (loopback(o.gateway().verifyUrl())) {
+      // the receipt's QR code is for the resident's phone: an address of this machine's is one no phone can open
+      LOG.warn("receipts' verification QR codes point at {}, which no phone can open: set gateway.verifyUrl to the"
+          + " gateway's public address", o.gateway().verifyUrl());
+    }
     Clock clock = Clock.systemUTC();
     vertx = Vertx.vertx();
     identity = KioskIdentity.loadOrCreate(o.kioskId(), o.keyDir());

@@ -16,6 +16,16 @@ class MainTest {
   @TempDir
   Path dir;
 
+  /** A receipt's verification address on this machine is one no phone can open: the start says so. */
+  @Test
+  void aVerificationAddressOnThisMachineIsToldApart() {
+    assertThat(KioskAgent.loopback("http://127.0.0.1:8080/r")).isTrue();
+    assertThat(KioskAgent.loopback("http://localhost/r")).isTrue();
+    assertThat(KioskAgent.loopback("http://[::1]:8080/r")).isTrue();
+    assertThat(KioskAgent.loopback("https://jiaofei.example.gov.cn/r")).isFalse();
+    assertThat(KioskAgent.loopback("http://10.1.2.3:8080/r")).isFalse();
+  }
+
   /** {@code register} with a key folder that cannot be made (a file is in its place) says so and stops. */
   @Test
   void registerWithAKeyFolderThatCannotBeMadeSaysSoInOneLine() throws Exception {
