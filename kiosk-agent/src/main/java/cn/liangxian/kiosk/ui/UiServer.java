@@ -51,9 +51,12 @@ public final class UiServer {
     r.route().failureHandler(ctx -> {
       LOG.warn("ui request failed: {}", ctx.failure() == null ? ctx.statusCode() : ctx.failure().toString());
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      String said = status >= 500 ? "系统繁忙，请稍后再试" : "操作没有成功，请重新点一下";
+      // RFC 9457, as the gateway answers; "message" too, which the page reads
       ctx.response().setStatusCode(status)
-          .putHeader("Content-Type", "application/json; charset=utf-8")
-          .end(new JsonObject().put("message", status >= 500 ? "系统繁忙，请稍后再试" : "操作没有成功，请重新点一下").encode());
+          .putHeader("Content-Type", "application/problem+json; charset=utf-8")
+          .end(new JsonObject().put("type", "about:blank").put("title", io.netty.handler.codec.http.HttpResponseStatus
+              .valueOf(status).reasonPhrase()).put("status", status).put("detail", said).put("message", said).encode());
     });
     return vertx.createHttpServer().requestHandler(r).listen(port, host).map(s -> {
       server = s;

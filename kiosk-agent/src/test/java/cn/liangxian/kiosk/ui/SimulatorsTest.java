@@ -72,6 +72,9 @@ class SimulatorsTest {
       HttpResponse<String> refused = postJson(ui + "/api/action", wrong);
       assertThat(refused.statusCode()).as(wrong).isEqualTo(400);
       assertThat(new JsonObject(refused.body()).getString("message")).as(wrong).isEqualTo("操作没有成功，请重新点一下");
+      assertThat(refused.headers().firstValue("Content-Type")).as(wrong).hasValueSatisfying(t -> assertThat(t)
+          .startsWith("application/problem+json"));
+      assertThat(new JsonObject(refused.body()).getInteger("status")).as(wrong).isEqualTo(400);
     }
     assertThat(agent.flow().screen()).isEqualTo(Screen.HOUSEHOLD);
     assertThat(new JsonObject(fetch(ui + "/api/state").body()).getBoolean("elder", false)).isFalse();
