@@ -1,6 +1,7 @@
 package cn.liangxian.gateway.http;
 
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +34,14 @@ public final class Failures {
           .end(page);
       return;
     }
+    JsonObject answer = p.toJson(ctx.request().path(), ResidentTexts.residentFacing(normalized(ctx)));
+    if (answer.getValue("retryAfterSeconds") instanceof Integer seconds && ctx.response().headers().get("Retry-After") == null) {
+      // said in the body for the page that reads it, and where HTTP says it for every client
+      ctx.response().putHeader("Retry-After", Integer.toString(seconds));
+    }
     ctx.response().setStatusCode(p.status()).putHeader("Content-Type", "application/problem+json")
         // the route as the router resolved it ("//api/v1/orders" is the orders route): its residents read Chinese
-        .end(p.toJson(ctx.request().path(), ResidentTexts.residentFacing(normalized(ctx))).toBuffer());
+        .end(answer.toBuffer());
   }
 
   private static String normalized(RoutingContext ctx) {

@@ -31,6 +31,10 @@ public final class Cancellation {
 
   public Future<JsonObject> cancel(UUID id, String owner) {
     return orders.get(id, owner).compose(o -> {
+      if ("CANCELLED".equals(o.getString("state"))) {
+        // cancelled already (a kiosk asking again after an answer lost on the way): what it asked for is done
+        return Future.succeededFuture(o);
+      }
       if (!"PAYING".equals(o.getString("state"))) {
         return refused(o);
       }

@@ -144,6 +144,7 @@ class ResidentLoginTest {
       HttpResponse<Buffer> r = login("wechat", phones.wechatCode(DemoMerchant.WECHAT_APP_ID, "unlucky"));
       assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(503);
       assertThat(r.bodyAsJsonObject().getString("type")).endsWith("/channel-unavailable");
+      assertThat(r.getHeader("Retry-After")).as("when to try again, where HTTP says it").isEqualTo("5");
       assertThat(login("alipay", phones.alipayCode(DemoMerchant.ALIPAY_APP_ID, "unlucky")).statusCode()).isEqualTo(503);
     } finally {
       sandbox.faults(SandboxFaults.NONE);
