@@ -109,7 +109,8 @@ final class DepartmentListImport {
     if (from != null && to != null && to.isBefore(from)) {
       return "valid_to is before valid_from";
     }
-    copy.add(BulkLoad.line(Integer.toString(r.line()), BulkLoad.bytea(cipher.index(id.value())), PersonNames.normal(r.get("name")),
+    copy.add(BulkLoad.line(Integer.toString(r.line()), BulkLoad.bytea(cipher.index(id.value())),
+        cn.liangxian.gateway.lookup.PersonNames.normal(r.get("name")),
         category.name(), r.get("department"), from == null ? null : from.toString(), to == null ? null : to.toString()));
     return null;
   }

@@ -2,7 +2,6 @@ package cn.liangxian.gateway.lookup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cn.liangxian.gateway.roster.PersonNames;
 import cn.liangxian.gateway.support.TestGateway;
 import java.nio.file.Files;
 import java.sql.Connection;

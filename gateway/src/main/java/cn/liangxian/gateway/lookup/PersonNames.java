@@ -1,4 +1,4 @@
-package cn.liangxian.gateway.roster;
+package cn.liangxian.gateway.lookup;
 
 import java.util.regex.Pattern;
 
