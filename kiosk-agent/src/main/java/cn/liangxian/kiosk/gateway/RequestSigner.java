@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * Signs each gateway request with the kiosk's key (ECDSA P-256, SHA-256, DER signature). The string to sign is
- * six lines joined by {@code \n}, no trailing newline:
+ * seven lines joined by {@code \n}, no trailing newline:
  *
  * <pre>
  * LX-KIOSK-SIG-V1
