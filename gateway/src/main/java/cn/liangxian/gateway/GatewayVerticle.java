@@ -176,8 +176,10 @@ final class GatewayVerticle extends VerticleBase {
     callers = new CallerAuth(kioskAuth, sessions);
     Router router = Router.router(vertx);
     if (p.options().behindProxy()) {
-      // the balancer replaces X-Forwarded-For (config/cluster/haproxy.cfg): every limit sees the client's address
+      // the balancer replaces X-Forwarded-For (config/cluster/haproxy.cfg): every limit sees the client's address, when
+      // the request came from the balancer (http.trustedProxies); from another peer, that peer's
       router.allowForward(io.vertx.ext.web.AllowForwardHeaders.X_FORWARD);
+      router.route().handler(cn.liangxian.gateway.http.ClientAddress.behind(p.options().trustedProxies()));
     }
     router.route().handler(AccessLog::handle);
     router.route().handler(Failures::watchConnection);

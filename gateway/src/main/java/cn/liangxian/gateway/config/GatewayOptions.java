@@ -72,6 +72,7 @@ public final class GatewayOptions {
   private int maxBodyBytes;
   private int drainMillis;
   private boolean behindProxy;
+  private cn.liangxian.gateway.http.TrustedProxies trustedProxies;
   private int shutdownGraceMillis;
   private long bodiesInFlightBytes;
   private int idleTimeoutMillis;
@@ -162,6 +163,17 @@ public final class GatewayOptions {
     requestReadTimeoutMillis = h.integer("requestReadTimeoutMillis", "GATEWAY_REQUEST_READ_TIMEOUT_MILLIS", 30_000, 1, 86_400_000);
     publicBaseUrl = h.string("publicBaseUrl", "GATEWAY_PUBLIC_URL", null);
     behindProxy = h.bool("behindProxy", "GATEWAY_BEHIND_PROXY", false);
+    String proxies = h.string("trustedProxies", "GATEWAY_TRUSTED_PROXIES", "");
+    try {
+      trustedProxies = cn.liangxian.gateway.http.TrustedProxies.parse(proxies);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("http.trustedProxies (GATEWAY_TRUSTED_PROXIES): " + e.getMessage());
+    }
+    if (behindProxy && trustedProxies.isEmpty()) {
+      // believed from every peer, any host of the network could pass itself off as any resident to the limits
+      throw new ConfigException("http.behindProxy (GATEWAY_BEHIND_PROXY) needs http.trustedProxies (GATEWAY_TRUSTED_PROXIES):"
+          + " the balancers' addresses whose X-Forwarded-For is believed, e.g. 10.0.1.10 or 10.0.1.0/28");
+    }
     drainMillis = h.integer("drainMillis", "GATEWAY_DRAIN_MILLIS", 3000, 0, 600_000);
     shutdownGraceMillis = h.integer("shutdownGraceMillis", "GATEWAY_SHUTDOWN_GRACE_MILLIS", 25_000, 0, 600_000);
     nativeTransport = h.bool("nativeTransport", "GATEWAY_NATIVE_TRANSPORT", false);
@@ -272,6 +284,11 @@ public final class GatewayOptions {
    * Whether the gateway is reached only through a balancer that sets X-Forwarded-For itself: the
    * client's address (limits, lock-outs, audit) is then read from that header, not the balancer's.
    */
+  /** The balancers whose X-Forwarded-For is believed (behindProxy). */
+  public cn.liangxian.gateway.http.TrustedProxies trustedProxies() {
+    return trustedProxies;
+  }
+
   public boolean behindProxy() {
     return behindProxy;
   }

@@ -48,7 +48,8 @@ public final class RateLimiter {
    * is given whole and may take addresses from at will (one limit per address would be one per guess).
    */
   public static String limitKeyOf(io.vertx.ext.web.RoutingContext ctx) {
-    return "ip:" + (ctx.request().remoteAddress() == null ? "unknown" : network(ctx.request().remoteAddress().hostAddress()));
+    String address = ClientAddress.of(ctx);
+    return "ip:" + (address == null ? "unknown" : network(address));
   }
 
   /** An IPv4 address as it is (also one written as IPv6, ::ffff:a.b.c.d); an IPv6 one as its /64 network. */

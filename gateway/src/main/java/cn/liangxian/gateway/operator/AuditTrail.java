@@ -60,7 +60,7 @@ public final class AuditTrail {
     AuditLog.request(pool, new AuditLog.Request(at, actor, op == null ? null : op.role().code(),
             op == null ? null : op.scope().toString(), action, ctx.request().method().name(), ctx.normalizedPath(),
             ctx.response().getStatusCode(), requestId == null ? null : requestId.toString(),
-            ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress()))
+            cn.liangxian.gateway.http.ClientAddress.of(ctx)))
         .onFailure(e -> {
           failures.increment();
           LOG.error("audit row not written for {} {}: {}", ctx.request().method(), ctx.normalizedPath(), e.toString());

@@ -92,6 +92,13 @@ class GatewayOptionsTest {
     assertThat(c.sandbox()).isTrue();
     assertThat(c.databaseUrl()).contains("postgresql://lx@db.example:5432/lx");
     assertThat(c.postgresVariablesWithoutHost()).isEmpty();
+    // behind a balancer, the balancers are named: an X-Forwarded-For believed from every peer is anyone's to forge
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(yaml, Map.of("GATEWAY_BEHIND_PROXY", "true")))
+        .hasMessageContaining("http.behindProxy (GATEWAY_BEHIND_PROXY) needs http.trustedProxies (GATEWAY_TRUSTED_PROXIES)");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(yaml, Map.of("GATEWAY_BEHIND_PROXY", "true", "GATEWAY_TRUSTED_PROXIES", "lb1")))
+        .hasMessageContaining("http.trustedProxies (GATEWAY_TRUSTED_PROXIES): 'lb1' is not an address");
+    assertThat(GatewayOptions.fromYaml(yaml, Map.of("GATEWAY_BEHIND_PROXY", "true", "GATEWAY_TRUSTED_PROXIES", "10.0.1.10"))
+        .trustedProxies().trusts("10.0.1.10")).isTrue();
     // PGHOST misspelt: the others are named at start-up as unused, the embedded database starting in their place
     GatewayOptions misspelt = GatewayOptions.fromYaml(yaml, Map.of("PG_HOST", "db.example", "PGUSER", "lx", "PGPASSWORD", "p"));
     assertThat(misspelt.databaseUrl()).isEmpty();
