@@ -59,6 +59,9 @@ public final class Main {
       if (args.length == 3 && args[0].equals("callback") && args[1].equals("show")) {
         return showCallback(args[2], env);
       }
+      if (args.length == 3 && args[0].equals("keys") && args[1].equals("generate")) {
+        return generateKeys(Path.of(args[2]), env);
+      }
       if (args.length == 2 && args[0].equals("keys") && args[1].equals("reseal")) {
         return resealKeys(env);
       }
@@ -90,6 +93,9 @@ public final class Main {
         java -jar gateway/target/gateway.jar callback show <order id | row>
                                                                   the payment channels' notifications kept for an order (or one row of
                                                                   callback_log), for a dispute: bodies opened with the personal-data key
+        java -jar gateway/target/gateway.jar keys generate <dir>  a deployment's own keys, made once and copied to every instance: the
+                                                                  ID keys, the hand-off key (.pub.pem for the agencies), the first
+                                                                  administrator's password
         java -jar gateway/target/gateway.jar keys reseal          what an older personal-data key sealed (GATEWAY_ID_SM4_OLD_KEYS), sealed
                                                                   again under the current one (GATEWAY_ID_SM4_KEY); then the older can go
         java -jar gateway/target/gateway.jar demo reset           the demo afresh: removes the embedded database under ./data (orders,
@@ -298,6 +304,44 @@ public final class Main {
       System.err.println("gateway: " + name + ": " + e.getMessage());
       return 1;
     }
+  }
+
+  /**
+   * {@code gateway keys generate <dir>}: a deployment's own keys, made once and copied to every instance's key folder (a
+   * first start would make demo keys of its own on each): the ID keys, the hand-off key and its public half for the
+   * agencies, the first administrator's password. Refused where any of them is there already.
+   */
+  static int generateKeys(Path dir, Map<String, String> env) {
+    GatewayOptions config = GatewayOptions.load(env);
+    String handoff = config.handoff().keyFile();
+    List<String> files = new java.util.ArrayList<>(cn.liangxian.gateway.privacy.PersonalDataCipher.KEY_FILES);
+    files.add(handoff);
+    files.add(handoff.replaceFirst("\\.pem$", "") + ".pub.pem");
+    files.add(cn.liangxian.gateway.operator.OperatorAccounts.ADMIN_PASSWORD_FILE);
+    for (String f : files) {
+      if (Files.exists(dir.resolve(f))) {
+        System.err.println("gateway: keys generate: " + dir.resolve(f) + " is there already: a deployment's keys are made once"
+            + " (copy that folder to every instance); nothing written");
+        return 2;
+      }
+    }
+    try {
+      Files.createDirectories(dir);
+      if (!cn.liangxian.gateway.privacy.PersonalDataCipher.writeNewKeys(dir)
+          || !cn.liangxian.gateway.handoff.ExchangeKeys.create(dir, handoff, config.handoff().scheme())) {
+        System.err.println("gateway: keys generate: another process wrote keys to " + dir + " meanwhile");
+        return 2;
+      }
+      cn.liangxian.gateway.config.SecretFile.readOrCreate(dir.resolve(cn.liangxian.gateway.operator.OperatorAccounts
+          .ADMIN_PASSWORD_FILE), "the first administrator's password");
+    } catch (IOException e) {
+      System.err.println("gateway: keys generate: cannot write to " + dir + ": " + e.getMessage());
+      return 1;
+    }
+    System.out.println("wrote the deployment's keys to " + dir + ": " + String.join(", ", files) + "\n"
+        + "copy the folder to every instance's key folder (GATEWAY_KEY_DIR), with the merchants' keys; give the agencies "
+        + files.get(3) + "; keep a copy with the backups (the ID keys open the data they sealed)");
+    return 0;
   }
 
   /** {@code gateway keys reseal}: see {@link cn.liangxian.gateway.privacy.KeyRotation}. */

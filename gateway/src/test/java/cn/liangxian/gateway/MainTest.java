@@ -35,6 +35,56 @@ class MainTest {
     return out.toString(StandardCharsets.UTF_8);
   }
 
+  /**
+   * A deployment's keys are made once by {@code keys generate}, then copied to every instance: real keys, none marked a
+   * demo key, which each instance reads as they are; made again over them, refused, nothing written.
+   */
+  @Test
+  void keysGenerateMakesADeploymentsKeysOnceAndNeverOverThemAgain() throws Exception {
+    Path keys = dir.resolve("deployment-keys");
+    Map<String, String> env = Map.of("GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString());
+    PrintStream out = System.out;
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(said, true, StandardCharsets.UTF_8));
+    int status;
+    try {
+      status = Main.run(new String[] {"keys", "generate", keys.toString()}, env);
+    } finally {
+      System.setOut(out);
+    }
+    assertThat(status).as(said.toString(StandardCharsets.UTF_8)).isZero();
+    try (var files = Files.list(keys)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("id-sm4.key", "id-index.key",
+          "handoff-key.pem", "handoff-key.pub.pem", "operator-admin.password");
+    }
+    // read as an instance reads its key folder: the keys themselves, nothing generated, no demo mark
+    var cipher = cn.liangxian.gateway.privacy.PersonalDataCipher.load(keys, Map.of());
+    assertThat(cipher.decrypt(cipher.encrypt("371312198001011231"))).isEqualTo("371312198001011231");
+    assertThat(cn.liangxian.gateway.handoff.ExchangeKeys.load(keys, "handoff-key.pem", "SM2").made()).isFalse();
+    try (var files = Files.list(keys)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.endsWith(".demo"));
+    }
+    if (keys.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve("id-sm4.key"))))
+          .isEqualTo("rw-------");
+    }
+    String before = Files.readString(keys.resolve("id-sm4.key"));
+    assertThat(runExpecting(new String[] {"keys", "generate", keys.toString()}, env, 2)).contains("is there already");
+    assertThat(Files.readString(keys.resolve("id-sm4.key"))).isEqualTo(before);
+  }
+
+  private String runExpecting(String[] args, Map<String, String> env, int expected) {
+    PrintStream err = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(Main.run(args, env)).isEqualTo(expected);
+    } finally {
+      System.setErr(err);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
   /** A command whose database cannot be reached says so in a line naming it, never a stack trace. */
   @Test
   void aCommandWhoseDatabaseCannotBeReachedSaysSoInOneLine() throws Exception {

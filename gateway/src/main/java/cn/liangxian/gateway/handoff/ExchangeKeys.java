@@ -22,6 +22,20 @@ import org.slf4j.LoggerFactory;
 public record ExchangeKeys(PrivateKey privateKey, PublicKey publicKey, boolean made) {
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeKeys.class);
 
+  /**
+   * The deployment's own hand-off key, made once ({@code gateway keys generate}), with its public half beside it for the
+   * agencies: no demo key. False, and nothing written, where the key file is there already.
+   */
+  public static boolean create(Path keyDir, String file, String scheme) throws IOException {
+    KeyPair pair = AgencyEnvelope.generate(AgencyEnvelope.Scheme.valueOf(scheme));
+    if (!cn.liangxian.gateway.config.SecretFile.writeOwnerOnly(keyDir.resolve(file), Pem.write(pair.getPrivate()))) {
+      return false;
+    }
+    cn.liangxian.gateway.config.SecretFile.writeWhole(keyDir.resolve(file.replaceFirst("\\.pem$", "") + ".pub.pem"),
+        Pem.write(pair.getPublic()));
+    return true;
+  }
+
   public static ExchangeKeys load(Path keyDir, String file, String scheme) {
     Path priv = keyDir.resolve(file);
     Path pub = keyDir.resolve(file.replaceFirst("\\.pem$", "") + ".pub.pem");

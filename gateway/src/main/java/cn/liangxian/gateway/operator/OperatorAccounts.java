@@ -31,7 +31,7 @@ public final class OperatorAccounts {
    * name an account after it and read every district's rows of it (the audit log shows a district its own accounts').
    */
   public static final java.util.Set<String> RESERVED = java.util.Set.of("agency", "schedule", "cli", "bootstrap", "demo", "system");
-  static final String ADMIN_PASSWORD_FILE = "operator-admin.password";
+  public static final String ADMIN_PASSWORD_FILE = "operator-admin.password";
 
   private final Database db;
   private final PasswordHasher hasher;

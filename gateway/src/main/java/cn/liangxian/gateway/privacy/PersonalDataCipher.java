@@ -260,6 +260,29 @@ public final class PersonalDataCipher {
         olderKeys(keyDir, env), key(keyDir, env, "GATEWAY_ID_INDEX_KEY", "id-index.key", 32, false, true));
   }
 
+  /** The files a deployment's ID keys are read from in its key directory (the SM4 key, the blind index's key). */
+  public static final java.util.List<String> KEY_FILES = java.util.List.of("id-sm4.key", "id-index.key");
+
+  /**
+   * A deployment's own ID keys, made once ({@code gateway keys generate}) and copied to every instance: no demo keys.
+   * False, and nothing written, where either file is there already.
+   */
+  public static boolean writeNewKeys(Path dir) throws IOException {
+    if (Files.exists(dir.resolve(KEY_FILES.get(0))) || Files.exists(dir.resolve(KEY_FILES.get(1)))) {
+      return false;
+    }
+    int[] lengths = {16, 32};
+    for (int i = 0; i < 2; i++) {
+      byte[] k = new byte[lengths[i]];
+      RANDOM.nextBytes(k);
+      if (!cn.liangxian.gateway.config.SecretFile.writeOwnerOnly(dir.resolve(KEY_FILES.get(i)),
+          Base64.getEncoder().encodeToString(k) + "\n")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Where the older SM4 keys are read from when {@code GATEWAY_ID_SM4_OLD_KEYS} is not set: one key a line. */
   static final String OLD_KEYS_FILE = "id-sm4.old-keys";
 
