@@ -72,7 +72,7 @@ public final class GatewayOptions {
   private int maxBodyBytes;
   private int drainMillis;
   private boolean behindProxy;
-  private cn.liangxian.gateway.http.TrustedProxies trustedProxies;
+  private TrustedProxies trustedProxies;
   private int shutdownGraceMillis;
   private long bodiesInFlightBytes;
   private int idleTimeoutMillis;
@@ -165,7 +165,7 @@ public final class GatewayOptions {
     behindProxy = h.bool("behindProxy", "GATEWAY_BEHIND_PROXY", false);
     String proxies = h.string("trustedProxies", "GATEWAY_TRUSTED_PROXIES", "");
     try {
-      trustedProxies = cn.liangxian.gateway.http.TrustedProxies.parse(proxies);
+      trustedProxies = TrustedProxies.parse(proxies);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("http.trustedProxies (GATEWAY_TRUSTED_PROXIES): " + e.getMessage());
     }
@@ -285,7 +285,7 @@ public final class GatewayOptions {
    * client's address (limits, lock-outs, audit) is then read from that header, not the balancer's.
    */
   /** The balancers whose X-Forwarded-For is believed (behindProxy). */
-  public cn.liangxian.gateway.http.TrustedProxies trustedProxies() {
+  public TrustedProxies trustedProxies() {
     return trustedProxies;
   }
 

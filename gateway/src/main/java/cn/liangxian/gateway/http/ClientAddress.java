@@ -6,7 +6,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The address a request is counted and audited under. Behind a balancer ({@code http.behindProxy}) it is the client's,
- * from the X-Forwarded-For the balancer sets, but only for a request that came from one of {@link TrustedProxies}; from
+ * from the X-Forwarded-For the balancer sets, but only for a request that came from one of the balancers it is given
+ * ({@link cn.liangxian.gateway.config.TrustedProxies}); from
  * any other peer it is that peer's own address, whatever header it sent. Without a balancer it is the peer's.
  */
 public final class ClientAddress {
@@ -15,7 +16,7 @@ public final class ClientAddress {
   private ClientAddress() {}
 
   /** The first handler of the router behind a balancer: the request's address decided once, before anyone reads it. */
-  public static Handler<RoutingContext> behind(TrustedProxies trusted) {
+  public static Handler<RoutingContext> behind(cn.liangxian.gateway.config.TrustedProxies trusted) {
     return ctx -> {
       SocketAddress peer = ctx.request().connection() == null ? null : ctx.request().connection().remoteAddress();
       String raw = peer == null ? null : peer.hostAddress();

@@ -110,8 +110,8 @@ public final class LookupHandler {
           new JsonObject().put("field", "idNumber")).resident(e.getMessage().contains("check character is wrong")
               ? "身份证号最后一位（校验位）与前17位对不上，多半是有一位输错了，请逐位核对" : "身份证号有误，请逐位核对（18位，最后一位可能是X）");
     }
-    // as the roster keeps it: a space typed inside it, or the dot of 阿卜杜热合曼·买买提 written another way, still matches
-    String name = PersonNames.normal(JsonBodies.requiredString(body, "name", 50));
+    // compared as names are (person_name_key): a space typed inside it, or the dot of 阿卜杜热合曼·买买提 written another way
+    String name = JsonBodies.requiredString(body, "name", 50);
     byte[] index = cipher.index(id.value());
     if (answers.householdOf(index) == null) {
       // nothing kept for this person: the household in one round trip, assessed and kept (or kept from another member)

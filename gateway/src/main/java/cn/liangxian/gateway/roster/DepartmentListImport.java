@@ -110,7 +110,7 @@ final class DepartmentListImport {
       return "valid_to is before valid_from";
     }
     copy.add(BulkLoad.line(Integer.toString(r.line()), BulkLoad.bytea(cipher.index(id.value())),
-        cn.liangxian.gateway.lookup.PersonNames.normal(r.get("name")),
+        r.get("name"),
         category.name(), r.get("department"), from == null ? null : from.toString(), to == null ? null : to.toString()));
     return null;
   }
@@ -150,7 +150,8 @@ final class DepartmentListImport {
   private static void refuseUnknown(Connection c, Statement st, Territory territory, Map<String, RegionInfo> regions,
       List<RosterProblem> problems) throws SQLException {
     List<Integer> refused = new ArrayList<>();
-    try (ResultSet rs = st.executeQuery("select s.line, p.id is null, p.name = s.name, v.region_code, v.township, v.name,"
+    try (ResultSet rs = st.executeQuery("select s.line, p.id is null, p.name_key = person_name_key(s.name), v.region_code,"
+        + " v.township, v.name,"
         + " s.category"
         + " from stage_category s left join person p on p.id_index = s.id_index left join household h on h.id = p.household_id"
         + " left join village v on v.id = h.village_id")) {

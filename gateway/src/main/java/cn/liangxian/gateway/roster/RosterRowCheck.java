@@ -131,7 +131,7 @@ final class RosterRowCheck {
         r.get("household"), BulkLoad.bytea(index), BulkLoad.bytea(cipher.encrypt(id.value())),
         // the mask kept in clear stops short of the tail, which is sealed: with the birth date beside it, it was the number
         PersonalDataCipher.maskedAtRest(id.masked()), BulkLoad.bytea(cipher.sealTail(id.value())),
-        cn.liangxian.gateway.lookup.PersonNames.normal(r.get("name")),
+        r.get("name"),
         id.birthDate().toString(), id.sex() == Sex.MALE ? "M" : "F", local.toString(), elsewhere.toString(),
         guardian == null ? null : BulkLoad.bytea(cipher.index(guardian.value())),
         guardian == null ? null : r.get("guardian_name"),

@@ -1,4 +1,4 @@
-package cn.liangxian.gateway.http;
+package cn.liangxian.gateway.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package cn.liangxian.gateway.http;
+package cn.liangxian.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
