@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * out yet (the channel down) marks the row FAILED, tried again {@code retryMinutes} later, at the next day's
  * run too, until the day falls out of the look-back; a day never run (every instance down) is run when it is
  * seen; a run abandoned by a stopped instance is taken over after ten minutes. A day done against no bill at all is
- * looked at once more a day later ({@link #RECHECK}): a bill that was only late is read then. The days left not done are
+ * looked at again ({@link #RECHECK}): a bill that was only late is read then. The days left not done are
  * counted per channel and merchant ({@code liangxian_reconciliation_days_open}), from the database: every
  * instance exports the same figure.
  *
@@ -87,7 +87,7 @@ public final class Reconciliation {
       + " where (channel_reconciliation.state = 'RUNNING' and channel_reconciliation.claimed_at < excluded.claimed_at - interval '10 minutes')"
       + " or (channel_reconciliation.state = 'FAILED' and ($6 or channel_reconciliation.next_attempt_at <= excluded.claimed_at))"
       + " or (channel_reconciliation.state = 'DONE' and $6)"
-      // a day done against no bill, looked at once more at its due time ($7) and a day after it: see RECHECK
+      // a day done against no bill, looked at again at its due time ($7) and a day after it: see RECHECK
       + " or (channel_reconciliation.state = 'DONE' and channel_reconciliation.no_bill and ("
       + "(channel_reconciliation.finished_at < $7 and excluded.claimed_at >= $7) or (channel_reconciliation.finished_at"
       + " < $7 + interval '1 day' and excluded.claimed_at >= $7 + interval '1 day'))) returning attempts";
@@ -164,9 +164,10 @@ public final class Reconciliation {
   static final Duration ABANDONED = Duration.ofMinutes(10);
   /**
    * A day done against no bill (the channel's signed answer that it has none: no trade that day, or a bill not out yet,
-   * as Alipay's and UnionPay's late files may be, or an operator's run before the bill was made) is looked at once more
-   * by the schedule: at its due time if it was done before it, and this long after its due time. A payment at the
-   * channel that the run could not see is found then, a false difference cleared. Still no bill, it stays done.
+   * as Alipay's and UnionPay's late files may be, or an operator's run before the bill was made) is looked at again by
+   * the schedule: at its due time if it was done before it (a scheduled run as any: still no bill while we have
+   * payments of the day, it fails and is tried again), and a last time this long after its due time. A payment at the
+   * channel that the run could not see is found then, a false difference cleared. Still no bill then, it stays done.
    */
   static final Duration RECHECK = Duration.ofDays(1);
   // ours around the day (by when we received or recorded them), ours booked on the day, and those the bill names
@@ -311,11 +312,18 @@ public final class Reconciliation {
     return now().atZoneSameInstant(ChannelDays.BEIJING).minusHours(options.afterBeijingHour()).toLocalDate().minusDays(1);
   }
 
-  /** Whether a day done against no bill, last at {@code finished}, is to be looked at once more now ({@link #RECHECK}). */
-  private boolean recheckDue(LocalDate day, OffsetDateTime finished, OffsetDateTime now) {
+  /**
+   * Whether a day done against no bill, last at {@code finished}, is to be looked at again now ({@link #RECHECK}): null
+   * when not; false at its due time, when it was done before it (a scheduled run as any, which tries again while the bill
+   * is late); true a day after its due time (the last look: still no bill, it stays done).
+   */
+  private Boolean recheckDue(LocalDate day, OffsetDateTime finished, OffsetDateTime now) {
     OffsetDateTime due = dueAt(day);
     OffsetDateTime later = due.plus(RECHECK);
-    return finished.isBefore(due) && !now.isBefore(due) || finished.isBefore(later) && !now.isBefore(later);
+    if (finished.isBefore(due) && !now.isBefore(due)) {
+      return !now.isBefore(later);
+    }
+    return finished.isBefore(later) && !now.isBefore(later) ? Boolean.TRUE : null;
   }
 
   /** When the bills of {@code day} are due: {@code afterBeijingHour} the next day, Beijing time. */
@@ -374,9 +382,10 @@ public final class Reconciliation {
           String state = r == null ? null : r.getString("state");
           if ("DONE".equals(state)) {
             OffsetDateTime finished = r.getOffsetDateTime("finished_at");
-            if (Boolean.TRUE.equals(r.getBoolean("no_bill")) && finished != null && recheckDue(day, finished, now)) {
+            Boolean last = Boolean.TRUE.equals(r.getBoolean("no_bill")) && finished != null ? recheckDue(day, finished, now) : null;
+            if (last != null) {
               LocalDate d = day;
-              ran = ran.compose(n -> runScheduled(c, d, true).map(one -> n + one));
+              ran = ran.compose(n -> runScheduled(c, d, last).map(one -> n + one));
             }
             continue;
           }
@@ -628,7 +637,7 @@ public final class Reconciliation {
   private Future<JsonObject> compare(PaymentChannel c, LocalDate date, String actor, OffsetDateTime claimed, boolean recheck) {
     return bill(c, date).compose(bill -> ours(c, date, bill)
             .compose(rows -> vertx.executeBlocking(() -> match(date, bill.lines(), window(rows)), false))
-            // a day looked at once more (RECHECK) was done against no bill already: done so again, not failed for good
+            // the last look at a day done against no bill (RECHECK): done so again, not failed for good
             .compose(m -> bill.absent() && !m.differences().isEmpty() && "schedule".equals(actor) && !recheck
                 // no bill, but payments or refunds of ours that day: a bill not out yet, or a channel not answering
                 // truly; the schedule tries again rather than report every one of ours missing at the channel. An

@@ -116,8 +116,9 @@ class ScheduledReconciliationTest {
   /**
    * Finance runs the 15th's Alipay reconciliation at 08:00 the next day, before Alipay has made the bill (a late one:
    * isp.bill_not_exist). The day is recorded with our payment missing at the channel, and that it had no bill. At its
-   * due time the schedule looks at it once more, the bill out now: the payment matched, the false difference gone. Had
-   * the channel held a payment we never heard of, it would have been booked then.
+   * due time the schedule looks at it again: the bill still late, the day fails and is tried again; once the bill is
+   * out, the payment matched, the false difference gone. Had the channel held a payment we never heard of, it would
+   * have been booked then.
    */
   @Test
   void aDayReconciledBeforeItsLateBillWasOutIsLookedAtOnceMoreWhenItIsDue() throws Exception {
@@ -137,10 +138,15 @@ class ScheduledReconciliationTest {
       assertThat(early.statusCode()).as(early.bodyAsString()).isEqualTo(200);
       assertThat(early.bodyAsJsonObject().getBoolean("noBill")).isTrue();
       assertThat(early.bodyAsJsonObject().getJsonArray("differences").encode()).contains("here-not-at-channel");
-      // the bill is out by 10:00, when the day is due
-      sandbox.alipayBillNotOut((app, d) -> false);
+      // at 10:00, when the day is due, the bill is still late: the day is tried again, as any day whose bill is late,
+      // not written done with every payment of ours missing at the channel
       g.clock.advance(Duration.ofHours(2));
-      Eventually.until("the 15th looked at once more", () -> g.count("select count(*) from channel_reconciliation"
+      Eventually.until("the 15th failed for now", () -> g.count("select count(*) from channel_reconciliation"
+          + " where channel = 'alipay' and day = '2019-12-15' and state = 'FAILED'") == 1);
+      // the bill out half an hour later, when the day is tried again
+      sandbox.alipayBillNotOut((app, d) -> false);
+      g.clock.advance(Duration.ofMinutes(30));
+      Eventually.until("the 15th looked at again", () -> g.count("select count(*) from channel_reconciliation"
           + " where channel = 'alipay' and day = '2019-12-15' and state = 'DONE' and not no_bill") == 1);
       JsonObject report = read(g, token, "alipay", "2019-12-15");
       assertThat(report.getString("runBy")).isEqualTo("schedule");
