@@ -95,7 +95,9 @@ public final class Handoff {
       // a rejected batch is sent again in halves, within a budget: enough to find one or two records at fault, not a
       // request per record where the receiver rejects every part for a reason of its own
       int budget = 2 * (32 - Integer.numberOfLeadingZeros(Math.max(1, batch.size() - 1))) + 2;
-      return send(r, batch, new java.util.concurrent.atomic.AtomicInteger(budget))
+      // the batch's records not yet sent in a part whose outcome is recorded (all on this event loop)
+      java.util.Set<Long> waiting = new java.util.LinkedHashSet<>(ids(batch));
+      return send(r, batch, new java.util.concurrent.atomic.AtomicInteger(budget), waiting)
           .compose(x -> batch.size() == setup.batchSize() && rounds > 1 ? pushDue(r, rounds - 1) : Future.succeededFuture());
     });
   }
@@ -107,27 +109,32 @@ public final class Handoff {
    * beside it (their records would otherwise fail with it in step, on every try). A receiver that cannot be reached is
    * not asked more often: the batch waits for its next try.
    */
-  private Future<Void> send(Receiver r, List<Row> batch, java.util.concurrent.atomic.AtomicInteger budget) {
-    return push.send(r, batch).compose(answers -> record(r, answers), e -> {
+  private Future<Void> send(Receiver r, List<Row> batch, java.util.concurrent.atomic.AtomicInteger budget,
+      java.util.Set<Long> waiting) {
+    return push.send(r, batch).compose(answers -> record(r, answers).andThen(x -> waiting.removeAll(ids(batch))), e -> {
       if (e instanceof HttpPush.Rejected && batch.size() > 1 && budget.addAndGet(-2) >= 0) {
         LOG.warn("{} records for {} rejected as a whole ({}): sent again in halves", batch.size(), r.name(), e.getMessage());
         List<Row> first = batch.subList(0, batch.size() / 2);
         List<Row> second = batch.subList(batch.size() / 2, batch.size());
-        // each half held for a lease of its own as it goes: the halves go one after another, each up to the timeout,
-        // and another instance would otherwise claim and send what waits its turn
-        return resend(r, first, budget).transform(a -> resend(r, second, budget).transform(b -> a.failed()
+        // the batch's records still waiting held for another lease as each part goes: the parts go one after another,
+        // each up to the timeout, and another instance would otherwise claim and send what waits its turn
+        return resend(r, first, budget, waiting).transform(a -> resend(r, second, budget, waiting).transform(b -> a.failed()
             ? Future.<Void>failedFuture(a.cause()) : b.failed() ? Future.<Void>failedFuture(b.cause()) : Future.<Void>succeededFuture()));
       }
       setup.metrics().answer(r.name(), "failed", batch.size());
       LOG.warn("{} records for {} not delivered yet: {}", batch.size(), r.name(), e.getMessage());
-      return store.failed(batch.stream().map(b -> b.getLong("id")).toArray(Long[]::new), String.valueOf(e.getMessage()), now())
-          .compose(x -> Future.<Void>failedFuture(e));
+      return store.failed(ids(batch).toArray(Long[]::new), String.valueOf(e.getMessage()), now())
+          .andThen(x -> waiting.removeAll(ids(batch))).compose(x -> Future.<Void>failedFuture(e));
     });
   }
 
-  private Future<Void> resend(Receiver r, List<Row> half, java.util.concurrent.atomic.AtomicInteger budget) {
-    return store.renew(half.stream().map(b -> b.getLong("id")).toArray(Long[]::new), now(), setup.pushTimeout())
-        .compose(x -> send(r, half, budget));
+  private Future<Void> resend(Receiver r, List<Row> half, java.util.concurrent.atomic.AtomicInteger budget,
+      java.util.Set<Long> waiting) {
+    return store.renew(waiting.toArray(Long[]::new), now(), setup.pushTimeout()).compose(x -> send(r, half, budget, waiting));
+  }
+
+  private static List<Long> ids(List<Row> batch) {
+    return batch.stream().map(b -> b.getLong("id")).toList();
   }
 
   private Future<Void> record(Receiver r, Map<UUID, HttpPush.Answer> answers) {

@@ -39,9 +39,10 @@ final class HandoffStore {
   static final String ANSWER = "update handoff_record h set state = a.state, answer = a.answer, answer_reason = a.reason,"
       + " answered_at = $5, last_error = null from unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) as a(id, state, answer, reason)"
       + " where h.idempotency_id = a.id and h.state = 'PENDING'";
-  // a half of a rejected batch sent again holds its records for another lease: the halves go one after another
-  static final String RENEW = "update handoff_record set next_attempt_at = $2::timestamptz + $3 * interval '1 millisecond'"
-      + " where id = any($1) and state = 'PENDING'";
+  // each part of a rejected batch sent again holds the batch's records still waiting for another lease from when it goes:
+  // the parts go one after another, each up to the push timeout; never sooner than a failure's backoff already set
+  static final String RENEW = "update handoff_record set next_attempt_at = greatest(next_attempt_at,"
+      + " $2::timestamptz + $3 * interval '1 millisecond') where id = any($1) and state = 'PENDING'";
   static final String FAILED = "update handoff_record set last_error = $2, next_attempt_at = $3::timestamptz + "
       + BACKOFF.formatted("attempts - 1") + " where id = any($1) and state = 'PENDING'";
   // the next part of a day's files: 1, or more for records that came after the day's first file was written

@@ -90,9 +90,9 @@ final class AgencyFixture implements AutoCloseable {
     return household(region, 2);
   }
 
-  /** A new household of {@code size} adults (no special group, at most four) in 冷水滩 or 如皋: its ID numbers. */
+  /** A new household of {@code size} adults (no special group, at most eight) in 冷水滩 or 如皋: its ID numbers. */
   String[] household(String region, int size) {
-    String[] names = {"赵一", "钱二", "孙三", "李四"};
+    String[] names = {"赵一", "钱二", "孙三", "李四", "周五", "吴六", "郑七", "王八"};
     int n = SEQ.addAndGet(size);
     String place = region.equals("320682") ? "320682,如城街道,大明社区," : "431103,黄阳司镇,黄阳司村,";
     String[] ids = new String[size];

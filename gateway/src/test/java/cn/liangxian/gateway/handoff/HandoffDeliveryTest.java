@@ -177,6 +177,46 @@ class HandoffDeliveryTest {
   }
 
   /**
+   * Halves of halves: a batch of eight rejected whole, its first half too, then its first quarter, each part sent after
+   * the other. The second half waits while three requests go before it, each up to the push timeout: its records are
+   * held for a lease from each part's going, not only from the first claim, or another instance would send them twice.
+   */
+  @Test
+  void theRecordsWaitingBehindHalvesOfHalvesAreHeldAsEachPartGoes() throws Exception {
+    String[] h = f.household("431103", 8);
+    // [1..8] rejected for 2 and 8; [1..4] for 2; [1, 2] for 2; [1] held; [2] refused; [3, 4] held; then [5..8]
+    f.agency.rejectBatchesWith(h[1], true);
+    f.agency.rejectBatchesWith(h[7], true);
+    f.agency.holdBatchesWith(h[0], true);
+    f.agency.holdBatchesWith(h[2], true);
+    JsonObject o;
+    try {
+      o = f.pay(h[0], "赵一", "wechat");
+      Eventually.until("[1] waiting at the receiver", () -> f.agency.batchesHeld() == 1);
+      // within the push timeout, as a slow receiver answers
+      f.g.clock.advance(AgencyFixture.PUSH_TIMEOUT.minusMinutes(1));
+      f.agency.holdBatchesWith(h[0], false);
+      Eventually.until("[3, 4] waiting at the receiver", () -> f.agency.batchesHeld() == 1
+          && inOrder(o, "state = 'ACCEPTED'") == 1);
+      f.g.clock.advance(AgencyFixture.PUSH_TIMEOUT.minusMinutes(1));
+      String now = f.g.clock.instant().toString();
+      // [5..8] have waited nearly two push timeouts: still not due, while [3, 4] may yet be answered ([2], refused, is due
+      // by its backoff from its failure)
+      assertThat(inOrder(o, "state = 'PENDING' and last_error is null and next_attempt_at <= '" + now + "'::timestamptz"))
+          .as("records waiting their turn due again").isZero();
+      assertThat(inOrder(o, "state = 'PENDING' and last_error is not null")).as("[2] refused").isOne();
+    } finally {
+      f.agency.holdBatchesWith(h[0], false);
+      f.agency.holdBatchesWith(h[2], false);
+      f.agency.rejectBatchesWith(h[1], false);
+      f.agency.rejectBatchesWith(h[7], false);
+    }
+    f.g.clock.advance(Duration.ofMinutes(61));
+    Eventually.until("every record accepted", () -> inOrder(o, "state = 'ACCEPTED'") == 8);
+    assertThat(f.agency.takenTwice()).isEmpty();
+  }
+
+  /**
    * A receiver that takes a request and never answers holds back no other receiver: their records are delivered while
    * its request still waits (before its timeout would have written a failure on its records).
    */
