@@ -259,7 +259,10 @@ public final class Database implements AutoCloseable {
         root = root.getCause();
       }
       String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
-      throw new IllegalStateException("the database at " + address() + " cannot be reached or migrated: " + why, e);
+      // Flyway's own first line names the migration that failed ("Migration V52__x.sql failed"), where one did
+      String what = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+      throw new IllegalStateException("the database at " + address() + " cannot be reached or migrated: "
+          + (what.isBlank() || what.equals(why) ? why : what + ": " + why), e);
     }
   }
 

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Operators' password checks and hashes, on a bounded pool of their own ({@value #POOL}, {@value #THREADS} threads in
  * the process): Argon2id takes tens of milliseconds and its memory (19 MiB a hash by OWASP's minimum) for each, so a
- * flood of logins waits its turn here, in bounded memory, instead of filling the Vert.x worker pool that roster
- * imports, bills and receipts share.
+ * flood of logins waits its turn here, at most two hashes' memory in use at once, instead of filling the Vert.x worker
+ * pool that roster imports, bills and receipts share. The waiting logins themselves are bounded upstream: the login
+ * limits per address and per account, and admission.
  */
 final class PasswordWork {
   static final String POOL = "password-hashing";

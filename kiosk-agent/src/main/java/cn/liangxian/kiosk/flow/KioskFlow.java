@@ -504,6 +504,11 @@ public final class KioskFlow {
   /** Taken and given back (a refund): not "nothing was taken", which the resident's bill would contradict. */
   private static final String REFUNDED = "这笔缴费没有办成，款项已原路退回。如需缴费，请重新办理";
   private static final String REFUNDING = "这笔缴费没有办成，款项将原路退回。如需缴费，请重新办理";
+  /**
+   * Paid and given back on the channel's own platform: the gateway holds the order's items until the next day's bill
+   * has been checked, so the resident is not told to pay again now (they would be refused, told of another payment).
+   */
+  static final String REFUNDED_AT_CHANNEL = "这笔缴费没有办成，款项已原路退回。要等明天银行对账后才能再缴，请明天再来办理";
 
   private boolean printFailed;
   /** The session began with a card read (an ID card, a social-security card): the resident is told to take it back. */
@@ -670,7 +675,7 @@ public final class KioskFlow {
         // told where the money is, never "如已付款，凭证会自动打印"
         closeQuietly(key, "refunded at the channel");
         newSession();
-        error(REFUNDED);
+        error(REFUNDED_AT_CHANNEL);
         return;
       }
       gateway.order(id).onComplete(o -> answer(s, () -> {

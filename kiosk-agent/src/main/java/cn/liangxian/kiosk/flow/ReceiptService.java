@@ -53,7 +53,7 @@ public final class ReceiptService {
         return e.getMessage();
       } catch (RuntimeException e) {
         // a printer whose own driver fails is one that cannot print: asked before a payment, never let through
-        return "打印机无法连接";
+        return cn.liangxian.kiosk.device.printer.EscPosReceiptPrinter.NOT_CONNECTED;
       }
     }, false);
   }

@@ -55,9 +55,10 @@ public final class Simulators {
     }
     id = id.toUpperCase();
     if (!ID_NUMBER.matcher(id).matches() || name == null || name.isBlank() || name.length() > 15) {
-      ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json; charset=utf-8")
-          .end(new JsonObject().put("message", "give idNumber (18 characters) and name, e.g. "
-              + "?idNumber=371312196205108490&name=潘威").encode());
+      ctx.response().setStatusCode(400).putHeader("Content-Type", "application/problem+json; charset=utf-8")
+          .end(new JsonObject().put("type", "about:blank").put("title", "Bad Request").put("status", 400)
+              .put("detail", "give idNumber (18 characters) and name, e.g. ?idNumber=371312196205108490&name=潘威")
+              .put("message", "give idNumber (18 characters) and name, e.g. ?idNumber=371312196205108490&name=潘威").encode());
       return;
     }
     reader.place(IdCard.madeUp(name.strip(), id, "（模拟身份证）", "（模拟签发机关）", "20200101"));

@@ -19,6 +19,10 @@ public final class EscPosReceiptPrinter implements ReceiptPrinter {
   static final byte EOT = 0x04;
   static final byte[] CHINESE_MODE = {0x1C, 0x26};
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EscPosReceiptPrinter.class);
+  /** What a resident is told of a printer that cannot be reached. */
+  public static final String NOT_CONNECTED = "打印机无法连接";
+
   private final PrinterLine.Opener opener;
 
   public EscPosReceiptPrinter(PrinterLine.Opener opener) {
@@ -37,13 +41,14 @@ public final class EscPosReceiptPrinter implements ReceiptPrinter {
       throw new PrintException(lineFailure(e), e);
     } catch (RuntimeException e) {
       // a driver's unchecked failure is a printer that cannot be reached: said so, never a crash of the flow asking
-      throw new PrintException("打印机无法连接", e);
+      LOG.error("printer status not read: {}", e.toString(), e);
+      throw new PrintException(NOT_CONNECTED, e);
     }
   }
 
   /** What a resident is told when the line to the printer failed, or carried something that is not a status. */
   private static String lineFailure(IOException e) {
-    return e.getCause() instanceof IllegalArgumentException ? "打印机状态异常" : "打印机无法连接";
+    return e.getCause() instanceof IllegalArgumentException ? "打印机状态异常" : NOT_CONNECTED;
   }
 
   static PrinterStatus status(PrinterLine line) throws IOException {
@@ -106,7 +111,9 @@ public final class EscPosReceiptPrinter implements ReceiptPrinter {
       // a line that fails once the job went out says nothing of the paper: the receipt may be on it
       throw new PrintException(lineFailure(e), e, sent);
     } catch (RuntimeException e) {
-      throw new PrintException("打印机无法连接", e, sent);
+      // a driver's unchecked failure, or a fault of the receipt's own layout: logged whole for the engineer
+      LOG.error("receipt not printed: {}", e.toString(), e);
+      throw new PrintException(NOT_CONNECTED, e, sent);
     }
   }
 }
