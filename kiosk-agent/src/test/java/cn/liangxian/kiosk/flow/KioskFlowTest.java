@@ -259,6 +259,21 @@ class KioskFlowTest {
   }
 
   /**
+   * The order's cancel refused (not-cancellable); its held status request answered {@code statusAnswer}, and the lookup
+   * of it after the refusal {@code lookupAnswer}.
+   */
+  void cancelRefused(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder statusAnswer,
+      com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder lookupAnswer) {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/not-cancellable\",\"status\":409}")));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", equalTo("20"))
+        .willReturn(statusAnswer));
+    wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", absent())
+        .willReturn(lookupAnswer));
+  }
+
+  /**
    * The QR code's time runs out while a held status request is out; the cancel is refused and the order looked up. The
    * status request sees it paid first: the receipt printed on the screen stays there, whatever the lookup answers after.
    */
@@ -267,14 +282,8 @@ class KioskFlowTest {
     flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker()));
     try (LogLines log = new LogLines(KioskFlow.class)) {
       toPaying();
-      wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
-          .withHeader("Content-Type", "application/problem+json")
-          .withBody("{\"type\":\"https://liangxian.cn/problems/not-cancellable\",\"status\":409}")));
-      wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", equalTo("20"))
-          .willReturn(okJson(resource("order-paid.json"))));
       // the lookup after the refused cancel gets no answer (a network that dropped it)
-      wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", absent())
-          .willReturn(aResponse().withStatus(503)));
+      cancelRefused(okJson(resource("order-paid.json")), aResponse().withStatus(503));
       held.hold("GET", "/api/v1/orders/" + ORDER_ID + "?waitSeconds=20&state=PAYING");
       heldToo.hold("GET", "/api/v1/orders/" + ORDER_ID);
       clock.advance(Duration.ofMinutes(15).minusSeconds(1));
@@ -303,13 +312,7 @@ class KioskFlowTest {
   void aLateStatusAnswerDoesNotWriteOverTheSuccessScreen() throws Exception {
     try (LogLines log = new LogLines(KioskFlow.class)) {
       toPaying();
-      wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
-          .withHeader("Content-Type", "application/problem+json")
-          .withBody("{\"type\":\"https://liangxian.cn/problems/not-cancellable\",\"status\":409}")));
-      wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", equalTo("20"))
-          .willReturn(aResponse().withStatus(503)));
-      wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).withQueryParam("waitSeconds", absent())
-          .willReturn(okJson(resource("order-paid.json"))));
+      cancelRefused(aResponse().withStatus(503), okJson(resource("order-paid.json")));
       held.hold("GET", "/api/v1/orders/" + ORDER_ID + "?waitSeconds=20&state=PAYING");
       clock.advance(Duration.ofMinutes(15).minusSeconds(1));
       flow.tick(); // a status request, held
