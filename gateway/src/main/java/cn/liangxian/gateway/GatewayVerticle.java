@@ -491,7 +491,9 @@ final class GatewayVerticle extends VerticleBase {
       Replies.json(ctx, 503, new JsonObject().put("status", "DRAINING").put("leader", leader));
       return;
     }
-    pool.query("select pg_is_in_recovery()").execute().onComplete(ar -> {
+    // on the lookups' connections, which no transaction holds: orders waiting on a lock at the peak, holding this loop's
+    // order connections past HAProxy's 2 s check, would take a gateway that serves well out of rotation
+    lookupReads.query("select pg_is_in_recovery()").execute().onComplete(ar -> {
       boolean primary = ar.succeeded() && !ar.result().iterator().next().getBoolean(0);
       Replies.json(ctx, primary ? 200 : 503, new JsonObject().put("status", primary ? "UP" : "DOWN")
           .put("database", ar.failed() ? "unreachable" : primary ? "reachable" : "read-only standby").put("leader", leader));
