@@ -254,15 +254,11 @@ public final class Admission {
     return times == null ? 0 : times[0] + (times[1] == 0 ? 0 : System.nanoTime() - times[1]);
   }
 
-  /** The route of a class that has one, for the requests of it turned away. */
-  private static final Map<RouteClass, String> TURNED_AWAY = Map.of(RouteClass.LOOKUP, "/api/v1/lookup", RouteClass.LOGIN,
-      "/api/v1/session/:channel", RouteClass.ORDER_CREATE, "/api/v1/orders");
-
   private void turnAway(RoutingContext ctx, RouteClass c) {
     // turned away before routing: counted on the HTTP panels as its route's, turned away ("/api/v1/lookup (turned
     // away)"), not as an "unmatched" request, and apart from the route's own answers, whose latency and 503s (a database
     // out of reach) it would hide
-    ctx.request().routed(TURNED_AWAY.getOrDefault(c, "unmatched") + " (turned away)");
+    ctx.request().routed((c.route() != null ? c.route() : "unmatched") + " (turned away)");
     String n = Integer.toString(retryAfterSeconds);
     Problem p = new Problem(503, "busy", "现在缴费人数较多，请 " + n + " 秒后再试",
         "系统正忙，这次请求没有办理，也没有扣款；请 " + n + " 秒后重试。", new JsonObject().put("retryAfterSeconds", retryAfterSeconds));

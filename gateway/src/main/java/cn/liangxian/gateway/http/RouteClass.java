@@ -4,23 +4,30 @@ import io.vertx.core.http.HttpMethod;
 
 /** The classes of route admission counts apart, and which are turned away first under overload. */
 public enum RouteClass {
-  LOOKUP("lookup", Shedding.FIRST),
-  LOGIN("login", Shedding.FIRST),
-  ORDER_CREATE("order-create", Shedding.FIRST),
-  ORDER_READ("order-read", Shedding.NEXT),
-  OPERATOR("operator", Shedding.NEXT),
-  CALLBACK("callback", Shedding.NEVER),
-  HEALTH("health", Shedding.NEVER);
+  LOOKUP("lookup", Shedding.FIRST, "/api/v1/lookup"),
+  LOGIN("login", Shedding.FIRST, "/api/v1/session/:channel"),
+  ORDER_CREATE("order-create", Shedding.FIRST, "/api/v1/orders"),
+  ORDER_READ("order-read", Shedding.NEXT, null),
+  OPERATOR("operator", Shedding.NEXT, null),
+  CALLBACK("callback", Shedding.NEVER, null),
+  HEALTH("health", Shedding.NEVER, null);
 
   /** When a class is turned away: at 3/4 of the process's total, at all of it, or never. */
   enum Shedding { FIRST, NEXT, NEVER }
 
   private final String label;
   private final Shedding shedding;
+  private final String route;
 
-  RouteClass(String label, Shedding shedding) {
+  RouteClass(String label, Shedding shedding, String route) {
     this.label = label;
     this.shedding = shedding;
+    this.route = route;
+  }
+
+  /** The one route of a class that has one, as the router names it (for requests of it turned away); else null. */
+  String route() {
+    return route;
   }
 
   public String label() {

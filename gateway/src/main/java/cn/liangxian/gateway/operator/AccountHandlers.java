@@ -24,7 +24,6 @@ import java.util.Set;
  * Those are created on the server with {@code gateway.jar operator add}.
  */
 public final class AccountHandlers {
-  private final Vertx vertx;
   private final Pool pool;
   private final Clock clock;
   private final PasswordHasher hasher;
@@ -32,7 +31,6 @@ public final class AccountHandlers {
   private final PasswordWork passwords;
 
   public AccountHandlers(Vertx vertx, Pool pool, Clock clock, PasswordHasher hasher) {
-    this.vertx = vertx;
     this.passwords = new PasswordWork(vertx);
     this.pool = pool;
     this.clock = clock;

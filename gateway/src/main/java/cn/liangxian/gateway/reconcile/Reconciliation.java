@@ -87,10 +87,9 @@ public final class Reconciliation {
       + " where (channel_reconciliation.state = 'RUNNING' and channel_reconciliation.claimed_at < excluded.claimed_at - interval '10 minutes')"
       + " or (channel_reconciliation.state = 'FAILED' and ($6 or channel_reconciliation.next_attempt_at <= excluded.claimed_at))"
       + " or (channel_reconciliation.state = 'DONE' and $6)"
-      // a day done against no bill, looked at again at its due time ($7) and a day after it: see RECHECK
-      + " or (channel_reconciliation.state = 'DONE' and channel_reconciliation.no_bill and ("
-      + "(channel_reconciliation.finished_at < $7 and excluded.claimed_at >= $7) or (channel_reconciliation.finished_at"
-      + " < $7 + interval '1 day' and excluded.claimed_at >= $7 + interval '1 day'))) returning attempts";
+      // a day done against no bill, looked at again once the look due now ($7, see RECHECK) has come, if not already since
+      + " or (channel_reconciliation.state = 'DONE' and channel_reconciliation.no_bill"
+      + " and channel_reconciliation.finished_at < $7 and excluded.claimed_at >= $7) returning attempts";
   /** The run's own row, still its own (another run may have taken an abandoned-looking one over): what earlier runs repaired. */
   static final String MINE = "select repaired_earlier from channel_reconciliation where channel = $1 and merchant = $2 and day = $3"
       + " and claimed_at = $4 and state = 'RUNNING' for update";
@@ -313,17 +312,14 @@ public final class Reconciliation {
   }
 
   /**
-   * Whether a day done against no bill, last at {@code finished}, is to be looked at again now ({@link #RECHECK}): null
-   * when not; false at its due time, when it was done before it (a scheduled run as any, which tries again while the bill
-   * is late); true a day after its due time (the last look: still no bill, it stays done).
+   * The look at a day done against no bill, last at {@code finished}, that is due now ({@link #RECHECK}): its due time,
+   * when it was done before it (a scheduled run as any, which tries again while the bill is late), or a day after it (the
+   * last look: still no bill, it stays done); null when none is. The claim takes the day only if it was not done since.
    */
-  private Boolean recheckDue(LocalDate day, OffsetDateTime finished, OffsetDateTime now) {
+  private OffsetDateTime recheckAt(LocalDate day, OffsetDateTime finished, OffsetDateTime now) {
     OffsetDateTime due = dueAt(day);
-    OffsetDateTime later = due.plus(RECHECK);
-    if (finished.isBefore(due) && !now.isBefore(due)) {
-      return !now.isBefore(later);
-    }
-    return finished.isBefore(later) && !now.isBefore(later) ? Boolean.TRUE : null;
+    OffsetDateTime look = now.isBefore(due.plus(RECHECK)) ? due : due.plus(RECHECK);
+    return finished.isBefore(look) && !now.isBefore(look) ? look : null;
   }
 
   /** When the bills of {@code day} are due: {@code afterBeijingHour} the next day, Beijing time. */
@@ -382,10 +378,11 @@ public final class Reconciliation {
           String state = r == null ? null : r.getString("state");
           if ("DONE".equals(state)) {
             OffsetDateTime finished = r.getOffsetDateTime("finished_at");
-            Boolean last = Boolean.TRUE.equals(r.getBoolean("no_bill")) && finished != null ? recheckDue(day, finished, now) : null;
-            if (last != null) {
+            OffsetDateTime look = Boolean.TRUE.equals(r.getBoolean("no_bill")) && finished != null
+                ? recheckAt(day, finished, now) : null;
+            if (look != null) {
               LocalDate d = day;
-              ran = ran.compose(n -> runScheduled(c, d, last).map(one -> n + one));
+              ran = ran.compose(n -> runScheduled(c, d, look).map(one -> n + one));
             }
             continue;
           }
@@ -395,7 +392,7 @@ public final class Reconciliation {
               && !r.getOffsetDateTime("next_attempt_at").isAfter(now)
               || "RUNNING".equals(state) && r.getOffsetDateTime("claimed_at").isBefore(now.minus(ABANDONED))) {
             LocalDate d = day;
-            ran = ran.compose(n -> runScheduled(c, d, false).map(one -> n + one));
+            ran = ran.compose(n -> runScheduled(c, d, null).map(one -> n + one));
           }
         }
         daysOpen.computeIfAbsent(key, k -> new AtomicLong()).set(open);
@@ -407,9 +404,11 @@ public final class Reconciliation {
   }
 
   /** One day of a merchant's run here if this instance claims it: 1 when it ran (done or failed), 0 when another has it. */
-  private Future<Integer> runScheduled(PaymentChannel c, LocalDate day, boolean recheck) {
-    return claim(c, day, "schedule", false)
-        .compose(claimed -> claimed == null ? Future.succeededFuture(0) : compare(c, day, "schedule", claimed, recheck).map(1))
+  private Future<Integer> runScheduled(PaymentChannel c, LocalDate day, OffsetDateTime look) {
+    // the look a day after the due time is the last (RECHECK)
+    boolean last = look != null && look.isAfter(dueAt(day));
+    return claim(c, day, "schedule", false, look)
+        .compose(claimed -> claimed == null ? Future.succeededFuture(0) : compare(c, day, "schedule", claimed, last).map(1))
         .recover(e -> {
           LOG.warn("reconciliation of {}/{} for {} not run now: {}", c.name(), c.merchant(), day, e.toString());
           return Future.succeededFuture(0);
@@ -419,7 +418,7 @@ public final class Reconciliation {
   /** An operator runs a day again (or for the first time): the report, or 409 while another run is under way. */
   public Future<JsonObject> rerun(String channel, String merchant, LocalDate date, String actor) {
     PaymentChannel c = channel(channel, merchant);
-    return claim(c, date, actor, true).compose(claimed -> {
+    return claim(c, date, actor, true, null).compose(claimed -> {
       if (claimed == null) {
         return Future.failedFuture(Problem.conflict("reconciliation-running", "Reconciliation under way",
             "the reconciliation of " + channel + " for " + date + " is running now; read it when it is done", null));
@@ -484,9 +483,10 @@ public final class Reconciliation {
   }
 
   /** Claims the day's row for this instance: the claim's time (the run's identity), or null when another run has it. */
-  private Future<OffsetDateTime> claim(PaymentChannel c, LocalDate day, String by, boolean force) {
+  /** {@code look}: a day done against no bill is taken again for this look (see {@link #recheckAt}); null for no such. */
+  private Future<OffsetDateTime> claim(PaymentChannel c, LocalDate day, String by, boolean force, OffsetDateTime look) {
     OffsetDateTime at = now();
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(c.name(), c.merchant(), day, by, at, force, dueAt(day)))
+    return pool.preparedQuery(CLAIM).execute(Tuple.from(new Object[] {c.name(), c.merchant(), day, by, at, force, look}))
         .map(rows -> rows.size() == 0 ? null : at);
   }
 
