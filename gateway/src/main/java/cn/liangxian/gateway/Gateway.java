@@ -196,9 +196,10 @@ public final class Gateway implements AutoCloseable {
     // what an order's age is measured against (OrdersStuckPaying): the configured time an order is paid within
     io.micrometer.core.instrument.Gauge.builder("liangxian_order_expiry_seconds", () -> options.orderExpiryMinutes() * 60)
         .description("the time an order may be paid within (orders.expiryMinutes)").register(registry);
+    List<String> regionCodes = regions.all().stream().map(Regions.Entry::code).toList();
     ProcessParts parts = new ProcessParts(options, clock, regions, database, cipher, registry, limits(clock),
         new ProcessParts.Metrics(new LookupMetrics(registry),
-        new OrderMetrics(registry, regions.all().stream().map(Regions.Entry::code).toList()), new PaymentMetrics(registry, regions.all().stream().map(Regions.Entry::code).toList()),
+        new OrderMetrics(registry, regionCodes), new PaymentMetrics(registry, regionCodes),
             new PayingGauges(registry, clock)),
         channels, passwordHasher, passwordHasher.unknownAccountHash(), roster, resource("/openapi.yaml"),
         Math.max(2, options.poolSize() / instances), served -> routes = List.copyOf(served),

@@ -316,7 +316,8 @@ public final class Main {
     String handoff = config.handoff().keyFile();
     List<String> files = new java.util.ArrayList<>(cn.liangxian.gateway.privacy.PersonalDataCipher.KEY_FILES);
     files.add(handoff);
-    files.add(handoff.replaceFirst("\\.pem$", "") + ".pub.pem");
+    String agencies = cn.liangxian.gateway.handoff.ExchangeKeys.publicFile(handoff);
+    files.add(agencies);
     files.add(cn.liangxian.gateway.operator.OperatorAccounts.ADMIN_PASSWORD_FILE);
     for (String f : files) {
       if (Files.exists(dir.resolve(f))) {
@@ -340,7 +341,7 @@ public final class Main {
     }
     System.out.println("wrote the deployment's keys to " + dir + ": " + String.join(", ", files) + "\n"
         + "copy the folder to every instance's key folder (GATEWAY_KEY_DIR), with the merchants' keys; give the agencies "
-        + files.get(3) + "; keep a copy with the backups (the ID keys open the data they sealed)");
+        + agencies + "; keep a copy with the backups (the ID keys open the data they sealed)");
     return 0;
   }
 

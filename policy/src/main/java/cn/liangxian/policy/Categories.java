@@ -26,15 +26,6 @@ public final class Categories {
     return Optional.ofNullable(byCode.get(code));
   }
 
-  /** Finds a category by its code or its exact Chinese name. */
-  public Optional<Category> findByCodeOrName(String codeOrName) {
-    Category c = byCode.get(codeOrName);
-    if (c != null) {
-      return Optional.of(c);
-    }
-    return byCode.values().stream().filter(x -> x.chineseName().equals(codeOrName)).findFirst();
-  }
-
   /** The categories this book declares (beyond the national groups), in book order. */
   public List<Category> declared() {
     return declared;

@@ -44,7 +44,7 @@ public final class AuditLog {
     }
 
     private static JsonObject masked(JsonObject state) {
-      if (state == null || !(state.getValue("reason") instanceof String || state.getValue("note") instanceof String)) {
+      if (state == null || FREE_TEXT.stream().noneMatch(k -> state.getValue(k) instanceof String)) {
         return state;
       }
       JsonObject m = state.copy();

@@ -280,15 +280,15 @@ public final class GatewayOptions {
     return httpHost;
   }
 
-  /**
-   * Whether the gateway is reached only through a balancer that sets X-Forwarded-For itself: the
-   * client's address (limits, lock-outs, audit) is then read from that header, not the balancer's.
-   */
   /** The balancers whose X-Forwarded-For is believed (behindProxy). */
   public TrustedProxies trustedProxies() {
     return trustedProxies;
   }
 
+  /**
+   * Whether the gateway is reached only through a balancer that sets X-Forwarded-For itself: the
+   * client's address (limits, lock-outs, audit) is then read from that header, not the balancer's.
+   */
   public boolean behindProxy() {
     return behindProxy;
   }

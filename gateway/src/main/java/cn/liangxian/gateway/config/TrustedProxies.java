@@ -49,10 +49,14 @@ public final class TrustedProxies {
     return new TrustedProxies(List.copyOf(nets), list == null ? "" : list.strip());
   }
 
+  // compiled once: a peer's address is read on every request behind the balancer
+  private static final java.util.regex.Pattern ADDRESS_CHARS = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]+");
+  private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+
   /** The address's bytes, for a literal IPv4 or IPv6 address only (never a name: no lookup is made); else null. */
   private static byte[] literal(String address) {
     String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
-    if (a.isEmpty() || !a.matches("[0-9A-Fa-f:.]+") || a.indexOf(':') < 0 && !a.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+    if (a.isEmpty() || !ADDRESS_CHARS.matcher(a).matches() || a.indexOf(':') < 0 && !IPV4.matcher(a).matches()) {
       return null;
     }
     try {
@@ -68,7 +72,8 @@ public final class TrustedProxies {
 
   /** Whether a peer at this address (as Vert.x writes it) is one of the balancers. */
   public boolean trusts(String hostAddress) {
-    byte[] peer = hostAddress == null ? null : literal(hostAddress.replaceFirst("%.*$", ""));
+    int zone = hostAddress == null ? -1 : hostAddress.indexOf('%');
+    byte[] peer = hostAddress == null ? null : literal(zone < 0 ? hostAddress : hostAddress.substring(0, zone));
     if (peer == null) {
       return false;
     }

@@ -22,30 +22,37 @@ import org.slf4j.LoggerFactory;
 public record ExchangeKeys(PrivateKey privateKey, PublicKey publicKey, boolean made) {
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeKeys.class);
 
+  /** The file of the public half, beside the private key's: {@code handoff-key.pem} has {@code handoff-key.pub.pem}. */
+  public static String publicFile(String file) {
+    return file.replaceFirst("\\.pem$", "") + ".pub.pem";
+  }
+
   /**
    * The deployment's own hand-off key, made once ({@code gateway keys generate}), with its public half beside it for the
    * agencies: no demo key. False, and nothing written, where the key file is there already.
    */
   public static boolean create(Path keyDir, String file, String scheme) throws IOException {
     KeyPair pair = AgencyEnvelope.generate(AgencyEnvelope.Scheme.valueOf(scheme));
-    if (!cn.liangxian.gateway.config.SecretFile.writeOwnerOnly(keyDir.resolve(file), Pem.write(pair.getPrivate()))) {
+    if (!writePrivate(keyDir.resolve(file), pair)) {
       return false;
     }
-    cn.liangxian.gateway.config.SecretFile.writeWhole(keyDir.resolve(file.replaceFirst("\\.pem$", "") + ".pub.pem"),
-        Pem.write(pair.getPublic()));
+    cn.liangxian.gateway.config.SecretFile.writeWhole(keyDir.resolve(publicFile(file)), Pem.write(pair.getPublic()));
     return true;
+  }
+
+  /** The private key, its owner's only from its first byte, whole or not there: false where another process's is. */
+  private static boolean writePrivate(Path priv, KeyPair pair) throws IOException {
+    return cn.liangxian.gateway.config.SecretFile.writeOwnerOnly(priv, Pem.write(pair.getPrivate()));
   }
 
   public static ExchangeKeys load(Path keyDir, String file, String scheme) {
     Path priv = keyDir.resolve(file);
-    Path pub = keyDir.resolve(file.replaceFirst("\\.pem$", "") + ".pub.pem");
+    Path pub = keyDir.resolve(publicFile(file));
     try {
       boolean made = false;
       if (!Files.exists(priv)) {
-        KeyPair pair = AgencyEnvelope.generate(AgencyEnvelope.Scheme.valueOf(scheme));
-        // the private key its owner's only from its first byte, whole or not there; another process's made meanwhile
-        // is the key
-        made = cn.liangxian.gateway.config.SecretFile.writeOwnerOnly(priv, Pem.write(pair.getPrivate()));
+        // another process's made meanwhile is the key
+        made = writePrivate(priv, AgencyEnvelope.generate(AgencyEnvelope.Scheme.valueOf(scheme)));
         if (made) {
           LOG.warn("generated a DEMO hand-off key {} ({}): give the agencies {} or provide your own key", priv, scheme, pub);
         }

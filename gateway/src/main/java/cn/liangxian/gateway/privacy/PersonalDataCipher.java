@@ -256,31 +256,34 @@ public final class PersonalDataCipher {
    * {@code keyDir}; generated there on first start, with a warning that they are demo keys.
    */
   public static PersonalDataCipher load(Path keyDir, Map<String, String> env) {
-    return new PersonalDataCipher(key(keyDir, env, "GATEWAY_ID_SM4_KEY", "id-sm4.key", 16, true, true),
-        olderKeys(keyDir, env), key(keyDir, env, "GATEWAY_ID_INDEX_KEY", "id-index.key", 32, false, true));
+    return new PersonalDataCipher(key(keyDir, env, "GATEWAY_ID_SM4_KEY", SM4_KEY_FILE, SM4_KEY_BYTES, true, true),
+        olderKeys(keyDir, env), key(keyDir, env, "GATEWAY_ID_INDEX_KEY", INDEX_KEY_FILE, INDEX_KEY_BYTES, false, true));
   }
 
+  private static final String SM4_KEY_FILE = "id-sm4.key";
+  private static final String INDEX_KEY_FILE = "id-index.key";
+  private static final int SM4_KEY_BYTES = 16;
+  private static final int INDEX_KEY_BYTES = 32;
+
   /** The files a deployment's ID keys are read from in its key directory (the SM4 key, the blind index's key). */
-  public static final java.util.List<String> KEY_FILES = java.util.List.of("id-sm4.key", "id-index.key");
+  public static final java.util.List<String> KEY_FILES = java.util.List.of(SM4_KEY_FILE, INDEX_KEY_FILE);
 
   /**
    * A deployment's own ID keys, made once ({@code gateway keys generate}) and copied to every instance: no demo keys.
-   * False, and nothing written, where either file is there already.
+   * False where a file of them was there already (written by another process meanwhile).
    */
   public static boolean writeNewKeys(Path dir) throws IOException {
-    if (Files.exists(dir.resolve(KEY_FILES.get(0))) || Files.exists(dir.resolve(KEY_FILES.get(1)))) {
-      return false;
-    }
-    int[] lengths = {16, 32};
-    for (int i = 0; i < 2; i++) {
-      byte[] k = new byte[lengths[i]];
-      RANDOM.nextBytes(k);
-      if (!cn.liangxian.gateway.config.SecretFile.writeOwnerOnly(dir.resolve(KEY_FILES.get(i)),
-          Base64.getEncoder().encodeToString(k) + "\n")) {
-        return false;
-      }
-    }
-    return true;
+    return writeNewKey(dir.resolve(SM4_KEY_FILE), SM4_KEY_BYTES) && writeNewKey(dir.resolve(INDEX_KEY_FILE), INDEX_KEY_BYTES);
+  }
+
+  /**
+   * A fresh random key of {@code length} bytes, in Base64, written its owner's only from its first byte, whole or not at
+   * all: false, and nothing written, where the file is there already (another process's key is the key).
+   */
+  private static boolean writeNewKey(Path file, int length) throws IOException {
+    byte[] k = new byte[length];
+    RANDOM.nextBytes(k);
+    return cn.liangxian.gateway.config.SecretFile.writeOwnerOnly(file, Base64.getEncoder().encodeToString(k) + "\n");
   }
 
   /** Where the older SM4 keys are read from when {@code GATEWAY_ID_SM4_OLD_KEYS} is not set: one key a line. */
@@ -322,8 +325,8 @@ public final class PersonalDataCipher {
    * key is neither in the environment nor in {@code keyDir}.
    */
   public static java.util.Optional<PersonalDataCipher> existing(Path keyDir, Map<String, String> env) {
-    byte[] sm4 = key(keyDir, env, "GATEWAY_ID_SM4_KEY", "id-sm4.key", 16, true, false);
-    byte[] index = key(keyDir, env, "GATEWAY_ID_INDEX_KEY", "id-index.key", 32, false, false);
+    byte[] sm4 = key(keyDir, env, "GATEWAY_ID_SM4_KEY", SM4_KEY_FILE, SM4_KEY_BYTES, true, false);
+    byte[] index = key(keyDir, env, "GATEWAY_ID_INDEX_KEY", INDEX_KEY_FILE, INDEX_KEY_BYTES, false, false);
     return sm4 == null || index == null ? java.util.Optional.empty()
         : java.util.Optional.of(new PersonalDataCipher(sm4, olderKeys(keyDir, env), index));
   }
@@ -360,13 +363,9 @@ public final class PersonalDataCipher {
       String text;
       if (!Files.exists(p)) {
         Files.createDirectories(dir);
-        byte[] k = new byte[length];
-        RANDOM.nextBytes(k);
-        text = Base64.getEncoder().encodeToString(k) + "\n";
-        // its owner's only from its first byte, whole or not there; another process's made meanwhile is the key
-        if (!cn.liangxian.gateway.config.SecretFile.writeOwnerOnly(p, text)) {
-          text = Files.readString(p);
-        }
+        // another process's made meanwhile is the key
+        writeNewKey(p, length);
+        text = Files.readString(p);
         LOG.warn("generated a DEMO key {}: for real data provide {} or your own key file", p, var);
         // remembered beside it, by its digest: every later start says so too while the file holds that key (a key of
         // the operator's own put in its place later is no demo key, whatever is left beside it)

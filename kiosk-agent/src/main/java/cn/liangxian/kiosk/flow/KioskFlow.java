@@ -346,7 +346,7 @@ public final class KioskFlow {
           LOG.info("order {}: a status answer after its screen moved on: not shown", orderKey);
           return;
         }
-        if (ending && !(ar.succeeded() && "PAID".equals(Recovery.state(ar.result())))) {
+        if (ending && !seenPaid) {
           // the order is being cancelled: a CANCELLED here is that cancel's own doing, which its answer says (a resident
           // who left goes to the first screen, not through 订单已失效); only a payment seen first is this answer's to tell
           LOG.info("order {}: a status answer while its cancel is under way: left to the cancel's answer", orderKey);
