@@ -101,6 +101,15 @@ public final class AgencyRefunds {
     return decided.compose(d -> {
       long fen = d.existing() != null ? 0L : d.fen();
       String no = d.number();
+      if (d.release()) {
+        // every fen went back as differences: no money to move, but the item is undone at the agency all the same
+        return refund.releaseWithoutMoney(conn, a.getString("reason"), now)
+            .compose(fresh -> !fresh ? Future.<Void>succeededFuture() : AuditLog.record(conn, AuditLog.Change.of("agency",
+                "agency.refund", no, new JsonObject().put("order", order.toString()).put("insurance", ins)
+                    .put("reason", a.getString("reason")).put("amountFen", 0).put("givenBackBefore", d.existing())
+                    .put("agencyRefund", a.getLong("id")))))
+            .compose(x -> conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id")))).map(false);
+      }
       return fen <= 0 ? conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id"))).map(x -> false)
         : RefundStore.insert(conn, order, no, fen, a.getString("reason"), now).compose(fresh -> !fresh
             ? conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id"))).map(x -> false)

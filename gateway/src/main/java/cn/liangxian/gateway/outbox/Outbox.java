@@ -50,10 +50,13 @@ public final class Outbox {
     return conn.preparedQuery(CONTRIBUTIONS).execute(Tuple.of(orderId, transactionId, paidAt)).mapEmpty();
   }
 
-  /** A refund of one item, in the refund's transaction: whole (the item is no longer paid) or part of its personal amount. */
-  public static Future<Void> reversal(SqlConnection conn, Reversal r) {
+  /**
+   * A refund of one item, in the refund's transaction: whole (the item is no longer paid) or part of its personal amount.
+   * False when the item already has a reversal under that refund number.
+   */
+  public static Future<Boolean> reversal(SqlConnection conn, Reversal r) {
     return conn.preparedQuery(REVERSAL).execute(Tuple.from(new Object[] {r.orderId(), r.personId(), r.insurance(), r.amountFen(),
-        r.reason(), r.whole(), r.refundNo(), r.at()})).mapEmpty();
+        r.reason(), r.whole(), r.refundNo(), r.at()})).map(rows -> rows.rowCount() > 0);
   }
 
   /** One item's refund as the outbox records it. */

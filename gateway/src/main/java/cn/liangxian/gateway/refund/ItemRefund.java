@@ -1,10 +1,13 @@
 package cn.liangxian.gateway.refund;
 
+import cn.liangxian.gateway.order.OrderStore;
 import cn.liangxian.gateway.order.OutTradeNo;
+import cn.liangxian.gateway.outbox.Outbox;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
@@ -13,7 +16,8 @@ import java.util.UUID;
  * Each has a number of its own, the same whoever asks, so neither can happen twice: the whole item's, and the
  * differences' ({@code D}, then {@code D2}, {@code D3} for a later category that lowers the amount further). A
  * difference gives back what the member paid beyond what they owe now less the differences given back before; the
- * whole refund after differences gives back the rest, and a difference after the whole refund gives back nothing,
+ * whole refund after differences gives back the rest (none when they gave back all of it: it still releases the item
+ * and undoes it at the agency), and a difference after the whole refund gives back nothing,
  * whether or not the channel refused the first: together they never give back more than the member paid for the item.
  */
 public record ItemRefund(UUID orderId, long personId, String insurance, boolean whole) {
@@ -36,8 +40,14 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
   /**
    * What to do, decided under the item's lock: refund {@code fen} under {@code number}, or nothing because
    * {@code existing} (a refund number) already covers it; {@code fen} 0 with no existing refund: nothing is owed.
+   * {@code release}: a whole refund whose money the item's differences gave back already; the item is still to be
+   * released and the agency told that it is undone ({@link #releaseWithoutMoney}).
    */
-  public record Decision(long fen, String existing, String number) {}
+  public record Decision(long fen, String existing, String number, boolean release) {
+    public Decision(long fen, String existing, String number) {
+      this(fen, existing, number, false);
+    }
+  }
 
   /**
    * What a member paid for an item beyond what they owe with the categories on record now, assessed as at the payment
@@ -104,12 +114,23 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
           return new Decision(0, wholeNo, wholeNo);
         }
         if (whole) {
-          return paid - differences > 0 ? new Decision(paid - differences, null, wholeNo) : new Decision(0, last, wholeNo);
+          // differences that gave back every fen leave the item paid: the whole refund releases it all the same
+          return paid - differences > 0 ? new Decision(paid - differences, null, wholeNo) : new Decision(0, last, wholeNo, count > 0);
         }
         long more = Math.min(differenceFen, paid) - differences;
         return more > 0 ? new Decision(more, null, differenceNumber(count + 1)) : new Decision(0, last, differenceNumber(count + 1));
       }));
     });
+  }
+
+  /**
+   * A whole refund whose money the differences gave back already ({@link Decision#release}), in the caller's
+   * transaction: the agency's whole reversal under the whole item's number, with no personal money in it and the
+   * government's parts undone, and the item released. False when an earlier whole refund of the item did this.
+   */
+  public Future<Boolean> releaseWithoutMoney(SqlConnection conn, String reason, OffsetDateTime at) {
+    return Outbox.reversal(conn, new Outbox.Reversal(orderId, personId, insurance, 0, reason, true, wholeNumber(), at))
+        .compose(fresh -> fresh ? OrderStore.releaseItem(conn, orderId, personId, insurance).map(true) : Future.succeededFuture(false));
   }
 
   /** The item's {@code n}th difference's number: the whole item's and D, then D2, D3... */

@@ -138,7 +138,15 @@ public final class OperatorRefunds {
     return orders.pool().withTransaction(conn -> refund.decide(conn, fen).compose(d -> {
           if (d.existing() != null) {
             answered[0] = d.existing(); // refunded already, in whole or as far as this asks
-            return Future.succeededFuture(false);
+            // a whole refund after differences that gave back every fen: the item is released all the same
+            return !d.release() ? Future.succeededFuture(false) : refund.releaseWithoutMoney(conn, item.reason(), now)
+                .compose(fresh -> !fresh ? Future.<Void>succeededFuture() : AuditLog.record(conn, new AuditLog.Change(operator,
+                    "refund.request", d.number(), new JsonObject().put("order", item.orderId().toString()).put("state", "PAID")
+                        .put("insurance", item.insurance()).put("itemPaid", true).put("personalFen", item.personalFen()),
+                    new JsonObject().put("order", item.orderId().toString()).put("itemPaid", false)
+                        .put("insurance", item.insurance()).put("reason", item.reason()).put("amountFen", 0)
+                        .put("givenBackBefore", d.existing()))))
+                .map(false);
           }
           if (d.fen() == 0) {
             return Future.failedFuture(Problem.unprocessable("nothing-to-refund", "Nothing to refund",

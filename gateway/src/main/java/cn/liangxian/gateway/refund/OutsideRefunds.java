@@ -261,7 +261,7 @@ public final class OutsideRefunds {
       released++;
       done = done.compose(x -> OrderStore.releaseItem(conn, orderId, personId, insurance))
           .compose(x -> Outbox.reversal(conn, new Outbox.Reversal(orderId, personId, insurance, personal, REASON, true,
-              outRefundNo, now)));
+              outRefundNo, now))).mapEmpty();
     }
     int releasedItems = released;
     return done.compose(x -> AuditLog.record(conn, new AuditLog.Change(actor, "refund.outside", outRefundNo,

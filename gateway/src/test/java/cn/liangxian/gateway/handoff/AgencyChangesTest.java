@@ -250,6 +250,36 @@ class AgencyChangesTest {
     assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("paid");
   }
 
+  /**
+   * A category that arrived late gave back every fen the person paid; then the agency says the person died. No money is
+   * left to move, but the item is released and the agency gets the whole reversal, its government parts undone, once.
+   */
+  @Test
+  void aDeathAfterADifferenceThatGaveBackEverythingStillUndoesTheItem() throws Exception {
+    String[] h = f.household("431103");
+    JsonObject o = f.pay(h[0], "赵一", "alipay");
+    String order = "order_id = '" + o.getString("id") + "'";
+    f.changes("ls-medical", change("CATEGORY", h[0]).put("category", "TEKUN").put("department", "民政").put("validFrom", "2019-01-01"));
+    f.g.clock.advance(Duration.ofMinutes(61));
+    Eventually.until("the difference refunded", () -> f.count("select count(*) from refund where " + order) == 1);
+    assertThat(f.count("select amount_fen from refund where " + order)).as("all of the 250 yuan").isEqualTo(25000L);
+
+    long held = f.count("select count(*) from reservation where " + order);
+    f.changes("ls-medical", change("DIED", h[0]));
+    f.g.clock.advance(Duration.ofMinutes(61));
+    Eventually.until("the death carried out", () -> f.count("select count(*) from agency_refund where " + order
+        + " and reason = 'death' and state = 'DONE'") == 1);
+    assertThat(f.count("select count(*) from refund where " + order)).as("no money moved again").isEqualTo(1);
+    // the whole reversal: no personal money, the contribution's other parts undone, under the whole item's number
+    assertThat(f.count("select count(*) from handoff_record r join handoff_record c on c.kind = 'CONTRIBUTION'"
+        + " and c.order_id = r.order_id and c.person_id = r.person_id and c.insurance = r.insurance where r." + order
+        + " and r.kind = 'REVERSAL' and r.reason = 'death' and r.personal_fen = 0 and r.government_fen = c.government_fen"
+        + " and r.subsidy_fen = c.subsidy_fen and r.later_fen = c.later_fen and r.refund_no not like '%D'")).isEqualTo(1);
+    assertThat(f.count("select count(*) from reservation where " + order)).as("赵一's item released").isEqualTo(held - 1);
+    assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("not-eligible");
+    assertThat(f.count("select count(*) from audit_log where action = 'agency.refund' and subject not like '%D'")).isPositive();
+  }
+
   /** A later category that lowers the amount further gives back what the first difference did not, under a number of its own. */
   @Test
   void aSecondCategoryThatArrivedLateRefundsWhatTheFirstDifferenceDidNot() throws Exception {

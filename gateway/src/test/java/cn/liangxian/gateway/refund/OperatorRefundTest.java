@@ -103,6 +103,17 @@ class OperatorRefundTest {
       assertThat(rs.getLong(1)).as("one refund of the item").isEqualTo(1);
       assertThat(rs.getLong(2)).isEqualTo(25000);
     }
+    // but the item is undone: released, and the agency told with a whole reversal that moves no personal money
+    String zhang = g.lookup(Fixture.ZHANG, "张三").getJsonArray("members").stream().map(x -> (JsonObject) x)
+        .filter(m -> m.getString("idNumber").equals(masked(Fixture.ZHANG))).findFirst().orElseThrow().encode();
+    // DIBAO: the district pays for 张三 now that his payment is undone
+    assertThat(zhang).contains("\"insurance\":\"medical\",\"year\":2020,\"status\":\"paid-by-government\"");
+    String reversals = "select count(*) from handoff_record where kind = 'REVERSAL' and order_id = '" + o.getString("id") + "'";
+    assertThat(g.count(reversals + " and reason = 'death' and personal_fen = 0 and refund_no not like '%D'")).isEqualTo(1);
+    assertThat(refund(body.copy().put("reason", "death"), TOKEN).statusCode()).isEqualTo(200);
+    assertThat(g.count(reversals)).as("the difference's and the whole's, each once").isEqualTo(2);
+    assertThat(g.count("select count(*) from audit_log where action = 'refund.request' and after->>'amountFen' = '0'"))
+        .isEqualTo(1);
   }
 
   private void sql(String sql) throws Exception {
