@@ -82,14 +82,18 @@ public final class Reconciliation {
   static final String CLAIM = "insert into channel_reconciliation (channel, merchant, day, state, attempts, run_by, claimed_at)"
       + " values ($1, $2, $3, 'RUNNING', 1, $4, $5) on conflict (channel, merchant, day) do update set state = 'RUNNING',"
       + " attempts = channel_reconciliation.attempts + 1, run_by = excluded.run_by, claimed_at = excluded.claimed_at,"
-      + " last_error = null, next_attempt_at = null"
-      // a run still RUNNING ten minutes after it was claimed was abandoned (its instance stopped)
-      + " where (channel_reconciliation.state = 'RUNNING' and channel_reconciliation.claimed_at < excluded.claimed_at - interval '10 minutes')"
+      + " last_error = null, next_attempt_at = null, renewed_at = null"
+      // a run still RUNNING ten minutes after it was claimed or last renewed its claim was abandoned (its instance stopped)
+      + " where (channel_reconciliation.state = 'RUNNING' and coalesce(channel_reconciliation.renewed_at,"
+      + " channel_reconciliation.claimed_at) < excluded.claimed_at - interval '10 minutes')"
       + " or (channel_reconciliation.state = 'FAILED' and ($6 or channel_reconciliation.next_attempt_at <= excluded.claimed_at))"
       + " or (channel_reconciliation.state = 'DONE' and $6)"
       // a day done against no bill, looked at again once the look due now ($7, see RECHECK) has come, if not already since
       + " or (channel_reconciliation.state = 'DONE' and channel_reconciliation.no_bill"
       + " and channel_reconciliation.finished_at < $7 and excluded.claimed_at >= $7) returning attempts";
+  /** A run still under way keeps its claim ({@link #RENEW_EVERY}): $5 the time of the renewal. */
+  static final String RENEW = "update channel_reconciliation set renewed_at = $5 where channel = $1 and merchant = $2"
+      + " and day = $3 and claimed_at = $4 and state = 'RUNNING'";
   /** The run's own row, still its own (another run may have taken an abandoned-looking one over): what earlier runs repaired. */
   static final String MINE = "select repaired_earlier from channel_reconciliation where channel = $1 and merchant = $2 and day = $3"
       + " and claimed_at = $4 and state = 'RUNNING' for update";
@@ -126,7 +130,8 @@ public final class Reconciliation {
    * Each (channel, merchant) given ($1, $2) with the schedule's first day of it, and its rows of the days from $3 to
    * $4 (none: a row of nulls).
    */
-  static final String WINDOW = "select c.channel, c.merchant, s.first_day, r.day, r.state, r.claimed_at, r.next_attempt_at,"
+  static final String WINDOW = "select c.channel, c.merchant, s.first_day, r.day, r.state,"
+      + " coalesce(r.renewed_at, r.claimed_at) as held_since, r.next_attempt_at,"
       + " r.no_bill, r.finished_at"
       + " from unnest($1::text[], $2::text[]) as c(channel, merchant)"
       + " left join channel_reconciliation_start s on s.channel = c.channel and s.merchant = c.merchant"
@@ -159,8 +164,14 @@ public final class Reconciliation {
 
   /** The most days {@link #daysLeft} lists. */
   static final int LEFT_AT_MOST = 1_000;
-  /** A run still RUNNING this long after it was claimed was abandoned: as in {@link #CLAIM}. */
+  /** A run still RUNNING this long after it was claimed or last renewed its claim was abandoned: as in {@link #CLAIM}. */
   static final Duration ABANDONED = Duration.ofMinutes(10);
+  /**
+   * How often a run under way renews its claim ({@link #RENEW}), at the schedule's round of the object that runs it: a
+   * run that lasts longer than {@link #ABANDONED} (a busy day's bill with many repairs) is not taken over while its
+   * instance lives, so the day is never run twice at once and the run's report is kept.
+   */
+  static final Duration RENEW_EVERY = ABANDONED.dividedBy(5);
   /**
    * A day done against no bill (the channel's signed answer that it has none: no trade that day, or a bill not out yet,
    * as Alipay's and UnionPay's late files may be, or an operator's run before the bill was made) is looked at again by
@@ -217,6 +228,8 @@ public final class Reconciliation {
   private final Map<String, AtomicLong> daysOpen = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> oldestOpenSeconds = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> givenUp = new ConcurrentHashMap<>();
+  /** This object's runs under way, by channel, merchant and day. */
+  private final Map<String, Claim> running = new ConcurrentHashMap<>();
   /** Whether this object has recorded the schedule's first day of every merchant (once is enough). */
   private volatile boolean started;
   /** Whether this object has registered the gauges of the days left: the first time it runs the schedule. */
@@ -337,6 +350,25 @@ public final class Reconciliation {
       gauges = true;
       registerGauges();
     }
+    return renewClaims().compose(x -> runDueDays());
+  }
+
+  /** The claims of this object's runs under way renewed where {@link #RENEW_EVERY} has passed; a failure is only logged. */
+  private Future<Void> renewClaims() {
+    OffsetDateTime now = now();
+    List<Future<?>> renewed = new ArrayList<>();
+    for (Claim c : running.values()) {
+      if (!c.renewed.isAfter(now.minus(RENEW_EVERY))) {
+        renewed.add(pool.preparedQuery(RENEW).execute(Tuple.from(new Object[] {c.channel, c.merchant, c.day, c.claimed, now}))
+            .onSuccess(rows -> c.renewed = now)
+            .onFailure(e -> LOG.warn("the claim of the {} reconciliation of {} for {} not renewed now: {}", c.channel,
+                c.merchant, c.day, e.toString())));
+      }
+    }
+    return Future.join(renewed).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  private Future<Integer> runDueDays() {
     LocalDate due = dueDay();
     LocalDate earliest = due.minusDays(options.lookBackDays() - 1L);
     List<PaymentChannel> all = channels.all();
@@ -390,7 +422,7 @@ public final class Reconciliation {
           oldest = oldest == null ? day : oldest;
           if (state == null || "FAILED".equals(state) && r.getOffsetDateTime("next_attempt_at") != null
               && !r.getOffsetDateTime("next_attempt_at").isAfter(now)
-              || "RUNNING".equals(state) && r.getOffsetDateTime("claimed_at").isBefore(now.minus(ABANDONED))) {
+              || "RUNNING".equals(state) && r.getOffsetDateTime("held_since").isBefore(now.minus(ABANDONED))) {
             LocalDate d = day;
             ran = ran.compose(n -> runScheduled(c, d, null).map(one -> n + one));
           }
@@ -635,6 +667,34 @@ public final class Reconciliation {
 
   /** Fetches the bill and compares; a bill that cannot be had now leaves the row FAILED, to be tried again. */
   private Future<JsonObject> compare(PaymentChannel c, LocalDate date, String actor, OffsetDateTime claimed, boolean recheck) {
+    Claim claim = new Claim(c.name(), c.merchant(), date, claimed);
+    running.put(claim.key(), claim);
+    return compareClaimed(c, date, actor, claimed, recheck).onComplete(x -> running.remove(claim.key(), claim));
+  }
+
+  /** A day this object claimed and is running, its claim renewed while it runs ({@link #renewClaims}). */
+  private static final class Claim {
+    final String channel;
+    final String merchant;
+    final LocalDate day;
+    final OffsetDateTime claimed;
+    volatile OffsetDateTime renewed;
+
+    Claim(String channel, String merchant, LocalDate day, OffsetDateTime claimed) {
+      this.channel = channel;
+      this.merchant = merchant;
+      this.day = day;
+      this.claimed = claimed;
+      this.renewed = claimed;
+    }
+
+    String key() {
+      return channel + "/" + merchant + "/" + day;
+    }
+  }
+
+  private Future<JsonObject> compareClaimed(PaymentChannel c, LocalDate date, String actor, OffsetDateTime claimed,
+      boolean recheck) {
     return bill(c, date).compose(bill -> ours(c, date, bill)
             .compose(rows -> vertx.executeBlocking(() -> match(date, bill.lines(), window(rows)), false))
             // the last look at a day done against no bill (RECHECK): done so again, not failed for good

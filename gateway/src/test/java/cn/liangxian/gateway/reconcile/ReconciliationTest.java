@@ -639,6 +639,44 @@ class ReconciliationTest {
   }
 
   /**
+   * A run that lasts longer than a run is given before it looks abandoned keeps the day while its instance lives: it
+   * renews its claim, no other run takes the day over, and the day's result is its own.
+   */
+  @Test
+  void aLongRunRenewsItsClaimAndIsNotTakenOver() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    refundedWithoutItsPaymentInTheBill(o);
+    String day = "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
+        + g.gateway.channels().get("wechat").merchant() + "'";
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      // the run waits here, on the order its refund at the channel gives back
+      st.execute("select id from orders where id = '" + o.getString("id") + "' for update");
+      var pid = st.executeQuery("select pg_backend_pid()");
+      pid.next();
+      int me = pid.getInt(1);
+      g.clock.advance(Duration.ofDays(1)); // the day's bill is due
+      cn.liangxian.gateway.support.Eventually.until("the run to wait on the order", () -> g.count("select count(*) from"
+          + " pg_stat_activity where query like '%for no key update%' and " + me + " = any(pg_blocking_pids(pid))") == 1);
+      // eleven minutes go by, a minute at a time: the run renews its claim as they do
+      for (int minute = 1; minute <= 11; minute++) {
+        g.clock.advance(Duration.ofMinutes(1));
+        String threeMinutesAgo = g.clock.instant().minus(Duration.ofMinutes(3)).toString();
+        cn.liangxian.gateway.support.Eventually.until("the claim renewed", () -> g.count(day.formatted("count(*)")
+            + " and state = 'RUNNING' and coalesce(renewed_at, claimed_at) > '" + threeMinutesAgo + "'") == 1);
+      }
+      assertThat(g.count(day.formatted("attempts"))).as("never taken over").isEqualTo(1);
+      c.rollback();
+    }
+    // the run goes on and records the day itself: its refund waits for a payment not booked, so the day is tried again
+    cn.liangxian.gateway.support.Eventually.until("the run's result", () -> g.count(day.formatted("count(*)")
+        + " and state = 'FAILED'") == 1);
+    assertThat(g.count(day.formatted("attempts"))).isEqualTo(1);
+    assertThat(g.count(day.formatted("count(*)") + " and last_error like '%give back payments not booked%'")).isEqualTo(1);
+  }
+
+  /**
    * A scheduled run that another run took over while it worked (it looked abandoned) can no longer record the day: what
    * it repaired is handed to the run that took it over, and reaches the report of the run that completes the day.
    */
