@@ -1001,7 +1001,8 @@ public final class KioskFlow {
       v.put("channels", new JsonArray(channels()));
     }
     if (order != null && screen == Screen.PAYING) {
-      v.put("order", new JsonObject().put("totalFen", order.getLong("totalFen")).put("channel", channel)
+      // what the order charges, read when it came (the choice's sum where the answer gave no number)
+      v.put("order", new JsonObject().put("totalFen", paidFen).put("channel", channel)
           .put("codeUrl", order.getJsonObject("payment").getString("codeUrl")));
     }
     // a session begun with a card that ends (paid, or on an error) reminds its resident to take the card back

@@ -471,6 +471,20 @@ class KioskFlowTest {
     assertThat(flow.view().getJsonObject("paid").getInteger("items")).isEqualTo(1);
   }
 
+  /**
+   * An order answer with its amount written as text (a gateway bug, a proxy rewriting it) still shows its QR code: the
+   * screen says the choice's sum rather than failing every time the page reads it.
+   */
+  @Test
+  void anOrderWhoseAmountIsNotANumberStillShowsItsCode() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+        .withBody(new JsonObject(resource("order-paying.json")).put("totalFen", "25000").put("items", "all").encode())));
+    toPaying();
+    JsonObject order = flow.view().getJsonObject("order");
+    assertThat(order.getLong("totalFen")).isEqualTo(25000);
+    assertThat(order.getString("codeUrl")).isNotBlank();
+  }
+
   @Test
   void touchesGiveMoreTimeAndTheChannelScreenGoesBack() throws Exception {
     toChannel();
