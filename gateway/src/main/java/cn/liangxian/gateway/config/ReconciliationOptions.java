@@ -12,8 +12,9 @@ public record ReconciliationOptions(int afterBeijingHour, int retryMinutes, int 
     ReconciliationOptions o = new ReconciliationOptions(
         r.integer("afterBeijingHour", "GATEWAY_RECONCILIATION_AFTER_BEIJING_HOUR", 10, 0, 23),
         r.integer("retryMinutes", "GATEWAY_RECONCILIATION_RETRY_MINUTES", 30, 1, 24 * 60),
-        // WeChat Pay serves a trade bill for three months: a day is not given up on before its bill is gone
-        r.integer("lookBackDays", "GATEWAY_RECONCILIATION_LOOK_BACK_DAYS", 7, 1, 90));
+        // WeChat Pay serves a trade bill for three months: a day is not given up on before its bill is gone. At least
+        // two: a day done against no bill is looked at a last time a day after its due time, when the day due is the next
+        r.integer("lookBackDays", "GATEWAY_RECONCILIATION_LOOK_BACK_DAYS", 7, 2, 90));
     r.done();
     return o;
   }

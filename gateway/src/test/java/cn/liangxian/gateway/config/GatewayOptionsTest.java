@@ -150,6 +150,10 @@ class GatewayOptionsTest {
         .hasMessage("config/gateway.yaml: database.poolSize (GATEWAY_DB_POOL_SIZE) must be a whole number, got 'eight'");
     assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("  port: 8080 ", "  port: 80800 "), Map.of()))
         .hasMessage("config/gateway.yaml: http.port (GATEWAY_PORT) must be between 0 and 65535, got 80800");
+    // a day done against no bill is looked at again a day after its due time: one day of look-back would never see it
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_RECONCILIATION_LOOK_BACK_DAYS", "1")))
+        .hasMessage("config/gateway.yaml: reconciliation.lookBackDays (GATEWAY_RECONCILIATION_LOOK_BACK_DAYS) must be between 2"
+            + " and 90, got 1");
     assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("payDate: 2019-12-15", "payDate: 15.12.2019"), Map.of()))
         .hasMessageStartingWith("config/gateway.yaml: regions[0].payDate must be a date YYYY-MM-DD");
     // YAML 1.1 would make these a day in January, a boolean and an octal number: each is read as written, or refused
