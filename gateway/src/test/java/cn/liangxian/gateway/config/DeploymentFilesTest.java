@@ -124,6 +124,10 @@ class DeploymentFilesTest {
         .containsEntry("LX_PG1_PORT", port(node.get("PATRONI_POSTGRESQL_CONNECT_ADDRESS")))
         .containsEntry("LX_PG1_API_PORT", port(node.get("PATRONI_RESTAPI_CONNECT_ADDRESS")));
     assertThat(memberHosts).contains(balancer.get("LX_PG2_HOST"));
+    // the balancer faces the internet: once its port is bound it drops root for the user Debian's package makes
+    assertThat(balancer).containsEntry("LX_HAPROXY_USER", "haproxy");
+    assertThat(java.nio.file.Files.readString(TestGateway.repo().resolve("config/cluster/haproxy.cfg")))
+        .contains("  user \"${LX_HAPROXY_USER}\"\n  group \"${LX_HAPROXY_USER}\"\n");
 
     // PostgreSQL lets in the other node's replication and rewind and the gateways' machines, each by password
     @SuppressWarnings("unchecked")
