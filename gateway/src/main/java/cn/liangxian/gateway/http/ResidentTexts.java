@@ -31,6 +31,7 @@ public final class ResidentTexts {
       Map.entry("idempotency-key-reused", t("请求重复", "这次请求与之前的不同，请重新打开缴费页面")),
       Map.entry("order-not-found", t("没有这笔订单", "没有找到这笔订单，请重新查询")),
       Map.entry("not-cancellable", t("订单不能取消", "这笔订单已支付或已结束，不能取消")),
+      Map.entry("code-still-payable", t("付款码到时才失效", "这个付款码到时才失效，在此以前仍然可以付款。如果不付款，订单到时会自动取消，不会扣款。")),
       Map.entry("not-paid", t("尚未支付", "这笔订单还没有支付成功，暂无缴费凭证")),
       Map.entry("receipt-not-found", t("没有这张凭证", "没有查到这张缴费凭证，请核对凭证号")),
       Map.entry("channel-unavailable", t("支付暂不可用", "支付渠道暂时没有响应，没有扣款，请稍后再试")),

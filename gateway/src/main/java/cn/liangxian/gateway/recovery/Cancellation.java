@@ -45,6 +45,11 @@ public final class Cancellation {
               ? Problem.conflict("refunded-at-channel", "付款已经退回", "这笔款已原路退回，不用再取消；"
                   + "如需缴费，请重新下单。", new JsonObject().put("state", "PAYING"))
               : e instanceof cn.liangxian.gateway.channel.ChannelException c
+              && c.code().equals(cn.liangxian.gateway.channel.ChannelException.STILL_PAYABLE)
+              // a UnionPay code nobody paid: it cannot be voided before its time, when the order expires by itself
+              ? Problem.conflict("code-still-payable", "付款码到时才失效", stillPayable(o.getString("expiresAt")),
+                  new JsonObject().put("state", "PAYING").put("payableUntil", o.getString("expiresAt")))
+              : e instanceof cn.liangxian.gateway.channel.ChannelException c
               && (c.code().equals("TRADE_PROCESSING") || c.code().equals("NOT_CLOSED"))
               // the channel would not close it and says it is not paid yet: paid, the bank not having answered (UnionPay's
               // 03/04/05), or being paid (a password being typed): whether money is taken is not known, so nothing is promised
@@ -56,6 +61,12 @@ public final class Cancellation {
           .compose(x -> orders.get(id))
           .compose(after -> "CANCELLED".equals(after.getString("state")) ? Future.succeededFuture(after) : refused(after));
     });
+  }
+
+  /** What a resident is told of a code that stays payable until the order's end ({@code expiresAt}, ISO). */
+  static String stillPayable(String expiresAt) {
+    String until = expiresAt == null ? "订单到期" : cn.liangxian.gateway.time.BeijingTime.clock(expiresAt);
+    return "这个付款码在" + until + "以前仍然可以付款，不能提前作废。如果不付款，订单到时会自动取消，不会扣款。";
   }
 
   /** How an order ended, in the resident's words (the state's code stays in the answer's {@code state}). */

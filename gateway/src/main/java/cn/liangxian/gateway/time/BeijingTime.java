@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 public final class BeijingTime {
   public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
   private static final DateTimeFormatter PAPER = DateTimeFormatter.ofPattern("yyyy年M月d日 HH:mm:ss");
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
 
   private BeijingTime() {}
 
@@ -25,6 +26,11 @@ public final class BeijingTime {
   public static String iso(OffsetDateTime t) {
     return t == null ? null : t.atZoneSameInstant(ZONE).toOffsetDateTime().truncatedTo(ChronoUnit.SECONDS)
         .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+  }
+
+  /** The time of day in Beijing as a resident reads it on a screen, 13:51; null stays null. */
+  public static String clock(String iso) {
+    return iso == null ? null : OffsetDateTime.parse(iso).atZoneSameInstant(ZONE).format(CLOCK);
   }
 
   public static String paper(String iso) {

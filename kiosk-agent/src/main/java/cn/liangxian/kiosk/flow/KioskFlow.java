@@ -477,6 +477,12 @@ public final class KioskFlow {
   static final String CANCELLING = "正在取消订单，请稍候…";
   /** The order was neither cancelled nor seen paid: it is watched, and its receipt printed if it turns out paid. */
   static final String UNCONFIRMED = "暂时无法确认支付结果。如已付款，凭证会自动打印，请稍候或联系工作人员";
+
+  /** The gateway's words for a code that stays payable until its time, and what happens to a payment made meanwhile. */
+  static String stillPayable(String gatewaySaid) {
+    return (GatewayException.forResident(gatewaySaid, 120) ? gatewaySaid : "这个付款码到时才失效，如果不付款，不会扣款。")
+        + "如已付款，凭证会自动打印";
+  }
   /**
    * On the first screen while the receipt of a resident who left the screen is printed: no session until it is out, and
    * a card placed meanwhile has been read and is not read again where it lies, so it is to be placed again.
@@ -676,6 +682,15 @@ public final class KioskFlow {
         closeQuietly(key, "refunded at the channel");
         newSession();
         error(REFUNDED_AT_CHANNEL);
+        return;
+      }
+      if (ar.cause() instanceof GatewayException g && g.codeStillPayable()) {
+        // a code nobody paid that cannot be voided before its time: the resident is told until when it stays payable and
+        // that nothing is taken otherwise; it is watched meanwhile, its receipt printed here if it is paid after all
+        cancelled(key, id, false, null);
+        newSession();
+        handedOff = key;
+        error(stillPayable(g.residentMessage()));
         return;
       }
       gateway.order(id).onComplete(o -> answer(s, () -> {

@@ -86,6 +86,14 @@ public class GatewayException extends RuntimeException {
     return status == 409 && type != null && type.endsWith("/refunded-at-channel");
   }
 
+  /**
+   * A QR code nobody paid that the channel cannot void before its time (UnionPay's): the order expires by itself then;
+   * until then it may still be paid, so it is watched as one the resident left.
+   */
+  public boolean codeStillPayable() {
+    return status == 409 && type != null && type.endsWith("/code-still-payable");
+  }
+
   /** The gateway found the ID number itself wrong (its check digit, its date, its region): the number is to be mended. */
   public boolean invalidIdNumber() {
     return status == 400 && type != null && type.endsWith("/invalid-id-number");

@@ -534,6 +534,27 @@ class KioskFlowTest {
   }
 
   /**
+   * The resident cancels a UnionPay code nobody paid: the gateway cannot void it before its time (code-still-payable).
+   * The resident is told until when it stays payable and that nothing is taken otherwise, never that a payment is being
+   * processed; the order stays watched, for a receipt if it is paid after all.
+   */
+  @Test
+  void aCodeThatStaysPayableUntilItsTimeIsSaidSoAndWatched() throws Exception {
+    toPaying();
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/code-still-payable\",\"status\":409,"
+            + "\"detail\":\"这个付款码在10:15以前仍然可以付款，不能提前作废。如果不付款，订单到时会自动取消，不会扣款。\","
+            + "\"state\":\"PAYING\",\"payableUntil\":\"2020-01-15T10:15:00+08:00\"}")));
+    flow.cancel();
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("message")).startsWith("这个付款码在10:15以前仍然可以付款").endsWith("如已付款，凭证会自动打印")
+        .doesNotContain("无法确认");
+    assertThat(journal.open()).as("watched until it is known").isNotEmpty();
+    assertThat(printer.printed()).isEmpty();
+  }
+
+  /**
    * 确定返回首页 on the QR code: while its cancel is under way (longer than a lookup's screen, as long as the cancel and the
    * lookup after it may take) the screen says so and takes no 返回首页; the held status request answering CANCELLED, the
    * cancel's own doing, is not shown as 订单已失效: the resident goes straight back to the first screen.

@@ -94,7 +94,7 @@ public final class UnionPayChannel implements PaymentChannel {
           return Future.failedFuture(new ChannelException("TRADE_PAID", "the QR code was paid", 200, false));
         }
         if (stillPayable(s)) {
-          return Future.failedFuture(new ChannelException("QR_STILL_PAYABLE",
+          return Future.failedFuture(new ChannelException(ChannelException.STILL_PAYABLE,
               "a UnionPay QR code cannot be closed before its payTimeout " + s.payTimeout(), 0, true));
         }
         if (t.found() && processing(t.origRespCode())) {
