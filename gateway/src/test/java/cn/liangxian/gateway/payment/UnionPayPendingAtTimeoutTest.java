@@ -28,6 +28,10 @@ class UnionPayPendingAtTimeoutTest {
       JsonObject o = r.bodyAsJsonObject();
       String id = o.getString("id");
       sandbox.payPending(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // cancelled while its code is still payable: the payment being processed is said, never that nothing is charged
+      var early = g.post("/api/v1/orders/" + id + "/cancel", new JsonObject());
+      assertThat(early.statusCode()).as(early.bodyAsString()).isEqualTo(409);
+      assertThat(early.bodyAsJsonObject().getString("type")).endsWith("/payment-processing");
 
       g.clock.advance(Duration.ofMinutes(16)); // past the order's 15 minutes and the code's payTimeout
       Eventually.until("the sweep to have tried to close it", () -> g.count("select expiry_attempts from orders where id = '"

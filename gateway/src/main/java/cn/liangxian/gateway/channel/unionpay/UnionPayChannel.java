@@ -93,14 +93,15 @@ public final class UnionPayChannel implements PaymentChannel {
         if (t.succeeded()) {
           return Future.failedFuture(new ChannelException("TRADE_PAID", "the QR code was paid", 200, false));
         }
-        if (stillPayable(s)) {
-          return Future.failedFuture(new ChannelException(ChannelException.STILL_PAYABLE,
-              "a UnionPay QR code cannot be closed before its payTimeout " + s.payTimeout(), 0, true));
-        }
         if (t.found() && processing(t.origRespCode())) {
           // scanned and paid in time, the issuer's answer still awaited: it may yet succeed, whatever the payTimeout
           return Future.failedFuture(new ChannelException("TRADE_PROCESSING",
               "the trade is still being processed (origRespCode " + t.origRespCode() + ")", 0, true));
+        }
+        if (stillPayable(s)) {
+          // nothing being paid now (processing is answered above): it only may be, until its time is up
+          return Future.failedFuture(new ChannelException(ChannelException.STILL_PAYABLE,
+              "a UnionPay QR code cannot be closed before its payTimeout " + s.payTimeout(), 0, true));
         }
         return Future.succeededFuture();
       });
