@@ -355,7 +355,12 @@ public final class OrderStore {
 
   /** Frees one paid item (its payment is refunded), in the caller's transaction. */
   public static Future<Void> releaseItem(SqlConnection conn, UUID id, long personId, String insurance) {
-    return conn.preparedQuery(RELEASE_ITEM).execute(Tuple.of(id, personId, insurance)).mapEmpty();
+    return released(conn, id, personId, insurance).mapEmpty();
+  }
+
+  /** {@link #releaseItem}: whether the item was still held (false: released before). */
+  public static Future<Boolean> released(SqlConnection conn, UUID id, long personId, String insurance) {
+    return conn.preparedQuery(RELEASE_ITEM).execute(Tuple.of(id, personId, insurance)).map(rows -> rows.rowCount() > 0);
   }
 
   public Future<Void> note(UUID id, String reason) {

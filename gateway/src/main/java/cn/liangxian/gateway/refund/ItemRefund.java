@@ -125,12 +125,14 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
 
   /**
    * A whole refund whose money the differences gave back already ({@link Decision#release}), in the caller's
-   * transaction: the agency's whole reversal under the whole item's number, with no personal money in it and the
-   * government's parts undone, and the item released. False when an earlier whole refund of the item did this.
+   * transaction: the item released, and the agency's whole reversal under the whole item's number, with no personal
+   * money in it and the government's parts undone (none where the item has no contribution record to undo). False when
+   * an earlier whole refund of the item did both.
    */
   public Future<Boolean> releaseWithoutMoney(SqlConnection conn, String reason, OffsetDateTime at) {
-    return Outbox.reversal(conn, new Outbox.Reversal(orderId, personId, insurance, 0, reason, true, wholeNumber(), at))
-        .compose(fresh -> fresh ? OrderStore.releaseItem(conn, orderId, personId, insurance).map(true) : Future.succeededFuture(false));
+    return OrderStore.released(conn, orderId, personId, insurance).compose(released -> Outbox.reversal(conn,
+            new Outbox.Reversal(orderId, personId, insurance, 0, reason, true, wholeNumber(), at))
+        .map(reversed -> released || reversed));
   }
 
   /** The item's {@code n}th difference's number: the whole item's and D, then D2, D3... */

@@ -65,12 +65,23 @@ public final class OrderRefunds {
   static final String REFUNDS = "select out_refund_no, amount_fen, reason, state, reason_code, updated_at, settled_at from refund"
       + " where order_id = $1 order by id";
 
+  /**
+   * The items undone without money ({@link ItemRefund#releaseWithoutMoney}): a whole refund whose money their differences
+   * had given back already, known by its whole reversal, which no refund of the same number carries.
+   */
+  static final String RELEASED = "select h.refund_no, h.reason, h.created_at from handoff_record h where h.kind = 'REVERSAL'"
+      + " and h.order_id = $1 and h.personal_fen = 0 and not exists (select 1 from refund f where f.order_id = h.order_id"
+      + " and f.out_refund_no = h.refund_no) order by h.id";
+
   /** Every statement above, checked against the schema when the gateway starts. */
-  public static final List<String> STATEMENTS = List.of(ITEMS, REFUNDS);
+  public static final List<String> STATEMENTS = List.of(ITEMS, REFUNDS, RELEASED);
 
   private OrderRefunds() {}
 
-  /** The order's refunds in the order they were made, each with what it covers. */
+  /**
+   * The order's refunds in the order they were made, each with what it covers; an item undone without money (its
+   * differences gave everything back first) as a whole refund of none, done when the item was released.
+   */
   public static Future<List<Refund>> of(Pool pool, UUID orderId) {
     return pool.preparedQuery(ITEMS).execute(Tuple.of(orderId)).compose(items -> {
       // an item's refund numbers, whole and difference, to the item they name
@@ -99,7 +110,16 @@ public final class OrderRefunds {
               r.getOffsetDateTime("updated_at"), r.getOffsetDateTime("settled_at")));
         }
         return out;
-      });
+      }).compose(out -> pool.preparedQuery(RELEASED).execute(Tuple.of(orderId)).map(released -> {
+        for (Row r : released) {
+          Row item = byNumber.get(r.getString("refund_no"));
+          if (item != null) {
+            out.add(new Refund(r.getString("refund_no"), 0, r.getString("reason"), "SUCCESS", Covers.ITEM,
+                item.getUUID("ref").toString(), item.getString("insurance"), r.getOffsetDateTime("created_at"), null));
+          }
+        }
+        return out;
+      }));
     });
   }
 }

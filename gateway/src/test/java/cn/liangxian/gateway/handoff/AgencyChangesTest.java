@@ -277,7 +277,16 @@ class AgencyChangesTest {
         + " and r.subsidy_fen = c.subsidy_fen and r.later_fen = c.later_fen and r.refund_no not like '%D'")).isEqualTo(1);
     assertThat(f.count("select count(*) from reservation where " + order)).as("赵一's item released").isEqualTo(held - 1);
     assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("not-eligible");
-    assertThat(f.count("select count(*) from audit_log where action = 'agency.refund' and subject not like '%D'")).isPositive();
+    assertThat(f.count("select count(*) from audit_log where action = 'agency.refund' and after->>'order' = '"
+        + o.getString("id") + "' and after->>'amountFen' = '0' and subject not like '%D'")).isEqualTo(1);
+    // the receipt says the item is undone: refunded whole, by a refund of nothing after the difference that gave it back
+    JsonObject receipt = f.g.get("/api/v1/orders/" + o.getString("id") + "/receipt").bodyAsJsonObject();
+    assertThat(receipt.getJsonArray("refunds").stream().map(x -> (JsonObject) x)
+        .filter(x -> x.getLong("amountFen") == 0 && "death".equals(x.getString("reason")) && "ITEM".equals(x.getString("covers"))))
+        .as(receipt.encodePrettily()).hasSize(1);
+    assertThat(receipt.getJsonArray("items").stream().map(x -> (JsonObject) x)
+        .filter(x -> "REFUNDED".equals(x.getString("status")) && x.getLong("refundedFen") == 25000L))
+        .as(receipt.encodePrettily()).hasSize(1);
   }
 
   /** A later category that lowers the amount further gives back what the first difference did not, under a number of its own. */
