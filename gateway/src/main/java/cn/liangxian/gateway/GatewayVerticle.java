@@ -171,7 +171,7 @@ final class GatewayVerticle extends VerticleBase {
         cn.liangxian.gateway.handoff.AgencyChanges.paidOrders(p.handoff(), p.regions()));
     recovery = new Recovery(orderStore, payments, p.channels(), p.clock(), p.metrics().orders());
     reconciliation = new Reconciliation(vertx, pool, p.channels(), payments, refunds, p.clock(), p.options().reconciliation(),
-        p.registry());
+        p.registry(), Duration.ofMillis(p.options().sweepMillis()));
     sessions = new Sessions(pool, lookupReads, p.clock(), Duration.ofMinutes(p.options().residents().sessionMinutes()));
     callers = new CallerAuth(kioskAuth, sessions);
     Router router = Router.router(vertx);

@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -84,7 +85,7 @@ public final class Reconciliation {
       + " attempts = channel_reconciliation.attempts + 1, run_by = excluded.run_by, claimed_at = excluded.claimed_at,"
       + " last_error = null, next_attempt_at = null, renewed_at = null"
       // a run still RUNNING ten minutes after it was claimed or last renewed its claim was abandoned (its instance stopped)
-      + " where (channel_reconciliation.state = 'RUNNING' and coalesce(channel_reconciliation.renewed_at,"
+      + " where (channel_reconciliation.state = 'RUNNING' and greatest(channel_reconciliation.renewed_at,"
       + " channel_reconciliation.claimed_at) < excluded.claimed_at - interval '10 minutes')"
       + " or (channel_reconciliation.state = 'FAILED' and ($6 or channel_reconciliation.next_attempt_at <= excluded.claimed_at))"
       + " or (channel_reconciliation.state = 'DONE' and $6)"
@@ -131,7 +132,7 @@ public final class Reconciliation {
    * $4 (none: a row of nulls).
    */
   static final String WINDOW = "select c.channel, c.merchant, s.first_day, r.day, r.state,"
-      + " coalesce(r.renewed_at, r.claimed_at) as held_since, r.next_attempt_at,"
+      + " greatest(r.renewed_at, r.claimed_at) as held_since, r.next_attempt_at,"
       + " r.no_bill, r.finished_at"
       + " from unnest($1::text[], $2::text[]) as c(channel, merchant)"
       + " left join channel_reconciliation_start s on s.channel = c.channel and s.merchant = c.merchant"
@@ -167,9 +168,11 @@ public final class Reconciliation {
   /** A run still RUNNING this long after it was claimed or last renewed its claim was abandoned: as in {@link #CLAIM}. */
   static final Duration ABANDONED = Duration.ofMinutes(10);
   /**
-   * How often a run under way renews its claim ({@link #RENEW}), at the schedule's round of the object that runs it: a
-   * run that lasts longer than {@link #ABANDONED} (a busy day's bill with many repairs) is not taken over while its
-   * instance lives, so the day is never run twice at once and the run's report is kept.
+   * How often a run under way renews its claim ({@link #RENEW}), by a timer of its own on the event loop that runs it (the
+   * schedule's or an operator's request's): a run that lasts longer than {@link #ABANDONED} (a busy day's bill with many
+   * repairs, applied {@link #REPAIRS_AT_ONCE} at a time so that the renewal and the loop's requests never wait behind
+   * all of them) is not taken over while its instance lives, so the day is never run twice at once and the run's report
+   * is kept.
    */
   static final Duration RENEW_EVERY = ABANDONED.dividedBy(5);
   /**
@@ -228,16 +231,20 @@ public final class Reconciliation {
   private final Map<String, AtomicLong> daysOpen = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> oldestOpenSeconds = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> givenUp = new ConcurrentHashMap<>();
-  /** This object's runs under way, by channel, merchant and day. */
-  private final Map<String, Claim> running = new ConcurrentHashMap<>();
+  private final Duration tick;
   /** Whether this object has recorded the schedule's first day of every merchant (once is enough). */
   private volatile boolean started;
   /** Whether this object has registered the gauges of the days left: the first time it runs the schedule. */
   private boolean gauges;
 
+  /**
+   * {@code tick}: how often a run under way looks whether its claim is due for renewal ({@link #RENEW_EVERY}, by the
+   * clock); the sweep's period, at most {@link #RENEW_EVERY}.
+   */
   public Reconciliation(Vertx vertx, Pool pool, Channels channels, Payments payments, Refunds refunds, Clock clock,
-      ReconciliationOptions options, MeterRegistry registry) {
+      ReconciliationOptions options, MeterRegistry registry, Duration tick) {
     this.vertx = vertx;
+    this.tick = tick.compareTo(RENEW_EVERY) < 0 ? tick : RENEW_EVERY;
     this.registry = registry;
     // every series from the start: a new deployment reads 0, not "No data"
     for (PaymentChannel c : channels.all()) {
@@ -350,22 +357,7 @@ public final class Reconciliation {
       gauges = true;
       registerGauges();
     }
-    return renewClaims().compose(x -> runDueDays());
-  }
-
-  /** The claims of this object's runs under way renewed where {@link #RENEW_EVERY} has passed; a failure is only logged. */
-  private Future<Void> renewClaims() {
-    OffsetDateTime now = now();
-    List<Future<?>> renewed = new ArrayList<>();
-    for (Claim c : running.values()) {
-      if (!c.renewed.isAfter(now.minus(RENEW_EVERY))) {
-        renewed.add(pool.preparedQuery(RENEW).execute(Tuple.from(new Object[] {c.channel, c.merchant, c.day, c.claimed, now}))
-            .onSuccess(rows -> c.renewed = now)
-            .onFailure(e -> LOG.warn("the claim of the {} reconciliation of {} for {} not renewed now: {}", c.channel,
-                c.merchant, c.day, e.toString())));
-      }
-    }
-    return Future.join(renewed).<Void>mapEmpty().otherwiseEmpty();
+    return runDueDays();
   }
 
   private Future<Integer> runDueDays() {
@@ -667,30 +659,27 @@ public final class Reconciliation {
 
   /** Fetches the bill and compares; a bill that cannot be had now leaves the row FAILED, to be tried again. */
   private Future<JsonObject> compare(PaymentChannel c, LocalDate date, String actor, OffsetDateTime claimed, boolean recheck) {
-    Claim claim = new Claim(c.name(), c.merchant(), date, claimed);
-    running.put(claim.key(), claim);
-    return compareClaimed(c, date, actor, claimed, recheck).onComplete(x -> running.remove(claim.key(), claim));
-  }
-
-  /** A day this object claimed and is running, its claim renewed while it runs ({@link #renewClaims}). */
-  private static final class Claim {
-    final String channel;
-    final String merchant;
-    final LocalDate day;
-    final OffsetDateTime claimed;
-    volatile OffsetDateTime renewed;
-
-    Claim(String channel, String merchant, LocalDate day, OffsetDateTime claimed) {
-      this.channel = channel;
-      this.merchant = merchant;
-      this.day = day;
-      this.claimed = claimed;
-      this.renewed = claimed;
-    }
-
-    String key() {
-      return channel + "/" + merchant + "/" + day;
-    }
+    // the run keeps its claim while it works, whichever event loop runs it (the schedule's, or an operator's request's)
+    OffsetDateTime[] renewed = {claimed};
+    boolean[] renewing = {false};
+    long timer = vertx.setPeriodic(tick.toMillis(), t -> {
+      OffsetDateTime now = now();
+      if (renewing[0] || renewed[0].isAfter(now.minus(RENEW_EVERY))) {
+        return;
+      }
+      renewing[0] = true;
+      pool.preparedQuery(RENEW).execute(Tuple.from(new Object[] {c.name(), c.merchant(), date, claimed, now}))
+          .onComplete(ar -> {
+            renewing[0] = false;
+            if (ar.succeeded()) {
+              renewed[0] = now;
+            } else {
+              LOG.warn("the claim of the {} reconciliation of {} for {} not renewed now: {}", c.name(), c.merchant(), date,
+                  ar.cause().toString());
+            }
+          });
+    });
+    return compareClaimed(c, date, actor, claimed, recheck).onComplete(x -> vertx.cancelTimer(timer));
   }
 
   private Future<JsonObject> compareClaimed(PaymentChannel c, LocalDate date, String actor, OffsetDateTime claimed,
@@ -819,7 +808,8 @@ public final class Reconciliation {
     int[] counted = {-1}; // the differences of the report this run wrote, once it is written
     List<Future<?>> repairs = new ArrayList<>();
     List<String> paidDays = new ArrayList<>();
-    List<Future<?>> paid = new ArrayList<>();
+    // each repair started in turn, REPAIRS_AT_ONCE at a time: a bill with thousands queues them here, not on the pool
+    List<Supplier<Future<?>>> applied = new ArrayList<>();
     List<Repair> outsideRefunds = new ArrayList<>();
     for (Repair r : matching.repairs()) {
       Line b = r.line();
@@ -832,8 +822,8 @@ public final class Reconciliation {
         outsideRefunds.add(r);
         continue;
       }
-      repairs.add(switch (r.kind()) {
-        case PAYMENT -> add(paid, payments.apply(channel, c.merchant(), b.outTradeNo(), b.ref(), b.fen(), "reconciliation", date,
+      applied.add(switch (r.kind()) {
+        case PAYMENT -> () -> payments.apply(channel, c.merchant(), b.outTradeNo(), b.ref(), b.fen(), "reconciliation", date,
             b.paidAt())
             .onComplete(ar -> {
               if (ar.failed()) {
@@ -843,25 +833,27 @@ public final class Reconciliation {
               } else {
                 d.put("repair", ar.result().name().toLowerCase());
               }
-            }));
+            });
         // a refund's day, one statement each: refunds are few, and a refund's row is locked by its own confirmations
-        case DAY -> pool.preparedQuery(REFUND_DAY).execute(Tuple.of(b.ref(), date));
-        case REFUND_CONFIRMED -> refunds.confirmed(b.ref())
+        case DAY -> () -> pool.preparedQuery(REFUND_DAY).execute(Tuple.of(b.ref(), date));
+        case REFUND_CONFIRMED -> () -> refunds.confirmed(b.ref())
             .onComplete(ar -> d.put("repair", ar.succeeded() ? "confirmed" : "failed: " + ar.cause().getMessage()));
         case OUTSIDE_REFUND -> throw new IllegalStateException("not a repair of its own: " + r.kind());
       });
     }
+    Future<Void> appliedAll = InTurn.of(applied, REPAIRS_AT_ONCE);
+    repairs.add(appliedAll);
     // a refund made at the channel is of a payment the bill may list too, booked just above: after the day's payments.
     // Those whose payment is not booked yet are noted: the schedule tries the day again later
     List<String> waiting = new ArrayList<>();
     if (!outsideRefunds.isEmpty()) {
-      repairs.add(Future.join(paid).<Void>mapEmpty().otherwiseEmpty().compose(x -> Future.join(outsideRefunds.stream()
-          .map(r -> outsideRefund(c, r.line(), r.difference(), date, actor)
+      repairs.add(appliedAll.otherwiseEmpty().compose(x -> InTurn.of(outsideRefunds.stream()
+          .<Supplier<Future<?>>>map(r -> () -> outsideRefund(c, r.line(), r.difference(), date, actor)
               .onSuccess(o -> {
                 if (o.waits()) {
                   waiting.add(r.line().ref());
                 }
-              })).toList())));
+              })).toList(), REPAIRS_AT_ONCE)));
     }
     // the payments' day in batches, one after another: one connection of the pool, not all of them
     Future<?> days = Future.succeededFuture();
@@ -1008,10 +1000,8 @@ public final class Reconciliation {
   }
 
   /** A future added to a list, as it is. */
-  private static <T> Future<T> add(List<Future<?>> list, Future<T> f) {
-    list.add(f);
-    return f;
-  }
+  /** How many of a run's repairs are under way at once ({@link InTurn}). */
+  static final int REPAIRS_AT_ONCE = 2;
 
   /**
    * A refund the bill lists that we never asked for: booked where it gave back an order's whole payment, or a payment its
