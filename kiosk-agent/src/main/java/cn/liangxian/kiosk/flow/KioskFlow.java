@@ -305,7 +305,7 @@ public final class KioskFlow {
       JsonObject o = ar.result().order();
       order = o;
       // what the order charges, as the gateway computed it (the book may have changed since the lookup)
-      paidFen = o.getValue("totalFen") instanceof Number n ? n.longValue() : selection.fen();
+      paidFen = charged(o.getValue("totalFen"), selection.fen());
       paidItems = o.getValue("items") instanceof io.vertx.core.json.JsonArray items ? items.size() : selection.items().size();
       show(Screen.PAYING);
       deadline = ar.result().endsAt(); // the order's end by the gateway's clock, not its life counted from now
@@ -318,6 +318,17 @@ public final class KioskFlow {
         letGo(key, ar.result().order().getString("id"), "left before its QR code was shown");
       }
     }));
+  }
+
+  /** What the order charges: its amount, a number or one written as digits; else the choice's own sum. */
+  static long charged(Object totalFen, long chosenFen) {
+    if (totalFen instanceof Number n) {
+      return n.longValue();
+    }
+    if (totalFen instanceof String s && s.matches("[0-9]{1,15}")) {
+      return Long.parseLong(s);
+    }
+    return chosenFen;
   }
 
   /** Whether a status request of the order on the QR screen is out (one at a time, sent by {@link #tick()}). */

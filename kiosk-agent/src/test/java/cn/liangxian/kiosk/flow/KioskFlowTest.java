@@ -472,17 +472,20 @@ class KioskFlowTest {
   }
 
   /**
-   * An order answer with its amount written as text (a gateway bug, a proxy rewriting it) still shows its QR code: the
-   * screen says the choice's sum rather than failing every time the page reads it.
+   * An order answer with its amount written as text (a gateway bug, a proxy rewriting it) still shows its QR code and
+   * what the order charges, rather than failing every time the page reads it; an amount not to be read at all, the
+   * choice's own sum.
    */
   @Test
   void anOrderWhoseAmountIsNotANumberStillShowsItsCode() throws Exception {
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
-        .withBody(new JsonObject(resource("order-paying.json")).put("totalFen", "25000").put("items", "all").encode())));
+        .withBody(new JsonObject(resource("order-paying.json")).put("totalFen", "26000").put("items", "all").encode())));
     toPaying();
     JsonObject order = flow.view().getJsonObject("order");
-    assertThat(order.getLong("totalFen")).isEqualTo(25000);
+    assertThat(order.getLong("totalFen")).isEqualTo(26000);
     assertThat(order.getString("codeUrl")).isNotBlank();
+    assertThat(KioskFlow.charged(java.util.List.of(), 25000)).isEqualTo(25000);
+    assertThat(KioskFlow.charged("2.6e4", 25000)).isEqualTo(25000);
   }
 
   @Test
