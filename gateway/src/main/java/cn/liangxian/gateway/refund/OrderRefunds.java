@@ -60,27 +60,61 @@ public final class OrderRefunds {
     }
   }
 
-  static final String ITEMS = "select p.ref, i.person_id, i.insurance from order_item i join person p on p.id = i.person_id"
-      + " where i.order_id = $1";
+  /** The order's items, each with whether it is released (no longer held by the order: refunded whole, or undone). */
+  static final String ITEMS = "select p.ref, i.person_id, i.insurance, not exists (select 1 from reservation r"
+      + " where r.order_id = i.order_id and r.person_id = i.person_id and r.insurance = i.insurance) as released"
+      + " from order_item i join person p on p.id = i.person_id where i.order_id = $1";
   static final String REFUNDS = "select out_refund_no, amount_fen, reason, state, reason_code, updated_at, settled_at from refund"
       + " where order_id = $1 order by id";
 
-  /**
-   * The items undone without money ({@link ItemRefund#releaseWithoutMoney}): a whole refund whose money their differences
-   * had given back already, known by its whole reversal, which no refund of the same number carries.
-   */
-  static final String RELEASED = "select h.refund_no, h.reason, h.created_at from handoff_record h where h.kind = 'REVERSAL'"
-      + " and h.order_id = $1 and h.personal_fen = 0 and not exists (select 1 from refund f where f.order_id = h.order_id"
-      + " and f.out_refund_no = h.refund_no) order by h.id";
+  /** The reasons of items' whole reversals ($1: their whole numbers), by the unique index of reversals' numbers. */
+  static final String WHOLE_REVERSALS = "select refund_no, reason from handoff_record where kind = 'REVERSAL'"
+      + " and refund_no = any($1)";
 
   /** Every statement above, checked against the schema when the gateway starts. */
-  public static final List<String> STATEMENTS = List.of(ITEMS, REFUNDS, RELEASED);
+  public static final List<String> STATEMENTS = List.of(ITEMS, REFUNDS, WHOLE_REVERSALS);
 
   private OrderRefunds() {}
 
+  /** {@link #of}'s refunds, with a whole refund of none for each item undone without money. */
+  private static Future<List<Refund>> undone(Pool pool, List<Refund> out, Map<String, Row> byNumber) {
+    if (out.stream().anyMatch(f -> f.covers() == Covers.ORDER)) {
+      return Future.succeededFuture(out); // the order's payment went back as such: its items with it, as the receipt says
+    }
+    Map<String, List<Refund>> differences = new HashMap<>();
+    for (Map.Entry<String, Row> e : byNumber.entrySet()) {
+      Row item = e.getValue();
+      if (!item.getBoolean("released") || out.stream().anyMatch(f -> f.outRefundNo().equals(e.getKey()))) {
+        continue;
+      }
+      List<Refund> ofItem = out.stream().filter(f -> f.covers() == Covers.DIFFERENCE
+          && ItemRefund.itemNumber(f.outRefundNo()).equals(e.getKey())).toList();
+      if (!ofItem.isEmpty()) {
+        differences.put(e.getKey(), ofItem);
+      }
+    }
+    if (differences.isEmpty()) {
+      return Future.succeededFuture(out);
+    }
+    return pool.preparedQuery(WHOLE_REVERSALS).execute(Tuple.of(differences.keySet().toArray(String[]::new))).map(rows -> {
+      Map<String, String> reasons = new HashMap<>();
+      rows.forEach(r -> reasons.put(r.getString("refund_no"), r.getString("reason")));
+      differences.forEach((no, ofItem) -> {
+        Row item = byNumber.get(no);
+        boolean back = ofItem.stream().allMatch(Refund::done);
+        OffsetDateTime at = back ? ofItem.stream().map(Refund::backAt).max(java.util.Comparator.naturalOrder()).orElseThrow() : null;
+        out.add(new Refund(no, 0, reasons.getOrDefault(no, "released"), back ? "SUCCESS" : "PENDING", Covers.ITEM,
+            item.getUUID("ref").toString(), item.getString("insurance"), at, null));
+      });
+      return out;
+    });
+  }
+
   /**
-   * The order's refunds in the order they were made, each with what it covers; an item undone without money (its
-   * differences gave everything back first) as a whole refund of none, done when the item was released.
+   * The order's refunds in the order they were made, each with what it covers; then each item undone without money
+   * ({@link ItemRefund#releaseWithoutMoney}: released, with no whole refund, after differences that gave back all it
+   * paid) as a whole refund of none, with the reason of its whole reversal: done once its differences are (their
+   * money back), under way until then.
    */
   public static Future<List<Refund>> of(Pool pool, UUID orderId) {
     return pool.preparedQuery(ITEMS).execute(Tuple.of(orderId)).compose(items -> {
@@ -110,16 +144,7 @@ public final class OrderRefunds {
               r.getOffsetDateTime("updated_at"), r.getOffsetDateTime("settled_at")));
         }
         return out;
-      }).compose(out -> pool.preparedQuery(RELEASED).execute(Tuple.of(orderId)).map(released -> {
-        for (Row r : released) {
-          Row item = byNumber.get(r.getString("refund_no"));
-          if (item != null) {
-            out.add(new Refund(r.getString("refund_no"), 0, r.getString("reason"), "SUCCESS", Covers.ITEM,
-                item.getUUID("ref").toString(), item.getString("insurance"), r.getOffsetDateTime("created_at"), null));
-          }
-        }
-        return out;
-      }));
+      }).compose(out -> undone(pool, out, byNumber));
     });
   }
 }

@@ -155,6 +155,44 @@ class OperatorRefundTest {
     g.gateway.demo().sandbox().faults(cn.liangxian.sandbox.fault.SandboxFaults.NONE);
   }
 
+  /**
+   * A difference that gave back all 张三 paid, refused by the channel (owed still), then his whole item: the item is
+   * undone (released, the agency told), but his receipt says the money is still on its way back, never that it went.
+   */
+  @Test
+  void anItemUndoneWhileItsDifferenceIsOwedReadsAsBeingRefunded() throws Exception {
+    JsonObject h = g.lookup(Fixture.ZHANG, "张三");
+    JsonObject o = g.payZhangFamilyMedical(h, "wechat");
+    long person = g.count("select id from person where ref = '" + ref(h, Fixture.ZHANG) + "'");
+    String whole = o.getString("outTradeNo") + "-" + person + "M";
+    sql("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at, last_error) values ('"
+        + o.getString("id") + "', '" + whole + "D', 25000, 'category-arrived', 'FAILED', '2019-12-15T02:00:00Z',"
+        + " '2019-12-15T02:00:00Z', 'refused by the channel')");
+    JsonObject body = new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, Fixture.ZHANG))
+        .put("insurance", "medical").put("reason", "death");
+    HttpResponse<Buffer> death = refund(body, TOKEN);
+    assertThat(death.statusCode()).as(death.bodyAsString()).isEqualTo(200);
+    assertThat(g.count("select count(*) from reservation where order_id = '" + o.getString("id") + "' and person_id = " + person))
+        .as("released").isZero();
+    JsonObject receipt = g.get("/api/v1/orders/" + o.getString("id") + "/receipt").bodyAsJsonObject();
+    JsonObject item = receipt.getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(i -> i.getString("idNumber").equals(masked(Fixture.ZHANG)) && i.getString("insurance").equals("medical"))
+        .findFirst().orElseThrow();
+    assertThat(item.getString("status")).as(receipt.encodePrettily()).isEqualTo("REFUNDING");
+    assertThat(item.getLong("refundingFen")).isEqualTo(25000);
+    assertThat(item.getLong("refundedFen")).isZero();
+    assertThat(receipt.getString("status")).isNotEqualTo("REFUNDED");
+
+    // finance pays it back another way: now it went back, whole
+    sql("update refund set settled_at = '2019-12-16T02:00:00Z', settled_by = 'finance', settled_how = 'bank transfer',"
+        + " settled_reference = 'V-1' where out_refund_no = '" + whole + "D'");
+    JsonObject after = g.get("/api/v1/orders/" + o.getString("id") + "/receipt").bodyAsJsonObject().getJsonArray("items")
+        .stream().map(JsonObject.class::cast).filter(i -> i.getString("idNumber").equals(masked(Fixture.ZHANG))
+            && i.getString("insurance").equals("medical")).findFirst().orElseThrow();
+    assertThat(after.getString("status")).isEqualTo("REFUNDED");
+    assertThat(after.getLong("refundedFen")).isEqualTo(25000);
+  }
+
   /** A whole item whose refund the channel refused is owed whole still: a difference asked for since adds nothing to it. */
   @Test
   void aDifferenceAfterARefusedWholeRefundAddsNothing() throws Exception {
