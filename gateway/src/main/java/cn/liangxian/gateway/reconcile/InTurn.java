@@ -41,7 +41,8 @@ final class InTurn {
       Future<?> f;
       try {
         f = tasks.get(i).get();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // a task that throws as it starts has failed; its lane goes on, so that the whole is done all the same
         f = Future.failedFuture(e);
       }
       if (!f.isComplete()) {

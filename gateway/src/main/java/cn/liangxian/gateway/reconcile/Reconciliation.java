@@ -175,6 +175,8 @@ public final class Reconciliation {
    * is kept.
    */
   static final Duration RENEW_EVERY = ABANDONED.dividedBy(5);
+  /** A run renews its claim for this long at most after it claimed the day: one still running then waits on nothing that comes. */
+  static final Duration RENEWED_AT_MOST = Duration.ofHours(2);
   /**
    * A day done against no bill (the channel's signed answer that it has none: no trade that day, or a bill not out yet,
    * as Alipay's and UnionPay's late files may be, or an operator's run before the bill was made) is looked at again by
@@ -667,6 +669,13 @@ public final class Reconciliation {
       if (renewing[0] || renewed[0].isAfter(now.minus(RENEW_EVERY))) {
         return;
       }
+      if (now.isAfter(claimed.plus(RENEWED_AT_MOST))) {
+        // a run this long waits on something that does not come (a lock never released): it lets the day be taken over
+        LOG.warn("the {} reconciliation of {} for {} has run since {}: its claim is no longer renewed", c.name(), c.merchant(),
+            date, claimed);
+        vertx.cancelTimer(t);
+        return;
+      }
       renewing[0] = true;
       pool.preparedQuery(RENEW).execute(Tuple.from(new Object[] {c.name(), c.merchant(), date, claimed, now}))
           .onComplete(ar -> {
@@ -679,7 +688,9 @@ public final class Reconciliation {
             }
           });
     });
-    return compareClaimed(c, date, actor, claimed, recheck).onComplete(x -> vertx.cancelTimer(timer));
+    // through a future however it ends, a throw included, so that the timer always stops with the run
+    return Future.succeededFuture().compose(x -> compareClaimed(c, date, actor, claimed, recheck))
+        .onComplete(x -> vertx.cancelTimer(timer));
   }
 
   private Future<JsonObject> compareClaimed(PaymentChannel c, LocalDate date, String actor, OffsetDateTime claimed,
@@ -855,8 +866,8 @@ public final class Reconciliation {
                 }
               })).toList(), REPAIRS_AT_ONCE)));
     }
-    // the payments' day in batches, one after another: one connection of the pool, not all of them
-    Future<?> days = Future.succeededFuture();
+    // the payments' day in batches, one after another, once the repairs are made: one connection of the pool at a time
+    Future<?> days = Future.join(repairs).otherwiseEmpty();
     for (String[] batch : inBatches(paidDays, DAY_BATCH)) {
       days = days.compose(x -> pool.preparedQuery(PAYMENT_DAY).execute(Tuple.of(channel, batch, date)));
     }
@@ -999,9 +1010,12 @@ public final class Reconciliation {
     }
   }
 
-  /** A future added to a list, as it is. */
-  /** How many of a run's repairs are under way at once ({@link InTurn}). */
-  static final int REPAIRS_AT_ONCE = 2;
+  /**
+   * How many of a run's repairs are under way at once ({@link InTurn}): one, and the day's other statements after them,
+   * so that a run holds one connection of its event loop's pool at a time and the loop's requests and the run's own claim
+   * renewal wait behind one statement of it at most.
+   */
+  static final int REPAIRS_AT_ONCE = 1;
 
   /**
    * A refund the bill lists that we never asked for: booked where it gave back an order's whole payment, or a payment its

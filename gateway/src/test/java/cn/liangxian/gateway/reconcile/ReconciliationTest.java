@@ -677,6 +677,42 @@ class ReconciliationTest {
   }
 
   /**
+   * A run waiting two hours on something that never comes (a lock never released) stops renewing its claim: the day is
+   * taken over as abandoned, rather than held for ever by a run that cannot finish.
+   */
+  @Test
+  void aRunStuckForTwoHoursLetsTheDayBeTakenOver() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    refundedWithoutItsPaymentInTheBill(o);
+    String day = "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
+        + g.gateway.channels().get("wechat").merchant() + "'";
+    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      st.execute("select id from orders where id = '" + o.getString("id") + "' for update");
+      g.clock.advance(Duration.ofDays(1)); // the day's bill is due: the schedule runs it, and it waits on the order
+      cn.liangxian.gateway.support.Eventually.until("the day claimed", () -> g.count(day.formatted("count(*)")
+          + " and state = 'RUNNING'") == 1);
+      java.time.Instant claimed = g.clock.instant();
+      // two hours, two minutes at a time: renewed at each step
+      for (int step = 1; step <= 60; step++) {
+        g.clock.advance(Duration.ofMinutes(2));
+        String now = g.clock.instant().toString();
+        cn.liangxian.gateway.support.Eventually.until("the claim renewed", () -> g.count(day.formatted("count(*)")
+            + " and state = 'RUNNING' and renewed_at >= '" + now + "'") == 1);
+      }
+      assertThat(g.count(day.formatted("attempts"))).isEqualTo(1);
+      // past two hours it renews no more, and eleven minutes on the schedule takes the day over
+      g.clock.advance(Duration.ofMinutes(2));
+      g.clock.advance(Duration.ofMinutes(11));
+      cn.liangxian.gateway.support.Eventually.until("the day taken over", () -> g.count(day.formatted("attempts")) == 2);
+      assertThat(g.count(day.formatted("count(*)") + " and claimed_at > '" + claimed.plus(Duration.ofHours(2)) + "'"))
+          .isEqualTo(1);
+      c.rollback();
+    }
+  }
+
+  /**
    * An operator's run, on whichever event loop took the request, keeps its claim as a scheduled run does: eleven minutes
    * on, no scheduled run has taken the day over, and the day's report is the operator's.
    */
@@ -694,13 +730,17 @@ class ReconciliationTest {
       var pid = st.executeQuery("select pg_backend_pid()");
       pid.next();
       int me = pid.getInt(1);
-      // before the day is due: only the operator runs it
-      run = g.http.post("/api/v1/operator/reconciliation/wechat/2019-12-15").putHeader("Authorization", "Bearer " + TOKEN)
+      // a minute before the day's bill is due (10:00 Beijing time the next day): only the operator runs it
+      g.clock.advance(Duration.between(g.clock.instant(), java.time.Instant.parse("2019-12-16T01:59:00Z")));
+      String finance = g.operatorToken(cn.liangxian.gateway.operator.Role.FINANCE, cn.liangxian.gateway.operator.Scope.ALL);
+      run = g.http.post("/api/v1/operator/reconciliation/wechat/2019-12-15").putHeader("Authorization", "Bearer " + finance)
           .send().toCompletionStage().toCompletableFuture();
-      cn.liangxian.gateway.support.Eventually.until("the run to wait on the order", () -> g.count("select count(*) from"
-          + " pg_stat_activity where query like '%for no key update%' and " + me + " = any(pg_blocking_pids(pid))") == 1);
-      g.clock.advance(Duration.ofDays(1)); // the day is due now: the schedule would take over a run that looked abandoned
-      for (int minute = 1; minute <= 11; minute++) {
+      // claimed, and waiting on the order (the sweep's query of the order, whose notification was lost, may wait too)
+      cn.liangxian.gateway.support.Eventually.until("the run to wait on the order", () -> g.count(day.formatted("count(*)")
+          + " and state = 'RUNNING' and claimed_at = '2019-12-16T01:59:00Z'") == 1 && g.count("select count(*) from"
+          + " pg_stat_activity where query like '%for no key update%' and " + me + " = any(pg_blocking_pids(pid))") >= 1);
+      // the day falls due at the first minute: from then on the schedule would take over a run that looked abandoned
+      for (int minute = 1; minute <= 12; minute++) {
         g.clock.advance(Duration.ofMinutes(1));
         String threeMinutesAgo = g.clock.instant().minus(Duration.ofMinutes(3)).toString();
         cn.liangxian.gateway.support.Eventually.until("the claim renewed", () -> g.count(day.formatted("count(*)")
