@@ -638,34 +638,63 @@ class ReconciliationTest {
     assertThat(g.count("select count(*) from payment where order_id = '" + unheard.getString("id") + "'")).isEqualTo(1);
   }
 
+  /** Paid with the notification lost, then given back whole at the channel: a run of the day waits on the order. */
+  JsonObject unheardAndGivenBackAtTheChannel() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    refundedWithoutItsPaymentInTheBill(o);
+    return o;
+  }
+
+  /** A query of WeChat Pay's day 2019-12-15 of the default merchant, {@code %s} its columns. */
+  String wechatDay() {
+    return "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
+        + g.gateway.channels().get("wechat").merchant() + "'";
+  }
+
+  /** Locks the order in the statement's transaction; its backend's pid. */
+  static int lockOrder(Statement st, String orderId) throws Exception {
+    st.execute("select id from orders where id = '" + orderId + "' for update");
+    var pid = st.executeQuery("select pg_backend_pid()");
+    pid.next();
+    return pid.getInt(1);
+  }
+
+  /** How many sessions wait to lock an order that the backend {@code pid} holds. */
+  long waitingOn(int pid) throws Exception {
+    return g.count("select count(*) from pg_stat_activity where query like '%for no key update%' and " + pid
+        + " = any(pg_blocking_pids(pid))");
+  }
+
+  /**
+   * The clock moved on {@code step} at a time (more than a renewal's two minutes, less than the ten after which a claim
+   * looks abandoned), {@code steps} times, the run's claim seen renewed at each.
+   */
+  void renewedStepByStep(String day, Duration step, int steps) throws Exception {
+    for (int i = 1; i <= steps; i++) {
+      g.clock.advance(step);
+      String now = g.clock.instant().toString();
+      cn.liangxian.gateway.support.Eventually.until("the claim renewed", () -> g.count(day.formatted("count(*)")
+          + " and state = 'RUNNING' and renewed_at >= '" + now + "'") == 1);
+    }
+  }
+
   /**
    * A run that lasts longer than a run is given before it looks abandoned keeps the day while its instance lives: it
    * renews its claim, no other run takes the day over, and the day's result is its own.
    */
   @Test
   void aLongRunRenewsItsClaimAndIsNotTakenOver() throws Exception {
-    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
-    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
-    refundedWithoutItsPaymentInTheBill(o);
-    String day = "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
-        + g.gateway.channels().get("wechat").merchant() + "'";
+    JsonObject o = unheardAndGivenBackAtTheChannel();
+    String day = wechatDay();
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       c.setAutoCommit(false);
       // the run waits here, on the order its refund at the channel gives back
-      st.execute("select id from orders where id = '" + o.getString("id") + "' for update");
-      var pid = st.executeQuery("select pg_backend_pid()");
-      pid.next();
-      int me = pid.getInt(1);
+      int me = lockOrder(st, o.getString("id"));
       g.clock.advance(Duration.ofDays(1)); // the day's bill is due
-      cn.liangxian.gateway.support.Eventually.until("the run to wait on the order", () -> g.count("select count(*) from"
-          + " pg_stat_activity where query like '%for no key update%' and " + me + " = any(pg_blocking_pids(pid))") == 1);
-      // eleven minutes go by, a minute at a time: the run renews its claim as they do
-      for (int minute = 1; minute <= 11; minute++) {
-        g.clock.advance(Duration.ofMinutes(1));
-        String threeMinutesAgo = g.clock.instant().minus(Duration.ofMinutes(3)).toString();
-        cn.liangxian.gateway.support.Eventually.until("the claim renewed", () -> g.count(day.formatted("count(*)")
-            + " and state = 'RUNNING' and greatest(renewed_at, claimed_at) > '" + threeMinutesAgo + "'") == 1);
-      }
+      cn.liangxian.gateway.support.Eventually.until("the run to wait on the order", () -> waitingOn(me) == 1);
+      // twelve minutes go by, three at a time: the run renews its claim as they do
+      renewedStepByStep(day, Duration.ofMinutes(3), 4);
       assertThat(g.count(day.formatted("attempts"))).as("never taken over").isEqualTo(1);
       c.rollback();
     }
@@ -682,11 +711,8 @@ class ReconciliationTest {
    */
   @Test
   void aRunStuckForTwoHoursLetsTheDayBeTakenOver() throws Exception {
-    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
-    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
-    refundedWithoutItsPaymentInTheBill(o);
-    String day = "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
-        + g.gateway.channels().get("wechat").merchant() + "'";
+    JsonObject o = unheardAndGivenBackAtTheChannel();
+    String day = wechatDay();
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       c.setAutoCommit(false);
       st.execute("select id from orders where id = '" + o.getString("id") + "' for update");
@@ -694,13 +720,8 @@ class ReconciliationTest {
       cn.liangxian.gateway.support.Eventually.until("the day claimed", () -> g.count(day.formatted("count(*)")
           + " and state = 'RUNNING'") == 1);
       java.time.Instant claimed = g.clock.instant();
-      // two hours, two minutes at a time: renewed at each step
-      for (int step = 1; step <= 60; step++) {
-        g.clock.advance(Duration.ofMinutes(2));
-        String now = g.clock.instant().toString();
-        cn.liangxian.gateway.support.Eventually.until("the claim renewed", () -> g.count(day.formatted("count(*)")
-            + " and state = 'RUNNING' and renewed_at >= '" + now + "'") == 1);
-      }
+      // two hours, eight minutes at a time: renewed at each step
+      renewedStepByStep(day, Duration.ofMinutes(8), 15);
       assertThat(g.count(day.formatted("attempts"))).isEqualTo(1);
       // past two hours it renews no more, and eleven minutes on the schedule takes the day over
       g.clock.advance(Duration.ofMinutes(2));
@@ -713,23 +734,17 @@ class ReconciliationTest {
   }
 
   /**
-   * An operator's run, on whichever event loop took the request, keeps its claim as a scheduled run does: eleven minutes
+   * An operator's run, on whichever event loop took the request, keeps its claim as a scheduled run does: twelve minutes
    * on, no scheduled run has taken the day over, and the day's report is the operator's.
    */
   @Test
   void anOperatorsLongRunRenewsItsClaimToo() throws Exception {
-    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
-    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
-    refundedWithoutItsPaymentInTheBill(o);
-    String day = "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
-        + g.gateway.channels().get("wechat").merchant() + "'";
+    JsonObject o = unheardAndGivenBackAtTheChannel();
+    String day = wechatDay();
     java.util.concurrent.CompletableFuture<HttpResponse<Buffer>> run;
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       c.setAutoCommit(false);
-      st.execute("select id from orders where id = '" + o.getString("id") + "' for update");
-      var pid = st.executeQuery("select pg_backend_pid()");
-      pid.next();
-      int me = pid.getInt(1);
+      int me = lockOrder(st, o.getString("id"));
       // a minute before the day's bill is due (10:00 Beijing time the next day): only the operator runs it
       g.clock.advance(Duration.between(g.clock.instant(), java.time.Instant.parse("2019-12-16T01:59:00Z")));
       String finance = g.operatorToken(cn.liangxian.gateway.operator.Role.FINANCE, cn.liangxian.gateway.operator.Scope.ALL);
@@ -737,15 +752,9 @@ class ReconciliationTest {
           .send().toCompletionStage().toCompletableFuture();
       // claimed, and waiting on the order (the sweep's query of the order, whose notification was lost, may wait too)
       cn.liangxian.gateway.support.Eventually.until("the run to wait on the order", () -> g.count(day.formatted("count(*)")
-          + " and state = 'RUNNING' and claimed_at = '2019-12-16T01:59:00Z'") == 1 && g.count("select count(*) from"
-          + " pg_stat_activity where query like '%for no key update%' and " + me + " = any(pg_blocking_pids(pid))") >= 1);
-      // the day falls due at the first minute: from then on the schedule would take over a run that looked abandoned
-      for (int minute = 1; minute <= 12; minute++) {
-        g.clock.advance(Duration.ofMinutes(1));
-        String threeMinutesAgo = g.clock.instant().minus(Duration.ofMinutes(3)).toString();
-        cn.liangxian.gateway.support.Eventually.until("the claim renewed", () -> g.count(day.formatted("count(*)")
-            + " and state = 'RUNNING' and greatest(renewed_at, claimed_at) > '" + threeMinutesAgo + "'") == 1);
-      }
+          + " and state = 'RUNNING' and claimed_at = '2019-12-16T01:59:00Z'") == 1 && waitingOn(me) >= 1);
+      // the day falls due at the first step: from then on the schedule would take over a run that looked abandoned
+      renewedStepByStep(day, Duration.ofMinutes(3), 4);
       assertThat(g.count(day.formatted("attempts"))).as("never taken over").isEqualTo(1);
       c.rollback();
     }
@@ -770,19 +779,14 @@ class ReconciliationTest {
     }
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
     refundedWithoutItsPaymentInTheBill(o);
-    String day = "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
-        + g.gateway.channels().get("wechat").merchant() + "'";
+    String day = wechatDay();
 
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       c.setAutoCommit(false);
       // the run books the unheard payment, then waits here, on the order its refund at the channel gives back
-      st.execute("select id from orders where id = '" + o.getString("id") + "' for update");
-      var pid = st.executeQuery("select pg_backend_pid()");
-      pid.next();
-      int me = pid.getInt(1);
+      int me = lockOrder(st, o.getString("id"));
       g.clock.advance(Duration.ofDays(1)); // the day's bill is due
-      cn.liangxian.gateway.support.Eventually.until("the run to wait on the order", () -> g.count("select count(*) from"
-          + " pg_stat_activity where query like '%for no key update%' and " + me + " = any(pg_blocking_pids(pid))") == 1);
+      cn.liangxian.gateway.support.Eventually.until("the run to wait on the order", () -> waitingOn(me) == 1);
       assertThat(g.count("select count(*) from payment where order_id = '" + unheard.getString("id") + "'")).isEqualTo(1);
       // meanwhile another run takes the day over
       try (Connection other = g.db.connect(); Statement takes = other.createStatement()) {
