@@ -15,11 +15,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A run whose bill took so long that another run took its day over (the first looked abandoned) changes nothing when
- * it finishes at last: the day's report and its audit record are the run that holds the claim's, once.
+ * A run whose bill took so long that another run took its day over (the first looked abandoned: it renews its claim for
+ * two hours at most) changes nothing when it finishes at last: the day's report and its audit record are the run that holds the claim's, once.
  */
 class TakenOverRunTest {
   static final String DAY = "2019-12-10";
+  /** Past {@link Reconciliation#RENEWED_AT_MOST} and the ten minutes after which a claim no longer renewed looks abandoned. */
+  static final Duration STUCK = Reconciliation.RENEWED_AT_MOST.plus(Reconciliation.ABANDONED).plusMinutes(1);
 
   static CompletableFuture<HttpResponse<Buffer>> rerun(TestGateway g, String token) {
     return g.http.post("/api/v1/operator/reconciliation/wechat/" + DAY).putHeader("Authorization", "Bearer " + token).send()
@@ -36,15 +38,16 @@ class TakenOverRunTest {
       try {
         CompletableFuture<HttpResponse<Buffer>> slow = rerun(g, g.operatorToken(Role.FINANCE, Scope.ALL));
         bill.arrived().get(30, TimeUnit.SECONDS);
-        // eleven minutes on, the first run looks abandoned: an operator runs the day again and it is done
-        g.clock.advance(Duration.ofMinutes(11));
+        // past the two hours a run renews its claim for, and ten minutes more: the first run looks abandoned (a live run
+        // renews its claim until then), so an operator runs the day again and it is done
+        g.clock.advance(STUCK);
         HttpResponse<Buffer> taken = rerun(g, g.operatorToken(Role.FINANCE, Scope.ALL)).get(30, TimeUnit.SECONDS);
         assertThat(taken.statusCode()).as(taken.bodyAsString()).isEqualTo(200);
         assertThat(taken.bodyAsJsonObject().getString("state")).isEqualTo("DONE");
         assertThat(taken.bodyAsJsonObject().getInteger("attempts")).isEqualTo(2);
 
         // the clock back to when the held call was signed, so that the channel takes it and the slow run gets its bill
-        g.clock.advance(Duration.ofMinutes(-11));
+        g.clock.advance(STUCK.negated());
         bill.release();
         HttpResponse<Buffer> late = slow.get(30, TimeUnit.SECONDS);
         assertThat(late.statusCode()).as(late.bodyAsString()).isEqualTo(200);
