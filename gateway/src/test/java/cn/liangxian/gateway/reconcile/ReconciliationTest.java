@@ -706,34 +706,6 @@ class ReconciliationTest {
   }
 
   /**
-   * A run waiting two hours on something that never comes (a lock never released) stops renewing its claim: the day is
-   * taken over as abandoned, rather than held for ever by a run that cannot finish.
-   */
-  @Test
-  void aRunStuckForTwoHoursLetsTheDayBeTakenOver() throws Exception {
-    JsonObject o = unheardAndGivenBackAtTheChannel();
-    String day = wechatDay();
-    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
-      c.setAutoCommit(false);
-      st.execute("select id from orders where id = '" + o.getString("id") + "' for update");
-      g.clock.advance(Duration.ofDays(1)); // the day's bill is due: the schedule runs it, and it waits on the order
-      cn.liangxian.gateway.support.Eventually.until("the day claimed", () -> g.count(day.formatted("count(*)")
-          + " and state = 'RUNNING'") == 1);
-      java.time.Instant claimed = g.clock.instant();
-      // two hours, eight minutes at a time: renewed at each step
-      renewedStepByStep(day, Duration.ofMinutes(8), 15);
-      assertThat(g.count(day.formatted("attempts"))).isEqualTo(1);
-      // past two hours it renews no more, and eleven minutes on the schedule takes the day over
-      g.clock.advance(Duration.ofMinutes(2));
-      g.clock.advance(Duration.ofMinutes(11));
-      cn.liangxian.gateway.support.Eventually.until("the day taken over", () -> g.count(day.formatted("attempts")) == 2);
-      assertThat(g.count(day.formatted("count(*)") + " and claimed_at > '" + claimed.plus(Duration.ofHours(2)) + "'"))
-          .isEqualTo(1);
-      c.rollback();
-    }
-  }
-
-  /**
    * An operator's run, on whichever event loop took the request, keeps its claim as a scheduled run does: twelve minutes
    * on, no scheduled run has taken the day over, and the day's report is the operator's.
    */
