@@ -113,7 +113,7 @@ public final class AgencyRefunds {
       return fen <= 0 ? conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id"))).map(x -> false)
         : RefundStore.insert(conn, order, no, fen, a.getString("reason"), now).compose(fresh -> !fresh
             ? conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id"))).map(x -> false)
-            : (whole ? OrderStore.releaseItem(conn, order, person, ins) : Future.<Void>succeededFuture())
+            : (whole ? OrderStore.releaseItem(conn, order, person, ins) : Future.succeededFuture(false))
                 .compose(x -> Outbox.reversal(conn, new Outbox.Reversal(order, person, ins, fen, a.getString("reason"), whole, no, now)))
                 .compose(x -> conn.preparedQuery(DONE).execute(Tuple.of(a.getLong("id"))))
                 .compose(x -> AuditLog.record(conn, AuditLog.Change.of("agency", "agency.refund", no, new JsonObject()

@@ -353,13 +353,11 @@ public final class OrderStore {
     return conn.preparedQuery(NOTIFY).execute(Tuple.of(id.toString())).mapEmpty();
   }
 
-  /** Frees one paid item (its payment is refunded), in the caller's transaction. */
-  public static Future<Void> releaseItem(SqlConnection conn, UUID id, long personId, String insurance) {
-    return released(conn, id, personId, insurance).mapEmpty();
-  }
-
-  /** {@link #releaseItem}: whether the item was still held (false: released before). */
-  public static Future<Boolean> released(SqlConnection conn, UUID id, long personId, String insurance) {
+  /**
+   * Frees one paid item (its payment is refunded, or it is undone), in the caller's transaction: whether it was still
+   * held (false: released before).
+   */
+  public static Future<Boolean> releaseItem(SqlConnection conn, UUID id, long personId, String insurance) {
     return conn.preparedQuery(RELEASE_ITEM).execute(Tuple.of(id, personId, insurance)).map(rows -> rows.rowCount() > 0);
   }
 

@@ -359,10 +359,6 @@ public final class Reconciliation {
       gauges = true;
       registerGauges();
     }
-    return runDueDays();
-  }
-
-  private Future<Integer> runDueDays() {
     LocalDate due = dueDay();
     LocalDate earliest = due.minusDays(options.lookBackDays() - 1L);
     List<PaymentChannel> all = channels.all();
@@ -508,8 +504,10 @@ public final class Reconciliation {
     return c;
   }
 
-  /** Claims the day's row for this instance: the claim's time (the run's identity), or null when another run has it. */
-  /** {@code look}: a day done against no bill is taken again for this look (see {@link #recheckAt}); null for no such. */
+  /**
+   * Claims the day's row for this instance: the claim's time (the run's identity), or null when another run has it.
+   * {@code look}: a day done against no bill is taken again for this look (see {@link #recheckAt}); null for no such.
+   */
   private Future<OffsetDateTime> claim(PaymentChannel c, LocalDate day, String by, boolean force, OffsetDateTime look) {
     OffsetDateTime at = now();
     return pool.preparedQuery(CLAIM).execute(Tuple.from(new Object[] {c.name(), c.merchant(), day, by, at, force, look}))

@@ -98,11 +98,11 @@ public final class Recovery {
         // day's bill tells, and its reconciliation books both the payment and the refund; the order holds till then
         case REFUNDED -> Future.failedFuture(new ChannelException(REFUNDED_AT_CHANNEL, "the trade was paid and then refunded"
             + " at the channel, not through the gateway; the day's reconciliation books both from the bill", 0, true));
-        // not paid, and a code that cannot be closed before its time: nothing is being paid, it only may be until then
-        case NOT_PAID -> Future.failedFuture(e instanceof ChannelException ce && ChannelException.STILL_PAYABLE.equals(ce.code())
-            ? ce : new ChannelException("NOT_CLOSED", "the trade is " + t.state() + " and would not close", 0, true));
-        default -> Future.failedFuture(new ChannelException("NOT_CLOSED", "the trade is " + t.state() + " and would not close",
-            0, true));
+        // not paid, and a code that cannot be closed before its time (the close said so): nothing is being paid, it only
+        // may be until then
+        default -> Future.failedFuture(t.state() == PaymentChannel.Trade.State.NOT_PAID && e instanceof ChannelException ce
+            && ChannelException.STILL_PAYABLE.equals(ce.code()) ? ce
+            : new ChannelException("NOT_CLOSED", "the trade is " + t.state() + " and would not close", 0, true));
       });
     });
   }

@@ -130,7 +130,7 @@ public record ItemRefund(UUID orderId, long personId, String insurance, boolean 
    * an earlier whole refund of the item did both.
    */
   public Future<Boolean> releaseWithoutMoney(SqlConnection conn, String reason, OffsetDateTime at) {
-    return OrderStore.released(conn, orderId, personId, insurance).compose(released -> Outbox.reversal(conn,
+    return OrderStore.releaseItem(conn, orderId, personId, insurance).compose(released -> Outbox.reversal(conn,
             new Outbox.Reversal(orderId, personId, insurance, 0, reason, true, wholeNumber(), at))
         .map(reversed -> released || reversed));
   }

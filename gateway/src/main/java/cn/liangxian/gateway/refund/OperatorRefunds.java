@@ -164,7 +164,7 @@ public final class OperatorRefunds {
 
   /** The item released (a whole refund), the agency's reversal and the audit row, in the refund's transaction. */
   private Future<Boolean> book(SqlConnection conn, Item item, String no, long fen, String operator, OffsetDateTime now) {
-    Future<Void> release = item.whole() ? OrderStore.releaseItem(conn, item.orderId(), item.personId(), item.insurance())
+    Future<?> release = item.whole() ? OrderStore.releaseItem(conn, item.orderId(), item.personId(), item.insurance())
         : Future.succeededFuture();
     // the agency hears of the refund exactly when it commits
     return release.compose(x -> Outbox.reversal(conn, new Outbox.Reversal(item.orderId(), item.personId(),

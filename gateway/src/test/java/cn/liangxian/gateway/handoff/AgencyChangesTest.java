@@ -236,15 +236,25 @@ class AgencyChangesTest {
     assertThat(medical(h[1], "钱二").getString("status")).isEqualTo("unpaid");
   }
 
-  @Test
-  void aCategoryThatArrivedLateRefundsTheDifferenceAndTheItemStaysPaid() throws Exception {
-    String[] h = f.household("431103");
+  /**
+   * 赵一's medical paid, then 特困 arrives for him (the district pays all of it): after the delay the difference gives
+   * back every fen he paid. His order.
+   */
+  JsonObject paidThenAllGivenBackAsTekun(String[] h) throws Exception {
     JsonObject o = f.pay(h[0], "赵一", "alipay");
     f.changes("ls-medical", change("CATEGORY", h[0]).put("category", "TEKUN").put("department", "民政").put("validFrom", "2019-01-01"));
     f.g.clock.advance(Duration.ofMinutes(61));
     Eventually.until("the difference refunded", () -> f.count("select count(*) from refund where order_id = '" + o.getString("id")
         + "' and reason = 'category-arrived'") == 1);
-    assertThat(f.count("select amount_fen from refund where order_id = '" + o.getString("id") + "'")).isEqualTo(25000L);
+    assertThat(f.count("select amount_fen from refund where order_id = '" + o.getString("id") + "'")).as("all of the 250 yuan")
+        .isEqualTo(25000L);
+    return o;
+  }
+
+  @Test
+  void aCategoryThatArrivedLateRefundsTheDifferenceAndTheItemStaysPaid() throws Exception {
+    String[] h = f.household("431103");
+    JsonObject o = paidThenAllGivenBackAsTekun(h);
     assertThat(f.count("select count(*) from handoff_record where order_id = '" + o.getString("id")
         + "' and kind = 'REVERSAL' and government_fen = 0")).isEqualTo(1);
     assertThat(medical(h[0], "赵一").getString("status")).isEqualTo("paid");
@@ -257,12 +267,8 @@ class AgencyChangesTest {
   @Test
   void aDeathAfterADifferenceThatGaveBackEverythingStillUndoesTheItem() throws Exception {
     String[] h = f.household("431103");
-    JsonObject o = f.pay(h[0], "赵一", "alipay");
+    JsonObject o = paidThenAllGivenBackAsTekun(h);
     String order = "order_id = '" + o.getString("id") + "'";
-    f.changes("ls-medical", change("CATEGORY", h[0]).put("category", "TEKUN").put("department", "民政").put("validFrom", "2019-01-01"));
-    f.g.clock.advance(Duration.ofMinutes(61));
-    Eventually.until("the difference refunded", () -> f.count("select count(*) from refund where " + order) == 1);
-    assertThat(f.count("select amount_fen from refund where " + order)).as("all of the 250 yuan").isEqualTo(25000L);
 
     long held = f.count("select count(*) from reservation where " + order);
     f.changes("ls-medical", change("DIED", h[0]));

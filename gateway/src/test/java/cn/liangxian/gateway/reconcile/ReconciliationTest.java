@@ -660,6 +660,13 @@ class ReconciliationTest {
     return pid.getInt(1);
   }
 
+  /** The order locked in the statement's transaction, then the day's bill due: the schedule's run waits on the order. */
+  void dueAndWaitingOn(Statement st, String orderId) throws Exception {
+    int me = lockOrder(st, orderId);
+    g.clock.advance(Duration.ofDays(1));
+    cn.liangxian.gateway.support.Eventually.until("the run to wait on the order", () -> waitingOn(me) == 1);
+  }
+
   /** How many sessions wait to lock an order that the backend {@code pid} holds. */
   long waitingOn(int pid) throws Exception {
     return g.count("select count(*) from pg_stat_activity where query like '%for no key update%' and " + pid
@@ -690,9 +697,7 @@ class ReconciliationTest {
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       c.setAutoCommit(false);
       // the run waits here, on the order its refund at the channel gives back
-      int me = lockOrder(st, o.getString("id"));
-      g.clock.advance(Duration.ofDays(1)); // the day's bill is due
-      cn.liangxian.gateway.support.Eventually.until("the run to wait on the order", () -> waitingOn(me) == 1);
+      dueAndWaitingOn(st, o.getString("id"));
       // twelve minutes go by, three at a time: the run renews its claim as they do
       renewedStepByStep(day, Duration.ofMinutes(3), 4);
       assertThat(g.count(day.formatted("attempts"))).as("never taken over").isEqualTo(1);
@@ -756,9 +761,7 @@ class ReconciliationTest {
     try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
       c.setAutoCommit(false);
       // the run books the unheard payment, then waits here, on the order its refund at the channel gives back
-      int me = lockOrder(st, o.getString("id"));
-      g.clock.advance(Duration.ofDays(1)); // the day's bill is due
-      cn.liangxian.gateway.support.Eventually.until("the run to wait on the order", () -> waitingOn(me) == 1);
+      dueAndWaitingOn(st, o.getString("id"));
       assertThat(g.count("select count(*) from payment where order_id = '" + unheard.getString("id") + "'")).isEqualTo(1);
       // meanwhile another run takes the day over
       try (Connection other = g.db.connect(); Statement takes = other.createStatement()) {

@@ -116,6 +116,16 @@ class OperatorRefundTest {
         .isEqualTo(1);
   }
 
+  /** 张三's medical difference of {@code fen}, refused by the channel (owed still): his whole item's refund number. */
+  private String refusedDifference(JsonObject h, JsonObject o, long fen) throws Exception {
+    long person = g.count("select id from person where ref = '" + ref(h, Fixture.ZHANG) + "'");
+    String whole = o.getString("outTradeNo") + "-" + person + "M";
+    sql("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at, last_error) values ('"
+        + o.getString("id") + "', '" + whole + "D', " + fen + ", 'category-arrived', 'FAILED', '2019-12-15T02:00:00Z',"
+        + " '2019-12-15T02:00:00Z', 'refused by the channel')");
+    return whole;
+  }
+
   private void sql(String sql) throws Exception {
     try (java.sql.Connection c = g.db.connect(); java.sql.Statement st = c.createStatement()) {
       st.executeUpdate(sql);
@@ -133,12 +143,8 @@ class OperatorRefundTest {
     JsonObject o = g.payZhangFamilyMedical(h, "wechat");
     // WeChat Pay takes refunds and never confirms them
     g.gateway.demo().sandbox().faults(new cn.liangxian.sandbox.fault.SandboxFaults(0, 0, true, 0, false));
-    long person = g.count("select id from person where ref = '" + ref(h, Fixture.ZHANG) + "'");
-    String whole = o.getString("outTradeNo") + "-" + person + "M";
     // 张三's difference of 100 yuan, refused by the channel (what the sweeper writes when its query says so)
-    sql("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at, last_error) values ('"
-        + o.getString("id") + "', '" + whole + "D', 10000, 'category-arrived', 'FAILED', '2019-12-15T02:00:00Z',"
-        + " '2019-12-15T02:00:00Z', 'refused by the channel')");
+    String whole = refusedDifference(h, o, 10000);
     JsonObject body = new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, Fixture.ZHANG))
         .put("insurance", "medical").put("reason", "death");
     HttpResponse<Buffer> r = refund(body, TOKEN);
@@ -164,10 +170,7 @@ class OperatorRefundTest {
     JsonObject h = g.lookup(Fixture.ZHANG, "张三");
     JsonObject o = g.payZhangFamilyMedical(h, "wechat");
     long person = g.count("select id from person where ref = '" + ref(h, Fixture.ZHANG) + "'");
-    String whole = o.getString("outTradeNo") + "-" + person + "M";
-    sql("insert into refund (order_id, out_refund_no, amount_fen, reason, state, created_at, updated_at, last_error) values ('"
-        + o.getString("id") + "', '" + whole + "D', 25000, 'category-arrived', 'FAILED', '2019-12-15T02:00:00Z',"
-        + " '2019-12-15T02:00:00Z', 'refused by the channel')");
+    String whole = refusedDifference(h, o, 25000);
     JsonObject body = new JsonObject().put("orderId", o.getString("id")).put("memberRef", ref(h, Fixture.ZHANG))
         .put("insurance", "medical").put("reason", "death");
     HttpResponse<Buffer> death = refund(body, TOKEN);

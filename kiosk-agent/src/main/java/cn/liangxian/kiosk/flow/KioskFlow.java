@@ -489,11 +489,8 @@ public final class KioskFlow {
   /** The order was neither cancelled nor seen paid: it is watched, and its receipt printed if it turns out paid. */
   static final String UNCONFIRMED = "暂时无法确认支付结果。如已付款，凭证会自动打印，请稍候或联系工作人员";
 
-  /** The gateway's words for a code that stays payable until its time, and what happens to a payment made meanwhile. */
-  static String stillPayable(String gatewaySaid) {
-    return (GatewayException.forResident(gatewaySaid, 120) ? gatewaySaid : "这个付款码到时才失效，如果不付款，不会扣款。")
-        + "如已付款，凭证会自动打印";
-  }
+  /** What a resident is told of a code that stays payable until its time ({@link GatewayException#codeStillPayable}). */
+  static final String PAID_MEANWHILE = "如已付款，凭证会自动打印";
   /**
    * On the first screen while the receipt of a resident who left the screen is printed: no session until it is out, and
    * a card placed meanwhile has been read and is not read again where it lies, so it is to be placed again.
@@ -701,7 +698,7 @@ public final class KioskFlow {
         cancelled(key, id, false, null);
         newSession();
         handedOff = key;
-        error(stillPayable(g.residentMessage()));
+        error(g.residentMessage() + PAID_MEANWHILE);
         return;
       }
       gateway.order(id).onComplete(o -> answer(s, () -> {

@@ -112,6 +112,9 @@ public class GatewayException extends RuntimeException {
     if (invalidIdNumber()) {
       return "身份证号有误，请逐位核对";
     }
+    if (codeStillPayable()) {
+      return "这个付款码到时才失效，如果不付款，不会扣款。";
+    }
     if (status == 503 && retryAfterSeconds > 0) {
       // past a minute in whole minutes (rounded up): nobody counts 3600 seconds
       return "现在缴费人数较多，请" + (retryAfterSeconds <= 60 ? retryAfterSeconds + "秒"

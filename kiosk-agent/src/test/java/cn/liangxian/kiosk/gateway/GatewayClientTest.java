@@ -153,6 +153,9 @@ class GatewayClientTest {
         .isEqualTo("现在缴费人数较多，请2分钟后再试");
     assertThat(busy.notCarriedOut()).isTrue();
     assertThat(busy.tryAgainShortly()).isTrue();
+    // a code still payable without the gateway's own words: never the 409's "paid elsewhere"
+    assertThat(new GatewayException(409, "https://liangxian.cn/problems/code-still-payable", "Conflict").residentMessage())
+        .isEqualTo("这个付款码到时才失效，如果不付款，不会扣款。");
     assertThat(new GatewayException(503, "https://liangxian.cn/problems/channel-unavailable", null, 5).notCarriedOut())
         .as("the order was failed for good: asking again with its key would open another").isTrue();
     GatewayException failedOver = new GatewayException(503, "https://liangxian.cn/problems/unavailable", null, 5);
