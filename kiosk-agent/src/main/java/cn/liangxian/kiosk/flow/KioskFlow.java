@@ -5,6 +5,7 @@ import cn.liangxian.kiosk.device.printer.Receipt;
 import cn.liangxian.kiosk.gateway.GatewayClient;
 import cn.liangxian.kiosk.gateway.GatewayException;
 import cn.liangxian.kiosk.journal.OrderJournal;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -346,50 +347,55 @@ public final class KioskFlow {
     JsonObject asked = order;
     // held by the gateway until the order changes: the screen moves on as soon as the resident has paid
     gateway.awaitOrder(order.getString("id"), "PAYING", WAIT_SECONDS).onComplete(ar -> {
+      // the request ends as its answer is taken in, under one lock: a tick in between would ask again before a
+      // Retry-After it carries is known
       synchronized (this) {
         polling = false;
+        answer(s, () -> statusAnswered(ar, asked));
       }
-      answer(s, () -> {
-        boolean seenPaid = ar.succeeded() && "PAID".equals(Recovery.state(ar.result()));
-        if (order != asked || screen != Screen.PAYING && !ending && !seenPaid) {
-          // the screen moved on meanwhile (paid and printed, or another order): a late answer, failed or still unpaid,
-          // must not write over what it says now (缴费成功, a reprint's words)
-          LOG.info("order {}: a status answer after its screen moved on: not shown", orderKey);
-          return;
-        }
-        if (ending && !seenPaid) {
-          // the order is being cancelled: a CANCELLED here is that cancel's own doing, which its answer says (a resident
-          // who left goes to the first screen, not through 订单已失效); only a payment seen first is this answer's to tell
-          LOG.info("order {}: a status answer while its cancel is under way: left to the cancel's answer", orderKey);
-          return;
-        }
-        if (ar.failed()) {
-          // retried on a later tick; meanwhile a resident who has paid is told not to pay again
-          message = "网络不稳定，正在确认支付结果。如已付款，请稍候，不要重复付款";
-          if (ar.cause() instanceof GatewayException g && g.retryAfterSeconds() > 0) {
-            // a busy gateway said when to come back: not sooner (a kiosk asking every poll interval keeps it busy)
-            long at = ticker.nanos() + Duration.ofSeconds(Math.min(g.retryAfterSeconds(), MAX_POLL_BACKOFF_SECONDS)).toNanos();
-            pollNotBefore = deadline != null && at - deadline > 0 ? deadline : at;
-          }
-          return;
-        }
-        String state = Recovery.state(ar.result());
-        if ("PAID".equals(state)) {
-          message = null;
-          paid();
-        } else if (Recovery.dead(state)) {
-          closeQuietly(orderKey, state);
-          // an order that ended with money given back (paid with another amount, or paid after it expired): the resident
-          // was charged, and is told the money goes back, never that nothing was taken
-          error(givenBackText(ar.result(), state, "EXPIRED".equals(state) ? TIMED_OUT : "订单已失效，未扣款，请重新办理"));
-        } else if (!"PAYING".equals(state)) {
-          // an answer that names no state this kiosk knows says nothing of the payment: asked again on the next tick
-          message = "网络不稳定，正在确认支付结果。如已付款，请稍候，不要重复付款";
-        } else {
-          message = null;
-        }
-      });
     });
+  }
+
+  /** What a status request's answer does to the QR screen (under the flow's lock). */
+  private void statusAnswered(AsyncResult<JsonObject> ar, JsonObject asked) {
+    boolean seenPaid = ar.succeeded() && "PAID".equals(Recovery.state(ar.result()));
+    if (order != asked || screen != Screen.PAYING && !ending && !seenPaid) {
+      // the screen moved on meanwhile (paid and printed, or another order): a late answer, failed or still unpaid,
+      // must not write over what it says now (缴费成功, a reprint's words)
+      LOG.info("order {}: a status answer after its screen moved on: not shown", orderKey);
+      return;
+    }
+    if (ending && !seenPaid) {
+      // the order is being cancelled: a CANCELLED here is that cancel's own doing, which its answer says (a resident
+      // who left goes to the first screen, not through 订单已失效); only a payment seen first is this answer's to tell
+      LOG.info("order {}: a status answer while its cancel is under way: left to the cancel's answer", orderKey);
+      return;
+    }
+    if (ar.failed()) {
+      // retried on a later tick; meanwhile a resident who has paid is told not to pay again
+      message = "网络不稳定，正在确认支付结果。如已付款，请稍候，不要重复付款";
+      if (ar.cause() instanceof GatewayException g && g.retryAfterSeconds() > 0) {
+        // a busy gateway said when to come back: not sooner (a kiosk asking every poll interval keeps it busy)
+        long at = ticker.nanos() + Duration.ofSeconds(Math.min(g.retryAfterSeconds(), MAX_POLL_BACKOFF_SECONDS)).toNanos();
+        pollNotBefore = deadline != null && at - deadline > 0 ? deadline : at;
+      }
+      return;
+    }
+    String state = Recovery.state(ar.result());
+    if ("PAID".equals(state)) {
+      message = null;
+      paid();
+    } else if (Recovery.dead(state)) {
+      closeQuietly(orderKey, state);
+      // an order that ended with money given back (paid with another amount, or paid after it expired): the resident
+      // was charged, and is told the money goes back, never that nothing was taken
+      error(givenBackText(ar.result(), state, "EXPIRED".equals(state) ? TIMED_OUT : "订单已失效，未扣款，请重新办理"));
+    } else if (!"PAYING".equals(state)) {
+      // an answer that names no state this kiosk knows says nothing of the payment: asked again on the next tick
+      message = "网络不稳定，正在确认支付结果。如已付款，请稍候，不要重复付款";
+    } else {
+      message = null;
+    }
   }
 
   /**
