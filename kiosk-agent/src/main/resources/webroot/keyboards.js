@@ -29,6 +29,9 @@ async function loadCandidates() {
   if (r.ok && q === typed.pinyin) typed.candidates = (await r.json()).candidates;
 }
 
+// the most of a name an ID card holds (its chip's field is 30 bytes): the gateway finds a longer name by its first fifteen
+const NAME_MAX = 15;
+
 function nameKeyboard(onChange) {
   const per = 8;
   const box = el('div', { class: 'namepad', id: 'namepad' });
@@ -36,7 +39,7 @@ function nameKeyboard(onChange) {
   const bar = el('div', { class: 'candidates' },
     el('span', { class: 'pinyin', id: 'pinyin', text: typed.pinyin || '拼音' }));
   shown.forEach((c, i) => bar.append(el('button', { class: 'cand', 'data-cand': String(i), text: c, onclick: () => {
-    typed.name = (typed.name + c).slice(0, 15);
+    typed.name = (typed.name + c).slice(0, NAME_MAX);
     typed.pinyin = '';
     typed.candidates = [];
     typed.page = 0;
@@ -63,7 +66,7 @@ function nameKeyboard(onChange) {
     el('span', { class: 'vhint', id: 'vHint', text: 'ü 请按 v' }),
     // the dot of a name such as 阿卜杜热合曼·买买提, as the ID card writes it: between two characters, once
     el('button', { class: 'secondary', id: 'nameDot', text: '· 间隔号', onclick: () => {
-      if (!typed.pinyin && typed.name && !typed.name.endsWith('·')) typed.name = (typed.name + '·').slice(0, 15);
+      if (!typed.pinyin && typed.name && !typed.name.endsWith('·')) typed.name = (typed.name + '·').slice(0, NAME_MAX);
       onChange();
     } }),
     el('button', { class: 'secondary wide', id: 'nameDelete', text: '删除', onclick: async () => {
@@ -95,9 +98,12 @@ function entryScreen(s) {
     const lookup = el('button', { id: 'lookup', class: 'primary', text: '查询',
       onclick: () => act({ action: 'typed', idNumber: typed.idNumber, name: typed.name }) });
     if (typed.idNumber.length !== 18 || !typed.name) lookup.setAttribute('disabled', 'disabled');
+    const said = s.message && typed.idNumber + '\u0000' + typed.name === sent;
     const fields = el('div', { class: 'fields' }, idField, nameField,
       // in phrases, as every other sentence on the screen: 长辈模式's large type breaks between them, not inside a word
-      s.message && typed.idNumber + '\u0000' + typed.name === sent ? phrases('error', s.message, 'entryError') : '',
+      said ? phrases('error', s.message, 'entryError') : '',
+      // an ID card holds fifteen characters of a name, and so does this keyboard: a longer name is found by them
+      !said && typed.name.length >= NAME_MAX ? phrases('hint', '姓名超过15个字的，输入前15个字即可', 'nameFull') : '',
       lookup);
     const keys = typed.field === 'idNumber' ? idKeypad(draw) : nameKeyboard(draw);
     wrap.replaceChildren(fields, keys);

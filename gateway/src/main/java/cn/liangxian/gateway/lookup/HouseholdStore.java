@@ -59,14 +59,15 @@ public final class HouseholdStore {
 
   /**
    * The household of the person with this blind index and this name, compared as names are (person_name_key: blanks,
-   * the middle dot's look-alikes, case); a wrong name finds nothing.
+   * the middle dot's look-alikes, case; a name of fifteen characters or more, all an ID card holds, matches the roster's
+   * longer name it begins: person_name_matches); a wrong name finds nothing.
    */
   static final String BY_PERSON = MEMBERS + " where p.household_id = (select household_id from person where id_index = $1"
-      + " and name_key = person_name_key($2)) order by p.birth_date, p.id";
+      + " and person_name_matches(name_key, $2)) order by p.birth_date, p.id";
   /** As {@link #BY_PERSON}, but only which household and its stamp: all a lookup reads when its answer is kept. */
   static final String STAMP_BY_PERSON = "select h.id, h.stamp, v.region_code from person p"
       + " join household h on h.id = p.household_id join village v on v.id = h.village_id"
-      + " where p.id_index = $1 and p.name_key = person_name_key($2)";
+      + " where p.id_index = $1 and person_name_matches(p.name_key, $2)";
   static final String BY_ID = MEMBERS + " where h.id = $1 order by p.birth_date, p.id";
   static final String BY_REF = MEMBERS + " where h.ref = $1 order by p.birth_date, p.id";
   static final String BY_VILLAGE = MEMBERS + " where v.region_code = $1 and v.township = $2 and v.name = $3"

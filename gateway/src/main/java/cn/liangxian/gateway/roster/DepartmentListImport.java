@@ -150,7 +150,7 @@ final class DepartmentListImport {
   private static void refuseUnknown(Connection c, Statement st, Territory territory, Map<String, RegionInfo> regions,
       List<RosterProblem> problems) throws SQLException {
     List<Integer> refused = new ArrayList<>();
-    try (ResultSet rs = st.executeQuery("select s.line, p.id is null, p.name_key = person_name_key(s.name), v.region_code,"
+    try (ResultSet rs = st.executeQuery("select s.line, p.id is null, person_name_matches(p.name_key, s.name), v.region_code,"
         + " v.township, v.name,"
         + " s.category"
         + " from stage_category s left join person p on p.id_index = s.id_index left join household h on h.id = p.household_id"

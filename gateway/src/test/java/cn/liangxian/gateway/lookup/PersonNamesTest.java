@@ -2,7 +2,10 @@ package cn.liangxian.gateway.lookup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.roster.ImportReport;
+import cn.liangxian.gateway.roster.RosterProblem;
 import cn.liangxian.gateway.support.TestGateway;
+import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,6 +49,36 @@ class PersonNamesTest {
         rs.next();
         assertThat(rs.getLong(1)).isEqualTo(2);
       }
+    }
+  }
+
+  /**
+   * A name longer than an ID card holds (fifteen characters) is found by the fifteen the card gives and the kiosk's
+   * keyboard takes, and by the whole name; a shorter part of it, or fifteen characters it does not begin with, find
+   * nothing. A department's list that cut it the same way is taken too.
+   */
+  @Test
+  void aNameLongerThanTheCardHoldsIsFoundByItsFirstFifteenCharacters() throws Exception {
+    try (TestGateway g = new TestGateway()) {
+      String whole = "阿卜杜热合曼·买买提依明·艾合买提江"; // 18 characters
+      String onTheCard = whole.substring(0, 15);
+      String id = TestGateway.id("371312", "1968-03-03", 803);
+      assertThat(g.importCsv("long.csv", HEADER + "371312,汤头街道,汤头村,D3," + id + "," + whole + ",true,,,,false\n")
+          .imported()).isOne();
+      for (String given : new String[] {whole, onTheCard, "阿卜杜热合曼 · 买买提依明·艾合买提", whole.substring(0, 16)}) {
+        assertThat(g.lookup(id, given).getJsonArray("members")).as(given).hasSize(1);
+      }
+      for (String given : new String[] {whole.substring(0, 14), "阿卜杜热合曼·买买提依明·艾合买提江江", "阿卜杜热合曼·买买提依明·艾合买买"}) {
+        var r = g.post("/api/v1/lookup", new JsonObject().put("idNumber", id).put("name", given),
+            "Authorization", g.bearer("lookup-" + id));
+        assertThat(r.statusCode()).as(given).isEqualTo(404);
+      }
+      ImportReport r = g.importCsv("departments.csv", "部门,类别,身份证号,姓名,起始日期,截止日期\n"
+          + "民政,DIBAO," + id + "," + onTheCard + ",2020-01-01,\n"
+          + "残联,DISABLED," + id + "," + whole.substring(0, 14) + ",2020-01-01,\n");
+      assertThat(r.imported()).isOne();
+      assertThat(r.problems()).extracting(RosterProblem::line).containsExactly(3);
+      assertThat(r.problems().get(0).reason()).contains("name does not match");
     }
   }
 

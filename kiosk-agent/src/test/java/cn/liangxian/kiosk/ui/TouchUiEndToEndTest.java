@@ -253,6 +253,21 @@ class TouchUiEndToEndTest {
     assertThat(text("#name")).contains("潘威·").doesNotContain("··");
     touch("#nameDelete");
     assertThat(text("#name")).contains("潘威").doesNotContain("·");
+    // as long a name as an ID card holds (fifteen characters): the keyboard takes no more, and says fifteen are enough
+    assertThat(page.eval("document.getElementById('nameFull') === null")).as("said of a short name").isEqualTo(true);
+    for (int i = 0; i < 13; i++) {
+      typeName("wei");
+    }
+    assertThat(text("#name")).contains("潘" + "威".repeat(14));
+    assertThat(text("#nameFull")).isEqualTo("姓名超过15个字的，输入前15个字即可");
+    assertThat(browser.brokenLabels()).as("a long name").isEmpty();
+    shot("keypad-long-name-portrait");
+    typeName("wei");
+    assertThat(text("#name")).contains("潘" + "威".repeat(14)).doesNotContain("威".repeat(15));
+    touch("#nameClear");
+    typeName("pan");
+    typeName("wei");
+    assertThat(page.eval("document.getElementById('nameFull') === null")).as("said once the name is short again").isEqualTo(true);
     assertThat(browser.brokenLabels()).as("keypad").isEmpty();
     shot("keypad-name-portrait");
     otherSizes("keypad-name");
