@@ -110,7 +110,8 @@ public final class LookupHandler {
           new JsonObject().put("field", "idNumber")).resident(e.getMessage().contains("check character is wrong")
               ? "身份证号最后一位（校验位）与前17位对不上，多半是有一位输错了，请逐位核对" : "身份证号有误，请逐位核对（18位，最后一位可能是X）");
     }
-    // compared as names are (person_name_key): a space typed inside it, or the dot of 阿卜杜热合曼·买买提 written another way
+    // compared as names are (person_name_key, person_name_matches): a space typed inside it, the dot of 阿卜杜热合曼·买买提
+    // written another way, a long name cut to the fifteen characters an ID card holds
     String name = JsonBodies.requiredString(body, "name", 50);
     byte[] index = cipher.index(id.value());
     if (answers.householdOf(index) == null) {
