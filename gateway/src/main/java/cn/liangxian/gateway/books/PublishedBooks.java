@@ -155,15 +155,16 @@ public final class PublishedBooks {
         continue;
       }
       List<Regions.Published> next = read.books().getOrDefault(e.code(), List.of());
+      // nothing published here: the entry (and the answers kept for it) stays
+      if (!next.isEmpty() || !e.published().isEmpty()) {
+        try {
+          regions.publish(e.code(), next);
+        } catch (IllegalArgumentException x) {
+          LOG.error("the published policy books of region {} do not fit together and are not served: {}", e.code(), x.getMessage());
+        }
+      }
+      // the gauge after the books it counts: a reader who sees it has changed is served by what it counts
       regions.notServed(e.code(), read.failing().getOrDefault(e.code(), 0));
-      if (next.isEmpty() && e.published().isEmpty()) {
-        continue; // nothing published here: the entry (and the answers kept for it) stays
-      }
-      try {
-        regions.publish(e.code(), next);
-      } catch (IllegalArgumentException x) {
-        LOG.error("the published policy books of region {} do not fit together and are not served: {}", e.code(), x.getMessage());
-      }
     }
   }
 }

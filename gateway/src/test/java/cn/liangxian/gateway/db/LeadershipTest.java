@@ -71,6 +71,8 @@ class LeadershipTest {
     assertThat(sessions("instance-a")).as("sessions of the leader").isEqualTo(1);
 
     onLoop(a::resign);
+    // the server frees the lock once the session's backend has ended, a moment after the client closed it
+    Eventually.until("the first leader's session ended", () -> sessions("instance-a") == 0);
     Leadership b = new Leadership(vertx, named("instance-b"), new SimpleMeterRegistry(), EVERY);
     assertThat(onLoop(b::tryLead)).as("another instance leads once the first gave the lead up").isTrue();
     onLoop(b::resign);
@@ -93,6 +95,7 @@ class LeadershipTest {
       try (var c = db.connect(); var st = c.createStatement()) {
         st.execute("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'instance-a'");
       }
+      Eventually.until("the silent leader's session ended", () -> sessions("instance-a") == 0);
       Leadership b = new Leadership(vertx, named("instance-b"), new SimpleMeterRegistry(), EVERY);
       assertThat(onLoop(b::tryLead)).isTrue();
 
@@ -100,6 +103,7 @@ class LeadershipTest {
       assertThat(a.leading()).isFalse();
       assertThat(onLoop(a::tryLead)).as("a new session, while the other instance leads").isFalse();
       onLoop(b::resign);
+      Eventually.until("the other leader's session ended", () -> sessions("instance-b") == 0);
       assertThat(onLoop(a::tryLead)).as("the lead taken again once free").isTrue();
       onLoop(a::resign);
     }

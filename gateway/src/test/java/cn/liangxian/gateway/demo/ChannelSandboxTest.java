@@ -274,6 +274,9 @@ class ChannelSandboxTest {
     Await.result(alipay.precreate("LXA0010", 26000, "城乡居民医疗保险 2020", notifyUrl + "/alipay", "15m", passed.plusMinutes(16)));
     Await.result(sandbox.pay("LXA0010"));
     assertThat(Await.result(alipay.query("LXA0010")).tradeStatus()).isEqualTo("TRADE_SUCCESS");
+    // its notification comes while this test runs, never into the list of a test after it
+    eventually(() -> assertThat(alipayNotices).anySatisfy(n ->
+        assertThat(((AlipayNotification.Verified) n).outTradeNo()).isEqualTo("LXA0010")));
   }
 
   @Test

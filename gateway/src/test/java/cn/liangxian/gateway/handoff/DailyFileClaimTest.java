@@ -50,9 +50,12 @@ class DailyFileClaimTest {
           + " where region_code = '320682' and state = 'PENDING'") == 0);
       assertThat(f.count("select count(*) from handoff_record where region_code = '320682' and state = 'FILED'")).isEqualTo(2);
       assertThat(f.count("select count(*) from handoff_file")).isEqualTo(1);
-      try (var files = Files.list(f.files)) {
-        assertThat(files.filter(p -> p.toString().endsWith(".csv")).count()).isEqualTo(1);
-      }
+      // put in place a moment after its records read FILED (moved there once their transaction committed)
+      Eventually.until("the day's file in place", () -> {
+        try (var files = Files.list(f.files)) {
+          return files.filter(p -> p.toString().endsWith(".csv")).count() == 1;
+        }
+      });
     }
   }
 }

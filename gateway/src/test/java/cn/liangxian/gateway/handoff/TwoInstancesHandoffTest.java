@@ -41,9 +41,12 @@ class TwoInstancesHandoffTest {
       assertThat(f.agency.records()).hasSize(6);
       assertThat(f.agency.takenTwice()).isEmpty();
       assertThat(f.count("select count(*) from handoff_file")).isEqualTo(1);
-      try (var files = java.nio.file.Files.list(f.files)) {
-        assertThat(files.filter(p -> p.toString().endsWith(".csv")).count()).isEqualTo(1);
-      }
+      // put in place a moment after its records read FILED (moved there once their transaction committed)
+      Eventually.until("the day's file in place", () -> {
+        try (var files = java.nio.file.Files.list(f.files)) {
+          return files.filter(p -> p.toString().endsWith(".csv")).count() == 1;
+        }
+      });
     }
   }
 }

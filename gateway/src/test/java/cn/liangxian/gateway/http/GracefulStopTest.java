@@ -23,7 +23,7 @@ class GracefulStopTest {
 
   @Test
   void aStopSaysNotReadyFirstThenFinishesTheRequestInFlight() throws Exception {
-    try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_DRAIN_MILLIS", "300")))) {
+    try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_DRAIN_MILLIS", "3000")))) {
       int port = g.gateway.httpPort();
       byte[] body = ("{\"idNumber\":\"" + Fixture.CHEN + "\",\"name\":\"陈一\"}").getBytes(StandardCharsets.UTF_8);
       try (Socket inFlight = new Socket("127.0.0.1", port)) {

@@ -1040,7 +1040,7 @@ class KioskFlowTest {
   @Test
   void anOrderWhoseAnswerDoesNotComeInTimeKeepsTheChoiceAndIsCancelledByItsKey() throws Exception {
     GatewayClient slow = new GatewayClient(vertx, "http://127.0.0.1:" + wm.port(),
-        new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock), Await.ANSWER_TIMEOUT_MILLIS, 1500);
+        new RequestSigner(KioskIdentity.loadOrCreate("K-1", dir.resolve("keys")), clock), Await.ANSWER_TIMEOUT_MILLIS, 5000);
     flow = new KioskFlow(vertx, slow, journal, receipts, clock, clock.ticker(), Duration.ofSeconds(2));
     flow.recovery(new Recovery(vertx, slow, journal, receipts, 50, clock, clock.ticker()));
     // the gateway made the order, but its answer is held past the order's time

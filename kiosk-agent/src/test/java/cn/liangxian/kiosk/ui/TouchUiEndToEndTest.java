@@ -74,7 +74,7 @@ class TouchUiEndToEndTest {
         "kioskId: K-E2E-1",
         "gateway: {url: 'http://127.0.0.1:" + wm.port() + "', timeoutMillis: " + Await.ANSWER_TIMEOUT_MILLIS
             // a slow channel's test runs out of an order's time sooner than the 20 s a kiosk gives it
-            + ", orderTimeoutMillis: " + (test.getDisplayName().contains("Slow") ? 2000 : Await.ANSWER_TIMEOUT_MILLIS)
+            + ", orderTimeoutMillis: " + (test.getDisplayName().contains("Slow") ? 5000 : Await.ANSWER_TIMEOUT_MILLIS)
             + ", verifyUrl: 'https://verify.example/r'}",
         "keyDir: '" + dir.resolve("keys") + "'",
         "journal: '" + dir.resolve("journal.log") + "'",
