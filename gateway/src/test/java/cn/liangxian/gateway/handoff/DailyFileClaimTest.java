@@ -50,12 +50,15 @@ class DailyFileClaimTest {
           + " where region_code = '320682' and state = 'PENDING'") == 0);
       assertThat(f.count("select count(*) from handoff_record where region_code = '320682' and state = 'FILED'")).isEqualTo(2);
       assertThat(f.count("select count(*) from handoff_file")).isEqualTo(1);
-      // put in place a moment after its records read FILED (moved there once their transaction committed)
-      Eventually.until("the day's file in place", () -> {
-        try (var files = Files.list(f.files)) {
-          return files.filter(p -> p.toString().endsWith(".csv")).count() == 1;
-        }
-      });
+      // put in place a moment after its records read FILED (moved there once their transaction committed); then one
+      Eventually.until("the day's file in place", () -> csvFiles(f.files) > 0);
+      assertThat(csvFiles(f.files)).isEqualTo(1);
+    }
+  }
+
+  private static long csvFiles(java.nio.file.Path folder) throws java.io.IOException {
+    try (var files = Files.list(folder)) {
+      return files.filter(p -> p.toString().endsWith(".csv")).count();
     }
   }
 }
