@@ -69,6 +69,8 @@ public final class KioskFlow {
    */
   private long pollNotBefore;
   private boolean polling;
+  /** Status requests sent so far: which one is the last (its answer alone ends {@link #polling}). */
+  private long pollsSent;
   /** The longest a Retry-After keeps the QR screen from asking after its payment: the resident is waiting for it. */
   static final int MAX_POLL_BACKOFF_SECONDS = 30;
   private String lastTransaction;
@@ -342,6 +344,7 @@ public final class KioskFlow {
       return;
     }
     polling = true;
+    long sent = ++pollsSent;
     lastPoll = ticker.nanos();
     long s = session;
     JsonObject asked = order;
@@ -350,8 +353,13 @@ public final class KioskFlow {
       // the request ends as its answer is taken in, under one lock: a tick in between would ask again before a
       // Retry-After it carries is known
       synchronized (this) {
-        polling = false;
-        answer(s, () -> statusAnswered(ar, asked));
+        if (sent == pollsSent) {
+          // the last request sent: one of an ended session's, answering late, frees nothing while the next resident's
+          // request is out
+          polling = false;
+        }
+        answer(s, () -> statusAnswered(ar, asked),
+            () -> LOG.info("a status answer after its session ended: not shown"));
       }
     });
   }

@@ -501,6 +501,45 @@ class KioskFlowTest {
     assertThat(flow.view().getLong("selectedFen")).as("what was picked stays picked").isEqualTo(25000);
   }
 
+  /**
+   * A status request still out when its resident leaves is answered late, while the next resident's request is out: the
+   * late answer does not free the QR screen to send another beside that one.
+   */
+  @Test
+  void aLateStatusAnswerOfAnEndedSessionLetsNoSecondRequestOut() throws Exception {
+    try (LogLines log = new LogLines(KioskFlow.class)) {
+      toPaying();
+      held.hold("GET", "/api/v1/orders/" + ORDER_ID + "?waitSeconds=20&state=PAYING");
+      clock.advance(Duration.ofSeconds(3));
+      flow.tick();
+      held.awaitArrived();
+      flow.cancel();
+      until(() -> flow.screen() == Screen.IDLE);
+
+      // the next resident's order, its status request held too
+      String next = "4d1b0a6f-8e32-4c9f-9a1b-6b2d3f4e5a61";
+      String paying = resource("order-paying.json").replace(ORDER_ID, next);
+      wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201)
+          .withHeader("Content-Type", "application/json").withBody(paying)));
+      wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + next)).willReturn(okJson(paying)));
+      heldToo.hold("GET", "/api/v1/orders/" + next + "?waitSeconds=20&state=PAYING");
+      toPaying();
+      clock.advance(Duration.ofSeconds(3));
+      flow.tick();
+      heldToo.awaitArrived();
+      assertThat(flow.asking()).isTrue();
+
+      held.release(); // the first resident's answer, late
+      until(() -> log.contains("a status answer after its session ended"));
+      assertThat(flow.asking()).as("the next resident's request still out").isTrue();
+      clock.advance(Duration.ofSeconds(3));
+      flow.tick();
+      assertThat(wm.findAll(getRequestedFor(urlPathEqualTo("/api/v1/orders/" + next)))).as("asked once").hasSize(1);
+      heldToo.release();
+      until(() -> !flow.asking());
+    }
+  }
+
   @Test
   void cancellingWhilePayingCancelsTheOrder() throws Exception {
     toPaying();
