@@ -174,6 +174,8 @@ class ChannelSandboxTest {
     assertThat(new JsonObject(paid.body()).getString("errMsg")).isEqualTo("requestPayment:ok");
     assertThat(await(sandbox.payments())).anySatisfy(p -> assertThat(p.getString("outTradeNo")).isEqualTo("SBX0010"));
     assertThat(sheet(params.copy().put("confirm", true)).body()).contains("requestPayment:fail 该订单已支付");
+    // its notification comes while this test runs and is taken here, never read as another test's
+    assertThat(notifications.poll(20, TimeUnit.SECONDS)).as("the payment's notification").isNotNull();
   }
 
   static HttpResponse<String> sheet(JsonObject params) throws Exception {

@@ -39,6 +39,8 @@ class DatabaseOutageTest {
     MutableClock clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
     Database own = Database.start(options); // an embedded server of its own, so that stopping it harms no other test
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    // appended to on the gateway's threads as the test reads it
+    logs.list = new java.util.concurrent.CopyOnWriteArrayList<>();
     logs.start();
     List<Logger> watched = List.of((Logger) LoggerFactory.getLogger(Failures.class), (Logger) LoggerFactory.getLogger(Outage.class));
     watched.forEach(l -> l.addAppender(logs));

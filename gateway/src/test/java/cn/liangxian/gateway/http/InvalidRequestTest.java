@@ -75,6 +75,8 @@ class InvalidRequestTest {
   void aChunkSizeThatIsNotHexadecimalIsTheCallersMistakeNotOurs() throws Exception {
     ch.qos.logback.classic.LoggerContext lc = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events = new ch.qos.logback.core.read.ListAppender<>();
+    // appended to on the gateway's threads as the test reads it
+    events.list = new java.util.concurrent.CopyOnWriteArrayList<>();
     events.setContext(lc);
     events.start();
     ch.qos.logback.classic.Logger root = lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -24,6 +24,8 @@ class LogPrivacyTest {
   void noIdNumberNameOrPhoneIsEverLoggedAndEveryRequestHasAnId() throws Exception {
     LoggerContext lc = (LoggerContext) LoggerFactory.getILoggerFactory();
     ListAppender<ILoggingEvent> events = new ListAppender<>();
+    // appended to on the gateway's threads as the test reads it
+    events.list = new java.util.concurrent.CopyOnWriteArrayList<>();
     events.setContext(lc);
     events.start();
     Logger root = lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

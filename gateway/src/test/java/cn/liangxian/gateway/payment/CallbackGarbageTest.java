@@ -34,6 +34,8 @@ class CallbackGarbageTest {
     g = Fixture.load(new TestGateway());
     LoggerContext lc = (LoggerContext) LoggerFactory.getILoggerFactory();
     events = new ListAppender<>();
+    // appended to on the gateway's threads as the test reads it
+    events.list = new java.util.concurrent.CopyOnWriteArrayList<>();
     events.setContext(lc);
     events.start();
     root = lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -36,6 +36,8 @@ class KeyInputTest {
   @Test
   void generatedKeysAreCalledDemoKeysAtEveryStart() throws Exception {
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+    // appended to on the gateway's threads as the test reads it
+    logs.list = new java.util.concurrent.CopyOnWriteArrayList<>();
     logs.start();
     ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PersonalDataCipher.class);
     log.addAppender(logs);
