@@ -103,7 +103,7 @@ function entryScreen(s) {
       // in phrases, as every other sentence on the screen: 长辈模式's large type breaks between them, not inside a word
       said ? phrases('error', s.message, 'entryError') : '',
       // an ID card holds fifteen characters of a name, and so does this keyboard: a longer name is found by them
-      !said && typed.name.length >= NAME_MAX ? phrases('hint', '姓名超过15个字的，输入前15个字即可', 'nameFull') : '',
+      !said && typed.name.length >= NAME_MAX ? phrases('hint', `姓名超过${NAME_MAX}个字的，输入前${NAME_MAX}个字即可`, 'nameFull') : '',
       lookup);
     const keys = typed.field === 'idNumber' ? idKeypad(draw) : nameKeyboard(draw);
     wrap.replaceChildren(fields, keys);

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import cn.liangxian.gateway.support.Eventually;
+import cn.liangxian.gateway.support.LogCapture;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -146,10 +147,7 @@ class BodyBudgetTest {
    */
   @Test
   void aCallerResetMidBodyIsAnAbandonedRequestNotAnErrorOrAnOutage() throws Exception {
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    // appended to on the gateway's threads as the test reads it
-    logs.list = new java.util.concurrent.CopyOnWriteArrayList<>();
-    logs.start();
+    ListAppender<ILoggingEvent> logs = LogCapture.appender();
     Logger access = (Logger) LoggerFactory.getLogger(AccessLog.class);
     Level accessLevel = access.getLevel();
     access.setLevel(Level.INFO);

@@ -10,6 +10,7 @@ import cn.liangxian.gateway.Gateway;
 import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.gateway.db.Database;
 import cn.liangxian.gateway.lookup.Regions;
+import cn.liangxian.gateway.support.LogCapture;
 import cn.liangxian.gateway.support.MutableClock;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.json.JsonObject;
@@ -38,10 +39,7 @@ class DatabaseOutageTest {
     GatewayOptions options = TestGateway.options(env);
     MutableClock clock = new MutableClock(Instant.parse("2019-12-15T02:00:00Z"));
     Database own = Database.start(options); // an embedded server of its own, so that stopping it harms no other test
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    // appended to on the gateway's threads as the test reads it
-    logs.list = new java.util.concurrent.CopyOnWriteArrayList<>();
-    logs.start();
+    ListAppender<ILoggingEvent> logs = LogCapture.appender();
     List<Logger> watched = List.of((Logger) LoggerFactory.getLogger(Failures.class), (Logger) LoggerFactory.getLogger(Outage.class));
     watched.forEach(l -> l.addAppender(logs));
     try (Gateway g = Gateway.start(options, env, clock, Regions.load(options, clock), own)) {

@@ -2,6 +2,7 @@ package cn.liangxian.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.support.LogCapture;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
@@ -74,11 +75,7 @@ class InvalidRequestTest {
   @Test
   void aChunkSizeThatIsNotHexadecimalIsTheCallersMistakeNotOurs() throws Exception {
     ch.qos.logback.classic.LoggerContext lc = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events = new ch.qos.logback.core.read.ListAppender<>();
-    // appended to on the gateway's threads as the test reads it
-    events.list = new java.util.concurrent.CopyOnWriteArrayList<>();
-    events.setContext(lc);
-    events.start();
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events = LogCapture.appender();
     ch.qos.logback.classic.Logger root = lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     ch.qos.logback.classic.Logger access = lc.getLogger(AccessLog.class);
     ch.qos.logback.classic.Level accessLevel = access.getLevel();

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.LogCapture;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -23,11 +24,7 @@ class LogPrivacyTest {
   @Test
   void noIdNumberNameOrPhoneIsEverLoggedAndEveryRequestHasAnId() throws Exception {
     LoggerContext lc = (LoggerContext) LoggerFactory.getILoggerFactory();
-    ListAppender<ILoggingEvent> events = new ListAppender<>();
-    // appended to on the gateway's threads as the test reads it
-    events.list = new java.util.concurrent.CopyOnWriteArrayList<>();
-    events.setContext(lc);
-    events.start();
+    ListAppender<ILoggingEvent> events = LogCapture.appender();
     Logger root = lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     Logger access = lc.getLogger(AccessLog.class);
     Level accessLevel = access.getLevel();

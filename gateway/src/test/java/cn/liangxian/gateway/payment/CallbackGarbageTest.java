@@ -7,6 +7,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import cn.liangxian.gateway.support.Fixture;
+import cn.liangxian.gateway.support.LogCapture;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -33,11 +34,7 @@ class CallbackGarbageTest {
   void start() throws Exception {
     g = Fixture.load(new TestGateway());
     LoggerContext lc = (LoggerContext) LoggerFactory.getILoggerFactory();
-    events = new ListAppender<>();
-    // appended to on the gateway's threads as the test reads it
-    events.list = new java.util.concurrent.CopyOnWriteArrayList<>();
-    events.setContext(lc);
-    events.start();
+    events = LogCapture.appender();
     root = lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(events);
   }

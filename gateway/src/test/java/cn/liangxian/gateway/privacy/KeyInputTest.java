@@ -3,6 +3,7 @@ package cn.liangxian.gateway.privacy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cn.liangxian.gateway.support.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -35,10 +36,7 @@ class KeyInputTest {
   /** Keys the gateway generated are demo keys, and every start that reads them says so, not only the first. */
   @Test
   void generatedKeysAreCalledDemoKeysAtEveryStart() throws Exception {
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
-    // appended to on the gateway's threads as the test reads it
-    logs.list = new java.util.concurrent.CopyOnWriteArrayList<>();
-    logs.start();
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = LogCapture.appender();
     ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PersonalDataCipher.class);
     log.addAppender(logs);
     try {

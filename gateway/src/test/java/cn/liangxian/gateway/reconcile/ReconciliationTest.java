@@ -144,10 +144,7 @@ class ReconciliationTest {
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
     JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");
     g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
-    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
-      st.execute("update orders set next_query_at = '2100-01-01', expiry_retry_at = '2100-01-01' where id = '"
-          + unheard.getString("id") + "'");
-    }
+    g.neverAsked(unheard.getString("id"));
     return unheard;
   }
 
@@ -596,10 +593,7 @@ class ReconciliationTest {
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
     JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");
     // nor is it found by asking the channel (as while its queries fail): only the bill books it
-    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
-      st.execute("update orders set next_query_at = '2100-01-01', expiry_retry_at = '2100-01-01' where id = '"
-          + unheard.getString("id") + "'");
-    }
+    g.neverAsked(unheard.getString("id"));
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
     String no = refundedWithoutItsPaymentInTheBill(o);
     String day = "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
@@ -750,10 +744,7 @@ class ReconciliationTest {
   void whatARunTakenOverRepairedReachesTheDaysReport() throws Exception {
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
     JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");
-    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
-      st.execute("update orders set next_query_at = '2100-01-01', expiry_retry_at = '2100-01-01' where id = '"
-          + unheard.getString("id") + "'"); // only the bill books it
-    }
+    g.neverAsked(unheard.getString("id")); // only the bill books it
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
     refundedWithoutItsPaymentInTheBill(o);
     String day = wechatDay();

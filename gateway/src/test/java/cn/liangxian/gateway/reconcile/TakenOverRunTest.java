@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A run whose bill took so long that another run took its day over (the first looked abandoned: it renews its claim for
- * two hours at most) changes nothing when it finishes at last: the day's report and its audit record are the run that holds the claim's, once.
+ * two hours at most) changes nothing when it finishes at last: the day's report and its audit record are the run that
+ * holds the claim's, once.
  */
 class TakenOverRunTest {
   static final String DAY = "2019-12-10";

@@ -388,6 +388,18 @@ public final class TestGateway implements AutoCloseable {
         .sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture().get();
   }
 
+  /**
+   * The order is never asked about at its channel by the sweep, nor expired by it: its payment is known only from what a
+   * test lets through (a notification, the day's bill).
+   */
+  public void neverAsked(String orderId) throws Exception {
+    try (var c = db.connect(); var ps = c.prepareStatement("update orders set next_query_at = '2100-01-01',"
+        + " expiry_retry_at = '2100-01-01' where id = ?::uuid")) {
+      ps.setString(1, orderId);
+      ps.executeUpdate();
+    }
+  }
+
   /** The single number a query answers, read straight from the database. */
   public long count(String sql) throws Exception {
     try (var c = db.connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
