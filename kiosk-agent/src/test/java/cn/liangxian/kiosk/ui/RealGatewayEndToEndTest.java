@@ -193,8 +193,8 @@ class RealGatewayEndToEndTest {
     KioskBrowser.waitFor(() -> browser.text("#state").contains("凭证有效"));
     assertThat(browser.text("body")).contains("微信支付").contains("3713**********").doesNotContain("371312196205108490");
     browser.shot("real-4-receipt-verified-phone");
-    JsonObject state = agent.flow().view();
-    assertThat(state.getString("screen")).isEqualTo("DONE");
+    // (the kiosk leaves DONE after 20 s of its own clock, so what it shows by now is not asserted: the receipt is)
+    assertThat(printer.printed()).as("one receipt, however long the phone took").hasSize(1);
 
     phoneDemo(gatewayPort);
 
