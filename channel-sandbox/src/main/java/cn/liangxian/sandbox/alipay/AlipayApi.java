@@ -148,6 +148,9 @@ public final class AlipayApi {
           return fail("40004", "ACQ.INVALID_PARAMETER", "time_expire");
         }
       }
+      if (!mini) {
+        t.awaitingScan(); // Alipay opens a QR code's trade when the code is scanned
+      }
       ledger.open(t);
     }
     JsonObject r = new JsonObject().put("code", "10000").put("msg", "Success").put("out_trade_no", no);
@@ -156,7 +159,7 @@ public final class AlipayApi {
 
   private JsonObject query(JsonObject biz) {
     Trade t = ledger.get(biz.getString("out_trade_no", ""));
-    if (t == null || t.channel() != Trade.Channel.ALIPAY) {
+    if (t == null || t.channel() != Trade.Channel.ALIPAY || !t.scanned()) {
       return fail("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在");
     }
     JsonObject r = new JsonObject().put("code", "10000").put("msg", "Success").put("trade_no", t.tradeNo())
@@ -169,7 +172,8 @@ public final class AlipayApi {
 
   private JsonObject close(JsonObject biz) {
     Trade t = ledger.get(biz.getString("out_trade_no", ""));
-    if (t == null) {
+    if (t == null || !t.scanned()) {
+      // a QR code nobody has scanned has no trade to close, and stays payable until its time_expire
       return fail("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在");
     }
     // only a trade waiting for its buyer closes; Alipay refuses one closed already as it refuses a paid one
@@ -184,7 +188,7 @@ public final class AlipayApi {
   private JsonObject refund(JsonObject biz) {
     Trade t = ledger.get(biz.getString("out_trade_no", ""));
     String req = biz.getString("out_request_no", biz.getString("out_trade_no"));
-    if (t == null) {
+    if (t == null || !t.scanned()) {
       return fail("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在");
     }
     long fen;

@@ -61,6 +61,7 @@ public final class Ledger {
     if (t.payBy() != null && at.isAfter(t.payBy()) && !despiteClose) {
       throw new IllegalStateException("trade " + outTradeNo + " is past its payTimeout");
     }
+    t.scan(); // a code is paid by scanning it
     // a mini-program trade is paid by the buyer it was made for
     switch (t.channel()) {
       case WECHAT -> t.paid("SUCCESS", at, t.buyer() != null ? t.buyer() : "oSandbox" + outTradeNo.hashCode());

@@ -31,6 +31,7 @@ public final class Trade {
   private boolean payerAccountClosed;
   private boolean defective;
   private boolean processing;
+  private volatile boolean scanned = true;
   private final List<Refund> refunds = new ArrayList<>();
 
   public Trade(Channel channel, String merchantId, String appId, String outTradeNo, long totalFen, String description,
@@ -113,6 +114,25 @@ public final class Trade {
 
   public void processing(boolean processing) {
     this.processing = processing;
+  }
+
+  /**
+   * An Alipay QR code's trade: Alipay opens it only when the code is scanned, so until then its query, close and refund
+   * answer that there is no such trade, while the code can still be scanned and paid until its {@code time_expire}.
+   */
+  public Trade awaitingScan() {
+    this.scanned = false;
+    return this;
+  }
+
+  /** The code was scanned (its pay page opened, or paid): the channel has the trade from now on. */
+  public void scan() {
+    this.scanned = true;
+  }
+
+  /** False for an Alipay QR code's trade nobody has scanned yet ({@link #awaitingScan}). */
+  public boolean scanned() {
+    return scanned;
   }
 
   public String description() {

@@ -33,6 +33,7 @@ public final class PayPage {
       ctx.response().setStatusCode(404).putHeader("Content-Type", "text/html; charset=utf-8").end(page("没有这笔交易", ""));
       return;
     }
+    t.scan(); // what scanning the code opens: Alipay has the trade from now on
     String action = "/sandbox/pay/" + ctx.pathParam("channel") + "/" + t.outTradeNo();
     ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page(
         switch (t.channel()) {

@@ -54,6 +54,15 @@ public interface PaymentChannel {
   Future<Void> close(String outTradeNo);
 
   /**
+   * As {@link #close(String)}, for an order whose code the channel takes payment for until {@code payableUntil} (null:
+   * not known, or past): a channel that cannot tell a code nobody has scanned from none at all (Alipay) fails
+   * {@link ChannelException#STILL_PAYABLE} before then, rather than call it closed.
+   */
+  default Future<Void> close(String outTradeNo, OffsetDateTime payableUntil) {
+    return close(outTradeNo);
+  }
+
+  /**
    * Idempotent on {@code outRefundNo}. Resolves to {@link RefundState#SUCCESS} only when the channel's answer says the
    * money went back; else to {@link RefundState#PROCESSING}: taken, and confirmed later by a notification or by
    * {@link #queryRefund}.

@@ -38,7 +38,9 @@ public final class Cancellation {
       if (!"PAYING".equals(o.getString("state"))) {
         return refused(o);
       }
-      return orders.channelOf(id).compose(at -> recovery.closeAtChannel(id, at.channel(), at.merchant()))
+      String expiresAt = o.getString("expiresAt");
+      return orders.channelOf(id).compose(at -> recovery.closeAtChannel(id, at.channel(), at.merchant(),
+              expiresAt == null ? null : java.time.OffsetDateTime.parse(expiresAt)))
           .recover(e -> Future.failedFuture(e instanceof cn.liangxian.gateway.channel.ChannelException c
               && c.code().equals(Recovery.REFUNDED_AT_CHANNEL)
               // paid, and given back on the channel's platform: the day's reconciliation books both; nothing to cancel
@@ -46,7 +48,8 @@ public final class Cancellation {
                   + "如需缴费，请重新下单。", new JsonObject().put("state", "PAYING"))
               : e instanceof cn.liangxian.gateway.channel.ChannelException c
               && c.code().equals(cn.liangxian.gateway.channel.ChannelException.STILL_PAYABLE)
-              // a UnionPay code nobody paid: it cannot be voided before its time, when the order expires by itself
+              // a UnionPay code nobody paid, or an Alipay code nobody has scanned: it cannot be voided before its time,
+              // when the order expires by itself
               ? Problem.conflict("code-still-payable", "付款码到时才失效", stillPayable(o.getString("expiresAt")),
                   new JsonObject().put("state", "PAYING").put("payableUntil", o.getString("expiresAt")))
               : e instanceof cn.liangxian.gateway.channel.ChannelException c

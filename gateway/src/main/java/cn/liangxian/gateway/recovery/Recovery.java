@@ -82,29 +82,43 @@ public final class Recovery {
    * paid after all, which is then applied as the order's payment. Fails while the channel cannot tell.
    */
   public Future<Boolean> closeAtChannel(UUID id, String channel, String merchant) {
+    return closeAtChannel(id, channel, merchant, null);
+  }
+
+  /**
+   * As {@link #closeAtChannel(UUID, String, String)}, before the order's end {@code payableUntil}: a code the channel
+   * still takes payment for until then, nobody paying it now, fails {@link ChannelException#STILL_PAYABLE}.
+   */
+  public Future<Boolean> closeAtChannel(UUID id, String channel, String merchant, OffsetDateTime payableUntil) {
     PaymentChannel c = channels.of(channel, merchant);
     if (c == null) {
       return Future.failedFuture(new ChannelException("NO_MERCHANT", "merchant " + merchant + " of " + channel
           + " is not configured any more", 0, false));
     }
     String outTradeNo = OutTradeNo.of(id);
-    return c.close(outTradeNo).map(true).recover(e -> {
+    return c.close(outTradeNo, payableUntil).map(true).recover(e -> {
       // the channel would not close it (perhaps it was paid at the last moment): ask what it is
       LOG.info("closing order {} at {} failed ({}); asking the channel", id, channel, e.getMessage());
       return c.query(outTradeNo).compose(t -> switch (t.state()) {
         case PAID -> payments.apply(channel, null, outTradeNo, t.transactionId(), t.amountFen(), "query", t.channelDay(), t.paidAt()).map(false);
-        case NOT_FOUND, CLOSED -> Future.succeededFuture(true);
+        // no trade at all, unless the close said a code with none yet can still be scanned and paid (Alipay's)
+        case NOT_FOUND -> stillPayable(e) ? Future.<Boolean>failedFuture(e) : Future.succeededFuture(true);
+        case CLOSED -> Future.succeededFuture(true);
         // paid, and given back on the channel's merchant platform before we heard of it: how much went back only the
         // day's bill tells, and its reconciliation books both the payment and the refund; the order holds till then
         case REFUNDED -> Future.failedFuture(new ChannelException(REFUNDED_AT_CHANNEL, "the trade was paid and then refunded"
             + " at the channel, not through the gateway; the day's reconciliation books both from the bill", 0, true));
         // not paid, and a code that cannot be closed before its time (the close said so): nothing is being paid, it only
         // may be until then
-        default -> Future.failedFuture(t.state() == PaymentChannel.Trade.State.NOT_PAID && e instanceof ChannelException ce
-            && ChannelException.STILL_PAYABLE.equals(ce.code()) ? ce
+        default -> Future.failedFuture(t.state() == PaymentChannel.Trade.State.NOT_PAID && stillPayable(e) ? e
             : new ChannelException("NOT_CLOSED", "the trade is " + t.state() + " and would not close", 0, true));
       });
     });
+  }
+
+  /** The close's answer that a code nobody is paying now cannot be voided before its time. */
+  private static boolean stillPayable(Throwable e) {
+    return e instanceof ChannelException ce && ChannelException.STILL_PAYABLE.equals(ce.code());
   }
 
   /**

@@ -238,7 +238,14 @@ class ChannelSandboxTest {
   void alipayPrecreatePayNotifyQueryRefundOnceAndBill() throws Exception {
     String qr = Await.result(alipay.precreate("LXA0001", 26000, "城乡居民医疗保险 2020", notifyUrl + "/alipay", "15m"));
     assertThat(qr).endsWith("/sandbox/pay/alipay/LXA0001");
-    assertThat(Await.result(alipay.query("LXA0001")).tradeStatus()).isEqualTo("WAIT_BUYER_PAY");
+    // as Alipay does: a QR code's trade is opened when the code is scanned; before, there is none to query or close
+    assertThat(Await.result(alipay.query("LXA0001")).tradeStatus()).isEqualTo("NOT_EXIST");
+    assertThat(Await.result(alipay.close("LXA0001"))).as("closed").isFalse();
+    java.net.http.HttpResponse<String> scanned = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(qr)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(scanned.statusCode()).isEqualTo(200);
+    assertThat(Await.result(alipay.query("LXA0001")).tradeStatus()).as("scanned, not closed by the close before")
+        .isEqualTo("WAIT_BUYER_PAY");
     Await.result(sandbox.pay("LXA0001"));
     eventually(() -> assertThat(alipayNotices).hasSize(1));
     AlipayNotification.Verified n = (AlipayNotification.Verified) alipayNotices.get(0);

@@ -39,8 +39,18 @@ class CancellationTest {
     g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
   }
 
-  /** An order for the medical contribution of a household of one, new to this test. */
+  /**
+   * An order for the medical contribution of a household of one, new to this test, its code shown and scanned (an Alipay
+   * code nobody has scanned: {@link #anAlipayCodeNobodyHasScannedIsNotVoidedButStaysPayableUntilTheOrdersEnd}).
+   */
   static JsonObject order(TestGateway g, String channel) throws Exception {
+    JsonObject o = unscannedOrder(g, channel);
+    g.scan(o);
+    return o;
+  }
+
+  /** As {@link #order}, its code shown and not scanned. */
+  static JsonObject unscannedOrder(TestGateway g, String channel) throws Exception {
     int n = COUNTER.incrementAndGet();
     String id = TestGateway.id("320682", "1970-01-01", 100 + 2 * n);
     var report = g.importCsv("cancel-" + n + ".csv", "region_code,township,village,household,id_number,name,local,guardian_id_number,"
@@ -88,6 +98,38 @@ class CancellationTest {
     assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(200);
     assertThat(again.bodyAsJsonObject().getString("state")).isEqualTo("CANCELLED");
     assertThat(reservations(g, o)).isZero();
+  }
+
+  /**
+   * Alipay opens a QR code's trade only when the code is scanned: a code nobody has scanned has no trade to close, and
+   * can still be scanned and paid until its time_expire, the order's end. Its cancel is refused (409 code-still-payable,
+   * with until when) and its items stay held, so no second order can be paid beside it; a payment made then is the
+   * order's one. A code nobody scans expires at the order's end, its items free.
+   */
+  @org.junit.jupiter.api.Test
+  void anAlipayCodeNobodyHasScannedIsNotVoidedButStaysPayableUntilTheOrdersEnd() throws Exception {
+    JsonObject o = unscannedOrder(g, "alipay");
+    HttpResponse<Buffer> r = cancel(g, o);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(409);
+    JsonObject p = r.bodyAsJsonObject();
+    assertThat(p.getString("type")).endsWith("/code-still-payable");
+    assertThat(p.getString("state")).isEqualTo("PAYING");
+    assertThat(p.getString("payableUntil")).isEqualTo(o.getString("expiresAt"));
+    assertThat(p.getString("detail")).contains("以前仍然可以付款").doesNotContainPattern("[A-Za-z]");
+    assertThat(reservations(g, o)).as("its items held while its code can be paid").isEqualTo(1);
+    // the resident scans it and pays after all: the order's one payment, nothing to give back
+    g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    g.awaitState(o.getString("id"), "PAID");
+    assertThat(g.count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
+
+    // a code nobody scans: at the order's end it expires, and its items are free
+    JsonObject never = unscannedOrder(g, "alipay");
+    g.clock.advance(java.time.Duration.ofMinutes(16));
+    g.awaitState(never.getString("id"), "EXPIRED");
+    assertThat(reservations(g, never)).isZero();
+    var paid = g.gateway.demo().sandbox().pay(never.getString("outTradeNo")).toCompletionStage().toCompletableFuture()
+        .handle((x, e) -> e).get(20, TimeUnit.SECONDS);
+    assertThat(paid).as("paying the code past its time_expire").isNotNull();
   }
 
   /** An order that ended another way (its time ran out) is not cancelled: refused, in the resident's words. */

@@ -437,6 +437,19 @@ public final class TestGateway implements AutoCloseable {
     return o;
   }
 
+  /**
+   * The resident's phone reads the order's QR code: it opens the code's pay page at the sandbox, as scanning does (a
+   * WeChat Pay code's weixin:// address opens the same page in the real app). Alipay opens a QR code's trade only then;
+   * before, it has none to query or close, and the code can still be paid.
+   */
+  public void scan(JsonObject order) throws Exception {
+    String page = gateway.demo().sandboxUrl() + "/sandbox/pay/" + order.getString("channel") + "/" + order.getString("outTradeNo");
+    HttpResponse<Buffer> opened = http.getAbs(page).send().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    if (opened.statusCode() != 200) {
+      throw new AssertionError("the code's page " + page + " answered " + opened.statusCode() + ": " + opened.bodyAsString());
+    }
+  }
+
   /** Waits for an order to reach one of these states; fails saying where it stayed. */
   public JsonObject awaitState(String orderId, String... states) throws Exception {
     java.util.Set<String> wanted = java.util.Set.of(states);

@@ -57,7 +57,22 @@ public final class AlipayChannel implements PaymentChannel {
 
   @Override
   public Future<Void> close(String outTradeNo) {
-    return client.close(outTradeNo);
+    return close(outTradeNo, null);
+  }
+
+  /**
+   * Closes the trade. Alipay opens a QR code's trade only when the code is scanned, so a code nobody has scanned yet has
+   * no trade to close, and can still be scanned and paid until its {@code time_expire}, the order's end
+   * ({@code payableUntil}). Until then that fails {@link ChannelException#STILL_PAYABLE}, as a UnionPay code does: its
+   * items are not freed for another order the resident could pay beside it. Past it (or for a mini-program's trade,
+   * which {@code create} opens at once) no trade is as good as closed.
+   */
+  @Override
+  public Future<Void> close(String outTradeNo, OffsetDateTime payableUntil) {
+    return client.close(outTradeNo).compose(closed -> closed || payableUntil == null
+        || !client.clock().instant().isBefore(payableUntil.toInstant()) ? Future.<Void>succeededFuture()
+        : Future.failedFuture(new ChannelException(ChannelException.STILL_PAYABLE, "an Alipay QR code nobody has scanned"
+            + " has no trade to close yet, and can be paid until its time_expire " + payableUntil, 0, true)));
   }
 
   @Override

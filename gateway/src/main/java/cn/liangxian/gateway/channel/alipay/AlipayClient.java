@@ -137,13 +137,19 @@ public final class AlipayClient {
   }
 
   /**
-   * {@code alipay.trade.close}; a trade the buyer never opened does not exist and is as good as closed, when Alipay's
-   * signed answer says so (one not signed stays retryable).
+   * {@code alipay.trade.close}: true when Alipay closed the trade, false when its signed answer says it has none
+   * (ACQ.TRADE_NOT_EXIST; an answer not signed stays retryable). Alipay opens a QR code's trade only when the code is
+   * scanned: a code nobody has scanned has no trade, and can still be scanned and paid until its {@code time_expire}.
    */
-  public Future<Void> close(String outTradeNo) {
-    return call("alipay.trade.close", new JsonObject().put("out_trade_no", outTradeNo), null).<Void>mapEmpty()
+  public Future<Boolean> close(String outTradeNo) {
+    return call("alipay.trade.close", new JsonObject().put("out_trade_no", outTradeNo), null).map(true)
         .recover(e -> e instanceof ChannelException c && c.code().equals("ACQ.TRADE_NOT_EXIST") && !c.retryable()
-            ? Future.succeededFuture() : Future.failedFuture(e));
+            ? Future.succeededFuture(false) : Future.failedFuture(e));
+  }
+
+  /** The clock the requests' timestamps are read from. */
+  Clock clock() {
+    return clock;
   }
 
   /**
