@@ -184,7 +184,13 @@ final class YamlNode {
     return v;
   }
 
-  /** An amount in yuan (at most two decimals, never negative) as exact integer fen. */
+  /**
+   * The most any one amount of a book may be, in yuan: more than any personal contribution, subsidy or tier a notice
+   * sets, and small enough that the sums of a household's items stay exact.
+   */
+  static final BigDecimal MAX_YUAN = BigDecimal.valueOf(100_000);
+
+  /** An amount in yuan (at most two decimals, never negative, at most {@link #MAX_YUAN}) as exact integer fen. */
   long yuanAsFen() {
     String v = string();
     BigDecimal yuan;
@@ -195,6 +201,9 @@ final class YamlNode {
     }
     if (yuan.signum() < 0) {
       throw error("amount must not be negative, got " + v);
+    }
+    if (yuan.compareTo(MAX_YUAN) > 0) {
+      throw error("amount is more than " + MAX_YUAN + " yuan, more than any contribution: " + v);
     }
     if (yuan.stripTrailingZeros().scale() > 2) {
       throw error("amount has more than two decimals (fen): " + v);

@@ -95,6 +95,13 @@ class BadBooksTest {
             "personal: {yuan: 250, source: 003 二}"), 14, "medical.personal.source", "cites this book's notice"),
         Arguments.of("a negative amount", replace("personal: {yuan: 250,", "personal: {yuan: -250,"),
             14, "medical.personal.yuan", "must not be negative"),
+        // an amount past any contribution (the sums of a household's items would overflow): refused, never a crash
+        Arguments.of("an amount too large for a contribution", replace("personal: {yuan: 250,", "personal: {yuan: 99999999999999999,"),
+            14, "medical.personal.yuan", "more than 100000 yuan"),
+        Arguments.of("an amount written with a huge exponent", replace("personal: {yuan: 250,", "personal: {yuan: 1e9999,"),
+            14, "medical.personal.yuan", "more than 100000 yuan"),
+        Arguments.of("a tier too large", replace("tiers: {yuan: [100, 300],", "tiers: {yuan: [100, 300, 100001],"),
+            38, "pension.tiers.yuan[2]", "more than 100000 yuan"),
         Arguments.of("fractions of a fen", replace("personal: {yuan: 250,", "personal: {yuan: 250.005,"),
             14, "medical.personal.yuan", "more than two decimals"),
         Arguments.of("overlapping age bands", replace("      source: 000 三(二)2\n  late:",

@@ -108,6 +108,14 @@ class BookPublishTest {
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(json.statusCode()).isEqualTo(415);
 
+    // an amount too large for any contribution, whose household sums would overflow: refused the same way, never a 500
+    HttpResponse<Buffer> huge = upload(a.adminToken(), "?file=hedong-2020.yaml",
+        hedong.replace("personal: {yuan: 250", "personal: {yuan: 99999999999999999"));
+    assertThat(huge.statusCode()).as(huge.bodyAsString()).isEqualTo(422);
+    assertThat(huge.bodyAsJsonObject().getString("field")).startsWith("medical.personal");
+    assertThat(huge.bodyAsJsonObject().getString("detail")).contains("more than 100000 yuan");
+    assertPersonal(25000);
+
     HttpResponse<Buffer> notYaml = upload(a.adminToken(), "", "regions: [unclosed");
     assertThat(notYaml.statusCode()).isEqualTo(422);
     assertThat(notYaml.bodyAsJsonObject().getString("detail")).contains("not valid YAML");
