@@ -89,8 +89,9 @@ public final class Reconciliation {
       + " channel_reconciliation.claimed_at) < excluded.claimed_at - interval '10 minutes')"
       + " or (channel_reconciliation.state = 'FAILED' and ($6 or channel_reconciliation.next_attempt_at <= excluded.claimed_at))"
       + " or (channel_reconciliation.state = 'DONE' and $6)"
-      // a day done against no bill, looked at again once the look due now ($7, see RECHECK) has come, if not already since
-      + " or (channel_reconciliation.state = 'DONE' and channel_reconciliation.no_bill"
+      // a day done against no bill (RECHECK), or done before its bills were due, looked at again once the look due now
+      // ($7, chosen by runDue) has come, if not already since
+      + " or (channel_reconciliation.state = 'DONE'"
       + " and channel_reconciliation.finished_at < $7 and excluded.claimed_at >= $7) returning attempts";
   /** A run still under way keeps its claim ({@link #RENEW_EVERY}): $5 the time of the renewal. */
   static final String RENEW = "update channel_reconciliation set renewed_at = $5 where channel = $1 and merchant = $2"
@@ -400,8 +401,11 @@ public final class Reconciliation {
           String state = r == null ? null : r.getString("state");
           if ("DONE".equals(state)) {
             OffsetDateTime finished = r.getOffsetDateTime("finished_at");
-            OffsetDateTime look = Boolean.TRUE.equals(r.getBoolean("no_bill")) && finished != null
-                ? recheckAt(day, finished, now) : null;
+            OffsetDateTime look = finished == null ? null
+                : Boolean.TRUE.equals(r.getBoolean("no_bill")) ? recheckAt(day, finished, now)
+                // done before its bills were due (an operator's run on the day itself, against a bill of the payments
+                // made so far): run once more now that they are, for what was paid after it
+                : finished.isBefore(dueAt(day)) && !now.isBefore(dueAt(day)) ? dueAt(day) : null;
             if (look != null) {
               LocalDate d = day;
               ran = ran.compose(n -> runScheduled(c, d, look).map(one -> n + one));

@@ -167,6 +167,52 @@ class ScheduledReconciliationTest {
     }
   }
 
+  /**
+   * Finance runs the 15th on the 15th itself, before its bills are due, and a bill answers with the payments made so far:
+   * the day is done as far as it goes. A payment made later that day, never notified nor asked about, is in the day's
+   * whole bill only: once the bills are due, the schedule runs the day once more and books it, never again after.
+   */
+  @Test
+  void aDayReconciledBeforeItsBillsWereDueIsRunOnceMoreWhenTheyAre() throws Exception {
+    try (TestGateway g = Fixture.load(new TestGateway())) {
+      ChannelSandbox sandbox = g.gateway.demo().sandbox();
+      String token = g.operatorToken(Role.FINANCE, Scope.ALL);
+      JsonObject first = order(g, Fixture.ZHANG, "张三", "wechat");
+      sandbox.pay(first.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      g.awaitState(first.getString("id"), "PAID");
+      Eventually.until("the 14th reconciled", () -> g.count("select count(*) from channel_reconciliation"
+          + " where day = '2019-12-14' and state = 'DONE'") == CHANNELS.size());
+      HttpResponse<Buffer> early = g.http.post("/api/v1/operator/reconciliation/wechat/2019-12-15")
+          .putHeader("Authorization", "Bearer " + token).send().toCompletionStage().toCompletableFuture().get();
+      assertThat(early.statusCode()).as(early.bodyAsString()).isEqualTo(200);
+      assertThat(early.bodyAsJsonObject().getInteger("matched")).isEqualTo(1);
+
+      // later that day: a payment whose notification is lost, and which the sweep never asks about
+      g.clock.advance(Duration.ofHours(5));
+      JsonObject later = order(g, Fixture.CHEN, "陈一", "wechat");
+      g.neverAsked(later.getString("id"));
+      sandbox.faults(new SandboxFaults(0, 0, true, 0, false));
+      sandbox.pay(later.getString("outTradeNo")).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      sandbox.faults(SandboxFaults.NONE);
+      assertThat(g.get("/api/v1/orders/" + later.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+
+      // 10:00 on the 16th: the 15th's bills are due, and the schedule runs the day once more
+      g.clock.advance(Duration.ofHours(19));
+      g.awaitState(later.getString("id"), "PAID");
+      Eventually.until("the 15th run by the schedule", () -> g.count("select count(*) from channel_reconciliation"
+          + " where channel = 'wechat' and day = '2019-12-15' and state = 'DONE' and run_by = 'schedule'") == 1);
+      // (a login of the day before has run out)
+      assertThat(read(g, g.operatorToken(Role.FINANCE, Scope.ALL), "wechat", "2019-12-15").getInteger("billLines")).isEqualTo(2);
+      // never again: a day later it is not run
+      long attempts = g.count("select attempts from channel_reconciliation where channel = 'wechat' and day = '2019-12-15'");
+      g.clock.advance(Duration.ofDays(1));
+      Eventually.until("the 16th reconciled", () -> g.count("select count(*) from channel_reconciliation"
+          + " where day = '2019-12-16' and state = 'DONE'") == CHANNELS.size());
+      assertThat(g.count("select attempts from channel_reconciliation where channel = 'wechat' and day = '2019-12-15'"))
+          .isEqualTo(attempts);
+    }
+  }
+
   static JsonObject read(TestGateway g, String token, String channel, String day) throws Exception {
     HttpResponse<Buffer> r = g.http.get("/api/v1/operator/reconciliation/" + channel + "/" + day)
         .putHeader("Authorization", "Bearer " + token).send().toCompletionStage().toCompletableFuture().get();
