@@ -147,6 +147,13 @@ class LookupApiTest {
         Arguments.of("malformed JSON", "application/json", "{\"idNumber\":", 400, "malformed-json"),
         Arguments.of("an array", "application/json", "[1,2]", 400, "malformed-json"),
         Arguments.of("empty body", "application/json", "", 400, "malformed-json"),
+        // a field twice means nothing two readers agree on (the last one read as the ID number, the first one checked)
+        Arguments.of("a field twice", "application/json", "{\"idNumber\":\"000000000000000000\",\"idNumber\":\"" + Fixture.LI
+            + "\",\"name\":\"李四\"}", 400, "malformed-json"),
+        Arguments.of("a comment", "application/json", "{/*x*/\"idNumber\":\"" + Fixture.LI + "\",\"name\":\"李四\"}", 400,
+            "malformed-json"),
+        Arguments.of("trailing content", "application/json", "{\"idNumber\":\"" + Fixture.LI + "\",\"name\":\"李四\"} {}", 400,
+            "malformed-json"),
         Arguments.of("unknown field", "application/json", "{\"idNumber\":\"" + Fixture.LI + "\",\"name\":\"李四\",\"phone\":\"1\"}",
             400, "invalid-request"),
         Arguments.of("missing name", "application/json", "{\"idNumber\":\"" + Fixture.LI + "\"}", 400, "invalid-request"),
