@@ -134,7 +134,10 @@ public final class Reconciliation {
    */
   static final String WINDOW = "select c.channel, c.merchant, s.first_day, r.day, r.state,"
       + " greatest(r.renewed_at, r.claimed_at) as held_since, r.next_attempt_at,"
-      + " r.no_bill, r.finished_at"
+      + " r.no_bill, r.finished_at,"
+      // an operator's run done with refunds at the channel waiting for their payments to be booked (OutsideRefunds)
+      + " r.state = 'DONE' and exists (select 1 from jsonb_array_elements(coalesce(r.differences, '[]'::jsonb)) d"
+      + " where d->>'left' like 'waits:%') as waiting"
       + " from unnest($1::text[], $2::text[]) as c(channel, merchant)"
       + " left join channel_reconciliation_start s on s.channel = c.channel and s.merchant = c.merchant"
       + " left join channel_reconciliation r on r.channel = c.channel and r.merchant = c.merchant and r.day >= $3 and r.day <= $4";
@@ -401,14 +404,21 @@ public final class Reconciliation {
           String state = r == null ? null : r.getString("state");
           if ("DONE".equals(state)) {
             OffsetDateTime finished = r.getOffsetDateTime("finished_at");
+            boolean noBill = Boolean.TRUE.equals(r.getBoolean("no_bill"));
             OffsetDateTime look = finished == null ? null
-                : Boolean.TRUE.equals(r.getBoolean("no_bill")) ? recheckAt(day, finished, now)
+                : noBill ? recheckAt(day, finished, now)
                 // done before its bills were due (an operator's run on the day itself, against a bill of the payments
                 // made so far): run once more now that they are, for what was paid after it
-                : finished.isBefore(dueAt(day)) && !now.isBefore(dueAt(day)) ? dueAt(day) : null;
+                : finished.isBefore(dueAt(day)) ? (now.isBefore(dueAt(day)) ? null : dueAt(day))
+                // an operator's run that left refunds waiting for their payments to be booked: tried again as the
+                // schedule's own run of such a day is, until they are
+                : Boolean.TRUE.equals(r.getBoolean("waiting")) && !now.isBefore(finished.plusMinutes(options.retryMinutes()))
+                ? finished.plusMinutes(options.retryMinutes()) : null;
             if (look != null) {
               LocalDate d = day;
-              ran = ran.compose(n -> runScheduled(c, d, look).map(one -> n + one));
+              // the look a day after the due time at a day done against no bill is the last (RECHECK)
+              boolean last = noBill && look.isAfter(dueAt(day));
+              ran = ran.compose(n -> runScheduled(c, d, look, last).map(one -> n + one));
             }
             continue;
           }
@@ -418,7 +428,7 @@ public final class Reconciliation {
               && !r.getOffsetDateTime("next_attempt_at").isAfter(now)
               || "RUNNING".equals(state) && r.getOffsetDateTime("held_since").isBefore(now.minus(ABANDONED))) {
             LocalDate d = day;
-            ran = ran.compose(n -> runScheduled(c, d, null).map(one -> n + one));
+            ran = ran.compose(n -> runScheduled(c, d, null, false).map(one -> n + one));
           }
         }
         daysOpen.computeIfAbsent(key, k -> new AtomicLong()).set(open);
@@ -429,10 +439,12 @@ public final class Reconciliation {
     });
   }
 
-  /** One day of a merchant's run here if this instance claims it: 1 when it ran (done or failed), 0 when another has it. */
-  private Future<Integer> runScheduled(PaymentChannel c, LocalDate day, OffsetDateTime look) {
-    // the look a day after the due time is the last (RECHECK)
-    boolean last = look != null && look.isAfter(dueAt(day));
+  /**
+   * One day of a merchant's run here if this instance claims it: 1 when it ran (done or failed), 0 when another has it.
+   * {@code look}: the time a day done is looked at again ({@link #CLAIM}'s $7); {@code last}: that look is the last at a
+   * day done against no bill ({@link #RECHECK}).
+   */
+  private Future<Integer> runScheduled(PaymentChannel c, LocalDate day, OffsetDateTime look, boolean last) {
     return claim(c, day, "schedule", false, look)
         .compose(claimed -> claimed == null ? Future.succeededFuture(0) : compare(c, day, "schedule", claimed, last).map(1))
         .recover(e -> {

@@ -584,6 +584,41 @@ class ReconciliationTest {
   }
 
   /**
+   * Finance runs the day after the schedule left it to be tried again for a refund at the channel waiting for its payment:
+   * the operator's run records the day, the refund marked as waiting. The schedule still tries the day again, and once
+   * the bill has the payment, books both: the person is not left covered by money that went back.
+   */
+  @Test
+  void anOperatorsRunThatLeavesARefundWaitingIsTriedAgainByTheSchedule() throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
+    String no = refundedWithoutItsPaymentInTheBill(o);
+    String day = "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
+        + g.gateway.channels().get("wechat").merchant() + "'";
+    g.clock.advance(Duration.ofDays(1)); // the day's bill is due
+    cn.liangxian.gateway.support.Eventually.until("the schedule to run the day and leave it to be tried again",
+        () -> g.count(day.formatted("count(*)") + " and state = 'FAILED' and last_error like '%" + no + "%not booked%'") == 1);
+
+    String token = g.operatorToken(cn.liangxian.gateway.operator.Role.FINANCE, cn.liangxian.gateway.operator.Scope.ALL);
+    JsonObject recorded = reconcile("wechat", "2019-12-15", token).bodyAsJsonObject();
+    assertThat(recorded.getString("state")).as(recorded.encodePrettily()).isEqualTo("DONE");
+    assertThat(recorded.getJsonArray("differences").encode()).contains("waits: the payment it gives back is not booked here yet");
+
+    g.gateway.demo().sandbox().editWechatBill(java.util.function.UnaryOperator.identity());
+    g.clock.advance(Duration.ofMinutes(31)); // past reconciliation.retryMinutes
+    cn.liangxian.gateway.support.Eventually.until("the schedule to run the day again and record the refund", () -> g.count(
+        "select count(*) from refund where order_id = '" + o.getString("id") + "' and out_refund_no = '" + no + "' and state = 'SUCCESS'") == 1);
+    cn.liangxian.gateway.support.Eventually.until("the day done by the schedule",
+        () -> g.count(day.formatted("count(*)") + " and state = 'DONE' and run_by = 'schedule'") == 1);
+    assertThat(chensMedical()).isEqualTo("unpaid");
+    long attempts = g.count(day.formatted("attempts"));
+    g.clock.advance(Duration.ofDays(1)); // the next day's bills due: the schedule has looked at every day since
+    cn.liangxian.gateway.support.Eventually.until("the 16th reconciled", () -> g.count("select count(*) from channel_reconciliation"
+        + " where day = '2019-12-16' and state = 'DONE'") == 3);
+    assertThat(g.count(day.formatted("attempts"))).as("not run again once nothing waits").isEqualTo(attempts);
+  }
+
+  /**
    * The same day run by the schedule: it is tried again later rather than recorded, and once the bill has the payment,
    * done. What the first run repaired (a payment whose notification was lost, booked from the bill) stays repaired, and
    * is in the day's report: the run that completes the day no longer finds it a difference.
