@@ -17,7 +17,10 @@ public final class CategoryNames {
   private static final Map<String, Category> OTHER_NAMES = Map.ofEntries(Map.entry("低保", Category.DIBAO),
       Map.entry("低保对象", Category.DIBAO), Map.entry("最低生活保障对象", Category.DIBAO), Map.entry("特困", Category.TEKUN),
       Map.entry("特困供养人员", Category.TEKUN), Map.entry("五保", Category.WUBAO), Map.entry("五保户", Category.WUBAO),
-      Map.entry("建档立卡", Category.POVERTY), Map.entry("重度残疾", Category.SEVERE_DISABLED),
+      Map.entry("建档立卡", Category.POVERTY), Map.entry("农村贫困人口", Category.POVERTY), Map.entry("扶贫户", Category.POVERTY),
+      // the notices' own words for those lifted out of poverty who keep its policies (000 三(一)2(4), 002 四(一))
+      Map.entry("已脱贫享受政策人口", Category.POVERTY_LIFTED), Map.entry("已脱贫仍享受脱贫政策人口", Category.POVERTY_LIFTED),
+      Map.entry("重度残疾", Category.SEVERE_DISABLED),
       Map.entry("重度残疾人", Category.SEVERE_DISABLED), Map.entry("残疾", Category.DISABLED), Map.entry("残疾人", Category.DISABLED),
       Map.entry("优抚", Category.PRIORITY_CARE), Map.entry("优抚对象", Category.PRIORITY_CARE), Map.entry("孤儿", Category.ORPHAN));
 

@@ -23,6 +23,11 @@ class CategoryNamesTest {
     // full-width brackets, as a spreadsheet writes them, and a space
     assertThat(CategoryNames.find(HEDONG, "重度残疾人（一、二级）")).contains(Category.SEVERE_DISABLED);
     assertThat(CategoryNames.find(HEDONG, "重度残疾人 (一、二级)")).contains(Category.SEVERE_DISABLED);
+    // a list headed with a notice's own words for the group
+    assertThat(CategoryNames.find(HEDONG, "农村贫困人口")).contains(Category.POVERTY);
+    assertThat(CategoryNames.find(HEDONG, "扶贫户")).contains(Category.POVERTY);
+    assertThat(CategoryNames.find(HEDONG, "已脱贫享受政策人口")).contains(Category.POVERTY_LIFTED);
+    assertThat(CategoryNames.find(HEDONG, "已脱贫仍享受脱贫政策人口")).contains(Category.POVERTY_LIFTED);
     assertThat(CategoryNames.find(HEDONG, "NOPE")).isEmpty();
     assertThat(CategoryNames.find(HEDONG, null)).isEmpty();
   }
