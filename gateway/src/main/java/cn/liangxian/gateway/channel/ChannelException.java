@@ -8,8 +8,9 @@ package cn.liangxian.gateway.channel;
 public final class ChannelException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   /**
-   * The code of a close refused for a QR code the channel has no close for (UnionPay's): not paid, it stays payable
-   * until its time is up, when the order expires.
+   * The code of a close refused for a QR code the channel cannot void before its time (UnionPay's, which has no close;
+   * Alipay's nobody has scanned, which has no trade yet): not paid, it stays payable until its time is up, when the
+   * order expires.
    */
   public static final String STILL_PAYABLE = "QR_STILL_PAYABLE";
 

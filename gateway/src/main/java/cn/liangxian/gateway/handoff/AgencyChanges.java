@@ -152,12 +152,8 @@ public final class AgencyChanges {
    * refused on its own ({@link ChangeFields}).
    */
   private JsonArray open(Buffer body) {
-    JsonObject msg;
-    try {
-      msg = new JsonObject(body);
-    } catch (io.vertx.core.json.DecodeException e) {
-      throw Problem.malformedJson("the body must be a JSON object as docs/agency-interface.md describes");
-    }
+    JsonObject msg = cn.liangxian.gateway.http.JsonBodies.strictObject(body,
+        "the body must be a JSON object as docs/agency-interface.md describes");
     if (!(msg.getValue("key") instanceof String wrapped)) {
       throw Problem.invalidField("key", "key must be the message key wrapped for the gateway, in Base64");
     }

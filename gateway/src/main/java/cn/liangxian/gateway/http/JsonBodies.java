@@ -35,21 +35,30 @@ public final class JsonBodies {
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
       throw Problem.malformedJson("the body is empty");
     }
-    Object parsed;
-    try {
-      parsed = JacksonCodec.fromParser(STRICT.createParser(ctx.body().buffer().getBytes()), Object.class);
-    } catch (DecodeException | java.io.IOException e) {
-      throw Problem.malformedJson(e.getMessage() != null && e.getMessage().contains("Duplicate field")
-          ? "a field is given twice in the body" : "the body is not valid JSON");
-    }
-    if (!(parsed instanceof JsonObject o)) {
-      throw Problem.malformedJson("the body must be a JSON object");
-    }
+    JsonObject o = strictObject(ctx.body().buffer(), "the body must be a JSON object");
     noNul(o, null);
     for (String f : o.fieldNames()) {
       if (!allowed.contains(f)) {
         throw Problem.invalidField(f, "unknown field '" + f + "' (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
       }
+    }
+    return o;
+  }
+
+  /**
+   * The body read strictly ({@link #STRICT}): a JSON object, or 400 {@code malformed-json} with {@code notAnObject} for
+   * valid JSON of another kind.
+   */
+  public static JsonObject strictObject(io.vertx.core.buffer.Buffer body, String notAnObject) {
+    Object parsed;
+    try {
+      parsed = JacksonCodec.fromParser(STRICT.createParser(body.getBytes()), Object.class);
+    } catch (DecodeException | java.io.IOException e) {
+      throw Problem.malformedJson(e.getMessage() != null && e.getMessage().contains("Duplicate field")
+          ? "a field is given twice in the body" : "the body is not valid JSON");
+    }
+    if (!(parsed instanceof JsonObject o)) {
+      throw Problem.malformedJson(notAnObject);
     }
     return o;
   }

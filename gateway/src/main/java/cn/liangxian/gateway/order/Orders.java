@@ -45,6 +45,12 @@ public final class Orders {
    * time it was given.
    */
   public static final Duration PREPARE_AT_MOST = Duration.ofMinutes(2);
+  /**
+   * How long before the order's end its code stops taking payment at the channel (WeChat Pay's and Alipay's
+   * {@code time_expire}, UnionPay's {@code payTimeout}): the channel stops by its own clock and the order ends by ours, so
+   * a code nobody scanned (whose items are freed at the order's end) is never paid after that, clocks a little apart.
+   */
+  static final Duration CODE_ENDS_BEFORE = Duration.ofSeconds(30);
 
   private final OrderStore store;
   private final HouseholdStore households;
@@ -252,7 +258,7 @@ public final class Orders {
 
   private Future<JsonObject> prepay(OrderDraft.Order o, String payerId, ChannelCall channelCall) {
     return channelCall.make(() -> channels.of(o.channel(), o.merchant()).prepay(new PaymentChannel.Prepay(OutTradeNo.of(o.id()),
-            o.totalFen(), description(o.lines()), o.mode(), payerId, o.expiresAt())))
+            o.totalFen(), description(o.lines()), o.mode(), payerId, o.expiresAt().minus(CODE_ENDS_BEFORE))))
         .recover(e -> {
           LOG.warn("prepay for order {} failed at {}: {}", o.id(), o.channel(), e.getMessage());
           // nothing was charged: give the items back and let the same key try again

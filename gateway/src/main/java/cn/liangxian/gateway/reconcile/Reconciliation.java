@@ -68,7 +68,10 @@ import org.slf4j.LoggerFactory;
  * out yet (the channel down) marks the row FAILED, tried again {@code retryMinutes} later, at the next day's
  * run too, until the day falls out of the look-back; a day never run (every instance down) is run when it is
  * seen; a run abandoned by a stopped instance is taken over after ten minutes. A day done against no bill at all is
- * looked at again ({@link #RECHECK}): a bill that was only late is read then. The days left not done are
+ * looked at again ({@link #RECHECK}): a bill that was only late is read then. So is a day an operator ran before its
+ * bills were due (when they are), and one an operator's run left with refunds at the channel waiting for their payments
+ * ({@code retryMinutes} later, as a failed day). A day done and run again is reported as it is then (what the earlier
+ * run repaired is booked, no difference any more; the audit log keeps that run's repairs). The days left not done are
  * counted per channel and merchant ({@code liangxian_reconciliation_days_open}), from the database: every
  * instance exports the same figure.
  *
@@ -99,9 +102,10 @@ public final class Reconciliation {
   /** The run's own row, still its own (another run may have taken an abandoned-looking one over): what earlier runs repaired. */
   static final String MINE = "select repaired_earlier from channel_reconciliation where channel = $1 and merchant = $2 and day = $3"
       + " and claimed_at = $4 and state = 'RUNNING' for update";
+  /** $12: refunds at the channel wait for their payments to be booked (an operator's run records the day so). */
   static final String DONE = "update channel_reconciliation set state = 'DONE', finished_at = $5, bill_lines = $6, matched = $7,"
-      + " repaired = $8, differences = $9, deferred = $10, no_bill = $11, repaired_earlier = null where channel = $1 and merchant = $2"
-      + " and day = $3 and claimed_at = $4 and state = 'RUNNING'";
+      + " repaired = $8, differences = $9, deferred = $10, no_bill = $11, repaired_earlier = null, waiting = $12"
+      + " where channel = $1 and merchant = $2 and day = $3 and claimed_at = $4 and state = 'RUNNING'";
   /** $8: the differences the failed run repaired (an empty array: none), added to those of earlier failed runs. */
   static final String FAILED = "update channel_reconciliation set state = 'FAILED', finished_at = $5, next_attempt_at = $6,"
       + " last_error = $7, repaired_earlier = nullif(coalesce(repaired_earlier, '[]'::jsonb) || $8::jsonb, '[]'::jsonb)"
@@ -134,10 +138,7 @@ public final class Reconciliation {
    */
   static final String WINDOW = "select c.channel, c.merchant, s.first_day, r.day, r.state,"
       + " greatest(r.renewed_at, r.claimed_at) as held_since, r.next_attempt_at,"
-      + " r.no_bill, r.finished_at,"
-      // an operator's run done with refunds at the channel waiting for their payments to be booked (OutsideRefunds)
-      + " r.state = 'DONE' and exists (select 1 from jsonb_array_elements(coalesce(r.differences, '[]'::jsonb)) d"
-      + " where d->>'left' like 'waits:%') as waiting"
+      + " r.no_bill, r.finished_at, r.waiting"
       + " from unnest($1::text[], $2::text[]) as c(channel, merchant)"
       + " left join channel_reconciliation_start s on s.channel = c.channel and s.merchant = c.merchant"
       + " left join channel_reconciliation r on r.channel = c.channel and r.merchant = c.merchant and r.day >= $3 and r.day <= $4";
@@ -409,7 +410,7 @@ public final class Reconciliation {
                 : noBill ? recheckAt(day, finished, now)
                 // done before its bills were due (an operator's run on the day itself, against a bill of the payments
                 // made so far): run once more now that they are, for what was paid after it
-                : finished.isBefore(dueAt(day)) ? (now.isBefore(dueAt(day)) ? null : dueAt(day))
+                : finished.isBefore(dueAt(day)) ? dueAt(day) // (every day here is due: the loop ends at the day due)
                 // an operator's run that left refunds waiting for their payments to be booked: tried again as the
                 // schedule's own run of such a day is, until they are
                 : Boolean.TRUE.equals(r.getBoolean("waiting")) && !now.isBefore(finished.plusMinutes(options.retryMinutes()))
@@ -522,7 +523,8 @@ public final class Reconciliation {
 
   /**
    * Claims the day's row for this instance: the claim's time (the run's identity), or null when another run has it.
-   * {@code look}: a day done against no bill is taken again for this look (see {@link #recheckAt}); null for no such.
+   * {@code look}: a day done is taken again for this look, if not done since (against no bill, see {@link #recheckAt};
+   * before its bills were due; with refunds waiting for their payments); null for no such.
    */
   private Future<OffsetDateTime> claim(PaymentChannel c, LocalDate day, String by, boolean force, OffsetDateTime look) {
     OffsetDateTime at = now();
@@ -937,7 +939,7 @@ public final class Reconciliation {
                     repaired.size());
               }
               return conn.preparedQuery(DONE).execute(Tuple.from(new Object[] {channel, c.merchant(), date, claimed, now(),
-                      billLines, matchedLines, repaired.size(), all, deferred, noBill}))
+                      billLines, matchedLines, repaired.size(), all, deferred, noBill, !waiting.isEmpty()}))
                   .compose(done -> AuditLog.record(conn, AuditLog.Change.of(actor, "reconciliation.run",
                       channel + "/" + c.merchant() + "/" + date, new JsonObject().put("billLines", billLines)
                           .put("matched", matchedLines).put("differences", all.size()).put("repaired", repaired))));

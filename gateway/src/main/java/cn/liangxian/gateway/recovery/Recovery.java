@@ -101,8 +101,10 @@ public final class Recovery {
       LOG.info("closing order {} at {} failed ({}); asking the channel", id, channel, e.getMessage());
       return c.query(outTradeNo).compose(t -> switch (t.state()) {
         case PAID -> payments.apply(channel, null, outTradeNo, t.transactionId(), t.amountFen(), "query", t.channelDay(), t.paidAt()).map(false);
-        // no trade at all, unless the close said a code with none yet can still be scanned and paid (Alipay's)
-        case NOT_FOUND -> stillPayable(e) ? Future.<Boolean>failedFuture(e) : Future.succeededFuture(true);
+        // no trade at all, unless the close said a code with none yet can still be scanned and paid (Alipay's), and its
+        // time has not passed since
+        case NOT_FOUND -> stillPayable(e) && payableUntil != null && now().isBefore(payableUntil) ? Future.<Boolean>failedFuture(e)
+            : Future.succeededFuture(true);
         case CLOSED -> Future.succeededFuture(true);
         // paid, and given back on the channel's merchant platform before we heard of it: how much went back only the
         // day's bill tells, and its reconciliation books both the payment and the refund; the order holds till then

@@ -83,7 +83,8 @@ public final class OutsideRefunds {
     /** Not an order of ours. */
     NO_ORDER(null, "left to finance: no order of ours has this trade number"),
     /** The payment it gives back is not booked here yet: the day waits for it (see {@link #waits}). */
-    PAYMENT_NOT_BOOKED(null, "waits: the payment it gives back is not booked here yet; the schedule runs this day again until it is"),
+    PAYMENT_NOT_BOOKED(null, "waits: the payment it gives back is not booked here yet; the schedule runs this day again"
+        + " until it is (a day past its look-back: run it again once it is)"),
     /** The bill gives it no number. */
     NO_NUMBER(null, "left to finance: the bill gives the refund no number"),
     /** Another refund of ours has its number. */

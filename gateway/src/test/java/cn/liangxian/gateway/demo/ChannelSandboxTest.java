@@ -242,7 +242,8 @@ class ChannelSandboxTest {
     assertThat(Await.result(alipay.query("LXA0001")).tradeStatus()).isEqualTo("NOT_EXIST");
     assertThat(Await.result(alipay.close("LXA0001"))).as("closed").isFalse();
     java.net.http.HttpResponse<String> scanned = java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create(qr)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(qr)).timeout(java.time.Duration.ofSeconds(20)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(scanned.statusCode()).isEqualTo(200);
     assertThat(Await.result(alipay.query("LXA0001")).tradeStatus()).as("scanned, not closed by the close before")
         .isEqualTo("WAIT_BUYER_PAY");

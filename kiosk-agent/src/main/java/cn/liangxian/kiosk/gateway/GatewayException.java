@@ -87,7 +87,8 @@ public class GatewayException extends RuntimeException {
   }
 
   /**
-   * A QR code nobody paid that the channel cannot void before its time (UnionPay's): the order expires by itself then;
+   * A QR code nobody paid that the channel cannot void before its time (UnionPay's; Alipay's nobody has scanned): the
+   * order expires by itself then;
    * until then it may still be paid, so it is watched as one the resident left.
    */
   public boolean codeStillPayable() {

@@ -62,10 +62,10 @@ public final class AlipayChannel implements PaymentChannel {
 
   /**
    * Closes the trade. Alipay opens a QR code's trade only when the code is scanned, so a code nobody has scanned yet has
-   * no trade to close, and can still be scanned and paid until its {@code time_expire}, the order's end
+   * no trade to close, and can still be scanned and paid until its {@code time_expire}, before the order's end
    * ({@code payableUntil}). Until then that fails {@link ChannelException#STILL_PAYABLE}, as a UnionPay code does: its
-   * items are not freed for another order the resident could pay beside it. Past it (or for a mini-program's trade,
-   * which {@code create} opens at once) no trade is as good as closed.
+   * items are not freed for another order the resident could pay beside it. Past it, no trade is as good as closed. (A
+   * mini-program's trade, which {@code create} opens at once, always has one to close.)
    */
   @Override
   public Future<Void> close(String outTradeNo, OffsetDateTime payableUntil) {
