@@ -132,6 +132,22 @@ class CancellationTest {
     assertThat(paid).as("paying the code past its time_expire").isNotNull();
   }
 
+  /**
+   * A code's time at the channel ends 30 s before its order does: the channel stops by its own clock and the order ends
+   * by ours, so a code nobody scanned is never paid after its items were freed, the clocks a little apart.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"alipay", "unionpay"})
+  void aCodeStopsTakingPaymentBeforeItsOrderEnds(String channel) throws Exception {
+    JsonObject o = unscannedOrder(g, channel);
+    g.clock.advance(java.time.Duration.ofMinutes(15).minusSeconds(20)); // 20 s before the order's end
+    var paid = g.gateway.demo().sandbox().pay(o.getString("outTradeNo")).toCompletionStage().toCompletableFuture()
+        .handle((x, e) -> e).get(20, TimeUnit.SECONDS);
+    assertThat(paid).as("paying the code in its order's last 30 s").isNotNull();
+    assertThat(paid.getMessage()).contains("past its payTimeout");
+    assertThat(g.get("/api/v1/orders/" + o.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAYING");
+  }
+
   /** An order that ended another way (its time ran out) is not cancelled: refused, in the resident's words. */
   @org.junit.jupiter.api.Test
   void anOrderThatExpiredIsNotCancelledAndSaysWhyInChinese() throws Exception {
