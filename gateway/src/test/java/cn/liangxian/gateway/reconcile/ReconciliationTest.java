@@ -583,6 +583,13 @@ class ReconciliationTest {
     assertThat(chensMedical()).isEqualTo("unpaid");
   }
 
+  /** The day's bill due: the schedule runs the day, and leaves it to be tried again while refund {@code no} waits. */
+  void scheduleLeavesTheDayWaiting(String day, String no) throws Exception {
+    g.clock.advance(Duration.ofDays(1));
+    cn.liangxian.gateway.support.Eventually.until("the schedule to run the day and leave it to be tried again",
+        () -> g.count(day.formatted("count(*)") + " and state = 'FAILED' and last_error like '%" + no + "%not booked%'") == 1);
+  }
+
   /**
    * Finance runs the day after the schedule left it to be tried again for a refund at the channel waiting for its payment:
    * the operator's run records the day, the refund marked as waiting. The schedule still tries the day again, and once
@@ -593,11 +600,8 @@ class ReconciliationTest {
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
     String no = refundedWithoutItsPaymentInTheBill(o);
-    String day = "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
-        + g.gateway.channels().get("wechat").merchant() + "'";
-    g.clock.advance(Duration.ofDays(1)); // the day's bill is due
-    cn.liangxian.gateway.support.Eventually.until("the schedule to run the day and leave it to be tried again",
-        () -> g.count(day.formatted("count(*)") + " and state = 'FAILED' and last_error like '%" + no + "%not booked%'") == 1);
+    String day = wechatDay();
+    scheduleLeavesTheDayWaiting(day, no);
 
     String token = g.operatorToken(cn.liangxian.gateway.operator.Role.FINANCE, cn.liangxian.gateway.operator.Scope.ALL);
     JsonObject recorded = reconcile("wechat", "2019-12-15", token).bodyAsJsonObject();
@@ -631,12 +635,8 @@ class ReconciliationTest {
     g.neverAsked(unheard.getString("id"));
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
     String no = refundedWithoutItsPaymentInTheBill(o);
-    String day = "select %s from channel_reconciliation where channel = 'wechat' and day = '2019-12-15' and merchant = '"
-        + g.gateway.channels().get("wechat").merchant() + "'";
-
-    g.clock.advance(Duration.ofDays(1)); // the day's bill is due
-    cn.liangxian.gateway.support.Eventually.until("the schedule to run the day and leave it to be tried again",
-        () -> g.count(day.formatted("count(*)") + " and state = 'FAILED' and last_error like '%" + no + "%not booked%'") == 1);
+    String day = wechatDay();
+    scheduleLeavesTheDayWaiting(day, no);
     assertThat(g.count("select count(*) from refund where order_id = '" + o.getString("id") + "'")).isZero();
     assertThat(g.get("/api/v1/orders/" + unheard.getString("id")).bodyAsJsonObject().getString("state")).isEqualTo("PAID");
     String token = g.operatorToken(cn.liangxian.gateway.operator.Role.FINANCE, cn.liangxian.gateway.operator.Scope.ALL); // the day passed: a new login
