@@ -390,7 +390,11 @@ public final class KioskFlow {
       return;
     }
     String state = Recovery.state(ar.result());
-    if ("PAID".equals(state)) {
+    if ("PAID".equals(state) && (screen == Screen.PRINTING || screen == Screen.DONE)) {
+      // seen paid first by the refused cancel's look, its receipt printing or out: what that screen says (look in the
+      // tray first, the printer's fault) stays, never a bare 缴费成功 beside 重新打印
+      LOG.info("order {}: a status answer says paid again: its receipt's screen keeps its words", orderKey);
+    } else if ("PAID".equals(state)) {
       message = null;
       paid();
     } else if (Recovery.dead(state)) {
@@ -504,7 +508,7 @@ public final class KioskFlow {
   static final String UNCONFIRMED = "暂时无法确认支付结果。如已付款，凭证会自动打印，请稍候或联系工作人员";
 
   /** What a resident is told of a code that stays payable until its time ({@link GatewayException#codeStillPayable}). */
-  static final String PAID_MEANWHILE = "如已付款，凭证会自动打印";
+  static final String PAID_MEANWHILE = "如已付款，凭证会自动打印；如没有打印出来，请工作人员帮助补打";
   /**
    * On the first screen while the receipt of a resident who left the screen is printed: no session until it is out, and
    * a card placed meanwhile has been read and is not read again where it lies, so it is to be placed again.

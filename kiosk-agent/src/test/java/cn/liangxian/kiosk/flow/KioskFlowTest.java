@@ -329,6 +329,34 @@ class KioskFlowTest {
     }
   }
 
+  /**
+   * As above, the printer not heard after the receipt (it is likely in the tray), and the held status request's answer
+   * then says PAID: the screen keeps telling the resident to look in the tray first, never a bare 缴费成功 beside
+   * 重新打印 that a resident would press for a second receipt.
+   */
+  @Test
+  void aLatePaidAnswerKeepsWhatTheReceiptsScreenSays() throws Exception {
+    try (LogLines log = new LogLines(KioskFlow.class)) {
+      toPaying();
+      printer.hangUpAfterNextCut();
+      cancelRefused(okJson(resource("order-paid.json")), okJson(resource("order-paid.json")));
+      held.hold("GET", "/api/v1/orders/" + ORDER_ID + "?waitSeconds=20&state=PAYING");
+      clock.advance(Duration.ofMinutes(15).minusSeconds(1));
+      flow.tick(); // a status request, held
+      held.awaitArrived();
+      clock.advance(Duration.ofSeconds(1));
+      flow.tick(); // the QR code's time is up: cancelled, refused, found paid, printed, the printer not heard after it
+      until(() -> flow.screen() == Screen.DONE);
+      assertThat(flow.view().getString("message")).startsWith("缴费成功。凭证可能已经打印出来");
+      held.release(); // the status request's answer: PAID
+      until(() -> !String.valueOf(flow.view().getString("message")).startsWith("缴费成功。凭证可能已经打印出来")
+          || log.contains("its receipt's screen keeps its words"));
+      assertThat(flow.screen()).isEqualTo(Screen.DONE);
+      assertThat(flow.view().getString("message")).startsWith("缴费成功。凭证可能已经打印出来");
+      assertThat(printer.printed()).hasSize(1);
+    }
+  }
+
   @Test
   void aQrCodeTheGatewayHadAlreadyExpiredIsSaidToHaveTakenNothing() throws Exception {
     toPaying();
@@ -590,7 +618,7 @@ class KioskFlowTest {
             + "\"state\":\"PAYING\",\"payableUntil\":\"2020-01-15T10:15:00+08:00\"}")));
     flow.cancel();
     until(() -> flow.screen() == Screen.ERROR);
-    assertThat(flow.view().getString("message")).startsWith("这个付款码在10:15以前仍然可以付款").endsWith("如已付款，凭证会自动打印")
+    assertThat(flow.view().getString("message")).startsWith("这个付款码在10:15以前仍然可以付款").endsWith("如已付款，凭证会自动打印；如没有打印出来，请工作人员帮助补打")
         .doesNotContain("无法确认");
     assertThat(journal.open()).as("watched until it is known").isNotEmpty();
     assertThat(printer.printed()).isEmpty();
