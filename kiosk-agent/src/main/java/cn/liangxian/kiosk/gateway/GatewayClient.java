@@ -157,9 +157,12 @@ public final class GatewayClient {
       }
       return (b != null ? req.sendBuffer(b) : req.send()).recover(err -> {
         LOG.warn("gateway {} {} unreachable: {}", method, path.replaceAll("/orders/[^/]+", "/orders/{id}"), err.toString());
-        // no answer in time (the request went out: it may have been carried out), or none at all
-        return Future.failedFuture(new GatewayException(0, err instanceof java.util.concurrent.TimeoutException
-            ? GatewayException.TIMED_OUT : "unreachable", err.getMessage()));
+        // no connection made (refused, no such host, no handshake): nothing was sent. Anything else (no answer in time,
+        // the connection lost or reset) may have come after the request went out, and it may have been carried out
+        boolean notSent = err instanceof java.net.ConnectException || err instanceof java.net.UnknownHostException
+            || err instanceof javax.net.ssl.SSLHandshakeException;
+        return Future.failedFuture(new GatewayException(0, notSent ? "unreachable" : GatewayException.TIMED_OUT,
+            err.getMessage()));
       });
     });
     return f.compose(resp -> {

@@ -60,7 +60,10 @@ public class GatewayException extends RuntimeException {
   /** The type of a request that had no answer within its time (it may have been carried out). */
   public static final String TIMED_OUT = "timed-out";
 
-  /** No answer came within the request's time: sent, it may have been carried out. */
+  /**
+   * No answer came within the request's time, or the connection was lost once it was made: sent, it may have been
+   * carried out.
+   */
   public boolean timedOut() {
     return status == 0 && TIMED_OUT.equals(type);
   }

@@ -221,6 +221,32 @@ class GatewayClientTest {
     assertThat(new GatewayException(0, "unreachable", "reset").timedOut()).isFalse();
   }
 
+  /**
+   * An order request whose connection is lost once it went out has no answer, as one whose time ran out: the order may
+   * have been made. One that could not connect at all sent nothing.
+   */
+  @Test
+  void anOrderWhoseConnectionIsLostAfterItWentOutMayHaveBeenMade() throws Exception {
+    io.vertx.core.http.HttpServer hangsUp = vertx.createHttpServer()
+        .requestHandler(req -> req.body().onComplete(b -> req.connection().close())).listen(0, "127.0.0.1").await();
+    RequestSigner signer = new RequestSigner(identity, Clock.fixed(NOW, ZoneOffset.UTC));
+    JsonObject body = new JsonObject().put("householdRef", "h").put("channel", "wechat").put("mode", "qr");
+    GatewayClient lost = new GatewayClient(vertx, "http://127.0.0.1:" + hangsUp.actualPort(), signer,
+        Await.ANSWER_TIMEOUT_MILLIS, Await.ANSWER_TIMEOUT_MILLIS);
+    assertThatThrownBy(() -> await(lost.createOrder("kiosk-lost", body))).isInstanceOfSatisfying(GatewayException.class, e -> {
+      assertThat(e.timedOut()).as("sent, then the connection lost: it may have been made").isTrue();
+      assertThat(e.notCarriedOut()).isFalse();
+    });
+    try (cn.liangxian.kiosk.RefusedPort refused = new cn.liangxian.kiosk.RefusedPort()) {
+      GatewayClient none = new GatewayClient(vertx, "http://127.0.0.1:" + refused.port(), signer,
+          Await.ANSWER_TIMEOUT_MILLIS, Await.ANSWER_TIMEOUT_MILLIS);
+      assertThatThrownBy(() -> await(none.createOrder("kiosk-none", body))).isInstanceOfSatisfying(GatewayException.class, e -> {
+        assertThat(e.timedOut()).as("no connection: nothing sent").isFalse();
+        assertThat(e.residentMessage()).isEqualTo("网络暂时不通，请稍后再试");
+      });
+    }
+  }
+
   @Test
   void lookupIsSignedSoTheGatewayCanVerifyIt() throws Exception {
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(resource("household.json"))));
