@@ -349,6 +349,28 @@ public final class Reconciliation {
     return finished.isBefore(look) && !now.isBefore(look) ? look : null;
   }
 
+  /**
+   * The look due now at a day done, due itself, last {@code finished}; null when none is. A day done against no bill:
+   * {@link #recheckAt}. One done before its bills were due (an operator's run on the day itself, against a bill of the
+   * payments made so far): once, when they are, for what was paid after it. One an operator's run left with refunds
+   * waiting for their payments to be booked: {@code retryMinutes} later, as the schedule's own run of such a day, until
+   * nothing waits.
+   */
+  private OffsetDateTime lookAgainAt(LocalDate day, OffsetDateTime finished, boolean noBill, boolean waiting,
+      OffsetDateTime now) {
+    if (finished == null) {
+      return null;
+    }
+    if (noBill) {
+      return recheckAt(day, finished, now);
+    }
+    if (finished.isBefore(dueAt(day))) {
+      return dueAt(day);
+    }
+    OffsetDateTime retry = finished.plusMinutes(options.retryMinutes());
+    return waiting && !now.isBefore(retry) ? retry : null;
+  }
+
   /** When the bills of {@code day} are due: {@code afterBeijingHour} the next day, Beijing time. */
   private OffsetDateTime dueAt(LocalDate day) {
     return day.plusDays(1).atTime(options.afterBeijingHour(), 0).atZone(ChannelDays.BEIJING).toOffsetDateTime();
@@ -404,17 +426,9 @@ public final class Reconciliation {
           Row r = byDay.get(key + "/" + day);
           String state = r == null ? null : r.getString("state");
           if ("DONE".equals(state)) {
-            OffsetDateTime finished = r.getOffsetDateTime("finished_at");
             boolean noBill = Boolean.TRUE.equals(r.getBoolean("no_bill"));
-            OffsetDateTime look = finished == null ? null
-                : noBill ? recheckAt(day, finished, now)
-                // done before its bills were due (an operator's run on the day itself, against a bill of the payments
-                // made so far): run once more now that they are, for what was paid after it
-                : finished.isBefore(dueAt(day)) ? dueAt(day) // (every day here is due: the loop ends at the day due)
-                // an operator's run that left refunds waiting for their payments to be booked: tried again as the
-                // schedule's own run of such a day is, until they are
-                : Boolean.TRUE.equals(r.getBoolean("waiting")) && !now.isBefore(finished.plusMinutes(options.retryMinutes()))
-                ? finished.plusMinutes(options.retryMinutes()) : null;
+            OffsetDateTime look = lookAgainAt(day, r.getOffsetDateTime("finished_at"), noBill,
+                Boolean.TRUE.equals(r.getBoolean("waiting")), now);
             if (look != null) {
               LocalDate d = day;
               // the look a day after the due time at a day done against no bill is the last (RECHECK)

@@ -390,13 +390,8 @@ public final class KioskFlow {
       return;
     }
     String state = Recovery.state(ar.result());
-    if ("PAID".equals(state) && (screen == Screen.PRINTING || screen == Screen.DONE)) {
-      // seen paid first by the refused cancel's look, its receipt printing or out: what that screen says (look in the
-      // tray first, the printer's fault) stays, never a bare 缴费成功 beside 重新打印
-      LOG.info("order {}: a status answer says paid again: its receipt's screen keeps its words", orderKey);
-    } else if ("PAID".equals(state)) {
-      message = null;
-      paid();
+    if ("PAID".equals(state)) {
+      paid(); // (its screen's message is cleared by the screen it shows, never by a late word on a receipt's screen)
     } else if (Recovery.dead(state)) {
       closeQuietly(orderKey, state);
       // an order that ended with money given back (paid with another amount, or paid after it expired): the resident
@@ -431,7 +426,10 @@ public final class KioskFlow {
 
   private void paid() {
     if (screen == Screen.PRINTING || screen == Screen.DONE) {
-      return; // told twice (the held status request and the cancel that came too late): one receipt
+      // told twice (the held status request and the cancel that came too late): one receipt, and what its screen says
+      // (look in the tray first, the printer's fault) stays, never a bare 缴费成功 beside 重新打印
+      LOG.info("order {}: paid told again: its receipt's screen keeps its words", orderKey);
+      return;
     }
     ending = false; // what became of the order is known: the receipt's screens are the resident's own
     show(Screen.PRINTING);
