@@ -46,9 +46,6 @@ import org.slf4j.LoggerFactory;
 
 /** Builds the devices named in the configuration, the journal, the gateway client, the flow and the UI. */
 public final class KioskAgent implements AutoCloseable {
-  /** A journal of more records than this is cut to its open orders at start: about a busy month of one kiosk. */
-  static final int JOURNAL_RECORDS_KEPT = 10_000;
-
 
   private static final Logger LOG = LoggerFactory.getLogger(KioskAgent.class);
 
@@ -99,7 +96,7 @@ public final class KioskAgent implements AutoCloseable {
     journalFile = Journal.open(o.journal());
     OrderJournal journal = new OrderJournal(journalFile, clock);
     try {
-      int dropped = journal.compact(JOURNAL_RECORDS_KEPT);
+      int dropped = journal.compact(OrderJournal.KEPT);
       if (dropped > 0) {
         LOG.info("journal: {} records of settled orders dropped, {} kept", dropped, journalFile.size());
       }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,10 +109,23 @@ public final class Journal implements AutoCloseable {
   }
 
   /**
+   * Replaces the journal by the records {@code keep} chooses from all of them (oldest first), with no append between
+   * the choice and the rewrite. Returns how many records were dropped.
+   */
+  public synchronized int rewrite(UnaryOperator<List<JsonObject>> keep) throws IOException {
+    List<JsonObject> kept = keep.apply(records());
+    int dropped = records.size() - kept.size();
+    if (dropped > 0) {
+      rewrite(kept);
+    }
+    return dropped;
+  }
+
+  /**
    * Replaces the journal by the records kept, as one step a power cut cannot tear: they are written to a file beside
    * it and forced to the disk, which then takes the journal's name (an atomic rename), the folder forced too.
    */
-  public synchronized void rewrite(List<JsonObject> keep) throws IOException {
+  private void rewrite(List<JsonObject> keep) throws IOException {
     Path tmp = path.resolveSibling(path.getFileName() + ".rewrite");
     try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE)) {

@@ -5,9 +5,13 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The life of each order on this kiosk, as journal records. No personal data goes in: the order request holds
@@ -41,8 +45,16 @@ public final class OrderJournal {
     }
   }
 
+  /** How many records the journal holds before its settled orders' are dropped: at start, and as orders close. */
+  public static final int KEPT = 10_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(OrderJournal.class);
+
   private final Journal journal;
   private final Clock clock;
+  private final int kept;
+  /** The size past which an order's close compacts the journal. Orders close on several worker threads. */
+  private volatile int compactAbove;
   /**
    * The newest record's time, set once the record is on the disk. Read by the heartbeat on an event loop, which must
    * not wait on the journal's lock: an append holds it through the disk's fsync.
@@ -50,8 +62,15 @@ public final class OrderJournal {
   private volatile String lastActivity;
 
   public OrderJournal(Journal journal, Clock clock) {
+    this(journal, clock, KEPT);
+  }
+
+  /** As {@link OrderJournal#OrderJournal(Journal, Clock)}, cut to its open orders once over {@code kept} records. */
+  public OrderJournal(Journal journal, Clock clock, int kept) {
     this.journal = journal;
     this.clock = clock;
+    this.kept = kept;
+    this.compactAbove = kept;
     JsonObject last = journal.last();
     this.lastActivity = last == null ? null : last.getString("at");
   }
@@ -68,14 +87,32 @@ public final class OrderJournal {
     write(rec(step, key));
   }
 
+  /**
+   * Closes an order; once the journal holds more than {@link #KEPT} records (or twice what its last compaction kept,
+   * open orders holding many), the settled orders' are dropped, as at start: a kiosk that is never restarted in a
+   * collection window does not keep every order of it. A compaction that fails (a full disk) leaves the journal whole,
+   * and the order closed.
+   */
   public void closed(String key, String why) throws IOException {
     write(rec(Step.CLOSED, key).put("why", why));
+    if (journal.size() > compactAbove) {
+      try {
+        int dropped = compact(kept);
+        LOG.info("journal: {} records of settled orders dropped, {} kept", dropped, journal.size());
+      } catch (IOException e) {
+        LOG.warn("journal not cut to its open orders this time: {}", e.toString());
+      }
+    }
   }
 
   /** Orders not yet closed, oldest first. */
   public List<Entry> open() {
+    return open(journal.records());
+  }
+
+  private static List<Entry> open(List<JsonObject> records) {
     Map<String, Entry> byKey = new LinkedHashMap<>();
-    for (JsonObject r : journal.records()) {
+    for (JsonObject r : records) {
       String key = r.getString("key");
       Step step = Step.valueOf(r.getString("step"));
       Entry e = byKey.get(key);
@@ -101,19 +138,20 @@ public final class OrderJournal {
 
   /**
    * Keeps the journal to the orders still open (and the newest record, for {@link #lastActivity}) once it holds more
-   * than {@code threshold} records: a kiosk's settled orders are the gateway's to remember, not its disk's.
-   * Returns how many records were dropped.
+   * than {@code threshold} records: a kiosk's settled orders are the gateway's to remember, not its disk's (nor its
+   * memory's). Returns how many records were dropped.
    */
   public int compact(int threshold) throws IOException {
-    int before = journal.size();
-    if (before <= threshold) {
-      return 0;
-    }
-    java.util.Set<String> open = new java.util.HashSet<>();
-    for (Entry e : open()) {
+    int dropped = journal.rewrite(all -> all.size() <= threshold ? all : openOrdersOf(all));
+    compactAbove = Math.max(kept, 2 * journal.size());
+    return dropped;
+  }
+
+  private static List<JsonObject> openOrdersOf(List<JsonObject> all) {
+    Set<String> open = new HashSet<>();
+    for (Entry e : open(all)) {
       open.add(e.key());
     }
-    List<JsonObject> all = journal.records();
     List<JsonObject> keep = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       JsonObject r = all.get(i);
@@ -121,8 +159,7 @@ public final class OrderJournal {
         keep.add(r);
       }
     }
-    journal.rewrite(keep);
-    return before - keep.size();
+    return keep;
   }
 
   private static Instant at(JsonObject r) {

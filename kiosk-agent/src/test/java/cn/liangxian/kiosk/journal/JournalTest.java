@@ -49,6 +49,31 @@ class JournalTest {
   }
 
   @Test
+  void aKioskNeverRestartedDropsItsSettledOrdersAsTheyClose() throws IOException {
+    Path p = dir.resolve("j");
+    Clock clock = Clock.fixed(Instant.parse("2020-01-15T02:00:00Z"), ZoneOffset.UTC);
+    int most = 0;
+    try (Journal j = Journal.open(p)) {
+      OrderJournal o = new OrderJournal(j, clock, 20);
+      for (int i = 0; i < 300; i++) {
+        o.intent("k" + i, new JsonObject().put("n", i));
+        o.order("k" + i, "order-" + i);
+        if (i != 7) {
+          o.closed("k" + i, "printed");
+        }
+        most = Math.max(most, j.size());
+      }
+      assertThat(most).as("the most records the journal held at once").isLessThanOrEqualTo(21);
+      assertThat(o.open()).extracting(OrderJournal.Entry::key).containsExactly("k7");
+    }
+    try (Journal j = Journal.open(p)) {
+      assertThat(j.size()).isLessThanOrEqualTo(21);
+      assertThat(new OrderJournal(j, clock).open()).extracting(OrderJournal.Entry::key, OrderJournal.Entry::orderId)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("k7", "order-7"));
+    }
+  }
+
+  @Test
   void recordsSurviveReopening() throws IOException {
     Path p = dir.resolve("j");
     try (Journal j = Journal.open(p)) {
