@@ -124,7 +124,10 @@ public final class Recovery {
       all.add(switch (e.step()) {
         // the time of the kiosk's last word on it: what the resident last saw
         // one whose resident had left before the restart waits, as before it, for the kiosk to be left alone
-        case ORDER, LET_GO, PAID, PRINT_FAILED -> watch(e.key(), e.orderId(), restarted(e.at(), e.left()));
+        case ORDER, LET_GO, PAID, PRINT_FAILED -> {
+          Waiting w = restarted(e.at(), e.left());
+          yield loop(() -> watching(e.key(), e.orderId(), w));
+        }
         default -> resume(e);
       });
     }
@@ -133,6 +136,48 @@ public final class Recovery {
 
   /** Settles one open order from the step the journal has it at. */
   public Future<Void> resume(OrderJournal.Entry e) {
+    return loop(() -> resuming(e));
+  }
+
+  /**
+   * What is left to do after a try of a loop that may try for hours (a gateway down overnight), once that try's wait is
+   * over; a try that ends its loop leaves null.
+   */
+  @FunctionalInterface
+  private interface Next {
+    Future<Next> run();
+  }
+
+  /**
+   * Runs the tries of one order's loop one after the other. Never as a chain of futures, each completed by the next
+   * try's: thousands of them held memory a try and overflowed the event loop's stack as the last one completed.
+   */
+  private static Future<Void> loop(Next first) {
+    Promise<Void> done = Promise.promise();
+    next(first, done);
+    return done.future();
+  }
+
+  private static void next(Next n, Promise<Void> done) {
+    Future<Next> tried;
+    try {
+      tried = n.run();
+    } catch (RuntimeException e) {
+      done.fail(e);
+      return;
+    }
+    tried.onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+      } else if (ar.result() == null) {
+        done.complete();
+      } else {
+        next(ar.result(), done); // after a wait (a timer): a stack of its own
+      }
+    });
+  }
+
+  private Future<Next> resuming(OrderJournal.Entry e) {
     return switch (e.step()) {
       case INTENT -> gateway.orderByKey(e.key()).compose(o -> cancelFound(e, o), err -> {
         if (err instanceof GatewayException g && g.status() >= 400 && g.status() < 500 && g.status() != 429) {
@@ -140,10 +185,10 @@ public final class Recovery {
         }
         return retryLater(e, err);
       });
-      case ORDER -> watch(e.key(), e.orderId());
-      case LET_GO -> watch(e.key(), e.orderId(), new Waiting(null, false, true));
+      case ORDER -> watching(e.key(), e.orderId(), Waiting.UNKNOWN);
+      case LET_GO -> watching(e.key(), e.orderId(), new Waiting(null, false, true));
       // asked again first: a payment given back since (a refund while the printer had no paper) gets no receipt
-      case PAID, PRINT_FAILED -> watch(e.key(), e.orderId());
+      case PAID, PRINT_FAILED -> watching(e.key(), e.orderId(), Waiting.UNKNOWN);
       case PRINTING -> {
         // as a background print that went out and was not heard after: it may be on the paper, or lost; counted (the
         // heartbeat's receiptsLeftUnprinted), so that the operator hears of it
@@ -159,7 +204,7 @@ public final class Recovery {
   }
 
   /** The request of an {@code INTENT} sent again with its key: the order it makes or finds is cancelled if unpaid. */
-  private Future<Void> repeat(OrderJournal.Entry e) {
+  private Future<Next> repeat(OrderJournal.Entry e) {
     return gateway.createOrder(e.key(), e.request()).compose(o -> cancelFound(e, o), err -> {
       if (err instanceof GatewayException g && g.notCarriedOut() && g.status() < 500) {
         return close(e.key(), "never created: " + g.status());
@@ -168,7 +213,7 @@ public final class Recovery {
     });
   }
 
-  private Future<Void> cancelFound(OrderJournal.Entry e, JsonObject o) {
+  private Future<Next> cancelFound(OrderJournal.Entry e, JsonObject o) {
     String id = o.getString("id");
     return write(() -> journal.order(e.key(), id)).compose(v -> settle(e.key(), id, o, true, Waiting.UNKNOWN));
   }
@@ -195,7 +240,7 @@ public final class Recovery {
 
   /** Polls an order whose QR code may be in a resident's hands until it is paid (then prints) or dead. */
   public Future<Void> watch(String key, String orderId) {
-    return watch(key, orderId, Waiting.UNKNOWN);
+    return loop(() -> watching(key, orderId, Waiting.UNKNOWN));
   }
 
   /**
@@ -205,19 +250,20 @@ public final class Recovery {
    * does not print it for the next person to pick up, it is left unprinted and counted.
    */
   public Future<Void> letGo(String key, String orderId, long at) {
-    return watch(key, orderId, new Waiting(at + UNATTENDED_AFTER.toNanos(), false, true));
+    Waiting w = new Waiting(at + UNATTENDED_AFTER.toNanos(), false, true);
+    return loop(() -> watching(key, orderId, w));
   }
 
-  private Future<Void> watch(String key, String orderId, Waiting waiting) {
+  private Future<Next> watching(String key, String orderId, Waiting waiting) {
     return gateway.order(orderId).compose(o -> settle(key, orderId, o, false, waiting), err -> {
       if (err instanceof GatewayException g && g.status() == 404) {
         return close(key, "unknown to the gateway");
       }
-      return delay(err, waiting.ends()).compose(v -> watch(key, orderId, waiting));
+      return after(delay(err, waiting.ends()), () -> watching(key, orderId, waiting));
     });
   }
 
-  private Future<Void> settle(String key, String id, JsonObject o, boolean cancelIfPaying, Waiting waiting) {
+  private Future<Next> settle(String key, String id, JsonObject o, boolean cancelIfPaying, Waiting waiting) {
     String state = state(o);
     if ("PAID".equals(state)) {
       long now = ticker.nanos();
@@ -231,9 +277,10 @@ public final class Recovery {
       return close(key, state);
     }
     if (cancelIfPaying) {
-      return gateway.cancel(id).compose(c -> close(key, "cancelled on restart"), err -> watch(key, id));
+      return gateway.cancel(id).compose(c -> close(key, "cancelled on restart"),
+          err -> Future.succeededFuture(() -> watching(key, id, Waiting.UNKNOWN)));
     }
-    return delay(null, waiting.ends()).compose(v -> watch(key, id, waiting));
+    return after(delay(null, waiting.ends()), () -> watching(key, id, waiting));
   }
 
   /**
@@ -267,7 +314,7 @@ public final class Recovery {
    * A paid order whose resident has long gone: its receipt is not printed for the next person to pick up. Closed as
    * left unprinted, counted for the heartbeat, and logged by its key alone (the receipt stays at the gateway).
    */
-  private Future<Void> leaveUnprinted(String key, Duration ago, String why) {
+  private Future<Next> leaveUnprinted(String key, Duration ago, String why) {
     leftUnprinted.incrementAndGet();
     LOG.warn("order {}: paid, its receipt not printed, last seen {} min ago: not printed now, nobody being there to"
         + " take it ({}); closed as left unprinted", key, ago.toMinutes(), why);
@@ -282,7 +329,7 @@ public final class Recovery {
   public Future<Void> leftUnprinted(String key) {
     leftUnprinted.incrementAndGet();
     LOG.warn("order {}: paid, its receipt not printed, and its resident left the screen: closed as left unprinted", key);
-    return close(key, "receipt left unprinted: the resident left the screen");
+    return close(key, "receipt left unprinted: the resident left the screen").mapEmpty();
   }
 
   /** The order's state, or null where the answer names none (an empty body, a value that is not text). */
@@ -301,7 +348,7 @@ public final class Recovery {
    * receipt is left unprinted and counted, as the screen does when its resident leaves a failed print. One that may be on
    * the paper (the line failed after the job went out) is not printed again without a request: closed, and counted.
    */
-  private Future<Void> print(String key, String orderId, long ends, boolean left, boolean saidWaiting, boolean saidFailed) {
+  private Future<Next> print(String key, String orderId, long ends, boolean left, boolean saidWaiting, boolean saidFailed) {
     long late = ticker.nanos() - ends;
     if (late > 0) {
       return leaveUnprinted(key, UNATTENDED_AFTER.plusNanos(late),
@@ -311,13 +358,13 @@ public final class Recovery {
       if (!saidWaiting) {
         LOG.info("order {}: paid; its receipt is printed once the kiosk has been left alone a while", key);
       }
-      return delay(null, ends).compose(v -> print(key, orderId, ends, left, true, saidFailed));
+      return after(delay(null, ends), () -> print(key, orderId, ends, left, true, saidFailed));
     }
     return receipts.print(key, orderId).transform(ar -> {
       tray.free(key);
       if (ar.succeeded()) {
         LOG.info("order {}: receipt printed", key);
-        return Future.succeededFuture();
+        return Future.succeededFuture((Next) null);
       }
       if (ar.cause() instanceof cn.liangxian.kiosk.device.printer.PrintException p && p.mayHavePrinted()) {
         leftUnprinted.incrementAndGet();
@@ -328,12 +375,17 @@ public final class Recovery {
       if (!saidFailed) {
         LOG.warn("receipt of order {} not printed: {}; tried again until it is", key, ar.cause().getMessage());
       }
-      return delay(ar.cause(), ends).compose(v -> print(key, orderId, ends, left, saidWaiting, true));
+      return after(delay(ar.cause(), ends), () -> print(key, orderId, ends, left, saidWaiting, true));
     });
   }
 
-  private Future<Void> retryLater(OrderJournal.Entry e, Throwable err) {
-    return delay(err, null).compose(v -> resume(e));
+  private Future<Next> retryLater(OrderJournal.Entry e, Throwable err) {
+    return after(delay(err, null), () -> resuming(e));
+  }
+
+  /** {@code next}, left for the loop to run once {@code wait} is over. */
+  private static Future<Next> after(Future<Void> wait, Next next) {
+    return wait.map(v -> next);
   }
 
   /**
@@ -357,8 +409,9 @@ public final class Recovery {
     return p.future();
   }
 
-  private Future<Void> close(String key, String why) {
-    return write(() -> journal.closed(key, why)).recover(x -> {
+  /** Closes the order in the journal: the end of its loop, whether or not the disk took the record. */
+  private Future<Next> close(String key, String why) {
+    return write(() -> journal.closed(key, why)).<Next>map(v -> null).recover(x -> {
       LOG.error("journal write failed: {}", x.toString());
       return Future.succeededFuture();
     });
