@@ -107,13 +107,13 @@ class RecoveryTest {
    * A gateway down for hours (a village's line cut overnight) is asked thousands of times: the watch that ends then is
    * not a chain of a future a try, which overflowed the event loop's stack as it completed (some 5,000 tries: the
    * receipt printed, but the watch never completing and a StackOverflowError in the log), and held a little memory a
-   * try. Measured without thousands of tries: the stack a watch completes on is as deep after 400 tries as after 20.
+   * try. Measured without thousands of tries: the stack a watch completes on is as deep after 200 tries as after 20.
    */
   @Test
   void aWatchOfManyTriesEndsOnAStackNoDeeperThanAWatchOfAFew() throws Exception {
     int few = stackWhenAWatchEnds("k-few", 20);
-    int many = stackWhenAWatchEnds("k-many", 400);
-    assertThat(many).as("frames on the stack after 400 tries, against %d after 20", few).isLessThan(few + 20);
+    int many = stackWhenAWatchEnds("k-many", 200);
+    assertThat(many).as("frames on the stack after 200 tries, against %d after 20", few).isLessThan(few + 20);
     assertThat(printer.printed()).hasSize(2);
     assertThat(journal.open()).isEmpty();
   }
