@@ -231,7 +231,8 @@ public final class Gateway implements AutoCloseable {
     }
     return new HandoffSetup(receivers, keys, cipher, Map.of("wechat", channels.wechat().mchid(), "alipay",
         channels.alipay().appId()), new HandoffMetrics(registry, receivers.stream().map(Receiver::name).toList()),
-        options.handoff().batchSize(), java.time.Duration.ofMillis(options.handoff().pushTimeoutMillis()),
+        options.handoff().batchSize(), options.handoff().fileRecords(),
+        java.time.Duration.ofMillis(options.handoff().pushTimeoutMillis()),
         java.time.Duration.ofMinutes(options.handoff().refundDelayMinutes()));
   }
 

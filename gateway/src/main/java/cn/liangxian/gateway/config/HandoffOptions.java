@@ -8,7 +8,7 @@ import java.util.List;
  * demo wires its agency simulator. Read strictly like the rest of the file.
  */
 public record HandoffOptions(int sweepMillis, int batchSize, int pushTimeoutMillis, String keyFile, String scheme,
-    int refundDelayMinutes, String fileFolder, List<Receiver> receivers) {
+    int refundDelayMinutes, String fileFolder, int fileRecords, List<Receiver> receivers) {
 
   /** One receiving system: its region and insurance, transport, address or folder, and its public key file. */
   public record Receiver(String name, String region, String insurance, String transport, String url, String keyFile,
@@ -21,7 +21,8 @@ public record HandoffOptions(int sweepMillis, int batchSize, int pushTimeoutMill
         h.integer("pushTimeoutMillis", "GATEWAY_HANDOFF_PUSH_TIMEOUT_MILLIS", 20_000, 100, 600_000),
         h.string("keyFile", null, "handoff-key.pem"), h.oneOf("scheme", null, "SM2", List.of("SM2", "RSA")),
         h.integer("refundDelayMinutes", "GATEWAY_HANDOFF_REFUND_DELAY_MINUTES", 72 * 60, 0, 365 * 24 * 60),
-        h.string("fileFolder", "GATEWAY_HANDOFF_FILE_FOLDER", null), receivers);
+        h.string("fileFolder", "GATEWAY_HANDOFF_FILE_FOLDER", null),
+        h.integer("fileRecords", "GATEWAY_HANDOFF_FILE_RECORDS", 10_000, 1, 1_000_000), receivers);
     h.done();
     return o;
   }

@@ -22,6 +22,8 @@ import java.util.List;
  * naming the receiver, the day and the wrapped message key, a CSV row per record, a control line (count, total
  * fen), and a detached signature beside it ({@code .sig}, DER, as {@code openssl dgst -verify} reads it). Written once across instances: the
  * instance that claims the day writes it, in the transaction that marks its records FILED, and moves it in place once that commits.
+ * A file holds at most {@code handoff.fileRecords} records: a deadline day of more goes in further files of that day, each
+ * in a transaction of its own, so that no instance reads, locks and holds a whole province's day at once.
  */
 final class DailyFiles {
   static final Duration GRACE = Duration.ofMinutes(10);
@@ -32,13 +34,16 @@ final class DailyFiles {
   private final HandoffStore store;
   private final ExchangeKeys keys;
   private final ContributionRecord records;
+  private final int most;
   private final Clock clock;
 
-  DailyFiles(Vertx vertx, HandoffStore store, ExchangeKeys keys, ContributionRecord records, Clock clock) {
+  /** {@code most}: the most records a file holds. */
+  DailyFiles(Vertx vertx, HandoffStore store, ExchangeKeys keys, ContributionRecord records, int most, Clock clock) {
     this.vertx = vertx;
     this.store = store;
     this.keys = keys;
     this.records = records;
+    this.most = most;
     this.clock = clock;
   }
 
@@ -55,10 +60,15 @@ final class DailyFiles {
     return placeCommitted(r).compose(x -> store.fileDays(r, todayStarts)).compose(days -> {
       Future<Integer> all = Future.succeededFuture(0);
       for (LocalDate day : days) {
-        all = all.compose(n -> write(r, day, now).map(m -> n + m));
+        all = all.compose(n -> writeDay(r, day, now).map(m -> n + m));
       }
       return all;
     });
+  }
+
+  /** The day's files, one after the other while each is full: how many records went out. */
+  private Future<Integer> writeDay(Receiver r, LocalDate day, OffsetDateTime now) {
+    return write(r, day, now).compose(n -> n < most ? Future.succeededFuture(n) : writeDay(r, day, now).map(m -> n + m));
   }
 
   /** A file written in a transaction that committed: its name and how many records it holds. */
@@ -74,7 +84,7 @@ final class DailyFiles {
    */
   private Future<Integer> write(Receiver r, LocalDate day, OffsetDateTime now) {
     return store.pool().withTransaction(conn -> HandoffStore.take(conn, "file/" + r.name(), day).compose(taken -> !taken
-        ? Future.succeededFuture(List.<Row>of()) : HandoffStore.fileRecords(conn, r, day)).compose(rows -> rows.isEmpty()
+        ? Future.succeededFuture(List.<Row>of()) : HandoffStore.fileRecords(conn, r, day, most)).compose(rows -> rows.isEmpty()
         ? Future.succeededFuture((Written) null)
         : HandoffStore.nextPart(conn, r, day).compose(part -> {
           String name = fileName(r, day, part);

@@ -39,7 +39,7 @@ public final class Handoff {
     this.clock = clock;
     ContributionRecord records = new ContributionRecord(setup.cipher(), setup.merchants());
     this.push = new HttpPush(vertx, client, setup.keys(), records, clock, setup.pushTimeout());
-    this.files = new DailyFiles(vertx, store, setup.keys(), records, clock);
+    this.files = new DailyFiles(vertx, store, setup.keys(), records, setup.fileRecords(), clock);
     this.filed = setup.receivers().stream().filter(r -> r.transport() == Receiver.Transport.FILE)
         .map(r -> r.region() + "/" + r.insurance()).toArray(String[]::new);
   }

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /** What every loop's {@link Handoff} shares: the receivers with their keys, the gateway's own key, the meters. */
 public record HandoffSetup(List<Receiver> receivers, ExchangeKeys keys, PersonalDataCipher cipher, Map<String, String> merchants,
-    HandoffMetrics metrics, int batchSize, Duration pushTimeout, Duration refundDelay) {
+    HandoffMetrics metrics, int batchSize, int fileRecords, Duration pushTimeout, Duration refundDelay) {
 
   /**
    * The receivers of the configuration, their public keys read from the key directory (a missing one stops the start). On

@@ -53,7 +53,7 @@ final class HandoffStore {
       + " where state = 'PENDING' and region_code = $1 and insurance = $2 and created_at < $3 order by day";
   static final String FILE_RECORDS = "select " + COLUMNS + " from handoff_record r join person p on p.id = r.person_id"
       + " where r.state = 'PENDING' and r.region_code = $1 and r.insurance = $2"
-      + " and (r.created_at at time zone 'Asia/Shanghai')::date = $3 order by r.id for update of r";
+      + " and (r.created_at at time zone 'Asia/Shanghai')::date = $3 order by r.id limit $4 for update of r";
   static final String FILED = "update handoff_record set state = 'FILED', file_name = $2, answered_at = $3, answer = 'filed',"
       + " attempts = attempts + 1, first_sent_at = $3 where id = any($1) and state = 'PENDING'";
   static final String COMMITTED_FILES = "select file_name from handoff_file where receiver = $1 and file_name = any($2)";
@@ -150,8 +150,9 @@ final class HandoffStore {
     return conn.preparedQuery(TAKE).execute(Tuple.of(what, day)).map(rows -> rows.iterator().next().getBoolean("taken"));
   }
 
-  static Future<List<Row>> fileRecords(SqlConnection conn, Receiver r, LocalDate day) {
-    return conn.preparedQuery(FILE_RECORDS).execute(Tuple.of(r.region(), r.insurance(), day))
+  /** The day's records still waiting, the oldest first, at most {@code limit}: locked for the caller's transaction. */
+  static Future<List<Row>> fileRecords(SqlConnection conn, Receiver r, LocalDate day, int limit) {
+    return conn.preparedQuery(FILE_RECORDS).execute(Tuple.of(r.region(), r.insurance(), day, limit))
         .map(rows -> StreamSupport.stream(rows.spliterator(), false).toList());
   }
 

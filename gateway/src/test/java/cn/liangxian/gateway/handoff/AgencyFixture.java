@@ -40,6 +40,11 @@ final class AgencyFixture implements AutoCloseable {
 
   /** {@code pinned} false: 冷水滩's assessments follow the test's clock instead of the demo's fixed pay date. */
   AgencyFixture(boolean pinned) throws Exception {
+    this(pinned, Map.of());
+  }
+
+  /** As {@link #AgencyFixture(boolean)}, the gateway started with {@code more} settings (environment variables). */
+  AgencyFixture(boolean pinned, Map<String, String> more) throws Exception {
     // the agency's clock is the gateway's (which the tests move), for the timestamps it signs
     agency = new AgencySimulator(vertx, new java.time.Clock() {
       @Override
@@ -79,8 +84,11 @@ final class AgencyFixture implements AutoCloseable {
     Path config = keys.resolve("gateway.yaml");
     Files.writeString(config, yaml);
     // a receiver kept silent waits out the test (the push timeout), never a time the machine's speed decides
-    env = Map.of("GATEWAY_CONFIG", config.toString(), "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_HANDOFF_SWEEP_MILLIS", "100",
-        "GATEWAY_HANDOFF_REFUND_DELAY_MINUTES", "60", "GATEWAY_HANDOFF_PUSH_TIMEOUT_MILLIS", String.valueOf(PUSH_TIMEOUT.toMillis()));
+    Map<String, String> settings = new java.util.HashMap<>(Map.of("GATEWAY_CONFIG", config.toString(), "GATEWAY_KEY_DIR",
+        keys.toString(), "GATEWAY_HANDOFF_SWEEP_MILLIS", "100", "GATEWAY_HANDOFF_REFUND_DELAY_MINUTES", "60",
+        "GATEWAY_HANDOFF_PUSH_TIMEOUT_MILLIS", String.valueOf(PUSH_TIMEOUT.toMillis())));
+    settings.putAll(more);
+    env = Map.copyOf(settings);
     g = Fixture.load(new TestGateway(env));
     agency.trust(Pem.publicKey(Files.readString(keys.resolve("handoff-key.pub.pem"))));
   }
