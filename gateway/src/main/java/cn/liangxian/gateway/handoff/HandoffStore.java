@@ -29,7 +29,8 @@ final class HandoffStore {
   // would be sent twice. A failure then sets its next try by the backoff, counted from the failure.
   // A reversal waits while its contribution has not been answered, so that a receiver never hears of a refund first
   static final String CLAIM = "with c as (update handoff_record set attempts = attempts + 1, first_sent_at = coalesce(first_sent_at, $3),"
-      + " next_attempt_at = $3::timestamptz + greatest($5 * interval '1 millisecond', " + BACKOFF.formatted("attempts") + ")"
+      + " next_attempt_at = $3::timestamptz + greatest($5 * interval '1 millisecond', " + BACKOFF.formatted("attempts") + "),"
+      + " leased_until = $3::timestamptz + $5 * interval '1 millisecond'"
       + " where id in (select id from handoff_record r where state = 'PENDING' and region_code = $1 and insurance = $2"
       + " and next_attempt_at <= $3 and (kind = 'CONTRIBUTION' or not exists (select 1 from handoff_record k where"
       + " k.kind = 'CONTRIBUTION' and k.state = 'PENDING' and k.order_id = r.order_id and k.person_id = r.person_id"
@@ -42,8 +43,9 @@ final class HandoffStore {
   // each part of a rejected batch sent again holds the batch's records still waiting for another lease from when it goes:
   // the parts go one after another, each up to the push timeout; never sooner than a failure's backoff already set
   static final String RENEW = "update handoff_record set next_attempt_at = greatest(next_attempt_at,"
-      + " $2::timestamptz + $3 * interval '1 millisecond') where id = any($1) and state = 'PENDING'";
-  static final String FAILED = "update handoff_record set last_error = $2, next_attempt_at = $3::timestamptz + "
+      + " $2::timestamptz + $3 * interval '1 millisecond'), leased_until = $2::timestamptz + $3 * interval '1 millisecond'"
+      + " where id = any($1) and state = 'PENDING'";
+  static final String FAILED = "update handoff_record set last_error = $2, leased_until = null, next_attempt_at = $3::timestamptz + "
       + BACKOFF.formatted("attempts - 1") + " where id = any($1) and state = 'PENDING'";
   // the next part of a day's files: 1, or more for records that came after the day's first file was written
   static final String NEXT_PART = "select coalesce(max(part), 0) + 1 as part from handoff_file where receiver = $1 and day = $2";

@@ -247,6 +247,40 @@ class HandoffDeliveryTest {
   }
 
   /**
+   * The day's reconciliation sends a record still unanswered again at once, a single time; but not one whose request may
+   * still be answered: brought forward then, it was claimed by the next round (of any instance) and sent a second time
+   * beside the request still open. A record waiting out a failure's backoff is brought forward, as before.
+   */
+  @Test
+  void theReconciliationsResendLeavesARecordWhoseRequestIsOpenToItsLease() throws Exception {
+    f.agency.silent("ls-medical", true);
+    try {
+      JsonObject o = f.pay(f.household("431103")[0], "赵一", "wechat");
+      Eventually.until("the records sent and waiting", () -> inOrder(o, "attempts = 1") == 2);
+      String now = f.g.clock.instant().toString();
+      assertThat(resend(o, now)).as("records brought forward while their request is open").isZero();
+      assertThat(inOrder(o, "next_attempt_at >= first_sent_at + interval '" + AgencyFixture.PUSH_TIMEOUT.toSeconds() + " seconds'"))
+          .isEqualTo(2);
+      f.agency.silent("ls-medical", false); // the request fails (the receiver answers 503): its backoff is 30 s
+      Eventually.until("the failure written", () -> inOrder(o, "last_error is not null and state = 'PENDING'") == 2);
+      assertThat(resend(o, now)).as("records in their backoff brought forward").isEqualTo(2);
+    } finally {
+      f.agency.silent("ls-medical", false);
+    }
+  }
+
+  /** The reconciliation's resend of the order's records, at {@code now}: how many it made due at once. */
+  private long resend(JsonObject o, String now) throws Exception {
+    try (java.sql.Connection c = f.g.db.connect(); java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("with r as (" + HandoffReconciliation.RESEND.replace("id = $1",
+            "order_id = '" + o.getString("id") + "'").replace("$2", "'" + now + "'::timestamptz")
+            + " returning next_attempt_at) select count(*) from r where next_attempt_at = '" + now + "'::timestamptz")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
    * A receiver down over a weekend: a record tried for days (an hour apart once the backoff is at its cap) is
    * still claimed, and so is what was paid after it. The backoff was computed before its cap, and from the
    * 39th attempt did not fit in an interval: the claim failed, for that receiver's every record, for good.
