@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Everything the agent is configured with, read once at start-up from {@code config/kiosk.yaml} (or the file
- * {@code KIOSK_CONFIG} names) with {@code KIOSK_ID} and {@code KIOSK_GATEWAY_URL} overriding their keys, and
+ * {@code KIOSK_CONFIG} names) with {@code KIOSK_ID}, {@code KIOSK_GATEWAY_URL} and {@code KIOSK_UI_PORT} overriding their keys, and
  * checked there: an unknown key, a value of the wrong type, a device type that is not one of the accepted
  * ones or a missing value that has no default stops the agent with one line ({@link InvalidOptionsException}).
  * Plain data: tests build it from a file or in code.
@@ -23,6 +23,8 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
   public static final String CONFIG_ENV = "KIOSK_CONFIG";
   public static final String KIOSK_ID_ENV = "KIOSK_ID";
   public static final String GATEWAY_URL_ENV = "KIOSK_GATEWAY_URL";
+  /** The touch UI's port, over {@code ui.port}: a second kiosk on one machine, or 8700 taken by something else. */
+  public static final String UI_PORT_ENV = "KIOSK_UI_PORT";
   /** The shortest order polling ({@code payPollMillis}) and gateway timeout ({@code gateway.timeoutMillis}) taken. */
   static final int MIN_PAY_POLL_MILLIS = 500;
   static final int MIN_GATEWAY_TIMEOUT_MILLIS = 1000;
@@ -68,7 +70,8 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
    * The agent's own variables, and the kiosk browser script's (set in the same session): any other {@code KIOSK_} name
    * is a misspelling, refused, never passed over for the file's value.
    */
-  static final java.util.Set<String> VARIABLES = java.util.Set.of(CONFIG_ENV, KIOSK_ID_ENV, GATEWAY_URL_ENV, "KIOSK_BROWSER_PROFILE");
+  static final java.util.Set<String> VARIABLES = java.util.Set.of(CONFIG_ENV, KIOSK_ID_ENV, GATEWAY_URL_ENV, UI_PORT_ENV,
+      "KIOSK_BROWSER_PROFILE");
 
   /** Refuses a {@code KIOSK_} variable that is none of {@link #VARIABLES}, naming it. */
   static void refuseUnknownVariables(Map<String, String> env) {
@@ -94,7 +97,7 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
     Path keyDir = Path.of(root.text("keyDir"));
     Path journal = Path.of(root.text("journal"));
     OptionsSection uiSection = root.section("ui").takes("host", "port");
-    Ui ui = new Ui(uiSection.text("host", "127.0.0.1"), uiSection.integer("port", 8700, 0, 65535));
+    Ui ui = new Ui(uiSection.text("host", "127.0.0.1"), uiPort(env, uiSection.integer("port", 8700, 0, 65535)));
     if (!java.util.Set.of("127.0.0.1", "localhost", "::1").contains(ui.host())) {
       // the touch UI drives payments with the kiosk's signature: only the kiosk's own browser may reach it
       throw uiSection.invalid("host", "'" + ui.host() + "' is not a loopback address; the touch UI listens on 127.0.0.1,"
@@ -132,6 +135,22 @@ public record KioskOptions(String kioskId, Gateway gateway, Path keyDir, Path jo
       throw s.invalid("verifyUrl", OptionsSection.describe(verifyUrl) + " is not an http:// or https:// address");
     }
     return new Gateway(url, timeoutMillis, orderTimeoutMillis, verifyUrl);
+  }
+
+  private static int uiPort(Map<String, String> env, int fromFile) {
+    String v = env.get(UI_PORT_ENV);
+    if (v == null || v.isBlank()) {
+      return fromFile;
+    }
+    try {
+      int port = Integer.parseInt(v.strip());
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new InvalidOptionsException(UI_PORT_ENV + ": " + OptionsSection.describe(v) + " is not a port (0 to 65535)");
   }
 
   private static String overridden(Map<String, String> env, String name, String value) {

@@ -66,7 +66,7 @@ class KioskOptionsTest {
     assertThatThrownBy(() -> KioskOptions.fromYaml("kiosk.yaml", VALID, Map.of("KIOSK_GATEWAY_ULR", "https://gw.example")))
         .isInstanceOf(InvalidOptionsException.class)
         .hasMessage("environment: KIOSK_GATEWAY_ULR is not a setting; accepted: KIOSK_BROWSER_PROFILE, KIOSK_CONFIG,"
-            + " KIOSK_GATEWAY_URL, KIOSK_ID");
+            + " KIOSK_GATEWAY_URL, KIOSK_ID, KIOSK_UI_PORT");
     Path file = Files.writeString(dir.resolve("kiosk.yaml"), VALID);
     assertThatThrownBy(() -> KioskOptions.load(file, Map.of("KIOSK_CONIFG", "/etc/liangxian/kiosk.yaml")))
         .isInstanceOf(InvalidOptionsException.class).hasMessageStartingWith("environment: KIOSK_CONIFG is not a setting");
@@ -89,6 +89,8 @@ class KioskOptionsTest {
     assertThat(e.kioskId()).isEqualTo("K-FROM-ENV");
     assertThat(e.gateway().url()).isEqualTo("https://gw.example");
     assertThat(e.gateway().verifyUrl()).isEqualTo("https://gw.example/r");
+    assertThat(KioskOptions.fromYaml("kiosk.yaml", VALID, Map.of("KIOSK_UI_PORT", "18700")).ui())
+        .isEqualTo(new KioskOptions.Ui("127.0.0.1", 18700));
     // a variable set to nothing does not blank the key out
     assertThat(KioskOptions.fromYaml("kiosk.yaml", VALID, Map.of("KIOSK_ID", "")).kioskId()).isEqualTo("K-371312-0009");
     // the environment supplies what the file leaves out
@@ -195,6 +197,10 @@ class KioskOptionsTest {
     assertThatThrownBy(() -> KioskOptions.fromYaml("kiosk.yaml", VALID, Map.of("KIOSK_GATEWAY_URL", "gw:8080")))
         .isInstanceOf(InvalidOptionsException.class)
         .hasMessage("KIOSK_GATEWAY_URL: 'gw:8080' is not an http:// or https:// address");
+    assertThatThrownBy(() -> KioskOptions.fromYaml("kiosk.yaml", VALID, Map.of("KIOSK_UI_PORT", "87OO")))
+        .isInstanceOf(InvalidOptionsException.class).hasMessage("KIOSK_UI_PORT: '87OO' is not a port (0 to 65535)");
+    assertThatThrownBy(() -> KioskOptions.fromYaml("kiosk.yaml", VALID, Map.of("KIOSK_UI_PORT", "70000")))
+        .isInstanceOf(InvalidOptionsException.class).hasMessage("KIOSK_UI_PORT: '70000' is not a port (0 to 65535)");
   }
 
   @Test

@@ -12,12 +12,15 @@ import java.util.regex.Pattern;
 /**
  * The demo's hands on the simulated devices, on the UI's loopback address only when the configuration names
  * simulated devices: {@code POST /api/sim/idcard} puts a card on the reader (the demo card, or any resident
- * with {@code ?idNumber=..&name=..}), {@code ?do=remove} takes it off; {@code GET /api/sim/printer} lists what
+ * with {@code ?idNumber=..&name=..}), {@code ?do=remove} takes it off (answered once the reader has found it empty,
+ * so that a card placed next is read as a new one); {@code GET /api/sim/printer} lists what
  * the printer simulator received, decoded from its ESC/POS bytes, and {@code /sim/printer.html} shows it.
  */
 public final class Simulators {
 
   private static final Pattern ID_NUMBER = Pattern.compile("\\d{17}[\\dX]");
+  /** The longest a removal's answer waits for the reader to find no card (a reader not polled: not forever). */
+  private static final java.time.Duration REMOVED_WITHIN = java.time.Duration.ofSeconds(3);
 
   private final SamSimulator reader;
   private final PrinterSimulator printer;
@@ -43,7 +46,17 @@ public final class Simulators {
     String what = param(ctx, "do", body == null ? "place" : body.getString("do", "place"));
     if ("remove".equals(what)) {
       reader.remove();
-      ctx.response().setStatusCode(204).end();
+      // a hand takes one card off and puts the next on in more than a poll's time; a script does it in a millisecond,
+      // and a card placed before the reader found it empty would be taken for the one still lying there: the answer
+      // waits for two more polls (the second begins once the first, which found no card, is done), a few seconds at most
+      long polls = reader.polls();
+      long until = System.nanoTime() + REMOVED_WITHIN.toNanos();
+      ctx.vertx().setPeriodic(20, t -> {
+        if (reader.polls() >= polls + 2 || System.nanoTime() - until > 0) {
+          ctx.vertx().cancelTimer(t);
+          ctx.response().setStatusCode(204).end();
+        }
+      });
       return;
     }
     String id = param(ctx, "idNumber", body == null ? null : body.getString("idNumber"));

@@ -87,6 +87,16 @@ class SimulatorsTest {
     assertThat(new JsonObject(fetch(ui + "/api/state").body()).getBoolean("elder", false)).isFalse();
     wm.verify(postRequestedFor(urlPathEqualTo("/api/v1/lookup"))
         .withRequestBody(equalToJson("{\"idNumber\": \"37131219620510849X\", \"name\": \"潘威\"}")));
+    // as the README hands the kiosk to the next resident: the session ended, the card taken off and another placed at
+    // once, faster than the reader polls: the new card is read, not taken for the one that lay there
+    assertThat(postJson(ui + "/api/action", "{\"action\": \"cancel\"}").statusCode()).isEqualTo(200);
+    assertThat(agent.flow().screen()).isEqualTo(Screen.IDLE);
+    assertThat(send(ui + "/api/sim/idcard?do=remove").statusCode()).isEqualTo(204);
+    assertThat(send(ui + "/api/sim/idcard?idNumber=320682197303079099&name=" + URLEncoder.encode("肖宇", StandardCharsets.UTF_8))
+        .statusCode()).isEqualTo(204);
+    Await.until(() -> agent.flow().screen() == Screen.HOUSEHOLD);
+    wm.verify(postRequestedFor(urlPathEqualTo("/api/v1/lookup"))
+        .withRequestBody(equalToJson("{\"idNumber\": \"320682197303079099\", \"name\": \"肖宇\"}")));
     assertThat(send(ui + "/api/sim/idcard?do=remove").statusCode()).isEqualTo(204);
     HttpResponse<String> bad = send(ui + "/api/sim/idcard?idNumber=12345&name=x");
     assertThat(bad.statusCode()).isEqualTo(400);
