@@ -41,7 +41,8 @@ gateway_jvm=${GATEWAY_JAVA_OPTS:--Xmx512m -XX:G1PeriodicGCInterval=15000}
 
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  # each reaped here, its "Killed" kept from the terminal: an end the script chose, not a crash
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   [ -f "$out/data/postgres/postmaster.pid" ] && kill -9 "$(head -1 "$out/data/postgres/postmaster.pid")" 2>/dev/null || true
   [ -n "${PGBIN:-}" ] && [ -f "$out/pg/postmaster.pid" ] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$out/pg" stop -m immediate >/dev/null 2>&1 || true
   rm -rf "$out/data" "$out/pg"
