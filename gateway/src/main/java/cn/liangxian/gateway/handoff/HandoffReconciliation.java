@@ -54,11 +54,15 @@ public final class HandoffReconciliation {
       + " from handoff_reconciliation where receiver = $1 and day = $2";
   /**
    * The receiver's ($1) days from $2 to $3 that no instance has reconciled, from its first day reconciled on: a day missed
-   * while every instance or the database was down, or whose file could not be written in time.
+   * while every instance or the database was down, or whose file could not be written in time; and an older day whose
+   * file was written since $4 (a folder that could not be written for longer than the look-back): reconciled once it is
+   * in its file, however late, never left out unsaid.
    */
   static final String MISSED = "select d::date as day from generate_series($2::date, $3::date, interval '1 day') as d"
       + " where d::date >= (select min(day) from handoff_reconciliation where receiver = $1)"
-      + " and not exists (select 1 from handoff_reconciliation x where x.receiver = $1 and x.day = d::date) order by 1";
+      + " and not exists (select 1 from handoff_reconciliation x where x.receiver = $1 and x.day = d::date)"
+      + " union select f.day from handoff_file f where f.receiver = $1 and f.written_at >= $4 and f.day < $2"
+      + " and not exists (select 1 from handoff_reconciliation x where x.receiver = $1 and x.day = f.day) order by 1";
   /** How many days before yesterday a missed day is still reconciled: the channels' bills' look-back, a week. */
   static final int LOOK_BACK_DAYS = 7;
 
@@ -79,7 +83,8 @@ public final class HandoffReconciliation {
     LocalDate day = now.minus(AFTER).atZoneSameInstant(ContributionRecord.BEIJING).toLocalDate().minusDays(1);
     Future<Integer> all = Future.succeededFuture(0);
     for (Receiver r : receivers) {
-      all = all.compose(n -> pool.preparedQuery(MISSED).execute(Tuple.of(r.name(), day.minusDays(LOOK_BACK_DAYS), day.minusDays(1)))
+      all = all.compose(n -> pool.preparedQuery(MISSED).execute(Tuple.of(r.name(), day.minusDays(LOOK_BACK_DAYS), day.minusDays(1),
+              now.minusDays(LOOK_BACK_DAYS)))
           .compose(missed -> {
             Future<Integer> ran = Future.succeededFuture(n);
             for (Row m : missed) {

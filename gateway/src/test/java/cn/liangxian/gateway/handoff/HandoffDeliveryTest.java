@@ -378,6 +378,36 @@ class HandoffDeliveryTest {
         + day + "'")).as("differences").isZero();
   }
 
+  /**
+   * A folder that cannot be written for longer than the reconciliation looks back (a week): the day's file is written
+   * once it can be, and the day is reconciled then, not left out because it is no longer among the last week's days.
+   */
+  @Test
+  void aDayFiledAfterMoreThanAWeekIsStillReconciled() throws Exception {
+    java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
+    java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(2);
+    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(10, 0).atZone(beijing).toInstant()));
+    JsonObject o = f.pay(f.household("320682")[0], "赵一", "wechat");
+    java.nio.file.Path folder = f.files;
+    try (java.util.stream.Stream<java.nio.file.Path> old = java.nio.file.Files.walk(folder)) {
+      old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    java.nio.file.Files.writeString(folder, "not a folder"); // no file can be written, for ten days
+    try {
+      long failed = roundFailures("rg-medical");
+      f.g.clock.advance(Duration.between(f.g.clock.instant(), day.plusDays(10).atTime(1, 30).atZone(beijing).toInstant()));
+      Eventually.until("two rounds without the file", () -> roundFailures("rg-medical") >= failed + 2);
+    } finally {
+      java.nio.file.Files.delete(folder);
+      java.nio.file.Files.createDirectories(folder);
+    }
+    Eventually.until("the day's file", () -> inOrder(o, "state = 'FILED'") == 2);
+    Eventually.until("the day reconciled", () -> f.count("select count(*) from handoff_reconciliation where receiver = 'rg-medical'"
+        + " and day = '" + day + "'") == 1);
+    assertThat(f.count("select count(*) from handoff_reconciliation r, jsonb_array_elements(r.differences) d where r.receiver ="
+        + " 'rg-medical' and r.day = '" + day + "' and d->>'orderId' = '" + o.getString("id") + "'")).as("differences").isZero();
+  }
+
   long roundFailures(String receiver) throws Exception {
     return f.g.metrics().lines().filter(l -> l.startsWith("liangxian_handoff_round_failures_total{") && l.contains("\"" + receiver + "\""))
         .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
