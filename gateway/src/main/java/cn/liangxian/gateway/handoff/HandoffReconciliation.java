@@ -32,14 +32,30 @@ public final class HandoffReconciliation {
   static final String CLAIM = "insert into handoff_reconciliation (receiver, day, paid_items, paid_fen, acknowledged,"
       + " acknowledged_fen, resent, differences, run_at) values ($1, $2, 0, 0, 0, 0, 0, '[]', $3) on conflict do nothing"
       + " returning receiver";
-  // a paid item of the day in the receiver's region and insurance, with its record (if any)
-  static final String ITEMS = "select o.id as order_id, o.channel_txn_id, o.paid_at, i.person_id, i.personal_fen, r.id as record_id,"
-      + " r.state from orders o join order_item i on i.order_id = o.id join household h on h.id = o.household_id"
-      + " join village v on v.id = h.village_id left join handoff_record r on r.kind = 'CONTRIBUTION' and r.order_id = o.id"
-      + " and r.person_id = i.person_id and r.insurance = i.insurance where o.state = 'PAID' and v.region_code = $1"
+  // the paid items of the day in the receiver's region and insurance, each with its record (if any)
+  private static final String ITEMS_OF_THE_DAY = " from orders o join order_item i on i.order_id = o.id"
+      + " join household h on h.id = o.household_id join village v on v.id = h.village_id"
+      + " left join handoff_record r on r.kind = 'CONTRIBUTION' and r.order_id = o.id and r.person_id = i.person_id"
+      + " and r.insurance = i.insurance where o.state = 'PAID' and v.region_code = $1"
       // the Beijing day as a range of instants, which an index on paid_at could serve, not a date computed row by row
       + " and i.insurance = $2 and o.paid_at >= $3 and o.paid_at < $4"
       + " and exists (select 1 from reservation s where s.order_id = o.id and s.person_id = i.person_id and s.insurance = i.insurance)";
+  private static final String ACKNOWLEDGED = "r.state in ('ACCEPTED', 'FILED')";
+  // a deadline day is hundreds of thousands of items: counted and summed where they are, never read into the gateway
+  static final String TOTALS = "select count(*) as paid_items, coalesce(sum(i.personal_fen), 0) as paid_fen,"
+      + " count(*) filter (where " + ACKNOWLEDGED + ") as acknowledged,"
+      + " coalesce(sum(i.personal_fen) filter (where " + ACKNOWLEDGED + "), 0) as acknowledged_fen,"
+      + " count(*) filter (where r.id is null) as missing" + ITEMS_OF_THE_DAY;
+  // the orders with an item whose record is missing: each given its records again
+  static final String MISSING = "select distinct o.id as order_id, o.channel_txn_id, o.paid_at" + ITEMS_OF_THE_DAY
+      + " and r.id is null";
+  // the records still unanswered, sent again at once (a single time), not sooner than their lease, in one statement
+  static final String RESEND_DAY = "update handoff_record set next_attempt_at = greatest($5, leased_until) where state = 'PENDING'"
+      + " and id in (select r.id" + ITEMS_OF_THE_DAY + " and r.state = 'PENDING')";
+  /** The most differences a day's report lists: the counts are whole, the list is where to start looking. */
+  static final int LISTED = 1000;
+  static final String DIFFERENCES = "select o.id as order_id, i.person_id, i.personal_fen, r.state" + ITEMS_OF_THE_DAY
+      + " and (r.id is null or not " + ACKNOWLEDGED + ") order by o.paid_at, o.id, i.person_id limit " + LISTED;
   // a record of the day a receiver given files has not had yet: its file is still to be written (or being written)
   static final String UNFILED = "select exists (select 1 from handoff_record r where r.state = 'PENDING' and r.region_code = $1"
       + " and r.insurance = $2 and r.created_at >= $3 and r.created_at < $4) as unfiled";
@@ -116,37 +132,36 @@ public final class HandoffReconciliation {
                 claimed.size() == 0 ? Future.succeededFuture(false) : compare(conn, r, day, now).map(true)))));
   }
 
+  /**
+   * Counts and sums the day's paid items against the records the receiver acknowledged, gives a missing record back to its
+   * order, sends the records still unanswered again, and lists the differences (the first {@link #LISTED}): in a few
+   * statements whatever the day's size, nothing of the whole day held here.
+   */
   private Future<Void> compare(SqlConnection conn, Receiver r, LocalDate day, OffsetDateTime now) {
-    return conn.preparedQuery(ITEMS).execute(Tuple.of(r.region(), r.insurance(),
-        day.atStartOfDay(ContributionRecord.BEIJING).toOffsetDateTime(),
-        day.plusDays(1).atStartOfDay(ContributionRecord.BEIJING).toOffsetDateTime())).compose(rows -> {
-      long[] t = new long[5]; // paid items, paid fen, acknowledged, acknowledged fen, resent
-      JsonArray differences = new JsonArray();
-      Future<Void> repairs = Future.succeededFuture();
-      for (Row row : rows) {
-        t[0]++;
-        t[1] += row.getLong("personal_fen");
-        String state = row.getString("state");
-        if ("ACCEPTED".equals(state) || "FILED".equals(state)) {
-          t[2]++;
-          t[3] += row.getLong("personal_fen");
-          continue;
-        }
-        differences.add(new JsonObject().put("orderId", row.getUUID("order_id").toString()).put("personId", row.getLong("person_id"))
-            .put("personalFen", row.getLong("personal_fen")).put("record", state == null ? "missing" : state.toLowerCase()));
-        if (state == null) {
-          t[4]++;
-          // dated the day it was paid: that day's further file, for a receiver given files
-          repairs = repairs.compose(x -> Outbox.contributions(conn, row.getUUID("order_id"), row.getString("channel_txn_id"),
-              row.getOffsetDateTime("paid_at")));
-        } else if (state.equals("PENDING")) {
-          t[4]++;
-          repairs = repairs.compose(x -> conn.preparedQuery(RESEND).execute(Tuple.of(row.getLong("record_id"), now)).mapEmpty());
-        }
-      }
-      return repairs.compose(x -> conn.preparedQuery(DONE).execute(Tuple.from(new Object[] {r.name(), day, (int) t[0], t[1],
-          (int) t[2], t[3], (int) t[4], differences}))).mapEmpty();
-    });
+    Tuple of = Tuple.of(r.region(), r.insurance(), day.atStartOfDay(ContributionRecord.BEIJING).toOffsetDateTime(),
+        day.plusDays(1).atStartOfDay(ContributionRecord.BEIJING).toOffsetDateTime());
+    return conn.preparedQuery(TOTALS).execute(of).map(rows -> rows.iterator().next()).compose(totals ->
+        conn.preparedQuery(DIFFERENCES).execute(of).compose(listed -> {
+          JsonArray differences = new JsonArray();
+          for (Row row : listed) {
+            String state = row.getString("state");
+            differences.add(new JsonObject().put("orderId", row.getUUID("order_id").toString()).put("personId", row.getLong("person_id"))
+                .put("personalFen", row.getLong("personal_fen")).put("record", state == null ? "missing" : state.toLowerCase()));
+          }
+          return conn.preparedQuery(MISSING).execute(of).compose(missing -> {
+            // dated the day it was paid: that day's further file, for a receiver given files
+            Future<Void> repairs = Future.succeededFuture();
+            for (Row m : missing) {
+              repairs = repairs.compose(x -> Outbox.contributions(conn, m.getUUID("order_id"), m.getString("channel_txn_id"),
+                  m.getOffsetDateTime("paid_at")));
+            }
+            return repairs;
+          }).compose(x -> conn.preparedQuery(RESEND_DAY).execute(Tuple.of(of.getValue(0), of.getValue(1), of.getValue(2),
+              of.getValue(3), now)).map(resent -> totals.getLong("missing") + resent.rowCount()))
+              .compose(resent -> conn.preparedQuery(DONE).execute(Tuple.from(new Object[] {r.name(), day,
+                  totals.getLong("paid_items").intValue(), totals.getLong("paid_fen"), totals.getLong("acknowledged").intValue(),
+                  totals.getLong("acknowledged_fen"), (int) (long) resent, differences})));
+        })).mapEmpty();
   }
 
   /** {@code GET /api/v1/operator/handoff/reconciliation/{receiver}/{date}}: administrators and finance, inside their scope. */

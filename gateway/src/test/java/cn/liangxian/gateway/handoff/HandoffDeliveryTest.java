@@ -379,6 +379,42 @@ class HandoffDeliveryTest {
   }
 
   /**
+   * The day's report counts and sums every paid item of the day and those the receiver acknowledged, and lists those it
+   * has not (counted where they are: a deadline day is hundreds of thousands of items, never read into the gateway).
+   */
+  @Test
+  void aDaysReportCountsEveryPaidItemAndListsThoseNotAcknowledged() throws Exception {
+    java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
+    java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(30);
+    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(10, 0).atZone(beijing).toInstant()));
+    JsonObject accepted = f.pay(f.household("431103")[0], "赵一", "wechat");
+    Eventually.until("the first order's records accepted", () -> inOrder(accepted, "state = 'ACCEPTED'") == 2);
+    f.agency.silent("ls-medical", true);
+    try {
+      JsonObject waiting = f.pay(f.household("431103")[0], "赵一", "alipay");
+      Eventually.until("the second order's records sent and waiting", () -> inOrder(waiting, "attempts >= 1") == 2);
+      f.g.clock.advance(Duration.between(f.g.clock.instant(), day.plusDays(1).atTime(1, 30).atZone(beijing).toInstant()));
+      Eventually.until("the day reconciled", () -> f.count("select count(*) from handoff_reconciliation where receiver = 'ls-medical'"
+          + " and day = '" + day + "'") == 1);
+      String of = " from handoff_reconciliation where receiver = 'ls-medical' and day = '" + day + "'";
+      long fen = f.count("select sum(personal_fen) from handoff_record where order_id in ('" + accepted.getString("id") + "', '"
+          + waiting.getString("id") + "')");
+      long acknowledgedFen = f.count("select sum(personal_fen) from handoff_record where order_id = '" + accepted.getString("id") + "'");
+      assertThat(f.count("select paid_items" + of)).isEqualTo(4);
+      assertThat(f.count("select paid_fen" + of)).isEqualTo(fen);
+      assertThat(f.count("select acknowledged" + of)).isEqualTo(2);
+      assertThat(f.count("select acknowledged_fen" + of)).isEqualTo(acknowledgedFen);
+      assertThat(f.count("select resent" + of)).isEqualTo(2);
+      assertThat(f.count("select count(*) from handoff_reconciliation r, jsonb_array_elements(r.differences) d where r.receiver ="
+          + " 'ls-medical' and r.day = '" + day + "' and d->>'orderId' = '" + waiting.getString("id") + "' and d->>'record' = 'pending'"))
+          .isEqualTo(2);
+      assertThat(f.count("select jsonb_array_length(differences)" + of)).isEqualTo(2);
+    } finally {
+      f.agency.silent("ls-medical", false);
+    }
+  }
+
+  /**
    * A folder that cannot be written for longer than the reconciliation looks back (a week): the day's file is written
    * once it can be, and the day is reconciled then, not left out because it is no longer among the last week's days.
    */
