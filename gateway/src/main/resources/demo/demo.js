@@ -281,8 +281,12 @@ function renderFamily() {
   $('held').classList.toggle('hidden', !held.length);
   $('done').textContent = nothing && !held.length ? '您家本年度没有需要缴费的项目' : '';
   $('done').classList.toggle('hidden', !nothing || held.length > 0);
-  const whole = [...new Set((household.wholeFamilyRequired || []).map((w) => INS[w.insurance]))];
-  $('rule').textContent = whole.length && picked.size ? `本地${whole.join('、')}须全家一起缴，已为您全部选上`
+  // said of an insurance the whole family pays together only when its items are picked: not of a medical all paid,
+  // beside a pension picked alone
+  const rules = household.wholeFamilyRequired || [];
+  const whole = [...new Set([...picked.values()].filter((x) => rules.some((w) => w.insurance === x.insurance
+    && (w.year === undefined || w.year === x.year))).map((x) => INS[x.insurance]))];
+  $('rule').textContent = whole.length ? `本地${whole.join('、')}须全家一起缴，已为您全部选上`
     : !nothing && !order && !heldHere && !held.length && items.size === 0 ? '您家本年度没有需要缴费的项目' : '';
   const box = $('members');
   box.replaceChildren();

@@ -218,6 +218,12 @@ class PhoneDemoTest {
     phone.page.eval("[...document.querySelectorAll('#members input.switch')].filter(s => s.checked).forEach(s => s.click())");
     Eventually.until("nothing picked", () -> phone.text("#total"), t -> t.equals("0.00元"));
     assertThat(phone.page.eval("getComputedStyle(document.getElementById('total')).color")).asString().isNotEqualTo(red);
+    // a pension picked alone is not said to be the whole family's medical, picked for everyone; a medical picked is
+    phone.page.eval("document.querySelector('#members input.switch[data-insurance=\"pension\"]').click()");
+    Eventually.until("a pension picked", () -> phone.text("#total"), t -> !t.equals("0.00元"));
+    assertThat(phone.text("#rule")).isEmpty();
+    phone.page.eval("document.querySelector('#members input.switch[data-insurance=\"medical\"]').click()");
+    Eventually.until("the whole family's medical picked", () -> phone.text("#rule"), t -> t.equals("本地医疗保险须全家一起缴，已为您全部选上"));
   }
 
   /**

@@ -63,10 +63,13 @@ final class Selection {
     return household.getJsonObject("household").getString("ref");
   }
 
-  /** The insurances the whole household pays together (whatever the year). */
+  /**
+   * The insurances the whole household pays together of which something is picked: what the screen says was picked for
+   * everyone. Not one whose items are all paid, beside a pension picked alone.
+   */
   Set<String> wholeFamily() {
     Set<String> out = new TreeSet<>();
-    wholeFamily.forEach(w -> out.add(w.substring(0, w.indexOf('/'))));
+    picked.values().stream().filter(this::whole).forEach(sel -> out.add(sel.getString("insurance")));
     return out;
   }
 

@@ -30,6 +30,7 @@ class SelectionTest {
   void theWholeFamilyIsPickedForTheOldestOpenYearAndPickingTheOtherYearSwitchesEveryone() {
     Selection s = new Selection(household());
     assertThat(s.items().stream().map(o -> ((JsonObject) o).getInteger("year"))).containsExactly(2020, 2020);
+    assertThat(s.wholeFamily()).containsExactly("medical");
     assertThat(s.fen()).isEqualTo(50000);
     assertThat(s.allFen()).as("one year of each member's insurance").isEqualTo(50000);
 
@@ -40,7 +41,23 @@ class SelectionTest {
     assertThat(s.toggle(A, "medical", 2021)).isTrue();
     assertThat(s.isEmpty()).isTrue();
     assertThat(s.toggle(A, "medical", 2022)).as("a year not offered").isFalse();
-    assertThat(s.wholeFamily()).containsExactly("medical");
+    assertThat(s.wholeFamily()).as("nothing picked: no whole family said to be").isEmpty();
+  }
+
+  /** Every medical item paid, a pension picked alone: the screen does not say the whole family's medical was picked. */
+  @Test
+  void aPensionPickedAloneIsNoWholeFamilysMedical() {
+    JsonObject h = household();
+    for (Object m : h.getJsonArray("members")) {
+      for (Object i : ((JsonObject) m).getJsonArray("insurances")) {
+        ((JsonObject) i).put("status", "paid");
+      }
+      ((JsonObject) m).getJsonArray("insurances").add(item("pension", 2020, 30000));
+    }
+    Selection s = new Selection(h);
+    assertThat(s.isEmpty()).isTrue();
+    assertThat(s.toggle(A, "pension", 2020)).isTrue();
+    assertThat(s.wholeFamily()).isEmpty();
   }
 
   @Test
