@@ -16,9 +16,11 @@ import net.sourceforge.pinyin4j.format.exception.BadHanyuPinyinOutputFormatCombi
 
 /**
  * The on-screen name keyboard's candidates: every CJK Unified Ideograph pinyin4j has a reading for (about 20,000 of the
- * basic block: names use characters beyond GB2312, 喆, 堃, 玥) under its pinyin readings. GB2312's characters come
- * first, in GB2312 order (the common level-1 characters before level 2), then the others by code point: within a
- * reading, and among the readings a few letters begin. Built once (about a second: call it off the event loop).
+ * basic block: names use characters beyond GB2312, 喆, 堃, 玥) under its pinyin readings. The characters names are most
+ * often written in ({@code name-characters.txt}: the commonest surnames, then given names' characters) come first, most
+ * frequent first; then GB2312's, in GB2312 order (the common level-1 characters before level 2), then the others by code
+ * point: within a reading, and among the readings a few letters begin. Built once (about a second: call it off the
+ * event loop).
  */
 public final class PinyinIndex {
 
@@ -29,10 +31,13 @@ public final class PinyinIndex {
   private final Map<String, List<String>> common;
   /** reading → the other characters read so, by code point. */
   private final Map<String, List<String>> others;
+  /** The frequent names' characters, most frequent first, each with its readings. */
+  private final Map<String, Set<String>> frequent;
 
-  private PinyinIndex(Map<String, List<String>> common, Map<String, List<String>> others) {
+  private PinyinIndex(Map<String, List<String>> common, Map<String, List<String>> others, Map<String, Set<String>> frequent) {
     this.common = common;
     this.others = others;
+    this.frequent = frequent;
   }
 
   public static PinyinIndex build() {
@@ -61,7 +66,35 @@ public final class PinyinIndex {
         }
       }
     }
-    return new PinyinIndex(common, others);
+    Map<String, Set<String>> frequent = new LinkedHashMap<>();
+    for (String c : frequentNameCharacters()) {
+      frequent.put(c, readings(c.charAt(0), f));
+    }
+    // within a reading, the frequent first in their order; the rest keep theirs (the sort is stable)
+    Map<String, Integer> rank = new java.util.HashMap<>();
+    frequent.keySet().forEach(c -> rank.put(c, rank.size()));
+    for (List<String> chars : common.values()) {
+      chars.sort(java.util.Comparator.comparingInt(c -> rank.getOrDefault(c, rank.size())));
+    }
+    return new PinyinIndex(common, others, frequent);
+  }
+
+  /** The characters of {@code name-characters.txt}, in its order, none twice ({@code #} begins a comment line). */
+  static List<String> frequentNameCharacters() {
+    try (java.io.InputStream in = PinyinIndex.class.getResourceAsStream("/name-characters.txt")) {
+      if (in == null) {
+        throw new IllegalStateException("name-characters.txt is missing from the agent");
+      }
+      Set<String> out = new LinkedHashSet<>();
+      for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        if (!line.startsWith("#")) {
+          line.codePoints().filter(Character::isIdeographic).forEach(cp -> out.add(new String(Character.toChars(cp))));
+        }
+      }
+      return List.copyOf(out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static void add(Map<String, List<String>> m, char c, HanyuPinyinOutputFormat f) {
@@ -89,9 +122,10 @@ public final class PinyinIndex {
   }
 
   /**
-   * Every character read exactly {@code pinyin} first, GB2312's before the others (a name's character must never be out
-   * of reach: "yi" alone reads more than a hundred), then those whose reading starts with it (so "zh" already offers
-   * 扎 and 渣), GB2312's first again, up to {@code limit} in all; none twice.
+   * Every character read exactly {@code pinyin} first, the frequent names' characters first, GB2312's before the others (a
+   * name's character must never be out of reach: "yi" alone reads more than a hundred), then those whose reading starts
+   * with it (so "zh" already offers 张, 赵, 周, then 扎 and 渣), the frequent first again, then GB2312's, up to {@code
+   * limit} in all; none twice.
    */
   public List<String> candidates(String pinyin, int limit) {
     String q = pinyin == null ? "" : pinyin.toLowerCase();
@@ -102,6 +136,14 @@ public final class PinyinIndex {
     out.addAll(common.getOrDefault(q, List.of()));
     out.addAll(others.getOrDefault(q, List.of()));
     int most = Math.max(limit, out.size());
+    for (Map.Entry<String, Set<String>> e : frequent.entrySet()) {
+      if (out.size() >= most) {
+        break;
+      }
+      if (e.getValue().stream().anyMatch(r -> r.startsWith(q))) {
+        out.add(e.getKey());
+      }
+    }
     for (Map<String, List<String>> m : List.of(common, others)) {
       for (Map.Entry<String, List<String>> e : m.entrySet()) {
         if (out.size() >= most) {

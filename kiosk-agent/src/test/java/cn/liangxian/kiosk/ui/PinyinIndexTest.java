@@ -42,6 +42,25 @@ class PinyinIndexTest {
     assertThat(index.candidates("zh", 60)).hasSize(60).contains("扎", "渣").allMatch(gb::canEncode);
   }
 
+  /**
+   * GB2312's order put 长 before 张 and 李 on the second page of "li": a name's commonest characters come first, the
+   * surnames most of all, and a reading's first letters offer them before the rest.
+   */
+  @Test
+  void theCommonestSurnamesAndNameCharactersComeFirst() {
+    assertThat(index.candidates("zhang", 8).get(0)).isEqualTo("张");
+    assertThat(index.candidates("li", 8).get(0)).isEqualTo("李");
+    assertThat(index.candidates("wang", 8).get(0)).isEqualTo("王");
+    assertThat(index.candidates("hu", 8).get(0)).isEqualTo("胡");
+    assertThat(index.candidates("wu", 8).get(0)).isEqualTo("吴");
+    assertThat(index.candidates("liu", 8).get(0)).isEqualTo("刘");
+    assertThat(index.candidates("chen", 8).get(0)).isEqualTo("陈");
+    assertThat(index.candidates("wei", 8)).startsWith("魏", "韦", "卫", "伟");
+    assertThat(index.candidates("fang", 8)).contains("方", "芳");
+    assertThat(index.candidates("zh", 8)).startsWith("张", "赵", "周", "朱", "郑");
+    assertThat(PinyinIndex.frequentNameCharacters()).hasSizeGreaterThan(300).doesNotHaveDuplicates().contains("王", "伟");
+  }
+
   @Test
   void lvIsTypedWithV() {
     assertThat(index.candidates("lv", 60)).contains("吕", "绿");
