@@ -59,6 +59,8 @@ public final class KioskFlow {
   /** On the keypad, which field {@link #message} asks the resident to mend ("idNumber" or "name"), or null. */
   private String mend;
   private Selection selection;
+  /** The ID number and name the session's household was looked up with, to look it up again; dropped with the session. */
+  private String[] lookedUp;
   private String channel;
   private String orderKey;
   private JsonObject order;
@@ -149,6 +151,7 @@ public final class KioskFlow {
   }
 
   private void lookup(String idNumber, String name, boolean typed) {
+    lookedUp = new String[] {idNumber, name};
     show(Screen.LOOKING_UP);
     long s = session;
     gateway.lookup(idNumber, name).onComplete(ar -> answer(s, () -> {
@@ -301,6 +304,13 @@ public final class KioskFlow {
         message = g.residentMessage();
         return;
       }
+      if (ar.failed() && ar.cause() instanceof GatewayException g && g.status() == 409 && lookedUp != null
+          && (GatewayException.ALREADY_PAID.equals(g.type()) || GatewayException.BEING_PAID_ELSEWHERE.equals(g.type()))) {
+        // paid, or being paid, on a phone or another kiosk since the household was looked up: the household as it is now,
+        // what was said, and the rest still to be picked and paid here, rather than the session ended over it
+        refresh(s, g.residentMessage());
+        return;
+      }
       if (ar.failed()) {
         fail(ar.cause());
         return;
@@ -320,6 +330,20 @@ public final class KioskFlow {
         // shown, so it is cancelled now rather than left holding the household's items until it expires
         letGo(key, ar.result().order().getString("id"), "left before its QR code was shown");
       }
+    }));
+  }
+
+  /** The household looked up again with the session's card or typed number and name: its screen, saying {@code why}. */
+  private void refresh(long s, String why) {
+    show(Screen.LOOKING_UP);
+    gateway.lookup(lookedUp[0], lookedUp[1]).onComplete(ar -> answer(s, () -> {
+      if (ar.failed()) {
+        fail(ar.cause());
+        return;
+      }
+      selection = new Selection(ar.result());
+      show(Screen.HOUSEHOLD);
+      message = why + REFRESHED;
     }));
   }
 
@@ -523,6 +547,8 @@ public final class KioskFlow {
    * did; the order it may have made is cancelled by its key.
    */
   static final String CHANNEL_SLOW = "支付渠道响应慢，没有扣款，请再点一次";
+  /** After what the gateway said of an item paid or being paid elsewhere since the lookup: the household shown anew. */
+  static final String REFRESHED = "。已为您重新查询，请再选择要缴费的项目";
   /**
    * Pressed again while the order whose answer was lost still holds the items (its cancel waits on the same slow
    * channel); if the channel does not let it be cancelled, it expires with the gateway's order life.
@@ -921,6 +947,7 @@ public final class KioskFlow {
     handedOff = null; // told on a screen of the session that ends here
     endedCard = card;
     card = null;
+    lookedUp = null;
     selection = null;
     channel = null;
     order = null;

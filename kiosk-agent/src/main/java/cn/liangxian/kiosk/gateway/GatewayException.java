@@ -57,6 +57,9 @@ public class GatewayException extends RuntimeException {
   /** The gateway's problem type for an order whose items another order holds. */
   public static final String BEING_PAID_ELSEWHERE = "https://liangxian.cn/problems/being-paid-elsewhere";
 
+  /** The gateway's problem type for an order of an item paid since the household was looked up (on a phone, say). */
+  public static final String ALREADY_PAID = "https://liangxian.cn/problems/already-paid";
+
   /** The type of a request that had no answer within its time (it may have been carried out). */
   public static final String TIMED_OUT = "timed-out";
 

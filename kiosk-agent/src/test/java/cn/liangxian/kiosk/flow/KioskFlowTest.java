@@ -485,6 +485,33 @@ class KioskFlowTest {
     assertThat(flow.view().getLong("selectedFen")).isEqualTo(25000);
   }
 
+  /**
+   * An item paid on a phone since the household was looked up: the order is refused as already paid, and the kiosk
+   * looks the household up again and shows it with what the gateway said, the rest still to be picked and paid here,
+   * rather than ending the session (the card back on the reader would be ignored while the session lasts).
+   */
+  @Test
+  void anItemPaidElsewhereSinceTheLookupShowsTheHouseholdAnewWithTheRestToPay() throws Exception {
+    toChannel();
+    JsonObject now = new JsonObject(resource("household.json"));
+    now.getJsonArray("members").getJsonObject(0).getJsonArray("insurances").getJsonObject(0).put("status", "paid")
+        .put("statusText", "已缴费");
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(now.encode())));
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(409)
+        .withHeader("Content-Type", "application/problem+json")
+        .withBody("{\"type\":\"https://liangxian.cn/problems/already-paid\",\"title\":\"已经缴过费\",\"status\":409,"
+            + "\"detail\":\"潘*威的2020年度医疗保险已缴费，无需再缴\"}")));
+    flow.choose("wechat");
+    until(() -> flow.screen() == Screen.HOUSEHOLD && flow.view().getString("message") != null);
+    assertThat(flow.view().getString("message")).isEqualTo("潘*威的2020年度医疗保险已缴费，无需再缴" + KioskFlow.REFRESHED);
+    assertThat(flow.view().getJsonArray("selection")).as("nothing picked of what was paid").isEmpty();
+    wm.verify(2, postRequestedFor(urlPathEqualTo("/api/v1/lookup")));
+    // the pension is still there to pay, in the same session
+    flow.toggle(MEMBER, "pension", null);
+    flow.confirmSelection();
+    assertThat(flow.screen()).isEqualTo(Screen.CHANNEL);
+  }
+
   /** The success screen says what the order charged, as the gateway computed it, not the kiosk's own sum of the choice. */
   @Test
   void theSuccessScreenSaysWhatTheOrderCharged() throws Exception {
