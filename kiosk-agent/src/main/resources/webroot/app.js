@@ -269,7 +269,7 @@ const SCREENS = {
       return b;
     })),
     el('div', { class: 'actions' }, el('button', { id: 'back', class: 'secondary', text: '上一步', onclick: () => act({ action: 'back' }) })),
-    el('div', { class: 'scroll' }, review(s))],
+    ...reviewed(s)],
   PAYING: (s) => [phrases('big', `请用${(CHANNELS[s.order.channel] || {}).scan || ''}扫码支付 ${yuan(s.order.totalFen)}元`, 'amount'),
     el('div', { class: 'center' }, badge(s.order.channel)),
     el('img', { class: 'qr', id: 'qr', alt: '付款二维码', src: '/api/qr.svg?t=' + Date.now() }),
@@ -312,6 +312,16 @@ function confirmLeave() {
 }
 
 // what is being paid for, member by member, on the screen where the channel is chosen
+/**
+ * What is paid for, below the channels: lines below the fold (a household of eight sideways, 长辈模式) are said, until the
+ * list is scrolled to its end, so that the sum on top is never read against the lines in sight only.
+ */
+function reviewed(s) {
+  const scroll = el('div', { class: 'scroll' }, review(s));
+  scroll.addEventListener('scroll', moreBelow);
+  return [scroll, el('p', { id: 'moreBelow', class: 'more-below hidden', text: `共${(s.selection || []).length}项，向下滑动查看全部` })];
+}
+
 function review(s) {
   const list = el('div', { class: 'review', id: 'review' });
   for (const x of s.selection || []) {

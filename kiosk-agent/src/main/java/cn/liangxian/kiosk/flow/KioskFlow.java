@@ -110,7 +110,9 @@ public final class KioskFlow {
       // says to wait, and to place the card again)
       return;
     }
-    if (screen == Screen.IDLE || screen == Screen.KEYPAD) {
+    // a session that ended on a message (an error, an order cancelled) takes the next card as the first screen would:
+    // the next resident need not press 返回首页 first (the last one's card, still lying there, is not read again)
+    if (screen == Screen.IDLE || screen == Screen.KEYPAD || screen == Screen.ERROR) {
       newSession();
       card = kind;
       lookup(idNumber, name, false);
@@ -547,6 +549,8 @@ public final class KioskFlow {
    * did; the order it may have made is cancelled by its key.
    */
   static final String CHANNEL_SLOW = "支付渠道响应慢，没有扣款，请再点一次";
+  /** The resident left the QR code and its order was cancelled. */
+  static final String CANCELLED = "订单已取消，没有扣款";
   /** After what the gateway said of an item paid or being paid elsewhere since the lookup: the household shown anew. */
   static final String REFRESHED = "。已为您重新查询，请再选择要缴费的项目";
   /**
@@ -718,12 +722,9 @@ public final class KioskFlow {
       }
       if (ar.succeeded()) {
         closeQuietly(key, why);
-        if (timedOut) {
-          newSession();
-          error(TIMED_OUT);
-        } else {
-          idle();
-        }
+        // said, as the other endings are, with the card to take back: not the first screen at once, as if nothing
+        newSession();
+        error(timedOut ? TIMED_OUT : CANCELLED);
         return;
       }
       if (ar.cause() instanceof GatewayException g && g.refundedAtChannel()) {

@@ -569,9 +569,9 @@ class KioskFlowTest {
       flow.tick();
       held.awaitArrived();
       flow.cancel();
-      until(() -> flow.screen() == Screen.IDLE);
+      until(() -> flow.screen() == Screen.ERROR);
 
-      // the next resident's order, its status request held too
+      // the next resident's order, its status request held too: their card read on the cancelled order's message
       String next = "4d1b0a6f-8e32-4c9f-9a1b-6b2d3f4e5a61";
       String paying = resource("order-paying.json").replace(ORDER_ID, next);
       wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(201)
@@ -606,7 +606,10 @@ class KioskFlowTest {
     assertThat(flow.screen()).isEqualTo(Screen.LOOKING_UP);
     assertThat(flow.view().getString("message")).isEqualTo("正在取消订单，请稍候…");
     held.release();
-    until(() -> flow.screen() == Screen.IDLE);
+    // said, with the card to take back, as every other ending
+    until(() -> flow.screen() == Screen.ERROR);
+    assertThat(flow.view().getString("message")).isEqualTo(KioskFlow.CANCELLED);
+    assertThat(flow.view().getString("takeCard")).isEqualTo("请取回您的身份证");
     until(() -> journal.open().isEmpty());
     wm.verify(postRequestedFor(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")));
   }
@@ -684,7 +687,7 @@ class KioskFlowTest {
       assertThat(flow.screen()).isEqualTo(Screen.LOOKING_UP);
       assertThat(flow.view().getString("message")).isEqualTo("正在取消订单，请稍候…");
       heldToo.release();
-      until(() -> flow.screen() == Screen.IDLE);
+      until(() -> flow.screen() == Screen.ERROR && KioskFlow.CANCELLED.equals(flow.view().getString("message")));
       until(() -> journal.open().isEmpty());
       assertThat(file.records().get(file.size() - 1).getString("why")).isEqualTo("cancelled by the resident");
     }

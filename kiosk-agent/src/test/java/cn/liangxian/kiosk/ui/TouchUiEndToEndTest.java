@@ -163,6 +163,19 @@ class TouchUiEndToEndTest {
         waitFor(() -> visible("#unionpay"));
         assertThat(text(".channels")).contains("微信支付").contains("支付宝").contains("云闪付");
         assertThat(browser.brokenLabels()).as(tag + " channel").isEmpty();
+        // lines of what is paid for below the fold are said too, until the list is scrolled to its end
+        boolean linesBelow = Boolean.TRUE.equals(page.eval("(() => { const l = document.querySelector('#screen .scroll');"
+            + " return l.scrollHeight - l.clientHeight - l.scrollTop > 8; })()"));
+        if (tag.equals("landscape-elder")) {
+          assertThat(linesBelow).as("eight lines in 长辈模式 sideways: some below the fold").isTrue();
+        }
+        if (linesBelow) {
+          waitFor(() -> shown("#moreBelow"));
+          assertThat(text("#moreBelow")).isEqualTo("共6项，向下滑动查看全部");
+          assertThat(page.eval("document.querySelectorAll('#review .line').length")).asString().isEqualTo("6");
+        } else {
+          assertThat(shown("#moreBelow")).as(tag + ": every line on screen, no cue").isFalse();
+        }
         shot("channel-" + tag);
         assertThat(text("#review")).as(tag + ": what is paid for, listed before paying").contains("医疗保险").contains("元")
             // members of one surname masked alike (王*) told apart by their ID number's tail
@@ -186,6 +199,11 @@ class TouchUiEndToEndTest {
         touch("#cancel");
         waitFor(() -> visible("#leaveConfirmed"));
         touch("#leaveConfirmed");
+        // the order cancelled, said so, and the card to take back
+        waitScreen("ERROR");
+        assertThat(text("#error")).isEqualTo("订单已取消，没有扣款");
+        assertThat(text("#takeCard")).isEqualTo("请取回您的身份证");
+        touch("#cancel");
         waitScreen("IDLE");
         waitFor(() -> text("#elderState").equals("关"));
       }
