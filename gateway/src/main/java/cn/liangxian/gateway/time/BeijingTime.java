@@ -9,7 +9,7 @@ import java.time.temporal.ChronoUnit;
 public final class BeijingTime {
   public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
   private static final DateTimeFormatter PAPER = DateTimeFormatter.ofPattern("yyyy年M月d日 HH:mm:ss");
-  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("H点mm分");
 
   private BeijingTime() {}
 
@@ -28,7 +28,7 @@ public final class BeijingTime {
         .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
   }
 
-  /** The time of day in Beijing as a resident reads it on a screen, 13:51; null stays null. */
+  /** The time of day in Beijing as a resident reads it, written as the screens write it (13点51分); null stays null. */
   public static String clock(String iso) {
     return iso == null ? null : OffsetDateTime.parse(iso).atZoneSameInstant(ZONE).format(CLOCK);
   }

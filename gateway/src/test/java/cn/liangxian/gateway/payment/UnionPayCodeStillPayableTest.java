@@ -35,7 +35,7 @@ class UnionPayCodeStillPayableTest {
       assertThat(p.getString("state")).isEqualTo("PAYING");
       assertThat(OffsetDateTime.parse(p.getString("payableUntil"))).isEqualTo(OffsetDateTime.parse(o.getString("expiresAt")));
       String until = OffsetDateTime.parse(o.getString("expiresAt")).atZoneSameInstant(ZoneId.of("Asia/Shanghai"))
-          .format(DateTimeFormatter.ofPattern("HH:mm"));
+          .format(DateTimeFormatter.ofPattern("H点mm分"));
       assertThat(p.getString("detail")).contains("这个付款码在" + until + "以前仍然可以付款").contains("不会扣款")
           .doesNotContain("处理中");
       assertThat(g.count("select count(*) from reservation where order_id = '" + id + "'")).isPositive();

@@ -18,6 +18,7 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -280,6 +281,7 @@ public final class KioskFlow {
   }
 
   private void place(long s, String key, JsonObject request) {
+    placedFor.put(key, request.getString("householdRef"));
     placement.place(key, request).onComplete(ar -> answer(s, () -> {
       if (ar.failed() && ar.cause() instanceof GatewayException g && g.timedOut()) {
         // the channel was slow and the gateway's answer did not come in time: no QR code was shown, so nothing can have
@@ -515,7 +517,17 @@ public final class KioskFlow {
    * sweep (seconds), after asking the channel whether the order was paid after all.
    */
   static String inProgress(Optional<Instant> heldUntil, Instant now) {
-    String when = heldUntil.map(t -> {
+    return "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；如果不付，" + after(heldUntil, now)
+        + "可以在这里重新缴费";
+  }
+
+  /** As {@link #inProgress}, for the code of an order made on this kiosk and left, which stays payable until its time. */
+  static String inProgressHere(Optional<Instant> heldUntil, Instant now) {
+    return "刚才在本机生成的付款码还没有失效，如已扫码付款，请稍候；如果不付，" + after(heldUntil, now) + "可以在这里重新缴费";
+  }
+
+  private static String after(Optional<Instant> heldUntil, Instant now) {
+    return heldUntil.map(t -> {
       if (!t.isAfter(now)) {
         return "稍等一两分钟";
       }
@@ -524,8 +536,8 @@ public final class KioskFlow {
       ZonedDateTime at = (minute.equals(t) ? t : minute.plusSeconds(60)).atZone(ZoneId.of("Asia/Shanghai"));
       return at.getHour() + "点" + String.format("%02d", at.getMinute()) + "分以后";
     }).orElse("约15分钟后");
-    return "有一笔缴费还没有付款完成（可能在手机上或另一台机器上），请在那里付完；如果不付，" + when + "可以在这里重新缴费";
   }
+
   /** Leaving the QR code: its order is cancelled at the gateway before the first screen comes back. */
   static final String CANCELLING = "正在取消订单，请稍候…";
   /** The order was neither cancelled nor seen paid: it is watched, and its receipt printed if it turns out paid. */
@@ -798,16 +810,29 @@ public final class KioskFlow {
       // written before it is watched: a restart before its receipt prints still knows its resident had left
       Recovery r = recovery;
       long at = ticker.nanos(); // its resident's wait is counted from now, however long the write takes
+      String household = placedFor.get(key);
+      if (household != null) {
+        watchedHere.put(key, household);
+      }
       writes.write(() -> journal.step(key, OrderJournal.Step.LET_GO)).onComplete(ar -> {
         if (ar.failed()) {
           LOG.error("journal write failed: {}", ar.cause().toString());
         }
-        r.letGo(key, id, at);
+        r.letGo(key, id, at).onComplete(x -> watchedHere.remove(key));
       });
     }
   }
 
   private Recovery recovery;
+  /** The households of the orders placed lately, by key: the last few (an order is let go of soon or never). */
+  private final Map<String, String> placedFor = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > 16;
+    }
+  });
+  /** The households of the orders this kiosk let go of and watches (a code still payable until its time), by key. */
+  private final Map<String, String> watchedHere = new java.util.concurrent.ConcurrentHashMap<>();
 
   // ---- devices
 
@@ -1060,7 +1085,9 @@ public final class KioskFlow {
     if (selection != null && screen == Screen.HOUSEHOLD) {
       v.put("payable", selection.hasPayable());
       if (selection.hasInProgress()) {
-        v.put("inProgress", inProgress(selection.heldUntil(), gateway.now())); // the gateway's end, by its clock
+        // the gateway's end, by its clock; an order this kiosk made and let go of is not sent "there" to be finished
+        v.put("inProgress", watchedHere.containsValue(selection.householdRef())
+            ? inProgressHere(selection.heldUntil(), gateway.now()) : inProgress(selection.heldUntil(), gateway.now()));
       }
       v.put("allFen", selection.allFen()).put("wholeFamily", new JsonArray(List.copyOf(selection.wholeFamily())));
     }

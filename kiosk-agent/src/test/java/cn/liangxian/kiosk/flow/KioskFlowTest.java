@@ -640,6 +640,7 @@ class KioskFlowTest {
    */
   @Test
   void aCodeThatStaysPayableUntilItsTimeIsSaidSoAndWatched() throws Exception {
+    flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker()));
     toPaying();
     wm.stubFor(post(urlPathEqualTo("/api/v1/orders/" + ORDER_ID + "/cancel")).willReturn(aResponse().withStatus(409)
         .withHeader("Content-Type", "application/problem+json")
@@ -652,6 +653,15 @@ class KioskFlowTest {
         .doesNotContain("无法确认");
     assertThat(journal.open()).as("watched until it is known").isNotEmpty();
     assertThat(printer.printed()).isEmpty();
+    // the same card again, at once (on the message): the items that code holds are not sent "there" to be paid, the
+    // code having been made here
+    JsonObject held = new JsonObject(resource("household.json"));
+    held.getJsonArray("members").getJsonObject(0).getJsonArray("insurances").getJsonObject(0).put("status", "in-progress")
+        .put("statusText", "付款未完成").put("heldUntil", "2020-01-15T10:15:30+08:00");
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(held.encode())));
+    flow.idCardRead("371312196205108490", "潘威");
+    until(() -> flow.screen() == Screen.HOUSEHOLD);
+    assertThat(flow.view().getString("inProgress")).isEqualTo("刚才在本机生成的付款码还没有失效，如已扫码付款，请稍候；如果不付，10点16分以后可以在这里重新缴费");
   }
 
   /**
