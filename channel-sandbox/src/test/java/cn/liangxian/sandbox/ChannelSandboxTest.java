@@ -118,6 +118,11 @@ class ChannelSandboxTest {
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(page.body()).contains("¥250.00", "确认支付");
     assertThat(payOnPage("SBX0003").statusCode()).isEqualTo(200);
+    // a second tap, on a code paid already: the payer is told in Chinese that nothing more is taken
+    HttpResponse<String> again = payOnPage("SBX0003");
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(again.body()).contains("无法付款", "没有扣款");
 
     Received n = notifications.poll(20, TimeUnit.SECONDS);
     assertThat(n).as("the notification").isNotNull();

@@ -48,8 +48,11 @@ public final class PayPage {
   private void submit(RoutingContext ctx) {
     pay.apply(ctx.pathParam("no"))
         .onSuccess(v -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page("支付成功", "<p>请回到自助机或缴费页面查看结果和凭证。</p><p><a href=\"/\">沙箱首页</a></p>")))
-        .onFailure(e -> ctx.response().setStatusCode(409).putHeader("Content-Type", "text/plain; charset=utf-8")
-            .end(e.getMessage()));
+        // what a payer's app says of a code it cannot pay (closed, expired, paid already): in Chinese, as the page is;
+        // the sandbox's reason, in English, beside it for whoever runs the demo
+        .onFailure(e -> ctx.response().setStatusCode(409).putHeader("Content-Type", "text/html; charset=utf-8")
+            .end(page("无法付款", "<p>这个付款码已失效或已经付过款，没有扣款。请回到自助机或缴费页面重新办理。</p>"
+                + "<p class=why><small>" + escape(e.getMessage()) + "</small></p>")));
   }
 
   private static String page(String title, String body) {
