@@ -221,7 +221,7 @@ const SCREENS = {
     const pic = el('div', { class: 'picture' });
     pic.innerHTML = CARD_PICTURE;
     return [...notices, phrases('big', '请将身份证放在|下方读卡区'), pic,
-      el('p', { class: 'hint', text: '身份证已放在读卡区的，请拿起后重新放上；也可以手动输入身份证号' }), keypad];
+      phrases('hint', '身份证已放在读卡区的，请拿起后重新放上；也可以手动输入身份证号'), keypad];
   },
   KEYPAD: (s) => entryScreen(s),
   // what the agent says it is doing (正在生成付款码 while the order is made), else a lookup
@@ -248,7 +248,7 @@ const SCREENS = {
     const picked = (s.selection || []).length > 0;
     const hint = s.message || (whole.length && picked ? `本地${whole.join('、')}须全家一起缴，已为您全部选上`
       : s.payable !== false ? '请选择要缴费的人员和险种' : '');
-    if (hint) top.append(el('p', { class: s.message ? 'hint done-all' : 'hint', id: 'hint', text: hint }));
+    if (hint) top.append(phrases(s.message ? 'hint done-all' : 'hint', hint, 'hint'));
     const ok = el('button', { id: 'confirm', class: 'primary', text: '去缴费', onclick: () => act({ action: 'confirm' }) });
     if (!s.selection || !s.selection.length || s.payBlocked) ok.setAttribute('disabled', 'disabled');
     const bar = el('div', { class: 'paybar' }, el('span', { id: 'total', class: 'total' }, `合计 ${yuan(s.selectedFen || 0)}元`,
@@ -262,7 +262,7 @@ const SCREENS = {
     return out;
   },
   CHANNEL: (s) => [phrases('big', `应缴 ${yuan(s.selectedFen || 0)}元，请选择支付方式`),
-    s.message || s.payBlocked ? el('p', { class: 'error', id: 'busy', text: s.message || s.payBlocked }) : '',
+    s.message || s.payBlocked ? phrases('error', s.message || s.payBlocked, 'busy') : '',
     el('div', { class: 'actions channels' }, ...(s.channels || ['wechat', 'alipay']).map((ch) => {
       const b = el('button', { id: ch, class: 'channel ' + ch, onclick: () => act({ action: 'channel', channel: ch }) }, badge(ch));
       if (s.payBlocked) b.setAttribute('disabled', 'disabled');
@@ -273,22 +273,23 @@ const SCREENS = {
   PAYING: (s) => [phrases('big', `请用${(CHANNELS[s.order.channel] || {}).scan || ''}扫码支付 ${yuan(s.order.totalFen)}元`, 'amount'),
     el('div', { class: 'center' }, badge(s.order.channel)),
     el('img', { class: 'qr', id: 'qr', alt: '付款二维码', src: '/api/qr.svg?t=' + Date.now() }),
-    s.message ? el('p', { class: 'error', id: 'unsure', text: s.message }) : ''],
+    s.message ? phrases('error', s.message, 'unsure') : ''],
   PRINTING: () => [phrases('big', '支付成功，正在打印凭证…')],
   DONE: (s) => [phrases('big', s.message || '缴费成功', 'done'),
-    s.takeCard ? el('p', { class: 'hint', id: 'takeCard', text: s.takeCard }) : '',
+    s.takeCard ? phrases('hint', s.takeCard, 'takeCard') : '',
     s.paid ? el('p', { class: 'summary', id: 'paidSummary', text: `已缴 ${s.paid.items} 项，共 ${yuan(s.paid.fen)}元（${(CHANNELS[s.paid.channel] || {}).name || ''}）` }) : '',
     s.canReprint ? el('div', { class: 'actions' }, el('button', { id: 'reprint', text: '重新打印', onclick: () => act({ action: 'reprint' }) })) : '',
     // no paper came out: the receipt's number and the code its paper would carry, to photograph
     s.receipt ? el('div', { class: 'receipt-card', id: 'receiptCard' },
       el('p', { class: 'receipt-no', id: 'receiptNo', text: `凭证号：${s.receipt.no}` }),
       el('img', { class: 'verify-qr', id: 'verifyQr', alt: '凭证核验二维码', src: '/api/receipt-qr.svg?no=' + encodeURIComponent(s.receipt.no) }),
-      el('p', { class: 'hint', id: 'photoHint', text: '请拍照留存，或到村（社区）补打' })) : ''],
+      phrases('hint', '请拍照留存，或到村（社区）补打', 'photoHint')) : ''],
   // the kiosk's own service does not answer (restarting): nothing of the last resident's left on the screen
   UNAVAILABLE: () => [phrases('big', '系统维护中，请稍候', 'unavailable'),
     phrases('hint', '请稍等片刻，或到其他缴费机办理。|如已扫码付款，请不要重复付款，请联系工作人员。', 'unavailableHint')],
-  ERROR: (s) => [el('p', { class: 'error', id: 'error', text: s.message || '系统繁忙，请稍后再试' }),
-    s.takeCard ? el('p', { class: 'hint', id: 'takeCard', text: s.takeCard }) : ''],
+  // messages broken between phrases, never inside a word (付 / 款)
+  ERROR: (s) => [phrases('error', s.message || '系统繁忙，请稍后再试', 'error'),
+    s.takeCard ? phrases('hint', s.takeCard, 'takeCard') : ''],
 };
 
 let screenNow = 'IDLE';
@@ -303,7 +304,7 @@ function confirmLeave() {
   if (!box) {
     box = el('div', { id: 'leave', class: 'sheet hidden' }, el('div', { class: 'sheet-body' },
       el('p', { class: 'big', text: '确定不付款、返回首页吗？' }),
-      el('p', { class: 'hint', text: '如果已经扫码付款，请不要返回，稍等几秒即可。' }),
+      phrases('hint', '如果已经扫码付款，请不要返回，稍等几秒即可。'),
       el('button', { id: 'keepPaying', class: 'primary', text: '继续付款', onclick: () => box.classList.add('hidden') }),
       el('button', { id: 'leaveConfirmed', class: 'secondary', text: '确定返回首页', onclick: () => { box.classList.add('hidden'); act({ action: 'cancel' }); } })));
     document.body.append(box);

@@ -104,7 +104,7 @@ final class KioskBrowser implements AutoCloseable {
    */
   @SuppressWarnings("unchecked")
   List<Object> brokenLabels() throws Exception {
-    Object r = page.eval("JSON.stringify([...document.querySelectorAll('button, h1, h2, .big, .badge, .total')]"
+    Object r = page.eval("JSON.stringify([...document.querySelectorAll('button, h1, h2, .big, .badge, .total, .error, .hint')]"
         + ".filter(e => e.offsetParent !== null && e.innerText.trim()).filter(e => {"
         + " const w = document.createTreeWalker(e, NodeFilter.SHOW_TEXT); let n, broken = false;"
         + " while ((n = w.nextNode())) { if (!n.textContent.trim()) continue; const range = document.createRange();"
