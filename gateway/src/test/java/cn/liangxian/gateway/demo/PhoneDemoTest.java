@@ -179,6 +179,18 @@ class PhoneDemoTest {
     phone.tap("[data-tier-for]");
     assertThat(Eventually.until("the tier sheet", () -> phone.text("#tierSheet"), t -> t.contains("元档")))
         .contains("个人缴100.00元").doesNotContain("补贴");
+
+    // in 长辈模式's large type a tier and what it costs are each on one line (not 300元 / 档, 补贴80.00 / 元)
+    phone.open("http://127.0.0.1:" + g.gateway.httpPort() + "/demo/");
+    phone.page.eval("elder(true)");
+    lookUpZhang();
+    phone.tap("[data-tier-for]");
+    Eventually.until("the tier sheet", () -> phone.text("#tierSheet"), t -> t.contains("补贴"));
+    assertThat(phone.page.eval("JSON.stringify([...document.querySelectorAll('#tierSheet .sheet-cell span')].filter(e => {"
+        + " const r = document.createRange(); r.selectNodeContents(e);"
+        + " return new Set([...r.getClientRects()].filter(x => x.width > 1).map(x => Math.round(x.top))).size > 1;"
+        + " }).map(e => e.innerText))")).asString().isEqualTo("[]");
+    phone.page.eval("elder(false)");
   }
 
   /**
@@ -372,6 +384,30 @@ class PhoneDemoTest {
     assertThat(phone.page.eval("(() => { const e = document.getElementById('payError').getBoundingClientRect();"
         + " return e.top >= 0 && e.bottom <= innerHeight && e.bottom <= document.getElementById('pay').getBoundingClientRect().top; })()"))
         .isEqualTo(true);
+  }
+
+  /**
+   * A name that does not match is told in plain words under 查询, its lines broken after a phrase, never inside a word
+   * (请核 / 对), in the ordinary type and in 长辈模式's.
+   */
+  @Test
+  void aWrongNameIsToldInWholePhrases() throws Exception {
+    for (boolean elder : List.of(false, true)) {
+      phone.open("http://127.0.0.1:" + g.gateway.httpPort() + "/demo/");
+      if (elder) {
+        phone.page.eval("elder(true)");
+      }
+      phone.type("#id", Fixture.ZHANG);
+      phone.type("#name", "张四");
+      phone.tap("#lookup");
+      assertThat(findError()).startsWith("没有查到");
+      assertThat(phone.page.eval("(() => { const e = document.getElementById('findError'), w = document.createTreeWalker(e,"
+          + " NodeFilter.SHOW_TEXT), bad = []; let t; while ((t = w.nextNode())) { let top = null;"
+          + " for (let i = 0; i < t.length; i++) { const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1);"
+          + " const y = Math.round(r.getBoundingClientRect().top); if (top !== null && y > top + 2"
+          + " && !'，；：。、 '.includes(t.data[i - 1])) bad.push(t.data.slice(Math.max(0, i - 2), i + 2)); top = y; } }"
+          + " return JSON.stringify(bad); })()")).as(elder ? "长辈模式" : "ordinary type").asString().isEqualTo("[]");
+    }
   }
 
   /** What the page shows in #findError once 查询 was tapped and it had something to say. */
