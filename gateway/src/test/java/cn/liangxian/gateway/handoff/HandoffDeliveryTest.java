@@ -358,19 +358,14 @@ class HandoffDeliveryTest {
     java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
     java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate();
     JsonObject o = f.pay(f.household("320682")[0], "赵一", "wechat");
-    java.nio.file.Path folder = f.files;
-    try (java.util.stream.Stream<java.nio.file.Path> old = java.nio.file.Files.walk(folder)) {
-      old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-    java.nio.file.Files.writeString(folder, "not a folder"); // the day's file cannot be written
+    folderUnwritable(); // the day's file cannot be written
     long failed = roundFailures("rg-medical");
     f.g.clock.advance(Duration.between(f.g.clock.instant(), day.plusDays(1).atTime(1, 30).atZone(beijing).toInstant()));
     // two rounds that could not write the file, each followed by the reconciliation's turn
     Eventually.until("two rounds without the file", () -> roundFailures("rg-medical") >= failed + 2);
     assertThat(f.count("select count(*) from handoff_reconciliation where receiver = 'rg-medical' and day = '" + day + "'"))
         .as("not reconciled while its records wait for their file").isZero();
-    java.nio.file.Files.delete(folder);
-    java.nio.file.Files.createDirectories(folder);
+    folderWritable();
     Eventually.until("the day reconciled", () -> f.count("select count(*) from handoff_reconciliation where receiver = 'rg-medical'"
         + " and day = '" + day + "'") == 1);
     assertThat(inOrder(o, "state = 'FILED' and file_name = 'rg-medical-" + day + ".csv'")).isEqualTo(2);
@@ -385,8 +380,7 @@ class HandoffDeliveryTest {
   @Test
   void aDaysReportCountsEveryPaidItemAndListsThoseNotAcknowledged() throws Exception {
     java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
-    java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(30);
-    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(10, 0).atZone(beijing).toInstant()));
+    java.time.LocalDate day = morningIn(30);
     JsonObject accepted = f.pay(f.household("431103")[0], "赵一", "wechat");
     Eventually.until("the first order's records accepted", () -> inOrder(accepted, "state = 'ACCEPTED'") == 2);
     f.agency.silent("ls-medical", true);
@@ -421,27 +415,42 @@ class HandoffDeliveryTest {
   @Test
   void aDayFiledAfterMoreThanAWeekIsStillReconciled() throws Exception {
     java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
-    java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(2);
-    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(10, 0).atZone(beijing).toInstant()));
+    java.time.LocalDate day = morningIn(2);
     JsonObject o = f.pay(f.household("320682")[0], "赵一", "wechat");
-    java.nio.file.Path folder = f.files;
-    try (java.util.stream.Stream<java.nio.file.Path> old = java.nio.file.Files.walk(folder)) {
-      old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-    java.nio.file.Files.writeString(folder, "not a folder"); // no file can be written, for ten days
+    folderUnwritable(); // no file can be written, for ten days
     try {
       long failed = roundFailures("rg-medical");
       f.g.clock.advance(Duration.between(f.g.clock.instant(), day.plusDays(10).atTime(1, 30).atZone(beijing).toInstant()));
       Eventually.until("two rounds without the file", () -> roundFailures("rg-medical") >= failed + 2);
     } finally {
-      java.nio.file.Files.delete(folder);
-      java.nio.file.Files.createDirectories(folder);
+      folderWritable();
     }
     Eventually.until("the day's file", () -> inOrder(o, "state = 'FILED'") == 2);
     Eventually.until("the day reconciled", () -> f.count("select count(*) from handoff_reconciliation where receiver = 'rg-medical'"
         + " and day = '" + day + "'") == 1);
     assertThat(f.count("select count(*) from handoff_reconciliation r, jsonb_array_elements(r.differences) d where r.receiver ="
         + " 'rg-medical' and r.day = '" + day + "' and d->>'orderId' = '" + o.getString("id") + "'")).as("differences").isZero();
+  }
+
+  /** Moves the test's clock to 10:00 Beijing time {@code days} days from today: that day. */
+  private java.time.LocalDate morningIn(int days) {
+    java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
+    java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(days);
+    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(10, 0).atZone(beijing).toInstant()));
+    return day;
+  }
+
+  /** The receivers' folder (its files gone) replaced by a file: no daily file can be written until {@link #folderWritable}. */
+  private void folderUnwritable() throws java.io.IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> old = java.nio.file.Files.walk(f.files)) {
+      old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    java.nio.file.Files.writeString(f.files, "not a folder");
+  }
+
+  private void folderWritable() throws java.io.IOException {
+    java.nio.file.Files.delete(f.files);
+    java.nio.file.Files.createDirectories(f.files);
   }
 
   long roundFailures(String receiver) throws Exception {
@@ -675,8 +684,7 @@ class HandoffDeliveryTest {
   @Test
   void aDaysFileIsInPlaceOnlyOnceItsRecordsAreMarkedFiled() throws Exception {
     java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
-    java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(7);
-    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(10, 0).atZone(beijing).toInstant()));
+    java.time.LocalDate day = morningIn(7);
     JsonObject o = f.pay(f.household("320682")[0], "赵一", "wechat");
     f.sql("create sequence refused_commits");
     f.sql("create function refuse_commit() returns trigger language plpgsql as $$"
@@ -719,8 +727,7 @@ class HandoffDeliveryTest {
   @Test
   void aRecordRepairedAfterItsDaysFileGoesToAFurtherFileOfThatDay() throws Exception {
     java.time.ZoneId beijing = java.time.ZoneId.of("Asia/Shanghai");
-    java.time.LocalDate day = f.g.clock.instant().atZone(beijing).toLocalDate().plusDays(1);
-    f.g.clock.advance(Duration.between(f.g.clock.instant(), day.atTime(10, 0).atZone(beijing).toInstant()));
+    java.time.LocalDate day = morningIn(1);
     JsonObject kept = f.pay(f.household("320682")[0], "赵一", "wechat");
     JsonObject lost = f.pay(f.household("320682")[0], "赵一", "alipay");
     f.sql("delete from handoff_record where order_id = '" + lost.getString("id") + "'"); // a paid item without its record
