@@ -140,16 +140,9 @@ class TouchUiEndToEndTest {
         assertThat(visible("#confirm")).as(tag + ": 去缴费 on screen without scrolling").isTrue();
         assertThat(browser.brokenLabels()).as(tag + " household").isEmpty();
         // members below the fold are said to be there (scroll bars are hidden on a kiosk)
-        boolean overflows = Boolean.TRUE.equals(page.eval("(() => { const l = document.querySelector('#screen .scroll');"
-            + " return l.scrollHeight - l.clientHeight - l.scrollTop > 8; })()"));
+        boolean overflows = saysWhatIsBelow(tag + " household", "全家共4人，向下滑动查看全部");
         if (tag.equals("landscape-elder")) {
           assertThat(overflows).as("four members in 长辈模式 sideways: two below the fold").isTrue();
-        }
-        if (overflows) {
-          waitFor(() -> shown("#moreBelow"));
-          assertThat(text("#moreBelow")).isEqualTo("全家共4人，向下滑动查看全部");
-        } else {
-          assertThat(shown("#moreBelow")).as(tag + ": every member on screen, no cue").isFalse();
         }
         shot("household-" + tag);
         if (overflows) {
@@ -164,17 +157,10 @@ class TouchUiEndToEndTest {
         assertThat(text(".channels")).contains("微信支付").contains("支付宝").contains("云闪付");
         assertThat(browser.brokenLabels()).as(tag + " channel").isEmpty();
         // lines of what is paid for below the fold are said too, until the list is scrolled to its end
-        boolean linesBelow = Boolean.TRUE.equals(page.eval("(() => { const l = document.querySelector('#screen .scroll');"
-            + " return l.scrollHeight - l.clientHeight - l.scrollTop > 8; })()"));
+        assertThat(page.eval("document.querySelectorAll('#review .line').length")).asString().isEqualTo("6");
+        boolean linesBelow = saysWhatIsBelow(tag + " channel", "共6项，向下滑动查看全部");
         if (tag.equals("landscape-elder")) {
-          assertThat(linesBelow).as("eight lines in 长辈模式 sideways: some below the fold").isTrue();
-        }
-        if (linesBelow) {
-          waitFor(() -> shown("#moreBelow"));
-          assertThat(text("#moreBelow")).isEqualTo("共6项，向下滑动查看全部");
-          assertThat(page.eval("document.querySelectorAll('#review .line').length")).asString().isEqualTo("6");
-        } else {
-          assertThat(shown("#moreBelow")).as(tag + ": every line on screen, no cue").isFalse();
+          assertThat(linesBelow).as("six lines in 长辈模式 sideways: some below the fold").isTrue();
         }
         shot("channel-" + tag);
         assertThat(text("#review")).as(tag + ": what is paid for, listed before paying").contains("医疗保险").contains("元")
@@ -559,6 +545,22 @@ class TouchUiEndToEndTest {
     viewport(390, 844);
     shot(name + "-phone");
     viewport(1080, 1920);
+  }
+
+  /**
+   * Whether the screen's list runs below the fold; if so, the cue says {@code cue}, else there is none (scroll bars are
+   * hidden on a kiosk).
+   */
+  private boolean saysWhatIsBelow(String where, String cue) throws Exception {
+    boolean below = Boolean.TRUE.equals(page.eval("(() => { const l = document.querySelector('#screen .scroll');"
+        + " return l.scrollHeight - l.clientHeight - l.scrollTop > 8; })()"));
+    if (below) {
+      waitFor(() -> shown("#moreBelow"));
+      assertThat(text("#moreBelow")).as(where).isEqualTo(cue);
+    } else {
+      assertThat(shown("#moreBelow")).as(where + ": all of it on screen, no cue").isFalse();
+    }
+    return below;
   }
 
   private void typeName(String pinyin) throws Exception {
