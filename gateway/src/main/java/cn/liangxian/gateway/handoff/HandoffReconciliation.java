@@ -148,16 +148,19 @@ public final class HandoffReconciliation {
             differences.add(new JsonObject().put("orderId", row.getUUID("order_id").toString()).put("personId", row.getLong("person_id"))
                 .put("personalFen", row.getLong("personal_fen")).put("record", state == null ? "missing" : state.toLowerCase()));
           }
-          return conn.preparedQuery(MISSING).execute(of).compose(missing -> {
-            // dated the day it was paid: that day's further file, for a receiver given files
-            Future<Void> repairs = Future.succeededFuture();
-            for (Row m : missing) {
-              repairs = repairs.compose(x -> Outbox.contributions(conn, m.getUUID("order_id"), m.getString("channel_txn_id"),
-                  m.getOffsetDateTime("paid_at")));
-            }
-            return repairs;
-          }).compose(x -> conn.preparedQuery(RESEND_DAY).execute(Tuple.of(of.getValue(0), of.getValue(1), of.getValue(2),
-              of.getValue(3), now)).map(resent -> totals.getLong("missing") + resent.rowCount()))
+          // the records waiting sent again first: the records given back to missing items below are new, sent anyway,
+          // and counted once, as missing
+          return conn.preparedQuery(RESEND_DAY).execute(Tuple.of(of.getValue(0), of.getValue(1), of.getValue(2),
+              of.getValue(3), now)).map(waiting -> totals.getLong("missing") + waiting.rowCount())
+              .compose(resent -> conn.preparedQuery(MISSING).execute(of).compose(missing -> {
+                // dated the day it was paid: that day's further file, for a receiver given files
+                Future<Void> repairs = Future.succeededFuture();
+                for (Row m : missing) {
+                  repairs = repairs.compose(x -> Outbox.contributions(conn, m.getUUID("order_id"),
+                      m.getString("channel_txn_id"), m.getOffsetDateTime("paid_at")));
+                }
+                return repairs.map(resent);
+              }))
               .compose(resent -> conn.preparedQuery(DONE).execute(Tuple.from(new Object[] {r.name(), day,
                   totals.getLong("paid_items").intValue(), totals.getLong("paid_fen"), totals.getLong("acknowledged").intValue(),
                   totals.getLong("acknowledged_fen"), (int) (long) resent, differences})));

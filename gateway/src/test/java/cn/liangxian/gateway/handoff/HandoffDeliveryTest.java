@@ -735,6 +735,8 @@ class HandoffDeliveryTest {
     Eventually.until("the day's file", () -> inOrder(kept, "state = 'FILED'") == 2);
     f.g.clock.advance(Duration.ofHours(1)); // 01:30: the day's reconciliation
     Eventually.until("the repaired records filed", () -> inOrder(lost, "state = 'FILED'") == 2);
+    assertThat(f.count("select resent from handoff_reconciliation where receiver = 'rg-medical' and day = '" + day + "'"))
+        .as("the two records given back, each counted once").isEqualTo(2);
     String further = "rg-medical-" + day + "-2.csv";
     Eventually.until("the further file in place", () -> java.nio.file.Files.exists(f.files.resolve(further)));
     assertThat(inOrder(lost, "file_name = '" + further + "'")).isEqualTo(2);

@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * idle → identify → household → select → channel → QR code → paid → receipt → idle. One resident at a time;
  * every screen times out to idle ({@link #tick()}, driven by a timer, against an injected {@link Ticker}: never the
- * wall clock, which an NTP step may move mid-session) and can be cancelled. Clear personal data (the ID number and name read or typed) lives only until the lookup is sent;
- * everything else the screen shows comes masked from the gateway, and all of it is dropped on return to idle.
+ * wall clock, which an NTP step may move mid-session) and can be cancelled. Clear personal data (the ID number and name
+ * read or typed) lives, in memory only, until the session's order is made (to look the household up again if an item
+ * was paid elsewhere meanwhile); everything else the screen shows comes masked from the gateway, and all of it is
+ * dropped on return to idle.
  * Answers from the gateway for a session that has since ended are ignored.
  */
 public final class KioskFlow {
@@ -112,8 +114,9 @@ public final class KioskFlow {
       return;
     }
     // a session that ended on a message (an error, an order cancelled) takes the next card as the first screen would:
-    // the next resident need not press 返回首页 first (the last one's card, still lying there, is not read again)
-    if (screen == Screen.IDLE || screen == Screen.KEYPAD || screen == Screen.ERROR) {
+    // the next resident need not press 返回首页 first (the last one's card, still lying there, is not read again). Not
+    // the message that tells its resident a receipt prints by itself if paid (handedOff): it prints on that screen only
+    if (screen == Screen.IDLE || screen == Screen.KEYPAD || screen == Screen.ERROR && handedOff == null) {
       newSession();
       card = kind;
       lookup(idNumber, name, false);
@@ -321,6 +324,7 @@ public final class KioskFlow {
       }
       JsonObject o = ar.result().order();
       order = o;
+      lookedUp = null; // the order is made: the household is not looked up again in this session
       // what the order charges, as the gateway computed it (the book may have changed since the lookup)
       paidFen = charged(o.getValue("totalFen"), selection.fen());
       paidItems = o.getValue("items") instanceof io.vertx.core.json.JsonArray items ? items.size() : selection.items().size();
@@ -347,7 +351,7 @@ public final class KioskFlow {
       }
       selection = new Selection(ar.result());
       show(Screen.HOUSEHOLD);
-      message = why + REFRESHED;
+      message = why + (selection.hasPayable() || selection.hasInProgress() ? REFRESHED : NOTHING_MORE);
     }));
   }
 
@@ -523,7 +527,8 @@ public final class KioskFlow {
 
   /** As {@link #inProgress}, for the code of an order made on this kiosk and left, which stays payable until its time. */
   static String inProgressHere(Optional<Instant> heldUntil, Instant now) {
-    return "刚才在本机生成的付款码还没有失效，如已扫码付款，请稍候；如果不付，" + after(heldUntil, now) + "可以在这里重新缴费";
+    return "刚才在本机生成的付款码还没有失效。如已付款，请点“返回首页”稍候，凭证会自动打印；如果不付，" + after(heldUntil, now)
+        + "可以在这里重新缴费";
   }
 
   private static String after(Optional<Instant> heldUntil, Instant now) {
@@ -565,6 +570,8 @@ public final class KioskFlow {
   static final String CANCELLED = "订单已取消，没有扣款";
   /** After what the gateway said of an item paid or being paid elsewhere since the lookup: the household shown anew. */
   static final String REFRESHED = "。已为您重新查询，请再选择要缴费的项目";
+  /** As {@link #REFRESHED}, where nothing is left to pay. */
+  static final String NOTHING_MORE = "。您家本年度没有其他需要缴费的项目";
   /**
    * Pressed again while the order whose answer was lost still holds the items (its cancel waits on the same slow
    * channel); if the channel does not let it be cancelled, it expires with the gateway's order life.

@@ -510,6 +510,16 @@ class KioskFlowTest {
     flow.toggle(MEMBER, "pension", null);
     flow.confirmSelection();
     assertThat(flow.screen()).isEqualTo(Screen.CHANNEL);
+    // and once it is paid elsewhere too: nothing more to pick, and said so
+    for (Object m : now.getJsonArray("members")) {
+      for (Object i : ((JsonObject) m).getJsonArray("insurances")) {
+        ((JsonObject) i).put("status", "paid").put("statusText", "已缴费");
+      }
+    }
+    wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(now.encode())));
+    flow.choose("wechat");
+    until(() -> flow.screen() == Screen.HOUSEHOLD && flow.view().getString("message") != null);
+    assertThat(flow.view().getString("message")).endsWith(KioskFlow.NOTHING_MORE);
   }
 
   /** The success screen says what the order charged, as the gateway computed it, not the kiosk's own sum of the choice. */
@@ -660,8 +670,13 @@ class KioskFlowTest {
         .put("statusText", "付款未完成").put("heldUntil", "2020-01-15T10:15:30+08:00");
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(held.encode())));
     flow.idCardRead("371312196205108490", "潘威");
+    assertThat(flow.screen()).as("no session over the message that promises the receipt").isEqualTo(Screen.ERROR);
+    flow.cancel(); // 返回首页
+    assertThat(flow.screen()).isEqualTo(Screen.IDLE);
+    flow.idCardRead("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
-    assertThat(flow.view().getString("inProgress")).isEqualTo("刚才在本机生成的付款码还没有失效，如已扫码付款，请稍候；如果不付，10点16分以后可以在这里重新缴费");
+    assertThat(flow.view().getString("inProgress")).isEqualTo("刚才在本机生成的付款码还没有失效。如已付款，请点“返回首页”稍候，"
+        + "凭证会自动打印；如果不付，10点16分以后可以在这里重新缴费");
   }
 
   /**
@@ -1340,6 +1355,10 @@ class KioskFlowTest {
   void aReceiptFoundPaidWhileItsResidentIsToldItWillPrintIsPrintedAtOnce() throws Exception {
     flow.recovery(new Recovery(vertx, gw, journal, receipts, 50, clock, clock.ticker()));
     leftWithoutAnAnswer();
+    // a card placed on that message (the next resident's, or this one's own) starts no session over it: the receipt
+    // prints on the screen that promised it, not after a quiet minute nobody may wait for
+    flow.idCardRead("320682197303079099", "肖宇");
+    assertThat(flow.screen()).isEqualTo(Screen.ERROR);
     wm.stubFor(get(urlPathEqualTo("/api/v1/orders/" + ORDER_ID)).willReturn(okJson(resource("order-paid.json"))));
     until(() -> printer.printed().size() == 1);
     assertThat(flow.screen()).isEqualTo(Screen.ERROR);
