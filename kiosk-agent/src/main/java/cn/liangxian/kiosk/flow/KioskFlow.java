@@ -570,6 +570,8 @@ public final class KioskFlow {
   static final String CANCELLED = "订单已取消，没有扣款";
   /** After what the gateway said of an item paid or being paid elsewhere since the lookup: the household shown anew. */
   static final String REFRESHED = "。已为您重新查询，请再选择要缴费的项目";
+  /** The first screen, while the gateway cannot be reached: before a card is placed for nothing. */
+  static final String OFFLINE = "网络暂时不通，本机暂停缴费，请稍后再来或到其他缴费机办理";
   /** As {@link #REFRESHED}, where nothing is left to pay. */
   static final String NOTHING_MORE = "。您家本年度没有其他需要缴费的项目";
   /**
@@ -898,6 +900,9 @@ public final class KioskFlow {
   /** What the first screen says of the devices, if anything: a printer that cannot print, a reader that cannot read. */
   private JsonArray notices(boolean readerOk) {
     JsonArray n = new JsonArray();
+    if (gateway.unreachable()) {
+      n.add(OFFLINE);
+    }
     if (printerProblem != null) {
       n.add("本机" + printerProblem + "，暂停收费，请到其他机器缴费");
     }

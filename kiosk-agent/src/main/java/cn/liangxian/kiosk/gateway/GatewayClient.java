@@ -137,6 +137,16 @@ public final class GatewayClient {
     return exchange(method, path, body, idempotencyKey, timeout, true).map(Dated::body);
   }
 
+  /**
+   * Whether the last request that ended (the heartbeat's every 30 s among them) found no gateway to connect to: the
+   * first screen says so before a resident places a card. A request without an answer in time says nothing either way.
+   */
+  public boolean unreachable() {
+    return unreachable;
+  }
+
+  private volatile boolean unreachable;
+
   private Future<Dated> exchange(HttpMethod method, String path, JsonObject body, String idempotencyKey, long timeout,
       boolean mayFollowClock) {
     String full = basePath + path;
@@ -161,11 +171,15 @@ public final class GatewayClient {
         // the connection lost or reset) may have come after the request went out, and it may have been carried out
         boolean notSent = err instanceof java.net.ConnectException || err instanceof java.net.UnknownHostException
             || err instanceof javax.net.ssl.SSLHandshakeException;
+        if (notSent) {
+          unreachable = true;
+        }
         return Future.failedFuture(new GatewayException(0, notSent ? "unreachable" : GatewayException.TIMED_OUT,
             err.getMessage()));
       });
     });
     return f.compose(resp -> {
+      unreachable = false; // any answer, even a refusal, is a gateway reached
       java.time.Instant date = date(resp.getHeader("Date"));
       followDate(date);
       if (resp.statusCode() / 100 == 2) {

@@ -522,6 +522,22 @@ class KioskFlowTest {
     assertThat(flow.view().getString("message")).endsWith(KioskFlow.NOTHING_MORE);
   }
 
+  /**
+   * A gateway that cannot be reached (found by the heartbeat every 30 s, or by any request) is said on the first screen,
+   * before a resident places a card only to be told the network is down.
+   */
+  @Test
+  void theFirstScreenSaysTheGatewayCannotBeReachedBeforeACardIsPlaced() throws Exception {
+    try (cn.liangxian.kiosk.RefusedPort refused = new cn.liangxian.kiosk.RefusedPort()) {
+      GatewayClient none = new GatewayClient(vertx, "http://127.0.0.1:" + refused.port(), signer, Await.ANSWER_TIMEOUT_MILLIS);
+      KioskFlow alone = new KioskFlow(vertx, none, journal, receipts, clock, clock.ticker(), Duration.ofSeconds(2));
+      assertThat(alone.view().containsKey("notices")).isFalse();
+      assertThat(none.channels().toCompletionStage().toCompletableFuture().handle((v, e) -> e != null).get()).isTrue();
+      assertThat(alone.view().getJsonArray("notices")).containsExactly(KioskFlow.OFFLINE);
+    }
+    assertThat(flow.view().containsKey("notices")).as("a gateway that answers: nothing said").isFalse();
+  }
+
   /** The success screen says what the order charged, as the gateway computed it, not the kiosk's own sum of the choice. */
   @Test
   void theSuccessScreenSaysWhatTheOrderCharged() throws Exception {

@@ -237,6 +237,7 @@ class GatewayClientTest {
       assertThat(e.timedOut()).as("sent, then the connection lost: it may have been made").isTrue();
       assertThat(e.notCarriedOut()).isFalse();
     });
+    assertThat(lost.unreachable()).as("a connection made: the gateway is there").isFalse();
     try (cn.liangxian.kiosk.RefusedPort refused = new cn.liangxian.kiosk.RefusedPort()) {
       GatewayClient none = new GatewayClient(vertx, "http://127.0.0.1:" + refused.port(), signer,
           Await.ANSWER_TIMEOUT_MILLIS, Await.ANSWER_TIMEOUT_MILLIS);
@@ -244,6 +245,7 @@ class GatewayClientTest {
         assertThat(e.timedOut()).as("no connection: nothing sent").isFalse();
         assertThat(e.residentMessage()).isEqualTo("网络暂时不通，请稍后再试");
       });
+      assertThat(none.unreachable()).isTrue();
     }
   }
 
