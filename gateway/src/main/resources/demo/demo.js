@@ -286,7 +286,10 @@ function renderFamily() {
   const rules = household.wholeFamilyRequired || [];
   const whole = [...new Set([...picked.values()].filter((x) => rules.some((w) => w.insurance === x.insurance
     && (w.year === undefined || w.year === x.year))).map((x) => INS[x.insurance]))];
-  $('rule').textContent = whole.length ? `本地${whole.join('、')}须全家一起缴，已为您全部选上`
+  // an order of this page left open: until when its code takes a payment (half a minute before the order ends)
+  const payBy = order && order.expiresAt && !Number.isNaN(Date.parse(order.expiresAt)) ? beijingBefore(order.expiresAt, 30) : null;
+  $('rule').textContent = payBy ? `请在${payBy}以前付款；过时订单自动取消，不会扣款`
+    : whole.length ? `本地${whole.join('、')}须全家一起缴，已为您全部选上`
     : !nothing && !order && !heldHere && !held.length && items.size === 0 ? '您家本年度没有需要缴费的项目' : '';
   const box = $('members');
   box.replaceChildren();
@@ -370,6 +373,12 @@ function renderFamily() {
 // a time in Beijing time, as 10点05分: the minute it is over, so that "after" is never too early
 function beijingTime(iso) {
   const d = new Date(Math.ceil(Date.parse(iso) / 60000) * 60000 + 8 * 3600 * 1000);
+  return `${d.getUTCHours()}点${String(d.getUTCMinutes()).padStart(2, '0')}分`;
+}
+
+// a time in Beijing time, as 10点04分, {@code seconds} before iso: the minute it began, so that "before" is never too late
+function beijingBefore(iso, seconds) {
+  const d = new Date(Math.floor((Date.parse(iso) - seconds * 1000) / 60000) * 60000 + 8 * 3600 * 1000);
   return `${d.getUTCHours()}点${String(d.getUTCMinutes()).padStart(2, '0')}分`;
 }
 

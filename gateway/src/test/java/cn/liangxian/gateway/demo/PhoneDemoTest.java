@@ -274,6 +274,12 @@ class PhoneDemoTest {
     phone.waitVisible("#family");
     Eventually.until("the open order offered", () -> phone.text("#pay").equals("继续支付"));
     assertThat(phone.text("#payAll")).isEqualTo("取消订单");
+    // with until when it takes a payment, in Beijing time: its code ends half a minute before the order
+    String expiresAt = String.valueOf(phone.page.eval("order.expiresAt"));
+    java.time.ZonedDateTime codeEnds = java.time.OffsetDateTime.parse(expiresAt).minusSeconds(30)
+        .atZoneSameInstant(java.time.ZoneId.of("Asia/Shanghai"));
+    assertThat(phone.text("#rule")).isEqualTo("请在" + codeEnds.getHour() + "点" + String.format("%02d", codeEnds.getMinute())
+        + "分以前付款；过时订单自动取消，不会扣款");
     assertThat(phone.page.eval("document.getElementById('payAll').className")).as("not the pay button's green").isEqualTo("btn default");
     assertThat(phone.text("#total")).isEqualTo(total);
     // what the order holds cannot be switched off under it (it would still be charged)
