@@ -372,13 +372,17 @@ function renderFamily() {
 
 // a time in Beijing time, as 10点05分: the minute it is over, so that "after" is never too early
 function beijingTime(iso) {
-  const d = new Date(Math.ceil(Date.parse(iso) / 60000) * 60000 + 8 * 3600 * 1000);
-  return `${d.getUTCHours()}点${String(d.getUTCMinutes()).padStart(2, '0')}分`;
+  return beijingClock(Math.ceil(Date.parse(iso) / 60000) * 60000);
 }
 
 // a time in Beijing time, as 10点04分, {@code seconds} before iso: the minute it began, so that "before" is never too late
 function beijingBefore(iso, seconds) {
-  const d = new Date(Math.floor((Date.parse(iso) - seconds * 1000) / 60000) * 60000 + 8 * 3600 * 1000);
+  return beijingClock(Math.floor((Date.parse(iso) - seconds * 1000) / 60000) * 60000);
+}
+
+// a whole minute (epoch milliseconds) on Beijing's clock, as 10点05分
+function beijingClock(ms) {
+  const d = new Date(ms + 8 * 3600 * 1000);
   return `${d.getUTCHours()}点${String(d.getUTCMinutes()).padStart(2, '0')}分`;
 }
 

@@ -49,7 +49,8 @@ public final class HandoffReconciliation {
   // the orders with an item whose record is missing: each given its records again
   static final String MISSING = "select distinct o.id as order_id, o.channel_txn_id, o.paid_at" + ITEMS_OF_THE_DAY
       + " and r.id is null";
-  // the records still unanswered, sent again at once (a single time), not sooner than their lease, in one statement
+  // the records still unanswered, sent again at once (a single time), in one statement; but not while a request for one
+  // may still be answered (its lease): brought forward then, it would be claimed by another instance and sent twice at once
   static final String RESEND_DAY = "update handoff_record set next_attempt_at = greatest($5, leased_until) where state = 'PENDING'"
       + " and id in (select r.id" + ITEMS_OF_THE_DAY + " and r.state = 'PENDING')";
   /** The most differences a day's report lists: the counts are whole, the list is where to start looking. */
@@ -59,10 +60,6 @@ public final class HandoffReconciliation {
   // a record of the day a receiver given files has not had yet: its file is still to be written (or being written)
   static final String UNFILED = "select exists (select 1 from handoff_record r where r.state = 'PENDING' and r.region_code = $1"
       + " and r.insurance = $2 and r.created_at >= $3 and r.created_at < $4) as unfiled";
-  // at once, its backoff cut short; but not while a request for it may still be answered (its lease): brought forward
-  // then, it would be claimed by another instance and sent twice at once
-  static final String RESEND = "update handoff_record set next_attempt_at = greatest($2, leased_until) where id = $1"
-      + " and state = 'PENDING'";
   static final String DONE = "update handoff_reconciliation set paid_items = $3, paid_fen = $4, acknowledged = $5,"
       + " acknowledged_fen = $6, resent = $7, differences = $8 where receiver = $1 and day = $2";
   // the columns named, never *: a column a later version adds would fail this statement where it is prepared already

@@ -269,12 +269,19 @@ class HandoffDeliveryTest {
     }
   }
 
-  /** The reconciliation's resend of the order's records, at {@code now}: how many it made due at once. */
+  /**
+   * The reconciliation's resend of 冷水滩's medical records of the order's Beijing day, at {@code now} (the statement it
+   * runs): how many of the order's records it made due at once.
+   */
   private long resend(JsonObject o, String now) throws Exception {
+    String day = "(select date_trunc('day', paid_at at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai' from orders"
+        + " where id = '" + o.getString("id") + "')";
     try (java.sql.Connection c = f.g.db.connect(); java.sql.Statement st = c.createStatement();
-        java.sql.ResultSet rs = st.executeQuery("with r as (" + HandoffReconciliation.RESEND.replace("id = $1",
-            "order_id = '" + o.getString("id") + "'").replace("$2", "'" + now + "'::timestamptz")
-            + " returning next_attempt_at) select count(*) from r where next_attempt_at = '" + now + "'::timestamptz")) {
+        java.sql.ResultSet rs = st.executeQuery("with r as (" + HandoffReconciliation.RESEND_DAY.replace("$5", "'" + now
+            + "'::timestamptz").replace("$1", "'431103'").replace("$2", "'medical'").replace("$3", day)
+            .replace("$4", "(" + day + " + interval '1 day')")
+            + " returning order_id, next_attempt_at) select count(*) from r where order_id = '" + o.getString("id")
+            + "' and next_attempt_at = '" + now + "'::timestamptz")) {
       rs.next();
       return rs.getLong(1);
     }

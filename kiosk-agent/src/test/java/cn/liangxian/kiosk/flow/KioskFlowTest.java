@@ -475,10 +475,8 @@ class KioskFlowTest {
     flow.choose("wechat");
     until(() -> flow.screen() == Screen.CHANNEL && flow.view().getString("message") != null);
     assertThat(flow.view().getString("message")).isEqualTo("订单暂时没能确认，请稍等片刻再试");
-    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(409)
-        .withHeader("Content-Type", "application/problem+json")
-        .withBody("{\"type\":\"https://liangxian.cn/problems/being-paid-elsewhere\",\"title\":\"Being paid elsewhere\","
-            + "\"status\":409,\"detail\":\"a member of this order is being paid in another order (perhaps on a phone)\"}")));
+    ordersAnswer(409, "{\"type\":\"https://liangxian.cn/problems/being-paid-elsewhere\",\"title\":\"Being paid elsewhere\","
+            + "\"status\":409,\"detail\":\"a member of this order is being paid in another order (perhaps on a phone)\"}");
     flow.choose("wechat");
     until(() -> flow.screen() == Screen.CHANNEL && flow.view().getString("message") != null
         && flow.view().getString("message").startsWith("刚才的订单还在撤销"));
@@ -497,10 +495,8 @@ class KioskFlowTest {
     now.getJsonArray("members").getJsonObject(0).getJsonArray("insurances").getJsonObject(0).put("status", "paid")
         .put("statusText", "已缴费");
     wm.stubFor(post(urlPathEqualTo("/api/v1/lookup")).willReturn(okJson(now.encode())));
-    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(409)
-        .withHeader("Content-Type", "application/problem+json")
-        .withBody("{\"type\":\"https://liangxian.cn/problems/already-paid\",\"title\":\"已经缴过费\",\"status\":409,"
-            + "\"detail\":\"潘*威的2020年度医疗保险已缴费，无需再缴\"}")));
+    ordersAnswer(409, "{\"type\":\"https://liangxian.cn/problems/already-paid\",\"title\":\"已经缴过费\",\"status\":409,"
+            + "\"detail\":\"潘*威的2020年度医疗保险已缴费，无需再缴\"}");
     flow.choose("wechat");
     until(() -> flow.screen() == Screen.HOUSEHOLD && flow.view().getString("message") != null);
     assertThat(flow.view().getString("message")).isEqualTo("潘*威的2020年度医疗保险已缴费，无需再缴" + KioskFlow.REFRESHED);
@@ -1205,10 +1201,8 @@ class KioskFlowTest {
     held.release();
 
     // pressed again while that order still holds the items (its cancel waits on the same channel): no error screen
-    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(409)
-        .withHeader("Content-Type", "application/problem+json")
-        .withBody("{\"type\":\"https://liangxian.cn/problems/being-paid-elsewhere\",\"title\":\"Being paid elsewhere\","
-            + "\"status\":409,\"detail\":\"a member of this order is being paid in another order (perhaps on a phone)\"}")));
+    ordersAnswer(409, "{\"type\":\"https://liangxian.cn/problems/being-paid-elsewhere\",\"title\":\"Being paid elsewhere\","
+            + "\"status\":409,\"detail\":\"a member of this order is being paid in another order (perhaps on a phone)\"}");
     flow.choose("wechat");
     until(() -> flow.screen() == Screen.CHANNEL && flow.view().getString("message") != null);
     assertThat(flow.view().getString("message")).startsWith("刚才的订单还在撤销，没有扣款");
@@ -1581,6 +1575,12 @@ class KioskFlowTest {
   }
 
   /** Card read, the medical item picked, on the channel screen. */
+  /** The gateway answers every order request with {@code status} and this problem document. */
+  private void ordersAnswer(int status, String problem) {
+    wm.stubFor(post(urlPathEqualTo("/api/v1/orders")).willReturn(aResponse().withStatus(status)
+        .withHeader("Content-Type", "application/problem+json").withBody(problem)));
+  }
+
   private void toChannel() throws Exception {
     flow.idCardRead("371312196205108490", "潘威");
     until(() -> flow.screen() == Screen.HOUSEHOLD);
