@@ -136,34 +136,44 @@ public final class Gateway implements AutoCloseable {
   /** Migrations, shared keys, regions, published books, targets, the demo roster and the first account: in turn with other instances. */
   private static void prepare(GatewayOptions options, Map<String, String> env, Regions regions, Database db, Gateway g,
       RosterImport roster) {
-    PersonalDataCipher cipher = g.cipher;
-    try (AutoCloseable turn = db.startupLock()) {
-      db.migrate();
-      SharedKeys.check(db, cipher);
-      g.exchangeKeys = ExchangeKeys.load(options.keyDir(), options.handoff().keyFile(), options.handoff().scheme());
-      if (!options.handoff().receivers().isEmpty()) {
-        // the agencies trust one key: checked where there are agencies to sign for and to hear from
-        cn.liangxian.gateway.handoff.HandoffKeyCheck.check(db, g.exchangeKeys, env.get("GATEWAY_HANDOFF_KEY_REPLACES"));
-      }
-      roster.registerRegions();
-      PublishedBooks.load(db, regions);
-      Targets.Loaded targets = Targets.load(db, options.targetsDir());
-      if (targets.rows() > 0) {
-        LOG.info("loaded {} collection targets from {}", targets.rows(), options.targetsDir());
-      }
-      for (String kept : targets.keptRevised()) {
-        LOG.warn("target {} (the file's figure is not applied: an administrator revised it through the API;"
-            + " publish a table with POST /api/v1/operator/targets to change it)", kept);
-      }
-      if (options.demoRoster()) {
-        DemoRoster.loadIfEmpty(db, roster);
-      }
-      new OperatorAccounts(db, g.passwordHasher).bootstrap(options.keyDir(), env);
+    try (Database.StartupTurn turn = db.startupLock()) {
+      g.exchangeKeys = prepare(turn, options, env, regions, g.cipher, g.passwordHasher, roster);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("start-up failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The preparation's steps, every one on {@code turn}'s connection (a demo roster's import aside: it runs on
+   * connections of its own, once); answers the hand-off key of this instance.
+   */
+  static ExchangeKeys prepare(Database.StartupTurn turn, GatewayOptions options, Map<String, String> env, Regions regions,
+      PersonalDataCipher cipher, PasswordHasher hasher, RosterImport roster) {
+    Database on = turn.database();
+    on.migrate();
+    SharedKeys.check(on, cipher);
+    ExchangeKeys exchangeKeys = ExchangeKeys.load(options.keyDir(), options.handoff().keyFile(), options.handoff().scheme());
+    if (!options.handoff().receivers().isEmpty()) {
+      // the agencies trust one key: checked where there are agencies to sign for and to hear from
+      cn.liangxian.gateway.handoff.HandoffKeyCheck.check(on, exchangeKeys, env.get("GATEWAY_HANDOFF_KEY_REPLACES"));
+    }
+    roster.registerRegions(on);
+    PublishedBooks.load(on, regions);
+    Targets.Loaded targets = Targets.load(on, options.targetsDir());
+    if (targets.rows() > 0) {
+      LOG.info("loaded {} collection targets from {}", targets.rows(), options.targetsDir());
+    }
+    for (String kept : targets.keptRevised()) {
+      LOG.warn("target {} (the file's figure is not applied: an administrator revised it through the API;"
+          + " publish a table with POST /api/v1/operator/targets to change it)", kept);
+    }
+    if (options.demoRoster()) {
+      DemoRoster.loadIfEmpty(on, roster);
+    }
+    new OperatorAccounts(on, hasher).bootstrap(options.keyDir(), env);
+    return exchangeKeys;
   }
 
   private void serve(Clock clock, Regions regions, RosterImport roster) {

@@ -62,7 +62,12 @@ public final class RosterImport {
 
   /** Makes sure every configured region exists (idempotent). */
   public void registerRegions() {
-    RegionRegistration.register(db, regions.get().values());
+    registerRegions(db);
+  }
+
+  /** As {@link #registerRegions()}, on {@code on} (a start's turn at preparing the database). */
+  public void registerRegions(Database on) {
+    RegionRegistration.register(on, regions.get().values());
   }
 
   public ImportReport importFile(Path file) {

@@ -109,7 +109,12 @@ public final class TestGateway implements AutoCloseable {
   public static synchronized Database migratedDatabase(String name) throws Exception {
     if (migrated == null) {
       String template = "migrated_" + ProcessHandle.current().pid();
-      server().createDatabase(template).migrate();
+      Database copied = server().createDatabase(template);
+      copied.migrate();
+      // the first administrator, whom each gateway would otherwise create at its start (an Argon2 hash: tens of
+      // milliseconds of CPU a test); a gateway finding accounts creates none, as on every start but a database's first
+      new OperatorAccounts(copied, new cn.liangxian.gateway.operator.PasswordHasher())
+          .bootstrap(Path.of("unused"), Map.of("GATEWAY_OPERATOR_ADMIN_PASSWORD", ADMIN_PASSWORD));
       migrated = template;
     }
     return server().createDatabase(name, migrated);
@@ -192,6 +197,10 @@ public final class TestGateway implements AutoCloseable {
           // fixed admission limits: a request slowed by a busy test machine must not shrink them for the next test
           // (the limits that follow latency are driven directly in AdmissionTest)
           "GATEWAY_ADMISSION_LATENCY_TARGET_MILLIS", "0"));
+      // fewer connections than the default's 8 and 2 a loop (each a PostgreSQL process, tens of milliseconds of the
+      // test machine's CPU to open and close): two of each pool a loop, one for the lookups
+      env.put("GATEWAY_DB_POOL_SIZE", "2");
+      env.put("GATEWAY_DB_LOOKUP_CONNECTIONS", "1");
     }
     env.putAll(overrides);
     this.env = Map.copyOf(env);
