@@ -77,7 +77,7 @@ public final class Gateway implements AutoCloseable {
   private final PersonalDataCipher cipher;
   /** The hand-off key, loaded (or made) once at start-up, before the check that the deployment shares it. */
   private ExchangeKeys exchangeKeys;
-  private final PasswordHasher passwordHasher = new PasswordHasher();
+  private final PasswordHasher passwordHasher;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Vertx vertx;
   private DemoChannels demo;
@@ -95,6 +95,11 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(GatewayOptions options, Database database, PersonalDataCipher cipher) {
     this.options = options;
+    this.passwordHasher = options.passwordHasher();
+    if (passwordHasher.belowOwaspMinimum()) {
+      LOG.warn("operator passwords set from now on are hashed below OWASP's minimum for Argon2id ({}; operator.passwordMemoryKiB,"
+          + " operator.passwordIterations): a setting for a test machine, never for a deployment", passwordHasher.parameters());
+    }
     this.database = database;
     this.cipher = cipher;
   }

@@ -96,6 +96,8 @@ public final class GatewayOptions {
   private int progressMetricsBudgetPercent;
   private int maxRosterBytes;
   private int loginsPerMinutePerAddress;
+  private int passwordMemoryKiB;
+  private int passwordIterations;
   private int lookupsPerMinute;
   private int lookupBurst;
   private int lookupsPerMinutePerAddress;
@@ -217,6 +219,10 @@ public final class GatewayOptions {
   private void operator(Settings o) {
     maxRosterBytes = o.integer("maxRosterBytes", "GATEWAY_MAX_ROSTER_BYTES", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE);
     loginsPerMinutePerAddress = o.integer("loginsPerMinutePerAddress", "GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", 20, 1, Integer.MAX_VALUE);
+    passwordMemoryKiB = o.integer("passwordMemoryKiB", "GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB",
+        cn.liangxian.gateway.operator.PasswordHasher.OWASP_MEMORY_KIB, 8, 4 * 1024 * 1024);
+    passwordIterations = o.integer("passwordIterations", "GATEWAY_OPERATOR_PASSWORD_ITERATIONS",
+        cn.liangxian.gateway.operator.PasswordHasher.OWASP_ITERATIONS, 1, 64);
     o.done();
   }
 
@@ -330,6 +336,14 @@ public final class GatewayOptions {
   /** Operator login attempts per network address and minute (password spraying across many names). */
   public int loginsPerMinutePerAddress() {
     return loginsPerMinutePerAddress;
+  }
+
+  /**
+   * How new operator passwords are hashed (Argon2id's memory and passes; a hash keeps its own, so a change applies to
+   * passwords set from then on and every older one still verifies).
+   */
+  public cn.liangxian.gateway.operator.PasswordHasher passwordHasher() {
+    return new cn.liangxian.gateway.operator.PasswordHasher(passwordMemoryKiB, passwordIterations, 1);
   }
 
   /** How channels reach the callbacks; by default this host on the configured port. */

@@ -15,6 +15,9 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  */
 public final class PasswordHasher {
   public static final int MIN_LENGTH = 12;
+  /** OWASP's minimum for Argon2id: 19 MiB and two passes (operator.passwordMemoryKiB, operator.passwordIterations). */
+  public static final int OWASP_MEMORY_KIB = 19_456;
+  public static final int OWASP_ITERATIONS = 2;
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getDecoder();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -24,13 +27,23 @@ public final class PasswordHasher {
   private final int parallelism;
 
   public PasswordHasher() {
-    this(19_456, 2, 1);
+    this(OWASP_MEMORY_KIB, OWASP_ITERATIONS, 1);
   }
 
   public PasswordHasher(int memoryKiB, int iterations, int parallelism) {
     this.memoryKiB = memoryKiB;
     this.iterations = iterations;
     this.parallelism = parallelism;
+  }
+
+  /** Whether new hashes cost less than OWASP's minimum (a test machine's setting: never a deployment's). */
+  public boolean belowOwaspMinimum() {
+    return memoryKiB < OWASP_MEMORY_KIB || iterations < OWASP_ITERATIONS;
+  }
+
+  /** The parameters as a log line names them. */
+  public String parameters() {
+    return "m=" + memoryKiB + " KiB, t=" + iterations + ", p=" + parallelism;
   }
 
   /** Why a password is refused, or null when it is acceptable. */

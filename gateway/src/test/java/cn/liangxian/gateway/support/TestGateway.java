@@ -113,7 +113,7 @@ public final class TestGateway implements AutoCloseable {
       copied.migrate();
       // the first administrator, whom each gateway would otherwise create at its start (an Argon2 hash: tens of
       // milliseconds of CPU a test); a gateway finding accounts creates none, as on every start but a database's first
-      new OperatorAccounts(copied, new cn.liangxian.gateway.operator.PasswordHasher())
+      new OperatorAccounts(copied, new cn.liangxian.gateway.operator.PasswordHasher(PASSWORD_MEMORY_KIB, 1, 1))
           .bootstrap(Path.of("unused"), Map.of("GATEWAY_OPERATOR_ADMIN_PASSWORD", ADMIN_PASSWORD));
       migrated = template;
     }
@@ -200,6 +200,10 @@ public final class TestGateway implements AutoCloseable {
       // fewer connections than the default's 8 and 2 a loop (each a PostgreSQL process, tens of milliseconds of the
       // test machine's CPU to open and close): two of each pool a loop, one for the lookups
       env.put("GATEWAY_DB_POOL_SIZE", "2");
+      // operators' passwords hashed at a fortieth of the product's cost: logins and new accounts are a test's every
+      // few steps, and Argon2id at OWASP's minimum took a third of the test machine's CPU (OperatorAccessTest and PasswordCostTest keep it)
+      env.put("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", Integer.toString(PASSWORD_MEMORY_KIB));
+      env.put("GATEWAY_OPERATOR_PASSWORD_ITERATIONS", "1");
       env.put("GATEWAY_DB_LOOKUP_CONNECTIONS", "1");
     }
     env.putAll(overrides);
@@ -220,6 +224,12 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public static final String ADMIN_PASSWORD = "admin-password-for-tests";
+  /** Argon2id's memory for the tests' operator passwords (the product's is OWASP's minimum, 19,456). */
+  static final int PASSWORD_MEMORY_KIB = 1024;
+  /** The settings of a gateway that hashes operators' passwords at the product's cost. */
+  public static final Map<String, String> PRODUCT_PASSWORD_HASHING = Map.of("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB",
+      Integer.toString(cn.liangxian.gateway.operator.PasswordHasher.OWASP_MEMORY_KIB), "GATEWAY_OPERATOR_PASSWORD_ITERATIONS",
+      Integer.toString(cn.liangxian.gateway.operator.PasswordHasher.OWASP_ITERATIONS));
   private final AtomicInteger operators = new AtomicInteger();
 
   /** Logs in over HTTP; the bearer token, or an AssertionError with the answer. */

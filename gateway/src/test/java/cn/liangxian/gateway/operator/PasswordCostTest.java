@@ -1,0 +1,65 @@
+package cn.liangxian.gateway.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import cn.liangxian.gateway.Gateway;
+import cn.liangxian.gateway.support.LogCapture;
+import cn.liangxian.gateway.support.TestGateway;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How operators' passwords are hashed is configured (operator.passwordMemoryKiB, operator.passwordIterations): OWASP's
+ * minimum unless raised; lowered, the gateway says so at every start.
+ */
+class PasswordCostTest {
+
+  @Test
+  void theDefaultsAreOwaspsMinimumAndARaisedCostAppliesToNewHashes() throws Exception {
+    // the repository's configuration with nothing set: the product's defaults
+    assertThat(TestGateway.options(Map.of()).passwordHasher().hash("a-password-long-enough"))
+        .startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+    PasswordHasher raised = TestGateway.options(Map.of("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", "24576",
+        "GATEWAY_OPERATOR_PASSWORD_ITERATIONS", "3")).passwordHasher();
+    String hash = raised.hash("a-password-long-enough");
+    assertThat(hash).startsWith("$argon2id$v=19$m=24576,t=3,p=1$");
+    assertThat(raised.belowOwaspMinimum()).isFalse();
+    // a hash keeps its own parameters: one made before the change still verifies, under either setting
+    String older = new PasswordHasher().hash("another-password-long");
+    assertThat(raised.verify("another-password-long", older)).isTrue();
+    assertThat(new PasswordHasher().verify("a-password-long-enough", hash)).isTrue();
+    assertThat(raised.verify("a-password-long-enougH", hash)).isFalse();
+  }
+
+  @Test
+  void aCostOutOfRangeStopsTheStartNamingItsSetting() {
+    assertThatThrownBy(() -> TestGateway.options(Map.of("GATEWAY_OPERATOR_PASSWORD_ITERATIONS", "0")))
+        .hasMessageContaining("passwordIterations").hasMessageContaining("GATEWAY_OPERATOR_PASSWORD_ITERATIONS");
+    assertThatThrownBy(() -> TestGateway.options(Map.of("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", "lots")))
+        .hasMessageContaining("passwordMemoryKiB");
+  }
+
+  @Test
+  void aGatewayHashingBelowTheMinimumSaysSoAtItsStartAndAtTheMinimumSaysNothing() throws Exception {
+    ListAppender<ILoggingEvent> logs = LogCapture.appender();
+    Logger gateway = (Logger) LoggerFactory.getLogger(Gateway.class);
+    gateway.addAppender(logs);
+    try {
+      try (TestGateway cheap = new TestGateway()) { // the tests' cost: below the minimum
+        assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
+            .contains("below OWASP's minimum").contains("m=1024 KiB, t=1").contains("operator.passwordMemoryKiB"));
+      }
+      logs.list.clear();
+      try (TestGateway product = new TestGateway(TestGateway.PRODUCT_PASSWORD_HASHING)) {
+        assertThat(logs.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains("OWASP"));
+      }
+    } finally {
+      gateway.detachAppender(logs);
+    }
+  }
+}
