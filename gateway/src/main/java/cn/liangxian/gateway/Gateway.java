@@ -95,7 +95,7 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(GatewayOptions options, Database database, PersonalDataCipher cipher) {
     this.options = options;
-    this.passwordHasher = options.passwordHasher();
+    this.passwordHasher = PasswordHasher.configured(options);
     if (passwordHasher.belowOwaspMinimum()) {
       LOG.warn("operator passwords set from now on are hashed below OWASP's minimum for Argon2id ({}; operator.passwordMemoryKiB,"
           + " operator.passwordIterations): a setting for a test machine, never for a deployment", passwordHasher.parameters());

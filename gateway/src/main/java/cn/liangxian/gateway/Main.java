@@ -252,7 +252,7 @@ public final class Main {
     try (Database db = Database.start(config)) {
       db.migrate();
       new RosterImport(db, PersonalDataCipher.load(config.keyDir(), env), RosterImport.regionInfo(regions)).registerRegions();
-      new cn.liangxian.gateway.operator.OperatorAccounts(db, config.passwordHasher())
+      new cn.liangxian.gateway.operator.OperatorAccounts(db, cn.liangxian.gateway.operator.PasswordHasher.configured(config))
           .create(a.get(0), a.get(0), role, scope, password, "cli");
     }
     System.out.println("created operator " + a.get(0) + " (" + role.code() + ", " + scope + ")");

@@ -219,10 +219,9 @@ public final class GatewayOptions {
   private void operator(Settings o) {
     maxRosterBytes = o.integer("maxRosterBytes", "GATEWAY_MAX_ROSTER_BYTES", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE);
     loginsPerMinutePerAddress = o.integer("loginsPerMinutePerAddress", "GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", 20, 1, Integer.MAX_VALUE);
-    passwordMemoryKiB = o.integer("passwordMemoryKiB", "GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB",
-        cn.liangxian.gateway.operator.PasswordHasher.OWASP_MEMORY_KIB, 8, 4 * 1024 * 1024);
-    passwordIterations = o.integer("passwordIterations", "GATEWAY_OPERATOR_PASSWORD_ITERATIONS",
-        cn.liangxian.gateway.operator.PasswordHasher.OWASP_ITERATIONS, 1, 64);
+    // OWASP's minimum for Argon2id by default (PasswordHasher.OWASP_MEMORY_KIB, OWASP_ITERATIONS)
+    passwordMemoryKiB = o.integer("passwordMemoryKiB", "GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", 19_456, 8, 4 * 1024 * 1024);
+    passwordIterations = o.integer("passwordIterations", "GATEWAY_OPERATOR_PASSWORD_ITERATIONS", 2, 1, 64);
     o.done();
   }
 
@@ -339,11 +338,16 @@ public final class GatewayOptions {
   }
 
   /**
-   * How new operator passwords are hashed (Argon2id's memory and passes; a hash keeps its own, so a change applies to
+   * Argon2id's memory in KiB for new operator passwords (a hash keeps its own parameters, so a change applies to
    * passwords set from then on and every older one still verifies).
    */
-  public cn.liangxian.gateway.operator.PasswordHasher passwordHasher() {
-    return new cn.liangxian.gateway.operator.PasswordHasher(passwordMemoryKiB, passwordIterations, 1);
+  public int passwordMemoryKiB() {
+    return passwordMemoryKiB;
+  }
+
+  /** Argon2id's passes for new operator passwords. */
+  public int passwordIterations() {
+    return passwordIterations;
   }
 
   /** How channels reach the callbacks; by default this host on the configured port. */

@@ -30,6 +30,11 @@ public final class PasswordHasher {
     this(OWASP_MEMORY_KIB, OWASP_ITERATIONS, 1);
   }
 
+  /** New passwords hashed as the configuration says (operator.passwordMemoryKiB, operator.passwordIterations). */
+  public static PasswordHasher configured(cn.liangxian.gateway.config.GatewayOptions options) {
+    return new PasswordHasher(options.passwordMemoryKiB(), options.passwordIterations(), 1);
+  }
+
   public PasswordHasher(int memoryKiB, int iterations, int parallelism) {
     this.memoryKiB = memoryKiB;
     this.iterations = iterations;

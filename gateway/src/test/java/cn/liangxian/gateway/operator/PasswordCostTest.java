@@ -22,10 +22,10 @@ class PasswordCostTest {
   @Test
   void theDefaultsAreOwaspsMinimumAndARaisedCostAppliesToNewHashes() throws Exception {
     // the repository's configuration with nothing set: the product's defaults
-    assertThat(TestGateway.options(Map.of()).passwordHasher().hash("a-password-long-enough"))
+    assertThat(PasswordHasher.configured(TestGateway.options(Map.of())).hash("a-password-long-enough"))
         .startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
-    PasswordHasher raised = TestGateway.options(Map.of("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", "24576",
-        "GATEWAY_OPERATOR_PASSWORD_ITERATIONS", "3")).passwordHasher();
+    PasswordHasher raised = PasswordHasher.configured(TestGateway.options(Map.of("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", "24576",
+        "GATEWAY_OPERATOR_PASSWORD_ITERATIONS", "3")));
     String hash = raised.hash("a-password-long-enough");
     assertThat(hash).startsWith("$argon2id$v=19$m=24576,t=3,p=1$");
     assertThat(raised.belowOwaspMinimum()).isFalse();
