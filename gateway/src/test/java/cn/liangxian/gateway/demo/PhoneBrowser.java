@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cn.liangxian.gateway.support.Eventually;
 import cn.liangxian.gateway.support.TestGateway;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,58 +15,100 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Headless Chromium as a 390×844 phone on the demo's pages, driven by taps over the DevTools protocol. */
+/**
+ * Headless Chromium as a 390×844 phone on the demo's pages, driven by taps over the DevTools protocol. A test's phone is a
+ * tab of its own in a browser context of its own (its own storage and cookies, as an incognito window), in the one
+ * Chromium this JVM starts for its phone tests: a launch is a handful of processes, which this machine makes slowly.
+ */
 final class PhoneBrowser implements AutoCloseable {
-  private final Process chromium;
+  /** The JVM's Chromium, started by the first phone and stopped at exit. */
+  private record Chromium(Process process, int port) {}
+
+  private static Chromium chromium;
+
   private final Vertx vertx = Vertx.vertx();
+  /** The browser's own DevTools connection, which made this phone's context and closes it. */
+  private final Cdp browser;
+  private final String context;
   final Cdp page;
 
-  PhoneBrowser(Path dir) throws Exception {
-    Path profile = dir.resolve("chromium-profile");
-    Files.createDirectories(profile);
-    chromium = new ProcessBuilder(binary().toString(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
-        "--remote-debugging-port=0", "--remote-allow-origins=*", "--lang=zh-CN", "--hide-scrollbars", "about:blank")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+  PhoneBrowser() throws Exception {
+    Chromium c = chromium();
+    Cdp b = null;
+    String made = null;
     try {
-      page = connect(profile.resolve("DevToolsActivePort"));
+      b = Cdp.connect(vertx, new JsonObject(get(c.port(), "/json/version")).getString("webSocketDebuggerUrl"));
+      made = b.send("Target.createBrowserContext", new JsonObject()).getString("browserContextId");
+      String target = b.send("Target.createTarget", new JsonObject().put("url", "about:blank").put("browserContextId", made))
+          .getString("targetId");
+      page = connect(c.port(), target);
       page.send("Page.enable", new JsonObject());
       page.send("Runtime.enable", new JsonObject());
       page.send("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", 390).put("height", 844)
           .put("deviceScaleFactor", 1).put("mobile", true));
     } catch (Exception | AssertionError e) {
-      // never a browser left running after a test that could not start it
-      chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      // never a context left open in the browser after a test that could not start its phone
+      if (b != null) {
+        if (made != null) {
+          b.send("Target.disposeBrowserContext", new JsonObject().put("browserContextId", made));
+        }
+        b.close();
+      }
       vertx.close();
+      throw e;
+    }
+    browser = b;
+    context = made;
+  }
+
+  /** The JVM's Chromium, started now if it is not running. */
+  private static synchronized Chromium chromium() throws Exception {
+    if (chromium != null && chromium.process().isAlive()) {
+      return chromium;
+    }
+    Path dir = Files.createTempDirectory("phone-chromium-");
+    Path profile = dir.resolve("profile");
+    Files.createDirectories(profile);
+    Process p = new ProcessBuilder(binary().toString(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+        "--remote-debugging-port=0", "--remote-allow-origins=*", "--lang=zh-CN", "--hide-scrollbars", "about:blank")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // never a browser left running after the tests
+      p.destroyForcibly();
+      try {
+        p.waitFor(10, TimeUnit.SECONDS);
+        org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
+      } catch (Exception e) {
+        System.err.println("the phone tests' Chromium folder " + dir + " not removed: " + e.getMessage());
+      }
+    }));
+    try {
+      Path portFile = profile.resolve("DevToolsActivePort");
+      Eventually.until("Chromium's DevTools port", () -> Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2);
+      chromium = new Chromium(p, Integer.parseInt(Files.readAllLines(portFile).get(0).trim()));
+      return chromium;
+    } catch (Exception | AssertionError e) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       throw e;
     }
   }
 
+  private static String get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   /**
-   * The page's DevTools connection. A loaded machine may still be bringing the page target up, or close the first
-   * handshake while it does: listed and connected again until it holds.
+   * The tab's DevTools connection. A loaded machine may still be bringing the target up, or close the first handshake
+   * while it does: connected again until it holds.
    */
-  private Cdp connect(Path portFile) throws Exception {
-    Eventually.until("Chromium's DevTools port", () -> Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2);
-    int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
+  private Cdp connect(int port, String target) throws Exception {
     return Eventually.until("Chromium's page target, connected", () -> {
-      String ws;
       try {
-        JsonArray targets = new JsonArray(HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-            HttpResponse.BodyHandlers.ofString()).body());
-        ws = targets.stream().map(JsonObject.class::cast).filter(t -> "page".equals(t.getString("type")))
-            .map(t -> t.getString("webSocketDebuggerUrl")).findFirst().orElse(null);
-      } catch (java.io.IOException e) {
-        return null;
-      }
-      if (ws == null) {
-        return null;
-      }
-      try {
-        return Cdp.connect(vertx, ws);
+        return Cdp.connect(vertx, "ws://127.0.0.1:" + port + "/devtools/page/" + target);
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        return null; // the handshake closed or never answered: the target is listed and connected again
+        return null; // the handshake closed or never answered: connected again
       }
     }, c -> c != null);
   }
@@ -134,9 +175,13 @@ final class PhoneBrowser implements AutoCloseable {
     try {
       page.close();
     } finally {
-      // never a browser left running, however its connection ended
-      chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      vertx.close();
+      try {
+        // the tab and everything it kept go with its context; the browser serves the next test
+        browser.send("Target.disposeBrowserContext", new JsonObject().put("browserContextId", context));
+        browser.close();
+      } finally {
+        vertx.close();
+      }
     }
   }
 }

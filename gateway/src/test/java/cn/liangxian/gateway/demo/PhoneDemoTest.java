@@ -29,7 +29,7 @@ class PhoneDemoTest {
   @BeforeEach
   void start() throws Exception {
     g = Fixture.load(new TestGateway());
-    phone = new PhoneBrowser(dir);
+    phone = new PhoneBrowser();
     phone.open("http://127.0.0.1:" + g.gateway.httpPort() + "/demo/");
   }
 
