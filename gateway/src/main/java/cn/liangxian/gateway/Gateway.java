@@ -98,7 +98,7 @@ public final class Gateway implements AutoCloseable {
     this.passwordHasher = PasswordHasher.configured(options);
     if (passwordHasher.belowOwaspMinimum()) {
       LOG.warn("operator passwords set from now on are hashed below OWASP's minimum for Argon2id ({}; operator.passwordMemoryKiB,"
-          + " operator.passwordIterations): a setting for a test machine, never for a deployment", passwordHasher.parameters());
+          + " operator.passwordIterations): a setting for a test machine, never for a deployment (a stronger hash kept already stays as it is)", passwordHasher.parameters());
     }
     this.database = database;
     this.cipher = cipher;

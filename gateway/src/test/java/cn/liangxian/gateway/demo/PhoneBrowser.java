@@ -48,13 +48,18 @@ final class PhoneBrowser implements AutoCloseable {
           .put("deviceScaleFactor", 1).put("mobile", true));
     } catch (Exception | AssertionError e) {
       // never a context left open in the browser after a test that could not start its phone
-      if (b != null) {
-        if (made != null) {
-          b.send("Target.disposeBrowserContext", new JsonObject().put("browserContextId", made));
+      try {
+        if (b != null) {
+          if (made != null) {
+            b.send("Target.disposeBrowserContext", new JsonObject().put("browserContextId", made));
+          }
+          b.close();
         }
-        b.close();
+      } catch (Exception | AssertionError closing) {
+        e.addSuppressed(closing);
+      } finally {
+        vertx.close();
       }
-      vertx.close();
       throw e;
     }
     browser = b;
@@ -75,6 +80,7 @@ final class PhoneBrowser implements AutoCloseable {
         .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       // never a browser left running after the tests
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
       try {
         p.waitFor(10, TimeUnit.SECONDS);

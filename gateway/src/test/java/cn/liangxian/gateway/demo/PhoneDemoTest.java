@@ -35,9 +35,12 @@ class PhoneDemoTest {
 
   @AfterEach
   void stop() throws Exception {
-    phone.close();
-    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
-    g.close();
+    try {
+      phone.close();
+    } finally {
+      g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+      g.close(); // whatever the browser answered
+    }
   }
 
   private void lookUpZhang() throws Exception {

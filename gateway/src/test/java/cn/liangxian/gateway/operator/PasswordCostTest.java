@@ -29,11 +29,20 @@ class PasswordCostTest {
     String hash = raised.hash("a-password-long-enough");
     assertThat(hash).startsWith("$argon2id$v=19$m=24576,t=3,p=1$");
     assertThat(raised.belowOwaspMinimum()).isFalse();
+    // OWASP's equal settings are no less than its minimum; less memory for the passes is
+    assertThat(new PasswordHasher(12_288, 3, 1).belowOwaspMinimum()).isFalse();
+    assertThat(new PasswordHasher(47_104, 1, 1).belowOwaspMinimum()).isFalse();
+    assertThat(new PasswordHasher(19_456, 1, 1).belowOwaspMinimum()).isTrue();
+    assertThat(new PasswordHasher(1024, 1, 1).belowOwaspMinimum()).isTrue();
     // a hash keeps its own parameters: one made before the change still verifies, under either setting
     String older = new PasswordHasher().hash("another-password-long");
     assertThat(raised.verify("another-password-long", older)).isTrue();
     assertThat(new PasswordHasher().verify("a-password-long-enough", hash)).isTrue();
     assertThat(raised.verify("a-password-long-enougH", hash)).isFalse();
+    // a hash made weaker than the setting is made again at its next login; one made stronger is kept
+    assertThat(raised.outdated(older)).isTrue();
+    assertThat(new PasswordHasher().outdated(hash)).isFalse();
+    assertThat(new PasswordHasher(1024, 1, 1).outdated(older)).isFalse();
   }
 
   @Test
