@@ -199,9 +199,6 @@ public final class Database implements AutoCloseable {
             }
             return null;
           }
-          if (method.getName().equals("isClosed") && method.getParameterCount() == 0) {
-            return held.isClosed();
-          }
           try {
             return method.invoke(held, args);
           } catch (java.lang.reflect.InvocationTargetException e) {

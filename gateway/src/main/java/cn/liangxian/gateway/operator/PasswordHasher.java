@@ -46,9 +46,11 @@ public final class PasswordHasher {
    * equal settings counts, 47,104 KiB with one pass, 19,456 with two, 12,288 with three, 9,216 with four, 7,168 with five.
    */
   public boolean belowOwaspMinimum() {
-    int needed = iterations >= 5 ? 7_168 : iterations == 4 ? 9_216 : iterations == 3 ? 12_288 : iterations == 2 ? OWASP_MEMORY_KIB : 47_104;
-    return memoryKiB < needed;
+    return memoryKiB < OWASP_MEMORY_BY_PASSES[Math.min(iterations, OWASP_MEMORY_BY_PASSES.length) - 1];
   }
+
+  /** OWASP's equal settings: the least memory (KiB) for one pass, two, three, four, and five or more. */
+  private static final int[] OWASP_MEMORY_BY_PASSES = {47_104, OWASP_MEMORY_KIB, 12_288, 9_216, 7_168};
 
   /** The parameters as a log line names them. */
   public String parameters() {
@@ -89,36 +91,11 @@ public final class PasswordHasher {
 
   /** Whether {@code password} matches {@code phc}; false for anything that is not an Argon2id PHC string. */
   public boolean verify(String password, String phc) {
-    String[] parts = phc == null ? new String[0] : phc.split("\\$");
-    if (parts.length != 6 || !parts[1].equals("argon2id") || !parts[2].equals("v=19")) {
+    Cost c = cost(phc);
+    if (c == null) {
       return false;
     }
-    int m = 0;
-    int t = 0;
-    int p = 0;
-    for (String kv : parts[3].split(",")) {
-      String[] a = kv.split("=", 2);
-      if (a.length != 2) {
-        return false;
-      }
-      int v;
-      try {
-        v = Integer.parseInt(a[1]);
-      } catch (NumberFormatException e) {
-        return false;
-      }
-      switch (a[0]) {
-        case "m" -> m = v;
-        case "t" -> t = v;
-        case "p" -> p = v;
-        default -> {
-          return false;
-        }
-      }
-    }
-    if (m < 8 || t < 1 || p < 1 || m > 1 << 21 || t > 100 || p > 16) {
-      return false;
-    }
+    String[] parts = phc.split("\\$");
     byte[] expected;
     byte[] salt;
     try {
@@ -127,17 +104,54 @@ public final class PasswordHasher {
     } catch (IllegalArgumentException e) {
       return false;
     }
-    return MessageDigest.isEqual(expected, derive(password, salt, m, t, p, expected.length));
+    return MessageDigest.isEqual(expected, derive(password, salt, c.m(), c.t(), c.p(), expected.length));
   }
 
-  /** Whether a stored hash was made with weaker parameters than today's (rehash it at the next login). */
+  /**
+   * Whether a stored hash was made with weaker parameters than today's, in memory or in passes (rehash it at the next
+   * login): a cost lowered never makes a stronger hash weaker.
+   */
   public boolean outdated(String phc) {
-    if (phc == null || !phc.startsWith("$argon2id$v=19$m=")) {
-      return true;
+    Cost c = cost(phc);
+    return c == null || c.m() < memoryKiB || c.t() < iterations;
+  }
+
+  /** An Argon2id hash's parameters: memory in KiB, passes, lanes. */
+  private record Cost(int m, int t, int p) {}
+
+  /** The parameters of an Argon2id PHC string ({@code $argon2id$v=19$m=…,t=…,p=…$salt$hash}); null for anything else. */
+  private static Cost cost(String phc) {
+    String[] parts = phc == null ? new String[0] : phc.split("\\$");
+    if (parts.length != 6 || !parts[1].equals("argon2id") || !parts[2].equals("v=19")) {
+      return null;
     }
-    // weaker in memory or in passes than new hashes are made: a cost lowered never makes a stronger hash weaker
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\$argon2id\\$v=19\\$m=(\\d+),t=(\\d+),p=\\d+\\$").matcher(phc);
-    return !m.find() || Long.parseLong(m.group(1)) < memoryKiB || Long.parseLong(m.group(2)) < iterations;
+    int m = 0;
+    int t = 0;
+    int p = 0;
+    for (String kv : parts[3].split(",")) {
+      String[] a = kv.split("=", 2);
+      if (a.length != 2) {
+        return null;
+      }
+      int v;
+      try {
+        v = Integer.parseInt(a[1]);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      switch (a[0]) {
+        case "m" -> m = v;
+        case "t" -> t = v;
+        case "p" -> p = v;
+        default -> {
+          return null;
+        }
+      }
+    }
+    if (m < 8 || t < 1 || p < 1 || m > 1 << 21 || t > 100 || p > 16) {
+      return null;
+    }
+    return new Cost(m, t, p);
   }
 
   private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
