@@ -121,31 +121,14 @@ class CrashRestartTest {
     }
   }
 
+  /**
+   * One data directory for the whole life, on the product's durable default (each first start is an initdb, tens of
+   * seconds of this machine's time): started, a second process refused, killed, started again at once, then told to stop
+   * and drained.
+   */
   @Test
-  void whileItDrainsRequestsStillReachTheEmbeddedDatabaseWhichItStopsOnlyOnceItHasFinished() throws Exception {
-    int drainMillis = 10_000;
-    int port = startGateway(Map.of("GATEWAY_DRAIN_MILLIS", Integer.toString(drainMillis), "GATEWAY_DB_DURABLE", "false"));
-    HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
-    // nobody on the roster: answered 404 from the database (503 when the database is gone)
-    HttpRequest lookup = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/lookup"))
-        .header("Content-Type", "application/json").timeout(java.time.Duration.ofSeconds(20))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"idNumber\":\"" + TestGateway.id("371312", "1970-01-01", 999)
-            + "\",\"name\":\"无此人\"}")).build();
-    assertThat(http.send(lookup, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
-
-    gateway.destroy(); // SIGTERM, as systemd or an operator stops it
-    Eventually.until("the balancer to be told to take the instance out", () -> ready(port), status -> status == 503);
-    HttpResponse<String> during = http.send(lookup, HttpResponse.BodyHandlers.ofString());
-    assertThat(during.statusCode()).as("a lookup while the instance drains still reads its database: " + during.body())
-        .isEqualTo(404);
-
-    assertThat(gateway.waitFor(120, TimeUnit.SECONDS)).as("the gateway stops").isTrue();
-    assertThat(dir.resolve("postgres").resolve("postmaster.pid")).as("its PostgreSQL stopped with it").doesNotExist();
-  }
-
-  /** One gateway started for both, on the product's durable default: each start costs its own PostgreSQL. */
-  @Test
-  void aSecondProcessIsRefusedAndAfterSigkillTheNextStartSucceedsAtOnceOnADurablePasswordProtectedServer() throws Exception {
+  void aSecondProcessIsRefusedAfterSigkillTheNextStartSucceedsOnADurablePasswordProtectedServerAndSigtermDrainsBeforeItStops()
+      throws Exception {
     int first = startGateway();
     assertThat(ready(first)).isEqualTo(200);
     aSecondProcessIsRefused(first);
@@ -155,7 +138,8 @@ class CrashRestartTest {
     assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(ProcessHandle.of(postgres).map(ProcessHandle::isAlive)).as("the orphaned PostgreSQL").contains(true);
 
-    int second = startGateway();
+    int drainMillis = 10_000;
+    int second = startGateway(Map.of("GATEWAY_DRAIN_MILLIS", Integer.toString(drainMillis)));
     Eventually.until("the restarted gateway to be ready", () -> ready(second) == 200);
     assertThat(ProcessHandle.of(postgres).map(ProcessHandle::isAlive).orElse(false)).as("the orphan was stopped").isFalse();
 
@@ -179,6 +163,28 @@ class CrashRestartTest {
     // the first start's reload, which put the passwords in force before that refusal could happen, read its files
     // without a complaint: an operator reading this log meets no "errors" that are none
     assertThat(serverLog(logs)).doesNotContain("contains errors").doesNotContain("cannot be changed without restarting");
+
+    whileItDrainsRequestsStillReachTheEmbeddedDatabaseWhichItStopsOnlyOnceItHasFinished(second);
+  }
+
+  /** SIGTERM, as systemd or an operator stops it: it drains with its PostgreSQL still answering, then stops it. */
+  private void whileItDrainsRequestsStillReachTheEmbeddedDatabaseWhichItStopsOnlyOnceItHasFinished(int port) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
+    // nobody on the roster: answered 404 from the database (503 when the database is gone)
+    HttpRequest lookup = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/lookup"))
+        .header("Content-Type", "application/json").timeout(java.time.Duration.ofSeconds(20))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"idNumber\":\"" + TestGateway.id("371312", "1970-01-01", 999)
+            + "\",\"name\":\"无此人\"}")).build();
+    assertThat(http.send(lookup, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+
+    gateway.destroy();
+    Eventually.until("the balancer to be told to take the instance out", () -> ready(port), status -> status == 503);
+    HttpResponse<String> during = http.send(lookup, HttpResponse.BodyHandlers.ofString());
+    assertThat(during.statusCode()).as("a lookup while the instance drains still reads its database: " + during.body())
+        .isEqualTo(404);
+
+    assertThat(gateway.waitFor(120, TimeUnit.SECONDS)).as("the gateway stops").isTrue();
+    assertThat(dir.resolve("postgres").resolve("postmaster.pid")).as("its PostgreSQL stopped with it").doesNotExist();
   }
 
   private static String serverLog(Path logs) throws java.io.IOException {

@@ -88,6 +88,13 @@ public final class TestGateway implements AutoCloseable {
       // the tests' fast profile: throwaway data, so commits are not synced to disk (the product's default is durable)
       GatewayOptions cfg = config(Map.of("GATEWAY_DATA_DIR", dir.toString(), "GATEWAY_DB_DURABLE", "false"));
       server = Database.start(cfg);
+      // the same password, kept as a SCRAM secret of one iteration instead of 4,096: a client proves it at every new
+      // connection with that many HMACs, and the test gateways open thousands (the product's servers keep the default;
+      // CrashRestartTest's own server checks the password is required)
+      try (var c = server.connect(); var st = c.createStatement()) {
+        st.execute("set scram_iterations = 1");
+        st.execute("alter role " + server.user() + " password '" + server.password().replace("'", "''") + "'");
+      }
       // the server stopped, its data goes too: each test JVM's cluster is a gigabyte and more of the temp folder
       Database started = server;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
