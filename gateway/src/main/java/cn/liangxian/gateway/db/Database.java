@@ -9,6 +9,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -291,9 +295,19 @@ public final class Database implements AutoCloseable {
    * by another version, or changed by hand) stops the start with Flyway's reasons on one line.
    */
   public void migrate() {
+    if (!COMPLETE.isEmpty()) {
+      List<String> now = history();
+      if (now != null && COMPLETE.contains(now)) {
+        return;
+      }
+    }
     try {
       var flyway = Flyway.configure().locations("classpath:db/migration");
       (lent == null ? flyway.dataSource(jdbcUrl(), user, password) : flyway.dataSource(new Lending(lent))).load().migrate();
+      List<String> complete = history();
+      if (complete != null) {
+        COMPLETE.add(complete);
+      }
     } catch (org.flywaydb.core.api.exception.FlywayValidateException e) {
       String reasons = e.getMessage() == null ? e.toString() : e.getMessage().lines().map(String::strip)
           .filter(l -> !l.isEmpty() && !l.startsWith("To ") && !l.startsWith("Need more flexibility"))
@@ -311,6 +325,34 @@ public final class Database implements AutoCloseable {
       String what = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
       throw new IllegalStateException("the database at " + address() + " cannot be reached or migrated: "
           + (what.isBlank() || what.equals(why) ? why : what + ": " + why), e);
+    }
+  }
+
+  /**
+   * Schema histories this process has seen Flyway bring to its migrations, or find there. Its migrations cannot change
+   * while it runs, so Flyway would find the same history complete again: a database whose history is one of these (a
+   * second gateway in one process, a copy of a migrated database) is not scanned, read and validated a second time.
+   * Any other history (another version's, one changed by hand, one row different) goes to Flyway, as always.
+   */
+  private static final Set<List<String>> COMPLETE = ConcurrentHashMap.newKeySet();
+
+  /** Every row of Flyway's history table, every column, in order; null without the table or when it cannot be read. */
+  private List<String> history() {
+    try (Connection c = connect(); var st = c.createStatement()) {
+      try (var rs = st.executeQuery("select to_regclass('flyway_schema_history') is not null")) {
+        if (!rs.next() || !rs.getBoolean(1)) {
+          return null;
+        }
+      }
+      List<String> rows = new ArrayList<>();
+      try (var rs = st.executeQuery("select h::text from flyway_schema_history h order by installed_rank")) {
+        while (rs.next()) {
+          rows.add(rs.getString(1));
+        }
+      }
+      return List.copyOf(rows);
+    } catch (SQLException e) {
+      return null; // Flyway tries, and says what is wrong
     }
   }
 
