@@ -94,6 +94,11 @@ public final class TestGateway implements AutoCloseable {
       try (var c = server.connect(); var st = c.createStatement()) {
         st.execute("set scram_iterations = 1");
         st.execute("alter role " + server.user() + " password '" + server.password().replace("'", "''") + "'");
+        // no autovacuum on throwaway data: its launcher visits every database once a minute, a new process each time,
+        // and a JVM's tests leave a hundred and more (300 databases cost a tenth of a core idle). Tests that read
+        // statistics run their own ANALYZE (RosterImportTest); plans are read with sequential scans priced out (Plans)
+        st.execute("alter system set autovacuum = off");
+        st.execute("select pg_reload_conf()");
       }
       // the server stopped, its data goes too: each test JVM's cluster is a gigabyte and more of the temp folder
       Database started = server;
