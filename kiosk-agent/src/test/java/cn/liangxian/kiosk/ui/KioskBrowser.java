@@ -15,120 +15,52 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/**
- * Headless Chromium on the touch UI, driven by touches over the DevTools protocol. A test's screen is a tab of its own in
- * a browser context of its own (its own storage and cookies, as an incognito window), in the one Chromium this JVM starts
- * for its screens' tests: a launch is a handful of processes, which a loaded machine makes slowly.
- */
+/** Headless Chromium on the touch UI, driven by touches over the DevTools protocol. */
 final class KioskBrowser implements AutoCloseable {
 
   static final Path SHOTS = Path.of("target", "e2e-screenshots");
 
-  /** The JVM's Chromium, started by the first screen and stopped at exit. */
-  private record Chromium(Process process, int port) {}
-
-  private static Chromium chromium;
-
+  private final Process chromium;
   private final Vertx vertx = Vertx.vertx();
-  /** The browser's own DevTools connection, which made this screen's context and closes it. */
-  private final Cdp browser;
-  private final String context;
   final Cdp page;
   /** Touches given since the last {@link #countFromHere()}. */
   int touches;
 
-  KioskBrowser() throws Exception {
-    Files.createDirectories(SHOTS);
-    Chromium c = chromium();
-    Cdp b = null;
-    String made = null;
-    try {
-      b = Cdp.connect(vertx, new JsonObject(get(c.port(), "/json/version")).getString("webSocketDebuggerUrl"));
-      made = b.send("Target.createBrowserContext", new JsonObject()).getString("browserContextId");
-      String target = b.send("Target.createTarget", new JsonObject().put("url", "about:blank").put("browserContextId", made))
-          .getString("targetId");
-      page = connect(c.port(), target);
-      page.send("Page.enable", new JsonObject());
-      page.send("Runtime.enable", new JsonObject());
-    } catch (Exception | AssertionError e) {
-      // never a context left open in the browser after a test that could not start its screen
-      try {
-        if (b != null) {
-          if (made != null) {
-            b.send("Target.disposeBrowserContext", new JsonObject().put("browserContextId", made));
-          }
-          b.close();
-        }
-      } catch (Exception | AssertionError closing) {
-        e.addSuppressed(closing);
-      } finally {
-        vertx.close();
-      }
-      throw e;
-    }
-    browser = b;
-    context = made;
-  }
-
-  /** The JVM's Chromium, started now if it is not running. */
-  private static synchronized Chromium chromium() throws Exception {
-    if (chromium != null && chromium.process().isAlive()) {
-      return chromium;
-    }
-    Path dir = Files.createTempDirectory("kiosk-chromium-");
-    Path profile = dir.resolve("profile");
+  KioskBrowser(Path dir) throws Exception {
+    Path profile = dir.resolve("chromium-profile");
     Files.createDirectories(profile);
-    Process p = new ProcessBuilder(TouchUiEndToEndTest.chromiumBinary().toString(), "--headless", "--no-sandbox",
+    Files.createDirectories(SHOTS);
+    chromium = new ProcessBuilder(TouchUiEndToEndTest.chromiumBinary().toString(), "--headless", "--no-sandbox",
         "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile, "--remote-debugging-port=0",
         "--remote-allow-origins=*", "--lang=zh-CN", "--hide-scrollbars", "about:blank")
         .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      // never a browser left running after the tests: its renderers and helpers stopped with it, then its folder removed
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+    Path portFile = profile.resolve("DevToolsActivePort");
+    waitFor(() -> Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2);
+    int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
+    // a loaded machine may still be bringing the page target up: list and connect again until it answers
+    Cdp connected = null;
+    Exception last = null;
+    long end = System.nanoTime() + Await.LIMIT.toNanos();
+    while (connected == null && System.nanoTime() - end < 0) {
       try {
-        p.waitFor(10, TimeUnit.SECONDS);
-        try (var all = Files.walk(dir)) {
-          for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(f);
-          }
-        }
+        JsonArray targets = new JsonArray(HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
+            HttpResponse.BodyHandlers.ofString()).body());
+        String ws = targets.stream().map(JsonObject.class::cast).filter(t -> "page".equals(t.getString("type")))
+            .findFirst().orElseThrow().getString("webSocketDebuggerUrl");
+        connected = Cdp.connect(vertx, ws);
       } catch (Exception e) {
-        System.err.println("the screens' tests' Chromium folder " + dir + " not removed: " + e.getMessage());
+        last = e;
+        Thread.sleep(300); // a retry step; the deadline above bounds the wait
       }
-    }));
-    try {
-      Path portFile = profile.resolve("DevToolsActivePort");
-      waitFor(() -> Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2);
-      chromium = new Chromium(p, Integer.parseInt(Files.readAllLines(portFile).get(0).trim()));
-      return chromium;
-    } catch (Exception | AssertionError e) {
-      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw e;
     }
-  }
-
-  private static String get(int port, String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  /**
-   * The tab's DevTools connection. A loaded machine may still be bringing the target up, or close the first handshake
-   * while it does: connected again until it holds.
-   */
-  private Cdp connect(int port, String target) throws Exception {
-    Cdp[] connected = new Cdp[1];
-    waitFor(() -> {
-      try {
-        connected[0] = Cdp.connect(vertx, "ws://127.0.0.1:" + port + "/devtools/page/" + target);
-        return true;
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        return false; // the handshake closed or never answered: connected again
-      }
-    });
-    return connected[0];
+    if (connected == null) {
+      throw last;
+    }
+    page = connected;
+    page.send("Page.enable", new JsonObject());
+    page.send("Runtime.enable", new JsonObject());
   }
 
   void viewport(int w, int h) throws Exception {
@@ -195,16 +127,16 @@ final class KioskBrowser implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    try {
-      page.close();
-    } finally {
-      try {
-        // the tab and everything it kept go with its context; the browser serves the next test
-        browser.send("Target.disposeBrowserContext", new JsonObject().put("browserContextId", context));
-        browser.close();
-      } finally {
-        vertx.close();
-      }
+    page.close();
+    // Chromium's own processes (renderers, the GPU and zygote helpers, crashpad) stopped with it, and waited for: one left
+    // writing into the profile after the browser is gone fails the test folder's removal. Taken before the browser stops,
+    // when they are still its descendants
+    java.util.List<ProcessHandle> all = new java.util.ArrayList<>(chromium.descendants().toList());
+    all.add(chromium.toHandle());
+    all.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle p : all) {
+      p.onExit().get(10, TimeUnit.SECONDS);
     }
+    vertx.close();
   }
 }

@@ -145,7 +145,7 @@ class RealGatewayEndToEndTest {
     // the first heartbeat, signed, reaches the gateway's metrics
     KioskBrowser.waitFor(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body().contains("liangxian_kiosk_heartbeats_total{paper=\"ok\",printer=\"ok\",reader=\"ok\"}"));
-    browser = new KioskBrowser();
+    browser = new KioskBrowser(dir);
     browser.viewport(1080, 1920);
     browser.navigate("http://127.0.0.1:" + agent.uiPort() + "/");
     browser.waitScreen("IDLE");
