@@ -37,7 +37,7 @@ final class PhoneBrowser implements AutoCloseable {
     Cdp b = null;
     String made = null;
     try {
-      b = Cdp.connect(vertx, new JsonObject(get(c.port(), "/json/version")).getString("webSocketDebuggerUrl"));
+      b = connect(new JsonObject(get(c.port(), "/json/version")).getString("webSocketDebuggerUrl"));
       made = b.send("Target.createBrowserContext", new JsonObject()).getString("browserContextId");
       String target = b.send("Target.createTarget", new JsonObject().put("url", "about:blank").put("browserContextId", made))
           .getString("targetId");
@@ -110,9 +110,14 @@ final class PhoneBrowser implements AutoCloseable {
    * while it does: connected again until it holds.
    */
   private Cdp connect(int port, String target) throws Exception {
-    return Eventually.until("Chromium's page target, connected", () -> {
+    return connect("ws://127.0.0.1:" + port + "/devtools/page/" + target);
+  }
+
+  /** A DevTools connection (the browser's or a tab's), connected again while its handshake is closed or unanswered. */
+  private Cdp connect(String webSocketUrl) throws Exception {
+    return Eventually.until("Chromium's DevTools at " + webSocketUrl + ", connected", () -> {
       try {
-        return Cdp.connect(vertx, "ws://127.0.0.1:" + port + "/devtools/page/" + target);
+        return Cdp.connect(vertx, webSocketUrl);
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         return null; // the handshake closed or never answered: connected again
       }
