@@ -295,7 +295,8 @@ public final class Database implements AutoCloseable {
    * by another version, or changed by hand) stops the start with Flyway's reasons on one line.
    */
   public void migrate() {
-    if (!COMPLETE.isEmpty()) {
+    // under a start's turn only: no other instance migrates meanwhile, and no extra session is opened to look
+    if (lent != null && !COMPLETE.isEmpty()) {
       List<String> now = history();
       if (now != null && COMPLETE.contains(now)) {
         return;
@@ -304,7 +305,7 @@ public final class Database implements AutoCloseable {
     try {
       var flyway = Flyway.configure().locations("classpath:db/migration");
       (lent == null ? flyway.dataSource(jdbcUrl(), user, password) : flyway.dataSource(new Lending(lent))).load().migrate();
-      List<String> complete = history();
+      List<String> complete = lent == null ? null : history();
       if (complete != null) {
         COMPLETE.add(complete);
       }
@@ -329,23 +330,30 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Schema histories this process has seen Flyway bring to its migrations, or find there. Its migrations cannot change
+   * Schema histories this process has seen Flyway bring to its migrations, or find there, each read on a start's turn
+   * ({@link #startupLock()}) right after Flyway, before any other instance can migrate. Its migrations cannot change
    * while it runs, so Flyway would find the same history complete again: a database whose history is one of these (a
    * second gateway in one process, a copy of a migrated database) is not scanned, read and validated a second time.
    * Any other history (another version's, one changed by hand, one row different) goes to Flyway, as always.
    */
   private static final Set<List<String>> COMPLETE = ConcurrentHashMap.newKeySet();
 
-  /** Every row of Flyway's history table, every column, in order; null without the table or when it cannot be read. */
+  /**
+   * Every row of Flyway's history table, every column, in order; null without the table or when it cannot be read. The
+   * table is the one Flyway uses, in the connection's current schema (not the first one along the search path).
+   */
   private List<String> history() {
     try (Connection c = connect(); var st = c.createStatement()) {
-      try (var rs = st.executeQuery("select to_regclass('flyway_schema_history') is not null")) {
-        if (!rs.next() || !rs.getBoolean(1)) {
+      String table;
+      try (var rs = st.executeQuery("select quote_ident(current_schema()) || '.flyway_schema_history',"
+          + " to_regclass(quote_ident(current_schema()) || '.flyway_schema_history') is not null")) {
+        if (!rs.next() || !rs.getBoolean(2)) {
           return null;
         }
+        table = rs.getString(1);
       }
       List<String> rows = new ArrayList<>();
-      try (var rs = st.executeQuery("select h::text from flyway_schema_history h order by installed_rank")) {
+      try (var rs = st.executeQuery("select h::text from " + table + " h order by installed_rank")) {
         while (rs.next()) {
           rows.add(rs.getString(1));
         }

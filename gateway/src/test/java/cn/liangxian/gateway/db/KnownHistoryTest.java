@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * A history this process has seen Flyway complete is not handed to Flyway again (a copy of a migrated database, a second
- * gateway in one process); a history that differs in anything still is, and is refused where Flyway refuses it.
+ * On a start's turn, a history this process has seen Flyway complete is not handed to Flyway again (a copy of a migrated
+ * database, a second gateway in one process); a history that differs in anything still is, and is refused where Flyway
+ * refuses it.
  */
 class KnownHistoryTest {
   private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -52,13 +53,13 @@ class KnownHistoryTest {
     Database server = TestGateway.server();
     String first = name("known");
     Database migrated = server.createDatabase(first);
-    migrated.migrate();
+    migrateOnATurn(migrated);
     assertThat(flywayLooked()).as("Flyway validates and migrates a new database: " + said.list).isTrue();
     assertThat(said.list).anyMatch(e -> e.getFormattedMessage().contains("Successfully applied"));
 
     said.list.clear();
     Database copy = server.createDatabase(name("copy"), first);
-    copy.migrate();
+    migrateOnATurn(copy);
     assertThat(said.list).as("the copy's history is the one Flyway just completed").isEmpty();
     try (var c = copy.connect(); var st = c.createStatement();
         var rs = st.executeQuery("select count(*) from flyway_schema_history where success")) {
@@ -71,7 +72,7 @@ class KnownHistoryTest {
     try (var c = changed.connect(); var st = c.createStatement()) {
       st.execute("update flyway_schema_history set checksum = checksum + 1 where version = '1'");
     }
-    assertThatThrownBy(changed::migrate).hasMessageContaining("cannot be brought to this version's schema")
+    assertThatThrownBy(() -> migrateOnATurn(changed)).hasMessageContaining("cannot be brought to this version's schema")
         .hasMessageContaining("checksum mismatch"); // Flyway's own words: it read the history
   }
 
@@ -81,7 +82,25 @@ class KnownHistoryTest {
     TestGateway.migratedDatabase(name("before")); // this process has completed a history
     said.list.clear();
     Database empty = server.createDatabase(name("empty"));
-    empty.migrate();
+    migrateOnATurn(empty);
     assertThat(said.list).anyMatch(e -> e.getFormattedMessage().contains("Successfully applied"));
+  }
+
+  /** A command's migration, off any start's turn, is Flyway's every time (and opens no session to look first). */
+  @Test
+  void offAStartsTurnFlywayAlwaysLooks() throws Exception {
+    Database server = TestGateway.server();
+    String first = name("command");
+    migrateOnATurn(server.createDatabase(first));
+    said.list.clear();
+    server.createDatabase(name("command_copy"), first).migrate();
+    assertThat(flywayLooked()).as("Flyway validated the copy: " + said.list).isTrue();
+  }
+
+  /** As a gateway's start migrates: on the connection that holds its turn. */
+  private static void migrateOnATurn(Database db) throws Exception {
+    try (var turn = db.startupLock()) {
+      turn.database().migrate();
+    }
   }
 }

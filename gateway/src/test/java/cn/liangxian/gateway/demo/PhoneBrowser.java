@@ -115,13 +115,14 @@ final class PhoneBrowser implements AutoCloseable {
 
   /** A DevTools connection (the browser's or a tab's), connected again while its handshake is closed or unanswered. */
   private Cdp connect(String webSocketUrl) throws Exception {
-    return Eventually.until("Chromium's DevTools at " + webSocketUrl + ", connected", () -> {
+    // what it saw instead of a connection is kept, so that a wait that ends says why
+    return (Cdp) Eventually.until("Chromium's DevTools at " + webSocketUrl + ", connected", () -> {
       try {
-        return Cdp.connect(vertx, webSocketUrl);
+        return (Object) Cdp.connect(vertx, webSocketUrl);
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        return null; // the handshake closed or never answered: connected again
+        return e.toString(); // the handshake closed or never answered: connected again
       }
-    }, c -> c != null);
+    }, c -> c instanceof Cdp);
   }
 
   static Path binary() throws Exception {

@@ -122,7 +122,10 @@ public final class TestGateway implements AutoCloseable {
     if (migrated == null) {
       String template = "migrated_" + ProcessHandle.current().pid();
       Database copied = server().createDatabase(template);
-      copied.migrate();
+      // on a start's turn, as a gateway migrates: the history is then known, and the copies' starts find it so
+      try (var turn = copied.startupLock()) {
+        turn.database().migrate();
+      }
       // the first administrator, whom each gateway would otherwise create at its start (an Argon2 hash: tens of
       // milliseconds of CPU a test); a gateway finding accounts creates none, as on every start but a database's first
       new OperatorAccounts(copied, new cn.liangxian.gateway.operator.PasswordHasher(PASSWORD_MEMORY_KIB, 1, 1))
