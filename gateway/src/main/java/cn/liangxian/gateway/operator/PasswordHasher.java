@@ -30,8 +30,28 @@ public final class PasswordHasher {
     this(OWASP_MEMORY_KIB, OWASP_ITERATIONS, 1);
   }
 
-  /** New passwords hashed as the configuration says (operator.passwordMemoryKiB, operator.passwordIterations). */
+  /**
+   * New passwords hashed as the configuration says (operator.passwordMemoryKiB, operator.passwordIterations). A memory
+   * cost this process's heap cannot give the hashes that may run at once stops the start with a line naming the setting.
+   */
   public static PasswordHasher configured(cn.liangxian.gateway.config.GatewayOptions options) {
+    return configured(options, Runtime.getRuntime().maxMemory());
+  }
+
+  /**
+   * As {@link #configured(cn.liangxian.gateway.config.GatewayOptions)} in a process whose heap is {@code heapBytes}: the
+   * {@value PasswordWork#THREADS} hashes that may run at once ({@link PasswordWork}) take at most half of it, the rest
+   * being the requests' and the caches'. Beyond that a burst of logins would end in an OutOfMemoryError mid-collection.
+   */
+  static PasswordHasher configured(cn.liangxian.gateway.config.GatewayOptions options, long heapBytes) {
+    long together = (long) PasswordWork.THREADS * options.passwordMemoryKiB() * 1024;
+    if (together > heapBytes / 2) {
+      long mib = 1024 * 1024;
+      throw new cn.liangxian.gateway.config.ConfigException("operator.passwordMemoryKiB (GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB) "
+          + options.passwordMemoryKiB() + ": the " + PasswordWork.THREADS + " password hashes that may run at once would take "
+          + together / mib + " MiB, more than half of this process's heap (" + heapBytes / mib
+          + " MiB); lower it, or give the JVM more memory (-Xmx)");
+    }
     return new PasswordHasher(options.passwordMemoryKiB(), options.passwordIterations(), 1);
   }
 

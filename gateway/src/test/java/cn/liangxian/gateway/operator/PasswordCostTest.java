@@ -46,11 +46,19 @@ class PasswordCostTest {
   }
 
   @Test
-  void aCostOutOfRangeStopsTheStartNamingItsSetting() {
+  void aCostOutOfRangeStopsTheStartNamingItsSetting() throws Exception {
     assertThatThrownBy(() -> TestGateway.options(Map.of("GATEWAY_OPERATOR_PASSWORD_ITERATIONS", "0")))
         .hasMessageContaining("passwordIterations").hasMessageContaining("GATEWAY_OPERATOR_PASSWORD_ITERATIONS");
     assertThatThrownBy(() -> TestGateway.options(Map.of("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", "lots")))
         .hasMessageContaining("passwordMemoryKiB");
+    // in range, but more than the heap can give the hashes that may run at once: refused before anything is hashed
+    var big = TestGateway.options(Map.of("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", "1048576"));
+    long heap = 3L * 1024 * 1024 * 1024;
+    assertThatThrownBy(() -> PasswordHasher.configured(big, heap)).isInstanceOf(cn.liangxian.gateway.config.ConfigException.class)
+        .hasMessageContaining("operator.passwordMemoryKiB").hasMessageContaining("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB")
+        .hasMessageContaining("2048 MiB").hasMessageContaining("3072 MiB");
+    assertThat(PasswordHasher.configured(big, 4L * 1024 * 1024 * 1024).parameters()).as("with a heap twice their need")
+        .isEqualTo("m=1048576 KiB, t=2, p=1");
   }
 
   @Test
