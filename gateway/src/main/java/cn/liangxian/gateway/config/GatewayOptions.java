@@ -219,8 +219,10 @@ public final class GatewayOptions {
   private void operator(Settings o) {
     maxRosterBytes = o.integer("maxRosterBytes", "GATEWAY_MAX_ROSTER_BYTES", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE);
     loginsPerMinutePerAddress = o.integer("loginsPerMinutePerAddress", "GATEWAY_LOGINS_PER_MINUTE_PER_ADDRESS", 20, 1, Integer.MAX_VALUE);
-    // OWASP's minimum for Argon2id by default (PasswordHasher.OWASP_MEMORY_KIB, OWASP_ITERATIONS)
-    passwordMemoryKiB = o.integer("passwordMemoryKiB", "GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", 19_456, 8, 4 * 1024 * 1024);
+    // OWASP's minimum for Argon2id by default (PasswordHasher.OWASP_MEMORY_KIB, OWASP_ITERATIONS); at most the 2 GiB and
+    // 64 passes a stored hash may name and still be verified (PasswordHasher.MAX_MEMORY_KIB): a password hashed beyond
+    // them could never log in
+    passwordMemoryKiB = o.integer("passwordMemoryKiB", "GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", 19_456, 8, 2 * 1024 * 1024);
     passwordIterations = o.integer("passwordIterations", "GATEWAY_OPERATOR_PASSWORD_ITERATIONS", 2, 1, 64);
     o.done();
   }

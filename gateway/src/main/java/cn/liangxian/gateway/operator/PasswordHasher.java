@@ -18,6 +18,8 @@ public final class PasswordHasher {
   /** OWASP's minimum for Argon2id: 19 MiB and two passes (operator.passwordMemoryKiB, operator.passwordIterations). */
   public static final int OWASP_MEMORY_KIB = 19_456;
   public static final int OWASP_ITERATIONS = 2;
+  /** The most memory a stored hash may name and still be verified (2 GiB); operator.passwordMemoryKiB allows no more. */
+  static final int MAX_MEMORY_KIB = 1 << 21;
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getDecoder();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -168,7 +170,7 @@ public final class PasswordHasher {
         }
       }
     }
-    if (m < 8 || t < 1 || p < 1 || m > 1 << 21 || t > 100 || p > 16) {
+    if (m < 8 || t < 1 || p < 1 || m > MAX_MEMORY_KIB || t > 100 || p > 16) {
       return null;
     }
     return new Cost(m, t, p);

@@ -41,7 +41,7 @@ final class PhoneBrowser implements AutoCloseable {
       made = b.send("Target.createBrowserContext", new JsonObject()).getString("browserContextId");
       String target = b.send("Target.createTarget", new JsonObject().put("url", "about:blank").put("browserContextId", made))
           .getString("targetId");
-      page = connect(c.port(), target);
+      page = connect("ws://127.0.0.1:" + c.port() + "/devtools/page/" + target);
       page.send("Page.enable", new JsonObject());
       page.send("Runtime.enable", new JsonObject());
       page.send("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", 390).put("height", 844)
@@ -106,14 +106,9 @@ final class PhoneBrowser implements AutoCloseable {
   }
 
   /**
-   * The tab's DevTools connection. A loaded machine may still be bringing the target up, or close the first handshake
-   * while it does: connected again until it holds.
+   * A DevTools connection (the browser's or a tab's). A loaded machine may still be bringing the target up, or close the
+   * first handshake while it does: connected again until it holds.
    */
-  private Cdp connect(int port, String target) throws Exception {
-    return connect("ws://127.0.0.1:" + port + "/devtools/page/" + target);
-  }
-
-  /** A DevTools connection (the browser's or a tab's), connected again while its handshake is closed or unanswered. */
   private Cdp connect(String webSocketUrl) throws Exception {
     // what it saw instead of a connection is kept, so that a wait that ends says why
     return (Cdp) Eventually.until("Chromium's DevTools at " + webSocketUrl + ", connected", () -> {

@@ -51,6 +51,13 @@ class PasswordCostTest {
         .hasMessageContaining("passwordIterations").hasMessageContaining("GATEWAY_OPERATOR_PASSWORD_ITERATIONS");
     assertThatThrownBy(() -> TestGateway.options(Map.of("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", "lots")))
         .hasMessageContaining("passwordMemoryKiB");
+    // the most the setting allows is the most a stored hash may name and still log in with, and no more
+    assertThatThrownBy(() -> TestGateway.options(Map.of("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB",
+        Integer.toString(PasswordHasher.MAX_MEMORY_KIB + 1)))).hasMessageContaining("passwordMemoryKiB");
+    var most = TestGateway.options(Map.of("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", Integer.toString(PasswordHasher.MAX_MEMORY_KIB)));
+    PasswordHasher atMost = PasswordHasher.configured(most, 16L * 1024 * 1024 * 1024);
+    assertThat(atMost.outdated("$argon2id$v=19$m=" + PasswordHasher.MAX_MEMORY_KIB + ",t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA"))
+        .as("a hash at the setting's most is read, not taken for a foreign string").isFalse();
     // in range, but more than the heap can give the hashes that may run at once: refused before anything is hashed
     var big = TestGateway.options(Map.of("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", "1048576"));
     long heap = 3L * 1024 * 1024 * 1024;
