@@ -131,7 +131,8 @@ public final class KioskHandlers {
     if (!kiosk.equals(b.getValue("kioskId"))) {
       throw Problem.invalidField("kioskId", "kioskId must be the signing kiosk's");
     }
-    text(b, "at", "at", null); // when the kiosk sent it, by its own clock: not kept, the gateway's is
+    // when the kiosk sent it, by its own clock: not kept (the gateway's is), but a date-time as the API says
+    dateTime(b, "at");
     String reader = JsonBodies.requiredString(b, "reader", 10);
     if (!Set.of("ok", "fault").contains(reader)) {
       throw Problem.invalidField("reader", "reader must be ok or fault");
@@ -149,13 +150,7 @@ public final class KioskHandlers {
     if (!PAPER.contains(paper)) {
       throw Problem.invalidField("printer.paper", "printer.paper must be one of " + PAPER);
     }
-    String lastText = text(b, "lastTransaction", "lastTransaction", null);
-    OffsetDateTime last;
-    try {
-      last = lastText == null ? null : OffsetDateTime.parse(lastText);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw Problem.invalidField("lastTransaction", "lastTransaction must be an ISO date-time");
-    }
+    OffsetDateTime last = dateTime(b, "lastTransaction");
     if (last != null && !RequestDates.concerns(last.getYear())) {
       // a kiosk whose clock was wrong when it journalled its last order: its heartbeat still counts, the time is not kept
       last = null;
@@ -183,6 +178,16 @@ public final class KioskHandlers {
           }
           ctx.response().setStatusCode(204).end();
         });
+  }
+
+  /** An ISO date-time member with its offset, or null when missing; anything else names {@code key}. */
+  private static OffsetDateTime dateTime(JsonObject o, String key) {
+    String t = text(o, key, key, null);
+    try {
+      return t == null ? null : OffsetDateTime.parse(t);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw Problem.invalidField(key, key + " must be an ISO date-time");
+    }
   }
 
   /** A text member, or {@code absent} when missing; any other JSON type names {@code field}. */
