@@ -249,11 +249,16 @@ public final class Main {
     }
     GatewayOptions config = GatewayOptions.load(env);
     Regions regions = Regions.load(config, Clock.systemUTC());
+    cn.liangxian.gateway.operator.PasswordHasher hasher = cn.liangxian.gateway.operator.PasswordHasher.configured(config);
+    if (hasher.belowOwaspMinimum()) {
+      // as the gateway's start says it: whoever makes an account here may never read that log
+      System.err.println("gateway: warning: this password is hashed below OWASP's minimum for Argon2id (" + hasher.parameters()
+          + "; operator.passwordMemoryKiB, operator.passwordIterations): a setting for a test machine, never for a deployment");
+    }
     try (Database db = Database.start(config)) {
       db.migrate();
       new RosterImport(db, PersonalDataCipher.load(config.keyDir(), env), RosterImport.regionInfo(regions)).registerRegions();
-      new cn.liangxian.gateway.operator.OperatorAccounts(db, cn.liangxian.gateway.operator.PasswordHasher.configured(config))
-          .create(a.get(0), a.get(0), role, scope, password, "cli");
+      new cn.liangxian.gateway.operator.OperatorAccounts(db, hasher).create(a.get(0), a.get(0), role, scope, password, "cli");
     }
     System.out.println("created operator " + a.get(0) + " (" + role.code() + ", " + scope + ")");
     return 0;

@@ -2,6 +2,7 @@ package cn.liangxian.gateway.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.gateway.MainAccess;
 import cn.liangxian.gateway.support.Eventually;
 import cn.liangxian.gateway.support.Fixture;
 import cn.liangxian.gateway.support.TestGateway;
@@ -94,6 +95,47 @@ class OperatorAccessTest {
     HttpResponse<Buffer> me = call(HttpMethod.GET, "/api/v1/operator/me", admin, null);
     assertThat(me.bodyAsJsonObject().getString("role")).isEqualTo("admin");
     assertThat(me.bodyAsJsonObject().getJsonObject("scope").getString("label")).isEqualTo("*");
+  }
+
+  /**
+   * {@code gateway operator add}, the only way to make an account that moves money: the account logs in with the scope
+   * given; a wrong role or a weak password is one line and exit 2, and makes nothing; a cost below OWASP's minimum is
+   * said on the console, where the person making the account reads it.
+   */
+  @Test
+  void theCommandLineMakesAnAccountThatLogsInAndAMistakeMakesNone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.util.Map<String, String> env = new java.util.HashMap<>(TestGateway.ownDatabaseEnv(dir, java.util.Map.of(
+        "GATEWAY_KEY_DIR", g.keyDir().toString(),
+        "GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
+        "GATEWAY_DB_URL", g.db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + g.db.user() + ":" + g.db.password() + "@"))));
+    env.put("GATEWAY_OPERATOR_PASSWORD", "cashier-cli-password-1");
+    MainAccess.Ran made = MainAccess.captured(env, "operator", "add", "cashier.cli", "finance", "431103");
+    assertThat(made.status()).as(made.err()).isZero();
+    assertThat(made.out()).contains("created operator cashier.cli (finance");
+    assertThat(made.err()).as("the product's cost").doesNotContain("OWASP");
+    String token = g.login("cashier.cli", "cashier-cli-password-1");
+    JsonObject me = call(HttpMethod.GET, "/api/v1/operator/me", token, null).bodyAsJsonObject();
+    assertThat(me.getString("role")).isEqualTo("finance");
+    assertThat(me.getJsonObject("scope").getString("region")).isEqualTo("431103");
+    assertThat(scalar("select password_hash from operator_account where username = 'cashier.cli'"))
+        .startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+
+    MainAccess.Ran role = MainAccess.captured(env, "operator", "add", "cashier.role", "cashier", "431103");
+    assertThat(role.status()).isEqualTo(2);
+    assertThat(role.err()).contains("gateway: the role is admin, finance, township or village, not 'cashier'");
+    env.put("GATEWAY_OPERATOR_PASSWORD", "short");
+    MainAccess.Ran weak = MainAccess.captured(env, "operator", "add", "cashier.weak", "finance", "431103");
+    assertThat(weak.status()).isEqualTo(2);
+    assertThat(weak.err()).startsWith("gateway: ").doesNotContain("Exception", "\tat ");
+    assertThat(scalar("select count(*) from operator_account where username in ('cashier.role', 'cashier.weak')")).isEqualTo("0");
+
+    env.put("GATEWAY_OPERATOR_PASSWORD", "cashier-cheap-password-1");
+    env.put("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", "1024");
+    MainAccess.Ran cheap = MainAccess.captured(env, "operator", "add", "cashier.cheap", "finance", "431103");
+    assertThat(cheap.status()).as(cheap.err()).isZero();
+    assertThat(cheap.err()).contains("gateway: warning: this password is hashed below OWASP's minimum", "m=1024 KiB",
+        "operator.passwordMemoryKiB");
   }
 
   /** A password stored under weaker parameters than today's is hashed again at its next login, and still logs in. */
