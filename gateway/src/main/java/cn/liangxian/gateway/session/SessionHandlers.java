@@ -66,7 +66,8 @@ public final class SessionHandlers {
         ctx.fail(limit.cause());
       } else if (limit.result() > 0) {
         ctx.response().putHeader("Retry-After", Long.toString(limit.result()));
-        ctx.fail(new Problem(429, "rate-limited", "登录太频繁，请稍后再试", ResidentTexts.retryIn(limit.result()) + "。"));
+        ctx.fail(new Problem(429, "rate-limited", "登录太频繁，请稍后再试", "too many logins from this address; retry in "
+            + limit.result() + " s").resident(ResidentTexts.retryIn(limit.result()) + "。"));
       } else {
         exchange(ctx, channel, login, code);
       }
@@ -84,13 +85,14 @@ public final class SessionHandlers {
       } else if (ar.cause() instanceof ResidentLogin.CodeRefused) {
         count(channel, "code-refused");
         ctx.fail(new Problem(401, "login-code-refused", "登录没有成功，请重新进入小程序",
-            "登录凭证无效、已使用或已过期，请关闭小程序后重新进入。"));
+            "the channel refused the login code: invalid, used or expired").resident("登录凭证无效、已使用或已过期，请关闭小程序后重新进入。"));
       } else if (ar.cause() instanceof ChannelException e) {
         count(channel, "channel-error");
         // a wrong appid or secret shows here too: the operators' problem, said in the log, not to the resident
         LOG.warn("{} login failed at the channel: {}", channel, e.getMessage());
         ctx.fail(new Problem(503, "channel-unavailable", (channel.equals("wechat") ? "微信" : "支付宝") + "登录暂时不可用",
-            "请稍后再试。", new JsonObject().put("retryAfterSeconds", 5)));
+            "the channel's login service failed (see the gateway's log)", new JsonObject().put("retryAfterSeconds", 5))
+            .resident("请稍后再试。"));
       } else {
         ctx.fail(ar.cause());
       }

@@ -38,6 +38,8 @@ class UnionPayCodeStillPayableTest {
           .format(DateTimeFormatter.ofPattern("H点mm分"));
       assertThat(p.getString("detail")).contains("这个付款码在" + until + "以前仍然可以付款").contains("不会扣款")
           .doesNotContain("处理中");
+      // the resident's words in detail, the developer's beside them, as every residents' problem has
+      assertThat(p.getString("developerDetail")).contains("cannot void this code before it expires");
       assertThat(g.count("select count(*) from reservation where order_id = '" + id + "'")).isPositive();
 
       g.clock.advance(Duration.ofMinutes(16)); // past the order's 15 minutes and the code's payTimeout
