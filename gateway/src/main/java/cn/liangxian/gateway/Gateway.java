@@ -96,9 +96,9 @@ public final class Gateway implements AutoCloseable {
   private Gateway(GatewayOptions options, Database database, PersonalDataCipher cipher) {
     this.options = options;
     this.passwordHasher = PasswordHasher.configured(options);
-    if (passwordHasher.belowOwaspMinimum()) {
-      LOG.warn("operator passwords set from now on are hashed below OWASP's minimum for Argon2id ({}; operator.passwordMemoryKiB,"
-          + " operator.passwordIterations): a setting for a test machine, never for a deployment (a stronger hash kept already stays as it is)", passwordHasher.parameters());
+    String cheap = passwordHasher.belowOwaspWarning();
+    if (cheap != null) {
+      LOG.warn(cheap);
     }
     this.database = database;
     this.cipher = cipher;

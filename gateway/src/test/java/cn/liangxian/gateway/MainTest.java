@@ -167,7 +167,7 @@ class MainTest {
           + " installed_by, execution_time, success) select max(installed_rank) + 1, '1.5', 'elsewhere', 'SQL',"
           + " 'V1_5__elsewhere.sql', 1, current_user, 1, true from flyway_schema_history");
     }
-    String url = db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + db.user() + ":" + db.password() + "@");
+    String url = TestGateway.dbUrl(db);
     String said = run(Map.of("GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
         "GATEWAY_POLICY_DIR", TestGateway.repo().resolve("config/policies").toString(),
         "GATEWAY_TARGETS_DIR", TestGateway.repo().resolve("config/targets").toString(),
@@ -182,7 +182,7 @@ class MainTest {
   @Test
   void aPortAnotherProcessHoldsStopsTheStartWithOneLineNamingItNotAWaitForTheDatabase() throws Exception {
     var db = TestGateway.server().createDatabase("port_taken_" + ProcessHandle.current().pid());
-    String url = db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + db.user() + ":" + db.password() + "@");
+    String url = TestGateway.dbUrl(db);
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
       String said = run(Map.of("GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
           "GATEWAY_POLICY_DIR", TestGateway.repo().resolve("config/policies").toString(),

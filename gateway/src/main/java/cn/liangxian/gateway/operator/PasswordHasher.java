@@ -71,6 +71,16 @@ public final class PasswordHasher {
     return memoryKiB < OWASP_MEMORY_BY_PASSES[Math.min(iterations, OWASP_MEMORY_BY_PASSES.length) - 1];
   }
 
+  /**
+   * What is said where new hashes would cost less than OWASP's minimum: the gateway's start logs it, {@code operator add}
+   * prints it on the console of whoever makes the account. Null when they do not.
+   */
+  public String belowOwaspWarning() {
+    return !belowOwaspMinimum() ? null : "operator passwords set from now on are hashed below OWASP's minimum for Argon2id ("
+        + parameters() + "; operator.passwordMemoryKiB, operator.passwordIterations): a setting for a test machine, never"
+        + " for a deployment (a stronger hash kept already stays as it is)";
+  }
+
   /** OWASP's equal settings: the least memory (KiB) for one pass, two, three, four, and five or more. */
   private static final int[] OWASP_MEMORY_BY_PASSES = {47_104, OWASP_MEMORY_KIB, 12_288, 9_216, 7_168};
 

@@ -44,23 +44,21 @@ public final class Cancellation {
           .recover(e -> Future.failedFuture(e instanceof cn.liangxian.gateway.channel.ChannelException c
               && c.code().equals(Recovery.REFUNDED_AT_CHANNEL)
               // paid, and given back on the channel's platform: the day's reconciliation books both; nothing to cancel
-              ? Problem.conflict("refunded-at-channel", "付款已经退回", "the payment was refunded on the channel's platform;"
-                  + " nothing to cancel", new JsonObject().put("state", "PAYING")).resident("这笔款已原路退回，不用再取消；"
-                  + "如需缴费，请重新下单。")
+              ? Problem.conflict("refunded-at-channel", "Payment refunded", "the payment was refunded on the channel's"
+                  + " platform; nothing to cancel", new JsonObject().put("state", "PAYING"))
               : e instanceof cn.liangxian.gateway.channel.ChannelException c
               && c.code().equals(cn.liangxian.gateway.channel.ChannelException.STILL_PAYABLE)
               // a UnionPay code nobody paid, or an Alipay code nobody has scanned: it cannot be voided before its time,
               // when the order expires by itself
-              ? Problem.conflict("code-still-payable", "付款码到时才失效", "the channel cannot void this code before it expires"
+              ? Problem.conflict("code-still-payable", "Code still payable", "the channel cannot void this code before it expires"
                   + " at payableUntil; the order expires by itself then", new JsonObject().put("state", "PAYING")
                   .put("payableUntil", o.getString("expiresAt"))).resident(stillPayable(o.getString("expiresAt")))
               : e instanceof cn.liangxian.gateway.channel.ChannelException c
               && (c.code().equals("TRADE_PROCESSING") || c.code().equals("NOT_CLOSED"))
               // the channel would not close it and says it is not paid yet: paid, the bank not having answered (UnionPay's
               // 03/04/05), or being paid (a password being typed): whether money is taken is not known, so nothing is promised
-              ? Problem.conflict("payment-processing", "付款正在处理中", "the channel would not close the order: its payment"
-                  + " is being processed", new JsonObject().put("state", "PAYING"))
-                  .resident("这笔订单的付款正在处理中，不能取消；请稍后查看结果。如付款没有成功，不会扣款。")
+              ? Problem.conflict("payment-processing", "Payment processing", "the channel would not close the order: its"
+                  + " payment is being processed", new JsonObject().put("state", "PAYING"))
               : new Problem(503, "channel-unavailable", "暂时无法取消，请稍后再试", "the channel did not answer the close;"
                   + " the order is not cancelled", new JsonObject().put("retryAfterSeconds", 5))
                   .resident("支付渠道暂时没有答复，订单没有取消，也没有扣款变化；请稍后再试。")))
@@ -89,7 +87,7 @@ public final class Cancellation {
 
   private static Future<JsonObject> refused(JsonObject o) {
     String state = o.getString("state");
-    return Future.failedFuture(Problem.conflict("not-cancellable", "订单不能取消", "an order in state " + state
+    return Future.failedFuture(Problem.conflict("not-cancellable", "Order not cancellable", "an order in state " + state
         + " cannot be cancelled", new JsonObject().put("state", state))
         .resident("PAID".equals(state) ? "这笔订单已经支付成功，不能取消。" : "这笔订单" + ended(state) + "，不能取消。"));
   }

@@ -70,7 +70,6 @@ public final class CallerAuth {
   }
 
   static Problem expired() {
-    return new Problem(401, "session-expired", "登录已过期，请重新进入小程序", "the session has expired: log in again")
-        .resident("登录已过期，请关闭小程序后重新进入。");
+    return new Problem(401, "session-expired", "Session expired", "the session has expired: log in again");
   }
 }

@@ -84,8 +84,8 @@ public final class SessionHandlers {
             .end(ar.result().put("channel", channel).toBuffer());
       } else if (ar.cause() instanceof ResidentLogin.CodeRefused) {
         count(channel, "code-refused");
-        ctx.fail(new Problem(401, "login-code-refused", "登录没有成功，请重新进入小程序",
-            "the channel refused the login code: invalid, used or expired").resident("登录凭证无效、已使用或已过期，请关闭小程序后重新进入。"));
+        ctx.fail(new Problem(401, "login-code-refused", "Login code refused", "the channel refused the login code: invalid,"
+            + " used or expired"));
       } else if (ar.cause() instanceof ChannelException e) {
         count(channel, "channel-error");
         // a wrong appid or secret shows here too: the operators' problem, said in the log, not to the resident

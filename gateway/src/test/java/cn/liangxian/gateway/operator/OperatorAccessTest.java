@@ -105,10 +105,7 @@ class OperatorAccessTest {
   @Test
   void theCommandLineMakesAnAccountThatLogsInAndAMistakeMakesNone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
-    java.util.Map<String, String> env = new java.util.HashMap<>(TestGateway.ownDatabaseEnv(dir, java.util.Map.of(
-        "GATEWAY_KEY_DIR", g.keyDir().toString(),
-        "GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
-        "GATEWAY_DB_URL", g.db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + g.db.user() + ":" + g.db.password() + "@"))));
+    java.util.Map<String, String> env = g.commandEnv(dir, java.util.Map.of());
     env.put("GATEWAY_OPERATOR_PASSWORD", "cashier-cli-password-1");
     MainAccess.Ran made = MainAccess.captured(env, "operator", "add", "cashier.cli", "finance", "431103");
     assertThat(made.status()).as(made.err()).isZero();
@@ -134,7 +131,7 @@ class OperatorAccessTest {
     env.put("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", "1024");
     MainAccess.Ran cheap = MainAccess.captured(env, "operator", "add", "cashier.cheap", "finance", "431103");
     assertThat(cheap.status()).as(cheap.err()).isZero();
-    assertThat(cheap.err()).contains("gateway: warning: this password is hashed below OWASP's minimum", "m=1024 KiB",
+    assertThat(cheap.err()).contains("gateway: warning: operator passwords set from now on are hashed below OWASP's minimum", "m=1024 KiB",
         "operator.passwordMemoryKiB");
   }
 

@@ -100,9 +100,7 @@ class CallbackLogBoundsTest {
         .contains("received 2019-12-15T10:", "+08:00", "Wechatpay-Serial", "sealed at rest", "\"event_type\":\"TRANSACTION.SUCCESS\"");
 
     // the command an operator runs, on the deployment's database with its key folder
-    Map<String, String> env = TestGateway.ownDatabaseEnv(dir, Map.of("GATEWAY_KEY_DIR", g.keyDir().toString(),
-        "GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
-        "GATEWAY_DB_URL", g.db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + g.db.user() + ":" + g.db.password() + "@")));
+    Map<String, String> env = g.commandEnv(dir, Map.of());
     cn.liangxian.gateway.MainAccess.Ran ran = cn.liangxian.gateway.MainAccess.captured(env, "callback", "show", o.getString("id"));
     assertThat(ran.status()).as(ran.err()).isZero();
     assertThat(ran.out().strip()).as("beside the log's lines").contains(shown.get(0));

@@ -151,10 +151,7 @@ class KeyRotationTest {
       // a key other than the new one, whatever fill the search above settled on (6, once in 256 runs)
       PersonalDataCipher stranger = new PersonalDataCipher(filled(16, fill + 1), indexKey);
       setIdEnc(changed, Fixture.LIU2, stranger.encrypt(Fixture.LIU2));
-      Map<String, String> cli = TestGateway.ownDatabaseEnv(dir, new HashMap<>(Map.of("GATEWAY_KEY_DIR", changed.keyDir().toString(),
-          "GATEWAY_CONFIG", TestGateway.repo().resolve("config/gateway.yaml").toString(),
-          "GATEWAY_DB_URL", changed.db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + changed.db.user() + ":"
-              + changed.db.password() + "@"))));
+      Map<String, String> cli = changed.commandEnv(dir, Map.of());
       String[] out = new String[2];
       // at step 1 the reseal would retire the new key: refused, nothing written
       Map<String, String> atStep1 = new HashMap<>(cli);

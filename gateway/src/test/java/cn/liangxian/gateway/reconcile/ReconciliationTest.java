@@ -509,6 +509,7 @@ class ReconciliationTest {
     assertThat(cancel.statusCode()).as(cancel.bodyAsString()).isEqualTo(409);
     assertThat(cancel.bodyAsJsonObject().getString("type")).endsWith("/refunded-at-channel");
     assertThat(cancel.bodyAsJsonObject().getString("title")).isEqualTo("付款已经退回");
+    assertThat(cancel.bodyAsJsonObject().getString("detail")).startsWith("这笔款已原路退回");
 
     JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
     JsonArray diffs = report.getJsonArray("differences");

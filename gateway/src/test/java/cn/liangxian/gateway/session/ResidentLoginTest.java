@@ -87,6 +87,8 @@ class ResidentLoginTest {
       assertThat(late.statusCode()).isEqualTo(401);
       assertThat(late.bodyAsJsonObject().getString("type")).endsWith("/session-expired");
       assertThat(late.bodyAsJsonObject().getString("title")).contains("登录");
+      assertThat(late.bodyAsJsonObject().getString("detail")).isEqualTo("登录已过期，请关闭小程序后重新进入。");
+      assertThat(late.bodyAsJsonObject().getString("developerDetail")).contains("session has expired");
     } finally {
       g.clock.advance(Duration.ofMinutes(-121));
     }
@@ -134,6 +136,8 @@ class ResidentLoginTest {
     assertThat(r.getHeader("Content-Type")).startsWith("application/problem+json");
     assertThat(r.bodyAsJsonObject().getString("type")).endsWith("/login-code-refused");
     assertThat(r.bodyAsJsonObject().getString("title")).contains("登录");
+    assertThat(r.bodyAsJsonObject().getString("detail")).isEqualTo("登录凭证无效、已使用或已过期，请关闭小程序后重新进入。");
+    assertThat(r.bodyAsJsonObject().getString("developerDetail")).contains("refused the login code");
   }
 
   @Test

@@ -233,6 +233,23 @@ public final class TestGateway implements AutoCloseable {
     made.users.incrementAndGet(); // started: its close counts
   }
 
+  /** {@code db} as {@code GATEWAY_DB_URL} names it, its password included: how a command or another process reaches it. */
+  public static String dbUrl(Database db) {
+    return db.jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + db.user() + ":" + db.password() + "@");
+  }
+
+  /**
+   * The environment of a command an operator runs on this gateway's deployment ({@code gateway callback show},
+   * {@code keys reseal}, {@code operator add}): its database and key folder, the repository's configuration, and
+   * {@code more}; {@code dataDir} for anything else the command would keep.
+   */
+  public Map<String, String> commandEnv(Path dataDir, Map<String, String> more) {
+    Map<String, String> env = new HashMap<>(Map.of("GATEWAY_KEY_DIR", keyDir().toString(),
+        "GATEWAY_CONFIG", repo().resolve("config/gateway.yaml").toString(), "GATEWAY_DB_URL", dbUrl(db)));
+    env.putAll(more);
+    return ownDatabaseEnv(dataDir, env);
+  }
+
   /** The folder of this deployment's keys (the personal-data key among them), shared by the gateways beside it. */
   public Path keyDir() {
     return made.dir();
