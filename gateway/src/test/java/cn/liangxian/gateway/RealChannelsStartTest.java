@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,12 +28,6 @@ class RealChannelsStartTest {
   Path keys;
 
 
-  private static KeyPair rsa() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(2048);
-    return g.generateKeyPair();
-  }
-
   private Map<String, String> env() {
     Map<String, String> env = new HashMap<>(Map.of("GATEWAY_SANDBOX", "false", "GATEWAY_PORT", "0", "GATEWAY_DEMO_ROSTER", "false",
         "GATEWAY_KEY_DIR", keys.toString(), "GATEWAY_DATA_DIR", keys.toString(),
@@ -46,7 +39,7 @@ class RealChannelsStartTest {
 
   @Test
   void withTheSandboxOffTheGatewayStartsOnTheRealMerchantsAndItsBannerNamesNoSandbox() throws Exception {
-    KeyPair merchant = rsa();
+    KeyPair merchant = Vectors.rsa();
     Files.writeString(keys.resolve("wechat-merchant-key.pem"), Pem.write(merchant.getPrivate()));
     // the merchant API certificate, as WeChat Pay's CA issues it for the merchant's key: its expiry becomes a gauge
     Instant certificateEnds = Instant.parse("2024-12-15T02:00:00Z");
@@ -55,9 +48,9 @@ class RealChannelsStartTest {
         new java.math.BigInteger("5157F09EFDC096DE15EBE81A47057A7232F1B8E1", 16))));
     Files.writeString(keys.resolve("wechat-apiv3.key"), "abcdefghijklmnopqrstuvwxyz012345");
     Files.writeString(keys.resolve("wechat-mini-program.secret"), "0123456789abcdef0123456789abcdef");
-    Files.writeString(keys.resolve("wechat-pay-public-key.pem"), Pem.write(rsa().getPublic()));
-    Files.writeString(keys.resolve("alipay-app-key.pem"), Pem.write(rsa().getPrivate()));
-    Files.writeString(keys.resolve("alipay-public-key.pem"), Pem.write(rsa().getPublic()));
+    Files.writeString(keys.resolve("wechat-pay-public-key.pem"), Pem.write(Vectors.rsa().getPublic()));
+    Files.writeString(keys.resolve("alipay-app-key.pem"), Pem.write(Vectors.rsa().getPrivate()));
+    Files.writeString(keys.resolve("alipay-public-key.pem"), Pem.write(Vectors.rsa().getPublic()));
     String yaml = Files.readString(TestGateway.repo().resolve("config/gateway.yaml")).replace("mchid: \"\"", "mchid: \"1900000109\"")
         .replace("appId: \"\"", "appId: \"2021000000000109\"")
         .replace("merchantSerial: \"\"", "merchantSerial: \"5157F09EFDC096DE15EBE81A47057A7232F1B8E1\"")
@@ -94,11 +87,11 @@ class RealChannelsStartTest {
 
   @Test
   void aUnionPayMerchantAndCertificateModeAreTakenFromTheFiles() throws Exception {
-    Files.writeString(keys.resolve("wechat-merchant-key.pem"), Pem.write(rsa().getPrivate()));
+    Files.writeString(keys.resolve("wechat-merchant-key.pem"), Pem.write(Vectors.rsa().getPrivate()));
     Files.writeString(keys.resolve("wechat-apiv3.key"), "abcdefghijklmnopqrstuvwxyz012345");
     Files.writeString(keys.resolve("wechat-mini-program.secret"), "0123456789abcdef0123456789abcdef");
-    Files.writeString(keys.resolve("alipay-app-key.pem"), Pem.write(rsa().getPrivate()));
-    Files.writeString(keys.resolve("alipay-public-key.pem"), Pem.write(rsa().getPublic()));
+    Files.writeString(keys.resolve("alipay-app-key.pem"), Pem.write(Vectors.rsa().getPrivate()));
+    Files.writeString(keys.resolve("alipay-public-key.pem"), Pem.write(Vectors.rsa().getPublic()));
     Files.writeString(keys.resolve("unionpay-sign-key.pem"), Vectors.text("merchant-rsa.pem"));
     Files.writeString(keys.resolve("unionpay-sign-cert.pem"), Vectors.text("unionpay-merchant-cert.pem"));
     Files.writeString(keys.resolve("unionpay-root.pem"), Vectors.text("unionpay-root.pem"));
@@ -111,7 +104,7 @@ class RealChannelsStartTest {
         .replaceAll("(?m)^      - \\{serial: \"PUB_KEY_ID_\\.\\.\\.\", file: wechat-pay-public-key.pem}\\n", "")
         .replace("    platformKeys:", "    platformKeys: []");
     // a collecting body's WeChat Pay merchant in certificate mode too: its certificates are its own to download
-    Files.writeString(keys.resolve("rugao-wechat-key.pem"), Pem.write(rsa().getPrivate()));
+    Files.writeString(keys.resolve("rugao-wechat-key.pem"), Pem.write(Vectors.rsa().getPrivate()));
     Files.writeString(keys.resolve("rugao-wechat-apiv3.key"), "zyxwvutsrqponmlkjihgfedcba543210");
     String body = "  merchants:\n    - name: rugao-medical\n      regions: [\"320682\"]\n"
         + "      wechat: {mchid: \"1900000002\", appId: \"wx0000000000000002\", merchantSerial: \"SERIAL0002\","

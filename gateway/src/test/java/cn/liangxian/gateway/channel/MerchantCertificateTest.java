@@ -11,7 +11,6 @@ import cn.liangxian.gateway.config.GatewayOptions;
 import cn.liangxian.sandbox.Certificates;
 import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,17 +24,7 @@ class MerchantCertificateTest {
   private static final Instant NOT_AFTER = Instant.parse("2031-05-31T16:00:00Z");
   // WeChat Pay's serials are 40 hex digits; this one starts with a zero a number drops
   private static final String SERIAL = "0A6F3C21D5B7E98A0C1D2E3F405162738495A6B7";
-  private static final KeyPair CA = rsa();
-
-  private static KeyPair rsa() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return g.generateKeyPair();
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  private static final KeyPair CA = Vectors.rsa();
 
   private static String certificate(KeyPair of, String serial) {
     X509Certificate root = Certificates.issue("CN=Tenpay.com Root CA", CA.getPublic(), null, CA.getPrivate(), true,
@@ -80,7 +69,7 @@ class MerchantCertificateTest {
 
   @Test
   void theCertificateOfAnotherKeyStopsTheStart() {
-    String pem = certificate(rsa(), SERIAL);
+    String pem = certificate(Vectors.rsa(), SERIAL);
     assertThatThrownBy(() -> Channels.merchantCertificate(pem, wechat(SERIAL, "RSA"), Vectors.rsa().getPrivate(), WechatPayScheme.RSA,
         "channels.wechat", CLOCK)).isInstanceOf(ConfigException.class)
         .hasMessage("channels.wechat.merchantCertificateFile apiclient_cert.pem is the certificate of another key than"

@@ -69,10 +69,15 @@ class CrashRestartTest {
     return port.get(180, TimeUnit.SECONDS);
   }
 
-  /** {@code java -jar gateway.jar <args>} on this test's classes and data directory, as a newcomer runs it. */
+  /**
+   * {@code java -jar gateway.jar <args>} on this test's classes and data directory, as a newcomer runs it (the JVM's compiler
+   * and collector aside).
+   */
   private ProcessBuilder main(Map<String, String> more, String... args) {
-    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), "cn.liangxian.gateway.Main"));
+    // C1 only and the serial collector: a process that lives seconds on a busy machine otherwise spends its start compiling
+    // with C2 and collecting on threads of its own (the kiosk agent's crash tests start theirs so too)
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "cn.liangxian.gateway.Main"));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env = pb.environment();

@@ -350,7 +350,7 @@ class KioskAuthTest {
     KeyPairGenerator k1 = KeyPairGenerator.getInstance("EC", Crypto.BC);
     k1.initialize(new ECGenParameterSpec("secp256k1"));
     assertThat(KioskAuth.algorithm(Pem.publicKey(Pem.write(k1.generateKeyPair().getPublic())))).isEqualTo("SHA256withECDSA");
-    assertThat(KioskAuth.algorithm(KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic())).isEqualTo("SHA256withECDSA");
+    assertThat(KioskAuth.algorithm(cn.liangxian.channel.Vectors.rsa().getPublic())).isEqualTo("SHA256withECDSA");
   }
 
   /**
@@ -361,7 +361,7 @@ class KioskAuthTest {
   void aKeyNoKioskSignsWithIsRefusedAndTheKioskKeepsItsOwn() throws Exception {
     KeyPairGenerator k1 = KeyPairGenerator.getInstance("EC", Crypto.BC);
     k1.initialize(new ECGenParameterSpec("secp256k1"));
-    for (KeyPair wrong : new KeyPair[] {KeyPairGenerator.getInstance("RSA").generateKeyPair(), k1.generateKeyPair()}) {
+    for (KeyPair wrong : new KeyPair[] {cn.liangxian.channel.Vectors.rsa(), k1.generateKeyPair()}) {
       HttpResponse<Buffer> r = register("K-371312-0001", wrong);
       assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
       assertThat(r.bodyAsJsonObject().getString("field")).isEqualTo("publicKey");

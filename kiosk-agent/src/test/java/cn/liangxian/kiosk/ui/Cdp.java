@@ -38,6 +38,13 @@ final class Cdp implements AutoCloseable {
         p.complete(m.getJsonObject("result", new JsonObject()));
       }
     });
+    // a connection that ends fails what waits on it at once, saying why, instead of leaving it to time out
+    ws.closeHandler(v -> {
+      String why = "the DevTools connection closed (" + ws.closeStatusCode() + " " + ws.closeReason() + ")";
+      pending.values().forEach(p -> p.tryFail(why));
+      pending.clear();
+    });
+    ws.exceptionHandler(e -> System.err.println("DevTools connection: " + e));
   }
 
   static Cdp connect(Vertx vertx, String webSocketUrl) throws Exception {
@@ -68,8 +75,9 @@ final class Cdp implements AutoCloseable {
     return r.getJsonObject("result").getValue("value");
   }
 
+  /** Closed, and the closing handshake done: the browser, which serves the next test, is left no connection of this one. */
   @Override
-  public void close() {
-    ws.close();
+  public void close() throws Exception {
+    ws.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }

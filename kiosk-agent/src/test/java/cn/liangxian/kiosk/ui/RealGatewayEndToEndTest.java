@@ -82,7 +82,10 @@ class RealGatewayEndToEndTest {
     Path root = Path.of("..").toAbsolutePath().normalize();
     Path jar = root.resolve("gateway/target/gateway.jar");
     assertThat(jar).as("the gateway jar: run mvn verify (or package) from the repository's root").exists();
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
+    // as a newcomer runs it, but for C1 only and the serial collector: a JVM that serves one resident spends its life
+    // compiling with C2 and collecting on threads of its own otherwise (CrashRecoveryTest starts its agents so too)
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString())
         .directory(dir.toFile()).redirectErrorStream(true);
     Map<String, String> env = pb.environment();
     env.put("GATEWAY_CONFIG", root.resolve("config/gateway.yaml").toString());
@@ -145,7 +148,7 @@ class RealGatewayEndToEndTest {
     // the first heartbeat, signed, reaches the gateway's metrics
     KioskBrowser.waitFor(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body().contains("liangxian_kiosk_heartbeats_total{paper=\"ok\",printer=\"ok\",reader=\"ok\"}"));
-    browser = new KioskBrowser(dir);
+    browser = new KioskBrowser();
     browser.viewport(1080, 1920);
     browser.navigate("http://127.0.0.1:" + agent.uiPort() + "/");
     browser.waitScreen("IDLE");

@@ -86,7 +86,7 @@ class TouchUiEndToEndTest {
         "  printer: {type: tcp, host: 127.0.0.1, port: " + printer.port() + "}",
         ""));
     agent = KioskAgent.start(KioskOptions.load(config, Map.of()));
-    browser = new KioskBrowser(dir);
+    browser = new KioskBrowser();
     page = browser.page;
   }
 
