@@ -80,10 +80,7 @@ class BookPublishTest {
   }
 
   long count(String sql) throws Exception {
-    try (Connection c = a.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return a.count(sql);
   }
 
   @Test

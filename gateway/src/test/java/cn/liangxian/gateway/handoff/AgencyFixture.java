@@ -11,9 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -143,23 +140,15 @@ final class AgencyFixture implements AutoCloseable {
   }
 
   long count(String sql) throws Exception {
-    try (Connection c = g.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return g.count(sql);
   }
 
   String sqlText(String sql) throws Exception {
-    try (Connection c = g.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return g.text(sql);
   }
 
   void sql(String sql) throws Exception {
-    try (Connection c = g.db.connect(); Statement st = c.createStatement()) {
-      st.execute(sql);
-    }
+    g.sql(sql);
   }
 
   @Override

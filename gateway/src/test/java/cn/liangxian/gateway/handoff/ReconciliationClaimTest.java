@@ -94,9 +94,6 @@ class ReconciliationClaimTest {
   }
 
   private static String scalar(TestGateway g, String sql) throws Exception {
-    try (Connection c = g.db.connect(); java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return g.text(sql);
   }
 }

@@ -37,10 +37,7 @@ class CallbackLogBoundsTest {
   }
 
   long one(String sql) throws Exception {
-    try (Connection c = g.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return g.count(sql);
   }
 
   @Test

@@ -11,9 +11,6 @@ import cn.liangxian.sandbox.fault.SandboxFaults;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -79,9 +76,6 @@ class UnionPayRefundNotificationTest {
   }
 
   private static String scalar(TestGateway g, String sql) throws Exception {
-    try (Connection c = g.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return g.text(sql);
   }
 }

@@ -378,11 +378,7 @@ class ReconciliationTest {
   }
 
   String refundStates(JsonObject o) throws Exception {
-    try (Connection c = g.db.connect(); Statement st = c.createStatement();
-        var rs = st.executeQuery("select string_agg(state, ',') from refund where order_id = '" + o.getString("id") + "'")) {
-      rs.next();
-      return String.valueOf(rs.getString(1));
-    }
+    return String.valueOf(g.text("select string_agg(state, ',') from refund where order_id = '" + o.getString("id") + "'"));
   }
 
   /** A day on which the merchant took nothing has no bill at WeChat Pay (NO_STATEMENT_EXIST): reconciled as empty, done. */

@@ -50,12 +50,8 @@ class StrandedMoneyTest {
 
   /** The refunds of an order: reason code, amount, state, channel. */
   private String refunds(JsonObject o) throws Exception {
-    try (var c = g.db.connect(); var st = c.createStatement();
-        var rs = st.executeQuery("select string_agg(reason_code || ' ' || amount_fen || ' ' || state || ' ' || channel, ', ')"
-            + " from refund where order_id = '" + o.getString("id") + "'")) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return g.text("select string_agg(reason_code || ' ' || amount_fen || ' ' || state || ' ' || channel, ', ')"
+        + " from refund where order_id = '" + o.getString("id") + "'");
   }
 
   /** What the channel itself says it refunded of the trade. */

@@ -85,11 +85,7 @@ class RefundRetryTest {
   }
 
   private String refundState(String outRefundNo) throws Exception {
-    try (Connection c = g.db.connect(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("select state from refund where out_refund_no = '" + outRefundNo + "'")) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return g.text("select state from refund where out_refund_no = '" + outRefundNo + "'");
   }
 
   private void awaitRefund(String outRefundNo, String state) throws Exception {
@@ -135,11 +131,7 @@ class RefundRetryTest {
   }
 
   private String lastError(String outRefundNo) throws Exception {
-    try (Connection c = g.db.connect(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("select last_error from refund where out_refund_no = '" + outRefundNo + "'")) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return g.text("select last_error from refund where out_refund_no = '" + outRefundNo + "'");
   }
 
   @Test

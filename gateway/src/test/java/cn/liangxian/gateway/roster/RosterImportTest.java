@@ -31,10 +31,7 @@ class RosterImportTest {
   }
 
   long count(String sql) throws Exception {
-    try (Connection c = g.db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return g.count(sql);
   }
 
   @Test

@@ -448,18 +448,69 @@ public final class TestGateway implements AutoCloseable {
    * test lets through (a notification, the day's bill).
    */
   public void neverAsked(String orderId) throws Exception {
-    try (var c = db.connect(); var ps = c.prepareStatement("update orders set next_query_at = '2100-01-01',"
-        + " expiry_retry_at = '2100-01-01' where id = ?::uuid")) {
-      ps.setString(1, orderId);
-      ps.executeUpdate();
-    }
+    onSession(c -> {
+      try (var ps = c.prepareStatement("update orders set next_query_at = '2100-01-01', expiry_retry_at = '2100-01-01'"
+          + " where id = ?::uuid")) {
+        ps.setString(1, orderId);
+        return ps.executeUpdate();
+      }
+    });
   }
 
   /** The single number a query answers, read straight from the database. */
   public long count(String sql) throws Exception {
-    try (var c = db.connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
+    return onSession(c -> {
+      try (var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  /** The single text a query answers, read straight from the database; null when it answers no row. */
+  public String text(String sql) throws Exception {
+    return onSession(c -> {
+      try (var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    });
+  }
+
+  /** A statement run straight on the database (auto-committed): a row the test sets, a trigger it plants or removes. */
+  public void sql(String sql) throws Exception {
+    onSession(c -> {
+      try (var st = c.createStatement()) {
+        return st.execute(sql);
+      }
+    });
+  }
+
+  /** What the test asks of the database itself, on {@link #session}. */
+  private interface SessionWork<T> {
+    T on(java.sql.Connection c) throws java.sql.SQLException;
+  }
+
+  /**
+   * The test's own session on this gateway's database, kept for its queries ({@link #count}, {@link #text}, {@link #sql}):
+   * a test polls while it waits, and a session a poll cost PostgreSQL a process every twenty milliseconds. Auto-commit,
+   * so that each query sees what was committed before it.
+   */
+  private java.sql.Connection session;
+
+  private synchronized <T> T onSession(SessionWork<T> work) throws java.sql.SQLException {
+    if (session == null) {
+      session = db.connect();
+    }
+    try {
+      return work.on(session);
+    } catch (java.sql.SQLException e) {
+      if (session.isValid(5)) {
+        throw e; // the statement's own fault
+      }
+      // the session ended under it (a test that ends the database's sessions): once more, on a new one
+      session.close();
+      session = db.connect();
+      return work.on(session);
     }
   }
 
@@ -542,6 +593,11 @@ public final class TestGateway implements AutoCloseable {
   @Override
   public void close() throws Exception {
     http.close();
+    synchronized (this) {
+      if (session != null) {
+        session.close();
+      }
+    }
     gateway.close();
     if (made.users.decrementAndGet() == 0) { // the last of the gateways that share it
       org.apache.commons.io.file.PathUtils.deleteDirectory(made.dir);
