@@ -66,8 +66,31 @@ public final class PolicyBook {
 
   /** Parses a book from text; {@code fileName} is used in error messages. */
   public static PolicyBook parse(String fileName, String yaml) {
-    return new BookReader(fileName).read(yaml);
+    List<String> key = List.of(fileName, yaml);
+    PolicyBook known = PARSED.get(key);
+    if (known != null) {
+      return known;
+    }
+    PolicyBook book = new BookReader(fileName).read(yaml); // a book that does not load is never kept
+    PARSED.put(key, book);
+    return book;
   }
+
+  /** How many parsed books a process keeps, the last used first: more than a province's regions have. */
+  static final int PARSED_KEPT = 64;
+
+  /**
+   * The books this process parsed, by file name and text. A book is a value, and the same text is the same book: a start
+   * reads each region's books from its files and again as published in the database, and a process that starts many
+   * gateways (a test run) reads the same few books hundreds of times, each a YAML parse and every table checked.
+   */
+  private static final Map<List<String>, PolicyBook> PARSED = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<String>, PolicyBook> eldest) {
+          return size() > PARSED_KEPT;
+        }
+      });
 
   public String id() {
     return head.id();
