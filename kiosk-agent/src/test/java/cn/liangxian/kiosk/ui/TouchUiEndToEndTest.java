@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.liangxian.chromium.Cdp;
 import cn.liangxian.kiosk.Await;
 import cn.liangxian.kiosk.HeldAnswers;
 import cn.liangxian.kiosk.KioskAgent;
@@ -601,22 +602,6 @@ class TouchUiEndToEndTest {
   private boolean visible(String selector) throws Exception {
     return Boolean.TRUE.equals(page.eval("(() => { const e = document.querySelector(\"" + selector + "\"); if (!e) return false;"
         + " const b = e.getBoundingClientRect(); return b.top >= 0 && b.bottom <= innerHeight && b.left >= 0 && b.right <= innerWidth; })()"));
-  }
-
-  // ---- Chromium
-
-  /** Debian's chromium; installed by scripts/ensure-chromium.sh when missing, as CI does. */
-  static Path chromiumBinary() throws Exception {
-    String env = System.getenv("CHROMIUM");
-    for (String c : List.of(env == null ? "" : env, "/usr/bin/chromium", "/usr/bin/chromium-browser")) {
-      if (!c.isEmpty() && Files.isExecutable(Path.of(c))) {
-        return Path.of(c);
-      }
-    }
-    Process p = new ProcessBuilder("bash", "scripts/ensure-chromium.sh").inheritIO().start();
-    assertThat(p.waitFor(15, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as("scripts/ensure-chromium.sh installs Debian's chromium").isZero();
-    return Path.of("/usr/bin/chromium");
   }
 
   private void viewport(int w, int h) throws Exception {

@@ -1,6 +1,5 @@
-package cn.liangxian.kiosk.ui;
+package cn.liangxian.chromium;
 
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -13,9 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The Chrome DevTools protocol over a Vert.x WebSocket: one page, commands and their answers. */
-final class Cdp implements AutoCloseable {
-
+/**
+ * The Chrome DevTools protocol over a Vert.x WebSocket: one target (the browser or a page), commands and their answers.
+ * Messages up to 256 MiB: a screenshot of a tall page is one.
+ */
+public final class Cdp implements AutoCloseable {
   private final WebSocket ws;
   private final AtomicInteger ids = new AtomicInteger();
   private final Map<Integer, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
@@ -25,12 +26,9 @@ final class Cdp implements AutoCloseable {
     ws.textMessageHandler(text -> {
       JsonObject m = new JsonObject(text);
       Integer id = m.getInteger("id");
-      if (id == null) {
-        return; // an event
-      }
-      Promise<JsonObject> p = pending.remove(id);
+      Promise<JsonObject> p = id == null ? null : pending.remove(id);
       if (p == null) {
-        return;
+        return; // an event
       }
       if (m.containsKey("error")) {
         p.fail(m.getJsonObject("error").encode());
@@ -47,7 +45,7 @@ final class Cdp implements AutoCloseable {
     ws.exceptionHandler(e -> System.err.println("DevTools connection: " + e));
   }
 
-  static Cdp connect(Vertx vertx, String webSocketUrl) throws Exception {
+  public static Cdp connect(Vertx vertx, String webSocketUrl) throws Exception {
     URI u = URI.create(webSocketUrl);
     WebSocket ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(256 * 1024 * 1024)
             .setMaxFrameSize(256 * 1024 * 1024))
@@ -56,17 +54,16 @@ final class Cdp implements AutoCloseable {
     return new Cdp(ws);
   }
 
-  JsonObject send(String method, JsonObject params) throws Exception {
+  public JsonObject send(String method, JsonObject params) throws Exception {
     int id = ids.incrementAndGet();
     Promise<JsonObject> p = Promise.promise();
     pending.put(id, p);
     ws.writeTextMessage(new JsonObject().put("id", id).put("method", method).put("params", params).encode());
-    Future<JsonObject> f = p.future();
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return p.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   /** Evaluates a JavaScript expression in the page, returning its value. */
-  Object eval(String js) throws Exception {
+  public Object eval(String js) throws Exception {
     JsonObject r = send("Runtime.evaluate", new JsonObject().put("expression", js).put("returnByValue", true)
         .put("awaitPromise", true));
     if (r.containsKey("exceptionDetails")) {
@@ -75,7 +72,7 @@ final class Cdp implements AutoCloseable {
     return r.getJsonObject("result").getValue("value");
   }
 
-  /** Closed, and the closing handshake done: the browser, which serves the next test, is left no connection of this one. */
+  /** Closed, and the closing handshake done: a browser that outlives this page is left no connection of it. */
   @Override
   public void close() throws Exception {
     ws.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
