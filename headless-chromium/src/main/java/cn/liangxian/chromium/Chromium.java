@@ -98,13 +98,17 @@ public final class Chromium {
     if (running != null && running.process().isAlive()) {
       return running;
     }
+    Path binary = binary(ensureScript);
     Path dir = Files.createTempDirectory("chromium-");
     Path profile = dir.resolve("profile");
-    Files.createDirectories(profile);
-    Process p = new ProcessBuilder(binary(ensureScript).toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + profile, "--remote-debugging-port=0", "--remote-allow-origins=*", "--lang=zh-CN", "--hide-scrollbars",
-        "about:blank").redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+    Process p;
+    try {
+      Files.createDirectories(profile);
+      p = start(binary, dir, profile);
+    } catch (Exception e) {
+      delete(dir); // a browser that could not start leaves no folder behind
+      throw e;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       // never a browser left running after the tests: its own processes (renderers, the GPU and zygote helpers, crashpad)
       // stopped with it, taken while they are still its descendants, and waited for before its folder goes
@@ -115,11 +119,7 @@ public final class Chromium {
         for (ProcessHandle h : all) {
           h.onExit().get(10, TimeUnit.SECONDS);
         }
-        try (var files = Files.walk(dir)) {
-          for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(f);
-          }
-        }
+        delete(dir);
       } catch (Exception e) {
         System.err.println("the screen tests' Chromium folder " + dir + " not removed: " + e.getMessage());
       }
@@ -132,6 +132,21 @@ public final class Chromium {
     } catch (Exception | AssertionError e) {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       throw e;
+    }
+  }
+
+  private static Process start(Path binary, Path dir, Path profile) throws java.io.IOException {
+    return new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--user-data-dir=" + profile, "--remote-debugging-port=0", "--remote-allow-origins=*", "--lang=zh-CN", "--hide-scrollbars",
+        "about:blank").redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+  }
+
+  private static void delete(Path dir) throws java.io.IOException {
+    try (var files = Files.walk(dir)) {
+      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
     }
   }
 

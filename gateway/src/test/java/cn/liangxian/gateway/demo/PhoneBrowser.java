@@ -22,7 +22,11 @@ final class PhoneBrowser implements AutoCloseable {
       page.send("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", 390).put("height", 844)
           .put("deviceScaleFactor", 1).put("mobile", true));
     } catch (Exception | AssertionError e) {
-      tab.close();
+      try {
+        tab.close();
+      } catch (Exception | AssertionError closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
   }

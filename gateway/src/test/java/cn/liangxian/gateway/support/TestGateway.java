@@ -493,25 +493,21 @@ public final class TestGateway implements AutoCloseable {
   /**
    * The test's own session on this gateway's database, kept for its queries ({@link #count}, {@link #text}, {@link #sql}):
    * a test polls while it waits, and a session a poll cost PostgreSQL a process every twenty milliseconds. Auto-commit,
-   * so that each query sees what was committed before it.
+   * so that each query sees what was committed before it; one found ended is replaced before the next statement.
    */
   private java.sql.Connection session;
 
   private synchronized <T> T onSession(SessionWork<T> work) throws java.sql.SQLException {
+    if (session != null && !session.isValid(5)) {
+      // ended since the last query (a test that ends the database's sessions): a new one, before the statement runs, so
+      // that no statement is ever run twice
+      session.close();
+      session = null;
+    }
     if (session == null) {
       session = db.connect();
     }
-    try {
-      return work.on(session);
-    } catch (java.sql.SQLException e) {
-      if (session.isValid(5)) {
-        throw e; // the statement's own fault
-      }
-      // the session ended under it (a test that ends the database's sessions): once more, on a new one
-      session.close();
-      session = db.connect();
-      return work.on(session);
-    }
+    return work.on(session);
   }
 
   public static String masked(String id) {
@@ -592,15 +588,18 @@ public final class TestGateway implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    http.close();
-    synchronized (this) {
-      if (session != null) {
-        session.close();
+    try {
+      http.close();
+      synchronized (this) {
+        if (session != null) {
+          session.close();
+        }
       }
-    }
-    gateway.close();
-    if (made.users.decrementAndGet() == 0) { // the last of the gateways that share it
-      org.apache.commons.io.file.PathUtils.deleteDirectory(made.dir);
+    } finally {
+      gateway.close();
+      if (made.users.decrementAndGet() == 0) { // the last of the gateways that share it
+        org.apache.commons.io.file.PathUtils.deleteDirectory(made.dir);
+      }
     }
   }
 }

@@ -57,23 +57,27 @@ class RealGatewayEndToEndTest {
 
   @AfterEach
   void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (agent != null) {
-      agent.close();
-    }
-    if (gateway != null) {
-      gateway.destroy();
-      if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
-        gateway.destroyForcibly();
+    try {
+      if (browser != null) {
+        browser.close();
       }
-    }
-    if (reader != null) {
-      reader.close();
-    }
-    if (printer != null) {
-      printer.close();
+    } finally {
+      // whatever the browser answered: the agent, the gateway and the stand-ins never outlive the test
+      if (agent != null) {
+        agent.close();
+      }
+      if (gateway != null) {
+        gateway.destroy();
+        if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
+          gateway.destroyForcibly();
+        }
+      }
+      if (reader != null) {
+        reader.close();
+      }
+      if (printer != null) {
+        printer.close();
+      }
     }
   }
 

@@ -94,13 +94,17 @@ class TouchUiEndToEndTest {
   @AfterEach
   void stop() throws Exception {
     held.release();
-    if (browser != null) {
-      browser.close();
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+    } finally {
+      // whatever the browser answered: the agent and the stand-ins never outlive the test
+      agent.close();
+      wm.stop();
+      reader.close();
+      printer.close();
     }
-    agent.close();
-    wm.stop();
-    reader.close();
-    printer.close();
   }
 
   static final IdCard CARD = new IdCard("潘威", "男", "01", "19620510", "山东省临沂市河东区九曲街道", "371312196205108490",
