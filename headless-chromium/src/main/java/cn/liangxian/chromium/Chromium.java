@@ -28,6 +28,8 @@ public final class Chromium {
   private record Running(Process process, int port) {}
 
   private static Running running;
+  /** The DevTools connections' Vert.x, one for the JVM as the browser is: each tab's connections are its own, closed with it. */
+  private static final Vertx VERTX = Vertx.vertx();
 
   private Chromium() {}
 
@@ -41,7 +43,6 @@ public final class Chromium {
 
   /** A test's tab: {@link #page} is its DevTools connection. Closing it closes its context, and the browser serves the next. */
   public static final class Tab implements AutoCloseable {
-    private final Vertx vertx = Vertx.vertx();
     /** The browser's own DevTools connection, which made this tab's context and closes it. */
     private final Cdp browser;
     private final String context;
@@ -51,11 +52,11 @@ public final class Chromium {
       Cdp b = null;
       String made = null;
       try {
-        b = connect(vertx, new JsonObject(get(port, "/json/version")).getString("webSocketDebuggerUrl"));
+        b = connect(new JsonObject(get(port, "/json/version")).getString("webSocketDebuggerUrl"));
         made = b.send("Target.createBrowserContext", new JsonObject()).getString("browserContextId");
         String target = b.send("Target.createTarget", new JsonObject().put("url", "about:blank").put("browserContextId", made))
             .getString("targetId");
-        page = connect(vertx, "ws://127.0.0.1:" + port + "/devtools/page/" + target);
+        page = connect("ws://127.0.0.1:" + port + "/devtools/page/" + target);
         page.send("Page.enable", new JsonObject());
         page.send("Runtime.enable", new JsonObject());
       } catch (Exception | AssertionError e) {
@@ -69,8 +70,6 @@ public final class Chromium {
           }
         } catch (Exception | AssertionError closing) {
           e.addSuppressed(closing);
-        } finally {
-          vertx.close();
         }
         throw e;
       }
@@ -85,9 +84,8 @@ public final class Chromium {
       } finally {
         try {
           browser.send("Target.disposeBrowserContext", new JsonObject().put("browserContextId", context));
-          browser.close();
         } finally {
-          vertx.close();
+          browser.close();
         }
       }
     }
@@ -174,12 +172,12 @@ public final class Chromium {
    * A DevTools connection (the browser's or a tab's). A loaded machine may still be bringing the target up, or close the
    * first handshake while it does: connected again until it holds, and what it saw instead is said if it never does.
    */
-  private static Cdp connect(Vertx vertx, String webSocketUrl) throws Exception {
+  private static Cdp connect(String webSocketUrl) throws Exception {
     Cdp[] connected = new Cdp[1];
     Exception[] last = new Exception[1];
     until(() -> {
       try {
-        connected[0] = Cdp.connect(vertx, webSocketUrl);
+        connected[0] = Cdp.connect(VERTX, webSocketUrl);
         return true;
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         last[0] = e;

@@ -493,21 +493,25 @@ public final class TestGateway implements AutoCloseable {
   /**
    * The test's own session on this gateway's database, kept for its queries ({@link #count}, {@link #text}, {@link #sql}):
    * a test polls while it waits, and a session a poll cost PostgreSQL a process every twenty milliseconds. Auto-commit,
-   * so that each query sees what was committed before it; one found ended is replaced before the next statement.
+   * so that each query sees what was committed before it; one that ended is replaced at the next query.
    */
   private java.sql.Connection session;
 
   private synchronized <T> T onSession(SessionWork<T> work) throws java.sql.SQLException {
-    if (session != null && !session.isValid(5)) {
-      // ended since the last query (a test that ends the database's sessions): a new one, before the statement runs, so
-      // that no statement is ever run twice
-      session.close();
-      session = null;
-    }
     if (session == null) {
       session = db.connect();
     }
-    return work.on(session);
+    try {
+      return work.on(session);
+    } catch (java.sql.SQLException e) {
+      if (!session.isValid(5)) {
+        // the session itself ended (a test that ends the database's sessions): the next query opens a new one. The
+        // statement is not run again here: it may have been applied before the answer was lost
+        session.close();
+        session = null;
+      }
+      throw e;
+    }
   }
 
   public static String masked(String id) {
