@@ -192,7 +192,7 @@ public final class Gateway implements AutoCloseable {
     LOG.info("sockets through {}", vertx.isNativeTransportEnabled() ? "Linux's epoll (Netty's native transport)"
         : options.nativeTransport() ? "Java NIO (Netty's native transport unavailable: " + vertx.unavailableNativeTransportCause() + ")"
         : "Java NIO (http.nativeTransport false)");
-    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int instances = options.eventLoops();
     signing = Signing.create(vertx, options.signingWorkers(), registry);
     channels = channels(clock);
     channels.certificateGauges(registry);

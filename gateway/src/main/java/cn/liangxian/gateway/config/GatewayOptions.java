@@ -82,6 +82,7 @@ public final class GatewayOptions {
   private int poolSize;
   private int pipeliningLimit;
   private boolean nativeTransport;
+  private int eventLoops;
   private int lookupConnections;
   private boolean databaseDurable;
   private int databaseStartWaitSeconds;
@@ -179,6 +180,7 @@ public final class GatewayOptions {
     drainMillis = h.integer("drainMillis", "GATEWAY_DRAIN_MILLIS", 3000, 0, 600_000);
     shutdownGraceMillis = h.integer("shutdownGraceMillis", "GATEWAY_SHUTDOWN_GRACE_MILLIS", 25_000, 0, 600_000);
     nativeTransport = h.bool("nativeTransport", "GATEWAY_NATIVE_TRANSPORT", false);
+    eventLoops = h.integer("eventLoops", "GATEWAY_EVENT_LOOPS", 0, 0, 256);
     h.done();
   }
 
@@ -421,6 +423,11 @@ public final class GatewayOptions {
   /** Sockets through Linux's epoll (Netty's native transport) where it loads, else Java NIO. */
   public boolean nativeTransport() {
     return nativeTransport;
+  }
+
+  /** The event-loop verticles this instance serves on, each with its own connections: as configured, or one a core. */
+  public int eventLoops() {
+    return eventLoops > 0 ? eventLoops : Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   /**

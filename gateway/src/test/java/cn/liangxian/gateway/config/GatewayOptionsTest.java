@@ -78,6 +78,17 @@ class GatewayOptionsTest {
   }
 
   @Test
+  void eventLoopsAreOneACoreUnlessConfiguredAndOutOfRangeStops() throws Exception {
+    assertThat(GatewayOptions.fromYaml(shipped(), Map.of()).eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_EVENT_LOOPS", "3")).eventLoops()).isEqualTo(3);
+    assertThat(GatewayOptions.fromYaml(shipped().replace("  eventLoops: 0", "  eventLoops: 1"), Map.of()).eventLoops()).isEqualTo(1);
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_EVENT_LOOPS", "-1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http.eventLoops (GATEWAY_EVENT_LOOPS)");
+    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("  eventLoops: 0", "  eventLoop: 0"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("config/gateway.yaml: http.eventLoop is not a setting");
+  }
+
+  @Test
   void aKeyGivenTwiceIsRefusedRatherThanSilentlyOverridden() {
     assertThatThrownBy(() -> GatewayOptions.fromYaml("http:\n  port: 1\ndemo:\n  roster: true\nhttp:\n  port: 2\n", Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http");

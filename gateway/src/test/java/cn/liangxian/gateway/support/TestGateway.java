@@ -224,6 +224,9 @@ public final class TestGateway implements AutoCloseable {
       env.put("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB", Integer.toString(PASSWORD_MEMORY_KIB));
       env.put("GATEWAY_OPERATOR_PASSWORD_ITERATIONS", "1");
       env.put("GATEWAY_DB_LOOKUP_CONNECTIONS", "1");
+      // one event loop, not one a core: each loop opens its own connections (three here), and a test gateway's
+      // sessions were most of the PostgreSQL CPU its start cost. The tests about several loops ask for them (SEVERAL_LOOPS)
+      env.put("GATEWAY_EVENT_LOOPS", "1");
     }
     env.putAll(overrides);
     this.env = Map.copyOf(env);
@@ -262,6 +265,8 @@ public final class TestGateway implements AutoCloseable {
   public static final String ADMIN_PASSWORD = "admin-password-for-tests";
   /** Argon2id's memory for the tests' operator passwords (the product's is OWASP's minimum, 19,456). */
   static final int PASSWORD_MEMORY_KIB = 1024;
+  /** The settings of a gateway serving on more than one event loop (the product's one a core, on a machine of two). */
+  public static final Map<String, String> SEVERAL_LOOPS = Map.of("GATEWAY_EVENT_LOOPS", "2");
   /** The settings of a gateway that hashes operators' passwords at the product's cost. */
   public static final Map<String, String> PRODUCT_PASSWORD_HASHING = Map.of("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB",
       Integer.toString(cn.liangxian.gateway.operator.PasswordHasher.OWASP_MEMORY_KIB), "GATEWAY_OPERATOR_PASSWORD_ITERATIONS",
