@@ -78,10 +78,24 @@ abstract class ReconciliationCase {
    * A payment the channel took whose notification never came, nor is it found by asking the channel: only the bill
    * books it.
    */
-  JsonObject unheardPayment() throws Exception {
+  /** {@code o} paid, finance refunds 陈一's medical item of it, and the channel's confirmation of that never arrives. */
+  void refundUnconfirmed(JsonObject o) throws Exception {
+    g.awaitState(o.getString("id"), "PAID");
     g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
-    JsonObject unheard = pay(Fixture.LIU1, "刘一", "wechat");
+    refundChensMedical(o);
+    cn.liangxian.gateway.support.Eventually.until("the refund requested", () -> refundStates(o).equals("REQUESTED"));
+  }
+
+  /** Paid at the channel, whose notification of it is lost: the gateway has not heard of the payment. */
+  JsonObject payUnheard(String id, String name, String channel) throws Exception {
+    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
+    JsonObject o = pay(id, name, channel);
     g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    return o;
+  }
+
+  JsonObject unheardPayment() throws Exception {
+    JsonObject unheard = payUnheard(Fixture.LIU1, "刘一", "wechat");
     g.neverAsked(unheard.getString("id"));
     return unheard;
   }

@@ -21,11 +21,7 @@ class RefundsAtTheChannelTest extends ReconciliationCase {
   @Test
   void aRefundTheBillShowsDoneIsConfirmedHere() throws Exception {
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
-    g.awaitState(o.getString("id"), "PAID");
-    // finance refunds; the channel's confirmation of it never arrives
-    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
-    HttpResponse<Buffer> refund = refundChensMedical(o);
-    cn.liangxian.gateway.support.Eventually.until("the refund requested", () -> refundStates(o).equals("REQUESTED"));
+    refundUnconfirmed(o);
 
     JsonObject report = reconcile("wechat", TOKEN).bodyAsJsonObject();
     JsonObject repaired = report.getJsonArray("differences").stream().map(x -> (JsonObject) x)
@@ -44,11 +40,7 @@ class RefundsAtTheChannelTest extends ReconciliationCase {
   @Test
   void aRefundTheBillShowsClosedIsReportedNotConfirmed() throws Exception {
     JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
-    g.awaitState(o.getString("id"), "PAID");
-    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
-    HttpResponse<Buffer> refund = refundChensMedical(o);
-    assertThat(refund.statusCode()).as(refund.bodyAsString()).isEqualTo(200);
-    cn.liangxian.gateway.support.Eventually.until("the refund requested", () -> refundStates(o).equals("REQUESTED"));
+    refundUnconfirmed(o);
     g.gateway.demo().sandbox().editWechatBill(bill -> {
       String line = bill.lines().filter(l -> l.contains("`REFUND,")).findFirst().orElseThrow();
       String[] f = line.split(",", -1);
@@ -76,9 +68,7 @@ class RefundsAtTheChannelTest extends ReconciliationCase {
    */
   @Test
   void aWholePaymentGivenBackOnTheMerchantPlatformIsRecordedItsItemsFreedAndReversed() throws Exception {
-    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
-    JsonObject o = pay(Fixture.CHEN, "陈一", "wechat");
-    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    JsonObject o = payUnheard(Fixture.CHEN, "陈一", "wechat");
     long total = o.getLong("totalFen");
     String no = refundOnPlatform(o, total);
     // past its expiry, the order will not close (the trade is REFUND at WeChat Pay): it stays paying, its item held
@@ -272,9 +262,7 @@ class RefundsAtTheChannelTest extends ReconciliationCase {
    */
   @Test
   void aPaymentGivenBackOnAlipaysPlatformBeforeItWasHeardOfIsTheRefundItsExpiredOrderOwes() throws Exception {
-    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
-    JsonObject o = pay(Fixture.CHEN, "陈一", "alipay");
-    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    JsonObject o = payUnheard(Fixture.CHEN, "陈一", "alipay");
     long total = o.getLong("totalFen");
     String no = refundOnPlatform(o, total);
     g.clock.advance(Duration.ofMinutes(16));
@@ -308,9 +296,7 @@ class RefundsAtTheChannelTest extends ReconciliationCase {
    */
   @Test
   void anUntakenPaymentFinancePaidBackThatWasGivenBackOnThePlatformTooIsListedAsPaidBackTwice() throws Exception {
-    g.gateway.demo().sandbox().faults(new SandboxFaults(0, 0, true, 0, false));
-    JsonObject o = pay(Fixture.CHEN, "陈一", "alipay");
-    g.gateway.demo().sandbox().faults(SandboxFaults.NONE);
+    JsonObject o = payUnheard(Fixture.CHEN, "陈一", "alipay");
     String id = o.getString("id");
     String no = refundOnPlatform(o, o.getLong("totalFen"));
     g.clock.advance(Duration.ofMinutes(16));
