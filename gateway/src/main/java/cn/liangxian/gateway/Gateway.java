@@ -187,7 +187,9 @@ public final class Gateway implements AutoCloseable {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
     // Linux's epoll where asked for (http.nativeTransport) and Netty's native library loads; else Java NIO
-    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(options.nativeTransport()))
+    // a thread for each verticle asked for (http.eventLoops), where that is more than Vert.x's two a core
+    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(options.nativeTransport())
+            .setEventLoopPoolSize(Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, options.eventLoops())))
         .withMetrics(new HttpServerMeters(new MicrometerMetricsFactory(registry), registry)).build();
     LOG.info("sockets through {}", vertx.isNativeTransportEnabled() ? "Linux's epoll (Netty's native transport)"
         : options.nativeTransport() ? "Java NIO (Netty's native transport unavailable: " + vertx.unavailableNativeTransportCause() + ")"

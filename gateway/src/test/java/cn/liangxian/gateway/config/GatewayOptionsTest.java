@@ -82,8 +82,11 @@ class GatewayOptionsTest {
     assertThat(GatewayOptions.fromYaml(shipped(), Map.of()).eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_EVENT_LOOPS", "3")).eventLoops()).isEqualTo(3);
     assertThat(GatewayOptions.fromYaml(shipped().replace("  eventLoops: 0", "  eventLoops: 1"), Map.of()).eventLoops()).isEqualTo(1);
-    assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_EVENT_LOOPS", "-1")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("http.eventLoops (GATEWAY_EVENT_LOOPS)");
+    for (String out : new String[] {"-1", "257"}) {
+      assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_EVENT_LOOPS", out)))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("http.eventLoops (GATEWAY_EVENT_LOOPS)");
+    }
+    assertThat(GatewayOptions.fromYaml(shipped(), Map.of("GATEWAY_EVENT_LOOPS", "256")).eventLoops()).isEqualTo(256);
     assertThatThrownBy(() -> GatewayOptions.fromYaml(shipped().replace("  eventLoops: 0", "  eventLoop: 0"), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("config/gateway.yaml: http.eventLoop is not a setting");
   }

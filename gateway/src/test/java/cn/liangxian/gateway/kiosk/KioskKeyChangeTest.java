@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 class KioskKeyChangeTest {
   static final String KIOSK = "K-371312-0042";
   // a connection per request: the requests spread over every event loop of an instance
-  static final int REQUESTS = 2 * Integer.parseInt(TestGateway.SEVERAL_LOOPS.get("GATEWAY_EVENT_LOOPS")) + 2;
+  static final int REQUESTS = 2 * TestGateway.SEVERAL + 2;
   TestGateway a;
   TestGateway b;
   final Vertx vertx = Vertx.vertx();

@@ -34,12 +34,12 @@ class LookupConnectionsTest {
   void aLookupIsAnsweredWhileEveryConnectionOfTheOrdersPoolWaitsOnALock(String pipelining) throws Exception {
     // two event loops, each with max(2, 4 / loops) connections of the orders' pool: orders waiting on the lock take
     // them all once that many wait, the test's client sending twice as many on connections of their own
-    int loops = Integer.parseInt(TestGateway.SEVERAL_LOOPS.get("GATEWAY_EVENT_LOOPS"));
+    int loops = TestGateway.SEVERAL;
     int poolConnections = loops * Math.max(2, 4 / loops);
     int orders = 2 * poolConnections;
     Vertx vertx = Vertx.vertx();
     try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_DB_POOL_SIZE", "4", "GATEWAY_DB_LOOKUP_CONNECTIONS", "2", "GATEWAY_DB_PIPELINING", pipelining,
-        "GATEWAY_EVENT_LOOPS", TestGateway.SEVERAL_LOOPS.get("GATEWAY_EVENT_LOOPS"))));
+        "GATEWAY_EVENT_LOOPS", Integer.toString(TestGateway.SEVERAL))));
         Connection lock = g.db.connect()) {
       WebClient own = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
           .setDefaultPort(g.gateway.httpPort()), new PoolOptions().setHttp1MaxSize(orders + 1));

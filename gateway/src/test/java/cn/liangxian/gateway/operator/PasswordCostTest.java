@@ -43,6 +43,8 @@ class PasswordCostTest {
     assertThat(raised.outdated(older)).isTrue();
     assertThat(new PasswordHasher().outdated(hash)).isFalse();
     assertThat(new PasswordHasher(1024, 1, 1).outdated(older)).isFalse();
+    // fewer passes alone is weaker too
+    assertThat(new PasswordHasher(1024, 2, 1).outdated(new PasswordHasher(1024, 1, 1).hash("a-password-long-enough"))).isTrue();
   }
 
   @Test

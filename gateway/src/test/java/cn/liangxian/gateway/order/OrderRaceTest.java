@@ -24,7 +24,8 @@ class OrderRaceTest {
 
   @BeforeAll
   void start() throws Exception {
-    g = Fixture.load(new TestGateway());
+    // two loops: the orders sent at once are taken on different threads and connections, as in the product
+    g = Fixture.load(new TestGateway(TestGateway.SEVERAL_LOOPS));
   }
 
   @AfterAll

@@ -74,10 +74,6 @@ abstract class ReconciliationCase {
     return refund;
   }
 
-  /**
-   * A payment the channel took whose notification never came, nor is it found by asking the channel: only the bill
-   * books it.
-   */
   /** {@code o} paid, finance refunds 陈一's medical item of it, and the channel's confirmation of that never arrives. */
   void refundUnconfirmed(JsonObject o) throws Exception {
     g.awaitState(o.getString("id"), "PAID");
@@ -94,6 +90,10 @@ abstract class ReconciliationCase {
     return o;
   }
 
+  /**
+   * A payment the channel took whose notification never came, nor is it found by asking the channel: only the bill
+   * books it.
+   */
   JsonObject unheardPayment() throws Exception {
     JsonObject unheard = payUnheard(Fixture.LIU1, "刘一", "wechat");
     g.neverAsked(unheard.getString("id"));

@@ -267,6 +267,8 @@ public final class TestGateway implements AutoCloseable {
   static final int PASSWORD_MEMORY_KIB = 1024;
   /** The settings of a gateway serving on more than one event loop (the product's one a core, on a machine of two). */
   public static final Map<String, String> SEVERAL_LOOPS = Map.of("GATEWAY_EVENT_LOOPS", "2");
+  /** How many loops {@link #SEVERAL_LOOPS} asks for. */
+  public static final int SEVERAL = Integer.parseInt(SEVERAL_LOOPS.get("GATEWAY_EVENT_LOOPS"));
   /** The settings of a gateway that hashes operators' passwords at the product's cost. */
   public static final Map<String, String> PRODUCT_PASSWORD_HASHING = Map.of("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB",
       Integer.toString(cn.liangxian.gateway.operator.PasswordHasher.OWASP_MEMORY_KIB), "GATEWAY_OPERATOR_PASSWORD_ITERATIONS",
