@@ -23,9 +23,8 @@ class GracefulStopTest {
 
   @Test
   void aStopSaysNotReadyFirstThenFinishesTheRequestInFlight() throws Exception {
-    try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_DRAIN_MILLIS", "3000",
-        // the port shared by several loops' servers, as in the product
-        "GATEWAY_EVENT_LOOPS", Integer.toString(TestGateway.SEVERAL))))) {
+    // the port shared by several loops' servers, as in the product
+    try (TestGateway g = Fixture.load(new TestGateway(TestGateway.onSeveralLoops(Map.of("GATEWAY_DRAIN_MILLIS", "3000"))))) {
       int port = g.gateway.httpPort();
       byte[] body = ("{\"idNumber\":\"" + Fixture.CHEN + "\",\"name\":\"陈一\"}").getBytes(StandardCharsets.UTF_8);
       try (Socket inFlight = new Socket("127.0.0.1", port)) {

@@ -38,8 +38,8 @@ class LookupConnectionsTest {
     int poolConnections = loops * Math.max(2, 4 / loops);
     int orders = 2 * poolConnections;
     Vertx vertx = Vertx.vertx();
-    try (TestGateway g = Fixture.load(new TestGateway(Map.of("GATEWAY_DB_POOL_SIZE", "4", "GATEWAY_DB_LOOKUP_CONNECTIONS", "2", "GATEWAY_DB_PIPELINING", pipelining,
-        "GATEWAY_EVENT_LOOPS", Integer.toString(TestGateway.SEVERAL))));
+    try (TestGateway g = Fixture.load(new TestGateway(TestGateway.onSeveralLoops(Map.of("GATEWAY_DB_POOL_SIZE", "4",
+        "GATEWAY_DB_LOOKUP_CONNECTIONS", "2", "GATEWAY_DB_PIPELINING", pipelining))));
         Connection lock = g.db.connect()) {
       WebClient own = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
           .setDefaultPort(g.gateway.httpPort()), new PoolOptions().setHttp1MaxSize(orders + 1));

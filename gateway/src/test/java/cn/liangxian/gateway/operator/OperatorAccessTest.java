@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -195,9 +194,7 @@ class OperatorAccessTest {
    */
   @Test
   void anOperatorChangesItsPasswordAndLogsOut() throws Exception {
-    Map<String, String> env = new java.util.HashMap<>(TestGateway.PRODUCT_PASSWORD_HASHING);
-    env.putAll(TestGateway.SEVERAL_LOOPS);
-    try (TestGateway on = Fixture.load(new TestGateway(env))) {
+    try (TestGateway on = Fixture.load(new TestGateway(TestGateway.onSeveralLoops(TestGateway.PRODUCT_PASSWORD_HASHING)))) {
       String first = on.operatorToken(Role.FINANCE, new Scope("320682", null, null));
       String name = call(on, HttpMethod.GET, "/api/v1/operator/me", first, null).bodyAsJsonObject().getString("username");
       String guessing = on.login(name, name + "-password-long");

@@ -37,9 +37,8 @@ class UnreconciledDaysTest {
 
   @Test
   void aDayThatFailedIsTriedAgainAtTheNextRunUntilDoneAndNotOnceOlderThanTheLookBack() throws Exception {
-    try (TestGateway g = new TestGateway(Map.of("GATEWAY_RECONCILIATION_LOOK_BACK_DAYS", "2",
-        // every loop has a reconciliation of its own, the gauge one for them all
-        "GATEWAY_EVENT_LOOPS", Integer.toString(TestGateway.SEVERAL)))) {
+    // every loop has a reconciliation of its own, the gauge one for them all
+    try (TestGateway g = new TestGateway(TestGateway.onSeveralLoops(Map.of("GATEWAY_RECONCILIATION_LOOK_BACK_DAYS", "2")))) {
       ChannelSandbox sandbox = g.gateway.demo().sandbox();
       String mchid = g.gateway.channels().get("wechat").merchant();
       Map<String, String> wechat = Map.of("channel", "wechat", "merchant", mchid);

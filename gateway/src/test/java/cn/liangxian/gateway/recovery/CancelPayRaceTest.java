@@ -56,7 +56,7 @@ class CancelPayRaceTest {
   @Test
   void aResidentIsChargedOnceHoweverCancelAndPayInterleave() throws Exception {
     // on two loops with a pool each: cancels and payments on different threads and connections, as in the product
-    Map<String, String> env = Map.of("GATEWAY_SWEEP_MILLIS", "3600000", "GATEWAY_EVENT_LOOPS", Integer.toString(TestGateway.SEVERAL));
+    Map<String, String> env = TestGateway.onSeveralLoops(Map.of("GATEWAY_SWEEP_MILLIS", "3600000"));
     try (TestGateway g = new TestGateway(env)) {
       List<Round> rounds = roster(g);
       long started = System.nanoTime();

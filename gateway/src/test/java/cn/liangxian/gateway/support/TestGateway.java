@@ -265,10 +265,18 @@ public final class TestGateway implements AutoCloseable {
   public static final String ADMIN_PASSWORD = "admin-password-for-tests";
   /** Argon2id's memory for the tests' operator passwords (the product's is OWASP's minimum, 19,456). */
   static final int PASSWORD_MEMORY_KIB = 1024;
-  /** The settings of a gateway serving on more than one event loop (the product's one a core, on a machine of two). */
-  public static final Map<String, String> SEVERAL_LOOPS = Map.of("GATEWAY_EVENT_LOOPS", "2");
-  /** How many loops {@link #SEVERAL_LOOPS} asks for. */
-  public static final int SEVERAL = Integer.parseInt(SEVERAL_LOOPS.get("GATEWAY_EVENT_LOOPS"));
+  /** The event loops of a gateway serving on more than one (the product's one a core, on a machine of two). */
+  public static final int SEVERAL = 2;
+  /** The settings of a gateway serving on {@link #SEVERAL} event loops. */
+  public static final Map<String, String> SEVERAL_LOOPS = onSeveralLoops(Map.of());
+
+  /** {@code settings} on a gateway serving on {@link #SEVERAL} event loops. */
+  public static Map<String, String> onSeveralLoops(Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>(settings);
+    env.put("GATEWAY_EVENT_LOOPS", Integer.toString(SEVERAL));
+    return Map.copyOf(env);
+  }
+
   /** The settings of a gateway that hashes operators' passwords at the product's cost. */
   public static final Map<String, String> PRODUCT_PASSWORD_HASHING = Map.of("GATEWAY_OPERATOR_PASSWORD_MEMORY_KIB",
       Integer.toString(cn.liangxian.gateway.operator.PasswordHasher.OWASP_MEMORY_KIB), "GATEWAY_OPERATOR_PASSWORD_ITERATIONS",
